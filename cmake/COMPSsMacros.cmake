@@ -1,0 +1,19 @@
+# compss_add_executable(<name> <sources>...)
+#
+# Like add_executable, but every C++ source is compiled through compss-cc (as a compiler
+# launcher: `compss-cc --launch <real c++> <flags>`), so task pragmas become tasks, and the
+# program links the COMPSs runtime. Used in this source tree and, through
+# COMPSsConfig.cmake, by projects that call find_package(COMPSs).
+function(compss_add_executable name)
+  if(NOT COMPSS_CC_EXECUTABLE)
+    message(FATAL_ERROR "compss_add_executable: COMPSS_CC_EXECUTABLE is not set; "
+                        "call find_package(COMPSs) first")
+  endif()
+  add_executable(${name} ${ARGN})
+  target_link_libraries(${name} PRIVATE COMPSs::runtime)
+  set_property(TARGET ${name} PROPERTY CXX_COMPILER_LAUNCHER "${COMPSS_CC_EXECUTABLE};--launch")
+  if(TARGET compss-cc)
+    # In this source tree the translator is built by the same build.
+    add_dependencies(${name} compss-cc)
+  endif()
+endfunction()
