@@ -1,0 +1,43 @@
+// Return values as futures: passed on to other tasks without waiting, reduced as a
+// tree, and finally used as plain values (which waits).
+#include <cstdio>
+#include <vector>
+
+#pragma compss task
+long square(long v) { return v * v; }
+
+#pragma compss task
+long add(long a, long b) { return a + b; }
+
+#pragma compss task in(values)
+long checksum(const std::vector<long>& values) {
+  long h = 17;
+  for (long v : values) h = h * 31 + v;
+  return h;
+}
+
+int main() {
+  // A pairwise reduction tree over futures.
+  std::vector<decltype(square(0))> level;
+  for (long i = 1; i <= 64; ++i) level.push_back(square(i));
+  while (level.size() > 1) {
+    std::vector<decltype(square(0))> next;
+    for (std::size_t i = 0; i + 1 < level.size(); i += 2) next.push_back(add(level[i], level[i + 1]));
+    if (level.size() % 2 == 1) next.push_back(level.back());
+    level = next;
+  }
+  long total = level[0];  // using the future as a long waits for it
+  std::printf("sum of squares 1..64 = %ld\n", total);
+
+  // A chain of futures, each feeding the next.
+  auto acc = add(0, 1);
+  for (long i = 2; i <= 100; ++i) acc = add(acc, i);
+  long triangle = acc;
+  std::printf("1+...+100 = %ld\n", triangle);
+
+  std::vector<long> data(1000);
+  for (long i = 0; i < 1000; ++i) data[i] = i * 7 % 13;
+  long h = checksum(data);
+  std::printf("checksum = %ld\n", h);
+  return 0;
+}
