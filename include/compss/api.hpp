@@ -1,0 +1,121 @@
+// Synchronisation API: wait_on, wait_on_file, barrier, number_of_resources.
+// Without `__COMPSS__` (a plain sequential build) every function is a no-op equivalent.
+#pragma once
+
+#include <compss/detail/config.hpp>
+#include <compss/detail/runtime_api.hpp>
+#include <compss/future.hpp>
+
+#include <array>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+namespace compss {
+
+namespace detail {
+template <class T> struct is_waitable_container : std::false_type {};
+template <class T, class A> struct is_waitable_container<std::vector<T, A>> : std::true_type {};
+template <class T, std::size_t N> struct is_waitable_container<std::array<T, N>> : std::true_type {};
+template <class T>
+inline constexpr bool needs_element_wait_v =
+    is_future_v<T> || is_waitable_container<std::remove_cv_t<T>>::value;
+}  // namespace detail
+
+template <class R>
+R& wait_on(Future<R>& f);
+template <class R>
+const R& wait_on(const Future<R>& f);
+
+/// Waits until `x` holds its latest value: every submitted task that reads or writes it has
+/// finished. A std::vector or std::array is waited element by element, recursively. Returns
+/// `x`. Throws compss::Error if a task failed.
+///
+///   inc(counter);                 // a task
+///   compss::wait_on(counter);     // counter is up to date
+///   std::cout << counter;
+template <class T>
+T& wait_on(T& x) {
+#ifdef __COMPSS__
+  detail::wait_object(std::addressof(x));
+  using U = std::remove_cv_t<T>;
+  if constexpr (detail::is_waitable_container<U>::value) {
+    using E = typename U::value_type;
+    if constexpr (std::is_same_v<U, std::vector<bool>>) {
+      // packed bits are not separate objects
+    } else if constexpr (detail::needs_element_wait_v<E>) {
+      for (auto& e : x) wait_on(e);
+    } else if (!x.empty()) {
+      detail::wait_objects(x.data(), x.size(), sizeof(E));
+    }
+  }
+#endif
+  return x;
+}
+
+/// Waits for a task's result and returns it.
+///
+///   compss::Future<int> f = ...;
+///   int v = compss::wait_on(f);
+template <class R>
+R& wait_on(Future<R>& f) {
+  return f.get();
+}
+
+/// Waits for a task's result and returns it (const future).
+///
+///   const compss::Future<int>& f = ...;
+///   int v = compss::wait_on(f);
+template <class R>
+const R& wait_on(const Future<R>& f) {
+  return f.get();
+}
+
+/// Waits for a temporary future and returns a copy of its value.
+///
+///   int v = compss::wait_on(square(3));
+template <class R>
+R wait_on(Future<R>&& f) {
+  return f.get();
+}
+
+/// Waits until every submitted task that reads or writes the file `path` has finished.
+///
+///   write_report("out.txt");            // a task with file_out
+///   compss::wait_on_file("out.txt");
+inline void wait_on_file([[maybe_unused]] const std::filesystem::path& path) {
+#ifdef __COMPSS__
+  detail::wait_file(path.native());
+#endif
+}
+
+/// Waits until every task submitted so far has finished. Throws compss::Error if a task
+/// failed. `no_more_tasks` tells the runtime no task follows (accepted, currently a hint).
+///
+///   for (auto& b : blocks) update(b);
+///   compss::barrier();
+inline void barrier([[maybe_unused]] bool no_more_tasks = false) {
+#ifdef __COMPSS__
+  detail::barrier(no_more_tasks);
+#endif
+}
+
+/// Number of local resources (threads) tasks run on: COMPSS_THREADS, or all cores. The
+/// sequential build returns the same number, so programs partition their data the same way.
+///
+///   std::size_t blocks = 4 * compss::number_of_resources();
+inline unsigned number_of_resources() {
+#ifdef __COMPSS__
+  return detail::runtime_threads();
+#else
+  try {
+    return detail::thread_count_from_env();
+  } catch (const Error&) {
+    return detail::parse_thread_count(nullptr);
+  }
+#endif
+}
+
+}  // namespace compss

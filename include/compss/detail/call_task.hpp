@@ -1,0 +1,185 @@
+// call_task: what every rewritten task call site calls (docs/architecture.md, "The
+// generated-code contract").
+#pragma once
+
+#include <compss/detail/bindings.hpp>
+#include <compss/detail/runtime_api.hpp>
+#include <compss/detail/task_node.hpp>
+#include <compss/detail/task_spec.hpp>
+#include <compss/future.hpp>
+
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace compss::detail {
+
+/// Return and parameter types of a task function pointer.
+template <class F>
+struct FnTraits;
+template <class R, class... P>
+struct FnTraits<R (*)(P...)> {
+  using result = R;
+  using params = std::tuple<P...>;
+  static constexpr std::size_t arity = sizeof...(P);
+};
+template <class R, class... P>
+struct FnTraits<R (*)(P...) noexcept> : FnTraits<R (*)(P...)> {};
+
+template <auto Fn>
+using fn_result_t = std::remove_cv_t<typename FnTraits<decltype(Fn)>::result>;
+template <auto Fn, std::size_t I>
+using fn_param_t = std::tuple_element_t<I, typename FnTraits<decltype(Fn)>::params>;
+
+/// What call_task returns: void, or a Future of the task's result.
+template <class R>
+using call_result_t = std::conditional_t<std::is_void_v<R>, void, Future<R>>;
+
+/// The task node for one call: descriptors, argument bindings and the result slot, in one
+/// allocation.
+template <const TaskSpec& Spec, auto Fn, class... B>
+class TaskNode final : public TaskBase {
+  using R = fn_result_t<Fn>;
+  static constexpr std::size_t N = sizeof...(B);
+  static constexpr bool has_result = !std::is_void_v<R>;
+  static constexpr std::size_t ND = N + (has_result ? 1 : 0);
+  struct NoResult {};
+  using ResultPtr = std::conditional_t<has_result, std::shared_ptr<FutureState<std::conditional_t<has_result, R, int>>>, NoResult>;
+
+  static constexpr std::array<ParamDescriptor, ND> initial_descriptors() {
+    std::array<ParamDescriptor, ND> d{};
+    for (std::size_t i = 0; i < N; ++i) {
+      d[i].direction = Spec.params[i].direction;
+      d[i].kind = Spec.params[i].kind;
+    }
+    if constexpr (has_result) d[N].direction = Direction::out;
+    return d;
+  }
+
+ public:
+  template <class... A>
+  explicit TaskNode(A&&... args) : TaskNode(std::index_sequence_for<A...>{}, std::forward<A>(args)...) {}
+
+  ResultPtr result;
+
+  void run() override { invoke(std::index_sequence_for<B...>{}); }
+
+  void prepare() noexcept override {
+    prepare_all(std::index_sequence_for<B...>{});
+  }
+
+  void complete() noexcept override {
+    std::apply([](auto&... b) { (complete_one(b), ...); }, bindings_);
+    if constexpr (has_result) result->release();
+  }
+
+ private:
+  template <std::size_t... I, class... A>
+  TaskNode(std::index_sequence<I...>, A&&... args)
+      : descs_(initial_descriptors()), bindings_(BindInit<A>{std::forward<A>(args), descs_[I]}...) {
+    spec_ = &Spec;
+    params_ = descs_.data();
+    param_count_ = static_cast<std::uint32_t>(ND);
+    if constexpr (has_result) {
+      result = std::make_shared<FutureState<R>>();
+      result->acquire();
+      descs_[N].key = DataKey::of(static_cast<FutureStateBase*>(result.get()));
+      descs_[N].object = &result->value;
+      descs_[N].vtable = vtable_for<std::optional<R>>();
+    }
+  }
+
+  template <std::size_t... I>
+  void invoke(std::index_sequence<I...>) {
+    if constexpr (has_result) {
+      result->value.emplace(Fn(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...));
+    } else {
+      Fn(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...);
+    }
+  }
+
+  template <std::size_t... I>
+  void prepare_all(std::index_sequence<I...>) noexcept {
+    (prepare_one(std::get<I>(bindings_), descs_[I]), ...);
+  }
+  template <class Bd>
+  static void prepare_one(Bd& b, ParamDescriptor& d) noexcept {
+    if constexpr (requires { b.prepare(d); }) b.prepare(d);
+  }
+  template <class Bd>
+  static void complete_one(Bd& b) noexcept {
+    if constexpr (requires { b.complete(); }) b.complete();
+  }
+
+  std::array<ParamDescriptor, ND> descs_;
+  std::tuple<B...> bindings_;
+};
+
+/// Argument as the function sees it when a task call runs inline (nested call, or a build
+/// without the runtime): futures are waited for and unwrapped.
+template <class P, class A>
+decltype(auto) inline_arg(A&& a) {
+  if constexpr (is_future_v<A> && !is_future_v<P>) {
+    using U = typename std::remove_cvref_t<A>::value_type;
+    if constexpr (std::is_lvalue_reference_v<P>) {
+      return static_cast<U&>(const_cast<U&>(a.get()));
+    } else {
+      return U(a.get());
+    }
+  } else {
+    return std::forward<A>(a);
+  }
+}
+
+template <auto Fn, std::size_t... I, class... Args>
+auto call_inline(std::index_sequence<I...>, Args&&... args) {
+  using R = fn_result_t<Fn>;
+  if constexpr (std::is_void_v<R>) {
+    Fn(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...);
+  } else {
+    return Future<R>(Fn(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...));
+  }
+}
+
+template <const TaskSpec& Spec, auto Fn, std::size_t... I, class... Args>
+auto submit_call(std::index_sequence<I...>, Args&&... args) {
+  using Node = TaskNode<Spec, Fn, binding_t<fn_param_t<Fn, I>, Args&&, Spec.params[I].kind>...>;
+  auto* node = new Node(std::forward<Args>(args)...);
+  using R = fn_result_t<Fn>;
+  if constexpr (std::is_void_v<R>) {
+    submit(node);
+  } else {
+    auto state = node->result;
+    submit(node);
+    return FutureAccess::make(std::move(state));
+  }
+}
+
+/// Submits one call of the task function `Fn` described by `Spec`. Returns
+/// compss::Future<R> for a non-void R, void otherwise. Called from a running task, the
+/// function runs synchronously inline.
+///
+///   ::compss::detail::call_task<__compss_task_0,
+///       static_cast<void (*)(const Block &, Block &)>(&::multiply)>(A, B, C);
+template <const TaskSpec& Spec, auto Fn, class... Args>
+auto call_task(Args&&... args) -> call_result_t<fn_result_t<Fn>> {
+  using Traits = FnTraits<decltype(Fn)>;
+  static_assert(sizeof...(Args) == Traits::arity,
+                "compss: a task call must pass every parameter (default arguments are not "
+                "supported on task calls)");
+  static_assert(Spec.param_count == Traits::arity,
+                "compss: the TaskSpec does not describe every parameter of the function");
+  static_assert(!std::is_reference_v<typename Traits::result>,
+                "compss: a task may not return a reference");
+#ifdef __COMPSS__
+  if (!in_task()) {
+    return submit_call<Spec, Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
+  }
+#endif
+  return call_inline<Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
+}
+
+}  // namespace compss::detail

@@ -1,0 +1,38 @@
+// Shared state behind compss::Future<R>.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+
+namespace compss::detail {
+
+/// Type-independent part of a future's shared state. `pending` counts the submitted,
+/// unfinished tasks that access the value (the producer and any task that takes the
+/// future as an argument); its address is the datum key of the future.
+struct FutureStateBase {
+  std::atomic<std::uint32_t> pending{0};
+  std::atomic<std::uint32_t> waiters{0};
+
+  /// A task accessing this value was submitted.
+  void acquire() noexcept { pending.fetch_add(1, std::memory_order_seq_cst); }
+
+  /// A task accessing this value finished (or was skipped).
+  void release() noexcept {
+    if (pending.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+        waiters.load(std::memory_order_seq_cst) != 0) {
+      pending.notify_all();
+    }
+  }
+
+  /// True when no submitted task still accesses the value.
+  bool idle() const noexcept { return pending.load(std::memory_order_acquire) == 0; }
+};
+
+/// The value slot of a future; empty until its producing task has run.
+template <class R>
+struct FutureState : FutureStateBase {
+  std::optional<R> value;
+};
+
+}  // namespace compss::detail

@@ -1,0 +1,124 @@
+// Task nodes and parameter descriptors: what call_task hands to the runtime.
+#pragma once
+
+#include <compss/detail/task_spec.hpp>
+#include <compss/serialize.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace compss::detail {
+
+/// Identity of a datum: an object (or future) by address, or a file by normalised path.
+struct DataKey {
+  enum class Tag : std::uint8_t { none, address, file };
+  Tag tag = Tag::none;
+  std::uintptr_t address = 0;
+  std::string_view path;  // points into the task node (Tag::file)
+
+  static DataKey of(const void* p) noexcept {
+    return p == nullptr ? DataKey{} : DataKey{Tag::address, reinterpret_cast<std::uintptr_t>(p), {}};
+  }
+  static DataKey of_file(std::string_view normalised) noexcept {
+    return DataKey{Tag::file, 0, normalised};
+  }
+};
+
+/// Serialization hooks for one parameter type: a static table per type, so building a
+/// descriptor allocates nothing.
+struct ParamVTable {
+  void (*save)(const void* object, OutputArchive& out);
+  void (*load)(void* object, InputArchive& in);
+};
+
+template <class T>
+inline constexpr ParamVTable param_vtable{
+    [](const void* o, OutputArchive& out) { out(*static_cast<const T*>(o)); },
+    [](void* o, InputArchive& in) { in(*static_cast<T*>(o)); }};
+
+/// The vtable for T, or nullptr when T cannot be serialized.
+template <class T>
+constexpr const ParamVTable* vtable_for() noexcept {
+  using U = std::remove_cv_t<T>;
+  if constexpr (!std::is_void_v<U> && !std::is_function_v<U> && is_serializable_v<U>) {
+    return &param_vtable<U>;
+  } else {
+    return nullptr;
+  }
+}
+
+/// Type-erased view of one task parameter (or of the result, as an `out` access after the
+/// declared parameters): its datum key, direction, kind, the object itself and how to
+/// (de)serialize it. The registry fills data_id and version.
+struct ParamDescriptor {
+  DataKey key;
+  Direction direction = Direction::in;
+  ParamKind kind = ParamKind::object;
+  /// By-value parameter passed an lvalue: depends on the object only while a task that
+  /// writes it is pending (then `deferred` is set and the copy is taken when the task runs);
+  /// otherwise the value is copied at submission.
+  bool copy_in = false;
+  bool deferred = false;
+  void* object = nullptr;
+  const ParamVTable* vtable = nullptr;
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+
+  /// True if the parameter can travel through an archive.
+  bool serializable() const noexcept { return vtable != nullptr && object != nullptr; }
+  /// Writes the parameter's current value.
+  void save(OutputArchive& out) const { vtable->save(object, out); }
+  /// Overwrites the parameter's value from `in`.
+  void load(InputArchive& in) const { vtable->load(object, in); }
+};
+
+/// A submitted task: graph state shared by all tasks; the derived TaskNode holds the
+/// arguments. One allocation per task.
+class TaskBase {
+ public:
+  enum State : std::uint32_t { submitted = 0, finished = 2 };
+  static constexpr std::uint32_t inline_successors = 4;
+
+  TaskBase() = default;
+  TaskBase(const TaskBase&) = delete;
+  TaskBase& operator=(const TaskBase&) = delete;
+  virtual ~TaskBase() { delete succ_overflow; }
+
+  /// Runs the task body (may throw).
+  virtual void run() = 0;
+  /// Called once dependencies are registered, before the task can start.
+  virtual void prepare() noexcept {}
+  /// Called after the body ran or was skipped.
+  virtual void complete() noexcept {}
+
+  const TaskSpec& spec() const noexcept { return *spec_; }
+  std::uint64_t id() const noexcept { return id_; }
+  const ParamDescriptor* params() const noexcept { return params_; }
+  std::size_t param_count() const noexcept { return param_count_; }
+
+  // ---- runtime-owned state --------------------------------------------------------------
+  const TaskSpec* spec_ = nullptr;
+  ParamDescriptor* params_ = nullptr;
+  std::uint32_t param_count_ = 0;
+  std::uint64_t id_ = 0;
+  std::atomic<std::int32_t> refs{1};     // execution reference + registry references
+  std::atomic<std::int32_t> pending{1};  // unfinished predecessors + submission guard
+  std::atomic<std::uint32_t> state{submitted};
+  std::atomic<std::uint32_t> waiters{0};
+  std::atomic<bool> succ_lock{false};
+  bool done = false;  // under succ_lock: no more successors may be added
+  std::uint32_t succ_count = 0;
+  TaskBase* succ_inline[inline_successors] = {};
+  std::vector<TaskBase*>* succ_overflow = nullptr;
+
+  void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
+  void release_ref() noexcept {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+};
+
+}  // namespace compss::detail

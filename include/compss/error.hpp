@@ -1,0 +1,46 @@
+// compss::Error: the one exception type the public API throws.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace compss {
+
+/// The error the COMPSs API raises: a task failed, a datum could not be decoded, the
+/// runtime is misconfigured. `what()` is a complete, human-readable message.
+///
+///   try {
+///     compss::barrier();
+///   } catch (const compss::Error& e) {
+///     std::cerr << e.what() << '\n';  // task 'multiply' (id 7) failed: bad block
+///   }
+class Error : public std::runtime_error {
+ public:
+  /// An error with a message only.
+  ///
+  ///   throw compss::Error("COMPSS_THREADS must be a positive integer");
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+
+  /// An error caused by a failed task: keeps its name and id beside the message.
+  ///
+  ///   compss::Error e("task 'f' (id 3) failed: boom", "f", 3);
+  Error(const std::string& message, std::string task_name, std::uint64_t task_id)
+      : std::runtime_error(message), task_name_(std::move(task_name)), task_id_(task_id) {}
+
+  /// Name of the failed task, or empty when the error did not come from a task.
+  ///
+  ///   if (!e.task_name().empty()) log(e.task_name());
+  const std::string& task_name() const noexcept { return task_name_; }
+
+  /// Id of the failed task (0 when the error did not come from a task).
+  ///
+  ///   std::uint64_t id = e.task_id();
+  std::uint64_t task_id() const noexcept { return task_id_; }
+
+ private:
+  std::string task_name_;
+  std::uint64_t task_id_ = 0;
+};
+
+}  // namespace compss

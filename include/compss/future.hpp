@@ -1,0 +1,113 @@
+// compss::Future<R>: the value a non-void task returns.
+#pragma once
+
+#include <compss/detail/future_state.hpp>
+#include <compss/detail/runtime_api.hpp>
+#include <compss/error.hpp>
+
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace compss {
+
+template <class R>
+class Future;
+
+namespace detail {
+template <class T> struct is_future : std::false_type {};
+template <class R> struct is_future<Future<R>> : std::true_type {};
+/// True for compss::Future<R> (any cv/ref).
+template <class T>
+inline constexpr bool is_future_v = is_future<std::remove_cvref_t<T>>::value;
+struct FutureAccess;
+}  // namespace detail
+
+/// Handle to the result of a task call: a copyable, shared reference to one value.
+/// Passing it to another task makes a dependency without waiting; `get()` or using it as
+/// an `R` waits for the value.
+///
+///   compss::Future<int> f = ::compss::detail::call_task<spec, &square>(3);
+///   int x = f;          // waits, x == 9
+///   g(f);               // another task, runs after square
+template <class R>
+class Future {
+  static_assert(!std::is_reference_v<R> && !std::is_void_v<R>,
+                "compss::Future holds a value: a task may not return a reference");
+
+ public:
+  using value_type = R;
+
+  /// An empty future (valid() is false).
+  ///
+  ///   compss::Future<int> f;  // assign a task's result later
+  Future() = default;
+
+  /// A future that already holds `value`.
+  ///
+  ///   compss::Future<int> f(42);
+  explicit Future(R value) : state_(std::make_shared<detail::FutureState<R>>()) {
+    state_->value.emplace(std::move(value));
+  }
+
+  /// True if the future refers to a value (computed or pending).
+  ///
+  ///   if (f.valid()) use(f.get());
+  bool valid() const noexcept { return state_ != nullptr; }
+
+  /// True if the value is computed and no submitted task still uses it (get() won't block).
+  ///
+  ///   while (!f.ready()) do_something_else();
+  bool ready() const noexcept { return state_ && state_->idle() && state_->value.has_value(); }
+
+  /// Waits for the value and returns it. Throws compss::Error if a task failed.
+  ///
+  ///   const Block& b = f.get();
+  const R& get() const { return wait_value(); }
+
+  /// Waits for the value and returns it for modification.
+  ///
+  ///   f.get() += 1;
+  R& get() { return wait_value(); }
+
+  /// Waits and converts, so `int x = f(a);` works in both builds.
+  ///
+  ///   int x = future;
+  operator const R&() const { return wait_value(); }
+
+ private:
+  friend struct detail::FutureAccess;
+  explicit Future(std::shared_ptr<detail::FutureState<R>> s) noexcept : state_(std::move(s)) {}
+
+  R& wait_value() const {
+    if (!state_) throw Error("compss: get() on an empty compss::Future");
+#ifdef __COMPSS__
+    if (!state_->idle()) detail::wait_future(*state_);
+#endif
+    if (!state_->value.has_value()) {
+#ifdef __COMPSS__
+      detail::throw_if_failed();
+#endif
+      throw Error("compss: the future has no value (its task did not run)");
+    }
+    return *state_->value;
+  }
+
+  std::shared_ptr<detail::FutureState<R>> state_;
+};
+
+namespace detail {
+/// Runtime-side access to a future's shared state.
+struct FutureAccess {
+  template <class R>
+  static Future<R> make(std::shared_ptr<FutureState<R>> s) noexcept {
+    return Future<R>(std::move(s));
+  }
+  template <class R>
+  static const std::shared_ptr<FutureState<R>>& state(const Future<R>& f) noexcept {
+    return f.state_;
+  }
+};
+}  // namespace detail
+
+}  // namespace compss

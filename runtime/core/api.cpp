@@ -1,0 +1,153 @@
+// The compss::detail entry points declared in <compss/detail/runtime_api.hpp>.
+#include "core/runtime.hpp"
+
+#include <compss/detail/config.hpp>
+#include <compss/detail/future_state.hpp>
+#include <compss/detail/runtime_api.hpp>
+#include <compss/error.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <string>
+
+namespace compss::rt {
+bool in_task_flag() noexcept;
+void set_hook(detail::SubmitHook h) noexcept;
+Runtime* take_runtime() noexcept;
+}  // namespace compss::rt
+
+namespace compss::detail {
+
+void submit(TaskBase* task) {
+  rt::Runtime* r;
+  try {
+    r = &rt::runtime();
+  } catch (...) {
+    task->complete();
+    delete task;
+    throw;
+  }
+  r->submit(task);
+}
+
+bool in_task() noexcept { return rt::in_task_flag(); }
+
+void throw_if_failed() {
+  if (rt::Runtime* r = rt::current_runtime()) r->throw_if_failed();
+}
+
+void wait_future(FutureStateBase& s) {
+  if (!s.idle()) {
+    s.waiters.fetch_add(1, std::memory_order_seq_cst);
+    for (;;) {
+      std::uint32_t n = s.pending.load(std::memory_order_seq_cst);
+      if (n == 0) break;
+      s.pending.wait(n, std::memory_order_seq_cst);
+    }
+    s.waiters.fetch_sub(1, std::memory_order_relaxed);
+  }
+  if (!in_task()) throw_if_failed();
+}
+
+void wait_object(const void* address) {
+  if (in_task()) return;
+  rt::Runtime* r = rt::current_runtime();
+  if (r == nullptr) return;
+  r->wait_key(DataKey::of(address));
+  r->throw_if_failed();
+}
+
+void wait_objects(const void* begin, std::size_t count, std::size_t stride) {
+  if (in_task()) return;
+  rt::Runtime* r = rt::current_runtime();
+  if (r == nullptr) return;
+  r->wait_range(reinterpret_cast<std::uintptr_t>(begin), count, stride);
+  r->throw_if_failed();
+}
+
+void wait_file(std::string_view path) {
+  if (in_task()) return;
+  rt::Runtime* r = rt::current_runtime();
+  if (r == nullptr) return;
+  std::string key = normalize_path(path);
+  r->wait_key(DataKey::of_file(key));
+  r->throw_if_failed();
+}
+
+void barrier(bool /*no_more_tasks*/) {
+  if (in_task()) return;
+  rt::Runtime* r = rt::current_runtime();
+  if (r == nullptr) return;
+  r->wait_all();
+  r->throw_if_failed();
+}
+
+unsigned runtime_threads() {
+  if (rt::Runtime* r = rt::current_runtime()) return r->threads();
+  return thread_count_from_env();
+}
+
+std::string normalize_path(std::string_view path) {
+  std::error_code ec;
+  std::filesystem::path p(path);
+  std::filesystem::path abs = std::filesystem::absolute(p, ec);
+  if (ec) abs = p;
+  return abs.lexically_normal().string();
+}
+
+void start_runtime() { rt::runtime(); }
+
+void shutdown_runtime() noexcept {
+  if (in_task()) return;
+  rt::Runtime* r = rt::take_runtime();
+  delete r;  // waits for every task, drains the executor, clears the registry
+}
+
+void set_submit_hook(SubmitHook hook) noexcept { rt::set_hook(hook); }
+
+std::size_t registry_size() {
+  rt::Runtime* r = rt::current_runtime();
+  return r == nullptr ? 0 : r->registry_size();
+}
+
+namespace {
+void print_error(const char* what) {
+  std::string msg = what;
+  if (msg.rfind("compss: ", 0) != 0) msg = "compss: " + msg;
+  std::fprintf(stderr, "%s\n", msg.c_str());
+  std::fflush(stderr);
+}
+}  // namespace
+
+int run_main_impl(int argc, char** argv, int (*main_args)(int, char**), int (*main_noargs)()) {
+  try {
+    start_runtime();
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return 1;
+  }
+  int rc = 0;
+  bool failed = false;
+  try {
+    rc = main_args != nullptr ? main_args(argc, argv) : main_noargs();
+    barrier(true);
+  } catch (const Error& e) {
+    print_error(e.what());
+    failed = true;
+  } catch (const std::exception& e) {
+    print_error((std::string("uncaught exception in main: ") + e.what()).c_str());
+    failed = true;
+  } catch (...) {
+    print_error("uncaught exception in main");
+    failed = true;
+  }
+  if (failed) {
+    // Tasks that have not started may refer to objects main no longer owns: skip them.
+    if (rt::Runtime* r = rt::current_runtime()) r->cancel("main ended with an error");
+  }
+  shutdown_runtime();
+  return failed ? 1 : rc;
+}
+
+}  // namespace compss::detail

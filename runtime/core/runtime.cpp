@@ -1,0 +1,187 @@
+#include "core/runtime.hpp"
+
+#include <compss/detail/config.hpp>
+#include <compss/detail/runtime_api.hpp>
+#include <compss/error.hpp>
+
+#include <exception>
+
+namespace compss::rt {
+
+namespace {
+thread_local bool tls_in_task = false;
+std::atomic<detail::SubmitHook> g_submit_hook{nullptr};
+}  // namespace
+
+bool in_task_flag() noexcept { return tls_in_task; }
+void set_hook(detail::SubmitHook h) noexcept { g_submit_hook.store(h); }
+
+Runtime::Runtime(unsigned threads) : executor_(threads, *this) {}
+
+Runtime::~Runtime() {
+  wait_all();
+  executor_.wait_idle();
+  std::lock_guard lock(registry_mutex_);
+  registry_.clear();
+}
+
+void Runtime::submit(TaskBase* t) {
+  t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
+  inflight_.fetch_add(1, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(registry_mutex_);
+    for (std::uint32_t i = 0; i < t->param_count_; ++i) {
+      ParamDescriptor& p = t->params_[i];
+      if (p.key.tag != DataKey::Tag::none) registry_.access(t, p);
+    }
+    registry_.maybe_prune();
+  }
+  t->prepare();
+  if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
+  if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) executor_.spawn(t);
+}
+
+void Runtime::execute_chain(TaskBase* t) noexcept {
+  while (t != nullptr) {
+    if (!failed_.load(std::memory_order_relaxed)) {
+      bool outer = tls_in_task;
+      tls_in_task = true;
+      try {
+        t->run();
+      } catch (const std::exception& e) {
+        record_failure(*t, e.what());
+      } catch (...) {
+        record_failure(*t, "unknown exception");
+      }
+      tls_in_task = outer;
+    }
+    t = finish(t);
+  }
+}
+
+TaskBase* Runtime::finish(TaskBase* t) noexcept {
+  t->complete();
+  SuccessorList succ = take_successors(t);
+  mark_finished(t);
+  TaskBase* next = nullptr;
+  succ.for_each([&](TaskBase* s) {
+    if (s->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      if (next == nullptr) {
+        next = s;
+      } else {
+        executor_.spawn(s);
+      }
+    }
+  });
+  delete succ.rest;
+  t->release_ref();
+  if (inflight_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+      all_waiters_.load(std::memory_order_seq_cst) != 0) {
+    inflight_.notify_all();
+  }
+  return next;
+}
+
+void Runtime::wait_tasks(std::vector<TaskBase*>& tasks) {
+  for (TaskBase* t : tasks) {
+    wait_finished(t);
+    t->release_ref();
+  }
+  tasks.clear();
+}
+
+void Runtime::wait_key(const DataKey& key) {
+  std::vector<TaskBase*> tasks;
+  {
+    std::lock_guard lock(registry_mutex_);
+    registry_.collect(key, tasks);
+  }
+  wait_tasks(tasks);
+}
+
+void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t stride) {
+  std::vector<TaskBase*> tasks;
+  {
+    std::lock_guard lock(registry_mutex_);
+    registry_.collect_range(begin, count, stride, tasks);
+  }
+  wait_tasks(tasks);
+}
+
+void Runtime::wait_all() noexcept {
+  if (inflight_.load(std::memory_order_seq_cst) == 0) return;
+  all_waiters_.fetch_add(1, std::memory_order_seq_cst);
+  for (;;) {
+    std::int32_t n = inflight_.load(std::memory_order_seq_cst);
+    if (n == 0) break;
+    inflight_.wait(n, std::memory_order_seq_cst);
+  }
+  all_waiters_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Runtime::record_failure(const TaskBase& task, const char* what) {
+  std::lock_guard lock(failure_mutex_);
+  if (failed_.load(std::memory_order_relaxed)) return;
+  failed_task_ = task.spec().name;
+  failed_id_ = task.id();
+  failure_message_ = "task '" + failed_task_ + "' (id " + std::to_string(failed_id_) +
+                     ") failed: " + (what != nullptr ? what : "");
+  failed_.store(true, std::memory_order_release);
+}
+
+void Runtime::cancel(const std::string& why) {
+  std::lock_guard lock(failure_mutex_);
+  if (failed_.load(std::memory_order_relaxed)) return;
+  failure_message_ = why;
+  failed_.store(true, std::memory_order_release);
+}
+
+void Runtime::throw_if_failed() {
+  if (!failed_.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(failure_mutex_);
+  throw Error(failure_message_, failed_task_, failed_id_);
+}
+
+std::size_t Runtime::registry_size() {
+  std::lock_guard lock(registry_mutex_);
+  return registry_.size();
+}
+
+// ---- lifecycle -----------------------------------------------------------------------
+
+namespace {
+std::atomic<Runtime*> g_runtime{nullptr};
+std::mutex g_lifecycle;
+
+// Stops a runtime that is still running at exit (when nobody called shutdown), unless
+// tasks are still in flight (exit from inside a task): then it is left alone.
+struct AtExit {
+  ~AtExit() {
+    Runtime* rt = g_runtime.load();
+    if (rt != nullptr && !tls_in_task) {
+      detail::shutdown_runtime();
+    }
+  }
+} g_at_exit;
+}  // namespace
+
+Runtime* current_runtime() noexcept { return g_runtime.load(std::memory_order_acquire); }
+
+Runtime& runtime() {
+  Runtime* rt = g_runtime.load(std::memory_order_acquire);
+  if (rt != nullptr) return *rt;
+  std::lock_guard lock(g_lifecycle);
+  rt = g_runtime.load(std::memory_order_relaxed);
+  if (rt == nullptr) {
+    rt = new Runtime(detail::thread_count_from_env());
+    g_runtime.store(rt, std::memory_order_release);
+  }
+  return *rt;
+}
+
+Runtime* take_runtime() noexcept {
+  std::lock_guard lock(g_lifecycle);
+  return g_runtime.exchange(nullptr, std::memory_order_acq_rel);
+}
+
+}  // namespace compss::rt

@@ -1,0 +1,71 @@
+// The runtime object: registry, task submission and completion, waits, failures.
+#pragma once
+
+#include "core/graph.hpp"
+#include "core/registry.hpp"
+#include "local/executor.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace compss::rt {
+
+class Runtime {
+ public:
+  explicit Runtime(unsigned threads);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  /// Registers the task's accesses and schedules it once its predecessors finish.
+  void submit(TaskBase* task);
+
+  /// Runs `task` and then, while finishing tasks make successors ready, one of them on the
+  /// same thread (the others go to the executor). Called on worker threads.
+  void execute_chain(TaskBase* task) noexcept;
+
+  /// Waits for every unfinished task that accesses the datum(s).
+  void wait_key(const DataKey& key);
+  void wait_range(std::uintptr_t begin, std::size_t count, std::size_t stride);
+
+  /// Waits until no task is in flight (does not throw).
+  void wait_all() noexcept;
+
+  /// Records a task failure (the first one wins) and stops starting tasks.
+  void record_failure(const TaskBase& task, const char* what);
+  /// Stops starting tasks without a task failure (e.g. main threw).
+  void cancel(const std::string& why);
+  void throw_if_failed();
+  bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
+
+  unsigned threads() const noexcept { return executor_.threads(); }
+  std::size_t registry_size();
+
+ private:
+  TaskBase* finish(TaskBase* task) noexcept;
+  void wait_tasks(std::vector<TaskBase*>& tasks);
+
+  std::mutex registry_mutex_;
+  Registry registry_;
+  std::atomic<std::uint64_t> next_id_{1};
+  std::atomic<std::int32_t> inflight_{0};
+  std::atomic<std::uint32_t> all_waiters_{0};
+
+  std::atomic<bool> failed_{false};
+  std::mutex failure_mutex_;
+  std::string failure_message_;
+  std::string failed_task_;
+  std::uint64_t failed_id_ = 0;
+
+  LocalExecutor executor_;  // last: destroyed (and drained) first
+};
+
+/// The current runtime, started on first use.
+Runtime& runtime();
+/// The current runtime or nullptr.
+Runtime* current_runtime() noexcept;
+
+}  // namespace compss::rt

@@ -1,0 +1,84 @@
+#include "local/executor.hpp"
+
+#include "core/runtime.hpp"
+
+#include <oneapi/tbb/concurrent_queue.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+namespace compss::rt {
+
+namespace {
+thread_local const LocalExecutor* tls_executor = nullptr;
+}
+
+struct LocalExecutor::Impl {
+  // Workers: one per thread; plus one slot reserved for the thread that waits at shutdown.
+  // The process-wide TBB limit must allow threads + 1 participants (the default is the
+  // number of cores, which would leave one worker fewer than requested).
+  Impl(unsigned threads, Runtime& rt)
+      : limit(tbb::global_control::max_allowed_parallelism, threads + 1),
+        arena(static_cast<int>(threads) + 1, 1),
+        runtime(rt) {
+    arena.initialize();
+  }
+  tbb::global_control limit;
+  tbb::task_arena arena;
+  tbb::task_group group;
+  Runtime& runtime;
+  // Tasks made ready by a thread outside the arena (the main program) wait here; up to
+  // `threads` puller tasks drain it, so a submitting thread rarely pays for a TBB enqueue
+  // and a worker wake-up per task.
+  tbb::concurrent_queue<detail::TaskBase*> ready;
+  std::atomic<unsigned> pullers{0};
+};
+
+LocalExecutor::LocalExecutor(unsigned threads, Runtime& runtime)
+    : threads_(threads), impl_(std::make_unique<Impl>(threads, runtime)) {}
+
+LocalExecutor::~LocalExecutor() { wait_idle(); }
+
+void LocalExecutor::spawn(detail::TaskBase* task) {
+  Impl* impl = impl_.get();
+  auto body = [this, impl, task] {
+    const LocalExecutor* outer = tls_executor;
+    tls_executor = this;
+    impl->runtime.execute_chain(task);
+    tls_executor = outer;
+  };
+  if (tls_executor == this) {
+    impl->group.run(std::move(body));
+    return;
+  }
+  impl->ready.push(task);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (impl->pullers.load(std::memory_order_seq_cst) >= threads_) return;
+  if (impl->pullers.fetch_add(1, std::memory_order_seq_cst) >= threads_) {
+    impl->pullers.fetch_sub(1, std::memory_order_seq_cst);
+    return;
+  }
+  impl->arena.enqueue(impl->group.defer([this, impl] {
+    const LocalExecutor* outer = tls_executor;
+    tls_executor = this;
+    for (;;) {
+      detail::TaskBase* t = nullptr;
+      while (impl->ready.try_pop(t)) impl->runtime.execute_chain(t);
+      impl->pullers.fetch_sub(1, std::memory_order_seq_cst);
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      // A task pushed while this puller was still counted would be stranded: recheck.
+      if (impl->ready.empty()) break;
+      if (impl->pullers.fetch_add(1, std::memory_order_seq_cst) >= threads_) {
+        impl->pullers.fetch_sub(1, std::memory_order_seq_cst);
+        break;
+      }
+    }
+    tls_executor = outer;
+  }));
+}
+
+void LocalExecutor::wait_idle() {
+  impl_->arena.execute([this] { impl_->group.wait(); });
+}
+
+}  // namespace compss::rt

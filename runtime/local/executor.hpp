@@ -1,0 +1,36 @@
+// The local executor: runs ready tasks on a oneTBB arena with one worker per thread of
+// the configuration (all cores by default).
+#pragma once
+
+#include <compss/detail/task_node.hpp>
+
+#include <memory>
+
+namespace compss::rt {
+
+class Runtime;
+
+class LocalExecutor {
+ public:
+  /// Starts `threads` worker threads that run task chains through `runtime`.
+  LocalExecutor(unsigned threads, Runtime& runtime);
+  ~LocalExecutor();
+  LocalExecutor(const LocalExecutor&) = delete;
+  LocalExecutor& operator=(const LocalExecutor&) = delete;
+
+  /// Schedules a ready task (from any thread). From a worker it goes to that worker's local
+  /// queue; from another thread it is enqueued into the arena.
+  void spawn(detail::TaskBase* task);
+
+  /// Waits until every spawned task body has returned.
+  void wait_idle();
+
+  unsigned threads() const noexcept { return threads_; }
+
+ private:
+  struct Impl;
+  unsigned threads_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace compss::rt

@@ -1,0 +1,45 @@
+// Helpers shared by the unit tests.
+#pragma once
+
+#include <compss/compss.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace compss_test {
+
+/// Every test starts with no runtime and leaves none behind (clears recorded failures).
+class RuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override { compss::detail::shutdown_runtime(); }
+  void TearDown() override { compss::detail::shutdown_runtime(); }
+};
+
+/// Thread-safe record of events, to check the order tasks ran in.
+class Recorder {
+ public:
+  void add(int v) {
+    std::lock_guard lock(m_);
+    events_.push_back(v);
+  }
+  std::vector<int> events() {
+    std::lock_guard lock(m_);
+    return events_;
+  }
+  void clear() {
+    std::lock_guard lock(m_);
+    events_.clear();
+  }
+
+ private:
+  std::mutex m_;
+  std::vector<int> events_;
+};
+
+inline void pause_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+}  // namespace compss_test
