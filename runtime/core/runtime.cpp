@@ -138,6 +138,9 @@ void Runtime::cancel(const std::string& why) {
 
 void Runtime::throw_if_failed() {
   if (!failed_.load(std::memory_order_acquire)) return;
+  // Let running tasks finish (no other task starts after a failure) before the caller
+  // unwinds and destroys objects they may still be using. (A task never waits for all.)
+  if (!tls_in_task) wait_all();
   std::lock_guard lock(failure_mutex_);
   throw Error(failure_message_, failed_task_, failed_id_);
 }

@@ -9,7 +9,8 @@ trap 'rm -rf "$work"' EXIT
 
 # Arguments may name @WORK@, a fresh directory per run (for programs that write files).
 run() {  # run <label> <binary> ; env already set by the caller
-  local label="$1" bin="$2" dir="$work/$label"
+  local label="$1" bin="$2"
+  local dir="$work/$label"
   mkdir -p "$dir"
   local args=()
   for a in "${ARGS[@]}"; do args+=("${a//@WORK@/$dir}"); done

@@ -38,4 +38,15 @@ int run_main(int argc, char** argv, F* user_main) {
 #endif
 }
 
+/// What compss-cc passes each value returned by the user's main through: waits for every
+/// task while main's local objects, which tasks may still be using, are alive.
+///
+///   return ::compss::detail::finish_main(status);
+inline int finish_main(int code) {
+#ifdef __COMPSS__
+  barrier(false);
+#endif
+  return code;
+}
+
 }  // namespace compss::detail

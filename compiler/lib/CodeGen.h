@@ -1,0 +1,45 @@
+//===- CodeGen.h - Text of the generated code ---------------------*- C++
+//-*-===//
+//
+/// \file
+/// The fourth stage: the exact text compss-cc inserts into a translation unit,
+/// as fixed by docs/architecture.md ("The generated-code contract"). Pure
+/// string building; the Translator decides where each piece goes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPSS_CC_CODEGEN_H
+#define COMPSS_CC_CODEGEN_H
+
+#include "PragmaModel.h"
+#include "TaskSema.h"
+#include "llvm/ADT/StringRef.h"
+#include <string>
+
+namespace compss_cc {
+
+/// The name the user's `main` is given in the TU that defines it.
+inline constexpr llvm::StringLiteral UserMainName = "__compss_user_main";
+
+/// The prologue: the runtime header, a ParamSpec array and a TaskSpec for
+/// each of \p Tasks (numbered by position), and `#line 1 "<MainFile>"`.
+/// \p Called tells, for each task, whether the TU calls it; the TaskSpec of
+/// one it only defines is `[[maybe_unused]]`.
+std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
+                         llvm::ArrayRef<bool> Called, llvm::StringRef MainFile);
+
+/// The callee that replaces the name of task number \p Index at a call.
+std::string emitCallee(unsigned Index, const ResolvedTask &Task);
+
+/// The statements a statement pragma stands for, on one line.
+std::string emitStatement(const StmtPragma &S);
+
+/// The real `main`, appended to the TU that defines the user's main.
+std::string emitMainEpilogue();
+
+/// \p Text as the contents of a C string literal.
+std::string escapeString(llvm::StringRef Text);
+
+} // namespace compss_cc
+
+#endif // COMPSS_CC_CODEGEN_H

@@ -1,0 +1,34 @@
+//===- PragmaCapture.cpp - Record #pragma compss lines --------------------===//
+
+#include "PragmaCapture.h"
+#include "clang/Lex/Preprocessor.h"
+
+using namespace clang;
+
+namespace compss_cc {
+
+void CompssPragmaHandler::HandlePragma(Preprocessor &PP,
+                                       PragmaIntroducer Introducer,
+                                       Token &FirstToken) {
+  RawPragma P;
+  P.HashLoc = Introducer.Loc;
+  P.NamespaceLoc = FirstToken.getLocation();
+  P.IsDirective = Introducer.Kind == PIK_HashPragma;
+  // Unexpanded: clause arguments are parameter names and source text, never
+  // macros to expand.
+  Token Tok;
+  PP.LexUnexpandedToken(Tok);
+  while (Tok.isNot(tok::eod) && Tok.isNot(tok::eof)) {
+    PragmaToken T;
+    T.Kind = Tok.getKind();
+    T.Spelling = PP.getSpelling(Tok);
+    T.Loc = Tok.getLocation();
+    T.EndLoc = Tok.getEndLoc();
+    P.Tokens.push_back(std::move(T));
+    PP.LexUnexpandedToken(Tok);
+  }
+  P.EndLoc = Tok.getLocation();
+  Table.push_back(std::move(P));
+}
+
+} // namespace compss_cc

@@ -1,0 +1,492 @@
+//===- Driver.cpp - The compss-cc command line ----------------------------===//
+
+#include "Driver.h"
+#include "Translator.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace compss_cc {
+
+namespace {
+
+namespace fs = llvm::sys::fs;
+namespace path = llvm::sys::path;
+
+/// What the user asked the real compiler to produce.
+enum class Mode { Link, Compile, Assemble, Preprocess, SyntaxOnly };
+
+/// One C++ source of the command line and its translation.
+struct Source {
+  size_t ArgIndex; ///< Position in Args.
+  std::string Path;
+  std::string TempPath;
+};
+
+/// The parsed command line.
+struct Invocation {
+  std::vector<std::string> RealCompiler;
+  std::vector<std::string> Args; ///< Everything after the driver's own flags.
+  bool Launch = false;
+  bool EmitSource = false;
+  Mode M = Mode::Link;
+  std::optional<size_t> OutputIndex; ///< Index of the value of -o in Args.
+  std::vector<Source> Sources;
+  std::vector<size_t> OtherInputs;     ///< Objects, libraries, C files ...
+  std::vector<std::string> ParseFlags; ///< For the translator.
+  bool HasStd = false;
+  bool HasDepFile = false;
+  std::optional<std::string> DepFile;
+};
+
+void error(const llvm::Twine &Message) {
+  llvm::WithColor::error(llvm::errs(), "compss-cc") << Message << "\n";
+}
+
+bool isCxxSource(llvm::StringRef File) {
+  return llvm::StringSwitch<bool>(path::extension(File))
+      .Cases(".cpp", ".cc", ".cxx", ".C", ".c++", ".cp", ".CPP", true)
+      .Default(false);
+}
+
+/// Options whose value is the next argument.
+bool takesSeparateValue(llvm::StringRef A) {
+  return llvm::StringSwitch<bool>(A)
+      .Cases("-o", "-I", "-D", "-U", "-include", "-imacros", "-isystem", true)
+      .Cases("-iquote", "-idirafter", "-isysroot", "-x", "-MF", "-MT", true)
+      .Cases("-MQ", "-L", "-Xlinker", "-Xpreprocessor", "-Xassembler", true)
+      .Cases("-T", "-u", "-e", "-arch", "-aux-info", "--param", true)
+      .Default(false);
+}
+
+/// Options the translator's parse needs as well: they decide what the
+/// source means.
+bool isParseFlag(llvm::StringRef A) {
+  for (llvm::StringRef P :
+       {"-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote",
+        "-idirafter", "-isysroot", "--sysroot", "-std=", "-stdlib="})
+    if (A.starts_with(P))
+      return true;
+  return llvm::StringSwitch<bool>(A)
+      .Cases("-nostdinc", "-nostdinc++", "-fno-exceptions", "-fexceptions",
+             true)
+      .Cases("-fno-rtti", "-frtti", "-fsigned-char", "-funsigned-char", true)
+      .Cases("-fchar8_t", "-fno-char8_t", "-fopenmp", "-fopenmp-simd", true)
+      .Default(false);
+}
+
+std::vector<std::string> realCompilerFromEnv() {
+  std::optional<std::string> Env = llvm::sys::Process::GetEnv("COMPSS_CXX");
+  std::vector<std::string> Cmd;
+  if (Env) {
+    llvm::SmallVector<llvm::StringRef, 4> Parts;
+    llvm::StringRef(*Env).split(Parts, ' ', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef P : Parts)
+      Cmd.push_back(P.str());
+  }
+  if (Cmd.empty())
+    Cmd.push_back(COMPSS_DEFAULT_CXX);
+  return Cmd;
+}
+
+bool parseCommandLine(int Argc, const char **Argv, Invocation &Inv) {
+  int I = 1;
+  if (Argc > 1 && llvm::StringRef(Argv[1]) == "--launch") {
+    if (Argc < 3) {
+      error("--launch needs the real compiler as its argument");
+      return false;
+    }
+    Inv.Launch = true;
+    Inv.RealCompiler = {Argv[2]};
+    I = 3;
+  } else {
+    Inv.RealCompiler = realCompilerFromEnv();
+  }
+  // `-x <language>` decides how the inputs after it are taken.
+  enum class Lang { ByExtension, Cxx, Other } Forced = Lang::ByExtension;
+  for (; I < Argc; ++I) {
+    llvm::StringRef A(Argv[I]);
+    if (A == "--emit-source") {
+      Inv.EmitSource = true;
+      continue;
+    }
+    size_t Index = Inv.Args.size();
+    Inv.Args.push_back(A.str());
+    if (takesSeparateValue(A)) {
+      if (I + 1 >= Argc) {
+        error("missing argument to '" + A + "'");
+        return false;
+      }
+      llvm::StringRef Value(Argv[++I]);
+      Inv.Args.push_back(Value.str());
+      if (A == "-o")
+        Inv.OutputIndex = Index + 1;
+      else if (A == "-x")
+        Forced = Value == "none"  ? Lang::ByExtension
+                 : Value == "c++" ? Lang::Cxx
+                                  : Lang::Other;
+      else if (A == "-MF")
+        Inv.DepFile = Value.str();
+      if (isParseFlag(A)) {
+        Inv.ParseFlags.push_back(A.str());
+        Inv.ParseFlags.push_back(Value.str());
+      }
+      continue;
+    }
+    if (A.starts_with("-") && A.size() > 1) {
+      if (A == "-c")
+        Inv.M = Mode::Compile;
+      else if (A == "-S" && Inv.M != Mode::Compile)
+        Inv.M = Mode::Assemble;
+      else if ((A == "-E" || A == "-M" || A == "-MM") && Inv.M == Mode::Link)
+        Inv.M = Mode::Preprocess;
+      else if (A == "-fsyntax-only")
+        Inv.M = Mode::SyntaxOnly;
+      else if (A == "-MD" || A == "-MMD")
+        Inv.HasDepFile = true;
+      if (A.starts_with("-std="))
+        Inv.HasStd = true;
+      if (isParseFlag(A))
+        Inv.ParseFlags.push_back(A.str());
+      continue;
+    }
+    if (Forced == Lang::ByExtension ? isCxxSource(A) : Forced == Lang::Cxx)
+      Inv.Sources.push_back({Index, A.str(), ""});
+    else
+      Inv.OtherInputs.push_back(Index);
+  }
+  return true;
+}
+
+/// Where the COMPSs headers and the runtime library are.
+struct Layout {
+  std::string IncludeDir;
+  std::string LibDir;
+};
+
+Layout locate(const char *Argv0) {
+  static int Anchor;
+  std::string Exe = fs::getMainExecutable(Argv0, &Anchor);
+  llvm::SmallString<256> Prefix(path::parent_path(path::parent_path(Exe)));
+  auto Under = [](llvm::StringRef Root, llvm::StringRef Dir) {
+    if (path::is_absolute(Dir))
+      return Dir.str();
+    llvm::SmallString<256> P(Root);
+    path::append(P, Dir);
+    return std::string(P);
+  };
+  if (std::optional<std::string> Home =
+          llvm::sys::Process::GetEnv("COMPSS_HOME"))
+    return {Under(*Home, COMPSS_INSTALL_INCLUDEDIR),
+            Under(*Home, COMPSS_INSTALL_LIBDIR)};
+  llvm::SmallString<256> Installed(Under(Prefix, COMPSS_INSTALL_INCLUDEDIR));
+  path::append(Installed, "compss", "compss.hpp");
+  if (fs::exists(Installed))
+    return {Under(Prefix, COMPSS_INSTALL_INCLUDEDIR),
+            Under(Prefix, COMPSS_INSTALL_LIBDIR)};
+  return {COMPSS_SOURCE_INCLUDE_DIR, Under(Prefix, "lib")};
+}
+
+std::string absoluteDir(llvm::StringRef File) {
+  llvm::SmallString<256> P(File);
+  fs::make_absolute(P);
+  path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(path::parent_path(P));
+}
+
+/// Runs \p Cmd; returns its exit code (or 1 if it could not run).
+int run(llvm::ArrayRef<std::string> Cmd) {
+  if (llvm::sys::Process::GetEnv("COMPSS_CC_VERBOSE")) {
+    for (const std::string &A : Cmd)
+      llvm::errs() << A << " ";
+    llvm::errs() << "\n";
+  }
+  std::string Program = Cmd.front();
+  if (!llvm::StringRef(Program).contains('/')) {
+    llvm::ErrorOr<std::string> Found = llvm::sys::findProgramByName(Program);
+    if (!Found) {
+      error("cannot find the C++ compiler '" + Program + "' (set COMPSS_CXX)");
+      return 1;
+    }
+    Program = *Found;
+  }
+  std::vector<llvm::StringRef> Args(Cmd.begin(), Cmd.end());
+  std::string Message;
+  int Code = llvm::sys::ExecuteAndWait(Program, Args, std::nullopt, {}, 0, 0,
+                                       &Message);
+  if (Code < 0) {
+    error("cannot run '" + Program + "': " + Message);
+    return 1;
+  }
+  return Code;
+}
+
+/// Makes the dependency file name the original source instead of its
+/// translation, so that build tools track the user's file.
+void fixDepFile(llvm::StringRef DepFile, const Source &S) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> Buf =
+      llvm::MemoryBuffer::getFile(DepFile);
+  if (!Buf)
+    return;
+  std::string Text = (*Buf)->getBuffer().str();
+  std::string Original = S.Path;
+  size_t Pos = 0;
+  bool Changed = false;
+  while ((Pos = Text.find(S.TempPath, Pos)) != std::string::npos) {
+    Text.replace(Pos, S.TempPath.size(), Original);
+    Pos += Original.size();
+    Changed = true;
+  }
+  if (!Changed)
+    return;
+  std::error_code EC;
+  llvm::raw_fd_ostream OS(DepFile, EC);
+  if (!EC)
+    OS << Text;
+}
+
+class Driver {
+public:
+  Driver(Invocation &Inv, Layout L) : Inv(Inv), L(std::move(L)) {}
+  ~Driver() {
+    for (const Source &S : Inv.Sources)
+      if (!S.TempPath.empty()) {
+        fs::remove(S.TempPath);
+        llvm::sys::DontRemoveFileOnSignal(S.TempPath);
+      }
+  }
+
+  int run();
+
+private:
+  std::vector<std::string> parseFlags() const;
+  int emitSource();
+  bool translateAll();
+  std::vector<std::string> compileExtras() const;
+  int compileEach();
+  int compileAndLink();
+  std::string defaultOutput(const Source &S) const;
+
+  Invocation &Inv;
+  Layout L;
+};
+
+std::vector<std::string> Driver::parseFlags() const {
+  std::vector<std::string> F = {"-resource-dir", COMPSS_CLANG_RESOURCE_DIR,
+                                "-w"};
+  if (!Inv.HasStd)
+    F.push_back("-std=c++20");
+  F.insert(F.end(), Inv.ParseFlags.begin(), Inv.ParseFlags.end());
+  F.push_back("-D__COMPSS__");
+  F.push_back("-I" + L.IncludeDir);
+  return F;
+}
+
+int Driver::emitSource() {
+  if (Inv.OutputIndex && Inv.Sources.size() > 1) {
+    error("cannot write the translations of several files to one -o file");
+    return 1;
+  }
+  std::vector<std::string> Flags = parseFlags();
+  int Code = 0;
+  for (const Source &S : Inv.Sources) {
+    llvm::Expected<std::string> Text = translateFile(S.Path, Flags);
+    if (!Text) {
+      llvm::consumeError(Text.takeError());
+      Code = 1;
+      continue;
+    }
+    if (!Inv.OutputIndex) {
+      llvm::outs() << *Text;
+      continue;
+    }
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Inv.Args[*Inv.OutputIndex], EC);
+    if (EC) {
+      error("cannot write '" + Inv.Args[*Inv.OutputIndex] +
+            "': " + EC.message());
+      return 1;
+    }
+    OS << *Text;
+  }
+  return Code;
+}
+
+bool Driver::translateAll() {
+  std::vector<std::string> Flags = parseFlags();
+  bool Ok = true;
+  for (Source &S : Inv.Sources) {
+    llvm::Expected<std::string> Text = translateFile(S.Path, Flags);
+    if (!Text) {
+      llvm::consumeError(Text.takeError());
+      Ok = false;
+      continue;
+    }
+    llvm::SmallString<256> Temp;
+    int FD;
+    if (std::error_code EC = fs::createTemporaryFile(
+            "compss-" + path::stem(S.Path).str(), "cpp", FD, Temp)) {
+      error("cannot create a temporary file: " + EC.message());
+      return false;
+    }
+    S.TempPath = std::string(Temp);
+    llvm::sys::RemoveFileOnSignal(S.TempPath);
+    llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << *Text;
+    OS.close();
+    if (OS.has_error()) {
+      error("cannot write '" + S.TempPath + "'");
+      OS.clear_error();
+      return false;
+    }
+  }
+  return Ok;
+}
+
+std::vector<std::string> Driver::compileExtras() const {
+  std::vector<std::string> E = {"-D__COMPSS__", "-I" + L.IncludeDir};
+  // compss.hpp needs C++20, older than the default of some compilers.
+  if (!Inv.HasStd)
+    E.push_back("-std=c++20");
+  std::vector<std::string> Dirs;
+  for (const Source &S : Inv.Sources) {
+    std::string Dir = absoluteDir(S.Path);
+    if (llvm::is_contained(Dirs, Dir))
+      continue;
+    Dirs.push_back(Dir);
+    E.push_back("-iquote");
+    E.push_back(Dir);
+  }
+  E.push_back("-Wno-unknown-pragmas");
+  return E;
+}
+
+std::string Driver::defaultOutput(const Source &S) const {
+  if (Inv.M == Mode::SyntaxOnly || Inv.M == Mode::Preprocess)
+    return "";
+  return (path::stem(S.Path) + (Inv.M == Mode::Assemble ? ".s" : ".o")).str();
+}
+
+/// -c, -S, -E, -fsyntax-only: one real compilation per source.
+int Driver::compileEach() {
+  if (Inv.OutputIndex && Inv.Sources.size() + Inv.OtherInputs.size() > 1) {
+    error("cannot specify '-o' with '-c', '-S' or '-E' and several files");
+    return 1;
+  }
+  // The flags without the inputs and the output.
+  std::vector<std::string> Flags;
+  for (size_t I = 0; I != Inv.Args.size(); ++I) {
+    bool IsInput = llvm::is_contained(Inv.OtherInputs, I) ||
+                   llvm::any_of(Inv.Sources, [&](const Source &S) {
+                     return S.ArgIndex == I;
+                   });
+    if (IsInput || (Inv.OutputIndex &&
+                    (I == *Inv.OutputIndex || I + 1 == *Inv.OutputIndex)))
+      continue;
+    Flags.push_back(Inv.Args[I]);
+  }
+  std::vector<std::string> Extras = compileExtras();
+  for (const Source &S : Inv.Sources) {
+    std::vector<std::string> Cmd = Inv.RealCompiler;
+    Cmd.insert(Cmd.end(), Extras.begin(), Extras.end());
+    Cmd.insert(Cmd.end(), Flags.begin(), Flags.end());
+    std::string Out =
+        Inv.OutputIndex ? Inv.Args[*Inv.OutputIndex] : defaultOutput(S);
+    if (!Out.empty()) {
+      Cmd.push_back("-o");
+      Cmd.push_back(Out);
+    }
+    Cmd.push_back(S.TempPath);
+    if (int Code = compss_cc::run(Cmd))
+      return Code;
+    if (Inv.DepFile)
+      fixDepFile(*Inv.DepFile, S);
+    else if (Inv.HasDepFile && !Out.empty())
+      fixDepFile((path::parent_path(Out) +
+                  (path::parent_path(Out).empty() ? "" : "/") +
+                  path::stem(Out) + ".d")
+                     .str(),
+                 S);
+  }
+  if (!Inv.OtherInputs.empty()) {
+    std::vector<std::string> Cmd = Inv.RealCompiler;
+    Cmd.insert(Cmd.end(), Flags.begin(), Flags.end());
+    if (Inv.OutputIndex) {
+      Cmd.push_back("-o");
+      Cmd.push_back(Inv.Args[*Inv.OutputIndex]);
+    }
+    for (size_t I : Inv.OtherInputs)
+      Cmd.push_back(Inv.Args[I]);
+    if (int Code = compss_cc::run(Cmd))
+      return Code;
+  }
+  return 0;
+}
+
+/// No -c: compile the translations and link them with the runtime in one
+/// real compiler command, keeping the order of the arguments.
+int Driver::compileAndLink() {
+  std::vector<std::string> Cmd = Inv.RealCompiler;
+  if (!Inv.Sources.empty()) {
+    std::vector<std::string> Extras = compileExtras();
+    Cmd.insert(Cmd.end(), Extras.begin(), Extras.end());
+  }
+  for (size_t I = 0; I != Inv.Args.size(); ++I) {
+    auto S = llvm::find_if(Inv.Sources,
+                           [&](const Source &S) { return S.ArgIndex == I; });
+    Cmd.push_back(S == Inv.Sources.end() ? Inv.Args[I] : S->TempPath);
+  }
+  for (const char *A : {"-L", "-Wl,-rpath,"})
+    Cmd.push_back(A + L.LibDir);
+  Cmd.push_back("-lcompss");
+  Cmd.push_back("-pthread");
+  return compss_cc::run(Cmd);
+}
+
+int Driver::run() {
+  if (Inv.EmitSource) {
+    if (Inv.Sources.empty()) {
+      error("--emit-source needs a C++ source file");
+      return 1;
+    }
+    return emitSource();
+  }
+  if (Inv.Sources.empty() && Inv.Launch)
+    return compss_cc::run([&] {
+      std::vector<std::string> Cmd = Inv.RealCompiler;
+      Cmd.insert(Cmd.end(), Inv.Args.begin(), Inv.Args.end());
+      return Cmd;
+    }());
+  if (!translateAll())
+    return 1;
+  if (Inv.M == Mode::Link && !Inv.Launch)
+    return compileAndLink();
+  return compileEach();
+}
+
+} // namespace
+
+int runDriver(int Argc, const char **Argv) {
+  Invocation Inv;
+  if (!parseCommandLine(Argc, Argv, Inv))
+    return 1;
+  if (Argc == 1) {
+    error("no input files");
+    return 1;
+  }
+  Driver D(Inv, locate(Argv[0]));
+  return D.run();
+}
+
+} // namespace compss_cc
