@@ -7,11 +7,24 @@
 
 namespace compss::detail {
 
-/// How a task accesses one of its parameters.
-enum class Direction : std::uint8_t { in, out, inout };
+/// How a task accesses one of its parameters (SPEC section 2).
+enum class Direction : std::uint8_t {
+  in,           ///< reads it
+  out,          ///< writes it; the old value is not needed
+  inout,        ///< reads and writes it
+  concurrent,   ///< tasks sharing it may run at once; the user owns coherence
+  commutative,  ///< tasks sharing it run in any order, never at once
+  in_delete,    ///< read once, then the runtime may drop its copies
+};
 
-/// What a parameter denotes: the object itself, or a file named by a path value.
-enum class ParamKind : std::uint8_t { object, file };
+/// What a parameter denotes.
+enum class ParamKind : std::uint8_t {
+  object,      ///< the object itself
+  file,        ///< a file named by a path value
+  directory,   ///< a directory named by a path value
+  collection,  ///< a std::vector (or span) whose elements are separate data
+  stream,      ///< a compss::ObjectStream<T>& or compss::FileStream&
+};
 
 /// One parameter of a task, in declaration order.
 struct ParamSpec {
@@ -20,16 +33,48 @@ struct ParamSpec {
   const char* name;
 };
 
+/// What happens when a task fails (the `on_failure` clause; COMPSs meanings).
+enum class OnFailure : std::uint8_t { retry, cancel_successors, fail, ignore };
+
+/// What runs when the task runs: the function's body, an external program, an MPI program.
+enum class TaskKind : std::uint8_t { function, binary, mpi };
+
+/// One `key=value` of a `constraint(...)` clause or pragma, values as written (strings
+/// unquoted). Keys are canonical: aliases (`cores`, `memory`) are resolved by compss-cc.
+struct Constraint {
+  const char* key;
+  const char* value;
+};
+
 /// A task type. `signature` is the function's signature as Clang prints it: the stable
-/// id that every translation unit, master and worker agree on.
+/// id that every translation unit, master and worker agree on. Fields after
+/// `param_count` have defaults; compss-cc emits them with designated initializers, in
+/// declaration order, only where they differ from the default.
 ///
 ///   static constexpr ::compss::detail::TaskSpec __compss_task_0{
 ///       "multiply", "void multiply(const Block &, Block &)", __compss_params_0, 2};
+///   static constexpr ::compss::detail::TaskSpec __compss_task_1{
+///       .name = "train", .signature = "double train(int)", .params = __compss_params_1,
+///       .param_count = 1, .on_failure = ::compss::detail::OnFailure::ignore,
+///       .time_out = 30.0};
 struct TaskSpec {
   const char* name;
   const char* signature;
   const ParamSpec* params;
   std::size_t param_count;
+  bool priority = false;                    ///< `priority`: scheduled before others
+  OnFailure on_failure = OnFailure::retry;  ///< `on_failure(...)`
+  double time_out = 0.0;                    ///< `time_out(seconds)`; 0 is none
+  bool replicated = false;                  ///< `replicated`: runs on every node
+  bool distributed = false;                 ///< `distributed`: round-robin over nodes
+  const Constraint* constraints = nullptr;  ///< `constraint(...)`, clause and pragma
+  std::size_t constraint_count = 0;
+  TaskKind kind = TaskKind::function;
+  /// `#pragma compss implement(name)`: the signature of the task this is a version of.
+  const char* implements = nullptr;
+  /// binary(...) / mpi(...) settings as written, as `key=value` pairs.
+  const Constraint* launch = nullptr;
+  std::size_t launch_count = 0;
 };
 
 }  // namespace compss::detail
