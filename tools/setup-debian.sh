@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build python3 git
+  build-essential cmake ninja-build python3 git libclang-rt-19-dev
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools libomp-19-dev
   libtbb-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev graphviz

@@ -13,13 +13,83 @@ static const char *directionName(Direction D) {
     return "::compss::detail::Direction::out";
   case Direction::InOut:
     return "::compss::detail::Direction::inout";
+  case Direction::Concurrent:
+    return "::compss::detail::Direction::concurrent";
+  case Direction::Commutative:
+    return "::compss::detail::Direction::commutative";
+  case Direction::InDelete:
+    return "::compss::detail::Direction::in_delete";
   }
   llvm_unreachable("unknown direction");
 }
 
 static const char *kindName(ParamKind K) {
-  return K == ParamKind::File ? "::compss::detail::ParamKind::file"
-                              : "::compss::detail::ParamKind::object";
+  switch (K) {
+  case ParamKind::Object:
+    return "::compss::detail::ParamKind::object";
+  case ParamKind::File:
+    return "::compss::detail::ParamKind::file";
+  case ParamKind::Directory:
+    return "::compss::detail::ParamKind::directory";
+  case ParamKind::Collection:
+    return "::compss::detail::ParamKind::collection";
+  case ParamKind::Stream:
+    return "::compss::detail::ParamKind::stream";
+  }
+  llvm_unreachable("unknown parameter kind");
+}
+
+/// `static constexpr Constraint <Name>[] = {{"key", "value"}, ...};`
+static void emitPairs(llvm::raw_ostream &OS, llvm::StringRef Name,
+                      llvm::ArrayRef<SpecPair> Pairs) {
+  OS << "static constexpr ::compss::detail::Constraint " << Name << "[] = {";
+  for (size_t I = 0; I != Pairs.size(); ++I)
+    // Values keep the escapes they were written with: already literal text.
+    OS << (I ? ", " : "") << "{\"" << Pairs[I].Key << "\", \""
+       << Pairs[I].Value << "\"}";
+  OS << "};\n";
+}
+
+/// True if the TaskSpec needs fields after `param_count`.
+static bool hasExtras(const ResolvedTask &T) {
+  return T.Priority || !T.OnFailure.empty() || !T.TimeOut.empty() ||
+         T.Replicated || T.Distributed || !T.Constraints.empty() ||
+         T.Kind != TaskKind::Function || !T.Implements.empty() ||
+         !T.Launch.empty();
+}
+
+/// The TaskSpec with designated initializers, in declaration order, only
+/// the fields that differ from their defaults.
+static void emitDesignatedSpec(llvm::raw_ostream &OS, unsigned N,
+                               const ResolvedTask &T) {
+  OS << "\n    .name = \"" << escapeString(T.Name) << "\", .signature = \""
+     << escapeString(T.Signature) << "\",\n    .params = ";
+  if (T.Params.empty())
+    OS << "nullptr, .param_count = 0";
+  else
+    OS << "__compss_params_" << N << ", .param_count = " << T.Params.size();
+  if (T.Priority)
+    OS << ",\n    .priority = true";
+  if (!T.OnFailure.empty())
+    OS << ",\n    .on_failure = ::compss::detail::OnFailure::" << T.OnFailure;
+  if (!T.TimeOut.empty())
+    OS << ",\n    .time_out = " << T.TimeOut;
+  if (T.Replicated)
+    OS << ",\n    .replicated = true";
+  if (T.Distributed)
+    OS << ",\n    .distributed = true";
+  if (!T.Constraints.empty())
+    OS << ",\n    .constraints = __compss_constraints_" << N
+       << ", .constraint_count = " << T.Constraints.size();
+  if (T.Kind != TaskKind::Function)
+    OS << ",\n    .kind = ::compss::detail::TaskKind::"
+       << (T.Kind == TaskKind::Binary ? "binary" : "mpi");
+  if (!T.Implements.empty())
+    OS << ",\n    .implements = \"" << escapeString(T.Implements) << "\"";
+  if (!T.Launch.empty())
+    OS << ",\n    .launch = __compss_launch_" << N
+       << ", .launch_count = " << T.Launch.size();
+  OS << "};\n";
 }
 
 std::string escapeString(llvm::StringRef Text) {
@@ -38,6 +108,8 @@ std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   OS << "#include <compss/compss.hpp>\n";
+  if (llvm::any_of(Tasks, [](const ResolvedTask *T) { return T->IsMethod; }))
+    OS << "#include <compss/detail/call_method.hpp>\n";
   for (unsigned N = 0; N != Tasks.size(); ++N) {
     const ResolvedTask &T = *Tasks[N];
     if (!T.Params.empty()) {
@@ -50,11 +122,20 @@ std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
       }
       OS << "};\n";
     }
+    if (!T.Constraints.empty())
+      emitPairs(OS, "__compss_constraints_" + std::to_string(N), T.Constraints);
+    if (!T.Launch.empty())
+      emitPairs(OS, "__compss_launch_" + std::to_string(N), T.Launch);
     // A task this TU defines but does not call: nothing refers to its spec.
     if (!Called[N])
       OS << "[[maybe_unused]] ";
     OS << "static constexpr ::compss::detail::TaskSpec __compss_task_" << N
-       << "{\n    \"" << escapeString(T.Name) << "\", \""
+       << "{";
+    if (hasExtras(T)) {
+      emitDesignatedSpec(OS, N, T);
+      continue;
+    }
+    OS << "\n    \"" << escapeString(T.Name) << "\", \""
        << escapeString(T.Signature) << "\", ";
     if (T.Params.empty())
       OS << "nullptr, 0};\n";
@@ -68,9 +149,13 @@ std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
 std::string emitCallee(unsigned Index, const ResolvedTask &Task) {
   std::string Text;
   llvm::raw_string_ostream OS(Text);
-  OS << "::compss::detail::call_task<__compss_task_" << Index
-     << ", static_cast<" << Task.PointerType << ">(&" << Task.QualifiedRef
-     << ")>";
+  OS << "::compss::detail::call_task<__compss_task_" << Index << ", ";
+  if (Task.IsMethod)
+    OS << "&::compss::detail::method_adapter<static_cast<" << Task.PointerType
+       << ">(&" << Task.QualifiedRef << ")>::call>";
+  else
+    OS << "static_cast<" << Task.PointerType << ">(&" << Task.QualifiedRef
+       << ")>";
   return Text;
 }
 
@@ -88,8 +173,26 @@ std::string emitStatement(const StmtPragma &S) {
   }
   case StmtPragma::Barrier:
     return S.NoMoreTasks ? "::compss::barrier(true);" : "::compss::barrier();";
+  case StmtPragma::Delete:
+  case StmtPragma::DeleteFile: {
+    const char *Fn = S.Kind == StmtPragma::Delete ? "::compss::delete_object("
+                                                  : "::compss::delete_file(";
+    for (size_t I = 0; I != S.Args.size(); ++I)
+      OS << (I ? " " : "") << Fn << S.Args[I] << ");";
+    return Text;
+  }
+  case StmtPragma::BarrierGroup:
+    return "::compss::barrier_group(" + S.Args.front() + ");";
+  case StmtPragma::Group:
+    llvm_unreachable("a group is emitted by emitGroupOpen");
   }
   llvm_unreachable("unknown statement pragma");
+}
+
+std::string emitGroupOpen(const StmtPragma &S, unsigned Number) {
+  return "{ ::compss::TaskGroup __compss_group_" + std::to_string(Number) +
+         "(" + S.Args.front() + ", /*implicit_barrier=*/" +
+         (S.ImplicitBarrier ? "true" : "false") + ");";
 }
 
 std::string emitMainEpilogue() {

@@ -34,6 +34,10 @@ std::string emitCallee(unsigned Index, const ResolvedTask &Task);
 /// The statements a statement pragma stands for, on one line.
 std::string emitStatement(const StmtPragma &S);
 
+/// What replaces `#pragma compss group(...)`: a block opening with a
+/// compss::TaskGroup; the Translator closes it after the following block.
+std::string emitGroupOpen(const StmtPragma &S, unsigned Number);
+
 /// The real `main`, appended to the TU that defines the user's main.
 std::string emitMainEpilogue();
 

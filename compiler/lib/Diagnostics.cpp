@@ -20,13 +20,8 @@ static DiagInfo info(Diag K) {
     return {L::Error, "expected a compss pragma name after '#pragma compss'"};
   case Diag::UnknownPragma:
     return {L::Error, "unknown compss pragma '%0'"};
-  case Diag::UnsupportedPragma:
-    return {L::Error, "'#pragma compss %0' is not supported yet"};
   case Diag::UnknownClause:
     return {L::Error, "unknown clause '%0' in '#pragma compss task'"};
-  case Diag::UnsupportedClause:
-    return {L::Error,
-            "clause '%0' of '#pragma compss task' is not supported yet"};
   case Diag::ExpectedLParen:
     return {L::Error, "expected '(' after '%0'"};
   case Diag::ExpectedRParen:
@@ -35,8 +30,6 @@ static DiagInfo info(Diag K) {
     return {L::Error, "expected a parameter name in the '%0' clause"};
   case Diag::EmptyClauseList:
     return {L::Error, "empty parameter list in the '%0' clause"};
-  case Diag::UnsupportedArrayExtent:
-    return {L::Error, "array extents in the '%0' clause are not supported yet"};
   case Diag::EmptyWaitOnList:
     return {L::Error, "'%0' needs at least one argument"};
   case Diag::UnexpectedToken:
@@ -44,9 +37,46 @@ static DiagInfo info(Diag K) {
   case Diag::MacroPragma:
     return {L::Error, "compss pragmas must be written as '#pragma compss', "
                       "not produced by _Pragma or a macro"};
+  case Diag::ClauseTakesNoArgs:
+    return {L::Error, "clause '%0' takes no arguments"};
+  case Diag::ClauseArity:
+    return {L::Error, "clause '%0' takes exactly one argument"};
+  case Diag::ExpectedBool:
+    return {L::Error, "expected 'true' or 'false' in '%0(...)'"};
+  case Diag::BadTimeOut:
+    return {L::Error, "time_out needs a positive number of seconds, not '%0'"};
+  case Diag::BadOnFailure:
+    return {L::Error, "unknown on_failure policy '%0'; expected retry, "
+                      "cancel_successors, fail or ignore"};
+  case Diag::ExpectedKey:
+    return {L::Error, "expected 'key=value' in '%0(...)'"};
+  case Diag::UnknownKey:
+    return {L::Error, "unknown key '%0' in '%1(...)'"};
+  case Diag::ExpectedEqual:
+    return {L::Error, "expected '=' after '%0'"};
+  case Diag::ExpectedValue:
+    return {L::Error, "expected a value for '%0'"};
+  case Diag::WrongValueType:
+    return {L::Error, "'%0' takes %1, not '%2'"};
+  case Diag::DuplicateKey:
+    return {L::Error, "'%0' is given twice in '%1(...)'"};
+  case Diag::ExpectedTaskName:
+    return {L::Error, "expected the name of a task in 'implement(...)'"};
+  case Diag::ExpectedRSquare:
+    return {L::Error, "expected ']' to close the array extent in '%0'"};
+  case Diag::SectionNotAtZero:
+    return {L::Error, "the array section of '%0' must start at 0, as "
+                      "'%0[0:n]' (the runtime tracks arrays from their start)"};
+  case Diag::EmptyExtent:
+    return {L::Error, "empty array extent for '%0'"};
+  case Diag::NotAnLValue:
+    return {L::Error, "'%0' is not an lvalue: '#pragma compss %1' needs "
+                      "variables or other lvalues"};
+  case Diag::ExpectedGroupName:
+    return {L::Error, "expected a string literal naming the group in '%0'"};
   case Diag::TaskNotBeforeFunction:
     return {L::Error,
-            "'#pragma compss task' must be followed by a function declaration"};
+            "'#pragma compss %0' must be followed by a function declaration"};
   case Diag::UnsupportedTaskDecl:
     return {L::Error, "%0 cannot be a task yet"};
   case Diag::UnknownParam:
@@ -68,11 +98,62 @@ static DiagInfo info(Diag K) {
                       "std::filesystem::path, by value or const reference"};
   case Diag::ConflictingTaskPragmas:
     return {L::Error, "task '%0' is declared again with different clauses"};
+  case Diag::CollectionOnNonVector:
+    return {L::Error, "'%0' clause on parameter '%1' of type %2: a collection "
+                      "must be a std::vector passed by reference, or a "
+                      "std::span"};
+  case Diag::StreamOnNonStream:
+    return {L::Error, "'%0' clause on parameter '%1' of type %2: a stream "
+                      "must be a compss::ObjectStream<T>& or a "
+                      "compss::FileStream&"};
+  case Diag::DirectoryOnNonPath:
+    return {L::Error, "'%0' clause on parameter '%1' of type %2: a directory "
+                      "parameter must be a std::string, const char* or "
+                      "std::filesystem::path, by value or const reference"};
+  case Diag::ExtentOnNonPointer:
+    return {L::Error, "array extent on parameter '%0' of type %1: only "
+                      "pointer parameters take an extent"};
+  case Diag::ExtentUnknownName:
+    return {L::Error, "'%0' in the array extent of '%1' is neither a "
+                      "parameter of the task nor visible where it is declared"};
+  case Diag::ExtentWithKind:
+    return {L::Error, "array extent in the '%0' clause: only object clauses "
+                      "(in, out, inout ...) take one"};
+  case Diag::ModifierWithoutTask:
+    return {L::Error, "'#pragma compss %0' applies to a task, but '%1' has "
+                      "no '#pragma compss task'"};
+  case Diag::DuplicateModifier:
+    return {L::Error, "'%0' is given twice for task '%1'"};
+  case Diag::ExternalWithBody:
+    return {L::Error, "'%0' is %1 task: it runs an external program and "
+                      "must be declared without a body"};
+  case Diag::MissingLaunchKey:
+    return {L::Error, "'#pragma compss %0' needs '%1=...'"};
+  case Diag::ImplementUnknownTask:
+    return {L::Error, "'%0' in 'implement(...)' names no task"};
+  case Diag::ImplementDifferentParams:
+    return {L::Error, "'%0' cannot implement task '%1': its parameter types "
+                      "differ (%2 vs %3)"};
+  case Diag::ImplementedTaskNote:
+    return {L::Note, "task '%0' declared here"};
+  case Diag::ImplicitInOutWarning:
+    return {L::Warning, "parameter '%0' of task '%1' has type %2 and is "
+                        "named in no clause: it is treated as inout [-Wcompss]"};
   case Diag::StmtPragmaOutsideFunction:
     return {L::Error, "'#pragma compss %0' must be inside a function body"};
   case Diag::DefaultArgInTaskCall:
     return {L::Error, "call to task '%0' relies on a default argument; a task "
                       "call must pass every argument"};
+  case Diag::CallExternalTask:
+    return {L::Error, "calling a binary/mpi task is not supported yet "
+                      "('%0' is %1 task)"};
+  case Diag::ExtentArgSideEffects:
+    return {L::Error, "argument '%0' of this call to task '%1' is used in an "
+                      "array extent and has side effects: it would be "
+                      "evaluated twice"};
+  case Diag::GroupNeedsBlock:
+    return {L::Error, "'#pragma compss group' must be followed by a block "
+                      "'{ ... }'"};
   case Diag::CallInMacroWarning:
     return {L::Warning, "call to task '%0' inside a macro expansion runs "
                         "synchronously, not as a task"};

@@ -14,10 +14,10 @@ void CompssPragmaHandler::HandlePragma(Preprocessor &PP,
   P.HashLoc = Introducer.Loc;
   P.NamespaceLoc = FirstToken.getLocation();
   P.IsDirective = Introducer.Kind == PIK_HashPragma;
-  // Unexpanded: clause arguments are parameter names and source text, never
-  // macros to expand.
+  // Macros are expanded, as in OpenMP clauses: `constraint(cores=NCORES)`.
+  // Parameter names are not macros in a program that compiles without us.
   Token Tok;
-  PP.LexUnexpandedToken(Tok);
+  PP.Lex(Tok);
   while (Tok.isNot(tok::eod) && Tok.isNot(tok::eof)) {
     PragmaToken T;
     T.Kind = Tok.getKind();
@@ -25,7 +25,7 @@ void CompssPragmaHandler::HandlePragma(Preprocessor &PP,
     T.Loc = Tok.getLocation();
     T.EndLoc = Tok.getEndLoc();
     P.Tokens.push_back(std::move(T));
-    PP.LexUnexpandedToken(Tok);
+    PP.Lex(Tok);
   }
   P.EndLoc = Tok.getLocation();
   Table.push_back(std::move(P));

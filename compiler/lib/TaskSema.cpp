@@ -15,8 +15,6 @@ using namespace clang;
 
 namespace compss_cc {
 
-namespace {
-
 /// True if only whitespace, comments, preprocessor lines and `[[...]]`
 /// attributes separate the end of a pragma from the declaration after it.
 bool onlyTriviaBetween(llvm::StringRef Text) {
@@ -55,10 +53,12 @@ bool onlyTriviaBetween(llvm::StringRef Text) {
   return true;
 }
 
+namespace {
+
 class Checker {
 public:
-  Checker(ASTContext &Ctx, Diagnostics &D)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), D(D),
+  Checker(ASTContext &Ctx, Diagnostics &D, const SemaOptions &Options)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), D(D), Options(Options),
         Policy(Ctx.getPrintingPolicy()) {
     Policy.SuppressUnwrittenScope = true;
     Policy.SuppressInlineNamespace = true;
@@ -68,13 +68,29 @@ public:
 
   std::vector<ResolvedTask> run(llvm::ArrayRef<TaskPragma> Tasks,
                                 llvm::ArrayRef<const Decl *> Candidates);
+  std::optional<ResolvedTask> specialize(const ResolvedTask &Pattern,
+                                         const FunctionDecl *Spec);
 
 private:
   const FunctionDecl *match(const TaskPragma &T,
                             llvm::ArrayRef<const Decl *> Candidates);
   bool checkDecl(const TaskPragma &T, const FunctionDecl *FD);
   bool resolve(const TaskPragma &T, const FunctionDecl *FD, ResolvedTask &R);
+  bool checkKind(const DataClause &C, const ClauseArg &A, QualType PT);
+  std::string templateArgs(const FunctionDecl *FD, bool Global) const;
+  void nameTask(const FunctionDecl *FD, ResolvedTask &R) const;
+  bool checkExtent(const DataClause &C, const ClauseArg &A,
+                   const FunctionDecl *FD,
+                   const llvm::StringMap<unsigned> &Index);
+  bool isVisible(llvm::StringRef Name, const FunctionDecl *FD) const;
   bool isPathType(QualType T) const;
+  bool isCollectionType(QualType T) const;
+  bool isStreamType(QualType T) const;
+  bool applyModifier(const TaskPragma &M, const FunctionDecl *FD,
+                     ResolvedTask &R);
+  void resolveImplements(std::vector<ResolvedTask> &Result);
+  void warnImplicitInOut(const TaskPragma &T, const FunctionDecl *FD,
+                         const ResolvedTask &R);
   std::string typeName(QualType T, bool GlobalPrefix) const {
     return TypeName::getFullyQualifiedName(T, Ctx, Policy, GlobalPrefix);
   }
@@ -82,7 +98,10 @@ private:
   ASTContext &Ctx;
   const SourceManager &SM;
   Diagnostics &D;
+  const SemaOptions &Options;
   PrintingPolicy Policy;
+  /// implement(...) pragmas, applied once every task is resolved.
+  std::vector<std::pair<const TaskPragma *, const FunctionDecl *>> Implements;
 };
 
 SourceLocation taskTokenLoc(const TaskPragma &T) {
@@ -117,23 +136,26 @@ const FunctionDecl *Checker::match(const TaskPragma &T,
       Best = nullptr;
   }
   if (!Best || !isa<FunctionDecl, FunctionTemplateDecl>(Best)) {
-    D.report(taskTokenLoc(T), Diag::TaskNotBeforeFunction);
+    D.report(taskTokenLoc(T), Diag::TaskNotBeforeFunction)
+        << taskPragmaName(T.Kind);
     return nullptr;
   }
-  if (isa<FunctionTemplateDecl>(Best)) {
-    D.report(taskTokenLoc(T), Diag::UnsupportedTaskDecl)
-        << "a function template";
-    return nullptr;
-  }
+  // A template task: a task per instantiation, resolved at each call.
+  if (const auto *FT = dyn_cast<FunctionTemplateDecl>(Best))
+    return FT->getTemplatedDecl();
   return cast<FunctionDecl>(Best);
 }
 
 bool Checker::checkDecl(const TaskPragma &T, const FunctionDecl *FD) {
   const char *What = nullptr;
-  if (isa<CXXMethodDecl>(FD))
-    What = "a member function";
-  else if (FD->isTemplated())
-    What = "a function template";
+  if (isa<CXXConstructorDecl, CXXDestructorDecl, CXXConversionDecl>(FD))
+    What = "a constructor, destructor or conversion";
+  else if (FD->isTemplated() && !FD->getDescribedFunctionTemplate())
+    What = "a member of a class template";
+  else if (const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+           MD && (MD->getRefQualifier() != RQ_None || MD->isVolatile() ||
+                  MD->isExplicitObjectMemberFunction()))
+    What = "a ref-qualified, volatile or explicit-object member function";
   else if (FD->isMain())
     What = "'main'";
   else if (FD->isConsteval())
@@ -223,25 +245,11 @@ bool Checker::resolve(const TaskPragma &T, const FunctionDecl *FD,
         continue;
       }
       QualType PT = FD->getParamDecl(It->second)->getType();
-      if (C.Kind == ParamKind::File) {
-        if (!isPathType(PT)) {
-          D.report(A.Loc, Diag::FileOnNonPath) << C.ClauseName << A.Name << PT;
-          Ok = false;
-        }
-        continue;
-      }
-      if (C.Dir == Direction::In)
-        continue;
-      if (PT->isReferenceType() || PT->isPointerType()) {
-        if (PT->getPointeeType().isConstQualified()) {
-          D.report(A.Loc, Diag::WriteToConstRef)
-              << C.ClauseName << A.Name << PT;
-          Ok = false;
-        }
-      } else {
-        D.report(A.Loc, Diag::WriteToValue) << C.ClauseName << A.Name << PT;
+      if (!A.Extent.empty() && !checkExtent(C, A, FD, Index))
         Ok = false;
-      }
+      // In a template, checked again for each instantiation.
+      if (!PT->isDependentType() && !checkKind(C, A, PT))
+        Ok = false;
     }
   }
   if (!Ok)
@@ -249,34 +257,17 @@ bool Checker::resolve(const TaskPragma &T, const FunctionDecl *FD,
 
   R.Decl = FD->getCanonicalDecl();
   R.PragmaLoc = T.Raw->HashLoc;
-  {
-    llvm::raw_string_ostream OS(R.Name);
-    FD->printQualifiedName(OS, Policy);
+  R.Pragma = &T;
+  R.IsTemplate = FD->getDescribedFunctionTemplate() != nullptr;
+  nameTask(FD, R);
+  // A non-static member function: the object is the first datum, written
+  // unless the method is const.
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD); MD && MD->isInstance()) {
+    ResolvedParam This;
+    This.Name = "this";
+    This.Dir = MD->isConst() ? Direction::In : Direction::InOut;
+    R.Params.push_back(std::move(This));
   }
-  // The stable id: return type, qualified name and parameter types, with
-  // every type fully qualified so it reads the same from any scope.
-  std::string Sig = typeName(FD->getReturnType(), false) + " " + R.Name + "(";
-  for (unsigned I = 0; I != FD->getNumParams(); ++I)
-    Sig += (I ? ", " : "") + typeName(FD->getParamDecl(I)->getType(), false);
-  R.Signature = Sig + ")";
-  // The pointer type, every type spelled from the global namespace so that
-  // it means the same at any call site.
-  std::string Params;
-  for (unsigned I = 0; I != FD->getNumParams(); ++I)
-    Params += (I ? ", " : "") + typeName(FD->getParamDecl(I)->getType(), true);
-  QualType Ret = FD->getReturnType();
-  if (Ret->isFunctionPointerType() || Ret->isMemberPointerType())
-    R.PointerType = "auto (*)(" + Params + ") -> " + typeName(Ret, true);
-  else
-    R.PointerType = typeName(Ret, true) + " (*)(" + Params + ")";
-  // `::ns::f`: inline and anonymous namespaces need no spelling.
-  std::string Ref = "::" + FnName;
-  for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent()) {
-    const auto *NS = dyn_cast<NamespaceDecl>(DC);
-    if (NS && !NS->isAnonymousNamespace() && !NS->isInline())
-      Ref = "::" + NS->getNameAsString() + Ref;
-  }
-  R.QualifiedRef = Ref;
   for (unsigned I = 0; I != FD->getNumParams(); ++I) {
     const ParmVarDecl *P = FD->getParamDecl(I);
     ResolvedParam RP;
@@ -285,12 +276,194 @@ bool Checker::resolve(const TaskPragma &T, const FunctionDecl *FD,
     if (It != Named.end()) {
       RP.Dir = It->second.first->Dir;
       RP.Kind = It->second.first->Kind;
+      RP.Extent = It->second.second->Extent;
     } else {
       RP.Dir = defaultDirection(P->getType());
     }
     R.Params.push_back(std::move(RP));
   }
+  R.Priority = T.Priority;
+  R.Replicated = T.Replicated;
+  R.Distributed = T.Distributed;
+  R.OnFailure = T.OnFailure;
+  R.TimeOut = T.TimeOut;
+  for (const KeyValue &KV : T.Constraints)
+    R.Constraints.push_back({KV.Key, KV.Text});
   return true;
+}
+
+/// `<int, 3>`: the template arguments of a specialization, every type fully
+/// qualified (from the global namespace when \p Global).
+std::string Checker::templateArgs(const FunctionDecl *FD, bool Global) const {
+  const TemplateArgumentList *Args = FD->getTemplateSpecializationArgs();
+  if (!Args)
+    return "";
+  std::string Text = "<";
+  for (unsigned I = 0; I != Args->size(); ++I) {
+    const TemplateArgument &A = Args->get(I);
+    if (I)
+      Text += ", ";
+    if (A.getKind() == TemplateArgument::Type) {
+      Text += typeName(A.getAsType(), Global);
+    } else {
+      llvm::raw_string_ostream OS(Text);
+      A.print(Policy, OS, /*IncludeType=*/true);
+    }
+  }
+  return Text + ">";
+}
+
+void Checker::nameTask(const FunctionDecl *FD, ResolvedTask &R) const {
+  std::string TArgs = templateArgs(FD, false);
+  {
+    llvm::raw_string_ostream OS(R.Name);
+    FD->printQualifiedName(OS, Policy);
+  }
+  R.Name += TArgs;
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  bool Instance = MD && MD->isInstance();
+  bool Const = Instance && MD->isConst();
+  // The stable id: return type, qualified name and parameter types, with
+  // every type fully qualified so it reads the same from any scope.
+  std::string Sig = typeName(FD->getReturnType(), false) + " " + R.Name + "(";
+  for (unsigned I = 0; I != FD->getNumParams(); ++I)
+    Sig += (I ? ", " : "") + typeName(FD->getParamDecl(I)->getType(), false);
+  R.Signature = Sig + ")" + (Const ? " const" : "");
+  // `::ns::S::f<int>`: inline and anonymous namespaces need no spelling.
+  std::string Ref = "::" + FD->getNameAsString() + templateArgs(FD, true);
+  const DeclContext *DC = FD->getDeclContext();
+  for (; DC; DC = DC->getParent()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (!NS->isAnonymousNamespace() && !NS->isInline())
+        Ref = "::" + NS->getNameAsString() + Ref;
+    } else if (const auto *RD = dyn_cast<RecordDecl>(DC)) {
+      Ref = "::" + RD->getNameAsString() + Ref;
+    }
+  }
+  R.QualifiedRef = Ref;
+  // The pointer type, every type spelled from the global namespace so that
+  // it means the same at any call site.
+  std::string Params;
+  for (unsigned I = 0; I != FD->getNumParams(); ++I)
+    Params += (I ? ", " : "") + typeName(FD->getParamDecl(I)->getType(), true);
+  QualType Ret = FD->getReturnType();
+  std::string Declarator = "(*)";
+  if (Instance) {
+    Declarator = "(" +
+                 typeName(QualType(MD->getParent()->getTypeForDecl(), 0), true) +
+                 "::*)";
+    R.IsMethod = true;
+  }
+  std::string Tail = "(" + Params + ")" + (Const ? " const" : "");
+  if (Ret->isFunctionPointerType() || Ret->isMemberPointerType())
+    R.PointerType = "auto " + Declarator + Tail + " -> " + typeName(Ret, true);
+  else
+    R.PointerType = typeName(Ret, true) + " " + Declarator + Tail;
+}
+
+bool Checker::checkKind(const DataClause &C, const ClauseArg &A,
+                        QualType PT) {
+  switch (C.Kind) {
+  case ParamKind::File:
+  case ParamKind::Directory:
+    // The parameter is a name: the task writes the file, not the string.
+    if (isPathType(PT))
+      return true;
+    D.report(A.Loc, C.Kind == ParamKind::File ? Diag::FileOnNonPath
+                                              : Diag::DirectoryOnNonPath)
+        << C.ClauseName << A.Name << PT;
+    return false;
+  case ParamKind::Stream:
+    if (isStreamType(PT))
+      return true;
+    D.report(A.Loc, Diag::StreamOnNonStream) << C.ClauseName << A.Name << PT;
+    return false;
+  case ParamKind::Collection:
+    if (!isCollectionType(PT)) {
+      D.report(A.Loc, Diag::CollectionOnNonVector)
+          << C.ClauseName << A.Name << PT;
+      return false;
+    }
+    break;
+  case ParamKind::Object:
+    break;
+  }
+  if (C.Dir == Direction::In || C.Dir == Direction::InDelete)
+    return true;
+  if (PT->isReferenceType() || PT->isPointerType()) {
+    if (PT->getPointeeType().isConstQualified()) {
+      D.report(A.Loc, Diag::WriteToConstRef) << C.ClauseName << A.Name << PT;
+      return false;
+    }
+    return true;
+  }
+  if (C.Kind == ParamKind::Collection)
+    return true; // A std::span by value still writes to the caller's data.
+  D.report(A.Loc, Diag::WriteToValue) << C.ClauseName << A.Name << PT;
+  return false;
+}
+
+bool Checker::checkExtent(const DataClause &C, const ClauseArg &A,
+                          const FunctionDecl *FD,
+                          const llvm::StringMap<unsigned> &Index) {
+  if (C.Kind != ParamKind::Object) {
+    D.report(A.Loc, Diag::ExtentWithKind) << C.ClauseName;
+    return false;
+  }
+  QualType PT = FD->getParamDecl(Index.lookup(A.Name))->getType();
+  if (!PT->isPointerType()) {
+    D.report(A.Loc, Diag::ExtentOnNonPointer) << A.Name << PT;
+    return false;
+  }
+  for (size_t K = 0; K != A.Extent.size(); ++K) {
+    const PragmaToken &T = A.Extent[K];
+    if (T.Kind != tok::identifier || Index.count(T.Spelling))
+      continue;
+    // `ns::N`, `s.n`, `p->n`: only the first name of a chain is looked up.
+    if (K > 0 && (A.Extent[K - 1].Kind == tok::coloncolon ||
+                  A.Extent[K - 1].Kind == tok::period ||
+                  A.Extent[K - 1].Kind == tok::arrow))
+      continue;
+    if (!isVisible(T.Spelling, FD)) {
+      D.report(T.Loc, Diag::ExtentUnknownName) << T.Spelling << A.Name;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Checker::isVisible(llvm::StringRef Name, const FunctionDecl *FD) const {
+  DeclarationName DN(&Ctx.Idents.get(Name));
+  for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent())
+    if (!DC->lookup(DN).empty())
+      return true;
+  return false;
+}
+
+static bool isRecordNamed(QualType T, llvm::ArrayRef<llvm::StringRef> Names,
+                          const PrintingPolicy &Policy) {
+  const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
+  if (!RD)
+    return false;
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  RD->printQualifiedName(OS, Policy);
+  OS.flush();
+  return llvm::is_contained(Names, Name);
+}
+
+bool Checker::isCollectionType(QualType T) const {
+  if (isRecordNamed(T.getNonReferenceType(), {"std::span"}, Policy))
+    return !T->isRValueReferenceType();
+  return T->isLValueReferenceType() &&
+         isRecordNamed(T.getNonReferenceType(), {"std::vector"}, Policy);
+}
+
+bool Checker::isStreamType(QualType T) const {
+  return T->isLValueReferenceType() &&
+         !T.getNonReferenceType().isConstQualified() &&
+         isRecordNamed(T.getNonReferenceType(),
+                       {"compss::ObjectStream", "compss::FileStream"}, Policy);
 }
 
 bool sameParams(const ResolvedTask &A, const ResolvedTask &B) {
@@ -307,31 +480,194 @@ std::vector<ResolvedTask>
 Checker::run(llvm::ArrayRef<TaskPragma> Tasks,
              llvm::ArrayRef<const Decl *> Candidates) {
   std::vector<ResolvedTask> Result;
+  // Qualifying pragmas (constraint, implement, binary, mpi) may come before
+  // or after `task`: they are applied once the task pragmas are resolved.
+  std::vector<std::pair<const TaskPragma *, const FunctionDecl *>> Modifiers;
   for (const TaskPragma &T : Tasks) {
     const FunctionDecl *FD = match(T, Candidates);
     if (!FD || !checkDecl(T, FD))
       continue;
+    if (T.Kind != TaskPragma::Task) {
+      Modifiers.push_back({&T, FD});
+      continue;
+    }
     ResolvedTask R;
     if (!resolve(T, FD, R))
       continue;
     auto Prev = llvm::find_if(
         Result, [&](const ResolvedTask &X) { return X.Decl == R.Decl; });
     if (Prev == Result.end()) {
+      warnImplicitInOut(T, FD, R);
       Result.push_back(std::move(R));
     } else if (!sameParams(*Prev, R)) {
       D.report(taskTokenLoc(T), Diag::ConflictingTaskPragmas) << R.Name;
     }
   }
+  for (auto [M, FD] : Modifiers) {
+    auto It = llvm::find_if(Result, [&](const ResolvedTask &X) {
+      return X.Decl == FD->getCanonicalDecl();
+    });
+    if (It == Result.end()) {
+      D.report(M->NameLoc, Diag::ModifierWithoutTask)
+          << taskPragmaName(M->Kind) << FD->getQualifiedNameAsString();
+      continue;
+    }
+    applyModifier(*M, FD, *It);
+  }
+  resolveImplements(Result);
   return Result;
+}
+
+std::optional<ResolvedTask>
+Checker::specialize(const ResolvedTask &Pattern, const FunctionDecl *Spec) {
+  ResolvedTask R;
+  if (!resolve(*Pattern.Pragma, Spec, R))
+    return std::nullopt;
+  // What the qualifying pragmas added to the template holds for every
+  // instantiation.
+  R.Constraints = Pattern.Constraints;
+  R.Kind = Pattern.Kind;
+  R.Launch = Pattern.Launch;
+  R.Implements = Pattern.Implements;
+  return R;
+}
+
+void Checker::warnImplicitInOut(const TaskPragma &T, const FunctionDecl *FD,
+                                const ResolvedTask &R) {
+  if (!Options.WarnImplicitInOut)
+    return;
+  for (unsigned I = 0; I != FD->getNumParams(); ++I) {
+    const ParmVarDecl *P = FD->getParamDecl(I);
+    bool Named = llvm::any_of(T.Clauses, [&](const DataClause &C) {
+      return llvm::any_of(C.Args,
+                          [&](const ClauseArg &A) { return A.Name == P->getName(); });
+    });
+    if (!Named && R.Params[I + (R.IsMethod ? 1 : 0)].Dir == Direction::InOut)
+      D.report(P->getLocation(), Diag::ImplicitInOutWarning)
+          << P->getName() << R.Name << P->getType();
+  }
+}
+
+bool Checker::applyModifier(const TaskPragma &M, const FunctionDecl *FD,
+                            ResolvedTask &R) {
+  auto AddPairs = [&](llvm::ArrayRef<KeyValue> From,
+                      std::vector<SpecPair> &To) {
+    for (const KeyValue &KV : From) {
+      if (llvm::any_of(To, [&](const SpecPair &P) { return P.Key == KV.Key; })) {
+        D.report(KV.KeyLoc, Diag::DuplicateModifier) << KV.Key << R.Name;
+        return false;
+      }
+      To.push_back({KV.Key, KV.Text});
+    }
+    return true;
+  };
+  switch (M.Kind) {
+  case TaskPragma::Task:
+    return true;
+  case TaskPragma::Constraint:
+    return AddPairs(M.Constraints, R.Constraints);
+  case TaskPragma::Implement:
+    Implements.push_back({&M, FD});
+    return true;
+  case TaskPragma::Binary:
+  case TaskPragma::Mpi: {
+    const char *What = taskPragmaName(M.Kind);
+    if (R.Kind != TaskKind::Function) {
+      D.report(M.NameLoc, Diag::DuplicateModifier) << What << R.Name;
+      return false;
+    }
+    if (FD->isDefined()) {
+      D.report(M.NameLoc, Diag::ExternalWithBody)
+          << R.Name << (M.Kind == TaskPragma::Binary ? "a binary" : "an MPI");
+      return false;
+    }
+    llvm::SmallVector<const char *, 2> Required = {"binary"};
+    if (M.Kind == TaskPragma::Mpi)
+      Required.push_back("runner");
+    for (const char *Key : Required)
+      if (llvm::none_of(M.Launch,
+                        [&](const KeyValue &KV) { return KV.Key == Key; })) {
+        D.report(M.NameLoc, Diag::MissingLaunchKey) << What << Key;
+        return false;
+      }
+    R.Kind = M.Kind == TaskPragma::Binary ? TaskKind::Binary : TaskKind::Mpi;
+    R.AlwaysEmit = SM.isInMainFile(SM.getExpansionLoc(M.NameLoc));
+    return AddPairs(M.Launch, R.Launch);
+  }
+  }
+  return true;
+}
+
+static bool sameParamTypes(ASTContext &Ctx, const FunctionDecl *A,
+                           const FunctionDecl *B) {
+  if (A->getNumParams() != B->getNumParams())
+    return false;
+  for (unsigned I = 0; I != A->getNumParams(); ++I)
+    if (!Ctx.hasSameType(A->getParamDecl(I)->getType(),
+                         B->getParamDecl(I)->getType()))
+      return false;
+  return true;
+}
+
+static std::string paramTypes(const FunctionDecl *FD) {
+  std::string Text = "(";
+  for (unsigned I = 0; I != FD->getNumParams(); ++I)
+    Text += (I ? ", " : "") + FD->getParamDecl(I)->getType().getAsString();
+  return Text + ")";
+}
+
+void Checker::resolveImplements(std::vector<ResolvedTask> &Result) {
+  for (auto [M, FD] : Implements) {
+    llvm::StringRef Wanted = llvm::StringRef(M->Implements).ltrim(':');
+    auto Self = llvm::find_if(Result, [&](const ResolvedTask &X) {
+      return X.Decl == FD->getCanonicalDecl();
+    });
+    const ResolvedTask *Named = nullptr, *Same = nullptr;
+    for (const ResolvedTask &X : Result) {
+      llvm::StringRef N = X.Name;
+      if (&X == &*Self || !(N == Wanted || N.ends_with("::" + Wanted.str())))
+        continue;
+      if (!Named)
+        Named = &X;
+      if (!Same && sameParamTypes(Ctx, X.Decl, FD))
+        Same = &X;
+    }
+    if (!Named) {
+      D.report(M->ImplementsLoc, Diag::ImplementUnknownTask) << M->Implements;
+      continue;
+    }
+    if (!Same) {
+      D.report(M->ImplementsLoc, Diag::ImplementDifferentParams)
+          << Self->Name << Named->Name << paramTypes(FD)
+          << paramTypes(Named->Decl);
+      D.report(Named->Decl->getLocation(), Diag::ImplementedTaskNote)
+          << Named->Name;
+      continue;
+    }
+    if (!Self->Implements.empty()) {
+      D.report(M->NameLoc, Diag::DuplicateModifier) << "implement" << Self->Name;
+      continue;
+    }
+    Self->Implements = Same->Signature;
+  }
 }
 
 } // namespace
 
+std::optional<ResolvedTask> resolveSpecialization(ASTContext &Ctx,
+                                                  Diagnostics &Diags,
+                                                  const ResolvedTask &Pattern,
+                                                  const FunctionDecl *Spec) {
+  SemaOptions Quiet; // -Wcompss already spoke about the template.
+  return Checker(Ctx, Diags, Quiet).specialize(Pattern, Spec);
+}
+
 std::vector<ResolvedTask>
 resolveTasks(ASTContext &Ctx, Diagnostics &Diags,
              llvm::ArrayRef<TaskPragma> Tasks,
-             llvm::ArrayRef<const Decl *> Candidates) {
-  return Checker(Ctx, Diags).run(Tasks, Candidates);
+             llvm::ArrayRef<const Decl *> Candidates,
+             const SemaOptions &Options) {
+  return Checker(Ctx, Diags, Options).run(Tasks, Candidates);
 }
 
 } // namespace compss_cc

@@ -15,6 +15,7 @@
 #include "Diagnostics.h"
 #include "PragmaModel.h"
 #include "llvm/ADT/ArrayRef.h"
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,17 @@ struct ResolvedParam {
   std::string Name;
   Direction Dir = Direction::In;
   ParamKind Kind = ParamKind::Object;
+  /// `inout(diag[n])`: the tokens of `n`; empty for a single object.
+  std::vector<PragmaToken> Extent;
+};
+
+/// What runs when the task runs (mirrors compss::detail::TaskKind).
+enum class TaskKind { Function, Binary, Mpi };
+
+/// One key=value as the TaskSpec carries it.
+struct SpecPair {
+  std::string Key;
+  std::string Value;
 };
 
 /// A task function after checking: everything code generation needs.
@@ -49,7 +61,41 @@ struct ResolvedTask {
   /// Fully qualified name to take the address of, e.g. `::ns::multiply`.
   std::string QualifiedRef;
   std::vector<ResolvedParam> Params;
+  bool Priority = false;
+  bool Replicated = false;
+  bool Distributed = false;
+  /// Policy name (`ignore` ...); empty for the default (retry).
+  std::string OnFailure;
+  /// Seconds as written; empty for none.
+  std::string TimeOut;
+  std::vector<SpecPair> Constraints;
+  TaskKind Kind = TaskKind::Function;
+  std::vector<SpecPair> Launch;
+  /// Signature of the task this one is a version of; empty if none.
+  std::string Implements;
+  /// The task pragma it comes from.
+  const TaskPragma *Pragma = nullptr;
+  /// A function template: never called itself; each instantiation a call
+  /// names is a task of its own (resolveSpecialization).
+  bool IsTemplate = false;
+  /// A non-static member function: Params starts with the object (`this`)
+  /// and PointerType is a pointer to member.
+  bool IsMethod = false;
+  /// True if this TU must emit the TaskSpec even when it neither calls nor
+  /// defines the task (binary/mpi tasks declared in the main file).
+  bool AlwaysEmit = false;
 };
+
+/// Options of the checks.
+struct SemaOptions {
+  /// -Wcompss: warn about parameters that default to inout.
+  bool WarnImplicitInOut = false;
+};
+
+/// True if only whitespace, comments, preprocessor lines and `[[...]]`
+/// attributes are in \p Text: what may separate a pragma from what it
+/// applies to.
+bool onlyTriviaBetween(llvm::StringRef Text);
 
 /// Matches \p Tasks to the declarations in \p Candidates (every declaration
 /// of the files holding task pragmas, in any order) and checks them. Problems
@@ -58,7 +104,16 @@ struct ResolvedTask {
 std::vector<ResolvedTask>
 resolveTasks(clang::ASTContext &Ctx, Diagnostics &Diags,
              llvm::ArrayRef<TaskPragma> Tasks,
-             llvm::ArrayRef<const clang::Decl *> Candidates);
+             llvm::ArrayRef<const clang::Decl *> Candidates,
+             const SemaOptions &Options);
+
+/// The task for \p Spec, an instantiation of the template task \p Pattern:
+/// the clauses checked again against the instantiated parameter types.
+/// Returns std::nullopt after reporting a problem.
+std::optional<ResolvedTask>
+resolveSpecialization(clang::ASTContext &Ctx, Diagnostics &Diags,
+                      const ResolvedTask &Pattern,
+                      const clang::FunctionDecl *Spec);
 
 } // namespace compss_cc
 

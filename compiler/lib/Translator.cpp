@@ -1,6 +1,7 @@
 //===- Translator.cpp - Translate one source file -------------------------===//
 
 #include "Translator.h"
+#include "AutoSync.h"
 #include "ClauseParser.h"
 #include "CodeGen.h"
 #include "PragmaCapture.h"
@@ -73,6 +74,14 @@ public:
     return true;
   }
 
+  bool VisitCompoundStmt(CompoundStmt *CS) {
+    SourceLocation B = CS->getLBracLoc(), E = CS->getRBracLoc();
+    if (B.isFileID() && E.isFileID() && SM.getFileID(B) == MainFID &&
+        SM.getFileID(E) == MainFID)
+      Blocks.push_back({SM.getFileOffset(B), E});
+    return true;
+  }
+
   bool VisitLambdaExpr(LambdaExpr *L) {
     addBody(L->getBody());
     return true;
@@ -106,6 +115,10 @@ public:
   std::vector<std::pair<const CallExpr *, const FunctionDecl *>> Calls;
   /// Offsets of `{` and `}` of the function bodies in the main file.
   std::vector<std::pair<unsigned, unsigned>> Bodies;
+  /// The same bodies, for the automatic waits.
+  std::vector<const Stmt *> BodyStmts;
+  /// Offset of `{` and location of `}` of every block in the main file.
+  std::vector<std::pair<unsigned, SourceLocation>> Blocks;
   const FunctionDecl *Main = nullptr;
 
 private:
@@ -115,8 +128,10 @@ private:
       return;
     SourceLocation B = CS->getLBracLoc(), E = CS->getRBracLoc();
     if (B.isFileID() && E.isFileID() && SM.getFileID(B) == MainFID &&
-        SM.getFileID(E) == MainFID)
+        SM.getFileID(E) == MainFID) {
       Bodies.push_back({SM.getFileOffset(B), SM.getFileOffset(E)});
+      BodyStmts.push_back(CS);
+    }
   }
 
   const SourceManager &SM;
@@ -143,8 +158,9 @@ public:
 /// Runs the stages after parsing and rewrites the main file.
 class TranslateConsumer : public ASTConsumer {
 public:
-  TranslateConsumer(const PragmaTable &Table, TranslationOutput &Out)
-      : Table(Table), Out(Out) {}
+  TranslateConsumer(const PragmaTable &Table, const SemaOptions &Options,
+                    TranslationOutput &Out)
+      : Table(Table), Options(Options), Out(Out) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override;
 
@@ -156,8 +172,88 @@ private:
   std::string mainFilePath(const SourceManager &SM) const;
 
   const PragmaTable &Table;
+  const SemaOptions &Options;
   TranslationOutput &Out;
 };
+
+/// The pieces of `obj.m(args)` / `p->m(args)` / `m(args)` that are rewritten
+/// into `call_task<...>(obj, args)`; nullopt when written by a macro.
+struct MethodCallParts {
+  const MemberExpr *Member;
+  CharSourceRange Base; ///< Invalid for an implicit `this`.
+  SourceLocation LParen;
+};
+
+static std::optional<MethodCallParts>
+methodCallParts(const CallExpr *CE, const SourceManager &SM, ASTContext &Ctx) {
+  const auto *ME = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParens());
+  if (!ME || ME->getBeginLoc().isMacroID() || ME->getEndLoc().isMacroID())
+    return std::nullopt;
+  std::optional<Token> Paren =
+      Lexer::findNextToken(ME->getEndLoc(), SM, Ctx.getLangOpts());
+  if (!Paren || Paren->isNot(tok::l_paren) || Paren->getLocation().isMacroID())
+    return std::nullopt;
+  MethodCallParts Parts{ME, CharSourceRange(), Paren->getLocation()};
+  if (!ME->isImplicitAccess()) {
+    Parts.Base = Lexer::makeFileCharRange(
+        CharSourceRange::getTokenRange(ME->getBase()->getSourceRange()), SM,
+        Ctx.getLangOpts());
+    if (Parts.Base.isInvalid())
+      return std::nullopt;
+  }
+  return Parts;
+}
+
+/// `obj.m(a)` -> `<Callee>(obj, a)`, `p->m(a)` -> `<Callee>(*(p), a)`,
+/// `m(a)` in a member -> `<Callee>(*this, a)`: the object is the task's first
+/// argument (include/compss/detail/call_method.hpp).
+static void rewriteMethodCall(Rewriter &R, ASTContext &Ctx,
+                              const CallExpr *CE, const std::string &Callee) {
+  std::optional<MethodCallParts> Parts =
+      methodCallParts(CE, R.getSourceMgr(), Ctx);
+  if (!Parts)
+    return; // Reported when the calls were collected.
+  std::string Sep = CE->getNumArgs() ? ", " : "";
+  SourceLocation AfterParen = Parts->LParen.getLocWithOffset(1);
+  if (Parts->Base.isInvalid()) {
+    R.ReplaceText(CharSourceRange::getCharRange(Parts->Member->getBeginLoc(),
+                                                AfterParen),
+                  Callee + "(*this" + Sep);
+    return;
+  }
+  bool Arrow = Parts->Member->isArrow();
+  R.InsertTextBefore(Parts->Base.getBegin(), Callee + (Arrow ? "(*(" : "("));
+  R.ReplaceText(CharSourceRange::getCharRange(Parts->Base.getEnd(), AfterParen),
+                (Arrow ? ")" : "") + Sep);
+}
+
+/// The text of an argument of a call, as written.
+static std::string argText(const Expr *Arg, const SourceManager &SM,
+                           const LangOptions &LO) {
+  CharSourceRange Range = Lexer::makeFileCharRange(
+      CharSourceRange::getTokenRange(Arg->getSourceRange()), SM, LO);
+  return Range.isValid() ? Lexer::getSourceText(Range, SM, LO).str() : "";
+}
+
+/// `inout(diag[n])` at a call `f(d, k)`: the extent `n` with each parameter
+/// replaced by the parenthesized argument, `(k)`.
+static std::string extentText(const ResolvedTask &T, const ResolvedParam &P,
+                              const CallExpr *CE, const SourceManager &SM,
+                              const LangOptions &LO) {
+  std::string Text;
+  for (const PragmaToken &Tok : P.Extent) {
+    auto It = llvm::find_if(T.Params, [&](const ResolvedParam &Q) {
+      return Tok.Kind == tok::identifier && Q.Name == Tok.Spelling;
+    });
+    if (!Text.empty())
+      Text += ' ';
+    if (It == T.Params.end())
+      Text += Tok.Spelling;
+    else
+      Text += "(" + argText(CE->getArg(It - T.Params.begin()), SM, LO) + ")";
+  }
+  return Text;
+}
 
 void TranslateConsumer::replaceKeepingLines(Rewriter &R, SourceLocation Begin,
                                             SourceLocation End,
@@ -193,13 +289,14 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
   Collector C(SM, TaskFiles);
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
   std::vector<ResolvedTask> Tasks =
-      resolveTasks(Ctx, D, Pragmas.Tasks, C.Candidates);
+      resolveTasks(Ctx, D, Pragmas.Tasks, C.Candidates, Options);
 
-  // Statement pragmas stand for statements of the main file.
+  llvm::StringRef Buffer = SM.getBufferData(MainFID);
+  // Statement pragmas stand for statements of the main file; a group, for a
+  // block whose `}` closes the TaskGroup's scope.
+  llvm::DenseMap<const StmtPragma *, SourceLocation> GroupEnd;
   for (const StmtPragma &S : Pragmas.Statements) {
-    const char *Name = S.Kind == StmtPragma::WaitOn       ? "wait_on"
-                       : S.Kind == StmtPragma::WaitOnFile ? "wait_on_file"
-                                                          : "barrier";
+    const char *Name = stmtPragmaName(S.Kind);
     if (SM.getFileID(S.Raw->HashLoc) != MainFID) {
       D.report(S.Raw->HashLoc, Diag::StmtPragmaInHeaderWarning) << Name;
       continue;
@@ -208,9 +305,23 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
     bool InBody = llvm::any_of(C.Bodies, [&](auto Body) {
       return Body.first < Offset && Offset < Body.second;
     });
-    if (!InBody)
+    if (!InBody) {
       D.report(S.Raw->Tokens.front().Loc, Diag::StmtPragmaOutsideFunction)
           << Name;
+      continue;
+    }
+    if (S.Kind != StmtPragma::Group)
+      continue;
+    unsigned After = SM.getFileOffset(S.Raw->EndLoc);
+    const std::pair<unsigned, SourceLocation> *Next = nullptr;
+    for (const auto &B : C.Blocks)
+      if (B.first >= After && (!Next || B.first < Next->first))
+        Next = &B;
+    if (!Next || !onlyTriviaBetween(Buffer.slice(After, Next->first))) {
+      D.report(S.Raw->Tokens.front().Loc, Diag::GroupNeedsBlock);
+      continue;
+    }
+    GroupEnd[&S] = Next->second;
   }
   if (D.hasErrors())
     return;
@@ -223,7 +334,24 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
     CharSourceRange Range;
     unsigned Task;
     bool Parenthesize;
+    const CallExpr *Call;
   };
+  // Each instantiation of a template task that a call names is a task.
+  for (auto [CE, Callee] : C.Calls) {
+    const FunctionTemplateDecl *Primary = Callee->getPrimaryTemplate();
+    if (!Primary || TaskOf.count(Callee))
+      continue;
+    auto Pattern = TaskOf.find(Primary->getTemplatedDecl()->getCanonicalDecl());
+    if (Pattern == TaskOf.end())
+      continue;
+    if (std::optional<ResolvedTask> Spec =
+            resolveSpecialization(Ctx, D, Tasks[Pattern->second], Callee)) {
+      TaskOf[Callee] = Tasks.size();
+      Tasks.push_back(std::move(*Spec));
+    }
+  }
+  if (D.hasErrors())
+    return;
   std::vector<CalleeEdit> Callees;
   llvm::DenseSet<unsigned> SeenOffsets;
   std::vector<bool> Used(Tasks.size());
@@ -256,8 +384,27 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
     }
     // In a macro argument the callee's top-level comma would split the
     // argument: there it is parenthesized.
+    const ResolvedTask &Task = Tasks[It->second];
+    if (Task.Kind != TaskKind::Function) {
+      D.report(Range.getBegin(), Diag::CallExternalTask)
+          << Task.Name << (Task.Kind == TaskKind::Binary ? "a binary" : "an MPI");
+      continue;
+    }
+    // Arguments named by an array extent are evaluated twice: once as the
+    // argument, once in the extent.
+    for (const ResolvedParam &P : Task.Params)
+      for (const PragmaToken &Tok : P.Extent)
+        for (unsigned K = 0; K != Task.Params.size(); ++K)
+          if (Tok.Kind == tok::identifier && Task.Params[K].Name == Tok.Spelling &&
+              K < CE->getNumArgs() && CE->getArg(K)->HasSideEffects(Ctx))
+            D.report(CE->getArg(K)->getExprLoc(), Diag::ExtentArgSideEffects)
+                << argText(CE->getArg(K), SM, Ctx.getLangOpts()) << Task.Name;
     bool InMacroArg = E->getBeginLoc().isMacroID();
-    Callees.push_back({Range, It->second, InMacroArg});
+    if (Task.IsMethod && (InMacroArg || !methodCallParts(CE, SM, Ctx))) {
+      D.report(Range.getBegin(), Diag::CallInMacroWarning) << Task.Name;
+      continue;
+    }
+    Callees.push_back({Range, It->second, InMacroArg, CE});
     Used[It->second] = true;
   }
   if (D.hasErrors())
@@ -267,7 +414,8 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
   llvm::SmallVector<bool, 8> EmittedCalled;
   std::vector<unsigned> Number(Tasks.size());
   for (unsigned I = 0; I != Tasks.size(); ++I) {
-    if (!Used[I] && !Tasks[I].Decl->isDefined())
+    if (Tasks[I].IsTemplate ||
+        (!Used[I] && !Tasks[I].Decl->isDefined() && !Tasks[I].AlwaysEmit))
       continue;
     Number[I] = Emitted.size();
     Emitted.push_back(&Tasks[I]);
@@ -277,16 +425,77 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
   Rewriter R(SM, Ctx.getLangOpts());
   for (const CalleeEdit &C : Callees) {
     std::string Text = emitCallee(Number[C.Task], Tasks[C.Task]);
-    R.ReplaceText(C.Range, C.Parenthesize ? "(" + Text + ")" : Text);
+    const ResolvedTask &T = Tasks[C.Task];
+    if (T.IsMethod)
+      rewriteMethodCall(R, Ctx, C.Call, Text);
+    else
+      R.ReplaceText(C.Range, C.Parenthesize ? "(" + Text + ")" : Text);
+    for (unsigned K = 0; K != T.Params.size(); ++K) {
+      if (T.Params[K].Extent.empty() || K >= C.Call->getNumArgs())
+        continue;
+      CharSourceRange Arg = Lexer::makeFileCharRange(
+          CharSourceRange::getTokenRange(C.Call->getArg(K)->getSourceRange()),
+          SM, Ctx.getLangOpts());
+      if (Arg.isInvalid())
+        continue;
+      R.InsertTextBefore(Arg.getBegin(), "::compss::detail::section(");
+      R.InsertTextAfter(Arg.getEnd(),
+                        ", " +
+                            extentText(T, T.Params[K], C.Call, SM,
+                                       Ctx.getLangOpts()) +
+                            ")");
+    }
   }
   for (const TaskPragma &T : Pragmas.Tasks)
     if (SM.getFileID(T.Raw->HashLoc) == MainFID)
       replaceKeepingLines(R, T.Raw->HashLoc, T.Raw->EndLoc, "");
-  for (const StmtPragma &S : Pragmas.Statements)
-    if (SM.getFileID(S.Raw->HashLoc) == MainFID)
-      replaceKeepingLines(R, S.Raw->HashLoc, S.Raw->EndLoc, emitStatement(S));
+  // Automatic waits: before the first plain use of a local a task may write.
+  TaskWrites Writes;
+  for (const CalleeEdit &C : Callees) {
+    const ResolvedTask &T = Tasks[C.Task];
+    auto &Vars = Writes[C.Call];
+    unsigned First = 0;
+    if (T.IsMethod) {
+      First = 1;
+      const auto *ME = dyn_cast<MemberExpr>(C.Call->getCallee()->IgnoreParens());
+      if (T.Params[0].Dir != Direction::In && ME)
+        if (const auto *DRE =
+                dyn_cast<DeclRefExpr>(ME->getBase()->IgnoreParenImpCasts()))
+          if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+            Vars.push_back(VD);
+    }
+    for (unsigned K = First; K < T.Params.size(); ++K) {
+      const ResolvedParam &P = T.Params[K];
+      bool Writes = P.Dir != Direction::In && P.Dir != Direction::InDelete &&
+                    (P.Kind == ParamKind::Object ||
+                     P.Kind == ParamKind::Collection);
+      if (!Writes || K - First >= C.Call->getNumArgs())
+        continue;
+      const Expr *Arg = C.Call->getArg(K - First)->IgnoreParenImpCasts();
+      if (const auto *U = dyn_cast<UnaryOperator>(Arg);
+          U && U->getOpcode() == UO_AddrOf)
+        Arg = U->getSubExpr()->IgnoreParenImpCasts();
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(Arg))
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+          Vars.push_back(VD);
+    }
+  }
+  for (const WaitInsertion &W : planWaits(C.BodyStmts, C.Main ? C.Main->getBody() : nullptr, Writes, SM))
+    R.InsertTextBefore(W.Loc, "::compss::wait_on(" + W.Var + ");");
 
-  llvm::StringRef Buffer = SM.getBufferData(MainFID);
+  unsigned GroupNumber = 0;
+  for (const StmtPragma &S : Pragmas.Statements) {
+    if (SM.getFileID(S.Raw->HashLoc) != MainFID)
+      continue;
+    if (S.Kind != StmtPragma::Group) {
+      replaceKeepingLines(R, S.Raw->HashLoc, S.Raw->EndLoc, emitStatement(S));
+      continue;
+    }
+    replaceKeepingLines(R, S.Raw->HashLoc, S.Raw->EndLoc,
+                        emitGroupOpen(S, GroupNumber++));
+    R.InsertTextAfterToken(GroupEnd.lookup(&S), "}");
+  }
+
   if (const FunctionDecl *Main = C.Main) {
     R.ReplaceText(Main->getLocation(), 4, UserMainName);
     MainReturns Returns;
@@ -320,7 +529,8 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
 /// Registers the pragma handler for the file and runs TranslateConsumer.
 class TranslateAction : public ASTFrontendAction {
 public:
-  explicit TranslateAction(TranslationOutput &Out) : Out(Out) {}
+  TranslateAction(const SemaOptions &Options, TranslationOutput &Out)
+      : Options(Options), Out(Out) {}
 
   bool BeginSourceFileAction(CompilerInstance &CI) override {
     Handler = std::make_unique<CompssPragmaHandler>(Table);
@@ -334,10 +544,11 @@ public:
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
                                                  llvm::StringRef) override {
-    return std::make_unique<TranslateConsumer>(Table, Out);
+    return std::make_unique<TranslateConsumer>(Table, Options, Out);
   }
 
 private:
+  const SemaOptions &Options;
   TranslationOutput &Out;
   PragmaTable Table;
   std::unique_ptr<CompssPragmaHandler> Handler;
@@ -348,7 +559,14 @@ private:
 llvm::Expected<std::string> translateFile(llvm::StringRef SourcePath,
                                           llvm::ArrayRef<std::string> Flags) {
   std::vector<std::string> CommandLine = {"clang++", "-fsyntax-only"};
-  CommandLine.insert(CommandLine.end(), Flags.begin(), Flags.end());
+  SemaOptions Options;
+  // -Wcompss is the translator's own warning flag: Clang would not know it.
+  for (const std::string &F : Flags) {
+    if (F == "-Wcompss" || F == "-Wno-compss")
+      Options.WarnImplicitInOut = F == "-Wcompss";
+    else
+      CommandLine.push_back(F);
+  }
   // Whatever its extension, the file is C++ (the driver decided, e.g. -x c++).
   CommandLine.insert(CommandLine.end(), {"-x", "c++", SourcePath.str()});
 
@@ -356,7 +574,7 @@ llvm::Expected<std::string> translateFile(llvm::StringRef SourcePath,
       new FileManager(FileSystemOptions(), llvm::vfs::getRealFileSystem()));
   TranslationOutput Out;
   tooling::ToolInvocation Invocation(
-      CommandLine, std::make_unique<TranslateAction>(Out), Files.get());
+      CommandLine, std::make_unique<TranslateAction>(Options, Out), Files.get());
   if (!Invocation.run() || !Out.Done)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "cannot translate '%s'",

@@ -121,6 +121,11 @@ bool parseCommandLine(int Argc, const char **Argv, Invocation &Inv) {
       Inv.EmitSource = true;
       continue;
     }
+    // The translator's own warnings: the real compiler would reject them.
+    if (A == "-Wcompss" || A == "-Wno-compss") {
+      Inv.ParseFlags.push_back(A.str());
+      continue;
+    }
     size_t Index = Inv.Args.size();
     Inv.Args.push_back(A.str());
     if (takesSeparateValue(A)) {

@@ -119,3 +119,5 @@ inline unsigned number_of_resources() {
 }
 
 }  // namespace compss
+
+#include <compss/data.hpp>  // delete_object, delete_file, file_exists, open

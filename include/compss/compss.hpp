@@ -17,8 +17,11 @@
 
 #include <compss/api.hpp>
 #include <compss/error.hpp>
+#include <compss/exception.hpp>
 #include <compss/future.hpp>
 #include <compss/serialize.hpp>
+#include <compss/task_group.hpp>
+#include <compss/this_task.hpp>
 
 #include <compss/detail/call_task.hpp>
 #include <compss/detail/run_main.hpp>

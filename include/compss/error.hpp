@@ -1,9 +1,12 @@
 // compss::Error: the one exception type the public API throws.
 #pragma once
 
+#include <compss/detail/task_origin.hpp>
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace compss {
 
@@ -15,7 +18,7 @@ namespace compss {
 ///   } catch (const compss::Error& e) {
 ///     std::cerr << e.what() << '\n';  // task 'multiply' (id 7) failed: bad block
 ///   }
-class Error : public std::runtime_error {
+class Error : public std::runtime_error, public detail::TaskOrigin {
  public:
   /// An error with a message only.
   ///
@@ -26,21 +29,7 @@ class Error : public std::runtime_error {
   ///
   ///   compss::Error e("task 'f' (id 3) failed: boom", "f", 3);
   Error(const std::string& message, std::string task_name, std::uint64_t task_id)
-      : std::runtime_error(message), task_name_(std::move(task_name)), task_id_(task_id) {}
-
-  /// Name of the failed task, or empty when the error did not come from a task.
-  ///
-  ///   if (!e.task_name().empty()) log(e.task_name());
-  const std::string& task_name() const noexcept { return task_name_; }
-
-  /// Id of the failed task (0 when the error did not come from a task).
-  ///
-  ///   std::uint64_t id = e.task_id();
-  std::uint64_t task_id() const noexcept { return task_id_; }
-
- private:
-  std::string task_name_;
-  std::uint64_t task_id_ = 0;
+      : std::runtime_error(message), detail::TaskOrigin(std::move(task_name), task_id) {}
 };
 
 }  // namespace compss

@@ -1,5 +1,6 @@
 // The compss::detail entry points declared in <compss/detail/runtime_api.hpp>.
 #include "core/runtime.hpp"
+#include "net/worker.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/future_state.hpp>
@@ -93,7 +94,10 @@ std::string normalize_path(std::string_view path) {
   std::filesystem::path p(path);
   std::filesystem::path abs = std::filesystem::absolute(p, ec);
   if (ec) abs = p;
-  return abs.lexically_normal().string();
+  std::filesystem::path n = abs.lexically_normal();
+  // "dir/" and "dir" name the same directory: one datum.
+  if (!n.has_filename() && n.has_relative_path()) n = n.parent_path();
+  return n.string();
 }
 
 void start_runtime() { rt::runtime(); }
@@ -121,6 +125,14 @@ void print_error(const char* what) {
 }  // namespace
 
 int run_main_impl(int argc, char** argv, int (*main_args)(int, char**), int (*main_noargs)()) {
+  // Worker mode (COMPSS_WORKER set): serve tasks from the master instead of running main.
+  try {
+    net::WorkerSettings worker;
+    if (net::worker_settings_from_env(worker)) return net::worker_main(worker);
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return 1;
+  }
   try {
     start_runtime();
   } catch (const std::exception& e) {
@@ -146,6 +158,8 @@ int run_main_impl(int argc, char** argv, int (*main_args)(int, char**), int (*ma
     // Tasks that have not started may refer to objects main no longer owns: skip them.
     if (rt::Runtime* r = rt::current_runtime()) r->cancel("main ended with an error");
   }
+  // Timed-out tasks whose threads still run cannot be joined: exit without them.
+  if (rt::Runtime* r = rt::current_runtime()) r->exit_if_abandoned(failed ? 1 : rc);
   shutdown_runtime();
   return failed ? 1 : rc;
 }

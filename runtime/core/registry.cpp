@@ -47,30 +47,84 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
 }
 
 void Registry::access(TaskBase* t, ParamDescriptor& p) {
-  if (p.copy_in) {
-    // By-value argument from a named object: a dependency only while a writer is pending.
-    Datum* d = find(p.key);
-    p.deferred = d != nullptr && d->writer != nullptr && d->writer != t && add_edge(d->writer, t);
-    if (p.deferred) {
-      add_reader(*d, t);
-      p.data_id = d->id;
-      p.version = d->version;
+  if (p.kind == detail::ParamKind::collection) {
+    // The container is read (its shape); each element is a datum of its own.
+    if (p.key.tag != DataKey::Tag::none) {
+      Datum& c = find_or_create(p.key);
+      read(c, t);
+      p.data_id = c.id;
+      p.version = c.version;
     }
+    for (std::uint32_t i = 0; i < p.element_count; ++i) access(t, p.elements[i]);
+    return;
+  }
+  if (p.copy_in) {
+    copy_in(t, p);
     return;
   }
   Datum& d = find_or_create(p.key);
   p.data_id = d.id;
-  if (p.direction == Direction::in) {
-    if (d.writer != nullptr && d.writer != t && !add_edge(d.writer, t)) {
-      d.writer->release_ref();  // finished: nobody needs to wait for it any more
-      d.writer = nullptr;
-    }
-    add_reader(d, t);
-    p.version = d.version;
-    return;
+  switch (p.direction) {
+    case Direction::in:
+      read(d, t);
+      p.version = d.version;
+      return;
+    case Direction::in_delete:
+      read(d, t);
+      p.version = d.version;
+      renumber(d);
+      return;
+    case Direction::concurrent:
+    case Direction::commutative:
+      run_access(d, t, p.direction);
+      p.version = d.version;
+      return;
+    case Direction::out:
+    case Direction::inout:
+      write(d, t);
+      p.version = d.version;
+      return;
   }
-  // out / inout: after the last writer (WAW) and every reader since (WAR).
-  if (d.writer != nullptr && d.writer != t) {
+}
+
+void Registry::copy_in(TaskBase* t, ParamDescriptor& p) {
+  // By-value argument from a named object: a dependency only while a writer is pending.
+  Datum* d = find(p.key);
+  if (d == nullptr) return;
+  bool deferred = false;
+  if (d->run != nullptr) {
+    for (TaskBase* w : d->run->members) deferred |= add_edge(w, t);
+  } else {
+    deferred = d->writer != nullptr && d->writer != t && add_edge(d->writer, t);
+  }
+  p.deferred = deferred;
+  if (deferred) {
+    add_reader(*d, t);
+    p.data_id = d->id;
+    p.version = d->version;
+  }
+}
+
+void Registry::read(Datum& d, TaskBase* t) {
+  if (d.run != nullptr) {
+    for (TaskBase* w : d.run->members) add_edge(w, t);
+  } else if (d.writer != nullptr && d.writer != t && !add_edge(d.writer, t)) {
+    d.writer->release_ref();  // finished: nobody needs to wait for it any more
+    d.writer = nullptr;
+  }
+  add_reader(d, t);
+}
+
+void Registry::write(Datum& d, TaskBase* t) {
+  // After the last writer(s) (WAW) and every reader since (WAR).
+  if (d.run != nullptr) {
+    for (TaskBase* w : d.run->members) {
+      add_edge(w, t);
+      w->release_ref();
+    }
+    for (TaskBase* b : d.run->before) b->release_ref();
+    d.run.reset();
+  } else if (d.writer != nullptr && d.writer != t) {
     add_edge(d.writer, t);
   }
   for (TaskBase* r : d.readers) {
@@ -83,25 +137,99 @@ void Registry::access(TaskBase* t, ParamDescriptor& p) {
     t->add_ref();
     d.writer = t;
   }
-  p.version = ++d.version;
+  ++d.version;
+}
+
+void Registry::run_access(Datum& d, TaskBase* t, Direction mode) {
+  AccessRun* run = d.run.get();
+  if (run == nullptr || run->mode != mode || !d.readers.empty()) {
+    // A new run: it follows the last write(s) and the reads since, which its members all
+    // wait for. Their references move into `before`.
+    auto next = std::make_unique<AccessRun>();
+    next->mode = mode;
+    if (run != nullptr) {
+      next->before = std::move(run->members);
+      for (TaskBase* b : run->before) b->release_ref();
+    } else if (d.writer != nullptr) {
+      next->before.push_back(d.writer);
+      d.writer = nullptr;
+    }
+    next->before.insert(next->before.end(), d.readers.begin(), d.readers.end());
+    d.readers.clear();
+    if (mode == Direction::commutative) next->token = std::make_shared<ExclusionToken>();
+    d.run = std::move(next);
+    run = d.run.get();
+    ++d.version;  // the run as a whole makes one new version
+  } else if (!run->members.empty() && run->members.back() == t) {
+    return;  // the same task passes the datum twice
+  }
+  // Wait for what precedes the run; finished tasks need no edge and are let go.
+  auto keep = std::remove_if(run->before.begin(), run->before.end(), [t](TaskBase* b) {
+    if (b == t || add_edge(b, t)) return false;
+    b->release_ref();
+    return true;
+  });
+  run->before.erase(keep, run->before.end());
+  t->add_ref();
+  run->members.push_back(t);
+  if (run->token != nullptr) add_exclusive(t, run->token);
+}
+
+void Registry::renumber(Datum& d) noexcept {
+  d.id = next_id_++;
+  d.version = 0;
+}
+
+void Registry::drop(const DataKey& key) {
+  if (key.tag == DataKey::Tag::none) return;
+  Datum* d = find(key);
+  if (d == nullptr) return;
+  if (!idle(*d)) {
+    renumber(*d);  // its pending tasks still order what comes next
+    return;
+  }
+  release_all(*d);
+  if (key.tag == DataKey::Tag::address) {
+    objects_.erase(key.address);
+  } else {
+    files_.erase(files_.find(key.path));
+  }
 }
 
 void Registry::collect_datum(Datum& d, std::vector<TaskBase*>& out) {
-  if (d.writer != nullptr && !is_finished(d.writer)) {
-    d.writer->add_ref();
-    out.push_back(d.writer);
-  }
-  for (TaskBase* r : d.readers) {
-    if (!is_finished(r)) {
-      r->add_ref();
-      out.push_back(r);
+  auto take = [&out](TaskBase* x) {
+    if (!is_finished(x)) {
+      x->add_ref();
+      out.push_back(x);
     }
+  };
+  if (d.writer != nullptr) take(d.writer);
+  if (d.run != nullptr) {
+    for (TaskBase* b : d.run->before) take(b);
+    for (TaskBase* m : d.run->members) take(m);
   }
+  for (TaskBase* r : d.readers) take(r);
 }
 
-void Registry::collect(const DataKey& key, std::vector<TaskBase*>& out) {
+void Registry::collect(const DataKey& key, std::vector<TaskBase*>& out, bool writers_only) {
   if (key.tag == DataKey::Tag::none) return;
-  if (Datum* d = find(key)) collect_datum(*d, out);
+  Datum* d = find(key);
+  if (d == nullptr) return;
+  if (!writers_only) {
+    collect_datum(*d, out);
+    return;
+  }
+  auto take = [&out](TaskBase* w) {
+    if (!is_finished(w)) {
+      w->add_ref();
+      out.push_back(w);
+    }
+  };
+  if (d->run != nullptr) {
+    for (TaskBase* w : d->run->members) take(w);
+  } else if (d->writer != nullptr) {
+    take(d->writer);
+  }
 }
 
 void Registry::collect_range(std::uintptr_t begin, std::size_t count, std::size_t stride,
@@ -122,6 +250,11 @@ void Registry::collect_range(std::uintptr_t begin, std::size_t count, std::size_
 
 bool Registry::idle(Datum& d) {
   if (d.writer != nullptr && !is_finished(d.writer)) return false;
+  if (d.run != nullptr) {
+    auto done = [](TaskBase* x) { return is_finished(x); };
+    if (!std::all_of(d.run->members.begin(), d.run->members.end(), done)) return false;
+    if (!std::all_of(d.run->before.begin(), d.run->before.end(), done)) return false;
+  }
   return std::all_of(d.readers.begin(), d.readers.end(), [](TaskBase* r) { return is_finished(r); });
 }
 
@@ -130,6 +263,11 @@ void Registry::release_all(Datum& d) {
   for (TaskBase* r : d.readers) r->release_ref();
   d.writer = nullptr;
   d.readers.clear();
+  if (d.run != nullptr) {
+    for (TaskBase* b : d.run->before) b->release_ref();
+    for (TaskBase* m : d.run->members) m->release_ref();
+    d.run.reset();
+  }
 }
 
 void Registry::prune() {

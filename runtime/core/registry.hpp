@@ -1,12 +1,16 @@
 // The data registry: for every datum (object address, future state, file path) its id,
-// version, the task that wrote the latest version and the tasks that read it since.
-// Touched only under the runtime's registry mutex.
+// version, the task that wrote the latest version and the tasks that read it since, or
+// the current run of concurrent / commutative accesses. Touched only under the runtime's
+// registry mutex.
 #pragma once
+
+#include "core/exclusion.hpp"
 
 #include <compss/detail/task_node.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,12 +22,24 @@ using detail::DataKey;
 using detail::ParamDescriptor;
 using detail::TaskBase;
 
-/// Registry state of one datum. Holds a reference on each task it names.
+/// A run of consecutive concurrent (or commutative) accesses to one datum. Its members
+/// wait for the accesses before the run, not for each other; together they are the
+/// datum's last writer for the accesses after the run.
+struct AccessRun {
+  detail::Direction mode;
+  std::vector<TaskBase*> before;   // the writer(s) and readers the run follows
+  std::vector<TaskBase*> members;
+  std::shared_ptr<ExclusionToken> token;  // commutative: one member runs at a time
+};
+
+/// Registry state of one datum. Holds a reference on each task it names. The last write
+/// is either `writer` or, when `run` is set, every member of the run.
 struct Datum {
   std::uint64_t id = 0;
   std::uint64_t version = 0;
   TaskBase* writer = nullptr;
   std::vector<TaskBase*> readers;
+  std::unique_ptr<AccessRun> run;
 };
 
 struct StringHash {
@@ -41,11 +57,18 @@ class Registry {
   ~Registry() { clear(); }
 
   /// Records the access of task `t` described by `d` and adds the dependency edges it
-  /// implies (RAW for in; WAW and WAR for out/inout). Fills d.data_id and d.version.
+  /// implies (RAW for in; WAW and WAR for out/inout; runs for concurrent/commutative; one
+  /// access per element for a collection). Fills d.data_id and d.version.
   void access(TaskBase* t, ParamDescriptor& d);
 
-  /// Appends (with a reference) every unfinished task that accesses the datum.
-  void collect(const DataKey& key, std::vector<TaskBase*>& out);
+  /// Appends (with a reference) every unfinished task that accesses the datum; with
+  /// `writers_only`, only those that may write it.
+  void collect(const DataKey& key, std::vector<TaskBase*>& out, bool writers_only = false);
+
+  /// Forgets the datum (delete_object, delete_file, in_delete): the next access starts a
+  /// new datum (new id, version 0). Pending tasks keep their edges, and accesses after the
+  /// drop still wait for them (so reusing the variable stays safe).
+  void drop(const DataKey& key);
 
   /// Like collect for `count` addresses `stride` bytes apart from `begin`.
   void collect_range(std::uintptr_t begin, std::size_t count, std::size_t stride,
@@ -66,6 +89,11 @@ class Registry {
   Datum* find(const DataKey& key);
   Datum& find_or_create(const DataKey& key);
   void add_reader(Datum& d, TaskBase* t);
+  void read(Datum& d, TaskBase* t);
+  void write(Datum& d, TaskBase* t);
+  void run_access(Datum& d, TaskBase* t, detail::Direction mode);
+  void copy_in(TaskBase* t, ParamDescriptor& p);
+  void renumber(Datum& d) noexcept;
   static void collect_datum(Datum& d, std::vector<TaskBase*>& out);
   static bool idle(Datum& d);
   static void release_all(Datum& d);

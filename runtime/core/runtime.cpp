@@ -16,11 +16,13 @@ std::atomic<detail::SubmitHook> g_submit_hook{nullptr};
 bool in_task_flag() noexcept { return tls_in_task; }
 void set_hook(detail::SubmitHook h) noexcept { g_submit_hook.store(h); }
 
-Runtime::Runtime(unsigned threads) : executor_(threads, *this) {}
+Runtime::Runtime(unsigned threads)
+    : watchdog_([this](TaskBase* t) { on_time_out(t); }), executor_(threads, *this) {}
 
 Runtime::~Runtime() {
   wait_all();
   executor_.wait_idle();
+  failures_.publish();
   std::lock_guard lock(registry_mutex_);
   registry_.clear();
 }
@@ -32,34 +34,34 @@ void Runtime::submit(TaskBase* t) {
     std::lock_guard lock(registry_mutex_);
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {
       ParamDescriptor& p = t->params_[i];
-      if (p.key.tag != DataKey::Tag::none) registry_.access(t, p);
+      if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
     }
     registry_.maybe_prune();
   }
   t->prepare();
+  if (GroupState* g = current_group()) {
+    t->group = g;
+    join_group(g);
+  }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
   if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) executor_.spawn(t);
 }
 
 void Runtime::execute_chain(TaskBase* t) noexcept {
   while (t != nullptr) {
-    if (!failed_.load(std::memory_order_relaxed)) {
-      bool outer = tls_in_task;
-      tls_in_task = true;
-      try {
-        t->run();
-      } catch (const std::exception& e) {
-        record_failure(*t, e.what());
-      } catch (...) {
-        record_failure(*t, "unknown exception");
-      }
-      tls_in_task = outer;
-    }
+    // Commutative data: a task that can't take its tokens is parked, not blocked.
+    if (t->exclusive != nullptr && !try_enter(t)) return;
+    bool outer = tls_in_task;
+    tls_in_task = true;
+    bool ours = run_task(t);  // core/failure_policy.cpp
+    tls_in_task = outer;
+    if (!ours) return;  // timed out: the watchdog finished it
     t = finish(t);
   }
 }
 
 TaskBase* Runtime::finish(TaskBase* t) noexcept {
+  if (t->exclusive != nullptr) leave(t, executor_);
   t->complete();
   SuccessorList succ = take_successors(t);
   mark_finished(t);
@@ -74,6 +76,7 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
     }
   });
   delete succ.rest;
+  if (t->group != nullptr) leave_group(static_cast<GroupState*>(t->group));
   t->release_ref();
   if (inflight_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
       all_waiters_.load(std::memory_order_seq_cst) != 0) {
@@ -90,13 +93,14 @@ void Runtime::wait_tasks(std::vector<TaskBase*>& tasks) {
   tasks.clear();
 }
 
-void Runtime::wait_key(const DataKey& key) {
+void Runtime::wait_key(const DataKey& key, bool writers_only) {
   std::vector<TaskBase*> tasks;
   {
     std::lock_guard lock(registry_mutex_);
-    registry_.collect(key, tasks);
+    registry_.collect(key, tasks, writers_only);
   }
   wait_tasks(tasks);
+  if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(key);
 }
 
 void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t stride) {
@@ -106,6 +110,7 @@ void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t st
     registry_.collect_range(begin, count, stride, tasks);
   }
   wait_tasks(tasks);
+  if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(begin, count, stride);
 }
 
 void Runtime::wait_all() noexcept {
@@ -127,6 +132,7 @@ void Runtime::record_failure(const TaskBase& task, const char* what) {
   failure_message_ = "task '" + failed_task_ + "' (id " + std::to_string(failed_id_) +
                      ") failed: " + (what != nullptr ? what : "");
   failed_.store(true, std::memory_order_release);
+  attention_.store(true, std::memory_order_release);
 }
 
 void Runtime::cancel(const std::string& why) {
@@ -134,6 +140,7 @@ void Runtime::cancel(const std::string& why) {
   if (failed_.load(std::memory_order_relaxed)) return;
   failure_message_ = why;
   failed_.store(true, std::memory_order_release);
+  attention_.store(true, std::memory_order_release);
 }
 
 void Runtime::throw_if_failed() {

@@ -1,8 +1,11 @@
 // The runtime object: registry, task submission and completion, waits, failures.
 #pragma once
 
+#include "core/failure_log.hpp"
 #include "core/graph.hpp"
+#include "core/groups.hpp"
 #include "core/registry.hpp"
+#include "core/watchdog.hpp"
 #include "local/executor.hpp"
 
 #include <atomic>
@@ -27,8 +30,12 @@ class Runtime {
   /// same thread (the others go to the executor). Called on worker threads.
   void execute_chain(TaskBase* task) noexcept;
 
-  /// Waits for every unfinished task that accesses the datum(s).
-  void wait_key(const DataKey& key);
+  /// Waits for every unfinished task that accesses the datum(s) (with `writers_only`,
+  /// only for those that may write it).
+  void wait_key(const DataKey& key, bool writers_only = false);
+
+  /// Forgets a datum (delete_object, delete_file); see Registry::drop.
+  void drop(const DataKey& key);
   void wait_range(std::uintptr_t begin, std::size_t count, std::size_t stride);
 
   /// Waits until no task is in flight (does not throw).
@@ -42,10 +49,28 @@ class Runtime {
   bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
 
   unsigned threads() const noexcept { return executor_.threads(); }
+
+  // ---- failure policies, time-outs, groups (core/failure_policy.cpp) --------------------
+  /// Runs `task` under its on_failure policy and time-out, or skips it if it is cancelled.
+  /// False when the watchdog has already finished it (timed out): the caller must not.
+  bool run_task(TaskBase* task) noexcept;
+  /// The watchdog's verdict on a task whose deadline passed.
+  void on_time_out(TaskBase* task) noexcept;
+  /// Something needs checking before tasks start (a failure, a cancellation).
+  void pay_attention() noexcept { attention_.store(true, std::memory_order_release); }
+  FailureLog& failures() noexcept { return failures_; }
+  GroupTable& groups() noexcept { return groups_; }
+  /// At the end of run_main: if timed-out tasks still run, publishes the report and ends
+  /// the process with `code` (their threads cannot be joined).
+  void exit_if_abandoned(int code) noexcept;
+  /// Timed-out tasks whose threads are still running their body.
+  std::int32_t abandoned() const noexcept { return abandoned_.load(std::memory_order_acquire); }
   std::size_t registry_size();
 
  private:
   TaskBase* finish(TaskBase* task) noexcept;
+  bool skip_if_cancelled(TaskBase* task) noexcept;
+  void settle_failure(TaskBase* task, bool timed_out, const TaskError& error) noexcept;
   void wait_tasks(std::vector<TaskBase*>& tasks);
 
   std::mutex registry_mutex_;
@@ -59,6 +84,13 @@ class Runtime {
   std::string failure_message_;
   std::string failed_task_;
   std::uint64_t failed_id_ = 0;
+
+  // Failure handling: the fast path checks attention_ only (one relaxed load per task).
+  std::atomic<bool> attention_{false};
+  std::atomic<std::int32_t> abandoned_{0};
+  FailureLog failures_;
+  GroupTable groups_;
+  Watchdog watchdog_;
 
   LocalExecutor executor_;  // last: destroyed (and drained) first
 };

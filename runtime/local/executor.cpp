@@ -32,6 +32,18 @@ struct LocalExecutor::Impl {
   // and a worker wake-up per task.
   tbb::concurrent_queue<detail::TaskBase*> ready;
   std::atomic<unsigned> pullers{0};
+  // Ready tasks of `priority` task types: taken before `ready` by every puller, and each
+  // also gets a runner of its own. The count keeps the common path to one relaxed load.
+  tbb::concurrent_queue<detail::TaskBase*> urgent;
+  std::atomic<unsigned> urgent_count{0};
+
+  bool pop(detail::TaskBase*& t) {
+    if (urgent_count.load(std::memory_order_relaxed) != 0 && urgent.try_pop(t)) {
+      urgent_count.fetch_sub(1, std::memory_order_relaxed);
+      return true;
+    }
+    return ready.try_pop(t);
+  }
 };
 
 LocalExecutor::LocalExecutor(unsigned threads, Runtime& runtime)
@@ -41,6 +53,10 @@ LocalExecutor::~LocalExecutor() { wait_idle(); }
 
 void LocalExecutor::spawn(detail::TaskBase* task) {
   Impl* impl = impl_.get();
+  if (task->spec_ != nullptr && task->spec_->priority) {
+    spawn_priority(task);
+    return;
+  }
   auto body = [this, impl, task] {
     const LocalExecutor* outer = tls_executor;
     tls_executor = this;
@@ -63,7 +79,7 @@ void LocalExecutor::spawn(detail::TaskBase* task) {
     tls_executor = this;
     for (;;) {
       detail::TaskBase* t = nullptr;
-      while (impl->ready.try_pop(t)) impl->runtime.execute_chain(t);
+      while (impl->pop(t)) impl->runtime.execute_chain(t);
       impl->pullers.fetch_sub(1, std::memory_order_seq_cst);
       std::atomic_thread_fence(std::memory_order_seq_cst);
       // A task pushed while this puller was still counted would be stranded: recheck.
@@ -75,6 +91,29 @@ void LocalExecutor::spawn(detail::TaskBase* task) {
     }
     tls_executor = outer;
   }));
+}
+
+void LocalExecutor::spawn_priority(detail::TaskBase* task) {
+  Impl* impl = impl_.get();
+  impl->urgent.push(task);
+  impl->urgent_count.fetch_add(1, std::memory_order_relaxed);
+  // One runner per priority task; a puller may take the task first, then the runner finds
+  // nothing to do.
+  auto runner = [this, impl] {
+    const LocalExecutor* outer = tls_executor;
+    tls_executor = this;
+    detail::TaskBase* t = nullptr;
+    if (impl->urgent.try_pop(t)) {
+      impl->urgent_count.fetch_sub(1, std::memory_order_relaxed);
+      impl->runtime.execute_chain(t);
+    }
+    tls_executor = outer;
+  };
+  if (tls_executor == this) {
+    impl->group.run(std::move(runner));
+  } else {
+    impl->arena.enqueue(impl->group.defer(std::move(runner)));
+  }
 }
 
 void LocalExecutor::wait_idle() {

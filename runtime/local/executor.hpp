@@ -20,6 +20,7 @@ class LocalExecutor {
 
   /// Schedules a ready task (from any thread). From a worker it goes to that worker's local
   /// queue; from another thread it is enqueued into the arena.
+  /// A task of a `priority` task type goes to a queue every worker serves first.
   void spawn(detail::TaskBase* task);
 
   /// Waits until every spawned task body has returned.
@@ -28,6 +29,8 @@ class LocalExecutor {
   unsigned threads() const noexcept { return threads_; }
 
  private:
+  void spawn_priority(detail::TaskBase* task);
+
   struct Impl;
   unsigned threads_;
   std::unique_ptr<Impl> impl_;

@@ -2,6 +2,7 @@
 // describes itself (datum key, object, serialization) to the runtime.
 #pragma once
 
+#include <compss/detail/collection_bindings.hpp>
 #include <compss/detail/runtime_api.hpp>
 #include <compss/detail/task_node.hpp>
 #include <compss/future.hpp>
@@ -137,8 +138,9 @@ inline constexpr bool is_path_param_v =
     std::is_same_v<std::remove_cvref_t<P>, const char*> ||
     std::is_same_v<std::remove_cvref_t<P>, char*>;
 
-/// A file parameter: the path value is copied; the datum is the file, keyed by its
-/// absolute, lexically normal path.
+/// A file (or directory) parameter: the path value is copied; the datum is the file, keyed
+/// by its absolute, lexically normal path (for a directory, without a trailing separator:
+/// the directory is one datum; the files in it are not related to it).
 template <class S>
 struct FileBinding {
   S value;
@@ -187,16 +189,53 @@ struct TypeTag {
   using type = T;
 };
 
+/// The binding of a `collection_*` parameter of type P passed an argument of type A.
+template <class P, class A>
+constexpr auto select_collection_binding() {
+  using Q = std::remove_cvref_t<P>;
+  using D = std::remove_cvref_t<A>;
+  if constexpr (is_std_span<Q>::value) {
+    return TypeTag<SpanCollectionBinding<Q>>{};
+  } else {
+    static_assert(is_std_vector<Q>::value,
+                  "compss: a collection parameter must be a std::vector or a std::span");
+    if constexpr (std::is_lvalue_reference_v<A> && std::is_same_v<D, Q>) {
+      return TypeTag<VectorCollectionBinding<std::remove_reference_t<A>>>{};
+    } else {
+      // A temporary vector: the task owns it, no other task can share its elements.
+      static_assert(!std::is_lvalue_reference_v<P> ||
+                        std::is_const_v<std::remove_reference_t<P>>,
+                    "compss: a non-const collection parameter needs a named std::vector");
+      return TypeTag<ValueBinding<Q>>{};
+    }
+  }
+}
+
 /// Chooses the binding for parameter type P, argument type A (a forwarding reference
 /// type) and kind K.
 template <class P, class A, ParamKind K>
 constexpr auto select_binding() {
   using D = std::remove_cvref_t<A>;
-  if constexpr (K == ParamKind::file) {
+  if constexpr (K == ParamKind::file || K == ParamKind::directory) {
     static_assert(is_path_param_v<P>,
-                  "compss: a file parameter must be a std::string, std::string_view, "
-                  "const char* or std::filesystem::path");
+                  "compss: a file or directory parameter must be a std::string, "
+                  "std::string_view, const char* or std::filesystem::path");
     return TypeTag<FileBinding<file_storage_t<P>>>{};
+  } else if constexpr (is_array_section_v<D>) {
+    static_assert(std::is_pointer_v<P>,
+                  "compss: an array section (a clause like inout(a[n])) needs a pointer "
+                  "parameter");
+    return TypeTag<SectionBinding<P>>{};
+  } else if constexpr (!std::is_void_v<future_vector_value_t<D>> &&
+                       std::is_same_v<std::remove_cvref_t<P>,
+                                      std::vector<future_vector_value_t<D>>>) {
+    static_assert(!std::is_lvalue_reference_v<P> ||
+                      std::is_const_v<std::remove_reference_t<P>>,
+                  "compss: a vector of futures can only be passed for a const std::vector<T>& "
+                  "or by-value std::vector<T> parameter");
+    return TypeTag<FutureCollectionBinding<future_vector_value_t<D>>>{};
+  } else if constexpr (K == ParamKind::collection) {
+    return select_collection_binding<P, A>();
   } else if constexpr (is_future_v<D> && !is_future_v<P>) {
     return TypeTag<FutureBinding<typename D::value_type>>{};
   } else if constexpr (std::is_lvalue_reference_v<P>) {

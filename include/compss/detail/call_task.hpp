@@ -3,6 +3,7 @@
 #pragma once
 
 #include <compss/detail/bindings.hpp>
+#include <compss/detail/remote_invoke.hpp>
 #include <compss/detail/runtime_api.hpp>
 #include <compss/detail/task_node.hpp>
 #include <compss/detail/task_spec.hpp>
@@ -119,10 +120,20 @@ class TaskNode final : public TaskBase {
 };
 
 /// Argument as the function sees it when a task call runs inline (nested call, or a build
-/// without the runtime): futures are waited for and unwrapped.
+/// without the runtime): futures are waited for and unwrapped, a vector of futures becomes
+/// a vector of values, an array section its pointer.
 template <class P, class A>
 decltype(auto) inline_arg(A&& a) {
-  if constexpr (is_future_v<A> && !is_future_v<P>) {
+  using FV = future_vector_value_t<A>;
+  if constexpr (is_array_section_v<A>) {
+    return static_cast<P>(a.data);
+  } else if constexpr (!std::is_void_v<FV> &&
+                       std::is_same_v<std::remove_cvref_t<P>, std::vector<FV>>) {
+    std::vector<FV> values;
+    values.reserve(a.size());
+    for (const auto& f : a) values.push_back(f.get());
+    return values;
+  } else if constexpr (is_future_v<A> && !is_future_v<P>) {
     using U = typename std::remove_cvref_t<A>::value_type;
     if constexpr (std::is_lvalue_reference_v<P>) {
       return static_cast<U&>(const_cast<U&>(a.get()));
@@ -175,6 +186,8 @@ auto call_task(Args&&... args) -> call_result_t<fn_result_t<Fn>> {
   static_assert(!std::is_reference_v<typename Traits::result>,
                 "compss: a task may not return a reference");
 #ifdef __COMPSS__
+  // Registers the task for worker mode at program start (docs/distributed.md).
+  static_cast<void>(&remote_registered<Spec, Fn>);
   if (!in_task()) {
     return submit_call<Spec, Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
   }

@@ -67,6 +67,10 @@ struct ParamDescriptor {
   const ParamVTable* vtable = nullptr;
   std::uint64_t data_id = 0;
   std::uint64_t version = 0;
+  /// ParamKind::collection: one descriptor per element (each its own datum, with this
+  /// parameter's direction), registered after the container itself (an `in` access).
+  ParamDescriptor* elements = nullptr;
+  std::uint32_t element_count = 0;
 
   /// True if the parameter can travel through an archive.
   bool serializable() const noexcept { return vtable != nullptr && object != nullptr; }
@@ -114,6 +118,15 @@ class TaskBase {
   std::uint32_t succ_count = 0;
   TaskBase* succ_inline[inline_successors] = {};
   std::vector<TaskBase*>* succ_overflow = nullptr;
+  /// Tokens of the commutative data the task accesses (runtime/core/exclusion.hpp), or null.
+  void* exclusive = nullptr;
+  // Failure handling (runtime/core/failure_policy.cpp, groups.hpp): the innermost group the
+  // task was submitted in (or null), its stop token, how often it started, and who
+  // finishes a task with a time-out (its thread or the watchdog: the first to claim it).
+  void* group = nullptr;
+  std::atomic<bool> stop{false};
+  std::atomic<bool> finish_claimed{false};
+  std::uint8_t attempts = 0;
 
   void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release_ref() noexcept {

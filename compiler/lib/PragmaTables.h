@@ -1,0 +1,48 @@
+//===- PragmaTables.h - Keys of constraint, binary and mpi -------*- C++ -*-===//
+//
+/// \file
+/// The `key=value` vocabularies of SPEC section 2: the constraint keys (with
+/// their aliases), the settings of `binary(...)` and of `mpi(...)`, and the
+/// type of value each key takes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef COMPSS_CC_PRAGMATABLES_H
+#define COMPSS_CC_PRAGMATABLES_H
+
+#include "PragmaModel.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace compss_cc {
+
+/// What a key's value must be written as.
+enum class ValueType { Number, String, Bool };
+
+struct KeyInfo {
+  /// As written by the user (an alias such as `cores`, or the key itself).
+  const char *Spelling;
+  /// As the TaskSpec carries it (`computing_units` for `cores`).
+  const char *Canonical;
+  ValueType Type;
+};
+
+using KeyTable = llvm::ArrayRef<KeyInfo>;
+
+KeyTable constraintKeys();
+KeyTable binaryKeys();
+KeyTable mpiKeys();
+
+/// The entry of \p Table spelled \p Name, or null.
+const KeyInfo *lookupKey(KeyTable Table, llvm::StringRef Name);
+
+/// True if \p Value is written as a \p Type (a number, a string literal,
+/// true/false).
+bool valueMatches(ValueType Type, const PragmaToken &Value);
+
+/// `a number`, `a string literal`, `true or false`: for diagnostics.
+const char *valueTypeName(ValueType Type);
+
+} // namespace compss_cc
+
+#endif // COMPSS_CC_PRAGMATABLES_H

@@ -1,0 +1,174 @@
+// Worker-side task invokers: how a task call arriving as bytes runs on a worker.
+// call_task registers one invoker per task type at program start (remote_registered),
+// keyed by the TaskSpec's signature, so a master and a worker built from the same sources
+// agree on what a signature means. docs/distributed.md describes the wire format.
+#pragma once
+
+#include <compss/detail/bindings.hpp>
+#include <compss/detail/task_spec.hpp>
+#include <compss/error.hpp>
+#include <compss/serialize.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace compss::detail {
+
+/// One value a task produced on a worker: parameter index, or param_count for the result.
+struct RemoteOutput {
+  std::uint32_t param = 0;
+  std::vector<std::byte> bytes;
+};
+
+/// Runs a task from serialized parameters (one span per declared parameter; an empty span
+/// means "not sent", the parameter starts default-constructed) and appends the new values
+/// of its written parameters and its result. Throws compss::Error on undecodable input or
+/// a task that cannot run remotely; exceptions of the task itself propagate.
+using RemoteInvoker = void (*)(std::span<const std::span<const std::byte>> inputs,
+                               std::vector<RemoteOutput>& outputs);
+
+/// A registered task type.
+struct RemoteTask {
+  const TaskSpec* spec = nullptr;
+  RemoteInvoker invoke = nullptr;
+  bool serializable = false;  ///< false: every call must run on the master
+};
+
+/// Adds a task type to the process-wide registry (first registration of a signature
+/// wins). Defined in libcompss; returns true so it can initialise a variable.
+///
+///   static const bool r = register_task(spec, &invoke_remote<spec, &f>, true);
+bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable);
+
+/// The registered task with this signature, or nullptr.
+///
+///   if (const RemoteTask* t = find_remote_task("void inc(int &)")) t->invoke(in, out);
+const RemoteTask* find_remote_task(std::string_view signature) noexcept;
+
+template <class F>
+struct RemoteFnTraits;
+template <class R, class... P>
+struct RemoteFnTraits<R (*)(P...)> {
+  using result = R;
+  using params = std::tuple<P...>;
+  static constexpr std::size_t arity = sizeof...(P);
+};
+template <class R, class... P>
+struct RemoteFnTraits<R (*)(P...) noexcept> : RemoteFnTraits<R (*)(P...)> {};
+
+/// How a worker holds parameter P of kind K while the task runs.
+template <class P, ParamKind K>
+using remote_storage_t = std::conditional_t<K == ParamKind::file, file_storage_t<P>,
+                                            std::remove_cvref_t<P>>;
+
+/// True when a parameter can travel: an object or file path whose storage type goes
+/// through an archive and can be default-constructed (pointers, collections and streams
+/// cannot yet).
+template <class P, ParamKind K>
+inline constexpr bool remote_param_ok_v =
+    (K == ParamKind::object || K == ParamKind::file) && !std::is_pointer_v<std::remove_cvref_t<P>> &&
+    (K != ParamKind::file || is_path_param_v<P>) &&
+    is_serializable_v<remote_storage_t<P, K>> &&
+    std::is_default_constructible_v<remote_storage_t<P, K>>;
+
+/// The value a stored parameter is passed to the function as.
+template <class P, class S>
+decltype(auto) remote_arg(S& s) {
+  using Q = std::remove_cvref_t<P>;
+  if constexpr (std::is_same_v<Q, const char*> || std::is_same_v<Q, char*>) {
+    return static_cast<Q>(s.data());
+  } else if constexpr (std::is_same_v<Q, std::string_view>) {
+    return std::string_view(s);
+  } else if constexpr (std::is_lvalue_reference_v<P>) {
+    return static_cast<S&>(s);
+  } else {
+    return static_cast<S&&>(s);
+  }
+}
+
+/// True for a parameter whose new value goes back to the master.
+template <class P>
+constexpr bool remote_written(Direction d) {
+  return d != Direction::in && d != Direction::in_delete && std::is_lvalue_reference_v<P> &&
+         !std::is_const_v<std::remove_reference_t<P>>;
+}
+
+template <const TaskSpec& Spec, auto Fn>
+struct RemoteTaskTraits {
+  using Traits = RemoteFnTraits<decltype(Fn)>;
+  using R = std::remove_cv_t<typename Traits::result>;
+  template <std::size_t I>
+  using param_t = std::tuple_element_t<I, typename Traits::params>;
+  template <std::size_t I>
+  using storage_t = remote_storage_t<param_t<I>, Spec.params[I].kind>;
+
+  static constexpr bool result_ok = std::is_void_v<R> || is_serializable_v<R>;
+  static constexpr bool serializable = []<std::size_t... I>(std::index_sequence<I...>) {
+    return result_ok && (remote_param_ok_v<param_t<I>, Spec.params[I].kind> && ...);
+  }(std::make_index_sequence<Traits::arity>{});
+  /// Index of the first parameter that cannot travel (arity when it is the result).
+  static constexpr std::size_t first_bad = []<std::size_t... I>(std::index_sequence<I...>) {
+    std::size_t bad = Traits::arity;
+    ((bad == Traits::arity && !remote_param_ok_v<param_t<I>, Spec.params[I].kind> ? bad = I : 0), ...);
+    return bad;
+  }(std::make_index_sequence<Traits::arity>{});
+};
+
+/// The invoker of task `Fn` described by `Spec` (see RemoteInvoker).
+///
+///   std::vector<RemoteOutput> out;
+///   invoke_remote<spec, &inc>(inputs, out);
+template <const TaskSpec& Spec, auto Fn>
+void invoke_remote(std::span<const std::span<const std::byte>> inputs,
+                   std::vector<RemoteOutput>& outputs) {
+  using T = RemoteTaskTraits<Spec, Fn>;
+  constexpr std::size_t N = T::Traits::arity;
+  std::string task = std::string("task '") + Spec.name + "'";
+  if constexpr (!T::serializable) {
+    (void)inputs;
+    (void)outputs;
+    if constexpr (T::first_bad < N) {
+      throw Error("compss: " + task + " cannot run on a worker: parameter '" +
+                  Spec.params[T::first_bad].name + "' is not serializable");
+    } else {
+      throw Error("compss: " + task + " cannot run on a worker: its result is not serializable");
+    }
+  } else {
+    if (inputs.size() != N) {
+      throw Error("compss: " + task + " expects " + std::to_string(N) + " parameters, got " +
+                  std::to_string(inputs.size()));
+    }
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      std::tuple<typename T::template storage_t<I>...> values;
+      ((inputs[I].empty() ? void() : from_bytes(inputs[I], std::get<I>(values))), ...);
+      if constexpr (std::is_void_v<typename T::R>) {
+        Fn(remote_arg<typename T::template param_t<I>>(std::get<I>(values))...);
+      } else {
+        auto r = Fn(remote_arg<typename T::template param_t<I>>(std::get<I>(values))...);
+        outputs.push_back({static_cast<std::uint32_t>(N), to_bytes(r)});
+      }
+      auto save = [&](auto index, auto& value) {
+        constexpr std::size_t i = decltype(index)::value;
+        if constexpr (Spec.params[i].kind == ParamKind::object &&
+                      remote_written<typename T::template param_t<i>>(Spec.params[i].direction)) {
+          outputs.push_back({static_cast<std::uint32_t>(i), to_bytes(value)});
+        }
+      };
+      (save(std::integral_constant<std::size_t, I>{}, std::get<I>(values)), ...);
+    }(std::make_index_sequence<N>{});
+  }
+}
+
+/// Registers task `Fn` for worker mode when first odr-used (call_task does).
+template <const TaskSpec& Spec, auto Fn>
+inline const bool remote_registered =
+    register_task(Spec, &invoke_remote<Spec, Fn>, RemoteTaskTraits<Spec, Fn>::serializable);
+
+}  // namespace compss::detail

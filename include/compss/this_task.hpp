@@ -1,0 +1,31 @@
+// compss::this_task: what a running task may ask about itself.
+#pragma once
+
+namespace compss {
+
+namespace detail {
+/// True when the task running on this thread should stop (libcompss).
+bool task_stop_requested() noexcept;
+}  // namespace detail
+
+namespace this_task {
+
+/// True once the task running on this thread has timed out (`time_out`), its task group
+/// was cancelled (a compss::Exception or cancel_group), or the application is stopping
+/// after a failure. Long tasks poll it and return early; the runtime cannot interrupt a
+/// thread. Outside a task, and in the sequential build, it is always false.
+///
+///   #pragma compss task time_out(5)
+///   void search(Result& r) {
+///     while (!r.done && !compss::this_task::stop_requested()) r.step();
+///   }
+inline bool stop_requested() noexcept {
+#ifdef __COMPSS__
+  return detail::task_stop_requested();
+#else
+  return false;
+#endif
+}
+
+}  // namespace this_task
+}  // namespace compss

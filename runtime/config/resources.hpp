@@ -1,0 +1,74 @@
+// The COMPSs resources.xml and project.xml files as a typed model.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace compss::config {
+
+/// One <Processor> of a <ComputeNode> in resources.xml.
+struct Processor {
+  std::string name;
+  unsigned computing_units = 1;
+  std::string architecture;  ///< empty when not given
+  std::string type = "CPU";
+};
+
+/// One <ComputeNode> of resources.xml: what a machine offers.
+///
+///   ResourceNode n = load_resources("resources.xml").front();
+///   unsigned cores = n.cores();
+struct ResourceNode {
+  std::string name;
+  std::vector<Processor> processors;
+  std::optional<double> memory_size_gb;       ///< <Memory><Size>
+  std::vector<std::string> software;          ///< <Software><Application> entries
+  std::optional<std::uint16_t> min_port;      ///< <Adaptors><Adaptor><Ports><MinPort>
+  std::optional<std::uint16_t> max_port;
+  /// Sum of the processors' computing units (1 when none is listed).
+  unsigned cores() const;
+};
+
+/// One <ComputeNode> of project.xml: how this run uses a machine.
+struct ProjectNode {
+  std::string name;
+  std::string working_dir;
+  std::string install_dir;
+  std::string user;
+  std::optional<unsigned> limit_of_tasks;
+};
+
+/// Parses resources.xml. Throws compss::Error "<file>:<line>: ..." for malformed XML and
+/// "<file>: ComputeNode '<name>': <element>: ..." for a bad value.
+///
+///   std::vector<ResourceNode> nodes = compss::config::load_resources("resources.xml");
+std::vector<ResourceNode> load_resources(const std::string& path);
+
+/// Parses project.xml, with errors as load_resources.
+///
+///   std::vector<ProjectNode> nodes = compss::config::load_project("project.xml");
+std::vector<ProjectNode> load_project(const std::string& path);
+
+/// Parses resources.xml text (`origin` names it in errors).
+std::vector<ResourceNode> parse_resources(const std::string& text, const std::string& origin);
+
+/// Parses project.xml text (`origin` names it in errors).
+std::vector<ProjectNode> parse_project(const std::string& text, const std::string& origin);
+
+/// A worker node of the run: its resources and its project settings.
+struct NodeConfig {
+  ResourceNode resources;
+  ProjectNode project;
+};
+
+/// The nodes project.xml uses, each with its resources.xml description; throws
+/// compss::Error when project.xml names a node resources.xml does not describe.
+///
+///   auto nodes = compss::config::merge(load_resources(r), load_project(p), p);
+std::vector<NodeConfig> merge(const std::vector<ResourceNode>& resources,
+                              const std::vector<ProjectNode>& project,
+                              const std::string& project_origin);
+
+}  // namespace compss::config

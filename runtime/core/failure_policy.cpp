@@ -1,0 +1,206 @@
+// How the runtime runs a task under its on_failure policy and time-out, skips cancelled
+// tasks, and answers this_task::stop_requested(). See docs/failures.md.
+#include "core/runtime.hpp"
+
+#include <compss/exception.hpp>
+#include <compss/this_task.hpp>
+
+#include <cxxabi.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <typeinfo>
+
+namespace compss::rt {
+
+namespace {
+/// Retry: the first run and up to two more, on the same (local) node.
+constexpr unsigned max_attempts = 3;
+
+thread_local TaskBase* tls_task = nullptr;
+
+struct CurrentTask {
+  TaskBase* outer;
+  explicit CurrentTask(TaskBase* t) noexcept : outer(tls_task) { tls_task = t; }
+  ~CurrentTask() { tls_task = outer; }
+};
+
+std::string demangle(const char* name) {
+  int status = 0;
+  std::unique_ptr<char, decltype(&std::free)> s(abi::__cxa_demangle(name, nullptr, nullptr, &status),
+                                                &std::free);
+  return status == 0 && s ? std::string(s.get()) : std::string(name);
+}
+
+enum class Attempt { ok, failed, group_exception };
+
+Attempt attempt(TaskBase* t, TaskError& err) noexcept {
+  try {
+    t->run();
+    return Attempt::ok;
+  } catch (const compss::Exception& e) {
+    err = {"compss::Exception", e.what(), where_running()};
+    return t->group != nullptr ? Attempt::group_exception : Attempt::failed;
+  } catch (const std::exception& e) {
+    err = {demangle(typeid(e).name()), e.what(), where_running()};
+  } catch (...) {
+    const std::type_info* type = abi::__cxa_current_exception_type();
+    err = {type != nullptr ? demangle(type->name()) : "unknown", "unknown exception",
+           where_running()};
+  }
+  return Attempt::failed;
+}
+
+std::string task_label(const TaskBase& t) {
+  return "task '" + std::string(t.spec().name) + "' (id " + std::to_string(t.id()) + ")";
+}
+}  // namespace
+
+bool Runtime::run_task(TaskBase* t) noexcept {
+  if (attention_.load(std::memory_order_relaxed) && skip_if_cancelled(t)) return true;
+  CurrentTask current(t);
+  const double time_out = t->spec_->time_out;
+  bool deadline_passed = false;
+  for (;;) {
+    TaskError err;
+    Attempt a;
+    if (t->attempts < 255) ++t->attempts;  // before arming: the watchdog reads it
+    if (time_out > 0) {
+      t->add_ref();  // the node must outlive a finish by the watchdog while the body runs
+      auto deadline = Watchdog::Clock::now() +
+                      std::chrono::duration_cast<Watchdog::Clock::duration>(
+                          std::chrono::duration<double>(time_out));
+      watchdog_.arm(t, deadline);
+      a = attempt(t, err);
+      deadline_passed = !watchdog_.disarm(t, deadline);
+      if (deadline_passed && t->finish_claimed.exchange(true, std::memory_order_acq_rel)) {
+        // The watchdog declared it timed out and finished it: only the late return is left.
+        abandoned_.fetch_sub(1, std::memory_order_acq_rel);
+        t->release_ref();
+        return false;
+      }
+      t->release_ref();
+    } else {
+      a = attempt(t, err);
+    }
+    switch (a) {
+      case Attempt::ok:
+        if (attention_.load(std::memory_order_relaxed)) failures_.clear_overwritten(*t);
+        return true;
+      case Attempt::group_exception: {
+        auto* g = static_cast<GroupState*>(t->group);
+        raise_in_group(g, err.message, t->spec_->name, t->id_);
+        pay_attention();
+        failures_.record(*t, "threw compss::Exception (group '" + g->name + "' cancelled)", err);
+        // A deliberate signal, not a broken task: its outputs keep what it wrote; only a
+        // Future result has no value.
+        failures_.poison_outputs(*t, task_label(*t) + " threw compss::Exception: " + err.message,
+                                 true);
+        return true;
+      }
+      case Attempt::failed:
+        if (t->spec_->on_failure == detail::OnFailure::retry && t->attempts < max_attempts &&
+            !failed() && !deadline_passed) {
+          // (After a deadline race the claim is taken: a further attempt could not time out.)
+          continue;  // run it again
+        }
+        settle_failure(t, false, err);
+        return true;
+    }
+  }
+}
+
+void Runtime::settle_failure(TaskBase* t, bool timed_out, const TaskError& err) noexcept {
+  pay_attention();
+  const char* status = timed_out ? "timed out" : "failed";
+  std::string origin = task_label(*t) + " " + status + ": " + err.message;
+  try {
+    switch (t->spec_->on_failure) {
+      case detail::OnFailure::retry:
+      case detail::OnFailure::fail:
+        failures_.record(*t, std::string(status) + ", the application stops", err);
+        record_failure(*t, err.message.c_str());
+        break;
+      case detail::OnFailure::cancel_successors:
+        failures_.record(*t, std::string(status) + ", successors cancelled", err);
+        failures_.poison_outputs(*t, origin, false);
+        break;
+      case detail::OnFailure::ignore:
+        failures_.record(*t, std::string(status) + ", ignored", err);
+        failures_.poison_outputs(*t, origin, true);  // a Future result has no value to keep
+        break;
+    }
+  } catch (...) {
+    // Out of memory while reporting: stop the application rather than lose the failure.
+    record_failure(*t, err.message.c_str());
+  }
+}
+
+bool Runtime::skip_if_cancelled(TaskBase* t) noexcept {
+  try {
+    std::string reason;
+    bool poison = true;        // readers of its outputs are cancelled too
+    bool result_only = false;  // only the Future result has no value
+    if (failed()) {
+      std::lock_guard lock(failure_mutex_);
+      reason = "not started: the application is stopping (" + failure_message_ + ")";
+      poison = false;
+    } else if (t->group != nullptr && group_cancelled(static_cast<GroupState*>(t->group))) {
+      reason = group_cancel_reason(static_cast<GroupState*>(t->group));
+      result_only = true;  // outside the group, its other outputs keep their values
+    } else if (failures_.reads_poisoned(*t, reason)) {
+      reason = "reads a value that was never produced: " + reason;
+    } else {
+      return false;
+    }
+    failures_.record(*t, "cancelled", TaskError{"", reason, "not started"});
+    if (poison) failures_.poison_outputs(*t, task_label(*t) + " was cancelled", result_only);
+  } catch (...) {
+    record_failure(*t, "out of memory while cancelling");
+  }
+  return true;
+}
+
+void Runtime::on_time_out(TaskBase* t) noexcept {
+  if (t->finish_claimed.exchange(true, std::memory_order_acq_rel)) return;  // it returned
+  t->stop.store(true, std::memory_order_release);
+  abandoned_.fetch_add(1, std::memory_order_acq_rel);
+  char text[96];
+  std::snprintf(text, sizeof text, "timed out after %g s (time_out); its thread still runs it",
+                t->spec_->time_out);
+  settle_failure(t, true, TaskError{"compss::TimeOut", text, "localhost"});
+  if (TaskBase* next = finish(t)) executor_.spawn(next);
+}
+
+void Runtime::exit_if_abandoned(int code) noexcept {
+  wait_all();
+  if (abandoned() == 0) return;
+  // A timed-out task's thread cannot be killed, and the executor would wait for it: end
+  // the process here, after the report.
+  failures_.publish();
+  std::fprintf(stderr, "compss: %d timed-out task(s) still running: exiting without them\n",
+               static_cast<int>(abandoned()));
+  std::cout.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
+}
+
+}  // namespace compss::rt
+
+namespace compss::detail {
+
+bool task_stop_requested() noexcept {
+  TaskBase* t = rt::tls_task;
+  if (t == nullptr) return false;
+  if (t->stop.load(std::memory_order_acquire)) return true;
+  if (t->group != nullptr && rt::group_cancelled(static_cast<rt::GroupState*>(t->group))) {
+    return true;
+  }
+  rt::Runtime* r = rt::current_runtime();
+  return r != nullptr && r->failed();
+}
+
+}  // namespace compss::detail

@@ -1,0 +1,77 @@
+#include "core/watchdog.hpp"
+
+#include <vector>
+
+namespace compss::rt {
+
+Watchdog::Watchdog(std::function<void(detail::TaskBase*)> expire) : expire_(std::move(expire)) {}
+
+Watchdog::~Watchdog() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  for (auto& [when, t] : deadlines_) t->release_ref();
+}
+
+void Watchdog::arm(detail::TaskBase* t, Clock::time_point deadline) {
+  t->add_ref();
+  bool earliest;
+  {
+    std::lock_guard lock(mutex_);
+    if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+    earliest = deadlines_.empty() || deadline < deadlines_.begin()->first;
+    deadlines_.emplace(deadline, t);
+  }
+  if (earliest) wake_.notify_all();
+}
+
+bool Watchdog::disarm(detail::TaskBase* t, Clock::time_point deadline) {
+  bool found = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto [b, e] = deadlines_.equal_range(deadline);
+    for (auto it = b; it != e; ++it) {
+      if (it->second == t) {
+        deadlines_.erase(it);
+        found = true;
+        break;
+      }
+    }
+  }
+  // Not found: it expired, and the watchdog thread releases its reference.
+  if (found) t->release_ref();
+  return found;
+}
+
+void Watchdog::loop() {
+  std::unique_lock lock(mutex_);
+  std::vector<detail::TaskBase*> expired;
+  while (!stopping_) {
+    if (deadlines_.empty()) {
+      wake_.wait(lock);
+      continue;
+    }
+    auto first = deadlines_.begin()->first;
+    if (Clock::now() < first) {
+      wake_.wait_until(lock, first);
+      continue;
+    }
+    auto now = Clock::now();
+    while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+      expired.push_back(deadlines_.begin()->second);
+      deadlines_.erase(deadlines_.begin());
+    }
+    lock.unlock();
+    for (detail::TaskBase* t : expired) {
+      expire_(t);
+      t->release_ref();
+    }
+    expired.clear();
+    lock.lock();
+  }
+}
+
+}  // namespace compss::rt

@@ -1,0 +1,39 @@
+// IoThread: one Boost.Asio io_context served by one thread. All socket handlers of the
+// network layer run on it, so they need no locks among themselves.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <thread>
+
+namespace compss::net {
+
+/// Owns an io_context and the thread that runs it; stops and joins on destruction.
+/// Destroy endpoints and listeners that use it first.
+///
+///   IoThread io;
+///   Listener listener(io.context(), options);
+class IoThread {
+ public:
+  IoThread() : work_(boost::asio::make_work_guard(context_)), thread_([this] { context_.run(); }) {}
+  IoThread(const IoThread&) = delete;
+  IoThread& operator=(const IoThread&) = delete;
+  ~IoThread() {
+    work_.reset();
+    context_.stop();
+    thread_.join();
+  }
+
+  /// The io_context the thread runs.
+  ///
+  ///   boost::asio::post(io.context(), [] { ... });
+  boost::asio::io_context& context() noexcept { return context_; }
+
+ private:
+  boost::asio::io_context context_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::thread thread_;
+};
+
+}  // namespace compss::net

@@ -1,0 +1,86 @@
+#include "net/listener.hpp"
+
+#include <compss/error.hpp>
+
+#include <boost/asio/post.hpp>
+
+#include <future>
+
+namespace compss::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+Listener::Listener(asio::io_context& io, ListenerOptions options)
+    : acceptor_(io), options_(std::move(options)), state_(std::make_shared<State>()) {
+  std::string where = options_.address + ":" + std::to_string(options_.port);
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(options_.address, ec);
+  if (ec) throw Error("compss: invalid listen address '" + options_.address + "': " + ec.message());
+  tcp::endpoint at(address, options_.port);
+  acceptor_.open(at.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(at, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw Error("compss: cannot listen on " + where + ": " + ec.message());
+  port_ = acceptor_.local_endpoint().port();
+  asio::post(acceptor_.get_executor(), [this] { accept_next(); });
+}
+
+Listener::~Listener() {
+  // Close on the io thread and wait, so no accept handler runs after `this` is gone.
+  std::promise<void> closed;
+  asio::post(acceptor_.get_executor(), [this, &closed] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    closed.set_value();
+  });
+  closed.get_future().wait();
+}
+
+void Listener::accept_next() {
+  acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      auto c = std::make_shared<TcpConnection>(std::move(socket), options_.connection);
+      std::weak_ptr<State> state = state_;
+      auto secret = options_.secret;
+      auto gate = [state, secret](const Message& m) -> std::error_code {
+        const Hello* h = std::get_if<Hello>(&m);
+        std::error_code bad;
+        if (h == nullptr) {
+          bad = NetError::expected_hello;
+        } else if (h->secret != secret) {
+          bad = NetError::bad_secret;
+        }
+        if (bad) {
+          if (auto s = state.lock()) ++s->rejected;
+        }
+        return bad;
+      };
+      auto admit = [state](std::shared_ptr<TcpConnection> conn) {
+        if (auto s = state.lock()) {
+          {
+            std::lock_guard lock(s->mutex);
+            s->admitted.push_back(std::move(conn));
+          }
+          s->ready.notify_one();
+        }
+      };
+      c->start(gate, options_.hello_timeout, admit);
+    }
+    accept_next();
+  });
+}
+
+std::shared_ptr<Endpoint> Listener::accept(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mutex);
+  if (!state_->ready.wait_for(lock, timeout, [&] { return !state_->admitted.empty(); })) {
+    return nullptr;
+  }
+  auto c = std::move(state_->admitted.front());
+  state_->admitted.pop_front();
+  return c;
+}
+
+}  // namespace compss::net

@@ -1,0 +1,80 @@
+// Listener: accepts TCP connections and admits those whose hello carries the run's secret.
+#pragma once
+
+#include "net/tcp_connection.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace compss::net {
+
+/// Where to listen and whom to admit.
+///
+///   ListenerOptions o{.address = "0.0.0.0", .port = 43000, .secret = secret};
+struct ListenerOptions {
+  /// Bind address; loopback unless a run spans machines.
+  std::string address = "127.0.0.1";
+  /// 0 picks a free port (see Listener::port()).
+  std::uint16_t port = 0;
+  /// Every connection's first message must be a Hello carrying exactly this secret.
+  std::string secret;
+  std::chrono::milliseconds hello_timeout{5000};
+  ConnectionOptions connection;
+};
+
+/// Accepts connections on one address. A connection that sends anything but a Hello with
+/// the secret, sends a malformed frame, or stays silent past the hello timeout is closed
+/// and logged; the listener keeps serving the others.
+///
+///   IoThread io;
+///   Listener listener(io.context(), {.secret = "s3cret"});
+///   std::shared_ptr<Endpoint> worker = listener.accept(std::chrono::seconds(10));
+class Listener {
+ public:
+  /// Binds and starts accepting; throws compss::Error when the address cannot be bound.
+  Listener(boost::asio::io_context& io, ListenerOptions options);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  /// The bound port.
+  ///
+  ///   std::uint16_t p = listener.port();
+  std::uint16_t port() const noexcept { return port_; }
+
+  /// The next admitted connection (its Hello is its first received message), or nullptr
+  /// after `timeout`.
+  ///
+  ///   auto c = listener.accept(std::chrono::seconds(5));
+  std::shared_ptr<Endpoint> accept(std::chrono::milliseconds timeout);
+
+  /// Connections whose first message was not a Hello with the secret (malformed frames
+  /// and silent peers are closed and logged too, but not counted here).
+  ///
+  ///   EXPECT_EQ(listener.rejected(), 1u);
+  std::size_t rejected() const noexcept { return state_->rejected.load(); }
+
+ private:
+  struct State {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<std::shared_ptr<Endpoint>> admitted;
+    std::atomic<std::size_t> rejected{0};
+  };
+  void accept_next();
+
+  boost::asio::ip::tcp::acceptor acceptor_;
+  ListenerOptions options_;
+  std::uint16_t port_ = 0;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace compss::net

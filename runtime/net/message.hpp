@@ -1,0 +1,205 @@
+// The wire protocol between a master and its workers: message types and their codec.
+//
+// A frame is a 16-byte header followed by a payload:
+//
+//   offset 0  u32  magic "CPSS" (0x53535043, little-endian)
+//   offset 4  u16  protocol version (protocol_version)
+//   offset 6  u16  message type (MessageType)
+//   offset 8  u64  payload length in bytes, at most the receiver's limit
+//
+// Header fields are little-endian on every host. The payload is the message struct
+// written with compss::OutputArchive (native byte order: every node of a run must share
+// it; docs/distributed.md).
+#pragma once
+
+#include "net/errors.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+namespace compss::net {
+
+inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
+inline constexpr std::uint16_t protocol_version = 1;
+inline constexpr std::size_t header_size = 16;
+/// Default limit on one payload; larger frames are rejected before anything is allocated.
+inline constexpr std::uint64_t default_max_payload = std::uint64_t{1} << 30;
+
+/// The kind of a frame.
+enum class MessageType : std::uint16_t {
+  hello = 1,
+  task_request = 2,
+  task_done = 3,
+  task_failed = 4,
+  data_fetch_request = 5,
+  data_fetch_reply = 6,
+  shutdown = 7,
+};
+
+/// First message on every connection: proves the sender belongs to the run.
+///
+///   Hello h{.secret = run_secret, .node_name = "worker-1", .cores = 8, .pid = getpid()};
+struct Hello {
+  std::string secret;
+  std::string node_name;
+  std::uint32_t cores = 0;
+  std::uint32_t pid = 0;
+  template <class A> void serialize(A& ar) { ar(secret, node_name, cores, pid); }
+};
+
+/// One parameter of a task request or one output of a task: the datum (id and version),
+/// how the task accesses it, and its value when it travels inline.
+///
+///   WireParam p{.data_id = 4, .version = 2, .direction = 2, .has_value = true,
+///               .value = compss::to_bytes(x)};
+struct WireParam {
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+  std::uint8_t direction = 0;  ///< compss::detail::Direction
+  std::uint8_t kind = 0;       ///< compss::detail::ParamKind
+  bool has_value = false;
+  std::vector<std::byte> value;
+  template <class A> void serialize(A& ar) {
+    ar(data_id, version, direction, kind, has_value, value);
+  }
+};
+
+/// Smallest encoding of a WireParam (two u64, three u8, an empty byte vector's length).
+inline constexpr std::size_t min_wire_param_bytes = 8 + 8 + 3 + 8;
+
+/// Writes or reads a list of WireParam. Reading checks the count against the bytes left
+/// at the smallest element size, so a forged count cannot make the decoder allocate much
+/// more memory than the frame holds.
+template <class A>
+void serialize_params(A& ar, std::vector<WireParam>& params) {
+  if constexpr (requires { ar.read_size(std::size_t{}); }) {
+    std::uint64_t n = ar.read_size(min_wire_param_bytes);
+    params.clear();
+    params.resize(n);
+  } else {
+    ar.write_size(params.size());
+  }
+  for (auto& p : params) ar(p);
+}
+
+/// Runs one task: its signature selects the function on the worker.
+///
+///   TaskRequest r{.task_id = 7, .signature = "void inc(int &)", .params = {p}};
+struct TaskRequest {
+  std::uint64_t task_id = 0;
+  std::string signature;
+  std::vector<WireParam> params;
+  template <class A> void serialize(A& ar) {
+    ar(task_id, signature);
+    serialize_params(ar, params);
+  }
+};
+
+/// A task finished: the new values of its out/inout parameters and its result, in the
+/// order the worker's invoker wrote them.
+///
+///   TaskDone d{.task_id = 7, .outputs = {...}};
+struct TaskDone {
+  std::uint64_t task_id = 0;
+  std::vector<WireParam> outputs;
+  template <class A> void serialize(A& ar) {
+    ar(task_id);
+    serialize_params(ar, outputs);
+  }
+};
+
+/// A task threw: the exception's type name and message travel, not the exception.
+///
+///   TaskFailed f{.task_id = 7, .exception_type = "std::runtime_error", .message = "boom"};
+struct TaskFailed {
+  std::uint64_t task_id = 0;
+  std::string exception_type;
+  std::string message;
+  template <class A> void serialize(A& ar) { ar(task_id, exception_type, message); }
+};
+
+/// Asks a node for a copy of one version of a datum.
+///
+///   DataFetchRequest q{.data_id = 4, .version = 2};
+struct DataFetchRequest {
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+  template <class A> void serialize(A& ar) { ar(data_id, version); }
+};
+
+/// The answer to a DataFetchRequest; `found` is false when the node has no such version.
+///
+///   DataFetchReply r{.data_id = 4, .version = 2, .found = true, .value = bytes};
+struct DataFetchReply {
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+  bool found = false;
+  std::vector<std::byte> value;
+  template <class A> void serialize(A& ar) { ar(data_id, version, found, value); }
+};
+
+/// Ends the peer's serving loop.
+///
+///   endpoint.send(Shutdown{});
+struct Shutdown {
+  template <class A> void serialize(A&) {}
+};
+
+/// Any message of the protocol.
+///
+///   Message m = Hello{...};
+///   if (auto* r = std::get_if<TaskRequest>(&m)) { ... }
+using Message = std::variant<Hello, TaskRequest, TaskDone, TaskFailed, DataFetchRequest,
+                             DataFetchReply, Shutdown>;
+
+/// The type tag of a message.
+///
+///   assert(type_of(Message{Shutdown{}}) == MessageType::shutdown);
+MessageType type_of(const Message& m) noexcept;
+
+/// A decoded frame header.
+struct FrameHeader {
+  MessageType type = MessageType::shutdown;
+  std::uint64_t payload_size = 0;
+};
+
+/// Encodes a message as one frame (header and payload).
+///
+///   std::vector<std::byte> frame = encode(Message{Shutdown{}});
+std::vector<std::byte> encode(const Message& m);
+
+/// Decodes and checks a 16-byte header: magic, version, type, and payload length against
+/// `max_payload`. Returns an error code instead of throwing.
+///
+///   FrameHeader h;
+///   if (auto ec = decode_header(bytes, h, limit)) close_connection(ec);
+std::error_code decode_header(std::span<const std::byte> bytes, FrameHeader& out,
+                              std::uint64_t max_payload = default_max_payload) noexcept;
+
+/// Decodes the payload of a frame of type `type`. Malformed, truncated or trailing bytes
+/// and out-of-range enum fields give an error code; nothing throws.
+///
+///   Message m;
+///   if (auto ec = decode_payload(h.type, payload, m)) close_connection(ec);
+std::error_code decode_payload(MessageType type, std::span<const std::byte> payload,
+                               Message& out) noexcept;
+
+/// Decodes one whole frame (header and exactly its payload).
+///
+///   Message m;
+///   std::error_code ec = decode_frame(bytes, m);
+std::error_code decode_frame(std::span<const std::byte> bytes, Message& out,
+                             std::uint64_t max_payload = default_max_payload) noexcept;
+
+/// Like decode_frame, but throws compss::Error naming the problem.
+///
+///   Message m = decode_frame_or_throw(bytes);
+Message decode_frame_or_throw(std::span<const std::byte> bytes);
+
+}  // namespace compss::net

@@ -1,0 +1,36 @@
+// The process-wide registry of task types for worker mode (remote_invoke.hpp).
+#include <compss/detail/remote_invoke.hpp>
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace compss::detail {
+
+namespace {
+struct Registry {
+  std::mutex mutex;
+  std::unordered_map<std::string, RemoteTask> tasks;
+};
+// Constructed on first use: registrations run during static initialisation.
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+}  // namespace
+
+bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.tasks.try_emplace(spec.signature, RemoteTask{&spec, invoke, serializable});
+  return true;
+}
+
+const RemoteTask* find_remote_task(std::string_view signature) noexcept {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  auto it = r.tasks.find(std::string(signature));
+  return it == r.tasks.end() ? nullptr : &it->second;
+}
+
+}  // namespace compss::detail

@@ -1,0 +1,18 @@
+// Array extents: the argument of a pointer parameter named with an extent is passed
+// as ::compss::detail::section(<arg>, <extent>), each parameter in the extent replaced
+// by the parenthesized argument; globals stay as written. No line moves.
+// RUN: %compss-cc --emit-source %s | %FileCheck %s
+// RUN: %compss-cc -fsyntax-only %s
+
+constexpr int width = 2;
+
+#pragma compss task inout(diag[n]) in(row[0:n * width])
+void scale(double *diag, const double *row, int n);
+
+void user(double *d, const double *r, int k) {
+  scale(d, r, k + 1);
+}
+
+// CHECK:      {{^}}void user(double *d, const double *r, int k) {
+// CHECK-NEXT: {{^}}  ::compss::detail::call_task<__compss_task_0, static_cast<void (*)(double *, const double *, int)>(&::scale)>(::compss::detail::section(d, (k + 1)), ::compss::detail::section(r, (k + 1) * width), k + 1);
+// CHECK-NEXT: {{^}}}

@@ -1,0 +1,116 @@
+// resources.xml / project.xml parsing: the COMPSs formats and clear errors.
+#include "config/resources.hpp"
+
+#include <compss/error.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace compss::config;
+
+namespace {
+
+const char* good_resources = R"(<?xml version="1.0" encoding="UTF-8"?>
+<ResourcesList>
+  <ComputeNode Name="node1">
+    <Processor Name="MainProcessor">
+      <ComputingUnits>4</ComputingUnits>
+      <Architecture>amd64</Architecture>
+      <Type>CPU</Type>
+    </Processor>
+    <Processor Name="gpu0"><ComputingUnits>1</ComputingUnits><Type>GPU</Type></Processor>
+    <Memory><Size>16.5</Size></Memory>
+    <Software><Application>JAVA</Application><Application>PYTHON</Application></Software>
+    <Adaptors>
+      <Adaptor Name="es.bsc.compss.nio.master.NIOAdaptor">
+        <SubmissionSystem><Interactive/></SubmissionSystem>
+        <Ports><MinPort>43001</MinPort><MaxPort>43002</MaxPort></Ports>
+      </Adaptor>
+    </Adaptors>
+  </ComputeNode>
+  <ComputeNode Name="node2"/>
+</ResourcesList>
+)";
+
+const char* good_project = R"(<Project>
+  <MasterNode/>
+  <ComputeNode Name="node1">
+    <InstallDir>/opt/COMPSs/</InstallDir>
+    <WorkingDir>/tmp/Worker/</WorkingDir>
+    <User>alice</User>
+    <LimitOfTasks>3</LimitOfTasks>
+  </ComputeNode>
+</Project>
+)";
+
+std::string error_of(auto&& f) {
+  try {
+    f();
+  } catch (const compss::Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST(ConfigResources, ParsesEveryField) {
+  auto nodes = parse_resources(good_resources, "resources.xml");
+  ASSERT_EQ(nodes.size(), 2u);
+  const ResourceNode& n = nodes[0];
+  EXPECT_EQ(n.name, "node1");
+  ASSERT_EQ(n.processors.size(), 2u);
+  EXPECT_EQ(n.processors[0].computing_units, 4u);
+  EXPECT_EQ(n.processors[0].architecture, "amd64");
+  EXPECT_EQ(n.processors[1].type, "GPU");
+  EXPECT_EQ(n.cores(), 4u);
+  EXPECT_DOUBLE_EQ(*n.memory_size_gb, 16.5);
+  EXPECT_EQ(n.software, (std::vector<std::string>{"JAVA", "PYTHON"}));
+  EXPECT_EQ(*n.min_port, 43001);
+  EXPECT_EQ(*n.max_port, 43002);
+  EXPECT_EQ(nodes[1].cores(), 1u);
+  EXPECT_FALSE(nodes[1].memory_size_gb);
+}
+
+TEST(ConfigResources, ParsesProjectAndMerges) {
+  auto project = parse_project(good_project, "project.xml");
+  ASSERT_EQ(project.size(), 1u);
+  EXPECT_EQ(project[0].install_dir, "/opt/COMPSs/");
+  EXPECT_EQ(project[0].working_dir, "/tmp/Worker/");
+  EXPECT_EQ(project[0].user, "alice");
+  EXPECT_EQ(*project[0].limit_of_tasks, 3u);
+  auto merged = merge(parse_resources(good_resources, "r.xml"), project, "project.xml");
+  ASSERT_EQ(merged.size(), 1u);
+  EXPECT_EQ(merged[0].resources.cores(), 4u);
+}
+
+TEST(ConfigResources, MalformedXmlNamesFileAndLine) {
+  std::string e = error_of([] { parse_resources("<ResourcesList>\n<ComputeNode Name=\"a\">\n<Memory =>\n", "r.xml"); });
+  EXPECT_NE(e.find("r.xml:3: malformed XML"), std::string::npos) << e;
+}
+
+TEST(ConfigResources, BadValuesNameNodeAndElement) {
+  std::string e = error_of([] {
+    parse_resources("<ResourcesList><ComputeNode Name=\"n\"><Processor><ComputingUnits>four"
+                    "</ComputingUnits></Processor></ComputeNode></ResourcesList>", "r.xml");
+  });
+  EXPECT_NE(e.find("r.xml: ComputeNode 'n': Processor/ComputingUnits: expected a whole number"),
+            std::string::npos) << e;
+  e = error_of([] { parse_resources("<ResourcesList><ComputeNode/></ResourcesList>", "r.xml"); });
+  EXPECT_NE(e.find("missing Name attribute"), std::string::npos) << e;
+  e = error_of([] { parse_resources("<Project/>", "r.xml"); });
+  EXPECT_NE(e.find("expected a <ResourcesList> root element"), std::string::npos) << e;
+  e = error_of([] {
+    parse_resources("<ResourcesList><ComputeNode Name=\"n\"><Adaptors><Adaptor><Ports><MinPort>9"
+                    "</MinPort><MaxPort>8</MaxPort></Ports></Adaptor></Adaptors></ComputeNode>"
+                    "</ResourcesList>", "r.xml");
+  });
+  EXPECT_NE(e.find("MinPort 9 is above MaxPort 8"), std::string::npos) << e;
+  e = error_of([] {
+    parse_project("<Project><ComputeNode Name=\"x\"><LimitOfTasks>-1</LimitOfTasks></ComputeNode></Project>", "p.xml");
+  });
+  EXPECT_NE(e.find("p.xml: ComputeNode 'x': LimitOfTasks"), std::string::npos) << e;
+  e = error_of([] { merge({}, parse_project(good_project, "p.xml"), "p.xml"); });
+  EXPECT_NE(e.find("ComputeNode 'node1' is not described in the resources file"), std::string::npos) << e;
+  e = error_of([] { load_resources("/nonexistent/resources.xml"); });
+  EXPECT_NE(e.find("cannot read '/nonexistent/resources.xml'"), std::string::npos) << e;
+}

@@ -1,0 +1,103 @@
+// Worker-mode task registry: call_task registers every task; an invoker runs it from bytes.
+#include "net/worker.hpp"
+
+#include "test_support.hpp"
+
+#include <compss/detail/remote_invoke.hpp>
+
+#include <stdexcept>
+
+using namespace compss::detail;
+using namespace compss::net;
+
+namespace {
+
+int scale_add(const std::vector<int>& v, int k, std::vector<int>& out) {
+  out.clear();
+  for (int x : v) out.push_back(x * k);
+  return static_cast<int>(v.size());
+}
+void explode(int) { throw std::invalid_argument("no such thing"); }
+void by_pointer(int* p) { ++*p; }
+
+constexpr ParamSpec scale_params[] = {{Direction::in, ParamKind::object, "v"},
+                                      {Direction::in, ParamKind::object, "k"},
+                                      {Direction::out, ParamKind::object, "out"}};
+constexpr TaskSpec scale_spec{"scale_add", "int scale_add(const std::vector<int> &, int, std::vector<int> &)",
+                              scale_params, 3};
+constexpr ParamSpec one_in[] = {{Direction::in, ParamKind::object, "x"}};
+constexpr TaskSpec explode_spec{"explode", "void explode(int)", one_in, 1};
+constexpr ParamSpec one_inout[] = {{Direction::inout, ParamKind::object, "p"}};
+constexpr TaskSpec pointer_spec{"by_pointer", "void by_pointer(int *)", one_inout, 1};
+
+// Instantiates the call sites, as a program built by compss-cc would; never called.
+[[maybe_unused]] void call_sites() {
+  std::vector<int> v, out;
+  int x = 0;
+  call_task<scale_spec, &scale_add>(v, 2, out);
+  call_task<explode_spec, &explode>(1);
+  call_task<pointer_spec, &by_pointer>(&x);
+}
+
+WireParam value(std::vector<std::byte> bytes) {
+  WireParam p;
+  p.has_value = true;
+  p.value = std::move(bytes);
+  return p;
+}
+
+}  // namespace
+
+TEST(NetInvoke, CallTaskRegistersEveryTaskAtStartup) {
+  const RemoteTask* t = find_remote_task(scale_spec.signature);
+  ASSERT_NE(t, nullptr);
+  EXPECT_TRUE(t->serializable);
+  EXPECT_EQ(find_remote_task("void nothing()"), nullptr);
+}
+
+TEST(NetInvoke, InvokerRunsTaskFromBytesAndReturnsOutputs) {
+  TaskRequest r{5, scale_spec.signature, {}};
+  r.params.push_back(value(compss::to_bytes(std::vector<int>{1, 2, 3})));
+  r.params.push_back(value(compss::to_bytes(10)));
+  r.params.push_back(WireParam{.data_id = 8, .version = 1, .direction = 1});  // out: no value sent
+  Message reply = execute_request(r);
+  auto& done = std::get<TaskDone>(reply);
+  EXPECT_EQ(done.task_id, 5u);
+  ASSERT_EQ(done.outputs.size(), 2u);  // the result, then `out`
+  int result = 0;
+  compss::from_bytes(done.outputs[0].value, result);
+  EXPECT_EQ(result, 3);
+  std::vector<int> out;
+  compss::from_bytes(done.outputs[1].value, out);
+  EXPECT_EQ(out, (std::vector<int>{10, 20, 30}));
+  EXPECT_EQ(done.outputs[1].data_id, 8u);
+  EXPECT_EQ(done.outputs[1].version, 2u);
+}
+
+TEST(NetInvoke, TaskExceptionTravelsAsTypeAndMessage) {
+  TaskRequest r{6, explode_spec.signature, {value(compss::to_bytes(1))}};
+  auto f = std::get<TaskFailed>(execute_request(r));
+  EXPECT_EQ(f.exception_type, "std::invalid_argument");
+  EXPECT_EQ(f.message, "no such thing");
+}
+
+TEST(NetInvoke, BadInputsAreReportedNotCrashed) {
+  TaskRequest wrong_count{1, explode_spec.signature, {}};
+  EXPECT_NE(std::get<TaskFailed>(execute_request(wrong_count)).message.find("expects 1 parameters"),
+            std::string::npos);
+  TaskRequest short_bytes{2, explode_spec.signature, {value({std::byte{1}})}};
+  EXPECT_NE(std::get<TaskFailed>(execute_request(short_bytes)).message.find("cannot deserialize"),
+            std::string::npos);
+  TaskRequest unknown{3, "void nope()", {}};
+  EXPECT_NE(std::get<TaskFailed>(execute_request(unknown)).message.find("no task with signature"),
+            std::string::npos);
+}
+
+TEST(NetInvoke, PointerParameterIsNotSerializable) {
+  const RemoteTask* t = find_remote_task(pointer_spec.signature);
+  ASSERT_NE(t, nullptr);
+  EXPECT_FALSE(t->serializable);
+  TaskRequest r{4, pointer_spec.signature, {value(compss::to_bytes(1))}};
+  auto f = std::get<TaskFailed>(execute_request(r));
+  EXPECT_NE(f.message.find("parameter 'p' is not serializable"), std::string::npos) << f.message;
+}
