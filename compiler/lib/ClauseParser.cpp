@@ -366,18 +366,16 @@ bool PragmaParser::parseTimeOut(TaskPragma &T, const PragmaToken &NameTok) {
   return true;
 }
 
+/// `on_failure(<policy>)` or `on_failure(ignore, returns=<expr>)`.
 bool PragmaParser::parseOnFailure(TaskPragma &T, const PragmaToken &NameTok) {
   if (!expectLParen(NameTok.Spelling))
     return false;
-  std::vector<PragmaToken> Args;
-  while (!atEnd() && !is(tok::r_paren)) {
-    if (!is(tok::comma))
-      Args.push_back(tok());
-    ++I;
-  }
-  if (!expectRParen(NameTok.Spelling) || !checkOneArg(Args, NameTok, D))
+  if (atEnd() || is(tok::r_paren) || is(tok::comma)) {
+    D.report(hereLoc(), Diag::OnFailureSyntax);
     return false;
-  const PragmaToken &V = Args.front();
+  }
+  const PragmaToken &V = tok();
+  ++I;
   bool Known = llvm::StringSwitch<bool>(V.Spelling)
                    .Cases("retry", "cancel_successors", "fail", "ignore", true)
                    .Default(false);
@@ -386,7 +384,49 @@ bool PragmaParser::parseOnFailure(TaskPragma &T, const PragmaToken &NameTok) {
     return false;
   }
   T.OnFailure = V.Spelling;
-  return true;
+  if (!atEnd() && is(tok::comma)) {
+    ++I;
+    if (atEnd() || tok().Spelling != "returns") {
+      D.report(hereLoc(), Diag::OnFailureSyntax);
+      return false;
+    }
+    T.ReturnsLoc = tok().Loc;
+    ++I;
+    if (atEnd() || !is(tok::equal)) {
+      D.report(hereLoc(), Diag::ExpectedEqual) << "returns";
+      return false;
+    }
+    ++I;
+    // The expression: every token up to the clause's closing ')'.
+    size_t Begin = I;
+    for (int Depth = 0; !atEnd(); ++I) {
+      tok::TokenKind K = tok().Kind;
+      if (K == tok::l_paren || K == tok::l_square || K == tok::l_brace)
+        ++Depth;
+      else if (K == tok::r_paren && Depth == 0)
+        break;
+      else if (K == tok::r_paren || K == tok::r_square || K == tok::r_brace)
+        --Depth;
+    }
+    if (I == Begin) {
+      D.report(hereLoc(), Diag::ExpectedValue) << "returns";
+      return false;
+    }
+    if (atEnd()) {
+      D.report(hereLoc(), Diag::ExpectedRParen) << NameTok.Spelling;
+      return false;
+    }
+    T.OnFailureReturns = sourceText(Begin, I);
+    if (T.OnFailure != "ignore") {
+      D.report(T.ReturnsLoc, Diag::ReturnsNeedsIgnore) << T.OnFailure;
+      return false;
+    }
+  }
+  if (!atEnd() && !is(tok::r_paren)) {
+    D.report(tok().Loc, Diag::OnFailureSyntax);
+    return false;
+  }
+  return expectRParen(NameTok.Spelling);
 }
 
 bool PragmaParser::parseImplement(TaskPragma &T) {

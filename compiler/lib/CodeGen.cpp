@@ -149,13 +149,19 @@ std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
 std::string emitCallee(unsigned Index, const ResolvedTask &Task) {
   std::string Text;
   llvm::raw_string_ostream OS(Text);
-  OS << "::compss::detail::call_task<__compss_task_" << Index << ", ";
+  // With on_failure(ignore, returns=<expr>), call_task_or takes a lambda that
+  // makes the default and returns what call_task would be called as.
+  bool HasDefault = !Task.OnFailureReturns.empty();
+  OS << "::compss::detail::" << (HasDefault ? "call_task_or" : "call_task")
+     << "<__compss_task_" << Index << ", ";
   if (Task.IsMethod)
     OS << "&::compss::detail::method_adapter<static_cast<" << Task.PointerType
        << ">(&" << Task.QualifiedRef << ")>::call>";
   else
     OS << "static_cast<" << Task.PointerType << ">(&" << Task.QualifiedRef
        << ")>";
+  if (HasDefault)
+    OS << "([] { return (" << Task.OnFailureReturns << "); })";
   return Text;
 }
 

@@ -48,6 +48,15 @@ static DiagInfo info(Diag K) {
   case Diag::BadOnFailure:
     return {L::Error, "unknown on_failure policy '%0'; expected retry, "
                       "cancel_successors, fail or ignore"};
+  case Diag::OnFailureSyntax:
+    return {L::Error, "expected 'on_failure(<policy>)' or "
+                      "'on_failure(ignore, returns=<value>)'"};
+  case Diag::ReturnsNeedsIgnore:
+    return {L::Error, "'returns=' is only valid with on_failure(ignore, ...), "
+                      "not with '%0'"};
+  case Diag::ReturnsOnVoidTask:
+    return {L::Error, "on_failure(ignore, returns=...) needs a task that "
+                      "returns a value; '%0' returns void"};
   case Diag::ExpectedKey:
     return {L::Error, "expected 'key=value' in '%0(...)'"};
   case Diag::UnknownKey:

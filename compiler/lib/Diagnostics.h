@@ -33,6 +33,8 @@ enum class Diag {
   ExpectedBool,
   BadTimeOut,
   BadOnFailure,
+  OnFailureSyntax,
+  ReturnsNeedsIgnore,
   ExpectedKey,
   UnknownKey,
   ExpectedEqual,
@@ -74,6 +76,7 @@ enum class Diag {
   CallExternalTask,
   ExtentArgSideEffects,
   GroupNeedsBlock,
+  ReturnsOnVoidTask,
   // Rewriting (Translator).
   CallInMacroWarning,
   StmtPragmaInHeaderWarning,

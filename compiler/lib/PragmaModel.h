@@ -91,6 +91,10 @@ struct TaskPragma {
   bool Distributed = false;
   /// `on_failure(...)` policy name; empty when absent.
   std::string OnFailure;
+  /// `on_failure(ignore, returns=<expr>)`: the expression as written; empty
+  /// when absent. ReturnsLoc is where `returns` is.
+  std::string OnFailureReturns;
+  clang::SourceLocation ReturnsLoc;
   /// `time_out(...)` seconds as written; empty when absent.
   std::string TimeOut;
   /// `constraint(...)` pairs (task clause or constraint pragma), keys

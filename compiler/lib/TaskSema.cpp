@@ -252,6 +252,11 @@ bool Checker::resolve(const TaskPragma &T, const FunctionDecl *FD,
         Ok = false;
     }
   }
+  // In a template whose result is dependent, call_task_or's static_assert says it.
+  if (!T.OnFailureReturns.empty() && FD->getReturnType()->isVoidType()) {
+    D.report(T.ReturnsLoc, Diag::ReturnsOnVoidTask) << FnName;
+    Ok = false;
+  }
   if (!Ok)
     return false;
 
@@ -286,6 +291,7 @@ bool Checker::resolve(const TaskPragma &T, const FunctionDecl *FD,
   R.Replicated = T.Replicated;
   R.Distributed = T.Distributed;
   R.OnFailure = T.OnFailure;
+  R.OnFailureReturns = T.OnFailureReturns;
   R.TimeOut = T.TimeOut;
   for (const KeyValue &KV : T.Constraints)
     R.Constraints.push_back({KV.Key, KV.Text});

@@ -66,6 +66,8 @@ struct ResolvedTask {
   bool Distributed = false;
   /// Policy name (`ignore` ...); empty for the default (retry).
   std::string OnFailure;
+  /// The default result of `on_failure(ignore, returns=<expr>)`; empty if none.
+  std::string OnFailureReturns;
   /// Seconds as written; empty for none.
   std::string TimeOut;
   std::vector<SpecPair> Constraints;

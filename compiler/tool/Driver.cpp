@@ -2,6 +2,7 @@
 
 #include "Driver.h"
 #include "Translator.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -48,6 +49,9 @@ struct Invocation {
   bool HasStd = false;
   bool HasDepFile = false;
   std::optional<std::string> DepFile;
+  /// `-p <build dir>` with --emit-source: parse with the flags that the
+  /// build's compile_commands.json gives each source.
+  std::optional<std::string> DatabaseDir;
 };
 
 void error(const llvm::Twine &Message) {
@@ -113,6 +117,11 @@ bool parseCommandLine(int Argc, const char **Argv, Invocation &Inv) {
   } else {
     Inv.RealCompiler = realCompilerFromEnv();
   }
+  // `-p` names a build directory only with --emit-source, as in Clang's
+  // tools; otherwise it is the compilers' profiling flag and passes through.
+  bool EmitSource = llvm::any_of(
+      llvm::ArrayRef<const char *>(Argv + I, Argv + Argc),
+      [](const char *A) { return llvm::StringRef(A) == "--emit-source"; });
   // `-x <language>` decides how the inputs after it are taken.
   enum class Lang { ByExtension, Cxx, Other } Forced = Lang::ByExtension;
   for (; I < Argc; ++I) {
@@ -120,6 +129,19 @@ bool parseCommandLine(int Argc, const char **Argv, Invocation &Inv) {
     if (A == "--emit-source") {
       Inv.EmitSource = true;
       continue;
+    }
+    if (EmitSource && (A == "-p" || A.starts_with("-p="))) {
+      if (A == "-p" && I + 1 >= Argc) {
+        error("missing argument to '-p' (the build directory)");
+        return false;
+      }
+      Inv.DatabaseDir = A == "-p" ? Argv[++I] : A.drop_front(3).str();
+      continue;
+    }
+    if (A == "-p" && I + 1 < Argc && fs::is_directory(Argv[I + 1])) {
+      error("'-p " + llvm::StringRef(Argv[I + 1]) +
+            "': a build directory is read only with --emit-source");
+      return false;
     }
     // The translator's own warnings: the real compiler would reject them.
     if (A == "-Wcompss" || A == "-Wno-compss") {
@@ -210,6 +232,84 @@ std::string absoluteDir(llvm::StringRef File) {
   return std::string(path::parent_path(P));
 }
 
+/// Options whose value is a path, longest first where one is a prefix of
+/// another.
+constexpr llvm::StringLiteral PathOptions[] = {
+    "-iquote",  "-isystem",   "-isysroot", "-idirafter",
+    "-include", "-imacros",   "--sysroot=", "-I"};
+
+std::string underDir(llvm::StringRef Dir, llvm::StringRef P) {
+  if (P.empty() || path::is_absolute(P))
+    return P.str();
+  llvm::SmallString<256> Full(Dir);
+  path::append(Full, P);
+  return std::string(Full);
+}
+
+/// Makes the relative paths in \p Flags absolute: a compile command's paths
+/// are relative to its own directory, not to where compss-cc runs.
+void absolutizePaths(std::vector<std::string> &Flags, llvm::StringRef Dir) {
+  for (size_t I = 0; I != Flags.size(); ++I) {
+    llvm::StringRef F = Flags[I];
+    for (llvm::StringRef Opt : PathOptions) {
+      if (!F.starts_with(Opt))
+        continue;
+      if (F != Opt)
+        Flags[I] = (Opt + underDir(Dir, F.drop_front(Opt.size()))).str();
+      else if (I + 1 < Flags.size() && !Opt.ends_with("=")) {
+        Flags[I + 1] = underDir(Dir, Flags[I + 1]);
+        ++I;
+      }
+      break;
+    }
+  }
+}
+
+/// The command that \p BuildDir/compile_commands.json holds for \p Source,
+/// parsed as a compss-cc command line (only its translator flags matter);
+/// nullopt after an error message.
+std::optional<Invocation> commandFromDatabase(llvm::StringRef BuildDir,
+                                              llvm::StringRef Source) {
+  using namespace clang::tooling;
+  llvm::SmallString<256> File(BuildDir);
+  path::append(File, "compile_commands.json");
+  if (!fs::exists(File)) {
+    error("no compilation database '" + File +
+          "' (configure the build with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)");
+    return std::nullopt;
+  }
+  std::string Message;
+  std::unique_ptr<JSONCompilationDatabase> Database =
+      JSONCompilationDatabase::loadFromFile(File, Message,
+                                            JSONCommandLineSyntax::AutoDetect);
+  if (!Database) {
+    error("cannot read '" + File + "': " + Message);
+    return std::nullopt;
+  }
+  llvm::SmallString<256> Absolute(Source);
+  fs::make_absolute(Absolute);
+  path::remove_dots(Absolute, /*remove_dot_dot=*/true);
+  std::vector<CompileCommand> Commands = Database->getCompileCommands(Absolute);
+  if (Commands.empty()) {
+    error("'" + Source + "' is not in the compilation database '" + File +
+          "'");
+    return std::nullopt;
+  }
+  // A file built by several targets: the first command, as Clang's tools do.
+  const CompileCommand &Command = Commands.front();
+  std::vector<const char *> Argv;
+  for (const std::string &A : Command.CommandLine)
+    Argv.push_back(A.c_str());
+  Invocation FromBuild;
+  if (!parseCommandLine(static_cast<int>(Argv.size()), Argv.data(),
+                        FromBuild)) {
+    error("in the compile command of '" + Source + "' in '" + File + "'");
+    return std::nullopt;
+  }
+  absolutizePaths(FromBuild.ParseFlags, Command.Directory);
+  return FromBuild;
+}
+
 /// Runs \p Cmd; returns its exit code (or 1 if it could not run).
 int run(llvm::ArrayRef<std::string> Cmd) {
   if (llvm::sys::Process::GetEnv("COMPSS_CC_VERBOSE")) {
@@ -275,7 +375,8 @@ public:
   int run();
 
 private:
-  std::vector<std::string> parseFlags() const;
+  std::vector<std::string>
+  parseFlags(const Invocation *FromBuild = nullptr) const;
   int emitSource();
   bool translateAll();
   std::vector<std::string> compileExtras() const;
@@ -287,11 +388,17 @@ private:
   Layout L;
 };
 
-std::vector<std::string> Driver::parseFlags() const {
+/// The translator's flags: \p FromBuild's (a compile_commands.json entry)
+/// first, so that the command line's own flags come later and win.
+std::vector<std::string>
+Driver::parseFlags(const Invocation *FromBuild) const {
   std::vector<std::string> F = {"-resource-dir", COMPSS_CLANG_RESOURCE_DIR,
                                 "-w"};
-  if (!Inv.HasStd)
+  if (!Inv.HasStd && !(FromBuild && FromBuild->HasStd))
     F.push_back("-std=c++20");
+  if (FromBuild)
+    F.insert(F.end(), FromBuild->ParseFlags.begin(),
+             FromBuild->ParseFlags.end());
   F.insert(F.end(), Inv.ParseFlags.begin(), Inv.ParseFlags.end());
   F.push_back("-D__COMPSS__");
   F.push_back("-I" + L.IncludeDir);
@@ -303,10 +410,18 @@ int Driver::emitSource() {
     error("cannot write the translations of several files to one -o file");
     return 1;
   }
-  std::vector<std::string> Flags = parseFlags();
   int Code = 0;
   for (const Source &S : Inv.Sources) {
-    llvm::Expected<std::string> Text = translateFile(S.Path, Flags);
+    std::optional<Invocation> FromBuild;
+    if (Inv.DatabaseDir) {
+      FromBuild = commandFromDatabase(*Inv.DatabaseDir, S.Path);
+      if (!FromBuild) {
+        Code = 1;
+        continue;
+      }
+    }
+    llvm::Expected<std::string> Text =
+        translateFile(S.Path, parseFlags(FromBuild ? &*FromBuild : nullptr));
     if (!Text) {
       llvm::consumeError(Text.takeError());
       Code = 1;

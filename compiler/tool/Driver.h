@@ -7,6 +7,8 @@
 ///   compss-cc [flags] a.cpp b.o -o app      translate, compile, link libcompss
 ///   compss-cc [flags] -c a.cpp [-o a.o]     translate and compile only
 ///   compss-cc --emit-source a.cpp [-o f]    print the translation
+///   compss-cc --emit-source -p <build> a.cpp  ... with a.cpp's flags from
+///                                           <build>/compile_commands.json
 ///   compss-cc --launch <c++> <args>         as a CMake CXX_COMPILER_LAUNCHER
 ///
 /// Every other argument goes to the real compiler (`$COMPSS_CXX`, default

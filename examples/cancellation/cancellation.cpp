@@ -51,11 +51,14 @@ int main(int argc, char** argv) {
   const std::string path = dir + "/cancellation.txt";
   std::ofstream(path) << "OUT";
   try {
-    compss::TaskGroup group("failedGroup");  // or: #pragma compss group("failedGroup") { ... }
-    throw_exception(path);
-    long_task(1, dir + "/long1.txt");
-    long_task(2, dir + "/long2.txt");
-    never_runs(path);
+    // As in PyCOMPSs' `with TaskGroup('failedGroup'):` (implicit barrier at the block's end).
+#pragma compss group("failedGroup")
+    {
+      throw_exception(path);
+      long_task(1, dir + "/long1.txt");
+      long_task(2, dir + "/long2.txt");
+      never_runs(path);
+    }
   } catch (const compss::Exception& e) {
     std::cout << "compss::Exception caught: " << e.what() << '\n';
     write_handled(path);

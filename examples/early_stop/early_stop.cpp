@@ -49,8 +49,12 @@ int main() {
                                      0.45,      0.000002,  0.000005,  0.00001};
   std::vector<Fit> fits(rates.size());
   try {
-    compss::TaskGroup search("search");  // or: #pragma compss group("search") { ... }
-    for (std::size_t i = 0; i < rates.size(); ++i) train(rates[i], fits[i]);
+    // The group's end waits for its tasks and rethrows the exception (compss-cc turns the
+    // pragma into a compss::TaskGroup scope around the block; a plain compiler ignores it).
+#pragma compss group("search")
+    {
+      for (std::size_t i = 0; i < rates.size(); ++i) train(rates[i], fits[i]);
+    }
   } catch (const compss::Exception& e) {
     // In the COMPSs build the exception arrives here when the group ends; e.task_name()
     // and e.task_id() say which task threw it.

@@ -129,6 +129,10 @@ void Runtime::settle_failure(TaskBase* t, bool timed_out, const TaskError& err) 
         failures_.poison_outputs(*t, origin, false);
         break;
       case detail::OnFailure::ignore:
+        if (t->set_default_result()) {  // on_failure(ignore, returns=...)
+          failures_.record(*t, std::string(status) + ", ignored, default result", err);
+          break;
+        }
         failures_.record(*t, std::string(status) + ", ignored", err);
         failures_.poison_outputs(*t, origin, true);  // a Future result has no value to keep
         break;

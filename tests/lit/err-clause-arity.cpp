@@ -1,4 +1,4 @@
-// time_out and on_failure take exactly one argument.
+// time_out takes exactly one argument; on_failure a policy (and maybe returns=...).
 // RUN: not %compss-cc -fsyntax-only %s 2>&1 | %FileCheck %s
 
 #pragma compss task time_out(1, 2)
@@ -7,4 +7,4 @@ void f(int &a);
 void g(int &a);
 
 // CHECK: err-clause-arity.cpp:4:33: error: clause 'time_out' takes exactly one argument
-// CHECK: err-clause-arity.cpp:6:31: error: clause 'on_failure' takes exactly one argument
+// CHECK: err-clause-arity.cpp:6:32: error: expected 'on_failure(<policy>)' or 'on_failure(ignore, returns=<value>)'

@@ -188,6 +188,29 @@ TEST_F(FailurePolicy, IgnoredTaskHasNoResultSoItsReadersAreCancelled) {
   EXPECT_TRUE(contains(r, "task 'consume' (id 2) cancelled")) << r;
 }
 
+int minus_one() { return -1; }
+
+TEST_F(FailurePolicy, IgnoreWithDefaultGivesTheFutureTheDefault) {
+  reset(0);
+  reader_runs = 0;
+  int x = 1;  // produce throws for x < 1000
+  auto r = call_task_or<produce_ignore, &produce>([] { return minus_one(); })(x);
+  auto g = call_task<consume_task, &consume>(r);  // runs with the default
+  EXPECT_EQ(g.get(), -1 + 1);
+  EXPECT_EQ(r.get(), -1);
+  EXPECT_EQ(reader_runs.load(), 1);
+  std::string rep = report();
+  EXPECT_TRUE(contains(rep, "failed, ignored, default result [on_failure ignore")) << rep;
+  EXPECT_FALSE(contains(rep, "'consume'")) << rep;
+}
+
+TEST_F(FailurePolicy, IgnoreWithDefaultKeepsTheResultOfASuccess) {
+  int x = 2000;
+  auto r = call_task_or<produce_ignore, &produce>([] { return -1; })(x);
+  EXPECT_EQ(r.get(), 2000);
+  EXPECT_EQ(report(), "");
+}
+
 TEST_F(FailurePolicy, FailAsksRunningTasksToStop) {
   reset(100);
   waiter_started = false;

@@ -39,6 +39,10 @@ using fn_param_t = std::tuple_element_t<I, typename FnTraits<decltype(Fn)>::para
 template <class R>
 using call_result_t = std::conditional_t<std::is_void_v<R>, void, Future<R>>;
 
+/// Makes the default result of an `on_failure(ignore, returns=...)` task; null for none.
+template <class R>
+using default_result_fn = R (*)();
+
 /// The task node for one call: descriptors, argument bindings and the result slot, in one
 /// allocation.
 template <const TaskSpec& Spec, auto Fn, class... B>
@@ -76,6 +80,23 @@ class TaskNode final : public TaskBase {
     std::apply([](auto&... b) { (complete_one(b), ...); }, bindings_);
     if constexpr (has_result) result->release();
   }
+
+  bool set_default_result() noexcept override {
+    if constexpr (has_result) {
+      if (default_result == nullptr) return false;
+      try {
+        result->value.emplace(default_result());
+        return true;
+      } catch (...) {
+        return false;  // as without a default: the result's readers are cancelled
+      }
+    } else {
+      return false;
+    }
+  }
+
+  /// Set by call_task_or before submission.
+  default_result_fn<R> default_result = nullptr;
 
  private:
   template <std::size_t... I, class... A>
@@ -156,9 +177,11 @@ auto call_inline(std::index_sequence<I...>, Args&&... args) {
 }
 
 template <const TaskSpec& Spec, auto Fn, std::size_t... I, class... Args>
-auto submit_call(std::index_sequence<I...>, Args&&... args) {
+auto submit_call(std::index_sequence<I...>, default_result_fn<fn_result_t<Fn>> fallback,
+                 Args&&... args) {
   using Node = TaskNode<Spec, Fn, binding_t<fn_param_t<Fn, I>, Args&&, Spec.params[I].kind>...>;
   auto* node = new Node(std::forward<Args>(args)...);
+  node->default_result = fallback;
   using R = fn_result_t<Fn>;
   if constexpr (std::is_void_v<R>) {
     submit(node);
@@ -169,14 +192,11 @@ auto submit_call(std::index_sequence<I...>, Args&&... args) {
   }
 }
 
-/// Submits one call of the task function `Fn` described by `Spec`. Returns
-/// compss::Future<R> for a non-void R, void otherwise. Called from a running task, the
-/// function runs synchronously inline.
-///
-///   ::compss::detail::call_task<__compss_task_0,
-///       static_cast<void (*)(const Block &, Block &)>(&::multiply)>(A, B, C);
+/// call_task and call_task_or: submits the call, or runs it inline inside a task or in a
+/// build without the runtime. `fallback` is the default result for `ignore` (or null).
 template <const TaskSpec& Spec, auto Fn, class... Args>
-auto call_task(Args&&... args) -> call_result_t<fn_result_t<Fn>> {
+auto call_task_with(default_result_fn<fn_result_t<Fn>> fallback, Args&&... args)
+    -> call_result_t<fn_result_t<Fn>> {
   using Traits = FnTraits<decltype(Fn)>;
   static_assert(sizeof...(Args) == Traits::arity,
                 "compss: a task call must pass every parameter (default arguments are not "
@@ -189,10 +209,60 @@ auto call_task(Args&&... args) -> call_result_t<fn_result_t<Fn>> {
   // Registers the task for worker mode at program start (docs/distributed.md).
   static_cast<void>(&remote_registered<Spec, Fn>);
   if (!in_task()) {
-    return submit_call<Spec, Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
+    return submit_call<Spec, Fn>(std::index_sequence_for<Args...>{}, fallback,
+                                 std::forward<Args>(args)...);
   }
 #endif
+  static_cast<void>(fallback);  // inline, a failure is the enclosing task's (or main's)
   return call_inline<Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
+}
+
+/// Submits one call of the task function `Fn` described by `Spec`. Returns
+/// compss::Future<R> for a non-void R, void otherwise. Called from a running task, the
+/// function runs synchronously inline.
+///
+///   ::compss::detail::call_task<__compss_task_0,
+///       static_cast<void (*)(const Block &, Block &)>(&::multiply)>(A, B, C);
+template <const TaskSpec& Spec, auto Fn, class... Args>
+auto call_task(Args&&... args) -> call_result_t<fn_result_t<Fn>> {
+  return call_task_with<Spec, Fn>(nullptr, std::forward<Args>(args)...);
+}
+
+/// The default of an `on_failure(ignore, returns=...)` task, converted to its result type.
+template <class R, class MakeDefault>
+R make_default_result() {
+  return static_cast<R>(MakeDefault{}());
+}
+
+/// What call_task_or returns: called with the task's arguments, like call_task.
+template <const TaskSpec& Spec, auto Fn, class MakeDefault>
+struct CallTaskOr {
+  template <class... Args>
+  auto operator()(Args&&... args) const -> call_result_t<fn_result_t<Fn>> {
+    return call_task_with<Spec, Fn>(&make_default_result<fn_result_t<Fn>, MakeDefault>,
+                                    std::forward<Args>(args)...);
+  }
+};
+
+/// call_task for a task with `on_failure(ignore, returns=<expr>)`: the captureless lambda
+/// makes the default, which the task's Future receives if the task fails (docs/failures.md).
+///
+///   ::compss::detail::call_task_or<__compss_task_0,
+///       static_cast<int (*)(int)>(&::score)>([] { return (-1); })(x);
+template <const TaskSpec& Spec, auto Fn, class MakeDefault>
+constexpr CallTaskOr<Spec, Fn, MakeDefault> call_task_or(MakeDefault) {
+  using R = fn_result_t<Fn>;
+  static_assert(!std::is_void_v<R>, "compss: on_failure(ignore, returns=...) needs a task "
+                                    "that returns a value");
+  static_assert(Spec.on_failure == OnFailure::ignore,
+                "compss: returns=... is only valid with on_failure(ignore, ...)");
+  static_assert(std::is_default_constructible_v<MakeDefault>,
+                "compss: the default of on_failure(ignore, returns=...) may not name local "
+                "variables");
+  static_assert(std::is_convertible_v<std::invoke_result_t<MakeDefault>, R>,
+                "compss: the default of on_failure(ignore, returns=...) must convert to the "
+                "task's return type");
+  return {};
 }
 
 }  // namespace compss::detail

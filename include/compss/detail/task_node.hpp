@@ -98,6 +98,9 @@ class TaskBase {
   virtual void prepare() noexcept {}
   /// Called after the body ran or was skipped.
   virtual void complete() noexcept {}
+  /// `on_failure(ignore, returns=...)`: stores the default as the task's result after a
+  /// failure; false when the task has no default (or computing it threw).
+  virtual bool set_default_result() noexcept { return false; }
 
   const TaskSpec& spec() const noexcept { return *spec_; }
   std::uint64_t id() const noexcept { return id_; }
