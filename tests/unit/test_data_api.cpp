@@ -9,17 +9,12 @@
 
 using namespace compss::detail;
 using compss_test::pause_ms;
+using compss_test::read_all;
 using compss_test::RuntimeTest;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 void inc(int& x) {
   pause_ms(2);
   ++x;

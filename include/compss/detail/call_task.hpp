@@ -3,6 +3,7 @@
 #pragma once
 
 #include <compss/detail/bindings.hpp>
+#include <compss/detail/fn_traits.hpp>
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/detail/runtime_api.hpp>
 #include <compss/detail/task_node.hpp>
@@ -17,18 +18,6 @@
 #include <utility>
 
 namespace compss::detail {
-
-/// Return and parameter types of a task function pointer.
-template <class F>
-struct FnTraits;
-template <class R, class... P>
-struct FnTraits<R (*)(P...)> {
-  using result = R;
-  using params = std::tuple<P...>;
-  static constexpr std::size_t arity = sizeof...(P);
-};
-template <class R, class... P>
-struct FnTraits<R (*)(P...) noexcept> : FnTraits<R (*)(P...)> {};
 
 template <auto Fn>
 using fn_result_t = std::remove_cv_t<typename FnTraits<decltype(Fn)>::result>;

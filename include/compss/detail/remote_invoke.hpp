@@ -5,6 +5,7 @@
 #pragma once
 
 #include <compss/detail/bindings.hpp>
+#include <compss/detail/fn_traits.hpp>
 #include <compss/detail/task_spec.hpp>
 #include <compss/error.hpp>
 #include <compss/serialize.hpp>
@@ -52,17 +53,6 @@ bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable
 ///   if (const RemoteTask* t = find_remote_task("void inc(int &)")) t->invoke(in, out);
 const RemoteTask* find_remote_task(std::string_view signature) noexcept;
 
-template <class F>
-struct RemoteFnTraits;
-template <class R, class... P>
-struct RemoteFnTraits<R (*)(P...)> {
-  using result = R;
-  using params = std::tuple<P...>;
-  static constexpr std::size_t arity = sizeof...(P);
-};
-template <class R, class... P>
-struct RemoteFnTraits<R (*)(P...) noexcept> : RemoteFnTraits<R (*)(P...)> {};
-
 /// How a worker holds parameter P of kind K while the task runs.
 template <class P, ParamKind K>
 using remote_storage_t = std::conditional_t<K == ParamKind::file, file_storage_t<P>,
@@ -102,7 +92,7 @@ constexpr bool remote_written(Direction d) {
 
 template <const TaskSpec& Spec, auto Fn>
 struct RemoteTaskTraits {
-  using Traits = RemoteFnTraits<decltype(Fn)>;
+  using Traits = FnTraits<decltype(Fn)>;
   using R = std::remove_cv_t<typename Traits::result>;
   template <std::size_t I>
   using param_t = std::tuple_element_t<I, typename Traits::params>;
