@@ -11,20 +11,20 @@ using overhead::Cell;
 
 // independent (each call on its own cell) and chain (every call on the same cell).
 #pragma compss task inout(c)
-void touch_empty(Cell& c) { (void)c; }
+void touch_empty(Cell& c) { overhead::body::touch_empty(c); }
 
 #pragma compss task inout(c)
-void touch_busy(Cell& c) { c.v = overhead::spin(c.v); }
+void touch_busy(Cell& c) { overhead::body::touch_busy(c); }
 
 // stencil: reads three cells of row t, writes one cell of row t + 1.
 #pragma compss task in(l, c, r) out(o)
 void step_empty(const Cell& l, const Cell& c, const Cell& r, Cell& o) {
-  (void)l, (void)c, (void)r, (void)o;
+  overhead::body::step_empty(l, c, r, o);
 }
 
 #pragma compss task in(l, c, r) out(o)
 void step_busy(const Cell& l, const Cell& c, const Cell& r, Cell& o) {
-  o.v = overhead::spin((l.v + c.v + r.v) / 3.0);
+  overhead::body::step_busy(l, c, r, o);
 }
 
 static void submit(const overhead::Options& o, std::vector<Cell>& cells) {

@@ -8,14 +8,10 @@
 
 using overhead::Cell;
 
-static inline void touch_empty(Cell& c) { (void)c; }
-static inline void touch_busy(Cell& c) { c.v = overhead::spin(c.v); }
-static inline void step_empty(const Cell& l, const Cell& c, const Cell& r, Cell& o) {
-  (void)l, (void)c, (void)r, (void)o;
-}
-static inline void step_busy(const Cell& l, const Cell& c, const Cell& r, Cell& o) {
-  o.v = overhead::spin((l.v + c.v + r.v) / 3.0);
-}
+using overhead::body::step_busy;
+using overhead::body::step_empty;
+using overhead::body::touch_busy;
+using overhead::body::touch_empty;
 
 // Called by the one thread inside `single`.
 static void submit(const overhead::Options& o, Cell* cells) {

@@ -53,6 +53,14 @@ bool onlyTriviaBetween(llvm::StringRef Text) {
   return true;
 }
 
+/// The declaration's name with its namespaces and classes (`std::filesystem::path`).
+static std::string qualifiedName(const NamedDecl *D, const PrintingPolicy &Policy) {
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  D->printQualifiedName(OS, Policy);
+  return OS.str();
+}
+
 namespace {
 
 class Checker {
@@ -190,10 +198,7 @@ bool Checker::isPathType(QualType T) const {
   const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
   if (!RD)
     return false;
-  std::string Name;
-  llvm::raw_string_ostream OS(Name);
-  RD->printQualifiedName(OS, Policy);
-  OS.flush();
+  std::string Name = qualifiedName(RD, Policy);
   if (Name == "std::filesystem::path")
     return true;
   if (Name != "std::basic_string")
@@ -321,11 +326,7 @@ std::string Checker::templateArgs(const FunctionDecl *FD, bool Global) const {
 
 void Checker::nameTask(const FunctionDecl *FD, ResolvedTask &R) const {
   std::string TArgs = templateArgs(FD, false);
-  {
-    llvm::raw_string_ostream OS(R.Name);
-    FD->printQualifiedName(OS, Policy);
-  }
-  R.Name += TArgs;
+  R.Name = qualifiedName(FD, Policy) + TArgs;
   const auto *MD = dyn_cast<CXXMethodDecl>(FD);
   bool Instance = MD && MD->isInstance();
   bool Const = Instance && MD->isConst();
@@ -451,11 +452,7 @@ static bool isRecordNamed(QualType T, llvm::ArrayRef<llvm::StringRef> Names,
   const CXXRecordDecl *RD = T.getCanonicalType()->getAsCXXRecordDecl();
   if (!RD)
     return false;
-  std::string Name;
-  llvm::raw_string_ostream OS(Name);
-  RD->printQualifiedName(OS, Policy);
-  OS.flush();
-  return llvm::is_contained(Names, Name);
+  return llvm::is_contained(Names, qualifiedName(RD, Policy));
 }
 
 bool Checker::isCollectionType(QualType T) const {
