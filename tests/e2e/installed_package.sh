@@ -10,7 +10,9 @@ cmake --install "$build" --prefix "$work/prefix" >/dev/null
 cmake -S "$example" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/build" >/dev/null
 # The program must use the installed runtime, not the one in the build tree.
-ldd "$work/build/$name" | grep -q "$work/prefix/.*libcompss" || { echo "FAIL: not linked to the installed libcompss"; ldd "$work/build/$name"; exit 1; }
+# (ldd's output is captured first: with pipefail, grep -q closing the pipe early would fail it.)
+libs="$(ldd "$work/build/$name")"
+grep -q "$work/prefix/.*libcompss" <<<"$libs" || { echo "FAIL: not linked to the installed libcompss"; echo "$libs"; exit 1; }
 "$work/build/${name}_seq" "$@" >"$work/seq.out"
 "$work/build/$name" "$@" >"$work/compss.out"
 diff -u "$work/seq.out" "$work/compss.out"
