@@ -148,6 +148,36 @@ static DiagInfo info(Diag K) {
   case Diag::ImplicitInOutWarning:
     return {L::Warning, "parameter '%0' of task '%1' has type %2 and is "
                         "named in no clause: it is treated as inout [-Wcompss]"};
+  case Diag::NotSerializableParamWarning:
+    return {L::Warning, "task '%0' cannot run on a worker: parameter '%1' of "
+                        "type %2 is not serializable (%3); it will always run "
+                        "on the master [-Wcompss-serializable]"};
+  case Diag::NotSerializableResultWarning:
+    return {L::Warning, "task '%0' cannot run on a worker: its result of type "
+                        "%1 is not serializable (%2); it will always run on "
+                        "the master [-Wcompss-serializable]"};
+  case Diag::AddSerializeNote:
+    return {L::Note, "to let the task run on workers, give '%0' a public "
+                     "member 'template <class A> void serialize(A &ar) { "
+                     "ar(members...); }', or pass a serializable type"};
+  case Diag::AddDefaultCtorNote:
+    return {L::Note, "to let the task run on workers, give '%0' a public "
+                     "default constructor, or pass a serializable type"};
+  case Diag::PassObjectNote:
+    return {L::Note, "to let the task run on workers, pass the data in an "
+                     "object clause (in, out, inout ...) as a serializable "
+                     "type such as a std::vector"};
+  case Diag::PassFilesNote:
+    return {L::Note, "to let the task run on workers, name the files in the "
+                     "directory with file_* clauses instead"};
+  case Diag::PassStringPathNote:
+    return {L::Note, "to let the task run on workers, take the path as a "
+                     "std::string"};
+  case Diag::PassSerializableNote:
+    return {L::Note, "to let the task run on workers, pass a serializable "
+                     "type: trivially copyable, a standard string or "
+                     "container of serializable types, or a class with a "
+                     "'serialize' member"};
   case Diag::StmtPragmaOutsideFunction:
     return {L::Error, "'#pragma compss %0' must be inside a function body"};
   case Diag::DefaultArgInTaskCall:

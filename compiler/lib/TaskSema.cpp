@@ -1,12 +1,14 @@
 //===- TaskSema.cpp - Check task pragmas against their functions ----------===//
 
 #include "TaskSema.h"
+#include "Serializability.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/QualTypeNames.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Sema/Sema.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
 #include <map>
@@ -63,11 +65,15 @@ static std::string qualifiedName(const NamedDecl *D, const PrintingPolicy &Polic
 
 namespace {
 
+SourceLocation taskTokenLoc(const TaskPragma &T) {
+  return T.Raw->Tokens.empty() ? T.Raw->HashLoc : T.Raw->Tokens.front().Loc;
+}
+
 class Checker {
 public:
-  Checker(ASTContext &Ctx, Diagnostics &D, const SemaOptions &Options)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), D(D), Options(Options),
-        Policy(Ctx.getPrintingPolicy()) {
+  Checker(Sema &S, Diagnostics &D, const SemaOptions &Options)
+      : Ctx(S.getASTContext()), S(S), SM(Ctx.getSourceManager()), D(D),
+        Options(Options), Policy(Ctx.getPrintingPolicy()) {
     Policy.SuppressUnwrittenScope = true;
     Policy.SuppressInlineNamespace = true;
     Policy.AnonymousTagLocations = false;
@@ -99,11 +105,17 @@ private:
   void resolveImplements(std::vector<ResolvedTask> &Result);
   void warnImplicitInOut(const TaskPragma &T, const FunctionDecl *FD,
                          const ResolvedTask &R);
+  void warnNotSerializable(const TaskPragma &T, const FunctionDecl *FD,
+                           ResolvedTask &R, const FunctionDecl *Pattern) {
+    if (Options.WarnNotSerializable && R.Kind == TaskKind::Function)
+      warnIfMasterOnly(S, D, Policy, taskTokenLoc(T), FD, R, Pattern);
+  }
   std::string typeName(QualType T, bool GlobalPrefix) const {
     return TypeName::getFullyQualifiedName(T, Ctx, Policy, GlobalPrefix);
   }
 
   ASTContext &Ctx;
+  Sema &S;
   const SourceManager &SM;
   Diagnostics &D;
   const SemaOptions &Options;
@@ -111,10 +123,6 @@ private:
   /// implement(...) pragmas, applied once every task is resolved.
   std::vector<std::pair<const TaskPragma *, const FunctionDecl *>> Implements;
 };
-
-SourceLocation taskTokenLoc(const TaskPragma &T) {
-  return T.Raw->Tokens.empty() ? T.Raw->HashLoc : T.Raw->Tokens.front().Loc;
-}
 
 const FunctionDecl *Checker::match(const TaskPragma &T,
                                    llvm::ArrayRef<const Decl *> Candidates) {
@@ -483,6 +491,7 @@ std::vector<ResolvedTask>
 Checker::run(llvm::ArrayRef<TaskPragma> Tasks,
              llvm::ArrayRef<const Decl *> Candidates) {
   std::vector<ResolvedTask> Result;
+  std::vector<const FunctionDecl *> FirstDecl; // parallel to Result
   // Qualifying pragmas (constraint, implement, binary, mpi) may come before
   // or after `task`: they are applied once the task pragmas are resolved.
   std::vector<std::pair<const TaskPragma *, const FunctionDecl *>> Modifiers;
@@ -501,6 +510,7 @@ Checker::run(llvm::ArrayRef<TaskPragma> Tasks,
         Result, [&](const ResolvedTask &X) { return X.Decl == R.Decl; });
     if (Prev == Result.end()) {
       warnImplicitInOut(T, FD, R);
+      FirstDecl.push_back(FD);
       Result.push_back(std::move(R));
     } else if (!sameParams(*Prev, R)) {
       D.report(taskTokenLoc(T), Diag::ConflictingTaskPragmas) << R.Name;
@@ -518,6 +528,9 @@ Checker::run(llvm::ArrayRef<TaskPragma> Tasks,
     applyModifier(*M, FD, *It);
   }
   resolveImplements(Result);
+  // After the modifiers: a binary or MPI task has no function to send.
+  for (size_t I = 0; I != Result.size(); ++I)
+    warnNotSerializable(*Result[I].Pragma, FirstDecl[I], Result[I], nullptr);
   return Result;
 }
 
@@ -532,6 +545,12 @@ Checker::specialize(const ResolvedTask &Pattern, const FunctionDecl *Spec) {
   R.Kind = Pattern.Kind;
   R.Launch = Pattern.Launch;
   R.Implements = Pattern.Implements;
+  // Once the template itself cannot travel, neither can any instantiation:
+  // it was said once, for the template.
+  if (Pattern.WarnedMasterOnly)
+    R.WarnedMasterOnly = true;
+  else
+    warnNotSerializable(*Pattern.Pragma, Spec, R, Pattern.Decl);
   return R;
 }
 
@@ -657,20 +676,20 @@ void Checker::resolveImplements(std::vector<ResolvedTask> &Result) {
 
 } // namespace
 
-std::optional<ResolvedTask> resolveSpecialization(ASTContext &Ctx,
-                                                  Diagnostics &Diags,
+std::optional<ResolvedTask> resolveSpecialization(Sema &S, Diagnostics &Diags,
                                                   const ResolvedTask &Pattern,
-                                                  const FunctionDecl *Spec) {
-  SemaOptions Quiet; // -Wcompss already spoke about the template.
-  return Checker(Ctx, Diags, Quiet).specialize(Pattern, Spec);
+                                                  const FunctionDecl *Spec,
+                                                  const SemaOptions &Options) {
+  SemaOptions ForSpec = Options;
+  ForSpec.WarnImplicitInOut = false; // -Wcompss spoke about the template.
+  return Checker(S, Diags, ForSpec).specialize(Pattern, Spec);
 }
 
 std::vector<ResolvedTask>
-resolveTasks(ASTContext &Ctx, Diagnostics &Diags,
-             llvm::ArrayRef<TaskPragma> Tasks,
+resolveTasks(Sema &S, Diagnostics &Diags, llvm::ArrayRef<TaskPragma> Tasks,
              llvm::ArrayRef<const Decl *> Candidates,
              const SemaOptions &Options) {
-  return Checker(Ctx, Diags, Options).run(Tasks, Candidates);
+  return Checker(S, Diags, Options).run(Tasks, Candidates);
 }
 
 } // namespace compss_cc

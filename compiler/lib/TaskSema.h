@@ -23,6 +23,7 @@ namespace clang {
 class ASTContext;
 class Decl;
 class FunctionDecl;
+class Sema;
 } // namespace clang
 
 namespace compss_cc {
@@ -86,12 +87,18 @@ struct ResolvedTask {
   /// True if this TU must emit the TaskSpec even when it neither calls nor
   /// defines the task (binary/mpi tasks declared in the main file).
   bool AlwaysEmit = false;
+  /// compss-cc warned that a parameter or the result cannot travel to a
+  /// worker (-Wcompss-serializable): every call runs on the master.
+  bool WarnedMasterOnly = false;
 };
 
 /// Options of the checks.
 struct SemaOptions {
   /// -Wcompss: warn about parameters that default to inout.
   bool WarnImplicitInOut = false;
+  /// -Wcompss-serializable (on by default): warn about tasks that cannot run
+  /// on a worker because a parameter or the result cannot be serialized.
+  bool WarnNotSerializable = true;
 };
 
 /// True if only whitespace, comments, preprocessor lines and `[[...]]`
@@ -102,20 +109,24 @@ bool onlyTriviaBetween(llvm::StringRef Text);
 /// Matches \p Tasks to the declarations in \p Candidates (every declaration
 /// of the files holding task pragmas, in any order) and checks them. Problems
 /// are reported through \p Diags; the tasks without problems are returned in
-/// pragma order, one per function.
+/// pragma order, one per function. \p S answers questions about types that
+/// the AST alone does not (can this type be default-constructed?).
 std::vector<ResolvedTask>
-resolveTasks(clang::ASTContext &Ctx, Diagnostics &Diags,
+resolveTasks(clang::Sema &S, Diagnostics &Diags,
              llvm::ArrayRef<TaskPragma> Tasks,
              llvm::ArrayRef<const clang::Decl *> Candidates,
              const SemaOptions &Options);
 
 /// The task for \p Spec, an instantiation of the template task \p Pattern:
-/// the clauses checked again against the instantiated parameter types.
-/// Returns std::nullopt after reporting a problem.
+/// the clauses checked again against the instantiated parameter types, and
+/// (per \p Options) the warning about parameters that cannot travel, for
+/// those whose type depended on the template's parameters. Returns
+/// std::nullopt after reporting a problem.
 std::optional<ResolvedTask>
-resolveSpecialization(clang::ASTContext &Ctx, Diagnostics &Diags,
+resolveSpecialization(clang::Sema &S, Diagnostics &Diags,
                       const ResolvedTask &Pattern,
-                      const clang::FunctionDecl *Spec);
+                      const clang::FunctionDecl *Spec,
+                      const SemaOptions &Options);
 
 } // namespace compss_cc
 

@@ -158,9 +158,9 @@ public:
 /// Runs the stages after parsing and rewrites the main file.
 class TranslateConsumer : public ASTConsumer {
 public:
-  TranslateConsumer(const PragmaTable &Table, const SemaOptions &Options,
-                    TranslationOutput &Out)
-      : Table(Table), Options(Options), Out(Out) {}
+  TranslateConsumer(CompilerInstance &CI, const PragmaTable &Table,
+                    const SemaOptions &Options, TranslationOutput &Out)
+      : CI(CI), Table(Table), Options(Options), Out(Out) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override;
 
@@ -171,6 +171,8 @@ private:
                            SourceLocation End, std::string Text);
   std::string mainFilePath(const SourceManager &SM) const;
 
+  /// Its Sema, still alive when the translation unit is handed over.
+  CompilerInstance &CI;
   const PragmaTable &Table;
   const SemaOptions &Options;
   TranslationOutput &Out;
@@ -289,7 +291,7 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
   Collector C(SM, TaskFiles);
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
   std::vector<ResolvedTask> Tasks =
-      resolveTasks(Ctx, D, Pragmas.Tasks, C.Candidates, Options);
+      resolveTasks(CI.getSema(), D, Pragmas.Tasks, C.Candidates, Options);
 
   llvm::StringRef Buffer = SM.getBufferData(MainFID);
   // Statement pragmas stand for statements of the main file; a group, for a
@@ -345,7 +347,8 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
     if (Pattern == TaskOf.end())
       continue;
     if (std::optional<ResolvedTask> Spec =
-            resolveSpecialization(Ctx, D, Tasks[Pattern->second], Callee)) {
+            resolveSpecialization(CI.getSema(), D, Tasks[Pattern->second],
+                                  Callee, Options)) {
       TaskOf[Callee] = Tasks.size();
       Tasks.push_back(std::move(*Spec));
     }
@@ -542,9 +545,9 @@ public:
     getCompilerInstance().getPreprocessor().RemovePragmaHandler(Handler.get());
   }
 
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
-    return std::make_unique<TranslateConsumer>(Table, Options, Out);
+    return std::make_unique<TranslateConsumer>(CI, Table, Options, Out);
   }
 
 private:
@@ -560,12 +563,19 @@ llvm::Expected<std::string> translateFile(llvm::StringRef SourcePath,
                                           llvm::ArrayRef<std::string> Flags) {
   std::vector<std::string> CommandLine = {"clang++", "-fsyntax-only"};
   SemaOptions Options;
-  // -Wcompss is the translator's own warning flag: Clang would not know it.
+  // The translator's own warning flags (Clang would not know them), the
+  // last one winning: -Wcompss turns every compss-cc warning on, -Wno-compss
+  // every optional one off.
   for (const std::string &F : Flags) {
-    if (F == "-Wcompss" || F == "-Wno-compss")
+    if (F == "-Wcompss" || F == "-Wno-compss") {
       Options.WarnImplicitInOut = F == "-Wcompss";
-    else
+      Options.WarnNotSerializable = F == "-Wcompss";
+    } else if (F == "-Wcompss-serializable" ||
+               F == "-Wno-compss-serializable") {
+      Options.WarnNotSerializable = F == "-Wcompss-serializable";
+    } else {
       CommandLine.push_back(F);
+    }
   }
   // Whatever its extension, the file is C++ (the driver decided, e.g. -x c++).
   CommandLine.insert(CommandLine.end(), {"-x", "c++", SourcePath.str()});

@@ -144,7 +144,8 @@ bool parseCommandLine(int Argc, const char **Argv, Invocation &Inv) {
       return false;
     }
     // The translator's own warnings: the real compiler would reject them.
-    if (A == "-Wcompss" || A == "-Wno-compss") {
+    if (A == "-Wcompss" || A == "-Wno-compss" ||
+        A == "-Wcompss-serializable" || A == "-Wno-compss-serializable") {
       Inv.ParseFlags.push_back(A.str());
       continue;
     }

@@ -58,7 +58,11 @@ class Future {
   /// True if the value is computed and no submitted task still uses it (get() won't block).
   ///
   ///   while (!f.ready()) do_something_else();
-  bool ready() const noexcept { return state_ && state_->idle() && state_->value.has_value(); }
+  bool ready() const noexcept {
+    // (In a master-worker run a computed value may still be on a worker: get() fetches it.)
+    return state_ && state_->idle() &&
+           (state_->value.has_value() || state_->tracked.load(std::memory_order_acquire));
+  }
 
   /// Waits for the value and returns it. Throws compss::Error if a task failed.
   ///
@@ -82,7 +86,10 @@ class Future {
   R& wait_value() const {
     if (!state_) throw Error("compss: get() on an empty compss::Future");
 #ifdef __COMPSS__
-    if (!state_->idle()) detail::wait_future(*state_);
+    // A value computed on a worker is fetched by wait_future too.
+    if (!state_->idle() || state_->tracked.load(std::memory_order_acquire)) {
+      detail::wait_future(*state_);
+    }
 #endif
     if (!state_->value.has_value()) {
 #ifdef __COMPSS__

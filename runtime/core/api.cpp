@@ -1,5 +1,6 @@
 // The compss::detail entry points declared in <compss/detail/runtime_api.hpp>.
 #include "core/runtime.hpp"
+#include "net/cluster.hpp"
 #include "net/worker.hpp"
 
 #include <compss/detail/config.hpp>
@@ -48,7 +49,18 @@ void wait_future(FutureStateBase& s) {
     }
     s.waiters.fetch_sub(1, std::memory_order_relaxed);
   }
-  if (!in_task()) throw_if_failed();
+  if (in_task()) return;
+  throw_if_failed();
+  // A master-worker run: the value may live on a worker.
+  if (rt::Runtime* r = rt::current_runtime(); r != nullptr && r->cluster() != nullptr) {
+    r->cluster()->sync(reinterpret_cast<std::uintptr_t>(&s), false);
+  }
+}
+
+void forget_remote_value(const void* state) noexcept {
+  if (rt::Runtime* r = rt::current_runtime(); r != nullptr && r->cluster() != nullptr) {
+    r->cluster()->forget(reinterpret_cast<std::uintptr_t>(state));
+  }
 }
 
 void wait_object(const void* address) {
@@ -82,6 +94,7 @@ void barrier(bool /*no_more_tasks*/) {
   if (r == nullptr) return;
   r->wait_all();
   r->throw_if_failed();
+  if (r->cluster() != nullptr) r->cluster()->sync_all();  // values living on workers
 }
 
 unsigned runtime_threads() {

@@ -1,6 +1,7 @@
 // How the runtime runs a task under its on_failure policy and time-out, skips cancelled
 // tasks, and answers this_task::stop_requested(). See docs/failures.md.
 #include "core/runtime.hpp"
+#include "core/task_body.hpp"
 
 #include <compss/exception.hpp>
 #include <compss/this_task.hpp>
@@ -21,6 +22,7 @@ namespace {
 constexpr unsigned max_attempts = 3;
 
 thread_local TaskBase* tls_task = nullptr;
+thread_local TaskBodyRunner* tls_body_runner = nullptr;
 
 struct CurrentTask {
   TaskBase* outer;
@@ -39,8 +41,17 @@ enum class Attempt { ok, failed, group_exception };
 
 Attempt attempt(TaskBase* t, TaskError& err) noexcept {
   try {
-    t->run();
+    if (TaskBodyRunner* runner = current_body_runner()) {
+      runner->run_body(t);
+    } else {
+      t->run();
+    }
     return Attempt::ok;
+  } catch (const RemoteTaskError& e) {
+    err = {e.type(), e.what(), e.node()};
+    // A compss::Exception thrown on a worker cancels the task's group as it does locally.
+    if (e.type() == "compss::Exception" && t->group != nullptr) return Attempt::group_exception;
+    return Attempt::failed;
   } catch (const compss::Exception& e) {
     err = {"compss::Exception", e.what(), where_running()};
     return t->group != nullptr ? Attempt::group_exception : Attempt::failed;
@@ -58,6 +69,8 @@ std::string task_label(const TaskBase& t) {
   return "task '" + std::string(t.spec().name) + "' (id " + std::to_string(t.id()) + ")";
 }
 }  // namespace
+
+TaskBodyRunner*& current_body_runner() noexcept { return tls_body_runner; }
 
 bool Runtime::run_task(TaskBase* t) noexcept {
   if (attention_.load(std::memory_order_relaxed) && skip_if_cancelled(t)) return true;
@@ -176,7 +189,7 @@ void Runtime::on_time_out(TaskBase* t) noexcept {
   std::snprintf(text, sizeof text, "timed out after %g s (time_out); its thread still runs it",
                 t->spec_->time_out);
   settle_failure(t, true, TaskError{"compss::TimeOut", text, "localhost"});
-  if (TaskBase* next = finish(t)) executor_.spawn(next);
+  if (TaskBase* next = finish(t)) make_ready(next);
 }
 
 void Runtime::exit_if_abandoned(int code) noexcept {

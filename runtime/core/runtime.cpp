@@ -1,9 +1,12 @@
 #include "core/runtime.hpp"
 
+#include "net/cluster.hpp"
+
 #include <compss/detail/config.hpp>
 #include <compss/detail/runtime_api.hpp>
 #include <compss/error.hpp>
 
+#include <algorithm>
 #include <exception>
 
 namespace compss::rt {
@@ -17,10 +20,26 @@ bool in_task_flag() noexcept { return tls_in_task; }
 void set_hook(detail::SubmitHook h) noexcept { g_submit_hook.store(h); }
 
 Runtime::Runtime(unsigned threads)
-    : watchdog_([this](TaskBase* t) { on_time_out(t); }), executor_(threads, *this) {}
+    : watchdog_([this](TaskBase* t) { on_time_out(t); }), executor_(threads, *this) {
+  net::ClusterConfig config = net::cluster_config_from_env(threads);
+  const bool progress = config.progress;
+  if (config.distributed) cluster_ = std::make_unique<net::Cluster>(*this, executor_, std::move(config));
+  if (progress) {
+    progress_ = std::make_unique<ProgressLine>(
+        [this] {
+          auto inflight = static_cast<std::size_t>(std::max(0, inflight_.load(std::memory_order_relaxed)));
+          std::size_t running = cluster_ ? cluster_->running() : std::min<std::size_t>(inflight, this->threads());
+          return ProgressCounts{done_.load(std::memory_order_relaxed), std::min(running, inflight),
+                                inflight - std::min(running, inflight)};
+        },
+        stderr);
+  }
+}
 
 Runtime::~Runtime() {
   wait_all();
+  progress_.reset();
+  if (cluster_) cluster_->shutdown();
   executor_.wait_idle();
   failures_.publish();
   std::lock_guard lock(registry_mutex_);
@@ -44,7 +63,15 @@ void Runtime::submit(TaskBase* t) {
     join_group(g);
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
-  if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) executor_.spawn(t);
+  if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) make_ready(t);
+}
+
+void Runtime::make_ready(TaskBase* t) {
+  if (cluster_) {
+    cluster_->ready(t);
+  } else {
+    executor_.spawn(t);
+  }
 }
 
 void Runtime::execute_chain(TaskBase* t) noexcept {
@@ -53,6 +80,14 @@ void Runtime::execute_chain(TaskBase* t) noexcept {
     if (t->exclusive != nullptr && !try_enter(t)) return;
     bool outer = tls_in_task;
     tls_in_task = true;
+    if (cluster_ && t->node <= 0) {
+      // On the master: inputs that live on workers come first.
+      try {
+        cluster_->before_local(t);
+      } catch (const std::exception& e) {
+        record_failure(*t, e.what());
+      }
+    }
     bool ours = run_task(t);  // core/failure_policy.cpp
     tls_in_task = outer;
     if (!ours) return;  // timed out: the watchdog finished it
@@ -62,13 +97,16 @@ void Runtime::execute_chain(TaskBase* t) noexcept {
 
 TaskBase* Runtime::finish(TaskBase* t) noexcept {
   if (t->exclusive != nullptr) leave(t, executor_);
+  if (cluster_) cluster_->finished(t);  // before its successors read the directory
   t->complete();
   SuccessorList succ = take_successors(t);
   mark_finished(t);
   TaskBase* next = nullptr;
   succ.for_each([&](TaskBase* s) {
     if (s->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      if (next == nullptr) {
+      if (cluster_) {
+        cluster_->ready(s);  // every placement goes through the scheduler
+      } else if (next == nullptr) {
         next = s;
       } else {
         executor_.spawn(s);
@@ -78,6 +116,7 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   delete succ.rest;
   if (t->group != nullptr) leave_group(static_cast<GroupState*>(t->group));
   t->release_ref();
+  done_.fetch_add(1, std::memory_order_relaxed);
   if (inflight_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
       all_waiters_.load(std::memory_order_seq_cst) != 0) {
     inflight_.notify_all();
@@ -101,6 +140,7 @@ void Runtime::wait_key(const DataKey& key, bool writers_only) {
   }
   wait_tasks(tasks);
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(key);
+  if (cluster_ && key.tag == DataKey::Tag::address) cluster_->sync(key.address, true);
 }
 
 void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t stride) {
@@ -111,6 +151,7 @@ void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t st
   }
   wait_tasks(tasks);
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(begin, count, stride);
+  if (cluster_) cluster_->sync_range(begin, begin + count * stride);
 }
 
 void Runtime::wait_all() noexcept {

@@ -4,15 +4,21 @@
 #include "core/failure_log.hpp"
 #include "core/graph.hpp"
 #include "core/groups.hpp"
+#include "core/progress.hpp"
 #include "core/registry.hpp"
 #include "core/watchdog.hpp"
 #include "local/executor.hpp"
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
+
+namespace compss::net {
+class Cluster;
+}
 
 namespace compss::rt {
 
@@ -50,6 +56,11 @@ class Runtime {
 
   unsigned threads() const noexcept { return executor_.threads(); }
 
+  // ---- master-worker runs (net/cluster.hpp; null when running on local cores only) ----
+  net::Cluster* cluster() noexcept { return cluster_.get(); }
+  /// A task whose predecessors finished: to the cluster's scheduler, or the local executor.
+  void make_ready(TaskBase* task);
+
   // ---- failure policies, time-outs, groups (core/failure_policy.cpp) --------------------
   /// Runs `task` under its on_failure policy and time-out, or skips it if it is cancelled.
   /// False when the watchdog has already finished it (timed out): the caller must not.
@@ -77,6 +88,7 @@ class Runtime {
   Registry registry_;
   std::atomic<std::uint64_t> next_id_{1};
   std::atomic<std::int32_t> inflight_{0};
+  std::atomic<std::size_t> done_{0};  // finished tasks, for the progress line
   std::atomic<std::uint32_t> all_waiters_{0};
 
   std::atomic<bool> failed_{false};
@@ -92,7 +104,9 @@ class Runtime {
   GroupTable groups_;
   Watchdog watchdog_;
 
-  LocalExecutor executor_;  // last: destroyed (and drained) first
+  LocalExecutor executor_;
+  std::unique_ptr<net::Cluster> cluster_;  // after the executor it spawns on
+  std::unique_ptr<ProgressLine> progress_;  // COMPSS_PROGRESS=1
 };
 
 /// The current runtime, started on first use.

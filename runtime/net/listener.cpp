@@ -4,6 +4,10 @@
 
 #include <boost/asio/post.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
 #include <future>
 
 namespace compss::net {
@@ -23,6 +27,33 @@ Listener::Listener(asio::io_context& io, ListenerOptions options)
   if (!ec) acceptor_.bind(at, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) throw Error("compss: cannot listen on " + where + ": " + ec.message());
+  start();
+}
+
+Listener::Listener(asio::io_context& io, int listening_fd, ListenerOptions options)
+    : acceptor_(io), options_(std::move(options)), state_(std::make_shared<State>()) {
+  std::string what = "compss: cannot use inherited listening socket fd " +
+                     std::to_string(listening_fd) + ": ";
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (getsockname(listening_fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    throw Error(what + std::strerror(errno));
+  }
+  if (addr.ss_family != AF_INET && addr.ss_family != AF_INET6) {
+    throw Error(what + "not a TCP/IP socket");
+  }
+  int listening = 0;
+  len = sizeof listening;
+  if (getsockopt(listening_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) {
+    throw Error(what + "it is not listening");
+  }
+  boost::system::error_code ec;
+  acceptor_.assign(addr.ss_family == AF_INET ? tcp::v4() : tcp::v6(), listening_fd, ec);
+  if (ec) throw Error(what + ec.message());
+  start();
+}
+
+void Listener::start() {
   port_ = acceptor_.local_endpoint().port();
   asio::post(acceptor_.get_executor(), [this] { accept_next(); });
 }

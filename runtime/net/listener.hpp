@@ -41,6 +41,14 @@ class Listener {
  public:
   /// Binds and starts accepting; throws compss::Error when the address cannot be bound.
   Listener(boost::asio::io_context& io, ListenerOptions options);
+
+  /// Adopts `listening_fd`, a TCP socket already bound and listening (the master's
+  /// COMPSS_LISTEN_FD, created by compss-run); `options.address` and `options.port` are
+  /// ignored. The listener owns the fd from then on. Throws compss::Error naming the fd
+  /// when it is not a listening TCP socket (the fd then stays the caller's).
+  ///
+  ///   Listener master(io.context(), 3, {.secret = secret});
+  Listener(boost::asio::io_context& io, int listening_fd, ListenerOptions options);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -69,6 +77,7 @@ class Listener {
     std::deque<std::shared_ptr<Endpoint>> admitted;
     std::atomic<std::size_t> rejected{0};
   };
+  void start();
   void accept_next();
 
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -26,7 +26,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 1;
+inline constexpr std::uint16_t protocol_version = 2;
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = std::uint64_t{1} << 30;
@@ -40,24 +40,33 @@ enum class MessageType : std::uint16_t {
   data_fetch_request = 5,
   data_fetch_reply = 6,
   shutdown = 7,
+  data_release = 8,
 };
 
-/// First message on every connection: proves the sender belongs to the run.
+/// First message on every connection: proves the sender belongs to the run. A worker
+/// offers `cores` task slots and serves data on `data_port` (0: it serves no data).
 ///
-///   Hello h{.secret = run_secret, .node_name = "worker-1", .cores = 8, .pid = getpid()};
+///   Hello h{.secret = run_secret, .node_name = "worker-1", .cores = 8, .pid = getpid(),
+///           .data_port = peer_server.port()};
 struct Hello {
   std::string secret;
   std::string node_name;
   std::uint32_t cores = 0;
   std::uint32_t pid = 0;
-  template <class A> void serialize(A& ar) { ar(secret, node_name, cores, pid); }
+  std::uint16_t data_port = 0;
+  template <class A> void serialize(A& ar) { ar(secret, node_name, cores, pid, data_port); }
 };
 
 /// One parameter of a task request or one output of a task: the datum (id and version),
-/// how the task accesses it, and its value when it travels inline.
+/// how the task accesses it, and its value when it travels inline. In a request,
+/// `version` is the version the task reads (for `out`: the one before it); a value that
+/// does not travel is taken from the worker's store or fetched from `source`
+/// ("host:port" of a node's data listener). In a TaskDone, `size` is the value's bytes,
+/// which stay on the worker unless `has_value`.
 ///
 ///   WireParam p{.data_id = 4, .version = 2, .direction = 2, .has_value = true,
 ///               .value = compss::to_bytes(x)};
+///   WireParam q{.data_id = 5, .version = 1, .source = "10.0.0.7:41234"};
 struct WireParam {
   std::uint64_t data_id = 0;
   std::uint64_t version = 0;
@@ -65,13 +74,16 @@ struct WireParam {
   std::uint8_t kind = 0;       ///< compss::detail::ParamKind
   bool has_value = false;
   std::vector<std::byte> value;
+  std::uint64_t size = 0;
+  std::string source;
   template <class A> void serialize(A& ar) {
-    ar(data_id, version, direction, kind, has_value, value);
+    ar(data_id, version, direction, kind, has_value, value, size, source);
   }
 };
 
-/// Smallest encoding of a WireParam (two u64, three u8, an empty byte vector's length).
-inline constexpr std::size_t min_wire_param_bytes = 8 + 8 + 3 + 8;
+/// Smallest encoding of a WireParam: two u64, three u8, an empty byte vector's length,
+/// the u64 size and an empty string's length.
+inline constexpr std::size_t min_wire_param_bytes = 8 + 8 + 3 + 8 + 8 + 8;
 
 /// Writes or reads a list of WireParam. Reading checks the count against the bytes left
 /// at the smallest element size, so a forged count cannot make the decoder allocate much
@@ -151,12 +163,23 @@ struct Shutdown {
   template <class A> void serialize(A&) {}
 };
 
+/// Tells a worker to drop every stored version of `data_id` up to and including
+/// `version` (all_versions: every version).
+///
+///   endpoint.send(DataRelease{.data_id = 4, .version = DataRelease::all_versions});
+struct DataRelease {
+  static constexpr std::uint64_t all_versions = ~std::uint64_t{0};
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+  template <class A> void serialize(A& ar) { ar(data_id, version); }
+};
+
 /// Any message of the protocol.
 ///
 ///   Message m = Hello{...};
 ///   if (auto* r = std::get_if<TaskRequest>(&m)) { ... }
 using Message = std::variant<Hello, TaskRequest, TaskDone, TaskFailed, DataFetchRequest,
-                             DataFetchReply, Shutdown>;
+                             DataFetchReply, Shutdown, DataRelease>;
 
 /// The type tag of a message.
 ///

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <future>
+#include <thread>
 
 namespace compss::net {
 
@@ -110,8 +111,12 @@ void TcpConnection::on_message(Message m) {
 
 std::error_code TcpConnection::send(const Message& m) {
   if (inbox_.closed()) return NetError::closed;
+  ++unsent_;
   asio::post(socket_.get_executor(), [self = shared_from_this(), frame = encode(m)]() mutable {
-    if (!self->socket_.is_open()) return;
+    if (!self->socket_.is_open()) {
+      --self->unsent_;
+      return;
+    }
     self->writes_.push_back(std::move(frame));
     if (!self->writing_) self->write_next();
   });
@@ -127,11 +132,14 @@ void TcpConnection::write_next() {
   writing_ = true;
   asio::async_write(socket_, asio::buffer(writes_.front()),
                     [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                      if (ec) {
+                      // Closed meanwhile (a read failed): close_now already dropped the
+                      // queue this write belonged to, even if the write itself succeeded.
+                      if (ec || !self->socket_.is_open() || self->writes_.empty()) {
                         self->close_now(NetError::closed);
                         return;
                       }
                       self->writes_.pop_front();
+                      --self->unsent_;
                       self->write_next();
                     });
 }
@@ -167,8 +175,28 @@ void TcpConnection::close_now(std::error_code reason) {
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
   }
+  unsent_ -= writes_.size();
   writes_.clear();
   writing_ = false;
+}
+
+bool TcpConnection::flush(std::chrono::milliseconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (unsent_.load() != 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+std::string peer_host(const Endpoint& endpoint) {
+  std::string name = endpoint.peer();
+  std::size_t colon = name.rfind(':');
+  if (colon == std::string::npos || colon == 0) return name;
+  for (std::size_t i = colon + 1; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return name;
+  }
+  return name.substr(0, colon);
 }
 
 std::shared_ptr<TcpConnection> connect_to(asio::io_context& io, const std::string& host,

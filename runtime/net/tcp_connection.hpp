@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -62,6 +63,14 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   void close() noexcept override;
   std::string peer() const override { return peer_; }
 
+  /// Waits at most `timeout` until every message sent so far was written to the socket
+  /// (or dropped because the connection closed); true when none is left. Call it before
+  /// the io thread stops, so final replies are not lost.
+  ///
+  ///   c->send(reply);
+  ///   c->flush(std::chrono::seconds(5));
+  bool flush(std::chrono::milliseconds timeout) const;
+
  private:
   void read_header();
   void read_payload();
@@ -84,7 +93,15 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   std::deque<std::vector<std::byte>> writes_;  // io thread only
   bool writing_ = false;
   bool closing_ = false;
+  std::atomic<std::size_t> unsent_{0};  // sent but not yet written or dropped
 };
+
+/// The host part of an endpoint's peer name ("10.0.0.7:41000" -> "10.0.0.7",
+/// "::1:41000" -> "::1"); a name without a port is returned as is. The master joins it
+/// with a worker's Hello::data_port to build a WireParam::source.
+///
+///   std::string source = peer_host(*conn) + ":" + std::to_string(hello.data_port);
+std::string peer_host(const Endpoint& endpoint);
 
 /// Connects to `host:port`, sends `hello`, and returns the connection; throws
 /// compss::Error naming the address when it cannot connect within `timeout`.

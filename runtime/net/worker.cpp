@@ -1,23 +1,36 @@
 #include "net/worker.hpp"
 
 #include "net/io_thread.hpp"
+#include "net/peer_fetch.hpp"
+#include "net/peer_server.hpp"
 #include "net/tcp_connection.hpp"
+#include "net/worker_store.hpp"
 
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/error.hpp>
 
+#include <boost/asio/ip/address.hpp>
+
 #include <cxxabi.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <typeinfo>
 
 namespace compss::net {
 
 namespace {
+
+using detail::Direction;
 
 std::string demangle(const char* name) {
   int status = 0;
@@ -30,21 +43,153 @@ TaskFailed failed(const TaskRequest& r, std::string type, std::string message) {
   return TaskFailed{r.task_id, std::move(type), std::move(message)};
 }
 
+/// Thrown while gathering inputs; becomes TaskFailed "compss::DataMissing".
+struct DataMissing {
+  std::string message;
+};
+
+/// The bytes of parameter `i` as the invoker gets them: inline, stored, fetched, or none
+/// (an out parameter starts default-constructed).
+WorkerStore::Bytes input_bytes(const TaskRequest& r, const detail::TaskSpec& spec, std::size_t i,
+                               WorkerStore* store, PeerFetcher* peers) {
+  const WireParam& p = r.params[i];
+  if (p.has_value) {
+    auto bytes = std::make_shared<const std::vector<std::byte>>(p.value);
+    if (store != nullptr && p.data_id != 0) store->put(p.data_id, p.version, *bytes);
+    return bytes;
+  }
+  if (p.direction == static_cast<std::uint8_t>(Direction::out) || p.data_id == 0) return nullptr;
+  if (store != nullptr) {
+    if (auto held = store->get(p.data_id, p.version)) return held;
+  }
+  std::string what = "compss: parameter '" + std::string(spec.params[i].name) + "' of task '" +
+                     spec.name + "': data " + std::to_string(p.data_id) + " version " +
+                     std::to_string(p.version) + " is not on this worker";
+  if (p.source.empty()) throw DataMissing{what + " and no source was given"};
+  std::vector<std::byte> fetched;
+  std::string why = "no peer connections on this worker";
+  if (peers == nullptr || !peers->fetch(p.source, p.data_id, p.version, fetched, why)) {
+    throw DataMissing{what + " and fetching it from " + p.source + " failed: " + why};
+  }
+  if (store != nullptr) store->put(p.data_id, p.version, fetched);
+  return std::make_shared<const std::vector<std::byte>>(std::move(fetched));
+}
+
+/// A fixed set of threads running task requests in arrival order.
+class TaskPool {
+ public:
+  TaskPool(unsigned threads, std::function<void(const TaskRequest&)> run) : run_(std::move(run)) {
+    for (unsigned i = 0; i < std::max(threads, 1u); ++i) threads_.emplace_back([this] { work(); });
+  }
+  ~TaskPool() { finish(false); }
+
+  void push(TaskRequest r) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back(std::move(r));
+    }
+    ready_.notify_one();
+  }
+
+  /// Stops taking requests; with `drain` the queued ones still run. Joins the threads.
+  void finish(bool drain) {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      if (!drain) queue_.clear();
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      TaskRequest r;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping and drained
+        r = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      run_(r);
+    }
+  }
+
+  std::function<void(const TaskRequest&)> run_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<TaskRequest> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+[[noreturn]] void invalid(const char* var, const std::string& value, const std::string& why) {
+  throw Error(std::string("compss: invalid ") + var + "='" + value + "': " + why);
+}
+
+unsigned parse_cores(const std::string& value) {
+  constexpr unsigned long limit = 1u << 16;
+  unsigned long n = 0;
+  bool ok = !value.empty() && value.size() <= 6;
+  for (char c : value) {
+    if (c < '0' || c > '9') ok = false;
+    else n = n * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (!ok || n == 0 || n > limit) {
+    invalid("COMPSS_WORKER_CORES", value, "expected a whole number from 1 to 65536");
+  }
+  return static_cast<unsigned>(n);
+}
+
+void enter_working_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) invalid("COMPSS_WORKING_DIR", dir, "cannot create it: " + ec.message());
+  if (chdir(dir.c_str()) != 0) {
+    invalid("COMPSS_WORKING_DIR", dir, std::string("cannot enter it: ") + std::strerror(errno));
+  }
+}
+
+std::string host_name() {
+  char name[256] = {};
+  return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("worker");
+}
+
 }  // namespace
 
-Message execute_request(const TaskRequest& request) {
+Message execute_request(const TaskRequest& request, WorkerStore* store, PeerFetcher* peers) {
   const detail::RemoteTask* task = detail::find_remote_task(request.signature);
   if (task == nullptr) {
     return failed(request, "compss::Error",
                   "compss: no task with signature '" + request.signature +
                       "' in this worker (is it built from the same sources as the master?)");
   }
-  std::vector<std::span<const std::byte>> inputs;
-  inputs.reserve(request.params.size());
-  for (const auto& p : request.params) inputs.emplace_back(p.value);
+  const detail::TaskSpec& spec = *task->spec;
+  const std::size_t arity = spec.param_count;
+  if (request.params.size() != arity && request.params.size() != arity + 1) {
+    return failed(request, "compss::Error",
+                  "compss: task '" + std::string(spec.name) + "' expects " +
+                      std::to_string(arity) + " parameters (and optionally its result's datum), got " +
+                      std::to_string(request.params.size()));
+  }
+  // Keeps the input values alive while the invoker reads them.
+  std::vector<WorkerStore::Bytes> held(arity);
+  std::vector<std::span<const std::byte>> inputs(arity);
   std::vector<detail::RemoteOutput> outputs;
   try {
+    if (task->serializable) {
+      for (std::size_t i = 0; i < arity; ++i) {
+        held[i] = input_bytes(request, spec, i, store, peers);
+        if (held[i]) inputs[i] = *held[i];
+      }
+    }
     task->invoke(inputs, outputs);
+  } catch (const DataMissing& missing) {
+    return failed(request, "compss::DataMissing", missing.message);
   } catch (const std::exception& e) {
     return failed(request, demangle(typeid(e).name()), e.what());
   } catch (...) {
@@ -53,35 +198,51 @@ Message execute_request(const TaskRequest& request) {
   TaskDone done{request.task_id, {}};
   for (auto& o : outputs) {
     WireParam w;
-    if (o.param < request.params.size()) {
-      w.data_id = request.params[o.param].data_id;
-      w.version = request.params[o.param].version + 1;
-      w.direction = request.params[o.param].direction;
-      w.kind = request.params[o.param].kind;
+    if (o.param <= arity && o.param < request.params.size()) {  // a parameter or the result's datum
+      const WireParam& p = request.params[o.param];
+      w.data_id = p.data_id;
+      w.version = p.version + 1;
+      w.direction = p.direction;
+      w.kind = p.kind;
     } else {
-      w.direction = static_cast<std::uint8_t>(detail::Direction::out);  // the result
+      w.direction = static_cast<std::uint8_t>(Direction::out);  // a result without a datum
     }
-    w.has_value = true;
-    w.value = std::move(o.bytes);
+    w.size = o.bytes.size();
+    if (store != nullptr && w.data_id != 0) {
+      store->put(w.data_id, w.version, std::move(o.bytes));
+    } else {
+      w.has_value = true;
+      w.value = std::move(o.bytes);
+    }
     done.outputs.push_back(std::move(w));
   }
   return done;
 }
 
-std::size_t serve_tasks(Endpoint& master, bool* orderly) {
+std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly) {
   std::size_t served = 0;
   if (orderly != nullptr) *orderly = false;
+  TaskPool pool(options.cores, [&](const TaskRequest& r) {
+    master.send(execute_request(r, options.store, options.peers));
+  });
   for (;;) {
     Message m;
     std::error_code ec = master.receive(m, std::chrono::hours(24));
     if (ec == NetError::timed_out) continue;
-    if (ec) return served;
+    if (ec) {
+      pool.finish(false);
+      return served;
+    }
     if (auto* r = std::get_if<TaskRequest>(&m)) {
       ++served;
-      if (master.send(execute_request(*r))) return served;
+      pool.push(std::move(*r));
     } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
-      master.send(DataFetchReply{q->data_id, q->version, false, {}});
+      static const WorkerStore empty;
+      master.send(answer_fetch(options.store != nullptr ? *options.store : empty, *q));
+    } else if (auto* d = std::get_if<DataRelease>(&m)) {
+      if (options.store != nullptr) options.store->release(d->data_id, d->version);
     } else if (std::holds_alternative<Shutdown>(m)) {
+      pool.finish(true);  // every accepted task is answered before the worker leaves
       if (orderly != nullptr) *orderly = true;
       return served;
     }
@@ -113,6 +274,13 @@ WorkerSettings parse_worker_address(const std::string& value, const char* source
   return s;
 }
 
+std::string default_worker_bind(const std::string& master_host) {
+  if (master_host == "localhost") return "127.0.0.1";
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(master_host, ec);
+  return !ec && address.is_loopback() ? "127.0.0.1" : "0.0.0.0";
+}
+
 bool worker_settings_from_env(WorkerSettings& out) {
   const char* address = std::getenv("COMPSS_WORKER");
   if (address == nullptr) return false;
@@ -123,22 +291,54 @@ bool worker_settings_from_env(WorkerSettings& out) {
                 "run's secret");
   }
   out.secret = secret;
+  if (const char* cores = std::getenv("COMPSS_WORKER_CORES")) out.cores = parse_cores(cores);
+  if (const char* name = std::getenv("COMPSS_WORKER_NAME")) {
+    if (*name == '\0') invalid("COMPSS_WORKER_NAME", name, "must not be empty");
+    out.name = name;
+  }
+  if (const char* bind = std::getenv("COMPSS_WORKER_BIND")) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(bind, ec);
+    if (ec) invalid("COMPSS_WORKER_BIND", bind, "expected an IP address (" + ec.message() + ")");
+    out.bind = bind;
+  }
+  if (const char* dir = std::getenv("COMPSS_WORKING_DIR")) {
+    if (*dir == '\0') invalid("COMPSS_WORKING_DIR", dir, "must not be empty");
+    out.working_dir = dir;
+  }
   return true;
 }
 
 int worker_main(const WorkerSettings& settings) {
   try {
-    IoThread io;
+    if (!settings.working_dir.empty()) enter_working_dir(settings.working_dir);
+    unsigned cores = settings.cores != 0 ? settings.cores
+                                         : std::max(1u, std::thread::hardware_concurrency());
     Hello hello;
     hello.secret = settings.secret;
-    char name[256] = {};
-    if (gethostname(name, sizeof name - 1) == 0) hello.node_name = name;
-    hello.cores = std::thread::hardware_concurrency();
+    hello.node_name = settings.name.empty() ? host_name() : settings.name;
+    hello.cores = cores;
     hello.pid = static_cast<std::uint32_t>(getpid());
+
+    IoThread io;
+    WorkerStore store;
+    std::string bind = settings.bind.empty() ? default_worker_bind(settings.host) : settings.bind;
+    ListenerOptions listen;
+    listen.address = bind;
+    listen.secret = settings.secret;
+    PeerServer server(io.context(), listen, store);
+    hello.data_port = server.port();
+    PeerFetchOptions fetch;
+    fetch.hello = hello;
+    fetch.hello.cores = 0;  // a data connection offers no task slots and serves no data
+    fetch.hello.data_port = 0;
+    PeerFetcher peers(io.context(), fetch);
+
     auto master = connect_to(io.context(), settings.host, settings.port, hello,
                              std::chrono::seconds(30));
     bool orderly = false;
-    serve_tasks(*master, &orderly);
+    serve_tasks(*master, {.cores = cores, .store = &store, .peers = &peers}, &orderly);
+    master->flush(std::chrono::seconds(10));  // the last replies, before the io thread stops
     master->close();
     if (!orderly) {
       std::fprintf(stderr, "compss: the master at %s:%u closed the connection before a shutdown "

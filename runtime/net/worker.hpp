@@ -9,29 +9,61 @@
 
 namespace compss::net {
 
-/// Runs one task request with the registered invoker and builds the reply: TaskDone with
-/// the written parameters and result, or TaskFailed with the exception's type and message
-/// (also for an unknown signature or a task that cannot run remotely).
-///
-///   Message reply = execute_request(request);
-Message execute_request(const TaskRequest& request);
+class WorkerStore;
+class PeerFetcher;
 
-/// Serves `master` until it sends Shutdown or the channel closes. Data fetch requests are
-/// answered "not found" (workers keep no data between tasks yet). Returns the number of
-/// task requests served; `*orderly` (if given) tells whether a Shutdown ended it.
+/// Runs one task request with the registered invoker and builds the reply: TaskDone, or
+/// TaskFailed with the exception's type and message (also for an unknown signature, a
+/// task that cannot run remotely, a wrong parameter count, or an input this worker
+/// cannot get: "compss::DataMissing").
 ///
-///   std::size_t n = serve_tasks(*endpoint);
-std::size_t serve_tasks(Endpoint& master, bool* orderly = nullptr);
+/// With a `store`, inputs follow protocol v2 (docs/distributed.md): an inline value with a
+/// data id is cached as (id, version); a read parameter without a value comes from the
+/// store, else from `peers` at its `source`; written parameters and the result (the
+/// optional extra param after the declared ones) are stored as (id, version + 1) and
+/// reported by size, inline only when their data id is 0. Without a store every output
+/// travels inline and a read parameter without a value is missing.
+///
+///   WorkerStore store;
+///   Message reply = execute_request(request, &store, &peers);
+Message execute_request(const TaskRequest& request, WorkerStore* store = nullptr,
+                        PeerFetcher* peers = nullptr);
 
-/// Where a worker connects and how it proves it belongs to the run.
-struct WorkerSettings {
-  std::string host;
-  std::uint16_t port = 0;
-  std::string secret;
+/// What serve_tasks needs besides the master connection.
+///
+///   ServeOptions o{.cores = 4, .store = &store, .peers = &peers};
+struct ServeOptions {
+  /// Task slots: up to this many tasks run at once (at least 1).
+  unsigned cores = 1;
+  WorkerStore* store = nullptr;
+  PeerFetcher* peers = nullptr;
 };
 
-/// Reads COMPSS_WORKER=<host:port> and COMPSS_SECRET; throws compss::Error naming the
-/// variable when one is malformed or missing. Returns false when COMPSS_WORKER is unset.
+/// Serves `master` until it sends Shutdown or the channel closes: task requests run on a
+/// pool of `options.cores` threads and are answered as they finish (out of order);
+/// DataFetchRequest is answered from the store, DataRelease applied to it. On Shutdown the
+/// queued and running tasks finish and are answered first; on a close, queued tasks are
+/// dropped and running ones finish. Returns the number of task requests served;
+/// `*orderly` (if given) tells whether a Shutdown ended it.
+///
+///   std::size_t n = serve_tasks(*endpoint, {.cores = 2, .store = &store});
+std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly = nullptr);
+
+/// How a worker process runs, from COMPSS_WORKER, COMPSS_SECRET, COMPSS_WORKER_CORES,
+/// COMPSS_WORKER_NAME, COMPSS_WORKER_BIND and COMPSS_WORKING_DIR.
+struct WorkerSettings {
+  std::string host;          ///< the master's host
+  std::uint16_t port = 0;    ///< the master's port
+  std::string secret;
+  unsigned cores = 0;        ///< 0: hardware_concurrency
+  std::string name;          ///< empty: the host name
+  std::string bind;          ///< empty: 127.0.0.1 for a loopback master, else 0.0.0.0
+  std::string working_dir;   ///< empty: stay in the current directory
+};
+
+/// Reads the worker variables; throws compss::Error
+/// "compss: invalid COMPSS_X='v': <why>" for a bad value, or naming COMPSS_SECRET when it
+/// is missing. Returns false when COMPSS_WORKER is unset (not a worker).
 ///
 ///   WorkerSettings s;
 ///   if (worker_settings_from_env(s)) return worker_main(s);
@@ -42,8 +74,16 @@ bool worker_settings_from_env(WorkerSettings& out);
 ///   WorkerSettings s = parse_worker_address("127.0.0.1:43000", "COMPSS_WORKER");
 WorkerSettings parse_worker_address(const std::string& value, const char* source);
 
-/// Connects to the master, says hello, serves tasks until shutdown. Returns the process
-/// exit code (0, or 1 with a `compss: ...` message on stderr).
+/// The address a worker's data listener binds when COMPSS_WORKER_BIND is unset:
+/// "127.0.0.1" when `master_host` is a loopback address or "localhost", else "0.0.0.0".
+///
+///   std::string bind = default_worker_bind("10.0.0.1");  // "0.0.0.0"
+std::string default_worker_bind(const std::string& master_host);
+
+/// Changes into the working directory, creating it (and its parents) if missing, starts
+/// the data listener, connects to the master, says hello, and serves tasks until
+/// Shutdown. Returns the process exit code (0, or 1 with a `compss: ...` message on
+/// stderr).
 ///
 ///   return worker_main(settings);
 int worker_main(const WorkerSettings& settings);

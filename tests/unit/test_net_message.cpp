@@ -19,17 +19,23 @@ TaskRequest sample_request() {
   p.direction = 2;
   p.has_value = true;
   p.value = compss::to_bytes(41);
-  return TaskRequest{7, "void inc(int &)", {p}};
+  WireParam remote;  // v2: a value held by another node
+  remote.data_id = 5;
+  remote.version = 3;
+  remote.size = 1234;
+  remote.source = "10.0.0.7:41234";
+  return TaskRequest{7, "void inc(int &, const V &)", {p, remote}};
 }
 
 std::vector<Message> samples() {
-  return {Hello{"s3cret", "node-a", 8, 1234},
+  return {Hello{"s3cret", "node-a", 8, 1234, 40123},
           sample_request(),
           TaskDone{7, {sample_request().params}},
           TaskFailed{7, "std::runtime_error", "boom"},
           DataFetchRequest{4, 2},
           DataFetchReply{4, 2, true, compss::to_bytes(std::string("payload"))},
-          Shutdown{}};
+          Shutdown{},
+          DataRelease{4, DataRelease::all_versions}};
 }
 
 }  // namespace
@@ -42,6 +48,36 @@ TEST(NetMessage, EveryTypeRoundTrips) {
     EXPECT_EQ(back.index(), m.index());
     EXPECT_EQ(encode(back), frame);  // same bytes: every field survived
   }
+}
+
+TEST(NetMessage, VersionTwoFieldsSurvive) {
+  Message back;
+  ASSERT_FALSE(decode_frame(encode(sample_request()), back));
+  const WireParam& remote = std::get<TaskRequest>(back).params.at(1);
+  EXPECT_EQ(remote.size, 1234u);
+  EXPECT_EQ(remote.source, "10.0.0.7:41234");
+  EXPECT_FALSE(remote.has_value);
+  ASSERT_FALSE(decode_frame(encode(Hello{"s", "n", 2, 3, 40123}), back));
+  EXPECT_EQ(std::get<Hello>(back).data_port, 40123);
+  ASSERT_FALSE(decode_frame(encode(DataRelease{9, 4}), back));
+  EXPECT_EQ(std::get<DataRelease>(back).data_id, 9u);
+  EXPECT_EQ(std::get<DataRelease>(back).version, 4u);
+  EXPECT_EQ(type_of(back), MessageType::data_release);
+}
+
+TEST(NetMessage, VersionOneFramesAreRejected) {
+  EXPECT_EQ(protocol_version, 2);
+  std::vector<std::byte> frame = encode(Message{DataRelease{1, 1}});
+  frame[4] = std::byte{1};
+  Message out;
+  EXPECT_EQ(decode_frame(frame, out), NetError::unsupported_version);
+}
+
+TEST(NetMessage, SmallestParamSizeMatchesTheEncoding) {
+  // The count check of serialize_params relies on this being the real minimum.
+  std::vector<std::byte> none = encode(Message{TaskDone{1, {}}});
+  std::vector<std::byte> one = encode(Message{TaskDone{1, {WireParam{}}}});
+  EXPECT_EQ(one.size() - none.size(), min_wire_param_bytes);
 }
 
 TEST(NetMessage, HeaderLayoutIsFixed) {
@@ -64,6 +100,8 @@ TEST(NetMessage, WrongMagicVersionTypeAreRejected) {
   EXPECT_EQ(decode_frame(bad_version, out), NetError::unsupported_version);
   auto bad_type = frame;
   bad_type[6] = std::byte{200};
+  EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
+  bad_type[6] = std::byte{9};  // one past data_release
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
 }
 

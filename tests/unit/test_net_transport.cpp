@@ -12,6 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <mutex>
 
 using namespace compss::net;
@@ -194,4 +198,73 @@ TEST(NetTransport, ConnectFailureNamesTheAddress) {
 TEST(NetTransport, BadListenAddressIsAnError) {
   IoThread io;
   EXPECT_THROW(Listener(io.context(), {.address = "not-an-ip", .secret = "k"}), compss::Error);
+}
+
+namespace {
+/// A socket bound to 127.0.0.1 on a free port, listening when `listen_too`: what
+/// compss-run hands the master as COMPSS_LISTEN_FD.
+int bound_socket(bool listen_too, std::uint16_t& port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&at), sizeof at) != 0) return -1;
+  if (listen_too && listen(fd, 16) != 0) return -1;
+  socklen_t len = sizeof at;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&at), &len);
+  port = ntohs(at.sin_port);
+  return fd;
+}
+}  // namespace
+
+TEST(NetTransport, ListenerAdoptsAnInheritedListeningSocket) {
+  std::uint16_t port = 0;
+  int fd = bound_socket(true, port);
+  ASSERT_GE(fd, 0);
+  IoThread io;
+  Listener listener(io.context(), fd, {.secret = "s"});
+  EXPECT_EQ(listener.port(), port);
+  auto client = connect_to(io.context(), "127.0.0.1", port, hello_with("s"), 5s);
+  auto server = listener.accept(5s);
+  ASSERT_TRUE(server);
+  Message m;
+  ASSERT_FALSE(server->receive(m, 5s));
+  EXPECT_TRUE(std::holds_alternative<Hello>(m));
+  EXPECT_EQ(peer_host(*server), "127.0.0.1");
+  client->close();
+}
+
+TEST(NetTransport, AdoptingASocketThatDoesNotListenIsAnError) {
+  IoThread io;
+  std::uint16_t port = 0;
+  int fd = bound_socket(false, port);
+  ASSERT_GE(fd, 0);
+  EXPECT_THROW(
+      {
+        try {
+          Listener listener(io.context(), fd, {.secret = "s"});
+        } catch (const compss::Error& e) {
+          EXPECT_NE(std::string(e.what()).find("fd " + std::to_string(fd) + ": it is not listening"),
+                    std::string::npos) << e.what();
+          throw;
+        }
+      },
+      compss::Error);
+  close(fd);
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  EXPECT_THROW(Listener(io.context(), pipe_fds[0], {.secret = "s"}), compss::Error);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  EXPECT_THROW(Listener(io.context(), 987654, {.secret = "s"}), compss::Error);
+}
+
+TEST(NetTransport, PeerHostDropsThePort) {
+  auto [a, b] = make_fake_pair();
+  EXPECT_EQ(peer_host(*a), "fake");  // no port: unchanged
+  IoThread io;
+  Listener listener(io.context(), {.secret = "s"});
+  auto client = connect_to(io.context(), "127.0.0.1", listener.port(), hello_with("s"), 5s);
+  EXPECT_EQ(peer_host(*client), "127.0.0.1");
+  client->close();
 }

@@ -1,20 +1,27 @@
-// A real worker process over TCP: the master side (Listener + RemoteExecutor) runs tasks
-// of net_worker_program, which serves them because COMPSS_WORKER is set.
+// Real worker processes over TCP: the test plays the master (Listener + WorkerLink or
+// raw messages) for net_worker_program, which serves tasks because COMPSS_WORKER is set.
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
-#include "net/remote_executor.hpp"
+#include "net/worker_link.hpp"
+#include "net/tcp_connection.hpp"
 
 #include <compss/error.hpp>
 #include <compss/serialize.hpp>
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -25,8 +32,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// Starts net_worker_program with extra environment entries; returns its pid.
-pid_t spawn_program(std::vector<std::string> extra_env) {
+/// Starts net_worker_program with extra environment entries (its stderr into
+/// `stderr_path` when given); returns its pid.
+pid_t spawn_program(std::vector<std::string> extra_env, const std::string& stderr_path = {}) {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
   for (auto& x : extra_env) env.push_back(std::move(x));
@@ -35,10 +43,72 @@ pid_t spawn_program(std::vector<std::string> extra_env) {
   envp.push_back(nullptr);
   std::string path = COMPSS_NET_WORKER_PROGRAM;
   char* argv[] = {path.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (!stderr_path.empty()) {
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
   pid_t pid = -1;
-  if (posix_spawn(&pid, path.c_str(), nullptr, nullptr, argv, envp.data()) != 0) return -1;
-  return pid;
+  int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv, envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
 }
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// A scratch directory removed at the end of the test.
+struct TempDir {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("compss_net_worker_" + std::to_string(getpid()) + "_" +
+                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  TempDir() { std::filesystem::create_directories(path); }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+/// One connected worker as the master sees it.
+struct Worker {
+  std::shared_ptr<Endpoint> conn;
+  Hello hello;
+  /// Where other workers fetch this one's data (what the master puts in WireParam::source).
+  std::string source() const { return peer_host(*conn) + ":" + std::to_string(hello.data_port); }
+};
+
+Worker accept_worker(Listener& listener) {
+  Worker w;
+  w.conn = listener.accept(30s);
+  if (!w.conn) throw compss::Error("the worker did not connect");
+  Message m;
+  compss::net::throw_if_error(w.conn->receive(m, 30s), "no hello");
+  w.hello = std::get<Hello>(m);
+  return w;
+}
+
+/// The next message on `w` (bounded); fails the test on a timeout or close.
+Message next(Worker& w) {
+  Message m;
+  std::error_code ec = w.conn->receive(m, 30s);
+  EXPECT_FALSE(ec) << ec.message();
+  return m;
+}
+
+std::vector<std::string> worker_env(const Listener& listener) {
+  return {"COMPSS_WORKER=127.0.0.1:" + std::to_string(listener.port()), "COMPSS_SECRET=run-secret"};
+}
+
+WireParam held(std::uint64_t id, std::uint64_t version, std::uint8_t direction, std::string source = {}) {
+  WireParam p{.data_id = id, .version = version, .direction = direction};
+  p.source = std::move(source);
+  return p;
+}
+
+constexpr std::uint8_t in_dir = 0, out_dir = 1, inout_dir = 2;
+const std::string square_sig = "void square_all(std::vector<double> &)";
+const std::string greet_sig = "std::string greet(const std::string &)";
 
 /// Waits at most 30 s for `pid`; kills it if it is still running. Returns its exit code.
 int wait_exit(pid_t pid) {
@@ -70,37 +140,222 @@ TEST(NetWorker, RealWorkerRunsTasksAndReportsFailures) {
   {
     auto conn = listener.accept(30s);
     ASSERT_TRUE(conn) << "the worker did not connect";
-    RemoteExecutor worker(conn);
-    EXPECT_EQ(worker.hello().pid, static_cast<std::uint32_t>(pid));
+    Message m;
+    ASSERT_FALSE(conn->receive(m, 30s));
+    ASSERT_TRUE(std::holds_alternative<Hello>(m));
+    EXPECT_EQ(std::get<Hello>(m).pid, static_cast<std::uint32_t>(pid));
+    std::atomic<int> lost{0};
+    // The master's view of the worker (net/worker_link.hpp).
+    WorkerLink worker(1, conn, std::get<Hello>(m), "127.0.0.1",
+                      [&](int, const std::string&) { ++lost; });
 
-    TaskRequest square{1, "void square_all(std::vector<double> &)",
+    TaskRequest square{0, "void square_all(std::vector<double> &)",
                        {value(compss::to_bytes(std::vector<double>{1, 2, 3}))}};
-    TaskDone d = worker.run(square, 30s);
-    ASSERT_EQ(d.outputs.size(), 1u);
+    CallResult r = worker.call(square);
+    ASSERT_EQ(r.status, CallResult::Status::done);
+    ASSERT_EQ(r.done.outputs.size(), 1u);
     std::vector<double> v;
-    compss::from_bytes(d.outputs[0].value, v);
+    compss::from_bytes(r.done.outputs[0].value, v);  // data id 0: the value comes back inline
     EXPECT_EQ(v, (std::vector<double>{1, 4, 9}));
 
-    TaskRequest greet{2, "std::string greet(const std::string &)",
+    TaskRequest greet{0, "std::string greet(const std::string &)",
                       {value(compss::to_bytes(std::string("worker")))}};
-    d = worker.run(greet, 30s);
-    ASSERT_EQ(d.outputs.size(), 1u);
+    r = worker.call(greet);
+    ASSERT_EQ(r.status, CallResult::Status::done);
+    ASSERT_EQ(r.done.outputs.size(), 1u);
     std::string s;
-    compss::from_bytes(d.outputs[0].value, s);
+    compss::from_bytes(r.done.outputs[0].value, s);
     EXPECT_EQ(s, "hello worker");
 
-    TaskRequest fail{3, greet.signature, {value(compss::to_bytes(std::string()))}};
-    try {
-      worker.run(fail, 30s);
-      ADD_FAILURE() << "the failure was not reported";
-    } catch (const compss::Error& e) {
-      EXPECT_NE(std::string(e.what()).find("failed on worker"), std::string::npos) << e.what();
-      EXPECT_NE(std::string(e.what()).find("std::runtime_error: nobody to greet"), std::string::npos)
-          << e.what();
-    }
+    TaskRequest fail{0, greet.signature, {value(compss::to_bytes(std::string()))}};
+    r = worker.call(fail);
+    ASSERT_EQ(r.status, CallResult::Status::failed);
+    EXPECT_EQ(r.failed.exception_type, "std::runtime_error");
+    EXPECT_EQ(r.failed.message, "nobody to greet");
     worker.shutdown();
+    EXPECT_EQ(lost.load(), 0);  // an orderly end is not a loss
   }
   EXPECT_EQ(wait_exit(pid), 0);
+}
+
+TEST(NetWorker, AKilledWorkerEndsItsPendingCallsAsLost) {
+  IoThread io;
+  Listener listener(io.context(), {.secret = "run-secret"});
+  pid_t pid = spawn_program({"COMPSS_WORKER=127.0.0.1:" + std::to_string(listener.port()),
+                             "COMPSS_SECRET=run-secret"});
+  ASSERT_GT(pid, 0);
+  auto conn = listener.accept(30s);
+  ASSERT_TRUE(conn) << "the worker did not connect";
+  Message m;
+  ASSERT_FALSE(conn->receive(m, 30s));
+  std::atomic<int> lost{0};
+  WorkerLink worker(1, conn, std::get<Hello>(m), "127.0.0.1",
+                    [&](int node, const std::string&) { lost += node; });
+  kill(pid, SIGKILL);
+  TaskRequest greet{0, "std::string greet(const std::string &)",
+                    {value(compss::to_bytes(std::string("worker")))}};
+  CallResult r = worker.call(greet);  // ends when the connection does, not after a time-out
+  EXPECT_EQ(r.status, CallResult::Status::lost);
+  // (The call may end on the failed send before the receiver has seen the close.)
+  for (int i = 0; i < 1000 && worker.alive(); ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_FALSE(worker.alive());
+  EXPECT_EQ(lost.load(), 1);
+  EXPECT_FALSE(worker.fetch(1, 1).has_value());
+  waitpid(pid, nullptr, 0);
+}
+
+TEST(NetWorker, HelloReportsCoresNameAndDataPortAndTheWorkerEntersItsDirectory) {
+  TempDir tmp;
+  std::filesystem::path dir = tmp.path / "new" / "sub";  // created by the worker
+  IoThread io;
+  Listener listener(io.context(), {.secret = "run-secret"});
+  auto env = worker_env(listener);
+  env.insert(env.end(), {"COMPSS_WORKER_CORES=3", "COMPSS_WORKER_NAME=alpha",
+                         "COMPSS_WORKING_DIR=" + dir.string()});
+  pid_t pid = spawn_program(env);
+  ASSERT_GT(pid, 0);
+  {
+    Worker w = accept_worker(listener);
+    EXPECT_EQ(w.hello.cores, 3u);
+    EXPECT_EQ(w.hello.node_name, "alpha");
+    EXPECT_NE(w.hello.data_port, 0);
+    ASSERT_FALSE(w.conn->send(TaskRequest{1, "std::string current_dir()", {}}));
+    Message m = next(w);
+    ASSERT_TRUE(std::holds_alternative<TaskDone>(m));
+    std::string cwd;
+    compss::from_bytes(std::get<TaskDone>(m).outputs.at(0).value, cwd);
+    EXPECT_EQ(std::filesystem::canonical(cwd), std::filesystem::canonical(dir));
+    w.conn->send(Shutdown{});
+    EXPECT_EQ(wait_exit(pid), 0);
+  }
+}
+
+TEST(NetWorker, AWorkerRunsUpToItsCoresTasksAtOnce) {
+  IoThread io;
+  Listener listener(io.context(), {.secret = "run-secret"});
+  auto env = worker_env(listener);
+  env.push_back("COMPSS_WORKER_CORES=2");
+  pid_t pid = spawn_program(env);
+  ASSERT_GT(pid, 0);
+  Worker w = accept_worker(listener);
+  // meet(2) returns true only when both calls are inside it at once.
+  for (std::uint64_t id : {1, 2}) {
+    WireParam two{.has_value = true, .value = compss::to_bytes(2)};
+    ASSERT_FALSE(w.conn->send(TaskRequest{id, "bool meet(int)", {two}}));
+  }
+  std::vector<std::uint64_t> ids;
+  for (int i = 0; i < 2; ++i) {
+    Message m = next(w);
+    ASSERT_TRUE(std::holds_alternative<TaskDone>(m));
+    bool met = false;
+    compss::from_bytes(std::get<TaskDone>(m).outputs.at(0).value, met);
+    EXPECT_TRUE(met);
+    ids.push_back(std::get<TaskDone>(m).task_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::uint64_t>{1, 2}));
+  w.conn->send(Shutdown{});
+  EXPECT_EQ(wait_exit(pid), 0);
+}
+
+TEST(NetWorker, DataStaysOnWorkersAndTravelsPeerToPeer) {
+  IoThread io;
+  Listener listener(io.context(), {.secret = "run-secret"});
+  pid_t pid_a = spawn_program(worker_env(listener));
+  ASSERT_GT(pid_a, 0);
+  Worker a = accept_worker(listener);
+  pid_t pid_b = spawn_program(worker_env(listener));
+  ASSERT_GT(pid_b, 0);
+  Worker b = accept_worker(listener);
+
+  // On A: datum 10 version 1 is sent inline; version 2 stays on A.
+  WireParam v1 = held(10, 1, inout_dir);
+  v1.has_value = true;
+  v1.value = compss::to_bytes(std::vector<double>{1, 2, 3});
+  ASSERT_FALSE(a.conn->send(TaskRequest{1, square_sig, {v1}}));
+  Message m = next(a);
+  ASSERT_TRUE(std::holds_alternative<TaskDone>(m));
+  const WireParam& out = std::get<TaskDone>(m).outputs.at(0);
+  EXPECT_EQ(out.data_id, 10u);
+  EXPECT_EQ(out.version, 2u);
+  EXPECT_FALSE(out.has_value);
+  EXPECT_EQ(out.size, compss::to_bytes(std::vector<double>{1, 4, 9}).size());
+
+  // On B: version 2 is fetched from A, version 3 stays on B.
+  ASSERT_FALSE(b.conn->send(TaskRequest{2, square_sig, {held(10, 2, inout_dir, a.source())}}));
+  m = next(b);
+  ASSERT_TRUE(std::holds_alternative<TaskDone>(m)) << std::get<TaskFailed>(m).message;
+  EXPECT_EQ(std::get<TaskDone>(m).outputs.at(0).version, 3u);
+
+  // The master fetches version 3 over B's master connection.
+  ASSERT_FALSE(b.conn->send(DataFetchRequest{10, 3}));
+  m = next(b);
+  ASSERT_TRUE(std::holds_alternative<DataFetchReply>(m));
+  ASSERT_TRUE(std::get<DataFetchReply>(m).found);
+  std::vector<double> v;
+  compss::from_bytes(std::get<DataFetchReply>(m).value, v);
+  EXPECT_EQ(v, (std::vector<double>{1, 16, 81}));
+
+  // A result with its own datum (the extra param after the declared ones) stays on B.
+  WireParam who{.has_value = true, .value = compss::to_bytes(std::string("peer"))};
+  ASSERT_FALSE(b.conn->send(TaskRequest{3, greet_sig, {who, held(20, 0, out_dir)}}));
+  m = next(b);
+  ASSERT_TRUE(std::holds_alternative<TaskDone>(m));
+  const WireParam& result = std::get<TaskDone>(m).outputs.at(0);
+  EXPECT_EQ(result.data_id, 20u);
+  EXPECT_EQ(result.version, 1u);
+  EXPECT_FALSE(result.has_value);
+  ASSERT_FALSE(b.conn->send(DataFetchRequest{20, 1}));
+  m = next(b);
+  std::string greeting;
+  compss::from_bytes(std::get<DataFetchReply>(m).value, greeting);
+  EXPECT_EQ(greeting, "hello peer");
+
+  // DataRelease drops versions; a later read of them is DataMissing.
+  ASSERT_FALSE(b.conn->send(DataRelease{10, DataRelease::all_versions}));
+  ASSERT_FALSE(b.conn->send(DataFetchRequest{10, 3}));
+  m = next(b);
+  EXPECT_FALSE(std::get<DataFetchReply>(m).found);
+  ASSERT_FALSE(b.conn->send(TaskRequest{4, square_sig, {held(10, 3, inout_dir)}}));
+  m = next(b);
+  ASSERT_TRUE(std::holds_alternative<TaskFailed>(m));
+  EXPECT_EQ(std::get<TaskFailed>(m).exception_type, "compss::DataMissing");
+  EXPECT_NE(std::get<TaskFailed>(m).message.find("data 10 version 3"), std::string::npos);
+
+  // A source that does not hold the version: DataMissing naming the source.
+  ASSERT_FALSE(a.conn->send(TaskRequest{5, square_sig, {held(77, 1, inout_dir, b.source())}}));
+  m = next(a);
+  ASSERT_TRUE(std::holds_alternative<TaskFailed>(m));
+  EXPECT_EQ(std::get<TaskFailed>(m).exception_type, "compss::DataMissing");
+  EXPECT_NE(std::get<TaskFailed>(m).message.find(b.source()), std::string::npos)
+      << std::get<TaskFailed>(m).message;
+
+  a.conn->send(Shutdown{});
+  b.conn->send(Shutdown{});
+  EXPECT_EQ(wait_exit(pid_a), 0);
+  EXPECT_EQ(wait_exit(pid_b), 0);
+}
+
+TEST(NetWorker, BadWorkerVariablesAreClearErrors) {
+  TempDir tmp;
+  std::ofstream(tmp.path / "file") << "x";
+  struct Case {
+    std::string assignment, expected;
+  };
+  std::string file_dir = (tmp.path / "file" / "sub").string();
+  for (const Case& c : {Case{"COMPSS_WORKER_CORES=abc", "compss: invalid COMPSS_WORKER_CORES='abc': "},
+                        Case{"COMPSS_WORKER_CORES=0", "compss: invalid COMPSS_WORKER_CORES='0': "},
+                        Case{"COMPSS_WORKER_BIND=nowhere", "compss: invalid COMPSS_WORKER_BIND='nowhere': "},
+                        Case{"COMPSS_WORKER_NAME=", "compss: invalid COMPSS_WORKER_NAME='': "},
+                        Case{"COMPSS_WORKING_DIR=" + file_dir,
+                             "compss: invalid COMPSS_WORKING_DIR='" + file_dir + "': cannot create it"}}) {
+    std::filesystem::path err = tmp.path / "stderr.txt";
+    // Port 1: the worker must fail on the variable before it tries to connect.
+    pid_t pid = spawn_program({"COMPSS_WORKER=127.0.0.1:1", "COMPSS_SECRET=s", c.assignment}, err.string());
+    ASSERT_GT(pid, 0);
+    EXPECT_EQ(wait_exit(pid), 1) << c.assignment;
+    EXPECT_NE(read_file(err).find(c.expected), std::string::npos) << read_file(err);
+  }
 }
 
 TEST(NetWorker, WorkerWithWrongSecretIsRejectedAndExits) {

@@ -69,7 +69,7 @@ struct LvalueValueBinding {
     in.desc.key = DataKey::of(object_ptr(src));
     in.desc.copy_in = true;
     in.desc.object = object_ptr(src);
-    in.desc.vtable = vtable_for<S>();
+    in.desc.vtable = converting_vtable_for<S, V>();
   }
   void prepare(ParamDescriptor& d) {
     if (!d.deferred) {
@@ -111,7 +111,7 @@ struct FutureBinding {
     state->acquire();
     in.desc.key = DataKey::of(static_cast<FutureStateBase*>(state.get()));
     in.desc.object = &state->value;
-    in.desc.vtable = vtable_for<std::optional<U>>();
+    in.desc.vtable = optional_vtable_for<U>();
   }
   template <class P>
   decltype(auto) get() {

@@ -99,7 +99,7 @@ class TaskNode final : public TaskBase {
       result->acquire();
       descs_[N].key = DataKey::of(static_cast<FutureStateBase*>(result.get()));
       descs_[N].object = &result->value;
-      descs_[N].vtable = vtable_for<std::optional<R>>();
+      descs_[N].vtable = optional_vtable_for<R>();
     }
   }
 

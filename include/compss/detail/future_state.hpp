@@ -7,12 +7,29 @@
 
 namespace compss::detail {
 
+#ifdef __COMPSS__
+/// Master-worker runs: forgets where the value of the future with this state lived
+/// (defined in libcompss).
+void forget_remote_value(const void* state) noexcept;
+#endif
+
 /// Type-independent part of a future's shared state. `pending` counts the submitted,
 /// unfinished tasks that access the value (the producer and any task that takes the
 /// future as an argument); its address is the datum key of the future.
 struct FutureStateBase {
   std::atomic<std::uint32_t> pending{0};
   std::atomic<std::uint32_t> waiters{0};
+  /// Set when a master-worker run tracks the value's location (it may live on a worker).
+  std::atomic<bool> tracked{false};
+
+  FutureStateBase() = default;
+  FutureStateBase(const FutureStateBase&) = delete;
+  FutureStateBase& operator=(const FutureStateBase&) = delete;
+  ~FutureStateBase() {
+#ifdef __COMPSS__
+    if (tracked.load(std::memory_order_acquire)) forget_remote_value(this);
+#endif
+  }
 
   /// A task accessing this value was submitted.
   void acquire() noexcept { pending.fetch_add(1, std::memory_order_seq_cst); }

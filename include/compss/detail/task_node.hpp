@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -46,6 +47,49 @@ constexpr const ParamVTable* vtable_for() noexcept {
   using U = std::remove_cv_t<T>;
   if constexpr (!std::is_void_v<U> && !std::is_function_v<U> && is_serializable_v<U>) {
     return &param_vtable<U>;
+  } else {
+    return nullptr;
+  }
+}
+
+/// A future's value slot (std::optional<U>) travels as a U, the type a task parameter or
+/// result has on a worker; loading fills the slot.
+template <class U>
+inline constexpr ParamVTable optional_value_vtable{
+    [](const void* o, OutputArchive& out) { out(**static_cast<const std::optional<U>*>(o)); },
+    [](void* o, InputArchive& in) {
+      auto& slot = *static_cast<std::optional<U>*>(o);
+      if (!slot) slot.emplace();
+      in(*slot);
+    }};
+
+/// The vtable of a future slot holding U, or nullptr when U cannot travel.
+template <class U>
+constexpr const ParamVTable* optional_vtable_for() noexcept {
+  if constexpr (is_serializable_v<U> && std::is_default_constructible_v<U>) {
+    return &optional_value_vtable<U>;
+  } else {
+    return nullptr;
+  }
+}
+
+/// A by-value parameter of type V passed an object of type S != V: travels converted to V;
+/// it is never loaded back (`load` is null: the master must send it inline).
+template <class S, class V>
+inline constexpr ParamVTable converting_vtable{
+    [](const void* o, OutputArchive& out) {
+      const V v(*static_cast<const S*>(o));
+      out(v);
+    },
+    nullptr};
+
+/// The vtable that sends an S as a by-value V parameter, or nullptr when V cannot travel.
+template <class S, class V>
+constexpr const ParamVTable* converting_vtable_for() noexcept {
+  if constexpr (std::is_same_v<std::remove_cv_t<S>, V>) {
+    return vtable_for<V>();
+  } else if constexpr (is_serializable_v<V>) {
+    return &converting_vtable<S, V>;
   } else {
     return nullptr;
   }
@@ -130,6 +174,8 @@ class TaskBase {
   std::atomic<bool> stop{false};
   std::atomic<bool> finish_claimed{false};
   std::uint8_t attempts = 0;
+  /// Master-worker runs: the node the scheduler placed the task on (0 = the master), or -1.
+  std::int32_t node = -1;
 
   void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release_ref() noexcept {

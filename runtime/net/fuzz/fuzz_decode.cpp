@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (compss::net::encode(m).size() != size) __builtin_trap();
   }
   // Each payload decoder on the raw bytes, whatever the header says.
-  for (std::uint16_t t = 1; t <= 7; ++t) {
+  for (std::uint16_t t = 1; t <= 8; ++t) {
     compss::net::Message out;
     (void)compss::net::decode_payload(static_cast<compss::net::MessageType>(t), bytes, out);
   }

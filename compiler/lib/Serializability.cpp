@@ -1,0 +1,392 @@
+//===- Serializability.cpp - Can a task's data travel to a worker? --------===//
+
+#include "Serializability.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Sema/Lookup.h"
+#include "clang/Sema/Sema.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace clang;
+
+namespace compss_cc {
+
+namespace {
+
+/// The standard class templates an archive handles (serialize.hpp's
+/// is_std_* traits), by how it finds their element types.
+enum class StdKind {
+  None,
+  String,   ///< exactly std::string
+  Sequence, ///< vector, array, set, optional: value_type, cv removed
+  Map,      ///< map, unordered_map: key_type and mapped_type as they are
+  Pair,     ///< first_type (cv removed) and second_type (as it is)
+  Tuple,    ///< every element as it is
+};
+
+StdKind stdKind(const CXXRecordDecl *RD) {
+  if (!RD->isInStdNamespace() || !RD->getIdentifier())
+    return StdKind::None;
+  return llvm::StringSwitch<StdKind>(RD->getName())
+      .Case("basic_string", StdKind::String)
+      .Cases("vector", "array", "set", "optional", StdKind::Sequence)
+      .Cases("map", "unordered_map", StdKind::Map)
+      .Case("pair", StdKind::Pair)
+      .Case("tuple", StdKind::Tuple)
+      .Default(StdKind::None);
+}
+
+bool isStdNamed(QualType T, llvm::StringRef Name) {
+  const auto *RD = T->getAsCXXRecordDecl();
+  return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
+         RD->getName() == Name;
+}
+
+/// Declared in std or a namespace inside it (std::filesystem::path).
+bool isInStd(const Decl *D) {
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+    if (DC->isStdNamespace())
+      return true;
+  return false;
+}
+
+bool isFilesystemPath(QualType T) {
+  const auto *RD = T->getAsCXXRecordDecl();
+  return RD && RD->getIdentifier() && RD->getName() == "path" && isInStd(RD);
+}
+
+/// std::basic_string<char, std::char_traits<char>, std::allocator<char>>.
+bool isStdString(llvm::ArrayRef<TemplateArgument> Args) {
+  auto IsPlainChar = [](QualType T) {
+    return T->isSpecificBuiltinType(BuiltinType::Char_S) ||
+           T->isSpecificBuiltinType(BuiltinType::Char_U);
+  };
+  return Args.size() == 3 && Args[0].getKind() == TemplateArgument::Type &&
+         IsPlainChar(Args[0].getAsType()) &&
+         Args[1].getKind() == TemplateArgument::Type &&
+         isStdNamed(Args[1].getAsType(), "char_traits") &&
+         Args[2].getKind() == TemplateArgument::Type &&
+         isStdNamed(Args[2].getAsType(), "allocator");
+}
+
+} // namespace
+
+std::string SerializabilityChecker::name(QualType T) const {
+  return T.getAsString(Policy);
+}
+
+bool SerializabilityChecker::hasSerializeMember(const CXXRecordDecl *RD,
+                                                bool Const) {
+  ASTContext &Ctx = S.getASTContext();
+  LookupResult R(S, DeclarationName(&Ctx.Idents.get("serialize")),
+                 RD->getLocation(), Sema::LookupMemberName);
+  R.suppressDiagnostics();
+  S.LookupQualifiedName(R, const_cast<CXXRecordDecl *>(RD));
+  if (R.empty() || R.isAmbiguous())
+    return false;
+  // HasMemberSerialize is checked from outside the class: only a public
+  // member counts. A method must take one argument (an archive).
+  for (auto I = R.begin(), E = R.end(); I != E; ++I) {
+    if (I.getAccess() != AS_public)
+      continue;
+    const NamedDecl *D = (*I)->getUnderlyingDecl();
+    if (const auto *FT = dyn_cast<FunctionTemplateDecl>(D))
+      D = FT->getTemplatedDecl();
+    if (const auto *MD = dyn_cast<CXXMethodDecl>(D)) {
+      if (MD->getMinRequiredArguments() > 1 ||
+          (MD->getNumParams() == 0 && !MD->isVariadic()))
+        continue;
+      if (Const && MD->isInstance() && !MD->isConst())
+        continue;
+      return true;
+    }
+    // A data member that can be called (a function object): be generous.
+    if (isa<FieldDecl, VarDecl>(D))
+      return true;
+  }
+  return false;
+}
+
+SerializabilityChecker::Verdict
+SerializabilityChecker::raw(QualType T, TravelBlocker &Why) {
+  QualType C = T.getCanonicalType();
+  if (C->isPointerType() || C->isMemberPointerType() || C->isNullPtrType()) {
+    Why.Reason = "'" + name(T) + "' is a pointer: an address means nothing "
+                 "on another node";
+    return Verdict::No;
+  }
+  if (C->isArrayType()) {
+    Why.Reason = "'" + name(T) + "' is a C array";
+    return Verdict::No;
+  }
+  if (C->isReferenceType()) {
+    Why.Reason = "'" + name(T) + "' is a reference";
+    return Verdict::No;
+  }
+  if (C->isIncompleteType())
+    return Verdict::Unknown;
+  if (T.isTriviallyCopyableType(S.getASTContext()))
+    return Verdict::Yes;
+  const CXXRecordDecl *RD = C->getAsCXXRecordDecl();
+  if (RD && isInStd(RD)) {
+    Why.Reason = "'" + name(T) + "' is not one of the standard types an "
+                 "archive handles";
+  } else if (RD) {
+    Why.Reason = "'" + name(T) + "' is not trivially copyable and has no "
+                 "public 'serialize' member";
+    Why.How = TravelBlocker::Fix::AddSerialize;
+    Why.Record = RD;
+  } else {
+    Why.Reason = "'" + name(T) + "' is not trivially copyable";
+  }
+  return Verdict::No;
+}
+
+SerializabilityChecker::Verdict
+SerializabilityChecker::serializable(QualType T, TravelBlocker &Why) {
+  QualType C = T.getCanonicalType();
+  if (C->isDependentType())
+    return Verdict::Unknown;
+  const CXXRecordDecl *RD = C->getAsCXXRecordDecl();
+  if (!RD || C->isReferenceType())
+    return raw(T, Why);
+  // A standard class template named only in declarations is not instantiated
+  // yet: instantiate it to see whether it is trivially copyable (a user
+  // template is left alone, its instantiation might not compile).
+  if (!RD->hasDefinition() && isInStd(RD) &&
+      isa<ClassTemplateSpecializationDecl>(RD))
+    (void)S.isCompleteType(Where, C);
+  RD = C->getAsCXXRecordDecl();
+  bool Qualified = C.hasQualifiers();
+  if (RD->hasDefinition() && hasSerializeMember(RD, C.isConstQualified()))
+    return Verdict::Yes;
+  // The standard templates are matched on the exact type, so a cv-qualified
+  // one (`std::tuple<const std::string>`) falls through to is_raw_v.
+  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+  StdKind Kind = Spec && !Qualified ? stdKind(RD) : StdKind::None;
+  if (Kind == StdKind::None) {
+    if (!RD->hasDefinition())
+      return Verdict::Unknown;
+    return raw(T, Why);
+  }
+  llvm::ArrayRef<TemplateArgument> Args = Spec->getTemplateArgs().asArray();
+  auto Element = [&](unsigned I, bool RemoveCV) {
+    if (I >= Args.size() || Args[I].getKind() != TemplateArgument::Type)
+      return Verdict::Unknown;
+    QualType E = Args[I].getAsType();
+    return serializable(RemoveCV ? E.getUnqualifiedType() : E, Why);
+  };
+  auto Both = [](Verdict A, Verdict B) {
+    if (A == Verdict::No || B == Verdict::No)
+      return Verdict::No;
+    return A == Verdict::Unknown ? A : B;
+  };
+  switch (Kind) {
+  case StdKind::None:
+    break;
+  case StdKind::String:
+    if (isStdString(Args))
+      return Verdict::Yes;
+    return raw(T, Why);
+  case StdKind::Sequence:
+    return Element(0, /*RemoveCV=*/true);
+  case StdKind::Map: {
+    Verdict Key = Element(0, false);
+    return Key == Verdict::No ? Key : Both(Key, Element(1, false));
+  }
+  case StdKind::Pair: {
+    Verdict First = Element(0, true);
+    return First == Verdict::No ? First : Both(First, Element(1, false));
+  }
+  case StdKind::Tuple: {
+    if (Args.empty() || Args[0].getKind() != TemplateArgument::Pack)
+      return Verdict::Unknown;
+    Verdict All = Verdict::Yes;
+    for (const TemplateArgument &A : Args[0].getPackAsArray()) {
+      if (A.getKind() != TemplateArgument::Type)
+        return Verdict::Unknown;
+      All = Both(All, serializable(A.getAsType(), Why));
+      if (All == Verdict::No)
+        return All;
+    }
+    return All;
+  }
+  }
+  return raw(T, Why);
+}
+
+SerializabilityChecker::Verdict
+SerializabilityChecker::defaultConstructible(QualType T, SourceLocation Loc) {
+  QualType C = T.getCanonicalType();
+  if (C->isDependentType() || C->isIncompleteType())
+    return Verdict::Unknown;
+  // std::is_default_constructible is __is_constructible(T): ask Sema.
+  ASTContext &Ctx = S.getASTContext();
+  TypeSourceInfo *Info = Ctx.getTrivialTypeSourceInfo(T, Loc);
+  ExprResult E = S.BuildTypeTrait(TT_IsConstructible, Loc, {Info}, Loc);
+  const auto *Trait = E.isUsable() ? dyn_cast<TypeTraitExpr>(E.get()) : nullptr;
+  if (!Trait || Trait->isValueDependent())
+    return Verdict::Unknown;
+  return Trait->getValue() ? Verdict::Yes : Verdict::No;
+}
+
+std::optional<TravelBlocker>
+SerializabilityChecker::checkParam(QualType P, ParamKind K, bool HasExtent,
+                                   SourceLocation Loc) {
+  Where = Loc;
+  TravelBlocker Why;
+  Why.How = TravelBlocker::Fix::PassObject;
+  switch (K) {
+  case ParamKind::Collection:
+    Why.Reason = "collection parameters cannot be sent to a worker yet";
+    return Why;
+  case ParamKind::Stream:
+    Why.Reason = "stream parameters cannot be sent to a worker yet";
+    return Why;
+  case ParamKind::Directory:
+    Why.Reason = "directory parameters cannot be sent to a worker yet";
+    Why.How = TravelBlocker::Fix::PassFiles;
+    return Why;
+  case ParamKind::Object:
+  case ParamKind::File:
+    break;
+  }
+  // remote_storage_t: the value without reference and cv-qualifiers; for a
+  // file, the path (const char* and std::string travel as std::string).
+  QualType Storage = P.getNonReferenceType().getUnqualifiedType();
+  if (Storage->isDependentType() || Storage->isUndeducedType())
+    return std::nullopt;
+  if (K == ParamKind::File) {
+    // remote_param_ok_v rejects every pointer, also a `const char *` path,
+    // and std::filesystem::path has no archive support.
+    Why.How = TravelBlocker::Fix::PassStringPath;
+    if (Storage->isPointerType()) {
+      Why.Reason = "a file path given as a pointer cannot be sent to a "
+                   "worker yet";
+      return Why;
+    }
+    if (!isFilesystemPath(Storage.getCanonicalType()))
+      return std::nullopt;
+    if (serializable(Storage, Why) == Verdict::No)
+      return Why;
+    return std::nullopt;
+  }
+  if (Storage->isPointerType()) {
+    Why.Reason = HasExtent ? "an array section: the array stays in the "
+                             "master's memory"
+                           : "a pointer: an address means nothing on another "
+                             "node";
+    Why.How = TravelBlocker::Fix::PassSerializable;
+    return Why;
+  }
+  Why.How = TravelBlocker::Fix::PassSerializable;
+  if (serializable(Storage, Why) != Verdict::No) {
+    if (defaultConstructible(Storage, Loc) != Verdict::No)
+      return std::nullopt;
+    TravelBlocker Ctor;
+    Ctor.Reason = "'" + name(Storage) + "' cannot be default-constructed";
+    Ctor.How = TravelBlocker::Fix::AddDefaultCtor;
+    Ctor.Record = Storage->getAsCXXRecordDecl();
+    if (!Ctor.Record)
+      Ctor.How = TravelBlocker::Fix::PassSerializable;
+    return Ctor;
+  }
+  return Why;
+}
+
+std::optional<TravelBlocker>
+SerializabilityChecker::checkResult(QualType R, SourceLocation Loc) {
+  Where = Loc;
+  if (R->isVoidType() || R->isUndeducedType())
+    return std::nullopt;
+  TravelBlocker Why;
+  if (serializable(R.getUnqualifiedType(), Why) == Verdict::No)
+    return Why;
+  return std::nullopt;
+}
+
+static void noteFix(Diagnostics &D, ASTContext &Ctx,
+                    const PrintingPolicy &Policy, const TravelBlocker &B,
+                    SourceLocation Loc) {
+  switch (B.How) {
+  case TravelBlocker::Fix::AddSerialize:
+  case TravelBlocker::Fix::AddDefaultCtor: {
+    SourceLocation At = B.Record->getLocation();
+    D.report(At.isValid() ? At : Loc,
+             B.How == TravelBlocker::Fix::AddSerialize
+                 ? Diag::AddSerializeNote
+                 : Diag::AddDefaultCtorNote)
+        << Ctx.getRecordType(B.Record).getAsString(Policy);
+    return;
+  }
+  case TravelBlocker::Fix::PassObject:
+    D.report(Loc, Diag::PassObjectNote);
+    return;
+  case TravelBlocker::Fix::PassFiles:
+    D.report(Loc, Diag::PassFilesNote);
+    return;
+  case TravelBlocker::Fix::PassStringPath:
+    D.report(Loc, Diag::PassStringPathNote);
+    return;
+  case TravelBlocker::Fix::PassSerializable:
+    D.report(Loc, Diag::PassSerializableNote);
+    return;
+  }
+}
+
+void warnIfMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
+                      SourceLocation TaskLoc, const FunctionDecl *FD,
+                      ResolvedTask &R, const FunctionDecl *Pattern) {
+  ASTContext &Ctx = S.getASTContext();
+  SerializabilityChecker Travel(S, Policy);
+  auto IsNew = [&](unsigned I) {
+    if (!Pattern || I >= Pattern->getNumParams())
+      return true;
+    const ParmVarDecl *P = Pattern->getParamDecl(I);
+    return P->isParameterPack() || P->getType()->isDependentType();
+  };
+  auto Warn = [&](SourceLocation Loc, llvm::StringRef Name, QualType Type,
+                  const TravelBlocker &B) {
+    D.report(Loc, Diag::NotSerializableParamWarning)
+        << R.Name << Name << Type << B.Reason;
+    noteFix(D, Ctx, Policy, B, Loc);
+    R.WarnedMasterOnly = true;
+  };
+  unsigned First = 0;
+  if (R.IsMethod) {
+    First = 1;
+    QualType Object = Ctx.getRecordType(cast<CXXMethodDecl>(FD)->getParent());
+    if (!Pattern)
+      if (auto B = Travel.checkParam(Object, ParamKind::Object, false, TaskLoc))
+        return Warn(TaskLoc, "this", Object, *B);
+  }
+  for (unsigned I = 0; I != FD->getNumParams(); ++I) {
+    if (!IsNew(I))
+      continue;
+    const ParmVarDecl *P = FD->getParamDecl(I);
+    const ResolvedParam &RP = R.Params[I + First];
+    // Where the clause names it, else at the parameter.
+    SourceLocation Loc = P->getLocation();
+    for (const DataClause &C : R.Pragma->Clauses)
+      for (const ClauseArg &A : C.Args)
+        if (A.Name == RP.Name)
+          Loc = A.Loc;
+    if (auto B = Travel.checkParam(P->getType(), RP.Kind, !RP.Extent.empty(),
+                                   Loc))
+      return Warn(Loc, RP.Name, P->getType(), *B);
+  }
+  QualType Result = FD->getReturnType();
+  if (Pattern && !Pattern->getReturnType()->isDependentType() &&
+      !Pattern->getReturnType()->isUndeducedType())
+    return;
+  if (auto B = Travel.checkResult(Result, TaskLoc)) {
+    D.report(TaskLoc, Diag::NotSerializableResultWarning)
+        << R.Name << Result << B->Reason;
+    noteFix(D, Ctx, Policy, *B, TaskLoc);
+    R.WarnedMasterOnly = true;
+  }
+}
+
+} // namespace compss_cc

@@ -1,0 +1,61 @@
+// The progress line (COMPSS_PROGRESS=1): "compss: N done, R running, P pending" redrawn
+// in place on stderr while a program runs.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace compss::rt {
+
+/// Task counts the progress line shows.
+struct ProgressCounts {
+  std::size_t done = 0;
+  std::size_t running = 0;
+  std::size_t pending = 0;
+};
+
+/// Redraws `\rcompss: N done, R running, P pending` on `out` every `period` (200 ms)
+/// from its own thread while enabled; the destructor stops the thread and erases the line.
+/// `counts` is called on that thread, so it must be thread-safe.
+///
+///   ProgressLine line([&] { return ProgressCounts{done, running, pending}; }, stderr);
+///   line.set_enabled(false);  // e.g. while the program prints a report
+///   line.set_enabled(true);
+class ProgressLine {
+ public:
+  ProgressLine(std::function<ProgressCounts()> counts, std::FILE* out,
+               std::chrono::milliseconds period = std::chrono::milliseconds(200));
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  /// Starts (true) or stops (false) redrawing; stopping erases the line at once.
+  void set_enabled(bool enabled);
+  /// The text of one line for `c` (no carriage return).
+  ///
+  ///   ProgressLine::format({3, 1, 2}) == "compss: 3 done, 1 running, 2 pending"
+  static std::string format(const ProgressCounts& c);
+
+ private:
+  void loop();
+  void draw_locked(const ProgressCounts& c);
+  void erase_locked();
+
+  std::function<ProgressCounts()> counts_;
+  std::FILE* out_;
+  std::chrono::milliseconds period_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool enabled_ = true;
+  bool stopping_ = false;
+  std::size_t drawn_ = 0;  ///< length of the line on screen (0 = none)
+  std::thread thread_;
+};
+
+}  // namespace compss::rt

@@ -1,0 +1,613 @@
+#include "net/cluster.hpp"
+
+#include "core/runtime.hpp"
+#include "net/io_thread.hpp"
+#include "net/listener.hpp"
+#include "net/tcp_connection.hpp"
+
+#include <compss/detail/remote_invoke.hpp>
+#include <compss/error.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace compss::net {
+
+using detail::Direction;
+using detail::ParamDescriptor;
+using detail::ParamKind;
+using detail::TaskBase;
+
+namespace {
+
+constexpr std::uint64_t bit(int node) { return std::uint64_t{1} << node; }
+
+bool reads(Direction d) {
+  return d == Direction::in || d == Direction::inout || d == Direction::in_delete;
+}
+bool writes(Direction d) { return d == Direction::out || d == Direction::inout; }
+
+/// An object parameter whose versions the cluster tracks (keyed by address).
+bool tracked(const ParamDescriptor& d) {
+  return d.kind == ParamKind::object && d.key.tag == detail::DataKey::Tag::address &&
+         !(d.copy_in && !d.deferred) && d.vtable != nullptr && d.vtable->load != nullptr;
+}
+
+std::vector<std::byte> save(const ParamDescriptor& d) {
+  OutputArchive out;
+  d.save(out);
+  return out.take();
+}
+
+std::size_t declared_params(const TaskBase& t) { return t.spec().param_count; }
+
+}  // namespace
+
+Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
+    : runtime_(runtime),
+      executor_(executor),
+      config_(std::move(config)),
+      queue_(config_.policy == SchedulerPolicy::lifo) {
+  io_ = std::make_unique<IoThread>();
+  ListenerOptions options;
+  options.secret = config_.secret;
+  if (config_.listen_fd >= 0) {
+    listener_ = std::make_unique<Listener>(io_->context(), config_.listen_fd, options);
+  } else {
+    options.address = config_.listen_host;
+    options.port = config_.listen_port;
+    listener_ = std::make_unique<Listener>(io_->context(), options);
+  }
+  log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
+                          ", waiting for " + std::to_string(config_.workers_expected) +
+                          " worker(s)");
+  nodes_.reserve(64);
+  {
+    std::lock_guard lock(sched_mutex_);
+    slots_.push_back({0, "master", config_.master_cores, 0, true});
+    nodes_.emplace_back();
+  }
+  auto deadline = std::chrono::steady_clock::now() + config_.connect_timeout;
+  unsigned connected = 0;
+  while (connected < config_.workers_expected) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    std::shared_ptr<Endpoint> ep = listener_->accept(left);
+    if (ep == nullptr) break;
+    Message m;
+    if (ep->receive(m, std::chrono::seconds(5)) || !std::holds_alternative<Hello>(m)) {
+      ep->close();
+      continue;
+    }
+    Hello hello = std::get<Hello>(std::move(m));
+    std::string host = peer_host(*ep);
+    std::lock_guard lock(sched_mutex_);
+    int id = static_cast<int>(nodes_.size());
+    unsigned cores = std::max(1u, hello.cores);
+    std::string name = hello.node_name.empty() ? host : hello.node_name;
+    slots_.push_back({id, name, cores, 0, true});
+    nodes_.emplace_back();
+    nodes_.back().link = std::make_unique<WorkerLink>(
+        id, ep, std::move(hello), host, [this](int n, const std::string& why) { on_lost(n, why); });
+    ++connected;
+    log(LogLevel::info, "worker " + std::to_string(id) + " (" + name + ", " +
+                            std::to_string(cores) + " slots) connected from " + host);
+  }
+  if (connected < config_.workers_expected) {
+    std::fprintf(stderr,
+                 "compss: %u of %u workers did not connect within %lld s; running on the %s\n",
+                 config_.workers_expected - connected, config_.workers_expected,
+                 static_cast<long long>(config_.connect_timeout.count()),
+                 connected > 0 ? "others" : "master alone");
+  }
+  std::lock_guard lock(sched_mutex_);
+  if (connected == 0 && slots_[0].slots == 0) slots_[0].slots = runtime_.threads();
+  for (std::size_t n = 1; n < nodes_.size(); ++n) {
+    for (unsigned k = 0; k < slots_[n].slots; ++k) {
+      nodes_[n].threads.emplace_back([this, n] { dispatch_loop(static_cast<int>(n)); });
+    }
+  }
+}
+
+Cluster::~Cluster() { shutdown(); }
+
+void Cluster::log(LogLevel level, const std::string& text) const {
+  if (static_cast<int>(config_.log_level) >= static_cast<int>(level)) {
+    std::fprintf(stderr, "compss: %s\n", text.c_str());
+  }
+}
+
+bool Cluster::can_travel(const TaskBase& t) const {
+  const detail::RemoteTask* remote = detail::find_remote_task(t.spec().signature);
+  if (remote == nullptr || !remote->serializable) return false;
+  for (std::uint32_t i = 0; i < t.param_count_; ++i) {
+    const ParamDescriptor& d = t.params_[i];
+    if (d.direction == Direction::concurrent || d.direction == Direction::commutative) return false;
+    if (d.kind != ParamKind::object && d.kind != ParamKind::file) return false;
+    if (d.object != nullptr && d.vtable == nullptr) return false;
+  }
+  return t.exclusive == nullptr;
+}
+
+void Cluster::ready(TaskBase* t) {
+  if (!can_travel(*t)) {
+    t->node = -1;  // runs on the master, outside the slot count
+    executor_.spawn(t);
+    return;
+  }
+  std::unique_lock lock(sched_mutex_);
+  queue_.push(t, t->spec().priority);
+  pump(lock);
+}
+
+std::size_t Cluster::queued() {
+  std::lock_guard lock(sched_mutex_);
+  return queue_.size();
+}
+
+void Cluster::pump(std::unique_lock<std::mutex>& /*sched lock held*/) {
+  const bool locality = config_.policy == SchedulerPolicy::locality;
+  std::vector<std::uint64_t> bytes(slots_.size());
+  while (!queue_.empty()) {
+    bool priority = false;
+    TaskBase* t = queue_.pop(&priority);
+    std::fill(bytes.begin(), bytes.end(), 0);
+    if (locality) {
+      std::lock_guard data(data_mutex_);
+      for (std::size_t i = 0; i < declared_params(*t); ++i) {
+        const ParamDescriptor& d = t->params_[i];
+        if (!reads(d.direction) || !tracked(d)) continue;
+        TrackedDatum* x = directory_.find(d.key.address);
+        if (x == nullptr) continue;
+        const VersionInfo* info = directory_.find_version(x->id, x->version);
+        std::uint64_t size = info != nullptr ? info->size : 0;
+        if (x->master_has_latest()) bytes[0] += size;
+        if (info == nullptr) continue;
+        for (std::size_t n = 1; n < bytes.size(); ++n) {
+          if (info->holders & bit(static_cast<int>(n))) bytes[n] += size;
+        }
+      }
+    }
+    int i = sched::choose_node(slots_, bytes, locality);
+    if (i < 0) {
+      queue_.push_front(t, priority);
+      return;
+    }
+    ++slots_[static_cast<std::size_t>(i)].running;
+    running_.fetch_add(1, std::memory_order_relaxed);
+    t->node = i;
+    if (i == 0) {
+      executor_.spawn(t);
+    } else {
+      nodes_[static_cast<std::size_t>(i)].queue.push_back(t);
+      work_.notify_all();
+    }
+  }
+}
+
+void Cluster::dispatch_loop(int n) {
+  rt::current_body_runner() = this;
+  for (;;) {
+    TaskBase* t = nullptr;
+    {
+      std::unique_lock lock(sched_mutex_);
+      Node& node = nodes_[static_cast<std::size_t>(n)];
+      work_.wait(lock, [&] {
+        return stopping_ || !slots_[static_cast<std::size_t>(n)].alive || !node.queue.empty();
+      });
+      if (stopping_ || !slots_[static_cast<std::size_t>(n)].alive) return;
+      t = node.queue.front();
+      node.queue.pop_front();
+    }
+    runtime_.execute_chain(t);  // run_task calls run_body on this thread, then finish
+  }
+}
+
+void Cluster::finished(TaskBase* t) noexcept {
+  try {
+    if (t->node <= 0) {
+      // Ran on the master, in place: what it wrote is a new version only the master has.
+      std::vector<std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>>> drops;
+      {
+        std::lock_guard data(data_mutex_);
+        for (std::size_t i = 0; i < t->param_count_; ++i) {
+          const ParamDescriptor& d = t->params_[i];
+          if (!writes(d.direction) || !tracked(d)) continue;
+          TrackedDatum* x = directory_.find(d.key.address);
+          if (x == nullptr) continue;  // never travelled: nothing to update
+          std::uint64_t old = x->version;
+          std::uint64_t holders = directory_.master_wrote(*x);
+          if (holders != 0) drops.push_back({x->id, {old, holders}});
+        }
+      }
+      for (auto& [id, vh] : drops) release(id, vh.first, vh.second);
+    }
+    if (t->node >= 0) {
+      std::unique_lock lock(sched_mutex_);
+      auto& s = slots_[static_cast<std::size_t>(t->node)];
+      if (s.running > 0) --s.running;
+      running_.fetch_sub(1, std::memory_order_relaxed);
+      pump(lock);
+    }
+  } catch (...) {
+    runtime_.cancel("compss: out of memory in the scheduler");
+  }
+}
+
+void Cluster::release(std::uint64_t id, std::uint64_t version, std::uint64_t holders) {
+  std::lock_guard lock(sched_mutex_);
+  for (std::size_t n = 1; n < nodes_.size(); ++n) {
+    if ((holders & bit(static_cast<int>(n))) && nodes_[n].link) nodes_[n].link->release(id, version);
+  }
+}
+
+int Cluster::holder_of(std::uint64_t id, std::uint64_t v) {
+  // data lock held by the caller
+  TrackedDatum* x = directory_.find_id(id);
+  if (x != nullptr && x->master_version == v) return 0;
+  const VersionInfo* info = directory_.find_version(id, v);
+  if (info == nullptr || info->holders == 0) return -1;
+  for (int n = 1; n < 64; ++n) {
+    if (info->holders & bit(n)) return n;  // dead nodes were removed from holders
+  }
+  return -1;
+}
+
+int Cluster::choose_live_worker(int avoid) {
+  std::lock_guard lock(sched_mutex_);
+  int best = -1;
+  for (std::size_t n = 1; n < slots_.size(); ++n) {
+    if (!slots_[n].alive || static_cast<int>(n) == avoid) continue;
+    if (best < 0 || slots_[n].running * slots_[static_cast<std::size_t>(best)].slots <
+                        slots_[static_cast<std::size_t>(best)].running * slots_[n].slots) {
+      best = static_cast<int>(n);
+    }
+  }
+  return best;
+}
+
+int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
+  std::shared_ptr<const TaskRecord> producer;
+  {
+    std::lock_guard data(data_mutex_);
+    int h = holder_of(id, v);
+    if (h >= 0) return h;
+    const VersionInfo* info = directory_.find_version(id, v);
+    if (info != nullptr) producer = info->producer;
+  }
+  if (producer == nullptr || depth > 100000) {
+    throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
+                " was lost with its worker and cannot be made again");
+  }
+  for (int tries = 0; tries < 64; ++tries) {
+    // Its inputs first (recursively), then the producer again on a live worker.
+    TaskRequest request;
+    request.signature = producer->signature;
+    request.params = producer->params;
+    int n = choose_live_worker(-1);
+    if (n < 0) throw Error("compss: every worker is lost; data " + std::to_string(id) + " cannot be made again");
+    for (WireParam& w : request.params) {
+      if (w.has_value || w.data_id == 0 || !reads(static_cast<Direction>(w.direction))) continue;
+      int h = ensure_available(w.data_id, w.version, depth + 1);
+      if (h == n) continue;
+      if (h == 0) {
+        fetch_to_master(w.data_id);  // the master holds it: send it inline
+        std::lock_guard data(data_mutex_);
+        TrackedDatum* x = directory_.find_id(w.data_id);
+        if (x == nullptr || x->master_version != w.version || x->vtable == nullptr) continue;
+        OutputArchive out;
+        x->vtable->save(x->object, out);
+        w.value = out.take();
+        w.has_value = true;
+      } else {
+        std::lock_guard lock(sched_mutex_);
+        w.source = nodes_[static_cast<std::size_t>(h)].link->data_address();
+      }
+    }
+    log(LogLevel::info, "making data " + std::to_string(id) + " version " + std::to_string(v) +
+                            " again on worker " + std::to_string(n));
+    CallResult r = nodes_[static_cast<std::size_t>(n)].link->call(request);
+    if (r.status == CallResult::Status::done) {
+      std::lock_guard data(data_mutex_);
+      for (const WireParam& o : r.done.outputs) {
+        if (o.data_id != 0) directory_.produced(o.data_id, o.version, n, o.size, nullptr);
+      }
+      int h = holder_of(id, v);
+      if (h >= 0) return h;
+    } else if (r.status == CallResult::Status::failed &&
+               r.failed.exception_type != "compss::DataMissing") {
+      throw Error("compss: making lost data again failed: " + r.failed.exception_type + ": " +
+                  r.failed.message);
+    }
+  }
+  throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
+              " could not be made again");
+}
+
+void Cluster::fetch_to_master(std::uint64_t id) {
+  for (int tries = 0; tries < 64; ++tries) {
+    std::uint64_t v = 0;
+    {
+      std::lock_guard data(data_mutex_);
+      TrackedDatum* x = directory_.find_id(id);
+      if (x == nullptr || x->master_has_latest()) return;
+      v = x->version;
+    }
+    int h = ensure_available(id, v);
+    if (h == 0) return;
+    WorkerLink* link = nullptr;
+    {
+      std::lock_guard lock(sched_mutex_);
+      link = nodes_[static_cast<std::size_t>(h)].link.get();
+    }
+    std::optional<std::vector<std::byte>> bytes = link->fetch(id, v);
+    if (!bytes) continue;  // lost meanwhile: find it (or make it) elsewhere
+    std::lock_guard data(data_mutex_);
+    TrackedDatum* x = directory_.find_id(id);
+    if (x == nullptr || x->version != v) continue;
+    if (x->vtable == nullptr) throw Error("compss: a value that lives on a worker cannot be loaded on the master");
+    InputArchive in(*bytes);
+    x->vtable->load(x->object, in);
+    x->master_version = v;
+    directory_.version(id, v).size = bytes->size();
+    return;
+  }
+  throw Error("compss: could not fetch data " + std::to_string(id) + " from the workers");
+}
+
+void Cluster::before_local(TaskBase* t) {
+  std::vector<std::uint64_t> stale;
+  {
+    std::lock_guard data(data_mutex_);
+    for (std::size_t i = 0; i < t->param_count_; ++i) {
+      const ParamDescriptor& d = t->params_[i];
+      if (!reads(d.direction) || d.kind != ParamKind::object ||
+          d.key.tag != detail::DataKey::Tag::address) {
+        continue;
+      }
+      TrackedDatum* x = directory_.find(d.key.address);
+      if (x != nullptr && !x->master_has_latest()) stale.push_back(x->id);
+    }
+  }
+  for (std::uint64_t id : stale) fetch_to_master(id);
+}
+
+TaskRequest Cluster::build_request(TaskBase* t, int n) {
+  const std::size_t arity = declared_params(*t);
+  // By-value parameters converted from another type need the master's copy first.
+  for (std::size_t i = 0; i < arity; ++i) {
+    const ParamDescriptor& d = t->params_[i];
+    if (d.copy_in && d.deferred && !tracked(d) && d.key.tag == detail::DataKey::Tag::address) {
+      std::uint64_t id = 0;
+      {
+        std::lock_guard data(data_mutex_);
+        if (TrackedDatum* x = directory_.find(d.key.address)) id = x->id;
+      }
+      if (id != 0) fetch_to_master(id);
+    }
+  }
+  for (int round = 0;; ++round) {
+    TaskRequest request;
+    request.signature = t->spec().signature;
+    request.params.resize(arity);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;
+    {
+      std::lock_guard data(data_mutex_);
+      for (std::size_t i = 0; i < arity; ++i) {
+        const ParamDescriptor& d = t->params_[i];
+        WireParam& w = request.params[i];
+        w.direction = static_cast<std::uint8_t>(d.direction);
+        w.kind = static_cast<std::uint8_t>(d.kind);
+        if (!tracked(d)) {
+          if (d.serializable()) {
+            w.has_value = true;
+            w.value = save(d);
+          }
+          continue;
+        }
+        TrackedDatum& x = directory_.track(d);
+        w.data_id = x.id;
+        w.version = x.version;
+        if (!reads(d.direction)) continue;
+        VersionInfo& info = directory_.version(x.id, x.version);
+        if (info.holders & bit(n)) continue;  // already there
+        if (x.master_has_latest()) {
+          w.has_value = true;
+          w.value = save(d);
+          info.size = w.value.size();
+          info.holders |= bit(n);  // the worker keeps what it is sent
+          continue;
+        }
+        int h = holder_of(x.id, x.version);
+        if (h < 0) {
+          missing.push_back({x.id, x.version});
+        } else {
+          // (No scheduler lock here: its order is sched before data. The node table and
+          // the links' addresses are fixed once the workers are admitted.)
+          w.source = nodes_[static_cast<std::size_t>(h)].link->data_address();
+        }
+      }
+      if (t->param_count_ > arity) {  // the result: a datum of its own
+        const ParamDescriptor& d = t->params_[arity];
+        WireParam w;
+        w.direction = static_cast<std::uint8_t>(Direction::out);
+        if (tracked(d)) {
+          TrackedDatum& x = directory_.track(d);
+          if (auto* state = reinterpret_cast<detail::FutureStateBase*>(d.key.address)) {
+            state->tracked.store(true, std::memory_order_release);
+          }
+          w.data_id = x.id;
+          w.version = x.version;
+        }
+        request.params.push_back(std::move(w));
+      }
+    }
+    if (missing.empty()) return request;
+    if (round > 64) throw Error("compss: the inputs of a task could not be found on any node");
+    for (auto [id, v] : missing) ensure_available(id, v);
+  }
+}
+
+void Cluster::record_outputs(TaskBase* t, int n, TaskRequest&& sent, TaskDone& done) {
+  auto record = std::make_shared<TaskRecord>();
+  record->signature = std::move(sent.signature);
+  record->params = std::move(sent.params);
+  for (WireParam& w : record->params) w.source.clear();
+  std::vector<std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>>> drops;
+  {
+    std::lock_guard data(data_mutex_);
+    for (WireParam& o : done.outputs) {
+      if (o.data_id == 0) {
+        // Not tracked: its value came back inline; find the parameter it belongs to.
+        if (!o.has_value) continue;
+        for (std::size_t i = 0; i < t->param_count_; ++i) {
+          ParamDescriptor& d = t->params_[i];
+          if (i < record->params.size() && record->params[i].data_id == 0 &&
+              writes(d.direction) && d.vtable != nullptr && d.vtable->load != nullptr) {
+            InputArchive in(o.value);
+            d.vtable->load(d.object, in);
+            break;
+          }
+        }
+        continue;
+      }
+      std::uint64_t holders = directory_.produced(o.data_id, o.version, n, o.size, record);
+      if (holders != 0) drops.push_back({o.data_id, {o.version - 1, holders & ~bit(n)}});
+    }
+  }
+  for (auto& [id, vh] : drops) {
+    if (vh.second != 0) release(id, vh.first, vh.second);
+  }
+}
+
+void Cluster::run_body(TaskBase* t) {
+  for (int tries = 0;; ++tries) {
+    int n = t->node;
+    if (n <= 0) {  // no worker left for it: the master runs it
+      before_local(t);
+      t->run();
+      return;
+    }
+    WorkerLink* link = nullptr;
+    {
+      std::lock_guard lock(sched_mutex_);
+      link = nodes_[static_cast<std::size_t>(n)].link.get();
+    }
+    TaskRequest request = build_request(t, n);
+    CallResult r = link->call(request);
+    if (r.status == CallResult::Status::done) {
+      record_outputs(t, n, std::move(request), r.done);
+      return;
+    }
+    if (r.status == CallResult::Status::failed) {
+      if (r.failed.exception_type == "compss::DataMissing" && tries < 50) {
+        // A peer it fetched from went away: once the master notices, the data is found
+        // (or made again) elsewhere.
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 * (tries % 10 + 1)));
+        continue;
+      }
+      throw rt::RemoteTaskError(r.failed.exception_type, r.failed.message, link->name());
+    }
+    // Lost with its worker: it runs again on another node, which is not a failure.
+    int next = choose_live_worker(n);
+    std::lock_guard lock(sched_mutex_);
+    if (slots_[static_cast<std::size_t>(n)].running > 0) --slots_[static_cast<std::size_t>(n)].running;
+    t->node = next < 0 ? 0 : next;
+    ++slots_[static_cast<std::size_t>(t->node)].running;
+  }
+}
+
+void Cluster::on_lost(int n, const std::string& why) {
+  std::vector<TaskBase*> requeue;
+  {
+    std::unique_lock lock(sched_mutex_);
+    auto& s = slots_[static_cast<std::size_t>(n)];
+    if (!s.alive) return;
+    s.alive = false;
+    if (stopping_) return;
+    std::fprintf(stderr, "compss: worker %d (%s) lost: %s; its tasks run again elsewhere\n", n,
+                 s.name.c_str(), why.c_str());
+    auto& q = nodes_[static_cast<std::size_t>(n)].queue;
+    requeue.assign(q.begin(), q.end());
+    q.clear();
+    s.running -= std::min<unsigned>(s.running, static_cast<unsigned>(requeue.size()));
+    running_.fetch_sub(requeue.size(), std::memory_order_relaxed);
+    bool any = false;
+    for (std::size_t i = 1; i < slots_.size(); ++i) any |= slots_[i].alive;
+    if (!any && slots_[0].slots == 0) slots_[0].slots = runtime_.threads();
+    {
+      std::lock_guard data(data_mutex_);
+      directory_.drop_node(n);
+    }
+    for (TaskBase* t : requeue) queue_.push(t, t->spec().priority);
+    work_.notify_all();
+    pump(lock);
+  }
+}
+
+void Cluster::sync(std::uintptr_t address, bool user_may_write) {
+  std::uint64_t id = 0;
+  {
+    std::lock_guard data(data_mutex_);
+    TrackedDatum* x = directory_.find(address);
+    if (x == nullptr) return;
+    id = x->id;
+  }
+  fetch_to_master(id);
+  if (!user_may_write) return;
+  std::uint64_t holders = 0, old = 0;
+  {
+    std::lock_guard data(data_mutex_);
+    TrackedDatum* x = directory_.find(address);
+    if (x == nullptr) return;
+    old = x->version;
+    holders = directory_.master_wrote(*x);
+  }
+  if (holders != 0) release(id, old, holders);
+}
+
+void Cluster::sync_range(std::uintptr_t begin, std::uintptr_t end) {
+  std::vector<std::uintptr_t> addresses;
+  {
+    std::lock_guard data(data_mutex_);
+    for (TrackedDatum* x : directory_.stale(begin, end)) addresses.push_back(x->address);
+  }
+  for (std::uintptr_t a : addresses) sync(a, true);
+}
+
+void Cluster::sync_all() { sync_range(0, ~std::uintptr_t{0}); }
+
+void Cluster::forget(std::uintptr_t address) noexcept {
+  try {
+    std::pair<std::uint64_t, std::uint64_t> gone;
+    {
+      std::lock_guard data(data_mutex_);
+      gone = directory_.forget(address);
+    }
+    if (gone.second != 0) release(gone.first, DataRelease::all_versions, gone.second);
+  } catch (...) {
+    // Only memory on the workers stays used longer.
+  }
+}
+
+void Cluster::shutdown() noexcept {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    for (Node& n : nodes_) {
+      for (auto& th : n.threads) threads.push_back(std::move(th));
+      n.threads.clear();
+    }
+  }
+  work_.notify_all();
+  for (auto& th : threads) th.join();
+  for (Node& n : nodes_) {
+    if (n.link) n.link->shutdown();
+  }
+  listener_.reset();
+}
+
+}  // namespace compss::net

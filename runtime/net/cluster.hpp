@@ -1,0 +1,116 @@
+// Cluster: the master side of a master-worker run. It admits the workers, places every
+// ready task on a node (the master's own cores are node 0), sends travelling tasks to
+// workers, keeps track of where each data version lives (net/data_directory.hpp), fetches
+// values to the master only when the program or a task on the master needs them, and
+// survives the loss of a worker: its tasks run again elsewhere and the versions only it
+// held are made again from the tasks that produced them. docs/distributed.md.
+#pragma once
+
+#include "core/task_body.hpp"
+#include "net/cluster_config.hpp"
+#include "net/data_directory.hpp"
+#include "net/worker_link.hpp"
+#include "sched/placement.hpp"
+#include "sched/ready_queue.hpp"
+
+#include <compss/detail/task_node.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace compss::rt {
+class Runtime;
+class LocalExecutor;
+}  // namespace compss::rt
+
+namespace compss::net {
+
+class IoThread;
+class Listener;
+
+class Cluster final : public rt::TaskBodyRunner {
+ public:
+  /// Listens (or adopts COMPSS_LISTEN_FD), waits for the expected workers (bounded by the
+  /// connect time-out; missing ones are reported) and starts one dispatch thread per
+  /// worker task slot. Throws compss::Error when it cannot listen.
+  Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config);
+  ~Cluster() override;
+
+  /// A task whose predecessors finished: placed on a node now, or queued until a slot frees.
+  void ready(detail::TaskBase* t);
+  /// Before a task runs on the master: brings the inputs it reads to the master's objects.
+  void before_local(detail::TaskBase* t);
+  /// In Runtime::finish, before successors become ready: records what a task on the
+  /// master wrote and frees its node's slot.
+  void finished(detail::TaskBase* t) noexcept;
+
+  /// wait_on(object) / Future::get: brings the latest value to the master. With
+  /// `user_may_write`, the master's copy becomes a new version (the program may change it).
+  void sync(std::uintptr_t address, bool user_may_write);
+  /// wait_on of a container: every tracked datum in the address range.
+  void sync_range(std::uintptr_t begin, std::uintptr_t end);
+  /// barrier / end of main: every value that lives only on workers.
+  void sync_all();
+  /// The object (a future's state) at `address` is gone.
+  void forget(std::uintptr_t address) noexcept;
+
+  /// Stops the workers (Shutdown) and the dispatch threads.
+  void shutdown() noexcept;
+
+  /// Tasks placed and running, and tasks waiting for a slot (for the progress line).
+  std::size_t running() const noexcept { return running_.load(std::memory_order_relaxed); }
+  std::size_t queued();
+
+  void run_body(detail::TaskBase* t) override;
+
+ private:
+  struct Node {
+    std::unique_ptr<WorkerLink> link;
+    std::deque<detail::TaskBase*> queue;  // placed here, not yet taken by a dispatch thread
+    std::vector<std::thread> threads;
+  };
+
+  bool can_travel(const detail::TaskBase& t) const;
+  void pump(std::unique_lock<std::mutex>& lock);
+  void dispatch_loop(int node);
+  void on_lost(int node, const std::string& why);
+  void log(LogLevel level, const std::string& text) const;
+
+  TaskRequest build_request(detail::TaskBase* t, int node);
+  void record_outputs(detail::TaskBase* t, int node, TaskRequest&& sent, TaskDone& done);
+  /// A live node (0 = master) holding version v of datum id, else -1.
+  int holder_of(std::uint64_t id, std::uint64_t v);
+  /// Makes version v of datum id available somewhere (running its producer again when
+  /// every copy was lost); returns the holder. Throws compss::Error if impossible.
+  int ensure_available(std::uint64_t id, std::uint64_t v, int depth = 0);
+  /// Loads the latest value of `d` into the master's object (data lock NOT held).
+  void fetch_to_master(std::uint64_t id);
+  void release(std::uint64_t id, std::uint64_t version, std::uint64_t holders);
+  int choose_live_worker(int avoid);
+
+  rt::Runtime& runtime_;
+  rt::LocalExecutor& executor_;
+  ClusterConfig config_;
+  std::unique_ptr<IoThread> io_;
+  std::unique_ptr<Listener> listener_;
+
+  // Scheduling state (sched_mutex_): node slots, the ready queue, each node's queue.
+  std::mutex sched_mutex_;
+  std::condition_variable work_;
+  std::vector<sched::NodeSlots> slots_;
+  std::vector<Node> nodes_;
+  sched::ReadyQueue<detail::TaskBase*> queue_;
+  bool stopping_ = false;
+  std::atomic<std::size_t> running_{0};
+
+  // Data state (data_mutex_; taken after sched_mutex_ when both are needed).
+  std::mutex data_mutex_;
+  DataDirectory directory_;
+};
+
+}  // namespace compss::net

@@ -1,0 +1,89 @@
+#include "net/cluster_config.hpp"
+
+#include "net/worker.hpp"
+
+#include <compss/error.hpp>
+
+#include <cstdlib>
+#include <string_view>
+
+namespace compss::net {
+
+namespace {
+
+const char* env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : nullptr;
+}
+
+Error invalid(const char* name, const char* value, const std::string& why) {
+  return Error(std::string("compss: invalid ") + name + "='" + value + "': " + why);
+}
+
+unsigned whole_number(const char* name, const char* value, unsigned long max) {
+  unsigned long n = 0;
+  for (const char* p = value; *p != '\0'; ++p) {
+    if (*p < '0' || *p > '9') throw invalid(name, value, "expected a whole number");
+    n = n * 10 + static_cast<unsigned>(*p - '0');
+    if (n > max) throw invalid(name, value, "at most " + std::to_string(max));
+  }
+  return static_cast<unsigned>(n);
+}
+
+}  // namespace
+
+LogLevel log_level_from_env() {
+  const char* v = env("COMPSS_LOG_LEVEL");
+  if (v == nullptr) return LogLevel::off;
+  std::string_view s(v);
+  if (s == "off") return LogLevel::off;
+  if (s == "info") return LogLevel::info;
+  if (s == "debug") return LogLevel::debug;
+  throw invalid("COMPSS_LOG_LEVEL", v, "expected off, info or debug");
+}
+
+ClusterConfig cluster_config_from_env(unsigned default_cores) {
+  ClusterConfig c;
+  c.master_cores = default_cores;
+  if (const char* fd = env("COMPSS_LISTEN_FD")) {
+    c.listen_fd = static_cast<int>(whole_number("COMPSS_LISTEN_FD", fd, 1u << 20));
+    c.distributed = true;
+  } else if (const char* listen = env("COMPSS_LISTEN")) {
+    WorkerSettings where = parse_worker_address(listen, "COMPSS_LISTEN");
+    c.listen_host = where.host;
+    c.listen_port = where.port;
+    c.distributed = true;
+  }
+  c.log_level = log_level_from_env();
+  if (const char* v = env("COMPSS_PROGRESS")) c.progress = std::string_view(v) == "1";
+  if (!c.distributed) return c;
+  const char* secret = env("COMPSS_SECRET");
+  if (secret == nullptr) {
+    throw Error("compss: a master-worker run needs COMPSS_SECRET (compss-run sets it)");
+  }
+  c.secret = secret;
+  if (const char* v = env("COMPSS_WORKERS_EXPECTED")) {
+    c.workers_expected = whole_number("COMPSS_WORKERS_EXPECTED", v, 63);
+  }
+  if (const char* v = env("COMPSS_CONNECT_TIMEOUT")) {
+    c.connect_timeout = std::chrono::seconds(whole_number("COMPSS_CONNECT_TIMEOUT", v, 86400));
+  }
+  if (const char* v = env("COMPSS_MASTER_CORES")) {
+    c.master_cores = whole_number("COMPSS_MASTER_CORES", v, 4096);
+  }
+  if (const char* v = env("COMPSS_SCHEDULER")) {
+    std::string_view s(v);
+    if (s == "fifo") {
+      c.policy = SchedulerPolicy::fifo;
+    } else if (s == "lifo") {
+      c.policy = SchedulerPolicy::lifo;
+    } else if (s == "locality") {
+      c.policy = SchedulerPolicy::locality;
+    } else {
+      throw invalid("COMPSS_SCHEDULER", v, "expected fifo, lifo or locality");
+    }
+  }
+  return c;
+}
+
+}  // namespace compss::net

@@ -1,0 +1,46 @@
+// What the master of a master-worker run reads from its environment (set by compss-run;
+// docs/distributed.md, "Environment").
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace compss::net {
+
+/// How ready tasks are ordered when more are ready than there are free task slots.
+enum class SchedulerPolicy { fifo, lifo, locality };
+
+/// How much the runtime prints about nodes.
+enum class LogLevel { off, info, debug };
+
+/// The master's settings. `distributed` is false when neither COMPSS_LISTEN_FD nor
+/// COMPSS_LISTEN is set: then the runtime runs on local cores only.
+///
+///   ClusterConfig c = cluster_config_from_env(4);
+///   if (c.distributed) start_cluster(c);
+struct ClusterConfig {
+  bool distributed = false;
+  int listen_fd = -1;          ///< COMPSS_LISTEN_FD (inherited listening socket), or -1
+  std::string listen_host;     ///< COMPSS_LISTEN host (when no fd)
+  std::uint16_t listen_port = 0;
+  std::string secret;          ///< COMPSS_SECRET
+  unsigned workers_expected = 0;                  ///< COMPSS_WORKERS_EXPECTED
+  std::chrono::seconds connect_timeout{30};       ///< COMPSS_CONNECT_TIMEOUT
+  unsigned master_cores = 0;                      ///< COMPSS_MASTER_CORES
+  SchedulerPolicy policy = SchedulerPolicy::locality;  ///< COMPSS_SCHEDULER
+  LogLevel log_level = LogLevel::off;             ///< COMPSS_LOG_LEVEL
+  bool progress = false;                          ///< COMPSS_PROGRESS
+};
+
+/// Reads the COMPSS_* variables of a master; `default_cores` is the master's task slots
+/// when COMPSS_MASTER_CORES is unset. Throws compss::Error
+/// ("compss: invalid COMPSS_X='v': why") on a malformed value or a missing secret.
+///
+///   ClusterConfig c = cluster_config_from_env(runtime.threads());
+ClusterConfig cluster_config_from_env(unsigned default_cores);
+
+/// The log level from COMPSS_LOG_LEVEL (also read by workers); throws on a bad value.
+LogLevel log_level_from_env();
+
+}  // namespace compss::net

@@ -1,0 +1,92 @@
+#include "net/data_directory.hpp"
+
+namespace compss::net {
+
+TrackedDatum& DataDirectory::track(const detail::ParamDescriptor& d) {
+  auto [it, created] = by_address_.try_emplace(d.key.address);
+  TrackedDatum& t = it->second;
+  if (created) {
+    t.id = next_id_++;
+    t.address = d.key.address;
+    address_of_[t.id] = t.address;
+  }
+  if (t.vtable == nullptr && d.vtable != nullptr && d.vtable->load != nullptr) {
+    t.object = d.object;
+    t.vtable = d.vtable;
+  }
+  return t;
+}
+
+TrackedDatum* DataDirectory::find(std::uintptr_t address) {
+  auto it = by_address_.find(address);
+  return it == by_address_.end() ? nullptr : &it->second;
+}
+
+TrackedDatum* DataDirectory::find_id(std::uint64_t id) {
+  auto it = address_of_.find(id);
+  return it == address_of_.end() ? nullptr : find(it->second);
+}
+
+const VersionInfo* DataDirectory::find_version(std::uint64_t id, std::uint64_t v) const {
+  auto it = versions_.find({id, v});
+  return it == versions_.end() ? nullptr : &it->second;
+}
+
+std::uint64_t DataDirectory::produced(std::uint64_t id, std::uint64_t v, int node,
+                                      std::uint64_t size,
+                                      std::shared_ptr<const TaskRecord> producer) {
+  VersionInfo& info = versions_[{id, v}];
+  info.holders |= std::uint64_t{1} << node;
+  info.size = size;
+  if (producer != nullptr) info.producer = std::move(producer);
+  TrackedDatum* d = find_id(id);
+  if (d == nullptr || v <= d->version) return 0;  // a recomputed old version
+  d->version = v;
+  auto old = versions_.find({id, v - 1});
+  if (old == versions_.end()) return 0;
+  std::uint64_t holders = old->second.holders;
+  old->second.holders = 0;  // dropped by the workers; its producer can make it again
+  return holders;
+}
+
+std::uint64_t DataDirectory::master_wrote(TrackedDatum& d) {
+  std::uint64_t holders = 0;
+  auto old = versions_.find({d.id, d.version});
+  if (old != versions_.end()) {
+    holders = old->second.holders;
+    old->second.holders = 0;
+  }
+  d.version += 1;
+  d.master_version = d.version;
+  return holders;
+}
+
+std::pair<std::uint64_t, std::uint64_t> DataDirectory::forget(std::uintptr_t address) {
+  auto it = by_address_.find(address);
+  if (it == by_address_.end()) return {0, 0};
+  std::uint64_t id = it->second.id;
+  std::uint64_t holders = 0;
+  // The versions' producers stay: other versions' lineage may need to make them again.
+  for (auto v = versions_.lower_bound({id, 0}); v != versions_.end() && v->first.id == id; ++v) {
+    holders |= v->second.holders;
+    v->second.holders = 0;
+  }
+  address_of_.erase(id);
+  by_address_.erase(it);
+  return {id, holders};
+}
+
+void DataDirectory::drop_node(int n) {
+  const std::uint64_t bit = std::uint64_t{1} << n;
+  for (auto& [key, info] : versions_) info.holders &= ~bit;
+}
+
+std::vector<TrackedDatum*> DataDirectory::stale(std::uintptr_t begin, std::uintptr_t end) {
+  std::vector<TrackedDatum*> out;
+  for (auto it = by_address_.lower_bound(begin); it != by_address_.end() && it->first < end; ++it) {
+    if (!it->second.master_has_latest()) out.push_back(&it->second);
+  }
+  return out;
+}
+
+}  // namespace compss::net

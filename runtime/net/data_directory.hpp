@@ -1,0 +1,89 @@
+// DataDirectory: where each version of each datum lives in a master-worker run, and how
+// to make it again (lineage). The master's own copy of a datum is the user's object
+// itself, which holds one version (`master_version`); workers hold any versions in their
+// stores. Not thread-safe: the cluster's data lock guards it.
+#pragma once
+
+#include "net/message.hpp"
+
+#include <compss/detail/task_node.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace compss::net {
+
+/// A task request as it was sent, kept to run it again when a version it produced is lost
+/// with its worker. Values that travelled inline stay in `params`.
+struct TaskRecord {
+  std::string signature;
+  std::vector<WireParam> params;
+};
+
+/// One version of a datum: the workers that hold it (bit n = node n), its size in bytes
+/// when known, and the task that produced it (null: the master's object made it).
+struct VersionInfo {
+  std::uint64_t holders = 0;
+  std::uint64_t size = 0;
+  std::shared_ptr<const TaskRecord> producer;
+};
+
+/// A datum the cluster tracks, keyed by its address (an object or a future's state).
+struct TrackedDatum {
+  std::uint64_t id = 0;
+  std::uint64_t version = 0;         ///< the latest version (what the next task reads)
+  std::uint64_t master_version = 0;  ///< the version the master's object holds
+  std::uintptr_t address = 0;
+  void* object = nullptr;  ///< where a fetched value is loaded on the master
+  const detail::ParamVTable* vtable = nullptr;
+
+  bool master_has_latest() const noexcept { return master_version == version; }
+};
+
+class DataDirectory {
+ public:
+  /// The datum of a tracked parameter (address key), created at version 0 held by the
+  /// master. Learns where to load values on the master from the first descriptor that can.
+  TrackedDatum& track(const detail::ParamDescriptor& d);
+  TrackedDatum* find(std::uintptr_t address);
+  TrackedDatum* find_id(std::uint64_t id);
+
+  VersionInfo& version(std::uint64_t id, std::uint64_t v) { return versions_[{id, v}]; }
+  const VersionInfo* find_version(std::uint64_t id, std::uint64_t v) const;
+
+  /// A worker made version `v` of datum `id` (it becomes the latest unless older). Returns
+  /// the workers holding the version before it, which may now drop it.
+  std::uint64_t produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
+                         std::shared_ptr<const TaskRecord> producer);
+
+  /// The master's object was written in place (a task ran on the master, or the user got
+  /// the value with wait_on): a new latest version only the master holds. Returns the
+  /// workers holding older versions.
+  std::uint64_t master_wrote(TrackedDatum& d);
+
+  /// Forgets the datum at `address` (its object is gone); its versions' lineage stays.
+  /// Returns {id, workers holding any of its versions}, or {0, 0}.
+  std::pair<std::uint64_t, std::uint64_t> forget(std::uintptr_t address);
+
+  /// Removes node `n` from every version's holders.
+  void drop_node(int n);
+
+  /// Datums whose latest version the master does not hold, with address in [begin, end).
+  std::vector<TrackedDatum*> stale(std::uintptr_t begin, std::uintptr_t end);
+
+ private:
+  struct VersionKey {
+    std::uint64_t id, v;
+    bool operator<(const VersionKey& o) const noexcept { return id != o.id ? id < o.id : v < o.v; }
+  };
+  std::map<std::uintptr_t, TrackedDatum> by_address_;
+  std::unordered_map<std::uint64_t, std::uintptr_t> address_of_;
+  std::map<VersionKey, VersionInfo> versions_;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace compss::net

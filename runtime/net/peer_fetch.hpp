@@ -1,0 +1,69 @@
+// PeerFetcher: a worker's client side of worker-to-worker data transfers.
+#pragma once
+
+#include "net/tcp_connection.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace compss::net {
+
+/// How a PeerFetcher introduces itself and how long it waits.
+///
+///   PeerFetchOptions o{.hello = {.secret = secret, .node_name = "w1"}};
+struct PeerFetchOptions {
+  /// Sent on every new connection; its secret must be the run's.
+  Hello hello;
+  std::chrono::milliseconds connect_timeout{10'000};
+  /// Longest wait for one DataFetchReply (values can be large).
+  std::chrono::milliseconds reply_timeout{120'000};
+  ConnectionOptions connection;
+};
+
+/// Fetches data versions from other nodes' data listeners (PeerServer) with
+/// DataFetchRequest/DataFetchReply. Connections are cached per peer and reused; each
+/// fetch uses a connection no other fetch is using, so fetches run in parallel.
+/// Thread-safe.
+///
+///   PeerFetcher peers(io.context(), {.hello = hello});
+///   std::vector<std::byte> bytes;
+///   std::string why;
+///   if (!peers.fetch("10.0.0.7:41234", 4, 2, bytes, why)) report(why);
+class PeerFetcher {
+ public:
+  PeerFetcher(boost::asio::io_context& io, PeerFetchOptions options);
+  ~PeerFetcher();
+  PeerFetcher(const PeerFetcher&) = delete;
+  PeerFetcher& operator=(const PeerFetcher&) = delete;
+
+  /// Copies version `version` of `data_id` from the node at `source` ("host:port" or
+  /// "[v6]:port") into `out`. Returns false with the reason in `why` when the peer
+  /// cannot be reached, does not answer within the reply timeout, or does not hold it.
+  ///
+  ///   bool ok = peers.fetch(source, id, version, bytes, why);
+  bool fetch(const std::string& source, std::uint64_t data_id, std::uint64_t version,
+             std::vector<std::byte>& out, std::string& why);
+
+  /// Connections currently idle in the cache (for tests).
+  ///
+  ///   EXPECT_EQ(peers.cached_connections(), 1u);
+  std::size_t cached_connections() const;
+
+ private:
+  std::shared_ptr<TcpConnection> take(const std::string& source, bool& cached);
+  void give_back(const std::string& source, std::shared_ptr<TcpConnection> c);
+
+  boost::asio::io_context& io_;
+  PeerFetchOptions options_;
+  mutable std::mutex mutex_;
+  std::multimap<std::string, std::shared_ptr<TcpConnection>> idle_;
+};
+
+}  // namespace compss::net

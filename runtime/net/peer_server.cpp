@@ -1,0 +1,54 @@
+#include "net/peer_server.hpp"
+
+namespace compss::net {
+
+DataFetchReply answer_fetch(const WorkerStore& store, const DataFetchRequest& request) {
+  DataFetchReply reply{request.data_id, request.version, false, {}};
+  if (WorkerStore::Bytes bytes = store.get(request.data_id, request.version)) {
+    reply.found = true;
+    reply.value = *bytes;
+  }
+  return reply;
+}
+
+PeerServer::PeerServer(boost::asio::io_context& io, ListenerOptions options,
+                       const WorkerStore& store)
+    : listener_(io, std::move(options)), store_(store), acceptor_([this] { accept_loop(); }) {}
+
+PeerServer::~PeerServer() {
+  stopping_ = true;
+  acceptor_.join();
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& p : peers_) p->close();  // ends each serve() loop
+    threads.swap(threads_);
+  }
+  for (auto& t : threads) t.join();
+}
+
+void PeerServer::accept_loop() {
+  // Short accept waits so the destructor is not held up.
+  while (!stopping_) {
+    std::shared_ptr<Endpoint> peer = listener_.accept(std::chrono::milliseconds(100));
+    if (!peer) continue;
+    std::lock_guard lock(mutex_);
+    peers_.push_back(peer);
+    threads_.emplace_back([this, peer] { serve(peer); });
+  }
+}
+
+void PeerServer::serve(std::shared_ptr<Endpoint> peer) {
+  for (;;) {
+    Message m;
+    std::error_code ec = peer->receive(m, std::chrono::hours(24));
+    if (ec == NetError::timed_out) continue;
+    if (ec) return;
+    if (auto* q = std::get_if<DataFetchRequest>(&m)) {
+      if (peer->send(answer_fetch(store_, *q))) return;
+    }
+    // The Hello and anything else a peer has no reason to send are ignored.
+  }
+}
+
+}  // namespace compss::net

@@ -1,0 +1,162 @@
+#include "net/worker_link.hpp"
+
+namespace compss::net {
+
+struct WorkerLink::Pending {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool finished = false;
+  CallResult call;
+  std::optional<std::vector<std::byte>> data;
+
+  void finish() {
+    {
+      std::lock_guard lock(mutex);
+      finished = true;
+    }
+    cv.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return finished; });
+  }
+};
+
+WorkerLink::WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello,
+                       std::string host, std::function<void(int, const std::string&)> on_lost)
+    : node_(node),
+      endpoint_(std::move(endpoint)),
+      hello_(std::move(hello)),
+      on_lost_(std::move(on_lost)) {
+  bool v6 = host.find(':') != std::string::npos;
+  data_address_ = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(hello_.data_port);
+  receiver_ = std::thread([this] { receive_loop(); });
+}
+
+WorkerLink::~WorkerLink() {
+  closing_.store(true);
+  endpoint_->close();
+  if (receiver_.joinable()) receiver_.join();
+}
+
+CallResult WorkerLink::call(TaskRequest& request) {
+  auto p = std::make_shared<Pending>();
+  std::uint64_t id = next_request_.fetch_add(1, std::memory_order_relaxed);
+  request.task_id = id;
+  {
+    std::lock_guard lock(mutex_);
+    if (!alive()) return CallResult{CallResult::Status::lost, {}, {}, "the worker is gone"};
+    calls_.emplace(id, p);
+  }
+  Message message(std::move(request));  // encoded without copying the values
+  std::error_code ec = endpoint_->send(message);
+  request = std::move(std::get<TaskRequest>(message));
+  if (ec) {
+    std::lock_guard lock(mutex_);
+    if (calls_.erase(id) != 0) {
+      return CallResult{CallResult::Status::lost, {}, {}, ec.message()};
+    }
+  }
+  p->wait();
+  return std::move(p->call);
+}
+
+std::optional<std::vector<std::byte>> WorkerLink::fetch(std::uint64_t data_id,
+                                                        std::uint64_t version) {
+  auto p = std::make_shared<Pending>();
+  {
+    std::lock_guard lock(mutex_);
+    if (!alive()) return std::nullopt;
+    fetches_.emplace(std::make_pair(data_id, version), p);
+  }
+  if (endpoint_->send(DataFetchRequest{data_id, version})) {
+    // The receiver ends every pending fetch when the connection breaks.
+  }
+  p->wait();
+  return std::move(p->data);
+}
+
+void WorkerLink::release(std::uint64_t data_id, std::uint64_t version) noexcept {
+  if (alive()) endpoint_->send(DataRelease{data_id, version});
+}
+
+void WorkerLink::shutdown() noexcept {
+  closing_.store(true);
+  if (alive()) endpoint_->send(Shutdown{});
+  // The worker closes the connection after its last task; the receiver sees the close.
+  // A worker that does not is cut off after a while.
+  for (int i = 0; i < 1000 && alive(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  endpoint_->close();
+  if (receiver_.joinable()) receiver_.join();
+}
+
+void WorkerLink::receive_loop() {
+  for (;;) {
+    Message m;
+    std::error_code ec = endpoint_->receive(m, std::chrono::seconds(1));
+    if (ec == NetError::timed_out) continue;
+    if (ec) {
+      std::string why = ec == NetError::closed ? "connection closed" : ec.message();
+      // The node is marked lost before its callers wake, so they do not pick it again.
+      if (!closing_.load()) on_lost_(node_, why);
+      end_all(why);
+      return;
+    }
+    if (auto* d = std::get_if<TaskDone>(&m)) {
+      std::shared_ptr<Pending> p;
+      {
+        std::lock_guard lock(mutex_);
+        auto it = calls_.find(d->task_id);
+        if (it == calls_.end()) continue;
+        p = std::move(it->second);
+        calls_.erase(it);
+      }
+      p->call.status = CallResult::Status::done;
+      p->call.done = std::move(*d);
+      p->finish();
+    } else if (auto* f = std::get_if<TaskFailed>(&m)) {
+      std::shared_ptr<Pending> p;
+      {
+        std::lock_guard lock(mutex_);
+        auto it = calls_.find(f->task_id);
+        if (it == calls_.end()) continue;
+        p = std::move(it->second);
+        calls_.erase(it);
+      }
+      p->call.status = CallResult::Status::failed;
+      p->call.failed = std::move(*f);
+      p->finish();
+    } else if (auto* r = std::get_if<DataFetchReply>(&m)) {
+      std::shared_ptr<Pending> p;
+      {
+        std::lock_guard lock(mutex_);
+        auto it = fetches_.find({r->data_id, r->version});
+        if (it == fetches_.end()) continue;
+        p = std::move(it->second);
+        fetches_.erase(it);
+      }
+      if (r->found) p->data = std::move(r->value);
+      p->finish();
+    }
+    // Anything else is not for the master: ignored.
+  }
+}
+
+void WorkerLink::end_all(const std::string& why) {
+  std::unordered_map<std::uint64_t, std::shared_ptr<Pending>> calls;
+  std::multimap<std::pair<std::uint64_t, std::uint64_t>, std::shared_ptr<Pending>> fetches;
+  {
+    std::lock_guard lock(mutex_);
+    alive_.store(false, std::memory_order_release);
+    calls.swap(calls_);
+    fetches.swap(fetches_);
+  }
+  for (auto& [id, p] : calls) {
+    p->call.status = CallResult::Status::lost;
+    p->call.why = why;
+    p->finish();
+  }
+  for (auto& [key, p] : fetches) p->finish();
+}
+
+}  // namespace compss::net

@@ -1,0 +1,87 @@
+// WorkerLink: the master's connection to one worker. Many threads send task requests and
+// data fetches on it at once; one receiver thread matches the replies to them. When the
+// connection breaks, every waiting call ends with `lost` (the worker died or went away).
+#pragma once
+
+#include "net/endpoint.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace compss::net {
+
+/// The outcome of a task request.
+struct CallResult {
+  enum class Status { done, failed, lost } status = Status::lost;
+  TaskDone done;
+  TaskFailed failed;
+  std::string why;  ///< for `lost`: why the connection ended
+};
+
+/// One worker as the master sees it.
+///
+///   WorkerLink link(1, endpoint, hello, "127.0.0.1", on_lost);
+///   CallResult r = link.call(std::move(request));
+class WorkerLink {
+ public:
+  /// Takes an admitted connection whose Hello was already read. `on_lost(node, why)` is
+  /// called once, from the receiver thread, when the connection ends unexpectedly.
+  WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello, std::string host,
+             std::function<void(int, const std::string&)> on_lost);
+  ~WorkerLink();
+  WorkerLink(const WorkerLink&) = delete;
+  WorkerLink& operator=(const WorkerLink&) = delete;
+
+  /// Sends the request (its task_id is replaced by a link-unique number; the request is
+  /// left as it was sent) and waits for the worker's answer or the end of the connection.
+  CallResult call(TaskRequest& request);
+
+  /// Fetches one version's bytes from the worker; nullopt when it does not have it or
+  /// the connection ended.
+  std::optional<std::vector<std::byte>> fetch(std::uint64_t data_id, std::uint64_t version);
+
+  /// Tells the worker it may drop versions <= `version` of `data_id` (no answer).
+  void release(std::uint64_t data_id, std::uint64_t version) noexcept;
+
+  /// Orderly end: Shutdown, then waits (bounded) for the worker to close, and joins.
+  void shutdown() noexcept;
+
+  int node() const noexcept { return node_; }
+  bool alive() const noexcept { return alive_.load(std::memory_order_acquire); }
+  const Hello& hello() const noexcept { return hello_; }
+  /// "host:port" of the worker's data listener, for peers that fetch from it.
+  const std::string& data_address() const noexcept { return data_address_; }
+  const std::string& name() const noexcept { return hello_.node_name; }
+
+ private:
+  struct Pending;
+  void receive_loop();
+  void end_all(const std::string& why);
+
+  int node_;
+  std::shared_ptr<Endpoint> endpoint_;
+  Hello hello_;
+  std::string data_address_;
+  std::function<void(int, const std::string&)> on_lost_;
+  std::atomic<bool> alive_{true};
+  std::atomic<bool> closing_{false};
+  std::atomic<std::uint64_t> next_request_{1};
+
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<Pending>> calls_;
+  std::multimap<std::pair<std::uint64_t, std::uint64_t>, std::shared_ptr<Pending>> fetches_;
+  std::thread receiver_;
+};
+
+}  // namespace compss::net

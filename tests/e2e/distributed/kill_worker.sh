@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# kill_worker.sh <compss-run> <sequential-binary> <compss-binary> [args...]
+# A worker killed with SIGKILL must not lose the run: the compss-cc build runs under
+# `compss-run --workers 3 --master-cores 0 --worker-cores 1 --log-level info`, and one
+# worker, chosen at random, is killed at a random delay after the workers started. Each of
+# KILL_RUNS (10) runs is seeded (seed = run number + KILL_SEED, printed; the delay is
+# below KILL_MAX_DELAY_MS, 2000) and must exit 0 with exactly the output of the
+# sequential build. A kill that comes after the master has
+# finished proves nothing, so at least one kill must land while the run is in progress.
+set -uo pipefail
+if [[ $# -lt 3 ]]; then
+  echo "usage: $0 <compss-run> <sequential-binary> <compss-binary> [args...]" >&2
+  exit 2
+fi
+launcher="$(realpath "$1")" seq_bin="$(realpath "$2")" compss_bin="$(realpath "$3")"
+shift 3
+runs=${KILL_RUNS:-10}
+base_seed=${KILL_SEED:-0}
+max_delay_ms=${KILL_MAX_DELAY_MS:-2000}  # about the length of one distributed run
+work="$(mktemp -d)"
+run_pid=""
+cleanup() {
+  [[ -n $run_pid ]] && kill "$run_pid" 2>/dev/null  # timeout passes SIGTERM on
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+timeout 120 "$seq_bin" "$@" >"$work/sequential.out" 2>"$work/sequential.err" || {
+  echo "FAIL: the sequential build failed"; cat "$work/sequential.err"; exit 1
+}
+
+# Pids of the run's workers, from compss-run's "worker N (host h) started, pid P" lines.
+worker_pids() {  # worker_pids <stderr file>
+  grep -E '^compss-run: worker [0-9]+ .*started' "$1" 2>/dev/null | grep -oE 'pid [0-9]+' | grep -oE '[0-9]+'
+}
+
+status=0
+landed=0
+for ((run = 1; run <= runs; run++)); do
+  seed=$((base_seed + run))
+  # awk's generator: bash's RANDOM gives nearly equal first values for nearby seeds.
+  read -r delay_ms victim_index < <(awk -v s="$seed" -v max="$max_delay_ms" \
+    'BEGIN { srand(s); print int(rand() * max), int(rand() * 3) }')
+  out="$work/run$seed.out" err="$work/run$seed.err"
+  timeout -k 5 20 "$launcher" --no-progress --workers 3 --master-cores 0 \
+    --worker-cores 1 --log-level info -- "$compss_bin" "$@" >"$out" 2>"$err" &
+  run_pid=$!
+
+  # Wait (bounded, 20 s) until the three workers exist.
+  pids=()
+  for ((i = 0; i < 200; i++)); do
+    read -r -a pids <<<"$(worker_pids "$err" | tr '\n' ' ')"
+    [[ ${#pids[@]} -ge 3 ]] && break
+    kill -0 "$run_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ ${#pids[@]} -lt 3 ]]; then
+    echo "FAIL: seed $seed: did not find 3 worker pids (found: ${pids[*]:-none})"
+    cat "$err"
+    wait "$run_pid"
+    exit 1
+  fi
+
+  sleep "$((delay_ms / 1000)).$(printf '%03d' $((delay_ms % 1000)))"
+  victim=${pids[$victim_index]}
+  in_progress=no
+  # The master prints its results when it ends: an empty output means it is still running.
+  [[ ! -s $out ]] && kill -0 "$run_pid" 2>/dev/null && in_progress=yes
+  if kill -9 "$victim" 2>/dev/null; then
+    [[ $in_progress == yes ]] && landed=$((landed + 1))
+    echo "seed $seed: killed worker $((victim_index + 1)) (pid $victim) ${delay_ms} ms after start" \
+         "(run in progress: $in_progress)"
+  else
+    echo "seed $seed: worker $((victim_index + 1)) (pid $victim) had already exited at ${delay_ms} ms"
+  fi
+
+  wait "$run_pid"
+  rc=$?
+  run_pid=""
+  if [[ $rc -ne 0 ]]; then
+    echo "FAIL: seed $seed: compss-run exited with $rc$([[ $rc -eq 124 ]] && echo ' (timed out)')"
+    cat "$err"
+    status=1
+  elif ! diff -u "$work/sequential.out" "$out"; then
+    echo "FAIL: seed $seed: output differs from the sequential build"
+    cat "$err"
+    status=1
+  fi
+  # One failure says enough; the remaining runs would only make a failing test slower.
+  [[ $status -ne 0 ]] && { echo "(runs after seed $seed skipped)"; break; }
+done
+
+if [[ $status -eq 0 && $landed -eq 0 ]]; then
+  echo "FAIL: no kill landed while a run was in progress (the program is too short)"
+  status=1
+fi
+[[ $status -eq 0 ]] &&
+  echo "OK: $runs runs (seeds $((base_seed + 1))..$((base_seed + runs))), $landed kills during the run," \
+       "every output identical to the sequential build"
+exit $status

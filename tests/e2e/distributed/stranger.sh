@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# stranger.sh <compss-run> <sequential-binary> <compss-binary> [args...]
+# While a distributed run is in progress, strangers connect to the master's port: one
+# sends a well-formed Hello with a wrong secret, one sends random bytes, one sends a
+# valid frame header announcing a 1 TiB payload. The run must still exit 0 with the output
+# of the sequential build, and the master must log each rejected connection on stderr.
+set -uo pipefail
+if [[ $# -lt 3 ]]; then
+  echo "usage: $0 <compss-run> <sequential-binary> <compss-binary> [args...]" >&2
+  exit 2
+fi
+launcher="$(realpath "$1")" seq_bin="$(realpath "$2")" compss_bin="$(realpath "$3")"
+shift 3
+here="$(cd "$(dirname "$0")" && pwd)"
+work="$(mktemp -d)"
+run_pid=""
+cleanup() {
+  [[ -n $run_pid ]] && kill "$run_pid" 2>/dev/null  # timeout passes SIGTERM on
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+timeout 120 "$seq_bin" "$@" >"$work/sequential.out" 2>"$work/sequential.err" || {
+  echo "FAIL: the sequential build failed"; cat "$work/sequential.err"; exit 1
+}
+
+timeout -k 5 60 "$launcher" --no-progress --workers 2 --log-level info -- "$compss_bin" "$@" \
+  >"$work/run.out" 2>"$work/run.err" &
+run_pid=$!
+
+# compss-run prints "compss-run: master listening on <addr>:<port>" at --log-level info.
+address=""
+for ((i = 0; i < 200; i++)); do
+  address=$(grep -oE 'master listening on [^ ]+:[0-9]+' "$work/run.err" | head -n1 | awk '{print $4}')
+  [[ -n $address ]] && break
+  kill -0 "$run_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [[ -z $address ]]; then
+  echo "FAIL: no 'master listening on' line from compss-run --log-level info"
+  cat "$work/run.err"
+  exit 1
+fi
+echo "master at $address"
+
+strangers_rc=0
+timeout 30 python3 "$here/stranger.py" "${address%:*}" "${address##*:}" || strangers_rc=$?
+
+wait "$run_pid"
+rc=$?
+run_pid=""
+status=0
+if [[ $strangers_rc -ne 0 ]]; then
+  echo "FAIL: the strangers could not connect to $address (exit $strangers_rc)"
+  status=1
+fi
+if [[ $rc -ne 0 ]]; then
+  echo "FAIL: compss-run exited with $rc$([[ $rc -eq 124 ]] && echo ' (timed out)')"
+  status=1
+elif ! diff -u "$work/sequential.out" "$work/run.out"; then
+  echo "FAIL: output differs from the sequential build"
+  status=1
+fi
+# One log line per rejected stranger, with the reason (runtime/net/errors.cpp).
+for reason in 'wrong or missing run secret' 'bad magic number' 'larger than the limit'; do
+  if ! grep 'closing connection from' "$work/run.err" | grep -q "$reason"; then
+    echo "FAIL: the master did not log a connection closed for: $reason"
+    status=1
+  fi
+done
+if [[ $status -ne 0 ]]; then
+  echo "--- stderr of compss-run:"
+  cat "$work/run.err"
+  exit 1
+fi
+echo "OK: 3 strangers rejected and logged; output identical to the sequential build"

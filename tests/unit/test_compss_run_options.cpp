@@ -1,0 +1,154 @@
+// compss-run's command line: options, their COMPSS_* variables, bad values, --help.
+#include "options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace compss::run;
+
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& n) -> std::optional<std::string> {
+    auto it = vars.find(n);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+Options parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  return parse_options(args, env_of(std::move(env)));
+}
+
+std::string usage_error(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  try {
+    parse(std::move(args), std::move(env));
+  } catch (const UsageError& e) {
+    EXPECT_EQ(e.exit_code, 2);
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST(CompssRunOptions, EveryOptionOnTheCommandLine) {
+  Options o = parse({"--workers", "3", "--master-cores=0", "--worker-cores", "4", "--scheduler",
+                     "fifo", "--bind", "10.0.0.5", "--port", "4500", "--connect-timeout", "9",
+                     "--log-level", "debug", "--no-progress", "--", "./app", "--workers", "x"});
+  EXPECT_EQ(o.workers, 3u);
+  EXPECT_EQ(o.master_cores, 0u);
+  EXPECT_EQ(o.worker_cores, 4u);
+  EXPECT_EQ(o.scheduler, "fifo");
+  EXPECT_EQ(o.bind, "10.0.0.5");
+  EXPECT_EQ(o.port, 4500);
+  EXPECT_TRUE(o.port_given);
+  EXPECT_EQ(o.connect_timeout, 9u);
+  EXPECT_EQ(o.log_level, "debug");
+  EXPECT_EQ(o.progress, Progress::off);
+  // Everything after -- belongs to the application, even what looks like an option.
+  EXPECT_EQ(o.command, (std::vector<std::string>{"./app", "--workers", "x"}));
+}
+
+TEST(CompssRunOptions, TheApplicationStartsAtTheFirstNonOption) {
+  Options o = parse({"--hosts", "a,alice@b", "./app", "-v"});
+  EXPECT_EQ(o.hosts, (std::vector<std::string>{"a", "alice@b"}));
+  EXPECT_EQ(o.command, (std::vector<std::string>{"./app", "-v"}));
+}
+
+TEST(CompssRunOptions, VariablesGiveDefaultsAndTheCommandLineWins) {
+  std::map<std::string, std::string> env = {
+      {"COMPSS_WORKERS", "2"},        {"COMPSS_SCHEDULER", "lifo"}, {"COMPSS_PORT", "4000"},
+      {"COMPSS_LOG_LEVEL", "info"},   {"COMPSS_PROGRESS", "1"},     {"COMPSS_BIND", "0.0.0.0"},
+      {"COMPSS_CONNECT_TIMEOUT", "5"}, {"COMPSS_MASTER_CORES", "1"}, {"COMPSS_WORKER_CORES", "6"}};
+  Options o = parse({"./app"}, env);
+  EXPECT_EQ(o.workers, 2u);
+  EXPECT_EQ(o.scheduler, "lifo");
+  EXPECT_EQ(o.port, 4000);
+  EXPECT_EQ(o.log_level, "info");
+  EXPECT_EQ(o.progress, Progress::on);
+  EXPECT_EQ(o.bind, "0.0.0.0");
+  EXPECT_EQ(o.connect_timeout, 5u);
+  EXPECT_EQ(o.master_cores, 1u);
+  EXPECT_EQ(o.worker_cores, 6u);
+  Options c = parse({"--scheduler", "locality", "--no-progress", "./app"}, env);
+  EXPECT_EQ(c.scheduler, "locality");
+  EXPECT_EQ(c.progress, Progress::off);
+}
+
+TEST(CompssRunOptions, AWorkerChoiceOnTheCommandLineHidesTheOtherVariables) {
+  Options o = parse({"--hosts", "n1", "./app"}, {{"COMPSS_WORKERS", "4"}, {"COMPSS_RESOURCES", "r.xml"}});
+  EXPECT_FALSE(o.workers);
+  EXPECT_TRUE(o.resources.empty());
+  EXPECT_EQ(o.hosts, std::vector<std::string>{"n1"});
+}
+
+TEST(CompssRunOptions, BadValuesNameTheOptionOrTheVariable) {
+  EXPECT_EQ(usage_error({"--workers", "two", "./app"}),
+            "compss-run: invalid value 'two' for --workers: expected a whole number from 0 to 10000");
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_WORKERS", "-1"}}),
+            "compss-run: invalid COMPSS_WORKERS='-1': expected a whole number from 0 to 10000");
+  EXPECT_EQ(usage_error({"--scheduler=random", "./app"}),
+            "compss-run: invalid value 'random' for --scheduler: expected fifo|lifo|locality");
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_LOG_LEVEL", "loud"}}),
+            "compss-run: invalid COMPSS_LOG_LEVEL='loud': expected off|info|debug");
+  EXPECT_NE(usage_error({"--port", "70000", "./app"}).find("from 0 to 65535"), std::string::npos);
+  EXPECT_NE(usage_error({"--worker-cores", "0", "./app"}).find("from 1 to"), std::string::npos);
+  EXPECT_NE(usage_error({"--connect-timeout", "1.5", "./app"}).find("--connect-timeout"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"--bind", "my-host", "./app"}).find("expected an IPv4 address"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"--hosts", "-oProxyCommand=x", "./app"}).find("not a host name"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"--hosts", "a;rm", "./app"}).find("not a host name"), std::string::npos);
+  EXPECT_NE(usage_error({"--hosts", ",", "./app"}).find("comma-separated"), std::string::npos);
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_PROGRESS", "yes"}}),
+            "compss-run: invalid COMPSS_PROGRESS='yes': expected 1|0");
+}
+
+TEST(CompssRunOptions, UnknownOptionsMissingValuesAndNoApplication) {
+  EXPECT_EQ(usage_error({"--wokers", "2", "./app"}),
+            "compss-run: unknown option '--wokers' (see compss-run --help)");
+  EXPECT_EQ(usage_error({"--workers"}), "compss-run: option --workers needs a value (N)");
+  EXPECT_EQ(usage_error({"--progress=1", "./app"}), "compss-run: option --progress takes no value");
+  EXPECT_NE(usage_error({"--workers", "2"}).find("no application given"), std::string::npos);
+  EXPECT_NE(usage_error({"--workers", "2", "--"}).find("no application given"), std::string::npos);
+}
+
+TEST(CompssRunOptions, WorkerSourcesAreExclusive) {
+  EXPECT_NE(usage_error({"--workers", "2", "--hosts", "a", "./app"}).find("only one of"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"--hosts", "a", "--project", "p.xml", "./app"}).find("only one of"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"./app"}, {{"COMPSS_WORKERS", "1"}, {"COMPSS_HOSTS", "a"}}).find("only one of"),
+            std::string::npos);
+}
+
+TEST(CompssRunOptions, OptionsNotAvailableYetSaySo) {
+  EXPECT_EQ(usage_error({"--graph", "./app"}), "compss-run: --graph is not available yet");
+  EXPECT_EQ(usage_error({"--trace", "./app"}), "compss-run: --trace is not available yet");
+  EXPECT_EQ(usage_error({"--monitor", "./app"}), "compss-run: --monitor is not available yet");
+  EXPECT_EQ(usage_error({"--monitor=8080", "./app"}), "compss-run: --monitor is not available yet");
+}
+
+TEST(CompssRunOptions, HelpAndVersionNeedNoApplication) {
+  EXPECT_TRUE(parse({"-h"}).help);
+  EXPECT_TRUE(parse({"--workers", "2", "--help"}).help);
+  EXPECT_TRUE(parse({"--version"}).version);
+}
+
+TEST(CompssRunOptions, HelpDocumentsEveryOptionAndItsVariable) {
+  std::string help = help_text();
+  auto documented = documented_options();
+  EXPECT_GE(documented.size(), 18u);
+  for (auto& [option, variable] : documented) {
+    EXPECT_NE(help.find(option), std::string::npos) << option;
+    if (!variable.empty()) EXPECT_NE(help.find("[" + variable + "]"), std::string::npos) << variable;
+  }
+  for (const char* v : {"COMPSS_WORKERS", "COMPSS_HOSTS", "COMPSS_RESOURCES", "COMPSS_PROJECT",
+                        "COMPSS_MASTER_CORES", "COMPSS_WORKER_CORES", "COMPSS_SCHEDULER",
+                        "COMPSS_BIND", "COMPSS_PORT", "COMPSS_CONNECT_TIMEOUT", "COMPSS_LOG_LEVEL",
+                        "COMPSS_PROGRESS"})
+    EXPECT_NE(help.find(v), std::string::npos) << v;
+}

@@ -1,0 +1,99 @@
+// Where data versions live in a master-worker run, and their lineage
+// (runtime/net/data_directory.hpp).
+#include "net/data_directory.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace compss::net;
+using compss::detail::DataKey;
+using compss::detail::ParamDescriptor;
+using compss::detail::vtable_for;
+
+namespace {
+ParamDescriptor descriptor_of(int& x) {
+  ParamDescriptor d;
+  d.key = DataKey::of(&x);
+  d.object = &x;
+  d.vtable = vtable_for<int>();
+  return d;
+}
+}  // namespace
+
+TEST(DataDirectory, ADatumStartsOnTheMasterAtVersionZero) {
+  DataDirectory dir;
+  int x = 0;
+  TrackedDatum& t = dir.track(descriptor_of(x));
+  EXPECT_NE(t.id, 0u);
+  EXPECT_EQ(t.version, 0u);
+  EXPECT_TRUE(t.master_has_latest());
+  EXPECT_EQ(t.object, &x);
+  EXPECT_EQ(&dir.track(descriptor_of(x)), &t);  // the same address is the same datum
+  EXPECT_EQ(dir.find_id(t.id), &t);
+}
+
+TEST(DataDirectory, AVersionMadeOnAWorkerStaysThereAndTheOldOneIsReleased) {
+  DataDirectory dir;
+  int x = 0;
+  TrackedDatum& t = dir.track(descriptor_of(x));
+  dir.version(t.id, 0).holders = 1u << 2;  // worker 2 was sent version 0
+  auto record = std::make_shared<TaskRecord>();
+  record->signature = "void inc(int &)";
+  std::uint64_t old_holders = dir.produced(t.id, 1, 1, 4, record);
+  EXPECT_EQ(old_holders, 1u << 2);  // worker 2 may drop version 0
+  EXPECT_EQ(t.version, 1u);
+  EXPECT_FALSE(t.master_has_latest());
+  const VersionInfo* v1 = dir.find_version(t.id, 1);
+  ASSERT_NE(v1, nullptr);
+  EXPECT_EQ(v1->holders, 1u << 1);
+  EXPECT_EQ(v1->size, 4u);
+  EXPECT_EQ(v1->producer, record);
+  EXPECT_EQ(dir.stale(0, ~std::uintptr_t{0}).size(), 1u);
+}
+
+TEST(DataDirectory, ARecomputedOldVersionDoesNotBecomeTheLatest) {
+  DataDirectory dir;
+  int x = 0;
+  TrackedDatum& t = dir.track(descriptor_of(x));
+  dir.produced(t.id, 1, 1, 4, nullptr);
+  dir.produced(t.id, 2, 1, 4, nullptr);
+  EXPECT_EQ(dir.produced(t.id, 1, 3, 4, nullptr), 0u);
+  EXPECT_EQ(t.version, 2u);
+  EXPECT_EQ(dir.find_version(t.id, 1)->holders, 1u << 3);
+}
+
+TEST(DataDirectory, AWriteOnTheMasterMakesANewVersionOnlyTheMasterHolds) {
+  DataDirectory dir;
+  int x = 0;
+  TrackedDatum& t = dir.track(descriptor_of(x));
+  dir.produced(t.id, 1, 1, 4, nullptr);
+  t.master_version = 1;  // fetched
+  EXPECT_EQ(dir.master_wrote(t), 1u << 1);
+  EXPECT_EQ(t.version, 2u);
+  EXPECT_TRUE(t.master_has_latest());
+  EXPECT_TRUE(dir.stale(0, ~std::uintptr_t{0}).empty());
+}
+
+TEST(DataDirectory, ALostNodeHoldsNothingButLineageStays) {
+  DataDirectory dir;
+  int x = 0;
+  TrackedDatum& t = dir.track(descriptor_of(x));
+  auto record = std::make_shared<TaskRecord>();
+  dir.produced(t.id, 1, 2, 4, record);
+  dir.drop_node(2);
+  EXPECT_EQ(dir.find_version(t.id, 1)->holders, 0u);
+  EXPECT_EQ(dir.find_version(t.id, 1)->producer, record);
+}
+
+TEST(DataDirectory, ForgettingADatumReportsItsHolders) {
+  DataDirectory dir;
+  int x = 0, y = 0;
+  std::uint64_t id = dir.track(descriptor_of(x)).id;
+  dir.track(descriptor_of(y));
+  dir.produced(id, 1, 1, 4, nullptr);
+  auto [gone, holders] = dir.forget(reinterpret_cast<std::uintptr_t>(&x));
+  EXPECT_EQ(gone, id);
+  EXPECT_EQ(holders, 1u << 1);
+  EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(&x)), nullptr);
+  EXPECT_NE(dir.find(reinterpret_cast<std::uintptr_t>(&y)), nullptr);
+  EXPECT_EQ(dir.forget(reinterpret_cast<std::uintptr_t>(&x)).first, 0u);
+}

@@ -1,0 +1,223 @@
+// Worker data in one process: execute_request with a store (inline values cached, stored
+// and fetched inputs, outputs kept by size, the result's datum, DataMissing), the peer
+// data listener and fetcher over real sockets, and serve_tasks' pool and messages.
+#include "net/fake_transport.hpp"
+#include "net/io_thread.hpp"
+#include "net/peer_fetch.hpp"
+#include "net/peer_server.hpp"
+#include "net/worker.hpp"
+#include "net/worker_store.hpp"
+
+#include <compss/detail/call_task.hpp>
+#include <compss/serialize.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace compss::detail;
+using namespace compss::net;
+using namespace std::chrono_literals;
+
+namespace {
+
+int add_into(const std::vector<int>& v, std::vector<int>& acc) {
+  for (std::size_t i = 0; i < v.size() && i < acc.size(); ++i) acc[i] += v[i];
+  return static_cast<int>(acc.size());
+}
+// Returns true when two calls are inside at once (bounded wait): shows the pool's width.
+std::atomic<int> inside{0};
+bool pair_up(int) {
+  ++inside;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (inside.load() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(2ms);
+  return inside.load() >= 2;
+}
+
+constexpr ParamSpec add_params[] = {{Direction::in, ParamKind::object, "v"},
+                                    {Direction::inout, ParamKind::object, "acc"}};
+constexpr TaskSpec add_spec{"add_into", "int add_into(const std::vector<int> &, std::vector<int> &)",
+                            add_params, 2};
+constexpr ParamSpec pair_params[] = {{Direction::in, ParamKind::object, "x"}};
+constexpr TaskSpec pair_spec{"pair_up", "bool pair_up(int)", pair_params, 1};
+
+[[maybe_unused]] void call_sites() {
+  std::vector<int> v, acc;
+  call_task<add_spec, &add_into>(v, acc);
+  call_task<pair_spec, &pair_up>(1);
+}
+
+const std::string secret = "peer-secret";
+
+WireParam inline_param(std::uint64_t id, std::uint64_t version, Direction d, std::vector<std::byte> b) {
+  WireParam p{.data_id = id, .version = version, .direction = static_cast<std::uint8_t>(d)};
+  p.has_value = true;
+  p.value = std::move(b);
+  return p;
+}
+WireParam held_param(std::uint64_t id, std::uint64_t version, Direction d, std::string source = {}) {
+  WireParam p{.data_id = id, .version = version, .direction = static_cast<std::uint8_t>(d)};
+  p.source = std::move(source);
+  return p;
+}
+template <class T>
+T stored(const WorkerStore& store, std::uint64_t id, std::uint64_t version) {
+  T value{};
+  auto bytes = store.get(id, version);
+  if (bytes) compss::from_bytes(*bytes, value);
+  return value;
+}
+PeerFetchOptions fetch_options(std::string with_secret = secret) {
+  PeerFetchOptions o;
+  o.hello.secret = std::move(with_secret);
+  o.hello.node_name = "test";
+  o.connect_timeout = 5s;
+  o.reply_timeout = 5s;
+  o.connection.log = nullptr;
+  return o;
+}
+ListenerOptions server_options() {
+  ListenerOptions o;
+  o.secret = secret;
+  o.connection.log = nullptr;
+  return o;
+}
+
+}  // namespace
+
+TEST(NetPeer, InlineInputsAreCachedAndOutputsStayInTheStore) {
+  WorkerStore store;
+  TaskRequest r{1, add_spec.signature,
+                {inline_param(1, 4, Direction::in, compss::to_bytes(std::vector<int>{1, 2})),
+                 inline_param(2, 1, Direction::inout, compss::to_bytes(std::vector<int>{10, 20})),
+                 held_param(3, 0, Direction::out)}};  // the result's datum
+  auto done = std::get<TaskDone>(execute_request(r, &store));
+  ASSERT_EQ(done.outputs.size(), 2u);  // the result, then acc
+  for (const WireParam& o : done.outputs) {
+    EXPECT_FALSE(o.has_value);
+    EXPECT_TRUE(o.value.empty());
+    EXPECT_GT(o.size, 0u);
+  }
+  EXPECT_EQ(done.outputs[0].data_id, 3u);
+  EXPECT_EQ(done.outputs[0].version, 1u);
+  EXPECT_EQ(done.outputs[1].data_id, 2u);
+  EXPECT_EQ(done.outputs[1].version, 2u);
+  EXPECT_EQ(done.outputs[1].size, store.get(2, 2)->size());
+  EXPECT_EQ(stored<int>(store, 3, 1), 2);
+  EXPECT_EQ(stored<std::vector<int>>(store, 2, 2), (std::vector<int>{11, 22}));
+  // Inline inputs were cached as the versions read.
+  EXPECT_EQ(stored<std::vector<int>>(store, 1, 4), (std::vector<int>{1, 2}));
+  EXPECT_EQ(stored<std::vector<int>>(store, 2, 1), (std::vector<int>{10, 20}));
+
+  // A second task reads both from the store: no values travel.
+  TaskRequest again{2, add_spec.signature, {held_param(1, 4, Direction::in), held_param(2, 2, Direction::inout)}};
+  done = std::get<TaskDone>(execute_request(again, &store));
+  ASSERT_EQ(done.outputs.size(), 2u);
+  EXPECT_TRUE(done.outputs[0].has_value);  // no result datum: the result travels inline
+  EXPECT_EQ(done.outputs[0].data_id, 0u);
+  EXPECT_EQ(stored<std::vector<int>>(store, 2, 3), (std::vector<int>{12, 24}));
+}
+
+TEST(NetPeer, AMissingInputIsDataMissingNamingIt) {
+  WorkerStore store;
+  TaskRequest r{5, add_spec.signature, {held_param(41, 2, Direction::in), held_param(42, 1, Direction::inout)}};
+  auto f = std::get<TaskFailed>(execute_request(r, &store));
+  EXPECT_EQ(f.task_id, 5u);
+  EXPECT_EQ(f.exception_type, "compss::DataMissing");
+  EXPECT_NE(f.message.find("data 41 version 2"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("parameter 'v'"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("no source"), std::string::npos) << f.message;
+
+  IoThread io;
+  PeerFetcher peers(io.context(), fetch_options());
+  r.params[0].source = "127.0.0.1:1";  // nothing listens there
+  f = std::get<TaskFailed>(execute_request(r, &store, &peers));
+  EXPECT_EQ(f.exception_type, "compss::DataMissing");
+  EXPECT_NE(f.message.find("fetching it from 127.0.0.1:1 failed"), std::string::npos) << f.message;
+}
+
+TEST(NetPeer, WrongParameterCountIsReported) {
+  WorkerStore store;
+  TaskRequest r{1, add_spec.signature, {held_param(1, 1, Direction::in)}};
+  auto f = std::get<TaskFailed>(execute_request(r, &store));
+  EXPECT_NE(f.message.find("expects 2 parameters"), std::string::npos) << f.message;
+  r.params.assign(4, held_param(1, 1, Direction::in));
+  f = std::get<TaskFailed>(execute_request(r, &store));
+  EXPECT_NE(f.message.find("got 4"), std::string::npos) << f.message;
+}
+
+TEST(NetPeer, InputsAreFetchedFromTheSourceAndCached) {
+  IoThread io;
+  WorkerStore a_store;  // node A holds datum 1 version 4
+  a_store.put(1, 4, compss::to_bytes(std::vector<int>{5, 6}));
+  a_store.put(2, 7, compss::to_bytes(std::vector<int>{1, 1}));
+  PeerServer a(io.context(), server_options(), a_store);
+  std::string source = "127.0.0.1:" + std::to_string(a.port());
+
+  WorkerStore b_store;
+  PeerFetcher peers(io.context(), fetch_options());
+  TaskRequest r{1, add_spec.signature,
+                {held_param(1, 4, Direction::in, source), held_param(2, 7, Direction::inout, source)}};
+  auto done = std::get<TaskDone>(execute_request(r, &b_store, &peers));
+  ASSERT_EQ(done.outputs.size(), 2u);
+  EXPECT_EQ(stored<std::vector<int>>(b_store, 2, 8), (std::vector<int>{6, 7}));
+  EXPECT_NE(b_store.get(1, 4), nullptr);  // cached: the next task does not fetch again
+  EXPECT_EQ(peers.cached_connections(), 1u);  // one connection, reused for both fetches
+
+  std::vector<std::byte> out;
+  std::string why;
+  EXPECT_FALSE(peers.fetch(source, 9, 9, out, why));
+  EXPECT_NE(why.find("does not hold it"), std::string::npos) << why;
+}
+
+TEST(NetPeer, AFetcherWithoutTheSecretIsRefused) {
+  IoThread io;
+  WorkerStore store;
+  store.put(1, 1, compss::to_bytes(1));
+  PeerServer server(io.context(), server_options(), store);
+  PeerFetcher stranger(io.context(), fetch_options("wrong"));
+  std::vector<std::byte> out;
+  std::string why;
+  EXPECT_FALSE(stranger.fetch("127.0.0.1:" + std::to_string(server.port()), 1, 1, out, why));
+  EXPECT_TRUE(out.empty());
+  EXPECT_NE(why.find("no answer"), std::string::npos) << why;
+}
+
+TEST(NetPeer, ServeTasksRunsCoresTasksAtOnceAndAnswersDataMessages) {
+  auto [master, worker] = make_fake_pair();
+  WorkerStore store;
+  store.put(8, 1, compss::to_bytes(std::string("kept")));
+  bool orderly = false;
+  std::size_t served = 0;
+  std::thread serving([&, w = worker] { served = serve_tasks(*w, {.cores = 2, .store = &store}, &orderly); });
+
+  inside = 0;
+  ASSERT_FALSE(master->send(TaskRequest{1, pair_spec.signature, {inline_param(0, 0, Direction::in, compss::to_bytes(1))}}));
+  ASSERT_FALSE(master->send(TaskRequest{2, pair_spec.signature, {inline_param(0, 0, Direction::in, compss::to_bytes(2))}}));
+  ASSERT_FALSE(master->send(DataFetchRequest{8, 1}));
+  ASSERT_FALSE(master->send(DataRelease{8, 1}));
+  ASSERT_FALSE(master->send(DataFetchRequest{8, 1}));
+  ASSERT_FALSE(master->send(Shutdown{}));
+
+  int paired = 0, replies = 0;
+  std::vector<bool> found;
+  for (int i = 0; i < 4; ++i) {
+    Message m;
+    ASSERT_FALSE(master->receive(m, 30s)) << "reply " << i;
+    if (auto* d = std::get_if<TaskDone>(&m)) {
+      bool both = false;
+      compss::from_bytes(d->outputs.at(0).value, both);
+      paired += both ? 1 : 0;
+      ++replies;
+    } else if (auto* f = std::get_if<DataFetchReply>(&m)) {
+      found.push_back(f->found);
+    }
+  }
+  serving.join();
+  EXPECT_EQ(replies, 2);
+  EXPECT_EQ(paired, 2);  // both tasks were inside at once
+  EXPECT_EQ(found, (std::vector<bool>{true, false}));  // released between the two fetches
+  EXPECT_TRUE(orderly);
+  EXPECT_EQ(served, 2u);
+}

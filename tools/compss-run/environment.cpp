@@ -1,0 +1,84 @@
+#include "environment.hpp"
+
+#include <algorithm>
+
+namespace compss::run {
+
+std::string effective_bind(const Options& o, const LaunchPlan& plan) {
+  if (!o.bind.empty()) return o.bind;
+  return plan.all_local() ? "127.0.0.1" : "0.0.0.0";
+}
+
+std::uint16_t effective_port(const Options& o, const LaunchPlan& plan) {
+  if (o.port_given) return o.port;
+  return plan.xml_port.value_or(0);
+}
+
+void check_bind_reachable(const std::string& bind, const LaunchPlan& plan) {
+  if (bind.rfind("127.", 0) != 0) return;
+  for (const WorkerSpec& w : plan.workers)
+    if (w.via != Via::local)
+      throw UsageError("compss-run: the master would listen on " + bind + " but worker " +
+                       std::to_string(w.index) + " runs on " + w.host +
+                       ", which cannot reach it (use --bind 0.0.0.0 or this host's address)");
+}
+
+std::string master_address_for(const WorkerSpec& w, const std::string& bind, std::uint16_t port,
+                               const std::string& hostname) {
+  std::string host = bind;
+  if (bind == "0.0.0.0") host = w.via == Via::local ? "127.0.0.1" : hostname;
+  return host + ":" + std::to_string(port);
+}
+
+EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const std::string& secret,
+                              int listen_fd, bool progress) {
+  EnvChanges c;
+  c.set = {{"COMPSS_SECRET", secret},
+           {"COMPSS_LISTEN_FD", std::to_string(listen_fd)},
+           {"COMPSS_WORKERS_EXPECTED", std::to_string(plan.workers.size())}};
+  if (o.master_cores) c.set.emplace_back("COMPSS_MASTER_CORES", std::to_string(*o.master_cores));
+  if (!o.scheduler.empty()) c.set.emplace_back("COMPSS_SCHEDULER", o.scheduler);
+  if (o.connect_timeout)
+    c.set.emplace_back("COMPSS_CONNECT_TIMEOUT", std::to_string(*o.connect_timeout));
+  if (!o.log_level.empty()) c.set.emplace_back("COMPSS_LOG_LEVEL", o.log_level);
+  if (progress) c.set.emplace_back("COMPSS_PROGRESS", "1");
+  else c.unset.push_back("COMPSS_PROGRESS");
+  // The master must take the inherited socket, not bind again or act as a worker.
+  c.unset.insert(c.unset.end(), {"COMPSS_LISTEN", "COMPSS_WORKER"});
+  return c;
+}
+
+Variables worker_variables(const Options& o, const WorkerSpec& w, const std::string& master) {
+  Variables v = {{"COMPSS_WORKER", master}, {"COMPSS_WORKER_NAME", w.name}};
+  if (w.cores) v.emplace_back("COMPSS_WORKER_CORES", std::to_string(*w.cores));
+  if (!w.working_dir.empty()) v.emplace_back("COMPSS_WORKING_DIR", w.working_dir);
+  if (!o.log_level.empty()) v.emplace_back("COMPSS_LOG_LEVEL", o.log_level);
+  return v;
+}
+
+EnvChanges worker_environment(const Options& o, const WorkerSpec& w, const std::string& master,
+                              const std::string& secret) {
+  EnvChanges c;
+  c.set = worker_variables(o, w, master);
+  c.set.emplace_back("COMPSS_SECRET", secret);
+  c.unset = {"COMPSS_LISTEN_FD", "COMPSS_LISTEN", "COMPSS_WORKERS_EXPECTED", "COMPSS_PROGRESS"};
+  // A cores value inherited from compss-run's environment would contradict the XML.
+  if (!w.cores) c.unset.push_back("COMPSS_WORKER_CORES");
+  return c;
+}
+
+std::vector<std::string> apply_changes(char** base, const EnvChanges& c) {
+  auto replaced = [&](const std::string& name) {
+    return std::find(c.unset.begin(), c.unset.end(), name) != c.unset.end() ||
+           std::any_of(c.set.begin(), c.set.end(), [&](auto& kv) { return kv.first == name; });
+  };
+  std::vector<std::string> out;
+  for (char** e = base; e && *e; ++e) {
+    std::string entry = *e;
+    if (!replaced(entry.substr(0, entry.find('=')))) out.push_back(entry);
+  }
+  for (auto& [name, value] : c.set) out.push_back(name + "=" + value);
+  return out;
+}
+
+}  // namespace compss::run

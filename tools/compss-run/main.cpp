@@ -1,0 +1,121 @@
+// compss-run: starts a compss-cc program as one master and its workers
+// (docs/tools.md, "compss-run"; docs/distributed.md).
+#include "app_path.hpp"
+#include "environment.hpp"
+#include "listen_socket.hpp"
+#include "options.hpp"
+#include "secret.hpp"
+#include "spawn.hpp"
+#include "supervisor.hpp"
+#include "worker_command.hpp"
+#include "worker_plan.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace compss::run {
+namespace {
+
+std::string this_hostname() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
+}
+
+bool wants_progress(const Options& o) {
+  if (o.progress == Progress::automatic) return ::isatty(2) == 1;
+  return o.progress == Progress::on;
+}
+
+/// Starts every worker; one that cannot be started is reported and left out (the master
+/// reports the workers that did not connect).
+std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& plan,
+                                         const std::string& bind, const ListenSocket& sock,
+                                         const std::string& secret, bool info) {
+  std::vector<WorkerProcess> started;
+  std::vector<std::string> args(o.command.begin() + 1, o.command.end());
+  std::string hostname = this_hostname();
+  for (const WorkerSpec& w : plan.workers) {
+    std::string master = master_address_for(w, bind, sock.port, hostname);
+    SpawnRequest r;
+    r.argv = worker_argv(w, worker_variables(o, w, master), args);
+    r.search_path = w.via != Via::local;
+    r.close_fds = {sock.fd};
+    if (w.via == Via::ssh) {
+      // The secret goes over ssh's stdin, never on a command line; ssh does not need it.
+      r.env = apply_changes(environ, {{}, {"COMPSS_SECRET"}});
+      r.stdin_data = secret + "\n";
+    } else {
+      r.env = apply_changes(environ, worker_environment(o, w, master, secret));
+    }
+    try {
+      pid_t pid = spawn_process(r);
+      started.push_back({w.index, w.host, pid, true});
+      if (info)
+        std::fprintf(stderr, "compss-run: worker %u (host %s) started, pid %d\n", w.index,
+                     w.host.c_str(), static_cast<int>(pid));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "compss-run: cannot start worker %u (host %s): %s\n", w.index,
+                   w.host.c_str(), e.what());
+    }
+  }
+  return started;
+}
+
+int run(int argc, char** argv) {
+  Options o = parse_options(std::vector<std::string>(argv + 1, argv + argc), process_env);
+  if (o.help) {
+    std::fputs(help_text().c_str(), stdout);
+    return 0;
+  }
+  if (o.version) {
+    std::printf("compss-run (COMPSs-CXX) %s\n", COMPSS_RUN_VERSION);
+    return 0;
+  }
+  std::string app = resolve_app(o.command[0], process_env("PATH").value_or("/usr/bin:/bin"));
+  LaunchPlan plan = plan_workers(o, app, process_env);
+  std::string bind = effective_bind(o, plan);
+  check_bind_reachable(bind, plan);
+  bool info = o.log_level == "info" || o.log_level == "debug";
+  std::string secret = make_secret();
+
+  block_supervised_signals();
+  ListenSocket sock = open_listen_socket(bind, effective_port(o, plan));
+  if (info) std::fprintf(stderr, "compss-run: master listening on %s:%u\n", bind.c_str(), sock.port);
+
+  SpawnRequest m;
+  m.argv = o.command;
+  m.program = app;
+  m.env = apply_changes(environ, master_environment(o, plan, secret, sock.fd, wants_progress(o)));
+  m.inherit_stdin = true;
+  pid_t master = -1;
+  try {
+    master = spawn_process(m);
+  } catch (const std::exception& e) {
+    throw UsageError(std::string("compss-run: cannot start the master: ") + e.what(), 126);
+  }
+  if (info) std::fprintf(stderr, "compss-run: master started, pid %d\n", static_cast<int>(master));
+  std::vector<WorkerProcess> workers = start_workers(o, plan, bind, sock, secret, info);
+  ::close(sock.fd);  // the master holds it now; connections must not queue here
+  return supervise(master, workers, std::chrono::seconds(5), info);
+}
+
+}  // namespace
+}  // namespace compss::run
+
+int main(int argc, char** argv) {
+  try {
+    return compss::run::run(argc, argv);
+  } catch (const compss::run::UsageError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return e.exit_code;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+}

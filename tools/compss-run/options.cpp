@@ -1,0 +1,277 @@
+#include "options.hpp"
+
+#include <arpa/inet.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <set>
+
+namespace compss::run {
+
+std::optional<std::string> process_env(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+namespace {
+
+/// Where a value came from, so its error names the option or the variable.
+struct Source {
+  std::string option;  ///< "--workers"
+  std::string env;     ///< "COMPSS_WORKERS" when the value came from the environment
+  std::string value;
+
+  [[noreturn]] void fail(const std::string& why) const {
+    if (!env.empty()) throw UsageError("compss-run: invalid " + env + "='" + value + "': " + why);
+    throw UsageError("compss-run: invalid value '" + value + "' for " + option + ": " + why);
+  }
+};
+
+unsigned whole(const Source& s, unsigned lo, unsigned hi) {
+  unsigned n = 0;
+  const char* b = s.value.data();
+  const char* e = b + s.value.size();
+  auto [p, ec] = std::from_chars(b, e, n);
+  if (s.value.empty() || ec != std::errc() || p != e || n < lo || n > hi)
+    s.fail("expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  return n;
+}
+
+std::string one_of(const Source& s, std::initializer_list<const char*> choices) {
+  std::string list;
+  for (const char* c : choices) {
+    if (s.value == c) return s.value;
+    list += list.empty() ? "" : "|";
+    list += c;
+  }
+  s.fail("expected " + list);
+}
+
+bool is_name_char(char c, bool host) {
+  bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  return alnum || c == '.' || c == '-' || c == '_' || (host && c == ':');
+}
+
+/// "a,b c" -> {"a","b","c"}; each entry is [user@]host with no shell or ssh-option syntax.
+std::vector<std::string> host_list(const Source& s) {
+  std::vector<std::string> hosts;
+  std::string cur;
+  auto flush = [&] {
+    if (cur.empty()) return;
+    std::size_t at = cur.find('@');
+    std::string user = at == std::string::npos ? "" : cur.substr(0, at);
+    std::string host = at == std::string::npos ? cur : cur.substr(at + 1);
+    bool ok = !host.empty() && host.front() != '-' && (at == std::string::npos || !user.empty());
+    for (char c : user) ok = ok && is_name_char(c, false);
+    for (char c : host) ok = ok && is_name_char(c, true);
+    if (!ok) s.fail("'" + cur + "' is not a host name or user@host");
+    hosts.push_back(cur);
+    cur.clear();
+  };
+  for (char c : s.value) {
+    if (c == ',' || c == ' ' || c == '\t') flush();
+    else cur += c;
+  }
+  flush();
+  if (hosts.empty()) s.fail("expected a comma-separated list of hosts");
+  return hosts;
+}
+
+[[noreturn]] void not_available(const std::string& option) {
+  throw UsageError("compss-run: " + option + " is not available yet");
+}
+
+struct OptionDef {
+  const char* name;   ///< "--workers"
+  const char* value;  ///< placeholder of the value; nullptr for a flag
+  bool value_optional;
+  const char* env;  ///< the variable that gives the default; nullptr for none
+  bool chooses_workers;
+  const char* help;
+  void (*apply)(Options&, const Source&);
+};
+
+const OptionDef option_table[] = {
+    {"--workers", "N", false, "COMPSS_WORKERS", true,
+     "start N worker processes on this machine",
+     [](Options& o, const Source& s) { o.workers = whole(s, 0, 10000); }},
+    {"--hosts", "H1,H2", false, "COMPSS_HOSTS", true,
+     "one worker per host, started with ssh -o BatchMode=yes ([user@]host)",
+     [](Options& o, const Source& s) { o.hosts = host_list(s); }},
+    {"--resources", "FILE", false, "COMPSS_RESOURCES", true,
+     "worker nodes from a COMPSs resources.xml",
+     [](Options& o, const Source& s) {
+       if (s.value.empty()) s.fail("expected a file name");
+       o.resources = s.value;
+     }},
+    {"--project", "FILE", false, "COMPSS_PROJECT", true,
+     "worker nodes and their settings from a COMPSs project.xml",
+     [](Options& o, const Source& s) {
+       if (s.value.empty()) s.fail("expected a file name");
+       o.project = s.value;
+     }},
+    {"--master-cores", "N", false, "COMPSS_MASTER_CORES", false,
+     "task slots of the master (default: COMPSS_THREADS or all cores; 0 = only tasks "
+     "that cannot travel)",
+     [](Options& o, const Source& s) { o.master_cores = whole(s, 0, 100000); }},
+    {"--worker-cores", "N", false, "COMPSS_WORKER_CORES", false,
+     "task slots of every worker (default: its cores, or the XML's ComputingUnits/"
+     "LimitOfTasks)",
+     [](Options& o, const Source& s) { o.worker_cores = whole(s, 1, 100000); }},
+    {"--scheduler", "fifo|lifo|locality", false, "COMPSS_SCHEDULER", false,
+     "task scheduling policy (default locality)",
+     [](Options& o, const Source& s) { o.scheduler = one_of(s, {"fifo", "lifo", "locality"}); }},
+    {"--bind", "ADDR", false, "COMPSS_BIND", false,
+     "IPv4 address the master listens on (default 127.0.0.1 when every worker is local, "
+     "else 0.0.0.0)",
+     [](Options& o, const Source& s) {
+       in_addr a{};
+       if (inet_pton(AF_INET, s.value.c_str(), &a) != 1)
+         s.fail("expected an IPv4 address such as 127.0.0.1 or 0.0.0.0");
+       o.bind = s.value;
+     }},
+    {"--port", "P", false, "COMPSS_PORT", false,
+     "port the master listens on (default 0: any free port, or the XML's MinPort)",
+     [](Options& o, const Source& s) {
+       o.port = static_cast<std::uint16_t>(whole(s, 0, 65535));
+       o.port_given = true;
+     }},
+    {"--connect-timeout", "S", false, "COMPSS_CONNECT_TIMEOUT", false,
+     "seconds the master waits for the workers at start (default 30)",
+     [](Options& o, const Source& s) { o.connect_timeout = whole(s, 1, 86400); }},
+    {"--log-level", "off|info|debug", false, "COMPSS_LOG_LEVEL", false,
+     "what the runtime and compss-run report on stderr (default off)",
+     [](Options& o, const Source& s) { o.log_level = one_of(s, {"off", "info", "debug"}); }},
+    {"--progress", nullptr, false, "COMPSS_PROGRESS", false,
+     "print a progress line on stderr (default: when stderr is a terminal; variable: 1|0)",
+     [](Options& o, const Source& s) {
+       if (s.env.empty()) o.progress = Progress::on;
+       else o.progress = one_of(s, {"1", "0"}) == "1" ? Progress::on : Progress::off;
+     }},
+    {"--no-progress", nullptr, false, "COMPSS_PROGRESS", false, "no progress line",
+     [](Options& o, const Source&) { o.progress = Progress::off; }},
+    {"--graph", nullptr, false, nullptr, false, "write the task graph (not available yet)",
+     [](Options&, const Source&) { not_available("--graph"); }},
+    {"--trace", nullptr, false, nullptr, false, "write an execution trace (not available yet)",
+     [](Options&, const Source&) { not_available("--trace"); }},
+    {"--monitor", "PORT", true, nullptr, false, "serve a monitoring page (not available yet)",
+     [](Options&, const Source&) { not_available("--monitor"); }},
+    {"--help", nullptr, false, nullptr, false, "print this help and exit",
+     [](Options& o, const Source&) { o.help = true; }},
+    {"--version", nullptr, false, nullptr, false, "print the version and exit",
+     [](Options& o, const Source&) { o.version = true; }},
+};
+
+const OptionDef* find_option(const std::string& name) {
+  for (const OptionDef& d : option_table)
+    if (name == d.name) return &d;
+  return nullptr;
+}
+
+}  // namespace
+
+Options parse_options(const std::vector<std::string>& args, const EnvLookup& env) {
+  // Collect the command line first: it decides which variables still apply.
+  std::vector<std::pair<const OptionDef*, std::string>> given;
+  Options o;
+  std::size_t i = 0;
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') break;  // the application
+    if (a == "-h") {
+      o.help = true;
+      continue;
+    }
+    std::string name = a;
+    std::optional<std::string> inline_value;
+    if (std::size_t eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+      name = a.substr(0, eq);
+      inline_value = a.substr(eq + 1);
+    }
+    const OptionDef* d = find_option(name);
+    if (!d) throw UsageError("compss-run: unknown option '" + a + "' (see compss-run --help)");
+    std::string value;
+    if (d->value && !d->value_optional) {
+      if (inline_value) value = *inline_value;
+      else if (i + 1 < args.size()) value = args[++i];
+      else throw UsageError("compss-run: option " + name + " needs a value (" + d->value + ")");
+    } else if (inline_value) {
+      if (!d->value_optional) throw UsageError("compss-run: option " + name + " takes no value");
+      value = *inline_value;
+    }
+    given.emplace_back(d, value);
+  }
+  o.command.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+  for (auto& [d, v] : given) {
+    std::string n = d->name;
+    if (n == "--help") o.help = true;
+    if (n == "--version") o.version = true;
+  }
+  if (o.help || o.version) return o;
+
+  std::set<std::string> covered;  // variables whose options are on the command line
+  bool workers_on_command_line = false;
+  for (auto& [d, v] : given) {
+    if (d->env) covered.insert(d->env);
+    workers_on_command_line = workers_on_command_line || d->chooses_workers;
+  }
+  for (const OptionDef& d : option_table) {
+    if (!d.env || covered.count(d.env) || (d.chooses_workers && workers_on_command_line))
+      continue;
+    if (std::string(d.name) == "--no-progress") continue;  // COMPSS_PROGRESS is --progress's
+    if (auto v = env(d.env)) {
+      covered.insert(d.env);
+      d.apply(o, Source{d.name, d.env, *v});
+    }
+  }
+  for (auto& [d, v] : given) d->apply(o, Source{d->name, "", v});
+
+  int sources = (o.workers ? 1 : 0) + (o.hosts.empty() ? 0 : 1) +
+                (o.resources.empty() && o.project.empty() ? 0 : 1);
+  if (sources > 1)
+    throw UsageError(
+        "compss-run: choose the workers with only one of --workers, --hosts or "
+        "--resources/--project (or their COMPSS_* variables)");
+  if (o.command.empty())
+    throw UsageError("compss-run: no application given (usage: compss-run [options] -- ./app args)");
+  return o;
+}
+
+std::vector<std::pair<std::string, std::string>> documented_options() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const OptionDef& d : option_table) out.emplace_back(d.name, d.env ? d.env : "");
+  return out;
+}
+
+std::string help_text() {
+  std::string t =
+      "usage: compss-run [options] [--] ./app [args...]\n"
+      "\n"
+      "Runs a program built with compss-cc as one master (the program itself) and its\n"
+      "workers (the same program and arguments, serving tasks). Without --workers, --hosts\n"
+      "or --resources/--project it starts one worker per node of a Slurm allocation\n"
+      "(SLURM_JOB_ID set, with srun), else the master alone. Each option's variable gives\n"
+      "its default; the command line wins.\n"
+      "\n"
+      "options:\n";
+  for (const OptionDef& d : option_table) {
+    std::string head = std::string("  ") + d.name;
+    if (std::string(d.name) == "--help") head = "  -h, --help";
+    if (d.value) head += d.value_optional ? std::string("[=") + d.value + "]" : std::string(" ") + d.value;
+    t += head + "\n      " + d.help;
+    if (d.env) t += std::string(" [") + d.env + "]";
+    t += "\n";
+  }
+  t +=
+      "\n"
+      "exit status: the master's (128+N when it is killed by signal N); 2 for a bad command\n"
+      "line or variable; 126/127 when the application is not executable / not found.\n";
+  return t;
+}
+
+}  // namespace compss::run

@@ -1,0 +1,79 @@
+// compss-run's command line and the COMPSS_* variables that give its defaults.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace compss::run {
+
+/// Looks up an environment variable (std::nullopt when unset). Tests pass a map.
+///
+///   EnvLookup env = [](const std::string& n) { return process_env(n); };
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+/// The real environment of this process.
+///
+///   std::optional<std::string> home = process_env("HOME");
+std::optional<std::string> process_env(const std::string& name);
+
+/// A bad command line or a bad COMPSS_* value: the message is complete ("compss-run: ...")
+/// and compss-run exits with `exit_code` (2 for usage errors).
+///
+///   throw UsageError("compss-run: unknown option '--wokers'");
+class UsageError : public std::runtime_error {
+ public:
+  explicit UsageError(const std::string& message, int exit_code = 2)
+      : std::runtime_error(message), exit_code(exit_code) {}
+  int exit_code;
+};
+
+/// Whether the master prints its progress line.
+enum class Progress { automatic, on, off };
+
+/// Everything compss-run was asked to do. Unset optionals mean "the runtime's default".
+///
+///   Options o = parse_options({"--workers", "2", "--", "./app", "x"}, process_env);
+///   // o.workers == 2, o.command == {"./app", "x"}
+struct Options {
+  std::optional<unsigned> workers;       ///< --workers N: N local worker processes
+  std::vector<std::string> hosts;        ///< --hosts a,b: one worker per host over ssh
+  std::string resources;                 ///< --resources F (resources.xml)
+  std::string project;                   ///< --project F (project.xml)
+  std::optional<unsigned> master_cores;  ///< --master-cores N
+  std::optional<unsigned> worker_cores;  ///< --worker-cores N (overrides the XML)
+  std::string scheduler;                 ///< fifo|lifo|locality; empty = default
+  std::string bind;                      ///< address the master listens on; empty = default
+  std::uint16_t port = 0;                ///< 0 = any free port (or the XML's MinPort)
+  bool port_given = false;
+  std::optional<unsigned> connect_timeout;  ///< seconds
+  std::string log_level;                    ///< off|info|debug; empty = default (off)
+  Progress progress = Progress::automatic;
+  bool help = false;
+  bool version = false;
+  std::vector<std::string> command;  ///< the application and its arguments
+};
+
+/// Parses compss-run's arguments (without argv[0]). A COMPSS_* variable gives an
+/// option's value when the command line does not; an option on the command line that
+/// chooses the workers (--workers, --hosts, --resources, --project) hides the variables
+/// of the others. Throws UsageError for unknown options, bad values, options that are not
+/// available yet (--graph, --trace, --monitor), and a missing application.
+///
+///   Options o = parse_options({"--hosts", "n1,alice@n2", "./app"}, process_env);
+Options parse_options(const std::vector<std::string>& args, const EnvLookup& env);
+
+/// The --help text: every option, its variable and its default.
+///
+///   std::fputs(help_text().c_str(), stdout);
+std::string help_text();
+
+/// The option names and variables --help documents (tests check the text lists them).
+///
+///   for (auto& [option, variable] : documented_options()) ...
+std::vector<std::pair<std::string, std::string>> documented_options();
+
+}  // namespace compss::run

@@ -1,0 +1,38 @@
+// Waiting for the master and the workers: signal forwarding, early worker exits, the
+// grace period after the master, and compss-run's exit status.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace compss::run {
+
+/// A started worker process.
+struct WorkerProcess {
+  unsigned index = 0;
+  std::string host;
+  pid_t pid = -1;
+  bool running = true;
+};
+
+/// Blocks SIGCHLD, SIGINT, SIGTERM and SIGHUP (compss-run waits for them with
+/// sigtimedwait) and ignores SIGPIPE. Call before starting any child; spawn_process
+/// gives children default handlers and an empty mask.
+///
+///   block_supervised_signals();
+void block_supervised_signals();
+
+/// Waits until the master and every worker have exited. SIGINT/SIGTERM/SIGHUP go to the
+/// master (to the workers once the master is gone). A worker that exits non-zero or is
+/// killed while the master runs is reported ("compss-run: worker 2 (host h) exited with
+/// code 1"). Workers still running `grace` after the master get SIGTERM, then SIGKILL
+/// one second later. Returns the master's exit code, or 128+N when signal N killed it.
+///
+///   int code = supervise(master_pid, workers, std::chrono::seconds(5), false);
+int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::milliseconds grace,
+              bool log_info);
+
+}  // namespace compss::run

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Stands in for a compss-cc program in the compss-run tests: records the environment
+# compss-run gave it in $FAKE_OUT_DIR (master / worker.<pid>), then behaves as FAKE_* say.
+out="${FAKE_OUT_DIR:?FAKE_OUT_DIR must be set}"
+sockets=0
+for f in /proc/$$/fd/*; do
+  case "$(readlink "$f" 2>/dev/null)" in socket:*) sockets=$((sockets + 1)) ;; esac
+done
+
+if [ -n "$COMPSS_WORKER" ]; then
+  {
+    echo "worker=$COMPSS_WORKER"
+    echo "secret=$COMPSS_SECRET"
+    echo "name=$COMPSS_WORKER_NAME"
+    echo "cores=$COMPSS_WORKER_CORES"
+    echo "workdir=$COMPSS_WORKING_DIR"
+    echo "log_level=$COMPSS_LOG_LEVEL"
+    echo "listen_fd=$COMPSS_LISTEN_FD"
+    echo "sockets=$sockets"
+    echo "args=$*"
+  } > "$out/worker.$$.tmp"
+  mv "$out/worker.$$.tmp" "$out/worker.$$"
+  [ -n "$FAKE_WORKER_SLEEP" ] && exec sleep "$FAKE_WORKER_SLEEP"
+  exit "${FAKE_WORKER_EXIT:-0}"
+fi
+
+# The master: is COMPSS_LISTEN_FD a listening TCP socket, and on which port?
+listen_port=
+link="$(readlink "/proc/$$/fd/$COMPSS_LISTEN_FD" 2>/dev/null)"
+case "$link" in
+  socket:*)
+    inode="${link#socket:[}"
+    inode="${inode%]}"
+    hex="$(awk -v ino="$inode" '$10 == ino && $4 == "0A" { split($2, a, ":"); print a[2] }' /proc/net/tcp)"
+    [ -n "$hex" ] && listen_port="$(printf '%d' "0x$hex")"
+    ;;
+esac
+{
+  echo "secret=$COMPSS_SECRET"
+  echo "listen_fd=$COMPSS_LISTEN_FD"
+  echo "listen_port=$listen_port"
+  echo "workers_expected=$COMPSS_WORKERS_EXPECTED"
+  echo "master_cores=$COMPSS_MASTER_CORES"
+  echo "scheduler=$COMPSS_SCHEDULER"
+  echo "connect_timeout=$COMPSS_CONNECT_TIMEOUT"
+  echo "log_level=$COMPSS_LOG_LEVEL"
+  echo "progress=$COMPSS_PROGRESS"
+  echo "worker_var=$COMPSS_WORKER"
+  echo "args=$*"
+} > "$out/master.tmp"
+mv "$out/master.tmp" "$out/master"
+
+if [ -n "$FAKE_TRAP" ]; then
+  trap 'echo term > "$out/master.term"; exit 143' TERM
+  touch "$out/master.trapping"
+  i=0
+  while [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+  exit 99
+fi
+# Wait (bounded, 20 s) until FAKE_WAIT_WORKERS workers wrote their file ...
+i=0
+while [ "$(ls "$out" | grep -c '^worker\.[0-9]*$')" -lt "${FAKE_WAIT_WORKERS:-0}" ] && [ $i -lt 200 ]; do
+  sleep 0.1
+  i=$((i + 1))
+done
+# ... and, with FAKE_WAIT_WORKERS_GONE, until compss-run has reaped them.
+if [ -n "$FAKE_WAIT_WORKERS_GONE" ]; then
+  for f in "$out"/worker.*; do
+    pid="${f##*.}"
+    i=0
+    while [ -e "/proc/$pid" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+  done
+fi
+exit "${FAKE_MASTER_EXIT:-0}"

@@ -1,0 +1,141 @@
+#include "worker_plan.hpp"
+
+#include "slurm.hpp"
+
+#include "config/resources.hpp"
+
+#include <compss/error.hpp>
+
+#include <algorithm>
+
+namespace compss::run {
+
+bool is_local_host(const std::string& host) {
+  return host == "localhost" || host == "127.0.0.1" || host == "::1";
+}
+
+bool LaunchPlan::all_local() const {
+  return std::all_of(workers.begin(), workers.end(),
+                     [](const WorkerSpec& w) { return w.via == Via::local; });
+}
+
+namespace {
+
+std::string basename_of(const std::string& path) {
+  std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+/// The application's path on a node whose project.xml InstallDir is `install_dir`.
+std::string app_on_node(const std::string& install_dir, const std::string& app) {
+  if (install_dir.empty()) return app;
+  std::string dir = install_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir + "/" + basename_of(app);
+}
+
+/// The XML nodes, each with its resources and project parts (either may be empty).
+std::vector<config::NodeConfig> load_xml(const Options& o) {
+  try {
+    if (!o.resources.empty() && !o.project.empty())
+      return config::merge(config::load_resources(o.resources), config::load_project(o.project),
+                           o.project);
+    std::vector<config::NodeConfig> nodes;
+    if (!o.resources.empty()) {
+      for (auto& r : config::load_resources(o.resources)) {
+        config::ProjectNode p;
+        p.name = r.name;
+        nodes.push_back({r, p});
+      }
+    } else {
+      for (auto& p : config::load_project(o.project)) {
+        config::ResourceNode r;
+        r.name = p.name;
+        nodes.push_back({r, p});
+      }
+    }
+    return nodes;
+  } catch (const compss::Error& e) {
+    std::string what = e.what();
+    if (what.rfind("compss: ", 0) == 0) what = what.substr(8);
+    throw UsageError("compss-run: " + what);
+  }
+}
+
+void plan_from_xml(const Options& o, const std::string& app, LaunchPlan& plan) {
+  for (const config::NodeConfig& n : load_xml(o)) {
+    WorkerSpec w;
+    w.index = static_cast<unsigned>(plan.workers.size()) + 1;
+    w.host = n.project.name.empty() ? n.resources.name : n.project.name;
+    w.name = w.host;
+    w.user = n.project.user;
+    w.via = is_local_host(w.host) && w.user.empty() ? Via::local : Via::ssh;
+    // ComputingUnits and LimitOfTasks both bound the slots: the smaller wins.
+    if (!o.resources.empty()) w.cores = n.resources.cores();
+    if (n.project.limit_of_tasks)
+      w.cores = w.cores ? std::min(*w.cores, *n.project.limit_of_tasks) : *n.project.limit_of_tasks;
+    w.working_dir = n.project.working_dir;
+    w.app = app_on_node(n.project.install_dir, app);
+    if (!plan.xml_port && n.resources.min_port) plan.xml_port = n.resources.min_port;
+    plan.workers.push_back(w);
+  }
+}
+
+void plan_from_hosts(const Options& o, const std::string& app, LaunchPlan& plan) {
+  for (const std::string& entry : o.hosts) {
+    WorkerSpec w;
+    w.index = static_cast<unsigned>(plan.workers.size()) + 1;
+    std::size_t at = entry.find('@');
+    w.user = at == std::string::npos ? "" : entry.substr(0, at);
+    w.host = at == std::string::npos ? entry : entry.substr(at + 1);
+    w.name = w.host;
+    w.via = is_local_host(w.host) && w.user.empty() ? Via::local : Via::ssh;
+    w.app = app;
+    plan.workers.push_back(w);
+  }
+}
+
+void plan_from_slurm(const EnvLookup& env, const std::string& app, LaunchPlan& plan) {
+  auto list = env("SLURM_JOB_NODELIST");
+  if (!list) list = env("SLURM_NODELIST");
+  if (!list)
+    throw UsageError(
+        "compss-run: SLURM_JOB_ID is set but SLURM_JOB_NODELIST is not: give --workers, "
+        "--hosts or --resources");
+  for (const std::string& host : expand_slurm_hostlist(*list)) {
+    WorkerSpec w;
+    w.index = static_cast<unsigned>(plan.workers.size()) + 1;
+    w.host = host;
+    w.name = host;
+    w.via = Via::srun;
+    w.app = app;
+    plan.workers.push_back(w);
+  }
+  plan.slurm = true;
+}
+
+}  // namespace
+
+LaunchPlan plan_workers(const Options& o, const std::string& app, const EnvLookup& env) {
+  LaunchPlan plan;
+  if (o.workers) {
+    for (unsigned i = 1; i <= *o.workers; ++i) {
+      WorkerSpec w;
+      w.index = i;
+      w.name = "localhost-" + std::to_string(i);
+      w.app = app;
+      plan.workers.push_back(w);
+    }
+  } else if (!o.hosts.empty()) {
+    plan_from_hosts(o, app, plan);
+  } else if (!o.resources.empty() || !o.project.empty()) {
+    plan_from_xml(o, app, plan);
+  } else if (env("SLURM_JOB_ID")) {
+    plan_from_slurm(env, app, plan);
+  }
+  if (o.worker_cores)
+    for (WorkerSpec& w : plan.workers) w.cores = o.worker_cores;
+  return plan;
+}
+
+}  // namespace compss::run
