@@ -57,6 +57,12 @@ bool isFilesystemPath(QualType T) {
   return RD && RD->getIdentifier() && RD->getName() == "path" && isInStd(RD);
 }
 
+/// std::basic_string_view or std::span: a view into memory that stays on the master
+/// (remote_invoke.hpp's is_memory_view).
+bool isMemoryView(QualType T) {
+  return isStdNamed(T, "basic_string_view") || isStdNamed(T, "span");
+}
+
 /// std::basic_string<char, std::char_traits<char>, std::allocator<char>>.
 bool isStdString(llvm::ArrayRef<TemplateArgument> Args) {
   auto IsPlainChar = [](QualType T) {
@@ -282,6 +288,10 @@ SerializabilityChecker::checkParam(QualType P, ParamKind K, bool HasExtent,
     return Why;
   }
   Why.How = TravelBlocker::Fix::PassSerializable;
+  if (isMemoryView(Storage.getCanonicalType())) {
+    Why.Reason = "a view: the memory it refers to stays on the master";
+    return Why;
+  }
   if (serializable(Storage, Why) != Verdict::No) {
     if (defaultConstructible(Storage, Loc) != Verdict::No)
       return std::nullopt;
@@ -302,6 +312,11 @@ SerializabilityChecker::checkResult(QualType R, SourceLocation Loc) {
   if (R->isVoidType() || R->isUndeducedType())
     return std::nullopt;
   TravelBlocker Why;
+  Why.How = TravelBlocker::Fix::PassSerializable;
+  if (isMemoryView(R.getUnqualifiedType().getCanonicalType())) {
+    Why.Reason = "a view: the memory it refers to stays on the worker";
+    return Why;
+  }
   if (serializable(R.getUnqualifiedType(), Why) == Verdict::No)
     return Why;
   return std::nullopt;

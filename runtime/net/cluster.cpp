@@ -507,15 +507,24 @@ void Cluster::run_body(TaskBase* t) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20 * (tries % 10 + 1)));
         continue;
       }
+      if (t->spec().on_failure == detail::OnFailure::retry) move_task(t, n);  // retry elsewhere
       throw rt::RemoteTaskError(r.failed.exception_type, r.failed.message, link->name());
     }
     // Lost with its worker: it runs again on another node, which is not a failure.
-    int next = choose_live_worker(n);
-    std::lock_guard lock(sched_mutex_);
-    if (slots_[static_cast<std::size_t>(n)].running > 0) --slots_[static_cast<std::size_t>(n)].running;
-    t->node = next < 0 ? 0 : next;
-    ++slots_[static_cast<std::size_t>(t->node)].running;
+    move_task(t, n);
   }
+}
+
+void Cluster::move_task(TaskBase* t, int from) {
+  int next = choose_live_worker(from);
+  std::lock_guard lock(sched_mutex_);
+  if (next < 0) {
+    if (slots_[static_cast<std::size_t>(from)].alive) return;  // the only worker: stay
+    next = 0;  // no worker left: the master
+  }
+  if (slots_[static_cast<std::size_t>(from)].running > 0) --slots_[static_cast<std::size_t>(from)].running;
+  t->node = next;
+  ++slots_[static_cast<std::size_t>(next)].running;
 }
 
 void Cluster::on_lost(int n, const std::string& why) {

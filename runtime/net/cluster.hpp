@@ -92,6 +92,9 @@ class Cluster final : public rt::TaskBodyRunner {
   void fetch_to_master(std::uint64_t id);
   void release(std::uint64_t id, std::uint64_t version, std::uint64_t holders);
   int choose_live_worker(int avoid);
+  /// Moves a placed task (and its slot) from node `from` to another live worker, or to
+  /// the master when `from` is lost and no worker is left.
+  void move_task(detail::TaskBase* t, int from);
 
   rt::Runtime& runtime_;
   rt::LocalExecutor& executor_;

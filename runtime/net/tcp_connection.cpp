@@ -36,6 +36,9 @@ TcpConnection::TcpConnection(tcp::socket socket, ConnectionOptions options)
       options_(std::move(options)),
       peer_(endpoint_name(socket_)) {
   if (!options_.log) options_.log = [](const std::string&) {};
+  // Small messages (task requests, replies) go out at once, not after Nagle's delay.
+  boost::system::error_code ignored;
+  socket_.set_option(tcp::no_delay(true), ignored);
 }
 
 TcpConnection::~TcpConnection() { inbox_.close(NetError::closed); }
@@ -208,22 +211,34 @@ std::shared_ptr<TcpConnection> connect_to(asio::io_context& io, const std::strin
   tcp::resolver resolver(io);
   auto targets = resolver.resolve(host, std::to_string(port), ec);
   if (ec) throw Error("compss: cannot resolve " + where + ": " + ec.message());
-  auto socket = std::make_shared<tcp::socket>(io);
-  auto done = std::make_shared<std::promise<boost::system::error_code>>();
-  std::future<boost::system::error_code> result = done->get_future();
-  asio::async_connect(*socket, targets,
-                      [done](const boost::system::error_code& e, const tcp::endpoint&) {
-                        done->set_value(e);
-                      });
-  if (result.wait_for(timeout) != std::future_status::ready) {
-    asio::post(io, [socket] {
-      boost::system::error_code ignored;
-      socket->close(ignored);
-    });
-    result.wait();
-    throw Error("compss: cannot connect to " + where + ": timed out");
+  // A peer that is not listening yet (a worker started before its master) is tried again
+  // until the time-out.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::shared_ptr<tcp::socket> socket;
+  for (;;) {
+    socket = std::make_shared<tcp::socket>(io);
+    auto done = std::make_shared<std::promise<boost::system::error_code>>();
+    std::future<boost::system::error_code> result = done->get_future();
+    asio::async_connect(*socket, targets,
+                        [done](const boost::system::error_code& e, const tcp::endpoint&) {
+                          done->set_value(e);
+                        });
+    if (result.wait_until(deadline) != std::future_status::ready) {
+      asio::post(io, [socket] {
+        boost::system::error_code ignored;
+        socket->close(ignored);
+      });
+      result.wait();
+      throw Error("compss: cannot connect to " + where + ": timed out");
+    }
+    ec = result.get();
+    if (ec == asio::error::connection_refused &&
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(100) < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    break;
   }
-  ec = result.get();
   if (ec) throw Error("compss: cannot connect to " + where + ": " + ec.message());
   auto c = std::make_shared<TcpConnection>(std::move(*socket), std::move(options));
   c->start();

@@ -186,13 +186,33 @@ TEST(NetTransport, ConnectFailureNamesTheAddress) {
     port = probe.port();
   }  // closed: nothing listens there now
   try {
-    connect_to(io.context(), "127.0.0.1", port, hello_with("k"), 5s);
+    connect_to(io.context(), "127.0.0.1", port, hello_with("k"), 300ms);
     FAIL() << "connected to a closed port";
   } catch (const compss::Error& e) {
     EXPECT_NE(std::string(e.what()).find("cannot connect to 127.0.0.1:" + std::to_string(port)),
               std::string::npos)
         << e.what();
   }
+}
+
+TEST(NetTransport, AConnectionRefusedIsTriedAgainUntilThePeerListens) {
+  // A worker may start before its master listens.
+  IoThread io;
+  std::uint16_t port;
+  {
+    Listener probe(io.context(), {.secret = "k"});
+    port = probe.port();
+  }
+  std::shared_ptr<TcpConnection> client;
+  std::thread connecting([&] {
+    client = connect_to(io.context(), "127.0.0.1", port, hello_with("k"), 20s);
+  });
+  std::this_thread::sleep_for(300ms);
+  Listener late(io.context(), {.port = port, .secret = "k"});
+  auto admitted = late.accept(20s);
+  connecting.join();
+  ASSERT_TRUE(client);
+  EXPECT_TRUE(admitted);
 }
 
 TEST(NetTransport, BadListenAddressIsAnError) {

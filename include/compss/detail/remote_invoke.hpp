@@ -58,6 +58,15 @@ template <class P, ParamKind K>
 using remote_storage_t = std::conditional_t<K == ParamKind::file, file_storage_t<P>,
                                             std::remove_cvref_t<P>>;
 
+/// std::basic_string_view and std::span: trivially copyable, but their bytes are an
+/// address into the sender's memory, so they never travel as objects.
+template <class T>
+struct is_memory_view : std::false_type {};
+template <class C, class Tr>
+struct is_memory_view<std::basic_string_view<C, Tr>> : std::true_type {};
+template <class T, std::size_t E>
+struct is_memory_view<std::span<T, E>> : std::true_type {};
+
 /// True when a parameter can travel: an object or file path whose storage type goes
 /// through an archive and can be default-constructed (pointers, collections and streams
 /// cannot yet).
@@ -65,6 +74,7 @@ template <class P, ParamKind K>
 inline constexpr bool remote_param_ok_v =
     (K == ParamKind::object || K == ParamKind::file) && !std::is_pointer_v<std::remove_cvref_t<P>> &&
     (K != ParamKind::file || is_path_param_v<P>) &&
+    (K != ParamKind::object || !is_memory_view<std::remove_cvref_t<P>>::value) &&
     is_serializable_v<remote_storage_t<P, K>> &&
     std::is_default_constructible_v<remote_storage_t<P, K>>;
 
@@ -99,7 +109,8 @@ struct RemoteTaskTraits {
   template <std::size_t I>
   using storage_t = remote_storage_t<param_t<I>, Spec.params[I].kind>;
 
-  static constexpr bool result_ok = std::is_void_v<R> || is_serializable_v<R>;
+  static constexpr bool result_ok =
+      std::is_void_v<R> || (is_serializable_v<R> && !is_memory_view<R>::value);
   static constexpr bool serializable = []<std::size_t... I>(std::index_sequence<I...>) {
     return result_ok && (remote_param_ok_v<param_t<I>, Spec.params[I].kind> && ...);
   }(std::make_index_sequence<Traits::arity>{});

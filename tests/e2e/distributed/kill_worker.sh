@@ -16,7 +16,7 @@ launcher="$(realpath "$1")" seq_bin="$(realpath "$2")" compss_bin="$(realpath "$
 shift 3
 runs=${KILL_RUNS:-10}
 base_seed=${KILL_SEED:-0}
-max_delay_ms=${KILL_MAX_DELAY_MS:-2000}  # about the length of one distributed run
+max_delay_ms=${KILL_MAX_DELAY_MS:-700}  # within one distributed run (about 1 s)
 work="$(mktemp -d)"
 run_pid=""
 cleanup() {
