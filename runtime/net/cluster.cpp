@@ -180,8 +180,9 @@ void Cluster::pump(std::unique_lock<std::mutex>& /*sched lock held*/) {
     if (i == 0) {
       executor_.spawn(t);
     } else {
-      nodes_[static_cast<std::size_t>(i)].queue.push_back(t);
-      work_.notify_all();
+      Node& node = nodes_[static_cast<std::size_t>(i)];
+      node.queue.push_back(t);
+      node.work->notify_one();
     }
   }
 }
@@ -193,7 +194,7 @@ void Cluster::dispatch_loop(int n) {
     {
       std::unique_lock lock(sched_mutex_);
       Node& node = nodes_[static_cast<std::size_t>(n)];
-      work_.wait(lock, [&] {
+      node.work->wait(lock, [&] {
         return stopping_ || !slots_[static_cast<std::size_t>(n)].alive || !node.queue.empty();
       });
       if (stopping_ || !slots_[static_cast<std::size_t>(n)].alive) return;
@@ -550,7 +551,7 @@ void Cluster::on_lost(int n, const std::string& why) {
       directory_.drop_node(n);
     }
     for (TaskBase* t : requeue) queue_.push(t, t->spec().priority);
-    work_.notify_all();
+    nodes_[static_cast<std::size_t>(n)].work->notify_all();  // its threads end
     pump(lock);
   }
 }
@@ -611,7 +612,10 @@ void Cluster::shutdown() noexcept {
       n.threads.clear();
     }
   }
-  work_.notify_all();
+  {
+    std::lock_guard lock(sched_mutex_);
+    for (Node& n : nodes_) n.work->notify_all();
+  }
   for (auto& th : threads) th.join();
   for (Node& n : nodes_) {
     if (n.link) n.link->shutdown();

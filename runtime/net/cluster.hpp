@@ -73,6 +73,8 @@ class Cluster final : public rt::TaskBodyRunner {
     std::unique_ptr<WorkerLink> link;
     std::deque<detail::TaskBase*> queue;  // placed here, not yet taken by a dispatch thread
     std::vector<std::thread> threads;
+    /// Wakes one of this node's dispatch threads per placed task (not every thread).
+    std::unique_ptr<std::condition_variable> work = std::make_unique<std::condition_variable>();
   };
 
   bool can_travel(const detail::TaskBase& t) const;
@@ -104,7 +106,6 @@ class Cluster final : public rt::TaskBodyRunner {
 
   // Scheduling state (sched_mutex_): node slots, the ready queue, each node's queue.
   std::mutex sched_mutex_;
-  std::condition_variable work_;
   std::vector<sched::NodeSlots> slots_;
   std::vector<Node> nodes_;
   sched::ReadyQueue<detail::TaskBase*> queue_;

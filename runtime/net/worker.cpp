@@ -75,58 +75,6 @@ WorkerStore::Bytes input_bytes(const TaskRequest& r, const detail::TaskSpec& spe
   return std::make_shared<const std::vector<std::byte>>(std::move(fetched));
 }
 
-/// A fixed set of threads running task requests in arrival order.
-class TaskPool {
- public:
-  TaskPool(unsigned threads, std::function<void(const TaskRequest&)> run) : run_(std::move(run)) {
-    for (unsigned i = 0; i < std::max(threads, 1u); ++i) threads_.emplace_back([this] { work(); });
-  }
-  ~TaskPool() { finish(false); }
-
-  void push(TaskRequest r) {
-    {
-      std::lock_guard lock(mutex_);
-      queue_.push_back(std::move(r));
-    }
-    ready_.notify_one();
-  }
-
-  /// Stops taking requests; with `drain` the queued ones still run. Joins the threads.
-  void finish(bool drain) {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-      if (!drain) queue_.clear();
-    }
-    ready_.notify_all();
-    for (auto& t : threads_) {
-      if (t.joinable()) t.join();
-    }
-  }
-
- private:
-  void work() {
-    for (;;) {
-      TaskRequest r;
-      {
-        std::unique_lock lock(mutex_);
-        ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping and drained
-        r = std::move(queue_.front());
-        queue_.pop_front();
-      }
-      run_(r);
-    }
-  }
-
-  std::function<void(const TaskRequest&)> run_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<TaskRequest> queue_;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
-};
-
 [[noreturn]] void invalid(const char* var, const std::string& value, const std::string& why) {
   throw Error(std::string("compss: invalid ") + var + "='" + value + "': " + why);
 }
@@ -220,34 +168,45 @@ Message execute_request(const TaskRequest& request, WorkerStore* store, PeerFetc
 }
 
 std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly) {
-  std::size_t served = 0;
-  if (orderly != nullptr) *orderly = false;
-  TaskPool pool(options.cores, [&](const TaskRequest& r) {
-    master.send(execute_request(r, options.store, options.peers));
-  });
-  for (;;) {
-    Message m;
-    std::error_code ec = master.receive(m, std::chrono::hours(24));
-    if (ec == NetError::timed_out) continue;
-    if (ec) {
-      pool.finish(false);
-      return served;
+  // `cores` threads each take the next message themselves and run it: no hand-off between
+  // a receiving thread and the one that runs the task. The channel is FIFO, so every
+  // request sent before the Shutdown is taken (and answered) before it.
+  enum End : int { serving, shutdown, closed };
+  std::atomic<int> end{serving};
+  std::atomic<std::size_t> served{0};
+  static const WorkerStore empty;
+  const WorkerStore& store = options.store != nullptr ? *options.store : empty;
+  auto serve = [&] {
+    while (end.load(std::memory_order_acquire) == serving) {
+      Message m;
+      std::error_code ec = master.receive(m, std::chrono::milliseconds(100));
+      if (ec == NetError::timed_out) continue;
+      if (ec) {
+        int expected = serving;
+        end.compare_exchange_strong(expected, closed);
+        return;
+      }
+      if (auto* r = std::get_if<TaskRequest>(&m)) {
+        served.fetch_add(1, std::memory_order_relaxed);
+        master.send(execute_request(*r, options.store, options.peers));
+      } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
+        master.send(answer_fetch(store, *q));
+      } else if (auto* d = std::get_if<DataRelease>(&m)) {
+        if (options.store != nullptr) options.store->release(d->data_id, d->version);
+      } else if (std::holds_alternative<Shutdown>(m)) {
+        int expected = serving;
+        end.compare_exchange_strong(expected, shutdown);
+        return;  // the others finish the task they run, then see the end
+      }
+      // Other messages are not meant for a worker: ignored.
     }
-    if (auto* r = std::get_if<TaskRequest>(&m)) {
-      ++served;
-      pool.push(std::move(*r));
-    } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
-      static const WorkerStore empty;
-      master.send(answer_fetch(options.store != nullptr ? *options.store : empty, *q));
-    } else if (auto* d = std::get_if<DataRelease>(&m)) {
-      if (options.store != nullptr) options.store->release(d->data_id, d->version);
-    } else if (std::holds_alternative<Shutdown>(m)) {
-      pool.finish(true);  // every accepted task is answered before the worker leaves
-      if (orderly != nullptr) *orderly = true;
-      return served;
-    }
-    // Other messages are not meant for a worker: ignored.
-  }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < std::max(options.cores, 1u); ++i) threads.emplace_back(serve);
+  serve();
+  for (auto& t : threads) t.join();
+  if (orderly != nullptr) *orderly = end.load() == shutdown;
+  return served.load();
 }
 
 WorkerSettings parse_worker_address(const std::string& value, const char* source) {
