@@ -417,7 +417,8 @@ TaskRequest Cluster::build_request(TaskBase* t, int n) {
           w.has_value = true;
           w.value = save(d);
           info.size = w.value.size();
-          info.holders |= bit(n);  // the worker keeps what it is sent
+          // The worker keeps what it is sent, but becomes a holder only once its answer
+          // shows it stored it (record_outputs): others must not fetch it from there earlier.
           continue;
         }
         int h = holder_of(x.id, x.version);
@@ -458,6 +459,9 @@ void Cluster::record_outputs(TaskBase* t, int n, TaskRequest&& sent, TaskDone& d
   std::vector<std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>>> drops;
   {
     std::lock_guard data(data_mutex_);
+    for (const WireParam& w : record->params) {
+      if (w.has_value && w.data_id != 0) directory_.version(w.data_id, w.version).holders |= bit(n);
+    }
     for (WireParam& o : done.outputs) {
       if (o.data_id == 0) {
         // Not tracked: its value came back inline; find the parameter it belongs to.
