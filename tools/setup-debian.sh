@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian package the project needs to build, test and benchmark.
-# Safe to run twice: apt-get skips what is already installed.
+# Installs every Debian package the project needs to build and test, plus any package
+# named as an argument (tools/setup-benchmarks.sh adds the benchmarks' peers).
+# Safe to run twice: nothing is installed when every package is there already.
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools libomp-19-dev
   libtbb-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev graphviz
+  "$@"
 )
 
 SUDO=""

@@ -103,29 +103,17 @@ void WorkerLink::receive_loop() {
       return;
     }
     if (auto* d = std::get_if<TaskDone>(&m)) {
-      std::shared_ptr<Pending> p;
-      {
-        std::lock_guard lock(mutex_);
-        auto it = calls_.find(d->task_id);
-        if (it == calls_.end()) continue;
-        p = std::move(it->second);
-        calls_.erase(it);
+      if (auto p = take_call(d->task_id)) {
+        p->call.status = CallResult::Status::done;
+        p->call.done = std::move(*d);
+        p->finish();
       }
-      p->call.status = CallResult::Status::done;
-      p->call.done = std::move(*d);
-      p->finish();
     } else if (auto* f = std::get_if<TaskFailed>(&m)) {
-      std::shared_ptr<Pending> p;
-      {
-        std::lock_guard lock(mutex_);
-        auto it = calls_.find(f->task_id);
-        if (it == calls_.end()) continue;
-        p = std::move(it->second);
-        calls_.erase(it);
+      if (auto p = take_call(f->task_id)) {
+        p->call.status = CallResult::Status::failed;
+        p->call.failed = std::move(*f);
+        p->finish();
       }
-      p->call.status = CallResult::Status::failed;
-      p->call.failed = std::move(*f);
-      p->finish();
     } else if (auto* r = std::get_if<DataFetchReply>(&m)) {
       std::shared_ptr<Pending> p;
       {
@@ -140,6 +128,15 @@ void WorkerLink::receive_loop() {
     }
     // Anything else is not for the master: ignored.
   }
+}
+
+std::shared_ptr<WorkerLink::Pending> WorkerLink::take_call(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  auto it = calls_.find(id);
+  if (it == calls_.end()) return nullptr;  // an answer nobody waits for: ignored
+  std::shared_ptr<Pending> p = std::move(it->second);
+  calls_.erase(it);
+  return p;
 }
 
 void WorkerLink::end_all(const std::string& why) {

@@ -68,6 +68,8 @@ class WorkerLink {
   struct Pending;
   void receive_loop();
   void end_all(const std::string& why);
+  /// The call waiting for the answer with this id (removed), or null.
+  std::shared_ptr<Pending> take_call(std::uint64_t id);
 
   int node_;
   std::shared_ptr<Endpoint> endpoint_;

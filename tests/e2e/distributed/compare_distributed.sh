@@ -7,11 +7,8 @@
 # Every run must exit 0 and print exactly what the sequential run printed. Arguments may
 # name @WORK@, a fresh directory per run (for programs that write files).
 set -uo pipefail
-if [[ $# -lt 3 ]]; then
-  echo "usage: $0 <compss-run> <sequential-binary> <compss-binary> [args...]" >&2
-  exit 2
-fi
-launcher="$(realpath "$1")" seq_bin="$(realpath "$2")" compss_bin="$(realpath "$3")"
+source "$(dirname "$0")/common.sh"
+take_programs "$0" "$@"
 shift 3
 ARGS=("$@")
 work="$(mktemp -d)"

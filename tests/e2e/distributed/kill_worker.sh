@@ -8,11 +8,8 @@
 # sequential build. A kill that comes after the master has
 # finished proves nothing, so at least one kill must land while the run is in progress.
 set -uo pipefail
-if [[ $# -lt 3 ]]; then
-  echo "usage: $0 <compss-run> <sequential-binary> <compss-binary> [args...]" >&2
-  exit 2
-fi
-launcher="$(realpath "$1")" seq_bin="$(realpath "$2")" compss_bin="$(realpath "$3")"
+source "$(dirname "$0")/common.sh"
+take_programs "$0" "$@"
 shift 3
 runs=${KILL_RUNS:-10}
 base_seed=${KILL_SEED:-0}
@@ -25,9 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-timeout 120 "$seq_bin" "$@" >"$work/sequential.out" 2>"$work/sequential.err" || {
-  echo "FAIL: the sequential build failed"; cat "$work/sequential.err"; exit 1
-}
+run_sequential "$work" "$@"
 
 # Pids of the run's workers, from compss-run's "worker N (host h) started, pid P" lines.
 worker_pids() {  # worker_pids <stderr file>

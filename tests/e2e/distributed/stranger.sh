@@ -5,11 +5,8 @@
 # valid frame header announcing a 1 TiB payload. The run must still exit 0 with the output
 # of the sequential build, and the master must log each rejected connection on stderr.
 set -uo pipefail
-if [[ $# -lt 3 ]]; then
-  echo "usage: $0 <compss-run> <sequential-binary> <compss-binary> [args...]" >&2
-  exit 2
-fi
-launcher="$(realpath "$1")" seq_bin="$(realpath "$2")" compss_bin="$(realpath "$3")"
+source "$(dirname "$0")/common.sh"
+take_programs "$0" "$@"
 shift 3
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
@@ -20,9 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-timeout 120 "$seq_bin" "$@" >"$work/sequential.out" 2>"$work/sequential.err" || {
-  echo "FAIL: the sequential build failed"; cat "$work/sequential.err"; exit 1
-}
+run_sequential "$work" "$@"
 
 timeout -k 5 60 "$launcher" --no-progress --workers 2 --log-level info -- "$compss_bin" "$@" \
   >"$work/run.out" 2>"$work/run.err" &
