@@ -1,6 +1,7 @@
 #include "net/cluster.hpp"
 
 #include "core/runtime.hpp"
+#include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
 #include "net/tcp_connection.hpp"
@@ -400,6 +401,12 @@ TaskRequest Cluster::build_request(TaskBase* t, int n) {
         WireParam& w = request.params[i];
         w.direction = static_cast<std::uint8_t>(d.direction);
         w.kind = static_cast<std::uint8_t>(d.kind);
+        if (d.kind == ParamKind::file && !nodes_[static_cast<std::size_t>(n)].link->hello().shared_files) {
+          // The worker does not see the master's files: the bytes travel with the path.
+          w.has_value = true;
+          w.value = to_bytes(staged_from_master(std::string(d.key.path), reads(d.direction)));
+          continue;
+        }
         if (!tracked(d)) {
           if (d.serializable()) {
             w.has_value = true;
@@ -463,6 +470,14 @@ void Cluster::record_outputs(TaskBase* t, int n, TaskRequest&& sent, TaskDone& d
       if (w.has_value && w.data_id != 0) directory_.version(w.data_id, w.version).holders |= bit(n);
     }
     for (WireParam& o : done.outputs) {
+      if (o.kind == static_cast<std::uint8_t>(ParamKind::file) && o.data_id == 0) {
+        // A file written on a worker without the master's files: `version` names the
+        // parameter; the bytes replace the master's file.
+        if (o.has_value && o.version < t->param_count_) {
+          write_file_atomically(std::string(t->params_[o.version].key.path), o.value);
+        }
+        continue;
+      }
       if (o.data_id == 0) {
         // Not tracked: its value came back inline; find the parameter it belongs to.
         if (!o.has_value) continue;

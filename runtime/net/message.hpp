@@ -54,7 +54,12 @@ struct Hello {
   std::uint32_t cores = 0;
   std::uint32_t pid = 0;
   std::uint16_t data_port = 0;
-  template <class A> void serialize(A& ar) { ar(secret, node_name, cores, pid, data_port); }
+  /// False when the node does not see the master's files (file parameters then travel
+  /// with their bytes; net/file_staging.hpp).
+  bool shared_files = true;
+  template <class A> void serialize(A& ar) {
+    ar(secret, node_name, cores, pid, data_port, shared_files);
+  }
 };
 
 /// One parameter of a task request or one output of a task: the datum (id and version),

@@ -1,5 +1,7 @@
 #include "net/worker.hpp"
 
+#include "net/file_staging.hpp"
+
 #include "net/io_thread.hpp"
 #include "net/peer_fetch.hpp"
 #include "net/peer_server.hpp"
@@ -109,7 +111,8 @@ std::string host_name() {
 
 }  // namespace
 
-Message execute_request(const TaskRequest& request, WorkerStore* store, PeerFetcher* peers) {
+Message execute_request(const TaskRequest& request, WorkerStore* store, PeerFetcher* peers,
+                        bool shared_files) {
   const detail::RemoteTask* task = detail::find_remote_task(request.signature);
   if (task == nullptr) {
     return failed(request, "compss::Error",
@@ -128,14 +131,42 @@ Message execute_request(const TaskRequest& request, WorkerStore* store, PeerFetc
   std::vector<WorkerStore::Bytes> held(arity);
   std::vector<std::span<const std::byte>> inputs(arity);
   std::vector<detail::RemoteOutput> outputs;
+  // Without the master's files: each file parameter is staged here (local paths).
+  std::optional<TaskFileStage> stage;
+  std::vector<std::string> local_paths(arity);
+  std::vector<WireParam> staged_outputs;
   try {
     if (task->serializable) {
       for (std::size_t i = 0; i < arity; ++i) {
-        held[i] = input_bytes(request, spec, i, store, peers);
+        if (!shared_files && spec.params[i].kind == detail::ParamKind::file &&
+            request.params[i].has_value) {
+          StagedFile file;
+          from_bytes(request.params[i].value, file);
+          if (!stage) stage.emplace();
+          local_paths[i] = stage->stage_in(file);
+          held[i] = std::make_shared<const std::vector<std::byte>>(to_bytes(local_paths[i]));
+        } else {
+          held[i] = input_bytes(request, spec, i, store, peers);
+        }
         if (held[i]) inputs[i] = *held[i];
       }
     }
     task->invoke(inputs, outputs);
+    // The files it wrote go back with their bytes; `version` names the parameter.
+    for (std::size_t i = 0; i < arity; ++i) {
+      const Direction d = spec.params[i].direction;
+      if (local_paths[i].empty() || (d != Direction::out && d != Direction::inout)) continue;
+      WireParam w;
+      w.version = i;
+      w.direction = static_cast<std::uint8_t>(d);
+      w.kind = static_cast<std::uint8_t>(detail::ParamKind::file);
+      if (auto bytes = read_file_bytes(local_paths[i])) {
+        w.has_value = true;
+        w.size = bytes->size();
+        w.value = std::move(*bytes);
+      }
+      staged_outputs.push_back(std::move(w));
+    }
   } catch (const DataMissing& missing) {
     return failed(request, "compss::DataMissing", missing.message);
   } catch (const std::exception& e) {
@@ -164,6 +195,7 @@ Message execute_request(const TaskRequest& request, WorkerStore* store, PeerFetc
     }
     done.outputs.push_back(std::move(w));
   }
+  for (auto& w : staged_outputs) done.outputs.push_back(std::move(w));
   return done;
 }
 
@@ -188,7 +220,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       }
       if (auto* r = std::get_if<TaskRequest>(&m)) {
         served.fetch_add(1, std::memory_order_relaxed);
-        master.send(execute_request(*r, options.store, options.peers));
+        master.send(execute_request(*r, options.store, options.peers, options.shared_files));
       } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
         master.send(answer_fetch(store, *q));
       } else if (auto* d = std::get_if<DataRelease>(&m)) {
@@ -261,6 +293,16 @@ bool worker_settings_from_env(WorkerSettings& out) {
     if (ec) invalid("COMPSS_WORKER_BIND", bind, "expected an IP address (" + ec.message() + ")");
     out.bind = bind;
   }
+  if (const char* shared = std::getenv("COMPSS_SHARED_FS")) {
+    std::string v = shared;
+    if (v == "1" || v == "yes") {
+      out.shared_files = true;
+    } else if (v == "0" || v == "no") {
+      out.shared_files = false;
+    } else {
+      invalid("COMPSS_SHARED_FS", v, "expected 1 (the worker sees the master's files) or 0");
+    }
+  }
   if (const char* dir = std::getenv("COMPSS_WORKING_DIR")) {
     if (*dir == '\0') invalid("COMPSS_WORKING_DIR", dir, "must not be empty");
     out.working_dir = dir;
@@ -278,6 +320,7 @@ int worker_main(const WorkerSettings& settings) {
     hello.node_name = settings.name.empty() ? host_name() : settings.name;
     hello.cores = cores;
     hello.pid = static_cast<std::uint32_t>(getpid());
+    hello.shared_files = settings.shared_files;
 
     IoThread io;
     WorkerStore store;
@@ -296,7 +339,9 @@ int worker_main(const WorkerSettings& settings) {
     auto master = connect_to(io.context(), settings.host, settings.port, hello,
                              std::chrono::seconds(30));
     bool orderly = false;
-    serve_tasks(*master, {.cores = cores, .store = &store, .peers = &peers}, &orderly);
+    serve_tasks(*master,
+                {.cores = cores, .store = &store, .peers = &peers, .shared_files = settings.shared_files},
+                &orderly);
     master->flush(std::chrono::seconds(10));  // the last replies, before the io thread stops
     master->close();
     if (!orderly) {

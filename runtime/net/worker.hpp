@@ -27,7 +27,7 @@ class PeerFetcher;
 ///   WorkerStore store;
 ///   Message reply = execute_request(request, &store, &peers);
 Message execute_request(const TaskRequest& request, WorkerStore* store = nullptr,
-                        PeerFetcher* peers = nullptr);
+                        PeerFetcher* peers = nullptr, bool shared_files = true);
 
 /// What serve_tasks needs besides the master connection.
 ///
@@ -37,6 +37,8 @@ struct ServeOptions {
   unsigned cores = 1;
   WorkerStore* store = nullptr;
   PeerFetcher* peers = nullptr;
+  /// False: file parameters arrive as StagedFile and go back with their bytes.
+  bool shared_files = true;
 };
 
 /// Serves `master` until it sends Shutdown or the channel closes: task requests run on a
@@ -59,6 +61,7 @@ struct WorkerSettings {
   std::string name;          ///< empty: the host name
   std::string bind;          ///< empty: 127.0.0.1 for a loopback master, else 0.0.0.0
   std::string working_dir;   ///< empty: stay in the current directory
+  bool shared_files = true;  ///< COMPSS_SHARED_FS: does it see the master's files?
 };
 
 /// Reads the worker variables; throws compss::Error

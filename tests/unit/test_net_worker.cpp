@@ -347,6 +347,7 @@ TEST(NetWorker, BadWorkerVariablesAreClearErrors) {
                         Case{"COMPSS_WORKER_CORES=0", "compss: invalid COMPSS_WORKER_CORES='0': "},
                         Case{"COMPSS_WORKER_BIND=nowhere", "compss: invalid COMPSS_WORKER_BIND='nowhere': "},
                         Case{"COMPSS_WORKER_NAME=", "compss: invalid COMPSS_WORKER_NAME='': "},
+                        Case{"COMPSS_SHARED_FS=maybe", "compss: invalid COMPSS_SHARED_FS='maybe': "},
                         Case{"COMPSS_WORKING_DIR=" + file_dir,
                              "compss: invalid COMPSS_WORKING_DIR='" + file_dir + "': cannot create it"}}) {
     std::filesystem::path err = tmp.path / "stderr.txt";

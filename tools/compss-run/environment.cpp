@@ -52,6 +52,7 @@ Variables worker_variables(const Options& o, const WorkerSpec& w, const std::str
   Variables v = {{"COMPSS_WORKER", master}, {"COMPSS_WORKER_NAME", w.name}};
   if (w.cores) v.emplace_back("COMPSS_WORKER_CORES", std::to_string(*w.cores));
   if (!w.working_dir.empty()) v.emplace_back("COMPSS_WORKING_DIR", w.working_dir);
+  if (!o.shared_fs.empty()) v.emplace_back("COMPSS_SHARED_FS", o.shared_fs);
   if (!o.log_level.empty()) v.emplace_back("COMPSS_LOG_LEVEL", o.log_level);
   return v;
 }

@@ -119,6 +119,13 @@ const OptionDef option_table[] = {
      "task slots of every worker (default: its cores, or the XML's ComputingUnits/"
      "LimitOfTasks)",
      [](Options& o, const Source& s) { o.worker_cores = whole(s, 1, 100000); }},
+    {"--shared-fs", "yes|no", false, "COMPSS_SHARED_FS", false,
+     "whether the workers see the master's files at the same paths (default yes; no: "
+     "file parameters travel with their bytes)",
+     [](Options& o, const Source& s) {
+       o.shared_fs = one_of(s, {"yes", "no", "1", "0"});
+       o.shared_fs = (o.shared_fs == "yes" || o.shared_fs == "1") ? "1" : "0";
+     }},
     {"--scheduler", "fifo|lifo|locality", false, "COMPSS_SCHEDULER", false,
      "task scheduling policy (default locality)",
      [](Options& o, const Source& s) { o.scheduler = one_of(s, {"fifo", "lifo", "locality"}); }},

@@ -46,6 +46,7 @@ struct Options {
   std::optional<unsigned> master_cores;  ///< --master-cores N
   std::optional<unsigned> worker_cores;  ///< --worker-cores N (overrides the XML)
   std::string scheduler;                 ///< fifo|lifo|locality; empty = default
+  std::string shared_fs;                 ///< "1"/"0" (--shared-fs); empty = default (shared)
   std::string bind;                      ///< address the master listens on; empty = default
   std::uint16_t port = 0;                ///< 0 = any free port (or the XML's MinPort)
   bool port_given = false;

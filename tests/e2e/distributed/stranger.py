@@ -29,8 +29,8 @@ def frame(msg_type: int, payload: bytes, length: int = -1) -> bytes:
 
 
 def wrong_secret_hello() -> bytes:
-    # Hello{secret, node_name, cores (u32), pid (u32), data_port (u16)}
-    payload = string(b"0" * 64) + string(b"stranger") + struct.pack("<IIH", 1, 4242, 0)
+    # Hello{secret, node_name, cores (u32), pid (u32), data_port (u16), shared_files (bool)}
+    payload = string(b"0" * 64) + string(b"stranger") + struct.pack("<IIH?", 1, 4242, 0, True)
     return frame(HELLO, payload)
 
 

@@ -1,0 +1,58 @@
+// File parameters for workers that do not see the master's files (COMPSS_SHARED_FS=0):
+// the master sends a file's bytes with its path, the worker writes them to a staging
+// directory of its own, the task gets the local path, and the files the task wrote go
+// back to the master in its answer. docs/distributed.md, "Data".
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace compss::net {
+
+/// A file parameter as it travels to a worker without the master's files: the master's
+/// path (for messages) and, for a file the task reads, its bytes.
+///
+///   StagedFile f = staged_from_master("/data/in.txt", true);
+struct StagedFile {
+  std::string path;
+  bool has_content = false;
+  std::vector<std::byte> content;
+  template <class A> void serialize(A& ar) { ar(path, has_content, content); }
+};
+
+/// The master's side: the file's bytes when `with_content` and the file exists. Throws
+/// compss::Error naming the path when it exists but cannot be read.
+StagedFile staged_from_master(const std::string& path, bool with_content);
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so readers never see
+/// half a file. Throws compss::Error naming the path.
+void write_file_atomically(const std::filesystem::path& path, const std::vector<std::byte>& bytes);
+
+/// The bytes of a file, or nullopt when it does not exist. Throws when it cannot be read.
+std::optional<std::vector<std::byte>> read_file_bytes(const std::filesystem::path& path);
+
+/// The worker's side for one task: a fresh directory under `<cwd>/.compss-staging/`,
+/// removed with the object.
+///
+///   TaskFileStage stage;
+///   std::string local = stage.stage_in(file);   // what the task is given
+class TaskFileStage {
+ public:
+  TaskFileStage();
+  ~TaskFileStage();
+  TaskFileStage(const TaskFileStage&) = delete;
+  TaskFileStage& operator=(const TaskFileStage&) = delete;
+
+  /// Writes the file's bytes (if any) into the stage; returns its local path.
+  std::string stage_in(const StagedFile& file);
+
+ private:
+  std::filesystem::path dir_;
+  unsigned next_ = 0;
+};
+
+}  // namespace compss::net

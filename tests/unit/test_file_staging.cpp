@@ -1,0 +1,99 @@
+// File parameters for a worker that does not see the master's files
+// (runtime/net/file_staging.hpp): the bytes travel with the path, the task works on a
+// local copy, and what it wrote comes back in the answer.
+#include "net/file_staging.hpp"
+#include "net/worker.hpp"
+
+#include <compss/detail/call_task.hpp>
+#include <compss/serialize.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+using namespace compss::detail;
+using namespace compss::net;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string seen_path;  // the path the task was given
+
+void upper_copy(const std::string& from, const std::string& to) {
+  seen_path = from;
+  std::ifstream in(from);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::ofstream(to) << text;
+}
+
+constexpr ParamSpec copy_params[] = {{Direction::in, ParamKind::file, "from"},
+                                     {Direction::out, ParamKind::file, "to"}};
+constexpr TaskSpec copy_spec{"upper_copy", "void upper_copy(const std::string &, const std::string &)",
+                             copy_params, 2};
+
+[[maybe_unused]] void call_sites() {
+  std::string a, b;
+  call_task<copy_spec, &upper_copy>(a, b);
+}
+
+WireParam staged(const std::string& path, bool with_content, Direction d) {
+  WireParam p;
+  p.direction = static_cast<std::uint8_t>(d);
+  p.kind = static_cast<std::uint8_t>(ParamKind::file);
+  p.has_value = true;
+  p.value = compss::to_bytes(staged_from_master(path, with_content));
+  return p;
+}
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("compss-staging-" + std::to_string(::getpid()));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+}  // namespace
+
+TEST(FileStaging, TheTaskWorksOnALocalCopyAndItsOutputComesBack) {
+  TempDir master;
+  const std::string in = (master.path / "in.txt").string();
+  const std::string out = (master.path / "out.txt").string();
+  std::ofstream(in) << "hello files";
+  TaskRequest request{1, copy_spec.signature,
+                      {staged(in, true, Direction::in), staged(out, false, Direction::out)}};
+  Message reply = execute_request(request, nullptr, nullptr, /*shared_files=*/false);
+  ASSERT_TRUE(std::holds_alternative<TaskDone>(reply));
+  // The task never saw the master's path: it got a staged copy.
+  EXPECT_NE(seen_path, in);
+  EXPECT_NE(seen_path.find(".compss-staging"), std::string::npos) << seen_path;
+  EXPECT_FALSE(fs::exists(seen_path)) << "the stage is removed after the task";
+  const TaskDone& done = std::get<TaskDone>(reply);
+  ASSERT_EQ(done.outputs.size(), 1u);
+  const WireParam& o = done.outputs[0];
+  EXPECT_EQ(o.kind, static_cast<std::uint8_t>(ParamKind::file));
+  EXPECT_EQ(o.version, 1u);  // the parameter it belongs to
+  ASSERT_TRUE(o.has_value);
+  std::string text(reinterpret_cast<const char*>(o.value.data()), o.value.size());
+  EXPECT_EQ(text, "HELLO FILES");
+  EXPECT_FALSE(fs::exists(out)) << "the worker does not write the master's path";
+}
+
+TEST(FileStaging, AMissingInputFileIsAnEmptyStageAndTheTaskDecides) {
+  TempDir master;
+  StagedFile f = staged_from_master((master.path / "absent").string(), true);
+  EXPECT_FALSE(f.has_content);
+}
+
+TEST(FileStaging, WritesAreAtomicAndReadBack) {
+  TempDir dir;
+  fs::path p = dir.path / "x.bin";
+  std::vector<std::byte> bytes{std::byte{1}, std::byte{2}, std::byte{3}};
+  write_file_atomically(p, bytes);
+  auto back = read_file_bytes(p);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, bytes);
+  EXPECT_FALSE(read_file_bytes(dir.path / "nothing").has_value());
+  EXPECT_THROW(write_file_atomically(dir.path / "no-such-dir" / "f", bytes), compss::Error);
+}
