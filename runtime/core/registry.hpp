@@ -74,6 +74,13 @@ class Registry {
   void collect_range(std::uintptr_t begin, std::size_t count, std::size_t stride,
                      std::vector<TaskBase*>& out);
 
+  /// True when no unfinished task accesses the datum (or it is unknown): the program may
+  /// have changed the object since the last task used it.
+  bool idle_key(const DataKey& key) {
+    Datum* d = find(key);
+    return d == nullptr || idle(*d);
+  }
+
   /// Drops data whose tasks have all finished, if the registry has grown enough.
   void maybe_prune() {
     if (objects_.size() + files_.size() >= prune_at_) prune();

@@ -49,14 +49,19 @@ Runtime::~Runtime() {
 void Runtime::submit(TaskBase* t) {
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
   inflight_.fetch_add(1, std::memory_order_relaxed);
+  std::uint64_t untouched = 0;  // cluster runs: objects no unfinished task accessed
   {
     std::lock_guard lock(registry_mutex_);
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {
       ParamDescriptor& p = t->params_[i];
+      if (cluster_ && i < 64 && p.key.tag == DataKey::Tag::address && registry_.idle_key(p.key)) {
+        untouched |= std::uint64_t{1} << i;
+      }
       if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
     }
     registry_.maybe_prune();
   }
+  if (cluster_ && untouched != 0) cluster_->submitted(t, untouched);
   t->prepare();
   if (GroupState* g = current_group()) {
     t->group = g;

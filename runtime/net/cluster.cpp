@@ -92,6 +92,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
     nodes_.back().link = std::make_unique<WorkerLink>(
         id, ep, std::move(hello), host, [this](int n, const std::string& why) { on_lost(n, why); });
     ++connected;
+    live_.fetch_or(bit(id));
     log(LogLevel::info, "worker " + std::to_string(id) + " (" + name + ", " +
                             std::to_string(cores) + " slots) connected from " + host);
   }
@@ -276,6 +277,7 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
     int h = holder_of(id, v);
     if (h >= 0) return h;
     const VersionInfo* info = directory_.find_version(id, v);
+    if (info != nullptr && info->snapshot != nullptr) return from_snapshot;
     if (info != nullptr) producer = info->producer;
   }
   if (producer == nullptr || depth > 100000) {
@@ -293,11 +295,22 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
       if (w.has_value || w.data_id == 0 || !reads(static_cast<Direction>(w.direction))) continue;
       int h = ensure_available(w.data_id, w.version, depth + 1);
       if (h == n) continue;
+      if (h == from_snapshot) {  // a master-made version the master's object no longer holds
+        std::lock_guard data(data_mutex_);
+        w.value = *directory_.version(w.data_id, w.version).snapshot;
+        w.has_value = true;
+        continue;
+      }
       if (h == 0) {
-        fetch_to_master(w.data_id);  // the master holds it: send it inline
+        // The master's object holds exactly this version: send it inline. (Not a fetch:
+        // that brings the latest version, which may be the one being made again.)
         std::lock_guard data(data_mutex_);
         TrackedDatum* x = directory_.find_id(w.data_id);
-        if (x == nullptr || x->master_version != w.version || x->vtable == nullptr) continue;
+        if (x == nullptr || x->master_version != w.version || x->vtable == nullptr) {
+          throw Error("compss: data " + std::to_string(w.data_id) + " version " +
+                      std::to_string(w.version) + " is needed to make lost data again, but the "
+                      "master's copy has changed since");
+        }
         OutputArchive out;
         x->vtable->save(x->object, out);
         w.value = out.take();
@@ -313,7 +326,9 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
     if (r.status == CallResult::Status::done) {
       std::lock_guard data(data_mutex_);
       for (const WireParam& o : r.done.outputs) {
-        if (o.data_id != 0) directory_.produced(o.data_id, o.version, n, o.size, nullptr);
+        if (o.data_id == 0) continue;
+        directory_.produced(o.data_id, o.version, n, o.size, nullptr);
+        if (!(live_.load() & bit(n))) directory_.version(o.data_id, o.version).holders &= ~bit(n);
       }
       int h = holder_of(id, v);
       if (h >= 0) return h;
@@ -338,6 +353,15 @@ void Cluster::fetch_to_master(std::uint64_t id) {
     }
     int h = ensure_available(id, v);
     if (h == 0) return;
+    if (h == from_snapshot) {
+      std::lock_guard data(data_mutex_);
+      TrackedDatum* x = directory_.find_id(id);
+      if (x == nullptr || x->version != v || x->vtable == nullptr) continue;
+      InputArchive in(*directory_.version(id, v).snapshot);
+      x->vtable->load(x->object, in);
+      x->master_version = v;
+      return;
+    }
     WorkerLink* link = nullptr;
     {
       std::lock_guard lock(sched_mutex_);
@@ -348,6 +372,7 @@ void Cluster::fetch_to_master(std::uint64_t id) {
     std::lock_guard data(data_mutex_);
     TrackedDatum* x = directory_.find_id(id);
     if (x == nullptr || x->version != v) continue;
+    if (x->master_version == v) return;  // another thread loaded it meanwhile
     if (x->vtable == nullptr) throw Error("compss: a value that lives on a worker cannot be loaded on the master");
     InputArchive in(*bytes);
     x->vtable->load(x->object, in);
@@ -424,6 +449,9 @@ TaskRequest Cluster::build_request(TaskBase* t, int n) {
           w.has_value = true;
           w.value = save(d);
           info.size = w.value.size();
+          if (info.producer == nullptr && info.snapshot == nullptr) {
+            info.snapshot = std::make_shared<const std::vector<std::byte>>(w.value);
+          }
           // The worker keeps what it is sent, but becomes a holder only once its answer
           // shows it stored it (record_outputs): others must not fetch it from there earlier.
           continue;
@@ -493,12 +521,14 @@ void Cluster::record_outputs(TaskBase* t, int n, TaskRequest&& sent, TaskDone& d
         continue;
       }
       std::uint64_t holders = directory_.produced(o.data_id, o.version, n, o.size, record);
-      if (holders != 0) drops.push_back({o.data_id, {o.version - 1, holders & ~bit(n)}});
+      if (!(live_.load() & bit(n))) {
+        // Its worker died after answering: only the lineage is kept.
+        directory_.version(o.data_id, o.version).holders &= ~bit(n);
+      }
+      if (holders != 0) drops.push_back({o.data_id, {o.version - 1, holders}});
     }
   }
-  for (auto& [id, vh] : drops) {
-    if (vh.second != 0) release(id, vh.first, vh.second);
-  }
+  for (auto& [id, vh] : drops) release(id, vh.first, vh.second);
 }
 
 void Cluster::run_body(TaskBase* t) {
@@ -554,6 +584,7 @@ void Cluster::on_lost(int n, const std::string& why) {
     auto& s = slots_[static_cast<std::size_t>(n)];
     if (!s.alive) return;
     s.alive = false;
+    live_.fetch_and(~bit(n));  // before drop_node: outputs arriving now are not recorded there
     if (stopping_) return;
     std::fprintf(stderr, "compss: worker %d (%s) lost: %s; its tasks run again elsewhere\n", n,
                  s.name.c_str(), why.c_str());
@@ -585,22 +616,36 @@ void Cluster::sync(std::uintptr_t address, bool user_may_write) {
   }
   fetch_to_master(id);
   if (!user_may_write) return;
-  std::uint64_t holders = 0, old = 0;
+  drop_worker_copies(address);
+}
+
+void Cluster::drop_worker_copies(std::uintptr_t address) {
+  std::uint64_t id = 0, holders = 0, old = 0;
   {
     std::lock_guard data(data_mutex_);
     TrackedDatum* x = directory_.find(address);
-    if (x == nullptr) return;
+    if (x == nullptr || !x->master_has_latest()) return;
+    const VersionInfo* info = directory_.find_version(x->id, x->version);
+    if (info == nullptr || info->holders == 0) return;  // nobody keeps a copy
+    id = x->id;
     old = x->version;
     holders = directory_.master_wrote(*x);
   }
   if (holders != 0) release(id, old, holders);
 }
 
+void Cluster::submitted(TaskBase* t, std::uint64_t untouched) {
+  for (std::uint32_t i = 0; i < t->param_count_ && i < 64; ++i) {
+    if ((untouched >> i & 1) && tracked(t->params_[i])) drop_worker_copies(t->params_[i].key.address);
+  }
+}
+
 void Cluster::sync_range(std::uintptr_t begin, std::uintptr_t end) {
   std::vector<std::uintptr_t> addresses;
   {
     std::lock_guard data(data_mutex_);
-    for (TrackedDatum* x : directory_.stale(begin, end)) addresses.push_back(x->address);
+    // Also those the master holds: workers may keep copies the program could now change.
+    for (TrackedDatum* x : directory_.in_range(begin, end)) addresses.push_back(x->address);
   }
   for (std::uintptr_t a : addresses) sync(a, true);
 }
@@ -636,6 +681,9 @@ void Cluster::shutdown() noexcept {
     for (Node& n : nodes_) n.work->notify_all();
   }
   for (auto& th : threads) th.join();
+  for (Node& n : nodes_) {
+    if (n.link) n.link->begin_shutdown();  // all at once, then wait for each
+  }
   for (Node& n : nodes_) {
     if (n.link) n.link->shutdown();
   }

@@ -41,6 +41,10 @@ class Cluster final : public rt::TaskBodyRunner {
   Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config);
   ~Cluster() override;
 
+  /// A task was submitted; bit i of `untouched` says no unfinished task used parameter i's
+  /// object, so the program may have changed it since: copies of the master's version that
+  /// workers keep are dropped (the object becomes a new version).
+  void submitted(detail::TaskBase* t, std::uint64_t untouched);
   /// A task whose predecessors finished: placed on a node now, or queued until a slot frees.
   void ready(detail::TaskBase* t);
   /// Before a task runs on the master: brings the inputs it reads to the master's objects.
@@ -88,11 +92,16 @@ class Cluster final : public rt::TaskBodyRunner {
   /// A live node (0 = master) holding version v of datum id, else -1.
   int holder_of(std::uint64_t id, std::uint64_t v);
   /// Makes version v of datum id available somewhere (running its producer again when
-  /// every copy was lost); returns the holder. Throws compss::Error if impossible.
+  /// every copy was lost); returns the holder, or from_snapshot for a version the master
+  /// made and kept the bytes of. Throws compss::Error if impossible.
   int ensure_available(std::uint64_t id, std::uint64_t v, int depth = 0);
+  static constexpr int from_snapshot = -2;
   /// Loads the latest value of `d` into the master's object (data lock NOT held).
   void fetch_to_master(std::uint64_t id);
   void release(std::uint64_t id, std::uint64_t version, std::uint64_t holders);
+  /// The master holds the latest version of the object at `address` and the program may
+  /// change it: the copies workers keep are dropped and the object becomes a new version.
+  void drop_worker_copies(std::uintptr_t address);
   int choose_live_worker(int avoid);
   /// Moves a placed task (and its slot) from node `from` to another live worker, or to
   /// the master when `from` is lost and no worker is left.
@@ -111,6 +120,8 @@ class Cluster final : public rt::TaskBodyRunner {
   sched::ReadyQueue<detail::TaskBase*> queue_;
   bool stopping_ = false;
   std::atomic<std::size_t> running_{0};
+  /// Bit n: worker n is connected (cleared before its versions are dropped).
+  std::atomic<std::uint64_t> live_{0};
 
   // Data state (data_mutex_; taken after sched_mutex_ when both are needed).
   std::mutex data_mutex_;

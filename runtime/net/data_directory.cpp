@@ -89,4 +89,12 @@ std::vector<TrackedDatum*> DataDirectory::stale(std::uintptr_t begin, std::uintp
   return out;
 }
 
+std::vector<TrackedDatum*> DataDirectory::in_range(std::uintptr_t begin, std::uintptr_t end) {
+  std::vector<TrackedDatum*> out;
+  for (auto it = by_address_.lower_bound(begin); it != by_address_.end() && it->first < end; ++it) {
+    out.push_back(&it->second);
+  }
+  return out;
+}
+
 }  // namespace compss::net

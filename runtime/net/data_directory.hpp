@@ -30,6 +30,9 @@ struct VersionInfo {
   std::uint64_t holders = 0;
   std::uint64_t size = 0;
   std::shared_ptr<const TaskRecord> producer;
+  /// A version the master's object held when it was first sent to a worker: its bytes, so
+  /// lineage can use it after the object has moved on.
+  std::shared_ptr<const std::vector<std::byte>> snapshot;
 };
 
 /// A datum the cluster tracks, keyed by its address (an object or a future's state).
@@ -74,6 +77,8 @@ class DataDirectory {
 
   /// Datums whose latest version the master does not hold, with address in [begin, end).
   std::vector<TrackedDatum*> stale(std::uintptr_t begin, std::uintptr_t end);
+  /// Every datum with address in [begin, end).
+  std::vector<TrackedDatum*> in_range(std::uintptr_t begin, std::uintptr_t end);
 
  private:
   struct VersionKey {

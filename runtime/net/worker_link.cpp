@@ -80,9 +80,13 @@ void WorkerLink::release(std::uint64_t data_id, std::uint64_t version) noexcept 
   if (alive()) endpoint_->send(DataRelease{data_id, version});
 }
 
-void WorkerLink::shutdown() noexcept {
-  closing_.store(true);
+void WorkerLink::begin_shutdown() noexcept {
+  if (closing_.exchange(true)) return;
   if (alive()) endpoint_->send(Shutdown{});
+}
+
+void WorkerLink::shutdown() noexcept {
+  begin_shutdown();
   // The worker closes the connection after its last task; the receiver sees the close.
   // A worker that does not is cut off after a while.
   for (int i = 0; i < 1000 && alive(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -54,7 +54,10 @@ class WorkerLink {
   /// Tells the worker it may drop versions <= `version` of `data_id` (no answer).
   void release(std::uint64_t data_id, std::uint64_t version) noexcept;
 
-  /// Orderly end: Shutdown, then waits (bounded) for the worker to close, and joins.
+  /// Sends Shutdown once (so many workers can be told before waiting for any).
+  void begin_shutdown() noexcept;
+  /// Orderly end: Shutdown (if not sent yet), then waits (bounded) for the worker to
+  /// close, and joins.
   void shutdown() noexcept;
 
   int node() const noexcept { return node_; }
