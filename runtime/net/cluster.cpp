@@ -203,7 +203,18 @@ void Cluster::dispatch_loop(int n) {
       t = node.queue.front();
       node.queue.pop_front();
     }
+    t->add_ref();
     runtime_.execute_chain(t);  // run_task calls run_body on this thread, then finish
+    if (t->stop.load(std::memory_order_acquire)) {
+      // It timed out and was finished while this thread still waited for its worker:
+      // the slot is free only now (finished() left it taken).
+      std::unique_lock lock(sched_mutex_);
+      auto& s = slots_[static_cast<std::size_t>(t->node)];
+      if (s.running > 0) --s.running;
+      running_.fetch_sub(1, std::memory_order_relaxed);
+      pump(lock);
+    }
+    t->release_ref();
   }
 }
 
@@ -226,7 +237,10 @@ void Cluster::finished(TaskBase* t) noexcept {
       }
       for (auto& [id, vh] : drops) release(id, vh.first, vh.second);
     }
-    if (t->node >= 0) {
+    // A remote task that timed out still holds its dispatch thread: dispatch_loop frees
+    // the slot when the worker answers.
+    const bool held = t->node > 0 && t->stop.load(std::memory_order_acquire);
+    if (t->node >= 0 && !held) {
       std::unique_lock lock(sched_mutex_);
       auto& s = slots_[static_cast<std::size_t>(t->node)];
       if (s.running > 0) --s.running;
@@ -546,6 +560,9 @@ void Cluster::run_body(TaskBase* t) {
     }
     TaskRequest request = build_request(t, n);
     CallResult r = link->call(request);
+    // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
+    // made is discarded, as for a local task.
+    if (t->stop.load(std::memory_order_acquire)) return;
     if (r.status == CallResult::Status::done) {
       record_outputs(t, n, std::move(request), r.done);
       return;

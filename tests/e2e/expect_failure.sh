@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # expect_failure.sh <binary> <expected-text>...
 # The program must exit non-zero (not by a signal, not by hanging) and its stderr must hold
-# every expected text.
+# every expected text. LAUNCH (optional) is a command prefix, e.g. "compss-run --workers 1 --".
 set -uo pipefail
 bin="$1"; shift
 err="$(mktemp)"
 trap 'rm -f "$err"' EXIT
-timeout 120 "$bin" >/dev/null 2>"$err"
+read -r -a launch <<<"${LAUNCH:-}"
+timeout 120 "${launch[@]}" "$bin" >/dev/null 2>"$err"
 rc=$?
 if [ "$rc" -eq 0 ]; then echo "FAIL: exited 0"; exit 1; fi
 if [ "$rc" -eq 124 ]; then echo "FAIL: timed out (hang)"; exit 1; fi
