@@ -294,9 +294,16 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
     if (info != nullptr && info->snapshot != nullptr) return from_snapshot;
     if (info != nullptr) producer = info->producer;
   }
-  if (producer == nullptr || depth > 100000) {
+  if (producer == nullptr) {
     throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
                 " was lost with its worker and cannot be made again");
+  }
+  // Each level of the lineage is a stack frame of this thread: a clear stop, not a crash.
+  constexpr int max_lineage_depth = 2000;
+  if (depth > max_lineage_depth) {
+    throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
+                " was lost with its worker and making it again needs more than " +
+                std::to_string(max_lineage_depth) + " tasks in a row");
   }
   for (int tries = 0; tries < 64; ++tries) {
     // Its inputs first (recursively), then the producer again on a live worker.
