@@ -29,7 +29,10 @@ Runtime::Runtime(unsigned threads)
         [this] {
           auto inflight = static_cast<std::size_t>(std::max(0, inflight_.load(std::memory_order_relaxed)));
           std::size_t running = cluster_ ? cluster_->running() : std::min<std::size_t>(inflight, this->threads());
-          return ProgressCounts{done_.load(std::memory_order_relaxed), std::min(running, inflight),
+          // Finished = submitted (ids are handed out from 1) - in flight.
+          std::size_t submitted = next_id_.load(std::memory_order_relaxed) - 1;
+          std::size_t done = submitted > inflight ? submitted - inflight : 0;
+          return ProgressCounts{done, std::min(running, inflight),
                                 inflight - std::min(running, inflight)};
         },
         stderr);
@@ -121,7 +124,6 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   delete succ.rest;
   if (t->group != nullptr) leave_group(static_cast<GroupState*>(t->group));
   t->release_ref();
-  done_.fetch_add(1, std::memory_order_relaxed);
   if (inflight_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
       all_waiters_.load(std::memory_order_seq_cst) != 0) {
     inflight_.notify_all();

@@ -88,7 +88,6 @@ class Runtime {
   Registry registry_;
   std::atomic<std::uint64_t> next_id_{1};
   std::atomic<std::int32_t> inflight_{0};
-  std::atomic<std::size_t> done_{0};  // finished tasks, for the progress line
   std::atomic<std::uint32_t> all_waiters_{0};
 
   std::atomic<bool> failed_{false};

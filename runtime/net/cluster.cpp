@@ -34,11 +34,13 @@ bool tracked(const ParamDescriptor& d) {
          !(d.copy_in && !d.deferred) && d.vtable != nullptr && d.vtable->load != nullptr;
 }
 
-std::vector<std::byte> save(const ParamDescriptor& d) {
+/// The bytes of `object` through `vtable`.
+std::vector<std::byte> save(const detail::ParamVTable& vtable, const void* object) {
   OutputArchive out;
-  d.save(out);
+  vtable.save(object, out);
   return out.take();
 }
+std::vector<std::byte> save(const ParamDescriptor& d) { return save(*d.vtable, d.object); }
 
 std::size_t declared_params(const TaskBase& t) { return t.spec().param_count; }
 
@@ -332,9 +334,7 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
                       std::to_string(w.version) + " is needed to make lost data again, but the "
                       "master's copy has changed since");
         }
-        OutputArchive out;
-        x->vtable->save(x->object, out);
-        w.value = out.take();
+        w.value = save(*x->vtable, x->object);
         w.has_value = true;
       } else {
         std::lock_guard lock(sched_mutex_);
@@ -347,9 +347,7 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
     if (r.status == CallResult::Status::done) {
       std::lock_guard data(data_mutex_);
       for (const WireParam& o : r.done.outputs) {
-        if (o.data_id == 0) continue;
-        directory_.produced(o.data_id, o.version, n, o.size, nullptr);
-        if (!(live_.load() & bit(n))) directory_.version(o.data_id, o.version).holders &= ~bit(n);
+        if (o.data_id != 0) record_produced(o, n, nullptr);
       }
       int h = holder_of(id, v);
       if (h >= 0) return h;
@@ -507,6 +505,16 @@ TaskRequest Cluster::build_request(TaskBase* t, int n) {
   }
 }
 
+std::uint64_t Cluster::record_produced(const WireParam& o, int n,
+                                       std::shared_ptr<const TaskRecord> producer) {
+  std::uint64_t older = directory_.produced(o.data_id, o.version, n, o.size, std::move(producer));
+  if (!(live_.load() & bit(n))) {
+    // Its worker died after answering: only the lineage is kept.
+    directory_.version(o.data_id, o.version).holders &= ~bit(n);
+  }
+  return older;
+}
+
 void Cluster::record_outputs(TaskBase* t, int n, TaskRequest&& sent, TaskDone& done) {
   auto record = std::make_shared<TaskRecord>();
   record->signature = std::move(sent.signature);
@@ -541,11 +549,7 @@ void Cluster::record_outputs(TaskBase* t, int n, TaskRequest&& sent, TaskDone& d
         }
         continue;
       }
-      std::uint64_t holders = directory_.produced(o.data_id, o.version, n, o.size, record);
-      if (!(live_.load() & bit(n))) {
-        // Its worker died after answering: only the lineage is kept.
-        directory_.version(o.data_id, o.version).holders &= ~bit(n);
-      }
+      std::uint64_t holders = record_produced(o, n, record);
       if (holders != 0) drops.push_back({o.data_id, {o.version - 1, holders}});
     }
   }

@@ -89,6 +89,9 @@ class Cluster final : public rt::TaskBodyRunner {
 
   TaskRequest build_request(detail::TaskBase* t, int node);
   void record_outputs(detail::TaskBase* t, int node, TaskRequest&& sent, TaskDone& done);
+  /// Records that node `n` made output `o` (data lock held); a node that died meanwhile
+  /// is not recorded as its holder. Returns the holders of the version before it.
+  std::uint64_t record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
   /// A live node (0 = master) holding version v of datum id, else -1.
   int holder_of(std::uint64_t id, std::uint64_t v);
   /// Makes version v of datum id available somewhere (running its producer again when

@@ -81,14 +81,6 @@ void DataDirectory::drop_node(int n) {
   for (auto& [key, info] : versions_) info.holders &= ~bit;
 }
 
-std::vector<TrackedDatum*> DataDirectory::stale(std::uintptr_t begin, std::uintptr_t end) {
-  std::vector<TrackedDatum*> out;
-  for (auto it = by_address_.lower_bound(begin); it != by_address_.end() && it->first < end; ++it) {
-    if (!it->second.master_has_latest()) out.push_back(&it->second);
-  }
-  return out;
-}
-
 std::vector<TrackedDatum*> DataDirectory::in_range(std::uintptr_t begin, std::uintptr_t end) {
   std::vector<TrackedDatum*> out;
   for (auto it = by_address_.lower_bound(begin); it != by_address_.end() && it->first < end; ++it) {

@@ -75,8 +75,6 @@ class DataDirectory {
   /// Removes node `n` from every version's holders.
   void drop_node(int n);
 
-  /// Datums whose latest version the master does not hold, with address in [begin, end).
-  std::vector<TrackedDatum*> stale(std::uintptr_t begin, std::uintptr_t end);
   /// Every datum with address in [begin, end).
   std::vector<TrackedDatum*> in_range(std::uintptr_t begin, std::uintptr_t end);
 

@@ -134,20 +134,14 @@ WireParam value(std::vector<std::byte> bytes) {
 TEST(NetWorker, RealWorkerRunsTasksAndReportsFailures) {
   IoThread io;
   Listener listener(io.context(), {.secret = "run-secret"});
-  pid_t pid = spawn_program({"COMPSS_WORKER=127.0.0.1:" + std::to_string(listener.port()),
-                             "COMPSS_SECRET=run-secret"});
+  pid_t pid = spawn_program(worker_env(listener));
   ASSERT_GT(pid, 0);
   {
-    auto conn = listener.accept(30s);
-    ASSERT_TRUE(conn) << "the worker did not connect";
-    Message m;
-    ASSERT_FALSE(conn->receive(m, 30s));
-    ASSERT_TRUE(std::holds_alternative<Hello>(m));
-    EXPECT_EQ(std::get<Hello>(m).pid, static_cast<std::uint32_t>(pid));
+    Worker w = accept_worker(listener);
+    EXPECT_EQ(w.hello.pid, static_cast<std::uint32_t>(pid));
     std::atomic<int> lost{0};
     // The master's view of the worker (net/worker_link.hpp).
-    WorkerLink worker(1, conn, std::get<Hello>(m), "127.0.0.1",
-                      [&](int, const std::string&) { ++lost; });
+    WorkerLink worker(1, w.conn, w.hello, "127.0.0.1", [&](int, const std::string&) { ++lost; });
 
     TaskRequest square{0, "void square_all(std::vector<double> &)",
                        {value(compss::to_bytes(std::vector<double>{1, 2, 3}))}};
@@ -181,15 +175,11 @@ TEST(NetWorker, RealWorkerRunsTasksAndReportsFailures) {
 TEST(NetWorker, AKilledWorkerEndsItsPendingCallsAsLost) {
   IoThread io;
   Listener listener(io.context(), {.secret = "run-secret"});
-  pid_t pid = spawn_program({"COMPSS_WORKER=127.0.0.1:" + std::to_string(listener.port()),
-                             "COMPSS_SECRET=run-secret"});
+  pid_t pid = spawn_program(worker_env(listener));
   ASSERT_GT(pid, 0);
-  auto conn = listener.accept(30s);
-  ASSERT_TRUE(conn) << "the worker did not connect";
-  Message m;
-  ASSERT_FALSE(conn->receive(m, 30s));
+  Worker w = accept_worker(listener);
   std::atomic<int> lost{0};
-  WorkerLink worker(1, conn, std::get<Hello>(m), "127.0.0.1",
+  WorkerLink worker(1, w.conn, w.hello, "127.0.0.1",
                     [&](int node, const std::string&) { lost += node; });
   kill(pid, SIGKILL);
   TaskRequest greet{0, "std::string greet(const std::string &)",

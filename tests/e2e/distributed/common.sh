@@ -22,3 +22,15 @@ run_sequential() {
     echo "FAIL: the sequential build failed"; cat "$work/sequential.err"; exit 1
   }
 }
+
+# start_work: a fresh directory in $work, and an EXIT trap that stops the run whose pid is
+# in $run_pid (if any: timeout passes SIGTERM on) and removes $work.
+start_work() {
+  work="$(mktemp -d)"
+  run_pid=""
+  trap stop_run_and_clean EXIT
+}
+stop_run_and_clean() {
+  [[ -n $run_pid ]] && kill "$run_pid" 2>/dev/null
+  rm -rf "$work"
+}

@@ -14,13 +14,7 @@ shift 3
 runs=${KILL_RUNS:-10}
 base_seed=${KILL_SEED:-0}
 max_delay_ms=${KILL_MAX_DELAY_MS:-700}  # within one distributed run (about 1 s)
-work="$(mktemp -d)"
-run_pid=""
-cleanup() {
-  [[ -n $run_pid ]] && kill "$run_pid" 2>/dev/null  # timeout passes SIGTERM on
-  rm -rf "$work"
-}
-trap cleanup EXIT
+start_work
 
 run_sequential "$work" "$@"
 

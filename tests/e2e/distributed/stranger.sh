@@ -9,13 +9,7 @@ source "$(dirname "$0")/common.sh"
 take_programs "$0" "$@"
 shift 3
 here="$(cd "$(dirname "$0")" && pwd)"
-work="$(mktemp -d)"
-run_pid=""
-cleanup() {
-  [[ -n $run_pid ]] && kill "$run_pid" 2>/dev/null  # timeout passes SIGTERM on
-  rm -rf "$work"
-}
-trap cleanup EXIT
+start_work
 
 run_sequential "$work" "$@"
 
