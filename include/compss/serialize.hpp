@@ -115,9 +115,10 @@ class OutputArchive {
   ///   out.write_bytes(&header, sizeof header);
   void write_bytes(const void* data, std::size_t size) {
     if (size == 0) return;
-    std::size_t at = buffer_.size();
-    buffer_.resize(at + size);
-    std::memcpy(buffer_.data() + at, data, size);
+    // One pass over the bytes: insert copies into the new capacity, where resize would
+    // first zero-fill it (a second pass, costly for a large vector).
+    const auto* first = static_cast<const std::byte*>(data);
+    buffer_.insert(buffer_.end(), first, first + size);
   }
 
   /// Appends a length (64-bit, native byte order).
@@ -248,10 +249,15 @@ void InputArchive::load(T& v) {
   using namespace detail;
   if constexpr (HasMemberSerialize<T>) {
     v.serialize(*this);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    unsigned char byte = 0;  // a byte other than 0 or 1 would be an invalid bool
+    read_bytes(&byte, 1);
+    if (byte > 1) fail("a bool is neither 0 nor 1");
+    v = byte != 0;
   } else if constexpr (std::is_same_v<T, std::string>) {
     std::uint64_t n = read_size(1);
-    v.resize(n);
-    read_bytes(v.data(), n);
+    v.assign(reinterpret_cast<const char*>(pos_), n);  // one pass: no zero-fill first
+    pos_ += n;
   } else if constexpr (is_std_array<T>::value) {
     using E = typename T::value_type;
     std::uint64_t n = read_size(is_raw_v<E> ? sizeof(E) : 0);
@@ -272,11 +278,21 @@ void InputArchive::load(T& v) {
   } else if constexpr (is_std_vector<T>::value) {
     using E = typename T::value_type;
     std::uint64_t n = read_size(is_raw_v<E> ? sizeof(E) : 1);
-    v.clear();
-    v.resize(n);
     if constexpr (is_raw_v<E>) {
-      read_bytes(v.data(), n * sizeof(E));
+      if (reinterpret_cast<std::uintptr_t>(pos_) % alignof(E) == 0) {
+        // One pass: assign copies the elements' bytes (a memmove for a trivially copyable
+        // E) into fresh storage; resize + read_bytes would zero-fill it first.
+        const E* first = reinterpret_cast<const E*>(pos_);
+        v.assign(first, first + n);
+        pos_ += n * sizeof(E);
+      } else {  // misaligned for E (a value after an odd-sized field): byte copy
+        v.clear();
+        v.resize(n);
+        read_bytes(v.data(), n * sizeof(E));
+      }
     } else {
+      v.clear();
+      v.resize(n);
       for (auto& e : v) load(e);
     }
   } else if constexpr (is_std_set<T>::value) {

@@ -1,7 +1,6 @@
 // How the runtime runs a task under its on_failure policy and time-out, skips cancelled
 // tasks, and answers this_task::stop_requested(). See docs/failures.md.
 #include "core/runtime.hpp"
-#include "core/task_body.hpp"
 
 #include <compss/exception.hpp>
 #include <compss/this_task.hpp>
@@ -22,7 +21,6 @@ namespace {
 constexpr unsigned max_attempts = 3;
 
 thread_local TaskBase* tls_task = nullptr;
-thread_local TaskBodyRunner* tls_body_runner = nullptr;
 
 struct CurrentTask {
   TaskBase* outer;
@@ -37,24 +35,19 @@ std::string demangle(const char* name) {
   return status == 0 && s ? std::string(s.get()) : std::string(name);
 }
 
-enum class Attempt { ok, failed, group_exception };
+std::string task_label(const TaskBase& t) {
+  return "task '" + std::string(t.spec().name) + "' (id " + std::to_string(t.id()) + ")";
+}
+}  // namespace
 
-Attempt attempt(TaskBase* t, TaskError& err) noexcept {
+Runtime::Outcome Runtime::run_body_here(TaskBase* t, TaskError& err) noexcept {
+  CurrentTask current(t);
   try {
-    if (TaskBodyRunner* runner = current_body_runner()) {
-      runner->run_body(t);
-    } else {
-      t->run();
-    }
-    return Attempt::ok;
-  } catch (const RemoteTaskError& e) {
-    err = {e.type(), e.what(), e.node()};
-    // A compss::Exception thrown on a worker cancels the task's group as it does locally.
-    if (e.type() == "compss::Exception" && t->group != nullptr) return Attempt::group_exception;
-    return Attempt::failed;
+    t->run();
+    return Outcome::ok;
   } catch (const compss::Exception& e) {
     err = {"compss::Exception", e.what(), where_running()};
-    return t->group != nullptr ? Attempt::group_exception : Attempt::failed;
+    return t->group != nullptr ? Outcome::group_exception : Outcome::failed;
   } catch (const std::exception& e) {
     err = {demangle(typeid(e).name()), e.what(), where_running()};
   } catch (...) {
@@ -62,66 +55,74 @@ Attempt attempt(TaskBase* t, TaskError& err) noexcept {
     err = {type != nullptr ? demangle(type->name()) : "unknown", "unknown exception",
            where_running()};
   }
-  return Attempt::failed;
+  return Outcome::failed;
 }
 
-std::string task_label(const TaskBase& t) {
-  return "task '" + std::string(t.spec().name) + "' (id " + std::to_string(t.id()) + ")";
+bool Runtime::cancelled_before_start(TaskBase* t) noexcept {
+  return attention_.load(std::memory_order_relaxed) && skip_if_cancelled(t);
 }
-}  // namespace
 
-TaskBodyRunner*& current_body_runner() noexcept { return tls_body_runner; }
+Watchdog::Clock::time_point Runtime::begin_attempt(TaskBase* t) noexcept {
+  if (t->attempts < 255) ++t->attempts;  // before arming: the watchdog reads it
+  const double time_out = t->spec_->time_out;
+  if (time_out <= 0) return no_deadline;
+  t->add_ref();  // the node must outlive a finish by the watchdog while the body runs
+  auto deadline = Watchdog::Clock::now() + std::chrono::duration_cast<Watchdog::Clock::duration>(
+                                               std::chrono::duration<double>(time_out));
+  watchdog_.arm(t, deadline);
+  return deadline;
+}
+
+Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
+                                           Outcome outcome, const TaskError& err) noexcept {
+  bool deadline_passed = false;
+  if (deadline != no_deadline) {
+    deadline_passed = !watchdog_.disarm(t, deadline);
+    if (deadline_passed && t->finish_claimed.exchange(true, std::memory_order_acq_rel)) {
+      // The watchdog declared it timed out and finished it: only the late return is left.
+      abandoned_.fetch_sub(1, std::memory_order_acq_rel);
+      t->release_ref();
+      return AfterAttempt::abandoned;
+    }
+    t->release_ref();
+  }
+  switch (outcome) {
+    case Outcome::ok:
+      if (attention_.load(std::memory_order_relaxed)) failures_.clear_overwritten(*t);
+      return AfterAttempt::finish;
+    case Outcome::group_exception: {
+      auto* g = static_cast<GroupState*>(t->group);
+      raise_in_group(g, err.message, t->spec_->name, t->id_);
+      pay_attention();
+      failures_.record(*t, "threw compss::Exception (group '" + g->name + "' cancelled)", err);
+      // A deliberate signal, not a broken task: its outputs keep what it wrote; only a
+      // Future result has no value.
+      failures_.poison_outputs(*t, task_label(*t) + " threw compss::Exception: " + err.message,
+                               true);
+      return AfterAttempt::finish;
+    }
+    case Outcome::failed:
+      if (t->spec_->on_failure == detail::OnFailure::retry && t->attempts < max_attempts &&
+          !failed() && !deadline_passed) {
+        // (After a deadline race the claim is taken: a further attempt could not time out.)
+        return AfterAttempt::again;  // run it again
+      }
+      settle_failure(t, false, err);
+      return AfterAttempt::finish;
+  }
+  return AfterAttempt::finish;
+}
 
 bool Runtime::run_task(TaskBase* t) noexcept {
-  if (attention_.load(std::memory_order_relaxed) && skip_if_cancelled(t)) return true;
-  CurrentTask current(t);
-  const double time_out = t->spec_->time_out;
-  bool deadline_passed = false;
+  if (cancelled_before_start(t)) return true;
   for (;;) {
+    Watchdog::Clock::time_point deadline = begin_attempt(t);
     TaskError err;
-    Attempt a;
-    if (t->attempts < 255) ++t->attempts;  // before arming: the watchdog reads it
-    if (time_out > 0) {
-      t->add_ref();  // the node must outlive a finish by the watchdog while the body runs
-      auto deadline = Watchdog::Clock::now() +
-                      std::chrono::duration_cast<Watchdog::Clock::duration>(
-                          std::chrono::duration<double>(time_out));
-      watchdog_.arm(t, deadline);
-      a = attempt(t, err);
-      deadline_passed = !watchdog_.disarm(t, deadline);
-      if (deadline_passed && t->finish_claimed.exchange(true, std::memory_order_acq_rel)) {
-        // The watchdog declared it timed out and finished it: only the late return is left.
-        abandoned_.fetch_sub(1, std::memory_order_acq_rel);
-        t->release_ref();
-        return false;
-      }
-      t->release_ref();
-    } else {
-      a = attempt(t, err);
-    }
-    switch (a) {
-      case Attempt::ok:
-        if (attention_.load(std::memory_order_relaxed)) failures_.clear_overwritten(*t);
-        return true;
-      case Attempt::group_exception: {
-        auto* g = static_cast<GroupState*>(t->group);
-        raise_in_group(g, err.message, t->spec_->name, t->id_);
-        pay_attention();
-        failures_.record(*t, "threw compss::Exception (group '" + g->name + "' cancelled)", err);
-        // A deliberate signal, not a broken task: its outputs keep what it wrote; only a
-        // Future result has no value.
-        failures_.poison_outputs(*t, task_label(*t) + " threw compss::Exception: " + err.message,
-                                 true);
-        return true;
-      }
-      case Attempt::failed:
-        if (t->spec_->on_failure == detail::OnFailure::retry && t->attempts < max_attempts &&
-            !failed() && !deadline_passed) {
-          // (After a deadline race the claim is taken: a further attempt could not time out.)
-          continue;  // run it again
-        }
-        settle_failure(t, false, err);
-        return true;
+    Outcome outcome = run_body_here(t, err);
+    switch (end_attempt(t, deadline, outcome, err)) {
+      case AfterAttempt::finish: return true;
+      case AfterAttempt::abandoned: return false;
+      case AfterAttempt::again: continue;
     }
   }
 }

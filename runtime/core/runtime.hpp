@@ -65,6 +65,33 @@ class Runtime {
   /// Runs `task` under its on_failure policy and time-out, or skips it if it is cancelled.
   /// False when the watchdog has already finished it (timed out): the caller must not.
   bool run_task(TaskBase* task) noexcept;
+
+  // The same policy in steps, for a body that runs elsewhere (net/cluster.cpp): a cancelled
+  // task is skipped; each attempt is begun and ended; the outcome decides what follows.
+  //
+  //   if (rt.cancelled_before_start(t)) { rt.finish(t); return; }
+  //   auto deadline = rt.begin_attempt(t);
+  //   ... the body runs on a worker ...
+  //   switch (rt.end_attempt(t, deadline, Runtime::Outcome::ok, {})) { ... }
+  /// How one run of a body ended.
+  enum class Outcome { ok, failed, group_exception };
+  /// What the caller does next: finish the task, run the body again, or nothing (the
+  /// watchdog finished it meanwhile; a late answer is discarded).
+  enum class AfterAttempt { finish, again, abandoned };
+  static constexpr Watchdog::Clock::time_point no_deadline = Watchdog::Clock::time_point::max();
+  /// True when the task must not start (the application stops, its group was cancelled,
+  /// it reads a value never produced): it was reported and its outputs marked; finish it.
+  bool cancelled_before_start(TaskBase* task) noexcept;
+  /// Counts an attempt and arms its time-out; returns the deadline for end_attempt.
+  Watchdog::Clock::time_point begin_attempt(TaskBase* task) noexcept;
+  /// Disarms the time-out and applies the policy to the attempt's outcome.
+  AfterAttempt end_attempt(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
+                           const TaskError& error) noexcept;
+  /// Runs the body on this thread; an exception becomes `error` and a failed outcome.
+  Outcome run_body_here(TaskBase* task, TaskError& error) noexcept;
+  /// Completes a task that ran: the cluster's bookkeeping, successors, groups, waiters.
+  /// Returns one ready successor to run on this thread (never with a cluster).
+  TaskBase* finish(TaskBase* task) noexcept;
   /// The watchdog's verdict on a task whose deadline passed.
   void on_time_out(TaskBase* task) noexcept;
   /// Something needs checking before tasks start (a failure, a cancellation).
@@ -79,7 +106,6 @@ class Runtime {
   std::size_t registry_size();
 
  private:
-  TaskBase* finish(TaskBase* task) noexcept;
   bool skip_if_cancelled(TaskBase* task) noexcept;
   void settle_failure(TaskBase* task, bool timed_out, const TaskError& error) noexcept;
   void wait_tasks(std::vector<TaskBase*>& tasks);

@@ -64,11 +64,10 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
                           ", waiting for " + std::to_string(config_.workers_expected) +
                           " worker(s)");
-  nodes_.reserve(64);
   {
     std::lock_guard lock(sched_mutex_);
     slots_.push_back({0, "master", config_.master_cores, 0, true});
-    nodes_.emplace_back();
+    links_.emplace_back();
   }
   auto deadline = std::chrono::steady_clock::now() + config_.connect_timeout;
   unsigned connected = 0;
@@ -86,13 +85,12 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
     Hello hello = std::get<Hello>(std::move(m));
     std::string host = peer_host(*ep);
     std::lock_guard lock(sched_mutex_);
-    int id = static_cast<int>(nodes_.size());
+    int id = static_cast<int>(links_.size());
     unsigned cores = std::max(1u, hello.cores);
     std::string name = hello.node_name.empty() ? host : hello.node_name;
     slots_.push_back({id, name, cores, 0, true});
-    nodes_.emplace_back();
-    nodes_.back().link = std::make_unique<WorkerLink>(
-        id, ep, std::move(hello), host, [this](int n, const std::string& why) { on_lost(n, why); });
+    links_.push_back(std::make_unique<WorkerLink>(
+        id, ep, std::move(hello), host, [this](int n, const std::string& why) { on_lost(n, why); }));
     ++connected;
     live_.fetch_or(bit(id));
     log(LogLevel::info, "worker " + std::to_string(id) + " (" + name + ", " +
@@ -107,11 +105,6 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   }
   std::lock_guard lock(sched_mutex_);
   if (connected == 0 && slots_[0].slots == 0) slots_[0].slots = runtime_.threads();
-  for (std::size_t n = 1; n < nodes_.size(); ++n) {
-    for (unsigned k = 0; k < slots_[n].slots; ++k) {
-      nodes_[n].threads.emplace_back([this, n] { dispatch_loop(static_cast<int>(n)); });
-    }
-  }
 }
 
 Cluster::~Cluster() { shutdown(); }
@@ -140,9 +133,13 @@ void Cluster::ready(TaskBase* t) {
     executor_.spawn(t);
     return;
   }
-  std::unique_lock lock(sched_mutex_);
-  queue_.push(t, t->spec().priority);
-  pump(lock);
+  std::vector<TaskBase*> to_send;
+  {
+    std::unique_lock lock(sched_mutex_);
+    queue_.push(t, t->spec().priority);
+    pump(lock, to_send);
+  }
+  send_placed(to_send);
 }
 
 std::size_t Cluster::queued() {
@@ -150,7 +147,7 @@ std::size_t Cluster::queued() {
   return queue_.size();
 }
 
-void Cluster::pump(std::unique_lock<std::mutex>& /*sched lock held*/) {
+void Cluster::pump(std::unique_lock<std::mutex>& /*sched lock held*/, std::vector<TaskBase*>& to_send) {
   const bool locality = config_.policy == SchedulerPolicy::locality;
   std::vector<std::uint64_t> bytes(slots_.size());
   while (!queue_.empty()) {
@@ -174,6 +171,10 @@ void Cluster::pump(std::unique_lock<std::mutex>& /*sched lock held*/) {
       }
     }
     int i = sched::choose_node(slots_, bytes, locality);
+    if (i < 0 && t->spec().time_out <= 0) {
+      // Every slot is busy: queue it on a worker, behind the tasks it is running.
+      i = sched::choose_node(slots_, bytes, locality, pipeline_depth);
+    }
     if (i < 0) {
       queue_.push_front(t, priority);
       return;
@@ -184,40 +185,26 @@ void Cluster::pump(std::unique_lock<std::mutex>& /*sched lock held*/) {
     if (i == 0) {
       executor_.spawn(t);
     } else {
-      Node& node = nodes_[static_cast<std::size_t>(i)];
-      node.queue.push_back(t);
-      node.work->notify_one();
+      to_send.push_back(t);
     }
   }
 }
 
-void Cluster::dispatch_loop(int n) {
-  rt::current_body_runner() = this;
-  for (;;) {
-    TaskBase* t = nullptr;
-    {
-      std::unique_lock lock(sched_mutex_);
-      Node& node = nodes_[static_cast<std::size_t>(n)];
-      node.work->wait(lock, [&] {
-        return stopping_ || !slots_[static_cast<std::size_t>(n)].alive || !node.queue.empty();
-      });
-      if (stopping_ || !slots_[static_cast<std::size_t>(n)].alive) return;
-      t = node.queue.front();
-      node.queue.pop_front();
-    }
-    t->add_ref();
-    runtime_.execute_chain(t);  // run_task calls run_body on this thread, then finish
-    if (t->stop.load(std::memory_order_acquire)) {
-      // It timed out and was finished while this thread still waited for its worker:
-      // the slot is free only now (finished() left it taken).
-      std::unique_lock lock(sched_mutex_);
-      auto& s = slots_[static_cast<std::size_t>(t->node)];
-      if (s.running > 0) --s.running;
-      running_.fetch_sub(1, std::memory_order_relaxed);
-      pump(lock);
-    }
-    t->release_ref();
+void Cluster::send_placed(std::vector<TaskBase*>& tasks) {
+  // Starting a task can place others (a cancelled task finishes at once and frees its
+  // slot): those are started by the outermost call on this thread, not by recursion.
+  thread_local std::vector<TaskBase*>* outer = nullptr;
+  if (outer != nullptr) {
+    outer->insert(outer->end(), tasks.begin(), tasks.end());
+    return;
   }
+  std::vector<TaskBase*> work;
+  work.swap(tasks);
+  struct Outermost {
+    explicit Outermost(std::vector<TaskBase*>* w) { outer = w; }
+    ~Outermost() { outer = nullptr; }
+  } scope(&work);
+  for (std::size_t i = 0; i < work.size(); ++i) start(work[i]);
 }
 
 void Cluster::finished(TaskBase* t) noexcept {
@@ -239,25 +226,31 @@ void Cluster::finished(TaskBase* t) noexcept {
       }
       for (auto& [id, vh] : drops) release(id, vh.first, vh.second);
     }
-    // A remote task that timed out still holds its dispatch thread: dispatch_loop frees
-    // the slot when the worker answers.
+    // A remote task that timed out still holds its worker's slot: free_held_slot frees
+    // it when the worker answers.
     const bool held = t->node > 0 && t->stop.load(std::memory_order_acquire);
-    if (t->node >= 0 && !held) {
-      std::unique_lock lock(sched_mutex_);
-      auto& s = slots_[static_cast<std::size_t>(t->node)];
-      if (s.running > 0) --s.running;
-      running_.fetch_sub(1, std::memory_order_relaxed);
-      pump(lock);
-    }
+    if (t->node >= 0 && !held) free_held_slot(t);
   } catch (...) {
     runtime_.cancel("compss: out of memory in the scheduler");
   }
 }
 
+void Cluster::free_held_slot(TaskBase* t) {
+  std::vector<TaskBase*> to_send;
+  {
+    std::unique_lock lock(sched_mutex_);
+    auto& s = slots_[static_cast<std::size_t>(t->node)];
+    if (s.running > 0) --s.running;
+    running_.fetch_sub(1, std::memory_order_relaxed);
+    pump(lock, to_send);
+  }
+  send_placed(to_send);
+}
+
 void Cluster::release(std::uint64_t id, std::uint64_t version, std::uint64_t holders) {
-  std::lock_guard lock(sched_mutex_);
-  for (std::size_t n = 1; n < nodes_.size(); ++n) {
-    if ((holders & bit(static_cast<int>(n))) && nodes_[n].link) nodes_[n].link->release(id, version);
+  // (No scheduler lock: the links are fixed once the workers are admitted.)
+  for (std::size_t n = 1; n < links_.size(); ++n) {
+    if ((holders & bit(static_cast<int>(n))) && links_[n]) links_[n]->release(id, version);
   }
 }
 
@@ -312,6 +305,7 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
     TaskRequest request;
     request.signature = producer->signature;
     request.params = producer->params;
+    for (WireParam& w : request.params) w.source.clear();  // where inputs were then
     int n = choose_live_worker(-1);
     if (n < 0) throw Error("compss: every worker is lost; data " + std::to_string(id) + " cannot be made again");
     for (WireParam& w : request.params) {
@@ -337,13 +331,12 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
         w.value = save(*x->vtable, x->object);
         w.has_value = true;
       } else {
-        std::lock_guard lock(sched_mutex_);
-        w.source = nodes_[static_cast<std::size_t>(h)].link->data_address();
+        w.source = links_[static_cast<std::size_t>(h)]->data_address();
       }
     }
     log(LogLevel::info, "making data " + std::to_string(id) + " version " + std::to_string(v) +
                             " again on worker " + std::to_string(n));
-    CallResult r = nodes_[static_cast<std::size_t>(n)].link->call(request);
+    CallResult r = links_[static_cast<std::size_t>(n)]->call(request);
     if (r.status == CallResult::Status::done) {
       std::lock_guard data(data_mutex_);
       for (const WireParam& o : r.done.outputs) {
@@ -381,12 +374,7 @@ void Cluster::fetch_to_master(std::uint64_t id) {
       x->master_version = v;
       return;
     }
-    WorkerLink* link = nullptr;
-    {
-      std::lock_guard lock(sched_mutex_);
-      link = nodes_[static_cast<std::size_t>(h)].link.get();
-    }
-    std::optional<std::vector<std::byte>> bytes = link->fetch(id, v);
+    std::optional<std::vector<std::byte>> bytes = links_[static_cast<std::size_t>(h)]->fetch(id, v);
     if (!bytes) continue;  // lost meanwhile: find it (or make it) elsewhere
     std::lock_guard data(data_mutex_);
     TrackedDatum* x = directory_.find_id(id);
@@ -419,7 +407,7 @@ void Cluster::before_local(TaskBase* t) {
   for (std::uint64_t id : stale) fetch_to_master(id);
 }
 
-TaskRequest Cluster::build_request(TaskBase* t, int n) {
+bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_block) {
   const std::size_t arity = declared_params(*t);
   // By-value parameters converted from another type need the master's copy first.
   for (std::size_t i = 0; i < arity; ++i) {
@@ -428,14 +416,18 @@ TaskRequest Cluster::build_request(TaskBase* t, int n) {
       std::uint64_t id = 0;
       {
         std::lock_guard data(data_mutex_);
-        if (TrackedDatum* x = directory_.find(d.key.address)) id = x->id;
+        TrackedDatum* x = directory_.find(d.key.address);
+        if (x != nullptr && !x->master_has_latest()) id = x->id;
       }
-      if (id != 0) fetch_to_master(id);
+      if (id == 0) continue;
+      if (!may_block) return false;
+      fetch_to_master(id);
     }
   }
+  const bool shared_files = links_[static_cast<std::size_t>(n)]->hello().shared_files;
   for (int round = 0;; ++round) {
-    TaskRequest request;
     request.signature = t->spec().signature;
+    request.params.clear();
     request.params.resize(arity);
     std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;
     {
@@ -445,7 +437,7 @@ TaskRequest Cluster::build_request(TaskBase* t, int n) {
         WireParam& w = request.params[i];
         w.direction = static_cast<std::uint8_t>(d.direction);
         w.kind = static_cast<std::uint8_t>(d.kind);
-        if (d.kind == ParamKind::file && !nodes_[static_cast<std::size_t>(n)].link->hello().shared_files) {
+        if (d.kind == ParamKind::file && !shared_files) {
           // The worker does not see the master's files: the bytes travel with the path.
           w.has_value = true;
           w.value = to_bytes(staged_from_master(std::string(d.key.path), reads(d.direction)));
@@ -479,9 +471,7 @@ TaskRequest Cluster::build_request(TaskBase* t, int n) {
         if (h < 0) {
           missing.push_back({x.id, x.version});
         } else {
-          // (No scheduler lock here: its order is sched before data. The node table and
-          // the links' addresses are fixed once the workers are admitted.)
-          w.source = nodes_[static_cast<std::size_t>(h)].link->data_address();
+          w.source = links_[static_cast<std::size_t>(h)]->data_address();
         }
       }
       if (t->param_count_ > arity) {  // the result: a datum of its own
@@ -499,7 +489,8 @@ TaskRequest Cluster::build_request(TaskBase* t, int n) {
         request.params.push_back(std::move(w));
       }
     }
-    if (missing.empty()) return request;
+    if (missing.empty()) return true;
+    if (!may_block) return false;  // (tracking changed nothing a second build would not redo)
     if (round > 64) throw Error("compss: the inputs of a task could not be found on any node");
     for (auto [id, v] : missing) ensure_available(id, v);
   }
@@ -515,11 +506,8 @@ std::uint64_t Cluster::record_produced(const WireParam& o, int n,
   return older;
 }
 
-void Cluster::record_outputs(TaskBase* t, int n, TaskRequest&& sent, TaskDone& done) {
-  auto record = std::make_shared<TaskRecord>();
-  record->signature = std::move(sent.signature);
-  record->params = std::move(sent.params);
-  for (WireParam& w : record->params) w.source.clear();
+void Cluster::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
+                             TaskDone& done) {
   std::vector<std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>>> drops;
   {
     std::lock_guard data(data_mutex_);
@@ -556,41 +544,132 @@ void Cluster::record_outputs(TaskBase* t, int n, TaskRequest&& sent, TaskDone& d
   for (auto& [id, vh] : drops) release(id, vh.first, vh.second);
 }
 
-void Cluster::run_body(TaskBase* t) {
-  for (int tries = 0;; ++tries) {
-    int n = t->node;
-    if (n <= 0) {  // no worker left for it: the master runs it
-      before_local(t);
-      t->run();
+struct Cluster::Call {
+  TaskBase* task = nullptr;
+  Deadline deadline = rt::Runtime::no_deadline;
+  int missing_tries = 0;  // answers "an input went missing" so far
+  Message message{TaskRequest{}};
+  /// The request as sent, shared with the lineage of what it makes (no copy).
+  static std::shared_ptr<const TaskRecord> record(const std::shared_ptr<Call>& c) {
+    return {c, &std::get<TaskRequest>(c->message)};
+  }
+};
+
+void Cluster::start(TaskBase* t) {
+  t->add_ref();  // until the last answer: a timed-out task is finished by the watchdog
+  if (runtime_.cancelled_before_start(t)) {
+    runtime_.finish(t);
+    t->release_ref();
+    return;
+  }
+  auto call = std::make_shared<Call>();
+  call->task = t;
+  call->deadline = runtime_.begin_attempt(t);
+  send(std::move(call), false);
+}
+
+void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
+  TaskBase* t = call->task;
+  const int n = t->node;
+  if (n <= 0) {
+    // Moved to the master (no worker left): the body runs here, on the blocking lane.
+    lane_.post([this, call] {
+      rt::TaskError err;
+      rt::Runtime::Outcome outcome = rt::Runtime::Outcome::failed;
+      try {
+        before_local(call->task);
+        outcome = runtime_.run_body_here(call->task, err);
+      } catch (const std::exception& e) {
+        err = {"compss::Error", e.what(), "master"};
+      }
+      conclude(call, outcome, err);
+    });
+    return;
+  }
+  try {
+    call->message = TaskRequest{};
+    if (!build_request(t, n, std::get<TaskRequest>(call->message), may_block)) {
+      lane_.post([this, call] { send(call, true); });
       return;
     }
-    WorkerLink* link = nullptr;
-    {
-      std::lock_guard lock(sched_mutex_);
-      link = nodes_[static_cast<std::size_t>(n)].link.get();
-    }
-    TaskRequest request = build_request(t, n);
-    CallResult r = link->call(request);
-    // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
-    // made is discarded, as for a local task.
-    if (t->stop.load(std::memory_order_acquire)) return;
-    if (r.status == CallResult::Status::done) {
-      record_outputs(t, n, std::move(request), r.done);
+  } catch (const std::exception& e) {  // its inputs cannot be found or made again
+    conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    return;
+  }
+  links_[static_cast<std::size_t>(n)]->call_async(
+      call->message, [this, call, n](CallResult&& r) { answered(call, n, std::move(r)); });
+}
+
+void Cluster::answered(std::shared_ptr<Call> call, int n, CallResult&& r) {
+  TaskBase* t = call->task;
+  // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
+  // made is discarded, as for a local task.
+  if (t->stop.load(std::memory_order_acquire)) {
+    conclude(std::move(call), rt::Runtime::Outcome::ok, {});
+    return;
+  }
+  switch (r.status) {
+    case CallResult::Status::done:
+      try {
+        record_outputs(t, n, Call::record(call), r.done);
+      } catch (const std::exception& e) {
+        conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+        return;
+      }
+      conclude(std::move(call), rt::Runtime::Outcome::ok, {});
       return;
-    }
-    if (r.status == CallResult::Status::failed) {
-      if (r.failed.exception_type == "compss::DataMissing" && tries < 50) {
+    case CallResult::Status::failed: {
+      if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < 50) {
         // A peer it fetched from went away: once the master notices, the data is found
-        // (or made again) elsewhere.
-        std::this_thread::sleep_for(std::chrono::milliseconds(20 * (tries % 10 + 1)));
-        continue;
+        // (or made again) elsewhere. The pause is on the lane, not on this reader.
+        int pause_ms = 20 * (call->missing_tries++ % 10 + 1);
+        lane_.post([this, call, pause_ms] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+          send(call, true);
+        });
+        return;
       }
       if (t->spec().on_failure == detail::OnFailure::retry) move_task(t, n);  // retry elsewhere
-      throw rt::RemoteTaskError(r.failed.exception_type, r.failed.message, link->name());
+      // A compss::Exception thrown on a worker cancels the task's group as it does locally.
+      const bool group = r.failed.exception_type == "compss::Exception" && t->group != nullptr;
+      conclude(std::move(call),
+               group ? rt::Runtime::Outcome::group_exception : rt::Runtime::Outcome::failed,
+               {r.failed.exception_type, r.failed.message, links_[static_cast<std::size_t>(n)]->name()});
+      return;
     }
-    // Lost with its worker: it runs again on another node, which is not a failure.
-    move_task(t, n);
+    case CallResult::Status::lost:
+      // Lost with its worker: it runs again on another node, which is not a failure.
+      move_task(t, n);
+      if (t->node == n) {
+        // The send failed before the receiver saw the connection end: try again shortly.
+        lane_.post([this, call] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          send(call, true);
+        });
+        return;
+      }
+      send(std::move(call), false);
+      return;
   }
+}
+
+void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
+                       const rt::TaskError& err) {
+  TaskBase* t = call->task;
+  switch (runtime_.end_attempt(t, call->deadline, outcome, err)) {
+    case rt::Runtime::AfterAttempt::finish:
+      runtime_.finish(t);  // frees its slot (finished) and places its successors
+      break;
+    case rt::Runtime::AfterAttempt::again:
+      call->deadline = runtime_.begin_attempt(t);
+      send(std::move(call), false);
+      return;
+    case rt::Runtime::AfterAttempt::abandoned:
+      // The watchdog finished it when it timed out; its slot was kept until now.
+      if (t->node > 0) free_held_slot(t);
+      break;
+  }
+  t->release_ref();
 }
 
 void Cluster::move_task(TaskBase* t, int from) {
@@ -606,7 +685,7 @@ void Cluster::move_task(TaskBase* t, int from) {
 }
 
 void Cluster::on_lost(int n, const std::string& why) {
-  std::vector<TaskBase*> requeue;
+  std::vector<TaskBase*> to_send;
   {
     std::unique_lock lock(sched_mutex_);
     auto& s = slots_[static_cast<std::size_t>(n)];
@@ -616,11 +695,7 @@ void Cluster::on_lost(int n, const std::string& why) {
     if (stopping_) return;
     std::fprintf(stderr, "compss: worker %d (%s) lost: %s; its tasks run again elsewhere\n", n,
                  s.name.c_str(), why.c_str());
-    auto& q = nodes_[static_cast<std::size_t>(n)].queue;
-    requeue.assign(q.begin(), q.end());
-    q.clear();
-    s.running -= std::min<unsigned>(s.running, static_cast<unsigned>(requeue.size()));
-    running_.fetch_sub(requeue.size(), std::memory_order_relaxed);
+    // (Its tasks in flight come back as `lost` answers and are moved one by one.)
     bool any = false;
     for (std::size_t i = 1; i < slots_.size(); ++i) any |= slots_[i].alive;
     if (!any && slots_[0].slots == 0) slots_[0].slots = runtime_.threads();
@@ -628,10 +703,9 @@ void Cluster::on_lost(int n, const std::string& why) {
       std::lock_guard data(data_mutex_);
       directory_.drop_node(n);
     }
-    for (TaskBase* t : requeue) queue_.push(t, t->spec().priority);
-    nodes_[static_cast<std::size_t>(n)].work->notify_all();  // its threads end
-    pump(lock);
+    pump(lock, to_send);  // the master may have gained slots
   }
+  send_placed(to_send);
 }
 
 void Cluster::sync(std::uintptr_t address, bool user_may_write) {
@@ -694,26 +768,17 @@ void Cluster::forget(std::uintptr_t address) noexcept {
 }
 
 void Cluster::shutdown() noexcept {
-  std::vector<std::thread> threads;
   {
     std::lock_guard lock(sched_mutex_);
     if (stopping_) return;
     stopping_ = true;
-    for (Node& n : nodes_) {
-      for (auto& th : n.threads) threads.push_back(std::move(th));
-      n.threads.clear();
-    }
   }
-  {
-    std::lock_guard lock(sched_mutex_);
-    for (Node& n : nodes_) n.work->notify_all();
+  lane_.stop();
+  for (auto& link : links_) {
+    if (link) link->begin_shutdown();  // all at once, then wait for each
   }
-  for (auto& th : threads) th.join();
-  for (Node& n : nodes_) {
-    if (n.link) n.link->begin_shutdown();  // all at once, then wait for each
-  }
-  for (Node& n : nodes_) {
-    if (n.link) n.link->shutdown();
+  for (auto& link : links_) {
+    if (link) link->shutdown();
   }
   listener_.reset();
 }

@@ -6,7 +6,8 @@
 // held are made again from the tasks that produced them. docs/distributed.md.
 #pragma once
 
-#include "core/task_body.hpp"
+#include "core/runtime.hpp"
+#include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
 #include "net/data_directory.hpp"
 #include "net/worker_link.hpp"
@@ -17,29 +18,23 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
-
-namespace compss::rt {
-class Runtime;
-class LocalExecutor;
-}  // namespace compss::rt
 
 namespace compss::net {
 
 class IoThread;
 class Listener;
 
-class Cluster final : public rt::TaskBodyRunner {
+class Cluster {
  public:
-  /// Listens (or adopts COMPSS_LISTEN_FD), waits for the expected workers (bounded by the
-  /// connect time-out; missing ones are reported) and starts one dispatch thread per
-  /// worker task slot. Throws compss::Error when it cannot listen.
+  /// Listens (or adopts COMPSS_LISTEN_FD) and waits for the expected workers (bounded by
+  /// the connect time-out; missing ones are reported). Throws compss::Error when it cannot
+  /// listen.
   Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config);
-  ~Cluster() override;
+  ~Cluster();
 
   /// A task was submitted; bit i of `untouched` says no unfinished task used parameter i's
   /// object, so the program may have changed it since: copies of the master's version that
@@ -63,32 +58,49 @@ class Cluster final : public rt::TaskBodyRunner {
   /// The object (a future's state) at `address` is gone.
   void forget(std::uintptr_t address) noexcept;
 
-  /// Stops the workers (Shutdown) and the dispatch threads.
+  /// Stops the workers (Shutdown) and the blocking lane.
   void shutdown() noexcept;
 
   /// Tasks placed and running, and tasks waiting for a slot (for the progress line).
   std::size_t running() const noexcept { return running_.load(std::memory_order_relaxed); }
   std::size_t queued();
 
-  void run_body(detail::TaskBase* t) override;
+  /// Requests in flight per worker task slot when every slot is busy: the worker queues
+  /// them, so it never waits for the master between tasks. (Not for tasks with a
+  /// time_out: their clock starts when they are sent.)
+  static constexpr unsigned pipeline_depth = 4;
 
  private:
-  struct Node {
-    std::unique_ptr<WorkerLink> link;
-    std::deque<detail::TaskBase*> queue;  // placed here, not yet taken by a dispatch thread
-    std::vector<std::thread> threads;
-    /// Wakes one of this node's dispatch threads per placed task (not every thread).
-    std::unique_ptr<std::condition_variable> work = std::make_unique<std::condition_variable>();
-  };
+  using Deadline = rt::Watchdog::Clock::time_point;
+  /// One attempt of a task on a worker: the request as sent (kept as the lineage of what
+  /// it makes) and the attempt's deadline.
+  struct Call;
 
   bool can_travel(const detail::TaskBase& t) const;
-  void pump(std::unique_lock<std::mutex>& lock);
-  void dispatch_loop(int node);
+  /// Places queued tasks on nodes with room (scheduler lock held). Tasks for the master
+  /// go to the executor; tasks for workers are added to `to_send`, which the caller
+  /// passes to send_placed once the lock is released (a send may block on the socket).
+  void pump(std::unique_lock<std::mutex>& lock, std::vector<detail::TaskBase*>& to_send);
+  void send_placed(std::vector<detail::TaskBase*>& tasks);
+  /// Starts the task's run on its worker (t->node > 0): the policy's first attempt.
+  void start(detail::TaskBase* t);
+  /// Builds and sends one attempt. Without `may_block`, work that would wait on the
+  /// network moves to the blocking lane.
+  void send(std::shared_ptr<Call> call, bool may_block);
+  /// The worker answered (or was lost): outputs recorded, then the policy decides.
+  void answered(std::shared_ptr<Call> call, int node, CallResult&& result);
+  /// Applies the policy to an attempt's outcome: finish, send again, or let go.
+  void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err);
+  /// A timed-out task's worker answered at last: its slot is free again.
+  void free_held_slot(detail::TaskBase* t);
   void on_lost(int node, const std::string& why);
   void log(LogLevel level, const std::string& text) const;
 
-  TaskRequest build_request(detail::TaskBase* t, int node);
-  void record_outputs(detail::TaskBase* t, int node, TaskRequest&& sent, TaskDone& done);
+  /// Fills `request` for node `n`. Returns false, with nothing sent or changed, when an
+  /// input must first be fetched or made again and `may_block` is false.
+  bool build_request(detail::TaskBase* t, int n, TaskRequest& request, bool may_block);
+  void record_outputs(detail::TaskBase* t, int node, std::shared_ptr<const TaskRecord> sent,
+                      TaskDone& done);
   /// Records that node `n` made output `o` (data lock held); a node that died meanwhile
   /// is not recorded as its holder. Returns the holders of the version before it.
   std::uint64_t record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
@@ -116,10 +128,11 @@ class Cluster final : public rt::TaskBodyRunner {
   std::unique_ptr<IoThread> io_;
   std::unique_ptr<Listener> listener_;
 
-  // Scheduling state (sched_mutex_): node slots, the ready queue, each node's queue.
+  // Scheduling state (sched_mutex_): node slots and the ready queue. The links are fixed
+  // once the workers are admitted (links_[0], the master, is null).
   std::mutex sched_mutex_;
   std::vector<sched::NodeSlots> slots_;
-  std::vector<Node> nodes_;
+  std::vector<std::unique_ptr<WorkerLink>> links_;
   sched::ReadyQueue<detail::TaskBase*> queue_;
   bool stopping_ = false;
   std::atomic<std::size_t> running_{0};
@@ -129,6 +142,8 @@ class Cluster final : public rt::TaskBodyRunner {
   // Data state (data_mutex_; taken after sched_mutex_ when both are needed).
   std::mutex data_mutex_;
   DataDirectory directory_;
+
+  BlockingLane lane_{2};
 };
 
 }  // namespace compss::net

@@ -18,11 +18,9 @@
 namespace compss::net {
 
 /// A task request as it was sent, kept to run it again when a version it produced is lost
-/// with its worker. Values that travelled inline stay in `params`.
-struct TaskRecord {
-  std::string signature;
-  std::vector<WireParam> params;
-};
+/// with its worker. Values that travelled inline stay in `params`; `source`s are where
+/// inputs were then (cleared before it is sent again).
+using TaskRecord = TaskRequest;
 
 /// One version of a datum: the workers that hold it (bit n = node n), its size in bytes
 /// when known, and the task that produced it (null: the master's object made it).

@@ -22,7 +22,9 @@ class Endpoint {
  public:
   virtual ~Endpoint() = default;
 
-  /// Queues a message for the peer; NetError::closed once the endpoint is closed.
+  /// Sends a message to the peer (TcpConnection: written to the socket before it
+  /// returns, blocking while the socket buffer is full); NetError::closed once the
+  /// endpoint is closed or broken.
   ///
   ///   endpoint.send(Shutdown{});
   virtual std::error_code send(const Message& m) = 0;
@@ -88,6 +90,21 @@ class Inbox {
     return {};
   }
 
+  /// True when pop() would return at once (a message, or the reason it closed); unlike
+  /// pop(m, 0ms), it never waits on the condition variable.
+  ///
+  ///   if (box.ready()) return box.pop(m, std::chrono::milliseconds(0));
+  bool ready() const {
+    std::lock_guard lock(mutex_);
+    return !messages_.empty() || static_cast<bool>(closed_);
+  }
+  /// Why the channel closed (empty while it is open).
+  ///
+  ///   if (auto why = box.reason()) log(why.message());
+  std::error_code reason() const {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
   /// True once close() was called.
   bool closed() const {
     std::lock_guard lock(mutex_);

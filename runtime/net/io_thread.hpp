@@ -1,5 +1,7 @@
-// IoThread: one Boost.Asio io_context served by one thread. All socket handlers of the
-// network layer run on it, so they need no locks among themselves.
+// IoThread: one Boost.Asio io_context served by one thread. The asynchronous parts of the
+// network layer run on it (accepting, connecting, reading a new connection's Hello), so
+// they need no locks among themselves; established connections are read and written on
+// their callers' threads (tcp_connection.hpp).
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>

@@ -4,6 +4,9 @@
 #include <compss/error.hpp>
 #include <compss/serialize.hpp>
 
+#include <cstring>
+#include <limits>
+
 namespace compss::net {
 
 namespace {
@@ -38,6 +41,71 @@ bool valid(const Message& m) noexcept {
   return true;
 }
 
+/// The archive encode_parts writes with: fields go into a scratch archive, a byte vector
+/// of at least `inline_limit` bytes is only referenced (its position in the scratch is
+/// kept as an offset, since the scratch may still grow and move).
+class GatherArchive {
+ public:
+  explicit GatherArchive(std::size_t inline_limit) : inline_limit_(inline_limit) {}
+
+  template <class... Ts>
+  GatherArchive& operator()(const Ts&... values) {
+    (save(values), ...);
+    return *this;
+  }
+  void write_size(std::uint64_t n) { scratch_.write_size(n); }
+  void write_bytes(const void* data, std::size_t size) { scratch_.write_bytes(data, size); }
+
+  /// The frame, its header filled in for a message of type `type`.
+  EncodedFrame finish(MessageType type) {
+    EncodedFrame f;
+    f.scratch = scratch_.take();
+    std::uint64_t total = f.scratch.size();
+    std::size_t from = 0;
+    auto scratch_part = [&](std::size_t to) {
+      if (to > from) f.parts.emplace_back(f.scratch.data() + from, to - from);
+      from = to;
+    };
+    for (const Reference& r : references_) {
+      scratch_part(r.scratch_offset);
+      f.parts.push_back(r.bytes);
+      total += r.bytes.size();
+    }
+    scratch_part(f.scratch.size());
+    put_le<std::uint32_t>(f.scratch.data(), frame_magic);
+    put_le<std::uint16_t>(f.scratch.data() + 4, protocol_version);
+    put_le<std::uint16_t>(f.scratch.data() + 6, static_cast<std::uint16_t>(type));
+    put_le<std::uint64_t>(f.scratch.data() + 8, total - header_size);
+    return f;
+  }
+
+ private:
+  struct Reference {
+    std::size_t scratch_offset;  // the value goes after this many scratch bytes
+    std::span<const std::byte> bytes;
+  };
+
+  template <class T>
+  void save(const T& v) {
+    if constexpr (std::is_same_v<T, std::vector<std::byte>>) {
+      scratch_.write_size(v.size());
+      if (v.size() < inline_limit_) {
+        scratch_.write_bytes(v.data(), v.size());
+      } else {
+        references_.push_back({scratch_.bytes().size(), std::span<const std::byte>(v)});
+      }
+    } else if constexpr (compss::detail::HasMemberSerialize<T>) {
+      const_cast<T&>(v).serialize(*this);  // the message structs' serialize is not const
+    } else {
+      scratch_(v);
+    }
+  }
+
+  std::size_t inline_limit_;
+  OutputArchive scratch_;
+  std::vector<Reference> references_;
+};
+
 template <class T>
 std::error_code decode_as(std::span<const std::byte> payload, Message& out) noexcept {
   try {
@@ -64,17 +132,48 @@ MessageType type_of(const Message& m) noexcept {
   return by_index[m.index()];
 }
 
-std::vector<std::byte> encode(const Message& m) {
-  OutputArchive out;
+std::size_t EncodedFrame::size() const noexcept {
+  std::size_t n = 0;
+  for (auto part : parts) n += part.size();
+  return n;
+}
+
+EncodedFrame encode_parts(const Message& m, std::size_t inline_limit) {
+  GatherArchive out(inline_limit);
   std::byte header[header_size] = {};
-  out.write_bytes(header, header_size);  // filled in below, once the length is known
+  out.write_bytes(header, header_size);  // filled in by finish, once the length is known
   std::visit([&](const auto& v) { out(v); }, m);
-  std::vector<std::byte> frame = out.take();
-  put_le<std::uint32_t>(frame.data(), frame_magic);
-  put_le<std::uint16_t>(frame.data() + 4, protocol_version);
-  put_le<std::uint16_t>(frame.data() + 6, static_cast<std::uint16_t>(type_of(m)));
-  put_le<std::uint64_t>(frame.data() + 8, frame.size() - header_size);
-  return frame;
+  return out.finish(type_of(m));
+}
+
+std::vector<std::byte> encode(const Message& m) {
+  // No value is referenced, so the scratch is the whole frame.
+  return encode_parts(m, std::numeric_limits<std::size_t>::max()).scratch;
+}
+
+std::error_code decode_fetch_reply_prefix(std::span<const std::byte> prefix,
+                                          std::uint64_t payload_size, DataFetchReply& out,
+                                          std::uint64_t& value_size) noexcept {
+  // Mirrors DataFetchReply::serialize: data_id, version, found, then the value's length
+  // (native byte order, as the archive writes it).
+  if (prefix.size() < fetch_reply_prefix_size || payload_size < fetch_reply_prefix_size) {
+    return NetError::truncated;
+  }
+  std::uint8_t found = 0;
+  std::uint64_t n = 0;
+  std::memcpy(&out.data_id, prefix.data(), 8);
+  std::memcpy(&out.version, prefix.data() + 8, 8);
+  std::memcpy(&found, prefix.data() + 16, 1);
+  std::memcpy(&n, prefix.data() + 17, 8);
+  if (found > 1) return NetError::malformed_payload;
+  std::uint64_t rest = payload_size - fetch_reply_prefix_size;
+  if (n > rest) return NetError::malformed_payload;
+  if (n < rest) return NetError::trailing_bytes;
+  if (!found && n != 0) return NetError::malformed_payload;
+  out.found = found != 0;
+  out.shared_value.reset();
+  value_size = n;
+  return {};
 }
 
 std::error_code decode_header(std::span<const std::byte> bytes, FrameHeader& out,

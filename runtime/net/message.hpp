@@ -17,6 +17,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <system_error>
@@ -151,14 +152,25 @@ struct DataFetchRequest {
 };
 
 /// The answer to a DataFetchRequest; `found` is false when the node has no such version.
+/// A sender that keeps the bytes elsewhere sets `shared_value` instead of `value`: encode
+/// then sends those bytes without copying them (same wire bytes). Decode always fills
+/// `value` and leaves `shared_value` empty.
 ///
 ///   DataFetchReply r{.data_id = 4, .version = 2, .found = true, .value = bytes};
+///   DataFetchReply s{.data_id = 4, .version = 2, .found = true, .shared_value = stored};
 struct DataFetchReply {
   std::uint64_t data_id = 0;
   std::uint64_t version = 0;
   bool found = false;
   std::vector<std::byte> value;
-  template <class A> void serialize(A& ar) { ar(data_id, version, found, value); }
+  std::shared_ptr<const std::vector<std::byte>> shared_value;
+  template <class A> void serialize(A& ar) {
+    if constexpr (requires { ar.read_size(std::size_t{}); }) {
+      ar(data_id, version, found, value);
+    } else {
+      ar(data_id, version, found, shared_value ? *shared_value : value);
+    }
+  }
 };
 
 /// Ends the peer's serving loop.
@@ -197,10 +209,52 @@ struct FrameHeader {
   std::uint64_t payload_size = 0;
 };
 
-/// Encodes a message as one frame (header and payload).
+/// A frame ready for a gathered write (sendmsg/writev). `scratch` holds the header and
+/// every small field; `parts` are the frame's bytes in order, pointing into `scratch` or
+/// straight into the message's large value vectors, which are not copied: the message
+/// must outlive the frame. Move-only, so the parts keep pointing at this scratch.
+///
+///   EncodedFrame f = encode_parts(m);
+///   for (std::span<const std::byte> part : f.parts) write_all(fd, part);
+struct EncodedFrame {
+  EncodedFrame() = default;
+  EncodedFrame(EncodedFrame&&) noexcept = default;
+  EncodedFrame& operator=(EncodedFrame&&) noexcept = default;
+  EncodedFrame(const EncodedFrame&) = delete;
+  EncodedFrame& operator=(const EncodedFrame&) = delete;
+
+  std::vector<std::byte> scratch;
+  std::vector<std::span<const std::byte>> parts;
+  /// Total bytes of the frame (header included).
+  std::size_t size() const noexcept;
+};
+
+/// Encodes a message as a list of parts; values of at least `inline_limit` bytes are
+/// referenced, smaller ones copied into the scratch. The same bytes as encode().
+///
+///   EncodedFrame f = encode_parts(Message{reply});
+EncodedFrame encode_parts(const Message& m, std::size_t inline_limit = 4096);
+
+/// Encodes a message as one contiguous frame (header and payload); built on encode_parts.
 ///
 ///   std::vector<std::byte> frame = encode(Message{Shutdown{}});
 std::vector<std::byte> encode(const Message& m);
+
+/// Bytes of a DataFetchReply payload before its value: data_id, version, found and the
+/// value's length.
+inline constexpr std::size_t fetch_reply_prefix_size = 8 + 8 + 1 + 8;
+
+/// Decodes the fields of a DataFetchReply payload of `payload_size` bytes that precede
+/// its value (`prefix`: the payload's first fetch_reply_prefix_size bytes) and checks them
+/// against the payload size; `value_size` is the number of value bytes that follow. Lets a
+/// reader put a large value straight into `out.value`. Nothing throws.
+///
+///   std::uint64_t n = 0;
+///   if (auto ec = decode_fetch_reply_prefix(prefix, h.payload_size, reply, n)) fail(ec);
+///   reply.value.resize(n);  // then read the n bytes into reply.value.data()
+std::error_code decode_fetch_reply_prefix(std::span<const std::byte> prefix,
+                                          std::uint64_t payload_size, DataFetchReply& out,
+                                          std::uint64_t& value_size) noexcept;
 
 /// Decodes and checks a 16-byte header: magic, version, type, and payload length against
 /// `max_payload`. Returns an error code instead of throwing.

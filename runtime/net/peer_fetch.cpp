@@ -27,8 +27,9 @@ std::shared_ptr<TcpConnection> PeerFetcher::take(const std::string& source, bool
     }
   }
   WorkerSettings at = parse_worker_address(source, "source");
-  return connect_to(io_, at.host, at.port, options_.hello, options_.connect_timeout,
-                    options_.connection);
+  ConnectionOptions options = options_.connection;
+  options.retry_refused = false;  // its data listener was up before its address was known
+  return connect_to(io_, at.host, at.port, options_.hello, options_.connect_timeout, options);
 }
 
 void PeerFetcher::give_back(const std::string& source, std::shared_ptr<TcpConnection> c) {

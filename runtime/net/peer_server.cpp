@@ -3,10 +3,12 @@
 namespace compss::net {
 
 DataFetchReply answer_fetch(const WorkerStore& store, const DataFetchRequest& request) {
-  DataFetchReply reply{request.data_id, request.version, false, {}};
+  DataFetchReply reply{request.data_id, request.version, false, {}, nullptr};
+  // The reply shares the stored bytes (no copy; kept alive while being sent even if a
+  // DataRelease drops them from the store meanwhile).
   if (WorkerStore::Bytes bytes = store.get(request.data_id, request.version)) {
     reply.found = true;
-    reply.value = *bytes;
+    reply.shared_value = std::move(bytes);
   }
   return reply;
 }

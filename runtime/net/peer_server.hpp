@@ -46,6 +46,7 @@ class PeerServer {
 };
 
 /// The reply to a fetch request from `store` (found = false when it does not hold it).
+/// The value is not copied: `shared_value` points at the stored bytes.
 ///
 ///   endpoint.send(answer_fetch(store, request));
 DataFetchReply answer_fetch(const WorkerStore& store, const DataFetchRequest& request);

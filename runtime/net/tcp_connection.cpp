@@ -7,7 +7,16 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include <poll.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstring>
 #include <future>
 #include <thread>
 
@@ -32,6 +41,7 @@ std::string endpoint_name(const tcp::socket& s) {
 
 TcpConnection::TcpConnection(tcp::socket socket, ConnectionOptions options)
     : socket_(std::move(socket)),
+      fd_(socket_.native_handle()),
       gate_timer_(socket_.get_executor()),
       options_(std::move(options)),
       peer_(endpoint_name(socket_)) {
@@ -41,36 +51,52 @@ TcpConnection::TcpConnection(tcp::socket socket, ConnectionOptions options)
   socket_.set_option(tcp::no_delay(true), ignored);
 }
 
-TcpConnection::~TcpConnection() { inbox_.close(NetError::closed); }
+// The descriptor is closed here only: no other thread can be using it any more.
+TcpConnection::~TcpConnection() {
+  inbox_.close(NetError::closed);
+  if (released_) ::close(fd_);  // otherwise socket_ closes it
+}
+
+void TcpConnection::release_socket() {
+  // Asio registered the socket with its epoll set, where every arriving segment would
+  // wake the io thread for nothing; release() takes it out of the set, still open.
+  boost::system::error_code ec;
+  socket_.release(ec);
+  released_ = !ec;
+}
 
 void TcpConnection::start(Gate gate, std::chrono::milliseconds gate_timeout, Admit admit) {
+  if (!gate) {
+    release_socket();
+    direct_ = true;
+    return;
+  }
   asio::post(socket_.get_executor(), [self = shared_from_this(), gate = std::move(gate),
                                       gate_timeout, admit = std::move(admit)]() mutable {
-    if (gate) {
-      self->gate_ = std::move(gate);
-      self->admit_ = std::move(admit);
-      self->admitted_ = false;
-      self->gate_timer_.expires_after(gate_timeout);
-      self->gate_timer_.async_wait([self](const boost::system::error_code& ec) {
-        if (!ec && !self->admitted_) {
-          self->fail(NetError::hello_timeout, "no hello");
-        }
-      });
-    }
+    self->gate_ = std::move(gate);
+    self->admit_ = std::move(admit);
+    self->admitted_ = false;
+    self->gate_timer_.expires_after(gate_timeout);
+    self->gate_timer_.async_wait([self](const boost::system::error_code& ec) {
+      if (!ec && !self->admitted_) self->fail(NetError::hello_timeout, "no hello");
+    });
     self->read_header();
   });
 }
+
+// --- The gate: the io thread reads exactly one frame, the Hello -----------------------
 
 void TcpConnection::read_header() {
   asio::async_read(socket_, asio::buffer(header_),
                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                      if (ec) {
-                       self->close_now(NetError::closed);
+                       self->gate_timer_.cancel();
+                       self->close_with(NetError::closed);
                        return;
                      }
-                     std::uint64_t limit = self->admitted_ ? self->options_.max_payload
-                                                           : self->options_.max_hello_payload;
-                     if (auto bad = decode_header(self->header_, self->frame_, limit)) {
+                     if (auto bad = decode_header(self->header_, self->frame_,
+                                                  self->options_.max_hello_payload)) {
+                       self->gate_timer_.cancel();
                        self->fail(bad, "bad frame header");
                        return;
                      }
@@ -82,115 +108,281 @@ void TcpConnection::read_payload() {
   payload_.resize(frame_.payload_size);
   asio::async_read(socket_, asio::buffer(payload_),
                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                     if (ec) {
-                       self->close_now(NetError::closed);
-                       return;
-                     }
                      Message m;
-                     if (auto bad = decode_payload(self->frame_.type, self->payload_, m)) {
-                       self->fail(bad, "bad message");
+                     std::error_code bad;
+                     if (!ec) bad = decode_payload(self->frame_.type, self->payload_, m);
+                     self->payload_ = {};
+                     if (ec || bad) {
+                       self->gate_timer_.cancel();
+                       if (bad) self->fail(bad, "bad message");
+                       else self->close_with(NetError::closed);
                        return;
                      }
-                     self->payload_ = {};
                      self->on_message(std::move(m));
                    });
 }
 
 void TcpConnection::on_message(Message m) {
-  if (!admitted_) {
-    if (auto bad = gate_(m)) {
-      fail(bad, "rejected");
-      return;
-    }
-    admitted_ = true;
-    gate_timer_.cancel();
-    inbox_.push(std::move(m));
-    if (admit_) admit_(shared_from_this());
-  } else {
-    inbox_.push(std::move(m));
+  gate_timer_.cancel();
+  if (auto bad = gate_(m)) {
+    fail(bad, "rejected");
+    return;
   }
-  read_header();
+  admitted_ = true;
+  inbox_.push(std::move(m));
+  // No further async read: from now on receive() reads on its caller's thread.
+  release_socket();
+  direct_ = true;
+  if (admit_) admit_(shared_from_this());
 }
 
+// --- Writes ----------------------------------------------------------------------------
+
 std::error_code TcpConnection::send(const Message& m) {
-  if (inbox_.closed()) return NetError::closed;
-  ++unsent_;
-  asio::post(socket_.get_executor(), [self = shared_from_this(), frame = encode(m)]() mutable {
-    if (!self->socket_.is_open()) {
-      --self->unsent_;
-      return;
+  if (shut_) return NetError::closed;
+  EncodedFrame frame = encode_parts(m);
+  std::lock_guard lock(write_mutex_);
+  if (shut_) return NetError::closed;
+  return write_all(frame);
+}
+
+std::error_code TcpConnection::write_all(const EncodedFrame& frame) {
+  std::vector<iovec> parts;
+  parts.reserve(frame.parts.size());
+  for (auto part : frame.parts) {
+    parts.push_back({const_cast<std::byte*>(part.data()), part.size()});
+  }
+  std::size_t next = 0;
+  while (next < parts.size()) {
+    msghdr msg{};
+    msg.msg_iov = parts.data() + next;
+    msg.msg_iovlen = std::min<std::size_t>(parts.size() - next, IOV_MAX);
+    // MSG_NOSIGNAL: a vanished peer is an error code, not SIGPIPE.
+    ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        // The socket buffer is full: wait until it drains, or close() shuts the socket.
+        pollfd p{fd_, POLLOUT, 0};
+        if (::poll(&p, 1, -1) < 0 && errno != EINTR) return close_with(NetError::closed);
+        if (shut_) return NetError::closed;
+        continue;
+      }
+      return close_with(NetError::closed);
     }
-    self->writes_.push_back(std::move(frame));
-    if (!self->writing_) self->write_next();
-  });
+    for (auto left = static_cast<std::size_t>(n); left > 0;) {
+      if (left >= parts[next].iov_len) {
+        left -= parts[next].iov_len;
+        ++next;
+      } else {
+        parts[next].iov_base = static_cast<std::byte*>(parts[next].iov_base) + left;
+        parts[next].iov_len -= left;
+        left = 0;
+      }
+    }
+  }
   return {};
 }
 
-void TcpConnection::write_next() {
-  if (writes_.empty()) {
-    writing_ = false;
-    if (closing_) close_now(NetError::closed);
-    return;
-  }
-  writing_ = true;
-  asio::async_write(socket_, asio::buffer(writes_.front()),
-                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                      // Closed meanwhile (a read failed): close_now already dropped the
-                      // queue this write belonged to, even if the write itself succeeded.
-                      if (ec || !self->socket_.is_open() || self->writes_.empty()) {
-                        self->close_now(NetError::closed);
-                        return;
-                      }
-                      self->writes_.pop_front();
-                      --self->unsent_;
-                      self->write_next();
-                    });
+// --- Reads -----------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::size_t read_buffer_size = 64 * 1024;
+
+using Clock = std::chrono::steady_clock;
+
+/// `timeout` from now; "forever" for time-outs too large to add to the clock.
+Clock::time_point deadline_after(std::chrono::milliseconds timeout) {
+  if (timeout > std::chrono::hours(24 * 365 * 100)) return Clock::time_point::max();
+  return Clock::now() + timeout;
 }
+
+std::chrono::milliseconds left_until(Clock::time_point deadline) {
+  constexpr std::chrono::milliseconds a_year = std::chrono::hours(24 * 365);
+  if (deadline == Clock::time_point::max()) return a_year;
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+  return std::clamp(left, std::chrono::milliseconds(0), a_year);
+}
+
+}  // namespace
 
 std::error_code TcpConnection::receive(Message& out, std::chrono::milliseconds timeout) {
-  return inbox_.pop(out, timeout);
+  Clock::time_point deadline = deadline_after(timeout);
+  // One reader at a time; waiting for the turn counts against the time-out. (A mutex and
+  // a flag rather than std::timed_mutex, whose clocked lock ThreadSanitizer cannot see.)
+  {
+    std::unique_lock lock(read_turn_mutex_);
+    auto free = [&] { return !reading_; };
+    if (deadline == Clock::time_point::max()) {
+      read_turn_free_.wait(lock, free);
+    } else if (!read_turn_free_.wait_until(lock, deadline, free)) {
+      return NetError::timed_out;  // another thread is still reading
+    }
+    reading_ = true;
+  }
+  struct EndTurn {
+    TcpConnection* c;
+    ~EndTurn() {
+      {
+        std::lock_guard lock(c->read_turn_mutex_);
+        c->reading_ = false;
+      }
+      c->read_turn_free_.notify_one();
+    }
+  } end_turn{this};
+  // The Hello the gate admitted, or the reason the connection closed.
+  if (inbox_.ready()) return inbox_.pop(out, std::chrono::milliseconds(0));
+  if (!direct_) return inbox_.pop(out, left_until(deadline));
+  return read_frame(out, deadline);
 }
 
-void TcpConnection::close() noexcept {
-  inbox_.close(NetError::closed);
-  if (auto self = weak_from_this().lock()) {
-    // Queued writes go out before the socket closes, so a final Shutdown is delivered.
-    asio::post(socket_.get_executor(), [self] {
-      if (self->writing_) {
-        self->closing_ = true;  // write_next closes once the queue is empty
-      } else {
-        self->close_now(NetError::closed);
+std::error_code TcpConnection::read_frame(Message& out, Clock::time_point deadline) {
+  if (large_.active) return read_large(out, deadline);
+  if (auto ec = need(header_size, deadline)) return ec;
+  FrameHeader h;
+  std::span<const std::byte> header(buffer_.data() + begin_, header_size);
+  if (auto bad = decode_header(header, h, options_.max_payload)) {
+    fail(bad, "bad frame header");
+    return bad;
+  }
+  std::size_t frame_size = header_size + h.payload_size;
+  if (frame_size <= buffer_.size()) {
+    if (auto ec = need(frame_size, deadline)) return ec;
+    std::span<const std::byte> payload(buffer_.data() + begin_ + header_size, h.payload_size);
+    begin_ += frame_size;
+    if (auto bad = decode_payload(h.type, payload, out)) {
+      fail(bad, "bad message");
+      return bad;
+    }
+    return {};
+  }
+  // Larger than the buffer: allocate its destination and read into it directly.
+  LargeFrame large;
+  large.header = h;
+  try {
+    if (h.type == MessageType::data_fetch_reply) {
+      if (auto ec = need(header_size + fetch_reply_prefix_size, deadline)) return ec;
+      std::span<const std::byte> prefix(buffer_.data() + begin_ + header_size,
+                                        fetch_reply_prefix_size);
+      std::uint64_t value_size = 0;
+      if (auto bad = decode_fetch_reply_prefix(prefix, h.payload_size, large.reply, value_size)) {
+        fail(bad, "bad message");
+        return bad;
       }
-    });
+      large.reply.value.resize(value_size);
+      begin_ += header_size + fetch_reply_prefix_size;
+    } else {
+      large.payload.resize(h.payload_size);
+      begin_ += header_size;
+    }
+  } catch (const std::bad_alloc&) {
+    fail(NetError::payload_too_large, "cannot allocate the payload");
+    return NetError::payload_too_large;
+  }
+  large.active = true;
+  large_ = std::move(large);
+  return read_large(out, deadline);
+}
+
+std::error_code TcpConnection::read_large(Message& out, Clock::time_point deadline) {
+  bool fetch_reply = large_.header.type == MessageType::data_fetch_reply;
+  std::vector<std::byte>& into = fetch_reply ? large_.reply.value : large_.payload;
+  // Bytes already buffered come first; the rest is received in place.
+  std::size_t buffered = std::min(end_ - begin_, into.size() - large_.done);
+  if (buffered != 0) std::memcpy(into.data() + large_.done, buffer_.data() + begin_, buffered);
+  begin_ += buffered;
+  large_.done += buffered;
+  if (auto ec = read_into(into.data(), into.size(), large_.done, deadline)) return ec;
+  LargeFrame done = std::move(large_);
+  large_ = LargeFrame{};
+  if (fetch_reply) {
+    out = std::move(done.reply);
+    return {};
+  }
+  if (auto bad = decode_payload(done.header.type, done.payload, out)) {
+    fail(bad, "bad message");
+    return bad;
+  }
+  return {};
+}
+
+std::error_code TcpConnection::need(std::size_t bytes, Clock::time_point deadline) {
+  if (buffer_.empty()) buffer_.resize(read_buffer_size);
+  if (begin_ == end_) begin_ = end_ = 0;
+  while (end_ - begin_ < bytes) {
+    if (buffer_.size() - begin_ < bytes) {  // move the partial frame to the front
+      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    if (auto ec = fill(deadline)) return ec;
+  }
+  return {};
+}
+
+std::error_code TcpConnection::fill(Clock::time_point deadline) {
+  std::size_t done = end_;
+  // One recv may bring several frames: whatever fits in the buffer is kept.
+  std::error_code ec = read_into(buffer_.data(), buffer_.size(), done, deadline, true);
+  end_ = done;
+  return ec;
+}
+
+std::error_code TcpConnection::read_into(std::byte* at, std::size_t size, std::size_t& done,
+                                         Clock::time_point deadline, bool once) {
+  while (done < size) {
+    if (shut_) return inbox_.reason();
+    ssize_t n = ::recv(fd_, at + done, size - done, MSG_DONTWAIT);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      if (once) return {};
+      continue;
+    }
+    if (n == 0) {
+      if (shut_) return inbox_.reason();
+      bool mid_frame = large_.active || end_ > begin_;
+      if (!mid_frame) return close_with(NetError::closed);
+      fail(NetError::truncated, "the peer closed in the middle of a frame");
+      return NetError::truncated;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return close_with(NetError::closed);
+    if (auto ec = wait_readable(deadline)) return ec;
+  }
+  return {};
+}
+
+std::error_code TcpConnection::wait_readable(Clock::time_point deadline) {
+  for (;;) {
+    pollfd p{fd_, POLLIN, 0};
+    // At most an hour per poll (an int of milliseconds); the loop waits the rest.
+    auto wait = std::min(left_until(deadline), std::chrono::milliseconds(std::chrono::hours(1)));
+    int r = ::poll(&p, 1, static_cast<int>(wait.count()));
+    if (r > 0) return {};  // data, end of stream or an error: the next recv tells which
+    if (r < 0 && errno != EINTR) return close_with(NetError::closed);
+    if (r == 0 && Clock::now() >= deadline) return NetError::timed_out;
   }
 }
+
+// --- Closing ---------------------------------------------------------------------------
+
+void TcpConnection::close() noexcept { close_with(NetError::closed); }
 
 void TcpConnection::fail(std::error_code ec, const std::string& what) {
   options_.log("closing connection from " + peer_ + ": " + what + ": " + ec.message());
-  close_now(ec);
+  close_with(ec);
 }
 
-void TcpConnection::close_now(std::error_code reason) {
+std::error_code TcpConnection::close_with(std::error_code reason) {
   inbox_.close(reason);
-  gate_timer_.cancel();
-  if (socket_.is_open()) {
-    boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
-  }
-  unsent_ -= writes_.size();
-  writes_.clear();
-  writing_ = false;
+  // shutdown(2), not close(2): it wakes a poll, recv or send blocked on another thread,
+  // and the descriptor cannot be reused under them.
+  if (!shut_.exchange(true)) ::shutdown(fd_, SHUT_RDWR);
+  return inbox_.reason();
 }
 
-bool TcpConnection::flush(std::chrono::milliseconds timeout) const {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (unsent_.load() != 0) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
+bool TcpConnection::flush(std::chrono::milliseconds) const { return true; }
 
 std::string peer_host(const Endpoint& endpoint) {
   std::string name = endpoint.peer();
@@ -232,7 +424,7 @@ std::shared_ptr<TcpConnection> connect_to(asio::io_context& io, const std::strin
       throw Error("compss: cannot connect to " + where + ": timed out");
     }
     ec = result.get();
-    if (ec == asio::error::connection_refused &&
+    if (ec == asio::error::connection_refused && options.retry_refused &&
         std::chrono::steady_clock::now() + std::chrono::milliseconds(100) < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;

@@ -1,4 +1,5 @@
-// TcpConnection: an Endpoint over one TCP socket with asynchronous, length-prefixed frames.
+// TcpConnection: an Endpoint over one TCP socket with length-prefixed frames, read and
+// written on the calling thread.
 #pragma once
 
 #include "net/endpoint.hpp"
@@ -9,10 +10,13 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace compss::net {
 
@@ -33,11 +37,19 @@ struct ConnectionOptions {
   /// Largest payload accepted before the peer's hello was checked.
   std::uint64_t max_hello_payload = 64 * 1024;
   LogFn log = stderr_log;
+  /// connect_to: a refused connection is tried again until the time-out (a master not
+  /// listening yet). False where the peer listens before anyone learns its address (a
+  /// worker's data port): refused means it is gone.
+  bool retry_refused = true;
 };
 
-/// One TCP connection. Reads frames as they arrive into an inbox; a frame that fails to
-/// decode closes this connection only (logged with the peer's address). Create it with
-/// std::make_shared; the io_context must run on one thread (IoThread).
+/// One TCP connection. Frames are written and read on the calling thread: send() writes
+/// the whole frame before it returns (a gathered write, values not copied; concurrent
+/// senders take turns), receive() polls the socket and reads through a 64 KiB buffer (a
+/// large payload goes straight into its destination). Only a connection accepted by a
+/// Listener is read by the io thread, until its Hello passed the gate. A frame that fails
+/// to decode closes this connection only (logged with the peer's address). Create it
+/// with std::make_shared.
 ///
 ///   auto c = std::make_shared<TcpConnection>(std::move(socket), ConnectionOptions{});
 ///   c->start();
@@ -52,8 +64,10 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   TcpConnection(boost::asio::ip::tcp::socket socket, ConnectionOptions options);
   ~TcpConnection() override;
 
-  /// Starts reading. With a gate, the first message must pass it within `gate_timeout`,
-  /// or the connection is closed and logged; `admit` runs when it passes.
+  /// Without a gate: the connection is ready for direct reads and writes. With a gate, the
+  /// io thread reads the first message, which must pass it within `gate_timeout`, or the
+  /// connection is closed and logged; `admit` runs when it passes (the message is the
+  /// first one receive() returns), and from then on reads are direct.
   ///
   ///   c->start(check_hello, std::chrono::seconds(5), on_admitted);
   void start(Gate gate = {}, std::chrono::milliseconds gate_timeout = {}, Admit admit = {});
@@ -63,37 +77,70 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   void close() noexcept override;
   std::string peer() const override { return peer_; }
 
-  /// Waits at most `timeout` until every message sent so far was written to the socket
-  /// (or dropped because the connection closed); true when none is left. Call it before
-  /// the io thread stops, so final replies are not lost.
+  /// True at once: send() writes each frame before it returns, so nothing is ever left
+  /// queued. Kept so callers that drain before stopping need not know.
   ///
   ///   c->send(reply);
   ///   c->flush(std::chrono::seconds(5));
   bool flush(std::chrono::milliseconds timeout) const;
 
  private:
+  using Clock = std::chrono::steady_clock;
+
+  // The gate (io thread only, before admission).
   void read_header();
   void read_payload();
   void on_message(Message m);
-  void write_next();
+
+  // Direct reads (one reader at a time: reading_).
+  std::error_code read_frame(Message& out, Clock::time_point deadline);
+  std::error_code read_large(Message& out, Clock::time_point deadline);
+  std::error_code need(std::size_t bytes, Clock::time_point deadline);
+  std::error_code fill(Clock::time_point deadline);
+  std::error_code read_into(std::byte* at, std::size_t size, std::size_t& done,
+                            Clock::time_point deadline, bool once = false);
+  std::error_code wait_readable(Clock::time_point deadline);
+
+  void release_socket();
+  std::error_code write_all(const EncodedFrame& frame);
   void fail(std::error_code ec, const std::string& what);
-  void close_now(std::error_code reason);
+  std::error_code close_with(std::error_code reason);
 
   boost::asio::ip::tcp::socket socket_;
+  int fd_ = -1;  // socket_'s descriptor; closed only by the destructor
+  bool released_ = false;  // socket_ gave fd_ up (direct mode): the destructor closes it
   boost::asio::steady_timer gate_timer_;
   ConnectionOptions options_;
   std::string peer_;
-  Inbox inbox_;
+  Inbox inbox_;  // the admitted Hello, then the reason the connection closed
+  std::atomic<bool> direct_{false};
+  std::atomic<bool> shut_{false};
+
+  // The gate's state (io thread only).
   Gate gate_;
   Admit admit_;
   bool admitted_ = true;
   std::array<std::byte, header_size> header_{};
   FrameHeader frame_;
   std::vector<std::byte> payload_;
-  std::deque<std::vector<std::byte>> writes_;  // io thread only
-  bool writing_ = false;
-  bool closing_ = false;
-  std::atomic<std::size_t> unsent_{0};  // sent but not yet written or dropped
+
+  std::mutex write_mutex_;
+  std::mutex read_turn_mutex_;
+  std::condition_variable read_turn_free_;
+  bool reading_ = false;  // a receive() owns the reader state below
+  // Direct reads: buffered bytes are buffer_[begin_, end_).
+  std::vector<std::byte> buffer_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+  // A frame larger than the buffer, partly read when a receive timed out.
+  struct LargeFrame {
+    bool active = false;
+    FrameHeader header;
+    std::vector<std::byte> payload;  // any type but a DataFetchReply
+    DataFetchReply reply;            // a DataFetchReply: its value is read in place
+    std::size_t done = 0;            // bytes of payload (or reply.value) read so far
+  };
+  LargeFrame large_;
 };
 
 /// The host part of an endpoint's peer name ("10.0.0.7:41000" -> "10.0.0.7",

@@ -51,14 +51,16 @@ struct DataMissing {
 };
 
 /// The bytes of parameter `i` as the invoker gets them: inline, stored, fetched, or none
-/// (an out parameter starts default-constructed).
-WorkerStore::Bytes input_bytes(const TaskRequest& r, const detail::TaskSpec& spec, std::size_t i,
+/// (an out parameter starts default-constructed). Values are never copied: an inline value
+/// is moved out of the request and a fetched one out of the reply, into the store.
+WorkerStore::Bytes input_bytes(TaskRequest& r, const detail::TaskSpec& spec, std::size_t i,
                                WorkerStore* store, PeerFetcher* peers) {
-  const WireParam& p = r.params[i];
+  WireParam& p = r.params[i];
   if (p.has_value) {
-    auto bytes = std::make_shared<const std::vector<std::byte>>(p.value);
-    if (store != nullptr && p.data_id != 0) store->put(p.data_id, p.version, *bytes);
-    return bytes;
+    if (store != nullptr && p.data_id != 0) {
+      return store->put(p.data_id, p.version, std::move(p.value));
+    }
+    return std::make_shared<const std::vector<std::byte>>(std::move(p.value));
   }
   if (p.direction == static_cast<std::uint8_t>(Direction::out) || p.data_id == 0) return nullptr;
   if (store != nullptr) {
@@ -73,7 +75,7 @@ WorkerStore::Bytes input_bytes(const TaskRequest& r, const detail::TaskSpec& spe
   if (peers == nullptr || !peers->fetch(p.source, p.data_id, p.version, fetched, why)) {
     throw DataMissing{what + " and fetching it from " + p.source + " failed: " + why};
   }
-  if (store != nullptr) store->put(p.data_id, p.version, fetched);
+  if (store != nullptr) return store->put(p.data_id, p.version, std::move(fetched));
   return std::make_shared<const std::vector<std::byte>>(std::move(fetched));
 }
 
@@ -111,7 +113,7 @@ std::string host_name() {
 
 }  // namespace
 
-Message execute_request(const TaskRequest& request, WorkerStore* store, PeerFetcher* peers,
+Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
                         bool shared_files) {
   const detail::RemoteTask* task = detail::find_remote_task(request.signature);
   if (task == nullptr) {
@@ -208,10 +210,23 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   std::atomic<std::size_t> served{0};
   static const WorkerStore empty;
   const WorkerStore& store = options.store != nullptr ? *options.store : empty;
+  // A release is applied before the next message is taken, so a request sent after it
+  // (on another thread) never sees the released version.
+  std::mutex in_order;
   auto serve = [&] {
     while (end.load(std::memory_order_acquire) == serving) {
       Message m;
-      std::error_code ec = master.receive(m, std::chrono::milliseconds(100));
+      std::error_code ec;
+      {
+        std::lock_guard lock(in_order);
+        ec = master.receive(m, std::chrono::milliseconds(100));
+        if (!ec) {
+          if (auto* d = std::get_if<DataRelease>(&m)) {
+            if (options.store != nullptr) options.store->release(d->data_id, d->version);
+            continue;
+          }
+        }
+      }
       if (ec == NetError::timed_out) continue;
       if (ec) {
         int expected = serving;
@@ -220,11 +235,10 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       }
       if (auto* r = std::get_if<TaskRequest>(&m)) {
         served.fetch_add(1, std::memory_order_relaxed);
-        master.send(execute_request(*r, options.store, options.peers, options.shared_files));
+        master.send(
+            execute_request(std::move(*r), options.store, options.peers, options.shared_files));
       } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
         master.send(answer_fetch(store, *q));
-      } else if (auto* d = std::get_if<DataRelease>(&m)) {
-        if (options.store != nullptr) options.store->release(d->data_id, d->version);
       } else if (std::holds_alternative<Shutdown>(m)) {
         int expected = serving;
         end.compare_exchange_strong(expected, shutdown);

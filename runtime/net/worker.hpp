@@ -24,9 +24,13 @@ class PeerFetcher;
 /// reported by size, inline only when their data id is 0. Without a store every output
 /// travels inline and a read parameter without a value is missing.
 ///
+/// No value is copied on the way: pass the request as an rvalue and its inline values move
+/// into the store; fetched values and outputs move into the store; the task's inputs are
+/// deserialized straight from the stored bytes.
+///
 ///   WorkerStore store;
-///   Message reply = execute_request(request, &store, &peers);
-Message execute_request(const TaskRequest& request, WorkerStore* store = nullptr,
+///   Message reply = execute_request(std::move(request), &store, &peers);
+Message execute_request(TaskRequest request, WorkerStore* store = nullptr,
                         PeerFetcher* peers = nullptr, bool shared_files = true);
 
 /// What serve_tasks needs besides the master connection.
@@ -42,7 +46,10 @@ struct ServeOptions {
 };
 
 /// Serves `master` until it sends Shutdown or the channel closes: task requests run on a
-/// pool of `options.cores` threads and are answered as they finish (out of order);
+/// pool of `options.cores` threads and are answered as they finish (out of order). Each
+/// thread receives the next message itself, runs it and sends the reply (no hand-off);
+/// the master may keep more requests in flight than `cores`: the extra ones wait in the
+/// connection until a thread is free;
 /// DataFetchRequest is answered from the store, DataRelease applied to it. On Shutdown the
 /// queued and running tasks finish and are answered first; on a close, queued tasks are
 /// dropped and running ones finish. Returns the number of task requests served;

@@ -2,11 +2,11 @@
 
 namespace compss::net {
 
-struct WorkerLink::Pending {
+/// A data fetch waiting for its reply.
+struct WorkerLink::FetchWait {
   std::mutex mutex;
   std::condition_variable cv;
   bool finished = false;
-  CallResult call;
   std::optional<std::vector<std::byte>> data;
 
   void finish() {
@@ -39,31 +39,50 @@ WorkerLink::~WorkerLink() {
   if (receiver_.joinable()) receiver_.join();
 }
 
-CallResult WorkerLink::call(TaskRequest& request) {
-  auto p = std::make_shared<Pending>();
+void WorkerLink::call_async(Message& message, CallDone done) {
   std::uint64_t id = next_request_.fetch_add(1, std::memory_order_relaxed);
-  request.task_id = id;
+  std::get<TaskRequest>(message).task_id = id;
   {
-    std::lock_guard lock(mutex_);
-    if (!alive()) return CallResult{CallResult::Status::lost, {}, {}, "the worker is gone"};
-    calls_.emplace(id, p);
-  }
-  Message message(std::move(request));  // encoded without copying the values
-  std::error_code ec = endpoint_->send(message);
-  request = std::move(std::get<TaskRequest>(message));
-  if (ec) {
-    std::lock_guard lock(mutex_);
-    if (calls_.erase(id) != 0) {
-      return CallResult{CallResult::Status::lost, {}, {}, ec.message()};
+    std::unique_lock lock(mutex_);
+    if (!alive()) {
+      lock.unlock();
+      done(CallResult{CallResult::Status::lost, {}, {}, "the worker is gone"});
+      return;
     }
+    calls_.emplace(id, std::move(done));
   }
-  p->wait();
-  return std::move(p->call);
+  if (std::error_code ec = endpoint_->send(message)) {
+    // Unless the receiver already ended it (the connection broke), it ends here.
+    if (CallDone mine = take_call(id)) mine(CallResult{CallResult::Status::lost, {}, {}, ec.message()});
+  }
+}
+
+CallResult WorkerLink::call(TaskRequest& request) {
+  struct Wait {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool finished = false;
+    CallResult result;
+  };
+  auto wait = std::make_shared<Wait>();
+  Message message(std::move(request));  // sent without copying the values
+  call_async(message, [wait](CallResult&& r) {
+    {
+      std::lock_guard lock(wait->mutex);
+      wait->result = std::move(r);
+      wait->finished = true;
+    }
+    wait->cv.notify_all();
+  });
+  std::unique_lock lock(wait->mutex);
+  wait->cv.wait(lock, [&] { return wait->finished; });
+  request = std::move(std::get<TaskRequest>(message));
+  return std::move(wait->result);
 }
 
 std::optional<std::vector<std::byte>> WorkerLink::fetch(std::uint64_t data_id,
                                                         std::uint64_t version) {
-  auto p = std::make_shared<Pending>();
+  auto p = std::make_shared<FetchWait>();
   {
     std::lock_guard lock(mutex_);
     if (!alive()) return std::nullopt;
@@ -107,19 +126,15 @@ void WorkerLink::receive_loop() {
       return;
     }
     if (auto* d = std::get_if<TaskDone>(&m)) {
-      if (auto p = take_call(d->task_id)) {
-        p->call.status = CallResult::Status::done;
-        p->call.done = std::move(*d);
-        p->finish();
+      if (CallDone done = take_call(d->task_id)) {
+        done(CallResult{CallResult::Status::done, std::move(*d), {}, {}});
       }
     } else if (auto* f = std::get_if<TaskFailed>(&m)) {
-      if (auto p = take_call(f->task_id)) {
-        p->call.status = CallResult::Status::failed;
-        p->call.failed = std::move(*f);
-        p->finish();
+      if (CallDone done = take_call(f->task_id)) {
+        done(CallResult{CallResult::Status::failed, {}, std::move(*f), {}});
       }
     } else if (auto* r = std::get_if<DataFetchReply>(&m)) {
-      std::shared_ptr<Pending> p;
+      std::shared_ptr<FetchWait> p;
       {
         std::lock_guard lock(mutex_);
         auto it = fetches_.find({r->data_id, r->version});
@@ -134,29 +149,25 @@ void WorkerLink::receive_loop() {
   }
 }
 
-std::shared_ptr<WorkerLink::Pending> WorkerLink::take_call(std::uint64_t id) {
+CallDone WorkerLink::take_call(std::uint64_t id) {
   std::lock_guard lock(mutex_);
   auto it = calls_.find(id);
-  if (it == calls_.end()) return nullptr;  // an answer nobody waits for: ignored
-  std::shared_ptr<Pending> p = std::move(it->second);
+  if (it == calls_.end()) return {};  // an answer nobody waits for: ignored
+  CallDone done = std::move(it->second);
   calls_.erase(it);
-  return p;
+  return done;
 }
 
 void WorkerLink::end_all(const std::string& why) {
-  std::unordered_map<std::uint64_t, std::shared_ptr<Pending>> calls;
-  std::multimap<std::pair<std::uint64_t, std::uint64_t>, std::shared_ptr<Pending>> fetches;
+  std::unordered_map<std::uint64_t, CallDone> calls;
+  std::multimap<std::pair<std::uint64_t, std::uint64_t>, std::shared_ptr<FetchWait>> fetches;
   {
     std::lock_guard lock(mutex_);
     alive_.store(false, std::memory_order_release);
     calls.swap(calls_);
     fetches.swap(fetches_);
   }
-  for (auto& [id, p] : calls) {
-    p->call.status = CallResult::Status::lost;
-    p->call.why = why;
-    p->finish();
-  }
+  for (auto& [id, done] : calls) done(CallResult{CallResult::Status::lost, {}, {}, why});
   for (auto& [key, p] : fetches) p->finish();
 }
 

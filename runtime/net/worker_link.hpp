@@ -1,6 +1,7 @@
 // WorkerLink: the master's connection to one worker. Many threads send task requests and
-// data fetches on it at once; one receiver thread matches the replies to them. When the
-// connection breaks, every waiting call ends with `lost` (the worker died or went away).
+// data fetches on it at once; one receiver thread reads the replies and completes each call
+// (a task's completion runs on that thread: no hand-off to a waiting thread). When the
+// connection breaks, every pending call ends with `lost` (the worker died or went away).
 #pragma once
 
 #include "net/endpoint.hpp"
@@ -29,10 +30,14 @@ struct CallResult {
   std::string why;  ///< for `lost`: why the connection ended
 };
 
+/// What to do with the outcome of a request sent with call_async.
+using CallDone = std::function<void(CallResult&&)>;
+
 /// One worker as the master sees it.
 ///
 ///   WorkerLink link(1, endpoint, hello, "127.0.0.1", on_lost);
-///   CallResult r = link.call(std::move(request));
+///   CallResult r = link.call(request);                     // waits for the answer
+///   link.call_async(message, [](CallResult&& r) { ... });  // returns at once
 class WorkerLink {
  public:
   /// Takes an admitted connection whose Hello was already read. `on_lost(node, why)` is
@@ -43,8 +48,15 @@ class WorkerLink {
   WorkerLink(const WorkerLink&) = delete;
   WorkerLink& operator=(const WorkerLink&) = delete;
 
-  /// Sends the request (its task_id is replaced by a link-unique number; the request is
-  /// left as it was sent) and waits for the worker's answer or the end of the connection.
+  /// Sends the TaskRequest held by `message` (its task_id is replaced by a link-unique
+  /// number; nothing else changes) and returns once it is written. `done` runs exactly
+  /// once: on the receiver thread with the worker's answer or `lost`, or on this thread
+  /// when the link is already gone or the send fails. The caller keeps `message` alive
+  /// and unchanged until `done` runs (the send may still be reading it).
+  void call_async(Message& message, CallDone done);
+
+  /// Sends the request and waits for the worker's answer or the end of the connection
+  /// (the request is left as it was sent). Not on the receiver thread.
   CallResult call(TaskRequest& request);
 
   /// Fetches one version's bytes from the worker; nullopt when it does not have it or
@@ -68,11 +80,11 @@ class WorkerLink {
   const std::string& name() const noexcept { return hello_.node_name; }
 
  private:
-  struct Pending;
+  struct FetchWait;
   void receive_loop();
   void end_all(const std::string& why);
-  /// The call waiting for the answer with this id (removed), or null.
-  std::shared_ptr<Pending> take_call(std::uint64_t id);
+  /// The call waiting for the answer with this id (removed), or an empty function.
+  CallDone take_call(std::uint64_t id);
 
   int node_;
   std::shared_ptr<Endpoint> endpoint_;
@@ -84,8 +96,8 @@ class WorkerLink {
   std::atomic<std::uint64_t> next_request_{1};
 
   std::mutex mutex_;
-  std::unordered_map<std::uint64_t, std::shared_ptr<Pending>> calls_;
-  std::multimap<std::pair<std::uint64_t, std::uint64_t>, std::shared_ptr<Pending>> fetches_;
+  std::unordered_map<std::uint64_t, CallDone> calls_;
+  std::multimap<std::pair<std::uint64_t, std::uint64_t>, std::shared_ptr<FetchWait>> fetches_;
   std::thread receiver_;
 };
 

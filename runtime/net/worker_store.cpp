@@ -1,14 +1,19 @@
 #include "net/worker_store.hpp"
 
+#include <utility>
+
 namespace compss::net {
 
-void WorkerStore::put(std::uint64_t data_id, std::uint64_t version, std::vector<std::byte> bytes) {
+WorkerStore::Bytes WorkerStore::put(std::uint64_t data_id, std::uint64_t version,
+                                    std::vector<std::byte> bytes) {
   auto value = std::make_shared<const std::vector<std::byte>>(std::move(bytes));
+  Bytes replaced;  // freed after the lock is released: a large free is not instant
   std::lock_guard lock(mutex_);
   Bytes& slot = values_[{data_id, version}];
   if (slot) bytes_ -= slot->size();
   bytes_ += value->size();
-  slot = std::move(value);
+  replaced = std::exchange(slot, value);
+  return value;
 }
 
 WorkerStore::Bytes WorkerStore::get(std::uint64_t data_id, std::uint64_t version) const {
@@ -18,14 +23,17 @@ WorkerStore::Bytes WorkerStore::get(std::uint64_t data_id, std::uint64_t version
 }
 
 std::size_t WorkerStore::release(std::uint64_t data_id, std::uint64_t up_to_version) {
+  std::vector<Bytes> dropped;  // freed after the lock is released: a large free is not instant
   std::lock_guard lock(mutex_);
   // Keys are ordered by (id, version): the versions to drop are one contiguous range.
   auto first = values_.lower_bound({data_id, 0});
   auto last = values_.upper_bound({data_id, up_to_version});
-  std::size_t dropped = 0;
-  for (auto it = first; it != last; ++it, ++dropped) bytes_ -= it->second->size();
+  for (auto it = first; it != last; ++it) {
+    bytes_ -= it->second->size();
+    dropped.push_back(std::move(it->second));
+  }
   values_.erase(first, last);
-  return dropped;
+  return dropped.size();
 }
 
 std::size_t WorkerStore::size() const {

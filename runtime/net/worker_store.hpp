@@ -23,10 +23,11 @@ class WorkerStore {
  public:
   using Bytes = std::shared_ptr<const std::vector<std::byte>>;
 
-  /// Stores (replaces) one version.
+  /// Stores (replaces) one version and returns the stored value. The bytes are moved in,
+  /// never copied: pass an rvalue (an lvalue argument is copied into the parameter).
   ///
-  ///   store.put(4, 3, bytes);
-  void put(std::uint64_t data_id, std::uint64_t version, std::vector<std::byte> bytes);
+  ///   WorkerStore::Bytes held = store.put(4, 3, std::move(bytes));
+  Bytes put(std::uint64_t data_id, std::uint64_t version, std::vector<std::byte> bytes);
 
   /// The bytes of one version, or nullptr when this worker does not hold it.
   ///

@@ -3,11 +3,12 @@
 namespace compss::sched {
 
 int choose_node(std::span<const NodeSlots> nodes, std::span<const std::uint64_t> input_bytes,
-                bool locality) noexcept {
+                bool locality, unsigned depth) noexcept {
   int best = -1;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const NodeSlots& n = nodes[i];
-    if (!n.has_free_slot()) continue;
+    const unsigned room = n.id == 0 ? n.slots : n.slots * depth;
+    if (!n.alive || n.running >= room) continue;
     if (best < 0) {
       best = static_cast<int>(i);
       continue;

@@ -22,13 +22,15 @@ struct NodeSlots {
   bool has_free_slot() const noexcept { return alive && running < slots; }
 };
 
-/// Chooses the node for a task that can travel: among nodes with a free slot, with
-/// `locality` the one holding most of the task's input bytes (`input_bytes[i]` for
-/// nodes[i]); then the least loaded; then the lowest id. Returns the index in `nodes`, or
-/// -1 when no node has a free slot.
+/// Chooses the node for a task that can travel: among nodes with room, with `locality`
+/// the one holding most of the task's input bytes (`input_bytes[i]` for nodes[i]); then
+/// the least loaded; then the lowest id. A worker has room while it runs fewer than
+/// `depth` tasks per slot (depth > 1: requests queued on a busy worker); the master (id 0)
+/// only while it has a free slot. Returns the index in `nodes`, or -1 when none has room.
 ///
 ///   int i = choose_node(nodes, bytes, true);
+///   if (i < 0) i = choose_node(nodes, bytes, true, 4);  // queue behind running tasks
 int choose_node(std::span<const NodeSlots> nodes, std::span<const std::uint64_t> input_bytes,
-                bool locality) noexcept;
+                bool locality, unsigned depth = 1) noexcept;
 
 }  // namespace compss::sched

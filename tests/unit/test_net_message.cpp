@@ -170,3 +170,59 @@ TEST(NetMessage, ThrowingDecoderNamesTheProblem) {
     EXPECT_NE(std::string(e.what()).find("bad magic"), std::string::npos) << e.what();
   }
 }
+
+namespace {
+std::vector<std::byte> joined(const EncodedFrame& f) {
+  std::vector<std::byte> out;
+  for (auto part : f.parts) out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+}  // namespace
+
+TEST(NetMessage, GatheredEncodingIsTheSameFrame) {
+  for (const Message& m : samples()) {
+    EXPECT_EQ(joined(encode_parts(m, 1)), encode(m)) << static_cast<int>(type_of(m));
+  }
+  // A large value is referenced, not copied into the scratch.
+  std::vector<std::byte> big(100000, std::byte{3});
+  Message m = DataFetchReply{1, 2, true, big};
+  EncodedFrame f = encode_parts(m);
+  EXPECT_LT(f.scratch.size(), 100u);
+  EXPECT_EQ(f.size(), encode(m).size());
+  bool referenced = false;
+  for (auto part : f.parts) referenced |= part.data() == std::get<DataFetchReply>(m).value.data();
+  EXPECT_TRUE(referenced);
+}
+
+TEST(NetMessage, SharedValueEncodesLikeValueAndDecodesIntoValue) {
+  auto bytes = std::make_shared<const std::vector<std::byte>>(compss::to_bytes(std::string("v")));
+  DataFetchReply shared{4, 2, true};
+  shared.shared_value = bytes;
+  std::vector<std::byte> frame = encode(Message{shared});
+  EXPECT_EQ(frame, encode(Message{DataFetchReply{4, 2, true, *bytes}}));
+  EXPECT_EQ(joined(encode_parts(Message{shared}, 1)), frame);
+  Message back;
+  ASSERT_FALSE(decode_frame(frame, back));
+  auto& r = std::get<DataFetchReply>(back);
+  EXPECT_EQ(r.value, *bytes);
+  EXPECT_FALSE(r.shared_value);
+}
+
+TEST(NetMessage, FetchReplyPrefixMatchesTheDecoder) {
+  std::vector<std::byte> frame = encode(Message{DataFetchReply{9, 8, true, std::vector<std::byte>(50)}});
+  std::span<const std::byte> payload = std::span<const std::byte>(frame).subspan(header_size);
+  DataFetchReply r;
+  std::uint64_t n = 0;
+  ASSERT_FALSE(decode_fetch_reply_prefix(payload.first(fetch_reply_prefix_size), payload.size(), r, n));
+  EXPECT_EQ(r.data_id, 9u);
+  EXPECT_EQ(r.version, 8u);
+  EXPECT_TRUE(r.found);
+  EXPECT_EQ(n, 50u);
+  // A length that disagrees with the payload size, a bad flag, a short prefix: errors.
+  EXPECT_EQ(decode_fetch_reply_prefix(payload, payload.size() + 1, r, n), NetError::trailing_bytes);
+  EXPECT_EQ(decode_fetch_reply_prefix(payload, payload.size() - 1, r, n), NetError::malformed_payload);
+  EXPECT_EQ(decode_fetch_reply_prefix(payload.first(10), payload.size(), r, n), NetError::truncated);
+  std::vector<std::byte> bad(payload.begin(), payload.end());
+  bad[16] = std::byte{0};  // not found, yet a value follows
+  EXPECT_EQ(decode_fetch_reply_prefix(bad, bad.size(), r, n), NetError::malformed_payload);
+}

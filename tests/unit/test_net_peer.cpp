@@ -221,3 +221,111 @@ TEST(NetPeer, ServeTasksRunsCoresTasksAtOnceAndAnswersDataMessages) {
   EXPECT_TRUE(orderly);
   EXPECT_EQ(served, 2u);
 }
+
+// The worker's data path moves values, never copies them (docs/distributed.md): the checks
+// compare buffer addresses and share counts.
+
+TEST(NetPeer, StorePutMovesTheBytesIn) {
+  WorkerStore store;
+  std::vector<std::byte> bytes(4096, std::byte{3});
+  const std::byte* data = bytes.data();
+  WorkerStore::Bytes held = store.put(5, 1, std::move(bytes));
+  ASSERT_NE(held, nullptr);
+  EXPECT_EQ(held->data(), data);  // the same buffer: moved, not copied
+  EXPECT_EQ(store.get(5, 1), held);
+  EXPECT_EQ(store.bytes(), 4096u);
+}
+
+TEST(NetPeer, AnswerFetchSharesTheStoredBytes) {
+  WorkerStore store;
+  WorkerStore::Bytes held = store.put(6, 2, std::vector<std::byte>(1000, std::byte{9}));
+  DataFetchReply reply = answer_fetch(store, DataFetchRequest{6, 2});
+  EXPECT_TRUE(reply.found);
+  EXPECT_EQ(reply.shared_value, held);  // the stored buffer itself
+  EXPECT_TRUE(reply.value.empty());
+  EXPECT_EQ(held.use_count(), 3);  // `held`, the store, the reply
+  store.release(6, 2);  // the reply keeps its bytes alive while it is sent
+  EXPECT_EQ(reply.shared_value->size(), 1000u);
+
+  DataFetchReply missing = answer_fetch(store, DataFetchRequest{6, 2});
+  EXPECT_FALSE(missing.found);
+  EXPECT_EQ(missing.shared_value, nullptr);
+}
+
+TEST(NetPeer, InlineInputsMoveIntoTheStore) {
+  WorkerStore store;
+  std::vector<std::byte> v = compss::to_bytes(std::vector<int>{1, 2, 3});
+  const std::byte* data = v.data();
+  TaskRequest r{1, add_spec.signature, {}};
+  r.params.push_back(inline_param(1, 4, Direction::in, std::move(v)));  // (a braced list copies)
+  r.params.push_back(inline_param(2, 1, Direction::inout, compss::to_bytes(std::vector<int>{1, 1, 1})));
+  ASSERT_EQ(r.params[0].value.data(), data);
+  auto done = std::get<TaskDone>(execute_request(std::move(r), &store));
+  ASSERT_EQ(done.outputs.size(), 2u);
+  ASSERT_NE(store.get(1, 4), nullptr);
+  EXPECT_EQ(store.get(1, 4)->data(), data);  // the request's buffer, moved in
+  EXPECT_EQ(stored<std::vector<int>>(store, 2, 2), (std::vector<int>{2, 3, 4}));
+}
+
+TEST(NetPeer, ALargeFetchedValueEqualsTheSourceBytes) {
+  IoThread io;
+  WorkerStore a_store;
+  std::vector<int> big(3 * 1024 * 1024 + 7);  // ~12 MiB: many socket buffers' worth
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<int>(i * 2654435761u);
+  WorkerStore::Bytes source_bytes = a_store.put(1, 1, compss::to_bytes(big));
+  a_store.put(2, 1, compss::to_bytes(std::vector<int>(big.size(), 0)));
+  PeerServer a(io.context(), server_options(), a_store);
+  std::string source = "127.0.0.1:" + std::to_string(a.port());
+
+  std::vector<std::byte> out;
+  std::string why;
+  PeerFetcher peers(io.context(), fetch_options());
+  ASSERT_TRUE(peers.fetch(source, 1, 1, out, why)) << why;
+  EXPECT_EQ(out, *source_bytes);
+
+  // Through a task: both inputs fetched, stored on B, the sum computed from them.
+  WorkerStore b_store;
+  TaskRequest r{1, add_spec.signature,
+                {held_param(1, 1, Direction::in, source), held_param(2, 1, Direction::inout, source)}};
+  auto done = std::get<TaskDone>(execute_request(std::move(r), &b_store, &peers));
+  ASSERT_EQ(done.outputs.size(), 2u);
+  ASSERT_NE(b_store.get(1, 1), nullptr);
+  EXPECT_EQ(*b_store.get(1, 1), *source_bytes);
+  EXPECT_EQ(b_store.get(1, 1).use_count(), 2);  // only the store (and this temporary) hold it
+  EXPECT_EQ(stored<std::vector<int>>(b_store, 2, 2), big);  // 0 + big
+}
+
+TEST(NetPeer, ServeTasksQueuesMoreRequestsThanSlots) {
+  // The master keeps a window of requests in flight: with one slot, the rest wait in the
+  // connection and are all answered.
+  auto [master, worker] = make_fake_pair();
+  WorkerStore store;
+  bool orderly = false;
+  std::size_t served = 0;
+  std::thread serving([&, w = worker] { served = serve_tasks(*w, {.cores = 1, .store = &store}, &orderly); });
+  constexpr int requests = 8;
+  for (int i = 0; i < requests; ++i) {
+    ASSERT_FALSE(master->send(TaskRequest{
+        static_cast<std::uint64_t>(i + 1), add_spec.signature,
+        {inline_param(0, 0, Direction::in, compss::to_bytes(std::vector<int>{i})),
+         inline_param(0, 0, Direction::inout, compss::to_bytes(std::vector<int>{100}))}}));
+  }
+  ASSERT_FALSE(master->send(Shutdown{}));
+  std::vector<bool> answered(requests, false);
+  for (int i = 0; i < requests; ++i) {
+    Message m;
+    ASSERT_FALSE(master->receive(m, 30s)) << "reply " << i;
+    auto* d = std::get_if<TaskDone>(&m);
+    ASSERT_NE(d, nullptr);
+    ASSERT_GE(d->task_id, 1u);
+    ASSERT_LE(d->task_id, static_cast<std::uint64_t>(requests));
+    answered[d->task_id - 1] = true;
+    std::vector<int> acc;
+    compss::from_bytes(d->outputs.at(1).value, acc);  // the result, then acc
+    EXPECT_EQ(acc, (std::vector<int>{100 + static_cast<int>(d->task_id) - 1}));
+  }
+  serving.join();
+  EXPECT_EQ(answered, std::vector<bool>(requests, true));
+  EXPECT_TRUE(orderly);
+  EXPECT_EQ(served, static_cast<std::size_t>(requests));
+}

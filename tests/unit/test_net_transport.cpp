@@ -1,5 +1,5 @@
 // Asio TCP transport on 127.0.0.1 and the in-memory fake: delivery, the run secret,
-// garbage, large payloads.
+// garbage, large payloads, direct reads and writes on the calling thread.
 #include "net/fake_transport.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <mutex>
+#include <thread>
 
 using namespace compss::net;
 using namespace std::chrono_literals;
@@ -159,6 +160,7 @@ TEST(NetTransport, GarbageAfterHelloClosesThatConnection) {
   ASSERT_FALSE(server->receive(m, 5s));  // the hello
   EXPECT_EQ(server->receive(m, 5s), NetError::malformed_payload);
   EXPECT_TRUE(closed_by_peer(raw));
+  EXPECT_TRUE(log.contains("bad message"));
 }
 
 TEST(NetTransport, LargePayloadRoundTrip) {
@@ -169,13 +171,25 @@ TEST(NetTransport, LargePayloadRoundTrip) {
   ASSERT_TRUE(server);
   Message m;
   ASSERT_FALSE(server->receive(m, 5s));
-  std::vector<std::byte> big(64u << 20);
-  for (std::size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<std::byte>(i >> 12);
-  ASSERT_FALSE(server->send(DataFetchReply{1, 1, true, big}));
-  ASSERT_FALSE(client->receive(m, 60s));
+  auto big = std::make_shared<std::vector<std::byte>>(64u << 20);
+  for (std::size_t i = 0; i < big->size(); i += 4096) (*big)[i] = static_cast<std::byte>(i >> 12);
+  // send() blocks until the socket took the whole frame, so the reader runs meanwhile.
+  std::error_code sent;
+  std::thread sender([&] {
+    DataFetchReply r{1, 1, true};
+    r.shared_value = big;  // sent without a copy
+    sent = server->send(r);
+  });
+  std::error_code got = client->receive(m, 60s);
+  sender.join();
+  ASSERT_FALSE(sent);
+  ASSERT_FALSE(got) << got.message();
   auto& reply = std::get<DataFetchReply>(m);
-  EXPECT_EQ(reply.value.size(), big.size());
-  EXPECT_TRUE(reply.value == big);
+  EXPECT_EQ(reply.data_id, 1u);
+  EXPECT_TRUE(reply.found);
+  EXPECT_FALSE(reply.shared_value);
+  EXPECT_EQ(reply.value.size(), big->size());
+  EXPECT_TRUE(reply.value == *big);
 }
 
 TEST(NetTransport, ConnectFailureNamesTheAddress) {
@@ -213,6 +227,26 @@ TEST(NetTransport, AConnectionRefusedIsTriedAgainUntilThePeerListens) {
   connecting.join();
   ASSERT_TRUE(client);
   EXPECT_TRUE(admitted);
+}
+
+TEST(NetTransport, WithoutRetryARefusedConnectionFailsAtOnce) {
+  // A peer's data port that refuses belongs to a dead worker: no waiting for it to listen.
+  IoThread io;
+  std::uint16_t port;
+  {
+    Listener probe(io.context(), {.secret = "k"});
+    port = probe.port();
+  }
+  ConnectionOptions options;
+  options.retry_refused = false;
+  try {
+    connect_to(io.context(), "127.0.0.1", port, hello_with("k"), 60s, options);
+    FAIL() << "connected to a closed port";
+  } catch (const compss::Error& e) {
+    // With retries it would end only after 60 s, as "timed out".
+    EXPECT_EQ(std::string(e.what()).find("timed out"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("refused"), std::string::npos) << e.what();
+  }
 }
 
 TEST(NetTransport, BadListenAddressIsAnError) {
@@ -287,4 +321,238 @@ TEST(NetTransport, PeerHostDropsThePort) {
   auto client = connect_to(io.context(), "127.0.0.1", listener.port(), hello_with("s"), 5s);
   EXPECT_EQ(peer_host(*client), "127.0.0.1");
   client->close();
+}
+
+// --- Direct reads and writes on the caller's thread ------------------------------------
+
+namespace {
+
+/// A connected pair: `client` from connect_to, `server` admitted by the listener, its
+/// Hello already received.
+struct Pair {
+  IoThread io;
+  LogSink log;
+  Listener listener{io.context(), {.secret = "k", .connection = {.log = log.fn()}}};
+  std::shared_ptr<TcpConnection> client =
+      connect_to(io.context(), "127.0.0.1", listener.port(), hello_with("k"), 5s);
+  std::shared_ptr<Endpoint> server = admitted(listener);
+
+  static std::shared_ptr<Endpoint> admitted(Listener& l) {
+    auto s = l.accept(5s);
+    Message hello;
+    if (!s || s->receive(hello, 5s) || !std::holds_alternative<Hello>(hello)) return nullptr;
+    return s;
+  }
+};
+
+/// A raw client socket whose Hello was admitted, and the server end.
+struct RawPair {
+  IoThread io;
+  LogSink log;
+  Listener listener{io.context(), {.secret = "k", .connection = {.log = log.fn()}}};
+  boost::asio::io_context client_io;
+  boost::asio::ip::tcp::socket raw = raw_connect(client_io, listener.port());
+  std::shared_ptr<Endpoint> server = hello_and_accept();
+
+  std::shared_ptr<Endpoint> hello_and_accept() {
+    boost::asio::write(raw, boost::asio::buffer(encode(Message{hello_with("k")})));
+    return Pair::admitted(listener);
+  }
+  void write(std::span<const std::byte> bytes) { boost::asio::write(raw, boost::asio::buffer(bytes.data(), bytes.size())); }
+};
+
+}  // namespace
+
+TEST(NetTransport, SeveralSmallFramesArriveInOrder) {
+  Pair p;
+  ASSERT_TRUE(p.server);
+  // Sent back to back, they reach the reader together; each receive returns the next one.
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    ASSERT_FALSE(p.client->send(TaskFailed{i, "E", std::string(i % 50, 'x')}));
+  }
+  ASSERT_FALSE(p.client->send(Shutdown{}));
+  Message m;
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    ASSERT_FALSE(p.server->receive(m, 5s));
+    EXPECT_EQ(std::get<TaskFailed>(m).task_id, i);
+    EXPECT_EQ(std::get<TaskFailed>(m).message.size(), i % 50);
+  }
+  ASSERT_FALSE(p.server->receive(m, 5s));
+  EXPECT_TRUE(std::holds_alternative<Shutdown>(m));
+}
+
+TEST(NetTransport, AFrameLargerThanTheReadBufferRoundTrips) {
+  Pair p;
+  ASSERT_TRUE(p.server);
+  WireParam big{.data_id = 3, .version = 1, .has_value = true,
+                .value = std::vector<std::byte>(1u << 20, std::byte{0x5a})};
+  big.value.back() = std::byte{1};
+  std::error_code sent;
+  std::thread sender([&] {
+    sent = p.client->send(TaskRequest{7, "f", {big, big}});
+    if (!sent) sent = p.client->send(TaskFailed{8, "E", "after"});
+  });
+  Message m;
+  std::error_code got = p.server->receive(m, 30s);
+  Message after;
+  std::error_code got_after = p.server->receive(after, 30s);
+  sender.join();
+  ASSERT_FALSE(sent);
+  ASSERT_FALSE(got) << got.message();
+  auto& r = std::get<TaskRequest>(m);
+  ASSERT_EQ(r.params.size(), 2u);
+  EXPECT_TRUE(r.params[1].value == big.value);
+  ASSERT_FALSE(got_after);
+  EXPECT_EQ(std::get<TaskFailed>(after).task_id, 8u);  // the stream stays in step
+}
+
+TEST(NetTransport, ConcurrentSendersNeverInterleaveFrames) {
+  Pair p;
+  ASSERT_TRUE(p.server);
+  constexpr int senders = 4;
+  constexpr std::uint64_t each = 100;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < senders; ++t) {
+    threads.emplace_back([&, t] {
+      for (std::uint64_t i = 0; i < each; ++i) {
+        // Large enough that one frame takes several writes.
+        DataFetchReply r{static_cast<std::uint64_t>(t), i, true,
+                         std::vector<std::byte>(20000 + i, static_cast<std::byte>(t))};
+        if (p.client->send(r)) return;
+      }
+    });
+  }
+  std::vector<std::uint64_t> next(senders, 0);
+  Message m;
+  for (std::uint64_t n = 0; n < senders * each; ++n) {
+    std::error_code ec = p.server->receive(m, 30s);
+    if (ec) {
+      ADD_FAILURE() << "receive: " << ec.message();
+      break;
+    }
+    auto& r = std::get<DataFetchReply>(m);
+    ASSERT_LT(r.data_id, static_cast<std::uint64_t>(senders));
+    EXPECT_EQ(r.version, next[r.data_id]++);  // each sender's frames in its order
+    EXPECT_EQ(r.value.size(), 20000 + r.version);
+    EXPECT_EQ(std::count(r.value.begin(), r.value.end(), static_cast<std::byte>(r.data_id)),
+              static_cast<std::ptrdiff_t>(r.value.size()));
+  }
+  p.client->close();  // unblocks a sender still writing if the reader gave up
+  for (auto& t : threads) t.join();
+  for (int t = 0; t < senders; ++t) EXPECT_EQ(next[t], each);
+}
+
+TEST(NetTransport, ConcurrentReceiversEachGetWholeFrames) {
+  // A worker reads its master connection on all its threads.
+  Pair p;
+  ASSERT_TRUE(p.server);
+  constexpr std::uint64_t total = 400;
+  std::mutex mutex;
+  std::vector<int> seen(total, 0);
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      Message m;
+      while (!p.server->receive(m, 10s)) {
+        auto* r = std::get_if<DataFetchReply>(&m);
+        if (r == nullptr) return;  // the end marker (one per reader)
+        bool intact = r->data_id < total && r->value.size() == 5000 + r->data_id;
+        std::lock_guard lock(mutex);
+        if (intact) ++seen[r->data_id];
+      }
+    });
+  }
+  for (std::uint64_t i = 0; i < total; ++i) {
+    EXPECT_FALSE(p.client->send(DataFetchReply{i, 0, true, std::vector<std::byte>(5000 + i)}));
+  }
+  for (int t = 0; t < 4; ++t) EXPECT_FALSE(p.client->send(Shutdown{}));
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), static_cast<std::ptrdiff_t>(total));
+}
+
+TEST(NetTransport, ReceiveTimesOutAndLaterFramesStillArrive) {
+  Pair p;
+  ASSERT_TRUE(p.server);
+  Message m;
+  EXPECT_EQ(p.server->receive(m, 20ms), NetError::timed_out);
+  ASSERT_FALSE(p.client->send(DataFetchRequest{5, 6}));
+  ASSERT_FALSE(p.server->receive(m, 5s));
+  EXPECT_EQ(std::get<DataFetchRequest>(m).data_id, 5u);
+}
+
+TEST(NetTransport, CloseFromAnotherThreadWakesABlockedReceive) {
+  Pair p;
+  ASSERT_TRUE(p.server);
+  std::error_code got;
+  std::thread reader([&] {
+    Message m;
+    got = p.server->receive(m, 30s);  // would time out only if close did not wake it
+  });
+  std::this_thread::sleep_for(50ms);
+  p.server->close();
+  reader.join();
+  EXPECT_EQ(got, NetError::closed);
+  EXPECT_EQ(p.server->send(Shutdown{}), NetError::closed);
+  Message m;
+  EXPECT_EQ(p.client->receive(m, 5s), NetError::closed);  // the peer sees the end too
+}
+
+TEST(NetTransport, CloseWakesASenderBlockedOnAFullSocket) {
+  Pair p;
+  ASSERT_TRUE(p.server);
+  std::error_code sent;
+  std::thread sender([&] {
+    // Nobody reads: the socket buffers fill and send blocks.
+    sent = p.client->send(DataFetchReply{1, 1, true, std::vector<std::byte>(64u << 20)});
+  });
+  std::this_thread::sleep_for(100ms);
+  p.client->close();
+  sender.join();
+  EXPECT_EQ(sent, NetError::closed);
+}
+
+TEST(NetTransport, APeerClosingMidFrameIsAnError) {
+  RawPair small;
+  ASSERT_TRUE(small.server);
+  auto frame = encode(Message{TaskFailed{1, "E", "message"}});
+  small.write(std::span(frame).first(frame.size() - 3));
+  small.raw.close();
+  Message m;
+  EXPECT_EQ(small.server->receive(m, 5s), NetError::truncated);
+  EXPECT_TRUE(small.log.contains("the peer closed in the middle of a frame"));
+
+  RawPair large;  // a frame larger than the read buffer, read in place
+  ASSERT_TRUE(large.server);
+  frame = encode(Message{DataFetchReply{1, 1, true, std::vector<std::byte>(1u << 20)}});
+  large.write(std::span(frame).first(frame.size() / 2));
+  large.raw.close();
+  EXPECT_EQ(large.server->receive(m, 5s), NetError::truncated);
+}
+
+TEST(NetTransport, ALargeFramePartlyReadWhenReceiveTimesOutIsFinishedLater) {
+  RawPair p;
+  ASSERT_TRUE(p.server);
+  std::vector<std::byte> value(1u << 20);
+  for (std::size_t i = 0; i < value.size(); ++i) value[i] = static_cast<std::byte>(i * 7);
+  auto frame = encode(Message{DataFetchReply{2, 3, true, value}});
+  p.write(std::span(frame).first(300000));
+  Message m;
+  EXPECT_EQ(p.server->receive(m, 50ms), NetError::timed_out);
+  p.write(std::span(frame).subspan(300000));
+  ASSERT_FALSE(p.server->receive(m, 5s));
+  auto& r = std::get<DataFetchReply>(m);
+  EXPECT_EQ(r.version, 3u);
+  EXPECT_TRUE(r.value == value);
+}
+
+TEST(NetTransport, AMalformedLargeFrameAfterHelloIsLoggedAndCloses) {
+  RawPair p;
+  ASSERT_TRUE(p.server);
+  auto frame = encode(Message{DataFetchReply{2, 3, true, std::vector<std::byte>(1u << 20)}});
+  frame[header_size + 16] = std::byte{2};  // `found` is neither 0 nor 1
+  p.write(frame);
+  Message m;
+  EXPECT_EQ(p.server->receive(m, 5s), NetError::malformed_payload);
+  EXPECT_TRUE(p.log.contains("closing connection from 127.0.0.1"));
+  EXPECT_TRUE(closed_by_peer(p.raw));
 }

@@ -56,6 +56,22 @@ TEST(Placement, EqualBytesGoToTheLeastLoadedRelativeToItsSlots) {
   EXPECT_EQ(choose_node(nodes, bytes, true), 1);  // 2/8 < 2/4
 }
 
+TEST(Placement, WithDepthABusyWorkerQueuesButTheMasterDoesNot) {
+  // Every slot is busy: depth 1 finds no room; depth 2 queues on a worker (the least
+  // loaded), never on the master, whose tasks run in its own threads.
+  std::vector<NodeSlots> nodes{{0, "m", 2, 2, true}, {1, "a", 1, 1, true}, {2, "b", 2, 3, true}};
+  std::vector<std::uint64_t> bytes{100, 0, 0};
+  EXPECT_EQ(choose_node(nodes, bytes, true), -1);
+  EXPECT_EQ(choose_node(nodes, bytes, true, 2), 1);  // 1/1 < 3/2
+  nodes[1].running = 2;                              // a is full at depth 2
+  EXPECT_EQ(choose_node(nodes, bytes, true, 2), 2);
+  nodes[2].running = 4;
+  EXPECT_EQ(choose_node(nodes, bytes, true, 2), -1);
+  nodes[2].alive = false;
+  nodes[2].running = 0;
+  EXPECT_EQ(choose_node(nodes, bytes, true, 8), 1);  // a dead node has no room
+}
+
 TEST(ReadyQueue, FifoLifoAndPriorityFirst) {
   ReadyQueue<int> fifo(false);
   fifo.push(1, false);

@@ -153,6 +153,11 @@ TEST(Serialize, MalformedInputIsRejected) {
                                   std::byte{0}};
   std::optional<int> o;
   EXPECT_THROW(compss::from_bytes(bad_flag, o), compss::Error);
+  // a bool must be 0 or 1 (any other byte would be an invalid bool object)
+  bool flag = false;
+  EXPECT_THROW(compss::from_bytes(std::vector<std::byte>{std::byte{201}}, flag), compss::Error);
+  compss::from_bytes(std::vector<std::byte>{std::byte{1}}, flag);
+  EXPECT_TRUE(flag);
   // std::array length must match
   std::vector<std::byte> three = compss::to_bytes(std::array<int, 3>{1, 2, 3});
   std::array<int, 4> four{};
@@ -162,4 +167,22 @@ TEST(Serialize, MalformedInputIsRejected) {
   extra.push_back(std::byte{0});
   int x = 0;
   EXPECT_THROW(compss::from_bytes(extra, x), compss::Error);
+}
+
+TEST(Serialize, RawVectorsLoadAtAnyAlignmentAndReplaceOldContents) {
+  // Aligned for double (the length comes first): loaded with one assign.
+  std::vector<double> v{9, 9, 9, 9, 9, 9};
+  compss::from_bytes(compss::to_bytes(std::vector<double>{1.5, 2.5}), v);
+  EXPECT_EQ(v, (std::vector<double>{1.5, 2.5}));
+  // After a char the elements start at an odd offset: loaded byte-wise, same result.
+  std::pair<char, std::vector<double>> odd{'x', {3.25, -4.5, 1e300}};
+  std::pair<char, std::vector<double>> back{'y', {7, 7, 7, 7}};
+  compss::from_bytes(compss::to_bytes(odd), back);
+  EXPECT_EQ(back, odd);
+  std::string s = "old contents, longer than the new";
+  compss::from_bytes(compss::to_bytes(std::string("new")), s);
+  EXPECT_EQ(s, "new");
+  // Many small writes grow the buffer correctly.
+  std::vector<std::string> words(300, "word");
+  EXPECT_EQ(round_trip(words), words);
 }
