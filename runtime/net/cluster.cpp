@@ -376,18 +376,69 @@ void Cluster::fetch_to_master(std::uint64_t id) {
     }
     std::optional<std::vector<std::byte>> bytes = links_[static_cast<std::size_t>(h)]->fetch(id, v);
     if (!bytes) continue;  // lost meanwhile: find it (or make it) elsewhere
-    std::lock_guard data(data_mutex_);
-    TrackedDatum* x = directory_.find_id(id);
-    if (x == nullptr || x->version != v) continue;
-    if (x->master_version == v) return;  // another thread loaded it meanwhile
-    if (x->vtable == nullptr) throw Error("compss: a value that lives on a worker cannot be loaded on the master");
-    InputArchive in(*bytes);
-    x->vtable->load(x->object, in);
-    x->master_version = v;
-    directory_.version(id, v).size = bytes->size();
-    return;
+    if (load_fetched(id, v, *bytes)) return;
   }
   throw Error("compss: could not fetch data " + std::to_string(id) + " from the workers");
+}
+
+bool Cluster::load_fetched(std::uint64_t id, std::uint64_t v, const std::vector<std::byte>& bytes) {
+  std::lock_guard data(data_mutex_);
+  TrackedDatum* x = directory_.find_id(id);
+  if (x == nullptr || x->version != v) return false;
+  if (x->master_version == v) return true;  // another thread loaded it meanwhile
+  if (x->vtable == nullptr) throw Error("compss: a value that lives on a worker cannot be loaded on the master");
+  InputArchive in(bytes);
+  x->vtable->load(x->object, in);
+  x->master_version = v;
+  directory_.version(id, v).size = bytes.size();
+  return true;
+}
+
+void Cluster::fetch_all(const std::vector<std::uint64_t>& ids) {
+  // Every request is sent before any answer is awaited: one round trip in all, not one
+  // per value. The answers are loaded on the receiver threads as they come.
+  struct Batch {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::size_t left = 0;
+    std::vector<std::uint64_t> again;  // not loaded here: fetched one by one below
+  };
+  auto batch = std::make_shared<Batch>();
+  std::vector<std::pair<int, std::pair<std::uint64_t, std::uint64_t>>> asks;
+  {
+    std::lock_guard data(data_mutex_);
+    for (std::uint64_t id : ids) {
+      TrackedDatum* x = directory_.find_id(id);
+      if (x == nullptr || x->master_has_latest()) continue;
+      int h = holder_of(id, x->version);
+      if (h > 0) {
+        asks.push_back({h, {id, x->version}});
+      } else {
+        batch->again.push_back(id);  // lost: made again by fetch_to_master
+      }
+    }
+  }
+  batch->left = asks.size();
+  for (auto& [h, iv] : asks) {
+    auto [id, v] = iv;
+    links_[static_cast<std::size_t>(h)]->fetch_async(
+        id, v, [this, batch, id, v](std::optional<std::vector<std::byte>>&& bytes) {
+          bool loaded = false;
+          try {
+            loaded = bytes && load_fetched(id, v, *bytes);
+          } catch (...) {
+            // fetch_to_master below reports it
+          }
+          std::lock_guard lock(batch->mutex);
+          if (!loaded) batch->again.push_back(id);
+          if (--batch->left == 0) batch->done.notify_all();
+        });
+  }
+  {
+    std::unique_lock lock(batch->mutex);
+    batch->done.wait(lock, [&] { return batch->left == 0; });
+  }
+  for (std::uint64_t id : batch->again) fetch_to_master(id);
 }
 
 void Cluster::before_local(TaskBase* t) {
@@ -744,12 +795,17 @@ void Cluster::submitted(TaskBase* t, std::uint64_t untouched) {
 
 void Cluster::sync_range(std::uintptr_t begin, std::uintptr_t end) {
   std::vector<std::uintptr_t> addresses;
+  std::vector<std::uint64_t> ids;
   {
     std::lock_guard data(data_mutex_);
     // Also those the master holds: workers may keep copies the program could now change.
-    for (TrackedDatum* x : directory_.in_range(begin, end)) addresses.push_back(x->address);
+    for (TrackedDatum* x : directory_.in_range(begin, end)) {
+      addresses.push_back(x->address);
+      if (!x->master_has_latest()) ids.push_back(x->id);
+    }
   }
-  for (std::uintptr_t a : addresses) sync(a, true);
+  fetch_all(ids);
+  for (std::uintptr_t a : addresses) sync(a, true);  // (now only drops workers' copies)
 }
 
 void Cluster::sync_all() { sync_range(0, ~std::uintptr_t{0}); }

@@ -113,6 +113,11 @@ class Cluster {
   static constexpr int from_snapshot = -2;
   /// Loads the latest value of `d` into the master's object (data lock NOT held).
   void fetch_to_master(std::uint64_t id);
+  /// Loads the latest values of many data into the master's objects (data lock NOT held).
+  void fetch_all(const std::vector<std::uint64_t>& ids);
+  /// Loads fetched bytes of version v into the master's object; false when the datum has
+  /// moved on meanwhile (fetch again).
+  bool load_fetched(std::uint64_t id, std::uint64_t v, const std::vector<std::byte>& bytes);
   void release(std::uint64_t id, std::uint64_t version, std::uint64_t holders);
   /// The master holds the latest version of the object at `address` and the program may
   /// change it: the copies workers keep are dropped and the object becomes a new version.

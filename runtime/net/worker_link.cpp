@@ -2,26 +2,6 @@
 
 namespace compss::net {
 
-/// A data fetch waiting for its reply.
-struct WorkerLink::FetchWait {
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool finished = false;
-  std::optional<std::vector<std::byte>> data;
-
-  void finish() {
-    {
-      std::lock_guard lock(mutex);
-      finished = true;
-    }
-    cv.notify_all();
-  }
-  void wait() {
-    std::unique_lock lock(mutex);
-    cv.wait(lock, [&] { return finished; });
-  }
-};
-
 WorkerLink::WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello,
                        std::string host, std::function<void(int, const std::string&)> on_lost)
     : node_(node),
@@ -80,19 +60,40 @@ CallResult WorkerLink::call(TaskRequest& request) {
   return std::move(wait->result);
 }
 
+void WorkerLink::fetch_async(std::uint64_t data_id, std::uint64_t version, FetchDone done) {
+  {
+    std::unique_lock lock(mutex_);
+    if (!alive()) {
+      lock.unlock();
+      done(std::nullopt);
+      return;
+    }
+    fetches_.emplace(std::make_pair(data_id, version), std::move(done));
+  }
+  // A failed send closes the connection; the receiver then ends every pending fetch.
+  endpoint_->send(DataFetchRequest{data_id, version});
+}
+
 std::optional<std::vector<std::byte>> WorkerLink::fetch(std::uint64_t data_id,
                                                         std::uint64_t version) {
-  auto p = std::make_shared<FetchWait>();
-  {
-    std::lock_guard lock(mutex_);
-    if (!alive()) return std::nullopt;
-    fetches_.emplace(std::make_pair(data_id, version), p);
-  }
-  if (endpoint_->send(DataFetchRequest{data_id, version})) {
-    // The receiver ends every pending fetch when the connection breaks.
-  }
-  p->wait();
-  return std::move(p->data);
+  struct Wait {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool finished = false;
+    std::optional<std::vector<std::byte>> data;
+  };
+  auto wait = std::make_shared<Wait>();
+  fetch_async(data_id, version, [wait](std::optional<std::vector<std::byte>>&& data) {
+    {
+      std::lock_guard lock(wait->mutex);
+      wait->data = std::move(data);
+      wait->finished = true;
+    }
+    wait->cv.notify_all();
+  });
+  std::unique_lock lock(wait->mutex);
+  wait->cv.wait(lock, [&] { return wait->finished; });
+  return std::move(wait->data);
 }
 
 void WorkerLink::release(std::uint64_t data_id, std::uint64_t version) noexcept {
@@ -134,16 +135,19 @@ void WorkerLink::receive_loop() {
         done(CallResult{CallResult::Status::failed, {}, std::move(*f), {}});
       }
     } else if (auto* r = std::get_if<DataFetchReply>(&m)) {
-      std::shared_ptr<FetchWait> p;
+      FetchDone done;
       {
         std::lock_guard lock(mutex_);
         auto it = fetches_.find({r->data_id, r->version});
         if (it == fetches_.end()) continue;
-        p = std::move(it->second);
+        done = std::move(it->second);
         fetches_.erase(it);
       }
-      if (r->found) p->data = std::move(r->value);
-      p->finish();
+      if (r->found) {
+        done(std::move(r->value));
+      } else {
+        done(std::nullopt);
+      }
     }
     // Anything else is not for the master: ignored.
   }
@@ -160,7 +164,7 @@ CallDone WorkerLink::take_call(std::uint64_t id) {
 
 void WorkerLink::end_all(const std::string& why) {
   std::unordered_map<std::uint64_t, CallDone> calls;
-  std::multimap<std::pair<std::uint64_t, std::uint64_t>, std::shared_ptr<FetchWait>> fetches;
+  std::multimap<std::pair<std::uint64_t, std::uint64_t>, FetchDone> fetches;
   {
     std::lock_guard lock(mutex_);
     alive_.store(false, std::memory_order_release);
@@ -168,7 +172,7 @@ void WorkerLink::end_all(const std::string& why) {
     fetches.swap(fetches_);
   }
   for (auto& [id, done] : calls) done(CallResult{CallResult::Status::lost, {}, {}, why});
-  for (auto& [key, p] : fetches) p->finish();
+  for (auto& [key, done] : fetches) done(std::nullopt);
 }
 
 }  // namespace compss::net

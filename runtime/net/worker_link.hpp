@@ -32,6 +32,8 @@ struct CallResult {
 
 /// What to do with the outcome of a request sent with call_async.
 using CallDone = std::function<void(CallResult&&)>;
+/// What to do with a fetched value (nullopt: the worker does not have it, or is gone).
+using FetchDone = std::function<void(std::optional<std::vector<std::byte>>&&)>;
 
 /// One worker as the master sees it.
 ///
@@ -59,8 +61,13 @@ class WorkerLink {
   /// (the request is left as it was sent). Not on the receiver thread.
   CallResult call(TaskRequest& request);
 
+  /// Asks the worker for one version's bytes and returns at once; `done` runs exactly
+  /// once, on the receiver thread (or on this thread when the link is already gone).
+  /// Many fetches may be in flight: a barrier sends them all, then waits.
+  void fetch_async(std::uint64_t data_id, std::uint64_t version, FetchDone done);
+
   /// Fetches one version's bytes from the worker; nullopt when it does not have it or
-  /// the connection ended.
+  /// the connection ended. Not on the receiver thread.
   std::optional<std::vector<std::byte>> fetch(std::uint64_t data_id, std::uint64_t version);
 
   /// Tells the worker it may drop versions <= `version` of `data_id` (no answer).
@@ -80,7 +87,6 @@ class WorkerLink {
   const std::string& name() const noexcept { return hello_.node_name; }
 
  private:
-  struct FetchWait;
   void receive_loop();
   void end_all(const std::string& why);
   /// The call waiting for the answer with this id (removed), or an empty function.
@@ -97,7 +103,7 @@ class WorkerLink {
 
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, CallDone> calls_;
-  std::multimap<std::pair<std::uint64_t, std::uint64_t>, std::shared_ptr<FetchWait>> fetches_;
+  std::multimap<std::pair<std::uint64_t, std::uint64_t>, FetchDone> fetches_;
   std::thread receiver_;
 };
 

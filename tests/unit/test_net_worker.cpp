@@ -19,8 +19,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -245,6 +248,50 @@ TEST(NetWorker, AWorkerRunsUpToItsCoresTasksAtOnce) {
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(ids, (std::vector<std::uint64_t>{1, 2}));
   w.conn->send(Shutdown{});
+  EXPECT_EQ(wait_exit(pid), 0);
+}
+
+TEST(NetWorker, ManyFetchesInFlightEachGetTheirValue) {
+  // A barrier sends every fetch before awaiting any (WorkerLink::fetch_async).
+  IoThread io;
+  Listener listener(io.context(), {.secret = "run-secret"});
+  pid_t pid = spawn_program(worker_env(listener));
+  ASSERT_GT(pid, 0);
+  {
+    Worker w = accept_worker(listener);
+    WorkerLink link(1, w.conn, w.hello, "127.0.0.1", [](int, const std::string&) {});
+    constexpr int n = 50;
+    for (int i = 1; i <= n; ++i) {  // datum i, version 2 = {i, 4, 9} stays on the worker
+      WireParam v1 = held(static_cast<std::uint64_t>(i), 1, inout_dir);
+      v1.has_value = true;
+      v1.value = compss::to_bytes(std::vector<double>{static_cast<double>(i), 2, 3});
+      TaskRequest r{0, square_sig, {v1}};
+      ASSERT_EQ(link.call(r).status, CallResult::Status::done);
+    }
+    std::mutex mutex;
+    std::condition_variable cv;
+    int answered = 0;
+    std::map<int, std::vector<double>> got;
+    for (int i = 1; i <= n; ++i) {
+      // A version the worker never held: not found, and still answered.
+      std::uint64_t version = i == n ? 7 : 2;
+      link.fetch_async(static_cast<std::uint64_t>(i), version,
+                       [&, i](std::optional<std::vector<std::byte>>&& bytes) {
+                         std::lock_guard lock(mutex);
+                         if (bytes) compss::from_bytes(*bytes, got[i]);
+                         ++answered;
+                         cv.notify_all();
+                       });
+    }
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return answered == n; }));
+    EXPECT_EQ(got.size(), static_cast<std::size_t>(n - 1));
+    for (int i = 1; i < n; ++i) {
+      EXPECT_EQ(got[i], (std::vector<double>{static_cast<double>(i) * i, 4, 9})) << i;
+    }
+    lock.unlock();
+    link.shutdown();
+  }
   EXPECT_EQ(wait_exit(pid), 0);
 }
 
