@@ -2,6 +2,31 @@
 
 namespace compss::net {
 
+namespace {
+/// A value one thread sets (a completion on the receiver thread) and another waits for.
+template <class T>
+struct Awaited {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool ready = false;
+  T value{};
+
+  void set(T&& v) {
+    {
+      std::lock_guard lock(mutex);
+      value = std::move(v);
+      ready = true;
+    }
+    cv.notify_all();
+  }
+  T take() {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return ready; });
+    return std::move(value);
+  }
+};
+}  // namespace
+
 WorkerLink::WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello,
                        std::string host, std::function<void(int, const std::string&)> on_lost)
     : node_(node),
@@ -38,26 +63,12 @@ void WorkerLink::call_async(Message& message, CallDone done) {
 }
 
 CallResult WorkerLink::call(TaskRequest& request) {
-  struct Wait {
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool finished = false;
-    CallResult result;
-  };
-  auto wait = std::make_shared<Wait>();
+  auto result = std::make_shared<Awaited<CallResult>>();
   Message message(std::move(request));  // sent without copying the values
-  call_async(message, [wait](CallResult&& r) {
-    {
-      std::lock_guard lock(wait->mutex);
-      wait->result = std::move(r);
-      wait->finished = true;
-    }
-    wait->cv.notify_all();
-  });
-  std::unique_lock lock(wait->mutex);
-  wait->cv.wait(lock, [&] { return wait->finished; });
+  call_async(message, [result](CallResult&& r) { result->set(std::move(r)); });
+  CallResult r = result->take();
   request = std::move(std::get<TaskRequest>(message));
-  return std::move(wait->result);
+  return r;
 }
 
 void WorkerLink::fetch_async(std::uint64_t data_id, std::uint64_t version, FetchDone done) {
@@ -76,24 +87,11 @@ void WorkerLink::fetch_async(std::uint64_t data_id, std::uint64_t version, Fetch
 
 std::optional<std::vector<std::byte>> WorkerLink::fetch(std::uint64_t data_id,
                                                         std::uint64_t version) {
-  struct Wait {
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool finished = false;
-    std::optional<std::vector<std::byte>> data;
-  };
-  auto wait = std::make_shared<Wait>();
-  fetch_async(data_id, version, [wait](std::optional<std::vector<std::byte>>&& data) {
-    {
-      std::lock_guard lock(wait->mutex);
-      wait->data = std::move(data);
-      wait->finished = true;
-    }
-    wait->cv.notify_all();
+  auto result = std::make_shared<Awaited<std::optional<std::vector<std::byte>>>>();
+  fetch_async(data_id, version, [result](std::optional<std::vector<std::byte>>&& data) {
+    result->set(std::move(data));
   });
-  std::unique_lock lock(wait->mutex);
-  wait->cv.wait(lock, [&] { return wait->finished; });
-  return std::move(wait->data);
+  return result->take();
 }
 
 void WorkerLink::release(std::uint64_t data_id, std::uint64_t version) noexcept {
