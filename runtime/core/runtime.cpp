@@ -52,12 +52,12 @@ Runtime::~Runtime() {
 void Runtime::submit(TaskBase* t) {
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
   inflight_.fetch_add(1, std::memory_order_relaxed);
-  std::uint64_t untouched = 0;  // cluster runs: objects no unfinished task accessed
+  std::uint64_t untouched = 0;  // cluster runs: objects and files no unfinished task accessed
   {
     std::lock_guard lock(registry_mutex_);
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {
       ParamDescriptor& p = t->params_[i];
-      if (cluster_ && i < 64 && p.key.tag == DataKey::Tag::address && registry_.idle_key(p.key)) {
+      if (cluster_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
         untouched |= std::uint64_t{1} << i;
       }
       if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
@@ -148,6 +148,7 @@ void Runtime::wait_key(const DataKey& key, bool writers_only) {
   wait_tasks(tasks);
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(key);
   if (cluster_ && key.tag == DataKey::Tag::address) cluster_->sync(key.address, true);
+  if (cluster_ && key.tag == DataKey::Tag::file) cluster_->sync_file(std::string(key.path));
 }
 
 void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t stride) {

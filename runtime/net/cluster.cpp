@@ -44,7 +44,33 @@ std::vector<std::byte> save(const ParamDescriptor& d) { return save(*d.vtable, d
 
 std::size_t declared_params(const TaskBase& t) { return t.spec().param_count; }
 
+bool is_file(const WireParam& w) { return w.kind == static_cast<std::uint8_t>(ParamKind::file); }
+
+/// A parameter of a request whose value the worker takes from a holder (its store or
+/// `source`), not from the request: such inputs must be available before it is sent.
+bool from_holder(const WireParam& w) {
+  if (w.data_id == 0 || !reads(static_cast<Direction>(w.direction))) return false;
+  if (!w.has_value) return true;
+  if (!is_file(w)) return false;
+  StagedFile file;  // a file for a worker without the master's files: path + contents?
+  from_bytes(w.value, file);
+  return file.from_store;
+}
+
 }  // namespace
+
+TrackedDatum* Cluster::find_tracked(const ParamDescriptor& d) {
+  if (d.kind == ParamKind::file) return directory_.find_file(std::string(d.key.path));
+  return tracked(d) ? directory_.find(d.key.address) : nullptr;
+}
+
+std::vector<std::byte> Cluster::master_bytes(const TrackedDatum& x) {
+  if (!x.path.empty()) return to_bytes(staged_from_master(x.path, true));
+  if (x.vtable == nullptr) {
+    throw Error("compss: data " + std::to_string(x.id) + " has no value on the master to send");
+  }
+  return save(*x.vtable, x.object);
+}
 
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
     : runtime_(runtime),
@@ -216,8 +242,8 @@ void Cluster::finished(TaskBase* t) noexcept {
         std::lock_guard data(data_mutex_);
         for (std::size_t i = 0; i < t->param_count_; ++i) {
           const ParamDescriptor& d = t->params_[i];
-          if (!writes(d.direction) || !tracked(d)) continue;
-          TrackedDatum* x = directory_.find(d.key.address);
+          if (!writes(d.direction)) continue;
+          TrackedDatum* x = find_tracked(d);
           if (x == nullptr) continue;  // never travelled: nothing to update
           std::uint64_t old = x->version;
           std::uint64_t holders = directory_.master_wrote(*x);
@@ -309,7 +335,7 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
     int n = choose_live_worker(-1);
     if (n < 0) throw Error("compss: every worker is lost; data " + std::to_string(id) + " cannot be made again");
     for (WireParam& w : request.params) {
-      if (w.has_value || w.data_id == 0 || !reads(static_cast<Direction>(w.direction))) continue;
+      if (!from_holder(w)) continue;
       int h = ensure_available(w.data_id, w.version, depth + 1);
       if (h == n) continue;
       if (h == from_snapshot) {  // a master-made version the master's object no longer holds
@@ -323,12 +349,12 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
         // that brings the latest version, which may be the one being made again.)
         std::lock_guard data(data_mutex_);
         TrackedDatum* x = directory_.find_id(w.data_id);
-        if (x == nullptr || x->master_version != w.version || x->vtable == nullptr) {
+        if (x == nullptr || x->master_version != w.version) {
           throw Error("compss: data " + std::to_string(w.data_id) + " version " +
                       std::to_string(w.version) + " is needed to make lost data again, but the "
                       "master's copy has changed since");
         }
-        w.value = save(*x->vtable, x->object);
+        w.value = master_bytes(*x);
         w.has_value = true;
       } else {
         w.source = links_[static_cast<std::size_t>(h)]->data_address();
@@ -368,9 +394,17 @@ void Cluster::fetch_to_master(std::uint64_t id) {
     if (h == from_snapshot) {
       std::lock_guard data(data_mutex_);
       TrackedDatum* x = directory_.find_id(id);
-      if (x == nullptr || x->version != v || x->vtable == nullptr) continue;
-      InputArchive in(*directory_.version(id, v).snapshot);
-      x->vtable->load(x->object, in);
+      if (x == nullptr || x->version != v) continue;
+      const std::vector<std::byte>& snapshot = *directory_.version(id, v).snapshot;
+      if (!x->path.empty()) {  // a file's snapshot is how it was sent: path and contents
+        StagedFile file;
+        from_bytes(snapshot, file);
+        if (file.has_content) write_file_atomically(x->path, file.content);
+      } else {
+        if (x->vtable == nullptr) continue;
+        InputArchive in(snapshot);
+        x->vtable->load(x->object, in);
+      }
       x->master_version = v;
       return;
     }
@@ -386,9 +420,13 @@ bool Cluster::load_fetched(std::uint64_t id, std::uint64_t v, const std::vector<
   TrackedDatum* x = directory_.find_id(id);
   if (x == nullptr || x->version != v) return false;
   if (x->master_version == v) return true;  // another thread loaded it meanwhile
-  if (x->vtable == nullptr) throw Error("compss: a value that lives on a worker cannot be loaded on the master");
-  InputArchive in(bytes);
-  x->vtable->load(x->object, in);
+  if (!x->path.empty()) {
+    write_file_atomically(x->path, bytes);  // readers never see half a file
+  } else {
+    if (x->vtable == nullptr) throw Error("compss: a value that lives on a worker cannot be loaded on the master");
+    InputArchive in(bytes);
+    x->vtable->load(x->object, in);
+  }
   x->master_version = v;
   directory_.version(id, v).size = bytes.size();
   return true;
@@ -447,11 +485,13 @@ void Cluster::before_local(TaskBase* t) {
     std::lock_guard data(data_mutex_);
     for (std::size_t i = 0; i < t->param_count_; ++i) {
       const ParamDescriptor& d = t->params_[i];
-      if (!reads(d.direction) || d.kind != ParamKind::object ||
-          d.key.tag != detail::DataKey::Tag::address) {
-        continue;
+      if (!reads(d.direction)) continue;
+      TrackedDatum* x = nullptr;
+      if (d.kind == ParamKind::file) {
+        x = directory_.find_file(std::string(d.key.path));
+      } else if (d.kind == ParamKind::object && d.key.tag == detail::DataKey::Tag::address) {
+        x = directory_.find(d.key.address);
       }
-      TrackedDatum* x = directory_.find(d.key.address);
       if (x != nullptr && !x->master_has_latest()) stale.push_back(x->id);
     }
   }
@@ -460,22 +500,27 @@ void Cluster::before_local(TaskBase* t) {
 
 bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_block) {
   const std::size_t arity = declared_params(*t);
-  // By-value parameters converted from another type need the master's copy first.
+  const bool shared_files = links_[static_cast<std::size_t>(n)]->hello().shared_files;
+  // By-value parameters converted from another type need the master's copy first; so do
+  // files a worker that shares the master's files reads, when their latest version lives
+  // on a worker without them.
   for (std::size_t i = 0; i < arity; ++i) {
     const ParamDescriptor& d = t->params_[i];
-    if (d.copy_in && d.deferred && !tracked(d) && d.key.tag == detail::DataKey::Tag::address) {
-      std::uint64_t id = 0;
-      {
-        std::lock_guard data(data_mutex_);
-        TrackedDatum* x = directory_.find(d.key.address);
-        if (x != nullptr && !x->master_has_latest()) id = x->id;
-      }
-      if (id == 0) continue;
-      if (!may_block) return false;
-      fetch_to_master(id);
+    const bool converted =
+        d.copy_in && d.deferred && !tracked(d) && d.key.tag == detail::DataKey::Tag::address;
+    const bool shared_file = d.kind == ParamKind::file && shared_files && reads(d.direction);
+    if (!converted && !shared_file) continue;
+    std::uint64_t id = 0;
+    {
+      std::lock_guard data(data_mutex_);
+      TrackedDatum* x = converted ? directory_.find(d.key.address)
+                                  : directory_.find_file(std::string(d.key.path));
+      if (x != nullptr && !x->master_has_latest()) id = x->id;
     }
+    if (id == 0) continue;
+    if (!may_block) return false;
+    fetch_to_master(id);
   }
-  const bool shared_files = links_[static_cast<std::size_t>(n)]->hello().shared_files;
   for (int round = 0;; ++round) {
     request.signature = t->spec().signature;
     request.params.clear();
@@ -489,9 +534,36 @@ bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_b
         w.direction = static_cast<std::uint8_t>(d.direction);
         w.kind = static_cast<std::uint8_t>(d.kind);
         if (d.kind == ParamKind::file && !shared_files) {
-          // The worker does not see the master's files: the bytes travel with the path.
+          // The worker does not see the master's files: the file is a datum like any
+          // other (its versions' bytes are its contents). The request always carries its
+          // path; the contents come inline from the master or from a holder.
+          TrackedDatum& x = directory_.track_file(std::string(d.key.path));
+          w.data_id = x.id;
+          w.version = x.version;
           w.has_value = true;
-          w.value = to_bytes(staged_from_master(std::string(d.key.path), reads(d.direction)));
+          StagedFile file;
+          file.path = x.path;
+          if (reads(d.direction)) {
+            VersionInfo& info = directory_.version(x.id, x.version);
+            if ((info.holders & bit(n)) == 0 && x.master_has_latest()) {
+              file = staged_from_master(x.path, true);
+              info.size = file.content.size();
+              if (info.producer == nullptr && info.snapshot == nullptr) {
+                info.snapshot = std::make_shared<const std::vector<std::byte>>(to_bytes(file));
+              }
+            } else {
+              file.from_store = true;
+              if ((info.holders & bit(n)) == 0) {
+                int h = holder_of(x.id, x.version);
+                if (h < 0) {
+                  missing.push_back({x.id, x.version});
+                } else {
+                  w.source = links_[static_cast<std::size_t>(h)]->data_address();
+                }
+              }
+            }
+          }
+          w.value = to_bytes(file);
           continue;
         }
         if (!tracked(d)) {
@@ -590,6 +662,18 @@ void Cluster::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecor
       }
       std::uint64_t holders = record_produced(o, n, record);
       if (holders != 0) drops.push_back({o.data_id, {o.version - 1, holders}});
+    }
+    if (links_[static_cast<std::size_t>(n)]->hello().shared_files) {
+      // It wrote the master's files in place: copies other workers keep are stale.
+      for (std::size_t i = 0; i < declared_params(*t); ++i) {
+        const ParamDescriptor& d = t->params_[i];
+        if (d.kind != ParamKind::file || !writes(d.direction)) continue;
+        TrackedDatum* x = directory_.find_file(std::string(d.key.path));
+        if (x == nullptr) continue;
+        std::uint64_t old = x->version;
+        std::uint64_t holders = directory_.master_wrote(*x);
+        if (holders != 0) drops.push_back({x->id, {old, holders}});
+      }
     }
   }
   for (auto& [id, vh] : drops) release(id, vh.first, vh.second);
@@ -760,23 +844,32 @@ void Cluster::on_lost(int n, const std::string& why) {
 }
 
 void Cluster::sync(std::uintptr_t address, bool user_may_write) {
+  sync_key(detail::DataKey::of(reinterpret_cast<const void*>(address)), user_may_write);
+}
+
+void Cluster::sync_file(const std::string& path) {
+  sync_key(detail::DataKey::of_file(path), true);
+}
+
+void Cluster::sync_key(const detail::DataKey& key, bool user_may_write) {
   std::uint64_t id = 0;
   {
     std::lock_guard data(data_mutex_);
-    TrackedDatum* x = directory_.find(address);
+    TrackedDatum* x = key.tag == detail::DataKey::Tag::file
+                          ? directory_.find_file(std::string(key.path))
+                          : directory_.find(key.address);
     if (x == nullptr) return;
     id = x->id;
   }
   fetch_to_master(id);
-  if (!user_may_write) return;
-  drop_worker_copies(address);
+  if (user_may_write) drop_worker_copies_of(id);
 }
 
-void Cluster::drop_worker_copies(std::uintptr_t address) {
-  std::uint64_t id = 0, holders = 0, old = 0;
+void Cluster::drop_worker_copies_of(std::uint64_t id) {
+  std::uint64_t holders = 0, old = 0;
   {
     std::lock_guard data(data_mutex_);
-    TrackedDatum* x = directory_.find(address);
+    TrackedDatum* x = directory_.find_id(id);
     if (x == nullptr || !x->master_has_latest()) return;
     const VersionInfo* info = directory_.find_version(x->id, x->version);
     if (info == nullptr || info->holders == 0) return;  // nobody keeps a copy
@@ -789,7 +882,13 @@ void Cluster::drop_worker_copies(std::uintptr_t address) {
 
 void Cluster::submitted(TaskBase* t, std::uint64_t untouched) {
   for (std::uint32_t i = 0; i < t->param_count_ && i < 64; ++i) {
-    if ((untouched >> i & 1) && tracked(t->params_[i])) drop_worker_copies(t->params_[i].key.address);
+    if (!(untouched >> i & 1)) continue;
+    std::uint64_t id = 0;
+    {
+      std::lock_guard data(data_mutex_);
+      if (TrackedDatum* x = find_tracked(t->params_[i])) id = x->id;
+    }
+    if (id != 0) drop_worker_copies_of(id);
   }
 }
 
@@ -808,7 +907,16 @@ void Cluster::sync_range(std::uintptr_t begin, std::uintptr_t end) {
   for (std::uintptr_t a : addresses) sync(a, true);  // (now only drops workers' copies)
 }
 
-void Cluster::sync_all() { sync_range(0, ~std::uintptr_t{0}); }
+void Cluster::sync_all() {
+  sync_range(0, ~std::uintptr_t{0});
+  std::vector<std::uint64_t> files;
+  {
+    std::lock_guard data(data_mutex_);
+    for (TrackedDatum* x : directory_.files()) files.push_back(x->id);
+  }
+  fetch_all(files);
+  for (std::uint64_t id : files) drop_worker_copies_of(id);  // the program may change them
+}
 
 void Cluster::forget(std::uintptr_t address) noexcept {
   try {

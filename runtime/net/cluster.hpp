@@ -53,8 +53,11 @@ class Cluster {
   void sync(std::uintptr_t address, bool user_may_write);
   /// wait_on of a container: every tracked datum in the address range.
   void sync_range(std::uintptr_t begin, std::uintptr_t end);
-  /// barrier / end of main: every value that lives only on workers.
+  /// barrier / end of main: every value (and file) that lives only on workers.
   void sync_all();
+  /// wait_on_file / open: the latest version of the file at `path` (a normalised path) is
+  /// written to the master's file system.
+  void sync_file(const std::string& path);
   /// The object (a future's state) at `address` is gone.
   void forget(std::uintptr_t address) noexcept;
 
@@ -119,9 +122,17 @@ class Cluster {
   /// moved on meanwhile (fetch again).
   bool load_fetched(std::uint64_t id, std::uint64_t v, const std::vector<std::byte>& bytes);
   void release(std::uint64_t id, std::uint64_t version, std::uint64_t holders);
-  /// The master holds the latest version of the object at `address` and the program may
-  /// change it: the copies workers keep are dropped and the object becomes a new version.
-  void drop_worker_copies(std::uintptr_t address);
+  /// When the master holds the latest version of datum `id` (an object or a file) and the
+  /// program may change it: the copies workers keep are dropped and it becomes a new
+  /// version. Otherwise nothing.
+  void drop_worker_copies_of(std::uint64_t id);
+  /// sync and sync_file: the latest version to the master; then, with `user_may_write`,
+  /// the workers' copies are dropped (the program may change it).
+  void sync_key(const detail::DataKey& key, bool user_may_write);
+  /// The tracked datum of a task's parameter (object or file), or null (data lock held).
+  TrackedDatum* find_tracked(const detail::ParamDescriptor& d);
+  /// The bytes of the master's copy of `x` as a request carries them inline.
+  static std::vector<std::byte> master_bytes(const TrackedDatum& x);
   int choose_live_worker(int avoid);
   /// Moves a placed task (and its slot) from node `from` to another live worker, or to
   /// the master when `from` is lost and no worker is left.

@@ -24,7 +24,31 @@ TrackedDatum* DataDirectory::find(std::uintptr_t address) {
 
 TrackedDatum* DataDirectory::find_id(std::uint64_t id) {
   auto it = address_of_.find(id);
-  return it == address_of_.end() ? nullptr : find(it->second);
+  if (it != address_of_.end()) return find(it->second);
+  auto file = path_of_.find(id);
+  return file == path_of_.end() ? nullptr : find_file(file->second);
+}
+
+TrackedDatum& DataDirectory::track_file(const std::string& path) {
+  auto [it, created] = by_path_.try_emplace(path);
+  TrackedDatum& t = it->second;
+  if (created) {
+    t.id = next_id_++;
+    t.path = path;
+    path_of_[t.id] = path;
+  }
+  return t;
+}
+
+TrackedDatum* DataDirectory::find_file(const std::string& path) {
+  auto it = by_path_.find(path);
+  return it == by_path_.end() ? nullptr : &it->second;
+}
+
+std::vector<TrackedDatum*> DataDirectory::files() {
+  std::vector<TrackedDatum*> out;
+  for (auto& [path, t] : by_path_) out.push_back(&t);
+  return out;
 }
 
 const VersionInfo* DataDirectory::find_version(std::uint64_t id, std::uint64_t v) const {

@@ -33,14 +33,16 @@ struct VersionInfo {
   std::shared_ptr<const std::vector<std::byte>> snapshot;
 };
 
-/// A datum the cluster tracks, keyed by its address (an object or a future's state).
+/// A datum the cluster tracks, keyed by its address (an object or a future's state) or,
+/// for a file that workers without the master's files read or write, by its path.
 struct TrackedDatum {
   std::uint64_t id = 0;
   std::uint64_t version = 0;         ///< the latest version (what the next task reads)
-  std::uint64_t master_version = 0;  ///< the version the master's object holds
+  std::uint64_t master_version = 0;  ///< the version the master's object (or file) holds
   std::uintptr_t address = 0;
   void* object = nullptr;  ///< where a fetched value is loaded on the master
   const detail::ParamVTable* vtable = nullptr;
+  std::string path;  ///< a file: the master's path (its versions' bytes are the contents)
 
   bool master_has_latest() const noexcept { return master_version == version; }
 };
@@ -52,6 +54,11 @@ class DataDirectory {
   TrackedDatum& track(const detail::ParamDescriptor& d);
   TrackedDatum* find(std::uintptr_t address);
   TrackedDatum* find_id(std::uint64_t id);
+  /// The datum of a file (by its normalised path), created at version 0 held by the master.
+  TrackedDatum& track_file(const std::string& path);
+  TrackedDatum* find_file(const std::string& path);
+  /// Every tracked file.
+  std::vector<TrackedDatum*> files();
 
   VersionInfo& version(std::uint64_t id, std::uint64_t v) { return versions_[{id, v}]; }
   const VersionInfo* find_version(std::uint64_t id, std::uint64_t v) const;
@@ -83,6 +90,8 @@ class DataDirectory {
   };
   std::map<std::uintptr_t, TrackedDatum> by_address_;
   std::unordered_map<std::uint64_t, std::uintptr_t> address_of_;
+  std::map<std::string, TrackedDatum> by_path_;
+  std::unordered_map<std::uint64_t, std::string> path_of_;
   std::map<VersionKey, VersionInfo> versions_;
   std::uint64_t next_id_ = 1;
 };

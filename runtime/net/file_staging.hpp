@@ -1,7 +1,8 @@
 // File parameters for workers that do not see the master's files (COMPSS_SHARED_FS=0):
-// the master sends a file's bytes with its path, the worker writes them to a staging
-// directory of its own, the task gets the local path, and the files the task wrote go
-// back to the master in its answer. docs/distributed.md, "Data".
+// a file is a datum whose versions' bytes are its contents. The worker writes the version
+// a task reads (sent by the master, held, or fetched from a peer) to a staging directory
+// of its own, the task gets the local path, and a file the task wrote stays on the worker
+// as a new version until someone needs it. docs/distributed.md, "Data".
 #pragma once
 
 #include <cstddef>
@@ -14,14 +15,17 @@
 namespace compss::net {
 
 /// A file parameter as it travels to a worker without the master's files: the master's
-/// path (for messages) and, for a file the task reads, its bytes.
+/// path (its name is kept; for messages) and, for a file the task reads, its bytes:
+/// inline, or (`from_store`) the version the parameter names, which the worker holds or
+/// fetches from the parameter's source like any other datum.
 ///
 ///   StagedFile f = staged_from_master("/data/in.txt", true);
 struct StagedFile {
   std::string path;
   bool has_content = false;
   std::vector<std::byte> content;
-  template <class A> void serialize(A& ar) { ar(path, has_content, content); }
+  bool from_store = false;
+  template <class A> void serialize(A& ar) { ar(path, has_content, content, from_store); }
 };
 
 /// The master's side: the file's bytes when `with_content` and the file exists. Throws

@@ -53,6 +53,9 @@ struct DataMissing {
 /// The bytes of parameter `i` as the invoker gets them: inline, stored, fetched, or none
 /// (an out parameter starts default-constructed). Values are never copied: an inline value
 /// is moved out of the request and a fetched one out of the reply, into the store.
+WorkerStore::Bytes held_or_fetched(const WireParam& p, const detail::TaskSpec& spec,
+                                   std::size_t i, WorkerStore* store, PeerFetcher* peers);
+
 WorkerStore::Bytes input_bytes(TaskRequest& r, const detail::TaskSpec& spec, std::size_t i,
                                WorkerStore* store, PeerFetcher* peers) {
   WireParam& p = r.params[i];
@@ -63,6 +66,12 @@ WorkerStore::Bytes input_bytes(TaskRequest& r, const detail::TaskSpec& spec, std
     return std::make_shared<const std::vector<std::byte>>(std::move(p.value));
   }
   if (p.direction == static_cast<std::uint8_t>(Direction::out) || p.data_id == 0) return nullptr;
+  return held_or_fetched(p, spec, i, store, peers);
+}
+
+/// A version this worker holds, or fetches from the parameter's source (then holds).
+WorkerStore::Bytes held_or_fetched(const WireParam& p, const detail::TaskSpec& spec,
+                                   std::size_t i, WorkerStore* store, PeerFetcher* peers) {
   if (store != nullptr) {
     if (auto held = store->get(p.data_id, p.version)) return held;
   }
@@ -142,8 +151,17 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
       for (std::size_t i = 0; i < arity; ++i) {
         if (!shared_files && spec.params[i].kind == detail::ParamKind::file &&
             request.params[i].has_value) {
+          const WireParam& p = request.params[i];
           StagedFile file;
-          from_bytes(request.params[i].value, file);
+          from_bytes(p.value, file);
+          const Direction d = spec.params[i].direction;
+          if (file.from_store && p.data_id != 0 && d != Direction::out) {
+            // The version it reads is held here or fetched from a peer, like any datum.
+            file.content = *held_or_fetched(p, spec, i, store, peers);
+            file.has_content = true;
+          } else if (file.has_content && p.data_id != 0 && store != nullptr) {
+            store->put(p.data_id, p.version, file.content);  // later readers here use it
+          }
           if (!stage) stage.emplace();
           local_paths[i] = stage->stage_in(file);
           held[i] = std::make_shared<const std::vector<std::byte>>(to_bytes(local_paths[i]));
@@ -154,18 +172,28 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
       }
     }
     task->invoke(inputs, outputs);
-    // The files it wrote go back with their bytes; `version` names the parameter.
+    // A file it wrote stays here as the next version of its datum; without a datum id
+    // its bytes go back in the answer (`version` names the parameter).
     for (std::size_t i = 0; i < arity; ++i) {
       const Direction d = spec.params[i].direction;
       if (local_paths[i].empty() || (d != Direction::out && d != Direction::inout)) continue;
+      const WireParam& p = request.params[i];
       WireParam w;
-      w.version = i;
       w.direction = static_cast<std::uint8_t>(d);
       w.kind = static_cast<std::uint8_t>(detail::ParamKind::file);
-      if (auto bytes = read_file_bytes(local_paths[i])) {
-        w.has_value = true;
+      std::optional<std::vector<std::byte>> bytes = read_file_bytes(local_paths[i]);
+      if (p.data_id != 0 && store != nullptr && bytes) {
+        w.data_id = p.data_id;
+        w.version = p.version + 1;
         w.size = bytes->size();
-        w.value = std::move(*bytes);
+        store->put(w.data_id, w.version, std::move(*bytes));
+      } else {
+        w.version = i;  // (a file the task did not write: no bytes, nothing changes)
+        if (bytes) {
+          w.has_value = true;
+          w.size = bytes->size();
+          w.value = std::move(*bytes);
+        }
       }
       staged_outputs.push_back(std::move(w));
     }
