@@ -10,6 +10,7 @@
 #include <compss/error.hpp>
 
 #include <algorithm>
+#include <map>
 #include <cstdio>
 
 namespace compss::net {
@@ -305,79 +306,96 @@ int Cluster::choose_live_worker(int avoid) {
   return best;
 }
 
-int Cluster::ensure_available(std::uint64_t id, std::uint64_t v, int depth) {
-  std::shared_ptr<const TaskRecord> producer;
-  {
-    std::lock_guard data(data_mutex_);
-    int h = holder_of(id, v);
-    if (h >= 0) return h;
-    const VersionInfo* info = directory_.find_version(id, v);
-    if (info != nullptr && info->snapshot != nullptr) return from_snapshot;
-    if (info != nullptr) producer = info->producer;
-  }
-  if (producer == nullptr) {
-    throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
-                " was lost with its worker and cannot be made again");
-  }
-  // Each level of the lineage is a stack frame of this thread: a clear stop, not a crash.
-  constexpr int max_lineage_depth = 2000;
-  if (depth > max_lineage_depth) {
-    throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
-                " was lost with its worker and making it again needs more than " +
-                std::to_string(max_lineage_depth) + " tasks in a row");
-  }
-  for (int tries = 0; tries < 64; ++tries) {
-    // Its inputs first (recursively), then the producer again on a live worker.
-    TaskRequest request;
-    request.signature = producer->signature;
-    request.params = producer->params;
-    for (WireParam& w : request.params) w.source.clear();  // where inputs were then
-    int n = choose_live_worker(-1);
-    if (n < 0) throw Error("compss: every worker is lost; data " + std::to_string(id) + " cannot be made again");
-    for (WireParam& w : request.params) {
-      if (!from_holder(w)) continue;
-      int h = ensure_available(w.data_id, w.version, depth + 1);
-      if (h == n) continue;
-      if (h == from_snapshot) {  // a master-made version the master's object no longer holds
-        std::lock_guard data(data_mutex_);
-        w.value = *directory_.version(w.data_id, w.version).snapshot;
-        w.has_value = true;
+int Cluster::available_at(std::uint64_t id, std::uint64_t v,
+                          std::shared_ptr<const TaskRecord>* producer) {
+  // data lock held by the caller
+  int h = holder_of(id, v);
+  if (h >= 0) return h;
+  const VersionInfo* info = directory_.find_version(id, v);
+  if (info != nullptr && info->snapshot != nullptr) return from_snapshot;
+  if (producer != nullptr && info != nullptr) *producer = info->producer;
+  return -1;
+}
+
+int Cluster::ensure_available(std::uint64_t id, std::uint64_t v) {
+  // The lineage is walked with a stack of versions to make, not by recursion: a version
+  // is made again once every input its producer reads is available, so a chain of any
+  // length costs memory, not this thread's stack.
+  using Version = std::pair<std::uint64_t, std::uint64_t>;
+  std::vector<Version> todo{{id, v}};
+  std::map<Version, int> tries;
+  while (!todo.empty()) {
+    const auto [tid, tv] = todo.back();
+    std::shared_ptr<const TaskRecord> producer;
+    const std::size_t before = todo.size();
+    {
+      std::lock_guard data(data_mutex_);
+      int h = available_at(tid, tv, &producer);
+      if (h != -1) {
+        if (todo.size() == 1) return h;
+        todo.pop_back();
         continue;
       }
-      if (h == 0) {
+      if (producer == nullptr) {
+        throw Error("compss: data " + std::to_string(tid) + " version " + std::to_string(tv) +
+                    " was lost with its worker and cannot be made again");
+      }
+      for (const WireParam& w : producer->params) {  // its lost inputs first
+        if (from_holder(w) && available_at(w.data_id, w.version, nullptr) == -1) {
+          todo.push_back({w.data_id, w.version});
+        }
+      }
+    }
+    if (todo.size() > before) continue;
+    if (++tries[{tid, tv}] > 64) {
+      throw Error("compss: data " + std::to_string(tid) + " version " + std::to_string(tv) +
+                  " could not be made again");
+    }
+    remake(tid, tv, *producer);  // (if an input was lost meanwhile, the next turn finds it)
+  }
+  return -1;  // not reached: the last version popped returns
+}
+
+void Cluster::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
+  TaskRequest request;
+  request.signature = producer.signature;
+  request.params = producer.params;
+  for (WireParam& w : request.params) w.source.clear();  // where inputs were then
+  int n = choose_live_worker(-1);
+  if (n < 0) throw Error("compss: every worker is lost; data " + std::to_string(id) + " cannot be made again");
+  {
+    std::lock_guard data(data_mutex_);
+    for (WireParam& w : request.params) {
+      if (!from_holder(w)) continue;
+      int h = available_at(w.data_id, w.version, nullptr);
+      if (h < 0 && h != from_snapshot) return;  // lost again meanwhile
+      if (h == n) continue;
+      if (h == from_snapshot) {  // a master-made version the master's object no longer holds
+        w.value = *directory_.version(w.data_id, w.version).snapshot;
+        w.has_value = true;
+      } else if (h == 0) {
         // The master's object holds exactly this version: send it inline. (Not a fetch:
         // that brings the latest version, which may be the one being made again.)
-        std::lock_guard data(data_mutex_);
-        TrackedDatum* x = directory_.find_id(w.data_id);
-        if (x == nullptr || x->master_version != w.version) {
-          throw Error("compss: data " + std::to_string(w.data_id) + " version " +
-                      std::to_string(w.version) + " is needed to make lost data again, but the "
-                      "master's copy has changed since");
-        }
-        w.value = master_bytes(*x);
+        w.value = master_bytes(*directory_.find_id(w.data_id));
         w.has_value = true;
       } else {
         w.source = links_[static_cast<std::size_t>(h)]->data_address();
       }
     }
-    log(LogLevel::info, "making data " + std::to_string(id) + " version " + std::to_string(v) +
-                            " again on worker " + std::to_string(n));
-    CallResult r = links_[static_cast<std::size_t>(n)]->call(request);
-    if (r.status == CallResult::Status::done) {
-      std::lock_guard data(data_mutex_);
-      for (const WireParam& o : r.done.outputs) {
-        if (o.data_id != 0) record_produced(o, n, nullptr);
-      }
-      int h = holder_of(id, v);
-      if (h >= 0) return h;
-    } else if (r.status == CallResult::Status::failed &&
-               r.failed.exception_type != "compss::DataMissing") {
-      throw Error("compss: making lost data again failed: " + r.failed.exception_type + ": " +
-                  r.failed.message);
-    }
   }
-  throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
-              " could not be made again");
+  log(LogLevel::info, "making data " + std::to_string(id) + " version " + std::to_string(v) +
+                          " again on worker " + std::to_string(n));
+  CallResult r = links_[static_cast<std::size_t>(n)]->call(request);
+  if (r.status == CallResult::Status::done) {
+    std::lock_guard data(data_mutex_);
+    for (const WireParam& o : r.done.outputs) {
+      if (o.data_id != 0) record_produced(o, n, nullptr);
+    }
+  } else if (r.status == CallResult::Status::failed &&
+             r.failed.exception_type != "compss::DataMissing") {
+    throw Error("compss: making lost data again failed: " + r.failed.exception_type + ": " +
+                r.failed.message);
+  }
 }
 
 void Cluster::fetch_to_master(std::uint64_t id) {

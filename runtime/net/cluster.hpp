@@ -109,10 +109,17 @@ class Cluster {
   std::uint64_t record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
   /// A live node (0 = master) holding version v of datum id, else -1.
   int holder_of(std::uint64_t id, std::uint64_t v);
-  /// Makes version v of datum id available somewhere (running its producer again when
-  /// every copy was lost); returns the holder, or from_snapshot for a version the master
-  /// made and kept the bytes of. Throws compss::Error if impossible.
-  int ensure_available(std::uint64_t id, std::uint64_t v, int depth = 0);
+  /// Makes version v of datum id available somewhere (running its producers again, as far
+  /// back in the lineage as needed, when every copy was lost); returns the holder, or
+  /// from_snapshot for a version the master made and kept the bytes of. Throws
+  /// compss::Error if impossible. Blocks: never on a receiver thread.
+  int ensure_available(std::uint64_t id, std::uint64_t v);
+  /// Where version v is now: a live holder, from_snapshot, or -1 (then `*producer`, if
+  /// given, is the task that made it, if known). Data lock held.
+  int available_at(std::uint64_t id, std::uint64_t v, std::shared_ptr<const TaskRecord>* producer);
+  /// Runs `producer` again on a live worker, its inputs being available (returns early
+  /// if one was lost meanwhile).
+  void remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer);
   static constexpr int from_snapshot = -2;
   /// Loads the latest value of `d` into the master's object (data lock NOT held).
   void fetch_to_master(std::uint64_t id);

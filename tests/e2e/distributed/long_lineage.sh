@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# long_lineage.sh <compss-run> <sequential-binary> <compss-binary> [chain length]
+# Two workers with one slot each and no master cores: a chain of tasks runs on one worker,
+# then a task kills that worker. The chain's result, held only there, must be made again
+# on the other worker from its lineage (every task of the chain: the master logs each
+# "making data ... again"), and the run must print what the sequential build prints.
+set -uo pipefail
+source "$(dirname "$0")/common.sh"
+take_programs "$0" "$@"
+shift 3
+length=${1:-2500}
+start_work
+mkdir -p "$work/seq" "$work/dist"
+run_sequential "$work" "$work/seq" "$length"
+
+timeout -k 5 120 "$launcher" --no-progress --workers 2 --worker-cores 1 --master-cores 0 \
+  --log-level info -- "$compss_bin" "$work/dist" "$length" >"$work/dist.out" 2>"$work/dist.err"
+rc=$?
+if [[ $rc -ne 0 ]]; then
+  echo "FAIL: the distributed run exited with $rc"; tail -20 "$work/dist.err"; exit 1
+fi
+if ! cmp -s "$work/sequential.out" "$work/dist.out"; then
+  echo "FAIL: output differs from the sequential build's:"; cat "$work/sequential.out" "$work/dist.out"
+  exit 1
+fi
+if [[ ! -e $work/dist/crashed.marker ]]; then
+  echo "FAIL: no worker was killed (crash_once did not run on a worker)"; exit 1
+fi
+remade=$(grep -c 'making data .* again' "$work/dist.err")
+if ((remade < length)); then
+  echo "FAIL: only $remade versions were made again (expected the whole chain, $length)"
+  tail -20 "$work/dist.err"; exit 1
+fi
+echo "OK: a worker died holding the end of a $length-task chain; $remade versions were made again; identical output"
