@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 
 #include <poll.h>
+#include <sched.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -354,6 +355,14 @@ std::error_code TcpConnection::read_into(std::byte* at, std::size_t size, std::s
 }
 
 std::error_code TcpConnection::wait_readable(Clock::time_point deadline) {
+  if (options_.spin.count() > 0) {
+    const auto until = std::min(deadline, Clock::now() + options_.spin);
+    do {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 0) > 0) return {};
+      sched_yield();  // others on this core (the peer, perhaps) run meanwhile
+    } while (Clock::now() < until);
+  }
   for (;;) {
     pollfd p{fd_, POLLIN, 0};
     // At most an hour per poll (an int of milliseconds); the loop waits the rest.
