@@ -52,10 +52,17 @@ bool is_file(const WireParam& w) { return w.kind == static_cast<std::uint8_t>(Pa
 bool from_holder(const WireParam& w) {
   if (w.data_id == 0 || !reads(static_cast<Direction>(w.direction))) return false;
   if (!w.has_value) return true;
-  if (!is_file(w)) return false;
-  StagedFile file;  // a file for a worker without the master's files: path + contents?
-  from_bytes(w.value, file);
-  return file.from_store;
+  return is_file(w) && staged_file_head(w.value).from_store;
+}
+
+/// An input of a request the worker keeps in its store once it ran the task (so it holds
+/// that version): a value sent inline, or a file it was sent or took from a holder.
+bool kept_by_worker(const WireParam& w) {
+  if (!w.has_value || w.data_id == 0) return false;
+  if (!is_file(w)) return true;
+  if (!reads(static_cast<Direction>(w.direction))) return false;  // an out file: nothing read
+  StagedFileHead head = staged_file_head(w.value);
+  return head.has_content || head.from_store;  // (a file missing on the master: nothing)
 }
 
 }  // namespace
@@ -653,7 +660,7 @@ void Cluster::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecor
   {
     std::lock_guard data(data_mutex_);
     for (const WireParam& w : record->params) {
-      if (w.has_value && w.data_id != 0) directory_.version(w.data_id, w.version).holders |= bit(n);
+      if (kept_by_worker(w)) directory_.version(w.data_id, w.version).holders |= bit(n);
     }
     for (WireParam& o : done.outputs) {
       if (o.kind == static_cast<std::uint8_t>(ParamKind::file) && o.data_id == 0) {
@@ -701,12 +708,16 @@ struct Cluster::Call {
   TaskBase* task = nullptr;
   Deadline deadline = rt::Runtime::no_deadline;
   int missing_tries = 0;  // answers "an input went missing" so far
-  Message message{TaskRequest{}};
-  /// The request as sent, shared with the lineage of what it makes (no copy).
-  static std::shared_ptr<const TaskRecord> record(const std::shared_ptr<Call>& c) {
-    return {c, &std::get<TaskRequest>(c->message)};
-  }
 };
+
+namespace {
+/// The request of one attempt as sent: never changed once sent (the sending thread may
+/// still read it when the answer comes), shared with the lineage of what it makes.
+using SentRequest = std::shared_ptr<const Message>;
+std::shared_ptr<const TaskRecord> record_of(const SentRequest& sent) {
+  return {sent, &std::get<TaskRequest>(*sent)};
+}
+}  // namespace
 
 void Cluster::start(TaskBase* t) {
   t->add_ref();  // until the last answer: a timed-out task is finished by the watchdog
@@ -739,9 +750,14 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     });
     return;
   }
+  if (t->stop.load(std::memory_order_acquire)) {
+    // Timed out while it waited on the lane: not sent at all.
+    conclude(std::move(call), rt::Runtime::Outcome::ok, {});
+    return;
+  }
+  auto message = std::make_shared<Message>(TaskRequest{});
   try {
-    call->message = TaskRequest{};
-    if (!build_request(t, n, std::get<TaskRequest>(call->message), may_block)) {
+    if (!build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
       lane_.post([this, call] { send(call, true); });
       return;
     }
@@ -749,11 +765,13 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
+  SentRequest sent = message;
   links_[static_cast<std::size_t>(n)]->call_async(
-      call->message, [this, call, n](CallResult&& r) { answered(call, n, std::move(r)); });
+      *message, [this, call, n, sent](CallResult&& r) { answered(call, n, sent, std::move(r)); });
 }
 
-void Cluster::answered(std::shared_ptr<Call> call, int n, CallResult&& r) {
+void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sent,
+                       CallResult&& r) {
   TaskBase* t = call->task;
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
   // made is discarded, as for a local task.
@@ -764,9 +782,13 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, CallResult&& r) {
   switch (r.status) {
     case CallResult::Status::done:
       try {
-        record_outputs(t, n, Call::record(call), r.done);
+        record_outputs(t, n, record_of(sent), r.done);
       } catch (const std::exception& e) {
         conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+        return;
+      } catch (...) {  // a user type's load threw something else
+        conclude(std::move(call), rt::Runtime::Outcome::failed,
+                 {"unknown", "loading a task's output on the master failed", "master"});
         return;
       }
       conclude(std::move(call), rt::Runtime::Outcome::ok, {});

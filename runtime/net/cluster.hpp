@@ -70,7 +70,7 @@ class Cluster {
 
   /// Requests in flight per worker task slot when every slot is busy: the worker queues
   /// them, so it never waits for the master between tasks. (Not for tasks with a
-  /// time_out: their clock starts when they are sent.)
+  /// time_out: their clock starts when they are placed, and would run while queued.)
   static constexpr unsigned pipeline_depth = 4;
 
  private:
@@ -91,7 +91,8 @@ class Cluster {
   /// network moves to the blocking lane.
   void send(std::shared_ptr<Call> call, bool may_block);
   /// The worker answered (or was lost): outputs recorded, then the policy decides.
-  void answered(std::shared_ptr<Call> call, int node, CallResult&& result);
+  void answered(std::shared_ptr<Call> call, int node, const std::shared_ptr<const Message>& sent,
+                CallResult&& result);
   /// Applies the policy to an attempt's outcome: finish, send again, or let go.
   void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err);
   /// A timed-out task's worker answered at last: its slot is free again.

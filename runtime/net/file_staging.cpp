@@ -1,6 +1,7 @@
 #include "net/file_staging.hpp"
 
 #include <compss/error.hpp>
+#include <compss/serialize.hpp>
 
 #include <atomic>
 #include <cstring>
@@ -22,6 +23,14 @@ std::optional<std::vector<std::byte>> read_file_bytes(const fs::path& path) {
   std::vector<std::byte> bytes(chars.size());
   if (!chars.empty()) std::memcpy(bytes.data(), chars.data(), chars.size());
   return bytes;
+}
+
+StagedFileHead staged_file_head(std::span<const std::byte> bytes) {
+  InputArchive in(bytes);
+  std::string path;  // (short; the contents that follow are not read)
+  StagedFileHead head;
+  in(path, head.from_store, head.has_content);
+  return head;
 }
 
 StagedFile staged_from_master(const std::string& path, bool with_content) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,21 @@ namespace compss::net {
 ///   StagedFile f = staged_from_master("/data/in.txt", true);
 struct StagedFile {
   std::string path;
+  bool from_store = false;
   bool has_content = false;
   std::vector<std::byte> content;
-  bool from_store = false;
-  template <class A> void serialize(A& ar) { ar(path, has_content, content, from_store); }
+  template <class A> void serialize(A& ar) { ar(path, from_store, has_content, content); }
 };
+
+/// The flags of an encoded StagedFile, read without copying its contents. Throws
+/// compss::Error when the bytes are not a StagedFile.
+///
+///   StagedFileHead head = staged_file_head(param.value);
+struct StagedFileHead {
+  bool from_store = false;
+  bool has_content = false;
+};
+StagedFileHead staged_file_head(std::span<const std::byte> bytes);
 
 /// The master's side: the file's bytes when `with_content` and the file exists. Throws
 /// compss::Error naming the path when it exists but cannot be read.

@@ -3,6 +3,7 @@
 // local copy, and what it wrote comes back in the answer.
 #include "net/file_staging.hpp"
 #include "net/worker.hpp"
+#include "net/worker_store.hpp"
 
 #include <compss/detail/call_task.hpp>
 #include <compss/serialize.hpp>
@@ -78,6 +79,66 @@ TEST(FileStaging, TheTaskWorksOnALocalCopyAndItsOutputComesBack) {
   std::string text(reinterpret_cast<const char*>(o.value.data()), o.value.size());
   EXPECT_EQ(text, "HELLO FILES");
   EXPECT_FALSE(fs::exists(out)) << "the worker does not write the master's path";
+}
+
+TEST(FileStaging, WithADatumIdTheWrittenFileStaysInTheStoreAndTheNextTaskReadsItFromThere) {
+  TempDir master;
+  const std::string in = (master.path / "in.txt").string();
+  const std::string mid = (master.path / "mid.txt").string();
+  const std::string out = (master.path / "out.txt").string();
+  std::ofstream(in) << "abc";
+  WorkerStore store;
+  // First task: in.txt (datum 5, version 0) sent inline, mid.txt (datum 6) written.
+  WireParam from = staged(in, true, Direction::in);
+  from.data_id = 5;
+  WireParam to = staged(mid, false, Direction::out);
+  to.data_id = 6;
+  Message reply = execute_request(TaskRequest{1, copy_spec.signature, {from, to}}, &store,
+                                  nullptr, /*shared_files=*/false);
+  ASSERT_TRUE(std::holds_alternative<TaskDone>(reply));
+  const WireParam& o = std::get<TaskDone>(reply).outputs.at(0);
+  EXPECT_EQ(o.data_id, 6u);
+  EXPECT_EQ(o.version, 1u);  // the version it made
+  EXPECT_FALSE(o.has_value) << "a written file stays on the worker";
+  EXPECT_EQ(o.size, 3u);
+  ASSERT_NE(store.get(5, 0), nullptr) << "the file it was sent is kept for later readers";
+  ASSERT_NE(store.get(6, 1), nullptr);
+  EXPECT_FALSE(fs::exists(mid)) << "the master's path is not written";
+  // Second task reads mid.txt version 1 from the store (no contents in the request).
+  StagedFile ref;
+  ref.path = mid;
+  ref.from_store = true;
+  WireParam again{.data_id = 6, .version = 1, .direction = static_cast<std::uint8_t>(Direction::in),
+                  .kind = static_cast<std::uint8_t>(ParamKind::file), .has_value = true,
+                  .value = compss::to_bytes(ref)};
+  WireParam last = staged(out, false, Direction::out);
+  last.data_id = 7;
+  reply = execute_request(TaskRequest{2, copy_spec.signature, {again, last}}, &store, nullptr, false);
+  ASSERT_TRUE(std::holds_alternative<TaskDone>(reply));
+  WorkerStore::Bytes made = store.get(7, 1);
+  ASSERT_NE(made, nullptr);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(made->data()), made->size()), "ABC");
+  // Not held and no source: the worker says it is missing (the master then finds it).
+  again.version = 9;
+  reply = execute_request(TaskRequest{3, copy_spec.signature, {again, last}}, &store, nullptr, false);
+  ASSERT_TRUE(std::holds_alternative<TaskFailed>(reply));
+  EXPECT_EQ(std::get<TaskFailed>(reply).exception_type, "compss::DataMissing");
+}
+
+TEST(FileStaging, TheHeadOfAStagedFileIsReadWithoutItsContents) {
+  StagedFile f;
+  f.path = "/data/x.txt";
+  f.has_content = true;
+  f.content.assign(1000, std::byte{7});
+  StagedFileHead head = staged_file_head(compss::to_bytes(f));
+  EXPECT_TRUE(head.has_content);
+  EXPECT_FALSE(head.from_store);
+  f = StagedFile{};
+  f.from_store = true;
+  head = staged_file_head(compss::to_bytes(f));
+  EXPECT_TRUE(head.from_store);
+  EXPECT_FALSE(head.has_content);
+  EXPECT_THROW(staged_file_head(std::vector<std::byte>(3)), compss::Error);
 }
 
 TEST(FileStaging, AMissingInputFileIsAnEmptyStageAndTheTaskDecides) {

@@ -268,28 +268,32 @@ TEST(NetWorker, ManyFetchesInFlightEachGetTheirValue) {
       TaskRequest r{0, square_sig, {v1}};
       ASSERT_EQ(link.call(r).status, CallResult::Status::done);
     }
-    std::mutex mutex;
-    std::condition_variable cv;
-    int answered = 0;
-    std::map<int, std::vector<double>> got;
+    struct Answers {  // shared with the callbacks: outlives a failed assertion below
+      std::mutex mutex;
+      std::condition_variable cv;
+      int count = 0;
+      std::map<int, std::vector<double>> got;
+    };
+    auto answers = std::make_shared<Answers>();
     for (int i = 1; i <= n; ++i) {
       // A version the worker never held: not found, and still answered.
       std::uint64_t version = i == n ? 7 : 2;
       link.fetch_async(static_cast<std::uint64_t>(i), version,
-                       [&, i](std::optional<std::vector<std::byte>>&& bytes) {
-                         std::lock_guard lock(mutex);
-                         if (bytes) compss::from_bytes(*bytes, got[i]);
-                         ++answered;
-                         cv.notify_all();
+                       [answers, i](std::optional<std::vector<std::byte>>&& bytes) {
+                         std::lock_guard lock(answers->mutex);
+                         if (bytes) compss::from_bytes(*bytes, answers->got[i]);
+                         ++answers->count;
+                         answers->cv.notify_all();
                        });
     }
-    std::unique_lock lock(mutex);
-    ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return answered == n; }));
-    EXPECT_EQ(got.size(), static_cast<std::size_t>(n - 1));
-    for (int i = 1; i < n; ++i) {
-      EXPECT_EQ(got[i], (std::vector<double>{static_cast<double>(i) * i, 4, 9})) << i;
+    {
+      std::unique_lock lock(answers->mutex);
+      EXPECT_TRUE(answers->cv.wait_for(lock, 30s, [&] { return answers->count == n; }));
+      EXPECT_EQ(answers->got.size(), static_cast<std::size_t>(n - 1));
+      for (int i = 1; i < n; ++i) {
+        EXPECT_EQ(answers->got[i], (std::vector<double>{static_cast<double>(i) * i, 4, 9})) << i;
+      }
     }
-    lock.unlock();
     link.shutdown();
   }
   EXPECT_EQ(wait_exit(pid), 0);

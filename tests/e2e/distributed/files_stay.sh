@@ -32,6 +32,11 @@ if [[ "$(cat "$work/dist.out")" != "$expect_dist" ]]; then
   echo "FAIL: the distributed run printed:"; cat "$work/dist.out"
   echo "expected:"; echo "$expect_dist"; cat "$work/dist.err"; exit 1
 fi
+low_on=$(cat "$work/dist/low.where" 2>/dev/null) high_on=$(cat "$work/dist/high.where" 2>/dev/null)
+if [[ -z $low_on || -z $high_on || $low_on == "$high_on" ]]; then
+  echo "FAIL: the two files were not written on two workers ('$low_on', '$high_on'):"
+  echo "nothing travelled between workers"; exit 1
+fi
 for f in low.txt high.txt total.txt; do
   if ! cmp -s "$work/seq/$f" "$work/dist/$f"; then
     echo "FAIL: $f on the master after the run differs from the sequential build's"; exit 1
@@ -40,4 +45,4 @@ done
 if ls -A "$work/dist" | grep -q compss-staging; then
   echo "FAIL: a staging directory was left in the master's directory"; exit 1
 fi
-echo "OK: files stayed on their workers, travelled between them, and reached the master at the end"
+echo "OK: files stayed on their workers ($low_on, $high_on), one travelled to the other, and both reached the master at the end"

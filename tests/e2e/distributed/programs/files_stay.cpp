@@ -5,6 +5,7 @@
 // says yes, such a distributed run says no. The sums are the same either way.
 // usage: e2e_files_stay <directory>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,11 +13,15 @@
 #include <thread>
 
 #pragma compss task file_out(path)
-void write_numbers(const std::string& path, int from, int to) {
+void write_numbers(const std::string& path, int from, int to, const std::string& where) {
   // Holds its worker's only slot a while, so the two writers run on different workers.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   std::ofstream out(path);
   for (int i = from; i <= to; ++i) out << i << "\n";
+  // Which worker wrote it, straight to the master's directory (not a task parameter: the
+  // test reads it to check that the two files were made on different workers).
+  const char* node = std::getenv("COMPSS_WORKER_NAME");
+  std::ofstream(where) << (node != nullptr ? node : "here") << "\n";
 }
 
 #pragma compss task file_in(a, b) file_out(total)
@@ -37,8 +42,8 @@ static const char* on_master(const std::string& path) {
 int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : ".";
   const std::string a = dir + "/low.txt", b = dir + "/high.txt", total = dir + "/total.txt";
-  write_numbers(a, 1, 50);
-  write_numbers(b, 51, 100);
+  write_numbers(a, 1, 50, dir + "/low.where");
+  write_numbers(b, 51, 100, dir + "/high.where");
   long sum = add_up(a, b, total);
   std::cout << "returned " << sum << "\n";  // waits for add_up's result, not for its files
   std::cout << "on the master before waiting: " << on_master(a) << " " << on_master(b) << " "
