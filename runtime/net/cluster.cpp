@@ -4,14 +4,17 @@
 #include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
+#include "net/peer_fetch.hpp"
 #include "net/tcp_connection.hpp"
 
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/error.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
-#include <map>
 #include <cstdio>
+#include <map>
 
 namespace compss::net {
 
@@ -95,6 +98,9 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
     options.port = config_.listen_port;
     listener_ = std::make_unique<Listener>(io_->context(), options);
   }
+  PeerFetchOptions fetch;  // the master's client of the workers' data listeners
+  fetch.hello = Hello{.secret = config_.secret, .node_name = "master", .pid = static_cast<std::uint32_t>(::getpid())};
+  fetcher_ = std::make_unique<PeerFetcher>(io_->context(), std::move(fetch));
   log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
                           ", waiting for " + std::to_string(config_.workers_expected) +
                           " worker(s)");
@@ -433,9 +439,12 @@ void Cluster::fetch_to_master(std::uint64_t id) {
       x->master_version = v;
       return;
     }
-    std::optional<std::vector<std::byte>> bytes = links_[static_cast<std::size_t>(h)]->fetch(id, v);
-    if (!bytes) continue;  // lost meanwhile: find it (or make it) elsewhere
-    if (load_fetched(id, v, *bytes)) return;
+    std::vector<std::byte> bytes;
+    std::string why;
+    if (!fetcher_->fetch(links_[static_cast<std::size_t>(h)]->data_address(), id, v, bytes, why)) {
+      continue;  // lost meanwhile: find it (or make it) elsewhere
+    }
+    if (load_fetched(id, v, bytes)) return;
   }
   throw Error("compss: could not fetch data " + std::to_string(id) + " from the workers");
 }
@@ -458,16 +467,11 @@ bool Cluster::load_fetched(std::uint64_t id, std::uint64_t v, const std::vector<
 }
 
 void Cluster::fetch_all(const std::vector<std::uint64_t>& ids) {
-  // Every request is sent before any answer is awaited: one round trip in all, not one
-  // per value. The answers are loaded on the receiver threads as they come.
-  struct Batch {
-    std::mutex mutex;
-    std::condition_variable done;
-    std::size_t left = 0;
-    std::vector<std::uint64_t> again;  // not loaded here: fetched one by one below
-  };
-  auto batch = std::make_shared<Batch>();
-  std::vector<std::pair<int, std::pair<std::uint64_t, std::uint64_t>>> asks;
+  // From each holder's data listener, many requests in flight on one connection: one
+  // round trip in all, not one per value. (Not over the task connection: there a reply
+  // would wait behind queued tasks, and a large one could meet a large request head on.)
+  std::map<int, std::vector<std::pair<std::uint64_t, std::uint64_t>>> asks;  // by holder
+  std::vector<std::uint64_t> again;  // not loaded here: fetched one by one below
   {
     std::lock_guard data(data_mutex_);
     for (std::uint64_t id : ids) {
@@ -475,33 +479,26 @@ void Cluster::fetch_all(const std::vector<std::uint64_t>& ids) {
       if (x == nullptr || x->master_has_latest()) continue;
       int h = holder_of(id, x->version);
       if (h > 0) {
-        asks.push_back({h, {id, x->version}});
+        asks[h].push_back({id, x->version});
       } else {
-        batch->again.push_back(id);  // lost: made again by fetch_to_master
+        again.push_back(id);  // lost: made again by fetch_to_master
       }
     }
   }
-  batch->left = asks.size();
-  for (auto& [h, iv] : asks) {
-    auto [id, v] = iv;
-    links_[static_cast<std::size_t>(h)]->fetch_async(
-        id, v, [this, batch, id, v](std::optional<std::vector<std::byte>>&& bytes) {
-          bool loaded = false;
-          try {
-            loaded = bytes && load_fetched(id, v, *bytes);
-          } catch (...) {
-            // fetch_to_master below reports it
-          }
-          std::lock_guard lock(batch->mutex);
-          if (!loaded) batch->again.push_back(id);
-          if (--batch->left == 0) batch->done.notify_all();
-        });
+  for (auto& [h, versions] : asks) {
+    fetcher_->fetch_many(links_[static_cast<std::size_t>(h)]->data_address(), versions,
+                         [&](std::size_t i, std::vector<std::byte>* bytes) {
+                           auto [id, v] = versions[i];
+                           bool loaded = false;
+                           try {
+                             loaded = bytes != nullptr && load_fetched(id, v, *bytes);
+                           } catch (...) {
+                             // fetch_to_master below reports it
+                           }
+                           if (!loaded) again.push_back(id);
+                         });
   }
-  {
-    std::unique_lock lock(batch->mutex);
-    batch->done.wait(lock, [&] { return batch->left == 0; });
-  }
-  for (std::uint64_t id : batch->again) fetch_to_master(id);
+  for (std::uint64_t id : again) fetch_to_master(id);
 }
 
 void Cluster::before_local(TaskBase* t) {

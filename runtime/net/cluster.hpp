@@ -27,6 +27,7 @@ namespace compss::net {
 
 class IoThread;
 class Listener;
+class PeerFetcher;
 
 class Cluster {
  public:
@@ -151,6 +152,8 @@ class Cluster {
   ClusterConfig config_;
   std::unique_ptr<IoThread> io_;
   std::unique_ptr<Listener> listener_;
+  /// Fetches values the master waits for from the workers' data listeners.
+  std::unique_ptr<PeerFetcher> fetcher_;
 
   // Scheduling state (sched_mutex_): node slots and the ready queue. The links are fixed
   // once the workers are admitted (links_[0], the master, is null).

@@ -4,6 +4,8 @@
 
 #include <compss/error.hpp>
 
+#include <algorithm>
+
 namespace compss::net {
 
 PeerFetcher::PeerFetcher(boost::asio::io_context& io, PeerFetchOptions options)
@@ -75,6 +77,45 @@ bool PeerFetcher::fetch(const std::string& source, std::uint64_t data_id, std::u
   }
   why = "the connection to " + source + " closed";
   return false;
+}
+
+void PeerFetcher::fetch_many(const std::string& source,
+                             std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
+                             const std::function<void(std::size_t, std::vector<std::byte>*)>& each,
+                             std::size_t window) {
+  std::size_t answered = 0;
+  auto fail_rest = [&] {
+    for (; answered < versions.size(); ++answered) each(answered, nullptr);
+  };
+  if (versions.empty()) return;
+  bool cached = false;
+  std::shared_ptr<TcpConnection> c;
+  try {
+    c = take(source, cached);
+  } catch (const std::exception&) {
+    fail_rest();
+    return;
+  }
+  // Requests are small and never more than `window` ahead of the answers read, so neither
+  // side blocks writing while the other does too.
+  std::size_t sent = 0;
+  while (answered < versions.size()) {
+    for (; sent < versions.size() && sent - answered < std::max<std::size_t>(window, 1); ++sent) {
+      if (c->send(DataFetchRequest{versions[sent].first, versions[sent].second})) break;
+    }
+    Message m;
+    std::error_code ec = c->receive(m, options_.reply_timeout);
+    auto* reply = ec ? nullptr : std::get_if<DataFetchReply>(&m);
+    if (reply == nullptr || reply->data_id != versions[answered].first ||
+        reply->version != versions[answered].second) {
+      c->close();
+      fail_rest();
+      return;
+    }
+    each(answered, reply->found ? &reply->value : nullptr);
+    ++answered;
+  }
+  give_back(source, c);
 }
 
 std::size_t PeerFetcher::cached_connections() const {

@@ -1,4 +1,5 @@
-// PeerFetcher: a worker's client side of worker-to-worker data transfers.
+// PeerFetcher: the client side of data transfers from a node's data listener: a worker
+// fetching its inputs from another worker, the master fetching values it waits for.
 #pragma once
 
 #include "net/tcp_connection.hpp"
@@ -7,9 +8,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -50,6 +53,17 @@ class PeerFetcher {
   ///   bool ok = peers.fetch(source, id, version, bytes, why);
   bool fetch(const std::string& source, std::uint64_t data_id, std::uint64_t version,
              std::vector<std::byte>& out, std::string& why);
+
+  /// Fetches many versions from one node over one connection, keeping up to `window`
+  /// requests in flight (the node answers in order while later requests travel). For
+  /// each version, in order, `each(i, bytes)` runs on this thread with its bytes, or null
+  /// when the node does not hold it or the connection failed.
+  ///
+  ///   peers.fetch_many(source, versions, [&](std::size_t i, std::vector<std::byte>* b) {...});
+  void fetch_many(const std::string& source,
+                  std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
+                  const std::function<void(std::size_t, std::vector<std::byte>*)>& each,
+                  std::size_t window = 64);
 
   /// Connections currently idle in the cache (for tests).
   ///

@@ -71,29 +71,6 @@ CallResult WorkerLink::call(TaskRequest& request) {
   return r;
 }
 
-void WorkerLink::fetch_async(std::uint64_t data_id, std::uint64_t version, FetchDone done) {
-  {
-    std::unique_lock lock(mutex_);
-    if (!alive()) {
-      lock.unlock();
-      done(std::nullopt);
-      return;
-    }
-    fetches_.emplace(std::make_pair(data_id, version), std::move(done));
-  }
-  // A failed send closes the connection; the receiver then ends every pending fetch.
-  endpoint_->send(DataFetchRequest{data_id, version});
-}
-
-std::optional<std::vector<std::byte>> WorkerLink::fetch(std::uint64_t data_id,
-                                                        std::uint64_t version) {
-  auto result = std::make_shared<Awaited<std::optional<std::vector<std::byte>>>>();
-  fetch_async(data_id, version, [result](std::optional<std::vector<std::byte>>&& data) {
-    result->set(std::move(data));
-  });
-  return result->take();
-}
-
 void WorkerLink::release(std::uint64_t data_id, std::uint64_t version) noexcept {
   if (alive()) endpoint_->send(DataRelease{data_id, version});
 }
@@ -132,20 +109,6 @@ void WorkerLink::receive_loop() {
       if (CallDone done = take_call(f->task_id)) {
         done(CallResult{CallResult::Status::failed, {}, std::move(*f), {}});
       }
-    } else if (auto* r = std::get_if<DataFetchReply>(&m)) {
-      FetchDone done;
-      {
-        std::lock_guard lock(mutex_);
-        auto it = fetches_.find({r->data_id, r->version});
-        if (it == fetches_.end()) continue;
-        done = std::move(it->second);
-        fetches_.erase(it);
-      }
-      if (r->found) {
-        done(std::move(r->value));
-      } else {
-        done(std::nullopt);
-      }
     }
     // Anything else is not for the master: ignored.
   }
@@ -162,15 +125,12 @@ CallDone WorkerLink::take_call(std::uint64_t id) {
 
 void WorkerLink::end_all(const std::string& why) {
   std::unordered_map<std::uint64_t, CallDone> calls;
-  std::multimap<std::pair<std::uint64_t, std::uint64_t>, FetchDone> fetches;
   {
     std::lock_guard lock(mutex_);
     alive_.store(false, std::memory_order_release);
     calls.swap(calls_);
-    fetches.swap(fetches_);
   }
   for (auto& [id, done] : calls) done(CallResult{CallResult::Status::lost, {}, {}, why});
-  for (auto& [key, done] : fetches) done(std::nullopt);
 }
 
 }  // namespace compss::net

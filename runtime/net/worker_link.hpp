@@ -1,7 +1,8 @@
-// WorkerLink: the master's connection to one worker. Many threads send task requests and
-// data fetches on it at once; one receiver thread reads the replies and completes each call
-// (a task's completion runs on that thread: no hand-off to a waiting thread). When the
-// connection breaks, every pending call ends with `lost` (the worker died or went away).
+// WorkerLink: the master's connection to one worker. Many threads send task requests on
+// it at once; one receiver thread reads the answers and completes each call (a task's
+// completion runs on that thread: no hand-off to a waiting thread). When the connection
+// breaks, every pending call ends with `lost` (the worker died or went away). The master
+// fetches values from the worker's data listener (PeerFetcher), not over this link.
 #pragma once
 
 #include "net/endpoint.hpp"
@@ -10,10 +11,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -32,8 +31,6 @@ struct CallResult {
 
 /// What to do with the outcome of a request sent with call_async.
 using CallDone = std::function<void(CallResult&&)>;
-/// What to do with a fetched value (nullopt: the worker does not have it, or is gone).
-using FetchDone = std::function<void(std::optional<std::vector<std::byte>>&&)>;
 
 /// One worker as the master sees it.
 ///
@@ -60,15 +57,6 @@ class WorkerLink {
   /// Sends the request and waits for the worker's answer or the end of the connection
   /// (the request is left as it was sent). Not on the receiver thread.
   CallResult call(TaskRequest& request);
-
-  /// Asks the worker for one version's bytes and returns at once; `done` runs exactly
-  /// once, on the receiver thread (or on this thread when the link is already gone).
-  /// Many fetches may be in flight: a barrier sends them all, then waits.
-  void fetch_async(std::uint64_t data_id, std::uint64_t version, FetchDone done);
-
-  /// Fetches one version's bytes from the worker; nullopt when it does not have it or
-  /// the connection ended. Not on the receiver thread.
-  std::optional<std::vector<std::byte>> fetch(std::uint64_t data_id, std::uint64_t version);
 
   /// Tells the worker it may drop versions <= `version` of `data_id` (no answer).
   void release(std::uint64_t data_id, std::uint64_t version) noexcept;
@@ -103,7 +91,6 @@ class WorkerLink {
 
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, CallDone> calls_;
-  std::multimap<std::pair<std::uint64_t, std::uint64_t>, FetchDone> fetches_;
   std::thread receiver_;
 };
 

@@ -2,6 +2,7 @@
 // raw messages) for net_worker_program, which serves tasks because COMPSS_WORKER is set.
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
+#include "net/peer_fetch.hpp"
 #include "net/worker_link.hpp"
 #include "net/tcp_connection.hpp"
 
@@ -193,7 +194,6 @@ TEST(NetWorker, AKilledWorkerEndsItsPendingCallsAsLost) {
   for (int i = 0; i < 1000 && worker.alive(); ++i) std::this_thread::sleep_for(10ms);
   EXPECT_FALSE(worker.alive());
   EXPECT_EQ(lost.load(), 1);
-  EXPECT_FALSE(worker.fetch(1, 1).has_value());
   waitpid(pid, nullptr, 0);
 }
 
@@ -251,8 +251,9 @@ TEST(NetWorker, AWorkerRunsUpToItsCoresTasksAtOnce) {
   EXPECT_EQ(wait_exit(pid), 0);
 }
 
-TEST(NetWorker, ManyFetchesInFlightEachGetTheirValue) {
-  // A barrier sends every fetch before awaiting any (WorkerLink::fetch_async).
+TEST(NetWorker, ManyFetchesInFlightFromADataListenerEachGetTheirValue) {
+  // A barrier asks a worker's data listener for many values over one connection, with a
+  // window of requests in flight (PeerFetcher::fetch_many).
   IoThread io;
   Listener listener(io.context(), {.secret = "run-secret"});
   pid_t pid = spawn_program(worker_env(listener));
@@ -261,39 +262,36 @@ TEST(NetWorker, ManyFetchesInFlightEachGetTheirValue) {
     Worker w = accept_worker(listener);
     WorkerLink link(1, w.conn, w.hello, "127.0.0.1", [](int, const std::string&) {});
     constexpr int n = 50;
-    for (int i = 1; i <= n; ++i) {  // datum i, version 2 = {i, 4, 9} stays on the worker
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> versions;
+    for (int i = 1; i <= n; ++i) {  // datum i, version 2 = {i * i, 4, 9} stays on the worker
       WireParam v1 = held(static_cast<std::uint64_t>(i), 1, inout_dir);
       v1.has_value = true;
       v1.value = compss::to_bytes(std::vector<double>{static_cast<double>(i), 2, 3});
       TaskRequest r{0, square_sig, {v1}};
       ASSERT_EQ(link.call(r).status, CallResult::Status::done);
+      // The last asks for a version the worker never held: not found, still answered.
+      versions.push_back({static_cast<std::uint64_t>(i), i == n ? 7u : 2u});
     }
-    struct Answers {  // shared with the callbacks: outlives a failed assertion below
-      std::mutex mutex;
-      std::condition_variable cv;
-      int count = 0;
-      std::map<int, std::vector<double>> got;
-    };
-    auto answers = std::make_shared<Answers>();
-    for (int i = 1; i <= n; ++i) {
-      // A version the worker never held: not found, and still answered.
-      std::uint64_t version = i == n ? 7 : 2;
-      link.fetch_async(static_cast<std::uint64_t>(i), version,
-                       [answers, i](std::optional<std::vector<std::byte>>&& bytes) {
-                         std::lock_guard lock(answers->mutex);
-                         if (bytes) compss::from_bytes(*bytes, answers->got[i]);
-                         ++answers->count;
-                         answers->cv.notify_all();
-                       });
+    PeerFetcher peers(io.context(), {.hello = Hello{.secret = "run-secret", .node_name = "test"}});
+    std::map<std::size_t, std::vector<double>> got;
+    std::size_t answered = 0;
+    peers.fetch_many(w.source(), versions, [&](std::size_t i, std::vector<std::byte>* bytes) {
+      EXPECT_EQ(i, answered++);  // in order
+      if (bytes != nullptr) compss::from_bytes(*bytes, got[i]);
+    }, /*window=*/8);
+    EXPECT_EQ(answered, static_cast<std::size_t>(n));
+    EXPECT_EQ(got.size(), static_cast<std::size_t>(n - 1));
+    for (int i = 1; i < n; ++i) {
+      EXPECT_EQ(got[static_cast<std::size_t>(i - 1)],
+                (std::vector<double>{static_cast<double>(i) * i, 4, 9})) << i;
     }
-    {
-      std::unique_lock lock(answers->mutex);
-      EXPECT_TRUE(answers->cv.wait_for(lock, 30s, [&] { return answers->count == n; }));
-      EXPECT_EQ(answers->got.size(), static_cast<std::size_t>(n - 1));
-      for (int i = 1; i < n; ++i) {
-        EXPECT_EQ(answers->got[i], (std::vector<double>{static_cast<double>(i) * i, 4, 9})) << i;
-      }
-    }
+    EXPECT_EQ(peers.cached_connections(), 1u);  // one connection, kept for next time
+    // A node that is gone: every version is reported missing, nothing hangs.
+    std::size_t failed = 0;
+    peers.fetch_many("127.0.0.1:1", versions, [&](std::size_t, std::vector<std::byte>* bytes) {
+      failed += bytes == nullptr;
+    });
+    EXPECT_EQ(failed, versions.size());
     link.shutdown();
   }
   EXPECT_EQ(wait_exit(pid), 0);
