@@ -73,6 +73,15 @@ Watchdog::Clock::time_point Runtime::begin_attempt(TaskBase* t) noexcept {
   return deadline;
 }
 
+bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline) noexcept {
+  if (deadline != no_deadline) {
+    if (!watchdog_.disarm(t, deadline)) return false;  // expired: end_attempt settles it
+    t->release_ref();  // begin_attempt's
+  }
+  if (t->attempts > 0) --t->attempts;
+  return true;
+}
+
 Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
                                            Outcome outcome, const TaskError& err) noexcept {
   bool deadline_passed = false;

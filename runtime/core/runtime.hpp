@@ -87,6 +87,10 @@ class Runtime {
   /// Disarms the time-out and applies the policy to the attempt's outcome.
   AfterAttempt end_attempt(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
                            const TaskError& error) noexcept;
+  /// Takes back an attempt begun for a body that will not run where it was meant to (the
+  /// task goes to the executor, which begins its own). False when its time-out already
+  /// fired: then end the attempt with end_attempt as usual.
+  bool withdraw_attempt(TaskBase* task, Watchdog::Clock::time_point deadline) noexcept;
   /// Runs the body on this thread; an exception becomes `error` and a failed outcome.
   Outcome run_body_here(TaskBase* task, TaskError& error) noexcept;
   /// Completes a task that ran: the cluster's bookkeeping, successors, groups, waiters.

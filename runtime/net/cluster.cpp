@@ -7,6 +7,8 @@
 #include "net/peer_fetch.hpp"
 #include "net/tcp_connection.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/error.hpp>
 
@@ -733,18 +735,15 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
   TaskBase* t = call->task;
   const int n = t->node;
   if (n <= 0) {
-    // Moved to the master (no worker left): the body runs here, on the blocking lane.
-    lane_.post([this, call] {
-      rt::TaskError err;
-      rt::Runtime::Outcome outcome = rt::Runtime::Outcome::failed;
-      try {
-        before_local(call->task);
-        outcome = runtime_.run_body_here(call->task, err);
-      } catch (const std::exception& e) {
-        err = {"compss::Error", e.what(), "master"};
-      }
-      conclude(call, outcome, err);
-    });
+    // Moved to the master (no worker left): it runs there as any master task does, on
+    // the executor, its attempt begun here withdrawn (unless it already timed out).
+    if (!runtime_.withdraw_attempt(t, call->deadline)) {
+      conclude(std::move(call), rt::Runtime::Outcome::failed,
+               {"compss::TimeOut", "timed out before it could run on the master", "master"});
+      return;
+    }
+    t->release_ref();  // start()'s; the task's own reference lasts until it finishes
+    executor_.spawn(t);
     return;
   }
   if (t->stop.load(std::memory_order_acquire)) {
@@ -794,11 +793,8 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < 50) {
         // A peer it fetched from went away: once the master notices, the data is found
         // (or made again) elsewhere. The pause is on the lane, not on this reader.
-        int pause_ms = 20 * (call->missing_tries++ % 10 + 1);
-        lane_.post([this, call, pause_ms] {
-          std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
-          send(call, true);
-        });
+        auto pause = std::chrono::milliseconds(20 * (call->missing_tries++ % 10 + 1));
+        after(pause, [this, call] { send(call, true); });
         return;
       }
       if (t->spec().on_failure == detail::OnFailure::retry) move_task(t, n);  // retry elsewhere
@@ -814,15 +810,20 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       move_task(t, n);
       if (t->node == n) {
         // The send failed before the receiver saw the connection end: try again shortly.
-        lane_.post([this, call] {
-          std::this_thread::sleep_for(std::chrono::milliseconds(10));
-          send(call, true);
-        });
+        after(std::chrono::milliseconds(10), [this, call] { send(call, true); });
         return;
       }
       send(std::move(call), false);
       return;
   }
+}
+
+void Cluster::after(std::chrono::milliseconds delay, std::function<void()> job) {
+  // A timer on the io thread, then the lane: no thread sleeps through the pause.
+  auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), delay);
+  timer->async_wait([this, timer, job = std::move(job)](const boost::system::error_code&) mutable {
+    lane_.post(std::move(job));  // (dropped once the lane stopped: the run is over)
+  });
 }
 
 void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,

@@ -17,7 +17,9 @@
 #include <compss/detail/task_node.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -96,6 +98,8 @@ class Cluster {
                 CallResult&& result);
   /// Applies the policy to an attempt's outcome: finish, send again, or let go.
   void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err);
+  /// Runs `job` on the blocking lane after `delay`.
+  void after(std::chrono::milliseconds delay, std::function<void()> job);
   /// A timed-out task's worker answered at last: its slot is free again.
   void free_held_slot(detail::TaskBase* t);
   void on_lost(int node, const std::string& why);
