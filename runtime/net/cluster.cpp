@@ -343,14 +343,22 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v) {
     const auto [tid, tv] = todo.back();
     std::shared_ptr<const TaskRecord> producer;
     const std::size_t before = todo.size();
+    int made = -1;
     {
       std::lock_guard data(data_mutex_);
       int h = available_at(tid, tv, &producer);
-      if (h != -1) {
-        if (todo.size() == 1) return h;
+      if (h != -1 && todo.size() > 1) {
         todo.pop_back();
         continue;
       }
+      made = h;
+    }
+    if (made != -1) {  // the version asked for
+      release_remade(tries, {id, v});
+      return made;
+    }
+    {
+      std::lock_guard data(data_mutex_);
       if (producer == nullptr) {
         throw Error("compss: data " + std::to_string(tid) + " version " + std::to_string(tv) +
                     " was lost with its worker and cannot be made again");
@@ -369,6 +377,26 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v) {
     remake(tid, tv, *producer);  // (if an input was lost meanwhile, the next turn finds it)
   }
   return -1;  // not reached: the last version popped returns
+}
+
+void Cluster::release_remade(const std::map<std::pair<std::uint64_t, std::uint64_t>, int>& remade,
+                             std::pair<std::uint64_t, std::uint64_t> target) {
+  // Versions made again only as inputs of later ones, and superseded since, are dropped
+  // again (their producers can remake them once more if needed).
+  std::vector<std::pair<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t>> drops;
+  {
+    std::lock_guard data(data_mutex_);
+    for (const auto& [version, tries] : remade) {
+      auto [rid, rv] = version;
+      if (version == target) continue;
+      TrackedDatum* x = directory_.find_id(rid);
+      if (x == nullptr || rv >= x->version || rv == x->master_version) continue;
+      VersionInfo& info = directory_.version(rid, rv);
+      if (info.holders != 0) drops.push_back({version, info.holders});
+      info.holders = 0;
+    }
+  }
+  for (auto& [version, holders] : drops) release(version.first, version.second, holders);
 }
 
 void Cluster::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {

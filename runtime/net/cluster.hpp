@@ -20,6 +20,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -123,6 +124,9 @@ class Cluster {
   /// Where version v is now: a live holder, from_snapshot, or -1 (then `*producer`, if
   /// given, is the task that made it, if known). Data lock held.
   int available_at(std::uint64_t id, std::uint64_t v, std::shared_ptr<const TaskRecord>* producer);
+  /// After a lineage walk: drops the versions made again only as inputs and superseded.
+  void release_remade(const std::map<std::pair<std::uint64_t, std::uint64_t>, int>& remade,
+                      std::pair<std::uint64_t, std::uint64_t> target);
   /// Runs `producer` again on a live worker, its inputs being available (returns early
   /// if one was lost meanwhile).
   void remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer);
