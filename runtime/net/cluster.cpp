@@ -191,7 +191,8 @@ std::size_t Cluster::queued() {
 
 void Cluster::pump(std::unique_lock<std::mutex>& /*sched lock held*/, std::vector<TaskBase*>& to_send) {
   const bool locality = config_.policy == SchedulerPolicy::locality;
-  std::vector<std::uint64_t> bytes(slots_.size());
+  std::vector<std::uint64_t>& bytes = input_bytes_;  // reused: no allocation per call
+  bytes.resize(slots_.size());
   while (!queue_.empty()) {
     bool priority = false;
     TaskBase* t = queue_.pop(&priority);

@@ -169,6 +169,7 @@ class Cluster {
   std::vector<sched::NodeSlots> slots_;
   std::vector<std::unique_ptr<WorkerLink>> links_;
   sched::ReadyQueue<detail::TaskBase*> queue_;
+  std::vector<std::uint64_t> input_bytes_;  // pump's per-node input bytes of one task
   bool stopping_ = false;
   std::atomic<std::size_t> running_{0};
   /// Bit n: worker n is connected (cleared before its versions are dropped).
