@@ -821,7 +821,8 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
     case CallResult::Status::failed: {
       if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < 50) {
         // A peer it fetched from went away: once the master notices, the data is found
-        // (or made again) elsewhere. The pause is on the lane, not on this reader.
+        // (or made again) elsewhere. The pause is a timer; the resend goes through the
+        // lane (it may have to wait for that).
         auto pause = std::chrono::milliseconds(20 * (call->missing_tries++ % 10 + 1));
         after(pause, [this, call] { send(call, true); });
         return;
