@@ -23,6 +23,21 @@ run_sequential() {
   }
 }
 
+# same_as_sequential <what> <exit code> <output file>: true when the run exited 0 and
+# printed exactly what the sequential build did ($work/sequential.out); otherwise says
+# which (a time-out by name) and fails.
+same_as_sequential() {
+  local what="$1" rc="$2" out="$3"
+  if [[ $rc -ne 0 ]]; then
+    echo "FAIL: $what exited with $rc$([[ $rc -eq 124 ]] && echo ' (timed out)')"
+    return 1
+  fi
+  if ! diff -u "$work/sequential.out" "$out"; then
+    echo "FAIL: the output of $what differs from the sequential build's"
+    return 1
+  fi
+}
+
 # start_work: a fresh directory in $work, and an EXIT trap that stops the run whose pid is
 # in $run_pid (if any: timeout passes SIGTERM on) and removes $work.
 start_work() {

@@ -66,12 +66,7 @@ for ((run = 1; run <= runs; run++)); do
   wait "$run_pid"
   rc=$?
   run_pid=""
-  if [[ $rc -ne 0 ]]; then
-    echo "FAIL: seed $seed: compss-run exited with $rc$([[ $rc -eq 124 ]] && echo ' (timed out)')"
-    cat "$err"
-    status=1
-  elif ! diff -u "$work/sequential.out" "$out"; then
-    echo "FAIL: seed $seed: output differs from the sequential build"
+  if ! same_as_sequential "seed $seed: compss-run" "$rc" "$out"; then
     cat "$err"
     status=1
   fi

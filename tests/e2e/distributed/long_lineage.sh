@@ -15,14 +15,7 @@ run_sequential "$work" "$work/seq" "$length"
 
 timeout -k 5 120 "$launcher" --no-progress --workers 2 --worker-cores 1 --master-cores 0 \
   --log-level info -- "$compss_bin" "$work/dist" "$length" >"$work/dist.out" 2>"$work/dist.err"
-rc=$?
-if [[ $rc -ne 0 ]]; then
-  echo "FAIL: the distributed run exited with $rc"; tail -20 "$work/dist.err"; exit 1
-fi
-if ! cmp -s "$work/sequential.out" "$work/dist.out"; then
-  echo "FAIL: output differs from the sequential build's:"; cat "$work/sequential.out" "$work/dist.out"
-  exit 1
-fi
+same_as_sequential "the distributed run" $? "$work/dist.out" || { tail -20 "$work/dist.err"; exit 1; }
 if [[ ! -e $work/dist/crashed.marker ]]; then
   echo "FAIL: no worker was killed (crash_once did not run on a worker)"; exit 1
 fi

@@ -6,6 +6,7 @@
 # the second with COMPSS_WORKER=10.77.0.1:<port>. The output must equal the sequential
 # build's. Without root or network namespaces it prints "SKIP: <reason>" and exits 77.
 set -uo pipefail
+source "$(dirname "$0")/common.sh"  # (for same_as_sequential; no compss-run here)
 if [[ $# -lt 2 ]]; then
   echo "usage: $0 <sequential-binary> <compss-binary> [args...]" >&2
   exit 2
@@ -74,13 +75,7 @@ master_rc=$?
 wait "$worker"
 worker_rc=$?
 status=0
-if [[ $master_rc -ne 0 ]]; then
-  echo "FAIL: the master exited with $master_rc$([[ $master_rc -eq 124 ]] && echo ' (timed out)')"
-  status=1
-elif ! diff -u "$work/sequential.out" "$work/master.out"; then
-  echo "FAIL: the master's output differs from the sequential build"
-  status=1
-fi
+same_as_sequential "the master" "$master_rc" "$work/master.out" || status=1
 # At --log-level info the master names each worker's address as it connects.
 if ! grep -q '10\.77\.0\.2' "$work/master.err"; then
   echo "FAIL: the master did not log a worker connecting from 10.77.0.2"

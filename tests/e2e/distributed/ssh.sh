@@ -60,14 +60,8 @@ done
 run_sequential "$work" "$@"
 PATH="$work/bin:$PATH" timeout -k 5 120 "$launcher" --no-progress --hosts root@127.0.0.1,root@localhost \
   --master-cores 0 --log-level info -- "$compss_bin" "$@" >"$work/dist.out" 2>"$work/dist.err"
-rc=$?
-if [[ $rc -ne 0 ]]; then
-  echo "FAIL: compss-run over ssh exited with $rc"; cat "$work/dist.err"; tail -5 "$work/sshd.log"
-  exit 1
-fi
-if ! cmp -s "$work/sequential.out" "$work/dist.out"; then
-  echo "FAIL: output over ssh differs from the sequential build's"; diff "$work/sequential.out" "$work/dist.out"
-  exit 1
+if ! same_as_sequential "compss-run over ssh" $? "$work/dist.out"; then
+  cat "$work/dist.err"; tail -5 "$work/sshd.log"; exit 1
 fi
 logins=$(grep -c 'Accepted publickey' "$work/sshd.log")
 connected=$(grep -c 'compss: worker [0-9]* .* connected' "$work/dist.err")

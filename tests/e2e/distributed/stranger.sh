@@ -43,13 +43,7 @@ if [[ $strangers_rc -ne 0 ]]; then
   echo "FAIL: the strangers could not connect to $address (exit $strangers_rc)"
   status=1
 fi
-if [[ $rc -ne 0 ]]; then
-  echo "FAIL: compss-run exited with $rc$([[ $rc -eq 124 ]] && echo ' (timed out)')"
-  status=1
-elif ! diff -u "$work/sequential.out" "$work/run.out"; then
-  echo "FAIL: output differs from the sequential build"
-  status=1
-fi
+same_as_sequential compss-run "$rc" "$work/run.out" || status=1
 # One log line per rejected stranger, with the reason (runtime/net/errors.cpp).
 for reason in 'wrong or missing run secret' 'bad magic number' 'larger than the limit'; do
   if ! grep 'closing connection from' "$work/run.err" | grep -q "$reason"; then
