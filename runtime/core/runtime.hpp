@@ -91,8 +91,6 @@ class Runtime {
   /// task goes to the executor, which begins its own). False when its time-out already
   /// fired: then end the attempt with end_attempt as usual.
   bool withdraw_attempt(TaskBase* task, Watchdog::Clock::time_point deadline) noexcept;
-  /// Runs the body on this thread; an exception becomes `error` and a failed outcome.
-  Outcome run_body_here(TaskBase* task, TaskError& error) noexcept;
   /// Completes a task that ran: the cluster's bookkeeping, successors, groups, waiters.
   /// Returns one ready successor to run on this thread (never with a cluster).
   TaskBase* finish(TaskBase* task) noexcept;
@@ -110,6 +108,8 @@ class Runtime {
   std::size_t registry_size();
 
  private:
+  /// Runs the body on this thread; an exception becomes `error` and a failed outcome.
+  Outcome run_body_here(TaskBase* task, TaskError& error) noexcept;
   bool skip_if_cancelled(TaskBase* task) noexcept;
   void settle_failure(TaskBase* task, bool timed_out, const TaskError& error) noexcept;
   void wait_tasks(std::vector<TaskBase*>& tasks);

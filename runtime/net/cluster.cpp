@@ -254,20 +254,12 @@ void Cluster::finished(TaskBase* t) noexcept {
   try {
     if (t->node <= 0) {
       // Ran on the master, in place: what it wrote is a new version only the master has.
-      std::vector<std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>>> drops;
+      Drops drops;
       {
         std::lock_guard data(data_mutex_);
-        for (std::size_t i = 0; i < t->param_count_; ++i) {
-          const ParamDescriptor& d = t->params_[i];
-          if (!writes(d.direction)) continue;
-          TrackedDatum* x = find_tracked(d);
-          if (x == nullptr) continue;  // never travelled: nothing to update
-          std::uint64_t old = x->version;
-          std::uint64_t holders = directory_.master_wrote(*x);
-          if (holders != 0) drops.push_back({x->id, {old, holders}});
-        }
+        master_wrote_params(t, false, drops);
       }
-      for (auto& [id, vh] : drops) release(id, vh.first, vh.second);
+      release(drops);
     }
     // A remote task that timed out still holds its worker's slot: free_held_slot frees
     // it when the worker answers.
@@ -275,6 +267,19 @@ void Cluster::finished(TaskBase* t) noexcept {
     if (t->node >= 0 && !held) free_held_slot(t);
   } catch (...) {
     runtime_.cancel("compss: out of memory in the scheduler");
+  }
+}
+
+void Cluster::master_wrote_params(TaskBase* t, bool files_only, Drops& drops) {
+  // data lock held by the caller
+  for (std::size_t i = 0; i < t->param_count_; ++i) {
+    const ParamDescriptor& d = t->params_[i];
+    if (!writes(d.direction) || (files_only && d.kind != ParamKind::file)) continue;
+    TrackedDatum* x = find_tracked(d);
+    if (x == nullptr) continue;  // never travelled: nothing to update
+    std::uint64_t old = x->version;
+    std::uint64_t holders = directory_.master_wrote(*x);
+    if (holders != 0) drops.push_back({x->id, {old, holders}});
   }
 }
 
@@ -288,6 +293,10 @@ void Cluster::free_held_slot(TaskBase* t) {
     pump(lock, to_send);
   }
   send_placed(to_send);
+}
+
+void Cluster::release(const Drops& drops) {
+  for (const auto& [id, vh] : drops) release(id, vh.first, vh.second);
 }
 
 void Cluster::release(std::uint64_t id, std::uint64_t version, std::uint64_t holders) {
@@ -384,7 +393,7 @@ void Cluster::release_remade(const std::map<std::pair<std::uint64_t, std::uint64
                              std::pair<std::uint64_t, std::uint64_t> target) {
   // Versions made again only as inputs of later ones, and superseded since, are dropped
   // again (their producers can remake them once more if needed).
-  std::vector<std::pair<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t>> drops;
+  Drops drops;
   {
     std::lock_guard data(data_mutex_);
     for (const auto& [version, tries] : remade) {
@@ -393,11 +402,11 @@ void Cluster::release_remade(const std::map<std::pair<std::uint64_t, std::uint64
       TrackedDatum* x = directory_.find_id(rid);
       if (x == nullptr || rv >= x->version || rv == x->master_version) continue;
       VersionInfo& info = directory_.version(rid, rv);
-      if (info.holders != 0) drops.push_back({version, info.holders});
+      if (info.holders != 0) drops.push_back({rid, {rv, info.holders}});
       info.holders = 0;
     }
   }
-  for (auto& [version, holders] : drops) release(version.first, version.second, holders);
+  release(drops);
 }
 
 void Cluster::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
@@ -684,7 +693,7 @@ std::uint64_t Cluster::record_produced(const WireParam& o, int n,
 
 void Cluster::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                              TaskDone& done) {
-  std::vector<std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>>> drops;
+  Drops drops;
   {
     std::lock_guard data(data_mutex_);
     for (const WireParam& w : record->params) {
@@ -716,20 +725,10 @@ void Cluster::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecor
       std::uint64_t holders = record_produced(o, n, record);
       if (holders != 0) drops.push_back({o.data_id, {o.version - 1, holders}});
     }
-    if (links_[static_cast<std::size_t>(n)]->hello().shared_files) {
-      // It wrote the master's files in place: copies other workers keep are stale.
-      for (std::size_t i = 0; i < declared_params(*t); ++i) {
-        const ParamDescriptor& d = t->params_[i];
-        if (d.kind != ParamKind::file || !writes(d.direction)) continue;
-        TrackedDatum* x = directory_.find_file(std::string(d.key.path));
-        if (x == nullptr) continue;
-        std::uint64_t old = x->version;
-        std::uint64_t holders = directory_.master_wrote(*x);
-        if (holders != 0) drops.push_back({x->id, {old, holders}});
-      }
-    }
+    // It wrote the master's files in place: copies other workers keep are stale.
+    if (links_[static_cast<std::size_t>(n)]->hello().shared_files) master_wrote_params(t, true, drops);
   }
-  for (auto& [id, vh] : drops) release(id, vh.first, vh.second);
+  release(drops);
 }
 
 struct Cluster::Call {

@@ -18,12 +18,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 namespace compss::net {
@@ -101,6 +99,12 @@ class Cluster {
   void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err);
   /// Runs `job` on the blocking lane after `delay`.
   void after(std::chrono::milliseconds delay, std::function<void()> job);
+  /// Versions workers may drop: {datum id, {version, holders}}.
+  using Drops = std::vector<std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>>>;
+  /// The task wrote the master's copies in place (it ran on the master; or, `files_only`,
+  /// on a worker sharing the master's files): each written datum becomes a new version
+  /// only the master holds, the old one's holders go to `drops`. Data lock held.
+  void master_wrote_params(detail::TaskBase* t, bool files_only, Drops& drops);
   /// A timed-out task's worker answered at last: its slot is free again.
   void free_held_slot(detail::TaskBase* t);
   void on_lost(int node, const std::string& why);
@@ -139,6 +143,7 @@ class Cluster {
   /// moved on meanwhile (fetch again).
   bool load_fetched(std::uint64_t id, std::uint64_t v, const std::vector<std::byte>& bytes);
   void release(std::uint64_t id, std::uint64_t version, std::uint64_t holders);
+  void release(const Drops& drops);
   /// When the master holds the latest version of datum `id` (an object or a file) and the
   /// program may change it: the copies workers keep are dropped and it becomes a new
   /// version. Otherwise nothing.

@@ -1,21 +1,15 @@
 // compss-run's command line: options, their COMPSS_* variables, bad values, --help.
 #include "options.hpp"
+#include "compss_run_test_support.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
 using namespace compss::run;
+using compss::run::testing::env_of;
 
 namespace {
-
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& n) -> std::optional<std::string> {
-    auto it = vars.find(n);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 Options parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
   return parse_options(args, env_of(std::move(env)));

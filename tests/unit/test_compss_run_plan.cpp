@@ -1,6 +1,7 @@
 // compss-run's worker list (--workers, --hosts, XML files, Slurm), the environment of the
 // master and the workers, the ssh command, the secret, the socket and the app lookup.
 #include "app_path.hpp"
+#include "compss_run_test_support.hpp"
 #include "environment.hpp"
 #include "listen_socket.hpp"
 #include "secret.hpp"
@@ -21,17 +22,10 @@
 #include <regex>
 
 using namespace compss::run;
+using compss::run::testing::env_of;
 namespace fs = std::filesystem;
 
 namespace {
-
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& n) -> std::optional<std::string> {
-    auto it = vars.find(n);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 LaunchPlan plan(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
   args.push_back("./app");
