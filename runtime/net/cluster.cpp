@@ -949,11 +949,12 @@ void Cluster::drop_worker_copies_of(std::uint64_t id) {
 
 void Cluster::submitted(TaskBase* t, std::uint64_t untouched) {
   for (std::uint32_t i = 0; i < t->param_count_ && i < 64; ++i) {
-    if (!(untouched >> i & 1)) continue;
+    const ParamDescriptor& d = t->params_[i];
+    if (!(untouched >> i & 1) || (d.kind != ParamKind::file && !tracked(d))) continue;
     std::uint64_t id = 0;
     {
       std::lock_guard data(data_mutex_);
-      if (TrackedDatum* x = find_tracked(t->params_[i])) id = x->id;
+      if (TrackedDatum* x = find_tracked(d)) id = x->id;
     }
     if (id != 0) drop_worker_copies_of(id);
   }
