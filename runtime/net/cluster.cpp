@@ -61,9 +61,11 @@ bool from_holder(const WireParam& w) {
 }
 
 /// An input of a request the worker keeps in its store once it ran the task (so it holds
-/// that version): a value sent inline, or a file it was sent or took from a holder.
+/// that version): a value sent inline or taken from a holder (its own store, or fetched
+/// from a peer), or a file it was sent or took from a holder.
 bool kept_by_worker(const WireParam& w) {
-  if (!w.has_value || w.data_id == 0) return false;
+  if (w.data_id == 0) return false;
+  if (!w.has_value) return from_holder(w);
   if (!is_file(w)) return true;
   if (!reads(static_cast<Direction>(w.direction))) return false;  // an out file: nothing read
   StagedFileHead head = staged_file_head(w.value);
@@ -479,17 +481,20 @@ void Cluster::fetch_to_master(std::uint64_t id) {
       x->master_version = v;
       return;
     }
-    std::vector<std::byte> bytes;
+    std::shared_ptr<const detail::HeldValue> value;
     std::string why;
-    if (!fetcher_->fetch(links_[static_cast<std::size_t>(h)]->data_address(), id, v, bytes, why)) {
+    if (!fetcher_->fetch(links_[static_cast<std::size_t>(h)]->data_address(), id, v, nullptr,
+                         value, why)) {
       continue;  // lost meanwhile: find it (or make it) elsewhere
     }
-    if (load_fetched(id, v, bytes)) return;
+    if (load_fetched(id, v, *value)) return;
   }
   throw Error("compss: could not fetch data " + std::to_string(id) + " from the workers");
 }
 
-bool Cluster::load_fetched(std::uint64_t id, std::uint64_t v, const std::vector<std::byte>& bytes) {
+bool Cluster::load_fetched(std::uint64_t id, std::uint64_t v, const detail::HeldValue& value) {
+  std::vector<std::byte> scratch;
+  std::span<const std::byte> bytes = value.view(scratch);
   std::lock_guard data(data_mutex_);
   TrackedDatum* x = directory_.find_id(id);
   if (x == nullptr || x->version != v) return false;
@@ -527,11 +532,11 @@ void Cluster::fetch_all(const std::vector<std::uint64_t>& ids) {
   }
   for (auto& [h, versions] : asks) {
     fetcher_->fetch_many(links_[static_cast<std::size_t>(h)]->data_address(), versions,
-                         [&](std::size_t i, std::vector<std::byte>* bytes) {
+                         [&](std::size_t i, const detail::HeldValue* value) {
                            auto [id, v] = versions[i];
                            bool loaded = false;
                            try {
-                             loaded = bytes != nullptr && load_fetched(id, v, *bytes);
+                             loaded = value != nullptr && load_fetched(id, v, *value);
                            } catch (...) {
                              // fetch_to_master below reports it
                            }
@@ -697,7 +702,13 @@ void Cluster::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecor
   {
     std::lock_guard data(data_mutex_);
     for (const WireParam& w : record->params) {
-      if (kept_by_worker(w)) directory_.version(w.data_id, w.version).holders |= bit(n);
+      if (!kept_by_worker(w)) continue;
+      const TrackedDatum* x = directory_.find_id(w.data_id);
+      if (x != nullptr && x->version == w.version) {
+        directory_.version(w.data_id, w.version).holders |= bit(n);
+      } else {  // superseded (or forgotten) meanwhile: the other copies are dropped already
+        drops.push_back({w.data_id, {w.version, bit(n)}});
+      }
     }
     for (WireParam& o : done.outputs) {
       if (o.kind == static_cast<std::uint8_t>(ParamKind::file) && o.data_id == 0) {

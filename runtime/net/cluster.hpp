@@ -141,7 +141,7 @@ class Cluster {
   void fetch_all(const std::vector<std::uint64_t>& ids);
   /// Loads fetched bytes of version v into the master's object; false when the datum has
   /// moved on meanwhile (fetch again).
-  bool load_fetched(std::uint64_t id, std::uint64_t v, const std::vector<std::byte>& bytes);
+  bool load_fetched(std::uint64_t id, std::uint64_t v, const detail::HeldValue& value);
   void release(std::uint64_t id, std::uint64_t version, std::uint64_t holders);
   void release(const Drops& drops);
   /// When the master holds the latest version of datum `id` (an object or a file) and the

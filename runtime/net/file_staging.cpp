@@ -45,7 +45,7 @@ StagedFile staged_from_master(const std::string& path, bool with_content) {
   return f;
 }
 
-void write_file_atomically(const fs::path& path, const std::vector<std::byte>& bytes) {
+void write_file_atomically(const fs::path& path, std::span<const std::byte> bytes) {
   static std::atomic<unsigned> counter{0};
   fs::path tmp = path;
   tmp += ".compss-tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++);

@@ -45,7 +45,7 @@ StagedFile staged_from_master(const std::string& path, bool with_content);
 
 /// Writes `bytes` to `path` through a temporary file and a rename, so readers never see
 /// half a file. Throws compss::Error naming the path.
-void write_file_atomically(const std::filesystem::path& path, const std::vector<std::byte>& bytes);
+void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes);
 
 /// The bytes of a file, or nullopt when it does not exist. Throws when it cannot be read.
 std::optional<std::vector<std::byte>> read_file_bytes(const std::filesystem::path& path);

@@ -36,7 +36,7 @@ bool valid(const Message& m) noexcept {
   } else if (auto* d = std::get_if<TaskDone>(&m)) {
     for (const auto& p : d->outputs) if (!valid_param(p)) return false;
   } else if (auto* f = std::get_if<DataFetchReply>(&m)) {
-    return f->found || f->value.empty();
+    return f->found || (f->value.empty() && !f->shared_value);
   }
   return true;
 }
@@ -54,6 +54,21 @@ class GatherArchive {
     return *this;
   }
   void write_size(std::uint64_t n) { scratch_.write_size(n); }
+  /// A held value's archive form, preceded by its length like a byte vector: its parts are
+  /// referenced (copied when the whole is under the inline limit).
+  void write_held(const compss::detail::HeldValue& v) {
+    const std::uint64_t size = v.size();
+    scratch_.write_size(size);
+    std::vector<std::span<const std::byte>> parts;
+    v.parts(parts);
+    for (std::span<const std::byte> p : parts) {
+      if (size < inline_limit_) {
+        scratch_.write_bytes(p.data(), p.size());
+      } else {
+        references_.push_back({scratch_.bytes().size(), p});
+      }
+    }
+  }
   void write_bytes(const void* data, std::size_t size) { scratch_.write_bytes(data, size); }
 
   /// The frame, its header filled in for a message of type `type`.

@@ -14,6 +14,8 @@
 
 #include "net/errors.hpp"
 
+#include <compss/detail/held_value.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -152,9 +154,11 @@ struct DataFetchRequest {
 };
 
 /// The answer to a DataFetchRequest; `found` is false when the node has no such version.
-/// A sender that keeps the bytes elsewhere sets `shared_value` instead of `value`: encode
-/// then sends those bytes without copying them (same wire bytes). Decode always fills
-/// `value` and leaves `shared_value` empty.
+/// A sender sets `shared_value` (a held value: its archive form is sent from the value's
+/// own memory, not copied) or `value`; both give the same wire bytes. A receiver gets the
+/// value in `value`, or in `shared_value` when the frame was too large for the read
+/// buffer and went straight into memory a sink chose (TcpConnection::receive); take_value
+/// gives it either way.
 ///
 ///   DataFetchReply r{.data_id = 4, .version = 2, .found = true, .value = bytes};
 ///   DataFetchReply s{.data_id = 4, .version = 2, .found = true, .shared_value = stored};
@@ -163,12 +167,28 @@ struct DataFetchReply {
   std::uint64_t version = 0;
   bool found = false;
   std::vector<std::byte> value;
-  std::shared_ptr<const std::vector<std::byte>> shared_value;
+  std::shared_ptr<const detail::HeldValue> shared_value;
+
+  /// The value received, whichever field holds it (moved out).
+  ///
+  ///   std::shared_ptr<const detail::HeldValue> v = reply.take_value();
+  std::shared_ptr<const detail::HeldValue> take_value() {
+    if (shared_value) return std::move(shared_value);
+    return std::make_shared<const detail::BytesValue>(std::move(value));
+  }
+
   template <class A> void serialize(A& ar) {
     if constexpr (requires { ar.read_size(std::size_t{}); }) {
       ar(data_id, version, found, value);
+    } else if constexpr (requires { ar.write_held(*shared_value); }) {
+      ar(data_id, version, found);
+      if (shared_value) {
+        ar.write_held(*shared_value);
+      } else {
+        ar(value);
+      }
     } else {
-      ar(data_id, version, found, shared_value ? *shared_value : value);
+      ar(data_id, version, found, shared_value ? shared_value->to_bytes() : value);
     }
   }
 };

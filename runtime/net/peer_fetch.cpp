@@ -40,7 +40,8 @@ void PeerFetcher::give_back(const std::string& source, std::shared_ptr<TcpConnec
 }
 
 bool PeerFetcher::fetch(const std::string& source, std::uint64_t data_id, std::uint64_t version,
-                        std::vector<std::byte>& out, std::string& why) {
+                        detail::MakeValueSink make_sink,
+                        std::shared_ptr<const detail::HeldValue>& out, std::string& why) {
   // A cached connection may have been closed by the peer since: then one fresh attempt.
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool cached = false;
@@ -54,7 +55,7 @@ bool PeerFetcher::fetch(const std::string& source, std::uint64_t data_id, std::u
     Message m;
     std::error_code ec = c->send(DataFetchRequest{data_id, version});
     // One request at a time per connection: the next message is our reply.
-    if (!ec) ec = c->receive(m, options_.reply_timeout);
+    if (!ec) ec = c->receive(m, options_.reply_timeout, make_sink);
     if (ec) {
       c->close();
       if (cached && ec == NetError::closed) continue;
@@ -72,7 +73,7 @@ bool PeerFetcher::fetch(const std::string& source, std::uint64_t data_id, std::u
       why = source + " does not hold it";
       return false;
     }
-    out = std::move(reply->value);
+    out = reply->take_value();
     return true;
   }
   why = "the connection to " + source + " closed";
@@ -81,7 +82,7 @@ bool PeerFetcher::fetch(const std::string& source, std::uint64_t data_id, std::u
 
 void PeerFetcher::fetch_many(const std::string& source,
                              std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
-                             const std::function<void(std::size_t, std::vector<std::byte>*)>& each,
+                             const std::function<void(std::size_t, const detail::HeldValue*)>& each,
                              std::size_t window) {
   std::size_t answered = 0;
   auto fail_rest = [&] {
@@ -112,7 +113,9 @@ void PeerFetcher::fetch_many(const std::string& source,
       fail_rest();
       return;
     }
-    each(answered, reply->found ? &reply->value : nullptr);
+    std::shared_ptr<const detail::HeldValue> value;
+    if (reply->found) value = reply->take_value();
+    each(answered, value.get());
     ++answered;
   }
   give_back(source, c);

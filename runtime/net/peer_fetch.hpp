@@ -36,9 +36,9 @@ struct PeerFetchOptions {
 /// Thread-safe.
 ///
 ///   PeerFetcher peers(io.context(), {.hello = hello});
-///   std::vector<std::byte> bytes;
+///   std::shared_ptr<const detail::HeldValue> value;
 ///   std::string why;
-///   if (!peers.fetch("10.0.0.7:41234", 4, 2, bytes, why)) report(why);
+///   if (!peers.fetch("10.0.0.7:41234", 4, 2, nullptr, value, why)) report(why);
 class PeerFetcher {
  public:
   PeerFetcher(boost::asio::io_context& io, PeerFetchOptions options);
@@ -47,22 +47,25 @@ class PeerFetcher {
   PeerFetcher& operator=(const PeerFetcher&) = delete;
 
   /// Copies version `version` of `data_id` from the node at `source` ("host:port" or
-  /// "[v6]:port") into `out`. Returns false with the reason in `why` when the peer
-  /// cannot be reached, does not answer within the reply timeout, or does not hold it.
+  /// "[v6]:port") into `out`; a large value is placed by a sink from `make_sink` (null:
+  /// as bytes; see TcpConnection::receive). Returns false with the reason in `why` when
+  /// the peer cannot be reached, does not answer within the reply timeout, or does not
+  /// hold it.
   ///
-  ///   bool ok = peers.fetch(source, id, version, bytes, why);
+  ///   bool ok = peers.fetch(source, id, version, sink_maker<Matrix>(), value, why);
   bool fetch(const std::string& source, std::uint64_t data_id, std::uint64_t version,
-             std::vector<std::byte>& out, std::string& why);
+             detail::MakeValueSink make_sink, std::shared_ptr<const detail::HeldValue>& out,
+             std::string& why);
 
   /// Fetches many versions from one node over one connection, keeping up to `window`
   /// requests in flight (the node answers in order while later requests travel). For
-  /// each version, in order, `each(i, bytes)` runs on this thread with its bytes, or null
-  /// when the node does not hold it or the connection failed.
+  /// each version, in order, `each(i, value)` runs on this thread with its value (held
+  /// as bytes), or null when the node does not hold it or the connection failed.
   ///
-  ///   peers.fetch_many(source, versions, [&](std::size_t i, std::vector<std::byte>* b) {...});
+  ///   peers.fetch_many(source, versions, [&](std::size_t i, const detail::HeldValue* v) {...});
   void fetch_many(const std::string& source,
                   std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
-                  const std::function<void(std::size_t, std::vector<std::byte>*)>& each,
+                  const std::function<void(std::size_t, const detail::HeldValue*)>& each,
                   std::size_t window = 64);
 
   /// Connections currently idle in the cache (for tests).

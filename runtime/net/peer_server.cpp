@@ -4,11 +4,11 @@ namespace compss::net {
 
 DataFetchReply answer_fetch(const WorkerStore& store, const DataFetchRequest& request) {
   DataFetchReply reply{request.data_id, request.version, false, {}, nullptr};
-  // The reply shares the stored bytes (no copy; kept alive while being sent even if a
+  // The reply shares the stored value (not copied; kept alive while being sent even if a
   // DataRelease drops them from the store meanwhile).
-  if (WorkerStore::Bytes bytes = store.get(request.data_id, request.version)) {
+  if (WorkerStore::Value value = store.get(request.data_id, request.version)) {
     reply.found = true;
-    reply.shared_value = std::move(bytes);
+    reply.shared_value = std::move(value);
   }
   return reply;
 }

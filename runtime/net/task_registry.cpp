@@ -19,10 +19,11 @@ Registry& registry() {
 }
 }  // namespace
 
-bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable) {
+bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable,
+                   const MakeValueSink* sinks) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
-  r.tasks.try_emplace(spec.signature, RemoteTask{&spec, invoke, serializable});
+  r.tasks.try_emplace(spec.signature, RemoteTask{&spec, invoke, serializable, sinks});
   return true;
 }
 

@@ -209,6 +209,11 @@ std::chrono::milliseconds left_until(Clock::time_point deadline) {
 }  // namespace
 
 std::error_code TcpConnection::receive(Message& out, std::chrono::milliseconds timeout) {
+  return receive(out, timeout, nullptr);
+}
+
+std::error_code TcpConnection::receive(Message& out, std::chrono::milliseconds timeout,
+                                       detail::MakeValueSink make_sink) {
   Clock::time_point deadline = deadline_after(timeout);
   // One reader at a time; waiting for the turn counts against the time-out. (A mutex and
   // a flag rather than std::timed_mutex, whose clocked lock ThreadSanitizer cannot see.)
@@ -235,10 +240,11 @@ std::error_code TcpConnection::receive(Message& out, std::chrono::milliseconds t
   // The Hello the gate admitted, or the reason the connection closed.
   if (inbox_.ready()) return inbox_.pop(out, std::chrono::milliseconds(0));
   if (!direct_) return inbox_.pop(out, left_until(deadline));
-  return read_frame(out, deadline);
+  return read_frame(out, deadline, make_sink);
 }
 
-std::error_code TcpConnection::read_frame(Message& out, Clock::time_point deadline) {
+std::error_code TcpConnection::read_frame(Message& out, Clock::time_point deadline,
+                                          detail::MakeValueSink make_sink) {
   if (large_.active) return read_large(out, deadline);
   if (auto ec = need(header_size, deadline)) return ec;
   FrameHeader h;
@@ -271,10 +277,12 @@ std::error_code TcpConnection::read_frame(Message& out, Clock::time_point deadli
         fail(bad, "bad message");
         return bad;
       }
-      large.reply.value.resize(value_size);
+      large.sink = make_sink != nullptr ? make_sink() : detail::make_byte_sink();
+      large.places = large.sink->places(value_size);
       begin_ += header_size + fetch_reply_prefix_size;
     } else {
       large.payload.resize(h.payload_size);
+      large.places = {large.payload};
       begin_ += header_size;
     }
   } catch (const std::bad_alloc&) {
@@ -287,17 +295,19 @@ std::error_code TcpConnection::read_frame(Message& out, Clock::time_point deadli
 }
 
 std::error_code TcpConnection::read_large(Message& out, Clock::time_point deadline) {
-  bool fetch_reply = large_.header.type == MessageType::data_fetch_reply;
-  std::vector<std::byte>& into = fetch_reply ? large_.reply.value : large_.payload;
-  // Bytes already buffered come first; the rest is received in place.
-  std::size_t buffered = std::min(end_ - begin_, into.size() - large_.done);
-  if (buffered != 0) std::memcpy(into.data() + large_.done, buffer_.data() + begin_, buffered);
-  begin_ += buffered;
-  large_.done += buffered;
-  if (auto ec = read_into(into.data(), into.size(), large_.done, deadline)) return ec;
+  for (; large_.place < large_.places.size(); ++large_.place, large_.done = 0) {
+    std::span<std::byte> into = large_.places[large_.place];
+    // Bytes already buffered come first; the rest is received in place.
+    std::size_t buffered = std::min(end_ - begin_, into.size() - large_.done);
+    if (buffered != 0) std::memcpy(into.data() + large_.done, buffer_.data() + begin_, buffered);
+    begin_ += buffered;
+    large_.done += buffered;
+    if (auto ec = read_into(into.data(), into.size(), large_.done, deadline)) return ec;
+  }
   LargeFrame done = std::move(large_);
   large_ = LargeFrame{};
-  if (fetch_reply) {
+  if (done.header.type == MessageType::data_fetch_reply) {
+    done.reply.shared_value = done.sink->finish();
     out = std::move(done.reply);
     return {};
   }

@@ -79,6 +79,15 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
 
   std::error_code send(const Message& m) override;
   std::error_code receive(Message& out, std::chrono::milliseconds timeout) override;
+
+  /// Like receive(); a DataFetchReply too large for the read buffer has its value placed
+  /// by a sink from `make_sink` (the byte sink when null) and handed over in
+  /// `shared_value`. A worker passes the sink of the type the value will be read as, so
+  /// its bytes land in that object (compss/detail/held_value.hpp).
+  ///
+  ///   c->receive(m, std::chrono::seconds(120), sink_maker<std::vector<double>>());
+  std::error_code receive(Message& out, std::chrono::milliseconds timeout,
+                          detail::MakeValueSink make_sink);
   void close() noexcept override;
   std::string peer() const override { return peer_; }
 
@@ -98,7 +107,8 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   void on_message(Message m);
 
   // Direct reads (one reader at a time: reading_).
-  std::error_code read_frame(Message& out, Clock::time_point deadline);
+  std::error_code read_frame(Message& out, Clock::time_point deadline,
+                             detail::MakeValueSink make_sink);
   std::error_code read_large(Message& out, Clock::time_point deadline);
   std::error_code need(std::size_t bytes, Clock::time_point deadline);
   std::error_code fill(Clock::time_point deadline);
@@ -142,8 +152,11 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
     bool active = false;
     FrameHeader header;
     std::vector<std::byte> payload;  // any type but a DataFetchReply
-    DataFetchReply reply;            // a DataFetchReply: its value is read in place
-    std::size_t done = 0;            // bytes of payload (or reply.value) read so far
+    DataFetchReply reply;            // a DataFetchReply: its value is read in place,
+    std::unique_ptr<detail::ValueSink> sink;  // into the places this sink chose
+    std::vector<std::span<std::byte>> places;  // where the bytes go, in order
+    std::size_t place = 0;           // the place being filled
+    std::size_t done = 0;            // bytes of that place read so far
   };
   LargeFrame large_;
 };

@@ -50,42 +50,43 @@ struct DataMissing {
   std::string message;
 };
 
-/// The bytes of parameter `i` as the invoker gets them: inline, stored, fetched, or none
-/// (an out parameter starts default-constructed). Values are never copied: an inline value
-/// is moved out of the request and a fetched one out of the reply, into the store.
-WorkerStore::Bytes held_or_fetched(const WireParam& p, const detail::TaskSpec& spec,
+/// The value of parameter `i` as the invoker gets it: inline, stored, fetched, or none (an
+/// out parameter starts default-constructed). Values are never copied: an inline value is
+/// moved out of the request, and a fetched one lands in the object it is read as.
+WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask& task,
                                    std::size_t i, WorkerStore* store, PeerFetcher* peers);
 
-WorkerStore::Bytes input_bytes(TaskRequest& r, const detail::TaskSpec& spec, std::size_t i,
+WorkerStore::Value input_value(TaskRequest& r, const detail::RemoteTask& task, std::size_t i,
                                WorkerStore* store, PeerFetcher* peers) {
   WireParam& p = r.params[i];
   if (p.has_value) {
     if (store != nullptr && p.data_id != 0) {
       return store->put(p.data_id, p.version, std::move(p.value));
     }
-    return std::make_shared<const std::vector<std::byte>>(std::move(p.value));
+    return std::make_shared<const detail::BytesValue>(std::move(p.value));
   }
   if (p.direction == static_cast<std::uint8_t>(Direction::out) || p.data_id == 0) return nullptr;
-  return held_or_fetched(p, spec, i, store, peers);
+  return held_or_fetched(p, task, i, store, peers);
 }
 
 /// A version this worker holds, or fetches from the parameter's source (then holds).
-WorkerStore::Bytes held_or_fetched(const WireParam& p, const detail::TaskSpec& spec,
+WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask& task,
                                    std::size_t i, WorkerStore* store, PeerFetcher* peers) {
   if (store != nullptr) {
     if (auto held = store->get(p.data_id, p.version)) return held;
   }
-  std::string what = "compss: parameter '" + std::string(spec.params[i].name) + "' of task '" +
-                     spec.name + "': data " + std::to_string(p.data_id) + " version " +
-                     std::to_string(p.version) + " is not on this worker";
+  std::string what = "compss: parameter '" + std::string(task.spec->params[i].name) +
+                     "' of task '" + task.spec->name + "': data " + std::to_string(p.data_id) +
+                     " version " + std::to_string(p.version) + " is not on this worker";
   if (p.source.empty()) throw DataMissing{what + " and no source was given"};
-  std::vector<std::byte> fetched;
+  WorkerStore::Value fetched;
   std::string why = "no peer connections on this worker";
-  if (peers == nullptr || !peers->fetch(p.source, p.data_id, p.version, fetched, why)) {
+  detail::MakeValueSink sink = task.sinks != nullptr ? task.sinks[i] : nullptr;
+  if (peers == nullptr || !peers->fetch(p.source, p.data_id, p.version, sink, fetched, why)) {
     throw DataMissing{what + " and fetching it from " + p.source + " failed: " + why};
   }
   if (store != nullptr) return store->put(p.data_id, p.version, std::move(fetched));
-  return std::make_shared<const std::vector<std::byte>>(std::move(fetched));
+  return fetched;
 }
 
 [[noreturn]] void invalid(const char* var, const std::string& value, const std::string& why) {
@@ -139,8 +140,8 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
                       std::to_string(request.params.size()));
   }
   // Keeps the input values alive while the invoker reads them.
-  std::vector<WorkerStore::Bytes> held(arity);
-  std::vector<std::span<const std::byte>> inputs(arity);
+  std::vector<WorkerStore::Value> held(arity);
+  std::vector<const detail::HeldValue*> inputs(arity);
   std::vector<detail::RemoteOutput> outputs;
   // Without the master's files: each file parameter is staged here (local paths).
   std::optional<TaskFileStage> stage;
@@ -157,18 +158,18 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
           const Direction d = spec.params[i].direction;
           if (file.from_store && p.data_id != 0 && d != Direction::out) {
             // The version it reads is held here or fetched from a peer, like any datum.
-            file.content = *held_or_fetched(p, spec, i, store, peers);
+            file.content = held_or_fetched(p, *task, i, store, peers)->to_bytes();
             file.has_content = true;
           } else if (file.has_content && p.data_id != 0 && store != nullptr) {
             store->put(p.data_id, p.version, file.content);  // later readers here use it
           }
           if (!stage) stage.emplace();
           local_paths[i] = stage->stage_in(file);
-          held[i] = std::make_shared<const std::vector<std::byte>>(to_bytes(local_paths[i]));
+          held[i] = std::make_shared<const detail::BytesValue>(to_bytes(local_paths[i]));
         } else {
-          held[i] = input_bytes(request, spec, i, store, peers);
+          held[i] = input_value(request, *task, i, store, peers);
         }
-        if (held[i]) inputs[i] = *held[i];
+        inputs[i] = held[i].get();
       }
     }
     task->invoke(inputs, outputs);
@@ -216,12 +217,12 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
     } else {
       w.direction = static_cast<std::uint8_t>(Direction::out);  // a result without a datum
     }
-    w.size = o.bytes.size();
+    w.size = o.value->size();
     if (store != nullptr && w.data_id != 0) {
-      store->put(w.data_id, w.version, std::move(o.bytes));
+      store->put(w.data_id, w.version, std::move(o.value));  // kept as the object it is
     } else {
       w.has_value = true;
-      w.value = std::move(o.bytes);
+      w.value = o.value->to_bytes();
     }
     done.outputs.push_back(std::move(w));
   }
@@ -345,6 +346,7 @@ bool worker_settings_from_env(WorkerSettings& out) {
       invalid("COMPSS_SHARED_FS", v, "expected 1 (the worker sees the master's files) or 0");
     }
   }
+  out.log_level = log_level_from_env();
   if (const char* dir = std::getenv("COMPSS_WORKING_DIR")) {
     if (*dir == '\0') invalid("COMPSS_WORKING_DIR", dir, "must not be empty");
     out.working_dir = dir;
@@ -386,6 +388,11 @@ int worker_main(const WorkerSettings& settings) {
                 &orderly);
     master->flush(std::chrono::seconds(10));  // the last replies, before the io thread stops
     master->close();
+    if (settings.log_level >= LogLevel::info) {
+      std::fprintf(stderr, "compss: worker %s ends holding %zu values (%llu bytes)\n",
+                   hello.node_name.c_str(), store.size(),
+                   static_cast<unsigned long long>(store.bytes()));
+    }
     if (!orderly) {
       std::fprintf(stderr, "compss: the master at %s:%u closed the connection before a shutdown "
                    "(wrong COMPSS_SECRET, or the master ended)\n", settings.host.c_str(),

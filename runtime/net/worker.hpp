@@ -1,6 +1,8 @@
 // Worker mode: the program serves task requests from a master instead of running main.
 #pragma once
 
+#include "net/cluster_config.hpp"
+
 #include "net/endpoint.hpp"
 
 #include <chrono>
@@ -69,6 +71,9 @@ struct WorkerSettings {
   std::string bind;          ///< empty: 127.0.0.1 for a loopback master, else 0.0.0.0
   std::string working_dir;   ///< empty: stay in the current directory
   bool shared_files = true;  ///< COMPSS_SHARED_FS: does it see the master's files?
+  /// COMPSS_LOG_LEVEL: at info, the worker says at its end how many values it still held
+  /// (old versions are released as the run goes, so this stays small).
+  LogLevel log_level = LogLevel::off;
 };
 
 /// Reads the worker variables; throws compss::Error

@@ -4,26 +4,30 @@
 
 namespace compss::net {
 
-WorkerStore::Bytes WorkerStore::put(std::uint64_t data_id, std::uint64_t version,
+WorkerStore::Value WorkerStore::put(std::uint64_t data_id, std::uint64_t version,
                                     std::vector<std::byte> bytes) {
-  auto value = std::make_shared<const std::vector<std::byte>>(std::move(bytes));
-  Bytes replaced;  // freed after the lock is released: a large free is not instant
+  return put(data_id, version, std::make_shared<const detail::BytesValue>(std::move(bytes)));
+}
+
+WorkerStore::Value WorkerStore::put(std::uint64_t data_id, std::uint64_t version, Value value) {
+  const std::uint64_t size = value->size();  // may serialize: outside the lock
+  Value replaced;  // freed after the lock is released: a large free is not instant
   std::lock_guard lock(mutex_);
-  Bytes& slot = values_[{data_id, version}];
+  Value& slot = values_[{data_id, version}];
   if (slot) bytes_ -= slot->size();
-  bytes_ += value->size();
+  bytes_ += size;
   replaced = std::exchange(slot, value);
   return value;
 }
 
-WorkerStore::Bytes WorkerStore::get(std::uint64_t data_id, std::uint64_t version) const {
+WorkerStore::Value WorkerStore::get(std::uint64_t data_id, std::uint64_t version) const {
   std::lock_guard lock(mutex_);
   auto it = values_.find({data_id, version});
   return it == values_.end() ? nullptr : it->second;
 }
 
 std::size_t WorkerStore::release(std::uint64_t data_id, std::uint64_t up_to_version) {
-  std::vector<Bytes> dropped;  // freed after the lock is released: a large free is not instant
+  std::vector<Value> dropped;  // freed after the lock is released: a large free is not instant
   std::lock_guard lock(mutex_);
   // Keys are ordered by (id, version): the versions to drop are one contiguous range.
   auto first = values_.lower_bound({data_id, 0});

@@ -1,6 +1,8 @@
 // WorkerStore: the data versions a worker keeps between tasks (docs/distributed.md).
 #pragma once
 
+#include <compss/detail/held_value.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -11,28 +13,33 @@
 
 namespace compss::net {
 
-/// Serialized values by (data id, version). Thread-safe: task threads store outputs while
-/// the receive loop and the peer data listener answer fetches. Values are shared and
-/// immutable, so a reader keeps its copy alive while a DataRelease drops the entry.
+/// Held values (objects or bytes, compss/detail/held_value.hpp) by (data id, version).
+/// Thread-safe: task threads store outputs while the receive loop and the peer data
+/// listener answer fetches. Values are shared and immutable, so a reader keeps its value
+/// alive while a DataRelease drops the entry.
 ///
 ///   WorkerStore store;
-///   store.put(4, 2, compss::to_bytes(x));
-///   if (auto bytes = store.get(4, 2)) use(*bytes);
+///   store.put(4, 2, detail::hold_object(x));
+///   if (WorkerStore::Value v = store.get(4, 2)) use(v->as<X>());
 ///   store.release(4, 2);  // drops versions 1 and 2 of datum 4
 class WorkerStore {
  public:
-  using Bytes = std::shared_ptr<const std::vector<std::byte>>;
+  using Value = std::shared_ptr<const detail::HeldValue>;
 
-  /// Stores (replaces) one version and returns the stored value. The bytes are moved in,
-  /// never copied: pass an rvalue (an lvalue argument is copied into the parameter).
+  /// Stores (replaces) one version and returns it.
   ///
-  ///   WorkerStore::Bytes held = store.put(4, 3, std::move(bytes));
-  Bytes put(std::uint64_t data_id, std::uint64_t version, std::vector<std::byte> bytes);
+  ///   WorkerStore::Value held = store.put(4, 3, detail::hold_object(std::move(m)));
+  Value put(std::uint64_t data_id, std::uint64_t version, Value value);
 
-  /// The bytes of one version, or nullptr when this worker does not hold it.
+  /// Stores (replaces) one version held as bytes, moved in (never copied: pass an rvalue).
   ///
-  ///   WorkerStore::Bytes b = store.get(4, 3);
-  Bytes get(std::uint64_t data_id, std::uint64_t version) const;
+  ///   WorkerStore::Value held = store.put(4, 3, std::move(bytes));
+  Value put(std::uint64_t data_id, std::uint64_t version, std::vector<std::byte> bytes);
+
+  /// One version, or nullptr when this worker does not hold it.
+  ///
+  ///   WorkerStore::Value v = store.get(4, 3);
+  Value get(std::uint64_t data_id, std::uint64_t version) const;
 
   /// Drops every version of `data_id` that is <= `up_to_version` (~0 drops all); returns
   /// how many versions were dropped.
@@ -45,14 +52,14 @@ class WorkerStore {
   ///   EXPECT_EQ(store.size(), 0u);
   std::size_t size() const;
 
-  /// Total bytes held.
+  /// Total bytes held (archive form).
   ///
   ///   log("store holds " + std::to_string(store.bytes()) + " bytes");
   std::uint64_t bytes() const;
 
  private:
   mutable std::mutex mutex_;
-  std::map<std::pair<std::uint64_t, std::uint64_t>, Bytes> values_;
+  std::map<std::pair<std::uint64_t, std::uint64_t>, Value> values_;
   std::uint64_t bytes_ = 0;
 };
 

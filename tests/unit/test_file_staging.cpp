@@ -115,9 +115,10 @@ TEST(FileStaging, WithADatumIdTheWrittenFileStaysInTheStoreAndTheNextTaskReadsIt
   last.data_id = 7;
   reply = execute_request(TaskRequest{2, copy_spec.signature, {again, last}}, &store, nullptr, false);
   ASSERT_TRUE(std::holds_alternative<TaskDone>(reply));
-  WorkerStore::Bytes made = store.get(7, 1);
+  WorkerStore::Value made = store.get(7, 1);
   ASSERT_NE(made, nullptr);
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(made->data()), made->size()), "ABC");
+  std::vector<std::byte> content = made->to_bytes();
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(content.data()), content.size()), "ABC");
   // Not held and no source: the worker says it is missing (the master then finds it).
   again.version = 9;
   reply = execute_request(TaskRequest{3, copy_spec.signature, {again, last}}, &store, nullptr, false);

@@ -195,17 +195,41 @@ TEST(NetMessage, GatheredEncodingIsTheSameFrame) {
 }
 
 TEST(NetMessage, SharedValueEncodesLikeValueAndDecodesIntoValue) {
-  auto bytes = std::make_shared<const std::vector<std::byte>>(compss::to_bytes(std::string("v")));
+  std::vector<std::byte> bytes = compss::to_bytes(std::string("v"));
   DataFetchReply shared{4, 2, true};
-  shared.shared_value = bytes;
+  shared.shared_value = std::make_shared<const compss::detail::BytesValue>(bytes);
   std::vector<std::byte> frame = encode(Message{shared});
-  EXPECT_EQ(frame, encode(Message{DataFetchReply{4, 2, true, *bytes}}));
+  EXPECT_EQ(frame, encode(Message{DataFetchReply{4, 2, true, bytes}}));
   EXPECT_EQ(joined(encode_parts(Message{shared}, 1)), frame);
   Message back;
   ASSERT_FALSE(decode_frame(frame, back));
   auto& r = std::get<DataFetchReply>(back);
-  EXPECT_EQ(r.value, *bytes);
+  EXPECT_EQ(r.value, bytes);
   EXPECT_FALSE(r.shared_value);
+}
+
+TEST(NetMessage, HeldObjectIsSentFromItsOwnMemoryWithTheArchiveBytes) {
+  std::vector<double> v(20000);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>(i) * 0.5;
+  auto held = compss::detail::hold_object(v);
+  const auto* object = held->as<std::vector<double>>();
+  ASSERT_NE(object, nullptr);
+  DataFetchReply shared{4, 2, true};
+  shared.shared_value = held;
+  EncodedFrame f = encode_parts(Message{shared});
+  // The same frame as the serialized value; the elements are referenced, not copied.
+  EXPECT_EQ(joined(f), encode(Message{DataFetchReply{4, 2, true, compss::to_bytes(v)}}));
+  bool referenced = false;
+  for (auto part : f.parts) {
+    referenced |= part.data() == reinterpret_cast<const std::byte*>(object->data());
+  }
+  EXPECT_TRUE(referenced);
+  // A small held object is copied into the frame instead.
+  DataFetchReply small{5, 1, true};
+  small.shared_value = compss::detail::hold_object(std::vector<int>{1, 2, 3});
+  EncodedFrame g = encode_parts(Message{small});
+  EXPECT_EQ(g.parts.size(), 1u);
+  EXPECT_EQ(joined(g), encode(Message{DataFetchReply{5, 1, true, compss::to_bytes(std::vector<int>{1, 2, 3})}}));
 }
 
 TEST(NetMessage, FetchReplyPrefixMatchesTheDecoder) {

@@ -64,8 +64,7 @@ WireParam held_param(std::uint64_t id, std::uint64_t version, Direction d, std::
 template <class T>
 T stored(const WorkerStore& store, std::uint64_t id, std::uint64_t version) {
   T value{};
-  auto bytes = store.get(id, version);
-  if (bytes) compss::from_bytes(*bytes, value);
+  if (auto held = store.get(id, version)) compss::detail::load_held(*held, value);
   return value;
 }
 PeerFetchOptions fetch_options(std::string with_secret = secret) {
@@ -165,9 +164,9 @@ TEST(NetPeer, InputsAreFetchedFromTheSourceAndCached) {
   EXPECT_NE(b_store.get(1, 4), nullptr);  // cached: the next task does not fetch again
   EXPECT_EQ(peers.cached_connections(), 1u);  // one connection, reused for both fetches
 
-  std::vector<std::byte> out;
+  std::shared_ptr<const compss::detail::HeldValue> out;
   std::string why;
-  EXPECT_FALSE(peers.fetch(source, 9, 9, out, why));
+  EXPECT_FALSE(peers.fetch(source, 9, 9, nullptr, out, why));
   EXPECT_NE(why.find("does not hold it"), std::string::npos) << why;
 }
 
@@ -177,10 +176,10 @@ TEST(NetPeer, AFetcherWithoutTheSecretIsRefused) {
   store.put(1, 1, compss::to_bytes(1));
   PeerServer server(io.context(), server_options(), store);
   PeerFetcher stranger(io.context(), fetch_options("wrong"));
-  std::vector<std::byte> out;
+  std::shared_ptr<const compss::detail::HeldValue> out;
   std::string why;
-  EXPECT_FALSE(stranger.fetch("127.0.0.1:" + std::to_string(server.port()), 1, 1, out, why));
-  EXPECT_TRUE(out.empty());
+  EXPECT_FALSE(stranger.fetch("127.0.0.1:" + std::to_string(server.port()), 1, 1, nullptr, out, why));
+  EXPECT_EQ(out, nullptr);
   EXPECT_NE(why.find("no answer"), std::string::npos) << why;
 }
 
@@ -229,16 +228,17 @@ TEST(NetPeer, StorePutMovesTheBytesIn) {
   WorkerStore store;
   std::vector<std::byte> bytes(4096, std::byte{3});
   const std::byte* data = bytes.data();
-  WorkerStore::Bytes held = store.put(5, 1, std::move(bytes));
+  WorkerStore::Value held = store.put(5, 1, std::move(bytes));
   ASSERT_NE(held, nullptr);
-  EXPECT_EQ(held->data(), data);  // the same buffer: moved, not copied
+  std::vector<std::byte> scratch;
+  EXPECT_EQ(held->view(scratch).data(), data);  // the same buffer: moved, not copied
   EXPECT_EQ(store.get(5, 1), held);
   EXPECT_EQ(store.bytes(), 4096u);
 }
 
 TEST(NetPeer, AnswerFetchSharesTheStoredBytes) {
   WorkerStore store;
-  WorkerStore::Bytes held = store.put(6, 2, std::vector<std::byte>(1000, std::byte{9}));
+  WorkerStore::Value held = store.put(6, 2, std::vector<std::byte>(1000, std::byte{9}));
   DataFetchReply reply = answer_fetch(store, DataFetchRequest{6, 2});
   EXPECT_TRUE(reply.found);
   EXPECT_EQ(reply.shared_value, held);  // the stored buffer itself
@@ -263,7 +263,8 @@ TEST(NetPeer, InlineInputsMoveIntoTheStore) {
   auto done = std::get<TaskDone>(execute_request(std::move(r), &store));
   ASSERT_EQ(done.outputs.size(), 2u);
   ASSERT_NE(store.get(1, 4), nullptr);
-  EXPECT_EQ(store.get(1, 4)->data(), data);  // the request's buffer, moved in
+  std::vector<std::byte> scratch;
+  EXPECT_EQ(store.get(1, 4)->view(scratch).data(), data);  // the request's buffer, moved in
   EXPECT_EQ(stored<std::vector<int>>(store, 2, 2), (std::vector<int>{2, 3, 4}));
 }
 
@@ -272,16 +273,18 @@ TEST(NetPeer, ALargeFetchedValueEqualsTheSourceBytes) {
   WorkerStore a_store;
   std::vector<int> big(3 * 1024 * 1024 + 7);  // ~12 MiB: many socket buffers' worth
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<int>(i * 2654435761u);
-  WorkerStore::Bytes source_bytes = a_store.put(1, 1, compss::to_bytes(big));
-  a_store.put(2, 1, compss::to_bytes(std::vector<int>(big.size(), 0)));
+  // One value held as bytes, one as the object a task left (sent from its own memory).
+  std::vector<std::byte> source_bytes = compss::to_bytes(big);
+  a_store.put(1, 1, source_bytes);
+  a_store.put(2, 1, compss::detail::hold_object(std::vector<int>(big.size(), 0)));
   PeerServer a(io.context(), server_options(), a_store);
   std::string source = "127.0.0.1:" + std::to_string(a.port());
 
-  std::vector<std::byte> out;
+  std::shared_ptr<const compss::detail::HeldValue> out;
   std::string why;
   PeerFetcher peers(io.context(), fetch_options());
-  ASSERT_TRUE(peers.fetch(source, 1, 1, out, why)) << why;
-  EXPECT_EQ(out, *source_bytes);
+  ASSERT_TRUE(peers.fetch(source, 1, 1, nullptr, out, why)) << why;
+  EXPECT_EQ(out->to_bytes(), source_bytes);
 
   // Through a task: both inputs fetched, stored on B, the sum computed from them.
   WorkerStore b_store;
@@ -290,7 +293,9 @@ TEST(NetPeer, ALargeFetchedValueEqualsTheSourceBytes) {
   auto done = std::get<TaskDone>(execute_request(std::move(r), &b_store, &peers));
   ASSERT_EQ(done.outputs.size(), 2u);
   ASSERT_NE(b_store.get(1, 1), nullptr);
-  EXPECT_EQ(*b_store.get(1, 1), *source_bytes);
+  // Received straight into the vector the task reads (its parameter is a const&).
+  ASSERT_NE(b_store.get(1, 1)->as<std::vector<int>>(), nullptr);
+  EXPECT_EQ(*b_store.get(1, 1)->as<std::vector<int>>(), big);
   EXPECT_EQ(b_store.get(1, 1).use_count(), 2);  // only the store (and this temporary) hold it
   EXPECT_EQ(stored<std::vector<int>>(b_store, 2, 2), big);  // 0 + big
 }

@@ -20,11 +20,11 @@ TEST(NetStore, PutGetReplace) {
   EXPECT_EQ(store.get(1, 1), nullptr);
   store.put(1, 1, bytes_of(3, 7));
   ASSERT_NE(store.get(1, 1), nullptr);
-  EXPECT_EQ(*store.get(1, 1), bytes_of(3, 7));
+  EXPECT_EQ(store.get(1, 1)->to_bytes(), bytes_of(3, 7));
   EXPECT_EQ(store.get(1, 2), nullptr);
   EXPECT_EQ(store.get(2, 1), nullptr);
   store.put(1, 1, bytes_of(5, 8));  // same version again: replaced, bytes recounted
-  EXPECT_EQ(*store.get(1, 1), bytes_of(5, 8));
+  EXPECT_EQ(store.get(1, 1)->to_bytes(), bytes_of(5, 8));
   EXPECT_EQ(store.size(), 1u);
   EXPECT_EQ(store.bytes(), 5u);
 }
@@ -49,10 +49,10 @@ TEST(NetStore, ReleaseDropsVersionsUpToTheGivenOneOfThatDatumOnly) {
 TEST(NetStore, AReaderKeepsItsValueAfterRelease) {
   WorkerStore store;
   store.put(1, 1, bytes_of(4, 9));
-  WorkerStore::Bytes held = store.get(1, 1);
+  WorkerStore::Value held = store.get(1, 1);
   store.release(1, 1);
   EXPECT_EQ(store.get(1, 1), nullptr);
-  EXPECT_EQ(*held, bytes_of(4, 9));
+  EXPECT_EQ(held->to_bytes(), bytes_of(4, 9));
 }
 
 TEST(NetStore, ConcurrentWritersAndReleasers) {

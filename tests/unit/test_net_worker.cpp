@@ -275,9 +275,9 @@ TEST(NetWorker, ManyFetchesInFlightFromADataListenerEachGetTheirValue) {
     PeerFetcher peers(io.context(), {.hello = Hello{.secret = "run-secret", .node_name = "test"}});
     std::map<std::size_t, std::vector<double>> got;
     std::size_t answered = 0;
-    peers.fetch_many(w.source(), versions, [&](std::size_t i, std::vector<std::byte>* bytes) {
+    peers.fetch_many(w.source(), versions, [&](std::size_t i, const compss::detail::HeldValue* value) {
       EXPECT_EQ(i, answered++);  // in order
-      if (bytes != nullptr) compss::from_bytes(*bytes, got[i]);
+      if (value != nullptr) compss::detail::load_held(*value, got[i]);
     }, /*window=*/8);
     EXPECT_EQ(answered, static_cast<std::size_t>(n));
     EXPECT_EQ(got.size(), static_cast<std::size_t>(n - 1));
@@ -288,8 +288,8 @@ TEST(NetWorker, ManyFetchesInFlightFromADataListenerEachGetTheirValue) {
     EXPECT_EQ(peers.cached_connections(), 1u);  // one connection, kept for next time
     // A node that is gone: every version is reported missing, nothing hangs.
     std::size_t failed = 0;
-    peers.fetch_many("127.0.0.1:1", versions, [&](std::size_t, std::vector<std::byte>* bytes) {
-      failed += bytes == nullptr;
+    peers.fetch_many("127.0.0.1:1", versions, [&](std::size_t, const compss::detail::HeldValue* value) {
+      failed += value == nullptr;
     });
     EXPECT_EQ(failed, versions.size());
     link.shutdown();

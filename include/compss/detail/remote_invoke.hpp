@@ -6,12 +6,15 @@
 
 #include <compss/detail/bindings.hpp>
 #include <compss/detail/fn_traits.hpp>
+#include <compss/detail/held_value.hpp>
 #include <compss/detail/task_spec.hpp>
 #include <compss/error.hpp>
 #include <compss/serialize.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,16 +26,17 @@
 namespace compss::detail {
 
 /// One value a task produced on a worker: parameter index, or param_count for the result.
+/// The object itself, moved out of the task's frame (serialized only if it travels).
 struct RemoteOutput {
   std::uint32_t param = 0;
-  std::vector<std::byte> bytes;
+  std::shared_ptr<const HeldValue> value;
 };
 
-/// Runs a task from serialized parameters (one span per declared parameter; an empty span
-/// means "not sent", the parameter starts default-constructed) and appends the new values
-/// of its written parameters and its result. Throws compss::Error on undecodable input or
-/// a task that cannot run remotely; exceptions of the task itself propagate.
-using RemoteInvoker = void (*)(std::span<const std::span<const std::byte>> inputs,
+/// Runs a task from held parameter values (one per declared parameter; null means "not
+/// sent", the parameter starts default-constructed) and appends the new values of its
+/// written parameters and its result. Throws compss::Error on undecodable input or a task
+/// that cannot run remotely; exceptions of the task itself propagate.
+using RemoteInvoker = void (*)(std::span<const HeldValue* const> inputs,
                                std::vector<RemoteOutput>& outputs);
 
 /// A registered task type.
@@ -40,13 +44,16 @@ struct RemoteTask {
   const TaskSpec* spec = nullptr;
   RemoteInvoker invoke = nullptr;
   bool serializable = false;  ///< false: every call must run on the master
+  /// One per parameter: how a value fetched for it is received (null: as bytes).
+  const MakeValueSink* sinks = nullptr;
 };
 
 /// Adds a task type to the process-wide registry (first registration of a signature
 /// wins). Defined in libcompss; returns true so it can initialise a variable.
 ///
-///   static const bool r = register_task(spec, &invoke_remote<spec, &f>, true);
-bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable);
+///   static const bool r = register_task(spec, &invoke_remote<spec, &f>, true, sinks.data());
+bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable,
+                   const MakeValueSink* sinks);
 
 /// The registered task with this signature, or nullptr.
 ///
@@ -93,6 +100,33 @@ decltype(auto) remote_arg(S& s) {
   }
 }
 
+/// How the invoker holds one parameter (declared type P, storage S) while the task runs:
+/// its own S, or, for a `const S&` parameter whose value is held as an S, the held object
+/// itself (read in place, not copied: the held value is immutable and outlives the call).
+template <class P, class S>
+struct RemoteSlot {
+  static constexpr bool borrowable = std::is_same_v<P, const S&>;
+  S own{};
+  const S* borrowed = nullptr;
+
+  void load(const HeldValue* held) {
+    if (held == nullptr) return;
+    if constexpr (borrowable) {
+      borrowed = held->as<S>();
+      if (borrowed != nullptr) return;
+    }
+    load_held(*held, own);
+  }
+
+  decltype(auto) arg() {
+    if constexpr (borrowable) {
+      return borrowed != nullptr ? *borrowed : static_cast<const S&>(own);
+    } else {
+      return remote_arg<P>(own);
+    }
+  }
+};
+
 /// True for a parameter whose new value goes back to the master.
 template <class P>
 constexpr bool remote_written(Direction d) {
@@ -127,7 +161,7 @@ struct RemoteTaskTraits {
 ///   std::vector<RemoteOutput> out;
 ///   invoke_remote<spec, &inc>(inputs, out);
 template <const TaskSpec& Spec, auto Fn>
-void invoke_remote(std::span<const std::span<const std::byte>> inputs,
+void invoke_remote(std::span<const HeldValue* const> inputs,
                    std::vector<RemoteOutput>& outputs) {
   using T = RemoteTaskTraits<Spec, Fn>;
   constexpr std::size_t N = T::Traits::arity;
@@ -147,29 +181,41 @@ void invoke_remote(std::span<const std::span<const std::byte>> inputs,
                   std::to_string(inputs.size()));
     }
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      std::tuple<typename T::template storage_t<I>...> values;
-      ((inputs[I].empty() ? void() : from_bytes(inputs[I], std::get<I>(values))), ...);
+      std::tuple<RemoteSlot<typename T::template param_t<I>, typename T::template storage_t<I>>...>
+          slots;
+      (std::get<I>(slots).load(inputs[I]), ...);
       if constexpr (std::is_void_v<typename T::R>) {
-        Fn(remote_arg<typename T::template param_t<I>>(std::get<I>(values))...);
+        Fn(std::get<I>(slots).arg()...);
       } else {
-        auto r = Fn(remote_arg<typename T::template param_t<I>>(std::get<I>(values))...);
-        outputs.push_back({static_cast<std::uint32_t>(N), to_bytes(r)});
+        auto r = Fn(std::get<I>(slots).arg()...);
+        outputs.push_back({static_cast<std::uint32_t>(N), hold_object(std::move(r))});
       }
-      auto save = [&](auto index, auto& value) {
+      auto save = [&](auto index, auto& slot) {
         constexpr std::size_t i = decltype(index)::value;
         if constexpr (Spec.params[i].kind == ParamKind::object &&
                       remote_written<typename T::template param_t<i>>(Spec.params[i].direction)) {
-          outputs.push_back({static_cast<std::uint32_t>(i), to_bytes(value)});
+          outputs.push_back({static_cast<std::uint32_t>(i), hold_object(std::move(slot.own))});
         }
       };
-      (save(std::integral_constant<std::size_t, I>{}, std::get<I>(values)), ...);
+      (save(std::integral_constant<std::size_t, I>{}, std::get<I>(slots)), ...);
     }(std::make_index_sequence<N>{});
   }
 }
 
+/// One sink maker per parameter of task `Fn` (RemoteTask::sinks); a file's content is
+/// bytes, whatever the type of its path.
+template <const TaskSpec& Spec, auto Fn>
+inline constexpr auto remote_sinks = []<std::size_t... I>(std::index_sequence<I...>) {
+  return std::array<MakeValueSink, sizeof...(I)>{
+      Spec.params[I].kind == ParamKind::object
+          ? sink_maker<typename RemoteTaskTraits<Spec, Fn>::template storage_t<I>>()
+          : nullptr...};
+}(std::make_index_sequence<RemoteTaskTraits<Spec, Fn>::Traits::arity>{});
+
 /// Registers task `Fn` for worker mode when first odr-used (call_task does).
 template <const TaskSpec& Spec, auto Fn>
 inline const bool remote_registered =
-    register_task(Spec, &invoke_remote<Spec, Fn>, RemoteTaskTraits<Spec, Fn>::serializable);
+    register_task(Spec, &invoke_remote<Spec, Fn>, RemoteTaskTraits<Spec, Fn>::serializable,
+                  remote_sinks<Spec, Fn>.data());
 
 }  // namespace compss::detail

@@ -1,0 +1,282 @@
+// Values a worker holds between tasks, and how a value received from another node is
+// placed in memory (docs/distributed.md, "Values on a worker").
+//
+// A task's output stays on its worker as the object the task left (an ObjectValue), not as
+// serialized bytes: a later task there reads it in place, and a node that fetches it gets
+// its archive form sent straight from the object's memory when the object is contiguous
+// (a vector, array or string of raw elements). A receiving worker that knows which type
+// the value will be read as places the bytes straight into that object (a ValueSink), so
+// a large value crosses memory once on each side, as a plain socket copy would.
+#pragma once
+
+#include <compss/serialize.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+namespace compss::detail {
+
+/// An immutable value on a worker: an object of some type, or just its archive form.
+/// Shared (std::shared_ptr<const HeldValue>) by the store, running tasks and replies being
+/// sent, so a release never frees a value still in use.
+///
+///   std::shared_ptr<const HeldValue> v = hold_object(std::vector<double>(8, 1.0));
+///   if (const auto* x = v->as<std::vector<double>>()) use(*x);
+///   std::vector<std::byte> bytes = v->to_bytes();  // == compss::to_bytes(*x)
+class HeldValue {
+ public:
+  virtual ~HeldValue() = default;
+
+  /// Length of the archive form in bytes.
+  ///
+  ///   reply_size += v->size();
+  virtual std::uint64_t size() const = 0;
+
+  /// Appends the archive form as spans, in order, into memory this value owns (valid
+  /// while it lives); their lengths add up to size(). May serialize once, on first use.
+  ///
+  ///   std::vector<std::span<const std::byte>> parts;
+  ///   v->parts(parts);
+  virtual void parts(std::vector<std::span<const std::byte>>& out) const = 0;
+
+  /// The object, when this holds one of exactly type `T`; nullptr otherwise (a value held
+  /// as bytes, or an object of another type).
+  ///
+  ///   if (const auto* m = v->as<Matrix>()) return *m;
+  template <class T>
+  const T* as() const noexcept {
+    return type() == typeid(T) ? static_cast<const T*>(object()) : nullptr;
+  }
+
+  /// The archive form as one span: the value's own memory when it is one piece already
+  /// (bytes, or a serialized object), else the pieces joined into `scratch`.
+  ///
+  ///   std::vector<std::byte> scratch;
+  ///   from_bytes(v->view(scratch), x);
+  std::span<const std::byte> view(std::vector<std::byte>& scratch) const;
+
+  /// The archive form copied into one buffer.
+  ///
+  ///   std::vector<std::byte> bytes = v->to_bytes();
+  std::vector<std::byte> to_bytes() const;
+
+ protected:
+  /// typeid(void) for a value held only as bytes.
+  virtual const std::type_info& type() const noexcept = 0;
+  virtual const void* object() const noexcept = 0;
+};
+
+/// A value held as its archive form only: inline bytes from the master, a file's content,
+/// or a fetched value no reader's type was known for.
+///
+///   auto v = std::make_shared<const BytesValue>(std::move(bytes));
+class BytesValue final : public HeldValue {
+ public:
+  explicit BytesValue(std::vector<std::byte> bytes) noexcept : vector_(std::move(bytes)) {}
+  /// `size` bytes of uninitialised memory (no zero-fill pass), filled by the caller
+  /// through writable() before the value is shared.
+  explicit BytesValue(std::size_t size);
+
+  std::uint64_t size() const override { return bytes().size(); }
+  void parts(std::vector<std::span<const std::byte>>& out) const override;
+  /// All the bytes.
+  std::span<const std::byte> bytes() const noexcept;
+  /// The bytes, to fill a value made with BytesValue(size).
+  std::span<std::byte> writable() noexcept { return {raw_.get(), raw_size_}; }
+
+ protected:
+  const std::type_info& type() const noexcept override { return typeid(void); }
+  const void* object() const noexcept override { return nullptr; }
+
+ private:
+  std::vector<std::byte> vector_;
+  std::unique_ptr<std::byte[]> raw_;
+  std::size_t raw_size_ = 0;
+};
+
+/// True for the types whose archive form is one length and then the elements' own bytes
+/// (std::vector, std::array or std::string of raw elements): they are sent from, and
+/// received into, the object's own memory.
+template <class T>
+inline constexpr bool is_contiguous_raw_v = [] {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return true;
+  } else if constexpr (is_std_vector<T>::value || is_std_array<T>::value) {
+    return is_raw_v<typename T::value_type> && !std::is_same_v<T, std::vector<bool>>;
+  } else {
+    return false;
+  }
+}();
+
+/// An object kept as the task left it.
+///
+///   auto v = std::make_shared<const ObjectValue<Matrix>>(std::move(m));
+template <class T>
+class ObjectValue final : public HeldValue {
+ public:
+  explicit ObjectValue(T value) : value_(std::move(value)) {
+    if constexpr (is_contiguous_raw_v<T>) length_ = value_.size();
+  }
+
+  std::uint64_t size() const override {
+    if constexpr (is_contiguous_raw_v<T>) {
+      return sizeof length_ + element_bytes();
+    } else {
+      return serialized().size();
+    }
+  }
+
+  void parts(std::vector<std::span<const std::byte>>& out) const override {
+    if constexpr (is_contiguous_raw_v<T>) {
+      out.emplace_back(reinterpret_cast<const std::byte*>(&length_), sizeof length_);
+      if (element_bytes() != 0) {
+        out.emplace_back(reinterpret_cast<const std::byte*>(value_.data()), element_bytes());
+      }
+    } else {
+      const std::vector<std::byte>& bytes = serialized();
+      if (!bytes.empty()) out.emplace_back(bytes);
+    }
+  }
+
+  const T& value() const noexcept { return value_; }
+
+ protected:
+  const std::type_info& type() const noexcept override { return typeid(T); }
+  const void* object() const noexcept override { return &value_; }
+
+ private:
+  std::size_t element_bytes() const noexcept {
+    return value_.size() * sizeof(typename T::value_type);
+  }
+  /// Other types are serialized once, the first time their bytes are needed.
+  const std::vector<std::byte>& serialized() const {
+    std::call_once(serialized_once_, [this] { serialized_ = compss::to_bytes(value_); });
+    return serialized_;
+  }
+
+  T value_;
+  std::uint64_t length_ = 0;  ///< the archive's length field, sent from here
+  mutable std::once_flag serialized_once_;
+  mutable std::vector<std::byte> serialized_;
+};
+
+/// Keeps `value` (moved) as a shared held value; a type that cannot be moved (a
+/// std::atomic, say) is kept as its archive form.
+///
+///   outputs.push_back({i, hold_object(std::move(result))});
+template <class T>
+std::shared_ptr<const HeldValue> hold_object(T&& value) {
+  using U = std::remove_cvref_t<T>;
+  if constexpr (std::is_move_constructible_v<U> && std::is_constructible_v<U, T&&>) {
+    return std::make_shared<const ObjectValue<U>>(std::forward<T>(value));
+  } else {
+    return std::make_shared<const BytesValue>(compss::to_bytes(value));
+  }
+}
+
+/// Copies or deserializes a held value into `out`: a copy of the object when it has type
+/// `T`, else from its archive form. Throws compss::Error on bytes that are not a `T`.
+///
+///   std::vector<double> v;
+///   load_held(*held, v);
+template <class T>
+void load_held(const HeldValue& held, T& out) {
+  if constexpr (std::is_copy_assignable_v<T>) {
+    if (const T* object = held.as<T>()) {
+      out = *object;
+      return;
+    }
+  }
+  std::vector<std::byte> scratch;
+  from_bytes(held.view(scratch), out);
+}
+
+/// Where the bytes of a value received from another node go, chosen once their number is
+/// known. Used once: places(), then the places are filled, then finish().
+///
+///   std::unique_ptr<ValueSink> sink = make_byte_sink();
+///   for (std::span<std::byte> p : sink->places(n)) read_exactly(fd, p);
+///   std::shared_ptr<const HeldValue> v = sink->finish();
+class ValueSink {
+ public:
+  virtual ~ValueSink() = default;
+  /// Memory for `size` bytes, as spans in order whose lengths add up to `size`. Throws
+  /// std::bad_alloc when the memory cannot be had.
+  virtual std::vector<std::span<std::byte>> places(std::uint64_t size) = 0;
+  /// The value, once every place holds its bytes. Never fails: bytes that are not the
+  /// sink's type are kept as bytes, so the reader reports the problem when it loads them.
+  virtual std::shared_ptr<const HeldValue> finish() = 0;
+};
+
+/// Makes a sink for one received value.
+using MakeValueSink = std::unique_ptr<ValueSink> (*)();
+
+/// The sink for a value whose reader's type is unknown: uninitialised memory (no
+/// zero-fill pass) that becomes a BytesValue.
+///
+///   auto sink = make_byte_sink();
+std::unique_ptr<ValueSink> make_byte_sink();
+
+/// The sink for a value that will be read as a `T` of contiguous raw elements: the
+/// elements' bytes go straight into the `T` that the reader then gets.
+template <class T>
+class ObjectSink final : public ValueSink {
+ public:
+  std::vector<std::span<std::byte>> places(std::uint64_t size) override {
+    using E = typename T::value_type;
+    if (size < sizeof length_ || (size - sizeof length_) % sizeof(E) != 0) return fallback(size);
+    const std::uint64_t count = (size - sizeof length_) / sizeof(E);
+    if constexpr (is_std_array<T>::value) {
+      if (count != value_.size()) return fallback(size);
+    } else {
+      value_.resize(count);
+    }
+    std::vector<std::span<std::byte>> out{{reinterpret_cast<std::byte*>(&length_), sizeof length_}};
+    if (count != 0) out.emplace_back(reinterpret_cast<std::byte*>(value_.data()), count * sizeof(E));
+    return out;
+  }
+
+  std::shared_ptr<const HeldValue> finish() override {
+    if (bytes_) return bytes_->finish();
+    if (length_ != value_.size()) {  // not a T after all: keep what came, as bytes
+      std::vector<std::byte> joined(reinterpret_cast<const std::byte*>(&length_),
+                                    reinterpret_cast<const std::byte*>(&length_ + 1));
+      const auto* first = reinterpret_cast<const std::byte*>(value_.data());
+      joined.insert(joined.end(), first, first + value_.size() * sizeof(typename T::value_type));
+      return std::make_shared<const BytesValue>(std::move(joined));
+    }
+    return hold_object(std::move(value_));
+  }
+
+ private:
+  std::vector<std::span<std::byte>> fallback(std::uint64_t size) {
+    bytes_ = make_byte_sink();
+    return bytes_->places(size);
+  }
+
+  T value_{};
+  std::uint64_t length_ = 0;
+  std::unique_ptr<ValueSink> bytes_;  ///< set when the size cannot be a T
+};
+
+/// The sink maker for values read as `T`: an ObjectSink for contiguous raw types, nullptr
+/// (the byte sink) for the others, which are deserialized from bytes anyway.
+///
+///   MakeValueSink make = sink_maker<std::vector<double>>();
+template <class T>
+constexpr MakeValueSink sink_maker() {
+  if constexpr (is_contiguous_raw_v<T>) {
+    return []() -> std::unique_ptr<ValueSink> { return std::make_unique<ObjectSink<T>>(); };
+  } else {
+    return nullptr;
+  }
+}
+
+}  // namespace compss::detail
