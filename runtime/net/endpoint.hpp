@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -28,6 +29,18 @@ class Endpoint {
   ///
   ///   endpoint.send(Shutdown{});
   virtual std::error_code send(const Message& m) = 0;
+
+  /// Sends several messages, in order. TcpConnection writes them with one gathered write,
+  /// so a peer that reads them all wakes once; the default sends them one by one.
+  ///
+  ///   const Message* batch[] = {&release, &request};
+  ///   endpoint.send_batch(batch);
+  virtual std::error_code send_batch(std::span<const Message* const> messages) {
+    for (const Message* m : messages) {
+      if (std::error_code ec = send(*m)) return ec;
+    }
+    return {};
+  }
 
   /// Waits at most `timeout` for the next message. NetError::timed_out when none came;
   /// once the channel is closed, the reason it closed (NetError::closed for an orderly

@@ -144,14 +144,25 @@ std::error_code TcpConnection::send(const Message& m) {
   EncodedFrame frame = encode_parts(m);
   std::lock_guard lock(write_mutex_);
   if (shut_) return NetError::closed;
-  return write_all(frame);
+  return write_all(std::span(&frame, 1));
 }
 
-std::error_code TcpConnection::write_all(const EncodedFrame& frame) {
+std::error_code TcpConnection::send_batch(std::span<const Message* const> messages) {
+  if (shut_) return NetError::closed;
+  std::vector<EncodedFrame> frames;
+  frames.reserve(messages.size());
+  for (const Message* m : messages) frames.push_back(encode_parts(*m));
+  std::lock_guard lock(write_mutex_);
+  if (shut_) return NetError::closed;
+  return write_all(frames);
+}
+
+std::error_code TcpConnection::write_all(std::span<const EncodedFrame> frames) {
   std::vector<iovec> parts;
-  parts.reserve(frame.parts.size());
-  for (auto part : frame.parts) {
-    parts.push_back({const_cast<std::byte*>(part.data()), part.size()});
+  for (const EncodedFrame& frame : frames) {
+    for (auto part : frame.parts) {
+      parts.push_back({const_cast<std::byte*>(part.data()), part.size()});
+    }
   }
   std::size_t next = 0;
   while (next < parts.size()) {

@@ -78,6 +78,7 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   void start(Gate gate = {}, std::chrono::milliseconds gate_timeout = {}, Admit admit = {});
 
   std::error_code send(const Message& m) override;
+  std::error_code send_batch(std::span<const Message* const> messages) override;
   std::error_code receive(Message& out, std::chrono::milliseconds timeout) override;
 
   /// Like receive(); a DataFetchReply too large for the read buffer has its value placed
@@ -117,7 +118,7 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   std::error_code wait_readable(Clock::time_point deadline);
 
   void release_socket();
-  std::error_code write_all(const EncodedFrame& frame);
+  std::error_code write_all(std::span<const EncodedFrame> frames);
   void fail(std::error_code ec, const std::string& what);
   std::error_code close_with(std::error_code reason);
 

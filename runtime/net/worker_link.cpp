@@ -56,7 +56,7 @@ void WorkerLink::call_async(Message& message, CallDone done) {
     }
     calls_.emplace(id, std::move(done));
   }
-  if (std::error_code ec = endpoint_->send(message)) {
+  if (std::error_code ec = send_with_releases(&message)) {
     // Unless the receiver already ended it (the connection broke), it ends here.
     if (CallDone mine = take_call(id)) mine(CallResult{CallResult::Status::lost, {}, {}, ec.message()});
   }
@@ -72,12 +72,43 @@ CallResult WorkerLink::call(TaskRequest& request) {
 }
 
 void WorkerLink::release(std::uint64_t data_id, std::uint64_t version) noexcept {
-  if (alive()) endpoint_->send(DataRelease{data_id, version});
+  if (!alive()) return;
+  {
+    std::lock_guard lock(mutex_);
+    pending_releases_.push_back(DataRelease{data_id, version});
+    if (!calls_.empty() && pending_releases_.size() < 256) return;  // goes with the next request
+  }
+  send_with_releases(nullptr);
+}
+
+std::error_code WorkerLink::send_with_releases(const Message* message) {
+  std::lock_guard order(send_mutex_);
+  std::vector<Message> releases;
+  {
+    std::lock_guard lock(mutex_);
+    releases.swap(pending_releases_);
+  }
+  std::vector<const Message*> batch;
+  batch.reserve(releases.size() + 1);
+  for (const Message& r : releases) batch.push_back(&r);
+  if (message != nullptr) batch.push_back(message);
+  if (batch.empty()) return {};
+  return endpoint_->send_batch(batch);
+}
+
+void WorkerLink::flush_releases_if_idle() {
+  {
+    std::lock_guard lock(mutex_);
+    if (pending_releases_.empty() || !calls_.empty()) return;
+  }
+  send_with_releases(nullptr);
 }
 
 void WorkerLink::begin_shutdown() noexcept {
   if (closing_.exchange(true)) return;
-  if (alive()) endpoint_->send(Shutdown{});
+  if (!alive()) return;
+  Message shutdown = Shutdown{};
+  send_with_releases(&shutdown);  // the releases still waiting go first
 }
 
 void WorkerLink::shutdown() noexcept {
@@ -111,6 +142,8 @@ void WorkerLink::receive_loop() {
       }
     }
     // Anything else is not for the master: ignored.
+    // The worker may have gone idle: releases that waited for a request go now.
+    flush_releases_if_idle();
   }
 }
 

@@ -58,7 +58,10 @@ class WorkerLink {
   /// (the request is left as it was sent). Not on the receiver thread.
   CallResult call(TaskRequest& request);
 
-  /// Tells the worker it may drop versions <= `version` of `data_id` (no answer).
+  /// Tells the worker it may drop versions <= `version` of `data_id` (no answer). While
+  /// the worker has requests in flight, the release waits to go with the next request
+  /// (or after the next answer), so it costs the worker no wake-up of its own; to an idle
+  /// worker, or once 256 are waiting, releases go at once.
   void release(std::uint64_t data_id, std::uint64_t version) noexcept;
 
   /// Sends Shutdown once (so many workers can be told before waiting for any).
@@ -76,6 +79,11 @@ class WorkerLink {
 
  private:
   void receive_loop();
+  /// Sends the waiting releases, then `message` if not null, in one write. Keeps their
+  /// order: a release taken here is written before any request that is sent later.
+  std::error_code send_with_releases(const Message* message);
+  /// Sends the waiting releases when no request is in flight to take them along.
+  void flush_releases_if_idle();
   void end_all(const std::string& why);
   /// The call waiting for the answer with this id (removed), or an empty function.
   CallDone take_call(std::uint64_t id);
@@ -91,6 +99,8 @@ class WorkerLink {
 
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, CallDone> calls_;
+  std::vector<Message> pending_releases_;  // guarded by mutex_
+  std::mutex send_mutex_;  // taking waiting releases and writing them are one step
   std::thread receiver_;
 };
 

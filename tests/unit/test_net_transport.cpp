@@ -570,6 +570,26 @@ TEST(NetTransport, ALargeFramePartlyReadWhenReceiveTimesOutIsFinishedLater) {
   EXPECT_TRUE(*held->as<std::vector<std::int32_t>>() == ints);
 }
 
+TEST(NetTransport, ABatchArrivesAsItsMessagesInOrder) {
+  Pair p;
+  ASSERT_TRUE(p.server);
+  Message release = DataRelease{3, 1};
+  Message request = TaskRequest{9, "void f(int)", {}};
+  Message big = DataFetchReply{1, 2, true, std::vector<std::byte>(100000, std::byte{4})};
+  const Message* batch[] = {&release, &request, &big, &release};
+  ASSERT_FALSE(p.client->send_batch(batch));
+  Message m;
+  ASSERT_FALSE(p.server->receive(m, 5s));
+  EXPECT_EQ(std::get<DataRelease>(m).data_id, 3u);
+  ASSERT_FALSE(p.server->receive(m, 5s));
+  EXPECT_EQ(std::get<TaskRequest>(m).task_id, 9u);
+  ASSERT_FALSE(p.server->receive(m, 5s));
+  auto value = std::get<DataFetchReply>(m).take_value();
+  EXPECT_EQ(value->size(), 100000u);
+  ASSERT_FALSE(p.server->receive(m, 5s));
+  EXPECT_TRUE(std::holds_alternative<DataRelease>(m));
+}
+
 TEST(NetTransport, ALargeValueGoesStraightIntoTheObjectItsSinkIsFor) {
   Pair p;
   ASSERT_TRUE(p.server);

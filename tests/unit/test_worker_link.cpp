@@ -1,0 +1,94 @@
+// WorkerLink's releases: sent at once to an idle worker; while requests are in flight they
+// wait and go in the same write as the next request, or once the worker has answered
+// everything; never after a Shutdown. The test plays the worker on a fake channel.
+#include "net/fake_transport.hpp"
+#include "net/worker_link.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+using namespace compss::net;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// What the worker end received: "release <id>", "request <n>" or "shutdown" per message,
+/// until nothing more comes within `quiet`.
+std::vector<std::string> received(Endpoint& worker, std::chrono::milliseconds quiet = 100ms) {
+  std::vector<std::string> got;
+  for (;;) {
+    Message m;
+    if (worker.receive(m, quiet)) return got;
+    if (auto* r = std::get_if<DataRelease>(&m)) {
+      got.push_back("release " + std::to_string(r->data_id));
+    } else if (auto* t = std::get_if<TaskRequest>(&m)) {
+      got.push_back("request " + t->signature);
+    } else if (std::holds_alternative<Shutdown>(m)) {
+      got.push_back("shutdown");
+    }
+  }
+}
+
+using Lines = std::vector<std::string>;
+
+struct LinkAndWorker {
+  std::pair<std::shared_ptr<Endpoint>, std::shared_ptr<Endpoint>> ends = make_fake_pair();
+  Endpoint& worker = *ends.second;
+  WorkerLink link{1, ends.first, Hello{"s", "w", 1, 1}, "127.0.0.1", [](int, const std::string&) {}};
+  std::vector<Message> requests;
+
+  /// Sends a request named `name`; returns its task id on the link.
+  std::uint64_t call(const std::string& name) {
+    requests.reserve(16);  // (the link reads a request while it is written: no reallocation)
+    requests.push_back(TaskRequest{0, name, {}});
+    link.call_async(requests.back(), [](CallResult&&) {});
+    return std::get<TaskRequest>(requests.back()).task_id;
+  }
+  void answer(std::uint64_t task_id) { worker.send(TaskDone{task_id, {}}); }
+};
+
+}  // namespace
+
+TEST(WorkerLink, AReleaseToAnIdleWorkerGoesAtOnce) {
+  LinkAndWorker t;
+  t.link.release(7, 1);
+  EXPECT_EQ(received(t.worker), (Lines{"release 7"}));
+}
+
+TEST(WorkerLink, ReleasesWaitForTheNextRequestWhileTasksAreInFlight) {
+  LinkAndWorker t;
+  std::uint64_t a = t.call("a");
+  EXPECT_EQ(received(t.worker), (Lines{"request a"}));
+  t.link.release(2, 1);
+  t.link.release(3, 1);
+  EXPECT_EQ(received(t.worker), Lines{});  // nothing of their own
+  std::uint64_t b = t.call("b");
+  EXPECT_EQ(received(t.worker), (Lines{"release 2", "release 3", "request b"}));
+  t.link.release(4, 1);
+  t.answer(a);
+  EXPECT_EQ(received(t.worker), Lines{});  // b still runs there
+  t.answer(b);  // now idle: what waited goes
+  EXPECT_EQ(received(t.worker), (Lines{"release 4"}));
+}
+
+TEST(WorkerLink, WaitingReleasesGoBeforeTheShutdown) {
+  LinkAndWorker t;
+  t.call("a");
+  t.link.release(5, 1);
+  t.link.begin_shutdown();
+  EXPECT_EQ(received(t.worker), (Lines{"request a", "release 5", "shutdown"}));
+}
+
+TEST(WorkerLink, ManyWaitingReleasesGoWithoutARequest) {
+  LinkAndWorker t;
+  t.call("a");
+  for (std::uint64_t id = 1; id <= 256; ++id) t.link.release(id, 1);
+  Lines got = received(t.worker);
+  ASSERT_EQ(got.size(), 257u);
+  EXPECT_EQ(got.front(), "request a");
+  EXPECT_EQ(got.back(), "release 256");
+  t.link.begin_shutdown();
+}
