@@ -205,29 +205,34 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
   } catch (...) {
     return failed(request, "unknown", "a task threw something that is not a std::exception");
   }
-  TaskDone done{request.task_id, {}};
-  for (auto& o : outputs) {
-    WireParam w;
-    if (o.param <= arity && o.param < request.params.size()) {  // a parameter or the result's datum
-      const WireParam& p = request.params[o.param];
-      w.data_id = p.data_id;
-      w.version = p.version + 1;
-      w.direction = p.direction;
-      w.kind = p.kind;
-    } else {
-      w.direction = static_cast<std::uint8_t>(Direction::out);  // a result without a datum
+  // (Only allocation can fail here; the task's outputs are held already.)
+  try {
+    TaskDone done{request.task_id, {}};
+    for (auto& o : outputs) {
+      WireParam w;
+      if (o.param <= arity && o.param < request.params.size()) {  // a parameter or the result's datum
+        const WireParam& p = request.params[o.param];
+        w.data_id = p.data_id;
+        w.version = p.version + 1;
+        w.direction = p.direction;
+        w.kind = p.kind;
+      } else {
+        w.direction = static_cast<std::uint8_t>(Direction::out);  // a result without a datum
+      }
+      w.size = o.value->size();
+      if (store != nullptr && w.data_id != 0) {
+          store->put(w.data_id, w.version, std::move(o.value));  // as held: not copied
+      } else {
+        w.has_value = true;
+        w.value = o.value->to_bytes();
+      }
+      done.outputs.push_back(std::move(w));
     }
-    w.size = o.value->size();
-    if (store != nullptr && w.data_id != 0) {
-      store->put(w.data_id, w.version, std::move(o.value));  // kept as the object it is
-    } else {
-      w.has_value = true;
-      w.value = o.value->to_bytes();
-    }
-    done.outputs.push_back(std::move(w));
+    for (auto& w : staged_outputs) done.outputs.push_back(std::move(w));
+    return done;
+  } catch (const std::exception& e) {
+    return failed(request, demangle(typeid(e).name()), e.what());
   }
-  for (auto& w : staged_outputs) done.outputs.push_back(std::move(w));
-  return done;
 }
 
 std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly) {

@@ -73,16 +73,24 @@ CallResult WorkerLink::call(TaskRequest& request) {
 
 void WorkerLink::release(std::uint64_t data_id, std::uint64_t version) noexcept {
   if (!alive()) return;
-  {
-    std::lock_guard lock(mutex_);
-    pending_releases_.push_back(DataRelease{data_id, version});
-    if (!calls_.empty() && pending_releases_.size() < 256) return;  // goes with the next request
+  try {
+    {
+      std::lock_guard lock(mutex_);
+      pending_releases_.push_back(DataRelease{data_id, version});
+      if (!calls_.empty() && pending_releases_.size() < 256) return;  // goes with the next request
+    }
+    send_with_releases(nullptr);
+  } catch (const std::exception&) {
+    // Out of memory: the worker keeps that version until the run ends.
   }
-  send_with_releases(nullptr);
 }
 
 std::error_code WorkerLink::send_with_releases(const Message* message) {
   std::lock_guard order(send_mutex_);
+  return send_taking_releases(message);
+}
+
+std::error_code WorkerLink::send_taking_releases(const Message* message) {
   std::vector<Message> releases;
   {
     std::lock_guard lock(mutex_);
@@ -101,14 +109,22 @@ void WorkerLink::flush_releases_if_idle() {
     std::lock_guard lock(mutex_);
     if (pending_releases_.empty() || !calls_.empty()) return;
   }
-  send_with_releases(nullptr);
+  // Never waits for another sender: this thread must go on reading answers (a sender
+  // blocked on a full socket may need them read). Whoever sends now writes a request,
+  // whose answer flushes again, or releases, whose sender takes these along.
+  std::unique_lock order(send_mutex_, std::try_to_lock);
+  if (order.owns_lock()) send_taking_releases(nullptr);
 }
 
 void WorkerLink::begin_shutdown() noexcept {
   if (closing_.exchange(true)) return;
   if (!alive()) return;
-  Message shutdown = Shutdown{};
-  send_with_releases(&shutdown);  // the releases still waiting go first
+  try {
+    Message shutdown = Shutdown{};
+    send_with_releases(&shutdown);  // the releases still waiting go first
+  } catch (const std::exception&) {
+    endpoint_->send(Shutdown{});
+  }
 }
 
 void WorkerLink::shutdown() noexcept {

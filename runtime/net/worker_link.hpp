@@ -82,6 +82,8 @@ class WorkerLink {
   /// Sends the waiting releases, then `message` if not null, in one write. Keeps their
   /// order: a release taken here is written before any request that is sent later.
   std::error_code send_with_releases(const Message* message);
+  /// The same, with send_mutex_ held by the caller.
+  std::error_code send_taking_releases(const Message* message);
   /// Sends the waiting releases when no request is in flight to take them along.
   void flush_releases_if_idle();
   void end_all(const std::string& why);

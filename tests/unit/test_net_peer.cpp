@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 using namespace compss::detail;
@@ -42,10 +43,25 @@ constexpr TaskSpec add_spec{"add_into", "int add_into(const std::vector<int> &, 
 constexpr ParamSpec pair_params[] = {{Direction::in, ParamKind::object, "x"}};
 constexpr TaskSpec pair_spec{"pair_up", "bool pair_up(int)", pair_params, 1};
 
+/// A user type whose serialize throws when it is saved.
+struct Unsavable {
+  int x = 0;
+  template <class A> void serialize(A& ar) {
+    if constexpr (std::is_same_v<A, compss::OutputArchive>) throw std::runtime_error("cannot save");
+    ar(x);
+  }
+};
+void make_unsavable(Unsavable& u) { u.x = 1; }
+constexpr ParamSpec unsavable_params[] = {{Direction::out, ParamKind::object, "u"}};
+constexpr TaskSpec unsavable_spec{"make_unsavable", "void make_unsavable(Unsavable &)",
+                                  unsavable_params, 1};
+
 [[maybe_unused]] void call_sites() {
   std::vector<int> v, acc;
   call_task<add_spec, &add_into>(v, acc);
   call_task<pair_spec, &pair_up>(1);
+  Unsavable u;
+  call_task<unsavable_spec, &make_unsavable>(u);
 }
 
 const std::string secret = "peer-secret";
@@ -84,6 +100,16 @@ ListenerOptions server_options() {
 }
 
 }  // namespace
+
+TEST(NetPeer, AnOutputThatCannotBeSerializedFailsTheTaskNotTheWorker) {
+  WorkerStore store;
+  TaskRequest r{1, unsavable_spec.signature, {held_param(5, 0, Direction::out)}};
+  Message reply = execute_request(r, &store);
+  ASSERT_TRUE(std::holds_alternative<TaskFailed>(reply));
+  EXPECT_EQ(std::get<TaskFailed>(reply).exception_type, "std::runtime_error");
+  EXPECT_EQ(std::get<TaskFailed>(reply).message, "cannot save");
+  EXPECT_EQ(store.size(), 0u);
+}
 
 TEST(NetPeer, InlineInputsAreCachedAndOutputsStayInTheStore) {
   WorkerStore store;

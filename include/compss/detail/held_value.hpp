@@ -1,12 +1,14 @@
 // Values a worker holds between tasks, and how a value received from another node is
 // placed in memory (docs/distributed.md, "Values on a worker").
 //
-// A task's output stays on its worker as the object the task left (an ObjectValue), not as
-// serialized bytes: a later task there reads it in place, and a node that fetches it gets
-// its archive form sent straight from the object's memory when the object is contiguous
-// (a vector, array or string of raw elements). A receiving worker that knows which type
-// the value will be read as places the bytes straight into that object (a ValueSink), so
-// a large value crosses memory once on each side, as a plain socket copy would.
+// A task's output of a contiguous type (a vector, array or string of raw elements) stays on
+// its worker as the object the task left (an ObjectValue), not as serialized bytes: a
+// later task there reads it in place, and a node that fetches it gets its archive form
+// sent straight from the object's memory. A receiving worker that knows which type the
+// value will be read as places the bytes straight into that object (a ValueSink), so a
+// large value is not serialized, copied or deserialized on the way: only the socket's
+// copies and the zero-fill of the receiving object remain. Other types are kept as their
+// archive bytes.
 #pragma once
 
 #include <compss/serialize.hpp>
@@ -14,7 +16,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <type_traits>
 #include <typeinfo>
@@ -115,33 +116,24 @@ inline constexpr bool is_contiguous_raw_v = [] {
   }
 }();
 
-/// An object kept as the task left it.
+/// An object of a contiguous type (is_contiguous_raw_v) kept as the task left it: its
+/// archive form is its length word followed by its own elements, so it is never
+/// serialized.
 ///
-///   auto v = std::make_shared<const ObjectValue<Matrix>>(std::move(m));
+///   auto v = std::make_shared<const ObjectValue<std::vector<double>>>(std::move(x));
 template <class T>
 class ObjectValue final : public HeldValue {
- public:
-  explicit ObjectValue(T value) : value_(std::move(value)) {
-    if constexpr (is_contiguous_raw_v<T>) length_ = value_.size();
-  }
+  static_assert(is_contiguous_raw_v<T>, "ObjectValue holds contiguous types only");
 
-  std::uint64_t size() const override {
-    if constexpr (is_contiguous_raw_v<T>) {
-      return sizeof length_ + element_bytes();
-    } else {
-      return serialized().size();
-    }
-  }
+ public:
+  explicit ObjectValue(T value) : value_(std::move(value)), length_(value_.size()) {}
+
+  std::uint64_t size() const override { return sizeof length_ + element_bytes(); }
 
   void parts(std::vector<std::span<const std::byte>>& out) const override {
-    if constexpr (is_contiguous_raw_v<T>) {
-      out.emplace_back(reinterpret_cast<const std::byte*>(&length_), sizeof length_);
-      if (element_bytes() != 0) {
-        out.emplace_back(reinterpret_cast<const std::byte*>(value_.data()), element_bytes());
-      }
-    } else {
-      const std::vector<std::byte>& bytes = serialized();
-      if (!bytes.empty()) out.emplace_back(bytes);
+    out.emplace_back(reinterpret_cast<const std::byte*>(&length_), sizeof length_);
+    if (element_bytes() != 0) {
+      out.emplace_back(reinterpret_cast<const std::byte*>(value_.data()), element_bytes());
     }
   }
 
@@ -155,26 +147,21 @@ class ObjectValue final : public HeldValue {
   std::size_t element_bytes() const noexcept {
     return value_.size() * sizeof(typename T::value_type);
   }
-  /// Other types are serialized once, the first time their bytes are needed.
-  const std::vector<std::byte>& serialized() const {
-    std::call_once(serialized_once_, [this] { serialized_ = compss::to_bytes(value_); });
-    return serialized_;
-  }
 
   T value_;
-  std::uint64_t length_ = 0;  ///< the archive's length field, sent from here
-  mutable std::once_flag serialized_once_;
-  mutable std::vector<std::byte> serialized_;
+  std::uint64_t length_;  ///< the archive's length field, sent from here
 };
 
-/// Keeps `value` (moved) as a shared held value; a type that cannot be moved (a
-/// std::atomic, say) is kept as its archive form.
+/// Keeps a task's output (moved) as a shared held value: an object of a contiguous type
+/// as it is; any other type as its archive form, serialized once here (it would be
+/// serialized to travel, or deserialized by a reader, anyway, and keeping both the
+/// object and its bytes would double the worker's memory).
 ///
 ///   outputs.push_back({i, hold_object(std::move(result))});
 template <class T>
 std::shared_ptr<const HeldValue> hold_object(T&& value) {
   using U = std::remove_cvref_t<T>;
-  if constexpr (std::is_move_constructible_v<U> && std::is_constructible_v<U, T&&>) {
+  if constexpr (is_contiguous_raw_v<U> && std::is_constructible_v<U, T&&>) {
     return std::make_shared<const ObjectValue<U>>(std::forward<T>(value));
   } else {
     return std::make_shared<const BytesValue>(compss::to_bytes(value));
@@ -272,7 +259,7 @@ class ObjectSink final : public ValueSink {
 ///   MakeValueSink make = sink_maker<std::vector<double>>();
 template <class T>
 constexpr MakeValueSink sink_maker() {
-  if constexpr (is_contiguous_raw_v<T>) {
+  if constexpr (is_contiguous_raw_v<T> && std::is_default_constructible_v<T>) {
     return []() -> std::unique_ptr<ValueSink> { return std::make_unique<ObjectSink<T>>(); };
   } else {
     return nullptr;

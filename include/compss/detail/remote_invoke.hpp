@@ -26,7 +26,7 @@
 namespace compss::detail {
 
 /// One value a task produced on a worker: parameter index, or param_count for the result.
-/// The object itself, moved out of the task's frame (serialized only if it travels).
+/// Held as hold_object keeps it (a contiguous object as it is, else its bytes).
 struct RemoteOutput {
   std::uint32_t param = 0;
   std::shared_ptr<const HeldValue> value;
@@ -203,13 +203,18 @@ void invoke_remote(std::span<const HeldValue* const> inputs,
 }
 
 /// One sink maker per parameter of task `Fn` (RemoteTask::sinks); a file's content is
-/// bytes, whatever the type of its path.
+/// bytes, whatever the type of its path; a task that cannot travel needs none.
 template <const TaskSpec& Spec, auto Fn>
 inline constexpr auto remote_sinks = []<std::size_t... I>(std::index_sequence<I...>) {
-  return std::array<MakeValueSink, sizeof...(I)>{
-      Spec.params[I].kind == ParamKind::object
-          ? sink_maker<typename RemoteTaskTraits<Spec, Fn>::template storage_t<I>>()
-          : nullptr...};
+  using T = RemoteTaskTraits<Spec, Fn>;
+  if constexpr (T::serializable) {
+    return std::array<MakeValueSink, sizeof...(I)>{
+        Spec.params[I].kind == ParamKind::object
+            ? sink_maker<typename T::template storage_t<I>>()
+            : nullptr...};
+  } else {
+    return std::array<MakeValueSink, sizeof...(I)>{};
+  }
 }(std::make_index_sequence<RemoteTaskTraits<Spec, Fn>::Traits::arity>{});
 
 /// Registers task `Fn` for worker mode when first odr-used (call_task does).
