@@ -77,7 +77,10 @@ void WorkerLink::release(std::uint64_t data_id, std::uint64_t version) noexcept 
     {
       std::lock_guard lock(mutex_);
       pending_releases_.push_back(DataRelease{data_id, version});
-      if (!calls_.empty() && pending_releases_.size() < 256) return;  // goes with the next request
+      const auto last = std::chrono::steady_clock::duration(last_answer_.load());
+      const bool answering = last.count() != 0 &&
+          std::chrono::steady_clock::now().time_since_epoch() - last < release_wait_.load();
+      if (!calls_.empty() && answering && pending_releases_.size() < 256) return;  // waits
     }
     send_with_releases(nullptr);
   } catch (const std::exception&) {
@@ -148,6 +151,7 @@ void WorkerLink::receive_loop() {
       end_all(why);
       return;
     }
+    last_answer_.store(std::chrono::steady_clock::now().time_since_epoch().count());
     if (auto* d = std::get_if<TaskDone>(&m)) {
       if (CallDone done = take_call(d->task_id)) {
         done(CallResult{CallResult::Status::done, std::move(*d), {}, {}});

@@ -8,6 +8,7 @@
 #include "net/endpoint.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -59,10 +60,16 @@ class WorkerLink {
   CallResult call(TaskRequest& request);
 
   /// Tells the worker it may drop versions <= `version` of `data_id` (no answer). While
-  /// the worker has requests in flight, the release waits to go with the next request
-  /// (or after the next answer), so it costs the worker no wake-up of its own; to an idle
-  /// worker, or once 256 are waiting, releases go at once.
+  /// the worker has requests in flight and answers often (its last answer is more recent
+  /// than release_wait()), the release waits to go with the next request or after the
+  /// next answer, so it costs the worker no wake-up of its own. To an idle worker, one
+  /// busy with a long task, or once 256 are waiting, releases go at once.
   void release(std::uint64_t data_id, std::uint64_t version) noexcept;
+
+  /// How recent the worker's last answer must be for a release to wait (default 5 ms:
+  /// a worker running short tasks answers far more often; a long task's memory is not
+  /// held back). Tests set it.
+  void set_release_wait(std::chrono::microseconds wait) noexcept { release_wait_ = wait; }
 
   /// Sends Shutdown once (so many workers can be told before waiting for any).
   void begin_shutdown() noexcept;
@@ -102,6 +109,8 @@ class WorkerLink {
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, CallDone> calls_;
   std::vector<Message> pending_releases_;  // guarded by mutex_
+  std::atomic<std::chrono::steady_clock::rep> last_answer_{0};  // steady_clock ticks; 0: none
+  std::atomic<std::chrono::microseconds> release_wait_{std::chrono::milliseconds(5)};
   std::mutex send_mutex_;  // taking waiting releases and writing them are one step
   std::thread receiver_;
 };

@@ -1,13 +1,16 @@
-// WorkerLink's releases: sent at once to an idle worker; while requests are in flight they
-// wait and go in the same write as the next request, or once the worker has answered
-// everything; never after a Shutdown. The test plays the worker on a fake channel.
+// WorkerLink's releases: sent at once to an idle worker or one that has not answered
+// lately; while requests are in flight to a worker that answers often, they wait and go in
+// the same write as the next request, or once the worker has answered everything; never
+// after a Shutdown. The test plays the worker on a fake channel.
 #include "net/fake_transport.hpp"
 #include "net/worker_link.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace compss::net;
@@ -37,14 +40,26 @@ using Lines = std::vector<std::string>;
 struct LinkAndWorker {
   std::pair<std::shared_ptr<Endpoint>, std::shared_ptr<Endpoint>> ends = make_fake_pair();
   Endpoint& worker = *ends.second;
-  WorkerLink link{1, ends.first, Hello{"s", "w", 1, 1}, "127.0.0.1", [](int, const std::string&) {}};
+  // Before the link: its callbacks and sends use them until it is destroyed.
   std::vector<Message> requests;
+  std::atomic<int> answers{0};
+  WorkerLink link{1, ends.first, Hello{"s", "w", 1, 1}, "127.0.0.1", [](int, const std::string&) {}};
+
+  /// "The worker answers often": any answer within the last minute counts, and one is
+  /// given now (so the tests do not depend on timing).
+  void answering_often() {
+    link.set_release_wait(std::chrono::minutes(1));
+    answer(call("warm-up"));
+    EXPECT_EQ(received(worker), (std::vector<std::string>{"request warm-up"}));
+    for (int i = 0; i < 500 && answers.load() == 0; ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(answers.load(), 1);  // the link has read the answer
+  }
 
   /// Sends a request named `name`; returns its task id on the link.
   std::uint64_t call(const std::string& name) {
     requests.reserve(16);  // (the link reads a request while it is written: no reallocation)
     requests.push_back(TaskRequest{0, name, {}});
-    link.call_async(requests.back(), [](CallResult&&) {});
+    link.call_async(requests.back(), [this](CallResult&&) { ++answers; });
     return std::get<TaskRequest>(requests.back()).task_id;
   }
   void answer(std::uint64_t task_id) { worker.send(TaskDone{task_id, {}}); }
@@ -60,6 +75,7 @@ TEST(WorkerLink, AReleaseToAnIdleWorkerGoesAtOnce) {
 
 TEST(WorkerLink, ReleasesWaitForTheNextRequestWhileTasksAreInFlight) {
   LinkAndWorker t;
+  t.answering_often();
   std::uint64_t a = t.call("a");
   EXPECT_EQ(received(t.worker), (Lines{"request a"}));
   t.link.release(2, 1);
@@ -76,14 +92,25 @@ TEST(WorkerLink, ReleasesWaitForTheNextRequestWhileTasksAreInFlight) {
 
 TEST(WorkerLink, WaitingReleasesGoBeforeTheShutdown) {
   LinkAndWorker t;
+  t.answering_often();
   t.call("a");
   t.link.release(5, 1);
   t.link.begin_shutdown();
   EXPECT_EQ(received(t.worker), (Lines{"request a", "release 5", "shutdown"}));
 }
 
+TEST(WorkerLink, AReleaseToAWorkerBusyWithALongTaskGoesAtOnce) {
+  LinkAndWorker t;
+  t.answering_often();
+  t.link.set_release_wait(std::chrono::microseconds(0));  // its last answer is "old"
+  t.call("long");
+  t.link.release(6, 1);
+  EXPECT_EQ(received(t.worker), (Lines{"request long", "release 6"}));
+}
+
 TEST(WorkerLink, ManyWaitingReleasesGoWithoutARequest) {
   LinkAndWorker t;
+  t.answering_often();
   t.call("a");
   for (std::uint64_t id = 1; id <= 256; ++id) t.link.release(id, 1);
   Lines got = received(t.worker);
