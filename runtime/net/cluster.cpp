@@ -465,8 +465,8 @@ void Cluster::fetch_to_master(std::uint64_t id) {
     int h = ensure_available(id, v);
     if (h == 0) return;
     if (h == from_snapshot) {
-      std::lock_guard data(data_mutex_);
-      TrackedDatum* x = directory_.find_id(id);
+      std::unique_lock data(data_mutex_);
+      TrackedDatum* x = not_loading(data, id);
       if (x == nullptr || x->version != v) continue;
       const std::vector<std::byte>& snapshot = *directory_.version(id, v).snapshot;
       if (!x->path.empty()) {  // a file's snapshot is how it was sent: path and contents
@@ -481,22 +481,65 @@ void Cluster::fetch_to_master(std::uint64_t id) {
       x->master_version = v;
       return;
     }
+    // A value of a contiguous type is received straight into the program's object: no
+    // buffer, no deserialization under the data lock. Other writers of the object wait.
+    detail::SinkFactory into;
+    {
+      std::unique_lock data(data_mutex_);
+      TrackedDatum* x = not_loading(data, id);
+      if (x == nullptr || x->version != v) continue;
+      if (x->master_has_latest()) return;
+      if (x->path.empty() && x->vtable != nullptr && x->vtable->sink_into != nullptr) {
+        x->loading = true;
+        into = [make = x->vtable->sink_into, object = x->object] { return make(object); };
+      }
+    }
     std::shared_ptr<const detail::HeldValue> value;
     std::string why;
-    if (!fetcher_->fetch(links_[static_cast<std::size_t>(h)]->data_address(), id, v, nullptr,
-                         value, why)) {
-      continue;  // lost meanwhile: find it (or make it) elsewhere
+    bool fetched = false;
+    try {
+      fetched = fetcher_->fetch(links_[static_cast<std::size_t>(h)]->data_address(), id, v, into,
+                                value, why);
+    } catch (...) {
+      if (into) end_loading(id, v, nullptr);
+      throw;
     }
+    if (into && end_loading(id, v, fetched ? value.get() : nullptr)) return;
+    if (!fetched) continue;  // lost meanwhile: find it (or make it) elsewhere
     if (load_fetched(id, v, *value)) return;
   }
   throw Error("compss: could not fetch data " + std::to_string(id) + " from the workers");
 }
 
+TrackedDatum* Cluster::not_loading(std::unique_lock<std::mutex>& data, std::uint64_t id) {
+  TrackedDatum* x = nullptr;
+  while ((x = directory_.find_id(id)) != nullptr && x->loading) loaded_cv_.wait(data);
+  return x;
+}
+
+bool Cluster::end_loading(std::uint64_t id, std::uint64_t v, const detail::HeldValue* value) {
+  bool loaded = false;
+  {
+    std::lock_guard data(data_mutex_);
+    TrackedDatum* x = directory_.find_id(id);
+    if (x != nullptr) {
+      x->loading = false;
+      if (value != nullptr && x->version == v && value->holds_object_at(x->object)) {
+        x->master_version = v;
+        directory_.version(id, v).size = value->size();
+        loaded = true;
+      }
+    }
+  }
+  loaded_cv_.notify_all();
+  return loaded;
+}
+
 bool Cluster::load_fetched(std::uint64_t id, std::uint64_t v, const detail::HeldValue& value) {
   std::vector<std::byte> scratch;
   std::span<const std::byte> bytes = value.view(scratch);
-  std::lock_guard data(data_mutex_);
-  TrackedDatum* x = directory_.find_id(id);
+  std::unique_lock data(data_mutex_);
+  TrackedDatum* x = not_loading(data, id);
   if (x == nullptr || x->version != v) return false;
   if (x->master_version == v) return true;  // another thread loaded it meanwhile
   if (!x->path.empty()) {

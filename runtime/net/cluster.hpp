@@ -142,6 +142,11 @@ class Cluster {
   /// Loads fetched bytes of version v into the master's object; false when the datum has
   /// moved on meanwhile (fetch again).
   bool load_fetched(std::uint64_t id, std::uint64_t v, const detail::HeldValue& value);
+  /// The datum `id` once no fetch is receiving into its object (waits, data lock held).
+  TrackedDatum* not_loading(std::unique_lock<std::mutex>& data, std::uint64_t id);
+  /// Ends a fetch into the object of `id`: true when `value` is version `v` received in
+  /// place (the master's object now holds it). Wakes writers waiting in not_loading.
+  bool end_loading(std::uint64_t id, std::uint64_t v, const detail::HeldValue* value);
   void release(std::uint64_t id, std::uint64_t version, std::uint64_t holders);
   void release(const Drops& drops);
   /// When the master holds the latest version of datum `id` (an object or a file) and the
@@ -182,6 +187,7 @@ class Cluster {
 
   // Data state (data_mutex_; taken after sched_mutex_ when both are needed).
   std::mutex data_mutex_;
+  std::condition_variable loaded_cv_;  // a TrackedDatum::loading ended
   DataDirectory directory_;
 
   BlockingLane lane_{2};

@@ -43,6 +43,7 @@ struct TrackedDatum {
   void* object = nullptr;  ///< where a fetched value is loaded on the master
   const detail::ParamVTable* vtable = nullptr;
   std::string path;  ///< a file: the master's path (its versions' bytes are the contents)
+  bool loading = false;  ///< a fetch is receiving a value straight into `object`
 
   bool master_has_latest() const noexcept { return master_version == version; }
 };

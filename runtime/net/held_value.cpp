@@ -1,5 +1,7 @@
-// Values held on a worker (compss/detail/held_value.hpp): the parts that are not templates.
+// Held values and the byte sink (compss/detail/held_value.hpp, value_sink.hpp): the parts
+// that are not templates.
 #include <compss/detail/held_value.hpp>
+#include <compss/detail/value_sink.hpp>
 
 namespace compss::detail {
 

@@ -40,7 +40,7 @@ void PeerFetcher::give_back(const std::string& source, std::shared_ptr<TcpConnec
 }
 
 bool PeerFetcher::fetch(const std::string& source, std::uint64_t data_id, std::uint64_t version,
-                        detail::MakeValueSink make_sink,
+                        const detail::SinkFactory& make_sink,
                         std::shared_ptr<const detail::HeldValue>& out, std::string& why) {
   // A cached connection may have been closed by the peer since: then one fresh attempt.
   for (int attempt = 0; attempt < 2; ++attempt) {

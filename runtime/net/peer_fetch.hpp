@@ -54,7 +54,7 @@ class PeerFetcher {
   ///
   ///   bool ok = peers.fetch(source, id, version, sink_maker<Matrix>(), value, why);
   bool fetch(const std::string& source, std::uint64_t data_id, std::uint64_t version,
-             detail::MakeValueSink make_sink, std::shared_ptr<const detail::HeldValue>& out,
+             const detail::SinkFactory& make_sink, std::shared_ptr<const detail::HeldValue>& out,
              std::string& why);
 
   /// Fetches many versions from one node over one connection, keeping up to `window`

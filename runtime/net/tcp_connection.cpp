@@ -220,11 +220,11 @@ std::chrono::milliseconds left_until(Clock::time_point deadline) {
 }  // namespace
 
 std::error_code TcpConnection::receive(Message& out, std::chrono::milliseconds timeout) {
-  return receive(out, timeout, nullptr);
+  return receive(out, timeout, detail::SinkFactory{});
 }
 
 std::error_code TcpConnection::receive(Message& out, std::chrono::milliseconds timeout,
-                                       detail::MakeValueSink make_sink) {
+                                       const detail::SinkFactory& make_sink) {
   Clock::time_point deadline = deadline_after(timeout);
   // One reader at a time; waiting for the turn counts against the time-out. (A mutex and
   // a flag rather than std::timed_mutex, whose clocked lock ThreadSanitizer cannot see.)
@@ -255,7 +255,7 @@ std::error_code TcpConnection::receive(Message& out, std::chrono::milliseconds t
 }
 
 std::error_code TcpConnection::read_frame(Message& out, Clock::time_point deadline,
-                                          detail::MakeValueSink make_sink) {
+                                          const detail::SinkFactory& make_sink) {
   if (large_.active) return read_large(out, deadline);
   if (auto ec = need(header_size, deadline)) return ec;
   FrameHeader h;
@@ -288,7 +288,7 @@ std::error_code TcpConnection::read_frame(Message& out, Clock::time_point deadli
         fail(bad, "bad message");
         return bad;
       }
-      large.sink = make_sink != nullptr ? make_sink() : detail::make_byte_sink();
+      large.sink = make_sink ? make_sink() : detail::make_byte_sink();
       large.places = large.sink->places(value_size);
       begin_ += header_size + fetch_reply_prefix_size;
     } else {

@@ -4,6 +4,8 @@
 
 #include "net/endpoint.hpp"
 
+#include <compss/detail/value_sink.hpp>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -88,7 +90,7 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   ///
   ///   c->receive(m, std::chrono::seconds(120), sink_maker<std::vector<double>>());
   std::error_code receive(Message& out, std::chrono::milliseconds timeout,
-                          detail::MakeValueSink make_sink);
+                          const detail::SinkFactory& make_sink);
   void close() noexcept override;
   std::string peer() const override { return peer_; }
 
@@ -109,7 +111,7 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
 
   // Direct reads (one reader at a time: reading_).
   std::error_code read_frame(Message& out, Clock::time_point deadline,
-                             detail::MakeValueSink make_sink);
+                             const detail::SinkFactory& make_sink);
   std::error_code read_large(Message& out, Clock::time_point deadline);
   std::error_code need(std::size_t bytes, Clock::time_point deadline);
   std::error_code fill(Clock::time_point deadline);

@@ -81,7 +81,8 @@ WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask&
   if (p.source.empty()) throw DataMissing{what + " and no source was given"};
   WorkerStore::Value fetched;
   std::string why = "no peer connections on this worker";
-  detail::MakeValueSink sink = task.sinks != nullptr ? task.sinks[i] : nullptr;
+  detail::SinkFactory sink;
+  if (task.sinks != nullptr && task.sinks[i] != nullptr) sink = task.sinks[i];
   if (peers == nullptr || !peers->fetch(p.source, p.data_id, p.version, sink, fetched, why)) {
     throw DataMissing{what + " and fetching it from " + p.source + " failed: " + why};
   }

@@ -3,6 +3,7 @@
 // held as those bytes); sinks place received bytes into the object a reader expects, or
 // keep them as bytes.
 #include <compss/detail/held_value.hpp>
+#include <compss/detail/value_sink.hpp>
 #include <compss/error.hpp>
 
 #include <gtest/gtest.h>
@@ -129,4 +130,32 @@ TEST(HeldValue, ASinkPlacesBytesInTheObjectOrKeepsThemAsBytes) {
   Point p;
   load_held(*bytes, p);
   EXPECT_EQ(p, (Point{3, 4, "q"}));
+}
+
+TEST(HeldValue, AnIntoObjectSinkFillsAnExistingObjectInPlace) {
+  std::vector<int> target{9, 9};  // the program's object, resized to what comes
+  const std::vector<int> sent{1, 2, 3, 4, 5};
+  auto make = sink_into_maker<std::vector<int>>();
+  ASSERT_NE(make, nullptr);
+  auto held = receive_into(*make(&target), compss::to_bytes(sent));
+  EXPECT_EQ(target, sent);
+  EXPECT_TRUE(held->holds_object_at(&target));  // no copy of it anywhere else
+  EXPECT_EQ(held->to_bytes(), compss::to_bytes(sent));
+
+  // Bytes that are not a vector<int> come back as bytes, not "in place".
+  std::vector<std::byte> lying = compss::to_bytes(sent);
+  lying[0] = std::byte{7};
+  auto kept = receive_into(*make(&target), lying);
+  EXPECT_FALSE(kept->holds_object_at(&target));
+  EXPECT_EQ(kept->to_bytes(), lying);
+
+  // A fixed-size array takes only its own size; other types have no such sink.
+  std::array<double, 2> pair{};
+  auto array_make = sink_into_maker<std::array<double, 2>>();
+  auto in_place = receive_into(*array_make(&pair), compss::to_bytes(std::array<double, 2>{3, 4}));
+  EXPECT_TRUE(in_place->holds_object_at(&pair));
+  EXPECT_EQ(pair, (std::array<double, 2>{3, 4}));
+  auto wrong = receive_into(*array_make(&pair), compss::to_bytes(std::array<double, 3>{5, 6, 7}));
+  EXPECT_FALSE(wrong->holds_object_at(&pair));
+  EXPECT_EQ(sink_into_maker<Point>(), nullptr);
 }

@@ -1,14 +1,13 @@
-// Values a worker holds between tasks, and how a value received from another node is
-// placed in memory (docs/distributed.md, "Values on a worker").
+// Values a worker holds between tasks (docs/distributed.md, "Values on a worker").
 //
 // A task's output of a contiguous type (a vector, array or string of raw elements) stays on
 // its worker as the object the task left (an ObjectValue), not as serialized bytes: a
 // later task there reads it in place, and a node that fetches it gets its archive form
 // sent straight from the object's memory. A receiving worker that knows which type the
-// value will be read as places the bytes straight into that object (a ValueSink), so a
-// large value is not serialized, copied or deserialized on the way: only the socket's
-// copies and the zero-fill of the receiving object remain. Other types are kept as their
-// archive bytes.
+// value will be read as places the bytes straight into that object (a ValueSink,
+// value_sink.hpp), so a large value is not serialized, copied or deserialized on the way:
+// only the socket's copies and the zero-fill of the receiving object remain. Other types
+// are kept as their archive bytes.
 #pragma once
 
 #include <compss/serialize.hpp>
@@ -62,6 +61,11 @@ class HeldValue {
   ///   std::vector<std::byte> scratch;
   ///   from_bytes(v->view(scratch), x);
   std::span<const std::byte> view(std::vector<std::byte>& scratch) const;
+
+  /// True when this holds the object at `address` (a value received in place into it).
+  ///
+  ///   if (v->holds_object_at(&user_vector)) { /* already loaded */ }
+  bool holds_object_at(const void* address) const noexcept { return object() == address; }
 
   /// The archive form copied into one buffer.
   ///
@@ -185,85 +189,30 @@ void load_held(const HeldValue& held, T& out) {
   from_bytes(held.view(scratch), out);
 }
 
-/// Where the bytes of a value received from another node go, chosen once their number is
-/// known. Used once: places(), then the places are filled, then finish().
-///
-///   std::unique_ptr<ValueSink> sink = make_byte_sink();
-///   for (std::span<std::byte> p : sink->places(n)) read_exactly(fd, p);
-///   std::shared_ptr<const HeldValue> v = sink->finish();
-class ValueSink {
- public:
-  virtual ~ValueSink() = default;
-  /// Memory for `size` bytes, as spans in order whose lengths add up to `size`. Throws
-  /// std::bad_alloc when the memory cannot be had.
-  virtual std::vector<std::span<std::byte>> places(std::uint64_t size) = 0;
-  /// The value, once every place holds its bytes. Never fails: bytes that are not the
-  /// sink's type are kept as bytes, so the reader reports the problem when it loads them.
-  virtual std::shared_ptr<const HeldValue> finish() = 0;
-};
-
-/// Makes a sink for one received value.
-using MakeValueSink = std::unique_ptr<ValueSink> (*)();
-
-/// The sink for a value whose reader's type is unknown: uninitialised memory (no
-/// zero-fill pass) that becomes a BytesValue.
-///
-///   auto sink = make_byte_sink();
-std::unique_ptr<ValueSink> make_byte_sink();
-
-/// The sink for a value that will be read as a `T` of contiguous raw elements: the
-/// elements' bytes go straight into the `T` that the reader then gets.
+/// A value held in place in an object someone else owns (the master's own object, which a
+/// fetch filled through an IntoObjectSink). Views it; the owner keeps it alive.
 template <class T>
-class ObjectSink final : public ValueSink {
+class InPlaceValue final : public HeldValue {
  public:
-  std::vector<std::span<std::byte>> places(std::uint64_t size) override {
-    using E = typename T::value_type;
-    if (size < sizeof length_ || (size - sizeof length_) % sizeof(E) != 0) return fallback(size);
-    const std::uint64_t count = (size - sizeof length_) / sizeof(E);
-    if constexpr (is_std_array<T>::value) {
-      if (count != value_.size()) return fallback(size);
-    } else {
-      value_.resize(count);
+  explicit InPlaceValue(const T& target) : target_(target), length_(target.size()) {}
+  std::uint64_t size() const override {
+    return sizeof length_ + target_.size() * sizeof(typename T::value_type);
+  }
+  void parts(std::vector<std::span<const std::byte>>& out) const override {
+    out.emplace_back(reinterpret_cast<const std::byte*>(&length_), sizeof length_);
+    if (!target_.empty()) {
+      out.emplace_back(reinterpret_cast<const std::byte*>(target_.data()),
+                       target_.size() * sizeof(typename T::value_type));
     }
-    std::vector<std::span<std::byte>> out{{reinterpret_cast<std::byte*>(&length_), sizeof length_}};
-    if (count != 0) out.emplace_back(reinterpret_cast<std::byte*>(value_.data()), count * sizeof(E));
-    return out;
   }
 
-  std::shared_ptr<const HeldValue> finish() override {
-    if (bytes_) return bytes_->finish();
-    if (length_ != value_.size()) {  // not a T after all: keep what came, as bytes
-      std::vector<std::byte> joined(reinterpret_cast<const std::byte*>(&length_),
-                                    reinterpret_cast<const std::byte*>(&length_ + 1));
-      const auto* first = reinterpret_cast<const std::byte*>(value_.data());
-      joined.insert(joined.end(), first, first + value_.size() * sizeof(typename T::value_type));
-      return std::make_shared<const BytesValue>(std::move(joined));
-    }
-    return hold_object(std::move(value_));
-  }
+ protected:
+  const std::type_info& type() const noexcept override { return typeid(T); }
+  const void* object() const noexcept override { return &target_; }
 
  private:
-  std::vector<std::span<std::byte>> fallback(std::uint64_t size) {
-    bytes_ = make_byte_sink();
-    return bytes_->places(size);
-  }
-
-  T value_{};
-  std::uint64_t length_ = 0;
-  std::unique_ptr<ValueSink> bytes_;  ///< set when the size cannot be a T
+  const T& target_;
+  std::uint64_t length_;
 };
-
-/// The sink maker for values read as `T`: an ObjectSink for contiguous raw types, nullptr
-/// (the byte sink) for the others, which are deserialized from bytes anyway.
-///
-///   MakeValueSink make = sink_maker<std::vector<double>>();
-template <class T>
-constexpr MakeValueSink sink_maker() {
-  if constexpr (is_contiguous_raw_v<T> && std::is_default_constructible_v<T>) {
-    return []() -> std::unique_ptr<ValueSink> { return std::make_unique<ObjectSink<T>>(); };
-  } else {
-    return nullptr;
-  }
-}
 
 }  // namespace compss::detail

@@ -6,7 +6,7 @@
 
 #include <compss/detail/bindings.hpp>
 #include <compss/detail/fn_traits.hpp>
-#include <compss/detail/held_value.hpp>
+#include <compss/detail/value_sink.hpp>
 #include <compss/detail/task_spec.hpp>
 #include <compss/error.hpp>
 #include <compss/serialize.hpp>

@@ -1,6 +1,7 @@
 // Task nodes and parameter descriptors: what call_task hands to the runtime.
 #pragma once
 
+#include <compss/detail/value_sink.hpp>
 #include <compss/detail/task_spec.hpp>
 #include <compss/serialize.hpp>
 
@@ -34,12 +35,15 @@ struct DataKey {
 struct ParamVTable {
   void (*save)(const void* object, OutputArchive& out);
   void (*load)(void* object, InputArchive& in);
+  /// For a contiguous type: a sink that receives a fetched value straight into the object
+  /// (value_sink.hpp); null otherwise (the value is loaded from bytes).
+  MakeSinkInto sink_into = nullptr;
 };
 
 template <class T>
 inline constexpr ParamVTable param_vtable{
     [](const void* o, OutputArchive& out) { out(*static_cast<const T*>(o)); },
-    [](void* o, InputArchive& in) { in(*static_cast<T*>(o)); }};
+    [](void* o, InputArchive& in) { in(*static_cast<T*>(o)); }, sink_into_maker<T>()};
 
 /// The vtable for T, or nullptr when T cannot be serialized.
 template <class T>
