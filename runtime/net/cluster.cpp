@@ -484,6 +484,7 @@ void Cluster::fetch_to_master(std::uint64_t id) {
     // A value of a contiguous type is received straight into the program's object: no
     // buffer, no deserialization under the data lock. Other writers of the object wait.
     detail::SinkFactory into;
+    const void* into_object = nullptr;
     {
       std::unique_lock data(data_mutex_);
       TrackedDatum* x = not_loading(data, id);
@@ -491,6 +492,10 @@ void Cluster::fetch_to_master(std::uint64_t id) {
       if (x->master_has_latest()) return;
       if (x->path.empty() && x->vtable != nullptr && x->vtable->sink_into != nullptr) {
         x->loading = true;
+        // From the first byte written it holds no version, until end_loading says which:
+        // lineage must not take a half-written object for the version it held.
+        x->master_version = TrackedDatum::no_version;
+        into_object = x->object;
         into = [make = x->vtable->sink_into, object = x->object] { return make(object); };
       }
     }
@@ -506,6 +511,7 @@ void Cluster::fetch_to_master(std::uint64_t id) {
     }
     if (into && end_loading(id, v, fetched ? value.get() : nullptr)) return;
     if (!fetched) continue;  // lost meanwhile: find it (or make it) elsewhere
+    if (into && value->holds_object_at(into_object)) continue;  // a newer version came: fetch it
     if (load_fetched(id, v, *value)) return;
   }
   throw Error("compss: could not fetch data " + std::to_string(id) + " from the workers");

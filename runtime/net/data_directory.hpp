@@ -38,6 +38,9 @@ struct VersionInfo {
 struct TrackedDatum {
   std::uint64_t id = 0;
   std::uint64_t version = 0;         ///< the latest version (what the next task reads)
+  /// master_version while the object holds no valid version: a fetch is writing into it,
+  /// or one failed partway (the next fetch fills it again).
+  static constexpr std::uint64_t no_version = ~std::uint64_t{0};
   std::uint64_t master_version = 0;  ///< the version the master's object (or file) holds
   std::uintptr_t address = 0;
   void* object = nullptr;  ///< where a fetched value is loaded on the master

@@ -1,5 +1,7 @@
 #include "net/worker_link.hpp"
 
+#include <algorithm>
+
 namespace compss::net {
 
 namespace {
@@ -107,10 +109,10 @@ std::error_code WorkerLink::send_taking_releases(const Message* message) {
   return endpoint_->send_batch(batch);
 }
 
-void WorkerLink::flush_releases_if_idle() {
+void WorkerLink::flush_releases(bool only_if_idle) {
   {
     std::lock_guard lock(mutex_);
-    if (pending_releases_.empty() || !calls_.empty()) return;
+    if (pending_releases_.empty() || (only_if_idle && !calls_.empty())) return;
   }
   // Never waits for another sender: this thread must go on reading answers (a sender
   // blocked on a full socket may need them read). Whoever sends now writes a request,
@@ -142,8 +144,15 @@ void WorkerLink::shutdown() noexcept {
 void WorkerLink::receive_loop() {
   for (;;) {
     Message m;
-    std::error_code ec = endpoint_->receive(m, std::chrono::seconds(1));
-    if (ec == NetError::timed_out) continue;
+    // Short waits: releases that wait for a request go when none came meanwhile.
+    const auto wait = std::max<std::chrono::milliseconds>(
+        std::chrono::milliseconds(100),
+        std::chrono::ceil<std::chrono::milliseconds>(release_wait_.load()));
+    std::error_code ec = endpoint_->receive(m, wait);
+    if (ec == NetError::timed_out) {
+      flush_releases(false);
+      continue;
+    }
     if (ec) {
       std::string why = ec == NetError::closed ? "connection closed" : ec.message();
       // The node is marked lost before its callers wake, so they do not pick it again.
@@ -163,7 +172,7 @@ void WorkerLink::receive_loop() {
     }
     // Anything else is not for the master: ignored.
     // The worker may have gone idle: releases that waited for a request go now.
-    flush_releases_if_idle();
+    flush_releases(true);
   }
 }
 

@@ -61,9 +61,11 @@ class WorkerLink {
 
   /// Tells the worker it may drop versions <= `version` of `data_id` (no answer). While
   /// the worker has requests in flight and answers often (its last answer is more recent
-  /// than release_wait()), the release waits to go with the next request or after the
-  /// next answer, so it costs the worker no wake-up of its own. To an idle worker, one
-  /// busy with a long task, or once 256 are waiting, releases go at once.
+  /// than release_wait()), the release waits to go with the next request, after an answer
+  /// that leaves the worker idle, or at most max(0.1 s, release_wait()) later, so it costs
+  /// the worker no wake-up of
+  /// its own. To an idle worker, one busy with a long task, or once 256 are waiting,
+  /// releases go at once.
   void release(std::uint64_t data_id, std::uint64_t version) noexcept;
 
   /// How recent the worker's last answer must be for a release to wait (default 5 ms:
@@ -91,8 +93,9 @@ class WorkerLink {
   std::error_code send_with_releases(const Message* message);
   /// The same, with send_mutex_ held by the caller.
   std::error_code send_taking_releases(const Message* message);
-  /// Sends the waiting releases when no request is in flight to take them along.
-  void flush_releases_if_idle();
+  /// Sends the waiting releases (`only_if_idle`: only when no request is in flight to
+  /// take them along). Never waits for another sender.
+  void flush_releases(bool only_if_idle);
   void end_all(const std::string& why);
   /// The call waiting for the answer with this id (removed), or an empty function.
   CallDone take_call(std::uint64_t id);

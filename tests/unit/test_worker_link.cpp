@@ -45,10 +45,10 @@ struct LinkAndWorker {
   std::atomic<int> answers{0};
   WorkerLink link{1, ends.first, Hello{"s", "w", 1, 1}, "127.0.0.1", [](int, const std::string&) {}};
 
-  /// "The worker answers often": any answer within the last minute counts, and one is
-  /// given now (so the tests do not depend on timing).
-  void answering_often() {
-    link.set_release_wait(std::chrono::minutes(1));
+  /// "The worker answers often": any answer within `wait` counts (a minute: the tests do
+  /// not depend on timing), and one is given now.
+  void answering_often(std::chrono::milliseconds wait = std::chrono::minutes(1)) {
+    link.set_release_wait(wait);
     answer(call("warm-up"));
     EXPECT_EQ(received(worker), (std::vector<std::string>{"request warm-up"}));
     for (int i = 0; i < 500 && answers.load() == 0; ++i) std::this_thread::sleep_for(10ms);
@@ -106,6 +106,14 @@ TEST(WorkerLink, AReleaseToAWorkerBusyWithALongTaskGoesAtOnce) {
   t.call("long");
   t.link.release(6, 1);
   EXPECT_EQ(received(t.worker), (Lines{"request long", "release 6"}));
+}
+
+TEST(WorkerLink, AWaitingReleaseGoesAfterAWhileWithoutARequest) {
+  LinkAndWorker t;
+  t.answering_often(300ms);
+  t.call("long");
+  t.link.release(8, 1);  // (waits, unless this machine took 300 ms since the answer)
+  EXPECT_EQ(received(t.worker, 1500ms), (Lines{"request long", "release 8"}));
 }
 
 TEST(WorkerLink, ManyWaitingReleasesGoWithoutARequest) {

@@ -99,6 +99,9 @@ class IntoObjectSink final : public ValueSink {
 template <class T>
 class ObjectSink final : public ValueSink {
  public:
+  ObjectSink() = default;
+  ObjectSink(const ObjectSink&) = delete;  // into_ refers to this object's value_
+  ObjectSink& operator=(const ObjectSink&) = delete;
   std::vector<std::span<std::byte>> places(std::uint64_t size) override {
     return into_.places(size);
   }
