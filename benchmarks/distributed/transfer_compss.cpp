@@ -6,7 +6,8 @@
 // fetch the vector from A. The tasks stamp themselves (worker pid, CLOCK_MONOTONIC time,
 // the same clock in every process of the machine): the transfer time is the time between
 // the end of `produce` and the start of the consumer on B: the master hearing of the
-// result, scheduling the consumer, B fetching the bytes from A and deserialising them.
+// result, scheduling the consumer, B fetching the bytes from A (straight into the vector
+// its consumer reads: docs/distributed.md, "Values on a worker").
 //
 // Prints one line per round: impl MiB seconds MB_per_s (MB = 10^6 bytes), or a note when
 // both consumers ran on A (no transfer happened; nothing is measured).

@@ -62,8 +62,8 @@ class WorkerLink {
   /// Tells the worker it may drop versions <= `version` of `data_id` (no answer). While
   /// the worker has requests in flight and answers often (its last answer is more recent
   /// than release_wait()), the release waits to go with the next request, after an answer
-  /// that leaves the worker idle, or at most max(0.1 s, release_wait()) later, so it costs
-  /// the worker no wake-up of
+  /// that leaves the worker idle, or once the worker has not answered for
+  /// max(0.1 s, release_wait()), so it costs the worker no wake-up of
   /// its own. To an idle worker, one busy with a long task, or once 256 are waiting,
   /// releases go at once.
   void release(std::uint64_t data_id, std::uint64_t version) noexcept;
