@@ -11,6 +11,7 @@
 #include <array>
 #include <atomic>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -158,4 +159,18 @@ TEST(HeldValue, AnIntoObjectSinkFillsAnExistingObjectInPlace) {
   auto wrong = receive_into(*array_make(&pair), compss::to_bytes(std::array<double, 3>{5, 6, 7}));
   EXPECT_FALSE(wrong->holds_object_at(&pair));
   EXPECT_EQ(sink_into_maker<Point>(), nullptr);
+}
+
+TEST(HeldValue, AFutureSlotIsFilledInPlaceAndReportedAsTheSlot) {
+  std::optional<std::vector<double>> slot;  // a future's value, not computed here yet
+  auto make = optional_sink_into_maker<std::vector<double>>();
+  ASSERT_NE(make, nullptr);
+  const std::vector<double> sent(1000, 2.5);
+  auto held = receive_into(*make(&slot), compss::to_bytes(sent));
+  ASSERT_TRUE(slot.has_value());
+  EXPECT_EQ(*slot, sent);
+  EXPECT_TRUE(held->holds_object_at(&slot));  // the datum's object is the slot
+  ASSERT_NE(held->as<std::vector<double>>(), nullptr);
+  EXPECT_EQ(held->as<std::vector<double>>(), &*slot);
+  EXPECT_EQ(optional_sink_into_maker<Point>(), nullptr);
 }

@@ -65,7 +65,7 @@ class HeldValue {
   /// True when this holds the object at `address` (a value received in place into it).
   ///
   ///   if (v->holds_object_at(&user_vector)) { /* already loaded */ }
-  bool holds_object_at(const void* address) const noexcept { return object() == address; }
+  bool holds_object_at(const void* address) const noexcept { return home() == address; }
 
   /// The archive form copied into one buffer.
   ///
@@ -76,6 +76,9 @@ class HeldValue {
   /// typeid(void) for a value held only as bytes.
   virtual const std::type_info& type() const noexcept = 0;
   virtual const void* object() const noexcept = 0;
+  /// The object that contains it (itself, unless it lives inside another, such as a
+  /// future's std::optional slot).
+  virtual const void* home() const noexcept { return object(); }
 };
 
 /// A value held as its archive form only: inline bytes from the master, a file's content,
@@ -194,7 +197,9 @@ void load_held(const HeldValue& held, T& out) {
 template <class T>
 class InPlaceValue final : public HeldValue {
  public:
-  explicit InPlaceValue(const T& target) : target_(target), length_(target.size()) {}
+  /// `home`: the object that contains `target` (null: `target` itself).
+  explicit InPlaceValue(const T& target, const void* home = nullptr)
+      : target_(target), home_(home != nullptr ? home : &target), length_(target.size()) {}
   std::uint64_t size() const override {
     return sizeof length_ + target_.size() * sizeof(typename T::value_type);
   }
@@ -209,9 +214,11 @@ class InPlaceValue final : public HeldValue {
  protected:
   const std::type_info& type() const noexcept override { return typeid(T); }
   const void* object() const noexcept override { return &target_; }
+  const void* home() const noexcept override { return home_; }
 
  private:
   const T& target_;
+  const void* home_;
   std::uint64_t length_;
 };
 

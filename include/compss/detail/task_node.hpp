@@ -65,7 +65,8 @@ inline constexpr ParamVTable optional_value_vtable{
       auto& slot = *static_cast<std::optional<U>*>(o);
       if (!slot) slot.emplace();
       in(*slot);
-    }};
+    },
+    optional_sink_into_maker<U>()};
 
 /// The vtable of a future slot holding U, or nullptr when U cannot travel.
 template <class U>

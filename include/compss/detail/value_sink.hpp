@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <type_traits>
 #include <vector>
@@ -54,7 +55,8 @@ std::unique_ptr<ValueSink> make_byte_sink();
 template <class T>
 class IntoObjectSink final : public ValueSink {
  public:
-  explicit IntoObjectSink(T& target) : target_(target) {}
+  /// `home`: the object that contains `target` and that finish() reports (null: itself).
+  explicit IntoObjectSink(T& target, const void* home = nullptr) : target_(target), home_(home) {}
 
   std::vector<std::span<std::byte>> places(std::uint64_t size) override {
     using E = typename T::value_type;
@@ -79,7 +81,7 @@ class IntoObjectSink final : public ValueSink {
       joined.insert(joined.end(), first, first + target_.size() * sizeof(typename T::value_type));
       return std::make_shared<const BytesValue>(std::move(joined));
     }
-    return std::make_shared<const InPlaceValue<T>>(target_);
+    return std::make_shared<const InPlaceValue<T>>(target_, home_);
   }
 
  private:
@@ -89,6 +91,7 @@ class IntoObjectSink final : public ValueSink {
   }
 
   T& target_;
+  const void* home_;
   std::uint64_t length_ = 0;
   std::unique_ptr<ValueSink> bytes_;  ///< set when the size cannot be a T
 };
@@ -119,6 +122,21 @@ class ObjectSink final : public ValueSink {
 
 /// Makes an IntoObjectSink for the `T` at `object` (ParamVTable::sink_into).
 using MakeSinkInto = std::unique_ptr<ValueSink> (*)(void* object);
+
+/// The into-object sink maker for a future's value slot (std::optional<T>, engaged first),
+/// or nullptr for types that are not contiguous.
+template <class T>
+constexpr MakeSinkInto optional_sink_into_maker() {
+  if constexpr (is_contiguous_raw_v<T> && std::is_default_constructible_v<T>) {
+    return [](void* slot) -> std::unique_ptr<ValueSink> {
+      auto& value = *static_cast<std::optional<T>*>(slot);
+      if (!value) value.emplace();
+      return std::make_unique<IntoObjectSink<T>>(*value, slot);
+    };
+  } else {
+    return nullptr;
+  }
+}
 
 /// The into-object sink maker for `T`, or nullptr for types that are not contiguous.
 template <class T>

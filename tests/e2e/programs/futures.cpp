@@ -9,6 +9,15 @@ long square(long v) { return v * v; }
 #pragma compss task
 long add(long a, long b) { return a + b; }
 
+// A large result (1 MiB: more than a connection's read buffer, so a master fetching it
+// receives it straight into the future's value).
+#pragma compss task
+std::vector<double> ramp(long n, double step) {
+  std::vector<double> v(static_cast<std::size_t>(n));
+  for (long i = 0; i < n; ++i) v[static_cast<std::size_t>(i)] = static_cast<double>(i) * step;
+  return v;
+}
+
 #pragma compss task in(values)
 long checksum(const std::vector<long>& values) {
   long h = 17;
@@ -39,5 +48,11 @@ int main() {
   for (long i = 0; i < 1000; ++i) data[i] = i * 7 % 13;
   long h = checksum(data);
   std::printf("checksum = %ld\n", h);
+
+  auto big = ramp(1 << 17, 0.5);
+  const std::vector<double>& values = big;  // waits (a plain vector in the sequential build)
+  double sum = 0;
+  for (double v : values) sum += v;
+  std::printf("ramp: %zu values, sum %.1f, last %.1f\n", values.size(), sum, values.back());
   return 0;
 }
