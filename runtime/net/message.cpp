@@ -54,20 +54,11 @@ class GatherArchive {
     return *this;
   }
   void write_size(std::uint64_t n) { scratch_.write_size(n); }
-  /// A held value's archive form, preceded by its length like a byte vector: its parts are
-  /// referenced (copied when the whole is under the inline limit).
+  /// A held value's archive form, preceded by its length like a byte vector.
   void write_held(const compss::detail::HeldValue& v) {
-    const std::uint64_t size = v.size();
-    scratch_.write_size(size);
     std::vector<std::span<const std::byte>> parts;
     v.parts(parts);
-    for (std::span<const std::byte> p : parts) {
-      if (size < inline_limit_) {
-        scratch_.write_bytes(p.data(), p.size());
-      } else {
-        references_.push_back({scratch_.bytes().size(), p});
-      }
-    }
+    write_value(v.size(), parts);
   }
   void write_bytes(const void* data, std::size_t size) { scratch_.write_bytes(data, size); }
 
@@ -103,16 +94,25 @@ class GatherArchive {
   template <class T>
   void save(const T& v) {
     if constexpr (std::is_same_v<T, std::vector<std::byte>>) {
-      scratch_.write_size(v.size());
-      if (v.size() < inline_limit_) {
-        scratch_.write_bytes(v.data(), v.size());
-      } else {
-        references_.push_back({scratch_.bytes().size(), std::span<const std::byte>(v)});
-      }
+      const std::span<const std::byte> whole(v);
+      write_value(v.size(), std::span(&whole, 1));
     } else if constexpr (compss::detail::HasMemberSerialize<T>) {
       const_cast<T&>(v).serialize(*this);  // the message structs' serialize is not const
     } else {
       scratch_(v);
+    }
+  }
+
+  /// A value of `size` bytes in `parts`, preceded by its length: copied into the scratch
+  /// when under the inline limit, else referenced.
+  void write_value(std::uint64_t size, std::span<const std::span<const std::byte>> parts) {
+    scratch_.write_size(size);
+    for (std::span<const std::byte> p : parts) {
+      if (size < inline_limit_) {
+        scratch_.write_bytes(p.data(), p.size());
+      } else if (!p.empty()) {
+        references_.push_back({scratch_.bytes().size(), p});
+      }
     }
   }
 

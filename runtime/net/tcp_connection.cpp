@@ -142,8 +142,6 @@ void TcpConnection::on_message(Message m) {
 std::error_code TcpConnection::send(const Message& m) {
   if (shut_) return NetError::closed;
   EncodedFrame frame = encode_parts(m);
-  std::lock_guard lock(write_mutex_);
-  if (shut_) return NetError::closed;
   return write_all(std::span(&frame, 1));
 }
 
@@ -152,12 +150,12 @@ std::error_code TcpConnection::send_batch(std::span<const Message* const> messag
   std::vector<EncodedFrame> frames;
   frames.reserve(messages.size());
   for (const Message* m : messages) frames.push_back(encode_parts(*m));
-  std::lock_guard lock(write_mutex_);
-  if (shut_) return NetError::closed;
   return write_all(frames);
 }
 
 std::error_code TcpConnection::write_all(std::span<const EncodedFrame> frames) {
+  std::lock_guard lock(write_mutex_);  // concurrent senders take turns; a batch stays whole
+  if (shut_) return NetError::closed;
   std::vector<iovec> parts;
   for (const EncodedFrame& frame : frames) {
     for (auto part : frame.parts) {

@@ -86,7 +86,7 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   /// Like receive(); a DataFetchReply too large for the read buffer has its value placed
   /// by a sink from `make_sink` (the byte sink when null) and handed over in
   /// `shared_value`. A worker passes the sink of the type the value will be read as, so
-  /// its bytes land in that object (compss/detail/held_value.hpp).
+  /// its bytes land in that object (compss/detail/value_sink.hpp).
   ///
   ///   c->receive(m, std::chrono::seconds(120), sink_maker<std::vector<double>>());
   std::error_code receive(Message& out, std::chrono::milliseconds timeout,

@@ -222,7 +222,7 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
       }
       w.size = o.value->size();
       if (store != nullptr && w.data_id != 0) {
-          store->put(w.data_id, w.version, std::move(o.value));  // as held: not copied
+        store->put(w.data_id, w.version, std::move(o.value));  // as held: not copied
       } else {
         w.has_value = true;
         w.value = o.value->to_bytes();

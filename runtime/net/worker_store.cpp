@@ -10,7 +10,7 @@ WorkerStore::Value WorkerStore::put(std::uint64_t data_id, std::uint64_t version
 }
 
 WorkerStore::Value WorkerStore::put(std::uint64_t data_id, std::uint64_t version, Value value) {
-  const std::uint64_t size = value->size();  // may serialize: outside the lock
+  const std::uint64_t size = value->size();
   Value replaced;  // freed after the lock is released: a large free is not instant
   std::lock_guard lock(mutex_);
   Value& slot = values_[{data_id, version}];

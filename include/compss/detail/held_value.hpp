@@ -39,8 +39,8 @@ class HeldValue {
   ///   reply_size += v->size();
   virtual std::uint64_t size() const = 0;
 
-  /// Appends the archive form as spans, in order, into memory this value owns (valid
-  /// while it lives); their lengths add up to size(). May serialize once, on first use.
+  /// Appends the archive form as spans, in order, into memory this value owns or views
+  /// (valid while it lives); their lengths add up to size().
   ///
   ///   std::vector<std::span<const std::byte>> parts;
   ///   v->parts(parts);
@@ -56,7 +56,7 @@ class HeldValue {
   }
 
   /// The archive form as one span: the value's own memory when it is one piece already
-  /// (bytes, or a serialized object), else the pieces joined into `scratch`.
+  /// (a BytesValue), else the pieces joined into `scratch`.
   ///
   ///   std::vector<std::byte> scratch;
   ///   from_bytes(v->view(scratch), x);
@@ -123,6 +123,27 @@ inline constexpr bool is_contiguous_raw_v = [] {
   }
 }();
 
+/// The archive form of an object of a contiguous type, without serializing it: its length
+/// word (kept by the caller, so the span stays valid) followed by its own elements.
+template <class T>
+struct ContiguousForm {
+  static_assert(is_contiguous_raw_v<T>, "only contiguous types have this form");
+
+  static std::size_t element_bytes(const T& object) noexcept {
+    return object.size() * sizeof(typename T::value_type);
+  }
+  static std::uint64_t size(const T& object) noexcept {
+    return sizeof(std::uint64_t) + element_bytes(object);
+  }
+  static void parts(const T& object, const std::uint64_t& length,
+                    std::vector<std::span<const std::byte>>& out) {
+    out.emplace_back(reinterpret_cast<const std::byte*>(&length), sizeof length);
+    if (element_bytes(object) != 0) {
+      out.emplace_back(reinterpret_cast<const std::byte*>(object.data()), element_bytes(object));
+    }
+  }
+};
+
 /// An object of a contiguous type (is_contiguous_raw_v) kept as the task left it: its
 /// archive form is its length word followed by its own elements, so it is never
 /// serialized.
@@ -130,31 +151,19 @@ inline constexpr bool is_contiguous_raw_v = [] {
 ///   auto v = std::make_shared<const ObjectValue<std::vector<double>>>(std::move(x));
 template <class T>
 class ObjectValue final : public HeldValue {
-  static_assert(is_contiguous_raw_v<T>, "ObjectValue holds contiguous types only");
-
  public:
   explicit ObjectValue(T value) : value_(std::move(value)), length_(value_.size()) {}
 
-  std::uint64_t size() const override { return sizeof length_ + element_bytes(); }
-
+  std::uint64_t size() const override { return ContiguousForm<T>::size(value_); }
   void parts(std::vector<std::span<const std::byte>>& out) const override {
-    out.emplace_back(reinterpret_cast<const std::byte*>(&length_), sizeof length_);
-    if (element_bytes() != 0) {
-      out.emplace_back(reinterpret_cast<const std::byte*>(value_.data()), element_bytes());
-    }
+    ContiguousForm<T>::parts(value_, length_, out);
   }
-
-  const T& value() const noexcept { return value_; }
 
  protected:
   const std::type_info& type() const noexcept override { return typeid(T); }
   const void* object() const noexcept override { return &value_; }
 
  private:
-  std::size_t element_bytes() const noexcept {
-    return value_.size() * sizeof(typename T::value_type);
-  }
-
   T value_;
   std::uint64_t length_;  ///< the archive's length field, sent from here
 };
@@ -200,15 +209,9 @@ class InPlaceValue final : public HeldValue {
   /// `home`: the object that contains `target` (null: `target` itself).
   explicit InPlaceValue(const T& target, const void* home = nullptr)
       : target_(target), home_(home != nullptr ? home : &target), length_(target.size()) {}
-  std::uint64_t size() const override {
-    return sizeof length_ + target_.size() * sizeof(typename T::value_type);
-  }
+  std::uint64_t size() const override { return ContiguousForm<T>::size(target_); }
   void parts(std::vector<std::span<const std::byte>>& out) const override {
-    out.emplace_back(reinterpret_cast<const std::byte*>(&length_), sizeof length_);
-    if (!target_.empty()) {
-      out.emplace_back(reinterpret_cast<const std::byte*>(target_.data()),
-                       target_.size() * sizeof(typename T::value_type));
-    }
+    ContiguousForm<T>::parts(target_, length_, out);
   }
 
  protected:
