@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
 #include <stdexcept>
 #include <thread>
 
@@ -56,8 +57,16 @@ constexpr ParamSpec unsavable_params[] = {{Direction::out, ParamKind::object, "u
 constexpr TaskSpec unsavable_spec{"make_unsavable", "void make_unsavable(Unsavable &)",
                                   unsavable_params, 1};
 
+/// Where the elements of its argument are: shows whether a task got the stored object or
+/// a copy of it.
+std::uintptr_t elements_at(const std::vector<int>& v) { return reinterpret_cast<std::uintptr_t>(v.data()); }
+constexpr ParamSpec elements_params[] = {{Direction::in, ParamKind::object, "v"}};
+constexpr TaskSpec elements_spec{"elements_at", "std::uintptr_t elements_at(const std::vector<int> &)",
+                                 elements_params, 1};
+
 [[maybe_unused]] void call_sites() {
   std::vector<int> v, acc;
+  call_task<elements_spec, &elements_at>(v);
   call_task<add_spec, &add_into>(v, acc);
   call_task<pair_spec, &pair_up>(1);
   Unsavable u;
@@ -109,6 +118,19 @@ TEST(NetPeer, AnOutputThatCannotBeSerializedFailsTheTaskNotTheWorker) {
   EXPECT_EQ(std::get<TaskFailed>(reply).exception_type, "std::runtime_error");
   EXPECT_EQ(std::get<TaskFailed>(reply).message, "cannot save");
   EXPECT_EQ(store.size(), 0u);
+}
+
+TEST(NetPeer, AConstRefParameterReadsTheStoredObjectItself) {
+  WorkerStore store;
+  WorkerStore::Value held = store.put(3, 1, hold_object(std::vector<int>(1000, 7)));
+  const auto* stored_object = held->as<std::vector<int>>();
+  ASSERT_NE(stored_object, nullptr);
+  TaskRequest r{1, elements_spec.signature, {held_param(3, 1, Direction::in)}};
+  auto done = std::get<TaskDone>(execute_request(r, &store));
+  ASSERT_EQ(done.outputs.size(), 1u);  // the result, inline (no datum for it)
+  std::uintptr_t seen = 0;
+  compss::from_bytes(done.outputs[0].value, seen);
+  EXPECT_EQ(seen, reinterpret_cast<std::uintptr_t>(stored_object->data()));  // not a copy
 }
 
 TEST(NetPeer, InlineInputsAreCachedAndOutputsStayInTheStore) {
