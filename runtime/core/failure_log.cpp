@@ -1,5 +1,7 @@
 #include "core/failure_log.hpp"
 
+#include "core/access.hpp"
+
 #include <compss/error.hpp>
 
 #include <atomic>
@@ -39,8 +41,6 @@ const char* direction_name(Direction d) noexcept {
   }
   return "?";
 }
-bool reads(Direction d) noexcept { return d != Direction::out; }
-bool writes(Direction d) noexcept { return d != Direction::in && d != Direction::in_delete; }
 
 std::string describe_params(const TaskBase& t) {
   std::string s;

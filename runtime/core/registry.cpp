@@ -1,5 +1,6 @@
 #include "core/registry.hpp"
 
+#include "core/access.hpp"
 #include "core/graph.hpp"
 
 #include <algorithm>
@@ -47,44 +48,32 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
 }
 
 void Registry::access(TaskBase* t, ParamDescriptor& p) {
-  if (p.kind == detail::ParamKind::collection) {
+  if (p.kind == detail::ParamKind::collection && p.key.tag != DataKey::Tag::none) {
     // The container is read (its shape); each element is a datum of its own.
-    if (p.key.tag != DataKey::Tag::none) {
-      Datum& c = find_or_create(p.key);
-      read(c, t);
-      p.data_id = c.id;
-      p.version = c.version;
-    }
-    for (std::uint32_t i = 0; i < p.element_count; ++i) access(t, p.elements[i]);
-    return;
+    Datum& c = find_or_create(p.key);
+    read(c, t);
+    p.data_id = c.id;
+    p.version = c.version;
   }
+  for_each_datum(p, [&](ParamDescriptor& e) { access_datum(t, e); });
+}
+
+void Registry::access_datum(TaskBase* t, ParamDescriptor& p) {
   if (p.copy_in) {
     copy_in(t, p);
     return;
   }
   Datum& d = find_or_create(p.key);
   p.data_id = d.id;
-  switch (p.direction) {
-    case Direction::in:
-      read(d, t);
-      p.version = d.version;
-      return;
-    case Direction::in_delete:
-      read(d, t);
-      p.version = d.version;
-      renumber(d);
-      return;
-    case Direction::concurrent:
-    case Direction::commutative:
-      run_access(d, t, p.direction);
-      p.version = d.version;
-      return;
-    case Direction::out:
-    case Direction::inout:
-      write(d, t);
-      p.version = d.version;
-      return;
+  if (shared_copy(p.direction)) {
+    run_access(d, t, p.direction);
+  } else if (writes(p.direction)) {
+    write(d, t);
+  } else {
+    read(d, t);
   }
+  p.version = d.version;
+  if (p.direction == Direction::in_delete) renumber(d);  // (after: it read this version)
 }
 
 void Registry::copy_in(TaskBase* t, ParamDescriptor& p) {

@@ -95,6 +95,8 @@ class Registry {
  private:
   Datum* find(const DataKey& key);
   Datum& find_or_create(const DataKey& key);
+  /// One datum's access (an object, future, file or collection element).
+  void access_datum(TaskBase* t, ParamDescriptor& p);
   void add_reader(Datum& d, TaskBase* t);
   void read(Datum& d, TaskBase* t);
   void write(Datum& d, TaskBase* t);

@@ -1,5 +1,6 @@
 #include "net/cluster.hpp"
 
+#include "core/access.hpp"
 #include "core/runtime.hpp"
 #include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
@@ -24,15 +25,13 @@ using detail::Direction;
 using detail::ParamDescriptor;
 using detail::ParamKind;
 using detail::TaskBase;
+using rt::for_each_datum;
+using rt::reads;
+using rt::writes;
 
 namespace {
 
 constexpr std::uint64_t bit(int node) { return std::uint64_t{1} << node; }
-
-bool reads(Direction d) {
-  return d == Direction::in || d == Direction::inout || d == Direction::in_delete;
-}
-bool writes(Direction d) { return d == Direction::out || d == Direction::inout; }
 
 /// An object parameter whose versions the cluster tracks (keyed by address).
 bool tracked(const ParamDescriptor& d) {
@@ -163,10 +162,7 @@ bool Cluster::can_travel(const TaskBase& t) const {
   const detail::RemoteTask* remote = detail::find_remote_task(t.spec().signature);
   if (remote == nullptr || !remote->serializable) return false;
   for (std::uint32_t i = 0; i < t.param_count_; ++i) {
-    const ParamDescriptor& d = t.params_[i];
-    if (d.direction == Direction::concurrent || d.direction == Direction::commutative) return false;
-    if (d.kind != ParamKind::object && d.kind != ParamKind::file) return false;
-    if (d.object != nullptr && d.vtable == nullptr) return false;
+    if (!rt::travels(t.params_[i])) return false;
   }
   return t.exclusive == nullptr;
 }
@@ -275,13 +271,14 @@ void Cluster::finished(TaskBase* t) noexcept {
 void Cluster::master_wrote_params(TaskBase* t, bool files_only, Drops& drops) {
   // data lock held by the caller
   for (std::size_t i = 0; i < t->param_count_; ++i) {
-    const ParamDescriptor& d = t->params_[i];
-    if (!writes(d.direction) || (files_only && d.kind != ParamKind::file)) continue;
-    TrackedDatum* x = find_tracked(d);
-    if (x == nullptr) continue;  // never travelled: nothing to update
-    std::uint64_t old = x->version;
-    std::uint64_t holders = directory_.master_wrote(*x);
-    if (holders != 0) drops.push_back({x->id, {old, holders}});
+    for_each_datum(t->params_[i], [&](const ParamDescriptor& d) {
+      if (!writes(d.direction) || (files_only && d.kind != ParamKind::file)) return;
+      TrackedDatum* x = find_tracked(d);
+      if (x == nullptr) return;  // never travelled: nothing to update
+      std::uint64_t old = x->version;
+      std::uint64_t holders = directory_.master_wrote(*x);
+      if (holders != 0) drops.push_back({x->id, {old, holders}});
+    });
   }
 }
 
@@ -600,18 +597,24 @@ void Cluster::before_local(TaskBase* t) {
   {
     std::lock_guard data(data_mutex_);
     for (std::size_t i = 0; i < t->param_count_; ++i) {
-      const ParamDescriptor& d = t->params_[i];
-      if (!reads(d.direction)) continue;
-      TrackedDatum* x = nullptr;
-      if (d.kind == ParamKind::file) {
-        x = directory_.find_file(std::string(d.key.path));
-      } else if (d.kind == ParamKind::object && d.key.tag == detail::DataKey::Tag::address) {
-        x = directory_.find(d.key.address);
-      }
-      if (x != nullptr && !x->master_has_latest()) stale.push_back(x->id);
+      for_each_datum(t->params_[i], [&](const ParamDescriptor& d) {
+        if (!reads(d.direction)) return;
+        TrackedDatum* x = nullptr;
+        if (d.kind == ParamKind::file) {
+          x = directory_.find_file(std::string(d.key.path));
+        } else if (d.kind == ParamKind::object && d.key.tag == detail::DataKey::Tag::address) {
+          x = directory_.find(d.key.address);
+        }
+        if (x != nullptr && !x->master_has_latest()) stale.push_back(x->id);
+      });
     }
   }
-  for (std::uint64_t id : stale) fetch_to_master(id);
+  // Several (a collection's elements): one round trip per holder, not one per value.
+  if (stale.size() == 1) {
+    fetch_to_master(stale[0]);
+  } else if (!stale.empty()) {
+    fetch_all(stale);
+  }
 }
 
 bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_block) {

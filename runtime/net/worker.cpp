@@ -1,5 +1,6 @@
 #include "net/worker.hpp"
 
+#include "core/access.hpp"
 #include "net/file_staging.hpp"
 
 #include "net/io_thread.hpp"
@@ -65,7 +66,7 @@ WorkerStore::Value input_value(TaskRequest& r, const detail::RemoteTask& task, s
     }
     return std::make_shared<const detail::BytesValue>(std::move(p.value));
   }
-  if (p.direction == static_cast<std::uint8_t>(Direction::out) || p.data_id == 0) return nullptr;
+  if (!rt::reads(static_cast<Direction>(p.direction)) || p.data_id == 0) return nullptr;
   return held_or_fetched(p, task, i, store, peers);
 }
 
@@ -157,7 +158,7 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
           StagedFile file;
           from_bytes(p.value, file);
           const Direction d = spec.params[i].direction;
-          if (file.from_store && p.data_id != 0 && d != Direction::out) {
+          if (file.from_store && p.data_id != 0 && rt::reads(d)) {
             // The version it reads is held here or fetched from a peer, like any datum.
             file.content = held_or_fetched(p, *task, i, store, peers)->to_bytes();
             file.has_content = true;
@@ -178,7 +179,7 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
     // its bytes go back in the answer (`version` names the parameter).
     for (std::size_t i = 0; i < arity; ++i) {
       const Direction d = spec.params[i].direction;
-      if (local_paths[i].empty() || (d != Direction::out && d != Direction::inout)) continue;
+      if (local_paths[i].empty() || !rt::writes(d)) continue;
       const WireParam& p = request.params[i];
       WireParam w;
       w.direction = static_cast<std::uint8_t>(d);

@@ -119,7 +119,7 @@ struct FutureCollectionBinding {
       d.key = DataKey::of(static_cast<FutureStateBase*>(s.get()));
       d.direction = Direction::in;
       d.object = &s->value;
-      d.vtable = vtable_for<std::optional<T>>();
+      d.vtable = optional_vtable_for<T>();  // as the future's own descriptors: a T
       elems.push_back(d);
     }
     in.desc.kind = ParamKind::collection;

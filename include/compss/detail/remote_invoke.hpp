@@ -4,6 +4,7 @@
 // agree on what a signature means. docs/distributed.md describes the wire format.
 #pragma once
 
+#include <compss/detail/access.hpp>
 #include <compss/detail/bindings.hpp>
 #include <compss/detail/fn_traits.hpp>
 #include <compss/detail/value_sink.hpp>
@@ -130,7 +131,7 @@ struct RemoteSlot {
 /// True for a parameter whose new value goes back to the master.
 template <class P>
 constexpr bool remote_written(Direction d) {
-  return d != Direction::in && d != Direction::in_delete && std::is_lvalue_reference_v<P> &&
+  return writes(d) && std::is_lvalue_reference_v<P> &&
          !std::is_const_v<std::remove_reference_t<P>>;
 }
 
