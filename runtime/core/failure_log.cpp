@@ -91,10 +91,11 @@ void FailureLog::for_each_access(const TaskBase& t, F&& f) {
   for (std::size_t i = 0; i < t.param_count(); ++i) {
     const ParamDescriptor& p = t.params()[i];
     bool result = i >= t.spec().param_count;
-    if (p.key.tag != DataKey::Tag::none) f(p, result);
-    for (std::uint32_t e = 0; e < p.element_count; ++e) {
-      if (p.elements[e].key.tag != DataKey::Tag::none) f(p.elements[e], false);
-    }
+    if (p.key.tag != DataKey::Tag::none) f(p, result);  // (a collection: its container)
+    if (p.kind != detail::ParamKind::collection) continue;
+    for_each_datum(p, [&](const ParamDescriptor& e) {
+      if (e.key.tag != DataKey::Tag::none) f(e, false);
+    });
   }
 }
 
