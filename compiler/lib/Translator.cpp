@@ -6,6 +6,7 @@
 #include "CodeGen.h"
 #include "PragmaCapture.h"
 #include "TaskSema.h"
+#include "UnknownPragmas.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -532,17 +533,21 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
 /// Registers the pragma handler for the file and runs TranslateConsumer.
 class TranslateAction : public ASTFrontendAction {
 public:
-  TranslateAction(const SemaOptions &Options, TranslationOutput &Out)
-      : Options(Options), Out(Out) {}
+  TranslateAction(const SemaOptions &Options,
+                  const UnknownPragmaPolicy &Unknown, TranslationOutput &Out)
+      : Options(Options), Out(Out), UnknownHandler(Unknown) {}
 
   bool BeginSourceFileAction(CompilerInstance &CI) override {
     Handler = std::make_unique<CompssPragmaHandler>(Table);
     CI.getPreprocessor().AddPragmaHandler(Handler.get());
+    CI.getPreprocessor().AddPragmaHandler(&UnknownHandler);
     return true;
   }
 
   void EndSourceFileAction() override {
-    getCompilerInstance().getPreprocessor().RemovePragmaHandler(Handler.get());
+    Preprocessor &PP = getCompilerInstance().getPreprocessor();
+    PP.RemovePragmaHandler(Handler.get());
+    PP.RemovePragmaHandler(&UnknownHandler);
   }
 
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
@@ -555,14 +560,18 @@ private:
   TranslationOutput &Out;
   PragmaTable Table;
   std::unique_ptr<CompssPragmaHandler> Handler;
+  UnknownPragmaHandler UnknownHandler;
 };
 
 } // namespace
 
 llvm::Expected<std::string> translateFile(llvm::StringRef SourcePath,
                                           llvm::ArrayRef<std::string> Flags) {
-  std::vector<std::string> CommandLine = {"clang++", "-fsyntax-only"};
+  // -w: the real compiler gives the warnings about the code; the translator
+  // gives its own and those of UnknownPragmaHandler.
+  std::vector<std::string> CommandLine = {"clang++", "-fsyntax-only", "-w"};
   SemaOptions Options;
+  UnknownPragmaPolicy Unknown;
   // The translator's own warning flags (Clang would not know them), the
   // last one winning: -Wcompss turns every compss-cc warning on, -Wno-compss
   // every optional one off.
@@ -573,6 +582,9 @@ llvm::Expected<std::string> translateFile(llvm::StringRef SourcePath,
     } else if (F == "-Wcompss-serializable" ||
                F == "-Wno-compss-serializable") {
       Options.WarnNotSerializable = F == "-Wcompss-serializable";
+    } else if (Unknown.consume(F)) {
+      // Read here, not by Clang: the parse runs with -w (the real compiler
+      // gives the other warnings) and UnknownPragmaHandler reports these.
     } else {
       CommandLine.push_back(F);
     }
@@ -584,7 +596,7 @@ llvm::Expected<std::string> translateFile(llvm::StringRef SourcePath,
       new FileManager(FileSystemOptions(), llvm::vfs::getRealFileSystem()));
   TranslationOutput Out;
   tooling::ToolInvocation Invocation(
-      CommandLine, std::make_unique<TranslateAction>(Options, Out), Files.get());
+      CommandLine, std::make_unique<TranslateAction>(Options, Unknown, Out), Files.get());
   if (!Invocation.run() || !Out.Done)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "cannot translate '%s'",

@@ -1,11 +1,13 @@
 //===- Driver.cpp - The compss-cc command line ----------------------------===//
 
 #include "Driver.h"
+#include "Inputs.h"
 #include "Translator.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -33,6 +35,13 @@ struct Source {
   size_t ArgIndex; ///< Position in Args.
   std::string Path;
   std::string TempPath;
+  bool CFileAsCxx = false; ///< A `.c` file, compiled as C++ as c++ does.
+};
+
+/// An input the real compiler gets as it is (object, library, C file ...).
+struct OtherInput {
+  size_t ArgIndex;      ///< Position in Args.
+  std::string Language; ///< The `-x` language in effect; "" for none.
 };
 
 /// The parsed command line.
@@ -41,10 +50,15 @@ struct Invocation {
   std::vector<std::string> Args; ///< Everything after the driver's own flags.
   bool Launch = false;
   bool EmitSource = false;
+  bool Help = false;    ///< --help: compss-cc's usage, then the compiler's.
+  bool Version = false; ///< --version: compss-cc's, then the compiler's.
   Mode M = Mode::Link;
   std::optional<size_t> OutputIndex; ///< Index of the value of -o in Args.
   std::vector<Source> Sources;
-  std::vector<size_t> OtherInputs;     ///< Objects, libraries, C files ...
+  std::vector<OtherInput> OtherInputs;
+  /// Positions in Args of `-x` options and their values: compiling one
+  /// input at a time gives each its own.
+  std::vector<size_t> LanguageArgs;
   std::vector<std::string> ParseFlags; ///< For the translator.
   bool HasStd = false;
   bool HasDepFile = false;
@@ -56,12 +70,6 @@ struct Invocation {
 
 void error(const llvm::Twine &Message) {
   llvm::WithColor::error(llvm::errs(), "compss-cc") << Message << "\n";
-}
-
-bool isCxxSource(llvm::StringRef File) {
-  return llvm::StringSwitch<bool>(path::extension(File))
-      .Cases(".cpp", ".cc", ".cxx", ".C", ".c++", ".cp", ".CPP", true)
-      .Default(false);
 }
 
 /// Options whose value is the next argument.
@@ -88,6 +96,57 @@ bool isParseFlag(llvm::StringRef A) {
       .Cases("-fno-rtti", "-frtti", "-fsigned-char", "-funsigned-char", true)
       .Cases("-fchar8_t", "-fno-char8_t", "-fopenmp", "-fopenmp-simd", true)
       .Default(false);
+}
+
+/// Warning flags that decide whether the translator reports unknown pragmas
+/// (see UnknownPragmas.h): the real compiler gets -Wno-unknown-pragmas.
+bool isPragmaWarningFlag(llvm::StringRef A) {
+  return llvm::StringSwitch<bool>(A)
+      .Cases("-Wall", "-Wno-all", "-Weverything", "-w", true)
+      .Cases("-Wunknown-pragmas", "-Wno-unknown-pragmas", true)
+      .Cases("-Werror", "-Wno-error", "-Werror=unknown-pragmas", true)
+      .Case("-Wno-error=unknown-pragmas", true)
+      .Default(false);
+}
+
+/// Decides how the input \p File, with the `-x` language \p Language in
+/// effect ("" for none), is taken; false after an error message.
+bool addInput(Invocation &Inv, size_t Index, llvm::StringRef File,
+              llvm::StringRef Language) {
+  if (Language == "c++") {
+    // g++ compiles whatever follows `-x c++` as C++, an object file too (and
+    // fails on it): say so instead of printing the object as source.
+    if (std::optional<std::string> What = describeBinary(File)) {
+      error("'" + File + "' is " + *What +
+            ", but the '-x c++' before it makes it a C++ source (g++ would "
+            "compile it as C++ as well, and fail); put '-x none' before it "
+            "to link it");
+      return false;
+    }
+    Inv.Sources.push_back({Index, File.str(), "", false});
+    return true;
+  }
+  if (Language.empty() && isCxxSourceName(File)) {
+    Inv.Sources.push_back({Index, File.str(), "", false});
+    return true;
+  }
+  if (Language.empty() && isCSourceName(File) &&
+      isCxxDriver(Inv.RealCompiler)) {
+    Inv.Sources.push_back({Index, File.str(), "", true});
+    return true;
+  }
+  if ((Language == "c" || (Language.empty() && isCSourceName(File))) &&
+      hasCompssPragma(File)) {
+    error("'" + File + "' has '#pragma compss' but is compiled as C (" +
+          (Language.empty()
+               ? "by the C compiler '" + Inv.RealCompiler.back() + "'"
+               : std::string("-x c")) +
+          "), which would ignore its tasks: compss-cc translates C++ only; "
+          "compile it as C++ (-x c++, or a .cpp name)");
+    return false;
+  }
+  Inv.OtherInputs.push_back({Index, Language.str()});
+  return true;
 }
 
 std::vector<std::string> realCompilerFromEnv() {
@@ -123,13 +182,17 @@ bool parseCommandLine(int Argc, const char **Argv, Invocation &Inv) {
       llvm::ArrayRef<const char *>(Argv + I, Argv + Argc),
       [](const char *A) { return llvm::StringRef(A) == "--emit-source"; });
   // `-x <language>` decides how the inputs after it are taken.
-  enum class Lang { ByExtension, Cxx, Other } Forced = Lang::ByExtension;
+  std::string Language;
   for (; I < Argc; ++I) {
     llvm::StringRef A(Argv[I]);
     if (A == "--emit-source") {
       Inv.EmitSource = true;
       continue;
     }
+    if (A == "--help" || A.starts_with("--help="))
+      Inv.Help = true;
+    else if (A == "--version")
+      Inv.Version = true;
     if (EmitSource && (A == "-p" || A.starts_with("-p="))) {
       if (A == "-p" && I + 1 >= Argc) {
         error("missing argument to '-p' (the build directory)");
@@ -160,11 +223,10 @@ bool parseCommandLine(int Argc, const char **Argv, Invocation &Inv) {
       Inv.Args.push_back(Value.str());
       if (A == "-o")
         Inv.OutputIndex = Index + 1;
-      else if (A == "-x")
-        Forced = Value == "none"  ? Lang::ByExtension
-                 : Value == "c++" ? Lang::Cxx
-                                  : Lang::Other;
-      else if (A == "-MF")
+      else if (A == "-x") {
+        Language = Value == "none" ? "" : Value.str();
+        Inv.LanguageArgs.insert(Inv.LanguageArgs.end(), {Index, Index + 1});
+      } else if (A == "-MF")
         Inv.DepFile = Value.str();
       if (isParseFlag(A)) {
         Inv.ParseFlags.push_back(A.str());
@@ -183,16 +245,18 @@ bool parseCommandLine(int Argc, const char **Argv, Invocation &Inv) {
         Inv.M = Mode::SyntaxOnly;
       else if (A == "-MD" || A == "-MMD")
         Inv.HasDepFile = true;
+      else if (A.starts_with("-x")) { // -xc++, the joined form
+        Language = A == "-xnone" ? "" : A.drop_front(2).str();
+        Inv.LanguageArgs.push_back(Index);
+      }
       if (A.starts_with("-std="))
         Inv.HasStd = true;
-      if (isParseFlag(A))
+      if (isParseFlag(A) || isPragmaWarningFlag(A))
         Inv.ParseFlags.push_back(A.str());
       continue;
     }
-    if (Forced == Lang::ByExtension ? isCxxSource(A) : Forced == Lang::Cxx)
-      Inv.Sources.push_back({Index, A.str(), ""});
-    else
-      Inv.OtherInputs.push_back(Index);
+    if (!addInput(Inv, Index, A, Language))
+      return false;
   }
   return true;
 }
@@ -376,6 +440,7 @@ public:
   int run();
 
 private:
+  int describe();
   std::vector<std::string>
   parseFlags(const Invocation *FromBuild = nullptr) const;
   int emitSource();
@@ -393,8 +458,7 @@ private:
 /// first, so that the command line's own flags come later and win.
 std::vector<std::string>
 Driver::parseFlags(const Invocation *FromBuild) const {
-  std::vector<std::string> F = {"-resource-dir", COMPSS_CLANG_RESOURCE_DIR,
-                                "-w"};
+  std::vector<std::string> F = {"-resource-dir", COMPSS_CLANG_RESOURCE_DIR};
   if (!Inv.HasStd && !(FromBuild && FromBuild->HasStd))
     F.push_back("-std=c++20");
   if (FromBuild)
@@ -489,9 +553,13 @@ std::vector<std::string> Driver::compileExtras() const {
     E.push_back("-iquote");
     E.push_back(Dir);
   }
-  E.push_back("-Wno-unknown-pragmas");
   return E;
 }
+
+/// Ends a real compiler command that compiles translations: headers still
+/// hold `#pragma compss`, and the translator has already reported the user's
+/// unknown pragmas (UnknownPragmas.h). Last, so that it wins over -Wall.
+constexpr llvm::StringLiteral NoPragmaWarnings = "-Wno-unknown-pragmas";
 
 std::string Driver::defaultOutput(const Source &S) const {
   if (Inv.M == Mode::SyntaxOnly || Inv.M == Mode::Preprocess)
@@ -505,15 +573,18 @@ int Driver::compileEach() {
     error("cannot specify '-o' with '-c', '-S' or '-E' and several files");
     return 1;
   }
-  // The flags without the inputs and the output.
+  // The flags without the inputs, the output and the `-x` options (each
+  // input gets its own language: a translation is a .cpp file).
   std::vector<std::string> Flags;
   for (size_t I = 0; I != Inv.Args.size(); ++I) {
-    bool IsInput = llvm::is_contained(Inv.OtherInputs, I) ||
-                   llvm::any_of(Inv.Sources, [&](const Source &S) {
-                     return S.ArgIndex == I;
-                   });
-    if (IsInput || (Inv.OutputIndex &&
-                    (I == *Inv.OutputIndex || I + 1 == *Inv.OutputIndex)))
+    bool IsInput =
+        llvm::any_of(Inv.OtherInputs,
+                     [&](const OtherInput &O) { return O.ArgIndex == I; }) ||
+        llvm::any_of(Inv.Sources,
+                     [&](const Source &S) { return S.ArgIndex == I; });
+    if (IsInput || llvm::is_contained(Inv.LanguageArgs, I) ||
+        (Inv.OutputIndex &&
+         (I == *Inv.OutputIndex || I + 1 == *Inv.OutputIndex)))
       continue;
     Flags.push_back(Inv.Args[I]);
   }
@@ -529,6 +600,7 @@ int Driver::compileEach() {
       Cmd.push_back(Out);
     }
     Cmd.push_back(S.TempPath);
+    Cmd.push_back(NoPragmaWarnings.str());
     if (int Code = compss_cc::run(Cmd))
       return Code;
     if (Inv.DepFile)
@@ -547,8 +619,14 @@ int Driver::compileEach() {
       Cmd.push_back("-o");
       Cmd.push_back(Inv.Args[*Inv.OutputIndex]);
     }
-    for (size_t I : Inv.OtherInputs)
-      Cmd.push_back(Inv.Args[I]);
+    std::string Language;
+    for (const OtherInput &O : Inv.OtherInputs) {
+      if (O.Language != Language) {
+        Language = O.Language;
+        Cmd.insert(Cmd.end(), {"-x", Language.empty() ? "none" : Language});
+      }
+      Cmd.push_back(Inv.Args[O.ArgIndex]);
+    }
     if (int Code = compss_cc::run(Cmd))
       return Code;
   }
@@ -568,6 +646,8 @@ int Driver::compileAndLink() {
                            [&](const Source &S) { return S.ArgIndex == I; });
     Cmd.push_back(S == Inv.Sources.end() ? Inv.Args[I] : S->TempPath);
   }
+  if (!Inv.Sources.empty())
+    Cmd.push_back(NoPragmaWarnings.str());
   for (const char *A : {"-L", "-Wl,-rpath,"})
     Cmd.push_back(A + L.LibDir);
   Cmd.push_back("-lcompss");
@@ -575,7 +655,65 @@ int Driver::compileAndLink() {
   return compss_cc::run(Cmd);
 }
 
+constexpr llvm::StringLiteral Usage =
+    R"(OVERVIEW: compss-cc, the COMPSs C++ compiler driver
+  Translates each C++ source (the #pragma compss task calls become task
+  submissions to the COMPSs runtime), compiles the translation with the real
+  compiler and, when linking, adds the runtime library (libcompss).
+
+USAGE:
+  compss-cc [flags] a.cpp b.o -o app       translate, compile, link libcompss
+  compss-cc [flags] -c a.cpp [-o a.o]      translate and compile only
+  compss-cc --emit-source a.cpp [-o f]     print (or write) the translation
+  compss-cc --emit-source -p <build> a.cpp  ... parsed with a.cpp's flags from
+                                           <build>/compile_commands.json
+  compss-cc --launch <c++> <args>          as a CMake CXX_COMPILER_LAUNCHER
+
+  Every other flag goes to the real compiler. compss-cc defines __COMPSS__ and
+  uses -std=c++20 unless a -std= is given. `.c` files are compiled (and
+  translated) as C++, as c++ does; `-x <lang>` applies to the inputs after it.
+
+COMPSS-CC OPTIONS:
+  -Wcompss                   also warn about parameters that default to inout
+  -Wno-compss-serializable   no warnings about tasks that cannot run on a worker
+  -Wunknown-pragmas, -Wall   warn about every unknown pragma in your sources (a
+                             pragma named like `compss`, e.g. `comps`, is
+                             warned about even without them)
+
+ENVIRONMENT:
+  COMPSS_CXX         the real compiler (default c++; may hold arguments)
+  COMPSS_HOME        where the COMPSs headers and library are installed
+  COMPSS_CC_VERBOSE  print every command compss-cc runs
+
+Documentation: docs/tools.md and docs/pragmas.md of COMPSs C++.
+
+)";
+
+/// --help and --version: compss-cc's own text, then the real compiler's.
+int Driver::describe() {
+  if (Inv.Help)
+    llvm::outs() << Usage;
+  else
+    llvm::outs() << "compss-cc (COMPSs C++) " << COMPSS_VERSION
+                 << ", translator built with Clang " << LLVM_VERSION_STRING
+                 << "\n\n";
+  llvm::outs() << "The real compiler (" << llvm::join(Inv.RealCompiler, " ")
+               << "):\n";
+  llvm::outs().flush();
+  std::vector<std::string> Cmd = Inv.RealCompiler;
+  Cmd.insert(Cmd.end(), Inv.Args.begin(), Inv.Args.end());
+  return compss_cc::run(Cmd);
+}
+
 int Driver::run() {
+  if (Inv.Help || Inv.Version)
+    return describe();
+  for (const Source &S : Inv.Sources)
+    if (S.CFileAsCxx)
+      llvm::WithColor::note(llvm::errs(), "compss-cc")
+          << "'" << S.Path
+          << "' is compiled as C++, as c++ does with .c files, and its "
+             "'#pragma compss' are translated\n";
   if (Inv.EmitSource) {
     if (Inv.Sources.empty()) {
       error("--emit-source needs a C++ source file");

@@ -10,9 +10,11 @@
 ///   compss-cc --emit-source -p <build> a.cpp  ... with a.cpp's flags from
 ///                                           <build>/compile_commands.json
 ///   compss-cc --launch <c++> <args>         as a CMake CXX_COMPILER_LAUNCHER
+///   compss-cc --help | --version            compss-cc's, then the compiler's
 ///
 /// Every other argument goes to the real compiler (`$COMPSS_CXX`, default
-/// `c++`; the one after `--launch` in launch mode). `COMPSS_HOME` overrides
+/// `c++`; the one after `--launch` in launch mode). Which inputs are C++
+/// sources follows g++ (Inputs.h). `COMPSS_HOME` overrides
 /// where the COMPSs headers and library are looked up; `COMPSS_CC_VERBOSE=1`
 /// prints each command before running it.
 //

@@ -43,10 +43,13 @@ class Future {
   ///   compss::Future<int> f;  // assign a task's result later
   Future() = default;
 
-  /// A future that already holds `value`.
+  /// A future that already holds `value`. Implicit, so that a program can name the type
+  /// of a task's result and still compile without compss-cc, where the call yields an R.
   ///
-  ///   compss::Future<int> f(42);
-  explicit Future(R value) : state_(std::make_shared<detail::FutureState<R>>()) {
+  ///   compss::Future<long> f = square(3);         // both builds
+  ///   std::vector<compss::Future<long>> results;   // results.push_back(square(i))
+  ///   compss::Future<int> ready = 42;
+  Future(R value) : state_(std::make_shared<detail::FutureState<R>>()) {
     state_->value.emplace(std::move(value));
   }
 

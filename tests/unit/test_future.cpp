@@ -2,6 +2,8 @@
 #include "test_support.hpp"
 
 #include <string>
+#include <type_traits>
+#include <vector>
 
 using namespace compss::detail;
 using compss_test::pause_ms;
@@ -53,6 +55,26 @@ TEST_F(Futures, FutureAsArgumentOfAnotherTask) {
   auto c = call_task<add_task, &add>(a, b);      // 90: by value and const& from futures
   EXPECT_EQ(compss::wait_on(c), 90);
   EXPECT_EQ(compss::wait_on(b), 81);
+}
+
+// A sequential build yields an R where compss-cc yields a Future<R>: the declarations
+// `compss::Future<int> f = task(...)` and `results.push_back(task(...))` need R to convert.
+static_assert(std::is_convertible_v<int, compss::Future<int>>);
+static_assert(std::is_convertible_v<std::string, compss::Future<std::string>>);
+
+TEST_F(Futures, AFutureMadeFromAValueIsReadyAndFeedsTasks) {
+  compss::Future<int> ready = 6;  // what `compss::Future<int> r = square(...)` is without compss-cc
+  EXPECT_TRUE(ready.ready());
+  std::vector<compss::Future<int>> v;
+  v.push_back(ready);
+  v.push_back(7);
+  v.push_back(call_task<square_task, &square>(ready));  // 36
+  auto sum = call_task<add_task, &add>(v[0], v[1]);     // 13
+  EXPECT_EQ(compss::wait_on(sum), 13);
+  EXPECT_EQ(compss::wait_on(v[2]), 36);
+  ready = 8;  // assigning a value makes a new, ready future
+  EXPECT_EQ(ready.get(), 8);
+  EXPECT_EQ(v[0].get(), 6);
 }
 
 TEST_F(Futures, ChainOfFutures) {
