@@ -649,6 +649,7 @@ bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_b
         WireParam& w = request.params[i];
         w.direction = static_cast<std::uint8_t>(d.direction);
         w.kind = static_cast<std::uint8_t>(d.kind);
+        if (const detail::SectionRef* section = d.section()) w.size = section->size;  // its extent
         if (d.kind == ParamKind::file && !shared_files) {
           // The worker does not see the master's files: the file is a datum like any
           // other (its versions' bytes are its contents). The request always carries its
