@@ -159,16 +159,29 @@ void Cluster::log(LogLevel level, const std::string& text) const {
   }
 }
 
-bool Cluster::can_travel(const TaskBase& t) const {
+bool Cluster::can_travel(const TaskBase& t) {
   const detail::RemoteTask* remote = detail::find_remote_task(t.spec().signature);
   if (remote == nullptr || !remote->serializable) return false;
+  bool sections = false;
   for (std::uint32_t i = 0; i < t.param_count_; ++i) {
     const ParamDescriptor& d = t.params_[i];
     if (d.direction == Direction::concurrent || d.direction == Direction::commutative) return false;
     if (d.kind != ParamKind::object && d.kind != ParamKind::file) return false;
     if (d.object != nullptr && d.vtable == nullptr) return false;
+    sections |= d.section() != nullptr;
   }
-  return t.exclusive == nullptr;
+  if (t.exclusive != nullptr) return false;
+  if (sections) {
+    // A start address passed with another length than the one its datum travels with:
+    // the task runs on the master, in the program's array (its inputs fetched there
+    // first), and what it writes becomes a new version there. Never a length mismatch.
+    std::lock_guard data(data_mutex_);
+    for (std::uint32_t i = 0; i < t.param_count_; ++i) {
+      const ParamDescriptor& d = t.params_[i];
+      if (d.section() != nullptr && !directory_.claim_section(d)) return false;
+    }
+  }
+  return true;
 }
 
 void Cluster::ready(TaskBase* t) {

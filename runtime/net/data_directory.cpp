@@ -24,16 +24,31 @@ TrackedDatum& DataDirectory::track(const detail::ParamDescriptor& d) {
       t.object = d.object;
     }
     t.vtable = d.vtable;
-  } else if (t.vtable != nullptr && d.vtable != nullptr && (t.vtable->section || d.vtable->section)) {
-    check_same_section(t, d);
+  } else if (!same_shape(t, d)) {
+    throw_other_shape(t, d);
   }
   return t;
 }
 
-void DataDirectory::check_same_section(const TrackedDatum& t, const detail::ParamDescriptor& d) {
+bool DataDirectory::same_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept {
+  if (t.vtable == nullptr || d.vtable == nullptr || (!t.vtable->section && !d.vtable->section)) {
+    return true;  // (objects are not compared: only sections have a length to get wrong)
+  }
   const detail::SectionRef* s = d.section();
-  const bool same = s != nullptr && t.vtable == d.vtable && t.section.size == s->size;
-  if (same) return;
+  return s != nullptr && t.vtable == d.vtable && t.section.size == s->size;
+}
+
+bool DataDirectory::claim_section(const detail::ParamDescriptor& d) {
+  TrackedDatum* t = find(d.key.address);
+  if (t == nullptr || t->vtable == nullptr) {
+    track(d);
+    return true;
+  }
+  return same_shape(*t, d);
+}
+
+void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) {
+  const detail::SectionRef* s = d.section();
   auto shape = [](const detail::ParamVTable* v, std::size_t n) {
     return v->section ? "an array section of " + std::to_string(n) + " elements"
                       : std::string("a single object");
@@ -46,8 +61,9 @@ void DataDirectory::check_same_section(const TrackedDatum& t, const detail::Para
               shape(d.vtable, s != nullptr ? s->size : 0) +
               (s != nullptr && t.vtable->section && t.section.size == s->size
                    ? " of another element type" : "") +
-              ": in a master-worker run, every task must pass an array from one start address "
-              "with the same length and type (docs/distributed.md, \"Array sections\")");
+              ": a task that travels must pass an array from one start address with the "
+              "same length and type; pass the first element by reference only to tasks "
+              "that run on the master (docs/distributed.md, \"Array sections\")");
 }
 
 TrackedDatum* DataDirectory::find(std::uintptr_t address) {

@@ -62,6 +62,11 @@ class DataDirectory {
   /// Throws compss::Error for an array section whose length or element type differs from
   /// the one the datum was first sent as (its versions could not be loaded back).
   TrackedDatum& track(const detail::ParamDescriptor& d);
+  /// For an array section's descriptor: tracks its datum if new and returns true when the
+  /// datum is that section (same length and element type); false when the same start
+  /// address was first sent as another length or type (the task must not travel: the
+  /// datum's versions have the first length).
+  bool claim_section(const detail::ParamDescriptor& d);
   TrackedDatum* find(std::uintptr_t address);
   TrackedDatum* find_id(std::uint64_t id);
   /// The datum of a file (by its normalised path), created at version 0 held by the master.
@@ -98,7 +103,10 @@ class DataDirectory {
     std::uint64_t id, v;
     bool operator<(const VersionKey& o) const noexcept { return id != o.id ? id < o.id : v < o.v; }
   };
-  static void check_same_section(const TrackedDatum& t, const detail::ParamDescriptor& d);
+  /// False when `d` or the datum is an array section and the other is not that section.
+  static bool same_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept;
+  [[noreturn]] static void throw_other_shape(const TrackedDatum& t,
+                                             const detail::ParamDescriptor& d);
 
   std::map<std::uintptr_t, TrackedDatum> by_address_;
   std::unordered_map<std::uint64_t, std::uintptr_t> address_of_;

@@ -167,3 +167,16 @@ TEST(DataDirectory, ASectionPassedWithAnotherLengthOrAsAnObjectIsAClearError) {
   single.vtable = vtable_for<double>();
   EXPECT_THROW(dir.track(single), compss::Error);
 }
+
+TEST(DataDirectory, ASectionClaimsItsLengthAndAnotherLengthMayNotTravel) {
+  DataDirectory dir;
+  double a[8] = {};
+  compss::detail::SectionRef four{a, 4}, eight{a, 8};
+  EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a)), nullptr);
+  EXPECT_TRUE(dir.claim_section(section_descriptor(four)));  // the first claims the datum
+  ASSERT_NE(dir.find(reinterpret_cast<std::uintptr_t>(a)), nullptr);
+  EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a))->section.size, 4u);
+  EXPECT_TRUE(dir.claim_section(section_descriptor(four)));
+  EXPECT_FALSE(dir.claim_section(section_descriptor(eight)));  // runs on the master
+  EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a))->section.size, 4u);
+}

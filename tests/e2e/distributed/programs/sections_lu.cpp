@@ -3,7 +3,8 @@
 // over a parameter. Blocks are made on workers (`out`), updated there (`inout`), read by
 // tasks on other workers (`in`, peer to peer), brought back to the master's array at the
 // barrier, rewritten by the program between tasks, and synced one at a time with
-// wait_on(first element).
+// wait_on(first element). Tasks that pass a block's start with another length run on the
+// master and still see (and make) the block's latest values.
 //
 // Every task returns whether it ran on a worker. Under compss-run (COMPSS_WORKERS_EXPECTED
 // is set) at least one task must have, and with --master-cores 0 every one: before array
@@ -79,6 +80,11 @@ int bmod(const double* row, const double* col, double* inner, int bs) {
   return on_worker();
 }
 
+#pragma compss task inout(v[n])
+void halve(double* v, int n) {
+  for (int i = 0; i < n; ++i) v[i] /= 2;
+}
+
 // The extent is another parameter.
 #pragma compss task in(blk[n])
 double total(const double* blk, int n) {
@@ -140,6 +146,14 @@ int main(int argc, char** argv) {
   where.emplace_back(lu0(block(0, 0), bs));
   compss::wait_on(*block(0, 0));
   std::printf("after lu0 of it: %.10e %.10e\n", block(0, 0)[bs + 1], block(0, 0)[bs * bs - 1]);
+
+  // The same start address with other lengths: these tasks run on the master (the
+  // block's datum travels with bs*bs elements), the others still see what they wrote.
+  halve(block(1, 1), bs * bs / 2);
+  compss::Future<double> first_row(total(block(1, 1), bs));
+  compss::Future<double> whole(total(block(1, 1), bs * bs));
+  std::printf("after halving half a block: first row %.10e, block %.10e\n",
+              compss::wait_on(first_row), compss::wait_on(whole));
 
   int on_workers = 0;
   for (auto& w : where) on_workers += compss::wait_on(w);
