@@ -2,9 +2,10 @@
 // `inout(diag[n])`): each block is one datum of bs*bs elements, the extent an expression
 // over a parameter. Blocks are made on workers (`out`), updated there (`inout`), read by
 // tasks on other workers (`in`, peer to peer), brought back to the master's array at the
-// barrier, rewritten by the program between tasks, and synced one at a time with
-// wait_on(first element). Tasks that pass a block's start with another length run on the
-// master and still see (and make) the block's latest values.
+// barrier, rewritten by the program between tasks, synced one at a time with
+// wait_on(first element) and all at once with wait_on(the vector). Tasks that pass a
+// block's start with another length run on the master and still see (and make) the
+// block's latest values.
 //
 // Every task returns whether it ran on a worker. Under compss-run (COMPSS_WORKERS_EXPECTED
 // is set) at least one task must have, and with --master-cores 0 every one: before array
@@ -154,6 +155,13 @@ int main(int argc, char** argv) {
   compss::Future<double> whole(total(block(1, 1), bs * bs));
   std::printf("after halving half a block: first row %.10e, block %.10e\n",
               compss::wait_on(first_row), compss::wait_on(whole));
+
+  // wait_on of the vector brings back every section that starts inside it.
+  halve(block(2, 2), bs * bs);
+  compss::wait_on(matrix);
+  double after = 0;
+  for (double v : matrix) after += v;
+  std::printf("after wait_on(matrix): %.10e\n", after);
 
   int on_workers = 0;
   for (auto& w : where) on_workers += compss::wait_on(w);
