@@ -6,6 +6,7 @@
 #include <compss/detail/remote_invoke.hpp>
 
 #include <stdexcept>
+#include <string>
 
 using namespace compss::detail;
 using namespace compss::net;
@@ -36,6 +37,13 @@ constexpr ParamSpec one_in[] = {{Direction::in, ParamKind::object, "x"}};
 constexpr TaskSpec explode_spec{"explode", "void explode(int)", one_in, 1};
 constexpr ParamSpec one_inout[] = {{Direction::inout, ParamKind::object, "p"}};
 constexpr TaskSpec pointer_spec{"by_pointer", "void by_pointer(int *)", one_inout, 1};
+// inout(words[n]): elements that are not raw bytes travel one by one.
+void shout(std::string* words, int n) {
+  for (int i = 0; i < n; ++i) words[i] += "!";
+}
+constexpr ParamSpec shout_params[] = {{Direction::inout, ParamKind::object, "words", true},
+                                      {Direction::in, ParamKind::object, "n"}};
+constexpr TaskSpec shout_spec{"shout", "void shout(std::string *, int)", shout_params, 2};
 constexpr ParamSpec axpy_params[] = {{Direction::in, ParamKind::object, "x", true},
                                      {Direction::inout, ParamKind::object, "y", true},
                                      {Direction::out, ParamKind::object, "z", true},
@@ -52,6 +60,8 @@ constexpr TaskSpec axpy_spec{"axpy", "void axpy(const double *, double *, double
   call_task<pointer_spec, &by_pointer>(&x);
   double a[3] = {}, b[3] = {}, c[3] = {};
   call_task<axpy_spec, &axpy>(section<const double>(a, 3), section(b, 3), section(c, 3), 3);
+  std::string words[2];
+  call_task<shout_spec, &shout>(section(words, 2), 2);
 }
 
 /// An array section's parameter: its elements inline (or none, for `out`) and its extent.
@@ -167,4 +177,29 @@ TEST(NetInvoke, ASectionValueOfAnotherLengthIsAnErrorNotAnOverflow) {
   EXPECT_NE(f.message.find("parameter 'y' is an array section of 3 elements, but its value has 2"),
             std::string::npos)
       << f.message;
+}
+
+TEST(NetInvoke, ASectionOfStringsTravelsElementByElement) {
+  // The master sends it as ArraySection<std::string> (section_vtable) does; it comes back
+  // in the same form.
+  std::string words[2] = {"hello", "world"};
+  compss::detail::SectionRef ref{words, 2};
+  compss::OutputArchive out;
+  section_vtable<std::string>.save(&ref, out);
+  WireParam p;
+  p.data_id = 30;
+  p.version = 1;
+  p.direction = static_cast<std::uint8_t>(Direction::inout);
+  p.size = 2;
+  p.has_value = true;
+  p.value = out.take();
+  TaskRequest r{11, shout_spec.signature, {p, value(compss::to_bytes(2))}};
+  Message reply = execute_request(r);
+  ASSERT_TRUE(std::holds_alternative<TaskDone>(reply)) << std::get<TaskFailed>(reply).message;
+  auto& done = std::get<TaskDone>(reply);
+  ASSERT_EQ(done.outputs.size(), 1u);
+  compss::InputArchive in(done.outputs[0].value);
+  section_vtable<std::string>.load(&ref, in);  // loads into the master's array
+  EXPECT_EQ(words[0], "hello!");
+  EXPECT_EQ(words[1], "world!");
 }
