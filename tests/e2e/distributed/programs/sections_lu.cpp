@@ -163,6 +163,14 @@ int main(int argc, char** argv) {
   for (double v : matrix) after += v;
   std::printf("after wait_on(matrix): %.10e\n", after);
 
+  // A heap array: the wait compss-cc inserts before its use (wait_on of the pointer)
+  // brings its values back.
+  double* row = new double[bs];
+  for (int e = 0; e < bs; ++e) row[e] = e + 1;
+  halve(row, bs);
+  std::printf("heap row after halve: %.2f %.2f\n", row[0], row[bs - 1]);
+  delete[] row;
+
   int on_workers = 0;
   for (auto& w : where) on_workers += compss::wait_on(w);
   const char* expected = std::getenv("COMPSS_WORKERS_EXPECTED");
