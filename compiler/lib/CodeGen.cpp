@@ -118,7 +118,9 @@ std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
       for (unsigned I = 0; I != T.Params.size(); ++I) {
         const ResolvedParam &P = T.Params[I];
         OS << (I ? ",\n" : "\n") << "    {" << directionName(P.Dir) << ", "
-           << kindName(P.Kind) << ", \"" << escapeString(P.Name) << "\"}";
+           << kindName(P.Kind) << ", \"" << escapeString(P.Name) << "\"";
+        // An extent makes the pointer an array section (ParamSpec::section).
+        OS << (P.Extent.empty() ? "}" : ", true}");
       }
       OS << "};\n";
     }

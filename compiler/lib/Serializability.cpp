@@ -280,12 +280,22 @@ SerializabilityChecker::checkParam(QualType P, ParamKind K, bool HasExtent,
     return std::nullopt;
   }
   if (Storage->isPointerType()) {
-    Why.Reason = HasExtent ? "an array section: the array stays in the "
-                             "master's memory"
-                           : "a pointer: an address means nothing on another "
-                             "node";
     Why.How = TravelBlocker::Fix::PassSerializable;
-    return Why;
+    if (!HasExtent) {
+      Why.Reason = "a pointer: an address means nothing on another node";
+      return Why;
+    }
+    // An array section travels as its elements (section_param_ok_v): the
+    // rules below apply to the element type.
+    Storage = Storage->getPointeeType().getUnqualifiedType();
+    if (Storage->isDependentType() || Storage->isUndeducedType())
+      return std::nullopt;
+    if (Storage->isVoidType() || Storage->isFunctionType() ||
+        Storage->isBooleanType()) {
+      Why.Reason = "an array section of '" + name(Storage) +
+                   "' elements cannot be sent to a worker yet";
+      return Why;
+    }
   }
   Why.How = TravelBlocker::Fix::PassSerializable;
   if (isMemoryView(Storage.getCanonicalType())) {

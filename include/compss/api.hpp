@@ -30,18 +30,24 @@ template <class R>
 const R& wait_on(const Future<R>& f);
 
 /// Waits until `x` holds its latest value: every submitted task that reads or writes it has
-/// finished. A std::vector or std::array is waited element by element, recursively. Returns
-/// `x`. Throws compss::Error if a task failed.
+/// finished. A std::vector or std::array is waited element by element, recursively; a
+/// pointer also waits for what it points to (the object, or the array section starting
+/// there, that tasks were passed it for). Returns `x`. Throws compss::Error if a task
+/// failed.
 ///
 ///   inc(counter);                 // a task
 ///   compss::wait_on(counter);     // counter is up to date
 ///   std::cout << counter;
+///   scale(block, n);              // #pragma compss task inout(block[n])
+///   compss::wait_on(block);       // block[0..n) is up to date
 template <class T>
 T& wait_on(T& x) {
 #ifdef __COMPSS__
   detail::wait_object(std::addressof(x));
   using U = std::remove_cv_t<T>;
-  if constexpr (detail::is_waitable_container<U>::value) {
+  if constexpr (std::is_pointer_v<U> && !std::is_function_v<std::remove_pointer_t<U>>) {
+    if (x != nullptr) detail::wait_object(x);  // (compss-cc's automatic waits name the pointer)
+  } else if constexpr (detail::is_waitable_container<U>::value) {
     using E = typename U::value_type;
     if constexpr (std::is_same_v<U, std::vector<bool>>) {
       // packed bits are not separate objects

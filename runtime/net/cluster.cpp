@@ -158,13 +158,27 @@ void Cluster::log(LogLevel level, const std::string& text) const {
   }
 }
 
-bool Cluster::can_travel(const TaskBase& t) const {
+bool Cluster::can_travel(const TaskBase& t) {
   const detail::RemoteTask* remote = detail::find_remote_task(t.spec().signature);
   if (remote == nullptr || !remote->serializable) return false;
+  bool sections = false;
   for (std::uint32_t i = 0; i < t.param_count_; ++i) {
-    if (!rt::travels(t.params_[i])) return false;
+    const ParamDescriptor& d = t.params_[i];
+    if (!rt::travels(d)) return false;
+    sections |= d.section() != nullptr;
   }
-  return t.exclusive == nullptr;
+  if (t.exclusive != nullptr) return false;
+  if (sections) {
+    // A start address passed with another length than the one its datum travels with:
+    // the task runs on the master, in the program's array (its inputs fetched there
+    // first), and what it writes becomes a new version there. Never a length mismatch.
+    std::lock_guard data(data_mutex_);
+    for (std::uint32_t i = 0; i < t.param_count_; ++i) {
+      const ParamDescriptor& d = t.params_[i];
+      if (d.section() != nullptr && !directory_.claim_section(d)) return false;
+    }
+  }
+  return true;
 }
 
 void Cluster::ready(TaskBase* t) {
@@ -652,6 +666,7 @@ bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_b
         WireParam& w = request.params[i];
         w.direction = static_cast<std::uint8_t>(d.direction);
         w.kind = static_cast<std::uint8_t>(d.kind);
+        if (const detail::SectionRef* section = d.section()) w.size = section->size;  // its extent
         if (d.kind == ParamKind::file && !shared_files) {
           // The worker does not see the master's files: the file is a datum like any
           // other (its versions' bytes are its contents). The request always carries its

@@ -81,7 +81,9 @@ class Cluster {
   /// it makes) and the attempt's deadline.
   struct Call;
 
-  bool can_travel(const detail::TaskBase& t) const;
+  /// True when the task may run on a worker (else it runs on the master). Tracks the
+  /// array sections it passes, claiming their length (DataDirectory::claim_section).
+  bool can_travel(const detail::TaskBase& t);
   /// Places queued tasks on nodes with room (scheduler lock held). Tasks for the master
   /// go to the executor; tasks for workers are added to `to_send`, which the caller
   /// passes to send_placed once the lock is released (a send may block on the socket).

@@ -1,5 +1,11 @@
 #include "net/data_directory.hpp"
 
+#include <compss/error.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
 namespace compss::net {
 
 TrackedDatum& DataDirectory::track(const detail::ParamDescriptor& d) {
@@ -11,10 +17,53 @@ TrackedDatum& DataDirectory::track(const detail::ParamDescriptor& d) {
     address_of_[t.id] = t.address;
   }
   if (t.vtable == nullptr && d.vtable != nullptr && d.vtable->load != nullptr) {
-    t.object = d.object;
+    if (const detail::SectionRef* s = d.section()) {
+      t.section = *s;
+      t.object = &t.section;
+    } else {
+      t.object = d.object;
+    }
     t.vtable = d.vtable;
+  } else if (!same_shape(t, d)) {
+    throw_other_shape(t, d);
   }
   return t;
+}
+
+bool DataDirectory::same_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept {
+  if (t.vtable == nullptr || d.vtable == nullptr || (!t.vtable->section && !d.vtable->section)) {
+    return true;  // (objects are not compared: only sections have a length to get wrong)
+  }
+  const detail::SectionRef* s = d.section();
+  return s != nullptr && t.vtable == d.vtable && t.section.size == s->size;
+}
+
+bool DataDirectory::claim_section(const detail::ParamDescriptor& d) {
+  TrackedDatum* t = find(d.key.address);
+  if (t == nullptr || t->vtable == nullptr) {
+    track(d);
+    return true;
+  }
+  return same_shape(*t, d);
+}
+
+void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) {
+  const detail::SectionRef* s = d.section();
+  auto shape = [](const detail::ParamVTable* v, std::size_t n) {
+    return v->section ? "an array section of " + std::to_string(n) + " elements"
+                      : std::string("a single object");
+  };
+  char address[2 + 2 * sizeof(std::uintptr_t) + 1];
+  std::snprintf(address, sizeof address, "0x%jx", static_cast<std::uintmax_t>(d.key.address));
+  throw Error(std::string("compss: the data at address ") + address + " (data " +
+              std::to_string(t.id) + ") was sent to workers as " +
+              shape(t.vtable, t.section.size) + " and is now passed as " +
+              shape(d.vtable, s != nullptr ? s->size : 0) +
+              (s != nullptr && t.vtable->section && t.section.size == s->size
+                   ? " of another element type" : "") +
+              ": a task that travels must pass an array from one start address with the "
+              "same length and type; pass the first element by reference only to tasks "
+              "that run on the master (docs/distributed.md, \"Array sections\")");
 }
 
 TrackedDatum* DataDirectory::find(std::uintptr_t address) {

@@ -45,6 +45,10 @@ struct TrackedDatum {
   std::uintptr_t address = 0;
   void* object = nullptr;  ///< where a fetched value is loaded on the master
   const detail::ParamVTable* vtable = nullptr;
+  /// An array section: the program's array (address, element count), copied from the first
+  /// task that sent it (its descriptor's SectionRef dies with that task); `object` points
+  /// here.
+  detail::SectionRef section;
   std::string path;  ///< a file: the master's path (its versions' bytes are the contents)
   bool loading = false;  ///< a fetch is receiving a value straight into `object`
 
@@ -55,7 +59,14 @@ class DataDirectory {
  public:
   /// The datum of a tracked parameter (address key), created at version 0 held by the
   /// master. Learns where to load values on the master from the first descriptor that can.
+  /// Throws compss::Error for an array section whose length or element type differs from
+  /// the one the datum was first sent as (its versions could not be loaded back).
   TrackedDatum& track(const detail::ParamDescriptor& d);
+  /// For an array section's descriptor: tracks its datum if new and returns true when the
+  /// datum is that section (same length and element type); false when the same start
+  /// address was first sent as another length or type (the task must not travel: the
+  /// datum's versions have the first length).
+  bool claim_section(const detail::ParamDescriptor& d);
   TrackedDatum* find(std::uintptr_t address);
   TrackedDatum* find_id(std::uint64_t id);
   /// The datum of a file (by its normalised path), created at version 0 held by the master.
@@ -92,6 +103,11 @@ class DataDirectory {
     std::uint64_t id, v;
     bool operator<(const VersionKey& o) const noexcept { return id != o.id ? id < o.id : v < o.v; }
   };
+  /// False when `d` or the datum is an array section and the other is not that section.
+  static bool same_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept;
+  [[noreturn]] static void throw_other_shape(const TrackedDatum& t,
+                                             const detail::ParamDescriptor& d);
+
   std::map<std::uintptr_t, TrackedDatum> by_address_;
   std::unordered_map<std::uint64_t, std::uintptr_t> address_of_;
   std::map<std::string, TrackedDatum> by_path_;

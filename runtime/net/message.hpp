@@ -69,7 +69,8 @@ struct Hello {
 /// how the task accesses it, and its value when it travels inline. In a request,
 /// `version` is the version the task reads (for `out`: the one before it); a value that
 /// does not travel is taken from the worker's store or fetched from `source`
-/// ("host:port" of a node's data listener). In a TaskDone, `size` is the value's bytes,
+/// ("host:port" of a node's data listener). In a request, `size` is an array section's
+/// element count (0 for other parameters). In a TaskDone, `size` is the value's bytes,
 /// which stay on the worker unless `has_value`.
 ///
 ///   WireParam p{.data_id = 4, .version = 2, .direction = 2, .has_value = true,

@@ -143,7 +143,7 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
   }
   // Keeps the input values alive while the invoker reads them.
   std::vector<WorkerStore::Value> held(arity);
-  std::vector<const detail::HeldValue*> inputs(arity);
+  std::vector<detail::RemoteInput> inputs(arity);
   std::vector<detail::RemoteOutput> outputs;
   // Without the master's files: each file parameter is staged here (local paths).
   std::optional<TaskFileStage> stage;
@@ -171,7 +171,7 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
         } else {
           held[i] = input_value(request, *task, i, store, peers);
         }
-        inputs[i] = held[i].get();
+        inputs[i] = {held[i].get(), request.params[i].size};  // (size: a section's extent)
       }
     }
     task->invoke(inputs, outputs);

@@ -2,7 +2,13 @@
 // (runtime/net/data_directory.hpp).
 #include "net/data_directory.hpp"
 
+#include <compss/detail/collection_bindings.hpp>
+#include <compss/error.hpp>
+
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 using namespace compss::net;
 using compss::detail::DataKey;
@@ -96,4 +102,81 @@ TEST(DataDirectory, ForgettingADatumReportsItsHolders) {
   EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(&x)), nullptr);
   EXPECT_NE(dir.find(reinterpret_cast<std::uintptr_t>(&y)), nullptr);
   EXPECT_EQ(dir.forget(reinterpret_cast<std::uintptr_t>(&x)).first, 0u);
+}
+
+namespace {
+/// A descriptor of the array section data[0:n], as SectionBinding makes it: its SectionRef
+/// lives in the task node (here in `ref`).
+ParamDescriptor section_descriptor(compss::detail::SectionRef& ref) {
+  ParamDescriptor d;
+  d.key = DataKey::of(ref.data);
+  d.object = &ref;
+  d.vtable = &compss::detail::section_vtable<double>;
+  return d;
+}
+}  // namespace
+
+TEST(DataDirectory, AnArraySectionLoadsIntoTheProgramsArrayAfterItsTaskIsGone) {
+  DataDirectory dir;
+  double a[4] = {};
+  TrackedDatum* t = nullptr;
+  {
+    compss::detail::SectionRef ref{a, 4};  // the task's, gone before the value comes back
+    t = &dir.track(section_descriptor(ref));
+    ref = {nullptr, 0};
+  }
+  ASSERT_NE(t->object, nullptr);
+  std::vector<std::byte> bytes = compss::to_bytes(std::vector<double>{1, 2, 3, 4});
+  compss::InputArchive in(bytes);
+  t->vtable->load(t->object, in);
+  EXPECT_EQ(a[0], 1.0);
+  EXPECT_EQ(a[3], 4.0);
+}
+
+TEST(DataDirectory, AFetchedSectionOfAnotherLengthIsAnErrorNotAnOverflow) {
+  DataDirectory dir;
+  double a[5] = {0, 0, 0, 0, -1};
+  compss::detail::SectionRef ref{a, 4};
+  TrackedDatum& t = dir.track(section_descriptor(ref));
+  std::vector<std::byte> bytes = compss::to_bytes(std::vector<double>{1, 2, 3, 4, 5});
+  compss::InputArchive in(bytes);
+  EXPECT_THROW(t.vtable->load(t.object, in), compss::Error);
+  EXPECT_EQ(a[4], -1.0);
+}
+
+TEST(DataDirectory, ASectionPassedWithAnotherLengthOrAsAnObjectIsAClearError) {
+  DataDirectory dir;
+  double a[8] = {};
+  compss::detail::SectionRef four{a, 4};
+  dir.track(section_descriptor(four));
+  compss::detail::SectionRef also_four{a, 4};
+  EXPECT_NO_THROW(dir.track(section_descriptor(also_four)));
+  compss::detail::SectionRef eight{a, 8};
+  try {
+    dir.track(section_descriptor(eight));
+    ADD_FAILURE() << "a section of another length was accepted";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("was sent to workers as an array section of 4 elements "
+                                         "and is now passed as an array section of 8 elements"),
+              std::string::npos)
+        << e.what();
+  }
+  ParamDescriptor single;
+  single.key = DataKey::of(a);
+  single.object = a;
+  single.vtable = vtable_for<double>();
+  EXPECT_THROW(dir.track(single), compss::Error);
+}
+
+TEST(DataDirectory, ASectionClaimsItsLengthAndAnotherLengthMayNotTravel) {
+  DataDirectory dir;
+  double a[8] = {};
+  compss::detail::SectionRef four{a, 4}, eight{a, 8};
+  EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a)), nullptr);
+  EXPECT_TRUE(dir.claim_section(section_descriptor(four)));  // the first claims the datum
+  ASSERT_NE(dir.find(reinterpret_cast<std::uintptr_t>(a)), nullptr);
+  EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a))->section.size, 4u);
+  EXPECT_TRUE(dir.claim_section(section_descriptor(four)));
+  EXPECT_FALSE(dir.claim_section(section_descriptor(eight)));  // runs on the master
+  EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a))->section.size, 4u);
 }

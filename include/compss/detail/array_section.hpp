@@ -59,6 +59,17 @@ constexpr ArraySection<T> section(T* p, std::size_t n) noexcept {
   return ArraySection<T>{p, n};
 }
 
+/// The memory of an array section without its element type: what a section parameter's
+/// descriptor points at, and what the master's data directory copies (it outlives the
+/// task) to load the section's fetched values into the program's array. The descriptor's
+/// vtable (section_vtable<T>) knows the element type.
+///
+///   SectionRef r{diag, 8};   // 8 elements from diag
+struct SectionRef {
+  void* data = nullptr;
+  std::size_t size = 0;  ///< elements, not bytes
+};
+
 template <class T> struct is_array_section : std::false_type {};
 template <class T> struct is_array_section<ArraySection<T>> : std::true_type {};
 /// True for ArraySection<T> (any cv/ref).

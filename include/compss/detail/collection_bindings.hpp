@@ -141,23 +141,43 @@ struct FutureCollectionBinding {
   }
 };
 
+/// An array section of elements T travels as ArraySection<T> does (its element count, then
+/// the elements); the descriptor's object is a SectionRef, so the master's directory can
+/// keep the array's address and length after the task is gone.
+template <class T>
+inline constexpr ParamVTable section_vtable{
+    [](const void* o, OutputArchive& out) {
+      const auto& r = *static_cast<const SectionRef*>(o);
+      out(ArraySection<T>{static_cast<T*>(r.data), r.size});
+    },
+    [](void* o, InputArchive& in) {  // checks the count: never writes past the array
+      const auto& r = *static_cast<const SectionRef*>(o);
+      ArraySection<T> s{static_cast<T*>(r.data), r.size};
+      in(s);
+    },
+    nullptr, true};
+
 /// A pointer parameter passed an array section: one datum keyed by the first element's
-/// address; the task receives the pointer; the descriptor serializes the elements.
+/// address; the task receives the pointer; the descriptor serializes the elements. A null
+/// pointer is no datum (and the task runs on the master: its object has no vtable).
 template <class P>
 struct SectionBinding {
   using T = std::remove_pointer_t<P>;
-  ArraySection<T> section;
+  T* data;
+  SectionRef ref;
   template <class A>
-  SectionBinding(BindInit<A> in) : section{in.arg.data, in.arg.size} {
-    if (section.data == nullptr) return;  // a null pointer is no datum
-    in.desc.key = DataKey::of(section.data);
-    in.desc.object = &section;
+  SectionBinding(BindInit<A> in)
+      : data(in.arg.data),
+        ref{const_cast<void*>(static_cast<const volatile void*>(data)), in.arg.size} {
+    in.desc.object = &ref;
+    if (data == nullptr) return;
+    in.desc.key = DataKey::of(data);
     if constexpr (is_serializable_v<std::remove_cv_t<T>>) {
-      in.desc.vtable = vtable_for<ArraySection<T>>();
+      in.desc.vtable = &section_vtable<std::remove_cv_t<T>>;
     }
   }
   template <class Q>
-  P get() noexcept { return section.data; }
+  P get() noexcept { return data; }
 };
 
 }  // namespace compss::detail

@@ -33,11 +33,18 @@ struct RemoteOutput {
   std::shared_ptr<const HeldValue> value;
 };
 
-/// Runs a task from held parameter values (one per declared parameter; null means "not
-/// sent", the parameter starts default-constructed) and appends the new values of its
-/// written parameters and its result. Throws compss::Error on undecodable input or a task
-/// that cannot run remotely; exceptions of the task itself propagate.
-using RemoteInvoker = void (*)(std::span<const HeldValue* const> inputs,
+/// One parameter of a task call arriving on a worker: its held value (null means "not
+/// sent": the parameter starts default-constructed) and, for an array section, its element
+/// count (an `out` section is allocated with it; a value sent for the section must have it).
+struct RemoteInput {
+  const HeldValue* value = nullptr;
+  std::uint64_t extent = 0;
+};
+
+/// Runs a task from its inputs (one per declared parameter) and appends the new values of
+/// its written parameters and its result. Throws compss::Error on undecodable input or a
+/// task that cannot run remotely; exceptions of the task itself propagate.
+using RemoteInvoker = void (*)(std::span<const RemoteInput> inputs,
                                std::vector<RemoteOutput>& outputs);
 
 /// A registered task type.
@@ -75,16 +82,40 @@ struct is_memory_view<std::basic_string_view<C, Tr>> : std::true_type {};
 template <class T, std::size_t E>
 struct is_memory_view<std::span<T, E>> : std::true_type {};
 
+/// The element type of an array section parameter `T*` / `const T*`.
+template <class P>
+using section_element_t = std::remove_cv_t<std::remove_pointer_t<std::remove_cvref_t<P>>>;
+
+/// True when an array section parameter can travel: a pointer to elements that go through
+/// an archive and can be default-constructed (a worker holds them in a std::vector; not
+/// bool, whose vector has no array of elements).
+template <class P>
+inline constexpr bool section_param_ok_v = [] {
+  if constexpr (std::is_pointer_v<std::remove_cvref_t<P>>) {
+    using E = section_element_t<P>;
+    return !std::is_void_v<E> && !std::is_function_v<E> && !std::is_same_v<E, bool> &&
+           !is_memory_view<E>::value && is_serializable_v<E> && std::is_default_constructible_v<E>;
+  } else {
+    return false;
+  }
+}();
+
 /// True when a parameter can travel: an object or file path whose storage type goes
-/// through an archive and can be default-constructed (pointers, collections and streams
-/// cannot yet).
-template <class P, ParamKind K>
-inline constexpr bool remote_param_ok_v =
-    (K == ParamKind::object || K == ParamKind::file) && !std::is_pointer_v<std::remove_cvref_t<P>> &&
-    (K != ParamKind::file || is_path_param_v<P>) &&
-    (K != ParamKind::object || !is_memory_view<std::remove_cvref_t<P>>::value) &&
-    is_serializable_v<remote_storage_t<P, K>> &&
-    std::is_default_constructible_v<remote_storage_t<P, K>>;
+/// through an archive and can be default-constructed, or an array section (`Section`) of
+/// such elements (other pointers, collections and streams cannot yet).
+template <class P, ParamKind K, bool Section = false>
+inline constexpr bool remote_param_ok_v = [] {
+  if constexpr (Section) {
+    return K == ParamKind::object && section_param_ok_v<P>;
+  } else {
+    return (K == ParamKind::object || K == ParamKind::file) &&
+           !std::is_pointer_v<std::remove_cvref_t<P>> &&
+           (K != ParamKind::file || is_path_param_v<P>) &&
+           (K != ParamKind::object || !is_memory_view<std::remove_cvref_t<P>>::value) &&
+           is_serializable_v<remote_storage_t<P, K>> &&
+           std::is_default_constructible_v<remote_storage_t<P, K>>;
+  }
+}();
 
 /// The value a stored parameter is passed to the function as.
 template <class P, class S>
@@ -110,7 +141,8 @@ struct RemoteSlot {
   S own{};
   const S* borrowed = nullptr;
 
-  void load(const HeldValue* held) {
+  void load(const RemoteInput& input, const ParamSpec& /*spec*/) {
+    const HeldValue* held = input.value;
     if (held == nullptr) return;
     if constexpr (borrowable) {
       borrowed = held->as<S>();
@@ -128,6 +160,67 @@ struct RemoteSlot {
   }
 };
 
+/// How the invoker holds an array section parameter `T*` / `const T*` while the task runs:
+/// a std::vector of exactly the section's elements (received, or allocated and
+/// value-initialised for `out`), whose data() the task gets. A `const T*` section whose value
+/// is held as a vector is read in place. A value of another length is an error, never an
+/// overflow: sections that start at one address must all have the same length.
+template <class P>
+struct SectionSlot {
+  using E = section_element_t<P>;
+  using Pointee = std::remove_pointer_t<std::remove_cvref_t<P>>;
+  static constexpr bool borrowable = std::is_const_v<Pointee>;
+  std::vector<E> own;
+  const std::vector<E>* borrowed = nullptr;
+
+  void load(const RemoteInput& input, const ParamSpec& spec) {
+    std::size_t got = input.extent;
+    if (input.value == nullptr) {
+      own.resize(input.extent);  // `out`: the task writes the elements
+    } else {
+      if constexpr (borrowable) borrowed = input.value->as<std::vector<E>>();
+      if (borrowed == nullptr) load_held(*input.value, own);
+      got = borrowed != nullptr ? borrowed->size() : own.size();
+    }
+    if (got != input.extent) {
+      throw Error("compss: parameter '" + std::string(spec.name) + "' is an array section of " +
+                  std::to_string(input.extent) + " elements, but its value has " +
+                  std::to_string(got) +
+                  " (sections that start at one address must all have the same length)");
+    }
+  }
+
+  P arg() noexcept {
+    if constexpr (borrowable) {
+      if (borrowed != nullptr) return borrowed->data();
+    }
+    return own.data();
+  }
+};
+
+/// How a worker holds parameter P of kind K: an array section (`Section`) as a std::vector
+/// of its elements.
+template <class P, ParamKind K, bool Section>
+struct RemoteStorage {
+  using type = remote_storage_t<P, K>;
+};
+template <class P, ParamKind K>
+struct RemoteStorage<P, K, true> {
+  using type = std::vector<section_element_t<P>>;
+};
+
+/// The slot type of parameter P (storage S) of kind K: a SectionSlot for an array section.
+template <class P, class S, bool Section>
+using remote_slot_t = std::conditional_t<Section, SectionSlot<P>, RemoteSlot<P, S>>;
+
+/// True for an array section whose elements go back to the master: the task may write
+/// them (`out`/`inout` through a pointer to non-const).
+template <class P>
+constexpr bool section_written(Direction d) {
+  return (d == Direction::out || d == Direction::inout) &&
+         !std::is_const_v<std::remove_pointer_t<std::remove_cvref_t<P>>>;
+}
+
 /// True for a parameter whose new value goes back to the master.
 template <class P>
 constexpr bool remote_written(Direction d) {
@@ -142,17 +235,23 @@ struct RemoteTaskTraits {
   template <std::size_t I>
   using param_t = std::tuple_element_t<I, typename Traits::params>;
   template <std::size_t I>
-  using storage_t = remote_storage_t<param_t<I>, Spec.params[I].kind>;
+  static constexpr bool ok_v =
+      remote_param_ok_v<param_t<I>, Spec.params[I].kind, Spec.params[I].section>;
+  template <std::size_t I>
+  using storage_t =
+      typename RemoteStorage<param_t<I>, Spec.params[I].kind, Spec.params[I].section>::type;
+  template <std::size_t I>
+  using slot_t = remote_slot_t<param_t<I>, storage_t<I>, Spec.params[I].section>;
 
   static constexpr bool result_ok =
       std::is_void_v<R> || (is_serializable_v<R> && !is_memory_view<R>::value);
   static constexpr bool serializable = []<std::size_t... I>(std::index_sequence<I...>) {
-    return result_ok && (remote_param_ok_v<param_t<I>, Spec.params[I].kind> && ...);
+    return result_ok && (ok_v<I> && ...);
   }(std::make_index_sequence<Traits::arity>{});
   /// Index of the first parameter that cannot travel (arity when it is the result).
   static constexpr std::size_t first_bad = []<std::size_t... I>(std::index_sequence<I...>) {
     std::size_t bad = Traits::arity;
-    ((bad == Traits::arity && !remote_param_ok_v<param_t<I>, Spec.params[I].kind> ? bad = I : 0), ...);
+    ((bad == Traits::arity && !ok_v<I> ? bad = I : 0), ...);
     return bad;
   }(std::make_index_sequence<Traits::arity>{});
 };
@@ -160,10 +259,9 @@ struct RemoteTaskTraits {
 /// The invoker of task `Fn` described by `Spec` (see RemoteInvoker).
 ///
 ///   std::vector<RemoteOutput> out;
-///   invoke_remote<spec, &inc>(inputs, out);
+///   invoke_remote<spec, &inc>(inputs, out);   // inputs: std::span<const RemoteInput>
 template <const TaskSpec& Spec, auto Fn>
-void invoke_remote(std::span<const HeldValue* const> inputs,
-                   std::vector<RemoteOutput>& outputs) {
+void invoke_remote(std::span<const RemoteInput> inputs, std::vector<RemoteOutput>& outputs) {
   using T = RemoteTaskTraits<Spec, Fn>;
   constexpr std::size_t N = T::Traits::arity;
   std::string task = std::string("task '") + Spec.name + "'";
@@ -182,9 +280,8 @@ void invoke_remote(std::span<const HeldValue* const> inputs,
                   std::to_string(inputs.size()));
     }
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      std::tuple<RemoteSlot<typename T::template param_t<I>, typename T::template storage_t<I>>...>
-          slots;
-      (std::get<I>(slots).load(inputs[I]), ...);
+      std::tuple<typename T::template slot_t<I>...> slots;
+      (std::get<I>(slots).load(inputs[I], Spec.params[I]), ...);
       if constexpr (std::is_void_v<typename T::R>) {
         Fn(std::get<I>(slots).arg()...);
       } else {
@@ -193,8 +290,11 @@ void invoke_remote(std::span<const HeldValue* const> inputs,
       }
       auto save = [&](auto index, auto& slot) {
         constexpr std::size_t i = decltype(index)::value;
-        if constexpr (Spec.params[i].kind == ParamKind::object &&
-                      remote_written<typename T::template param_t<i>>(Spec.params[i].direction)) {
+        using P = typename T::template param_t<i>;
+        constexpr Direction d = Spec.params[i].direction;
+        if constexpr (Spec.params[i].section ? section_written<P>(d)
+                                             : Spec.params[i].kind == ParamKind::object &&
+                                                   remote_written<P>(d)) {
           outputs.push_back({static_cast<std::uint32_t>(i), hold_object(std::move(slot.own))});
         }
       };

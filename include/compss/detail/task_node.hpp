@@ -1,6 +1,7 @@
 // Task nodes and parameter descriptors: what call_task hands to the runtime.
 #pragma once
 
+#include <compss/detail/array_section.hpp>
 #include <compss/detail/value_sink.hpp>
 #include <compss/detail/task_spec.hpp>
 #include <compss/serialize.hpp>
@@ -38,6 +39,8 @@ struct ParamVTable {
   /// For a contiguous type: a sink that receives a fetched value straight into the object
   /// (value_sink.hpp); null otherwise (the value is loaded from bytes).
   MakeSinkInto sink_into = nullptr;
+  /// The object is a SectionRef (an array section: section_vtable<T>), not a T.
+  bool section = false;
 };
 
 template <class T>
@@ -123,6 +126,10 @@ struct ParamDescriptor {
 
   /// True if the parameter can travel through an archive.
   bool serializable() const noexcept { return vtable != nullptr && object != nullptr; }
+  /// The array's memory when the parameter is an array section, else nullptr.
+  const SectionRef* section() const noexcept {
+    return vtable != nullptr && vtable->section ? static_cast<const SectionRef*>(object) : nullptr;
+  }
   /// Writes the parameter's current value.
   void save(OutputArchive& out) const { vtable->save(object, out); }
   /// Overwrites the parameter's value from `in`.

@@ -31,6 +31,9 @@ struct ParamSpec {
   Direction direction;
   ParamKind kind;
   const char* name;
+  /// A pointer named with an extent (`inout(diag[n])`): an array section, which travels as
+  /// its elements (compss-cc emits `true`; call sites pass `section(p, n)`).
+  bool section = false;
 };
 
 /// What happens when a task fails (the `on_failure` clause; COMPSs meanings).
