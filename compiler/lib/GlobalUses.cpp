@@ -236,6 +236,17 @@ std::string unshippable(SerializabilityChecker &Travel, const VarDecl *V) {
   for (const DeclContext *DC = V->getDeclContext(); DC; DC = DC->getParent())
     if (DC->isFunctionOrMethod())
       return "declared inside a function";
+  // A C array of trivially copyable elements travels as its bytes
+  // (task_globals.hpp's global_var).
+  ASTContext &Ctx = V->getASTContext();
+  if (const ConstantArrayType *Array = Ctx.getAsConstantArrayType(V->getType())) {
+    QualType E = Ctx.getBaseElementType(Array);
+    if (E->isPointerType() || E->isMemberPointerType())
+      return "an array of pointers: an address means nothing on another node";
+    if (!E.isTriviallyCopyableType(Ctx))
+      return "an array of '" + E.getAsString() + "', which is not trivially copyable";
+    return "";
+  }
   if (auto B = Travel.checkParam(V->getType(), ParamKind::Object, false,
                                  V->getLocation()))
     return B->Reason;

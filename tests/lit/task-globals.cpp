@@ -24,6 +24,7 @@ constexpr double pi = 3.14;
 static std::string label;
 int unused_global = 0;
 thread_local int per_thread = 0;
+double coeffs[2][3]; // an array of raw elements travels as its bytes
 
 static int elements() { return cfg::block_size * cfg::block_size; }
 static double scaled(double x) { return x * cfg::scale; }
@@ -36,7 +37,7 @@ double body(int n) {
 }
 
 #pragma compss task
-long member(int n) { return n + Limits::max_steps + per_thread; }
+long member(int n) { return n + Limits::max_steps + per_thread + static_cast<long>(coeffs[1][n]); }
 
 #pragma compss task
 int none(int n) {
@@ -62,7 +63,8 @@ int main() {
 // CHECK-NEXT: {{^}}}
 // CHECK-NEXT: {{^}}namespace {
 // CHECK-NEXT: {{^}}constexpr ::compss::detail::GlobalVar __compss_globals_1[] = {
-// CHECK-NEXT: {{^}}    ::compss::detail::global_var<&::Limits::max_steps>("Limits::max_steps")};
-// CHECK-NEXT: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_1 = ::compss::detail::register_task_globals("long member(int)", __compss_globals_1, 1, nullptr);
+// CHECK-NEXT: {{^}}    ::compss::detail::global_var<&::Limits::max_steps>("Limits::max_steps"),
+// CHECK-NEXT: {{^}}    ::compss::detail::global_var<&::coeffs>("coeffs")};
+// CHECK-NEXT: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_1 = ::compss::detail::register_task_globals("long member(int)", __compss_globals_1, 2, nullptr);
 // CHECK-NEXT: {{^}}}
 // CHECK-NOT:  __compss_globals_2

@@ -36,6 +36,11 @@ int through(int n) { return n + helper(); }
 #pragma compss task
 int numbered(int n) { return n + calls(); }
 
+static const char *names[2] = {"a", "b"};
+
+#pragma compss task
+char initial(int i) { return names[i][0]; }
+
 // WARN: warn-global.cpp:25:3: warning: task 'count' cannot run on a worker: it writes global 'counter', and a worker's writes would be lost; it will always run on the master [-Wcompss-global]
 // WARN: warn-global.cpp:11:13: note: 'counter' is declared here
 // WARN: warn-global.cpp:29:33: warning: task 'lookup' cannot run on a worker: it reads global 'table' of type 'const std::vector<double> *', which cannot be sent to workers (a pointer: an address means nothing on another node); it will always run on the master [-Wcompss-global]
@@ -44,6 +49,7 @@ int numbered(int n) { return n + calls(); }
 // WARN: warn-global.cpp:16:8: note: 'opaque' is declared here
 // WARN: warn-global.cpp:20:12: warning: task 'numbered' cannot run on a worker: it writes global 'n' (in 'calls', which it calls), and a worker's writes would be lost; it will always run on the master [-Wcompss-global]
 // WARN: warn-global.cpp:19:14: note: 'n' is declared here
+// WARN: warn-global.cpp:42:30: warning: task 'initial' cannot run on a worker: it reads global 'names' of type 'const char *[2]', which cannot be sent to workers (an array of pointers: an address means nothing on another node); it will always run on the master [-Wcompss-global]
 
 // CODE: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_0 = ::compss::detail::register_task_globals("void count(int &)", nullptr, 0, "it writes global 'counter' (a worker's write would be lost)");
 // CODE: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_1 = ::compss::detail::register_task_globals("double lookup(int)", nullptr, 0, "it reads global 'table', which cannot be sent to a worker (a pointer: an address means nothing on another node)");

@@ -196,3 +196,22 @@ TEST(NetGlobals, AnotherVersionWaitsForTheTasksReadingTheLoadedOne) {
   second.join();
   EXPECT_TRUE(entered.load());
 }
+
+namespace {
+int grid[2][3];
+}  // namespace
+
+TEST(NetGlobals, ArrayOfRawElementsTravelsAsItsBytes) {
+  constexpr GlobalVar g = global_var<&grid>("grid");
+  for (int i = 0; i < 6; ++i) grid[i / 3][i % 3] = i + 1;
+  compss::OutputArchive out;
+  g.save(out, g.address);
+  std::vector<std::byte> bytes = out.take();
+  EXPECT_EQ(bytes.size(), sizeof grid);
+  for (auto& row : grid) for (int& x : row) x = 0;  // a worker's initial value
+  compss::InputArchive in(bytes);
+  g.load(in, g.address);
+  EXPECT_EQ(in.remaining(), 0u);
+  EXPECT_EQ(grid[1][2], 6);
+  EXPECT_EQ(grid[0][0], 1);
+}

@@ -21,20 +21,31 @@ struct GlobalVar {
   void (*load)(InputArchive& in, void* address);
 };
 
-/// The entry of the global `*Address`, named `name`.
+/// The entry of the global `*Address`, named `name`: a serializable type, or a C array
+/// (of any rank) of raw elements, sent as its bytes.
 ///
 ///   ::compss::detail::global_var<&::cfg::block_size>("cfg::block_size")
 template <auto* Address>
 constexpr GlobalVar global_var(const char* name) {
   using T = std::remove_pointer_t<decltype(Address)>;
   static_assert(!std::is_const_v<T>, "compss: a const global is never sent to workers");
-  static_assert(is_serializable_v<T>,
-                "compss: compss-cc registered a global whose type cannot be serialized "
-                "(please report: it should have made the task run on the master)");
-  return GlobalVar{
-      name, static_cast<void*>(Address),
-      [](OutputArchive& out, const void* at) { out(*static_cast<const T*>(at)); },
-      [](InputArchive& in, void* at) { in(*static_cast<T*>(at)); }};
+  if constexpr (std::is_array_v<T>) {
+    static_assert(is_raw_v<std::remove_all_extents_t<T>>,
+                  "compss: compss-cc registered an array global whose elements are not "
+                  "trivially copyable (please report: the task should stay on the master)");
+    return GlobalVar{
+        name, static_cast<void*>(Address),
+        [](OutputArchive& out, const void* at) { out.write_bytes(at, sizeof(T)); },
+        [](InputArchive& in, void* at) { in.read_bytes(at, sizeof(T)); }};
+  } else {
+    static_assert(is_serializable_v<T>,
+                  "compss: compss-cc registered a global whose type cannot be serialized "
+                  "(please report: the task should stay on the master)");
+    return GlobalVar{
+        name, static_cast<void*>(Address),
+        [](OutputArchive& out, const void* at) { out(*static_cast<const T*>(at)); },
+        [](InputArchive& in, void* at) { in(*static_cast<T*>(at)); }};
+  }
 }
 
 /// Registers the globals that task `signature` reads (its body and the functions of its

@@ -3,7 +3,7 @@
 // call. Workers do not run main: they must get the master's values. (Regression test:
 // workers ran these tasks with the globals' initial values — a block size of 0 gave
 // empty blocks, a heap overflow or wrong sums.) Also: a global main changes between two
-// phases, a static member, a task reading a pointer global (it cannot travel: it runs on
+// phases, a static member, a C array, a task reading a pointer global (it cannot travel: it runs on
 // the master) and one writing a global (the same).
 #include <compss/compss.hpp>
 
@@ -19,6 +19,7 @@ struct Offsets {
   static long base;
 };
 long Offsets::base = 0;
+static double pivot_weight[2] = {1.0, 1.0};  // an array: travels as its bytes
 static const std::vector<double>* weights = nullptr;  // points into main's memory
 static long blocks_checked = 0;                         // written by a task
 
@@ -44,7 +45,8 @@ void lu_update(Block& b, const Block& pivot) {
   for (int i = 0; i < cfg::block_size; ++i) {
     for (int j = 0; j < cfg::block_size; ++j) {
       out[i * cfg::block_size + j] = out[i * cfg::block_size + j] * scale +
-                                     pivot[static_cast<std::size_t>(j)] + Offsets::base;
+                                     pivot[static_cast<std::size_t>(j)] * pivot_weight[j % 2] +
+                                     Offsets::base;
     }
   }
 }
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
   std::vector<double> w = {0.5, 1.5, 2.0};
   weights = &w;
   Offsets::base = 3;
+  pivot_weight[1] = 0.25;
 
   for (int phase = 0; phase < 2; ++phase) {
     scale = phase == 0 ? 1.0 : 0.5;  // the second phase's tasks must see the new value
