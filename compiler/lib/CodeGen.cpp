@@ -167,6 +167,37 @@ std::string emitCallee(unsigned Index, const ResolvedTask &Task) {
   return Text;
 }
 
+std::string emitTaskGlobals(unsigned Index, const ResolvedTask &Task,
+                            llvm::ArrayRef<GlobalRef> Globals,
+                            llvm::StringRef MasterOnly) {
+  if (Globals.empty() && MasterOnly.empty())
+    return "";
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  std::string N = std::to_string(Index);
+  OS << "namespace {\n";
+  if (!Globals.empty()) {
+    OS << "constexpr ::compss::detail::GlobalVar __compss_globals_" << N
+       << "[] = {";
+    for (size_t I = 0; I != Globals.size(); ++I)
+      OS << (I ? ",\n    " : "\n    ")
+         << "::compss::detail::global_var<&" << Globals[I].Ref << ">(\""
+         << escapeString(Globals[I].Name) << "\")";
+    OS << "};\n";
+  }
+  OS << "[[maybe_unused]] const bool __compss_globals_registered_" << N
+     << " = ::compss::detail::register_task_globals(\""
+     << escapeString(Task.Signature) << "\", "
+     << (Globals.empty() ? "nullptr" : "__compss_globals_" + N) << ", "
+     << Globals.size() << ", ";
+  if (MasterOnly.empty())
+    OS << "nullptr";
+  else
+    OS << "\"" << escapeString(MasterOnly) << "\"";
+  OS << ");\n}\n";
+  return Text;
+}
+
 std::string emitStatement(const StmtPragma &S) {
   std::string Text;
   llvm::raw_string_ostream OS(Text);

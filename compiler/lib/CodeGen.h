@@ -31,6 +31,20 @@ std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
 /// The callee that replaces the name of task number \p Index at a call.
 std::string emitCallee(unsigned Index, const ResolvedTask &Task);
 
+/// A global variable a task reads: the expression naming it from the global
+/// namespace (`::cfg::block_size`) and its name in messages.
+struct GlobalRef {
+  std::string Ref;
+  std::string Name;
+};
+
+/// Appended to the TU that defines task number \p Index: registers the globals
+/// it reads and, if \p MasterOnly is not empty, why it must always run on the
+/// master (include/compss/detail/task_globals.hpp). Empty if neither.
+std::string emitTaskGlobals(unsigned Index, const ResolvedTask &Task,
+                            llvm::ArrayRef<GlobalRef> Globals,
+                            llvm::StringRef MasterOnly);
+
 /// The statements a statement pragma stands for, on one line.
 std::string emitStatement(const StmtPragma &S);
 

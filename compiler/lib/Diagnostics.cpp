@@ -178,6 +178,17 @@ static DiagInfo info(Diag K) {
                      "type: trivially copyable, a standard string or "
                      "container of serializable types, or a class with a "
                      "'serialize' member"};
+  case Diag::GlobalNotShippableWarning:
+    return {L::Warning, "task '%0' cannot run on a worker: it reads global "
+                        "'%1' of type %2, which cannot be sent to workers "
+                        "(%3)%4; it will always run on the master "
+                        "[-Wcompss-global]"};
+  case Diag::GlobalWrittenWarning:
+    return {L::Warning, "task '%0' cannot run on a worker: it writes global "
+                        "'%1'%2, and a worker's writes would be lost; it will "
+                        "always run on the master [-Wcompss-global]"};
+  case Diag::GlobalDeclaredNote:
+    return {L::Note, "'%0' is declared here"};
   case Diag::StmtPragmaOutsideFunction:
     return {L::Error, "'#pragma compss %0' must be inside a function body"};
   case Diag::DefaultArgInTaskCall:

@@ -85,6 +85,9 @@ enum class Diag {
   PassFilesNote,
   PassStringPathNote,
   PassSerializableNote,
+  GlobalNotShippableWarning,
+  GlobalWrittenWarning,
+  GlobalDeclaredNote,
   // Rewriting (Translator).
   CallInMacroWarning,
   StmtPragmaInHeaderWarning,

@@ -99,6 +99,9 @@ struct SemaOptions {
   /// -Wcompss-serializable (on by default): warn about tasks that cannot run
   /// on a worker because a parameter or the result cannot be serialized.
   bool WarnNotSerializable = true;
+  /// -Wcompss-global (on by default): warn about tasks that cannot run on a
+  /// worker because of a global variable they read or write (GlobalUses.h).
+  bool WarnGlobals = true;
 };
 
 /// True if only whitespace, comments, preprocessor lines and `[[...]]`

@@ -4,6 +4,7 @@
 #include "AutoSync.h"
 #include "ClauseParser.h"
 #include "CodeGen.h"
+#include "GlobalUses.h"
 #include "PragmaCapture.h"
 #include "TaskSema.h"
 #include "UnknownPragmas.h"
@@ -500,6 +501,19 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
     R.InsertTextAfterToken(GroupEnd.lookup(&S), "}");
   }
 
+  // The globals each task defined here reads, registered at the end (after
+  // every declaration they may need).
+  std::string Globals;
+  for (unsigned N = 0; N != Emitted.size(); ++N) {
+    const ResolvedTask &T = *Emitted[N];
+    TaskGlobals G =
+        findTaskGlobals(CI.getSema(), D, Ctx.getPrintingPolicy(), T,
+                        Options.WarnGlobals && !T.WarnedMasterOnly);
+    Globals += emitTaskGlobals(N, T, G.Shipped, G.MasterOnly);
+  }
+  if (!Globals.empty())
+    R.InsertTextAfter(SM.getLocForEndOfFile(MainFID), "\n" + Globals);
+
   if (const FunctionDecl *Main = C.Main) {
     R.ReplaceText(Main->getLocation(), 4, UserMainName);
     MainReturns Returns;
@@ -579,9 +593,12 @@ llvm::Expected<std::string> translateFile(llvm::StringRef SourcePath,
     if (F == "-Wcompss" || F == "-Wno-compss") {
       Options.WarnImplicitInOut = F == "-Wcompss";
       Options.WarnNotSerializable = F == "-Wcompss";
+      Options.WarnGlobals = F == "-Wcompss";
     } else if (F == "-Wcompss-serializable" ||
                F == "-Wno-compss-serializable") {
       Options.WarnNotSerializable = F == "-Wcompss-serializable";
+    } else if (F == "-Wcompss-global" || F == "-Wno-compss-global") {
+      Options.WarnGlobals = F == "-Wcompss-global";
     } else if (Unknown.consume(F)) {
       // Read here, not by Clang: the parse runs with -w (the real compiler
       // gives the other warnings) and UnknownPragmaHandler reports these.

@@ -64,7 +64,7 @@ void Runtime::submit(TaskBase* t) {
     }
     registry_.maybe_prune();
   }
-  if (cluster_ && untouched != 0) cluster_->submitted(t, untouched);
+  if (cluster_) cluster_->submitted(t, untouched);
   t->prepare();
   if (GroupState* g = current_group()) {
     t->group = g;

@@ -3,6 +3,7 @@
 #include "core/access.hpp"
 #include "core/runtime.hpp"
 #include "net/file_staging.hpp"
+#include "net/global_values.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
 #include "net/peer_fetch.hpp"
@@ -160,7 +161,7 @@ void Cluster::log(LogLevel level, const std::string& text) const {
 
 bool Cluster::can_travel(const TaskBase& t) {
   const detail::RemoteTask* remote = detail::find_remote_task(t.spec().signature);
-  if (remote == nullptr || !remote->serializable) return false;
+  if (remote == nullptr || !remote->travels()) return false;
   bool sections = false;
   for (std::uint32_t i = 0; i < t.param_count_; ++i) {
     const ParamDescriptor& d = t.params_[i];
@@ -746,7 +747,10 @@ bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_b
         request.params.push_back(std::move(w));
       }
     }
-    if (missing.empty()) return true;
+    if (missing.empty()) {
+      if (t->globals) globals_.add_to_request(*t->globals, n, request);
+      return true;
+    }
     if (!may_block) return false;  // (tracking changed nothing a second build would not redo)
     if (round > 64) throw Error("compss: the inputs of a task could not be found on any node");
     for (auto [id, v] : missing) ensure_available(id, v);
@@ -875,6 +879,9 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
 void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sent,
                        CallResult&& r) {
   TaskBase* t = call->task;
+  if (t->globals && r.status != CallResult::Status::lost) {
+    globals_.confirm(*t->globals, n, std::get<TaskRequest>(*sent));  // it received them
+  }
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
   // made is discarded, as for a local task.
   if (t->stop.load(std::memory_order_acquire)) {
@@ -1026,6 +1033,10 @@ void Cluster::drop_worker_copies_of(std::uint64_t id) {
 }
 
 void Cluster::submitted(TaskBase* t, std::uint64_t untouched) {
+  const detail::RemoteTask* remote = detail::find_remote_task(t->spec().signature);
+  if (remote != nullptr && remote->global_count != 0 && remote->travels()) {
+    t->globals = globals_.snapshot(*remote);  // the values of its place in program order
+  }
   for (std::uint32_t i = 0; i < t->param_count_ && i < 64; ++i) {
     const ParamDescriptor& d = t->params_[i];
     if (!(untouched >> i & 1) || (d.kind != ParamKind::file && !tracked(d))) continue;

@@ -10,6 +10,7 @@
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
 #include "net/data_directory.hpp"
+#include "net/global_values.hpp"
 #include "net/worker_link.hpp"
 #include "sched/placement.hpp"
 #include "sched/ready_queue.hpp"
@@ -38,7 +39,8 @@ class Cluster {
   Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config);
   ~Cluster();
 
-  /// A task was submitted; bit i of `untouched` says no unfinished task used parameter i's
+  /// A task was submitted: the values of the globals it reads are taken now. Bit i of
+  /// `untouched` says no unfinished task used parameter i's
   /// object, so the program may have changed it since: copies of the master's version that
   /// workers keep are dropped (the object becomes a new version).
   void submitted(detail::TaskBase* t, std::uint64_t untouched);
@@ -191,6 +193,8 @@ class Cluster {
   std::mutex data_mutex_;
   std::condition_variable loaded_cv_;  // a TrackedDatum::loading ended
   DataDirectory directory_;
+  /// The globals tasks read: their values per submission, what each worker holds.
+  GlobalValues globals_;
 
   BlockingLane lane_{2};
 };

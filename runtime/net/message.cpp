@@ -33,6 +33,7 @@ bool valid_param(const WireParam& p) noexcept {
 bool valid(const Message& m) noexcept {
   if (auto* r = std::get_if<TaskRequest>(&m)) {
     for (const auto& p : r->params) if (!valid_param(p)) return false;
+    for (const auto& g : r->globals) if (!g.has_value && !g.value.empty()) return false;
   } else if (auto* d = std::get_if<TaskDone>(&m)) {
     for (const auto& p : d->outputs) if (!valid_param(p)) return false;
   } else if (auto* f = std::get_if<DataFetchReply>(&m)) {

@@ -29,7 +29,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 2;
+inline constexpr std::uint16_t protocol_version = 3;
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = std::uint64_t{1} << 30;
@@ -94,31 +94,57 @@ struct WireParam {
 /// the u64 size and an empty string's length.
 inline constexpr std::size_t min_wire_param_bytes = 8 + 8 + 3 + 8 + 8 + 8;
 
-/// Writes or reads a list of WireParam. Reading checks the count against the bytes left
-/// at the smallest element size, so a forged count cannot make the decoder allocate much
-/// more memory than the frame holds.
-template <class A>
-void serialize_params(A& ar, std::vector<WireParam>& params) {
+/// Writes or reads a list of WireParam or WireGlobal, whose smallest encoding is
+/// `min_bytes`. Reading checks the count against the bytes left at that size, so a forged
+/// count cannot make the decoder allocate much more memory than the frame holds.
+template <class A, class T>
+void serialize_list(A& ar, std::vector<T>& items, std::size_t min_bytes) {
   if constexpr (requires { ar.read_size(std::size_t{}); }) {
-    std::uint64_t n = ar.read_size(min_wire_param_bytes);
-    params.clear();
-    params.resize(n);
+    std::uint64_t n = ar.read_size(min_bytes);
+    items.clear();
+    items.resize(n);
   } else {
-    ar.write_size(params.size());
+    ar.write_size(items.size());
   }
-  for (auto& p : params) ar(p);
+  for (auto& item : items) ar(item);
 }
 
-/// Runs one task: its signature selects the function on the worker.
+/// The master's value of one global variable the task reads (task_globals.hpp), taken
+/// when the task was submitted. `index` is the global's position in the task's registered
+/// list; `version` changes whenever the master's value does (a worker loads a version into
+/// its own variable once). `stamp` numbers the master's sends of values: without
+/// `has_value` the worker uses the value it received with that stamp, which the master
+/// knows it has (net/global_values.hpp). In memory only (never sent), `shared_value` is
+/// the value a worker resolved when it received the request.
+///
+///   WireGlobal g{.index = 0, .version = 2, .stamp = 9, .has_value = true,
+///                .value = compss::to_bytes(block_size)};
+struct WireGlobal {
+  std::uint32_t index = 0;
+  std::uint64_t version = 0;
+  std::uint64_t stamp = 0;
+  bool has_value = false;
+  std::vector<std::byte> value;
+  std::shared_ptr<const std::vector<std::byte>> shared_value;
+  template <class A> void serialize(A& ar) { ar(index, version, stamp, has_value, value); }
+};
+
+/// Smallest encoding of a WireGlobal: u32, two u64, a bool and an empty vector's length.
+inline constexpr std::size_t min_wire_global_bytes = 4 + 8 + 8 + 1 + 8;
+
+/// Runs one task: its signature selects the function on the worker; `globals`, the
+/// master's values of the globals it reads.
 ///
 ///   TaskRequest r{.task_id = 7, .signature = "void inc(int &)", .params = {p}};
 struct TaskRequest {
   std::uint64_t task_id = 0;
   std::string signature;
   std::vector<WireParam> params;
+  std::vector<WireGlobal> globals;
   template <class A> void serialize(A& ar) {
     ar(task_id, signature);
-    serialize_params(ar, params);
+    serialize_list(ar, params, min_wire_param_bytes);
+    serialize_list(ar, globals, min_wire_global_bytes);
   }
 };
 
@@ -131,7 +157,7 @@ struct TaskDone {
   std::vector<WireParam> outputs;
   template <class A> void serialize(A& ar) {
     ar(task_id);
-    serialize_params(ar, outputs);
+    serialize_list(ar, outputs, min_wire_param_bytes);
   }
 };
 

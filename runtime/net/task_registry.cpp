@@ -19,11 +19,34 @@ Registry& registry() {
 }
 }  // namespace
 
+// A task's entry is made by whichever registration runs first: register_task (from each
+// translation unit calling it) or register_task_globals (from the one defining it); the
+// order of static initialisation across translation units is unspecified.
 bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable,
                    const MakeValueSink* sinks) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
-  r.tasks.try_emplace(spec.signature, RemoteTask{&spec, invoke, serializable, sinks});
+  RemoteTask& t = r.tasks[spec.signature];
+  if (t.invoke == nullptr) {
+    t.spec = &spec;
+    t.invoke = invoke;
+    t.serializable = serializable;
+    t.sinks = sinks;
+  }
+  return true;
+}
+
+bool register_task_globals(const char* signature, const GlobalVar* globals, std::size_t count,
+                           const char* master_only) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  RemoteTask& t = r.tasks[signature];
+  // An inline task defined in a header registers from every translation unit: the same.
+  if (t.globals == nullptr && t.master_only == nullptr) {
+    t.globals = globals;
+    t.global_count = count;
+    t.master_only = master_only;
+  }
   return true;
 }
 
@@ -31,7 +54,7 @@ const RemoteTask* find_remote_task(std::string_view signature) noexcept {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
   auto it = r.tasks.find(std::string(signature));
-  return it == r.tasks.end() ? nullptr : &it->second;
+  return it == r.tasks.end() || it->second.invoke == nullptr ? nullptr : &it->second;
 }
 
 }  // namespace compss::detail

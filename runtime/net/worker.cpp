@@ -7,6 +7,7 @@
 #include "net/peer_fetch.hpp"
 #include "net/peer_server.hpp"
 #include "net/tcp_connection.hpp"
+#include "net/worker_globals.hpp"
 #include "net/worker_store.hpp"
 
 #include <compss/detail/remote_invoke.hpp>
@@ -26,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <typeinfo>
 
@@ -149,7 +151,14 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
   std::optional<TaskFileStage> stage;
   std::vector<std::string> local_paths(arity);
   std::vector<WireParam> staged_outputs;
+  // The master's values of the globals it reads, loaded into this process's variables
+  // while it runs.
+  std::optional<WorkerGlobals::Lease> globals;
   try {
+    if (!request.globals.empty() && task->travels()) {
+      worker_globals().receive(*task, request);  // (serve_tasks did, in arrival order)
+      globals.emplace(worker_globals().enter(*task, request));
+    }
     if (task->serializable) {
       for (std::size_t i = 0; i < arity; ++i) {
         if (!shared_files && spec.params[i].kind == detail::ParamKind::file &&
@@ -247,8 +256,18 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   static const WorkerStore empty;
   const WorkerStore& store = options.store != nullptr ? *options.store : empty;
   // A release is applied before the next message is taken, so a request sent after it
-  // (on another thread) never sees the released version.
+  // (on another thread) never sees the released version. The values of globals a request
+  // carries are taken in the same order (a later request may name them by stamp).
   std::mutex in_order;
+  auto receive_globals = [](TaskRequest& r) {
+    const detail::RemoteTask* task = detail::find_remote_task(r.signature);
+    if (r.globals.empty() || task == nullptr) return;
+    try {
+      worker_globals().receive(*task, r);
+    } catch (const std::exception&) {
+      // execute_request tries again and answers with the error.
+    }
+  };
   auto serve = [&] {
     while (end.load(std::memory_order_acquire) == serving) {
       Message m;
@@ -261,6 +280,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
             if (options.store != nullptr) options.store->release(d->data_id, d->version);
             continue;
           }
+          if (auto* r = std::get_if<TaskRequest>(&m)) receive_globals(*r);
         }
       }
       if (ec == NetError::timed_out) continue;

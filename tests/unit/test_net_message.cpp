@@ -24,7 +24,17 @@ TaskRequest sample_request() {
   remote.version = 3;
   remote.size = 1234;
   remote.source = "10.0.0.7:41234";
-  return TaskRequest{7, "void inc(int &, const V &)", {p, remote}};
+  WireGlobal sent;  // v3: a global's value, inline
+  sent.index = 0;
+  sent.version = 3;
+  sent.stamp = 11;
+  sent.has_value = true;
+  sent.value = compss::to_bytes(24);
+  WireGlobal kept;  // and one the worker holds already, named by its stamp
+  kept.index = 1;
+  kept.version = 5;
+  kept.stamp = 9;
+  return TaskRequest{7, "void inc(int &, const V &)", {p, remote}, {sent, kept}};
 }
 
 std::vector<Message> samples() {
@@ -65,16 +75,56 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
   EXPECT_EQ(type_of(back), MessageType::data_release);
 }
 
-TEST(NetMessage, VersionOneFramesAreRejected) {
-  EXPECT_EQ(protocol_version, 2);
+TEST(NetMessage, OlderVersionFramesAreRejected) {
+  EXPECT_EQ(protocol_version, 3);
   std::vector<std::byte> frame = encode(Message{DataRelease{1, 1}});
-  frame[4] = std::byte{1};
+  for (int older : {1, 2}) {  // v2 requests had no globals: read as v3 they would be wrong
+    frame[4] = static_cast<std::byte>(older);
+    Message out;
+    EXPECT_EQ(decode_frame(frame, out), NetError::unsupported_version);
+  }
+}
+
+TEST(NetMessage, VersionThreeGlobalsSurvive) {
+  Message back;
+  ASSERT_FALSE(decode_frame(encode(sample_request()), back));
+  const auto& globals = std::get<TaskRequest>(back).globals;
+  ASSERT_EQ(globals.size(), 2u);
+  EXPECT_EQ(globals[0].index, 0u);
+  EXPECT_EQ(globals[0].version, 3u);
+  EXPECT_EQ(globals[0].stamp, 11u);
+  ASSERT_TRUE(globals[0].has_value);
+  int value = 0;
+  compss::from_bytes(globals[0].value, value);
+  EXPECT_EQ(value, 24);
+  EXPECT_EQ(globals[1].index, 1u);
+  EXPECT_EQ(globals[1].version, 5u);
+  EXPECT_EQ(globals[1].stamp, 9u);
+  EXPECT_FALSE(globals[1].has_value);
+  EXPECT_TRUE(globals[1].value.empty());
+}
+
+TEST(NetMessage, SmallestGlobalSizeMatchesTheEncoding) {
+  // The count check of serialize_list relies on this being the real minimum.
+  std::vector<std::byte> none = encode(Message{TaskRequest{1, "f", {}, {}}});
+  std::vector<std::byte> one = encode(Message{TaskRequest{1, "f", {}, {WireGlobal{}}}});
+  EXPECT_EQ(one.size() - none.size(), min_wire_global_bytes);
+}
+
+TEST(NetMessage, ForgedGlobalsAreMalformed) {
   Message out;
-  EXPECT_EQ(decode_frame(frame, out), NetError::unsupported_version);
+  // A global count far beyond the bytes present (it is the payload's last field).
+  std::vector<std::byte> frame = encode(Message{TaskRequest{1, "f", {}, {}}});
+  for (std::size_t i = frame.size() - 8; i < frame.size(); ++i) frame[i] = std::byte{0x7f};
+  EXPECT_EQ(decode_frame(frame, out), NetError::malformed_payload);
+  // Bytes for a global that says it carries no value.
+  TaskRequest r = sample_request();
+  r.globals[1].value = compss::to_bytes(1);
+  EXPECT_EQ(decode_frame(encode(r), out), NetError::malformed_payload);
 }
 
 TEST(NetMessage, SmallestParamSizeMatchesTheEncoding) {
-  // The count check of serialize_params relies on this being the real minimum.
+  // The count check of serialize_list relies on this being the real minimum.
   std::vector<std::byte> none = encode(Message{TaskDone{1, {}}});
   std::vector<std::byte> one = encode(Message{TaskDone{1, {WireParam{}}}});
   EXPECT_EQ(one.size() - none.size(), min_wire_param_bytes);

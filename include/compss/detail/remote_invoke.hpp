@@ -7,6 +7,7 @@
 #include <compss/detail/access.hpp>
 #include <compss/detail/bindings.hpp>
 #include <compss/detail/fn_traits.hpp>
+#include <compss/detail/task_globals.hpp>
 #include <compss/detail/value_sink.hpp>
 #include <compss/detail/task_spec.hpp>
 #include <compss/error.hpp>
@@ -54,6 +55,15 @@ struct RemoteTask {
   bool serializable = false;  ///< false: every call must run on the master
   /// One per parameter: how a value fetched for it is received (null: as bytes).
   const MakeValueSink* sinks = nullptr;
+  /// The globals its body reads (register_task_globals, task_globals.hpp): the master's
+  /// values travel with each request.
+  const GlobalVar* globals = nullptr;
+  std::size_t global_count = 0;
+  /// Why it can never run on a worker because of a global it uses, or null.
+  const char* master_only = nullptr;
+
+  /// True when a call can run on a worker (its parameters and globals can travel).
+  bool travels() const noexcept { return serializable && master_only == nullptr; }
 };
 
 /// Adds a task type to the process-wide registry (first registration of a signature
@@ -63,7 +73,8 @@ struct RemoteTask {
 bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable,
                    const MakeValueSink* sinks);
 
-/// The registered task with this signature, or nullptr.
+/// The registered task with this signature, or nullptr (also when only its globals are
+/// registered: a task nothing in the program calls).
 ///
 ///   if (const RemoteTask* t = find_remote_task("void inc(int &)")) t->invoke(in, out);
 const RemoteTask* find_remote_task(std::string_view signature) noexcept;

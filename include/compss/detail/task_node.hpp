@@ -9,12 +9,15 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <type_traits>
 #include <vector>
 
 namespace compss::detail {
+
+struct GlobalSnapshot;  // runtime/net/global_values.hpp
 
 /// Identity of a datum: an object (or future) by address, or a file by normalised path.
 struct DataKey {
@@ -188,6 +191,9 @@ class TaskBase {
   std::uint8_t attempts = 0;
   /// Master-worker runs: the node the scheduler placed the task on (0 = the master), or -1.
   std::int32_t node = -1;
+  /// Master-worker runs: the values of the globals it reads, taken at submission (a task
+  /// that reads none, or runs on the master: null).
+  std::shared_ptr<const GlobalSnapshot> globals;
 
   void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release_ref() noexcept {
