@@ -73,6 +73,12 @@ int main(int argc, char** argv) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   dir = std::filesystem::absolute(dir).lexically_normal().string();
+  // DIFFTEST_INJECT=G: the compss-cc build misreports graph G, so that a test can check
+  // that difftest.py notices a wrong answer (the plain build ignores it).
+  long inject = -1;
+#ifdef __COMPSS__
+  if (const char* g = std::getenv("DIFFTEST_INJECT"); g && !number(g, inject)) return usage("bad DIFFTEST_INJECT");
+#endif
   std::printf("difftest seed %ld graphs %ld..%ld features %s ops %ld\n", seed, first, first + graphs - 1,
               difftest::feature_names(mask).c_str(), ops);
   for (long g = first; g < first + graphs; ++g) {
@@ -91,7 +97,8 @@ int main(int argc, char** argv) {
       difftest::print_program(p, text);
       std::fputs(text.str().c_str(), stdout);
     }
-    const difftest::Outcome o = difftest::interpret(p, dir, verbose);
+    difftest::Outcome o = difftest::interpret(p, dir, verbose);
+    if (g == inject) o.digest ^= 1;
     std::printf("graph %ld: %010llx after %ld reads\n", g, static_cast<unsigned long long>(o.digest), o.reads);
     std::fflush(stdout);
   }
