@@ -35,6 +35,16 @@ struct Vars {
   std::vector<FutR> FR;
 };
 
+// What outlives its graph unless the program lets memory be reused (feature `reuse`):
+// the variables of graphs that ended, and every future a slot held before it was
+// assigned again (a freed future's shared state is memory the next objects may get).
+struct Kept {
+  std::vector<std::unique_ptr<Vars>> vars;
+  std::vector<FutL> fl;
+  std::vector<FutV> fv;
+  std::vector<FutR> fr;
+};
+
 Vec vec_of(long n, long v) {
   Vec x(static_cast<std::size_t>(n));
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(mix(v, static_cast<long>(i) + 30));
@@ -52,9 +62,8 @@ class Interpreter {
  public:
   Interpreter(const Program& p, const std::string& dir, bool verbose) : p_(p), dir_(dir), verbose_(verbose) {}
 
-  // `kept` holds the variables of graphs that ended, unless the program lets the next
-  // graph reuse their memory (feature `reuse`).
-  Outcome run(std::vector<std::unique_ptr<Vars>>& kept) {
+  Outcome run(Kept& kept) {
+    kept_ = &kept;
     auto vars = std::make_unique<Vars>();
     x_ = vars.get();
     make_variables();
@@ -69,7 +78,7 @@ class Interpreter {
     compss::barrier();
     for (int pool = 0; pool < kPools; ++pool)
       for (int i = 0; i < p_.shape.size(static_cast<Pool>(pool)); ++i) read(Arg{static_cast<Pool>(pool), i});
-    if (!(p_.features & kReuse)) kept.push_back(std::move(vars));
+    if (!(p_.features & kReuse)) kept.vars.push_back(std::move(vars));
     return outcome_;
   }
 
@@ -194,6 +203,13 @@ class Interpreter {
   }
   // "op 3" while the operations run, "end" for the reads after them.
   std::string where() const { return op_index_ < 0 ? "end" : "op " + std::to_string(op_index_); }
+  // Keeps the future slot `a` holds before it is assigned (unless memory may be reused).
+  void keep_future(Arg a) {
+    if (p_.features & kReuse) return;
+    if (a.pool == Pool::FL) kept_->fl.push_back(x_->FL[a.index]);
+    if (a.pool == Pool::FV) kept_->fv.push_back(x_->FV[a.index]);
+    if (a.pool == Pool::FR) kept_->fr.push_back(x_->FR[a.index]);
+  }
   void mark_deleted(Arg a) { deleted_.insert({static_cast<int>(a.pool), a.index}); }
 
   void end_group() {
@@ -210,6 +226,7 @@ class Interpreter {
   std::string dir_;
   bool verbose_;
   Vars* x_ = nullptr;
+  Kept* kept_ = nullptr;
   long op_index_ = 0;
   Outcome outcome_;
   std::set<std::pair<int, int>> deleted_;
@@ -222,7 +239,12 @@ void Interpreter::step(const Op& op) {
   switch (op.kind) {
     case Kind::wait_on: revive(op.args[0]); wait(op.args[0]); return;
     case Kind::read: read(op.args[0]); return;
-    case Kind::write: revive(op.args[0]); wait(op.args[0]); assign(op.args[0], op.value); return;
+    case Kind::write:
+      revive(op.args[0]);
+      wait(op.args[0]);
+      keep_future(op.args[0]);
+      assign(op.args[0], op.value);
+      return;
     case Kind::barrier: compss::barrier(); return;
     case Kind::delete_object: {
       const Arg a = op.args[0];
@@ -245,6 +267,8 @@ void Interpreter::step(const Op& op) {
       return;
     default:
       for (const Arg& a : op.args) revive(a);
+      // A result slot comes first (keeping an input future there too does no harm).
+      if (!op.args.empty()) keep_future(op.args[0]);
       call(op);
   }
 }
@@ -383,7 +407,7 @@ void Interpreter::call(const Op& op) {
 }  // namespace
 
 Outcome interpret(const Program& p, const std::string& dir, bool verbose) {
-  static std::vector<std::unique_ptr<Vars>> kept;  // (main's thread only)
+  static Kept kept;  // (main's thread only)
   return Interpreter(p, dir, verbose).run(kept);
 }
 
