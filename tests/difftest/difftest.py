@@ -123,33 +123,54 @@ def operation_counts(runner, seed, first, last):
     return {g: list(range(counts.get(g, 0))) for g in range(first, last + 1)}
 
 
-def reduce(runner, mode, seed, graph, max_context=8):
+def shrink(items, still_fails, budget):
+    """The items without the chunks (halves, quarters, ... single items) whose removal
+    still fails; stops early when budget() says so."""
+    chunk = max(1, len(items) // 2)
+    while chunk >= 1:
+        i = 0
+        while i < len(items) and budget():
+            trial = items[:i] + items[i + chunk:]
+            if still_fails(trial):
+                items = trial
+            else:
+                i += chunk
+        chunk //= 2
+    return items
+
+
+def reduce(runner, mode, seed, graph, max_context=8, max_runs=600):
     """Finds the graphs before `graph` the failure needs (a process runs graphs one after
-    the other, so an earlier graph can leave state behind), then drops operations of each
-    (halves, smaller chunks, one by one) while it still fails."""
-    first = graph
-    while not fails(runner, mode, seed, first, graph, {}, tries=3)[0]:
-        if first == max(0, graph - max_context):
-            print(f"reduce: graphs {first}..{graph} do not fail again in {mode} (flaky?); not reduced")
-            return None
-        first -= 1
+    the other, so an earlier graph can leave state behind: the last few, else all of the
+    process's chunk), empties the graphs it does not need, then drops operations of each
+    while it still fails. A failure that does not come every time gets 5 tries per
+    candidate; at most `max_runs` runs in all."""
+    chunk_start = graph - graph % runner.args.per_process
+    starts = list(range(graph, max(chunk_start, graph - max_context) - 1, -1))
+    if chunk_start < starts[-1]:
+        starts.append(chunk_start)
+    first = next((f for f in starts if fails(runner, mode, seed, f, graph, {}, tries=3)[0]), None)
+    if first is None:
+        print(f"reduce: graphs {starts[-1]}..{graph} do not fail again in {mode} (flaky?); not reduced")
+        return None
     keeps = operation_counts(runner, seed, first, graph)
     # A failure that does not come every time (a race) is tried a few times per candidate.
     tries = 1 if all(fails(runner, mode, seed, first, graph, keeps)[0] for _ in range(3)) else 5
     if tries > 1:
         print(f"reduce: the failure does not come every time; {tries} tries per candidate")
-    for g in reversed(range(first, graph + 1)):
-        chunk = max(1, len(keeps[g]) // 2)
-        while chunk >= 1:
-            i = 0
-            while i < len(keeps[g]):
-                trial = dict(keeps)
-                trial[g] = keeps[g][:i] + keeps[g][i + chunk:]
-                if fails(runner, mode, seed, first, graph, trial, tries)[0]:
-                    keeps = trial
-                else:
-                    i += chunk
-            chunk //= 2
+    limit = runner.runs + max_runs
+    budget = lambda: runner.runs < limit
+
+    def without_graphs(graphs):
+        return {g: (ops if g in graphs or g == graph else []) for g, ops in keeps.items()}
+    needed = shrink(list(range(first, graph)),
+                    lambda gs: fails(runner, mode, seed, first, graph, without_graphs(gs), tries)[0], budget)
+    keeps = without_graphs(needed)
+    for g in [graph] + needed[::-1]:
+        keeps[g] = shrink(keeps[g], lambda ops, g=g: fails(runner, mode, seed, first, graph,
+                                                             {**keeps, g: ops}, tries)[0], budget)
+    if not budget():
+        print(f"reduce: stopped after {max_runs} runs; the program below is not minimal")
     program = window_args(runner, seed, first, graph, keeps)
     print("reduced: difftest " + " ".join(program) + " --print --verbose")
     print("\n".join(line for line in runner.run(None, program + ["--print"], 60)[1].splitlines()
