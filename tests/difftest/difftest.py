@@ -57,8 +57,9 @@ class Runner:
         cmd, env = self.command(mode, program_args + ["--dir", files])
         self.runs += 1
         try:
+            # (In the run's own directory: failure reports go to its compss-logs/.)
             p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               timeout=timeout, text=True)
+                               timeout=timeout, text=True, cwd=files)
             rc, out, err = p.returncode, p.stdout, p.stderr
         except subprocess.TimeoutExpired as e:
             rc = "timeout"
