@@ -1,0 +1,121 @@
+// The tasks' bodies: each a deterministic function of its inputs (values.hpp).
+#include "tasks.hpp"
+
+#include <atomic>
+#include <cstddef>
+
+namespace difftest {
+namespace {
+void fill(std::vector<long>& c, long v) {
+  for (std::size_t i = 0; i < c.size(); ++i) c[i] = mix(v, static_cast<long>(i) + 20);
+}
+void update_all(std::vector<long>& c, long v) {
+  for (long& e : c) e = mix(e, v);
+}
+}  // namespace
+
+void l_set(long& x, long v) { x = mix(v, 1); }
+void l_update(long& x, long v) { x = mix(x, v); }
+void l_combine(const long& a, long& x) { x = mix(x, a); }
+long l_get(const long& a, long v) { return mix(a, v); }
+long l_add(long a, long b) { return mix(a, b) ^ 1; }
+void l_consume(const long& a, long& x) { x = mix(x, a + 5); }
+// Additions commute: the user keeps concurrent tasks coherent with an atomic.
+void l_concurrent_add(long& x, long v) { std::atomic_ref<long>(x).fetch_add(mix(v, 2)); }
+void l_commutative_add(long& x, long v) { x += mix(v, 3); }
+
+void v_set(Vec& x, long n, long v) {
+  x.assign(static_cast<std::size_t>(n), 0.0);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(mix(v, static_cast<long>(i)));
+}
+void v_update(Vec& x, long v) {
+  for (double& d : x) d = static_cast<double>(mix(static_cast<long>(d), v));
+  if (v % 3 == 0) x.push_back(static_cast<double>(v));  // sizes change too
+}
+void v_combine(const Vec& a, Vec& x) {
+  for (std::size_t i = 0; i < x.size(); ++i)
+    x[i] = static_cast<double>(mix(static_cast<long>(x[i]), static_cast<long>(a[i % a.size()])));
+}
+Vec v_make(const Vec& a, long v) {
+  Vec r(a);
+  r.push_back(static_cast<double>(mix(hash_of(a), v)));
+  return r;
+}
+long v_dot(const Vec& a, const long& b) { return mix(hash_of(a), b); }
+void v_project(const Vec& a, long& x) { x = hash_of(a); }
+void v_consume(const Vec& a, long& x) { x = mix(x, hash_of(a) + 7); }
+// Element-wise additions of whole numbers: exact in any order; no resize, so concurrent
+// tasks never move the elements under each other.
+void v_concurrent_add(Vec& x, long v) {
+  for (double& d : x) std::atomic_ref<double>(d).fetch_add(static_cast<double>(mix(v, 4)));
+}
+void v_commutative_add(Vec& x, const Vec& a) {
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] += a[i % a.size()];
+}
+
+void r_set(Rec& r, long v) {
+  r.id = mix(v, 5);
+  r.xs.assign(static_cast<std::size_t>(v % 4), v);
+  r.tag = "r" + std::to_string(v % 1000);
+}
+void r_update(Rec& r, const Vec& a, long v) {
+  r.xs.push_back(mix(hash_of(a), v));
+  r.id = mix(r.id, v);
+  r.tag += static_cast<char>('a' + v % 26);
+}
+Rec r_make(const Rec& a, const Vec& b, long c) {
+  Rec r = a;
+  r.id = mix(hash_of(a), mix(hash_of(b), c));
+  r.xs.push_back(c);
+  return r;
+}
+void r_project(const Rec& a, long& x) { x = hash_of(a); }
+void r_consume(const Rec& a, long& x) { x = mix(x, hash_of(a) + 9); }
+void r_commutative_add(Rec& r, long v) { r.id += mix(v, 6); }
+
+void a_set(double* p, long n, long v) {
+  for (long i = 0; i < n; ++i) p[i] = static_cast<double>(mix(v, i));
+}
+void a_update(double* p, long n, long v) {
+  for (long i = 0; i < n; ++i) p[i] = static_cast<double>(mix(static_cast<long>(p[i]), v + i));
+}
+void a_fold(const double* p, long n, long& x) {
+  for (long i = 0; i < n; ++i) x = mix(x, static_cast<long>(p[i]));
+}
+long a_sum(const double* p, long n, long v) {
+  long h = v;
+  for (long i = 0; i < n; ++i) h = mix(h, static_cast<long>(p[i]));
+  return h;
+}
+
+void f_set(const std::string& path, long v) { write_number(path, mix(v, 7)); }
+void f_update(const std::string& path, long v) { write_number(path, mix(read_number(path), v)); }
+long f_get(const std::string& path, long v) { return mix(read_number(path), v); }
+void f_copy(const std::string& src, const std::string& dst, long v) {
+  write_number(dst, mix(read_number(src), v));
+}
+void f_fold(const std::string& path, long& x) { x = mix(x, read_number(path)); }
+void f_from(const long& x, const std::string& path) { write_number(path, mix(x, 8)); }
+
+void c_fold(const std::vector<long>& c, long& x) { x = mix(x, hash_of(c)); }
+void c_set(std::vector<long>& c, long v) { fill(c, v); }
+void c_update(std::vector<long>& c, long v) { update_all(c, v); }
+long c_sum(const std::vector<long>& c, long v) { return mix(hash_of(c), v); }
+void n_fold(const std::vector<std::vector<long>>& c, long& x) {
+  for (const auto& inner : c) x = mix(x, hash_of(inner));
+}
+void n_set(std::vector<std::vector<long>>& c, long v) {
+  for (std::size_t i = 0; i < c.size(); ++i) fill(c[i], mix(v, static_cast<long>(i)));
+}
+void n_update(std::vector<std::vector<long>>& c, long v) {
+  for (auto& inner : c) update_all(inner, v);
+}
+long fl_sum(const std::vector<long>& xs, long v) { return mix(hash_of(xs), v); }
+Vec fv_concat(const std::vector<Vec>& xs, long v) {
+  Vec r;
+  for (const Vec& x : xs) r.insert(r.end(), x.begin(), x.end());
+  r.push_back(static_cast<double>(v));
+  return r;
+}
+
+}  // namespace difftest

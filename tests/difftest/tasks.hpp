@@ -1,0 +1,112 @@
+// The task signatures the differential tester draws its calls from: objects of three
+// kinds (long, a vector of doubles, a class with serialize) in every access mode, array
+// sections, files, collections (flat, nested, and vectors of futures) and futures.
+// Declared here, defined in tasks.cpp, called only from interpret.cpp.
+#pragma once
+
+#include "values.hpp"
+
+#include <string>
+#include <vector>
+
+namespace difftest {
+
+// --- long objects ---
+#pragma compss task out(x)
+void l_set(long& x, long v);
+#pragma compss task inout(x)
+void l_update(long& x, long v);
+#pragma compss task in(a) inout(x)
+void l_combine(const long& a, long& x);
+#pragma compss task in(a)
+long l_get(const long& a, long v);
+#pragma compss task
+long l_add(long a, long b);
+#pragma compss task in_delete(a) inout(x)
+void l_consume(const long& a, long& x);
+#pragma compss task concurrent(x)
+void l_concurrent_add(long& x, long v);
+#pragma compss task commutative(x)
+void l_commutative_add(long& x, long v);
+
+// --- vectors of doubles ---
+#pragma compss task out(x)
+void v_set(Vec& x, long n, long v);
+#pragma compss task inout(x)
+void v_update(Vec& x, long v);
+#pragma compss task in(a) inout(x)
+void v_combine(const Vec& a, Vec& x);
+#pragma compss task in(a)
+Vec v_make(const Vec& a, long v);
+#pragma compss task in(a, b)
+long v_dot(const Vec& a, const long& b);
+#pragma compss task in(a) out(x)
+void v_project(const Vec& a, long& x);
+#pragma compss task in_delete(a) inout(x)
+void v_consume(const Vec& a, long& x);
+#pragma compss task concurrent(x)
+void v_concurrent_add(Vec& x, long v);
+#pragma compss task commutative(x) in(a)
+void v_commutative_add(Vec& x, const Vec& a);
+
+// --- a class with serialize ---
+#pragma compss task out(r)
+void r_set(Rec& r, long v);
+#pragma compss task inout(r) in(a)
+void r_update(Rec& r, const Vec& a, long v);
+#pragma compss task in(a, b)
+Rec r_make(const Rec& a, const Vec& b, long c);
+#pragma compss task in(a) out(x)
+void r_project(const Rec& a, long& x);
+#pragma compss task in_delete(a) inout(x)
+void r_consume(const Rec& a, long& x);
+#pragma compss task commutative(r)
+void r_commutative_add(Rec& r, long v);
+
+// --- array sections ---
+#pragma compss task out(p[n])
+void a_set(double* p, long n, long v);
+#pragma compss task inout(p[n])
+void a_update(double* p, long n, long v);
+#pragma compss task in(p[n]) inout(x)
+void a_fold(const double* p, long n, long& x);
+#pragma compss task in(p[n])
+long a_sum(const double* p, long n, long v);
+
+// --- files (each holds one number as text) ---
+#pragma compss task file_out(path)
+void f_set(const std::string& path, long v);
+#pragma compss task file_inout(path)
+void f_update(const std::string& path, long v);
+#pragma compss task file_in(path)
+long f_get(const std::string& path, long v);
+#pragma compss task file_in(src) file_out(dst)
+void f_copy(const std::string& src, const std::string& dst, long v);
+#pragma compss task file_in(path) inout(x)
+void f_fold(const std::string& path, long& x);
+#pragma compss task in(x) file_out(path)
+void f_from(const long& x, const std::string& path);
+
+// --- collections (each element a datum), nested, and vectors of futures ---
+#pragma compss task collection_in(c) inout(x)
+void c_fold(const std::vector<long>& c, long& x);
+#pragma compss task collection_out(c)
+void c_set(std::vector<long>& c, long v);
+#pragma compss task collection_inout(c)
+void c_update(std::vector<long>& c, long v);
+#pragma compss task collection_in(c)
+long c_sum(const std::vector<long>& c, long v);
+#pragma compss task collection_in(c) inout(x)
+void n_fold(const std::vector<std::vector<long>>& c, long& x);
+#pragma compss task collection_out(c)
+void n_set(std::vector<std::vector<long>>& c, long v);
+#pragma compss task collection_inout(c)
+void n_update(std::vector<std::vector<long>>& c, long v);
+// Plain `in` of a whole vector: given a std::vector<compss::Future<T>>, one dependency
+// per future.
+#pragma compss task in(xs)
+long fl_sum(const std::vector<long>& xs, long v);
+#pragma compss task in(xs)
+Vec fv_concat(const std::vector<Vec>& xs, long v);
+
+}  // namespace difftest
