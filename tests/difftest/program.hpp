@@ -38,7 +38,8 @@ enum Feature : unsigned {
 // them; collections, nested, future_vectors, concurrent and commutative pass once main's
 // fixes of 58b66cf are merged).
 constexpr unsigned kDefaultFeatures =
-    kObjects | kFutures | kFiles | kArrays | kInDelete | kDelete | kGroups | kBig;
+    kObjects | kFutures | kFiles | kArrays | kInDelete | kDelete | kGroups | kBig |
+    kCollections | kNested | kFutureVectors | kConcurrent | kCommutative;
 // "objects,futures", "all", "default,-files": the mask, or throws std::invalid_argument.
 unsigned parse_features(const std::string& list);
 std::string feature_names(unsigned mask);
