@@ -428,6 +428,13 @@ void Cluster::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& produc
   request.signature = producer.signature;
   request.params = producer.params;
   for (WireParam& w : request.params) w.source.clear();  // where inputs were then
+  request.globals = producer.globals;
+  for (WireGlobal& g : request.globals) {  // the values of the task's submission, inline
+    if (!g.has_value && g.shared_value) {
+      g.value = *g.shared_value;
+      g.has_value = true;
+    }
+  }
   int n = choose_live_worker(-1);
   if (n < 0) throw Error("compss: every worker is lost; data " + std::to_string(id) + " cannot be made again");
   {

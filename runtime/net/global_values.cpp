@@ -33,6 +33,9 @@ void GlobalValues::add_to_request(const detail::GlobalSnapshot& snapshot, int no
     WireGlobal w;
     w.index = static_cast<std::uint32_t>(i);
     w.version = v.version;
+    // Kept with the request (its lineage record) even when not sent: a task made again
+    // on another worker sends it inline (Cluster::remake).
+    w.shared_value = std::shared_ptr<const std::vector<std::byte>>(snapshot.values[i], &v.bytes);
     Sent& sent = sent_[{node, v.address}];
     if (sent.confirmed && sent.version == v.version) {
       w.stamp = sent.stamp;  // the worker keeps it under this stamp

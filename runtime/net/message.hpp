@@ -115,7 +115,8 @@ void serialize_list(A& ar, std::vector<T>& items, std::size_t min_bytes) {
 /// its own variable once). `stamp` numbers the master's sends of values: without
 /// `has_value` the worker uses the value it received with that stamp, which the master
 /// knows it has (net/global_values.hpp). In memory only (never sent), `shared_value` is
-/// the value a worker resolved when it received the request.
+/// the value itself: on the master, kept with the request's lineage record; on a worker,
+/// the value resolved when the request was received.
 ///
 ///   WireGlobal g{.index = 0, .version = 2, .stamp = 9, .has_value = true,
 ///                .value = compss::to_bytes(block_size)};

@@ -151,14 +151,11 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
   std::optional<TaskFileStage> stage;
   std::vector<std::string> local_paths(arity);
   std::vector<WireParam> staged_outputs;
-  // The master's values of the globals it reads, loaded into this process's variables
-  // while it runs.
-  std::optional<WorkerGlobals::Lease> globals;
+  // The master's values of the globals it reads (serve_tasks took them in arrival order),
+  // loaded into this process's variables while it runs.
+  const bool reads_globals = !request.globals.empty() && task->travels();
   try {
-    if (!request.globals.empty() && task->travels()) {
-      worker_globals().receive(*task, request);  // (serve_tasks did, in arrival order)
-      globals.emplace(worker_globals().enter(*task, request));
-    }
+    if (reads_globals) worker_globals().receive(*task, request);
     if (task->serializable) {
       for (std::size_t i = 0; i < arity; ++i) {
         if (!shared_files && spec.params[i].kind == detail::ParamKind::file &&
@@ -183,7 +180,11 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
         inputs[i] = {held[i].get(), request.params[i].size};  // (size: a section's extent)
       }
     }
-    task->invoke(inputs, outputs);
+    {
+      std::optional<WorkerGlobals::Lease> globals;
+      if (reads_globals) globals.emplace(worker_globals().enter(*task, request));
+      task->invoke(inputs, outputs);
+    }
     // A file it wrote stays here as the next version of its datum; without a datum id
     // its bytes go back in the answer (`version` names the parameter).
     for (std::size_t i = 0; i < arity; ++i) {

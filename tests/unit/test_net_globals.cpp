@@ -47,14 +47,16 @@ const RemoteTask& read_task() {
   return *t;
 }
 
-/// Runs a request for read_globals built from `snapshot` for worker `node`, answers it to
-/// the master; returns the task's result.
+/// Runs a request for read_globals built from `snapshot` for worker `node` (encoded and
+/// decoded), answers it to the master; returns the task's result.
 int run_on_worker(GlobalValues& master, const GlobalSnapshot& snapshot, int node,
                   TaskRequest* sent = nullptr) {
   TaskRequest r{1, read_spec.signature, {}};
   master.add_to_request(snapshot, node, r);
   if (sent != nullptr) *sent = r;
-  Message reply = execute_request(r);
+  Message received;  // through the wire, as a worker gets it
+  if (decode_frame(encode(Message{r}), received)) throw std::runtime_error("bad frame");
+  Message reply = execute_request(std::get<TaskRequest>(std::move(received)));
   if (auto* f = std::get_if<TaskFailed>(&reply)) throw std::runtime_error(f->message);
   master.confirm(snapshot, node, r);
   int result = 0;
@@ -128,6 +130,9 @@ TEST(NetGlobals, ValueTravelsOnceToEachWorker) {
   EXPECT_EQ(run_on_worker(master, *snapshot, 1, &again), 702);
   EXPECT_FALSE(again.globals.at(0).has_value);
   EXPECT_EQ(again.globals.at(0).stamp, first.globals.at(0).stamp);
+  // The value stays with the request (its lineage record), to be sent again if needed.
+  ASSERT_TRUE(again.globals.at(0).shared_value);
+  EXPECT_EQ(*again.globals.at(0).shared_value, compss::to_bytes(7));
   // Another worker has not received it yet.
   EXPECT_EQ(run_on_worker(master, *snapshot, 2, &other), 702);
   EXPECT_TRUE(other.globals.at(0).has_value);

@@ -1,7 +1,8 @@
 // A long chain of tasks on one value, then a task that kills its own worker (once): the
 // chain's result lived only there, so the master must make it again from its lineage,
 // 2,500 tasks back to the master's first value, on the other worker. Prints the final
-// value, which the sequential build (where nothing dies) must match.
+// value, which the sequential build (where nothing dies) must match. The step's increment
+// is a global main sets: the tasks made again must get the value of their submission.
 // usage: e2e_long_lineage <directory for the marker file> [chain length (2500)]
 #include <csignal>
 #include <cstdint>
@@ -12,9 +13,11 @@
 #include <string>
 #include <unistd.h>
 
+static std::uint64_t increment = 0;  // set by main
+
 #pragma compss task inout(x)
 void step(std::uint64_t& x) {
-  x = x * 6364136223846793005ULL + 1442695040888963407ULL;  // an LCG step: order matters
+  x = x * 6364136223846793005ULL + increment;  // an LCG step: order matters
 }
 
 // On a worker, the first call kills the process it runs in (SIGKILL, as a crash would);
@@ -31,6 +34,7 @@ int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : ".";
   const long length = argc > 2 ? std::atol(argv[2]) : 2500;
   std::uint64_t x = 7;
+  increment = 1442695040888963407ULL;
   for (long i = 0; i < length; ++i) step(x);
   crash_once(x, dir + "/crashed.marker");
   step(x);
