@@ -5,6 +5,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Sema/Lookup.h"
 #include "clang/Sema/Sema.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -115,6 +116,42 @@ bool SerializabilityChecker::hasSerializeMember(const CXXRecordDecl *RD,
   return false;
 }
 
+const FieldDecl *SerializabilityChecker::addressMember(const CXXRecordDecl *RD,
+                                                      std::string &Path) {
+  if (!RD->hasDefinition())
+    return nullptr;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (const CXXRecordDecl *Base = B.getType()->getAsCXXRecordDecl())
+      if (const FieldDecl *F = addressMember(Base, Path))
+        return F;
+  for (const FieldDecl *F : RD->fields()) {
+    QualType FT = S.getASTContext().getBaseElementType(F->getType());
+    QualType C = FT.getCanonicalType();
+    std::string Name = F->getName().empty() ? "<anonymous>" : F->getNameAsString();
+    if (C->isPointerType() || C->isMemberPointerType() ||
+        C->isNullPtrType() || C->isReferenceType() || isMemoryView(C)) {
+      Path = Name;
+      return F;
+    }
+    const CXXRecordDecl *Inner = C->getAsCXXRecordDecl();
+    if (!Inner)
+      continue;
+    std::string InnerPath;
+    if (const FieldDecl *Found = addressMember(Inner, InnerPath)) {
+      // Inside a standard class the member itself is named, not its
+      // implementation's fields.
+      if (isInStd(Inner)) {
+        Path = Name;
+        return F;
+      }
+      // An anonymous struct or union member adds no name of its own.
+      Path = F->isAnonymousStructOrUnion() ? InnerPath : Name + "." + InnerPath;
+      return Found;
+    }
+  }
+  return nullptr;
+}
+
 SerializabilityChecker::Verdict
 SerializabilityChecker::raw(QualType T, TravelBlocker &Why) {
   QualType C = T.getCanonicalType();
@@ -133,9 +170,23 @@ SerializabilityChecker::raw(QualType T, TravelBlocker &Why) {
   }
   if (C->isIncompleteType())
     return Verdict::Unknown;
-  if (T.isTriviallyCopyableType(S.getASTContext()))
-    return Verdict::Yes;
   const CXXRecordDecl *RD = C->getAsCXXRecordDecl();
+  if (T.isTriviallyCopyableType(S.getASTContext())) {
+    // Its bytes travel as they are: an address inside would point into the
+    // sender's memory on the receiver (a crash, or garbage read silently).
+    std::string Path;
+    const FieldDecl *F = RD ? addressMember(RD, Path) : nullptr;
+    if (!F)
+      return Verdict::Yes;
+    Why.Reason = "'" + name(T) + "' holds an address: member '" + Path +
+                 "' of type '" + name(F->getType()) + "' (line " +
+                 std::to_string(S.getSourceManager().getPresumedLineNumber(
+                     F->getLocation())) +
+                 ") would be sent as its bytes";
+    Why.How = TravelBlocker::Fix::AddSerialize;
+    Why.Record = RD;
+    return Verdict::No;
+  }
   if (RD && isInStd(RD)) {
     Why.Reason = "'" + name(T) + "' is not one of the standard types an "
                  "archive handles";
@@ -351,9 +402,9 @@ static void noteFix(Diagnostics &D, ASTContext &Ctx,
   }
 }
 
-void warnIfMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
-                      SourceLocation TaskLoc, const FunctionDecl *FD,
-                      ResolvedTask &R, const FunctionDecl *Pattern) {
+void checkMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
+                     SourceLocation TaskLoc, const FunctionDecl *FD,
+                     ResolvedTask &R, const FunctionDecl *Pattern, bool Report) {
   ASTContext &Ctx = S.getASTContext();
   SerializabilityChecker Travel(S, Policy);
   auto IsNew = [&](unsigned I) {
@@ -364,10 +415,12 @@ void warnIfMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
   };
   auto Warn = [&](SourceLocation Loc, llvm::StringRef Name, QualType Type,
                   const TravelBlocker &B) {
+    R.MasterOnly = true;
+    if (!Report)
+      return;
     D.report(Loc, Diag::NotSerializableParamWarning)
         << R.Name << Name << Type << B.Reason;
     noteFix(D, Ctx, Policy, B, Loc);
-    R.WarnedMasterOnly = true;
   };
   unsigned First = 0;
   if (R.IsMethod) {
@@ -397,10 +450,12 @@ void warnIfMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
       !Pattern->getReturnType()->isUndeducedType())
     return;
   if (auto B = Travel.checkResult(Result, TaskLoc)) {
+    R.MasterOnly = true;
+    if (!Report)
+      return;
     D.report(TaskLoc, Diag::NotSerializableResultWarning)
         << R.Name << Result << B->Reason;
     noteFix(D, Ctx, Policy, *B, TaskLoc);
-    R.WarnedMasterOnly = true;
   }
 }
 

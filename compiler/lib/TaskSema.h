@@ -87,9 +87,10 @@ struct ResolvedTask {
   /// True if this TU must emit the TaskSpec even when it neither calls nor
   /// defines the task (binary/mpi tasks declared in the main file).
   bool AlwaysEmit = false;
-  /// compss-cc warned that a parameter or the result cannot travel to a
-  /// worker (-Wcompss-serializable): every call runs on the master.
-  bool WarnedMasterOnly = false;
+  /// A parameter or the result cannot travel to a worker (what
+  /// -Wcompss-serializable warns about): every call runs on the master. The
+  /// generated TaskSpec says so (master_only), for what C++ cannot see.
+  bool MasterOnly = false;
 };
 
 /// Options of the checks.

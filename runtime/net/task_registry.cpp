@@ -23,7 +23,11 @@ bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable
                    const MakeValueSink* sinks) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
-  r.tasks.try_emplace(spec.signature, RemoteTask{&spec, invoke, serializable, sinks});
+  auto [it, added] =
+      r.tasks.try_emplace(spec.signature, RemoteTask{&spec, invoke, serializable, sinks});
+  // Translation units may disagree (one saw a type complete, another did not): a task one
+  // of them found unable to travel stays on the master.
+  if (!added && !serializable) it->second.serializable = false;
   return true;
 }
 
