@@ -185,6 +185,7 @@ SerializabilityChecker::raw(QualType T, TravelBlocker &Why) {
                  ") would be sent as its bytes";
     Why.How = TravelBlocker::Fix::AddSerialize;
     Why.Record = RD;
+    Why.HiddenFromRuntime = true;
     return Verdict::No;
   }
   if (RD && isInStd(RD)) {
@@ -413,13 +414,22 @@ void checkMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
     const ParmVarDecl *P = Pattern->getParamDecl(I);
     return P->isParameterPack() || P->getType()->isDependentType();
   };
-  auto Warn = [&](SourceLocation Loc, llvm::StringRef Name, QualType Type,
-                  const TravelBlocker &B) {
+  // Warns at the first blocker only, but looks at every one: a blocker C++
+  // cannot see (a member holding an address) must be marked in the TaskSpec.
+  auto Found = [&](SourceLocation Loc, llvm::StringRef Name, QualType Type,
+                   const TravelBlocker &B, bool IsResult) {
+    if (B.HiddenFromRuntime)
+      R.HiddenAddress = true;
+    bool First = !R.MasterOnly;
     R.MasterOnly = true;
-    if (!Report)
+    if (!Report || !First)
       return;
-    D.report(Loc, Diag::NotSerializableParamWarning)
-        << R.Name << Name << Type << B.Reason;
+    if (IsResult)
+      D.report(Loc, Diag::NotSerializableResultWarning)
+          << R.Name << Type << B.Reason;
+    else
+      D.report(Loc, Diag::NotSerializableParamWarning)
+          << R.Name << Name << Type << B.Reason;
     noteFix(D, Ctx, Policy, B, Loc);
   };
   unsigned First = 0;
@@ -428,7 +438,7 @@ void checkMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
     QualType Object = Ctx.getRecordType(cast<CXXMethodDecl>(FD)->getParent());
     if (!Pattern)
       if (auto B = Travel.checkParam(Object, ParamKind::Object, false, TaskLoc))
-        return Warn(TaskLoc, "this", Object, *B);
+        Found(TaskLoc, "this", Object, *B, false);
   }
   for (unsigned I = 0; I != FD->getNumParams(); ++I) {
     if (!IsNew(I))
@@ -443,20 +453,14 @@ void checkMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
           Loc = A.Loc;
     if (auto B = Travel.checkParam(P->getType(), RP.Kind, !RP.Extent.empty(),
                                    Loc))
-      return Warn(Loc, RP.Name, P->getType(), *B);
+      Found(Loc, RP.Name, P->getType(), *B, false);
   }
   QualType Result = FD->getReturnType();
   if (Pattern && !Pattern->getReturnType()->isDependentType() &&
       !Pattern->getReturnType()->isUndeducedType())
     return;
-  if (auto B = Travel.checkResult(Result, TaskLoc)) {
-    R.MasterOnly = true;
-    if (!Report)
-      return;
-    D.report(TaskLoc, Diag::NotSerializableResultWarning)
-        << R.Name << Result << B->Reason;
-    noteFix(D, Ctx, Policy, *B, TaskLoc);
-  }
+  if (auto B = Travel.checkResult(Result, TaskLoc))
+    Found(TaskLoc, "", Result, *B, true);
 }
 
 } // namespace compss_cc

@@ -12,7 +12,8 @@
 /// One rule goes further than C++ can: a trivially copyable class holding an
 /// address (a pointer member...) would travel as its bytes; compss-cc finds
 /// it and marks the task master-only in its TaskSpec (TaskSpec::master_only),
-/// which the runtime obeys.
+/// which the runtime obeys. Only such tasks are marked: elsewhere the runtime
+/// decides alone, as before.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,6 +53,9 @@ struct TravelBlocker {
   Fix How = Fix::PassSerializable;
   /// The class the fix applies to (AddSerialize, AddDefaultCtor).
   const clang::CXXRecordDecl *Record = nullptr;
+  /// The runtime's C++ traits would let it travel (a trivially copyable class
+  /// holding an address): the TaskSpec must say master_only.
+  bool HiddenFromRuntime = false;
 };
 
 /// Answers "can this travel?" for the types of one translation unit. Where
@@ -99,11 +103,12 @@ private:
 };
 
 /// Sets R.MasterOnly when a parameter or the result of task \p R cannot
-/// travel and, with \p Report (-Wcompss-serializable), warns once, at the first
-/// one (in the runtime's order: the object, the parameters, then the result),
-/// with a note on how to fix it. \p FD is the declaration the pragma applies
-/// to; \p TaskLoc the pragma's `task` token. For an instantiation of a
-/// template task, \p Pattern is the template's function: only what depended
+/// travel, and R.HiddenAddress when one of them holds an address the runtime
+/// cannot see; with \p Report (-Wcompss-serializable), warns once, at the
+/// first one (in the runtime's order: the object, the parameters, then the
+/// result), with a note on how to fix it. \p FD is the declaration the pragma
+/// applies to; \p TaskLoc the pragma's `task` token. For an instantiation of
+/// a template task, \p Pattern is the template's function: only what depended
 /// on its template parameters is checked (the rest was, for the template).
 void checkMasterOnly(clang::Sema &S, Diagnostics &D,
                      const clang::PrintingPolicy &Policy,

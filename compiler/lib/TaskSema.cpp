@@ -105,8 +105,8 @@ private:
   void resolveImplements(std::vector<ResolvedTask> &Result);
   void warnImplicitInOut(const TaskPragma &T, const FunctionDecl *FD,
                          const ResolvedTask &R);
-  /// Marks a task that cannot travel master-only, whether or not it warns:
-  /// the runtime follows the mark (TaskSpec::master_only).
+  /// Marks a task that cannot travel, whether or not it warns: the runtime
+  /// follows the mark where it cannot see why (TaskSpec::master_only).
   void warnNotSerializable(const TaskPragma &T, const FunctionDecl *FD,
                            ResolvedTask &R, const FunctionDecl *Pattern) {
     if (R.Kind == TaskKind::Function)
@@ -550,9 +550,10 @@ Checker::specialize(const ResolvedTask &Pattern, const FunctionDecl *Spec) {
   R.Implements = Pattern.Implements;
   // Once the template itself cannot travel, neither can any instantiation:
   // it was said once, for the template.
-  if (Pattern.MasterOnly)
+  if (Pattern.MasterOnly) {
     R.MasterOnly = true;
-  else
+    R.HiddenAddress = Pattern.HiddenAddress;
+  } else
     warnNotSerializable(*Pattern.Pragma, Spec, R, Pattern.Decl);
   return R;
 }

@@ -88,9 +88,11 @@ struct ResolvedTask {
   /// defines the task (binary/mpi tasks declared in the main file).
   bool AlwaysEmit = false;
   /// A parameter or the result cannot travel to a worker (what
-  /// -Wcompss-serializable warns about): every call runs on the master. The
-  /// generated TaskSpec says so (master_only), for what C++ cannot see.
+  /// -Wcompss-serializable warns about): every call runs on the master.
   bool MasterOnly = false;
+  /// One of them holds an address the runtime's C++ traits cannot see (a
+  /// pointer member): the generated TaskSpec says master_only.
+  bool HiddenAddress = false;
 };
 
 /// Options of the checks.

@@ -30,6 +30,17 @@ constexpr TaskSpec explode_spec{"explode", "void explode(int)", one_in, 1};
 constexpr ParamSpec one_inout[] = {{Direction::inout, ParamKind::object, "p"}};
 constexpr TaskSpec pointer_spec{"by_pointer", "void by_pointer(int *)", one_inout, 1};
 
+// A trivially copyable class holding an address: C++ would send it as bytes; compss-cc
+// marks such a task master_only (tests/lit/warn-serializable-address-member.cpp).
+struct View {
+  const int* data;
+  int size;
+};
+int view_size(View v) { return v.size; }
+constexpr ParamSpec one_view[] = {{Direction::in, ParamKind::object, "v"}};
+constexpr TaskSpec view_spec{.name = "view_size", .signature = "int view_size(View)",
+                             .params = one_view, .param_count = 1, .master_only = true};
+
 // Instantiates the call sites, as a program built by compss-cc would; never called.
 [[maybe_unused]] void call_sites() {
   std::vector<int> v, out;
@@ -37,6 +48,7 @@ constexpr TaskSpec pointer_spec{"by_pointer", "void by_pointer(int *)", one_inou
   call_task<scale_spec, &scale_add>(v, 2, out);
   call_task<explode_spec, &explode>(1);
   call_task<pointer_spec, &by_pointer>(&x);
+  call_task<view_spec, &view_size>(View{&x, 1});
 }
 
 WireParam value(std::vector<std::byte> bytes) {
@@ -100,4 +112,25 @@ TEST(NetInvoke, PointerParameterIsNotSerializable) {
   TaskRequest r{4, pointer_spec.signature, {value(compss::to_bytes(1))}};
   auto f = std::get<TaskFailed>(execute_request(r));
   EXPECT_NE(f.message.find("parameter 'p' is not serializable"), std::string::npos) << f.message;
+}
+
+TEST(NetInvoke, MasterOnlyMarkOverridesTheTypeTraits) {
+  static_assert(remote_param_ok_v<View, ParamKind::object>);  // C++ alone would send it
+  static_assert(!RemoteTaskTraits<view_spec, &view_size>::serializable);
+  const RemoteTask* t = find_remote_task(view_spec.signature);
+  ASSERT_NE(t, nullptr);
+  EXPECT_FALSE(t->serializable);
+  TaskRequest r{7, view_spec.signature, {value(compss::to_bytes(View{nullptr, 1}))}};
+  auto f = std::get<TaskFailed>(execute_request(r));
+  EXPECT_NE(f.message.find("holding an address"), std::string::npos) << f.message;
+}
+
+TEST(NetInvoke, ALaterRegistrationThatCannotTravelKeepsTheTaskOnTheMaster) {
+  // Two translation units of one program: the first saw the task as able to travel.
+  static constexpr TaskSpec spec{"twice", "void twice(View)", one_view, 1};
+  ASSERT_TRUE(register_task(spec, nullptr, true, nullptr));
+  ASSERT_TRUE(register_task(spec, nullptr, false, nullptr));
+  const RemoteTask* t = find_remote_task(spec.signature);
+  ASSERT_NE(t, nullptr);
+  EXPECT_FALSE(t->serializable);
 }
