@@ -102,6 +102,9 @@ struct SemaOptions {
   /// -Wcompss-serializable (on by default): warn about tasks that cannot run
   /// on a worker because a parameter or the result cannot be serialized.
   bool WarnNotSerializable = true;
+  /// -Wcompss-unsynchronized-read (on by default): warn about reads of data
+  /// reached through pointers that a task may still be writing (UnsyncReads.h).
+  bool WarnUnsyncRead = true;
 };
 
 /// True if only whitespace, comments, preprocessor lines and `[[...]]`
