@@ -127,7 +127,8 @@ const FieldDecl *SerializabilityChecker::addressMember(const CXXRecordDecl *RD,
   for (const FieldDecl *F : RD->fields()) {
     QualType FT = S.getASTContext().getBaseElementType(F->getType());
     QualType C = FT.getCanonicalType();
-    std::string Name = F->getName().empty() ? "<anonymous>" : F->getNameAsString();
+    std::string Name =
+        F->getName().empty() ? "<anonymous>" : F->getNameAsString();
     if (C->isPointerType() || C->isMemberPointerType() ||
         C->isNullPtrType() || C->isReferenceType() || isMemoryView(C)) {
       Path = Name;
@@ -275,6 +276,15 @@ SerializabilityChecker::serializable(QualType T, TravelBlocker &Why) {
   return raw(T, Why);
 }
 
+void SerializabilityChecker::markHiddenAddress(QualType Element,
+                                               TravelBlocker &Why) {
+  TravelBlocker Inner;
+  if (!Element->isDependentType() &&
+      serializable(Element.getUnqualifiedType(), Inner) == Verdict::No &&
+      Inner.HiddenFromRuntime)
+    Why.HiddenFromRuntime = true;
+}
+
 SerializabilityChecker::Verdict
 SerializabilityChecker::defaultConstructible(QualType T, SourceLocation Loc) {
   QualType C = T.getCanonicalType();
@@ -299,6 +309,11 @@ SerializabilityChecker::checkParam(QualType P, ParamKind K, bool HasExtent,
   switch (K) {
   case ParamKind::Collection:
     Why.Reason = "collection parameters cannot be sent to a worker yet";
+    if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+            P.getNonReferenceType()->getAsCXXRecordDecl()))
+      if (Spec->getTemplateArgs().size() != 0 &&
+          Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+        markHiddenAddress(Spec->getTemplateArgs()[0].getAsType(), Why);
     return Why;
   case ParamKind::Stream:
     Why.Reason = "stream parameters cannot be sent to a worker yet";
@@ -332,6 +347,8 @@ SerializabilityChecker::checkParam(QualType P, ParamKind K, bool HasExtent,
     return std::nullopt;
   }
   if (Storage->isPointerType()) {
+    if (HasExtent)
+      markHiddenAddress(Storage->getPointeeType(), Why);
     Why.Reason = HasExtent ? "an array section: the array stays in the "
                              "master's memory"
                            : "a pointer: an address means nothing on another "
@@ -405,7 +422,8 @@ static void noteFix(Diagnostics &D, ASTContext &Ctx,
 
 void checkMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
                      SourceLocation TaskLoc, const FunctionDecl *FD,
-                     ResolvedTask &R, const FunctionDecl *Pattern, bool Report) {
+                     ResolvedTask &R, const FunctionDecl *Pattern,
+                     bool Report) {
   ASTContext &Ctx = S.getASTContext();
   SerializabilityChecker Travel(S, Policy);
   auto IsNew = [&](unsigned I) {

@@ -93,6 +93,10 @@ private:
   /// name as written from \p RD (`inner.data`). Null when there is none.
   const clang::FieldDecl *addressMember(const clang::CXXRecordDecl *RD,
                                         std::string &Path);
+  /// Sets Why.HiddenFromRuntime when the elements of a collection or an array
+  /// section, which cannot travel yet for another reason, hold an address:
+  /// were those parameters to travel one day, the mark keeps this task home.
+  void markHiddenAddress(clang::QualType Element, TravelBlocker &Why);
   Verdict defaultConstructible(clang::QualType T, clang::SourceLocation Loc);
   std::string name(clang::QualType T) const;
 

@@ -80,8 +80,8 @@ bool isCompssFunction(const FunctionDecl *FD, llvm::StringRef Name) {
 /// How many levels of std::vector / std::array wait_on waits through.
 int containerLevels(QualType T) {
   T = T.getNonReferenceType().getCanonicalType();
-  const auto *Spec =
-      dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl());
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T->getAsCXXRecordDecl());
   if (!Spec || !Spec->isInStdNamespace() || !Spec->getIdentifier() ||
       (Spec->getName() != "vector" && Spec->getName() != "array"))
     return 0;
@@ -149,8 +149,8 @@ class Analysis {
 public:
   Analysis(llvm::ArrayRef<const Stmt *> Bodies, const TaskCallMap &Tasks,
            llvm::ArrayRef<SyncPoint> Syncs, ASTContext &Ctx, Diagnostics &D)
-      : Tasks(Tasks), Syncs(Syncs), Ctx(Ctx), SM(Ctx.getSourceManager()),
-        D(D), Bodies(Bodies.begin(), Bodies.end()) {}
+      : Tasks(Tasks), Syncs(Syncs), Ctx(Ctx), SM(Ctx.getSourceManager()), D(D),
+        Bodies(Bodies.begin(), Bodies.end()) {}
 
   /// The summary of a function defined in the main file; null otherwise (or
   /// while it is being summarised: a recursive call).
@@ -494,10 +494,10 @@ void Walker::scan(const Stmt *S) {
   if (const auto *CE = dyn_cast<CallExpr>(S))
     return call(CE);
   if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
-    return arguments(Construct->getConstructor(), nullptr,
-                     llvm::ArrayRef(Construct->getArgs(),
-                                    Construct->getNumArgs()),
-                     Construct);
+    return arguments(
+        Construct->getConstructor(), nullptr,
+        llvm::ArrayRef(Construct->getArgs(), Construct->getNumArgs()),
+        Construct);
   if (const auto *Delete = dyn_cast<CXXDeleteExpr>(S)) {
     llvm::SmallVector<const Expr *, 4> Side;
     if (std::optional<Place> P = place(Delete->getArgument(), Side)) {
@@ -548,7 +548,8 @@ void Walker::call(const CallExpr *CE) {
   if (Task != A.Tasks.end())
     return taskCall(CE, Task->second);
   const FunctionDecl *FD = CE->getDirectCallee();
-  if (isCompssFunction(FD, "barrier") || isCompssFunction(FD, "barrier_group")) {
+  if (isCompssFunction(FD, "barrier") ||
+      isCompssFunction(FD, "barrier_group")) {
     Pending.clear();
     return;
   }
@@ -563,7 +564,8 @@ void Walker::call(const CallExpr *CE) {
   llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
     Object = MC->getImplicitObjectArgument();
-  } else if (isa<CXXOperatorCallExpr>(CE) && isa_and_nonnull<CXXMethodDecl>(FD) &&
+  } else if (isa<CXXOperatorCallExpr>(CE) &&
+             isa_and_nonnull<CXXMethodDecl>(FD) &&
              !cast<CXXMethodDecl>(FD)->isStatic() && !Args.empty()) {
     Object = Args.front();
     Args = Args.drop_front();
@@ -574,10 +576,9 @@ void Walker::call(const CallExpr *CE) {
 void Walker::arguments(const FunctionDecl *FD, const Expr *Object,
                        llvm::ArrayRef<const Expr *> Args, const Expr *Whole) {
   const Summary *Sum = A.summary(FD);
-  std::string What =
-      FD && FD->getIdentifier()
-          ? "the call to '" + FD->getNameAsString() + "'"
-          : std::string("this call");
+  std::string What = FD && FD->getIdentifier()
+                         ? "the call to '" + FD->getNameAsString() + "'"
+                         : std::string("this call");
   auto Reach = [&](const Expr *Arg, Place P, const ParmVarDecl *Param) {
     if (Sum && Param) {
       auto R = Sum->Reads.find(Param);
@@ -605,8 +606,8 @@ void Walker::arguments(const FunctionDecl *FD, const Expr *Object,
       } else if (Sum) {
         auto It = Sum->Reads.find(nullptr);
         R = It == Sum->Reads.end() || It->second == INT_MIN ? INT_MIN
-            : It->second >= Unbounded                      ? Unbounded
-                                                           : This->Depth + It->second;
+            : It->second >= Unbounded                       ? Unbounded
+                                      : This->Depth + It->second;
       }
       if (R != INT_MIN)
         use(Object, *P, R, What);

@@ -1,4 +1,5 @@
-//===- UnsyncReads.h - Reads that may race with a task ------------*- C++ -*-===//
+//===- UnsyncReads.h - Reads that may race with a task ------------*- C++
+//-*-===//
 //
 /// \file
 /// -Wcompss-unsynchronized-read (docs/pragmas.md, "Reads that may race with a
