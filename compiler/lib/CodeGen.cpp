@@ -55,7 +55,7 @@ static bool hasExtras(const ResolvedTask &T) {
   return T.Priority || !T.OnFailure.empty() || !T.TimeOut.empty() ||
          T.Replicated || T.Distributed || !T.Constraints.empty() ||
          T.Kind != TaskKind::Function || !T.Implements.empty() ||
-         !T.Launch.empty();
+         !T.Launch.empty() || T.HiddenAddress;
 }
 
 /// The TaskSpec with designated initializers, in declaration order, only
@@ -89,6 +89,8 @@ static void emitDesignatedSpec(llvm::raw_ostream &OS, unsigned N,
   if (!T.Launch.empty())
     OS << ",\n    .launch = __compss_launch_" << N
        << ", .launch_count = " << T.Launch.size();
+  if (T.HiddenAddress)
+    OS << ",\n    .master_only = true";
   OS << "};\n";
 }
 

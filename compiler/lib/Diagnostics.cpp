@@ -210,6 +210,22 @@ static DiagInfo info(Diag K) {
   case Diag::StmtPragmaInHeaderWarning:
     return {L::Warning, "'#pragma compss %0' in a header is ignored; write it "
                         "in the source file"};
+  case Diag::UnsyncReadWarning:
+    return {L::Warning, "%0 may read data reached through '%1' while task "
+                        "'%2' may still be writing it: automatic waits do not "
+                        "follow pointers, references or elements "
+                        "[-Wcompss-unsynchronized-read]"};
+  case Diag::TaskSubmittedNote:
+    return {L::Note, "task '%0' submitted here, with no barrier or wait_on "
+                     "after it"};
+  case Diag::TaskSubmittedViaNote:
+    return {L::Note, "task '%0' submitted by this call to '%1', with no "
+                     "barrier or wait_on after it"};
+  case Diag::BarrierBeforeReadNote:
+    return {L::Note, "wait first: '#pragma compss barrier' before this "
+                     "statement (wait_on waits for the object it names and "
+                     "the elements of a std::vector or std::array, not for "
+                     "what a pointer points to)"};
   }
   llvm_unreachable("unknown compss diagnostic");
 }

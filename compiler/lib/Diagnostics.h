@@ -91,6 +91,11 @@ enum class Diag {
   // Rewriting (Translator).
   CallInMacroWarning,
   StmtPragmaInHeaderWarning,
+  // Reads that may race with a task (UnsyncReads).
+  UnsyncReadWarning,
+  TaskSubmittedNote,
+  TaskSubmittedViaNote,
+  BarrierBeforeReadNote,
 };
 
 /// Emits translator diagnostics through a clang::DiagnosticsEngine.

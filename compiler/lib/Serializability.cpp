@@ -5,6 +5,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Sema/Lookup.h"
 #include "clang/Sema/Sema.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -115,6 +116,43 @@ bool SerializabilityChecker::hasSerializeMember(const CXXRecordDecl *RD,
   return false;
 }
 
+const FieldDecl *SerializabilityChecker::addressMember(const CXXRecordDecl *RD,
+                                                      std::string &Path) {
+  if (!RD->hasDefinition())
+    return nullptr;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (const CXXRecordDecl *Base = B.getType()->getAsCXXRecordDecl())
+      if (const FieldDecl *F = addressMember(Base, Path))
+        return F;
+  for (const FieldDecl *F : RD->fields()) {
+    QualType FT = S.getASTContext().getBaseElementType(F->getType());
+    QualType C = FT.getCanonicalType();
+    std::string Name =
+        F->getName().empty() ? "<anonymous>" : F->getNameAsString();
+    if (C->isPointerType() || C->isMemberPointerType() ||
+        C->isNullPtrType() || C->isReferenceType() || isMemoryView(C)) {
+      Path = Name;
+      return F;
+    }
+    const CXXRecordDecl *Inner = C->getAsCXXRecordDecl();
+    if (!Inner)
+      continue;
+    std::string InnerPath;
+    if (const FieldDecl *Found = addressMember(Inner, InnerPath)) {
+      // Inside a standard class the member itself is named, not its
+      // implementation's fields.
+      if (isInStd(Inner)) {
+        Path = Name;
+        return F;
+      }
+      // An anonymous struct or union member adds no name of its own.
+      Path = F->isAnonymousStructOrUnion() ? InnerPath : Name + "." + InnerPath;
+      return Found;
+    }
+  }
+  return nullptr;
+}
+
 SerializabilityChecker::Verdict
 SerializabilityChecker::raw(QualType T, TravelBlocker &Why) {
   QualType C = T.getCanonicalType();
@@ -133,9 +171,24 @@ SerializabilityChecker::raw(QualType T, TravelBlocker &Why) {
   }
   if (C->isIncompleteType())
     return Verdict::Unknown;
-  if (T.isTriviallyCopyableType(S.getASTContext()))
-    return Verdict::Yes;
   const CXXRecordDecl *RD = C->getAsCXXRecordDecl();
+  if (T.isTriviallyCopyableType(S.getASTContext())) {
+    // Its bytes travel as they are: an address inside would point into the
+    // sender's memory on the receiver (a crash, or garbage read silently).
+    std::string Path;
+    const FieldDecl *F = RD ? addressMember(RD, Path) : nullptr;
+    if (!F)
+      return Verdict::Yes;
+    Why.Reason = "'" + name(T) + "' holds an address: member '" + Path +
+                 "' of type '" + name(F->getType()) + "' (line " +
+                 std::to_string(S.getSourceManager().getPresumedLineNumber(
+                     F->getLocation())) +
+                 ") would be sent as its bytes";
+    Why.How = TravelBlocker::Fix::AddSerialize;
+    Why.Record = RD;
+    Why.HiddenFromRuntime = true;
+    return Verdict::No;
+  }
   if (RD && isInStd(RD)) {
     Why.Reason = "'" + name(T) + "' is not one of the standard types an "
                  "archive handles";
@@ -223,6 +276,15 @@ SerializabilityChecker::serializable(QualType T, TravelBlocker &Why) {
   return raw(T, Why);
 }
 
+void SerializabilityChecker::markHiddenAddress(QualType Element,
+                                               TravelBlocker &Why) {
+  TravelBlocker Inner;
+  if (!Element->isDependentType() &&
+      serializable(Element.getUnqualifiedType(), Inner) == Verdict::No &&
+      Inner.HiddenFromRuntime)
+    Why.HiddenFromRuntime = true;
+}
+
 SerializabilityChecker::Verdict
 SerializabilityChecker::defaultConstructible(QualType T, SourceLocation Loc) {
   QualType C = T.getCanonicalType();
@@ -247,6 +309,11 @@ SerializabilityChecker::checkParam(QualType P, ParamKind K, bool HasExtent,
   switch (K) {
   case ParamKind::Collection:
     Why.Reason = "collection parameters cannot be sent to a worker yet";
+    if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+            P.getNonReferenceType()->getAsCXXRecordDecl()))
+      if (Spec->getTemplateArgs().size() != 0 &&
+          Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+        markHiddenAddress(Spec->getTemplateArgs()[0].getAsType(), Why);
     return Why;
   case ParamKind::Stream:
     Why.Reason = "stream parameters cannot be sent to a worker yet";
@@ -280,6 +347,8 @@ SerializabilityChecker::checkParam(QualType P, ParamKind K, bool HasExtent,
     return std::nullopt;
   }
   if (Storage->isPointerType()) {
+    if (HasExtent)
+      markHiddenAddress(Storage->getPointeeType(), Why);
     Why.How = TravelBlocker::Fix::PassSerializable;
     if (!HasExtent) {
       Why.Reason = "a pointer: an address means nothing on another node";
@@ -361,9 +430,10 @@ static void noteFix(Diagnostics &D, ASTContext &Ctx,
   }
 }
 
-void warnIfMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
-                      SourceLocation TaskLoc, const FunctionDecl *FD,
-                      ResolvedTask &R, const FunctionDecl *Pattern) {
+void checkMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
+                     SourceLocation TaskLoc, const FunctionDecl *FD,
+                     ResolvedTask &R, const FunctionDecl *Pattern,
+                     bool Report) {
   ASTContext &Ctx = S.getASTContext();
   SerializabilityChecker Travel(S, Policy);
   auto IsNew = [&](unsigned I) {
@@ -372,12 +442,23 @@ void warnIfMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
     const ParmVarDecl *P = Pattern->getParamDecl(I);
     return P->isParameterPack() || P->getType()->isDependentType();
   };
-  auto Warn = [&](SourceLocation Loc, llvm::StringRef Name, QualType Type,
-                  const TravelBlocker &B) {
-    D.report(Loc, Diag::NotSerializableParamWarning)
-        << R.Name << Name << Type << B.Reason;
+  // Warns at the first blocker only, but looks at every one: a blocker C++
+  // cannot see (a member holding an address) must be marked in the TaskSpec.
+  auto Found = [&](SourceLocation Loc, llvm::StringRef Name, QualType Type,
+                   const TravelBlocker &B, bool IsResult) {
+    if (B.HiddenFromRuntime)
+      R.HiddenAddress = true;
+    bool First = !R.MasterOnly;
+    R.MasterOnly = true;
+    if (!Report || !First)
+      return;
+    if (IsResult)
+      D.report(Loc, Diag::NotSerializableResultWarning)
+          << R.Name << Type << B.Reason;
+    else
+      D.report(Loc, Diag::NotSerializableParamWarning)
+          << R.Name << Name << Type << B.Reason;
     noteFix(D, Ctx, Policy, B, Loc);
-    R.WarnedMasterOnly = true;
   };
   unsigned First = 0;
   if (R.IsMethod) {
@@ -385,7 +466,7 @@ void warnIfMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
     QualType Object = Ctx.getRecordType(cast<CXXMethodDecl>(FD)->getParent());
     if (!Pattern)
       if (auto B = Travel.checkParam(Object, ParamKind::Object, false, TaskLoc))
-        return Warn(TaskLoc, "this", Object, *B);
+        Found(TaskLoc, "this", Object, *B, false);
   }
   for (unsigned I = 0; I != FD->getNumParams(); ++I) {
     if (!IsNew(I))
@@ -400,18 +481,14 @@ void warnIfMasterOnly(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
           Loc = A.Loc;
     if (auto B = Travel.checkParam(P->getType(), RP.Kind, !RP.Extent.empty(),
                                    Loc))
-      return Warn(Loc, RP.Name, P->getType(), *B);
+      Found(Loc, RP.Name, P->getType(), *B, false);
   }
   QualType Result = FD->getReturnType();
   if (Pattern && !Pattern->getReturnType()->isDependentType() &&
       !Pattern->getReturnType()->isUndeducedType())
     return;
-  if (auto B = Travel.checkResult(Result, TaskLoc)) {
-    D.report(TaskLoc, Diag::NotSerializableResultWarning)
-        << R.Name << Result << B->Reason;
-    noteFix(D, Ctx, Policy, *B, TaskLoc);
-    R.WarnedMasterOnly = true;
-  }
+  if (auto B = Travel.checkResult(Result, TaskLoc))
+    Found(TaskLoc, "", Result, *B, true);
 }
 
 } // namespace compss_cc

@@ -9,6 +9,11 @@
 /// parameter or result can be sent to a worker. A task with one that cannot
 /// always runs on the master, and compss-cc says so. The rules here must
 /// follow those two headers; when they change, change this file with them.
+/// One rule goes further than C++ can: a trivially copyable class holding an
+/// address (a pointer member...) would travel as its bytes; compss-cc finds
+/// it and marks the task master-only in its TaskSpec (TaskSpec::master_only),
+/// which the runtime obeys. Only such tasks are marked: elsewhere the runtime
+/// decides alone, as before.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +29,7 @@
 
 namespace clang {
 class CXXRecordDecl;
+class FieldDecl;
 class FunctionDecl;
 class Sema;
 struct PrintingPolicy;
@@ -47,6 +53,9 @@ struct TravelBlocker {
   Fix How = Fix::PassSerializable;
   /// The class the fix applies to (AddSerialize, AddDefaultCtor).
   const clang::CXXRecordDecl *Record = nullptr;
+  /// The runtime's C++ traits would let it travel (a trivially copyable class
+  /// holding an address): the TaskSpec must say master_only.
+  bool HiddenFromRuntime = false;
 };
 
 /// Answers "can this travel?" for the types of one translation unit. Where
@@ -75,8 +84,19 @@ private:
   Verdict serializable(clang::QualType T, TravelBlocker &Why);
   /// `t.serialize(ar)` compiles for an lvalue `t` of type \p T.
   bool hasSerializeMember(const clang::CXXRecordDecl *RD, bool Const);
-  /// is_raw_v<T>: trivially copyable and not a pointer, array or nullptr_t.
+  /// is_raw_v<T>: trivially copyable and not a pointer, array or nullptr_t;
+  /// and, what C++ cannot see, holding no address (addressMember).
   Verdict raw(clang::QualType T, TravelBlocker &Why);
+  /// The first member of \p RD (through its bases, member classes and arrays)
+  /// that holds an address: a pointer, a reference, a std::span or
+  /// std::string_view, or a standard class holding one. \p Path receives its
+  /// name as written from \p RD (`inner.data`). Null when there is none.
+  const clang::FieldDecl *addressMember(const clang::CXXRecordDecl *RD,
+                                        std::string &Path);
+  /// Sets Why.HiddenFromRuntime when the elements of a collection or an array
+  /// section, which cannot travel yet for another reason, hold an address:
+  /// were those parameters to travel one day, the mark keeps this task home.
+  void markHiddenAddress(clang::QualType Element, TravelBlocker &Why);
   Verdict defaultConstructible(clang::QualType T, clang::SourceLocation Loc);
   std::string name(clang::QualType T) const;
 
@@ -86,18 +106,19 @@ private:
   clang::SourceLocation Where;
 };
 
-/// -Wcompss-serializable: warns once, at the first parameter (in the
-/// runtime's order: the object, the parameters, then the result) of task
-/// \p R that cannot travel, with a note on how to fix it, and sets
-/// R.WarnedMasterOnly. \p FD is the declaration the pragma applies to;
-/// \p TaskLoc the pragma's `task` token. For an instantiation of a template
-/// task, \p Pattern is the template's function: only what depended on its
-/// template parameters is checked (the rest was, for the template).
-void warnIfMasterOnly(clang::Sema &S, Diagnostics &D,
-                      const clang::PrintingPolicy &Policy,
-                      clang::SourceLocation TaskLoc,
-                      const clang::FunctionDecl *FD, ResolvedTask &R,
-                      const clang::FunctionDecl *Pattern);
+/// Sets R.MasterOnly when a parameter or the result of task \p R cannot
+/// travel, and R.HiddenAddress when one of them holds an address the runtime
+/// cannot see; with \p Report (-Wcompss-serializable), warns once, at the
+/// first one (in the runtime's order: the object, the parameters, then the
+/// result), with a note on how to fix it. \p FD is the declaration the pragma
+/// applies to; \p TaskLoc the pragma's `task` token. For an instantiation of
+/// a template task, \p Pattern is the template's function: only what depended
+/// on its template parameters is checked (the rest was, for the template).
+void checkMasterOnly(clang::Sema &S, Diagnostics &D,
+                     const clang::PrintingPolicy &Policy,
+                     clang::SourceLocation TaskLoc,
+                     const clang::FunctionDecl *FD, ResolvedTask &R,
+                     const clang::FunctionDecl *Pattern, bool Report);
 
 } // namespace compss_cc
 

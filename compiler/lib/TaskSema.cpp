@@ -105,10 +105,13 @@ private:
   void resolveImplements(std::vector<ResolvedTask> &Result);
   void warnImplicitInOut(const TaskPragma &T, const FunctionDecl *FD,
                          const ResolvedTask &R);
+  /// Marks a task that cannot travel, whether or not it warns: the runtime
+  /// follows the mark where it cannot see why (TaskSpec::master_only).
   void warnNotSerializable(const TaskPragma &T, const FunctionDecl *FD,
                            ResolvedTask &R, const FunctionDecl *Pattern) {
-    if (Options.WarnNotSerializable && R.Kind == TaskKind::Function)
-      warnIfMasterOnly(S, D, Policy, taskTokenLoc(T), FD, R, Pattern);
+    if (R.Kind == TaskKind::Function)
+      checkMasterOnly(S, D, Policy, taskTokenLoc(T), FD, R, Pattern,
+                      Options.WarnNotSerializable);
   }
   std::string typeName(QualType T, bool GlobalPrefix) const {
     return TypeName::getFullyQualifiedName(T, Ctx, Policy, GlobalPrefix);
@@ -547,9 +550,10 @@ Checker::specialize(const ResolvedTask &Pattern, const FunctionDecl *Spec) {
   R.Implements = Pattern.Implements;
   // Once the template itself cannot travel, neither can any instantiation:
   // it was said once, for the template.
-  if (Pattern.WarnedMasterOnly)
-    R.WarnedMasterOnly = true;
-  else
+  if (Pattern.MasterOnly) {
+    R.MasterOnly = true;
+    R.HiddenAddress = Pattern.HiddenAddress;
+  } else
     warnNotSerializable(*Pattern.Pragma, Spec, R, Pattern.Decl);
   return R;
 }

@@ -87,9 +87,12 @@ struct ResolvedTask {
   /// True if this TU must emit the TaskSpec even when it neither calls nor
   /// defines the task (binary/mpi tasks declared in the main file).
   bool AlwaysEmit = false;
-  /// compss-cc warned that a parameter or the result cannot travel to a
-  /// worker (-Wcompss-serializable): every call runs on the master.
-  bool WarnedMasterOnly = false;
+  /// A parameter or the result cannot travel to a worker (what
+  /// -Wcompss-serializable warns about): every call runs on the master.
+  bool MasterOnly = false;
+  /// One of them holds an address the runtime's C++ traits cannot see (a
+  /// pointer member): the generated TaskSpec says master_only.
+  bool HiddenAddress = false;
 };
 
 /// Options of the checks.
@@ -102,6 +105,9 @@ struct SemaOptions {
   /// -Wcompss-global (on by default): warn about tasks that cannot run on a
   /// worker because of a global variable they read or write (GlobalUses.h).
   bool WarnGlobals = true;
+  /// -Wcompss-unsynchronized-read (on by default): warn about reads of data
+  /// reached through pointers that a task may still be writing (UnsyncReads.h).
+  bool WarnUnsyncRead = true;
 };
 
 /// True if only whitespace, comments, preprocessor lines and `[[...]]`

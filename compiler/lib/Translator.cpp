@@ -8,6 +8,7 @@
 #include "PragmaCapture.h"
 #include "TaskSema.h"
 #include "UnknownPragmas.h"
+#include "UnsyncReads.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -259,6 +260,37 @@ static std::string extentText(const ResolvedTask &T, const ResolvedParam &P,
   return Text;
 }
 
+/// The statement pragmas of the main file that wait, where they wait.
+static std::vector<SyncPoint> syncPoints(
+    const ParsedPragmas &Pragmas,
+    const llvm::DenseMap<const StmtPragma *, SourceLocation> &GroupEnd,
+    const SourceManager &SM) {
+  std::vector<SyncPoint> Points;
+  for (const StmtPragma &S : Pragmas.Statements) {
+    if (!SM.isInMainFile(S.Raw->HashLoc))
+      continue;
+    unsigned At = SM.getFileOffset(S.Raw->HashLoc);
+    switch (S.Kind) {
+    case StmtPragma::Barrier:
+    case StmtPragma::BarrierGroup:
+      Points.push_back({At, true, ""});
+      break;
+    case StmtPragma::WaitOn:
+      for (const std::string &Arg : S.Args)
+        Points.push_back({At, false, Arg});
+      break;
+    case StmtPragma::Group:
+      // The group waits for its tasks at the `}` of its block.
+      if (S.ImplicitBarrier && GroupEnd.count(&S))
+        Points.push_back({SM.getFileOffset(GroupEnd.lookup(&S)), true, ""});
+      break;
+    default:
+      break;
+    }
+  }
+  return Points;
+}
+
 void TranslateConsumer::replaceKeepingLines(Rewriter &R, SourceLocation Begin,
                                             SourceLocation End,
                                             std::string Text) {
@@ -455,14 +487,21 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
     if (SM.getFileID(T.Raw->HashLoc) == MainFID)
       replaceKeepingLines(R, T.Raw->HashLoc, T.Raw->EndLoc, "");
   // Automatic waits: before the first plain use of a local a task may write.
+  // The same calls with every argument they may write, for
+  // -Wcompss-unsynchronized-read.
   TaskWrites Writes;
+  TaskCallMap WrittenArgs;
   for (const CalleeEdit &C : Callees) {
     const ResolvedTask &T = Tasks[C.Task];
     auto &Vars = Writes[C.Call];
+    TaskCallWrites &Args = WrittenArgs[C.Call];
+    Args.Task = T.Name;
     unsigned First = 0;
     if (T.IsMethod) {
       First = 1;
       const auto *ME = dyn_cast<MemberExpr>(C.Call->getCallee()->IgnoreParens());
+      if (T.Params[0].Dir != Direction::In && ME)
+        Args.Written.push_back(ME->getBase());
       if (T.Params[0].Dir != Direction::In && ME)
         if (const auto *DRE =
                 dyn_cast<DeclRefExpr>(ME->getBase()->IgnoreParenImpCasts()))
@@ -476,6 +515,7 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
                      P.Kind == ParamKind::Collection);
       if (!Writes || K - First >= C.Call->getNumArgs())
         continue;
+      Args.Written.push_back(C.Call->getArg(K - First));
       const Expr *Arg = C.Call->getArg(K - First)->IgnoreParenImpCasts();
       if (const auto *U = dyn_cast<UnaryOperator>(Arg);
           U && U->getOpcode() == UO_AddrOf)
@@ -487,6 +527,9 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
   }
   for (const WaitInsertion &W : planWaits(C.BodyStmts, C.Main ? C.Main->getBody() : nullptr, Writes, SM))
     R.InsertTextBefore(W.Loc, "::compss::wait_on(" + W.Var + ");");
+  if (Options.WarnUnsyncRead)
+    warnUnsynchronizedReads(C.BodyStmts, WrittenArgs,
+                            syncPoints(Pragmas, GroupEnd, SM), Ctx, D);
 
   unsigned GroupNumber = 0;
   for (const StmtPragma &S : Pragmas.Statements) {
@@ -594,6 +637,10 @@ llvm::Expected<std::string> translateFile(llvm::StringRef SourcePath,
       Options.WarnImplicitInOut = F == "-Wcompss";
       Options.WarnNotSerializable = F == "-Wcompss";
       Options.WarnGlobals = F == "-Wcompss";
+      Options.WarnUnsyncRead = F == "-Wcompss";
+    } else if (F == "-Wcompss-unsynchronized-read" ||
+               F == "-Wno-compss-unsynchronized-read") {
+      Options.WarnUnsyncRead = F == "-Wcompss-unsynchronized-read";
     } else if (F == "-Wcompss-serializable" ||
                F == "-Wno-compss-serializable") {
       Options.WarnNotSerializable = F == "-Wcompss-serializable";

@@ -209,7 +209,9 @@ bool parseCommandLine(int Argc, const char **Argv, Invocation &Inv) {
     // The translator's own warnings: the real compiler would reject them.
     if (A == "-Wcompss" || A == "-Wno-compss" ||
         A == "-Wcompss-serializable" || A == "-Wno-compss-serializable" ||
-        A == "-Wcompss-global" || A == "-Wno-compss-global") {
+        A == "-Wcompss-global" || A == "-Wno-compss-global" ||
+        A == "-Wcompss-unsynchronized-read" ||
+        A == "-Wno-compss-unsynchronized-read") {
       Inv.ParseFlags.push_back(A.str());
       continue;
     }

@@ -32,6 +32,10 @@ bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable
     t.invoke = invoke;
     t.serializable = serializable;
     t.sinks = sinks;
+  } else if (!serializable) {
+    // Translation units may disagree (one saw a type complete, another did not): a task
+    // one of them found unable to travel stays on the master.
+    t.serializable = false;
   }
   return true;
 }

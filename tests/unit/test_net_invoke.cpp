@@ -51,6 +51,17 @@ constexpr ParamSpec axpy_params[] = {{Direction::in, ParamKind::object, "x", tru
 constexpr TaskSpec axpy_spec{"axpy", "void axpy(const double *, double *, double *, int)",
                              axpy_params, 4};
 
+// A trivially copyable class holding an address: C++ would send it as bytes; compss-cc
+// marks such a task master_only (tests/lit/warn-serializable-address-member.cpp).
+struct View {
+  const int* data;
+  int size;
+};
+int view_size(View v) { return v.size; }
+constexpr ParamSpec one_view[] = {{Direction::in, ParamKind::object, "v"}};
+constexpr TaskSpec view_spec{.name = "view_size", .signature = "int view_size(View)",
+                             .params = one_view, .param_count = 1, .master_only = true};
+
 // Instantiates the call sites, as a program built by compss-cc would; never called.
 [[maybe_unused]] void call_sites() {
   std::vector<int> v, out;
@@ -62,6 +73,7 @@ constexpr TaskSpec axpy_spec{"axpy", "void axpy(const double *, double *, double
   call_task<axpy_spec, &axpy>(section<const double>(a, 3), section(b, 3), section(c, 3), 3);
   std::string words[2];
   call_task<shout_spec, &shout>(section(words, 2), 2);
+  call_task<view_spec, &view_size>(View{&x, 1});
 }
 
 /// An array section's parameter: its elements inline (or none, for `out`) and its extent.
@@ -202,4 +214,24 @@ TEST(NetInvoke, ASectionOfStringsTravelsElementByElement) {
   section_vtable<std::string>.load(&ref, in);  // loads into the master's array
   EXPECT_EQ(words[0], "hello!");
   EXPECT_EQ(words[1], "world!");
+
+TEST(NetInvoke, MasterOnlyMarkOverridesTheTypeTraits) {
+  static_assert(remote_param_ok_v<View, ParamKind::object>);  // C++ alone would send it
+  static_assert(!RemoteTaskTraits<view_spec, &view_size>::serializable);
+  const RemoteTask* t = find_remote_task(view_spec.signature);
+  ASSERT_NE(t, nullptr);
+  EXPECT_FALSE(t->serializable);
+  TaskRequest r{7, view_spec.signature, {value(compss::to_bytes(View{nullptr, 1}))}};
+  auto f = std::get<TaskFailed>(execute_request(r));
+  EXPECT_NE(f.message.find("holding an address"), std::string::npos) << f.message;
+}
+
+TEST(NetInvoke, ALaterRegistrationThatCannotTravelKeepsTheTaskOnTheMaster) {
+  // Two translation units of one program: the first saw the task as able to travel.
+  static constexpr TaskSpec spec{"twice", "void twice(View)", one_view, 1};
+  ASSERT_TRUE(register_task(spec, nullptr, true, nullptr));
+  ASSERT_TRUE(register_task(spec, nullptr, false, nullptr));
+  const RemoteTask* t = find_remote_task(spec.signature);
+  ASSERT_NE(t, nullptr);
+  EXPECT_FALSE(t->serializable);
 }

@@ -67,7 +67,7 @@ struct RemoteTask {
 };
 
 /// Adds a task type to the process-wide registry (first registration of a signature
-/// wins). Defined in libcompss; returns true so it can initialise a variable.
+/// wins, but a later one that cannot travel makes it master-only). Defined in libcompss; returns true so it can initialise a variable.
 ///
 ///   static const bool r = register_task(spec, &invoke_remote<spec, &f>, true, sinks.data());
 bool register_task(const TaskSpec& spec, RemoteInvoker invoke, bool serializable,
@@ -256,8 +256,9 @@ struct RemoteTaskTraits {
 
   static constexpr bool result_ok =
       std::is_void_v<R> || (is_serializable_v<R> && !is_memory_view<R>::value);
+  /// compss-cc's verdict counts too: it sees what C++ cannot (TaskSpec::master_only).
   static constexpr bool serializable = []<std::size_t... I>(std::index_sequence<I...>) {
-    return result_ok && (ok_v<I> && ...);
+    return !Spec.master_only && result_ok && (ok_v<I> && ...);
   }(std::make_index_sequence<Traits::arity>{});
   /// Index of the first parameter that cannot travel (arity when it is the result).
   static constexpr std::size_t first_bad = []<std::size_t... I>(std::index_sequence<I...>) {
@@ -279,7 +280,10 @@ void invoke_remote(std::span<const RemoteInput> inputs, std::vector<RemoteOutput
   if constexpr (!T::serializable) {
     (void)inputs;
     (void)outputs;
-    if constexpr (T::first_bad < N) {
+    if constexpr (Spec.master_only) {
+      throw Error("compss: " + task + " cannot run on a worker: compss-cc found a parameter "
+                  "or result holding an address (see its -Wcompss-serializable warning)");
+    } else if constexpr (T::first_bad < N) {
       throw Error("compss: " + task + " cannot run on a worker: parameter '" +
                   Spec.params[T::first_bad].name + "' is not serializable");
     } else {

@@ -78,6 +78,9 @@ struct TaskSpec {
   /// binary(...) / mpi(...) settings as written, as `key=value` pairs.
   const Constraint* launch = nullptr;
   std::size_t launch_count = 0;
+  /// compss-cc found a parameter or result that cannot travel, which C++ alone may not
+  /// see (a trivially copyable class with a pointer member): every call runs on the master.
+  bool master_only = false;
 };
 
 }  // namespace compss::detail
