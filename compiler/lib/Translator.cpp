@@ -551,7 +551,7 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
     const ResolvedTask &T = *Emitted[N];
     TaskGlobals G =
         findTaskGlobals(CI.getSema(), D, Ctx.getPrintingPolicy(), T,
-                        Options.WarnGlobals && !T.WarnedMasterOnly);
+                        Options.WarnGlobals && !T.MasterOnly);
     Globals += emitTaskGlobals(N, T, G.Shipped, G.MasterOnly);
   }
   if (!Globals.empty())
