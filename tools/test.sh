@@ -12,8 +12,9 @@ ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 600
 
 [[ ${COMPSS_ASAN:-1} == 0 ]] && exit 0
 asan="${COMPSS_ASAN_BUILD_DIR:-$root/build-asan}"
-cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOMPSS_SANITIZE=address \
-  -DCOMPSS_BUILD_COMPILER=OFF -DCOMPSS_CC_EXECUTABLE="$build/bin/compss-cc" \
+# -O1: half the compile time of -O3 under ASan (cluster.cpp: 37 s instead of 74 s).
+cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
+  -DCOMPSS_SANITIZE=address -DCOMPSS_BUILD_COMPILER=OFF -DCOMPSS_CC_EXECUTABLE="$build/bin/compss-cc" \
   -DCOMPSS_BUILD_BENCHMARKS=OFF
 cmake --build "$asan" -j "$(nproc)"
 # (e2e.make.* and e2e.installed_package build with compss-cc's own runtime, not this one.)
