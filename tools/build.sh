@@ -6,5 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${COMPSS_BUILD_DIR:-$root/build}"
 
 bash "$root/tools/setup-debian.sh"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+# ccache (installed by the setup): a rebuild, or a build in another clone of the same
+# sources, recompiles only what changed (paths below the checkout are hashed relative).
+export CCACHE_BASEDIR="$root"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 cmake --build "$build" -j "$(nproc)"

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build python3 git libclang-rt-19-dev
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools libomp-19-dev
   libtbb-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev graphviz
+  nlohmann-json3-dev graphviz ccache
   openssh-client openssh-server  # e2e.distributed.ssh starts its own sshd on loopback
   "$@"
 )

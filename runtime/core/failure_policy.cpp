@@ -110,6 +110,9 @@ Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_po
                                true);
       return AfterAttempt::finish;
     }
+    case Outcome::failed_not_retried:
+      settle_failure(t, false, err);
+      return AfterAttempt::finish;
     case Outcome::failed:
       if (t->spec_->on_failure == detail::OnFailure::retry && t->attempts < max_attempts &&
           !failed() && !deadline_passed) {

@@ -73,8 +73,10 @@ class Runtime {
   //   auto deadline = rt.begin_attempt(t);
   //   ... the body runs on a worker ...
   //   switch (rt.end_attempt(t, deadline, Runtime::Outcome::ok, {})) { ... }
-  /// How one run of a body ended.
-  enum class Outcome { ok, failed, group_exception };
+  /// How one run of a body ended. `failed_not_retried`: failed in a way another attempt
+  /// would repeat with more harm (it killed its workers): its policy applies as for the
+  /// last attempt of `retry`.
+  enum class Outcome { ok, failed, failed_not_retried, group_exception };
   /// What the caller does next: finish the task, run the body again, or nothing (the
   /// watchdog finished it meanwhile; a late answer is discarded).
   enum class AfterAttempt { finish, again, abandoned };

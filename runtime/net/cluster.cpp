@@ -824,7 +824,19 @@ struct Cluster::Call {
   TaskBase* task = nullptr;
   Deadline deadline = rt::Runtime::no_deadline;
   int missing_tries = 0;  // answers "an input went missing" so far
+  /// The workers that died while they were running it (CallResult::was_running), as
+  /// "worker N (name): why".
+  std::vector<std::string> killed_workers;
 };
+
+namespace {
+/// A task is run on at most this many workers that die while running it: at that death
+/// it fails (compss::WorkerLost, not retried whatever its policy) instead of going to
+/// the next worker, because the task itself is the likely cause (a crash, a SIGKILL, the
+/// OOM killer) and would take every worker down. A worker that dies while the task only
+/// waited in its queue does not count.
+constexpr std::size_t max_workers_killed = 2;
+}  // namespace
 
 namespace {
 /// The request of one attempt as sent: never changed once sent (the sending thread may
@@ -927,6 +939,21 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       return;
     }
     case CallResult::Status::lost:
+      if (r.was_running) {
+        call->killed_workers.push_back("worker " + std::to_string(n) + " (" +
+                                       links_[static_cast<std::size_t>(n)]->name() + "): " + r.why);
+        if (call->killed_workers.size() >= max_workers_killed) {
+          std::string workers;
+          for (const std::string& w : call->killed_workers) workers += (workers.empty() ? "" : "; ") + w;
+          conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
+                   {"compss::WorkerLost",
+                    "its worker died while running it, " + std::to_string(max_workers_killed) +
+                        " times (" + workers + "); not run again: the task itself likely "
+                        "kills its worker (a crash, SIGKILL, out of memory)",
+                    workers});
+          return;
+        }
+      }
       // Lost with its worker: it runs again on another node, which is not a failure.
       move_task(t, n);
       if (t->node == n) {

@@ -8,6 +8,10 @@
 #include <fstream>
 #include <iterator>
 #include <system_error>
+#include <utility>
+
+#include <cerrno>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace compss::net {
@@ -45,22 +49,67 @@ StagedFile staged_from_master(const std::string& path, bool with_content) {
   return f;
 }
 
+namespace {
+/// The temporary file write_file_atomically writes before its rename: its descriptor and
+/// name, removed unless kept (renamed into place). Every step that can fail throws
+/// compss::Error naming the user's path, the step and the system's reason.
+class TemporaryFile {
+ public:
+  TemporaryFile(const fs::path& target) : target_(target) {
+    static std::atomic<unsigned> counter{0};
+    path_ = target;
+    path_ += ".compss-tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd_ < 0) fail("creating a temporary file beside it", errno);
+  }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  ~TemporaryFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!kept_) ::unlink(path_.c_str());
+  }
+
+  void write_all(std::span<const std::byte> bytes) {
+    const char* p = reinterpret_cast<const char*>(bytes.data());
+    std::size_t left = bytes.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) fail("writing", errno);
+      if (n == 0) fail("writing", ENOSPC);  // (no progress: nothing else explains it)
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+  }
+
+  /// Flushes to the device (a file system that defers allocation reports a full disk
+  /// only here or at close), closes, then renames over the target.
+  void commit() {
+    if (::fsync(fd_) != 0 && errno != EINVAL) fail("flushing it to disk", errno);  // EINVAL: cannot sync (pipes, some special files)
+    int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) fail("closing it", errno);
+    if (::rename(path_.c_str(), target_.c_str()) != 0) fail("renaming the temporary file into place", errno);
+    kept_ = true;
+  }
+
+ private:
+  [[noreturn]] void fail(const char* step, int error) const {
+    throw Error("compss: cannot write file '" + target_.string() + "' (" + step +
+                "): " + std::generic_category().message(error) +
+                "; the file was left as it was");
+  }
+
+  fs::path target_;
+  fs::path path_;
+  int fd_ = -1;
+  bool kept_ = false;
+};
+}  // namespace
+
 void write_file_atomically(const fs::path& path, std::span<const std::byte> bytes) {
-  static std::atomic<unsigned> counter{0};
-  fs::path tmp = path;
-  tmp += ".compss-tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("compss: cannot write file '" + path.string() + "'");
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw Error("compss: cannot write file '" + path.string() + "'");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error("compss: cannot write file '" + path.string() + "': " + ec.message());
-  }
+  TemporaryFile tmp(path);
+  tmp.write_all(bytes);
+  tmp.commit();
 }
 
 TaskFileStage::TaskFileStage() {

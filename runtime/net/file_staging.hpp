@@ -43,8 +43,10 @@ StagedFileHead staged_file_head(std::span<const std::byte> bytes);
 /// compss::Error naming the path when it exists but cannot be read.
 StagedFile staged_from_master(const std::string& path, bool with_content);
 
-/// Writes `bytes` to `path` through a temporary file and a rename, so readers never see
-/// half a file. Throws compss::Error naming the path.
+/// Writes `bytes` to `path` through a temporary file (`<path>.compss-tmp-<pid>-<n>`), an
+/// fsync and a rename, so readers never see half a file. Every step is checked: on any
+/// failure (a full disk, no permission...) the temporary file is removed, `path` keeps what
+/// it had, and compss::Error names the path, the step and the system's reason.
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes);
 
 /// The bytes of a file, or nullopt when it does not exist. Throws when it cannot be read.

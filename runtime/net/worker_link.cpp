@@ -47,18 +47,27 @@ WorkerLink::~WorkerLink() {
 }
 
 void WorkerLink::call_async(Message& message, CallDone done) {
-  std::uint64_t id = next_request_.fetch_add(1, std::memory_order_relaxed);
-  std::get<TaskRequest>(message).task_id = id;
+  std::error_code ec;
+  std::uint64_t id = 0;
+  bool gone = false;
   {
-    std::unique_lock lock(mutex_);
-    if (!alive()) {
-      lock.unlock();
-      done(CallResult{CallResult::Status::lost, {}, {}, "the worker is gone"});
-      return;
+    // The id is taken where the request is written, so ids grow in the order the worker
+    // receives (and starts) the requests: end_all relies on it.
+    std::lock_guard order(send_mutex_);
+    id = next_request_++;
+    std::get<TaskRequest>(message).task_id = id;
+    {
+      std::lock_guard lock(mutex_);
+      gone = !alive();
+      if (!gone) calls_.emplace(id, std::move(done));
     }
-    calls_.emplace(id, std::move(done));
+    if (!gone) ec = send_taking_releases(&message);
   }
-  if (std::error_code ec = send_with_releases(&message)) {
+  if (gone) {  // (outside the lock: `done` may send again)
+    done(CallResult{CallResult::Status::lost, {}, {}, "the worker is gone"});
+    return;
+  }
+  if (ec) {
     // Unless the receiver already ended it (the connection broke), it ends here.
     if (CallDone mine = take_call(id)) mine(CallResult{CallResult::Status::lost, {}, {}, ec.message()});
   }
@@ -192,7 +201,18 @@ void WorkerLink::end_all(const std::string& why) {
     alive_.store(false, std::memory_order_release);
     calls.swap(calls_);
   }
-  for (auto& [id, done] : calls) done(CallResult{CallResult::Status::lost, {}, {}, why});
+  // The worker took its requests in id order, one per core: of those it had not answered,
+  // the `cores` oldest may have been running (CallResult::was_running).
+  std::vector<std::uint64_t> ids;
+  ids.reserve(calls.size());
+  for (const auto& [id, done] : calls) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  const std::size_t cores = std::max<std::size_t>(hello_.cores, 1);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    CallResult lost{CallResult::Status::lost, {}, {}, why};
+    lost.was_running = i < cores;
+    calls.at(ids[i])(std::move(lost));
+  }
 }
 
 }  // namespace compss::net

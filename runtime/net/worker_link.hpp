@@ -28,6 +28,13 @@ struct CallResult {
   TaskDone done;
   TaskFailed failed;
   std::string why;  ///< for `lost`: why the connection ended
+  /// For `lost`: the worker may have been running it when the connection ended. A worker
+  /// takes requests in the order they were written, one per core, so of the requests it
+  /// had not answered, the `cores` oldest are the ones it may have started (the others
+  /// still waited in its queue). Over-approximates by the requests it had not taken yet
+  /// when fewer than `cores` ran, and by answers the dying worker wrote but the master
+  /// never read.
+  bool was_running = false;
 };
 
 /// What to do with the outcome of a request sent with call_async.
@@ -107,14 +114,16 @@ class WorkerLink {
   std::function<void(int, const std::string&)> on_lost_;
   std::atomic<bool> alive_{true};
   std::atomic<bool> closing_{false};
-  std::atomic<std::uint64_t> next_request_{1};
+  std::uint64_t next_request_ = 1;  // guarded by send_mutex_: ids grow in the order written
 
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, CallDone> calls_;
   std::vector<Message> pending_releases_;  // guarded by mutex_
   std::atomic<std::chrono::steady_clock::rep> last_answer_{0};  // steady_clock ticks; 0: none
   std::atomic<std::chrono::microseconds> release_wait_{std::chrono::milliseconds(5)};
-  std::mutex send_mutex_;  // taking waiting releases and writing them are one step
+  // Taking waiting releases and writing them are one step; a request's id is taken in the
+  // same step. Lock order: send_mutex_, then mutex_.
+  std::mutex send_mutex_;
   std::thread receiver_;
 };
 

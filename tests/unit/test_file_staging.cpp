@@ -10,6 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/mount.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -158,4 +162,58 @@ TEST(FileStaging, WritesAreAtomicAndReadBack) {
   EXPECT_EQ(*back, bytes);
   EXPECT_FALSE(read_file_bytes(dir.path / "nothing").has_value());
   EXPECT_THROW(write_file_atomically(dir.path / "no-such-dir" / "f", bytes), compss::Error);
+}
+
+namespace {
+/// A 64 KiB tmpfs mounted for one test (needs root and a mount namespace that allows it).
+struct SmallTmpfs {
+  TempDir dir;
+  std::string why_not;  ///< empty once mounted
+  SmallTmpfs() {
+    if (::mount("tmpfs", dir.path.c_str(), "tmpfs", 0, "size=64k") != 0)
+      why_not = std::string("cannot mount a tmpfs (needs root): ") + std::strerror(errno);
+  }
+  ~SmallTmpfs() {
+    if (why_not.empty()) ::umount2(dir.path.c_str(), MNT_DETACH);
+  }
+};
+
+std::vector<std::byte> bytes_of(const std::string& text) {
+  std::vector<std::byte> b(text.size());
+  std::memcpy(b.data(), text.data(), text.size());
+  return b;
+}
+}  // namespace
+
+TEST(FileStaging, AFullDiskIsAnErrorNamingThePathAndTheUsersFileStaysAsItWas) {
+  SmallTmpfs disk;
+  if (!disk.why_not.empty()) GTEST_SKIP() << disk.why_not;
+  const fs::path p = disk.dir.path / "result.txt";
+  write_file_atomically(p, bytes_of("the user's old contents\n"));
+
+  {  // The rest of the disk filled, so even a write small enough to sit in a stream's
+     // buffer until its final flush cannot fit.
+    std::ofstream filler(disk.dir.path / "filler", std::ios::binary);
+    const std::string block(4096, 'f');
+    for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
+    }
+  }
+  try {
+    write_file_atomically(p, std::vector<std::byte>(1000, std::byte{'x'}));
+    FAIL() << "a write that does not fit must throw";
+  } catch (const compss::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(p.string()), std::string::npos) << what;
+    EXPECT_NE(what.find(std::strerror(ENOSPC)), std::string::npos) << what;
+  }
+  auto back = read_file_bytes(p);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, bytes_of("the user's old contents\n"));
+  for (const auto& entry : fs::directory_iterator(disk.dir.path))
+    EXPECT_EQ(entry.path().filename().string().find(".compss-tmp-"), std::string::npos)
+        << "left behind: " << entry.path();
+  // The disk is usable again afterwards: nothing of the failed write holds space.
+  fs::remove(disk.dir.path / "filler");
+  write_file_atomically(p, std::vector<std::byte>(32 * 1024, std::byte{'y'}));
+  EXPECT_EQ(fs::file_size(p), 32u * 1024u);
 }

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -126,4 +128,44 @@ TEST(WorkerLink, ManyWaitingReleasesGoWithoutARequest) {
   EXPECT_EQ(got.front(), "request a");
   EXPECT_EQ(got.back(), "release 256");
   t.link.begin_shutdown();
+}
+
+TEST(WorkerLink, OfTheRequestsALostWorkerHadNotAnsweredTheOldestOnePerCoreWereRunning) {
+  // A worker of 2 cores takes requests in the order written, one per core: with a, b, c, d
+  // sent and b answered, a and c may have been running when it died; d only waited.
+  auto [master_end, worker_end] = make_fake_pair();
+  std::mutex mutex;
+  std::map<std::string, bool> running;  // request name -> was_running, once ended
+  std::vector<Message> requests;
+  requests.reserve(4);
+  WorkerLink link{1, master_end, Hello{"s", "w", 2, 1}, "127.0.0.1", [](int, const std::string&) {}};
+  std::vector<std::uint64_t> ids;
+  for (const char* name : {"a", "b", "c", "d"}) {
+    requests.push_back(TaskRequest{0, name, {}});
+    link.call_async(requests.back(), [&, name = std::string(name)](CallResult&& r) {
+      std::lock_guard lock(mutex);
+      running[name + (r.status == CallResult::Status::lost ? " lost" : " done")] = r.was_running;
+    });
+    ids.push_back(std::get<TaskRequest>(requests.back()).task_id);
+  }
+  EXPECT_EQ(received(*worker_end), (Lines{"request a", "request b", "request c", "request d"}));
+  worker_end->send(TaskDone{ids[1], {}});
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (running.size() == 1) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  worker_end->close();
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (running.size() == 4) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(running, (std::map<std::string, bool>{
+                         {"a lost", true}, {"b done", false}, {"c lost", true}, {"d lost", false}}));
 }
