@@ -2,19 +2,31 @@
 
 usage: python3 stranger.py <host> <port>
 
-1. a well-formed protocol-v2 Hello frame with a wrong secret;
+1. a well-formed Hello frame of the current protocol version with a wrong secret;
 2. 4 KiB of seeded random bytes;
 3. a valid frame header announcing a 1 TiB payload.
 Each waits (bounded) for the master to close the connection. Exit 0 when all three
 connected, 1 when one could not connect.
 """
+import os
 import random
+import re
 import socket
 import struct
 import sys
 
 MAGIC = 0x53535043  # "CPSS", little-endian
-PROTOCOL_VERSION = 2
+
+
+def protocol_version():
+    """The version the runtime speaks, read from its header (so this never drifts)."""
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                          "runtime", "net", "message.hpp")
+    with open(header) as f:
+        return int(re.search(r"protocol_version\s*=\s*(\d+)", f.read()).group(1))
+
+
+PROTOCOL_VERSION = protocol_version()
 HELLO = 1
 
 
