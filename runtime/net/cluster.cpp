@@ -74,6 +74,12 @@ bool kept_by_worker(const WireParam& w) {
 
 }  // namespace
 
+TrackedDatum& Cluster::track(const ParamDescriptor& d, Drops& retyped) {
+  auto [id, holders] = directory_.forget_other_type(d);
+  if (holders != 0) retyped.push_back({id, {DataRelease::all_versions, holders}});
+  return directory_.track(d);
+}
+
 TrackedDatum* Cluster::find_tracked(const ParamDescriptor& d) {
   if (d.kind == ParamKind::file) return directory_.find_file(std::string(d.key.path));
   return tracked(d) ? directory_.find(d.key.address) : nullptr;
@@ -616,6 +622,7 @@ void Cluster::fetch_all(const std::vector<std::uint64_t>& ids) {
 
 void Cluster::before_local(TaskBase* t) {
   std::vector<std::uint64_t> stale;
+  Drops retyped;  // data of objects that died where this task's objects now are
   {
     std::lock_guard data(data_mutex_);
     for (std::size_t i = 0; i < t->param_count_; ++i) {
@@ -625,12 +632,16 @@ void Cluster::before_local(TaskBase* t) {
         if (d.kind == ParamKind::file) {
           x = directory_.find_file(std::string(d.key.path));
         } else if (d.kind == ParamKind::object && d.key.tag == detail::DataKey::Tag::address) {
+          if (auto [id, holders] = directory_.forget_other_type(d); holders != 0) {
+            retyped.push_back({id, {DataRelease::all_versions, holders}});
+          }
           x = directory_.find(d.key.address);
         }
         if (x != nullptr && !x->master_has_latest()) stale.push_back(x->id);
       });
     }
   }
+  release(retyped);
   // Several (a collection's elements): one round trip per holder, not one per value.
   if (stale.size() == 1) {
     fetch_to_master(stale[0]);
@@ -667,6 +678,7 @@ bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_b
     request.params.clear();
     request.params.resize(arity);
     std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;
+    Drops retyped;  // data of objects that died where this task's objects now are
     {
       std::lock_guard data(data_mutex_);
       for (std::size_t i = 0; i < arity; ++i) {
@@ -715,7 +727,7 @@ bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_b
           }
           continue;
         }
-        TrackedDatum& x = directory_.track(d);
+        TrackedDatum& x = track(d, retyped);
         w.data_id = x.id;
         w.version = x.version;
         if (!reads(d.direction)) continue;
@@ -744,8 +756,9 @@ bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_b
         WireParam w;
         w.direction = static_cast<std::uint8_t>(Direction::out);
         if (tracked(d)) {
-          TrackedDatum& x = directory_.track(d);
+          TrackedDatum& x = track(d, retyped);
           if (auto* state = reinterpret_cast<detail::FutureStateBase*>(d.key.address)) {
+            // Its destructor forgets the datum before the memory can hold another object.
             state->tracked.store(true, std::memory_order_release);
           }
           w.data_id = x.id;
@@ -754,6 +767,7 @@ bool Cluster::build_request(TaskBase* t, int n, TaskRequest& request, bool may_b
         request.params.push_back(std::move(w));
       }
     }
+    release(retyped);
     if (missing.empty()) {
       if (t->globals) globals_.add_to_request(*t->globals, n, request);
       return true;
@@ -1071,9 +1085,13 @@ void Cluster::submitted(TaskBase* t, std::uint64_t untouched) {
   if (remote != nullptr && remote->global_count != 0 && remote->travels()) {
     t->globals = globals_.snapshot(*remote);  // the values of its place in program order
   }
-  for (std::uint32_t i = 0; i < t->param_count_ && i < 64; ++i) {
+  for (std::uint32_t i = 0; i < t->param_count_; ++i) {
     const ParamDescriptor& d = t->params_[i];
-    if (!(untouched >> i & 1) || (d.kind != ParamKind::file && !tracked(d))) continue;
+    if (d.copy_in && !d.deferred) {
+      copy_latest_to_master(d);
+      continue;
+    }
+    if (i >= 64 || !(untouched >> i & 1) || (d.kind != ParamKind::file && !tracked(d))) continue;
     std::uint64_t id = 0;
     {
       std::lock_guard data(data_mutex_);
@@ -1081,6 +1099,18 @@ void Cluster::submitted(TaskBase* t, std::uint64_t untouched) {
     }
     if (id != 0) drop_worker_copies_of(id);
   }
+}
+
+void Cluster::copy_latest_to_master(const ParamDescriptor& d) {
+  if (d.key.tag != detail::DataKey::Tag::address) return;
+  std::uint64_t id = 0;
+  {
+    std::lock_guard data(data_mutex_);
+    TrackedDatum* x = directory_.find(d.key.address);
+    if (x == nullptr || x->master_has_latest()) return;
+    id = x->id;
+  }
+  fetch_to_master(id);  // (the program only reads it: the workers' copies stay valid)
 }
 
 void Cluster::sync_range(std::uintptr_t begin, std::uintptr_t end) {

@@ -42,8 +42,10 @@ class Cluster {
   /// A task was submitted: the values of the globals it reads are taken now. Bit i of
   /// `untouched` says no unfinished task used parameter i's
   /// object, so the program may have changed it since: copies of the master's version that
-  /// workers keep are dropped (the object becomes a new version).
+  /// workers keep are dropped (the object becomes a new version). A by-value argument
+  /// copied now gets its object's latest version first (copy_latest_to_master).
   void submitted(detail::TaskBase* t, std::uint64_t untouched);
+
   /// A task whose predecessors finished: placed on a node now, or queued until a slot frees.
   void ready(detail::TaskBase* t);
   /// Before a task runs on the master: brings the inputs it reads to the master's objects.
@@ -162,6 +164,13 @@ class Cluster {
   void sync_key(const detail::DataKey& key, bool user_may_write);
   /// The tracked datum of a task's parameter (object or file), or null (data lock held).
   TrackedDatum* find_tracked(const detail::ParamDescriptor& d);
+  /// DataDirectory::track, after forgetting the datum of a dead object of another type at
+  /// the address (its workers' copies are added to `retyped`). Under the data lock.
+  TrackedDatum& track(const detail::ParamDescriptor& d, Drops& retyped);
+  /// A by-value argument copied at submission (no writer pending): when the object's latest
+  /// version lives on a worker (a finished task wrote it there), fetches it into the
+  /// program's object first, so the copy is that version.
+  void copy_latest_to_master(const detail::ParamDescriptor& d);
   /// The bytes of the master's copy of `x` as a request carries them inline.
   static std::vector<std::byte> master_bytes(const TrackedDatum& x);
   int choose_live_worker(int avoid);

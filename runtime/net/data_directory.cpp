@@ -47,6 +47,32 @@ bool DataDirectory::claim_section(const detail::ParamDescriptor& d) {
   return same_shape(*t, d);
 }
 
+std::pair<std::uint64_t, std::uint64_t> DataDirectory::forget_other_type(
+    const detail::ParamDescriptor& d) {
+  auto it = by_address_.find(d.key.address);
+  if (it == by_address_.end()) return {0, 0};
+  const TrackedDatum& t = it->second;
+  // One pointer compare on the hot path: a type's vtable is one inline variable (an array
+  // section's also has a length). Vtables that cannot load (converting by-value copies)
+  // say nothing about the object's type.
+  if (t.vtable == nullptr || d.vtable == nullptr || d.vtable->load == nullptr ||
+      (t.vtable == d.vtable && same_shape(t, d))) {
+    return {0, 0};
+  }
+  if (!t.master_has_latest()) {
+    if (t.vtable->section || d.vtable->section) throw_other_shape(t, d);
+    char address[2 + 2 * sizeof(std::uintptr_t) + 1];
+    std::snprintf(address, sizeof address, "0x%jx", static_cast<std::uintmax_t>(d.key.address));
+    throw Error(std::string("compss: the object at address ") + address + " (data " +
+                std::to_string(t.id) + ") is passed to a task as another type while its "
+                "latest value, written by a task on a worker, was never brought back: wait "
+                "on an object (compss::wait_on) before it dies and its memory is reused, "
+                "and do not pass an object and its first member to tasks that travel "
+                "(docs/distributed.md, \"Addresses reused\")");
+  }
+  return forget(d.key.address);
+}
+
 void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) {
   const detail::SectionRef* s = d.section();
   auto shape = [](const detail::ParamVTable* v, std::size_t n) {

@@ -67,6 +67,13 @@ class DataDirectory {
   /// address was first sent as another length or type (the task must not travel: the
   /// datum's versions have the first length).
   bool claim_section(const detail::ParamDescriptor& d);
+  /// When the datum at `d`'s address was tracked as an object of another type (the object
+  /// it was made for died and `d`'s object took its address), forgets it and returns {id,
+  /// workers holding any of its versions} to release, else {0, 0}: `d` starts a new datum.
+  /// Throws compss::Error when the old datum's latest version lives only on a worker (the
+  /// program wrote its memory without waiting on it, or passes an object and its first
+  /// member, which share an address, to tasks that travel).
+  std::pair<std::uint64_t, std::uint64_t> forget_other_type(const detail::ParamDescriptor& d);
   TrackedDatum* find(std::uintptr_t address);
   TrackedDatum* find_id(std::uint64_t id);
   /// The datum of a file (by its normalised path), created at version 0 held by the master.

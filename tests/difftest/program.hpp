@@ -34,12 +34,10 @@ enum Feature : unsigned {
   kAllFeatures = (1u << 15) - 1,
 };
 // What the CI test runs ("default"): the features that give the sequential answer in
-// every mode on this branch. The others find bugs not fixed here (docs/testing.md lists
-// them; collections, nested, future_vectors, concurrent and commutative pass once main's
-// fixes of 58b66cf are merged).
+// every mode (docs/testing.md lists the bugs each feature found and their fixes).
 constexpr unsigned kDefaultFeatures =
     kObjects | kFutures | kFiles | kArrays | kInDelete | kDelete | kGroups | kBig |
-    kCollections | kNested | kFutureVectors | kConcurrent | kCommutative;
+    kCollections | kNested | kFutureVectors | kConcurrent | kCommutative | kReuse | kByValue;
 // "objects,futures", "all", "default,-files": the mask, or throws std::invalid_argument.
 unsigned parse_features(const std::string& list);
 std::string feature_names(unsigned mask);
