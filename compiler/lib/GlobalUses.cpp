@@ -245,6 +245,10 @@ std::string unshippable(SerializabilityChecker &Travel, const VarDecl *V) {
       return "an array of pointers: an address means nothing on another node";
     if (!E.isTriviallyCopyableType(Ctx))
       return "an array of '" + E.getAsString() + "', which is not trivially copyable";
+    // What C++ cannot see: a trivially copyable element holding an address
+    // (a pointer member, a std::string_view) means nothing on another node.
+    if (auto B = Travel.checkParam(E, ParamKind::Object, false, V->getLocation()))
+      return "an array of '" + E.getAsString() + "': " + B->Reason;
     return "";
   }
   if (auto B = Travel.checkParam(V->getType(), ParamKind::Object, false,

@@ -41,6 +41,20 @@ static const char *names[2] = {"a", "b"};
 #pragma compss task
 char initial(int i) { return names[i][0]; }
 
+// Trivially copyable elements that hold an address (C++ cannot see it).
+#include <string_view>
+struct Node {
+  Node *next;
+};
+Node nodes[8];
+std::string_view words[4];
+
+#pragma compss task
+bool linked(int i) { return nodes[i].next != nullptr; }
+
+#pragma compss task
+std::size_t word_size(int i) { return words[i].size(); }
+
 // WARN: warn-global.cpp:25:3: warning: task 'count' cannot run on a worker: it writes global 'counter', and a worker's writes would be lost; it will always run on the master [-Wcompss-global]
 // WARN: warn-global.cpp:11:13: note: 'counter' is declared here
 // WARN: warn-global.cpp:29:33: warning: task 'lookup' cannot run on a worker: it reads global 'table' of type 'const std::vector<double> *', which cannot be sent to workers (a pointer: an address means nothing on another node); it will always run on the master [-Wcompss-global]
@@ -50,10 +64,14 @@ char initial(int i) { return names[i][0]; }
 // WARN: warn-global.cpp:20:12: warning: task 'numbered' cannot run on a worker: it writes global 'n' (in 'calls', which it calls), and a worker's writes would be lost; it will always run on the master [-Wcompss-global]
 // WARN: warn-global.cpp:19:14: note: 'n' is declared here
 // WARN: warn-global.cpp:42:30: warning: task 'initial' cannot run on a worker: it reads global 'names' of type 'const char *[2]', which cannot be sent to workers (an array of pointers: an address means nothing on another node); it will always run on the master [-Wcompss-global]
+// WARN: warn-global.cpp:53:29: warning: task 'linked' cannot run on a worker: it reads global 'nodes' of type 'Node[8]', which cannot be sent to workers (an array of 'Node': 'Node' holds an address: member 'next' of type 'Node *' (line 47) would be sent as its bytes); it will always run on the master [-Wcompss-global]
+// WARN: warn-global.cpp:56:39: warning: task 'word_size' cannot run on a worker: it reads global 'words' of type 'std::string_view[4]' {{.*}}(an array of 'std::string_view': a view: the memory it refers to stays on the master); it will always run on the master [-Wcompss-global]
 
 // CODE: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_0 = ::compss::detail::register_task_globals("void count(int &)", nullptr, 0, "it writes global 'counter' (a worker's write would be lost)");
 // CODE: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_1 = ::compss::detail::register_task_globals("double lookup(int)", nullptr, 0, "it reads global 'table', which cannot be sent to a worker (a pointer: an address means nothing on another node)");
 // CODE: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_2 = ::compss::detail::register_task_globals("int through(int)", nullptr, 0, "it reads global 'opaque', which cannot be sent to a worker ('Opaque' is not trivially copyable and has no public 'serialize' member)");
 // CODE: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_3 = ::compss::detail::register_task_globals("int numbered(int)", nullptr, 0, "it writes global 'n' (a worker's write would be lost)");
+// CODE: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_5 = ::compss::detail::register_task_globals("bool linked(int)", nullptr, 0, "it reads global 'nodes', which cannot be sent to a worker (an array of 'Node': {{.*}}");
+// CODE: {{^}}{{\[\[}}maybe_unused{{\]\]}} const bool __compss_globals_registered_6 = ::compss::detail::register_task_globals("std::size_t word_size(int)", nullptr, 0, "it reads global 'words'{{.*}}");
 
 // QUIET-NOT: warning:
