@@ -187,6 +187,11 @@ static DiagInfo info(Diag K) {
     return {L::Warning, "task '%0' cannot run on a worker: it writes global "
                         "'%1'%2, and a worker's writes would be lost; it will "
                         "always run on the master [-Wcompss-global]"};
+  case Diag::GlobalWrittenByTaskWarning:
+    return {L::Warning, "task '%0' cannot run on a worker: it reads global "
+                        "'%1'%2, which task '%3' writes, and a worker would "
+                        "get the value from before that task ran; it will "
+                        "always run on the master [-Wcompss-global]"};
   case Diag::GlobalDeclaredNote:
     return {L::Note, "'%0' is declared here"};
   case Diag::StmtPragmaOutsideFunction:

@@ -87,6 +87,7 @@ enum class Diag {
   PassSerializableNote,
   GlobalNotShippableWarning,
   GlobalWrittenWarning,
+  GlobalWrittenByTaskWarning,
   GlobalDeclaredNote,
   // Rewriting (Translator).
   CallInMacroWarning,

@@ -245,6 +245,10 @@ std::string unshippable(SerializabilityChecker &Travel, const VarDecl *V) {
       return "an array of pointers: an address means nothing on another node";
     if (!E.isTriviallyCopyableType(Ctx))
       return "an array of '" + E.getAsString() + "', which is not trivially copyable";
+    // What C++ cannot see: a trivially copyable element holding an address
+    // (a pointer member, a std::string_view) means nothing on another node.
+    if (auto B = Travel.checkParam(E, ParamKind::Object, false, V->getLocation()))
+      return "an array of '" + E.getAsString() + "': " + B->Reason;
     return "";
   }
   if (auto B = Travel.checkParam(V->getType(), ParamKind::Object, false,
@@ -253,18 +257,21 @@ std::string unshippable(SerializabilityChecker &Travel, const VarDecl *V) {
   return "";
 }
 
-} // namespace
-
-TaskGlobals findTaskGlobals(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
-                            const ResolvedTask &T, bool Warn) {
-  TaskGlobals Result;
+/// The body of task \p T in this translation unit, or null.
+const FunctionDecl *taskBody(const ResolvedTask &T) {
   const FunctionDecl *Def = nullptr;
   if (T.Kind != TaskKind::Function || T.IsTemplate || !T.Decl->hasBody(Def))
-    return Result;
+    return nullptr;
+  return Def;
+}
+
+/// The globals \p Def reads and writes, itself and through the functions of
+/// the translation unit it calls.
+llvm::MapVector<const VarDecl *, Use> findUses(const SourceManager &SM,
+                                               const FunctionDecl *Def) {
   llvm::MapVector<const VarDecl *, Use> Uses;
   std::vector<const FunctionDecl *> Work = {Def};
   llvm::DenseSet<const FunctionDecl *> Seen = {Def->getCanonicalDecl()};
-  const SourceManager &SM = S.getSourceManager();
   for (size_t I = 0; I != Work.size(); ++I) {
     std::vector<const FunctionDecl *> Callees;
     BodyWalker(SM, Uses, Callees).walk(Work[I]);
@@ -276,6 +283,30 @@ TaskGlobals findTaskGlobals(Sema &S, Diagnostics &D, const PrintingPolicy &Polic
         Work.push_back(Body);
     }
   }
+  return Uses;
+}
+
+} // namespace
+
+GlobalsTasksWrite findGlobalsTasksWrite(Sema &S,
+                                        llvm::ArrayRef<const ResolvedTask *> Tasks) {
+  GlobalsTasksWrite Written;
+  for (const ResolvedTask *T : Tasks)
+    if (const FunctionDecl *Def = taskBody(*T))
+      for (const auto &[V, U] : findUses(S.getSourceManager(), Def))
+        if (U.Write.Loc.isValid())
+          Written.insert({V, T->Name});
+  return Written;
+}
+
+TaskGlobals findTaskGlobals(Sema &S, Diagnostics &D, const PrintingPolicy &Policy,
+                            const ResolvedTask &T,
+                            const GlobalsTasksWrite &TasksWrite, bool Warn) {
+  TaskGlobals Result;
+  const FunctionDecl *Def = taskBody(T);
+  if (!Def)
+    return Result;
+  auto Uses = findUses(S.getSourceManager(), Def);
 
   SerializabilityChecker Travel(S, Policy);
   auto Through = [&](const FunctionDecl *In) {
@@ -292,6 +323,21 @@ TaskGlobals findTaskGlobals(Sema &S, Diagnostics &D, const PrintingPolicy &Polic
         if (Warn) {
           D.report(U.Write.Loc, Diag::GlobalWrittenWarning)
               << T.Name << Name << Through(U.Write.In);
+          D.report(V->getLocation(), Diag::GlobalDeclaredNote) << Name;
+        }
+      }
+      continue;
+    }
+    // A value sent at submission would be the one from before the writing
+    // task ran (and taken while it may be writing it): read it here instead,
+    // where the task's dependences order it after the write.
+    if (auto Writer = TasksWrite.find(V); Writer != TasksWrite.end()) {
+      if (Result.MasterOnly.empty()) {
+        Result.MasterOnly = "it reads global '" + Name + "', which task '" +
+                            Writer->second + "' writes";
+        if (Warn) {
+          D.report(U.Read.Loc, Diag::GlobalWrittenByTaskWarning)
+              << T.Name << Name << Through(U.Read.In) << Writer->second;
           D.report(V->getLocation(), Diag::GlobalDeclaredNote) << Name;
         }
       }

@@ -547,10 +547,11 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
   // The globals each task defined here reads, registered at the end (after
   // every declaration they may need).
   std::string Globals;
+  GlobalsTasksWrite TasksWrite = findGlobalsTasksWrite(CI.getSema(), Emitted);
   for (unsigned N = 0; N != Emitted.size(); ++N) {
     const ResolvedTask &T = *Emitted[N];
     TaskGlobals G =
-        findTaskGlobals(CI.getSema(), D, Ctx.getPrintingPolicy(), T,
+        findTaskGlobals(CI.getSema(), D, Ctx.getPrintingPolicy(), T, TasksWrite,
                         Options.WarnGlobals && !T.MasterOnly);
     Globals += emitTaskGlobals(N, T, G.Shipped, G.MasterOnly);
   }

@@ -937,6 +937,8 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       return;
     case CallResult::Status::failed: {
       if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < 50) {
+        // (Or a global's value it no longer keeps: the resend carries it inline.)
+        if (t->globals) globals_.forget(*t->globals, n);
         // A peer it fetched from went away: once the master notices, the data is found
         // (or made again) elsewhere. The pause is a timer; the resend goes through the
         // lane (it may have to wait for that).

@@ -60,4 +60,9 @@ void GlobalValues::confirm(const detail::GlobalSnapshot& snapshot, int node,
   }
 }
 
+void GlobalValues::forget(const detail::GlobalSnapshot& snapshot, int node) {
+  std::lock_guard lock(mutex_);
+  for (const auto& v : snapshot.values) sent_.erase({node, v->address});
+}
+
 }  // namespace compss::net

@@ -49,6 +49,12 @@ class GlobalValues {
   /// Worker `node` answered `request`: it received the values the request carried.
   void confirm(const detail::GlobalSnapshot& snapshot, int node, const TaskRequest& request);
 
+  /// Worker `node` answered that it lacks a value (compss::DataMissing): the next request
+  /// for it carries the values of `snapshot` inline again. (A value the worker dropped
+  /// after newer ones is no longer the one recorded as sent anyway; this also covers a
+  /// worker that lost values the master still counts as confirmed.)
+  void forget(const detail::GlobalSnapshot& snapshot, int node);
+
  private:
   /// What was last sent inline to one worker for one global.
   struct Sent {

@@ -212,6 +212,8 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
     }
   } catch (const DataMissing& missing) {
     return failed(request, "compss::DataMissing", missing.message);
+  } catch (const GlobalValueMissing& missing) {  // the master sends it again, inline
+    return failed(request, "compss::DataMissing", missing.what());
   } catch (const std::exception& e) {
     return failed(request, demangle(typeid(e).name()), e.what());
   } catch (...) {

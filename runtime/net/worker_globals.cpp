@@ -38,7 +38,7 @@ void WorkerGlobals::receive(const detail::RemoteTask& task, TaskRequest& request
     }
     auto it = kept.find(w.stamp);
     if (it == kept.end()) {
-      throw Error("compss: global '" + std::string(g.name) + "' read by task '" +
+      throw GlobalValueMissing("compss: global '" + std::string(g.name) + "' read by task '" +
                   task.spec->name + "': the master's value " + std::to_string(w.stamp) +
                   " is not on this worker");
     }

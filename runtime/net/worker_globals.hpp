@@ -6,6 +6,7 @@
 #include "net/message.hpp"
 
 #include <compss/detail/remote_invoke.hpp>
+#include <compss/error.hpp>
 
 #include <condition_variable>
 #include <cstdint>
@@ -16,6 +17,13 @@
 #include <vector>
 
 namespace compss::net {
+
+/// A request names a global's value by a stamp this worker no longer keeps (the request
+/// was overtaken by more newer values than it keeps): the worker answers
+/// "compss::DataMissing", and the master resends the value inline.
+struct GlobalValueMissing : Error {
+  using Error::Error;
+};
 
 /// One per process (a process has one set of globals): worker_globals().
 ///
@@ -42,7 +50,8 @@ class WorkerGlobals {
 
   /// Gives each global of `request` its value (WireGlobal::shared_value): an inline value
   /// is also kept for later requests naming its stamp. Throws compss::Error for a global
-  /// the task does not have, or a value named by a stamp this worker does not keep.
+  /// the task does not have, GlobalValueMissing for a value named by a stamp this worker
+  /// does not keep.
   void receive(const detail::RemoteTask& task, TaskRequest& request);
 
   /// Loads the versions `request` reads into the process's globals (after receive), once
