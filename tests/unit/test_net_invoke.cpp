@@ -214,6 +214,7 @@ TEST(NetInvoke, ASectionOfStringsTravelsElementByElement) {
   section_vtable<std::string>.load(&ref, in);  // loads into the master's array
   EXPECT_EQ(words[0], "hello!");
   EXPECT_EQ(words[1], "world!");
+}
 
 TEST(NetInvoke, MasterOnlyMarkOverridesTheTypeTraits) {
   static_assert(remote_param_ok_v<View, ParamKind::object>);  // C++ alone would send it
