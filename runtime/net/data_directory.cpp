@@ -1,5 +1,6 @@
 #include "net/data_directory.hpp"
 
+#include <compss/detail/access.hpp>
 #include <compss/error.hpp>
 
 #include <cstdint>
@@ -25,7 +26,9 @@ TrackedDatum& DataDirectory::track(const detail::ParamDescriptor& d) {
     }
     t.vtable = d.vtable;
   } else if (!same_shape(t, d)) {
-    throw_other_shape(t, d);
+    throw_other_shape(t, d,
+                      "a task that travels must pass an array from one start address with the "
+                      "same length and type (docs/distributed.md, \"Array sections\")");
   }
   return t;
 }
@@ -38,16 +41,25 @@ bool DataDirectory::same_shape(const TrackedDatum& t, const detail::ParamDescrip
   return s != nullptr && t.vtable == d.vtable && t.section.size == s->size;
 }
 
-bool DataDirectory::claim_section(const detail::ParamDescriptor& d) {
+bool DataDirectory::claim(const detail::ParamDescriptor& d,
+                          std::vector<std::pair<std::uint64_t, std::uint64_t>>& released) {
   TrackedDatum* t = find(d.key.address);
   if (t == nullptr || t->vtable == nullptr) {
     track(d);
     return true;
   }
-  return same_shape(*t, d);
+  if (same_shape(*t, d)) return true;
+  const bool other_length = t->vtable->section && t->vtable == d.vtable;
+  if (other_length || !detail::writes(d.direction) || !t->master_has_latest() || t->loading) {
+    return false;
+  }
+  released.push_back(forget(d.key.address));
+  track(d);
+  return true;
 }
 
-void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) {
+void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::ParamDescriptor& d,
+                                      const std::string& advice) {
   const detail::SectionRef* s = d.section();
   auto shape = [](const detail::ParamVTable* v, std::size_t n) {
     return v->section ? "an array section of " + std::to_string(n) + " elements"
@@ -60,10 +72,7 @@ void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::Param
               shape(t.vtable, t.section.size) + " and is now passed as " +
               shape(d.vtable, s != nullptr ? s->size : 0) +
               (s != nullptr && t.vtable->section && t.section.size == s->size
-                   ? " of another element type" : "") +
-              ": a task that travels must pass an array from one start address with the "
-              "same length and type; pass the first element by reference only to tasks "
-              "that run on the master (docs/distributed.md, \"Array sections\")");
+                   ? " of another element type" : "") + ": " + advice);
 }
 
 TrackedDatum* DataDirectory::find(std::uintptr_t address) {
