@@ -631,7 +631,15 @@ void Cluster::before_local(TaskBase* t) {
         } else if (d.kind == ParamKind::object && d.key.tag == detail::DataKey::Tag::address) {
           x = directory_.find(d.key.address);
         }
-        if (x != nullptr && !x->master_has_latest()) stale.push_back(x->id);
+        if (x == nullptr || x->master_has_latest()) return;
+        if (x->path.empty() && !DataDirectory::fits(*x, d)) {
+          DataDirectory::throw_other_shape(
+              *x, d,
+              "its latest version is on a worker and loading it here would write past what "
+              "this task passes; wait for the array (compss::wait_on(p)) before passing its "
+              "address in another shape (docs/distributed.md, \"Array sections\")");
+        }
+        stale.push_back(x->id);
       });
     }
   }

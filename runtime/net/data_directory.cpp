@@ -58,6 +58,12 @@ bool DataDirectory::claim(const detail::ParamDescriptor& d,
   return true;
 }
 
+bool DataDirectory::fits(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept {
+  if (same_shape(t, d)) return true;
+  const detail::SectionRef* s = d.section();
+  return s != nullptr && t.vtable == d.vtable && t.section.size <= s->size;
+}
+
 void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::ParamDescriptor& d,
                                       const std::string& advice) {
   const detail::SectionRef* s = d.section();

@@ -75,6 +75,11 @@ class DataDirectory {
   /// halves of blocks a program works on stay on the master instead of moving the datum.
   bool claim(const detail::ParamDescriptor& d,
              std::vector<std::pair<std::uint64_t, std::uint64_t>>& released);
+  /// Whether the latest version of `t` may be loaded on the master into the program's
+  /// memory for a task that passes `d`: only when it is no longer than what `d` passes (d's
+  /// shape, or a longer section of the same element type). Never a write past the task's
+  /// section or object.
+  static bool fits(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept;
   /// Throws the compss::Error that says `d` passes the datum `t` in another shape than the
   /// one it travels with, ending with `advice`.
   [[noreturn]] static void throw_other_shape(const TrackedDatum& t,

@@ -218,3 +218,24 @@ TEST(DataDirectory, AWriterOfAnotherShapeReshapesADatumTheMasterHolds) {
   EXPECT_EQ(now->vtable, vtable_for<double>());
   EXPECT_NO_THROW(dir.track(single_double(a[0], Direction::inout)));
 }
+
+TEST(DataDirectory, ADatumWhoseLatestIsOnAWorkerKeepsItsShapeAndLoadsOnlyWhereItFits) {
+  using compss::detail::Direction;
+  DataDirectory dir;
+  double a[8] = {};
+  compss::detail::SectionRef four{a, 4}, two{a, 2}, eight{a, 8};
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> released;
+  ASSERT_TRUE(dir.claim(section_descriptor(four), released));
+  TrackedDatum* t = dir.find(reinterpret_cast<std::uintptr_t>(a));
+  dir.produced(t->id, 1, 1, 32, nullptr);  // a worker wrote version 1
+  ASSERT_FALSE(t->master_has_latest());
+  EXPECT_FALSE(dir.claim(single_double(a[0], Direction::inout), released));
+  EXPECT_TRUE(released.empty());
+  EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a))->id, t->id);
+  // On the master: loading 4 elements fits an 8-element section, not a 2-element one or
+  // a single double.
+  EXPECT_TRUE(DataDirectory::fits(*t, section_descriptor(four)));
+  EXPECT_TRUE(DataDirectory::fits(*t, section_descriptor(eight)));
+  EXPECT_FALSE(DataDirectory::fits(*t, section_descriptor(two)));
+  EXPECT_FALSE(DataDirectory::fits(*t, single_double(a[0], Direction::inout)));
+}
