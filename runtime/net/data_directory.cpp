@@ -45,7 +45,9 @@ bool DataDirectory::claim(const detail::ParamDescriptor& d,
                           std::vector<std::pair<std::uint64_t, std::uint64_t>>& released) {
   TrackedDatum* t = find(d.key.address);
   if (t == nullptr || t->vtable == nullptr) {
-    track(d);
+    // A section claims its length now; an object is tracked when its request is built
+    // (a future's result is then marked tracked, so its datum is forgotten with it).
+    if (d.section() != nullptr) track(d);
     return true;
   }
   if (same_shape(*t, d)) return true;

@@ -63,7 +63,7 @@ class DataDirectory {
   /// the one the datum was first sent as (its versions could not be loaded back).
   TrackedDatum& track(const detail::ParamDescriptor& d);
   /// Whether a travelling task may pass the tracked parameter `d` as its datum travels:
-  /// tracks the datum if new; true when the datum has d's shape (same_shape). When it has
+  /// tracks a new section's datum (claiming its length); true when the datum has d's shape (same_shape). When it has
   /// another shape (an array section vs a single object, another element type) and `d`
   /// writes the address while the master holds the datum's latest version, the program has
   /// a new object there (a dead array's address reused) or writes the array another way:
