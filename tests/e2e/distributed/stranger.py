@@ -14,7 +14,7 @@ import struct
 import sys
 
 MAGIC = 0x53535043  # "CPSS", little-endian
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3  # runtime/net/message.hpp protocol_version
 HELLO = 1
 
 
