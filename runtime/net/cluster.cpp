@@ -168,24 +168,28 @@ void Cluster::log(LogLevel level, const std::string& text) const {
 bool Cluster::can_travel(const TaskBase& t) {
   const detail::RemoteTask* remote = detail::find_remote_task(t.spec().signature);
   if (remote == nullptr || !remote->travels()) return false;
-  bool sections = false;
   for (std::uint32_t i = 0; i < t.param_count_; ++i) {
-    const ParamDescriptor& d = t.params_[i];
-    if (!rt::travels(d)) return false;
-    sections |= d.section() != nullptr;
+    if (!rt::travels(t.params_[i])) return false;
   }
   if (t.exclusive != nullptr) return false;
-  if (sections) {
-    // A start address passed with another length than the one its datum travels with:
-    // the task runs on the master, in the program's array (its inputs fetched there
-    // first), and what it writes becomes a new version there. Never a length mismatch.
+  // Every datum must travel in the shape the task passes (a section's length and element
+  // type, or a single object): else the task runs on the master, in the program's memory
+  // (its inputs fetched there first, when they fit: before_local), and what it writes
+  // becomes a new version there. A writer of another shape whose datum the master holds
+  // re-shapes the datum instead (DataDirectory::claim).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> released;  // {id, holders}
+  bool claimed = true;
+  {
     std::lock_guard data(data_mutex_);
-    for (std::uint32_t i = 0; i < t.param_count_; ++i) {
+    for (std::uint32_t i = 0; i < t.param_count_ && claimed; ++i) {
       const ParamDescriptor& d = t.params_[i];
-      if (d.section() != nullptr && !directory_.claim_section(d)) return false;
+      if (tracked(d)) claimed = directory_.claim(d, released);
     }
   }
-  return true;
+  for (auto [id, holders] : released) {
+    if (holders != 0) release(id, DataRelease::all_versions, holders);
+  }
+  return claimed;
 }
 
 void Cluster::ready(TaskBase* t) {
@@ -637,7 +641,15 @@ void Cluster::before_local(TaskBase* t) {
           }
           x = directory_.find(d.key.address);
         }
-        if (x != nullptr && !x->master_has_latest()) stale.push_back(x->id);
+        if (x == nullptr || x->master_has_latest()) return;
+        if (x->path.empty() && !DataDirectory::fits(*x, d)) {
+          DataDirectory::throw_other_shape(
+              *x, d,
+              "its latest version is on a worker and loading it here would write past what "
+              "this task passes; wait for the array (compss::wait_on(p)) before passing its "
+              "address in another shape (docs/distributed.md, \"Array sections\")");
+        }
+        stale.push_back(x->id);
       });
     }
   }

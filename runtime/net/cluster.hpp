@@ -86,7 +86,7 @@ class Cluster {
   struct Call;
 
   /// True when the task may run on a worker (else it runs on the master). Tracks the
-  /// array sections it passes, claiming their length (DataDirectory::claim_section).
+  /// data it passes, claiming their shape (DataDirectory::claim).
   bool can_travel(const detail::TaskBase& t);
   /// Places queued tasks on nodes with room (scheduler lock held). Tasks for the master
   /// go to the executor; tasks for workers are added to `to_send`, which the caller

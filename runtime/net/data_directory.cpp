@@ -1,5 +1,6 @@
 #include "net/data_directory.hpp"
 
+#include <compss/detail/access.hpp>
 #include <compss/error.hpp>
 
 #include <cstdint>
@@ -25,7 +26,9 @@ TrackedDatum& DataDirectory::track(const detail::ParamDescriptor& d) {
     }
     t.vtable = d.vtable;
   } else if (!same_shape(t, d)) {
-    throw_other_shape(t, d);
+    throw_other_shape(t, d,
+                      "a task that travels must pass an array from one start address with the "
+                      "same length and type (docs/distributed.md, \"Array sections\")");
   }
   return t;
 }
@@ -38,13 +41,23 @@ bool DataDirectory::same_shape(const TrackedDatum& t, const detail::ParamDescrip
   return s != nullptr && t.vtable == d.vtable && t.section.size == s->size;
 }
 
-bool DataDirectory::claim_section(const detail::ParamDescriptor& d) {
+bool DataDirectory::claim(const detail::ParamDescriptor& d,
+                          std::vector<std::pair<std::uint64_t, std::uint64_t>>& released) {
   TrackedDatum* t = find(d.key.address);
   if (t == nullptr || t->vtable == nullptr) {
-    track(d);
+    // A section claims its length now; an object is tracked when its request is built
+    // (a future's result is then marked tracked, so its datum is forgotten with it).
+    if (d.section() != nullptr) track(d);
     return true;
   }
-  return same_shape(*t, d);
+  if (same_shape(*t, d)) return true;
+  const bool other_length = t->vtable->section && t->vtable == d.vtable;
+  if (other_length || !detail::writes(d.direction) || !t->master_has_latest() || t->loading) {
+    return false;
+  }
+  released.push_back(forget(d.key.address));
+  track(d);
+  return true;
 }
 
 std::pair<std::uint64_t, std::uint64_t> DataDirectory::forget_other_type(
@@ -52,15 +65,20 @@ std::pair<std::uint64_t, std::uint64_t> DataDirectory::forget_other_type(
   auto it = by_address_.find(d.key.address);
   if (it == by_address_.end()) return {0, 0};
   const TrackedDatum& t = it->second;
-  // One pointer compare on the hot path: a type's vtable is one inline variable (an array
-  // section's also has a length). Vtables that cannot load (converting by-value copies)
-  // say nothing about the object's type.
+  // One pointer compare on the hot path: a type's vtable is one inline variable. Vtables
+  // that cannot load (converting by-value copies) say nothing about the object's type. A
+  // section of the same element type and another length is the same type: where it may
+  // travel (claim) and whether its value may be loaded here (fits) decide for it.
   if (t.vtable == nullptr || d.vtable == nullptr || d.vtable->load == nullptr ||
-      (t.vtable == d.vtable && same_shape(t, d))) {
+      t.vtable == d.vtable) {
     return {0, 0};
   }
   if (!t.master_has_latest()) {
-    if (t.vtable->section || d.vtable->section) throw_other_shape(t, d);
+    if (t.vtable->section || d.vtable->section) {
+      throw_other_shape(t, d,
+                        "wait on the array (compss::wait_on) before its memory is reused "
+                        "(docs/distributed.md, \"Addresses reused\")");
+    }
     char address[2 + 2 * sizeof(std::uintptr_t) + 1];
     std::snprintf(address, sizeof address, "0x%jx", static_cast<std::uintmax_t>(d.key.address));
     throw Error(std::string("compss: the object at address ") + address + " (data " +
@@ -73,7 +91,14 @@ std::pair<std::uint64_t, std::uint64_t> DataDirectory::forget_other_type(
   return forget(d.key.address);
 }
 
-void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) {
+bool DataDirectory::fits(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept {
+  if (same_shape(t, d)) return true;
+  const detail::SectionRef* s = d.section();
+  return s != nullptr && t.vtable == d.vtable && t.section.size <= s->size;
+}
+
+void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::ParamDescriptor& d,
+                                      const std::string& advice) {
   const detail::SectionRef* s = d.section();
   auto shape = [](const detail::ParamVTable* v, std::size_t n) {
     return v->section ? "an array section of " + std::to_string(n) + " elements"
@@ -86,10 +111,7 @@ void DataDirectory::throw_other_shape(const TrackedDatum& t, const detail::Param
               shape(t.vtable, t.section.size) + " and is now passed as " +
               shape(d.vtable, s != nullptr ? s->size : 0) +
               (s != nullptr && t.vtable->section && t.section.size == s->size
-                   ? " of another element type" : "") +
-              ": a task that travels must pass an array from one start address with the "
-              "same length and type; pass the first element by reference only to tasks "
-              "that run on the master (docs/distributed.md, \"Array sections\")");
+                   ? " of another element type" : "") + ": " + advice);
 }
 
 TrackedDatum* DataDirectory::find(std::uintptr_t address) {

@@ -62,11 +62,29 @@ class DataDirectory {
   /// Throws compss::Error for an array section whose length or element type differs from
   /// the one the datum was first sent as (its versions could not be loaded back).
   TrackedDatum& track(const detail::ParamDescriptor& d);
-  /// For an array section's descriptor: tracks its datum if new and returns true when the
-  /// datum is that section (same length and element type); false when the same start
-  /// address was first sent as another length or type (the task must not travel: the
-  /// datum's versions have the first length).
-  bool claim_section(const detail::ParamDescriptor& d);
+  /// Whether a travelling task may pass the tracked parameter `d` as its datum travels:
+  /// tracks a new section's datum (claiming its length); true when the datum has d's shape (same_shape). When it has
+  /// another shape (an array section vs a single object, another element type) and `d`
+  /// writes the address while the master holds the datum's latest version, the program has
+  /// a new object there (a dead array's address reused) or writes the array another way:
+  /// nothing lives only on workers, so the old datum is forgotten (its {id, holders}
+  /// appended to `released`: the caller releases those workers' copies) and d's shape is
+  /// tracked: true. (A writer runs after every earlier task on its address, so none still
+  /// uses the old datum.) Otherwise false: the task runs on the master. A section of the
+  /// same element type and another length keeps its first length (false): the shorter
+  /// halves of blocks a program works on stay on the master instead of moving the datum.
+  bool claim(const detail::ParamDescriptor& d,
+             std::vector<std::pair<std::uint64_t, std::uint64_t>>& released);
+  /// Whether the latest version of `t` may be loaded on the master into the program's
+  /// memory for a task that passes `d`: only when it is no longer than what `d` passes (d's
+  /// shape, or a longer section of the same element type). Never a write past the task's
+  /// section or object.
+  static bool fits(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept;
+  /// Throws the compss::Error that says `d` passes the datum `t` in another shape than the
+  /// one it travels with, ending with `advice`.
+  [[noreturn]] static void throw_other_shape(const TrackedDatum& t,
+                                             const detail::ParamDescriptor& d,
+                                             const std::string& advice);
   /// When the datum at `d`'s address was tracked as an object of another type (the object
   /// it was made for died and `d`'s object took its address), forgets it and returns {id,
   /// workers holding any of its versions} to release, else {0, 0}: `d` starts a new datum.
@@ -112,8 +130,6 @@ class DataDirectory {
   };
   /// False when `d` or the datum is an array section and the other is not that section.
   static bool same_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept;
-  [[noreturn]] static void throw_other_shape(const TrackedDatum& t,
-                                             const detail::ParamDescriptor& d);
 
   std::map<std::uintptr_t, TrackedDatum> by_address_;
   std::unordered_map<std::uint64_t, std::uintptr_t> address_of_;

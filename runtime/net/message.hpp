@@ -32,7 +32,7 @@ inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-en
 inline constexpr std::uint16_t protocol_version = 3;
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
-inline constexpr std::uint64_t default_max_payload = std::uint64_t{1} << 30;
+inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
 
 /// The kind of a frame.
 enum class MessageType : std::uint16_t {

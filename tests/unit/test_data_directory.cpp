@@ -172,11 +172,70 @@ TEST(DataDirectory, ASectionClaimsItsLengthAndAnotherLengthMayNotTravel) {
   DataDirectory dir;
   double a[8] = {};
   compss::detail::SectionRef four{a, 4}, eight{a, 8};
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> released;
   EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a)), nullptr);
-  EXPECT_TRUE(dir.claim_section(section_descriptor(four)));  // the first claims the datum
+  EXPECT_TRUE(dir.claim(section_descriptor(four), released));  // the first claims the datum
   ASSERT_NE(dir.find(reinterpret_cast<std::uintptr_t>(a)), nullptr);
   EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a))->section.size, 4u);
-  EXPECT_TRUE(dir.claim_section(section_descriptor(four)));
-  EXPECT_FALSE(dir.claim_section(section_descriptor(eight)));  // runs on the master
+  EXPECT_TRUE(dir.claim(section_descriptor(four), released));
+  ParamDescriptor longer = section_descriptor(eight);
+  longer.direction = compss::detail::Direction::inout;
+  EXPECT_FALSE(dir.claim(longer, released));  // runs on the master
   EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a))->section.size, 4u);
+  EXPECT_TRUE(released.empty());
+}
+
+namespace {
+ParamDescriptor single_double(double& x, compss::detail::Direction direction) {
+  ParamDescriptor d;
+  d.key = DataKey::of(&x);
+  d.object = &x;
+  d.vtable = vtable_for<double>();
+  d.direction = direction;
+  return d;
+}
+}  // namespace
+
+TEST(DataDirectory, AWriterOfAnotherShapeReshapesADatumTheMasterHolds) {
+  // A dead array's address reused by a single double (or its first element passed by
+  // reference) after the master got the array back: the task travels, never fails.
+  using compss::detail::Direction;
+  DataDirectory dir;
+  double a[4] = {};
+  compss::detail::SectionRef four{a, 4};
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> released;
+  ASSERT_TRUE(dir.claim(section_descriptor(four), released));
+  const std::uint64_t old_id = dir.find(reinterpret_cast<std::uintptr_t>(a))->id;
+  dir.version(old_id, 0).holders = 0b10;  // node 1 keeps a copy of the master's version
+  EXPECT_FALSE(dir.claim(single_double(a[0], Direction::in), released));  // a reader: master
+  EXPECT_TRUE(released.empty());
+  ASSERT_TRUE(dir.claim(single_double(a[0], Direction::inout), released));
+  ASSERT_EQ(released.size(), 1u);
+  EXPECT_EQ(released[0], (std::pair<std::uint64_t, std::uint64_t>{old_id, 0b10}));
+  TrackedDatum* now = dir.find(reinterpret_cast<std::uintptr_t>(a));
+  ASSERT_NE(now, nullptr);
+  EXPECT_NE(now->id, old_id);
+  EXPECT_EQ(now->vtable, vtable_for<double>());
+  EXPECT_NO_THROW(dir.track(single_double(a[0], Direction::inout)));
+}
+
+TEST(DataDirectory, ADatumWhoseLatestIsOnAWorkerKeepsItsShapeAndLoadsOnlyWhereItFits) {
+  using compss::detail::Direction;
+  DataDirectory dir;
+  double a[8] = {};
+  compss::detail::SectionRef four{a, 4}, two{a, 2}, eight{a, 8};
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> released;
+  ASSERT_TRUE(dir.claim(section_descriptor(four), released));
+  TrackedDatum* t = dir.find(reinterpret_cast<std::uintptr_t>(a));
+  dir.produced(t->id, 1, 1, 32, nullptr);  // a worker wrote version 1
+  ASSERT_FALSE(t->master_has_latest());
+  EXPECT_FALSE(dir.claim(single_double(a[0], Direction::inout), released));
+  EXPECT_TRUE(released.empty());
+  EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a))->id, t->id);
+  // On the master: loading 4 elements fits an 8-element section, not a 2-element one or
+  // a single double.
+  EXPECT_TRUE(DataDirectory::fits(*t, section_descriptor(four)));
+  EXPECT_TRUE(DataDirectory::fits(*t, section_descriptor(eight)));
+  EXPECT_FALSE(DataDirectory::fits(*t, section_descriptor(two)));
+  EXPECT_FALSE(DataDirectory::fits(*t, single_double(a[0], Direction::inout)));
 }

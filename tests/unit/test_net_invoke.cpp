@@ -191,6 +191,25 @@ TEST(NetInvoke, ASectionValueOfAnotherLengthIsAnErrorNotAnOverflow) {
       << f.message;
 }
 
+TEST(NetInvoke, AnOutSectionLargerThanAFrameCanCarryIsRejectedBeforeAllocating) {
+  // The extent comes from the wire: an `out` section is allocated with it. 2^61 doubles
+  // would throw std::length_error or bad_alloc (or take the worker's memory); no answer
+  // could carry more than one frame's payload anyway.
+  const std::vector<double> x{1, 2, 3}, y{10, 20, 30};
+  TaskRequest r{12, axpy_spec.signature, {}};
+  r.params.push_back(section_param(static_cast<std::uint8_t>(Direction::in), 3, &x));
+  r.params.push_back(section_param(static_cast<std::uint8_t>(Direction::inout), 3, &y));
+  r.params.push_back(
+      section_param(static_cast<std::uint8_t>(Direction::out), std::uint64_t{1} << 61, nullptr));
+  r.params.push_back(value(compss::to_bytes(3)));
+  auto f = std::get<TaskFailed>(execute_request(r));
+  EXPECT_EQ(f.exception_type, "compss::Error");
+  EXPECT_NE(f.message.find("parameter 'z' is an array section of 2305843009213693952 elements"),
+            std::string::npos)
+      << f.message;
+  EXPECT_NE(f.message.find("more than one message can carry"), std::string::npos) << f.message;
+}
+
 TEST(NetInvoke, ASectionOfStringsTravelsElementByElement) {
   // The master sends it as ArraySection<std::string> (section_vtable) does; it comes back
   // in the same form.
@@ -230,8 +249,10 @@ TEST(NetInvoke, MasterOnlyMarkOverridesTheTypeTraits) {
 TEST(NetInvoke, ALaterRegistrationThatCannotTravelKeepsTheTaskOnTheMaster) {
   // Two translation units of one program: the first saw the task as able to travel.
   static constexpr TaskSpec spec{"twice", "void twice(View)", one_view, 1};
-  ASSERT_TRUE(register_task(spec, nullptr, true, nullptr));
-  ASSERT_TRUE(register_task(spec, nullptr, false, nullptr));
+  // (A real invoker: an entry without one is not a task find_remote_task returns.)
+  RemoteInvoker runs_nothing = [](std::span<const RemoteInput>, std::vector<RemoteOutput>&) {};
+  ASSERT_TRUE(register_task(spec, runs_nothing, true, nullptr));
+  ASSERT_TRUE(register_task(spec, runs_nothing, false, nullptr));
   const RemoteTask* t = find_remote_task(spec.signature);
   ASSERT_NE(t, nullptr);
   EXPECT_FALSE(t->serializable);

@@ -23,6 +23,10 @@
 
 namespace compss::detail {
 
+/// The largest payload one message frame carries (net/message.hpp's default receive
+/// limit): no value a worker receives or answers with can be larger.
+inline constexpr std::uint64_t max_frame_payload = std::uint64_t{1} << 30;
+
 /// An immutable value on a worker: an object of some type, or just its archive form.
 /// Shared (std::shared_ptr<const HeldValue>) by the store, running tasks and replies being
 /// sent, so a release never frees a value still in use.

@@ -185,6 +185,15 @@ struct SectionSlot {
   const std::vector<E>* borrowed = nullptr;
 
   void load(const RemoteInput& input, const ParamSpec& spec) {
+    // The extent comes from the wire: bound it before allocating (an `out` section is
+    // allocated with it), by what one frame could carry back.
+    if (input.extent > max_frame_payload / sizeof(E)) {
+      throw Error("compss: parameter '" + std::string(spec.name) + "' is an array section of " +
+                  std::to_string(input.extent) + " elements of " + std::to_string(sizeof(E)) +
+                  " bytes, more than one message can carry (" +
+                  std::to_string(max_frame_payload) +
+                  " bytes): pass it in smaller sections, or run the task on the master");
+    }
     std::size_t got = input.extent;
     if (input.value == nullptr) {
       own.resize(input.extent);  // `out`: the task writes the elements
