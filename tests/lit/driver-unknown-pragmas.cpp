@@ -20,7 +20,7 @@
 #include <vector>
 
 #pragma compss task
-void work(int &x);
+void work(const int &x);  // (read only: no task writes x, so no unsynchronized-read warning)
 
 #pragma comps task
 void misspelled(int &x);

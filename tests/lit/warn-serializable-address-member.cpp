@@ -102,7 +102,7 @@ void user2(const std::vector<View> &views, const View *first) {
 // CHECK: warn-serializable-address-member.cpp:59:25: warning: task 'length' cannot run on a worker: parameter 'n' of type 'const Named &' is not serializable ('Named' holds an address: member 'name' of type 'std::string_view' (line 31)
 // CHECK: warn-serializable-address-member.cpp:62:17: warning: task 'count' cannot run on a worker: parameter 'h' of type 'Held' is not serializable ('Held' holds an address: member 'counter' of type 'std::reference_wrapper<int>' (line 35)
 // CHECK: warn-serializable-address-member.cpp:86:35: warning: task 'total' cannot run on a worker: parameter 'views' of type 'const std::vector<View> &' is not serializable (collection parameters cannot be sent to a worker yet)
-// CHECK: warn-serializable-address-member.cpp:89:24: warning: task 'first_sum' cannot run on a worker: parameter 'first' of type 'const View *' is not serializable (an array section: the array stays in the master's memory)
+// CHECK: warn-serializable-address-member.cpp:89:24: warning: task 'first_sum' cannot run on a worker: parameter 'first' of type 'const View *' is not serializable ('View' holds an address: member 'data' of type 'const double *' (line 17) would be sent as its bytes)
 // CHECK-NOT: warning:
 
 // QUIET-NOT: warning:
