@@ -20,9 +20,9 @@ std::vector<double> ramp(long n, double step) {
 
 #pragma compss task in(values)
 long checksum(const std::vector<long>& values) {
-  long h = 17;
-  for (long v : values) h = h * 31 + v;
-  return h;
+  unsigned long h = 17;  // (wraps: unsigned, so UBSan sees no overflow)
+  for (long v : values) h = h * 31 + static_cast<unsigned long>(v);
+  return static_cast<long>(h);
 }
 
 int main() {

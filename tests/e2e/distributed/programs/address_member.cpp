@@ -21,7 +21,8 @@ constexpr std::size_t kWindow = 512;
 // worker the master's pointer into it is valid and reads that worker's zeros. The silent
 // wrong answer the bug gave when a heap address happened to be mapped, made certain.
 double* const table = [] {
-  void* at = reinterpret_cast<void*>(std::uintptr_t{0x100000000000});
+  // (High memory under ASan too: its shadow covers 0x02008fff7000-0x10007fff7fff.)
+  void* at = reinterpret_cast<void*>(std::uintptr_t{0x200000000000});
   void* p = mmap(at, kCount * sizeof(double), PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   if (p != at) {
