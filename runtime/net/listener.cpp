@@ -1,5 +1,7 @@
 #include "net/listener.hpp"
 
+#include "net/secret_compare.hpp"
+
 #include <compss/error.hpp>
 
 #include <boost/asio/post.hpp>
@@ -81,7 +83,7 @@ void Listener::accept_next() {
         std::error_code bad;
         if (h == nullptr) {
           bad = NetError::expected_hello;
-        } else if (h->secret != secret) {
+        } else if (!same_secret(h->secret, secret)) {  // (constant time)
           bad = NetError::bad_secret;
         }
         if (bad) {
