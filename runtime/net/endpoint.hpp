@@ -55,6 +55,13 @@ class Endpoint {
   ///   endpoint.close();
   virtual void close() noexcept = 0;
 
+  /// True once the peer has closed its end or the connection broke, even while messages
+  /// it sent before are still unread (receive() returns those first). It reads nothing,
+  /// so any thread may ask while others receive. (The in-memory fake never says so.)
+  ///
+  ///   if (endpoint.peer_gone()) abandon_running_tasks();
+  virtual bool peer_gone() const noexcept { return false; }
+
   /// A printable name of the peer (address:port, or "fake").
   ///
   ///   log("task sent to " + endpoint.peer());

@@ -412,6 +412,13 @@ std::error_code TcpConnection::close_with(std::error_code reason) {
 
 bool TcpConnection::flush(std::chrono::milliseconds) const { return true; }
 
+bool TcpConnection::peer_gone() const noexcept {
+  if (shut_.load()) return true;
+  // POLLRDHUP: the peer's FIN has arrived, whether or not the bytes before it were read.
+  pollfd p{fd_, POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
 std::string peer_host(const Endpoint& endpoint) {
   std::string name = endpoint.peer();
   std::size_t colon = name.rfind(':');

@@ -92,6 +92,8 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   std::error_code receive(Message& out, std::chrono::milliseconds timeout,
                           const detail::SinkFactory& make_sink);
   void close() noexcept override;
+  /// The socket reports the peer's FIN (POLLRDHUP), a reset or an error, or we closed it.
+  bool peer_gone() const noexcept override;
   std::string peer() const override { return peer_; }
 
   /// True at once: send() writes each frame before it returns, so nothing is ever left

@@ -120,6 +120,33 @@ void enter_working_dir(const std::string& dir) {
   }
 }
 
+/// The worker's last line when the run did not simply end with a Shutdown: what happened,
+/// as far as the worker can tell (`served`: task requests it took; `abandoned`: tasks
+/// still running that it leaves behind).
+void report_worker_end(const WorkerSettings& settings, const std::string& name, bool orderly,
+                       std::size_t served, std::size_t abandoned) {
+  const std::string master = settings.host + ":" + std::to_string(settings.port);
+  if (orderly) {
+    if (abandoned == 0) return;
+    // The master sends Shutdown once it waits for nothing: these are tasks it gave up on.
+    std::fprintf(stderr, "compss: worker %s: the run ended while %zu task(s) the master had "
+                 "stopped waiting for (time_out) still ran here: exiting without them\n",
+                 name.c_str(), abandoned);
+  } else if (served == 0) {
+    std::fprintf(stderr, "compss: worker %s: the master at %s closed the connection before "
+                 "sending any work and without a shutdown (a wrong COMPSS_SECRET, or the "
+                 "master ended before it used this worker)\n", name.c_str(), master.c_str());
+  } else if (abandoned == 0) {
+    std::fprintf(stderr, "compss: worker %s: the connection to the master at %s ended without "
+                 "a shutdown (the master was interrupted, killed or crashed)\n", name.c_str(),
+                 master.c_str());
+  } else {
+    std::fprintf(stderr, "compss: worker %s: the connection to the master at %s ended without "
+                 "a shutdown (the master was interrupted, killed or crashed) while %zu task(s) "
+                 "ran here: exiting without them\n", name.c_str(), master.c_str(), abandoned);
+  }
+}
+
 std::string host_name() {
   char name[256] = {};
   return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("worker");
@@ -256,6 +283,17 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   enum End : int { serving, shutdown, closed };
   std::atomic<int> end{serving};
   std::atomic<std::size_t> served{0};
+  // Requests taken and not yet answered. Counted under `in_order` when taken and before
+  // the answer is sent, so once the master has every answer it waits for, this is 0.
+  std::atomic<std::size_t> running{0};
+  // The end (a Shutdown, or the close), seen under `in_order` by a serve thread or the
+  // watcher: the first one decides, and abandons the tasks still running (it runs none).
+  auto ended = [&](End how) {
+    int expected = serving;
+    if (!end.compare_exchange_strong(expected, how)) return;
+    const std::size_t still = running.load(std::memory_order_acquire);
+    if (still > 0 && options.abandon) options.abandon(still, how == shutdown);
+  };
   static const WorkerStore empty;
   const WorkerStore& store = options.store != nullptr ? *options.store : empty;
   // A release is applied before the next message is taken, so a request sent after it
@@ -278,36 +316,55 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       {
         std::lock_guard lock(in_order);
         ec = master.receive(m, std::chrono::milliseconds(100));
-        if (!ec) {
-          if (auto* d = std::get_if<DataRelease>(&m)) {
-            if (options.store != nullptr) options.store->release(d->data_id, d->version);
-            continue;
-          }
-          if (auto* r = std::get_if<TaskRequest>(&m)) receive_globals(*r);
+        if (ec == NetError::timed_out) continue;
+        if (ec) {
+          ended(closed);
+          return;
         }
-      }
-      if (ec == NetError::timed_out) continue;
-      if (ec) {
-        int expected = serving;
-        end.compare_exchange_strong(expected, closed);
-        return;
+        if (auto* d = std::get_if<DataRelease>(&m)) {
+          if (options.store != nullptr) options.store->release(d->data_id, d->version);
+          continue;
+        }
+        if (auto* r = std::get_if<TaskRequest>(&m)) {
+          receive_globals(*r);
+          running.fetch_add(1, std::memory_order_acq_rel);
+        } else if (std::holds_alternative<Shutdown>(m)) {
+          ended(shutdown);
+          return;  // the others see the end after the task they run (unless abandoned)
+        }
       }
       if (auto* r = std::get_if<TaskRequest>(&m)) {
         served.fetch_add(1, std::memory_order_relaxed);
-        master.send(
-            execute_request(std::move(*r), options.store, options.peers, options.shared_files));
+        Message reply =
+            execute_request(std::move(*r), options.store, options.peers, options.shared_files);
+        running.fetch_sub(1, std::memory_order_acq_rel);
+        master.send(std::move(reply));
       } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
         master.send(answer_fetch(store, *q));
-      } else if (std::holds_alternative<Shutdown>(m)) {
-        int expected = serving;
-        end.compare_exchange_strong(expected, shutdown);
-        return;  // the others finish the task they run, then see the end
       }
       // Other messages are not meant for a worker: ignored.
     }
   };
+  // Every serve thread may be inside a task (one that never returns, even), so none sees
+  // the master go: the watcher does, from the socket. What the master sent before it went
+  // is read only to learn whether a Shutdown was among it (requests are dropped then).
+  auto watch = [&] {
+    while (end.load(std::memory_order_acquire) == serving) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (!master.peer_gone()) continue;
+      std::lock_guard lock(in_order);
+      Message m;
+      std::error_code ec;
+      while (end.load(std::memory_order_acquire) == serving &&
+             !(ec = master.receive(m, std::chrono::milliseconds(0)))) {
+        if (std::holds_alternative<Shutdown>(m)) ended(shutdown);
+      }
+      if (ec && ec != NetError::timed_out) ended(closed);
+    }
+  };
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < std::max(options.cores, 1u); ++i) threads.emplace_back(serve);
+  if (options.abandon) threads.emplace_back(watch);
   serve();
   for (auto& t : threads) t.join();
   if (orderly != nullptr) *orderly = end.load() == shutdown;
@@ -413,9 +470,16 @@ int worker_main(const WorkerSettings& settings) {
     auto master = connect_to(io.context(), settings.host, settings.port, hello,
                              std::chrono::seconds(30));
     bool orderly = false;
-    serve_tasks(*master,
-                {.cores = cores, .store = &store, .peers = &peers, .shared_files = settings.shared_files},
-                &orderly);
+    ServeOptions serve{.cores = cores, .store = &store, .peers = &peers,
+                       .shared_files = settings.shared_files};
+    // Tasks the master no longer waits for run on threads that cannot be stopped: say so
+    // and end the process now (an orphaned worker must not outlive its master).
+    serve.abandon = [&](std::size_t running, bool orderly_end) {
+      report_worker_end(settings, hello.node_name, orderly_end, running, running);
+      std::fflush(nullptr);
+      std::_Exit(orderly_end ? 0 : 1);
+    };
+    std::size_t served = serve_tasks(*master, serve, &orderly);
     master->flush(std::chrono::seconds(10));  // the last replies, before the io thread stops
     master->close();
     if (settings.log_level >= LogLevel::info) {
@@ -423,13 +487,8 @@ int worker_main(const WorkerSettings& settings) {
                    hello.node_name.c_str(), store.size(),
                    static_cast<unsigned long long>(store.bytes()));
     }
-    if (!orderly) {
-      std::fprintf(stderr, "compss: the master at %s:%u closed the connection before a shutdown "
-                   "(wrong COMPSS_SECRET, or the master ended)\n", settings.host.c_str(),
-                   static_cast<unsigned>(settings.port));
-      return 1;
-    }
-    return 0;
+    report_worker_end(settings, hello.node_name, orderly, served, 0);
+    return orderly ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace compss::net {
@@ -45,6 +46,13 @@ struct ServeOptions {
   PeerFetcher* peers = nullptr;
   /// False: file parameters arrive as StagedFile and go back with their bytes.
   bool shared_files = true;
+  /// Called once if serving ends (a Shutdown, or the master's connection closed) while
+  /// tasks still run, with their number and whether a Shutdown ended it. Either way the
+  /// master no longer waits for them (it sends Shutdown only once every answer it waits
+  /// for has come; a task it still shows running then is one it gave up on: time_out).
+  /// Their threads cannot be stopped, so this must end the process (worker_main's logs
+  /// and exits). Unset: serve_tasks waits for them.
+  std::function<void(std::size_t running, bool orderly)> abandon;
 };
 
 /// Serves `master` until it sends Shutdown or the channel closes: task requests run on a
@@ -53,8 +61,9 @@ struct ServeOptions {
 /// the master may keep more requests in flight than `cores`: the extra ones wait in the
 /// connection until a thread is free;
 /// DataFetchRequest is answered from the store, DataRelease applied to it. On Shutdown the
-/// queued and running tasks finish and are answered first; on a close, queued tasks are
-/// dropped and running ones finish. Returns the number of task requests served;
+/// queued tasks are answered first; on a close, queued tasks are dropped. Tasks still
+/// running then are abandoned through `options.abandon` (if set; else they finish first).
+/// Returns the number of task requests served;
 /// `*orderly` (if given) tells whether a Shutdown ended it.
 ///
 ///   std::size_t n = serve_tasks(*endpoint, {.cores = 2, .store = &store});

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -34,6 +35,14 @@ bool meet(int expected) {
   }
   return arrived.load() >= expected;
 }
+// Never returns, as a stuck task: creates the file `started` first, so that a test knows
+// it runs, then sleeps for good (test_net_worker: the worker abandons it when its master
+// goes).
+int hang(const std::string& started) {
+  std::FILE* f = std::fopen(started.c_str(), "w");
+  if (f != nullptr) std::fclose(f);
+  for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+}
 std::string current_dir() {
   char buf[4096] = {};
   return getcwd(buf, sizeof buf - 1) != nullptr ? std::string(buf) : std::string();
@@ -48,6 +57,8 @@ static constexpr TaskSpec greet_spec{"greet", "std::string greet(const std::stri
 
 static constexpr ParamSpec meet_params[] = {{Direction::in, ParamKind::object, "expected"}};
 static constexpr TaskSpec meet_spec{"meet", "bool meet(int)", meet_params, 1};
+static constexpr ParamSpec hang_params[] = {{Direction::in, ParamKind::object, "started"}};
+static constexpr TaskSpec hang_spec{"hang", "int hang(const std::string &)", hang_params, 1};
 static constexpr TaskSpec cwd_spec{"current_dir", "std::string current_dir()", nullptr, 0};
 
 static int user_main() {
@@ -56,6 +67,10 @@ static int user_main() {
   auto g = call_task<greet_spec, &greet>(std::string("local"));
   auto met = call_task<meet_spec, &meet>(1);
   auto cwd = call_task<cwd_spec, &current_dir>();
+  // Instantiated (so a worker has it) but never run here: it would never return.
+  if (std::getenv("NET_WORKER_PROGRAM_RUN_HANG") != nullptr) {
+    call_task<hang_spec, &hang>(std::string("hang.started"));
+  }
   std::printf("%s %g %d %s\n", g.get().c_str(), (compss::wait_on(v), v[2]), met.get() ? 1 : 0,
               cwd.get().c_str());
   return 0;

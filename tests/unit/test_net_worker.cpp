@@ -114,9 +114,10 @@ constexpr std::uint8_t in_dir = 0, out_dir = 1, inout_dir = 2;
 const std::string square_sig = "void square_all(std::vector<double> &)";
 const std::string greet_sig = "std::string greet(const std::string &)";
 
-/// Waits at most 30 s for `pid`; kills it if it is still running. Returns its exit code.
-int wait_exit(pid_t pid) {
-  for (int i = 0; i < 3000; ++i) {
+/// Waits at most `limit` for `pid`; kills it if it is still running. Returns its exit
+/// code (-2: it was still running).
+int wait_exit(pid_t pid, std::chrono::milliseconds limit = 30s) {
+  for (std::int64_t i = 0; i < limit / 10ms; ++i) {
     int status = 0;
     if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::this_thread::sleep_for(10ms);
@@ -399,14 +400,74 @@ TEST(NetWorker, BadWorkerVariablesAreClearErrors) {
 }
 
 TEST(NetWorker, WorkerWithWrongSecretIsRejectedAndExits) {
+  TempDir dir;
   IoThread io;
   Listener listener(io.context(), {.secret = "right", .connection = {.log = nullptr}});
   pid_t pid = spawn_program({"COMPSS_WORKER=127.0.0.1:" + std::to_string(listener.port()),
-                             "COMPSS_SECRET=wrong"});
+                             "COMPSS_SECRET=wrong"}, (dir.path / "err").string());
   ASSERT_GT(pid, 0);
   EXPECT_EQ(wait_exit(pid), 1);  // closed by the master: the worker ends with an error
+  std::string err = read_file(dir.path / "err");
+  EXPECT_NE(err.find("closed the connection before sending any work"), std::string::npos) << err;
+  EXPECT_NE(err.find("a wrong COMPSS_SECRET"), std::string::npos) << err;
   EXPECT_EQ(listener.accept(10ms), nullptr);
   EXPECT_EQ(listener.rejected(), 1u);
+}
+
+/// Starts a worker with `cores` task slots whose first task never returns (net_worker_program's
+/// `hang`), and waits (bounded) until that task runs. The worker's stderr goes to `err`.
+struct StuckWorker {
+  TempDir dir;
+  std::filesystem::path err = dir.path / "worker.err";
+  std::filesystem::path started = dir.path / "hang.started";
+  IoThread io;
+  Listener listener{io.context(), {.secret = "run-secret"}};
+  pid_t pid = -1;
+  Worker w;
+  explicit StuckWorker(unsigned cores) {
+    std::vector<std::string> env = worker_env(listener);
+    env.push_back("COMPSS_WORKER_CORES=" + std::to_string(cores));
+    env.push_back("COMPSS_WORKER_NAME=stuck-worker");
+    pid = spawn_program(env, err.string());
+    if (pid <= 0) throw compss::Error("cannot start the worker");
+    w = accept_worker(listener);
+    TaskRequest hang{1, "int hang(const std::string &)",
+                     {value(compss::to_bytes(started.string()))}};
+    throw_if_error(w.conn->send(hang), "send");
+    for (int i = 0; i < 3000 && !std::filesystem::exists(started); ++i) std::this_thread::sleep_for(10ms);
+    if (!std::filesystem::exists(started)) throw compss::Error("the stuck task did not start");
+  }
+};
+
+// The master goes (its connection closes, no Shutdown) while the worker's only task slot
+// runs a task that never returns: the worker must not wait for it (it would stay forever,
+// an orphan) but say so and exit at once.
+TEST(NetWorker, AWorkerWhoseMasterGoesAbandonsItsStuckTaskAndExits) {
+  StuckWorker s(1);
+  s.w.conn->close();
+  EXPECT_EQ(wait_exit(s.pid, 10s), 1) << "the orphaned worker is still running";
+  std::string err = read_file(s.err);
+  EXPECT_NE(err.find("compss: worker stuck-worker: the connection to the master at 127.0.0.1:" +
+                     std::to_string(s.listener.port()) + " ended without a shutdown"),
+            std::string::npos) << err;
+  EXPECT_NE(err.find("while 1 task(s) ran here: exiting without them"), std::string::npos) << err;
+  EXPECT_EQ(err.find("COMPSS_SECRET"), std::string::npos) << err;  // the secret was right
+}
+
+// The master ends the run (Shutdown) while a task it gave up on (time_out) still runs: the
+// worker exits without it (0: an orderly end), whether a slot was free to read the Shutdown
+// at once (2 slots) or only once the master closes the connection (1 slot).
+TEST(NetWorker, AShutdownWhileATimedOutTaskStillRunsEndsTheWorker) {
+  for (unsigned cores : {2u, 1u}) {
+    StuckWorker s(cores);
+    throw_if_error(s.w.conn->send(Shutdown{}), "send");
+    if (cores == 1) s.w.conn->close();  // (as WorkerLink::shutdown does after a while)
+    EXPECT_EQ(wait_exit(s.pid, 10s), 0) << "cores " << cores;
+    std::string err = read_file(s.err);
+    EXPECT_NE(err.find("compss: worker stuck-worker: the run ended while 1 task(s) the master "
+                       "had stopped waiting for (time_out) still ran here: exiting without them"),
+              std::string::npos) << "cores " << cores << ": " << err;
+  }
 }
 
 TEST(NetWorker, MissingSecretIsAClearError) {
