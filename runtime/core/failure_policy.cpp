@@ -2,6 +2,8 @@
 // tasks, and answers this_task::stop_requested(). See docs/failures.md.
 #include "core/runtime.hpp"
 
+#include "net/cluster.hpp"
+
 #include <compss/exception.hpp>
 #include <compss/this_task.hpp>
 
@@ -198,23 +200,38 @@ void Runtime::on_time_out(TaskBase* t) noexcept {
   if (t->finish_claimed.exchange(true, std::memory_order_acq_rel)) return;  // it returned
   t->stop.store(true, std::memory_order_release);
   abandoned_.fetch_add(1, std::memory_order_acq_rel);
+  // Where it runs: a worker (the cluster placed it there), else this process.
+  const bool remote = cluster_ != nullptr && t->node > 0;
+  std::string where = "localhost";
   char text[96];
+  try {
+    if (remote) where = cluster_->node_name(t->node);
+  } catch (...) {
+    where = "a worker";  // (out of memory: the report still says it left this process)
+  }
+  // (The same words wherever it ran, the worker's thread too: the report's place says where.)
   std::snprintf(text, sizeof text, "timed out after %g s (time_out); its thread still runs it",
                 t->spec_->time_out);
-  settle_failure(t, true, TaskError{"compss::TimeOut", text, "localhost"});
+  settle_failure(t, true, TaskError{"compss::TimeOut", text, std::move(where)});
   if (TaskBase* next = finish(t)) make_ready(next);
 }
 
 void Runtime::exit_if_abandoned(int code) noexcept {
   wait_all();
-  if (abandoned() == 0) return;
+  // (Read once: a late return may still end one, and the line must tell what was decided.)
+  const std::int32_t still = abandoned();
+  if (still <= 0) return;
   // A timed-out task's thread cannot be killed, and the executor would wait for it: end
   // the process here, after the report.
   failures_.publish();
   std::fprintf(stderr, "compss: %d timed-out task(s) still running: exiting without them\n",
-               static_cast<int>(abandoned()));
+               static_cast<int>(still));
   std::cout.flush();
   std::fflush(nullptr);
+  // Workers are told the run is over (Shutdown): those running a timed-out task leave it
+  // and end too, and none takes this exit for a lost master. (Not waiting for them: one
+  // whose slots are all in such tasks reads it once this process's connections close.)
+  if (cluster_) cluster_->tell_workers_run_ended();
   std::_Exit(code);
 }
 

@@ -1166,6 +1166,18 @@ void Cluster::forget(std::uintptr_t address) noexcept {
   }
 }
 
+std::string Cluster::node_name(int node) const {
+  const auto n = static_cast<std::size_t>(node);
+  if (node > 0 && n < links_.size() && links_[n]) return links_[n]->name();
+  return "worker " + std::to_string(node);
+}
+
+void Cluster::tell_workers_run_ended() noexcept {
+  for (auto& link : links_) {
+    if (link) link->begin_shutdown();  // (sent before this returns: send() writes it)
+  }
+}
+
 void Cluster::shutdown() noexcept {
   {
     std::lock_guard lock(sched_mutex_);

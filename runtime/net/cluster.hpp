@@ -69,6 +69,14 @@ class Cluster {
 
   /// Stops the workers (Shutdown) and the blocking lane.
   void shutdown() noexcept;
+  /// Sends every worker Shutdown without waiting for them to end: for a master about to
+  /// exit without tasks that still run (time_out). A worker leaves such tasks and ends.
+  void tell_workers_run_ended() noexcept;
+
+  /// The name worker `node` (> 0) gave in its Hello, as failure reports show it.
+  ///
+  ///   cluster.node_name(t->node) == "localhost-2"
+  std::string node_name(int node) const;
 
   /// Tasks placed and running, and tasks waiting for a slot (for the progress line).
   std::size_t running() const noexcept { return running_.load(std::memory_order_relaxed); }

@@ -24,6 +24,15 @@ std::string describe(int status) {
   return "exited with code " + std::to_string(WEXITSTATUS(status));
 }
 
+const char* signal_name(int sig) {
+  switch (sig) {
+    case SIGINT: return "SIGINT (interrupt)";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    default: return "a signal";
+  }
+}
+
 void signal_workers(std::vector<WorkerProcess>& workers, int sig) {
   for (WorkerProcess& w : workers)
     if (w.running) ::kill(w.pid, sig);
@@ -63,7 +72,8 @@ int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::mi
         if (w.pid != pid) continue;
         w.running = false;
         bool failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-        if ((failed && !master_status) || log_info)
+        // (After a signal passed on to the master, workers ending is what was asked.)
+        if ((failed && !master_status && forwarded == 0) || log_info)
           std::fprintf(stderr, "compss-run: worker %u (host %s) %s\n", w.index, w.host.c_str(),
                        describe(status).c_str());
       }
@@ -88,6 +98,9 @@ int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::mi
     int sig = ::sigtimedwait(&set, nullptr, &ts);
     if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
       if (!master_status) {
+        if (forwarded == 0)
+          std::fprintf(stderr, "compss-run: %s received: passed on to the master; the workers "
+                       "end with it\n", signal_name(sig));
         ::kill(master, sig);
         forwarded = sig;
       } else {

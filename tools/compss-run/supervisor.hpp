@@ -26,9 +26,10 @@ struct WorkerProcess {
 void block_supervised_signals();
 
 /// Waits until the master and every worker have exited. SIGINT/SIGTERM/SIGHUP go to the
-/// master (to the workers once the master is gone). A worker that exits non-zero or is
-/// killed while the master runs is reported ("compss-run: worker 2 (host h) exited with
-/// code 1"). Workers still running `grace` after the master get SIGTERM, then SIGKILL
+/// master (to the workers once the master is gone), with a line saying so; the workers
+/// end when their master's connection does. A worker that exits non-zero or is killed
+/// while the master runs, and no signal was passed on, is reported ("compss-run: worker 2
+/// (host h) exited with code 1"). Workers still running `grace` after the master get SIGTERM, then SIGKILL
 /// one second later. Returns the master's exit code, or 128+N when signal N killed it.
 ///
 ///   int code = supervise(master_pid, workers, std::chrono::seconds(5), false);

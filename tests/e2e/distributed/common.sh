@@ -49,3 +49,46 @@ stop_run_and_clean() {
   [[ -n $run_pid ]] && kill "$run_pid" 2>/dev/null
   rm -rf "$work"
 }
+
+# run_pids <stderr file>: the pids of the master and the workers of a compss-run started
+# with --log-level info (its "master started, pid P" and "worker N ... started, pid P").
+run_pids() {
+  grep -E '^compss-run: (master|worker [0-9]+ .*) started, pid [0-9]+' "$1" 2>/dev/null |
+    grep -oE '[0-9]+$'
+}
+
+# process_alive <pid>: true while the process exists and is not a zombie (a zombie has
+# ended; its parent, maybe init, has not reaped it yet).
+process_alive() {
+  local state
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [[ -n $state && $state != Z ]]
+}
+
+# all_gone_within <seconds> <pid>...: polls until none of the processes is alive; true
+# when they all ended in time. Otherwise names those left, kills them (SIGKILL: the test
+# must leave nothing behind) and fails.
+all_gone_within() {
+  local limit="$1" pid left=()
+  shift
+  local deadline=$((SECONDS + limit))
+  while :; do
+    left=()
+    for pid in "$@"; do process_alive "$pid" && left+=("$pid"); done
+    [[ ${#left[@]} -eq 0 ]] && return 0
+    ((SECONDS >= deadline)) && break
+    sleep 0.1
+  done
+  echo "FAIL: still running after ${limit} s: ${left[*]} ($(ps -o pid=,ppid=,args= -p "$(IFS=,; echo "${left[*]}")" 2>/dev/null | tr '\n' ';'))"
+  kill -9 "${left[@]}" 2>/dev/null
+  return 1
+}
+
+# wait_for_line <file> <regex> <seconds>: true once a line of <file> matches (bounded).
+wait_for_line() {
+  local deadline=$((SECONDS + $3))
+  until grep -qE "$2" "$1" 2>/dev/null; do
+    ((SECONDS >= deadline)) && return 1
+    sleep 0.05
+  done
+}
