@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <future>
@@ -18,7 +19,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 Listener::Listener(asio::io_context& io, ListenerOptions options)
-    : acceptor_(io), options_(std::move(options)), state_(std::make_shared<State>()) {
+    : acceptor_(io), retry_(io), options_(std::move(options)), state_(std::make_shared<State>()) {
   std::string where = options_.address + ":" + std::to_string(options_.port);
   boost::system::error_code ec;
   auto address = asio::ip::make_address(options_.address, ec);
@@ -33,7 +34,7 @@ Listener::Listener(asio::io_context& io, ListenerOptions options)
 }
 
 Listener::Listener(asio::io_context& io, int listening_fd, ListenerOptions options)
-    : acceptor_(io), options_(std::move(options)), state_(std::make_shared<State>()) {
+    : acceptor_(io), retry_(io), options_(std::move(options)), state_(std::make_shared<State>()) {
   std::string what = "compss: cannot use inherited listening socket fd " +
                      std::to_string(listening_fd) + ": ";
   sockaddr_storage addr{};
@@ -66,7 +67,10 @@ Listener::~Listener() {
   asio::post(acceptor_.get_executor(), [this, &closed] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    closed.set_value();
+    retry_.cancel();
+    // An accept or a pause that completed before the close is queued already: it runs
+    // first (one io thread, in order), while `this` is alive, and sees the acceptor closed.
+    asio::post(acceptor_.get_executor(), [&closed] { closed.set_value(); });
   });
   closed.get_future().wait();
 }
@@ -74,36 +78,65 @@ Listener::~Listener() {
 void Listener::accept_next() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      auto c = std::make_shared<TcpConnection>(std::move(socket), options_.connection);
-      std::weak_ptr<State> state = state_;
-      auto secret = options_.secret;
-      auto gate = [state, secret](const Message& m) -> std::error_code {
-        const Hello* h = std::get_if<Hello>(&m);
-        std::error_code bad;
-        if (h == nullptr) {
-          bad = NetError::expected_hello;
-        } else if (!same_secret(h->secret, secret)) {  // (constant time)
-          bad = NetError::bad_secret;
-        }
-        if (bad) {
-          if (auto s = state.lock()) ++s->rejected;
-        }
-        return bad;
-      };
-      auto admit = [state](std::shared_ptr<TcpConnection> conn) {
-        if (auto s = state.lock()) {
-          {
-            std::lock_guard lock(s->mutex);
-            s->admitted.push_back(std::move(conn));
-          }
-          s->ready.notify_one();
-        }
-      };
-      c->start(gate, options_.hello_timeout, admit);
+    if (ec) {
+      pause_after(ec);
+      return;
     }
+    if (failing_ > 0 && options_.connection.log) {
+      options_.connection.log("accepting connections on port " + std::to_string(port_) +
+                              " again, after " + std::to_string(failing_) + " failed attempt(s)");
+    }
+    failing_ = 0;
+    pause_ = std::chrono::milliseconds(0);
+    admit(std::move(socket));
     accept_next();
   });
+}
+
+void Listener::pause_after(const boost::system::error_code& ec) {
+  ++accept_failures_;
+  if (failing_++ == 0 && options_.connection.log) {
+    options_.connection.log("cannot accept connections on port " + std::to_string(port_) + ": " +
+                            ec.message() + " (trying again after pauses of up to 1 s; the "
+                            "connections already made go on)");
+  }
+  using std::chrono::milliseconds;
+  pause_ = std::clamp(pause_ * 2, milliseconds(50), milliseconds(1000));
+  retry_.expires_after(pause_);
+  retry_.async_wait([this](const boost::system::error_code& waited) {
+    // (Cancelled by the destructor: `this` may be gone, touch nothing.)
+    if (waited == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    accept_next();
+  });
+}
+
+void Listener::admit(tcp::socket socket) {
+  auto c = std::make_shared<TcpConnection>(std::move(socket), options_.connection);
+  std::weak_ptr<State> state = state_;
+  auto secret = options_.secret;
+  auto gate = [state, secret](const Message& m) -> std::error_code {
+    const Hello* h = std::get_if<Hello>(&m);
+    std::error_code bad;
+    if (h == nullptr) {
+      bad = NetError::expected_hello;
+    } else if (!same_secret(h->secret, secret)) {  // (constant time)
+      bad = NetError::bad_secret;
+    }
+    if (bad) {
+      if (auto s = state.lock()) ++s->rejected;
+    }
+    return bad;
+  };
+  auto admit = [state](std::shared_ptr<TcpConnection> conn) {
+    if (auto s = state.lock()) {
+      {
+        std::lock_guard lock(s->mutex);
+        s->admitted.push_back(std::move(conn));
+      }
+      s->ready.notify_one();
+    }
+  };
+  c->start(gate, options_.hello_timeout, admit);
 }
 
 std::shared_ptr<Endpoint> Listener::accept(std::chrono::milliseconds timeout) {

@@ -4,6 +4,7 @@
 #include "net/tcp_connection.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -32,7 +33,14 @@ struct ListenerOptions {
 
 /// Accepts connections on one address. A connection that sends anything but a Hello with
 /// the secret, sends a malformed frame, or stays silent past the hello timeout is closed
-/// and logged; the listener keeps serving the others.
+/// and logged; the listener keeps serving the others. When accepting fails (out of file
+/// descriptors: EMFILE, ENFILE; out of memory), the listener says so once (through
+/// `options.connection.log`), tries again after a pause that doubles from 50 ms to 1 s,
+/// and says when it accepts again; connections already made go on meanwhile. (Retrying at
+/// once would spin: the waiting connection keeps the socket readable.)
+///
+/// Thread-safety: accept() and rejected() from any thread; the accept loop runs on the
+/// io thread only.
 ///
 ///   IoThread io;
 ///   Listener listener(io.context(), {.secret = "s3cret"});
@@ -70,6 +78,11 @@ class Listener {
   ///   EXPECT_EQ(listener.rejected(), 1u);
   std::size_t rejected() const noexcept { return state_->rejected.load(); }
 
+  /// Failed accept attempts (each one paused the loop) since the listener started.
+  ///
+  ///   EXPECT_LT(listener.accept_failures(), 10u);
+  std::size_t accept_failures() const noexcept { return accept_failures_.load(); }
+
  private:
   struct State {
     std::mutex mutex;
@@ -79,11 +92,19 @@ class Listener {
   };
   void start();
   void accept_next();
+  /// After a failed accept: logs the first of a run of failures, then waits and re-arms.
+  void pause_after(const boost::system::error_code& ec);
+  void admit(boost::asio::ip::tcp::socket socket);
 
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_;  // the pause after a failed accept
   ListenerOptions options_;
   std::uint16_t port_ = 0;
   std::shared_ptr<State> state_;
+  // io thread only: the current pause, and failures since the last accept.
+  std::chrono::milliseconds pause_{0};
+  std::size_t failing_ = 0;
+  std::atomic<std::size_t> accept_failures_{0};
 };
 
 }  // namespace compss::net

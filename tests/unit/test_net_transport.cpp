@@ -12,11 +12,16 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
 #include <array>
 #include <mutex>
 #include <thread>
@@ -44,6 +49,53 @@ struct LogSink {
 };
 
 Hello hello_with(std::string secret) { return Hello{std::move(secret), "test", 1, 1}; }
+
+/// Uses up this process's file descriptors until destroyed: the soft RLIMIT_NOFILE is
+/// lowered to a little above the highest descriptor open, and the rest is filled with
+/// copies of /dev/null. Restores both at the end.
+struct NoFreeDescriptors {
+  rlimit saved{};
+  std::vector<int> fds;
+  NoFreeDescriptors() {
+    getrlimit(RLIMIT_NOFILE, &saved);
+    int highest = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+      highest = std::max(highest, std::atoi(e.path().filename().c_str()));
+    }
+    rlimit low = saved;
+    low.rlim_cur = std::min<rlim_t>(saved.rlim_cur, static_cast<rlim_t>(highest) + 64);
+    setrlimit(RLIMIT_NOFILE, &low);
+    int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0) fds.push_back(null);
+    for (int fd; null >= 0 && (fd = ::dup(null)) >= 0;) fds.push_back(fd);
+  }
+  ~NoFreeDescriptors() {
+    for (int fd : fds) ::close(fd);
+    setrlimit(RLIMIT_NOFILE, &saved);
+  }
+};
+
+/// A listener (secret "k", log lines in `log`) and one client it admitted; the client's
+/// Hello has been received.
+struct AdmittedClient {
+  IoThread io;
+  LogSink log;
+  Listener listener{io.context(), {.secret = "k", .connection = {.log = log.fn()}}};
+  std::shared_ptr<TcpConnection> client =
+      connect_to(io.context(), "127.0.0.1", listener.port(), hello_with("k"), 5s);
+  std::shared_ptr<Endpoint> server = listener.accept(5s);
+  Message hello;
+  AdmittedClient() {
+    if (!server) throw compss::Error("the client was not admitted");
+    throw_if_error(server->receive(hello, 5s), "no hello");
+  }
+};
+
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
 
 /// A raw socket that sends whatever bytes a test wants.
 boost::asio::ip::tcp::socket raw_connect(boost::asio::io_context& io, std::uint16_t port) {
@@ -78,15 +130,11 @@ TEST(NetTransport, FakePairDeliversInOrderAndCloses) {
 }
 
 TEST(NetTransport, TwoEndpointsExchangeMessages) {
-  IoThread io;
-  LogSink log;
-  Listener listener(io.context(), {.secret = "k", .connection = {.log = log.fn()}});
-  auto client = connect_to(io.context(), "127.0.0.1", listener.port(), hello_with("k"), 5s);
-  auto server = listener.accept(5s);
-  ASSERT_TRUE(server);
+  AdmittedClient a;
+  auto& client = a.client;
+  auto& server = a.server;
   Message m;
-  ASSERT_FALSE(server->receive(m, 5s));
-  EXPECT_EQ(std::get<Hello>(m).node_name, "test");
+  EXPECT_EQ(std::get<Hello>(a.hello).node_name, "test");
   ASSERT_FALSE(server->send(DataFetchRequest{3, 4}));
   ASSERT_FALSE(client->receive(m, 5s));
   EXPECT_EQ(std::get<DataFetchRequest>(m).version, 4u);
@@ -110,6 +158,62 @@ TEST(NetTransport, StrangerWithoutSecretIsClosedAndServerKeepsServing) {
   // A silent connection is closed at the hello time-out... (covered below); a friend still gets in.
   auto friend_ = connect_to(io.context(), "127.0.0.1", listener.port(), hello_with("right"), 5s);
   EXPECT_NE(listener.accept(5s), nullptr);
+}
+
+// Out of file descriptors (EMFILE), a connection waits in the backlog that accept cannot
+// take: the listener must pause between attempts (not spin on the readable socket), say so
+// once, keep the connections it has, and accept again once descriptors are free.
+TEST(NetTransport, OutOfDescriptorsTheListenerPausesAndKeepsItsConnections) {
+  AdmittedClient a;
+  auto& client = a.client;
+  auto& server = a.server;
+  Listener& listener = a.listener;
+  LogSink& log = a.log;
+  Message m;
+  int waiting = ::socket(AF_INET, SOCK_STREAM, 0);  // (made now: none can be made below)
+  ASSERT_GE(waiting, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(listener.port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  {
+    NoFreeDescriptors full;
+    ASSERT_GT(full.fds.size(), 0u);
+    ASSERT_EQ(::open("/dev/null", O_RDONLY), -1);  // really none left
+    // The kernel completes the handshake; the listener's accept fails with EMFILE.
+    ASSERT_EQ(::connect(waiting, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+    const double cpu_before = process_cpu_seconds();
+    // About 1.5 s in which the connection made before works both ways.
+    for (std::uint64_t i = 0; i < 15; ++i) {
+      ASSERT_FALSE(client->send(TaskFailed{i, "E", "x"}));
+      ASSERT_FALSE(server->receive(m, 5s));
+      EXPECT_EQ(std::get<TaskFailed>(m).task_id, i);
+      ASSERT_FALSE(server->send(DataFetchRequest{i, 1}));
+      ASSERT_FALSE(client->receive(m, 5s));
+      std::this_thread::sleep_for(100ms);
+    }
+    const double cpu = process_cpu_seconds() - cpu_before;
+    EXPECT_LT(cpu, 0.3) << "the accept loop spins (CPU seconds of the process in 1.5 s)";
+    // Pauses of 50, 100, 200, 400, 800 ms, then 1 s: a handful of attempts.
+    EXPECT_GE(listener.accept_failures(), 1u);
+    EXPECT_LE(listener.accept_failures(), 10u);
+  }
+  {
+    std::lock_guard lock(log.mutex);
+    EXPECT_EQ(std::count_if(log.lines.begin(), log.lines.end(),
+                            [](const std::string& l) {
+                              return l.find("cannot accept connections on port") != std::string::npos;
+                            }),
+              1);  // said once, not once per attempt
+  }
+  EXPECT_TRUE(log.contains("Too many open files"));
+  // Descriptors are free again: the waiting connection is taken (it never says hello: it
+  // is closed at the hello time-out), and a new one is admitted.
+  auto late = connect_to(a.io.context(), "127.0.0.1", listener.port(), hello_with("k"), 5s);
+  EXPECT_NE(listener.accept(5s), nullptr);
+  EXPECT_TRUE(log.contains("accepting connections on port " + std::to_string(listener.port()) +
+                           " again, after"));
+  ::close(waiting);
 }
 
 TEST(NetTransport, SilentConnectionIsClosedAfterHelloTimeout) {
