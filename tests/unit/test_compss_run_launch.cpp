@@ -201,6 +201,21 @@ TEST_F(CompssRunLaunch, HostsOverSshGetTheSecretOnStdin) {
   EXPECT_NE((ssh_args[0] + ssh_args[1]).find("\nalice@nodeB\n"), std::string::npos);
 }
 
+// A host reached over loopback (by ssh: a user is given): the master listens on 127.0.0.1
+// only (not on every interface), and the worker is told that address.
+TEST_F(CompssRunLaunch, HostsListenOnlyOnTheInterfaceTheyAreReachedFrom) {
+  std::string path = fakes + "/bin:" + std::string(std::getenv("PATH"));
+  int code = run({"--hosts", "alice@127.0.0.1", "--log-level", "info", fake_app},
+                 {{"PATH", path}, {"FAKE_WAIT_WORKERS", "1"}});
+  ASSERT_EQ(code, 0) << err();
+  auto m = read_record(out / "master");
+  auto w = workers();
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0]["worker"], "127.0.0.1:" + m["listen_port"]);
+  EXPECT_NE(err().find("compss-run: master listening on 127.0.0.1:" + m["listen_port"] + "\n"),
+            std::string::npos) << err();
+}
+
 TEST_F(CompssRunLaunch, SlurmStartsOneWorkerPerNodeWithSrun) {
   std::string path = fakes + "/bin:" + std::string(std::getenv("PATH"));
   int code = run({fake_app},

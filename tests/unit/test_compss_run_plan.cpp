@@ -103,7 +103,8 @@ TEST(CompssRunPlan, XmlNodesMapToWorkers) {
   EXPECT_EQ(lp.xml_port, 43100);
   Options o = parse_options({"--resources", r, "./app"}, env_of({}));
   EXPECT_EQ(effective_port(o, lp), 43100);
-  EXPECT_EQ(effective_bind(o, lp), "0.0.0.0");
+  // (n2 is not looked up: as if it did not resolve here.)
+  EXPECT_EQ(effective_bind(o, lp, [](const std::string&) { return std::string(); }), "0.0.0.0");
   // Only one of the files: its nodes.
   EXPECT_EQ(plan({"--resources", r}).workers[0].cores, 8u);
   EXPECT_EQ(plan({"--project", p}).workers[1].cores, 16u);
@@ -205,6 +206,33 @@ TEST(CompssRunEnvironment, WorkersGetTheMasterAddressAndTheirSettings) {
   p.workers = {local, remote};
   EXPECT_THROW(check_bind_reachable("127.0.0.1", p), UsageError);
   EXPECT_NO_THROW(check_bind_reachable("0.0.0.0", p));
+}
+
+// With workers on other hosts the master listens only on the interface it reaches them
+// from (they are told that address); on every interface only when there is no one such.
+TEST(CompssRunPlan, TheMasterListensOnTheInterfaceItReachesTheWorkersFrom) {
+  Options o = parse_options({"--hosts", "n1,n2,localhost", "./app"}, env_of({}));
+  LaunchPlan p = plan_workers(o, "/abs/app", env_of({}));
+  std::map<std::string, std::string> routes = {{"n1", "10.0.0.5"}, {"n2", "10.0.0.5"}};
+  auto towards = [&](const std::string& h) { return routes.count(h) ? routes[h] : std::string(); };
+  std::string why;
+  EXPECT_EQ(effective_bind(o, p, towards, &why), "10.0.0.5");
+  EXPECT_EQ(why, "");
+  EXPECT_EQ(master_address_for(p.workers[0], "10.0.0.5", 4000, "me"), "10.0.0.5:4000");
+  EXPECT_EQ(master_address_for(p.workers[2], "10.0.0.5", 4000, "me"), "10.0.0.5:4000");  // local
+  routes["n2"] = "192.168.1.5";  // another network
+  EXPECT_EQ(effective_bind(o, p, towards, &why), "0.0.0.0");
+  EXPECT_NE(why.find("different interfaces (10.0.0.5, 192.168.1.5)"), std::string::npos) << why;
+  routes.erase("n2");
+  EXPECT_EQ(effective_bind(o, p, towards, &why), "0.0.0.0");
+  EXPECT_NE(why.find("host n2 does not resolve"), std::string::npos) << why;
+  // --bind wins; every worker local: loopback.
+  Options given = parse_options({"--hosts", "n1", "--bind", "0.0.0.0", "./app"}, env_of({}));
+  EXPECT_EQ(effective_bind(given, plan_workers(given, "/abs/app", env_of({})), towards), "0.0.0.0");
+  Options local = parse_options({"--workers", "2", "./app"}, env_of({}));
+  EXPECT_EQ(effective_bind(local, plan_workers(local, "/abs/app", env_of({})), towards), "127.0.0.1");
+  // The real lookup, on an address that needs no name service.
+  EXPECT_EQ(local_address_towards("127.0.0.1"), "127.0.0.1");
 }
 
 TEST(CompssRunCommand, SshReadsTheSecretFromStdinAndQuotesEveryWord) {

@@ -1,12 +1,58 @@
 #include "environment.hpp"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 
 namespace compss::run {
 
-std::string effective_bind(const Options& o, const LaunchPlan& plan) {
+std::string local_address_towards(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), "9", &hints, &found) != 0 || found == nullptr) return "";
+  std::string address;
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in local{};
+  socklen_t len = sizeof local;
+  // connect(2) on a UDP socket only picks the route (and its source address).
+  if (fd >= 0 && ::connect(fd, found->ai_addr, found->ai_addrlen) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
+    char text[INET_ADDRSTRLEN] = {};
+    if (::inet_ntop(AF_INET, &local.sin_addr, text, sizeof text) != nullptr) address = text;
+  }
+  if (fd >= 0) ::close(fd);
+  ::freeaddrinfo(found);
+  return address;
+}
+
+std::string effective_bind(const Options& o, const LaunchPlan& plan, const AddressTowards& towards,
+                           std::string* why_all) {
   if (!o.bind.empty()) return o.bind;
-  return plan.all_local() ? "127.0.0.1" : "0.0.0.0";
+  if (plan.all_local()) return "127.0.0.1";
+  std::string chosen;
+  for (const WorkerSpec& w : plan.workers) {
+    if (w.via == Via::local) continue;
+    std::string here = towards(w.host);
+    std::string why;
+    if (here.empty()) {
+      why = "host " + w.host + " does not resolve to an IPv4 address here";
+    } else if (!chosen.empty() && here != chosen) {
+      why = "the workers' hosts are reached through different interfaces (" + chosen + ", " +
+            here + ")";
+    }
+    if (!why.empty()) {
+      if (why_all != nullptr) *why_all = why;
+      return "0.0.0.0";
+    }
+    chosen = here;
+  }
+  return chosen;
 }
 
 std::uint16_t effective_port(const Options& o, const LaunchPlan& plan) {

@@ -6,6 +6,7 @@
 #include "worker_plan.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,11 +23,25 @@ struct EnvChanges {
   std::vector<std::string> unset;
 };
 
-/// The address the master listens on: --bind, else 127.0.0.1 when every worker is local,
-/// else 0.0.0.0.
+/// The local IPv4 address this host's routing table uses to reach `host` (a UDP socket
+/// "connected" to it: no packet is sent), or "" when `host` does not resolve to an IPv4
+/// address or has no route.
+///
+///   local_address_towards("127.0.0.1") == "127.0.0.1"
+std::string local_address_towards(const std::string& host);
+
+using AddressTowards = std::function<std::string(const std::string& host)>;
+
+/// The address the master listens on: --bind; else 127.0.0.1 when every worker is local;
+/// else the one interface the workers on other hosts are reached through (the same
+/// source address towards each of them; they are told that address), so the port is not
+/// open on the others. Only when they are reached through different interfaces, or a host
+/// does not resolve here, 0.0.0.0 (every interface; `why_all` says why).
 ///
 ///   effective_bind(options, plan) == "127.0.0.1"  // for --workers 2
-std::string effective_bind(const Options& options, const LaunchPlan& plan);
+std::string effective_bind(const Options& options, const LaunchPlan& plan,
+                           const AddressTowards& towards = local_address_towards,
+                           std::string* why_all = nullptr);
 
 /// The master port: --port, else the XML's MinPort, else 0 (any).
 ///

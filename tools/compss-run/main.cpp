@@ -79,9 +79,14 @@ int run(int argc, char** argv) {
   }
   std::string app = resolve_app(o.command[0], process_env("PATH").value_or("/usr/bin:/bin"));
   LaunchPlan plan = plan_workers(o, app, process_env);
-  std::string bind = effective_bind(o, plan);
-  check_bind_reachable(bind, plan);
+  std::string why_all;
+  std::string bind = effective_bind(o, plan, local_address_towards, &why_all);
+  // (A chosen loopback address is right: the workers' hosts are this one.)
+  if (!o.bind.empty()) check_bind_reachable(bind, plan);
   bool info = o.log_level == "info" || o.log_level == "debug";
+  if (info && !why_all.empty())
+    std::fprintf(stderr, "compss-run: listening on every interface (0.0.0.0): %s; --bind ADDR "
+                 "chooses one\n", why_all.c_str());
   std::string secret = make_secret();
 
   block_supervised_signals();

@@ -131,7 +131,8 @@ const OptionDef option_table[] = {
      [](Options& o, const Source& s) { o.scheduler = one_of(s, {"fifo", "lifo", "locality"}); }},
     {"--bind", "ADDR", false, "COMPSS_BIND", false,
      "IPv4 address the master listens on (default 127.0.0.1 when every worker is local, "
-     "else 0.0.0.0)",
+     "else the address this host reaches the workers' hosts from; 0.0.0.0 when they are "
+     "reached from different ones)",
      [](Options& o, const Source& s) {
        in_addr a{};
        if (inet_pton(AF_INET, s.value.c_str(), &a) != 1)
