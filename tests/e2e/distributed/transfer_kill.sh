@@ -95,9 +95,13 @@ for ((run = 1; run <= runs; run++)); do
 
   wait_run
   same_as_sequential "run $run: compss-run" "$rc" "$out" || status=1
-  # The receiver got half of a frame when its sender died: proof the kill hit the transfer.
+  # Proof that the kill hit the transfer: a receiver whose sender died got part of a
+  # frame; a receiver killed never ran the task it was fetching for.
   if [[ $mode != receiver ]] && ! grep -q 'closing connection from .*in the middle of a frame' "$err"; then
     fail "no receiver saw its transfer cut (the kill did not land during the transfer)"
+  fi
+  if [[ $mode == receiver ]] && grep -q "^big_transfer: product made by pid $victim\$" "$err"; then
+    fail "the receiver finished its task before the kill (the kill did not land during the transfer)"
   fi
   grep -qE "worker [0-9]+ .*lost" "$err" || fail "the master did not report the killed worker lost"
   assert_nothing_left 10 || status=1
