@@ -7,7 +7,9 @@
 #                 (programs/big_transfer.cpp, COMPSS_TEST_PAUSE_IN_TRANSFER);
 #   with_launcher compss-run killed first, then the master, while both workers run a long
 #                 task: nothing is left to stop the workers, they must notice the master
-#                 is gone and exit by themselves (issue 11, item 4).
+#                 is gone and exit by themselves (issue 11, item 4). Not registered in
+#                 CMakeLists.txt yet: today the workers wait for their task (60 s)
+#                 with parent 1 and the test fails; register it with that fix.
 # compss-run --workers 2 --master-cores 0 --worker-cores 1. Every process of the run must
 # be gone within 10 s of the kill; where compss-run survives, it must exit 137 and say
 # the master was killed; the user's files must be intact.
