@@ -1,5 +1,6 @@
 #include "net/peer_fetch.hpp"
 
+#include "net/test_pause.hpp"
 #include "net/worker.hpp"
 
 #include <compss/error.hpp>
@@ -9,7 +10,9 @@
 namespace compss::net {
 
 PeerFetcher::PeerFetcher(boost::asio::io_context& io, PeerFetchOptions options)
-    : io_(io), options_(std::move(options)) {}
+    : io_(io), options_(std::move(options)) {
+  if (!options_.connection.pause) options_.connection.pause = pause_in_transfer_from_env();
+}
 
 PeerFetcher::~PeerFetcher() {
   std::lock_guard lock(mutex_);

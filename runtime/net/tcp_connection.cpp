@@ -311,6 +311,19 @@ std::error_code TcpConnection::read_large(Message& out, Clock::time_point deadli
     if (buffered != 0) std::memcpy(into.data() + large_.done, buffer_.data() + begin_, buffered);
     begin_ += buffered;
     large_.done += buffered;
+    if (options_.pause && !large_.paused) {  // a test's pause (ConnectionOptions)
+      std::size_t before = 0, total = 0;
+      for (std::size_t k = 0; k < large_.places.size(); ++k) {
+        if (k < large_.place) before += large_.places[k].size();
+        total += large_.places[k].size();
+      }
+      const std::size_t at = options_.pause_after;
+      if (at < total && at < before + into.size()) {  // the pause falls in this place
+        if (auto ec = read_into(into.data(), at - before, large_.done, deadline)) return ec;
+        large_.paused = true;
+        options_.pause(peer_, total);
+      }
+    }
     if (auto ec = read_into(into.data(), into.size(), large_.done, deadline)) return ec;
   }
   LargeFrame done = std::move(large_);

@@ -48,6 +48,12 @@ struct ConnectionOptions {
   /// µs each on a VM); an idle connection costs at most this much CPU per receive. Like
   /// OpenMP's spin before blocking. Zero: sleep at once.
   std::chrono::microseconds spin{50};
+  /// Test only (net/test_pause.hpp): called once per large frame (one read into its
+  /// destination) longer than `pause_after` bytes, on the reading thread, when
+  /// `pause_after` bytes of it are read, with the peer's name and the frame's size. The
+  /// fault tests kill the sender or the receiver while it runs. Empty: no pause.
+  std::function<void(const std::string& peer, std::size_t bytes)> pause;
+  std::size_t pause_after = 1 << 20;
 };
 
 /// One TCP connection. Frames are written and read on the calling thread: send() writes
@@ -162,6 +168,7 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
     std::vector<std::span<std::byte>> places;  // where the bytes go, in order
     std::size_t place = 0;           // the place being filled
     std::size_t done = 0;            // bytes of that place read so far
+    bool paused = false;             // options_.pause ran for this frame
   };
   LargeFrame large_;
 };

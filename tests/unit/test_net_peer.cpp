@@ -5,16 +5,19 @@
 #include "net/io_thread.hpp"
 #include "net/peer_fetch.hpp"
 #include "net/peer_server.hpp"
+#include "net/test_pause.hpp"
 #include "net/worker.hpp"
 #include "net/worker_store.hpp"
 
 #include <compss/detail/call_task.hpp>
+#include <compss/error.hpp>
 #include <compss/serialize.hpp>
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -381,4 +384,56 @@ TEST(NetPeer, ServeTasksQueuesMoreRequestsThanSlots) {
   EXPECT_EQ(answered, std::vector<bool>(requests, true));
   EXPECT_TRUE(orderly);
   EXPECT_EQ(served, static_cast<std::size_t>(requests));
+}
+
+// The fault tests' pause (ConnectionOptions::pause, net/test_pause.hpp): once per large
+// frame, after pause_after bytes, with the frame's size; the value still arrives whole;
+// a frame no longer than pause_after is not paused.
+TEST(NetPeer, ATestPauseComesOncePerLargeFrameAndTheValueStaysWhole) {
+  IoThread io;
+  WorkerStore store;
+  std::vector<int> big(1024 * 1024 + 3);  // 4 MiB and a bit
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<int>(i * 2654435761u);
+  std::vector<std::byte> bytes = compss::to_bytes(big);
+  store.put(1, 1, bytes);
+  store.put(2, 1, compss::to_bytes(std::vector<int>(1000, 7)));  // 4 KB: not paused
+  PeerServer server(io.context(), server_options(), store);
+  std::string source = "127.0.0.1:" + std::to_string(server.port());
+
+  std::vector<std::size_t> pauses;  // the frame sizes the pause was called with
+  PeerFetchOptions o = fetch_options();
+  o.connection.pause_after = 1 << 20;
+  o.connection.pause = [&](const std::string& peer, std::size_t frame_bytes) {
+    EXPECT_EQ(peer, source);
+    pauses.push_back(frame_bytes);
+  };
+  PeerFetcher peers(io.context(), o);
+  std::shared_ptr<const compss::detail::HeldValue> out;
+  std::string why;
+  ASSERT_TRUE(peers.fetch(source, 1, 1, nullptr, out, why)) << why;
+  EXPECT_EQ(out->to_bytes(), bytes);
+  ASSERT_TRUE(peers.fetch(source, 2, 1, nullptr, out, why)) << why;
+  ASSERT_TRUE(peers.fetch(source, 1, 1, nullptr, out, why)) << why;
+  EXPECT_EQ(out->to_bytes(), bytes);
+  EXPECT_EQ(pauses, (std::vector<std::size_t>{bytes.size(), bytes.size()}));
+}
+
+TEST(NetPeer, TheTestPauseVariableIsCheckedAndOffWhenUnset) {
+  ::unsetenv("COMPSS_TEST_PAUSE_IN_TRANSFER");
+  EXPECT_FALSE(pause_in_transfer_from_env());
+  ::setenv("COMPSS_TEST_PAUSE_IN_TRANSFER", "250", 1);
+  EXPECT_TRUE(pause_in_transfer_from_env());
+  for (const char* bad : {"", "0", "-5", "10ms", "600001"}) {
+    ::setenv("COMPSS_TEST_PAUSE_IN_TRANSFER", bad, 1);
+    try {
+      pause_in_transfer_from_env();
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const compss::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("COMPSS_TEST_PAUSE_IN_TRANSFER='" + std::string(bad) +
+                                           "': expected a pause in milliseconds"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  ::unsetenv("COMPSS_TEST_PAUSE_IN_TRANSFER");
 }

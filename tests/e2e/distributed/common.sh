@@ -39,23 +39,24 @@ same_as_sequential() {
 }
 
 # start_work: a fresh directory in $work, and an EXIT trap that stops the run whose pid is
-# in $run_pid (if any: timeout passes SIGTERM on) and removes $work.
+# in $run_pid (if any: timeout passes SIGTERM on), kills whatever is left of the runs
+# start_run started, and removes $work.
 start_work() {
   work="$(mktemp -d)"
   run_pid=""
+  run_groups=()
+  run_logs=()
   trap stop_run_and_clean EXIT
 }
 stop_run_and_clean() {
   [[ -n $run_pid ]] && kill "$run_pid" 2>/dev/null
+  local pid
+  for pid in $(leftover_processes); do kill -9 "$pid" 2>/dev/null; done
   rm -rf "$work"
 }
 
-# run_pids <stderr file>: the pids of the master and the workers of a compss-run started
-# with --log-level info (its "master started, pid P" and "worker N ... started, pid P").
-run_pids() {
-  grep -E '^compss-run: (master|worker [0-9]+ .*) started, pid [0-9]+' "$1" 2>/dev/null |
-    grep -oE '[0-9]+$'
-}
+# run_pids <stderr file>: the pids of the master and the workers (started_pids, below).
+run_pids() { started_pids "$@"; }
 
 # process_alive <pid>: true while the process exists and is not a zombie (a zombie has
 # ended; its parent, maybe init, has not reaped it yet).
@@ -92,3 +93,139 @@ wait_for_line() {
     sleep 0.05
   done
 }
+# --- Fault tests: nothing of a run is left behind, nothing of the user's is lost --------
+# Every run a fault test starts goes through start_run, and every fault test ends with
+# assert_nothing_left (each run's process group and the pids compss-run reported are gone)
+# and, where the run had files of the user's, check_user_files.
+
+# start_run <seconds> <stdout file> <stderr file> <command...>: starts the command in the
+# background under `timeout -k 5 <seconds>`, which puts itself and everything the command
+# starts (compss-run, the master, the workers) in a process group of its own, whose id is
+# timeout's pid. Sets run_pid to it and remembers the group and the stderr file (where
+# compss-run --log-level info writes the pids it started) for assert_nothing_left.
+start_run() {
+  local seconds="$1" out="$2" err="$3"
+  shift 3
+  timeout -k 5 "$seconds" "$@" >"$out" 2>"$err" &
+  run_pid=$!
+  run_groups+=("$run_pid")
+  run_logs+=("$err")
+}
+
+# wait_run: waits for the run start_run started; sets rc (124: timed out) and clears run_pid.
+wait_run() {
+  wait "$run_pid"
+  rc=$?
+  run_pid=""
+}
+
+# run_to_end <seconds> <stdout file> <stderr file> <command...>: start_run, then wait_run.
+run_to_end() {
+  start_run "$@"
+  wait_run
+}
+
+# started_pids <stderr file>: the pids compss-run --log-level info reported starting
+# ("compss-run: master started, pid P", "compss-run: worker N (host h) started, pid P").
+started_pids() {
+  grep -E '^compss-run: (master|worker [0-9]+ .*) started, pid [0-9]+$' "$1" 2>/dev/null |
+    grep -oE '[0-9]+$'
+}
+
+# worker_pids <stderr file>: the pids of the workers alone, in the order they started.
+worker_pids() {
+  grep -E '^compss-run: worker [0-9]+ .*started, pid [0-9]+$' "$1" 2>/dev/null | grep -oE '[0-9]+$'
+}
+
+# master_pid <stderr file>: the master's pid (empty until compss-run reported it).
+master_pid() {
+  grep -E '^compss-run: master started, pid [0-9]+$' "$1" 2>/dev/null | grep -oE '[0-9]+$'
+}
+
+# leftover_processes: the live processes (not zombies) in the groups of the runs
+# start_run started, and the pids compss-run reported starting that still run one of
+# this test's programs (a reused pid runs something else). One pid per line.
+leftover_processes() {
+  local stat rest pid state pgid g p exe
+  local -A groups=() found=()
+  for g in "${run_groups[@]}"; do groups[$g]=1; done
+  [[ ${#groups[@]} -eq 0 ]] && return 0
+  for stat in /proc/[0-9]*/stat; do
+    { read -r rest <"$stat"; } 2>/dev/null || continue
+    pid=${stat#/proc/}
+    pid=${pid%/stat}
+    rest=${rest##*) }  # after the command name, which may hold spaces
+    read -r state _ pgid _ <<<"$rest"
+    [[ $state != Z && -n ${groups[$pgid]:-} ]] && found[$pid]=1
+  done
+  for p in $(for g in "${run_logs[@]}"; do started_pids "$g"; done); do
+    [[ -n ${found[$p]:-} ]] && continue
+    exe="$(readlink "/proc/$p/exe" 2>/dev/null)" || continue
+    [[ $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) == Z ]] && continue
+    [[ $exe == "${launcher:-}" || $exe == "${compss_bin:-}" ]] && found[$p]=1
+  done
+  printf '%s\n' "${!found[@]}"
+}
+
+# assert_nothing_left [seconds (10)]: after the runs ended, waits (polling, at most that
+# long) until no process of theirs is left (leftover_processes). Otherwise prints each
+# one, kills it and fails: a worker or master that outlives its run is a bug.
+assert_nothing_left() {
+  local seconds="${1:-10}" left pid
+  local deadline=$((SECONDS + seconds))
+  while :; do
+    left="$(leftover_processes)"
+    [[ -z $left ]] && return 0
+    ((SECONDS >= deadline)) && break
+    sleep 0.1
+  done
+  echo "FAIL: processes of the run still alive ${seconds} s after it ended:"
+  for pid in $left; do
+    echo "  pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" \
+         "(state $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null), parent $(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null))"
+    kill -9 "$pid" 2>/dev/null
+  done
+  return 1
+}
+
+# snapshot_user_files <dir>: records a checksum of every file under <dir> (the user's
+# files the run must not lose or change) for check_user_files.
+snapshot_user_files() {
+  user_dir="$1"
+  (cd "$user_dir" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum) >"$work/user-files.sha256"
+  [[ -s $work/user-files.sha256 ]] || { echo "FAIL (test): no user file under $user_dir"; exit 1; }
+}
+
+# check_user_files: every file snapshot_user_files saw is still there, unchanged, and no
+# temporary file of the runtime's (*.compss-tmp-*) is left under the directory.
+check_user_files() {
+  local bad ok=0
+  bad="$(cd "$user_dir" && sha256sum --quiet -c "$work/user-files.sha256" 2>&1)" || ok=1
+  if [[ $ok -ne 0 ]]; then
+    echo "FAIL: files of the user's under $user_dir were lost or changed:"
+    echo "$bad" | sed 's/^/  /'
+  fi
+  bad="$(find "$user_dir" -name '*.compss-tmp-*')"
+  if [[ -n $bad ]]; then
+    echo "FAIL: temporary files left behind: $bad"
+    ok=1
+  fi
+  return $ok
+}
+
+# --- Transfers held in the middle (COMPSS_TEST_PAUSE_IN_TRANSFER) ------------------------
+
+# transfer_block_mib: MiB per block of programs/big_transfer.cpp such that a node paused
+# after the first MiB of a block (COMPSS_TEST_PAUSE_IN_TRANSFER, runtime/net/test_pause.hpp)
+# leaves its sender still writing it: more than the largest TCP receive and send buffers
+# (their autotuning maxima) hold together, plus 8 MiB.
+transfer_block_mib() {
+  local rmem wmem
+  rmem=$(awk '{print $3}' /proc/sys/net/ipv4/tcp_rmem 2>/dev/null) || rmem=6291456
+  wmem=$(awk '{print $3}' /proc/sys/net/ipv4/tcp_wmem 2>/dev/null) || wmem=4194304
+  echo $(((${rmem:-6291456} + ${wmem:-4194304}) / 1048576 + 8))
+}
+
+# pause_lines <stderr file>: the lines of the nodes that paused in a transfer,
+# "compss: test: pid P paused in a N-byte value from HOST:PORT for MS ms (...)".
+pause_lines() { grep -E '^compss: test: pid [0-9]+ paused in a [0-9]+-byte value from ' "$1" 2>/dev/null; }

@@ -4,9 +4,10 @@
 # `compss-run --workers 3 --master-cores 0 --worker-cores 1 --log-level info`, and one
 # worker, chosen at random, is killed at a random delay after the workers started. Each of
 # KILL_RUNS (10) runs is seeded (seed = run number + KILL_SEED, printed; the delay is
-# below KILL_MAX_DELAY_MS, 2000) and must exit 0 with exactly the output of the
-# sequential build. A kill that comes after the master has
-# finished proves nothing, so at least one kill must land while the run is in progress.
+# below KILL_MAX_DELAY_MS, 700) and must exit 0 with exactly the output of the
+# sequential build, leave no process behind and leave the user's files in its working
+# directory as they were. A kill that comes after the master has finished proves
+# nothing, so at least one kill must land while the run is in progress.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 take_programs "$0" "$@"
@@ -17,11 +18,10 @@ max_delay_ms=${KILL_MAX_DELAY_MS:-700}  # within one distributed run (about 1 s)
 start_work
 
 run_sequential "$work" "$@"
-
-# Pids of the run's workers, from compss-run's "worker N (host h) started, pid P" lines.
-worker_pids() {  # worker_pids <stderr file>
-  grep -E '^compss-run: worker [0-9]+ .*started' "$1" 2>/dev/null | grep -oE 'pid [0-9]+' | grep -oE '[0-9]+'
-}
+mkdir -p "$work/user"
+cp "$work/sequential.out" "$work/user/notes.txt"
+snapshot_user_files "$work/user"
+cd "$work/user" || exit 1
 
 status=0
 landed=0
@@ -31,9 +31,8 @@ for ((run = 1; run <= runs; run++)); do
   read -r delay_ms victim_index < <(awk -v s="$seed" -v max="$max_delay_ms" \
     'BEGIN { srand(s); print int(rand() * max), int(rand() * 3) }')
   out="$work/run$seed.out" err="$work/run$seed.err"
-  timeout -k 5 20 "$launcher" --no-progress --workers 3 --master-cores 0 \
-    --worker-cores 1 --log-level info -- "$compss_bin" "$@" >"$out" 2>"$err" &
-  run_pid=$!
+  start_run 20 "$out" "$err" "$launcher" --no-progress --workers 3 --master-cores 0 \
+    --worker-cores 1 --log-level info -- "$compss_bin" "$@"
 
   # Wait (bounded, 20 s) until the three workers exist.
   pids=()
@@ -46,7 +45,7 @@ for ((run = 1; run <= runs; run++)); do
   if [[ ${#pids[@]} -lt 3 ]]; then
     echo "FAIL: seed $seed: did not find 3 worker pids (found: ${pids[*]:-none})"
     cat "$err"
-    wait "$run_pid"
+    wait_run
     exit 1
   fi
 
@@ -63,13 +62,13 @@ for ((run = 1; run <= runs; run++)); do
     echo "seed $seed: worker $((victim_index + 1)) (pid $victim) had already exited at ${delay_ms} ms"
   fi
 
-  wait "$run_pid"
-  rc=$?
-  run_pid=""
+  wait_run
   if ! same_as_sequential "seed $seed: compss-run" "$rc" "$out"; then
     cat "$err"
     status=1
   fi
+  assert_nothing_left 10 || status=1
+  check_user_files || status=1
   # One failure says enough; the remaining runs would only make a failing test slower.
   [[ $status -ne 0 ]] && { echo "(runs after seed $seed skipped)"; break; }
 done
@@ -80,5 +79,5 @@ if [[ $status -eq 0 && $landed -eq 0 ]]; then
 fi
 [[ $status -eq 0 ]] &&
   echo "OK: $runs runs (seeds $((base_seed + 1))..$((base_seed + runs))), $landed kills during the run," \
-       "every output identical to the sequential build"
+       "every output identical to the sequential build, no process left, the user's files intact"
 exit $status

@@ -6,6 +6,8 @@
 # queued behind it on those workers are not blamed and run elsewhere.
 #   on_failure(ignore, returns=-1): exit 0, the sequential sum, the result -1;
 #   the default policy (retry): exit 1 and the same report.
+# Either way no process of the run is left behind and the user's files in its working
+# directory are intact.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 take_programs "$0" "$@"
@@ -14,12 +16,15 @@ status=0
 
 run_sequential "$work" ignore
 expected_sum="$(grep '^sum of squares' "$work/sequential.out")"
+mkdir -p "$work/user"
+cp "$work/sequential.out" "$work/user/notes.txt"
+snapshot_user_files "$work/user"
+cd "$work/user" || exit 1
 
 for mode in ignore retry; do
   out="$work/$mode.out" err="$work/$mode.err"
-  timeout -k 5 60 "$launcher" --no-progress --workers 4 --master-cores 0 --worker-cores 1 \
-    -- "$compss_bin" "$mode" >"$out" 2>"$err"
-  rc=$?
+  run_to_end 60 "$out" "$err" "$launcher" --no-progress --workers 4 --master-cores 0 \
+    --worker-cores 1 --log-level info -- "$compss_bin" "$mode"
   fail() { echo "FAIL ($mode): $*"; status=1; }
   lost=$(grep -c 'compss: worker [0-9]* (.*) lost' "$err")
   [[ $lost -eq 2 ]] || fail "expected 2 workers lost, saw $lost"
@@ -35,6 +40,8 @@ for mode in ignore retry; do
   else
     [[ $rc -eq 1 ]] || fail "exit code $rc, expected 1 (the application stops)"
   fi
+  assert_nothing_left 10 || status=1
+  check_user_files || status=1
   [[ $status -eq 0 ]] || { echo "--- stdout"; cat "$out"; echo "--- stderr"; cat "$err"; break; }
 done
 [[ $status -eq 0 ]] && echo "OK: the poison task killed 2 workers, then failed through its policy"

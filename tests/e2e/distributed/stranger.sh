@@ -3,7 +3,8 @@
 # While a distributed run is in progress, strangers connect to the master's port: one
 # sends a well-formed Hello with a wrong secret, one sends random bytes, one sends a
 # valid frame header announcing a 1 TiB payload. The run must still exit 0 with the output
-# of the sequential build, and the master must log each rejected connection on stderr.
+# of the sequential build, the master must log each rejected connection on stderr, no
+# process of the run may be left behind and the user's files must be intact.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 take_programs "$0" "$@"
@@ -12,10 +13,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 start_work
 
 run_sequential "$work" "$@"
+mkdir -p "$work/user"
+cp "$work/sequential.out" "$work/user/notes.txt"
+snapshot_user_files "$work/user"
+cd "$work/user" || exit 1
 
-timeout -k 5 60 "$launcher" --no-progress --workers 2 --log-level info -- "$compss_bin" "$@" \
-  >"$work/run.out" 2>"$work/run.err" &
-run_pid=$!
+start_run 60 "$work/run.out" "$work/run.err" "$launcher" --no-progress --workers 2 \
+  --log-level info -- "$compss_bin" "$@"
 
 # compss-run prints "compss-run: master listening on <addr>:<port>" at --log-level info.
 address=""
@@ -35,15 +39,15 @@ echo "master at $address"
 strangers_rc=0
 timeout 30 python3 "$here/stranger.py" "${address%:*}" "${address##*:}" || strangers_rc=$?
 
-wait "$run_pid"
-rc=$?
-run_pid=""
+wait_run
 status=0
 if [[ $strangers_rc -ne 0 ]]; then
   echo "FAIL: the strangers could not connect to $address (exit $strangers_rc)"
   status=1
 fi
 same_as_sequential compss-run "$rc" "$work/run.out" || status=1
+assert_nothing_left 10 || status=1
+check_user_files || status=1
 # One log line per rejected stranger, with the reason (runtime/net/errors.cpp).
 for reason in 'wrong or missing run secret' 'bad magic number' 'larger than the limit'; do
   if ! grep 'closing connection from' "$work/run.err" | grep -q "$reason"; then
@@ -56,4 +60,4 @@ if [[ $status -ne 0 ]]; then
   cat "$work/run.err"
   exit 1
 fi
-echo "OK: 3 strangers rejected and logged; output identical to the sequential build"
+echo "OK: 3 strangers rejected and logged; output identical to the sequential build; no process left"
