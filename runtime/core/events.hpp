@@ -27,7 +27,8 @@ using EventTime = std::int64_t;
 EventTime event_now() noexcept;
 
 /// One datum a task accesses: the registry's id, the version it reads (`in`) or makes
-/// (a writing direction), and how. A collection contributes one entry per element.
+/// (a writing direction: `inout` reads the version before it), and how. A collection
+/// contributes its container (read: its shape) and one entry per element.
 struct DataAccess {
   std::uint64_t data_id = 0;
   std::uint64_t version = 0;

@@ -240,6 +240,15 @@ inline std::vector<std::string> EventLog::check(const std::set<int>& nodes) cons
     if (x.bytes == 0) bad.push_back(what + ": 0 bytes");
     if (x.end < x.begin) bad.push_back(what + ": ends before it begins");
     if (x.from == x.to || !nodes.count(x.from) || !nodes.count(x.to)) bad.push_back(what + ": bad nodes");
+    const bool known = std::any_of(tasks_.begin(), tasks_.end(), [&](const auto& t) {
+      const auto& d = t.second.data;
+      return std::any_of(d.begin(), d.end(), [&](const compss::rt::DataAccess& a) {
+        // (an inout access makes version v + 1 of the v it reads)
+        const bool inout = compss::detail::reads(a.direction) && compss::detail::writes(a.direction);
+        return a.data_id == x.data_id && (a.version == x.version || (inout && a.version == x.version + 1));
+      });
+    });
+    if (!known) bad.push_back(what + ": no task accesses that version");
   }
   int open_waits = 0;
   for (const compss::rt::RuntimeActivity& a : activities_) {

@@ -213,6 +213,7 @@ TEST(EventChecker, FlagsBrokenSequences) {
   log.on_ended(TaskEnded{1, TaskOutcome::success, 1, false, 15});
   log.on_ended(TaskEnded{2, TaskOutcome::success, 0, false, 16});      // success, never started
   log.on_transfer(DataTransferred{5, 1, 0, 0, 1, 20, 19});            // 0 bytes, ends first
+  log.on_transfer(DataTransferred{5, 2, 8, 0, 1, 20, 21});            // a version nobody made
   std::vector<std::string> problems = log.check({0, 1});
   auto has = [&](const std::string& part) {
     return std::any_of(problems.begin(), problems.end(),
@@ -224,7 +225,8 @@ TEST(EventChecker, FlagsBrokenSequences) {
   EXPECT_TRUE(has("ended with success without started"));
   EXPECT_TRUE(has("0 bytes"));
   EXPECT_TRUE(has("ends before it begins"));
-  EXPECT_EQ(problems.size(), 6u) << ::testing::PrintToString(problems);
+  EXPECT_TRUE(has("d5v2 from 0 to 1: no task accesses that version"));
+  EXPECT_EQ(problems.size(), 7u) << ::testing::PrintToString(problems);
 }
 
 TEST(ObserversList, NotifiesEveryObserverAndSurvivesOneThatThrows) {
