@@ -84,19 +84,7 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
   return true;
 }
 
-Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
-                                           Outcome outcome, const TaskError& err,
-                                           EventTime ended_at) noexcept {
-  AfterAttempt after = apply_policy(t, deadline, outcome, err);
-  if (after != AfterAttempt::abandoned && events_.any()) {
-    // (Abandoned: the watchdog told the observers it timed out.)
-    notify_ended(t, outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed,
-                 after == AfterAttempt::again, ended_at);
-  }
-  return after;
-}
-
-Runtime::AfterAttempt Runtime::apply_policy(TaskBase* t, Watchdog::Clock::time_point deadline,
+[[gnu::always_inline]] inline Runtime::AfterAttempt Runtime::apply_policy(TaskBase* t, Watchdog::Clock::time_point deadline,
                                             Outcome outcome, const TaskError& err) noexcept {
   bool deadline_passed = false;
   if (deadline != no_deadline) {
@@ -137,6 +125,18 @@ Runtime::AfterAttempt Runtime::apply_policy(TaskBase* t, Watchdog::Clock::time_p
       return AfterAttempt::finish;
   }
   return AfterAttempt::finish;
+}
+
+Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
+                                           Outcome outcome, const TaskError& err,
+                                           EventTime ended_at) noexcept {
+  AfterAttempt after = apply_policy(t, deadline, outcome, err);
+  if (after != AfterAttempt::abandoned && events_.any()) {
+    // (Abandoned: the watchdog told the observers it timed out.)
+    notify_ended(t, outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed,
+                 after == AfterAttempt::again, ended_at);
+  }
+  return after;
 }
 
 bool Runtime::run_task(TaskBase* t) noexcept {

@@ -42,9 +42,10 @@ class ProgressCounter : public TaskObserver {
 
  private:
   std::function<std::size_t()> slots_;
-  std::atomic<std::size_t> submitted_{0};
-  std::atomic<std::size_t> ready_{0};
-  std::atomic<std::size_t> ended_{0};
+  // Each on its own cache line: different threads count them at once.
+  alignas(64) std::atomic<std::size_t> submitted_{0};
+  alignas(64) std::atomic<std::size_t> ready_{0};
+  alignas(64) std::atomic<std::size_t> ended_{0};
 };
 
 /// Redraws `\rcompss: N done, R running, P pending` on `out` every `period` (200 ms)

@@ -47,10 +47,8 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
   r.push_back(t);
 }
 
-bool Registry::link(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
-  if (!add_edge(pred, t)) return false;
-  if (record_ != nullptr) record_->push_back({pred->id(), d.id, version});
-  return true;
+void Registry::record(const TaskBase* pred, const Datum& d, std::uint64_t version) {
+  record_->push_back({pred->id(), d.id, version});
 }
 
 void Registry::access(TaskBase* t, ParamDescriptor& p) {

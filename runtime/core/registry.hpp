@@ -6,6 +6,7 @@
 
 #include "core/events.hpp"
 #include "core/exclusion.hpp"
+#include "core/graph.hpp"
 
 #include <compss/detail/task_node.hpp>
 
@@ -109,7 +110,12 @@ class Registry {
   void copy_in(TaskBase* t, ParamDescriptor& p);
   void renumber(Datum& d) noexcept;
   /// add_edge(pred, t), recorded (when recording) as a dependency on `version` of `d`.
-  bool link(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version);
+  bool link(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
+    if (!add_edge(pred, t)) return false;
+    if (record_ != nullptr) [[unlikely]] record(pred, d, version);
+    return true;
+  }
+  void record(const TaskBase* pred, const Datum& d, std::uint64_t version);
   static void collect_datum(Datum& d, std::vector<TaskBase*>& out);
   static bool idle(Datum& d);
   static void release_all(Datum& d);

@@ -44,15 +44,22 @@ Runtime::~Runtime() {
   registry_.clear();
 }
 
-void Runtime::submit(TaskBase* t) {
+template <bool observed>
+void Runtime::submit_impl(TaskBase* t) {
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
   inflight_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t untouched = 0;  // cluster runs: objects and files no unfinished task accessed
-  const bool observed = events_.any();  // (read once: all or none of its events)
-  std::vector<Dependency> dependencies;  // (allocates only when observed)
+  // Observed: what it waits for. One vector per thread, reused: no allocation per task
+  // (observers never submit tasks, so it is not in use twice on one thread).
+  std::vector<Dependency>* dependencies = nullptr;
+  if constexpr (observed) {
+    thread_local std::vector<Dependency> reused;
+    dependencies = &reused;
+    dependencies->clear();
+  }
   {
     std::lock_guard lock(registry_mutex_);
-    if (observed) registry_.record_dependencies(&dependencies);
+    if constexpr (observed) registry_.record_dependencies(dependencies);
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {
       ParamDescriptor& p = t->params_[i];
       if (cluster_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
@@ -60,7 +67,7 @@ void Runtime::submit(TaskBase* t) {
       }
       if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
     }
-    if (observed) registry_.record_dependencies(nullptr);
+    if constexpr (observed) registry_.record_dependencies(nullptr);
     registry_.maybe_prune();
   }
   if (cluster_) cluster_->submitted(t, untouched);
@@ -70,10 +77,19 @@ void Runtime::submit(TaskBase* t) {
     join_group(g);
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
-  if (observed) notify_submitted(t, dependencies);
+  if constexpr (observed) notify_submitted(t, *dependencies);
   if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-    if (observed) notify_ready(t);
+    if constexpr (observed) notify_ready(t);
     make_ready(t);
+  }
+}
+
+void Runtime::submit(TaskBase* t) {
+  // One relaxed load decides; the unobserved instance is the submission alone.
+  if (events_.any()) {
+    submit_impl<true>(t);
+  } else {
+    submit_impl<false>(t);
   }
 }
 
@@ -144,8 +160,8 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
 
 void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>& dependencies) noexcept {
   try {
-    std::vector<DataAccess> data;
-    data.reserve(t->param_count_);
+    thread_local std::vector<DataAccess> data;  // reused, as submit's dependencies
+    data.clear();
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {
       const ParamDescriptor& p = t->params_[i];
       if (p.kind == detail::ParamKind::collection && p.data_id != 0) {

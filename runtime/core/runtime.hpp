@@ -128,6 +128,10 @@ class Runtime {
                             const TaskError& error) noexcept;
   void settle_failure(TaskBase* task, bool timed_out, const TaskError& error) noexcept;
   void wait_tasks(std::vector<TaskBase*>& tasks);
+  /// submit, with (`observed`) or without the task events: two instances, so the
+  /// unobserved one carries no trace of them.
+  template <bool observed>
+  void submit_impl(TaskBase* task);
   // Task events, called only when events_.any() said observers are installed.
   void notify_submitted(const TaskBase* task, const std::vector<Dependency>& dependencies) noexcept;
   void notify_ready(const TaskBase* task) noexcept;
