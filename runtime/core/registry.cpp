@@ -47,8 +47,10 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
   r.push_back(t);
 }
 
-void Registry::record(const TaskBase* pred, const Datum& d, std::uint64_t version) {
+bool Registry::link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
+  if (!add_edge(pred, t)) return false;
   record_->push_back({pred->id(), d.id, version});
+  return true;
 }
 
 void Registry::access(TaskBase* t, ParamDescriptor& p) {

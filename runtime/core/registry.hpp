@@ -111,11 +111,10 @@ class Registry {
   void renumber(Datum& d) noexcept;
   /// add_edge(pred, t), recorded (when recording) as a dependency on `version` of `d`.
   bool link(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
-    if (!add_edge(pred, t)) return false;
-    if (record_ != nullptr) [[unlikely]] record(pred, d, version);
-    return true;
+    if (record_ == nullptr) [[likely]] return add_edge(pred, t);
+    return link_recorded(pred, t, d, version);
   }
-  void record(const TaskBase* pred, const Datum& d, std::uint64_t version);
+  bool link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version);
   static void collect_datum(Datum& d, std::vector<TaskBase*>& out);
   static bool idle(Datum& d);
   static void release_all(Datum& d);
