@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace compss::rt {
@@ -39,7 +40,18 @@ void throw_if_failed() {
   if (rt::Runtime* r = rt::current_runtime()) r->throw_if_failed();
 }
 
+namespace {
+/// The wait's begin and end for the current runtime's observers (none: no runtime).
+struct WaitScope {
+  std::optional<rt::ActivityScope> scope;
+  WaitScope(rt::Runtime* r, rt::Activity kind) noexcept {
+    if (r != nullptr && r->events().any()) scope.emplace(r->events(), kind);
+  }
+};
+}  // namespace
+
 void wait_future(FutureStateBase& s) {
+  WaitScope wait(in_task() ? nullptr : rt::current_runtime(), rt::Activity::wait_on);
   if (!s.idle()) {
     s.waiters.fetch_add(1, std::memory_order_seq_cst);
     for (;;) {
@@ -67,6 +79,7 @@ void wait_object(const void* address) {
   if (in_task()) return;
   rt::Runtime* r = rt::current_runtime();
   if (r == nullptr) return;
+  WaitScope wait(r, rt::Activity::wait_on);
   r->wait_key(DataKey::of(address));
   r->throw_if_failed();
 }
@@ -75,6 +88,7 @@ void wait_objects(const void* begin, std::size_t count, std::size_t stride) {
   if (in_task()) return;
   rt::Runtime* r = rt::current_runtime();
   if (r == nullptr) return;
+  WaitScope wait(r, rt::Activity::wait_on);
   r->wait_range(reinterpret_cast<std::uintptr_t>(begin), count, stride);
   r->throw_if_failed();
 }
@@ -84,6 +98,7 @@ void wait_file(std::string_view path) {
   rt::Runtime* r = rt::current_runtime();
   if (r == nullptr) return;
   std::string key = normalize_path(path);
+  WaitScope wait(r, rt::Activity::wait_on);
   r->wait_key(DataKey::of_file(key));
   r->throw_if_failed();
 }
@@ -92,6 +107,7 @@ void barrier(bool /*no_more_tasks*/) {
   if (in_task()) return;
   rt::Runtime* r = rt::current_runtime();
   if (r == nullptr) return;
+  WaitScope wait(r, rt::Activity::barrier);
   r->wait_all();
   r->throw_if_failed();
   if (r->cluster() != nullptr) r->cluster()->sync_all();  // values living on workers

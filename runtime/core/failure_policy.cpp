@@ -61,7 +61,9 @@ Runtime::Outcome Runtime::run_body_here(TaskBase* t, TaskError& err) noexcept {
 }
 
 bool Runtime::cancelled_before_start(TaskBase* t) noexcept {
-  return attention_.load(std::memory_order_relaxed) && skip_if_cancelled(t);
+  if (!attention_.load(std::memory_order_relaxed) || !skip_if_cancelled(t)) return false;
+  if (events_.any()) notify_ended(t, TaskOutcome::cancelled, false, 0);
+  return true;
 }
 
 Watchdog::Clock::time_point Runtime::begin_attempt(TaskBase* t) noexcept {
@@ -84,8 +86,8 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
   return true;
 }
 
-Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
-                                           Outcome outcome, const TaskError& err) noexcept {
+[[gnu::always_inline]] inline Runtime::AfterAttempt Runtime::apply_policy(TaskBase* t, Watchdog::Clock::time_point deadline,
+                                            Outcome outcome, const TaskError& err) noexcept {
   bool deadline_passed = false;
   if (deadline != no_deadline) {
     deadline_passed = !watchdog_.disarm(t, deadline);
@@ -127,10 +129,26 @@ Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_po
   return AfterAttempt::finish;
 }
 
+Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
+                                           Outcome outcome, const TaskError& err,
+                                           EventTime ended_at) noexcept {
+  AfterAttempt after = apply_policy(t, deadline, outcome, err);
+  if (after != AfterAttempt::abandoned && events_.any()) {
+    // (Abandoned: the watchdog told the observers it timed out.)
+    notify_ended(t, outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed,
+                 after == AfterAttempt::again, ended_at);
+  }
+  return after;
+}
+
 bool Runtime::run_task(TaskBase* t) noexcept {
   if (cancelled_before_start(t)) return true;
   for (;;) {
     Watchdog::Clock::time_point deadline = begin_attempt(t);
+    if (events_.any()) {
+      notify_started(*t, Allocation{0, cluster_ ? "master" : "localhost", LocalExecutor::current_slot()},
+                     event_now());
+    }
     TaskError err;
     Outcome outcome = run_body_here(t, err);
     switch (end_attempt(t, deadline, outcome, err)) {
@@ -213,6 +231,7 @@ void Runtime::on_time_out(TaskBase* t) noexcept {
   std::snprintf(text, sizeof text, "timed out after %g s (time_out); its thread still runs it",
                 t->spec_->time_out);
   settle_failure(t, true, TaskError{"compss::TimeOut", text, std::move(where)});
+  if (events_.any()) notify_ended(t, TaskOutcome::timed_out, false, 0);
   if (TaskBase* next = finish(t)) make_ready(next);
 }
 

@@ -1,6 +1,22 @@
 #include "core/progress.hpp"
 
+#include <algorithm>
+
 namespace compss::rt {
+
+void ProgressCounter::on_ended(const TaskEnded& e) {
+  if (e.will_retry) return;
+  ended_.fetch_add(1, std::memory_order_relaxed);
+}
+
+ProgressCounts ProgressCounter::counts() const {
+  // Read in the reverse order of the events, so a count never exceeds the one before it.
+  std::size_t done = ended_.load(std::memory_order_relaxed);
+  std::size_t ready = std::max(done, ready_.load(std::memory_order_relaxed));
+  std::size_t submitted = std::max(ready, submitted_.load(std::memory_order_relaxed));
+  std::size_t running = std::min(ready - done, slots_());
+  return ProgressCounts{done, running, submitted - done - running};
+}
 
 ProgressLine::ProgressLine(std::function<ProgressCounts()> counts, std::FILE* out,
                            std::chrono::milliseconds period)

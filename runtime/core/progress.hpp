@@ -2,6 +2,9 @@
 // in place on stderr while a program runs.
 #pragma once
 
+#include "core/events.hpp"
+
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -18,6 +21,31 @@ struct ProgressCounts {
   std::size_t done = 0;
   std::size_t running = 0;
   std::size_t pending = 0;
+};
+
+/// The progress line's counts, kept from task events: done = tasks that ended (their last
+/// attempt), running = tasks ready and not ended, at most `slots()` (the run's task slots:
+/// the others wait for one), pending = the rest of the submitted tasks. Thread-safe
+/// (relaxed counters: the line is a glance, not an account).
+///
+///   auto counter = std::make_shared<ProgressCounter>([] { return 4; });
+///   runtime.events().add(counter);
+///   ProgressLine line([counter] { return counter->counts(); }, stderr);
+class ProgressCounter : public TaskObserver {
+ public:
+  explicit ProgressCounter(std::function<std::size_t()> slots) : slots_(std::move(slots)) {}
+  ProgressCounts counts() const;
+
+  void on_submitted(const TaskSubmitted&) override { submitted_.fetch_add(1, std::memory_order_relaxed); }
+  void on_ready(const TaskReady&) override { ready_.fetch_add(1, std::memory_order_relaxed); }
+  void on_ended(const TaskEnded& e) override;
+
+ private:
+  std::function<std::size_t()> slots_;
+  // Each on its own cache line: different threads count them at once.
+  alignas(64) std::atomic<std::size_t> submitted_{0};
+  alignas(64) std::atomic<std::size_t> ready_{0};
+  alignas(64) std::atomic<std::size_t> ended_{0};
 };
 
 /// Redraws `\rcompss: N done, R running, P pending` on `out` every `period` (200 ms)

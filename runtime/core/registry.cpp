@@ -47,6 +47,12 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
   r.push_back(t);
 }
 
+bool Registry::link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
+  if (!add_edge(pred, t)) return false;
+  record_->push_back({pred->id(), d.id, version});
+  return true;
+}
+
 void Registry::access(TaskBase* t, ParamDescriptor& p) {
   if (p.kind == detail::ParamKind::collection && p.key.tag != DataKey::Tag::none) {
     // The container is read (its shape); each element is a datum of its own.
@@ -82,9 +88,9 @@ void Registry::copy_in(TaskBase* t, ParamDescriptor& p) {
   if (d == nullptr) return;
   bool deferred = false;
   if (d->run != nullptr) {
-    for (TaskBase* w : d->run->members) deferred |= add_edge(w, t);
+    for (TaskBase* w : d->run->members) deferred |= link(w, t, *d, d->version);
   } else {
-    deferred = d->writer != nullptr && d->writer != t && add_edge(d->writer, t);
+    deferred = d->writer != nullptr && d->writer != t && link(d->writer, t, *d, d->version);
   }
   p.deferred = deferred;
   if (deferred) {
@@ -96,8 +102,8 @@ void Registry::copy_in(TaskBase* t, ParamDescriptor& p) {
 
 void Registry::read(Datum& d, TaskBase* t) {
   if (d.run != nullptr) {
-    for (TaskBase* w : d.run->members) add_edge(w, t);
-  } else if (d.writer != nullptr && d.writer != t && !add_edge(d.writer, t)) {
+    for (TaskBase* w : d.run->members) link(w, t, d, d.version);
+  } else if (d.writer != nullptr && d.writer != t && !link(d.writer, t, d, d.version)) {
     d.writer->release_ref();  // finished: nobody needs to wait for it any more
     d.writer = nullptr;
   }
@@ -105,19 +111,19 @@ void Registry::read(Datum& d, TaskBase* t) {
 }
 
 void Registry::write(Datum& d, TaskBase* t) {
-  // After the last writer(s) (WAW) and every reader since (WAR).
+  // After the last writer(s) (WAW) and every reader since (WAR), of the version it replaces.
   if (d.run != nullptr) {
     for (TaskBase* w : d.run->members) {
-      add_edge(w, t);
+      link(w, t, d, d.version);
       w->release_ref();
     }
     for (TaskBase* b : d.run->before) b->release_ref();
     d.run.reset();
   } else if (d.writer != nullptr && d.writer != t) {
-    add_edge(d.writer, t);
+    link(d.writer, t, d, d.version);
   }
   for (TaskBase* r : d.readers) {
-    add_edge(r, t);
+    link(r, t, d, d.version);
     r->release_ref();
   }
   d.readers.clear();
@@ -152,9 +158,10 @@ void Registry::run_access(Datum& d, TaskBase* t, Direction mode) {
   } else if (!run->members.empty() && run->members.back() == t) {
     return;  // the same task passes the datum twice
   }
-  // Wait for what precedes the run; finished tasks need no edge and are let go.
-  auto keep = std::remove_if(run->before.begin(), run->before.end(), [t](TaskBase* b) {
-    if (b == t || add_edge(b, t)) return false;
+  // Wait for what precedes the run (the version before the run's); finished tasks need no
+  // edge and are let go.
+  auto keep = std::remove_if(run->before.begin(), run->before.end(), [&](TaskBase* b) {
+    if (b == t || link(b, t, d, d.version - 1)) return false;
     b->release_ref();
     return true;
   });

@@ -4,7 +4,9 @@
 // registry mutex.
 #pragma once
 
+#include "core/events.hpp"
 #include "core/exclusion.hpp"
+#include "core/graph.hpp"
 
 #include <compss/detail/task_node.hpp>
 
@@ -61,6 +63,10 @@ class Registry {
   /// access per element for a collection). Fills d.data_id and d.version.
   void access(TaskBase* t, ParamDescriptor& d);
 
+  /// While `out` is set, access() appends each edge it adds, with the datum and version
+  /// behind it (the task events' dependencies). Null (the default) records nothing.
+  void record_dependencies(std::vector<Dependency>* out) noexcept { record_ = out; }
+
   /// Appends (with a reference) every unfinished task that accesses the datum; with
   /// `writers_only`, only those that may write it.
   void collect(const DataKey& key, std::vector<TaskBase*>& out, bool writers_only = false);
@@ -103,6 +109,12 @@ class Registry {
   void run_access(Datum& d, TaskBase* t, detail::Direction mode);
   void copy_in(TaskBase* t, ParamDescriptor& p);
   void renumber(Datum& d) noexcept;
+  /// add_edge(pred, t), recorded (when recording) as a dependency on `version` of `d`.
+  bool link(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
+    if (record_ == nullptr) [[likely]] return add_edge(pred, t);
+    return link_recorded(pred, t, d, version);
+  }
+  bool link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version);
   static void collect_datum(Datum& d, std::vector<TaskBase*>& out);
   static bool idle(Datum& d);
   static void release_all(Datum& d);
@@ -111,6 +123,7 @@ class Registry {
   std::unordered_map<std::string, Datum, StringHash, std::equal_to<>> files_;
   std::uint64_t next_id_ = 1;
   std::size_t prune_at_ = min_prune;
+  std::vector<Dependency>* record_ = nullptr;
   static constexpr std::size_t min_prune = 4096;
 };
 

@@ -1,5 +1,6 @@
 #include "core/runtime.hpp"
 
+#include "core/access.hpp"
 #include "net/cluster.hpp"
 
 #include <compss/detail/config.hpp>
@@ -25,17 +26,11 @@ Runtime::Runtime(unsigned threads)
   const bool progress = config.progress;
   if (config.distributed) cluster_ = std::make_unique<net::Cluster>(*this, executor_, std::move(config));
   if (progress) {
-    progress_ = std::make_unique<ProgressLine>(
-        [this] {
-          auto inflight = static_cast<std::size_t>(std::max(0, inflight_.load(std::memory_order_relaxed)));
-          std::size_t running = cluster_ ? cluster_->running() : std::min<std::size_t>(inflight, this->threads());
-          // Finished = submitted (ids are handed out from 1) - in flight.
-          std::size_t submitted = next_id_.load(std::memory_order_relaxed) - 1;
-          std::size_t done = submitted > inflight ? submitted - inflight : 0;
-          return ProgressCounts{done, std::min(running, inflight),
-                                inflight - std::min(running, inflight)};
-        },
-        stderr);
+    // The counts come from task events; what runs is capped by the run's task slots.
+    auto counter = std::make_shared<ProgressCounter>(
+        [this] { return (cluster_ ? cluster_->running() : 0) + this->threads(); });
+    events_.add(counter);
+    progress_ = std::make_unique<ProgressLine>([counter] { return counter->counts(); }, stderr);
   }
 }
 
@@ -49,12 +44,22 @@ Runtime::~Runtime() {
   registry_.clear();
 }
 
-void Runtime::submit(TaskBase* t) {
+template <bool observed>
+void Runtime::submit_impl(TaskBase* t) {
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
   inflight_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t untouched = 0;  // cluster runs: objects and files no unfinished task accessed
+  // Observed: what it waits for. One vector per thread, reused: no allocation per task
+  // (observers never submit tasks, so it is not in use twice on one thread).
+  std::vector<Dependency>* dependencies = nullptr;
+  if constexpr (observed) {
+    thread_local std::vector<Dependency> reused;
+    dependencies = &reused;
+    dependencies->clear();
+  }
   {
     std::lock_guard lock(registry_mutex_);
+    if constexpr (observed) registry_.record_dependencies(dependencies);
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {
       ParamDescriptor& p = t->params_[i];
       if (cluster_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
@@ -62,6 +67,7 @@ void Runtime::submit(TaskBase* t) {
       }
       if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
     }
+    if constexpr (observed) registry_.record_dependencies(nullptr);
     registry_.maybe_prune();
   }
   if (cluster_) cluster_->submitted(t, untouched);
@@ -71,7 +77,20 @@ void Runtime::submit(TaskBase* t) {
     join_group(g);
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
-  if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) make_ready(t);
+  if constexpr (observed) notify_submitted(t, *dependencies);
+  if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if constexpr (observed) notify_ready(t);
+    make_ready(t);
+  }
+}
+
+void Runtime::submit(TaskBase* t) {
+  // One relaxed load decides; the unobserved instance is the submission alone.
+  if (events_.any()) {
+    submit_impl<true>(t);
+  } else {
+    submit_impl<false>(t);
+  }
 }
 
 void Runtime::make_ready(TaskBase* t) {
@@ -114,8 +133,10 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   t->complete();
   SuccessorList succ = take_successors(t);
   TaskBase* next = nullptr;
+  const bool observed = events_.any();
   succ.for_each([&](TaskBase* s) {
     if (s->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      if (observed) notify_ready(s);
       if (cluster_) {
         cluster_->ready(s);  // every placement goes through the scheduler
       } else if (next == nullptr) {
@@ -133,6 +154,42 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
     inflight_.notify_all();
   }
   return next;
+}
+
+// ---- task events (core/events.hpp) ------------------------------------------------------
+
+void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>& dependencies) noexcept {
+  try {
+    thread_local std::vector<DataAccess> data;  // reused, as submit's dependencies
+    data.clear();
+    for (std::uint32_t i = 0; i < t->param_count_; ++i) {
+      const ParamDescriptor& p = t->params_[i];
+      if (p.kind == detail::ParamKind::collection && p.data_id != 0) {
+        data.push_back({p.data_id, p.version, detail::Direction::in});  // its shape
+      }
+      for_each_datum(p, [&](const ParamDescriptor& d) {
+        if (d.data_id != 0) data.push_back({d.data_id, d.version, d.direction});
+      });
+    }
+    events_.notify(&TaskObserver::on_submitted,
+                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, event_now()});
+  } catch (...) {
+    // Out of memory building the event: observers miss it, the program goes on.
+  }
+}
+
+void Runtime::notify_ready(const TaskBase* t) noexcept {
+  events_.notify(&TaskObserver::on_ready, TaskReady{t->id_, event_now()});
+}
+
+void Runtime::notify_started(const TaskBase& t, const Allocation& where, EventTime time) noexcept {
+  events_.notify(&TaskObserver::on_started, TaskStarted{t.id_, t.attempts, where, time});
+}
+
+void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_retry,
+                           EventTime time) noexcept {
+  events_.notify(&TaskObserver::on_ended,
+                 TaskEnded{t->id_, outcome, t->attempts, will_retry, time != 0 ? time : event_now()});
 }
 
 void Runtime::wait_tasks(std::vector<TaskBase*>& tasks) {

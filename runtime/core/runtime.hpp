@@ -1,6 +1,7 @@
 // The runtime object: registry, task submission and completion, waits, failures.
 #pragma once
 
+#include "core/events.hpp"
 #include "core/failure_log.hpp"
 #include "core/graph.hpp"
 #include "core/groups.hpp"
@@ -56,6 +57,14 @@ class Runtime {
 
   unsigned threads() const noexcept { return executor_.threads(); }
 
+  // ---- task events (core/events.hpp; docs/architecture.md "Task events") ---------------
+  /// The observers of this runtime: add one to receive task events. With none installed,
+  /// each event site costs one relaxed atomic load.
+  Observers& events() noexcept { return events_; }
+  /// Tells the observers that the attempt begun last (begin_attempt) started on `where`
+  /// at `time` (a body running elsewhere: net/cluster.cpp; here, run_task does it).
+  void notify_started(const TaskBase& task, const Allocation& where, EventTime time) noexcept;
+
   // ---- master-worker runs (net/cluster.hpp; null when running on local cores only) ----
   net::Cluster* cluster() noexcept { return cluster_.get(); }
   /// A task whose predecessors finished: to the cluster's scheduler, or the local executor.
@@ -87,8 +96,9 @@ class Runtime {
   /// Counts an attempt and arms its time-out; returns the deadline for end_attempt.
   Watchdog::Clock::time_point begin_attempt(TaskBase* task) noexcept;
   /// Disarms the time-out and applies the policy to the attempt's outcome.
+  /// Tells observers the attempt ended (`ended_at`: when, 0 = now).
   AfterAttempt end_attempt(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
-                           const TaskError& error) noexcept;
+                           const TaskError& error, EventTime ended_at = 0) noexcept;
   /// Takes back an attempt begun for a body that will not run where it was meant to (the
   /// task goes to the executor, which begins its own). False when its time-out already
   /// fired: then end the attempt with end_attempt as usual.
@@ -113,8 +123,21 @@ class Runtime {
   /// Runs the body on this thread; an exception becomes `error` and a failed outcome.
   Outcome run_body_here(TaskBase* task, TaskError& error) noexcept;
   bool skip_if_cancelled(TaskBase* task) noexcept;
+  /// end_attempt without the event: what the task's policy makes of the attempt.
+  AfterAttempt apply_policy(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
+                            const TaskError& error) noexcept;
   void settle_failure(TaskBase* task, bool timed_out, const TaskError& error) noexcept;
   void wait_tasks(std::vector<TaskBase*>& tasks);
+  /// submit, with (`observed`) or without the task events: two instances, so the
+  /// unobserved one carries no trace of them.
+  template <bool observed>
+  void submit_impl(TaskBase* task);
+  // Task events, called only when events_.any() said observers are installed.
+  void notify_submitted(const TaskBase* task, const std::vector<Dependency>& dependencies) noexcept;
+  void notify_ready(const TaskBase* task) noexcept;
+  void notify_ended(const TaskBase* task, TaskOutcome outcome, bool will_retry, EventTime time) noexcept;
+
+  Observers events_;  // first: outlives everything that may still send events
 
   std::mutex registry_mutex_;
   Registry registry_;
@@ -137,7 +160,7 @@ class Runtime {
 
   LocalExecutor executor_;
   std::unique_ptr<net::Cluster> cluster_;  // after the executor it spawns on
-  std::unique_ptr<ProgressLine> progress_;  // COMPSS_PROGRESS=1
+  std::unique_ptr<ProgressLine> progress_;  // COMPSS_PROGRESS=1 (its counts: an observer)
 };
 
 /// The current runtime, started on first use.

@@ -116,6 +116,11 @@ void LocalExecutor::spawn_priority(detail::TaskBase* task) {
   }
 }
 
+unsigned LocalExecutor::current_slot() noexcept {
+  int i = tbb::this_task_arena::current_thread_index();
+  return i < 0 ? 0u : static_cast<unsigned>(i);
+}
+
 void LocalExecutor::wait_idle() {
   impl_->arena.execute([this] { impl_->group.wait(); });
 }

@@ -28,6 +28,10 @@ class LocalExecutor {
 
   unsigned threads() const noexcept { return threads_; }
 
+  /// The calling thread's slot in the executor's arena (0 .. threads()), for task events;
+  /// 0 on a thread outside it.
+  static unsigned current_slot() noexcept;
+
  private:
   void spawn_priority(detail::TaskBase* task);
 

@@ -7,6 +7,7 @@
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
 #include "net/peer_fetch.hpp"
+#include "net/remote_events.hpp"
 #include "net/tcp_connection.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -111,6 +112,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   PeerFetchOptions fetch;  // the master's client of the workers' data listeners
   fetch.hello = Hello{.secret = config_.secret, .node_name = "master", .pid = static_cast<std::uint32_t>(::getpid())};
   fetcher_ = std::make_unique<PeerFetcher>(io_->context(), std::move(fetch));
+  remote_events_ = std::make_unique<RemoteEvents>(runtime_, links_);
   log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
                           ", waiting for " + std::to_string(config_.workers_expected) +
                           " worker(s)");
@@ -531,6 +533,7 @@ void Cluster::fetch_to_master(std::uint64_t id) {
     std::shared_ptr<const detail::HeldValue> value;
     std::string why;
     bool fetched = false;
+    const rt::EventTime began = runtime_.events().any() ? rt::event_now() : 0;  // task events
     try {
       fetched = fetcher_->fetch(links_[static_cast<std::size_t>(h)]->data_address(), id, v, into,
                                 value, why);
@@ -538,6 +541,7 @@ void Cluster::fetch_to_master(std::uint64_t id) {
       if (into) end_loading(id, v, nullptr);
       throw;
     }
+    if (fetched && began != 0 && value) remote_events_->fetched(id, v, value->size(), h, began);
     if (into && end_loading(id, v, fetched ? value.get() : nullptr)) return;
     if (!fetched) continue;  // lost meanwhile: find it (or make it) elsewhere
     if (into && value->holds_object_at(into_object)) continue;  // a newer version came: fetch it
@@ -609,9 +613,15 @@ void Cluster::fetch_all(const std::vector<std::uint64_t>& ids) {
     }
   }
   for (auto& [h, versions] : asks) {
+    // Task events: each value's transfer runs from the previous one's arrival.
+    rt::EventTime began = runtime_.events().any() ? rt::event_now() : 0;
     fetcher_->fetch_many(links_[static_cast<std::size_t>(h)]->data_address(), versions,
-                         [&](std::size_t i, const detail::HeldValue* value) {
+                         [&, h = h](std::size_t i, const detail::HeldValue* value) {
                            auto [id, v] = versions[i];
+                           if (began != 0 && value != nullptr) {
+                             remote_events_->fetched(id, v, value->size(), h, began);
+                             began = rt::event_now();
+                           }
                            bool loaded = false;
                            try {
                              loaded = value != nullptr && load_fetched(id, v, *value);
@@ -849,6 +859,7 @@ void Cluster::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecor
 struct Cluster::Call {
   TaskBase* task = nullptr;
   Deadline deadline = rt::Runtime::no_deadline;
+  rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
   int missing_tries = 0;  // answers "an input went missing" so far
   /// The workers that died while they were running it (CallResult::was_running), as
   /// "worker N (name): why".
@@ -917,6 +928,7 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     return;
   }
   SentRequest sent = message;
+  call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
   links_[static_cast<std::size_t>(n)]->call_async(
       *message, [this, call, n, sent](CallResult&& r) { answered(call, n, sent, std::move(r)); });
 }
@@ -933,6 +945,13 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
     conclude(std::move(call), rt::Runtime::Outcome::ok, {});
     return;
   }
+  rt::EventTime ended_at = 0;  // task events: started and transfers told, the end returned
+  if (call->sent_at != 0 && r.status != CallResult::Status::lost) {
+    const WorkerTimes& times = r.status == CallResult::Status::done ? r.done.times : r.failed.times;
+    ended_at = remote_events_->answered(*t, n, std::get<TaskRequest>(*sent), times,
+                                        r.status == CallResult::Status::done, call->sent_at,
+                                        rt::event_now());
+  }
   switch (r.status) {
     case CallResult::Status::done:
       try {
@@ -945,7 +964,7 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
                  {"unknown", "loading a task's output on the master failed", "master"});
         return;
       }
-      conclude(std::move(call), rt::Runtime::Outcome::ok, {});
+      conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);
       return;
     case CallResult::Status::failed: {
       if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < 50) {
@@ -963,7 +982,8 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       const bool group = r.failed.exception_type == "compss::Exception" && t->group != nullptr;
       conclude(std::move(call),
                group ? rt::Runtime::Outcome::group_exception : rt::Runtime::Outcome::failed,
-               {r.failed.exception_type, r.failed.message, links_[static_cast<std::size_t>(n)]->name()});
+               {r.failed.exception_type, r.failed.message, links_[static_cast<std::size_t>(n)]->name()},
+               ended_at);
       return;
     }
     case CallResult::Status::lost:
@@ -1003,9 +1023,9 @@ void Cluster::after(std::chrono::milliseconds delay, std::function<void()> job) 
 }
 
 void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
-                       const rt::TaskError& err) {
+                       const rt::TaskError& err, rt::EventTime ended_at) {
   TaskBase* t = call->task;
-  switch (runtime_.end_attempt(t, call->deadline, outcome, err)) {
+  switch (runtime_.end_attempt(t, call->deadline, outcome, err, ended_at)) {
     case rt::Runtime::AfterAttempt::finish:
       runtime_.finish(t);  // frees its slot (finished) and places its successors
       break;

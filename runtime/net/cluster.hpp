@@ -30,6 +30,7 @@ namespace compss::net {
 class IoThread;
 class Listener;
 class PeerFetcher;
+class RemoteEvents;
 
 class Cluster {
  public:
@@ -110,7 +111,9 @@ class Cluster {
   void answered(std::shared_ptr<Call> call, int node, const std::shared_ptr<const Message>& sent,
                 CallResult&& result);
   /// Applies the policy to an attempt's outcome: finish, send again, or let go.
-  void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err);
+  /// (`ended_at`: for task events, when it ended on its worker; 0 = now.)
+  void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err,
+                rt::EventTime ended_at = 0);
   /// Runs `job` on the blocking lane after `delay`.
   void after(std::chrono::milliseconds delay, std::function<void()> job);
   /// Versions workers may drop: {datum id, {version, holders}}.
@@ -193,6 +196,8 @@ class Cluster {
   std::unique_ptr<Listener> listener_;
   /// Fetches values the master waits for from the workers' data listeners.
   std::unique_ptr<PeerFetcher> fetcher_;
+  /// Task events of what runs on workers (used only while observers are installed).
+  std::unique_ptr<RemoteEvents> remote_events_;
 
   // Scheduling state (sched_mutex_): node slots and the ready queue. The links are fixed
   // once the workers are admitted (links_[0], the master, is null).

@@ -29,7 +29,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 3;
+inline constexpr std::uint16_t protocol_version = 4;  // 4: WorkerTimes in TaskDone/TaskFailed
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
@@ -149,27 +149,67 @@ struct TaskRequest {
   }
 };
 
+// ---- When a task ran on its worker (for task events, runtime/core/events.hpp) ----------
+
+/// One input a worker fetched from a peer for a task: the request's parameter index, the
+/// bytes received, and when (the worker's steady clock, ns).
+struct WireFetch {
+  std::uint32_t param = 0;
+  std::uint64_t bytes = 0;
+  std::int64_t begin_ns = 0;
+  std::int64_t end_ns = 0;
+  template <class A> void serialize(A& ar) { ar(param, bytes, begin_ns, end_ns); }
+};
+
+/// Smallest encoding of a WireFetch: u32 and three 64-bit fields.
+inline constexpr std::size_t min_wire_fetch_bytes = 4 + 8 + 8 + 8;
+
+/// When a worker took a request, began and ended the task's body (its steady clock, ns;
+/// 0: not reached), and the inputs it fetched from peers. The master converts these times
+/// to its own clock (net/clock_offset.hpp).
+///
+///   WorkerTimes t{.received_ns = 10, .began_ns = 12, .ended_ns = 40};
+struct WorkerTimes {
+  std::int64_t received_ns = 0;
+  std::int64_t began_ns = 0;
+  std::int64_t ended_ns = 0;
+  std::vector<WireFetch> fetches;
+  template <class A> void serialize(A& ar) {
+    ar(received_ns, began_ns, ended_ns);
+    serialize_list(ar, fetches, min_wire_fetch_bytes);
+  }
+};
+
+/// Smallest encoding of WorkerTimes: three 64-bit times and an empty list's length.
+inline constexpr std::size_t min_worker_times_bytes = 8 + 8 + 8 + 8;
+
+// ----------------------------------------------------------------------------------------
+
 /// A task finished: the new values of its out/inout parameters and its result, in the
-/// order the worker's invoker wrote them.
+/// order the worker's invoker wrote them, and when it ran.
 ///
 ///   TaskDone d{.task_id = 7, .outputs = {...}};
 struct TaskDone {
   std::uint64_t task_id = 0;
   std::vector<WireParam> outputs;
+  WorkerTimes times;
   template <class A> void serialize(A& ar) {
     ar(task_id);
     serialize_list(ar, outputs, min_wire_param_bytes);
+    ar(times);
   }
 };
 
-/// A task threw: the exception's type name and message travel, not the exception.
+/// A task threw: the exception's type name and message travel, not the exception; and
+/// when it ran (if it began).
 ///
 ///   TaskFailed f{.task_id = 7, .exception_type = "std::runtime_error", .message = "boom"};
 struct TaskFailed {
   std::uint64_t task_id = 0;
   std::string exception_type;
   std::string message;
-  template <class A> void serialize(A& ar) { ar(task_id, exception_type, message); }
+  WorkerTimes times;
+  template <class A> void serialize(A& ar) { ar(task_id, exception_type, message, times); }
 };
 
 /// Asks a node for a copy of one version of a datum.

@@ -48,6 +48,13 @@ TaskFailed failed(const TaskRequest& r, std::string type, std::string message) {
   return TaskFailed{r.task_id, std::move(type), std::move(message)};
 }
 
+/// The worker's steady clock in ns (the times of WorkerTimes).
+std::int64_t steady_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 /// Thrown while gathering inputs; becomes TaskFailed "compss::DataMissing".
 struct DataMissing {
   std::string message;
@@ -56,11 +63,13 @@ struct DataMissing {
 /// The value of parameter `i` as the invoker gets it: inline, stored, fetched, or none (an
 /// out parameter starts default-constructed). Values are never copied: an inline value is
 /// moved out of the request, and a fetched one lands in the object it is read as.
+/// A value fetched from a peer is added to `times.fetches`.
 WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask& task,
-                                   std::size_t i, WorkerStore* store, PeerFetcher* peers);
+                                   std::size_t i, WorkerStore* store, PeerFetcher* peers,
+                                   WorkerTimes& times);
 
 WorkerStore::Value input_value(TaskRequest& r, const detail::RemoteTask& task, std::size_t i,
-                               WorkerStore* store, PeerFetcher* peers) {
+                               WorkerStore* store, PeerFetcher* peers, WorkerTimes& times) {
   WireParam& p = r.params[i];
   if (p.has_value) {
     if (store != nullptr && p.data_id != 0) {
@@ -69,12 +78,13 @@ WorkerStore::Value input_value(TaskRequest& r, const detail::RemoteTask& task, s
     return std::make_shared<const detail::BytesValue>(std::move(p.value));
   }
   if (!rt::reads(static_cast<Direction>(p.direction)) || p.data_id == 0) return nullptr;
-  return held_or_fetched(p, task, i, store, peers);
+  return held_or_fetched(p, task, i, store, peers, times);
 }
 
 /// A version this worker holds, or fetches from the parameter's source (then holds).
 WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask& task,
-                                   std::size_t i, WorkerStore* store, PeerFetcher* peers) {
+                                   std::size_t i, WorkerStore* store, PeerFetcher* peers,
+                                   WorkerTimes& times) {
   if (store != nullptr) {
     if (auto held = store->get(p.data_id, p.version)) return held;
   }
@@ -86,9 +96,11 @@ WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask&
   std::string why = "no peer connections on this worker";
   detail::SinkFactory sink;
   if (task.sinks != nullptr && task.sinks[i] != nullptr) sink = task.sinks[i];
+  const std::int64_t begin = steady_ns();
   if (peers == nullptr || !peers->fetch(p.source, p.data_id, p.version, sink, fetched, why)) {
     throw DataMissing{what + " and fetching it from " + p.source + " failed: " + why};
   }
+  times.fetches.push_back({static_cast<std::uint32_t>(i), fetched->size(), begin, steady_ns()});
   if (store != nullptr) return store->put(p.data_id, p.version, std::move(fetched));
   return fetched;
 }
@@ -154,8 +166,11 @@ std::string host_name() {
 
 }  // namespace
 
-Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
-                        bool shared_files) {
+namespace {
+
+/// execute_request without its times' start: fills the rest of `times` as it goes.
+Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
+                    bool shared_files, WorkerTimes& times) {
   const detail::RemoteTask* task = detail::find_remote_task(request.signature);
   if (task == nullptr) {
     return failed(request, "compss::Error",
@@ -193,7 +208,7 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
           const Direction d = spec.params[i].direction;
           if (file.from_store && p.data_id != 0 && rt::reads(d)) {
             // The version it reads is held here or fetched from a peer, like any datum.
-            file.content = held_or_fetched(p, *task, i, store, peers)->to_bytes();
+            file.content = held_or_fetched(p, *task, i, store, peers, times)->to_bytes();
             file.has_content = true;
           } else if (file.has_content && p.data_id != 0 && store != nullptr) {
             store->put(p.data_id, p.version, file.content);  // later readers here use it
@@ -202,7 +217,7 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
           local_paths[i] = stage->stage_in(file);
           held[i] = std::make_shared<const detail::BytesValue>(to_bytes(local_paths[i]));
         } else {
-          held[i] = input_value(request, *task, i, store, peers);
+          held[i] = input_value(request, *task, i, store, peers, times);
         }
         inputs[i] = {held[i].get(), request.params[i].size};  // (size: a section's extent)
       }
@@ -210,6 +225,11 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
     {
       std::optional<WorkerGlobals::Lease> globals;
       if (reads_globals) globals.emplace(worker_globals().enter(*task, request));
+      times.began_ns = steady_ns();
+      struct Ended {  // also when the body throws
+        WorkerTimes& times;
+        ~Ended() { times.ended_ns = steady_ns(); }
+      } ended{times};
       task->invoke(inputs, outputs);
     }
     // A file it wrote stays here as the next version of its datum; without a datum id
@@ -274,6 +294,18 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
   } catch (const std::exception& e) {
     return failed(request, demangle(typeid(e).name()), e.what());
   }
+}
+
+}  // namespace
+
+Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
+                        bool shared_files) {
+  WorkerTimes times;
+  times.received_ns = steady_ns();
+  Message answer = run_request(std::move(request), store, peers, shared_files, times);
+  if (auto* done = std::get_if<TaskDone>(&answer)) done->times = std::move(times);
+  if (auto* failure = std::get_if<TaskFailed>(&answer)) failure->times = std::move(times);
+  return answer;
 }
 
 std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly) {

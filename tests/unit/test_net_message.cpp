@@ -37,11 +37,15 @@ TaskRequest sample_request() {
   return TaskRequest{7, "void inc(int &, const V &)", {p, remote}, {sent, kept}};
 }
 
+WorkerTimes sample_times() {
+  return WorkerTimes{100, 150, 900, {WireFetch{1, 4096, 110, 140}}};
+}
+
 std::vector<Message> samples() {
   return {Hello{"s3cret", "node-a", 8, 1234, 40123},
           sample_request(),
-          TaskDone{7, {sample_request().params}},
-          TaskFailed{7, "std::runtime_error", "boom"},
+          TaskDone{7, {sample_request().params}, sample_times()},
+          TaskFailed{7, "std::runtime_error", "boom", sample_times()},
           DataFetchRequest{4, 2},
           DataFetchReply{4, 2, true, compss::to_bytes(std::string("payload"))},
           Shutdown{},
@@ -76,7 +80,7 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
 }
 
 TEST(NetMessage, OlderVersionFramesAreRejected) {
-  EXPECT_EQ(protocol_version, 3);
+  EXPECT_EQ(protocol_version, 4);
   std::vector<std::byte> frame = encode(Message{DataRelease{1, 1}});
   for (int older : {1, 2}) {  // v2 requests had no globals: read as v3 they would be wrong
     frame[4] = static_cast<std::byte>(older);
@@ -128,6 +132,26 @@ TEST(NetMessage, SmallestParamSizeMatchesTheEncoding) {
   std::vector<std::byte> none = encode(Message{TaskDone{1, {}}});
   std::vector<std::byte> one = encode(Message{TaskDone{1, {WireParam{}}}});
   EXPECT_EQ(one.size() - none.size(), min_wire_param_bytes);
+}
+
+TEST(NetMessage, WorkerTimesSurviveAndTheirSmallestSizesMatch) {
+  Message back;
+  ASSERT_FALSE(decode_frame(encode(Message{TaskDone{1, {}, sample_times()}}), back));
+  const WorkerTimes& t = std::get<TaskDone>(back).times;
+  EXPECT_EQ(t.received_ns, 100);
+  EXPECT_EQ(t.began_ns, 150);
+  EXPECT_EQ(t.ended_ns, 900);
+  ASSERT_EQ(t.fetches.size(), 1u);
+  EXPECT_EQ(t.fetches[0].param, 1u);
+  EXPECT_EQ(t.fetches[0].bytes, 4096u);
+  EXPECT_EQ(t.fetches[0].end_ns, 140);
+  ASSERT_FALSE(decode_frame(encode(Message{TaskFailed{1, "E", "m", sample_times()}}), back));
+  EXPECT_EQ(std::get<TaskFailed>(back).times.began_ns, 150);
+  // The count checks of serialize_list rely on these being the real minimums.
+  std::vector<std::byte> bare = encode(Message{TaskFailed{1, "", ""}});
+  std::vector<std::byte> one = encode(Message{TaskFailed{1, "", "", WorkerTimes{0, 0, 0, {WireFetch{}}}}});
+  EXPECT_EQ(one.size() - bare.size(), min_wire_fetch_bytes);
+  EXPECT_EQ(bare.size(), header_size + 8 + 8 + 8 + min_worker_times_bytes);
 }
 
 TEST(NetMessage, HeaderLayoutIsFixed) {

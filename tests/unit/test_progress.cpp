@@ -113,3 +113,24 @@ TEST(ProgressLine, DisabledDrawsNothingAndErasesTheLine) {
   }
   std::fclose(f);
 }
+
+TEST(ProgressCounter, CountsFromTaskEvents) {
+  using namespace compss::rt;
+  std::size_t slots = 2;
+  ProgressCounter counter([&] { return slots; });
+  for (std::uint64_t id = 1; id <= 5; ++id) counter.on_submitted(TaskSubmitted{id, "t", {}, {}, 0});
+  for (std::uint64_t id = 1; id <= 4; ++id) counter.on_ready(TaskReady{id, 0});
+  // 4 ready, 2 slots: 2 run, the others (2 waiting for a slot, 1 for its dependencies) wait.
+  ProgressCounts c = counter.counts();
+  EXPECT_EQ(c.done, 0u);
+  EXPECT_EQ(c.running, 2u);
+  EXPECT_EQ(c.pending, 3u);
+  counter.on_ended(TaskEnded{1, TaskOutcome::failed, 1, true, 0});  // retried: not done
+  EXPECT_EQ(counter.counts().done, 0u);
+  counter.on_ended(TaskEnded{1, TaskOutcome::success, 2, false, 0});
+  counter.on_ended(TaskEnded{2, TaskOutcome::cancelled, 0, false, 0});
+  c = counter.counts();
+  EXPECT_EQ(c.done, 2u);
+  EXPECT_EQ(c.running, 2u);
+  EXPECT_EQ(c.pending, 1u);
+}

@@ -1,0 +1,206 @@
+// Task events: what the runtime tells observers about each task (submitted with its
+// dependencies, ready, started where it runs, ended with its outcome), about the data it
+// moves between nodes, and about the program's waits. The progress line is an observer;
+// traces, the task graph and the monitor (issue 14) are meant to be others.
+// docs/architecture.md, "Task events".
+//
+// Internal for now (not under include/compss/): the allocation will name the node model's
+// nodes once it exists, and the first consumers (runtime/observe/) live in the runtime.
+#pragma once
+
+#include <compss/detail/task_spec.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace compss::rt {
+
+/// Event times: nanoseconds of std::chrono::steady_clock in the master's process. A time
+/// measured on a worker is converted to it (net/clock_offset.hpp).
+using EventTime = std::int64_t;
+/// The current event time.
+EventTime event_now() noexcept;
+
+/// One datum a task accesses: the registry's id, the version it reads (`in`) or makes
+/// (a writing direction: `inout` reads the version before it), and how. A collection
+/// contributes its container (read: its shape) and one entry per element.
+struct DataAccess {
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+  detail::Direction direction = detail::Direction::in;
+};
+
+/// An edge of the task graph: the task waits for `task_id` because of version `version`
+/// of datum `data_id` (the version that task made, read, or that the waiting task
+/// replaces). Only edges to tasks unfinished at submission exist (a finished task needs
+/// no waiting); an observer that draws every producer finds it from DataAccess lists.
+struct Dependency {
+  std::uint64_t task_id = 0;
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+};
+
+/// A task was submitted. The spans are valid during the call only.
+struct TaskSubmitted {
+  std::uint64_t task_id = 0;
+  std::string_view name;  ///< the task type (function name)
+  std::span<const Dependency> dependencies;
+  std::span<const DataAccess> data;
+  EventTime time = 0;
+};
+
+/// Every dependency of the task ended: it may be placed now.
+struct TaskReady {
+  std::uint64_t task_id = 0;
+  EventTime time = 0;
+};
+
+/// Where an attempt runs: node 0 is the master (in a local run, the only node); workers
+/// are numbered from 1 in the order they connected. `slot` is the executor thread on the
+/// master; on a worker it is unknown (0).
+struct Allocation {
+  int node = 0;
+  std::string_view node_name;
+  unsigned slot = 0;
+};
+
+/// An attempt of a task's body began. `attempt` counts from 1.
+struct TaskStarted {
+  std::uint64_t task_id = 0;
+  unsigned attempt = 1;
+  Allocation where;
+  EventTime time = 0;
+};
+
+enum class TaskOutcome : std::uint8_t { success, failed, cancelled, timed_out };
+const char* to_string(TaskOutcome outcome) noexcept;
+
+/// An attempt ended, or the task ended without one. With `will_retry`, another attempt
+/// follows (its policy is retry); otherwise this is the task's last event. A cancelled
+/// task (never started) has attempt 0.
+struct TaskEnded {
+  std::uint64_t task_id = 0;
+  TaskOutcome outcome = TaskOutcome::success;
+  unsigned attempt = 0;
+  bool will_retry = false;
+  EventTime time = 0;
+};
+
+/// Bytes of one version of a datum went from node `from` to node `to` (0: the master).
+struct DataTransferred {
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+  std::uint64_t bytes = 0;
+  int from = 0;
+  int to = 0;
+  EventTime begin = 0;
+  EventTime end = 0;
+};
+
+/// What the program (or the runtime on its behalf) waits for.
+enum class Activity : std::uint8_t { wait_on, barrier };
+const char* to_string(Activity activity) noexcept;
+
+/// The program began (`begin`) or ended a wait.
+struct RuntimeActivity {
+  Activity kind = Activity::wait_on;
+  bool begin = true;
+  EventTime time = 0;
+};
+
+/// Receives task events. Every function has an empty default: override what you need.
+///
+/// Thread-safety: callbacks arrive concurrently from any thread (executor threads, the
+/// program's thread, the network's receiver threads), so an observer synchronises its own
+/// state. Per task, events arrive in order (submitted, ready, then per attempt started
+/// and ended) and never concurrently; a task's ready comes after the last ended of every
+/// task it depends on. Callbacks must not block for long, throw, or submit tasks: they
+/// run inside the runtime (a thrown exception is swallowed).
+///
+///   struct Count : rt::TaskObserver {
+///     std::atomic<int> ended{0};
+///     void on_ended(const rt::TaskEnded& e) override { if (!e.will_retry) ++ended; }
+///   };
+///   runtime.events().add(std::make_shared<Count>());
+class TaskObserver {
+ public:
+  virtual ~TaskObserver() = default;
+  virtual void on_submitted(const TaskSubmitted&) {}
+  virtual void on_ready(const TaskReady&) {}
+  virtual void on_started(const TaskStarted&) {}
+  virtual void on_ended(const TaskEnded&) {}
+  virtual void on_transfer(const DataTransferred&) {}
+  virtual void on_activity(const RuntimeActivity&) {}
+};
+
+/// The observers of one runtime. With none installed an event site costs one relaxed
+/// atomic load (`any()`) and a branch: the event is not even built.
+///
+///   if (events.any()) events.notify(&TaskObserver::on_ready, TaskReady{t->id(), event_now()});
+///
+/// Thread-safety: add/remove are serialised by a mutex and publish a new immutable list;
+/// notify may run on any thread at the same time. A list that was replaced is kept (with
+/// its observers) until the Observers object is destroyed, so an event that loaded it
+/// just before a remove() may still reach the removed observer.
+///
+/// Aligned to a cache line with the pointer every event site reads first, so no hot field
+/// of its owner (a mutex locked per submission) shares that line: else every event site
+/// would miss the cache whenever another thread submits.
+class alignas(64) Observers {
+ public:
+  Observers() = default;
+  Observers(const Observers&) = delete;
+  Observers& operator=(const Observers&) = delete;
+
+  /// True when at least one observer is installed (one relaxed load).
+  bool any() const noexcept { return current_.load(std::memory_order_relaxed) != nullptr; }
+
+  void add(std::shared_ptr<TaskObserver> observer);
+  void remove(const TaskObserver* observer);
+
+  /// Calls `fn(event)` on every installed observer; exceptions they throw are dropped.
+  template <class Event>
+  void notify(void (TaskObserver::*fn)(const Event&), const Event& event) const noexcept {
+    const List* list = current_.load(std::memory_order_acquire);
+    if (list == nullptr) return;
+    for (const auto& o : *list) {
+      try {
+        ((*o).*fn)(event);
+      } catch (...) {
+      }
+    }
+  }
+
+ private:
+  using List = std::vector<std::shared_ptr<TaskObserver>>;
+  std::atomic<const List*> current_{nullptr};       // the last one, or null when empty
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<const List>> lists_;  // every list published (under mutex_)
+};
+
+/// Tells `observers` (if any) that a wait begins now and ends with the scope.
+///
+///   ActivityScope scope(runtime.events(), Activity::barrier);
+class ActivityScope {
+ public:
+  ActivityScope(const Observers& observers, Activity kind) noexcept
+      : observers_(observers.any() ? &observers : nullptr), kind_(kind) {
+    if (observers_ != nullptr) observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, true, event_now()});
+  }
+  ~ActivityScope() {
+    if (observers_ != nullptr) observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, false, event_now()});
+  }
+  ActivityScope(const ActivityScope&) = delete;
+  ActivityScope& operator=(const ActivityScope&) = delete;
+
+ private:
+  const Observers* observers_;
+  Activity kind_;
+};
+
+}  // namespace compss::rt

@@ -1,0 +1,98 @@
+#include "net/remote_events.hpp"
+
+#include "core/access.hpp"
+#include "core/runtime.hpp"
+#include "net/worker_link.hpp"
+
+#include <algorithm>
+
+namespace compss::net {
+
+ClockOffset& RemoteEvents::offset_of(int node) {
+  std::lock_guard lock(mutex_);
+  return offsets_.try_emplace(node).first->second;
+}
+
+std::pair<std::int64_t, std::int64_t> RemoteEvents::offset(int node) {
+  ClockOffset& o = offset_of(node);
+  return {o.estimate(), o.error_bound()};
+}
+
+int RemoteEvents::node_at(const std::string& address) const {
+  for (std::size_t n = 1; n < links_.size(); ++n) {
+    if (links_[n] && links_[n]->data_address() == address) return static_cast<int>(n);
+  }
+  return -1;
+}
+
+void RemoteEvents::transfer(const rt::DataTransferred& t) {
+  if (t.bytes == 0 || t.from == t.to || t.from < 0 || t.data_id == 0) return;
+  runtime_.events().notify(&rt::TaskObserver::on_transfer, t);
+}
+
+namespace {
+/// The registry's version a parameter reads (a writer's descriptor holds the one it makes).
+std::uint64_t version_read(const detail::ParamDescriptor& d) {
+  return rt::writes(d.direction) && d.version > 0 ? d.version - 1 : d.version;
+}
+}  // namespace
+
+rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
+                                     const TaskRequest& request, const WorkerTimes& times,
+                                     bool done, rt::EventTime sent_at, rt::EventTime answered_at) {
+  const std::size_t named = std::min<std::size_t>(request.params.size(), task.param_count());
+  if (done) {
+    std::lock_guard lock(mutex_);
+    if (names_.size() >= max_names) names_.clear();
+    for (std::size_t i = 0; i < named; ++i) {
+      const WireParam& w = request.params[i];
+      const detail::ParamDescriptor& d = task.params()[i];
+      if (w.data_id != 0 && d.data_id != 0 && rt::writes(static_cast<detail::Direction>(w.direction))) {
+        names_[{w.data_id, w.version + 1}] = {d.data_id, d.version};
+      }
+    }
+  }
+  if (times.received_ns == 0) return 0;  // no times in the answer: nothing to tell
+  ClockOffset& clock = offset_of(node);
+  std::int64_t last = std::max({times.received_ns, times.began_ns, times.ended_ns});
+  for (const WireFetch& f : times.fetches) last = std::max(last, f.end_ns);
+  clock.add(sent_at, times.received_ns, last, answered_at);
+  auto master_time = [&](std::int64_t t) { return clock.to_master(t, sent_at, answered_at); };
+
+  // Inputs the master sent inline arrived with the request (files travel as their path
+  // and staging record, not as a datum's bytes: not counted).
+  const rt::EventTime received = master_time(times.received_ns);
+  for (std::size_t i = 0; i < named; ++i) {
+    const WireParam& p = request.params[i];
+    const detail::ParamDescriptor& d = task.params()[i];
+    if (p.has_value && d.data_id != 0 && p.kind != static_cast<std::uint8_t>(detail::ParamKind::file) &&
+        rt::reads(static_cast<detail::Direction>(p.direction))) {
+      transfer({d.data_id, version_read(d), p.value.size(), 0, node, sent_at, received});
+    }
+  }
+  for (const WireFetch& f : times.fetches) {
+    if (f.param >= named) continue;
+    const detail::ParamDescriptor& d = task.params()[f.param];
+    transfer({d.data_id, version_read(d), f.bytes, node_at(request.params[f.param].source), node,
+              master_time(f.begin_ns), master_time(f.end_ns)});
+  }
+  if (times.began_ns == 0) return 0;
+  const WorkerLink* link = static_cast<std::size_t>(node) < links_.size() ? links_[node].get() : nullptr;
+  runtime_.notify_started(task, rt::Allocation{node, link != nullptr ? link->name() : "", 0},
+                          master_time(times.began_ns));
+  return master_time(std::max(times.ended_ns, times.began_ns));
+}
+
+void RemoteEvents::fetched(std::uint64_t data_id, std::uint64_t version, std::uint64_t bytes,
+                           int from, rt::EventTime begin) {
+  Version name;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = names_.find({data_id, version});
+    if (it == names_.end()) return;
+    name = it->second;
+  }
+  transfer({name.first, name.second, bytes, from, 0, begin, rt::event_now()});
+}
+
+}  // namespace compss::net

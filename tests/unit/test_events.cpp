@@ -1,0 +1,245 @@
+// Task events (runtime/core/events.hpp): the sequence a test observer sees for known local
+// programs (a chain, a fan-out/fan-in, a retried task, a cancelled group, a timed-out
+// task, waits), and the guarantees every sequence keeps (event_checker.hpp).
+#include "core/runtime.hpp"
+#include "event_checker.hpp"
+#include "failure_test_support.hpp"
+
+#include <compss/detail/call_task.hpp>
+#include <compss/exception.hpp>
+
+#include <atomic>
+#include <stdexcept>
+
+using namespace compss::detail;
+using compss_test::EventLog;
+using compss_test::FailureTest;
+using compss::rt::Dependency;
+using compss::rt::TaskOutcome;
+using Story = std::vector<std::string>;
+
+namespace {
+
+void inc(int& x) { ++x; }
+void copy_to(const int& x, int& y) { y = x; }
+void sum4(const int& a, const int& b, const int& c, const int& d, int& out) { out = a + b + c + d; }
+
+std::atomic<int> failures_left{0};
+void flaky(int& x) {
+  if (failures_left.fetch_sub(1) > 0) throw std::runtime_error("not yet");
+  ++x;
+}
+void throw_in_group(int& x) {
+  ++x;
+  throw compss::Exception("enough");
+}
+std::atomic<bool> release_stuck{false};
+void stuck(int& x) {
+  for (int i = 0; i < 10000 && !release_stuck.load(); ++i) compss_test::pause_ms(1);
+  ++x;
+}
+
+constexpr ParamSpec inout_x[] = {{Direction::inout, ParamKind::object, "x"}};
+constexpr ParamSpec in_x_out_y[] = {{Direction::in, ParamKind::object, "x"},
+                                    {Direction::out, ParamKind::object, "y"}};
+constexpr ParamSpec four_in_one_out[] = {{Direction::in, ParamKind::object, "a"},
+                                         {Direction::in, ParamKind::object, "b"},
+                                         {Direction::in, ParamKind::object, "c"},
+                                         {Direction::in, ParamKind::object, "d"},
+                                         {Direction::out, ParamKind::object, "out"}};
+constexpr TaskSpec inc_task{"inc", "void inc(int &)", inout_x, 1};
+constexpr TaskSpec copy_task{"copy_to", "void copy_to(const int &, int &)", in_x_out_y, 2};
+constexpr TaskSpec sum_task{"sum4", "void sum4(const int &, const int &, const int &, const int &, int &)",
+                            four_in_one_out, 5};
+constexpr TaskSpec hold_task{"stuck", "void stuck(int &)", inout_x, 1};
+constexpr TaskSpec flaky_task{"flaky", "void flaky(int &)", inout_x, 1};  // on_failure retry
+constexpr TaskSpec thrower_task{"throw_in_group", "void throw_in_group(int &)", inout_x, 1};
+constexpr TaskSpec stuck_task{.name = "stuck", .signature = "void stuck(int &)", .params = inout_x,
+                              .param_count = 1, .on_failure = OnFailure::ignore, .time_out = 0.05};
+
+/// A runtime with a recording observer installed before the first task.
+class Events : public FailureTest {
+ protected:
+  void SetUp() override {
+    FailureTest::SetUp();
+    start_runtime();
+    compss::rt::runtime().events().add(log);
+  }
+  /// The guarantees hold for the whole run (the only node of a local run is 0).
+  void expect_guarantees() {
+    compss::barrier();
+    for (const std::string& problem : log->check({0})) ADD_FAILURE() << problem;
+  }
+  std::shared_ptr<EventLog> log = std::make_shared<EventLog>();
+};
+
+std::vector<std::uint64_t> dependency_tasks(const std::vector<Dependency>& deps) {
+  std::vector<std::uint64_t> ids;
+  for (const Dependency& d : deps) ids.push_back(d.task_id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+TEST_F(Events, ChainWaitsForEachPredecessorOnTheVersionItMade) {
+  release_stuck = false;
+  int x = 0;
+  call_task<hold_task, &stuck>(x);  // holds the chain back: every edge exists at submission
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  release_stuck = true;
+  compss::wait_on(x);
+  EXPECT_EQ(x, 4);
+  expect_guarantees();
+  auto tasks = log->tasks();
+  ASSERT_EQ(log->ids_of("inc"), (std::vector<std::uint64_t>{2, 3, 4}));
+  const std::uint64_t datum = tasks[1].data.at(0).data_id;
+  EXPECT_EQ(tasks[1].data.at(0).version, 1u);  // inout: the version it makes
+  EXPECT_EQ(tasks[4].data.at(0).version, 4u);
+  for (std::uint64_t id : {2, 3, 4}) {
+    ASSERT_EQ(tasks[id].dependencies.size(), 1u) << id;
+    const Dependency& d = tasks[id].dependencies[0];
+    EXPECT_EQ(d.task_id, id - 1);
+    EXPECT_EQ(d.data_id, datum);
+    EXPECT_EQ(d.version, id - 1);  // the version its predecessor made
+  }
+  EXPECT_TRUE(tasks[1].dependencies.empty());
+  for (std::uint64_t id : {1, 2, 3, 4}) {
+    EXPECT_EQ(log->story(id), (Story{"submitted", "ready", "started 1", "ended success 1"}));
+  }
+  // The wait_on began and ended, then the barrier of expect_guarantees.
+  auto waits = log->activities();
+  ASSERT_EQ(waits.size(), 4u);
+  EXPECT_EQ(waits[0].kind, compss::rt::Activity::wait_on);
+  EXPECT_TRUE(waits[0].begin);
+  EXPECT_FALSE(waits[1].begin);
+  EXPECT_GE(waits[1].time, waits[0].time);
+  EXPECT_EQ(waits[2].kind, compss::rt::Activity::barrier);
+}
+
+TEST_F(Events, FanOutFanInDependsOnEveryBranch) {
+  release_stuck = false;
+  int gate = 0, x = 0, y[4] = {}, total = 0;
+  // The gate holds the first writer back, so every later edge exists at submission.
+  call_task<hold_task, &stuck>(gate);
+  call_task<copy_task, &copy_to>(gate, x);                               // 2: writes x
+  for (int& yi : y) call_task<copy_task, &copy_to>(x, yi);               // 3..6: read x
+  call_task<sum_task, &sum4>(y[0], y[1], y[2], y[3], total);             // 7: reads every y
+  release_stuck = true;
+  compss::wait_on(total);
+  EXPECT_EQ(total, 4);
+  expect_guarantees();
+  auto tasks = log->tasks();
+  EXPECT_EQ(dependency_tasks(tasks[2].dependencies), (std::vector<std::uint64_t>{1}));
+  for (std::uint64_t id = 3; id <= 6; ++id) {
+    EXPECT_EQ(dependency_tasks(tasks[id].dependencies), (std::vector<std::uint64_t>{2})) << id;
+  }
+  EXPECT_EQ(dependency_tasks(tasks[7].dependencies), (std::vector<std::uint64_t>{3, 4, 5, 6}));
+  // Ready comes after the ended of every branch.
+  auto events = log->events();
+  std::size_t sum_ready = 0, last_branch_end = 0;
+  for (const auto& e : events) {
+    if (e.task == 7 && e.kind == compss_test::SeenEvent::Kind::ready) sum_ready = e.seq;
+    if (e.task >= 3 && e.task <= 6 && e.kind == compss_test::SeenEvent::Kind::ended) {
+      last_branch_end = std::max(last_branch_end, e.seq);
+    }
+  }
+  EXPECT_GT(sum_ready, last_branch_end);
+}
+
+TEST_F(Events, RetriedTaskHasOneStartedAndEndedPerAttempt) {
+  failures_left = 2;
+  int x = 0;
+  call_task<flaky_task, &flaky>(x);
+  compss::wait_on(x);
+  EXPECT_EQ(x, 1);
+  expect_guarantees();
+  EXPECT_EQ(log->story(1), (Story{"submitted", "ready", "started 1", "ended failed 1 retry",
+                                  "started 2", "ended failed 2 retry", "started 3",
+                                  "ended success 3"}));
+}
+
+TEST_F(Events, CancelledGroupEndsItsTasksCancelledWithoutStarting) {
+  int x = 0, y = 0, z = 0;
+  try {
+    compss::TaskGroup g("doomed");
+    call_task<thrower_task, &throw_in_group>(x);  // 1: throws compss::Exception
+    call_task<copy_task, &copy_to>(x, y);          // 2, 3: wait for it, then are cancelled
+    call_task<copy_task, &copy_to>(y, z);
+  } catch (const std::exception&) {  // the group's barrier reports the exception
+  }
+  expect_guarantees();
+  EXPECT_EQ(log->story(1), (Story{"submitted", "ready", "started 1", "ended failed 1"}));
+  EXPECT_EQ(log->story(2), (Story{"submitted", "ready", "ended cancelled 0"}));
+  EXPECT_EQ(log->story(3), (Story{"submitted", "ready", "ended cancelled 0"}));
+}
+
+TEST_F(Events, TimedOutTaskEndsOnceWhileItsBodyStillRuns) {
+  release_stuck = false;
+  int x = 0, y = 0;
+  call_task<stuck_task, &stuck>(x);  // times out after 50 ms, ignored
+  call_task<copy_task, &copy_to>(x, y);
+  compss::barrier();
+  release_stuck = true;              // the body returns late: no event for that
+  compss::detail::shutdown_runtime();
+  for (const std::string& problem : log->check({0})) ADD_FAILURE() << problem;
+  EXPECT_EQ(log->story(1), (Story{"submitted", "ready", "started 1", "ended timed out 1"}));
+}
+
+TEST_F(Events, RemovedObserverHearsNothingMore) {
+  int x = 0;
+  call_task<inc_task, &inc>(x);
+  compss::barrier();
+  compss::rt::runtime().events().remove(log.get());
+  EXPECT_FALSE(compss::rt::runtime().events().any());
+  const std::size_t seen = log->events().size();
+  call_task<inc_task, &inc>(x);
+  compss::barrier();
+  EXPECT_EQ(log->events().size(), seen);
+}
+
+TEST(EventChecker, FlagsBrokenSequences) {
+  // The checker must see what it is meant to see: a log that breaks each guarantee.
+  using namespace compss::rt;
+  EventLog log;
+  const DataAccess made{5, 1, Direction::out};
+  const DataAccess read{5, 1, Direction::in};
+  const Dependency on_first{1, 5, 1};
+  log.on_submitted(TaskSubmitted{1, "producer", {}, std::span(&made, 1), 10});
+  log.on_submitted(TaskSubmitted{2, "consumer", std::span(&on_first, 1), std::span(&read, 1), 11});
+  log.on_ready(TaskReady{1, 12});
+  log.on_ready(TaskReady{2, 13});                    // before its dependency ended
+  log.on_started(TaskStarted{1, 1, Allocation{3, "nowhere", 0}, 14});  // no node 3
+  log.on_ended(TaskEnded{1, TaskOutcome::success, 1, false, 15});
+  log.on_ended(TaskEnded{2, TaskOutcome::success, 0, false, 16});      // success, never started
+  log.on_transfer(DataTransferred{5, 1, 0, 0, 1, 20, 19});            // 0 bytes, ends first
+  log.on_transfer(DataTransferred{5, 2, 8, 0, 1, 20, 21});            // a version nobody made
+  std::vector<std::string> problems = log.check({0, 1});
+  auto has = [&](const std::string& part) {
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const std::string& p) { return p.find(part) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("ready before the dependency ended"));
+  EXPECT_TRUE(has("reads d5v1 before its producer task 1 ended"));
+  EXPECT_TRUE(has("started on unknown node 3"));
+  EXPECT_TRUE(has("ended with success without started"));
+  EXPECT_TRUE(has("0 bytes"));
+  EXPECT_TRUE(has("ends before it begins"));
+  EXPECT_TRUE(has("d5v2 from 0 to 1: no task accesses that version"));
+  EXPECT_EQ(problems.size(), 7u) << ::testing::PrintToString(problems);
+}
+
+TEST(ObserversList, NotifiesEveryObserverAndSurvivesOneThatThrows) {
+  struct Thrower : compss::rt::TaskObserver {
+    void on_ready(const compss::rt::TaskReady&) override { throw std::runtime_error("no"); }
+  };
+  compss::rt::Observers observers;
+  EXPECT_FALSE(observers.any());
+  auto log = std::make_shared<EventLog>();
+  observers.add(std::make_shared<Thrower>());
+  observers.add(log);
+  EXPECT_TRUE(observers.any());
+  observers.notify(&compss::rt::TaskObserver::on_ready, compss::rt::TaskReady{7, 1});
+  ASSERT_EQ(log->events().size(), 1u);
+  EXPECT_EQ(log->events()[0].task, 7u);
+}
