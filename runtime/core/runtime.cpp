@@ -24,6 +24,7 @@ Runtime::Runtime(unsigned threads)
   net::ClusterConfig config = net::cluster_config_from_env(threads);
   const bool progress = config.progress;
   if (config.distributed) cluster_ = std::make_unique<net::Cluster>(*this, executor_, std::move(config));
+  if (!cluster_) executor_.enforce_constraints();  // local/constrained.hpp
   if (progress) {
     progress_ = std::make_unique<ProgressLine>(
         [this] {
@@ -50,6 +51,8 @@ Runtime::~Runtime() {
 }
 
 void Runtime::submit(TaskBase* t) {
+  // A constrained task that can never run fails here, at its call (local/constrained.hpp).
+  if (!cluster_ && LocalExecutor::needs_placement(*t)) executor_.reject_if_never_fits(t);
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
   inflight_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t untouched = 0;  // cluster runs: objects and files no unfinished task accessed
@@ -82,10 +85,14 @@ void Runtime::make_ready(TaskBase* t) {
   }
 }
 
-void Runtime::execute_chain(TaskBase* t) noexcept {
+void Runtime::execute_chain(TaskBase* t) noexcept { run_chain(t, false); }
+
+TaskBase* Runtime::execute_one(TaskBase* t) noexcept { return run_chain(t, true); }
+
+TaskBase* Runtime::run_chain(TaskBase* t, bool only_first) noexcept {
   while (t != nullptr) {
     // Commutative data: a task that can't take its tokens is parked, not blocked.
-    if (t->exclusive != nullptr && !try_enter(t)) return;
+    if (t->exclusive != nullptr && !try_enter(t)) return nullptr;
     bool outer = tls_in_task;
     tls_in_task = true;
     if (cluster_ && t->node <= 0) {
@@ -98,9 +105,11 @@ void Runtime::execute_chain(TaskBase* t) noexcept {
     }
     bool ours = run_task(t);  // core/failure_policy.cpp
     tls_in_task = outer;
-    if (!ours) return;  // timed out: the watchdog finished it
+    if (!ours) return nullptr;  // timed out: the watchdog finished it
     t = finish(t);
+    if (only_first) return t;
   }
+  return nullptr;
 }
 
 TaskBase* Runtime::finish(TaskBase* t) noexcept {
@@ -118,7 +127,7 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
     if (s->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       if (cluster_) {
         cluster_->ready(s);  // every placement goes through the scheduler
-      } else if (next == nullptr) {
+      } else if (next == nullptr && !LocalExecutor::needs_placement(*s)) {
         next = s;
       } else {
         executor_.spawn(s);

@@ -94,6 +94,11 @@ void Scheduler::check_feasible(const TaskClass& c) const {
   if (auto msg = never_fits(c.type.name, versions, nodes)) throw Error(*msg);
 }
 
+void Scheduler::check(const TaskClass* type) const {
+  std::lock_guard lock(mutex_);
+  check_feasible(*type);
+}
+
 void Scheduler::submit(void* task, const TaskClass* type) {
   // The scheduler owns every TaskClass; callers only see them const.
   TaskClass& c = const_cast<TaskClass&>(*type);

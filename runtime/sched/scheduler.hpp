@@ -112,6 +112,10 @@ class Scheduler final : public Completion {
   /// Registers a task type; the pointer stays valid for the scheduler's life.
   const TaskClass* register_type(TaskType type);
 
+  /// Throws compss::Error (never_fits' message) when no node of the run can ever run any
+  /// version of `type`: callers check at the task's call, before it is ready.
+  void check(const TaskClass* type) const;
+
   /// Submits a ready call of `type`. Throws compss::Error (never_fits' message) when no
   /// node of the run can ever run any of its versions.
   void submit(void* task, const TaskClass* type);

@@ -3,6 +3,7 @@
 // constraints, the fifo/lifo/locality/priority orders, no starvation either way, thousands
 // of nodes, and executors that end tasks inside run() or on other threads.
 #include "sched/scheduler.hpp"
+#include "test_support.hpp"
 
 #include <compss/error.hpp>
 
@@ -528,16 +529,12 @@ class ThreadExecutor final : public NodeExecutor {
   void run(Placement p, Completion& done) override {
     std::lock_guard lock(m_);
     threads_.emplace_back([p = std::move(p), &done, this] {
-      int now = ++running;
-      int peak = max_running.load();
-      while (now > peak && !max_running.compare_exchange_weak(peak, now)) {
-      }
-      --running;
+      bodies.enter();
+      bodies.leave();
       done.ended(p);
     });
   }
-  std::atomic<int> running{0};
-  std::atomic<int> max_running{0};
+  compss_test::Gauge bodies;  ///< bodies between placement and end
 
  private:
   std::mutex m_;
@@ -576,6 +573,6 @@ TEST(Scheduler, ConcurrentSubmitAndEnd) {
   for (auto& th : submitters) th.join();
   for (int i = 0; i < 6000 && ended.load() < 200; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(ended.load(), 200U);
-  EXPECT_LE(e.max_running.load(), 2);  // 2 cores, and 8 GB / 3 GB = 2
+  EXPECT_LE(e.bodies.max.load(), 2);  // 2 cores, and 8 GB / 3 GB = 2
   EXPECT_EQ(s.free(0), cpu_node(2, 8).capacity());
 }
