@@ -97,7 +97,8 @@ class Completion {
 
 /// Runs placed tasks on one node. `run` is called without any scheduler lock held and must
 /// not block for the task's duration (hand it to threads, a socket...); it may also run
-/// the task at once and call `done.ended` before returning.
+/// the task at once and call `done.ended` before returning. It must not throw: a task it
+/// cannot run is still ended through `done` (its failure goes to the runtime).
 class NodeExecutor {
  public:
   virtual ~NodeExecutor() = default;

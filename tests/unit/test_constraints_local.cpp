@@ -162,3 +162,18 @@ TEST_F(LocalConstraints, ConstrainedSuccessorsAreNotRunInline) {
   EXPECT_EQ(datum, 2);
   EXPECT_EQ(big_tasks.max.load(), 1);
 }
+
+TEST_F(LocalConstraints, MalformedMemorySettingStopsTheStart) {
+  compss::detail::shutdown_runtime();
+  ::setenv("COMPSS_MEMORY", "lots", 1);
+  try {
+    call_task<plain_task, &plain>(1);
+    FAIL() << "no error";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("invalid COMPSS_MEMORY='lots'"), std::string::npos) << e.what();
+  }
+  ::setenv("COMPSS_MEMORY", "8", 1);
+  call_task<plain_task, &plain>(1);
+  compss::barrier();
+  EXPECT_EQ(plain_done.load(), 1);
+}
