@@ -51,9 +51,12 @@ Runtime::~Runtime() {
 }
 
 void Runtime::submit(TaskBase* t) {
-  // A constrained task that can never run fails here, at its call (local/constrained.hpp).
-  if (!cluster_ && LocalExecutor::needs_placement(*t)) executor_.reject_if_never_fits(t);
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
+  // A constrained task that can never run fails at its call, as a failed task: the program
+  // stops at its next synchronization, after running tasks end (local/constrained.hpp).
+  if (!cluster_ && LocalExecutor::needs_placement(*t)) {
+    if (auto why = executor_.never_fits(*t)) record_failure(*t, why->c_str());
+  }
   inflight_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t untouched = 0;  // cluster runs: objects and files no unfinished task accessed
   {

@@ -54,19 +54,23 @@ const sched::TaskClass* ConstrainedTasks::class_of(const detail::TaskSpec& spec)
   return c;
 }
 
-void ConstrainedTasks::reject_if_never_fits(detail::TaskBase* task) {
+std::optional<std::string> ConstrainedTasks::never_fits(const detail::TaskSpec& spec) {
   try {
-    const sched::TaskClass* c = class_of(task->spec());
-    scheduler_.check(c);
-  } catch (...) {
-    task->complete();
-    delete task;
-    throw;
+    scheduler_.check(class_of(spec));
+    return std::nullopt;
+  } catch (const Error& e) {
+    // The failure record says "task '<name>' (id N) failed: " before it.
+    std::string why = e.what();
+    if (why.rfind("compss: ", 0) == 0) why.erase(0, 8);
+    return why;
   }
 }
 
 void ConstrainedTasks::submit(detail::TaskBase* task) {
-  // reject_if_never_fits passed at the call: the type is registered and can run here.
+  if (never_fits(task->spec())) {
+    executor_.run_job([this, task] { runtime_.execute_chain(task); });
+    return;
+  }
   scheduler_.submit(task, class_of(task->spec()));
 }
 

@@ -10,6 +10,8 @@
 #include <compss/detail/task_node.hpp>
 
 #include <mutex>
+#include <optional>
+#include <string>
 #include <unordered_map>
 
 namespace compss::rt {
@@ -24,16 +26,18 @@ sched::Resources master_resources(unsigned threads);
 /// the task types (taken alone); the scheduler has its own lock and calls run() without it.
 ///
 ///   ConstrainedTasks c(runtime, executor, master_resources(threads));
-///   c.reject_if_never_fits(task);   // at the call
+///   if (auto why = c.never_fits(spec)) ...  // at the call: a failure
 ///   c.submit(task);                  // when it is ready
 class ConstrainedTasks final : public sched::NodeExecutor {
  public:
   ConstrainedTasks(Runtime& runtime, LocalExecutor& executor, sched::Resources master);
 
-  /// Completes and deletes `task` and throws compss::Error when its constraints are
-  /// malformed or the master's node can never satisfy them.
-  void reject_if_never_fits(detail::TaskBase* task);
-  /// A ready constrained task: runs when the master's free resources fit it.
+  /// Why a task of `spec` can never run here (malformed constraints, or more than the
+  /// master's node has), or nullopt.
+  std::optional<std::string> never_fits(const detail::TaskSpec& spec);
+  /// A ready constrained task: runs when the master's free resources fit it. One that can
+  /// never run failed at its call (the runtime recorded never_fits): it goes straight to
+  /// the arena, where the failed runtime skips it.
   void submit(detail::TaskBase* task);
 
   /// NodeExecutor: runs the task on the arena with its computing units made known

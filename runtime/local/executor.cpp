@@ -56,8 +56,9 @@ void LocalExecutor::enforce_constraints() {
   constrained_ = std::make_unique<ConstrainedTasks>(impl_->runtime, *this, master_resources(threads_));
 }
 
-void LocalExecutor::reject_if_never_fits(detail::TaskBase* task) {
-  if (constrained_ != nullptr) constrained_->reject_if_never_fits(task);
+std::optional<std::string> LocalExecutor::never_fits(const detail::TaskBase& task) {
+  if (constrained_ == nullptr) return std::nullopt;
+  return constrained_->never_fits(task.spec());
 }
 
 void LocalExecutor::spawn(detail::TaskBase* task) {

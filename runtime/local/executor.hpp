@@ -6,6 +6,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace compss::rt {
 
@@ -35,9 +37,9 @@ class LocalExecutor {
   }
   /// Local runs: from now on constrained tasks go through the master node's scheduler.
   void enforce_constraints();
-  /// With constraints enforced: when `task`'s constraints are malformed or the master can
-  /// never satisfy them, completes and deletes the task and throws compss::Error.
-  void reject_if_never_fits(detail::TaskBase* task);
+  /// With constraints enforced: why `task` can never run (its constraints are malformed,
+  /// or the master can never satisfy them), or nullopt.
+  std::optional<std::string> never_fits(const detail::TaskBase& task);
 
   /// Runs `job` on a worker of the arena (the caller's, when it is one).
   void run_job(std::function<void()> job);

@@ -112,23 +112,34 @@ TEST_F(LocalConstraints, ComputingUnitsAreReservedAndKnownToTheBody) {
   EXPECT_EQ(compss::this_task::computing_units(), 1U);  // outside a task
 }
 
-TEST_F(LocalConstraints, ImpossibleConstraintsFailAtTheCall) {
+namespace {
+/// The message of the compss::Error the next barrier throws ("no error" if none).
+std::string barrier_error() {
   try {
-    call_task<huge, &stage>(1);
-    FAIL() << "no error";
+    compss::barrier();
   } catch (const compss::Error& e) {
-    std::string m = e.what();
-    EXPECT_NE(m.find("task 'assemble' can never run"), std::string::npos) << m;
-    EXPECT_NE(m.find("memory_size=64 GB (best node 'master' has 8 GB)"), std::string::npos) << m;
+    return e.what();
   }
-  try {
-    call_task<unset_var, &stage>(1);
-    FAIL() << "no error";
-  } catch (const compss::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("COMPSS_TEST_UNSET_VARIABLE is not set"), std::string::npos)
-        << e.what();
-  }
-  compss::barrier();  // nothing was left in flight
+  return "no error";
+}
+}  // namespace
+
+TEST_F(LocalConstraints, ImpossibleConstraintsFailTheRunAtTheCall) {
+  // The call returns (main's objects stay valid while running tasks end); the failure is
+  // recorded at once, so no task starts after it and the next synchronization throws.
+  call_task<plain_task, &plain>(0);
+  call_task<huge, &stage>(1);
+  call_task<stage_6gb, &stage>(2);
+  std::string m = barrier_error();
+  EXPECT_NE(m.find("task 'assemble' (id 2) failed: task 'assemble' can never run"), std::string::npos) << m;
+  EXPECT_NE(m.find("memory_size=64 GB (best node 'master' has 8 GB)"), std::string::npos) << m;
+  EXPECT_EQ(big_tasks.max.load(), 0);  // neither it nor the task after it ran
+
+  compss::detail::shutdown_runtime();
+  call_task<unset_var, &stage>(1);
+  m = barrier_error();
+  EXPECT_NE(m.find("constraint memory_size='$COMPSS_TEST_UNSET_VARIABLE'"), std::string::npos) << m;
+  EXPECT_NE(m.find("COMPSS_TEST_UNSET_VARIABLE is not set"), std::string::npos) << m;
   EXPECT_EQ(big_tasks.max.load(), 0);
 }
 
