@@ -6,19 +6,31 @@ namespace compss_cc {
 
 KeyTable constraintKeys() {
   using T = ValueType;
+  // SPEC section 2's list; runtime/sched/constraints.cpp reads the same keys.
   static const KeyInfo Keys[] = {
-      {"computing_units", "computing_units", T::Number},
-      {"cores", "computing_units", T::Number},
-      {"memory_size", "memory_size", T::Number},
-      {"memory", "memory_size", T::Number},
-      {"storage_size", "storage_size", T::Number},
-      {"processor_speed", "processor_speed", T::Number},
+      {"computing_units", "computing_units", T::NumberOrVariable},
+      {"cores", "computing_units", T::NumberOrVariable},
+      {"memory_size", "memory_size", T::NumberOrVariable},
+      {"memory", "memory_size", T::NumberOrVariable},
+      {"memory_type", "memory_type", T::String},
+      {"storage_size", "storage_size", T::NumberOrVariable},
+      {"storage_type", "storage_type", T::String},
+      {"processor_speed", "processor_speed", T::NumberOrVariable},
+      {"processor_performance", "processor_performance", T::NumberOrVariable},
+      {"processor_internal_memory_size", "processor_internal_memory_size",
+       T::NumberOrVariable},
       {"processor_type", "processor_type", T::String},
       {"processor_architecture", "processor_architecture", T::String},
       {"processor_name", "processor_name", T::String},
+      {"processors", "processors", T::String},
       {"operating_system_type", "operating_system_type", T::String},
+      {"operating_system_distribution", "operating_system_distribution",
+       T::String},
+      {"operating_system_version", "operating_system_version", T::String},
       {"app_software", "app_software", T::String},
       {"host_queues", "host_queues", T::String},
+      {"wall_clock_limit", "wall_clock_limit", T::NumberOrVariable},
+      {"is_local", "is_local", T::BoolOrVariable},
   };
   return Keys;
 }
@@ -58,7 +70,15 @@ const KeyInfo *lookupKey(KeyTable Table, llvm::StringRef Name) {
 }
 
 bool valueMatches(ValueType Type, const PragmaToken &Value) {
+  auto IsVariable = [&] {
+    return valueMatches(ValueType::String, Value) &&
+           llvm::StringRef(Value.Spelling).starts_with("\"$");
+  };
   switch (Type) {
+  case ValueType::NumberOrVariable:
+    return valueMatches(ValueType::Number, Value) || IsVariable();
+  case ValueType::BoolOrVariable:
+    return valueMatches(ValueType::Bool, Value) || IsVariable();
   case ValueType::Number:
     return Value.Kind == clang::tok::numeric_constant;
   case ValueType::String:
@@ -79,6 +99,10 @@ const char *valueTypeName(ValueType Type) {
     return "a string literal";
   case ValueType::Bool:
     return "true or false";
+  case ValueType::NumberOrVariable:
+    return "a number or a \"$VAR\" string literal";
+  case ValueType::BoolOrVariable:
+    return "true, false or a \"$VAR\" string literal";
   }
   return "";
 }

@@ -16,8 +16,10 @@
 
 namespace compss_cc {
 
-/// What a key's value must be written as.
-enum class ValueType { Number, String, Bool };
+/// What a key's value must be written as. A constraint's value may also be
+/// `"$VAR"` (or `"${VAR}"`), read from the environment at run time: the
+/// `OrVariable` types accept that string in place of a number or a bool.
+enum class ValueType { Number, String, Bool, NumberOrVariable, BoolOrVariable };
 
 struct KeyInfo {
   /// As written by the user (an alias such as `cores`, or the key itself).

@@ -6,6 +6,8 @@ namespace compss {
 namespace detail {
 /// True when the task running on this thread should stop (libcompss).
 bool task_stop_requested() noexcept;
+/// Cores reserved for the task running on this thread (libcompss).
+unsigned task_computing_units() noexcept;
 }  // namespace detail
 
 namespace this_task {
@@ -24,6 +26,23 @@ inline bool stop_requested() noexcept {
   return detail::task_stop_requested();
 #else
   return false;
+#endif
+}
+
+/// The cores reserved for the running task: its `computing_units` constraint (default 1),
+/// to size its own threads (an OpenMP team, a thread pool). 1 outside a constrained task
+/// and in the sequential build. Local runs only for now: on a worker it is 1.
+///
+///   #pragma compss task constraint(computing_units=4)
+///   void assemble(Genome& g) {
+///     #pragma omp parallel num_threads(compss::this_task::computing_units())
+///     g.assemble_part(omp_get_thread_num());
+///   }
+inline unsigned computing_units() noexcept {
+#ifdef __COMPSS__
+  return detail::task_computing_units();
+#else
+  return 1;
 #endif
 }
 

@@ -1,5 +1,7 @@
 #include "config/resources.hpp"
 
+#include "config/node_resources.hpp"
+
 #include <compss/error.hpp>
 
 #include <boost/property_tree/ptree.hpp>
@@ -123,6 +125,8 @@ ResourceNode parse_resource_node(const pt::ptree& node, Where w) {
       }
     }
   }
+  // After the checks above, so that their messages stay the ones users see first.
+  n.described = node_resources(node, w.origin + ": ComputeNode '" + n.name + "'");
   return n;
 }
 

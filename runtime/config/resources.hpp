@@ -1,6 +1,8 @@
 // The COMPSs resources.xml and project.xml files as a typed model.
 #pragma once
 
+#include "sched/resources.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +29,8 @@ struct ResourceNode {
   std::vector<std::string> software;          ///< <Software><Application> entries
   std::optional<std::uint16_t> min_port;      ///< <Adaptors><Adaptor><Ports><MinPort>
   std::optional<std::uint16_t> max_port;
+  /// Everything the node offers, for the scheduler (config/node_resources.hpp).
+  sched::Resources described;
   /// Sum of the processors' computing units (1 when none is listed).
   unsigned cores() const;
 };

@@ -25,6 +25,7 @@ Runtime::Runtime(unsigned threads)
   net::ClusterConfig config = net::cluster_config_from_env(threads);
   const bool progress = config.progress;
   if (config.distributed) cluster_ = std::make_unique<net::Cluster>(*this, executor_, std::move(config));
+  if (!cluster_) executor_.enforce_constraints();  // local/constrained.hpp
   if (progress) {
     // The counts come from task events; what runs is capped by the run's task slots.
     auto counter = std::make_shared<ProgressCounter>(
@@ -47,6 +48,11 @@ Runtime::~Runtime() {
 template <bool observed>
 void Runtime::submit_impl(TaskBase* t) {
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
+  // A constrained task that can never run fails at its call, as a failed task: the program
+  // stops at its next synchronization, after running tasks end (local/constrained.hpp).
+  if (!cluster_ && LocalExecutor::needs_placement(*t)) {
+    if (auto why = executor_.never_fits(*t)) record_failure(*t, why->c_str());
+  }
   inflight_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t untouched = 0;  // cluster runs: objects and files no unfinished task accessed
   // Observed: what it waits for. One vector per thread, reused: no allocation per task
@@ -101,10 +107,14 @@ void Runtime::make_ready(TaskBase* t) {
   }
 }
 
-void Runtime::execute_chain(TaskBase* t) noexcept {
+void Runtime::execute_chain(TaskBase* t) noexcept { run_chain(t, false); }
+
+TaskBase* Runtime::execute_one(TaskBase* t) noexcept { return run_chain(t, true); }
+
+TaskBase* Runtime::run_chain(TaskBase* t, bool only_first) noexcept {
   while (t != nullptr) {
     // Commutative data: a task that can't take its tokens is parked, not blocked.
-    if (t->exclusive != nullptr && !try_enter(t)) return;
+    if (t->exclusive != nullptr && !try_enter(t)) return nullptr;
     bool outer = tls_in_task;
     tls_in_task = true;
     if (cluster_ && t->node <= 0) {
@@ -117,9 +127,11 @@ void Runtime::execute_chain(TaskBase* t) noexcept {
     }
     bool ours = run_task(t);  // core/failure_policy.cpp
     tls_in_task = outer;
-    if (!ours) return;  // timed out: the watchdog finished it
+    if (!ours) return nullptr;  // timed out: the watchdog finished it
     t = finish(t);
+    if (only_first) return t;
   }
+  return nullptr;
 }
 
 TaskBase* Runtime::finish(TaskBase* t) noexcept {
@@ -139,7 +151,7 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
       if (observed) notify_ready(s);
       if (cluster_) {
         cluster_->ready(s);  // every placement goes through the scheduler
-      } else if (next == nullptr) {
+      } else if (next == nullptr && !LocalExecutor::needs_placement(*s)) {
         next = s;
       } else {
         executor_.spawn(s);

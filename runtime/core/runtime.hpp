@@ -36,6 +36,10 @@ class Runtime {
   /// Runs `task` and then, while finishing tasks make successors ready, one of them on the
   /// same thread (the others go to the executor). Called on worker threads.
   void execute_chain(TaskBase* task) noexcept;
+  /// Runs `task` and finishes it; returns a successor it made ready, to run next on this
+  /// thread (or null). execute_chain is this in a loop; the master's constrained tasks
+  /// (local/constrained.hpp) release their reservation between the two.
+  TaskBase* execute_one(TaskBase* task) noexcept;
 
   /// Waits for every unfinished task that accesses the datum(s) (with `writers_only`,
   /// only for those that may write it).
@@ -120,6 +124,8 @@ class Runtime {
   std::size_t registry_size();
 
  private:
+  /// execute_chain, or with `only_first` execute_one: returns the successor not run.
+  TaskBase* run_chain(TaskBase* task, bool only_first) noexcept;
   /// Runs the body on this thread; an exception becomes `error` and a failed outcome.
   Outcome run_body_here(TaskBase* task, TaskError& error) noexcept;
   bool skip_if_cancelled(TaskBase* task) noexcept;

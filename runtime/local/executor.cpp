@@ -1,6 +1,7 @@
 #include "local/executor.hpp"
 
 #include "core/runtime.hpp"
+#include "local/constrained.hpp"
 
 #include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/global_control.h>
@@ -51,8 +52,21 @@ LocalExecutor::LocalExecutor(unsigned threads, Runtime& runtime)
 
 LocalExecutor::~LocalExecutor() { wait_idle(); }
 
+void LocalExecutor::enforce_constraints() {
+  constrained_ = std::make_unique<ConstrainedTasks>(impl_->runtime, *this, master_resources(threads_));
+}
+
+std::optional<std::string> LocalExecutor::never_fits(const detail::TaskBase& task) {
+  if (constrained_ == nullptr) return std::nullopt;
+  return constrained_->never_fits(task.spec());
+}
+
 void LocalExecutor::spawn(detail::TaskBase* task) {
   Impl* impl = impl_.get();
+  if (constrained_ != nullptr && needs_placement(*task)) {
+    constrained_->submit(task);
+    return;
+  }
   if (task->spec_ != nullptr && task->spec_->priority) {
     spawn_priority(task);
     return;
@@ -99,20 +113,27 @@ void LocalExecutor::spawn_priority(detail::TaskBase* task) {
   impl->urgent_count.fetch_add(1, std::memory_order_relaxed);
   // One runner per priority task; a puller may take the task first, then the runner finds
   // nothing to do.
-  auto runner = [this, impl] {
-    const LocalExecutor* outer = tls_executor;
-    tls_executor = this;
+  auto runner = [impl] {
     detail::TaskBase* t = nullptr;
     if (impl->urgent.try_pop(t)) {
       impl->urgent_count.fetch_sub(1, std::memory_order_relaxed);
       impl->runtime.execute_chain(t);
     }
+  };
+  run_job(std::move(runner));
+}
+
+void LocalExecutor::run_job(std::function<void()> job) {
+  auto body = [this, job = std::move(job)] {
+    const LocalExecutor* outer = tls_executor;
+    tls_executor = this;
+    job();
     tls_executor = outer;
   };
   if (tls_executor == this) {
-    impl->group.run(std::move(runner));
+    impl_->group.run(std::move(body));
   } else {
-    impl->arena.enqueue(impl->group.defer(std::move(runner)));
+    impl_->arena.enqueue(impl_->group.defer(std::move(body)));
   }
 }
 

@@ -4,11 +4,15 @@
 
 #include <compss/detail/task_node.hpp>
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace compss::rt {
 
 class Runtime;
+class ConstrainedTasks;
 
 class LocalExecutor {
  public:
@@ -26,6 +30,20 @@ class LocalExecutor {
   /// Waits until every spawned task body has returned.
   void wait_idle();
 
+  /// A task with constraints: it waits for the master's free resources instead of running
+  /// at once (local/constrained.hpp). One load: unconstrained tasks keep the fast path.
+  static bool needs_placement(const detail::TaskBase& task) noexcept {
+    return task.spec_ != nullptr && task.spec_->constraint_count != 0;
+  }
+  /// Local runs: from now on constrained tasks go through the master node's scheduler.
+  void enforce_constraints();
+  /// With constraints enforced: why `task` can never run (its constraints are malformed,
+  /// or the master can never satisfy them), or nullopt.
+  std::optional<std::string> never_fits(const detail::TaskBase& task);
+
+  /// Runs `job` on a worker of the arena (the caller's, when it is one).
+  void run_job(std::function<void()> job);
+
   unsigned threads() const noexcept { return threads_; }
 
   /// The calling thread's slot in the executor's arena (0 .. threads()), for task events;
@@ -38,6 +56,7 @@ class LocalExecutor {
   struct Impl;
   unsigned threads_;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<ConstrainedTasks> constrained_;  // null unless enforce_constraints()
 };
 
 }  // namespace compss::rt

@@ -8,6 +8,7 @@
 
 using namespace compss::detail;
 using compss_test::pause_ms;
+using compss_test::Gauge;
 using compss_test::Recorder;
 using compss_test::RuntimeTest;
 
@@ -15,18 +16,7 @@ namespace {
 
 Recorder rec;
 
-// Tracks how many tasks touch a datum at once.
-struct Gauge {
-  std::atomic<int> now{0};
-  std::atomic<int> max{0};
-  void enter() {
-    int n = ++now;
-    int m = max.load();
-    while (n > m && !max.compare_exchange_weak(m, n)) {
-    }
-  }
-  void leave() { --now; }
-};
+// Track how many tasks touch a datum at once.
 Gauge gauge_a, gauge_b;
 
 // Two concurrent-access tasks meet here; each waits (bounded) for the other.
@@ -139,10 +129,8 @@ class AccessModes : public RuntimeTest {
     rec.clear();
     arrived = 0;
     met = 0;
-    for (Gauge* g : {&gauge_a, &gauge_b}) {
-      g->now = 0;
-      g->max = 0;
-    }
+    gauge_a.reset();
+    gauge_b.reset();
   }
   void TearDown() override {
     set_submit_hook(nullptr);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -42,6 +43,23 @@ class Recorder {
  private:
   std::mutex m_;
   std::vector<int> events_;
+};
+
+/// How many tasks are inside a section at once, and the most seen (thread-safe).
+struct Gauge {
+  std::atomic<int> now{0};
+  std::atomic<int> max{0};
+  void enter() {
+    int n = ++now;
+    int m = max.load();
+    while (n > m && !max.compare_exchange_weak(m, n)) {
+    }
+  }
+  void leave() { --now; }
+  void reset() {
+    now = 0;
+    max = 0;
+  }
 };
 
 inline void pause_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }

@@ -1,0 +1,95 @@
+#include "local/constrained.hpp"
+
+#include "core/runtime.hpp"
+#include "sched/detect.hpp"
+
+#include <compss/error.hpp>
+#include <compss/this_task.hpp>
+
+#include <charconv>
+#include <cstdlib>
+#include <string>
+
+namespace compss::rt {
+
+namespace {
+/// Computing units of the constrained task running on this thread; 0 outside one.
+thread_local unsigned tls_computing_units = 0;
+}  // namespace
+
+sched::Resources master_resources(unsigned threads) {
+  sched::Resources r = sched::detect_local_resources(threads);
+  if (const char* v = std::getenv("COMPSS_MEMORY"); v != nullptr && *v != '\0') {
+    std::string s = v;
+    double gb = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), gb);
+    if (ec != std::errc() || end != s.data() + s.size() || !(gb > 0)) {
+      throw Error("compss: invalid COMPSS_MEMORY='" + s +
+                  "': expected the master's memory in GB, a positive number (e.g. 8 or 0.5)");
+    }
+    r.memory_gb = gb;
+  }
+  return r;
+}
+
+ConstrainedTasks::ConstrainedTasks(Runtime& runtime, LocalExecutor& executor, sched::Resources master)
+    : runtime_(runtime), executor_(executor), scheduler_(sched::Scheduler::Options{}) {
+  scheduler_.add_node("master", std::move(master), *this);
+}
+
+const sched::TaskClass* ConstrainedTasks::class_of(const detail::TaskSpec& spec) {
+  std::lock_guard lock(classes_mutex_);
+  auto it = classes_.find(&spec);
+  if (it != classes_.end()) return it->second;
+  sched::TaskType t;
+  t.name = spec.name;
+  // Versions (implement) are not wired yet: a call runs the version it names.
+  t.versions.push_back({spec.name, sched::parse_constraints(spec.name, spec.constraints,
+                                                             spec.constraint_count)});
+  t.priority = spec.priority;
+  t.replicated = spec.replicated;  // one node: once
+  t.distributed = spec.distributed;
+  const sched::TaskClass* c = scheduler_.register_type(std::move(t));
+  classes_.emplace(&spec, c);
+  return c;
+}
+
+std::optional<std::string> ConstrainedTasks::never_fits(const detail::TaskSpec& spec) {
+  try {
+    scheduler_.check(class_of(spec));
+    return std::nullopt;
+  } catch (const Error& e) {
+    // The failure record says "task '<name>' (id N) failed: " before it.
+    std::string why = e.what();
+    if (why.rfind("compss: ", 0) == 0) why.erase(0, 8);
+    return why;
+  }
+}
+
+void ConstrainedTasks::submit(detail::TaskBase* task) {
+  if (never_fits(task->spec())) {
+    executor_.run_job([this, task] { runtime_.execute_chain(task); });
+    return;
+  }
+  scheduler_.submit(task, class_of(task->spec()));
+}
+
+void ConstrainedTasks::run(sched::Placement placement, sched::Completion& done) {
+  executor_.run_job([this, placement = std::move(placement), &done] {
+    auto* task = static_cast<detail::TaskBase*>(placement.task);
+    const unsigned outer = tls_computing_units;
+    tls_computing_units = placement.allocation.first.reserved.cpus();
+    detail::TaskBase* next = runtime_.execute_one(task);
+    tls_computing_units = outer;
+    done.ended(placement);
+    runtime_.execute_chain(next);
+  });
+}
+
+}  // namespace compss::rt
+
+namespace compss::detail {
+unsigned task_computing_units() noexcept {
+  return rt::tls_computing_units == 0 ? 1 : rt::tls_computing_units;
+}
+}  // namespace compss::detail

@@ -1,0 +1,59 @@
+// Constraints in local runs: the master's own node as a NodeExecutor of the scheduler
+// (sched/scheduler.hpp). A task with a constraint(...) waits until the master's free
+// resources fit it (computing_units reserved, memory admitted against the node's memory)
+// and then runs on the oneTBB arena; unconstrained tasks never come here (the fast path).
+#pragma once
+
+#include "local/executor.hpp"
+#include "sched/scheduler.hpp"
+
+#include <compss/detail/task_node.hpp>
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace compss::rt {
+
+class Runtime;
+
+/// The master's node: detected cores (the executor's threads) and memory, or COMPSS_MEMORY
+/// (GB) when set. Throws compss::Error for a malformed COMPSS_MEMORY.
+sched::Resources master_resources(unsigned threads);
+
+/// The scheduler of the master's constrained tasks. Thread-safe: `classes_mutex_` guards
+/// the task types (taken alone); the scheduler has its own lock and calls run() without it.
+///
+///   ConstrainedTasks c(runtime, executor, master_resources(threads));
+///   if (auto why = c.never_fits(spec)) ...  // at the call: a failure
+///   c.submit(task);                  // when it is ready
+class ConstrainedTasks final : public sched::NodeExecutor {
+ public:
+  ConstrainedTasks(Runtime& runtime, LocalExecutor& executor, sched::Resources master);
+
+  /// Why a task of `spec` can never run here (malformed constraints, or more than the
+  /// master's node has), or nullopt.
+  std::optional<std::string> never_fits(const detail::TaskSpec& spec);
+  /// A ready constrained task: runs when the master's free resources fit it. One that can
+  /// never run failed at its call (the runtime recorded never_fits): it goes straight to
+  /// the arena, where the failed runtime skips it.
+  void submit(detail::TaskBase* task);
+
+  /// NodeExecutor: runs the task on the arena with its computing units made known
+  /// (compss::this_task::computing_units()), releases them, then runs the successor it
+  /// made ready, as execute_chain would.
+  void run(sched::Placement placement, sched::Completion& done) override;
+
+ private:
+  /// The task type of `spec`, parsed and registered on first use (throws on bad values).
+  const sched::TaskClass* class_of(const detail::TaskSpec& spec);
+
+  Runtime& runtime_;
+  LocalExecutor& executor_;
+  sched::Scheduler scheduler_;
+  std::mutex classes_mutex_;
+  std::unordered_map<const detail::TaskSpec*, const sched::TaskClass*> classes_;
+};
+
+}  // namespace compss::rt

@@ -1,0 +1,353 @@
+#include "sched/scheduler.hpp"
+
+#include <compss/error.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace compss::sched {
+
+/// A node with its executor and the calls pinned to it (replicated, distributed).
+struct Scheduler::NodeSlot {
+  Node node;
+  NodeExecutor* executor;
+  std::deque<Pinned> pinned;
+};
+
+namespace {
+
+bool asks_accelerator(const Constraints& c) noexcept {
+  return c.demand.units[1] + c.demand.units[2] + c.demand.units[3] > 0;
+}
+
+/// Calls `f(id)` for the ids of `set` (and of `filter` when given) from `start` to the end,
+/// then from 0 up to `start`, until f returns true. Returns whether one did.
+template <class F>
+bool scan_from(const NodeSet& set, const NodeSet* filter, std::uint32_t start, F f) {
+  for (std::uint32_t id = set.next_in_both(start, filter); id != IdSet::npos;
+       id = set.next_in_both(id + 1, filter)) {
+    if (f(id)) return true;
+  }
+  for (std::uint32_t id = set.next_in_both(0, filter); id != IdSet::npos && id < start;
+       id = set.next_in_both(id + 1, filter)) {
+    if (f(id)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Scheduler::Scheduler(Options options) : options_(std::move(options)) {}
+Scheduler::~Scheduler() = default;
+
+NodeId Scheduler::add_node(std::string name, Resources total, NodeExecutor& executor) {
+  std::vector<Dispatch> batch;
+  NodeId id;
+  {
+    std::lock_guard lock(mutex_);
+    id = static_cast<NodeId>(nodes_.size());
+    NodeSlot& n = nodes_.emplace_back(NodeSlot{Node(id, std::move(name), std::move(total)), &executor, {}});
+    alive_.insert(id);
+    note_free(n);
+    for (TaskClass& c : classes_) add_candidate(c, n);
+    to_fill_.push_back(id);
+    settle();
+    batch.swap(out_);
+  }
+  dispatch(batch);
+  return id;
+}
+
+void Scheduler::add_candidate(TaskClass& c, NodeSlot& n) {
+  for (std::size_t v = 0; v < c.type.versions.size(); ++v) {
+    if (fits_total(c.type.versions[v].constraints, n.node.total())) {
+      c.candidates[v].insert(n.node.id());
+      c.any_candidate.insert(n.node.id());
+    }
+  }
+}
+
+const TaskClass* Scheduler::register_type(TaskType type) {
+  if (type.versions.empty()) {
+    throw Error("compss: task '" + type.name + "' registered with no version");
+  }
+  std::lock_guard lock(mutex_);
+  TaskClass& c = classes_.emplace_back();
+  c.type = std::move(type);
+  c.candidates.resize(c.type.versions.size());
+  for (std::uint32_t v = 0; v < c.type.versions.size(); ++v) {
+    if (asks_accelerator(c.type.versions[v].constraints)) c.order.push_back(v);
+  }
+  for (std::uint32_t v = 0; v < c.type.versions.size(); ++v) {
+    if (!asks_accelerator(c.type.versions[v].constraints)) c.order.push_back(v);
+  }
+  for (NodeSlot& n : nodes_) add_candidate(c, n);
+  return &c;
+}
+
+void Scheduler::check_feasible(const TaskClass& c) const {
+  if (!c.any_candidate.empty()) return;
+  std::vector<const Constraints*> versions;
+  for (const Version& v : c.type.versions) versions.push_back(&v.constraints);
+  std::vector<NamedResources> nodes;
+  for (const NodeSlot& n : nodes_) nodes.push_back({&n.node.name(), &n.node.total()});
+  if (auto msg = never_fits(c.type.name, versions, nodes)) throw Error(*msg);
+}
+
+void Scheduler::check(const TaskClass* type) const {
+  std::lock_guard lock(mutex_);
+  check_feasible(*type);
+}
+
+void Scheduler::submit(void* task, const TaskClass* type) {
+  // The scheduler owns every TaskClass; callers only see them const.
+  TaskClass& c = const_cast<TaskClass&>(*type);
+  std::vector<Dispatch> batch;
+  {
+    std::lock_guard lock(mutex_);
+    check_feasible(c);
+    ++next_seq_;
+    if (c.type.replicated) {
+      replicas_left_[task] = static_cast<std::uint32_t>(c.any_candidate.count());
+      for (NodeId id = c.any_candidate.next(0); id != IdSet::npos; id = c.any_candidate.next(id + 1)) {
+        pin(c, task, nodes_[id]);
+      }
+    } else if (c.type.distributed) {
+      NodeId id = c.any_candidate.next(c.round_robin);
+      if (id == IdSet::npos) id = c.any_candidate.next(0);
+      c.round_robin = id + 1;
+      pin(c, task, nodes_[id]);
+    } else if (!c.queue.empty() || !place_anywhere(c, task)) {
+      // A type with waiting calls cannot fit anywhere (the invariant): queue behind them.
+      if (c.queue.empty() || options_.policy == Policy::lifo) c.head_mark = placements_;
+      c.queue.push_back({task, next_seq_});
+    }
+    settle();
+    batch.swap(out_);
+  }
+  dispatch(batch);
+}
+
+void Scheduler::pin(TaskClass& c, void* task, NodeSlot& n) {
+  if (!n.pinned.empty() || !place_on(c, task, n)) n.pinned.push_back({task, &c});
+}
+
+bool Scheduler::place_on(TaskClass& c, void* task, NodeSlot& n) {
+  for (std::uint32_t v : c.order) {
+    if (c.candidates[v].contains(n.node.id()) && place_version(c, task, v, n)) return true;
+  }
+  return false;
+}
+
+bool Scheduler::place_version(TaskClass& c, void* task, std::uint32_t version, NodeSlot& n) {
+  Placement p{task, &c, version, {}};
+  if (!n.node.try_reserve(c.type.versions[version].constraints.demand, p.allocation.first)) {
+    return false;
+  }
+  note_free(n);
+  ++placements_;
+  out_.push_back({n.executor, this, std::move(p)});
+  return true;
+}
+
+bool Scheduler::place_anywhere(TaskClass& c, void* task) {
+  auto usable = [&](NodeId id) {
+    return id < nodes_.size() && alive_.contains(id) && (id != reserved_node_ || reserved_for_ == &c);
+  };
+  if (options_.policy == Policy::locality && options_.preferences) {
+    std::array<Preference, 16> buf;
+    std::size_t k = std::min(options_.preferences(task, buf), buf.size());
+    std::sort(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(k),
+              [](const Preference& a, const Preference& b) { return a.bytes > b.bytes; });
+    for (std::size_t i = 0; i < k; ++i) {
+      if (usable(buf[i].node) && place_on(c, task, nodes_[buf[i].node])) return true;
+    }
+  }
+  for (std::uint32_t v : c.order) {
+    const Capacity& demand = c.type.versions[v].constraints.demand;
+    // Nodes without a free core are skipped 64 at a time for tasks that need a core.
+    const NodeSet* filter = demand.cpus() > 0 ? &has_free_cpu_ : &alive_;
+    bool placed = scan_from(c.candidates[v], filter, c.cursor, [&](NodeId id) {
+      if (!usable(id) || !place_version(c, task, v, nodes_[id])) return false;
+      c.cursor = id + 1;
+      return true;
+    });
+    if (placed) return true;
+  }
+  return false;
+}
+
+void Scheduler::note_free(NodeSlot& n) {
+  if (alive_.contains(n.node.id()) && n.node.free().cpus() > 0) {
+    has_free_cpu_.insert(n.node.id());
+  } else {
+    has_free_cpu_.erase(n.node.id());
+  }
+}
+
+TaskClass::Entry& Scheduler::head(TaskClass& c) const {
+  return options_.policy == Policy::lifo ? c.queue.back() : c.queue.front();
+}
+
+void Scheduler::pop_head(TaskClass& c) {
+  if (options_.policy == Policy::lifo) {
+    c.queue.pop_back();
+  } else {
+    c.queue.pop_front();
+  }
+  c.head_mark = placements_;
+  if (&c == reserved_for_) {
+    // Its head started (here or elsewhere): the node it reserved takes others again.
+    to_fill_.push_back(reserved_node_);
+    reserved_node_ = IdSet::npos;
+    reserved_for_ = nullptr;
+  }
+}
+
+void Scheduler::fill(NodeSlot& n) {
+  while (true) {
+    while (!n.pinned.empty() && place_on(*n.pinned.front().cls, n.pinned.front().task, n)) {
+      n.pinned.pop_front();
+    }
+    // A waiting pinned call has nowhere else to go: the node takes nothing else before it.
+    if (!n.pinned.empty()) return;
+    if (reserved_node_ == n.node.id()) {
+      TaskClass& r = *reserved_for_;
+      if (r.queue.empty() || !place_on(r, head(r).task, n)) return;
+      pop_head(r);
+      continue;
+    }
+    if (!place_best_head(n)) return;
+  }
+}
+
+bool Scheduler::place_best_head(NodeSlot& n) {
+  // Waiting types that could ever run here, in policy order.
+  order_.clear();
+  for (TaskClass& c : classes_) {
+    if (!c.queue.empty() && c.any_candidate.contains(n.node.id())) order_.push_back(&c);
+  }
+  const bool lifo = options_.policy == Policy::lifo;
+  std::sort(order_.begin(), order_.end(), [&](TaskClass* a, TaskClass* b) {
+    if (a->type.priority != b->type.priority) return a->type.priority;
+    return lifo ? head(*a).seq > head(*b).seq : head(*a).seq < head(*b).seq;
+  });
+  for (TaskClass* c : order_) {
+    if (place_on(*c, head(*c).task, n)) {
+      pop_head(*c);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Scheduler::settle() {
+  while (!to_fill_.empty()) {
+    NodeId id = to_fill_.back();
+    to_fill_.pop_back();
+    if (id < nodes_.size()) fill(nodes_[id]);
+  }
+  maybe_reserve();
+}
+
+void Scheduler::maybe_reserve() {
+  if (reserved_node_ != IdSet::npos) return;
+  TaskClass* oldest = nullptr;
+  for (TaskClass& c : classes_) {
+    if (c.queue.empty() || placements_ - c.head_mark < options_.aging_limit) continue;
+    if (oldest == nullptr || head(c).seq < head(*oldest).seq) oldest = &c;
+  }
+  if (oldest == nullptr) return;
+  // The candidate node closest to fitting: most free cores, then most free memory.
+  NodeSlot* best = nullptr;
+  for (NodeId id = oldest->any_candidate.next_in_both(0, &alive_); id != IdSet::npos;
+       id = oldest->any_candidate.next_in_both(id + 1, &alive_)) {
+    NodeSlot& n = nodes_[id];
+    if (best == nullptr || n.node.free().cpus() > best->node.free().cpus() ||
+        (n.node.free().cpus() == best->node.free().cpus() &&
+         n.node.free().memory_mb > best->node.free().memory_mb)) {
+      best = &n;
+    }
+  }
+  if (best == nullptr) return;
+  reserved_node_ = best->node.id();
+  reserved_for_ = oldest;
+}
+
+void Scheduler::ended(const Placement& placement) {
+  std::vector<Dispatch> batch;
+  bool call_done = true;
+  {
+    std::lock_guard lock(mutex_);
+    auto release = [&](const NodeShare& share) {
+      NodeSlot& n = nodes_[share.node];
+      n.node.release(share);
+      note_free(n);
+      to_fill_.push_back(share.node);
+    };
+    release(placement.allocation.first);
+    for (const NodeShare& share : placement.allocation.more) release(share);
+    if (placement.type != nullptr && placement.type->type.replicated) {
+      auto it = replicas_left_.find(placement.task);
+      if (it != replicas_left_.end() && --it->second > 0) {
+        call_done = false;
+      } else if (it != replicas_left_.end()) {
+        replicas_left_.erase(it);
+      }
+    }
+    settle();
+    batch.swap(out_);
+  }
+  if (call_done && options_.call_ended) options_.call_ended(placement.task);
+  dispatch(batch);
+}
+
+void Scheduler::dispatch(std::vector<Dispatch>& batch) {
+  // An executor may end a task inside run(), which places more and dispatches again: on
+  // this thread those join the outer loop instead of recursing (a deep chain of
+  // synchronous ends would otherwise grow the stack without bound).
+  static thread_local std::vector<Dispatch>* active = nullptr;
+  if (active != nullptr) {
+    for (Dispatch& d : batch) active->push_back(std::move(d));
+    return;
+  }
+  std::vector<Dispatch> queue = std::move(batch);
+  active = &queue;
+  struct Reset {
+    ~Reset() { active = nullptr; }
+  } reset;
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    Dispatch d = std::move(queue[i]);
+    d.executor->run(std::move(d.placement), *d.done);
+  }
+}
+
+std::size_t Scheduler::waiting() const {
+  std::lock_guard lock(mutex_);
+  std::size_t n = 0;
+  for (const TaskClass& c : classes_) n += c.queue.size();
+  for (const NodeSlot& s : nodes_) n += s.pinned.size();
+  return n;
+}
+
+std::size_t Scheduler::node_count() const {
+  std::lock_guard lock(mutex_);
+  return nodes_.size();
+}
+
+Capacity Scheduler::free(NodeId node) const {
+  std::lock_guard lock(mutex_);
+  return nodes_.at(node).node.free();
+}
+
+unsigned Scheduler::running(NodeId node) const {
+  std::lock_guard lock(mutex_);
+  return nodes_.at(node).node.running();
+}
+
+NodeId Scheduler::reserved_node() const {
+  std::lock_guard lock(mutex_);
+  return reserved_node_;
+}
+
+}  // namespace compss::sched

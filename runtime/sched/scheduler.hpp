@@ -1,0 +1,180 @@
+// The scheduler: ready tasks wait here until a node's free resources fit one of their
+// versions; it reserves, hands the task to the node's NodeExecutor, and releases when the
+// executor reports the end. Shared by local and distributed runs (docs/architecture.md,
+// "sched/"); it knows no sockets and no threads of its own.
+//
+// Policy (docs/architecture.md states it for users):
+// - Tasks wait in one queue per task type (all calls of a type ask the same thing). A type
+//   whose next task does not fit anywhere never blocks another type: the invariant after
+//   every call is "no waiting head fits a free node" (except a reserved node, below).
+// - Across types: priority types first, then the oldest head (fifo, locality) or the
+//   newest (lifo). A freed node is offered to the waiting heads in that order.
+// - Versions: those asking for accelerator units (GPU, FPGA, OTHER) are tried first, then
+//   the others in declared order; the first that fits a free node runs.
+// - Nodes: first fit from a cursor that moves on after each placement (spreads load over
+//   thousands of nodes without scanning them all); with locality, the caller's preferred
+//   nodes (most input bytes first) are tried before.
+// - No starvation of large tasks: when the oldest waiting head has been overtaken by
+//   `aging_limit` placements, the scheduler reserves for it the candidate node with the
+//   most free cores (then memory): nothing else starts there until it fits and starts.
+//   One reservation at a time; tasks pinned to that node (replicated/distributed) still go.
+// - replicated: one placement pinned to each node that can ever run the task; the call
+//   ends (call_ended) when all have ended. distributed: successive calls are pinned
+//   round-robin over the nodes that can ever run the task.
+#pragma once
+
+#include "sched/constraints.hpp"
+#include "sched/node.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace compss::sched {
+
+/// One version of a task type: its name (for messages) and its constraints.
+struct Version {
+  std::string name;
+  Constraints constraints;
+};
+
+/// What every call of a task type shares: its versions and how calls are spread.
+///
+///   TaskType t{.name = "train", .versions = {{"train", cpu}, {"train_gpu", gpu}}};
+struct TaskType {
+  std::string name;
+  std::vector<Version> versions;  ///< at least one
+  bool priority = false;
+  bool replicated = false;
+  bool distributed = false;
+};
+
+enum class Policy : std::uint8_t { fifo, lifo, locality };
+
+/// A node the caller would like a task on, with the bytes of its inputs already there.
+struct Preference {
+  NodeId node;
+  std::uint64_t bytes;
+};
+
+/// A task type as registered, with the scheduler's per-type state. Callers read `type`
+/// only; the rest is guarded by the scheduler's lock.
+struct TaskClass {
+  TaskType type;
+  std::vector<std::uint32_t> order;  ///< version indices in the order they are tried
+  std::vector<NodeSet> candidates;   ///< per version: nodes whose totals can ever run it
+  NodeSet any_candidate;             ///< union of candidates
+  struct Entry {
+    void* task;
+    std::uint64_t seq;  ///< submission order across types
+  };
+  std::deque<Entry> queue;           ///< waiting calls; the head is front (fifo) or back (lifo)
+  std::uint64_t head_mark = 0;       ///< placements count when the current head began waiting
+  std::uint32_t cursor = 0;          ///< first-fit starts here
+  std::uint32_t round_robin = 0;     ///< distributed: the next node to try
+};
+
+/// Thread-safe: one mutex guards all state and is never held while an executor's `run` or
+/// the `call_ended` callback runs (they may call back into the scheduler). The mutex is a
+/// leaf: the scheduler takes no other lock while holding it.
+///
+///   Scheduler s({.policy = Policy::fifo});
+///   s.add_node("worker-1", resources, executor);
+///   const TaskClass* t = s.register_type(type);
+///   s.submit(task, t);    // executor.run(placement, s) follows, now or when a node frees
+class Scheduler final : public Completion {
+ public:
+  struct Options {
+    Policy policy = Policy::fifo;
+    /// Placements that may overtake the oldest waiting head before a node is reserved.
+    std::uint64_t aging_limit = 256;
+    /// Called once per call when it has ended on every node it was placed on.
+    std::function<void(void* task)> call_ended;
+    /// With Policy::locality: fills `out` with the task's preferred nodes; returns how many.
+    std::function<std::size_t(void* task, std::span<Preference> out)> preferences;
+  };
+
+  explicit Scheduler(Options options);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  /// Adds a node run by `executor` (which must outlive the scheduler); waiting tasks that
+  /// fit it start there. Returns its id (0, 1, 2... in order of addition).
+  NodeId add_node(std::string name, Resources total, NodeExecutor& executor);
+
+  /// Registers a task type; the pointer stays valid for the scheduler's life.
+  const TaskClass* register_type(TaskType type);
+
+  /// Throws compss::Error (never_fits' message) when no node of the run can ever run any
+  /// version of `type`: callers check at the task's call, before it is ready.
+  void check(const TaskClass* type) const;
+
+  /// Submits a ready call of `type`. Throws compss::Error (never_fits' message) when no
+  /// node of the run can ever run any of its versions.
+  void submit(void* task, const TaskClass* type);
+
+  /// Completion: an executor reports a placed task's end.
+  void ended(const Placement& placement) override;
+
+  // Observation, for tests, benchmarks and the progress line.
+  std::size_t waiting() const;
+  std::size_t node_count() const;
+  Capacity free(NodeId node) const;
+  unsigned running(NodeId node) const;
+  /// The node reserved for a starving task, or IdSet::npos.
+  NodeId reserved_node() const;
+
+ private:
+  struct Pinned {
+    void* task;
+    TaskClass* cls;
+  };
+  struct NodeSlot;
+  /// A placement made under the lock, run after it.
+  struct Dispatch {
+    NodeExecutor* executor;
+    Completion* done;
+    Placement placement;
+  };
+
+  // All of these run with mutex_ held.
+  void add_candidate(TaskClass& c, NodeSlot& n);
+  void check_feasible(const TaskClass& c) const;
+  bool place_anywhere(TaskClass& c, void* task);
+  bool place_on(TaskClass& c, void* task, NodeSlot& n);
+  bool place_version(TaskClass& c, void* task, std::uint32_t version, NodeSlot& n);
+  void pin(TaskClass& c, void* task, NodeSlot& n);
+  void note_free(NodeSlot& n);
+  TaskClass::Entry& head(TaskClass& c) const;
+  void pop_head(TaskClass& c);
+  void fill(NodeSlot& n);
+  bool place_best_head(NodeSlot& n);
+  void settle();
+  void maybe_reserve();
+
+  static void dispatch(std::vector<Dispatch>& batch);
+
+  Options options_;
+  mutable std::mutex mutex_;
+  std::deque<NodeSlot> nodes_;
+  std::deque<TaskClass> classes_;
+  NodeSet alive_;
+  NodeSet has_free_cpu_;
+  std::unordered_map<void*, std::uint32_t> replicas_left_;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t placements_ = 0;
+  NodeId reserved_node_ = IdSet::npos;
+  TaskClass* reserved_for_ = nullptr;
+  std::vector<Dispatch> out_;    ///< placements made under the lock, dispatched after it
+  std::vector<NodeId> to_fill_;  ///< nodes with newly free resources, to offer to waiting calls
+  std::vector<TaskClass*> order_;  ///< scratch of place_best_head
+};
+
+}  // namespace compss::sched

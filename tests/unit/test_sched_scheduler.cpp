@@ -1,0 +1,578 @@
+// The scheduler over fake executors (runtime/sched/scheduler.hpp): computing_units and
+// memory admission, free vs total, versions, replicated and distributed calls, impossible
+// constraints, the fifo/lifo/locality/priority orders, no starvation either way, thousands
+// of nodes, and executors that end tasks inside run() or on other threads.
+#include "sched/scheduler.hpp"
+#include "test_support.hpp"
+
+#include <compss/error.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+using namespace compss::sched;
+using compss::detail::Constraint;
+
+namespace {
+
+Constraints constraints(std::vector<Constraint> pairs) {
+  return parse_constraints("t", pairs.data(), pairs.size());
+}
+
+TaskType type(std::string name, std::vector<Constraint> pairs = {}) {
+  TaskType t;
+  t.name = name;
+  t.versions.push_back({name, constraints(std::move(pairs))});
+  return t;
+}
+
+/// A replicated (or else distributed) type without constraints.
+TaskType spread(std::string name, bool replicated) {
+  TaskType t = type(std::move(name));
+  t.replicated = replicated;
+  t.distributed = !replicated;
+  return t;
+}
+
+Resources cpu_node(std::uint32_t cores, double memory_gb = 0) {
+  Resources r;
+  r.processors.push_back({.type = ProcessorType::cpu, .units = cores});
+  r.memory_gb = memory_gb;
+  return r;
+}
+
+/// One interval of a task on a node, in logical time (the order of starts and ends).
+struct Interval {
+  std::uintptr_t task;
+  NodeId node;
+  std::uint32_t version;
+  std::uint64_t start;
+  std::uint64_t end = UINT64_MAX;  ///< still running
+  Allocation allocation;
+};
+
+/// Records what the scheduler runs; the test decides when each task ends.
+class FakeCluster {
+ public:
+  class Executor final : public NodeExecutor {
+   public:
+    explicit Executor(FakeCluster& c) : cluster_(c) {}
+    void run(Placement p, Completion& done) override { cluster_.started(std::move(p), done); }
+
+   private:
+    FakeCluster& cluster_;
+  };
+
+  explicit FakeCluster(Scheduler::Options o = {}) {
+    o.call_ended = [this](void* t) {
+      std::lock_guard lock(m_);
+      calls_ended.push_back(reinterpret_cast<std::uintptr_t>(t));
+    };
+    sched = std::make_unique<Scheduler>(std::move(o));
+  }
+
+  NodeId add(std::string name, Resources r) {
+    executors_.push_back(std::make_unique<Executor>(*this));
+    return sched->add_node(std::move(name), std::move(r), *executors_.back());
+  }
+
+  /// Adds `count` nodes w0, w1... with resources `r`.
+  void add_workers(int count, const Resources& r) {
+    for (int i = 0; i < count; ++i) add("w" + std::to_string(i), r);
+  }
+
+  void submit(std::uintptr_t task, const TaskClass* t) { sched->submit(reinterpret_cast<void*>(task), t); }
+
+  /// Ends the oldest running task (of `node` when given); false when none runs.
+  bool end_oldest(NodeId node = IdSet::npos) {
+    Placement p;
+    Completion* done = nullptr;
+    {
+      std::lock_guard lock(m_);
+      auto it = std::find_if(running_.begin(), running_.end(), [&](const auto& r) {
+        return node == IdSet::npos || r.first.allocation.node() == node;
+      });
+      if (it == running_.end()) return false;
+      p = std::move(it->first);
+      done = it->second;
+      running_.erase(it);
+      for (Interval& i : log) {
+        if (i.task == reinterpret_cast<std::uintptr_t>(p.task) && i.node == p.allocation.node() &&
+            i.end == UINT64_MAX) {
+          i.end = clock_++;
+        }
+      }
+    }
+    done->ended(p);
+    return true;
+  }
+  void end_all() {
+    while (end_oldest()) {
+    }
+  }
+
+  std::size_t running_count() {
+    std::lock_guard lock(m_);
+    return running_.size();
+  }
+  /// The most intervals of `node` open at once.
+  std::size_t peak_concurrency(NodeId node) const {
+    std::vector<std::pair<std::uint64_t, int>> events;
+    for (const Interval& i : log) {
+      if (i.node != node) continue;
+      events.push_back({i.start, +1});
+      events.push_back({i.end, -1});
+    }
+    std::sort(events.begin(), events.end());
+    int now = 0, peak = 0;
+    for (auto [t, d] : events) peak = std::max(peak, now += d);
+    return static_cast<std::size_t>(peak);
+  }
+  /// The node of each start, in start order.
+  std::vector<NodeId> nodes_in_order() const {
+    std::vector<NodeId> nodes;
+    for (const Interval& i : log) nodes.push_back(i.node);
+    return nodes;
+  }
+  const Interval* find(std::uintptr_t task) const {
+    for (const Interval& i : log) {
+      if (i.task == task) return &i;
+    }
+    return nullptr;
+  }
+
+  std::unique_ptr<Scheduler> sched;
+  std::vector<Interval> log;
+  std::vector<std::uintptr_t> calls_ended;
+
+ private:
+  void started(Placement p, Completion& done) {
+    std::lock_guard lock(m_);
+    log.push_back({reinterpret_cast<std::uintptr_t>(p.task), p.allocation.node(), p.version,
+                   clock_++, UINT64_MAX, p.allocation});
+    running_.emplace_back(std::move(p), &done);
+  }
+
+  std::mutex m_;
+  std::uint64_t clock_ = 0;
+  std::vector<std::pair<Placement, Completion*>> running_;
+  std::vector<std::unique_ptr<Executor>> executors_;
+};
+
+}  // namespace
+
+TEST(Scheduler, ComputingUnitsAreReservedAndBound) {
+  FakeCluster c;
+  NodeId n = c.add("w", cpu_node(4));
+  auto* t = c.sched->register_type(type("two", {{"computing_units", "2"}}));
+  for (std::uintptr_t i = 1; i <= 6; ++i) c.submit(i, t);
+  EXPECT_EQ(c.running_count(), 2U);  // 4 cores / 2 each
+  EXPECT_EQ(c.sched->waiting(), 4U);
+  // The two running tasks hold disjoint cores.
+  std::vector<std::uint32_t> cores = c.log[0].allocation.first.cpus;
+  cores.insert(cores.end(), c.log[1].allocation.first.cpus.begin(), c.log[1].allocation.first.cpus.end());
+  std::sort(cores.begin(), cores.end());
+  EXPECT_EQ(cores, (std::vector<std::uint32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(c.sched->free(n).cpus(), 0U);
+  c.end_all();
+  EXPECT_EQ(c.peak_concurrency(n), 2U);
+  EXPECT_EQ(c.calls_ended.size(), 6U);
+  EXPECT_EQ(c.sched->free(n), cpu_node(4).capacity());
+}
+
+TEST(Scheduler, GuidanceMemoryTasksNeverOverlapOnAnEightGigabyteNode) {
+  FakeCluster c;
+  NodeId n = c.add("w", cpu_node(4, 8));
+  auto* big = c.sched->register_type(type("stage", {{"memory_size", "6"}}));
+  auto* small = c.sched->register_type(type("light", {{"memory_size", "1"}}));
+  for (std::uintptr_t i = 1; i <= 8; ++i) c.submit(i, big);
+  for (std::uintptr_t i = 100; i < 104; ++i) c.submit(i, small);
+  c.end_all();
+  ASSERT_EQ(c.log.size(), 12U);
+  // Measured from start/end times: no two 6 GB tasks overlap, and the memory held at once
+  // never exceeds 8 GB.
+  std::vector<std::pair<std::uint64_t, int>> mem;
+  for (const Interval& a : c.log) {
+    int gb = a.task < 100 ? 6 : 1;
+    mem.push_back({a.start, gb});
+    mem.push_back({a.end, -gb});
+    for (const Interval& b : c.log) {
+      if (&a == &b || a.task >= 100 || b.task >= 100) continue;
+      EXPECT_TRUE(a.end <= b.start || b.end <= a.start) << a.task << " overlaps " << b.task;
+    }
+  }
+  std::sort(mem.begin(), mem.end());
+  int now = 0, peak = 0;
+  for (auto [t, d] : mem) peak = std::max(peak, now += d);
+  EXPECT_LE(peak, 8);
+  // Memory admission, not serialization: 1 GB tasks ran beside a 6 GB one.
+  EXPECT_GE(c.peak_concurrency(n), 3U);
+}
+
+TEST(Scheduler, FreeVersusTotal) {
+  FakeCluster c;
+  c.add("w", cpu_node(4, 8));
+  auto* t = c.sched->register_type(type("stage", {{"memory_size", "6"}}));
+  c.submit(1, t);
+  c.submit(2, t);  // fits the node's total, not what is free: waits, no error
+  EXPECT_EQ(c.running_count(), 1U);
+  EXPECT_EQ(c.sched->waiting(), 1U);
+  c.end_oldest();
+  EXPECT_EQ(c.running_count(), 1U);
+  EXPECT_EQ(c.find(2)->start, 2U);
+}
+
+TEST(Scheduler, WaitingConstrainedTaskDoesNotBlockUnconstrainedOnes) {
+  FakeCluster c;
+  c.add("w", cpu_node(4, 8));
+  auto* big = c.sched->register_type(type("stage", {{"memory_size", "6"}}));
+  auto* plain = c.sched->register_type(type("plain"));
+  c.submit(1, big);
+  c.submit(2, big);  // waits for memory
+  for (std::uintptr_t i = 10; i < 13; ++i) c.submit(i, plain);
+  EXPECT_EQ(c.running_count(), 4U);  // 1 big + 3 plain on the 3 free cores
+  EXPECT_EQ(c.find(2), nullptr);
+  // No free core: the next plain task waits too. When task 1 ends, the older big task goes
+  // first (fifo across types), then the plain one when a core frees.
+  c.submit(13, plain);
+  c.end_oldest();
+  ASSERT_NE(c.find(2), nullptr);
+  EXPECT_EQ(c.find(13), nullptr);
+  c.end_oldest();
+  EXPECT_NE(c.find(13), nullptr);
+}
+
+TEST(Scheduler, VersionsOnlyTheOneThatFitsRuns) {
+  auto two_versions = [] {
+    TaskType t;
+    t.name = "train";
+    t.versions.push_back({"train", constraints({{"computing_units", "1"}})});
+    t.versions.push_back({"train_gpu", constraints({{"processor_type", "GPU"}})});
+    return t;
+  };
+  {
+    FakeCluster c;  // CPU nodes only: only the CPU version runs
+    c.add("cpu-1", cpu_node(2));
+    c.add("cpu-2", cpu_node(2));
+    auto* t = c.sched->register_type(two_versions());
+    for (std::uintptr_t i = 1; i <= 10; ++i) c.submit(i, t);
+    c.end_all();
+    for (const Interval& i : c.log) EXPECT_EQ(i.version, 0U);
+    EXPECT_EQ(c.log.size(), 10U);
+  }
+  {
+    FakeCluster c;  // a GPU-only node: only the GPU version runs
+    Resources gpu;
+    gpu.processors.push_back({.type = ProcessorType::gpu, .units = 2});
+    c.add("gpu", gpu);
+    auto* t = c.sched->register_type(two_versions());
+    for (std::uintptr_t i = 1; i <= 10; ++i) c.submit(i, t);
+    EXPECT_EQ(c.running_count(), 2U);
+    c.end_all();
+    for (const Interval& i : c.log) {
+      EXPECT_EQ(i.version, 1U);
+      EXPECT_EQ(i.allocation.first.gpus.size(), 1U);
+    }
+    EXPECT_EQ(c.log.size(), 10U);
+  }
+}
+
+TEST(Scheduler, VersionsBothRunAtOnceUnderLoad) {
+  FakeCluster c;
+  NodeId cpu = c.add("cpu", cpu_node(2));
+  Resources g = cpu_node(1);
+  g.processors.push_back({.type = ProcessorType::gpu, .units = 1});
+  NodeId gpu = c.add("gpu", g);
+  TaskType t;
+  t.name = "train";
+  t.versions.push_back({"train", constraints({})});
+  t.versions.push_back({"train_gpu", constraints({{"processor_type", "GPU"}})});
+  auto* k = c.sched->register_type(t);
+  for (std::uintptr_t i = 1; i <= 20; ++i) c.submit(i, k);
+  // The free GPU is used first, and CPU versions fill every core beside it.
+  EXPECT_EQ(c.running_count(), 4U);
+  std::map<std::uint32_t, int> versions;
+  for (const Interval& i : c.log) ++versions[i.version];
+  EXPECT_EQ(versions[1], 1);
+  EXPECT_EQ(versions[0], 3);
+  c.end_all();
+  for (const Interval& i : c.log) {
+    if (i.version == 1) EXPECT_EQ(i.node, gpu);
+  }
+  EXPECT_GE(c.peak_concurrency(cpu), 2U);
+  EXPECT_EQ(c.peak_concurrency(gpu), 2U);  // a GPU version beside a CPU version
+  EXPECT_EQ(c.log.size(), 20U);
+}
+
+TEST(Scheduler, ReplicatedRunsOncePerNodeAndEndsWhenAllHave) {
+  FakeCluster c;
+  c.add_workers(3, cpu_node(1));
+  auto* t = c.sched->register_type(spread("setup", true));
+  c.submit(7, t);
+  ASSERT_EQ(c.log.size(), 3U);
+  std::vector<NodeId> nodes = c.nodes_in_order();
+  std::sort(nodes.begin(), nodes.end());
+  EXPECT_EQ(nodes, (std::vector<NodeId>{0, 1, 2}));
+  c.end_oldest();
+  c.end_oldest();
+  EXPECT_TRUE(c.calls_ended.empty());
+  c.end_oldest();
+  EXPECT_EQ(c.calls_ended, (std::vector<std::uintptr_t>{7}));
+  // A busy node runs its replica when it frees.
+  auto* plain = c.sched->register_type(type("plain"));
+  c.submit(1, plain);  // node 0 (cursor) is busy now
+  c.submit(8, t);
+  EXPECT_EQ(c.running_count(), 3U);
+  c.end_all();
+  EXPECT_EQ(c.log.size(), 7U);
+  EXPECT_EQ(c.calls_ended.back(), 8U);
+}
+
+TEST(Scheduler, DistributedGoesRoundRobin) {
+  FakeCluster c;
+  c.add_workers(3, cpu_node(8));
+  auto* t = c.sched->register_type(spread("part", false));
+  for (std::uintptr_t i = 0; i < 7; ++i) c.submit(i, t);
+  EXPECT_EQ(c.nodes_in_order(), (std::vector<NodeId>{0, 1, 2, 0, 1, 2, 0}));
+  // Round-robin over the nodes that can run it: a constrained distributed type skips others.
+  FakeCluster m;
+  m.add("small", cpu_node(8, 2));
+  m.add("big-1", cpu_node(8, 16));
+  m.add("big-2", cpu_node(8, 16));
+  TaskType dm = type("part", {{"memory_size", "4"}});
+  dm.distributed = true;
+  auto* tm = m.sched->register_type(dm);
+  for (std::uintptr_t i = 0; i < 4; ++i) m.submit(i, tm);
+  EXPECT_EQ(m.nodes_in_order(), (std::vector<NodeId>{1, 2, 1, 2}));
+}
+
+TEST(Scheduler, ImpossibleConstraintsFailAtSubmission) {
+  FakeCluster c;
+  c.add("w1", cpu_node(4, 8));
+  c.add("w2", cpu_node(8, 32));
+  auto* t = c.sched->register_type(type("assemble", {{"memory_size", "64"}}));
+  try {
+    c.submit(1, t);
+    FAIL() << "no error";
+  } catch (const compss::Error& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("task 'assemble' can never run"), std::string::npos) << m;
+    EXPECT_NE(m.find("memory_size=64 GB (best node 'w1' has 8 GB)"), std::string::npos) << m;
+  }
+  EXPECT_EQ(c.sched->waiting(), 0U);
+  EXPECT_TRUE(c.log.empty());
+  // A node joining that fits makes it possible.
+  c.add("w3", cpu_node(8, 128));
+  c.submit(2, t);
+  EXPECT_EQ(c.running_count(), 1U);
+}
+
+TEST(Scheduler, FifoAndLifoOrder) {
+  for (Policy p : {Policy::fifo, Policy::lifo}) {
+    FakeCluster c({.policy = p});
+    c.add("w", cpu_node(1));
+    auto* a = c.sched->register_type(type("a"));
+    auto* b = c.sched->register_type(type("b"));
+    c.submit(1, a);
+    c.submit(2, a);
+    c.submit(3, b);
+    c.submit(4, a);
+    c.end_all();
+    std::vector<std::uintptr_t> order;
+    for (const Interval& i : c.log) order.push_back(i.task);
+    if (p == Policy::fifo) {
+      EXPECT_EQ(order, (std::vector<std::uintptr_t>{1, 2, 3, 4}));
+    } else {
+      EXPECT_EQ(order, (std::vector<std::uintptr_t>{1, 4, 3, 2}));
+    }
+  }
+}
+
+TEST(Scheduler, PriorityTypesFirst) {
+  FakeCluster c;
+  c.add("w", cpu_node(1));
+  auto* normal = c.sched->register_type(type("n"));
+  TaskType u = type("u");
+  u.priority = true;
+  auto* urgent = c.sched->register_type(u);
+  c.submit(1, normal);
+  c.submit(2, normal);
+  c.submit(3, urgent);
+  c.end_all();
+  EXPECT_EQ(c.log[1].task, 3U);
+}
+
+TEST(Scheduler, LocalityPrefersTheNodeHoldingTheInputs) {
+  Scheduler::Options o;
+  o.policy = Policy::locality;
+  o.preferences = [](void* task, std::span<Preference> out) -> std::size_t {
+    // Task k's inputs: 10 bytes on node 1, 1000 on node k % 3.
+    auto k = reinterpret_cast<std::uintptr_t>(task);
+    out[0] = {1, 10};
+    out[1] = {static_cast<NodeId>(k % 3), 1000};
+    return 2;
+  };
+  FakeCluster c(o);
+  c.add_workers(3, cpu_node(4));
+  auto* t = c.sched->register_type(type("t"));
+  for (std::uintptr_t k = 3; k < 9; ++k) c.submit(k, t);
+  for (const Interval& i : c.log) EXPECT_EQ(i.node, i.task % 3) << i.task;
+}
+
+TEST(Scheduler, LargeTaskIsNotStarvedBySmallOnes) {
+  // One 4-core node kept busy by a stream of 1-core tasks; a 4-core task waits.
+  auto run = [](std::uint64_t aging) {
+    FakeCluster c({.policy = Policy::fifo, .aging_limit = aging});
+    c.add("w", cpu_node(4));
+    auto* small = c.sched->register_type(type("small"));
+    auto* large = c.sched->register_type(type("large", {{"computing_units", "4"}}));
+    for (std::uintptr_t i = 1; i <= 4; ++i) c.submit(i, small);
+    c.submit(1000, large);
+    std::uintptr_t next = 5;
+    int ends = 0;
+    // Each end frees one core; a new small task arrives after each end.
+    while (c.find(1000) == nullptr && ends < 500) {
+      c.end_oldest();
+      ++ends;
+      c.submit(next++, small);
+    }
+    return ends;
+  };
+  // Without aging the large task never starts while small ones keep coming.
+  EXPECT_EQ(run(UINT64_MAX), 500);
+  // With aging: after 8 placements overtake it, the node is reserved, drains (4 ends) and
+  // the large task starts.
+  int ends = run(8);
+  EXPECT_LE(ends, 8 + 4 + 1);
+  EXPECT_GE(ends, 4);
+}
+
+TEST(Scheduler, ReservedNodeTakesOnlyTheStarvingTask) {
+  FakeCluster c({.policy = Policy::fifo, .aging_limit = 2});
+  NodeId a = c.add("a", cpu_node(2));
+  NodeId b = c.add("b", cpu_node(2));
+  auto* small = c.sched->register_type(type("small"));
+  auto* large = c.sched->register_type(type("large", {{"computing_units", "2"}}));
+  for (std::uintptr_t i = 1; i <= 4; ++i) c.submit(i, small);
+  c.submit(100, large);
+  for (std::uintptr_t i = 5; i <= 8; ++i) c.submit(i, small);  // wait behind
+  c.end_oldest(a);  // a small one from the queue takes the core
+  c.end_oldest(b);
+  c.end_oldest(a);  // overtaken twice: a node is reserved for the large task
+  NodeId r = c.sched->reserved_node();
+  ASSERT_NE(r, IdSet::npos);
+  const std::size_t reserved_at = c.log.size();
+  c.end_oldest(r == a ? b : a);  // the other node keeps taking small tasks
+  EXPECT_EQ(c.log.size(), reserved_at + 1);
+  while (c.find(100) == nullptr && c.end_oldest(r)) {
+  }
+  ASSERT_NE(c.find(100), nullptr);
+  EXPECT_EQ(c.find(100)->node, r);
+  // Between the reservation and the large task's start, nothing else started there.
+  for (std::size_t i = reserved_at; i + 1 < c.log.size(); ++i) EXPECT_NE(c.log[i].node, r);
+  EXPECT_EQ(c.sched->reserved_node(), IdSet::npos);
+  c.end_all();
+  EXPECT_EQ(c.calls_ended.size(), 9U);
+}
+
+TEST(Scheduler, ThousandsOfNodes) {
+  FakeCluster c;
+  const NodeId n = 3000;
+  for (NodeId i = 0; i < n; ++i) c.add("w" + std::to_string(i), cpu_node(1, i == n - 1 ? 64 : 1));
+  auto* t = c.sched->register_type(type("t"));
+  for (std::uintptr_t k = 0; k < n; ++k) c.submit(k, t);
+  EXPECT_EQ(c.running_count(), n);
+  std::vector<bool> used(n, false);
+  for (const Interval& i : c.log) {
+    EXPECT_FALSE(used[i.node]);
+    used[i.node] = true;
+  }
+  // A constrained task finds the one node above the 64-node masks of old.
+  c.end_oldest(n - 1);
+  auto* big = c.sched->register_type(type("big", {{"memory_size", "32"}}));
+  c.submit(99999, big);
+  ASSERT_NE(c.find(99999), nullptr);
+  EXPECT_EQ(c.find(99999)->node, n - 1);
+}
+
+namespace {
+/// Holds the first task; ends every later one inside run(). Ending the first then starts
+/// a chain of placements that must not recurse.
+class InlineExecutor final : public NodeExecutor {
+ public:
+  void run(Placement p, Completion& done) override {
+    ++count;
+    if (!held) {
+      held = std::move(p);
+      held_done = &done;
+      return;
+    }
+    done.ended(p);
+  }
+  std::size_t count = 0;
+  std::optional<Placement> held;
+  Completion* held_done = nullptr;
+};
+
+/// Ends tasks on its own thread, as a real executor would.
+class ThreadExecutor final : public NodeExecutor {
+ public:
+  ~ThreadExecutor() {
+    for (auto& t : threads_) t.join();
+  }
+  void run(Placement p, Completion& done) override {
+    std::lock_guard lock(m_);
+    threads_.emplace_back([p = std::move(p), &done, this] {
+      bodies.enter();
+      bodies.leave();
+      done.ended(p);
+    });
+  }
+  compss_test::Gauge bodies;  ///< bodies between placement and end
+
+ private:
+  std::mutex m_;
+  std::vector<std::thread> threads_;
+};
+}  // namespace
+
+TEST(Scheduler, ExecutorsEndingInsideRunDoNotRecurse) {
+  std::atomic<std::size_t> ended{0};
+  Scheduler s({.call_ended = [&](void*) { ++ended; }});
+  InlineExecutor e;
+  s.add_node("w", cpu_node(1), e);
+  auto* t = s.register_type(type("t"));
+  for (std::uintptr_t k = 0; k < 200000; ++k) s.submit(reinterpret_cast<void*>(k), t);
+  EXPECT_EQ(e.count, 1U);
+  EXPECT_EQ(s.waiting(), 199999U);
+  ASSERT_TRUE(e.held.has_value());
+  e.held_done->ended(*e.held);  // 199999 placements, each ended inside run()
+  EXPECT_EQ(e.count, 200000U);
+  EXPECT_EQ(ended.load(), 200000U);
+  EXPECT_EQ(s.waiting(), 0U);
+}
+
+TEST(Scheduler, ConcurrentSubmitAndEnd) {
+  std::atomic<std::size_t> ended{0};
+  Scheduler s({.call_ended = [&](void*) { ++ended; }});
+  ThreadExecutor e;
+  s.add_node("w", cpu_node(2, 8), e);
+  auto* t = s.register_type(type("t", {{"memory_size", "3"}}));
+  std::vector<std::thread> submitters;
+  for (int th = 0; th < 4; ++th) {
+    submitters.emplace_back([&, th] {
+      for (std::uintptr_t k = 0; k < 50; ++k) s.submit(reinterpret_cast<void*>(th * 1000 + k), t);
+    });
+  }
+  for (auto& th : submitters) th.join();
+  for (int i = 0; i < 6000 && ended.load() < 200; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(ended.load(), 200U);
+  EXPECT_LE(e.bodies.max.load(), 2);  // 2 cores, and 8 GB / 3 GB = 2
+  EXPECT_EQ(s.free(0), cpu_node(2, 8).capacity());
+}
