@@ -72,10 +72,10 @@ TEST(ClusterConfig, BadValuesAreClearErrors) {
   EXPECT_EQ(error_of(2), "compss: invalid COMPSS_SCHEDULER='random': expected fifo, lifo or locality");
   unsetenv("COMPSS_SCHEDULER");
   setenv("COMPSS_MASTER_CORES", "two", 1);
-  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_MASTER_CORES='two': expected a whole number");
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_MASTER_CORES='two': expected a whole number from 0 to 4096");
   unsetenv("COMPSS_MASTER_CORES");
   setenv("COMPSS_WORKERS_EXPECTED", "64", 1);
-  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKERS_EXPECTED='64': at most 63");
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKERS_EXPECTED='64': expected a whole number from 0 to 63");
   unsetenv("COMPSS_WORKERS_EXPECTED");
   setenv("COMPSS_LOG_LEVEL", "loud", 1);
   EXPECT_EQ(error_of(2), "compss: invalid COMPSS_LOG_LEVEL='loud': expected off, info or debug");

@@ -4,6 +4,7 @@
 
 #include "config/resources.hpp"
 
+#include <compss/detail/config.hpp>
 #include <compss/error.hpp>
 
 #include <algorithm>
@@ -26,10 +27,11 @@ std::string basename_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-/// The application's path on a node whose project.xml InstallDir is `install_dir`.
-std::string app_on_node(const std::string& install_dir, const std::string& app) {
-  if (install_dir.empty()) return app;
-  std::string dir = install_dir;
+/// The application's path on a node whose project.xml Application/AppDir is `app_dir`
+/// (COMPSs' InstallDir is the COMPSs installation: not where the application is).
+std::string app_on_node(const std::string& app_dir, const std::string& app) {
+  if (app_dir.empty()) return app;
+  std::string dir = app_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir + "/" + basename_of(app);
 }
@@ -75,7 +77,7 @@ void plan_from_xml(const Options& o, const std::string& app, LaunchPlan& plan) {
     if (n.project.limit_of_tasks)
       w.cores = w.cores ? std::min(*w.cores, *n.project.limit_of_tasks) : *n.project.limit_of_tasks;
     w.working_dir = n.project.working_dir;
-    w.app = app_on_node(n.project.install_dir, app);
+    w.app = app_on_node(n.project.app_dir, app);
     if (!plan.xml_port && n.resources.min_port) plan.xml_port = n.resources.min_port;
     plan.workers.push_back(w);
   }
@@ -114,6 +116,25 @@ void plan_from_slurm(const EnvLookup& env, const std::string& app, LaunchPlan& p
   plan.slurm = true;
 }
 
+/// The runtime's limits, checked here once so that no worker is started with a value it
+/// would refuse (the options' own values are checked when they are parsed).
+void check_limits(const Options& o, const LaunchPlan& plan) {
+  const char* source = !o.hosts.empty() ? "--hosts"
+                       : plan.slurm    ? "the Slurm allocation"
+                                       : "the XML files";
+  if (plan.workers.size() > detail::max_workers)
+    throw UsageError("compss-run: " + std::string(source) + " give " +
+                     std::to_string(plan.workers.size()) + " workers; a run has at most " +
+                     std::to_string(detail::max_workers));
+  for (const WorkerSpec& w : plan.workers)
+    if (w.cores && *w.cores > detail::max_worker_cores)
+      throw UsageError("compss-run: ComputeNode '" + w.host + "' has " + std::to_string(*w.cores) +
+                       " task slots (ComputingUnits summed over its processors, or "
+                       "LimitOfTasks); a worker has at most " +
+                       std::to_string(detail::max_worker_cores) +
+                       " (give --worker-cores or a smaller LimitOfTasks)");
+}
+
 }  // namespace
 
 LaunchPlan plan_workers(const Options& o, const std::string& app, const EnvLookup& env) {
@@ -135,6 +156,7 @@ LaunchPlan plan_workers(const Options& o, const std::string& app, const EnvLooku
   }
   if (o.worker_cores)
     for (WorkerSpec& w : plan.workers) w.cores = o.worker_cores;
+  check_limits(o, plan);
   return plan;
 }
 
