@@ -63,6 +63,14 @@ ClusterConfig cluster_config_from_env(unsigned default_cores) {
   if (const char* v = env("COMPSS_CONNECT_TIMEOUT")) {
     c.connect_timeout = std::chrono::seconds(whole_number("COMPSS_CONNECT_TIMEOUT", v, 1, detail::max_connect_timeout));
   }
+  if (const char* v = env("COMPSS_WORKER_EXITS_FD")) {
+    c.worker_exits_fd = static_cast<int>(whole_number("COMPSS_WORKER_EXITS_FD", v, 0, 1u << 20));
+  }
+  if (const char* v = env("COMPSS_REQUIRE_WORKERS")) {
+    std::string_view s(v);
+    if (s != "1" && s != "0") throw invalid("COMPSS_REQUIRE_WORKERS", v, "expected 1 or 0");
+    c.require_workers = s == "1";
+  }
   if (const char* v = env("COMPSS_MASTER_CORES")) {
     c.master_cores = whole_number("COMPSS_MASTER_CORES", v, 0, detail::max_threads);
   }

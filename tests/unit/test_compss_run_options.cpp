@@ -45,6 +45,15 @@ TEST(CompssRunOptions, EveryOptionOnTheCommandLine) {
   EXPECT_EQ(o.command, (std::vector<std::string>{"./app", "--workers", "x"}));
 }
 
+TEST(CompssRunOptions, RequireWorkersOptionAndVariable) {
+  EXPECT_FALSE(parse({"./app"}).require_workers);
+  EXPECT_TRUE(parse({"--require-workers", "./app"}).require_workers);
+  EXPECT_TRUE(parse({"./app"}, {{"COMPSS_REQUIRE_WORKERS", "1"}}).require_workers);
+  EXPECT_FALSE(parse({"./app"}, {{"COMPSS_REQUIRE_WORKERS", "0"}}).require_workers);
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_REQUIRE_WORKERS", "yes"}}),
+            "compss-run: invalid COMPSS_REQUIRE_WORKERS='yes': expected 1|0");
+}
+
 TEST(CompssRunOptions, TheApplicationStartsAtTheFirstNonOption) {
   Options o = parse({"--hosts", "a,alice@b", "./app", "-v"});
   EXPECT_EQ(o.hosts, (std::vector<std::string>{"a", "alice@b"}));

@@ -149,6 +149,18 @@ TEST(CompssRunPlan, XmlValuesBeyondTheWorkersLimitsAreRefused) {
   }
 }
 
+// The master tells workers apart by name (messages, compss-run's reports of workers that
+// ended): a host given twice gets a second name.
+TEST(CompssRunPlan, EveryWorkerHasItsOwnName) {
+  LaunchPlan p = plan({"--hosts", "n1,n2,n1,n1"});
+  ASSERT_EQ(p.workers.size(), 4u);
+  EXPECT_EQ(p.workers[0].name, "n1");
+  EXPECT_EQ(p.workers[1].name, "n2");
+  EXPECT_EQ(p.workers[2].name, "n1-3");
+  EXPECT_EQ(p.workers[3].name, "n1-4");
+  EXPECT_EQ(p.workers[2].host, "n1");
+}
+
 TEST(CompssRunPlan, XmlErrorsNameTheFile) {
   TempDir d;
   std::string bad = d.write("bad.xml", "<ResourcesList>\n<ComputeNode Name=\"a\">\n</ResourcesList>\n");
@@ -195,7 +207,7 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
                              "--connect-timeout", "4", "--log-level", "info", "./app"},
                             env_of({}));
   LaunchPlan p = plan_workers(o, "/abs/app", env_of({}));
-  EnvChanges c = master_environment(o, p, "s3cr3t", 5, true);
+  EnvChanges c = master_environment(o, p, "s3cr3t", 5, 6, true);
   EXPECT_EQ(value_of(c.set, "COMPSS_SECRET"), "s3cr3t");
   EXPECT_EQ(value_of(c.set, "COMPSS_LISTEN_FD"), "5");
   EXPECT_EQ(value_of(c.set, "COMPSS_WORKERS_EXPECTED"), "2");
@@ -204,8 +216,14 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
   EXPECT_EQ(value_of(c.set, "COMPSS_CONNECT_TIMEOUT"), "4");
   EXPECT_EQ(value_of(c.set, "COMPSS_LOG_LEVEL"), "info");
   EXPECT_EQ(value_of(c.set, "COMPSS_PROGRESS"), "1");
-  EnvChanges quiet = master_environment(o, p, "s", 5, false);
+  EXPECT_EQ(value_of(c.set, "COMPSS_WORKER_EXITS_FD"), "6");
+  EXPECT_EQ(value_of(c.set, "COMPSS_REQUIRE_WORKERS"), "0");
+  EnvChanges quiet = master_environment(o, p, "s", 5, -1, false);
   EXPECT_EQ(value_of(quiet.set, "COMPSS_PROGRESS"), "<unset>");
+  EXPECT_EQ(value_of(quiet.set, "COMPSS_WORKER_EXITS_FD"), "<unset>");
+  Options strict = parse_options({"--workers", "2", "--require-workers", "./app"}, env_of({}));
+  EXPECT_EQ(value_of(master_environment(strict, p, "s", 5, 6, false).set, "COMPSS_REQUIRE_WORKERS"),
+            "1");
 
   std::string a = "COMPSS_LISTEN=1.2.3.4:5", b = "COMPSS_WORKER=x:1", k = "KEEP=me",
               s = "COMPSS_PROGRESS=1";

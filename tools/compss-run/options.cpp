@@ -144,6 +144,12 @@ const OptionDef option_table[] = {
     {"--connect-timeout", "S", false, "COMPSS_CONNECT_TIMEOUT", false,
      "seconds the master waits for the workers at start (default 30)",
      [](Options& o, const Source& s) { o.connect_timeout = whole(s, 1, detail::max_connect_timeout); }},
+    {"--require-workers", nullptr, false, "COMPSS_REQUIRE_WORKERS", false,
+     "stop with an error when a worker does not start or connect (default: the run goes "
+     "on without it, with a warning; variable: 1|0)",
+     [](Options& o, const Source& s) {
+       o.require_workers = s.env.empty() || one_of(s, {"1", "0"}) == "1";
+     }},
     {"--log-level", "off|info|debug", false, "COMPSS_LOG_LEVEL", false,
      "what the runtime and compss-run report on stderr (default off)",
      [](Options& o, const Source& s) { o.log_level = one_of(s, {"off", "info", "debug"}); }},

@@ -8,6 +8,7 @@
 #include <compss/error.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace compss::run {
 
@@ -116,6 +117,23 @@ void plan_from_slurm(const EnvLookup& env, const std::string& app, LaunchPlan& p
   plan.slurm = true;
 }
 
+/// Gives every worker its own name (COMPSS_WORKER_NAME): the master tells workers apart
+/// by name in its messages and in compss-run's reports of workers that ended. A repeated
+/// host ("--hosts n1,n1", two XML nodes of one name) becomes "n1-2" for worker 2.
+void make_names_unique(LaunchPlan& plan) {
+  std::set<std::string> seen;
+  for (const WorkerSpec& w : plan.workers) seen.insert(w.name);
+  std::set<std::string> used;
+  for (WorkerSpec& w : plan.workers) {
+    if (used.insert(w.name).second) continue;
+    std::string name = w.name + "-" + std::to_string(w.index);
+    for (int k = 2; seen.count(name) || used.count(name); ++k)
+      name = w.name + "-" + std::to_string(w.index) + "-" + std::to_string(k);
+    w.name = name;
+    used.insert(name);
+  }
+}
+
 /// The runtime's limits, checked here once so that no worker is started with a value it
 /// would refuse (the options' own values are checked when they are parsed).
 void check_limits(const Options& o, const LaunchPlan& plan) {
@@ -157,6 +175,7 @@ LaunchPlan plan_workers(const Options& o, const std::string& app, const EnvLooku
   if (o.worker_cores)
     for (WorkerSpec& w : plan.workers) w.cores = o.worker_cores;
   check_limits(o, plan);
+  make_names_unique(plan);
   return plan;
 }
 

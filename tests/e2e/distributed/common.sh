@@ -49,3 +49,16 @@ stop_run_and_clean() {
   [[ -n $run_pid ]] && kill "$run_pid" 2>/dev/null
   rm -rf "$work"
 }
+
+# no_process_left <text>: true once no process whose command line contains <text> is left
+# (polled for up to 10 s: a run's workers may still be exiting); else lists them and fails.
+no_process_left() {
+  local text="$1" i
+  for ((i = 0; i < 100; i++)); do
+    pgrep -f -- "$text" >/dev/null || return 0
+    sleep 0.1
+  done
+  echo "FAIL: processes of the run are left behind:"
+  pgrep -a -f -- "$text"
+  return 1
+}
