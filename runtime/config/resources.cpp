@@ -63,7 +63,8 @@ void check_depth(const std::string& text, const std::string& origin) {
   unsigned line = 1;
   auto skip_to = [&](std::size_t from, const char* end) {
     std::size_t at = text.find(end, from);
-    std::size_t stop = at == std::string::npos ? text.size() : at + std::char_traits<char>::length(end);
+    std::size_t stop =
+        at == std::string::npos ? text.size() : at + std::char_traits<char>::length(end);
     for (std::size_t k = from; k < stop; ++k) line += text[k] == '\n' ? 1 : 0;
     return stop;
   };
@@ -97,8 +98,8 @@ void check_depth(const std::string& text, const std::string& origin) {
       if (!empty_element && ++depth > max_xml_depth) {
         throw Error("compss: " + origin + ":" + std::to_string(start_line) +
                     ": elements nested deeper than " + std::to_string(max_xml_depth) +
-                    " levels (the COMPSs schemas nest about 10): not a resources.xml or project.xml "
-                    "file");
+                    " levels (the COMPSs schemas nest about 10): not a resources.xml or "
+                    "project.xml file");
       }
       i = k + 1;
     }
@@ -141,7 +142,8 @@ ResourceNode parse_resource_node(const pt::ptree& node, Where w) {
       Processor p;
       p.name = child.get<std::string>("<xmlattr>.Name", "");
       if (auto cu = child.get_optional<std::string>("ComputingUnits")) {
-        p.computing_units = static_cast<unsigned>(to_unsigned(w, "Processor/ComputingUnits", *cu, 1, detail::max_worker_cores));
+        p.computing_units = static_cast<unsigned>(
+            to_unsigned(w, "Processor/ComputingUnits", *cu, 1, detail::max_worker_cores));
       }
       p.architecture = trimmed(child.get<std::string>("Architecture", ""));
       p.type = trimmed(child.get<std::string>("Type", "CPU"));
@@ -218,7 +220,8 @@ std::vector<ProjectNode> parse_project(const std::string& text, const std::strin
     n.app_dir = trimmed(child.get<std::string>("Application.AppDir", ""));
     n.user = trimmed(child.get<std::string>("User", ""));
     if (auto lim = child.get_optional<std::string>("LimitOfTasks")) {
-      n.limit_of_tasks = static_cast<unsigned>(to_unsigned(w, "LimitOfTasks", *lim, 0, detail::max_worker_cores));
+      n.limit_of_tasks = static_cast<unsigned>(
+          to_unsigned(w, "LimitOfTasks", *lim, 0, detail::max_worker_cores));
     }
     nodes.push_back(std::move(n));
   }

@@ -61,7 +61,8 @@ ClusterConfig cluster_config_from_env(unsigned default_cores) {
     c.workers_expected = whole_number("COMPSS_WORKERS_EXPECTED", v, 0, detail::max_workers);
   }
   if (const char* v = env("COMPSS_CONNECT_TIMEOUT")) {
-    c.connect_timeout = std::chrono::seconds(whole_number("COMPSS_CONNECT_TIMEOUT", v, 1, detail::max_connect_timeout));
+    c.connect_timeout = std::chrono::seconds(
+        whole_number("COMPSS_CONNECT_TIMEOUT", v, 1, detail::max_connect_timeout));
   }
   if (const char* v = env("COMPSS_WORKER_EXITS_FD")) {
     c.worker_exits_fd = static_cast<int>(whole_number("COMPSS_WORKER_EXITS_FD", v, 0, 1u << 20));

@@ -93,7 +93,9 @@ std::string StartWait::report() const {
   std::string names;
   for (const auto& [name, count] : ended_) {
     auto it = arrived_.find(name);
-    if (count > (it == arrived_.end() ? 0 : it->second)) names += (names.empty() ? "" : ", ") + name;
+    if (count > (it == arrived_.end() ? 0 : it->second)) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
   }
   std::string text = std::to_string(missing()) + " of " + std::to_string(expected_) +
                      " worker(s) missing (";
