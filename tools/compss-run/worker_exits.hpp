@@ -11,6 +11,7 @@ namespace compss::run {
 /// master (it is inheritable), list it in every worker's close_fds, and close it here
 /// once the master and the workers are started. Writes never block and their errors are
 /// ignored: the master reads the pipe only while it waits for its workers, then closes it.
+/// Used by compss-run's one thread (not thread-safe).
 ///
 ///   WorkerExitsPipe exits;
 ///   env.push_back("COMPSS_WORKER_EXITS_FD=" + std::to_string(exits.master_end()));
