@@ -1,5 +1,6 @@
 #include "config/resources.hpp"
 
+#include <compss/detail/config.hpp>
 #include "config/node_resources.hpp"
 
 #include <compss/error.hpp>
@@ -9,6 +10,8 @@
 
 #include <charconv>
 #include <fstream>
+#include <limits>
+#include <string>
 #include <sstream>
 
 namespace compss::config {
@@ -39,13 +42,9 @@ std::string trimmed(const std::string& s) {
 unsigned long long to_unsigned(const Where& w, const std::string& element, const std::string& raw,
                                unsigned long long lo, unsigned long long hi) {
   std::string v = trimmed(raw);
-  unsigned long long n = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n < lo || n > hi) {
-    w.fail(element, "expected a whole number from " + std::to_string(lo) + " to " +
-                        std::to_string(hi) + ", got '" + v + "'");
-  }
-  return n;
+  auto n = detail::parse_whole_number(v, lo, hi);
+  if (!n) w.fail(element, detail::whole_number_expected(lo, hi) + ", got '" + v + "'");
+  return *n;
 }
 
 double to_positive(const Where& w, const std::string& element, const std::string& raw) {
@@ -58,7 +57,59 @@ double to_positive(const Where& w, const std::string& element, const std::string
   return d;
 }
 
+/// Throws when an element of `text` is nested deeper than max_xml_depth, naming its line.
+/// A shallow scan, not a parser: it skips comments, CDATA, processing instructions,
+/// declarations and quoted attribute values, and leaves every other error to the parser.
+void check_depth(const std::string& text, const std::string& origin) {
+  unsigned depth = 0;
+  unsigned line = 1;
+  auto skip_to = [&](std::size_t from, const char* end) {
+    std::size_t at = text.find(end, from);
+    std::size_t stop =
+        at == std::string::npos ? text.size() : at + std::char_traits<char>::length(end);
+    for (std::size_t k = from; k < stop; ++k) line += text[k] == '\n' ? 1 : 0;
+    return stop;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (c == '\n') ++line;
+    if (c != '<') {
+      ++i;
+      continue;
+    }
+    if (text.compare(i, 4, "<!--") == 0) {
+      i = skip_to(i, "-->");
+    } else if (text.compare(i, 9, "<![CDATA[") == 0) {
+      i = skip_to(i, "]]>");
+    } else if (text.compare(i, 2, "<?") == 0) {
+      i = skip_to(i, "?>");
+    } else if (text.compare(i, 2, "<!") == 0) {
+      i = skip_to(i, ">");
+    } else if (text.compare(i, 2, "</") == 0) {
+      if (depth > 0) --depth;
+      i = skip_to(i, ">");
+    } else {
+      unsigned start_line = line;
+      std::size_t k = i + 1;  // to the tag's '>', past quoted attribute values
+      for (char quote = 0; k < text.size() && (quote != 0 || text[k] != '>'); ++k) {
+        if (text[k] == '\n') ++line;
+        if (quote != 0 && text[k] == quote) quote = 0;
+        else if (quote == 0 && (text[k] == '"' || text[k] == '\'')) quote = text[k];
+      }
+      bool empty_element = k < text.size() && text[k - 1] == '/';
+      if (!empty_element && ++depth > max_xml_depth) {
+        throw Error("compss: " + origin + ":" + std::to_string(start_line) +
+                    ": elements nested deeper than " + std::to_string(max_xml_depth) +
+                    " levels (the COMPSs schemas nest about 10): not a resources.xml or "
+                    "project.xml file");
+      }
+      i = k + 1;
+    }
+  }
+}
+
 pt::ptree read_xml_text(const std::string& text, const std::string& origin) {
+  check_depth(text, origin);
   pt::ptree tree;
   std::istringstream in(text);
   try {
@@ -93,7 +144,8 @@ ResourceNode parse_resource_node(const pt::ptree& node, Where w) {
       Processor p;
       p.name = child.get<std::string>("<xmlattr>.Name", "");
       if (auto cu = child.get_optional<std::string>("ComputingUnits")) {
-        p.computing_units = static_cast<unsigned>(to_unsigned(w, "Processor/ComputingUnits", *cu, 1, 1u << 20));
+        p.computing_units = static_cast<unsigned>(
+            to_unsigned(w, "Processor/ComputingUnits", *cu, 1, detail::max_worker_cores));
       }
       p.architecture = trimmed(child.get<std::string>("Architecture", ""));
       p.type = trimmed(child.get<std::string>("Type", "CPU"));
@@ -141,11 +193,12 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 unsigned ResourceNode::cores() const {
-  unsigned n = 0;
+  unsigned long long n = 0;  // (many processors: saturates, never wraps to a small count)
   for (const auto& p : processors) {
     if (p.type == "CPU") n += p.computing_units;
   }
-  return n == 0 ? 1 : n;
+  if (n > std::numeric_limits<unsigned>::max()) return std::numeric_limits<unsigned>::max();
+  return n == 0 ? 1 : static_cast<unsigned>(n);
 }
 
 std::vector<ResourceNode> parse_resources(const std::string& text, const std::string& origin) {
@@ -168,9 +221,11 @@ std::vector<ProjectNode> parse_project(const std::string& text, const std::strin
     w.node = n.name;
     n.working_dir = trimmed(child.get<std::string>("WorkingDir", ""));
     n.install_dir = trimmed(child.get<std::string>("InstallDir", ""));
+    n.app_dir = trimmed(child.get<std::string>("Application.AppDir", ""));
     n.user = trimmed(child.get<std::string>("User", ""));
     if (auto lim = child.get_optional<std::string>("LimitOfTasks")) {
-      n.limit_of_tasks = static_cast<unsigned>(to_unsigned(w, "LimitOfTasks", *lim, 0, 1u << 20));
+      n.limit_of_tasks = static_cast<unsigned>(
+          to_unsigned(w, "LimitOfTasks", *lim, 0, detail::max_worker_cores));
     }
     nodes.push_back(std::move(n));
   }

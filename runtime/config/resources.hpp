@@ -10,6 +10,12 @@
 
 namespace compss::config {
 
+/// The deepest element nesting accepted in resources.xml and project.xml. COMPSs' schemas
+/// nest about 10 levels (Project/Cloud/CloudProvider/Images/Image/Adaptors/Adaptor/
+/// SubmissionSystem/Batch/Queue); deeper input is refused before it is parsed (the parser
+/// recurses once per level: a file nested 50,000 levels deep overflowed the stack).
+inline constexpr unsigned max_xml_depth = 32;
+
 /// One <Processor> of a <ComputeNode> in resources.xml.
 struct Processor {
   std::string name;
@@ -35,17 +41,22 @@ struct ResourceNode {
   unsigned cores() const;
 };
 
-/// One <ComputeNode> of project.xml: how this run uses a machine.
+/// One <ComputeNode> of project.xml: how this run uses a machine. As in COMPSs,
+/// InstallDir is the COMPSs installation on the node (read, not used: compss-cc programs
+/// carry their runtime), Application/AppDir the folder of the application there, and
+/// WorkingDir the worker's scratch folder.
 struct ProjectNode {
   std::string name;
   std::string working_dir;
   std::string install_dir;
+  std::string app_dir;  ///< <Application><AppDir>; empty = the master's path of the app
   std::string user;
   std::optional<unsigned> limit_of_tasks;
 };
 
-/// Parses resources.xml. Throws compss::Error "<file>:<line>: ..." for malformed XML and
-/// "<file>: ComputeNode '<name>': <element>: ..." for a bad value.
+/// Parses resources.xml. Throws compss::Error "<file>:<line>: ..." for malformed XML
+/// (also for elements nested deeper than max_xml_depth) and "<file>: ComputeNode
+/// '<name>': <element>: ..." for a bad value.
 ///
 ///   std::vector<ResourceNode> nodes = compss::config::load_resources("resources.xml");
 std::vector<ResourceNode> load_resources(const std::string& path);

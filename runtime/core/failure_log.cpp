@@ -79,9 +79,10 @@ std::string log_dir() {
   return dir;
 }
 
-void FailureLog::record(const TaskBase& t, std::string status, const TaskError& e) {
+void FailureLog::record(const TaskBase& t, std::string status, const TaskError& e,
+                        bool control_flow) {
   FailureRecord r{t.spec().name, t.id(), describe_params(t), t.attempts, std::move(status),
-                  policy_name(t.spec().on_failure), e.where, e.type, e.message};
+                  policy_name(t.spec().on_failure), e.where, e.type, e.message, control_flow};
   std::lock_guard lock(mutex_);
   records_.push_back(std::move(r));
 }
@@ -176,33 +177,48 @@ std::vector<FailureRecord> FailureLog::records() {
   return records_;
 }
 
+namespace {
+std::string entry_text(const FailureRecord& r) {
+  std::ostringstream text;
+  text << "task '" << r.task << "' (id " << r.id << ") " << r.status << " [on_failure "
+       << r.policy << ", " << r.attempts << (r.attempts == 1 ? " attempt" : " attempts") << ", "
+       << r.where << "]\n  parameters: " << r.params << "\n  ";
+  if (!r.type.empty()) text << r.type << ": ";
+  text << r.message << '\n';
+  return text.str();
+}
+}  // namespace
+
 std::string FailureLog::publish() {
   std::vector<FailureRecord> all = records();
   if (all.empty()) return {};
-  std::ostringstream text;
-  for (const FailureRecord& r : all) {
-    text << "task '" << r.task << "' (id " << r.id << ") " << r.status << " [on_failure "
-         << r.policy << ", " << r.attempts << (r.attempts == 1 ? " attempt" : " attempts")
-         << ", " << r.where << "]\n  parameters: " << r.params << "\n  ";
-    if (!r.type.empty()) text << r.type << ": ";
-    text << r.message << '\n';
-  }
+  std::string text;
+  for (const FailureRecord& r : all) text += entry_text(r);
   std::string path;
   std::error_code ec;
   std::filesystem::path dir = log_dir();
   std::filesystem::create_directories(dir, ec);
   std::ofstream out(dir / "failures.txt");
-  if (out << text.str() << std::flush) path = (dir / "failures.txt").string();
+  if (out << text << std::flush) path = (dir / "failures.txt").string();
 
-  // stderr: the first entries; the file has them all.
+  // stderr: the first entries that are not control flow; the file has them all.
+  std::size_t control = 0;
+  std::vector<const FailureRecord*> failures;
+  for (const FailureRecord& r : all) {
+    if (r.control_flow) ++control;
+    else failures.push_back(&r);
+  }
+  if (failures.empty()) return path;  // a compss::Exception the program handles: logged only
   constexpr std::size_t shown = 10;
   std::string head;
-  std::istringstream lines(text.str());
-  std::string line;
-  for (std::size_t n = 0; n < 3 * shown && std::getline(lines, line); ++n) head += line + '\n';
+  for (std::size_t n = 0; n < failures.size() && n < shown; ++n) head += entry_text(*failures[n]);
   std::fprintf(stderr, "compss: failure report: %zu task(s) failed or were cancelled%s%s\n%s",
-               all.size(), path.empty() ? "" : "; written to ", path.c_str(), head.c_str());
-  if (all.size() > shown) std::fprintf(stderr, "  ... %zu more in the file\n", all.size() - shown);
+               failures.size(), path.empty() ? "" : "; written to ", path.c_str(), head.c_str());
+  if (failures.size() > shown)
+    std::fprintf(stderr, "  ... %zu more in the file\n", failures.size() - shown);
+  if (control > 0)
+    std::fprintf(stderr, "  (and %zu task(s) of groups a compss::Exception ended: in the file)\n",
+                 control);
   std::fflush(stderr);
   return path;
 }

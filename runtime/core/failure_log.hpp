@@ -35,6 +35,10 @@ struct FailureRecord {
   std::string where;    ///< "localhost, thread 2", or "not started"
   std::string type;     ///< exception type name (empty for a cancellation)
   std::string message;  ///< exception text, or why the task was cancelled
+  /// A compss::Exception thrown in a task group, or a task of that group cancelled by it:
+  /// the program's own control flow (it catches the exception at the group's end), so it
+  /// is written to the log folder but not printed on stderr.
+  bool control_flow = false;
 };
 
 /// The on_failure policy's name as written in the clause.
@@ -42,8 +46,9 @@ const char* policy_name(detail::OnFailure p) noexcept;
 
 class FailureLog {
  public:
-  /// Adds a report entry for `task`.
-  void record(const TaskBase& task, std::string status, const TaskError& error);
+  /// Adds a report entry for `task` (see FailureRecord::control_flow).
+  void record(const TaskBase& task, std::string status, const TaskError& error,
+              bool control_flow = false);
 
   /// Marks the versions `task` writes as invalid: tasks that read them are cancelled and
   /// waiting on them throws. With `result_only`, only the task's Future result.
@@ -62,8 +67,9 @@ class FailureLog {
 
   std::vector<FailureRecord> records();
 
-  /// Writes the report (if there is anything to report) to the log folder and prints it on
-  /// stderr. Returns the file's path, or an empty string.
+  /// Writes the report (if there is anything to report) to the log folder and prints the
+  /// entries that are not control flow on stderr. Returns the file's path, or an empty
+  /// string.
   std::string publish();
 
  private:

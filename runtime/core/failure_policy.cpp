@@ -107,7 +107,8 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
       auto* g = static_cast<GroupState*>(t->group);
       raise_in_group(g, err.message, t->spec_->name, t->id_);
       pay_attention();
-      failures_.record(*t, "threw compss::Exception (group '" + g->name + "' cancelled)", err);
+      failures_.record(*t, "threw compss::Exception (group '" + g->name + "' cancelled)", err,
+                       /*control_flow=*/true);
       // A deliberate signal, not a broken task: its outputs keep what it wrote; only a
       // Future result has no value.
       failures_.poison_outputs(*t, task_label(*t) + " threw compss::Exception: " + err.message,
@@ -192,8 +193,9 @@ void Runtime::settle_failure(TaskBase* t, bool timed_out, const TaskError& err) 
 bool Runtime::skip_if_cancelled(TaskBase* t) noexcept {
   try {
     std::string reason;
-    bool poison = true;        // readers of its outputs are cancelled too
-    bool result_only = false;  // only the Future result has no value
+    bool poison = true;         // readers of its outputs are cancelled too
+    bool result_only = false;   // only the Future result has no value
+    bool control_flow = false;  // its group's compss::Exception cancelled it
     if (failed()) {
       std::lock_guard lock(failure_mutex_);
       reason = "not started: the application is stopping (" + failure_message_ + ")";
@@ -201,12 +203,13 @@ bool Runtime::skip_if_cancelled(TaskBase* t) noexcept {
     } else if (t->group != nullptr && group_cancelled(static_cast<GroupState*>(t->group))) {
       reason = group_cancel_reason(static_cast<GroupState*>(t->group));
       result_only = true;  // outside the group, its other outputs keep their values
+      control_flow = true;
     } else if (failures_.reads_poisoned(*t, reason)) {
       reason = "reads a value that was never produced: " + reason;
     } else {
       return false;
     }
-    failures_.record(*t, "cancelled", TaskError{"", reason, "not started"});
+    failures_.record(*t, "cancelled", TaskError{"", reason, "not started"}, control_flow);
     if (poison) failures_.poison_outputs(*t, task_label(*t) + " was cancelled", result_only);
   } catch (...) {
     record_failure(*t, "out of memory while cancelling");

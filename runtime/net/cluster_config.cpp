@@ -2,6 +2,7 @@
 
 #include "net/worker.hpp"
 
+#include <compss/detail/config.hpp>
 #include <compss/error.hpp>
 
 #include <cstdlib>
@@ -20,14 +21,8 @@ Error invalid(const char* name, const char* value, const std::string& why) {
   return Error(std::string("compss: invalid ") + name + "='" + value + "': " + why);
 }
 
-unsigned whole_number(const char* name, const char* value, unsigned long max) {
-  unsigned long n = 0;
-  for (const char* p = value; *p != '\0'; ++p) {
-    if (*p < '0' || *p > '9') throw invalid(name, value, "expected a whole number");
-    n = n * 10 + static_cast<unsigned>(*p - '0');
-    if (n > max) throw invalid(name, value, "at most " + std::to_string(max));
-  }
-  return static_cast<unsigned>(n);
+unsigned whole_number(const char* name, const char* value, unsigned lo, unsigned hi) {
+  return static_cast<unsigned>(detail::whole_number_variable(name, value, lo, hi));
 }
 
 }  // namespace
@@ -46,7 +41,7 @@ ClusterConfig cluster_config_from_env(unsigned default_cores) {
   ClusterConfig c;
   c.master_cores = default_cores;
   if (const char* fd = env("COMPSS_LISTEN_FD")) {
-    c.listen_fd = static_cast<int>(whole_number("COMPSS_LISTEN_FD", fd, 1u << 20));
+    c.listen_fd = static_cast<int>(whole_number("COMPSS_LISTEN_FD", fd, 0, 1u << 20));
     c.distributed = true;
   } else if (const char* listen = env("COMPSS_LISTEN")) {
     WorkerSettings where = parse_worker_address(listen, "COMPSS_LISTEN");
@@ -63,13 +58,22 @@ ClusterConfig cluster_config_from_env(unsigned default_cores) {
   }
   c.secret = secret;
   if (const char* v = env("COMPSS_WORKERS_EXPECTED")) {
-    c.workers_expected = whole_number("COMPSS_WORKERS_EXPECTED", v, 63);
+    c.workers_expected = whole_number("COMPSS_WORKERS_EXPECTED", v, 0, detail::max_workers);
   }
   if (const char* v = env("COMPSS_CONNECT_TIMEOUT")) {
-    c.connect_timeout = std::chrono::seconds(whole_number("COMPSS_CONNECT_TIMEOUT", v, 86400));
+    c.connect_timeout = std::chrono::seconds(
+        whole_number("COMPSS_CONNECT_TIMEOUT", v, 1, detail::max_connect_timeout));
+  }
+  if (const char* v = env("COMPSS_WORKER_EXITS_FD")) {
+    c.worker_exits_fd = static_cast<int>(whole_number("COMPSS_WORKER_EXITS_FD", v, 0, 1u << 20));
+  }
+  if (const char* v = env("COMPSS_REQUIRE_WORKERS")) {
+    std::string_view s(v);
+    if (s != "1" && s != "0") throw invalid("COMPSS_REQUIRE_WORKERS", v, "expected 1 or 0");
+    c.require_workers = s == "1";
   }
   if (const char* v = env("COMPSS_MASTER_CORES")) {
-    c.master_cores = whole_number("COMPSS_MASTER_CORES", v, 4096);
+    c.master_cores = whole_number("COMPSS_MASTER_CORES", v, 0, detail::max_threads);
   }
   if (const char* v = env("COMPSS_SCHEDULER")) {
     std::string_view s(v);

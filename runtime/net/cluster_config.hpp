@@ -27,6 +27,11 @@ struct ClusterConfig {
   std::string secret;          ///< COMPSS_SECRET
   unsigned workers_expected = 0;                  ///< COMPSS_WORKERS_EXPECTED
   std::chrono::seconds connect_timeout{30};       ///< COMPSS_CONNECT_TIMEOUT
+  /// COMPSS_WORKER_EXITS_FD: compss-run's pipe on which it reports the worker processes
+  /// that ended ("ended <name>" lines), so the start need not wait for them; -1 = none.
+  int worker_exits_fd = -1;
+  /// COMPSS_REQUIRE_WORKERS=1: a worker that does not connect is an error, not a warning.
+  bool require_workers = false;
   unsigned master_cores = 0;                      ///< COMPSS_MASTER_CORES
   SchedulerPolicy policy = SchedulerPolicy::locality;  ///< COMPSS_SCHEDULER
   LogLevel log_level = LogLevel::off;             ///< COMPSS_LOG_LEVEL

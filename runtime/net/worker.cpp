@@ -10,6 +10,7 @@
 #include "net/worker_globals.hpp"
 #include "net/worker_store.hpp"
 
+#include <compss/detail/config.hpp>
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/error.hpp>
 
@@ -110,17 +111,8 @@ WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask&
 }
 
 unsigned parse_cores(const std::string& value) {
-  constexpr unsigned long limit = 1u << 16;
-  unsigned long n = 0;
-  bool ok = !value.empty() && value.size() <= 6;
-  for (char c : value) {
-    if (c < '0' || c > '9') ok = false;
-    else n = n * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (!ok || n == 0 || n > limit) {
-    invalid("COMPSS_WORKER_CORES", value, "expected a whole number from 1 to 65536");
-  }
-  return static_cast<unsigned>(n);
+  return static_cast<unsigned>(
+      detail::whole_number_variable("COMPSS_WORKER_CORES", value, 1, detail::max_worker_cores));
 }
 
 void enter_working_dir(const std::string& dir) {
@@ -415,15 +407,9 @@ WorkerSettings parse_worker_address(const std::string& value, const char* source
   if (s.host.size() > 2 && s.host.front() == '[' && s.host.back() == ']') {
     s.host = s.host.substr(1, s.host.size() - 2);
   }
-  std::string port = value.substr(colon + 1);
-  if (port.empty() || port.size() > 5) throw bad("bad port");
-  unsigned long n = 0;
-  for (char c : port) {
-    if (c < '0' || c > '9') throw bad("bad port");
-    n = n * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (n == 0 || n > 65535) throw bad("port out of range");
-  s.port = static_cast<std::uint16_t>(n);
+  auto n = detail::parse_whole_number(value.substr(colon + 1), 1, 65535);
+  if (!n) throw bad("the port must be a whole number from 1 to 65535");
+  s.port = static_cast<std::uint16_t>(*n);
   return s;
 }
 

@@ -17,7 +17,7 @@ struct CleanEnv {
     for (const char* v : {"COMPSS_LISTEN_FD", "COMPSS_LISTEN", "COMPSS_SECRET",
                           "COMPSS_WORKERS_EXPECTED", "COMPSS_CONNECT_TIMEOUT",
                           "COMPSS_MASTER_CORES", "COMPSS_SCHEDULER", "COMPSS_LOG_LEVEL",
-                          "COMPSS_PROGRESS"}) {
+                          "COMPSS_PROGRESS", "COMPSS_WORKER_EXITS_FD", "COMPSS_REQUIRE_WORKERS"}) {
       unsetenv(v);
     }
   }
@@ -50,7 +50,11 @@ TEST(ClusterConfig, EveryVariableIsRead) {
   setenv("COMPSS_SCHEDULER", "lifo", 1);
   setenv("COMPSS_LOG_LEVEL", "info", 1);
   setenv("COMPSS_PROGRESS", "1", 1);
+  setenv("COMPSS_WORKER_EXITS_FD", "9", 1);
+  setenv("COMPSS_REQUIRE_WORKERS", "1", 1);
   ClusterConfig c = cluster_config_from_env(4);
+  EXPECT_EQ(c.worker_exits_fd, 9);
+  EXPECT_TRUE(c.require_workers);
   EXPECT_TRUE(c.distributed);
   EXPECT_EQ(c.listen_host, "127.0.0.1");
   EXPECT_EQ(c.listen_port, 4567);
@@ -72,11 +76,17 @@ TEST(ClusterConfig, BadValuesAreClearErrors) {
   EXPECT_EQ(error_of(2), "compss: invalid COMPSS_SCHEDULER='random': expected fifo, lifo or locality");
   unsetenv("COMPSS_SCHEDULER");
   setenv("COMPSS_MASTER_CORES", "two", 1);
-  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_MASTER_CORES='two': expected a whole number");
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_MASTER_CORES='two': expected a whole number from 0 to 4096");
   unsetenv("COMPSS_MASTER_CORES");
   setenv("COMPSS_WORKERS_EXPECTED", "64", 1);
-  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKERS_EXPECTED='64': at most 63");
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKERS_EXPECTED='64': expected a whole number from 0 to 63");
   unsetenv("COMPSS_WORKERS_EXPECTED");
+  setenv("COMPSS_REQUIRE_WORKERS", "yes", 1);
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_REQUIRE_WORKERS='yes': expected 1 or 0");
+  unsetenv("COMPSS_REQUIRE_WORKERS");
+  setenv("COMPSS_WORKER_EXITS_FD", "-1", 1);
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKER_EXITS_FD='-1': expected a whole number from 0 to 1048576");
+  unsetenv("COMPSS_WORKER_EXITS_FD");
   setenv("COMPSS_LOG_LEVEL", "loud", 1);
   EXPECT_EQ(error_of(2), "compss: invalid COMPSS_LOG_LEVEL='loud': expected off, info or debug");
   unsetenv("COMPSS_LOG_LEVEL");

@@ -165,6 +165,39 @@ TEST_F(CompssRunLaunch, AWorkerThatFailsEarlyIsReported) {
   EXPECT_NE(e.find("compss-run: worker 2 (host localhost) exited with code 1\n"), std::string::npos) << e;
 }
 
+// The master learns from compss-run which workers ended or could not start (a pipe only
+// it inherits), so it need not wait the connect time-out for them.
+TEST_F(CompssRunLaunch, TheMasterIsToldWhichWorkersEnded) {
+  int code = run({"--workers", "2", fake_app},
+                 {{"FAKE_READ_EXITS", "2"}, {"FAKE_WORKER_EXIT", "3"}});
+  EXPECT_EQ(code, 0) << err();
+  auto m = read_record(out / "master");
+  EXPECT_EQ(m["exits_pipe"].rfind("pipe:[", 0), 0u)
+      << "COMPSS_WORKER_EXITS_FD='" << m["exits_fd"] << "' is " << m["exits_pipe"];
+  EXPECT_EQ(m["require_workers"], "0");
+  std::string exits = read_file(out / "exits");
+  EXPECT_TRUE(exits == "ended localhost-1\nended localhost-2\n" ||
+              exits == "ended localhost-2\nended localhost-1\n") << exits;
+  for (auto& w : workers()) {
+    EXPECT_EQ(w["exits_fd"], "");
+    EXPECT_EQ(w["pipes"].find(m["exits_pipe"]), std::string::npos) << "a worker inherited the pipe";
+  }
+
+  // A worker that cannot be started (its AppDir does not exist) is reported too.
+  std::ofstream(dir / "project.xml") << "<Project><ComputeNode Name=\"localhost\"><Application>"
+                                        "<AppDir>/nonexistent-compss-dir</AppDir></Application>"
+                                        "</ComputeNode></Project>";
+  fs::remove(out / "exits");
+  code = run({"--project", (dir / "project.xml").string(), "--require-workers", fake_app},
+             {{"FAKE_READ_EXITS", "1"}});
+  EXPECT_EQ(code, 0) << err();
+  EXPECT_EQ(read_file(out / "exits"), "ended localhost\n");
+  EXPECT_EQ(read_record(out / "master")["require_workers"], "1");
+  EXPECT_NE(err().find("compss-run: cannot start worker 1 (host localhost): "
+                       "/nonexistent-compss-dir/fake_app.sh: No such file or directory"),
+            std::string::npos) << err();
+}
+
 TEST_F(CompssRunLaunch, WorkersStillRunningAfterTheMasterAreStopped) {
   // The worker sleeps 60 s; compss-run gives it 5 s after the master, then SIGTERM.
   int code = run({"--workers", "1", "--log-level", "info", fake_app},

@@ -45,6 +45,15 @@ TEST(CompssRunOptions, EveryOptionOnTheCommandLine) {
   EXPECT_EQ(o.command, (std::vector<std::string>{"./app", "--workers", "x"}));
 }
 
+TEST(CompssRunOptions, RequireWorkersOptionAndVariable) {
+  EXPECT_FALSE(parse({"./app"}).require_workers);
+  EXPECT_TRUE(parse({"--require-workers", "./app"}).require_workers);
+  EXPECT_TRUE(parse({"./app"}, {{"COMPSS_REQUIRE_WORKERS", "1"}}).require_workers);
+  EXPECT_FALSE(parse({"./app"}, {{"COMPSS_REQUIRE_WORKERS", "0"}}).require_workers);
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_REQUIRE_WORKERS", "yes"}}),
+            "compss-run: invalid COMPSS_REQUIRE_WORKERS='yes': expected 1|0");
+}
+
 TEST(CompssRunOptions, TheApplicationStartsAtTheFirstNonOption) {
   Options o = parse({"--hosts", "a,alice@b", "./app", "-v"});
   EXPECT_EQ(o.hosts, (std::vector<std::string>{"a", "alice@b"}));
@@ -80,9 +89,9 @@ TEST(CompssRunOptions, AWorkerChoiceOnTheCommandLineHidesTheOtherVariables) {
 
 TEST(CompssRunOptions, BadValuesNameTheOptionOrTheVariable) {
   EXPECT_EQ(usage_error({"--workers", "two", "./app"}),
-            "compss-run: invalid value 'two' for --workers: expected a whole number from 0 to 10000");
+            "compss-run: invalid value 'two' for --workers: expected a whole number from 0 to 63");
   EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_WORKERS", "-1"}}),
-            "compss-run: invalid COMPSS_WORKERS='-1': expected a whole number from 0 to 10000");
+            "compss-run: invalid COMPSS_WORKERS='-1': expected a whole number from 0 to 63");
   EXPECT_EQ(usage_error({"--scheduler=random", "./app"}),
             "compss-run: invalid value 'random' for --scheduler: expected fifo|lifo|locality");
   EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_LOG_LEVEL", "loud"}}),
@@ -99,6 +108,23 @@ TEST(CompssRunOptions, BadValuesNameTheOptionOrTheVariable) {
   EXPECT_NE(usage_error({"--hosts", ",", "./app"}).find("comma-separated"), std::string::npos);
   EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_PROGRESS", "yes"}}),
             "compss-run: invalid COMPSS_PROGRESS='yes': expected 1|0");
+}
+
+// The limits are the runtime's (include/compss/detail/config.hpp): what compss-run accepts,
+// the master and the workers accept too, so a bad value stops the run before it starts.
+TEST(CompssRunOptions, LimitsAreTheOnesTheMasterAndTheWorkersAccept) {
+  EXPECT_EQ(parse({"--worker-cores", "65536", "./app"}).worker_cores, 65536u);
+  EXPECT_EQ(usage_error({"--worker-cores", "70000", "./app"}),
+            "compss-run: invalid value '70000' for --worker-cores: expected a whole number from "
+            "1 to 65536");
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_WORKER_CORES", "65537"}}),
+            "compss-run: invalid COMPSS_WORKER_CORES='65537': expected a whole number from 1 to "
+            "65536");
+  EXPECT_EQ(parse({"--workers", "63", "./app"}).workers, 63u);
+  EXPECT_NE(usage_error({"--workers", "64", "./app"}).find("from 0 to 63"), std::string::npos);
+  EXPECT_EQ(parse({"--master-cores", "4096", "./app"}).master_cores, 4096u);
+  EXPECT_NE(usage_error({"--master-cores", "4097", "./app"}).find("from 0 to 4096"),
+            std::string::npos);
 }
 
 TEST(CompssRunOptions, UnknownOptionsMissingValuesAndNoApplication) {

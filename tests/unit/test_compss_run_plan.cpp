@@ -86,7 +86,7 @@ TEST(CompssRunPlan, XmlNodesMapToWorkers) {
 </ResourcesList>)");
   std::string p = d.write("project.xml", R"(<Project>
   <ComputeNode Name="localhost"><WorkingDir>/tmp/wd</WorkingDir><LimitOfTasks>2</LimitOfTasks></ComputeNode>
-  <ComputeNode Name="n2"><InstallDir>/opt/app/bin/</InstallDir><User>bob</User><LimitOfTasks>16</LimitOfTasks></ComputeNode>
+  <ComputeNode Name="n2"><InstallDir>/opt/COMPSs/</InstallDir><Application><AppDir>/opt/app/bin/</AppDir></Application><User>bob</User><LimitOfTasks>16</LimitOfTasks></ComputeNode>
 </Project>)");
   LaunchPlan lp = plan({"--resources", r, "--project", p});
   ASSERT_EQ(lp.workers.size(), 2u);
@@ -99,7 +99,7 @@ TEST(CompssRunPlan, XmlNodesMapToWorkers) {
   EXPECT_EQ(b.via, Via::ssh);
   EXPECT_EQ(b.user, "bob");
   EXPECT_EQ(b.cores, 4u);
-  EXPECT_EQ(b.app, "/opt/app/bin/app");  // InstallDir: where the app is on that host
+  EXPECT_EQ(b.app, "/opt/app/bin/app");  // AppDir: where the app is on that host
   EXPECT_EQ(lp.xml_port, 43100);
   Options o = parse_options({"--resources", r, "./app"}, env_of({}));
   EXPECT_EQ(effective_port(o, lp), 43100);
@@ -109,6 +109,57 @@ TEST(CompssRunPlan, XmlNodesMapToWorkers) {
   EXPECT_EQ(plan({"--resources", r}).workers[0].cores, 8u);
   EXPECT_EQ(plan({"--project", p}).workers[1].cores, 16u);
   EXPECT_EQ(plan({"--resources", r, "--project", p, "--worker-cores", "1"}).workers[1].cores, 1u);
+}
+
+// COMPSs' InstallDir is the COMPSs installation, not the application's folder: it was
+// taken as the latter, and a COMPSs-style project.xml started /opt/COMPSs/app.
+TEST(CompssRunPlan, InstallDirIsNotTheApplicationsFolder) {
+  TempDir d;
+  std::string p = d.write("project.xml", R"(<Project><MasterNode/>
+  <ComputeNode Name="localhost"><InstallDir>/opt/COMPSs</InstallDir><WorkingDir>/tmp/w</WorkingDir></ComputeNode>
+</Project>)");
+  EXPECT_EQ(plan({"--project", p}).workers.at(0).app, "/abs/app");
+}
+
+// The runtime's limits are checked before anything starts: the XML's cores and the
+// number of workers.
+TEST(CompssRunPlan, XmlValuesBeyondTheWorkersLimitsAreRefused) {
+  TempDir d;
+  std::string r = d.write("r.xml", R"(<ResourcesList><ComputeNode Name="big">
+  <Processor Name="a"><ComputingUnits>40000</ComputingUnits></Processor>
+  <Processor Name="b"><ComputingUnits>40000</ComputingUnits></Processor></ComputeNode></ResourcesList>)");
+  try {
+    plan({"--resources", r});
+    FAIL() << "80000 task slots accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("ComputeNode 'big' has 80000 task slots"),
+              std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("at most 65536"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(plan({"--resources", r, "--worker-cores", "8"}).workers.at(0).cores, 8u);
+  std::string many = "<Project>";
+  for (int i = 0; i < 64; ++i) many += "<ComputeNode Name=\"localhost\"/>";
+  many += "</Project>";
+  std::string p = d.write("p.xml", many);
+  try {
+    plan({"--project", p});
+    FAIL() << "64 workers accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("64 workers; a run has at most 63"), std::string::npos)
+        << e.what();
+  }
+}
+
+// The master tells workers apart by name (messages, compss-run's reports of workers that
+// ended): a host given twice gets a second name.
+TEST(CompssRunPlan, EveryWorkerHasItsOwnName) {
+  LaunchPlan p = plan({"--hosts", "n1,n2,n1,n1"});
+  ASSERT_EQ(p.workers.size(), 4u);
+  EXPECT_EQ(p.workers[0].name, "n1");
+  EXPECT_EQ(p.workers[1].name, "n2");
+  EXPECT_EQ(p.workers[2].name, "n1-3");
+  EXPECT_EQ(p.workers[3].name, "n1-4");
+  EXPECT_EQ(p.workers[2].host, "n1");
 }
 
 TEST(CompssRunPlan, XmlErrorsNameTheFile) {
@@ -157,7 +208,7 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
                              "--connect-timeout", "4", "--log-level", "info", "./app"},
                             env_of({}));
   LaunchPlan p = plan_workers(o, "/abs/app", env_of({}));
-  EnvChanges c = master_environment(o, p, "s3cr3t", 5, true);
+  EnvChanges c = master_environment(o, p, "s3cr3t", 5, 6, true);
   EXPECT_EQ(value_of(c.set, "COMPSS_SECRET"), "s3cr3t");
   EXPECT_EQ(value_of(c.set, "COMPSS_LISTEN_FD"), "5");
   EXPECT_EQ(value_of(c.set, "COMPSS_WORKERS_EXPECTED"), "2");
@@ -166,8 +217,14 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
   EXPECT_EQ(value_of(c.set, "COMPSS_CONNECT_TIMEOUT"), "4");
   EXPECT_EQ(value_of(c.set, "COMPSS_LOG_LEVEL"), "info");
   EXPECT_EQ(value_of(c.set, "COMPSS_PROGRESS"), "1");
-  EnvChanges quiet = master_environment(o, p, "s", 5, false);
+  EXPECT_EQ(value_of(c.set, "COMPSS_WORKER_EXITS_FD"), "6");
+  EXPECT_EQ(value_of(c.set, "COMPSS_REQUIRE_WORKERS"), "0");
+  EnvChanges quiet = master_environment(o, p, "s", 5, -1, false);
   EXPECT_EQ(value_of(quiet.set, "COMPSS_PROGRESS"), "<unset>");
+  EXPECT_EQ(value_of(quiet.set, "COMPSS_WORKER_EXITS_FD"), "<unset>");
+  Options strict = parse_options({"--workers", "2", "--require-workers", "./app"}, env_of({}));
+  EXPECT_EQ(value_of(master_environment(strict, p, "s", 5, 6, false).set, "COMPSS_REQUIRE_WORKERS"),
+            "1");
 
   std::string a = "COMPSS_LISTEN=1.2.3.4:5", b = "COMPSS_WORKER=x:1", k = "KEEP=me",
               s = "COMPSS_PROGRESS=1";

@@ -114,3 +114,48 @@ TEST(ConfigResources, BadValuesNameNodeAndElement) {
   e = error_of([] { load_resources("/nonexistent/resources.xml"); });
   EXPECT_NE(e.find("cannot read '/nonexistent/resources.xml'"), std::string::npos) << e;
 }
+
+// The XML parser recurses once per level: 50,000 levels overflowed the stack (SIGSEGV in
+// compss-run). Deep nesting is refused before parsing, with the file and the line.
+TEST(ConfigResources, DeepNestingIsAClearErrorNotACrash) {
+  std::string deep = "<?xml version=\"1.0\"?>\n<ResourcesList>\n<ComputeNode Name=\"n\">";
+  for (int i = 0; i < 50000; ++i) deep += "<a>";
+  for (int i = 0; i < 50000; ++i) deep += "</a>";
+  deep += "</ComputeNode></ResourcesList>\n";
+  std::string e = error_of([&] { parse_resources(deep, "r.xml"); });
+  EXPECT_EQ(e, "compss: r.xml:3: elements nested deeper than 32 levels (the COMPSs schemas nest "
+               "about 10): not a resources.xml or project.xml file");
+  e = error_of([&] { parse_project("<Project>" + deep.substr(deep.find("<ComputeNode")) , "p.xml"); });
+  EXPECT_NE(e.find("p.xml:1: elements nested deeper than 32 levels"), std::string::npos) << e;
+}
+
+TEST(ConfigResources, NestingUpToTheLimitStillParses) {
+  // Empty elements, comments, CDATA and '>' in attribute values do not count as levels.
+  std::string text = "<Project><!-- <a><b><c> --><ComputeNode Name=\"n\" Note=\"a>b\">";
+  for (int i = 0; i < 29; ++i) text += "<x><y/><![CDATA[<z>]]>";
+  text += "<WorkingDir>/w</WorkingDir>";
+  for (int i = 0; i < 29; ++i) text += "</x>";
+  text += "</ComputeNode></Project>";
+  auto nodes = parse_project(text, "p.xml");
+  ASSERT_EQ(nodes.size(), 1u);
+  EXPECT_EQ(nodes[0].name, "n");
+  // One level more than the limit: refused.
+  std::string over = "<Project><ComputeNode Name=\"n\">";
+  for (int i = 0; i < 31; ++i) over += "<x>";
+  EXPECT_NE(error_of([&] { parse_project(over, "p.xml"); }).find("nested deeper than 32"),
+            std::string::npos);
+}
+
+// COMPSs' meaning of the project.xml folders: InstallDir is the COMPSs installation,
+// Application/AppDir the application's folder, WorkingDir the worker's scratch.
+TEST(ConfigResources, ProjectReadsAppDirApartFromInstallDir) {
+  auto p = parse_project(R"(<Project><MasterNode/><ComputeNode Name="localhost">
+    <InstallDir>/opt/COMPSs/</InstallDir><WorkingDir>/tmp/w</WorkingDir>
+    <Application><AppDir>/home/me/apps/</AppDir><LibraryPath>/usr/lib</LibraryPath></Application>
+  </ComputeNode></Project>)", "p.xml");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].install_dir, "/opt/COMPSs/");
+  EXPECT_EQ(p[0].app_dir, "/home/me/apps/");
+  EXPECT_EQ(p[0].working_dir, "/tmp/w");
+  EXPECT_EQ(parse_project(good_project, "p.xml")[0].app_dir, "");
+}

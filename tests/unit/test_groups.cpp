@@ -213,3 +213,44 @@ TEST_F(Groups, GroupExceptionIsNotRetried) {
   }
   EXPECT_TRUE(contains(report(), "1 attempt"));
 }
+
+// A compss::Exception caught at its group's end is the program's control flow: the report
+// keeps it (and the tasks it cancelled) in failures.txt but prints nothing; real failures
+// are printed, with a line counting the others.
+TEST_F(Groups, ACaughtGroupExceptionIsLoggedNotPrinted) {
+  reset();
+  int x = 0, gate = 0;
+  try {
+    compss::TaskGroup g("quiet");
+    call_task<thrower_task, &thrower>(x);
+    call_task<later_task, &later>(gate);
+  } catch (const compss::Exception&) {
+  }
+  ::testing::internal::CaptureStderr();
+  std::string r = report();
+  std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(contains(r, "threw compss::Exception (group 'quiet' cancelled)")) << r;
+  EXPECT_EQ(printed, "");
+}
+
+TEST_F(Groups, RealFailuresArePrintedAndCountTheGroupEntries) {
+  reset();
+  int x = 0, y = 0;
+  try {
+    compss::TaskGroup g("loud");
+    call_task<thrower_task, &thrower>(x);
+  } catch (const compss::Exception&) {
+  }
+  call_task<thrower_cancel, &thrower>(y);  // outside a group: a failure
+  EXPECT_NO_THROW(compss::barrier());
+  ::testing::internal::CaptureStderr();
+  std::string r = report();
+  std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(contains(printed, "compss: failure report: 1 task(s) failed or were cancelled"))
+      << printed;
+  EXPECT_TRUE(contains(printed, "failed, successors cancelled")) << printed;
+  EXPECT_FALSE(contains(printed, "group 'loud' cancelled")) << printed;
+  EXPECT_TRUE(contains(printed, "(and 1 task(s) of groups a compss::Exception ended: in the file)"))
+      << printed;
+  EXPECT_TRUE(contains(r, "group 'loud' cancelled")) << r;
+}

@@ -77,7 +77,7 @@ std::string master_address_for(const WorkerSpec& w, const std::string& bind, std
 }
 
 EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const std::string& secret,
-                              int listen_fd, bool progress) {
+                              int listen_fd, int exits_fd, bool progress) {
   EnvChanges c;
   c.set = {{"COMPSS_SECRET", secret},
            {"COMPSS_LISTEN_FD", std::to_string(listen_fd)},
@@ -87,6 +87,9 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   if (o.connect_timeout)
     c.set.emplace_back("COMPSS_CONNECT_TIMEOUT", std::to_string(*o.connect_timeout));
   if (!o.log_level.empty()) c.set.emplace_back("COMPSS_LOG_LEVEL", o.log_level);
+  c.set.emplace_back("COMPSS_REQUIRE_WORKERS", o.require_workers ? "1" : "0");
+  if (exits_fd >= 0) c.set.emplace_back("COMPSS_WORKER_EXITS_FD", std::to_string(exits_fd));
+  else c.unset.push_back("COMPSS_WORKER_EXITS_FD");
   if (progress) c.set.emplace_back("COMPSS_PROGRESS", "1");
   else c.unset.push_back("COMPSS_PROGRESS");
   // The master must take the inherited socket, not bind again or act as a worker.
@@ -108,7 +111,8 @@ EnvChanges worker_environment(const Options& o, const WorkerSpec& w, const std::
   EnvChanges c;
   c.set = worker_variables(o, w, master);
   c.set.emplace_back("COMPSS_SECRET", secret);
-  c.unset = {"COMPSS_LISTEN_FD", "COMPSS_LISTEN", "COMPSS_WORKERS_EXPECTED", "COMPSS_PROGRESS"};
+  c.unset = {"COMPSS_LISTEN_FD", "COMPSS_LISTEN", "COMPSS_WORKERS_EXPECTED", "COMPSS_PROGRESS",
+             "COMPSS_WORKER_EXITS_FD", "COMPSS_REQUIRE_WORKERS"};
   // A cores value inherited from compss-run's environment would contradict the XML.
   if (!w.cores) c.unset.push_back("COMPSS_WORKER_CORES");
   return c;

@@ -61,12 +61,15 @@ void check_bind_reachable(const std::string& bind, const LaunchPlan& plan);
 std::string master_address_for(const WorkerSpec& worker, const std::string& bind,
                                std::uint16_t port, const std::string& hostname);
 
-/// The master's changes: COMPSS_SECRET, COMPSS_LISTEN_FD, COMPSS_WORKERS_EXPECTED, the
-/// options the runtime reads, COMPSS_PROGRESS=1 when `progress` (else removed).
+/// The master's changes: COMPSS_SECRET, COMPSS_LISTEN_FD, COMPSS_WORKERS_EXPECTED,
+/// COMPSS_WORKER_EXITS_FD (the pipe on which compss-run reports workers that ended; not
+/// set when `exits_fd` is -1), the options the runtime reads, COMPSS_PROGRESS=1 when
+/// `progress` (else removed).
 ///
-///   EnvChanges c = master_environment(options, plan, secret, 3, true);
+///   EnvChanges c = master_environment(options, plan, secret, 3, 4, true);
 EnvChanges master_environment(const Options& options, const LaunchPlan& plan,
-                              const std::string& secret, int listen_fd, bool progress);
+                              const std::string& secret, int listen_fd, int exits_fd,
+                              bool progress);
 
 /// A worker's variables except COMPSS_SECRET (which travels apart over ssh).
 ///

@@ -8,6 +8,7 @@
 #include "spawn.hpp"
 #include "supervisor.hpp"
 #include "worker_command.hpp"
+#include "worker_exits.hpp"
 #include "worker_plan.hpp"
 
 #include <unistd.h>
@@ -32,11 +33,12 @@ bool wants_progress(const Options& o) {
   return o.progress == Progress::on;
 }
 
-/// Starts every worker; one that cannot be started is reported and left out (the master
-/// reports the workers that did not connect).
+/// Starts every worker; one that cannot be started is reported, here and to the master
+/// (which goes on without it, or stops with --require-workers).
 std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& plan,
                                          const std::string& bind, const ListenSocket& sock,
-                                         const std::string& secret, bool info) {
+                                         WorkerExitsPipe& exits, const std::string& secret,
+                                         bool info) {
   std::vector<WorkerProcess> started;
   std::vector<std::string> args(o.command.begin() + 1, o.command.end());
   std::string hostname = this_hostname();
@@ -45,7 +47,7 @@ std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& pla
     SpawnRequest r;
     r.argv = worker_argv(w, worker_variables(o, w, master), args);
     r.search_path = w.via != Via::local;
-    r.close_fds = {sock.fd};
+    r.close_fds = {sock.fd, exits.master_end()};
     if (w.via == Via::ssh) {
       // The secret goes over ssh's stdin, never on a command line; ssh does not need it.
       r.env = apply_changes(environ, {{}, {"COMPSS_SECRET"}});
@@ -62,6 +64,7 @@ std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& pla
     } catch (const std::exception& e) {
       std::fprintf(stderr, "compss-run: cannot start worker %u (host %s): %s\n", w.index,
                    w.host.c_str(), e.what());
+      exits.report(w.name);  // the master need not wait for it
     }
   }
   return started;
@@ -91,12 +94,14 @@ int run(int argc, char** argv) {
 
   block_supervised_signals();
   ListenSocket sock = open_listen_socket(bind, effective_port(o, plan));
+  WorkerExitsPipe exits;
   if (info) std::fprintf(stderr, "compss-run: master listening on %s:%u\n", bind.c_str(), sock.port);
 
   SpawnRequest m;
   m.argv = o.command;
   m.program = app;
-  m.env = apply_changes(environ, master_environment(o, plan, secret, sock.fd, wants_progress(o)));
+  m.env = apply_changes(environ, master_environment(o, plan, secret, sock.fd, exits.master_end(),
+                                                        wants_progress(o)));
   m.inherit_stdin = true;
   pid_t master = -1;
   try {
@@ -105,9 +110,11 @@ int run(int argc, char** argv) {
     throw UsageError(std::string("compss-run: cannot start the master: ") + e.what(), 126);
   }
   if (info) std::fprintf(stderr, "compss-run: master started, pid %d\n", static_cast<int>(master));
-  std::vector<WorkerProcess> workers = start_workers(o, plan, bind, sock, secret, info);
+  std::vector<WorkerProcess> workers = start_workers(o, plan, bind, sock, exits, secret, info);
   ::close(sock.fd);  // the master holds it now; connections must not queue here
-  return supervise(master, workers, std::chrono::seconds(5), info);
+  exits.close_master_end();
+  return supervise(master, workers, std::chrono::seconds(5), info,
+                   [&](const WorkerProcess& w) { exits.report(plan.workers.at(w.index - 1).name); });
 }
 
 }  // namespace

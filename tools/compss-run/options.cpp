@@ -1,8 +1,9 @@
 #include "options.hpp"
 
+#include <compss/detail/config.hpp>
+
 #include <arpa/inet.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <set>
 
@@ -29,13 +30,9 @@ struct Source {
 };
 
 unsigned whole(const Source& s, unsigned lo, unsigned hi) {
-  unsigned n = 0;
-  const char* b = s.value.data();
-  const char* e = b + s.value.size();
-  auto [p, ec] = std::from_chars(b, e, n);
-  if (s.value.empty() || ec != std::errc() || p != e || n < lo || n > hi)
-    s.fail("expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
-  return n;
+  auto n = detail::parse_whole_number(s.value, lo, hi);
+  if (!n) s.fail(detail::whole_number_expected(lo, hi));
+  return static_cast<unsigned>(*n);
 }
 
 std::string one_of(const Source& s, std::initializer_list<const char*> choices) {
@@ -95,7 +92,7 @@ struct OptionDef {
 const OptionDef option_table[] = {
     {"--workers", "N", false, "COMPSS_WORKERS", true,
      "start N worker processes on this machine",
-     [](Options& o, const Source& s) { o.workers = whole(s, 0, 10000); }},
+     [](Options& o, const Source& s) { o.workers = whole(s, 0, detail::max_workers); }},
     {"--hosts", "H1,H2", false, "COMPSS_HOSTS", true,
      "one worker per host, started with ssh -o BatchMode=yes ([user@]host)",
      [](Options& o, const Source& s) { o.hosts = host_list(s); }},
@@ -114,11 +111,11 @@ const OptionDef option_table[] = {
     {"--master-cores", "N", false, "COMPSS_MASTER_CORES", false,
      "task slots of the master (default: COMPSS_THREADS or all cores; 0 = only tasks "
      "that cannot travel)",
-     [](Options& o, const Source& s) { o.master_cores = whole(s, 0, 100000); }},
+     [](Options& o, const Source& s) { o.master_cores = whole(s, 0, detail::max_threads); }},
     {"--worker-cores", "N", false, "COMPSS_WORKER_CORES", false,
      "task slots of every worker (default: its cores, or the XML's ComputingUnits/"
      "LimitOfTasks)",
-     [](Options& o, const Source& s) { o.worker_cores = whole(s, 1, 100000); }},
+     [](Options& o, const Source& s) { o.worker_cores = whole(s, 1, detail::max_worker_cores); }},
     {"--shared-fs", "yes|no", false, "COMPSS_SHARED_FS", false,
      "whether the workers see the master's files at the same paths (default yes; no: "
      "file parameters travel with their bytes)",
@@ -147,7 +144,13 @@ const OptionDef option_table[] = {
      }},
     {"--connect-timeout", "S", false, "COMPSS_CONNECT_TIMEOUT", false,
      "seconds the master waits for the workers at start (default 30)",
-     [](Options& o, const Source& s) { o.connect_timeout = whole(s, 1, 86400); }},
+     [](Options& o, const Source& s) { o.connect_timeout = whole(s, 1, detail::max_connect_timeout); }},
+    {"--require-workers", nullptr, false, "COMPSS_REQUIRE_WORKERS", false,
+     "stop with an error when a worker does not start or connect (default: the run goes "
+     "on without it, with a warning; variable: 1|0)",
+     [](Options& o, const Source& s) {
+       o.require_workers = s.env.empty() || one_of(s, {"1", "0"}) == "1";
+     }},
     {"--log-level", "off|info|debug", false, "COMPSS_LOG_LEVEL", false,
      "what the runtime and compss-run report on stderr (default off)",
      [](Options& o, const Source& s) { o.log_level = one_of(s, {"off", "info", "debug"}); }},

@@ -51,6 +51,7 @@ struct Options {
   std::uint16_t port = 0;                ///< 0 = any free port (or the XML's MinPort)
   bool port_given = false;
   std::optional<unsigned> connect_timeout;  ///< seconds
+  bool require_workers = false;             ///< --require-workers: a missing worker is an error
   std::string log_level;                    ///< off|info|debug; empty = default (off)
   Progress progress = Progress::automatic;
   bool help = false;

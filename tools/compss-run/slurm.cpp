@@ -2,7 +2,7 @@
 
 #include "options.hpp"
 
-#include <charconv>
+#include <compss/detail/whole_number.hpp>
 
 namespace compss::run {
 
@@ -33,10 +33,9 @@ std::vector<std::string> split_top(const std::string& s, const std::string& list
 }
 
 unsigned long number(const std::string& s, const std::string& list) {
-  unsigned long n = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) bad(list, "'" + s + "' is not a number");
-  return n;
+  auto n = compss::detail::parse_whole_number(s, 0, 999999999);
+  if (!n) bad(list, "'" + s + "' is not a node number");
+  return static_cast<unsigned long>(*n);
 }
 
 void expand(const std::string& entry, const std::string& list, std::vector<std::string>& out) {

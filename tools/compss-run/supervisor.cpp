@@ -47,7 +47,7 @@ void block_supervised_signals() {
 }
 
 int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::milliseconds grace,
-              bool log_info) {
+              bool log_info, const std::function<void(const WorkerProcess&)>& on_early_exit) {
   using Clock = std::chrono::steady_clock;
   const sigset_t set = supervised_signals();
   std::optional<int> master_status;
@@ -76,6 +76,7 @@ int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::mi
         if ((failed && !master_status && forwarded == 0) || log_info)
           std::fprintf(stderr, "compss-run: worker %u (host %s) %s\n", w.index, w.host.c_str(),
                        describe(status).c_str());
+        if (!master_status && on_early_exit) on_early_exit(w);
       }
     }
     if (master_status && running_workers() == 0) break;

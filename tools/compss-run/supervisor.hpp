@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,11 @@ void block_supervised_signals();
 /// while the master runs, and no signal was passed on, is reported ("compss-run: worker 2
 /// (host h) exited with code 1"). Workers still running `grace` after the master get SIGTERM, then SIGKILL
 /// one second later. Returns the master's exit code, or 128+N when signal N killed it.
+/// `on_early_exit` is called for each worker that exits while the master runs.
 ///
 ///   int code = supervise(master_pid, workers, std::chrono::seconds(5), false);
 int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::milliseconds grace,
-              bool log_info);
+              bool log_info,
+              const std::function<void(const WorkerProcess&)>& on_early_exit = {});
 
 }  // namespace compss::run

@@ -4,9 +4,11 @@
 
 #include "config/resources.hpp"
 
+#include <compss/detail/config.hpp>
 #include <compss/error.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace compss::run {
 
@@ -26,10 +28,11 @@ std::string basename_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-/// The application's path on a node whose project.xml InstallDir is `install_dir`.
-std::string app_on_node(const std::string& install_dir, const std::string& app) {
-  if (install_dir.empty()) return app;
-  std::string dir = install_dir;
+/// The application's path on a node whose project.xml Application/AppDir is `app_dir`
+/// (COMPSs' InstallDir is the COMPSs installation: not where the application is).
+std::string app_on_node(const std::string& app_dir, const std::string& app) {
+  if (app_dir.empty()) return app;
+  std::string dir = app_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir + "/" + basename_of(app);
 }
@@ -75,7 +78,7 @@ void plan_from_xml(const Options& o, const std::string& app, LaunchPlan& plan) {
     if (n.project.limit_of_tasks)
       w.cores = w.cores ? std::min(*w.cores, *n.project.limit_of_tasks) : *n.project.limit_of_tasks;
     w.working_dir = n.project.working_dir;
-    w.app = app_on_node(n.project.install_dir, app);
+    w.app = app_on_node(n.project.app_dir, app);
     if (!plan.xml_port && n.resources.min_port) plan.xml_port = n.resources.min_port;
     plan.workers.push_back(w);
   }
@@ -114,6 +117,42 @@ void plan_from_slurm(const EnvLookup& env, const std::string& app, LaunchPlan& p
   plan.slurm = true;
 }
 
+/// Gives every worker its own name (COMPSS_WORKER_NAME): the master tells workers apart
+/// by name in its messages and in compss-run's reports of workers that ended. A repeated
+/// host ("--hosts n1,n1", two XML nodes of one name) becomes "n1-2" for worker 2.
+void make_names_unique(LaunchPlan& plan) {
+  std::set<std::string> seen;
+  for (const WorkerSpec& w : plan.workers) seen.insert(w.name);
+  std::set<std::string> used;
+  for (WorkerSpec& w : plan.workers) {
+    if (used.insert(w.name).second) continue;
+    std::string name = w.name + "-" + std::to_string(w.index);
+    for (int k = 2; seen.count(name) || used.count(name); ++k)
+      name = w.name + "-" + std::to_string(w.index) + "-" + std::to_string(k);
+    w.name = name;
+    used.insert(name);
+  }
+}
+
+/// The runtime's limits, checked here once so that no worker is started with a value it
+/// would refuse (the options' own values are checked when they are parsed).
+void check_limits(const Options& o, const LaunchPlan& plan) {
+  const char* source = !o.hosts.empty() ? "--hosts"
+                       : plan.slurm    ? "the Slurm allocation"
+                                       : "the XML files";
+  if (plan.workers.size() > detail::max_workers)
+    throw UsageError("compss-run: " + std::string(source) + " give " +
+                     std::to_string(plan.workers.size()) + " workers; a run has at most " +
+                     std::to_string(detail::max_workers));
+  for (const WorkerSpec& w : plan.workers)
+    if (w.cores && *w.cores > detail::max_worker_cores)
+      throw UsageError("compss-run: ComputeNode '" + w.host + "' has " + std::to_string(*w.cores) +
+                       " task slots (ComputingUnits summed over its processors, or "
+                       "LimitOfTasks); a worker has at most " +
+                       std::to_string(detail::max_worker_cores) +
+                       " (give --worker-cores or a smaller LimitOfTasks)");
+}
+
 }  // namespace
 
 LaunchPlan plan_workers(const Options& o, const std::string& app, const EnvLookup& env) {
@@ -135,6 +174,8 @@ LaunchPlan plan_workers(const Options& o, const std::string& app, const EnvLooku
   }
   if (o.worker_cores)
     for (WorkerSpec& w : plan.workers) w.cores = o.worker_cores;
+  check_limits(o, plan);
+  make_names_unique(plan);
   return plan;
 }
 

@@ -2,20 +2,31 @@
 // COMPSs build so both see the same number of resources).
 #pragma once
 
+#include <compss/detail/whole_number.hpp>
 #include <compss/error.hpp>
 
-#include <cerrno>
 #include <cstdlib>
-#include <string>
 #include <thread>
 
 namespace compss::detail {
 
-/// Largest accepted COMPSS_THREADS value.
+/// The limits of the whole numbers a run is configured with, checked once: compss-run
+/// checks its options and the XML files against them before it starts anything, and the
+/// master and the workers accept exactly the same values from their variables.
+/// Task slots of one process: COMPSS_THREADS, COMPSS_MASTER_CORES, --master-cores.
 inline constexpr unsigned max_threads = 4096;
+/// Task slots of a worker: COMPSS_WORKER_CORES, --worker-cores, the XML's ComputingUnits
+/// (summed over a node's processors) and LimitOfTasks.
+inline constexpr unsigned max_worker_cores = 65536;
+/// Workers of one run (COMPSS_WORKERS_EXPECTED, --workers, --hosts, XML nodes, Slurm
+/// nodes): the master tracks the nodes holding a datum as bits of a 64-bit mask, its own
+/// is bit 0.
+inline constexpr unsigned max_workers = 63;
+/// Seconds the master waits for its workers at start (COMPSS_CONNECT_TIMEOUT).
+inline constexpr unsigned max_connect_timeout = 86400;
 
 /// Parses a COMPSS_THREADS value: null or empty means "all cores"; anything else must be a
-/// positive decimal integer no larger than max_threads, or compss::Error is thrown.
+/// whole number from 1 to max_threads, or compss::Error is thrown.
 ///
 ///   unsigned n = compss::detail::parse_thread_count(std::getenv("COMPSS_THREADS"));
 inline unsigned parse_thread_count(const char* value) {
@@ -23,18 +34,7 @@ inline unsigned parse_thread_count(const char* value) {
     unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : n;
   }
-  auto bad = [&](const char* why) {
-    return Error(std::string("compss: invalid COMPSS_THREADS='") + value + "': " + why);
-  };
-  unsigned long long n = 0;
-  const char* p = value;
-  for (; *p != '\0'; ++p) {
-    if (*p < '0' || *p > '9') throw bad("expected a positive integer (number of threads)");
-    n = n * 10 + static_cast<unsigned>(*p - '0');
-    if (n > max_threads) throw bad("too many threads (at most 4096)");
-  }
-  if (n == 0) throw bad("the number of threads must be at least 1");
-  return static_cast<unsigned>(n);
+  return static_cast<unsigned>(whole_number_variable("COMPSS_THREADS", value, 1, max_threads));
 }
 
 /// The thread count from the environment, or all cores when COMPSS_THREADS is unset.

@@ -3,8 +3,13 @@
 # compss-run gave it in $FAKE_OUT_DIR (master / worker.<pid>), then behaves as FAKE_* say.
 out="${FAKE_OUT_DIR:?FAKE_OUT_DIR must be set}"
 sockets=0
+pipes=  # the pipes it holds besides stdin/stdout/stderr ("pipe:[inode]" each)
 for f in /proc/$$/fd/*; do
-  case "$(readlink "$f" 2>/dev/null)" in socket:*) sockets=$((sockets + 1)) ;; esac
+  link="$(readlink "$f" 2>/dev/null)"
+  case "$link" in
+    socket:*) sockets=$((sockets + 1)) ;;
+    pipe:*) case "${f##*/}" in 0|1|2) ;; *) pipes="$pipes $link" ;; esac ;;
+  esac
 done
 
 if [ -n "$COMPSS_WORKER" ]; then
@@ -16,6 +21,8 @@ if [ -n "$COMPSS_WORKER" ]; then
     echo "workdir=$COMPSS_WORKING_DIR"
     echo "log_level=$COMPSS_LOG_LEVEL"
     echo "listen_fd=$COMPSS_LISTEN_FD"
+    echo "exits_fd=$COMPSS_WORKER_EXITS_FD"
+    echo "pipes=$pipes"
     echo "sockets=$sockets"
     echo "args=$*"
   } > "$out/worker.$$.tmp"
@@ -46,9 +53,18 @@ esac
   echo "log_level=$COMPSS_LOG_LEVEL"
   echo "progress=$COMPSS_PROGRESS"
   echo "worker_var=$COMPSS_WORKER"
+  echo "require_workers=$COMPSS_REQUIRE_WORKERS"
+  echo "exits_fd=$COMPSS_WORKER_EXITS_FD"
+  echo "exits_pipe=$(readlink "/proc/$$/fd/$COMPSS_WORKER_EXITS_FD" 2>/dev/null)"
   echo "args=$*"
 } > "$out/master.tmp"
 mv "$out/master.tmp" "$out/master"
+
+# With FAKE_READ_EXITS=N: the first N reports of workers that ended (bounded, 20 s).
+if [ -n "$FAKE_READ_EXITS" ]; then
+  timeout 20 head -n "$FAKE_READ_EXITS" <&"$COMPSS_WORKER_EXITS_FD" > "$out/exits.tmp"
+  mv "$out/exits.tmp" "$out/exits"
+fi
 
 if [ -n "$FAKE_TRAP" ]; then
   trap 'echo term > "$out/master.term"; exit 143' TERM
