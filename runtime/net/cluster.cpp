@@ -408,7 +408,8 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v) {
       throw Error("compss: data " + std::to_string(tid) + " version " + std::to_string(tv) +
                   " could not be made again");
     }
-    remake(tid, tv, *producer);  // (if an input was lost meanwhile, the next turn finds it)
+    // (If an input was lost meanwhile, or the remake failed, the next turn finds it.)
+    remake_once(tid, tv, producer);
   }
   return -1;  // not reached: the last version popped returns
 }
@@ -431,6 +432,30 @@ void Cluster::release_remade(const std::map<std::pair<std::uint64_t, std::uint64
     }
   }
   release(drops);
+}
+
+void Cluster::remake_once(std::uint64_t id, std::uint64_t v,
+                          const std::shared_ptr<const TaskRecord>& producer) {
+  {
+    std::unique_lock data(data_mutex_);
+    if (!remaking_.insert(producer.get()).second) {
+      // Another thread runs this producer again now: its run makes this version too.
+      remade_cv_.wait(data, [&] { return remaking_.count(producer.get()) == 0; });
+      return;
+    }
+  }
+  struct Done {
+    Cluster& c;
+    const TaskRecord* p;
+    ~Done() {
+      {
+        std::lock_guard data(c.data_mutex_);
+        c.remaking_.erase(p);
+      }
+      c.remade_cv_.notify_all();
+    }
+  } done{*this, producer.get()};
+  remake(id, v, *producer);
 }
 
 void Cluster::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {

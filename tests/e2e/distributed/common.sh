@@ -49,3 +49,36 @@ stop_run_and_clean() {
   [[ -n $run_pid ]] && kill "$run_pid" 2>/dev/null
   rm -rf "$work"
 }
+
+# run_pids <compss-run stderr file>: the pids of the run's master and workers, from
+# compss-run's "master started, pid P" and "worker N (host h) started, pid P" lines
+# (printed with --log-level info).
+run_pids() {
+  grep -E '^compss-run: (master|worker [0-9]+ .*) started, pid [0-9]+' "$1" 2>/dev/null |
+    grep -oE 'pid [0-9]+$' | grep -oE '[0-9]+'
+}
+
+# no_process_left <compss-run stderr file>: true when none of the run's processes is
+# still alive once compss-run has ended (each gets 5 s to go); otherwise names them and
+# kills them (SIGCONT first, for a stopped one) so the test leaves nothing behind.
+no_process_left() {
+  local pids pid i left=()
+  read -r -a pids <<<"$(run_pids "$1" | tr '\n' ' ')"
+  if [[ ${#pids[@]} -eq 0 ]]; then
+    echo "FAIL: no process of the run found in $1 (run compss-run with --log-level info)"
+    return 1
+  fi
+  for ((i = 0; i < 50; i++)); do
+    left=()
+    for pid in "${pids[@]}"; do
+      # A zombie is gone for this purpose (its parent has ended and not reaped it yet).
+      [[ -d /proc/$pid && $(sed -E 's/.*\) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) != Z ]] &&
+        left+=("$pid")
+    done
+    [[ ${#left[@]} -eq 0 ]] && return 0
+    sleep 0.1
+  done
+  echo "FAIL: processes of the run left behind: ${left[*]}"
+  for pid in "${left[@]}"; do ps -o pid,stat,etime,args -p "$pid" | tail -n +2; kill -CONT "$pid"; kill -9 "$pid"; done 2>/dev/null
+  return 1
+}
