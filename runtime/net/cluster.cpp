@@ -110,6 +110,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   }
   PeerFetchOptions fetch;  // the master's client of the workers' data listeners
   fetch.hello = Hello{.secret = config_.secret, .node_name = "master", .pid = static_cast<std::uint32_t>(::getpid())};
+  fetch.silence_timeout = config_.worker_timeout;  // a worker that stopped answering
   fetcher_ = std::make_unique<PeerFetcher>(io_->context(), std::move(fetch));
   log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
                           ", waiting for " + std::to_string(config_.workers_expected) +
@@ -140,7 +141,8 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
     std::string name = hello.node_name.empty() ? host : hello.node_name;
     slots_.push_back({id, name, cores, 0, true});
     links_.push_back(std::make_unique<WorkerLink>(
-        id, ep, std::move(hello), host, [this](int n, const std::string& why) { on_lost(n, why); }));
+        id, ep, std::move(hello), host, [this](int n, const std::string& why) { on_lost(n, why); },
+        config_.worker_timeout));
     ++connected;
     live_.fetch_or(bit(id));
     log(LogLevel::info, "worker " + std::to_string(id) + " (" + name + ", " +

@@ -68,6 +68,9 @@ ClusterConfig cluster_config_from_env(unsigned default_cores) {
   if (const char* v = env("COMPSS_CONNECT_TIMEOUT")) {
     c.connect_timeout = std::chrono::seconds(whole_number("COMPSS_CONNECT_TIMEOUT", v, 86400));
   }
+  if (const char* v = env("COMPSS_WORKER_TIMEOUT")) {
+    c.worker_timeout = std::chrono::seconds(whole_number("COMPSS_WORKER_TIMEOUT", v, 86400));
+  }
   if (const char* v = env("COMPSS_MASTER_CORES")) {
     c.master_cores = whole_number("COMPSS_MASTER_CORES", v, 4096);
   }

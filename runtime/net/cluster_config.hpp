@@ -27,6 +27,9 @@ struct ClusterConfig {
   std::string secret;          ///< COMPSS_SECRET
   unsigned workers_expected = 0;                  ///< COMPSS_WORKERS_EXPECTED
   std::chrono::seconds connect_timeout{30};       ///< COMPSS_CONNECT_TIMEOUT
+  /// COMPSS_WORKER_TIMEOUT: a worker not heard from for this long is declared lost
+  /// (0: never; docs/distributed.md, "Liveness").
+  std::chrono::seconds worker_timeout{10};
   unsigned master_cores = 0;                      ///< COMPSS_MASTER_CORES
   SchedulerPolicy policy = SchedulerPolicy::locality;  ///< COMPSS_SCHEDULER
   LogLevel log_level = LogLevel::off;             ///< COMPSS_LOG_LEVEL

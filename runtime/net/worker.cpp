@@ -8,6 +8,7 @@
 #include "net/peer_server.hpp"
 #include "net/tcp_connection.hpp"
 #include "net/worker_globals.hpp"
+#include "net/worker_heartbeat.hpp"
 #include "net/worker_store.hpp"
 
 #include <compss/detail/remote_invoke.hpp>
@@ -249,7 +250,8 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
   }
 }
 
-std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly) {
+std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly,
+                        std::chrono::milliseconds* fenced_pause) {
   // `cores` threads each take the next message themselves and run it: no hand-off between
   // a receiving thread and the one that runs the task. The channel is FIFO, so every
   // request sent before the Shutdown is taken (and answered) before it.
@@ -271,6 +273,9 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       // execute_request tries again and answers with the error.
     }
   };
+  // Liveness: heartbeats while tasks run; a worker that was stopped past the master's
+  // time-out starts and answers nothing more (its work went to others).
+  WorkerHeartbeat beat(master);
   auto serve = [&] {
     while (end.load(std::memory_order_acquire) == serving) {
       Message m;
@@ -283,19 +288,27 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
             if (options.store != nullptr) options.store->release(d->data_id, d->version);
             continue;
           }
+          if (auto* h = std::get_if<Heartbeat>(&m)) {  // the master's time-out
+            beat.set_timeout(std::chrono::milliseconds(h->timeout_ms));
+            if (options.peers != nullptr) {
+              options.peers->set_silence_timeout(std::chrono::milliseconds(h->timeout_ms));
+            }
+            continue;
+          }
           if (auto* r = std::get_if<TaskRequest>(&m)) receive_globals(*r);
         }
       }
       if (ec == NetError::timed_out) continue;
-      if (ec) {
+      if (ec || beat.fenced()) {
         int expected = serving;
         end.compare_exchange_strong(expected, closed);
         return;
       }
       if (auto* r = std::get_if<TaskRequest>(&m)) {
         served.fetch_add(1, std::memory_order_relaxed);
-        master.send(
-            execute_request(std::move(*r), options.store, options.peers, options.shared_files));
+        Message reply =
+            execute_request(std::move(*r), options.store, options.peers, options.shared_files);
+        if (!beat.fenced()) master.send(reply);  // (fenced: the master gave it to another)
       } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
         master.send(answer_fetch(store, *q));
       } else if (std::holds_alternative<Shutdown>(m)) {
@@ -311,6 +324,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   serve();
   for (auto& t : threads) t.join();
   if (orderly != nullptr) *orderly = end.load() == shutdown;
+  if (fenced_pause != nullptr) *fenced_pause = beat.fenced() ? beat.pause() : std::chrono::milliseconds(0);
   return served.load();
 }
 
@@ -413,15 +427,24 @@ int worker_main(const WorkerSettings& settings) {
     auto master = connect_to(io.context(), settings.host, settings.port, hello,
                              std::chrono::seconds(30));
     bool orderly = false;
+    std::chrono::milliseconds fenced{0};
     serve_tasks(*master,
                 {.cores = cores, .store = &store, .peers = &peers, .shared_files = settings.shared_files},
-                &orderly);
+                &orderly, &fenced);
     master->flush(std::chrono::seconds(10));  // the last replies, before the io thread stops
     master->close();
     if (settings.log_level >= LogLevel::info) {
       std::fprintf(stderr, "compss: worker %s ends holding %zu values (%llu bytes)\n",
                    hello.node_name.c_str(), store.size(),
                    static_cast<unsigned long long>(store.bytes()));
+    }
+    if (fenced.count() > 0) {
+      std::fprintf(stderr, "compss: worker %s did not run for %.1f s (stopped or starved), longer "
+                   "than its master at %s:%u waits (COMPSS_WORKER_TIMEOUT): the master has declared "
+                   "it lost and given its tasks to others; exiting without answering\n",
+                   hello.node_name.c_str(), static_cast<double>(fenced.count()) / 1000.0,
+                   settings.host.c_str(), static_cast<unsigned>(settings.port));
+      return 1;
     }
     if (!orderly) {
       std::fprintf(stderr, "compss: the master at %s:%u closed the connection before a shutdown "

@@ -17,7 +17,7 @@ struct CleanEnv {
     for (const char* v : {"COMPSS_LISTEN_FD", "COMPSS_LISTEN", "COMPSS_SECRET",
                           "COMPSS_WORKERS_EXPECTED", "COMPSS_CONNECT_TIMEOUT",
                           "COMPSS_MASTER_CORES", "COMPSS_SCHEDULER", "COMPSS_LOG_LEVEL",
-                          "COMPSS_PROGRESS"}) {
+                          "COMPSS_PROGRESS", "COMPSS_WORKER_TIMEOUT"}) {
       unsetenv(v);
     }
   }
@@ -50,6 +50,7 @@ TEST(ClusterConfig, EveryVariableIsRead) {
   setenv("COMPSS_SCHEDULER", "lifo", 1);
   setenv("COMPSS_LOG_LEVEL", "info", 1);
   setenv("COMPSS_PROGRESS", "1", 1);
+  setenv("COMPSS_WORKER_TIMEOUT", "3", 1);
   ClusterConfig c = cluster_config_from_env(4);
   EXPECT_TRUE(c.distributed);
   EXPECT_EQ(c.listen_host, "127.0.0.1");
@@ -61,6 +62,18 @@ TEST(ClusterConfig, EveryVariableIsRead) {
   EXPECT_EQ(c.policy, SchedulerPolicy::lifo);
   EXPECT_EQ(c.log_level, LogLevel::info);
   EXPECT_TRUE(c.progress);
+  EXPECT_EQ(c.worker_timeout.count(), 3);
+}
+
+TEST(ClusterConfig, WorkerTimeoutDefaultsToTenSeconds) {
+  CleanEnv env;
+  setenv("COMPSS_LISTEN_FD", "3", 1);
+  setenv("COMPSS_SECRET", "s", 1);
+  EXPECT_EQ(cluster_config_from_env(2).worker_timeout.count(), 10);
+  setenv("COMPSS_WORKER_TIMEOUT", "0", 1);  // never declared lost
+  EXPECT_EQ(cluster_config_from_env(2).worker_timeout.count(), 0);
+  setenv("COMPSS_WORKER_TIMEOUT", "2.5", 1);
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKER_TIMEOUT='2.5': expected a whole number");
 }
 
 TEST(ClusterConfig, BadValuesAreClearErrors) {

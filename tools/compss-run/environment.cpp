@@ -40,6 +40,9 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   if (!o.scheduler.empty()) c.set.emplace_back("COMPSS_SCHEDULER", o.scheduler);
   if (o.connect_timeout)
     c.set.emplace_back("COMPSS_CONNECT_TIMEOUT", std::to_string(*o.connect_timeout));
+  // (Workers learn it from the master over their link: a Heartbeat, first.)
+  if (o.worker_timeout)
+    c.set.emplace_back("COMPSS_WORKER_TIMEOUT", std::to_string(*o.worker_timeout));
   if (!o.log_level.empty()) c.set.emplace_back("COMPSS_LOG_LEVEL", o.log_level);
   if (progress) c.set.emplace_back("COMPSS_PROGRESS", "1");
   else c.unset.push_back("COMPSS_PROGRESS");

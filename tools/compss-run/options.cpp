@@ -147,6 +147,10 @@ const OptionDef option_table[] = {
     {"--connect-timeout", "S", false, "COMPSS_CONNECT_TIMEOUT", false,
      "seconds the master waits for the workers at start (default 30)",
      [](Options& o, const Source& s) { o.connect_timeout = whole(s, 1, 86400); }},
+    {"--worker-timeout", "S", false, "COMPSS_WORKER_TIMEOUT", false,
+     "seconds without a word from a worker (it sends heartbeats while it works) after which "
+     "the master declares it lost and runs its tasks elsewhere (default 10; 0: never)",
+     [](Options& o, const Source& s) { o.worker_timeout = whole(s, 0, 86400); }},
     {"--log-level", "off|info|debug", false, "COMPSS_LOG_LEVEL", false,
      "what the runtime and compss-run report on stderr (default off)",
      [](Options& o, const Source& s) { o.log_level = one_of(s, {"off", "info", "debug"}); }},

@@ -51,6 +51,7 @@ struct Options {
   std::uint16_t port = 0;                ///< 0 = any free port (or the XML's MinPort)
   bool port_given = false;
   std::optional<unsigned> connect_timeout;  ///< seconds
+  std::optional<unsigned> worker_timeout;   ///< seconds; 0 = never declare a worker lost
   std::string log_level;                    ///< off|info|debug; empty = default (off)
   Progress progress = Progress::automatic;
   bool help = false;
