@@ -155,6 +155,14 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
                  static_cast<long long>(config_.connect_timeout.count()),
                  connected > 0 ? "others" : "master alone");
   }
+  // Workers join at start only: a late one, or a lost one coming back (whose tasks and
+  // data were given to others), is refused.
+  listener_->refuse_from_now([](const Hello& h, const std::string& peer) {
+    std::fprintf(stderr,
+                 "compss: refused worker %s (pid %u) from %s: workers join only at the start "
+                 "of a run, and a worker declared lost cannot come back\n",
+                 h.node_name.c_str(), static_cast<unsigned>(h.pid), peer.c_str());
+  });
   std::lock_guard lock(sched_mutex_);
   if (connected == 0 && slots_[0].slots == 0) slots_[0].slots = runtime_.threads();
 }

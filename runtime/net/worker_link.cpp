@@ -1,7 +1,6 @@
 #include "net/worker_link.hpp"
 
 #include <algorithm>
-#include <climits>
 #include <cstdint>
 #include <cstdio>
 

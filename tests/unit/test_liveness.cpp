@@ -1,9 +1,12 @@
 // Liveness on the master-worker link (docs/distributed.md, "Liveness"): WorkerLink declares
 // a worker lost after its time-out without a word from it, ending its calls as `lost`;
 // heartbeats keep a worker with a long task alive. WorkerHeartbeat beats at the pace the
-// master asked for, once it knows it. (Fencing after a SIGSTOP: e2e stop_worker.)
+// master asked for, once it knows it. (Fencing after a SIGSTOP: e2e stop_worker.) Once
+// its workers are in, the master's listener refuses any other, with its name.
 // The other end is played by the test over a fake channel.
 #include "net/fake_transport.hpp"
+#include "net/io_thread.hpp"
+#include "net/listener.hpp"
 #include "net/worker_heartbeat.hpp"
 #include "net/worker_link.hpp"
 
@@ -14,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace compss::net;
 using namespace std::chrono_literals;
@@ -121,4 +125,25 @@ TEST(Liveness, AWorkerBeatsOnlyOnceItKnowsTheTimeOut) {
   }
   EXPECT_FALSE(beat.fenced());
   EXPECT_EQ(beat.pause().count(), 0);
+}
+
+TEST(Liveness, AWorkerConnectingAfterTheStartIsRefused) {
+  IoThread io;
+  Listener listener(io.context(), {.secret = "k", .connection = {.log = [](const std::string&) {}}});
+  Hello hello{"k", "localhost-1", 1, 4242};
+  auto early = connect_to(io.context(), "127.0.0.1", listener.port(), hello, 5s);
+  ASSERT_NE(listener.accept(5s), nullptr);  // admitted at start
+  std::mutex mutex;
+  std::vector<std::string> refused;
+  listener.refuse_from_now([&](const Hello& h, const std::string&) {
+    std::lock_guard lock(mutex);
+    refused.push_back(h.node_name + " " + std::to_string(h.pid));
+  });
+  // The same worker coming back (a new connection) is closed and reported.
+  auto again = connect_to(io.context(), "127.0.0.1", listener.port(), hello, 5s);
+  Message m;
+  EXPECT_EQ(again->receive(m, 10s), NetError::closed);
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(refused, (std::vector<std::string>{"localhost-1 4242"}));
+  EXPECT_EQ(listener.accept(0ms), nullptr);
 }

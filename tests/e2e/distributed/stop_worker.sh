@@ -23,6 +23,7 @@ for layout in "--workers 2" "--workers 3 --master-cores 0"; do
   tag=${workers}w
   out="$work/$tag.out" err="$work/$tag.err"
   fail() { echo "FAIL ($layout): $*"; status=1; }
+  : >"$err"  # (polled below before the run writes to it)
   timeout -k 5 60 "$launcher" --no-progress "${layout_args[@]}" --worker-cores 1 \
     --worker-timeout 3 --log-level info -- "$compss_bin" "$@" >"$out" 2>"$err" &
   run_pid=$!
