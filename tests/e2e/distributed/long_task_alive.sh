@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # long_task_alive.sh <compss-run> <sequential-binary> <compss-binary> [args...]
 # Liveness is the worker's link answering, not its tasks finishing: with
-# `--worker-timeout 2`, tasks that each run longer than that (the arguments choose them)
+# `--worker-timeout 3`, tasks that each run longer than that (the arguments choose them)
 # must not get their workers declared lost. The run must give the sequential build's
 # output, no "lost" line, and leave no process behind. Under both layouts.
 set -uo pipefail
@@ -15,7 +15,7 @@ for layout in "--workers 2 --master-cores 0" "--workers 3 --master-cores 0"; do
   read -r -a layout_args <<<"$layout"
   out="$work/${layout_args[1]}w.out" err="$work/${layout_args[1]}w.err"
   timeout -k 5 60 "$launcher" --no-progress "${layout_args[@]}" --worker-cores 1 \
-    --worker-timeout 2 --log-level info -- "$compss_bin" "$@" >"$out" 2>"$err"
+    --worker-timeout 3 --log-level info -- "$compss_bin" "$@" >"$out" 2>"$err"
   rc=$?
   same_as_sequential "compss-run $layout" "$rc" "$out" || status=1
   if grep -q 'lost' "$err"; then
