@@ -21,9 +21,15 @@ WorkerHeartbeat::~WorkerHeartbeat() {
 }
 
 void WorkerHeartbeat::set_timeout(milliseconds timeout) {
-  timeout_.store(std::max(timeout, milliseconds(0)));
-  last_beat_.store(Clock::now().time_since_epoch().count());
-  wake_.notify_all();  // the next beat at the new pace
+  {
+    // Under the mutex: the heartbeat thread, between two waits, cannot miss the wake-up
+    // and sleep out the old pace, which would count as a pause against the new time-out.
+    std::lock_guard lock(mutex_);
+    timeout_.store(std::max(timeout, milliseconds(0)));
+    last_beat_.store(Clock::now().time_since_epoch().count());
+    retimed_ = true;
+  }
+  wake_.notify_all();  // the next beat now, then at the new pace
 }
 
 WorkerHeartbeat::Clock::duration WorkerHeartbeat::fence_after() const noexcept {
@@ -56,7 +62,8 @@ void WorkerHeartbeat::run() {
     const milliseconds pace = timeout.count() == 0
         ? milliseconds(250)
         : std::clamp(timeout / 5, milliseconds(5), milliseconds(1000));
-    wake_.wait_for(lock, pace);
+    wake_.wait_for(lock, pace, [&] { return stop_ || retimed_; });
+    retimed_ = false;
     if (stop_ || fenced_.load()) break;
     const Clock::time_point now = Clock::now();
     if (timeout_.load().count() == 0) {  // the master never declares it lost

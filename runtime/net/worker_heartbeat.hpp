@@ -57,7 +57,8 @@ class WorkerHeartbeat {
   std::atomic<std::chrono::milliseconds> pause_{std::chrono::milliseconds(0)};
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mutex_
+  bool stop_ = false;     // guarded by mutex_
+  bool retimed_ = false;  // set_timeout was called (guarded by mutex_)
   std::thread thread_;
 };
 
