@@ -112,6 +112,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   }
   PeerFetchOptions fetch;  // the master's client of the workers' data listeners
   fetch.hello = Hello{.secret = config_.secret, .node_name = "master", .pid = static_cast<std::uint32_t>(::getpid())};
+  fetch.silence_timeout = config_.worker_timeout;  // a worker that stopped answering
   fetcher_ = std::make_unique<PeerFetcher>(io_->context(), std::move(fetch));
   remote_events_ = std::make_unique<RemoteEvents>(runtime_, links_);
   log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
@@ -142,7 +143,8 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
     wait.connected(hello.node_name);
     slots_.push_back({id, name, cores, 0, true});
     links_.push_back(std::make_unique<WorkerLink>(
-        id, ep, std::move(hello), host, [this](int n, const std::string& why) { on_lost(n, why); }));
+        id, ep, std::move(hello), host, [this](int n, const std::string& why) { on_lost(n, why); },
+        config_.worker_timeout));
     ++connected;
     live_.fetch_or(bit(id));
     log(LogLevel::info, "worker " + std::to_string(id) + " (" + name + ", " +
@@ -161,6 +163,14 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
                  "compss-run --require-workers, or COMPSS_REQUIRE_WORKERS=1)\n",
                  wait.report().c_str(), connected > 0 ? "others" : "master alone");
   }
+  // Workers join at start only: a late one, or a lost one coming back (whose tasks and
+  // data were given to others), is refused.
+  listener_->refuse_from_now([](const Hello& h, const std::string& peer) {
+    std::fprintf(stderr,
+                 "compss: refused worker %s (pid %u) from %s: workers join only at the start "
+                 "of a run, and a worker declared lost cannot come back\n",
+                 h.node_name.c_str(), static_cast<unsigned>(h.pid), peer.c_str());
+  });
   std::lock_guard lock(sched_mutex_);
   if (connected == 0 && slots_[0].slots == 0) slots_[0].slots = runtime_.threads();
 }
@@ -416,7 +426,8 @@ int Cluster::ensure_available(std::uint64_t id, std::uint64_t v) {
       throw Error("compss: data " + std::to_string(tid) + " version " + std::to_string(tv) +
                   " could not be made again");
     }
-    remake(tid, tv, *producer);  // (if an input was lost meanwhile, the next turn finds it)
+    // (If an input was lost meanwhile, or the remake failed, the next turn finds it.)
+    remake_once(tid, tv, producer);
   }
   return -1;  // not reached: the last version popped returns
 }
@@ -439,6 +450,30 @@ void Cluster::release_remade(const std::map<std::pair<std::uint64_t, std::uint64
     }
   }
   release(drops);
+}
+
+void Cluster::remake_once(std::uint64_t id, std::uint64_t v,
+                          const std::shared_ptr<const TaskRecord>& producer) {
+  {
+    std::unique_lock data(data_mutex_);
+    if (!remaking_.insert(producer.get()).second) {
+      // Another thread runs this producer again now: its run makes this version too.
+      remade_cv_.wait(data, [&] { return remaking_.count(producer.get()) == 0; });
+      return;
+    }
+  }
+  struct Done {
+    Cluster& c;
+    const TaskRecord* p;
+    ~Done() {
+      {
+        std::lock_guard data(c.data_mutex_);
+        c.remaking_.erase(p);
+      }
+      c.remade_cv_.notify_all();
+    }
+  } done{*this, producer.get()};
+  remake(id, v, *producer);
 }
 
 void Cluster::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {

@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <vector>
 
 namespace compss::net {
@@ -151,6 +152,11 @@ class Cluster {
   /// Runs `producer` again on a live worker, its inputs being available (returns early
   /// if one was lost meanwhile).
   void remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer);
+  /// remake, unless another thread is running the same producer again: then waits for
+  /// that run instead (the caller checks again what is available). So a lost version is
+  /// made once however many tasks wait for it, and one producer never runs twice at once.
+  void remake_once(std::uint64_t id, std::uint64_t v,
+                   const std::shared_ptr<const TaskRecord>& producer);
   static constexpr int from_snapshot = -2;
   /// Loads the latest value of `d` into the master's object (data lock NOT held).
   void fetch_to_master(std::uint64_t id);
@@ -214,6 +220,9 @@ class Cluster {
   // Data state (data_mutex_; taken after sched_mutex_ when both are needed).
   std::mutex data_mutex_;
   std::condition_variable loaded_cv_;  // a TrackedDatum::loading ended
+  /// The producers being run again now (remake_once), and their end.
+  std::set<const TaskRecord*> remaking_;
+  std::condition_variable remade_cv_;
   DataDirectory directory_;
   /// The globals tasks read: their values per submission, what each worker holds.
   GlobalValues globals_;

@@ -72,6 +72,9 @@ ClusterConfig cluster_config_from_env(unsigned default_cores) {
     if (s != "1" && s != "0") throw invalid("COMPSS_REQUIRE_WORKERS", v, "expected 1 or 0");
     c.require_workers = s == "1";
   }
+  if (const char* v = env("COMPSS_WORKER_TIMEOUT")) {
+    c.worker_timeout = std::chrono::seconds(whole_number("COMPSS_WORKER_TIMEOUT", v, 0, detail::max_worker_timeout));
+  }
   if (const char* v = env("COMPSS_MASTER_CORES")) {
     c.master_cores = whole_number("COMPSS_MASTER_CORES", v, 0, detail::max_threads);
   }

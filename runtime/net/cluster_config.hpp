@@ -32,6 +32,9 @@ struct ClusterConfig {
   int worker_exits_fd = -1;
   /// COMPSS_REQUIRE_WORKERS=1: a worker that does not connect is an error, not a warning.
   bool require_workers = false;
+  /// COMPSS_WORKER_TIMEOUT: a worker not heard from for this long is declared lost
+  /// (0: never; docs/distributed.md, "Liveness").
+  std::chrono::seconds worker_timeout{10};
   unsigned master_cores = 0;                      ///< COMPSS_MASTER_CORES
   SchedulerPolicy policy = SchedulerPolicy::locality;  ///< COMPSS_SCHEDULER
   LogLevel log_level = LogLevel::off;             ///< COMPSS_LOG_LEVEL

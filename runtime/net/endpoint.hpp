@@ -66,6 +66,13 @@ class Endpoint {
   ///
   ///   log("task sent to " + endpoint.peer());
   virtual std::string peer() const = 0;
+
+  /// Bytes received so far, frames not yet complete and bytes not read yet included (0
+  /// where not counted): a peer sending one large frame for a long time, or sending while
+  /// no thread reads, is still heard (net/worker_link.hpp).
+  ///
+  ///   if (endpoint.bytes_received() != before) heard_now();
+  virtual std::uint64_t bytes_received() const noexcept { return 0; }
 };
 
 /// The receive side of an endpoint: a queue of decoded messages that ends with the reason

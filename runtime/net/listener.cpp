@@ -129,14 +129,35 @@ void Listener::admit(tcp::socket socket) {
   };
   auto admit = [state](std::shared_ptr<TcpConnection> conn) {
     if (auto s = state.lock()) {
+      Refused refuse;
       {
         std::lock_guard lock(s->mutex);
-        s->admitted.push_back(std::move(conn));
+        if (s->refuse) refuse = s->refuse;
+        else s->admitted.push_back(conn);
       }
-      s->ready.notify_one();
+      if (refuse) State::refuse_one(refuse, *conn);
+      else s->ready.notify_one();
     }
   };
   c->start(gate, options_.hello_timeout, admit);
+}
+
+void Listener::State::refuse_one(const Refused& refuse, Endpoint& c) {
+  Message m;
+  if (!c.receive(m, std::chrono::milliseconds(0))) {
+    if (const Hello* h = std::get_if<Hello>(&m)) refuse(*h, c.peer());
+  }
+  c.close();
+}
+
+void Listener::refuse_from_now(Refused on_refused) {
+  std::deque<std::shared_ptr<Endpoint>> waiting;
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->refuse = on_refused;
+    waiting.swap(state_->admitted);
+  }
+  for (auto& c : waiting) State::refuse_one(on_refused, *c);
 }
 
 std::shared_ptr<Endpoint> Listener::accept(std::chrono::milliseconds timeout) {

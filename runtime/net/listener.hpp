@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -72,6 +73,15 @@ class Listener {
   ///   auto c = listener.accept(std::chrono::seconds(5));
   std::shared_ptr<Endpoint> accept(std::chrono::milliseconds timeout);
 
+  /// From now on, admitted connections are not kept for accept(): each is closed at once
+  /// and reported to `on_refused(hello, peer)` (on the io thread), and so are those
+  /// admitted but not accepted yet. The master calls it once its workers are in: a late
+  /// worker, or a lost one trying to come back, is refused (docs/distributed.md).
+  ///
+  ///   listener.refuse_from_now([](const Hello& h, const std::string& peer) { log(h, peer); });
+  using Refused = std::function<void(const Hello&, const std::string&)>;
+  void refuse_from_now(Refused on_refused);
+
   /// Connections whose first message was not a Hello with the secret (malformed frames
   /// and silent peers are closed and logged too, but not counted here).
   ///
@@ -89,6 +99,9 @@ class Listener {
     std::condition_variable ready;
     std::deque<std::shared_ptr<Endpoint>> admitted;
     std::atomic<std::size_t> rejected{0};
+    Refused refuse;  // set: admitted connections are refused (guarded by mutex)
+    /// Closes `c` and reports its Hello (its first message) to `refuse`.
+    static void refuse_one(const Refused& refuse, Endpoint& c);
   };
   void start();
   void accept_next();

@@ -144,7 +144,7 @@ MessageType type_of(const Message& m) noexcept {
   static constexpr MessageType by_index[] = {
       MessageType::hello,    MessageType::task_request,       MessageType::task_done,
       MessageType::task_failed, MessageType::data_fetch_request, MessageType::data_fetch_reply,
-      MessageType::shutdown, MessageType::data_release};
+      MessageType::shutdown, MessageType::data_release, MessageType::heartbeat};
   return by_index[m.index()];
 }
 
@@ -199,7 +199,7 @@ std::error_code decode_header(std::span<const std::byte> bytes, FrameHeader& out
   if (get_le<std::uint16_t>(bytes.data() + 4) != protocol_version) return NetError::unsupported_version;
   std::uint16_t type = get_le<std::uint16_t>(bytes.data() + 6);
   if (type < static_cast<std::uint16_t>(MessageType::hello) ||
-      type > static_cast<std::uint16_t>(MessageType::data_release)) {
+      type > static_cast<std::uint16_t>(MessageType::heartbeat)) {
     return NetError::unknown_type;
   }
   std::uint64_t size = get_le<std::uint64_t>(bytes.data() + 8);
@@ -220,6 +220,7 @@ std::error_code decode_payload(MessageType type, std::span<const std::byte> payl
     case MessageType::data_fetch_reply: return decode_as<DataFetchReply>(payload, out);
     case MessageType::shutdown: return decode_as<Shutdown>(payload, out);
     case MessageType::data_release: return decode_as<DataRelease>(payload, out);
+    case MessageType::heartbeat: return decode_as<Heartbeat>(payload, out);
   }
   return NetError::unknown_type;
 }

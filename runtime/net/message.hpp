@@ -29,7 +29,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 4;  // 4: WorkerTimes in TaskDone/TaskFailed
+inline constexpr std::uint16_t protocol_version = 5;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
@@ -44,6 +44,7 @@ enum class MessageType : std::uint16_t {
   data_fetch_reply = 6,
   shutdown = 7,
   data_release = 8,
+  heartbeat = 9,  ///< v4
 };
 
 /// First message on every connection: proves the sender belongs to the run. A worker
@@ -279,12 +280,24 @@ struct DataRelease {
   template <class A> void serialize(A& ar) { ar(data_id, version); }
 };
 
+/// Liveness on the master-worker link (protocol v4; docs/distributed.md, "Liveness").
+/// The master sends one first, right after it admitted a worker: `timeout_ms` is how long
+/// it waits without hearing from that worker before it declares the worker lost (0: it
+/// never does). The worker then sends one (timeout_ms 0) every quarter of that time,
+/// from a thread of its own, so a worker busy with long tasks still answers.
+///
+///   endpoint.send(Heartbeat{.timeout_ms = 10'000});
+struct Heartbeat {
+  std::uint32_t timeout_ms = 0;
+  template <class A> void serialize(A& ar) { ar(timeout_ms); }
+};
+
 /// Any message of the protocol.
 ///
 ///   Message m = Hello{...};
 ///   if (auto* r = std::get_if<TaskRequest>(&m)) { ... }
 using Message = std::variant<Hello, TaskRequest, TaskDone, TaskFailed, DataFetchRequest,
-                             DataFetchReply, Shutdown, DataRelease>;
+                             DataFetchReply, Shutdown, DataRelease, Heartbeat>;
 
 /// The type tag of a message.
 ///

@@ -10,8 +10,25 @@
 namespace compss::net {
 
 PeerFetcher::PeerFetcher(boost::asio::io_context& io, PeerFetchOptions options)
-    : io_(io), options_(std::move(options)) {
+    : io_(io), options_(std::move(options)), silence_timeout_(options_.silence_timeout) {
   if (!options_.connection.pause) options_.connection.pause = pause_in_transfer_from_env();
+}
+
+std::error_code PeerFetcher::receive_reply(TcpConnection& c, Message& m,
+                                           const detail::SinkFactory& make_sink) {
+  const auto silence = silence_timeout_.load();
+  if (silence.count() <= 0) return c.receive(m, options_.reply_timeout, make_sink);
+  // In slices of the silence time-out: a slice in which bytes arrived (a large value on
+  // its way) is followed by another, up to the reply time-out in all.
+  const auto deadline = std::chrono::steady_clock::now() + options_.reply_timeout;
+  for (;;) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return NetError::timed_out;
+    const std::uint64_t before = c.bytes_received();
+    std::error_code ec = c.receive(m, std::min(left, silence), make_sink);
+    if (ec != NetError::timed_out || c.bytes_received() == before) return ec;
+  }
 }
 
 PeerFetcher::~PeerFetcher() {
@@ -58,7 +75,7 @@ bool PeerFetcher::fetch(const std::string& source, std::uint64_t data_id, std::u
     Message m;
     std::error_code ec = c->send(DataFetchRequest{data_id, version});
     // One request at a time per connection: the next message is our reply.
-    if (!ec) ec = c->receive(m, options_.reply_timeout, make_sink);
+    if (!ec) ec = receive_reply(*c, m, make_sink);
     if (ec) {
       c->close();
       if (cached && ec == NetError::closed) continue;
@@ -108,7 +125,7 @@ void PeerFetcher::fetch_many(const std::string& source,
       if (c->send(DataFetchRequest{versions[sent].first, versions[sent].second})) break;
     }
     Message m;
-    std::error_code ec = c->receive(m, options_.reply_timeout);
+    std::error_code ec = receive_reply(*c, m, {});
     auto* reply = ec ? nullptr : std::get_if<DataFetchReply>(&m);
     if (reply == nullptr || reply->data_id != versions[answered].first ||
         reply->version != versions[answered].second) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <atomic>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct PeerFetchOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   /// Longest wait for one DataFetchReply (values can be large).
   std::chrono::milliseconds reply_timeout{120'000};
+  /// Longest wait without receiving a byte of the reply (zero: only reply_timeout): a
+  /// stopped or hung peer is given up on as soon as the master declares it lost.
+  std::chrono::milliseconds silence_timeout{0};
   ConnectionOptions connection;
 };
 
@@ -68,6 +72,12 @@ class PeerFetcher {
                   const std::function<void(std::size_t, const detail::HeldValue*)>& each,
                   std::size_t window = 64);
 
+  /// Sets PeerFetchOptions::silence_timeout (a worker learns it from its master's
+  /// Heartbeat, after the fetcher was made). Applies to the replies waited for from then.
+  ///
+  ///   peers.set_silence_timeout(std::chrono::seconds(10));
+  void set_silence_timeout(std::chrono::milliseconds t) noexcept { silence_timeout_.store(t); }
+
   /// Connections currently idle in the cache (for tests).
   ///
   ///   EXPECT_EQ(peers.cached_connections(), 1u);
@@ -76,9 +86,13 @@ class PeerFetcher {
  private:
   std::shared_ptr<TcpConnection> take(const std::string& source, bool& cached);
   void give_back(const std::string& source, std::shared_ptr<TcpConnection> c);
+  /// Receives a reply within the reply time-out, giving up early (NetError::timed_out)
+  /// when no byte came for the silence time-out.
+  std::error_code receive_reply(TcpConnection& c, Message& m, const detail::SinkFactory& make_sink);
 
   boost::asio::io_context& io_;
   PeerFetchOptions options_;
+  std::atomic<std::chrono::milliseconds> silence_timeout_;
   mutable std::mutex mutex_;
   std::multimap<std::string, std::shared_ptr<TcpConnection>> idle_;
 };

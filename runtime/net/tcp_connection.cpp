@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -369,6 +370,7 @@ std::error_code TcpConnection::read_into(std::byte* at, std::size_t size, std::s
     ssize_t n = ::recv(fd_, at + done, size - done, MSG_DONTWAIT);
     if (n > 0) {
       done += static_cast<std::size_t>(n);
+      received_.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
       if (once) return {};
       continue;
     }
@@ -430,6 +432,12 @@ bool TcpConnection::peer_gone() const noexcept {
   // POLLRDHUP: the peer's FIN has arrived, whether or not the bytes before it were read.
   pollfd p{fd_, POLLRDHUP, 0};
   return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+std::uint64_t TcpConnection::bytes_received() const noexcept {
+  int waiting = 0;  // (fd_ stays open until the destructor)
+  if (::ioctl(fd_, FIONREAD, &waiting) != 0 || waiting < 0) waiting = 0;
+  return received_.load(std::memory_order_relaxed) + static_cast<std::uint64_t>(waiting);
 }
 
 std::string peer_host(const Endpoint& endpoint) {

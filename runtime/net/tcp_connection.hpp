@@ -101,6 +101,9 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   /// The socket reports the peer's FIN (POLLRDHUP), a reset or an error, or we closed it.
   bool peer_gone() const noexcept override;
   std::string peer() const override { return peer_; }
+  /// Bytes read so far plus those waiting in the socket unread: a peer is heard even
+  /// while no thread reads (the master's receiver busy completing a task).
+  std::uint64_t bytes_received() const noexcept override;
 
   /// True at once: send() writes each frame before it returns, so nothing is ever left
   /// queued. Kept so callers that drain before stopping need not know.
@@ -141,6 +144,7 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
   Inbox inbox_;  // the admitted Hello, then the reason the connection closed
   std::atomic<bool> direct_{false};
   std::atomic<bool> shut_{false};
+  std::atomic<std::uint64_t> received_{0};  // bytes of direct reads (bytes_received)
 
   // The gate's state (io thread only).
   Gate gate_;

@@ -8,6 +8,7 @@
 #include "net/peer_server.hpp"
 #include "net/tcp_connection.hpp"
 #include "net/worker_globals.hpp"
+#include "net/worker_heartbeat.hpp"
 #include "net/worker_store.hpp"
 
 #include <compss/detail/config.hpp>
@@ -300,7 +301,8 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
   return answer;
 }
 
-std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly) {
+std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly,
+                        std::chrono::milliseconds* fenced_pause) {
   // `cores` threads each take the next message themselves and run it: no hand-off between
   // a receiving thread and the one that runs the task. The channel is FIFO, so every
   // request sent before the Shutdown is taken (and answered) before it.
@@ -333,6 +335,9 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       // execute_request tries again and answers with the error.
     }
   };
+  // Liveness: heartbeats while tasks run; a worker that was stopped past the master's
+  // time-out starts and answers nothing more (its work went to others).
+  WorkerHeartbeat beat(master);
   auto serve = [&] {
     while (end.load(std::memory_order_acquire) == serving) {
       Message m;
@@ -349,6 +354,18 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
           if (options.store != nullptr) options.store->release(d->data_id, d->version);
           continue;
         }
+        if (auto* h = std::get_if<Heartbeat>(&m)) {  // the master's time-out
+          beat.set_timeout(std::chrono::milliseconds(h->timeout_ms));
+          if (options.peers != nullptr) {
+            options.peers->set_silence_timeout(std::chrono::milliseconds(h->timeout_ms));
+          }
+          continue;
+        }
+        if (beat.fenced()) {  // stopped past the master's time-out: its work went to others
+          int expected = serving;
+          end.compare_exchange_strong(expected, closed);
+          return;
+        }
         if (auto* r = std::get_if<TaskRequest>(&m)) {
           receive_globals(*r);
           running.fetch_add(1, std::memory_order_acq_rel);
@@ -362,7 +379,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         Message reply =
             execute_request(std::move(*r), options.store, options.peers, options.shared_files);
         running.fetch_sub(1, std::memory_order_acq_rel);
-        master.send(std::move(reply));
+        if (!beat.fenced()) master.send(std::move(reply));  // (fenced: the master gave it to another)
       } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
         master.send(answer_fetch(store, *q));
       }
@@ -392,6 +409,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   serve();
   for (auto& t : threads) t.join();
   if (orderly != nullptr) *orderly = end.load() == shutdown;
+  if (fenced_pause != nullptr) *fenced_pause = beat.fenced() ? beat.pause() : std::chrono::milliseconds(0);
   return served.load();
 }
 
@@ -497,13 +515,22 @@ int worker_main(const WorkerSettings& settings) {
       std::fflush(nullptr);
       std::_Exit(orderly_end ? 0 : 1);
     };
-    std::size_t served = serve_tasks(*master, serve, &orderly);
+    std::chrono::milliseconds fenced{0};
+    std::size_t served = serve_tasks(*master, serve, &orderly, &fenced);
     master->flush(std::chrono::seconds(10));  // the last replies, before the io thread stops
     master->close();
     if (settings.log_level >= LogLevel::info) {
       std::fprintf(stderr, "compss: worker %s ends holding %zu values (%llu bytes)\n",
                    hello.node_name.c_str(), store.size(),
                    static_cast<unsigned long long>(store.bytes()));
+    }
+    if (fenced.count() > 0) {
+      std::fprintf(stderr, "compss: worker %s did not run for %.1f s (stopped or starved), longer "
+                   "than its master at %s:%u waits (COMPSS_WORKER_TIMEOUT): the master has declared "
+                   "it lost and given its tasks to others; exiting without answering\n",
+                   hello.node_name.c_str(), static_cast<double>(fenced.count()) / 1000.0,
+                   settings.host.c_str(), static_cast<unsigned>(settings.port));
+      return 1;
     }
     report_worker_end(settings, hello.node_name, orderly, served, 0);
     return orderly ? 0 : 1;

@@ -66,8 +66,15 @@ struct ServeOptions {
 /// Returns the number of task requests served;
 /// `*orderly` (if given) tells whether a Shutdown ended it.
 ///
+/// Liveness (docs/distributed.md): the master's first message, a Heartbeat, gives its
+/// time-out; from then on a thread sends heartbeats (net/worker_heartbeat.hpp). When this
+/// process did not run for most of that time-out (SIGSTOP), the master has declared it
+/// lost: it is fenced, the connection closes, no further task starts and no answer is
+/// sent; `*fenced_pause` (if given) is then the pause, else zero.
+///
 ///   std::size_t n = serve_tasks(*endpoint, {.cores = 2, .store = &store});
-std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly = nullptr);
+std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly = nullptr,
+                        std::chrono::milliseconds* fenced_pause = nullptr);
 
 /// How a worker process runs, from COMPSS_WORKER, COMPSS_SECRET, COMPSS_WORKER_CORES,
 /// COMPSS_WORKER_NAME, COMPSS_WORKER_BIND and COMPSS_WORKING_DIR.

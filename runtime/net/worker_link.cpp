@@ -1,6 +1,8 @@
 #include "net/worker_link.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 
 namespace compss::net {
 
@@ -30,20 +32,69 @@ struct Awaited {
 }  // namespace
 
 WorkerLink::WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello,
-                       std::string host, std::function<void(int, const std::string&)> on_lost)
+                       std::string host, std::function<void(int, const std::string&)> on_lost,
+                       std::chrono::milliseconds timeout)
     : node_(node),
       endpoint_(std::move(endpoint)),
       hello_(std::move(hello)),
-      on_lost_(std::move(on_lost)) {
+      on_lost_(std::move(on_lost)),
+      timeout_(std::max(timeout, std::chrono::milliseconds(0))) {
   bool v6 = host.find(':') != std::string::npos;
   data_address_ = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(hello_.data_port);
+  heard(std::chrono::steady_clock::now());
+  if (timeout_.count() > 0) {
+    // First on the link, before any request: the worker paces its heartbeats by it.
+    const auto ms = std::min<std::chrono::milliseconds::rep>(timeout_.count(), UINT32_MAX);
+    endpoint_->send(Heartbeat{static_cast<std::uint32_t>(ms)});
+    watcher_ = std::thread([this] { watch_loop(); });
+  }
   receiver_ = std::thread([this] { receive_loop(); });
 }
 
 WorkerLink::~WorkerLink() {
   closing_.store(true);
+  {
+    std::lock_guard lock(watch_mutex_);
+    watch_stop_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
   endpoint_->close();
   if (receiver_.joinable()) receiver_.join();
+}
+
+void WorkerLink::watch_loop() {
+  using namespace std::chrono;
+  // Checked often enough that a lost worker is declared within a tenth of the time-out
+  // of going silent. Bytes of a frame still arriving count (a long answer is no silence),
+  // and so do bytes not read yet: the receiver may be busy completing a task, or blocked
+  // sending to another worker, while this one speaks.
+  const auto step = std::clamp<milliseconds>(timeout_ / 10, milliseconds(5), milliseconds(250));
+  std::uint64_t bytes = endpoint_->bytes_received();
+  std::unique_lock lock(watch_mutex_);
+  while (!watch_cv_.wait_for(lock, step, [&] { return watch_stop_; })) {
+    const auto now = steady_clock::now();
+    if (const std::uint64_t b = endpoint_->bytes_received(); b != bytes) {
+      bytes = b;
+      heard(now);
+    }
+    if (!alive()) return;
+    // (Also while shutting down: a silent worker is cut off then without waiting more.)
+    const steady_clock::time_point last{steady_clock::duration(last_heard_.load(std::memory_order_relaxed))};
+    const auto silent = now - last;
+    if (silent < timeout_) continue;
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", duration<double>(silent).count());
+    {
+      std::lock_guard state(mutex_);
+      lost_why_ = std::string("no word from it for ") + seconds +
+                  " s (COMPSS_WORKER_TIMEOUT: stopped, hung or cut off); its connection is "
+                  "closed and anything it sends from now on is ignored";
+    }
+    // The receiver sees the close, reports the loss with lost_why_ and ends every call.
+    endpoint_->close();
+    return;
+  }
 }
 
 void WorkerLink::call_async(Message& message, CallDone done) {
@@ -164,12 +215,19 @@ void WorkerLink::receive_loop() {
     }
     if (ec) {
       std::string why = ec == NetError::closed ? "connection closed" : ec.message();
+      {
+        std::lock_guard lock(mutex_);
+        if (!lost_why_.empty()) why = lost_why_;  // the watcher closed it
+      }
       // The node is marked lost before its callers wake, so they do not pick it again.
       if (!closing_.load()) on_lost_(node_, why);
       end_all(why);
       return;
     }
-    last_answer_.store(std::chrono::steady_clock::now().time_since_epoch().count());
+    const auto now = std::chrono::steady_clock::now();
+    heard(now);
+    if (std::holds_alternative<Heartbeat>(m)) continue;  // only says it is alive
+    last_answer_.store(now.time_since_epoch().count());
     if (auto* d = std::get_if<TaskDone>(&m)) {
       if (CallDone done = take_call(d->task_id)) {
         done(CallResult{CallResult::Status::done, std::move(*d), {}, {}});

@@ -1,7 +1,10 @@
 // WorkerLink: the master's connection to one worker. Many threads send task requests on
 // it at once; one receiver thread reads the answers and completes each call (a task's
 // completion runs on that thread: no hand-off to a waiting thread). When the connection
-// breaks, every pending call ends with `lost` (the worker died or went away). The master
+// breaks, every pending call ends with `lost` (the worker died or went away). A worker
+// that is not heard from for the link's time-out (it sends a Heartbeat several times in
+// that time, even while its tasks run) is declared lost the same way: the link is closed,
+// so nothing it sends later is read (docs/distributed.md, "Liveness"). The master
 // fetches values from the worker's data listener (PeerFetcher), not over this link.
 #pragma once
 
@@ -48,9 +51,12 @@ using CallDone = std::function<void(CallResult&&)>;
 class WorkerLink {
  public:
   /// Takes an admitted connection whose Hello was already read. `on_lost(node, why)` is
-  /// called once, from the receiver thread, when the connection ends unexpectedly.
+  /// called once, from the receiver thread, when the connection ends unexpectedly. With a
+  /// `timeout` (zero: none), the worker is told it in a Heartbeat first, and is declared
+  /// lost (on_lost, then the link closes) once nothing came from it for that long.
   WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello, std::string host,
-             std::function<void(int, const std::string&)> on_lost);
+             std::function<void(int, const std::string&)> on_lost,
+             std::chrono::milliseconds timeout = {});
   ~WorkerLink();
   WorkerLink(const WorkerLink&) = delete;
   WorkerLink& operator=(const WorkerLink&) = delete;
@@ -104,6 +110,11 @@ class WorkerLink {
   /// take them along). Never waits for another sender.
   void flush_releases(bool only_if_idle);
   void end_all(const std::string& why);
+  /// The watcher thread (with a time-out): declares the worker lost when it is silent.
+  void watch_loop();
+  void heard(std::chrono::steady_clock::time_point when) noexcept {
+    last_heard_.store(when.time_since_epoch().count(), std::memory_order_relaxed);
+  }
   /// The call waiting for the answer with this id (removed), or an empty function.
   CallDone take_call(std::uint64_t id);
 
@@ -121,6 +132,15 @@ class WorkerLink {
   std::vector<Message> pending_releases_;  // guarded by mutex_
   std::atomic<std::chrono::steady_clock::rep> last_answer_{0};  // steady_clock ticks; 0: none
   std::atomic<std::chrono::microseconds> release_wait_{std::chrono::milliseconds(5)};
+  // Liveness: a frame or some bytes came from the worker at last_heard_ (steady_clock
+  // ticks). `lost_why_` (guarded by mutex_) is set when the watcher declared it lost.
+  std::chrono::milliseconds timeout_{0};
+  std::atomic<std::chrono::steady_clock::rep> last_heard_{0};
+  std::string lost_why_;
+  std::mutex watch_mutex_;
+  std::condition_variable watch_cv_;
+  bool watch_stop_ = false;  // guarded by watch_mutex_
+  std::thread watcher_;
   // Taking waiting releases and writing them are one step; a request's id is taken in the
   // same step. Lock order: send_mutex_, then mutex_.
   std::mutex send_mutex_;

@@ -17,7 +17,8 @@ struct CleanEnv {
     for (const char* v : {"COMPSS_LISTEN_FD", "COMPSS_LISTEN", "COMPSS_SECRET",
                           "COMPSS_WORKERS_EXPECTED", "COMPSS_CONNECT_TIMEOUT",
                           "COMPSS_MASTER_CORES", "COMPSS_SCHEDULER", "COMPSS_LOG_LEVEL",
-                          "COMPSS_PROGRESS", "COMPSS_WORKER_EXITS_FD", "COMPSS_REQUIRE_WORKERS"}) {
+                          "COMPSS_PROGRESS", "COMPSS_WORKER_EXITS_FD", "COMPSS_REQUIRE_WORKERS",
+                          "COMPSS_WORKER_TIMEOUT"}) {
       unsetenv(v);
     }
   }
@@ -52,6 +53,7 @@ TEST(ClusterConfig, EveryVariableIsRead) {
   setenv("COMPSS_PROGRESS", "1", 1);
   setenv("COMPSS_WORKER_EXITS_FD", "9", 1);
   setenv("COMPSS_REQUIRE_WORKERS", "1", 1);
+  setenv("COMPSS_WORKER_TIMEOUT", "3", 1);
   ClusterConfig c = cluster_config_from_env(4);
   EXPECT_EQ(c.worker_exits_fd, 9);
   EXPECT_TRUE(c.require_workers);
@@ -65,6 +67,18 @@ TEST(ClusterConfig, EveryVariableIsRead) {
   EXPECT_EQ(c.policy, SchedulerPolicy::lifo);
   EXPECT_EQ(c.log_level, LogLevel::info);
   EXPECT_TRUE(c.progress);
+  EXPECT_EQ(c.worker_timeout.count(), 3);
+}
+
+TEST(ClusterConfig, WorkerTimeoutDefaultsToTenSeconds) {
+  CleanEnv env;
+  setenv("COMPSS_LISTEN_FD", "3", 1);
+  setenv("COMPSS_SECRET", "s", 1);
+  EXPECT_EQ(cluster_config_from_env(2).worker_timeout.count(), 10);
+  setenv("COMPSS_WORKER_TIMEOUT", "0", 1);  // never declared lost
+  EXPECT_EQ(cluster_config_from_env(2).worker_timeout.count(), 0);
+  setenv("COMPSS_WORKER_TIMEOUT", "2.5", 1);
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKER_TIMEOUT='2.5': expected a whole number");
 }
 
 TEST(ClusterConfig, BadValuesAreClearErrors) {

@@ -30,7 +30,7 @@ std::string usage_error(std::vector<std::string> args, std::map<std::string, std
 TEST(CompssRunOptions, EveryOptionOnTheCommandLine) {
   Options o = parse({"--workers", "3", "--master-cores=0", "--worker-cores", "4", "--scheduler",
                      "fifo", "--bind", "10.0.0.5", "--port", "4500", "--connect-timeout", "9",
-                     "--log-level", "debug", "--no-progress", "--", "./app", "--workers", "x"});
+                     "--worker-timeout", "3", "--log-level", "debug", "--no-progress", "--", "./app", "--workers", "x"});
   EXPECT_EQ(o.workers, 3u);
   EXPECT_EQ(o.master_cores, 0u);
   EXPECT_EQ(o.worker_cores, 4u);
@@ -39,6 +39,7 @@ TEST(CompssRunOptions, EveryOptionOnTheCommandLine) {
   EXPECT_EQ(o.port, 4500);
   EXPECT_TRUE(o.port_given);
   EXPECT_EQ(o.connect_timeout, 9u);
+  EXPECT_EQ(o.worker_timeout, 3u);
   EXPECT_EQ(o.log_level, "debug");
   EXPECT_EQ(o.progress, Progress::off);
   // Everything after -- belongs to the application, even what looks like an option.
@@ -64,7 +65,8 @@ TEST(CompssRunOptions, VariablesGiveDefaultsAndTheCommandLineWins) {
   std::map<std::string, std::string> env = {
       {"COMPSS_WORKERS", "2"},        {"COMPSS_SCHEDULER", "lifo"}, {"COMPSS_PORT", "4000"},
       {"COMPSS_LOG_LEVEL", "info"},   {"COMPSS_PROGRESS", "1"},     {"COMPSS_BIND", "0.0.0.0"},
-      {"COMPSS_CONNECT_TIMEOUT", "5"}, {"COMPSS_MASTER_CORES", "1"}, {"COMPSS_WORKER_CORES", "6"}};
+      {"COMPSS_CONNECT_TIMEOUT", "5"}, {"COMPSS_MASTER_CORES", "1"}, {"COMPSS_WORKER_CORES", "6"},
+      {"COMPSS_WORKER_TIMEOUT", "0"}};
   Options o = parse({"./app"}, env);
   EXPECT_EQ(o.workers, 2u);
   EXPECT_EQ(o.scheduler, "lifo");
@@ -73,6 +75,7 @@ TEST(CompssRunOptions, VariablesGiveDefaultsAndTheCommandLineWins) {
   EXPECT_EQ(o.progress, Progress::on);
   EXPECT_EQ(o.bind, "0.0.0.0");
   EXPECT_EQ(o.connect_timeout, 5u);
+  EXPECT_EQ(o.worker_timeout, 0u);
   EXPECT_EQ(o.master_cores, 1u);
   EXPECT_EQ(o.worker_cores, 6u);
   Options c = parse({"--scheduler", "locality", "--no-progress", "./app"}, env);
@@ -99,6 +102,8 @@ TEST(CompssRunOptions, BadValuesNameTheOptionOrTheVariable) {
   EXPECT_NE(usage_error({"--port", "70000", "./app"}).find("from 0 to 65535"), std::string::npos);
   EXPECT_NE(usage_error({"--worker-cores", "0", "./app"}).find("from 1 to"), std::string::npos);
   EXPECT_NE(usage_error({"--connect-timeout", "1.5", "./app"}).find("--connect-timeout"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"--worker-timeout", "2.5", "./app"}).find("--worker-timeout"),
             std::string::npos);
   EXPECT_NE(usage_error({"--bind", "my-host", "./app"}).find("expected an IPv4 address"),
             std::string::npos);

@@ -205,7 +205,8 @@ TEST(CompssRunPlan, SlurmHostLists) {
 
 TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
   Options o = parse_options({"--workers", "2", "--master-cores", "0", "--scheduler", "fifo",
-                             "--connect-timeout", "4", "--log-level", "info", "./app"},
+                             "--connect-timeout", "4", "--worker-timeout", "3", "--log-level",
+                             "info", "./app"},
                             env_of({}));
   LaunchPlan p = plan_workers(o, "/abs/app", env_of({}));
   EnvChanges c = master_environment(o, p, "s3cr3t", 5, 6, true);
@@ -215,6 +216,7 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
   EXPECT_EQ(value_of(c.set, "COMPSS_MASTER_CORES"), "0");
   EXPECT_EQ(value_of(c.set, "COMPSS_SCHEDULER"), "fifo");
   EXPECT_EQ(value_of(c.set, "COMPSS_CONNECT_TIMEOUT"), "4");
+  EXPECT_EQ(value_of(c.set, "COMPSS_WORKER_TIMEOUT"), "3");
   EXPECT_EQ(value_of(c.set, "COMPSS_LOG_LEVEL"), "info");
   EXPECT_EQ(value_of(c.set, "COMPSS_PROGRESS"), "1");
   EXPECT_EQ(value_of(c.set, "COMPSS_WORKER_EXITS_FD"), "6");

@@ -49,7 +49,8 @@ std::vector<Message> samples() {
           DataFetchRequest{4, 2},
           DataFetchReply{4, 2, true, compss::to_bytes(std::string("payload"))},
           Shutdown{},
-          DataRelease{4, DataRelease::all_versions}};
+          DataRelease{4, DataRelease::all_versions},
+          Heartbeat{10'000}};
 }
 
 }  // namespace
@@ -77,12 +78,17 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
   EXPECT_EQ(std::get<DataRelease>(back).data_id, 9u);
   EXPECT_EQ(std::get<DataRelease>(back).version, 4u);
   EXPECT_EQ(type_of(back), MessageType::data_release);
+  ASSERT_FALSE(decode_frame(encode(Heartbeat{3000}), back));
+  EXPECT_EQ(std::get<Heartbeat>(back).timeout_ms, 3000u);
+  EXPECT_EQ(type_of(back), MessageType::heartbeat);
 }
 
 TEST(NetMessage, OlderVersionFramesAreRejected) {
-  EXPECT_EQ(protocol_version, 4);
+  EXPECT_EQ(protocol_version, 5);
   std::vector<std::byte> frame = encode(Message{DataRelease{1, 1}});
-  for (int older : {1, 2}) {  // v2 requests had no globals: read as v3 they would be wrong
+  // v2 requests had no globals; a v3 master never sends heartbeats, so a v4 master would
+  // declare such a worker lost while it works.
+  for (int older : {1, 2, 3}) {
     frame[4] = static_cast<std::byte>(older);
     Message out;
     EXPECT_EQ(decode_frame(frame, out), NetError::unsupported_version);
@@ -175,7 +181,7 @@ TEST(NetMessage, WrongMagicVersionTypeAreRejected) {
   auto bad_type = frame;
   bad_type[6] = std::byte{200};
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
-  bad_type[6] = std::byte{9};  // one past data_release
+  bad_type[6] = std::byte{10};  // one past heartbeat
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
 }
 

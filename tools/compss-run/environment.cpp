@@ -86,6 +86,9 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   if (!o.scheduler.empty()) c.set.emplace_back("COMPSS_SCHEDULER", o.scheduler);
   if (o.connect_timeout)
     c.set.emplace_back("COMPSS_CONNECT_TIMEOUT", std::to_string(*o.connect_timeout));
+  // (Workers learn it from the master over their link: a Heartbeat, first.)
+  if (o.worker_timeout)
+    c.set.emplace_back("COMPSS_WORKER_TIMEOUT", std::to_string(*o.worker_timeout));
   if (!o.log_level.empty()) c.set.emplace_back("COMPSS_LOG_LEVEL", o.log_level);
   c.set.emplace_back("COMPSS_REQUIRE_WORKERS", o.require_workers ? "1" : "0");
   if (exits_fd >= 0) c.set.emplace_back("COMPSS_WORKER_EXITS_FD", std::to_string(exits_fd));

@@ -151,6 +151,10 @@ const OptionDef option_table[] = {
      [](Options& o, const Source& s) {
        o.require_workers = s.env.empty() || one_of(s, {"1", "0"}) == "1";
      }},
+    {"--worker-timeout", "S", false, "COMPSS_WORKER_TIMEOUT", false,
+     "seconds without a word from a worker (it sends heartbeats while it works) after which "
+     "the master declares it lost and runs its tasks elsewhere (default 10; 0: never)",
+     [](Options& o, const Source& s) { o.worker_timeout = whole(s, 0, detail::max_worker_timeout); }},
     {"--log-level", "off|info|debug", false, "COMPSS_LOG_LEVEL", false,
      "what the runtime and compss-run report on stderr (default off)",
      [](Options& o, const Source& s) { o.log_level = one_of(s, {"off", "info", "debug"}); }},

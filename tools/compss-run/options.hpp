@@ -52,6 +52,7 @@ struct Options {
   bool port_given = false;
   std::optional<unsigned> connect_timeout;  ///< seconds
   bool require_workers = false;             ///< --require-workers: a missing worker is an error
+  std::optional<unsigned> worker_timeout;   ///< seconds; 0 = never declare a worker lost
   std::string log_level;                    ///< off|info|debug; empty = default (off)
   Progress progress = Progress::automatic;
   bool help = false;

@@ -24,6 +24,9 @@ inline constexpr unsigned max_worker_cores = 65536;
 inline constexpr unsigned max_workers = 63;
 /// Seconds the master waits for its workers at start (COMPSS_CONNECT_TIMEOUT).
 inline constexpr unsigned max_connect_timeout = 86400;
+/// Seconds without a word from a worker before it is declared lost (COMPSS_WORKER_TIMEOUT;
+/// 0 = never).
+inline constexpr unsigned max_worker_timeout = 86400;
 
 /// Parses a COMPSS_THREADS value: null or empty means "all cores"; anything else must be a
 /// whole number from 1 to max_threads, or compss::Error is thrown.
