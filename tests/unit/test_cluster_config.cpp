@@ -78,7 +78,7 @@ TEST(ClusterConfig, WorkerTimeoutDefaultsToTenSeconds) {
   setenv("COMPSS_WORKER_TIMEOUT", "0", 1);  // never declared lost
   EXPECT_EQ(cluster_config_from_env(2).worker_timeout.count(), 0);
   setenv("COMPSS_WORKER_TIMEOUT", "2.5", 1);
-  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKER_TIMEOUT='2.5': expected a whole number");
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKER_TIMEOUT='2.5': expected a whole number from 0 to 86400");
 }
 
 TEST(ClusterConfig, BadValuesAreClearErrors) {
