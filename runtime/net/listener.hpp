@@ -40,8 +40,8 @@ struct ListenerOptions {
 /// and says when it accepts again; connections already made go on meanwhile. (Retrying at
 /// once would spin: the waiting connection keeps the socket readable.)
 ///
-/// Thread-safety: accept() and rejected() from any thread; the accept loop runs on the
-/// io thread only.
+/// Thread-safety: accept(), rejected() and refuse_from_now() from any thread; the accept
+/// loop runs on the io thread only.
 ///
 ///   IoThread io;
 ///   Listener listener(io.context(), {.secret = "s3cret"});
@@ -75,7 +75,7 @@ class Listener {
 
   /// From now on, admitted connections are not kept for accept(): each is closed at once
   /// and reported to `on_refused(hello, peer)` (on the io thread), and so are those
-  /// admitted but not accepted yet. The master calls it once its workers are in: a late
+  /// admitted but not accepted yet (reported on the caller's thread, before this returns). The master calls it once its workers are in: a late
   /// worker, or a lost one trying to come back, is refused (docs/distributed.md).
   ///
   ///   listener.refuse_from_now([](const Hello& h, const std::string& peer) { log(h, peer); });

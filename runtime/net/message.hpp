@@ -44,7 +44,7 @@ enum class MessageType : std::uint16_t {
   data_fetch_reply = 6,
   shutdown = 7,
   data_release = 8,
-  heartbeat = 9,  ///< v4
+  heartbeat = 9,  ///< v5
 };
 
 /// First message on every connection: proves the sender belongs to the run. A worker
@@ -280,7 +280,7 @@ struct DataRelease {
   template <class A> void serialize(A& ar) { ar(data_id, version); }
 };
 
-/// Liveness on the master-worker link (protocol v4; docs/distributed.md, "Liveness").
+/// Liveness on the master-worker link (protocol v5; docs/distributed.md, "Liveness").
 /// The master sends one first, right after it admitted a worker: `timeout_ms` is how long
 /// it waits without hearing from that worker before it declares the worker lost (0: it
 /// never does). The worker then sends one (timeout_ms 0) every quarter of that time,

@@ -139,17 +139,30 @@ void report_worker_end(const WorkerSettings& settings, const std::string& name, 
                  name.c_str(), abandoned);
   } else if (served == 0) {
     std::fprintf(stderr, "compss: worker %s: the master at %s closed the connection before "
-                 "sending any work and without a shutdown (a wrong COMPSS_SECRET, or the "
-                 "master ended before it used this worker)\n", name.c_str(), master.c_str());
+                 "sending any work and without a shutdown (a wrong COMPSS_SECRET, the master "
+                 "ended before it used this worker, or this worker connected after the run "
+                 "started and was refused)\n", name.c_str(), master.c_str());
   } else if (abandoned == 0) {
     std::fprintf(stderr, "compss: worker %s: the connection to the master at %s ended without "
-                 "a shutdown (the master was interrupted, killed or crashed)\n", name.c_str(),
+                 "a shutdown (the master was interrupted, killed or crashed, or it declared this worker lost)\n", name.c_str(),
                  master.c_str());
   } else {
     std::fprintf(stderr, "compss: worker %s: the connection to the master at %s ended without "
-                 "a shutdown (the master was interrupted, killed or crashed) while %zu task(s) "
+                 "a shutdown (the master was interrupted, killed or crashed, or it declared this worker lost) while %zu task(s) "
                  "ran here: exiting without them\n", name.c_str(), master.c_str(), abandoned);
   }
+}
+
+/// The worker's last line when it fenced itself: it did not run for `pause` (SIGSTOP, a
+/// frozen VM, starvation), longer than the master waits, so the master declared it lost.
+void report_fenced(const WorkerSettings& settings, const std::string& name,
+                   std::chrono::milliseconds pause, std::size_t abandoned) {
+  std::fprintf(stderr, "compss: worker %s did not run for %.1f s (stopped or starved), longer "
+               "than its master at %s:%u waits (COMPSS_WORKER_TIMEOUT): the master has declared "
+               "it lost and given its tasks to others; exiting without answering%s\n",
+               name.c_str(), static_cast<double>(pause.count()) / 1000.0, settings.host.c_str(),
+               static_cast<unsigned>(settings.port),
+               abandoned > 0 ? " (and without the tasks still running here)" : "");
 }
 
 std::string host_name() {
@@ -314,11 +327,16 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   std::atomic<std::size_t> running{0};
   // The end (a Shutdown, or the close), seen under `in_order` by a serve thread or the
   // watcher: the first one decides, and abandons the tasks still running (it runs none).
+  // Liveness: heartbeats while tasks run; a worker that was stopped past the master's
+  // time-out starts and answers nothing more (its work went to others). The fence closes
+  // the connection itself, so the end it causes is told as a fence, not as a lost master.
+  WorkerHeartbeat beat(master);
+  auto fenced_for = [&] { return beat.fenced() ? beat.pause() : std::chrono::milliseconds(0); };
   auto ended = [&](End how) {
     int expected = serving;
     if (!end.compare_exchange_strong(expected, how)) return;
     const std::size_t still = running.load(std::memory_order_acquire);
-    if (still > 0 && options.abandon) options.abandon(still, how == shutdown);
+    if (still > 0 && options.abandon) options.abandon(still, how == shutdown, fenced_for());
   };
   static const WorkerStore empty;
   const WorkerStore& store = options.store != nullptr ? *options.store : empty;
@@ -335,9 +353,6 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       // execute_request tries again and answers with the error.
     }
   };
-  // Liveness: heartbeats while tasks run; a worker that was stopped past the master's
-  // time-out starts and answers nothing more (its work went to others).
-  WorkerHeartbeat beat(master);
   auto serve = [&] {
     while (end.load(std::memory_order_acquire) == serving) {
       Message m;
@@ -362,8 +377,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
           continue;
         }
         if (beat.fenced()) {  // stopped past the master's time-out: its work went to others
-          int expected = serving;
-          end.compare_exchange_strong(expected, closed);
+          ended(closed);
           return;
         }
         if (auto* r = std::get_if<TaskRequest>(&m)) {
@@ -409,7 +423,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   serve();
   for (auto& t : threads) t.join();
   if (orderly != nullptr) *orderly = end.load() == shutdown;
-  if (fenced_pause != nullptr) *fenced_pause = beat.fenced() ? beat.pause() : std::chrono::milliseconds(0);
+  if (fenced_pause != nullptr) *fenced_pause = fenced_for();
   return served.load();
 }
 
@@ -510,8 +524,9 @@ int worker_main(const WorkerSettings& settings) {
                        .shared_files = settings.shared_files};
     // Tasks the master no longer waits for run on threads that cannot be stopped: say so
     // and end the process now (an orphaned worker must not outlive its master).
-    serve.abandon = [&](std::size_t running, bool orderly_end) {
-      report_worker_end(settings, hello.node_name, orderly_end, running, running);
+    serve.abandon = [&](std::size_t running, bool orderly_end, std::chrono::milliseconds fenced) {
+      if (fenced.count() > 0) report_fenced(settings, hello.node_name, fenced, running);
+      else report_worker_end(settings, hello.node_name, orderly_end, running, running);
       std::fflush(nullptr);
       std::_Exit(orderly_end ? 0 : 1);
     };
@@ -525,11 +540,7 @@ int worker_main(const WorkerSettings& settings) {
                    static_cast<unsigned long long>(store.bytes()));
     }
     if (fenced.count() > 0) {
-      std::fprintf(stderr, "compss: worker %s did not run for %.1f s (stopped or starved), longer "
-                   "than its master at %s:%u waits (COMPSS_WORKER_TIMEOUT): the master has declared "
-                   "it lost and given its tasks to others; exiting without answering\n",
-                   hello.node_name.c_str(), static_cast<double>(fenced.count()) / 1000.0,
-                   settings.host.c_str(), static_cast<unsigned>(settings.port));
+      report_fenced(settings, hello.node_name, fenced, 0);
       return 1;
     }
     report_worker_end(settings, hello.node_name, orderly, served, 0);

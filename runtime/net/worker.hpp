@@ -46,13 +46,15 @@ struct ServeOptions {
   PeerFetcher* peers = nullptr;
   /// False: file parameters arrive as StagedFile and go back with their bytes.
   bool shared_files = true;
-  /// Called once if serving ends (a Shutdown, or the master's connection closed) while
-  /// tasks still run, with their number and whether a Shutdown ended it. Either way the
+  /// Called once if serving ends (a Shutdown, the master's connection closed, or this
+  /// worker fenced: see Liveness below) while tasks still run, with their number, whether
+  /// a Shutdown ended it, and the pause that fenced it (zero when not fenced). Either way the
   /// master no longer waits for them (it sends Shutdown only once every answer it waits
   /// for has come; a task it still shows running then is one it gave up on: time_out).
   /// Their threads cannot be stopped, so this must end the process (worker_main's logs
   /// and exits). Unset: serve_tasks waits for them.
-  std::function<void(std::size_t running, bool orderly)> abandon;
+  std::function<void(std::size_t running, bool orderly, std::chrono::milliseconds fenced)>
+      abandon;
 };
 
 /// Serves `master` until it sends Shutdown or the channel closes: task requests run on a
@@ -70,7 +72,8 @@ struct ServeOptions {
 /// time-out; from then on a thread sends heartbeats (net/worker_heartbeat.hpp). When this
 /// process did not run for most of that time-out (SIGSTOP), the master has declared it
 /// lost: it is fenced, the connection closes, no further task starts and no answer is
-/// sent; `*fenced_pause` (if given) is then the pause, else zero.
+/// sent (tasks still running are abandoned as above); `*fenced_pause` (if given) is then
+/// the pause, else zero.
 ///
 ///   std::size_t n = serve_tasks(*endpoint, {.cores = 2, .store = &store});
 std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly = nullptr,

@@ -1,4 +1,4 @@
-// WorkerHeartbeat: the worker's side of liveness on its link to the master (protocol v4,
+// WorkerHeartbeat: the worker's side of liveness on its link to the master (protocol v5,
 // docs/distributed.md "Liveness"). A thread of its own sends a Heartbeat every fifth of
 // the master's time-out, whatever the task threads are doing, so a worker busy with long
 // tasks is never taken for a dead one. The same thread notices when this process did

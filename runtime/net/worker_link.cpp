@@ -74,7 +74,9 @@ void WorkerLink::watch_loop() {
   std::unique_lock lock(watch_mutex_);
   while (!watch_cv_.wait_for(lock, step, [&] { return watch_stop_; })) {
     const auto now = steady_clock::now();
-    if (const std::uint64_t b = endpoint_->bytes_received(); b != bytes) {
+    // Only growth is word from it: the count reads two counters at once, so a read landing
+    // between them may show a total that later looks smaller again.
+    if (const std::uint64_t b = endpoint_->bytes_received(); b > bytes) {
       bytes = b;
       heard(now);
     }

@@ -86,9 +86,9 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
 TEST(NetMessage, OlderVersionFramesAreRejected) {
   EXPECT_EQ(protocol_version, 5);
   std::vector<std::byte> frame = encode(Message{DataRelease{1, 1}});
-  // v2 requests had no globals; a v3 master never sends heartbeats, so a v4 master would
-  // declare such a worker lost while it works.
-  for (int older : {1, 2, 3}) {
+  // v2 requests had no globals; a v3 worker never sends heartbeats, so a newer master would
+  // declare it lost while it works; a v4 peer has either WorkerTimes or Heartbeat, not both.
+  for (int older : {1, 2, 3, 4}) {
     frame[4] = static_cast<std::byte>(older);
     Message out;
     EXPECT_EQ(decode_frame(frame, out), NetError::unsupported_version);

@@ -63,7 +63,7 @@ case "$case" in
     wait "$run_pid" 2>/dev/null
     run_pid=""
     all_gone_within 10 "$worker" || fail "the worker outlived its master (an orphan)"
-    grep -q "compss: worker localhost-1: the connection to the master at .* ended without a shutdown (the master was interrupted, killed or crashed) while 1 task(s) ran here: exiting without them" "$err" ||
+    grep -q "compss: worker localhost-1: the connection to the master at .* ended without a shutdown (the master was interrupted, killed or crashed, or it declared this worker lost) while 1 task(s) ran here: exiting without them" "$err" ||
       fail "the worker did not say why it ended"
     no_secret_blamed
     ;;
@@ -76,7 +76,7 @@ case "$case" in
     run_ends_with 130 "128 + SIGINT"
     grep -q "compss-run: SIGINT (interrupt) received: passed on to the master" "$err" ||
       fail "compss-run did not say it was interrupted"
-    n=$(grep -c "compss: worker localhost-[12]: the connection to the master at .* ended without a shutdown (the master was interrupted, killed or crashed)" "$err")
+    n=$(grep -c "compss: worker localhost-[12]: the connection to the master at .* ended without a shutdown (the master was interrupted, killed or crashed, or it declared this worker lost)" "$err")
     [[ $n -eq 2 ]] || fail "$n of the 2 workers said their master went without a shutdown"
     no_secret_blamed
     ;;
