@@ -147,7 +147,7 @@ TEST_F(CompssRunLaunch, LocalWorkersGetTheMasterPortAndTheSecret) {
   std::string e = err();
   EXPECT_NE(e.find("compss-run: master listening on 127.0.0.1:" + m["listen_port"] + "\n"),
             std::string::npos) << e;
-  EXPECT_TRUE(std::regex_search(e, std::regex("compss-run: worker 1 \\(host localhost\\) started, pid [0-9]+")))
+  EXPECT_TRUE(std::regex_search(e, std::regex("compss-run: worker 1 \\(localhost-1, host localhost\\) started, pid [0-9]+")))
       << e;
 }
 
@@ -161,8 +161,8 @@ TEST_F(CompssRunLaunch, AWorkerThatFailsEarlyIsReported) {
                  {{"FAKE_WAIT_WORKERS", "2"}, {"FAKE_WAIT_WORKERS_GONE", "1"}, {"FAKE_WORKER_EXIT", "1"}});
   EXPECT_EQ(code, 0);
   std::string e = err();
-  EXPECT_NE(e.find("compss-run: worker 1 (host localhost) exited with code 1\n"), std::string::npos) << e;
-  EXPECT_NE(e.find("compss-run: worker 2 (host localhost) exited with code 1\n"), std::string::npos) << e;
+  EXPECT_NE(e.find("compss-run: worker 1 (localhost-1, host localhost) exited with code 1\n"), std::string::npos) << e;
+  EXPECT_NE(e.find("compss-run: worker 2 (localhost-2, host localhost) exited with code 1\n"), std::string::npos) << e;
 }
 
 // The master learns from compss-run which workers ended or could not start (a pipe only
@@ -193,7 +193,7 @@ TEST_F(CompssRunLaunch, TheMasterIsToldWhichWorkersEnded) {
   EXPECT_EQ(code, 0) << err();
   EXPECT_EQ(read_file(out / "exits"), "ended localhost\n");
   EXPECT_EQ(read_record(out / "master")["require_workers"], "1");
-  EXPECT_NE(err().find("compss-run: cannot start worker 1 (host localhost): "
+  EXPECT_NE(err().find("compss-run: cannot start worker 1 (localhost, host localhost): "
                        "/nonexistent-compss-dir/fake_app.sh: No such file or directory"),
             std::string::npos) << err();
 }
@@ -205,7 +205,7 @@ TEST_F(CompssRunLaunch, WorkersStillRunningAfterTheMasterAreStopped) {
   EXPECT_EQ(code, 3);
   std::string e = err();
   EXPECT_NE(e.find("compss-run: stopping 1 worker(s) still running after the master"), std::string::npos) << e;
-  EXPECT_NE(e.find("compss-run: worker 1 (host localhost) was killed by signal 15"), std::string::npos) << e;
+  EXPECT_NE(e.find("compss-run: worker 1 (localhost-1, host localhost) was killed by signal 15"), std::string::npos) << e;
 }
 
 TEST_F(CompssRunLaunch, HostsOverSshGetTheSecretOnStdin) {

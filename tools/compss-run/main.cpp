@@ -57,13 +57,13 @@ std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& pla
     }
     try {
       pid_t pid = spawn_process(r);
-      started.push_back({w.index, w.host, pid, true});
+      started.push_back({w.index, w.host, w.name, pid, true});
       if (info)
-        std::fprintf(stderr, "compss-run: worker %u (host %s) started, pid %d\n", w.index,
-                     w.host.c_str(), static_cast<int>(pid));
+        std::fprintf(stderr, "compss-run: worker %u (%s, host %s) started, pid %d\n", w.index,
+                     w.name.c_str(), w.host.c_str(), static_cast<int>(pid));
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "compss-run: cannot start worker %u (host %s): %s\n", w.index,
-                   w.host.c_str(), e.what());
+      std::fprintf(stderr, "compss-run: cannot start worker %u (%s, host %s): %s\n", w.index,
+                   w.name.c_str(), w.host.c_str(), e.what());
       exits.report(w.name);  // the master need not wait for it
     }
   }

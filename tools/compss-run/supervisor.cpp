@@ -74,7 +74,8 @@ int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::mi
         bool failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
         // (After a signal passed on to the master, workers ending is what was asked.)
         if ((failed && !master_status && forwarded == 0) || log_info)
-          std::fprintf(stderr, "compss-run: worker %u (host %s) %s\n", w.index, w.host.c_str(),
+          std::fprintf(stderr, "compss-run: worker %u (%s, host %s) %s\n", w.index, w.name.c_str(),
+                       w.host.c_str(),
                        describe(status).c_str());
         if (!master_status && on_early_exit) on_early_exit(w);
       }

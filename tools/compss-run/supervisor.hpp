@@ -15,6 +15,9 @@ namespace compss::run {
 struct WorkerProcess {
   unsigned index = 0;
   std::string host;
+  /// COMPSS_WORKER_NAME: the name the master's lines use too (its worker numbers follow
+  /// the order of connection, compss-run's the order of start: the name matches them).
+  std::string name;
   pid_t pid = -1;
   bool running = true;
 };
@@ -30,7 +33,7 @@ void block_supervised_signals();
 /// master (to the workers once the master is gone), with a line saying so; the workers
 /// end when their master's connection does. A worker that exits non-zero or is killed
 /// while the master runs, and no signal was passed on, is reported ("compss-run: worker 2
-/// (host h) exited with code 1"). Workers still running `grace` after the master get SIGTERM, then SIGKILL
+/// (name, host h) exited with code 1"). Workers still running `grace` after the master get SIGTERM, then SIGKILL
 /// one second later. Returns the master's exit code, or 128+N when signal N killed it.
 /// `on_early_exit` is called for each worker that exits while the master runs.
 ///

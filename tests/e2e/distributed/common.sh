@@ -126,7 +126,7 @@ run_to_end() {
 }
 
 # started_pids <stderr file>: the pids compss-run --log-level info reported starting
-# ("compss-run: master started, pid P", "compss-run: worker N (host h) started, pid P").
+# ("compss-run: master started, pid P", "compss-run: worker N (name, host h) started, pid P").
 started_pids() {
   grep -E '^compss-run: (master|worker [0-9]+ .*) started, pid [0-9]+$' "$1" 2>/dev/null |
     grep -oE '[0-9]+$'

@@ -74,7 +74,7 @@ case=one_dead
 before=$status
 run one_dead "$work/one_dead.xml"
 same_as_sequential "a run with one worker dead at start" "$rc" "$out" || status=1
-grep -q 'compss-run: worker 2 (host 127.0.0.1) exited with code 3' "$err" ||
+grep -q 'compss-run: worker 2 (127.0.0.1, host 127.0.0.1) exited with code 3' "$err" ||
   fail "compss-run did not report the worker that exited"
 grep -q 'compss: WARNING: 1 of 2 worker(s) missing (1 ended before connecting: 127.0.0.1): running on the others' "$err" ||
   fail "no warning naming the worker that ended"

@@ -58,7 +58,7 @@ for layout in "--workers 2" "--workers 3 --master-cores 0"; do
   # Continued, it must have refused to go on and exited by itself (not killed at the end).
   grep -q 'compss: worker localhost-1 did not run for .* exiting without answering' "$err" ||
     fail "the continued worker did not say it was fenced"
-  grep -qE '^compss-run: worker 1 \(host .*\) exited with code' "$err" ||
+  grep -qE '^compss-run: worker 1 \(localhost-1, host .*\) exited with code' "$err" ||
     fail "the continued worker did not exit by itself"
   assert_nothing_left || status=1
   victim=""
