@@ -1,14 +1,12 @@
-// The compss::detail entry points declared in <compss/detail/runtime_api.hpp>.
+// The compss::detail entry points declared in <compss/detail/runtime_api.hpp> (but
+// run_main's, which starts a worker or the master: runtime/launch.cpp).
 #include "core/runtime.hpp"
-#include "net/cluster.hpp"
-#include "net/worker.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/future_state.hpp>
 #include <compss/detail/runtime_api.hpp>
 #include <compss/error.hpp>
 
-#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <optional>
@@ -64,14 +62,14 @@ void wait_future(FutureStateBase& s) {
   if (in_task()) return;
   throw_if_failed();
   // A master-worker run: the value may live on a worker.
-  if (rt::Runtime* r = rt::current_runtime(); r != nullptr && r->cluster() != nullptr) {
-    r->cluster()->sync(reinterpret_cast<std::uintptr_t>(&s), false);
+  if (rt::Runtime* r = rt::current_runtime(); r != nullptr && !r->all_local()) {
+    r->backend().sync(reinterpret_cast<std::uintptr_t>(&s), false);
   }
 }
 
 void forget_remote_value(const void* state) noexcept {
-  if (rt::Runtime* r = rt::current_runtime(); r != nullptr && r->cluster() != nullptr) {
-    r->cluster()->forget(reinterpret_cast<std::uintptr_t>(state));
+  if (rt::Runtime* r = rt::current_runtime(); r != nullptr && !r->all_local()) {
+    r->backend().forget(reinterpret_cast<std::uintptr_t>(state));
   }
 }
 
@@ -110,7 +108,7 @@ void barrier(bool /*no_more_tasks*/) {
   WaitScope wait(r, rt::Activity::barrier);
   r->wait_all();
   r->throw_if_failed();
-  if (r->cluster() != nullptr) r->cluster()->sync_all();  // values living on workers
+  if (!r->all_local()) r->backend().sync_all();  // values living on workers
 }
 
 unsigned runtime_threads() {
@@ -142,55 +140,6 @@ void set_submit_hook(SubmitHook hook) noexcept { rt::set_hook(hook); }
 std::size_t registry_size() {
   rt::Runtime* r = rt::current_runtime();
   return r == nullptr ? 0 : r->registry_size();
-}
-
-namespace {
-void print_error(const char* what) {
-  std::string msg = what;
-  if (msg.rfind("compss: ", 0) != 0) msg = "compss: " + msg;
-  std::fprintf(stderr, "%s\n", msg.c_str());
-  std::fflush(stderr);
-}
-}  // namespace
-
-int run_main_impl(int argc, char** argv, int (*main_args)(int, char**), int (*main_noargs)()) {
-  // Worker mode (COMPSS_WORKER set): serve tasks from the master instead of running main.
-  try {
-    net::WorkerSettings worker;
-    if (net::worker_settings_from_env(worker)) return net::worker_main(worker);
-  } catch (const std::exception& e) {
-    print_error(e.what());
-    return 1;
-  }
-  try {
-    start_runtime();
-  } catch (const std::exception& e) {
-    print_error(e.what());
-    return 1;
-  }
-  int rc = 0;
-  bool failed = false;
-  try {
-    rc = main_args != nullptr ? main_args(argc, argv) : main_noargs();
-    barrier(true);
-  } catch (const Error& e) {
-    print_error(e.what());
-    failed = true;
-  } catch (const std::exception& e) {
-    print_error((std::string("uncaught exception in main: ") + e.what()).c_str());
-    failed = true;
-  } catch (...) {
-    print_error("uncaught exception in main");
-    failed = true;
-  }
-  if (failed) {
-    // Tasks that have not started may refer to objects main no longer owns: skip them.
-    if (rt::Runtime* r = rt::current_runtime()) r->cancel("main ended with an error");
-  }
-  // Timed-out tasks whose threads still run cannot be joined: exit without them.
-  if (rt::Runtime* r = rt::current_runtime()) r->exit_if_abandoned(failed ? 1 : rc);
-  shutdown_runtime();
-  return failed ? 1 : rc;
 }
 
 }  // namespace compss::detail

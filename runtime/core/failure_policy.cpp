@@ -2,8 +2,6 @@
 // tasks, and answers this_task::stop_requested(). See docs/failures.md.
 #include "core/runtime.hpp"
 
-#include "net/cluster.hpp"
-
 #include <compss/exception.hpp>
 #include <compss/this_task.hpp>
 
@@ -147,7 +145,7 @@ bool Runtime::run_task(TaskBase* t) noexcept {
   for (;;) {
     Watchdog::Clock::time_point deadline = begin_attempt(t);
     if (events_.any()) {
-      notify_started(*t, Allocation{0, cluster_ ? "master" : "localhost", LocalExecutor::current_slot()},
+      notify_started(*t, Allocation{0, backend_->node_name(0), LocalExecutor::current_slot()},
                      event_now());
     }
     TaskError err;
@@ -221,12 +219,12 @@ void Runtime::on_time_out(TaskBase* t) noexcept {
   if (t->finish_claimed.exchange(true, std::memory_order_acq_rel)) return;  // it returned
   t->stop.store(true, std::memory_order_release);
   abandoned_.fetch_add(1, std::memory_order_acq_rel);
-  // Where it runs: a worker (the cluster placed it there), else this process.
-  const bool remote = cluster_ != nullptr && t->node > 0;
+  // Where it runs: another node (the backend placed it there), else this process.
+  const bool remote = !all_local_ && t->node > 0;
   std::string where = "localhost";
   char text[96];
   try {
-    if (remote) where = cluster_->node_name(t->node);
+    if (remote) where = backend_->node_name(t->node);
   } catch (...) {
     where = "a worker";  // (out of memory: the report still says it left this process)
   }
@@ -253,7 +251,7 @@ void Runtime::exit_if_abandoned(int code) noexcept {
   // Workers are told the run is over (Shutdown): those running a timed-out task leave it
   // and end too, and none takes this exit for a lost master. (Not waiting for them: one
   // whose slots are all in such tasks reads it once this process's connections close.)
-  if (cluster_) cluster_->tell_workers_run_ended();
+  backend_->tell_run_ended();
   std::_Exit(code);
 }
 

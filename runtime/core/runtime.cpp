@@ -1,14 +1,13 @@
 #include "core/runtime.hpp"
 
 #include "core/access.hpp"
-#include "net/cluster.hpp"
 
-#include <compss/detail/config.hpp>
 #include <compss/detail/runtime_api.hpp>
 #include <compss/error.hpp>
 
 #include <algorithm>
 #include <exception>
+#include <stdexcept>
 
 namespace compss::rt {
 
@@ -20,16 +19,14 @@ std::atomic<detail::SubmitHook> g_submit_hook{nullptr};
 bool in_task_flag() noexcept { return tls_in_task; }
 void set_hook(detail::SubmitHook h) noexcept { g_submit_hook.store(h); }
 
-Runtime::Runtime(unsigned threads)
+Runtime::Runtime(unsigned threads, bool progress, const BackendFactory& make_backend)
     : watchdog_([this](TaskBase* t) { on_time_out(t); }), executor_(threads, *this) {
-  net::ClusterConfig config = net::cluster_config_from_env(threads);
-  const bool progress = config.progress;
-  if (config.distributed) cluster_ = std::make_unique<net::Cluster>(*this, executor_, std::move(config));
-  if (!cluster_) executor_.enforce_constraints();  // local/constrained.hpp
+  backend_ = make_backend(*this, executor_);
+  all_local_ = backend_->all_local();
   if (progress) {
     // The counts come from task events; what runs is capped by the run's task slots.
     auto counter = std::make_shared<ProgressCounter>(
-        [this] { return (cluster_ ? cluster_->running() : 0) + this->threads(); });
+        [this] { return backend_->running() + this->threads(); });
     events_.add(counter);
     progress_ = std::make_unique<ProgressLine>([counter] { return counter->counts(); }, stderr);
   }
@@ -38,7 +35,7 @@ Runtime::Runtime(unsigned threads)
 Runtime::~Runtime() {
   wait_all();
   progress_.reset();
-  if (cluster_) cluster_->shutdown();
+  backend_->shutdown();
   executor_.wait_idle();
   failures_.publish();
   std::lock_guard lock(registry_mutex_);
@@ -49,12 +46,13 @@ template <bool observed>
 void Runtime::submit_impl(TaskBase* t) {
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
   // A constrained task that can never run fails at its call, as a failed task: the program
-  // stops at its next synchronization, after running tasks end (local/constrained.hpp).
-  if (!cluster_ && LocalExecutor::needs_placement(*t)) {
+  // stops at its next synchronization, after running tasks end (local/constrained.hpp;
+  // only when the executor enforces constraints: local runs).
+  if (LocalExecutor::needs_placement(*t)) {
     if (auto why = executor_.never_fits(*t)) record_failure(*t, why->c_str());
   }
   inflight_.fetch_add(1, std::memory_order_relaxed);
-  std::uint64_t untouched = 0;  // cluster runs: objects and files no unfinished task accessed
+  std::uint64_t untouched = 0;  // not all local: objects and files no unfinished task accessed
   // Observed: what it waits for. One vector per thread, reused: no allocation per task
   // (observers never submit tasks, so it is not in use twice on one thread).
   std::vector<Dependency>* dependencies = nullptr;
@@ -68,7 +66,7 @@ void Runtime::submit_impl(TaskBase* t) {
     if constexpr (observed) registry_.record_dependencies(dependencies);
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {
       ParamDescriptor& p = t->params_[i];
-      if (cluster_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
+      if (!all_local_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
         untouched |= std::uint64_t{1} << i;
       }
       if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
@@ -76,7 +74,7 @@ void Runtime::submit_impl(TaskBase* t) {
     if constexpr (observed) registry_.record_dependencies(nullptr);
     registry_.maybe_prune();
   }
-  if (cluster_) cluster_->submitted(t, untouched);
+  if (!all_local_) backend_->submitted(t, untouched);
   t->prepare();
   if (GroupState* g = current_group()) {
     t->group = g;
@@ -100,8 +98,8 @@ void Runtime::submit(TaskBase* t) {
 }
 
 void Runtime::make_ready(TaskBase* t) {
-  if (cluster_) {
-    cluster_->ready(t);
+  if (!all_local_) {
+    backend_->ready(t);
   } else {
     executor_.spawn(t);
   }
@@ -117,10 +115,10 @@ TaskBase* Runtime::run_chain(TaskBase* t, bool only_first) noexcept {
     if (t->exclusive != nullptr && !try_enter(t)) return nullptr;
     bool outer = tls_in_task;
     tls_in_task = true;
-    if (cluster_ && t->node <= 0) {
-      // On the master: inputs that live on workers come first.
+    if (!all_local_) {
+      // Inputs that live on other nodes come here first.
       try {
-        cluster_->before_local(t);
+        backend_->before_run(t);
       } catch (const std::exception& e) {
         record_failure(*t, e.what());
       }
@@ -136,7 +134,7 @@ TaskBase* Runtime::run_chain(TaskBase* t, bool only_first) noexcept {
 
 TaskBase* Runtime::finish(TaskBase* t) noexcept {
   if (t->exclusive != nullptr) leave(t, executor_);
-  if (cluster_) cluster_->finished(t);  // before its successors read the directory
+  if (!all_local_) backend_->finished(t);  // before its successors read the directory
   // Finished before complete(): complete() releases the task's future, and the program,
   // woken by it, may submit a task on data this one read; that submission must see this
   // task finished (cluster runs: the program's writes after the wait become a new version,
@@ -149,8 +147,8 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   succ.for_each([&](TaskBase* s) {
     if (s->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       if (observed) notify_ready(s);
-      if (cluster_) {
-        cluster_->ready(s);  // every placement goes through the scheduler
+      if (!all_local_) {
+        backend_->ready(s);  // every placement goes through the backend
       } else if (next == nullptr && !LocalExecutor::needs_placement(*s)) {
         next = s;
       } else {
@@ -220,8 +218,8 @@ void Runtime::wait_key(const DataKey& key, bool writers_only) {
   }
   wait_tasks(tasks);
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(key);
-  if (cluster_ && key.tag == DataKey::Tag::address) cluster_->sync(key.address, true);
-  if (cluster_ && key.tag == DataKey::Tag::file) cluster_->sync_file(std::string(key.path));
+  if (!all_local_ && key.tag == DataKey::Tag::address) backend_->sync(key.address, true);
+  if (!all_local_ && key.tag == DataKey::Tag::file) backend_->sync_file(std::string(key.path));
 }
 
 void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t stride) {
@@ -232,7 +230,7 @@ void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t st
   }
   wait_tasks(tasks);
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(begin, count, stride);
-  if (cluster_) cluster_->sync_range(begin, begin + count * stride);
+  if (!all_local_) backend_->sync_range(begin, begin + count * stride);
 }
 
 void Runtime::wait_all() noexcept {
@@ -305,10 +303,18 @@ Runtime& runtime() {
   std::lock_guard lock(g_lifecycle);
   rt = g_runtime.load(std::memory_order_relaxed);
   if (rt == nullptr) {
-    rt = new Runtime(detail::thread_count_from_env());
+    rt = launch_runtime().release();
     g_runtime.store(rt, std::memory_order_release);
   }
   return *rt;
+}
+
+void install_runtime(std::unique_ptr<Runtime> runtime) {
+  std::lock_guard lock(g_lifecycle);
+  if (g_runtime.load(std::memory_order_relaxed) != nullptr) {
+    throw std::logic_error("install_runtime: a runtime is already running");
+  }
+  g_runtime.store(runtime.release(), std::memory_order_release);
 }
 
 Runtime* take_runtime() noexcept {

@@ -1,6 +1,7 @@
 // The runtime object: registry, task submission and completion, waits, failures.
 #pragma once
 
+#include "core/backend.hpp"
 #include "core/events.hpp"
 #include "core/failure_log.hpp"
 #include "core/graph.hpp"
@@ -12,20 +13,26 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
-namespace compss::net {
-class Cluster;
-}
-
 namespace compss::rt {
 
+class Runtime;
+/// Builds the runtime's backend once its executor exists (runtime/launch.cpp chooses).
+using BackendFactory = std::function<std::unique_ptr<Backend>(Runtime&, LocalExecutor&)>;
+
+/// The runtime of this process: the data registry, task submission and completion, waits,
+/// failure policies, task events. Where ready tasks run is its Backend's business
+/// (core/backend.hpp); core/ includes nothing of the network.
 class Runtime {
  public:
-  explicit Runtime(unsigned threads);
+  /// `threads`: the local executor's; `progress`: show the progress line (COMPSS_PROGRESS).
+  /// Throws what `make_backend` throws (a cluster that cannot listen).
+  Runtime(unsigned threads, bool progress, const BackendFactory& make_backend);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -69,9 +76,11 @@ class Runtime {
   /// at `time` (a body running elsewhere: net/cluster.cpp; here, run_task does it).
   void notify_started(const TaskBase& task, const Allocation& where, EventTime time) noexcept;
 
-  // ---- master-worker runs (net/cluster.hpp; null when running on local cores only) ----
-  net::Cluster* cluster() noexcept { return cluster_.get(); }
-  /// A task whose predecessors finished: to the cluster's scheduler, or the local executor.
+  // ---- where tasks run (core/backend.hpp) -----------------------------------------------
+  Backend& backend() noexcept { return *backend_; }
+  /// Backend::all_local(), read once: the local fast path (no backend call per task).
+  bool all_local() const noexcept { return all_local_; }
+  /// A task whose predecessors finished: to the backend, or (all local) the executor.
   void make_ready(TaskBase* task);
 
   // ---- failure policies, time-outs, groups (core/failure_policy.cpp) --------------------
@@ -107,8 +116,8 @@ class Runtime {
   /// task goes to the executor, which begins its own). False when its time-out already
   /// fired: then end the attempt with end_attempt as usual.
   bool withdraw_attempt(TaskBase* task, Watchdog::Clock::time_point deadline) noexcept;
-  /// Completes a task that ran: the cluster's bookkeeping, successors, groups, waiters.
-  /// Returns one ready successor to run on this thread (never with a cluster).
+  /// Completes a task that ran: the backend's bookkeeping, successors, groups, waiters.
+  /// Returns one ready successor to run on this thread (only when all_local()).
   TaskBase* finish(TaskBase* task) noexcept;
   /// The watchdog's verdict on a task whose deadline passed.
   void on_time_out(TaskBase* task) noexcept;
@@ -165,12 +174,19 @@ class Runtime {
   Watchdog watchdog_;
 
   LocalExecutor executor_;
-  std::unique_ptr<net::Cluster> cluster_;  // after the executor it spawns on
+  std::unique_ptr<Backend> backend_;  // after the executor it spawns on
+  bool all_local_ = true;             // backend_->all_local()
   std::unique_ptr<ProgressLine> progress_;  // COMPSS_PROGRESS=1 (its counts: an observer)
 };
 
-/// The current runtime, started on first use.
+/// The current runtime, started on first use (by launch_runtime).
 Runtime& runtime();
+/// Builds this process's runtime from its configuration: the top layer defines it
+/// (runtime/launch.cpp: the executor's threads, the backend, the progress line).
+std::unique_ptr<Runtime> launch_runtime();
+/// Makes `runtime` the current one, instead of launch_runtime's: for tests of the Runtime
+/// over a fake Backend. Throws std::logic_error when a runtime is running.
+void install_runtime(std::unique_ptr<Runtime> runtime);
 /// The current runtime or nullptr.
 Runtime* current_runtime() noexcept;
 

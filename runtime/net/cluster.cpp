@@ -192,7 +192,7 @@ bool Cluster::can_travel(const TaskBase& t) {
   if (t.exclusive != nullptr) return false;
   // Every datum must travel in the shape the task passes (a section's length and element
   // type, or a single object): else the task runs on the master, in the program's memory
-  // (its inputs fetched there first, when they fit: before_local), and what it writes
+  // (its inputs fetched there first, when they fit: before_run), and what it writes
   // becomes a new version there. A writer of another shape whose datum the master holds
   // re-shapes the datum instead (DataDirectory::claim).
   std::vector<std::pair<std::uint64_t, std::uint64_t>> released;  // {id, holders}
@@ -675,7 +675,8 @@ void Cluster::fetch_all(const std::vector<std::uint64_t>& ids) {
   for (std::uint64_t id : again) fetch_to_master(id);
 }
 
-void Cluster::before_local(TaskBase* t) {
+void Cluster::before_run(TaskBase* t) {
+  if (t->node > 0) return;  // (on the master: node 0, or -1 before placement)
   std::vector<std::uint64_t> stale;
   Drops retyped;  // data of objects that died where this task's objects now are
   {
@@ -1229,11 +1230,12 @@ void Cluster::forget(std::uintptr_t address) noexcept {
 
 std::string Cluster::node_name(int node) const {
   const auto n = static_cast<std::size_t>(node);
+  if (node == 0) return "master";
   if (node > 0 && n < links_.size() && links_[n]) return links_[n]->name();
   return "worker " + std::to_string(node);
 }
 
-void Cluster::tell_workers_run_ended() noexcept {
+void Cluster::tell_run_ended() noexcept {
   for (auto& link : links_) {
     if (link) link->begin_shutdown();  // (sent before this returns: send() writes it)
   }

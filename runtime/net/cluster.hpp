@@ -4,8 +4,10 @@
 // values to the master only when the program or a task on the master needs them, and
 // survives the loss of a worker: its tasks run again elsewhere and the versions only it
 // held are made again from the tasks that produced them. docs/distributed.md.
+// It is the Runtime's Backend (core/backend.hpp) in such a run; runtime/launch.cpp makes it.
 #pragma once
 
+#include "core/backend.hpp"
 #include "core/runtime.hpp"
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
@@ -33,55 +35,60 @@ class Listener;
 class PeerFetcher;
 class RemoteEvents;
 
-class Cluster {
+class Cluster final : public rt::Backend {
  public:
   /// Listens (or adopts COMPSS_LISTEN_FD) and waits for the expected workers (bounded by
   /// the connect time-out; missing ones are reported). Throws compss::Error when it cannot
   /// listen.
   Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config);
-  ~Cluster();
+  ~Cluster() override;
+
+  /// Tasks may run on workers: the Runtime calls every hook.
+  bool all_local() const noexcept override { return false; }
 
   /// A task was submitted: the values of the globals it reads are taken now. Bit i of
   /// `untouched` says no unfinished task used parameter i's
   /// object, so the program may have changed it since: copies of the master's version that
   /// workers keep are dropped (the object becomes a new version). A by-value argument
   /// copied now gets its object's latest version first (copy_latest_to_master).
-  void submitted(detail::TaskBase* t, std::uint64_t untouched);
+  void submitted(detail::TaskBase* t, std::uint64_t untouched) override;
 
   /// A task whose predecessors finished: placed on a node now, or queued until a slot frees.
-  void ready(detail::TaskBase* t);
-  /// Before a task runs on the master: brings the inputs it reads to the master's objects.
-  void before_local(detail::TaskBase* t);
+  void ready(detail::TaskBase* t) override;
+  /// Before a task runs on the master (t->node <= 0): brings the inputs it reads to the
+  /// master's objects.
+  void before_run(detail::TaskBase* t) override;
   /// In Runtime::finish, before successors become ready: records what a task on the
   /// master wrote and frees its node's slot.
-  void finished(detail::TaskBase* t) noexcept;
+  void finished(detail::TaskBase* t) noexcept override;
 
   /// wait_on(object) / Future::get: brings the latest value to the master. With
   /// `user_may_write`, the master's copy becomes a new version (the program may change it).
-  void sync(std::uintptr_t address, bool user_may_write);
+  void sync(std::uintptr_t address, bool user_may_write) override;
   /// wait_on of a container: every tracked datum in the address range.
-  void sync_range(std::uintptr_t begin, std::uintptr_t end);
+  void sync_range(std::uintptr_t begin, std::uintptr_t end) override;
   /// barrier / end of main: every value (and file) that lives only on workers.
-  void sync_all();
+  void sync_all() override;
   /// wait_on_file / open: the latest version of the file at `path` (a normalised path) is
   /// written to the master's file system.
-  void sync_file(const std::string& path);
+  void sync_file(const std::string& path) override;
   /// The object (a future's state) at `address` is gone.
-  void forget(std::uintptr_t address) noexcept;
+  void forget(std::uintptr_t address) noexcept override;
 
   /// Stops the workers (Shutdown) and the blocking lane.
-  void shutdown() noexcept;
+  void shutdown() noexcept override;
   /// Sends every worker Shutdown without waiting for them to end: for a master about to
   /// exit without tasks that still run (time_out). A worker leaves such tasks and ends.
-  void tell_workers_run_ended() noexcept;
+  void tell_run_ended() noexcept override;
 
-  /// The name worker `node` (> 0) gave in its Hello, as failure reports show it.
+  /// The name worker `node` (> 0) gave in its Hello, as failure reports show it; node 0
+  /// is "master".
   ///
   ///   cluster.node_name(t->node) == "localhost-2"
-  std::string node_name(int node) const;
+  std::string node_name(int node) const override;
 
   /// Tasks placed and running, and tasks waiting for a slot (for the progress line).
-  std::size_t running() const noexcept { return running_.load(std::memory_order_relaxed); }
+  std::size_t running() const noexcept override { return running_.load(std::memory_order_relaxed); }
   std::size_t queued();
 
   /// Requests in flight per worker task slot when every slot is busy: the worker queues

@@ -1,0 +1,88 @@
+// The top of the runtime: reads this process's configuration and starts what it asks
+// for. A worker (COMPSS_WORKER set) serves tasks from its master instead of running main;
+// otherwise the Runtime is built with its Backend: the master of a master-worker run
+// (net::Cluster, when COMPSS_LISTEN/COMPSS_LISTEN_FD are set) or this process's cores
+// alone (LocalBackend). The only file that sees both core/ and net/ (docs/architecture.md,
+// "The runtime: Backend and layers").
+#include "core/runtime.hpp"
+#include "local/backend.hpp"
+#include "net/cluster.hpp"
+#include "net/cluster_config.hpp"
+#include "net/worker.hpp"
+
+#include <compss/detail/config.hpp>
+#include <compss/detail/runtime_api.hpp>
+#include <compss/error.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+
+namespace compss::rt {
+
+std::unique_ptr<Runtime> launch_runtime() {
+  const unsigned threads = detail::thread_count_from_env();
+  net::ClusterConfig config = net::cluster_config_from_env(threads);
+  const bool progress = config.progress;
+  return std::make_unique<Runtime>(
+      threads, progress, [&config](Runtime& runtime, LocalExecutor& executor) -> std::unique_ptr<Backend> {
+        if (config.distributed) return std::make_unique<net::Cluster>(runtime, executor, std::move(config));
+        return std::make_unique<LocalBackend>(executor);
+      });
+}
+
+}  // namespace compss::rt
+
+namespace compss::detail {
+
+namespace {
+void print_error(const char* what) {
+  std::string msg = what;
+  if (msg.rfind("compss: ", 0) != 0) msg = "compss: " + msg;
+  std::fprintf(stderr, "%s\n", msg.c_str());
+  std::fflush(stderr);
+}
+}  // namespace
+
+int run_main_impl(int argc, char** argv, int (*main_args)(int, char**), int (*main_noargs)()) {
+  // Worker mode (COMPSS_WORKER set): serve tasks from the master instead of running main.
+  try {
+    net::WorkerSettings worker;
+    if (net::worker_settings_from_env(worker)) return net::worker_main(worker);
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return 1;
+  }
+  try {
+    start_runtime();
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return 1;
+  }
+  int rc = 0;
+  bool failed = false;
+  try {
+    rc = main_args != nullptr ? main_args(argc, argv) : main_noargs();
+    barrier(true);
+  } catch (const Error& e) {
+    print_error(e.what());
+    failed = true;
+  } catch (const std::exception& e) {
+    print_error((std::string("uncaught exception in main: ") + e.what()).c_str());
+    failed = true;
+  } catch (...) {
+    print_error("uncaught exception in main");
+    failed = true;
+  }
+  if (failed) {
+    // Tasks that have not started may refer to objects main no longer owns: skip them.
+    if (rt::Runtime* r = rt::current_runtime()) r->cancel("main ended with an error");
+  }
+  // Timed-out tasks whose threads still run cannot be joined: exit without them.
+  if (rt::Runtime* r = rt::current_runtime()) r->exit_if_abandoned(failed ? 1 : rc);
+  shutdown_runtime();
+  return failed ? 1 : rc;
+}
+
+}  // namespace compss::detail
