@@ -1,9 +1,10 @@
 // Cluster: the master side of a master-worker run. It admits the workers, places every
 // ready task on a node (the master's own cores are node 0), sends travelling tasks to
-// workers, keeps track of where each data version lives (net/data_directory.hpp), fetches
-// values to the master only when the program or a task on the master needs them, and
-// survives the loss of a worker: its tasks run again elsewhere and the versions only it
-// held are made again from the tasks that produced them. docs/distributed.md.
+// workers, and survives the loss of a worker: its tasks run again elsewhere. Its data
+// plane (net/master/data_plane.hpp) keeps track of where each data version lives,
+// fetches values to the master only when the program or a task on the master needs them,
+// and makes versions only a lost worker held again from the tasks that produced them.
+// docs/distributed.md.
 // It is the Runtime's Backend (core/backend.hpp) in such a run; runtime/launch.cpp makes it.
 #pragma once
 
@@ -11,8 +12,6 @@
 #include "core/runtime.hpp"
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
-#include "net/data_directory.hpp"
-#include "net/global_values.hpp"
 #include "net/worker_link.hpp"
 #include "sched/placement.hpp"
 #include "sched/ready_queue.hpp"
@@ -30,10 +29,12 @@
 
 namespace compss::net {
 
+class DataPlane;
 class IoThread;
 class Listener;
 class PeerFetcher;
 class RemoteEvents;
+class WorkerDataLinks;
 
 class Cluster final : public rt::Backend {
  public:
@@ -46,11 +47,8 @@ class Cluster final : public rt::Backend {
   /// Tasks may run on workers: the Runtime calls every hook.
   bool all_local() const noexcept override { return false; }
 
-  /// A task was submitted: the values of the globals it reads are taken now. Bit i of
-  /// `untouched` says no unfinished task used parameter i's
-  /// object, so the program may have changed it since: copies of the master's version that
-  /// workers keep are dropped (the object becomes a new version). A by-value argument
-  /// copied now gets its object's latest version first (copy_latest_to_master).
+  /// A task was submitted (DataPlane::submitted: globals' values, stale copies dropped,
+  /// by-value copies of the latest version).
   void submitted(detail::TaskBase* t, std::uint64_t untouched) override;
 
   /// A task whose predecessors finished: placed on a node now, or queued until a slot frees.
@@ -124,79 +122,11 @@ class Cluster final : public rt::Backend {
                 rt::EventTime ended_at = 0);
   /// Runs `job` on the blocking lane after `delay`.
   void after(std::chrono::milliseconds delay, std::function<void()> job);
-  /// Versions workers may drop: {datum id, {version, holders}}.
-  using Drops = std::vector<std::pair<std::uint64_t, std::pair<std::uint64_t, std::uint64_t>>>;
-  /// The task wrote the master's copies in place (it ran on the master; or, `files_only`,
-  /// on a worker sharing the master's files): each written datum becomes a new version
-  /// only the master holds, the old one's holders go to `drops`. Data lock held.
-  void master_wrote_params(detail::TaskBase* t, bool files_only, Drops& drops);
   /// A timed-out task's worker answered at last: its slot is free again.
   void free_held_slot(detail::TaskBase* t);
   void on_lost(int node, const std::string& why);
   void log(LogLevel level, const std::string& text) const;
 
-  /// Fills `request` for node `n`. Returns false, with nothing sent or changed, when an
-  /// input must first be fetched or made again and `may_block` is false.
-  bool build_request(detail::TaskBase* t, int n, TaskRequest& request, bool may_block);
-  void record_outputs(detail::TaskBase* t, int node, std::shared_ptr<const TaskRecord> sent,
-                      TaskDone& done);
-  /// Records that node `n` made output `o` (data lock held); a node that died meanwhile
-  /// is not recorded as its holder. Returns the holders of the version before it.
-  std::uint64_t record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
-  /// A live node (0 = master) holding version v of datum id, else -1.
-  int holder_of(std::uint64_t id, std::uint64_t v);
-  /// Makes version v of datum id available somewhere (running its producers again, as far
-  /// back in the lineage as needed, when every copy was lost); returns the holder, or
-  /// from_snapshot for a version the master made and kept the bytes of. Throws
-  /// compss::Error if impossible. Blocks: never on a receiver thread.
-  int ensure_available(std::uint64_t id, std::uint64_t v);
-  /// Where version v is now: a live holder, from_snapshot, or -1 (then `*producer`, if
-  /// given, is the task that made it, if known). Data lock held.
-  int available_at(std::uint64_t id, std::uint64_t v, std::shared_ptr<const TaskRecord>* producer);
-  /// After a lineage walk: drops the versions made again only as inputs and superseded.
-  void release_remade(const std::map<std::pair<std::uint64_t, std::uint64_t>, int>& remade,
-                      std::pair<std::uint64_t, std::uint64_t> target);
-  /// Runs `producer` again on a live worker, its inputs being available (returns early
-  /// if one was lost meanwhile).
-  void remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer);
-  /// remake, unless another thread is running the same producer again: then waits for
-  /// that run instead (the caller checks again what is available). So a lost version is
-  /// made once however many tasks wait for it, and one producer never runs twice at once.
-  void remake_once(std::uint64_t id, std::uint64_t v,
-                   const std::shared_ptr<const TaskRecord>& producer);
-  static constexpr int from_snapshot = -2;
-  /// Loads the latest value of `d` into the master's object (data lock NOT held).
-  void fetch_to_master(std::uint64_t id);
-  /// Loads the latest values of many data into the master's objects (data lock NOT held).
-  void fetch_all(const std::vector<std::uint64_t>& ids);
-  /// Loads fetched bytes of version v into the master's object; false when the datum has
-  /// moved on meanwhile (fetch again).
-  bool load_fetched(std::uint64_t id, std::uint64_t v, const detail::HeldValue& value);
-  /// The datum `id` once no fetch is receiving into its object (waits, data lock held).
-  TrackedDatum* not_loading(std::unique_lock<std::mutex>& data, std::uint64_t id);
-  /// Ends a fetch into the object of `id`: true when `value` is version `v` received in
-  /// place (the master's object now holds it). Wakes writers waiting in not_loading.
-  bool end_loading(std::uint64_t id, std::uint64_t v, const detail::HeldValue* value);
-  void release(std::uint64_t id, std::uint64_t version, std::uint64_t holders);
-  void release(const Drops& drops);
-  /// When the master holds the latest version of datum `id` (an object or a file) and the
-  /// program may change it: the copies workers keep are dropped and it becomes a new
-  /// version. Otherwise nothing.
-  void drop_worker_copies_of(std::uint64_t id);
-  /// sync and sync_file: the latest version to the master; then, with `user_may_write`,
-  /// the workers' copies are dropped (the program may change it).
-  void sync_key(const detail::DataKey& key, bool user_may_write);
-  /// The tracked datum of a task's parameter (object or file), or null (data lock held).
-  TrackedDatum* find_tracked(const detail::ParamDescriptor& d);
-  /// DataDirectory::track, after forgetting the datum of a dead object of another type at
-  /// the address (its workers' copies are added to `retyped`). Under the data lock.
-  TrackedDatum& track(const detail::ParamDescriptor& d, Drops& retyped);
-  /// A by-value argument copied at submission (no writer pending): when the object's latest
-  /// version lives on a worker (a finished task wrote it there), fetches it into the
-  /// program's object first, so the copy is that version.
-  void copy_latest_to_master(const detail::ParamDescriptor& d);
-  /// The bytes of the master's copy of `x` as a request carries them inline.
-  static std::vector<std::byte> master_bytes(const TrackedDatum& x);
   int choose_live_worker(int avoid);
   /// Moves a placed task (and its slot) from node `from` to another live worker, or to
   /// the master when `from` is lost and no worker is left.
@@ -211,6 +141,10 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<PeerFetcher> fetcher_;
   /// Task events of what runs on workers (used only while observers are installed).
   std::unique_ptr<RemoteEvents> remote_events_;
+  /// The data side (its own lock, taken after sched_mutex_ when both are held), and what
+  /// it asks of the workers.
+  std::unique_ptr<WorkerDataLinks> data_links_;
+  std::unique_ptr<DataPlane> data_;
 
   // Scheduling state (sched_mutex_): node slots and the ready queue. The links are fixed
   // once the workers are admitted (links_[0], the master, is null).
@@ -221,18 +155,6 @@ class Cluster final : public rt::Backend {
   std::vector<std::uint64_t> input_bytes_;  // pump's per-node input bytes of one task
   bool stopping_ = false;
   std::atomic<std::size_t> running_{0};
-  /// Bit n: worker n is connected (cleared before its versions are dropped).
-  std::atomic<std::uint64_t> live_{0};
-
-  // Data state (data_mutex_; taken after sched_mutex_ when both are needed).
-  std::mutex data_mutex_;
-  std::condition_variable loaded_cv_;  // a TrackedDatum::loading ended
-  /// The producers being run again now (remake_once), and their end.
-  std::set<const TaskRecord*> remaking_;
-  std::condition_variable remade_cv_;
-  DataDirectory directory_;
-  /// The globals tasks read: their values per submission, what each worker holds.
-  GlobalValues globals_;
 
   BlockingLane lane_{2};
 };

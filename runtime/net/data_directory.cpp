@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace compss::net {
 
@@ -41,8 +42,7 @@ bool DataDirectory::same_shape(const TrackedDatum& t, const detail::ParamDescrip
   return s != nullptr && t.vtable == d.vtable && t.section.size == s->size;
 }
 
-bool DataDirectory::claim(const detail::ParamDescriptor& d,
-                          std::vector<std::pair<std::uint64_t, std::uint64_t>>& released) {
+bool DataDirectory::claim(const detail::ParamDescriptor& d, std::vector<Drop>& released) {
   TrackedDatum* t = find(d.key.address);
   if (t == nullptr || t->vtable == nullptr) {
     // A section claims its length now; an object is tracked when its request is built
@@ -60,10 +60,9 @@ bool DataDirectory::claim(const detail::ParamDescriptor& d,
   return true;
 }
 
-std::pair<std::uint64_t, std::uint64_t> DataDirectory::forget_other_type(
-    const detail::ParamDescriptor& d) {
+Drop DataDirectory::forget_other_type(const detail::ParamDescriptor& d) {
   auto it = by_address_.find(d.key.address);
-  if (it == by_address_.end()) return {0, 0};
+  if (it == by_address_.end()) return {};
   const TrackedDatum& t = it->second;
   // One pointer compare on the hot path: a type's vtable is one inline variable. Vtables
   // that cannot load (converting by-value copies) say nothing about the object's type. A
@@ -71,7 +70,7 @@ std::pair<std::uint64_t, std::uint64_t> DataDirectory::forget_other_type(
   // travel (claim) and whether its value may be loaded here (fits) decide for it.
   if (t.vtable == nullptr || d.vtable == nullptr || d.vtable->load == nullptr ||
       t.vtable == d.vtable) {
-    return {0, 0};
+    return {};
   }
   if (!t.master_has_latest()) {
     if (t.vtable->section || d.vtable->section) {
@@ -153,53 +152,48 @@ const VersionInfo* DataDirectory::find_version(std::uint64_t id, std::uint64_t v
   return it == versions_.end() ? nullptr : &it->second;
 }
 
-std::uint64_t DataDirectory::produced(std::uint64_t id, std::uint64_t v, int node,
-                                      std::uint64_t size,
-                                      std::shared_ptr<const TaskRecord> producer) {
+NodeSet DataDirectory::produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
+                                std::shared_ptr<const TaskRecord> producer) {
   VersionInfo& info = versions_[{id, v}];
-  info.holders |= std::uint64_t{1} << node;
+  info.holders.insert(static_cast<sched::NodeId>(node));
   info.size = size;
   if (producer != nullptr) info.producer = std::move(producer);
   TrackedDatum* d = find_id(id);
-  if (d == nullptr || v <= d->version) return 0;  // a recomputed old version
+  if (d == nullptr || v <= d->version) return {};  // a recomputed old version
   d->version = v;
   auto old = versions_.find({id, v - 1});
-  if (old == versions_.end()) return 0;
-  std::uint64_t holders = old->second.holders;
-  old->second.holders = 0;  // dropped by the workers; its producer can make it again
-  return holders;
+  if (old == versions_.end()) return {};
+  // Dropped by the workers; its producer can make it again.
+  return std::exchange(old->second.holders, NodeSet{});
 }
 
-std::uint64_t DataDirectory::master_wrote(TrackedDatum& d) {
-  std::uint64_t holders = 0;
+NodeSet DataDirectory::master_wrote(TrackedDatum& d) {
+  NodeSet holders;
   auto old = versions_.find({d.id, d.version});
-  if (old != versions_.end()) {
-    holders = old->second.holders;
-    old->second.holders = 0;
-  }
+  if (old != versions_.end()) holders = std::exchange(old->second.holders, NodeSet{});
   d.version += 1;
   d.master_version = d.version;
   return holders;
 }
 
-std::pair<std::uint64_t, std::uint64_t> DataDirectory::forget(std::uintptr_t address) {
+Drop DataDirectory::forget(std::uintptr_t address) {
   auto it = by_address_.find(address);
-  if (it == by_address_.end()) return {0, 0};
-  std::uint64_t id = it->second.id;
-  std::uint64_t holders = 0;
+  if (it == by_address_.end()) return {};
+  Drop gone{.id = it->second.id, .version = DataRelease::all_versions, .holders = {}};
   // The versions' producers stay: other versions' lineage may need to make them again.
-  for (auto v = versions_.lower_bound({id, 0}); v != versions_.end() && v->first.id == id; ++v) {
-    holders |= v->second.holders;
-    v->second.holders = 0;
+  for (auto v = versions_.lower_bound({gone.id, 0}); v != versions_.end() && v->first.id == gone.id;
+       ++v) {
+    const NodeSet& held = v->second.holders;
+    for (auto n = held.next(0); n != NodeSet::npos; n = held.next(n + 1)) gone.holders.insert(n);
+    v->second.holders.clear();
   }
-  address_of_.erase(id);
+  address_of_.erase(gone.id);
   by_address_.erase(it);
-  return {id, holders};
+  return gone;
 }
 
 void DataDirectory::drop_node(int n) {
-  const std::uint64_t bit = std::uint64_t{1} << n;
-  for (auto& [key, info] : versions_) info.holders &= ~bit;
+  for (auto& [key, info] : versions_) info.holders.erase(static_cast<sched::NodeId>(n));
 }
 
 std::vector<TrackedDatum*> DataDirectory::in_range(std::uintptr_t begin, std::uintptr_t end) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "net/message.hpp"
+#include "sched/node.hpp"
 
 #include <compss/detail/task_node.hpp>
 
@@ -22,10 +23,21 @@ namespace compss::net {
 /// inputs were then (cleared before it is sent again).
 using TaskRecord = TaskRequest;
 
-/// One version of a datum: the workers that hold it (bit n = node n), its size in bytes
-/// when known, and the task that produced it (null: the master's object made it).
+/// Nodes by number (workers from 1), without a size cap: the holders of a version.
+using NodeSet = sched::NodeSet;
+
+/// Copies of a datum some workers may drop: versions <= `version` of datum `id`
+/// (DataRelease::all_versions: every version) held by `holders`.
+struct Drop {
+  std::uint64_t id = 0;
+  std::uint64_t version = 0;
+  NodeSet holders;
+};
+
+/// One version of a datum: the workers that hold it, its size in bytes when known, and
+/// the task that produced it (null: the master's object made it).
 struct VersionInfo {
-  std::uint64_t holders = 0;
+  NodeSet holders;
   std::uint64_t size = 0;
   std::shared_ptr<const TaskRecord> producer;
   /// A version the master's object held when it was first sent to a worker: its bytes, so
@@ -67,14 +79,13 @@ class DataDirectory {
   /// another shape (an array section vs a single object, another element type) and `d`
   /// writes the address while the master holds the datum's latest version, the program has
   /// a new object there (a dead array's address reused) or writes the array another way:
-  /// nothing lives only on workers, so the old datum is forgotten (its {id, holders}
-  /// appended to `released`: the caller releases those workers' copies) and d's shape is
+  /// nothing lives only on workers, so the old datum is forgotten (its copies appended to
+  /// `released`: the caller releases them) and d's shape is
   /// tracked: true. (A writer runs after every earlier task on its address, so none still
   /// uses the old datum.) Otherwise false: the task runs on the master. A section of the
   /// same element type and another length keeps its first length (false): the shorter
   /// halves of blocks a program works on stay on the master instead of moving the datum.
-  bool claim(const detail::ParamDescriptor& d,
-             std::vector<std::pair<std::uint64_t, std::uint64_t>>& released);
+  bool claim(const detail::ParamDescriptor& d, std::vector<Drop>& released);
   /// Whether the latest version of `t` may be loaded on the master into the program's
   /// memory for a task that passes `d`: only when it is no longer than what `d` passes (d's
   /// shape, or a longer section of the same element type). Never a write past the task's
@@ -91,7 +102,7 @@ class DataDirectory {
   /// Throws compss::Error when the old datum's latest version lives only on a worker (the
   /// program wrote its memory without waiting on it, or passes an object and its first
   /// member, which share an address, to tasks that travel).
-  std::pair<std::uint64_t, std::uint64_t> forget_other_type(const detail::ParamDescriptor& d);
+  Drop forget_other_type(const detail::ParamDescriptor& d);
   TrackedDatum* find(std::uintptr_t address);
   TrackedDatum* find_id(std::uint64_t id);
   /// The datum of a file (by its normalised path), created at version 0 held by the master.
@@ -105,17 +116,17 @@ class DataDirectory {
 
   /// A worker made version `v` of datum `id` (it becomes the latest unless older). Returns
   /// the workers holding the version before it, which may now drop it.
-  std::uint64_t produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
-                         std::shared_ptr<const TaskRecord> producer);
+  NodeSet produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
+                   std::shared_ptr<const TaskRecord> producer);
 
   /// The master's object was written in place (a task ran on the master, or the user got
   /// the value with wait_on): a new latest version only the master holds. Returns the
   /// workers holding older versions.
-  std::uint64_t master_wrote(TrackedDatum& d);
+  NodeSet master_wrote(TrackedDatum& d);
 
   /// Forgets the datum at `address` (its object is gone); its versions' lineage stays.
-  /// Returns {id, workers holding any of its versions}, or {0, 0}.
-  std::pair<std::uint64_t, std::uint64_t> forget(std::uintptr_t address);
+  /// Returns the copies of its versions workers hold (all_versions), or an empty Drop.
+  Drop forget(std::uintptr_t address);
 
   /// Removes node `n` from every version's holders.
   void drop_node(int n);

@@ -16,6 +16,13 @@ using compss::detail::ParamDescriptor;
 using compss::detail::vtable_for;
 
 namespace {
+/// The set of the given nodes.
+NodeSet nodes(std::initializer_list<std::uint32_t> ids) {
+  NodeSet s;
+  for (std::uint32_t n : ids) s.insert(n);
+  return s;
+}
+
 ParamDescriptor descriptor_of(int& x) {
   ParamDescriptor d;
   d.key = DataKey::of(&x);
@@ -41,16 +48,16 @@ TEST(DataDirectory, AVersionMadeOnAWorkerStaysThereAndTheOldOneIsReleased) {
   DataDirectory dir;
   int x = 0;
   TrackedDatum& t = dir.track(descriptor_of(x));
-  dir.version(t.id, 0).holders = 1u << 2;  // worker 2 was sent version 0
+  dir.version(t.id, 0).holders = nodes({2});  // worker 2 was sent version 0
   auto record = std::make_shared<TaskRecord>();
   record->signature = "void inc(int &)";
-  std::uint64_t old_holders = dir.produced(t.id, 1, 1, 4, record);
-  EXPECT_EQ(old_holders, 1u << 2);  // worker 2 may drop version 0
+  NodeSet old_holders = dir.produced(t.id, 1, 1, 4, record);
+  EXPECT_EQ(old_holders, nodes({2}));  // worker 2 may drop version 0
   EXPECT_EQ(t.version, 1u);
   EXPECT_FALSE(t.master_has_latest());
   const VersionInfo* v1 = dir.find_version(t.id, 1);
   ASSERT_NE(v1, nullptr);
-  EXPECT_EQ(v1->holders, 1u << 1);
+  EXPECT_EQ(v1->holders, nodes({1}));
   EXPECT_EQ(v1->size, 4u);
   EXPECT_EQ(v1->producer, record);
   EXPECT_EQ(dir.in_range(0, ~std::uintptr_t{0}).size(), 1u);
@@ -62,9 +69,9 @@ TEST(DataDirectory, ARecomputedOldVersionDoesNotBecomeTheLatest) {
   TrackedDatum& t = dir.track(descriptor_of(x));
   dir.produced(t.id, 1, 1, 4, nullptr);
   dir.produced(t.id, 2, 1, 4, nullptr);
-  EXPECT_EQ(dir.produced(t.id, 1, 3, 4, nullptr), 0u);
+  EXPECT_TRUE(dir.produced(t.id, 1, 3, 4, nullptr).empty());
   EXPECT_EQ(t.version, 2u);
-  EXPECT_EQ(dir.find_version(t.id, 1)->holders, 1u << 3);
+  EXPECT_EQ(dir.find_version(t.id, 1)->holders, nodes({3}));
 }
 
 TEST(DataDirectory, AWriteOnTheMasterMakesANewVersionOnlyTheMasterHolds) {
@@ -73,7 +80,7 @@ TEST(DataDirectory, AWriteOnTheMasterMakesANewVersionOnlyTheMasterHolds) {
   TrackedDatum& t = dir.track(descriptor_of(x));
   dir.produced(t.id, 1, 1, 4, nullptr);
   t.master_version = 1;  // fetched
-  EXPECT_EQ(dir.master_wrote(t), 1u << 1);
+  EXPECT_EQ(dir.master_wrote(t), nodes({1}));
   EXPECT_EQ(t.version, 2u);
   EXPECT_TRUE(t.master_has_latest());
   EXPECT_EQ(dir.in_range(0, ~std::uintptr_t{0}).size(), 1u);
@@ -86,7 +93,7 @@ TEST(DataDirectory, ALostNodeHoldsNothingButLineageStays) {
   auto record = std::make_shared<TaskRecord>();
   dir.produced(t.id, 1, 2, 4, record);
   dir.drop_node(2);
-  EXPECT_EQ(dir.find_version(t.id, 1)->holders, 0u);
+  EXPECT_TRUE(dir.find_version(t.id, 1)->holders.empty());
   EXPECT_EQ(dir.find_version(t.id, 1)->producer, record);
 }
 
@@ -95,13 +102,16 @@ TEST(DataDirectory, ForgettingADatumReportsItsHolders) {
   int x = 0, y = 0;
   std::uint64_t id = dir.track(descriptor_of(x)).id;
   dir.track(descriptor_of(y));
-  dir.produced(id, 1, 1, 4, nullptr);
-  auto [gone, holders] = dir.forget(reinterpret_cast<std::uintptr_t>(&x));
-  EXPECT_EQ(gone, id);
-  EXPECT_EQ(holders, 1u << 1);
+  dir.version(id, 0).holders = nodes({70});  // beyond 64 nodes: no cap
+  dir.produced(id, 1, 1, 4, nullptr);  // (version 0's copy on node 70 was released)
+  dir.produced(id, 1, 130, 4, nullptr);
+  Drop gone = dir.forget(reinterpret_cast<std::uintptr_t>(&x));
+  EXPECT_EQ(gone.id, id);
+  EXPECT_EQ(gone.version, DataRelease::all_versions);
+  EXPECT_EQ(gone.holders, nodes({1, 130}));
   EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(&x)), nullptr);
   EXPECT_NE(dir.find(reinterpret_cast<std::uintptr_t>(&y)), nullptr);
-  EXPECT_EQ(dir.forget(reinterpret_cast<std::uintptr_t>(&x)).first, 0u);
+  EXPECT_EQ(dir.forget(reinterpret_cast<std::uintptr_t>(&x)).id, 0u);
 }
 
 namespace {
@@ -172,7 +182,7 @@ TEST(DataDirectory, ASectionClaimsItsLengthAndAnotherLengthMayNotTravel) {
   DataDirectory dir;
   double a[8] = {};
   compss::detail::SectionRef four{a, 4}, eight{a, 8};
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> released;
+  std::vector<Drop> released;
   EXPECT_EQ(dir.find(reinterpret_cast<std::uintptr_t>(a)), nullptr);
   EXPECT_TRUE(dir.claim(section_descriptor(four), released));  // the first claims the datum
   ASSERT_NE(dir.find(reinterpret_cast<std::uintptr_t>(a)), nullptr);
@@ -203,15 +213,16 @@ TEST(DataDirectory, AWriterOfAnotherShapeReshapesADatumTheMasterHolds) {
   DataDirectory dir;
   double a[4] = {};
   compss::detail::SectionRef four{a, 4};
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> released;
+  std::vector<Drop> released;
   ASSERT_TRUE(dir.claim(section_descriptor(four), released));
   const std::uint64_t old_id = dir.find(reinterpret_cast<std::uintptr_t>(a))->id;
-  dir.version(old_id, 0).holders = 0b10;  // node 1 keeps a copy of the master's version
+  dir.version(old_id, 0).holders = nodes({1});  // node 1 keeps a copy of the master's version
   EXPECT_FALSE(dir.claim(single_double(a[0], Direction::in), released));  // a reader: master
   EXPECT_TRUE(released.empty());
   ASSERT_TRUE(dir.claim(single_double(a[0], Direction::inout), released));
   ASSERT_EQ(released.size(), 1u);
-  EXPECT_EQ(released[0], (std::pair<std::uint64_t, std::uint64_t>{old_id, 0b10}));
+  EXPECT_EQ(released[0].id, old_id);
+  EXPECT_EQ(released[0].holders, nodes({1}));
   TrackedDatum* now = dir.find(reinterpret_cast<std::uintptr_t>(a));
   ASSERT_NE(now, nullptr);
   EXPECT_NE(now->id, old_id);
@@ -224,7 +235,7 @@ TEST(DataDirectory, ADatumWhoseLatestIsOnAWorkerKeepsItsShapeAndLoadsOnlyWhereIt
   DataDirectory dir;
   double a[8] = {};
   compss::detail::SectionRef four{a, 4}, two{a, 2}, eight{a, 8};
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> released;
+  std::vector<Drop> released;
   ASSERT_TRUE(dir.claim(section_descriptor(four), released));
   TrackedDatum* t = dir.find(reinterpret_cast<std::uintptr_t>(a));
   dir.produced(t->id, 1, 1, 32, nullptr);  // a worker wrote version 1

@@ -1,0 +1,54 @@
+// DataLinks: what the master's data plane (net/master/data_plane.hpp) asks of the workers:
+// where a node's data listener is, fetch a version from it, tell it to drop versions, run
+// a task again on it. The cluster implements it over its WorkerLinks and PeerFetcher
+// (net/master/worker_data_links.hpp); unit tests use a fake (tests/unit/test_data_plane.cpp).
+#pragma once
+
+#include "net/message.hpp"
+#include "net/worker_link.hpp"
+
+#include <compss/detail/held_value.hpp>
+#include <compss/detail/value_sink.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+
+namespace compss::net {
+
+/// Nodes are numbered as the cluster numbers them: 0 is the master, workers from 1.
+/// The data plane calls these with none of its locks held; they may block (on the
+/// network), and must be callable from any thread at once.
+class DataLinks {
+ public:
+  virtual ~DataLinks() = default;
+
+  /// "host:port" of worker `node`'s data listener: where its peers and the master fetch
+  /// the versions it holds (a request's WireParam::source).
+  virtual std::string data_address(int node) const = 0;
+  /// Whether worker `node` sees the master's files at the same paths (files travel as
+  /// paths to it, and what it writes there is written on the master in place).
+  virtual bool shares_files(int node) const = 0;
+  /// Tells worker `node` it may drop versions <= `version` of datum `id` (all_versions:
+  /// every version). No answer; never throws.
+  virtual void release(int node, std::uint64_t id, std::uint64_t version) noexcept = 0;
+  /// Copies version `version` of datum `id` from worker `node` into `out` (a large value
+  /// through a sink from `make_sink`, when not null). False, with the reason in `why`,
+  /// when the node cannot be reached or does not hold it.
+  virtual bool fetch(int node, std::uint64_t id, std::uint64_t version,
+                     const detail::SinkFactory& make_sink,
+                     std::shared_ptr<const detail::HeldValue>& out, std::string& why) = 0;
+  /// Fetches many versions from worker `node` at once; `each(i, value)` runs for each,
+  /// in order, with null when the node did not give it.
+  virtual void fetch_many(int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
+                          const std::function<void(std::size_t, const detail::HeldValue*)>& each) = 0;
+  /// A live worker to run a task again on (the least loaded), or -1 when none is left.
+  virtual int choose_worker() = 0;
+  /// Sends `request` to worker `node` and waits for its answer (or its loss).
+  virtual CallResult call(int node, TaskRequest& request) = 0;
+};
+
+}  // namespace compss::net

@@ -1,0 +1,519 @@
+// DataPlane: tracking, the Backend's data hooks, requests and answers, releases. Lineage
+// is in lineage.cpp, fetches to the master in fetch.cpp.
+#include "net/master/data_plane.hpp"
+
+#include "core/access.hpp"
+#include "net/file_staging.hpp"
+#include "net/master/data_params.hpp"
+
+#include <compss/detail/remote_invoke.hpp>
+#include <compss/error.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace compss::net {
+
+using detail::Direction;
+using detail::ParamDescriptor;
+using detail::ParamKind;
+using detail::TaskBase;
+using data_params::from_holder;
+using data_params::kept_by_worker;
+using data_params::save;
+using data_params::tracked;
+using rt::for_each_datum;
+using rt::reads;
+using rt::writes;
+
+namespace {
+NodeSet only(int node) {
+  NodeSet s;
+  s.insert(static_cast<sched::NodeId>(node));
+  return s;
+}
+bool holds(const VersionInfo& info, int node) {
+  return info.holders.contains(static_cast<sched::NodeId>(node));
+}
+}  // namespace
+
+void DataPlane::log(const std::string& text) const {
+  if (static_cast<int>(log_level_) >= static_cast<int>(LogLevel::info)) {
+    std::fprintf(stderr, "compss: %s\n", text.c_str());
+  }
+}
+
+// ---- tracking ---------------------------------------------------------------------------
+
+TrackedDatum& DataPlane::track(const ParamDescriptor& d, Drops& retyped) {
+  Drop old = directory_.forget_other_type(d);
+  if (!old.holders.empty()) retyped.push_back(std::move(old));
+  return directory_.track(d);
+}
+
+TrackedDatum* DataPlane::find_tracked(const ParamDescriptor& d) {
+  if (d.kind == ParamKind::file) return directory_.find_file(std::string(d.key.path));
+  return tracked(d) ? directory_.find(d.key.address) : nullptr;
+}
+
+TrackedDatum* DataPlane::find_key(const detail::DataKey& key) {
+  return key.tag == detail::DataKey::Tag::file ? directory_.find_file(std::string(key.path))
+                                               : directory_.find(key.address);
+}
+
+std::uint64_t DataPlane::stale_on_master(const detail::DataKey& key) {
+  std::lock_guard data(data_mutex_);
+  TrackedDatum* x = find_key(key);
+  return x != nullptr && !x->master_has_latest() ? x->id : 0;
+}
+
+std::vector<std::byte> DataPlane::master_bytes(const TrackedDatum& x) {
+  if (!x.path.empty()) return to_bytes(staged_from_master(x.path, true));
+  if (x.vtable == nullptr) {
+    throw Error("compss: data " + std::to_string(x.id) + " has no value on the master to send");
+  }
+  return save(*x.vtable, x.object);
+}
+
+int DataPlane::holder_of(std::uint64_t id, std::uint64_t v) {
+  // data lock held by the caller
+  TrackedDatum* x = directory_.find_id(id);
+  if (x != nullptr && x->master_version == v) return 0;
+  const VersionInfo* info = directory_.find_version(id, v);
+  if (info == nullptr) return -1;
+  // (Lost nodes were removed from the holders.)
+  const sched::NodeId n = info->holders.next(1);
+  return n == NodeSet::npos ? -1 : static_cast<int>(n);
+}
+
+int DataPlane::available_at(std::uint64_t id, std::uint64_t v,
+                            std::shared_ptr<const TaskRecord>* producer) {
+  // data lock held by the caller
+  int h = holder_of(id, v);
+  if (h >= 0) return h;
+  const VersionInfo* info = directory_.find_version(id, v);
+  if (info != nullptr && info->snapshot != nullptr) return from_snapshot;
+  if (producer != nullptr && info != nullptr) *producer = info->producer;
+  return -1;
+}
+
+NodeSet DataPlane::record_produced(const WireParam& o, int n,
+                                   std::shared_ptr<const TaskRecord> producer) {
+  // data lock held by the caller
+  NodeSet older = directory_.produced(o.data_id, o.version, n, o.size, std::move(producer));
+  if (lost_.contains(static_cast<sched::NodeId>(n))) {
+    // Its worker was lost after answering: only the lineage is kept.
+    directory_.version(o.data_id, o.version).holders.erase(static_cast<sched::NodeId>(n));
+  }
+  return older;
+}
+
+void DataPlane::node_lost(int n) {
+  std::lock_guard data(data_mutex_);
+  lost_.insert(static_cast<sched::NodeId>(n));  // before drop_node: later answers not held
+  directory_.drop_node(n);
+}
+
+// ---- releases ---------------------------------------------------------------------------
+
+void DataPlane::release(const Drop& drop) {
+  const NodeSet& h = drop.holders;
+  for (auto n = h.next(1); n != NodeSet::npos; n = h.next(n + 1)) {
+    links_.release(static_cast<int>(n), drop.id, drop.version);
+  }
+}
+
+void DataPlane::release(const Drops& drops) {
+  for (const Drop& d : drops) release(d);
+}
+
+void DataPlane::drop_worker_copies_of(std::uint64_t id) {
+  Drop drop;
+  {
+    std::lock_guard data(data_mutex_);
+    TrackedDatum* x = directory_.find_id(id);
+    if (x == nullptr || !x->master_has_latest()) return;
+    const VersionInfo* info = directory_.find_version(x->id, x->version);
+    if (info == nullptr || info->holders.empty()) return;  // nobody keeps a copy
+    drop.id = x->id;
+    drop.version = x->version;
+    drop.holders = directory_.master_wrote(*x);
+  }
+  release(drop);
+}
+
+void DataPlane::master_wrote_params(TaskBase* t, bool files_only, Drops& drops) {
+  // data lock held by the caller
+  for (std::size_t i = 0; i < t->param_count_; ++i) {
+    for_each_datum(t->params_[i], [&](const ParamDescriptor& d) {
+      if (!writes(d.direction) || (files_only && d.kind != ParamKind::file)) return;
+      TrackedDatum* x = find_tracked(d);
+      if (x == nullptr) return;  // never travelled: nothing to update
+      const std::uint64_t old = x->version;
+      NodeSet holders = directory_.master_wrote(*x);
+      if (!holders.empty()) drops.push_back({x->id, old, std::move(holders)});
+    });
+  }
+}
+
+// ---- the Backend's data hooks -------------------------------------------------------------
+
+void DataPlane::submitted(TaskBase* t, std::uint64_t untouched) {
+  const detail::RemoteTask* remote = detail::find_remote_task(t->spec().signature);
+  if (remote != nullptr && remote->global_count != 0 && remote->travels()) {
+    t->globals = globals_.snapshot(*remote);  // the values of its place in program order
+  }
+  for (std::uint32_t i = 0; i < t->param_count_; ++i) {
+    const ParamDescriptor& d = t->params_[i];
+    if (d.copy_in && !d.deferred) {
+      // Copied now: when a finished task wrote the object's latest version on a worker,
+      // that version is fetched first (the workers' copies stay valid: it is only read).
+      if (d.key.tag != detail::DataKey::Tag::address) continue;
+      if (std::uint64_t id = stale_on_master(d.key)) fetch_to_master(id);
+      continue;
+    }
+    if (i >= 64 || !(untouched >> i & 1) || (d.kind != ParamKind::file && !tracked(d))) continue;
+    std::uint64_t id = 0;
+    {
+      std::lock_guard data(data_mutex_);
+      if (TrackedDatum* x = find_tracked(d)) id = x->id;
+    }
+    if (id != 0) drop_worker_copies_of(id);
+  }
+}
+
+bool DataPlane::claim(const TaskBase& t) {
+  Drops released;
+  bool claimed = true;
+  {
+    std::lock_guard data(data_mutex_);
+    for (std::uint32_t i = 0; i < t.param_count_ && claimed; ++i) {
+      const ParamDescriptor& d = t.params_[i];
+      if (tracked(d)) claimed = directory_.claim(d, released);
+    }
+  }
+  release(released);
+  return claimed;
+}
+
+void DataPlane::before_run(TaskBase* t) {
+  std::vector<std::uint64_t> stale;
+  Drops retyped;  // data of objects that died where this task's objects now are
+  {
+    std::lock_guard data(data_mutex_);
+    for (std::size_t i = 0; i < t->param_count_; ++i) {
+      for_each_datum(t->params_[i], [&](const ParamDescriptor& d) {
+        if (!reads(d.direction)) return;
+        TrackedDatum* x = nullptr;
+        if (d.kind == ParamKind::file) {
+          x = directory_.find_file(std::string(d.key.path));
+        } else if (d.kind == ParamKind::object && d.key.tag == detail::DataKey::Tag::address) {
+          Drop old = directory_.forget_other_type(d);
+          if (!old.holders.empty()) retyped.push_back(std::move(old));
+          x = directory_.find(d.key.address);
+        }
+        if (x == nullptr || x->master_has_latest()) return;
+        if (x->path.empty() && !DataDirectory::fits(*x, d)) {
+          DataDirectory::throw_other_shape(
+              *x, d,
+              "its latest version is on a worker and loading it here would write past what "
+              "this task passes; wait for the array (compss::wait_on(p)) before passing its "
+              "address in another shape (docs/distributed.md, \"Array sections\")");
+        }
+        stale.push_back(x->id);
+      });
+    }
+  }
+  release(retyped);
+  // Several (a collection's elements): one round trip per holder, not one per value.
+  if (stale.size() == 1) {
+    fetch_to_master(stale[0]);
+  } else if (!stale.empty()) {
+    fetch_all(stale);
+  }
+}
+
+void DataPlane::wrote_on_master(TaskBase* t) {
+  Drops drops;
+  {
+    std::lock_guard data(data_mutex_);
+    master_wrote_params(t, false, drops);
+  }
+  release(drops);
+}
+
+void DataPlane::sync(std::uintptr_t address, bool user_may_write) {
+  sync_key(detail::DataKey::of(reinterpret_cast<const void*>(address)), user_may_write);
+}
+
+void DataPlane::sync_file(const std::string& path) {
+  sync_key(detail::DataKey::of_file(path), true);
+}
+
+void DataPlane::sync_key(const detail::DataKey& key, bool user_may_write) {
+  std::uint64_t id = 0;
+  {
+    std::lock_guard data(data_mutex_);
+    TrackedDatum* x = find_key(key);
+    if (x == nullptr) return;
+    id = x->id;
+  }
+  fetch_to_master(id);
+  if (user_may_write) drop_worker_copies_of(id);
+}
+
+void DataPlane::sync_range(std::uintptr_t begin, std::uintptr_t end) {
+  std::vector<std::uintptr_t> addresses;
+  std::vector<std::uint64_t> ids;
+  {
+    std::lock_guard data(data_mutex_);
+    // Also those the master holds: workers may keep copies the program could now change.
+    for (TrackedDatum* x : directory_.in_range(begin, end)) {
+      addresses.push_back(x->address);
+      if (!x->master_has_latest()) ids.push_back(x->id);
+    }
+  }
+  fetch_all(ids);
+  for (std::uintptr_t a : addresses) sync(a, true);  // (now only drops workers' copies)
+}
+
+void DataPlane::sync_all() {
+  sync_range(0, ~std::uintptr_t{0});
+  std::vector<std::uint64_t> files;
+  {
+    std::lock_guard data(data_mutex_);
+    for (TrackedDatum* x : directory_.files()) files.push_back(x->id);
+  }
+  fetch_all(files);
+  for (std::uint64_t id : files) drop_worker_copies_of(id);  // the program may change them
+}
+
+void DataPlane::forget(std::uintptr_t address) noexcept {
+  try {
+    Drop gone;
+    {
+      std::lock_guard data(data_mutex_);
+      gone = directory_.forget(address);
+    }
+    release(gone);
+  } catch (...) {
+    // Only memory on the workers stays used longer.
+  }
+}
+
+// ---- placement and dispatch ---------------------------------------------------------------
+
+void DataPlane::add_input_bytes(const TaskBase& t, std::vector<std::uint64_t>& bytes) {
+  std::lock_guard data(data_mutex_);
+  for (std::size_t i = 0; i < t.spec().param_count; ++i) {
+    const ParamDescriptor& d = t.params_[i];
+    if (!reads(d.direction) || !tracked(d)) continue;
+    TrackedDatum* x = directory_.find(d.key.address);
+    if (x == nullptr) continue;
+    const VersionInfo* info = directory_.find_version(x->id, x->version);
+    std::uint64_t size = info != nullptr ? info->size : 0;
+    if (x->master_has_latest() && !bytes.empty()) bytes[0] += size;
+    if (info == nullptr) continue;
+    const NodeSet& h = info->holders;
+    for (auto n = h.next(1); n != NodeSet::npos && n < bytes.size(); n = h.next(n + 1)) {
+      bytes[n] += size;
+    }
+  }
+}
+
+void DataPlane::fill_file_param(const ParamDescriptor& d, int n, WireParam& w,
+                                std::vector<std::pair<std::uint64_t, std::uint64_t>>& missing) {
+  // data lock held. The worker does not see the master's files: the file is a datum like
+  // any other (its versions' bytes are its contents). The request always carries its
+  // path; the contents come inline from the master or from a holder.
+  TrackedDatum& x = directory_.track_file(std::string(d.key.path));
+  w.data_id = x.id;
+  w.version = x.version;
+  w.has_value = true;
+  StagedFile file;
+  file.path = x.path;
+  if (reads(d.direction)) {
+    VersionInfo& info = directory_.version(x.id, x.version);
+    if (!holds(info, n) && x.master_has_latest()) {
+      file = staged_from_master(x.path, true);
+      info.size = file.content.size();
+      if (info.producer == nullptr && info.snapshot == nullptr) {
+        info.snapshot = std::make_shared<const std::vector<std::byte>>(to_bytes(file));
+      }
+    } else {
+      file.from_store = true;
+      if (!holds(info, n)) {
+        int h = holder_of(x.id, x.version);
+        if (h < 0) {
+          missing.push_back({x.id, x.version});
+        } else {
+          w.source = links_.data_address(h);
+        }
+      }
+    }
+  }
+  w.value = to_bytes(file);
+}
+
+void DataPlane::fill_object_param(const ParamDescriptor& d, int n, WireParam& w, Drops& retyped,
+                                  std::vector<std::pair<std::uint64_t, std::uint64_t>>& missing) {
+  // data lock held
+  if (!tracked(d)) {
+    if (d.serializable()) {
+      w.has_value = true;
+      w.value = save(*d.vtable, d.object);
+    }
+    return;
+  }
+  TrackedDatum& x = track(d, retyped);
+  w.data_id = x.id;
+  w.version = x.version;
+  if (!reads(d.direction)) return;
+  VersionInfo& info = directory_.version(x.id, x.version);
+  if (holds(info, n)) return;  // already there
+  if (x.master_has_latest()) {
+    w.has_value = true;
+    w.value = save(*d.vtable, d.object);
+    info.size = w.value.size();
+    if (info.producer == nullptr && info.snapshot == nullptr) {
+      info.snapshot = std::make_shared<const std::vector<std::byte>>(w.value);
+    }
+    // The worker keeps what it is sent, but becomes a holder only once its answer shows
+    // it stored it (record_outputs): others must not fetch it from there earlier.
+    return;
+  }
+  int h = holder_of(x.id, x.version);
+  if (h < 0) {
+    missing.push_back({x.id, x.version});
+  } else {
+    w.source = links_.data_address(h);
+  }
+}
+
+bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may_block) {
+  const std::size_t arity = t->spec().param_count;
+  const bool shared_files = links_.shares_files(n);
+  // By-value parameters converted from another type need the master's copy first; so do
+  // files a worker that shares the master's files reads, when their latest version lives
+  // on a worker without them.
+  for (std::size_t i = 0; i < arity; ++i) {
+    const ParamDescriptor& d = t->params_[i];
+    const bool converted =
+        d.copy_in && d.deferred && !tracked(d) && d.key.tag == detail::DataKey::Tag::address;
+    const bool shared_file = d.kind == ParamKind::file && shared_files && reads(d.direction);
+    if (!converted && !shared_file) continue;
+    const std::uint64_t id = stale_on_master(d.key);
+    if (id == 0) continue;
+    if (!may_block) return false;
+    fetch_to_master(id);
+  }
+  for (int round = 0;; ++round) {
+    request.signature = t->spec().signature;
+    request.params.clear();
+    request.params.resize(arity);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;
+    Drops retyped;  // data of objects that died where this task's objects now are
+    {
+      std::lock_guard data(data_mutex_);
+      for (std::size_t i = 0; i < arity; ++i) {
+        const ParamDescriptor& d = t->params_[i];
+        WireParam& w = request.params[i];
+        w.direction = static_cast<std::uint8_t>(d.direction);
+        w.kind = static_cast<std::uint8_t>(d.kind);
+        if (const detail::SectionRef* section = d.section()) w.size = section->size;  // its extent
+        if (d.kind == ParamKind::file && !shared_files) {
+          fill_file_param(d, n, w, missing);
+        } else {
+          fill_object_param(d, n, w, retyped, missing);
+        }
+      }
+      if (t->param_count_ > arity) {  // the result: a datum of its own
+        const ParamDescriptor& d = t->params_[arity];
+        WireParam w;
+        w.direction = static_cast<std::uint8_t>(Direction::out);
+        if (tracked(d)) {
+          TrackedDatum& x = track(d, retyped);
+          if (auto* state = reinterpret_cast<detail::FutureStateBase*>(d.key.address)) {
+            // Its destructor forgets the datum before the memory can hold another object.
+            state->tracked.store(true, std::memory_order_release);
+          }
+          w.data_id = x.id;
+          w.version = x.version;
+        }
+        request.params.push_back(std::move(w));
+      }
+    }
+    release(retyped);
+    if (missing.empty()) {
+      if (t->globals) globals_.add_to_request(*t->globals, n, request);
+      return true;
+    }
+    if (!may_block) return false;  // (tracking changed nothing a second build would not redo)
+    if (round > 64) throw Error("compss: the inputs of a task could not be found on any node");
+    for (auto [id, v] : missing) ensure_available(id, v);
+  }
+}
+
+void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
+                               TaskDone& done) {
+  const bool shared_files = links_.shares_files(n);
+  Drops drops;
+  {
+    std::lock_guard data(data_mutex_);
+    // A worker lost after it answered keeps nothing (its node was dropped already).
+    const bool lost = lost_.contains(static_cast<sched::NodeId>(n));
+    for (const WireParam& w : record->params) {
+      if (lost || !kept_by_worker(w)) continue;
+      const TrackedDatum* x = directory_.find_id(w.data_id);
+      if (x != nullptr && x->version == w.version) {
+        directory_.version(w.data_id, w.version).holders.insert(static_cast<sched::NodeId>(n));
+      } else {  // superseded (or forgotten) meanwhile: the other copies are dropped already
+        drops.push_back({w.data_id, w.version, only(n)});
+      }
+    }
+    for (WireParam& o : done.outputs) {
+      if (o.kind == static_cast<std::uint8_t>(ParamKind::file) && o.data_id == 0) {
+        // A file written on a worker without the master's files: `version` names the
+        // parameter; the bytes replace the master's file.
+        if (o.has_value && o.version < t->param_count_) {
+          write_file_atomically(std::string(t->params_[o.version].key.path), o.value);
+        }
+        continue;
+      }
+      if (o.data_id == 0) {
+        // Not tracked: its value came back inline; find the parameter it belongs to.
+        if (!o.has_value) continue;
+        for (std::size_t i = 0; i < t->param_count_; ++i) {
+          ParamDescriptor& d = t->params_[i];
+          if (i < record->params.size() && record->params[i].data_id == 0 &&
+              writes(d.direction) && d.vtable != nullptr && d.vtable->load != nullptr) {
+            InputArchive in(o.value);
+            d.vtable->load(d.object, in);
+            break;
+          }
+        }
+        continue;
+      }
+      NodeSet holders = record_produced(o, n, record);
+      if (!holders.empty()) drops.push_back({o.data_id, o.version - 1, std::move(holders)});
+    }
+    // It wrote the master's files in place: copies other workers keep are stale.
+    if (shared_files) master_wrote_params(t, true, drops);
+  }
+  release(drops);
+}
+
+void DataPlane::globals_received(const TaskBase& t, int n, const TaskRequest& request) {
+  if (t.globals) globals_.confirm(*t.globals, n, request);
+}
+
+void DataPlane::globals_missing(const TaskBase& t, int n) {
+  if (t.globals) globals_.forget(*t.globals, n);
+}
+
+std::size_t DataPlane::remake_waiters() {
+  std::lock_guard data(data_mutex_);
+  return remake_waiters_;
+}
+
+}  // namespace compss::net

@@ -1,0 +1,198 @@
+// DataPlane: the data side of the master in a master-worker run. It keeps the directory of
+// where each version of each datum lives (net/data_directory.hpp) and the globals' values,
+// fills the data of the requests the cluster sends, records what workers made, brings
+// values to the master when the program or a task on the master needs them, tells
+// workers what they may drop, and makes lost versions again from the tasks that produced
+// them (lineage). It talks to workers only through DataLinks, so tests run it over fakes.
+// Placement and dispatch are not here: net::Cluster (net/cluster.hpp) composes the two.
+// docs/architecture.md, "net/master: the data plane"; docs/distributed.md, "Data".
+#pragma once
+
+#include "net/cluster_config.hpp"
+#include "net/data_directory.hpp"
+#include "net/global_values.hpp"
+#include "net/master/data_links.hpp"
+
+#include <compss/detail/task_node.hpp>
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace compss::net {
+
+/// Thread-safety: every member may be called from any thread at once (the program's
+/// thread, executor threads, link receivers, the cluster's blocking lane). One mutex
+/// (`data_mutex_`) guards the directory and the lineage state; it is a leaf under the
+/// cluster's scheduler lock (Cluster may call `add_input_bytes` and `node_lost` with its
+/// scheduler lock held), and it is never held while DataLinks is called (fetches, calls
+/// and releases wait on the network). GlobalValues has its own mutex, taken alone.
+/// Members that may block say so: never call them on a link's receiver thread.
+///
+///   DataPlane data(links, LogLevel::off);
+///   data.submitted(t, untouched);                    // Backend::submitted
+///   if (data.build_request(t, n, request, false)) send(request);
+///   data.record_outputs(t, n, record, done);         // the worker answered
+///   data.sync(address, true);                        // wait_on
+class DataPlane {
+ public:
+  DataPlane(DataLinks& links, LogLevel log_level) : links_(links), log_level_(log_level) {}
+  DataPlane(const DataPlane&) = delete;
+  DataPlane& operator=(const DataPlane&) = delete;
+
+  // ---- the Backend's data hooks ---------------------------------------------------------
+
+  /// A task was submitted: takes the values of the globals it reads; drops the workers'
+  /// copies of data no unfinished task used (bit i of `untouched`: parameter i; the
+  /// program may have changed them); a by-value argument copied now gets its object's
+  /// latest version first. May block (fetch).
+  void submitted(detail::TaskBase* t, std::uint64_t untouched);
+  /// Whether every datum a travelling task passes travels in the shape the task passes
+  /// (DataDirectory::claim); copies of a datum a writer re-shapes are released. False:
+  /// the task must run on the master.
+  bool claim(const detail::TaskBase& t);
+  /// Before a task runs on the master: the latest versions of what it reads are loaded
+  /// into the master's objects and files. May block.
+  void before_run(detail::TaskBase* t);
+  /// A task ran on the master, in place: what it wrote becomes a new version only the
+  /// master holds (the workers drop the older ones).
+  void wrote_on_master(detail::TaskBase* t);
+  /// wait_on(object) / Future::get: the latest value to the master; with
+  /// `user_may_write`, the master's copy becomes a new version. May block.
+  void sync(std::uintptr_t address, bool user_may_write);
+  /// wait_on of a container: every tracked datum in [begin, end). May block.
+  void sync_range(std::uintptr_t begin, std::uintptr_t end);
+  /// barrier / end of main: every value and file that lives only on workers. May block.
+  void sync_all();
+  /// wait_on_file / open: the latest version of the file at (normalised) `path`.
+  void sync_file(const std::string& path);
+  /// The object at `address` (a future's state) is gone: every copy is dropped.
+  void forget(std::uintptr_t address) noexcept;
+
+  // ---- for placement and dispatch -------------------------------------------------------
+
+  /// Adds to bytes[n] the size of each input of `t` node n holds (0: the master), for
+  /// locality. Entries past bytes.size() are ignored.
+  void add_input_bytes(const detail::TaskBase& t, std::vector<std::uint64_t>& bytes);
+  /// Fills the data of `request` (parameters, globals) for worker `n`. Returns false, with
+  /// nothing sent or changed, when an input must first be fetched or made again and
+  /// `may_block` is false (call again where blocking is allowed). Throws compss::Error
+  /// when an input can be found nowhere and cannot be made again.
+  bool build_request(detail::TaskBase* t, int n, TaskRequest& request, bool may_block);
+  /// Worker `n` ran `record` (as sent) for `t` and answered `done`: what it made and what
+  /// it kept are recorded, superseded copies released, values that came back inline
+  /// loaded. Throws when such a value cannot be loaded.
+  void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
+                      TaskDone& done);
+  /// Worker `n` received the globals `request` carried (it answered).
+  void globals_received(const detail::TaskBase& t, int n, const TaskRequest& request);
+  /// Worker `n` said it lacks a value: the next request carries t's globals inline again.
+  void globals_missing(const detail::TaskBase& t, int n);
+  /// Worker `n` is lost: it holds nothing from now on (what it reports later is not
+  /// recorded as held; versions only it held are made again when needed).
+  void node_lost(int n);
+
+  // ---- for tests ------------------------------------------------------------------------
+
+  /// Threads waiting for another thread's remake of a version they need (remake_once).
+  std::size_t remake_waiters();
+  /// The directory, under `data_mutex_`: `f(const DataDirectory&)`.
+  template <class F>
+  auto inspect(F&& f) {
+    std::lock_guard data(data_mutex_);
+    return f(static_cast<const DataDirectory&>(directory_));
+  }
+
+ private:
+  using Drops = std::vector<Drop>;
+  /// available_at: a version the master made and kept the bytes of (VersionInfo::snapshot).
+  static constexpr int from_snapshot = -2;
+
+  // Tracking (data_plane.cpp). Data lock held unless said otherwise.
+  TrackedDatum* find_tracked(const detail::ParamDescriptor& d);
+  TrackedDatum* find_key(const detail::DataKey& key);
+  /// DataDirectory::track, after forgetting the datum of a dead object of another type at
+  /// the address (its copies are added to `retyped`).
+  TrackedDatum& track(const detail::ParamDescriptor& d, Drops& retyped);
+  /// The bytes of the master's copy of `x` as a request carries them inline.
+  static std::vector<std::byte> master_bytes(const TrackedDatum& x);
+  /// What `t` wrote in place on the master (`files_only`: only its files, written on a
+  /// worker sharing the master's files) becomes a new version; older copies to `drops`.
+  void master_wrote_params(detail::TaskBase* t, bool files_only, Drops& drops);
+  /// Node `n` made output `o`; a lost node is not recorded as its holder. Returns the
+  /// holders of the version before it.
+  NodeSet record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
+  /// A live holder of version v of datum id (0 = the master), else -1.
+  int holder_of(std::uint64_t id, std::uint64_t v);
+  /// Where version v is now: a live holder, from_snapshot, or -1 (then `*producer`, if
+  /// given, is the task that made it, if known).
+  int available_at(std::uint64_t id, std::uint64_t v, std::shared_ptr<const TaskRecord>* producer);
+  /// The id of the datum at `key` when the master's object or file does not hold its
+  /// latest version (a worker does), else 0. Takes the data lock.
+  std::uint64_t stale_on_master(const detail::DataKey& key);
+  /// Fills parameter `w` of a request for worker `n` from descriptor `d`; an input no
+  /// live node holds goes to `missing`.
+  void fill_file_param(const detail::ParamDescriptor& d, int n, WireParam& w,
+                       std::vector<std::pair<std::uint64_t, std::uint64_t>>& missing);
+  void fill_object_param(const detail::ParamDescriptor& d, int n, WireParam& w, Drops& retyped,
+                         std::vector<std::pair<std::uint64_t, std::uint64_t>>& missing);
+
+  // Releases (data_plane.cpp). Data lock NOT held.
+  void release(const Drop& drop);
+  void release(const Drops& drops);
+  /// When the master holds the latest version of `id` and the program may change it: the
+  /// workers' copies are dropped and it becomes a new version.
+  void drop_worker_copies_of(std::uint64_t id);
+  void sync_key(const detail::DataKey& key, bool user_may_write);
+
+  // Lineage (lineage.cpp). Data lock NOT held; they block.
+  /// Makes version v of datum id available somewhere (running its producers again, as far
+  /// back as needed); returns the holder or from_snapshot. Throws compss::Error if impossible.
+  int ensure_available(std::uint64_t id, std::uint64_t v);
+  /// Drops the versions a lineage walk made again only as inputs, once superseded.
+  void release_remade(const std::map<std::pair<std::uint64_t, std::uint64_t>, int>& remade,
+                      std::pair<std::uint64_t, std::uint64_t> target);
+  /// `remake`, unless another thread runs the same producer again now: then waits for
+  /// that run (the caller checks again). A lost version is made once however many wait.
+  void remake_once(std::uint64_t id, std::uint64_t v,
+                   const std::shared_ptr<const TaskRecord>& producer);
+  /// Runs `producer` again on a live worker (returns early if an input was lost meanwhile).
+  void remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer);
+
+  // Fetches to the master (fetch.cpp). Data lock NOT held; they block.
+  /// Loads the latest value of `id` into the master's object or file.
+  void fetch_to_master(std::uint64_t id);
+  /// The same for many data: one round trip per holder.
+  void fetch_all(const std::vector<std::uint64_t>& ids);
+  /// Loads fetched bytes of version v; false when the datum moved on (fetch again).
+  bool load_fetched(std::uint64_t id, std::uint64_t v, const detail::HeldValue& value);
+  /// The datum `id` once no fetch is receiving into its object (data lock held; waits).
+  TrackedDatum* not_loading(std::unique_lock<std::mutex>& data, std::uint64_t id);
+  /// Ends a fetch into the object of `id`: true when `value` is version v received in place.
+  bool end_loading(std::uint64_t id, std::uint64_t v, const detail::HeldValue* value);
+
+  void log(const std::string& text) const;
+
+  DataLinks& links_;
+  const LogLevel log_level_;
+
+  std::mutex data_mutex_;
+  std::condition_variable loaded_cv_;  // a TrackedDatum::loading ended
+  /// The producers being run again now (remake_once), their end, and who waits for it.
+  std::set<const TaskRecord*> remaking_;
+  std::condition_variable remade_cv_;
+  std::size_t remake_waiters_ = 0;
+  DataDirectory directory_;
+  /// Lost workers: what they report from now on is not recorded as held.
+  NodeSet lost_;
+  /// The globals tasks read: their values per submission, what each worker holds.
+  GlobalValues globals_;
+};
+
+}  // namespace compss::net

@@ -1,0 +1,156 @@
+// DataPlane, lineage: a version every copy of which was lost with its workers is made
+// again by running the task that produced it (and, first, those of its lost inputs), once
+// however many threads need it. docs/distributed.md, "Workers that die".
+#include "net/master/data_plane.hpp"
+
+#include "net/master/data_params.hpp"
+
+#include <compss/error.hpp>
+
+namespace compss::net {
+
+using data_params::from_holder;
+
+int DataPlane::ensure_available(std::uint64_t id, std::uint64_t v) {
+  // The lineage is walked with a stack of versions to make, not by recursion: a version
+  // is made again once every input its producer reads is available, so a chain of any
+  // length costs memory, not this thread's stack.
+  using Version = std::pair<std::uint64_t, std::uint64_t>;
+  std::vector<Version> todo{{id, v}};
+  std::map<Version, int> tries;
+  while (!todo.empty()) {
+    const auto [tid, tv] = todo.back();
+    std::shared_ptr<const TaskRecord> producer;
+    const std::size_t before = todo.size();
+    int made = -1;
+    {
+      std::lock_guard data(data_mutex_);
+      int h = available_at(tid, tv, &producer);
+      if (h != -1 && todo.size() > 1) {
+        todo.pop_back();
+        continue;
+      }
+      made = h;
+    }
+    if (made != -1) {  // the version asked for
+      release_remade(tries, {id, v});
+      return made;
+    }
+    {
+      std::lock_guard data(data_mutex_);
+      if (producer == nullptr) {
+        throw Error("compss: data " + std::to_string(tid) + " version " + std::to_string(tv) +
+                    " was lost with its worker and cannot be made again");
+      }
+      for (const WireParam& w : producer->params) {  // its lost inputs first
+        if (from_holder(w) && available_at(w.data_id, w.version, nullptr) == -1) {
+          todo.push_back({w.data_id, w.version});
+        }
+      }
+    }
+    if (todo.size() > before) continue;
+    if (++tries[{tid, tv}] > 64) {
+      throw Error("compss: data " + std::to_string(tid) + " version " + std::to_string(tv) +
+                  " could not be made again");
+    }
+    // (If an input was lost meanwhile, or the remake failed, the next turn finds it.)
+    remake_once(tid, tv, producer);
+  }
+  return -1;  // not reached: the last version popped returns
+}
+
+void DataPlane::release_remade(const std::map<std::pair<std::uint64_t, std::uint64_t>, int>& remade,
+                               std::pair<std::uint64_t, std::uint64_t> target) {
+  // Versions made again only as inputs of later ones, and superseded since, are dropped
+  // again (their producers can remake them once more if needed).
+  Drops drops;
+  {
+    std::lock_guard data(data_mutex_);
+    for (const auto& [version, tries] : remade) {
+      auto [rid, rv] = version;
+      if (version == target) continue;
+      TrackedDatum* x = directory_.find_id(rid);
+      if (x == nullptr || rv >= x->version || rv == x->master_version) continue;
+      VersionInfo& info = directory_.version(rid, rv);
+      if (!info.holders.empty()) drops.push_back({rid, rv, std::exchange(info.holders, NodeSet{})});
+    }
+  }
+  release(drops);
+}
+
+void DataPlane::remake_once(std::uint64_t id, std::uint64_t v,
+                            const std::shared_ptr<const TaskRecord>& producer) {
+  {
+    std::unique_lock data(data_mutex_);
+    if (!remaking_.insert(producer.get()).second) {
+      // Another thread runs this producer again now: its run makes this version too.
+      ++remake_waiters_;
+      remade_cv_.wait(data, [&] { return remaking_.count(producer.get()) == 0; });
+      --remake_waiters_;
+      return;
+    }
+  }
+  struct Done {
+    DataPlane& plane;
+    const TaskRecord* p;
+    ~Done() {
+      {
+        std::lock_guard data(plane.data_mutex_);
+        plane.remaking_.erase(p);
+      }
+      plane.remade_cv_.notify_all();
+    }
+  } done{*this, producer.get()};
+  remake(id, v, *producer);
+}
+
+void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
+  TaskRequest request;
+  request.signature = producer.signature;
+  request.params = producer.params;
+  for (WireParam& w : request.params) w.source.clear();  // where inputs were then
+  request.globals = producer.globals;
+  for (WireGlobal& g : request.globals) {  // the values of the task's submission, inline
+    if (!g.has_value && g.shared_value) {
+      g.value = *g.shared_value;
+      g.has_value = true;
+    }
+  }
+  const int n = links_.choose_worker();
+  if (n < 0) throw Error("compss: every worker is lost; data " + std::to_string(id) + " cannot be made again");
+  {
+    std::lock_guard data(data_mutex_);
+    for (WireParam& w : request.params) {
+      if (!from_holder(w)) continue;
+      int h = available_at(w.data_id, w.version, nullptr);
+      if (h < 0 && h != from_snapshot) return;  // lost again meanwhile
+      if (h == n) continue;
+      if (h == from_snapshot) {  // a master-made version the master's object no longer holds
+        w.value = *directory_.version(w.data_id, w.version).snapshot;
+        w.has_value = true;
+      } else if (h == 0) {
+        // The master's object holds exactly this version: send it inline. (Not a fetch:
+        // that brings the latest version, which may be the one being made again.)
+        w.value = master_bytes(*directory_.find_id(w.data_id));
+        w.has_value = true;
+      } else {
+        w.source = links_.data_address(h);
+      }
+    }
+  }
+  log("making data " + std::to_string(id) + " version " + std::to_string(v) +
+      " again on worker " + std::to_string(n));
+  CallResult r = links_.call(n, request);
+  if (r.status == CallResult::Status::done) {
+    std::lock_guard data(data_mutex_);
+    for (const WireParam& o : r.done.outputs) {
+      if (o.data_id != 0) record_produced(o, n, nullptr);
+    }
+  } else if (r.status == CallResult::Status::failed &&
+             r.failed.exception_type != "compss::DataMissing") {
+    throw Error("compss: making lost data again failed: " + r.failed.exception_type + ": " +
+                r.failed.message);
+  }
+}
+
+}  // namespace compss::net

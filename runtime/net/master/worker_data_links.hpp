@@ -1,0 +1,55 @@
+// WorkerDataLinks: the cluster's DataLinks (net/master/data_links.hpp) over its worker
+// links and its PeerFetcher. Values the master fetches are told as transfer events here
+// (while observers are installed), so the data plane knows nothing of events.
+#pragma once
+
+#include "net/master/data_links.hpp"
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace compss::rt {
+class Runtime;
+}
+
+namespace compss::net {
+
+class PeerFetcher;
+class RemoteEvents;
+class WorkerLink;
+
+/// Thread-safe as its parts are: the links are fixed once the workers are admitted (they
+/// are read without a lock), the fetcher and the events are thread-safe.
+/// `choose_worker` is the cluster's (it takes the scheduler lock).
+class WorkerDataLinks final : public DataLinks {
+ public:
+  WorkerDataLinks(rt::Runtime& runtime, const std::vector<std::unique_ptr<WorkerLink>>& links,
+                  PeerFetcher& fetcher, RemoteEvents& events, std::function<int()> choose_worker)
+      : runtime_(runtime),
+        links_(links),
+        fetcher_(fetcher),
+        events_(events),
+        choose_worker_(std::move(choose_worker)) {}
+
+  std::string data_address(int node) const override;
+  bool shares_files(int node) const override;
+  void release(int node, std::uint64_t id, std::uint64_t version) noexcept override;
+  bool fetch(int node, std::uint64_t id, std::uint64_t version, const detail::SinkFactory& make_sink,
+             std::shared_ptr<const detail::HeldValue>& out, std::string& why) override;
+  void fetch_many(int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
+                  const std::function<void(std::size_t, const detail::HeldValue*)>& each) override;
+  int choose_worker() override { return choose_worker_(); }
+  CallResult call(int node, TaskRequest& request) override;
+
+ private:
+  WorkerLink& link(int node) const { return *links_[static_cast<std::size_t>(node)]; }
+
+  rt::Runtime& runtime_;
+  const std::vector<std::unique_ptr<WorkerLink>>& links_;
+  PeerFetcher& fetcher_;
+  RemoteEvents& events_;
+  std::function<int()> choose_worker_;
+};
+
+}  // namespace compss::net

@@ -1,0 +1,443 @@
+// The master's data plane over fake workers (runtime/net/master/data_plane.hpp): where
+// versions live, what is sent and released, fetches to the master, lineage after a lost
+// worker (made once however many wait), addresses reused by another type, nodes beyond 64.
+#include "net/master/data_plane.hpp"
+
+#include <compss/detail/access.hpp>
+#include <compss/error.hpp>
+#include <compss/serialize.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+using namespace compss::net;
+using compss::detail::DataKey;
+using compss::detail::Direction;
+using compss::detail::ParamDescriptor;
+using compss::detail::ParamKind;
+using compss::detail::TaskBase;
+using compss::detail::TaskSpec;
+using compss::detail::vtable_for;
+
+namespace {
+
+using Version = std::pair<std::uint64_t, std::uint64_t>;
+
+template <class T>
+T value_of(std::span<const std::byte> bytes) {
+  T v{};
+  compss::from_bytes(bytes, v);
+  return v;
+}
+
+/// Workers that hold ints by {datum id, version} and run tasks on int parameters as a
+/// real worker does with its store: inputs come inline, from its store or from the peer
+/// named in `source`; what it is sent or fetched it keeps; written parameters become
+/// version+1 in its store and are reported by size. Node n's data address is "w<n>".
+class FakeWorkers final : public DataLinks {
+ public:
+  /// What a task of each signature does to its parameters' values (in order).
+  std::map<std::string, std::function<void(std::vector<int>&)>> bodies;
+  /// The worker a remake runs on.
+  std::atomic<int> remake_on{2};
+  /// Called (outside the fake's lock) when a fetch from a node fails: the cluster's link
+  /// would declare it lost.
+  std::function<void(int)> on_failed_fetch;
+  /// Called inside call() before the task runs (a remake: to hold it back).
+  std::function<void()> before_call;
+
+  std::string data_address(int node) const override { return "w" + std::to_string(node); }
+  bool shares_files(int) const override { return true; }
+  void release(int node, std::uint64_t id, std::uint64_t version) noexcept override {
+    std::lock_guard lock(mutex_);
+    releases.push_back({node, id, version});
+  }
+  bool fetch(int node, std::uint64_t id, std::uint64_t version, const compss::detail::SinkFactory&,
+             std::shared_ptr<const compss::detail::HeldValue>& out, std::string& why) override {
+    std::optional<int> value;
+    {
+      std::lock_guard lock(mutex_);
+      ++fetches;
+      value = get(node, id, version);
+    }
+    if (!value) {
+      why = "not held";
+      if (on_failed_fetch) on_failed_fetch(node);
+      return false;
+    }
+    out = std::make_shared<const compss::detail::BytesValue>(compss::to_bytes(*value));
+    return true;
+  }
+  void fetch_many(int node, std::span<const Version> versions,
+                  const std::function<void(std::size_t, const compss::detail::HeldValue*)>& each) override {
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+      std::optional<int> value;
+      {
+        std::lock_guard lock(mutex_);
+        ++fetches;
+        value = get(node, versions[i].first, versions[i].second);
+      }
+      compss::detail::BytesValue bytes(value ? compss::to_bytes(*value) : std::vector<std::byte>{});
+      each(i, value ? &bytes : nullptr);
+    }
+  }
+  int choose_worker() override { return remake_on.load(); }
+  CallResult call(int node, TaskRequest& request) override {
+    if (before_call) before_call();
+    calls.fetch_add(1);
+    return run(node, request);
+  }
+
+  /// Runs `request` on worker `node` and answers as the worker would.
+  CallResult run(int node, const TaskRequest& request) {
+    std::lock_guard lock(mutex_);
+    CallResult r;
+    std::vector<int> values;
+    for (const WireParam& w : request.params) {
+      int v = 0;
+      if (compss::detail::reads(static_cast<Direction>(w.direction))) {
+        std::optional<int> got;
+        if (w.has_value) {
+          got = value_of<int>(w.value);
+        } else {
+          got = get(w.source.empty() ? node : std::stoi(w.source.substr(1)), w.data_id, w.version);
+        }
+        if (!got) {
+          r.status = CallResult::Status::failed;
+          r.failed.exception_type = "compss::DataMissing";
+          return r;
+        }
+        v = *got;
+        if (w.data_id != 0) stores_[node][{w.data_id, w.version}] = v;  // kept
+      }
+      values.push_back(v);
+    }
+    bodies.at(request.signature)(values);
+    r.status = CallResult::Status::done;
+    for (std::size_t i = 0; i < request.params.size(); ++i) {
+      const WireParam& w = request.params[i];
+      if (w.data_id == 0 || !compss::detail::writes(static_cast<Direction>(w.direction))) continue;
+      stores_[node][{w.data_id, w.version + 1}] = values[i];
+      WireParam o;
+      o.data_id = w.data_id;
+      o.version = w.version + 1;
+      o.size = sizeof(int);
+      r.done.outputs.push_back(o);
+    }
+    return r;
+  }
+
+  std::size_t releases_to(int node, std::uint64_t id, std::uint64_t version) {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& r : releases) n += r == std::tuple<int, std::uint64_t, std::uint64_t>{node, id, version};
+    return n;
+  }
+  void lose(int node) {
+    std::lock_guard lock(mutex_);
+    stores_.erase(node);
+  }
+
+  std::vector<std::tuple<int, std::uint64_t, std::uint64_t>> releases;
+  std::atomic<int> calls{0};
+  int fetches = 0;
+
+ private:
+  std::optional<int> get(int node, std::uint64_t id, std::uint64_t version) {
+    auto s = stores_.find(node);
+    if (s == stores_.end()) return std::nullopt;
+    auto v = s->second.find({id, version});
+    if (v == s->second.end()) return std::nullopt;
+    return v->second;
+  }
+  std::mutex mutex_;
+  std::map<int, std::map<Version, int>> stores_;
+};
+
+constexpr TaskSpec inc_spec{"inc", "void inc(int &)", nullptr, 1};
+constexpr TaskSpec read_spec{"use", "void use(const int &)", nullptr, 1};
+constexpr TaskSpec add_spec{"add", "void add(const int &, int &)", nullptr, 2};
+
+/// A submitted task as the runtime hands it to the backend: its spec and descriptors.
+struct FakeTask final : TaskBase {
+  std::vector<ParamDescriptor> descriptors;
+  FakeTask(const TaskSpec& spec, std::vector<ParamDescriptor> d) : descriptors(std::move(d)) {
+    spec_ = &spec;
+    params_ = descriptors.data();
+    param_count_ = static_cast<std::uint32_t>(descriptors.size());
+  }
+  void run() override {}
+};
+
+ParamDescriptor object(int& x, Direction direction) {
+  ParamDescriptor d;
+  d.key = DataKey::of(&x);
+  d.object = &x;
+  d.vtable = vtable_for<int>();
+  d.direction = direction;
+  return d;
+}
+
+class DataPlaneTest : public ::testing::Test {
+ protected:
+  DataPlaneTest() {
+    workers.bodies["void inc(int &)"] = [](std::vector<int>& v) { v[0] += 1; };
+    workers.bodies["void use(const int &)"] = [](std::vector<int>&) {};
+    workers.bodies["void add(const int &, int &)"] = [](std::vector<int>& v) { v[1] += v[0]; };
+  }
+
+  /// Sends `t` to worker `n` as the cluster does, runs it there, records the answer.
+  TaskRequest run_on(FakeTask& t, int n) {
+    TaskRequest request;
+    EXPECT_TRUE(data.build_request(&t, n, request, true));
+    CallResult r = workers.run(n, request);
+    EXPECT_EQ(r.status, CallResult::Status::done) << r.failed.exception_type;
+    data.record_outputs(&t, n, std::make_shared<const TaskRecord>(request), r.done);
+    return request;
+  }
+  std::uint64_t id_of(int& x) {
+    return data.inspect([&](const DataDirectory& d) {
+      return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&x))->id;
+    });
+  }
+  NodeSet holders(std::uint64_t id, std::uint64_t v) {
+    return data.inspect([&](const DataDirectory& d) {
+      const VersionInfo* info = d.find_version(id, v);
+      return info != nullptr ? info->holders : NodeSet{};
+    });
+  }
+  static NodeSet nodes(std::initializer_list<std::uint32_t> ids) {
+    NodeSet s;
+    for (std::uint32_t n : ids) s.insert(n);
+    return s;
+  }
+
+  FakeWorkers workers;
+  DataPlane data{workers, LogLevel::off};
+};
+
+}  // namespace
+
+TEST_F(DataPlaneTest, AnOutputStaysOnItsWorkerUntilTheProgramWaitsForIt) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  TaskRequest sent = run_on(inc, 1);
+  ASSERT_TRUE(sent.params[0].has_value);  // the master held it: sent inline
+  EXPECT_EQ(x, 1);
+  const std::uint64_t id = id_of(x);
+  EXPECT_EQ(holders(id, 1), nodes({1}));
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(workers.fetches, 1);
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);  // the master holds it now
+  EXPECT_EQ(workers.fetches, 1);
+}
+
+TEST_F(DataPlaneTest, AReaderElsewhereIsToldTheHolderAndEachOldCopyIsReleasedOnce) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 1);
+  const std::uint64_t id = id_of(x);
+  FakeTask use(read_spec, {object(x, Direction::in)});
+  TaskRequest sent = run_on(use, 2);
+  EXPECT_FALSE(sent.params[0].has_value);
+  EXPECT_EQ(sent.params[0].source, "w1");  // peer to peer, not through the master
+  EXPECT_EQ(holders(id, 1), nodes({1, 2}));  // worker 2 keeps what it fetched
+  FakeTask again(inc_spec, {object(x, Direction::inout)});
+  run_on(again, 3);
+  EXPECT_EQ(workers.releases_to(1, id, 1), 1u);
+  EXPECT_EQ(workers.releases_to(2, id, 1), 1u);
+  EXPECT_EQ(workers.releases_to(3, id, 1), 1u);  // (it fetched version 1 as its input)
+  EXPECT_EQ(workers.releases_to(3, id, 2), 0u);
+  EXPECT_TRUE(holders(id, 1).empty());
+  data.sync_all();
+  EXPECT_EQ(x, 3);
+}
+
+TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 70);
+  const std::uint64_t id = id_of(x);
+  FakeTask use(read_spec, {object(x, Direction::in)});
+  EXPECT_EQ(run_on(use, 1000).params[0].source, "w70");
+  EXPECT_EQ(holders(id, 1), nodes({70, 1000}));
+  std::vector<std::uint64_t> bytes(1001, 0);
+  data.add_input_bytes(use, bytes);
+  EXPECT_EQ(bytes[70], sizeof(int));
+  EXPECT_EQ(bytes[1000], sizeof(int));
+  EXPECT_EQ(bytes[0], 0u);  // the master's copy is older
+  data.forget(reinterpret_cast<std::uintptr_t>(&x));
+  EXPECT_EQ(workers.releases_to(70, id, DataRelease::all_versions), 1u);
+  EXPECT_EQ(workers.releases_to(1000, id, DataRelease::all_versions), 1u);
+}
+
+TEST_F(DataPlaneTest, AFetchFromALostHolderFallsBackToLineage) {
+  int x = 1;
+  FakeTask inc1(inc_spec, {object(x, Direction::inout)});
+  FakeTask inc2(inc_spec, {object(x, Direction::inout)});
+  run_on(inc1, 1);
+  run_on(inc2, 1);  // version 2 needs version 1, which worker 1 released
+  const std::uint64_t id = id_of(x);
+  workers.lose(1);  // dies; the master notices when a fetch from it fails
+  workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 3);
+  EXPECT_EQ(workers.calls.load(), 2);  // version 1 and then version 2, on worker 2
+  EXPECT_EQ(holders(id, 2), nodes({2}));
+  EXPECT_EQ(workers.releases_to(2, id, 1), 1u);  // made again only as an input: dropped
+}
+
+TEST_F(DataPlaneTest, ALostVersionIsMadeAgainOnceHoweverManyWaitForIt) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 1);
+  data.node_lost(1);
+  workers.lose(1);
+  constexpr int waiters = 3;
+  // The remake is held back until the other threads wait for it (a deadline, not a sleep).
+  workers.before_call = [&] {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (data.remake_waiters() < waiters && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+  };
+  std::vector<std::thread> threads;
+  std::vector<int> got(waiters + 1, 0);
+  for (int i = 0; i <= waiters; ++i) {
+    threads.emplace_back([&, i] {
+      int y = 0;  // each reads x on its own worker
+      FakeTask add(add_spec, {object(x, Direction::in), object(y, Direction::inout)});
+      TaskRequest request;
+      ASSERT_TRUE(data.build_request(&add, 2, request, true));
+      got[static_cast<std::size_t>(i)] = request.params[0].source.empty() ? 1 : 0;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(workers.calls.load(), 1);
+  for (int g : got) EXPECT_EQ(g, 1);  // worker 2 made it: each reads its own store
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 2);
+}
+
+TEST_F(DataPlaneTest, ABuildThatMustWaitForLineageSaysSoWithoutBlocking) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 1);
+  data.node_lost(1);
+  FakeTask use(read_spec, {object(x, Direction::in)});
+  TaskRequest request;
+  EXPECT_FALSE(data.build_request(&use, 2, request, false));
+  EXPECT_EQ(workers.calls.load(), 0);
+  EXPECT_TRUE(data.build_request(&use, 2, request, true));
+  EXPECT_EQ(workers.calls.load(), 1);
+}
+
+TEST_F(DataPlaneTest, WhatALostWorkerReportsLateIsNotRecordedAsHeld) {
+  int x = 1, y = 0;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 1);
+  const std::uint64_t xid = id_of(x);
+  FakeTask add(add_spec, {object(x, Direction::in), object(y, Direction::inout)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&add, 2, request, true));
+  CallResult r = workers.run(2, request);
+  data.node_lost(2);  // lost after it answered, before the answer is recorded
+  data.record_outputs(&add, 2, std::make_shared<const TaskRecord>(request), r.done);
+  EXPECT_EQ(holders(xid, 1), nodes({1}));  // not the input it fetched
+  EXPECT_TRUE(holders(id_of(y), 1).empty());  // nor its output: only the lineage
+  workers.lose(2);
+  workers.remake_on = 3;
+  data.sync(reinterpret_cast<std::uintptr_t>(&y), false);
+  EXPECT_EQ(y, 2);
+}
+
+TEST_F(DataPlaneTest, AnAddressReusedByAnotherTypeReleasesTheOldDatum) {
+  union Memory {
+    int i;
+    double d;
+  } memory{};
+  memory.i = 5;
+  FakeTask use(read_spec, {object(memory.i, Direction::in)});
+  run_on(use, 1);  // worker 1 keeps the master's version 0
+  const std::uint64_t old_id = id_of(memory.i);
+  EXPECT_EQ(holders(old_id, 0), nodes({1}));
+  // The int died; a double lives at its address now, passed to a task that travels.
+  memory.d = 2.5;
+  ParamDescriptor d;
+  d.key = DataKey::of(&memory.d);
+  d.object = &memory.d;
+  d.vtable = vtable_for<double>();
+  d.direction = Direction::in;
+  static constexpr TaskSpec use_double{"use_d", "void use_d(const double &)", nullptr, 1};
+  FakeTask reader(use_double, {d});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&reader, 2, request, true));
+  EXPECT_EQ(workers.releases_to(1, old_id, DataRelease::all_versions), 1u);
+  EXPECT_NE(request.params[0].data_id, old_id);  // a new datum
+  EXPECT_EQ(value_of<double>(request.params[0].value), 2.5);
+}
+
+TEST_F(DataPlaneTest, AnAddressReusedWhileTheLatestLivesOnAWorkerIsAClearError) {
+  union Memory {
+    int i;
+    double d;
+  } memory{};
+  FakeTask inc(inc_spec, {object(memory.i, Direction::inout)});
+  run_on(inc, 1);  // the int's latest version lives only on worker 1
+  ParamDescriptor d;
+  d.key = DataKey::of(&memory.d);
+  d.object = &memory.d;
+  d.vtable = vtable_for<double>();
+  d.direction = Direction::in;
+  static constexpr TaskSpec use_double{"use_d", "void use_d(const double &)", nullptr, 1};
+  FakeTask reader(use_double, {d});
+  TaskRequest request;
+  try {
+    data.build_request(&reader, 2, request, true);
+    ADD_FAILURE() << "no error";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("is passed to a task as another type"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(DataPlaneTest, ByValueCopiesGetTheLatestVersionFromItsWorker) {
+  // copy_in at submission (Backend::submitted) and a converted by-value argument when its
+  // request is built go through the same look-up (stale_on_master).
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 1);
+  ParamDescriptor copy = object(x, Direction::in);
+  copy.copy_in = true;  // copied now: no writer pending
+  FakeTask by_value(read_spec, {copy});
+  data.submitted(&by_value, 0);
+  EXPECT_EQ(x, 2);
+  FakeTask inc2(inc_spec, {object(x, Direction::inout)});
+  run_on(inc2, 1);
+  compss::detail::ParamVTable converting = *vtable_for<int>();
+  converting.load = nullptr;  // as converting_vtable: saves the converted value only
+  ParamDescriptor converted = object(x, Direction::in);
+  converted.copy_in = true;
+  converted.deferred = true;
+  converted.vtable = &converting;
+  FakeTask later(read_spec, {converted});
+  TaskRequest request;
+  EXPECT_FALSE(data.build_request(&later, 2, request, false));  // a fetch first
+  EXPECT_EQ(x, 2);
+  ASSERT_TRUE(data.build_request(&later, 2, request, true));
+  EXPECT_EQ(x, 3);
+  EXPECT_EQ(value_of<int>(request.params[0].value), 3);
+}
