@@ -66,25 +66,6 @@ process_alive() {
   [[ -n $state && $state != Z ]]
 }
 
-# all_gone_within <seconds> <pid>...: polls until none of the processes is alive; true
-# when they all ended in time. Otherwise names those left, kills them (SIGKILL: the test
-# must leave nothing behind) and fails.
-all_gone_within() {
-  local limit="$1" pid left=()
-  shift
-  local deadline=$((SECONDS + limit))
-  while :; do
-    left=()
-    for pid in "$@"; do process_alive "$pid" && left+=("$pid"); done
-    [[ ${#left[@]} -eq 0 ]] && return 0
-    ((SECONDS >= deadline)) && break
-    sleep 0.1
-  done
-  echo "FAIL: still running after ${limit} s: ${left[*]} ($(ps -o pid=,ppid=,args= -p "$(IFS=,; echo "${left[*]}")" 2>/dev/null | tr '\n' ';'))"
-  kill -9 "${left[@]}" 2>/dev/null
-  return 1
-}
-
 # wait_for_line <file> <regex> <seconds>: true once a line of <file> matches (bounded).
 wait_for_line() {
   local deadline=$((SECONDS + $3))

@@ -17,16 +17,19 @@ if [[ $# -ne 4 ]]; then
   exit 2
 fi
 launcher="$(realpath "$1")" stencil="$(realpath "$2")" stuck="$(realpath "$3")" case="$4"
+# (common.sh's leftover_processes also counts the reported pids running this program.)
+compss_bin="$stencil"
+[[ $case == time_out ]] && compss_bin="$stuck"
 start_work
 out="$work/run.out" err="$work/run.err"
 export COMPSS_LOG_DIR="$work/logs"
 status=0
 fail() { echo "FAIL: $*"; status=1; }
 
-# start_run <compss-run args...>: compss-run in the background (bounded), its pid in run_pid.
-start_run() {
-  timeout -k 5 100 "$launcher" --no-progress --log-level info "$@" >"$out" 2>"$err" &
-  run_pid=$!
+# start_compss_run <compss-run args...>: compss-run in the background (bounded; common.sh
+# start_run, so the EXIT trap and assert_nothing_left know its processes).
+start_compss_run() {
+  start_run 100 "$out" "$err" "$launcher" --no-progress --log-level info "$@"
 }
 # pids_when_connected <workers>: the run's pids once its <workers> workers connected.
 pids_when_connected() {
@@ -38,11 +41,9 @@ pids_when_connected() {
 # run_ends_with <exit code> <why>: waits for compss-run, which must exit with that code,
 # and then (bounded) for every process of the run.
 run_ends_with() {
-  wait "$run_pid"
-  local rc=$?
-  run_pid=""
+  wait_run
   [[ $rc -eq $1 ]] || fail "compss-run exited with $rc, not $1 ($2)"
-  all_gone_within 10 "${pids[@]}" || fail "processes of the run were left behind"
+  assert_nothing_left 10 || fail "processes of the run were left behind"
 }
 no_secret_blamed() {
   if grep -q 'COMPSS_SECRET' "$err"; then fail "a wrong COMPSS_SECRET is blamed"; fi
@@ -51,24 +52,23 @@ no_secret_blamed() {
 case "$case" in
   orphan)
     # One slot, three tasks of 600 s: the slot is busy, no thread of the worker reads.
-    start_run --workers 1 --master-cores 0 --worker-cores 1 -- "$stencil" 3 1 600000
+    start_compss_run --workers 1 --master-cores 0 --worker-cores 1 -- "$stencil" 3 1 600000
     pids_when_connected 1
     sleep 1  # (the first task reaches the worker)
-    master=${pids[0]} worker=${pids[1]}
+    master=${pids[0]}
     # compss-run itself (not its parent, timeout), which would stop the workers after the
     # master, and the master: as when their node fails.
     launcher_pid="$(pgrep -P "$run_pid")"
     echo "killing compss-run (pid ${launcher_pid:-none}) and the master (pid $master)"
     kill -9 "$launcher_pid" "$master"
-    wait "$run_pid" 2>/dev/null
-    run_pid=""
-    all_gone_within 10 "$worker" || fail "the worker outlived its master (an orphan)"
+    wait_run 2>/dev/null
+    assert_nothing_left 10 || fail "the worker outlived its master (an orphan)"
     grep -q "compss: worker localhost-1: the connection to the master at .* ended without a shutdown (the master was interrupted, killed or crashed, or it declared this worker lost) while 1 task(s) ran here: exiting without them" "$err" ||
       fail "the worker did not say why it ended"
     no_secret_blamed
     ;;
   interrupt)
-    start_run --workers 2 --master-cores 0 -- "$stencil" 6 200 50
+    start_compss_run --workers 2 --master-cores 0 -- "$stencil" 6 200 50
     pids_when_connected 2
     sleep 0.5
     # To compss-run itself (its parent, timeout, would pass it to the whole group).
@@ -81,7 +81,7 @@ case "$case" in
     no_secret_blamed
     ;;
   time_out)
-    start_run --workers 2 --master-cores 0 --worker-cores 1 -- "$stuck"
+    start_compss_run --workers 2 --master-cores 0 --worker-cores 1 -- "$stuck"
     pids_when_connected 2
     run_ends_with 1 "the task failed"
     grep -qE "^task 'stuck' \(id 1\) timed out, the application stops \[on_failure fail, 1 attempt, localhost-[12]\]" "$err" ||
