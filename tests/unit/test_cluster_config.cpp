@@ -92,8 +92,8 @@ TEST(ClusterConfig, BadValuesAreClearErrors) {
   setenv("COMPSS_MASTER_CORES", "two", 1);
   EXPECT_EQ(error_of(2), "compss: invalid COMPSS_MASTER_CORES='two': expected a whole number from 0 to 4096");
   unsetenv("COMPSS_MASTER_CORES");
-  setenv("COMPSS_WORKERS_EXPECTED", "64", 1);
-  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKERS_EXPECTED='64': expected a whole number from 0 to 63");
+  setenv("COMPSS_WORKERS_EXPECTED", "1025", 1);
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKERS_EXPECTED='1025': expected a whole number from 0 to 1024");
   unsetenv("COMPSS_WORKERS_EXPECTED");
   setenv("COMPSS_REQUIRE_WORKERS", "yes", 1);
   EXPECT_EQ(error_of(2), "compss: invalid COMPSS_REQUIRE_WORKERS='yes': expected 1 or 0");

@@ -92,9 +92,9 @@ TEST(CompssRunOptions, AWorkerChoiceOnTheCommandLineHidesTheOtherVariables) {
 
 TEST(CompssRunOptions, BadValuesNameTheOptionOrTheVariable) {
   EXPECT_EQ(usage_error({"--workers", "two", "./app"}),
-            "compss-run: invalid value 'two' for --workers: expected a whole number from 0 to 63");
+            "compss-run: invalid value 'two' for --workers: expected a whole number from 0 to 1024");
   EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_WORKERS", "-1"}}),
-            "compss-run: invalid COMPSS_WORKERS='-1': expected a whole number from 0 to 63");
+            "compss-run: invalid COMPSS_WORKERS='-1': expected a whole number from 0 to 1024");
   EXPECT_EQ(usage_error({"--scheduler=random", "./app"}),
             "compss-run: invalid value 'random' for --scheduler: expected fifo|lifo|locality");
   EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_LOG_LEVEL", "loud"}}),
@@ -125,8 +125,8 @@ TEST(CompssRunOptions, LimitsAreTheOnesTheMasterAndTheWorkersAccept) {
   EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_WORKER_CORES", "65537"}}),
             "compss-run: invalid COMPSS_WORKER_CORES='65537': expected a whole number from 1 to "
             "65536");
-  EXPECT_EQ(parse({"--workers", "63", "./app"}).workers, 63u);
-  EXPECT_NE(usage_error({"--workers", "64", "./app"}).find("from 0 to 63"), std::string::npos);
+  EXPECT_EQ(parse({"--workers", "1024", "./app"}).workers, 1024u);
+  EXPECT_NE(usage_error({"--workers", "1025", "./app"}).find("from 0 to 1024"), std::string::npos);
   EXPECT_EQ(parse({"--master-cores", "4096", "./app"}).master_cores, 4096u);
   EXPECT_NE(usage_error({"--master-cores", "4097", "./app"}).find("from 0 to 4096"),
             std::string::npos);

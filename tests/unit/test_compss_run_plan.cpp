@@ -138,14 +138,14 @@ TEST(CompssRunPlan, XmlValuesBeyondTheWorkersLimitsAreRefused) {
   }
   EXPECT_EQ(plan({"--resources", r, "--worker-cores", "8"}).workers.at(0).cores, 8u);
   std::string many = "<Project>";
-  for (int i = 0; i < 64; ++i) many += "<ComputeNode Name=\"localhost\"/>";
+  for (int i = 0; i < 1025; ++i) many += "<ComputeNode Name=\"localhost\"/>";
   many += "</Project>";
   std::string p = d.write("p.xml", many);
   try {
     plan({"--project", p});
-    FAIL() << "64 workers accepted";
+    FAIL() << "1025 workers accepted";
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("64 workers; a run has at most 63"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("1025 workers; a run has at most 1024"), std::string::npos)
         << e.what();
   }
 }

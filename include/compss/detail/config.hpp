@@ -19,9 +19,11 @@ inline constexpr unsigned max_threads = 4096;
 /// (summed over a node's processors) and LimitOfTasks.
 inline constexpr unsigned max_worker_cores = 65536;
 /// Workers of one run (COMPSS_WORKERS_EXPECTED, --workers, --hosts, XML nodes, Slurm
-/// nodes): the master tracks the nodes holding a datum as bits of a 64-bit mask, its own
-/// is bit 0.
-inline constexpr unsigned max_workers = 63;
+/// nodes). Nothing in the master caps it (node sets grow as needed); the bound keeps a
+/// mistyped count from starting thousands of processes, and the master's cost with it:
+/// per worker two threads (its link's receiver and watcher) and two or more sockets
+/// (docs/distributed.md, "How many workers").
+inline constexpr unsigned max_workers = 1024;
 /// Seconds the master waits for its workers at start (COMPSS_CONNECT_TIMEOUT).
 inline constexpr unsigned max_connect_timeout = 86400;
 /// Seconds without a word from a worker before it is declared lost (COMPSS_WORKER_TIMEOUT;
