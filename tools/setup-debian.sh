@@ -12,6 +12,9 @@ packages=(
   openssh-client openssh-server  # e2e.distributed.ssh starts its own sshd on loopback
   "$@"
 )
+# node and npm for tools/setup-npm.sh (tests/trace); a machine that has them from elsewhere
+# (another node distribution) keeps its own.
+command -v npm > /dev/null || packages+=(nodejs npm)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

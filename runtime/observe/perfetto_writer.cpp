@@ -43,7 +43,10 @@ std::string complete(const std::string& name, const char* category, int pid, int
          ",\"dur\":" + microseconds(end - begin) + ",\"args\":{" + args + "}}";
 }
 
-/// A flow arrow from the slice at (pid, tid, from) to the one enclosing (pid, tid, to).
+/// A flow arrow from the slice that begins at (pid, tid, from) to the one that begins at
+/// (pid, tid, to). Both ends are at a slice's begin and in its category: Perfetto binds a
+/// flow to the slice enclosing its time, DevTools to the slice with exactly its time,
+/// process, thread and category (so `category` is the slices').
 void flow(Events& ev, std::uint64_t id, const char* category, const std::string& name, int from_pid, int from_tid,
           std::int64_t from, int to_pid, int to_tid, std::int64_t to) {
   const std::string head = "{\"name\":" + json_string(name) + ",\"cat\":\"" + category + "\",\"id\":" + std::to_string(id);
@@ -62,11 +65,6 @@ std::string data_name(std::uint64_t data_id, std::uint64_t version) {
   return "d" + std::to_string(data_id) + "v" + std::to_string(version);
 }
 
-/// A time inside [begin, end] one ns from `at`'s side, so a flow binds to that slice.
-std::int64_t inside(std::int64_t at, std::int64_t begin, std::int64_t end) {
-  return std::clamp(at, begin, std::max(begin, end - 1));
-}
-
 void add_tasks(const TraceModel& m, Events& ev) {
   for (const TaskSpan& s : m.tasks) {
     const std::string& type = s.type < m.type_names.size() ? m.type_names[s.type] : "task";
@@ -80,8 +78,7 @@ void add_tasks(const TraceModel& m, Events& ev) {
 }
 
 std::uint64_t add_dependencies(const TraceModel& m, Events& ev) {
-  // The last attempt of each task, and the first: arrows go from a producer's end to the
-  // beginning of the task that waited for it.
+  // Arrows go from the last attempt of a producer to the first of the task that waited.
   std::unordered_map<std::uint64_t, const TaskSpan*> first, last;
   for (const TaskSpan& s : m.tasks) {
     first.try_emplace(s.task_id, &s);
@@ -94,8 +91,8 @@ std::uint64_t add_dependencies(const TraceModel& m, Events& ev) {
     if (from == last.end() || to == first.end()) continue;
     const TaskSpan& a = *from->second;
     const TaskSpan& b = *to->second;
-    flow(ev, ++id, "dependency", data_name(d.data_id, d.version), pid_of(a.node), a.thread, inside(a.end, a.begin, a.end),
-         pid_of(b.node), b.thread, inside(b.begin, b.begin, b.end));
+    flow(ev, ++id, "task", data_name(d.data_id, d.version), pid_of(a.node), a.thread, a.begin, pid_of(b.node),
+         b.thread, b.begin);
   }
   return id;
 }
@@ -135,8 +132,7 @@ void add_transfers(const TraceModel& m, Events& ev, std::uint64_t flow_id) {
                              ",\"to\":" + json_string(m.nodes[t.to].name);
     ev.add(complete("send " + name, "transfer", pid_of(t.from), send_tid[i], t.begin, t.end, args));
     ev.add(complete("receive " + name, "transfer", pid_of(t.to), receive_tid[i], t.begin, t.end, args));
-    flow(ev, ++flow_id, "transfer", name, pid_of(t.from), send_tid[i], t.begin, pid_of(t.to), receive_tid[i],
-         inside(t.end, t.begin, t.end));
+    flow(ev, ++flow_id, "transfer", name, pid_of(t.from), send_tid[i], t.begin, pid_of(t.to), receive_tid[i], t.begin);
   }
 }
 
