@@ -10,6 +10,7 @@ packages=(
   libtbb-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev graphviz ccache
   openssh-client openssh-server  # e2e.distributed.ssh starts its own sshd on loopback
+  chromium  # tests/trace/html_check.sh draws trace.html headless
   "$@"
 )
 # node and npm for tools/setup-npm.sh (tests/trace); a machine that has them from elsewhere

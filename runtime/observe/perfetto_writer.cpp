@@ -151,7 +151,7 @@ std::string metadata_json(const TraceModel& m, const std::string& date) {
   }
   return "{\"producer\":\"compss-cc runtime\",\"date\":" + json_string(date) +
          ",\"duration_ns\":" + std::to_string(m.duration) + ",\"origin_steady_ns\":" + std::to_string(m.origin) +
-         ",\"tasks_submitted\":" + std::to_string(m.tasks_submitted) +
+         ",\"tasks_submitted\":" + std::to_string(m.submitted.size()) +
          ",\"attempts\":" + std::to_string(m.tasks.size()) + ",\"transfers\":" + std::to_string(m.transfers.size()) +
          ",\"max_clock_error_ns\":" + std::to_string(m.max_clock_error()) +
          ",\"truncated\":" + (m.dropped > 0 ? "true" : "false") +

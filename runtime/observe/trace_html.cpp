@@ -197,7 +197,7 @@ std::string data_json(const TraceModel& m, const std::string& date) {
   }
   s += "],\"graph_tasks\":[";
   first = true;
-  for (std::size_t id = 1; id < m.task_type.size(); ++id) {
+  for (std::uint64_t id : m.submitted) {
     s += std::string(first ? "" : ",") + "[" + std::to_string(id) + "," + std::to_string(m.task_type[id]) + "]";
     first = false;
   }

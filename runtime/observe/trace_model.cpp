@@ -107,8 +107,10 @@ void add_tasks(TraceModel& m, const TraceEvents& e) {
   std::uint64_t max_id = 0;
   for (const SubmitRecord& s : e.submitted) max_id = std::max(max_id, s.task_id);
   m.task_type.assign(max_id + 1, 0);
-  for (const SubmitRecord& s : e.submitted) m.task_type[s.task_id] = s.type;
-  m.tasks_submitted = e.submitted.size();
+  for (const SubmitRecord& s : e.submitted) {
+    m.task_type[s.task_id] = s.type;
+    m.submitted.push_back(s.task_id);
+  }
 
   // Pair each attempt's start with its end.
   std::map<std::pair<std::uint64_t, unsigned>, const TaskEnded*> ends;

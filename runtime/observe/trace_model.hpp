@@ -77,14 +77,14 @@ struct TraceModel {
   std::int64_t duration = 0;  // the last time of the trace
   std::vector<std::string> type_names;
   std::vector<TraceNode> nodes;  // master first, then by node number
-  std::vector<std::uint32_t> task_type;  // by task id (0: unknown)
+  std::vector<std::uint32_t> task_type;  // by task id (0 also for an id never submitted)
+  std::vector<std::uint64_t> submitted;  // the ids of the tasks submitted, in order
   std::vector<TaskSpan> tasks;  // by begin
   std::vector<TransferSpan> transfers;
   std::vector<ActivitySpan> activities;
   std::vector<DependencyEdge> dependencies;
   std::vector<CounterPoint> ready_tasks;     // tasks ready and not yet started
   std::vector<CounterPoint> bytes_in_flight;  // bytes of transfers under way
-  std::uint64_t tasks_submitted = 0;
   std::uint64_t dropped = 0;  // events not recorded (budget spent): the trace is truncated
 
   /// The index into `nodes` of node number `id`.
