@@ -9,17 +9,15 @@
 # usage: benchmarks/trace/run.sh <build dir> [tasks per graph (50000)] [repetitions (5)]
 # Needs overhead_compss (benchmarks/overhead) and matmul (examples) built in <build dir>.
 set -uo pipefail
-if [[ $# -lt 1 || ! -d $1 ]]; then
-  echo "usage: $0 <build dir> [tasks per graph] [repetitions]" >&2
-  exit 2
-fi
-build=$1
+build=${1:-}
+[[ -d $build ]] || { echo "usage: $0 <build dir> [tasks per graph] [repetitions]" >&2; exit 2; }
 tasks=${2:-50000}
 reps=${3:-5}
+# The first executable named $1 under the build's usual output folders.
 find_bin() {
-  local d
-  for d in "$build/bin" "$build/benchmarks/overhead" "$build/examples/matmul" "$build"; do
-    [[ -x $d/$1 ]] && { echo "$d/$1"; return 0; }
+  local path
+  for path in "$build"/{bin,benchmarks/overhead,examples/matmul,.}/"$1"; do
+    if [[ -x $path ]]; then echo "$path"; return 0; fi
   done
   return 1
 }

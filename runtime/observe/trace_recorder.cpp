@@ -10,19 +10,31 @@ TraceRecorder::Shard& TraceRecorder::shard() noexcept {
   return shards_[index];
 }
 
-bool TraceRecorder::admit(std::uint64_t n) noexcept {
-  if (kept_.fetch_add(n, std::memory_order_relaxed) + n <= max_events_) return true;
-  dropped_.fetch_add(n, std::memory_order_relaxed);
-  return false;
+bool TraceRecorder::admit(Shard& s, std::uint64_t n) noexcept {
+  while (s.allowance < n) {
+    const std::uint64_t want = std::max(n, allowance_chunk);
+    const std::uint64_t taken = budget_taken_.fetch_add(want, std::memory_order_relaxed);
+    if (taken >= max_events_) {
+      dropped_.fetch_add(n, std::memory_order_relaxed);
+      return false;
+    }
+    s.allowance += std::min(want, max_events_ - taken);  // (the last chunk may be short)
+  }
+  s.allowance -= n;
+  return true;
 }
 
 void TraceRecorder::on_submitted(const TaskSubmitted& e) {
-  if (!admit(1 + e.dependencies.size())) return;
   Shard& s = shard();
   std::lock_guard lock(s.mutex);
-  auto [it, added] = s.type_index.try_emplace(std::string(e.name), static_cast<std::uint32_t>(s.type_names.size()));
-  if (added) s.type_names.emplace_back(e.name);
-  s.submitted.push_back({e.task_id, it->second, e.time});
+  if (!admit(s, 1 + e.dependencies.size())) return;
+  if (e.name != s.last_name || s.type_names.empty()) {
+    auto [it, added] = s.type_index.try_emplace(std::string(e.name), static_cast<std::uint32_t>(s.type_names.size()));
+    if (added) s.type_names.emplace_back(e.name);
+    s.last_name = e.name;
+    s.last_type = it->second;
+  }
+  s.submitted.push_back({e.task_id, s.last_type, e.time});
   for (const Dependency& d : e.dependencies) {
     s.dependency_of.push_back(d);
     s.dependency_task.push_back(e.task_id);
@@ -30,16 +42,16 @@ void TraceRecorder::on_submitted(const TaskSubmitted& e) {
 }
 
 void TraceRecorder::on_ready(const TaskReady& e) {
-  if (!admit(1)) return;
   Shard& s = shard();
   std::lock_guard lock(s.mutex);
+  if (!admit(s, 1)) return;
   s.ready.push_back(e);
 }
 
 void TraceRecorder::on_started(const TaskStarted& e) {
-  if (!admit(1)) return;
   Shard& s = shard();
   std::lock_guard lock(s.mutex);
+  if (!admit(s, 1)) return;
   s.started.push_back({e.task_id, e.attempt, e.where.node, e.where.slot, e.time});
   if (!e.where.node_name.empty() && !s.node_names.contains(e.where.node)) {
     s.node_names.emplace(e.where.node, std::string(e.where.node_name));
@@ -47,23 +59,23 @@ void TraceRecorder::on_started(const TaskStarted& e) {
 }
 
 void TraceRecorder::on_ended(const TaskEnded& e) {
-  if (!admit(1)) return;
   Shard& s = shard();
   std::lock_guard lock(s.mutex);
+  if (!admit(s, 1)) return;
   s.ended.push_back(e);
 }
 
 void TraceRecorder::on_transfer(const DataTransferred& e) {
-  if (!admit(1)) return;
   Shard& s = shard();
   std::lock_guard lock(s.mutex);
+  if (!admit(s, 1)) return;
   s.transfers.push_back(e);
 }
 
 void TraceRecorder::on_activity(const RuntimeActivity& e) {
-  if (!admit(1)) return;
   Shard& s = shard();
   std::lock_guard lock(s.mutex);
+  if (!admit(s, 1)) return;
   s.activities.push_back(e);
 }
 
@@ -111,6 +123,7 @@ TraceEvents TraceRecorder::take() {
     s.node_names.clear();
     s.type_names.clear();
     s.type_index.clear();
+    s.last_name.clear();
   }
   sort_by(out.submitted, [](const SubmitRecord& r) { return r.time; });
   sort_by(out.ready, [](const TaskReady& r) { return r.time; });

@@ -53,7 +53,7 @@ struct TraceEvents {
 
 /// Thread-safety: callbacks from any thread. Events go to one of `shard_count` shards,
 /// chosen by the calling thread, each with its own mutex, so threads rarely contend; the
-/// budget is one atomic counter. `take` may run once the run ended (no more events).
+/// budget is one atomic counter that shards draw from in chunks. `take` may run once the run ended (no more events).
 /// Lock order: a shard's mutex alone, or clocks_mutex_ alone.
 ///
 ///   auto recorder = std::make_shared<TraceRecorder>(1'000'000);
@@ -91,15 +91,20 @@ class TraceRecorder : public TaskObserver {
     std::vector<DataTransferred> transfers;
     std::vector<RuntimeActivity> activities;
     std::map<int, std::string> node_names;
+    std::uint64_t allowance = 0;  // events this shard may still keep before asking budget_
+    std::string last_name;  // the last task type seen, and its index: most calls repeat it
+    std::uint32_t last_type = 0;
   };
   static constexpr std::size_t shard_count = 16;
+  /// Events a shard takes from the budget at once: threads do not share a counter per event.
+  static constexpr std::uint64_t allowance_chunk = 4096;
 
   Shard& shard() noexcept;
-  /// Takes `n` events from the budget; false (and counted as dropped) when it is spent.
-  bool admit(std::uint64_t n) noexcept;
+  /// In `s` (locked): takes `n` events from the budget; false (counted as dropped) when spent.
+  bool admit(Shard& s, std::uint64_t n) noexcept;
 
   const std::uint64_t max_events_;
-  std::atomic<std::uint64_t> kept_{0};
+  std::atomic<std::uint64_t> budget_taken_{0};  // events handed to shards' allowances
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<EventTime> run_ended_{0};
   std::array<Shard, shard_count> shards_;

@@ -2,7 +2,8 @@
 """Checks a Paraver trace (.prv/.pcf/.row) and its Chrome/Perfetto JSON written by --trace.
 
 usage: check_paraver.py FOLDER [--tasks TYPE=N ...] [--nodes N] [--nodes-with-tasks N]
-                        [--min-transfers N] [--max-clock-error-ns NS]
+                        [--min-nodes-with-tasks N] [--min-transfers N]
+                        [--max-clock-error-ns NS [--same-clock]]
 
 Paraver files: every line well formed (record 1 state, 2 events, 3 communication, with
 their fields in range); records in time order; per thread, states ordered and never
@@ -233,6 +234,11 @@ def check_json(path, args, problems):
             elif n["clock_error_ns"] > args.max_clock_error_ns:
                 problems.add("trace.json", f"clock error of {n['name']}: {n['clock_error_ns']} ns > "
                                            f"{args.max_clock_error_ns} ns")
+            elif args.same_clock and abs(n["clock_offset_ns"]) > n["clock_error_ns"]:
+                # Processes of one machine read one steady clock: the true offset is 0,
+                # which the estimate's interval must hold.
+                problems.add("trace.json", f"clock offset of {n['name']}: {n['clock_offset_ns']} ns, outside "
+                                           f"its own error bound {n['clock_error_ns']} ns of the true 0")
     return meta
 
 
@@ -245,6 +251,8 @@ def main():
     p.add_argument("--min-nodes-with-tasks", type=int, default=0)
     p.add_argument("--min-transfers", type=int, default=0)
     p.add_argument("--max-clock-error-ns", type=int)
+    p.add_argument("--same-clock", action="store_true",
+                   help="every node runs on this machine: each offset must be 0 within its error bound")
     args = p.parse_args()
     problems = Problems()
     base = os.path.join(args.folder, "trace")
