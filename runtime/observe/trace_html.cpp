@@ -45,7 +45,9 @@ document.getElementById("meta").textContent =
   " attempts, " + meta.transfers + " transfers | largest clock error " + ms(meta.max_clock_error_ns) +
   (meta.truncated ? " | TRUNCATED: " + meta.events_dropped + " events not recorded" : "");
 document.getElementById("legend").innerHTML = D.types.map((n, i) =>
-  '<span><i style="background:' + color(i) + '"></i>' + n.replace(/</g, "&lt;") + "</span>").join("");
+  '<span><i style="background:' + color(i) + '"></i>' + n.replace(/</g, "&lt;") + "</span>").join("") +
+  '<span><i style="background:#d33"></i>wait (main)</span><span><i style="background:#c0c"></i>submission (main)</span>' +
+  '<span><i style="background:#555;height:1px"></i>transfer</span>';
 
 // Rows: every thread of every node, then one row of transfers.
 const rows = [];

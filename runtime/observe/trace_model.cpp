@@ -210,10 +210,16 @@ TraceModel build_trace_model(TraceEvents e) {
   m.origin = first_time(e);
   m.type_names = std::move(e.type_names);
   m.dropped = e.dropped;
-  std::int64_t last = e.run_ended;
+  // The trace ends with its last event; the run's end (after the backend's shutdown) only
+  // when nothing else was recorded.
+  std::int64_t last = m.origin;
   if (!e.ended.empty()) last = std::max(last, e.ended.back().time);
+  if (!e.started.empty()) last = std::max(last, e.started.back().time);
+  if (!e.ready.empty()) last = std::max(last, e.ready.back().time);
+  if (!e.submitted.empty()) last = std::max(last, e.submitted.back().time);
   for (const DataTransferred& t : e.transfers) last = std::max(last, t.end);
   for (const RuntimeActivity& a : e.activities) last = std::max(last, a.time);
+  if (last == m.origin && e.run_ended > last) last = e.run_ended;
   m.duration = std::max<std::int64_t>(1, last - m.origin);
   add_nodes(m, e);
   add_tasks(m, e);

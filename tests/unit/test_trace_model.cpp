@@ -41,7 +41,7 @@ TEST(TraceModel, AttemptsOnAWorkerTakeTheLowestFreeLane) {
   run(r, 1, "a", 1, 0, 100, 200);
   run(r, 2, "a", 1, 0, 150, 250);  // overlaps 1: a second lane
   run(r, 3, "b", 1, 0, 210, 300);  // 1 ended: its lane again
-  r.on_run_ended(RunEnded{400});
+  r.on_run_ended(RunEnded{400});  // (after the last event: the shutdown is not drawn)
   TraceModel m = build_trace_model(r.take());
   ASSERT_EQ(m.nodes.size(), 2u);
   EXPECT_EQ(m.nodes[1].name, "w1");
@@ -50,7 +50,7 @@ TEST(TraceModel, AttemptsOnAWorkerTakeTheLowestFreeLane) {
   EXPECT_EQ(span_of(m, 2).thread, 3);
   EXPECT_EQ(span_of(m, 3).thread, 2);
   EXPECT_EQ(span_of(m, 1).begin, 0);  // times from the first event
-  EXPECT_EQ(m.duration, 300);
+  EXPECT_EQ(m.duration, 200);  // the last end, 300, from the first event, 100
   EXPECT_EQ(m.type_names[span_of(m, 3).type], "b");
 }
 
@@ -68,10 +68,12 @@ TEST(TraceModel, AnAttemptWithoutItsEndEndsWithTheTrace) {
   TraceRecorder r(1000);
   run(r, 1, "a", 0, 0, 0, 10);
   r.on_started(TaskStarted{2, 1, Allocation{0, "master", 0}, 5});
-  r.on_run_ended(RunEnded{50});
+  r.on_activity(RuntimeActivity{Activity::barrier, true, 40});
+  r.on_activity(RuntimeActivity{Activity::barrier, false, 50});
+  r.on_run_ended(RunEnded{90});
   TraceModel m = build_trace_model(r.take());
   EXPECT_TRUE(span_of(m, 2).unfinished);
-  EXPECT_EQ(span_of(m, 2).end, 50);
+  EXPECT_EQ(span_of(m, 2).end, 50);  // the trace's last event
 }
 
 TEST(TraceModel, ASpentBudgetSaysTheTraceIsTruncated) {
