@@ -3,6 +3,7 @@
 #include "observe/trace_output.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -10,21 +11,27 @@ namespace compss::rt::observe::paraver {
 
 namespace {
 
-/// One record of the .prv, kept with its time to be sorted (stable: records of one time
-/// keep the order they were made in, so an end comes before the next begin).
-struct Line {
-  std::int64_t time;
-  std::string text;
+/// Where a thread is: Paraver's "cpu:application:task:thread".
+struct Place {
+  int cpu = 0;
+  int task = 0;
+  int thread = 0;
 };
 
-/// Where a thread is: Paraver's "cpu:application:task:thread" prefix.
-struct Place {
-  int cpu;
-  int task;
-  int thread;
-  std::string prefix() const {
-    return std::to_string(cpu) + ":1:" + std::to_string(task) + ":" + std::to_string(thread);
-  }
+TextBuffer& operator<<(TextBuffer& t, Place p) { return t << p.cpu << ":1:" << p.task << ':' << p.thread; }
+
+/// One record of the .prv, kept compact until every record is made and sorted by time
+/// (records of one time keep the order they were made in: an end before the next begin).
+struct Record {
+  std::int64_t time = 0;
+  std::uint64_t order = 0;
+  std::uint8_t kind = 0;   // 1 state, 2 events, 3 communication
+  std::uint8_t count = 0;  // event pairs used
+  Place at, to;            // to: the receiver of a communication
+  std::int64_t end = 0;    // a state's end, a communication's receive
+  std::uint64_t size = 0;  // a state's value, a communication's bytes
+  std::uint64_t tag = 0;
+  std::array<std::pair<std::uint32_t, std::uint64_t>, 4> values{};
 };
 
 class Records {
@@ -39,25 +46,47 @@ class Records {
   Place at(int node, int thread) const { return {first_cpu_[node] + thread - 1, node + 1, thread}; }
 
   void state(Place p, std::int64_t begin, std::int64_t end, int state) {
-    lines_.push_back({begin, "1:" + p.prefix() + ":" + std::to_string(begin) + ":" + std::to_string(end) + ":" +
-                                 std::to_string(state)});
+    Record& r = add(1, p, begin);
+    r.end = end;
+    r.size = static_cast<std::uint64_t>(state);
   }
   void event(Place p, std::int64_t time, std::initializer_list<std::pair<std::uint32_t, std::uint64_t>> values) {
-    std::string s = "2:" + p.prefix() + ":" + std::to_string(time);
-    for (const auto& [type, value] : values) s += ":" + std::to_string(type) + ":" + std::to_string(value);
-    lines_.push_back({time, std::move(s)});
+    Record& r = add(2, p, time);
+    for (const auto& v : values) r.values[r.count++] = v;  // (at most 4: the calls below)
   }
   void communication(Place from, std::int64_t send, Place to, std::int64_t receive, std::uint64_t bytes,
                      std::uint64_t tag) {
-    lines_.push_back({send, "3:" + from.prefix() + ":" + std::to_string(send) + ":" + std::to_string(send) + ":" +
-                                to.prefix() + ":" + std::to_string(receive) + ":" + std::to_string(receive) + ":" +
-                                std::to_string(bytes) + ":" + std::to_string(tag)});
+    Record& r = add(3, from, send);
+    r.to = to;
+    r.end = receive;
+    r.size = bytes;
+    r.tag = tag;
   }
-  std::vector<Line>& lines() { return lines_; }
+  /// Sorts the records by time and writes them.
+  void write(TextBuffer& t) {
+    std::sort(records_.begin(), records_.end(), [](const Record& a, const Record& b) {
+      return a.time != b.time ? a.time < b.time : a.order < b.order;
+    });
+    for (const Record& r : records_) {
+      t << static_cast<int>(r.kind) << ':' << r.at << ':' << r.time;
+      if (r.kind == 1) t << ':' << r.end << ':' << r.size;
+      for (std::size_t i = 0; i < r.count; ++i) t << ':' << r.values[i].first << ':' << r.values[i].second;
+      if (r.kind == 3) t << ':' << r.time << ':' << r.to << ':' << r.end << ':' << r.end << ':' << r.size << ':' << r.tag;
+      t << '\n';
+    }
+  }
 
  private:
+  Record& add(std::uint8_t kind, Place p, std::int64_t time) {
+    Record& r = records_.emplace_back();
+    r.kind = kind;
+    r.at = p;
+    r.time = time;
+    r.order = records_.size();
+    return r;
+  }
   std::vector<int> first_cpu_;  // by node index
-  std::vector<Line> lines_;
+  std::vector<Record> records_;
 };
 
 std::uint64_t outcome_value(const TaskSpan& s) {
@@ -195,14 +224,11 @@ void write(const TraceModel& model, const std::string& base, const std::string& 
   add_tasks(model, records);
   add_activities(model, records);
   add_transfers(model, records);
-  auto& lines = records.lines();
-  std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.time < b.time; });
   OutputFile prv(base + ".prv");
-  prv.write(header(model, date));
-  for (const Line& l : lines) {
-    prv.write(l.text);
-    prv.write("\n");
-  }
+  TextBuffer text(prv);
+  text << std::string_view(header(model, date));
+  records.write(text);
+  text.flush();
   prv.close();
   OutputFile(base + ".pcf").write_all(pcf(model));
   OutputFile(base + ".row").write_all(row(model));

@@ -14,66 +14,79 @@ constexpr int transfer_tid_base = 1000;
 
 int pid_of(int node_index) { return node_index + 1; }
 
+/// The "traceEvents" array: each event starts with its separator.
 class Events {
  public:
-  void add(const std::string& event) {
-    out_ += first_ ? "\n" : ",\n";
-    out_ += event;
+  explicit Events(TextBuffer& text) : text_(text) {}
+  /// Starts the next event ("{" after its separator) and returns the text to add to.
+  TextBuffer& next() {
+    text_ << (first_ ? "\n{" : ",\n{");
     first_ = false;
+    return text_;
   }
-  std::string& text() { return out_; }
+  /// Adds `"pid":..,"tid":..,"ts":..` of an event.
+  TextBuffer& where(int pid, int tid, std::int64_t ts) {
+    return text_ << "\"pid\":" << pid << ",\"tid\":" << tid << ",\"ts\":" << Micro{ts};
+  }
+  struct Micro {
+    std::int64_t ns;
+  };
 
  private:
-  std::string out_;
+  friend TextBuffer& operator<<(TextBuffer& t, Micro m) { return t.microseconds(m.ns); }
+  TextBuffer& text_;
   bool first_ = true;
 };
 
-std::string where(int pid, int tid, std::int64_t ts) {
-  return "\"pid\":" + std::to_string(pid) + ",\"tid\":" + std::to_string(tid) + ",\"ts\":" + microseconds(ts);
+void name_event(Events& ev, const char* what, int pid, int tid, const std::string& name) {
+  ev.next() << "\"ph\":\"M\",\"name\":\"" << what << "\",\"pid\":" << pid << ",\"tid\":" << tid
+            << ",\"args\":{\"name\":" << json_string(name) << "}}";
 }
 
-std::string name_event(const char* what, int pid, int tid, const std::string& name) {
-  return std::string("{\"ph\":\"M\",\"name\":\"") + what + "\",\"pid\":" + std::to_string(pid) +
-         ",\"tid\":" + std::to_string(tid) + ",\"args\":{\"name\":" + json_string(name) + "}}";
-}
-
-std::string complete(const std::string& name, const char* category, int pid, int tid, std::int64_t begin,
-                     std::int64_t end, const std::string& args) {
-  return "{\"ph\":\"X\",\"name\":" + json_string(name) + ",\"cat\":\"" + category + "\"," + where(pid, tid, begin) +
-         ",\"dur\":" + microseconds(end - begin) + ",\"args\":{" + args + "}}";
+/// A complete event; `args` (may be empty) is written by `write_args`.
+template <class Args>
+void complete(Events& ev, std::string_view quoted_name, const char* category, int pid, int tid, std::int64_t begin,
+              std::int64_t end, Args write_args) {
+  TextBuffer& t = ev.next() << "\"ph\":\"X\",\"name\":" << quoted_name << ",\"cat\":\"" << category << "\",";
+  ev.where(pid, tid, begin) << ",\"dur\":";
+  t.microseconds(end - begin) << ",\"args\":{";
+  write_args(t);
+  t << "}}";
 }
 
 /// A flow arrow from the slice that begins at (pid, tid, from) to the one that begins at
 /// (pid, tid, to). Both ends are at a slice's begin and in its category: Perfetto binds a
 /// flow to the slice enclosing its time, DevTools to the slice with exactly its time,
 /// process, thread and category (so `category` is the slices').
-void flow(Events& ev, std::uint64_t id, const char* category, const std::string& name, int from_pid, int from_tid,
-          std::int64_t from, int to_pid, int to_tid, std::int64_t to) {
-  const std::string head = "{\"name\":" + json_string(name) + ",\"cat\":\"" + category + "\",\"id\":" + std::to_string(id);
-  ev.add(head + ",\"ph\":\"s\"," + where(from_pid, from_tid, from) + "}");
-  ev.add(head + ",\"ph\":\"f\",\"bp\":\"e\"," + where(to_pid, to_tid, to) + "}");
+void flow(Events& ev, std::uint64_t id, const char* category, std::uint64_t data_id, std::uint64_t version,
+          int from_pid, int from_tid, std::int64_t from, int to_pid, int to_tid, std::int64_t to) {
+  for (int end = 0; end < 2; ++end) {
+    ev.next() << "\"name\":\"d" << data_id << 'v' << version << "\",\"cat\":\"" << category << "\",\"id\":" << id
+              << (end == 0 ? ",\"ph\":\"s\"," : ",\"ph\":\"f\",\"bp\":\"e\",");
+    (end == 0 ? ev.where(from_pid, from_tid, from) : ev.where(to_pid, to_tid, to)) << '}';
+  }
 }
 
 void counter(Events& ev, const char* name, const char* series, const std::vector<CounterPoint>& points) {
   for (const CounterPoint& p : points) {
-    ev.add(std::string("{\"ph\":\"C\",\"name\":\"") + name + "\"," + where(1, 1, p.time) + ",\"args\":{\"" + series +
-           "\":" + std::to_string(p.value) + "}}");
+    ev.next() << "\"ph\":\"C\",\"name\":\"" << name << "\",";
+    ev.where(1, 1, p.time) << ",\"args\":{\"" << series << "\":" << p.value << "}}";
   }
-}
-
-std::string data_name(std::uint64_t data_id, std::uint64_t version) {
-  return "d" + std::to_string(data_id) + "v" + std::to_string(version);
 }
 
 void add_tasks(const TraceModel& m, Events& ev) {
+  std::vector<std::string> quoted;  // each type's name, quoted once
+  for (const std::string& name : m.type_names) quoted.push_back(json_string(name));
+  const std::string unknown = "\"task\"";
   for (const TaskSpan& s : m.tasks) {
-    const std::string& type = s.type < m.type_names.size() ? m.type_names[s.type] : "task";
-    std::string args = "\"task\":" + std::to_string(s.task_id) + ",\"attempt\":" + std::to_string(s.attempt) +
-                       ",\"outcome\":\"" + (s.unfinished ? "unknown (trace truncated)" : to_string(s.outcome)) + "\"";
-    ev.add(complete(type, "task", pid_of(s.node), s.thread, s.begin, s.end, args));
+    complete(ev, s.type < quoted.size() ? quoted[s.type] : unknown, "task", pid_of(s.node), s.thread, s.begin, s.end,
+             [&](TextBuffer& t) {
+               t << "\"task\":" << s.task_id << ",\"attempt\":" << s.attempt << ",\"outcome\":\""
+                 << (s.unfinished ? "unknown (trace truncated)" : to_string(s.outcome)) << '"';
+             });
   }
   for (const ActivitySpan& a : m.activities) {
-    ev.add(complete(to_string(a.kind), "runtime", pid_of(0), 1, a.begin, a.end, ""));
+    complete(ev, json_string(to_string(a.kind)), "runtime", pid_of(0), 1, a.begin, a.end, [](TextBuffer&) {});
   }
 }
 
@@ -91,8 +104,7 @@ std::uint64_t add_dependencies(const TraceModel& m, Events& ev) {
     if (from == last.end() || to == first.end()) continue;
     const TaskSpan& a = *from->second;
     const TaskSpan& b = *to->second;
-    flow(ev, ++id, "task", data_name(d.data_id, d.version), pid_of(a.node), a.thread, a.begin, pid_of(b.node),
-         b.thread, b.begin);
+    flow(ev, ++id, "task", d.data_id, d.version, pid_of(a.node), a.thread, a.begin, pid_of(b.node), b.thread, b.begin);
   }
   return id;
 }
@@ -121,18 +133,21 @@ void add_transfers(const TraceModel& m, Events& ev, std::uint64_t flow_id) {
       count = std::max(count, lanes[k] + 1);
     }
     for (int lane = 1; lane <= count; ++lane) {
-      ev.add(name_event("thread_name", pid_of(static_cast<int>(n)), transfer_tid_base + lane,
-                        m.nodes[n].name + " transfers " + std::to_string(lane)));
+      name_event(ev, "thread_name", pid_of(static_cast<int>(n)), transfer_tid_base + lane,
+                 m.nodes[n].name + " transfers " + std::to_string(lane));
     }
   }
   for (std::size_t i = 0; i < m.transfers.size(); ++i) {
     const TransferSpan& t = m.transfers[i];
-    const std::string name = data_name(t.data_id, t.version);
-    const std::string args = "\"bytes\":" + std::to_string(t.bytes) + ",\"from\":" + json_string(m.nodes[t.from].name) +
-                             ",\"to\":" + json_string(m.nodes[t.to].name);
-    ev.add(complete("send " + name, "transfer", pid_of(t.from), send_tid[i], t.begin, t.end, args));
-    ev.add(complete("receive " + name, "transfer", pid_of(t.to), receive_tid[i], t.begin, t.end, args));
-    flow(ev, ++flow_id, "transfer", name, pid_of(t.from), send_tid[i], t.begin, pid_of(t.to), receive_tid[i], t.begin);
+    const std::string name = "d" + std::to_string(t.data_id) + "v" + std::to_string(t.version) + "\"";
+    auto args = [&](TextBuffer& out) {
+      out << "\"bytes\":" << t.bytes << ",\"from\":" << json_string(m.nodes[t.from].name)
+          << ",\"to\":" << json_string(m.nodes[t.to].name);
+    };
+    complete(ev, "\"send " + name, "transfer", pid_of(t.from), send_tid[i], t.begin, t.end, args);
+    complete(ev, "\"receive " + name, "transfer", pid_of(t.to), receive_tid[i], t.begin, t.end, args);
+    flow(ev, ++flow_id, "transfer", t.data_id, t.version, pid_of(t.from), send_tid[i], t.begin, pid_of(t.to),
+         receive_tid[i], t.begin);
   }
 }
 
@@ -158,26 +173,27 @@ std::string metadata_json(const TraceModel& m, const std::string& date) {
          ",\"events_dropped\":" + std::to_string(m.dropped) + ",\"nodes\":[" + nodes + "]}";
 }
 
-std::string to_json(const TraceModel& m, const std::string& date) {
-  Events ev;
+void write(const TraceModel& m, const std::string& path, const std::string& date) {
+  OutputFile out(path);
+  TextBuffer text(out);
+  text << "{\"displayTimeUnit\":\"ns\",\"metadata\":" << std::string_view(metadata_json(m, date))
+       << ",\"traceEvents\":[";
+  Events ev(text);
   for (std::size_t n = 0; n < m.nodes.size(); ++n) {
     const int pid = pid_of(static_cast<int>(n));
-    ev.add(name_event("process_name", pid, 0, m.nodes[n].name));
-    ev.add("{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":" + std::to_string(pid) +
-           ",\"tid\":0,\"args\":{\"sort_index\":" + std::to_string(n) + "}}");
-    for (int t = 1; t <= m.nodes[n].threads; ++t) ev.add(name_event("thread_name", pid, t, thread_name(m.nodes[n], t)));
+    name_event(ev, "process_name", pid, 0, m.nodes[n].name);
+    ev.next() << "\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":" << pid
+              << ",\"tid\":0,\"args\":{\"sort_index\":" << n << "}}";
+    for (int t = 1; t <= m.nodes[n].threads; ++t) name_event(ev, "thread_name", pid, t, thread_name(m.nodes[n], t));
   }
   add_tasks(m, ev);
   const std::uint64_t flows = add_dependencies(m, ev);
   add_transfers(m, ev, flows);
   counter(ev, "ready tasks", "ready", m.ready_tasks);
   counter(ev, "bytes in flight", "bytes", m.bytes_in_flight);
-  return "{\"displayTimeUnit\":\"ns\",\"metadata\":" + metadata_json(m, date) + ",\"traceEvents\":[" + ev.text() +
-         "\n]}\n";
-}
-
-void write(const TraceModel& m, const std::string& path, const std::string& date) {
-  OutputFile(path).write_all(to_json(m, date));
+  text << "\n]}\n";
+  text.flush();
+  out.close();
 }
 
 }  // namespace compss::rt::observe::perfetto

@@ -13,10 +13,8 @@
 
 namespace compss::rt::observe::perfetto {
 
-/// The JSON of `model` ({"traceEvents": [...], "metadata": metadata_json(...)}).
-std::string to_json(const TraceModel& model, const std::string& date);
-
-/// Writes `to_json(model, date)` to `path`; throws compss::Error when it cannot.
+/// Writes the JSON of `model` ({"displayTimeUnit", "metadata": metadata_json(...),
+/// "traceEvents": [...]}) to `path`; throws compss::Error when it cannot.
 void write(const TraceModel& model, const std::string& path, const std::string& date);
 
 /// The metadata object every format carries: the date, the durations, the task count,

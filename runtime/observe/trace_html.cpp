@@ -157,67 +157,56 @@ canvas.addEventListener("mousemove", e => {
 </script></body></html>
 )HTML";
 
-}  // namespace
-
-std::string data_json(const TraceModel& m, const std::string& date) {
-  std::string s = "{\"meta\":" + perfetto::metadata_json(m, date) + ",\"types\":[";
-  for (std::size_t i = 0; i < m.type_names.size(); ++i) s += (i ? "," : "") + json_string(m.type_names[i]);
-  s += "],\"nodes\":[";
+/// The page's data: the model as compact JSON (what the page's script reads).
+void write_data(const TraceModel& m, TextBuffer& t, const std::string& date) {
+  t << "{\"meta\":" << std::string_view(perfetto::metadata_json(m, date)) << ",\"types\":[";
+  for (std::size_t i = 0; i < m.type_names.size(); ++i) t << (i ? "," : "") << std::string_view(json_string(m.type_names[i]));
+  t << "],\"nodes\":[";
   for (std::size_t n = 0; n < m.nodes.size(); ++n) {
-    s += std::string(n ? "," : "") + "{\"name\":" + json_string(m.nodes[n].name) + ",\"threads\":[";
-    for (int t = 1; t <= m.nodes[n].threads; ++t) s += (t > 1 ? "," : "") + json_string(thread_name(m.nodes[n], t));
-    s += "]}";
+    t << (n ? "," : "") << "{\"name\":" << std::string_view(json_string(m.nodes[n].name)) << ",\"threads\":[";
+    for (int k = 1; k <= m.nodes[n].threads; ++k) {
+      t << (k > 1 ? "," : "") << std::string_view(json_string(thread_name(m.nodes[n], k)));
+    }
+    t << "]}";
   }
-  s += "],\"tasks\":[";
-  bool first = true;
-  for (const TaskSpan& t : m.tasks) {
-    s += std::string(first ? "" : ",") + "[" + std::to_string(t.node) + "," + std::to_string(t.thread) + "," +
-         std::to_string(t.begin) + "," + std::to_string(t.end) + "," + std::to_string(t.type) + "," +
-         std::to_string(t.task_id) + ",\"" + (t.unfinished ? "unknown" : to_string(t.outcome)) + "\"]";
-    first = false;
-  }
-  s += "],\"activities\":[";
-  first = true;
-  for (const ActivitySpan& a : m.activities) {
-    s += std::string(first ? "" : ",") + "[\"" + to_string(a.kind) + "\"," + std::to_string(a.begin) + "," +
-         std::to_string(a.end) + "]";
-    first = false;
-  }
-  s += "],\"transfers\":[";
-  first = true;
-  for (const TransferSpan& t : m.transfers) {
-    s += std::string(first ? "" : ",") + "[" + std::to_string(t.from) + "," + std::to_string(t.to) + "," +
-         std::to_string(t.begin) + "," + std::to_string(t.end) + "," + std::to_string(t.bytes) + "," +
-         std::to_string(t.data_id) + "," + std::to_string(t.version) + "]";
-    first = false;
-  }
-  s += "],\"ready\":[";
-  first = true;
-  for (const CounterPoint& p : m.ready_tasks) {
-    s += std::string(first ? "" : ",") + "[" + std::to_string(p.time) + "," + std::to_string(p.value) + "]";
-    first = false;
-  }
-  s += "],\"graph_tasks\":[";
-  first = true;
-  for (std::uint64_t id : m.submitted) {
-    s += std::string(first ? "" : ",") + "[" + std::to_string(id) + "," + std::to_string(m.task_type[id]) + "]";
-    first = false;
-  }
-  s += "],\"deps\":[";
-  first = true;
-  for (const DependencyEdge& d : m.dependencies) {
-    s += std::string(first ? "" : ",") + "[" + std::to_string(d.from_task) + "," + std::to_string(d.to_task) + "," +
-         std::to_string(d.data_id) + "," + std::to_string(d.version) + "]";
-    first = false;
-  }
-  return s + "]}";
+  // Lists of arrays, each element written by `row`.
+  auto list = [&t](const char* key, const auto& items, auto row) {
+    t << "],\"" << key << "\":[";
+    bool first = true;
+    for (const auto& item : items) {
+      t << (first ? "[" : ",[");
+      row(item);
+      t << ']';
+      first = false;
+    }
+  };
+  list("tasks", m.tasks, [&](const TaskSpan& s) {
+    t << s.node << ',' << s.thread << ',' << s.begin << ',' << s.end << ',' << s.type << ',' << s.task_id << ",\""
+      << (s.unfinished ? "unknown" : to_string(s.outcome)) << '"';
+  });
+  list("activities", m.activities,
+       [&](const ActivitySpan& a) { t << '"' << to_string(a.kind) << "\"," << a.begin << ',' << a.end; });
+  list("transfers", m.transfers, [&](const TransferSpan& x) {
+    t << x.from << ',' << x.to << ',' << x.begin << ',' << x.end << ',' << x.bytes << ',' << x.data_id << ','
+      << x.version;
+  });
+  list("ready", m.ready_tasks, [&](const CounterPoint& p) { t << p.time << ',' << p.value; });
+  list("graph_tasks", m.submitted, [&](std::uint64_t id) { t << id << ',' << m.task_type[id]; });
+  list("deps", m.dependencies, [&](const DependencyEdge& d) {
+    t << d.from_task << ',' << d.to_task << ',' << d.data_id << ',' << d.version;
+  });
+  t << "]}";
 }
+
+}  // namespace
 
 void write(const TraceModel& m, const std::string& path, const std::string& date) {
   OutputFile out(path);
-  out.write(page_head);
-  out.write(data_json(m, date));
-  out.write(page_tail);
+  TextBuffer text(out);
+  text << page_head;
+  write_data(m, text, date);
+  text << page_tail;
+  text.flush();
   out.close();
 }
 

@@ -13,7 +13,5 @@ namespace compss::rt::observe::html {
 /// Writes the page to `path`; throws compss::Error when it cannot.
 void write(const TraceModel& model, const std::string& path, const std::string& date);
 
-/// The page's data: the model as compact JSON (what the page's script reads).
-std::string data_json(const TraceModel& model, const std::string& date);
 
 }  // namespace compss::rt::observe::html

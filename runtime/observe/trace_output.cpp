@@ -53,12 +53,18 @@ std::string json_string(std::string_view s) {
   return out + "\"";
 }
 
-std::string microseconds(std::int64_t ns) {
-  char buf[32];
-  const char* sign = ns < 0 ? "-" : "";
-  const std::int64_t a = ns < 0 ? -ns : ns;
-  std::snprintf(buf, sizeof buf, "%s%lld.%03lld", sign, static_cast<long long>(a / 1000), static_cast<long long>(a % 1000));
-  return buf;
+TextBuffer& TextBuffer::microseconds(std::int64_t ns) {
+  if (ns < 0) {
+    *this << '-';
+    ns = -ns;
+  }
+  *this << ns / 1000 << '.';
+  const auto rest = static_cast<int>(ns % 1000);
+  const char decimals[3] = {static_cast<char>('0' + rest / 100), static_cast<char>('0' + rest / 10 % 10),
+                            static_cast<char>('0' + rest % 10)};
+  return *this << std::string_view(decimals, 3);
 }
+
+TextBuffer& TextBuffer::json(std::string_view s) { return *this << std::string_view(json_string(s)); }
 
 }  // namespace compss::rt::observe

@@ -3,10 +3,12 @@
 // quoting of strings inside JSON.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace compss::rt::observe {
 
@@ -37,10 +39,49 @@ class OutputFile {
   bool failed_ = false;
 };
 
+/// Text made piece by piece and written to an OutputFile in large blocks: numbers are
+/// formatted in place (std::to_chars), so writing a trace of many tasks allocates nothing
+/// per record. Thread-safety: one writer at a time.
+///
+///   TextBuffer text(out);
+///   text << "{\"ts\":" << microseconds_of(t) << "}";
+///   text.flush();
+class TextBuffer {
+ public:
+  explicit TextBuffer(OutputFile& out) : out_(out) { buffer_.reserve(block); }
+  TextBuffer& operator<<(std::string_view s) {
+    buffer_.append(s);
+    if (buffer_.size() >= block) flush();
+    return *this;
+  }
+  TextBuffer& operator<<(char c) {
+    buffer_.push_back(c);
+    return *this;
+  }
+  template <class T>
+    requires std::is_integral_v<T>
+  TextBuffer& operator<<(T n) {
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    return *this << std::string_view(digits, static_cast<std::size_t>(end - digits));
+  }
+  /// Nanoseconds as microseconds with three decimals ("12.345"), the unit of Chrome's JSON.
+  TextBuffer& microseconds(std::int64_t ns);
+  /// `s` as a JSON string, quotes included.
+  TextBuffer& json(std::string_view s);
+  void flush() {
+    out_.write(buffer_);
+    buffer_.clear();
+  }
+
+ private:
+  static constexpr std::size_t block = 1 << 20;
+  OutputFile& out_;
+  std::string buffer_;
+};
+
 /// `s` as a JSON string, quotes included.
 std::string json_string(std::string_view s);
 
-/// Nanoseconds as microseconds with three decimals ("12.345"), the unit of Chrome's JSON.
-std::string microseconds(std::int64_t ns);
 
 }  // namespace compss::rt::observe
