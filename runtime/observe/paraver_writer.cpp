@@ -24,7 +24,6 @@ TextBuffer& operator<<(TextBuffer& t, Place p) { return t << p.cpu << ":1:" << p
 /// (records of one time keep the order they were made in: an end before the next begin).
 struct Record {
   std::int64_t time = 0;
-  std::uint64_t order = 0;
   std::uint8_t kind = 0;   // 1 state, 2 events, 3 communication
   std::uint8_t count = 0;  // event pairs used
   Place at, to;            // to: the receiver of a communication
@@ -62,12 +61,14 @@ class Records {
     r.size = bytes;
     r.tag = tag;
   }
-  /// Sorts the records by time and writes them.
+  /// Writes the records in time order (sorting small keys, not the records themselves).
   void write(TextBuffer& t) {
-    std::sort(records_.begin(), records_.end(), [](const Record& a, const Record& b) {
-      return a.time != b.time ? a.time < b.time : a.order < b.order;
-    });
-    for (const Record& r : records_) {
+    std::vector<std::pair<std::int64_t, std::size_t>> keys;  // {time, index: the order made}
+    keys.reserve(records_.size());
+    for (std::size_t i = 0; i < records_.size(); ++i) keys.emplace_back(records_[i].time, i);
+    std::sort(keys.begin(), keys.end());
+    for (const auto& key : keys) {
+      const Record& r = records_[key.second];
       t << static_cast<int>(r.kind) << ':' << r.at << ':' << r.time;
       if (r.kind == 1) t << ':' << r.end << ':' << r.size;
       for (std::size_t i = 0; i < r.count; ++i) t << ':' << r.values[i].first << ':' << r.values[i].second;
@@ -82,7 +83,6 @@ class Records {
     r.kind = kind;
     r.at = p;
     r.time = time;
-    r.order = records_.size();
     return r;
   }
   std::vector<int> first_cpu_;  // by node index
