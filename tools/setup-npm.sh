@@ -11,4 +11,8 @@ if ! command -v npm > /dev/null; then
   echo "setup-npm: npm not found: tests/trace's parser tests will be skipped" >&2
   exit 0
 fi
-(cd "$dir" && npm ci --no-audit --no-fund)
+# A registry that cannot be reached must not stop the build: the parser tests then say
+# SKIP (exit 77) instead of passing.
+if ! (cd "$dir" && npm ci --no-audit --no-fund); then
+  echo "setup-npm: npm ci failed in tests/trace: the trace.json.* tests will be skipped" >&2
+fi

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -48,36 +50,45 @@ class OutputFile {
 ///   text.flush();
 class TextBuffer {
  public:
-  explicit TextBuffer(OutputFile& out) : out_(out) { buffer_.reserve(block); }
+  explicit TextBuffer(OutputFile& out) : out_(out), buffer_(new char[block]) {}
   TextBuffer& operator<<(std::string_view s) {
-    buffer_.append(s);
-    if (buffer_.size() >= block) flush();
+    if (used_ + s.size() > block) {
+      flush();
+      if (s.size() > block) {
+        out_.write(s);
+        return *this;
+      }
+    }
+    std::memcpy(buffer_.get() + used_, s.data(), s.size());
+    used_ += s.size();
     return *this;
   }
   TextBuffer& operator<<(char c) {
-    buffer_.push_back(c);
+    if (used_ == block) flush();
+    buffer_[used_++] = c;
     return *this;
   }
   template <class T>
     requires std::is_integral_v<T>
   TextBuffer& operator<<(T n) {
-    char digits[24];
-    auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-    return *this << std::string_view(digits, static_cast<std::size_t>(end - digits));
+    if (used_ + 24 > block) flush();
+    used_ = static_cast<std::size_t>(std::to_chars(buffer_.get() + used_, buffer_.get() + block, n).ptr - buffer_.get());
+    return *this;
   }
   /// Nanoseconds as microseconds with three decimals ("12.345"), the unit of Chrome's JSON.
   TextBuffer& microseconds(std::int64_t ns);
   /// `s` as a JSON string, quotes included.
   TextBuffer& json(std::string_view s);
   void flush() {
-    out_.write(buffer_);
-    buffer_.clear();
+    out_.write(std::string_view(buffer_.get(), used_));
+    used_ = 0;
   }
 
  private:
   static constexpr std::size_t block = 1 << 20;
   OutputFile& out_;
-  std::string buffer_;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t used_ = 0;
 };
 
 /// `s` as a JSON string, quotes included.
