@@ -9,6 +9,7 @@
 #include "net/cluster.hpp"
 #include "net/cluster_config.hpp"
 #include "net/worker.hpp"
+#include "observe/trace_session.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/runtime_api.hpp>
@@ -25,11 +26,14 @@ std::unique_ptr<Runtime> launch_runtime() {
   const unsigned threads = detail::thread_count_from_env();
   net::ClusterConfig config = net::cluster_config_from_env(threads);
   const bool progress = config.progress;
-  return std::make_unique<Runtime>(
+  auto trace = observe::trace_session_from_env();  // (before the workers start: a bad folder stops the run)
+  auto runtime = std::make_unique<Runtime>(
       threads, progress, [&config](Runtime& runtime, LocalExecutor& executor) -> std::unique_ptr<Backend> {
         if (config.distributed) return std::make_unique<net::Cluster>(runtime, executor, std::move(config));
         return std::make_unique<LocalBackend>(executor);
       });
+  if (trace) runtime->events().add(std::move(trace));
+  return runtime;
 }
 
 }  // namespace compss::rt

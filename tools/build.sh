@@ -6,6 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${COMPSS_BUILD_DIR:-$root/build}"
 
 bash "$root/tools/setup-debian.sh"
+bash "$root/tools/setup-npm.sh"  # (test-only packages: tests/trace)
 # ccache (installed by the setup): a rebuild, or a build in another clone of the same
 # sources, recompiles only what changed (paths below the checkout are hashed relative).
 export CCACHE_BASEDIR="$root"

@@ -10,8 +10,12 @@ packages=(
   libtbb-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev graphviz ccache
   openssh-client openssh-server  # e2e.distributed.ssh starts its own sshd on loopback
+  chromium  # tests/trace/html_check.sh draws trace.html headless
   "$@"
 )
+# node and npm for tools/setup-npm.sh (tests/trace); a machine that has them from elsewhere
+# (another node distribution) keeps its own.
+command -v npm > /dev/null || packages+=(nodejs npm)
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -25,6 +25,8 @@ const char* to_string(Activity activity) noexcept {
   switch (activity) {
     case Activity::wait_on: return "wait_on";
     case Activity::barrier: return "barrier";
+    case Activity::submission: return "submission";
+    case Activity::dependency_analysis: return "dependency analysis";
   }
   return "?";
 }

@@ -102,14 +102,33 @@ struct DataTransferred {
   EventTime end = 0;
 };
 
-/// What the program (or the runtime on its behalf) waits for.
-enum class Activity : std::uint8_t { wait_on, barrier };
+/// What the program's thread is doing in the runtime: waiting (`wait_on`, `barrier`), or
+/// submitting a task (`submission`, which holds its `dependency_analysis`: the registry's
+/// work for its parameters). Told only for the program's thread (not for tasks that
+/// submit or wait inside a task).
+enum class Activity : std::uint8_t { wait_on, barrier, submission, dependency_analysis };
 const char* to_string(Activity activity) noexcept;
 
-/// The program began (`begin`) or ended a wait.
+/// The program began (`begin`) or ended an activity.
 struct RuntimeActivity {
   Activity kind = Activity::wait_on;
   bool begin = true;
+  EventTime time = 0;
+};
+
+/// A worker's clock as the master reads it now (master = worker + offset), and the most
+/// the offset can be wrong by (net/clock_offset.hpp). Told after every call that narrowed
+/// it, so the last one is the best.
+struct NodeClock {
+  int node = 0;
+  std::int64_t offset = 0;
+  std::int64_t error_bound = 0;
+  EventTime time = 0;
+};
+
+/// The run ended: every task ended and the backend shut down (the workers answered their
+/// last calls). The last event an observer receives; files are written here.
+struct RunEnded {
   EventTime time = 0;
 };
 
@@ -136,6 +155,8 @@ class TaskObserver {
   virtual void on_ended(const TaskEnded&) {}
   virtual void on_transfer(const DataTransferred&) {}
   virtual void on_activity(const RuntimeActivity&) {}
+  virtual void on_clock(const NodeClock&) {}
+  virtual void on_run_ended(const RunEnded&) {}
 };
 
 /// The observers of one runtime. With none installed an event site costs one relaxed

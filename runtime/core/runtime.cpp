@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 
 namespace compss::rt {
@@ -37,6 +38,7 @@ Runtime::~Runtime() {
   progress_.reset();
   backend_->shutdown();
   executor_.wait_idle();
+  if (events_.any()) events_.notify(&TaskObserver::on_run_ended, RunEnded{event_now()});
   failures_.publish();
   std::lock_guard lock(registry_mutex_);
   registry_.clear();
@@ -44,6 +46,12 @@ Runtime::~Runtime() {
 
 template <bool observed>
 void Runtime::submit_impl(TaskBase* t) {
+  // Observed: the program's submission and its dependency analysis are activities (a task
+  // that submits from inside a task is not the program's thread: not told).
+  std::optional<ActivityScope> submission;
+  if constexpr (observed) {
+    if (!tls_in_task) submission.emplace(events_, Activity::submission);
+  }
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
   // A constrained task that can never run fails at its call, as a failed task: the program
   // stops at its next synchronization, after running tasks end (local/constrained.hpp;
@@ -62,6 +70,10 @@ void Runtime::submit_impl(TaskBase* t) {
     dependencies->clear();
   }
   {
+    std::optional<ActivityScope> analysis;  // (ends after the lock is released)
+    if constexpr (observed) {
+      if (submission) analysis.emplace(events_, Activity::dependency_analysis);
+    }
     std::lock_guard lock(registry_mutex_);
     if constexpr (observed) registry_.record_dependencies(dependencies);
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {

@@ -57,6 +57,8 @@ rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
   std::int64_t last = std::max({times.received_ns, times.began_ns, times.ended_ns});
   for (const WireFetch& f : times.fetches) last = std::max(last, f.end_ns);
   clock.add(sent_at, times.received_ns, last, answered_at);
+  runtime_.events().notify(&rt::TaskObserver::on_clock,
+                           rt::NodeClock{node, clock.estimate(), clock.error_bound(), answered_at});
   auto master_time = [&](std::int64_t t) { return clock.to_master(t, sent_at, answered_at); };
 
   // Inputs the master sent inline arrived with the request (files travel as their path

@@ -83,7 +83,17 @@ class EventLog : public compss::rt::TaskObserver {
     std::lock_guard lock(mutex_);
     return transfers_;
   }
+  /// The program's waits (wait_on, barrier), in order.
   std::vector<compss::rt::RuntimeActivity> activities() const {
+    std::lock_guard lock(mutex_);
+    std::vector<compss::rt::RuntimeActivity> waits;
+    for (const auto& a : activities_) {
+      if (a.kind == compss::rt::Activity::wait_on || a.kind == compss::rt::Activity::barrier) waits.push_back(a);
+    }
+    return waits;
+  }
+  /// Every activity told, submissions included, in order.
+  std::vector<compss::rt::RuntimeActivity> all_activities() const {
     std::lock_guard lock(mutex_);
     return activities_;
   }
@@ -250,12 +260,17 @@ inline std::vector<std::string> EventLog::check(const std::set<int>& nodes) cons
     });
     if (!known) bad.push_back(what + ": no task accesses that version");
   }
-  int open_waits = 0;
+  // Every kind of activity begins and ends in pairs (a submission holds its dependency
+  // analysis; waits may nest).
+  std::map<compss::rt::Activity, int> open;
   for (const compss::rt::RuntimeActivity& a : activities_) {
-    open_waits += a.begin ? 1 : -1;
-    if (open_waits < 0) bad.push_back("a wait ended that never began");
+    int& n = open[a.kind];
+    n += a.begin ? 1 : -1;
+    if (n < 0) bad.push_back(std::string("a ") + compss::rt::to_string(a.kind) + " ended that never began");
   }
-  if (open_waits != 0) bad.push_back(std::to_string(open_waits) + " wait(s) never ended");
+  for (const auto& [kind, n] : open) {
+    if (n != 0) bad.push_back(std::to_string(n) + " " + compss::rt::to_string(kind) + "(s) never ended");
+  }
   return bad;
 }
 

@@ -152,9 +152,16 @@ TEST(CompssRunOptions, WorkerSourcesAreExclusive) {
 
 TEST(CompssRunOptions, OptionsNotAvailableYetSaySo) {
   EXPECT_EQ(usage_error({"--graph", "./app"}), "compss-run: --graph is not available yet");
-  EXPECT_EQ(usage_error({"--trace", "./app"}), "compss-run: --trace is not available yet");
   EXPECT_EQ(usage_error({"--monitor", "./app"}), "compss-run: --monitor is not available yet");
   EXPECT_EQ(usage_error({"--monitor=8080", "./app"}), "compss-run: --monitor is not available yet");
+}
+
+TEST(CompssRunOptions, TraceTakesAnOptionalFolderOrItsVariable) {
+  EXPECT_EQ(parse({"./app"}).trace, "");
+  EXPECT_EQ(parse({"--trace", "./app"}).trace, "1");  // (the application is not its value)
+  EXPECT_EQ(parse({"--trace=out/t", "./app"}).trace, "out/t");
+  EXPECT_EQ(parse({"./app"}, {{"COMPSS_TRACE", "runs/t"}}).trace, "runs/t");
+  EXPECT_EQ(parse({"--trace=a", "./app"}, {{"COMPSS_TRACE", "b"}}).trace, "a");
 }
 
 TEST(CompssRunOptions, HelpAndVersionNeedNoApplication) {

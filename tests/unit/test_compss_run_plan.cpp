@@ -224,6 +224,9 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
   EnvChanges quiet = master_environment(o, p, "s", 5, -1, false);
   EXPECT_EQ(value_of(quiet.set, "COMPSS_PROGRESS"), "<unset>");
   EXPECT_EQ(value_of(quiet.set, "COMPSS_WORKER_EXITS_FD"), "<unset>");
+  EXPECT_EQ(value_of(quiet.set, "COMPSS_TRACE"), "<unset>");
+  Options traced = parse_options({"--workers", "2", "--trace=t", "./app"}, env_of({}));
+  EXPECT_EQ(value_of(master_environment(traced, p, "s", 5, 6, false).set, "COMPSS_TRACE"), "t");
   Options strict = parse_options({"--workers", "2", "--require-workers", "./app"}, env_of({}));
   EXPECT_EQ(value_of(master_environment(strict, p, "s", 5, 6, false).set, "COMPSS_REQUIRE_WORKERS"),
             "1");

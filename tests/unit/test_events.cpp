@@ -243,3 +243,21 @@ TEST(ObserversList, NotifiesEveryObserverAndSurvivesOneThatThrows) {
   ASSERT_EQ(log->events().size(), 1u);
   EXPECT_EQ(log->events()[0].task, 7u);
 }
+
+TEST_F(Events, EachSubmissionIsAnActivityHoldingItsDependencyAnalysis) {
+  int x = 0;
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  compss::wait_on(x);
+  using compss::rt::Activity;
+  std::vector<std::string> seen;
+  for (const auto& a : log->all_activities()) {
+    if (a.kind == Activity::submission || a.kind == Activity::dependency_analysis) {
+      seen.push_back(std::string(a.begin ? "begin " : "end ") + compss::rt::to_string(a.kind));
+    }
+  }
+  const Story one = {"begin submission", "begin dependency analysis", "end dependency analysis", "end submission"};
+  Story three;
+  for (int i = 0; i < 3; ++i) three.insert(three.end(), one.begin(), one.end());
+  EXPECT_EQ(seen, three);
+  expect_guarantees();
+}

@@ -168,8 +168,10 @@ const OptionDef option_table[] = {
      [](Options& o, const Source&) { o.progress = Progress::off; }},
     {"--graph", nullptr, false, nullptr, false, "write the task graph (not available yet)",
      [](Options&, const Source&) { not_available("--graph"); }},
-    {"--trace", nullptr, false, nullptr, false, "write an execution trace (not available yet)",
-     [](Options&, const Source&) { not_available("--trace"); }},
+    {"--trace", "DIR", true, "COMPSS_TRACE", false,
+     "write a trace of the run: Paraver .prv/.pcf/.row, Chrome/Perfetto JSON and trace.html, "
+     "into DIR (default: the run's log folder, trace/; variable: 1|0|DIR)",
+     [](Options& o, const Source& s) { o.trace = s.value.empty() ? "1" : s.value; }},
     {"--monitor", "PORT", true, nullptr, false, "serve a monitoring page (not available yet)",
      [](Options&, const Source&) { not_available("--monitor"); }},
     {"--help", nullptr, false, nullptr, false, "print this help and exit",

@@ -1,0 +1,199 @@
+#include "observe/perfetto_writer.hpp"
+
+#include "observe/trace_output.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace compss::rt::observe::perfetto {
+
+namespace {
+
+/// Transfers appear on threads of their own, after the node's threads: tid base + lane.
+constexpr int transfer_tid_base = 1000;
+
+int pid_of(int node_index) { return node_index + 1; }
+
+/// The "traceEvents" array: each event starts with its separator.
+class Events {
+ public:
+  explicit Events(TextBuffer& text) : text_(text) {}
+  /// Starts the next event ("{" after its separator) and returns the text to add to.
+  TextBuffer& next() {
+    text_ << (first_ ? "\n{" : ",\n{");
+    first_ = false;
+    return text_;
+  }
+  /// Adds `"pid":..,"tid":..,"ts":..` of an event.
+  TextBuffer& where(int pid, int tid, std::int64_t ts) {
+    return text_ << "\"pid\":" << pid << ",\"tid\":" << tid << ",\"ts\":" << Micro{ts};
+  }
+  struct Micro {
+    std::int64_t ns;
+  };
+
+ private:
+  friend TextBuffer& operator<<(TextBuffer& t, Micro m) { return t.microseconds(m.ns); }
+  TextBuffer& text_;
+  bool first_ = true;
+};
+
+void name_event(Events& ev, const char* what, int pid, int tid, const std::string& name) {
+  ev.next() << "\"ph\":\"M\",\"name\":\"" << what << "\",\"pid\":" << pid << ",\"tid\":" << tid
+            << ",\"args\":{\"name\":" << json_string(name) << "}}";
+}
+
+/// A complete event; `args` (may be empty) is written by `write_args`.
+template <class Args>
+void complete(Events& ev, std::string_view quoted_name, const char* category, int pid, int tid, std::int64_t begin,
+              std::int64_t end, Args write_args) {
+  TextBuffer& t = ev.next() << "\"ph\":\"X\",\"name\":" << quoted_name << ",\"cat\":\"" << category << "\",";
+  ev.where(pid, tid, begin) << ",\"dur\":";
+  t.microseconds(end - begin) << ",\"args\":{";
+  write_args(t);
+  t << "}}";
+}
+
+/// A flow arrow from the slice that begins at (pid, tid, from) to the one that begins at
+/// (pid, tid, to). Both ends are at a slice's begin and in its category: Perfetto binds a
+/// flow to the slice enclosing its time, DevTools to the slice with exactly its time,
+/// process, thread and category (so `category` is the slices').
+void flow(Events& ev, std::uint64_t id, const char* category, std::uint64_t data_id, std::uint64_t version,
+          int from_pid, int from_tid, std::int64_t from, int to_pid, int to_tid, std::int64_t to) {
+  for (int end = 0; end < 2; ++end) {
+    ev.next() << "\"name\":\"d" << data_id << 'v' << version << "\",\"cat\":\"" << category << "\",\"id\":" << id
+              << (end == 0 ? ",\"ph\":\"s\"," : ",\"ph\":\"f\",\"bp\":\"e\",");
+    (end == 0 ? ev.where(from_pid, from_tid, from) : ev.where(to_pid, to_tid, to)) << '}';
+  }
+}
+
+void counter(Events& ev, const char* name, const char* series, const std::vector<CounterPoint>& points) {
+  for (const CounterPoint& p : points) {
+    ev.next() << "\"ph\":\"C\",\"name\":\"" << name << "\",";
+    ev.where(1, 1, p.time) << ",\"args\":{\"" << series << "\":" << p.value << "}}";
+  }
+}
+
+void add_tasks(const TraceModel& m, Events& ev) {
+  std::vector<std::string> quoted;  // each type's name, quoted once
+  for (const std::string& name : m.type_names) quoted.push_back(json_string(name));
+  const std::string unknown = "\"task\"";
+  for (const TaskSpan& s : m.tasks) {
+    complete(ev, s.type < quoted.size() ? quoted[s.type] : unknown, "task", pid_of(s.node), s.thread, s.begin, s.end,
+             [&](TextBuffer& t) {
+               t << "\"task\":" << s.task_id << ",\"attempt\":" << s.attempt << ",\"outcome\":\""
+                 << (s.unfinished ? "unknown (trace truncated)" : to_string(s.outcome)) << '"';
+             });
+  }
+  for (const ActivitySpan& a : m.activities) {
+    complete(ev, json_string(to_string(a.kind)), "runtime", pid_of(0), 1, a.begin, a.end, [](TextBuffer&) {});
+  }
+}
+
+std::uint64_t add_dependencies(const TraceModel& m, Events& ev) {
+  // Arrows go from the last attempt of a producer to the first of the task that waited.
+  std::unordered_map<std::uint64_t, const TaskSpan*> first, last;
+  for (const TaskSpan& s : m.tasks) {
+    first.try_emplace(s.task_id, &s);
+    last[s.task_id] = &s;
+  }
+  std::uint64_t id = 0;
+  for (const DependencyEdge& d : m.dependencies) {
+    auto from = last.find(d.from_task);
+    auto to = first.find(d.to_task);
+    if (from == last.end() || to == first.end()) continue;
+    const TaskSpan& a = *from->second;
+    const TaskSpan& b = *to->second;
+    flow(ev, ++id, "task", d.data_id, d.version, pid_of(a.node), a.thread, a.begin, pid_of(b.node), b.thread, b.begin);
+  }
+  return id;
+}
+
+void add_transfers(const TraceModel& m, Events& ev, std::uint64_t flow_id) {
+  // Each node's sends and receives on lanes of their own.
+  std::vector<std::vector<Interval>> ends(m.nodes.size());
+  struct End {
+    std::size_t transfer;
+    bool receive;
+  };
+  std::vector<std::vector<End>> which(m.nodes.size());
+  for (std::size_t i = 0; i < m.transfers.size(); ++i) {  // (sorted by begin)
+    const TransferSpan& t = m.transfers[i];
+    ends[t.from].push_back({t.begin, t.end, -1});
+    which[t.from].push_back({i, false});
+    ends[t.to].push_back({t.begin, t.end, -1});
+    which[t.to].push_back({i, true});
+  }
+  std::vector<int> send_tid(m.transfers.size()), receive_tid(m.transfers.size());
+  for (std::size_t n = 0; n < m.nodes.size(); ++n) {
+    const std::vector<int> lanes = lay_on_lanes(ends[n]);
+    int count = 0;
+    for (std::size_t k = 0; k < lanes.size(); ++k) {
+      (which[n][k].receive ? receive_tid : send_tid)[which[n][k].transfer] = transfer_tid_base + lanes[k] + 1;
+      count = std::max(count, lanes[k] + 1);
+    }
+    for (int lane = 1; lane <= count; ++lane) {
+      name_event(ev, "thread_name", pid_of(static_cast<int>(n)), transfer_tid_base + lane,
+                 m.nodes[n].name + " transfers " + std::to_string(lane));
+    }
+  }
+  for (std::size_t i = 0; i < m.transfers.size(); ++i) {
+    const TransferSpan& t = m.transfers[i];
+    const std::string name = "d" + std::to_string(t.data_id) + "v" + std::to_string(t.version) + "\"";
+    auto args = [&](TextBuffer& out) {
+      out << "\"bytes\":" << t.bytes << ",\"from\":" << json_string(m.nodes[t.from].name)
+          << ",\"to\":" << json_string(m.nodes[t.to].name);
+    };
+    complete(ev, "\"send " + name, "transfer", pid_of(t.from), send_tid[i], t.begin, t.end, args);
+    complete(ev, "\"receive " + name, "transfer", pid_of(t.to), receive_tid[i], t.begin, t.end, args);
+    flow(ev, ++flow_id, "transfer", t.data_id, t.version, pid_of(t.from), send_tid[i], t.begin, pid_of(t.to),
+         receive_tid[i], t.begin);
+  }
+}
+
+}  // namespace
+
+std::string metadata_json(const TraceModel& m, const std::string& date) {
+  std::string nodes;
+  for (const TraceNode& n : m.nodes) {
+    nodes += (nodes.empty() ? "" : ",") + std::string("{\"node\":") + std::to_string(n.id) +
+             ",\"name\":" + json_string(n.name) + ",\"threads\":" + std::to_string(n.threads);
+    if (n.clock_known) {
+      nodes += ",\"clock_offset_ns\":" + std::to_string(n.clock_offset) +
+               ",\"clock_error_ns\":" + std::to_string(n.clock_error);
+    }
+    nodes += "}";
+  }
+  return "{\"producer\":\"compss-cc runtime\",\"date\":" + json_string(date) +
+         ",\"duration_ns\":" + std::to_string(m.duration) + ",\"origin_steady_ns\":" + std::to_string(m.origin) +
+         ",\"tasks_submitted\":" + std::to_string(m.submitted.size()) +
+         ",\"attempts\":" + std::to_string(m.tasks.size()) + ",\"transfers\":" + std::to_string(m.transfers.size()) +
+         ",\"max_clock_error_ns\":" + std::to_string(m.max_clock_error()) +
+         ",\"truncated\":" + (m.dropped > 0 ? "true" : "false") +
+         ",\"events_dropped\":" + std::to_string(m.dropped) + ",\"nodes\":[" + nodes + "]}";
+}
+
+void write(const TraceModel& m, const std::string& path, const std::string& date) {
+  OutputFile out(path);
+  TextBuffer text(out);
+  text << "{\"displayTimeUnit\":\"ns\",\"metadata\":" << std::string_view(metadata_json(m, date))
+       << ",\"traceEvents\":[";
+  Events ev(text);
+  for (std::size_t n = 0; n < m.nodes.size(); ++n) {
+    const int pid = pid_of(static_cast<int>(n));
+    name_event(ev, "process_name", pid, 0, m.nodes[n].name);
+    ev.next() << "\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":" << pid
+              << ",\"tid\":0,\"args\":{\"sort_index\":" << n << "}}";
+    for (int t = 1; t <= m.nodes[n].threads; ++t) name_event(ev, "thread_name", pid, t, thread_name(m.nodes[n], t));
+  }
+  add_tasks(m, ev);
+  const std::uint64_t flows = add_dependencies(m, ev);
+  add_transfers(m, ev, flows);
+  counter(ev, "ready tasks", "ready", m.ready_tasks);
+  counter(ev, "bytes in flight", "bytes", m.bytes_in_flight);
+  text << "\n]}\n";
+  text.flush();
+  out.close();
+}
+
+}  // namespace compss::rt::observe::perfetto

@@ -1,0 +1,114 @@
+// TraceModel: what a trace shows, built once from the recorded events (observe/
+// trace_recorder.hpp) and drawn by every writer (Paraver, Perfetto JSON, trace.html), so
+// the formats agree. Times are ns from the first event of the run.
+//
+// Threads: every node has thread 1 (on the master the program's thread, with its waits
+// and submissions; on a worker its runtime, where its data arrives) and one thread per
+// task that ran at the same time as others ("lanes"). A worker does not tell which of its
+// threads ran an attempt, so attempts are laid on lanes: an attempt takes the lowest lane
+// free when it begins (on the master, its executor thread's lane when free). Lanes never
+// overlap and there are as many as tasks ran at once on that node.
+#pragma once
+
+#include "observe/trace_recorder.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace compss::rt::observe {
+
+/// One attempt of a task on a node's thread.
+struct TaskSpan {
+  std::uint64_t task_id = 0;
+  unsigned attempt = 0;
+  std::uint32_t type = 0;  // index into TraceModel::type_names
+  int node = 0;            // index into TraceModel::nodes
+  int thread = 0;          // from 2 (thread 1 is the node's runtime thread)
+  std::int64_t begin = 0;
+  std::int64_t end = 0;
+  TaskOutcome outcome = TaskOutcome::success;
+  bool unfinished = false;  // its end was not recorded (trace truncated): ends at the trace's end
+};
+
+/// A transfer of `bytes` of version `version` of datum `data_id` between two nodes.
+struct TransferSpan {
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+  std::uint64_t bytes = 0;
+  int from = 0;
+  int to = 0;
+  std::int64_t begin = 0;
+  std::int64_t end = 0;
+};
+
+/// What the program's thread did in the runtime (outermost of each kind).
+struct ActivitySpan {
+  Activity kind = Activity::wait_on;
+  std::int64_t begin = 0;
+  std::int64_t end = 0;
+};
+
+/// A value that changes over time: {time, value} from the start.
+struct CounterPoint {
+  std::int64_t time = 0;
+  std::int64_t value = 0;
+};
+
+struct TraceNode {
+  int id = 0;  // the runtime's node number: 0 the master, workers from 1
+  std::string name;
+  int threads = 1;  // thread 1 and the lanes
+  bool clock_known = false;
+  std::int64_t clock_offset = 0;  // master = worker + offset (ns)
+  std::int64_t clock_error = 0;   // the most that offset can be wrong by (ns)
+};
+
+/// A task waited for another because of version `version` of datum `data_id`.
+struct DependencyEdge {
+  std::uint64_t from_task = 0;
+  std::uint64_t to_task = 0;
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+};
+
+struct TraceModel {
+  std::int64_t origin = 0;    // the event time of time 0 (master's steady clock)
+  std::int64_t duration = 0;  // the last time of the trace
+  std::vector<std::string> type_names;
+  std::vector<TraceNode> nodes;  // master first, then by node number
+  std::vector<std::uint32_t> task_type;  // by task id (0 also for an id never submitted)
+  std::vector<std::uint64_t> submitted;  // the ids of the tasks submitted, in order
+  std::vector<TaskSpan> tasks;  // by begin
+  std::vector<TransferSpan> transfers;
+  std::vector<ActivitySpan> activities;
+  std::vector<DependencyEdge> dependencies;
+  std::vector<CounterPoint> ready_tasks;     // tasks ready and not yet started
+  std::vector<CounterPoint> bytes_in_flight;  // bytes of transfers under way
+  std::uint64_t dropped = 0;  // events not recorded (budget spent): the trace is truncated
+
+  /// The index into `nodes` of node number `id`.
+  int node_index(int id) const;
+  /// The largest clock error of any worker (0: none, or no worker).
+  std::int64_t max_clock_error() const;
+};
+
+/// An interval to lay on a lane, and the lane it would rather have (-1: any).
+struct Interval {
+  std::int64_t begin = 0;
+  std::int64_t end = 0;
+  int preferred_lane = -1;
+};
+
+/// Lanes (from 0) for intervals sorted by begin, so that no two on one lane overlap: the
+/// preferred lane when it is free, else the lowest free one, else a new one.
+std::vector<int> lay_on_lanes(const std::vector<Interval>& sorted);
+
+/// The name of thread `thread` (from 1) of `node`: "master main", "master executor 2",
+/// "worker1 runtime", "worker1 lane 3".
+std::string thread_name(const TraceNode& node, int thread);
+
+/// Builds the model of a run from what was recorded.
+TraceModel build_trace_model(TraceEvents events);
+
+}  // namespace compss::rt::observe

@@ -1,0 +1,49 @@
+// The `--trace` of a run: reads COMPSS_TRACE, records the run (observe/trace_recorder.hpp)
+// and at its end writes every format into one folder: trace.prv/.pcf/.row (Paraver),
+// trace.json (Chrome/Perfetto) and trace.html. docs/traces.md.
+//
+//   COMPSS_TRACE=1        trace into <log folder>/trace (core/failure_log.hpp, log_dir())
+//   COMPSS_TRACE=<folder> trace into that folder (made if missing)
+//   COMPSS_TRACE=0 or unset: no trace (no observer: nothing costs anything)
+//   COMPSS_TRACE_MAX_EVENTS=N  events kept at most (default 4,000,000, about 100-200 MB);
+//                         past it the trace says it is truncated
+#pragma once
+
+#include "observe/trace_model.hpp"
+#include "observe/trace_recorder.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace compss::rt::observe {
+
+struct TraceSettings {
+  std::string folder;
+  std::uint64_t max_events = 4'000'000;
+};
+
+/// The settings COMPSS_TRACE asks for, or none. Throws compss::Error for a malformed value
+/// or a folder that cannot be made or written (the run must not start then).
+std::optional<TraceSettings> trace_settings_from_env();
+
+/// Writes every format of `model` into `folder` (which exists); throws compss::Error.
+void write_trace_files(const TraceModel& model, const std::string& folder);
+
+/// A recorder that writes the files when the run ends, and says where on stderr (or why
+/// it could not: the run's own result stands).
+class TraceSession : public TraceRecorder {
+ public:
+  explicit TraceSession(TraceSettings settings)
+      : TraceRecorder(settings.max_events), settings_(std::move(settings)) {}
+  void on_run_ended(const RunEnded& e) override;
+
+ private:
+  TraceSettings settings_;
+};
+
+/// The observer COMPSS_TRACE asks for, or null.
+std::shared_ptr<TaskObserver> trace_session_from_env();
+
+}  // namespace compss::rt::observe

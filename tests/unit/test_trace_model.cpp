@@ -1,0 +1,170 @@
+// The trace of --trace before any file (runtime/observe/trace_recorder.hpp,
+// trace_model.hpp): attempts laid on lanes that never overlap, the master's executor
+// thread kept when free, an attempt whose end was not recorded, the event budget, the
+// ready-task counter, nested waits, and the Paraver header of a model.
+#include "observe/paraver_writer.hpp"
+#include "observe/perfetto_writer.hpp"
+#include "observe/trace_model.hpp"
+#include "observe/trace_recorder.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+using namespace compss::rt;
+using namespace compss::rt::observe;
+
+namespace {
+
+/// Submits, starts and ends task `id` of type `name` on `node` from `begin` to `end`.
+void run(TraceRecorder& r, std::uint64_t id, const char* name, int node, unsigned slot, EventTime begin,
+         EventTime end) {
+  r.on_submitted(TaskSubmitted{id, name, {}, {}, begin});
+  r.on_ready(TaskReady{id, begin});
+  r.on_started(TaskStarted{id, 1, Allocation{node, node == 0 ? "master" : "w1", slot}, begin});
+  r.on_ended(TaskEnded{id, TaskOutcome::success, 1, false, end});
+}
+
+const TaskSpan& span_of(const TraceModel& m, std::uint64_t id) {
+  for (const TaskSpan& s : m.tasks) {
+    if (s.task_id == id) return s;
+  }
+  throw std::runtime_error("no span of task " + std::to_string(id));
+}
+
+}  // namespace
+
+TEST(TraceModel, AttemptsOnAWorkerTakeTheLowestFreeLane) {
+  TraceRecorder r(1000);
+  run(r, 1, "a", 1, 0, 100, 200);
+  run(r, 2, "a", 1, 0, 150, 250);  // overlaps 1: a second lane
+  run(r, 3, "b", 1, 0, 210, 300);  // 1 ended: its lane again
+  r.on_run_ended(RunEnded{400});  // (after the last event: the shutdown is not drawn)
+  TraceModel m = build_trace_model(r.take());
+  ASSERT_EQ(m.nodes.size(), 2u);
+  EXPECT_EQ(m.nodes[1].name, "w1");
+  EXPECT_EQ(m.nodes[1].threads, 3);  // its runtime thread and two lanes
+  EXPECT_EQ(span_of(m, 1).thread, 2);
+  EXPECT_EQ(span_of(m, 2).thread, 3);
+  EXPECT_EQ(span_of(m, 3).thread, 2);
+  EXPECT_EQ(span_of(m, 1).begin, 0);  // times from the first event
+  EXPECT_EQ(m.duration, 200);  // the last end, 300, from the first event, 100
+  EXPECT_EQ(m.type_names[span_of(m, 3).type], "b");
+}
+
+TEST(TraceModel, TheMastersExecutorThreadIsKeptWhenFree) {
+  TraceRecorder r(1000);
+  run(r, 1, "a", 0, 2, 0, 10);
+  run(r, 2, "a", 0, 2, 5, 20);  // its thread is busy (a nested run): another lane
+  TraceModel m = build_trace_model(r.take());
+  EXPECT_EQ(span_of(m, 1).thread, 4);  // executor 2 = lane 2 = thread 4
+  EXPECT_NE(span_of(m, 2).thread, 4);
+  EXPECT_EQ(m.nodes[0].threads, 4);
+}
+
+TEST(TraceModel, AnAttemptWithoutItsEndEndsWithTheTrace) {
+  TraceRecorder r(1000);
+  run(r, 1, "a", 0, 0, 0, 10);
+  r.on_started(TaskStarted{2, 1, Allocation{0, "master", 0}, 5});
+  r.on_activity(RuntimeActivity{Activity::barrier, true, 40});
+  r.on_activity(RuntimeActivity{Activity::barrier, false, 50});
+  r.on_run_ended(RunEnded{90});
+  TraceModel m = build_trace_model(r.take());
+  EXPECT_TRUE(span_of(m, 2).unfinished);
+  EXPECT_EQ(span_of(m, 2).end, 50);  // the trace's last event
+}
+
+TEST(TraceModel, ASpentBudgetSaysTheTraceIsTruncated) {
+  TraceRecorder r(5);
+  run(r, 1, "a", 0, 0, 0, 10);  // 4 events
+  run(r, 2, "a", 0, 0, 20, 30);  // 1 kept, 3 dropped
+  TraceModel m = build_trace_model(r.take());
+  EXPECT_EQ(m.dropped, 3u);
+  EXPECT_NE(perfetto::metadata_json(m, "d").find("\"truncated\":true"), std::string::npos);
+  EXPECT_NE(perfetto::metadata_json(m, "d").find("\"events_dropped\":3"), std::string::npos);
+}
+
+TEST(TraceModel, ReadyTasksCountUntilTheyStart) {
+  TraceRecorder r(1000);
+  r.on_ready(TaskReady{1, 0});
+  r.on_ready(TaskReady{2, 10});
+  r.on_started(TaskStarted{1, 1, Allocation{}, 20});
+  r.on_ended(TaskEnded{2, TaskOutcome::cancelled, 0, false, 30});  // never started
+  TraceModel m = build_trace_model(r.take());
+  std::vector<std::pair<std::int64_t, std::int64_t>> points;
+  for (const CounterPoint& p : m.ready_tasks) points.emplace_back(p.time, p.value);
+  EXPECT_EQ(points, (std::vector<std::pair<std::int64_t, std::int64_t>>{{0, 1}, {10, 2}, {20, 1}, {30, 0}}));
+}
+
+TEST(TraceModel, NestedWaitsAreOneSpanAndTransfersCountBytesInFlight) {
+  TraceRecorder r(1000);
+  r.on_activity(RuntimeActivity{Activity::barrier, true, 0});
+  r.on_activity(RuntimeActivity{Activity::barrier, true, 5});
+  r.on_activity(RuntimeActivity{Activity::barrier, false, 8});
+  r.on_activity(RuntimeActivity{Activity::barrier, false, 20});
+  r.on_transfer(DataTransferred{7, 2, 100, 1, 0, 2, 12});
+  r.on_transfer(DataTransferred{8, 1, 50, 0, 1, 4, 10});
+  r.on_clock(NodeClock{1, -300, 42, 9});
+  TraceModel m = build_trace_model(r.take());
+  ASSERT_EQ(m.activities.size(), 1u);
+  EXPECT_EQ(m.activities[0].begin, 0);
+  EXPECT_EQ(m.activities[0].end, 20);
+  std::vector<std::int64_t> bytes;
+  for (const CounterPoint& p : m.bytes_in_flight) bytes.push_back(p.value);
+  EXPECT_EQ(bytes, (std::vector<std::int64_t>{100, 150, 100, 0}));
+  ASSERT_EQ(m.nodes.size(), 2u);
+  EXPECT_TRUE(m.nodes[1].clock_known);
+  EXPECT_EQ(m.nodes[1].clock_error, 42);
+  EXPECT_EQ(m.max_clock_error(), 42);
+}
+
+TEST(TraceModel, ParaverHeaderNamesEveryNodeWithItsThreads) {
+  TraceRecorder r(1000);
+  run(r, 1, "a", 0, 0, 0, 10);
+  run(r, 2, "a", 1, 0, 0, 10);
+  run(r, 3, "a", 1, 0, 5, 12);
+  TraceModel m = build_trace_model(r.take());
+  const auto dir = std::filesystem::temp_directory_path() / ("trace_model_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  paraver::write(m, (dir / "trace").string(), "06/12/26 at 05:00");
+  std::ifstream prv(dir / "trace.prv");
+  std::string header;
+  std::getline(prv, header);
+  // master: main + executor 0; w1: runtime + 2 lanes.
+  EXPECT_EQ(header, "#Paraver (06/12/26 at 05:00):12_ns:2(2,3):1:2(2:1,3:2)");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TraceModel, ParaverRecordsAreInTimeOrderWithAnEndBeforeTheNextBegin) {
+  TraceRecorder r(1000);
+  const EventTime big = EventTime{1} << 33;  // (times past 2^32: every pass of the sort)
+  run(r, 1, "a", 0, 0, 0, big);
+  run(r, 2, "b", 0, 0, big, big + 5);  // begins when 1 ends, on its thread
+  run(r, 3, "a", 1, 0, (EventTime{1} << 32) + 1, big + 2);
+  TraceModel m = build_trace_model(r.take());
+  const auto dir = std::filesystem::temp_directory_path() / ("trace_order_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  paraver::write(m, (dir / "trace").string(), "06/12/26 at 05:00");
+  std::ifstream prv(dir / "trace.prv");
+  std::string line;
+  std::getline(prv, line);  // (the header)
+  std::int64_t last = -1;
+  std::vector<std::string> at_big;  // the master's task events at time `big`
+  while (std::getline(prv, line)) {
+    std::vector<std::string> f;
+    for (std::size_t a = 0, b; a <= line.size(); a = b + 1) {
+      b = line.find(':', a);
+      if (b == std::string::npos) b = line.size();
+      f.push_back(line.substr(a, b - a));
+    }
+    const std::int64_t time = std::stoll(f.at(5));
+    EXPECT_GE(time, last) << line;
+    last = time;
+    if (f[0] == "2" && f[3] == "1" && time == big && f.at(6) == "8000000") at_big.push_back(f.at(7));
+  }
+  EXPECT_EQ(at_big, (std::vector<std::string>{"0", "2"}));  // 1's end, then 2's begin (type b = 2)
+  std::filesystem::remove_all(dir);
+}
