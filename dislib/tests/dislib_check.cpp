@@ -1,0 +1,144 @@
+// dislib_check: runs dislib on files and writes what it computed, for the comparisons
+// with numpy and scikit-learn in compare_sklearn.py (which generates the data, runs this
+// program locally or under compss-run, runs scikit-learn on the same files and compares).
+//
+//   dislib_check array   <data.csv> <data.npy> <data.svm> <out-dir>
+//   dislib_check kmeans  <data.csv> <init.csv|k-means++|random> <k> <max_iter> <tol> <arity> <block rows> <out-dir>
+//   dislib_check load    <file> <csv|npy|svmlight>        (prints the shape; for bad files)
+// Every matrix is written as <out-dir>/<name>.csv with 17 significant digits.
+#include <compss/compss.hpp>
+#include <compss/dislib.hpp>
+
+#include "../src/block_grid.hpp"  // only to check that slices share uncut blocks
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+namespace {
+
+std::string out_dir;
+
+void write(const std::string& name, const dislib::Array& a) {
+  dislib::save_txt(a, out_dir + "/" + name + ".csv");
+}
+
+void write_matrix(const std::string& name, const dislib::Matrix& m) {
+  write(name, dislib::array(m, {std::max<std::size_t>(m.size(), 1), std::max<std::size_t>(m.empty() ? 1 : m[0].size(), 1)}));
+}
+
+void write_text(const std::string& name, const std::string& text) {
+  std::FILE* f = std::fopen((out_dir + "/" + name).c_str(), "w");
+  if (!f) throw compss::Error("cannot write " + name);
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+}
+
+std::string number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// A function registered in every process (workers never run main).
+const bool range_registered = dislib::register_function(
+    "range", [](const double* v, std::size_t n) {
+      double lo = v[0], hi = v[0];
+      for (std::size_t i = 1; i < n; ++i) {
+        lo = std::min(lo, v[i]);
+        hi = std::max(hi, v[i]);
+      }
+      return std::vector<double>{lo, hi};
+    });
+
+int run_array(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {7, 3});
+  out_dir = argv[3];
+  write("x", x);
+  write("x_npy", dislib::load_npy_file(argv[1], {5, 2}));
+  auto [sx, sy] = dislib::load_svmlight_file(argv[2], {6, 4}, x.cols());
+  write("x_svm", sx);
+  write("y_svm", sy);
+  write("sum0", x.sum(0));
+  write("sum1", x.sum(1));
+  write("mean0", x.mean(0));
+  write("mean1", x.mean(1));
+  write("min0", x.min(0));
+  write("max1", x.max(1));
+  write("norm0", x.norm(0));
+  write("norm1", x.norm(1));
+  write("transpose", x.transpose());
+  write("xtx", dislib::matmul(x.transpose(), x));
+  write("arith", (x + x * 2.0 - 1.0) / (x * x + 1.0));
+  write("pow", x.pow(2.0));
+  const dislib::Array s = x.slice(5, 23, 1, x.cols());
+  write("slice", s);
+  write("slice_rechunk", s.rechunk({4, 2}));
+  write("rechunk", x.rechunk({10, 1}));
+  write("apply_sort0", dislib::apply_along_axis("sort", 0, x));
+  write("apply_range1", dislib::apply_along_axis("range", 1, x));
+  write("zeros", dislib::zeros({3, 4}, {2, 3}));
+  write("identity", dislib::identity(5, {2, 2}));
+  write("random", dislib::random_array({9, 4}, {4, 3}, 42));
+  // A slice along block bounds shares the blocks it does not cut (no task, same datum).
+  const dislib::Array aligned = x.slice_rows(7, 21);
+  const bool shared = &aligned.grid().blocks[0].get() == &x.grid().block(1, 0).get();
+  const bool cut = &s.grid().blocks[0].get() != &x.grid().block(0, 0).get();
+  write_text("slice_shares.txt", std::string(shared ? "shared" : "copied") + " " +
+                                     std::to_string(aligned.n_blocks().rows) + " " +
+                                     (cut ? "cut" : "not-cut") + "\n");
+  return 0;
+}
+
+int run_kmeans(char** argv) {
+  const std::size_t block_rows = std::strtoul(argv[6], nullptr, 10);
+  const dislib::Array x = dislib::load_txt_file(argv[0], {block_rows, 2});
+  out_dir = argv[7];
+  const std::string init = argv[1];
+  dislib::KMeansParams p{.n_clusters = std::strtoul(argv[2], nullptr, 10),
+                         .max_iter = std::strtoul(argv[3], nullptr, 10),
+                         .tol = std::strtod(argv[4], nullptr),
+                         .random_state = 0,
+                         .arity = std::strtoul(argv[5], nullptr, 10)};
+  if (init == "k-means++" || init == "random")
+    p.init = init;
+  else
+    p.init = dislib::load_txt_file(init, {1000, 1000}).collect();
+  dislib::KMeans km(p);
+  const dislib::Array labels = km.fit_predict(x);
+  write_matrix("centers", km.cluster_centers());
+  write("labels", labels);
+  write_text("stats.txt", number(km.inertia()) + " " + std::to_string(km.n_iter()) + "\n");
+  km.save(out_dir + "/model.json");
+  const dislib::KMeans loaded = dislib::KMeans::load(out_dir + "/model.json");
+  write("labels_loaded", loaded.predict(x));
+  write_matrix("centers_loaded", loaded.cluster_centers());
+  return 0;
+}
+
+int run_load(char** argv) {
+  const std::string kind = argv[1];
+  dislib::Array a;
+  if (kind == "csv") a = dislib::load_txt_file(argv[0], {4, 4});
+  else if (kind == "npy") a = dislib::load_npy_file(argv[0], {4, 4});
+  else a = dislib::load_svmlight_file(argv[0], {4, 4}, 3).first;
+  std::printf("%zu x %zu\n", a.rows(), a.cols());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string cmd = argc > 1 ? argv[1] : "";
+  try {
+    if (cmd == "array" && argc == 6) return run_array(argv + 2);
+    if (cmd == "kmeans" && argc == 10) return run_kmeans(argv + 2);
+    if (cmd == "load" && argc == 4) return run_load(argv + 2);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "usage: see the comment at the top of dislib_check.cpp\n");
+  return 2;
+}
