@@ -109,13 +109,13 @@ std::vector<std::size_t> starts_within(const std::vector<std::size_t>& starts, s
   return out;
 }
 
+}  // namespace
+
 std::shared_ptr<BlockGrid> with_bounds(const BlockGrid& g, std::vector<std::size_t> rows,
                                        std::vector<std::size_t> cols) {
   if (rows == g.row_starts && cols == g.col_starts) return std::make_shared<BlockGrid>(g);
   return regrid(g, 0, g.rows(), 0, g.cols(), std::move(rows), std::move(cols));
 }
-
-}  // namespace
 }  // namespace detail
 
 Array::Array() : grid_(std::make_shared<BlockGrid>()) {}

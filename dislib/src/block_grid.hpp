@@ -40,6 +40,10 @@ std::vector<std::size_t> regular_starts(std::size_t n, std::size_t step);
 std::shared_ptr<BlockGrid> empty_grid(std::vector<std::size_t> row_starts,
                                       std::vector<std::size_t> col_starts);
 
+/// The same values on other bounds (the blocks whose bounds do not change are shared).
+std::shared_ptr<BlockGrid> with_bounds(const BlockGrid& g, std::vector<std::size_t> rows,
+                                       std::vector<std::size_t> cols);
+
 /// Checks a block shape against an array shape: each side > 0 (a side of an empty array
 /// may be anything). Throws compss::Error naming `what`.
 void check_block_shape(Shape shape, Shape block_shape, const char* what);

@@ -26,23 +26,8 @@ constexpr const char* kName = "KMeans";
 // scikit-learn's _tolerance: tol times the mean of the features' variances.
 double absolute_tolerance(const Array& x, double tol) {
   if (tol == 0) return 0;
-  const Array mean = x.mean(0);
-  const detail::BlockGrid& g = x.grid();
-  const detail::BlockGrid& mg = mean.grid();
-  // Each block of x is centred by the mean of its own columns (its block of the mean row).
-  std::vector<BlockFuture> parts;
-  for (std::size_t i = 0; i < g.n_block_rows(); ++i)
-    for (std::size_t j = 0; j < g.n_block_cols(); ++j)
-      parts.push_back(detail::reduce_block(
-          detail::centered_square_sum_block(g.block(i, j), mg.block(0, j), 0), 0,
-          detail::red_sum));
   double total = 0;
-  for (std::size_t j = 0; j < g.n_block_cols(); ++j) {
-    std::vector<BlockFuture> column;
-    for (std::size_t i = 0; i < g.n_block_rows(); ++i) column.push_back(parts[i * g.n_block_cols() + j]);
-    const BlockFuture sq = detail::reduce_tree(std::move(column), detail::red_sum);
-    for (double v : detail::block_vector(sq.get())) total += v / static_cast<double>(x.rows());
-  }
+  for (double v : detail::column_variances(x, detail::collect_row(x.mean(0)))) total += v;
   return tol * total / static_cast<double>(x.cols());
 }
 

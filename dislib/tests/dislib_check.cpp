@@ -4,6 +4,9 @@
 //
 //   dislib_check array   <data.csv> <data.npy> <data.svm> <out-dir>
 //   dislib_check kmeans  <data.csv> <init.csv|k-means++|random> <k> <max_iter> <tol> <arity> <block rows> <out-dir>
+//   dislib_check scalers <data.csv> <out-dir>
+//   dislib_check pca     <data.csv> <n_components> <out-dir>
+//   dislib_check linreg  <x.csv> <y.csv> <out-dir>
 //   dislib_check load    <file> <csv|npy|svmlight>        (prints the shape; for bad files)
 // Every matrix is written as <out-dir>/<name>.csv with 17 significant digits.
 #include <compss/compss.hpp>
@@ -117,6 +120,57 @@ int run_kmeans(char** argv) {
   return 0;
 }
 
+void write_row(const std::string& name, const std::vector<double>& v) {
+  write_matrix(name, dislib::Matrix{v});
+}
+
+int run_scalers(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {37, 3});
+  out_dir = argv[1];
+  dislib::StandardScaler sc;
+  write("std", sc.fit_transform(x));
+  write_matrix("std_stats", {sc.mean(), sc.var(), sc.scale()});
+  write("std_inverse", sc.inverse_transform(sc.transform(x)));
+  sc.save(out_dir + "/std.json");
+  write("std_loaded", dislib::StandardScaler::load(out_dir + "/std.json").transform(x));
+  dislib::MinMaxScaler mm({.feature_range = {-1.0, 2.0}});
+  write("minmax", mm.fit_transform(x));
+  write_matrix("minmax_stats", {mm.data_min(), mm.data_max(), mm.data_range(), mm.scale(), mm.min()});
+  write("minmax_inverse", mm.inverse_transform(mm.transform(x)));
+  mm.save(out_dir + "/minmax.json");
+  write("minmax_loaded", dislib::MinMaxScaler::load(out_dir + "/minmax.json").transform(x));
+  return 0;
+}
+
+int run_pca(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {211, 2});
+  out_dir = argv[2];
+  dislib::PCA pca({.n_components = std::strtoul(argv[1], nullptr, 10)});
+  write("transformed", pca.fit_transform(x));
+  write_matrix("components", pca.components());
+  write_matrix("variance", {pca.explained_variance(), pca.explained_variance_ratio(),
+                            pca.singular_values()});
+  write_row("mean", pca.mean());
+  pca.save(out_dir + "/pca.json");
+  write("transformed_loaded", dislib::PCA::load(out_dir + "/pca.json").transform(x));
+  return 0;
+}
+
+int run_linreg(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {150, 3});
+  const dislib::Array y = dislib::load_txt_file(argv[1], {100, 1});
+  out_dir = argv[2];
+  dislib::LinearRegression lr;
+  lr.fit(x, y);
+  write_matrix("coef", lr.coef());
+  write_row("intercept", lr.intercept());
+  write("predicted", lr.predict(x));
+  write_text("score.txt", number(lr.score(x, y)) + "\n");
+  lr.save(out_dir + "/linreg.json");
+  write("predicted_loaded", dislib::LinearRegression::load(out_dir + "/linreg.json").predict(x));
+  return 0;
+}
+
 int run_load(char** argv) {
   const std::string kind = argv[1];
   dislib::Array a;
@@ -134,6 +188,9 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "array" && argc == 6) return run_array(argv + 2);
     if (cmd == "kmeans" && argc == 10) return run_kmeans(argv + 2);
+    if (cmd == "scalers" && argc == 4) return run_scalers(argv + 2);
+    if (cmd == "pca" && argc == 5) return run_pca(argv + 2);
+    if (cmd == "linreg" && argc == 5) return run_linreg(argv + 2);
     if (cmd == "load" && argc == 4) return run_load(argv + 2);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());

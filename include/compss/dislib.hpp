@@ -11,4 +11,7 @@
 #pragma once
 
 #include <compss/dislib/array.hpp>
+#include <compss/dislib/decomposition.hpp>
 #include <compss/dislib/kmeans.hpp>
+#include <compss/dislib/linear_model.hpp>
+#include <compss/dislib/preprocessing.hpp>
