@@ -166,18 +166,18 @@ KMeans& KMeans::fit(const Array& x_in) {
   n_iter_ = iteration;
   centers_ = std::move(centers);
 
-  // Labels and inertia for the final centres (scikit-learn's last E-step).
+  // Inertia for the final centres (scikit-learn's last E-step); the labels are computed
+  // when asked for (labels(), fit_predict), so a fit alone costs no extra pass.
   const BlockFuture center_block(detail::matrix_block(centers_));
-  std::vector<BlockFuture> parts, labels;
-  for (std::size_t i = 0; i < g.n_block_rows(); ++i) {
+  std::vector<BlockFuture> parts;
+  for (std::size_t i = 0; i < g.n_block_rows(); ++i)
     parts.push_back(detail::kmeans_partial(g.block(i, 0), center_block));
-    labels.push_back(detail::kmeans_labels(g.block(i, 0), center_block));
-  }
   const BlockFuture reduced = detail::reduce_tree(std::move(parts), detail::red_sum, params_.arity);
   const Block& total = reduced.get();
   inertia_ = 0;
   for (std::size_t j = 0; j < k; ++j) inertia_ += detail::at(total, j, d + 1);
-  labels_ = detail::column_of(g, std::move(labels));
+  fitted_x_ = x;
+  labels_.reset();
   return *this;
 }
 
@@ -197,7 +197,7 @@ Array KMeans::predict(const Array& x_in) const {
 
 Array KMeans::fit_predict(const Array& x) {
   fit(x);
-  return labels_;
+  return labels();
 }
 
 void KMeans::require_fitted(const char* what) const {
@@ -219,7 +219,10 @@ std::size_t KMeans::n_iter() const {
 }
 const Array& KMeans::labels() const {
   require_fitted("labels");
-  return labels_;
+  detail::require(fitted_x_.has_value(), kName, "labels: the model was loaded, not fitted; "
+                                                "call predict on the data");
+  if (!labels_) labels_ = predict(*fitted_x_);
+  return *labels_;
 }
 
 void KMeans::save(const std::string& path) const {

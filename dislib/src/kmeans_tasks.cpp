@@ -16,6 +16,8 @@ namespace dislib::detail {
 
 namespace {
 
+constexpr std::size_t kChunkRows = 256;
+
 void require_same_width(const Block& x, const Block& centers) {
   if (block_cols(x) != block_cols(centers))
     throw compss::Error("dislib: KMeans: the data has " + std::to_string(block_cols(x)) +
@@ -31,18 +33,25 @@ std::vector<std::size_t> nearest_centers(const Block& x, const Block& centers) {
   std::vector<double> center_norms(k);
   for (std::size_t j = 0; j < k; ++j)
     center_norms[j] = cblas_ddot(static_cast<int>(d), &at(centers, j, 0), 1, &at(centers, j, 0), 1);
-  std::vector<double> dots(n * k);  // x . c_j
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), static_cast<int>(k),
-              static_cast<int>(d), 1.0, values(x), static_cast<int>(d), values(centers),
-              static_cast<int>(d), 0.0, dots.data(), static_cast<int>(k));
-  for (std::size_t i = 0; i < n; ++i) {
-    const double* row = &dots[i * k];
-    double best = std::numeric_limits<double>::infinity();
-    for (std::size_t j = 0; j < k; ++j) {
-      const double dist = center_norms[j] - 2.0 * row[j];
-      if (dist < best) {  // ties: the lowest index, as scikit-learn
-        best = dist;
-        labels[i] = j;
+  // Rows in chunks (scikit-learn's idea): a chunk's x . c_j (chunk x k) stays in cache
+  // while its argmins are taken, instead of an n x k matrix written out and read back.
+  const std::size_t chunk = std::min<std::size_t>(n, kChunkRows);
+  std::vector<double> dots(chunk * k);
+  for (std::size_t first = 0; first < n; first += chunk) {
+    const std::size_t rows = std::min(chunk, n - first);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows),
+                static_cast<int>(k), static_cast<int>(d), 1.0, &at(x, first, 0),
+                static_cast<int>(d), values(centers), static_cast<int>(d), 0.0, dots.data(),
+                static_cast<int>(k));
+    for (std::size_t i = 0; i < rows; ++i) {
+      const double* row = &dots[i * k];
+      double best = std::numeric_limits<double>::infinity();
+      for (std::size_t j = 0; j < k; ++j) {
+        const double dist = center_norms[j] - 2.0 * row[j];
+        if (dist < best) {  // ties: the lowest index, as scikit-learn
+          best = dist;
+          labels[first + i] = j;
+        }
       }
     }
   }

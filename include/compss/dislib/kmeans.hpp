@@ -69,7 +69,8 @@ class KMeans {
   const Matrix& cluster_centers() const;
   double inertia() const;
   std::size_t n_iter() const;
-  /// The labels of the data fit() was given (rows x 1).
+  /// The labels of the data fit() was given (rows x 1): one task per row block the first
+  /// time it is asked for.
   const Array& labels() const;
 
   /// Saves the parameters and fitted centres as JSON (docs/dislib.md, "Saving models").
@@ -83,7 +84,8 @@ class KMeans {
   Matrix centers_;
   double inertia_ = 0;
   std::size_t n_iter_ = 0;
-  Array labels_;
+  std::optional<Array> fitted_x_;       // the data of the last fit (shares its blocks)
+  mutable std::optional<Array> labels_;  // its labels, once asked for
 };
 
 }  // namespace dislib
