@@ -242,6 +242,25 @@ def case_linreg(r):
           read(out, "predicted"), rtol=0, atol=0)
 
 
+def case_knn(r):
+    from sklearn.datasets import make_classification
+    from sklearn.neighbors import KNeighborsClassifier
+    x, y = make_classification(n_samples=1500, n_features=6, n_informative=4, n_classes=3,
+                               random_state=4)
+    xtr, ytr, xte, yte = x[:1100], y[:1100], x[1100:], y[1100:]
+    for name, v in (("xtr", xtr), ("ytr", ytr), ("xte", xte), ("yte", yte)):
+        save_csv(os.path.join(r.work, name + ".csv"), v.reshape(len(v), -1))
+    for k in (1, 5):
+        out = r.out_dir(f"k{k}")
+        r.run(["knn", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", str(k), out])
+        knn = KNeighborsClassifier(n_neighbors=k, algorithm="brute").fit(xtr, ytr)
+        check_equal(f"KNeighborsClassifier(n_neighbors={k}) predict", read(out, "predicted").ravel(),
+                    knn.predict(xte).astype(float))
+        with open(os.path.join(out, "score.txt")) as f:
+            check(f"KNeighborsClassifier(n_neighbors={k}) score", [float(f.read())],
+                  [knn.score(xte, yte)])
+
+
 def case_load_errors(r):
     def expect(name, text, kind, message):
         path = os.path.join(r.work, name)

@@ -7,6 +7,7 @@
 //   dislib_check scalers <data.csv> <out-dir>
 //   dislib_check pca     <data.csv> <n_components> <out-dir>
 //   dislib_check linreg  <x.csv> <y.csv> <out-dir>
+//   dislib_check knn     <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <k> <out-dir>
 //   dislib_check load    <file> <csv|npy|svmlight>        (prints the shape; for bad files)
 // Every matrix is written as <out-dir>/<name>.csv with 17 significant digits.
 #include <compss/compss.hpp>
@@ -171,6 +172,19 @@ int run_linreg(char** argv) {
   return 0;
 }
 
+int run_knn(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {300, 2});
+  const dislib::Array y = dislib::load_txt_file(argv[1], {170, 1});
+  const dislib::Array xt = dislib::load_txt_file(argv[2], {90, 4});
+  const dislib::Array yt = dislib::load_txt_file(argv[3], {90, 1});
+  out_dir = argv[5];
+  dislib::KNeighborsClassifier knn({.n_neighbors = std::strtoul(argv[4], nullptr, 10)});
+  knn.fit(x, y);
+  write("predicted", knn.predict(xt));
+  write_text("score.txt", number(knn.score(xt, yt)) + "\n");
+  return 0;
+}
+
 int run_load(char** argv) {
   const std::string kind = argv[1];
   dislib::Array a;
@@ -191,6 +205,7 @@ int main(int argc, char** argv) {
     if (cmd == "scalers" && argc == 4) return run_scalers(argv + 2);
     if (cmd == "pca" && argc == 5) return run_pca(argv + 2);
     if (cmd == "linreg" && argc == 5) return run_linreg(argv + 2);
+    if (cmd == "knn" && argc == 8) return run_knn(argv + 2);
     if (cmd == "load" && argc == 4) return run_load(argv + 2);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());

@@ -14,4 +14,5 @@
 #include <compss/dislib/decomposition.hpp>
 #include <compss/dislib/kmeans.hpp>
 #include <compss/dislib/linear_model.hpp>
+#include <compss/dislib/neighbors.hpp>
 #include <compss/dislib/preprocessing.hpp>
