@@ -261,6 +261,28 @@ def case_knn(r):
                   [knn.score(xte, yte)])
 
 
+def case_gridsearch(r):
+    from sklearn.datasets import make_classification
+    from sklearn.model_selection import GridSearchCV, KFold
+    from sklearn.neighbors import KNeighborsClassifier
+    x, y = make_classification(n_samples=1000, n_features=5, n_informative=3, n_classes=2,
+                               flip_y=0.2, random_state=8)
+    save_csv(os.path.join(r.work, "x.csv"), x)
+    save_csv(os.path.join(r.work, "y.csv"), y.reshape(-1, 1))
+    out = r.out_dir("out")
+    r.run(["gridsearch", "x.csv", "y.csv", out])
+    gs = GridSearchCV(KNeighborsClassifier(algorithm="brute"), {"n_neighbors": [1, 3, 5, 9]},
+                      cv=KFold(n_splits=3)).fit(x, y)
+    check("GridSearchCV mean_test_score", read(out, "mean_test_score"),
+          gs.cv_results_["mean_test_score"].reshape(1, -1))
+    with open(os.path.join(out, "best.txt")) as f:
+        index, k, score, refit = f.read().split()
+    check_equal("GridSearchCV best_index_ and best_params_", [int(index), int(k)],
+                [gs.best_index_, gs.best_params_["n_neighbors"]])
+    check("GridSearchCV best_score_", [float(score)], [gs.best_score_])
+    check("GridSearchCV best_estimator_ score", [float(refit)], [gs.best_estimator_.score(x, y)])
+
+
 def case_load_errors(r):
     def expect(name, text, kind, message):
         path = os.path.join(r.work, name)

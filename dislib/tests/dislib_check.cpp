@@ -8,6 +8,7 @@
 //   dislib_check pca     <data.csv> <n_components> <out-dir>
 //   dislib_check linreg  <x.csv> <y.csv> <out-dir>
 //   dislib_check knn     <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <k> <out-dir>
+//   dislib_check gridsearch <x.csv> <y.csv> <out-dir>
 //   dislib_check load    <file> <csv|npy|svmlight>        (prints the shape; for bad files)
 // Every matrix is written as <out-dir>/<name>.csv with 17 significant digits.
 #include <compss/compss.hpp>
@@ -185,6 +186,22 @@ int run_knn(char** argv) {
   return 0;
 }
 
+int run_gridsearch(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {250, 3});
+  const dislib::Array y = dislib::load_txt_file(argv[1], {250, 1});
+  out_dir = argv[2];
+  dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams> search(
+      {{.n_neighbors = 1}, {.n_neighbors = 3}, {.n_neighbors = 5}, {.n_neighbors = 9}},
+      dislib::KFold({.n_splits = 3}));
+  search.fit(x, y);
+  write_row("mean_test_score", search.mean_test_score());
+  write_text("best.txt", std::to_string(search.best_index()) + " " +
+                             std::to_string(search.best_params().n_neighbors) + " " +
+                             number(search.best_score()) + " " +
+                             number(search.best_estimator().score(x, y)) + "\n");
+  return 0;
+}
+
 int run_load(char** argv) {
   const std::string kind = argv[1];
   dislib::Array a;
@@ -206,6 +223,7 @@ int main(int argc, char** argv) {
     if (cmd == "pca" && argc == 5) return run_pca(argv + 2);
     if (cmd == "linreg" && argc == 5) return run_linreg(argv + 2);
     if (cmd == "knn" && argc == 8) return run_knn(argv + 2);
+    if (cmd == "gridsearch" && argc == 5) return run_gridsearch(argv + 2);
     if (cmd == "load" && argc == 4) return run_load(argv + 2);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());

@@ -14,5 +14,6 @@
 #include <compss/dislib/decomposition.hpp>
 #include <compss/dislib/kmeans.hpp>
 #include <compss/dislib/linear_model.hpp>
+#include <compss/dislib/model_selection.hpp>
 #include <compss/dislib/neighbors.hpp>
 #include <compss/dislib/preprocessing.hpp>
