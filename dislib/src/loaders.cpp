@@ -172,15 +172,29 @@ Array load_npy_file(const std::string& path, Shape block_shape) {
   if (dims.empty() || dims.size() > 2)
     fail(path, 1, "shape " + shape_text + " is not 1-D or 2-D");
   const std::size_t rows = dims[0], cols = dims.size() == 2 ? dims[1] : 1;
+  detail::GridBuilder builder(cols, block_shape);
+  std::vector<double> row(cols);
+  auto truncated = [&](std::size_t values_read) {
+    fail(path, 1, "holds " + std::to_string(values_read) + " values, its shape " + shape_text +
+                      " says " + std::to_string(rows * cols));
+  };
+  if (!fortran || cols == 1) {
+    // C order: rows in file order, read one at a time (the file is never held whole).
+    for (std::size_t r = 0; r < rows; ++r) {
+      in.read(reinterpret_cast<char*>(row.data()), static_cast<std::streamsize>(cols * 8));
+      if (static_cast<std::size_t>(in.gcount()) != cols * 8)
+        truncated(r * cols + static_cast<std::size_t>(in.gcount()) / 8);
+      builder.add_row(row.data());
+    }
+    return builder.finish();
+  }
+  // Fortran order: columns in file order; read whole, then rows.
   std::vector<double> data(rows * cols);
   in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size() * 8));
   if (static_cast<std::size_t>(in.gcount()) != data.size() * 8)
-    fail(path, 1, "holds " + std::to_string(in.gcount() / 8) + " values, its shape " +
-                      shape_text + " says " + std::to_string(data.size()));
-  detail::GridBuilder builder(cols, block_shape);
-  std::vector<double> row(cols);
+    truncated(static_cast<std::size_t>(in.gcount()) / 8);
   for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t c = 0; c < cols; ++c) row[c] = fortran ? data[c * rows + r] : data[r * cols + c];
+    for (std::size_t c = 0; c < cols; ++c) row[c] = data[c * rows + r];
     builder.add_row(row.data());
   }
   return builder.finish();

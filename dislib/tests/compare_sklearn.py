@@ -297,6 +297,11 @@ def case_load_errors(r):
     expect("bad.svm", b"1 1:2 3:4\n0 2:1 1:3\n", "svmlight", "bad.svm:2: feature indices must increase")
     expect("wide.svm", b"1 1:2 3:4\n0 4:1\n", "svmlight", "wide.svm:2: feature index 4 outside 1..3")
     expect("bad.npy", b"\x93NUMPY\x01\x00\x10\x00{'descr': '<i8',}", "npy", "dtype '<i8' is not supported")
+    whole = os.path.join(r.work, "whole.npy")
+    np.save(whole, np.arange(6.0).reshape(3, 2))
+    with open(whole, "rb") as f:
+        truncated = f.read()[:-16]
+    expect("short.npy", truncated, "npy", "short.npy:1: holds 4 values, its shape (3, 2) says 6")
     p = r.run(["load", os.path.join(r.work, "nowhere.csv"), "csv"], expect_ok=False)
     if p.returncode == 0 or "cannot open" not in p.stderr or "nowhere.csv" not in p.stderr:
         failures.append(f"a missing file: exit {p.returncode}, stderr {p.stderr!r}")
