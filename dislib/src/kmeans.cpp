@@ -145,7 +145,7 @@ KMeans& KMeans::fit(const Array& x_in) {
     const BlockFuture center_block(detail::matrix_block(centers));
     std::vector<BlockFuture> parts;
     for (std::size_t i = 0; i < g.n_block_rows(); ++i)
-      parts.push_back(detail::kmeans_partial(g.block(i, 0), center_block));
+      parts.push_back(detail::kmeans_partial(g.block(i, 0), center_block, false));
     const BlockFuture reduced = detail::reduce_tree(std::move(parts), detail::red_sum, params_.arity);
     const Block& total = reduced.get();
     double shift = 0;
@@ -171,7 +171,7 @@ KMeans& KMeans::fit(const Array& x_in) {
   const BlockFuture center_block(detail::matrix_block(centers_));
   std::vector<BlockFuture> parts;
   for (std::size_t i = 0; i < g.n_block_rows(); ++i)
-    parts.push_back(detail::kmeans_partial(g.block(i, 0), center_block));
+    parts.push_back(detail::kmeans_partial(g.block(i, 0), center_block, true));
   const BlockFuture reduced = detail::reduce_tree(std::move(parts), detail::red_sum, params_.arity);
   const Block& total = reduced.get();
   inertia_ = 0;

@@ -69,7 +69,7 @@ double squared_distance(const double* a, const double* b, std::size_t d) {
 
 }  // namespace
 
-Block kmeans_partial(const Block& x, const Block& centers) {
+Block kmeans_partial(const Block& x, const Block& centers, bool with_inertia) {
   const std::vector<std::size_t> labels = nearest_centers(x, centers);
   const std::size_t d = block_cols(x), k = block_rows(centers);
   Block p = make_block(k, d + 2);
@@ -79,7 +79,7 @@ Block kmeans_partial(const Block& x, const Block& centers) {
     double* sums = &at(p, j, 0);
     for (std::size_t e = 0; e < d; ++e) sums[e] += xi[e];
     sums[d] += 1.0;
-    sums[d + 1] += squared_distance(xi, &at(centers, j, 0), d);
+    if (with_inertia) sums[d + 1] += squared_distance(xi, &at(centers, j, 0), d);
   }
   return p;
 }

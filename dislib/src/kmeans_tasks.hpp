@@ -9,10 +9,10 @@
 namespace dislib::detail {
 
 /// Lloyd's partial over one row block x (n x d) for centres (k x d): a k x (d + 2) block
-/// whose row j holds the sum of the points nearest to centre j, their count, and the sum
-/// of their squared distances to it.
+/// whose row j holds the sum of the points nearest to centre j, their count, and (when
+/// `with_inertia`; else 0) the sum of their squared distances to it.
 #pragma compss task
-Block kmeans_partial(const Block& x, const Block& centers);
+Block kmeans_partial(const Block& x, const Block& centers, bool with_inertia);
 
 /// The index of the nearest centre of each row of x (n x 1).
 #pragma compss task

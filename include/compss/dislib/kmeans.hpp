@@ -41,8 +41,8 @@ struct KMeansParams {
 
 /// K-means clustering (Lloyd's algorithm). Each iteration submits one task per row block
 /// of the data (distances in GEMM form, cblas_dgemm: ||x||^2 - 2 x.c + ||c||^2; each
-/// point's cluster, and per cluster the sum of its points, their count and their squared
-/// distances), combines the partials in a reduction tree and waits for the one result to
+/// point's cluster, and per cluster the sum of its points and their count; the squared
+/// distances only in the final pass, for the inertia), combines the partials in a reduction tree and waits for the one result to
 /// move the centres. Given the same initial centres it follows scikit-learn's iterations
 /// (same stopping rule, same n_iter); an empty cluster keeps its centre (scikit-learn
 /// moves it to a far point).
