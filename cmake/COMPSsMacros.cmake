@@ -11,6 +11,19 @@ function(compss_add_executable name)
   endif()
   add_executable(${name} ${ARGN})
   target_link_libraries(${name} PRIVATE COMPSs::runtime)
+  compss_translate_sources(${name})
+endfunction()
+
+# compss_translate_sources(<target>)
+#
+# Compiles the C++ sources of an existing target (an executable or a library, such as
+# dislib) through compss-cc, so its task pragmas become tasks. Linking the runtime is left
+# to the caller.
+function(compss_translate_sources name)
+  if(NOT COMPSS_CC_EXECUTABLE)
+    message(FATAL_ERROR "compss_translate_sources: COMPSS_CC_EXECUTABLE is not set; "
+                        "call find_package(COMPSs) first")
+  endif()
   set_property(TARGET ${name} PROPERTY CXX_COMPILER_LAUNCHER "${COMPSS_CC_EXECUTABLE};--launch")
   if(TARGET compss-cc)
     # In this source tree the translator is built by the same build.

@@ -1,0 +1,74 @@
+// bench_kmeans: dislib's KMeans fit on a .npy data set from given initial centres, with
+// tol 0 (every iteration runs), and the machine's dgemm rate measured in the same run.
+// Run by run_kmeans.py, which times scikit-learn on the same files and cores.
+//
+// usage: bench_kmeans <data.npy> <init.csv> <iterations> <block_rows> <cores>
+// stdout (one "key value" per line): rows, cols, clusters, blocks, load_s, fit_s, n_iter,
+// inertia, gflops (2 n d k per iteration / fit_s), dgemm_gflops (cblas_dgemm on `cores`
+// OpenBLAS threads, 2000 x 2000).
+#include <compss/compss.hpp>
+#include <compss/dislib.hpp>
+
+#include <cblas.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <vector>
+
+extern "C" void openblas_set_num_threads(int);
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// The best of 3 runs of a 2000 x 2000 x 2000 dgemm on `cores` threads, in GFLOP/s.
+double dgemm_rate(int cores) {
+  const int n = 2000;
+  std::vector<double> a(static_cast<std::size_t>(n) * n, 0.5), b(a), c(a.size());
+  openblas_set_num_threads(cores);
+  double best = 0;
+  for (int rep = 0; rep < 3; ++rep) {
+    const auto t = std::chrono::steady_clock::now();
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a.data(), n, b.data(),
+                n, 0.0, c.data(), n);
+    best = std::max(best, 2.0 * n * n * n / seconds_since(t) / 1e9);
+  }
+  openblas_set_num_threads(1);  // back to one thread per task (dislib's setting)
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 6) {
+    std::fprintf(stderr, "usage: %s <data.npy> <init.csv> <iterations> <block_rows> <cores>\n", argv[0]);
+    return 2;
+  }
+  try {
+    const std::size_t iterations = std::strtoul(argv[3], nullptr, 10);
+    const std::size_t block_rows = std::strtoul(argv[4], nullptr, 10);
+    const int cores = std::atoi(argv[5]);
+    auto t = std::chrono::steady_clock::now();
+    const dislib::Array x = dislib::load_npy_file(argv[1], {block_rows, 1u << 30});
+    const dislib::Matrix init = dislib::load_txt_file(argv[2], {1u << 30, 1u << 30}).collect();
+    const double load_s = seconds_since(t);
+    dislib::KMeans km({.n_clusters = init.size(), .init = init, .max_iter = iterations, .tol = 0});
+    t = std::chrono::steady_clock::now();
+    km.fit(x);
+    const double fit_s = seconds_since(t);
+    const double flops = 2.0 * static_cast<double>(x.rows()) * static_cast<double>(x.cols()) *
+                         static_cast<double>(init.size()) * static_cast<double>(km.n_iter() + 1);
+    std::printf("rows %zu\ncols %zu\nclusters %zu\nblocks %zu\nload_s %.3f\nfit_s %.3f\n",
+                x.rows(), x.cols(), init.size(), x.n_blocks().rows, load_s, fit_s);
+    std::printf("n_iter %zu\ninertia %.17g\ngflops %.2f\ndgemm_gflops %.2f\n", km.n_iter(),
+                km.inertia(), flops / fit_s / 1e9, dgemm_rate(cores));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_kmeans: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,325 @@
+#!/usr/bin/python3
+"""Compares dislib with numpy and scikit-learn on the same generated files.
+
+usage: compare_sklearn.py <case> <mode> <dislib_check> <compss-run>
+  case: array | kmeans | kmeans_init | load_errors | ...  (the functions case_*)
+  mode: local | workers2 (compss-run --workers 2) | workers3 (--workers 3 --master-cores 0)
+
+Generates small data sets in a fresh directory, runs dislib_check on them (in the given
+mode), runs numpy / scikit-learn (Debian's python3-sklearn) on the same files and compares
+what both computed. Prints what differs and exits 1, or prints OK and exits 0.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+RTOL = 1e-9
+failures = []
+
+
+def check(name, ours, theirs, rtol=RTOL, atol=1e-12):
+    ours = np.atleast_2d(np.asarray(ours, dtype=float))
+    theirs = np.atleast_2d(np.asarray(theirs, dtype=float))
+    if theirs.shape != ours.shape and theirs.T.shape == ours.shape:
+        theirs = theirs.T
+    if ours.shape != theirs.shape:
+        failures.append(f"{name}: shape {ours.shape}, expected {theirs.shape}")
+        return
+    scale = max(1.0, float(np.abs(theirs).max())) if theirs.size else 1.0
+    if not np.allclose(ours, theirs, rtol=rtol, atol=atol * scale):
+        worst = np.unravel_index(np.argmax(np.abs(ours - theirs)), ours.shape)
+        failures.append(f"{name}: differs at {tuple(int(i) for i in worst)}: "
+                        f"{ours[worst]!r} vs {theirs[worst]!r}")
+
+
+def check_equal(name, ours, theirs):
+    if np.asarray(ours).ravel().tolist() != np.asarray(theirs).ravel().tolist():
+        failures.append(f"{name}: {np.asarray(ours).ravel()[:10]} ... vs "
+                        f"{np.asarray(theirs).ravel()[:10]} ...")
+
+
+def read(out, name):
+    return np.loadtxt(os.path.join(out, name + ".csv"), delimiter=",", ndmin=2)
+
+
+class Runner:
+    def __init__(self, mode, program, launcher, work):
+        self.mode, self.program, self.launcher, self.work = mode, program, launcher, work
+
+    def command(self, args):
+        if self.mode == "local":
+            return [self.program] + args
+        layout = {"workers2": ["--workers", "2"],
+                  "workers3": ["--workers", "3", "--master-cores", "0"]}[self.mode]
+        return [self.launcher, "--no-progress"] + layout + ["--", self.program] + args
+
+    def run(self, args, expect_ok=True):
+        # Bounded: a lost task or a worker that never connects fails the test, not hangs it.
+        p = subprocess.run(self.command(args), cwd=self.work, capture_output=True, text=True,
+                           timeout=150)
+        if expect_ok and p.returncode != 0:
+            sys.exit(f"FAIL: {' '.join(self.command(args))} exited {p.returncode}\n{p.stderr}")
+        return p
+
+    def out_dir(self, name):
+        d = os.path.join(self.work, name)
+        os.makedirs(d, exist_ok=True)
+        return d
+
+
+def blobs(n, d, k, seed):
+    from sklearn.datasets import make_blobs
+    x, _ = make_blobs(n_samples=n, n_features=d, centers=k, cluster_std=2.0, random_state=seed)
+    return x
+
+
+def save_csv(path, x):
+    np.savetxt(path, x, delimiter=",", fmt="%.17g")
+
+
+def case_array(r):
+    from sklearn.datasets import dump_svmlight_file
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(30, 5))
+    x[4, 2] = 0.0
+    save_csv(os.path.join(r.work, "x.csv"), x)
+    np.save(os.path.join(r.work, "x.npy"), np.asfortranarray(x))  # Fortran order on purpose
+    y = np.arange(30) % 3
+    dump_svmlight_file(x, y, os.path.join(r.work, "x.svm"))
+    out = r.out_dir("out")
+    r.run(["array", "x.csv", "x.npy", "x.svm", out])
+    check("load_txt_file", read(out, "x"), x, rtol=0, atol=0)
+    check("load_npy_file", read(out, "x_npy"), x, rtol=0, atol=0)
+    # dump_svmlight_file writes 16 significant digits
+    check("load_svmlight_file x", read(out, "x_svm"), x, rtol=1e-15, atol=0)
+    check("load_svmlight_file y", read(out, "y_svm"), y.reshape(-1, 1), rtol=0, atol=0)
+    check("sum(0)", read(out, "sum0"), x.sum(axis=0, keepdims=True))
+    check("sum(1)", read(out, "sum1"), x.sum(axis=1, keepdims=True))
+    check("mean(0)", read(out, "mean0"), x.mean(axis=0, keepdims=True))
+    check("mean(1)", read(out, "mean1"), x.mean(axis=1, keepdims=True))
+    check("min(0)", read(out, "min0"), x.min(axis=0, keepdims=True), rtol=0, atol=0)
+    check("max(1)", read(out, "max1"), x.max(axis=1, keepdims=True), rtol=0, atol=0)
+    check("norm(0)", read(out, "norm0"), np.linalg.norm(x, axis=0, keepdims=True))
+    check("norm(1)", read(out, "norm1"), np.linalg.norm(x, axis=1, keepdims=True))
+    check("transpose", read(out, "transpose"), x.T, rtol=0, atol=0)
+    check("matmul", read(out, "xtx"), x.T @ x)
+    check("arithmetic", read(out, "arith"), (x + x * 2.0 - 1.0) / (x * x + 1.0))
+    check("pow", read(out, "pow"), x ** 2)
+    check("slice", read(out, "slice"), x[5:23, 1:], rtol=0, atol=0)
+    check("slice rechunked", read(out, "slice_rechunk"), x[5:23, 1:], rtol=0, atol=0)
+    check("rechunk", read(out, "rechunk"), x, rtol=0, atol=0)
+    check("apply_along_axis sort 0", read(out, "apply_sort0"), np.sort(x, axis=0), rtol=0, atol=0)
+    check("apply_along_axis range 1", read(out, "apply_range1"),
+          np.stack([x.min(axis=1), x.max(axis=1)], axis=1), rtol=0, atol=0)
+    check("zeros", read(out, "zeros"), np.zeros((3, 4)), rtol=0, atol=0)
+    check("identity", read(out, "identity"), np.eye(5), rtol=0, atol=0)
+    rand = read(out, "random")
+    if rand.shape != (9, 4) or rand.min() < 0 or rand.max() >= 1 or len(np.unique(rand)) != 36:
+        failures.append(f"random_array: not 9x4 distinct values in [0, 1): {rand}")
+    with open(os.path.join(out, "slice_shares.txt")) as f:
+        shares = f.read().split()
+    if shares != ["shared", "2", "cut"]:
+        failures.append(f"slices: an aligned slice must share its blocks and keep them "
+                        f"(2 blocks), a cut one must not: {shares}")
+
+
+def run_kmeans(r, x, init, k, max_iter, tol, arity, block_rows, name):
+    save_csv(os.path.join(r.work, name + ".csv"), x)
+    if not isinstance(init, str):
+        save_csv(os.path.join(r.work, name + "_init.csv"), init)
+        init_arg = name + "_init.csv"
+    else:
+        init_arg = init
+    out = r.out_dir(name)
+    r.run(["kmeans", name + ".csv", init_arg, str(k), str(max_iter), str(tol), str(arity),
+           str(block_rows), out])
+    centers = read(out, "centers")
+    labels = read(out, "labels").ravel().astype(int)
+    with open(os.path.join(out, "stats.txt")) as f:
+        inertia, n_iter = f.read().split()
+    check_equal(f"{name}: labels after save/load", read(out, "labels_loaded").ravel(), labels)
+    check(f"{name}: centres after save/load", read(out, "centers_loaded"), centers, rtol=0, atol=0)
+    return centers, labels, float(inertia), int(n_iter)
+
+
+def compare_kmeans_with_sklearn(r, name, x, k, max_iter, tol, arity, block_rows):
+    from sklearn.cluster import KMeans
+    init = x[np.random.default_rng(11).choice(len(x), k, replace=False)]
+    centers, labels, inertia, n_iter = run_kmeans(r, x, init, k, max_iter, tol, arity,
+                                                  block_rows, name)
+    km = KMeans(n_clusters=k, init=init, n_init=1, max_iter=max_iter, tol=tol,
+                algorithm="lloyd").fit(x)
+    check(f"{name}: cluster_centers", centers, km.cluster_centers_)
+    check(f"{name}: inertia", [inertia], [km.inertia_])
+    check_equal(f"{name}: labels", labels, km.labels_)
+    check_equal(f"{name}: n_iter", [n_iter], [km.n_iter_])
+
+
+def case_kmeans(r):
+    # Stops on tol (scikit-learn's relative tolerance) after a few iterations.
+    compare_kmeans_with_sklearn(r, "tol", blobs(3000, 2, 5, 1), 5, 100, 1e-4, 8, 400)
+    # Runs every iteration (tol 0), binary partial-sum tree, uneven last block.
+    compare_kmeans_with_sklearn(r, "fixed", blobs(2000, 2, 4, 2), 6, 7, 0.0, 2, 333)
+
+
+def case_kmeans_init(r):
+    # k-means++ and random initialisation: not scikit-learn's generator, so compare the
+    # quality: the inertia within 1% of scikit-learn's best of 3 k-means++ runs.
+    from sklearn.cluster import KMeans
+    x = blobs(2000, 2, 4, 5)
+    best = KMeans(n_clusters=4, n_init=3, random_state=0).fit(x).inertia_
+    for init in ("k-means++", "random"):
+        _, labels, inertia, _ = run_kmeans(r, x, init, 4, 100, 1e-4, 8, 500, init)
+        if inertia > best * 1.01:
+            failures.append(f"init {init}: inertia {inertia} far above scikit-learn's {best}")
+        if len(np.unique(labels)) != 4:
+            failures.append(f"init {init}: {len(np.unique(labels))} clusters used, not 4")
+
+
+def case_scalers(r):
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+    rng = np.random.default_rng(7)
+    x = rng.normal(loc=[1.0, -50.0, 3e3, 0.0, 7.0], scale=[1.0, 10.0, 5e2, 1e-3, 2.0],
+                   size=(500, 5))
+    x[:, 4] = 7.0  # a constant feature: scale 1 (StandardScaler), range 0 (MinMaxScaler)
+    save_csv(os.path.join(r.work, "x.csv"), x)
+    out = r.out_dir("out")
+    r.run(["scalers", "x.csv", out])
+    sc = StandardScaler().fit(x)
+    check("StandardScaler transform", read(out, "std"), sc.transform(x))
+    check("StandardScaler mean_ var_ scale_", read(out, "std_stats"),
+          np.vstack([sc.mean_, sc.var_, sc.scale_]))
+    check("StandardScaler inverse_transform", read(out, "std_inverse"), x)
+    check("StandardScaler saved and loaded", read(out, "std_loaded"), read(out, "std"), rtol=0, atol=0)
+    mm = MinMaxScaler(feature_range=(-1.0, 2.0)).fit(x)
+    check("MinMaxScaler transform", read(out, "minmax"), mm.transform(x))
+    check("MinMaxScaler data_min_ data_max_ data_range_ scale_ min_", read(out, "minmax_stats"),
+          np.vstack([mm.data_min_, mm.data_max_, mm.data_range_, mm.scale_, mm.min_]))
+    check("MinMaxScaler inverse_transform", read(out, "minmax_inverse"), x)
+    check("MinMaxScaler saved and loaded", read(out, "minmax_loaded"), read(out, "minmax"), rtol=0, atol=0)
+
+
+def case_pca(r):
+    from sklearn.decomposition import PCA
+    rng = np.random.default_rng(5)
+    # Correlated features with distinct variances (well separated eigenvalues).
+    x = rng.normal(size=(1000, 6)) @ rng.normal(size=(6, 6)) * [1, 2, 3, 4, 5, 6] + 10.0
+    save_csv(os.path.join(r.work, "x.csv"), x)
+    out = r.out_dir("out")
+    r.run(["pca", "x.csv", "4", out])
+    pca = PCA(n_components=4, svd_solver="full").fit(x)
+    ours = read(out, "components")
+    signs = np.sign(np.sum(ours * pca.components_, axis=1, keepdims=True))  # up to sign
+    check("PCA components_ (up to sign)", ours, pca.components_ * signs)
+    check("PCA explained_variance_ ratio_ singular_values_ mean_", read(out, "variance"),
+          np.vstack([pca.explained_variance_, pca.explained_variance_ratio_,
+                     pca.singular_values_]))
+    check("PCA mean_", read(out, "mean"), pca.mean_.reshape(1, -1))
+    check("PCA transform (up to sign)", read(out, "transformed"), pca.transform(x) * signs.T)
+    check("PCA saved and loaded", read(out, "transformed_loaded"), read(out, "transformed"),
+          rtol=0, atol=0)
+
+
+def case_linreg(r):
+    from sklearn.linear_model import LinearRegression
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(700, 7)) * [1, 2, 3, 1, 1, 5, 0.5] + 3.0
+    y = x @ rng.normal(size=(7, 2)) + [4.0, -2.0] + rng.normal(scale=0.1, size=(700, 2))
+    save_csv(os.path.join(r.work, "x.csv"), x)
+    save_csv(os.path.join(r.work, "y.csv"), y)
+    out = r.out_dir("out")
+    r.run(["linreg", "x.csv", "y.csv", out])
+    lr = LinearRegression().fit(x, y)
+    check("LinearRegression coef_", read(out, "coef"), lr.coef_)
+    check("LinearRegression intercept_", read(out, "intercept"), lr.intercept_.reshape(1, -1))
+    check("LinearRegression predict", read(out, "predicted"), lr.predict(x))
+    with open(os.path.join(out, "score.txt")) as f:
+        check("LinearRegression score", [float(f.read())], [lr.score(x, y)])
+    check("LinearRegression saved and loaded", read(out, "predicted_loaded"),
+          read(out, "predicted"), rtol=0, atol=0)
+
+
+def case_knn(r):
+    from sklearn.datasets import make_classification
+    from sklearn.neighbors import KNeighborsClassifier
+    x, y = make_classification(n_samples=1500, n_features=6, n_informative=4, n_classes=3,
+                               random_state=4)
+    xtr, ytr, xte, yte = x[:1100], y[:1100], x[1100:], y[1100:]
+    for name, v in (("xtr", xtr), ("ytr", ytr), ("xte", xte), ("yte", yte)):
+        save_csv(os.path.join(r.work, name + ".csv"), v.reshape(len(v), -1))
+    for k in (1, 5):
+        out = r.out_dir(f"k{k}")
+        r.run(["knn", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", str(k), out])
+        knn = KNeighborsClassifier(n_neighbors=k, algorithm="brute").fit(xtr, ytr)
+        check_equal(f"KNeighborsClassifier(n_neighbors={k}) predict", read(out, "predicted").ravel(),
+                    knn.predict(xte).astype(float))
+        with open(os.path.join(out, "score.txt")) as f:
+            check(f"KNeighborsClassifier(n_neighbors={k}) score", [float(f.read())],
+                  [knn.score(xte, yte)])
+
+
+def case_gridsearch(r):
+    from sklearn.datasets import make_classification
+    from sklearn.model_selection import GridSearchCV, KFold
+    from sklearn.neighbors import KNeighborsClassifier
+    x, y = make_classification(n_samples=1000, n_features=5, n_informative=3, n_classes=2,
+                               flip_y=0.2, random_state=8)
+    save_csv(os.path.join(r.work, "x.csv"), x)
+    save_csv(os.path.join(r.work, "y.csv"), y.reshape(-1, 1))
+    out = r.out_dir("out")
+    r.run(["gridsearch", "x.csv", "y.csv", out])
+    gs = GridSearchCV(KNeighborsClassifier(algorithm="brute"), {"n_neighbors": [1, 3, 5, 9]},
+                      cv=KFold(n_splits=3)).fit(x, y)
+    check("GridSearchCV mean_test_score", read(out, "mean_test_score"),
+          gs.cv_results_["mean_test_score"].reshape(1, -1))
+    with open(os.path.join(out, "best.txt")) as f:
+        index, k, score, refit = f.read().split()
+    check_equal("GridSearchCV best_index_ and best_params_", [int(index), int(k)],
+                [gs.best_index_, gs.best_params_["n_neighbors"]])
+    check("GridSearchCV best_score_", [float(score)], [gs.best_score_])
+    check("GridSearchCV best_estimator_ score", [float(refit)], [gs.best_estimator_.score(x, y)])
+
+
+def case_load_errors(r):
+    def expect(name, text, kind, message):
+        path = os.path.join(r.work, name)
+        with open(path, "wb") as f:
+            f.write(text)
+        p = r.run(["load", path, kind], expect_ok=False)
+        if p.returncode == 0 or message not in p.stderr:
+            failures.append(f"{name}: exit {p.returncode}, stderr {p.stderr!r}; expected "
+                            f"an error containing {message!r}")
+    expect("bad.csv", b"1,2,3\n4,5,6\n7,x,9\n", "csv", "bad.csv:3: field 2 'x' is not a number")
+    expect("short.csv", b"1,2,3\n\n4,5\n", "csv", "short.csv:3: has 2 values, the first row has 3")
+    expect("bad.svm", b"1 1:2 3:4\n0 2:1 1:3\n", "svmlight", "bad.svm:2: feature indices must increase")
+    expect("wide.svm", b"1 1:2 3:4\n0 4:1\n", "svmlight", "wide.svm:2: feature index 4 outside 1..3")
+    expect("bad.npy", b"\x93NUMPY\x01\x00\x10\x00{'descr': '<i8',}", "npy", "dtype '<i8' is not supported")
+    whole = os.path.join(r.work, "whole.npy")
+    np.save(whole, np.arange(6.0).reshape(3, 2))
+    with open(whole, "rb") as f:
+        truncated = f.read()[:-16]
+    expect("short.npy", truncated, "npy", "short.npy:1: holds 4 values, its shape (3, 2) says 6")
+    p = r.run(["load", os.path.join(r.work, "nowhere.csv"), "csv"], expect_ok=False)
+    if p.returncode == 0 or "cannot open" not in p.stderr or "nowhere.csv" not in p.stderr:
+        failures.append(f"a missing file: exit {p.returncode}, stderr {p.stderr!r}")
+
+
+def main():
+    if len(sys.argv) != 5:
+        sys.exit(__doc__)
+    case, mode, program, launcher = sys.argv[1:]
+    with tempfile.TemporaryDirectory() as work:
+        globals()["case_" + case](Runner(mode, program, launcher, work))
+    if failures:
+        print(f"FAIL ({case}, {mode}):")
+        for f in failures:
+            print("  " + f)
+        sys.exit(1)
+    print(f"OK: {case} ({mode})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,234 @@
+// dislib_check: runs dislib on files and writes what it computed, for the comparisons
+// with numpy and scikit-learn in compare_sklearn.py (which generates the data, runs this
+// program locally or under compss-run, runs scikit-learn on the same files and compares).
+//
+//   dislib_check array   <data.csv> <data.npy> <data.svm> <out-dir>
+//   dislib_check kmeans  <data.csv> <init.csv|k-means++|random> <k> <max_iter> <tol> <arity> <block rows> <out-dir>
+//   dislib_check scalers <data.csv> <out-dir>
+//   dislib_check pca     <data.csv> <n_components> <out-dir>
+//   dislib_check linreg  <x.csv> <y.csv> <out-dir>
+//   dislib_check knn     <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <k> <out-dir>
+//   dislib_check gridsearch <x.csv> <y.csv> <out-dir>
+//   dislib_check load    <file> <csv|npy|svmlight>        (prints the shape; for bad files)
+// Every matrix is written as <out-dir>/<name>.csv with 17 significant digits.
+#include <compss/compss.hpp>
+#include <compss/dislib.hpp>
+
+#include "../src/block_grid.hpp"  // only to check that slices share uncut blocks
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+namespace {
+
+std::string out_dir;
+
+void write(const std::string& name, const dislib::Array& a) {
+  dislib::save_txt(a, out_dir + "/" + name + ".csv");
+}
+
+void write_matrix(const std::string& name, const dislib::Matrix& m) {
+  write(name, dislib::array(m, {std::max<std::size_t>(m.size(), 1), std::max<std::size_t>(m.empty() ? 1 : m[0].size(), 1)}));
+}
+
+void write_text(const std::string& name, const std::string& text) {
+  std::FILE* f = std::fopen((out_dir + "/" + name).c_str(), "w");
+  if (!f) throw compss::Error("cannot write " + name);
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+}
+
+std::string number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// A function registered in every process (workers never run main).
+const bool range_registered = dislib::register_function(
+    "range", [](const double* v, std::size_t n) {
+      double lo = v[0], hi = v[0];
+      for (std::size_t i = 1; i < n; ++i) {
+        lo = std::min(lo, v[i]);
+        hi = std::max(hi, v[i]);
+      }
+      return std::vector<double>{lo, hi};
+    });
+
+int run_array(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {7, 3});
+  out_dir = argv[3];
+  write("x", x);
+  write("x_npy", dislib::load_npy_file(argv[1], {5, 2}));
+  auto [sx, sy] = dislib::load_svmlight_file(argv[2], {6, 4}, x.cols());
+  write("x_svm", sx);
+  write("y_svm", sy);
+  write("sum0", x.sum(0));
+  write("sum1", x.sum(1));
+  write("mean0", x.mean(0));
+  write("mean1", x.mean(1));
+  write("min0", x.min(0));
+  write("max1", x.max(1));
+  write("norm0", x.norm(0));
+  write("norm1", x.norm(1));
+  write("transpose", x.transpose());
+  write("xtx", dislib::matmul(x.transpose(), x));
+  write("arith", (x + x * 2.0 - 1.0) / (x * x + 1.0));
+  write("pow", x.pow(2.0));
+  const dislib::Array s = x.slice(5, 23, 1, x.cols());
+  write("slice", s);
+  write("slice_rechunk", s.rechunk({4, 2}));
+  write("rechunk", x.rechunk({10, 1}));
+  write("apply_sort0", dislib::apply_along_axis("sort", 0, x));
+  write("apply_range1", dislib::apply_along_axis("range", 1, x));
+  write("zeros", dislib::zeros({3, 4}, {2, 3}));
+  write("identity", dislib::identity(5, {2, 2}));
+  write("random", dislib::random_array({9, 4}, {4, 3}, 42));
+  // A slice along block bounds shares the blocks it does not cut (no task, same datum).
+  const dislib::Array aligned = x.slice_rows(7, 21);
+  const bool shared = &aligned.grid().blocks[0].get() == &x.grid().block(1, 0).get();
+  const bool cut = &s.grid().blocks[0].get() != &x.grid().block(0, 0).get();
+  write_text("slice_shares.txt", std::string(shared ? "shared" : "copied") + " " +
+                                     std::to_string(aligned.n_blocks().rows) + " " +
+                                     (cut ? "cut" : "not-cut") + "\n");
+  return 0;
+}
+
+int run_kmeans(char** argv) {
+  const std::size_t block_rows = std::strtoul(argv[6], nullptr, 10);
+  const dislib::Array x = dislib::load_txt_file(argv[0], {block_rows, 2});
+  out_dir = argv[7];
+  const std::string init = argv[1];
+  dislib::KMeansParams p{.n_clusters = std::strtoul(argv[2], nullptr, 10),
+                         .max_iter = std::strtoul(argv[3], nullptr, 10),
+                         .tol = std::strtod(argv[4], nullptr),
+                         .random_state = 0,
+                         .arity = std::strtoul(argv[5], nullptr, 10)};
+  if (init == "k-means++" || init == "random")
+    p.init = init;
+  else
+    p.init = dislib::load_txt_file(init, {1000, 1000}).collect();
+  dislib::KMeans km(p);
+  const dislib::Array labels = km.fit_predict(x);
+  write_matrix("centers", km.cluster_centers());
+  write("labels", labels);
+  write_text("stats.txt", number(km.inertia()) + " " + std::to_string(km.n_iter()) + "\n");
+  km.save(out_dir + "/model.json");
+  const dislib::KMeans loaded = dislib::KMeans::load(out_dir + "/model.json");
+  write("labels_loaded", loaded.predict(x));
+  write_matrix("centers_loaded", loaded.cluster_centers());
+  return 0;
+}
+
+void write_row(const std::string& name, const std::vector<double>& v) {
+  write_matrix(name, dislib::Matrix{v});
+}
+
+int run_scalers(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {37, 3});
+  out_dir = argv[1];
+  dislib::StandardScaler sc;
+  write("std", sc.fit_transform(x));
+  write_matrix("std_stats", {sc.mean(), sc.var(), sc.scale()});
+  write("std_inverse", sc.inverse_transform(sc.transform(x)));
+  sc.save(out_dir + "/std.json");
+  write("std_loaded", dislib::StandardScaler::load(out_dir + "/std.json").transform(x));
+  dislib::MinMaxScaler mm({.feature_range = {-1.0, 2.0}});
+  write("minmax", mm.fit_transform(x));
+  write_matrix("minmax_stats", {mm.data_min(), mm.data_max(), mm.data_range(), mm.scale(), mm.min()});
+  write("minmax_inverse", mm.inverse_transform(mm.transform(x)));
+  mm.save(out_dir + "/minmax.json");
+  write("minmax_loaded", dislib::MinMaxScaler::load(out_dir + "/minmax.json").transform(x));
+  return 0;
+}
+
+int run_pca(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {211, 2});
+  out_dir = argv[2];
+  dislib::PCA pca({.n_components = std::strtoul(argv[1], nullptr, 10)});
+  write("transformed", pca.fit_transform(x));
+  write_matrix("components", pca.components());
+  write_matrix("variance", {pca.explained_variance(), pca.explained_variance_ratio(),
+                            pca.singular_values()});
+  write_row("mean", pca.mean());
+  pca.save(out_dir + "/pca.json");
+  write("transformed_loaded", dislib::PCA::load(out_dir + "/pca.json").transform(x));
+  return 0;
+}
+
+int run_linreg(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {150, 3});
+  const dislib::Array y = dislib::load_txt_file(argv[1], {100, 1});
+  out_dir = argv[2];
+  dislib::LinearRegression lr;
+  lr.fit(x, y);
+  write_matrix("coef", lr.coef());
+  write_row("intercept", lr.intercept());
+  write("predicted", lr.predict(x));
+  write_text("score.txt", number(lr.score(x, y)) + "\n");
+  lr.save(out_dir + "/linreg.json");
+  write("predicted_loaded", dislib::LinearRegression::load(out_dir + "/linreg.json").predict(x));
+  return 0;
+}
+
+int run_knn(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {300, 2});
+  const dislib::Array y = dislib::load_txt_file(argv[1], {170, 1});
+  const dislib::Array xt = dislib::load_txt_file(argv[2], {90, 4});
+  const dislib::Array yt = dislib::load_txt_file(argv[3], {90, 1});
+  out_dir = argv[5];
+  dislib::KNeighborsClassifier knn({.n_neighbors = std::strtoul(argv[4], nullptr, 10)});
+  knn.fit(x, y);
+  write("predicted", knn.predict(xt));
+  write_text("score.txt", number(knn.score(xt, yt)) + "\n");
+  return 0;
+}
+
+int run_gridsearch(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {250, 3});
+  const dislib::Array y = dislib::load_txt_file(argv[1], {250, 1});
+  out_dir = argv[2];
+  dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams> search(
+      {{.n_neighbors = 1}, {.n_neighbors = 3}, {.n_neighbors = 5}, {.n_neighbors = 9}},
+      dislib::KFold({.n_splits = 3}));
+  search.fit(x, y);
+  write_row("mean_test_score", search.mean_test_score());
+  write_text("best.txt", std::to_string(search.best_index()) + " " +
+                             std::to_string(search.best_params().n_neighbors) + " " +
+                             number(search.best_score()) + " " +
+                             number(search.best_estimator().score(x, y)) + "\n");
+  return 0;
+}
+
+int run_load(char** argv) {
+  const std::string kind = argv[1];
+  dislib::Array a;
+  if (kind == "csv") a = dislib::load_txt_file(argv[0], {4, 4});
+  else if (kind == "npy") a = dislib::load_npy_file(argv[0], {4, 4});
+  else a = dislib::load_svmlight_file(argv[0], {4, 4}, 3).first;
+  std::printf("%zu x %zu\n", a.rows(), a.cols());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string cmd = argc > 1 ? argv[1] : "";
+  try {
+    if (cmd == "array" && argc == 6) return run_array(argv + 2);
+    if (cmd == "kmeans" && argc == 10) return run_kmeans(argv + 2);
+    if (cmd == "scalers" && argc == 4) return run_scalers(argv + 2);
+    if (cmd == "pca" && argc == 5) return run_pca(argv + 2);
+    if (cmd == "linreg" && argc == 5) return run_linreg(argv + 2);
+    if (cmd == "knn" && argc == 8) return run_knn(argv + 2);
+    if (cmd == "gridsearch" && argc == 5) return run_gridsearch(argv + 2);
+    if (cmd == "load" && argc == 4) return run_load(argv + 2);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "usage: see the comment at the top of dislib_check.cpp\n");
+  return 2;
+}
