@@ -86,7 +86,8 @@ class StreamHandle {
     if (producer) {
       copy.producer_ = copy.channel_->add_producer();
     } else {
-      copy.consumer_ = copy.channel_->add_consumer();
+      copy.consumer_ = copy.channel_->add_consumer(true);
+      copy.task_consumer_ = true;
     }
     return copy;
   }
@@ -102,9 +103,10 @@ class StreamHandle {
       producer_ = 0;
       if (consumer_ != 0) {
         if (succeeded) channel_->commit(consumer_);
-        channel_->remove_consumer(consumer_);
+        channel_->remove_consumer(consumer_, task_consumer_, succeeded ? std::string() : error);
       }
       consumer_ = 0;
+      task_consumer_ = false;
     } catch (...) {
       // Out of memory copying the error: the slot stays open; nothing else can throw.
     }
@@ -118,7 +120,7 @@ class StreamHandle {
   StreamHandle(StreamHandle&& other) noexcept
       : channel_(other.channel_), alias_(other.alias_),
         producer_(std::exchange(other.producer_, 0)), consumer_(std::exchange(other.consumer_, 0)),
-        closed_(other.closed_) {}
+        closed_(other.closed_), task_consumer_(std::exchange(other.task_consumer_, false)) {}
   StreamHandle& operator=(StreamHandle&& other) noexcept {
     if (this != &other) {
       end_task(true, {});
@@ -127,6 +129,7 @@ class StreamHandle {
       producer_ = std::exchange(other.producer_, 0);
       consumer_ = std::exchange(other.consumer_, 0);
       closed_ = other.closed_;
+      task_consumer_ = std::exchange(other.task_consumer_, false);
     }
     return *this;
   }
@@ -152,7 +155,7 @@ class StreamHandle {
   }
   bool closed_for_me() { return channel_->is_closed(consumer_slot()); }
   std::uint64_t consumer_slot() {
-    if (consumer_ == 0) consumer_ = channel_->add_consumer();
+    if (consumer_ == 0) consumer_ = channel_->add_consumer(false);
     return consumer_;
   }
 
@@ -161,6 +164,7 @@ class StreamHandle {
   std::uint64_t producer_ = 0;  // 0: none (yet)
   std::uint64_t consumer_ = 0;  // 0: none (yet)
   bool closed_ = false;         // close() was called on this handle
+  bool task_consumer_ = false;  // consumer_ is a consumer task's place
 };
 
 }  // namespace compss::detail

@@ -209,6 +209,40 @@ TEST_F(Streams, FailedProducerClosesItsStreamWithAnErrorConsumersSee) {
 }
 
 namespace {
+void failing_consumer(ObjectStream<int>& s) {
+  s.poll(0.05);
+  throw std::runtime_error("filter crashed");
+}
+constexpr ParamSpec one_stream_in[] = {{Direction::in, ParamKind::stream, "s"}};
+constexpr TaskSpec failing_consumer_task{.name = "failing_consumer",
+                                         .signature = "void failing_consumer(ObjectStream<int> &)",
+                                         .params = one_stream_in,
+                                         .param_count = 1,
+                                         .on_failure = OnFailure::ignore};
+void publish_until_error(ObjectStream<int>& s, std::string& error) {
+  try {
+    for (int i = 0; i < 1000; ++i) s.publish(i);
+  } catch (const compss::Error& e) {
+    error = e.what();
+  }
+}
+constexpr ParamSpec until_full_params[] = {{Direction::out, ParamKind::stream, "s"},
+                                           {Direction::out, ParamKind::object, "error"}};
+constexpr TaskSpec publish_until_error_task{"publish_until_error",
+                                            "void publish_until_error(ObjectStream<int> &, std::string &)",
+                                            until_full_params, 2};
+}  // namespace
+
+TEST_F(Streams, ProducerOfAFullStreamWhoseLastConsumerFailedGetsAnErrorInsteadOfWaiting) {
+  ObjectStream<int> s("", compss::at_most_once, 4);
+  std::string error;
+  call_task<failing_consumer_task, &failing_consumer>(s);
+  call_task<publish_until_error_task, &publish_until_error>(s, error);
+  compss::wait_on(error);  // (without the release: waits forever)
+  EXPECT_NE(error.find("filter crashed"), std::string::npos) << error;
+}
+
+namespace {
 std::atomic<int> attempts{0};
 std::atomic<int> retry_first{-1};  // the first element the second attempt received
 // The first attempt takes some elements and dies; the retry must get them again.

@@ -208,7 +208,7 @@ struct StreamBinding {
     error = failure != nullptr ? failure : "";
   }
   void complete() noexcept {
-    handle.end_task(succeeded, error.empty() ? std::string("the producer task did not run") : error);
+    handle.end_task(succeeded, error.empty() ? std::string("the task did not run") : error);
   }
 };
 

@@ -89,7 +89,12 @@ class StreamChannel {
     // the other, each closing it; a publish after a close opens it again.)
     if (bounded_ && is_closed_locked()) throw Error("compss: publish on a closed stream (id " + std::to_string(id_) + ")");
     for (Element& e : items) {
-      room_.wait(lock, [&] { return !bounded_ || buffered_locked() < capacity_; });
+      room_.wait(lock, [&] { return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty(); });
+      if (bounded_ && buffered_locked() >= capacity_) {
+        // Full, and the last consumer task failed: waiting would never end.
+        throw Error("compss: stream " + std::to_string(id_) + " is full and its last consumer task failed (" +
+                    abandoned_ + "): nothing will take more elements");
+      }
       buffer_.push_back(std::move(e));
     }
     items.clear();
@@ -132,18 +137,27 @@ class StreamChannel {
 
   // ---- consumers ----------------------------------------------------------------------
 
-  /// A new consumer; at_least_once: it starts at the oldest element the log still holds.
-  std::uint64_t add_consumer() {
+  /// A new consumer (`task`: a consumer task's, not the program's); at_least_once: it
+  /// starts at the oldest element the log still holds.
+  std::uint64_t add_consumer(bool task) {
     std::lock_guard lock(mutex_);
+    if (task) ++consumer_tasks_;
     std::uint64_t id = ++last_slot_;
     if (mode_ == ConsumerMode::at_least_once) consumers_[id] = Cursor{base_, base_};
     return id;
   }
 
-  /// The consumer is gone: it no longer holds elements in the log.
-  void remove_consumer(std::uint64_t consumer) {
+  /// The consumer is gone: it no longer holds elements in the log. A consumer task that
+  /// failed (`failure` not empty) and was the last one releases publishers blocked on a
+  /// full stream with an error rather than let them wait forever.
+  void remove_consumer(std::uint64_t consumer, bool task, const std::string& failure) {
     std::lock_guard lock(mutex_);
     consumers_.erase(consumer);
+    if (task && consumer_tasks_ > 0) --consumer_tasks_;
+    if (task && consumer_tasks_ == 0 && !failure.empty()) {
+      abandoned_ = failure;
+      room_.notify_all();
+    }
     trim_locked();
   }
 
@@ -260,6 +274,8 @@ class StreamChannel {
   std::uint32_t open_producers_ = 0;
   bool close_requested_ = false;
   std::string error_;
+  std::uint32_t consumer_tasks_ = 0;
+  std::string abandoned_;  // the failure of the last consumer task, when it failed
   std::set<std::string> claimed_;  // file streams
 };
 
