@@ -73,6 +73,12 @@ class StreamHandle {
     channel_->close(producer_);
     producer_ = 0;
     closed_ = true;
+    // A handle that closes is a producer: the at_least_once place it was given at its
+    // creation (and never polled with) must not hold the log for nobody.
+    if (consumer_ != 0 && !polled_) {
+      channel_->remove_consumer(consumer_, task_consumer_, {});
+      consumer_ = 0;
+    }
   }
 
   // ---- used by task bindings (bindings.hpp) and inline calls (call_task.hpp) ------------
@@ -80,15 +86,21 @@ class StreamHandle {
   /// A handle for one task: a producer slot (stream_out) taken now, at submission, so the
   /// stream stays open until the task ends; or a consumer place (stream_in), so an
   /// at_least_once log keeps what the task has not read yet.
+  /// An at_least_once handle's own place, unused yet, goes to its first consumer task,
+  /// so a task has the place its handle had since its creation (docs/streams.md,
+  /// "Consumers join at_least_once streams when their handle is made").
   template <class S>
-  static S for_task(const S& user, bool producer) {
+  static S for_task(S& user, bool producer) {
     S copy(user);
     if (producer) {
       copy.producer_ = copy.channel_->add_producer();
+    } else if (user.consumer_ != 0 && !user.polled_ && !user.task_consumer_) {
+      copy.consumer_ = std::exchange(user.consumer_, 0);
+      copy.channel_->count_consumer_task();
     } else {
       copy.consumer_ = copy.channel_->add_consumer(true);
-      copy.task_consumer_ = true;
     }
+    if (!producer) copy.task_consumer_ = true;
     return copy;
   }
   /// A new attempt of the task: a consumer starts again from what it last finished with.
@@ -113,14 +125,19 @@ class StreamHandle {
   }
 
  protected:
+  /// A handle made by the program: on an at_least_once stream it takes its consumer place
+  /// now, so the log keeps every element for it (or for the task it is given to).
   StreamHandle(std::shared_ptr<StreamChannel> channel, std::string alias)
-      : channel_(std::move(channel)), alias_(std::move(alias)) {}
+      : channel_(std::move(channel)), alias_(std::move(alias)) {
+    if (channel_->mode() == ConsumerMode::at_least_once) consumer_ = channel_->add_consumer(false);
+  }
   StreamHandle(const StreamHandle& other) : channel_(other.channel_), alias_(other.alias_) {}
   /// Moving keeps the slots (a task's handle is made by for_task and moved into place).
   StreamHandle(StreamHandle&& other) noexcept
       : channel_(other.channel_), alias_(other.alias_),
         producer_(std::exchange(other.producer_, 0)), consumer_(std::exchange(other.consumer_, 0)),
-        closed_(other.closed_), task_consumer_(std::exchange(other.task_consumer_, false)) {}
+        closed_(other.closed_), task_consumer_(std::exchange(other.task_consumer_, false)),
+        polled_(other.polled_) {}
   StreamHandle& operator=(StreamHandle&& other) noexcept {
     if (this != &other) {
       end_task(true, {});
@@ -130,6 +147,7 @@ class StreamHandle {
       consumer_ = std::exchange(other.consumer_, 0);
       closed_ = other.closed_;
       task_consumer_ = std::exchange(other.task_consumer_, false);
+      polled_ = other.polled_;
     }
     return *this;
   }
@@ -139,6 +157,7 @@ class StreamHandle {
       channel_ = other.channel_;
       alias_ = other.alias_;
       closed_ = false;
+      polled_ = false;
     }
     return *this;
   }
@@ -151,9 +170,13 @@ class StreamHandle {
     channel_->publish(items);
   }
   std::vector<StreamChannel::Element> poll_elements(double timeout) {
+    polled_ = true;
     return channel_->poll(consumer_slot(), timeout);
   }
-  bool closed_for_me() { return channel_->is_closed(consumer_slot()); }
+  bool closed_for_me() {
+    polled_ = true;
+    return channel_->is_closed(consumer_slot());
+  }
   std::uint64_t consumer_slot() {
     if (consumer_ == 0) consumer_ = channel_->add_consumer(false);
     return consumer_;
@@ -165,6 +188,7 @@ class StreamHandle {
   std::uint64_t consumer_ = 0;  // 0: none (yet)
   bool closed_ = false;         // close() was called on this handle
   bool task_consumer_ = false;  // consumer_ is a consumer task's place
+  bool polled_ = false;         // this handle polled (its place is its own, not a task's)
 };
 
 }  // namespace compss::detail
@@ -286,6 +310,10 @@ class FileStream : public detail::StreamHandle {
 
   /// True once every producer closed and this handle took every file.
   bool is_closed() {
+    pick_up();
+    if (!closed_for_me()) return false;
+    // The producers may have closed after that scan skipped a file as too fresh: the scan
+    // of a closed stream takes every file.
     pick_up();
     return closed_for_me();
   }

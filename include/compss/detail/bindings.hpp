@@ -196,7 +196,7 @@ struct StreamBinding {
   bool succeeded = false;  // the last attempt returned
   template <class A>
   StreamBinding(BindInit<A> in)
-      : handle(StreamHandle::for_task(static_cast<const S&>(in.arg), in.desc.direction == Direction::out)) {}
+      : handle(StreamHandle::for_task(static_cast<S&>(in.arg), in.desc.direction == Direction::out)) {}
   template <class P>
   S& get() {
     handle.begin_attempt();

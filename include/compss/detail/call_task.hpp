@@ -214,7 +214,7 @@ template <class A, Direction Dir>
 struct InlineArg<A, ParamKind::stream, Dir> {
   using S = std::remove_cvref_t<A>;
   S handle;
-  explicit InlineArg(A&& arg) : handle(StreamHandle::for_task(static_cast<const S&>(arg), Dir == Direction::out)) {}
+  explicit InlineArg(A&& arg) : handle(StreamHandle::for_task(static_cast<S&>(arg), Dir == Direction::out)) {}
   template <class P>
   S& get() { return handle; }
   void ended(bool ok, const std::string& error) noexcept { handle.end_task(ok, error); }

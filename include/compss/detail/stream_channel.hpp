@@ -147,6 +147,12 @@ class StreamChannel {
     return id;
   }
 
+  /// A place taken by the program's handle now belongs to a consumer task.
+  void count_consumer_task() {
+    std::lock_guard lock(mutex_);
+    ++consumer_tasks_;
+  }
+
   /// The consumer is gone: it no longer holds elements in the log. A consumer task that
   /// failed (`failure` not empty) and was the last one releases publishers blocked on a
   /// full stream with an error rather than let them wait forever.

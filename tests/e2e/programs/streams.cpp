@@ -113,13 +113,14 @@ int main(int argc, char** argv) {
     const std::string alias = mode == compss::at_most_once ? "shared" : "broadcast";
     compss::ObjectStream<long> s(alias, mode, 16);
     std::vector<std::vector<long>> got(consumers);
+    // A handle per consumer (same alias, same stream), made before anything is published:
+    // an at_least_once handle has its place from its creation (and the sequential build's
+    // calls use the handle they are given).
+    std::vector<compss::ObjectStream<long>> views;
+    for (int c = 0; c < consumers; ++c) views.emplace_back(alias, mode, 16);
     s.publish(std::vector<long>{});  // held open while its producers are submitted
     for (int p = 1; p <= producers; ++p) produce(s, p);
     s.close();
-    // A handle per consumer (same alias, same stream): in the sequential build the calls
-    // use the handle they are given, and an at_least_once place belongs to a handle.
-    std::vector<compss::ObjectStream<long>> views;
-    for (int c = 0; c < consumers; ++c) views.emplace_back(alias, mode, 16);
     for (int c = 0; c < consumers; ++c) consume(views[static_cast<std::size_t>(c)], got[static_cast<std::size_t>(c)]);
 #pragma compss wait_on(got)
     report(mode == compss::at_most_once ? "at_most_once" : "at_least_once", got,
