@@ -417,3 +417,17 @@ TEST_F(Streams, FileStreamDeliversEachFileOnceAndOnlyComplete) {
   EXPECT_EQ(complete[0] + complete[1], file_count);  // at_most_once: once in all
   std::filesystem::remove_all(dir);
 }
+
+TEST_F(Streams, AtLeastOnceHandleMadeBeforePublishingMissesNothingWhateverItsTaskStarts) {
+  ObjectStream<int> s("late-consumer", compss::at_least_once, 1000);
+  ObjectStream<int> late("late-consumer", compss::at_least_once, 1000);  // its place: now
+  std::vector<int> first;
+  std::vector<int> second;
+  call_task<range_task, &publish_range>(s, 0, 100);
+  call_task<consume_task, &consume>(s, first);
+  compss::wait_on(first);  // the first consumer finished with everything before...
+  call_task<consume_task, &consume>(late, second);  // ...the second is even submitted
+  compss::wait_on(second);
+  EXPECT_EQ(first.size(), 100u);
+  EXPECT_EQ(second.size(), 100u);  // (a place taken at submission: 0, the log was dropped)
+}
