@@ -20,6 +20,7 @@
 #include <compss/exception.hpp>
 #include <compss/future.hpp>
 #include <compss/serialize.hpp>
+#include <compss/stream.hpp>
 #include <compss/task_group.hpp>
 #include <compss/this_task.hpp>
 

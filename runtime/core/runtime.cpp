@@ -161,7 +161,7 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
       if (observed) notify_ready(s);
       if (!all_local_) {
         backend_->ready(s);  // every placement goes through the backend
-      } else if (next == nullptr && !LocalExecutor::needs_placement(*s)) {
+      } else if (next == nullptr && !LocalExecutor::needs_placement(*s) && !s->stream_task) {
         next = s;
       } else {
         executor_.spawn(s);

@@ -2,6 +2,7 @@
 
 #include "core/runtime.hpp"
 #include "local/constrained.hpp"
+#include "stream/task_threads.hpp"
 
 #include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/global_control.h>
@@ -37,6 +38,8 @@ struct LocalExecutor::Impl {
   // also gets a runner of its own. The count keeps the common path to one relaxed load.
   tbb::concurrent_queue<detail::TaskBase*> urgent;
   std::atomic<unsigned> urgent_count{0};
+  // Tasks with stream parameters: a thread each, outside the arena (stream/task_threads.hpp).
+  stream::TaskThreads stream_threads;
 
   bool pop(detail::TaskBase*& t) {
     if (urgent_count.load(std::memory_order_relaxed) != 0 && urgent.try_pop(t)) {
@@ -63,6 +66,14 @@ std::optional<std::string> LocalExecutor::never_fits(const detail::TaskBase& tas
 
 void LocalExecutor::spawn(detail::TaskBase* task) {
   Impl* impl = impl_.get();
+  if (task->stream_task) {
+    // Before constraints: a stream task holds no core, so it never waits for one
+    // (docs/streams.md, "Threads"). What it makes ready goes to the cores.
+    impl->stream_threads.start([this, impl, task] {
+      if (detail::TaskBase* next = impl->runtime.execute_one(task)) spawn(next);
+    });
+    return;
+  }
   if (constrained_ != nullptr && needs_placement(*task)) {
     constrained_->submit(task);
     return;
@@ -143,7 +154,10 @@ unsigned LocalExecutor::current_slot() noexcept {
 }
 
 void LocalExecutor::wait_idle() {
-  impl_->arena.execute([this] { impl_->group.wait(); });
+  // Stream tasks and arena tasks may start each other: wait until both are quiet.
+  do {
+    impl_->arena.execute([this] { impl_->group.wait(); });
+  } while (impl_->stream_threads.join_all());
 }
 
 }  // namespace compss::rt

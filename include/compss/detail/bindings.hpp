@@ -6,6 +6,7 @@
 #include <compss/detail/runtime_api.hpp>
 #include <compss/detail/task_node.hpp>
 #include <compss/future.hpp>
+#include <compss/stream.hpp>
 
 #include <filesystem>
 #include <memory>
@@ -184,6 +185,36 @@ struct FileBinding {
   }
 };
 
+/// A `stream_in` / `stream_out` parameter: no datum, so no dependency (producers and
+/// consumers run at once). The task gets a handle of its own on the caller's stream, with a
+/// producer slot or a consumer place taken at submission (StreamHandle::for_task); the
+/// task's end closes the slot (with the task's error when it failed) or commits and leaves.
+template <class S>
+struct StreamBinding {
+  S handle;
+  std::string error;       // the last attempt's, when it failed
+  bool succeeded = false;  // the last attempt returned
+  template <class A>
+  StreamBinding(BindInit<A> in)
+      : handle(StreamHandle::for_task(static_cast<S&>(in.arg), in.desc.direction == Direction::out)) {}
+  template <class P>
+  S& get() {
+    handle.begin_attempt();
+    succeeded = false;
+    return handle;
+  }
+  void attempt_ended(const char* failure) {
+    succeeded = failure == nullptr;
+    error = failure != nullptr ? failure : "";
+  }
+  void complete() noexcept {
+    handle.end_task(succeeded, error.empty() ? std::string("the task did not run") : error);
+  }
+};
+
+template <class S>
+inline constexpr bool is_stream_handle_v = std::is_base_of_v<StreamHandle, std::remove_cvref_t<S>>;
+
 template <class T>
 struct TypeTag {
   using type = T;
@@ -216,7 +247,13 @@ constexpr auto select_collection_binding() {
 template <class P, class A, ParamKind K>
 constexpr auto select_binding() {
   using D = std::remove_cvref_t<A>;
-  if constexpr (K == ParamKind::file || K == ParamKind::directory) {
+  if constexpr (K == ParamKind::stream) {
+    static_assert(is_stream_handle_v<P> && std::is_lvalue_reference_v<P> &&
+                      std::is_same_v<std::remove_cvref_t<P>, D>,
+                  "compss: a stream parameter is a compss::ObjectStream<T>& or compss::FileStream& "
+                  "passed a stream of the same type");
+    return TypeTag<StreamBinding<D>>{};
+  } else if constexpr (K == ParamKind::file || K == ParamKind::directory) {
     static_assert(is_path_param_v<P>,
                   "compss: a file or directory parameter must be a std::string, "
                   "std::string_view, const char* or std::filesystem::path");

@@ -13,11 +13,20 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
 namespace compss::detail {
+
+/// True when the task has a stream_in / stream_out parameter.
+constexpr bool has_stream_param(const TaskSpec& spec) {
+  for (std::size_t i = 0; i < spec.param_count; ++i) {
+    if (spec.params[i].kind == ParamKind::stream) return true;
+  }
+  return false;
+}
 
 template <auto Fn>
 using fn_result_t = std::remove_cv_t<typename FnTraits<decltype(Fn)>::result>;
@@ -59,7 +68,23 @@ class TaskNode final : public TaskBase {
 
   ResultPtr result;
 
-  void run() override { invoke(std::index_sequence_for<B...>{}); }
+  void run() override {
+    if constexpr (has_stream_param(Spec)) {
+      // Stream bindings learn how each attempt ended (a failed producer closes with its error).
+      try {
+        invoke(std::index_sequence_for<B...>{});
+      } catch (const std::exception& e) {
+        attempt_ended(e.what());
+        throw;
+      } catch (...) {
+        attempt_ended("an exception that is not a std::exception");
+        throw;
+      }
+      attempt_ended(nullptr);
+    } else {
+      invoke(std::index_sequence_for<B...>{});
+    }
+  }
 
   void prepare() noexcept override {
     prepare_all(std::index_sequence_for<B...>{});
@@ -92,6 +117,7 @@ class TaskNode final : public TaskBase {
   TaskNode(std::index_sequence<I...>, A&&... args)
       : descs_(initial_descriptors()), bindings_(BindInit<A>{std::forward<A>(args), descs_[I]}...) {
     spec_ = &Spec;
+    stream_task = has_stream_param(Spec);
     params_ = descs_.data();
     param_count_ = static_cast<std::uint32_t>(ND);
     if constexpr (has_result) {
@@ -119,6 +145,14 @@ class TaskNode final : public TaskBase {
   template <class Bd>
   static void prepare_one(Bd& b, ParamDescriptor& d) noexcept {
     if constexpr (requires { b.prepare(d); }) b.prepare(d);
+  }
+  void attempt_ended(const char* failure) {
+    std::apply([failure](auto&... b) {
+      auto one = [failure](auto& x) {
+        if constexpr (requires { x.attempt_ended(failure); }) x.attempt_ended(failure);
+      };
+      (one(b), ...);
+    }, bindings_);
   }
   template <class Bd>
   static void complete_one(Bd& b) noexcept {
@@ -165,6 +199,48 @@ auto call_inline(std::index_sequence<I...>, Args&&... args) {
   }
 }
 
+/// One argument of an inline call of a task with streams: a stream argument gets a handle
+/// of the call's own, as a submitted task's binding does (StreamBinding), so that the
+/// call's end closes what it produced; any other argument is passed as call_inline does.
+template <class A, ParamKind K, Direction Dir>
+struct InlineArg {
+  A&& a;
+  explicit InlineArg(A&& arg) : a(std::forward<A>(arg)) {}
+  template <class P>
+  decltype(auto) get() { return inline_arg<P>(std::forward<A>(a)); }
+  void ended(bool, const std::string&) noexcept {}
+};
+template <class A, Direction Dir>
+struct InlineArg<A, ParamKind::stream, Dir> {
+  using S = std::remove_cvref_t<A>;
+  S handle;
+  explicit InlineArg(A&& arg) : handle(StreamHandle::for_task(static_cast<S&>(arg), Dir == Direction::out)) {}
+  template <class P>
+  S& get() { return handle; }
+  void ended(bool ok, const std::string& error) noexcept { handle.end_task(ok, error); }
+};
+
+template <const TaskSpec& Spec, auto Fn, std::size_t... I, class... Args>
+auto call_inline_streams(std::index_sequence<I...>, Args&&... args) {
+  using R = fn_result_t<Fn>;
+  std::tuple<InlineArg<Args, Spec.params[I].kind, Spec.params[I].direction>...> held(
+      std::forward<Args>(args)...);
+  auto end_all = [&](bool ok, const std::string& error) { (std::get<I>(held).ended(ok, error), ...); };
+  try {
+    if constexpr (std::is_void_v<R>) {
+      Fn(std::get<I>(held).template get<fn_param_t<Fn, I>>()...);
+      end_all(true, {});
+    } else {
+      Future<R> r(Fn(std::get<I>(held).template get<fn_param_t<Fn, I>>()...));
+      end_all(true, {});
+      return r;
+    }
+  } catch (const std::exception& e) {
+    end_all(false, e.what());
+    throw;
+  }
+}
+
 template <const TaskSpec& Spec, auto Fn, std::size_t... I, class... Args>
 auto submit_call(std::index_sequence<I...>, default_result_fn<fn_result_t<Fn>> fallback,
                  Args&&... args) {
@@ -203,6 +279,9 @@ auto call_task_with(default_result_fn<fn_result_t<Fn>> fallback, Args&&... args)
   }
 #endif
   static_cast<void>(fallback);  // inline, a failure is the enclosing task's (or main's)
+  if constexpr (has_stream_param(Spec)) {
+    return call_inline_streams<Spec, Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
+  }
   return call_inline<Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
 }
 

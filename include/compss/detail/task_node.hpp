@@ -189,6 +189,9 @@ class TaskBase {
   std::atomic<bool> stop{false};
   std::atomic<bool> finish_claimed{false};
   std::uint8_t attempts = 0;
+  /// The task has a stream parameter: it runs on a thread of its own, not on a core's
+  /// (docs/streams.md, "Threads"), since it may wait for other tasks while it runs.
+  bool stream_task = false;
   /// Master-worker runs: the node the scheduler placed the task on (0 = the master), or -1.
   std::int32_t node = -1;
   /// Master-worker runs: the values of the globals it reads, taken at submission (a task

@@ -1,0 +1,350 @@
+// Streams (SPEC section 5, docs/streams.md): compss::ObjectStream<T> and compss::FileStream.
+//
+//   #pragma compss task stream_out(s)
+//   void sensor(compss::ObjectStream<double>& s) {
+//     for (int i = 0; i < 100; ++i) s.publish(read_sensor(i));
+//     s.close();
+//   }
+//   #pragma compss task stream_in(s) inout(n)
+//   void count(compss::ObjectStream<double>& s, long& n) {
+//     while (!s.is_closed()) n += static_cast<long>(s.poll().size());
+//   }
+//
+// A handle is used by one thread at a time; the stream behind it (detail::StreamChannel)
+// is shared by every handle on it, across threads.
+#pragma once
+
+#include <compss/detail/stream_channel.hpp>
+#include <compss/error.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <system_error>
+#include <typeindex>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+namespace compss::detail {
+
+/// The process's streams by alias, so that two handles with the same alias share one
+/// stream. Streams without an alias are not listed. Thread-safe (one mutex).
+inline std::shared_ptr<StreamChannel> open_channel(const std::string& alias, std::type_index type,
+                                                   ConsumerMode mode, std::size_t capacity) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<StreamChannel>> by_alias;
+  static std::atomic<std::uint64_t> last_id{0};
+#ifdef __COMPSS__
+  constexpr bool bounded = true;
+#else
+  constexpr bool bounded = false;  // sequential: the producer runs to its end before any consumer
+#endif
+  if (alias.empty()) return std::make_shared<StreamChannel>(++last_id, type, mode, capacity, bounded);
+  std::lock_guard lock(mutex);
+  if (auto known = by_alias[alias].lock()) {
+    if (known->type() != type || known->mode() != mode) {
+      throw Error("compss: stream alias '" + alias + "' is already a stream of another element type "
+                  "or consumer mode; give this stream another alias");
+    }
+    return known;
+  }
+  auto made = std::make_shared<StreamChannel>(++last_id, type, mode, capacity, bounded);
+  by_alias[alias] = made;
+  return made;
+}
+
+/// What ObjectStream<T> and FileStream share: the stream, and this handle's producer slot
+/// and consumer place (each taken at first use, or given to a task's copy at submission).
+/// Copying a handle shares the stream, not the slots.
+class StreamHandle {
+ public:
+  /// The stream's number in this process.
+  std::uint64_t id() const noexcept { return channel_->id(); }
+  const std::string& alias() const noexcept { return alias_; }
+  ConsumerMode mode() const noexcept { return channel_->mode(); }
+
+  /// This handle publishes no more. The stream closes once every producer closed.
+  void close() {
+    channel_->close(producer_);
+    producer_ = 0;
+    closed_ = true;
+    // A handle that closes is a producer: the at_least_once place it was given at its
+    // creation (and never polled with) must not hold the log for nobody.
+    if (consumer_ != 0 && !polled_) {
+      channel_->remove_consumer(consumer_, task_consumer_, {});
+      consumer_ = 0;
+    }
+  }
+
+  // ---- used by task bindings (bindings.hpp) and inline calls (call_task.hpp) ------------
+
+  /// A handle for one task: a producer slot (stream_out) taken now, at submission, so the
+  /// stream stays open until the task ends; or a consumer place (stream_in), so an
+  /// at_least_once log keeps what the task has not read yet.
+  /// An at_least_once handle's own place, unused yet, goes to its first consumer task,
+  /// so a task has the place its handle had since its creation (docs/streams.md,
+  /// "Consumers join at_least_once streams when their handle is made").
+  template <class S>
+  static S for_task(S& user, bool producer) {
+    S copy(user);
+    if (producer) {
+      copy.producer_ = copy.channel_->add_producer();
+    } else if (user.consumer_ != 0 && !user.polled_ && !user.task_consumer_) {
+      copy.consumer_ = std::exchange(user.consumer_, 0);
+      copy.channel_->count_consumer_task();
+    } else {
+      copy.consumer_ = copy.channel_->add_consumer(true);
+    }
+    if (!producer) copy.task_consumer_ = true;
+    return copy;
+  }
+  /// A new attempt of the task: a consumer starts again from what it last finished with.
+  void begin_attempt() {
+    if (consumer_ != 0) channel_->rewind(consumer_);
+  }
+  /// The task ended: a producer slot still open closes (with `error` when it failed); a
+  /// consumer commits what it took (when it succeeded) and leaves.
+  void end_task(bool succeeded, const std::string& error) noexcept {
+    try {
+      if (producer_ != 0) channel_->close(producer_, succeeded ? std::string() : error);
+      producer_ = 0;
+      if (consumer_ != 0) {
+        if (succeeded) channel_->commit(consumer_);
+        channel_->remove_consumer(consumer_, task_consumer_, succeeded ? std::string() : error);
+      }
+      consumer_ = 0;
+      task_consumer_ = false;
+    } catch (...) {
+      // Out of memory copying the error: the slot stays open; nothing else can throw.
+    }
+  }
+
+ protected:
+  /// A handle made by the program: on an at_least_once stream it takes its consumer place
+  /// now, so the log keeps every element for it (or for the task it is given to).
+  StreamHandle(std::shared_ptr<StreamChannel> channel, std::string alias)
+      : channel_(std::move(channel)), alias_(std::move(alias)) {
+    if (channel_->mode() == ConsumerMode::at_least_once) consumer_ = channel_->add_consumer(false);
+  }
+  StreamHandle(const StreamHandle& other) : channel_(other.channel_), alias_(other.alias_) {}
+  /// Moving keeps the slots (a task's handle is made by for_task and moved into place).
+  StreamHandle(StreamHandle&& other) noexcept
+      : channel_(other.channel_), alias_(other.alias_),
+        producer_(std::exchange(other.producer_, 0)), consumer_(std::exchange(other.consumer_, 0)),
+        closed_(other.closed_), task_consumer_(std::exchange(other.task_consumer_, false)),
+        polled_(other.polled_) {}
+  StreamHandle& operator=(StreamHandle&& other) noexcept {
+    if (this != &other) {
+      end_task(true, {});
+      channel_ = other.channel_;
+      alias_ = other.alias_;
+      producer_ = std::exchange(other.producer_, 0);
+      consumer_ = std::exchange(other.consumer_, 0);
+      closed_ = other.closed_;
+      task_consumer_ = std::exchange(other.task_consumer_, false);
+      polled_ = other.polled_;
+    }
+    return *this;
+  }
+  StreamHandle& operator=(const StreamHandle& other) {
+    if (this != &other) {
+      end_task(true, {});
+      channel_ = other.channel_;
+      alias_ = other.alias_;
+      closed_ = false;
+      polled_ = false;
+    }
+    return *this;
+  }
+  ~StreamHandle() { end_task(true, {}); }
+
+  /// Publishes type-erased elements from this handle (its producer slot taken at first).
+  void publish_elements(std::vector<StreamChannel::Element>& items) {
+    if (closed_ && channel_->bounded()) throw Error("compss: publish after close() on this stream handle (stream " + std::to_string(id()) + ")");
+    if (producer_ == 0) producer_ = channel_->add_producer();
+    channel_->publish(items);
+  }
+  std::vector<StreamChannel::Element> poll_elements(double timeout) {
+    polled_ = true;
+    return channel_->poll(consumer_slot(), timeout);
+  }
+  bool closed_for_me() {
+    polled_ = true;
+    return channel_->is_closed(consumer_slot());
+  }
+  std::uint64_t consumer_slot() {
+    if (consumer_ == 0) consumer_ = channel_->add_consumer(false);
+    return consumer_;
+  }
+
+  std::shared_ptr<StreamChannel> channel_;
+  std::string alias_;
+  std::uint64_t producer_ = 0;  // 0: none (yet)
+  std::uint64_t consumer_ = 0;  // 0: none (yet)
+  bool closed_ = false;         // close() was called on this handle
+  bool task_consumer_ = false;  // consumer_ is a consumer task's place
+  bool polled_ = false;         // this handle polled (its place is its own, not a task's)
+};
+
+}  // namespace compss::detail
+
+namespace compss {
+
+/// A stream of T elements (any type a task parameter can be). Same alias, same stream.
+///
+///   compss::ObjectStream<std::vector<double>> steps("steps", compss::at_least_once);
+///   steps.publish(std::move(field));          // moved in, no copy
+///   for (auto& f : steps.poll(0.5)) use(f);   // waits up to 0.5 s for elements
+template <class T>
+class ObjectStream : public detail::StreamHandle {
+ public:
+  using value_type = T;
+
+  /// `capacity`: elements the stream holds before a publisher blocks.
+  explicit ObjectStream(std::string alias = "", ConsumerMode mode = ConsumerMode::at_most_once,
+                        std::size_t capacity = default_stream_capacity)
+      : StreamHandle(detail::open_channel(alias, typeid(ObjectStream<T>), mode, capacity), alias) {}
+  ObjectStream(const ObjectStream&) = default;
+  ObjectStream& operator=(const ObjectStream&) = default;
+  ObjectStream(ObjectStream&&) noexcept = default;
+  ObjectStream& operator=(ObjectStream&&) noexcept = default;
+
+  /// Appends one element; blocks while the stream is full.
+  void publish(const T& value) { publish_one(std::make_shared<T>(value)); }
+  void publish(T&& value) { publish_one(std::make_shared<T>(std::move(value))); }
+  /// Appends the elements in order (each moved, not copied).
+  void publish(std::vector<T> values) {
+    std::vector<detail::StreamChannel::Element> items;
+    items.reserve(values.size());
+    for (T& v : values) items.push_back(std::make_shared<T>(std::move(v)));
+    publish_elements(items);
+  }
+
+  /// Waits up to `timeout` seconds for elements and returns those there are (possibly
+  /// none). Throws compss::Error once a failed producer closed the stream and the rest
+  /// was taken.
+  std::vector<T> poll(double timeout = 0.2) {
+    std::vector<detail::StreamChannel::Element> items = poll_elements(timeout);
+    std::vector<T> out;
+    out.reserve(items.size());
+    const bool shared = mode() == ConsumerMode::at_least_once;  // other consumers read it too
+    for (auto& e : items) {
+      if (shared) {
+        out.push_back(*static_cast<const T*>(e.get()));
+      } else {
+        out.push_back(std::move(*static_cast<T*>(e.get())));
+      }
+    }
+    return out;
+  }
+
+  /// True once every producer closed and this handle took everything published.
+  bool is_closed() { return closed_for_me(); }
+
+ private:
+  void publish_one(detail::StreamChannel::Element e) {
+    std::vector<detail::StreamChannel::Element> items;
+    items.push_back(std::move(e));
+    publish_elements(items);
+  }
+};
+
+/// A stream of files in a directory. A producer writes a file into `base_dir` and
+/// publishes its path; a file nobody publishes is picked up by poll once it looks
+/// complete (docs/streams.md, "File streams": name not starting with '.' nor ending in
+/// .part or .tmp, and unchanged for a second or the stream closed). Each file is
+/// delivered once (at_most_once) or once to every consumer (at_least_once).
+///
+///   compss::FileStream out("frames");
+///   write_file("frames/.f1.part"); std::filesystem::rename(...); out.publish("frames/f1");
+class FileStream : public detail::StreamHandle {
+ public:
+  explicit FileStream(std::filesystem::path base_dir, std::string alias = "",
+                      ConsumerMode mode = ConsumerMode::at_most_once,
+                      std::size_t capacity = default_stream_capacity)
+      : StreamHandle(detail::open_channel(alias, typeid(FileStream), mode, capacity), alias),
+        base_dir_(std::filesystem::absolute(base_dir).lexically_normal()) {
+    std::error_code ec;
+    std::filesystem::create_directories(base_dir_, ec);
+    if (ec) throw Error("compss: cannot create the file stream's directory " + base_dir_.string() + ": " + ec.message());
+  }
+  FileStream(const FileStream&) = default;
+  FileStream& operator=(const FileStream&) = default;
+  FileStream(FileStream&&) noexcept = default;
+  FileStream& operator=(FileStream&&) noexcept = default;
+
+  const std::filesystem::path& base_dir() const noexcept { return base_dir_; }
+
+  /// Announces a complete file (a path in base_dir, or relative to it).
+  void publish(const std::filesystem::path& file) { publish(std::vector<std::filesystem::path>{file}); }
+  void publish(const std::vector<std::filesystem::path>& files) {
+    std::vector<detail::StreamChannel::Element> items;
+    for (const auto& f : files) {
+      std::filesystem::path p = f.is_absolute() ? f.lexically_normal() : (base_dir_ / f).lexically_normal();
+      if (channel_->claim(p.string())) items.push_back(std::make_shared<std::filesystem::path>(std::move(p)));
+    }
+    publish_elements(items);
+  }
+
+  /// Files not yet returned to this handle, waiting up to `timeout` seconds for some.
+  std::vector<std::filesystem::path> poll(double timeout = 0.2) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout > 0 ? timeout : 0);
+    for (;;) {
+      pick_up();
+      auto left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+      // Short waits, so that files written straight into the directory are seen too.
+      std::vector<detail::StreamChannel::Element> items = poll_elements(std::min(std::max(left, 0.0), 0.05));
+      if (!items.empty() || left <= 0 || closed_for_me()) {
+        std::vector<std::filesystem::path> out;
+        out.reserve(items.size());
+        for (auto& e : items) out.push_back(*static_cast<const std::filesystem::path*>(e.get()));
+        return out;
+      }
+    }
+  }
+
+  /// True once every producer closed and this handle took every file.
+  bool is_closed() {
+    pick_up();
+    if (!closed_for_me()) return false;
+    // The producers may have closed after that scan skipped a file as too fresh: the scan
+    // of a closed stream takes every file.
+    pick_up();
+    return closed_for_me();
+  }
+
+ private:
+  // Adds the files of base_dir that look complete and were not seen before.
+  void pick_up() {
+    const bool final_scan = channel_->producers_done();
+    std::error_code ec;
+    std::vector<detail::StreamChannel::Element> found;
+    const auto now = std::filesystem::file_time_type::clock::now();
+    for (const auto& entry : std::filesystem::directory_iterator(base_dir_, ec)) {
+      if (!entry.is_regular_file(ec)) continue;
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name.front() == '.') continue;
+      auto ends_with = [&](const char* suffix) {
+        std::string s(suffix);
+        return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+      };
+      if (ends_with(".part") || ends_with(".tmp")) continue;
+      if (!final_scan) {
+        auto written = entry.last_write_time(ec);
+        if (ec || now - written < std::chrono::seconds(1)) continue;  // maybe still being written
+      }
+      std::filesystem::path p = entry.path().lexically_normal();
+      if (channel_->claim(p.string())) found.push_back(std::make_shared<std::filesystem::path>(std::move(p)));
+    }
+    channel_->add_found(found);
+  }
+
+  std::filesystem::path base_dir_;
+};
+
+}  // namespace compss
