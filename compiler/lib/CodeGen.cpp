@@ -161,6 +161,10 @@ std::string emitCallee(unsigned Index, const ResolvedTask &Task) {
   if (Task.IsMethod)
     OS << "&::compss::detail::method_adapter<static_cast<" << Task.PointerType
        << ">(&" << Task.QualifiedRef << ")>::call>";
+  else if (Task.Kind != TaskKind::Function)
+    // A binary/MPI task has no body to point at: the null pointer carries its
+    // type, and call_task runs the program (detail/external_call.hpp).
+    OS << "static_cast<" << Task.PointerType << ">(nullptr)>";
   else
     OS << "static_cast<" << Task.PointerType << ">(&" << Task.QualifiedRef
        << ")>";

@@ -42,6 +42,9 @@ KeyTable binaryKeys() {
       {"args", "args", T::String},
       {"working_dir", "working_dir", T::String},
       {"fail_by_exit_value", "fail_by_exit_value", T::Bool},
+      {"stdin", "stdin", T::String},
+      {"stdout", "stdout", T::String},
+      {"stderr", "stderr", T::String},
   };
   return Keys;
 }
@@ -58,6 +61,9 @@ KeyTable mpiKeys() {
       {"scale_by_cu", "scale_by_cu", T::Bool},
       {"working_dir", "working_dir", T::String},
       {"fail_by_exit_value", "fail_by_exit_value", T::Bool},
+      {"stdin", "stdin", T::String},
+      {"stdout", "stdout", T::String},
+      {"stderr", "stderr", T::String},
   };
   return Keys;
 }

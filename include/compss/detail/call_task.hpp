@@ -3,6 +3,7 @@
 #pragma once
 
 #include <compss/detail/bindings.hpp>
+#include <compss/detail/external_call.hpp>
 #include <compss/detail/fn_traits.hpp>
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/detail/runtime_api.hpp>
@@ -106,9 +107,10 @@ class TaskNode final : public TaskBase {
   template <std::size_t... I>
   void invoke(std::index_sequence<I...>) {
     if constexpr (has_result) {
-      result->value.emplace(Fn(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...));
+      result->value.emplace(
+          invoke_task_fn<Spec, Fn>(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...));
     } else {
-      Fn(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...);
+      invoke_task_fn<Spec, Fn>(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...);
     }
   }
 
@@ -155,13 +157,14 @@ decltype(auto) inline_arg(A&& a) {
   }
 }
 
-template <auto Fn, std::size_t... I, class... Args>
+template <const TaskSpec& Spec, auto Fn, std::size_t... I, class... Args>
 auto call_inline(std::index_sequence<I...>, Args&&... args) {
   using R = fn_result_t<Fn>;
   if constexpr (std::is_void_v<R>) {
-    Fn(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...);
+    invoke_task_fn<Spec, Fn>(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...);
   } else {
-    return Future<R>(Fn(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...));
+    return Future<R>(
+        invoke_task_fn<Spec, Fn>(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...));
   }
 }
 
@@ -203,7 +206,7 @@ auto call_task_with(default_result_fn<fn_result_t<Fn>> fallback, Args&&... args)
   }
 #endif
   static_cast<void>(fallback);  // inline, a failure is the enclosing task's (or main's)
-  return call_inline<Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
+  return call_inline<Spec, Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
 }
 
 /// Submits one call of the task function `Fn` described by `Spec`. Returns
