@@ -10,6 +10,7 @@ packages=(
   libtbb-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev graphviz ccache
   openssh-client openssh-server  # e2e.distributed.ssh starts its own sshd on loopback
+  openmpi-bin libopenmpi-dev  # MPI tasks (e2e.mpi_tasks): mpirun, mpicxx
   "$@"
 )
 

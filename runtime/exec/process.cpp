@@ -13,6 +13,8 @@
 #include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -117,7 +119,44 @@ void kill_group(pid_t pid, int pidfd, std::chrono::milliseconds grace, int& stat
   }
 }
 
+/// The process groups of the programs running now: a process that ends without waiting
+/// for its tasks (a timed-out task abandoned) kills them first (kill_external_programs).
+/// Lock order: its mutex is a leaf.
+struct RunningGroups {
+  std::mutex mutex;
+  std::set<pid_t> groups;
+};
+RunningGroups& running_groups() {
+  static RunningGroups* r = new RunningGroups;  // (never destroyed: used up to _Exit)
+  return *r;
+}
+
+/// Registers a running group for its lifetime.
+class RunningGroup {
+ public:
+  explicit RunningGroup(pid_t pgid) : pgid_(pgid) {
+    std::lock_guard lock(running_groups().mutex);
+    running_groups().groups.insert(pgid_);
+  }
+  ~RunningGroup() {
+    std::lock_guard lock(running_groups().mutex);
+    running_groups().groups.erase(pgid_);
+  }
+  RunningGroup(const RunningGroup&) = delete;
+  RunningGroup& operator=(const RunningGroup&) = delete;
+
+ private:
+  pid_t pgid_;
+};
+
 }  // namespace
+
+void kill_running_groups() noexcept {
+  RunningGroups& r = running_groups();
+  // (try_lock: called on the way out, maybe from a thread that was stopped holding it.)
+  std::unique_lock lock(r.mutex, std::try_to_lock);
+  for (pid_t g : r.groups) ::kill(-g, SIGKILL);
+}
 
 std::vector<int> living_group_members(int pgid) {
   std::vector<int> out;
@@ -183,6 +222,7 @@ ProcessEnd run_process(const ProcessSpec& spec, const std::string& what,
                 " (is the program there and executable, and can its standard input/output "
                 "files be opened?)");
   }
+  const RunningGroup running(pid);
   const int pidfd = open_pidfd(pid);
   ProcessEnd end;
   int status = 0;

@@ -43,6 +43,10 @@ ProcessEnd run_process(const ProcessSpec& spec, const std::string& what,
                        std::chrono::milliseconds poll = std::chrono::milliseconds(50),
                        std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
 
+/// Sends SIGKILL to the group of every program running now (this process is about to end
+/// without waiting for the tasks running them). Never blocks.
+void kill_running_groups() noexcept;
+
 /// The processes of group `pgid` that still run (zombies left out: they have ended).
 /// Reads /proc.
 std::vector<int> living_group_members(int pgid);

@@ -10,6 +10,7 @@
 #include <compss/error.hpp>
 #include <compss/this_task.hpp>
 
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -64,11 +65,28 @@ std::string bind_stdio(const TaskArgs& a, const detail::TaskSpec& spec, const st
   return a.text(value);
 }
 
+/// The cores the task has: those reserved for it, or, where nothing reserved them (on a
+/// worker, until distributed placement reserves cores), its computing_units constraint, so
+/// that scale_by_cu starts as many processes wherever the task runs.
+unsigned task_cores(const detail::TaskSpec& spec) {
+  unsigned cores = compss::this_task::computing_units();
+  for (std::size_t i = 0; i < spec.constraint_count; ++i) {
+    if (std::string_view(spec.constraints[i].key) != "computing_units") continue;
+    const std::string_view v = spec.constraints[i].value;
+    unsigned declared = 0;
+    auto r = std::from_chars(v.data(), v.data() + v.size(), declared);
+    if (r.ec == std::errc() && r.ptr == v.data() + v.size() && declared > cores) cores = declared;
+  }
+  return cores;
+}
+
 }  // namespace
 
 }  // namespace compss::exec
 
 namespace compss::detail {
+
+void kill_external_programs() noexcept { compss::exec::kill_running_groups(); }
 
 int run_external(const TaskSpec& spec, std::span<const ExternalArg> args) {
   using namespace compss::exec;
@@ -91,7 +109,7 @@ int run_external(const TaskSpec& spec, std::span<const ExternalArg> args) {
   p.stdout_file = bind_stdio(a, spec, s.stdout_file, skip, p.stdout_append);
   p.stderr_file = bind_stdio(a, spec, s.stderr_file, skip, p.stderr_append);
   const std::vector<std::string> program_args = s.has_args ? a.words(s.args) : a.all_values(skip);
-  const unsigned cores = compss::this_task::computing_units();
+  const unsigned cores = task_cores(spec);
 
   std::optional<HostFile> hosts;
   const std::string binary = resolve_program(a.text(s.binary), base, label);

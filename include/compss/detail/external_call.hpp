@@ -34,6 +34,10 @@ struct ExternalArg {
 /// or, with fail_by_exit_value, when it exits non-zero. Defined in libcompss.
 int run_external(const TaskSpec& spec, std::span<const ExternalArg> args);
 
+/// Kills (SIGKILL) the process groups of the external programs running now: called by a
+/// process that ends without waiting for its timed-out tasks, so that none outlives it.
+void kill_external_programs() noexcept;
+
 template <class T>
 concept ExternalStreamable = requires(std::ostream& os, const T& v) { os << v; };
 
