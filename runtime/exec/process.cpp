@@ -208,6 +208,11 @@ ProcessEnd run_process(const ProcessSpec& spec, const std::string& what,
   if (!spec.stderr_file.empty()) {
     posix_spawn_file_actions_addopen(&setup.actions, 2, spec.stderr_file.c_str(), err_flags, 0666);
   }
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  // Nothing of ours but the three streams: a worker's sockets left open in a long MPI run
+  // would keep its connections alive after the worker is gone.
+  posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3);
+#endif
   std::vector<std::string> argv = spec.argv;
   std::vector<std::string> env = merged_environment(spec.env);
   std::vector<char*> argv_p = pointers(argv);

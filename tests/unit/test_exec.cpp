@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -127,6 +129,18 @@ TEST(ExecProcess, ADeadlineKillsTheWholeProcessGroup) {
   ASSERT_GT(group, 0);
   EXPECT_EQ(compss::exec::living_group_members(group).size(), 0u)
       << "processes of the group are still alive";
+}
+
+// The program gets the three standard streams and nothing else of ours (a worker's
+// sockets must not live on in it).
+TEST(ExecProcess, OnlyTheStandardStreamsAreInherited) {
+  const int fd = ::open("/dev/null", O_RDONLY);  // (no O_CLOEXEC, like a socket of Asio's)
+  ASSERT_GE(fd, 3);
+  const auto end = compss::exec::run_process(
+      shell("test -e /proc/self/fd/" + std::to_string(fd) + " && exit 1; exit 0"), "task 't'",
+      never, no_stop);
+  ::close(fd);
+  EXPECT_EQ(end.code, 0) << "descriptor " << fd << " was inherited";
 }
 
 TEST(ExecProcess, AStopRequestKillsIt) {
