@@ -5,7 +5,9 @@
 # command prefix ("compss-run --workers 2 --"). A mode argument @MARKER@ becomes a marker
 # unique to this run: in the `timeout` mode the test also sees the program's three
 # processes (`<helper> --hang <marker>`) start, and checks that none is left afterwards.
+# Under compss-run --log-level info, the master and workers it started must be gone too.
 set -uo pipefail
+source "$(dirname "$0")/distributed/common.sh"  # started_pids, all_gone_within
 bin="$1"; shift
 args=()
 marker="compss-hang-$$-$RANDOM"
@@ -43,6 +45,11 @@ if [[ $seen -eq 1 ]]; then
     kill -9 $left 2>/dev/null
     status=1
   fi
+fi
+mapfile -t started < <(started_pids "$err")
+if [[ ${#started[@]} -gt 0 ]] && ! all_gone_within 10 "${started[@]}"; then
+  echo "FAIL: processes compss-run started outlived the run"
+  status=1
 fi
 [[ $status -eq 0 ]] || { cat "$err"; exit 1; }
 echo "OK: exit code $rc, message: $(head -c 300 "$err")"
