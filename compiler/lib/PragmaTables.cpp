@@ -68,6 +68,15 @@ KeyTable mpiKeys() {
   return Keys;
 }
 
+KeyTable multinodeKeys() {
+  using T = ValueType;
+  static const KeyInfo Keys[] = {
+      {"computing_nodes", "computing_nodes", T::Number},
+      {"processes_per_node", "processes_per_node", T::Number},
+  };
+  return Keys;
+}
+
 const KeyInfo *lookupKey(KeyTable Table, llvm::StringRef Name) {
   for (const KeyInfo &K : Table)
     if (Name == K.Spelling)

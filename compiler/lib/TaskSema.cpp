@@ -557,6 +557,7 @@ Checker::specialize(const ResolvedTask &Pattern, const FunctionDecl *Spec) {
   R.Constraints = Pattern.Constraints;
   R.Kind = Pattern.Kind;
   R.Launch = Pattern.Launch;
+  R.Multinode = Pattern.Multinode;
   R.Implements = Pattern.Implements;
   // Once the template itself cannot travel, neither can any instantiation:
   // it was said once, for the template.
@@ -605,9 +606,20 @@ bool Checker::applyModifier(const TaskPragma &M, const FunctionDecl *FD,
   case TaskPragma::Implement:
     Implements.push_back({&M, FD});
     return true;
+  case TaskPragma::Multinode:
+    if (R.Kind != TaskKind::Function || R.Multinode) {
+      D.report(M.NameLoc, Diag::DuplicateModifier) << "multinode" << R.Name;
+      return false;
+    }
+    R.Multinode = true;
+    return AddPairs(M.Launch, R.Launch);
   case TaskPragma::Binary:
   case TaskPragma::Mpi: {
     const char *What = taskPragmaName(M.Kind);
+    if (R.Multinode) {
+      D.report(M.NameLoc, Diag::DuplicateModifier) << What << R.Name;
+      return false;
+    }
     if (R.Kind != TaskKind::Function) {
       D.report(M.NameLoc, Diag::DuplicateModifier) << What << R.Name;
       return false;

@@ -38,6 +38,21 @@ int run_external(const TaskSpec& spec, std::span<const ExternalArg> args);
 /// process that ends without waiting for its timed-out tasks, so that none outlives it.
 void kill_external_programs() noexcept;
 
+/// Enters a multinode task's body on this thread: checks that its allocation has the nodes
+/// it asks for (throws compss::Error naming the task when it cannot have them) and makes
+/// them what compss::this_task::nodes() returns. Defined in libcompss.
+void begin_multinode(const TaskSpec& spec);
+/// Leaves it (nodes() is empty again).
+void end_multinode() noexcept;
+
+/// begin_multinode / end_multinode around a multinode task's body.
+struct MultinodeScope {
+  explicit MultinodeScope(const TaskSpec& spec) { begin_multinode(spec); }
+  ~MultinodeScope() { end_multinode(); }
+  MultinodeScope(const MultinodeScope&) = delete;
+  MultinodeScope& operator=(const MultinodeScope&) = delete;
+};
+
 template <class T>
 concept ExternalStreamable = requires(std::ostream& os, const T& v) { os << v; };
 
@@ -103,12 +118,16 @@ ExternalArg external_arg(const T& v) {
 template <class R>
 inline constexpr bool external_result_ok_v = std::is_void_v<R> || std::is_integral_v<R>;
 
-/// Runs task `Fn` with `args`: its body, or for a binary/MPI task (which has none: `Fn` is
+/// Runs task `Fn` with `args`: its body (a multinode task's knowing its nodes), or for a
+/// binary/MPI task (which has none: `Fn` is
 /// a null pointer of the function's type) the external program. The one place where the
 /// local executor, a worker and a nested call run a task.
 template <const TaskSpec& Spec, auto Fn, class... A>
 decltype(auto) invoke_task_fn(A&&... args) {
   if constexpr (Spec.kind == TaskKind::function) {
+    return Fn(std::forward<A>(args)...);
+  } else if constexpr (Spec.kind == TaskKind::multinode) {
+    const MultinodeScope nodes(Spec);
     return Fn(std::forward<A>(args)...);
   } else {
     using R = std::remove_cv_t<decltype(Fn(std::forward<A>(args)...))>;
