@@ -12,6 +12,7 @@ packages=(
   libopenblas-dev liblapacke-dev python3-numpy python3-sklearn  # dislib and its tests
   openssh-client openssh-server  # e2e.distributed.ssh starts its own sshd on loopback
   chromium  # tests/trace/html_check.sh draws trace.html headless
+  openmpi-bin libopenmpi-dev  # MPI tasks (e2e.mpi_tasks): mpirun, mpicxx
   "$@"
 )
 # node and npm for tools/setup-npm.sh (tests/trace); a machine that has them from elsewhere

@@ -43,6 +43,8 @@ const char *taskPragmaName(TaskPragma::KindTy K) {
     return "binary";
   case TaskPragma::Mpi:
     return "mpi";
+  case TaskPragma::Multinode:
+    return "multinode";
   }
   llvm_unreachable("unknown task pragma");
 }
@@ -181,6 +183,7 @@ bool PragmaParser::parse(ParsedPragmas &Out) {
                       .Case("implement", TaskPragma::Implement)
                       .Case("binary", TaskPragma::Binary)
                       .Case("mpi", TaskPragma::Mpi)
+                      .Case("multinode", TaskPragma::Multinode)
                       .Default(std::nullopt);
   if (TaskKind) {
     TaskPragma T;
@@ -206,6 +209,11 @@ bool PragmaParser::parse(ParsedPragmas &Out) {
            parseKeyValues(T.Launch, Name.Spelling,
                           T.Kind == TaskPragma::Binary ? binaryKeys()
                                                        : mpiKeys()) &&
+           expectEnd(Name.Spelling);
+      break;
+    case TaskPragma::Multinode:
+      Ok = expectLParen(Name.Spelling) &&
+           parseKeyValues(T.Launch, Name.Spelling, multinodeKeys()) &&
            expectEnd(Name.Spelling);
       break;
     }

@@ -54,7 +54,7 @@ static void emitPairs(llvm::raw_ostream &OS, llvm::StringRef Name,
 static bool hasExtras(const ResolvedTask &T) {
   return T.Priority || !T.OnFailure.empty() || !T.TimeOut.empty() ||
          T.Replicated || T.Distributed || !T.Constraints.empty() ||
-         T.Kind != TaskKind::Function || !T.Implements.empty() ||
+         T.Kind != TaskKind::Function || T.Multinode || !T.Implements.empty() ||
          !T.Launch.empty() || T.HiddenAddress;
 }
 
@@ -84,6 +84,8 @@ static void emitDesignatedSpec(llvm::raw_ostream &OS, unsigned N,
   if (T.Kind != TaskKind::Function)
     OS << ",\n    .kind = ::compss::detail::TaskKind::"
        << (T.Kind == TaskKind::Binary ? "binary" : "mpi");
+  else if (T.Multinode)
+    OS << ",\n    .kind = ::compss::detail::TaskKind::multinode";
   if (!T.Implements.empty())
     OS << ",\n    .implements = \"" << escapeString(T.Implements) << "\"";
   if (!T.Launch.empty())
@@ -161,6 +163,10 @@ std::string emitCallee(unsigned Index, const ResolvedTask &Task) {
   if (Task.IsMethod)
     OS << "&::compss::detail::method_adapter<static_cast<" << Task.PointerType
        << ">(&" << Task.QualifiedRef << ")>::call>";
+  else if (Task.Kind != TaskKind::Function)
+    // A binary/MPI task has no body to point at: the null pointer carries its
+    // type, and call_task runs the program (detail/external_call.hpp).
+    OS << "static_cast<" << Task.PointerType << ">(nullptr)>";
   else
     OS << "static_cast<" << Task.PointerType << ">(&" << Task.QualifiedRef
        << ")>";

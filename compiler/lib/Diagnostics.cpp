@@ -199,9 +199,19 @@ static DiagInfo info(Diag K) {
   case Diag::DefaultArgInTaskCall:
     return {L::Error, "call to task '%0' relies on a default argument; a task "
                       "call must pass every argument"};
-  case Diag::CallExternalTask:
-    return {L::Error, "calling a binary/mpi task is not supported yet "
-                      "('%0' is %1 task)"};
+  case Diag::UnknownPlaceholder:
+    return {L::Error, "'{{%0}}' names no parameter of '%1'"};
+  case Diag::UnclosedPlaceholder:
+    return {L::Error, "'{{' without '}}' in '%0=...'"};
+  case Diag::StdioNotFileParam:
+    return {L::Error, "'%0=' must be \"{{p}}\" where p is a %1 parameter "
+                      "(the program's standard %2 is that file)"};
+  case Diag::ExternalMethod:
+    return {L::Error, "'%0' is a member function: a binary or MPI task must be "
+                      "a free function"};
+  case Diag::ExternalResultType:
+    return {L::Error, "'%0' is %1 task: it returns void or an integer (the "
+                      "program's exit code), not '%2'"};
   case Diag::ExtentArgSideEffects:
     return {L::Error, "argument '%0' of this call to task '%1' is used in an "
                       "array extent and has side effects: it would be "

@@ -80,7 +80,7 @@ struct DataClause {
 /// of the pragmas that qualify a task (`constraint`, `implement`, `binary`,
 /// `mpi`).
 struct TaskPragma {
-  enum KindTy { Task, Constraint, Implement, Binary, Mpi };
+  enum KindTy { Task, Constraint, Implement, Binary, Mpi, Multinode };
   const RawPragma *Raw = nullptr;
   KindTy Kind = Task;
   /// Location of the pragma's name (`task`, `constraint` ...).

@@ -42,6 +42,9 @@ KeyTable binaryKeys() {
       {"args", "args", T::String},
       {"working_dir", "working_dir", T::String},
       {"fail_by_exit_value", "fail_by_exit_value", T::Bool},
+      {"stdin", "stdin", T::String},
+      {"stdout", "stdout", T::String},
+      {"stderr", "stderr", T::String},
   };
   return Keys;
 }
@@ -58,6 +61,18 @@ KeyTable mpiKeys() {
       {"scale_by_cu", "scale_by_cu", T::Bool},
       {"working_dir", "working_dir", T::String},
       {"fail_by_exit_value", "fail_by_exit_value", T::Bool},
+      {"stdin", "stdin", T::String},
+      {"stdout", "stdout", T::String},
+      {"stderr", "stderr", T::String},
+  };
+  return Keys;
+}
+
+KeyTable multinodeKeys() {
+  using T = ValueType;
+  static const KeyInfo Keys[] = {
+      {"computing_nodes", "computing_nodes", T::Number},
+      {"processes_per_node", "processes_per_node", T::Number},
   };
   return Keys;
 }

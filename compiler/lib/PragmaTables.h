@@ -34,6 +34,7 @@ using KeyTable = llvm::ArrayRef<KeyInfo>;
 KeyTable constraintKeys();
 KeyTable binaryKeys();
 KeyTable mpiKeys();
+KeyTable multinodeKeys();
 
 /// The entry of \p Table spelled \p Name, or null.
 const KeyInfo *lookupKey(KeyTable Table, llvm::StringRef Name);

@@ -100,6 +100,13 @@ private:
   bool isPathType(QualType T) const;
   bool isCollectionType(QualType T) const;
   bool isStreamType(QualType T) const;
+  /// binary(...)/mpi(...): a free function returning void or an integer,
+  /// `{{p}}` naming parameters, stdin/stdout/stderr naming file parameters.
+  bool checkExternal(const TaskPragma &M, const FunctionDecl *FD,
+                     const ResolvedTask &R);
+  /// An MPI task without scale_by_cu: computing_units = processes x the
+  /// computing_units per process (default 1).
+  void reserveMpiCores(ResolvedTask &R);
   bool applyModifier(const TaskPragma &M, const FunctionDecl *FD,
                      ResolvedTask &R);
   void resolveImplements(std::vector<ResolvedTask> &Result);
@@ -530,6 +537,9 @@ Checker::run(llvm::ArrayRef<TaskPragma> Tasks,
     }
     applyModifier(*M, FD, *It);
   }
+  // An MPI task reserves a core per process (times its computing_units).
+  for (ResolvedTask &R : Result)
+    reserveMpiCores(R);
   resolveImplements(Result);
   // After the modifiers: a binary or MPI task has no function to send.
   for (size_t I = 0; I != Result.size(); ++I)
@@ -547,6 +557,7 @@ Checker::specialize(const ResolvedTask &Pattern, const FunctionDecl *Spec) {
   R.Constraints = Pattern.Constraints;
   R.Kind = Pattern.Kind;
   R.Launch = Pattern.Launch;
+  R.Multinode = Pattern.Multinode;
   R.Implements = Pattern.Implements;
   // Once the template itself cannot travel, neither can any instantiation:
   // it was said once, for the template.
@@ -595,9 +606,20 @@ bool Checker::applyModifier(const TaskPragma &M, const FunctionDecl *FD,
   case TaskPragma::Implement:
     Implements.push_back({&M, FD});
     return true;
+  case TaskPragma::Multinode:
+    if (R.Kind != TaskKind::Function || R.Multinode) {
+      D.report(M.NameLoc, Diag::DuplicateModifier) << "multinode" << R.Name;
+      return false;
+    }
+    R.Multinode = true;
+    return AddPairs(M.Launch, R.Launch);
   case TaskPragma::Binary:
   case TaskPragma::Mpi: {
     const char *What = taskPragmaName(M.Kind);
+    if (R.Multinode) {
+      D.report(M.NameLoc, Diag::DuplicateModifier) << What << R.Name;
+      return false;
+    }
     if (R.Kind != TaskKind::Function) {
       D.report(M.NameLoc, Diag::DuplicateModifier) << What << R.Name;
       return false;
@@ -616,12 +638,107 @@ bool Checker::applyModifier(const TaskPragma &M, const FunctionDecl *FD,
         D.report(M.NameLoc, Diag::MissingLaunchKey) << What << Key;
         return false;
       }
+    if (!checkExternal(M, FD, R))
+      return false;
     R.Kind = M.Kind == TaskPragma::Binary ? TaskKind::Binary : TaskKind::Mpi;
     R.AlwaysEmit = SM.isInMainFile(SM.getExpansionLoc(M.NameLoc));
     return AddPairs(M.Launch, R.Launch);
   }
   }
   return true;
+}
+
+/// The parameter of R named Name, or null (R.Params lists a method's object
+/// first, under no name).
+static const ResolvedParam *paramNamed(const ResolvedTask &R,
+                                       llvm::StringRef Name) {
+  for (const ResolvedParam &P : R.Params)
+    if (P.Name == Name)
+      return &P;
+  return nullptr;
+}
+
+bool Checker::checkExternal(const TaskPragma &M, const FunctionDecl *FD,
+                            const ResolvedTask &R) {
+  const char *What = M.Kind == TaskPragma::Binary ? "a binary" : "an MPI";
+  if (isa<CXXMethodDecl>(FD)) {
+    D.report(M.NameLoc, Diag::ExternalMethod) << R.Name;
+    return false;
+  }
+  QualType Result = FD->getReturnType();
+  if (!Result->isVoidType() && !Result->isIntegerType()) {
+    D.report(FD->getReturnTypeSourceRange().getBegin(),
+             Diag::ExternalResultType)
+        << R.Name << What << Result.getAsString();
+    return false;
+  }
+  bool Ok = true;
+  for (const KeyValue &KV : M.Launch) {
+    if (KV.Value.Kind != tok::string_literal)
+      continue;
+    // Text is the literal without its quotes, escapes as written: offset + 1
+    // is the column in the source.
+    llvm::StringRef Text = KV.Text;
+    for (size_t Open = Text.find("{{"); Open != llvm::StringRef::npos;
+         Open = Text.find("{{", Open + 2)) {
+      SourceLocation Loc = KV.Value.Loc.getLocWithOffset(1 + Open);
+      size_t Close = Text.find("}}", Open + 2);
+      if (Close == llvm::StringRef::npos) {
+        D.report(Loc, Diag::UnclosedPlaceholder) << KV.Key;
+        Ok = false;
+        break;
+      }
+      llvm::StringRef Name = Text.slice(Open + 2, Close).trim();
+      if (!paramNamed(R, Name)) {
+        D.report(Loc, Diag::UnknownPlaceholder) << Name << R.Name;
+        Ok = false;
+      }
+    }
+    // stdin/stdout/stderr: exactly one file parameter of the right direction,
+    // so the runtime orders the program after (or before) its users.
+    bool In = KV.Key == "stdin";
+    if (!In && KV.Key != "stdout" && KV.Key != "stderr")
+      continue;
+    const ResolvedParam *P = nullptr;
+    if (Text.starts_with("{{") && Text.ends_with("}}"))
+      P = paramNamed(R, Text.drop_front(2).drop_back(2).trim());
+    bool Good = P && P->Kind == ParamKind::File &&
+                (In ? P->Dir == Direction::In : P->Dir != Direction::In);
+    if (!Good) {
+      D.report(KV.Value.Loc, Diag::StdioNotFileParam)
+          << KV.Key << (In ? "file_in" : "file_out or file_inout")
+          << (In ? "input" : KV.Key == "stdout" ? "output" : "error");
+      Ok = false;
+    }
+  }
+  return Ok;
+}
+
+void Checker::reserveMpiCores(ResolvedTask &R) {
+  if (R.Kind != TaskKind::Mpi)
+    return;
+  auto Setting = [&](llvm::StringRef Key) -> std::string {
+    for (const SpecPair &P : R.Launch)
+      if (P.Key == Key)
+        return P.Value;
+    return "";
+  };
+  if (Setting("scale_by_cu") == "true")
+    return;  // processes = computing_units: the constraint reserves them
+  unsigned long long Processes = 1, PerProcess = 1;
+  if (llvm::StringRef(Setting("processes")).getAsInteger(10, Processes))
+    Processes = 1;
+  auto CU = llvm::find_if(R.Constraints, [](const SpecPair &P) {
+    return P.Key == "computing_units";
+  });
+  if (CU != R.Constraints.end() &&
+      llvm::StringRef(CU->Value).getAsInteger(10, PerProcess))
+    return;  // "$VAR": known at run time only; it reserves what it says
+  std::string Total = std::to_string(Processes * PerProcess);
+  if (CU != R.Constraints.end())
+    CU->Value = Total;
+  else
+    R.Constraints.push_back({"computing_units", Total});
 }
 
 static bool sameParamTypes(ASTContext &Ctx, const FunctionDecl *A,

@@ -74,6 +74,9 @@ struct ResolvedTask {
   std::vector<SpecPair> Constraints;
   TaskKind Kind = TaskKind::Function;
   std::vector<SpecPair> Launch;
+  /// `#pragma compss multinode(...)`: a function task given several nodes (its
+  /// settings in Launch).
+  bool Multinode = false;
   /// Signature of the task this one is a version of; empty if none.
   std::string Implements;
   /// The task pragma it comes from.

@@ -422,11 +422,6 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
     // In a macro argument the callee's top-level comma would split the
     // argument: there it is parenthesized.
     const ResolvedTask &Task = Tasks[It->second];
-    if (Task.Kind != TaskKind::Function) {
-      D.report(Range.getBegin(), Diag::CallExternalTask)
-          << Task.Name << (Task.Kind == TaskKind::Binary ? "a binary" : "an MPI");
-      continue;
-    }
     // Arguments named by an array extent are evaluated twice: once as the
     // argument, once in the extent.
     for (const ResolvedParam &P : Task.Params)

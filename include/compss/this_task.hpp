@@ -1,9 +1,14 @@
 // compss::this_task: what a running task may ask about itself.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace compss {
 
 namespace detail {
+/// The nodes of the multinode task running on this thread (libcompss).
+std::vector<std::string> task_nodes();
 /// True when the task running on this thread should stop (libcompss).
 bool task_stop_requested() noexcept;
 /// Cores reserved for the task running on this thread (libcompss).
@@ -43,6 +48,21 @@ inline unsigned computing_units() noexcept {
   return detail::task_computing_units();
 #else
   return 1;
+#endif
+}
+
+/// The host names of the nodes given to the running `multinode` task, the node it runs on
+/// first; empty outside a multinode task and in the sequential build. Today an allocation
+/// has one node: a task asking for more (`computing_nodes=2`) fails with an error saying so.
+///
+///   #pragma compss multinode(computing_nodes=1)
+///   #pragma compss task
+///   void solve(Grid& g) { launch_ranks(compss::this_task::nodes(), g); }
+inline std::vector<std::string> nodes() {
+#ifdef __COMPSS__
+  return detail::task_nodes();
+#else
+  return {};
 #endif
 }
 

@@ -2,6 +2,8 @@
 // tasks, and answers this_task::stop_requested(). See docs/failures.md.
 #include "core/runtime.hpp"
 
+#include <compss/detail/external_call.hpp>
+
 #include <compss/exception.hpp>
 #include <compss/this_task.hpp>
 
@@ -252,6 +254,7 @@ void Runtime::exit_if_abandoned(int code) noexcept {
   // and end too, and none takes this exit for a lost master. (Not waiting for them: one
   // whose slots are all in such tasks reads it once this process's connections close.)
   backend_->tell_run_ended();
+  detail::kill_external_programs();  // a timed-out binary/MPI task's programs: no orphans
   std::_Exit(code);
 }
 

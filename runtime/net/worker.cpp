@@ -1,5 +1,7 @@
 #include "net/worker.hpp"
 
+#include <compss/detail/external_call.hpp>
+
 #include "core/access.hpp"
 #include "net/file_staging.hpp"
 
@@ -12,6 +14,7 @@
 #include "net/worker_store.hpp"
 
 #include <compss/detail/config.hpp>
+#include <compss/detail/external_call.hpp>
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/error.hpp>
 
@@ -528,6 +531,7 @@ int worker_main(const WorkerSettings& settings) {
       if (fenced.count() > 0) report_fenced(settings, hello.node_name, fenced, running);
       else report_worker_end(settings, hello.node_name, orderly_end, running, running);
       std::fflush(nullptr);
+      compss::detail::kill_external_programs();  // (binary/MPI tasks: no orphans)
       std::_Exit(orderly_end ? 0 : 1);
     };
     std::chrono::milliseconds fenced{0};

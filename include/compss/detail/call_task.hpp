@@ -3,6 +3,7 @@
 #pragma once
 
 #include <compss/detail/bindings.hpp>
+#include <compss/detail/external_call.hpp>
 #include <compss/detail/fn_traits.hpp>
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/detail/runtime_api.hpp>
@@ -132,9 +133,10 @@ class TaskNode final : public TaskBase {
   template <std::size_t... I>
   void invoke(std::index_sequence<I...>) {
     if constexpr (has_result) {
-      result->value.emplace(Fn(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...));
+      result->value.emplace(
+          invoke_task_fn<Spec, Fn>(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...));
     } else {
-      Fn(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...);
+      invoke_task_fn<Spec, Fn>(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...);
     }
   }
 
@@ -189,13 +191,14 @@ decltype(auto) inline_arg(A&& a) {
   }
 }
 
-template <auto Fn, std::size_t... I, class... Args>
+template <const TaskSpec& Spec, auto Fn, std::size_t... I, class... Args>
 auto call_inline(std::index_sequence<I...>, Args&&... args) {
   using R = fn_result_t<Fn>;
   if constexpr (std::is_void_v<R>) {
-    Fn(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...);
+    invoke_task_fn<Spec, Fn>(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...);
   } else {
-    return Future<R>(Fn(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...));
+    return Future<R>(
+        invoke_task_fn<Spec, Fn>(inline_arg<fn_param_t<Fn, I>>(std::forward<Args>(args))...));
   }
 }
 
@@ -228,10 +231,10 @@ auto call_inline_streams(std::index_sequence<I...>, Args&&... args) {
   auto end_all = [&](bool ok, const std::string& error) { (std::get<I>(held).ended(ok, error), ...); };
   try {
     if constexpr (std::is_void_v<R>) {
-      Fn(std::get<I>(held).template get<fn_param_t<Fn, I>>()...);
+      invoke_task_fn<Spec, Fn>(std::get<I>(held).template get<fn_param_t<Fn, I>>()...);
       end_all(true, {});
     } else {
-      Future<R> r(Fn(std::get<I>(held).template get<fn_param_t<Fn, I>>()...));
+      Future<R> r(invoke_task_fn<Spec, Fn>(std::get<I>(held).template get<fn_param_t<Fn, I>>()...));
       end_all(true, {});
       return r;
     }
@@ -282,7 +285,7 @@ auto call_task_with(default_result_fn<fn_result_t<Fn>> fallback, Args&&... args)
   if constexpr (has_stream_param(Spec)) {
     return call_inline_streams<Spec, Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
   }
-  return call_inline<Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
+  return call_inline<Spec, Fn>(std::index_sequence_for<Args...>{}, std::forward<Args>(args)...);
 }
 
 /// Submits one call of the task function `Fn` described by `Spec`. Returns

@@ -6,6 +6,7 @@
 
 #include <compss/detail/access.hpp>
 #include <compss/detail/bindings.hpp>
+#include <compss/detail/external_call.hpp>
 #include <compss/detail/fn_traits.hpp>
 #include <compss/detail/task_globals.hpp>
 #include <compss/detail/value_sink.hpp>
@@ -307,9 +308,9 @@ void invoke_remote(std::span<const RemoteInput> inputs, std::vector<RemoteOutput
       std::tuple<typename T::template slot_t<I>...> slots;
       (std::get<I>(slots).load(inputs[I], Spec.params[I]), ...);
       if constexpr (std::is_void_v<typename T::R>) {
-        Fn(std::get<I>(slots).arg()...);
+        invoke_task_fn<Spec, Fn>(std::get<I>(slots).arg()...);
       } else {
-        auto r = Fn(std::get<I>(slots).arg()...);
+        auto r = invoke_task_fn<Spec, Fn>(std::get<I>(slots).arg()...);
         outputs.push_back({static_cast<std::uint32_t>(N), hold_object(std::move(r))});
       }
       auto save = [&](auto index, auto& slot) {

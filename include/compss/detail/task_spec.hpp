@@ -39,8 +39,9 @@ struct ParamSpec {
 /// What happens when a task fails (the `on_failure` clause; COMPSs meanings).
 enum class OnFailure : std::uint8_t { retry, cancel_successors, fail, ignore };
 
-/// What runs when the task runs: the function's body, an external program, an MPI program.
-enum class TaskKind : std::uint8_t { function, binary, mpi };
+/// What runs when the task runs: the function's body, an external program, an MPI program,
+/// or the body of a task given several nodes (`multinode`).
+enum class TaskKind : std::uint8_t { function, binary, mpi, multinode };
 
 /// One `key=value` of a `constraint(...)` clause or pragma, values as written (strings
 /// unquoted). Keys are canonical: aliases (`cores`, `memory`) are resolved by compss-cc.
@@ -75,7 +76,7 @@ struct TaskSpec {
   TaskKind kind = TaskKind::function;
   /// `#pragma compss implement(name)`: the signature of the task this is a version of.
   const char* implements = nullptr;
-  /// binary(...) / mpi(...) settings as written, as `key=value` pairs.
+  /// binary(...) / mpi(...) / multinode(...) settings as written, as `key=value` pairs.
   const Constraint* launch = nullptr;
   std::size_t launch_count = 0;
   /// compss-cc found a parameter or result that cannot travel, which C++ alone may not

@@ -1,0 +1,44 @@
+#include "exec/mpi_command.hpp"
+
+#include <compss/error.hpp>
+
+#include <cstdlib>
+#include <string_view>
+
+namespace compss::exec {
+
+MpiFlavour mpi_flavour_from_env() {
+  const char* v = std::getenv("COMPSS_MPIRUN_TYPE");
+  const std::string_view t = v != nullptr ? v : "";
+  if (t.empty() || t == "openmpi" || t == "ompi") return MpiFlavour::openmpi;
+  if (t == "mpich" || t == "impi") return MpiFlavour::mpich;
+  throw Error("compss: COMPSS_MPIRUN_TYPE='" + std::string(t) +
+              "' is not an MPI implementation compss knows: use openmpi (or ompi), mpich "
+              "(or impi)");
+}
+
+std::string host_file_text(MpiFlavour flavour, const std::vector<MpiHost>& hosts) {
+  std::string out;
+  for (const MpiHost& h : hosts) {
+    out += h.name;
+    out += flavour == MpiFlavour::openmpi ? " slots=" : ":";
+    out += std::to_string(h.slots);
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<std::string> mpi_runner_args(MpiFlavour flavour, const std::string& host_file,
+                                         long processes) {
+  return {flavour == MpiFlavour::openmpi ? "--hostfile" : "-f", host_file, "-n",
+          std::to_string(processes)};
+}
+
+std::vector<std::string> mpi_environment(MpiFlavour flavour, bool root) {
+  if (flavour == MpiFlavour::openmpi && root) {
+    return {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"};
+  }
+  return {};
+}
+
+}  // namespace compss::exec
