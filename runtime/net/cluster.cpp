@@ -85,6 +85,7 @@ struct Cluster::Call {
   int avoid = -1;  ///< a node it failed on: its retry goes elsewhere when it can
   Deadline deadline = rt::Runtime::no_deadline;
   rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
+  bool started_told = false;  // task events: its started was told at the send (time_out)
   int missing_tries = 0;  // answers "an input went missing" so far
   /// The workers that died while they were running it (CallResult::was_running), as
   /// "worker N (name): why".
@@ -1052,6 +1053,13 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
   std::get<TaskRequest>(*message).computing_units = call->computing_units;
   SentRequest sent = message;
   call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
+  if (call->sent_at != 0 && t->spec().time_out > 0) {
+    // Its time-out may end it before the worker answers (the watchdog tells `ended`):
+    // `started` is told now, at the send, so it never misses or follows that end.
+    runtime_.notify_started(*t, rt::Allocation{n, links_[static_cast<std::size_t>(n)]->name(), 0},
+                            call->sent_at);
+    call->started_told = true;
+  }
   workers_[static_cast<std::size_t>(n)]->call(
       *message, [this, call, n, sent](CallResult&& r) { answered(call, n, sent, std::move(r)); });
 }
@@ -1073,7 +1081,7 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
     const WorkerTimes& times = r.status == CallResult::Status::done ? r.done.times : r.failed.times;
     ended_at = remote_events_->answered(*t, n, std::get<TaskRequest>(*sent), times,
                                         r.status == CallResult::Status::done, call->sent_at,
-                                        rt::event_now());
+                                        rt::event_now(), call->started_told);
   }
   switch (r.status) {
     case CallResult::Status::done:
@@ -1193,7 +1201,11 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
     }
     r = it->second;
   }
-  if (r->cancelled || t->stop.load(std::memory_order_acquire)) {
+  // The master's replica runs only when no worker is left: a body run in place takes the
+  // task's by-value arguments (moves them), which the requests of replicas still to be
+  // sent to workers need (limit: docs/distributed.md).
+  const bool master_skipped = n == 0 && choose_live_worker(-1) > 0;
+  if (r->cancelled || t->stop.load(std::memory_order_acquire) || master_skipped) {
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
   }
@@ -1279,11 +1291,12 @@ void Cluster::replica_ended(TaskBase* t, int n, rt::Runtime::Outcome outcome, co
 
 void Cluster::finish_replicated(void* task) {
   auto* t = static_cast<TaskBase*>(task);
+  if (!t->spec().replicated) return;  // an ordinary call (alive here): it ends in finished()
   std::shared_ptr<Replicas> r;
   {
     std::lock_guard lock(sched_mutex_);
     auto it = replicas_.find(t);
-    if (it == replicas_.end()) return;  // (an ordinary call: it ends in finished())
+    if (it == replicas_.end()) return;
     r = std::move(it->second);
     replicas_.erase(it);
   }
