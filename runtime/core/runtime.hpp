@@ -112,6 +112,10 @@ class Runtime {
   /// Tells observers the attempt ended (`ended_at`: when, 0 = now).
   AfterAttempt end_attempt(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
                            const TaskError& error, EventTime ended_at = 0) noexcept;
+  /// Runs the body once on this thread, outside any attempt (an exception becomes `error`
+  /// and a failed outcome): the master's replica of a replicated task, whose attempt
+  /// spans every node's run (net/cluster.cpp).
+  Outcome run_body_once(TaskBase* task, TaskError& error) noexcept { return run_body_here(task, error); }
   /// Takes back an attempt begun for a body that will not run where it was meant to (the
   /// task goes to the executor, which begins its own). False when its time-out already
   /// fired: then end the attempt with end_attempt as usual.

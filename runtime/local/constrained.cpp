@@ -6,7 +6,6 @@
 #include <compss/error.hpp>
 #include <compss/this_task.hpp>
 
-#include <charconv>
 #include <cstdlib>
 #include <string>
 
@@ -17,17 +16,15 @@ namespace {
 thread_local unsigned tls_computing_units = 0;
 }  // namespace
 
+ComputingUnitsScope::ComputingUnitsScope(unsigned units) noexcept : outer_(tls_computing_units) {
+  tls_computing_units = units;
+}
+ComputingUnitsScope::~ComputingUnitsScope() { tls_computing_units = outer_; }
+
 sched::Resources master_resources(unsigned threads) {
   sched::Resources r = sched::detect_local_resources(threads);
   if (const char* v = std::getenv("COMPSS_MEMORY"); v != nullptr && *v != '\0') {
-    std::string s = v;
-    double gb = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), gb);
-    if (ec != std::errc() || end != s.data() + s.size() || !(gb > 0)) {
-      throw Error("compss: invalid COMPSS_MEMORY='" + s +
-                  "': expected the master's memory in GB, a positive number (e.g. 8 or 0.5)");
-    }
-    r.memory_gb = gb;
+    r.memory_gb = sched::memory_gb_variable("COMPSS_MEMORY", v);
   }
   return r;
 }
@@ -77,10 +74,11 @@ void ConstrainedTasks::submit(detail::TaskBase* task) {
 void ConstrainedTasks::run(sched::Placement placement, sched::Completion& done) {
   executor_.run_job([this, placement = std::move(placement), &done] {
     auto* task = static_cast<detail::TaskBase*>(placement.task);
-    const unsigned outer = tls_computing_units;
-    tls_computing_units = placement.allocation.first.reserved.cpus();
-    detail::TaskBase* next = runtime_.execute_one(task);
-    tls_computing_units = outer;
+    detail::TaskBase* next;
+    {
+      ComputingUnitsScope cu(placement.allocation.first.reserved.cpus());
+      next = runtime_.execute_one(task);
+    }
     done.ended(placement);
     runtime_.execute_chain(next);
   });

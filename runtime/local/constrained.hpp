@@ -22,6 +22,22 @@ class Runtime;
 /// (GB) when set. Throws compss::Error for a malformed COMPSS_MEMORY.
 sched::Resources master_resources(unsigned threads);
 
+/// While it lives, compss::this_task::computing_units() on this thread says `units` (the
+/// cores the scheduler reserved for the task running here: on the master's arena, or in a
+/// worker's serving thread).
+///
+///   { ComputingUnitsScope cu(placement.allocation.first.reserved.cpus()); body(); }
+class ComputingUnitsScope {
+ public:
+  explicit ComputingUnitsScope(unsigned units) noexcept;
+  ~ComputingUnitsScope();
+  ComputingUnitsScope(const ComputingUnitsScope&) = delete;
+  ComputingUnitsScope& operator=(const ComputingUnitsScope&) = delete;
+
+ private:
+  unsigned outer_;
+};
+
 /// The scheduler of the master's constrained tasks. Thread-safe: `classes_mutex_` guards
 /// the task types (taken alone); the scheduler has its own lock and calls run() without it.
 ///

@@ -2,8 +2,10 @@
 
 #include "core/access.hpp"
 #include "core/runtime.hpp"
+#include "local/constrained.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
+#include "net/master/admission.hpp"
 #include "net/master/data_plane.hpp"
 #include "net/master/worker_data_links.hpp"
 #include "net/peer_fetch.hpp"
@@ -26,11 +28,22 @@ namespace compss::net {
 
 using detail::TaskBase;
 
+struct Cluster::Call {
+  TaskBase* task = nullptr;
+  int node = 0;  ///< where this attempt runs (t->node follows it)
+  unsigned computing_units = 1;  ///< the cores reserved for it there
+  int avoid = -1;  ///< a node it failed on: its retry goes elsewhere when it can
+  Deadline deadline = rt::Runtime::no_deadline;
+  rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
+  bool started_told = false;  // task events: its started was told at the send (time_out)
+  int missing_tries = 0;  // answers "an input went missing" so far
+  /// The workers that died while they were running it (CallResult::was_running), as
+  /// "worker N (name): why".
+  std::vector<std::string> killed_workers;
+};
+
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
-    : runtime_(runtime),
-      executor_(executor),
-      config_(std::move(config)),
-      queue_(config_.policy == SchedulerPolicy::lifo) {
+    : runtime_(runtime), executor_(executor), config_(std::move(config)) {
   io_ = std::make_unique<IoThread>();
   ListenerOptions options;
   options.secret = config_.secret;
@@ -50,40 +63,47 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,
                                                   [this] { return choose_live_worker(-1); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
+  sched::Scheduler::Options so;
+  so.policy = config_.policy == SchedulerPolicy::lifo       ? sched::Policy::lifo
+              : config_.policy == SchedulerPolicy::locality ? sched::Policy::locality
+                                                            : sched::Policy::fifo;
+  so.call_ended = [this](void* t) { finish_replicated(t); };
+  so.preferences = [this](void* t, std::span<sched::Preference> out) {
+    return preferences(*static_cast<TaskBase*>(t), out);
+  };
+  scheduler_ = std::make_unique<sched::Scheduler>(std::move(so));
   log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
                           ", waiting for " + std::to_string(config_.workers_expected) +
                           " worker(s)");
-  {
-    std::lock_guard lock(sched_mutex_);
-    slots_.push_back({0, "master", config_.master_cores, 0, true});
-    links_.emplace_back();
-  }
+  links_.emplace_back();
+  workers_.emplace_back();
+  master_node_ = std::make_unique<ClusterNode>(0, [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); });
+  worker_sched_.push_back(sched::IdSet::npos);
+  worker_alive_.push_back(false);
+  if (config_.master_cores > 0) add_master_node(config_.master_cores);
   StartWait wait(config_.workers_expected, config_.connect_timeout, config_.worker_exits_fd,
                  config_.require_workers);
-  unsigned connected = 0;
-  while (wait.waiting()) {
-    std::shared_ptr<Endpoint> ep = listener_->accept(wait.next_slice());
-    if (ep == nullptr) continue;
-    Message m;
-    if (ep->receive(m, std::chrono::seconds(5)) || !std::holds_alternative<Hello>(m)) {
-      ep->close();
-      continue;
-    }
-    Hello hello = std::get<Hello>(std::move(m));
-    std::string host = peer_host(*ep);
-    std::lock_guard lock(sched_mutex_);
-    int id = static_cast<int>(links_.size());
-    unsigned cores = std::max(1u, hello.cores);
-    std::string name = hello.node_name.empty() ? host : hello.node_name;
-    wait.connected(hello.node_name);
-    slots_.push_back({id, name, cores, 0, true});
+  AdmissionSource source{[this](std::chrono::milliseconds t) { return listener_->accept(t); },
+                         [](const Endpoint& ep) { return peer_host(ep); }};
+  unsigned connected = admit_workers(wait, source, [this](AdmittedWorker&& w) {
+    const int id = static_cast<int>(links_.size());
+    const unsigned cores = w.resources.units(sched::ProcessorType::cpu);
+    const std::string summary = std::to_string(cores) + " cores, " +
+                                std::to_string(w.hello.memory_mb) + " MB, " +
+                                std::to_string(w.hello.gpus) + " GPUs";
     links_.push_back(std::make_unique<WorkerLink>(
-        id, ep, std::move(hello), host, [this](int n, const std::string& why) { on_lost(n, why); },
-        config_.worker_timeout));
-    ++connected;
-    log(LogLevel::info, "worker " + std::to_string(id) + " (" + name + ", " +
-                            std::to_string(cores) + " slots) connected from " + host);
-  }
+        id, w.endpoint, std::move(w.hello), w.host,
+        [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout));
+    workers_.push_back(std::make_unique<RemoteExecutor>(
+        *links_.back(), [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); }));
+    worker_sched_.push_back(scheduler_->add_node(w.name, std::move(w.resources), *workers_.back()));
+    {
+      std::lock_guard lock(sched_mutex_);
+      worker_alive_.push_back(true);
+    }
+    log(LogLevel::info, "worker " + std::to_string(id) + " (" + w.name + ", " + summary +
+                            ") connected from " + w.host);
+  });
   if (wait.missing() > 0) {
     if (config_.require_workers) {
       shutdown();  // the workers that came are told to stop
@@ -105,8 +125,28 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
                  "of a run, and a worker declared lost cannot come back\n",
                  h.node_name.c_str(), static_cast<unsigned>(h.pid), peer.c_str());
   });
-  std::lock_guard lock(sched_mutex_);
-  if (connected == 0 && slots_[0].slots == 0) slots_[0].slots = runtime_.threads();
+  if (connected == 0 && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
+}
+
+sched::NodeId Cluster::add_master_node(unsigned cores) {
+  // (Before tasks run, or from the on_lost of the last worker: once.)
+  sched::NodeId id = scheduler_->add_node("master", rt::master_resources(cores), *master_node_);
+  master_sched_.store(id, std::memory_order_release);
+  return id;
+}
+
+std::size_t Cluster::preferences(const TaskBase& t, std::span<sched::Preference> out) {
+  // (Under the scheduler's lock: the data plane's lock comes after it.) The nodes holding
+  // the most bytes of the task's inputs, as the scheduler's locality policy asks.
+  std::vector<std::uint64_t> bytes(links_.size(), 0);
+  data_->add_input_bytes(t, bytes);
+  std::size_t k = 0;
+  for (std::size_t n = 0; n < bytes.size() && k < out.size(); ++n) {
+    if (bytes[n] == 0) continue;
+    sched::NodeId id = n == 0 ? master_sched_.load(std::memory_order_acquire) : worker_sched_[n];
+    if (id != sched::IdSet::npos) out[k++] = {id, bytes[n]};
+  }
+  return k;
 }
 
 Cluster::~Cluster() { shutdown(); }
@@ -134,117 +174,138 @@ bool Cluster::can_travel(const TaskBase& t) {
 
 void Cluster::ready(TaskBase* t) {
   if (!can_travel(*t)) {
-    t->node = -1;  // runs on the master, outside the slot count
+    t->node = -1;  // runs on the master, outside the scheduler
     executor_.spawn(t);
     return;
   }
-  std::vector<TaskBase*> to_send;
+  place(t);
+}
+
+std::size_t Cluster::queued() { return scheduler_->waiting(); }
+
+const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
+  std::lock_guard lock(classes_mutex_);
+  auto it = classes_.find(spec.signature);
+  if (it != classes_.end()) return it->second;
+  sched::TaskType type;
+  type.name = spec.name;
+  type.versions.push_back(
+      {spec.name, sched::parse_constraints(spec.name, spec.constraints, spec.constraint_count)});
+  type.priority = spec.priority;
+  type.replicated = spec.replicated;
+  type.distributed = spec.distributed;
+  const sched::TaskClass* c = scheduler_->register_type(std::move(type));
+  classes_.emplace(spec.signature, c);
+  return c;
+}
+
+void Cluster::place(TaskBase* t, int avoid) {
+  try {
+    const sched::TaskClass* c = class_of(t->spec());
+    sched::NodeId not_there = avoid > 0 ? worker_sched_[static_cast<std::size_t>(avoid)]
+                              : avoid == 0 ? master_sched_.load(std::memory_order_acquire)
+                                           : sched::IdSet::npos;
+    scheduler_->submit(t, c, not_there);
+  } catch (const std::exception& e) {
+    unplaceable(t, e.what());
+  }
+}
+
+void Cluster::unplaceable(TaskBase* t, const std::string& why) {
+  std::string text = why.rfind("compss: ", 0) == 0 ? why.substr(8) : why;
+  std::shared_ptr<Call> call;
   {
-    std::unique_lock lock(sched_mutex_);
-    queue_.push(t, t->spec().priority);
-    pump(lock, to_send);
-  }
-  send_placed(to_send);
-}
-
-std::size_t Cluster::queued() {
-  std::lock_guard lock(sched_mutex_);
-  return queue_.size();
-}
-
-void Cluster::pump(std::unique_lock<std::mutex>& /*sched lock held*/, std::vector<TaskBase*>& to_send) {
-  const bool locality = config_.policy == SchedulerPolicy::locality;
-  std::vector<std::uint64_t>& bytes = input_bytes_;  // reused: no allocation per call
-  bytes.resize(slots_.size());
-  while (!queue_.empty()) {
-    bool priority = false;
-    TaskBase* t = queue_.pop(&priority);
-    std::fill(bytes.begin(), bytes.end(), 0);
-    if (locality) data_->add_input_bytes(*t, bytes);  // (data lock after sched lock)
-    int i = sched::choose_node(slots_, bytes, locality);
-    if (i < 0 && t->spec().time_out <= 0) {
-      // Every slot is busy: queue it on a worker, behind the tasks it is running.
-      i = sched::choose_node(slots_, bytes, locality, pipeline_depth);
-    }
-    if (i < 0) {
-      queue_.push_front(t, priority);
-      return;
-    }
-    ++slots_[static_cast<std::size_t>(i)].running;
-    running_.fetch_add(1, std::memory_order_relaxed);
-    t->node = i;
-    if (i == 0) {
-      executor_.spawn(t);
-    } else {
-      to_send.push_back(t);
+    std::lock_guard lock(sched_mutex_);
+    if (auto it = moving_.find(t); it != moving_.end()) {
+      call = std::move(it->second);
+      moving_.erase(it);
     }
   }
-}
-
-void Cluster::send_placed(std::vector<TaskBase*>& tasks) {
-  // Starting a task can place others (a cancelled task finishes at once and frees its
-  // slot): those are started by the outermost call on this thread, not by recursion.
-  thread_local std::vector<TaskBase*>* outer = nullptr;
-  if (outer != nullptr) {
-    outer->insert(outer->end(), tasks.begin(), tasks.end());
+  if (call != nullptr) {  // an attempt begun on a node that is gone
+    conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
+             {"compss::Error", text, "master"});
     return;
   }
-  std::vector<TaskBase*> work;
-  work.swap(tasks);
-  struct Outermost {
-    explicit Outermost(std::vector<TaskBase*>* w) { outer = w; }
-    ~Outermost() { outer = nullptr; }
-  } scope(&work);
-  for (std::size_t i = 0; i < work.size(); ++i) start(work[i]);
+  // Never started: the run fails (as at its call, when it could never run), and the
+  // executor skips the task, the runtime having failed.
+  runtime_.record_failure(*t, text.c_str());
+  t->node = -1;
+  executor_.spawn(t);
+}
+
+void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
+  running_.fetch_add(1, std::memory_order_relaxed);
+  if (t->spec().replicated) {
+    start_replica(t, n, computing_units);
+    return;
+  }
+  std::shared_ptr<Call> call;
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (auto it = moving_.find(t); it != moving_.end()) {
+      call = std::move(it->second);
+      moving_.erase(it);
+    }
+  }
+  if (call != nullptr) {
+    call->node = n;
+    call->computing_units = computing_units;
+    send(std::move(call), false);
+  } else if (n == 0) {
+    run_on_master(t, computing_units);  // the Runtime runs it (its attempts), then finished()
+  } else {
+    start(t, n, computing_units);
+  }
+}
+
+bool Cluster::release_placement(const TaskBase* t, int n) {
+  ClusterNode* node = n == 0 ? master_node_.get()
+                      : n > 0 && static_cast<std::size_t>(n) < workers_.size()
+                          ? workers_[static_cast<std::size_t>(n)].get()
+                          : nullptr;
+  if (node == nullptr || !node->release(t)) return false;
+  running_.fetch_sub(1, std::memory_order_relaxed);
+  return true;
+}
+
+void Cluster::replace(std::shared_ptr<Call> call, int avoid) {
+  TaskBase* t = call->task;
+  release_placement(t, call->node);
+  {
+    std::lock_guard lock(sched_mutex_);
+    moving_[t] = call;
+  }
+  place(t, avoid);
 }
 
 void Cluster::finished(TaskBase* t) noexcept {
   try {
     // Ran on the master, in place: what it wrote is a new version only the master has.
     if (t->node <= 0) data_->wrote_on_master(t);
-    // A remote task that timed out still holds its worker's slot: free_held_slot frees
-    // it when the worker answers.
-    const bool held = t->node > 0 && t->stop.load(std::memory_order_acquire);
-    if (t->node >= 0 && !held) free_held_slot(t);
+    // A remote task that timed out still holds its worker's resources until the worker
+    // answers (conclude). A replicated call holds none by now (each replica gave its back).
+    const int n = t->node;
+    const bool held = n > 0 && t->stop.load(std::memory_order_acquire);
+    if (n >= 0 && !held && !t->spec().replicated) release_placement(t, n);
   } catch (...) {
     runtime_.cancel("compss: out of memory in the scheduler");
   }
 }
 
-void Cluster::free_held_slot(TaskBase* t) {
-  std::vector<TaskBase*> to_send;
-  {
-    std::unique_lock lock(sched_mutex_);
-    auto& s = slots_[static_cast<std::size_t>(t->node)];
-    if (s.running > 0) --s.running;
-    running_.fetch_sub(1, std::memory_order_relaxed);
-    pump(lock, to_send);
-  }
-  send_placed(to_send);
-}
-
 int Cluster::choose_live_worker(int avoid) {
   std::lock_guard lock(sched_mutex_);
   int best = -1;
-  for (std::size_t n = 1; n < slots_.size(); ++n) {
-    if (!slots_[n].alive || static_cast<int>(n) == avoid) continue;
-    if (best < 0 || slots_[n].running * slots_[static_cast<std::size_t>(best)].slots <
-                        slots_[static_cast<std::size_t>(best)].running * slots_[n].slots) {
+  std::size_t best_load = 0;
+  for (std::size_t n = 1; n < workers_.size(); ++n) {
+    if (!worker_alive_[n] || static_cast<int>(n) == avoid) continue;
+    std::size_t load = workers_[n]->holding();
+    if (best < 0 || load < best_load) {
       best = static_cast<int>(n);
+      best_load = load;
     }
   }
   return best;
 }
-
-struct Cluster::Call {
-  TaskBase* task = nullptr;
-  Deadline deadline = rt::Runtime::no_deadline;
-  rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
-  int missing_tries = 0;  // answers "an input went missing" so far
-  /// The workers that died while they were running it (CallResult::was_running), as
-  /// "worker N (name): why".
-  std::vector<std::string> killed_workers;
-};
 
 namespace {
 /// A task is run on at most this many workers that die while running it: at that death
@@ -264,32 +325,52 @@ std::shared_ptr<const TaskRecord> record_of(const SentRequest& sent) {
 }
 }  // namespace
 
-void Cluster::start(TaskBase* t) {
+void Cluster::before_run(TaskBase* t) {
+  if (t->node > 0) return;  // (on the master: node 0, or -1 before placement)
+  data_->before_run(t);
+}
+
+void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
+  if (computing_units <= 1) {
+    executor_.spawn(t);
+    return;
+  }
+  executor_.run_job([this, t, computing_units] {
+    rt::ComputingUnitsScope cu(computing_units);  // compss::this_task::computing_units()
+    runtime_.execute_chain(t);
+  });
+}
+
+void Cluster::start(TaskBase* t, int n, unsigned computing_units) {
   t->add_ref();  // until the last answer: a timed-out task is finished by the watchdog
   if (runtime_.cancelled_before_start(t)) {
-    runtime_.finish(t);
+    runtime_.finish(t);  // (finished() gives its reservation back)
     t->release_ref();
     return;
   }
   auto call = std::make_shared<Call>();
   call->task = t;
+  call->node = n;
+  call->computing_units = computing_units;
   call->deadline = runtime_.begin_attempt(t);
   send(std::move(call), false);
 }
 
 void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
   TaskBase* t = call->task;
-  const int n = t->node;
+  const int n = call->node;
+  t->node = n;
   if (n <= 0) {
-    // Moved to the master (no worker left): it runs there as any master task does, on
-    // the executor, its attempt begun here withdrawn (unless it already timed out).
+    // Placed on the master (a retry, or no worker left): it runs there as any master
+    // task does, on the executor, its attempt begun here withdrawn (unless it already
+    // timed out).
     if (!runtime_.withdraw_attempt(t, call->deadline)) {
       conclude(std::move(call), rt::Runtime::Outcome::failed,
                {"compss::TimeOut", "timed out before it could run on the master", "master"});
       return;
     }
     t->release_ref();  // start()'s; the task's own reference lasts until it finishes
-    executor_.spawn(t);
+    run_on_master(t, call->computing_units);
     return;
   }
   if (t->stop.load(std::memory_order_acquire)) {
@@ -307,9 +388,17 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
+  std::get<TaskRequest>(*message).computing_units = call->computing_units;
   SentRequest sent = message;
   call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
-  links_[static_cast<std::size_t>(n)]->call_async(
+  if (call->sent_at != 0 && t->spec().time_out > 0) {
+    // Its time-out may end it before the worker answers (the watchdog tells `ended`):
+    // `started` is told now, at the send, so it never misses or follows that end.
+    runtime_.notify_started(*t, rt::Allocation{n, links_[static_cast<std::size_t>(n)]->name(), 0},
+                            call->sent_at);
+    call->started_told = true;
+  }
+  workers_[static_cast<std::size_t>(n)]->call(
       *message, [this, call, n, sent](CallResult&& r) { answered(call, n, sent, std::move(r)); });
 }
 
@@ -330,7 +419,7 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
     const WorkerTimes& times = r.status == CallResult::Status::done ? r.done.times : r.failed.times;
     ended_at = remote_events_->answered(*t, n, std::get<TaskRequest>(*sent), times,
                                         r.status == CallResult::Status::done, call->sent_at,
-                                        rt::event_now());
+                                        rt::event_now(), call->started_told);
   }
   switch (r.status) {
     case CallResult::Status::done:
@@ -357,7 +446,7 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
         after(pause, [this, call] { send(call, true); });
         return;
       }
-      if (t->spec().on_failure == detail::OnFailure::retry) move_task(t, n);  // retry elsewhere
+      if (t->spec().on_failure == detail::OnFailure::retry) call->avoid = n;  // retry elsewhere
       // A compss::Exception thrown on a worker cancels the task's group as it does locally.
       const bool group = r.failed.exception_type == "compss::Exception" && t->group != nullptr;
       conclude(std::move(call),
@@ -383,13 +472,13 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
         }
       }
       // Lost with its worker: it runs again on another node, which is not a failure.
-      move_task(t, n);
-      if (t->node == n) {
-        // The send failed before the receiver saw the connection end: try again shortly.
-        after(std::chrono::milliseconds(10), [this, call] { send(call, true); });
+      if (links_[static_cast<std::size_t>(n)]->alive()) {
+        // The send failed before the receiver saw the connection end: once it has, the
+        // worker is out of the scheduler and the attempt is placed elsewhere.
+        after(std::chrono::milliseconds(10), [this, call, n] { replace(call, n); });
         return;
       }
-      send(std::move(call), false);
+      replace(std::move(call), n);
       return;
   }
 }
@@ -407,57 +496,203 @@ void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
   TaskBase* t = call->task;
   switch (runtime_.end_attempt(t, call->deadline, outcome, err, ended_at)) {
     case rt::Runtime::AfterAttempt::finish:
-      runtime_.finish(t);  // frees its slot (finished) and places its successors
+      runtime_.finish(t);  // gives back its reservation (finished) and readies successors
       break;
     case rt::Runtime::AfterAttempt::again:
       call->deadline = runtime_.begin_attempt(t);
-      send(std::move(call), false);
+    {
+      const int avoid = call->avoid;
+      replace(std::move(call), avoid);  // placed again, elsewhere when it can
+    }
       return;
     case rt::Runtime::AfterAttempt::abandoned:
-      // The watchdog finished it when it timed out; its slot was kept until now.
-      if (t->node > 0) free_held_slot(t);
+      // The watchdog finished it when it timed out; its reservation was kept until now.
+      if (call->node > 0) release_placement(t, call->node);
       break;
   }
   t->release_ref();
 }
 
-void Cluster::move_task(TaskBase* t, int from) {
-  int next = choose_live_worker(from);
-  std::lock_guard lock(sched_mutex_);
-  if (next < 0) {
-    if (slots_[static_cast<std::size_t>(from)].alive) return;  // the only worker: stay
-    next = 0;  // no worker left: the master
+struct Cluster::Replicas {
+  Deadline deadline = rt::Runtime::no_deadline;
+  bool cancelled = false;  ///< skipped before its first replica started
+  bool recorded = false;   ///< a replica's outputs were recorded (the first success's)
+  int node = -1;           ///< where those outputs were made
+  rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
+  rt::TaskError error;
+};
+
+void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
+  std::shared_ptr<Replicas> r;
+  {
+    std::lock_guard lock(sched_mutex_);
+    auto [it, first] = replicas_.try_emplace(t);
+    if (first) {
+      // The call's one attempt begins with its first replica and ends with its last.
+      it->second = std::make_shared<Replicas>();
+      t->add_ref();
+      if (runtime_.cancelled_before_start(t)) {
+        it->second->cancelled = true;
+      } else {
+        it->second->deadline = runtime_.begin_attempt(t);
+      }
+    }
+    r = it->second;
   }
-  if (slots_[static_cast<std::size_t>(from)].running > 0) --slots_[static_cast<std::size_t>(from)].running;
-  t->node = next;
-  ++slots_[static_cast<std::size_t>(next)].running;
+  // The master's replica runs only when no worker is left: a body run in place takes the
+  // task's by-value arguments (moves them), which the requests of replicas still to be
+  // sent to workers need (limit: docs/distributed.md).
+  const bool master_skipped = n == 0 && choose_live_worker(-1) > 0;
+  if (r->cancelled || t->stop.load(std::memory_order_acquire) || master_skipped) {
+    replica_ended(t, n, rt::Runtime::Outcome::ok, {});
+    return;
+  }
+  if (n == 0) {
+    executor_.run_job([this, t, computing_units] {
+      rt::ComputingUnitsScope cu(computing_units);
+      rt::TaskError err;
+      rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
+      try {
+        data_->before_run(t);
+        outcome = runtime_.run_body_once(t, err);
+      } catch (const std::exception& e) {
+        outcome = rt::Runtime::Outcome::failed;
+        err = {"compss::Error", e.what(), "master"};
+      }
+      replica_ended(t, 0, outcome, err);
+    });
+    return;
+  }
+  send_replica(t, n, computing_units, false);
+}
+
+void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool may_block) {
+  auto message = std::make_shared<Message>(TaskRequest{});
+  try {
+    if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
+      lane_.post([this, t, n, computing_units] { send_replica(t, n, computing_units, true); });  // (not on a receiver thread)
+      return;
+    }
+  } catch (const std::exception& e) {
+    replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    return;
+  }
+  std::get<TaskRequest>(*message).computing_units = computing_units;
+  SentRequest sent = message;
+  workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, sent](CallResult&& res) {
+    if (res.status != CallResult::Status::lost) {
+      data_->globals_received(*t, n, std::get<TaskRequest>(*sent));
+    }
+    switch (res.status) {
+      case CallResult::Status::done: {
+        bool record = false;
+        {
+          std::lock_guard lock(sched_mutex_);
+          auto it = replicas_.find(t);
+          if (it != replicas_.end() && !it->second->recorded && !t->stop.load()) {
+            it->second->recorded = record = true;
+            it->second->node = n;
+          }
+        }
+        try {
+          if (record) data_->record_outputs(t, n, record_of(sent), res.done);
+        } catch (const std::exception& e) {
+          replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+          return;
+        }
+        replica_ended(t, n, rt::Runtime::Outcome::ok, {});
+        return;
+      }
+      case CallResult::Status::failed:
+        replica_ended(t, n, rt::Runtime::Outcome::failed,
+                      {res.failed.exception_type, res.failed.message,
+                       links_[static_cast<std::size_t>(n)]->name()});
+        return;
+      case CallResult::Status::lost:  // that node left the run: one replica fewer
+        replica_ended(t, n, rt::Runtime::Outcome::ok, {});
+        return;
+    }
+  });
+}
+
+void Cluster::replica_ended(TaskBase* t, int n, rt::Runtime::Outcome outcome, const rt::TaskError& err) {
+  if (outcome != rt::Runtime::Outcome::ok) {
+    std::lock_guard lock(sched_mutex_);
+    auto it = replicas_.find(t);
+    if (it != replicas_.end() && it->second->outcome == rt::Runtime::Outcome::ok) {
+      it->second->outcome = outcome;  // the first failure is the call's
+      it->second->error = err;
+    }
+  }
+  release_placement(t, n);  // the last one ends the call (finish_replicated)
+}
+
+void Cluster::finish_replicated(void* task) {
+  auto* t = static_cast<TaskBase*>(task);
+  if (!t->spec().replicated) return;  // an ordinary call (alive here): it ends in finished()
+  std::shared_ptr<Replicas> r;
+  {
+    std::lock_guard lock(sched_mutex_);
+    auto it = replicas_.find(t);
+    if (it == replicas_.end()) return;
+    r = std::move(it->second);
+    replicas_.erase(it);
+  }
+  if (r->cancelled) {
+    runtime_.finish(t);
+    t->release_ref();
+    return;
+  }
+  // Outputs recorded from a worker are held there; else the master's copies are the ones.
+  t->node = r->recorded ? r->node : 0;
+  switch (runtime_.end_attempt(t, r->deadline, r->outcome, r->error)) {
+    case rt::Runtime::AfterAttempt::finish:
+      runtime_.finish(t);
+      break;
+    case rt::Runtime::AfterAttempt::again:
+      t->release_ref();  // the next first replica takes it again
+      place(t);
+      return;
+    case rt::Runtime::AfterAttempt::abandoned:
+      break;
+  }
+  t->release_ref();
 }
 
 void Cluster::on_lost(int n, const std::string& why) {
-  std::vector<TaskBase*> to_send;
+  bool no_worker_left = true;
   {
-    std::unique_lock lock(sched_mutex_);
-    auto& s = slots_[static_cast<std::size_t>(n)];
-    if (!s.alive) return;
-    s.alive = false;
+    std::lock_guard lock(sched_mutex_);
+    if (!worker_alive_[static_cast<std::size_t>(n)]) return;
+    worker_alive_[static_cast<std::size_t>(n)] = false;
     if (stopping_) return;
     std::fprintf(stderr, "compss: worker %d (%s) lost: %s; its tasks run again elsewhere\n", n,
-                 s.name.c_str(), why.c_str());
-    // (Its tasks in flight come back as `lost` answers and are moved one by one.)
-    bool any = false;
-    for (std::size_t i = 1; i < slots_.size(); ++i) any |= slots_[i].alive;
-    if (!any && slots_[0].slots == 0) slots_[0].slots = runtime_.threads();
+                 links_[static_cast<std::size_t>(n)]->name().c_str(), why.c_str());
+    for (std::size_t i = 1; i < worker_alive_.size(); ++i) no_worker_left &= !worker_alive_[i];
     data_->node_lost(n);  // (data lock after sched lock)
-    pump(lock, to_send);  // the master may have gained slots
   }
-  send_placed(to_send);
+  // (Its tasks in flight come back as `lost` answers and are placed again one by one.)
+  if (no_worker_left && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
+  std::vector<void*> stranded = scheduler_->remove_node(worker_sched_[static_cast<std::size_t>(n)]);
+  for (void* task : stranded) {
+    auto* t = static_cast<TaskBase*>(task);
+    unplaceable(t, scheduler_->never_fits(class_of(t->spec())));
+  }
 }
 
-void Cluster::submitted(TaskBase* t, std::uint64_t untouched) { data_->submitted(t, untouched); }
-
-void Cluster::before_run(TaskBase* t) {
-  if (t->node > 0) return;  // (on the master: node 0, or -1 before placement)
-  data_->before_run(t);
+void Cluster::submitted(TaskBase* t, std::uint64_t untouched) {
+  const detail::TaskSpec& spec = t->spec();
+  if (spec.constraint_count != 0 || spec.replicated || spec.distributed) {
+    // A task no node of the run can ever run fails at its call, as in a local run.
+    std::string why;
+    try {
+      why = scheduler_->never_fits(class_of(spec));
+    } catch (const std::exception& e) {  // malformed constraints
+      why = e.what();
+    }
+    if (!why.empty()) runtime_.record_failure(*t, why.substr(why.rfind("compss: ", 0) == 0 ? 8 : 0).c_str());
+  }
+  data_->submitted(t, untouched);
 }
 
 void Cluster::sync(std::uintptr_t address, bool user_may_write) { data_->sync(address, user_may_write); }

@@ -1,5 +1,7 @@
-// Cluster: the master side of a master-worker run. It admits the workers, places every
-// ready task on a node (the master's own cores are node 0), sends travelling tasks to
+// Cluster: the master side of a master-worker run. It admits the workers (net/master/
+// admission.hpp), places every ready task through the one scheduler (sched/scheduler.hpp:
+// constraints, replicated, distributed; the master's own cores are node 0 when it has
+// some, each worker a RemoteExecutor, net/master/remote_executor.hpp), sends travelling tasks to
 // workers, and survives the loss of a worker: its tasks run again elsewhere. Its data
 // plane (net/master/data_plane.hpp) keeps track of where each data version lives,
 // fetches values to the master only when the program or a task on the master needs them,
@@ -12,9 +14,10 @@
 #include "core/runtime.hpp"
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
+#include "net/master/cluster_node.hpp"
+#include "net/master/remote_executor.hpp"
 #include "net/worker_link.hpp"
-#include "sched/placement.hpp"
-#include "sched/ready_queue.hpp"
+#include "sched/scheduler.hpp"
 
 #include <compss/detail/task_node.hpp>
 
@@ -25,6 +28,9 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace compss::net {
@@ -47,14 +53,16 @@ class Cluster final : public rt::Backend {
   /// Tasks may run on workers: the Runtime calls every hook.
   bool all_local() const noexcept override { return false; }
 
-  /// A task was submitted (DataPlane::submitted: globals' values, stale copies dropped,
-  /// by-value copies of the latest version).
+  /// A task was submitted: a task no node can ever run fails now; then
+  /// DataPlane::submitted (globals' values, stale copies dropped, by-value copies of the
+  /// latest version).
   void submitted(detail::TaskBase* t, std::uint64_t untouched) override;
 
-  /// A task whose predecessors finished: placed on a node now, or queued until a slot frees.
+  /// A task whose predecessors finished: placed on a node now, or queued in the scheduler
+  /// until a node's free resources fit it.
   void ready(detail::TaskBase* t) override;
   /// Before a task runs on the master (t->node <= 0): brings the inputs it reads to the
-  /// master's objects.
+  /// master's objects (DataPlane::before_run).
   void before_run(detail::TaskBase* t) override;
   /// In Runtime::finish, before successors become ready: records what a task on the
   /// master wrote and frees its node's slot.
@@ -85,34 +93,59 @@ class Cluster final : public rt::Backend {
   ///   cluster.node_name(t->node) == "localhost-2"
   std::string node_name(int node) const override;
 
-  /// Tasks placed and running, and tasks waiting for a slot (for the progress line).
+  /// Tasks placed and running, and tasks waiting in the scheduler (for the progress line).
   std::size_t running() const noexcept override { return running_.load(std::memory_order_relaxed); }
   std::size_t queued();
-
-  /// Requests in flight per worker task slot when every slot is busy: the worker queues
-  /// them, so it never waits for the master between tasks. (Not for tasks with a
-  /// time_out: their clock starts when they are placed, and would run while queued.)
-  static constexpr unsigned pipeline_depth = 4;
 
  private:
   using Deadline = rt::Watchdog::Clock::time_point;
   /// One attempt of a task on a worker: the request as sent (kept as the lineage of what
   /// it makes) and the attempt's deadline.
   struct Call;
+  /// The state of a replicated task's call while its replicas run (one attempt over all).
+  struct Replicas;
 
   /// True when the task may run on a worker (else it runs on the master). Tracks the
   /// data it passes, claiming their shape (DataDirectory::claim).
   bool can_travel(const detail::TaskBase& t);
-  /// Places queued tasks on nodes with room (scheduler lock held). Tasks for the master
-  /// go to the executor; tasks for workers are added to `to_send`, which the caller
-  /// passes to send_placed once the lock is released (a send may block on the socket).
-  void pump(std::unique_lock<std::mutex>& lock, std::vector<detail::TaskBase*>& to_send);
-  void send_placed(std::vector<detail::TaskBase*>& tasks);
-  /// Starts the task's run on its worker (t->node > 0): the policy's first attempt.
-  void start(detail::TaskBase* t);
-  /// Builds and sends one attempt. Without `may_block`, work that would wait on the
-  /// network moves to the blocking lane.
+  /// The scheduler's type of a task type (registered on first use: its constraints
+  /// parsed, which throws compss::Error for malformed ones).
+  const sched::TaskClass* class_of(const detail::TaskSpec& spec);
+  /// Adds the master's node (`cores` CPU units, its memory) to the scheduler.
+  sched::NodeId add_master_node(unsigned cores);
+  /// The locality policy's preferred nodes of `t`: those holding bytes of its inputs.
+  std::size_t preferences(const detail::TaskBase& t, std::span<sched::Preference> out);
+  /// Hands a ready task (or a moving attempt, in moving_) to the scheduler; `avoid`: the
+  /// cluster node it failed on. A task no live node can run is failed (unplaceable).
+  void place(detail::TaskBase* t, int avoid = -1);
+  /// A task the scheduler cannot place: its moving attempt fails, or a fresh task fails
+  /// at once (and goes to the executor, which skips it: the runtime has failed).
+  void unplaceable(detail::TaskBase* t, const std::string& why);
+  /// The scheduler placed `t` on node `n` (ClusterNode::run): start it there, or go on
+  /// with its moving attempt.
+  void dispatch(detail::TaskBase* t, int n, unsigned computing_units);
+  /// Runs `t` on the master's executor with `computing_units` cores made known to it.
+  void run_on_master(detail::TaskBase* t, unsigned computing_units);
+  /// Gives back the reservation `t` holds on node `n`; true if it held one.
+  bool release_placement(const detail::TaskBase* t, int n);
+  /// The attempt leaves its node (a failure to retry elsewhere, a lost worker): its
+  /// reservation is given back and it is placed again (avoiding `avoid`).
+  void replace(std::shared_ptr<Call> call, int avoid);
+  /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
+  void start(detail::TaskBase* t, int n, unsigned computing_units);
+  /// Builds and sends one attempt to call->node. Without `may_block`, work that would
+  /// wait on the network moves to the blocking lane.
   void send(std::shared_ptr<Call> call, bool may_block);
+  /// replicated: one replica placed on node `n` (the first begins the call's attempt).
+  void start_replica(detail::TaskBase* t, int n, unsigned computing_units);
+  /// Sends a replica's request to worker `n` (without `may_block`, through the lane when
+  /// an input must be fetched or made first).
+  void send_replica(detail::TaskBase* t, int n, unsigned computing_units, bool may_block);
+  /// A replica's outcome (the first success's outputs are recorded); its reservation is
+  /// given back, and the last one ends the call (finish_replicated).
+  void replica_ended(detail::TaskBase* t, int n, rt::Runtime::Outcome outcome, const rt::TaskError& err);
+  /// Every replica of `t` ended (the scheduler's call_ended): the call's attempt ends.
+  void finish_replicated(void* task);
   /// The worker answered (or was lost): outputs recorded, then the policy decides.
   void answered(std::shared_ptr<Call> call, int node, const std::shared_ptr<const Message>& sent,
                 CallResult&& result);
@@ -122,15 +155,11 @@ class Cluster final : public rt::Backend {
                 rt::EventTime ended_at = 0);
   /// Runs `job` on the blocking lane after `delay`.
   void after(std::chrono::milliseconds delay, std::function<void()> job);
-  /// A timed-out task's worker answered at last: its slot is free again.
-  void free_held_slot(detail::TaskBase* t);
   void on_lost(int node, const std::string& why);
   void log(LogLevel level, const std::string& text) const;
 
+  /// A live worker other than `avoid` (the one holding fewest placements), or -1.
   int choose_live_worker(int avoid);
-  /// Moves a placed task (and its slot) from node `from` to another live worker, or to
-  /// the master when `from` is lost and no worker is left.
-  void move_task(detail::TaskBase* t, int from);
 
   rt::Runtime& runtime_;
   rt::LocalExecutor& executor_;
@@ -146,13 +175,26 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<WorkerDataLinks> data_links_;
   std::unique_ptr<DataPlane> data_;
 
-  // Scheduling state (sched_mutex_): node slots and the ready queue. The links are fixed
-  // once the workers are admitted (links_[0], the master, is null).
-  std::mutex sched_mutex_;
-  std::vector<sched::NodeSlots> slots_;
+  // Placement. Fixed once the workers are admitted: links_ and workers_ (index = node;
+  // [0], the master, is null) and worker_sched_ (each worker's scheduler id). The
+  // master's node exists when it has cores (or once no worker is left): master_node_,
+  // master_sched_. The scheduler has its own lock (a leaf, never held while an executor
+  // runs a task or call_ended runs); it calls the locality preferences under it, which
+  // take the data plane's lock. Lock order: scheduler, sched_mutex_, the data plane's; nothing calls the
+  // scheduler with sched_mutex_ or the data plane's lock held.
   std::vector<std::unique_ptr<WorkerLink>> links_;
-  sched::ReadyQueue<detail::TaskBase*> queue_;
-  std::vector<std::uint64_t> input_bytes_;  // pump's per-node input bytes of one task
+  std::vector<std::unique_ptr<RemoteExecutor>> workers_;
+  std::vector<sched::NodeId> worker_sched_;
+  std::unique_ptr<ClusterNode> master_node_;
+  std::atomic<sched::NodeId> master_sched_{sched::IdSet::npos};
+  std::unique_ptr<sched::Scheduler> scheduler_;  // after the executors: destroyed first
+  std::mutex classes_mutex_;  // a leaf
+  std::unordered_map<std::string_view, const sched::TaskClass*> classes_;  // by signature
+  // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive.
+  std::mutex sched_mutex_;
+  std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;
+  std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
+  std::vector<bool> worker_alive_;
   bool stopping_ = false;
   std::atomic<std::size_t> running_{0};
 

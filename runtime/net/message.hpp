@@ -29,7 +29,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 5;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat
+inline constexpr std::uint16_t protocol_version = 6;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
@@ -61,8 +61,16 @@ struct Hello {
   /// False when the node does not see the master's files (file parameters then travel
   /// with their bytes; net/file_staging.hpp).
   bool shared_files = true;
+  /// v6, the worker's resources for the scheduler (net/master/admission.hpp): memory in
+  /// whole MB (0 = unknown), GPU devices, processor architecture and operating system as
+  /// detected on the worker, or as declared (COMPSS_WORKER_MEMORY, COMPSS_WORKER_GPUS).
+  std::uint64_t memory_mb = 0;
+  std::uint32_t gpus = 0;
+  std::string architecture;
+  std::string os_type;
   template <class A> void serialize(A& ar) {
-    ar(secret, node_name, cores, pid, data_port, shared_files);
+    ar(secret, node_name, cores, pid, data_port, shared_files, memory_mb, gpus, architecture,
+       os_type);
   }
 };
 
@@ -143,10 +151,14 @@ struct TaskRequest {
   std::string signature;
   std::vector<WireParam> params;
   std::vector<WireGlobal> globals;
+  /// v6: the cores the scheduler reserved for it there (computing_units; the body reads
+  /// compss::this_task::computing_units()); 0 = not placed by the scheduler (1).
+  std::uint32_t computing_units = 0;
   template <class A> void serialize(A& ar) {
     ar(task_id, signature);
     serialize_list(ar, params, min_wire_param_bytes);
     serialize_list(ar, globals, min_wire_global_bytes);
+    ar(computing_units);
   }
 };
 

@@ -39,7 +39,8 @@ std::uint64_t version_read(const detail::ParamDescriptor& d) {
 
 rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
                                      const TaskRequest& request, const WorkerTimes& times,
-                                     bool done, rt::EventTime sent_at, rt::EventTime answered_at) {
+                                     bool done, rt::EventTime sent_at, rt::EventTime answered_at,
+                                     bool started_told) {
   const std::size_t named = std::min<std::size_t>(request.params.size(), task.param_count());
   if (done) {
     std::lock_guard lock(mutex_);
@@ -79,6 +80,7 @@ rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
               master_time(f.begin_ns), master_time(f.end_ns)});
   }
   if (times.began_ns == 0) return 0;
+  if (started_told) return std::max(sent_at, master_time(std::max(times.ended_ns, times.began_ns)));
   const WorkerLink* link = static_cast<std::size_t>(node) < links_.size() ? links_[node].get() : nullptr;
   runtime_.notify_started(task, rt::Allocation{node, link != nullptr ? link->name() : "", 0},
                           master_time(times.began_ns));

@@ -47,10 +47,12 @@ class RemoteEvents {
   /// `request`, received at `answered_at`: tells `started` (when the body began) and the
   /// transfers of its inputs (sent inline by the master; fetched by the worker from a
   /// peer). Returns when the body ended on the master's clock, or 0 when it never began.
-  /// With `done`, learns the registry's names of the versions it made.
+  /// With `done`, learns the registry's names of the versions it made. With
+  /// `started_told`, the cluster told `started` at the send already (a task with a
+  /// time_out): only the transfers and the end time come from the answer.
   rt::EventTime answered(const detail::TaskBase& task, int node, const TaskRequest& request,
                          const WorkerTimes& times, bool done, rt::EventTime sent_at,
-                         rt::EventTime answered_at);
+                         rt::EventTime answered_at, bool started_told = false);
 
   /// The master received `bytes` of the cluster's version `version` of datum `data_id`
   /// from node `from`, from `begin` until now.

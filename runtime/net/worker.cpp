@@ -3,15 +3,17 @@
 #include <compss/detail/external_call.hpp>
 
 #include "core/access.hpp"
+#include "local/constrained.hpp"
 #include "net/file_staging.hpp"
-
 #include "net/io_thread.hpp"
 #include "net/peer_fetch.hpp"
 #include "net/peer_server.hpp"
+#include "net/resource_report.hpp"
 #include "net/tcp_connection.hpp"
 #include "net/worker_globals.hpp"
 #include "net/worker_heartbeat.hpp"
 #include "net/worker_store.hpp"
+#include "sched/detect.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/external_call.hpp>
@@ -239,6 +241,7 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
         WorkerTimes& times;
         ~Ended() { times.ended_ns = steady_ns(); }
       } ended{times};
+      rt::ComputingUnitsScope cu(request.computing_units);
       task->invoke(inputs, outputs);
     }
     // A file it wrote stays here as the next version of its datum; without a datum id
@@ -466,6 +469,13 @@ bool worker_settings_from_env(WorkerSettings& out) {
   }
   out.secret = secret;
   if (const char* cores = std::getenv("COMPSS_WORKER_CORES")) out.cores = parse_cores(cores);
+  if (const char* memory = std::getenv("COMPSS_WORKER_MEMORY"); memory != nullptr && *memory != '\0') {
+    out.memory_gb = sched::memory_gb_variable("COMPSS_WORKER_MEMORY", memory);
+  }
+  if (const char* gpus = std::getenv("COMPSS_WORKER_GPUS"); gpus != nullptr && *gpus != '\0') {
+    out.gpus = static_cast<unsigned>(
+        detail::whole_number_variable("COMPSS_WORKER_GPUS", gpus, 0, detail::max_worker_cores));
+  }
   if (const char* name = std::getenv("COMPSS_WORKER_NAME")) {
     if (*name == '\0') invalid("COMPSS_WORKER_NAME", name, "must not be empty");
     out.name = name;
@@ -502,7 +512,8 @@ int worker_main(const WorkerSettings& settings) {
     Hello hello;
     hello.secret = settings.secret;
     hello.node_name = settings.name.empty() ? host_name() : settings.name;
-    hello.cores = cores;
+    report_resources(hello, sched::detect_local_resources(cores),
+                     {.cores = cores, .memory_gb = settings.memory_gb, .gpus = settings.gpus});
     hello.pid = static_cast<std::uint32_t>(getpid());
     hello.shared_files = settings.shared_files;
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace compss::net {
@@ -86,6 +87,10 @@ struct WorkerSettings {
   std::uint16_t port = 0;    ///< the master's port
   std::string secret;
   unsigned cores = 0;        ///< 0: hardware_concurrency
+  /// COMPSS_WORKER_MEMORY (GB) and COMPSS_WORKER_GPUS: declared resources reported to the
+  /// master instead of the detected ones (net/resource_report.hpp).
+  std::optional<double> memory_gb;
+  std::optional<unsigned> gpus;
   std::string name;          ///< empty: the host name
   std::string bind;          ///< empty: 127.0.0.1 for a loopback master, else 0.0.0.0
   std::string working_dir;   ///< empty: stay in the current directory

@@ -3,7 +3,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <compss/error.hpp>
+
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -32,6 +35,16 @@ std::string os_release_field(const std::string& text, const std::string& key) {
 }
 
 }  // namespace
+
+double memory_gb_variable(const char* name, const std::string& value) {
+  double gb = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), gb);
+  if (ec != std::errc() || end != value.data() + value.size() || !(gb > 0)) {
+    throw Error(std::string("compss: invalid ") + name + "='" + value +
+                "': expected the node's memory in GB, a positive number (e.g. 8 or 0.5)");
+  }
+  return gb;
+}
 
 double memory_gb_from_meminfo(const std::string& meminfo) {
   std::istringstream in(meminfo);

@@ -90,8 +90,11 @@ void Scheduler::check_feasible(const TaskClass& c) const {
   std::vector<const Constraints*> versions;
   for (const Version& v : c.type.versions) versions.push_back(&v.constraints);
   std::vector<NamedResources> nodes;
-  for (const NodeSlot& n : nodes_) nodes.push_back({&n.node.name(), &n.node.total()});
-  if (auto msg = never_fits(c.type.name, versions, nodes)) throw Error(*msg);
+  for (const NodeSlot& n : nodes_) {
+    if (alive_.contains(n.node.id())) nodes.push_back({&n.node.name(), &n.node.total()});
+  }
+  if (auto msg = sched::never_fits(c.type.name, versions, nodes)) throw Error(*msg);
+  throw Error("compss: task '" + c.type.name + "' can never run: no node left can run it");
 }
 
 void Scheduler::check(const TaskClass* type) const {
@@ -99,7 +102,7 @@ void Scheduler::check(const TaskClass* type) const {
   check_feasible(*type);
 }
 
-void Scheduler::submit(void* task, const TaskClass* type) {
+void Scheduler::submit(void* task, const TaskClass* type, NodeId avoid) {
   // The scheduler owns every TaskClass; callers only see them const.
   TaskClass& c = const_cast<TaskClass&>(*type);
   std::vector<Dispatch> batch;
@@ -117,10 +120,10 @@ void Scheduler::submit(void* task, const TaskClass* type) {
       if (id == IdSet::npos) id = c.any_candidate.next(0);
       c.round_robin = id + 1;
       pin(c, task, nodes_[id]);
-    } else if (!c.queue.empty() || !place_anywhere(c, task)) {
+    } else if (!c.queue.empty() || !place_anywhere(c, task, avoid)) {
       // A type with waiting calls cannot fit anywhere (the invariant): queue behind them.
       if (c.queue.empty() || options_.policy == Policy::lifo) c.head_mark = placements_;
-      c.queue.push_back({task, next_seq_});
+      c.queue.push_back({task, next_seq_, avoid});
     }
     settle();
     batch.swap(out_);
@@ -150,9 +153,20 @@ bool Scheduler::place_version(TaskClass& c, void* task, std::uint32_t version, N
   return true;
 }
 
-bool Scheduler::place_anywhere(TaskClass& c, void* task) {
+bool Scheduler::can_avoid(const TaskClass& c, NodeId avoid) const {
+  if (avoid == IdSet::npos) return false;
+  for (NodeId id = c.any_candidate.next_in_both(0, &alive_); id != IdSet::npos;
+       id = c.any_candidate.next_in_both(id + 1, &alive_)) {
+    if (id != avoid) return true;
+  }
+  return false;
+}
+
+bool Scheduler::place_anywhere(TaskClass& c, void* task, NodeId avoid) {
+  if (!can_avoid(c, avoid)) avoid = IdSet::npos;  // the only node left: use it again
   auto usable = [&](NodeId id) {
-    return id < nodes_.size() && alive_.contains(id) && (id != reserved_node_ || reserved_for_ == &c);
+    return id < nodes_.size() && alive_.contains(id) && id != avoid &&
+           (id != reserved_node_ || reserved_for_ == &c);
   };
   if (options_.policy == Policy::locality && options_.preferences) {
     std::array<Preference, 16> buf;
@@ -175,6 +189,68 @@ bool Scheduler::place_anywhere(TaskClass& c, void* task) {
     if (placed) return true;
   }
   return false;
+}
+
+std::vector<void*> Scheduler::remove_node(NodeId node) {
+  std::vector<Dispatch> batch;
+  std::vector<void*> stranded;
+  std::vector<void*> replicas_done;
+  {
+    std::lock_guard lock(mutex_);
+    if (node >= nodes_.size() || !alive_.contains(node)) return {};
+    alive_.erase(node);
+    has_free_cpu_.erase(node);
+    for (TaskClass& c : classes_) {
+      for (NodeSet& versions : c.candidates) versions.erase(node);
+      c.any_candidate.erase(node);
+    }
+    if (reserved_node_ == node) {
+      reserved_node_ = IdSet::npos;
+      reserved_for_ = nullptr;
+    }
+    NodeSlot& gone = nodes_[node];
+    std::deque<Pinned> pinned;
+    pinned.swap(gone.pinned);
+    for (Pinned& p : pinned) {
+      if (p.cls->type.replicated) {
+        // One replica fewer to wait for: that node is not part of the run any more.
+        auto it = replicas_left_.find(p.task);
+        if (it != replicas_left_.end() && --it->second == 0) {
+          replicas_left_.erase(it);
+          replicas_done.push_back(p.task);
+        }
+      } else if (p.cls->any_candidate.empty()) {
+        stranded.push_back(p.task);
+      } else {
+        NodeId id = p.cls->any_candidate.next(p.cls->round_robin);
+        if (id == IdSet::npos) id = p.cls->any_candidate.next(0);
+        p.cls->round_robin = id + 1;
+        pin(*p.cls, p.task, nodes_[id]);
+      }
+    }
+    for (TaskClass& c : classes_) {
+      if (!c.any_candidate.empty()) continue;
+      for (const TaskClass::Entry& e : c.queue) stranded.push_back(e.task);
+      c.queue.clear();
+    }
+    for (NodeId id = alive_.next(0); id != IdSet::npos; id = alive_.next(id + 1)) to_fill_.push_back(id);
+    settle();
+    batch.swap(out_);
+  }
+  if (options_.call_ended) {
+    for (void* t : replicas_done) options_.call_ended(t);
+  }
+  dispatch(batch);
+  return stranded;
+}
+
+std::string Scheduler::never_fits(const TaskClass* type) const {
+  try {
+    check(type);
+    return {};
+  } catch (const Error& e) {
+    return e.what();
+  }
 }
 
 void Scheduler::note_free(NodeSlot& n) {
@@ -213,7 +289,10 @@ void Scheduler::fill(NodeSlot& n) {
     if (!n.pinned.empty()) return;
     if (reserved_node_ == n.node.id()) {
       TaskClass& r = *reserved_for_;
-      if (r.queue.empty() || !place_on(r, head(r).task, n)) return;
+      if (r.queue.empty() || (head(r).avoid == n.node.id() && can_avoid(r, n.node.id())) ||
+          !place_on(r, head(r).task, n)) {
+        return;
+      }
       pop_head(r);
       continue;
     }
@@ -233,6 +312,7 @@ bool Scheduler::place_best_head(NodeSlot& n) {
     return lifo ? head(*a).seq > head(*b).seq : head(*a).seq < head(*b).seq;
   });
   for (TaskClass* c : order_) {
+    if (head(*c).avoid == n.node.id() && can_avoid(*c, n.node.id())) continue;
     if (place_on(*c, head(*c).task, n)) {
       pop_head(*c);
       return true;
@@ -245,7 +325,7 @@ void Scheduler::settle() {
   while (!to_fill_.empty()) {
     NodeId id = to_fill_.back();
     to_fill_.pop_back();
-    if (id < nodes_.size()) fill(nodes_[id]);
+    if (id < nodes_.size() && alive_.contains(id)) fill(nodes_[id]);  // (not a removed one)
   }
   maybe_reserve();
 }

@@ -73,6 +73,7 @@ struct TaskClass {
   struct Entry {
     void* task;
     std::uint64_t seq;  ///< submission order across types
+    NodeId avoid;       ///< a node not to use while another candidate lives (a retry)
   };
   std::deque<Entry> queue;           ///< waiting calls; the head is front (fifo) or back (lifo)
   std::uint64_t head_mark = 0;       ///< placements count when the current head began waiting
@@ -117,8 +118,19 @@ class Scheduler final : public Completion {
   void check(const TaskClass* type) const;
 
   /// Submits a ready call of `type`. Throws compss::Error (never_fits' message) when no
-  /// node of the run can ever run any of its versions.
-  void submit(void* task, const TaskClass* type);
+  /// node of the run can ever run any of its versions. With `avoid` (a retry after a
+  /// failure there), the call goes to another node while one alive can ever run it.
+  void submit(void* task, const TaskClass* type, NodeId avoid = IdSet::npos);
+
+  /// The node left the run (a lost worker): nothing more is placed there, and the tasks
+  /// it holds are ended by their executors as usual (ended() of a removed node only
+  /// releases). Calls pinned to it move on: a replica counts as done, a distributed call
+  /// goes to the next node. Returns the waiting calls no live node can ever run now: the
+  /// caller fails them (never_fits(), to say why), they are no longer in the scheduler.
+  std::vector<void*> remove_node(NodeId node);
+
+  /// The message of a call of `type` that no live node can ever run, or empty.
+  std::string never_fits(const TaskClass* type) const;
 
   /// Completion: an executor reports a placed task's end.
   void ended(const Placement& placement) override;
@@ -147,7 +159,9 @@ class Scheduler final : public Completion {
   // All of these run with mutex_ held.
   void add_candidate(TaskClass& c, NodeSlot& n);
   void check_feasible(const TaskClass& c) const;
-  bool place_anywhere(TaskClass& c, void* task);
+  bool place_anywhere(TaskClass& c, void* task, NodeId avoid);
+  /// True when `avoid` is npos, or a live candidate of `c` other than it exists.
+  bool can_avoid(const TaskClass& c, NodeId avoid) const;
   bool place_on(TaskClass& c, void* task, NodeSlot& n);
   bool place_version(TaskClass& c, void* task, std::uint32_t version, NodeSlot& n);
   void pin(TaskClass& c, void* task, NodeSlot& n);

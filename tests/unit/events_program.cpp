@@ -39,6 +39,12 @@ double part_sum(const std::vector<double>& v, int part) {
   return std::accumulate(v.begin() + part * n, v.begin() + (part + 1) * n, 0.0);
 }
 double add4(double a, double b, double c, double d) { return a + b + c + d; }
+// Outlives its time_out (on_failure ignore): ended timed_out, after its started, wherever it
+// ran (a worker's answer comes after the watchdog's end).
+void slow(int& y) {
+  ::usleep(2000000);
+  ++y;
+}
 // Fails the first time it runs in the whole run (a marker file on the shared file system
 // says whether it ran before), so on_failure(retry) runs it exactly twice.
 void fail_once(int& x, std::string marker) {
@@ -69,6 +75,10 @@ static constexpr TaskSpec part_spec{"part_sum", "double part_sum(const std::vect
 static constexpr TaskSpec add_spec{"add4", "double add4(double, double, double, double)",
                                    add_params, 4};
 static constexpr TaskSpec fail_spec{"fail_once", "void fail_once(int &, std::string)", fail_params, 2};
+static constexpr ParamSpec slow_params[] = {{Direction::inout, ParamKind::object, "y"}};
+static constexpr TaskSpec slow_spec{.name = "slow", .signature = "void slow(int &)",
+                                    .params = slow_params, .param_count = 1,
+                                    .on_failure = OnFailure::ignore, .time_out = 0.3};
 
 namespace {
 
@@ -111,6 +121,8 @@ static int user_main(int argc, char** argv) {
   // A task that fails once: on_failure(retry) runs it again (on another node).
   int x = 0;
   call_task<fail_spec, &fail_once>(x, marker);
+  int y = 0;
+  call_task<slow_spec, &slow>(y);
   if (int fd = ::open(release.c_str(), O_CREAT | O_WRONLY, 0600); fd >= 0) ::close(fd);
   const double sum = total.get();
   compss::wait_on(x);
@@ -129,7 +141,7 @@ static int user_main(int argc, char** argv) {
   for (const std::string& problem : log->check(nodes)) expect(false, problem);
 
   auto tasks = log->tasks();
-  expect(tasks.size() == 10, std::to_string(tasks.size()) + " tasks submitted, 10 expected");
+  expect(tasks.size() == 11, std::to_string(tasks.size()) + " tasks submitted, 11 expected");
   std::set<int> used;
   for (const auto& e : log->events()) {
     if (e.kind == compss_test::SeenEvent::Kind::started) used.insert(e.node);
@@ -145,6 +157,10 @@ static int user_main(int argc, char** argv) {
     std::vector<std::string> want{"submitted", "ready", "started 1", "ended failed 1 retry",
                                   "started 2", "ended success 2"};
     expect(log->story(id) == want, "fail_once's events are not one failed and one good attempt");
+  }
+  for (std::uint64_t id : log->ids_of("slow")) {
+    std::vector<std::string> want{"submitted", "ready", "started 1", "ended timed out 1"};
+    expect(log->story(id) == want, "slow's events are not one started attempt that timed out");
   }
   // Bytes moved between nodes: the vector (4096 doubles) went at least once to a worker
   // or from one, with its size.

@@ -243,6 +243,29 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
   }
 }
 
+// What resources.xml declares of a node's memory and GPUs reaches its worker, which reports
+// it to the master instead of what it detects (net/resource_report.hpp).
+TEST(CompssRunPlan, XmlMemoryAndGpusGoToTheWorker) {
+  TempDir d;
+  std::string r = d.write("resources.xml", R"(<ResourcesList>
+  <ComputeNode Name="localhost"><Processor Name="P"><ComputingUnits>4</ComputingUnits></Processor>
+    <Processor Name="G"><Type>GPU</Type><ComputingUnits>2</ComputingUnits></Processor>
+    <Memory><Size>8</Size></Memory></ComputeNode>
+  <ComputeNode Name="localhost"><Processor Name="P"><ComputingUnits>2</ComputingUnits></Processor></ComputeNode>
+</ResourcesList>)");
+  LaunchPlan lp = plan({"--resources", r});
+  ASSERT_EQ(lp.workers.size(), 2u);
+  EXPECT_EQ(lp.workers[0].memory_gb, 8.0);
+  EXPECT_EQ(lp.workers[0].gpus, 2u);
+  EXPECT_FALSE(lp.workers[1].memory_gb);  // not declared: detected by the worker
+  EXPECT_FALSE(lp.workers[1].gpus);
+  Options o = parse_options({"./app"}, env_of({}));
+  Variables v = worker_variables(o, lp.workers[0], "a:1");
+  EXPECT_EQ(std::stod(value_of(v, "COMPSS_WORKER_MEMORY")), 8.0);
+  EXPECT_EQ(value_of(v, "COMPSS_WORKER_GPUS"), "2");
+  EXPECT_EQ(value_of(worker_variables(o, lp.workers[1], "a:1"), "COMPSS_WORKER_MEMORY"), "<unset>");
+}
+
 TEST(CompssRunEnvironment, WorkersGetTheMasterAddressAndTheirSettings) {
   WorkerSpec local;
   local.name = "localhost-1";

@@ -42,7 +42,7 @@ WorkerTimes sample_times() {
 }
 
 std::vector<Message> samples() {
-  return {Hello{"s3cret", "node-a", 8, 1234, 40123},
+  return {Hello{"s3cret", "node-a", 8, 1234, 40123, true, 8192, 2, "x86_64", "Linux"},
           sample_request(),
           TaskDone{7, {sample_request().params}, sample_times()},
           TaskFailed{7, "std::runtime_error", "boom", sample_times()},
@@ -84,11 +84,12 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
 }
 
 TEST(NetMessage, OlderVersionFramesAreRejected) {
-  EXPECT_EQ(protocol_version, 5);
+  EXPECT_EQ(protocol_version, 6);
   std::vector<std::byte> frame = encode(Message{DataRelease{1, 1}});
   // v2 requests had no globals; a v3 worker never sends heartbeats, so a newer master would
-  // declare it lost while it works; a v4 peer has either WorkerTimes or Heartbeat, not both.
-  for (int older : {1, 2, 3, 4}) {
+  // declare it lost while it works; a v4 peer has either WorkerTimes or Heartbeat, not both;
+  // a v5 worker reports no resources (its Hello would be misread).
+  for (int older : {1, 2, 3, 4, 5}) {
     frame[4] = static_cast<std::byte>(older);
     Message out;
     EXPECT_EQ(decode_frame(frame, out), NetError::unsupported_version);

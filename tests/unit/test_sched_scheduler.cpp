@@ -576,3 +576,59 @@ TEST(Scheduler, ConcurrentSubmitAndEnd) {
   EXPECT_LE(e.bodies.max.load(), 2);  // 2 cores, and 8 GB / 3 GB = 2
   EXPECT_EQ(s.free(0), cpu_node(2, 8).capacity());
 }
+
+// A lost worker (remove_node): nothing more goes there; its pinned replica counts as done,
+// its pinned distributed call moves on; waiting calls only it could run are handed back.
+TEST(Scheduler, RemovedNodeTakesNothingAndHandsBackWhatOnlyItCouldRun) {
+  FakeCluster c;
+  NodeId a = c.add("a", cpu_node(1, 8));
+  NodeId b = c.add("b", cpu_node(1, 16));
+  auto* any = c.sched->register_type(type("any"));
+  auto* big = c.sched->register_type(type("big", {{"memory_size", "12"}}));
+  auto* rep = c.sched->register_type(spread("rep", true));
+  c.submit(1, any);  // a
+  c.submit(2, any);  // b
+  c.submit(3, big);  // waits for b
+  c.submit(4, rep);  // pinned to a and b, both busy
+  ASSERT_EQ(c.running_count(), 2U);
+  std::vector<void*> stranded = c.sched->remove_node(b);
+  ASSERT_EQ(stranded.size(), 1U);  // only b could ever run "big"
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(stranded[0]), 3U);
+  EXPECT_NE(c.sched->never_fits(big).find("task 'big' can never run"), std::string::npos)
+      << c.sched->never_fits(big);
+  c.end_all();  // task 2's end on b only releases; the replica runs on a alone
+  c.submit(5, any);
+  c.end_all();
+  for (const Interval& i : c.log) {
+    if (i.start > 1) EXPECT_EQ(i.node, a) << "task " << i.task << " placed on the removed node";
+  }
+  EXPECT_EQ(std::count(c.calls_ended.begin(), c.calls_ended.end(), 4U), 1);  // the replica call ended once
+  EXPECT_THROW(c.submit(6, big), compss::Error);
+}
+
+// A retry (submit with `avoid`) goes to another node while one can ever run it, and to the
+// same node when it is the only one.
+TEST(Scheduler, RetryAvoidsTheNodeWhereItFailed) {
+  FakeCluster c;
+  NodeId a = c.add("a", cpu_node(1));
+  NodeId b = c.add("b", cpu_node(1));
+  auto* t = c.sched->register_type(type("t"));
+  c.sched->submit(reinterpret_cast<void*>(1), t, a);
+  ASSERT_EQ(c.log.size(), 1U);
+  EXPECT_EQ(c.log[0].node, b);
+  // Both busy: the retry waits, and a freed `a` does not take it while b can.
+  c.submit(2, t);  // a
+  c.sched->submit(reinterpret_cast<void*>(3), t, a);
+  c.end_oldest(b);  // task 1 ends: b frees, task 3 runs there
+  ASSERT_EQ(c.log.size(), 3U);
+  EXPECT_EQ(c.log[2].task, 3U);
+  EXPECT_EQ(c.log[2].node, b);
+  c.end_all();
+  FakeCluster one;
+  NodeId only = one.add("only", cpu_node(1));
+  auto* u = one.sched->register_type(type("u"));
+  one.sched->submit(reinterpret_cast<void*>(1), u, only);
+  ASSERT_EQ(one.log.size(), 1U);
+  EXPECT_EQ(one.log[0].node, only);
+  one.end_all();
+}

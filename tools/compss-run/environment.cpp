@@ -104,6 +104,8 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
 Variables worker_variables(const Options& o, const WorkerSpec& w, const std::string& master) {
   Variables v = {{"COMPSS_WORKER", master}, {"COMPSS_WORKER_NAME", w.name}};
   if (w.cores) v.emplace_back("COMPSS_WORKER_CORES", std::to_string(*w.cores));
+  if (w.memory_gb) v.emplace_back("COMPSS_WORKER_MEMORY", std::to_string(*w.memory_gb));
+  if (w.gpus) v.emplace_back("COMPSS_WORKER_GPUS", std::to_string(*w.gpus));
   if (!w.working_dir.empty()) v.emplace_back("COMPSS_WORKING_DIR", w.working_dir);
   if (!o.shared_fs.empty()) v.emplace_back("COMPSS_SHARED_FS", o.shared_fs);
   if (!o.log_level.empty()) v.emplace_back("COMPSS_LOG_LEVEL", o.log_level);

@@ -75,6 +75,8 @@ void plan_from_xml(const Options& o, const std::string& app, LaunchPlan& plan) {
     w.via = is_local_host(w.host) && w.user.empty() ? Via::local : Via::ssh;
     // ComputingUnits and LimitOfTasks both bound the slots: the smaller wins.
     if (!o.resources.empty()) w.cores = n.resources.cores();
+    if (n.resources.described.memory_gb > 0) w.memory_gb = n.resources.described.memory_gb;
+    if (unsigned g = n.resources.described.units(sched::ProcessorType::gpu); g > 0) w.gpus = g;
     if (n.project.limit_of_tasks)
       w.cores = w.cores ? std::min(*w.cores, *n.project.limit_of_tasks) : *n.project.limit_of_tasks;
     w.working_dir = n.project.working_dir;

@@ -24,6 +24,10 @@ struct WorkerSpec {
   std::string user;                ///< ssh user; empty = ssh's default
   std::string name;                ///< COMPSS_WORKER_NAME
   std::optional<unsigned> cores;   ///< COMPSS_WORKER_CORES; unset = the worker's default
+  /// COMPSS_WORKER_MEMORY (GB) and COMPSS_WORKER_GPUS: what resources.xml declares of the
+  /// node (<Memory><Size>, GPU <Processor>s), reported by the worker instead of detection.
+  std::optional<double> memory_gb;
+  std::optional<unsigned> gpus;
   std::string working_dir;         ///< COMPSS_WORKING_DIR; empty = not set
   std::string app;                 ///< absolute path of the application on that host
 };

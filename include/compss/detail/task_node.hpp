@@ -193,7 +193,8 @@ class TaskBase {
   /// (docs/streams.md, "Threads"), since it may wait for other tasks while it runs.
   bool stream_task = false;
   /// Master-worker runs: the node the scheduler placed the task on (0 = the master), or -1.
-  std::int32_t node = -1;
+  /// Atomic: the watchdog reads it (on_time_out) while the cluster moves the task.
+  std::atomic<std::int32_t> node{-1};
   /// Master-worker runs: the values of the globals it reads, taken at submission (a task
   /// that reads none, or runs on the master: null).
   std::shared_ptr<const GlobalSnapshot> globals;

@@ -41,8 +41,10 @@ def frame(msg_type: int, payload: bytes, length: int = -1) -> bytes:
 
 
 def wrong_secret_hello() -> bytes:
-    # Hello{secret, node_name, cores (u32), pid (u32), data_port (u16), shared_files (bool)}
-    payload = string(b"0" * 64) + string(b"stranger") + struct.pack("<IIH?", 1, 4242, 0, True)
+    # Hello{secret, node_name, cores (u32), pid (u32), data_port (u16), shared_files (bool),
+    #       memory_mb (u64), gpus (u32), architecture, os_type}  (protocol 6)
+    payload = (string(b"0" * 64) + string(b"stranger") + struct.pack("<IIH?QI", 1, 4242, 0, True, 0, 0)
+               + string(b"") + string(b""))
     return frame(HELLO, payload)
 
 

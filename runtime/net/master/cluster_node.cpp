@@ -1,0 +1,34 @@
+#include "net/master/cluster_node.hpp"
+
+namespace compss::net {
+
+void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
+  auto* task = static_cast<detail::TaskBase*>(placement.task);
+  const unsigned units = placement.allocation.first.reserved.cpus();
+  {
+    std::lock_guard lock(mutex_);
+    held_[task] = {std::move(placement), &done};
+  }
+  task->node.store(node_, std::memory_order_release);
+  dispatch_(task, node_, units);
+}
+
+bool ClusterNode::release(const void* task) {
+  std::pair<sched::Placement, sched::Completion*> held;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = held_.find(task);
+    if (it == held_.end()) return false;
+    held = std::move(it->second);
+    held_.erase(it);
+  }
+  held.second->ended(held.first);
+  return true;
+}
+
+std::size_t ClusterNode::holding() const {
+  std::lock_guard lock(mutex_);
+  return held_.size();
+}
+
+}  // namespace compss::net

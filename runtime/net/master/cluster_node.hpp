@@ -1,0 +1,57 @@
+// ClusterNode: one node of a master-worker run as the scheduler's NodeExecutor. The
+// scheduler reserves the node's resources for a task and calls run(); the node books the
+// placement (kept until the task's attempt is over, whichever thread sees that end: a
+// worker's answer, the master's executor, the watchdog), records the node on the task
+// and hands it to the cluster's dispatch. The master's own cores are a plain ClusterNode
+// (node 0, when it has cores: not with compss-run --master-cores 0); a worker is a
+// RemoteExecutor (remote_executor.hpp), which also sends requests over its link.
+#pragma once
+
+#include "sched/node.hpp"
+
+#include <compss/detail/task_node.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+
+namespace compss::net {
+
+/// Thread-safe: run, release and holding may come from any thread at once (one mutex, a
+/// leaf: release calls the scheduler after dropping it; dispatch runs without it).
+///
+///   ClusterNode master(0, [&](TaskBase* t, int node, unsigned cu) { executor.spawn(t); });
+///   scheduler.add_node("master", master_resources(cores), master);
+///   ...
+///   master.release(t);   // the task ended: its reservation goes back to the scheduler
+class ClusterNode : public sched::NodeExecutor {
+ public:
+  /// What the cluster does with a task placed on node `node` with `computing_units` cores
+  /// reserved. Must not throw.
+  using Dispatch = std::function<void(detail::TaskBase* task, int node, unsigned computing_units)>;
+
+  ClusterNode(int node, Dispatch dispatch) : node_(node), dispatch_(std::move(dispatch)) {}
+
+  /// The cluster's number of this node (0 = master, workers from 1).
+  int node() const noexcept { return node_; }
+
+  /// Books the placement, sets task->node (one node per task: a replica of a replicated
+  /// task sets it too, last one wins) and dispatches.
+  void run(sched::Placement placement, sched::Completion& done) override;
+
+  /// Gives back what `task` holds here (Completion::ended); false when it holds nothing.
+  bool release(const void* task);
+
+  /// Tasks placed here and not yet released.
+  std::size_t holding() const;
+
+ private:
+  const int node_;
+  Dispatch dispatch_;
+  mutable std::mutex mutex_;
+  std::unordered_map<const void*, std::pair<sched::Placement, sched::Completion*>> held_;
+};
+
+}  // namespace compss::net

@@ -1,0 +1,30 @@
+// RemoteExecutor: a worker as a node of the scheduler (a ClusterNode over a WorkerLink).
+// The cluster's dispatch builds a placed task's request from the data plane and sends it
+// through call(); the answer comes back on the link's receiver thread.
+#pragma once
+
+#include "net/master/cluster_node.hpp"
+#include "net/worker_link.hpp"
+
+namespace compss::net {
+
+/// Thread-safe, like ClusterNode and WorkerLink.
+///
+///   RemoteExecutor w(link, [&](TaskBase* t, int node, unsigned cu) { cluster.dispatch(t, node, cu); });
+///   scheduler.add_node(link.name(), reported_resources(link.hello()), w);
+///   w.call(request, [&](CallResult&& r) { ...; w.release(t); });
+class RemoteExecutor final : public ClusterNode {
+ public:
+  RemoteExecutor(WorkerLink& link, Dispatch dispatch)
+      : ClusterNode(link.node(), std::move(dispatch)), link_(link) {}
+
+  /// Sends a request to the worker (WorkerLink::call_async: `done` runs exactly once).
+  void call(Message& request, CallDone done) { link_.call_async(request, std::move(done)); }
+
+  WorkerLink& link() noexcept { return link_; }
+
+ private:
+  WorkerLink& link_;
+};
+
+}  // namespace compss::net

@@ -1,0 +1,246 @@
+// The master's placement pieces over fakes (net/master/): admission reads each worker's
+// Hello and its resource report; a RemoteExecutor is a scheduler node that sends placed
+// tasks over a WorkerLink (a fake channel, the test playing the worker), so the worker sees
+// no more requests at once than its reported cores and memory allow.
+#include "net/fake_transport.hpp"
+#include "net/master/admission.hpp"
+#include "net/master/remote_executor.hpp"
+#include "net/resource_report.hpp"
+#include "sched/scheduler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace compss::net;
+using namespace std::chrono_literals;
+using compss::detail::Constraint;
+
+namespace {
+
+Hello worker_hello(std::string name, std::uint32_t cores, std::uint64_t memory_mb, std::uint32_t gpus) {
+  Hello h{.secret = "s", .node_name = std::move(name), .cores = cores, .pid = 1};
+  h.memory_mb = memory_mb;
+  h.gpus = gpus;
+  h.architecture = "x86_64";
+  h.os_type = "Linux";
+  return h;
+}
+
+}  // namespace
+
+TEST(ResourceReport, DeclaredValuesOverrideDetectedOnes) {
+  compss::sched::Resources detected;
+  detected.processors.push_back({.type = compss::sched::ProcessorType::cpu, .units = 16, .architecture = "aarch64"});
+  detected.memory_gb = 64;
+  detected.os_type = "Linux";
+  Hello h;
+  report_resources(h, detected, {});
+  EXPECT_EQ(h.cores, 16U);
+  EXPECT_EQ(h.memory_mb, 64U * 1024);
+  EXPECT_EQ(h.gpus, 0U);
+  EXPECT_EQ(h.architecture, "aarch64");
+  report_resources(h, detected, {.cores = 4, .memory_gb = 8.0, .gpus = 2});
+  EXPECT_EQ(h.cores, 4U);
+  EXPECT_EQ(h.memory_mb, 8192U);
+  EXPECT_EQ(h.gpus, 2U);
+  compss::sched::Resources r = reported_resources(h);
+  EXPECT_EQ(r.units(compss::sched::ProcessorType::cpu), 4U);
+  EXPECT_EQ(r.units(compss::sched::ProcessorType::gpu), 2U);
+  EXPECT_DOUBLE_EQ(r.memory_gb, 8.0);
+  EXPECT_EQ(r.os_type, "Linux");
+}
+
+TEST(Admission, EachWorkerThatSaysHelloBecomesANodeWithWhatItReported) {
+  std::deque<std::shared_ptr<Endpoint>> pending;
+  std::vector<std::shared_ptr<Endpoint>> worker_ends;
+  auto connect = [&](const Message& first) {
+    auto [master, worker] = make_fake_pair();
+    ASSERT_FALSE(worker->send(first));
+    pending.push_back(master);
+    worker_ends.push_back(worker);
+  };
+  connect(worker_hello("w1", 4, 8192, 0));
+  connect(Shutdown{});  // not a Hello: closed, never a node
+  connect(worker_hello("w2", 2, 16384, 1));
+  connect(worker_hello("", 1, 0, 0));  // no name: named by its host
+  StartWait wait(3, std::chrono::seconds(10), -1, false);
+  AdmissionSource source{[&](std::chrono::milliseconds) -> std::shared_ptr<Endpoint> {
+                           if (pending.empty()) return nullptr;
+                           auto ep = pending.front();
+                           pending.pop_front();
+                           return ep;
+                         },
+                         [](const Endpoint&) { return std::string("10.0.0.9"); },
+                         1s};
+  std::vector<AdmittedWorker> admitted;
+  unsigned n = admit_workers(wait, source, [&](AdmittedWorker&& w) { admitted.push_back(std::move(w)); });
+  ASSERT_EQ(n, 3U);
+  ASSERT_EQ(admitted.size(), 3U);
+  EXPECT_EQ(wait.missing(), 0U);
+  EXPECT_EQ(admitted[0].name, "w1");
+  EXPECT_EQ(admitted[0].resources.units(compss::sched::ProcessorType::cpu), 4U);
+  EXPECT_DOUBLE_EQ(admitted[0].resources.memory_gb, 8.0);
+  EXPECT_EQ(admitted[1].name, "w2");
+  EXPECT_EQ(admitted[1].resources.units(compss::sched::ProcessorType::gpu), 1U);
+  EXPECT_EQ(admitted[2].name, "10.0.0.9");
+  EXPECT_EQ(admitted[2].host, "10.0.0.9");
+  // The connection that did not say Hello was closed: its worker end reads the end.
+  Message m;
+  EXPECT_TRUE(worker_ends[1]->receive(m, 1s));
+}
+
+namespace {
+
+/// A worker on a fake channel: answers requests, counting how many it held unanswered at
+/// once. With `gather`, it waits until that many are unanswered before answering (at most
+/// 300 ms per batch: a master that sends too much has then sent it).
+class FakeWorker {
+ public:
+  FakeWorker(std::shared_ptr<Endpoint> end, std::size_t gather) : end_(std::move(end)), gather_(gather) {
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~FakeWorker() {
+    end_->close();
+    thread_.join();
+  }
+  std::size_t peak() const { return peak_.load(); }
+  std::size_t served() const { return served_.load(); }
+
+ private:
+  void serve() {
+    std::vector<std::uint64_t> held;
+    auto deadline = std::chrono::steady_clock::now();
+    for (;;) {
+      Message m;
+      if (end_->receive(m, held.empty() ? 10s : 50ms)) {
+        if (held.empty()) return;  // closed (or nothing for a long time)
+      } else if (auto* r = std::get_if<TaskRequest>(&m)) {
+        if (held.empty()) deadline = std::chrono::steady_clock::now() + 300ms;
+        held.push_back(r->task_id);
+        peak_ = std::max(peak_.load(), held.size());
+        if (held.size() < gather_ && std::chrono::steady_clock::now() < deadline) continue;
+      } else if (std::holds_alternative<Shutdown>(m)) {
+        end_->close();  // as a worker does: the master's orderly end waits for it
+        return;
+      } else {
+        continue;
+      }
+      for (std::uint64_t id : held) {
+        (void)end_->send(TaskDone{id, {}, {}});
+        ++served_;
+      }
+      held.clear();
+    }
+  }
+
+  std::shared_ptr<Endpoint> end_;
+  std::size_t gather_;
+  std::atomic<std::size_t> peak_{0};
+  std::atomic<std::size_t> served_{0};
+  std::thread thread_;
+};
+
+/// A scheduler with one worker node reached through a RemoteExecutor over a WorkerLink.
+struct OneWorker {
+  explicit OneWorker(std::size_t gather, Hello hello)
+      : ends(make_fake_pair()),
+        worker(ends.second, gather),
+        link(1, ends.first, hello, "127.0.0.1", [](int, const std::string&) {}),
+        node(link, [this](compss::detail::TaskBase* t, int n, unsigned) { send(t, n); }) {
+    id = sched.add_node(link.name(), reported_resources(link.hello()), node);
+  }
+  ~OneWorker() { link.shutdown(); }
+
+  void send(compss::detail::TaskBase* t, int n) {
+    EXPECT_EQ(n, 1);
+    EXPECT_EQ(t->node.load(), 1);
+    auto request = std::make_shared<Message>(TaskRequest{0, "t", {}, {}});
+    node.call(*request, [this, t, request](CallResult&& r) {
+      EXPECT_EQ(r.status, CallResult::Status::done);
+      node.release(t);  // the reservation goes back: the scheduler places the next task
+      ++done;
+    });
+  }
+  void wait_done(int count) {
+    for (int i = 0; i < 1000 && done.load() < count; ++i) std::this_thread::sleep_for(10ms);
+  }
+
+  std::pair<std::shared_ptr<Endpoint>, std::shared_ptr<Endpoint>> ends;
+  FakeWorker worker;
+  compss::sched::Scheduler sched{compss::sched::Scheduler::Options{}};
+  WorkerLink link;
+  RemoteExecutor node;
+  compss::sched::NodeId id = 0;
+  std::atomic<int> done{0};
+};
+
+/// A task the scheduler places; its body never runs here.
+struct FakeTask final : compss::detail::TaskBase {
+  void run() override {}
+};
+
+compss::sched::TaskType type(std::vector<Constraint> pairs) {
+  compss::sched::TaskType t;
+  t.name = "stage";
+  t.versions.push_back({"stage", compss::sched::parse_constraints("stage", pairs.data(), pairs.size())});
+  return t;
+}
+
+}  // namespace
+
+// The Guidance property through the real link: on a worker that reported 8 GB, tasks of
+// 6 GB reach it one at a time, although it has 4 cores and gathers requests.
+TEST(RemoteExecutor, MemoryReportedByTheWorkerLimitsWhatItIsSentAtOnce) {
+  OneWorker w(4, worker_hello("w", 4, 8192, 0));
+  const compss::sched::TaskClass* big = w.sched.register_type(type({{"memory_size", "6"}}));
+  std::vector<FakeTask> tasks(4);
+  for (auto& t : tasks) w.sched.submit(&t, big);
+  w.wait_done(4);
+  EXPECT_EQ(w.done.load(), 4);
+  EXPECT_EQ(w.worker.peak(), 1U);
+  EXPECT_EQ(w.node.holding(), 0U);
+}
+
+TEST(RemoteExecutor, UnconstrainedTasksFillTheReportedCores) {
+  OneWorker w(4, worker_hello("w", 4, 8192, 0));
+  const compss::sched::TaskClass* any = w.sched.register_type(type({}));
+  std::vector<FakeTask> tasks(8);
+  for (auto& t : tasks) w.sched.submit(&t, any);
+  w.wait_done(8);
+  EXPECT_EQ(w.done.load(), 8);
+  EXPECT_EQ(w.worker.peak(), 4U);  // its 4 cores, never more
+  EXPECT_EQ(w.sched.waiting(), 0U);
+}
+
+TEST(ClusterNode, ReleaseGivesBackOnlyWhatItHolds) {
+  compss::sched::Scheduler sched{compss::sched::Scheduler::Options{}};
+  std::vector<compss::detail::TaskBase*> dispatched;
+  ClusterNode master(0, [&](compss::detail::TaskBase* t, int n, unsigned) {
+    EXPECT_EQ(n, 0);
+    dispatched.push_back(t);
+  });
+  compss::sched::Resources r;
+  r.processors.push_back({.type = compss::sched::ProcessorType::cpu, .units = 1});
+  compss::sched::NodeId id = sched.add_node("master", r, master);
+  const compss::sched::TaskClass* any = sched.register_type(type({}));
+  FakeTask a, b;
+  sched.submit(&a, any);
+  sched.submit(&b, any);
+  ASSERT_EQ(dispatched.size(), 1U);
+  EXPECT_EQ(a.node.load(), 0);
+  EXPECT_EQ(master.holding(), 1U);
+  EXPECT_FALSE(master.release(&b));  // not placed yet
+  EXPECT_TRUE(master.release(&a));
+  EXPECT_FALSE(master.release(&a));  // once
+  ASSERT_EQ(dispatched.size(), 2U);  // the freed core took b
+  EXPECT_EQ(dispatched[1], &b);
+  EXPECT_TRUE(master.release(&b));
+  EXPECT_EQ(sched.running(id), 0U);
+}
