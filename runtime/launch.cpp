@@ -2,13 +2,14 @@
 // for. A worker (COMPSS_WORKER set) serves tasks from its master instead of running main;
 // otherwise the Runtime is built with its Backend: the master of a master-worker run
 // (net::Cluster, when COMPSS_LISTEN/COMPSS_LISTEN_FD are set) or this process's cores
-// alone (LocalBackend). The only file that sees both core/ and net/ (docs/architecture.md,
+// alone (LocalBackend); the observers of observe/ the configuration asks for. The only file that sees both core/ and net/ (docs/architecture.md,
 // "The runtime: Backend and layers").
 #include "core/runtime.hpp"
 #include "local/backend.hpp"
 #include "net/cluster.hpp"
 #include "net/cluster_config.hpp"
 #include "net/worker.hpp"
+#include "observe/observers.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/runtime_api.hpp>
@@ -25,11 +26,15 @@ std::unique_ptr<Runtime> launch_runtime() {
   const unsigned threads = detail::thread_count_from_env();
   net::ClusterConfig config = net::cluster_config_from_env(threads);
   const bool progress = config.progress;
-  return std::make_unique<Runtime>(
+  const observe::ObserveSettings watch = observe::observe_settings_from_env();
+  auto runtime = std::make_unique<Runtime>(
       threads, progress, [&config](Runtime& runtime, LocalExecutor& executor) -> std::unique_ptr<Backend> {
         if (config.distributed) return std::make_unique<net::Cluster>(runtime, executor, std::move(config));
         return std::make_unique<LocalBackend>(executor);
       });
+  // Task graph, summary (--graph, --summary): observers of the master's task events.
+  if (watch.any()) observe::install_observers(runtime->events(), watch, [] { return log_dir(); });
+  return runtime;
 }
 
 }  // namespace compss::rt

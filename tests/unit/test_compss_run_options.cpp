@@ -150,8 +150,22 @@ TEST(CompssRunOptions, WorkerSourcesAreExclusive) {
             std::string::npos);
 }
 
+TEST(CompssRunOptions, GraphAndSummaryFromTheCommandLineOrTheirVariables) {
+  Options none = parse({"./app"});
+  EXPECT_FALSE(none.graph);
+  EXPECT_FALSE(none.summary);
+  Options both = parse({"--graph", "--summary", "./app"});
+  EXPECT_TRUE(both.graph);
+  EXPECT_TRUE(both.summary);
+  Options env = parse({"./app"}, {{"COMPSS_GRAPH", "1"}, {"COMPSS_SUMMARY", "0"}});
+  EXPECT_TRUE(env.graph);
+  EXPECT_FALSE(env.summary);
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_GRAPH", "yes"}}),
+            "compss-run: invalid COMPSS_GRAPH='yes': expected 1|0");
+  EXPECT_EQ(usage_error({"--graph=1", "./app"}), "compss-run: option --graph takes no value");
+}
+
 TEST(CompssRunOptions, OptionsNotAvailableYetSaySo) {
-  EXPECT_EQ(usage_error({"--graph", "./app"}), "compss-run: --graph is not available yet");
   EXPECT_EQ(usage_error({"--trace", "./app"}), "compss-run: --trace is not available yet");
   EXPECT_EQ(usage_error({"--monitor", "./app"}), "compss-run: --monitor is not available yet");
   EXPECT_EQ(usage_error({"--monitor=8080", "./app"}), "compss-run: --monitor is not available yet");

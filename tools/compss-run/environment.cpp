@@ -93,6 +93,8 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   c.set.emplace_back("COMPSS_REQUIRE_WORKERS", o.require_workers ? "1" : "0");
   if (exits_fd >= 0) c.set.emplace_back("COMPSS_WORKER_EXITS_FD", std::to_string(exits_fd));
   else c.unset.push_back("COMPSS_WORKER_EXITS_FD");
+  c.set.emplace_back("COMPSS_GRAPH", o.graph ? "1" : "0");
+  c.set.emplace_back("COMPSS_SUMMARY", o.summary ? "1" : "0");
   if (progress) c.set.emplace_back("COMPSS_PROGRESS", "1");
   else c.unset.push_back("COMPSS_PROGRESS");
   // The master must take the inherited socket, not bind again or act as a worker.

@@ -166,8 +166,14 @@ const OptionDef option_table[] = {
      }},
     {"--no-progress", nullptr, false, "COMPSS_PROGRESS", false, "no progress line",
      [](Options& o, const Source&) { o.progress = Progress::off; }},
-    {"--graph", nullptr, false, nullptr, false, "write the task graph (not available yet)",
-     [](Options&, const Source&) { not_available("--graph"); }},
+    {"--graph", nullptr, false, "COMPSS_GRAPH", false,
+     "write the task graph at the end: complete_graph.dot and, with Graphviz, .svg in the "
+     "log folder (COMPSS_LOG_DIR; variable: 1|0)",
+     [](Options& o, const Source& s) { o.graph = s.env.empty() || one_of(s, {"1", "0"}) == "1"; }},
+    {"--summary", nullptr, false, "COMPSS_SUMMARY", false,
+     "print per task type counts, times, failures, retries and bytes moved at the end, and "
+     "write summary.json in the log folder (variable: 1|0)",
+     [](Options& o, const Source& s) { o.summary = s.env.empty() || one_of(s, {"1", "0"}) == "1"; }},
     {"--trace", nullptr, false, nullptr, false, "write an execution trace (not available yet)",
      [](Options&, const Source&) { not_available("--trace"); }},
     {"--monitor", "PORT", true, nullptr, false, "serve a monitoring page (not available yet)",

@@ -55,6 +55,8 @@ struct Options {
   std::optional<unsigned> worker_timeout;   ///< seconds; 0 = never declare a worker lost
   std::string log_level;                    ///< off|info|debug; empty = default (off)
   Progress progress = Progress::automatic;
+  bool graph = false;    ///< --graph: the task graph at the end (COMPSS_GRAPH)
+  bool summary = false;  ///< --summary: per task type figures at the end (COMPSS_SUMMARY)
   bool help = false;
   bool version = false;
   std::vector<std::string> command;  ///< the application and its arguments
@@ -64,7 +66,7 @@ struct Options {
 /// option's value when the command line does not; an option on the command line that
 /// chooses the workers (--workers, --hosts, --resources, --project) hides the variables
 /// of the others. Throws UsageError for unknown options, bad values, options that are not
-/// available yet (--graph, --trace, --monitor), and a missing application.
+/// available yet (--trace, --monitor), and a missing application.
 ///
 ///   Options o = parse_options({"--hosts", "n1,alice@n2", "./app"}, process_env);
 Options parse_options(const std::vector<std::string>& args, const EnvLookup& env);
