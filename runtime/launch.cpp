@@ -27,13 +27,24 @@ std::unique_ptr<Runtime> launch_runtime() {
   net::ClusterConfig config = net::cluster_config_from_env(threads);
   const bool progress = config.progress;
   const observe::ObserveSettings watch = observe::observe_settings_from_env();
+  // Made first: a monitor port that cannot be had stops the start before workers connect.
+  const observe::ObserverSet observers = observe::make_observers(watch);
   auto runtime = std::make_unique<Runtime>(
       threads, progress, [&config](Runtime& runtime, LocalExecutor& executor) -> std::unique_ptr<Backend> {
         if (config.distributed) return std::make_unique<net::Cluster>(runtime, executor, std::move(config));
         return std::make_unique<LocalBackend>(executor);
       });
-  // Task graph, summary (--graph, --summary): observers of the master's task events.
-  if (watch.any()) observe::install_observers(runtime->events(), watch, [] { return log_dir(); });
+  // Task graph, summary, monitor: observers of the master's task events.
+  if (observers.monitor) {
+    observers.monitor->set_nodes([r = runtime.get()] {
+      std::vector<observe::MonitorNode> nodes;
+      for (const Backend::NodeSlotsView& n : r->backend().node_slots())
+        nodes.push_back({n.id, n.name, n.slots, n.alive, static_cast<long>(n.running)});
+      if (nodes.empty()) nodes.push_back({0, "localhost", r->threads(), true, -1});  // (local run)
+      return nodes;
+    });
+  }
+  if (watch.any()) observe::install_observers(runtime->events(), observers, watch, [] { return log_dir(); });
   return runtime;
 }
 

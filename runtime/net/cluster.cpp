@@ -1228,6 +1228,13 @@ void Cluster::forget(std::uintptr_t address) noexcept {
   }
 }
 
+std::vector<rt::Backend::NodeSlotsView> Cluster::node_slots() {
+  std::lock_guard lock(sched_mutex_);
+  std::vector<NodeSlotsView> out;
+  for (const sched::NodeSlots& n : slots_) out.push_back({n.id, n.name, n.slots, n.running, n.alive});
+  return out;
+}
+
 std::string Cluster::node_name(int node) const {
   const auto n = static_cast<std::size_t>(node);
   if (node == 0) return "master";

@@ -89,6 +89,8 @@ class Cluster final : public rt::Backend {
 
   /// Tasks placed and running, and tasks waiting for a slot (for the progress line).
   std::size_t running() const noexcept override { return running_.load(std::memory_order_relaxed); }
+  /// The master (node 0) and every worker with their slots (for the monitor).
+  std::vector<NodeSlotsView> node_slots() override;
   std::size_t queued();
 
   /// Requests in flight per worker task slot when every slot is busy: the worker queues

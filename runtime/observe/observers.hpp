@@ -1,13 +1,15 @@
-// Which observers of observe/ a run installs (COMPSS_GRAPH, COMPSS_SUMMARY; compss-run's
-// --graph and --summary set them) and what they leave at the end: read in one place and
+// Which observers of observe/ a run installs (COMPSS_GRAPH, COMPSS_SUMMARY, COMPSS_MONITOR;
+// compss-run's --graph, --summary and --monitor set them) and what they leave at the end: read in one place and
 // installed by runtime/launch.cpp on the master's runtime.
 #pragma once
 
 #include "core/events.hpp"
+#include "observe/monitor.hpp"
 #include "observe/run_summary.hpp"
 #include "observe/task_graph.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <memory>
@@ -21,7 +23,8 @@ struct ObserveSettings {
   bool graph = false;                ///< COMPSS_GRAPH=1: complete_graph.dot (+ .svg)
   std::size_t svg_max_tasks = 3000;  ///< COMPSS_GRAPH_SVG_MAX
   bool summary = false;              ///< COMPSS_SUMMARY=1: printed + summary.json
-  bool any() const { return graph || summary; }
+  std::optional<std::uint16_t> monitor;  ///< COMPSS_MONITOR=PORT (0: any free port)
+  bool any() const { return graph || summary || monitor; }
 };
 
 /// Reads the settings from `env` (default: the process's variables). Throws
@@ -31,18 +34,26 @@ struct ObserveSettings {
 ObserveSettings observe_settings_from_env(
     const std::function<const char*(const char*)>& env = [](const char* n) { return std::getenv(n); });
 
-/// The observers install_observers made (null when not asked for).
-struct InstalledObservers {
-  std::shared_ptr<TaskGraph> graph;
-  std::shared_ptr<RunSummary> summary;
+/// The observers `settings` ask for (null when not asked for), made before the runtime
+/// so that a monitor port that cannot be had stops the start before anything runs.
+struct ObserverSet {
+  std::shared_ptr<TaskGraph> graph;     ///< --graph or --monitor
+  std::shared_ptr<RunSummary> summary;  ///< --summary or --monitor
+  std::shared_ptr<Monitor> monitor;     ///< serving from now on
 };
 
-/// Adds the observers `settings` ask for to `observers`, and one that, when the run ends,
-/// writes their files in `log_dir()` (called then: the folder is made only if needed) and
-/// prints where they are on stderr.
+/// Makes the observers; the monitor listens at once and its address is printed on stderr
+/// ("compss: monitor: http://127.0.0.1:PORT/?token=..."). Throws compss::Error when the
+/// monitor's port cannot be had.
 ///
-///   install_observers(runtime.events(), settings, [] { return rt::log_dir(); });
-InstalledObservers install_observers(rt::Observers& observers, const ObserveSettings& settings,
-                                     std::function<std::string()> log_dir);
+///   ObserverSet set = make_observers(settings);
+ObserverSet make_observers(const ObserveSettings& settings);
+
+/// Adds `set`'s observers to `observers`, and one that, when the run ends, writes the
+/// files of those asked for in `log_dir()` (called then) and prints where they are.
+///
+///   install_observers(runtime.events(), set, settings, [] { return rt::log_dir(); });
+void install_observers(rt::Observers& observers, const ObserverSet& set, const ObserveSettings& settings,
+                       std::function<std::string()> log_dir);
 
 }  // namespace compss::observe

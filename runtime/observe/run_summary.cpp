@@ -1,5 +1,7 @@
 #include "observe/run_summary.hpp"
 
+#include "observe/json_text.hpp"
+
 #include <compss/detail/access.hpp>
 
 #include <algorithm>
@@ -69,23 +71,6 @@ SummaryReport RunSummary::report() const {
 }
 
 namespace {
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
 
 std::string seconds(std::int64_t ns) {
   char buf[32];

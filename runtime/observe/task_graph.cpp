@@ -69,6 +69,9 @@ void TaskGraph::on_submitted(const rt::TaskSubmitted& e) {
   GraphTask task{e.task_id, type_locked(e.name), group_locked(e.groups), epoch};
   index_[e.task_id] = graph_.tasks.size();
   graph_.tasks.push_back(task);
+  ++counts_.by_state[static_cast<int>(TaskState::pending)];
+  ++counts_.total;
+  ++counts_.changes;
   has_successor_.push_back(0);
 
   // This task's edges, before they join the graph: repeated ones are one, and the element
@@ -125,18 +128,35 @@ void TaskGraph::on_submitted(const rt::TaskSubmitted& e) {
   }
 }
 
+void TaskGraph::set_state_locked(GraphTask& t, TaskState state) {
+  --counts_.by_state[static_cast<int>(t.state)];
+  if (t.state == TaskState::running && t.node >= 0) {
+    GraphCounts::Node& n = counts_.nodes[static_cast<std::size_t>(t.node)];
+    --n.running;
+    ++n.ended;
+  }
+  t.state = state;
+  ++counts_.by_state[static_cast<int>(state)];
+  if (state == TaskState::running && t.node >= 0) ++counts_.nodes[static_cast<std::size_t>(t.node)].running;
+  ++counts_.changes;
+}
+
 void TaskGraph::on_ready(const rt::TaskReady& e) {
   std::lock_guard lock(mutex_);
   if (GraphTask* t = find_locked(e.task_id); t != nullptr && t->state == TaskState::pending)
-    t->state = TaskState::ready;
+    set_state_locked(*t, TaskState::ready);
 }
 
 void TaskGraph::on_started(const rt::TaskStarted& e) {
   std::lock_guard lock(mutex_);
-  if (GraphTask* t = find_locked(e.task_id)) {
-    t->state = TaskState::running;
-    t->node = e.where.node;
-  }
+  GraphTask* t = find_locked(e.task_id);
+  if (t == nullptr || e.where.node < 0) return;
+  const auto node = static_cast<std::size_t>(e.where.node);
+  if (counts_.nodes.size() <= node) counts_.nodes.resize(node + 1);
+  if (counts_.nodes[node].name.empty()) counts_.nodes[node].name = e.where.node_name;
+  if (t->state == TaskState::running) set_state_locked(*t, TaskState::ready);  // (a lost attempt)
+  t->node = e.where.node;
+  set_state_locked(*t, TaskState::running);
 }
 
 void TaskGraph::on_ended(const rt::TaskEnded& e) {
@@ -144,14 +164,14 @@ void TaskGraph::on_ended(const rt::TaskEnded& e) {
   GraphTask* t = find_locked(e.task_id);
   if (t == nullptr) return;
   if (e.will_retry) {
-    t->state = TaskState::ready;
+    set_state_locked(*t, TaskState::ready);
     return;
   }
   switch (e.outcome) {
-    case rt::TaskOutcome::success: t->state = TaskState::done; break;
-    case rt::TaskOutcome::cancelled: t->state = TaskState::cancelled; break;
+    case rt::TaskOutcome::success: set_state_locked(*t, TaskState::done); break;
+    case rt::TaskOutcome::cancelled: set_state_locked(*t, TaskState::cancelled); break;
     case rt::TaskOutcome::failed:
-    case rt::TaskOutcome::timed_out: t->state = TaskState::failed; break;
+    case rt::TaskOutcome::timed_out: set_state_locked(*t, TaskState::failed); break;
   }
 }
 
@@ -178,6 +198,7 @@ void TaskGraph::wait_on_locked(std::span<const rt::DataAccess> data) {
   }
   if (mine.empty()) return;
   graph_.syncs.push_back({sync, SyncKind::wait_on});
+  ++counts_.changes;
   for (const GraphEdge& m : mine) add_edge_locked(m);
   epoch_begin_ = graph_.tasks.size();
 }
@@ -194,6 +215,7 @@ void TaskGraph::barrier_locked() {
   if (epoch_begin_ == graph_.tasks.size()) return;  // no task since the last sync node
   const std::uint64_t sync = graph_.syncs.size();
   graph_.syncs.push_back({sync, SyncKind::barrier});
+  ++counts_.changes;
   for (std::size_t i = epoch_begin_; i < graph_.tasks.size(); ++i)
     if (!has_successor_[i]) add_edge_locked({{false, graph_.tasks[i].id}, {true, sync}});
   epoch_begin_ = graph_.tasks.size();
@@ -203,6 +225,11 @@ void TaskGraph::barrier_locked() {
 GraphSnapshot TaskGraph::snapshot() const {
   std::lock_guard lock(mutex_);
   return graph_;
+}
+
+GraphCounts TaskGraph::counts() const {
+  std::lock_guard lock(mutex_);
+  return counts_;
 }
 
 std::size_t TaskGraph::task_count() const {

@@ -61,6 +61,20 @@ struct GraphGroup {
   std::uint32_t parent = 0;
 };
 
+/// How many tasks are in each state, and per node (index: the node; 0 = the master) its
+/// name, the tasks running there now and those that ended there. Kept as events arrive.
+struct GraphCounts {
+  std::uint64_t by_state[6] = {};  ///< indexed by TaskState
+  std::uint64_t total = 0;
+  struct Node {
+    std::string name;
+    std::uint64_t running = 0;
+    std::uint64_t ended = 0;
+  };
+  std::vector<Node> nodes;
+  std::uint64_t changes = 0;  ///< grows with every event that changed the graph
+};
+
 /// A copy of the graph at one moment, in submission order.
 struct GraphSnapshot {
   std::vector<std::string> types;  ///< task types in order of first submission
@@ -99,6 +113,8 @@ class TaskGraph : public rt::TaskObserver {
 
   GraphSnapshot snapshot() const;
   std::size_t task_count() const;
+  /// The counts alone (cheap: no copy of the graph).
+  GraphCounts counts() const;
 
  private:
   struct VersionKey {
@@ -120,11 +136,13 @@ class TaskGraph : public rt::TaskObserver {
   void add_edge_locked(const GraphEdge& edge);
   void wait_on_locked(std::span<const rt::DataAccess> data);
   void barrier_locked();
+  void set_state_locked(GraphTask& task, TaskState state);
   /// True when every maker was submitted before the last barrier (which waited for it).
   bool made_before_barrier_locked(const std::vector<std::uint64_t>& makers);
 
   mutable std::mutex mutex_;
   GraphSnapshot graph_;
+  GraphCounts counts_;
   std::unordered_map<std::uint64_t, std::size_t> index_;  ///< task id -> graph_.tasks
   std::unordered_map<std::string, std::uint32_t> type_index_;
   std::unordered_map<std::string, std::uint32_t> group_index_;  ///< path ("a\x1f" "b") -> index+1

@@ -165,10 +165,22 @@ TEST(CompssRunOptions, GraphAndSummaryFromTheCommandLineOrTheirVariables) {
   EXPECT_EQ(usage_error({"--graph=1", "./app"}), "compss-run: option --graph takes no value");
 }
 
+TEST(CompssRunOptions, MonitorPortFromTheCommandLineOrItsVariable) {
+  EXPECT_FALSE(parse({"./app"}).monitor);
+  EXPECT_EQ(parse({"--monitor", "./app"}).monitor, 0);
+  EXPECT_EQ(parse({"--monitor=8080", "./app"}).monitor, 8080);
+  EXPECT_EQ(parse({"./app"}, {{"COMPSS_MONITOR", "9000"}}).monitor, 9000);
+  EXPECT_EQ(parse({"--monitor=8081", "./app"}, {{"COMPSS_MONITOR", "9000"}}).monitor, 8081);
+  EXPECT_EQ(usage_error({"--monitor=http", "./app"}),
+            "compss-run: invalid value 'http' for --monitor: expected a whole number from 0 to 65535");
+  EXPECT_EQ(usage_error({"--monitor=70000", "./app"}),
+            "compss-run: invalid value '70000' for --monitor: expected a whole number from 0 to 65535");
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_MONITOR", "x"}}),
+            "compss-run: invalid COMPSS_MONITOR='x': expected a whole number from 0 to 65535");
+}
+
 TEST(CompssRunOptions, OptionsNotAvailableYetSaySo) {
   EXPECT_EQ(usage_error({"--trace", "./app"}), "compss-run: --trace is not available yet");
-  EXPECT_EQ(usage_error({"--monitor", "./app"}), "compss-run: --monitor is not available yet");
-  EXPECT_EQ(usage_error({"--monitor=8080", "./app"}), "compss-run: --monitor is not available yet");
 }
 
 TEST(CompssRunOptions, HelpAndVersionNeedNoApplication) {

@@ -95,6 +95,8 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   else c.unset.push_back("COMPSS_WORKER_EXITS_FD");
   c.set.emplace_back("COMPSS_GRAPH", o.graph ? "1" : "0");
   c.set.emplace_back("COMPSS_SUMMARY", o.summary ? "1" : "0");
+  if (o.monitor) c.set.emplace_back("COMPSS_MONITOR", std::to_string(*o.monitor));
+  else c.unset.push_back("COMPSS_MONITOR");
   if (progress) c.set.emplace_back("COMPSS_PROGRESS", "1");
   else c.unset.push_back("COMPSS_PROGRESS");
   // The master must take the inherited socket, not bind again or act as a worker.

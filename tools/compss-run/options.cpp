@@ -176,8 +176,12 @@ const OptionDef option_table[] = {
      [](Options& o, const Source& s) { o.summary = s.env.empty() || one_of(s, {"1", "0"}) == "1"; }},
     {"--trace", nullptr, false, nullptr, false, "write an execution trace (not available yet)",
      [](Options&, const Source&) { not_available("--trace"); }},
-    {"--monitor", "PORT", true, nullptr, false, "serve a monitoring page (not available yet)",
-     [](Options&, const Source&) { not_available("--monitor"); }},
+    {"--monitor", "PORT", true, "COMPSS_MONITOR", false,
+     "serve a live web page of the run on 127.0.0.1:PORT (default and 0: any free port); "
+     "the master prints its address with the token it asks for",
+     [](Options& o, const Source& s) {
+       o.monitor = s.value.empty() && s.env.empty() ? 0 : static_cast<std::uint16_t>(whole(s, 0, 65535));
+     }},
     {"--help", nullptr, false, nullptr, false, "print this help and exit",
      [](Options& o, const Source&) { o.help = true; }},
     {"--version", nullptr, false, nullptr, false, "print the version and exit",

@@ -57,6 +57,7 @@ struct Options {
   Progress progress = Progress::automatic;
   bool graph = false;    ///< --graph: the task graph at the end (COMPSS_GRAPH)
   bool summary = false;  ///< --summary: per task type figures at the end (COMPSS_SUMMARY)
+  std::optional<std::uint16_t> monitor;  ///< --monitor[=PORT]: the live page (COMPSS_MONITOR)
   bool help = false;
   bool version = false;
   std::vector<std::string> command;  ///< the application and its arguments
@@ -66,7 +67,7 @@ struct Options {
 /// option's value when the command line does not; an option on the command line that
 /// chooses the workers (--workers, --hosts, --resources, --project) hides the variables
 /// of the others. Throws UsageError for unknown options, bad values, options that are not
-/// available yet (--trace, --monitor), and a missing application.
+/// available yet (--trace), and a missing application.
 ///
 ///   Options o = parse_options({"--hosts", "n1,alice@n2", "./app"}, process_env);
 Options parse_options(const std::vector<std::string>& args, const EnvLookup& env);
