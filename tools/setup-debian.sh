@@ -10,6 +10,7 @@ packages=(
   libtbb-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev graphviz ccache
   openssh-client openssh-server  # e2e.distributed.ssh starts its own sshd on loopback
+  chromium  # e2e.observe.monitor_* load the monitor's page headless
   "$@"
 )
 

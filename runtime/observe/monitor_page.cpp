@@ -20,8 +20,8 @@ h2 { font-size: 1.05em; margin: 1em 0 .3em 0; }
 table { border-collapse: collapse; }
 td, th { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: right; }
 td:first-child, th:first-child { text-align: left; }
-.bar { display: inline-block; height: 10px; background: #1e90ff; vertical-align: middle; }
 .slots { display: inline-block; height: 10px; border: 1px solid #999; vertical-align: middle; }
+.slots .bar { display: block; height: 100%; background: #1e90ff; }
 #graph { border: 1px solid #ccc; overflow: auto; max-height: 70vh; }
 #graph svg { max-width: 100%; height: auto; }
 .swatch { display: inline-block; width: .9em; height: .9em; vertical-align: middle; margin: 0 .2em 0 .8em; }
