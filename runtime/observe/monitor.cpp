@@ -73,7 +73,8 @@ std::string svg_message(const std::string& text) {
 }  // namespace
 
 Monitor::Monitor(std::uint16_t port, MonitorSources sources, std::chrono::milliseconds period)
-    : sources_(std::move(sources)), token_(random_token()), start_(rt::event_now()), period_(period) {
+    : sources_(std::move(sources)), token_(random_token()), start_(rt::event_now()), period_(period),
+      nodes_(sources_.nodes) {
   server_ = std::make_unique<MonitorServer>("127.0.0.1", port,
                                             [this](std::string_view target) { return handle(target); });
   sampler_ = std::thread([this] { sample_loop(); });
@@ -94,23 +95,28 @@ std::string Monitor::url() const {
 }
 
 void Monitor::set_nodes(std::function<std::vector<MonitorNode>()> nodes) {
-  std::lock_guard lock(mutex_);
-  sources_.nodes = std::move(nodes);
+  std::lock_guard lock(nodes_mutex_);
+  nodes_ = std::move(nodes);
 }
 
 void Monitor::on_run_ended(const rt::RunEnded&) {
+  {
+    // The backend is stopped and about to go: ask it one last time, then never again.
+    std::lock_guard lock(nodes_mutex_);
+    if (nodes_) last_nodes_ = nodes_();
+    nodes_ = nullptr;
+  }
   std::lock_guard lock(mutex_);
   ended_ = true;
 }
 
 Monitor::Now Monitor::now() {
   Now n{sources_.graph->counts(), {}};
-  std::function<std::vector<MonitorNode>()> ask;
   {
-    std::lock_guard lock(mutex_);
-    ask = sources_.nodes;
+    std::lock_guard lock(nodes_mutex_);
+    if (nodes_) last_nodes_ = nodes_();
+    n.nodes = last_nodes_;
   }
-  if (ask) n.nodes = ask();
   // Join the backend's nodes (slots, placed tasks) with the events' (names, ended) by number.
   const std::size_t count = std::max(n.nodes.size(), n.counts.nodes.size());
   n.nodes.resize(count);

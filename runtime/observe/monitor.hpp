@@ -39,16 +39,18 @@ struct MonitorNode {
 struct MonitorSources {
   std::shared_ptr<TaskGraph> graph;
   std::shared_ptr<RunSummary> summary;
-  std::function<std::vector<MonitorNode>()> nodes;  ///< (guarded by Monitor's mutex)
+  std::function<std::vector<MonitorNode>()> nodes;  ///< (see Monitor::set_nodes)
   std::size_t svg_max_tasks = 3000;  ///< beyond: the page shows counts, not the drawing
 };
 
 /// Serves the page and its data from construction on (throws compss::Error when the port
 /// cannot be had) and samples the load every `period`. Its events: on_run_ended marks the
-/// run ended (the page says so and stops polling); serving stops when it is destroyed.
+/// run ended (the page says so and stops polling) and stops asking the backend for its
+/// nodes (the last answer is kept); serving stops when it is destroyed.
 ///
 /// Thread-safety: the server's thread and the sampler's read the graph and the summary
-/// (thread-safe) and the samples (mutex_, a leaf).
+/// (thread-safe), the nodes (nodes_mutex_, held across the call into the backend) and the
+/// samples (mutex_, a leaf).
 ///
 ///   auto monitor = std::make_shared<Monitor>(8080, sources);
 ///   std::fprintf(stderr, "compss: monitor: %s\n", monitor->url().c_str());
@@ -91,6 +93,13 @@ class Monitor : public rt::TaskObserver {
   std::string token_;
   rt::EventTime start_;
   std::chrono::milliseconds period_;
+
+  /// Held while the nodes function runs and while on_run_ended drops it: after the run
+  /// ended no call into the backend (about to be destroyed) is in flight. Taken before
+  /// the backend's own locks, never while mutex_ is held.
+  std::mutex nodes_mutex_;
+  std::function<std::vector<MonitorNode>()> nodes_;  ///< (nodes_mutex_)
+  std::vector<MonitorNode> last_nodes_;              ///< what it said last (nodes_mutex_)
 
   std::mutex mutex_;  // guards the members below
   std::condition_variable wake_;

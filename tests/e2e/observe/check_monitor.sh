@@ -73,23 +73,24 @@ wait_state() {
   done
   echo "FAIL: the monitor never showed $2; last answer: ${answer:0:300}"; cat run.err; exit 1
 }
-page() {  # the DOM after the page's script ran
-  "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --dump-dom "$url" 2>/dev/null
+page() {  # the DOM after the page's script ran (bounded: a stuck browser fails the test)
+  timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --dump-dom "$url" 2>browser.err ||
+    { echo "FAIL: chromium did not load $url (exit $?)"; cat browser.err; exit 1; }
 }
 wait_state "s['counts']['total'] == 12 and s['counts']['running'] >= 1" "12 tasks, some running"
-dom="$(page)"
+dom="$(page)" || exit 1
 for want in 'id="total">12<' 'id="done">0<' 'class="node"'; do
   grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want while tasks wait"; echo "$dom" | head -c 3000; exit 1; }
 done
 
 touch run/go
 wait_state "s['counts']['done'] == 12" "12 tasks done"
-dom="$(page)"
+dom="$(page)" || exit 1
 for want in 'id="done">12<' 'id="total">12<' '<svg' '<title>12</title>' 'fill="#32cd32"'; do
   grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want once the tasks ended"; echo "$dom" | head -c 3000; exit 1; }
 done
 mkdir -p "$(dirname "$screenshot")"
-"$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --window-size=1100,1400 \
+timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --window-size=1100,1400 \
   --screenshot="$screenshot" "$url" >/dev/null 2>&1
 [[ -s "$screenshot" ]] || { echo "FAIL: no screenshot $screenshot"; exit 1; }
 
