@@ -122,8 +122,9 @@ struct RuntimeActivity {
   std::span<const DataAccess> data;
 };
 
-/// The runtime is ending: every task ended and the backend stopped (no event follows).
-/// Observers that write files at the end do it now.
+/// The runtime is ending: every task ended and the backend stopped, or the process exits
+/// without timed-out tasks that still run (Runtime::exit_if_abandoned). No event follows;
+/// observers that write files at the end do it now.
 struct RunEnded {
   EventTime time = 0;
 };
