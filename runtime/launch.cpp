@@ -2,7 +2,7 @@
 // for. A worker (COMPSS_WORKER set) serves tasks from its master instead of running main;
 // otherwise the Runtime is built with its Backend: the master of a master-worker run
 // (net::Cluster, when COMPSS_LISTEN/COMPSS_LISTEN_FD are set) or this process's cores
-// alone (LocalBackend). The only file that sees both core/ and net/ (docs/architecture.md,
+// alone (LocalBackend); the observers of observe/ the configuration asks for. The only file that sees both core/ and net/ (docs/architecture.md,
 // "The runtime: Backend and layers").
 #include "core/runtime.hpp"
 #include "local/backend.hpp"
@@ -10,6 +10,7 @@
 #include "net/cluster_config.hpp"
 #include "net/worker.hpp"
 #include "observe/trace_session.hpp"
+#include "observe/observers.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/runtime_api.hpp>
@@ -27,12 +28,26 @@ std::unique_ptr<Runtime> launch_runtime() {
   net::ClusterConfig config = net::cluster_config_from_env(threads);
   const bool progress = config.progress;
   auto trace = observe::trace_session_from_env();  // (before the workers start: a bad folder stops the run)
+  const observe::ObserveSettings watch = observe::observe_settings_from_env();
+  // Made first: a monitor port that cannot be had stops the start before workers connect.
+  const observe::ObserverSet observers = observe::make_observers(watch);
   auto runtime = std::make_unique<Runtime>(
       threads, progress, [&config](Runtime& runtime, LocalExecutor& executor) -> std::unique_ptr<Backend> {
         if (config.distributed) return std::make_unique<net::Cluster>(runtime, executor, std::move(config));
         return std::make_unique<LocalBackend>(executor);
       });
   if (trace) runtime->events().add(std::move(trace));
+  // Task graph, summary, monitor: observers of the master's task events.
+  if (observers.monitor) {
+    observers.monitor->set_nodes([r = runtime.get()] {
+      std::vector<observe::MonitorNode> nodes;
+      for (const Backend::NodeSlotsView& n : r->backend().node_slots())
+        nodes.push_back({n.id, n.name, n.slots, n.alive, static_cast<long>(n.running)});
+      if (nodes.empty()) nodes.push_back({0, "localhost", r->threads(), true, -1});  // (local run)
+      return nodes;
+    });
+  }
+  if (watch.any()) observe::install_observers(runtime->events(), observers, watch, [] { return log_dir(); });
   return runtime;
 }
 

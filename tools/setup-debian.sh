@@ -11,7 +11,7 @@ packages=(
   nlohmann-json3-dev graphviz ccache
   libopenblas-dev liblapacke-dev python3-numpy python3-sklearn  # dislib and its tests
   openssh-client openssh-server  # e2e.distributed.ssh starts its own sshd on loopback
-  chromium  # tests/trace/html_check.sh draws trace.html headless
+  chromium  # trace.html and the monitor (e2e.observe.monitor_*) drawn headless
   openmpi-bin libopenmpi-dev  # MPI tasks (e2e.mpi_tasks): mpirun, mpicxx
   "$@"
 )

@@ -45,11 +45,26 @@ struct WaitScope {
   WaitScope(rt::Runtime* r, rt::Activity kind) noexcept {
     if (r != nullptr && r->events().any()) scope.emplace(r->events(), kind);
   }
+  /// A wait_on of data: observers are told which data, at which version (`versions` is
+  /// called only when they are installed).
+  template <class Versions>
+  WaitScope(rt::Runtime* r, Versions&& versions) noexcept {
+    if (r == nullptr || !r->events().any()) return;
+    std::vector<rt::DataAccess> data;
+    try {
+      data = versions(*r);
+    } catch (...) {
+      // Out of memory: the wait is told without its data.
+    }
+    scope.emplace(r->events(), rt::Activity::wait_on, data);
+  }
 };
 }  // namespace
 
 void wait_future(FutureStateBase& s) {
-  WaitScope wait(in_task() ? nullptr : rt::current_runtime(), rt::Activity::wait_on);
+  WaitScope wait(in_task() ? nullptr : rt::current_runtime(), [&s](rt::Runtime& r) {
+    return r.latest_versions(DataKey::of(&s));
+  });
   if (!s.idle()) {
     s.waiters.fetch_add(1, std::memory_order_seq_cst);
     for (;;) {
@@ -77,7 +92,7 @@ void wait_object(const void* address) {
   if (in_task()) return;
   rt::Runtime* r = rt::current_runtime();
   if (r == nullptr) return;
-  WaitScope wait(r, rt::Activity::wait_on);
+  WaitScope wait(r, [address](rt::Runtime& rt) { return rt.latest_versions(DataKey::of(address)); });
   r->wait_key(DataKey::of(address));
   r->throw_if_failed();
 }
@@ -86,7 +101,9 @@ void wait_objects(const void* begin, std::size_t count, std::size_t stride) {
   if (in_task()) return;
   rt::Runtime* r = rt::current_runtime();
   if (r == nullptr) return;
-  WaitScope wait(r, rt::Activity::wait_on);
+  WaitScope wait(r, [&](rt::Runtime& rt) {
+    return rt.latest_versions(reinterpret_cast<std::uintptr_t>(begin), count, stride);
+  });
   r->wait_range(reinterpret_cast<std::uintptr_t>(begin), count, stride);
   r->throw_if_failed();
 }
@@ -96,7 +113,7 @@ void wait_file(std::string_view path) {
   rt::Runtime* r = rt::current_runtime();
   if (r == nullptr) return;
   std::string key = normalize_path(path);
-  WaitScope wait(r, rt::Activity::wait_on);
+  WaitScope wait(r, [&key](rt::Runtime& rt) { return rt.latest_versions(DataKey::of_file(key)); });
   r->wait_key(DataKey::of_file(key));
   r->throw_if_failed();
 }

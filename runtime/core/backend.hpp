@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace compss::rt {
 
@@ -68,6 +69,17 @@ class Backend {
   virtual std::string node_name(int node) const = 0;
   /// Tasks placed on other nodes and running there (for the progress line).
   virtual std::size_t running() const noexcept = 0;
+  /// One node's task slots now (for the monitor).
+  struct NodeSlotsView {
+    int id = 0;
+    std::string name;
+    unsigned slots = 0;    ///< tasks it may run at once
+    unsigned running = 0;  ///< tasks placed there and not finished
+    bool alive = true;
+  };
+  /// Every node of the run with its slots; empty when tasks run on this process's
+  /// executor alone (its threads are the slots).
+  virtual std::vector<NodeSlotsView> node_slots() { return {}; }
   /// The run ends without waiting for tasks that still run (time-outs): tell the other
   /// nodes, without waiting for them.
   virtual void tell_run_ended() noexcept = 0;

@@ -33,6 +33,9 @@ struct DataAccess {
   std::uint64_t data_id = 0;
   std::uint64_t version = 0;
   detail::Direction direction = detail::Direction::in;
+  /// 0, or for a collection's container and its elements the parameter's position + 1:
+  /// what a task graph draws as one edge per collection (observe/task_graph.hpp).
+  std::uint32_t collection = 0;
 };
 
 /// An edge of the task graph: the task waits for `task_id` because of version `version`
@@ -52,6 +55,8 @@ struct TaskSubmitted {
   std::span<const Dependency> dependencies;
   std::span<const DataAccess> data;
   EventTime time = 0;
+  /// The task groups it belongs to, outermost first (empty outside any group).
+  std::span<const std::string_view> groups;
 };
 
 /// Every dependency of the task ended: it may be placed now.
@@ -114,6 +119,17 @@ struct RuntimeActivity {
   Activity kind = Activity::wait_on;
   bool begin = true;
   EventTime time = 0;
+  /// A wait_on's begin: the data waited for, at the version waited for (their latest);
+  /// empty for a barrier, a future no task made, or data no task touched. Valid during
+  /// the call only.
+  std::span<const DataAccess> data;
+};
+
+/// The runtime is ending: every task ended and the backend stopped, or the process exits
+/// without timed-out tasks that still run (Runtime::exit_if_abandoned). No event follows;
+/// observers that write files at the end do it now.
+struct RunEnded {
+  EventTime time = 0;
 };
 
 /// A worker's clock as the master reads it now (master = worker + offset), and the most
@@ -123,12 +139,6 @@ struct NodeClock {
   int node = 0;
   std::int64_t offset = 0;
   std::int64_t error_bound = 0;
-  EventTime time = 0;
-};
-
-/// The run ended: every task ended and the backend shut down (the workers answered their
-/// last calls). The last event an observer receives; files are written here.
-struct RunEnded {
   EventTime time = 0;
 };
 
@@ -209,9 +219,11 @@ class alignas(64) Observers {
 ///   ActivityScope scope(runtime.events(), Activity::barrier);
 class ActivityScope {
  public:
-  ActivityScope(const Observers& observers, Activity kind) noexcept
+  ActivityScope(const Observers& observers, Activity kind,
+                std::span<const DataAccess> data = {}) noexcept
       : observers_(observers.any() ? &observers : nullptr), kind_(kind) {
-    if (observers_ != nullptr) observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, true, event_now()});
+    if (observers_ != nullptr)
+      observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, true, event_now(), data});
   }
   ~ActivityScope() {
     if (observers_ != nullptr) observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, false, event_now()});

@@ -244,7 +244,8 @@ void Runtime::exit_if_abandoned(int code) noexcept {
   const std::int32_t still = abandoned();
   if (still <= 0) return;
   // A timed-out task's thread cannot be killed, and the executor would wait for it: end
-  // the process here, after the report.
+  // the process here, after the report (and the observers' files: the graph, the summary).
+  if (events_.any()) events_.notify(&TaskObserver::on_run_ended, RunEnded{event_now()});
   failures_.publish();
   std::fprintf(stderr, "compss: %d timed-out task(s) still running: exiting without them\n",
                static_cast<int>(still));

@@ -244,6 +244,30 @@ void Registry::collect_range(std::uintptr_t begin, std::size_t count, std::size_
   }
 }
 
+void Registry::latest_versions(const DataKey& key, std::vector<DataAccess>& out) {
+  if (key.tag == DataKey::Tag::none) return;
+  if (Datum* d = find(key)) out.push_back({d->id, d->version});
+}
+
+void Registry::latest_versions(std::uintptr_t begin, std::size_t count, std::size_t stride,
+                               std::vector<DataAccess>& out) {
+  if (count == 0 || stride == 0) return;
+  if (count <= objects_.size()) {
+    for (std::size_t i = 0; i < count; ++i) {
+      auto it = objects_.find(begin + i * stride);
+      if (it != objects_.end()) out.push_back({it->second.id, it->second.version});
+    }
+    return;
+  }
+  // A range wider than the registry: scan the registry, then put the hits in address order.
+  std::vector<std::pair<std::uintptr_t, DataAccess>> hits;
+  std::uintptr_t end = begin + count * stride;
+  for (auto& [addr, d] : objects_)
+    if (addr >= begin && addr < end && (addr - begin) % stride == 0) hits.push_back({addr, {d.id, d.version}});
+  std::sort(hits.begin(), hits.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  for (auto& h : hits) out.push_back(h.second);
+}
+
 bool Registry::idle(Datum& d) {
   if (d.writer != nullptr && !is_finished(d.writer)) return false;
   if (d.run != nullptr) {

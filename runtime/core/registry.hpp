@@ -71,6 +71,12 @@ class Registry {
   /// `writers_only`, only those that may write it.
   void collect(const DataKey& key, std::vector<TaskBase*>& out, bool writers_only = false);
 
+  /// Appends the datum's id and latest version (nothing when unknown).
+  void latest_versions(const DataKey& key, std::vector<DataAccess>& out);
+  /// Likewise for `count` addresses `stride` bytes apart from `begin`, in address order.
+  void latest_versions(std::uintptr_t begin, std::size_t count, std::size_t stride,
+                       std::vector<DataAccess>& out);
+
   /// Forgets the datum (delete_object, delete_file, in_delete): the next access starts a
   /// new datum (new id, version 0). Pending tasks keep their edges, and accesses after the
   /// drop still wait for them (so reusing the variable stays safe).

@@ -186,15 +186,20 @@ void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>&
     data.clear();
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {
       const ParamDescriptor& p = t->params_[i];
-      if (p.kind == detail::ParamKind::collection && p.data_id != 0) {
-        data.push_back({p.data_id, p.version, detail::Direction::in});  // its shape
+      const std::uint32_t collection = p.kind == detail::ParamKind::collection ? i + 1 : 0;
+      if (collection != 0 && p.data_id != 0) {
+        data.push_back({p.data_id, p.version, detail::Direction::in, collection});  // its shape
       }
       for_each_datum(p, [&](const ParamDescriptor& d) {
-        if (d.data_id != 0) data.push_back({d.data_id, d.version, d.direction});
+        if (d.data_id != 0) data.push_back({d.data_id, d.version, d.direction, collection});
       });
     }
+    thread_local std::vector<std::string_view> groups;  // outermost first
+    groups.clear();
+    for (auto* g = static_cast<const GroupState*>(t->group); g != nullptr; g = g->parent)
+      groups.insert(groups.begin(), g->name);
     events_.notify(&TaskObserver::on_submitted,
-                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, event_now()});
+                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, event_now(), groups});
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }
@@ -232,6 +237,21 @@ void Runtime::wait_key(const DataKey& key, bool writers_only) {
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(key);
   if (!all_local_ && key.tag == DataKey::Tag::address) backend_->sync(key.address, true);
   if (!all_local_ && key.tag == DataKey::Tag::file) backend_->sync_file(std::string(key.path));
+}
+
+std::vector<DataAccess> Runtime::latest_versions(const DataKey& key) {
+  std::vector<DataAccess> out;
+  std::lock_guard lock(registry_mutex_);
+  registry_.latest_versions(key, out);
+  return out;
+}
+
+std::vector<DataAccess> Runtime::latest_versions(std::uintptr_t begin, std::size_t count,
+                                                 std::size_t stride) {
+  std::vector<DataAccess> out;
+  std::lock_guard lock(registry_mutex_);
+  registry_.latest_versions(begin, count, stride, out);
+  return out;
 }
 
 void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t stride) {

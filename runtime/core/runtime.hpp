@@ -75,6 +75,10 @@ class Runtime {
   /// Tells the observers that the attempt begun last (begin_attempt) started on `where`
   /// at `time` (a body running elsewhere: net/cluster.cpp; here, run_task does it).
   void notify_started(const TaskBase& task, const Allocation& where, EventTime time) noexcept;
+  /// The datum's (or the objects in the range's) id and latest version, for a wait's
+  /// event (RuntimeActivity::data); nothing for data no task touched.
+  std::vector<DataAccess> latest_versions(const DataKey& key);
+  std::vector<DataAccess> latest_versions(std::uintptr_t begin, std::size_t count, std::size_t stride);
 
   // ---- where tasks run (core/backend.hpp) -----------------------------------------------
   Backend& backend() noexcept { return *backend_; }

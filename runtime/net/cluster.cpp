@@ -130,6 +130,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
 
 sched::NodeId Cluster::add_master_node(unsigned cores) {
   // (Before tasks run, or from the on_lost of the last worker: once.)
+  master_cores_.store(cores, std::memory_order_relaxed);
   sched::NodeId id = scheduler_->add_node("master", rt::master_resources(cores), *master_node_);
   master_sched_.store(id, std::memory_order_release);
   return id;
@@ -704,6 +705,20 @@ void Cluster::sync_all() { data_->sync_all(); }
 void Cluster::sync_file(const std::string& path) { data_->sync_file(path); }
 
 void Cluster::forget(std::uintptr_t address) noexcept { data_->forget(address); }
+
+std::vector<rt::Backend::NodeSlotsView> Cluster::node_slots() {
+  std::vector<NodeSlotsView> out;
+  if (master_sched_.load(std::memory_order_acquire) != sched::IdSet::npos) {
+    out.push_back({0, "master", master_cores_.load(std::memory_order_relaxed),
+                   static_cast<unsigned>(master_node_->holding()), true});
+  }
+  std::lock_guard lock(sched_mutex_);  // (worker_alive_)
+  for (std::size_t n = 1; n < workers_.size(); ++n) {
+    out.push_back({static_cast<int>(n), links_[n]->name(), links_[n]->hello().cores,
+                   static_cast<unsigned>(workers_[n]->holding()), static_cast<bool>(worker_alive_[n])});
+  }
+  return out;
+}
 
 std::string Cluster::node_name(int node) const {
   const auto n = static_cast<std::size_t>(node);

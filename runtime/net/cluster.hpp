@@ -95,6 +95,8 @@ class Cluster final : public rt::Backend {
 
   /// Tasks placed and running, and tasks waiting in the scheduler (for the progress line).
   std::size_t running() const noexcept override { return running_.load(std::memory_order_relaxed); }
+  /// The master (node 0) and every worker with their slots (for the monitor).
+  std::vector<NodeSlotsView> node_slots() override;
   std::size_t queued();
 
  private:
@@ -187,6 +189,7 @@ class Cluster final : public rt::Backend {
   std::vector<sched::NodeId> worker_sched_;
   std::unique_ptr<ClusterNode> master_node_;
   std::atomic<sched::NodeId> master_sched_{sched::IdSet::npos};
+  std::atomic<unsigned> master_cores_{0};  // (for node_slots)
   std::unique_ptr<sched::Scheduler> scheduler_;  // after the executors: destroyed first
   std::mutex classes_mutex_;  // a leaf
   std::unordered_map<std::string_view, const sched::TaskClass*> classes_;  // by signature

@@ -304,8 +304,6 @@ TEST_F(CompssRunLaunch, ProgressVariable) {
 }
 
 TEST_F(CompssRunLaunch, CommandLineErrors) {
-  EXPECT_EQ(run({"--graph", fake_app}), 2);
-  EXPECT_EQ(err(), "compss-run: --graph is not available yet\n");
   EXPECT_EQ(run({"--workers", "x", fake_app}), 2);
   EXPECT_NE(err().find("compss-run: invalid value 'x' for --workers"), std::string::npos);
   EXPECT_EQ(run({"--frobnicate", fake_app}), 2);

@@ -150,10 +150,33 @@ TEST(CompssRunOptions, WorkerSourcesAreExclusive) {
             std::string::npos);
 }
 
-TEST(CompssRunOptions, OptionsNotAvailableYetSaySo) {
-  EXPECT_EQ(usage_error({"--graph", "./app"}), "compss-run: --graph is not available yet");
-  EXPECT_EQ(usage_error({"--monitor", "./app"}), "compss-run: --monitor is not available yet");
-  EXPECT_EQ(usage_error({"--monitor=8080", "./app"}), "compss-run: --monitor is not available yet");
+TEST(CompssRunOptions, GraphAndSummaryFromTheCommandLineOrTheirVariables) {
+  Options none = parse({"./app"});
+  EXPECT_FALSE(none.graph);
+  EXPECT_FALSE(none.summary);
+  Options both = parse({"--graph", "--summary", "./app"});
+  EXPECT_TRUE(both.graph);
+  EXPECT_TRUE(both.summary);
+  Options env = parse({"./app"}, {{"COMPSS_GRAPH", "1"}, {"COMPSS_SUMMARY", "0"}});
+  EXPECT_TRUE(env.graph);
+  EXPECT_FALSE(env.summary);
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_GRAPH", "yes"}}),
+            "compss-run: invalid COMPSS_GRAPH='yes': expected 1|0");
+  EXPECT_EQ(usage_error({"--graph=1", "./app"}), "compss-run: option --graph takes no value");
+}
+
+TEST(CompssRunOptions, MonitorPortFromTheCommandLineOrItsVariable) {
+  EXPECT_FALSE(parse({"./app"}).monitor);
+  EXPECT_EQ(parse({"--monitor", "./app"}).monitor, 0);
+  EXPECT_EQ(parse({"--monitor=8080", "./app"}).monitor, 8080);
+  EXPECT_EQ(parse({"./app"}, {{"COMPSS_MONITOR", "9000"}}).monitor, 9000);
+  EXPECT_EQ(parse({"--monitor=8081", "./app"}, {{"COMPSS_MONITOR", "9000"}}).monitor, 8081);
+  EXPECT_EQ(usage_error({"--monitor=http", "./app"}),
+            "compss-run: invalid value 'http' for --monitor: expected a whole number from 0 to 65535");
+  EXPECT_EQ(usage_error({"--monitor=70000", "./app"}),
+            "compss-run: invalid value '70000' for --monitor: expected a whole number from 0 to 65535");
+  EXPECT_EQ(usage_error({"./app"}, {{"COMPSS_MONITOR", "x"}}),
+            "compss-run: invalid COMPSS_MONITOR='x': expected a whole number from 0 to 65535");
 }
 
 TEST(CompssRunOptions, TraceTakesAnOptionalFolderOrItsVariable) {

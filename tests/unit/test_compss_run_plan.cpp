@@ -230,6 +230,11 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
   Options strict = parse_options({"--workers", "2", "--require-workers", "./app"}, env_of({}));
   EXPECT_EQ(value_of(master_environment(strict, p, "s", 5, 6, false).set, "COMPSS_REQUIRE_WORKERS"),
             "1");
+  EXPECT_EQ(value_of(c.set, "COMPSS_GRAPH"), "0");
+  EXPECT_EQ(value_of(c.set, "COMPSS_SUMMARY"), "0");
+  Options watched = parse_options({"--workers", "2", "--graph", "--summary", "./app"}, env_of({}));
+  EXPECT_EQ(value_of(master_environment(watched, p, "s", 5, 6, false).set, "COMPSS_GRAPH"), "1");
+  EXPECT_EQ(value_of(master_environment(watched, p, "s", 5, 6, false).set, "COMPSS_SUMMARY"), "1");
 
   std::string a = "COMPSS_LISTEN=1.2.3.4:5", b = "COMPSS_WORKER=x:1", k = "KEEP=me",
               s = "COMPSS_PROGRESS=1";

@@ -94,6 +94,10 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   if (exits_fd >= 0) c.set.emplace_back("COMPSS_WORKER_EXITS_FD", std::to_string(exits_fd));
   else c.unset.push_back("COMPSS_WORKER_EXITS_FD");
   if (!o.trace.empty()) c.set.emplace_back("COMPSS_TRACE", o.trace);  // (the master writes it)
+  c.set.emplace_back("COMPSS_GRAPH", o.graph ? "1" : "0");
+  c.set.emplace_back("COMPSS_SUMMARY", o.summary ? "1" : "0");
+  if (o.monitor) c.set.emplace_back("COMPSS_MONITOR", std::to_string(*o.monitor));
+  else c.unset.push_back("COMPSS_MONITOR");
   if (progress) c.set.emplace_back("COMPSS_PROGRESS", "1");
   else c.unset.push_back("COMPSS_PROGRESS");
   // The master must take the inherited socket, not bind again or act as a worker.

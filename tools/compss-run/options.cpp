@@ -166,14 +166,24 @@ const OptionDef option_table[] = {
      }},
     {"--no-progress", nullptr, false, "COMPSS_PROGRESS", false, "no progress line",
      [](Options& o, const Source&) { o.progress = Progress::off; }},
-    {"--graph", nullptr, false, nullptr, false, "write the task graph (not available yet)",
-     [](Options&, const Source&) { not_available("--graph"); }},
+    {"--graph", nullptr, false, "COMPSS_GRAPH", false,
+     "write the task graph at the end: complete_graph.dot and, with Graphviz, .svg in the "
+     "log folder (COMPSS_LOG_DIR; variable: 1|0)",
+     [](Options& o, const Source& s) { o.graph = s.env.empty() || one_of(s, {"1", "0"}) == "1"; }},
+    {"--summary", nullptr, false, "COMPSS_SUMMARY", false,
+     "print per task type counts, times, failures, retries and bytes moved at the end, and "
+     "write summary.json in the log folder (variable: 1|0)",
+     [](Options& o, const Source& s) { o.summary = s.env.empty() || one_of(s, {"1", "0"}) == "1"; }},
     {"--trace", "DIR", true, "COMPSS_TRACE", false,
      "write a trace of the run: Paraver .prv/.pcf/.row, Chrome/Perfetto JSON and trace.html, "
      "into DIR (default: the run's log folder, trace/; variable: 1|0|DIR)",
      [](Options& o, const Source& s) { o.trace = s.value.empty() ? "1" : s.value; }},
-    {"--monitor", "PORT", true, nullptr, false, "serve a monitoring page (not available yet)",
-     [](Options&, const Source&) { not_available("--monitor"); }},
+    {"--monitor", "PORT", true, "COMPSS_MONITOR", false,
+     "serve a live web page of the run on 127.0.0.1:PORT (default and 0: any free port); "
+     "the master prints its address with the token it asks for",
+     [](Options& o, const Source& s) {
+       o.monitor = s.value.empty() && s.env.empty() ? 0 : static_cast<std::uint16_t>(whole(s, 0, 65535));
+     }},
     {"--help", nullptr, false, nullptr, false, "print this help and exit",
      [](Options& o, const Source&) { o.help = true; }},
     {"--version", nullptr, false, nullptr, false, "print the version and exit",

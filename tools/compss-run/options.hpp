@@ -56,6 +56,9 @@ struct Options {
   std::string log_level;                    ///< off|info|debug; empty = default (off)
   Progress progress = Progress::automatic;
   std::string trace;  ///< --trace[=DIR]: "1" (default folder), "0" (none) or DIR; empty = not asked
+  bool graph = false;    ///< --graph: the task graph at the end (COMPSS_GRAPH)
+  bool summary = false;  ///< --summary: per task type figures at the end (COMPSS_SUMMARY)
+  std::optional<std::uint16_t> monitor;  ///< --monitor[=PORT]: the live page (COMPSS_MONITOR)
   bool help = false;
   bool version = false;
   std::vector<std::string> command;  ///< the application and its arguments
@@ -65,7 +68,7 @@ struct Options {
 /// option's value when the command line does not; an option on the command line that
 /// chooses the workers (--workers, --hosts, --resources, --project) hides the variables
 /// of the others. Throws UsageError for unknown options, bad values, options that are not
-/// available yet (--graph, --monitor), and a missing application.
+/// available yet, and a missing application.
 ///
 ///   Options o = parse_options({"--hosts", "n1,alice@n2", "./app"}, process_env);
 Options parse_options(const std::vector<std::string>& args, const EnvLookup& env);

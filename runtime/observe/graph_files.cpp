@@ -1,0 +1,77 @@
+#include "observe/graph_files.hpp"
+
+#include "observe/graph_dot.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+extern char** environ;
+
+namespace compss::observe {
+
+namespace fs = std::filesystem;
+
+bool render_with_graphviz(const std::string& dot_file, const std::string& out_file,
+                          std::string& why, const char* format) {
+  const std::string type = std::string("-T") + format;
+  const char* argv[] = {"dot", type.c_str(), "-o", out_file.c_str(), dot_file.c_str(), nullptr};
+  pid_t pid = 0;
+  int rc = ::posix_spawnp(&pid, "dot", nullptr, nullptr, const_cast<char* const*>(argv), environ);
+  if (rc != 0) {
+    why = rc == ENOENT ? "Graphviz's dot is not installed (Debian: apt-get install graphviz)"
+                       : std::string("cannot start Graphviz's dot: ") + std::strerror(rc);
+    return false;
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+  why = "Graphviz's dot failed on " + dot_file;
+  return false;
+}
+
+GraphFiles write_graph_files(const GraphSnapshot& graph, const std::string& dir, std::size_t svg_max_tasks) {
+  GraphFiles files;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path dot = fs::path(dir) / "complete_graph.dot";
+  const fs::path tmp = fs::path(dir) / "complete_graph.dot.tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    const std::string text = dot_text(graph);
+    if (!(out << text << std::flush)) {
+      files.error = "cannot write " + tmp.string() + ": " + std::strerror(errno);
+      return files;
+    }
+  }
+  fs::rename(tmp, dot, ec);
+  if (ec) {
+    files.error = "cannot write " + dot.string() + ": " + ec.message();
+    return files;
+  }
+  files.dot = dot.string();
+  if (graph.tasks.size() > svg_max_tasks) {
+    files.why_no_svg = std::to_string(graph.tasks.size()) + " tasks are more than " +
+                       std::to_string(svg_max_tasks) +
+                       " (COMPSS_GRAPH_SVG_MAX); render it with: dot -Tsvg -O " + files.dot;
+    return files;
+  }
+  const fs::path svg = fs::path(dir) / "complete_graph.svg";
+  if (render_with_graphviz(files.dot, svg.string(), files.why_no_svg)) files.svg = svg.string();
+  return files;
+}
+
+std::string graph_files_message(const GraphFiles& files) {
+  if (!files.error.empty()) return "compss: task graph not written: " + files.error;
+  std::string m = "compss: task graph: " + files.dot;
+  if (!files.svg.empty()) m += " and " + files.svg;
+  else m += " (no SVG: " + files.why_no_svg + ")";
+  return m;
+}
+
+}  // namespace compss::observe

@@ -1,0 +1,120 @@
+// The live monitor (--monitor[=PORT], COMPSS_MONITOR=PORT): a web page served by the
+// master while the program runs, showing the task graph coloured by state, the nodes with
+// their slots and what runs on them, the task types with their counts and times, and the
+// load over time, updated every second. Self-contained (no script, style or font from
+// anywhere else), on loopback, behind a token printed at start. docs/tools.md, "The
+// monitor".
+#pragma once
+
+#include "core/events.hpp"
+#include "observe/monitor_server.hpp"
+#include "observe/run_summary.hpp"
+#include "observe/task_graph.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace compss::observe {
+
+/// One node's task slots, from the backend (observers see no backend: launch.cpp gives a
+/// function that asks it).
+struct MonitorNode {
+  int id = 0;
+  std::string name;
+  unsigned slots = 0;
+  bool alive = true;
+  /// Tasks placed there and not finished, when the backend knows (-1: it does not; the
+  /// task events tell). A worker reports a task's start with its end, so while it runs,
+  /// only the backend knows it runs there.
+  long running = -1;
+};
+
+/// What the monitor shows.
+struct MonitorSources {
+  std::shared_ptr<TaskGraph> graph;
+  std::shared_ptr<RunSummary> summary;
+  std::function<std::vector<MonitorNode>()> nodes;  ///< (see Monitor::set_nodes)
+  std::size_t svg_max_tasks = 3000;  ///< beyond: the page shows counts, not the drawing
+};
+
+/// Serves the page and its data from construction on (throws compss::Error when the port
+/// cannot be had) and samples the load every `period`. Its events: on_run_ended marks the
+/// run ended (the page says so and stops polling) and stops asking the backend for its
+/// nodes (the last answer is kept); serving stops when it is destroyed.
+///
+/// Thread-safety: the server's thread and the sampler's read the graph and the summary
+/// (thread-safe), the nodes (nodes_mutex_, held across the call into the backend) and the
+/// samples (mutex_, a leaf).
+///
+///   auto monitor = std::make_shared<Monitor>(8080, sources);
+///   std::fprintf(stderr, "compss: monitor: %s\n", monitor->url().c_str());
+class Monitor : public rt::TaskObserver {
+ public:
+  Monitor(std::uint16_t port, MonitorSources sources,
+          std::chrono::milliseconds period = std::chrono::milliseconds(250));
+  ~Monitor() override;
+
+  /// "http://127.0.0.1:PORT/?token=..." (the token: 32 hex digits from the system's
+  /// random source).
+  std::string url() const;
+  std::uint16_t port() const noexcept { return server_->port(); }
+
+  /// Where the nodes and their slots come from (the runtime exists after the monitor).
+  void set_nodes(std::function<std::vector<MonitorNode>()> nodes);
+
+  void on_run_ended(const rt::RunEnded&) override;
+
+  /// The answer to a request for `target` (what the server calls; tests call it too).
+  HttpReply handle(std::string_view target);
+
+ private:
+  struct Sample {
+    double seconds;
+    std::uint64_t running, waiting, done;
+  };
+  /// The graph's counts and the nodes, with tasks the backend placed on a node counted as
+  /// running there (and no longer as ready).
+  struct Now {
+    GraphCounts counts;
+    std::vector<MonitorNode> nodes;
+  };
+  Now now();
+  std::string state_json();
+  std::string graph_svg();
+  void sample_loop();
+
+  MonitorSources sources_;
+  std::string token_;
+  rt::EventTime start_;
+  std::chrono::milliseconds period_;
+
+  /// Held while the nodes function runs and while on_run_ended drops it: after the run
+  /// ended no call into the backend (about to be destroyed) is in flight. Taken before
+  /// the backend's own locks, never while mutex_ is held.
+  std::mutex nodes_mutex_;
+  std::function<std::vector<MonitorNode>()> nodes_;  ///< (nodes_mutex_)
+  std::vector<MonitorNode> last_nodes_;              ///< what it said last (nodes_mutex_)
+
+  std::mutex mutex_;  // guards the members below
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  bool ended_ = false;
+  std::vector<Sample> samples_;
+  std::uint64_t svg_changes_ = ~0ull;  ///< graph version the cached SVG shows
+  std::chrono::steady_clock::time_point svg_time_{};
+  std::string svg_;
+
+  std::thread sampler_;
+  std::unique_ptr<MonitorServer> server_;  // last: stops before the rest goes
+};
+
+/// The page (HTML with its script and style inline).
+const char* monitor_page();
+
+}  // namespace compss::observe

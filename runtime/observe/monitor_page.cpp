@@ -1,0 +1,168 @@
+// The monitor's page: HTML, style and script in one string (nothing is fetched from
+// anywhere else; the script asks the monitor for /api/state every second and for
+// /api/graph.svg when the graph changed).
+#include "observe/monitor.hpp"
+
+namespace compss::observe {
+
+const char* monitor_page() {
+  return R"HTML(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>COMPSs monitor</title>
+<style>
+body { font-family: sans-serif; margin: 1em; color: #222; }
+h1 { font-size: 1.3em; margin: 0 0 .4em 0; }
+h2 { font-size: 1.05em; margin: 1em 0 .3em 0; }
+.counts span { display: inline-block; margin-right: 1.2em; }
+.counts b { font-size: 1.2em; }
+table { border-collapse: collapse; }
+td, th { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: right; }
+td:first-child, th:first-child { text-align: left; }
+.slots { display: inline-block; height: 10px; border: 1px solid #999; vertical-align: middle; }
+.slots .bar { display: block; height: 100%; background: #1e90ff; }
+#graph { border: 1px solid #ccc; overflow: auto; max-height: 70vh; }
+#graph svg { max-width: 100%; height: auto; }
+.swatch { display: inline-block; width: .9em; height: .9em; vertical-align: middle; margin: 0 .2em 0 .8em; }
+#status.ended { color: #2e8b57; }
+#error { color: #dc143c; }
+</style>
+</head>
+<body>
+<h1>COMPSs monitor <small id="status">running</small></h1>
+<div class="counts">
+  <span>tasks <b id="total">0</b></span>
+  <span>done <b id="done">0</b></span>
+  <span>running <b id="running">0</b></span>
+  <span>waiting <b id="waiting">0</b></span>
+  <span>failed <b id="failed">0</b></span>
+  <span>cancelled <b id="cancelled">0</b></span>
+  <span>elapsed <b id="elapsed">0</b> s</span>
+</div>
+<div id="error"></div>
+<h2>Resources</h2>
+<table id="nodes"><thead><tr><th>node</th><th>slots</th><th>running</th><th>load</th><th>ended here</th></tr></thead><tbody></tbody></table>
+<h2>Load</h2>
+<canvas id="load" width="800" height="160"></canvas>
+<div><span class="swatch" style="background:#1e90ff"></span>running<span class="swatch" style="background:#aaa"></span>waiting</div>
+<h2>Task types</h2>
+<table id="types"><thead><tr><th>task type</th><th>ended</th><th>failed</th><th>cancelled</th><th>retries</th><th>mean s</th><th>min s</th><th>max s</th><th>bytes moved</th></tr></thead><tbody></tbody></table>
+<h2>Task graph</h2>
+<div id="legend"></div>
+<div id="graph"></div>
+<script>
+"use strict";
+const token = new URLSearchParams(location.search).get("token") || "";
+const api = (path) => path + "?token=" + encodeURIComponent(token);
+let graphShown = -1, graphAsked = false, timer = null;
+
+function text(id, value) { document.getElementById(id).textContent = value; }
+function cell(row, value) { const td = document.createElement("td"); td.textContent = value; row.appendChild(td); return td; }
+function fixed(x) { return Number(x).toFixed(6); }
+
+/// Replaces the rows of table `id` by one row (class `kind`) per item, filled by `fill(row, item)`.
+function fillTable(id, kind, items, fill) {
+  const body = document.querySelector("#" + id + " tbody");
+  body.textContent = "";
+  for (const item of items) {
+    const row = document.createElement("tr");
+    row.className = kind;
+    fill(row, item);
+    body.appendChild(row);
+  }
+}
+
+function showNodes(nodes) {
+  fillTable("nodes", "node", nodes, (row, n) => {
+    cell(row, (n.name || ("node " + n.id)) + (n.alive ? "" : " (lost)"));
+    cell(row, n.slots || "");
+    cell(row, n.running);
+    const load = cell(row, "");
+    const width = Math.max(n.slots, n.running, 1) * 12;
+    load.innerHTML = '<span class="slots" style="width:' + width + 'px"><span class="bar" style="width:' +
+      (n.running * 12) + 'px"></span></span>';
+    cell(row, n.ended);
+  });
+}
+
+function showTypes(types) {
+  fillTable("types", "type", types, (row, t) => {
+    for (const v of [t.name, t.count, t.failed, t.cancelled, t.retries, fixed(t.mean_s), fixed(t.min_s), fixed(t.max_s), t.bytes_moved]) cell(row, v);
+  });
+}
+
+function showLoad(samples, slots) {
+  const canvas = document.getElementById("load"), g = canvas.getContext("2d");
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  if (samples.length < 2) return;
+  const t0 = samples[0][0], t1 = samples[samples.length - 1][0] || 1;
+  let top = Math.max(slots, 1);
+  for (const s of samples) top = Math.max(top, s[1], s[2]);
+  const x = (t) => 30 + (canvas.width - 40) * (t - t0) / Math.max(t1 - t0, 1e-9);
+  const y = (v) => canvas.height - 15 - (canvas.height - 25) * v / top;
+  g.strokeStyle = "#ccc"; g.beginPath(); g.moveTo(30, y(0)); g.lineTo(canvas.width - 10, y(0)); g.stroke();
+  g.fillStyle = "#555"; g.font = "10px sans-serif";
+  g.fillText(String(top), 2, y(top) + 4); g.fillText("0", 2, y(0) + 4);
+  g.fillText((t1 - t0).toFixed(1) + " s", canvas.width - 50, canvas.height - 2);
+  if (slots > 0) { g.setLineDash([4, 3]); g.strokeStyle = "#999"; g.beginPath(); g.moveTo(30, y(slots)); g.lineTo(canvas.width - 10, y(slots)); g.stroke(); g.setLineDash([]); }
+  for (const [column, colour] of [[2, "#aaa"], [1, "#1e90ff"]]) {
+    g.strokeStyle = colour; g.beginPath();
+    samples.forEach((s, i) => { if (i) g.lineTo(x(s[0]), y(s[column])); else g.moveTo(x(s[0]), y(s[column])); });
+    g.stroke();
+  }
+}
+
+function showLegend(colours) {
+  const legend = document.getElementById("legend");
+  if (legend.childElementCount) return;
+  for (const [state, colour] of Object.entries(colours)) {
+    const swatch = document.createElement("span");
+    swatch.className = "swatch"; swatch.style.background = colour;
+    legend.appendChild(swatch);
+    legend.appendChild(document.createTextNode(state));
+  }
+}
+
+async function refreshGraph(changes) {
+  if (graphAsked || changes === graphShown) return;
+  graphAsked = true;
+  try {
+    const reply = await fetch(api("/api/graph.svg"));
+    if (reply.ok) { document.getElementById("graph").innerHTML = await reply.text(); graphShown = changes; }
+  } finally { graphAsked = false; }
+}
+
+async function refresh() {
+  try {
+    const reply = await fetch(api("/api/state"));
+    if (!reply.ok) throw new Error("the monitor answered " + reply.status + ": " + await reply.text());
+    const s = await reply.json();
+    const c = s.counts;
+    text("total", c.total); text("done", c.done); text("running", c.running);
+    text("waiting", c.pending + c.ready); text("failed", c.failed); text("cancelled", c.cancelled);
+    text("elapsed", Number(s.elapsed_s).toFixed(1));
+    text("error", "");
+    showNodes(s.nodes);
+    showTypes(s.types);
+    showLoad(s.load, s.nodes.reduce((sum, n) => sum + (n.alive ? n.slots : 0), 0));
+    showLegend(s.colours);
+    await refreshGraph(s.graph_changes);
+    if (s.ended) {
+      const status = document.getElementById("status");
+      status.textContent = "ended"; status.className = "ended";
+      return;  // nothing changes any more
+    }
+  } catch (e) {
+    text("error", "cannot reach the monitor (" + e.message + "): the program may have ended");
+  }
+  timer = setTimeout(refresh, 1000);
+}
+refresh();
+</script>
+</body>
+</html>
+)HTML";
+}
+
+}  // namespace compss::observe

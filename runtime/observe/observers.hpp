@@ -1,0 +1,59 @@
+// Which observers of observe/ a run installs (COMPSS_GRAPH, COMPSS_SUMMARY, COMPSS_MONITOR;
+// compss-run's --graph, --summary and --monitor set them) and what they leave at the end: read in one place and
+// installed by runtime/launch.cpp on the master's runtime.
+#pragma once
+
+#include "core/events.hpp"
+#include "observe/monitor.hpp"
+#include "observe/run_summary.hpp"
+#include "observe/task_graph.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace compss::observe {
+
+/// What to observe.
+struct ObserveSettings {
+  bool graph = false;                ///< COMPSS_GRAPH=1: complete_graph.dot (+ .svg)
+  std::size_t svg_max_tasks = 3000;  ///< COMPSS_GRAPH_SVG_MAX
+  bool summary = false;              ///< COMPSS_SUMMARY=1: printed + summary.json
+  std::optional<std::uint16_t> monitor;  ///< COMPSS_MONITOR=PORT (0: any free port)
+  bool any() const { return graph || summary || monitor; }
+};
+
+/// Reads the settings from `env` (default: the process's variables). Throws
+/// compss::Error naming the variable for a bad value.
+///
+///   ObserveSettings s = observe_settings_from_env();
+ObserveSettings observe_settings_from_env(
+    const std::function<const char*(const char*)>& env = [](const char* n) { return std::getenv(n); });
+
+/// The observers `settings` ask for (null when not asked for), made before the runtime
+/// so that a monitor port that cannot be had stops the start before anything runs.
+struct ObserverSet {
+  std::shared_ptr<TaskGraph> graph;     ///< --graph or --monitor
+  std::shared_ptr<RunSummary> summary;  ///< --summary or --monitor
+  std::shared_ptr<Monitor> monitor;     ///< serving from now on
+};
+
+/// Makes the observers; the monitor listens at once and its address is printed on stderr
+/// ("compss: monitor: http://127.0.0.1:PORT/?token=..."). Throws compss::Error when the
+/// monitor's port cannot be had.
+///
+///   ObserverSet set = make_observers(settings);
+ObserverSet make_observers(const ObserveSettings& settings);
+
+/// Adds `set`'s observers to `observers`, and one that, when the run ends, writes the
+/// files of those asked for in `log_dir()` (called then) and prints where they are.
+///
+///   install_observers(runtime.events(), set, settings, [] { return rt::log_dir(); });
+void install_observers(rt::Observers& observers, const ObserverSet& set, const ObserveSettings& settings,
+                       std::function<std::string()> log_dir);
+
+}  // namespace compss::observe

@@ -1,0 +1,81 @@
+// The run's summary (--summary, COMPSS_SUMMARY=1): per task type, how many tasks ended and
+// how, their retries, how long their attempts ran and the bytes of the versions they made
+// that moved between nodes. Printed on stderr at the end and written as summary.json in
+// the log folder (docs/tools.md, "The summary").
+#pragma once
+
+#include "core/events.hpp"
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace compss::observe {
+
+/// One task type's figures. Times are of attempts that started and ended (a task retried
+/// counts each attempt); `count` counts tasks (their last end).
+struct TypeSummary {
+  std::string name;
+  std::uint64_t count = 0;
+  std::uint64_t succeeded = 0;
+  std::uint64_t failed = 0;     ///< failed or timed out in the end
+  std::uint64_t cancelled = 0;  ///< never ran to an end (a failure before, a cancelled group)
+  std::uint64_t retries = 0;    ///< attempts another attempt followed
+  std::uint64_t attempts = 0;   ///< attempts timed
+  std::int64_t total_ns = 0;
+  std::int64_t min_ns = 0;
+  std::int64_t max_ns = 0;
+  std::uint64_t bytes_moved = 0;  ///< bytes of versions it made that went between nodes
+  double mean_seconds() const { return attempts == 0 ? 0.0 : total_ns / 1e9 / attempts; }
+};
+
+/// The whole summary, task types in order of first submission.
+struct SummaryReport {
+  std::vector<TypeSummary> types;
+  std::uint64_t bytes_from_main = 0;  ///< moved versions no task made (the program's data)
+  std::int64_t elapsed_ns = 0;        ///< first submission to the last end
+};
+
+/// Counts from task events. Thread-safety: one mutex (a leaf) around every member.
+///
+///   auto summary = std::make_shared<RunSummary>();
+///   runtime.events().add(summary);
+///   ... std::fputs(summary_text(summary->report()).c_str(), stderr);
+class RunSummary : public rt::TaskObserver {
+ public:
+  void on_submitted(const rt::TaskSubmitted& e) override;
+  void on_started(const rt::TaskStarted& e) override;
+  void on_ended(const rt::TaskEnded& e) override;
+  void on_transfer(const rt::DataTransferred& e) override;
+
+  SummaryReport report() const;
+
+ private:
+  struct Live {
+    std::uint32_t type = 0;
+    rt::EventTime started = 0;  ///< of the attempt running; 0 = none
+  };
+  struct VersionHash {
+    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& k) const noexcept {
+      return std::hash<std::uint64_t>{}(k.first * 0x9E3779B97F4A7C15ull ^ k.second);
+    }
+  };
+
+  mutable std::mutex mutex_;
+  SummaryReport report_;
+  std::unordered_map<std::string, std::uint32_t> type_index_;
+  std::unordered_map<std::uint64_t, Live> live_;  ///< tasks not ended yet
+  /// Which type made each version (for the bytes moved).
+  std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::uint32_t, VersionHash> makers_;
+  rt::EventTime first_ = 0;
+  rt::EventTime last_ = 0;
+};
+
+/// The table printed on stderr ("compss: summary ..." and one line per task type).
+std::string summary_text(const SummaryReport& report);
+/// The same as JSON (summary.json).
+std::string summary_json(const SummaryReport& report);
+
+}  // namespace compss::observe

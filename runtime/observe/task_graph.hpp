@@ -1,0 +1,156 @@
+// The task graph of a run (--graph, COMPSS_GRAPH=1, and the monitor's view), built from
+// task events with COMPSs' conventions: a node per task, an edge per datum version a task
+// reads from the task that made it (`d<id>v<version>`), synchronisation points (wait_on,
+// barrier) as nodes of their own, tasks grouped by task group, one edge per collection.
+// docs/tools.md ("The task graph") says how to read it.
+#pragma once
+
+#include "core/events.hpp"
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace compss::observe {
+
+/// Where a task is in its life (the monitor colours by it).
+enum class TaskState : std::uint8_t { pending, ready, running, done, failed, cancelled };
+const char* to_string(TaskState state) noexcept;
+
+/// One end of an edge: a task (by id) or a synchronisation node (`Synchro<id>`; 0 is the
+/// main program's start).
+struct GraphNodeRef {
+  bool sync = false;
+  std::uint64_t id = 0;
+  bool operator==(const GraphNodeRef&) const = default;
+};
+
+/// An edge. `data`/`version` name the datum version behind it (both 0: no datum, e.g.
+/// a task a barrier waited for); `elements` > 0 for a collection's edge: how many element
+/// edges it stands for (its label is the collection's own datum, when it has one).
+struct GraphEdge {
+  GraphNodeRef from;
+  GraphNodeRef to;
+  std::uint64_t data = 0;
+  std::uint64_t version = 0;
+  std::uint32_t elements = 0;
+};
+
+struct GraphTask {
+  std::uint64_t id = 0;
+  std::uint32_t type = 0;   ///< index in GraphSnapshot::types
+  std::uint32_t group = 0;  ///< index in GraphSnapshot::groups + 1; 0 = no group
+  std::uint32_t epoch = 0;  ///< the synchronisation node before it
+  TaskState state = TaskState::pending;
+  int node = -1;  ///< where its last attempt ran (0 = master), -1 = not started
+};
+
+enum class SyncKind : std::uint8_t { main, wait_on, barrier };
+
+struct GraphSync {
+  std::uint64_t id = 0;  ///< Synchro<id>
+  SyncKind kind = SyncKind::main;
+};
+
+/// A task group: its name and its enclosing group (index + 1; 0 = none).
+struct GraphGroup {
+  std::string name;
+  std::uint32_t parent = 0;
+};
+
+/// How many tasks are in each state, and per node (index: the node; 0 = the master) its
+/// name, the tasks running there now and those that ended there. Kept as events arrive.
+struct GraphCounts {
+  std::uint64_t by_state[6] = {};  ///< indexed by TaskState
+  std::uint64_t total = 0;
+  struct Node {
+    std::string name;
+    std::uint64_t running = 0;
+    std::uint64_t ended = 0;
+  };
+  std::vector<Node> nodes;
+  std::uint64_t changes = 0;  ///< grows with every event that changed the graph
+};
+
+/// A copy of the graph at one moment, in submission order.
+struct GraphSnapshot {
+  std::vector<std::string> types;  ///< task types in order of first submission
+  std::vector<GraphGroup> groups;
+  std::vector<GraphTask> tasks;
+  std::vector<GraphSync> syncs;    ///< syncs[0] is the main program's start
+  std::vector<GraphEdge> edges;
+};
+
+/// Builds the graph from task events. Edges come from the data accesses (not from the
+/// runtime's waiting edges, which depend on timing): the same program draws the same graph
+/// in a local and a distributed run. Rules (COMPSs'):
+///   - a task reading version v of datum d gets an edge from the task(s) that made it
+///     (`inout` reads v-1; `out` reads nothing; concurrent/commutative tasks all make v);
+///   - when that task is before the last synchronisation node, the edge comes from that
+///     node instead (the value went through the program);
+///   - a wait_on on data a task made (a version not waited for before, by a wait_on or a
+///     barrier) is a `sync` node with an edge from each maker; a barrier after tasks is a `barrier` node with an
+///     edge from each task since the last synchronisation that no edge leaves;
+///   - element edges of one collection parameter between two nodes are one edge.
+///
+/// Thread-safety: every member takes one mutex (a leaf); events may arrive on any thread.
+///
+///   auto graph = std::make_shared<TaskGraph>();
+///   runtime.events().add(graph);
+///   ... std::string dot = dot_text(graph->snapshot());
+class TaskGraph : public rt::TaskObserver {
+ public:
+  TaskGraph();
+
+  void on_submitted(const rt::TaskSubmitted& e) override;
+  void on_ready(const rt::TaskReady& e) override;
+  void on_started(const rt::TaskStarted& e) override;
+  void on_ended(const rt::TaskEnded& e) override;
+  void on_activity(const rt::RuntimeActivity& e) override;
+
+  GraphSnapshot snapshot() const;
+  std::size_t task_count() const;
+  /// The counts alone (cheap: no copy of the graph).
+  GraphCounts counts() const;
+
+ private:
+  struct VersionKey {
+    std::uint64_t data;
+    std::uint64_t version;
+    bool operator==(const VersionKey&) const = default;
+  };
+  struct VersionHash {
+    std::size_t operator()(const VersionKey& k) const noexcept {
+      return std::hash<std::uint64_t>{}(k.data * 0x9E3779B97F4A7C15ull ^ k.version);
+    }
+  };
+  /// The task record of `id` (null when it was never submitted).
+  GraphTask* find_locked(std::uint64_t id);
+  std::uint32_t type_locked(std::string_view name);
+  std::uint32_t group_locked(std::span<const std::string_view> path);
+  /// The node an edge from maker `task` starts at, seen from the current epoch.
+  GraphNodeRef source_locked(std::uint64_t task);
+  void add_edge_locked(const GraphEdge& edge);
+  void wait_on_locked(std::span<const rt::DataAccess> data);
+  void barrier_locked();
+  void set_state_locked(GraphTask& task, TaskState state);
+  /// True when every maker was submitted before the last barrier (which waited for it).
+  bool made_before_barrier_locked(const std::vector<std::uint64_t>& makers);
+
+  mutable std::mutex mutex_;
+  GraphSnapshot graph_;
+  GraphCounts counts_;
+  std::unordered_map<std::uint64_t, std::size_t> index_;  ///< task id -> graph_.tasks
+  std::unordered_map<std::string, std::uint32_t> type_index_;
+  std::unordered_map<std::string, std::uint32_t> group_index_;  ///< path ("a\x1f" "b") -> index+1
+  std::unordered_map<VersionKey, std::vector<std::uint64_t>, VersionHash> makers_;
+  std::unordered_set<VersionKey, VersionHash> waited_;  ///< versions a sync node has
+  std::vector<char> has_successor_;                     ///< per graph_.tasks entry
+  std::size_t epoch_begin_ = 0;  ///< first graph_.tasks entry since the last sync node
+  std::uint32_t last_barrier_ = 0;  ///< the last barrier node's id (0: none yet)
+};
+
+}  // namespace compss::observe

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# check_monitor.sh <monitor_program> <screenshot.png> [<compss-run> <layout options...>]
+# Runs monitor_program with the monitor on (COMPSS_MONITOR=0 alone, or compss-run
+# --monitor) and checks, with Debian's headless chromium loading the page while it runs:
+# the 12 tasks appear (0 done) with the nodes; once they are let go, the page shows 12
+# done, the graph drawn with every task done, and is saved as <screenshot.png>. Also: a
+# missing or wrong token gets 403, and a port in use is a clear error at start.
+set -u
+program="$(realpath "$1")" screenshot="$2"
+shift 2
+launcher=""
+if [[ $# -gt 0 ]]; then launcher="$(realpath "$1")"; shift; fi
+layout=("$@")
+browser="$(command -v chromium || command -v chromium-browser || true)"
+[[ -n "$browser" ]] || { echo "SKIP: no chromium"; exit 77; }
+work="$(mktemp -d)"
+pid=""
+cleanup() {
+  [[ -n "$pid" ]] && kill "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work" || exit 1
+export COMPSS_LOG_DIR="$work/logs"
+
+# start <port> <dir>: the program in the background with the monitor on that port.
+start() {
+  if [[ -n "$launcher" ]]; then
+    timeout 120 "$launcher" --no-progress --monitor="$1" "${layout[@]}" -- "$program" "$2" >"$2.out" 2>"$2.err" &
+  else
+    COMPSS_MONITOR="$1" timeout 120 "$program" "$2" >"$2.out" 2>"$2.err" &
+  fi
+  pid=$!
+}
+
+mkdir run
+start 0 run
+url=""
+for _ in $(seq 300); do
+  url="$(sed -n 's/^compss: monitor: \(http[^ ]*\)$/\1/p' run.err)"
+  [[ -n "$url" ]] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+[[ -n "$url" ]] || { echo "FAIL: no 'compss: monitor: http://...' line"; cat run.err; exit 1; }
+
+# get <url> -> "<status> <body>" (python: no curl needed)
+get() {
+  /usr/bin/python3 - "$1" <<'PY'
+import sys, urllib.request, urllib.error
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=10) as r:
+        print(r.status, r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+}
+base="${url%%\?*}"
+state="${base}api/state?${url#*\?}"
+for bad in "${base}" "${base}?token=0123" "${base}api/state?token=${url##*=}x"; do
+  answer="$(get "$bad")"
+  [[ "$answer" == 403* ]] || { echo "FAIL: $bad answered '${answer:0:80}', expected 403"; exit 1; }
+done
+
+# wait_state <python condition on s> <what>: polls /api/state (at most 60 s).
+wait_state() {
+  for _ in $(seq 600); do
+    answer="$(get "$state")"
+    if [[ "$answer" == 200* ]] && /usr/bin/python3 -c "import json,sys; s=json.loads(sys.argv[1]); sys.exit(0 if ($1) else 1)" "${answer#200 }"; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "FAIL: the monitor never showed $2; last answer: ${answer:0:300}"; cat run.err; exit 1
+}
+page() {  # the DOM after the page's script ran (bounded: a stuck browser fails the test)
+  timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --dump-dom "$url" 2>browser.err ||
+    { echo "FAIL: chromium did not load $url (exit $?)"; cat browser.err; exit 1; }
+}
+wait_state "s['counts']['total'] == 12 and s['counts']['running'] >= 1" "12 tasks, some running"
+dom="$(page)" || exit 1
+for want in 'id="total">12<' 'id="done">0<' 'class="node"'; do
+  grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want while tasks wait"; echo "$dom" | head -c 3000; exit 1; }
+done
+
+touch run/go
+wait_state "s['counts']['done'] == 12" "12 tasks done"
+dom="$(page)" || exit 1
+for want in 'id="done">12<' 'id="total">12<' '<svg' '<title>12</title>' 'fill="#32cd32"'; do
+  grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want once the tasks ended"; echo "$dom" | head -c 3000; exit 1; }
+done
+mkdir -p "$(dirname "$screenshot")"
+timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --window-size=1100,1400 \
+  --screenshot="$screenshot" "$url" >/dev/null 2>&1
+[[ -s "$screenshot" ]] || { echo "FAIL: no screenshot $screenshot"; exit 1; }
+
+touch run/end
+wait "$pid"
+rc=$?
+pid=""
+[[ $rc -eq 0 ]] || { echo "FAIL: the run exited with $rc"; cat run.err; exit 1; }
+
+# A port in use: a clear error at start, non-zero exit, nothing left running.
+port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+/usr/bin/python3 -c "
+import socket, sys, time
+s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(); time.sleep(40)" &
+holder=$!
+sleep 0.3
+mkdir busy
+start "$port" busy
+wait "$pid"
+rc=$?
+pid=""
+kill "$holder" 2>/dev/null
+grep -q "the monitor cannot listen on 127.0.0.1:$port.*in use" busy.err ||
+  { echo "FAIL: a port in use did not give a clear error"; cat busy.err; exit 1; }
+[[ $rc -ne 0 ]] || { echo "FAIL: a port in use exited 0"; exit 1; }
+echo "monitor checked: OK ($screenshot)"

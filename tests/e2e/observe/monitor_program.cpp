@@ -1,0 +1,33 @@
+// A program that keeps the monitor busy for tests/e2e/observe/check_monitor.sh: 12 tasks
+// (3 chains of 4) that each wait for the file <dir>/go (at most 30 s), then, after they
+// all end, main waits for <dir>/end (at most 60 s) so the finished run can be looked at.
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+static bool wait_for_file(const std::string& path, int seconds) {
+  for (int i = 0; i < seconds * 100; ++i) {
+    if (::access(path.c_str(), F_OK) == 0) return true;
+    ::usleep(10000);
+  }
+  return false;
+}
+
+#pragma compss task inout(x)
+void step(long& x, std::string go) {
+  wait_for_file(go, 30);
+  x += 1;
+}
+
+int main(int argc, char** argv) {
+  const std::string dir = argc > 1 ? argv[1] : ".";
+  long chains[3] = {0, 10, 20};
+  for (int i = 0; i < 4; ++i)
+    for (long& c : chains) step(c, dir + "/go");
+#pragma compss barrier
+  std::printf("%ld %ld %ld\n", chains[0], chains[1], chains[2]);
+  std::fflush(stdout);
+  if (!wait_for_file(dir + "/end", 60)) std::fprintf(stderr, "monitor_program: no %s/end\n", dir.c_str());
+  return 0;
+}

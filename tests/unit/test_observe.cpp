@@ -1,0 +1,166 @@
+// observe/: the task graph's rules and DOT on synthetic events, the settings' errors, and
+// the monitor's answers (token, state, the backend not asked once the run ended). Whole
+// programs are in tests/e2e/observe.
+#include "observe/graph_dot.hpp"
+#include "observe/monitor.hpp"
+#include "observe/observers.hpp"
+#include "observe/task_graph.hpp"
+
+#include <compss/error.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace compss;
+using namespace compss::observe;
+using detail::Direction;
+
+namespace {
+
+void submit(TaskGraph& g, std::uint64_t id, const char* name, std::vector<rt::DataAccess> data,
+            std::vector<std::string_view> groups = {}) {
+  g.on_submitted({id, name, {}, data, 0, groups});
+}
+
+/// The edges of the DOT text, one "a -> b [label]" line each, in order.
+std::vector<std::string> edges(const std::string& dot) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while ((at = dot.find(" -> ", at)) != std::string::npos) {
+    std::size_t begin = dot.rfind('\n', at) + 1, end = dot.find('\n', at);
+    std::string line = dot.substr(begin, end - begin);
+    out.push_back(line.substr(line.find_first_not_of(' ')));
+    at = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(TaskGraph, InoutReadsTheVersionBeforeAndOutReadsNothing) {
+  TaskGraph g;
+  submit(g, 1, "make", {{1, 1, Direction::out}});
+  submit(g, 2, "bump", {{1, 2, Direction::inout}});
+  submit(g, 3, "remake", {{1, 3, Direction::out}});  // no edge: out reads nothing
+  submit(g, 4, "read", {{1, 3, Direction::in}, {1, 3, Direction::in}});  // twice: one edge
+  EXPECT_EQ(edges(dot_text(g.snapshot())),
+            (std::vector<std::string>{"1 -> 2 [label=\"d1v1\"];", "3 -> 4 [label=\"d1v3\"];"}));
+}
+
+TEST(TaskGraph, WaitingTwiceForOneVersionDrawsOneSyncNode) {
+  TaskGraph g;
+  submit(g, 1, "make", {{7, 1, Direction::out}});
+  rt::DataAccess waited{7, 1};
+  g.on_activity({rt::Activity::wait_on, true, 0, {&waited, 1}});
+  g.on_activity({rt::Activity::wait_on, true, 0, {&waited, 1}});
+  rt::DataAccess untouched{8, 0};  // no task made it: nothing to draw
+  g.on_activity({rt::Activity::wait_on, true, 0, {&untouched, 1}});
+  submit(g, 2, "read", {{7, 1, Direction::in}});
+  GraphSnapshot s = g.snapshot();
+  ASSERT_EQ(s.syncs.size(), 2u);
+  EXPECT_EQ(edges(dot_text(s)), (std::vector<std::string>{"1 -> Synchro1 [label=\"d7v1\"];",
+                                                          "Synchro1 -> 2 [label=\"d7v1\"];"}));
+}
+
+TEST(TaskGraph, NestedGroupsNestAndNamesAreQuoted) {
+  TaskGraph g;
+  submit(g, 1, "a<b>", {}, {"outer \"x\""});
+  submit(g, 2, "t", {}, {"outer \"x\"", "inner"});
+  const std::string dot = dot_text(g.snapshot());
+  const std::size_t outer = dot.find("subgraph cluster_group1 {"), inner = dot.find("subgraph cluster_group2 {");
+  ASSERT_NE(outer, std::string::npos);
+  ASSERT_NE(inner, std::string::npos);
+  EXPECT_LT(outer, inner);
+  EXPECT_NE(dot.find("label=\"outer \\\"x\\\"\";"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("a&lt;b&gt;"), std::string::npos) << dot;  // in the legend's HTML label
+}
+
+TEST(TaskGraph, CountsFollowTheStatesAndTheNodes) {
+  TaskGraph g;
+  submit(g, 1, "t", {});
+  submit(g, 2, "t", {});
+  g.on_ready({1, 0});
+  g.on_started({1, 1, {2, "w2", 0}, 0});
+  g.on_ended({1, rt::TaskOutcome::failed, 1, true, 0});  // retried
+  g.on_started({1, 2, {2, "w2", 0}, 0});
+  GraphCounts c = g.counts();
+  EXPECT_EQ(c.total, 2u);
+  EXPECT_EQ(c.by_state[static_cast<int>(TaskState::running)], 1u);
+  EXPECT_EQ(c.by_state[static_cast<int>(TaskState::pending)], 1u);
+  ASSERT_EQ(c.nodes.size(), 3u);
+  EXPECT_EQ(c.nodes[2].name, "w2");
+  EXPECT_EQ(c.nodes[2].running, 1u);
+  EXPECT_EQ(c.nodes[2].ended, 1u);
+  g.on_ended({1, rt::TaskOutcome::success, 2, false, 0});
+  c = g.counts();
+  EXPECT_EQ(c.by_state[static_cast<int>(TaskState::done)], 1u);
+  EXPECT_EQ(c.nodes[2].running, 0u);
+}
+
+TEST(ObserveSettings, BadValuesNameTheVariable) {
+  auto from = [](std::map<std::string, std::string> vars) {
+    return observe_settings_from_env([vars](const char* n) -> const char* {
+      auto it = vars.find(n);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    });
+  };
+  EXPECT_TRUE(from({{"COMPSS_GRAPH", "1"}}).graph);
+  EXPECT_EQ(from({{"COMPSS_MONITOR", "0"}}).monitor, 0);
+  EXPECT_FALSE(from({}).any());
+  try {
+    from({{"COMPSS_GRAPH", "yes"}});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "compss: invalid COMPSS_GRAPH='yes': expected 1 or 0");
+  }
+  EXPECT_THROW(from({{"COMPSS_MONITOR", "65536"}}), Error);
+  EXPECT_THROW(from({{"COMPSS_SUMMARY", "2"}}), Error);
+}
+
+TEST(Monitor, AsksForTheTokenAndStopsAskingTheBackendWhenTheRunEnds) {
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  Monitor monitor(0, {graph, summary, {}, 100}, std::chrono::milliseconds(5));
+  std::atomic<bool> ended{false};
+  std::atomic<int> asked_after_end{0};
+  monitor.set_nodes([&] {
+    if (ended) ++asked_after_end;  // the backend may be gone by now
+    return std::vector<MonitorNode>{{0, "master", 2, true, 1}};
+  });
+  submit(*graph, 1, "t", {});
+  const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
+  EXPECT_EQ(monitor.handle("/").status, 403u);
+  EXPECT_EQ(monitor.handle("/api/state?token=" + token + "0").status, 403u);
+  EXPECT_EQ(monitor.handle("/?token=" + token).status, 200u);
+  HttpReply state = monitor.handle("/api/state?token=" + token);
+  EXPECT_EQ(state.status, 200u);
+  EXPECT_NE(state.body.find("\"total\":1"), std::string::npos) << state.body;
+  // Placed by the backend: counted running there.
+  EXPECT_NE(state.body.find("\"name\":\"master\",\"slots\":2,\"alive\":true,\"running\":1"), std::string::npos)
+      << state.body;
+  monitor.on_run_ended({0});
+  ended = true;
+  state = monitor.handle("/api/state?token=" + token);
+  EXPECT_NE(state.body.find("\"ended\":true"), std::string::npos);
+  EXPECT_NE(state.body.find("\"slots\":2"), std::string::npos) << "the last answer is kept";
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));  // the sampler's turns too
+  EXPECT_EQ(asked_after_end, 0);
+}
+
+TEST(Monitor, APortInUseIsAClearError) {
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  Monitor first(0, {graph, summary, {}, 100});
+  try {
+    Monitor second(first.port(), {graph, summary, {}, 100});
+    FAIL() << "two monitors on one port";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("the monitor cannot listen on 127.0.0.1:" + std::to_string(first.port())), std::string::npos);
+    EXPECT_NE(what.find("choose another with --monitor=PORT"), std::string::npos) << what;
+  }
+}
