@@ -91,16 +91,26 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
     const std::string summary = std::to_string(cores) + " cores, " +
                                 std::to_string(w.hello.memory_mb) + " MB, " +
                                 std::to_string(w.hello.gpus) + " GPUs";
-    links_.push_back(std::make_unique<WorkerLink>(
-        id, w.endpoint, std::move(w.hello), w.host,
-        [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout));
-    workers_.push_back(std::make_unique<RemoteExecutor>(
-        *links_.back(), [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); }));
-    worker_sched_.push_back(scheduler_->add_node(w.name, std::move(w.resources), *workers_.back()));
     {
+      // Its link's receiver starts at once and may report the loss at once (on_lost): the
+      // worker's entries exist, under the lock, before the link does.
       std::lock_guard lock(sched_mutex_);
       worker_alive_.push_back(true);
+      worker_sched_.push_back(sched::IdSet::npos);
+      links_.push_back(std::make_unique<WorkerLink>(
+          id, w.endpoint, std::move(w.hello), w.host,
+          [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout));
+      workers_.push_back(std::make_unique<RemoteExecutor>(
+          *links_.back(), [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); }));
     }
+    const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), *workers_.back());
+    bool lost_meanwhile = false;
+    {
+      std::lock_guard lock(sched_mutex_);
+      worker_sched_[static_cast<std::size_t>(id)] = sid;
+      lost_meanwhile = !worker_alive_[static_cast<std::size_t>(id)];
+    }
+    if (lost_meanwhile) scheduler_->remove_node(sid);  // (on_lost could not: no id yet)
     log(LogLevel::info, "worker " + std::to_string(id) + " (" + w.name + ", " + summary +
                             ") connected from " + w.host);
   });
@@ -519,6 +529,7 @@ struct Cluster::Replicas {
   bool cancelled = false;  ///< skipped before its first replica started
   bool recorded = false;   ///< a replica's outputs were recorded (the first success's)
   int node = -1;           ///< where those outputs were made
+  bool ran_on_master = false;  ///< the master's replica ran (its copies are the outputs)
   rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
   rt::TaskError error;
 };
@@ -559,6 +570,10 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
       } catch (const std::exception& e) {
         outcome = rt::Runtime::Outcome::failed;
         err = {"compss::Error", e.what(), "master"};
+      }
+      if (outcome == rt::Runtime::Outcome::ok) {
+        std::lock_guard lock(sched_mutex_);
+        if (auto it = replicas_.find(t); it != replicas_.end()) it->second->ran_on_master = true;
       }
       replica_ended(t, 0, outcome, err);
     });
@@ -644,6 +659,14 @@ void Cluster::finish_replicated(void* task) {
     t->release_ref();
     return;
   }
+  if (r->outcome == rt::Runtime::Outcome::ok && !r->recorded && !r->ran_on_master &&
+      !t->stop.load(std::memory_order_acquire)) {
+    // Every replica's node was lost before it answered: the call ran nowhere, and the
+    // master's copies are not its outputs (never a silent success).
+    r->outcome = rt::Runtime::Outcome::failed;
+    r->error = {"compss::WorkerLost", "every node it was replicated to was lost before it ran there",
+                "master"};
+  }
   // Outputs recorded from a worker are held there; else the master's copies are the ones.
   t->node = r->recorded ? r->node : 0;
   switch (runtime_.end_attempt(t, r->deadline, r->outcome, r->error)) {
@@ -662,19 +685,22 @@ void Cluster::finish_replicated(void* task) {
 
 void Cluster::on_lost(int n, const std::string& why) {
   bool no_worker_left = true;
+  sched::NodeId sid = sched::IdSet::npos;
   {
     std::lock_guard lock(sched_mutex_);
     if (!worker_alive_[static_cast<std::size_t>(n)]) return;
     worker_alive_[static_cast<std::size_t>(n)] = false;
     if (stopping_) return;
+    data_->node_lost(n);  // (data lock after sched lock) outputs arriving now are not its
     std::fprintf(stderr, "compss: worker %d (%s) lost: %s; its tasks run again elsewhere\n", n,
                  links_[static_cast<std::size_t>(n)]->name().c_str(), why.c_str());
     for (std::size_t i = 1; i < worker_alive_.size(); ++i) no_worker_left &= !worker_alive_[i];
-    data_->node_lost(n);  // (data lock after sched lock)
+    sid = worker_sched_[static_cast<std::size_t>(n)];
   }
   // (Its tasks in flight come back as `lost` answers and are placed again one by one.)
   if (no_worker_left && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
-  std::vector<void*> stranded = scheduler_->remove_node(worker_sched_[static_cast<std::size_t>(n)]);
+  if (sid == sched::IdSet::npos) return;  // lost while admitted: admission removes it
+  std::vector<void*> stranded = scheduler_->remove_node(sid);
   for (void* task : stranded) {
     auto* t = static_cast<TaskBase*>(task);
     unplaceable(t, scheduler_->never_fits(class_of(t->spec())));

@@ -3,9 +3,9 @@
 // RUN: %compss-cc -c %s -o %t.o 2>&1 | %FileCheck %s
 #include <compss/detail/remote_invoke.hpp>
 
-namespace compss {
-template <class T> class ObjectStream {};
-} // namespace compss
+#include <compss/stream.hpp> // (remote_invoke.hpp may bring it already)
+// The real stream type: a task with a stream parameter stays on the master
+// until streams travel between nodes.
 
 #pragma compss task stream_out(s)
 void produce(compss::ObjectStream<int> &s);
