@@ -315,6 +315,9 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
   WorkerTimes times;
   times.received_ns = steady_ns();
   Message answer = run_request(std::move(request), store, peers, shared_files, times);
+  // What the task printed reaches the terminal before its answer reaches the master, so the
+  // tasks that depend on it print after it, wherever they run (as the sequential build does).
+  std::fflush(stdout);
   if (auto* done = std::get_if<TaskDone>(&answer)) done->times = std::move(times);
   if (auto* failure = std::get_if<TaskFailed>(&answer)) failure->times = std::move(times);
   return answer;

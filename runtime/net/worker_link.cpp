@@ -100,6 +100,9 @@ void WorkerLink::watch_loop() {
 }
 
 void WorkerLink::call_async(Message& message, CallDone done) {
+  // What the master printed so far (the main program, tasks it ran) reaches the terminal
+  // before anything this task prints on the worker. (Cheap when nothing is buffered.)
+  std::fflush(stdout);
   std::error_code ec;
   std::uint64_t id = 0;
   bool gone = false;
