@@ -58,10 +58,20 @@ static bool hasExtras(const ResolvedTask &T) {
          !T.Launch.empty() || T.HiddenAddress;
 }
 
+/// Numbers of the tasks among \p Tasks that are versions of \p T.
+static std::vector<unsigned>
+versionsOf(llvm::ArrayRef<const ResolvedTask *> Tasks, const ResolvedTask &T) {
+  std::vector<unsigned> Out;
+  for (unsigned M = 0; M != Tasks.size(); ++M)
+    if (Tasks[M]->Implements == T.Signature)
+      Out.push_back(M);
+  return Out;
+}
+
 /// The TaskSpec with designated initializers, in declaration order, only
 /// the fields that differ from their defaults.
 static void emitDesignatedSpec(llvm::raw_ostream &OS, unsigned N,
-                               const ResolvedTask &T) {
+                               const ResolvedTask &T, size_t VersionCount) {
   OS << "\n    .name = \"" << escapeString(T.Name) << "\", .signature = \""
      << escapeString(T.Signature) << "\",\n    .params = ";
   if (T.Params.empty())
@@ -93,6 +103,9 @@ static void emitDesignatedSpec(llvm::raw_ostream &OS, unsigned N,
        << ", .launch_count = " << T.Launch.size();
   if (T.HiddenAddress)
     OS << ",\n    .master_only = true";
+  if (VersionCount)
+    OS << ",\n    .versions = __compss_versions_" << N
+       << ", .version_count = " << VersionCount;
   OS << "};\n";
 }
 
@@ -114,8 +127,24 @@ std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
   OS << "#include <compss/compss.hpp>\n";
   if (llvm::any_of(Tasks, [](const ResolvedTask *T) { return T->IsMethod; }))
     OS << "#include <compss/detail/call_method.hpp>\n";
-  for (unsigned N = 0; N != Tasks.size(); ++N) {
+  // Versions first: a task's TaskSpec points at theirs (a version has none).
+  std::vector<unsigned> Order;
+  for (unsigned N = 0; N != Tasks.size(); ++N)
+    if (!Tasks[N]->Implements.empty())
+      Order.push_back(N);
+  for (unsigned N = 0; N != Tasks.size(); ++N)
+    if (Tasks[N]->Implements.empty())
+      Order.push_back(N);
+  for (unsigned N : Order) {
     const ResolvedTask &T = *Tasks[N];
+    std::vector<unsigned> Versions = versionsOf(Tasks, T);
+    if (!Versions.empty()) {
+      OS << "static constexpr const ::compss::detail::TaskSpec *"
+         << "__compss_versions_" << N << "[] = {";
+      for (size_t I = 0; I != Versions.size(); ++I)
+        OS << (I ? ", " : "") << "&__compss_task_" << Versions[I];
+      OS << "};\n";
+    }
     if (!T.Params.empty()) {
       OS << "static constexpr ::compss::detail::ParamSpec __compss_params_" << N
          << "[] = {";
@@ -137,8 +166,8 @@ std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
       OS << "[[maybe_unused]] ";
     OS << "static constexpr ::compss::detail::TaskSpec __compss_task_" << N
        << "{";
-    if (hasExtras(T)) {
-      emitDesignatedSpec(OS, N, T);
+    if (hasExtras(T) || !Versions.empty()) {
+      emitDesignatedSpec(OS, N, T, Versions.size());
       continue;
     }
     OS << "\n    \"" << escapeString(T.Name) << "\", \""
@@ -152,7 +181,22 @@ std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
   return Text;
 }
 
-std::string emitCallee(unsigned Index, const ResolvedTask &Task) {
+/// The function a call of \p Task runs, as a template argument.
+static void emitFunctionRef(llvm::raw_ostream &OS, const ResolvedTask &Task) {
+  if (Task.IsMethod)
+    OS << "&::compss::detail::method_adapter<static_cast<" << Task.PointerType
+       << ">(&" << Task.QualifiedRef << ")>::call";
+  else if (Task.Kind != TaskKind::Function)
+    // A binary/MPI task has no body to point at: the null pointer carries its
+    // type, and call_task runs the program (detail/external_call.hpp).
+    OS << "static_cast<" << Task.PointerType << ">(nullptr)";
+  else
+    OS << "static_cast<" << Task.PointerType << ">(&" << Task.QualifiedRef
+       << ")";
+}
+
+std::string emitCallee(unsigned Index, const ResolvedTask &Task,
+                       llvm::ArrayRef<VersionRef> Versions) {
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   // With on_failure(ignore, returns=<expr>), call_task_or takes a lambda that
@@ -160,16 +204,13 @@ std::string emitCallee(unsigned Index, const ResolvedTask &Task) {
   bool HasDefault = !Task.OnFailureReturns.empty();
   OS << "::compss::detail::" << (HasDefault ? "call_task_or" : "call_task")
      << "<__compss_task_" << Index << ", ";
-  if (Task.IsMethod)
-    OS << "&::compss::detail::method_adapter<static_cast<" << Task.PointerType
-       << ">(&" << Task.QualifiedRef << ")>::call>";
-  else if (Task.Kind != TaskKind::Function)
-    // A binary/MPI task has no body to point at: the null pointer carries its
-    // type, and call_task runs the program (detail/external_call.hpp).
-    OS << "static_cast<" << Task.PointerType << ">(nullptr)>";
-  else
-    OS << "static_cast<" << Task.PointerType << ">(&" << Task.QualifiedRef
-       << ")>";
+  emitFunctionRef(OS, Task);
+  for (const VersionRef &V : Versions) {
+    OS << ", ::compss::detail::Version<__compss_task_" << V.Index << ", ";
+    emitFunctionRef(OS, *V.Task);
+    OS << ">";
+  }
+  OS << ">";
   if (HasDefault)
     OS << "([] { return (" << Task.OnFailureReturns << "); })";
   return Text;

@@ -24,12 +24,23 @@ inline constexpr llvm::StringLiteral UserMainName = "__compss_user_main";
 /// The prologue: the runtime header, a ParamSpec array and a TaskSpec for
 /// each of \p Tasks (numbered by position), and `#line 1 "<MainFile>"`.
 /// \p Called tells, for each task, whether the TU calls it; the TaskSpec of
-/// one it only defines is `[[maybe_unused]]`.
+/// one it only defines is `[[maybe_unused]]`. A task with versions among
+/// \p Tasks (those whose Implements is its signature) lists them in its
+/// TaskSpec (`.versions`), in their order in \p Tasks.
 std::string emitPrologue(llvm::ArrayRef<const ResolvedTask *> Tasks,
                          llvm::ArrayRef<bool> Called, llvm::StringRef MainFile);
 
-/// The callee that replaces the name of task number \p Index at a call.
-std::string emitCallee(unsigned Index, const ResolvedTask &Task);
+/// One version of a task at its call: its TaskSpec's number and the task.
+struct VersionRef {
+  unsigned Index;
+  const ResolvedTask *Task;
+};
+
+/// The callee that replaces the name of task number \p Index at a call; its
+/// \p Versions, in the order of its TaskSpec's `.versions`, follow as
+/// `::compss::detail::Version<spec, function>` arguments.
+std::string emitCallee(unsigned Index, const ResolvedTask &Task,
+                       llvm::ArrayRef<VersionRef> Versions = {});
 
 /// A global variable a task reads: the expression naming it from the global
 /// namespace (`::cfg::block_size`) and its name in messages.

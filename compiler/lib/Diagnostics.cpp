@@ -145,6 +145,25 @@ static DiagInfo info(Diag K) {
                       "differ (%2 vs %3)"};
   case Diag::ImplementedTaskNote:
     return {L::Note, "task '%0' declared here"};
+  case Diag::ImplementDifferentResult:
+    return {L::Error, "'%0' cannot implement task '%1': its result type "
+                      "differs (%2 vs %3)"};
+  case Diag::ImplementDifferentAccess:
+    return {L::Error, "'%0' cannot implement task '%1': parameter %2 is %3 "
+                      "here but %4 in '%1' (a version accesses the call's "
+                      "data as the task does: give it the task's clauses)"};
+  case Diag::ImplementOfVersion:
+    return {L::Error, "'%0' cannot implement '%1', which is itself a version "
+                      "of '%2': name '%2' in 'implement(...)'"};
+  case Diag::ImplementNotSupported:
+    return {L::Error, "'%0' cannot implement task '%1': %2 are not supported "
+                      "yet"};
+  case Diag::VersionAfterCall:
+    return {L::Error, "call of task '%0' before its version '%1' is declared: "
+                      "declare every version of a task (its '#pragma compss "
+                      "implement') before the task's calls"};
+  case Diag::VersionDeclaredNote:
+    return {L::Note, "version '%0' declared here"};
   case Diag::ImplicitInOutWarning:
     return {L::Warning, "parameter '%0' of task '%1' has type %2 and is "
                         "named in no clause: it is treated as inout [-Wcompss]"};

@@ -110,6 +110,12 @@ private:
   bool applyModifier(const TaskPragma &M, const FunctionDecl *FD,
                      ResolvedTask &R);
   void resolveImplements(std::vector<ResolvedTask> &Result);
+  /// \p Self may be a version of \p Base: same result type, each parameter
+  /// accessed as the task accesses it, a plain function. Reports otherwise.
+  bool checkVersion(const TaskPragma &M, const ResolvedTask &Self,
+                    const ResolvedTask &Base);
+  static std::string baseName(llvm::ArrayRef<ResolvedTask> Result,
+                              const ResolvedTask &V);
   void warnImplicitInOut(const TaskPragma &T, const FunctionDecl *FD,
                          const ResolvedTask &R);
   /// Marks a task that cannot travel, whether or not it warns: the runtime
@@ -791,8 +797,77 @@ void Checker::resolveImplements(std::vector<ResolvedTask> &Result) {
       D.report(M->NameLoc, Diag::DuplicateModifier) << "implement" << Self->Name;
       continue;
     }
-    Self->Implements = Same->Signature;
+    if (checkVersion(*M, *Self, *Same))
+      Self->Implements = Same->Signature;
   }
+  // A version of a version: the chain is not followed (a call runs the task
+  // it names or one of that task's own versions).
+  for (auto [M, FD] : Implements) {
+    auto Self = llvm::find_if(Result, [&](const ResolvedTask &X) {
+      return X.Decl == FD->getCanonicalDecl();
+    });
+    if (Self == Result.end() || Self->Implements.empty())
+      continue;
+    auto Base = llvm::find_if(Result, [&](const ResolvedTask &X) {
+      return X.Signature == Self->Implements;
+    });
+    if (Base != Result.end() && !Base->Implements.empty())
+      D.report(M->ImplementsLoc, Diag::ImplementOfVersion)
+          << Self->Name << Base->Name << baseName(Result, *Base);
+  }
+}
+
+/// The name of the task \p V is a version of.
+std::string Checker::baseName(llvm::ArrayRef<ResolvedTask> Result,
+                              const ResolvedTask &V) {
+  for (const ResolvedTask &X : Result)
+    if (X.Signature == V.Implements)
+      return X.Name;
+  return V.Implements;
+}
+
+/// How a task accesses \p P, as the clause that says it (`file_inout`).
+static std::string accessText(const ResolvedParam &P) {
+  static const char *const Kinds[] = {"", "file_", "directory_", "collection_",
+                                      "stream_"};
+  static const char *const Dirs[] = {"in",          "out",        "inout",
+                                     "concurrent",  "commutative", "in_delete"};
+  std::string Text = std::string(Kinds[static_cast<int>(P.Kind)]) +
+                     Dirs[static_cast<int>(P.Dir)];
+  return P.Extent.empty() ? Text : Text + " (an array section)";
+}
+
+bool Checker::checkVersion(const TaskPragma &M, const ResolvedTask &Self,
+                           const ResolvedTask &Base) {
+  const char *Unsupported = Self.IsMethod || Base.IsMethod
+                                ? "versions of member functions"
+                            : Self.IsTemplate || Base.IsTemplate
+                                ? "versions of function templates"
+                                : nullptr;
+  if (Unsupported) {
+    D.report(M.ImplementsLoc, Diag::ImplementNotSupported)
+        << Self.Name << Base.Name << Unsupported;
+    return false;
+  }
+  QualType Mine = Self.Decl->getReturnType();
+  QualType Theirs = Base.Decl->getReturnType();
+  if (!Ctx.hasSameType(Mine, Theirs)) {
+    D.report(M.ImplementsLoc, Diag::ImplementDifferentResult)
+        << Self.Name << Base.Name << Mine.getAsString() << Theirs.getAsString();
+    D.report(Base.Decl->getLocation(), Diag::ImplementedTaskNote) << Base.Name;
+    return false;
+  }
+  for (size_t I = 0; I != Self.Params.size() && I != Base.Params.size(); ++I) {
+    const ResolvedParam &A = Self.Params[I], &B = Base.Params[I];
+    if (A.Dir == B.Dir && A.Kind == B.Kind && A.Extent.empty() == B.Extent.empty())
+      continue;
+    D.report(M.ImplementsLoc, Diag::ImplementDifferentAccess)
+        << Self.Name << Base.Name << "'" + A.Name + "'" << accessText(A)
+        << accessText(B);
+    D.report(Base.Decl->getLocation(), Diag::ImplementedTaskNote) << Base.Name;
+    return false;
+  }
+  return true;
 }
 
 } // namespace

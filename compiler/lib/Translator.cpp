@@ -436,11 +436,26 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
       D.report(Range.getBegin(), Diag::CallInMacroWarning) << Task.Name;
       continue;
     }
+    // The call names the task's versions (implement): each must be declared
+    // before it.
+    for (const ResolvedTask &V : Tasks)
+      if (V.Implements == Task.Signature &&
+          !SM.isBeforeInTranslationUnit(V.Decl->getLocation(),
+                                        Range.getBegin())) {
+        D.report(Range.getBegin(), Diag::VersionAfterCall) << Task.Name << V.Name;
+        D.report(V.Decl->getLocation(), Diag::VersionDeclaredNote) << V.Name;
+      }
     Callees.push_back({Range, It->second, InMacroArg, CE});
     Used[It->second] = true;
   }
   if (D.hasErrors())
     return;
+  // The versions of a called task are referenced by its calls.
+  for (unsigned I = 0; I != Tasks.size(); ++I)
+    if (Used[I])
+      for (unsigned J = 0; J != Tasks.size(); ++J)
+        if (Tasks[J].Implements == Tasks[I].Signature)
+          Used[J] = true;
   // Every task called or defined here gets its TaskSpec, numbered in order.
   std::vector<const ResolvedTask *> Emitted;
   llvm::SmallVector<bool, 8> EmittedCalled;
@@ -456,8 +471,12 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
 
   Rewriter R(SM, Ctx.getLangOpts());
   for (const CalleeEdit &C : Callees) {
-    std::string Text = emitCallee(Number[C.Task], Tasks[C.Task]);
     const ResolvedTask &T = Tasks[C.Task];
+    std::vector<VersionRef> Versions;
+    for (unsigned J = 0; J != Tasks.size(); ++J)
+      if (Tasks[J].Implements == T.Signature)
+        Versions.push_back({Number[J], &Tasks[J]});
+    std::string Text = emitCallee(Number[C.Task], T, Versions);
     if (T.IsMethod)
       rewriteMethodCall(R, Ctx, C.Call, Text);
     else

@@ -2,10 +2,14 @@
 
 #include "core/runtime.hpp"
 #include "sched/detect.hpp"
+#include "sched/task_type_of.hpp"
 
+#include <compss/detail/config.hpp>
+#include <compss/detail/whole_number.hpp>
 #include <compss/error.hpp>
 #include <compss/this_task.hpp>
 
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -26,6 +30,13 @@ sched::Resources master_resources(unsigned threads) {
   if (const char* v = std::getenv("COMPSS_MEMORY"); v != nullptr && *v != '\0') {
     r.memory_gb = sched::memory_gb_variable("COMPSS_MEMORY", v);
   }
+  // GPUs are not detected: the master declares them (tasks asking processor_type=GPU, and
+  // GPU versions of tasks, run only where GPUs are declared).
+  if (const char* v = std::getenv("COMPSS_GPUS"); v != nullptr && *v != '\0') {
+    const auto gpus = static_cast<std::uint32_t>(
+        detail::whole_number_variable("COMPSS_GPUS", v, 0, detail::max_worker_cores));
+    if (gpus != 0) r.processors.push_back({.type = sched::ProcessorType::gpu, .units = gpus});
+  }
   return r;
 }
 
@@ -38,15 +49,8 @@ const sched::TaskClass* ConstrainedTasks::class_of(const detail::TaskSpec& spec)
   std::lock_guard lock(classes_mutex_);
   auto it = classes_.find(&spec);
   if (it != classes_.end()) return it->second;
-  sched::TaskType t;
-  t.name = spec.name;
-  // Versions (implement) are not wired yet: a call runs the version it names.
-  t.versions.push_back({spec.name, sched::parse_constraints(spec.name, spec.constraints,
-                                                             spec.constraint_count)});
-  t.priority = spec.priority;
-  t.replicated = spec.replicated;  // one node: once
-  t.distributed = spec.distributed;
-  const sched::TaskClass* c = scheduler_.register_type(std::move(t));
+  // (replicated: one node, so once.)
+  const sched::TaskClass* c = scheduler_.register_type(sched::task_type_of(spec));
   classes_.emplace(&spec, c);
   return c;
 }
@@ -74,6 +78,7 @@ void ConstrainedTasks::submit(detail::TaskBase* task) {
 void ConstrainedTasks::run(sched::Placement placement, sched::Completion& done) {
   executor_.run_job([this, placement = std::move(placement), &done] {
     auto* task = static_cast<detail::TaskBase*>(placement.task);
+    task->implementation = placement.version;  // the version that fits: run() runs it
     detail::TaskBase* next;
     {
       ComputingUnitsScope cu(placement.allocation.first.reserved.cpus());

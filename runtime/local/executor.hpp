@@ -30,10 +30,12 @@ class LocalExecutor {
   /// Waits until every spawned task body has returned.
   void wait_idle();
 
-  /// A task with constraints: it waits for the master's free resources instead of running
-  /// at once (local/constrained.hpp). One load: unconstrained tasks keep the fast path.
+  /// A task with constraints or versions: it waits for the master's free resources
+  /// instead of running at once, and the scheduler picks the implementation that fits
+  /// (local/constrained.hpp). Unconstrained tasks keep the fast path.
   static bool needs_placement(const detail::TaskBase& task) noexcept {
-    return task.spec_ != nullptr && task.spec_->constraint_count != 0;
+    return task.spec_ != nullptr &&
+           (task.spec_->constraint_count != 0 || task.spec_->version_count != 0);
   }
   /// Local runs: from now on constrained tasks go through the master node's scheduler.
   void enforce_constraints();

@@ -12,6 +12,7 @@
 #include "net/remote_events.hpp"
 #include "net/start_wait.hpp"
 #include "net/tcp_connection.hpp"
+#include "sched/task_type_of.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -171,6 +172,13 @@ void Cluster::log(LogLevel level, const std::string& text) const {
 bool Cluster::can_travel(const TaskBase& t) {
   const detail::RemoteTask* remote = detail::find_remote_task(t.spec().signature);
   if (remote == nullptr || !remote->travels()) return false;
+  // Any implementation may be chosen: each must be able to run on a worker. The request
+  // carries the globals of the task itself only, so implementations reading globals stay
+  // on the master (which runs the task itself).
+  for (std::size_t i = 0; i < t.spec().version_count; ++i) {
+    const detail::RemoteTask* v = detail::find_remote_task(t.spec().versions[i]->signature);
+    if (v == nullptr || !v->travels() || v->global_count != 0 || remote->global_count != 0) return false;
+  }
   for (std::uint32_t i = 0; i < t.param_count_; ++i) {
     if (!rt::travels(t.params_[i])) return false;
   }
@@ -196,17 +204,10 @@ std::size_t Cluster::queued() { return scheduler_->waiting(); }
 
 const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   std::lock_guard lock(classes_mutex_);
-  auto it = classes_.find(spec.signature);
+  auto it = classes_.find(&spec);
   if (it != classes_.end()) return it->second;
-  sched::TaskType type;
-  type.name = spec.name;
-  type.versions.push_back(
-      {spec.name, sched::parse_constraints(spec.name, spec.constraints, spec.constraint_count)});
-  type.priority = spec.priority;
-  type.replicated = spec.replicated;
-  type.distributed = spec.distributed;
-  const sched::TaskClass* c = scheduler_->register_type(std::move(type));
-  classes_.emplace(spec.signature, c);
+  const sched::TaskClass* c = scheduler_->register_type(sched::task_type_of(spec));
+  classes_.emplace(&spec, c);
   return c;
 }
 
@@ -709,7 +710,7 @@ void Cluster::on_lost(int n, const std::string& why) {
 
 void Cluster::submitted(TaskBase* t, std::uint64_t untouched) {
   const detail::TaskSpec& spec = t->spec();
-  if (spec.constraint_count != 0 || spec.replicated || spec.distributed) {
+  if (spec.constraint_count != 0 || spec.version_count != 0 || spec.replicated || spec.distributed) {
     // A task no node of the run can ever run fails at its call, as in a local run.
     std::string why;
     try {

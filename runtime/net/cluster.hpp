@@ -192,7 +192,9 @@ class Cluster final : public rt::Backend {
   std::atomic<unsigned> master_cores_{0};  // (for node_slots)
   std::unique_ptr<sched::Scheduler> scheduler_;  // after the executors: destroyed first
   std::mutex classes_mutex_;  // a leaf
-  std::unordered_map<std::string_view, const sched::TaskClass*> classes_;  // by signature
+  // By TaskSpec (one per translation unit): the versions a call may run are those its
+  // translation unit's spec lists, which other translation units' may not.
+  std::unordered_map<const detail::TaskSpec*, const sched::TaskClass*> classes_;
   // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive.
   std::mutex sched_mutex_;
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;

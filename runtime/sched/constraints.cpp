@@ -342,25 +342,30 @@ std::vector<Mismatch> mismatches(const Constraints& c, const Resources& total) {
 
 std::optional<std::string> never_fits(const std::string& task,
                                       std::span<const Constraints* const> versions,
-                                      std::span<const NamedResources> nodes) {
-  std::vector<Mismatch> best;
-  const std::string* best_node = nullptr;
-  for (const Constraints* v : versions) {
+                                      std::span<const NamedResources> nodes,
+                                      std::span<const std::string* const> names) {
+  if (nodes.empty()) return "compss: task '" + task + "' can never run: the run has no node";
+  // Per version: the keys of the node that fails fewest of them.
+  std::string msg = "compss: task '" + task + "' can never run: no node of the run satisfies ";
+  for (std::size_t v = 0; v < versions.size(); ++v) {
+    std::vector<Mismatch> best;
+    const std::string* best_node = nullptr;
     for (const NamedResources& n : nodes) {
-      std::vector<Mismatch> m = mismatches(*v, *n.total);
+      std::vector<Mismatch> m = mismatches(*versions[v], *n.total);
       if (m.empty()) return std::nullopt;
       if (best_node == nullptr || m.size() < best.size()) {
         best = std::move(m);
         best_node = n.name;
       }
     }
-  }
-  if (best_node == nullptr) return "compss: task '" + task + "' can never run: the run has no node";
-  std::string msg = "compss: task '" + task + "' can never run: no node of the run satisfies ";
-  for (std::size_t i = 0; i < best.size(); ++i) {
-    if (i > 0) msg += "; nor ";
-    msg += best[i].key + "=" + best[i].asked + " (best node '" + *best_node + "' has " +
-           best[i].offered + ")";
+    if (v > 0) {
+      msg += "; nor, for its version '" + (v < names.size() ? *names[v] : std::to_string(v)) + "', ";
+    }
+    for (std::size_t i = 0; i < best.size(); ++i) {
+      if (i > 0) msg += "; nor ";
+      msg += best[i].key + "=" + best[i].asked + " (best node '" + *best_node + "' has " +
+             best[i].offered + ")";
+    }
   }
   return msg;
 }

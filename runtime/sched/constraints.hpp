@@ -92,12 +92,14 @@ struct NamedResources {
   const std::string* name;
   const Resources* total;
 };
-/// nullopt when some node can ever run the task (any of its `versions`); otherwise the
-/// error text: "compss: task '<task>' can never run: no node of the run satisfies
-/// <key>=<asked> (best node '<name>' has <offered>)", one clause per failing key of the
-/// node that fails fewest keys.
+/// nullopt when some node can ever run the task (any of its `versions`: the task itself
+/// first, then its `implement` versions, named by `names`); otherwise the error text:
+/// "compss: task '<task>' can never run: no node of the run satisfies <key>=<asked> (best
+/// node '<name>' has <offered>)", one clause per failing key of the node that fails fewest
+/// keys, then for each further version "; nor, for its version '<name>', <its clauses>".
 std::optional<std::string> never_fits(const std::string& task,
                                       std::span<const Constraints* const> versions,
-                                      std::span<const NamedResources> nodes);
+                                      std::span<const NamedResources> nodes,
+                                      std::span<const std::string* const> names = {});
 
 }  // namespace compss::sched

@@ -88,12 +88,16 @@ const TaskClass* Scheduler::register_type(TaskType type) {
 void Scheduler::check_feasible(const TaskClass& c) const {
   if (!c.any_candidate.empty()) return;
   std::vector<const Constraints*> versions;
-  for (const Version& v : c.type.versions) versions.push_back(&v.constraints);
+  std::vector<const std::string*> names;
+  for (const Version& v : c.type.versions) {
+    versions.push_back(&v.constraints);
+    names.push_back(&v.name);
+  }
   std::vector<NamedResources> nodes;
   for (const NodeSlot& n : nodes_) {
     if (alive_.contains(n.node.id())) nodes.push_back({&n.node.name(), &n.node.total()});
   }
-  if (auto msg = sched::never_fits(c.type.name, versions, nodes)) throw Error(*msg);
+  if (auto msg = sched::never_fits(c.type.name, versions, nodes, names)) throw Error(*msg);
   throw Error("compss: task '" + c.type.name + "' can never run: no node left can run it");
 }
 

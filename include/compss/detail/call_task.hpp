@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -34,6 +35,60 @@ using fn_result_t = std::remove_cv_t<typename FnTraits<decltype(Fn)>::result>;
 template <auto Fn, std::size_t I>
 using fn_param_t = std::tuple_element_t<I, typename FnTraits<decltype(Fn)>::params>;
 
+/// One version of a task (`#pragma compss implement`) as a call site names it: its
+/// TaskSpec and its function, of the same type as the task's own.
+///
+///   ::compss::detail::Version<__compss_task_1, static_cast<void (*)(double &)>(&::sort_gpu)>
+template <const TaskSpec& VSpec, auto VFn>
+struct Version {
+  static constexpr const TaskSpec& spec = VSpec;
+  static constexpr auto fn = VFn;
+};
+
+/// The versions a call site passes, in the order of its TaskSpec's `versions`.
+template <class... V>
+struct VersionList {};
+
+/// The implementations of a call: index 0 is the task `Spec`/`Fn` itself, index i its
+/// version i - 1. `invoke` runs the one the scheduler chose (TaskBase::implementation).
+template <const TaskSpec& Spec, auto Fn, class List>
+struct Implementations;
+
+template <const TaskSpec& Spec, auto Fn, class... V>
+struct Implementations<Spec, Fn, VersionList<V...>> {
+  static_assert(sizeof...(V) == Spec.version_count,
+                "compss: the call passes a different number of versions than its TaskSpec lists");
+  static_assert((std::is_same_v<std::remove_cv_t<decltype(V::fn)>, decltype(Fn)> && ...),
+                "compss: a version's function must have the type of the task it implements");
+  static_assert([] {
+    std::size_t i = 0;
+    return ((&V::spec == Spec.versions[i++]) && ...);
+  }(), "compss: the call's versions are not its TaskSpec's versions, in order");
+
+  template <class Impl, class... A>
+  static decltype(auto) run_one(A&&... args) {
+    return invoke_task_fn<Impl::spec, Impl::fn>(std::forward<A>(args)...);
+  }
+
+  template <class... A>
+  static decltype(auto) invoke(std::uint32_t which, A&&... args) {
+    if constexpr (sizeof...(V) == 0) {
+      static_cast<void>(which);
+      return invoke_task_fn<Spec, Fn>(std::forward<A>(args)...);
+    } else {
+      using R = decltype(invoke_task_fn<Spec, Fn>(std::forward<A>(args)...));
+      using Runner = R (*)(A&&...);
+      static constexpr Runner runners[] = {&run_one<Version<Spec, Fn>, A...>, &run_one<V, A...>...};
+      return runners[which](std::forward<A>(args)...);
+    }
+  }
+
+  /// Registers every version for worker mode (a worker runs the one the master chose).
+  static void register_remote() noexcept {
+    (static_cast<void>(&remote_registered<V::spec, V::fn>), ...);
+  }
+};
+
 /// What call_task returns: void, or a Future of the task's result.
 template <class R>
 using call_result_t = std::conditional_t<std::is_void_v<R>, void, Future<R>>;
@@ -44,9 +99,10 @@ using default_result_fn = R (*)();
 
 /// The task node for one call: descriptors, argument bindings and the result slot, in one
 /// allocation.
-template <const TaskSpec& Spec, auto Fn, class... B>
+template <const TaskSpec& Spec, auto Fn, class Versions, class... B>
 class TaskNode final : public TaskBase {
   using R = fn_result_t<Fn>;
+  using Impl = Implementations<Spec, Fn, Versions>;
   static constexpr std::size_t N = sizeof...(B);
   static constexpr bool has_result = !std::is_void_v<R>;
   static constexpr std::size_t ND = N + (has_result ? 1 : 0);
@@ -133,10 +189,10 @@ class TaskNode final : public TaskBase {
   template <std::size_t... I>
   void invoke(std::index_sequence<I...>) {
     if constexpr (has_result) {
-      result->value.emplace(
-          invoke_task_fn<Spec, Fn>(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...));
+      result->value.emplace(Impl::invoke(
+          implementation, std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...));
     } else {
-      invoke_task_fn<Spec, Fn>(std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...);
+      Impl::invoke(implementation, std::get<I>(bindings_).template get<fn_param_t<Fn, I>>()...);
     }
   }
 
@@ -244,10 +300,11 @@ auto call_inline_streams(std::index_sequence<I...>, Args&&... args) {
   }
 }
 
-template <const TaskSpec& Spec, auto Fn, std::size_t... I, class... Args>
+template <const TaskSpec& Spec, auto Fn, class Versions, std::size_t... I, class... Args>
 auto submit_call(std::index_sequence<I...>, default_result_fn<fn_result_t<Fn>> fallback,
                  Args&&... args) {
-  using Node = TaskNode<Spec, Fn, binding_t<fn_param_t<Fn, I>, Args&&, Spec.params[I].kind>...>;
+  using Node =
+      TaskNode<Spec, Fn, Versions, binding_t<fn_param_t<Fn, I>, Args&&, Spec.params[I].kind>...>;
   auto* node = new Node(std::forward<Args>(args)...);
   node->default_result = fallback;
   using R = fn_result_t<Fn>;
@@ -261,8 +318,9 @@ auto submit_call(std::index_sequence<I...>, default_result_fn<fn_result_t<Fn>> f
 }
 
 /// call_task and call_task_or: submits the call, or runs it inline inside a task or in a
-/// build without the runtime. `fallback` is the default result for `ignore` (or null).
-template <const TaskSpec& Spec, auto Fn, class... Args>
+/// build without the runtime (inline, the task itself runs, never a version). `fallback`
+/// is the default result for `ignore` (or null).
+template <const TaskSpec& Spec, auto Fn, class Versions, class... Args>
 auto call_task_with(default_result_fn<fn_result_t<Fn>> fallback, Args&&... args)
     -> call_result_t<fn_result_t<Fn>> {
   using Traits = FnTraits<decltype(Fn)>;
@@ -276,8 +334,9 @@ auto call_task_with(default_result_fn<fn_result_t<Fn>> fallback, Args&&... args)
 #ifdef __COMPSS__
   // Registers the task for worker mode at program start (docs/distributed.md).
   static_cast<void>(&remote_registered<Spec, Fn>);
+  Implementations<Spec, Fn, Versions>::register_remote();
   if (!in_task()) {
-    return submit_call<Spec, Fn>(std::index_sequence_for<Args...>{}, fallback,
+    return submit_call<Spec, Fn, Versions>(std::index_sequence_for<Args...>{}, fallback,
                                  std::forward<Args>(args)...);
   }
 #endif
@@ -290,13 +349,14 @@ auto call_task_with(default_result_fn<fn_result_t<Fn>> fallback, Args&&... args)
 
 /// Submits one call of the task function `Fn` described by `Spec`. Returns
 /// compss::Future<R> for a non-void R, void otherwise. Called from a running task, the
-/// function runs synchronously inline.
+/// function runs synchronously inline. `Versions` are the task's versions (Version<...>),
+/// one per entry of Spec.versions, in order: the call may run any of them.
 ///
 ///   ::compss::detail::call_task<__compss_task_0,
 ///       static_cast<void (*)(const Block &, Block &)>(&::multiply)>(A, B, C);
-template <const TaskSpec& Spec, auto Fn, class... Args>
+template <const TaskSpec& Spec, auto Fn, class... Versions, class... Args>
 auto call_task(Args&&... args) -> call_result_t<fn_result_t<Fn>> {
-  return call_task_with<Spec, Fn>(nullptr, std::forward<Args>(args)...);
+  return call_task_with<Spec, Fn, VersionList<Versions...>>(nullptr, std::forward<Args>(args)...);
 }
 
 /// The default of an `on_failure(ignore, returns=...)` task, converted to its result type.
@@ -306,11 +366,11 @@ R make_default_result() {
 }
 
 /// What call_task_or returns: called with the task's arguments, like call_task.
-template <const TaskSpec& Spec, auto Fn, class MakeDefault>
+template <const TaskSpec& Spec, auto Fn, class MakeDefault, class Versions>
 struct CallTaskOr {
   template <class... Args>
   auto operator()(Args&&... args) const -> call_result_t<fn_result_t<Fn>> {
-    return call_task_with<Spec, Fn>(&make_default_result<fn_result_t<Fn>, MakeDefault>,
+    return call_task_with<Spec, Fn, Versions>(&make_default_result<fn_result_t<Fn>, MakeDefault>,
                                     std::forward<Args>(args)...);
   }
 };
@@ -320,8 +380,8 @@ struct CallTaskOr {
 ///
 ///   ::compss::detail::call_task_or<__compss_task_0,
 ///       static_cast<int (*)(int)>(&::score)>([] { return (-1); })(x);
-template <const TaskSpec& Spec, auto Fn, class MakeDefault>
-constexpr CallTaskOr<Spec, Fn, MakeDefault> call_task_or(MakeDefault) {
+template <const TaskSpec& Spec, auto Fn, class... Versions, class MakeDefault>
+constexpr CallTaskOr<Spec, Fn, MakeDefault, VersionList<Versions...>> call_task_or(MakeDefault) {
   using R = fn_result_t<Fn>;
   static_assert(!std::is_void_v<R>, "compss: on_failure(ignore, returns=...) needs a task "
                                     "that returns a value");

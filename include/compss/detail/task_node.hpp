@@ -198,6 +198,15 @@ class TaskBase {
   /// Master-worker runs: the values of the globals it reads, taken at submission (a task
   /// that reads none, or runs on the master: null).
   std::shared_ptr<const GlobalSnapshot> globals;
+  /// The implementation the scheduler chose for this attempt: 0 the task itself, i > 0
+  /// its version spec().versions[i - 1] (`implement`). Set before the attempt starts, by
+  /// the node executor the scheduler placed it on; read by run() and by the remote request.
+  std::uint32_t implementation = 0;
+
+  /// The TaskSpec of the implementation chosen (implementation_spec().name says what ran).
+  const TaskSpec& implementation_spec() const noexcept {
+    return implementation == 0 ? *spec_ : *spec_->versions[implementation - 1];
+  }
 
   void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
   void release_ref() noexcept {

@@ -82,6 +82,12 @@ struct TaskSpec {
   /// compss-cc found a parameter or result that cannot travel, which C++ alone may not
   /// see (a trivially copyable class with a pointer member): every call runs on the master.
   bool master_only = false;
+  /// The versions of this task (functions with `implement(this task)`) that the calling
+  /// translation unit declares, in declaration order. A call may run this task or any of
+  /// them: the scheduler picks one whose constraints fit a free node. The call site passes
+  /// their functions in the same order (call_task's `Version<...>` arguments).
+  const TaskSpec* const* versions = nullptr;
+  std::size_t version_count = 0;
 };
 
 }  // namespace compss::detail

@@ -9,6 +9,7 @@ void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
     std::lock_guard lock(mutex_);
     held_[task] = {std::move(placement), &done};
   }
+  task->implementation = placement.version;  // (a replicated task has only version 0)
   task->node.store(node_, std::memory_order_release);
   dispatch_(task, node_, units);
 }

@@ -408,7 +408,7 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
     fetch_to_master(id);
   }
   for (int round = 0;; ++round) {
-    request.signature = t->spec().signature;
+    request.signature = t->implementation_spec().signature;  // the version chosen
     request.params.clear();
     request.params.resize(arity);
     std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;
