@@ -2,6 +2,7 @@
 
 #include "core/runtime.hpp"
 #include "sched/detect.hpp"
+#include "sched/gang.hpp"
 
 #include <compss/error.hpp>
 #include <compss/this_task.hpp>
@@ -41,8 +42,7 @@ const sched::TaskClass* ConstrainedTasks::class_of(const detail::TaskSpec& spec)
   sched::TaskType t;
   t.name = spec.name;
   // Versions (implement) are not wired yet: a call runs the version it names.
-  t.versions.push_back({spec.name, sched::parse_constraints(spec.name, spec.constraints,
-                                                             spec.constraint_count)});
+  t.versions.push_back({spec.name, sched::task_constraints(spec)});  // (a gang: MPI, multinode)
   t.priority = spec.priority;
   t.replicated = spec.replicated;  // one node: once
   t.distributed = spec.distributed;

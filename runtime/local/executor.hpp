@@ -33,7 +33,9 @@ class LocalExecutor {
   /// A task with constraints: it waits for the master's free resources instead of running
   /// at once (local/constrained.hpp). One load: unconstrained tasks keep the fast path.
   static bool needs_placement(const detail::TaskBase& task) noexcept {
-    return task.spec_ != nullptr && task.spec_->constraint_count != 0;
+    // (A multinode task is a gang: its nodes are reserved even without constraints.)
+    return task.spec_ != nullptr && (task.spec_->constraint_count != 0 ||
+                                     task.spec_->kind == detail::TaskKind::multinode);
   }
   /// Local runs: from now on constrained tasks go through the master node's scheduler.
   void enforce_constraints();

@@ -12,6 +12,7 @@
 #include "net/remote_events.hpp"
 #include "net/start_wait.hpp"
 #include "net/tcp_connection.hpp"
+#include "sched/gang.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -200,8 +201,7 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   if (it != classes_.end()) return it->second;
   sched::TaskType type;
   type.name = spec.name;
-  type.versions.push_back(
-      {spec.name, sched::parse_constraints(spec.name, spec.constraints, spec.constraint_count)});
+  type.versions.push_back({spec.name, sched::task_constraints(spec)});  // (a gang: MPI, multinode)
   type.priority = spec.priority;
   type.replicated = spec.replicated;
   type.distributed = spec.distributed;
