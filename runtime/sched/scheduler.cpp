@@ -104,8 +104,10 @@ std::uint32_t Scheduler::gang_capacity(const TaskClass& c, std::uint32_t v) cons
 bool Scheduler::feasible(const TaskClass& c) const {
   for (std::uint32_t v = 0; v < c.type.versions.size(); ++v) {
     const Constraints& k = c.type.versions[v].constraints;
+    // (A gang with processes_per_node never uses one node for more than that.)
     if (k.gang.units == 0 ? !c.candidates[v].empty()
-                          : !c.whole[v].empty() || gang_capacity(c, v) == k.gang.units) {
+                          : (k.gang.per_node == 0 && !c.whole[v].empty()) ||
+                                gang_capacity(c, v) == k.gang.units) {
       return true;
     }
   }

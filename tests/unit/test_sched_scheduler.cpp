@@ -773,6 +773,21 @@ TEST(SchedulerGang, AGangTheNodesCanNeverHoldFailsAtItsCall) {
   EXPECT_TRUE(c.sched->never_fits(c.sched->register_type(mpi("fits", "2"))).empty());
 }
 
+TEST(SchedulerGang, OneBigNodeIsNotSeveralNodes) {
+  // A node with cores for the whole gang still counts once when the task says how many
+  // processes go on a node: 2 nodes are 2 nodes.
+  FakeCluster c;
+  c.add("big", cpu_node(8));
+  auto* two = c.sched->register_type(multinode("solve", "2", "1"));
+  EXPECT_THROW(c.submit(1, two), compss::Error);
+  auto* per_node = c.sched->register_type(mpi("sim", "4", {{"processes_per_node", "2"}}));
+  EXPECT_THROW(c.submit(2, per_node), compss::Error);
+  auto* flexible = c.sched->register_type(mpi("flex", "4"));
+  c.submit(3, flexible);  // no processes_per_node: one node holds it all
+  ASSERT_EQ(c.log.size(), 1U);
+  EXPECT_EQ(shares(c.log[0].allocation), (std::vector<std::pair<NodeId, std::uint32_t>>{{0, 4}}));
+}
+
 TEST(SchedulerGang, LosingANodeStrandsTheGangsThatCanNoLongerBeHeld) {
   FakeCluster c;
   NodeId w0 = c.add("w0", cpu_node(1));
