@@ -123,8 +123,9 @@ void Scheduler::check_feasible(const TaskClass& c) const {
     std::string nodes;
     for (NodeId id = c.candidates[v].next(0); id != IdSet::npos; id = c.candidates[v].next(id + 1)) {
       const Node& n = nodes_[id].node;
-      nodes += (nodes.empty() ? "" : ", ") + n.name() + " (" +
-               std::to_string(n.total().capacity().cpus()) + " cores)";
+      const std::uint32_t cores = n.total().capacity().cpus();
+      nodes += (nodes.empty() ? "" : ", ") + n.name() + " (" + std::to_string(cores) +
+               (cores == 1 ? " core)" : " cores)");
     }
     throw Error("compss: task '" + c.type.name + "' can never run: it asks for " +
                 describe_gang(k) + " at once, but the nodes of the run that can take part (" +
