@@ -342,6 +342,8 @@ void Cluster::before_run(TaskBase* t) {
 }
 
 std::vector<detail::TaskHost> Cluster::hosts_of(const TaskBase* t, int n) const {
+  const detail::TaskKind kind = t->spec().kind;
+  if (kind != detail::TaskKind::mpi && kind != detail::TaskKind::multinode) return {};  // (hot path)
   const ClusterNode* node = n == 0 ? master_node_.get() : workers_[static_cast<std::size_t>(n)].get();
   const sched::Allocation a = node->allocation_of(t);
   if (a.more.empty()) return {};
