@@ -13,6 +13,15 @@ std::vector<std::string> task_nodes();
 bool task_stop_requested() noexcept;
 /// Cores reserved for the task running on this thread (libcompss).
 unsigned task_computing_units() noexcept;
+/// One node of a task's allocation: its host name and the task's processes there.
+struct TaskHost {
+  std::string name;
+  unsigned processes = 1;
+};
+/// The nodes of the task running on this thread when the scheduler gave it several (an
+/// MPI or multinode task under compss-run), the node it runs on first; empty otherwise:
+/// it holds this node alone (libcompss).
+std::vector<TaskHost> task_hosts();
 }  // namespace detail
 
 namespace this_task {
@@ -52,10 +61,11 @@ inline unsigned computing_units() noexcept {
 }
 
 /// The host names of the nodes given to the running `multinode` task, the node it runs on
-/// first; empty outside a multinode task and in the sequential build. Today an allocation
-/// has one node: a task asking for more (`computing_nodes=2`) fails with an error saying so.
+/// first; empty outside a multinode task and in the sequential build. The scheduler gives
+/// the task `computing_nodes` nodes at once (under compss-run: workers and the master's
+/// node); a local run has one node, so a task asking for more fails at its call.
 ///
-///   #pragma compss multinode(computing_nodes=1)
+///   #pragma compss multinode(computing_nodes=2)
 ///   #pragma compss task
 ///   void solve(Grid& g) { launch_ranks(compss::this_task::nodes(), g); }
 inline std::vector<std::string> nodes() {

@@ -2,6 +2,7 @@
 
 #include <compss/error.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -17,14 +18,24 @@ MpiFlavour mpi_flavour_from_env() {
               "(or impi)");
 }
 
-std::string host_file_text(MpiFlavour flavour, const std::vector<MpiHost>& hosts) {
+std::string host_file_text(MpiFlavour flavour, const std::vector<detail::TaskHost>& hosts) {
   std::string out;
-  for (const MpiHost& h : hosts) {
-    out += h.name;
-    out += flavour == MpiFlavour::openmpi ? " slots=" : ":";
-    out += std::to_string(h.slots);
-    out += '\n';
+  if (flavour == MpiFlavour::openmpi) {
+    for (const detail::TaskHost& h : hosts) {
+      for (unsigned i = 0; i < h.processes; ++i) out += h.name + '\n';
+    }
+    return out;
   }
+  std::vector<detail::TaskHost> merged;
+  for (const detail::TaskHost& h : hosts) {
+    auto same = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.name == h.name; });
+    if (same != merged.end()) {
+      same->processes += h.processes;
+    } else {
+      merged.push_back(h);
+    }
+  }
+  for (const detail::TaskHost& h : merged) out += h.name + ':' + std::to_string(h.processes) + '\n';
   return out;
 }
 

@@ -1,6 +1,8 @@
 // The command line and host file of an MPI task (docs/external_programs.md, "MPI tasks").
 #pragma once
 
+#include <compss/this_task.hpp>
+
 #include <string>
 #include <vector>
 
@@ -13,14 +15,14 @@ enum class MpiFlavour { openmpi, mpich };
 /// Reads COMPSS_MPIRUN_TYPE. Throws compss::Error on an unknown value.
 MpiFlavour mpi_flavour_from_env();
 
-/// One node of the task's allocation and how many processes it runs.
-struct MpiHost {
-  std::string name;
-  long slots = 1;
-};
-
-/// The host file's text for `hosts`: `name slots=N` lines (Open MPI) or `name:N` (MPICH).
-std::string host_file_text(MpiFlavour flavour, const std::vector<MpiHost>& hosts);
+/// The host file's text for the task's nodes `hosts` (each with its processes), in order:
+/// Open MPI gets one line per process (the host repeated: each line is a slot), which
+/// stays valid when two nodes are one machine under two names (local test workers at
+/// 127.0.0.1 and the master's host name: Open MPI refuses two `slots=` lines for one
+/// machine); MPICH gets `name:N`, nodes of the same name merged.
+///
+///   host_file_text(MpiFlavour::openmpi, {{"n1", 2}, {"n2", 1}})  // "n1\nn1\nn2\n"
+std::string host_file_text(MpiFlavour flavour, const std::vector<detail::TaskHost>& hosts);
 
 /// The runner's arguments before the program: the host file flag and file, `-n N`.
 ///

@@ -5,6 +5,7 @@
 #include "exec/process.hpp"
 #include "exec/program_path.hpp"
 #include "exec/settings.hpp"
+#include "exec/task_hosts.hpp"
 
 #include <compss/detail/external_call.hpp>
 #include <compss/error.hpp>
@@ -45,12 +46,6 @@ class HostFile {
  private:
   std::string path_;
 };
-
-std::string this_host() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
-  return name;
-}
 
 /// Binds a `stdin`/`stdout`/`stderr` setting: the path, and whether it appends (a
 /// `file_inout` parameter). Marks the parameter as not an argument.
@@ -117,17 +112,20 @@ int run_external(const TaskSpec& spec, std::span<const ExternalArg> args) {
     p.path = binary;
     p.argv.push_back(binary);
     p.env = {"OMP_NUM_THREADS=" + std::to_string(cores), "COMPSS_NUM_THREADS=" + std::to_string(cores)};
+    for (std::string& v : nodes_environment(running_task_hosts(1))) p.env.push_back(std::move(v));
   } else {
     const MpiFlavour flavour = mpi_flavour_from_env();
     const long processes = s.scale_by_cu ? static_cast<long>(cores) : s.processes;
-    // One node for now: the processes run here, on the cores reserved for the task.
-    hosts.emplace(host_file_text(flavour, {{this_host(), processes}}));
+    // The nodes the scheduler gave the task (each with its processes), or this one alone.
+    const std::vector<detail::TaskHost> nodes = running_task_hosts(static_cast<unsigned>(processes));
+    hosts.emplace(host_file_text(flavour, nodes));
     p.path = resolve_program(a.text(s.runner), base, label);
     p.argv.push_back(p.path);
     for (std::string& w : mpi_runner_args(flavour, hosts->path(), processes)) p.argv.push_back(std::move(w));
     for (std::string& w : a.words(s.flags)) p.argv.push_back(std::move(w));
     p.argv.push_back(binary);
     p.env = mpi_environment(flavour, ::geteuid() == 0);
+    for (std::string& v : nodes_environment(nodes)) p.env.push_back(std::move(v));
     const long threads = std::max(1L, static_cast<long>(cores) / std::max(1L, processes));
     p.env.push_back("OMP_NUM_THREADS=" + std::to_string(s.scale_by_cu ? 1L : threads));
     p.env.push_back("COMPSS_NUM_PROCS=" + std::to_string(processes));

@@ -3,6 +3,7 @@
 #include "core/runtime.hpp"
 #include "sched/detect.hpp"
 #include "sched/task_type_of.hpp"
+#include "sched/gang.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/whole_number.hpp>
@@ -12,13 +13,20 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 namespace compss::rt {
 
 namespace {
 /// Computing units of the constrained task running on this thread; 0 outside one.
 thread_local unsigned tls_computing_units = 0;
+/// The nodes of the gang running on this thread (TaskHostsScope); empty outside one.
+thread_local std::vector<detail::TaskHost> tls_task_hosts;
 }  // namespace
+
+TaskHostsScope::TaskHostsScope(std::vector<detail::TaskHost> hosts) noexcept
+    : outer_(std::exchange(tls_task_hosts, std::move(hosts))) {}
+TaskHostsScope::~TaskHostsScope() { tls_task_hosts = std::move(outer_); }
 
 ComputingUnitsScope::ComputingUnitsScope(unsigned units) noexcept : outer_(tls_computing_units) {
   tls_computing_units = units;
@@ -92,6 +100,8 @@ void ConstrainedTasks::run(sched::Placement placement, sched::Completion& done) 
 }  // namespace compss::rt
 
 namespace compss::detail {
+std::vector<TaskHost> task_hosts() { return rt::tls_task_hosts; }
+
 unsigned task_computing_units() noexcept {
   return rt::tls_computing_units == 0 ? 1 : rt::tls_computing_units;
 }

@@ -8,11 +8,13 @@
 #include "sched/scheduler.hpp"
 
 #include <compss/detail/task_node.hpp>
+#include <compss/this_task.hpp>
 
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace compss::rt {
 
@@ -36,6 +38,22 @@ class ComputingUnitsScope {
 
  private:
   unsigned outer_;
+};
+
+/// While it lives, the task running on this thread holds the nodes `hosts` (a gang's
+/// allocation, its own node first: compss::this_task::nodes(), the MPI host file). Empty:
+/// this node alone.
+///
+///   { TaskHostsScope nodes(request.hosts); body(); }
+class TaskHostsScope {
+ public:
+  explicit TaskHostsScope(std::vector<detail::TaskHost> hosts) noexcept;
+  ~TaskHostsScope();
+  TaskHostsScope(const TaskHostsScope&) = delete;
+  TaskHostsScope& operator=(const TaskHostsScope&) = delete;
+
+ private:
+  std::vector<detail::TaskHost> outer_;
 };
 
 /// The scheduler of the master's constrained tasks. Thread-safe: `classes_mutex_` guards

@@ -34,8 +34,10 @@ class LocalExecutor {
   /// instead of running at once, and the scheduler picks the implementation that fits
   /// (local/constrained.hpp). Unconstrained tasks keep the fast path.
   static bool needs_placement(const detail::TaskBase& task) noexcept {
+    // (A multinode task is a gang: its nodes are reserved even without constraints.)
     return task.spec_ != nullptr &&
-           (task.spec_->constraint_count != 0 || task.spec_->version_count != 0);
+           (task.spec_->constraint_count != 0 || task.spec_->version_count != 0 ||
+            task.spec_->kind == detail::TaskKind::multinode);
   }
   /// Local runs: from now on constrained tasks go through the master node's scheduler.
   void enforce_constraints();

@@ -13,6 +13,7 @@
 #include "net/start_wait.hpp"
 #include "net/tcp_connection.hpp"
 #include "sched/task_type_of.hpp"
+#include "sched/gang.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -342,13 +343,34 @@ void Cluster::before_run(TaskBase* t) {
   data_->before_run(t);
 }
 
+std::vector<detail::TaskHost> Cluster::hosts_of(const TaskBase* t, int n) const {
+  const detail::TaskKind kind = t->spec().kind;
+  if (kind != detail::TaskKind::mpi && kind != detail::TaskKind::multinode) return {};  // (hot path)
+  const ClusterNode* node = n == 0 ? master_node_.get() : workers_[static_cast<std::size_t>(n)].get();
+  const sched::Allocation a = node->allocation_of(t);
+  if (a.more.empty()) return {};
+  // (worker_sched_ and links_ are fixed once the workers are admitted, before tasks run.)
+  auto host = [&](sched::NodeId id) -> std::string {
+    for (std::size_t w = 1; w < worker_sched_.size(); ++w) {
+      if (worker_sched_[w] == id) return links_[w]->host();
+    }
+    char name[256] = {};
+    return ::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0' ? name : "localhost";
+  };
+  std::vector<detail::TaskHost> hosts{{host(a.first.node), a.first.units}};
+  for (const sched::NodeShare& s : a.more) hosts.push_back({host(s.node), s.units});
+  return hosts;
+}
+
 void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
-  if (computing_units <= 1) {
+  std::vector<detail::TaskHost> hosts = hosts_of(t, 0);
+  if (computing_units <= 1 && hosts.empty()) {
     executor_.spawn(t);
     return;
   }
-  executor_.run_job([this, t, computing_units] {
+  executor_.run_job([this, t, computing_units, hosts = std::move(hosts)]() mutable {
     rt::ComputingUnitsScope cu(computing_units);  // compss::this_task::computing_units()
+    rt::TaskHostsScope nodes(std::move(hosts));   // compss::this_task::nodes(), MPI hosts
     runtime_.execute_chain(t);
   });
 }
@@ -401,6 +423,9 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     return;
   }
   std::get<TaskRequest>(*message).computing_units = call->computing_units;
+  for (detail::TaskHost& h : hosts_of(t, n)) {
+    std::get<TaskRequest>(*message).hosts.push_back({std::move(h.name), h.processes});
+  }
   SentRequest sent = message;
   call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
   if (call->sent_at != 0 && t->spec().time_out > 0) {

@@ -20,6 +20,7 @@
 #include "sched/scheduler.hpp"
 
 #include <compss/detail/task_node.hpp>
+#include <compss/this_task.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -126,6 +127,10 @@ class Cluster final : public rt::Backend {
   /// The scheduler placed `t` on node `n` (ClusterNode::run): start it there, or go on
   /// with its moving attempt.
   void dispatch(detail::TaskBase* t, int n, unsigned computing_units);
+  /// The nodes `t` holds as a gang placed on node `n` (MPI, multinode), as host names and
+  /// processes, `n` first; empty for a task on one node. Hosts: a worker's address as the
+  /// master sees it, the master's host name.
+  std::vector<detail::TaskHost> hosts_of(const detail::TaskBase* t, int n) const;
   /// Runs `t` on the master's executor with `computing_units` cores made known to it.
   void run_on_master(detail::TaskBase* t, unsigned computing_units);
   /// Gives back the reservation `t` holds on node `n`; true if it held one.

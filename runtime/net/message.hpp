@@ -142,6 +142,15 @@ struct WireGlobal {
 /// Smallest encoding of a WireGlobal: u32, two u64, a bool and an empty vector's length.
 inline constexpr std::size_t min_wire_global_bytes = 4 + 8 + 8 + 1 + 8;
 
+/// One node of a task's allocation over several nodes (an MPI or multinode task): its host
+/// and the task's processes there.
+struct WireHost {
+  std::string name;
+  std::uint32_t processes = 1;
+  template <class A> void serialize(A& ar) { ar(name, processes); }
+};
+inline constexpr std::size_t min_wire_host_bytes = 8 + 4;
+
 /// Runs one task: its signature selects the function on the worker; `globals`, the
 /// master's values of the globals it reads.
 ///
@@ -154,11 +163,16 @@ struct TaskRequest {
   /// v6: the cores the scheduler reserved for it there (computing_units; the body reads
   /// compss::this_task::computing_units()); 0 = not placed by the scheduler (1).
   std::uint32_t computing_units = 0;
+  /// (new, version to bump) The task's nodes when the scheduler gave it several (MPI,
+  /// multinode: compss::this_task::nodes(), the MPI host file), the receiving worker first;
+  /// empty: that worker alone.
+  std::vector<WireHost> hosts;
   template <class A> void serialize(A& ar) {
     ar(task_id, signature);
     serialize_list(ar, params, min_wire_param_bytes);
     serialize_list(ar, globals, min_wire_global_bytes);
     ar(computing_units);
+    serialize_list(ar, hosts, min_wire_host_bytes);
   }
 };
 

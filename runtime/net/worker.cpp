@@ -242,6 +242,9 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
         ~Ended() { times.ended_ns = steady_ns(); }
       } ended{times};
       rt::ComputingUnitsScope cu(request.computing_units);
+      std::vector<detail::TaskHost> hosts;
+      for (const WireHost& h : request.hosts) hosts.push_back({h.name, h.processes});
+      rt::TaskHostsScope nodes(std::move(hosts));
       task->invoke(inputs, outputs);
     }
     // A file it wrote stays here as the next version of its datum; without a datum id

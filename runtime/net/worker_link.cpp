@@ -40,6 +40,7 @@ WorkerLink::WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello
       on_lost_(std::move(on_lost)),
       timeout_(std::max(timeout, std::chrono::milliseconds(0))) {
   bool v6 = host.find(':') != std::string::npos;
+  host_ = host;
   data_address_ = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(hello_.data_port);
   heard(std::chrono::steady_clock::now());
   if (timeout_.count() > 0) {

@@ -98,6 +98,8 @@ class WorkerLink {
   /// "host:port" of the worker's data listener, for peers that fetch from it.
   const std::string& data_address() const noexcept { return data_address_; }
   const std::string& name() const noexcept { return hello_.node_name; }
+  /// The worker's address as the master sees it (its host in an MPI host file).
+  const std::string& host() const noexcept { return host_; }
 
  private:
   void receive_loop();
@@ -121,6 +123,7 @@ class WorkerLink {
   int node_;
   std::shared_ptr<Endpoint> endpoint_;
   Hello hello_;
+  std::string host_;
   std::string data_address_;
   std::function<void(int, const std::string&)> on_lost_;
   std::atomic<bool> alive_{true};

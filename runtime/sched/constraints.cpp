@@ -235,7 +235,7 @@ std::optional<std::string> process_env(const std::string& name) {
 }
 
 bool Constraints::unconstrained() const noexcept {
-  return demand == one_cpu() && processors.size() == 1 && !has_processor_properties(*this) &&
+  return gang.units == 0 && demand == one_cpu() && processors.size() == 1 && !has_processor_properties(*this) &&
          memory_type.empty() && storage_type.empty() && os_type.empty() &&
          os_distribution.empty() && os_version.empty() && app_software.empty() &&
          host_queues.empty() && wall_clock_limit == 0 && !is_local;

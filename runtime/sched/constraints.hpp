@@ -22,6 +22,16 @@ struct ProcessorRequest {
   std::uint32_t units = 1;
 };
 
+/// A task given several nodes at once (MPI, multinode; sched/gang.hpp): `units` processes
+/// of `unit_cpus` cores each, spread over nodes, at most `per_node` on one node (0: as many
+/// as fit). `units == 0`: an ordinary one-node task.
+struct Gang {
+  std::uint32_t units = 0;
+  std::uint32_t per_node = 0;
+  std::uint32_t unit_cpus = 1;
+  std::uint32_t computing_nodes = 0;  ///< multinode: the nodes asked for (0: an MPI task)
+};
+
 /// A task's constraints. Default-constructed: one CPU unit, nothing else (unconstrained).
 ///
 ///   Constraints c = parse_constraints("multiply", spec.constraints, spec.constraint_count);
@@ -46,6 +56,9 @@ struct Constraints {
   bool is_local = false;                  ///< only the master's node
   double memory_gb = 0;                   ///< as asked, for messages (demand has MB)
   double storage_gb = 0;
+  /// Several nodes (MPI, multinode): `demand` is then what the whole gang needs on one
+  /// node; gang_node_demand() gives a node's part.
+  Gang gang;
 
   static Capacity one_cpu() noexcept {
     Capacity c;

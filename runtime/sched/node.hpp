@@ -25,6 +25,9 @@ struct NodeShare {
   Capacity reserved;
   std::vector<std::uint32_t> cpus;
   std::vector<std::uint32_t> gpus;
+  /// A gang's share (MPI, multinode: sched/gang.hpp): how many of its processes run on
+  /// this node (the host file's slots); 0 for an ordinary task.
+  std::uint32_t units = 0;
 };
 
 /// The nodes a placed task holds: one for an ordinary task, several for a multinode or MPI

@@ -1,5 +1,7 @@
 #include "sched/scheduler.hpp"
 
+#include "sched/gang.hpp"
+
 #include <compss/error.hpp>
 
 #include <algorithm>
@@ -60,7 +62,11 @@ NodeId Scheduler::add_node(std::string name, Resources total, NodeExecutor& exec
 
 void Scheduler::add_candidate(TaskClass& c, NodeSlot& n) {
   for (std::size_t v = 0; v < c.type.versions.size(); ++v) {
-    if (fits_total(c.type.versions[v].constraints, n.node.total())) {
+    const Constraints& k = c.type.versions[v].constraints;
+    if (fits_total(k, n.node.total())) c.whole[v].insert(n.node.id());
+    if (k.gang.units > 0 ? matches(k, n.node.total()) &&
+                               gang_slice(k, n.node.total().capacity(), k.gang.units) > 0
+                         : fits_total(k, n.node.total())) {
       c.candidates[v].insert(n.node.id());
       c.any_candidate.insert(n.node.id());
     }
@@ -75,6 +81,7 @@ const TaskClass* Scheduler::register_type(TaskType type) {
   TaskClass& c = classes_.emplace_back();
   c.type = std::move(type);
   c.candidates.resize(c.type.versions.size());
+  c.whole.resize(c.type.versions.size());
   for (std::uint32_t v = 0; v < c.type.versions.size(); ++v) {
     if (asks_accelerator(c.type.versions[v].constraints)) c.order.push_back(v);
   }
@@ -85,8 +92,48 @@ const TaskClass* Scheduler::register_type(TaskType type) {
   return &c;
 }
 
+std::uint32_t Scheduler::gang_capacity(const TaskClass& c, std::uint32_t v) const {
+  const Constraints& k = c.type.versions[v].constraints;
+  std::uint32_t remaining = k.gang.units;
+  for (NodeId id = c.candidates[v].next(0); id != IdSet::npos && remaining > 0; id = c.candidates[v].next(id + 1)) {
+    remaining -= gang_slice(k, nodes_[id].node.total().capacity(), remaining);
+  }
+  return k.gang.units - remaining;
+}
+
+bool Scheduler::feasible(const TaskClass& c) const {
+  for (std::uint32_t v = 0; v < c.type.versions.size(); ++v) {
+    const Constraints& k = c.type.versions[v].constraints;
+    // (A gang with processes_per_node never uses one node for more than that.)
+    if (k.gang.units == 0 ? !c.candidates[v].empty()
+                          : (k.gang.per_node == 0 && !c.whole[v].empty()) ||
+                                gang_capacity(c, v) == k.gang.units) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void Scheduler::check_feasible(const TaskClass& c) const {
-  if (!c.any_candidate.empty()) return;
+  if (feasible(c)) return;
+  if (!c.any_candidate.empty()) {
+    // Every node it needs exists, but not enough of them: a gang (MPI, multinode).
+    const std::uint32_t v = c.order.front();
+    const Constraints& k = c.type.versions[v].constraints;
+    std::string nodes;
+    for (NodeId id = c.candidates[v].next(0); id != IdSet::npos; id = c.candidates[v].next(id + 1)) {
+      const Node& n = nodes_[id].node;
+      const std::uint32_t cores = n.total().capacity().cpus();
+      nodes += (nodes.empty() ? "" : ", ") + n.name() + " (" + std::to_string(cores) +
+               (cores == 1 ? " core)" : " cores)");
+    }
+    throw Error("compss: task '" + c.type.name + "' can never run: it asks for " +
+                describe_gang(k) + " at once, but the nodes of the run that can take part (" +
+                nodes + ") hold only " + std::to_string(gang_capacity(c, v)) + " of its " +
+                std::to_string(k.gang.units) +
+                " processes (add workers, or raise their cores: COMPSS_WORKER_CORES, "
+                "--master-cores)");
+  }
   std::vector<const Constraints*> versions;
   std::vector<const std::string*> names;
   for (const Version& v : c.type.versions) {
@@ -147,6 +194,7 @@ bool Scheduler::place_on(TaskClass& c, void* task, NodeSlot& n) {
 }
 
 bool Scheduler::place_version(TaskClass& c, void* task, std::uint32_t version, NodeSlot& n) {
+  if (c.type.versions[version].constraints.gang.units > 0) return place_gang(c, task, version, n);
   Placement p{task, &c, version, {}};
   if (!n.node.try_reserve(c.type.versions[version].constraints.demand, p.allocation.first)) {
     return false;
@@ -154,6 +202,41 @@ bool Scheduler::place_version(TaskClass& c, void* task, std::uint32_t version, N
   note_free(n);
   ++placements_;
   out_.push_back({n.executor, this, std::move(p)});
+  return true;
+}
+
+bool Scheduler::place_gang(TaskClass& c, void* task, std::uint32_t version, NodeSlot& first) {
+  const Constraints& k = c.type.versions[version].constraints;
+  // An MPI task that some node could hold whole is never split (it waits for that node).
+  const bool one_node = k.gang.per_node == 0 && !c.whole[version].empty();
+  if (one_node && !c.whole[version].contains(first.node.id())) return false;
+  gang_parts_.clear();
+  std::uint32_t remaining = k.gang.units;
+  auto take = [&](NodeSlot& n) {
+    const std::uint32_t units = gang_slice(k, n.node.free(), remaining);
+    if (units == 0) return false;
+    gang_parts_.emplace_back(&n, units);
+    remaining -= units;
+    return true;
+  };
+  if (!take(first) || (one_node && remaining > 0)) return false;
+  const NodeSet& others = c.candidates[version];
+  for (NodeId id = others.next_in_both(0, &has_free_cpu_); id != IdSet::npos && remaining > 0;
+       id = others.next_in_both(id + 1, &has_free_cpu_)) {
+    if (id == first.node.id() || (id == reserved_node_ && reserved_for_ != &c)) continue;
+    take(nodes_[id]);
+  }
+  if (remaining > 0) return false;  // not enough at this instant: nothing was reserved
+  Placement p{task, &c, version, {}};
+  for (std::size_t i = 0; i < gang_parts_.size(); ++i) {
+    auto [n, units] = gang_parts_[i];
+    NodeShare& share = i == 0 ? p.allocation.first : p.allocation.more.emplace_back();
+    n->node.try_reserve(gang_node_demand(k, units), share);  // (fits: the slice says so)
+    share.units = units;
+    note_free(*n);
+  }
+  ++placements_;
+  out_.push_back({first.executor, this, std::move(p)});
   return true;
 }
 
@@ -206,6 +289,7 @@ std::vector<void*> Scheduler::remove_node(NodeId node) {
     has_free_cpu_.erase(node);
     for (TaskClass& c : classes_) {
       for (NodeSet& versions : c.candidates) versions.erase(node);
+      for (NodeSet& versions : c.whole) versions.erase(node);
       c.any_candidate.erase(node);
     }
     if (reserved_node_ == node) {
@@ -233,7 +317,7 @@ std::vector<void*> Scheduler::remove_node(NodeId node) {
       }
     }
     for (TaskClass& c : classes_) {
-      if (!c.any_candidate.empty()) continue;
+      if (feasible(c)) continue;
       for (const TaskClass::Entry& e : c.queue) stranded.push_back(e.task);
       c.queue.clear();
     }

@@ -21,6 +21,14 @@
 // - replicated: one placement pinned to each node that can ever run the task; the call
 //   ends (call_ended) when all have ended. distributed: successive calls are pinned
 //   round-robin over the nodes that can ever run the task.
+// - Gangs (MPI and multinode tasks, sched/gang.hpp): a placement holds several nodes. It
+//   is made only when every node of it is free enough at one instant, under the lock, and
+//   reserved at once (all or nothing): a waiting gang holds nothing, so two gangs that
+//   compete never deadlock; the one whose nodes free up first goes. The first node is the
+//   one offered (first fit, or the node just freed); the others are the candidates with
+//   free cores in id order. An MPI task without processes_per_node stays on one node when
+//   some node of the run could ever hold all its processes, and spans nodes otherwise.
+//   A gang the run's nodes can never hold together fails at its call (check/submit).
 #pragma once
 
 #include "sched/constraints.hpp"
@@ -69,6 +77,8 @@ struct TaskClass {
   TaskType type;
   std::vector<std::uint32_t> order;  ///< version indices in the order they are tried
   std::vector<NodeSet> candidates;   ///< per version: nodes whose totals can ever run it
+                                     ///< (a gang: hold a slice of it)
+  std::vector<NodeSet> whole;        ///< per version: nodes whose totals hold all of it
   NodeSet any_candidate;             ///< union of candidates
   struct Entry {
     void* task;
@@ -159,6 +169,11 @@ class Scheduler final : public Completion {
   // All of these run with mutex_ held.
   void add_candidate(TaskClass& c, NodeSlot& n);
   void check_feasible(const TaskClass& c) const;
+  /// Some version of `c` can ever run on the live nodes (a gang: on enough of them).
+  bool feasible(const TaskClass& c) const;
+  /// The units of version `v`'s gang that the live nodes' totals can hold at once.
+  std::uint32_t gang_capacity(const TaskClass& c, std::uint32_t v) const;
+  bool place_gang(TaskClass& c, void* task, std::uint32_t version, NodeSlot& first);
   bool place_anywhere(TaskClass& c, void* task, NodeId avoid);
   /// True when `avoid` is npos, or a live candidate of `c` other than it exists.
   bool can_avoid(const TaskClass& c, NodeId avoid) const;
@@ -189,6 +204,7 @@ class Scheduler final : public Completion {
   std::vector<Dispatch> out_;    ///< placements made under the lock, dispatched after it
   std::vector<NodeId> to_fill_;  ///< nodes with newly free resources, to offer to waiting calls
   std::vector<TaskClass*> order_;  ///< scratch of place_best_head
+  std::vector<std::pair<NodeSlot*, std::uint32_t>> gang_parts_;  ///< scratch of place_gang
 };
 
 }  // namespace compss::sched

@@ -1,5 +1,7 @@
 #include "sched/task_type_of.hpp"
 
+#include "sched/gang.hpp"
+
 namespace compss::sched {
 
 TaskType task_type_of(const detail::TaskSpec& spec, const EnvLookup& env) {
@@ -8,13 +10,11 @@ TaskType task_type_of(const detail::TaskSpec& spec, const EnvLookup& env) {
   type.priority = spec.priority;
   type.replicated = spec.replicated;
   type.distributed = spec.distributed;
-  type.versions.push_back(
-      {spec.name, parse_constraints(spec.name, spec.constraints, spec.constraint_count, env)});
+  type.versions.push_back({spec.name, task_constraints(spec, env)});  // (a gang: MPI, multinode)
   if (spec.replicated) return type;
   for (std::size_t i = 0; i < spec.version_count; ++i) {
     const detail::TaskSpec& v = *spec.versions[i];
-    type.versions.push_back(
-        {v.name, parse_constraints(v.name, v.constraints, v.constraint_count, env)});
+    type.versions.push_back({v.name, task_constraints(v, env)});
   }
   return type;
 }

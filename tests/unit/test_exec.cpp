@@ -193,7 +193,9 @@ TEST(ExecProgramPath, RelativeToTheBaseThenPath) {
 TEST(ExecMpi, HostFilesAndRunnerArguments) {
   using compss::exec::MpiFlavour;
   EXPECT_EQ(compss::exec::host_file_text(MpiFlavour::openmpi, {{"n1", 2}, {"n2", 1}}),
-            "n1 slots=2\nn2 slots=1\n");
+            "n1\nn1\nn2\n");  // a line per slot (Open MPI), nodes in allocation order
+  EXPECT_EQ(compss::exec::host_file_text(MpiFlavour::mpich, {{"n1", 2}, {"n2", 1}, {"n1", 1}}),
+            "n1:3\nn2:1\n");  // same name merged (MPICH)
   EXPECT_EQ(compss::exec::host_file_text(MpiFlavour::mpich, {{"n1", 2}}), "n1:2\n");
   EXPECT_EQ(compss::exec::mpi_runner_args(MpiFlavour::openmpi, "/h", 4),
             (std::vector<std::string>{"--hostfile", "/h", "-n", "4"}));

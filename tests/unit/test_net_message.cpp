@@ -96,6 +96,21 @@ TEST(NetMessage, OlderVersionFramesAreRejected) {
   }
 }
 
+TEST(NetMessage, GangHostsSurvive) {
+  TaskRequest r = sample_request();
+  r.computing_units = 2;
+  r.hosts = {{"10.0.0.7", 2}, {"node-b", 1}};
+  Message back;
+  ASSERT_FALSE(decode_frame(encode(Message{r}), back));
+  const auto& hosts = std::get<TaskRequest>(back).hosts;
+  ASSERT_EQ(hosts.size(), 2u);
+  EXPECT_EQ(hosts[0].name, "10.0.0.7");
+  EXPECT_EQ(hosts[0].processes, 2u);
+  EXPECT_EQ(hosts[1].name, "node-b");
+  EXPECT_EQ(hosts[1].processes, 1u);
+  EXPECT_EQ(std::get<TaskRequest>(back).computing_units, 2u);
+}
+
 TEST(NetMessage, VersionThreeGlobalsSurvive) {
   Message back;
   ASSERT_FALSE(decode_frame(encode(sample_request()), back));

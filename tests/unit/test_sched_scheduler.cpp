@@ -1,7 +1,9 @@
 // The scheduler over fake executors (runtime/sched/scheduler.hpp): computing_units and
 // memory admission, free vs total, versions, replicated and distributed calls, impossible
 // constraints, the fifo/lifo/locality/priority orders, no starvation either way, thousands
-// of nodes, and executors that end tasks inside run() or on other threads.
+// of nodes, and executors that end tasks inside run() or on other threads; gangs (MPI and
+// multinode tasks over several nodes, sched/gang.hpp).
+#include "sched/gang.hpp"
 #include "sched/scheduler.hpp"
 #include "test_support.hpp"
 
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -631,4 +634,170 @@ TEST(Scheduler, RetryAvoidsTheNodeWhereItFailed) {
   ASSERT_EQ(one.log.size(), 1U);
   EXPECT_EQ(one.log[0].node, only);
   one.end_all();
+}
+
+// --- Gangs: MPI and multinode tasks over several nodes (sched/gang.hpp) ---
+
+namespace {
+
+/// The scheduler's type of an MPI or multinode task as compss-cc describes it (an MPI
+/// task's computing_units is processes x computing_units).
+TaskType gang_type(std::string name, compss::detail::TaskKind kind, std::vector<Constraint> launch,
+                   std::vector<Constraint> pairs = {}) {
+  static std::deque<std::vector<Constraint>> keep;  // (the spec points at them)
+  static std::deque<std::string> names;
+  const std::vector<Constraint>& l = keep.emplace_back(std::move(launch));
+  const std::vector<Constraint>& c = keep.emplace_back(std::move(pairs));
+  compss::detail::TaskSpec spec{names.emplace_back(name).c_str(), "void f()", nullptr, 0};
+  spec.kind = kind;
+  spec.launch = l.data();
+  spec.launch_count = l.size();
+  spec.constraints = c.data();
+  spec.constraint_count = c.size();
+  TaskType t;
+  t.name = name;
+  t.versions.push_back({name, task_constraints(spec)});
+  return t;
+}
+
+TaskType mpi(std::string name, const char* processes, std::vector<Constraint> more = {}) {
+  std::vector<Constraint> launch = {{"runner", "mpirun"}, {"binary", "sim"}, {"processes", processes}};
+  launch.insert(launch.end(), more.begin(), more.end());
+  return gang_type(std::move(name), compss::detail::TaskKind::mpi, launch, {{"computing_units", processes}});
+}
+
+TaskType multinode(std::string name, const char* nodes, const char* per_node) {
+  return gang_type(std::move(name), compss::detail::TaskKind::multinode,
+                   {{"computing_nodes", nodes}, {"processes_per_node", per_node}});
+}
+
+/// (node, units) of each share of an allocation, first node first.
+std::vector<std::pair<NodeId, std::uint32_t>> shares(const Allocation& a) {
+  std::vector<std::pair<NodeId, std::uint32_t>> out{{a.first.node, a.first.units}};
+  for (const NodeShare& s : a.more) out.emplace_back(s.node, s.units);
+  return out;
+}
+
+}  // namespace
+
+TEST(SchedulerGang, MpiSpansNodesWhenNoNodeHoldsAllItsProcesses) {
+  FakeCluster c;
+  c.add_workers(3, cpu_node(2));
+  auto* t = c.sched->register_type(mpi("sim", "5"));
+  c.submit(1, t);
+  ASSERT_EQ(c.log.size(), 1U);
+  EXPECT_EQ(shares(c.log[0].allocation),
+            (std::vector<std::pair<NodeId, std::uint32_t>>{{0, 2}, {1, 2}, {2, 1}}));
+  EXPECT_EQ(c.sched->free(0).cpus() + c.sched->free(1).cpus() + c.sched->free(2).cpus(), 1U);
+  EXPECT_EQ(c.sched->running(2), 1U);  // every node of the gang holds it
+  c.end_all();
+  for (NodeId n = 0; n < 3; ++n) EXPECT_EQ(c.sched->free(n).cpus(), 2U);
+  EXPECT_EQ(c.calls_ended.size(), 1U);
+}
+
+TEST(SchedulerGang, MpiThatOneNodeCouldHoldWaitsForItInsteadOfSpanning) {
+  FakeCluster c;
+  NodeId big = c.add("big", cpu_node(4));
+  c.add("small", cpu_node(2));
+  auto* one = c.sched->register_type(type("one"));
+  auto* sim = c.sched->register_type(mpi("sim", "3"));
+  c.submit(1, one);  // on big: 3 free there, 2 on small
+  c.submit(2, one);  // on small (first fit moves on): 3 + 1 free
+  c.submit(3, one);  // big: 2 + 1 free
+  c.submit(10, sim);
+  EXPECT_EQ(c.sched->waiting(), 1U);  // 3 free cores in all, but not on one node
+  c.end_oldest(big);
+  ASSERT_NE(c.find(10), nullptr);
+  EXPECT_EQ(shares(c.find(10)->allocation), (std::vector<std::pair<NodeId, std::uint32_t>>{{big, 3}}));
+}
+
+TEST(SchedulerGang, ProcessesPerNodeSetsTheNodesAndTheirSlots) {
+  FakeCluster c;
+  c.add_workers(3, cpu_node(4));
+  auto* t = c.sched->register_type(mpi("sim", "5", {{"processes_per_node", "2"}}));
+  c.submit(1, t);
+  ASSERT_EQ(c.log.size(), 1U);
+  EXPECT_EQ(shares(c.log[0].allocation),
+            (std::vector<std::pair<NodeId, std::uint32_t>>{{0, 2}, {1, 2}, {2, 1}}));
+  EXPECT_EQ(c.sched->free(0).cpus(), 2U);
+}
+
+TEST(SchedulerGang, MultinodeGetsExactlyItsNodesWithTheirCores) {
+  FakeCluster c;
+  c.add_workers(3, cpu_node(2));
+  auto* busy = c.sched->register_type(type("busy"));
+  auto* t = c.sched->register_type(multinode("solve", "2", "2"));
+  c.submit(1, busy);  // w0 keeps 1 free core: it cannot take 2 processes
+  c.submit(2, t);
+  ASSERT_NE(c.find(2), nullptr);
+  EXPECT_EQ(shares(c.find(2)->allocation), (std::vector<std::pair<NodeId, std::uint32_t>>{{1, 2}, {2, 2}}));
+  EXPECT_EQ(c.find(2)->allocation.more[0].cpus.size(), 2U);  // cores bound on each node
+}
+
+TEST(SchedulerGang, CompetingGangsWaitHoldingNothingAndBothRun) {
+  // Two nodes of 2 cores; each gang needs 3 cores over both. A waiting gang reserves
+  // nothing (all or nothing), so the other cores stay free for others and no gang holds
+  // part of what another waits for.
+  FakeCluster c;
+  c.add_workers(2, cpu_node(2));
+  auto* a = c.sched->register_type(mpi("a", "3"));
+  auto* b = c.sched->register_type(mpi("b", "3"));
+  auto* one = c.sched->register_type(type("one"));
+  c.submit(1, a);
+  c.submit(2, b);
+  ASSERT_EQ(c.log.size(), 1U);
+  EXPECT_EQ(c.sched->free(0).cpus() + c.sched->free(1).cpus(), 1U);  // b reserved nothing
+  c.submit(3, one);  // the last free core goes to an ordinary task, b still waits
+  EXPECT_EQ(c.log.size(), 2U);
+  c.end_oldest();  // a ends: 3 free, b fits across both nodes
+  ASSERT_NE(c.find(2), nullptr);
+  EXPECT_EQ(c.find(2)->allocation.node_count(), 2U);
+  c.end_all();
+  EXPECT_EQ(c.calls_ended.size(), 3U);
+  EXPECT_EQ(c.sched->waiting(), 0U);
+}
+
+TEST(SchedulerGang, AGangTheNodesCanNeverHoldFailsAtItsCall) {
+  FakeCluster c;
+  c.add_workers(2, cpu_node(1));
+  auto* t = c.sched->register_type(multinode("solve", "3", "1"));
+  const std::string why = c.sched->never_fits(t);
+  EXPECT_NE(why.find("task 'solve' can never run: it asks for 3 nodes with 1 core each "
+                     "(computing_nodes=3, processes_per_node=1) at once"),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("hold only 2 of its 3 processes"), std::string::npos) << why;
+  EXPECT_THROW(c.submit(1, t), compss::Error);
+  auto* sim = c.sched->register_type(mpi("sim", "3"));
+  EXPECT_THROW(c.submit(2, sim), compss::Error);
+  EXPECT_TRUE(c.sched->never_fits(c.sched->register_type(mpi("fits", "2"))).empty());
+}
+
+TEST(SchedulerGang, OneBigNodeIsNotSeveralNodes) {
+  // A node with cores for the whole gang still counts once when the task says how many
+  // processes go on a node: 2 nodes are 2 nodes.
+  FakeCluster c;
+  c.add("big", cpu_node(8));
+  auto* two = c.sched->register_type(multinode("solve", "2", "1"));
+  EXPECT_THROW(c.submit(1, two), compss::Error);
+  auto* per_node = c.sched->register_type(mpi("sim", "4", {{"processes_per_node", "2"}}));
+  EXPECT_THROW(c.submit(2, per_node), compss::Error);
+  auto* flexible = c.sched->register_type(mpi("flex", "4"));
+  c.submit(3, flexible);  // no processes_per_node: one node holds it all
+  ASSERT_EQ(c.log.size(), 1U);
+  EXPECT_EQ(shares(c.log[0].allocation), (std::vector<std::pair<NodeId, std::uint32_t>>{{0, 4}}));
+}
+
+TEST(SchedulerGang, LosingANodeStrandsTheGangsThatCanNoLongerBeHeld) {
+  FakeCluster c;
+  NodeId w0 = c.add("w0", cpu_node(1));
+  c.add("w1", cpu_node(1));
+  auto* one = c.sched->register_type(type("one"));
+  auto* t = c.sched->register_type(multinode("solve", "2", "1"));
+  c.submit(1, one);
+  c.submit(2, t);  // waits for w0
+  EXPECT_EQ(c.sched->waiting(), 1U);
+  std::vector<void*> stranded = c.sched->remove_node(w0);
+  ASSERT_EQ(stranded.size(), 1U);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(stranded[0]), 2U);
 }

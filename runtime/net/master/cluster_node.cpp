@@ -27,6 +27,12 @@ bool ClusterNode::release(const void* task) {
   return true;
 }
 
+sched::Allocation ClusterNode::allocation_of(const void* task) const {
+  std::lock_guard lock(mutex_);
+  auto it = held_.find(task);
+  return it == held_.end() ? sched::Allocation{} : it->second.first.allocation;
+}
+
 std::size_t ClusterNode::holding() const {
   std::lock_guard lock(mutex_);
   return held_.size();

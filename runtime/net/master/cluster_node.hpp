@@ -44,6 +44,10 @@ class ClusterNode : public sched::NodeExecutor {
   /// Gives back what `task` holds here (Completion::ended); false when it holds nothing.
   bool release(const void* task);
 
+  /// What `task` holds while placed here (its nodes, for a gang); an empty allocation when
+  /// it holds nothing here.
+  sched::Allocation allocation_of(const void* task) const;
+
   /// Tasks placed here and not yet released.
   std::size_t holding() const;
 

@@ -1,6 +1,6 @@
-// Multinode tasks on the one-node allocations that exist today: computing_nodes=1 runs and
-// learns its node through compss::this_task::nodes(); computing_nodes=2 (argv[1] == "two")
-// fails with an error that says several nodes are not there yet.
+// Multinode tasks on one node: computing_nodes=1 runs and learns its node through
+// compss::this_task::nodes(); computing_nodes=2 (argv[1] == "two") in a local run (one
+// node) fails at its call. Several nodes: gang_tasks.cpp.
 #include <compss/compss.hpp>
 
 #include <cstdio>
