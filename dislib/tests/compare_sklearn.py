@@ -11,6 +11,7 @@ what both computed. Prints what differs and exits 1, or prints OK and exits 0.
 """
 import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -324,12 +325,23 @@ def case_csvm(r):
                             f"{fits['fixed'][0]}, expected max_iter 8")
         check_equal(f"CascadeSVM({kernel}) saved and loaded", read(out, "loaded_predicted"),
                     read(out, "exception_predicted"))
+    # Labels that are not two classes: a clear error, non-zero exit.
+    for name, labels, message in (
+            ("ythree", np.where(np.arange(len(ytr)) == 500, 5.0, ytr),
+             "y has a third label 5.000000 at row 500"),
+            ("yone", np.full(len(ytr), 3.0), "y holds one class: fit needs two")):
+        save_csv(os.path.join(r.work, name + ".csv"), labels.reshape(-1, 1))
+        p = r.run(["csvm", "xtr.csv", name + ".csv", "xte.csv", "yte.csv", "rbf", "1", "0.2",
+                   r.out_dir(name)], expect_ok=False)
+        if p.returncode == 0 or message not in p.stderr:
+            failures.append(f"CascadeSVM with y {name}: exit {p.returncode}, expected an error "
+                            f"containing {message!r}; stderr {p.stderr[-400:]!r}")
     # The exception cancelled the iterations after convergence (those of iteration n + 2 and
     # later cannot have started: they wait for iteration n + 1's root).
-    reports = "".join(open(f).read() for f in glob.glob(os.path.join(r.work, "compss-logs", "*",
-                                                                       "failures.txt")))
-    if "CascadeSVM converged at iteration" not in reports or \
-            "csvm_train' " not in reports or "cancelled" not in reports:
+    reports = [open(f).read() for f in glob.glob(os.path.join(r.work, "compss-logs", "*",
+                                                               "failures.txt"))]
+    if not any("CascadeSVM converged at iteration" in text and
+               re.search(r"csvm_train' \(id \d+\) cancelled", text) for text in reports):
         failures.append("CascadeSVM: no failures.txt in compss-logs reports the convergence "
                         "exception and the cancelled iterations")
 
