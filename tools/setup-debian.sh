@@ -9,7 +9,7 @@ packages=(
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools libomp-19-dev
   libtbb-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev graphviz ccache
-  libopenblas-dev liblapacke-dev python3-numpy python3-sklearn  # dislib and its tests
+  libopenblas-dev liblapacke-dev libsvm-dev python3-numpy python3-sklearn  # dislib and its tests
   openssh-client openssh-server  # e2e.distributed.ssh starts its own sshd on loopback
   chromium  # trace.html and the monitor (e2e.observe.monitor_*) drawn headless
   openmpi-bin libopenmpi-dev  # MPI tasks (e2e.mpi_tasks): mpirun, mpicxx

@@ -106,6 +106,15 @@ Array row_gemm(const Array& x, const std::vector<double>& shift, const Matrix& m
   return Array(out);
 }
 
+double accuracy(const Array& predicted_in, const Array& y, const std::string& estimator) {
+  const Matrix predicted = predicted_in.collect();
+  const Matrix truth = y.collect();
+  require(truth.size() == predicted.size(), estimator, "y and X have different row counts");
+  std::size_t right = 0;
+  for (std::size_t r = 0; r < truth.size(); ++r) right += predicted[r][0] == truth[r][0];
+  return truth.empty() ? 0.0 : static_cast<double>(right) / static_cast<double>(truth.size());
+}
+
 void require(bool ok, const std::string& estimator, const std::string& what) {
   if (!ok) throw compss::Error("dislib: " + estimator + ": " + what);
 }

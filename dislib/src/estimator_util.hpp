@@ -52,6 +52,10 @@ Matrix centered_gram(const Array& x_whole_rows, const std::vector<double>& mean)
 Array row_gemm(const Array& x_whole_rows, const std::vector<double>& shift, const Matrix& mat,
                const std::vector<double>& add);
 
+/// The fraction of rows of `predicted` (n x 1) equal to y's (waits for both); the
+/// classifiers' score.
+double accuracy(const Array& predicted, const Array& y, const std::string& estimator);
+
 /// Throws compss::Error "dislib: <estimator>: <what>" unless `ok`.
 void require(bool ok, const std::string& estimator, const std::string& what);
 

@@ -59,12 +59,7 @@ Array KNeighborsClassifier::predict(const Array& q_in) const {
 }
 
 double KNeighborsClassifier::score(const Array& x, const Array& y) const {
-  const Matrix predicted = predict(x).collect();
-  const Matrix truth = y.collect();
-  detail::require(truth.size() == predicted.size(), kName, "y and X have different row counts");
-  std::size_t right = 0;
-  for (std::size_t r = 0; r < truth.size(); ++r) right += predicted[r][0] == truth[r][0];
-  return truth.empty() ? 0.0 : static_cast<double>(right) / static_cast<double>(truth.size());
+  return detail::accuracy(predict(x), y, kName);
 }
 
 }  // namespace dislib

@@ -8,11 +8,22 @@
 #include <compss/future.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace dislib::detail {
 
 inline constexpr std::size_t kMaxArity = 8;
+
+/// A node of a reduction tree: a task over kMaxArity inputs (unused slots: an empty block).
+using MergeNode =
+    std::function<compss::Future<Block>(const compss::Future<Block>* const* inputs)>;
+
+/// One future combining `parts` `arity` at a time (2..8) by `merge` until one is left (a
+/// lone last part of a level goes up as it is). Throws compss::Error for an arity out of
+/// range or no parts. CascadeSVM's cascade is such a tree.
+compss::Future<Block> reduce_tree_with(std::vector<compss::Future<Block>> parts,
+                                       std::size_t arity, const MergeNode& merge);
 
 /// One future holding the combination of `parts` (merge_blocks tasks in a tree of the
 /// given arity, 2..8). Throws compss::Error for an arity out of range or no parts.

@@ -9,7 +9,9 @@ Generates small data sets in a fresh directory, runs dislib_check on them (in th
 mode), runs numpy / scikit-learn (Debian's python3-sklearn) on the same files and compares
 what both computed. Prints what differs and exits 1, or prints OK and exits 0.
 """
+import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -281,6 +283,98 @@ def case_gridsearch(r):
                 [gs.best_index_, gs.best_params_["n_neighbors"]])
     check("GridSearchCV best_score_", [float(score)], [gs.best_score_])
     check("GridSearchCV best_estimator_ score", [float(refit)], [gs.best_estimator_.score(x, y)])
+
+
+def case_csvm(r):
+    from sklearn.datasets import make_classification
+    from sklearn.svm import SVC
+    x, y = make_classification(n_samples=1600, n_features=6, n_informative=4, n_redundant=0,
+                               flip_y=0.05, class_sep=0.8, random_state=11)
+    y = 3.0 + 4.0 * y  # labels 3 and 7: the classes need not be 0 and 1
+    xtr, ytr, xte, yte = x[:1200], y[:1200], x[1200:], y[1200:]
+    for name, v in (("xtr", xtr), ("ytr", ytr), ("xte", xte), ("yte", yte)):
+        save_csv(os.path.join(r.work, name + ".csv"), v.reshape(len(v), -1))
+    for kernel, c, gamma in (("rbf", 1.0, 0.2), ("linear", 0.5, 1.0)):
+        out = r.out_dir(kernel)
+        r.run(["csvm", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", kernel, str(c), str(gamma),
+               out])
+        theirs = SVC(C=c, kernel=kernel, gamma=gamma).fit(xtr, ytr).score(xte, yte)
+        fits = {}
+        for variant in ("exception", "synchronize", "fixed"):
+            with open(os.path.join(out, variant + "_fit.txt")) as f:
+                n_iter, n_sv, score = f.read().split()
+            fits[variant] = (int(n_iter), int(n_sv), float(score))
+            label = f"CascadeSVM({kernel}, {variant})"
+            predicted = read(out, variant + "_predicted").ravel()
+            check(f"{label} score", [fits[variant][2]], [np.mean(predicted == yte)])
+            if abs(fits[variant][2] - theirs) > 0.01:
+                failures.append(f"{label}: accuracy {fits[variant][2]:.4f}, scikit-learn's "
+                                f"SVC {theirs:.4f}: more than 1 point apart")
+            decision = read(out, variant + "_decision").ravel()
+            check_equal(f"{label} predict is the decision's sign", predicted,
+                        np.where(decision > 0, 7.0, 3.0))
+        # The two convergence checks stop at the same iteration with the same model.
+        if fits["exception"][:2] != fits["synchronize"][:2] or not 1 < fits["exception"][0] < 8:
+            failures.append(f"CascadeSVM({kernel}): n_iter and support vectors by exception "
+                            f"{fits['exception'][:2]}, by synchronisation "
+                            f"{fits['synchronize'][:2]} (expected equal, converged before 8)")
+        check(f"CascadeSVM({kernel}) exception and synchronize decisions",
+              read(out, "exception_decision"), read(out, "synchronize_decision"), rtol=0, atol=0)
+        if fits["fixed"][0] != 8:
+            failures.append(f"CascadeSVM({kernel}) without convergence check: n_iter "
+                            f"{fits['fixed'][0]}, expected max_iter 8")
+        check_equal(f"CascadeSVM({kernel}) saved and loaded", read(out, "loaded_predicted"),
+                    read(out, "exception_predicted"))
+    # Labels that are not two classes: a clear error, non-zero exit.
+    for name, labels, message in (
+            ("ythree", np.where(np.arange(len(ytr)) == 500, 5.0, ytr),
+             "y has a third label 5.000000 at row 500"),
+            ("yone", np.full(len(ytr), 3.0), "y holds one class: fit needs two")):
+        save_csv(os.path.join(r.work, name + ".csv"), labels.reshape(-1, 1))
+        p = r.run(["csvm", "xtr.csv", name + ".csv", "xte.csv", "yte.csv", "rbf", "1", "0.2",
+                   r.out_dir(name)], expect_ok=False)
+        if p.returncode == 0 or message not in p.stderr:
+            failures.append(f"CascadeSVM with y {name}: exit {p.returncode}, expected an error "
+                            f"containing {message!r}; stderr {p.stderr[-400:]!r}")
+    # The exception cancelled the iterations after convergence (those of iteration n + 2 and
+    # later cannot have started: they wait for iteration n + 1's root).
+    reports = [open(f).read() for f in glob.glob(os.path.join(r.work, "compss-logs", "*",
+                                                               "failures.txt"))]
+    if not any("CascadeSVM converged at iteration" in text and
+               re.search(r"csvm_train' \(id \d+\) cancelled", text) for text in reports):
+        failures.append("CascadeSVM: no failures.txt in compss-logs reports the convergence "
+                        "exception and the cancelled iterations")
+
+
+def case_forest(r):
+    from sklearn.datasets import make_classification
+    from sklearn.ensemble import RandomForestClassifier
+    x, y = make_classification(n_samples=1800, n_features=8, n_informative=5, n_redundant=1,
+                               n_classes=3, flip_y=0.03, random_state=21)
+    y = y * 2.0 - 1.0  # labels -1, 1, 3
+    xtr, ytr, xte, yte = x[:1200], y[:1200], x[1200:], y[1200:]
+    for name, v in (("xtr", xtr), ("ytr", ytr), ("xte", xte), ("yte", yte)):
+        save_csv(os.path.join(r.work, name + ".csv"), v.reshape(len(v), -1))
+    # A forest's accuracy varies with its seed by about a point either way: compare the
+    # means over seeds (ours over 3, scikit-learn's over 5).
+    for n_estimators, max_depth in ((60, 0), (40, 6)):
+        label = f"RandomForestClassifier(n_estimators={n_estimators}, max_depth={max_depth or None})"
+        ours = []
+        for seed in range(3):
+            out = r.out_dir(f"forest{n_estimators}_{seed}")
+            r.run(["forest", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", str(n_estimators),
+                   str(max_depth), str(seed), out])
+            with open(os.path.join(out, "score.txt")) as f:
+                ours.append(float(f.read()))
+            predicted = read(out, "predicted").ravel()
+            check(f"{label} score", [ours[-1]], [np.mean(predicted == yte)])
+            check_equal(f"{label} saved and loaded", read(out, "loaded_predicted"), predicted)
+        theirs = np.mean([RandomForestClassifier(n_estimators=n_estimators,
+                                                 max_depth=max_depth or None, random_state=s)
+                          .fit(xtr, ytr).score(xte, yte) for s in range(5)])
+        if abs(np.mean(ours) - theirs) > 0.01:
+            failures.append(f"{label}: mean accuracy {np.mean(ours):.4f}, scikit-learn's "
+                            f"{theirs:.4f}: more than 1 point apart")
 
 
 def case_load_errors(r):

@@ -9,6 +9,8 @@
 //   dislib_check linreg  <x.csv> <y.csv> <out-dir>
 //   dislib_check knn     <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <k> <out-dir>
 //   dislib_check gridsearch <x.csv> <y.csv> <out-dir>
+//   dislib_check csvm    <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <kernel> <c> <gamma> <out-dir>
+//   dislib_check forest  <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <n_estimators> <max_depth|0> <random_state> <out-dir>
 //   dislib_check load    <file> <csv|npy|svmlight>        (prints the shape; for bad files)
 // Every matrix is written as <out-dir>/<name>.csv with 17 significant digits.
 #include <compss/compss.hpp>
@@ -202,6 +204,64 @@ int run_gridsearch(char** argv) {
   return 0;
 }
 
+// CascadeSVM fitted three ways (convergence by exception, by a wait per iteration, a
+// fixed max_iter): n_iter, predictions and scores of each; the exception fit saved and
+// loaded predicts again.
+int run_csvm(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {200, 6});
+  const dislib::Array y = dislib::load_txt_file(argv[1], {200, 1});
+  const dislib::Array xt = dislib::load_txt_file(argv[2], {150, 6});
+  const dislib::Array yt = dislib::load_txt_file(argv[3], {150, 1});
+  out_dir = argv[7];
+  const dislib::CascadeSVMParams params{.cascade_arity = 2, .max_iter = 8, .tol = 1e-4,
+                                        .kernel = argv[4], .c = std::strtod(argv[5], nullptr),
+                                        .gamma = std::strtod(argv[6], nullptr)};
+  struct Variant {
+    const char* name;
+    bool check;
+    dislib::ConvergenceCheck how;
+  };
+  for (const Variant& v : {Variant{"exception", true, dislib::ConvergenceCheck::exception},
+                           Variant{"synchronize", true, dislib::ConvergenceCheck::synchronize},
+                           Variant{"fixed", false, dislib::ConvergenceCheck::exception}}) {
+    dislib::CascadeSVMParams p = params;
+    p.check_convergence = v.check;
+    p.convergence = v.how;
+    dislib::CascadeSVM svm(p);
+    svm.fit(x, y);
+    const std::string name = v.name;
+    write(name + "_predicted", svm.predict(xt));
+    write(name + "_decision", svm.decision_function(xt));
+    write_text(name + "_fit.txt", std::to_string(svm.n_iter()) + " " +
+                                      std::to_string(svm.support_vectors().size()) + " " +
+                                      number(svm.score(xt, yt)) + "\n");
+    if (name == "exception") {
+      svm.save(out_dir + "/csvm.json");
+      write("loaded_predicted", dislib::CascadeSVM::load(out_dir + "/csvm.json").predict(xt));
+    }
+  }
+  return 0;
+}
+
+int run_forest(char** argv) {
+  const dislib::Array x = dislib::load_txt_file(argv[0], {230, 5});
+  const dislib::Array y = dislib::load_txt_file(argv[1], {230, 1});
+  const dislib::Array xt = dislib::load_txt_file(argv[2], {160, 3});
+  const dislib::Array yt = dislib::load_txt_file(argv[3], {160, 1});
+  out_dir = argv[7];
+  dislib::RandomForestClassifierParams params{.n_estimators = std::strtoul(argv[4], nullptr, 10),
+                                              .random_state = std::strtoull(argv[6], nullptr, 10)};
+  if (const std::size_t depth = std::strtoul(argv[5], nullptr, 10); depth != 0)
+    params.max_depth = depth;
+  dislib::RandomForestClassifier rf(params);
+  rf.fit(x, y);
+  write("predicted", rf.predict(xt));
+  write_text("score.txt", number(rf.score(xt, yt)) + "\n");
+  rf.save(out_dir + "/forest.json");
+  write("loaded_predicted", dislib::RandomForestClassifier::load(out_dir + "/forest.json").predict(xt));
+  return 0;
+}
+
 int run_load(char** argv) {
   const std::string kind = argv[1];
   dislib::Array a;
@@ -224,6 +284,8 @@ int main(int argc, char** argv) {
     if (cmd == "linreg" && argc == 5) return run_linreg(argv + 2);
     if (cmd == "knn" && argc == 8) return run_knn(argv + 2);
     if (cmd == "gridsearch" && argc == 5) return run_gridsearch(argv + 2);
+    if (cmd == "csvm" && argc == 10) return run_csvm(argv + 2);
+    if (cmd == "forest" && argc == 10) return run_forest(argv + 2);
     if (cmd == "load" && argc == 4) return run_load(argv + 2);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());

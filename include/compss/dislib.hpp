@@ -12,8 +12,10 @@
 
 #include <compss/dislib/array.hpp>
 #include <compss/dislib/decomposition.hpp>
+#include <compss/dislib/ensemble.hpp>
 #include <compss/dislib/kmeans.hpp>
 #include <compss/dislib/linear_model.hpp>
 #include <compss/dislib/model_selection.hpp>
 #include <compss/dislib/neighbors.hpp>
 #include <compss/dislib/preprocessing.hpp>
+#include <compss/dislib/svm.hpp>
