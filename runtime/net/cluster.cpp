@@ -103,7 +103,8 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       workers_.push_back(std::make_unique<RemoteExecutor>(
           *links_.back(), [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); }));
     }
-    const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), *workers_.back());
+    const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), *workers_.back(),
+                                                   workers_.back()->lookahead(config_.lookahead));
     bool lost_meanwhile = false;
     {
       std::lock_guard lock(sched_mutex_);
@@ -205,6 +206,8 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   type.priority = spec.priority;
   type.replicated = spec.replicated;
   type.distributed = spec.distributed;
+  // A call sent ahead waits on its worker; a time-out's clock starts at the send.
+  type.lookahead = spec.time_out <= 0;
   const sched::TaskClass* c = scheduler_->register_type(std::move(type));
   classes_.emplace(spec.signature, c);
   return c;
