@@ -105,7 +105,8 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       workers_.push_back(std::make_unique<RemoteExecutor>(
           *links_.back(), [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); }));
     }
-    const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), *workers_.back());
+    const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), *workers_.back(),
+                                                   workers_.back()->lookahead(config_.lookahead));
     bool lost_meanwhile = false;
     {
       std::lock_guard lock(sched_mutex_);
@@ -207,7 +208,10 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   std::lock_guard lock(classes_mutex_);
   auto it = classes_.find(&spec);
   if (it != classes_.end()) return it->second;
-  const sched::TaskClass* c = scheduler_->register_type(sched::task_type_of(spec));
+  sched::TaskType type = sched::task_type_of(spec);
+  // A call sent ahead waits on its worker; a time-out's clock starts at the send.
+  type.lookahead = spec.time_out <= 0;
+  const sched::TaskClass* c = scheduler_->register_type(std::move(type));
   classes_.emplace(&spec, c);
   return c;
 }
@@ -560,22 +564,26 @@ struct Cluster::Replicas {
   rt::TaskError error;
 };
 
+std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t) {
+  auto [it, first] = replicas_.try_emplace(t);
+  if (first) {
+    // The call's one attempt begins with its first replica and ends with its last.
+    it->second = std::make_shared<Replicas>();
+    t->add_ref();
+    if (runtime_.cancelled_before_start(t)) {
+      it->second->cancelled = true;
+    } else {
+      it->second->deadline = runtime_.begin_attempt(t);
+    }
+  }
+  return it->second;
+}
+
 void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
   std::shared_ptr<Replicas> r;
   {
     std::lock_guard lock(sched_mutex_);
-    auto [it, first] = replicas_.try_emplace(t);
-    if (first) {
-      // The call's one attempt begins with its first replica and ends with its last.
-      it->second = std::make_shared<Replicas>();
-      t->add_ref();
-      if (runtime_.cancelled_before_start(t)) {
-        it->second->cancelled = true;
-      } else {
-        it->second->deadline = runtime_.begin_attempt(t);
-      }
-    }
-    r = it->second;
+    r = replicated_call(t);
   }
   // The master's replica runs only when no worker is left: a body run in place takes the
   // task's by-value arguments (moves them), which the requests of replicas still to be
@@ -675,10 +683,12 @@ void Cluster::finish_replicated(void* task) {
   std::shared_ptr<Replicas> r;
   {
     std::lock_guard lock(sched_mutex_);
-    auto it = replicas_.find(t);
-    if (it == replicas_.end()) return;
-    r = std::move(it->second);
-    replicas_.erase(it);
+    // (Made here when no replica started: every node it was pinned to left the run first,
+    // and the scheduler counted them done. Its attempt begins now and fails below,
+    // compss::WorkerLost, so its policy decides, as when its replicas' nodes are lost
+    // while they run: with retry it runs again on the nodes left.)
+    r = replicated_call(t);
+    replicas_.erase(t);
   }
   if (r->cancelled) {
     runtime_.finish(t);

@@ -143,6 +143,9 @@ class Cluster final : public rt::Backend {
   /// Builds and sends one attempt to call->node. Without `may_block`, work that would
   /// wait on the network moves to the blocking lane.
   void send(std::shared_ptr<Call> call, bool may_block);
+  /// replicated: the call's state, made (its attempt begun) by the first replica to start
+  /// or by its end when none started. With sched_mutex_ held.
+  std::shared_ptr<Replicas> replicated_call(detail::TaskBase* t);
   /// replicated: one replica placed on node `n` (the first begins the call's attempt).
   void start_replica(detail::TaskBase* t, int n, unsigned computing_units);
   /// Sends a replica's request to worker `n` (without `may_block`, through the lane when

@@ -21,6 +21,9 @@ Error invalid(const char* name, const char* value, const std::string& why) {
   return Error(std::string("compss: invalid ") + name + "='" + value + "': " + why);
 }
 
+/// COMPSS_LOOKAHEAD's bound: requests waiting on one worker (each holds its inputs' request).
+constexpr unsigned max_lookahead = 1024;
+
 unsigned whole_number(const char* name, const char* value, unsigned lo, unsigned hi) {
   return static_cast<unsigned>(detail::whole_number_variable(name, value, lo, hi));
 }
@@ -77,6 +80,9 @@ ClusterConfig cluster_config_from_env(unsigned default_cores) {
   }
   if (const char* v = env("COMPSS_MASTER_CORES")) {
     c.master_cores = whole_number("COMPSS_MASTER_CORES", v, 0, detail::max_threads);
+  }
+  if (const char* v = env("COMPSS_LOOKAHEAD")) {
+    c.lookahead = static_cast<int>(whole_number("COMPSS_LOOKAHEAD", v, 0, max_lookahead));
   }
   if (const char* v = env("COMPSS_SCHEDULER")) {
     std::string_view s(v);

@@ -37,6 +37,9 @@ struct ClusterConfig {
   std::chrono::seconds worker_timeout{10};
   unsigned master_cores = 0;                      ///< COMPSS_MASTER_CORES
   SchedulerPolicy policy = SchedulerPolicy::locality;  ///< COMPSS_SCHEDULER
+  /// COMPSS_LOOKAHEAD: requests a busy worker may hold beyond those it runs (sched::
+  /// Lookahead::depth; 0 = none); -1, the default: as many as the worker's cores.
+  int lookahead = -1;
   LogLevel log_level = LogLevel::off;             ///< COMPSS_LOG_LEVEL
   bool progress = false;                          ///< COMPSS_PROGRESS
 };

@@ -85,6 +85,10 @@ struct Placement {
   const TaskClass* type = nullptr;
   std::uint32_t version = 0;
   Allocation allocation;
+  /// Sent ahead to a busy node (Scheduler, "Look-ahead"): the task waits there until one of
+  /// the node's running tasks ends. `allocation` shows its demand but binds no core; the
+  /// scheduler reserves that core itself when the task starts there.
+  bool ahead = false;
 };
 
 /// Where an executor reports that a placed task ended (the scheduler).

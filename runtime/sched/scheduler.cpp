@@ -1,6 +1,7 @@
 #include "sched/scheduler.hpp"
 
 #include "sched/gang.hpp"
+#include "sched/scheduler_internal.hpp"
 
 #include <compss/error.hpp>
 
@@ -9,32 +10,10 @@
 
 namespace compss::sched {
 
-/// A node with its executor and the calls pinned to it (replicated, distributed).
-struct Scheduler::NodeSlot {
-  Node node;
-  NodeExecutor* executor;
-  std::deque<Pinned> pinned;
-};
-
 namespace {
 
 bool asks_accelerator(const Constraints& c) noexcept {
   return c.demand.units[1] + c.demand.units[2] + c.demand.units[3] > 0;
-}
-
-/// Calls `f(id)` for the ids of `set` (and of `filter` when given) from `start` to the end,
-/// then from 0 up to `start`, until f returns true. Returns whether one did.
-template <class F>
-bool scan_from(const NodeSet& set, const NodeSet* filter, std::uint32_t start, F f) {
-  for (std::uint32_t id = set.next_in_both(start, filter); id != IdSet::npos;
-       id = set.next_in_both(id + 1, filter)) {
-    if (f(id)) return true;
-  }
-  for (std::uint32_t id = set.next_in_both(0, filter); id != IdSet::npos && id < start;
-       id = set.next_in_both(id + 1, filter)) {
-    if (f(id)) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -42,13 +21,14 @@ bool scan_from(const NodeSet& set, const NodeSet* filter, std::uint32_t start, F
 Scheduler::Scheduler(Options options) : options_(std::move(options)) {}
 Scheduler::~Scheduler() = default;
 
-NodeId Scheduler::add_node(std::string name, Resources total, NodeExecutor& executor) {
+NodeId Scheduler::add_node(std::string name, Resources total, NodeExecutor& executor,
+                           Lookahead lookahead) {
   std::vector<Dispatch> batch;
   NodeId id;
   {
     std::lock_guard lock(mutex_);
     id = static_cast<NodeId>(nodes_.size());
-    NodeSlot& n = nodes_.emplace_back(NodeSlot{Node(id, std::move(name), std::move(total)), &executor, {}});
+    NodeSlot& n = nodes_.emplace_back(NodeSlot{Node(id, std::move(name), std::move(total)), &executor, lookahead, {}, {}, {}});
     alive_.insert(id);
     note_free(n);
     for (TaskClass& c : classes_) add_candidate(c, n);
@@ -87,6 +67,15 @@ const TaskClass* Scheduler::register_type(TaskType type) {
   }
   for (std::uint32_t v = 0; v < c.type.versions.size(); ++v) {
     if (!asks_accelerator(c.type.versions[v].constraints)) c.order.push_back(v);
+  }
+  if (c.type.lookahead && !c.type.replicated && !c.type.distributed) {
+    for (std::uint32_t v : c.order) {
+      const Constraints& k = c.type.versions[v].constraints;
+      if (k.demand == Constraints::one_cpu() && k.gang.units == 0) {  // (gangs never go ahead)
+        c.ahead_version = v;
+        break;
+      }
+    }
   }
   for (NodeSlot& n : nodes_) add_candidate(c, n);
   return &c;
@@ -171,8 +160,9 @@ void Scheduler::submit(void* task, const TaskClass* type, NodeId avoid) {
       if (id == IdSet::npos) id = c.any_candidate.next(0);
       c.round_robin = id + 1;
       pin(c, task, nodes_[id]);
-    } else if (!c.queue.empty() || !place_anywhere(c, task, avoid)) {
-      // A type with waiting calls cannot fit anywhere (the invariant): queue behind them.
+    } else if (!c.queue.empty() || (!place_anywhere(c, task, avoid) && !place_ahead(c, task, avoid))) {
+      // A type with waiting calls cannot fit anywhere, nor go ahead (the invariant): queue
+      // behind them.
       if (c.queue.empty() || options_.policy == Policy::lifo) c.head_mark = placements_;
       c.queue.push_back({task, next_seq_, avoid});
     }
@@ -255,14 +245,10 @@ bool Scheduler::place_anywhere(TaskClass& c, void* task, NodeId avoid) {
     return id < nodes_.size() && alive_.contains(id) && id != avoid &&
            (id != reserved_node_ || reserved_for_ == &c);
   };
-  if (options_.policy == Policy::locality && options_.preferences) {
-    std::array<Preference, 16> buf;
-    std::size_t k = std::min(options_.preferences(task, buf), buf.size());
-    std::sort(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(k),
-              [](const Preference& a, const Preference& b) { return a.bytes > b.bytes; });
-    for (std::size_t i = 0; i < k; ++i) {
-      if (usable(buf[i].node) && place_on(c, task, nodes_[buf[i].node])) return true;
-    }
+  std::array<Preference, 16> buf;
+  const std::size_t k = preferred_nodes(task, buf);
+  for (std::size_t i = 0; i < k; ++i) {
+    if (usable(buf[i].node) && place_on(c, task, nodes_[buf[i].node])) return true;
   }
   for (std::uint32_t v : c.order) {
     const Capacity& demand = c.type.versions[v].constraints.demand;
@@ -278,6 +264,14 @@ bool Scheduler::place_anywhere(TaskClass& c, void* task, NodeId avoid) {
   return false;
 }
 
+std::size_t Scheduler::preferred_nodes(void* task, std::array<Preference, 16>& out) const {
+  if (options_.policy != Policy::locality || !options_.preferences) return 0;
+  std::size_t k = std::min(options_.preferences(task, out), out.size());
+  std::sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k),
+            [](const Preference& a, const Preference& b) { return a.bytes > b.bytes; });
+  return k;
+}
+
 std::vector<void*> Scheduler::remove_node(NodeId node) {
   std::vector<Dispatch> batch;
   std::vector<void*> stranded;
@@ -287,6 +281,7 @@ std::vector<void*> Scheduler::remove_node(NodeId node) {
     if (node >= nodes_.size() || !alive_.contains(node)) return {};
     alive_.erase(node);
     has_free_cpu_.erase(node);
+    ahead_room_.erase(node);
     for (TaskClass& c : classes_) {
       for (NodeSet& versions : c.candidates) versions.erase(node);
       for (NodeSet& versions : c.whole) versions.erase(node);
@@ -347,6 +342,7 @@ void Scheduler::note_free(NodeSlot& n) {
   } else {
     has_free_cpu_.erase(n.node.id());
   }
+  if (n.lookahead.depth > 0) note_ahead(n);
 }
 
 TaskClass::Entry& Scheduler::head(TaskClass& c) const {
@@ -384,12 +380,12 @@ void Scheduler::fill(NodeSlot& n) {
       pop_head(r);
       continue;
     }
-    if (!place_best_head(n)) return;
+    if (!place_best_head(n)) break;
   }
+  fill_ahead(n);
 }
 
-bool Scheduler::place_best_head(NodeSlot& n) {
-  // Waiting types that could ever run here, in policy order.
+void Scheduler::order_heads(const NodeSlot& n) {
   order_.clear();
   for (TaskClass& c : classes_) {
     if (!c.queue.empty() && c.any_candidate.contains(n.node.id())) order_.push_back(&c);
@@ -399,6 +395,10 @@ bool Scheduler::place_best_head(NodeSlot& n) {
     if (a->type.priority != b->type.priority) return a->type.priority;
     return lifo ? head(*a).seq > head(*b).seq : head(*a).seq < head(*b).seq;
   });
+}
+
+bool Scheduler::place_best_head(NodeSlot& n) {
+  order_heads(n);
   for (TaskClass* c : order_) {
     if (head(*c).avoid == n.node.id() && can_avoid(*c, n.node.id())) continue;
     if (place_on(*c, head(*c).task, n)) {
@@ -450,11 +450,16 @@ void Scheduler::ended(const Placement& placement) {
     auto release = [&](const NodeShare& share) {
       NodeSlot& n = nodes_[share.node];
       n.node.release(share);
+      promote_ahead(n);  // (before anything else is offered the core)
       note_free(n);
       to_fill_.push_back(share.node);
     };
-    release(placement.allocation.first);
-    for (const NodeShare& share : placement.allocation.more) release(share);
+    if (placement.ahead) {
+      ended_ahead(placement);
+    } else {
+      release(placement.allocation.first);
+      for (const NodeShare& share : placement.allocation.more) release(share);
+    }
     if (placement.type != nullptr && placement.type->type.replicated) {
       auto it = replicas_left_.find(placement.task);
       if (it != replicas_left_.end() && --it->second > 0) {
@@ -511,6 +516,11 @@ Capacity Scheduler::free(NodeId node) const {
 unsigned Scheduler::running(NodeId node) const {
   std::lock_guard lock(mutex_);
   return nodes_.at(node).node.running();
+}
+
+std::size_t Scheduler::ahead(NodeId node) const {
+  std::lock_guard lock(mutex_);
+  return nodes_.at(node).ahead.size();
 }
 
 NodeId Scheduler::reserved_node() const {

@@ -29,11 +29,21 @@
 //   free cores in id order. An MPI task without processes_per_node stays on one node when
 //   some node of the run could ever hold all its processes, and spans nodes otherwise.
 //   A gang the run's nodes can never hold together fails at its call (check/submit).
+// - Look-ahead (a node added with Lookahead::depth > 0: a worker, whose requests wait in
+//   its connection until one of its task threads frees): when no node has free resources
+//   for a call, it may be sent ahead to a node whose every task thread is taken, at most
+//   `depth` calls per node. Only calls that ask one core and nothing else (no memory, no
+//   accelerator, no storage; TaskType::lookahead, no time-out) go ahead, so a call waiting
+//   there never needs more than the core the next task to end there gives back. At that
+//   end the scheduler reserves the core for the oldest call waiting there before it offers
+//   the node to anything else: what the node runs never exceeds what the scheduler
+//   counted. A lost node's calls come back through its executor like any other.
 #pragma once
 
 #include "sched/constraints.hpp"
 #include "sched/node.hpp"
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -61,6 +71,20 @@ struct TaskType {
   bool priority = false;
   bool replicated = false;
   bool distributed = false;
+  /// Calls may be sent ahead to a busy node when their version asks one core and nothing
+  /// else (the caller clears it for calls whose wait there would count, e.g. a time-out).
+  bool lookahead = false;
+};
+
+/// How many calls a node may take ahead of its free resources (Scheduler, "Look-ahead").
+///
+///   scheduler.add_node("worker-1", resources, executor, {.depth = 4, .after_running = 4});
+struct Lookahead {
+  /// Calls that may wait on the node beyond those it runs; 0: none (the master, fakes).
+  std::uint32_t depth = 0;
+  /// How many tasks the node runs at once (a worker's task threads): calls go ahead only
+  /// while that many placements run there, so none starts before one of them ends.
+  std::uint32_t after_running = 1;
 };
 
 enum class Policy : std::uint8_t { fifo, lifo, locality };
@@ -89,6 +113,9 @@ struct TaskClass {
   std::uint64_t head_mark = 0;       ///< placements count when the current head began waiting
   std::uint32_t cursor = 0;          ///< first-fit starts here
   std::uint32_t round_robin = 0;     ///< distributed: the next node to try
+  static constexpr std::uint32_t no_version = UINT32_MAX;
+  /// The version that may be sent ahead to a busy node (one core, nothing else), or none.
+  std::uint32_t ahead_version = no_version;
 };
 
 /// Thread-safe: one mutex guards all state and is never held while an executor's `run` or
@@ -118,7 +145,8 @@ class Scheduler final : public Completion {
 
   /// Adds a node run by `executor` (which must outlive the scheduler); waiting tasks that
   /// fit it start there. Returns its id (0, 1, 2... in order of addition).
-  NodeId add_node(std::string name, Resources total, NodeExecutor& executor);
+  NodeId add_node(std::string name, Resources total, NodeExecutor& executor,
+                  Lookahead lookahead = {});
 
   /// Registers a task type; the pointer stays valid for the scheduler's life.
   const TaskClass* register_type(TaskType type);
@@ -150,6 +178,8 @@ class Scheduler final : public Completion {
   std::size_t node_count() const;
   Capacity free(NodeId node) const;
   unsigned running(NodeId node) const;
+  /// Calls sent ahead to `node` that wait there (no core reserved for them yet).
+  std::size_t ahead(NodeId node) const;
   /// The node reserved for a starving task, or IdSet::npos.
   NodeId reserved_node() const;
 
@@ -175,6 +205,9 @@ class Scheduler final : public Completion {
   std::uint32_t gang_capacity(const TaskClass& c, std::uint32_t v) const;
   bool place_gang(TaskClass& c, void* task, std::uint32_t version, NodeSlot& first);
   bool place_anywhere(TaskClass& c, void* task, NodeId avoid);
+  /// With Policy::locality: the task's preferred nodes, most input bytes first; returns
+  /// how many (0 under other policies).
+  std::size_t preferred_nodes(void* task, std::array<Preference, 16>& out) const;
   /// True when `avoid` is npos, or a live candidate of `c` other than it exists.
   bool can_avoid(const TaskClass& c, NodeId avoid) const;
   bool place_on(TaskClass& c, void* task, NodeSlot& n);
@@ -187,6 +220,19 @@ class Scheduler final : public Completion {
   bool place_best_head(NodeSlot& n);
   void settle();
   void maybe_reserve();
+  // Look-ahead (scheduler_lookahead.cpp), with mutex_ held too.
+  /// Keeps ahead_room_ right for `n` after its running count or waiting calls changed.
+  void note_ahead(NodeSlot& n);
+  bool place_ahead(TaskClass& c, void* task, NodeId avoid);
+  void send_ahead(TaskClass& c, void* task, NodeSlot& n);
+  /// Offers `n`'s room ahead to the waiting heads, in policy order.
+  void fill_ahead(NodeSlot& n);
+  /// A task ended on `n`: its core goes to the oldest call waiting there.
+  void promote_ahead(NodeSlot& n);
+  /// ended() of a placement sent ahead.
+  void ended_ahead(const Placement& placement);
+  /// Waiting types that could ever run on `n`, in policy order (into order_).
+  void order_heads(const NodeSlot& n);
 
   static void dispatch(std::vector<Dispatch>& batch);
 
@@ -196,6 +242,8 @@ class Scheduler final : public Completion {
   std::deque<TaskClass> classes_;
   NodeSet alive_;
   NodeSet has_free_cpu_;
+  NodeSet ahead_room_;  ///< alive nodes whose task threads are all taken, with room ahead
+  std::uint32_t ahead_cursor_ = 0;
   std::unordered_map<void*, std::uint32_t> replicas_left_;
   std::uint64_t next_seq_ = 0;
   std::uint64_t placements_ = 0;

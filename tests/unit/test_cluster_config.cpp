@@ -18,7 +18,7 @@ struct CleanEnv {
                           "COMPSS_WORKERS_EXPECTED", "COMPSS_CONNECT_TIMEOUT",
                           "COMPSS_MASTER_CORES", "COMPSS_SCHEDULER", "COMPSS_LOG_LEVEL",
                           "COMPSS_PROGRESS", "COMPSS_WORKER_EXITS_FD", "COMPSS_REQUIRE_WORKERS",
-                          "COMPSS_WORKER_TIMEOUT"}) {
+                          "COMPSS_WORKER_TIMEOUT", "COMPSS_LOOKAHEAD"}) {
       unsetenv(v);
     }
   }
@@ -79,6 +79,19 @@ TEST(ClusterConfig, WorkerTimeoutDefaultsToTenSeconds) {
   EXPECT_EQ(cluster_config_from_env(2).worker_timeout.count(), 0);
   setenv("COMPSS_WORKER_TIMEOUT", "2.5", 1);
   EXPECT_EQ(error_of(2), "compss: invalid COMPSS_WORKER_TIMEOUT='2.5': expected a whole number from 0 to 86400");
+}
+
+TEST(ClusterConfig, LookaheadDefaultsToEachWorkersCores) {
+  CleanEnv env;
+  setenv("COMPSS_LISTEN_FD", "3", 1);
+  setenv("COMPSS_SECRET", "s", 1);
+  EXPECT_EQ(cluster_config_from_env(2).lookahead, -1);  // (RemoteExecutor::lookahead)
+  setenv("COMPSS_LOOKAHEAD", "0", 1);  // none: a worker is sent only what its free resources fit
+  EXPECT_EQ(cluster_config_from_env(2).lookahead, 0);
+  setenv("COMPSS_LOOKAHEAD", "16", 1);
+  EXPECT_EQ(cluster_config_from_env(2).lookahead, 16);
+  setenv("COMPSS_LOOKAHEAD", "-1", 1);
+  EXPECT_EQ(error_of(2), "compss: invalid COMPSS_LOOKAHEAD='-1': expected a whole number from 0 to 1024");
 }
 
 TEST(ClusterConfig, BadValuesAreClearErrors) {

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -149,12 +150,14 @@ class FakeWorker {
 
 /// A scheduler with one worker node reached through a RemoteExecutor over a WorkerLink.
 struct OneWorker {
-  explicit OneWorker(std::size_t gather, Hello hello)
+  /// `lookahead`: as COMPSS_LOOKAHEAD (-1: the worker's cores); none by default.
+  explicit OneWorker(std::size_t gather, Hello hello, std::optional<int> lookahead = {})
       : ends(make_fake_pair()),
         worker(ends.second, gather),
         link(1, ends.first, hello, "127.0.0.1", [](int, const std::string&) {}),
         node(link, [this](compss::detail::TaskBase* t, int n, unsigned) { send(t, n); }) {
-    id = sched.add_node(link.name(), reported_resources(link.hello()), node);
+    id = sched.add_node(link.name(), reported_resources(link.hello()), node,
+                        lookahead ? node.lookahead(*lookahead) : compss::sched::Lookahead{});
   }
   ~OneWorker() { link.shutdown(); }
 
@@ -189,6 +192,7 @@ struct FakeTask final : compss::detail::TaskBase {
 compss::sched::TaskType type(std::vector<Constraint> pairs) {
   compss::sched::TaskType t;
   t.name = "stage";
+  t.lookahead = true;  // (no time-out: a call may wait on a busy worker)
   t.versions.push_back({"stage", compss::sched::parse_constraints("stage", pairs.data(), pairs.size())});
   return t;
 }
@@ -217,6 +221,35 @@ TEST(RemoteExecutor, UnconstrainedTasksFillTheReportedCores) {
   EXPECT_EQ(w.done.load(), 8);
   EXPECT_EQ(w.worker.peak(), 4U);  // its 4 cores, never more
   EXPECT_EQ(w.sched.waiting(), 0U);
+}
+
+/// Submits `count` tasks of a type with `pairs` to `w` and waits for their ends; returns
+/// the most requests the worker held unanswered at once.
+std::size_t run_tasks(OneWorker& w, std::vector<Constraint> pairs, std::size_t count) {
+  const compss::sched::TaskClass* c = w.sched.register_type(type(std::move(pairs)));
+  std::vector<FakeTask> tasks(count);
+  for (auto& t : tasks) w.sched.submit(&t, c);
+  w.wait_done(static_cast<int>(count));
+  EXPECT_EQ(w.done.load(), static_cast<int>(count));
+  EXPECT_EQ(w.node.holding(), 0U);
+  return w.worker.peak();
+}
+
+// Look-ahead through the real link (COMPSS_LOOKAHEAD unset: as many as the worker's 4
+// cores): a busy worker holds 4 running and 4 waiting requests, never more; tasks of 6 GB
+// still reach it one at a time (they never go ahead).
+TEST(RemoteExecutor, LookaheadSendsUpToItsCoresMoreToABusyWorker) {
+  OneWorker w(8, worker_hello("w", 4, 8192, 0), -1);
+  EXPECT_EQ(run_tasks(w, {}, 16), 8U);  // 4 running + 4 ahead
+  EXPECT_EQ(w.sched.ahead(w.id), 0U);
+  EXPECT_EQ(w.sched.free(w.id).cpus(), 4U);
+  OneWorker memory(4, worker_hello("w", 4, 8192, 0), -1);
+  EXPECT_EQ(run_tasks(memory, {{"memory_size", "6"}}, 4), 1U);
+}
+
+TEST(RemoteExecutor, LookaheadZeroSendsOnlyWhatFits) {
+  OneWorker w(8, worker_hello("w", 4, 8192, 0), 0);
+  EXPECT_EQ(run_tasks(w, {}, 8), 4U);
 }
 
 TEST(ClusterNode, ReleaseGivesBackOnlyWhatItHolds) {

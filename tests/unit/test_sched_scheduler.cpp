@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 
 using namespace compss::sched;
@@ -80,9 +81,9 @@ class FakeCluster {
     sched = std::make_unique<Scheduler>(std::move(o));
   }
 
-  NodeId add(std::string name, Resources r) {
+  NodeId add(std::string name, Resources r, Lookahead ahead = {}) {
     executors_.push_back(std::make_unique<Executor>(*this));
-    return sched->add_node(std::move(name), std::move(r), *executors_.back());
+    return sched->add_node(std::move(name), std::move(r), *executors_.back(), ahead);
   }
 
   /// Adds `count` nodes w0, w1... with resources `r`.
@@ -800,4 +801,191 @@ TEST(SchedulerGang, LosingANodeStrandsTheGangsThatCanNoLongerBeHeld) {
   std::vector<void*> stranded = c.sched->remove_node(w0);
   ASSERT_EQ(stranded.size(), 1U);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(stranded[0]), 2U);
+}
+
+namespace {
+
+/// A default (one core, nothing else) type that may be sent ahead.
+TaskType ahead_type(std::string name, std::vector<Constraint> pairs = {}) {
+  TaskType t = type(std::move(name), std::move(pairs));
+  t.lookahead = true;
+  return t;
+}
+
+/// A worker as the master sees it: `threads` task threads take the requests in the order
+/// they were sent, so the ones running are the oldest `threads` not yet answered; the rest
+/// wait in its connection. Checks, after every change, that what really runs fits the
+/// node's cores and memory.
+class WorkerModel final : public NodeExecutor {
+ public:
+  WorkerModel(std::uint32_t threads, std::uint32_t cores, std::uint64_t memory_mb)
+      : threads_(threads), cores_(cores), memory_mb_(memory_mb) {}
+
+  void run(Placement p, Completion& done) override {
+    if (p.ahead) ++sent_ahead;
+    sent_.push_back({std::move(p), &done});
+    check();
+  }
+  /// Ends one of the requests really running (the `pick`-th modulo their number).
+  bool end_running(std::size_t pick) {
+    const std::size_t running = std::min<std::size_t>(threads_, sent_.size());
+    if (running == 0) return false;
+    auto it = sent_.begin() + static_cast<std::ptrdiff_t>(pick % running);
+    auto [p, done] = std::move(*it);
+    sent_.erase(it);
+    ++ended;
+    done->ended(p);  // (may send more: run() above)
+    check();
+    return true;
+  }
+  /// The node is lost: every request it holds ends (as lost answers do).
+  void lose_all() {
+    while (!sent_.empty()) {
+      auto [p, done] = std::move(sent_.front());
+      sent_.erase(sent_.begin());
+      ++ended;
+      done->ended(p);
+    }
+  }
+  std::size_t outstanding() const { return sent_.size(); }
+
+  std::size_t sent_ahead = 0;
+  std::size_t ended = 0;
+  std::uint32_t peak_cores = 0;
+  std::uint64_t peak_memory = 0;
+
+ private:
+  void check() {
+    std::uint32_t cores = 0;
+    std::uint64_t memory = 0;
+    const std::size_t running = std::min<std::size_t>(threads_, sent_.size());
+    for (std::size_t i = 0; i < running; ++i) {
+      const Placement& p = sent_[i].first;
+      const Capacity& d = p.type->type.versions[p.version].constraints.demand;
+      cores += d.cpus();
+      memory += d.memory_mb;
+    }
+    peak_cores = std::max(peak_cores, cores);
+    peak_memory = std::max(peak_memory, memory);
+    EXPECT_LE(cores, cores_) << "the worker runs more cores' worth than it has";
+    EXPECT_LE(memory, memory_mb_) << "the worker runs more memory's worth than it has";
+  }
+
+  std::uint32_t threads_, cores_;
+  std::uint64_t memory_mb_;
+  std::vector<std::pair<Placement, Completion*>> sent_;
+};
+
+}  // namespace
+
+// Calls go ahead only once every thread of the node runs a placement, at most `depth` of
+// them; the end of a running task gives its core to the oldest call waiting there first,
+// and the room it leaves takes the next waiting call.
+TEST(Scheduler, LookaheadSendsAheadOfBusyThreadsAndPromotesAtAnEnd) {
+  FakeCluster c;
+  NodeId w = c.add("w", cpu_node(2), {.depth = 2, .after_running = 2});
+  auto* t = c.sched->register_type(ahead_type("t"));
+  for (std::uintptr_t k = 1; k <= 6; ++k) c.submit(k, t);
+  ASSERT_EQ(c.log.size(), 4U);  // 2 running, 2 sent ahead
+  EXPECT_FALSE(c.log[1].allocation.first.cpus.empty());
+  EXPECT_EQ(c.sched->running(w), 2U);
+  EXPECT_EQ(c.sched->ahead(w), 2U);
+  EXPECT_EQ(c.sched->waiting(), 2U);
+  EXPECT_EQ(c.sched->free(w).cpus(), 0U);
+  c.end_oldest(w);  // task 1: its core goes to task 3 (ahead), and task 5 goes ahead
+  EXPECT_EQ(c.sched->running(w), 2U);
+  EXPECT_EQ(c.sched->ahead(w), 2U);
+  EXPECT_EQ(c.sched->waiting(), 1U);
+  ASSERT_EQ(c.log.size(), 5U);
+  EXPECT_EQ(c.log[4].task, 5U);
+  c.end_all();
+  EXPECT_EQ(c.log.size(), 6U);
+  EXPECT_EQ(c.sched->ahead(w), 0U);
+  EXPECT_EQ(c.sched->running(w), 0U);
+  EXPECT_EQ(c.sched->free(w), cpu_node(2).capacity());
+}
+
+// Only calls of one core and nothing else go ahead, of types that allow it, and only to a
+// node whose threads are all taken (two 2-core tasks leave two of four threads idle: a
+// call sent then would start at once, beyond the cores counted).
+TEST(Scheduler, LookaheadOnlyForOneCoreCallsOnANodeWithAllThreadsTaken) {
+  FakeCluster c;
+  NodeId w = c.add("w", cpu_node(4, 8), {.depth = 4, .after_running = 4});
+  auto* memory = c.sched->register_type(ahead_type("memory", {{"memory_size", "2"}}));
+  auto* cores = c.sched->register_type(ahead_type("cores", {{"computing_units", "2"}}));
+  auto* timed = c.sched->register_type(type("timed"));  // lookahead off (a time-out)
+  auto* one = c.sched->register_type(ahead_type("one"));
+  for (std::uintptr_t k = 1; k <= 6; ++k) c.submit(k, memory);
+  EXPECT_EQ(c.sched->ahead(w), 0U);  // 4 run (4 cores), 2 wait
+  c.end_all();
+  for (std::uintptr_t k = 11; k <= 13; ++k) c.submit(k, cores);
+  for (std::uintptr_t k = 21; k <= 22; ++k) c.submit(k, one);
+  EXPECT_EQ(c.sched->running(w), 2U);
+  EXPECT_EQ(c.sched->ahead(w), 0U);  // 2 threads idle: nothing goes ahead
+  c.end_all();
+  for (std::uintptr_t k = 31; k <= 36; ++k) c.submit(k, timed);
+  EXPECT_EQ(c.sched->ahead(w), 0U);
+  EXPECT_EQ(c.sched->waiting(), 2U);
+  c.end_all();
+}
+
+// The accounting over a long random run: a worker of 4 threads, 4 cores and 8 GB takes
+// one-core calls (sent ahead), two-core and 3 GB calls; it ends the requests it really
+// runs in a random order. What really runs never exceeds its cores or memory, and every
+// call runs once. (Without the promotion at an end, a freed core is given both to the
+// call waiting on the worker and to a new placement: 5 cores.)
+TEST(Scheduler, LookaheadNeverOvercommitsTheWorker) {
+  std::size_t calls_ended = 0;
+  Scheduler s({.call_ended = [&](void*) { ++calls_ended; }});
+  WorkerModel worker(4, 4, 8192);
+  NodeId w = s.add_node("w", cpu_node(4, 8), worker, {.depth = 4, .after_running = 4});
+  auto* one = s.register_type(ahead_type("one"));
+  auto* two = s.register_type(ahead_type("two", {{"computing_units", "2"}}));
+  auto* big = s.register_type(ahead_type("big", {{"memory_size", "3"}}));
+  std::mt19937 rng(12);
+  std::uintptr_t next = 1;
+  std::size_t max_ahead = 0;
+  for (int step = 0; step < 4000; ++step) {
+    if (rng() % 2 == 0 && next <= 1500) {
+      const unsigned kind = rng() % 6;
+      s.submit(reinterpret_cast<void*>(next++), kind == 0 ? two : kind == 1 ? big : one);
+    } else {
+      worker.end_running(rng());
+    }
+    max_ahead = std::max(max_ahead, s.ahead(w));
+    ASSERT_FALSE(::testing::Test::HasFailure()) << "at step " << step;
+  }
+  while (worker.end_running(rng())) {
+  }
+  EXPECT_EQ(calls_ended, next - 1);
+  EXPECT_EQ(worker.ended, next - 1);
+  EXPECT_EQ(s.waiting(), 0U);
+  EXPECT_GT(worker.sent_ahead, 100U);
+  EXPECT_EQ(max_ahead, 4U);
+  EXPECT_EQ(worker.peak_cores, 4U);
+  EXPECT_EQ(s.free(w), cpu_node(4, 8).capacity());
+}
+
+// A lost worker's calls sent ahead come back through its executor: they end without a
+// core to give back, and the calls placed again run on the node left.
+TEST(Scheduler, LookaheadCallsOfALostNodeEndAndGoElsewhere) {
+  Scheduler s({});
+  WorkerModel lost(1, 1, 0), left(1, 1, 0);
+  NodeId a = s.add_node("a", cpu_node(1), lost, {.depth = 2, .after_running = 1});
+  NodeId b = s.add_node("b", cpu_node(1), left, {.depth = 2, .after_running = 1});
+  auto* t = s.register_type(ahead_type("t"));
+  for (std::uintptr_t k = 1; k <= 6; ++k) s.submit(reinterpret_cast<void*>(k), t);
+  ASSERT_EQ(lost.outstanding(), 3U);  // 1 running, 2 ahead
+  ASSERT_EQ(left.outstanding(), 3U);
+  EXPECT_TRUE(s.remove_node(a).empty());
+  lost.lose_all();
+  EXPECT_EQ(s.ahead(a), 0U);
+  EXPECT_EQ(s.running(a), 0U);
+  EXPECT_EQ(left.outstanding(), 3U);  // nothing new went to a, nor beyond b's room
+  for (std::uintptr_t k = 1; k <= 3; ++k) s.submit(reinterpret_cast<void*>(100 + k), t);  // again
+  while (left.end_running(0)) {
+  }
+  EXPECT_EQ(left.ended, 6U);
+  EXPECT_EQ(s.waiting(), 0U);
+  EXPECT_EQ(s.free(b), cpu_node(1).capacity());
 }

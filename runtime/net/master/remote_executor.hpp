@@ -5,6 +5,10 @@
 
 #include "net/master/cluster_node.hpp"
 #include "net/worker_link.hpp"
+#include "sched/scheduler.hpp"
+
+#include <algorithm>
+#include <cstdint>
 
 namespace compss::net {
 
@@ -22,6 +26,14 @@ class RemoteExecutor final : public ClusterNode {
   void call(Message& request, CallDone done) { link_.call_async(request, std::move(done)); }
 
   WorkerLink& link() noexcept { return link_; }
+
+  /// The scheduler's look-ahead for this worker: `depth` requests (-1: as many as its
+  /// cores) may wait in its connection while each of its task threads (its reported cores:
+  /// it runs one request per thread, in order) runs a placement.
+  sched::Lookahead lookahead(int depth) const {
+    const std::uint32_t threads = std::max<std::uint32_t>(link_.hello().cores, 1);
+    return {depth < 0 ? threads : static_cast<std::uint32_t>(depth), threads};
+  }
 
  private:
   WorkerLink& link_;
