@@ -78,7 +78,7 @@ void Cluster::restart_if_stuck(const TaskBase* t, std::uint64_t serial) {
   }
   // Lost as any worker: its tasks are placed again, the data only it held is made again.
   // Its process sees the connection end and exits (compss-run also kills it).
-  links_[static_cast<std::size_t>(n)]->cut_off("restarted: " + task + " timed out there and did not return");
+  links_[static_cast<std::size_t>(n)]->cut_off(task + " timed out there and did not return");
 }
 
 bool Cluster::rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoint) {
