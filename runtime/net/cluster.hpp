@@ -6,7 +6,8 @@
 // plane (net/master/data_plane.hpp) keeps track of where each data version lives,
 // fetches values to the master only when the program or a task on the master needs them,
 // and makes versions only a lost worker held again from the tasks that produced them.
-// docs/distributed.md.
+// A worker whose task outlives its time-out by the grace period is restarted (compss-run
+// starts it again; it rejoins as a new node: net/cluster_restart.cpp). docs/distributed.md.
 // It is the Runtime's Backend (core/backend.hpp) in such a run; runtime/launch.cpp makes it.
 #pragma once
 
@@ -214,7 +215,8 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<sched::Scheduler> scheduler_;  // after the executors: destroyed first
   std::mutex classes_mutex_;  // a leaf
   std::unordered_map<std::string_view, const sched::TaskClass*> classes_;  // by signature
-  // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive.
+  // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive,
+  // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
