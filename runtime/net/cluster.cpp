@@ -7,6 +7,7 @@
 #include "net/listener.hpp"
 #include "net/master/admission.hpp"
 #include "net/master/data_plane.hpp"
+#include "net/master/restart_requests.hpp"
 #include "net/master/worker_data_links.hpp"
 #include "net/peer_fetch.hpp"
 #include "net/remote_events.hpp"
@@ -44,8 +45,21 @@ struct Cluster::Call {
   std::vector<std::string> killed_workers;
 };
 
+namespace {
+/// Workers a run restarts at most (each restart takes a new node number: the node slots
+/// are sized once, at start).
+constexpr std::size_t max_worker_restarts = 256;
+}  // namespace
+
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
     : runtime_(runtime), executor_(executor), config_(std::move(config)) {
+  const std::size_t slots = 1 + config_.workers_expected + max_worker_restarts;
+  links_.resize(slots);
+  workers_.resize(slots);
+  worker_sched_ = std::vector<std::atomic<sched::NodeId>>(slots);
+  for (auto& id : worker_sched_) id.store(sched::IdSet::npos, std::memory_order_relaxed);
+  worker_alive_.assign(slots, false);
+  restarts_ = std::make_unique<RestartRequests>(config_.worker_restart_fd, max_worker_restarts);
   io_ = std::make_unique<IoThread>();
   ListenerOptions options;
   options.secret = config_.secret;
@@ -60,7 +74,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   fetch.hello = Hello{.secret = config_.secret, .node_name = "master", .pid = static_cast<std::uint32_t>(::getpid())};
   fetch.silence_timeout = config_.worker_timeout;  // a worker that stopped answering
   fetcher_ = std::make_unique<PeerFetcher>(io_->context(), std::move(fetch));
-  remote_events_ = std::make_unique<RemoteEvents>(runtime_, links_);
+  remote_events_ = std::make_unique<RemoteEvents>(runtime_, links_, nodes_);
   // (Before any worker is admitted: a link may report its loss at once.)
   data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,
                                                   [this] { return choose_live_worker(-1); });
@@ -77,46 +91,14 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
                           ", waiting for " + std::to_string(config_.workers_expected) +
                           " worker(s)");
-  links_.emplace_back();
-  workers_.emplace_back();
   master_node_ = std::make_unique<ClusterNode>(0, [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); });
-  worker_sched_.push_back(sched::IdSet::npos);
-  worker_alive_.push_back(false);
   if (config_.master_cores > 0) add_master_node(config_.master_cores);
   StartWait wait(config_.workers_expected, config_.connect_timeout, config_.worker_exits_fd,
                  config_.require_workers);
   AdmissionSource source{[this](std::chrono::milliseconds t) { return listener_->accept(t); },
                          [](const Endpoint& ep) { return peer_host(ep); }};
-  unsigned connected = admit_workers(wait, source, [this](AdmittedWorker&& w) {
-    const int id = static_cast<int>(links_.size());
-    const unsigned cores = w.resources.units(sched::ProcessorType::cpu);
-    const std::string summary = std::to_string(cores) + " cores, " +
-                                std::to_string(w.hello.memory_mb) + " MB, " +
-                                std::to_string(w.hello.gpus) + " GPUs";
-    {
-      // Its link's receiver starts at once and may report the loss at once (on_lost): the
-      // worker's entries exist, under the lock, before the link does.
-      std::lock_guard lock(sched_mutex_);
-      worker_alive_.push_back(true);
-      worker_sched_.push_back(sched::IdSet::npos);
-      links_.push_back(std::make_unique<WorkerLink>(
-          id, w.endpoint, std::move(w.hello), w.host,
-          [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout));
-      workers_.push_back(std::make_unique<RemoteExecutor>(
-          *links_.back(), [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); }));
-    }
-    const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), *workers_.back(),
-                                                   workers_.back()->lookahead(config_.lookahead));
-    bool lost_meanwhile = false;
-    {
-      std::lock_guard lock(sched_mutex_);
-      worker_sched_[static_cast<std::size_t>(id)] = sid;
-      lost_meanwhile = !worker_alive_[static_cast<std::size_t>(id)];
-    }
-    if (lost_meanwhile) scheduler_->remove_node(sid);  // (on_lost could not: no id yet)
-    log(LogLevel::info, "worker " + std::to_string(id) + " (" + w.name + ", " + summary +
-                            ") connected from " + w.host);
-  });
+  unsigned connected =
+      admit_workers(wait, source, [this](AdmittedWorker&& w) { add_worker(std::move(w)); });
   if (wait.missing() > 0) {
     if (config_.require_workers) {
       shutdown();  // the workers that came are told to stop
@@ -131,14 +113,55 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
                  wait.report().c_str(), connected > 0 ? "others" : "master alone");
   }
   // Workers join at start only: a late one, or a lost one coming back (whose tasks and
-  // data were given to others), is refused.
-  listener_->refuse_from_now([](const Hello& h, const std::string& peer) {
-    std::fprintf(stderr,
-                 "compss: refused worker %s (pid %u) from %s: workers join only at the start "
-                 "of a run, and a worker declared lost cannot come back\n",
-                 h.node_name.c_str(), static_cast<unsigned>(h.pid), peer.c_str());
-  });
+  // data were given to others), is refused; a restarted one is a new node (rejoin).
+  listener_->refuse_from_now(
+      [](const Hello& h, const std::string& peer) {
+        std::fprintf(stderr,
+                     "compss: refused worker %s (pid %u) from %s: workers join only at the start "
+                     "of a run, and a worker declared lost cannot come back\n",
+                     h.node_name.c_str(), static_cast<unsigned>(h.pid), peer.c_str());
+      },
+      [this](const Hello& h, const std::shared_ptr<Endpoint>& ep) { return rejoin(h, ep); });
   if (connected == 0 && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
+}
+
+int Cluster::add_worker(AdmittedWorker&& w) {
+  const unsigned cores = w.resources.units(sched::ProcessorType::cpu);
+  const std::string summary = std::to_string(cores) + " cores, " +
+                              std::to_string(w.hello.memory_mb) + " MB, " +
+                              std::to_string(w.hello.gpus) + " GPUs";
+  int id = 0;
+  {
+    // Its link's receiver starts at once and may report the loss at once (on_lost): the
+    // worker's entries exist, under the lock, before the link does.
+    std::lock_guard lock(sched_mutex_);
+    const std::size_t slot = nodes_.load(std::memory_order_relaxed);
+    if (slot >= links_.size() || stopping_ || run_ended_) {
+      w.endpoint->close();  // (no slot left: restarts are bounded below the slots)
+      return -1;
+    }
+    id = static_cast<int>(slot);
+    worker_alive_[slot] = true;
+    links_[slot] = std::make_unique<WorkerLink>(
+        id, w.endpoint, std::move(w.hello), w.host,
+        [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout);
+    workers_[slot] = std::make_unique<RemoteExecutor>(
+        *links_[slot], [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); });
+    nodes_.store(slot + 1, std::memory_order_release);
+  }
+  RemoteExecutor& executor = *workers_[static_cast<std::size_t>(id)];
+  const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), executor,
+                                                 executor.lookahead(config_.lookahead));
+  bool lost_meanwhile = false;
+  {
+    std::lock_guard lock(sched_mutex_);
+    worker_sched_[static_cast<std::size_t>(id)] = sid;
+    lost_meanwhile = !worker_alive_[static_cast<std::size_t>(id)];
+  }
+  if (lost_meanwhile) scheduler_->remove_node(sid);  // (on_lost could not: no id yet)
+  log(LogLevel::info, "worker " + std::to_string(id) + " (" + w.name + ", " + summary +
+                          ") connected from " + w.host);
+  return id;
 }
 
 sched::NodeId Cluster::add_master_node(unsigned cores) {
@@ -152,12 +175,13 @@ sched::NodeId Cluster::add_master_node(unsigned cores) {
 std::size_t Cluster::preferences(const TaskBase& t, std::span<sched::Preference> out) {
   // (Under the scheduler's lock: the data plane's lock comes after it.) The nodes holding
   // the most bytes of the task's inputs, as the scheduler's locality policy asks.
-  std::vector<std::uint64_t> bytes(links_.size(), 0);
+  std::vector<std::uint64_t> bytes(nodes_.load(std::memory_order_acquire), 0);
   data_->add_input_bytes(t, bytes);
   std::size_t k = 0;
   for (std::size_t n = 0; n < bytes.size() && k < out.size(); ++n) {
     if (bytes[n] == 0) continue;
-    sched::NodeId id = n == 0 ? master_sched_.load(std::memory_order_acquire) : worker_sched_[n];
+    sched::NodeId id = n == 0 ? master_sched_.load(std::memory_order_acquire)
+                              : worker_sched_[n].load(std::memory_order_acquire);
     if (id != sched::IdSet::npos) out[k++] = {id, bytes[n]};
   }
   return k;
@@ -219,7 +243,7 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
 void Cluster::place(TaskBase* t, int avoid) {
   try {
     const sched::TaskClass* c = class_of(t->spec());
-    sched::NodeId not_there = avoid > 0 ? worker_sched_[static_cast<std::size_t>(avoid)]
+    sched::NodeId not_there = avoid > 0 ? worker_sched_[static_cast<std::size_t>(avoid)].load()
                               : avoid == 0 ? master_sched_.load(std::memory_order_acquire)
                                            : sched::IdSet::npos;
     scheduler_->submit(t, c, not_there);
@@ -277,7 +301,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
 
 bool Cluster::release_placement(const TaskBase* t, int n) {
   ClusterNode* node = n == 0 ? master_node_.get()
-                      : n > 0 && static_cast<std::size_t>(n) < workers_.size()
+                      : n > 0 && static_cast<std::size_t>(n) < nodes_.load(std::memory_order_acquire)
                           ? workers_[static_cast<std::size_t>(n)].get()
                           : nullptr;
   if (node == nullptr || !node->release(t)) return false;
@@ -304,6 +328,7 @@ void Cluster::finished(TaskBase* t) noexcept {
     const int n = t->node;
     const bool held = n > 0 && t->stop.load(std::memory_order_acquire);
     if (n >= 0 && !held && !t->spec().replicated) release_placement(t, n);
+    if (held && !t->spec().replicated) timed_out_on_worker(t, n);
   } catch (...) {
     runtime_.cancel("compss: out of memory in the scheduler");
   }
@@ -313,7 +338,7 @@ int Cluster::choose_live_worker(int avoid) {
   std::lock_guard lock(sched_mutex_);
   int best = -1;
   std::size_t best_load = 0;
-  for (std::size_t n = 1; n < workers_.size(); ++n) {
+  for (std::size_t n = 1; n < nodes_.load(std::memory_order_relaxed); ++n) {
     if (!worker_alive_[n] || static_cast<int>(n) == avoid) continue;
     std::size_t load = workers_[n]->holding();
     if (best < 0 || load < best_load) {
@@ -548,6 +573,7 @@ void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
       return;
     case rt::Runtime::AfterAttempt::abandoned:
       // The watchdog finished it when it timed out; its reservation was kept until now.
+      returned_after_time_out(t);
       if (call->node > 0) release_placement(t, call->node);
       break;
   }
@@ -775,7 +801,7 @@ std::vector<rt::Backend::NodeSlotsView> Cluster::node_slots() {
                    static_cast<unsigned>(master_node_->holding()), true});
   }
   std::lock_guard lock(sched_mutex_);  // (worker_alive_)
-  for (std::size_t n = 1; n < workers_.size(); ++n) {
+  for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
     out.push_back({static_cast<int>(n), links_[n]->name(), links_[n]->hello().cores,
                    static_cast<unsigned>(workers_[n]->holding()), static_cast<bool>(worker_alive_[n])});
   }
@@ -785,13 +811,17 @@ std::vector<rt::Backend::NodeSlotsView> Cluster::node_slots() {
 std::string Cluster::node_name(int node) const {
   const auto n = static_cast<std::size_t>(node);
   if (node == 0) return "master";
-  if (node > 0 && n < links_.size() && links_[n]) return links_[n]->name();
+  if (node > 0 && n < nodes_.load(std::memory_order_acquire) && links_[n]) return links_[n]->name();
   return "worker " + std::to_string(node);
 }
 
 void Cluster::tell_run_ended() noexcept {
-  for (auto& link : links_) {
-    if (link) link->begin_shutdown();  // (sent before this returns: send() writes it)
+  {
+    std::lock_guard lock(sched_mutex_);
+    run_ended_ = true;  // no restarted worker joins from now on
+  }
+  for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
+    if (links_[n]) links_[n]->begin_shutdown();  // (sent before this returns: send() writes it)
   }
 }
 
@@ -802,11 +832,13 @@ void Cluster::shutdown() noexcept {
     stopping_ = true;
   }
   lane_.stop();
-  for (auto& link : links_) {
-    if (link) link->begin_shutdown();  // all at once, then wait for each
+  // (No worker joins once stopping_ is set: the count is final.)
+  const std::size_t nodes = nodes_.load(std::memory_order_acquire);
+  for (std::size_t n = 1; n < nodes; ++n) {
+    if (links_[n]) links_[n]->begin_shutdown();  // all at once, then wait for each
   }
-  for (auto& link : links_) {
-    if (link) link->shutdown();
+  for (std::size_t n = 1; n < nodes; ++n) {
+    if (links_[n]) links_[n]->shutdown();
   }
   listener_.reset();
 }

@@ -6,7 +6,8 @@
 // plane (net/master/data_plane.hpp) keeps track of where each data version lives,
 // fetches values to the master only when the program or a task on the master needs them,
 // and makes versions only a lost worker held again from the tasks that produced them.
-// docs/distributed.md.
+// A worker whose task outlives its time-out by the grace period is restarted (compss-run
+// starts it again; it rejoins as a new node: net/cluster_restart.cpp). docs/distributed.md.
 // It is the Runtime's Backend (core/backend.hpp) in such a run; runtime/launch.cpp makes it.
 #pragma once
 
@@ -36,11 +37,13 @@
 
 namespace compss::net {
 
+struct AdmittedWorker;
 class DataPlane;
 class IoThread;
 class Listener;
 class PeerFetcher;
 class RemoteEvents;
+class RestartRequests;
 class WorkerDataLinks;
 
 class Cluster final : public rt::Backend {
@@ -166,6 +169,22 @@ class Cluster final : public rt::Backend {
   /// Runs `job` on the blocking lane after `delay`.
   void after(std::chrono::milliseconds delay, std::function<void()> job);
   void on_lost(int node, const std::string& why);
+
+  /// Makes an admitted worker a node (the next free number): at start, and when a
+  /// restarted worker comes back. Returns its node number (-1: refused, the run ends).
+  int add_worker(AdmittedWorker&& w);
+  // Restarting a worker whose task timed out and did not return (net/cluster_restart.cpp;
+  // docs/failures.md, "Restarting a worker").
+  /// `t` timed out on worker `n` (its reservation kept): after the grace period, if it
+  /// still has not returned, its worker is restarted (restart_if_stuck).
+  void timed_out_on_worker(const detail::TaskBase* t, int n);
+  /// The worker answered `t` (or was lost) after its time-out: nothing to restart for it.
+  void returned_after_time_out(const detail::TaskBase* t);
+  /// The grace period of `t` (its `serial`-th time-out) is over.
+  void restart_if_stuck(const detail::TaskBase* t, std::uint64_t serial);
+  /// A worker that said Hello after the start (the listener's rejoin): taken, as a new
+  /// node, when it is a restarted one.
+  bool rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoint);
   void log(LogLevel level, const std::string& text) const;
 
   /// A live worker other than `avoid` (the one holding fewest placements), or -1.
@@ -185,8 +204,10 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<WorkerDataLinks> data_links_;
   std::unique_ptr<DataPlane> data_;
 
-  // Placement. Fixed once the workers are admitted: links_ and workers_ (index = node;
-  // [0], the master, is null) and worker_sched_ (each worker's scheduler id). The
+  // Placement. links_ and workers_ (index = node; [0], the master, is null) and
+  // worker_sched_ (each worker's scheduler id) have a fixed size (the workers expected,
+  // plus restarts); a slot is filled once, under sched_mutex_, before nodes_ counts it
+  // (release): read slots below nodes_ without a lock, never the others. The
   // master's node exists when it has cores (or once no worker is left): master_node_,
   // master_sched_. The scheduler has its own lock (a leaf, never held while an executor
   // runs a task or call_ended runs); it calls the locality preferences under it, which
@@ -194,7 +215,8 @@ class Cluster final : public rt::Backend {
   // scheduler with sched_mutex_ or the data plane's lock held.
   std::vector<std::unique_ptr<WorkerLink>> links_;
   std::vector<std::unique_ptr<RemoteExecutor>> workers_;
-  std::vector<sched::NodeId> worker_sched_;
+  std::vector<std::atomic<sched::NodeId>> worker_sched_;
+  std::atomic<std::size_t> nodes_{1};  // slots filled (the master's, 0, counts)
   std::unique_ptr<ClusterNode> master_node_;
   std::atomic<sched::NodeId> master_sched_{sched::IdSet::npos};
   std::atomic<unsigned> master_cores_{0};  // (for node_slots)
@@ -203,12 +225,22 @@ class Cluster final : public rt::Backend {
   // By TaskSpec (one per translation unit): the versions a call may run are those its
   // translation unit's spec lists, which other translation units' may not.
   std::unordered_map<const detail::TaskSpec*, const sched::TaskClass*> classes_;
-  // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive.
+  // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive,
+  // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
   std::vector<bool> worker_alive_;
   bool stopping_ = false;
+  bool run_ended_ = false;  // tell_run_ended: no worker joins again
+  // Tasks timed out on a worker whose answer has not come: the node and which time-out.
+  struct Stuck {
+    int node = 0;
+    std::uint64_t serial = 0;
+  };
+  std::unordered_map<const detail::TaskBase*, Stuck> stuck_;
+  std::uint64_t stuck_serial_ = 0;
+  std::unique_ptr<RestartRequests> restarts_;  // thread-safe itself
   std::atomic<std::size_t> running_{0};
 
   BlockingLane lane_{2};

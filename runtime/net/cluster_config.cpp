@@ -78,6 +78,12 @@ ClusterConfig cluster_config_from_env(unsigned default_cores) {
   if (const char* v = env("COMPSS_WORKER_TIMEOUT")) {
     c.worker_timeout = std::chrono::seconds(whole_number("COMPSS_WORKER_TIMEOUT", v, 0, detail::max_worker_timeout));
   }
+  if (const char* v = env("COMPSS_TIMEOUT_GRACE")) {
+    c.timeout_grace = std::chrono::seconds(whole_number("COMPSS_TIMEOUT_GRACE", v, 0, detail::max_timeout_grace));
+  }
+  if (const char* v = env("COMPSS_WORKER_RESTART_FD")) {
+    c.worker_restart_fd = static_cast<int>(whole_number("COMPSS_WORKER_RESTART_FD", v, 0, 1u << 20));
+  }
   if (const char* v = env("COMPSS_MASTER_CORES")) {
     c.master_cores = whole_number("COMPSS_MASTER_CORES", v, 0, detail::max_threads);
   }

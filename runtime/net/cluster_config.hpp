@@ -35,6 +35,12 @@ struct ClusterConfig {
   /// COMPSS_WORKER_TIMEOUT: a worker not heard from for this long is declared lost
   /// (0: never; docs/distributed.md, "Liveness").
   std::chrono::seconds worker_timeout{10};
+  /// COMPSS_TIMEOUT_GRACE: how long a task that timed out on a worker may still take to
+  /// return before that worker is restarted (docs/failures.md, "Restarting a worker").
+  std::chrono::seconds timeout_grace{5};
+  /// COMPSS_WORKER_RESTART_FD: compss-run's pipe on which the master asks it to restart a
+  /// worker ("restart <name>" lines); -1 = none (the worker is dropped instead).
+  int worker_restart_fd = -1;
   unsigned master_cores = 0;                      ///< COMPSS_MASTER_CORES
   SchedulerPolicy policy = SchedulerPolicy::locality;  ///< COMPSS_SCHEDULER
   /// COMPSS_LOOKAHEAD: requests a busy worker may hold beyond those it runs (sched::

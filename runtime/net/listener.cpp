@@ -130,34 +130,44 @@ void Listener::admit(tcp::socket socket) {
   auto admit = [state](std::shared_ptr<TcpConnection> conn) {
     if (auto s = state.lock()) {
       Refused refuse;
+      Rejoin rejoin;
       {
         std::lock_guard lock(s->mutex);
-        if (s->refuse) refuse = s->refuse;
-        else s->admitted.push_back(conn);
+        if (s->refuse) {
+          refuse = s->refuse;
+          rejoin = s->rejoin;
+        } else {
+          s->admitted.push_back(conn);
+        }
       }
-      if (refuse) State::refuse_one(refuse, *conn);
+      if (refuse) State::refuse_one(refuse, rejoin, conn);
       else s->ready.notify_one();
     }
   };
   c->start(gate, options_.hello_timeout, admit);
 }
 
-void Listener::State::refuse_one(const Refused& refuse, Endpoint& c) {
+void Listener::State::refuse_one(const Refused& refuse, const Rejoin& rejoin,
+                                 const std::shared_ptr<Endpoint>& c) {
   Message m;
-  if (!c.receive(m, std::chrono::milliseconds(0))) {
-    if (const Hello* h = std::get_if<Hello>(&m)) refuse(*h, c.peer());
+  if (!c->receive(m, std::chrono::milliseconds(0))) {
+    if (const Hello* h = std::get_if<Hello>(&m)) {
+      if (rejoin && rejoin(*h, c)) return;
+      refuse(*h, c->peer());
+    }
   }
-  c.close();
+  c->close();
 }
 
-void Listener::refuse_from_now(Refused on_refused) {
+void Listener::refuse_from_now(Refused on_refused, Rejoin rejoin) {
   std::deque<std::shared_ptr<Endpoint>> waiting;
   {
     std::lock_guard lock(state_->mutex);
     state_->refuse = on_refused;
+    state_->rejoin = rejoin;
     waiting.swap(state_->admitted);
   }
-  for (auto& c : waiting) State::refuse_one(on_refused, *c);
+  for (auto& c : waiting) State::refuse_one(on_refused, rejoin, c);
 }
 
 std::shared_ptr<Endpoint> Listener::accept(std::chrono::milliseconds timeout) {

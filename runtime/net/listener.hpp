@@ -79,8 +79,14 @@ class Listener {
   /// worker, or a lost one trying to come back, is refused (docs/distributed.md).
   ///
   ///   listener.refuse_from_now([](const Hello& h, const std::string& peer) { log(h, peer); });
+  ///
+  /// With `rejoin`, each such connection is first offered to it (on the same thread, its
+  /// Hello already read): when it returns true it took the connection (a restarted worker
+  /// coming back: docs/failures.md, "Restarting a worker"); else it is refused as above.
+  /// `rejoin` must not block.
   using Refused = std::function<void(const Hello&, const std::string&)>;
-  void refuse_from_now(Refused on_refused);
+  using Rejoin = std::function<bool(const Hello&, const std::shared_ptr<Endpoint>&)>;
+  void refuse_from_now(Refused on_refused, Rejoin rejoin = {});
 
   /// Connections whose first message was not a Hello with the secret (malformed frames
   /// and silent peers are closed and logged too, but not counted here).
@@ -100,8 +106,11 @@ class Listener {
     std::deque<std::shared_ptr<Endpoint>> admitted;
     std::atomic<std::size_t> rejected{0};
     Refused refuse;  // set: admitted connections are refused (guarded by mutex)
-    /// Closes `c` and reports its Hello (its first message) to `refuse`.
-    static void refuse_one(const Refused& refuse, Endpoint& c);
+    Rejoin rejoin;   // (guarded by mutex) offered each of them first
+    /// Offers `c` to `rejoin`; else closes it and reports its Hello (its first message)
+    /// to `refuse`.
+    static void refuse_one(const Refused& refuse, const Rejoin& rejoin,
+                           const std::shared_ptr<Endpoint>& c);
   };
   void start();
   void accept_next();

@@ -19,7 +19,7 @@ std::pair<std::int64_t, std::int64_t> RemoteEvents::offset(int node) {
 }
 
 int RemoteEvents::node_at(const std::string& address) const {
-  for (std::size_t n = 1; n < links_.size(); ++n) {
+  for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
     if (links_[n] && links_[n]->data_address() == address) return static_cast<int>(n);
   }
   return -1;
@@ -81,7 +81,8 @@ rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
   }
   if (times.began_ns == 0) return 0;
   if (started_told) return std::max(sent_at, master_time(std::max(times.ended_ns, times.began_ns)));
-  const WorkerLink* link = static_cast<std::size_t>(node) < links_.size() ? links_[node].get() : nullptr;
+  const WorkerLink* link =
+      static_cast<std::size_t>(node) < nodes_.load(std::memory_order_acquire) ? links_[node].get() : nullptr;
   runtime_.notify_started(task, rt::Allocation{node, link != nullptr ? link->name() : "", 0},
                           master_time(times.began_ns));
   return master_time(std::max(times.ended_ns, times.began_ns));

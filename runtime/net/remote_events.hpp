@@ -17,6 +17,7 @@
 
 #include <compss/detail/task_node.hpp>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,8 +41,10 @@ class RemoteEvents {
  public:
   /// `links`: the cluster's worker links, indexed by node (links[0], the master, is null);
   /// fixed once the workers are admitted.
-  RemoteEvents(rt::Runtime& runtime, const std::vector<std::unique_ptr<WorkerLink>>& links)
-      : runtime_(runtime), links_(links) {}
+  /// `links`: the cluster's node slots, of which the first `nodes` are filled.
+  RemoteEvents(rt::Runtime& runtime, const std::vector<std::unique_ptr<WorkerLink>>& links,
+               const std::atomic<std::size_t>& nodes)
+      : runtime_(runtime), links_(links), nodes_(nodes) {}
 
   /// The answer to one attempt of `task` sent to `node` at master time `sent_at` as
   /// `request`, received at `answered_at`: tells `started` (when the body began) and the
@@ -71,6 +74,7 @@ class RemoteEvents {
 
   rt::Runtime& runtime_;
   const std::vector<std::unique_ptr<WorkerLink>>& links_;
+  const std::atomic<std::size_t>& nodes_;
   std::mutex mutex_;
   std::map<int, ClockOffset> offsets_;  // by node (map: a ClockOffset never moves)
   using Version = std::pair<std::uint64_t, std::uint64_t>;  // {datum id, version}

@@ -64,6 +64,14 @@ WorkerLink::~WorkerLink() {
   if (receiver_.joinable()) receiver_.join();
 }
 
+void WorkerLink::cut_off(const std::string& why) {
+  {
+    std::lock_guard lock(mutex_);
+    if (lost_why_.empty()) lost_why_ = why;
+  }
+  endpoint_->close();  // (the receiver reports it: one path for every loss)
+}
+
 void WorkerLink::watch_loop() {
   using namespace std::chrono;
   // Checked often enough that a lost worker is declared within a tenth of the time-out

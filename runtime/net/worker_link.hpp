@@ -92,6 +92,12 @@ class WorkerLink {
   /// close, and joins.
   void shutdown() noexcept;
 
+  /// Declares the worker lost now, for `why` (a task of it timed out and did not return:
+  /// docs/failures.md, "Restarting a worker"): the connection is closed, the receiver
+  /// reports the loss (on_lost) with `why` and ends every call with `lost`. The worker sees
+  /// its master's connection end and exits. No effect once the link is gone.
+  void cut_off(const std::string& why);
+
   int node() const noexcept { return node_; }
   bool alive() const noexcept { return alive_.load(std::memory_order_acquire); }
   const Hello& hello() const noexcept { return hello_; }

@@ -89,6 +89,8 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   // (Workers learn it from the master over their link: a Heartbeat, first.)
   if (o.worker_timeout)
     c.set.emplace_back("COMPSS_WORKER_TIMEOUT", std::to_string(*o.worker_timeout));
+  if (o.timeout_grace)
+    c.set.emplace_back("COMPSS_TIMEOUT_GRACE", std::to_string(*o.timeout_grace));
   if (!o.log_level.empty()) c.set.emplace_back("COMPSS_LOG_LEVEL", o.log_level);
   c.set.emplace_back("COMPSS_REQUIRE_WORKERS", o.require_workers ? "1" : "0");
   if (exits_fd >= 0) c.set.emplace_back("COMPSS_WORKER_EXITS_FD", std::to_string(exits_fd));

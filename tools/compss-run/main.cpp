@@ -10,7 +10,9 @@
 #include "worker_command.hpp"
 #include "worker_exits.hpp"
 #include "worker_plan.hpp"
+#include "worker_restarts.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -34,11 +36,14 @@ bool wants_progress(const Options& o) {
 }
 
 /// Starts every worker; one that cannot be started is reported, here and to the master
-/// (which goes on without it, or stops with --require-workers).
+/// (which goes on without it, or stops with --require-workers). `requests[i]` is how
+/// worker i+1 was started (to start it again).
 std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& plan,
                                          const std::string& bind, const ListenSocket& sock,
-                                         WorkerExitsPipe& exits, const std::string& secret,
-                                         bool info) {
+                                         WorkerExitsPipe& exits,
+                                         const WorkerRestartSocket& restarts,
+                                         const std::string& secret, bool info,
+                                         std::vector<SpawnRequest>& requests) {
   std::vector<WorkerProcess> started;
   std::vector<std::string> args(o.command.begin() + 1, o.command.end());
   std::string hostname = this_hostname();
@@ -47,7 +52,7 @@ std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& pla
     SpawnRequest r;
     r.argv = worker_argv(w, worker_variables(o, w, master), args);
     r.search_path = w.via != Via::local;
-    r.close_fds = {sock.fd, exits.master_end()};
+    r.close_fds = {sock.fd, exits.master_end(), restarts.master_end()};
     if (w.via == Via::ssh) {
       // The secret goes over ssh's stdin, never on a command line; ssh does not need it.
       r.env = apply_changes(environ, {{}, {"COMPSS_SECRET"}});
@@ -55,6 +60,8 @@ std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& pla
     } else {
       r.env = apply_changes(environ, worker_environment(o, w, master, secret));
     }
+    requests.push_back(r);
+    requests.back().close_fds.clear();  // (closed here by the time it is started again)
     try {
       pid_t pid = spawn_process(r);
       started.push_back({w.index, w.host, w.name, pid, true});
@@ -68,6 +75,32 @@ std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& pla
     }
   }
   return started;
+}
+
+/// The master asked for worker `name` to be restarted (a task timed out in it and did not
+/// return): its process is killed and started again as it was (it joins the run anew).
+void restart_worker(const std::string& name, std::vector<WorkerProcess>& workers,
+                    const std::vector<SpawnRequest>& requests, bool info) {
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    if (workers[i].name != name || !workers[i].running || workers[i].replaced) continue;
+    workers[i].replaced = true;
+    ::kill(workers[i].pid, SIGKILL);
+    const WorkerProcess old = workers[i];  // (push_back below may move the vector)
+    std::fprintf(stderr, "compss-run: worker %u (%s, host %s) restarted at the master's request "
+                 "(a task timed out in it and did not return)\n", old.index, old.name.c_str(),
+                 old.host.c_str());
+    try {
+      pid_t pid = spawn_process(requests.at(old.index - 1));
+      workers.push_back({old.index, old.host, old.name, pid, true});
+      if (info)
+        std::fprintf(stderr, "compss-run: worker %u (%s, host %s) started, pid %d\n", old.index,
+                     old.name.c_str(), old.host.c_str(), static_cast<int>(pid));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "compss-run: cannot start worker %u (%s, host %s) again: %s\n",
+                   old.index, old.name.c_str(), old.host.c_str(), e.what());
+    }
+    return;
+  }
 }
 
 int run(int argc, char** argv) {
@@ -95,13 +128,16 @@ int run(int argc, char** argv) {
   block_supervised_signals();
   ListenSocket sock = open_listen_socket(bind, effective_port(o, plan));
   WorkerExitsPipe exits;
+  WorkerRestartSocket restarts;  // (after the signals are blocked: it raises SIGIO)
   if (info) std::fprintf(stderr, "compss-run: master listening on %s:%u\n", bind.c_str(), sock.port);
 
   SpawnRequest m;
   m.argv = o.command;
   m.program = app;
-  m.env = apply_changes(environ, master_environment(o, plan, secret, sock.fd, exits.master_end(),
-                                                        wants_progress(o)));
+  EnvChanges master_env = master_environment(o, plan, secret, sock.fd, exits.master_end(),
+                                             wants_progress(o));
+  master_env.set.emplace_back("COMPSS_WORKER_RESTART_FD", std::to_string(restarts.master_end()));
+  m.env = apply_changes(environ, master_env);
   m.inherit_stdin = true;
   pid_t master = -1;
   try {
@@ -110,11 +146,19 @@ int run(int argc, char** argv) {
     throw UsageError(std::string("compss-run: cannot start the master: ") + e.what(), 126);
   }
   if (info) std::fprintf(stderr, "compss-run: master started, pid %d\n", static_cast<int>(master));
-  std::vector<WorkerProcess> workers = start_workers(o, plan, bind, sock, exits, secret, info);
+  std::vector<SpawnRequest> requests;
+  std::vector<WorkerProcess> workers =
+      start_workers(o, plan, bind, sock, exits, restarts, secret, info, requests);
   ::close(sock.fd);  // the master holds it now; connections must not queue here
   exits.close_master_end();
-  return supervise(master, workers, std::chrono::seconds(5), info,
-                   [&](const WorkerProcess& w) { exits.report(plan.workers.at(w.index - 1).name); });
+  restarts.close_master_end();
+  return supervise(
+      master, workers, std::chrono::seconds(5), info,
+      [&](const WorkerProcess& w) { exits.report(plan.workers.at(w.index - 1).name); },
+      [&] {
+        for (const std::string& name : restarts.take_requests())
+          restart_worker(name, workers, requests, info);
+      });
 }
 
 }  // namespace

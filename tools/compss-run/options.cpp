@@ -155,6 +155,10 @@ const OptionDef option_table[] = {
      "seconds without a word from a worker (it sends heartbeats while it works) after which "
      "the master declares it lost and runs its tasks elsewhere (default 10; 0: never)",
      [](Options& o, const Source& s) { o.worker_timeout = whole(s, 0, detail::max_worker_timeout); }},
+    {"--timeout-grace", "S", false, "COMPSS_TIMEOUT_GRACE", false,
+     "seconds a task that timed out on a worker may still take to return before that worker "
+     "is killed and started again (its thread cannot be stopped; default 5)",
+     [](Options& o, const Source& s) { o.timeout_grace = whole(s, 0, detail::max_timeout_grace); }},
     {"--log-level", "off|info|debug", false, "COMPSS_LOG_LEVEL", false,
      "what the runtime and compss-run report on stderr (default off)",
      [](Options& o, const Source& s) { o.log_level = one_of(s, {"off", "info", "debug"}); }},

@@ -53,6 +53,7 @@ struct Options {
   std::optional<unsigned> connect_timeout;  ///< seconds
   bool require_workers = false;             ///< --require-workers: a missing worker is an error
   std::optional<unsigned> worker_timeout;   ///< seconds; 0 = never declare a worker lost
+  std::optional<unsigned> timeout_grace;    ///< seconds before a stuck worker is restarted
   std::string log_level;                    ///< off|info|debug; empty = default (off)
   Progress progress = Progress::automatic;
   std::string trace;  ///< --trace[=DIR]: "1" (default folder), "0" (none) or DIR; empty = not asked

@@ -15,7 +15,7 @@ namespace {
 sigset_t supervised_signals() {
   sigset_t set;
   sigemptyset(&set);
-  for (int sig : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, sig);
+  for (int sig : {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGIO}) sigaddset(&set, sig);
   return set;
 }
 
@@ -47,7 +47,8 @@ void block_supervised_signals() {
 }
 
 int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::milliseconds grace,
-              bool log_info, const std::function<void(const WorkerProcess&)>& on_early_exit) {
+              bool log_info, const std::function<void(const WorkerProcess&)>& on_early_exit,
+              const std::function<void()>& while_master_runs) {
   using Clock = std::chrono::steady_clock;
   const sigset_t set = supervised_signals();
   std::optional<int> master_status;
@@ -69,8 +70,14 @@ int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::mi
         continue;
       }
       for (WorkerProcess& w : workers) {
-        if (w.pid != pid) continue;
+        if (w.pid != pid || !w.running) continue;
         w.running = false;
+        if (w.replaced) {
+          if (log_info)
+            std::fprintf(stderr, "compss-run: worker %u (%s, host %s) %s (replaced)\n", w.index,
+                         w.name.c_str(), w.host.c_str(), describe(status).c_str());
+          continue;
+        }
         bool failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
         // (After a signal passed on to the master, workers ending is what was asked.)
         if ((failed && !master_status && forwarded == 0) || log_info)
@@ -81,6 +88,7 @@ int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::mi
       }
     }
     if (master_status && running_workers() == 0) break;
+    if (!master_status && while_master_runs) while_master_runs();
     if (master_status && Clock::now() >= next_step) {
       if (stopping == 0 && log_info)
         std::fprintf(stderr, "compss-run: stopping %d worker(s) still running after the master\n",

@@ -20,9 +20,11 @@ struct WorkerProcess {
   std::string name;
   pid_t pid = -1;
   bool running = true;
+  /// Killed to be started again (a restart the master asked for): its end is expected.
+  bool replaced = false;
 };
 
-/// Blocks SIGCHLD, SIGINT, SIGTERM and SIGHUP (compss-run waits for them with
+/// Blocks SIGCHLD, SIGINT, SIGTERM, SIGHUP and SIGIO (compss-run waits for them with
 /// sigtimedwait) and ignores SIGPIPE. Call before starting any child; spawn_process
 /// gives children default handlers and an empty mask.
 ///
@@ -35,11 +37,15 @@ void block_supervised_signals();
 /// while the master runs, and no signal was passed on, is reported ("compss-run: worker 2
 /// (name, host h) exited with code 1"). Workers still running `grace` after the master get SIGTERM, then SIGKILL
 /// one second later. Returns the master's exit code, or 128+N when signal N killed it.
-/// `on_early_exit` is called for each worker that exits while the master runs.
+/// `on_early_exit` is called for each worker that exits while the master runs (not for
+/// one `replaced`). `while_master_runs` is called at each wake-up (a signal, SIGIO
+/// included, or a second) while the master runs: it may kill workers (marking them
+/// `replaced`) and add the ones it starts to `workers`.
 ///
 ///   int code = supervise(master_pid, workers, std::chrono::seconds(5), false);
 int supervise(pid_t master, std::vector<WorkerProcess>& workers, std::chrono::milliseconds grace,
               bool log_info,
-              const std::function<void(const WorkerProcess&)>& on_early_exit = {});
+              const std::function<void(const WorkerProcess&)>& on_early_exit = {},
+              const std::function<void()>& while_master_runs = {});
 
 }  // namespace compss::run

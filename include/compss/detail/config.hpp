@@ -29,6 +29,9 @@ inline constexpr unsigned max_connect_timeout = 86400;
 /// Seconds without a word from a worker before it is declared lost (COMPSS_WORKER_TIMEOUT;
 /// 0 = never).
 inline constexpr unsigned max_worker_timeout = 86400;
+/// Seconds a task that timed out on a worker may take to return before its worker is
+/// restarted (COMPSS_TIMEOUT_GRACE, compss-run --timeout-grace).
+inline constexpr unsigned max_timeout_grace = 86400;
 
 /// Parses a COMPSS_THREADS value: null or empty means "all cores"; anything else must be a
 /// whole number from 1 to max_threads, or compss::Error is thrown.

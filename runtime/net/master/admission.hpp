@@ -2,7 +2,7 @@
 // connection (the listener checked the run's secret) must first say Hello, which carries
 // the worker's name and its resource report (net/resource_report.hpp); the worker becomes a
 // node of the scheduler with those resources. Workers join at start only (the cluster
-// refuses later ones).
+// refuses later ones, except a worker it had restarted: net/cluster_restart.cpp).
 #pragma once
 
 #include "net/endpoint.hpp"

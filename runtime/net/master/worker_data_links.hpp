@@ -19,8 +19,9 @@ class PeerFetcher;
 class RemoteEvents;
 class WorkerLink;
 
-/// Thread-safe as its parts are: the links are fixed once the workers are admitted (they
-/// are read without a lock), the fetcher and the events are thread-safe.
+/// Thread-safe as its parts are: the links are the cluster's node slots, read without a
+/// lock for nodes the data plane names (filled before any datum is placed there), the
+/// fetcher and the events are thread-safe.
 /// `choose_worker` is the cluster's (it takes the scheduler lock).
 class WorkerDataLinks final : public DataLinks {
  public:

@@ -7,6 +7,10 @@
 # compss-run uses ssh even for this machine; no master cores) and
 # the output must equal the sequential build's. Exits 77 (skipped) with the reason when
 # sshd is missing or the test is not root (sshd must run as root to log a user in).
+# With RESTART_STUCK=1 (programs/restart_stuck.cpp): one core per worker and
+# --timeout-grace 1; the worker whose task is stuck past its time-out must be restarted
+# over ssh (a new ssh, a new remote process) and run tasks (docs/failures.md,
+# "Restarting a worker"), and nothing of the run may be left behind.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 take_programs "$0" "$@"
@@ -58,15 +62,33 @@ for ((i = 0; i < 50; i++)); do  # until sshd answers (bounded: 5 s)
 done
 
 run_sequential "$work" "$@"
-PATH="$work/bin:$PATH" timeout -k 5 120 "$launcher" --no-progress --hosts root@127.0.0.1,root@localhost \
-  --master-cores 0 --log-level info -- "$compss_bin" "$@" >"$work/dist.out" 2>"$work/dist.err"
-if ! same_as_sequential "compss-run over ssh" $? "$work/dist.out"; then
+restart=()
+[[ ${RESTART_STUCK:-0} == 1 ]] && restart=(--worker-cores 1 --timeout-grace 1)
+PATH="$work/bin:$PATH" run_to_end 120 "$work/dist.out" "$work/dist.err" "$launcher" --no-progress \
+  --hosts root@127.0.0.1,root@localhost --master-cores 0 "${restart[@]}" --log-level info -- \
+  "$compss_bin" "$@"
+if ! same_as_sequential "compss-run over ssh" "$rc" "$work/dist.out"; then
   cat "$work/dist.err"; tail -5 "$work/sshd.log"; exit 1
 fi
 logins=$(grep -c 'Accepted publickey' "$work/sshd.log")
 connected=$(grep -c 'compss: worker [0-9]* .* connected' "$work/dist.err")
-if ((logins < 2 || connected != 2)); then
-  echo "FAIL: expected 2 workers started over ssh (sshd logins: $logins, workers connected: $connected)"
+expected=2
+[[ ${RESTART_STUCK:-0} == 1 ]] && expected=3  # (the restarted one connects again)
+if ((logins < expected || connected != expected)); then
+  echo "FAIL: expected $expected worker processes started over ssh (sshd logins: $logins, workers connected: $connected)"
   cat "$work/dist.err"; exit 1
+fi
+if [[ ${RESTART_STUCK:-0} == 1 ]]; then
+  # The stuck worker's first process ran only the stuck task (one core, placed first): a
+  # task that ran under its name ran in the process started again.
+  name="$(grep -oE "^compss-run: worker [0-9]+ \([^,]+, host [^)]+\) restarted at the master's request" "$work/dist.err" |
+    head -1 | sed -E 's/^compss-run: worker [0-9]+ \(([^,]+),.*/\1/')"
+  ran=$(grep -cE "^slow_square\([0-9]+\) ran on ${name:-none} pid " "$work/dist.err")
+  if [[ -z $name ]] || ((ran == 0)) || ! assert_nothing_left 10; then
+    echo "FAIL: the stuck worker was not restarted over ssh, or its new process ran no task (${name:-none}: $ran)"
+    grep -v '^slow_square' "$work/dist.err"; exit 1
+  fi
+  echo "OK: worker $name restarted over real ssh; its new process ran $ran task(s)"
+  exit 0
 fi
 echo "OK: 2 workers over real ssh (sshd on 127.0.0.1:$port), output identical to the sequential build"

@@ -1,0 +1,46 @@
+// RestartRequests: how the master asks compss-run to restart a worker whose task timed out
+// and did not return within the grace period (its thread cannot be stopped: only the
+// process can), and which late Hellos are those restarted workers coming back
+// (docs/failures.md, "Restarting a worker"). compss-run passes one end of a Unix socket
+// pair as COMPSS_WORKER_RESTART_FD; the master writes "restart <name>\n" on it.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace compss::net {
+
+/// Thread-safe (one mutex, a leaf: nothing is called with it held).
+///
+///   RestartRequests restarts(config.worker_restart_fd, 256);
+///   if (restarts.request("localhost-2")) { ... the worker is killed and started again ... }
+///   ... on a late Hello: if (restarts.take_rejoin(hello.node_name)) admit it
+class RestartRequests {
+ public:
+  /// `fd`: the master's end (owned, closed by the destructor; -1: no compss-run, every
+  /// request fails). `limit`: restarts a run may ask for at most.
+  RestartRequests(int fd, std::size_t limit);
+  ~RestartRequests();
+  RestartRequests(const RestartRequests&) = delete;
+  RestartRequests& operator=(const RestartRequests&) = delete;
+
+  /// Asks compss-run to kill the worker named `name` and start it again. False, with the
+  /// reason in `why`, when it cannot be asked (no compss-run, the limit reached, compss-run
+  /// gone); else the next Hello of that name is expected (take_rejoin).
+  bool request(const std::string& name, std::string& why);
+
+  /// True, once per request, when a worker named `name` that connects after the start is
+  /// a restarted one (else it is refused, as any late worker).
+  bool take_rejoin(const std::string& name);
+
+ private:
+  std::mutex mutex_;
+  int fd_;
+  std::size_t limit_;
+  std::size_t asked_ = 0;                    // guarded by mutex_
+  std::map<std::string, unsigned> expected_;  // guarded by mutex_: name -> rejoins expected
+};
+
+}  // namespace compss::net

@@ -1,0 +1,71 @@
+// RestartRequests (runtime/net/master/restart_requests.hpp): how the master asks
+// compss-run to restart a worker whose task timed out and did not return, and which late
+// Hellos it takes back.
+#include "net/master/restart_requests.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace {
+
+using compss::net::RestartRequests;
+
+/// Everything readable on `fd` now.
+std::string drain(int fd) {
+  std::string got;
+  char buf[256];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0) got.append(buf, static_cast<std::size_t>(n));
+  return got;
+}
+
+TEST(RestartRequests, WritesOneLinePerRequestAndExpectsThatWorkerBackOnce) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  RestartRequests restarts(fds[1], 8);
+  std::string why;
+  EXPECT_FALSE(restarts.take_rejoin("localhost-2"));  // not asked for: a late worker
+  ASSERT_TRUE(restarts.request("localhost-2", why)) << why;
+  EXPECT_EQ(drain(fds[0]), "restart localhost-2\n");
+  EXPECT_FALSE(restarts.take_rejoin("localhost-1"));
+  EXPECT_TRUE(restarts.take_rejoin("localhost-2"));
+  EXPECT_FALSE(restarts.take_rejoin("localhost-2"));  // once per request
+  ::close(fds[0]);
+}
+
+TEST(RestartRequests, WithoutCompssRunTheWorkerCannotBeRestarted) {
+  RestartRequests restarts(-1, 8);
+  std::string why;
+  EXPECT_FALSE(restarts.request("node7", why));
+  EXPECT_NE(why.find("not started by compss-run"), std::string::npos) << why;
+  EXPECT_FALSE(restarts.take_rejoin("node7"));
+}
+
+TEST(RestartRequests, StopsAtTheLimit) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  RestartRequests restarts(fds[1], 1);
+  std::string why;
+  EXPECT_TRUE(restarts.request("a", why));
+  EXPECT_FALSE(restarts.request("a", why));
+  EXPECT_NE(why.find("the limit"), std::string::npos) << why;
+  EXPECT_EQ(drain(fds[0]), "restart a\n");
+  ::close(fds[0]);
+}
+
+TEST(RestartRequests, CompssRunGoneIsAReasonNotASignal) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  ::close(fds[0]);  // compss-run ended: no SIGPIPE may kill the master
+  RestartRequests restarts(fds[1], 8);
+  std::string why;
+  EXPECT_FALSE(restarts.request("a", why));
+  EXPECT_NE(why.find("compss-run could not be asked"), std::string::npos) << why;
+  EXPECT_FALSE(restarts.take_rejoin("a"));
+}
+
+}  // namespace
