@@ -28,6 +28,7 @@ std::unique_ptr<Runtime> launch_runtime() {
   net::ClusterConfig config = net::cluster_config_from_env(threads);
   const bool progress = config.progress;
   auto trace = observe::trace_session_from_env();  // (before the workers start: a bad folder stops the run)
+  config.worker_events = trace != nullptr;
   const ::compss::observe::ObserveSettings watch = ::compss::observe::observe_settings_from_env();
   // Made first: a monitor port that cannot be had stops the start before workers connect.
   const ::compss::observe::ObserverSet observers = ::compss::observe::make_observers(watch);

@@ -133,13 +133,42 @@ struct RunEnded {
 };
 
 /// A worker's clock as the master reads it now (master = worker + offset), and the most
-/// the offset can be wrong by (net/clock_offset.hpp). Told after every call that narrowed
-/// it, so the last one is the best.
+/// the offset can be wrong by (net/clock_offset.hpp). Told after every call or clock probe
+/// that narrowed it, so the last one is the best.
 struct NodeClock {
   int node = 0;
   std::int64_t offset = 0;
   std::int64_t error_bound = 0;
   EventTime time = 0;
+  /// Clock probes it answered so far (at its connection, during the run, at its end).
+  std::uint32_t probes = 0;
+  /// Events of its own it could not keep so far (its buffer was full): a trace of it is
+  /// truncated.
+  std::uint64_t events_dropped = 0;
+};
+
+/// What a worker's thread did, as the worker told it (in batches, after the fact; only
+/// while the master traces: net/worker_event_log.hpp), on the master's clock.
+enum class NodeWork : std::uint8_t {
+  task,     ///< an attempt's body ran (task_id, attempt, outcome)
+  inputs,   ///< a task thread took the attempt's inputs (stored, fetched from peers)
+  outputs,  ///< a task thread stored its outputs and answered
+  serve,    ///< the worker's data server sent `bytes` to a node
+};
+const char* to_string(NodeWork work) noexcept;
+
+/// `thread`: 0 the worker's data server, 1.. its task threads (one task at a time each).
+/// task_id and attempt are 0 for `serve` (and when the master no longer knew the request).
+struct NodeActivity {
+  int node = 0;
+  unsigned thread = 0;
+  NodeWork kind = NodeWork::task;
+  std::uint64_t task_id = 0;
+  unsigned attempt = 0;
+  TaskOutcome outcome = TaskOutcome::success;
+  std::uint64_t bytes = 0;
+  EventTime begin = 0;
+  EventTime end = 0;
 };
 
 /// Receives task events. Every function has an empty default: override what you need.
@@ -166,6 +195,7 @@ class TaskObserver {
   virtual void on_transfer(const DataTransferred&) {}
   virtual void on_activity(const RuntimeActivity&) {}
   virtual void on_clock(const NodeClock&) {}
+  virtual void on_node_activity(const NodeActivity&) {}
   virtual void on_run_ended(const RunEnded&) {}
 };
 

@@ -9,6 +9,7 @@
 #include "net/master/data_plane.hpp"
 #include "net/master/worker_data_links.hpp"
 #include "net/peer_fetch.hpp"
+#include "net/clock_probes.hpp"
 #include "net/remote_events.hpp"
 #include "net/start_wait.hpp"
 #include "net/tcp_connection.hpp"
@@ -59,6 +60,10 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   fetch.silence_timeout = config_.worker_timeout;  // a worker that stopped answering
   fetcher_ = std::make_unique<PeerFetcher>(io_->context(), std::move(fetch));
   remote_events_ = std::make_unique<RemoteEvents>(runtime_, links_);
+  if (config_.worker_events) {
+    remote_events_->record_worker_events();
+    probes_ = std::make_unique<ClockProbes>(links_, std::chrono::seconds(1));
+  }
   // (Before any worker is admitted: a link may report its loss at once.)
   data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,
                                                   [this] { return choose_live_worker(-1); });
@@ -99,10 +104,15 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       worker_sched_.push_back(sched::IdSet::npos);
       links_.push_back(std::make_unique<WorkerLink>(
           id, w.endpoint, std::move(w.hello), w.host,
-          [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout));
+          [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout,
+          [this](int n, Message&& note) {  // (traces: clock probes, the worker's own events)
+            if (auto* p = std::get_if<ClockProbe>(&note)) remote_events_->probed(n, *p, rt::event_now());
+            if (auto* e = std::get_if<WorkerEvents>(&note)) remote_events_->worker_events(n, *e);
+          }));
       workers_.push_back(std::make_unique<RemoteExecutor>(
           *links_.back(), [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); }));
     }
+    if (probes_) ClockProbes::probe(*links_.back());  // its clock at connection
     const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), *workers_.back());
     bool lost_meanwhile = false;
     {
@@ -136,6 +146,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
                  h.node_name.c_str(), static_cast<unsigned>(h.pid), peer.c_str());
   });
   if (connected == 0 && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
+  if (probes_) probes_->start();  // and during the run
 }
 
 sched::NodeId Cluster::add_master_node(unsigned cores) {
@@ -766,6 +777,10 @@ void Cluster::shutdown() noexcept {
     stopping_ = true;
   }
   lane_.stop();
+  if (probes_) {  // the clocks once more, at the end (answered before the Shutdown)
+    probes_->stop();
+    probes_->probe_all();
+  }
   for (auto& link : links_) {
     if (link) link->begin_shutdown();  // all at once, then wait for each
   }

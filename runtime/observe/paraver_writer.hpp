@@ -1,7 +1,7 @@
 // Paraver's text trace of a run: `<base>.prv` (the records), `<base>.pcf` (what the states,
 // event types and values mean) and `<base>.row` (the names of CPUs, nodes and threads).
 // One Paraver application; each node of the run is one of its tasks (Paraver's word), with
-// thread 1 its runtime and the others its lanes (observe/trace_model.hpp). The resource
+// thread 1 its runtime and the others its task threads and lanes (observe/trace_model.hpp). The resource
 // model has one CPU per thread. Times in ns. docs/traces.md lists every event type.
 #pragma once
 
@@ -29,6 +29,8 @@ inline constexpr std::uint32_t clock_error = 8001011;     // compss-cc: a node's
 // States.
 inline constexpr int state_idle = 0;
 inline constexpr int state_running = 1;
+inline constexpr int state_waiting_message = 3;  // a worker takes a task's inputs
+inline constexpr int state_blocking_send = 4;     // a worker answers, or serves data
 inline constexpr int state_synchronization = 5;
 inline constexpr int state_scheduling = 7;
 

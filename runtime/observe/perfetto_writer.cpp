@@ -88,6 +88,13 @@ void add_tasks(const TraceModel& m, Events& ev) {
   for (const ActivitySpan& a : m.activities) {
     complete(ev, json_string(to_string(a.kind)), "runtime", pid_of(0), 1, a.begin, a.end, [](TextBuffer&) {});
   }
+  for (const WorkSpan& w : m.work) {  // what workers' threads did besides task bodies
+    complete(ev, json_string(to_string(w.kind)), "runtime", pid_of(w.node), w.thread, w.begin, w.end,
+             [&](TextBuffer& t) {
+               if (w.task_id != 0) t << "\"task\":" << w.task_id;
+               else t << "\"bytes\":" << w.bytes;
+             });
+  }
 }
 
 std::uint64_t add_dependencies(const TraceModel& m, Events& ev) {
@@ -160,7 +167,13 @@ std::string metadata_json(const TraceModel& m, const std::string& date) {
              ",\"name\":" + json_string(n.name) + ",\"threads\":" + std::to_string(n.threads);
     if (n.clock_known) {
       nodes += ",\"clock_offset_ns\":" + std::to_string(n.clock_offset) +
-               ",\"clock_error_ns\":" + std::to_string(n.clock_error);
+               ",\"clock_error_ns\":" + std::to_string(n.clock_error) +
+               ",\"clock_probes\":" + std::to_string(n.clock_probes);
+    }
+    if (n.id != 0) {
+      nodes += ",\"task_threads\":" + std::to_string(n.task_threads) +
+               ",\"events_told\":" + std::to_string(n.events_told) +
+               ",\"events_dropped\":" + std::to_string(n.events_dropped);
     }
     nodes += "}";
   }

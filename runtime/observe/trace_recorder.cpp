@@ -79,6 +79,13 @@ void TraceRecorder::on_activity(const RuntimeActivity& e) {
   s.activities.push_back(e);
 }
 
+void TraceRecorder::on_node_activity(const NodeActivity& e) {
+  Shard& s = shard();
+  std::lock_guard lock(s.mutex);
+  if (!admit(s, 1)) return;
+  s.node_activities.push_back(e);
+}
+
 void TraceRecorder::on_clock(const NodeClock& e) {
   std::lock_guard lock(clocks_mutex_);
   clocks_[e.node] = e;
@@ -119,6 +126,7 @@ TraceEvents TraceRecorder::take() {
     append(out.ended, s.ended);
     append(out.transfers, s.transfers);
     append(out.activities, s.activities);
+    append(out.node_activities, s.node_activities);
     for (auto& [node, name] : s.node_names) out.node_names.try_emplace(node, name);
     s.node_names.clear();
     s.type_names.clear();
@@ -131,6 +139,7 @@ TraceEvents TraceRecorder::take() {
   sort_by(out.ended, [](const TaskEnded& r) { return r.time; });
   sort_by(out.transfers, [](const DataTransferred& r) { return r.begin; });
   sort_by(out.activities, [](const RuntimeActivity& r) { return r.time; });
+  sort_by(out.node_activities, [](const NodeActivity& r) { return r.begin; });
   {
     std::lock_guard lock(clocks_mutex_);
     out.clocks = clocks_;

@@ -45,6 +45,7 @@ struct TraceEvents {
   std::vector<TaskEnded> ended;
   std::vector<DataTransferred> transfers;
   std::vector<RuntimeActivity> activities;
+  std::vector<NodeActivity> node_activities;  // what workers told of their threads (by begin)
   std::map<int, std::string> node_names;  // nodes named by their attempts
   std::map<int, NodeClock> clocks;        // the last estimate of each worker's clock
   EventTime run_ended = 0;
@@ -72,6 +73,7 @@ class TraceRecorder : public TaskObserver {
   void on_transfer(const DataTransferred& e) override;
   void on_activity(const RuntimeActivity& e) override;
   void on_clock(const NodeClock& e) override;
+  void on_node_activity(const NodeActivity& e) override;
   void on_run_ended(const RunEnded& e) override;
 
   /// Everything recorded so far, merged and sorted; the recorder is left empty.
@@ -90,6 +92,7 @@ class TraceRecorder : public TaskObserver {
     std::vector<TaskEnded> ended;
     std::vector<DataTransferred> transfers;
     std::vector<RuntimeActivity> activities;
+    std::vector<NodeActivity> node_activities;
     std::map<int, std::string> node_names;
     std::uint64_t allowance = 0;  // events this shard may still keep before asking budget_
     std::string last_name;  // the last task type seen, and its index: most calls repeat it

@@ -1,0 +1,43 @@
+#include "net/clock_probes.hpp"
+
+#include "core/events.hpp"
+
+namespace compss::net {
+
+void ClockProbes::probe(WorkerLink& link) {
+  if (!link.alive()) return;
+  // The time is read last, just before the write: a later write only widens the bound.
+  ClockProbe p;
+  p.record_events = true;
+  p.master_ns = rt::event_now();
+  link.send_note(p);
+}
+
+void ClockProbes::probe_all() {
+  for (const auto& link : links_) {
+    if (link) probe(*link);
+  }
+}
+
+void ClockProbes::start() {
+  if (thread_.joinable() || interval_.count() <= 0) return;
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, interval_, [&] { return stopping_; })) {
+      lock.unlock();
+      probe_all();
+      lock.lock();
+    }
+  });
+}
+
+void ClockProbes::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace compss::net
