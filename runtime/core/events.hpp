@@ -57,6 +57,9 @@ struct TaskSubmitted {
   EventTime time = 0;
   /// The task groups it belongs to, outermost first (empty outside any group).
   std::span<const std::string_view> groups;
+  /// Its task type as compss-cc declared it (constraints...: what it asks of a node);
+  /// lives as long as the program. Null when not known.
+  const detail::TaskSpec* spec = nullptr;
 };
 
 /// Every dependency of the task ended: it may be placed now.
@@ -72,6 +75,16 @@ struct Allocation {
   int node = 0;
   std::string_view node_name;
   unsigned slot = 0;
+};
+
+/// The scheduler of a master-worker run placed a task (an attempt, or one replica) on
+/// node `node`, reserving `computing_units` cores there (0: none counted). In a local run
+/// placement is the start itself: not told.
+struct TaskPlaced {
+  std::uint64_t task_id = 0;
+  int node = 0;
+  unsigned computing_units = 0;
+  EventTime time = 0;
 };
 
 /// An attempt of a task's body began. `attempt` counts from 1.
@@ -190,6 +203,7 @@ class TaskObserver {
   virtual ~TaskObserver() = default;
   virtual void on_submitted(const TaskSubmitted&) {}
   virtual void on_ready(const TaskReady&) {}
+  virtual void on_placed(const TaskPlaced&) {}
   virtual void on_started(const TaskStarted&) {}
   virtual void on_ended(const TaskEnded&) {}
   virtual void on_transfer(const DataTransferred&) {}

@@ -199,7 +199,7 @@ void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>&
     for (auto* g = static_cast<const GroupState*>(t->group); g != nullptr; g = g->parent)
       groups.insert(groups.begin(), g->name);
     events_.notify(&TaskObserver::on_submitted,
-                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, event_now(), groups});
+                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, event_now(), groups, &t->spec()});
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }

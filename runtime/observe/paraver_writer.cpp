@@ -126,11 +126,23 @@ std::uint64_t api_value(Activity a) {
 }
 
 void add_tasks(const TraceModel& m, Records& r) {
+  const ResourceRequest unknown;
   for (const TaskSpan& s : m.tasks) {
     Place p = r.at(s.node, s.thread);
+    const ResourceRequest& asked = s.type < m.type_requests.size() ? m.type_requests[s.type] : unknown;
     r.state(p, s.begin, s.end, state_running);
     r.event(p, s.begin, {{task_type, s.type + 1}, {task_id, s.task_id}, {task_kind, 1}});
+    r.event(p, s.begin, {{cpus_requested, asked.cpus}, {gpus_requested, asked.gpus}, {memory_requested, asked.memory_mb}});
     r.event(p, s.end, {{task_type, 0}, {task_id, 0}, {task_kind, 0}, {task_outcome, outcome_value(s)}});
+    r.event(p, s.end, {{cpus_requested, 0}, {gpus_requested, 0}, {memory_requested, 0}});
+  }
+}
+
+/// The scheduler's decisions, on the master's thread 1: which node each task went to.
+void add_placements(const TraceModel& m, Records& r) {
+  Place main = r.at(0, 1);
+  for (const PlacementPoint& p : m.placements) {
+    r.event(main, p.time, {{placed_node, static_cast<std::uint64_t>(p.node) + 1}, {placed_task, p.task_id}});
   }
 }
 
@@ -245,6 +257,13 @@ std::string pcf(const TraceModel& m) {
   type(task_outcome, "Task outcome",
        {{1, "Success"}, {2, "Failed"}, {3, "Cancelled"}, {4, "Timed out"}, {5, "Unknown (trace truncated)"}});
   type(clock_error, "Clock error bound (ns)", {});
+  type(cpus_requested, "Requested CPUs", {});
+  type(gpus_requested, "Requested GPUs", {});
+  type(memory_requested, "Requested memory (MB)", {});
+  std::vector<std::pair<std::uint64_t, std::string>> nodes;
+  for (std::size_t n = 0; n < m.nodes.size(); ++n) nodes.emplace_back(n + 1, m.nodes[n].name);
+  type(placed_node, "Scheduler: task placed on node", nodes);
+  type(placed_task, "Scheduler: placed task id", {});
   return s;
 }
 
@@ -271,6 +290,7 @@ void write(const TraceModel& model, const std::string& base, const std::string& 
   add_thread_types(model, records);
   add_tasks(model, records);
   add_activities(model, records);
+  add_placements(model, records);
   add_work(model, records);
   add_transfers(model, records);
   OutputFile prv(base + ".prv");

@@ -19,12 +19,16 @@ inline constexpr std::uint32_t transfer = 8000003;        // datum id in transfe
 inline constexpr std::uint32_t transfer_size = 8000004;   // its bytes, 0 = end
 inline constexpr std::uint32_t ready_count = 8000006;     // tasks ready, not started
 inline constexpr std::uint32_t task_kind = 8000007;       // 1 = method, 0 = end
-inline constexpr std::uint32_t cpus_requested = 8000008;  // CPUs the task asked for (not recorded yet)
+inline constexpr std::uint32_t cpus_requested = 8000008;  // CPUs the task asks for, 0 = end
+inline constexpr std::uint32_t gpus_requested = 8000009;  // GPUs the task asks for, 0 = end
+inline constexpr std::uint32_t memory_requested = 8000010;  // memory (MB) the task asks for, 0 = end
 inline constexpr std::uint32_t api = 8001001;             // the program's calls into the runtime
 inline constexpr std::uint32_t runtime_event = 8001002;   // the runtime's own work
 inline constexpr std::uint32_t thread_type = 8001003;     // what a thread is (at time 0)
 inline constexpr std::uint32_t task_outcome = 8001010;    // compss-cc: how an attempt ended
 inline constexpr std::uint32_t clock_error = 8001011;     // compss-cc: a node's clock error bound (ns)
+inline constexpr std::uint32_t placed_node = 8001012;     // compss-cc: the scheduler placed a task on node (1..)
+inline constexpr std::uint32_t placed_task = 8001013;     // compss-cc: ... that task's id
 
 // States.
 inline constexpr int state_idle = 0;

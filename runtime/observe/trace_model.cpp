@@ -1,5 +1,7 @@
 #include "observe/trace_model.hpp"
 
+#include "sched/constraints.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -62,6 +64,7 @@ std::int64_t first_time(const TraceEvents& e) {
   std::int64_t t = std::numeric_limits<std::int64_t>::max();
   if (!e.submitted.empty()) t = std::min(t, e.submitted.front().time);
   if (!e.ready.empty()) t = std::min(t, e.ready.front().time);
+  if (!e.placed.empty()) t = std::min(t, e.placed.front().time);
   if (!e.started.empty()) t = std::min(t, e.started.front().time);
   if (!e.ended.empty()) t = std::min(t, e.ended.front().time);
   if (!e.transfers.empty()) t = std::min(t, e.transfers.front().begin);
@@ -88,6 +91,7 @@ void add_nodes(TraceModel& m, const TraceEvents& e) {
   std::set<int> ids{0};
   for (const StartRecord& s : e.started) ids.insert(s.node);
   for (const NodeActivity& a : e.node_activities) ids.insert(a.node);
+  for (const TaskPlaced& p : e.placed) ids.insert(p.node);
   for (const DataTransferred& t : e.transfers) {
     ids.insert(t.from);
     ids.insert(t.to);
@@ -269,6 +273,21 @@ void add_counters(TraceModel& m, const TraceEvents& e) {
   m.bytes_in_flight = accumulate(std::move(bytes));
 }
 
+/// What a task type asks of a node, from its constraints (as the scheduler reads them;
+/// malformed ones, which fail the run anyway, ask the default).
+ResourceRequest request_of(const detail::TaskSpec* spec) {
+  ResourceRequest r;
+  if (spec == nullptr || spec->constraint_count == 0) return r;
+  try {
+    const sched::Constraints c = sched::parse_constraints(spec->name, spec->constraints, spec->constraint_count);
+    r.cpus = c.demand.cpus();
+    r.gpus = c.demand.gpus();
+    r.memory_mb = c.demand.memory_mb;
+  } catch (const std::exception&) {
+  }
+  return r;
+}
+
 }  // namespace
 
 TraceModel build_trace_model(TraceEvents e) {
@@ -282,6 +301,7 @@ TraceModel build_trace_model(TraceEvents e) {
   if (!e.ended.empty()) last = std::max(last, e.ended.back().time);
   if (!e.started.empty()) last = std::max(last, e.started.back().time);
   if (!e.ready.empty()) last = std::max(last, e.ready.back().time);
+  if (!e.placed.empty()) last = std::max(last, e.placed.back().time);
   if (!e.submitted.empty()) last = std::max(last, e.submitted.back().time);
   for (const DataTransferred& t : e.transfers) last = std::max(last, t.end);
   for (const RuntimeActivity& a : e.activities) last = std::max(last, a.time);
@@ -296,6 +316,10 @@ TraceModel build_trace_model(TraceEvents e) {
   for (const WorkSpan& w : m.work) m.duration = std::max(m.duration, w.end);
   add_activities(m, e);
   add_counters(m, e);
+  for (const TaskPlaced& p : e.placed) {
+    m.placements.push_back({p.task_id, m.node_index(p.node), p.computing_units, p.time - m.origin});
+  }
+  for (const detail::TaskSpec* spec : e.type_specs) m.type_requests.push_back(request_of(spec));
   for (std::size_t i = 0; i < e.dependency_of.size(); ++i) {
     const Dependency& d = e.dependency_of[i];
     m.dependencies.push_back({d.task_id, e.dependency_task[i], d.data_id, d.version});

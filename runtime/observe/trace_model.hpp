@@ -64,6 +64,21 @@ struct ActivitySpan {
   std::int64_t end = 0;
 };
 
+/// What a task type asks of a node (its constraints; COMPSs' events 8000008-8000010).
+struct ResourceRequest {
+  std::uint32_t cpus = 1;
+  std::uint32_t gpus = 0;
+  std::uint64_t memory_mb = 0;
+};
+
+/// The scheduler placed task `task_id` on `node` (an index into TraceModel::nodes).
+struct PlacementPoint {
+  std::uint64_t task_id = 0;
+  int node = 0;
+  unsigned computing_units = 0;
+  std::int64_t time = 0;
+};
+
 /// A value that changes over time: {time, value} from the start.
 struct CounterPoint {
   std::int64_t time = 0;
@@ -95,6 +110,7 @@ struct TraceModel {
   std::int64_t origin = 0;    // the event time of time 0 (master's steady clock)
   std::int64_t duration = 0;  // the last time of the trace
   std::vector<std::string> type_names;
+  std::vector<ResourceRequest> type_requests;  // parallel to type_names
   std::vector<TraceNode> nodes;  // master first, then by node number
   std::vector<std::uint32_t> task_type;  // by task id (0 also for an id never submitted)
   std::vector<std::uint64_t> submitted;  // the ids of the tasks submitted, in order
@@ -103,6 +119,7 @@ struct TraceModel {
   std::vector<ActivitySpan> activities;
   std::vector<WorkSpan> work;  // workers' own runtime work, by begin
   std::vector<DependencyEdge> dependencies;
+  std::vector<PlacementPoint> placements;  // the scheduler's decisions, by time
   std::vector<CounterPoint> ready_tasks;     // tasks ready and not yet started
   std::vector<CounterPoint> bytes_in_flight;  // bytes of transfers under way
   std::uint64_t dropped = 0;  // events not recorded (budget spent, or a worker's buffer full): truncated

@@ -37,10 +37,12 @@ struct SubmitRecord {
 /// Everything recorded, merged from the recorder's shards, each list sorted by time.
 struct TraceEvents {
   std::vector<std::string> type_names;  // index = SubmitRecord::type
+  std::vector<const detail::TaskSpec*> type_specs;  // parallel: each type's spec (or null)
   std::vector<SubmitRecord> submitted;
   std::vector<Dependency> dependency_of;  // parallel to dependency_task: the edge
   std::vector<std::uint64_t> dependency_task;  // the task that waits
   std::vector<TaskReady> ready;
+  std::vector<TaskPlaced> placed;  // the scheduler's decisions (master-worker runs)
   std::vector<StartRecord> started;
   std::vector<TaskEnded> ended;
   std::vector<DataTransferred> transfers;
@@ -68,6 +70,7 @@ class TraceRecorder : public TaskObserver {
 
   void on_submitted(const TaskSubmitted& e) override;
   void on_ready(const TaskReady& e) override;
+  void on_placed(const TaskPlaced& e) override;
   void on_started(const TaskStarted& e) override;
   void on_ended(const TaskEnded& e) override;
   void on_transfer(const DataTransferred& e) override;
@@ -83,11 +86,13 @@ class TraceRecorder : public TaskObserver {
   struct Shard {
     std::mutex mutex;
     std::vector<std::string> type_names;  // this shard's own numbering
+    std::vector<const detail::TaskSpec*> type_specs;
     std::unordered_map<std::string, std::uint32_t> type_index;
     std::vector<SubmitRecord> submitted;
     std::vector<Dependency> dependency_of;
     std::vector<std::uint64_t> dependency_task;
     std::vector<TaskReady> ready;
+    std::vector<TaskPlaced> placed;
     std::vector<StartRecord> started;
     std::vector<TaskEnded> ended;
     std::vector<DataTransferred> transfers;

@@ -60,8 +60,13 @@ void TraceSession::on_run_ended(const RunEnded& e) {
   try {
     TraceModel model = build_trace_model(take());
     write_trace_files(model, settings_.folder);
+    std::uint64_t workers_dropped = 0;  // (events workers could not keep: their buffer was full)
+    for (const TraceNode& n : model.nodes) workers_dropped += n.events_dropped;
+    const char* truncated = model.dropped == 0         ? ""
+                            : model.dropped > workers_dropped ? "; TRUNCATED: COMPSS_TRACE_MAX_EVENTS reached"
+                                                              : "; TRUNCATED: a worker could not keep all its events";
     std::fprintf(stderr, "compss: trace written to %s (trace.prv/.pcf/.row for Paraver, trace.json for Perfetto, trace.html)%s\n",
-                 settings_.folder.c_str(), model.dropped > 0 ? "; TRUNCATED: COMPSS_TRACE_MAX_EVENTS reached" : "");
+                 settings_.folder.c_str(), truncated);
   } catch (const std::exception& x) {
     std::fprintf(stderr, "compss: no trace: %s\n", x.what());
   }

@@ -4,7 +4,8 @@
 usage: check_paraver.py FOLDER [--tasks TYPE=N ...] [--nodes N] [--nodes-with-tasks N]
                         [--min-nodes-with-tasks N] [--min-transfers N]
                         [--max-clock-error-ns NS [--same-clock]] [--min-clock-probes N]
-                        [--worker-threads]
+                        [--worker-threads] [--requested TYPE=CPUS:GPUS:MB ...]
+                        [--min-placements N]
 
 Paraver files: every line well formed (record 1 state, 2 events, 3 communication, with
 their fields in range); records in time order; per thread, states ordered and never
@@ -17,6 +18,8 @@ and clock metadata in trace.json (with --min-clock-probes, each worker's clock p
 often). With --worker-threads, the workers told their own events: every task on a worker
 is on one of the task threads it named (named "<node> thread N" in the .row, none on a
 fallback lane), and their own work (taking inputs, answering) is there as runtime events.
+With --requested, every task of TYPE carries those requested resources (8000008-8000010)
+at its begin; with --min-placements, the scheduler's decisions (8001012) are there.
 Prints "trace checked: OK" or every problem and exits 1.
 """
 import argparse
@@ -28,6 +31,7 @@ import sys
 
 HEADER = re.compile(r"^#Paraver \((\d\d/\d\d/\d\d at \d\d:\d\d)\):(\d+)(_ns)?:(\d+)\(([\d,]+)\):(\d+):(.*)$")
 TASK_TYPE, TASK_ID, TRANSFER, RUNTIME_EVENT = 8000000, 8000002, 8000003, 8001002
+CPUS, GPUS, MEMORY, PLACED_NODE = 8000008, 8000009, 8000010, 8001012
 WORKER_WORK = (2, 3)  # 8001002 values of a worker's own work: taking inputs, answering
 
 
@@ -130,7 +134,7 @@ def check_prv(path, states_declared, types, problems):
         open_task = {}  # (task, thread) -> task id running
         result = {"type_counts": collections.Counter(), "task_ids": set(), "nodes_with_tasks": set(),
                   "transfers": 0, "transfer_bytes": 0, "task_threads": collections.defaultdict(set),
-                  "worker_work": set()}
+                  "worker_work": set(), "requested": collections.defaultdict(set), "placements": 0}
 
         def place(fields, n, at):
             cpu, app, task, thread = fields[at:at + 4]
@@ -171,6 +175,12 @@ def check_prv(path, states_declared, types, problems):
                 where = place(fields, n, 1)
                 time = fields[5]
                 pairs = list(zip(fields[6::2], fields[7::2]))
+                values = dict(pairs)
+                if values.get(CPUS, 0) != 0 and where in open_task:
+                    label = (types.get(TASK_TYPE, {}).get("values") or {}).get(open_task[where], "?")
+                    result["requested"][label].add((values[CPUS], values.get(GPUS), values.get(MEMORY)))
+                if PLACED_NODE in values:
+                    result["placements"] += 1
                 for t, v in pairs:
                     if t not in types:
                         problems.add(f"trace.prv:{n}", f"event type {t} not in the .pcf")
@@ -292,6 +302,8 @@ def main():
     p.add_argument("--min-transfers", type=int, default=0)
     p.add_argument("--max-clock-error-ns", type=int)
     p.add_argument("--min-clock-probes", type=int, default=0)
+    p.add_argument("--requested", action="append", default=[], help="TYPE=CPUS:GPUS:MB asked by each task of TYPE")
+    p.add_argument("--min-placements", type=int, default=0)
     p.add_argument("--worker-threads", action="store_true",
                    help="tasks on workers are on the worker's own task threads (their events were told)")
     p.add_argument("--same-clock", action="store_true",
@@ -325,6 +337,15 @@ def main():
         if len(r["nodes_with_tasks"]) < args.min_nodes_with_tasks:
             problems.add("trace.prv", f"tasks ran on {len(r['nodes_with_tasks'])} nodes, expected at least "
                                       f"{args.min_nodes_with_tasks}")
+        for spec in args.requested:
+            name, want = spec.split("=")
+            want = tuple(int(x) for x in want.split(":"))
+            if r["requested"][name] != {want}:
+                problems.add("trace.prv", f"'{name}' tasks requested {sorted(r['requested'][name])} "
+                                          f"(CPUs, GPUs, MB), expected {want}")
+        if r["placements"] < args.min_placements:
+            problems.add("trace.prv", f"{r['placements']} scheduling decisions (8001012), expected at least "
+                                      f"{args.min_placements}")
         if r["transfers"] < args.min_transfers:
             problems.add("trace.prv", f"{r['transfers']} communications, expected at least {args.min_transfers}")
     meta = check_json(base + ".json", args, problems)
