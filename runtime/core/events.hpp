@@ -107,6 +107,23 @@ struct TaskEnded {
   unsigned attempt = 0;
   bool will_retry = false;
   EventTime time = 0;
+  /// Its task type; for a failed or timed-out attempt, what went wrong (the exception's
+  /// type and message, as the failure report says) and where it ran. Valid during the
+  /// call only (empty when not known).
+  std::string_view name;
+  std::string_view error_type;
+  std::string_view error_message;
+  std::string_view error_where;
+};
+
+/// A worker was declared lost (it died, went silent past its time-out, or its connection
+/// broke): `why` as the master printed it. Its tasks run again elsewhere. Valid during
+/// the call only.
+struct NodeLost {
+  int node = 0;
+  std::string_view name;
+  std::string_view why;
+  EventTime time = 0;
 };
 
 /// Bytes of one version of a datum went from node `from` to node `to` (0: the master).
@@ -210,6 +227,7 @@ class TaskObserver {
   virtual void on_activity(const RuntimeActivity&) {}
   virtual void on_clock(const NodeClock&) {}
   virtual void on_node_activity(const NodeActivity&) {}
+  virtual void on_node_lost(const NodeLost&) {}
   virtual void on_run_ended(const RunEnded&) {}
 };
 

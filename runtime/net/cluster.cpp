@@ -701,16 +701,21 @@ void Cluster::finish_replicated(void* task) {
 void Cluster::on_lost(int n, const std::string& why) {
   bool no_worker_left = true;
   sched::NodeId sid = sched::IdSet::npos;
+  std::string name;
   {
     std::lock_guard lock(sched_mutex_);
     if (!worker_alive_[static_cast<std::size_t>(n)]) return;
     worker_alive_[static_cast<std::size_t>(n)] = false;
     if (stopping_) return;
     data_->node_lost(n);  // (data lock after sched lock) outputs arriving now are not its
+    name = links_[static_cast<std::size_t>(n)]->name();
     std::fprintf(stderr, "compss: worker %d (%s) lost: %s; its tasks run again elsewhere\n", n,
-                 links_[static_cast<std::size_t>(n)]->name().c_str(), why.c_str());
+                 name.c_str(), why.c_str());
     for (std::size_t i = 1; i < worker_alive_.size(); ++i) no_worker_left &= !worker_alive_[i];
     sid = worker_sched_[static_cast<std::size_t>(n)];
+  }
+  if (runtime_.events().any()) {  // (the monitor lists lost workers)
+    runtime_.events().notify(&rt::TaskObserver::on_node_lost, rt::NodeLost{n, name, why, rt::event_now()});
   }
   // (Its tasks in flight come back as `lost` answers and are placed again one by one.)
   if (no_worker_left && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());

@@ -151,6 +151,42 @@ TEST(Monitor, AsksForTheTokenAndStopsAskingTheBackendWhenTheRunEnds) {
   EXPECT_EQ(asked_after_end, 0);
 }
 
+// Failure reports: each failed or timed-out attempt with its error and where it ran (the
+// newest max_failures, with the total), and each worker lost with why.
+TEST(Monitor, ShowsFailedAttemptsWithTheirErrorAndLostWorkers) {
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  Monitor monitor(0, {graph, summary, {}, 100}, std::chrono::milliseconds(5));
+  const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
+  rt::TaskEnded ok{1, rt::TaskOutcome::success, 1, false, rt::event_now()};
+  ok.name = "fine";
+  monitor.on_ended(ok);
+  rt::TaskEnded bad{2, rt::TaskOutcome::failed, 1, true, rt::event_now()};
+  bad.name = "explode";
+  bad.error_type = "std::runtime_error";
+  bad.error_message = "bad input \"42\"";
+  bad.error_where = "localhost-1";
+  monitor.on_ended(bad);
+  monitor.on_node_lost({2, "localhost-2", "connection closed", rt::event_now()});
+  std::string body = monitor.handle("/api/state?token=" + token).body;
+  EXPECT_NE(body.find("\"failures_total\":1"), std::string::npos) << body;
+  EXPECT_NE(body.find("\"what\":\"explode\",\"outcome\":\"failed (retried)\","
+                      "\"error\":\"std::runtime_error: bad input \\\"42\\\"\",\"where\":\"localhost-1\""),
+            std::string::npos) << body;
+  EXPECT_EQ(body.find("\"what\":\"fine\""), std::string::npos) << "a success is no failure";
+  EXPECT_NE(body.find("\"lost\":[{\"time_s\""), std::string::npos) << body;
+  EXPECT_NE(body.find("\"what\":\"localhost-2\",\"outcome\":\"lost\",\"error\":\"connection closed\""),
+            std::string::npos) << body;
+  for (std::uint64_t id = 10; id < 10 + Monitor::max_failures + 5; ++id) {
+    rt::TaskEnded f{id, rt::TaskOutcome::timed_out, 1, false, rt::event_now()};
+    monitor.on_ended(f);
+  }
+  body = monitor.handle("/api/state?token=" + token).body;
+  EXPECT_NE(body.find("\"failures_total\":" + std::to_string(Monitor::max_failures + 6)), std::string::npos);
+  EXPECT_EQ(body.find("\"what\":\"explode\""), std::string::npos) << "only the newest are kept";
+  EXPECT_NE(body.find("\"task\":" + std::to_string(9 + Monitor::max_failures + 5)), std::string::npos);
+}
+
 TEST(Monitor, APortInUseIsAClearError) {
   auto graph = std::make_shared<TaskGraph>();
   auto summary = std::make_shared<RunSummary>();
