@@ -7,6 +7,7 @@
 #include "observe/graph_dot.hpp"
 #include "observe/graph_files.hpp"
 #include "observe/task_graph.hpp"
+#include "stencil_events.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -34,11 +35,7 @@ int main(int argc, char** argv) {
   auto t0 = Clock::now();
   std::vector<rt::DataAccess> data;
   for (std::uint64_t id = 1; id <= tasks; ++id) {
-    const std::uint64_t b = (id - 1) % blocks;
-    data.clear();
-    for (std::uint64_t n : {b == 0 ? blocks - 1 : b - 1, b == blocks - 1 ? 0 : b + 1})
-      data.push_back({n + 1, version[n + 1], detail::Direction::in});
-    data.push_back({b + 1, ++version[b + 1], detail::Direction::inout});
+    const std::uint64_t b = bench::stencil_accesses(id, blocks, version, data);
     const bool edge = b == 0 || b == blocks - 1;
     graph.on_submitted({id, names[edge ? 0 : 1], {}, data, 0, {}});
     graph.on_ready({id, 0});

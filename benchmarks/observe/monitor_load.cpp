@@ -9,6 +9,7 @@
 #include "observe/monitor.hpp"
 #include "observe/run_summary.hpp"
 #include "observe/task_graph.hpp"
+#include "stencil_events.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -43,11 +44,7 @@ int main(int argc, char** argv) {
     std::vector<rt::DataAccess> data;
     const auto start = Clock::now();
     for (std::uint64_t id = 1; id <= tasks; ++id) {
-      const std::uint64_t b = (id - 1) % blocks;
-      data.clear();
-      for (std::uint64_t n : {b == 0 ? blocks - 1 : b - 1, b == blocks - 1 ? 0 : b + 1})
-        data.push_back({n + 1, version[n + 1], detail::Direction::in});
-      data.push_back({b + 1, ++version[b + 1], detail::Direction::inout});
+      bench::stencil_accesses(id, blocks, version, data);
       const rt::EventTime now = rt::event_now();
       observers.notify(&rt::TaskObserver::on_submitted, rt::TaskSubmitted{id, "stencil", {}, data, now, {}});
       observers.notify(&rt::TaskObserver::on_ready, rt::TaskReady{id, now});
