@@ -1,6 +1,6 @@
 // Task graph scale (README.md): the events of a 100,000-task run (a stencil: each task
 // reads its block and its two neighbours' previous versions and writes its block, with a
-// wait_on every 10,000 tasks) fed to observe::TaskGraph, then its DOT written to a file.
+// wait_on every 10,000 tasks) fed to rt::observe::TaskGraph, then its DOT written to a file.
 // Prints the time to take the events, to write complete_graph.dot, and its size.
 //
 // usage: graph_scale [tasks] [output dir]   (defaults: 100000, a temporary folder)
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   const std::string dir = argc > 2 ? argv[2]
                                    : (std::filesystem::temp_directory_path() / "compss_graph_scale").string();
   constexpr std::uint64_t blocks = 100;
-  observe::TaskGraph graph;
+  rt::observe::TaskGraph graph;
   std::vector<std::uint64_t> version(blocks + 1, 0);  // datum b+1 = block b
   const char* names[] = {"stencil_edge", "stencil_inner"};
 
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   const double take = seconds_since(t0);
 
   auto t1 = Clock::now();
-  observe::GraphFiles files = observe::write_graph_files(graph.snapshot(), dir, 0);  // DOT only
+  rt::observe::GraphFiles files = rt::observe::write_graph_files(graph.snapshot(), dir, 0);  // DOT only
   const double write = seconds_since(t1);
   if (!files.error.empty()) {
     std::fprintf(stderr, "graph_scale: %s\n", files.error.c_str());

@@ -27,9 +27,9 @@ using Clock = std::chrono::steady_clock;
 int main(int argc, char** argv) {
   const std::uint64_t tasks = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20000;
   const double seconds = argc > 2 ? std::strtod(argv[2], nullptr) : 4.0;
-  auto graph = std::make_shared<observe::TaskGraph>();
-  auto summary = std::make_shared<observe::RunSummary>();
-  auto monitor = std::make_shared<observe::Monitor>(0, observe::MonitorSources{graph, summary, {}, 3000});
+  auto graph = std::make_shared<rt::observe::TaskGraph>();
+  auto summary = std::make_shared<rt::observe::RunSummary>();
+  auto monitor = std::make_shared<rt::observe::Monitor>(0, rt::observe::MonitorSources{graph, summary, {}, 3000});
   rt::Observers observers;
   observers.add(graph);
   observers.add(summary);

@@ -12,7 +12,7 @@
 #include <random>
 #include <sstream>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 namespace {
 
@@ -323,4 +323,4 @@ std::string Monitor::graph_svg() {
   return svg_;
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 /// One node's task slots, from the backend (observers see no backend: launch.cpp gives a
 /// function that asks it).
@@ -138,4 +138,4 @@ class Monitor : public rt::TaskObserver {
 /// The page (HTML with its script and style inline).
 const char* monitor_page();
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

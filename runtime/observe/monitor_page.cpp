@@ -3,7 +3,7 @@
 // /api/graph.svg when the graph changed).
 #include "observe/monitor.hpp"
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 const char* monitor_page() {
   return R"HTML(<!DOCTYPE html>
@@ -183,4 +183,4 @@ refresh();
 )HTML";
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -9,14 +9,16 @@
 #include <compss/error.hpp>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <atomic>
 #include <map>
 #include <string>
 #include <vector>
 
 using namespace compss;
-using namespace compss::observe;
+using namespace compss::rt::observe;
 using detail::Direction;
 
 namespace {
@@ -101,13 +103,17 @@ TEST(TaskGraph, CountsFollowTheStatesAndTheNodes) {
   EXPECT_EQ(c.nodes[2].running, 0u);
 }
 
+namespace {
+/// The settings `vars` (and nothing else) ask for.
+ObserveSettings from(std::map<std::string, std::string> vars) {
+  return observe_settings_from_env([vars](const char* n) -> const char* {
+    auto it = vars.find(n);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  });
+}
+}  // namespace
+
 TEST(ObserveSettings, BadValuesNameTheVariable) {
-  auto from = [](std::map<std::string, std::string> vars) {
-    return observe_settings_from_env([vars](const char* n) -> const char* {
-      auto it = vars.find(n);
-      return it == vars.end() ? nullptr : it->second.c_str();
-    });
-  };
   EXPECT_TRUE(from({{"COMPSS_GRAPH", "1"}}).graph);
   EXPECT_EQ(from({{"COMPSS_MONITOR", "0"}}).monitor, 0);
   EXPECT_FALSE(from({}).any());
@@ -119,6 +125,28 @@ TEST(ObserveSettings, BadValuesNameTheVariable) {
   }
   EXPECT_THROW(from({{"COMPSS_MONITOR", "65536"}}), Error);
   EXPECT_THROW(from({{"COMPSS_SUMMARY", "2"}}), Error);
+}
+
+// One reader for every observer: COMPSS_TRACE too (its folder made and checked there).
+TEST(ObserveSettings, TheTraceIsReadWithTheOthers) {
+  EXPECT_FALSE(from({{"COMPSS_TRACE", "0"}}).trace);
+  const auto folder = std::filesystem::temp_directory_path() / ("observe_trace_" + std::to_string(::getpid()));
+  const ObserveSettings s = from({{"COMPSS_TRACE", folder.string()}, {"COMPSS_TRACE_MAX_EVENTS", "50"}});
+  ASSERT_TRUE(s.trace);
+  EXPECT_TRUE(s.any());
+  EXPECT_EQ(s.trace->folder, folder.string());
+  EXPECT_EQ(s.trace->max_events, 50u);
+  EXPECT_TRUE(std::filesystem::is_directory(folder));
+  EXPECT_NE(make_observers(s).trace, nullptr);
+  std::filesystem::remove_all(folder);
+  try {
+    from({{"COMPSS_TRACE", "/proc/no/such/folder"}});
+    FAIL() << "a folder that cannot be made";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("COMPSS_TRACE: cannot make the trace folder"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(from({{"COMPSS_TRACE", folder.string()}, {"COMPSS_TRACE_MAX_EVENTS", "x"}}), Error);
+  std::filesystem::remove_all(folder);
 }
 
 TEST(Monitor, AsksForTheTokenAndStopsAskingTheBackendWhenTheRunEnds) {
