@@ -444,9 +444,11 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
             execute_request(std::move(*r), options.store, options.peers, options.shared_files);
         running.fetch_sub(1, std::memory_order_acq_rel);
         if (beat.fenced()) continue;  // (the master gave it to another)
+        // (Told after the answer is written: the answer's step ends when it is.)
         const WorkerTimes times = events != nullptr && events->recording() ? times_of(reply) : WorkerTimes{};
-        master.send(std::move(reply));
-        if (times.received_ns != 0) tell_task(*events, thread, request, times, reply_failed(reply), steady_ns());
+        const bool failed = reply_failed(reply);
+        master.send(reply);
+        if (times.received_ns != 0) tell_task(*events, thread, request, times, failed, steady_ns());
         send_events(false);
       } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
         master.send(answer_fetch(store, *q));
