@@ -9,7 +9,6 @@
 #include "net/cluster.hpp"
 #include "net/cluster_config.hpp"
 #include "net/worker.hpp"
-#include "observe/trace_session.hpp"
 #include "observe/observers.hpp"
 
 #include <compss/detail/config.hpp>
@@ -27,27 +26,27 @@ std::unique_ptr<Runtime> launch_runtime() {
   const unsigned threads = detail::thread_count_from_env();
   net::ClusterConfig config = net::cluster_config_from_env(threads);
   const bool progress = config.progress;
-  auto trace = observe::trace_session_from_env();  // (before the workers start: a bad folder stops the run)
-  const ::compss::observe::ObserveSettings watch = ::compss::observe::observe_settings_from_env();
+  // (Before the workers start: a bad value or trace folder stops the run.)
+  const observe::ObserveSettings watch = observe::observe_settings_from_env();
+  config.worker_events = watch.trace.has_value();  // workers send their own events
   // Made first: a monitor port that cannot be had stops the start before workers connect.
-  const ::compss::observe::ObserverSet observers = ::compss::observe::make_observers(watch);
+  const observe::ObserverSet observers = observe::make_observers(watch);
   auto runtime = std::make_unique<Runtime>(
       threads, progress, [&config](Runtime& runtime, LocalExecutor& executor) -> std::unique_ptr<Backend> {
         if (config.distributed) return std::make_unique<net::Cluster>(runtime, executor, std::move(config));
         return std::make_unique<LocalBackend>(executor);
       });
-  if (trace) runtime->events().add(std::move(trace));
-  // Task graph, summary, monitor: observers of the master's task events.
+  // Trace, task graph, summary, monitor: observers of the master's task events.
   if (observers.monitor) {
     observers.monitor->set_nodes([r = runtime.get()] {
-      std::vector<::compss::observe::MonitorNode> nodes;
+      std::vector<observe::MonitorNode> nodes;
       for (const Backend::NodeSlotsView& n : r->backend().node_slots())
         nodes.push_back({n.id, n.name, n.slots, n.alive, static_cast<long>(n.running)});
       if (nodes.empty()) nodes.push_back({0, "localhost", r->threads(), true, -1});  // (local run)
       return nodes;
     });
   }
-  if (watch.any()) ::compss::observe::install_observers(runtime->events(), observers, watch, [] { return log_dir(); });
+  if (watch.any()) observe::install_observers(runtime->events(), observers, watch, [] { return log_dir(); });
   return runtime;
 }
 

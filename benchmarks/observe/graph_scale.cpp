@@ -1,12 +1,13 @@
 // Task graph scale (README.md): the events of a 100,000-task run (a stencil: each task
 // reads its block and its two neighbours' previous versions and writes its block, with a
-// wait_on every 10,000 tasks) fed to observe::TaskGraph, then its DOT written to a file.
+// wait_on every 10,000 tasks) fed to rt::observe::TaskGraph, then its DOT written to a file.
 // Prints the time to take the events, to write complete_graph.dot, and its size.
 //
 // usage: graph_scale [tasks] [output dir]   (defaults: 100000, a temporary folder)
 #include "observe/graph_dot.hpp"
 #include "observe/graph_files.hpp"
 #include "observe/task_graph.hpp"
+#include "stencil_events.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -27,18 +28,14 @@ int main(int argc, char** argv) {
   const std::string dir = argc > 2 ? argv[2]
                                    : (std::filesystem::temp_directory_path() / "compss_graph_scale").string();
   constexpr std::uint64_t blocks = 100;
-  observe::TaskGraph graph;
+  rt::observe::TaskGraph graph;
   std::vector<std::uint64_t> version(blocks + 1, 0);  // datum b+1 = block b
   const char* names[] = {"stencil_edge", "stencil_inner"};
 
   auto t0 = Clock::now();
   std::vector<rt::DataAccess> data;
   for (std::uint64_t id = 1; id <= tasks; ++id) {
-    const std::uint64_t b = (id - 1) % blocks;
-    data.clear();
-    for (std::uint64_t n : {b == 0 ? blocks - 1 : b - 1, b == blocks - 1 ? 0 : b + 1})
-      data.push_back({n + 1, version[n + 1], detail::Direction::in});
-    data.push_back({b + 1, ++version[b + 1], detail::Direction::inout});
+    const std::uint64_t b = bench::stencil_accesses(id, blocks, version, data);
     const bool edge = b == 0 || b == blocks - 1;
     graph.on_submitted({id, names[edge ? 0 : 1], {}, data, 0, {}});
     graph.on_ready({id, 0});
@@ -52,7 +49,7 @@ int main(int argc, char** argv) {
   const double take = seconds_since(t0);
 
   auto t1 = Clock::now();
-  observe::GraphFiles files = observe::write_graph_files(graph.snapshot(), dir, 0);  // DOT only
+  rt::observe::GraphFiles files = rt::observe::write_graph_files(graph.snapshot(), dir, 0);  // DOT only
   const double write = seconds_since(t1);
   if (!files.error.empty()) {
     std::fprintf(stderr, "graph_scale: %s\n", files.error.c_str());

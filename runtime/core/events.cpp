@@ -31,6 +31,16 @@ const char* to_string(Activity activity) noexcept {
   return "?";
 }
 
+const char* to_string(NodeWork work) noexcept {
+  switch (work) {
+    case NodeWork::task: return "task";
+    case NodeWork::inputs: return "take inputs";
+    case NodeWork::outputs: return "store outputs and answer";
+    case NodeWork::serve: return "serve data";
+  }
+  return "?";
+}
+
 void Observers::add(std::shared_ptr<TaskObserver> observer) {
   std::lock_guard lock(mutex_);
   const List* now = current_.load(std::memory_order_relaxed);

@@ -57,6 +57,9 @@ struct TaskSubmitted {
   EventTime time = 0;
   /// The task groups it belongs to, outermost first (empty outside any group).
   std::span<const std::string_view> groups;
+  /// Its task type as compss-cc declared it (constraints...: what it asks of a node);
+  /// lives as long as the program. Null when not known.
+  const detail::TaskSpec* spec = nullptr;
 };
 
 /// Every dependency of the task ended: it may be placed now.
@@ -72,6 +75,16 @@ struct Allocation {
   int node = 0;
   std::string_view node_name;
   unsigned slot = 0;
+};
+
+/// The scheduler of a master-worker run placed a task (an attempt, or one replica) on
+/// node `node`, reserving `computing_units` cores there (0: none counted). In a local run
+/// placement is the start itself: not told.
+struct TaskPlaced {
+  std::uint64_t task_id = 0;
+  int node = 0;
+  unsigned computing_units = 0;
+  EventTime time = 0;
 };
 
 /// An attempt of a task's body began. `attempt` counts from 1.
@@ -93,6 +106,23 @@ struct TaskEnded {
   TaskOutcome outcome = TaskOutcome::success;
   unsigned attempt = 0;
   bool will_retry = false;
+  EventTime time = 0;
+  /// Its task type; for a failed or timed-out attempt, what went wrong (the exception's
+  /// type and message, as the failure report says) and where it ran. Valid during the
+  /// call only (empty when not known).
+  std::string_view name;
+  std::string_view error_type;
+  std::string_view error_message;
+  std::string_view error_where;
+};
+
+/// A worker was declared lost (it died, went silent past its time-out, or its connection
+/// broke): `why` as the master printed it. Its tasks run again elsewhere. Valid during
+/// the call only.
+struct NodeLost {
+  int node = 0;
+  std::string_view name;
+  std::string_view why;
   EventTime time = 0;
 };
 
@@ -133,13 +163,42 @@ struct RunEnded {
 };
 
 /// A worker's clock as the master reads it now (master = worker + offset), and the most
-/// the offset can be wrong by (net/clock_offset.hpp). Told after every call that narrowed
-/// it, so the last one is the best.
+/// the offset can be wrong by (net/clock_offset.hpp). Told after every call or clock probe
+/// that narrowed it, so the last one is the best.
 struct NodeClock {
   int node = 0;
   std::int64_t offset = 0;
   std::int64_t error_bound = 0;
   EventTime time = 0;
+  /// Clock probes it answered so far (at its connection, during the run, at its end).
+  std::uint32_t probes = 0;
+  /// Events of its own it could not keep so far (its buffer was full): a trace of it is
+  /// truncated.
+  std::uint64_t events_dropped = 0;
+};
+
+/// What a worker's thread did, as the worker told it (in batches, after the fact; only
+/// while the master traces: net/worker_event_log.hpp), on the master's clock.
+enum class NodeWork : std::uint8_t {
+  task,     ///< an attempt's body ran (task_id, attempt, outcome)
+  inputs,   ///< a task thread took the attempt's inputs (stored, fetched from peers)
+  outputs,  ///< a task thread stored its outputs and answered
+  serve,    ///< the worker's data server sent `bytes` to a node
+};
+const char* to_string(NodeWork work) noexcept;
+
+/// `thread`: 0 the worker's data server, 1.. its task threads (one task at a time each).
+/// task_id and attempt are 0 for `serve` (and when the master no longer knew the request).
+struct NodeActivity {
+  int node = 0;
+  unsigned thread = 0;
+  NodeWork kind = NodeWork::task;
+  std::uint64_t task_id = 0;
+  unsigned attempt = 0;
+  TaskOutcome outcome = TaskOutcome::success;
+  std::uint64_t bytes = 0;
+  EventTime begin = 0;
+  EventTime end = 0;
 };
 
 /// Receives task events. Every function has an empty default: override what you need.
@@ -161,11 +220,14 @@ class TaskObserver {
   virtual ~TaskObserver() = default;
   virtual void on_submitted(const TaskSubmitted&) {}
   virtual void on_ready(const TaskReady&) {}
+  virtual void on_placed(const TaskPlaced&) {}
   virtual void on_started(const TaskStarted&) {}
   virtual void on_ended(const TaskEnded&) {}
   virtual void on_transfer(const DataTransferred&) {}
   virtual void on_activity(const RuntimeActivity&) {}
   virtual void on_clock(const NodeClock&) {}
+  virtual void on_node_activity(const NodeActivity&) {}
+  virtual void on_node_lost(const NodeLost&) {}
   virtual void on_run_ended(const RunEnded&) {}
 };
 

@@ -137,7 +137,7 @@ Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_po
   if (after != AfterAttempt::abandoned && events_.any()) {
     // (Abandoned: the watchdog told the observers it timed out.)
     notify_ended(t, outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed,
-                 after == AfterAttempt::again, ended_at);
+                 after == AfterAttempt::again, ended_at, outcome == Outcome::ok ? nullptr : &err);
   }
   return after;
 }
@@ -233,8 +233,9 @@ void Runtime::on_time_out(TaskBase* t) noexcept {
   // (The same words wherever it ran, the worker's thread too: the report's place says where.)
   std::snprintf(text, sizeof text, "timed out after %g s (time_out); its thread still runs it",
                 t->spec_->time_out);
-  settle_failure(t, true, TaskError{"compss::TimeOut", text, std::move(where)});
-  if (events_.any()) notify_ended(t, TaskOutcome::timed_out, false, 0);
+  const TaskError error{"compss::TimeOut", text, std::move(where)};
+  settle_failure(t, true, error);
+  if (events_.any()) notify_ended(t, TaskOutcome::timed_out, false, 0, &error);
   if (TaskBase* next = finish(t)) make_ready(next);
 }
 

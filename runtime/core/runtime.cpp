@@ -199,7 +199,7 @@ void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>&
     for (auto* g = static_cast<const GroupState*>(t->group); g != nullptr; g = g->parent)
       groups.insert(groups.begin(), g->name);
     events_.notify(&TaskObserver::on_submitted,
-                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, event_now(), groups});
+                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, event_now(), groups, &t->spec()});
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }
@@ -214,9 +214,15 @@ void Runtime::notify_started(const TaskBase& t, const Allocation& where, EventTi
 }
 
 void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_retry,
-                           EventTime time) noexcept {
-  events_.notify(&TaskObserver::on_ended,
-                 TaskEnded{t->id_, outcome, t->attempts, will_retry, time != 0 ? time : event_now()});
+                           EventTime time, const TaskError* error) noexcept {
+  TaskEnded e{t->id_, outcome, t->attempts, will_retry, time != 0 ? time : event_now()};
+  e.name = t->spec().name;
+  if (error != nullptr) {
+    e.error_type = error->type;
+    e.error_message = error->message;
+    e.error_where = error->where;
+  }
+  events_.notify(&TaskObserver::on_ended, e);
 }
 
 void Runtime::wait_tasks(std::vector<TaskBase*>& tasks) {

@@ -158,7 +158,9 @@ class Runtime {
   // Task events, called only when events_.any() said observers are installed.
   void notify_submitted(const TaskBase* task, const std::vector<Dependency>& dependencies) noexcept;
   void notify_ready(const TaskBase* task) noexcept;
-  void notify_ended(const TaskBase* task, TaskOutcome outcome, bool will_retry, EventTime time) noexcept;
+  /// (`error`: what went wrong, for a failed or timed-out attempt.)
+  void notify_ended(const TaskBase* task, TaskOutcome outcome, bool will_retry, EventTime time,
+                    const TaskError* error = nullptr) noexcept;
 
   Observers events_;  // first: outlives everything that may still send events
 

@@ -10,6 +10,7 @@
 #include "net/master/restart_requests.hpp"
 #include "net/master/worker_data_links.hpp"
 #include "net/peer_fetch.hpp"
+#include "net/clock_probes.hpp"
 #include "net/remote_events.hpp"
 #include "net/start_wait.hpp"
 #include "net/tcp_connection.hpp"
@@ -75,6 +76,10 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   fetch.silence_timeout = config_.worker_timeout;  // a worker that stopped answering
   fetcher_ = std::make_unique<PeerFetcher>(io_->context(), std::move(fetch));
   remote_events_ = std::make_unique<RemoteEvents>(runtime_, links_, nodes_);
+  if (config_.worker_events) {
+    remote_events_->record_worker_events();
+    probes_ = std::make_unique<ClockProbes>(links_, nodes_, std::chrono::seconds(1));
+  }
   // (Before any worker is admitted: a link may report its loss at once.)
   data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,
                                                   [this] { return choose_live_worker(-1); });
@@ -123,6 +128,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       },
       [this](const Hello& h, const std::shared_ptr<Endpoint>& ep) { return rejoin(h, ep); });
   if (connected == 0 && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
+  if (probes_) probes_->start();  // and during the run
 }
 
 int Cluster::add_worker(AdmittedWorker&& w) {
@@ -144,11 +150,16 @@ int Cluster::add_worker(AdmittedWorker&& w) {
     worker_alive_[slot] = true;
     links_[slot] = std::make_unique<WorkerLink>(
         id, w.endpoint, std::move(w.hello), w.host,
-        [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout);
+        [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout,
+        [this](int n, Message&& note) {  // (traces: clock probes, the worker's own events)
+          if (auto* p = std::get_if<ClockProbe>(&note)) remote_events_->probed(n, *p, rt::event_now());
+          if (auto* e = std::get_if<WorkerEvents>(&note)) remote_events_->worker_events(n, *e);
+        });
     workers_[slot] = std::make_unique<RemoteExecutor>(
         *links_[slot], [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); });
     nodes_.store(slot + 1, std::memory_order_release);
   }
+  if (probes_) ClockProbes::probe(*links_[static_cast<std::size_t>(id)]);  // its clock at connection
   RemoteExecutor& executor = *workers_[static_cast<std::size_t>(id)];
   const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), executor,
                                                  executor.lookahead(config_.lookahead));
@@ -276,6 +287,10 @@ void Cluster::unplaceable(TaskBase* t, const std::string& why) {
 
 void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
   running_.fetch_add(1, std::memory_order_relaxed);
+  if (runtime_.events().any()) {  // the scheduler's decision (traces)
+    runtime_.events().notify(&rt::TaskObserver::on_placed,
+                             rt::TaskPlaced{t->id(), n, computing_units, rt::event_now()});
+  }
   if (t->spec().replicated) {
     start_replica(t, n, computing_units);
     return;
@@ -748,16 +763,21 @@ void Cluster::finish_replicated(void* task) {
 void Cluster::on_lost(int n, const std::string& why) {
   bool no_worker_left = true;
   sched::NodeId sid = sched::IdSet::npos;
+  std::string name;
   {
     std::lock_guard lock(sched_mutex_);
     if (!worker_alive_[static_cast<std::size_t>(n)]) return;
     worker_alive_[static_cast<std::size_t>(n)] = false;
     if (stopping_) return;
     data_->node_lost(n);  // (data lock after sched lock) outputs arriving now are not its
+    name = links_[static_cast<std::size_t>(n)]->name();
     std::fprintf(stderr, "compss: worker %d (%s) lost: %s; its tasks run again elsewhere\n", n,
-                 links_[static_cast<std::size_t>(n)]->name().c_str(), why.c_str());
+                 name.c_str(), why.c_str());
     for (std::size_t i = 1; i < worker_alive_.size(); ++i) no_worker_left &= !worker_alive_[i];
     sid = worker_sched_[static_cast<std::size_t>(n)];
+  }
+  if (runtime_.events().any()) {  // (the monitor lists lost workers)
+    runtime_.events().notify(&rt::TaskObserver::on_node_lost, rt::NodeLost{n, name, why, rt::event_now()});
   }
   // (Its tasks in flight come back as `lost` answers and are placed again one by one.)
   if (no_worker_left && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
@@ -832,6 +852,10 @@ void Cluster::shutdown() noexcept {
     stopping_ = true;
   }
   lane_.stop();
+  if (probes_) {  // the clocks once more, at the end (answered before the Shutdown)
+    probes_->stop();
+    probes_->probe_all();
+  }
   // (No worker joins once stopping_ is set: the count is final.)
   const std::size_t nodes = nodes_.load(std::memory_order_acquire);
   for (std::size_t n = 1; n < nodes; ++n) {

@@ -38,6 +38,7 @@
 namespace compss::net {
 
 struct AdmittedWorker;
+class ClockProbes;
 class DataPlane;
 class IoThread;
 class Listener;
@@ -199,6 +200,8 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<PeerFetcher> fetcher_;
   /// Task events of what runs on workers (used only while observers are installed).
   std::unique_ptr<RemoteEvents> remote_events_;
+  /// Reads the workers' clocks while the run is traced (else null).
+  std::unique_ptr<ClockProbes> probes_;
   /// The data side (its own lock, taken after sched_mutex_ when both are held), and what
   /// it asks of the workers.
   std::unique_ptr<WorkerDataLinks> data_links_;

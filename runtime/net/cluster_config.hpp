@@ -48,6 +48,9 @@ struct ClusterConfig {
   int lookahead = -1;
   LogLevel log_level = LogLevel::off;             ///< COMPSS_LOG_LEVEL
   bool progress = false;                          ///< COMPSS_PROGRESS
+  /// The run is traced (COMPSS_TRACE, set by runtime/launch.cpp): workers' clocks are
+  /// probed and they send their own events (net/clock_probes.hpp, net/worker_event_log.hpp).
+  bool worker_events = false;
 };
 
 /// Reads the COMPSS_* variables of a master; `default_cores` is the master's task slots

@@ -38,6 +38,11 @@ bool valid(const Message& m) noexcept {
     for (const auto& p : d->outputs) if (!valid_param(p)) return false;
   } else if (auto* f = std::get_if<DataFetchReply>(&m)) {
     return f->found || (f->value.empty() && !f->shared_value);
+  } else if (auto* w = std::get_if<WorkerEvents>(&m)) {
+    for (const auto& e : w->events) {
+      if (e.kind < static_cast<std::uint8_t>(WorkerEventKind::task) ||
+          e.kind > static_cast<std::uint8_t>(WorkerEventKind::serve) || e.outcome > 1) return false;
+    }
   }
   return true;
 }
@@ -144,7 +149,8 @@ MessageType type_of(const Message& m) noexcept {
   static constexpr MessageType by_index[] = {
       MessageType::hello,    MessageType::task_request,       MessageType::task_done,
       MessageType::task_failed, MessageType::data_fetch_request, MessageType::data_fetch_reply,
-      MessageType::shutdown, MessageType::data_release, MessageType::heartbeat};
+      MessageType::shutdown, MessageType::data_release, MessageType::heartbeat,
+      MessageType::clock_probe, MessageType::worker_events};
   return by_index[m.index()];
 }
 
@@ -199,7 +205,7 @@ std::error_code decode_header(std::span<const std::byte> bytes, FrameHeader& out
   if (get_le<std::uint16_t>(bytes.data() + 4) != protocol_version) return NetError::unsupported_version;
   std::uint16_t type = get_le<std::uint16_t>(bytes.data() + 6);
   if (type < static_cast<std::uint16_t>(MessageType::hello) ||
-      type > static_cast<std::uint16_t>(MessageType::heartbeat)) {
+      type > static_cast<std::uint16_t>(MessageType::worker_events)) {
     return NetError::unknown_type;
   }
   std::uint64_t size = get_le<std::uint64_t>(bytes.data() + 8);
@@ -221,6 +227,8 @@ std::error_code decode_payload(MessageType type, std::span<const std::byte> payl
     case MessageType::shutdown: return decode_as<Shutdown>(payload, out);
     case MessageType::data_release: return decode_as<DataRelease>(payload, out);
     case MessageType::heartbeat: return decode_as<Heartbeat>(payload, out);
+    case MessageType::clock_probe: return decode_as<ClockProbe>(payload, out);
+    case MessageType::worker_events: return decode_as<WorkerEvents>(payload, out);
   }
   return NetError::unknown_type;
 }

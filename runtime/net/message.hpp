@@ -45,6 +45,8 @@ enum class MessageType : std::uint16_t {
   shutdown = 7,
   data_release = 8,
   heartbeat = 9,  ///< v5
+  clock_probe = 10,    ///< (new: protocol version to bump)
+  worker_events = 11,  ///< (new: protocol version to bump)
 };
 
 /// First message on every connection: proves the sender belongs to the run. A worker
@@ -318,12 +320,69 @@ struct Heartbeat {
   template <class A> void serialize(A& ar) { ar(timeout_ms); }
 };
 
+// ---- Traces (docs/traces.md): the workers' clocks and their own events ------------------
+
+/// Reads a worker's clock. The master sends one (`master_ns`: its event clock just before
+/// the write) when it admits the worker, about every second while the run goes on, and once
+/// before its Shutdown; the worker sends it back at once with `worker_ns` (its steady clock
+/// when it took it). So master_ns - worker_ns <= offset <= received - worker_ns
+/// (net/clock_offset.hpp). `record_events`: the master traces the run, the worker records
+/// its own events from now on and sends them in WorkerEvents. Only sent while tracing.
+///
+///   endpoint.send(ClockProbe{.master_ns = rt::event_now(), .record_events = true});
+struct ClockProbe {
+  std::int64_t master_ns = 0;
+  std::int64_t worker_ns = 0;
+  bool record_events = false;
+  template <class A> void serialize(A& ar) { ar(master_ns, worker_ns, record_events); }
+};
+
+/// What one of a worker's events is (WireEvent::kind).
+enum class WorkerEventKind : std::uint8_t {
+  task = 1,     ///< a task's body ran (outcome: 0 success, 1 failed)
+  inputs = 2,   ///< a task thread took a request's inputs (inline, stored, fetched from peers)
+  outputs = 3,  ///< a task thread stored the outputs and wrote the answer
+  serve = 4,    ///< the data server sent a value to a node (`bytes`)
+};
+
+/// One event of a worker, on its own clock (steady, ns). `thread`: 0 the data server,
+/// 1.. the task threads (each runs one task at a time); `request`: the TaskRequest's
+/// task_id (task, inputs, outputs), else 0.
+struct WireEvent {
+  std::uint8_t kind = 0;
+  std::uint8_t outcome = 0;
+  std::uint32_t thread = 0;
+  std::uint64_t request = 0;
+  std::uint64_t bytes = 0;
+  std::int64_t begin_ns = 0;
+  std::int64_t end_ns = 0;
+  template <class A> void serialize(A& ar) { ar(kind, outcome, thread, request, bytes, begin_ns, end_ns); }
+};
+
+/// Smallest encoding of a WireEvent: two u8, a u32 and four 64-bit fields.
+inline constexpr std::size_t min_wire_event_bytes = 1 + 1 + 4 + 8 * 4;
+
+/// A batch of a worker's events (worker -> master; net/worker_event_log.hpp), sent once
+/// enough have gathered or the oldest waited long enough, and before the worker ends.
+/// `dropped`: events it could not keep since the last batch (its buffer was full).
+///
+///   endpoint.send(WorkerEvents{.events = batch});
+struct WorkerEvents {
+  std::vector<WireEvent> events;
+  std::uint64_t dropped = 0;
+  template <class A> void serialize(A& ar) {
+    serialize_list(ar, events, min_wire_event_bytes);
+    ar(dropped);
+  }
+};
+
 /// Any message of the protocol.
 ///
 ///   Message m = Hello{...};
 ///   if (auto* r = std::get_if<TaskRequest>(&m)) { ... }
 using Message = std::variant<Hello, TaskRequest, TaskDone, TaskFailed, DataFetchRequest,
-                             DataFetchReply, Shutdown, DataRelease, Heartbeat>;
+                             DataFetchReply, Shutdown, DataRelease, Heartbeat, ClockProbe,
+                             WorkerEvents>;
 
 /// The type tag of a message.
 ///

@@ -14,8 +14,9 @@ DataFetchReply answer_fetch(const WorkerStore& store, const DataFetchRequest& re
 }
 
 PeerServer::PeerServer(boost::asio::io_context& io, ListenerOptions options,
-                       const WorkerStore& store)
-    : listener_(io, std::move(options)), store_(store), acceptor_([this] { accept_loop(); }) {}
+                       const WorkerStore& store, WorkerEventLog* events)
+    : listener_(io, std::move(options)), store_(store), events_(events),
+      acceptor_([this] { accept_loop(); }) {}
 
 PeerServer::~PeerServer() {
   stopping_ = true;
@@ -47,7 +48,15 @@ void PeerServer::serve(std::shared_ptr<Endpoint> peer) {
     if (ec == NetError::timed_out) continue;
     if (ec) return;
     if (auto* q = std::get_if<DataFetchRequest>(&m)) {
-      if (peer->send(answer_fetch(store_, *q))) return;
+      const bool told = events_ != nullptr && events_->recording();
+      const std::int64_t begin = told ? worker_clock_ns() : 0;
+      DataFetchReply reply = answer_fetch(store_, *q);
+      const std::uint64_t bytes = reply.shared_value ? reply.shared_value->size() : 0;
+      if (peer->send(reply)) return;
+      if (told && bytes > 0) {
+        events_->add({.kind = static_cast<std::uint8_t>(WorkerEventKind::serve), .bytes = bytes,
+                      .begin_ns = begin, .end_ns = worker_clock_ns()});
+      }
     }
     // The Hello and anything else a peer has no reason to send are ignored.
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "net/listener.hpp"
+#include "net/worker_event_log.hpp"
 #include "net/worker_store.hpp"
 
 #include <atomic>
@@ -21,8 +22,10 @@ namespace compss::net {
 ///   hello.data_port = server.port();
 class PeerServer {
  public:
-  /// Binds like Listener; throws compss::Error when the address cannot be bound.
-  PeerServer(boost::asio::io_context& io, ListenerOptions options, const WorkerStore& store);
+  /// Binds like Listener; throws compss::Error when the address cannot be bound. With
+  /// `events`, each value sent is told there (WorkerEventKind::serve, on thread 0).
+  PeerServer(boost::asio::io_context& io, ListenerOptions options, const WorkerStore& store,
+             WorkerEventLog* events = nullptr);
   ~PeerServer();
   PeerServer(const PeerServer&) = delete;
   PeerServer& operator=(const PeerServer&) = delete;
@@ -38,6 +41,7 @@ class PeerServer {
 
   Listener listener_;
   const WorkerStore& store_;
+  WorkerEventLog* events_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::vector<std::shared_ptr<Endpoint>> peers_;

@@ -8,9 +8,74 @@
 
 namespace compss::net {
 
+RemoteEvents::NodeState& RemoteEvents::state_of(int node) { return nodes_.try_emplace(node).first->second; }
+
 ClockOffset& RemoteEvents::offset_of(int node) {
   std::lock_guard lock(mutex_);
-  return offsets_.try_emplace(node).first->second;
+  return state_of(node).clock;
+}
+
+void RemoteEvents::tell_clock(int node, rt::EventTime now) {
+  rt::NodeClock told{node, 0, 0, now};
+  {
+    std::lock_guard lock(mutex_);
+    NodeState& n = state_of(node);
+    told.offset = n.clock.estimate();
+    told.error_bound = n.clock.error_bound();
+    told.probes = n.probes;
+    told.events_dropped = n.events_dropped;
+  }
+  runtime_.events().notify(&rt::TaskObserver::on_clock, told);
+}
+
+void RemoteEvents::probed(int node, const ClockProbe& reply, rt::EventTime received) {
+  if (reply.worker_ns == 0 || reply.master_ns == 0) return;
+  {
+    std::lock_guard lock(mutex_);
+    NodeState& n = state_of(node);
+    n.clock.add(reply.master_ns, reply.worker_ns, reply.worker_ns, received);
+    ++n.probes;
+  }
+  tell_clock(node, received);
+}
+
+void RemoteEvents::worker_events(int node, const WorkerEvents& batch) {
+  ClockOffset& clock = offset_of(node);
+  if (batch.dropped > 0) {
+    {
+      std::lock_guard lock(mutex_);
+      state_of(node).events_dropped += batch.dropped;
+    }
+    tell_clock(node, rt::event_now());
+  }
+  for (const WireEvent& e : batch.events) {
+    rt::NodeActivity a;
+    a.node = node;
+    a.thread = e.thread;
+    a.kind = static_cast<rt::NodeWork>(e.kind - 1);  // (WorkerEventKind counts from 1)
+    a.outcome = e.outcome == 0 ? rt::TaskOutcome::success : rt::TaskOutcome::failed;
+    a.bytes = e.bytes;
+    SentAttempt sent;
+    if (e.request != 0) {
+      std::lock_guard lock(mutex_);
+      auto it = attempts_.find({node, e.request});
+      if (it != attempts_.end()) {
+        sent = it->second;
+        if (e.kind == static_cast<std::uint8_t>(WorkerEventKind::outputs)) attempts_.erase(it);
+      }
+    }
+    a.task_id = sent.task_id;
+    a.attempt = sent.attempt;
+    if (sent.sent != 0) {  // within the call, as its answer's times are
+      a.begin = clock.to_master(e.begin_ns, sent.sent, sent.answered);
+      a.end = clock.to_master(e.end_ns, sent.sent, sent.answered);
+    } else {
+      a.begin = e.begin_ns + clock.estimate();
+      a.end = e.end_ns + clock.estimate();
+    }
+    if (e.request != 0 && a.task_id == 0) continue;  // an attempt the master no longer knows
+    runtime_.events().notify(&rt::TaskObserver::on_node_activity, a);
+  }
 }
 
 std::pair<std::int64_t, std::int64_t> RemoteEvents::offset(int node) {
@@ -19,7 +84,7 @@ std::pair<std::int64_t, std::int64_t> RemoteEvents::offset(int node) {
 }
 
 int RemoteEvents::node_at(const std::string& address) const {
-  for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
+  for (std::size_t n = 1; n < node_count_.load(std::memory_order_acquire); ++n) {
     if (links_[n] && links_[n]->data_address() == address) return static_cast<int>(n);
   }
   return -1;
@@ -58,8 +123,12 @@ rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
   std::int64_t last = std::max({times.received_ns, times.began_ns, times.ended_ns});
   for (const WireFetch& f : times.fetches) last = std::max(last, f.end_ns);
   clock.add(sent_at, times.received_ns, last, answered_at);
-  runtime_.events().notify(&rt::TaskObserver::on_clock,
-                           rt::NodeClock{node, clock.estimate(), clock.error_bound(), answered_at});
+  if (worker_events_.load(std::memory_order_relaxed)) {  // its own events name it by request
+    std::lock_guard lock(mutex_);
+    if (attempts_.size() >= max_attempts) attempts_.clear();
+    attempts_[{node, request.task_id}] = {task.id(), task.attempts, sent_at, answered_at};
+  }
+  tell_clock(node, answered_at);
   auto master_time = [&](std::int64_t t) { return clock.to_master(t, sent_at, answered_at); };
 
   // Inputs the master sent inline arrived with the request (files travel as their path
@@ -82,7 +151,7 @@ rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
   if (times.began_ns == 0) return 0;
   if (started_told) return std::max(sent_at, master_time(std::max(times.ended_ns, times.began_ns)));
   const WorkerLink* link =
-      static_cast<std::size_t>(node) < nodes_.load(std::memory_order_acquire) ? links_[node].get() : nullptr;
+      static_cast<std::size_t>(node) < node_count_.load(std::memory_order_acquire) ? links_[node].get() : nullptr;
   runtime_.notify_started(task, rt::Allocation{node, link != nullptr ? link->name() : "", 0},
                           master_time(times.began_ns));
   return master_time(std::max(times.ended_ns, times.began_ns));

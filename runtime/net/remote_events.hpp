@@ -9,6 +9,12 @@
 // task's parameter; a version a worker made is mapped back when its task answers, so a
 // later fetch of it by the master can be named too (a fetch of a version made before the
 // observer was installed is not told).
+//
+// While the master traces (record_worker_events), workers also send their own events
+// (net/worker_event_log.hpp): which of their threads ran each attempt, took its inputs and
+// answered, and what their data servers sent; they are told as NodeActivity, named by the
+// attempt the master knows from the request's id. Their clocks are also probed
+// (net/clock_probes.hpp): each reply narrows that worker's offset like an answer does.
 #pragma once
 
 #include "core/events.hpp"
@@ -39,12 +45,11 @@ class WorkerLink;
 ///   runtime.end_attempt(t, deadline, Outcome::ok, {}, ended);
 class RemoteEvents {
  public:
-  /// `links`: the cluster's worker links, indexed by node (links[0], the master, is null);
-  /// fixed once the workers are admitted.
-  /// `links`: the cluster's node slots, of which the first `nodes` are filled.
+  /// `links`: the cluster's node slots, indexed by node (links[0], the master, is null), of
+  /// which the first `nodes` are filled.
   RemoteEvents(rt::Runtime& runtime, const std::vector<std::unique_ptr<WorkerLink>>& links,
                const std::atomic<std::size_t>& nodes)
-      : runtime_(runtime), links_(links), nodes_(nodes) {}
+      : runtime_(runtime), links_(links), node_count_(nodes) {}
 
   /// The answer to one attempt of `task` sent to `node` at master time `sent_at` as
   /// `request`, received at `answered_at`: tells `started` (when the body began) and the
@@ -66,17 +71,48 @@ class RemoteEvents {
   /// in ns; {0, 0} before its first answer.
   std::pair<std::int64_t, std::int64_t> offset(int node);
 
+  /// From now on answers remember which attempt each request was, for the workers' own
+  /// events (set before the first task is sent).
+  void record_worker_events() noexcept { worker_events_ = true; }
+
+  /// Worker `node` sent back a clock probe (ClockProbe) at master time `received`.
+  void probed(int node, const ClockProbe& reply, rt::EventTime received);
+
+  /// Worker `node` sent a batch of its own events: each is told as NodeActivity.
+  void worker_events(int node, const WorkerEvents& batch);
+
  private:
+  /// What the master knows of one worker: its clock, and how it answers for traces.
+  struct NodeState {
+    ClockOffset clock;
+    std::uint32_t probes = 0;          // clock probes it answered
+    std::uint64_t events_dropped = 0;  // its own events it could not keep
+  };
+  /// One attempt sent to a worker, by the request's id there: for its own events.
+  struct SentAttempt {
+    std::uint64_t task_id = 0;
+    unsigned attempt = 0;
+    rt::EventTime sent = 0;
+    rt::EventTime answered = 0;
+  };
   ClockOffset& offset_of(int node);
+  NodeState& state_of(int node);  // (mutex_ held)
+  /// Tells observers `node`'s clock as it is now.
+  void tell_clock(int node, rt::EventTime now);
   /// The node whose data listener is at `address` ("host:port"), or -1.
   int node_at(const std::string& address) const;
   void transfer(const rt::DataTransferred& t);
 
   rt::Runtime& runtime_;
   const std::vector<std::unique_ptr<WorkerLink>>& links_;
-  const std::atomic<std::size_t>& nodes_;
+  const std::atomic<std::size_t>& node_count_;  // (the filled slots of links_)
   std::mutex mutex_;
-  std::map<int, ClockOffset> offsets_;  // by node (map: a ClockOffset never moves)
+  std::map<int, NodeState> nodes_;  // by node (map: a ClockOffset never moves)
+  std::atomic<bool> worker_events_{false};
+  /// {node, request id} -> the attempt (at most max_attempts, then forgotten all at once:
+  /// an attempt's entry goes when its last event came).
+  std::map<std::pair<int, std::uint64_t>, SentAttempt> attempts_;
+  static constexpr std::size_t max_attempts = 1 << 16;
   using Version = std::pair<std::uint64_t, std::uint64_t>;  // {datum id, version}
   /// The cluster's versions workers made -> the registry's (at most max_names, then
   /// forgotten all at once: names of old versions are rarely asked for again).

@@ -11,6 +11,7 @@
 #include "net/resource_report.hpp"
 #include "net/tcp_connection.hpp"
 #include "net/worker_globals.hpp"
+#include "net/worker_event_log.hpp"
 #include "net/worker_heartbeat.hpp"
 #include "net/worker_store.hpp"
 #include "sched/detect.hpp"
@@ -55,12 +56,8 @@ TaskFailed failed(const TaskRequest& r, std::string type, std::string message) {
   return TaskFailed{r.task_id, std::move(type), std::move(message)};
 }
 
-/// The worker's steady clock in ns (the times of WorkerTimes).
-std::int64_t steady_ns() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+/// The worker's steady clock in ns (the times of WorkerTimes and of its events).
+std::int64_t steady_ns() noexcept { return worker_clock_ns(); }
 
 /// Thrown while gathering inputs; becomes TaskFailed "compss::DataMissing".
 struct DataMissing {
@@ -326,6 +323,35 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
   return answer;
 }
 
+namespace {
+
+WorkerTimes times_of(const Message& reply) {
+  if (auto* done = std::get_if<TaskDone>(&reply)) return done->times;
+  if (auto* failure = std::get_if<TaskFailed>(&reply)) return failure->times;
+  return {};
+}
+
+bool reply_failed(const Message& reply) { return std::holds_alternative<TaskFailed>(reply); }
+
+/// Records what task thread `thread` did for request `request`: took its inputs, ran its
+/// body (if it began), stored the outputs and answered (until `answered`).
+void tell_task(WorkerEventLog& events, std::uint32_t thread, std::uint64_t request,
+               const WorkerTimes& t, bool failed, std::int64_t answered) {
+  auto add = [&](WorkerEventKind kind, std::int64_t begin, std::int64_t end) {
+    events.add({.kind = static_cast<std::uint8_t>(kind), .outcome = static_cast<std::uint8_t>(failed ? 1 : 0),
+                .thread = thread, .request = request, .begin_ns = begin, .end_ns = std::max(begin, end)});
+  };
+  if (t.began_ns == 0) {  // it failed before its body (a missing input...)
+    add(WorkerEventKind::inputs, t.received_ns, answered);
+    return;
+  }
+  add(WorkerEventKind::inputs, t.received_ns, t.began_ns);
+  add(WorkerEventKind::task, t.began_ns, std::max(t.began_ns, t.ended_ns));
+  add(WorkerEventKind::outputs, std::max(t.began_ns, t.ended_ns), answered);
+}
+
+}  // namespace
+
 std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly,
                         std::chrono::milliseconds* fenced_pause) {
   // `cores` threads each take the next message themselves and run it: no hand-off between
@@ -365,14 +391,25 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       // execute_request tries again and answers with the error.
     }
   };
-  auto serve = [&] {
+  // This worker's own events (when the master traces): sent in batches by the task
+  // threads, after an answer or while idle; the last ones after the last task.
+  WorkerEventLog* events = options.events;
+  auto send_events = [&](bool all) {
+    if (events == nullptr || beat.fenced()) return;
+    if (auto batch = events->take(all)) master.send(std::move(*batch));
+  };
+  // `thread`: this task thread's number in the worker's events (from 1).
+  auto serve = [&](std::uint32_t thread) {
     while (end.load(std::memory_order_acquire) == serving) {
       Message m;
       std::error_code ec;
       {
         std::lock_guard lock(in_order);
         ec = master.receive(m, std::chrono::milliseconds(100));
-        if (ec == NetError::timed_out) continue;
+        if (ec == NetError::timed_out) {
+          send_events(false);  // (idle: events that waited long enough go)
+          continue;
+        }
         if (ec) {
           ended(closed);
           return;
@@ -381,7 +418,10 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
           if (options.store != nullptr) options.store->release(d->data_id, d->version);
           continue;
         }
-        if (auto* h = std::get_if<Heartbeat>(&m)) {  // the master's time-out
+        if (auto* probe = std::get_if<ClockProbe>(&m)) {  // sent back below, out of the lock
+          probe->worker_ns = steady_ns();
+          if (probe->record_events && options.events != nullptr) options.events->start();
+        } else if (auto* h = std::get_if<Heartbeat>(&m)) {  // the master's time-out
           beat.set_timeout(std::chrono::milliseconds(h->timeout_ms));
           if (options.peers != nullptr) {
             options.peers->set_silence_timeout(std::chrono::milliseconds(h->timeout_ms));
@@ -402,12 +442,21 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       }
       if (auto* r = std::get_if<TaskRequest>(&m)) {
         served.fetch_add(1, std::memory_order_relaxed);
+        const std::uint64_t request = r->task_id;
         Message reply =
             execute_request(std::move(*r), options.store, options.peers, options.shared_files);
         running.fetch_sub(1, std::memory_order_acq_rel);
-        if (!beat.fenced()) master.send(std::move(reply));  // (fenced: the master gave it to another)
+        if (beat.fenced()) continue;  // (the master gave it to another)
+        // (Told after the answer is written: the answer's step ends when it is.)
+        const WorkerTimes times = events != nullptr && events->recording() ? times_of(reply) : WorkerTimes{};
+        const bool failed = reply_failed(reply);
+        master.send(reply);
+        if (times.received_ns != 0) tell_task(*events, thread, request, times, failed, steady_ns());
+        send_events(false);
       } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
         master.send(answer_fetch(store, *q));
+      } else if (auto* probe = std::get_if<ClockProbe>(&m)) {
+        master.send(*probe);
       }
       // Other messages are not meant for a worker: ignored.
     }
@@ -430,10 +479,11 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
     }
   };
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < std::max(options.cores, 1u); ++i) threads.emplace_back(serve);
+  for (unsigned i = 1; i < std::max(options.cores, 1u); ++i) threads.emplace_back(serve, i + 1);
   if (options.abandon) threads.emplace_back(watch);
-  serve();
+  serve(1);
   for (auto& t : threads) t.join();
+  if (end.load() == shutdown) send_events(true);  // before the worker closes the connection
   if (orderly != nullptr) *orderly = end.load() == shutdown;
   if (fenced_pause != nullptr) *fenced_pause = fenced_for();
   return served.load();
@@ -529,7 +579,8 @@ int worker_main(const WorkerSettings& settings) {
     ListenerOptions listen;
     listen.address = bind;
     listen.secret = settings.secret;
-    PeerServer server(io.context(), listen, store);
+    WorkerEventLog events;  // (recorded only once the master asks: it traces)
+    PeerServer server(io.context(), listen, store, &events);
     hello.data_port = server.port();
     PeerFetchOptions fetch;
     fetch.hello = hello;
@@ -541,7 +592,7 @@ int worker_main(const WorkerSettings& settings) {
                              std::chrono::seconds(30));
     bool orderly = false;
     ServeOptions serve{.cores = cores, .store = &store, .peers = &peers,
-                       .shared_files = settings.shared_files};
+                       .shared_files = settings.shared_files, .events = &events};
     // Tasks the master no longer waits for run on threads that cannot be stopped: say so
     // and end the process now (an orphaned worker must not outlive its master).
     serve.abandon = [&](std::size_t running, bool orderly_end, std::chrono::milliseconds fenced) {

@@ -15,6 +15,7 @@ namespace compss::net {
 
 class WorkerStore;
 class PeerFetcher;
+class WorkerEventLog;
 
 /// Runs one task request with the registered invoker and builds the reply: TaskDone, or
 /// TaskFailed with the exception's type and message (also for an unknown signature, a
@@ -47,6 +48,9 @@ struct ServeOptions {
   PeerFetcher* peers = nullptr;
   /// False: file parameters arrive as StagedFile and go back with their bytes.
   bool shared_files = true;
+  /// Where this worker's own events go once the master asks for them (a ClockProbe with
+  /// record_events); batches are sent from the task threads. Null: never recorded.
+  WorkerEventLog* events = nullptr;
   /// Called once if serving ends (a Shutdown, the master's connection closed, or this
   /// worker fenced: see Liveness below) while tasks still run, with their number, whether
   /// a Shutdown ended it, and the pause that fenced it (zero when not fenced). Either way the
@@ -63,7 +67,9 @@ struct ServeOptions {
 /// thread receives the next message itself, runs it and sends the reply (no hand-off);
 /// the master may keep more requests in flight than `cores`: the extra ones wait in the
 /// connection until a thread is free;
-/// DataFetchRequest is answered from the store, DataRelease applied to it. On Shutdown the
+/// DataFetchRequest is answered from the store, DataRelease applied to it, a ClockProbe
+/// sent back at once with this worker's time (and, with `options.events`, events recorded
+/// and sent in batches from then on: the last batch after the last task). On Shutdown the
 /// queued tasks are answered first; on a close, queued tasks are dropped. Tasks still
 /// running then are abandoned through `options.abandon` (if set; else they finish first).
 /// Returns the number of task requests served;

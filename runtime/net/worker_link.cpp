@@ -33,11 +33,13 @@ struct Awaited {
 
 WorkerLink::WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello,
                        std::string host, std::function<void(int, const std::string&)> on_lost,
-                       std::chrono::milliseconds timeout)
+                       std::chrono::milliseconds timeout,
+                       std::function<void(int, Message&&)> on_note)
     : node_(node),
       endpoint_(std::move(endpoint)),
       hello_(std::move(hello)),
       on_lost_(std::move(on_lost)),
+      on_note_(std::move(on_note)),
       timeout_(std::max(timeout, std::chrono::milliseconds(0))) {
   bool v6 = host.find(':') != std::string::npos;
   host_ = host;
@@ -195,6 +197,15 @@ void WorkerLink::flush_releases(bool only_if_idle) {
   if (order.owns_lock()) send_taking_releases(nullptr);
 }
 
+bool WorkerLink::send_note(const Message& message) noexcept {
+  if (!alive() || closing_.load()) return false;
+  try {
+    return !endpoint_->send(message);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void WorkerLink::begin_shutdown() noexcept {
   if (closing_.exchange(true)) return;
   if (!alive()) return;
@@ -241,6 +252,10 @@ void WorkerLink::receive_loop() {
     const auto now = std::chrono::steady_clock::now();
     heard(now);
     if (std::holds_alternative<Heartbeat>(m)) continue;  // only says it is alive
+    if (std::holds_alternative<ClockProbe>(m) || std::holds_alternative<WorkerEvents>(m)) {
+      if (on_note_) on_note_(node_, std::move(m));  // (not an answer: releases wait on)
+      continue;
+    }
     last_answer_.store(now.time_since_epoch().count());
     if (auto* d = std::get_if<TaskDone>(&m)) {
       if (CallDone done = take_call(d->task_id)) {

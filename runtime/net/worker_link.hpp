@@ -54,9 +54,12 @@ class WorkerLink {
   /// called once, from the receiver thread, when the connection ends unexpectedly. With a
   /// `timeout` (zero: none), the worker is told it in a Heartbeat first, and is declared
   /// lost (on_lost, then the link closes) once nothing came from it for that long.
+  /// `on_note(node, message)`, when set, gets what the worker sends besides answers and
+  /// heartbeats (ClockProbe replies, WorkerEvents: for traces), on the receiver thread.
   WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello, std::string host,
              std::function<void(int, const std::string&)> on_lost,
-             std::chrono::milliseconds timeout = {});
+             std::chrono::milliseconds timeout = {},
+             std::function<void(int, Message&&)> on_note = {});
   ~WorkerLink();
   WorkerLink(const WorkerLink&) = delete;
   WorkerLink& operator=(const WorkerLink&) = delete;
@@ -85,6 +88,10 @@ class WorkerLink {
   /// a worker running short tasks answers far more often; a long task's memory is not
   /// held back). Tests set it.
   void set_release_wait(std::chrono::microseconds wait) noexcept { release_wait_ = wait; }
+
+  /// Sends a message that needs no answer to match (a ClockProbe); false when the link
+  /// is gone or the send failed.
+  bool send_note(const Message& message) noexcept;
 
   /// Sends Shutdown once (so many workers can be told before waiting for any).
   void begin_shutdown() noexcept;
@@ -132,6 +139,7 @@ class WorkerLink {
   std::string host_;
   std::string data_address_;
   std::function<void(int, const std::string&)> on_lost_;
+  std::function<void(int, Message&&)> on_note_;
   std::atomic<bool> alive_{true};
   std::atomic<bool> closing_{false};
   std::uint64_t next_request_ = 1;  // guarded by send_mutex_: ids grow in the order written

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <string_view>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 namespace {
 
@@ -205,4 +205,4 @@ std::string dot_text(const GraphSnapshot& graph, GraphColouring colouring) {
   return DotWriter(graph, colouring).text();
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

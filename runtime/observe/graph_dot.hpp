@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 /// How the nodes are filled: by task type (the complete graph) or by state (the monitor).
 enum class GraphColouring { by_type, by_state };
@@ -25,4 +25,4 @@ const char* state_colour(TaskState state) noexcept;
 ///   std::string dot = dot_text(graph.snapshot());
 std::string dot_text(const GraphSnapshot& graph, GraphColouring colouring = GraphColouring::by_type);
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 namespace fs = std::filesystem;
 
@@ -74,4 +74,4 @@ std::string graph_files_message(const GraphFiles& files) {
   return m;
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

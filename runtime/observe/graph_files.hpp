@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <string>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 /// Graphs with more tasks than this are written as DOT only (dot's layout takes minutes
 /// beyond a few thousand nodes); COMPSS_GRAPH_SVG_MAX changes it.
@@ -37,4 +37,4 @@ std::string graph_files_message(const GraphFiles& files);
 bool render_with_graphviz(const std::string& dot_file, const std::string& out_file,
                           std::string& why, const char* format = "svg");
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

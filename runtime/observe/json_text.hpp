@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 /// Appends `s` as a JSON string (quotes, backslashes and control characters escaped).
 ///
@@ -34,4 +34,4 @@ inline std::string json_string(std::string_view s) {
   return out;
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -12,7 +12,7 @@
 #include <random>
 #include <sstream>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 namespace {
 
@@ -180,6 +180,56 @@ HttpReply Monitor::handle(std::string_view target) {
   return {404, "text/plain; charset=utf-8", "compss monitor: no such page\n"};
 }
 
+void Monitor::on_ended(const rt::TaskEnded& e) {
+  if (e.outcome != rt::TaskOutcome::failed && e.outcome != rt::TaskOutcome::timed_out) return;
+  Failure f;
+  f.seconds = (e.time - start_) / 1e9;
+  f.task_id = e.task_id;
+  f.attempt = e.attempt;
+  f.what = e.name;
+  f.outcome = std::string(rt::to_string(e.outcome)) + (e.will_retry ? " (retried)" : "");
+  f.error = e.error_type.empty() ? std::string(e.error_message)
+                                 : std::string(e.error_type) + ": " + std::string(e.error_message);
+  f.where = e.error_where;
+  std::lock_guard lock(mutex_);
+  ++failures_total_;
+  if (failures_.size() >= max_failures) failures_.pop_front();
+  failures_.push_back(std::move(f));
+}
+
+void Monitor::on_node_lost(const rt::NodeLost& e) {
+  Failure f;
+  f.seconds = (e.time - start_) / 1e9;
+  f.what = e.name;
+  f.outcome = "lost";
+  f.error = e.why;
+  f.where = "worker " + std::to_string(e.node);
+  std::lock_guard lock(mutex_);
+  if (lost_.size() < 10'000) lost_.push_back(std::move(f));
+}
+
+namespace {
+void append_failures(std::string& out, const char* key, const auto& list) {
+  out += std::string(",\"") + key + "\":[";
+  bool first = true;
+  for (const auto& f : list) {
+    out += first ? "{" : ",{";
+    first = false;
+    out += "\"time_s\":" + std::to_string(f.seconds) + ",\"task\":" + std::to_string(f.task_id) +
+           ",\"attempt\":" + std::to_string(f.attempt) + ",\"what\":";
+    append_json_string(out, f.what);
+    out += ",\"outcome\":";
+    append_json_string(out, f.outcome);
+    out += ",\"error\":";
+    append_json_string(out, f.error);
+    out += ",\"where\":";
+    append_json_string(out, f.where);
+    out += "}";
+  }
+  out += "]";
+}
+}  // namespace
+
 std::string Monitor::state_json() {
   const Now n = now();
   const GraphCounts& c = n.counts;
@@ -196,6 +246,9 @@ std::string Monitor::state_json() {
              std::to_string(s.waiting) + "," + std::to_string(s.done) + "]";
     }
     out += "]";
+    out += ",\"failures_total\":" + std::to_string(failures_total_);
+    append_failures(out, "failures", failures_);
+    append_failures(out, "lost", lost_);
   }
   out += ",\"graph_changes\":" + std::to_string(c.changes);
   out += ",\"counts\":{\"total\":" + std::to_string(c.total);
@@ -270,4 +323,4 @@ std::string Monitor::graph_svg() {
   return svg_;
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -1,6 +1,7 @@
 // The live monitor (--monitor[=PORT], COMPSS_MONITOR=PORT): a web page served by the
 // master while the program runs, showing the task graph coloured by state, the nodes with
-// their slots and what runs on them, the task types with their counts and times, and the
+// their slots and what runs on them, the task types with their counts and times, the
+// failures (failed and timed-out attempts with their error, workers lost and why), and the
 // load over time, updated every second. Self-contained (no script, style or font from
 // anywhere else), on loopback, behind a token printed at start. docs/tools.md, "The
 // monitor".
@@ -12,6 +13,7 @@
 #include "observe/task_graph.hpp"
 
 #include <condition_variable>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 /// One node's task slots, from the backend (observers see no backend: launch.cpp gives a
 /// function that asks it).
@@ -69,6 +71,12 @@ class Monitor : public rt::TaskObserver {
   void set_nodes(std::function<std::vector<MonitorNode>()> nodes);
 
   void on_run_ended(const rt::RunEnded&) override;
+  /// A failed or timed-out attempt: kept for the page's failure reports.
+  void on_ended(const rt::TaskEnded& e) override;
+  void on_node_lost(const rt::NodeLost& e) override;
+
+  /// The failure reports kept at most (the newest; the page says how many there were).
+  static constexpr std::size_t max_failures = 100;
 
   /// The answer to a request for `target` (what the server calls; tests call it too).
   HttpReply handle(std::string_view target);
@@ -77,6 +85,16 @@ class Monitor : public rt::TaskObserver {
   struct Sample {
     double seconds;
     std::uint64_t running, waiting, done;
+  };
+  /// One failed attempt, or one lost worker (task_id 0).
+  struct Failure {
+    double seconds = 0;
+    std::uint64_t task_id = 0;
+    unsigned attempt = 0;
+    std::string what;      ///< the task type, or the worker's name
+    std::string outcome;   ///< "failed", "failed (retried)", "timed_out", or "lost"
+    std::string error;     ///< "type: message", or why the worker was lost
+    std::string where;
   };
   /// The graph's counts and the nodes, with tasks the backend placed on a node counted as
   /// running there (and no longer as ready).
@@ -106,6 +124,9 @@ class Monitor : public rt::TaskObserver {
   bool stopping_ = false;
   bool ended_ = false;
   std::vector<Sample> samples_;
+  std::deque<Failure> failures_;      ///< the newest max_failures failed attempts
+  std::uint64_t failures_total_ = 0;  ///< all of them
+  std::vector<Failure> lost_;         ///< every worker lost (few)
   std::uint64_t svg_changes_ = ~0ull;  ///< graph version the cached SVG shows
   std::chrono::steady_clock::time_point svg_time_{};
   std::string svg_;
@@ -117,4 +138,4 @@ class Monitor : public rt::TaskObserver {
 /// The page (HTML with its script and style inline).
 const char* monitor_page();
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

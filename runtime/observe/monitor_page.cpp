@@ -3,7 +3,7 @@
 // /api/graph.svg when the graph changed).
 #include "observe/monitor.hpp"
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 const char* monitor_page() {
   return R"HTML(<!DOCTYPE html>
@@ -43,6 +43,10 @@ td:first-child, th:first-child { text-align: left; }
 <div id="error"></div>
 <h2>Resources</h2>
 <table id="nodes"><thead><tr><th>node</th><th>slots</th><th>running</th><th>load</th><th>ended here</th></tr></thead><tbody></tbody></table>
+<h2>Failures</h2>
+<p id="failnote">none</p>
+<table id="lost"><thead><tr><th>worker lost</th><th>at s</th><th>why</th></tr></thead><tbody></tbody></table>
+<table id="failures"><thead><tr><th>task</th><th>type</th><th>attempt</th><th>outcome</th><th>where</th><th>at s</th><th>error</th></tr></thead><tbody></tbody></table>
 <h2>Load</h2>
 <canvas id="load" width="800" height="160"></canvas>
 <div><span class="swatch" style="background:#1e90ff"></span>running<span class="swatch" style="background:#aaa"></span>waiting</div>
@@ -89,6 +93,19 @@ function showNodes(nodes) {
 function showTypes(types) {
   fillTable("types", "type", types, (row, t) => {
     for (const v of [t.name, t.count, t.failed, t.cancelled, t.retries, fixed(t.mean_s), fixed(t.min_s), fixed(t.max_s), t.bytes_moved]) cell(row, v);
+  });
+}
+
+function showFailures(s) {
+  const shown = s.failures.length, total = s.failures_total;
+  text("failnote", total === 0 && s.lost.length === 0 ? "none" :
+       total + " failed attempt(s)" + (total > shown ? " (the newest " + shown + " shown)" : "") +
+       ", " + s.lost.length + " worker(s) lost");
+  fillTable("lost", "lost", s.lost, (row, f) => {
+    cell(row, f.what + " (" + f.where + ")"); cell(row, Number(f.time_s).toFixed(1)); cell(row, f.error);
+  });
+  fillTable("failures", "failure", s.failures.slice().reverse(), (row, f) => {
+    for (const v of [f.task, f.what, f.attempt, f.outcome, f.where, Number(f.time_s).toFixed(1), f.error]) cell(row, v);
   });
 }
 
@@ -145,6 +162,7 @@ async function refresh() {
     text("error", "");
     showNodes(s.nodes);
     showTypes(s.types);
+    showFailures(s);
     showLoad(s.load, s.nodes.reduce((sum, n) => sum + (n.alive ? n.slots : 0), 0));
     showLegend(s.colours);
     await refreshGraph(s.graph_changes);
@@ -165,4 +183,4 @@ refresh();
 )HTML";
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

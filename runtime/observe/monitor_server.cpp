@@ -10,7 +10,7 @@
 #include <chrono>
 #include <thread>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -125,4 +125,4 @@ void MonitorServer::stop() {
   if (state_->thread.joinable()) state_->thread.join();
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

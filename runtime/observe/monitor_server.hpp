@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 struct HttpReply {
   unsigned status = 200;
@@ -45,4 +45,4 @@ class MonitorServer {
   std::unique_ptr<State> state_;
 };
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

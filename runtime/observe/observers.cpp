@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 namespace {
 
@@ -69,6 +69,7 @@ ObserveSettings observe_settings_from_env(const std::function<const char*(const 
     s.monitor = static_cast<std::uint16_t>(detail::whole_number_variable("COMPSS_MONITOR", v, 0, 65535));
   if (const char* v = env("COMPSS_GRAPH_SVG_MAX"); v != nullptr && *v != '\0')
     s.svg_max_tasks = detail::whole_number_variable("COMPSS_GRAPH_SVG_MAX", v, 0, 10'000'000);
+  s.trace = trace_settings_from_env(env);
   return s;
 }
 
@@ -76,6 +77,7 @@ ObserverSet make_observers(const ObserveSettings& settings) {
   ObserverSet set;
   if (settings.graph || settings.monitor) set.graph = std::make_shared<TaskGraph>();
   if (settings.summary || settings.monitor) set.summary = std::make_shared<RunSummary>();
+  if (settings.trace) set.trace = std::make_shared<TraceSession>(*settings.trace);
   if (settings.monitor) {
     set.monitor = std::make_shared<Monitor>(*settings.monitor,
                                             MonitorSources{set.graph, set.summary, {}, settings.svg_max_tasks});
@@ -87,10 +89,11 @@ ObserverSet make_observers(const ObserveSettings& settings) {
 
 void install_observers(rt::Observers& observers, const ObserverSet& set, const ObserveSettings& settings,
                        std::function<std::string()> log_dir) {
+  if (set.trace) observers.add(set.trace);
   if (set.graph) observers.add(set.graph);
   if (set.summary) observers.add(set.summary);
   if (set.monitor) observers.add(set.monitor);
   if (set.graph || set.summary) observers.add(std::make_shared<ReportsAtEnd>(set, settings, std::move(log_dir)));
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -1,5 +1,5 @@
-// Which observers of observe/ a run installs (COMPSS_GRAPH, COMPSS_SUMMARY, COMPSS_MONITOR;
-// compss-run's --graph, --summary and --monitor set them) and what they leave at the end: read in one place and
+// Which observers of observe/ a run installs (COMPSS_GRAPH, COMPSS_SUMMARY, COMPSS_MONITOR,
+// COMPSS_TRACE; compss-run's --graph, --summary, --monitor and --trace set them) and what they leave at the end: read in one place and
 // installed by runtime/launch.cpp on the master's runtime.
 #pragma once
 
@@ -7,6 +7,7 @@
 #include "observe/monitor.hpp"
 #include "observe/run_summary.hpp"
 #include "observe/task_graph.hpp"
+#include "observe/trace_session.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -16,7 +17,7 @@
 #include <optional>
 #include <string>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 /// What to observe.
 struct ObserveSettings {
@@ -24,11 +25,13 @@ struct ObserveSettings {
   std::size_t svg_max_tasks = 3000;  ///< COMPSS_GRAPH_SVG_MAX
   bool summary = false;              ///< COMPSS_SUMMARY=1: printed + summary.json
   std::optional<std::uint16_t> monitor;  ///< COMPSS_MONITOR=PORT (0: any free port)
-  bool any() const { return graph || summary || monitor; }
+  std::optional<TraceSettings> trace;    ///< COMPSS_TRACE (observe/trace_session.hpp)
+  bool any() const { return graph || summary || monitor || trace; }
 };
 
 /// Reads the settings from `env` (default: the process's variables). Throws
-/// compss::Error naming the variable for a bad value.
+/// compss::Error naming the variable for a bad value (or a trace folder that cannot be
+/// made or written).
 ///
 ///   ObserveSettings s = observe_settings_from_env();
 ObserveSettings observe_settings_from_env(
@@ -40,6 +43,7 @@ struct ObserverSet {
   std::shared_ptr<TaskGraph> graph;     ///< --graph or --monitor
   std::shared_ptr<RunSummary> summary;  ///< --summary or --monitor
   std::shared_ptr<Monitor> monitor;     ///< serving from now on
+  std::shared_ptr<TraceSession> trace;  ///< --trace: writes the trace files at the end
 };
 
 /// Makes the observers; the monitor listens at once and its address is printed on stderr
@@ -56,4 +60,4 @@ ObserverSet make_observers(const ObserveSettings& settings);
 void install_observers(rt::Observers& observers, const ObserverSet& set, const ObserveSettings& settings,
                        std::function<std::string()> log_dir);
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -126,11 +126,45 @@ std::uint64_t api_value(Activity a) {
 }
 
 void add_tasks(const TraceModel& m, Records& r) {
+  const ResourceRequest unknown;
   for (const TaskSpan& s : m.tasks) {
     Place p = r.at(s.node, s.thread);
+    const ResourceRequest& asked = s.type < m.type_requests.size() ? m.type_requests[s.type] : unknown;
     r.state(p, s.begin, s.end, state_running);
     r.event(p, s.begin, {{task_type, s.type + 1}, {task_id, s.task_id}, {task_kind, 1}});
+    r.event(p, s.begin, {{cpus_requested, asked.cpus}, {gpus_requested, asked.gpus}, {memory_requested, asked.memory_mb}});
     r.event(p, s.end, {{task_type, 0}, {task_id, 0}, {task_kind, 0}, {task_outcome, outcome_value(s)}});
+    r.event(p, s.end, {{cpus_requested, 0}, {gpus_requested, 0}, {memory_requested, 0}});
+  }
+}
+
+/// The scheduler's decisions, on the master's thread 1: which node each task went to.
+void add_placements(const TraceModel& m, Records& r) {
+  Place main = r.at(0, 1);
+  for (const PlacementPoint& p : m.placements) {
+    r.event(main, p.time, {{placed_node, static_cast<std::uint64_t>(p.node) + 1}, {placed_task, p.task_id}});
+  }
+}
+
+/// The value of event 8001002 (runtime events) for a worker's own work.
+std::uint64_t work_value(NodeWork w) {
+  switch (w) {
+    case NodeWork::inputs: return 2;
+    case NodeWork::outputs: return 3;
+    case NodeWork::serve: return 4;
+    case NodeWork::task: return 0;
+  }
+  return 0;
+}
+
+/// What workers' threads did besides task bodies: a state and a runtime event each.
+void add_work(const TraceModel& m, Records& r) {
+  for (const WorkSpan& w : m.work) {
+    if (w.end <= w.begin) continue;
+    Place p = r.at(w.node, w.thread);
+    r.state(p, w.begin, w.end, w.kind == NodeWork::inputs ? state_waiting_message : state_blocking_send);
+    r.event(p, w.begin, {{runtime_event, work_value(w.kind)}});
+    r.event(p, w.end, {{runtime_event, 0}});
   }
 }
 
@@ -195,8 +229,10 @@ std::string pcf(const TraceModel& m) {
       "DEFAULT_OPTIONS\n\nLEVEL               THREAD\nUNITS               NANOSEC\nLOOK_BACK           100\n"
       "SPEED               1\nFLAG_ICONS          ENABLED\nNUM_OF_STATE_COLORS 1000\nYMAX_SCALE          37\n\n\n"
       "DEFAULT_SEMANTIC\n\nTHREAD_FUNC          State As Is\n\n\n"
-      "STATES\n0    Idle\n1    Running\n5    Synchronization\n7    Scheduling and Fork/Join\n\n\n"
-      "STATES_COLOR\n0    {117,195,255}\n1    {0,0,255}\n5    {255,0,0}\n7    {192,0,192}\n\n\n";
+      "STATES\n0    Idle\n1    Running\n3    Waiting a message\n4    Blocking Send\n5    Synchronization\n"
+      "7    Scheduling and Fork/Join\n\n\n"
+      "STATES_COLOR\n0    {117,195,255}\n1    {0,0,255}\n3    {255,255,0}\n4    {235,0,0}\n5    {255,0,0}\n"
+      "7    {192,0,192}\n\n\n";
   auto type = [&](std::uint32_t id, const char* label, std::vector<std::pair<std::uint64_t, std::string>> values) {
     s += "EVENT_TYPE\n0    " + std::to_string(id) + "    " + label + "\n";
     if (!values.empty()) {
@@ -214,11 +250,20 @@ std::string pcf(const TraceModel& m) {
   type(ready_count, "Ready tasks", {});
   type(task_kind, "Kind of task", {{0, "End"}, {1, "Method"}});
   type(api, "Runtime API", {{0, "End"}, {1, "Task submission"}, {2, "Wait on"}, {3, "Barrier"}});
-  type(runtime_event, "Runtime events", {{0, "End"}, {1, "Dependency analysis"}});
+  type(runtime_event, "Runtime events",
+       {{0, "End"}, {1, "Dependency analysis"}, {2, "Taking a task's inputs (worker)"},
+        {3, "Storing outputs and answering (worker)"}, {4, "Serving data to a node (worker)"}});
   type(thread_type, "Thread type", {{1, "Main (program)"}, {2, "Executor"}, {3, "Worker runtime"}});
   type(task_outcome, "Task outcome",
        {{1, "Success"}, {2, "Failed"}, {3, "Cancelled"}, {4, "Timed out"}, {5, "Unknown (trace truncated)"}});
   type(clock_error, "Clock error bound (ns)", {});
+  type(cpus_requested, "Requested CPUs", {});
+  type(gpus_requested, "Requested GPUs", {});
+  type(memory_requested, "Requested memory (MB)", {});
+  std::vector<std::pair<std::uint64_t, std::string>> nodes;
+  for (std::size_t n = 0; n < m.nodes.size(); ++n) nodes.emplace_back(n + 1, m.nodes[n].name);
+  type(placed_node, "Scheduler: task placed on node", nodes);
+  type(placed_task, "Scheduler: placed task id", {});
   return s;
 }
 
@@ -245,6 +290,8 @@ void write(const TraceModel& model, const std::string& base, const std::string& 
   add_thread_types(model, records);
   add_tasks(model, records);
   add_activities(model, records);
+  add_placements(model, records);
+  add_work(model, records);
   add_transfers(model, records);
   OutputFile prv(base + ".prv");
   TextBuffer text(prv);

@@ -83,10 +83,27 @@ void add_tasks(const TraceModel& m, Events& ev) {
              [&](TextBuffer& t) {
                t << "\"task\":" << s.task_id << ",\"attempt\":" << s.attempt << ",\"outcome\":\""
                  << (s.unfinished ? "unknown (trace truncated)" : to_string(s.outcome)) << '"';
+               if (s.type < m.type_requests.size()) {
+                 const ResourceRequest& r = m.type_requests[s.type];
+                 t << ",\"cpus\":" << r.cpus << ",\"gpus\":" << r.gpus << ",\"memory_mb\":" << r.memory_mb;
+               }
              });
   }
   for (const ActivitySpan& a : m.activities) {
     complete(ev, json_string(to_string(a.kind)), "runtime", pid_of(0), 1, a.begin, a.end, [](TextBuffer&) {});
+  }
+  for (const PlacementPoint& p : m.placements) {  // the scheduler's decisions
+    ev.next() << "\"ph\":\"i\",\"s\":\"t\",\"name\":\"placed\",\"cat\":\"scheduling\",";
+    ev.where(pid_of(0), 1, p.time) << ",\"args\":{\"task\":" << p.task_id << ",\"node\":"
+                                   << std::string_view(json_string(m.nodes[p.node].name))
+                                   << ",\"computing_units\":" << p.computing_units << "}}";
+  }
+  for (const WorkSpan& w : m.work) {  // what workers' threads did besides task bodies
+    complete(ev, json_string(to_string(w.kind)), "runtime", pid_of(w.node), w.thread, w.begin, w.end,
+             [&](TextBuffer& t) {
+               if (w.task_id != 0) t << "\"task\":" << w.task_id;
+               else t << "\"bytes\":" << w.bytes;
+             });
   }
 }
 
@@ -160,7 +177,13 @@ std::string metadata_json(const TraceModel& m, const std::string& date) {
              ",\"name\":" + json_string(n.name) + ",\"threads\":" + std::to_string(n.threads);
     if (n.clock_known) {
       nodes += ",\"clock_offset_ns\":" + std::to_string(n.clock_offset) +
-               ",\"clock_error_ns\":" + std::to_string(n.clock_error);
+               ",\"clock_error_ns\":" + std::to_string(n.clock_error) +
+               ",\"clock_probes\":" + std::to_string(n.clock_probes);
+    }
+    if (n.id != 0) {
+      nodes += ",\"task_threads\":" + std::to_string(n.task_threads) +
+               ",\"events_told\":" + std::to_string(n.events_told) +
+               ",\"events_dropped\":" + std::to_string(n.events_dropped);
     }
     nodes += "}";
   }

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 void RunSummary::on_submitted(const rt::TaskSubmitted& e) {
   std::lock_guard lock(mutex_);
@@ -128,4 +128,4 @@ std::string summary_json(const SummaryReport& r) {
   return out;
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 /// One task type's figures. Times are of attempts that started and ended (a task retried
 /// counts each attempt); `count` counts tasks (their last end).
@@ -78,4 +78,4 @@ std::string summary_text(const SummaryReport& report);
 /// The same as JSON (summary.json).
 std::string summary_json(const SummaryReport& report);
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

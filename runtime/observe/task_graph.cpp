@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 using detail::Direction;
 
@@ -237,4 +237,4 @@ std::size_t TaskGraph::task_count() const {
   return graph_.tasks.size();
 }
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -14,7 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
-namespace compss::observe {
+namespace compss::rt::observe {
 
 /// Where a task is in its life (the monitor colours by it).
 enum class TaskState : std::uint8_t { pending, ready, running, done, failed, cancelled };
@@ -153,4 +153,4 @@ class TaskGraph : public rt::TaskObserver {
   std::uint32_t last_barrier_ = 0;  ///< the last barrier node's id (0: none yet)
 };
 
-}  // namespace compss::observe
+}  // namespace compss::rt::observe

@@ -1,5 +1,7 @@
 #include "observe/trace_model.hpp"
 
+#include "sched/constraints.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -50,7 +52,9 @@ std::vector<int> lay_on_lanes(const std::vector<Interval>& spans) {
 
 std::string thread_name(const TraceNode& n, int t) {
   if (t == 1) return n.name + (n.id == 0 ? " main" : " runtime");
-  return n.name + (n.id == 0 ? " executor " : " lane ") + std::to_string(t - 1);
+  if (n.id == 0) return n.name + " executor " + std::to_string(t - 1);
+  if (t - 1 <= n.task_threads) return n.name + " thread " + std::to_string(t - 1);
+  return n.name + " lane " + std::to_string(t - 1 - n.task_threads);
 }
 
 namespace {
@@ -60,10 +64,12 @@ std::int64_t first_time(const TraceEvents& e) {
   std::int64_t t = std::numeric_limits<std::int64_t>::max();
   if (!e.submitted.empty()) t = std::min(t, e.submitted.front().time);
   if (!e.ready.empty()) t = std::min(t, e.ready.front().time);
+  if (!e.placed.empty()) t = std::min(t, e.placed.front().time);
   if (!e.started.empty()) t = std::min(t, e.started.front().time);
   if (!e.ended.empty()) t = std::min(t, e.ended.front().time);
   if (!e.transfers.empty()) t = std::min(t, e.transfers.front().begin);
   if (!e.activities.empty()) t = std::min(t, e.activities.front().time);
+  if (!e.node_activities.empty()) t = std::min(t, e.node_activities.front().begin);
   return t == std::numeric_limits<std::int64_t>::max() ? e.run_ended : t;
 }
 
@@ -84,6 +90,8 @@ std::vector<CounterPoint> accumulate(std::vector<CounterPoint> deltas) {
 void add_nodes(TraceModel& m, const TraceEvents& e) {
   std::set<int> ids{0};
   for (const StartRecord& s : e.started) ids.insert(s.node);
+  for (const NodeActivity& a : e.node_activities) ids.insert(a.node);
+  for (const TaskPlaced& p : e.placed) ids.insert(p.node);
   for (const DataTransferred& t : e.transfers) {
     ids.insert(t.from);
     ids.insert(t.to);
@@ -98,8 +106,42 @@ void add_nodes(TraceModel& m, const TraceEvents& e) {
       n.clock_known = true;
       n.clock_offset = c->second.offset;
       n.clock_error = c->second.error_bound;
+      n.clock_probes = c->second.probes;
+      n.events_dropped = c->second.events_dropped;
     }
     m.nodes.push_back(n);
+  }
+}
+
+/// The key of an attempt on a node.
+std::uint64_t attempt_key(std::uint64_t task, unsigned attempt) { return task * 64 + (attempt % 64); }
+
+/// Makes the spans of each thread sequential: sorted by begin, each begins no earlier than
+/// the one before it ended (workers' times converted with offsets learnt at different
+/// moments may overlap by their error).
+void make_sequential(TraceModel& m) {
+  struct Ref {
+    std::int64_t* begin;
+    std::int64_t* end;
+    int order;  // on a tie: task inputs, then the task, then what follows it
+  };
+  std::map<std::pair<int, int>, std::vector<Ref>> threads;
+  for (TaskSpan& s : m.tasks) {
+    if (m.nodes[s.node].id != 0) threads[{s.node, s.thread}].push_back({&s.begin, &s.end, 1});
+  }
+  for (WorkSpan& w : m.work) {
+    threads[{w.node, w.thread}].push_back({&w.begin, &w.end, w.kind == NodeWork::inputs ? 0 : 2});
+  }
+  for (auto& [where, refs] : threads) {
+    std::stable_sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) {
+      return *a.begin != *b.begin ? *a.begin < *b.begin : a.order < b.order;
+    });
+    std::int64_t busy_until = std::numeric_limits<std::int64_t>::min();
+    for (const Ref& r : refs) {
+      *r.begin = std::max(*r.begin, busy_until);
+      *r.end = std::max(*r.end, *r.begin);
+      busy_until = *r.end;
+    }
   }
 }
 
@@ -112,11 +154,23 @@ void add_tasks(TraceModel& m, const TraceEvents& e) {
     m.submitted.push_back(s.task_id);
   }
 
+  // What workers told of their own threads: the attempts they ran, and their other work.
+  std::vector<std::unordered_map<std::uint64_t, const NodeActivity*>> told(m.nodes.size());
+  for (const NodeActivity& a : e.node_activities) {
+    const int node = m.node_index(a.node);
+    ++m.nodes[node].events_told;
+    const int thread = static_cast<int>(a.thread) + 1;
+    if (a.kind != NodeWork::serve) m.nodes[node].task_threads = std::max(m.nodes[node].task_threads, thread - 1);
+    if (a.kind == NodeWork::task) {
+      told[node][attempt_key(a.task_id, a.attempt)] = &a;
+    } else {
+      m.work.push_back({a.kind, node, thread, a.task_id, a.bytes, a.begin - m.origin, std::max(a.begin, a.end) - m.origin});
+    }
+  }
+
   // Pair each attempt's start with its end.
   std::map<std::pair<std::uint64_t, unsigned>, const TaskEnded*> ends;
   for (const TaskEnded& x : e.ended) ends[{x.task_id, x.attempt}] = &x;
-  std::vector<std::vector<TaskSpan*>> by_node(m.nodes.size());
-  std::vector<std::vector<Interval>> intervals(m.nodes.size());
   m.tasks.reserve(e.started.size());
   for (const StartRecord& s : e.started) {
     TaskSpan span;
@@ -132,31 +186,47 @@ void add_tasks(TraceModel& m, const TraceEvents& e) {
       span.end = std::max(span.begin, m.duration);
       span.unfinished = true;
     }
+    // The worker's own word on where and when it ran (its outcome stays the master's: a
+    // body that returned may still fail when its outputs reach the master).
+    if (auto it = told[span.node].find(attempt_key(s.task_id, s.attempt)); it != told[span.node].end()) {
+      span.thread = static_cast<int>(it->second->thread) + 1;
+      span.begin = it->second->begin - m.origin;
+      span.end = std::max(it->second->begin, it->second->end) - m.origin;
+      span.unfinished = false;
+    }
     m.tasks.push_back(span);
   }
   std::stable_sort(m.tasks.begin(), m.tasks.end(), [](const TaskSpan& a, const TaskSpan& b) { return a.begin < b.begin; });
   std::unordered_map<std::uint64_t, unsigned> slot_of;  // (task, attempt) -> master slot
   for (const StartRecord& s : e.started) {
-    if (s.node == 0) slot_of[s.task_id * 64 + (s.attempt % 64)] = s.slot;
+    if (s.node == 0) slot_of[attempt_key(s.task_id, s.attempt)] = s.slot;
   }
+  // Attempts without a thread of their own on lanes, after the node's task threads.
+  std::vector<std::vector<TaskSpan*>> by_node(m.nodes.size());
+  std::vector<std::vector<Interval>> intervals(m.nodes.size());
   for (TaskSpan& s : m.tasks) {
+    if (s.thread != 0) continue;
     by_node[s.node].push_back(&s);
     int want = 0;
     if (m.nodes[s.node].id == 0) {
-      auto it = slot_of.find(s.task_id * 64 + (s.attempt % 64));
+      auto it = slot_of.find(attempt_key(s.task_id, s.attempt));
       want = it != slot_of.end() ? static_cast<int>(it->second) : 0;
     }
     intervals[s.node].push_back({s.begin, s.end, want});
   }
   for (std::size_t n = 0; n < m.nodes.size(); ++n) {
+    const int first = 2 + m.nodes[n].task_threads;
     const std::vector<int> lanes = lay_on_lanes(intervals[n]);
     int count = 0;
     for (std::size_t k = 0; k < lanes.size(); ++k) {
-      by_node[n][k]->thread = lanes[k] + 2;
+      by_node[n][k]->thread = lanes[k] + first;
       count = std::max(count, lanes[k] + 1);
     }
-    m.nodes[n].threads = 1 + count;
+    m.nodes[n].threads = 1 + m.nodes[n].task_threads + count;
   }
+  make_sequential(m);
+  std::stable_sort(m.tasks.begin(), m.tasks.end(), [](const TaskSpan& a, const TaskSpan& b) { return a.begin < b.begin; });
+  std::stable_sort(m.work.begin(), m.work.end(), [](const WorkSpan& a, const WorkSpan& b) { return a.begin < b.begin; });
 }
 
 void add_activities(TraceModel& m, const TraceEvents& e) {
@@ -203,6 +273,21 @@ void add_counters(TraceModel& m, const TraceEvents& e) {
   m.bytes_in_flight = accumulate(std::move(bytes));
 }
 
+/// What a task type asks of a node, from its constraints (as the scheduler reads them;
+/// malformed ones, which fail the run anyway, ask the default).
+ResourceRequest request_of(const detail::TaskSpec* spec) {
+  ResourceRequest r;
+  if (spec == nullptr || spec->constraint_count == 0) return r;
+  try {
+    const sched::Constraints c = sched::parse_constraints(spec->name, spec->constraints, spec->constraint_count);
+    r.cpus = c.demand.cpus();
+    r.gpus = c.demand.gpus();
+    r.memory_mb = c.demand.memory_mb;
+  } catch (const std::exception&) {
+  }
+  return r;
+}
+
 }  // namespace
 
 TraceModel build_trace_model(TraceEvents e) {
@@ -216,15 +301,25 @@ TraceModel build_trace_model(TraceEvents e) {
   if (!e.ended.empty()) last = std::max(last, e.ended.back().time);
   if (!e.started.empty()) last = std::max(last, e.started.back().time);
   if (!e.ready.empty()) last = std::max(last, e.ready.back().time);
+  if (!e.placed.empty()) last = std::max(last, e.placed.back().time);
   if (!e.submitted.empty()) last = std::max(last, e.submitted.back().time);
   for (const DataTransferred& t : e.transfers) last = std::max(last, t.end);
   for (const RuntimeActivity& a : e.activities) last = std::max(last, a.time);
+  for (const NodeActivity& a : e.node_activities) last = std::max(last, a.end);
   if (last == m.origin && e.run_ended > last) last = e.run_ended;
   m.duration = std::max<std::int64_t>(1, last - m.origin);
   add_nodes(m, e);
+  for (const TraceNode& n : m.nodes) m.dropped += n.events_dropped;
   add_tasks(m, e);
+  // (Spans a worker told may have moved a little later: the trace ends after the last.)
+  for (const TaskSpan& t : m.tasks) m.duration = std::max(m.duration, t.end);
+  for (const WorkSpan& w : m.work) m.duration = std::max(m.duration, w.end);
   add_activities(m, e);
   add_counters(m, e);
+  for (const TaskPlaced& p : e.placed) {
+    m.placements.push_back({p.task_id, m.node_index(p.node), p.computing_units, p.time - m.origin});
+  }
+  for (const detail::TaskSpec* spec : e.type_specs) m.type_requests.push_back(request_of(spec));
   for (std::size_t i = 0; i < e.dependency_of.size(); ++i) {
     const Dependency& d = e.dependency_of[i];
     m.dependencies.push_back({d.task_id, e.dependency_task[i], d.data_id, d.version});

@@ -30,7 +30,10 @@ void TraceRecorder::on_submitted(const TaskSubmitted& e) {
   if (!admit(s, 1 + e.dependencies.size())) return;
   if (e.name != s.last_name || s.type_names.empty()) {
     auto [it, added] = s.type_index.try_emplace(std::string(e.name), static_cast<std::uint32_t>(s.type_names.size()));
-    if (added) s.type_names.emplace_back(e.name);
+    if (added) {
+      s.type_names.emplace_back(e.name);
+      s.type_specs.push_back(e.spec);
+    }
     s.last_name = e.name;
     s.last_type = it->second;
   }
@@ -46,6 +49,13 @@ void TraceRecorder::on_ready(const TaskReady& e) {
   std::lock_guard lock(s.mutex);
   if (!admit(s, 1)) return;
   s.ready.push_back(e);
+}
+
+void TraceRecorder::on_placed(const TaskPlaced& e) {
+  Shard& s = shard();
+  std::lock_guard lock(s.mutex);
+  if (!admit(s, 1)) return;
+  s.placed.push_back(e);
 }
 
 void TraceRecorder::on_started(const TaskStarted& e) {
@@ -79,6 +89,13 @@ void TraceRecorder::on_activity(const RuntimeActivity& e) {
   s.activities.push_back(e);
 }
 
+void TraceRecorder::on_node_activity(const NodeActivity& e) {
+  Shard& s = shard();
+  std::lock_guard lock(s.mutex);
+  if (!admit(s, 1)) return;
+  s.node_activities.push_back(e);
+}
+
 void TraceRecorder::on_clock(const NodeClock& e) {
   std::lock_guard lock(clocks_mutex_);
   clocks_[e.node] = e;
@@ -107,7 +124,10 @@ TraceEvents TraceRecorder::take() {
     std::vector<std::uint32_t> renumber(s.type_names.size());
     for (std::size_t i = 0; i < s.type_names.size(); ++i) {
       auto [it, added] = type_index.try_emplace(s.type_names[i], static_cast<std::uint32_t>(out.type_names.size()));
-      if (added) out.type_names.push_back(s.type_names[i]);
+      if (added) {
+        out.type_names.push_back(s.type_names[i]);
+        out.type_specs.push_back(s.type_specs[i]);
+      }
       renumber[i] = it->second;
     }
     for (SubmitRecord& r : s.submitted) r.type = renumber[r.type];
@@ -115,22 +135,27 @@ TraceEvents TraceRecorder::take() {
     append(out.dependency_of, s.dependency_of);
     append(out.dependency_task, s.dependency_task);
     append(out.ready, s.ready);
+    append(out.placed, s.placed);
     append(out.started, s.started);
     append(out.ended, s.ended);
     append(out.transfers, s.transfers);
     append(out.activities, s.activities);
+    append(out.node_activities, s.node_activities);
     for (auto& [node, name] : s.node_names) out.node_names.try_emplace(node, name);
     s.node_names.clear();
     s.type_names.clear();
+    s.type_specs.clear();
     s.type_index.clear();
     s.last_name.clear();
   }
   sort_by(out.submitted, [](const SubmitRecord& r) { return r.time; });
   sort_by(out.ready, [](const TaskReady& r) { return r.time; });
+  sort_by(out.placed, [](const TaskPlaced& r) { return r.time; });
   sort_by(out.started, [](const StartRecord& r) { return r.time; });
   sort_by(out.ended, [](const TaskEnded& r) { return r.time; });
   sort_by(out.transfers, [](const DataTransferred& r) { return r.begin; });
   sort_by(out.activities, [](const RuntimeActivity& r) { return r.time; });
+  sort_by(out.node_activities, [](const NodeActivity& r) { return r.begin; });
   {
     std::lock_guard lock(clocks_mutex_);
     out.clocks = clocks_;

@@ -37,14 +37,17 @@ struct SubmitRecord {
 /// Everything recorded, merged from the recorder's shards, each list sorted by time.
 struct TraceEvents {
   std::vector<std::string> type_names;  // index = SubmitRecord::type
+  std::vector<const detail::TaskSpec*> type_specs;  // parallel: each type's spec (or null)
   std::vector<SubmitRecord> submitted;
   std::vector<Dependency> dependency_of;  // parallel to dependency_task: the edge
   std::vector<std::uint64_t> dependency_task;  // the task that waits
   std::vector<TaskReady> ready;
+  std::vector<TaskPlaced> placed;  // the scheduler's decisions (master-worker runs)
   std::vector<StartRecord> started;
   std::vector<TaskEnded> ended;
   std::vector<DataTransferred> transfers;
   std::vector<RuntimeActivity> activities;
+  std::vector<NodeActivity> node_activities;  // what workers told of their threads (by begin)
   std::map<int, std::string> node_names;  // nodes named by their attempts
   std::map<int, NodeClock> clocks;        // the last estimate of each worker's clock
   EventTime run_ended = 0;
@@ -67,11 +70,13 @@ class TraceRecorder : public TaskObserver {
 
   void on_submitted(const TaskSubmitted& e) override;
   void on_ready(const TaskReady& e) override;
+  void on_placed(const TaskPlaced& e) override;
   void on_started(const TaskStarted& e) override;
   void on_ended(const TaskEnded& e) override;
   void on_transfer(const DataTransferred& e) override;
   void on_activity(const RuntimeActivity& e) override;
   void on_clock(const NodeClock& e) override;
+  void on_node_activity(const NodeActivity& e) override;
   void on_run_ended(const RunEnded& e) override;
 
   /// Everything recorded so far, merged and sorted; the recorder is left empty.
@@ -81,15 +86,18 @@ class TraceRecorder : public TaskObserver {
   struct Shard {
     std::mutex mutex;
     std::vector<std::string> type_names;  // this shard's own numbering
+    std::vector<const detail::TaskSpec*> type_specs;
     std::unordered_map<std::string, std::uint32_t> type_index;
     std::vector<SubmitRecord> submitted;
     std::vector<Dependency> dependency_of;
     std::vector<std::uint64_t> dependency_task;
     std::vector<TaskReady> ready;
+    std::vector<TaskPlaced> placed;
     std::vector<StartRecord> started;
     std::vector<TaskEnded> ended;
     std::vector<DataTransferred> transfers;
     std::vector<RuntimeActivity> activities;
+    std::vector<NodeActivity> node_activities;
     std::map<int, std::string> node_names;
     std::uint64_t allowance = 0;  // events this shard may still keep before asking budget_
     std::string last_name;  // the last task type seen, and its index: most calls repeat it

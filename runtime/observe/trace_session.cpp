@@ -17,12 +17,12 @@
 
 namespace compss::rt::observe {
 
-std::optional<TraceSettings> trace_settings_from_env() {
-  const char* v = std::getenv("COMPSS_TRACE");
+std::optional<TraceSettings> trace_settings_from_env(const std::function<const char*(const char*)>& env) {
+  const char* v = env("COMPSS_TRACE");
   if (v == nullptr || *v == '\0' || std::string_view(v) == "0") return std::nullopt;
   TraceSettings s;
   s.folder = std::string_view(v) == "1" ? log_dir() + "/trace" : std::string(v);
-  if (const char* m = std::getenv("COMPSS_TRACE_MAX_EVENTS"); m != nullptr && *m != '\0') {
+  if (const char* m = env("COMPSS_TRACE_MAX_EVENTS"); m != nullptr && *m != '\0') {
     s.max_events = detail::whole_number_variable("COMPSS_TRACE_MAX_EVENTS", m, 1, 1'000'000'000);
   }
   std::error_code ec;
@@ -60,18 +60,17 @@ void TraceSession::on_run_ended(const RunEnded& e) {
   try {
     TraceModel model = build_trace_model(take());
     write_trace_files(model, settings_.folder);
+    std::uint64_t workers_dropped = 0;  // (events workers could not keep: their buffer was full)
+    for (const TraceNode& n : model.nodes) workers_dropped += n.events_dropped;
+    const char* truncated = model.dropped == 0         ? ""
+                            : model.dropped > workers_dropped ? "; TRUNCATED: COMPSS_TRACE_MAX_EVENTS reached"
+                                                              : "; TRUNCATED: a worker could not keep all its events";
     std::fprintf(stderr, "compss: trace written to %s (trace.prv/.pcf/.row for Paraver, trace.json for Perfetto, trace.html)%s\n",
-                 settings_.folder.c_str(), model.dropped > 0 ? "; TRUNCATED: COMPSS_TRACE_MAX_EVENTS reached" : "");
+                 settings_.folder.c_str(), truncated);
   } catch (const std::exception& x) {
     std::fprintf(stderr, "compss: no trace: %s\n", x.what());
   }
   std::fflush(stderr);
-}
-
-std::shared_ptr<TaskObserver> trace_session_from_env() {
-  auto settings = trace_settings_from_env();
-  if (!settings) return nullptr;
-  return std::make_shared<TraceSession>(std::move(*settings));
 }
 
 }  // namespace compss::rt::observe

@@ -13,6 +13,8 @@
 #include "observe/trace_recorder.hpp"
 
 #include <cstdint>
+#include <cstdlib>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,9 +26,12 @@ struct TraceSettings {
   std::uint64_t max_events = 4'000'000;
 };
 
-/// The settings COMPSS_TRACE asks for, or none. Throws compss::Error for a malformed value
-/// or a folder that cannot be made or written (the run must not start then).
-std::optional<TraceSettings> trace_settings_from_env();
+/// The settings COMPSS_TRACE asks for in `env` (default: the process's variables), or
+/// none. Throws compss::Error for a malformed value or a folder that cannot be made or
+/// written (the run must not start then). Read with the other observers' settings
+/// (observe/observers.hpp, observe_settings_from_env).
+std::optional<TraceSettings> trace_settings_from_env(
+    const std::function<const char*(const char*)>& env = [](const char* n) { return std::getenv(n); });
 
 /// Writes every format of `model` into `folder` (which exists); throws compss::Error.
 void write_trace_files(const TraceModel& model, const std::string& folder);
@@ -42,8 +47,5 @@ class TraceSession : public TraceRecorder {
  private:
   TraceSettings settings_;
 };
-
-/// The observer COMPSS_TRACE asks for, or null.
-std::shared_ptr<TaskObserver> trace_session_from_env();
 
 }  // namespace compss::rt::observe

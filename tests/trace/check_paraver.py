@@ -3,7 +3,9 @@
 
 usage: check_paraver.py FOLDER [--tasks TYPE=N ...] [--nodes N] [--nodes-with-tasks N]
                         [--min-nodes-with-tasks N] [--min-transfers N]
-                        [--max-clock-error-ns NS [--same-clock]]
+                        [--max-clock-error-ns NS [--same-clock]] [--min-clock-probes N]
+                        [--worker-threads] [--requested TYPE=CPUS:GPUS:MB ...]
+                        [--min-placements N]
 
 Paraver files: every line well formed (record 1 state, 2 events, 3 communication, with
 their fields in range); records in time order; per thread, states ordered and never
@@ -12,7 +14,13 @@ send, a size; every state, event type and (where the .pcf lists values) value de
 the .pcf; the .row's CPU, node and thread counts equal to the header's. Then what the run
 should show: task begin/end pairs per thread, the count of each task type, the number of
 nodes (and of nodes that ran tasks), transfers with bytes, and the same task counts, flows
-and clock metadata in trace.json. Prints "trace checked: OK" or every problem and exits 1.
+and clock metadata in trace.json (with --min-clock-probes, each worker's clock probed that
+often). With --worker-threads, the workers told their own events: every task on a worker
+is on one of the task threads it named (named "<node> thread N" in the .row, none on a
+fallback lane), and their own work (taking inputs, answering) is there as runtime events.
+With --requested, every task of TYPE carries those requested resources (8000008-8000010)
+at its begin; with --min-placements, the scheduler's decisions (8001012) are there.
+Prints "trace checked: OK" or every problem and exits 1.
 """
 import argparse
 import collections
@@ -22,7 +30,9 @@ import re
 import sys
 
 HEADER = re.compile(r"^#Paraver \((\d\d/\d\d/\d\d at \d\d:\d\d)\):(\d+)(_ns)?:(\d+)\(([\d,]+)\):(\d+):(.*)$")
-TASK_TYPE, TASK_ID, TRANSFER = 8000000, 8000002, 8000003
+TASK_TYPE, TASK_ID, TRANSFER, RUNTIME_EVENT = 8000000, 8000002, 8000003, 8001002
+CPUS, GPUS, MEMORY, PLACED_NODE = 8000008, 8000009, 8000010, 8001012
+WORKER_WORK = (2, 3)  # 8001002 values of a worker's own work: taking inputs, answering
 
 
 class Problems(list):
@@ -88,6 +98,7 @@ def parse_pcf(path, problems):
 
 def check_row(path, header, problems):
     sizes, counts, level = {}, collections.Counter(), None
+    names = collections.defaultdict(list)
     with open(path) as f:
         for line in f:
             line = line.rstrip("\n")
@@ -97,12 +108,19 @@ def check_row(path, header, problems):
                 sizes[level] = int(m.group(2))
             elif line and level:
                 counts[level] += 1
+                names[level].append(line)
     expected = {"CPU": sum(header["cpus"]), "NODE": len(header["cpus"]), "THREAD": sum(header["threads"])}
     for level, want in expected.items():
         if sizes.get(level) != want:
             problems.add("trace.row", f"LEVEL {level} SIZE {sizes.get(level)} but the header says {want}")
         if counts[level] != sizes.get(level):
             problems.add("trace.row", f"LEVEL {level}: {counts[level]} names for SIZE {sizes.get(level)}")
+    # The thread names of each Paraver task (node), by thread number from 1.
+    by_task, at = [], 0
+    for threads in header["threads"]:
+        by_task.append(names["THREAD"][at:at + threads])
+        at += threads
+    return by_task
 
 
 def check_prv(path, states_declared, types, problems):
@@ -115,7 +133,8 @@ def check_prv(path, states_declared, types, problems):
         state_end = {}  # (task, thread) -> end of its last state
         open_task = {}  # (task, thread) -> task id running
         result = {"type_counts": collections.Counter(), "task_ids": set(), "nodes_with_tasks": set(),
-                  "transfers": 0, "transfer_bytes": 0}
+                  "transfers": 0, "transfer_bytes": 0, "task_threads": collections.defaultdict(set),
+                  "worker_work": set(), "requested": collections.defaultdict(set), "placements": 0}
 
         def place(fields, n, at):
             cpu, app, task, thread = fields[at:at + 4]
@@ -156,6 +175,12 @@ def check_prv(path, states_declared, types, problems):
                 where = place(fields, n, 1)
                 time = fields[5]
                 pairs = list(zip(fields[6::2], fields[7::2]))
+                values = dict(pairs)
+                if values.get(CPUS, 0) != 0 and where in open_task:
+                    label = (types.get(TASK_TYPE, {}).get("values") or {}).get(open_task[where], "?")
+                    result["requested"][label].add((values[CPUS], values.get(GPUS), values.get(MEMORY)))
+                if PLACED_NODE in values:
+                    result["placements"] += 1
                 for t, v in pairs:
                     if t not in types:
                         problems.add(f"trace.prv:{n}", f"event type {t} not in the .pcf")
@@ -165,6 +190,7 @@ def check_prv(path, states_declared, types, problems):
                         if where in open_task:
                             problems.add(f"trace.prv:{n}", f"a task begins on {where} while another runs there")
                         open_task[where] = v
+                        result["task_threads"][where[0]].add(where[1])
                         result["type_counts"][(types.get(t, {}).get("values") or {}).get(v, str(v))] += 1
                         result["nodes_with_tasks"].add(where[0])
                     elif t == TASK_TYPE:
@@ -173,6 +199,8 @@ def check_prv(path, states_declared, types, problems):
                         open_task.pop(where, None)
                     elif t == TASK_ID and v != 0:
                         result["task_ids"].add(v)
+                    elif t == RUNTIME_EVENT and v in WORKER_WORK and where[0] > 1:
+                        result["worker_work"].add(where[0])
             elif kind == 3 and len(fields) == 15:
                 send = place(fields, n, 1)
                 recv = place(fields, n, 7)
@@ -198,6 +226,22 @@ def check_prv(path, states_declared, types, problems):
             problems.add("trace.prv", f"the task on {where} never ends")
         result["header"] = header
         return result
+
+
+def check_worker_threads(r, thread_names, problems):
+    """Every task on a worker ran on a task thread the worker named; its work is there."""
+    for task, threads in sorted(r["task_threads"].items()):
+        if task == 1:
+            continue  # the master: executor lanes
+        names = thread_names[task - 1] if task - 1 < len(thread_names) else []
+        for t in sorted(threads):
+            name = names[t - 1] if t - 1 < len(names) else "?"
+            if " thread " not in name:
+                problems.add("trace.row", f"a task ran on thread {t} of node {task}, named {name!r}: not one of "
+                                          "the worker's own task threads")
+        if task not in r["worker_work"]:
+            problems.add("trace.prv", f"node {task} ran tasks but told none of its own work (8001002 values "
+                                      f"{WORKER_WORK})")
 
 
 def check_json(path, args, problems):
@@ -226,8 +270,14 @@ def check_json(path, args, problems):
     meta = trace.get("metadata", {})
     if meta.get("truncated"):
         problems.add("trace.json", "the trace says it is truncated")
+    workers = [n for n in meta.get("nodes", []) if n["node"] != 0]
+    for n in workers:
+        if args.min_clock_probes and n.get("clock_probes", 0) < args.min_clock_probes:
+            problems.add("trace.json", f"the clock of {n['name']} was probed {n.get('clock_probes', 0)} times, "
+                                       f"expected at least {args.min_clock_probes} (at its connection and later)")
+        if args.worker_threads and n.get("events_dropped", 0) != 0:
+            problems.add("trace.json", f"{n['name']} dropped {n['events_dropped']} of its own events")
     if args.max_clock_error_ns is not None:
-        workers = [n for n in meta.get("nodes", []) if n["node"] != 0]
         for n in workers:
             if "clock_error_ns" not in n:
                 problems.add("trace.json", f"no clock error for node {n['name']}")
@@ -251,6 +301,11 @@ def main():
     p.add_argument("--min-nodes-with-tasks", type=int, default=0)
     p.add_argument("--min-transfers", type=int, default=0)
     p.add_argument("--max-clock-error-ns", type=int)
+    p.add_argument("--min-clock-probes", type=int, default=0)
+    p.add_argument("--requested", action="append", default=[], help="TYPE=CPUS:GPUS:MB asked by each task of TYPE")
+    p.add_argument("--min-placements", type=int, default=0)
+    p.add_argument("--worker-threads", action="store_true",
+                   help="tasks on workers are on the worker's own task threads (their events were told)")
     p.add_argument("--same-clock", action="store_true",
                    help="every node runs on this machine: each offset must be 0 within its error bound")
     args = p.parse_args()
@@ -263,7 +318,9 @@ def main():
     states, types = parse_pcf(base + ".pcf", problems)
     r = check_prv(base + ".prv", states, types, problems)
     if r is not None:
-        check_row(base + ".row", r["header"], problems)
+        thread_names = check_row(base + ".row", r["header"], problems)
+        if args.worker_threads:
+            check_worker_threads(r, thread_names, problems)
         for spec in args.tasks:
             name, want = spec.split("=")
             if r["type_counts"][name] != int(want):
@@ -280,6 +337,15 @@ def main():
         if len(r["nodes_with_tasks"]) < args.min_nodes_with_tasks:
             problems.add("trace.prv", f"tasks ran on {len(r['nodes_with_tasks'])} nodes, expected at least "
                                       f"{args.min_nodes_with_tasks}")
+        for spec in args.requested:
+            name, want = spec.split("=")
+            want = tuple(int(x) for x in want.split(":"))
+            if r["requested"][name] != {want}:
+                problems.add("trace.prv", f"'{name}' tasks requested {sorted(r['requested'][name])} "
+                                          f"(CPUs, GPUs, MB), expected {want}")
+        if r["placements"] < args.min_placements:
+            problems.add("trace.prv", f"{r['placements']} scheduling decisions (8001012), expected at least "
+                                      f"{args.min_placements}")
         if r["transfers"] < args.min_transfers:
             problems.add("trace.prv", f"{r['transfers']} communications, expected at least {args.min_transfers}")
     meta = check_json(base + ".json", args, problems)

@@ -6,8 +6,9 @@ usage: check_paraver_rejects.py FOLDER_OF_A_GOOD_TRACE SCRATCH
 Takes a trace that check_paraver.py accepts, breaks one thing at a time in a copy (a
 malformed record, two states overlapping on one thread, a communication received before it
 was sent, an event value the .pcf does not declare, a .row whose size differs from the
-header's, a record out of time order) and checks the checker says FAIL for each, naming
-the problem. Prints "checker rejects: OK" when it did for every one.
+header's, a record out of time order; with --worker-threads, tasks of a worker on threads
+that are not its own; with --min-clock-probes 2, a clock probed once) and checks the checker
+says FAIL for each, naming the problem. Prints "checker rejects: OK" when it did for every one.
 """
 import os
 import re
@@ -18,8 +19,9 @@ import sys
 here = os.path.dirname(os.path.abspath(__file__))
 
 
-def run_checker(folder):
-    r = subprocess.run([sys.executable, os.path.join(here, "check_paraver.py"), folder], capture_output=True, text=True)
+def run_checker(folder, args=()):
+    r = subprocess.run([sys.executable, os.path.join(here, "check_paraver.py"), folder, *args], capture_output=True,
+                       text=True)
     return r.returncode, r.stdout
 
 
@@ -68,36 +70,62 @@ def out_of_order(lines):
     return lines
 
 
+def edit_file(folder, name, change):
+    path = os.path.join(folder, name)
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(change(text))
+
+
+def row_too_big(folder):
+    edit_file(folder, "trace.row",
+              lambda row: re.sub(r"LEVEL THREAD SIZE (\d+)", lambda m: f"LEVEL THREAD SIZE {int(m.group(1)) + 1}", row))
+
+
+def worker_lanes(folder):
+    # As before workers told their own events: their tasks on lanes the master laid out.
+    edit_file(folder, "trace.row", lambda row: row.replace(" thread ", " lane "))
+
+
+def probed_once(folder):
+    edit_file(folder, "trace.json", lambda text: re.sub(r'"clock_probes":\d+', '"clock_probes":1', text))
+
+
 def main():
     good, scratch = sys.argv[1], sys.argv[2]
     code, out = run_checker(good)
     if code != 0:
         print("FAIL: the good trace is refused:\n" + out)
         return 1
-    cases = [("overlapping states", overlap_states, "before the thread's previous one ends"),
-             ("a reversed communication", reverse_communication, "before sent"),
-             ("an undeclared value", undeclared_value, "not in the .pcf"),
-             ("a malformed record", malformed, "not a record of whole numbers"),
-             ("a record out of order", out_of_order, "records out of order"),
-             ("a .row of the wrong size", None, "LEVEL THREAD SIZE")]
+    # (name, what breaks the .prv's lines, or a folder's files; what the checker must say; its options)
+    cases = [("overlapping states", overlap_states, "before the thread's previous one ends", ()),
+             ("a reversed communication", reverse_communication, "before sent", ()),
+             ("an undeclared value", undeclared_value, "not in the .pcf", ()),
+             ("a malformed record", malformed, "not a record of whole numbers", ()),
+             ("a record out of order", out_of_order, "records out of order", ()),
+             ("a .row of the wrong size", row_too_big, "LEVEL THREAD SIZE", ()),
+             ("tasks on a worker's lanes", worker_lanes, "not one of the worker's own task threads",
+              ("--worker-threads",)),
+             ("a clock probed once", probed_once, "was probed 1 times", ("--min-clock-probes", "2"))]
+    code, out = run_checker(good, ("--worker-threads", "--min-clock-probes", "2"))
+    if code != 0:
+        print("FAIL: the good trace is refused with --worker-threads --min-clock-probes 2:\n" + out)
+        return 1
     failures = 0
-    for name, breaker, expected in cases:
-        folder = os.path.join(scratch, name.replace(" ", "_"))
+    for name, breaker, expected, options in cases:
+        folder = os.path.join(scratch, name.replace(" ", "_").replace("'", ""))
         shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(good, folder)
-        if breaker is None:
-            with open(os.path.join(folder, "trace.row")) as f:
-                row = f.read()
-            row = re.sub(r"LEVEL THREAD SIZE (\d+)", lambda m: f"LEVEL THREAD SIZE {int(m.group(1)) + 1}", row)
-            with open(os.path.join(folder, "trace.row"), "w") as f:
-                f.write(row)
+        if breaker in (row_too_big, worker_lanes, probed_once):
+            breaker(folder)
         else:
             path = os.path.join(folder, "trace.prv")
             with open(path) as f:
                 lines = f.read().splitlines()
             with open(path, "w") as f:
                 f.write("\n".join(breaker(lines)) + "\n")
-        code, out = run_checker(folder)
+        code, out = run_checker(folder, options)
         if code == 0 or expected not in out:
             print(f"FAIL: {name} not refused (exit {code}, expected '{expected}'):\n{out}")
             failures += 1

@@ -50,7 +50,9 @@ std::vector<Message> samples() {
           DataFetchReply{4, 2, true, compss::to_bytes(std::string("payload"))},
           Shutdown{},
           DataRelease{4, DataRelease::all_versions},
-          Heartbeat{10'000}};
+          Heartbeat{10'000},
+          ClockProbe{123, 456, true},
+          WorkerEvents{{WireEvent{1, 1, 2, 7, 0, 100, 200}, WireEvent{4, 0, 0, 0, 4096, 300, 310}}, 3}};
 }
 
 }  // namespace
@@ -197,8 +199,17 @@ TEST(NetMessage, WrongMagicVersionTypeAreRejected) {
   auto bad_type = frame;
   bad_type[6] = std::byte{200};
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
-  bad_type[6] = std::byte{10};  // one past heartbeat
+  bad_type[6] = std::byte{12};  // one past worker_events
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
+}
+
+TEST(NetMessage, WorkerEventsOfUnknownKindAreRejected) {
+  Message back;
+  ASSERT_FALSE(decode_frame(encode(WorkerEvents{{WireEvent{.kind = 3, .thread = 1}}}), back));
+  EXPECT_EQ(std::get<WorkerEvents>(back).events.at(0).thread, 1u);
+  EXPECT_EQ(decode_frame(encode(WorkerEvents{{WireEvent{.kind = 9}}}), back), NetError::malformed_payload);
+  EXPECT_EQ(decode_frame(encode(WorkerEvents{{WireEvent{.kind = 1, .outcome = 2}}}), back),
+            NetError::malformed_payload);
 }
 
 TEST(NetMessage, HugeLengthIsRejectedBeforeReading) {

@@ -7,6 +7,7 @@
 #include "net/peer_server.hpp"
 #include "net/test_pause.hpp"
 #include "net/worker.hpp"
+#include "net/worker_event_log.hpp"
 #include "net/worker_store.hpp"
 
 #include <compss/detail/call_task.hpp>
@@ -16,6 +17,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
+#include <optional>
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
@@ -384,6 +387,106 @@ TEST(NetPeer, ServeTasksQueuesMoreRequestsThanSlots) {
   EXPECT_EQ(answered, std::vector<bool>(requests, true));
   EXPECT_TRUE(orderly);
   EXPECT_EQ(served, static_cast<std::size_t>(requests));
+}
+
+// Traces (docs/traces.md): a clock probe comes back at once with the worker's time and
+// turns on its own events; each task thread then tells which of its threads took each
+// request's inputs, ran its body (with its outcome) and answered, in batches, the last one
+// before the worker ends; the data server tells what it sent.
+TEST(NetPeer, ServeTasksAnswersClockProbesAndSendsItsOwnEventsInBatches) {
+  auto [master, worker] = make_fake_pair();
+  WorkerStore store;
+  WorkerEventLog events;
+  std::thread serving([&, w = worker] { serve_tasks(*w, {.cores = 2, .store = &store, .events = &events}); });
+  const std::int64_t sent = worker_clock_ns();
+  ASSERT_FALSE(master->send(ClockProbe{sent, 0, true}));
+  constexpr int requests = 4;
+  for (int i = 0; i < requests; ++i) {
+    ASSERT_FALSE(master->send(TaskRequest{
+        static_cast<std::uint64_t>(i + 1), add_spec.signature,
+        {inline_param(0, 0, Direction::in, compss::to_bytes(std::vector<int>{i})),
+         inline_param(0, 0, Direction::inout, compss::to_bytes(std::vector<int>{100}))}}));
+  }
+  ASSERT_FALSE(master->send(TaskRequest{9, "void no_such(int)", {}}));  // fails: outcome 1
+  ASSERT_FALSE(master->send(Shutdown{}));
+  std::map<std::uint64_t, std::vector<WireEvent>> by_request;
+  int answers = 0;
+  bool probed = false;
+  for (;;) {
+    Message m;
+    if (master->receive(m, 30s)) break;  // (closed once the worker ended)
+    if (auto* p = std::get_if<ClockProbe>(&m)) {
+      probed = true;
+      EXPECT_EQ(p->master_ns, sent);
+      EXPECT_GE(p->worker_ns, sent);  // one process, one clock
+      EXPECT_LE(p->worker_ns, worker_clock_ns());
+    } else if (auto* e = std::get_if<WorkerEvents>(&m)) {
+      EXPECT_EQ(e->dropped, 0u);
+      for (const WireEvent& w : e->events) by_request[w.request].push_back(w);
+    } else if (std::holds_alternative<TaskDone>(m) || std::holds_alternative<TaskFailed>(m)) {
+      ++answers;
+    }
+    if (answers == requests + 1 && by_request.size() == requests + 1) break;
+  }
+  serving.join();
+  EXPECT_TRUE(probed);
+  EXPECT_EQ(answers, requests + 1);
+  ASSERT_EQ(by_request.size(), static_cast<std::size_t>(requests + 1));
+  for (int i = 1; i <= requests; ++i) {
+    const std::vector<WireEvent>& e = by_request[i];
+    ASSERT_EQ(e.size(), 3u) << "request " << i;
+    EXPECT_EQ(e[0].kind, static_cast<std::uint8_t>(WorkerEventKind::inputs));
+    EXPECT_EQ(e[1].kind, static_cast<std::uint8_t>(WorkerEventKind::task));
+    EXPECT_EQ(e[2].kind, static_cast<std::uint8_t>(WorkerEventKind::outputs));
+    EXPECT_EQ(e[1].outcome, 0);
+    EXPECT_TRUE(e[1].thread == 1 || e[1].thread == 2) << e[1].thread;  // one of its 2 task threads
+    EXPECT_EQ(e[0].thread, e[1].thread);
+    EXPECT_LE(e[0].begin_ns, e[1].begin_ns);
+    EXPECT_LE(e[1].begin_ns, e[1].end_ns);
+    EXPECT_LE(e[1].end_ns, e[2].begin_ns);
+    EXPECT_LE(e[2].begin_ns, e[2].end_ns);
+  }
+  ASSERT_EQ(by_request[9].size(), 1u);  // failed before its body: only its inputs' step
+  EXPECT_EQ(by_request[9][0].outcome, 1);
+}
+
+TEST(NetPeer, AWorkersEventsAreKeptOnlyWhenAskedAndWithinTheirBound) {
+  WorkerEventLog log(3, 2, std::chrono::hours(1));
+  log.add({.kind = 1, .thread = 1});
+  EXPECT_FALSE(log.take(true));  // not asked: nothing kept
+  log.start();
+  log.add({.kind = 1, .thread = 1});
+  EXPECT_FALSE(log.take(false));  // one event: not a batch yet, and not old
+  log.add({.kind = 1, .thread = 2});
+  std::optional<WorkerEvents> batch = log.take(false);
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->events.size(), 2u);
+  for (int i = 0; i < 5; ++i) log.add({.kind = 2, .thread = 1});
+  batch = log.take(true);
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->events.size(), 3u);  // at most 3 wait
+  EXPECT_EQ(batch->dropped, 2u);        // the others are said to be lost
+  EXPECT_FALSE(log.take(true));
+}
+
+TEST(NetPeer, TheDataServerTellsWhatItSent) {
+  IoThread io;
+  WorkerStore store;
+  store.put(1, 1, std::vector<std::byte>(1000, std::byte{1}));
+  WorkerEventLog events;
+  events.start();
+  PeerServer server(io.context(), server_options(), store, &events);
+  PeerFetcher peers(io.context(), fetch_options());
+  std::shared_ptr<const compss::detail::HeldValue> out;
+  std::string why;
+  ASSERT_TRUE(peers.fetch("127.0.0.1:" + std::to_string(server.port()), 1, 1, nullptr, out, why)) << why;
+  std::optional<WorkerEvents> batch;
+  for (int i = 0; i < 1000 && !(batch = events.take(true)); ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(batch);  // (told after the send: the fetcher may get the bytes first)
+  ASSERT_EQ(batch->events.size(), 1u);
+  EXPECT_EQ(batch->events[0].kind, static_cast<std::uint8_t>(WorkerEventKind::serve));
+  EXPECT_EQ(batch->events[0].thread, 0u);
+  EXPECT_GE(batch->events[0].bytes, 1000u);
 }
 
 // The fault tests' pause (ConnectionOptions::pause, net/test_pause.hpp): once per large

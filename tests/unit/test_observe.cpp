@@ -9,14 +9,16 @@
 #include <compss/error.hpp>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <atomic>
 #include <map>
 #include <string>
 #include <vector>
 
 using namespace compss;
-using namespace compss::observe;
+using namespace compss::rt::observe;
 using detail::Direction;
 
 namespace {
@@ -101,13 +103,17 @@ TEST(TaskGraph, CountsFollowTheStatesAndTheNodes) {
   EXPECT_EQ(c.nodes[2].running, 0u);
 }
 
+namespace {
+/// The settings `vars` (and nothing else) ask for.
+ObserveSettings from(std::map<std::string, std::string> vars) {
+  return observe_settings_from_env([vars](const char* n) -> const char* {
+    auto it = vars.find(n);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  });
+}
+}  // namespace
+
 TEST(ObserveSettings, BadValuesNameTheVariable) {
-  auto from = [](std::map<std::string, std::string> vars) {
-    return observe_settings_from_env([vars](const char* n) -> const char* {
-      auto it = vars.find(n);
-      return it == vars.end() ? nullptr : it->second.c_str();
-    });
-  };
   EXPECT_TRUE(from({{"COMPSS_GRAPH", "1"}}).graph);
   EXPECT_EQ(from({{"COMPSS_MONITOR", "0"}}).monitor, 0);
   EXPECT_FALSE(from({}).any());
@@ -119,6 +125,28 @@ TEST(ObserveSettings, BadValuesNameTheVariable) {
   }
   EXPECT_THROW(from({{"COMPSS_MONITOR", "65536"}}), Error);
   EXPECT_THROW(from({{"COMPSS_SUMMARY", "2"}}), Error);
+}
+
+// One reader for every observer: COMPSS_TRACE too (its folder made and checked there).
+TEST(ObserveSettings, TheTraceIsReadWithTheOthers) {
+  EXPECT_FALSE(from({{"COMPSS_TRACE", "0"}}).trace);
+  const auto folder = std::filesystem::temp_directory_path() / ("observe_trace_" + std::to_string(::getpid()));
+  const ObserveSettings s = from({{"COMPSS_TRACE", folder.string()}, {"COMPSS_TRACE_MAX_EVENTS", "50"}});
+  ASSERT_TRUE(s.trace);
+  EXPECT_TRUE(s.any());
+  EXPECT_EQ(s.trace->folder, folder.string());
+  EXPECT_EQ(s.trace->max_events, 50u);
+  EXPECT_TRUE(std::filesystem::is_directory(folder));
+  EXPECT_NE(make_observers(s).trace, nullptr);
+  std::filesystem::remove_all(folder);
+  try {
+    from({{"COMPSS_TRACE", "/proc/no/such/folder"}});
+    FAIL() << "a folder that cannot be made";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("COMPSS_TRACE: cannot make the trace folder"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(from({{"COMPSS_TRACE", folder.string()}, {"COMPSS_TRACE_MAX_EVENTS", "x"}}), Error);
+  std::filesystem::remove_all(folder);
 }
 
 TEST(Monitor, AsksForTheTokenAndStopsAskingTheBackendWhenTheRunEnds) {
@@ -149,6 +177,42 @@ TEST(Monitor, AsksForTheTokenAndStopsAskingTheBackendWhenTheRunEnds) {
   EXPECT_NE(state.body.find("\"slots\":2"), std::string::npos) << "the last answer is kept";
   std::this_thread::sleep_for(std::chrono::milliseconds(30));  // the sampler's turns too
   EXPECT_EQ(asked_after_end, 0);
+}
+
+// Failure reports: each failed or timed-out attempt with its error and where it ran (the
+// newest max_failures, with the total), and each worker lost with why.
+TEST(Monitor, ShowsFailedAttemptsWithTheirErrorAndLostWorkers) {
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  Monitor monitor(0, {graph, summary, {}, 100}, std::chrono::milliseconds(5));
+  const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
+  rt::TaskEnded ok{1, rt::TaskOutcome::success, 1, false, rt::event_now()};
+  ok.name = "fine";
+  monitor.on_ended(ok);
+  rt::TaskEnded bad{2, rt::TaskOutcome::failed, 1, true, rt::event_now()};
+  bad.name = "explode";
+  bad.error_type = "std::runtime_error";
+  bad.error_message = "bad input \"42\"";
+  bad.error_where = "localhost-1";
+  monitor.on_ended(bad);
+  monitor.on_node_lost({2, "localhost-2", "connection closed", rt::event_now()});
+  std::string body = monitor.handle("/api/state?token=" + token).body;
+  EXPECT_NE(body.find("\"failures_total\":1"), std::string::npos) << body;
+  EXPECT_NE(body.find("\"what\":\"explode\",\"outcome\":\"failed (retried)\","
+                      "\"error\":\"std::runtime_error: bad input \\\"42\\\"\",\"where\":\"localhost-1\""),
+            std::string::npos) << body;
+  EXPECT_EQ(body.find("\"what\":\"fine\""), std::string::npos) << "a success is no failure";
+  EXPECT_NE(body.find("\"lost\":[{\"time_s\""), std::string::npos) << body;
+  EXPECT_NE(body.find("\"what\":\"localhost-2\",\"outcome\":\"lost\",\"error\":\"connection closed\""),
+            std::string::npos) << body;
+  for (std::uint64_t id = 10; id < 10 + Monitor::max_failures + 5; ++id) {
+    rt::TaskEnded f{id, rt::TaskOutcome::timed_out, 1, false, rt::event_now()};
+    monitor.on_ended(f);
+  }
+  body = monitor.handle("/api/state?token=" + token).body;
+  EXPECT_NE(body.find("\"failures_total\":" + std::to_string(Monitor::max_failures + 6)), std::string::npos);
+  EXPECT_EQ(body.find("\"what\":\"explode\""), std::string::npos) << "only the newest are kept";
+  EXPECT_NE(body.find("\"task\":" + std::to_string(9 + Monitor::max_failures + 5)), std::string::npos);
 }
 
 TEST(Monitor, APortInUseIsAClearError) {

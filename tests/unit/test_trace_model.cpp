@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -167,4 +168,77 @@ TEST(TraceModel, ParaverRecordsAreInTimeOrderWithAnEndBeforeTheNextBegin) {
   }
   EXPECT_EQ(at_big, (std::vector<std::string>{"0", "2"}));  // 1's end, then 2's begin (type b = 2)
   std::filesystem::remove_all(dir);
+}
+
+// Workers' own events (NodeActivity): an attempt goes on the task thread the worker named
+// (its thread k is the node's thread k + 1), with the worker's times; one it did not tell
+// of goes on a lane after the task threads; its other work is kept on the same threads.
+TEST(TraceModel, AWorkersOwnEventsPutAttemptsOnItsThreads) {
+  TraceRecorder r(1000);
+  run(r, 1, "a", 1, 0, 100, 200);
+  run(r, 2, "a", 1, 0, 120, 220);
+  run(r, 3, "a", 1, 0, 130, 230);  // not told: a lane
+  r.on_node_activity(NodeActivity{1, 2, NodeWork::inputs, 1, 1, TaskOutcome::success, 0, 95, 101});
+  r.on_node_activity(NodeActivity{1, 2, NodeWork::task, 1, 1, TaskOutcome::success, 0, 101, 199});
+  r.on_node_activity(NodeActivity{1, 1, NodeWork::task, 2, 1, TaskOutcome::success, 0, 121, 219});
+  r.on_node_activity(NodeActivity{1, 0, NodeWork::serve, 0, 0, TaskOutcome::success, 64, 150, 160});
+  TraceModel m = build_trace_model(r.take());
+  ASSERT_EQ(m.nodes.size(), 2u);
+  EXPECT_EQ(m.nodes[1].task_threads, 2);
+  EXPECT_EQ(m.nodes[1].threads, 4);  // runtime, threads 1 and 2, one lane
+  EXPECT_EQ(span_of(m, 1).thread, 3);
+  EXPECT_EQ(span_of(m, 2).thread, 2);
+  EXPECT_EQ(span_of(m, 3).thread, 4);
+  EXPECT_EQ(span_of(m, 1).begin, 101 - m.origin);  // the worker's own times
+  EXPECT_EQ(span_of(m, 1).end, 199 - m.origin);
+  EXPECT_EQ(m.origin, 95);  // (its inputs' step came first)
+  EXPECT_EQ(thread_name(m.nodes[1], 2), "w1 thread 1");
+  EXPECT_EQ(thread_name(m.nodes[1], 4), "w1 lane 1");
+  ASSERT_EQ(m.work.size(), 2u);
+  EXPECT_EQ(m.work[0].kind, NodeWork::inputs);
+  EXPECT_EQ(m.work[0].thread, 3);
+  EXPECT_EQ(m.work[1].kind, NodeWork::serve);
+  EXPECT_EQ(m.work[1].thread, 1);
+  EXPECT_EQ(m.work[1].bytes, 64u);
+  EXPECT_EQ(m.nodes[1].events_told, 4u);
+}
+
+// Spans converted with offsets learnt at different moments may overlap on a thread by the
+// conversion's error: each then begins where the one before ended.
+TEST(TraceModel, OverlappingSpansOfAWorkersThreadAreMadeSequential) {
+  TraceRecorder r(1000);
+  run(r, 1, "a", 1, 0, 100, 200);
+  run(r, 2, "a", 1, 0, 200, 300);
+  r.on_node_activity(NodeActivity{1, 1, NodeWork::task, 1, 1, TaskOutcome::success, 0, 100, 205});
+  r.on_node_activity(NodeActivity{1, 1, NodeWork::outputs, 1, 1, TaskOutcome::success, 0, 205, 210});
+  r.on_node_activity(NodeActivity{1, 1, NodeWork::task, 2, 1, TaskOutcome::success, 0, 198, 300});
+  TraceModel m = build_trace_model(r.take());
+  const TaskSpan& first = span_of(m, 1);
+  const TaskSpan& second = span_of(m, 2);
+  ASSERT_EQ(first.thread, second.thread);
+  ASSERT_EQ(m.work.size(), 1u);
+  ASSERT_EQ(m.work[0].thread, first.thread);
+  std::vector<std::pair<std::int64_t, std::int64_t>> spans{
+      {first.begin, first.end}, {second.begin, second.end}, {m.work[0].begin, m.work[0].end}};
+  std::sort(spans.begin(), spans.end());
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    EXPECT_LE(spans[i].first, spans[i].second);
+    if (i > 0) EXPECT_LE(spans[i - 1].second, spans[i].first) << "span " << i << " overlaps the one before";
+  }
+  EXPECT_EQ(first.begin, 0);  // the first keeps its time
+  EXPECT_EQ(m.duration, spans.back().second);
+}
+
+TEST(TraceModel, EventsAWorkerCouldNotKeepMakeTheTraceTruncated) {
+  TraceRecorder r(1000);
+  run(r, 1, "a", 1, 0, 100, 200);
+  r.on_clock(NodeClock{1, 5, 3, 200, 2, 7});
+  TraceModel m = build_trace_model(r.take());
+  EXPECT_EQ(m.nodes[1].clock_probes, 2u);
+  EXPECT_EQ(m.nodes[1].events_dropped, 7u);
+  EXPECT_EQ(m.dropped, 7u);
+  const std::string meta = perfetto::metadata_json(m, "06/12/26 at 05:00");
+  EXPECT_NE(meta.find("\"truncated\":true"), std::string::npos) << meta;
+  EXPECT_NE(meta.find("\"clock_probes\":2"), std::string::npos) << meta;
+  EXPECT_NE(meta.find("\"events_dropped\":7"), std::string::npos) << meta;
 }

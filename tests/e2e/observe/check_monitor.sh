@@ -2,8 +2,9 @@
 # check_monitor.sh <monitor_program> <screenshot.png> [<compss-run> <layout options...>]
 # Runs monitor_program with the monitor on (COMPSS_MONITOR=0 alone, or compss-run
 # --monitor) and checks, with Debian's headless chromium loading the page while it runs:
-# the 12 tasks appear (0 done) with the nodes; once they are let go, the page shows 12
-# done, the graph drawn with every task done, and is saved as <screenshot.png>. Also: a
+# the 13 tasks appear (0 done) with the nodes, and the one that failed at once with its
+# error in the failures; once they are let go, the page shows 12 done, the graph drawn,
+# and is saved as <screenshot.png>. Also: a
 # missing or wrong token gets 403, and a port in use is a clear error at start.
 set -u
 program="$(realpath "$1")" screenshot="$2"
@@ -77,16 +78,18 @@ page() {  # the DOM after the page's script ran (bounded: a stuck browser fails 
   timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --dump-dom "$url" 2>browser.err ||
     { echo "FAIL: chromium did not load $url (exit $?)"; cat browser.err; exit 1; }
 }
-wait_state "s['counts']['total'] == 12 and s['counts']['running'] >= 1" "12 tasks, some running"
+wait_state "s['counts']['total'] == 13 and s['counts']['running'] >= 1 and s['failures_total'] == 1" \
+  "13 tasks, some running, one failed"
 dom="$(page)" || exit 1
-for want in 'id="total">12<' 'id="done">0<' 'class="node"'; do
+for want in 'id="total">13<' 'id="done">0<' 'class="node"' 'class="failure"><td>1</td><td>explode</td>' \
+            'std::runtime_error: monitor test failure: bad input 42' '1 failed attempt(s), 0 worker(s) lost'; do
   grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want while tasks wait"; echo "$dom" | head -c 3000; exit 1; }
 done
 
 touch run/go
 wait_state "s['counts']['done'] == 12" "12 tasks done"
 dom="$(page)" || exit 1
-for want in 'id="done">12<' 'id="total">12<' '<svg' '<title>12</title>' 'fill="#32cd32"'; do
+for want in 'id="done">12<' 'id="total">13<' '<svg' '<title>12</title>' 'fill="#32cd32"'; do
   grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want once the tasks ended"; echo "$dom" | head -c 3000; exit 1; }
 done
 mkdir -p "$(dirname "$screenshot")"

@@ -1,9 +1,12 @@
 // A program that keeps the monitor busy for tests/e2e/observe/check_monitor.sh: 12 tasks
-// (3 chains of 4) that each wait for the file <dir>/go (at most 30 s), then, after they
-// all end, main waits for <dir>/end (at most 60 s) so the finished run can be looked at.
+// (3 chains of 4) that each wait for the file <dir>/go (at most 30 s), and one that fails
+// at once (ignored: the run goes on; its error shows in the monitor's failures), then,
+// after they all end, main waits for <dir>/end (at most 60 s) so the finished run can be
+// looked at.
 #include <unistd.h>
 
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 static bool wait_for_file(const std::string& path, int seconds) {
@@ -20,9 +23,15 @@ void step(long& x, std::string go) {
   x += 1;
 }
 
+#pragma compss task on_failure(ignore)
+void explode(int code) {
+  throw std::runtime_error("monitor test failure: bad input " + std::to_string(code));
+}
+
 int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : ".";
   long chains[3] = {0, 10, 20};
+  explode(42);  // (first: it runs before the steps take every core and wait)
   for (int i = 0; i < 4; ++i)
     for (long& c : chains) step(c, dir + "/go");
 #pragma compss barrier

@@ -1,7 +1,8 @@
 // A program whose trace is known (tests/trace): 6 vectors of 256 KiB made, each scaled,
 // then the dot product of each with the next (so vectors made on different nodes meet),
 // and main waits for every product: 6 `make`, 6 `scale`, 6 `dot` tasks, 18 in all. In a
-// master-worker run vectors travel between nodes and products to the master.
+// master-worker run vectors travel between nodes and products to the master. `dot` asks
+// for 1 CPU and 0.01 GB of memory.
 #include <cstdio>
 #include <numeric>
 #include <vector>
@@ -16,7 +17,8 @@ void scale(std::vector<double>& v, double factor) {
   for (double& x : v) x *= factor;
 }
 
-#pragma compss task in(a, b) out(product)
+// (Its constraint shows in the trace as the requested CPUs and memory, 8000008/8000010.)
+#pragma compss task in(a, b) out(product) constraint(computing_units=1, memory_size=0.01)
 void dot(const std::vector<double>& a, const std::vector<double>& b, double& product) {
   product = std::inner_product(a.begin(), a.end(), b.begin(), 0.0);
 }
