@@ -11,6 +11,7 @@
 #include "net/peer_fetch.hpp"
 #include "net/remote_events.hpp"
 #include "net/start_wait.hpp"
+#include "net/stream_service.hpp"
 #include "net/tcp_connection.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -59,6 +60,12 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   fetch.silence_timeout = config_.worker_timeout;  // a worker that stopped answering
   fetcher_ = std::make_unique<PeerFetcher>(io_->context(), std::move(fetch));
   remote_events_ = std::make_unique<RemoteEvents>(runtime_, links_);
+  {
+    ListenerOptions streams;  // workers reach it at the address they reach the master at
+    streams.address = config_.listen_host.empty() ? "0.0.0.0" : config_.listen_host;
+    streams.secret = config_.secret;
+    stream_service_ = std::make_unique<StreamService>(io_->context(), std::move(streams));
+  }
   // (Before any worker is admitted: a link may report its loss at once.)
   data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,
                                                   [this] { return choose_live_worker(-1); });
@@ -80,6 +87,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   master_node_ = std::make_unique<ClusterNode>(0, [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); });
   worker_sched_.push_back(sched::IdSet::npos);
   worker_alive_.push_back(false);
+  stream_tasks_.push_back(0);
   if (config_.master_cores > 0) add_master_node(config_.master_cores);
   StartWait wait(config_.workers_expected, config_.connect_timeout, config_.worker_exits_fd,
                  config_.require_workers);
@@ -97,6 +105,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       std::lock_guard lock(sched_mutex_);
       worker_alive_.push_back(true);
       worker_sched_.push_back(sched::IdSet::npos);
+      stream_tasks_.push_back(0);
       links_.push_back(std::make_unique<WorkerLink>(
           id, w.endpoint, std::move(w.hello), w.host,
           [this](int n, const std::string& why) { on_lost(n, why); }, config_.worker_timeout));
@@ -211,6 +220,10 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
 }
 
 void Cluster::place(TaskBase* t, int avoid) {
+  if (t->stream_task) {
+    place_stream_task(t, avoid);
+    return;
+  }
   try {
     const sched::TaskClass* c = class_of(t->spec());
     sched::NodeId not_there = avoid > 0 ? worker_sched_[static_cast<std::size_t>(avoid)]
@@ -270,6 +283,13 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
 }
 
 bool Cluster::release_placement(const TaskBase* t, int n) {
+  if (t->stream_task) {  // placed outside the scheduler (place_stream_task)
+    std::lock_guard lock(sched_mutex_);
+    if (n > 0 && static_cast<std::size_t>(n) < stream_tasks_.size() && stream_tasks_[static_cast<std::size_t>(n)] > 0) {
+      --stream_tasks_[static_cast<std::size_t>(n)];
+    }
+    return false;
+  }
   ClusterNode* node = n == 0 ? master_node_.get()
                       : n > 0 && static_cast<std::size_t>(n) < workers_.size()
                           ? workers_[static_cast<std::size_t>(n)].get()
@@ -316,6 +336,38 @@ int Cluster::choose_live_worker(int avoid) {
     }
   }
   return best;
+}
+
+void Cluster::place_stream_task(TaskBase* t, int avoid) {
+  // Not through the scheduler: a stream task may wait for other stream tasks as long as
+  // it runs, so it must never wait for a core, nor hold one (docs/streams.md, "Threads").
+  int n = -1;
+  {
+    std::lock_guard lock(sched_mutex_);
+    for (std::size_t w = 1; w < workers_.size(); ++w) {
+      if (!worker_alive_[w] || static_cast<int>(w) == avoid) continue;
+      if (n < 0 || stream_tasks_[w] < stream_tasks_[static_cast<std::size_t>(n)]) n = static_cast<int>(w);
+    }
+    if (n > 0) ++stream_tasks_[static_cast<std::size_t>(n)];
+  }
+  std::shared_ptr<Call> call;
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (auto it = moving_.find(t); it != moving_.end()) {
+      call = std::move(it->second);
+      moving_.erase(it);
+    }
+  }
+  if (call != nullptr) {  // a retry: to another worker, or to the master when none is left
+    call->node = std::max(n, 0);
+    call->computing_units = 1;
+    send(std::move(call), false);
+  } else if (n > 0) {
+    start(t, n, 1);
+  } else {
+    t->node = -1;  // no worker: on the master, on a thread of its own
+    executor_.spawn(t);
+  }
 }
 
 namespace {
@@ -505,6 +557,8 @@ void Cluster::after(std::chrono::milliseconds delay, std::function<void()> job) 
 void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
                        const rt::TaskError& err, rt::EventTime ended_at) {
   TaskBase* t = call->task;
+  // Stream parameters close or commit by how the attempt went (a failed producer's error).
+  t->attempt_ended(outcome == rt::Runtime::Outcome::ok ? nullptr : err.message.c_str());
   switch (runtime_.end_attempt(t, call->deadline, outcome, err, ended_at)) {
     case rt::Runtime::AfterAttempt::finish:
       runtime_.finish(t);  // gives back its reservation (finished) and readies successors

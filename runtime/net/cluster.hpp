@@ -40,6 +40,7 @@ class IoThread;
 class Listener;
 class PeerFetcher;
 class RemoteEvents;
+class StreamService;
 class WorkerDataLinks;
 
 class Cluster final : public rt::Backend {
@@ -162,6 +163,11 @@ class Cluster final : public rt::Backend {
 
   /// A live worker other than `avoid` (the one holding fewest placements), or -1.
   int choose_live_worker(int avoid);
+  /// A task with a stream parameter (docs/streams.md, "Streams across workers"): placed
+  /// outside the scheduler, on the live worker other than `avoid` that runs fewest stream
+  /// tasks (it holds none of the node's cores: the worker runs it on a thread of its own),
+  /// or on the master when none is left.
+  void place_stream_task(detail::TaskBase* t, int avoid);
 
   rt::Runtime& runtime_;
   rt::LocalExecutor& executor_;
@@ -172,6 +178,8 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<PeerFetcher> fetcher_;
   /// Task events of what runs on workers (used only while observers are installed).
   std::unique_ptr<RemoteEvents> remote_events_;
+  /// Serves the stream operations of stream tasks on workers (net/stream_service.hpp).
+  std::unique_ptr<StreamService> stream_service_;
   /// The data side (its own lock, taken after sched_mutex_ when both are held), and what
   /// it asks of the workers.
   std::unique_ptr<WorkerDataLinks> data_links_;
@@ -198,6 +206,7 @@ class Cluster final : public rt::Backend {
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
   std::vector<bool> worker_alive_;
+  std::vector<std::size_t> stream_tasks_;  // per node: stream tasks placed there and running
   bool stopping_ = false;
   std::atomic<std::size_t> running_{0};
 

@@ -38,6 +38,8 @@ bool valid(const Message& m) noexcept {
     for (const auto& p : d->outputs) if (!valid_param(p)) return false;
   } else if (auto* f = std::get_if<DataFetchReply>(&m)) {
     return f->found || (f->value.empty() && !f->shared_value);
+  } else if (auto* c = std::get_if<StreamCall>(&m)) {
+    return c->op <= StreamCall::last;
   }
   return true;
 }
@@ -144,7 +146,8 @@ MessageType type_of(const Message& m) noexcept {
   static constexpr MessageType by_index[] = {
       MessageType::hello,    MessageType::task_request,       MessageType::task_done,
       MessageType::task_failed, MessageType::data_fetch_request, MessageType::data_fetch_reply,
-      MessageType::shutdown, MessageType::data_release, MessageType::heartbeat};
+      MessageType::shutdown, MessageType::data_release, MessageType::heartbeat,
+      MessageType::stream_call, MessageType::stream_reply};
   return by_index[m.index()];
 }
 
@@ -199,7 +202,7 @@ std::error_code decode_header(std::span<const std::byte> bytes, FrameHeader& out
   if (get_le<std::uint16_t>(bytes.data() + 4) != protocol_version) return NetError::unsupported_version;
   std::uint16_t type = get_le<std::uint16_t>(bytes.data() + 6);
   if (type < static_cast<std::uint16_t>(MessageType::hello) ||
-      type > static_cast<std::uint16_t>(MessageType::heartbeat)) {
+      type > static_cast<std::uint16_t>(MessageType::stream_reply)) {
     return NetError::unknown_type;
   }
   std::uint64_t size = get_le<std::uint64_t>(bytes.data() + 8);
@@ -221,6 +224,8 @@ std::error_code decode_payload(MessageType type, std::span<const std::byte> payl
     case MessageType::shutdown: return decode_as<Shutdown>(payload, out);
     case MessageType::data_release: return decode_as<DataRelease>(payload, out);
     case MessageType::heartbeat: return decode_as<Heartbeat>(payload, out);
+    case MessageType::stream_call: return decode_as<StreamCall>(payload, out);
+    case MessageType::stream_reply: return decode_as<StreamReply>(payload, out);
   }
   return NetError::unknown_type;
 }

@@ -182,7 +182,7 @@ TEST(NetMessage, WrongMagicVersionTypeAreRejected) {
   auto bad_type = frame;
   bad_type[6] = std::byte{200};
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
-  bad_type[6] = std::byte{10};  // one past heartbeat
+  bad_type[6] = std::byte{12};  // one past stream_reply
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
 }
 
