@@ -315,9 +315,21 @@ SerializabilityChecker::checkParam(QualType P, ParamKind K, bool HasExtent,
           Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
         markHiddenAddress(Spec->getTemplateArgs()[0].getAsType(), Why);
     return Why;
-  case ParamKind::Stream:
-    Why.Reason = "stream parameters cannot be sent to a worker yet";
+  case ParamKind::Stream: {
+    // A stream travels as a ticket onto the master's stream service when its
+    // elements do (ObjectStream<T>::travels; a FileStream always does).
+    const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+        P.getNonReferenceType()->getAsCXXRecordDecl());
+    if (!Spec || Spec->getTemplateArgs().size() == 0 ||
+        Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+      return std::nullopt;
+    QualType Element = Spec->getTemplateArgs()[0].getAsType();
+    if (Element->isDependentType() || serializable(Element, Why) != Verdict::No)
+      return std::nullopt;
+    Why.Reason = "the elements of a stream parameter must be serializable to "
+                 "be sent to a worker";
     return Why;
+  }
   case ParamKind::Directory:
     Why.Reason = "directory parameters cannot be sent to a worker yet";
     Why.How = TravelBlocker::Fix::PassFiles;

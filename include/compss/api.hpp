@@ -30,7 +30,7 @@ template <class R>
 const R& wait_on(const Future<R>& f);
 
 /// Waits until `x` holds its latest value: every submitted task that reads or writes it has
-/// finished. A std::vector or std::array is waited element by element, recursively; a
+/// finished. A std::vector, std::array or C array is waited element by element, recursively; a
 /// pointer also waits for what it points to (the object, or the array section starting
 /// there, that tasks were passed it for). Returns `x`. Throws compss::Error if a task
 /// failed.
@@ -55,6 +55,15 @@ T& wait_on(T& x) {
       for (auto& e : x) wait_on(e);
     } else if (!x.empty()) {
       detail::wait_objects(x.data(), x.size(), sizeof(E));
+    }
+  } else if constexpr (std::is_bounded_array_v<U>) {
+    // Each element is its own datum (tasks are passed `a[i]`): all are brought back, not
+    // just the first, whose address is the array's (under compss-run they may be on workers).
+    using E = std::remove_extent_t<U>;
+    if constexpr (std::is_array_v<E> || detail::needs_element_wait_v<std::remove_cv_t<E>>) {
+      for (auto& e : x) wait_on(e);
+    } else {
+      detail::wait_objects(std::addressof(x[0]), std::extent_v<U>, sizeof(E));
     }
   }
 #endif

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <compss/detail/stream_channel.hpp>
+#include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
 
 #include <atomic>
@@ -35,7 +36,8 @@ namespace compss::detail {
 /// The process's streams by alias, so that two handles with the same alias share one
 /// stream. Streams without an alias are not listed. Thread-safe (one mutex).
 inline std::shared_ptr<StreamChannel> open_channel(const std::string& alias, std::type_index type,
-                                                   ConsumerMode mode, std::size_t capacity) {
+                                                   ConsumerMode mode, std::size_t capacity,
+                                                   const ElementCodec* codec) {
   static std::mutex mutex;
   static std::map<std::string, std::weak_ptr<StreamChannel>> by_alias;
   static std::atomic<std::uint64_t> last_id{0};
@@ -44,7 +46,14 @@ inline std::shared_ptr<StreamChannel> open_channel(const std::string& alias, std
 #else
   constexpr bool bounded = false;  // sequential: the producer runs to its end before any consumer
 #endif
-  if (alias.empty()) return std::make_shared<StreamChannel>(++last_id, type, mode, capacity, bounded);
+  auto make = [&] {
+    auto made = std::make_shared<StreamChannel>(++last_id, type, mode, capacity, bounded, codec);
+#ifdef __COMPSS__
+    register_stream_channel(made);  // the stream service finds it by id (workers' tasks)
+#endif
+    return made;
+  };
+  if (alias.empty()) return make();
   std::lock_guard lock(mutex);
   if (auto known = by_alias[alias].lock()) {
     if (known->type() != type || known->mode() != mode) {
@@ -53,7 +62,7 @@ inline std::shared_ptr<StreamChannel> open_channel(const std::string& alias, std
     }
     return known;
   }
-  auto made = std::make_shared<StreamChannel>(++last_id, type, mode, capacity, bounded);
+  auto made = make();
   by_alias[alias] = made;
   return made;
 }
@@ -61,6 +70,10 @@ inline std::shared_ptr<StreamChannel> open_channel(const std::string& alias, std
 /// What ObjectStream<T> and FileStream share: the stream, and this handle's producer slot
 /// and consumer place (each taken at first use, or given to a task's copy at submission).
 /// Copying a handle shares the stream, not the slots.
+///
+/// On a worker, a task's handle is made from its StreamTicket: a port onto the master's
+/// channel, with the slot or place the master's copy of the task holds. That handle only
+/// borrows them: the master ends them when it learns how the task ended (end_task there).
 class StreamHandle {
  public:
   /// The stream's number in this process.
@@ -70,12 +83,12 @@ class StreamHandle {
 
   /// This handle publishes no more. The stream closes once every producer closed.
   void close() {
-    channel_->close(producer_);
+    channel_->close(producer_, {});
     producer_ = 0;
     closed_ = true;
     // A handle that closes is a producer: the at_least_once place it was given at its
     // creation (and never polled with) must not hold the log for nobody.
-    if (consumer_ != 0 && !polled_) {
+    if (consumer_ != 0 && !polled_ && !borrowed_) {
       channel_->remove_consumer(consumer_, task_consumer_, {});
       consumer_ = 0;
     }
@@ -110,6 +123,11 @@ class StreamHandle {
   /// The task ended: a producer slot still open closes (with `error` when it failed); a
   /// consumer commits what it took (when it succeeded) and leaves.
   void end_task(bool succeeded, const std::string& error) noexcept {
+    if (borrowed_) {  // a worker's handle: the master's copy of the task ends them
+      producer_ = 0;
+      consumer_ = 0;
+      return;
+    }
     try {
       if (producer_ != 0) channel_->close(producer_, succeeded ? std::string() : error);
       producer_ = 0;
@@ -131,13 +149,17 @@ class StreamHandle {
       : channel_(std::move(channel)), alias_(std::move(alias)) {
     if (channel_->mode() == ConsumerMode::at_least_once) consumer_ = channel_->add_consumer(false);
   }
+  /// A worker's handle for a task (see the class comment): `port` forwards to the master.
+  StreamHandle(std::shared_ptr<StreamPort> port, const StreamTicket& ticket)
+      : channel_(std::move(port)), alias_(ticket.alias), producer_(ticket.producer),
+        consumer_(ticket.consumer), task_consumer_(ticket.consumer != 0), borrowed_(true) {}
   StreamHandle(const StreamHandle& other) : channel_(other.channel_), alias_(other.alias_) {}
   /// Moving keeps the slots (a task's handle is made by for_task and moved into place).
   StreamHandle(StreamHandle&& other) noexcept
       : channel_(other.channel_), alias_(other.alias_),
         producer_(std::exchange(other.producer_, 0)), consumer_(std::exchange(other.consumer_, 0)),
         closed_(other.closed_), task_consumer_(std::exchange(other.task_consumer_, false)),
-        polled_(other.polled_) {}
+        polled_(other.polled_), borrowed_(std::exchange(other.borrowed_, false)) {}
   StreamHandle& operator=(StreamHandle&& other) noexcept {
     if (this != &other) {
       end_task(true, {});
@@ -148,6 +170,7 @@ class StreamHandle {
       closed_ = other.closed_;
       task_consumer_ = std::exchange(other.task_consumer_, false);
       polled_ = other.polled_;
+      borrowed_ = std::exchange(other.borrowed_, false);
     }
     return *this;
   }
@@ -158,6 +181,7 @@ class StreamHandle {
       alias_ = other.alias_;
       closed_ = false;
       polled_ = false;
+      borrowed_ = false;
     }
     return *this;
   }
@@ -182,13 +206,30 @@ class StreamHandle {
     return consumer_;
   }
 
-  std::shared_ptr<StreamChannel> channel_;
+ public:
+  /// What this task's handle takes to a worker (ParamVTable::save of a stream parameter,
+  /// stream_vtable): a new attempt number each time a request is built.
+  StreamTicket ticket() const {
+    StreamTicket t;
+    t.stream = channel_->id();
+    t.producer = producer_;
+    t.consumer = consumer_;
+    t.attempt = next_stream_attempt();
+    t.mode = static_cast<std::uint8_t>(channel_->mode());
+    t.alias = alias_;
+    t.port = stream_service_port();
+    return t;
+  }
+
+ protected:
+  std::shared_ptr<StreamPort> channel_;
   std::string alias_;
   std::uint64_t producer_ = 0;  // 0: none (yet)
   std::uint64_t consumer_ = 0;  // 0: none (yet)
   bool closed_ = false;         // close() was called on this handle
   bool task_consumer_ = false;  // consumer_ is a consumer task's place
   bool polled_ = false;         // this handle polled (its place is its own, not a task's)
+  bool borrowed_ = false;       // a worker's handle: slot and place are the master's to end
 };
 
 }  // namespace compss::detail
@@ -208,7 +249,9 @@ class ObjectStream : public detail::StreamHandle {
   /// `capacity`: elements the stream holds before a publisher blocks.
   explicit ObjectStream(std::string alias = "", ConsumerMode mode = ConsumerMode::at_most_once,
                         std::size_t capacity = default_stream_capacity)
-      : StreamHandle(detail::open_channel(alias, typeid(ObjectStream<T>), mode, capacity), alias) {}
+      : StreamHandle(detail::open_channel(alias, typeid(ObjectStream<T>), mode, capacity,
+                                          detail::codec_for<T>()),
+                     alias) {}
   ObjectStream(const ObjectStream&) = default;
   ObjectStream& operator=(const ObjectStream&) = default;
   ObjectStream(ObjectStream&&) noexcept = default;
@@ -246,7 +289,17 @@ class ObjectStream : public detail::StreamHandle {
   /// True once every producer closed and this handle took everything published.
   bool is_closed() { return closed_for_me(); }
 
+  /// Its elements can cross the network (its tasks may run on workers).
+  static constexpr bool travels = is_serializable_v<T> && std::is_default_constructible_v<T>;
+  /// A worker's handle for a task, onto the master's stream (stream_remote.hpp).
+  static ObjectStream from_ticket(const detail::StreamTicket& ticket) {
+    return ObjectStream(detail::open_remote_port(ticket, detail::codec_for<T>()), ticket);
+  }
+
  private:
+  ObjectStream(std::shared_ptr<detail::StreamPort> port, const detail::StreamTicket& ticket)
+      : StreamHandle(std::move(port), ticket) {}
+
   void publish_one(detail::StreamChannel::Element e) {
     std::vector<detail::StreamChannel::Element> items;
     items.push_back(std::move(e));
@@ -267,11 +320,11 @@ class FileStream : public detail::StreamHandle {
   explicit FileStream(std::filesystem::path base_dir, std::string alias = "",
                       ConsumerMode mode = ConsumerMode::at_most_once,
                       std::size_t capacity = default_stream_capacity)
-      : StreamHandle(detail::open_channel(alias, typeid(FileStream), mode, capacity), alias),
+      : StreamHandle(detail::open_channel(alias, typeid(FileStream), mode, capacity,
+                                          detail::codec_for<std::filesystem::path>()),
+                     alias),
         base_dir_(std::filesystem::absolute(base_dir).lexically_normal()) {
-    std::error_code ec;
-    std::filesystem::create_directories(base_dir_, ec);
-    if (ec) throw Error("compss: cannot create the file stream's directory " + base_dir_.string() + ": " + ec.message());
+    make_base_dir();
   }
   FileStream(const FileStream&) = default;
   FileStream& operator=(const FileStream&) = default;
@@ -279,6 +332,20 @@ class FileStream : public detail::StreamHandle {
   FileStream& operator=(FileStream&&) noexcept = default;
 
   const std::filesystem::path& base_dir() const noexcept { return base_dir_; }
+
+  static constexpr bool travels = true;
+  /// What this task's handle takes to a worker: its directory too. (Workers must see the
+  /// master's files under the same path: docs/streams.md.)
+  detail::StreamTicket ticket() const {
+    detail::StreamTicket t = StreamHandle::ticket();
+    t.base_dir = base_dir_.string();
+    return t;
+  }
+  /// A worker's handle for a task, onto the master's stream (stream_remote.hpp).
+  static FileStream from_ticket(const detail::StreamTicket& ticket) {
+    return FileStream(detail::open_remote_port(ticket, detail::codec_for<std::filesystem::path>()),
+                      ticket);
+  }
 
   /// Announces a complete file (a path in base_dir, or relative to it).
   void publish(const std::filesystem::path& file) { publish(std::vector<std::filesystem::path>{file}); }
@@ -319,6 +386,16 @@ class FileStream : public detail::StreamHandle {
   }
 
  private:
+  FileStream(std::shared_ptr<detail::StreamPort> port, const detail::StreamTicket& ticket)
+      : StreamHandle(std::move(port), ticket), base_dir_(ticket.base_dir) {
+    make_base_dir();
+  }
+  void make_base_dir() {
+    std::error_code ec;
+    std::filesystem::create_directories(base_dir_, ec);
+    if (ec) throw Error("compss: cannot create the file stream's directory " + base_dir_.string() + ": " + ec.message());
+  }
+
   // Adds the files of base_dir that look complete and were not seen before.
   void pick_up() {
     const bool final_scan = channel_->producers_done();

@@ -32,8 +32,10 @@ void for_each_datum(Descriptor& p, Fn&& fn) {
 /// goes through an archive, or a file. Not a `concurrent` or `commutative` one: their
 /// tasks share one copy of the datum (one node's memory; one exclusion token), so they
 /// run on the master, which fetches the latest value first and records what they made
-/// (docs/distributed.md). Not (yet) a collection, directory or stream.
+/// (docs/distributed.md). A stream travels as its ticket when its elements can
+/// (docs/streams.md). Not (yet) a collection or directory.
 inline bool travels(const detail::ParamDescriptor& d) noexcept {
+  if (d.kind == detail::ParamKind::stream) return d.vtable != nullptr && d.object != nullptr;
   if (shared_copy(d.direction)) return false;
   if (d.kind != detail::ParamKind::object && d.kind != detail::ParamKind::file) return false;
   return d.object == nullptr || d.vtable != nullptr;

@@ -13,6 +13,7 @@
 #include "net/clock_probes.hpp"
 #include "net/remote_events.hpp"
 #include "net/start_wait.hpp"
+#include "net/stream_service.hpp"
 #include "net/tcp_connection.hpp"
 #include "sched/task_type_of.hpp"
 #include "sched/gang.hpp"
@@ -60,6 +61,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   worker_sched_ = std::vector<std::atomic<sched::NodeId>>(slots);
   for (auto& id : worker_sched_) id.store(sched::IdSet::npos, std::memory_order_relaxed);
   worker_alive_.assign(slots, false);
+  stream_tasks_.assign(slots, 0);
   restarts_ = std::make_unique<RestartRequests>(config_.worker_restart_fd, max_worker_restarts);
   io_ = std::make_unique<IoThread>();
   ListenerOptions options;
@@ -79,6 +81,12 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   if (config_.worker_events) {
     remote_events_->record_worker_events();
     probes_ = std::make_unique<ClockProbes>(links_, nodes_, std::chrono::seconds(1));
+  }
+  {
+    ListenerOptions streams;  // workers reach it at the address they reach the master at
+    streams.address = config_.listen_host.empty() ? "0.0.0.0" : config_.listen_host;
+    streams.secret = config_.secret;
+    stream_service_ = std::make_unique<StreamService>(io_->context(), std::move(streams));
   }
   // (Before any worker is admitted: a link may report its loss at once.)
   data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,
@@ -252,6 +260,10 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
 }
 
 void Cluster::place(TaskBase* t, int avoid) {
+  if (t->stream_task) {
+    place_stream_task(t, avoid);
+    return;
+  }
   try {
     const sched::TaskClass* c = class_of(t->spec());
     sched::NodeId not_there = avoid > 0 ? worker_sched_[static_cast<std::size_t>(avoid)].load()
@@ -315,6 +327,13 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
 }
 
 bool Cluster::release_placement(const TaskBase* t, int n) {
+  if (t->stream_task) {  // placed outside the scheduler (place_stream_task)
+    std::lock_guard lock(sched_mutex_);
+    if (n > 0 && static_cast<std::size_t>(n) < stream_tasks_.size() && stream_tasks_[static_cast<std::size_t>(n)] > 0) {
+      --stream_tasks_[static_cast<std::size_t>(n)];
+    }
+    return false;
+  }
   ClusterNode* node = n == 0 ? master_node_.get()
                       : n > 0 && static_cast<std::size_t>(n) < nodes_.load(std::memory_order_acquire)
                           ? workers_[static_cast<std::size_t>(n)].get()
@@ -362,6 +381,38 @@ int Cluster::choose_live_worker(int avoid) {
     }
   }
   return best;
+}
+
+void Cluster::place_stream_task(TaskBase* t, int avoid) {
+  // Not through the scheduler: a stream task may wait for other stream tasks as long as
+  // it runs, so it must never wait for a core, nor hold one (docs/streams.md, "Threads").
+  int n = -1;
+  {
+    std::lock_guard lock(sched_mutex_);
+    for (std::size_t w = 1; w < workers_.size(); ++w) {
+      if (!worker_alive_[w] || static_cast<int>(w) == avoid) continue;
+      if (n < 0 || stream_tasks_[w] < stream_tasks_[static_cast<std::size_t>(n)]) n = static_cast<int>(w);
+    }
+    if (n > 0) ++stream_tasks_[static_cast<std::size_t>(n)];
+  }
+  std::shared_ptr<Call> call;
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (auto it = moving_.find(t); it != moving_.end()) {
+      call = std::move(it->second);
+      moving_.erase(it);
+    }
+  }
+  if (call != nullptr) {  // a retry: to another worker, or to the master when none is left
+    call->node = std::max(n, 0);
+    call->computing_units = 1;
+    send(std::move(call), false);
+  } else if (n > 0) {
+    start(t, n, 1);
+  } else {
+    t->node = -1;  // no worker: on the master, on a thread of its own
+    executor_.spawn(t);
+  }
 }
 
 namespace {
@@ -575,6 +626,8 @@ void Cluster::after(std::chrono::milliseconds delay, std::function<void()> job) 
 void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
                        const rt::TaskError& err, rt::EventTime ended_at) {
   TaskBase* t = call->task;
+  // Stream parameters close or commit by how the attempt went (a failed producer's error).
+  t->attempt_ended(outcome == rt::Runtime::Outcome::ok ? nullptr : err.message.c_str());
   switch (runtime_.end_attempt(t, call->deadline, outcome, err, ended_at)) {
     case rt::Runtime::AfterAttempt::finish:
       runtime_.finish(t);  // gives back its reservation (finished) and readies successors

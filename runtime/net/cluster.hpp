@@ -45,6 +45,7 @@ class Listener;
 class PeerFetcher;
 class RemoteEvents;
 class RestartRequests;
+class StreamService;
 class WorkerDataLinks;
 
 class Cluster final : public rt::Backend {
@@ -190,6 +191,11 @@ class Cluster final : public rt::Backend {
 
   /// A live worker other than `avoid` (the one holding fewest placements), or -1.
   int choose_live_worker(int avoid);
+  /// A task with a stream parameter (docs/streams.md, "Streams across workers"): placed
+  /// outside the scheduler, on the live worker other than `avoid` that runs fewest stream
+  /// tasks (it holds none of the node's cores: the worker runs it on a thread of its own),
+  /// or on the master when none is left.
+  void place_stream_task(detail::TaskBase* t, int avoid);
 
   rt::Runtime& runtime_;
   rt::LocalExecutor& executor_;
@@ -202,6 +208,8 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<RemoteEvents> remote_events_;
   /// Reads the workers' clocks while the run is traced (else null).
   std::unique_ptr<ClockProbes> probes_;
+  /// Serves the stream operations of stream tasks on workers (net/stream_service.hpp).
+  std::unique_ptr<StreamService> stream_service_;
   /// The data side (its own lock, taken after sched_mutex_ when both are held), and what
   /// it asks of the workers.
   std::unique_ptr<WorkerDataLinks> data_links_;
@@ -234,6 +242,7 @@ class Cluster final : public rt::Backend {
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
   std::vector<bool> worker_alive_;
+  std::vector<std::size_t> stream_tasks_;  // per node: stream tasks placed there and running
   bool stopping_ = false;
   bool run_ended_ = false;  // tell_run_ended: no worker joins again
   // Tasks timed out on a worker whose answer has not come: the node and which time-out.

@@ -43,6 +43,8 @@ bool valid(const Message& m) noexcept {
       if (e.kind < static_cast<std::uint8_t>(WorkerEventKind::task) ||
           e.kind > static_cast<std::uint8_t>(WorkerEventKind::serve) || e.outcome > 1) return false;
     }
+  } else if (auto* c = std::get_if<StreamCall>(&m)) {
+    return c->op <= StreamCall::last;
   }
   return true;
 }
@@ -150,7 +152,8 @@ MessageType type_of(const Message& m) noexcept {
       MessageType::hello,    MessageType::task_request,       MessageType::task_done,
       MessageType::task_failed, MessageType::data_fetch_request, MessageType::data_fetch_reply,
       MessageType::shutdown, MessageType::data_release, MessageType::heartbeat,
-      MessageType::clock_probe, MessageType::worker_events};
+      MessageType::clock_probe, MessageType::worker_events, MessageType::stream_call,
+      MessageType::stream_reply};
   return by_index[m.index()];
 }
 
@@ -205,7 +208,7 @@ std::error_code decode_header(std::span<const std::byte> bytes, FrameHeader& out
   if (get_le<std::uint16_t>(bytes.data() + 4) != protocol_version) return NetError::unsupported_version;
   std::uint16_t type = get_le<std::uint16_t>(bytes.data() + 6);
   if (type < static_cast<std::uint16_t>(MessageType::hello) ||
-      type > static_cast<std::uint16_t>(MessageType::worker_events)) {
+      type > static_cast<std::uint16_t>(MessageType::stream_reply)) {
     return NetError::unknown_type;
   }
   std::uint64_t size = get_le<std::uint64_t>(bytes.data() + 8);
@@ -229,6 +232,8 @@ std::error_code decode_payload(MessageType type, std::span<const std::byte> payl
     case MessageType::heartbeat: return decode_as<Heartbeat>(payload, out);
     case MessageType::clock_probe: return decode_as<ClockProbe>(payload, out);
     case MessageType::worker_events: return decode_as<WorkerEvents>(payload, out);
+    case MessageType::stream_call: return decode_as<StreamCall>(payload, out);
+    case MessageType::stream_reply: return decode_as<StreamReply>(payload, out);
   }
   return NetError::unknown_type;
 }

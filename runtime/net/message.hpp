@@ -29,7 +29,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 6;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources
+inline constexpr std::uint16_t protocol_version = 7;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
@@ -45,8 +45,10 @@ enum class MessageType : std::uint16_t {
   shutdown = 7,
   data_release = 8,
   heartbeat = 9,  ///< v5
-  clock_probe = 10,    ///< (new: protocol version to bump)
-  worker_events = 11,  ///< (new: protocol version to bump)
+  clock_probe = 10,    ///< v7: traces
+  worker_events = 11,  ///< v7: traces
+  stream_call = 12,    ///< v7: streams across workers
+  stream_reply = 13,   ///< v7
 };
 
 /// First message on every connection: proves the sender belongs to the run. A worker
@@ -376,13 +378,63 @@ struct WorkerEvents {
   }
 };
 
+// ---- Streams across workers (docs/streams.md) ----------------------------------------
+
+/// One element of a stream on the wire: its bytes (ElementCodec).
+struct WireElement {
+  std::vector<std::byte> bytes;
+  template <class A> void serialize(A& ar) { ar(bytes); }
+};
+
+/// Smallest encoding of a WireElement: an empty vector's length.
+inline constexpr std::size_t min_wire_element_bytes = 8;
+
+/// An operation of a stream task on a worker on the master's stream (docs/streams.md,
+/// "Streams across workers"; net/stream_service.hpp). One at a time per connection; the
+/// service answers each with a StreamReply. `slot` is the producer slot or consumer place
+/// it applies to; `attempt`, the task attempt's ticket number (0: none).
+///
+///   StreamCall c{.op = StreamCall::poll, .stream = 3, .slot = 7, .timeout_us = 200'000};
+struct StreamCall {
+  enum Op : std::uint8_t {
+    publish, poll, close, is_closed, add_producer, add_consumer, remove_consumer, commit,
+    rewind, claim, add_found, producers_done, count_consumer_task,
+    last = count_consumer_task
+  };
+  std::uint8_t op = publish;
+  std::uint64_t stream = 0;
+  std::uint64_t slot = 0;
+  std::uint64_t attempt = 0;
+  std::uint64_t timeout_us = 0;  ///< poll: how long it may wait
+  bool flag = false;             ///< add_consumer / remove_consumer: a consumer task's
+  std::string text;              ///< close / remove_consumer: the error; claim: the name
+  std::vector<WireElement> elements;  ///< publish, add_found
+  template <class A> void serialize(A& ar) {
+    ar(op, stream, slot, attempt, timeout_us, flag, text);
+    serialize_list(ar, elements, min_wire_element_bytes);
+  }
+};
+
+/// The service's answer: `error` (not empty: the operation threw compss::Error with
+/// it on the master; the worker throws it again), `value` (a slot or place, or a bool),
+/// `elements` (poll).
+struct StreamReply {
+  std::string error;
+  std::uint64_t value = 0;
+  std::vector<WireElement> elements;
+  template <class A> void serialize(A& ar) {
+    ar(error, value);
+    serialize_list(ar, elements, min_wire_element_bytes);
+  }
+};
+
 /// Any message of the protocol.
 ///
 ///   Message m = Hello{...};
 ///   if (auto* r = std::get_if<TaskRequest>(&m)) { ... }
 using Message = std::variant<Hello, TaskRequest, TaskDone, TaskFailed, DataFetchRequest,
                              DataFetchReply, Shutdown, DataRelease, Heartbeat, ClockProbe,
-                             WorkerEvents>;
+                             WorkerEvents, StreamCall, StreamReply>;
 
 /// The type tag of a message.
 ///

@@ -6,6 +6,8 @@
 #include "local/constrained.hpp"
 #include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
+#include "net/stream_client.hpp"
+#include "stream/task_threads.hpp"
 #include "net/peer_fetch.hpp"
 #include "net/peer_server.hpp"
 #include "net/resource_report.hpp"
@@ -175,6 +177,16 @@ std::string host_name() {
 }  // namespace
 
 namespace {
+
+/// True when the request is for a task with a stream parameter.
+bool is_stream_request(const TaskRequest& request) {
+  const detail::RemoteTask* task = detail::find_remote_task(request.signature);
+  if (task == nullptr) return false;
+  for (std::size_t i = 0; i < task->spec->param_count; ++i) {
+    if (task->spec->params[i].kind == detail::ParamKind::stream) return true;
+  }
+  return false;
+}
 
 /// execute_request without its times' start: fills the rest of `times` as it goes.
 Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
@@ -378,6 +390,8 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   };
   static const WorkerStore empty;
   const WorkerStore& store = options.store != nullptr ? *options.store : empty;
+  // Stream tasks' threads; joined before serve_tasks returns (declared before `serve`).
+  stream::TaskThreads stream_threads;
   // A release is applied before the next message is taken, so a request sent after it
   // (on another thread) never sees the released version. The values of globals a request
   // carries are taken in the same order (a later request may name them by stamp).
@@ -442,17 +456,30 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       }
       if (auto* r = std::get_if<TaskRequest>(&m)) {
         served.fetch_add(1, std::memory_order_relaxed);
-        const std::uint64_t request = r->task_id;
-        Message reply =
-            execute_request(std::move(*r), options.store, options.peers, options.shared_files);
-        running.fetch_sub(1, std::memory_order_acq_rel);
-        if (beat.fenced()) continue;  // (the master gave it to another)
-        // (Told after the answer is written: the answer's step ends when it is.)
-        const WorkerTimes times = events != nullptr && events->recording() ? times_of(reply) : WorkerTimes{};
-        const bool failed = reply_failed(reply);
-        master.send(reply);
-        if (times.received_ns != 0) tell_task(*events, thread, request, times, failed, steady_ns());
-        send_events(false);
+        const std::uint64_t request_id = r->task_id;
+        const bool streaming = is_stream_request(*r);
+        auto run = [&, request = std::move(*r), request_id, streaming, thread]() mutable {
+          Message reply =
+              execute_request(std::move(request), options.store, options.peers, options.shared_files);
+          running.fetch_sub(1, std::memory_order_acq_rel);
+          if (beat.fenced()) return;  // (the master gave it to another)
+          // (Told after the answer is written: the answer's step ends when it is. A stream
+          // task's thread is none of the task threads: not in the worker's events.)
+          const WorkerTimes times = events != nullptr && events->recording() && !streaming
+                                        ? times_of(reply)
+                                        : WorkerTimes{};
+          const bool failed = reply_failed(reply);
+          master.send(reply);
+          if (times.received_ns != 0) tell_task(*events, thread, request_id, times, failed, steady_ns());
+          send_events(false);
+        };
+        if (streaming) {
+          // A stream task may wait for other tasks as long as it runs: a thread of its own,
+          // never one of the `cores` (docs/streams.md, "Threads").
+          stream_threads.start(std::move(run));
+        } else {
+          run();
+        }
       } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
         master.send(answer_fetch(store, *q));
       } else if (auto* probe = std::get_if<ClockProbe>(&m)) {
@@ -483,6 +510,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   if (options.abandon) threads.emplace_back(watch);
   serve(1);
   for (auto& t : threads) t.join();
+  stream_threads.join_all();
   if (end.load() == shutdown) send_events(true);  // before the worker closes the connection
   if (orderly != nullptr) *orderly = end.load() == shutdown;
   if (fenced_pause != nullptr) *fenced_pause = fenced_for();
@@ -590,6 +618,11 @@ int worker_main(const WorkerSettings& settings) {
 
     auto master = connect_to(io.context(), settings.host, settings.port, hello,
                              std::chrono::seconds(30));
+    // Stream tasks reach the master's stream service at the master's host (stream_client.hpp).
+    set_stream_connector([&io, host = settings.host, stream_hello = fetch.hello](std::uint16_t port) {
+      return std::shared_ptr<Endpoint>(
+          connect_to(io.context(), host, port, stream_hello, std::chrono::seconds(30)));
+    });
     bool orderly = false;
     ServeOptions serve{.cores = cores, .store = &store, .peers = &peers,
                        .shared_files = settings.shared_files, .events = &events};
@@ -604,6 +637,7 @@ int worker_main(const WorkerSettings& settings) {
     };
     std::chrono::milliseconds fenced{0};
     std::size_t served = serve_tasks(*master, serve, &orderly, &fenced);
+    set_stream_connector(nullptr);  // (its io context ends with this function)
     master->flush(std::chrono::seconds(10));  // the last replies, before the io thread stops
     master->close();
     if (settings.log_level >= LogLevel::info) {

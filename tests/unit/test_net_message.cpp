@@ -199,7 +199,7 @@ TEST(NetMessage, WrongMagicVersionTypeAreRejected) {
   auto bad_type = frame;
   bad_type[6] = std::byte{200};
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
-  bad_type[6] = std::byte{12};  // one past worker_events
+  bad_type[6] = std::byte{14};  // one past stream_reply
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
 }
 

@@ -189,6 +189,12 @@ struct FileBinding {
 /// consumers run at once). The task gets a handle of its own on the caller's stream, with a
 /// producer slot or a consumer place taken at submission (StreamHandle::for_task); the
 /// task's end closes the slot (with the task's error when it failed) or commits and leaves.
+/// Under compss-run the parameter travels as the handle's StreamTicket (stream_vtable), so
+/// the task may run on a worker (docs/streams.md, "Streams across workers").
+template <class S>
+inline constexpr ParamVTable stream_vtable{
+    [](const void* o, OutputArchive& out) { out(static_cast<const S*>(o)->ticket()); }, nullptr};
+
 template <class S>
 struct StreamBinding {
   S handle;
@@ -196,16 +202,25 @@ struct StreamBinding {
   bool succeeded = false;  // the last attempt returned
   template <class A>
   StreamBinding(BindInit<A> in)
-      : handle(StreamHandle::for_task(static_cast<S&>(in.arg), in.desc.direction == Direction::out)) {}
+      : handle(StreamHandle::for_task(static_cast<S&>(in.arg), in.desc.direction == Direction::out)) {
+    if constexpr (S::travels) {
+      in.desc.object = &handle;
+      in.desc.vtable = &stream_vtable<S>;
+    }
+  }
   template <class P>
   S& get() {
     handle.begin_attempt();
     succeeded = false;
     return handle;
   }
-  void attempt_ended(const char* failure) {
+  void attempt_ended(const char* failure) noexcept {
     succeeded = failure == nullptr;
-    error = failure != nullptr ? failure : "";
+    try {
+      error = failure != nullptr ? failure : "";
+    } catch (...) {
+      error.clear();  // out of memory: closes with "the task did not run"
+    }
   }
   void complete() noexcept {
     handle.end_task(succeeded, error.empty() ? std::string("the task did not run") : error);

@@ -204,7 +204,9 @@ class TaskNode final : public TaskBase {
   static void prepare_one(Bd& b, ParamDescriptor& d) noexcept {
     if constexpr (requires { b.prepare(d); }) b.prepare(d);
   }
-  void attempt_ended(const char* failure) {
+
+ public:
+  void attempt_ended(const char* failure) noexcept override {
     std::apply([failure](auto&... b) {
       auto one = [failure](auto& x) {
         if constexpr (requires { x.attempt_ended(failure); }) x.attempt_ended(failure);
@@ -212,6 +214,8 @@ class TaskNode final : public TaskBase {
       (one(b), ...);
     }, bindings_);
   }
+
+ private:
   template <class Bd>
   static void complete_one(Bd& b) noexcept {
     if constexpr (requires { b.complete(); }) b.complete();

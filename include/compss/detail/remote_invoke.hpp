@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -113,11 +114,18 @@ inline constexpr bool section_param_ok_v = [] {
 }();
 
 /// True when a parameter can travel: an object or file path whose storage type goes
-/// through an archive and can be default-constructed, or an array section (`Section`) of
-/// such elements (other pointers, collections and streams cannot yet).
+/// through an archive and can be default-constructed, an array section (`Section`) of
+/// such elements, or a stream whose elements can travel (other pointers and collections
+/// cannot yet).
 template <class P, ParamKind K, bool Section = false>
 inline constexpr bool remote_param_ok_v = [] {
-  if constexpr (Section) {
+  if constexpr (K == ParamKind::stream) {
+    if constexpr (is_stream_handle_v<P>) {
+      return std::remove_cvref_t<P>::travels;
+    } else {
+      return false;
+    }
+  } else if constexpr (Section) {
     return K == ParamKind::object && section_param_ok_v<P>;
   } else {
     return (K == ParamKind::object || K == ParamKind::file) &&
@@ -219,11 +227,33 @@ struct SectionSlot {
   }
 };
 
+/// How the invoker holds a stream parameter while the task runs: a handle made from the
+/// ticket the master sent, onto the master's stream (stream_remote.hpp).
+template <class P>
+struct StreamSlot {
+  using S = std::remove_cvref_t<P>;
+  std::optional<S> handle;
+
+  void load(const RemoteInput& input, const ParamSpec& spec) {
+    if (input.value == nullptr) {
+      throw Error("compss: stream parameter '" + std::string(spec.name) + "' arrived without its ticket");
+    }
+    StreamTicket ticket;
+    load_held(*input.value, ticket);
+    handle.emplace(S::from_ticket(ticket));
+  }
+  S& arg() noexcept { return *handle; }
+};
+
 /// How a worker holds parameter P of kind K: an array section (`Section`) as a std::vector
 /// of its elements.
 template <class P, ParamKind K, bool Section>
 struct RemoteStorage {
   using type = remote_storage_t<P, K>;
+};
+template <class P>
+struct RemoteStorage<P, ParamKind::stream, false> {
+  using type = std::remove_cvref_t<P>;  // (unused: StreamSlot holds the handle)
 };
 template <class P, ParamKind K>
 struct RemoteStorage<P, K, true> {
@@ -262,7 +292,9 @@ struct RemoteTaskTraits {
   using storage_t =
       typename RemoteStorage<param_t<I>, Spec.params[I].kind, Spec.params[I].section>::type;
   template <std::size_t I>
-  using slot_t = remote_slot_t<param_t<I>, storage_t<I>, Spec.params[I].section>;
+  using slot_t = std::conditional_t<Spec.params[I].kind == ParamKind::stream,
+                                    StreamSlot<param_t<I>>,
+                                    remote_slot_t<param_t<I>, storage_t<I>, Spec.params[I].section>>;
 
   static constexpr bool result_ok =
       std::is_void_v<R> || (is_serializable_v<R> && !is_memory_view<R>::value);

@@ -1,7 +1,9 @@
 // The shared state of one stream (docs/streams.md): a bounded buffer of type-erased
 // elements, its producers and consumers, and whether it is closed. compss::ObjectStream<T>
-// and compss::FileStream are handles onto one StreamChannel; two handles with the same
-// alias share it (stream_registry.hpp).
+// and compss::FileStream are handles onto one StreamPort: the StreamChannel itself in the
+// process that owns the stream, or, on a worker under compss-run, a port that forwards
+// each operation to the master's channel (runtime/net/stream_client.hpp). Two handles
+// with the same alias share one channel (open_channel, stream.hpp).
 #pragma once
 
 #include <compss/error.hpp>
@@ -17,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <typeindex>
 #include <vector>
@@ -39,6 +42,40 @@ inline constexpr std::size_t default_stream_capacity = 256;
 
 namespace compss::detail {
 
+/// How a stream's elements become bytes and back, to cross the network (null members:
+/// they cannot; the stream's tasks then run where the stream is).
+struct ElementCodec {
+  std::vector<std::byte> (*encode)(const void* element) = nullptr;
+  std::shared_ptr<void> (*decode)(std::span<const std::byte> bytes) = nullptr;
+};
+
+/// What a stream handle does to its stream, wherever the stream lives (see StreamChannel
+/// for what each operation means). Implementations are thread-safe.
+class StreamPort {
+ public:
+  using Element = std::shared_ptr<void>;
+  virtual ~StreamPort() = default;
+
+  virtual std::uint64_t id() const noexcept = 0;
+  virtual ConsumerMode mode() const noexcept = 0;
+  virtual bool bounded() const noexcept = 0;
+
+  virtual std::uint64_t add_producer() = 0;
+  virtual void publish(std::vector<Element>& items) = 0;
+  virtual void add_found(std::vector<Element>& items) = 0;
+  virtual bool claim(const std::string& name) = 0;
+  virtual bool producers_done() = 0;
+  virtual void close(std::uint64_t slot, const std::string& error) = 0;
+
+  virtual std::uint64_t add_consumer(bool task) = 0;
+  virtual void count_consumer_task() = 0;
+  virtual void remove_consumer(std::uint64_t consumer, bool task, const std::string& failure) = 0;
+  virtual void rewind(std::uint64_t consumer) = 0;
+  virtual void commit(std::uint64_t consumer) = 0;
+  virtual std::vector<Element> poll(std::uint64_t consumer, double timeout) = 0;
+  virtual bool is_closed(std::uint64_t consumer) = 0;
+};
+
 /// One stream's buffer and bookkeeping. Thread-safe: every member takes `mutex_` (the only
 /// lock; nothing is called while it is held but the element's destructor).
 ///
@@ -55,55 +92,78 @@ namespace compss::detail {
 /// Closing: each producer (a task with a stream_out parameter, from its submission; a
 /// handle that published, from its first publish) holds a slot. The stream is closed once
 /// `close()` was called at least once and no slot is open; a consumer sees it closed once
-/// it has taken everything too.
-class StreamChannel {
+/// it has taken everything too. Closing a slot twice (a worker's task closed it, then the
+/// master ends the task) counts once.
+///
+/// Attempts (a consumer task run on a worker, docs/streams.md "Recovery"): each attempt
+/// of a consumer task has a number, larger for later attempts. The first operation of a
+/// new attempt rewinds the consumer to what it had finished with; an operation of an
+/// older attempt (a dead worker's request arriving late) is refused, so it can take
+/// nothing the new attempt must get.
+class StreamChannel final : public StreamPort {
  public:
-  using Element = std::shared_ptr<void>;
   using Clock = std::chrono::steady_clock;
 
   StreamChannel(std::uint64_t id, std::type_index type, ConsumerMode mode, std::size_t capacity,
-                bool bounded)
+                bool bounded, const ElementCodec* codec = nullptr)
       : id_(id), type_(type), mode_(mode), capacity_(std::max<std::size_t>(capacity, 1)),
-        bounded_(bounded) {}
+        bounded_(bounded), codec_(codec) {}
 
-  std::uint64_t id() const noexcept { return id_; }
+  std::uint64_t id() const noexcept override { return id_; }
   std::type_index type() const noexcept { return type_; }
-  ConsumerMode mode() const noexcept { return mode_; }
+  ConsumerMode mode() const noexcept override { return mode_; }
   std::size_t capacity() const noexcept { return capacity_; }
-  bool bounded() const noexcept { return bounded_; }
+  bool bounded() const noexcept override { return bounded_; }
+  /// How elements travel (null when they cannot).
+  const ElementCodec* codec() const noexcept { return codec_; }
 
   // ---- producers ----------------------------------------------------------------------
 
   /// A new producer slot; the stream stays open until it is closed.
-  std::uint64_t add_producer() {
+  std::uint64_t add_producer() override {
     std::lock_guard lock(mutex_);
-    ++open_producers_;
-    return ++last_slot_;
+    const std::uint64_t slot = ++last_slot_;
+    open_slots_.insert(slot);
+    return slot;
   }
 
   /// Appends `items` in order, blocking while the buffer is full (a list longer than the
   /// buffer goes in as room appears). Throws if the stream was already closed.
-  void publish(std::vector<Element>& items) {
+  void publish(std::vector<Element>& items) override {
     std::unique_lock lock(mutex_);
-    // (Unbounded, the sequential build: one handle serves the producer calls one after
-    // the other, each closing it; a publish after a close opens it again.)
-    if (bounded_ && is_closed_locked()) throw Error("compss: publish on a closed stream (id " + std::to_string(id_) + ")");
-    for (Element& e : items) {
-      room_.wait(lock, [&] { return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty(); });
-      if (bounded_ && buffered_locked() >= capacity_) {
-        // Full, and the last consumer task failed: waiting would never end.
-        throw Error("compss: stream " + std::to_string(id_) + " is full and its last consumer task failed (" +
-                    abandoned_ + "): nothing will take more elements");
-      }
-      buffer_.push_back(std::move(e));
+    publish_locked(lock, items, nullptr, 0);
+  }
+
+  /// publish by attempt `attempt` (> 0) of the producer task holding `slot` (a task on a
+  /// worker). A newer attempt than the last seen is a retry, which publishes its elements
+  /// again from the first: as many as earlier attempts published are dropped, by position
+  /// (exact for a producer that publishes the same sequence each time). An older attempt
+  /// (a lost worker's late request) throws compss::Error and adds nothing.
+  void publish_attempt(std::vector<Element>& items, std::uint64_t slot, std::uint64_t attempt) {
+    std::unique_lock lock(mutex_);
+    ProducerAttempt* p = nullptr;
+    if (slot != 0 && attempt != 0) {
+      p = &producer_attempts_[slot];
+      if (attempt < p->attempt) throw stale_attempt();
+      if (attempt > p->attempt) *p = ProducerAttempt{attempt, p->accepted, p->accepted, 0};
     }
-    items.clear();
-    data_.notify_all();
+    publish_locked(lock, items, p, attempt);
+  }
+
+  /// close from attempt `attempt` of the producer task holding `slot`: ignored when a
+  /// newer attempt exists (a lost worker's late request).
+  void close_attempt(std::uint64_t slot, const std::string& error, std::uint64_t attempt) {
+    {
+      std::lock_guard lock(mutex_);
+      auto it = producer_attempts_.find(slot);
+      if (attempt != 0 && it != producer_attempts_.end() && attempt < it->second.attempt) return;
+    }
+    close(slot, error);
   }
 
   /// Adds elements found rather than published (a file stream's directory scan): after
   /// close too, and without blocking (they are files on disk, not memory).
-  void add_found(std::vector<Element>& items) {
+  void add_found(std::vector<Element>& items) override {
     if (items.empty()) return;
     std::lock_guard lock(mutex_);
     for (Element& e : items) buffer_.push_back(std::move(e));
@@ -113,24 +173,24 @@ class StreamChannel {
 
   /// File streams: true the first time `name` is seen (published or found), so a file is
   /// delivered once however it arrived.
-  bool claim(const std::string& name) {
+  bool claim(const std::string& name) override {
     std::lock_guard lock(mutex_);
     return claimed_.insert(name).second;
   }
 
   /// True once close() was called and no producer slot is open.
-  bool producers_done() {
+  bool producers_done() override {
     std::lock_guard lock(mutex_);
     return is_closed_locked();
   }
 
   /// Closes producer slot `slot` (0: a close() from a handle that never published); a
   /// non-empty `error` is what consumers see at poll once they have taken the rest.
-  void close(std::uint64_t slot, const std::string& error = {}) {
+  void close(std::uint64_t slot, const std::string& error) override {
     std::lock_guard lock(mutex_);
     close_requested_ = true;
-    if (slot != 0 && open_producers_ > 0) --open_producers_;
-    if (!error.empty() && error_.empty()) error_ = error;
+    const bool was_open = slot != 0 && open_slots_.erase(slot) != 0;
+    if (!error.empty() && error_.empty() && (was_open || slot == 0)) error_ = error;
     data_.notify_all();
     room_.notify_all();
   }
@@ -139,16 +199,16 @@ class StreamChannel {
 
   /// A new consumer (`task`: a consumer task's, not the program's); at_least_once: it
   /// starts at the oldest element the log still holds.
-  std::uint64_t add_consumer(bool task) {
+  std::uint64_t add_consumer(bool task) override {
     std::lock_guard lock(mutex_);
     if (task) ++consumer_tasks_;
     std::uint64_t id = ++last_slot_;
-    if (mode_ == ConsumerMode::at_least_once) consumers_[id] = Cursor{base_, base_};
+    if (mode_ == ConsumerMode::at_least_once) consumers_[id] = Cursor{base_, base_, 0};
     return id;
   }
 
   /// A place taken by the program's handle now belongs to a consumer task.
-  void count_consumer_task() {
+  void count_consumer_task() override {
     std::lock_guard lock(mutex_);
     ++consumer_tasks_;
   }
@@ -156,7 +216,7 @@ class StreamChannel {
   /// The consumer is gone: it no longer holds elements in the log. A consumer task that
   /// failed (`failure` not empty) and was the last one releases publishers blocked on a
   /// full stream with an error rather than let them wait forever.
-  void remove_consumer(std::uint64_t consumer, bool task, const std::string& failure) {
+  void remove_consumer(std::uint64_t consumer, bool task, const std::string& failure) override {
     std::lock_guard lock(mutex_);
     consumers_.erase(consumer);
     if (task && consumer_tasks_ > 0) --consumer_tasks_;
@@ -168,7 +228,7 @@ class StreamChannel {
   }
 
   /// at_least_once: the consumer starts again from what it last finished with.
-  void rewind(std::uint64_t consumer) {
+  void rewind(std::uint64_t consumer) override {
     std::lock_guard lock(mutex_);
     auto it = consumers_.find(consumer);
     if (it != consumers_.end()) it->second.delivered = it->second.committed;
@@ -176,19 +236,35 @@ class StreamChannel {
   }
 
   /// at_least_once: everything delivered to the consumer is finished with.
-  void commit(std::uint64_t consumer) {
+  void commit(std::uint64_t consumer) override {
     std::lock_guard lock(mutex_);
     commit_locked(consumer);
+  }
+
+  /// at_least_once, attempt `attempt` (> 0) of a consumer task operates: a newer attempt
+  /// than the last seen rewinds the consumer (begin_attempt); an older one throws
+  /// compss::Error (it is stale: its task runs again elsewhere). 0: no check.
+  void enter_attempt(std::uint64_t consumer, std::uint64_t attempt) {
+    std::lock_guard lock(mutex_);
+    enter_attempt_locked(consumer, attempt);
   }
 
   /// Waits up to `timeout` seconds for elements, then takes what there is (possibly
   /// nothing). Once the stream is closed with an error and the consumer has taken the
   /// rest, throws compss::Error with that error.
-  std::vector<Element> poll(std::uint64_t consumer, double timeout) {
+  std::vector<Element> poll(std::uint64_t consumer, double timeout) override {
+    return poll_attempt(consumer, timeout, 0);
+  }
+
+  /// poll for attempt `attempt` of a consumer task (see enter_attempt; 0: no check). An
+  /// attempt superseded while it waited takes nothing (compss::Error).
+  std::vector<Element> poll_attempt(std::uint64_t consumer, double timeout, std::uint64_t attempt) {
     std::unique_lock lock(mutex_);
+    enter_attempt_locked(consumer, attempt);
     commit_locked(consumer);  // the previous poll's elements are finished with
     const auto deadline = Clock::now() + to_duration(timeout);
     data_.wait_until(lock, deadline, [&] { return available_locked(consumer) != 0 || is_closed_locked(); });
+    enter_attempt_locked(consumer, attempt);
     std::vector<Element> out;
     if (mode_ == ConsumerMode::at_most_once) {
       out.reserve(buffer_.size());
@@ -208,7 +284,7 @@ class StreamChannel {
 
   /// True once every producer closed and this consumer has taken everything published.
   /// (Not while a producer's error is left to see: the consumer's next poll throws it.)
-  bool is_closed(std::uint64_t consumer) {
+  bool is_closed(std::uint64_t consumer) override {
     std::lock_guard lock(mutex_);
     return is_closed_locked() && available_locked(consumer) == 0 && error_.empty();
   }
@@ -220,10 +296,62 @@ class StreamChannel {
   }
 
  private:
+  struct ProducerAttempt {
+    std::uint64_t attempt = 0;   // the latest attempt seen
+    std::uint64_t accepted = 0;  // elements added by all attempts
+    std::uint64_t skip = 0;      // this attempt's first `skip` elements were added before
+    std::uint64_t seen = 0;      // elements this attempt published
+  };
+
+  Error stale_attempt() const {
+    return Error("compss: stream " + std::to_string(id_) + ": this task attempt was superseded "
+                 "by a newer one (its worker was given up on)");
+  }
+
+  void publish_locked(std::unique_lock<std::mutex>& lock, std::vector<Element>& items,
+                      ProducerAttempt* p, std::uint64_t attempt) {
+    // (Unbounded, the sequential build: one handle serves the producer calls one after
+    // the other, each closing it; a publish after a close opens it again.)
+    auto closed = [&] {
+      return Error("compss: publish on a closed stream (id " + std::to_string(id_) + ")");
+    };
+    // (A retried producer may republish what it published before the stream closed: only
+    // an element that would be added is refused.)
+    if (p == nullptr && bounded_ && is_closed_locked()) throw closed();
+    for (Element& e : items) {
+      if (p != nullptr && p->seen++ < p->skip) continue;  // an earlier attempt added it
+      if (bounded_ && is_closed_locked()) throw closed();
+      room_.wait(lock, [&] { return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty(); });
+      if (bounded_ && buffered_locked() >= capacity_) {
+        // Full, and the last consumer task failed: waiting would never end.
+        throw Error("compss: stream " + std::to_string(id_) + " is full and its last consumer task failed (" +
+                    abandoned_ + "): nothing will take more elements");
+      }
+      if (p != nullptr && p->attempt != attempt) throw stale_attempt();  // superseded meanwhile
+      buffer_.push_back(std::move(e));
+      if (p != nullptr) ++p->accepted;
+      data_.notify_all();  // (consumers may take some while a long list waits for room)
+    }
+    items.clear();
+  }
+
   struct Cursor {
     std::uint64_t delivered;
     std::uint64_t committed;
+    std::uint64_t attempt;  // the latest attempt of its task seen (0: none)
   };
+
+  void enter_attempt_locked(std::uint64_t consumer, std::uint64_t attempt) {
+    if (attempt == 0) return;
+    auto it = consumers_.find(consumer);
+    if (it == consumers_.end()) return;
+    Cursor& c = it->second;
+    if (attempt < c.attempt) throw stale_attempt();
+    if (attempt > c.attempt) {
+      c.attempt = attempt;
+      c.delivered = c.committed;  // a new attempt starts from what was finished with
+    }
+  }
 
   static Clock::duration to_duration(double seconds) {
     if (!(seconds > 0)) return Clock::duration::zero();
@@ -231,7 +359,7 @@ class StreamChannel {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(std::min(seconds, cap)));
   }
 
-  bool is_closed_locked() const noexcept { return close_requested_ && open_producers_ == 0; }
+  bool is_closed_locked() const noexcept { return close_requested_ && open_slots_.empty(); }
   std::size_t buffered_locked() const noexcept { return buffer_.size(); }
 
   std::size_t available_locked(std::uint64_t consumer) const {
@@ -269,6 +397,7 @@ class StreamChannel {
   const ConsumerMode mode_;
   const std::size_t capacity_;
   const bool bounded_;  // false in the sequential build: tasks run one after the other
+  const ElementCodec* const codec_;
 
   std::mutex mutex_;
   std::condition_variable data_;  // elements arrived, or the stream closed
@@ -277,7 +406,8 @@ class StreamChannel {
   std::uint64_t base_ = 0;
   std::map<std::uint64_t, Cursor> consumers_;  // at_least_once only
   std::uint64_t last_slot_ = 0;
-  std::uint32_t open_producers_ = 0;
+  std::set<std::uint64_t> open_slots_;  // producer slots not closed yet
+  std::map<std::uint64_t, ProducerAttempt> producer_attempts_;  // by slot: tasks on workers
   bool close_requested_ = false;
   std::string error_;
   std::uint32_t consumer_tasks_ = 0;

@@ -157,6 +157,10 @@ class TaskBase {
   virtual void prepare() noexcept {}
   /// Called after the body ran or was skipped.
   virtual void complete() noexcept {}
+  /// How an attempt ended (null: it returned; else the failure's message). Stream
+  /// parameters need it (a failed producer closes with the error): the task calls it
+  /// itself when it runs here; a master learns it from the worker's answer.
+  virtual void attempt_ended(const char* failure) noexcept { (void)failure; }
   /// `on_failure(ignore, returns=...)`: stores the default as the task's result after a
   /// failure; false when the task has no default (or computing it threw).
   virtual bool set_default_result() noexcept { return false; }

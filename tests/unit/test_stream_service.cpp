@@ -1,0 +1,210 @@
+// The stream service (runtime/net/stream_service.hpp) and the workers' ports onto it
+// (stream_client.hpp), over in-memory connections: what a stream task on a worker sees is
+// what it would see on the master (docs/streams.md, "Streams across workers").
+#include "net/fake_transport.hpp"
+#include "net/stream_client.hpp"
+#include "net/stream_service.hpp"
+
+#include <compss/stream.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using compss::ObjectStream;
+using compss::detail::StreamHandle;
+using compss::detail::StreamTicket;
+
+/// Every port a test opens is a fake connection served on a thread of its own, as the
+/// master's StreamService serves a TCP one.
+class StreamServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    compss::net::set_stream_connector([this](std::uint16_t) {
+      auto [worker_end, master_end] = compss::net::make_fake_pair();
+      std::lock_guard lock(mutex_);
+      servers_.emplace_back([master_end = master_end] { compss::net::serve_stream_calls(*master_end); });
+      ends_.push_back(master_end);
+      return worker_end;
+    });
+  }
+  void TearDown() override {
+    compss::net::set_stream_connector(nullptr);
+    std::lock_guard lock(mutex_);
+    for (auto& e : ends_) e->close();
+    for (auto& t : servers_) t.join();
+  }
+
+  /// The ticket a task given `user` would take to a worker (its slot or place taken now,
+  /// as at submission), and the master's copy that holds them.
+  template <class S>
+  static std::pair<S, StreamTicket> task_ticket(S& user, bool producer) {
+    S master_copy = StreamHandle::for_task(user, producer);
+    StreamTicket t = master_copy.ticket();
+    t.port = 1;  // (any: the fake connector ignores it)
+    return {std::move(master_copy), t};
+  }
+
+  std::mutex mutex_;
+  std::vector<std::thread> servers_;
+  std::vector<std::shared_ptr<compss::net::Endpoint>> ends_;
+};
+
+TEST_F(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
+  ObjectStream<int> stream("service-amo", compss::at_most_once, 16);
+  constexpr int producers = 2, consumers = 3, per_producer = 400;
+  std::vector<std::pair<ObjectStream<int>, StreamTicket>> prod, cons;
+  for (int p = 0; p < producers; ++p) prod.push_back(task_ticket(stream, true));
+  for (int c = 0; c < consumers; ++c) cons.push_back(task_ticket(stream, false));
+  std::vector<std::vector<int>> got(consumers);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < consumers; ++c) {
+    threads.emplace_back([&, c] {
+      auto s = ObjectStream<int>::from_ticket(cons[c].second);
+      while (!s.is_closed()) {
+        for (int v : s.poll(0.05)) got[c].push_back(v);
+      }
+    });
+  }
+  for (int p = 0; p < producers; ++p) {
+    threads.emplace_back([&, p] {
+      auto s = ObjectStream<int>::from_ticket(prod[p].second);
+      for (int i = 0; i < per_producer; ++i) s.publish(p * 100000 + i);
+      s.close();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& [copy, ticket] : prod) copy.end_task(true, {});
+  for (auto& [copy, ticket] : cons) copy.end_task(true, {});
+
+  std::multiset<int> all;
+  for (const auto& g : got) {
+    all.insert(g.begin(), g.end());
+    std::map<int, int> last;  // per producer: each consumer sees its elements in order
+    for (int v : g) {
+      const int p = v / 100000;
+      if (last.contains(p)) EXPECT_LT(last[p], v);
+      last[p] = v;
+    }
+  }
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(producers * per_producer));  // no loss
+  for (int p = 0; p < producers; ++p) {
+    for (int i = 0; i < per_producer; ++i) EXPECT_EQ(all.count(p * 100000 + i), 1u);  // no duplicate
+  }
+}
+
+TEST_F(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) {
+  ObjectStream<int> stream("service-bounded", compss::at_most_once, 4);
+  auto [copy, ticket] = task_ticket(stream, true);
+  std::atomic<long> published{0};
+  std::thread producer([&, t = ticket] {
+    auto s = ObjectStream<int>::from_ticket(t);
+    for (int i = 0; i < 40; ++i) {
+      s.publish(i);
+      published.fetch_add(1);
+    }
+    s.close();
+  });
+  // Nobody consumes: the producer stops once the buffer is full.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (published.load() < 4 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(published.load(), 4);
+  std::vector<int> taken;
+  long most_waiting = 0;  // published and not taken yet (at most the buffer and one in flight)
+  while (!stream.is_closed()) {
+    most_waiting = std::max(most_waiting, published.load() - static_cast<long>(taken.size()));
+    for (int v : stream.poll(0.05)) taken.push_back(v);
+  }
+  producer.join();
+  copy.end_task(true, {});
+  EXPECT_LE(most_waiting, 5);
+  ASSERT_EQ(taken.size(), 40u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(taken[static_cast<std::size_t>(i)], i);
+}
+
+TEST_F(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfterItsElements) {
+  ObjectStream<int> stream("service-failed", compss::at_most_once, 8);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  {
+    auto s = ObjectStream<int>::from_ticket(pticket);
+    s.publish(std::vector<int>{1, 2, 3});
+  }  // (a worker's handle closes nothing: the master's copy does, with the task's error)
+  pcopy.end_task(false, "sensor exploded");
+  auto c = ObjectStream<int>::from_ticket(cticket);
+  std::vector<int> got;
+  std::string error;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!c.is_closed() && std::chrono::steady_clock::now() < deadline) {
+    try {
+      for (int v : c.poll(0.05)) got.push_back(v);
+    } catch (const compss::Error& e) {
+      error = e.what();
+      break;
+    }
+  }
+  EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
+  EXPECT_NE(error.find("sensor exploded"), std::string::npos) << error;
+  ccopy.end_task(true, {});
+}
+
+TEST_F(StreamServiceTest, AtLeastOnceRetriedConsumerGetsAgainWhatTheDeadAttemptHadNotFinished) {
+  ObjectStream<int> stream("service-alo", compss::at_least_once, 64);
+  auto [ccopy, first] = task_ticket(stream, false);
+  stream.publish(std::vector<int>{10, 11, 12});
+  stream.close();
+  auto dead = ObjectStream<int>::from_ticket(first);
+  EXPECT_EQ(dead.poll(1.0), (std::vector<int>{10, 11, 12}));  // taken, not finished with
+  // Its worker is killed; the master sends the task again: a new request, a new ticket.
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  ASSERT_GT(retry.attempt, first.attempt);
+  auto again = ObjectStream<int>::from_ticket(retry);
+  std::vector<int> got;
+  while (!again.is_closed()) {
+    for (int v : again.poll(0.05)) got.push_back(v);
+  }
+  EXPECT_EQ(got, (std::vector<int>{10, 11, 12}));
+  // A late request of the dead attempt takes nothing from the new one.
+  EXPECT_THROW(dead.poll(0.0), compss::Error);
+  ccopy.end_task(true, {});
+}
+
+TEST_F(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAttemptPublished) {
+  ObjectStream<int> stream("service-retry", compss::at_most_once, 64);
+  auto [copy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<int>::from_ticket(first);
+  lost.publish(std::vector<int>{0, 1, 2});  // then its worker is killed
+  StreamTicket retry = copy.ticket();
+  retry.port = 1;
+  auto again = ObjectStream<int>::from_ticket(retry);
+  for (int i = 0; i < 5; ++i) again.publish(i);  // the same sequence, from the start
+  again.close();
+  EXPECT_THROW(lost.publish(99), compss::Error);  // a late request of the lost attempt
+  copy.end_task(true, {});
+  std::vector<int> got;
+  while (!stream.is_closed()) {
+    for (int v : stream.poll(0.05)) got.push_back(v);
+  }
+  EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST_F(StreamServiceTest, AnUnknownStreamIsAnErrorNotAHang) {
+  compss::net::StreamCall call;
+  call.op = compss::net::StreamCall::poll;
+  call.stream = 987654321;
+  compss::net::StreamReply reply = compss::net::answer_stream_call(call);
+  EXPECT_NE(reply.error.find("no longer exists"), std::string::npos) << reply.error;
+}
+
+}  // namespace
