@@ -86,12 +86,13 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
 }
 
 TEST(NetMessage, OlderVersionFramesAreRejected) {
-  EXPECT_EQ(protocol_version, 6);
+  EXPECT_EQ(protocol_version, 7);
   std::vector<std::byte> frame = encode(Message{DataRelease{1, 1}});
   // v2 requests had no globals; a v3 worker never sends heartbeats, so a newer master would
   // declare it lost while it works; a v4 peer has either WorkerTimes or Heartbeat, not both;
-  // a v5 worker reports no resources (its Hello would be misread).
-  for (int older : {1, 2, 3, 4, 5}) {
+  // a v5 worker reports no resources (its Hello would be misread); a v6 request has no
+  // hosts (a multi-node task's would be misread) and v6 peers know no probes or streams.
+  for (int older : {1, 2, 3, 4, 5, 6}) {
     frame[4] = static_cast<std::byte>(older);
     Message out;
     EXPECT_EQ(decode_frame(frame, out), NetError::unsupported_version);
