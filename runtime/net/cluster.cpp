@@ -177,14 +177,16 @@ int Cluster::add_worker(AdmittedWorker&& w) {
     worker_sched_[static_cast<std::size_t>(id)] = sid;
     lost_meanwhile = !worker_alive_[static_cast<std::size_t>(id)];
   }
-  if (lost_meanwhile) scheduler_->remove_node(sid);  // (on_lost could not: no id yet)
+  if (lost_meanwhile) fail_stranded(scheduler_->remove_node(sid));  // (on_lost could not: no id yet)
   log(LogLevel::info, "worker " + std::to_string(id) + " (" + w.name + ", " + summary +
                           ") connected from " + w.host);
   return id;
 }
 
 sched::NodeId Cluster::add_master_node(unsigned cores) {
-  // (Before tasks run, or from the on_lost of the last worker: once.)
+  // (Before tasks run, or from the on_lost of the last worker: once. Two workers lost at
+  // once, or a restarted one lost too, may both get here: the first claim adds it.)
+  if (master_claimed_.exchange(true, std::memory_order_acq_rel)) return master_sched_.load();
   master_cores_.store(cores, std::memory_order_relaxed);
   sched::NodeId id = scheduler_->add_node("master", rt::master_resources(cores), *master_node_);
   master_sched_.store(id, std::memory_order_release);
@@ -439,16 +441,17 @@ void Cluster::before_run(TaskBase* t) {
 }
 
 std::vector<detail::TaskHost> Cluster::hosts_of(const TaskBase* t, int n) const {
-  const detail::TaskKind kind = t->spec().kind;
+  // (The implementation placed: an MPI or multinode version of a plain task is a gang too.)
+  const detail::TaskKind kind = t->implementation_spec().kind;
   if (kind != detail::TaskKind::mpi && kind != detail::TaskKind::multinode) return {};  // (hot path)
   const ClusterNode* node = n == 0 ? master_node_.get() : workers_[static_cast<std::size_t>(n)].get();
   const sched::Allocation a = node->allocation_of(t);
   if (a.more.empty()) return {};
-  // (worker_sched_ and links_ are fixed once the workers are admitted, before tasks run.)
+  // By the executor the scheduler placed it with: a worker just admitted (a restart) may
+  // take a gang's share before its worker_sched_ entry is stored.
   auto host = [&](sched::NodeId id) -> std::string {
-    for (std::size_t w = 1; w < worker_sched_.size(); ++w) {
-      if (worker_sched_[w] == id) return links_[w]->host();
-    }
+    const auto& at = static_cast<const ClusterNode&>(scheduler_->executor_of(id));
+    if (at.node() > 0) return links_[static_cast<std::size_t>(at.node())]->host();
     char name[256] = {};
     return ::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0' ? name : "localhost";
   };
@@ -835,7 +838,11 @@ void Cluster::on_lost(int n, const std::string& why) {
   // (Its tasks in flight come back as `lost` answers and are placed again one by one.)
   if (no_worker_left && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
   if (sid == sched::IdSet::npos) return;  // lost while admitted: admission removes it
-  std::vector<void*> stranded = scheduler_->remove_node(sid);
+  fail_stranded(scheduler_->remove_node(sid));
+}
+
+void Cluster::fail_stranded(const std::vector<void*>& stranded) {
+  // Waiting calls that no live node can run any more (remove_node): they fail now.
   for (void* task : stranded) {
     auto* t = static_cast<TaskBase*>(task);
     unplaceable(t, scheduler_->never_fits(class_of(t->spec())));

@@ -121,6 +121,8 @@ class Cluster final : public rt::Backend {
   const sched::TaskClass* class_of(const detail::TaskSpec& spec);
   /// Adds the master's node (`cores` CPU units, its memory) to the scheduler.
   sched::NodeId add_master_node(unsigned cores);
+  /// Fails the waiting calls remove_node handed back (no live node can run them).
+  void fail_stranded(const std::vector<void*>& stranded);
   /// The locality policy's preferred nodes of `t`: those holding bytes of its inputs.
   std::size_t preferences(const detail::TaskBase& t, std::span<sched::Preference> out);
   /// Hands a ready task (or a moving attempt, in moving_) to the scheduler; `avoid`: the
@@ -230,6 +232,7 @@ class Cluster final : public rt::Backend {
   std::atomic<std::size_t> nodes_{1};  // slots filled (the master's, 0, counts)
   std::unique_ptr<ClusterNode> master_node_;
   std::atomic<sched::NodeId> master_sched_{sched::IdSet::npos};
+  std::atomic<bool> master_claimed_{false};  // add_master_node ran (or runs): once
   std::atomic<unsigned> master_cores_{0};  // (for node_slots)
   std::unique_ptr<sched::Scheduler> scheduler_;  // after the executors: destroyed first
   std::mutex classes_mutex_;  // a leaf

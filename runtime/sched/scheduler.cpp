@@ -214,6 +214,7 @@ bool Scheduler::place_gang(TaskClass& c, void* task, std::uint32_t version, Node
   for (NodeId id = others.next_in_both(0, &has_free_cpu_); id != IdSet::npos && remaining > 0;
        id = others.next_in_both(id + 1, &has_free_cpu_)) {
     if (id == first.node.id() || (id == reserved_node_ && reserved_for_ != &c)) continue;
+    if (!nodes_[id].ahead.empty()) continue;  // (its cores are promised to the calls there)
     take(nodes_[id]);
   }
   if (remaining > 0) return false;  // not enough at this instant: nothing was reserved
@@ -223,6 +224,7 @@ bool Scheduler::place_gang(TaskClass& c, void* task, std::uint32_t version, Node
     NodeShare& share = i == 0 ? p.allocation.first : p.allocation.more.emplace_back();
     n->node.try_reserve(gang_node_demand(k, units), share);  // (fits: the slice says so)
     share.units = units;
+    if (i > 0) ++n->gang_shares;  // (no room ahead while it holds it: note_free)
     note_free(*n);
   }
   ++placements_;
@@ -458,7 +460,10 @@ void Scheduler::ended(const Placement& placement) {
       ended_ahead(placement);
     } else {
       release(placement.allocation.first);
-      for (const NodeShare& share : placement.allocation.more) release(share);
+      for (const NodeShare& share : placement.allocation.more) {
+        --nodes_[share.node].gang_shares;
+        release(share);
+      }
     }
     if (placement.type != nullptr && placement.type->type.replicated) {
       auto it = replicas_left_.find(placement.task);
@@ -511,6 +516,11 @@ std::size_t Scheduler::node_count() const {
 Capacity Scheduler::free(NodeId node) const {
   std::lock_guard lock(mutex_);
   return nodes_.at(node).node.free();
+}
+
+NodeExecutor& Scheduler::executor_of(NodeId node) const {
+  std::lock_guard lock(mutex_);
+  return *nodes_.at(node).executor;
 }
 
 unsigned Scheduler::running(NodeId node) const {

@@ -178,6 +178,9 @@ class Scheduler final : public Completion {
   std::size_t node_count() const;
   Capacity free(NodeId node) const;
   unsigned running(NodeId node) const;
+  /// The executor `node` was added with (its nodes are never forgotten: a removed node's
+  /// too). For the callers that name the nodes of an allocation.
+  NodeExecutor& executor_of(NodeId node) const;
   /// Calls sent ahead to `node` that wait there (no core reserved for them yet).
   std::size_t ahead(NodeId node) const;
   /// The node reserved for a starving task, or IdSet::npos.

@@ -26,6 +26,10 @@ struct Scheduler::NodeSlot {
   std::deque<Ahead> ahead;  ///< oldest first: the node starts them in that order
   /// Calls sent ahead that got their core since (their placement shows none).
   std::unordered_map<const void*, NodeShare> promoted;
+  /// Shares held here by gangs whose first node is another: their processes hold cores but
+  /// no task thread, so the node's running count no longer tells its busy threads. Such a
+  /// node takes nothing ahead, and a node with calls ahead gives no such share.
+  std::uint32_t gang_shares = 0;
 };
 
 /// Calls `f(id)` for the ids of `set` (and of `filter` when given) from `start` to the end,

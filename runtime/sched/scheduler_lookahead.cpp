@@ -20,7 +20,7 @@ namespace compss::sched {
 void Scheduler::note_ahead(NodeSlot& n) {
   const NodeId id = n.node.id();
   const bool room = alive_.contains(id) && n.ahead.size() < n.lookahead.depth &&
-                    n.node.running() >= n.lookahead.after_running;
+                    n.gang_shares == 0 && n.node.running() >= n.lookahead.after_running;
   if (room == ahead_room_.contains(id)) return;
   if (room) {
     ahead_room_.insert(id);

@@ -989,3 +989,26 @@ TEST(Scheduler, LookaheadCallsOfALostNodeEndAndGoElsewhere) {
   EXPECT_EQ(s.waiting(), 0U);
   EXPECT_EQ(s.free(b), cpu_node(1).capacity());
 }
+
+// A gang's share on a node that is not its first holds cores but no task thread there: the
+// node's running count then overstates its busy threads, so it takes no call ahead (one
+// sent there would start at once on the idle thread, with no core counted for it).
+TEST(SchedulerGang, ANodeHoldingAnotherNodesGangShareTakesNothingAhead) {
+  FakeCluster c;
+  NodeId w0 = c.add("w0", cpu_node(2), {.depth = 2, .after_running = 2});
+  NodeId w1 = c.add("w1", cpu_node(2), {.depth = 2, .after_running = 2});
+  auto* sim = c.sched->register_type(mpi("sim", "3"));  // no node holds 3: 2 on w0, 1 on w1
+  auto* t = c.sched->register_type(ahead_type("t"));
+  c.submit(1, sim);
+  ASSERT_EQ(c.log.size(), 1U);
+  ASSERT_EQ(shares(c.log[0].allocation), (std::vector<std::pair<NodeId, std::uint32_t>>{{w0, 2}, {w1, 1}}));
+  c.submit(2, t);  // w1's free core
+  EXPECT_EQ(c.sched->running(w1), 2U);  // the share and the task: one thread busy
+  c.submit(3, t);
+  EXPECT_EQ(c.sched->ahead(w1), 0U);
+  EXPECT_EQ(c.sched->ahead(w0), 0U);  // (one of its 2 threads runs the gang: not all busy)
+  EXPECT_EQ(c.sched->waiting(), 1U);
+  c.end_all();
+  EXPECT_EQ(c.sched->waiting(), 0U);
+  EXPECT_EQ(c.sched->free(w1), cpu_node(2).capacity());
+}
