@@ -70,6 +70,7 @@ void WorkerLink::cut_off(const std::string& why) {
   {
     std::lock_guard lock(mutex_);
     if (lost_why_.empty()) lost_why_ = why;
+    cut_off_ = true;
   }
   endpoint_->close();  // (the receiver reports it: one path for every loss)
 }
@@ -283,10 +284,12 @@ CallDone WorkerLink::take_call(std::uint64_t id) {
 
 void WorkerLink::end_all(const std::string& why) {
   std::unordered_map<std::uint64_t, CallDone> calls;
+  bool on_purpose = false;
   {
     std::lock_guard lock(mutex_);
     alive_.store(false, std::memory_order_release);
     calls.swap(calls_);
+    on_purpose = cut_off_;
   }
   // The worker took its requests in id order, one per core: of those it had not answered,
   // the `cores` oldest may have been running (CallResult::was_running).
@@ -297,7 +300,7 @@ void WorkerLink::end_all(const std::string& why) {
   const std::size_t cores = std::max<std::size_t>(hello_.cores, 1);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     CallResult lost{CallResult::Status::lost, {}, {}, why};
-    lost.was_running = i < cores;
+    lost.was_running = i < cores && !on_purpose;
     calls.at(ids[i])(std::move(lost));
   }
 }

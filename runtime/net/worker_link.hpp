@@ -101,7 +101,8 @@ class WorkerLink {
 
   /// Declares the worker lost now, for `why` (a task of it timed out and did not return:
   /// docs/failures.md, "Restarting a worker"): the connection is closed, the receiver
-  /// reports the loss (on_lost) with `why` and ends every call with `lost`. The worker sees
+  /// reports the loss (on_lost) with `why` and ends every call with `lost` (none marked
+  /// was_running: the tasks beside the stuck one did not kill it). The worker sees
   /// its master's connection end and exits. No effect once the link is gone.
   void cut_off(const std::string& why);
 
@@ -154,6 +155,9 @@ class WorkerLink {
   std::chrono::milliseconds timeout_{0};
   std::atomic<std::chrono::steady_clock::rep> last_heard_{0};
   std::string lost_why_;
+  // Set (guarded by mutex_) by cut_off: the master ended it on purpose (a restart), so the
+  // tasks it was running did not kill it: none counts as a worker death (was_running).
+  bool cut_off_ = false;
   std::mutex watch_mutex_;
   std::condition_variable watch_cv_;
   bool watch_stop_ = false;  // guarded by watch_mutex_

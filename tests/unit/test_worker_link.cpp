@@ -169,3 +169,33 @@ TEST(WorkerLink, OfTheRequestsALostWorkerHadNotAnsweredTheOldestOnePerCoreWereRu
   EXPECT_EQ(running, (std::map<std::string, bool>{
                          {"a lost", true}, {"b done", false}, {"c lost", true}, {"d lost", false}}));
 }
+
+TEST(WorkerLink, AWorkerCutOffOnPurposeKilledNoneOfItsTasks) {
+  // A restart (cut_off: a task timed out there and did not return) ends every call as
+  // lost, but the tasks beside the stuck one did not kill their worker: none was_running,
+  // so none moves closer to "not run again" (docs/failures.md, "Restarting a worker").
+  auto [master_end, worker_end] = make_fake_pair();
+  std::mutex mutex;
+  std::map<std::string, bool> running;  // request name -> was_running, once ended
+  std::vector<Message> requests;
+  requests.reserve(2);
+  WorkerLink link{1, master_end, Hello{"s", "w", 2, 1}, "127.0.0.1", [](int, const std::string&) {}};
+  for (const char* name : {"stuck", "beside"}) {
+    requests.push_back(TaskRequest{0, name, {}});
+    link.call_async(requests.back(), [&, name = std::string(name)](CallResult&& r) {
+      std::lock_guard lock(mutex);
+      running[name + (r.status == CallResult::Status::lost ? " lost" : " done")] = r.was_running;
+    });
+  }
+  EXPECT_EQ(received(*worker_end), (Lines{"request stuck", "request beside"}));
+  link.cut_off("stuck timed out there and did not return");
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (running.size() == 2) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(running, (std::map<std::string, bool>{{"stuck lost", false}, {"beside lost", false}}));
+}
