@@ -441,3 +441,21 @@ TEST_F(DataPlaneTest, ByValueCopiesGetTheLatestVersionFromItsWorker) {
   EXPECT_EQ(x, 3);
   EXPECT_EQ(value_of<int>(request.params[0].value), 3);
 }
+
+TEST_F(DataPlaneTest, WhatAStreamTaskMadeIsNeverMadeAgainFromLineage) {
+  // Run again, a stream task would poll or publish other elements than the first time:
+  // its lost output is a clear error, not a silently different value.
+  int x = 1;
+  FakeTask consumer(inc_spec, {object(x, Direction::inout)});
+  consumer.stream_task = true;
+  run_on(consumer, 1);
+  workers.lose(1);
+  workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
+  try {
+    data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+    FAIL() << "the lost output of a stream task was made again";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot be made again"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(workers.calls.load(), 0);  // not run again (calls counts remakes)
+}

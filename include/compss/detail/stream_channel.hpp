@@ -201,7 +201,10 @@ class StreamChannel final : public StreamPort {
   /// starts at the oldest element the log still holds.
   std::uint64_t add_consumer(bool task) override {
     std::lock_guard lock(mutex_);
-    if (task) ++consumer_tasks_;
+    if (task) {
+      ++consumer_tasks_;
+      abandoned_.clear();  // a new consumer task takes elements again
+    }
     std::uint64_t id = ++last_slot_;
     if (mode_ == ConsumerMode::at_least_once) consumers_[id] = Cursor{base_, base_, 0};
     return id;
@@ -211,6 +214,7 @@ class StreamChannel final : public StreamPort {
   void count_consumer_task() override {
     std::lock_guard lock(mutex_);
     ++consumer_tasks_;
+    abandoned_.clear();
   }
 
   /// The consumer is gone: it no longer holds elements in the log. A consumer task that
@@ -321,7 +325,12 @@ class StreamChannel final : public StreamPort {
     for (Element& e : items) {
       if (p != nullptr && p->seen++ < p->skip) continue;  // an earlier attempt added it
       if (bounded_ && is_closed_locked()) throw closed();
-      room_.wait(lock, [&] { return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty(); });
+      room_.wait(lock, [&] {
+        return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty() || is_closed_locked();
+      });
+      // Closed while it waited (a failed producer's slot closed by its task's end, the
+      // others done): consumers that saw the close are gone; adding it would lose it.
+      if (bounded_ && is_closed_locked()) throw closed();
       if (bounded_ && buffered_locked() >= capacity_) {
         // Full, and the last consumer task failed: waiting would never end.
         throw Error("compss: stream " + std::to_string(id_) + " is full and its last consumer task failed (" +

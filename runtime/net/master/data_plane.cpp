@@ -494,7 +494,10 @@ void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRec
         }
         continue;
       }
-      NodeSet holders = record_produced(o, n, record);
+      // A stream task cannot be run again for what it made: its stream has moved on (a
+      // replay would poll or publish other elements). Lost, its outputs are a clear error
+      // ("cannot be made again"), never a silently different value.
+      NodeSet holders = record_produced(o, n, t->stream_task ? nullptr : record);
       if (!holders.empty()) drops.push_back({o.data_id, o.version - 1, std::move(holders)});
     }
     // It wrote the master's files in place: copies other workers keep are stale.
