@@ -39,6 +39,35 @@ std::vector<std::string> received(Endpoint& worker, std::chrono::milliseconds qu
 
 using Lines = std::vector<std::string>;
 
+/// How calls ended, by request name ("a lost", "b done") -> was_running.
+class EndedCalls {
+ public:
+  CallDone record(std::string name) {
+    return [this, name = std::move(name)](CallResult&& r) {
+      std::lock_guard lock(mutex_);
+      ended_[name + (r.status == CallResult::Status::lost ? " lost" : " done")] = r.was_running;
+    };
+  }
+  /// Waits (at most 5 s) until `count` calls have ended.
+  void wait(std::size_t count) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(mutex_);
+        if (ended_.size() == count) return;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  std::map<std::string, bool> snapshot() {
+    std::lock_guard lock(mutex_);
+    return ended_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, bool> ended_;
+};
+
 struct LinkAndWorker {
   std::pair<std::shared_ptr<Endpoint>, std::shared_ptr<Endpoint>> ends = make_fake_pair();
   Endpoint& worker = *ends.second;
@@ -134,40 +163,23 @@ TEST(WorkerLink, OfTheRequestsALostWorkerHadNotAnsweredTheOldestOnePerCoreWereRu
   // A worker of 2 cores takes requests in the order written, one per core: with a, b, c, d
   // sent and b answered, a and c may have been running when it died; d only waited.
   auto [master_end, worker_end] = make_fake_pair();
-  std::mutex mutex;
-  std::map<std::string, bool> running;  // request name -> was_running, once ended
+  EndedCalls ended;
   std::vector<Message> requests;
   requests.reserve(4);
   WorkerLink link{1, master_end, Hello{"s", "w", 2, 1}, "127.0.0.1", [](int, const std::string&) {}};
   std::vector<std::uint64_t> ids;
   for (const char* name : {"a", "b", "c", "d"}) {
     requests.push_back(TaskRequest{0, name, {}});
-    link.call_async(requests.back(), [&, name = std::string(name)](CallResult&& r) {
-      std::lock_guard lock(mutex);
-      running[name + (r.status == CallResult::Status::lost ? " lost" : " done")] = r.was_running;
-    });
+    link.call_async(requests.back(), ended.record(name));
     ids.push_back(std::get<TaskRequest>(requests.back()).task_id);
   }
   EXPECT_EQ(received(*worker_end), (Lines{"request a", "request b", "request c", "request d"}));
   worker_end->send(TaskDone{ids[1], {}});
-  for (int i = 0; i < 500; ++i) {
-    {
-      std::lock_guard lock(mutex);
-      if (running.size() == 1) break;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
+  ended.wait(1);
   worker_end->close();
-  for (int i = 0; i < 500; ++i) {
-    {
-      std::lock_guard lock(mutex);
-      if (running.size() == 4) break;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  std::lock_guard lock(mutex);
-  EXPECT_EQ(running, (std::map<std::string, bool>{
-                         {"a lost", true}, {"b done", false}, {"c lost", true}, {"d lost", false}}));
+  ended.wait(4);
+  EXPECT_EQ(ended.snapshot(), (std::map<std::string, bool>{
+                                  {"a lost", true}, {"b done", false}, {"c lost", true}, {"d lost", false}}));
 }
 
 TEST(WorkerLink, AWorkerCutOffOnPurposeKilledNoneOfItsTasks) {
@@ -175,27 +187,16 @@ TEST(WorkerLink, AWorkerCutOffOnPurposeKilledNoneOfItsTasks) {
   // lost, but the tasks beside the stuck one did not kill their worker: none was_running,
   // so none moves closer to "not run again" (docs/failures.md, "Restarting a worker").
   auto [master_end, worker_end] = make_fake_pair();
-  std::mutex mutex;
-  std::map<std::string, bool> running;  // request name -> was_running, once ended
+  EndedCalls ended;
   std::vector<Message> requests;
   requests.reserve(2);
   WorkerLink link{1, master_end, Hello{"s", "w", 2, 1}, "127.0.0.1", [](int, const std::string&) {}};
   for (const char* name : {"stuck", "beside"}) {
     requests.push_back(TaskRequest{0, name, {}});
-    link.call_async(requests.back(), [&, name = std::string(name)](CallResult&& r) {
-      std::lock_guard lock(mutex);
-      running[name + (r.status == CallResult::Status::lost ? " lost" : " done")] = r.was_running;
-    });
+    link.call_async(requests.back(), ended.record(name));
   }
   EXPECT_EQ(received(*worker_end), (Lines{"request stuck", "request beside"}));
   link.cut_off("stuck timed out there and did not return");
-  for (int i = 0; i < 500; ++i) {
-    {
-      std::lock_guard lock(mutex);
-      if (running.size() == 2) break;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  std::lock_guard lock(mutex);
-  EXPECT_EQ(running, (std::map<std::string, bool>{{"stuck lost", false}, {"beside lost", false}}));
+  ended.wait(2);
+  EXPECT_EQ(ended.snapshot(), (std::map<std::string, bool>{{"stuck lost", false}, {"beside lost", false}}));
 }
