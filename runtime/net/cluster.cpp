@@ -838,6 +838,7 @@ void Cluster::on_lost(int n, const std::string& why) {
   // (Its tasks in flight come back as `lost` answers and are placed again one by one.)
   if (no_worker_left && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
   if (sid == sched::IdSet::npos) return;  // lost while admitted: admission removes it
+  stop_gangs_using(n, sid);
   fail_stranded(scheduler_->remove_node(sid));
 }
 

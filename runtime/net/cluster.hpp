@@ -173,6 +173,10 @@ class Cluster final : public rt::Backend {
   /// Runs `job` on the blocking lane after `delay`.
   void after(std::chrono::milliseconds delay, std::function<void()> job);
   void on_lost(int node, const std::string& why);
+  /// Node `lost` (scheduler id `lost_id`) left the run: the gangs it held a share of,
+  /// running from another node, lost part of their program. Each such worker is let go
+  /// (its programs stopped, the task placed again: net/cluster_gang_loss.cpp).
+  void stop_gangs_using(int lost, sched::NodeId lost_id);
 
   /// Makes an admitted worker a node (the next free number): at start, and when a
   /// restarted worker comes back. Returns its node number (-1: refused, the run ends).
