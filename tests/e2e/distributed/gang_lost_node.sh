@@ -3,13 +3,13 @@
 # A node of a running gang that is not its first is lost (docs/external_programs.md, "A
 # lost node of a gang"): programs/gang_lost_node.cpp runs an MPI task of 2 processes, one
 # per node, on 2 workers of one core and no master core, its ranks waiting to be released
-# (programs/external/mpi_hold.cpp). The test kills (SIGKILL) the worker that is not the
-# one running mpirun, and checks:
+# (programs/external/mpi_ranks.cpp, "hold"). The test kills (SIGKILL) the worker that is
+# not the one running mpirun, and checks:
 #   - the master says the task lost a node of its gang and stops its program on the first
 #     node (before the test releases the ranks: without it the ranks would wait on);
 #   - the first attempt's ranks are gone (its program killed, no orphan);
 #   - the run then ends by itself, bounded: either the task ran again and its output is
-#     the program's ("ranks=2 released"), or it failed with an error naming it;
+#     the program's ("ranks=2 sum=3 tag=held"), or it failed with an error naming it;
 #   - no process of the run is left behind (common.sh).
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
@@ -54,7 +54,7 @@ fi
 touch "$work/marker.release"  # (a new attempt, if any, may now finish)
 wait_run
 if [[ $rc -eq 0 ]]; then
-  grep -qx 'hold_ranks: rc=0 ranks=2 released' "$out" || fail "the run's output is wrong: $(cat "$out")"
+  grep -qx 'hold_ranks: rc=0 ranks=2 sum=3 tag=held' "$out" || fail "the run's output is wrong: $(cat "$out")"
   [[ $(grep -c '^started ' "$work/marker") -ge 2 ]] || fail "the run succeeded without running the task again"
 elif [[ $rc -eq 124 || $rc -eq 137 ]]; then
   fail "the run did not end (timed out)"

@@ -1,6 +1,7 @@
 // An MPI task whose 2 processes span 2 nodes (processes_per_node=1) and wait until the
-// test releases them (tests/e2e/distributed/gang_lost_node.sh kills the gang's second
-// node meanwhile). Prints what the task made, or the run fails through the task's error.
+// test releases them (programs/external/mpi_ranks.cpp, "hold"): meanwhile
+// tests/e2e/distributed/gang_lost_node.sh kills the gang's second node. Prints what the
+// task made, or the run fails through the task's error.
 //   e2e_gang_lost_node <work-dir>
 #include <compss/compss.hpp>
 
@@ -8,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#pragma compss mpi(runner="mpirun", binary="compss_test_mpi_hold", processes=2, processes_per_node=1, flags="--bind-to none", args="{{marker}} {{out}}", fail_by_exit_value=true)
+#pragma compss mpi(runner="mpirun", binary="compss_test_mpi_ranks", processes=2, processes_per_node=1, flags="--bind-to none", args="{{out}} held hold {{marker}}", fail_by_exit_value=true)
 #pragma compss task file_out(out)
 int hold_ranks(const std::string& marker, const std::string& out);
 
