@@ -1,13 +1,15 @@
-// Part of Cluster: a node lost while it held a share of a gang (an MPI or multinode task
-// over several nodes) that runs from another node (docs/external_programs.md, "A lost node
-// of a gang"). The program on the first node has lost part of its ranks: left alone it
-// may hang, or end with a result made without them. There is no message to stop one task
-// on a worker, but the worker can be let go: the master ends its connection (cut_off), the
-// worker, whose master is gone, kills every running program's process group and exits,
-// the attempt comes back `lost` and is placed again on the live nodes (not counted as a
-// worker its task killed: the cut-off is on purpose). The worker is not restarted:
-// compss-run restarts one with SIGKILL, which would leave its programs running (orphans).
-// A gang run from the master's own node is only reported.
+// Part of Cluster (thread-safety: as Cluster; called with no lock held, it takes each
+// ClusterNode's lock, then sched_mutex_, never both). A node lost while it held a share of
+// a gang (an MPI or multinode task over several nodes) that runs from another node
+// (docs/external_programs.md, "A lost node of a gang"). The program on the first node has
+// lost part of its ranks: left alone it may hang, or end with a result made without them.
+// There is no message to stop one task on a worker, but the worker can be let go: the
+// master ends its connection (cut_off), the worker, whose master is gone, kills every
+// running program's process group and exits, the attempt comes back `lost` and is placed
+// again on the live nodes (not counted as a worker its task killed: the cut-off is on
+// purpose). The worker is not restarted: compss-run restarts one with SIGKILL, which would
+// leave its programs running (orphans). A gang run from the master's own node is only
+// reported.
 #include "net/cluster.hpp"
 
 #include <cstdio>
@@ -41,7 +43,8 @@ void Cluster::stop_gangs_using(int lost, sched::NodeId lost_id) {
     for (const void* task : gangs) {
       tasks += (tasks.empty() ? "" : ", ") + describe(task);
       std::fprintf(stderr, "compss: worker %zu (%s): %s lost %s of its gang: its program there is "
-                   "stopped and the task runs again on the live nodes\n",
+                   "stopped and the task placed again on the live nodes (failing if they "
+                   "cannot hold it)\n",
                    m, name.c_str(), describe(task).c_str(), lost_name.c_str());
     }
     std::fprintf(stderr, "compss: worker %zu (%s): dropping the worker to stop %s (its process "
