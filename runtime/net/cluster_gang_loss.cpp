@@ -61,4 +61,19 @@ void Cluster::stop_gangs_using(int lost, sched::NodeId lost_id) {
   }
 }
 
+void Cluster::log_gang(const TaskBase* t, int n) const {
+  if (static_cast<int>(config_.log_level) < static_cast<int>(LogLevel::info)) return;
+  const ClusterNode* first = n == 0 ? master_node_.get() : workers_[static_cast<std::size_t>(n)].get();
+  const sched::Allocation a = first->allocation_of(t);
+  auto node = [&](const sched::NodeShare& share) {
+    const int at = static_cast<const ClusterNode&>(scheduler_->executor_of(share.node)).node();
+    const std::string name = at == 0 ? "master" : "worker " + std::to_string(at) + " (" +
+                                                      links_[static_cast<std::size_t>(at)]->name() + ")";
+    return name + " x " + std::to_string(share.units);
+  };
+  std::string nodes = node(a.first);
+  for (const sched::NodeShare& share : a.more) nodes += ", " + node(share);
+  log(LogLevel::info, describe(t) + " runs over " + nodes);
+}
+
 }  // namespace compss::net
