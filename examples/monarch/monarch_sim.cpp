@@ -5,6 +5,8 @@
 // the same arithmetic whatever the number of ranks, so the files are bit-identical for 1,
 // 2 or more ranks.
 //   mpirun -n P monarch_sim <init> <steps> <every> <out-1> ... <out-K>   (K = steps / every)
+// With MONARCH_SIM_LOG=<file> set, rank 0 appends "ranks=P nodes=N" to it, N being the
+// nodes compss gave the task (COMPSS_NUM_NODES): how tests see that a run spanned nodes.
 #include <mpi.h>
 
 #include <cstdio>
@@ -91,6 +93,14 @@ int main(int argc, char** argv) {
     }
   }
   MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  const char* log = std::getenv("MONARCH_SIM_LOG");
+  if (rank == 0 && ok && log != nullptr && *log != '\0') {
+    const char* nodes = std::getenv("COMPSS_NUM_NODES");
+    if (FILE* f = std::fopen(log, "a")) {
+      std::fprintf(f, "ranks=%d nodes=%s\n", size, nodes != nullptr ? nodes : "1");
+      std::fclose(f);
+    }
+  }
   MPI_Finalize();
   return ok ? 0 : 1;
 }

@@ -462,6 +462,7 @@ std::vector<detail::TaskHost> Cluster::hosts_of(const TaskBase* t, int n) const 
 
 void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
   std::vector<detail::TaskHost> hosts = hosts_of(t, 0);
+  if (!hosts.empty()) log_gang(t, 0);
   if (computing_units <= 1 && hosts.empty()) {
     executor_.spawn(t);
     return;
@@ -524,6 +525,7 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
   for (detail::TaskHost& h : hosts_of(t, n)) {
     std::get<TaskRequest>(*message).hosts.push_back({std::move(h.name), h.processes});
   }
+  if (!std::get<TaskRequest>(*message).hosts.empty()) log_gang(t, n);
   SentRequest sent = message;
   call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
   if (call->sent_at != 0 && t->spec().time_out > 0) {
@@ -838,6 +840,7 @@ void Cluster::on_lost(int n, const std::string& why) {
   // (Its tasks in flight come back as `lost` answers and are placed again one by one.)
   if (no_worker_left && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
   if (sid == sched::IdSet::npos) return;  // lost while admitted: admission removes it
+  stop_gangs_using(n, sid);
   fail_stranded(scheduler_->remove_node(sid));
 }
 

@@ -173,6 +173,13 @@ class Cluster final : public rt::Backend {
   /// Runs `job` on the blocking lane after `delay`.
   void after(std::chrono::milliseconds delay, std::function<void()> job);
   void on_lost(int node, const std::string& why);
+  /// Node `lost` (scheduler id `lost_id`) left the run: the gangs it held a share of,
+  /// running from another node, lost part of their program. Each such worker is let go
+  /// (its programs stopped, the task placed again: net/cluster_gang_loss.cpp).
+  void stop_gangs_using(int lost, sched::NodeId lost_id);
+  /// (--log-level info) "task 'sim' (id 4) runs over worker 1 (localhost-1) x 1, worker 2
+  /// (localhost-2) x 1": the nodes of the gang `t` starts on node `n`, first first.
+  void log_gang(const detail::TaskBase* t, int n) const;
 
   /// Makes an admitted worker a node (the next free number): at start, and when a
   /// restarted worker comes back. Returns its node number (-1: refused, the run ends).

@@ -38,4 +38,18 @@ std::size_t ClusterNode::holding() const {
   return held_.size();
 }
 
+std::vector<const void*> ClusterNode::gangs_holding(sched::NodeId other) const {
+  std::vector<const void*> gangs;
+  std::lock_guard lock(mutex_);
+  for (const auto& [task, held] : held_) {
+    for (const sched::NodeShare& share : held.first.allocation.more) {
+      if (share.node == other) {
+        gangs.push_back(task);
+        break;
+      }
+    }
+  }
+  return gangs;
+}
+
 }  // namespace compss::net

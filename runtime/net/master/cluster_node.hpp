@@ -16,6 +16,7 @@
 #include <mutex>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace compss::net {
 
@@ -50,6 +51,10 @@ class ClusterNode : public sched::NodeExecutor {
 
   /// Tasks placed here and not yet released.
   std::size_t holding() const;
+
+  /// The gangs placed here (this node their first) that also hold a share of `other`:
+  /// the tasks whose program loses part of its nodes when `other` is lost.
+  std::vector<const void*> gangs_holding(sched::NodeId other) const;
 
  private:
   const int node_;

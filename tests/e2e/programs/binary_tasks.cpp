@@ -1,6 +1,6 @@
 // Binary tasks (docs/external_programs.md): {{p}} of every parameter kind, argv without a
 // shell, stdin/stdout/stderr bound to file parameters (stdout appending for file_inout),
-// exit codes as results (also through a future), working_dir, a program found in the
+// exit codes as results (also through a future), working_dir, a directory parameter, a program found in the
 // application's directory, a nested call. argv[1]: a work directory. Checked against
 // binary_tasks.expected (there is no sequential build: the tasks have no body).
 #include <compss/compss.hpp>
@@ -8,6 +8,7 @@
 #include "external/read_file.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -43,6 +44,11 @@ void append_line(const std::string& line, const std::string& log);
 #pragma compss task file_out(out)
 void where(const std::string& dir, const std::string& sub, const std::string& out);
 
+// A directory parameter is its path (here with {{p}} in `binary` too: /bin/{{tool}}).
+#pragma compss binary(binary="/bin/{{tool}}", args="-1 {{d}}", stdout="{{out}}")
+#pragma compss task directory_in(d) file_out(out)
+void list_dir(const std::string& tool, const std::string& d, const std::string& out);
+
 #pragma compss task
 int twice(int v) { return 2 * v; }
 
@@ -70,6 +76,10 @@ int main(int argc, char** argv) {
   append_line("second", work + "/log.txt");
   append_line("third", work + "/log.txt");
   where(work, "wd", work + "/where.txt");
+  std::filesystem::create_directories(work + "/listed dir");
+  std::ofstream(work + "/listed dir/b.txt") << "b\n";
+  std::ofstream(work + "/listed dir/a.txt") << "a\n";
+  list_dir("ls", work + "/listed dir", work + "/listing.txt");
   auto doubled = twice(code_of(5));
   auto nested = nested_sum(4, 6);
 
@@ -79,6 +89,7 @@ int main(int argc, char** argv) {
   std::cout << "exit_with returned " << static_cast<int>(failed) << ", stderr: " << read_written_file(work + "/err.txt");
   std::cout << "log:\n" << read_written_file(work + "/log.txt");
   std::cout << "working_dir: " << read_written_file(work + "/where.txt");
+  std::cout << "listed:\n" << read_written_file(work + "/listing.txt");
   std::cout << "twice(code_of(5)) = " << static_cast<int>(doubled) << "\n";
   std::cout << "nested_sum(4, 6) = " << static_cast<int>(nested) << "\n";
   return 0;

@@ -9,9 +9,10 @@
 #include <iostream>
 #include <string>
 
-#pragma compss mpi(runner="mpirun", binary="compss_test_mpi_ranks", processes=2, flags="--bind-to none", args="{{out}} {{tag}}", fail_by_exit_value=true)
+// {{p}} in the runner's flags too ("--bind-to {{binding}}").
+#pragma compss mpi(runner="mpirun", binary="compss_test_mpi_ranks", processes=2, flags="--bind-to {{binding}}", args="{{out}} {{tag}}", fail_by_exit_value=true)
 #pragma compss task file_out(out)
-int reduce_ranks(const std::string& out, const std::string& tag);
+int reduce_ranks(const std::string& out, const std::string& tag, const std::string& binding);
 
 #pragma compss mpi(runner="mpirun", binary="compss_test_mpi_ranks", scale_by_cu=true, args="{{out}} scaled")
 #pragma compss task file_out(out) constraint(computing_units=2)
@@ -23,7 +24,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string work = argv[1];
-  auto rc = reduce_ranks(work + "/fixed.txt", "two words");
+  auto rc = reduce_ranks(work + "/fixed.txt", "two words", "none");
   reduce_scaled(work + "/scaled.txt");
   std::cout << "reduce_ranks returned " << static_cast<int>(rc) << ": " << read_written_file(work + "/fixed.txt");
   std::cout << "reduce_scaled: " << read_written_file(work + "/scaled.txt");

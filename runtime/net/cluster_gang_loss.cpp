@@ -1,0 +1,79 @@
+// Part of Cluster (thread-safety: as Cluster; called with no lock held, it takes each
+// ClusterNode's lock, then sched_mutex_, never both). A node lost while it held a share of
+// a gang (an MPI or multinode task over several nodes) that runs from another node
+// (docs/external_programs.md, "A lost node of a gang"). The program on the first node has
+// lost part of its ranks: left alone it may hang, or end with a result made without them.
+// There is no message to stop one task on a worker, but the worker can be let go: the
+// master ends its connection (cut_off), the worker, whose master is gone, kills every
+// running program's process group and exits, the attempt comes back `lost` and is placed
+// again on the live nodes (not counted as a worker its task killed: the cut-off is on
+// purpose). The worker is not restarted: compss-run restarts one with SIGKILL, which would
+// leave its programs running (orphans). A gang run from the master's own node is only
+// reported.
+#include "net/cluster.hpp"
+
+#include <cstdio>
+
+namespace compss::net {
+
+using detail::TaskBase;
+
+namespace {
+std::string describe(const void* task) {
+  const auto* t = static_cast<const TaskBase*>(task);
+  return "task '" + std::string(t->spec().name) + "' (id " + std::to_string(t->id()) + ")";
+}
+}  // namespace
+
+void Cluster::stop_gangs_using(int lost, sched::NodeId lost_id) {
+  const std::string lost_name =
+      "worker " + std::to_string(lost) + " (" + links_[static_cast<std::size_t>(lost)]->name() + ")";
+  const std::size_t count = nodes_.load(std::memory_order_acquire);  // (slots below: filled)
+  for (std::size_t m = 1; m < count; ++m) {
+    if (static_cast<int>(m) == lost || workers_[m] == nullptr) continue;
+    const std::vector<const void*> gangs = workers_[m]->gangs_holding(lost_id);
+    if (gangs.empty()) continue;
+    std::string name;
+    {
+      std::lock_guard lock(sched_mutex_);
+      if (!worker_alive_[m] || stopping_ || run_ended_) continue;
+      name = links_[m]->name();
+    }
+    std::string tasks;
+    for (const void* task : gangs) {
+      tasks += (tasks.empty() ? "" : ", ") + describe(task);
+      std::fprintf(stderr, "compss: worker %zu (%s): %s lost %s of its gang: its program there is "
+                   "stopped and the task placed again on the live nodes (failing if they "
+                   "cannot hold it)\n",
+                   m, name.c_str(), describe(task).c_str(), lost_name.c_str());
+    }
+    std::fprintf(stderr, "compss: worker %zu (%s): dropping the worker to stop %s (its process "
+                 "kills its programs as it ends); the run goes on without it\n",
+                 m, name.c_str(), tasks.c_str());
+    links_[m]->cut_off(tasks + " lost " + lost_name + " of its gang");
+  }
+  if (master_sched_.load() == sched::IdSet::npos || master_node_ == nullptr) return;
+  for (const void* task : master_node_->gangs_holding(lost_id)) {
+    // (Its thread runs the program: not stopped here. docs/external_programs.md.)
+    std::fprintf(stderr, "compss: %s lost %s of its gang; it runs from the master's node, where "
+                 "its program is not stopped: it ends by itself or at its time_out\n",
+                 describe(task).c_str(), lost_name.c_str());
+  }
+}
+
+void Cluster::log_gang(const TaskBase* t, int n) const {
+  if (static_cast<int>(config_.log_level) < static_cast<int>(LogLevel::info)) return;
+  const ClusterNode* first = n == 0 ? master_node_.get() : workers_[static_cast<std::size_t>(n)].get();
+  const sched::Allocation a = first->allocation_of(t);
+  auto node = [&](const sched::NodeShare& share) {
+    const int at = static_cast<const ClusterNode&>(scheduler_->executor_of(share.node)).node();
+    const std::string name = at == 0 ? "master" : "worker " + std::to_string(at) + " (" +
+                                                      links_[static_cast<std::size_t>(at)]->name() + ")";
+    return name + " x " + std::to_string(share.units);
+  };
+  std::string nodes = node(a.first);
+  for (const sched::NodeShare& share : a.more) nodes += ", " + node(share);
+  log(LogLevel::info, describe(t) + " runs over " + nodes);
+}
+
+}  // namespace compss::net
