@@ -15,6 +15,7 @@
 #pragma once
 
 #include <compss/detail/stream_channel.hpp>
+#include <compss/detail/stream_files.hpp>
 #include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
 
@@ -24,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <system_error>
 #include <typeindex>
@@ -313,6 +315,11 @@ class ObjectStream : public detail::StreamHandle {
 /// .part or .tmp, and unchanged for a second or the stream closed). Each file is
 /// delivered once (at_most_once) or once to every consumer (at_least_once).
 ///
+/// Without a shared file system (compss-run --shared-fs no) a task's handle on a worker
+/// has a directory of its own (base_dir() there), and files travel with their elements
+/// (detail/stream_files.hpp): a consumer finds each file it polls, complete, in its
+/// base_dir() under the name it had in the producer's.
+///
 ///   compss::FileStream out("frames");
 ///   write_file("frames/.f1.part"); std::filesystem::rename(...); out.publish("frames/f1");
 class FileStream : public detail::StreamHandle {
@@ -321,29 +328,43 @@ class FileStream : public detail::StreamHandle {
                       ConsumerMode mode = ConsumerMode::at_most_once,
                       std::size_t capacity = default_stream_capacity)
       : StreamHandle(detail::open_channel(alias, typeid(FileStream), mode, capacity,
-                                          detail::codec_for<std::filesystem::path>()),
+                                          detail::codec_for<detail::StreamFile>()),
                      alias),
-        base_dir_(std::filesystem::absolute(base_dir).lexically_normal()) {
+        base_dir_(std::filesystem::absolute(base_dir).lexically_normal()), master_dir_(base_dir_) {
     make_base_dir();
   }
   FileStream(const FileStream&) = default;
   FileStream& operator=(const FileStream&) = default;
   FileStream(FileStream&&) noexcept = default;
   FileStream& operator=(FileStream&&) noexcept = default;
+  ~FileStream() {
+    try {
+      if (producer_ != 0) send_unpublished();  // a producer task that ends without close()
+    } catch (...) {
+      // (An unreadable file: what the task published is delivered; its end is reported.)
+    }
+  }
 
+  /// This handle publishes no more. The stream closes once every producer closed.
+  void close() {
+    send_unpublished();
+    StreamHandle::close();
+  }
+
+  /// Where this handle's files are: the stream's directory, or on a worker without the
+  /// master's files, a directory of the task's own (removed when the task ends).
   const std::filesystem::path& base_dir() const noexcept { return base_dir_; }
 
   static constexpr bool travels = true;
-  /// What this task's handle takes to a worker: its directory too. (Workers must see the
-  /// master's files under the same path: docs/streams.md.)
+  /// What this task's handle takes to a worker: its directory too (as the master names it).
   detail::StreamTicket ticket() const {
     detail::StreamTicket t = StreamHandle::ticket();
-    t.base_dir = base_dir_.string();
+    t.base_dir = master_dir_.string();
     return t;
   }
   /// A worker's handle for a task, onto the master's stream (stream_remote.hpp).
   static FileStream from_ticket(const detail::StreamTicket& ticket) {
-    return FileStream(detail::open_remote_port(ticket, detail::codec_for<std::filesystem::path>()),
+    return FileStream(detail::open_remote_port(ticket, detail::codec_for<detail::StreamFile>()),
                       ticket);
   }
 
@@ -353,7 +374,7 @@ class FileStream : public detail::StreamHandle {
     std::vector<detail::StreamChannel::Element> items;
     for (const auto& f : files) {
       std::filesystem::path p = f.is_absolute() ? f.lexically_normal() : (base_dir_ / f).lexically_normal();
-      if (channel_->claim(p.string())) items.push_back(std::make_shared<std::filesystem::path>(std::move(p)));
+      if (auto e = claimed_element(std::move(p))) items.push_back(std::move(e));
     }
     publish_elements(items);
   }
@@ -369,7 +390,7 @@ class FileStream : public detail::StreamHandle {
       if (!items.empty() || left <= 0 || closed_for_me()) {
         std::vector<std::filesystem::path> out;
         out.reserve(items.size());
-        for (auto& e : items) out.push_back(*static_cast<const std::filesystem::path*>(e.get()));
+        for (auto& e : items) out.push_back(local_path(*static_cast<const detail::StreamFile*>(e.get())));
         return out;
       }
     }
@@ -387,7 +408,13 @@ class FileStream : public detail::StreamHandle {
 
  private:
   FileStream(std::shared_ptr<detail::StreamPort> port, const detail::StreamTicket& ticket)
-      : StreamHandle(std::move(port), ticket), base_dir_(ticket.base_dir) {
+      : StreamHandle(std::move(port), ticket), base_dir_(ticket.base_dir), master_dir_(ticket.base_dir) {
+#ifdef __COMPSS__
+    if (detail::stream_files_travel()) {  // this worker does not see the master's files
+      own_dir_ = std::make_shared<detail::LocalStreamDir>(ticket.stream);
+      base_dir_ = own_dir_->path();
+    }
+#endif
     make_base_dir();
   }
   void make_base_dir() {
@@ -396,9 +423,47 @@ class FileStream : public detail::StreamHandle {
     if (ec) throw Error("compss: cannot create the file stream's directory " + base_dir_.string() + ": " + ec.message());
   }
 
-  // Adds the files of base_dir that look complete and were not seen before.
-  void pick_up() {
-    const bool final_scan = channel_->producers_done();
+  // The element for file `p` of this handle, or null when the stream had it already. A
+  // file is known by its path as the master names it, wherever it was written.
+  detail::StreamChannel::Element claimed_element(std::filesystem::path p) {
+    std::string name = p.lexically_relative(base_dir_).generic_string();
+    if (name.empty() || name.starts_with("..")) name = p.filename().string();
+    if (!seen_.insert(name).second || !channel_->claim((master_dir_ / name).lexically_normal().string())) {
+      return nullptr;
+    }
+    auto f = std::make_shared<detail::StreamFile>();
+    // A worker's own directory goes with its task: the bytes are taken now.
+#ifdef __COMPSS__
+    if (own_dir_) f->content = detail::read_stream_file(p);
+#endif
+    f->path = std::move(p);
+    f->name = std::move(name);
+    return f;
+  }
+
+  // Where a polled file is for this handle: its bytes, when they travelled, written here
+  // first (complete, under its name).
+  std::filesystem::path local_path(const detail::StreamFile& f) {
+#ifdef __COMPSS__
+    if (f.content) {
+      seen_.insert(f.name);  // (so that the next scan does not claim it again)
+      return detail::write_stream_file(base_dir_, f);
+    }
+#endif
+    return f.path;
+  }
+
+  // A producer on a worker without the master's files: the files it wrote into its own
+  // directory and did not publish go now (complete: it writes no more), as a scan of a
+  // shared directory would have found them; the directory goes with the task.
+  void send_unpublished() {
+    if (own_dir_ && !closed_) pick_up(true);
+  }
+
+  // Adds the files of base_dir that look complete and were not seen before (`all`: the
+  // writers are done, fresh files too).
+  void pick_up(bool all = false) {
+    const bool final_scan = all || channel_->producers_done();
     std::error_code ec;
     std::vector<detail::StreamChannel::Element> found;
     const auto now = std::filesystem::file_time_type::clock::now();
@@ -406,22 +471,21 @@ class FileStream : public detail::StreamHandle {
       if (!entry.is_regular_file(ec)) continue;
       const std::string name = entry.path().filename().string();
       if (name.empty() || name.front() == '.') continue;
-      auto ends_with = [&](const char* suffix) {
-        std::string s(suffix);
-        return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
-      };
-      if (ends_with(".part") || ends_with(".tmp")) continue;
+      if (name.ends_with(".part") || name.ends_with(".tmp")) continue;
+      if (name.find(".compss-tmp-") != std::string::npos) continue;  // write_stream_file's
       if (!final_scan) {
         auto written = entry.last_write_time(ec);
         if (ec || now - written < std::chrono::seconds(1)) continue;  // maybe still being written
       }
-      std::filesystem::path p = entry.path().lexically_normal();
-      if (channel_->claim(p.string())) found.push_back(std::make_shared<std::filesystem::path>(std::move(p)));
+      if (auto e = claimed_element(entry.path().lexically_normal())) found.push_back(std::move(e));
     }
     channel_->add_found(found);
   }
 
   std::filesystem::path base_dir_;
+  std::filesystem::path master_dir_;  // the stream's directory as the master names it
+  std::shared_ptr<detail::LocalStreamDir> own_dir_;  // a worker's own directory (no shared files)
+  std::set<std::string> seen_;  // names this handle published, found or was given
 };
 
 }  // namespace compss

@@ -92,6 +92,8 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   if (o.timeout_grace)
     c.set.emplace_back("COMPSS_TIMEOUT_GRACE", std::to_string(*o.timeout_grace));
   if (!o.log_level.empty()) c.set.emplace_back("COMPSS_LOG_LEVEL", o.log_level);
+  // The master's file streams send files' bytes to workers that do not share its files.
+  if (!o.shared_fs.empty()) c.set.emplace_back("COMPSS_SHARED_FS", o.shared_fs);
   c.set.emplace_back("COMPSS_REQUIRE_WORKERS", o.require_workers ? "1" : "0");
   if (exits_fd >= 0) c.set.emplace_back("COMPSS_WORKER_EXITS_FD", std::to_string(exits_fd));
   else c.unset.push_back("COMPSS_WORKER_EXITS_FD");

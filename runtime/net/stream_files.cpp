@@ -1,0 +1,70 @@
+// File streams without a shared file system (include/compss/detail/stream_files.hpp,
+// docs/streams.md "File streams"): whether files travel with their elements, and reading
+// and writing them for the handles.
+#include "net/file_staging.hpp"
+
+#include <compss/detail/stream_files.hpp>
+#include <compss/error.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <string_view>
+#include <system_error>
+
+#include <unistd.h>
+
+namespace compss::detail {
+
+namespace fs = std::filesystem;
+
+bool stream_files_travel() noexcept {
+  // Set for every process of the run by compss-run --shared-fs no (the worker refuses a
+  // value other than 0 or 1 at its start).
+  static const bool travel = [] {
+    const char* shared = std::getenv("COMPSS_SHARED_FS");
+    return shared != nullptr && std::string_view(shared) == "0";
+  }();
+  return travel;
+}
+
+std::shared_ptr<const std::vector<std::byte>> read_stream_file(const fs::path& path) {
+  std::optional<std::vector<std::byte>> bytes;
+  try {
+    bytes = net::read_file_bytes(path);
+  } catch (const Error&) {
+    bytes.reset();
+  }
+  if (!bytes) {
+    throw Error("compss: file stream: cannot read '" + path.string() +
+                "' to send it to its consumers (publish a file that exists, in the stream's "
+                "directory, once it is complete)");
+  }
+  return std::make_shared<const std::vector<std::byte>>(std::move(*bytes));
+}
+
+fs::path write_stream_file(const fs::path& dir, const StreamFile& file) {
+  const fs::path target = (dir / file.name).lexically_normal();
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) throw Error("compss: file stream: cannot create '" + target.parent_path().string() + "': " + ec.message());
+  static const std::vector<std::byte> empty;
+  net::write_file_atomically(target, file.content ? *file.content : empty);
+  return target;
+}
+
+LocalStreamDir::LocalStreamDir(std::uint64_t stream) {
+  static std::atomic<unsigned> counter{0};
+  path_ = fs::current_path() / ".compss-streams" /
+          (std::to_string(getpid()) + "-" + std::to_string(stream) + "-" + std::to_string(counter++));
+  std::error_code ec;
+  fs::create_directories(path_, ec);
+  if (ec) throw Error("compss: file stream: cannot create the directory '" + path_.string() + "': " + ec.message());
+}
+
+LocalStreamDir::~LocalStreamDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+  fs::remove(path_.parent_path(), ec);  // .compss-streams itself, once no handle uses it
+}
+
+}  // namespace compss::detail
