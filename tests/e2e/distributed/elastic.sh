@@ -9,6 +9,7 @@
 #    is not reported lost, and nothing it held is made again;
 #  - snapshot(), then worker localhost-1 killed (SIGKILL): the later tasks get every value
 #    from the master: no "making data ... again" (lineage) line;
+#  - free_resources(100): a warning, every worker left is retired, tasks go on on the master;
 #  - no process of the run is left behind.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
@@ -62,6 +63,10 @@ run_case() {
   grep -qE '^compss-run: worker [0-9]+ \(added-1, host [^)]*\) exited with code 0$' "$err" ||
     fail "added-1 did not exit with code 0 after it was retired"
   grep -qE '\(added-1\) lost' "$err" && fail "the retired worker was reported lost"
+  grep -qE '^compss: WARNING: free_resources\(100\): only [0-9]+ worker\(s\) are live: freeing' "$err" ||
+    fail "free_resources(100) did not warn that fewer workers are live"
+  grep -qE '^compss: worker [0-9]+ \(localhost-2\) retired by free_resources' "$err" ||
+    fail "free_resources(100) did not retire localhost-2"
   grep -qE 'making data [0-9]+ version [0-9]+ again' "$err" &&
     fail "data were made again from lineage: $(grep -cE 'making data' "$err") line(s)"
   if [[ $status -ne 0 ]]; then echo "--- stderr ($config)"; tail -40 "$err"; fi

@@ -6,7 +6,9 @@
 //  2. free: values made on workers and left there, free_resources(1), then tasks on them;
 //  3. snapshot: a chain of updates, snapshot(), then (with ELASTIC_SYNC_DIR) writes
 //     <dir>/snapshot.done and waits for <dir>/killed (elastic.sh kills a worker
-//     meanwhile): the values must come from the master, not be made again from lineage.
+//     meanwhile): the values must come from the master, not be made again from lineage;
+//  4. free_resources(-1) is an error; free_resources(100) frees every worker left (with a
+//     warning) and the last tasks run on the master.
 // usage: e2e_elastic  (env: ELASTIC_EXPECT_GROWTH, ELASTIC_SYNC_DIR; both unset: no waits)
 #include <compss/compss.hpp>
 
@@ -100,5 +102,17 @@ int main() {
   }
   for (int i = 0; i < 8; ++i) update(values[i], 200 + i);
   std::printf("phase 3: checksum %ld\n", checksum(values));
+
+  // 4. bad counts: a negative one is an error; more than the live workers frees them all
+  // (with a warning) and the tasks run on the master.
+  try {
+    compss::free_resources(-1);
+  } catch (const compss::Error& e) {
+    std::printf("phase 4: %s\n", e.what());
+  }
+  for (int i = 0; i < 8; ++i) update(values[i], 300 + i);
+  compss::free_resources(100);
+  for (int i = 0; i < 8; ++i) update(values[i], 400 + i);
+  std::printf("phase 4: checksum %ld\n", checksum(values));
   return 0;
 }
