@@ -58,6 +58,8 @@ run_case() {
   [[ $grow == *" added-1"* ]] || fail "no task ran on the added worker: '$grow'"
   grep -qE '^compss-run: worker [0-9]+ \(added-1, host [^)]*\) started, pid [0-9]+$' "$err" ||
     fail "compss-run did not start worker added-1"
+  grep -qE '^elastic: produce [0-9]+ on added-1$' "$err" ||
+    fail "no value of phase 2 was made on added-1 (the worker freed next)"
   grep -qE '^compss: worker [0-9]+ \(added-1\) retired by free_resources' "$err" ||
     fail "free_resources(1) did not retire added-1"
   grep -qE '^compss-run: worker [0-9]+ \(added-1, host [^)]*\) exited with code 0$' "$err" ||

@@ -30,8 +30,16 @@ std::string where_am_i(int ms) {
   return name != nullptr && std::getenv("COMPSS_WORKER") != nullptr ? name : "master";
 }
 
+// Says on stderr where it ran (elastic.sh: some values must be made on the worker
+// free_resources retires next).
 #pragma compss task out(v)
-void produce(long& v, int i) { v = 1000L * i + 7; }
+void produce(long& v, int i) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const char* name = std::getenv("COMPSS_WORKER_NAME");
+  if (std::getenv("COMPSS_WORKER") != nullptr && name != nullptr)
+    std::fprintf(stderr, "elastic: produce %d on %s\n", i, name);
+  v = 1000L * i + 7;
+}
 
 #pragma compss task inout(v)
 void update(long& v, int k) { v = (v * 31 + k) % 1000003; }
@@ -51,7 +59,7 @@ bool wait_until(Done done, int seconds) {
   return true;
 }
 
-long checksum(std::array<long, 8>& values) {
+long checksum(std::array<long, 16>& values) {
   long sum = 0;
   for (long& v : values) sum = (sum * 7 + compss::wait_on(v)) % 1000000007;
   return sum;
@@ -70,7 +78,7 @@ int main() {
   }
   const unsigned grown = compss::number_of_resources();
   std::vector<compss::Future<std::string>> places;
-  for (int i = 0; i < 16; ++i) places.push_back(where_am_i(200));
+  for (int i = 0; i < 16; ++i) places.push_back(where_am_i(100));
   std::set<std::string> ran_on;
   for (auto& p : places) ran_on.insert(compss::wait_on(p));
   std::string list;
@@ -79,18 +87,18 @@ int main() {
   std::printf("phase 1: %zu tasks\n", places.size());
 
   // 2. free: the values stay on the workers that made them until free_resources.
-  std::array<long, 8> values{};
-  for (int i = 0; i < 8; ++i) produce(values[i], i);
-  for (int i = 0; i < 8; ++i) update(values[i], i);
+  std::array<long, 16> values{};
+  for (int i = 0; i < 16; ++i) produce(values[i], i);
+  for (int i = 0; i < 16; ++i) update(values[i], i);
   compss::free_resources(1);
   std::fprintf(stderr, "elastic: resources after free_resources(1): %u\n",
                compss::number_of_resources());
-  for (int i = 0; i < 8; ++i) update(values[i], 100 + i);
+  for (int i = 0; i < 16; ++i) update(values[i], 100 + i);
   std::printf("phase 2: checksum %ld\n", checksum(values));
 
   // 3. snapshot, then a worker is killed: nothing is made again.
   for (int round = 0; round < 3; ++round)
-    for (int i = 0; i < 8; ++i) update(values[i], round);
+    for (int i = 0; i < 16; ++i) update(values[i], round);
   compss::snapshot();
   if (const char* dir = std::getenv("ELASTIC_SYNC_DIR")) {
     const std::filesystem::path sync(dir);
@@ -100,7 +108,7 @@ int main() {
       return 3;
     }
   }
-  for (int i = 0; i < 8; ++i) update(values[i], 200 + i);
+  for (int i = 0; i < 16; ++i) update(values[i], 200 + i);
   std::printf("phase 3: checksum %ld\n", checksum(values));
 
   // 4. bad counts: a negative one is an error; more than the live workers frees them all
@@ -110,9 +118,9 @@ int main() {
   } catch (const compss::Error& e) {
     std::printf("phase 4: %s\n", e.what());
   }
-  for (int i = 0; i < 8; ++i) update(values[i], 300 + i);
+  for (int i = 0; i < 16; ++i) update(values[i], 300 + i);
   compss::free_resources(100);
-  for (int i = 0; i < 8; ++i) update(values[i], 400 + i);
+  for (int i = 0; i < 16; ++i) update(values[i], 400 + i);
   std::printf("phase 4: checksum %ld\n", checksum(values));
   return 0;
 }
