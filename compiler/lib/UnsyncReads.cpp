@@ -548,8 +548,10 @@ void Walker::call(const CallExpr *CE) {
   if (Task != A.Tasks.end())
     return taskCall(CE, Task->second);
   const FunctionDecl *FD = CE->getDirectCallee();
+  // snapshot() waits for every task as barrier() does (compss/resources.hpp).
   if (isCompssFunction(FD, "barrier") ||
-      isCompssFunction(FD, "barrier_group")) {
+      isCompssFunction(FD, "barrier_group") ||
+      isCompssFunction(FD, "snapshot")) {
     Pending.clear();
     return;
   }

@@ -119,6 +119,8 @@ inline void barrier([[maybe_unused]] bool no_more_tasks = false) {
 
 /// Number of local resources (threads) tasks run on: COMPSS_THREADS, or all cores. The
 /// sequential build returns the same number, so programs partition their data the same way.
+/// Under compss-run: the task slots (cores) of the live nodes, which change as workers
+/// join (request_resources) or leave (free_resources, a lost worker).
 ///
 ///   std::size_t blocks = 4 * compss::number_of_resources();
 inline unsigned number_of_resources() {

@@ -19,6 +19,7 @@
 #include <compss/error.hpp>
 #include <compss/exception.hpp>
 #include <compss/future.hpp>
+#include <compss/resources.hpp>
 #include <compss/serialize.hpp>
 #include <compss/stream.hpp>
 #include <compss/task_group.hpp>

@@ -7,10 +7,13 @@
 #include <compss/detail/runtime_api.hpp>
 #include <compss/error.hpp>
 
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace compss::rt {
 bool in_task_flag() noexcept;
@@ -129,8 +132,50 @@ void barrier(bool /*no_more_tasks*/) {
 }
 
 unsigned runtime_threads() {
-  if (rt::Runtime* r = rt::current_runtime()) return r->threads();
-  return thread_count_from_env();
+  rt::Runtime* r = rt::current_runtime();
+  if (r == nullptr) return thread_count_from_env();
+  if (!r->all_local()) {  // a master-worker run: the live nodes' slots (workers join, leave)
+    unsigned slots = 0;
+    for (const rt::Backend::NodeSlotsView& n : r->backend().node_slots())
+      if (n.alive) slots += n.slots;
+    if (slots > 0) return slots;
+  }
+  return r->threads();
+}
+
+namespace {
+/// The runtime of a master-worker run, for request_resources / free_resources of `n`
+/// nodes; null when there is nothing to do: inside a task, n == 0, or a local run (no
+/// worker to add or free: `local_note` is said at COMPSS_LOG_LEVEL=debug).
+rt::Runtime* elastic_runtime(unsigned n, const char* local_note) {
+  if (in_task() || n == 0) return nullptr;
+  rt::Runtime& r = rt::runtime();
+  if (!r.all_local()) return &r;
+  const char* level = std::getenv("COMPSS_LOG_LEVEL");
+  if (level != nullptr && std::string_view(level) == "debug") std::fprintf(stderr, "compss: %s\n", local_note);
+  return nullptr;
+}
+}  // namespace
+
+void request_resources(unsigned n) {
+  if (rt::Runtime* r = elastic_runtime(n, "request_resources: a local run has no workers to add "
+                                          "(compss-run --workers N starts a run that can grow)"))
+    r->backend().request_nodes(n);
+}
+
+void snapshot() {
+  // A barrier is the consistency point: it waits for every task and brings every value
+  // and file living on a worker to the master (Cluster::sync_all), which then holds every
+  // datum's latest version: a worker lost afterwards takes nothing with it.
+  barrier(false);
+}
+
+void free_resources(unsigned n) {
+  if (rt::Runtime* r = elastic_runtime(n, "free_resources: a local run has no workers to free "
+                                          "(the master's node is never freed)")) {
+    snapshot();  // nothing runs on, or lives only on, the nodes retired next
+    r->backend().retire_nodes(n);
+  }
 }
 
 std::string normalize_path(std::string_view path) {

@@ -80,6 +80,15 @@ class Backend {
   /// Every node of the run with its slots; empty when tasks run on this process's
   /// executor alone (its threads are the slots).
   virtual std::vector<NodeSlotsView> node_slots() { return {}; }
+  // ---- elasticity: the program's request_resources / free_resources -------------------
+  // (compss/resources.hpp; called on the program's thread, never inside a task. A backend
+  // that runs everything on this process has no node to add or retire: the defaults.)
+  /// Asks for `n` more worker nodes; they join later, without this call waiting for them.
+  virtual void request_nodes(unsigned /*n*/) {}
+  /// Retires `n` worker nodes once every submitted task has finished and their data are
+  /// safe elsewhere (the caller has waited and synced: snapshot); never this process's.
+  virtual void retire_nodes(unsigned /*n*/) {}
+
   /// The run ends without waiting for tasks that still run (time-outs): tell the other
   /// nodes, without waiting for them.
   virtual void tell_run_ended() noexcept = 0;

@@ -48,8 +48,8 @@ struct Cluster::Call {
 };
 
 namespace {
-/// Workers a run restarts at most (each restart takes a new node number: the node slots
-/// are sized once, at start).
+/// Workers a run restarts or adds (request_resources) at most (each takes a new node
+/// number: the node slots are sized once, at start).
 constexpr std::size_t max_worker_restarts = 256;
 }  // namespace
 

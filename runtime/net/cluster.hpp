@@ -198,6 +198,19 @@ class Cluster final : public rt::Backend {
   bool rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoint);
   void log(LogLevel level, const std::string& text) const;
 
+  // Elasticity (net/cluster_elastic.cpp; docs/distributed.md, "Elasticity and snapshots").
+ public:
+  /// request_resources: asks compss-run for `n` more workers (they join through rejoin).
+  void request_nodes(unsigned n) override;
+  /// free_resources, after the program's snapshot: retires the `n` most recently joined
+  /// live workers (all of them, with a warning, when fewer are live).
+  void retire_nodes(unsigned n) override;
+
+ private:
+  /// Takes worker `n` out of the run (no task placed there again, its copies forgotten)
+  /// and stops its process with an orderly Shutdown. False when it was not alive.
+  bool retire(int n);
+
   /// A live worker other than `avoid` (the one holding fewest placements), or -1.
   int choose_live_worker(int avoid);
   /// A task with a stream parameter (docs/streams.md, "Streams across workers"): placed
@@ -263,6 +276,7 @@ class Cluster final : public rt::Backend {
   std::unordered_map<const detail::TaskBase*, Stuck> stuck_;
   std::uint64_t stuck_serial_ = 0;
   std::unique_ptr<RestartRequests> restarts_;  // thread-safe itself
+  unsigned added_names_ = 0;  // guarded by sched_mutex_: workers request_nodes named so far
   std::atomic<std::size_t> running_{0};
 
   BlockingLane lane_{2};

@@ -86,7 +86,9 @@ bool Cluster::rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoi
     std::lock_guard lock(sched_mutex_);
     if (stopping_ || run_ended_) return false;
   }
-  if (!restarts_->take_rejoin(hello.node_name)) return false;
+  // (A worker request_resources asked for joins the same way: net/cluster_elastic.cpp.)
+  const bool added = restarts_->take_added(hello.node_name);
+  if (!added && !restarts_->take_rejoin(hello.node_name)) return false;
   AdmittedWorker w;
   w.endpoint = endpoint;
   w.hello = hello;
@@ -94,9 +96,12 @@ bool Cluster::rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoi
   w.name = hello.node_name;
   w.resources = reported_resources(hello);
   // Not on the listener's (io) thread: placing tasks on the new node may send requests.
-  lane_.post([this, w = std::move(w)]() mutable {
+  lane_.post([this, added, w = std::move(w)]() mutable {
     const std::string name = w.name;
-    if (const int id = add_worker(std::move(w)); id > 0)
+    const int id = add_worker(std::move(w));
+    if (id > 0 && added)
+      log(LogLevel::info, "worker " + name + " (request_resources) joined as worker " + std::to_string(id));
+    else if (id > 0)
       std::fprintf(stderr, "compss: worker %s restarted: it joined again as worker %d\n",
                    name.c_str(), id);
   });

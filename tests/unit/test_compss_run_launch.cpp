@@ -208,6 +208,35 @@ TEST_F(CompssRunLaunch, WorkersStillRunningAfterTheMasterAreStopped) {
   EXPECT_NE(e.find("compss-run: worker 1 (localhost-1, host localhost) was killed by signal 15"), std::string::npos) << e;
 }
 
+// request_resources: the master writes "add <name>" on COMPSS_WORKER_RESTART_FD; compss-run
+// starts a worker of that name as it started the run's local workers.
+TEST_F(CompssRunLaunch, RequestedWorkersStartLikeTheLocalOnes) {
+  int code = run({"--workers", "1", "--log-level", "info", fake_app, "x"},
+                 {{"FAKE_ADD_WORKERS", "added-1"}, {"FAKE_WAIT_WORKERS", "2"}});
+  ASSERT_EQ(code, 0) << err();
+  auto w = workers();
+  ASSERT_EQ(w.size(), 2u) << err();
+  EXPECT_EQ(w[0]["name"], "added-1");
+  EXPECT_EQ(w[1]["name"], "localhost-1");
+  for (const char* key : {"worker", "secret", "cores", "args"}) EXPECT_EQ(w[0][key], w[1][key]) << key;
+  const std::string e = err();
+  EXPECT_NE(e.find("compss-run: starting worker 2 (added-1) at the program's request "
+                   "(request_resources)\n"), std::string::npos) << e;
+  EXPECT_NE(e.find("compss-run: worker 2 (added-1, host localhost) started, pid "), std::string::npos) << e;
+}
+
+// With --hosts every listed host runs a worker already: nothing is added, and compss-run
+// says why.
+TEST_F(CompssRunLaunch, RequestedWorkersAreNotAddedToRunsOnOtherHosts) {
+  std::string path = fakes + "/bin:" + std::string(std::getenv("PATH"));
+  int code = run({"--hosts", "nodeA", fake_app},
+                 {{"PATH", path}, {"FAKE_ADD_WORKERS", "added-1"}, {"FAKE_WAIT_WORKERS", "1"}});
+  ASSERT_EQ(code, 0) << err();
+  EXPECT_EQ(workers().size(), 1u);
+  EXPECT_NE(err().find("compss-run: WARNING: request_resources: no worker added: this run's "
+                       "workers are on other hosts"), std::string::npos) << err();
+}
+
 TEST_F(CompssRunLaunch, HostsOverSshGetTheSecretOnStdin) {
   std::string path = fakes + "/bin:" + std::string(std::getenv("PATH"));
   int code = run({"--hosts", "nodeA,alice@nodeB", "--worker-cores", "3", fake_app, "x"},

@@ -18,13 +18,17 @@ void say(int fd, const std::string& text) {
   ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
 }
 
-TEST(WorkerRestartSocket, GivesTheNamesOfWholeRequestLines) {
-  // The socket raises SIGIO in this process when written (compss-run blocks it and waits
-  // for it): blocked here too, as block_supervised_signals does.
+/// The socket raises SIGIO in this process when written (compss-run blocks it and waits
+/// for it): blocked here too, as block_supervised_signals does.
+void block_sigio() {
   sigset_t io;
   sigemptyset(&io);
   sigaddset(&io, SIGIO);
   ASSERT_EQ(sigprocmask(SIG_BLOCK, &io, nullptr), 0);
+}
+
+TEST(WorkerRestartSocket, GivesTheNamesOfWholeRequestLines) {
+  block_sigio();
   WorkerRestartSocket restarts;
   EXPECT_TRUE(restarts.take_requests().empty());
   say(restarts.master_end(), "restart localhost-1\nrestart local");
@@ -34,6 +38,19 @@ TEST(WorkerRestartSocket, GivesTheNamesOfWholeRequestLines) {
   restarts.close_master_end();  // the master's copy ends: nothing more, no error
   EXPECT_TRUE(restarts.take_requests().empty());
   EXPECT_TRUE(restarts.take_requests().empty());
+}
+
+TEST(WorkerRestartSocket, SortsAdditionsFromRestarts) {
+  // request_resources: "add <name>" lines, read from the same socket as restarts.
+  block_sigio();
+  WorkerRestartSocket restarts;
+  say(restarts.master_end(), "add added-1\nrestart localhost-2\nadd \nadd added-2\nadd add");
+  EXPECT_EQ(restarts.take_additions(), (std::vector<std::string>{"added-1", "added-2"}));
+  EXPECT_EQ(restarts.take_requests(), std::vector<std::string>{"localhost-2"});
+  say(restarts.master_end(), "ed-3\n");
+  EXPECT_TRUE(restarts.take_requests().empty());
+  EXPECT_EQ(restarts.take_additions(), std::vector<std::string>{"added-3"});
+  EXPECT_TRUE(restarts.take_additions().empty());
 }
 
 }  // namespace

@@ -37,6 +37,31 @@ TEST(RestartRequests, WritesOneLinePerRequestAndExpectsThatWorkerBackOnce) {
   ::close(fds[0]);
 }
 
+TEST(RestartRequests, AsksForNewWorkersAndExpectsEachOnceAsAdded) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  RestartRequests restarts(fds[1], 2);
+  std::string why;
+  EXPECT_FALSE(restarts.take_added("added-1"));  // not asked for
+  ASSERT_TRUE(restarts.request_new("added-1", why)) << why;
+  EXPECT_EQ(drain(fds[0]), "add added-1\n");
+  EXPECT_FALSE(restarts.take_rejoin("added-1"));  // an addition, not a restart
+  EXPECT_TRUE(restarts.take_added("added-1"));
+  EXPECT_FALSE(restarts.take_added("added-1"));  // once per request
+  // Additions and restarts share the limit (the master's node slots).
+  ASSERT_TRUE(restarts.request("localhost-1", why)) << why;
+  EXPECT_FALSE(restarts.request_new("added-2", why));
+  EXPECT_NE(why.find("the limit"), std::string::npos) << why;
+  ::close(fds[0]);
+}
+
+TEST(RestartRequests, WithoutCompssRunNoWorkerIsAdded) {
+  RestartRequests restarts(-1, 8);
+  std::string why;
+  EXPECT_FALSE(restarts.request_new("added-1", why));
+  EXPECT_NE(why.find("not started by compss-run, which alone starts workers"), std::string::npos) << why;
+}
+
 TEST(RestartRequests, WithoutCompssRunTheWorkerCannotBeRestarted) {
   RestartRequests restarts(-1, 8);
   std::string why;

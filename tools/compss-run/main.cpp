@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
@@ -35,46 +36,74 @@ bool wants_progress(const Options& o) {
   return o.progress == Progress::on;
 }
 
-/// Starts every worker; one that cannot be started is reported, here and to the master
-/// (which goes on without it, or stops with --require-workers). `requests[i]` is how
-/// worker i+1 was started (to start it again).
-std::vector<WorkerProcess> start_workers(const Options& o, const LaunchPlan& plan,
-                                         const std::string& bind, const ListenSocket& sock,
-                                         WorkerExitsPipe& exits,
-                                         const WorkerRestartSocket& restarts,
-                                         const std::string& secret, bool info,
-                                         std::vector<SpawnRequest>& requests) {
-  std::vector<WorkerProcess> started;
-  std::vector<std::string> args(o.command.begin() + 1, o.command.end());
-  std::string hostname = this_hostname();
-  for (const WorkerSpec& w : plan.workers) {
-    std::string master = master_address_for(w, bind, sock.port, hostname);
-    SpawnRequest r;
-    r.argv = worker_argv(w, worker_variables(o, w, master), args);
-    r.search_path = w.via != Via::local;
-    r.close_fds = {sock.fd, exits.master_end(), restarts.master_end()};
-    if (w.via == Via::ssh) {
-      // The secret goes over ssh's stdin, never on a command line; ssh does not need it.
-      r.env = apply_changes(environ, {{}, {"COMPSS_SECRET"}});
-      r.stdin_data = secret + "\n";
-    } else {
-      r.env = apply_changes(environ, worker_environment(o, w, master, secret));
-    }
-    requests.push_back(r);
-    requests.back().close_fds.clear();  // (closed here by the time it is started again)
-    try {
-      pid_t pid = spawn_process(r);
-      started.push_back({w.index, w.host, w.name, pid, true});
-      if (info)
-        std::fprintf(stderr, "compss-run: worker %u (%s, host %s) started, pid %d\n", w.index,
-                     w.name.c_str(), w.host.c_str(), static_cast<int>(pid));
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "compss-run: cannot start worker %u (%s, host %s): %s\n", w.index,
-                   w.name.c_str(), w.host.c_str(), e.what());
-      exits.report(w.name);  // the master need not wait for it
-    }
+/// What every worker's start needs besides its WorkerSpec.
+struct WorkerStart {
+  const Options& options;
+  const std::string& bind;
+  const ListenSocket& sock;
+  WorkerExitsPipe& exits;
+  const WorkerRestartSocket& restarts;
+  const std::string& secret;
+  std::string hostname;
+  bool info = false;
+};
+
+/// Starts worker `w`; one that cannot be started is reported, here and to the master
+/// (which goes on without it, or stops with --require-workers). Its SpawnRequest is
+/// appended to `requests` (index w.index - 1: to start it again).
+void start_worker(const WorkerStart& s, const WorkerSpec& w, std::vector<WorkerProcess>& started,
+                  std::vector<SpawnRequest>& requests) {
+  std::vector<std::string> args(s.options.command.begin() + 1, s.options.command.end());
+  std::string master = master_address_for(w, s.bind, s.sock.port, s.hostname);
+  SpawnRequest r;
+  r.argv = worker_argv(w, worker_variables(s.options, w, master), args);
+  r.search_path = w.via != Via::local;
+  r.close_fds = {s.sock.fd, s.exits.master_end(), s.restarts.master_end()};
+  if (w.via == Via::ssh) {
+    // The secret goes over ssh's stdin, never on a command line; ssh does not need it.
+    r.env = apply_changes(environ, {{}, {"COMPSS_SECRET"}});
+    r.stdin_data = s.secret + "\n";
+  } else {
+    r.env = apply_changes(environ, worker_environment(s.options, w, master, s.secret));
   }
-  return started;
+  r.close_fds.erase(std::remove(r.close_fds.begin(), r.close_fds.end(), -1), r.close_fds.end());
+  requests.push_back(r);
+  requests.back().close_fds.clear();  // (closed here by the time it is started again)
+  try {
+    pid_t pid = spawn_process(r);
+    started.push_back({w.index, w.host, w.name, pid, true});
+    if (s.info)
+      std::fprintf(stderr, "compss-run: worker %u (%s, host %s) started, pid %d\n", w.index,
+                   w.name.c_str(), w.host.c_str(), static_cast<int>(pid));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "compss-run: cannot start worker %u (%s, host %s): %s\n", w.index,
+                 w.name.c_str(), w.host.c_str(), e.what());
+    s.exits.report(w.name);  // the master need not wait for it
+  }
+}
+
+/// The program asked for a new worker named `name` (request_resources): started as the
+/// run's local workers are, as worker requests.size() + 1. Only a run whose workers all run
+/// on this machine (--workers N) can grow: with --hosts, the XML files or Slurm every listed
+/// host runs a worker already, and compss-run says so instead.
+void add_worker(const WorkerStart& s, const LaunchPlan& plan, const std::string& name,
+                std::vector<WorkerProcess>& workers, std::vector<SpawnRequest>& requests) {
+  if (plan.workers.empty() || !plan.all_local()) {
+    std::fprintf(stderr, "compss-run: WARNING: request_resources: no worker added: %s\n",
+                 plan.workers.empty()
+                     ? "this run has no worker to model one on (compss-run --workers N, N >= 1, "
+                       "starts a run that can grow)"
+                     : "this run's workers are on other hosts (--hosts, the XML files or Slurm), "
+                       "each of which runs a worker already, and compss-run starts new workers "
+                       "only as processes on this machine, for runs whose workers all run here");
+    return;
+  }
+  WorkerSpec w = plan.workers.front();
+  w.index = static_cast<unsigned>(requests.size()) + 1;
+  w.name = name;
+  std::fprintf(stderr, "compss-run: starting worker %u (%s) at the program's request "
+               "(request_resources)\n", w.index, w.name.c_str());
+  start_worker(s, w, workers, requests);
 }
 
 /// The master asked for worker `name` to be restarted (a task timed out in it and did not
@@ -147,17 +176,23 @@ int run(int argc, char** argv) {
   }
   if (info) std::fprintf(stderr, "compss-run: master started, pid %d\n", static_cast<int>(master));
   std::vector<SpawnRequest> requests;
-  std::vector<WorkerProcess> workers =
-      start_workers(o, plan, bind, sock, exits, restarts, secret, info, requests);
+  std::vector<WorkerProcess> workers;
+  WorkerStart start{o, bind, sock, exits, restarts, secret, this_hostname(), info};
+  for (const WorkerSpec& w : plan.workers) start_worker(start, w, workers, requests);
   ::close(sock.fd);  // the master holds it now; connections must not queue here
   exits.close_master_end();
   restarts.close_master_end();
+  // (Workers started later, at the master's request, close none of those: all closed.)
+  const ListenSocket closed_sock{-1, sock.port};
+  WorkerStart later{o, bind, closed_sock, exits, restarts, secret, start.hostname, info};
   return supervise(
       master, workers, std::chrono::seconds(5), info,
-      [&](const WorkerProcess& w) { exits.report(plan.workers.at(w.index - 1).name); },
+      [&](const WorkerProcess& w) { exits.report(w.name); },
       [&] {
         for (const std::string& name : restarts.take_requests())
           restart_worker(name, workers, requests, info);
+        for (const std::string& name : restarts.take_additions())
+          add_worker(later, plan, name, workers, requests);
       });
 }
 

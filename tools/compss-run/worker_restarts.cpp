@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace compss::run {
 
@@ -33,9 +34,8 @@ void WorkerRestartSocket::close_master_end() noexcept {
   master_fd_ = -1;
 }
 
-std::vector<std::string> WorkerRestartSocket::take_requests() {
-  std::vector<std::string> names;
-  if (own_fd_ < 0) return names;
+void WorkerRestartSocket::read_available() {
+  if (own_fd_ < 0) return;
   char buf[512];
   for (;;) {
     ssize_t n = ::read(own_fd_, buf, sizeof buf);
@@ -49,14 +49,28 @@ std::vector<std::string> WorkerRestartSocket::take_requests() {
     }
     partial_.append(buf, static_cast<std::size_t>(n));
   }
-  const std::string verb = "restart ";
+  // "<verb> <name>": a name after the verb, else the line is ignored.
+  auto name_after = [](const std::string& line, const std::string& verb, std::vector<std::string>& to) {
+    if (line.rfind(verb, 0) != 0 || line.size() <= verb.size()) return;
+    to.push_back(line.substr(verb.size()));
+  };
   std::size_t start = 0;
   for (std::size_t nl; (nl = partial_.find('\n', start)) != std::string::npos; start = nl + 1) {
-    std::string line = partial_.substr(start, nl - start);
-    if (line.rfind(verb, 0) == 0 && line.size() > verb.size()) names.push_back(line.substr(verb.size()));
+    const std::string line = partial_.substr(start, nl - start);
+    name_after(line, "restart ", restarts_);
+    name_after(line, "add ", additions_);
   }
   partial_.erase(0, start);
-  return names;
+}
+
+std::vector<std::string> WorkerRestartSocket::take_requests() {
+  read_available();
+  return std::exchange(restarts_, {});
+}
+
+std::vector<std::string> WorkerRestartSocket::take_additions() {
+  read_available();
+  return std::exchange(additions_, {});
 }
 
 }  // namespace compss::run

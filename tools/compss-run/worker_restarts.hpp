@@ -1,7 +1,9 @@
 // The socket on which the master asks compss-run to restart a worker whose task timed out
 // and did not return (COMPSS_WORKER_RESTART_FD; docs/failures.md, "Restarting a worker").
 // The master writes "restart <name>\n"; compss-run kills that worker's process and starts
-// it again with the same command and environment.
+// it again with the same command and environment. The program's request_resources makes
+// the master write "add <name>\n": compss-run starts one more worker of that name
+// (docs/distributed.md, "Elasticity and snapshots").
 #pragma once
 
 #include <string>
@@ -31,13 +33,21 @@ class WorkerRestartSocket {
   void close_master_end() noexcept;
 
   /// The worker names asked for since the last call, in order (whole lines only; a line
-  /// that is not "restart <name>" is ignored). Never blocks.
+  /// that is neither "restart <name>" nor "add <name>" is ignored). Never blocks.
   std::vector<std::string> take_requests();
+  /// The names of the new workers asked for ("add <name>") since the last call, in order.
+  /// Never blocks.
+  std::vector<std::string> take_additions();
 
  private:
+  /// Reads what the master wrote and sorts its whole lines into the two lists.
+  void read_available();
+
   int own_fd_ = -1;
   int master_fd_ = -1;
   std::string partial_;  // the start of a line not complete yet
+  std::vector<std::string> restarts_;   // read, not taken yet
+  std::vector<std::string> additions_;  // read, not taken yet
 };
 
 }  // namespace compss::run

@@ -39,8 +39,14 @@ void barrier(bool no_more_tasks);
 /// Throws compss::Error if a task has failed.
 void throw_if_failed();
 
-/// Number of threads the local executor uses (COMPSS_THREADS or all cores).
+/// Number of resources tasks run on: the local executor's threads (COMPSS_THREADS or all
+/// cores); in a master-worker run, the task slots (cores) of the live nodes.
 unsigned runtime_threads();
+
+/// compss::request_resources / free_resources / snapshot (compss/resources.hpp).
+void request_resources(unsigned n);
+void free_resources(unsigned n);
+void snapshot();
 
 /// Absolute, lexically normalised form of a path: the datum key of a file.
 std::string normalize_path(std::string_view path);

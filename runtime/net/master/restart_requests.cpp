@@ -14,17 +14,17 @@ RestartRequests::~RestartRequests() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool RestartRequests::request(const std::string& name, std::string& why) {
-  std::lock_guard lock(mutex_);
+bool RestartRequests::ask(const char* verb, const std::string& name, const char* no_compss_run,
+                          std::string& why) {
   if (fd_ < 0) {
-    why = "it was not started by compss-run, which alone could start it again";
+    why = no_compss_run;
     return false;
   }
   if (asked_ >= limit_) {
-    why = "this run restarted workers " + std::to_string(limit_) + " times already (the limit)";
+    why = "this run restarted or added workers " + std::to_string(limit_) + " times already (the limit)";
     return false;
   }
-  std::string line = "restart ";
+  std::string line = std::string(verb) + " ";
   for (char c : name) line += c == '\n' ? ' ' : c;
   line += '\n';
   // One short message on a stream socket (compss-run reads it whole or in parts); never
@@ -34,21 +34,46 @@ bool RestartRequests::request(const std::string& name, std::string& why) {
     n = ::send(fd_, line.data(), line.size(), MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
   if (n != static_cast<ssize_t>(line.size())) {
-    why = std::string("compss-run could not be asked to start it again (") +
+    why = std::string("compss-run could not be asked (") +
           (n < 0 ? std::strerror(errno) : "a short write") + ")";
     return false;
   }
   ++asked_;
+  return true;
+}
+
+bool RestartRequests::request(const std::string& name, std::string& why) {
+  std::lock_guard lock(mutex_);
+  if (!ask("restart", name, "it was not started by compss-run, which alone could start it again", why)) return false;
   ++expected_[name];
   return true;
 }
 
+bool RestartRequests::request_new(const std::string& name, std::string& why) {
+  std::lock_guard lock(mutex_);
+  if (!ask("add", name, "this master was not started by compss-run, which alone starts workers", why)) return false;
+  ++added_[name];
+  return true;
+}
+
+namespace {
+/// Takes one expected arrival of `name` from `expected`; false when none is expected.
+bool take_one(std::map<std::string, unsigned>& expected, const std::string& name) {
+  auto it = expected.find(name);
+  if (it == expected.end()) return false;
+  if (--it->second == 0) expected.erase(it);
+  return true;
+}
+}  // namespace
+
+bool RestartRequests::take_added(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return take_one(added_, name);
+}
+
 bool RestartRequests::take_rejoin(const std::string& name) {
   std::lock_guard lock(mutex_);
-  auto it = expected_.find(name);
-  if (it == expected_.end()) return false;
-  if (--it->second == 0) expected_.erase(it);
-  return true;
+  return take_one(expected_, name);
 }
 
 }  // namespace compss::net

@@ -2,7 +2,9 @@
 // and did not return within the grace period (its thread cannot be stopped: only the
 // process can), and which late Hellos are those restarted workers coming back
 // (docs/failures.md, "Restarting a worker"). compss-run passes one end of a Unix socket
-// pair as COMPSS_WORKER_RESTART_FD; the master writes "restart <name>\n" on it.
+// pair as COMPSS_WORKER_RESTART_FD; the master writes "restart <name>\n" on it. The
+// program's request_resources asks on the same socket for new workers: "add <name>\n"
+// (docs/distributed.md, "Elasticity and snapshots").
 #pragma once
 
 #include <cstddef>
@@ -35,12 +37,26 @@ class RestartRequests {
   /// a restarted one (else it is refused, as any late worker).
   bool take_rejoin(const std::string& name);
 
+  /// Asks compss-run to start one more worker, named `name` (request_resources). False,
+  /// with the reason in `why`, as request; else the Hello of that name is expected
+  /// (take_added). Additions count against the same limit as restarts (node slots).
+  bool request_new(const std::string& name, std::string& why);
+
+  /// True, once per request_new, when a worker named `name` that connects after the start
+  /// is one that was asked for.
+  bool take_added(const std::string& name);
+
  private:
+  /// Writes "<verb> <name>\n" (mutex_ held); false with `why` when it cannot
+  /// (`no_compss_run`: the reason without compss-run's socket).
+  bool ask(const char* verb, const std::string& name, const char* no_compss_run, std::string& why);
+  
   std::mutex mutex_;
   int fd_;
   std::size_t limit_;
   std::size_t asked_ = 0;                    // guarded by mutex_
   std::map<std::string, unsigned> expected_;  // guarded by mutex_: name -> rejoins expected
+  std::map<std::string, unsigned> added_;     // guarded by mutex_: name -> additions expected
 };
 
 }  // namespace compss::net

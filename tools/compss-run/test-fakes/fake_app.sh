@@ -73,6 +73,17 @@ if [ -n "$FAKE_TRAP" ]; then
   while [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
   exit 99
 fi
+# With FAKE_ADD_WORKERS="name...": asks compss-run for new workers, as request_resources
+# does ("add <name>" on COMPSS_WORKER_RESTART_FD), then waits (bounded, 20 s) until
+# compss-run said something of it on its stderr ($out/../stderr in the tests).
+if [ -n "$FAKE_ADD_WORKERS" ]; then
+  for name in $FAKE_ADD_WORKERS; do printf 'add %s\n' "$name" >&"$COMPSS_WORKER_RESTART_FD"; done
+  i=0
+  while ! grep -q 'request' "$out/../stderr" 2>/dev/null && [ $i -lt 200 ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+fi
 # Wait (bounded, 20 s) until FAKE_WAIT_WORKERS workers wrote their file ...
 i=0
 while [ "$(ls "$out" | grep -c '^worker\.[0-9]*$')" -lt "${FAKE_WAIT_WORKERS:-0}" ] && [ $i -lt 200 ]; do
