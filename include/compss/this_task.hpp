@@ -69,9 +69,10 @@ inline unsigned computing_units() noexcept {
 /// The ids of the node's cores the running task holds (computing_units() of them,
 /// disjoint from those of the tasks running beside it on that node, ascending). The task's
 /// thread is pinned to them while the body runs unless COMPSS_CPU_AFFINITY=disabled
-/// (docs/pragmas.md, "Binding"); a thread the body starts inherits the pinning. A task the
-/// scheduler did not place (an unconstrained task of a local run, which runs unbound) and
-/// the sequential build get every core of the machine: 0..n-1.
+/// (docs/pragmas.md, "Binding"); a thread the body starts inherits the pinning. A task that
+/// runs unbound (an unconstrained task of a local run, a one-core task on the master's node
+/// under compss-run, a GPU task that reserves no core) and the sequential build get every
+/// core of the machine: 0..n-1.
 ///
 ///   #pragma compss task constraint(computing_units=2)
 ///   void fill(Block& b) { for (unsigned c : compss::this_task::cpus()) log_core(c); }
@@ -79,7 +80,8 @@ inline std::vector<std::uint32_t> cpus() {
 #ifdef __COMPSS__
   return detail::task_cpus();
 #else
-  std::vector<std::uint32_t> all(std::thread::hardware_concurrency() == 0 ? 1 : std::thread::hardware_concurrency());
+  const unsigned n = std::thread::hardware_concurrency();
+  std::vector<std::uint32_t> all(n == 0 ? 1 : n);
   for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
   return all;
 #endif
@@ -91,7 +93,10 @@ inline std::vector<std::uint32_t> cpus() {
 /// and in the sequential build.
 ///
 ///   #pragma compss task constraint(processor_type="GPU")
-///   void train(Model& m) { cudaSetDevice(static_cast<int>(compss::this_task::gpus().at(0))); ... }
+///   void train(Model& m) {
+///     cudaSetDevice(static_cast<int>(compss::this_task::gpus().at(0)));
+///     m.fit();
+///   }
 inline std::vector<std::uint32_t> gpus() {
 #ifdef __COMPSS__
   return detail::task_gpus();

@@ -250,13 +250,13 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
         WorkerTimes& times;
         ~Ended() { times.ended_ns = steady_ns(); }
       } ended{times};
-      // This worker names the cores and GPUs (its own free ids: the master counted them).
-      const unsigned units = std::max(1u, request.computing_units);
+      // This worker names the cores and GPUs (its own free ids: the master counted them;
+      // a GPU task may reserve no core, and then runs unbound).
       struct Held {  // given back before the answer leaves: the master may reuse them then
         rt::BoundIds ids;
         ~Held() { rt::this_node_ids().give_back(ids); }
-      } held_ids{rt::this_node_ids().take(units, request.gpus)};
-      rt::TaskBindingScope bound(units, held_ids.ids);
+      } held_ids{rt::this_node_ids().take(request.computing_units, request.gpus)};
+      rt::TaskBindingScope bound(request.computing_units, held_ids.ids);
       std::vector<detail::TaskHost> hosts;
       for (const WireHost& h : request.hosts) hosts.push_back({h.name, h.processes});
       rt::TaskHostsScope nodes(std::move(hosts));
