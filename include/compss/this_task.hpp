@@ -1,7 +1,9 @@
 // compss::this_task: what a running task may ask about itself.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace compss {
@@ -13,6 +15,9 @@ std::vector<std::string> task_nodes();
 bool task_stop_requested() noexcept;
 /// Cores reserved for the task running on this thread (libcompss).
 unsigned task_computing_units() noexcept;
+/// Core and GPU ids of the node bound to the task running on this thread (libcompss).
+std::vector<std::uint32_t> task_cpus();
+std::vector<std::uint32_t> task_gpus();
 /// One node of a task's allocation: its host name and the task's processes there.
 struct TaskHost {
   std::string name;
@@ -45,7 +50,8 @@ inline bool stop_requested() noexcept {
 
 /// The cores reserved for the running task: its `computing_units` constraint (default 1),
 /// to size its own threads (an OpenMP team, a thread pool). 1 outside a constrained task
-/// and in the sequential build. Local runs only for now: on a worker it is 1.
+/// and in the sequential build. The same on the master and on workers (sent with the
+/// task; on a worker every task holds at least 1).
 ///
 ///   #pragma compss task constraint(computing_units=4)
 ///   void assemble(Genome& g) {
@@ -57,6 +63,45 @@ inline unsigned computing_units() noexcept {
   return detail::task_computing_units();
 #else
   return 1;
+#endif
+}
+
+/// The ids of the node's cores the running task holds (computing_units() of them,
+/// disjoint from those of the tasks running beside it on that node, ascending). The task's
+/// thread is pinned to them while the body runs unless COMPSS_CPU_AFFINITY=disabled
+/// (docs/pragmas.md, "Binding"); a thread the body starts inherits the pinning. A task that
+/// runs unbound (an unconstrained task of a local run, a one-core task on the master's node
+/// under compss-run, a GPU task that reserves no core) and the sequential build get every
+/// core of the machine: 0..n-1.
+///
+///   #pragma compss task constraint(computing_units=2)
+///   void fill(Block& b) { for (unsigned c : compss::this_task::cpus()) log_core(c); }
+inline std::vector<std::uint32_t> cpus() {
+#ifdef __COMPSS__
+  return detail::task_cpus();
+#else
+  const unsigned n = std::thread::hardware_concurrency();
+  std::vector<std::uint32_t> all(n == 0 ? 1 : n);
+  for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+  return all;
+#endif
+}
+
+/// The ids of the node's GPUs the running task holds (its processors' GPU units,
+/// disjoint from those of the tasks beside it, ascending): the devices it should use (an
+/// external program gets them as CUDA_VISIBLE_DEVICES). Empty for a task that asks no GPU
+/// and in the sequential build.
+///
+///   #pragma compss task constraint(processor_type="GPU")
+///   void train(Model& m) {
+///     cudaSetDevice(static_cast<int>(compss::this_task::gpus().at(0)));
+///     m.fit();
+///   }
+inline std::vector<std::uint32_t> gpus() {
+#ifdef __COMPSS__
+  return detail::task_gpus();
+#else
+  return {};
 #endif
 }
 

@@ -2,6 +2,7 @@
 // body runs on the first node of its allocation (the scheduler reserved the N nodes at
 // once, sched/gang.hpp) and learns them through compss::this_task::nodes() and the
 // environment's COMPSS_NUM_NODES / COMPSS_HOSTNAMES (docs/external_programs.md).
+#include "exec/process.hpp"
 #include "exec/task_hosts.hpp"
 
 #include <compss/detail/external_call.hpp>
@@ -32,11 +33,12 @@ thread_local std::vector<Running> tls_running;
 
 /// COMPSS_NUM_NODES / COMPSS_HOSTNAMES in the process's environment, which every thread
 /// shares: they hold the values of the latest multinode task begun that still runs, and
-/// what they held before once none runs. Thread-safe: env_mutex guards all of it (a leaf).
+/// what they held before once none runs. Thread-safe: exec::environment_mutex() guards all
+/// of it (a leaf; also taken by readers building a program's environment).
 class NodesEnvironment {
  public:
   std::uint64_t enter(const std::vector<TaskHost>& hosts) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(compss::exec::environment_mutex());
     if (active_.empty()) {
       saved_num_ = read("COMPSS_NUM_NODES");
       saved_hosts_ = read("COMPSS_HOSTNAMES");
@@ -46,7 +48,7 @@ class NodesEnvironment {
     return next_id_;
   }
   void leave(std::uint64_t id) noexcept {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(compss::exec::environment_mutex());
     std::erase_if(active_, [id](const auto& a) { return a.first == id; });
     if (!active_.empty()) {
       apply(active_.back().second);
@@ -75,7 +77,6 @@ class NodesEnvironment {
     }
   }
 
-  std::mutex mutex_;
   std::vector<std::pair<std::uint64_t, std::vector<std::string>>> active_;
   std::optional<std::string> saved_num_, saved_hosts_;
   std::uint64_t next_id_ = 0;

@@ -45,6 +45,7 @@ struct SpawnSetup {
 /// Our environment with `extra` added; an entry of `extra` replaces ours of the same name.
 std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
   std::vector<std::string> out;
+  std::lock_guard lock(environment_mutex());  // (a multinode task may setenv meanwhile)
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     const std::string_view entry(*e);
     const std::string_view name = entry.substr(0, entry.find('='));
@@ -150,6 +151,11 @@ class RunningGroup {
 };
 
 }  // namespace
+
+std::mutex& environment_mutex() {
+  static std::mutex m;
+  return m;
+}
 
 void kill_running_groups() noexcept {
   RunningGroups& r = running_groups();

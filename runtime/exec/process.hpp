@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,11 @@ ProcessEnd run_process(const ProcessSpec& spec, const std::string& what,
                        const std::function<bool()>& should_stop,
                        std::chrono::milliseconds poll = std::chrono::milliseconds(50),
                        std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
+
+/// Guards this process's environment between exec/'s writers (the multinode variables)
+/// and its readers (a program's environment built from it): setenv may move `environ`
+/// while another thread walks it. A leaf lock.
+std::mutex& environment_mutex();
 
 /// Sends SIGKILL to the group of every program running now (this process is about to end
 /// without waiting for the tasks running them). Never blocks.

@@ -1,5 +1,6 @@
 // compss::detail::run_external: a binary or MPI task's call, from its settings and
 // arguments to the program's exit code (docs/external_programs.md).
+#include "exec/binding_environment.hpp"
 #include "exec/command_line.hpp"
 #include "exec/mpi_command.hpp"
 #include "exec/process.hpp"
@@ -131,6 +132,11 @@ int run_external(const TaskSpec& spec, std::span<const ExternalArg> args) {
     p.env.push_back("COMPSS_NUM_PROCS=" + std::to_string(processes));
   }
   p.argv.insert(p.argv.end(), program_args.begin(), program_args.end());
+  // The task's cores and GPUs, in the child's environment only (other tasks run beside it).
+  for (std::string& v : binding_environment(compss::this_task::cpus(), compss::this_task::gpus(),
+                                            gpu_affinity_enabled())) {
+    p.env.push_back(std::move(v));
+  }
 
   using Clock = std::chrono::steady_clock;
   const auto deadline =

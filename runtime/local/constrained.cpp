@@ -18,8 +18,6 @@
 namespace compss::rt {
 
 namespace {
-/// Computing units of the constrained task running on this thread; 0 outside one.
-thread_local unsigned tls_computing_units = 0;
 /// The nodes of the gang running on this thread (TaskHostsScope); empty outside one.
 thread_local std::vector<detail::TaskHost> tls_task_hosts;
 }  // namespace
@@ -28,12 +26,9 @@ TaskHostsScope::TaskHostsScope(std::vector<detail::TaskHost> hosts) noexcept
     : outer_(std::exchange(tls_task_hosts, std::move(hosts))) {}
 TaskHostsScope::~TaskHostsScope() { tls_task_hosts = std::move(outer_); }
 
-ComputingUnitsScope::ComputingUnitsScope(unsigned units) noexcept : outer_(tls_computing_units) {
-  tls_computing_units = units;
-}
-ComputingUnitsScope::~ComputingUnitsScope() { tls_computing_units = outer_; }
 
 sched::Resources master_resources(unsigned threads) {
+  (void)cpu_binding_enabled();  // a bad COMPSS_CPU_AFFINITY fails the start, not a task
   sched::Resources r = sched::detect_local_resources(threads);
   if (const char* v = std::getenv("COMPSS_MEMORY"); v != nullptr && *v != '\0') {
     r.memory_gb = sched::memory_gb_variable("COMPSS_MEMORY", v);
@@ -89,7 +84,9 @@ void ConstrainedTasks::run(sched::Placement placement, sched::Completion& done) 
     task->implementation = placement.version;  // the version that fits: run() runs it
     detail::TaskBase* next;
     {
-      ComputingUnitsScope cu(placement.allocation.first.reserved.cpus());
+      // computing_units(), cpus(), gpus(); the thread pinned to those cores.
+      const sched::NodeShare& share = placement.allocation.first;
+      TaskBindingScope bound(share.reserved.cpus(), {share.cpus, share.gpus});
       next = runtime_.execute_one(task);
     }
     done.ended(placement);
@@ -101,8 +98,4 @@ void ConstrainedTasks::run(sched::Placement placement, sched::Completion& done) 
 
 namespace compss::detail {
 std::vector<TaskHost> task_hosts() { return rt::tls_task_hosts; }
-
-unsigned task_computing_units() noexcept {
-  return rt::tls_computing_units == 0 ? 1 : rt::tls_computing_units;
-}
 }  // namespace compss::detail

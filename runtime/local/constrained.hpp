@@ -5,6 +5,7 @@
 #pragma once
 
 #include "local/executor.hpp"
+#include "local/task_binding.hpp"
 #include "sched/scheduler.hpp"
 
 #include <compss/detail/task_node.hpp>
@@ -23,22 +24,6 @@ class Runtime;
 /// The master's node: detected cores (the executor's threads) and memory, or COMPSS_MEMORY
 /// (GB) when set. Throws compss::Error for a malformed COMPSS_MEMORY.
 sched::Resources master_resources(unsigned threads);
-
-/// While it lives, compss::this_task::computing_units() on this thread says `units` (the
-/// cores the scheduler reserved for the task running here: on the master's arena, or in a
-/// worker's serving thread).
-///
-///   { ComputingUnitsScope cu(placement.allocation.first.reserved.cpus()); body(); }
-class ComputingUnitsScope {
- public:
-  explicit ComputingUnitsScope(unsigned units) noexcept;
-  ~ComputingUnitsScope();
-  ComputingUnitsScope(const ComputingUnitsScope&) = delete;
-  ComputingUnitsScope& operator=(const ComputingUnitsScope&) = delete;
-
- private:
-  unsigned outer_;
-};
 
 /// While it lives, the task running on this thread holds the nodes `hosts` (a gang's
 /// allocation, its own node first: compss::this_task::nodes(), the MPI host file). Empty:

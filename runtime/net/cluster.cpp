@@ -444,8 +444,7 @@ std::vector<detail::TaskHost> Cluster::hosts_of(const TaskBase* t, int n) const 
   // (The implementation placed: an MPI or multinode version of a plain task is a gang too.)
   const detail::TaskKind kind = t->implementation_spec().kind;
   if (kind != detail::TaskKind::mpi && kind != detail::TaskKind::multinode) return {};  // (hot path)
-  const ClusterNode* node = n == 0 ? master_node_.get() : workers_[static_cast<std::size_t>(n)].get();
-  const sched::Allocation a = node->allocation_of(t);
+  const sched::Allocation a = allocation_on(t, n);
   if (a.more.empty()) return {};
   // By the executor the scheduler placed it with: a worker just admitted (a restart) may
   // take a gang's share before its worker_sched_ entry is stored.
@@ -460,15 +459,23 @@ std::vector<detail::TaskHost> Cluster::hosts_of(const TaskBase* t, int n) const 
   return hosts;
 }
 
+sched::Allocation Cluster::allocation_on(const TaskBase* t, int n) const {
+  const ClusterNode* node = n == 0 ? master_node_.get() : workers_[static_cast<std::size_t>(n)].get();
+  return node->allocation_of(t);
+}
+
 void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
   std::vector<detail::TaskHost> hosts = hosts_of(t, 0);
   if (!hosts.empty()) log_gang(t, 0);
-  if (computing_units <= 1 && hosts.empty()) {
-    executor_.spawn(t);
+  // The master's node names its ids in the scheduler (no look-ahead there).
+  sched::NodeShare share = allocation_on(t, 0).first;
+  if (computing_units <= 1 && hosts.empty() && share.gpus.empty()) {
+    executor_.spawn(t);  // (one core, no GPU: the fast path, unbound)
     return;
   }
-  executor_.run_job([this, t, computing_units, hosts = std::move(hosts)]() mutable {
-    rt::ComputingUnitsScope cu(computing_units);  // compss::this_task::computing_units()
+  executor_.run_job([this, t, computing_units, hosts = std::move(hosts), share = std::move(share)]() mutable {
+    // compss::this_task::computing_units(), cpus(), gpus(); the thread pinned to the cores.
+    rt::TaskBindingScope bound(computing_units, {std::move(share.cpus), std::move(share.gpus)});
     rt::TaskHostsScope nodes(std::move(hosts));   // compss::this_task::nodes(), MPI hosts
     runtime_.execute_chain(t);
   });
@@ -522,6 +529,7 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     return;
   }
   std::get<TaskRequest>(*message).computing_units = call->computing_units;
+  std::get<TaskRequest>(*message).gpus = allocation_on(t, n).first.reserved.gpus();
   for (detail::TaskHost& h : hosts_of(t, n)) {
     std::get<TaskRequest>(*message).hosts.push_back({std::move(h.name), h.processes});
   }
@@ -693,8 +701,8 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
     return;
   }
   if (n == 0) {
-    executor_.run_job([this, t, computing_units] {
-      rt::ComputingUnitsScope cu(computing_units);
+    executor_.run_job([this, t, computing_units, share = allocation_on(t, 0).first] {
+      rt::TaskBindingScope bound(computing_units, {share.cpus, share.gpus});
       rt::TaskError err;
       rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
       try {
@@ -727,6 +735,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     return;
   }
   std::get<TaskRequest>(*message).computing_units = computing_units;
+  std::get<TaskRequest>(*message).gpus = allocation_on(t, n).first.reserved.gpus();
   SentRequest sent = message;
   workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, sent](CallResult&& res) {
     if (res.status != CallResult::Status::lost) {

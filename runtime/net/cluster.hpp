@@ -140,6 +140,8 @@ class Cluster final : public rt::Backend {
   std::vector<detail::TaskHost> hosts_of(const detail::TaskBase* t, int n) const;
   /// Runs `t` on the master's executor with `computing_units` cores made known to it.
   void run_on_master(detail::TaskBase* t, unsigned computing_units);
+  /// What `t` holds as the scheduler placed it on node `n` (empty when it is not).
+  sched::Allocation allocation_on(const detail::TaskBase* t, int n) const;
   /// Gives back the reservation `t` holds on node `n`; true if it held one.
   bool release_placement(const detail::TaskBase* t, int n);
   /// The attempt leaves its node (a failure to retry elsewhere, a lost worker): its

@@ -171,12 +171,17 @@ struct TaskRequest {
   /// multinode: compss::this_task::nodes(), the MPI host file), the receiving worker first;
   /// empty: that worker alone.
   std::vector<WireHost> hosts;
+  /// (new, version to bump) The GPUs the scheduler reserved for it there; the worker names
+  /// which of its own (compss::this_task::gpus(), CUDA_VISIBLE_DEVICES), as it names its
+  /// cores: docs/architecture.md, "Binding".
+  std::uint32_t gpus = 0;
   template <class A> void serialize(A& ar) {
     ar(task_id, signature);
     serialize_list(ar, params, min_wire_param_bytes);
     serialize_list(ar, globals, min_wire_global_bytes);
     ar(computing_units);
     serialize_list(ar, hosts, min_wire_host_bytes);
+    ar(gpus);
   }
 };
 

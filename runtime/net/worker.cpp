@@ -250,7 +250,13 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
         WorkerTimes& times;
         ~Ended() { times.ended_ns = steady_ns(); }
       } ended{times};
-      rt::ComputingUnitsScope cu(request.computing_units);
+      // This worker names the cores and GPUs (its own free ids: the master counted them;
+      // a GPU task may reserve no core, and then runs unbound).
+      struct Held {  // given back before the answer leaves: the master may reuse them then
+        rt::BoundIds ids;
+        ~Held() { rt::this_node_ids().give_back(ids); }
+      } held_ids{rt::this_node_ids().take(request.computing_units, request.gpus)};
+      rt::TaskBindingScope bound(request.computing_units, held_ids.ids);
       std::vector<detail::TaskHost> hosts;
       for (const WireHost& h : request.hosts) hosts.push_back({h.name, h.processes});
       rt::TaskHostsScope nodes(std::move(hosts));
@@ -593,6 +599,8 @@ int worker_main(const WorkerSettings& settings) {
     if (!settings.working_dir.empty()) enter_working_dir(settings.working_dir);
     unsigned cores = settings.cores != 0 ? settings.cores
                                          : std::max(1u, std::thread::hardware_concurrency());
+    (void)rt::cpu_binding_enabled();  // a bad COMPSS_CPU_AFFINITY fails the start
+    rt::this_node_ids().resize(cores, settings.gpus.value_or(0));  // the ids its tasks are bound to
     Hello hello;
     hello.secret = settings.secret;
     hello.node_name = settings.name.empty() ? host_name() : settings.name;

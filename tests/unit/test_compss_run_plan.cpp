@@ -291,6 +291,12 @@ TEST(CompssRunEnvironment, WorkersGetTheMasterAddressAndTheirSettings) {
   EXPECT_EQ(value_of(c.set, "COMPSS_WORKING_DIR"), "/tmp/wd");
   EXPECT_NE(std::find(c.unset.begin(), c.unset.end(), "COMPSS_LISTEN_FD"), c.unset.end());
   EXPECT_EQ(value_of(worker_variables(o, local, "a:1"), "COMPSS_SECRET"), "<unset>");
+  // Local workers share the machine's CPUs: not pinned unless the user says so.
+  EXPECT_EQ(value_of(c.set, "COMPSS_CPU_AFFINITY"), "disabled");
+  EXPECT_EQ(value_of(worker_environment(o, remote, "a:1", "s").set, "COMPSS_CPU_AFFINITY"), "<unset>");
+  ::setenv("COMPSS_CPU_AFFINITY", "automatic", 1);  // (then inherited as it is)
+  EXPECT_EQ(value_of(worker_environment(o, local, "a:1", "s").set, "COMPSS_CPU_AFFINITY"), "<unset>");
+  ::unsetenv("COMPSS_CPU_AFFINITY");
 
   LaunchPlan p;
   p.workers = {local, remote};

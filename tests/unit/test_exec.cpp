@@ -1,5 +1,6 @@
 // runtime/exec: the command line of binary/MPI tasks, the process group that a time-out
 // kills, program paths and MPI host files (docs/external_programs.md).
+#include "exec/binding_environment.hpp"
 #include "exec/command_line.hpp"
 #include "exec/mpi_command.hpp"
 #include "exec/process.hpp"
@@ -209,6 +210,30 @@ TEST(ExecMpi, HostFilesAndRunnerArguments) {
   EXPECT_THROW(compss::exec::mpi_flavour_from_env(), compss::Error);
   ::unsetenv("COMPSS_MPIRUN_TYPE");
   EXPECT_EQ(compss::exec::mpi_flavour_from_env(), MpiFlavour::openmpi);
+}
+
+TEST(ExecBindingEnvironment, TheProgramIsToldItsCoresAndGpus) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(compss::exec::binding_environment({2, 3}, {1}, true),
+            (V{"COMPSS_BINDED_CPUS=2,3", "COMPSS_BINDED_GPUS=1", "CUDA_VISIBLE_DEVICES=1",
+               "ROCR_VISIBLE_DEVICES=1", "GPU_DEVICE_ORDINAL=1"}));
+  // No GPU held: the device variables are left as this process has them.
+  EXPECT_EQ(compss::exec::binding_environment({0}, {}, true),
+            (V{"COMPSS_BINDED_CPUS=0", "COMPSS_BINDED_GPUS="}));
+  // COMPSS_GPU_AFFINITY=disabled: the ids are told, the devices not restricted.
+  EXPECT_EQ(compss::exec::binding_environment({0}, {0, 1}, false),
+            (V{"COMPSS_BINDED_CPUS=0", "COMPSS_BINDED_GPUS=0,1"}));
+  ::setenv("COMPSS_GPU_AFFINITY", "disabled", 1);
+  EXPECT_FALSE(compss::exec::gpu_affinity_enabled());
+  ::setenv("COMPSS_GPU_AFFINITY", "sometimes", 1);
+  try {
+    compss::exec::gpu_affinity_enabled();
+    ADD_FAILURE() << "no error";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("COMPSS_GPU_AFFINITY='sometimes' is not valid"), std::string::npos);
+  }
+  ::unsetenv("COMPSS_GPU_AFFINITY");
+  EXPECT_TRUE(compss::exec::gpu_affinity_enabled());
 }
 
 }  // namespace

@@ -114,6 +114,16 @@ TEST(NetMessage, GangHostsSurvive) {
   EXPECT_EQ(std::get<TaskRequest>(back).computing_units, 2u);
 }
 
+TEST(NetMessage, ReservedGpusSurvive) {
+  TaskRequest r = sample_request();
+  r.computing_units = 3;
+  r.gpus = 2;  // the worker names which of its GPUs (compss::this_task::gpus())
+  Message back;
+  ASSERT_FALSE(decode_frame(encode(Message{r}), back));
+  EXPECT_EQ(std::get<TaskRequest>(back).gpus, 2u);
+  EXPECT_EQ(std::get<TaskRequest>(back).computing_units, 3u);
+}
+
 TEST(NetMessage, VersionThreeGlobalsSurvive) {
   Message back;
   ASSERT_FALSE(decode_frame(encode(sample_request()), back));

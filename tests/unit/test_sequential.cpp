@@ -45,3 +45,11 @@ TEST(Sequential, CallTaskRunsInline) {
 }
 
 TEST(Sequential, RunMainCallsMain) { EXPECT_EQ(run_main(0, nullptr, &user_main), 5); }
+
+TEST(Sequential, ThisTaskHoldsTheWholeMachine) {
+  EXPECT_EQ(compss::this_task::computing_units(), 1u);
+  const std::vector<std::uint32_t> cpus = compss::this_task::cpus();
+  ASSERT_FALSE(cpus.empty());  // every core: 0..n-1
+  for (std::size_t i = 0; i < cpus.size(); ++i) EXPECT_EQ(cpus[i], i);
+  EXPECT_TRUE(compss::this_task::gpus().empty());
+}

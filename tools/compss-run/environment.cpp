@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace compss::run {
 
@@ -129,6 +130,11 @@ EnvChanges worker_environment(const Options& o, const WorkerSpec& w, const std::
              "COMPSS_WORKER_EXITS_FD", "COMPSS_REQUIRE_WORKERS"};
   // A cores value inherited from compss-run's environment would contradict the XML.
   if (!w.cores) c.unset.push_back("COMPSS_WORKER_CORES");
+  // Local workers share this machine's CPUs: each pinning its tasks to its own cores 0..n-1
+  // would pile them onto the same CPUs. Unpinned unless the user asks (docs/pragmas.md).
+  if (w.via == Via::local && std::getenv("COMPSS_CPU_AFFINITY") == nullptr) {
+    c.set.emplace_back("COMPSS_CPU_AFFINITY", "disabled");
+  }
   return c;
 }
 
