@@ -46,7 +46,8 @@ def run(cmd, env, timeout):
         return None, time.perf_counter() - t, f"timed out after {timeout} s"
     wall = time.perf_counter() - t
     if p.returncode != 0:
-        return None, wall, f"exit {p.returncode}: {p.stderr.strip()[-600:]}"
+        reasons = [l for l in p.stderr.splitlines() if "bad_alloc" in l or "error" in l.lower()]
+        return None, wall, f"exit {p.returncode}: {(reasons or p.stderr.splitlines() or [''])[0][:300]}"
     return dict(line.split(" ", 1) for line in p.stdout.strip().splitlines()), wall, p.stderr
 
 
@@ -85,7 +86,7 @@ def main():
             results[workers] = out
             if out is None:
                 print(f"  {workers} worker(s) of {a.worker_memory_mb} MB: FAILED after {wall:.1f} s "
-                      f"({err.splitlines()[-1] if err else ''})")
+                      f"({err})")
             else:
                 print(f"  {workers} worker(s) of {a.worker_memory_mb} MB: fit {out['fit_s']} s "
                       f"(data made in {out['load_s']} s, run {wall:.1f} s), inertia {out['inertia']}, "
