@@ -70,10 +70,12 @@ def main():
           f"{a.iterations} iterations; load average {os.getloadavg()[0]:.1f}")
     if data_mb <= a.worker_memory_mb:
         sys.exit("the data must exceed one worker's limit: raise --rows or lower --worker-memory-mb")
-    # One OpenBLAS thread and two malloc arenas: less address space reserved per process
+    # One OpenBLAS thread, two malloc arenas and blocks always mmap-ed (a freed block goes
+    # back to the system at once, not into a heap that keeps it): less memory per process
     # (an idle worker still holds about 225 MB of RLIMIT_DATA: thread stacks, buffers).
     limited = dict(os.environ, BENCH_WORKER_MEMORY_MB=str(a.worker_memory_mb), COMPSS_THREADS="1",
-                   OPENBLAS_NUM_THREADS="1", MALLOC_ARENA_MAX="2")
+                   OPENBLAS_NUM_THREADS="1", MALLOC_ARENA_MAX="2",
+                   MALLOC_MMAP_THRESHOLD_=str(1 << 20))  # blocks mmap-ed: freed ones go back
     with tempfile.TemporaryDirectory() as work:
         results = {}
         for workers in (1, a.workers):

@@ -17,7 +17,9 @@ namespace dislib {
 enum class ConvergenceCheck {
   /// A task compares each iteration's dual objective with the previous one and throws
   /// compss::Exception when they agree within tol. fit submits every iteration at once
-  /// inside a task group; the exception cancels the iterations not needed any more.
+  /// inside a task group of this fit alone and returns without waiting; the exception
+  /// cancels that group's iterations not needed any more, and the model is resolved (the
+  /// group waited for) when it is first used (predict, score, n_iter, save...).
   exception,
   /// The master waits for each iteration's objective and stops submitting when converged.
   synchronize,
