@@ -3,6 +3,12 @@
 // Run by run_kmeans.py, which times scikit-learn on the same files and cores.
 //
 // usage: bench_kmeans <data.npy> <init.csv> <iterations> <block_rows> <cores>
+//        bench_kmeans --random <rows> <cols> <k> <iterations> <block_rows> <cores>
+// --random: the data is dislib::random_array (one task per block, made where the task
+// runs: under compss-run --master-cores 0 the master never holds it), the first k rows
+// are the initial centres. With BENCH_WORKER_MEMORY_MB set, every worker process limits
+// its own memory (RLIMIT_DATA: heap and private mappings) to that many MB at start
+// (run_kmeans_memory.py: a data set larger than one worker's limit).
 // stdout (one "key value" per line): rows, cols, clusters, blocks, load_s, fit_s, n_iter,
 // inertia, gflops (2 n d k per iteration / fit_s), dgemm_gflops (cblas_dgemm on `cores`
 // OpenBLAS threads, 2000 x 2000).
@@ -10,11 +16,13 @@
 #include <compss/dislib.hpp>
 
 #include <cblas.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string_view>
 #include <vector>
 
 extern "C" void openblas_set_num_threads(int);
@@ -41,14 +49,60 @@ double dgemm_rate(int cores) {
   return best;
 }
 
+// Workers never run main: the limit is set by a static initializer in every worker process.
+[[maybe_unused]] const bool worker_memory_limited = [] {
+  const char* mb = std::getenv("BENCH_WORKER_MEMORY_MB");
+  if (mb == nullptr || std::getenv("COMPSS_WORKER") == nullptr) return false;
+  const rlim_t bytes = static_cast<rlim_t>(std::strtoull(mb, nullptr, 10)) << 20;
+  const rlimit limit{bytes, bytes};
+  if (setrlimit(RLIMIT_DATA, &limit) != 0) {
+    std::perror("bench_kmeans: setrlimit(RLIMIT_DATA)");
+    std::exit(1);
+  }
+  return true;
+}();
+
+void print_fit(const dislib::Array& x, const dislib::KMeans& km, std::size_t k, double load_s,
+               double fit_s, int cores) {
+  const double flops = 2.0 * static_cast<double>(x.rows()) * static_cast<double>(x.cols()) *
+                       static_cast<double>(k) * static_cast<double>(km.n_iter() + 1);
+  std::printf("rows %zu\ncols %zu\nclusters %zu\nblocks %zu\nload_s %.3f\nfit_s %.3f\n",
+              x.rows(), x.cols(), k, x.n_blocks().rows, load_s, fit_s);
+  std::printf("n_iter %zu\ninertia %.17g\ngflops %.2f\ndgemm_gflops %.2f\n", km.n_iter(),
+              km.inertia(), flops / fit_s / 1e9, dgemm_rate(cores));
+}
+
+// --random rows cols k iterations block_rows cores
+int fit_random(char** argv) {
+  const std::size_t rows = std::strtoul(argv[2], nullptr, 10);
+  const std::size_t cols = std::strtoul(argv[3], nullptr, 10);
+  const std::size_t k = std::strtoul(argv[4], nullptr, 10);
+  const std::size_t iterations = std::strtoul(argv[5], nullptr, 10);
+  const std::size_t block_rows = std::strtoul(argv[6], nullptr, 10);
+  auto t = std::chrono::steady_clock::now();
+  const dislib::Array x = dislib::random_array({rows, cols}, {block_rows, cols}, 0);
+  const dislib::Matrix init = x.slice_rows(0, k).collect();
+  const double load_s = seconds_since(t);
+  dislib::KMeans km({.n_clusters = k, .init = init, .max_iter = iterations, .tol = 0});
+  t = std::chrono::steady_clock::now();
+  km.fit(x);
+  print_fit(x, km, k, load_s, seconds_since(t), std::atoi(argv[7]));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 6) {
-    std::fprintf(stderr, "usage: %s <data.npy> <init.csv> <iterations> <block_rows> <cores>\n", argv[0]);
+  const bool random = argc == 8 && std::string_view(argv[1]) == "--random";
+  if (argc != 6 && !random) {
+    std::fprintf(stderr,
+                 "usage: %s <data.npy> <init.csv> <iterations> <block_rows> <cores>\n"
+                 "       %s --random <rows> <cols> <k> <iterations> <block_rows> <cores>\n",
+                 argv[0], argv[0]);
     return 2;
   }
   try {
+    if (random) return fit_random(argv);
     const std::size_t iterations = std::strtoul(argv[3], nullptr, 10);
     const std::size_t block_rows = std::strtoul(argv[4], nullptr, 10);
     const int cores = std::atoi(argv[5]);
@@ -59,13 +113,7 @@ int main(int argc, char** argv) {
     dislib::KMeans km({.n_clusters = init.size(), .init = init, .max_iter = iterations, .tol = 0});
     t = std::chrono::steady_clock::now();
     km.fit(x);
-    const double fit_s = seconds_since(t);
-    const double flops = 2.0 * static_cast<double>(x.rows()) * static_cast<double>(x.cols()) *
-                         static_cast<double>(init.size()) * static_cast<double>(km.n_iter() + 1);
-    std::printf("rows %zu\ncols %zu\nclusters %zu\nblocks %zu\nload_s %.3f\nfit_s %.3f\n",
-                x.rows(), x.cols(), init.size(), x.n_blocks().rows, load_s, fit_s);
-    std::printf("n_iter %zu\ninertia %.17g\ngflops %.2f\ndgemm_gflops %.2f\n", km.n_iter(),
-                km.inertia(), flops / fit_s / 1e9, dgemm_rate(cores));
+    print_fit(x, km, init.size(), load_s, seconds_since(t), cores);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_kmeans: %s\n", e.what());
     return 1;

@@ -10,7 +10,8 @@ first k rows as the initial centres, and times
   - scikit-learn's KMeans(init=centres, n_init=1, max_iter=I, tol=0, algorithm="lloyd")
     with its thread pools limited to C (OMP_NUM_THREADS/OPENBLAS_NUM_THREADS set before
     numpy loads, and threadpoolctl),
-  - with --workers W > 0, dislib's fit under compss-run --workers W (time only),
+  - with --workers W > 0, dislib's fit under compss-run --workers W --summary (time and
+    bytes moved between nodes, from the run's summary.json),
 and prints both times, the inertias' relative difference, dislib's GFLOP/s against the
 machine's dgemm rate measured in the same run, and the rate per core beside the seed
 paper's dislib run (~1.5 GFLOP/s per core: 3e8 x 100, k=500, 5 iterations, 110 s on 896
@@ -18,6 +19,7 @@ cores). Defaults are small (n=200,000, d=100, k=10 and 500); the issue's figures
 --n 2000000.
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -58,6 +60,13 @@ with threadpool_limits(limits={cores}):
     return float(out[0]), float(out[1]), int(out[2])
 
 
+def bytes_moved(log_dir):
+    """Bytes that went between nodes in a compss-run --summary run (its summary.json)."""
+    with open(os.path.join(log_dir, "summary.json")) as f:
+        s = json.load(f)
+    return s["bytes_from_main"] + sum(t["bytes_moved"] for t in s["task_types"])
+
+
 def dislib_fit(cmd, env):
     t = time.perf_counter()
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -76,7 +85,8 @@ def main():
     launcher = os.path.join(a.build, "bin", "compss-run")
     block_rows = a.block_rows or max(1000, -(-a.n // (4 * a.cores)))
     print(f"KMeans fit, n={a.n} d={a.d}, {a.iterations} iterations, tol 0, same initial "
-          f"centres; {a.cores} cores for both; dislib blocks of {block_rows} rows")
+          f"centres; {a.cores} cores for both; dislib blocks of {block_rows} rows; load average "
+          f"{os.getloadavg()[0]:.1f} (the machine's other jobs)")
     with tempfile.TemporaryDirectory() as work:
         x_path = os.path.join(work, "x.npy")
         x = np.random.default_rng(0).random((a.n, a.d))
@@ -101,11 +111,17 @@ def main():
                   f"dgemm {dgemm:.2f} GFLOP/s on {a.cores} cores; {gflops / a.cores:.2f} GFLOP/s "
                   f"per core (seed paper's dislib: ~1.5 per core)")
             if a.workers > 0:
-                dist = dislib_fit([launcher, "--no-progress", "--workers", str(a.workers), "--",
-                                   bench, x_path, init_path, str(a.iterations), str(block_rows),
-                                   str(a.cores)], env)
+                log_dir = os.path.join(work, f"logs{k}")
+                dist = dislib_fit([launcher, "--no-progress", "--summary", "--workers",
+                                   str(a.workers), "--", bench, x_path, init_path,
+                                   str(a.iterations), str(block_rows), str(a.cores)],
+                                  dict(env, COMPSS_LOG_DIR=log_dir))
+                moved = bytes_moved(log_dir)
                 print(f"  dislib under compss-run --workers {a.workers}: fit {dist['fit_s']} s "
-                      f"(inertia {'equal' if dist['inertia'] == ours['inertia'] else 'DIFFERS'})")
+                      f"(inertia {'equal' if dist['inertia'] == ours['inertia'] else 'DIFFERS'}); "
+                      f"{moved / 1e6:.1f} MB moved between nodes ({moved / (a.n * a.d * 8):.2f} x "
+                      f"the data's {a.n * a.d * 8 / 1e6:.1f} MB)")
+            print(f"  load average now {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -182,6 +182,15 @@ Block merge_blocks(const Block& p0, const Block& p1, const Block& p2, const Bloc
   return out;
 }
 
+Block equal_count_block(const Block& a, const Block& b) {
+  if (block_rows(a) != block_rows(b) || block_cols(a) == 0 || block_cols(b) == 0)
+    throw compss::Error("dislib: score: predictions and labels of different rows");
+  Block out = make_block(1, 2);
+  for (std::size_t r = 0; r < block_rows(a); ++r) values(out)[0] += at(a, r, 0) == at(b, r, 0);
+  values(out)[1] = static_cast<double>(block_rows(a));
+  return out;
+}
+
 Block finish_reduce_block(const Block& a, int reduction, double count) {
   Block out = a;
   const std::size_t n = block_rows(out) * block_cols(out);
@@ -200,6 +209,16 @@ Block slice_block(const Block& a, std::size_t r0, std::size_t r1, std::size_t c0
   for (std::size_t r = r0; r < r1; ++r)
     std::copy(&at(a, r, c0), &at(a, r, c0) + (c1 - c0), &at(s, r - r0, 0));
   return s;
+}
+
+Block take_rows_block(const Block& a, std::vector<std::size_t> rows) {
+  const std::size_t cols = block_cols(a);
+  Block out = make_block(rows.size(), cols);
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (rows[r] >= block_rows(a)) throw compss::Error("dislib: take_rows outside its block");
+    std::copy_n(&at(a, rows[r], 0), cols, &at(out, r, 0));
+  }
+  return out;
 }
 
 Block vstack_blocks(const Block& top, const Block& bottom) {

@@ -67,6 +67,14 @@ Block finish_reduce_block(const Block& a, int reduction, double count);
 Block slice_block(const Block& a, std::size_t r0, std::size_t r1, std::size_t c0,
                   std::size_t c1);
 
+/// 1 x 2: [rows where a's first column equals b's, rows] (a classifier's score per block).
+#pragma compss task
+Block equal_count_block(const Block& a, const Block& b);
+
+/// The rows of a with the given indices (local to the block), in that order.
+#pragma compss task
+Block take_rows_block(const Block& a, std::vector<std::size_t> rows);
+
 #pragma compss task
 Block vstack_blocks(const Block& top, const Block& bottom);
 

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace dislib {
 
@@ -62,6 +63,17 @@ double CascadeSVM::gamma_for(std::size_t n_features) const {
   return params_.gamma ? *params_.gamma : 1.0 / static_cast<double>(n_features);
 }
 
+struct CascadeSVM::FitState {
+  BlockFuture model;                        ///< the chosen iteration's root SVM
+  compss::Future<std::vector<double>> classes;  ///< {negative, positive}
+  double gamma = 0;                         ///< the gamma used (auto resolved)
+  std::size_t n_features = 0;
+  std::size_t n_iter = 0;
+  /// An exception fit not yet waited for: its group and every iteration's root.
+  std::string group;
+  std::vector<BlockFuture> roots;
+};
+
 CascadeSVM& CascadeSVM::fit(const Array& x_in, const Array& y_in) {
   const std::size_t n = x_in.rows(), d = x_in.cols();
   detail::require(n >= 2 && d >= 1, kName, "fit needs at least two samples and one feature");
@@ -70,19 +82,18 @@ CascadeSVM& CascadeSVM::fit(const Array& x_in, const Array& y_in) {
                       std::to_string(y_in.rows()) + "x" + std::to_string(y_in.cols()));
   const Array x = detail::whole_rows(x_in);
   const Array y = detail::align_rows(y_in, x.grid());
-  const double negative = detail::collect_row(y.min(0)).at(0);
-  const double positive = detail::collect_row(y.max(0)).at(0);
-  detail::require(negative < positive, kName, "y holds one class: fit needs two");
-  classes_ = {negative, positive};
-  gamma_ = gamma_for(d);
+  auto state = std::make_shared<FitState>();
+  state->classes = detail::csvm_labels(y.min(0).grid().block(0, 0), y.max(0).grid().block(0, 0));
+  state->gamma = gamma_for(d);
+  state->n_features = d;
   const int kernel = kernel_code(params_.kernel);
-  const double c = params_.c, gamma = gamma_;
+  const double c = params_.c, gamma = state->gamma;
 
   const detail::BlockGrid& g = x.grid();
   std::vector<BlockFuture> partitions;
   for (std::size_t i = 0; i < g.n_block_rows(); ++i)
     partitions.push_back(detail::csvm_samples(g.block(i, 0), y.grid().block(i, 0),
-                                              g.row_starts[i], negative, positive));
+                                              g.row_starts[i], state->classes));
   const BlockFuture none(detail::empty_block());
   // One iteration: an SVM per partition (its rows and the last iteration's support
   // vectors), merged cascade_arity at a time up to the root.
@@ -101,7 +112,7 @@ CascadeSVM& CascadeSVM::fit(const Array& x_in, const Array& y_in) {
   std::vector<BlockFuture> roots;
   BlockFuture check = none;
   const std::size_t max_iter = params_.max_iter;
-  n_iter_ = max_iter;
+  state->n_iter = max_iter;
   if (!params_.check_convergence) {
     for (std::size_t it = 1; it <= max_iter; ++it)
       roots.push_back(iteration(roots.empty() ? none : roots.back()));
@@ -110,108 +121,123 @@ CascadeSVM& CascadeSVM::fit(const Array& x_in, const Array& y_in) {
       roots.push_back(iteration(roots.empty() ? none : roots.back()));
       check = detail::csvm_check(check, roots.back(), params_.tol, it, false);
       if (detail::at(check.get(), 0, 1) != 0) {  // waits for this iteration
-        n_iter_ = it;
+        state->n_iter = it;
         break;
       }
     }
   } else {
     // Every iteration is submitted at once, each followed by its check (checks chained,
-    // so the first converged iteration is the one that throws). The exception cancels
-    // the group's tasks of later iterations and arrives here when the group ends.
+    // so the first converged iteration is the one that throws), in a group of this fit
+    // alone without a barrier at its end: the exception cancels this group's tasks of
+    // later iterations (not other fits'), and fitted() waits for it when the model is
+    // first needed, so that GridSearchCV can submit every candidate's fit before waiting.
+    state->group = fresh_group_name();
     try {
-      compss::TaskGroup group(fresh_group_name());
+      compss::TaskGroup group(state->group, /*implicit_barrier=*/false);
       for (std::size_t it = 1; it <= max_iter; ++it) {
         roots.push_back(iteration(roots.empty() ? none : roots.back()));
         check = detail::csvm_check(check, roots.back(), params_.tol, it, true);
       }
-    } catch (const compss::Exception& e) {
-      n_iter_ = converged_iteration(e);
+    } catch (const compss::Exception& e) {  // the sequential build runs the check at once
+      state->n_iter = converged_iteration(e);
+      state->group.clear();
+    }
+    if (!state->group.empty()) {
+      state->roots = roots;
+      state_ = std::move(state);
+      return *this;
     }
   }
-  model_ = roots.at(n_iter_ - 1).get();
+  state->model = roots.at(state->n_iter - 1);
+  state_ = std::move(state);
   return *this;
 }
 
+CascadeSVM::FitState& CascadeSVM::fitted(const char* what) const {
+  detail::require(state_ != nullptr, kName,
+                  std::string(what) + " needs a fitted model: call fit first");
+  FitState& s = *state_;
+  if (!s.group.empty()) {
+    const std::string group = std::exchange(s.group, std::string());
+    try {
+      compss::barrier_group(group);
+    } catch (const compss::Exception& e) {
+      s.n_iter = converged_iteration(e);
+    }
+    s.model = s.roots.at(s.n_iter - 1);
+    s.roots.clear();
+  }
+  return s;
+}
+
 Array CascadeSVM::decide(const Array& x_in, bool as_labels) const {
-  const std::size_t d = detail::block_cols(model_) - detail::kSampleLeadCols;
-  detail::require(x_in.cols() == d, kName,
+  const FitState& s = fitted(as_labels ? "predict" : "decision_function");
+  detail::require(x_in.cols() == s.n_features, kName,
                   "X has " + std::to_string(x_in.cols()) + " features, the model " +
-                      std::to_string(d));
+                      std::to_string(s.n_features));
   const Array x = detail::whole_rows(x_in);
-  const BlockFuture model(model_);
   std::vector<BlockFuture> out;
   for (std::size_t i = 0; i < x.grid().n_block_rows(); ++i)
-    out.push_back(detail::csvm_decision(x.grid().block(i, 0), model,
-                                        kernel_code(params_.kernel), gamma_, as_labels,
-                                        classes_[0], classes_[1]));
+    out.push_back(detail::csvm_decision(x.grid().block(i, 0), s.model,
+                                        kernel_code(params_.kernel), s.gamma, as_labels,
+                                        s.classes));
   return detail::column_of(x.grid(), std::move(out));
 }
 
-Array CascadeSVM::decision_function(const Array& x) const {
-  require_fitted("decision_function");
-  return decide(x, false);
-}
+Array CascadeSVM::decision_function(const Array& x) const { return decide(x, false); }
 
-Array CascadeSVM::predict(const Array& x) const {
-  require_fitted("predict");
-  return decide(x, true);
-}
+Array CascadeSVM::predict(const Array& x) const { return decide(x, true); }
 
 double CascadeSVM::score(const Array& x, const Array& y) const {
+  return score_async(x, y).get();
+}
+
+PendingScore CascadeSVM::score_async(const Array& x, const Array& y) const {
   return detail::accuracy(predict(x), y, kName);
 }
 
-void CascadeSVM::require_fitted(const char* what) const {
-  detail::require(!model_.empty(), kName, std::string(what) + " needs a fitted model: call fit first");
-}
-
 Matrix CascadeSVM::support_vectors() const {
-  require_fitted("support_vectors");
+  const Block& model = fitted("support_vectors").model.get();
   Matrix sv;
-  for (std::size_t r = detail::kSampleHeaderRows; r < detail::block_rows(model_); ++r) {
-    const double* row = &detail::at(model_, r, detail::kSampleLeadCols);
-    sv.emplace_back(row, row + detail::block_cols(model_) - detail::kSampleLeadCols);
+  for (std::size_t r = detail::kSampleHeaderRows; r < detail::block_rows(model); ++r) {
+    const double* row = &detail::at(model, r, detail::kSampleLeadCols);
+    sv.emplace_back(row, row + detail::block_cols(model) - detail::kSampleLeadCols);
   }
   return sv;
 }
 
 std::vector<double> CascadeSVM::dual_coef() const {
-  require_fitted("dual_coef");
+  const Block& model = fitted("dual_coef").model.get();
   std::vector<double> coef;
-  for (std::size_t r = detail::kSampleHeaderRows; r < detail::block_rows(model_); ++r)
-    coef.push_back(detail::at(model_, r, 2));
+  for (std::size_t r = detail::kSampleHeaderRows; r < detail::block_rows(model); ++r)
+    coef.push_back(detail::at(model, r, 2));
   return coef;
 }
 
 double CascadeSVM::intercept() const {
-  require_fitted("intercept");
-  return -detail::at(model_, 0, 1);
+  return -detail::at(fitted("intercept").model.get(), 0, 1);
 }
 
 const std::vector<double>& CascadeSVM::classes() const {
-  require_fitted("classes");
-  return classes_;
+  return fitted("classes").classes.get();
 }
 
-std::size_t CascadeSVM::n_iter() const {
-  require_fitted("n_iter");
-  return n_iter_;
-}
+std::size_t CascadeSVM::n_iter() const { return fitted("n_iter").n_iter; }
 
 void CascadeSVM::save(const std::string& path) const {
-  require_fitted("save");
+  const FitState& s = fitted("save");
   detail::Json params = {{"cascade_arity", params_.cascade_arity},
                          {"max_iter", params_.max_iter},
                          {"tol", params_.tol},
                          {"kernel", params_.kernel},
                          {"c", params_.c},
-                         {"gamma", gamma_},
+                         {"gamma", s.gamma},
                          {"check_convergence", params_.check_convergence},
                          {"convergence", params_.convergence == ConvergenceCheck::exception
                                              ? "exception"
                                              : "synchronize"}};
   detail::write_model(path, kName, std::move(params),
-                      {{"model", model_}, {"classes", classes_}, {"n_iter", n_iter_}});
+                      {{"model", s.model.get()}, {"classes", s.classes.get()}, {"n_iter", s.n_iter}});
 }
 
 CascadeSVM CascadeSVM::load(const std::string& path) {
@@ -233,15 +259,20 @@ CascadeSVM CascadeSVM::load(const std::string& path) {
     throw compss::Error("dislib: " + path + ": bad CascadeSVM params: " + e.what());
   }
   CascadeSVM svm(params);
-  svm.gamma_ = *params.gamma;
-  svm.model_ = detail::vector_field(doc, path, "model");
-  svm.classes_ = detail::vector_field(doc, path, "classes");
-  svm.n_iter_ = static_cast<std::size_t>(detail::number_field(doc, path, "n_iter"));
-  detail::require(svm.classes_.size() == 2 && svm.model_.size() >= detail::kBlockHeader &&
-                      svm.model_.size() == detail::kBlockHeader +
-                                               detail::block_rows(svm.model_) *
-                                                   detail::block_cols(svm.model_),
+  const Block model = detail::vector_field(doc, path, "model");
+  const std::vector<double> classes = detail::vector_field(doc, path, "classes");
+  detail::require(classes.size() == 2 && model.size() >= detail::kBlockHeader &&
+                      model.size() == detail::kBlockHeader + detail::block_rows(model) *
+                                                                 detail::block_cols(model) &&
+                      detail::block_cols(model) > detail::kSampleLeadCols,
                   kName, path + ": the saved model is malformed");
+  auto state = std::make_shared<FitState>();
+  state->gamma = *params.gamma;
+  state->model = BlockFuture(model);
+  state->classes = BlockFuture(classes);
+  state->n_features = detail::block_cols(model) - detail::kSampleLeadCols;
+  state->n_iter = static_cast<std::size_t>(detail::number_field(doc, path, "n_iter"));
+  svm.state_ = std::move(state);
   return svm;
 }
 

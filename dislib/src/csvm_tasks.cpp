@@ -63,8 +63,16 @@ double dual_objective(const Block& set, int kernel, double gamma) {
 
 }  // namespace
 
-Block csvm_samples(const Block& x, const Block& y, std::size_t first_row, double negative,
-                   double positive) {
+std::vector<double> csvm_labels(const Block& y_min, const Block& y_max) {
+  const double negative = values(y_min)[0], positive = values(y_max)[0];
+  if (!(negative < positive))
+    throw compss::Error("dislib: CascadeSVM: y holds one class: fit needs two");
+  return {negative, positive};
+}
+
+Block csvm_samples(const Block& x, const Block& y, std::size_t first_row,
+                   std::vector<double> labels) {
+  const double negative = labels.at(0), positive = labels.at(1);
   const std::size_t n = block_rows(x), d = block_cols(x);
   if (block_rows(y) != n || block_cols(y) != 1)
     throw compss::Error("dislib: CascadeSVM: y must be one label per row of X");
@@ -139,7 +147,8 @@ Block csvm_check(const Block& previous, const Block& root, double tol, std::size
 }
 
 Block csvm_decision(const Block& x, const Block& model, int kernel, double gamma,
-                    bool as_labels, double negative, double positive) {
+                    bool as_labels, std::vector<double> labels) {
+  const double negative = labels.at(0), positive = labels.at(1);
   const std::size_t n = block_rows(x), m = samples_in(model);
   if (block_cols(x) != features_of(model))
     throw compss::Error("dislib: CascadeSVM: X has " + std::to_string(block_cols(x)) +

@@ -10,17 +10,23 @@
 #include "block.hpp"
 
 #include <cstddef>
+#include <vector>
 
 namespace dislib::detail {
 
 inline constexpr std::size_t kSampleHeaderRows = 1;
 inline constexpr std::size_t kSampleLeadCols = 3;  // id, y, coef
 
-/// The sample set of one row block: x's rows with ids first_row, first_row + 1, ... and
-/// y mapped to -1 (`negative`) and +1 (`positive`); another label is a compss::Error.
+/// The two classes {negative, positive} from y's minimum and maximum (1 x 1 blocks); one
+/// class is a compss::Error. A task, so that fit waits for nothing.
 #pragma compss task
-Block csvm_samples(const Block& x, const Block& y, std::size_t first_row, double negative,
-                   double positive);
+std::vector<double> csvm_labels(const Block& y_min, const Block& y_max);
+
+/// The sample set of one row block: x's rows with ids first_row, first_row + 1, ... and
+/// y mapped to -1 (labels[0]) and +1 (labels[1]); another label is a compss::Error.
+#pragma compss task
+Block csvm_samples(const Block& x, const Block& y, std::size_t first_row,
+                   std::vector<double> labels);
 
 /// One SVM of the cascade: the union of up to eight sample sets (empty blocks are unused
 /// slots; a sample in several sets counts once), solved by LIBSVM; returns its support
@@ -41,9 +47,9 @@ Block csvm_check(const Block& previous, const Block& root, double tol, std::size
                  bool throw_when_converged);
 
 /// Per row of x (n x d): the decision value of the model's sample set (n x 1), or with
-/// `as_labels` the label it predicts (`negative` or `positive`).
+/// `as_labels` the label it predicts (labels[0] or labels[1]).
 #pragma compss task
 Block csvm_decision(const Block& x, const Block& model, int kernel, double gamma,
-                    bool as_labels, double negative, double positive);
+                    bool as_labels, std::vector<double> labels);
 
 }  // namespace dislib::detail

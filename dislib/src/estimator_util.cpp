@@ -106,13 +106,20 @@ Array row_gemm(const Array& x, const std::vector<double>& shift, const Matrix& m
   return Array(out);
 }
 
-double accuracy(const Array& predicted_in, const Array& y, const std::string& estimator) {
-  const Matrix predicted = predicted_in.collect();
-  const Matrix truth = y.collect();
-  require(truth.size() == predicted.size(), estimator, "y and X have different row counts");
-  std::size_t right = 0;
-  for (std::size_t r = 0; r < truth.size(); ++r) right += predicted[r][0] == truth[r][0];
-  return truth.empty() ? 0.0 : static_cast<double>(right) / static_cast<double>(truth.size());
+PendingScore accuracy(const Array& predicted, const Array& y, const std::string& estimator) {
+  require(y.rows() == predicted.rows() && y.cols() == 1, estimator,
+          "y must be a column of " + std::to_string(predicted.rows()) + " labels, not " +
+              std::to_string(y.rows()) + "x" + std::to_string(y.cols()));
+  if (y.rows() == 0) return PendingScore([] { return 0.0; });
+  const Array truth = align_rows(y, predicted.grid());
+  std::vector<compss::Future<Block>> counts;
+  for (std::size_t i = 0; i < predicted.grid().n_block_rows(); ++i)
+    counts.push_back(equal_count_block(predicted.grid().block(i, 0), truth.grid().block(i, 0)));
+  const compss::Future<Block> total = reduce_tree(std::move(counts), red_sum);
+  return PendingScore([total] {
+    const Block& b = total.get();
+    return values(b)[0] / values(b)[1];
+  });
 }
 
 void require(bool ok, const std::string& estimator, const std::string& what) {

@@ -6,6 +6,7 @@
 #include "block_grid.hpp"
 
 #include <compss/dislib/array.hpp>
+#include <compss/dislib/score.hpp>
 #include <compss/future.hpp>
 
 #include <string>
@@ -52,9 +53,9 @@ Matrix centered_gram(const Array& x_whole_rows, const std::vector<double>& mean)
 Array row_gemm(const Array& x_whole_rows, const std::vector<double>& shift, const Matrix& mat,
                const std::vector<double>& add);
 
-/// The fraction of rows of `predicted` (n x 1) equal to y's (waits for both); the
-/// classifiers' score.
-double accuracy(const Array& predicted, const Array& y, const std::string& estimator);
+/// The fraction of rows of `predicted` (n x 1) equal to y's: an equal_count_block task per
+/// row block and a sum tree, waited for by get(); the classifiers' score.
+PendingScore accuracy(const Array& predicted, const Array& y, const std::string& estimator);
 
 /// Throws compss::Error "dislib: <estimator>: <what>" unless `ok`.
 void require(bool ok, const std::string& estimator, const std::string& what);

@@ -119,14 +119,4 @@ Block kpp_pick_row(const Block& x, const Block& distances, double threshold) {
   return row;
 }
 
-Block take_rows_block(const Block& x, std::vector<std::size_t> rows) {
-  const std::size_t d = block_cols(x);
-  Block out = make_block(rows.size(), d);
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    if (rows[r] >= block_rows(x)) throw compss::Error("dislib: take_rows: row outside its block");
-    std::copy(&at(x, rows[r], 0), &at(x, rows[r], 0) + d, &at(out, r, 0));
-  }
-  return out;
-}
-
 }  // namespace dislib::detail

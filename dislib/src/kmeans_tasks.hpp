@@ -29,8 +29,4 @@ Block kpp_distances(const Block& x, const Block& distances, const Block& center)
 #pragma compss task
 Block kpp_pick_row(const Block& x, const Block& distances, double threshold);
 
-/// The rows of x with the given indices (local to the block), in that order.
-#pragma compss task
-Block take_rows_block(const Block& x, std::vector<std::size_t> rows);
-
 }  // namespace dislib::detail

@@ -7,10 +7,10 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace dislib::detail {
@@ -19,32 +19,41 @@ namespace {
 
 constexpr double kNone = std::numeric_limits<double>::infinity();
 
-// Writes the k best (distance, label) pairs of `pairs` (sorted by distance, then by
-// label for a stable choice) into row r of candidates.
-void keep_best(std::vector<std::pair<double, double>>& pairs, std::size_t k, Block& out,
-               std::size_t r) {
+// A candidate neighbour: squared distance, training row, label. Ordered by distance,
+// then row (scikit-learn's brute force keeps the smaller index on ties).
+struct Candidate {
+  double distance, row, label;
+  bool operator<(const Candidate& o) const {
+    return distance != o.distance ? distance < o.distance : row < o.row;
+  }
+};
+
+// Writes the k best of `pairs` into row r of candidates.
+void keep_best(std::vector<Candidate>& pairs, std::size_t k, Block& out, std::size_t r) {
   const std::size_t m = std::min(k, pairs.size());
   std::partial_sort(pairs.begin(), pairs.begin() + static_cast<long>(m), pairs.end());
   for (std::size_t j = 0; j < k; ++j) {
-    at(out, r, j) = j < m ? pairs[j].first : kNone;
-    at(out, r, k + j) = j < m ? pairs[j].second : 0.0;
+    at(out, r, j) = j < m ? pairs[j].distance : kNone;
+    at(out, r, k + j) = j < m ? pairs[j].label : 0.0;
+    at(out, r, 2 * k + j) = j < m ? pairs[j].row : 0.0;
   }
 }
 
 }  // namespace
 
-Block knn_candidates(const Block& q, const Block& x, const Block& y, std::size_t k) {
+Block knn_candidates(const Block& q, const Block& x, const Block& y, std::size_t first_row,
+                     std::size_t k) {
   const std::size_t nq = block_rows(q), nx = block_rows(x), d = block_cols(q);
   if (block_cols(x) != d)
     throw compss::Error("dislib: KNeighborsClassifier: queries have " + std::to_string(d) +
                         " features, the training data " + std::to_string(block_cols(x)));
-  Block out = make_block(nq, 2 * k);
+  Block out = make_block(nq, 3 * k);
   std::vector<double> x_norms(nx);
   for (std::size_t i = 0; i < nx; ++i)
     x_norms[i] = cblas_ddot(static_cast<int>(d), &at(x, i, 0), 1, &at(x, i, 0), 1);
   constexpr std::size_t kChunk = 256;
   std::vector<double> dots(std::min(nq, kChunk) * nx);
-  std::vector<std::pair<double, double>> pairs(nx);
+  std::vector<Candidate> pairs(nx);
   for (std::size_t first = 0; first < nq; first += kChunk) {
     const std::size_t rows = std::min(kChunk, nq - first);
     if (nx > 0 && d > 0)
@@ -56,7 +65,8 @@ Block knn_candidates(const Block& q, const Block& x, const Block& y, std::size_t
       const double q_norm =
           cblas_ddot(static_cast<int>(d), &at(q, first + r, 0), 1, &at(q, first + r, 0), 1);
       for (std::size_t i = 0; i < nx; ++i)
-        pairs[i] = {std::max(0.0, q_norm - 2.0 * dots[r * nx + i] + x_norms[i]), at(y, i, 0)};
+        pairs[i] = {std::max(0.0, q_norm - 2.0 * dots[r * nx + i] + x_norms[i]),
+                    static_cast<double>(first_row + i), at(y, i, 0)};
       keep_best(pairs, k, out, first + r);
     }
   }
@@ -66,13 +76,14 @@ Block knn_candidates(const Block& q, const Block& x, const Block& y, std::size_t
 Block knn_merge(const Block& a, const Block& b, std::size_t k) {
   if (block_rows(a) != block_rows(b))
     throw compss::Error("dislib: KNeighborsClassifier: candidate sets of different queries");
-  Block out = make_block(block_rows(a), 2 * k);
-  std::vector<std::pair<double, double>> pairs;
+  Block out = make_block(block_rows(a), 3 * k);
+  std::vector<Candidate> pairs;
   for (std::size_t r = 0; r < block_rows(a); ++r) {
     pairs.clear();
     for (const Block* c : {&a, &b})
       for (std::size_t j = 0; j < k; ++j)
-        if (at(*c, r, j) != kNone) pairs.emplace_back(at(*c, r, j), at(*c, r, k + j));
+        if (at(*c, r, j) != kNone)
+          pairs.push_back({at(*c, r, j), at(*c, r, 2 * k + j), at(*c, r, k + j)});
     keep_best(pairs, k, out, r);
   }
   return out;
@@ -94,6 +105,14 @@ Block knn_vote(const Block& candidates, std::size_t k) {
       }
     values(out)[r] = best_label;
   }
+  return out;
+}
+
+Block knn_neighbors(const Block& candidates, std::size_t k, bool indices) {
+  Block out = make_block(block_rows(candidates), k);
+  for (std::size_t r = 0; r < block_rows(candidates); ++r)
+    for (std::size_t j = 0; j < k; ++j)
+      at(out, r, j) = indices ? at(candidates, r, 2 * k + j) : std::sqrt(at(candidates, r, j));
   return out;
 }
 

@@ -1,6 +1,7 @@
 // KNeighborsClassifier's block tasks (neighbors.cpp calls them; bodies in knn_tasks.cpp).
-// Candidates of a query block are a rows x 2k block: per query row its k smallest squared
-// distances ascending, then the labels of those training rows (distance +inf: no row).
+// Candidates of a query block are a rows x 3k block: per query row its k smallest squared
+// distances ascending (ties: the smaller training row first), then the labels of those
+// training rows, then their row numbers in the training data (distance +inf: no row).
 #pragma once
 
 #include "block.hpp"
@@ -9,9 +10,11 @@
 
 namespace dislib::detail {
 
-/// The k nearest rows of x (labels y, n x 1) to every row of q.
+/// The k nearest rows of x (labels y, n x 1; x's first row is training row `first_row`)
+/// to every row of q.
 #pragma compss task
-Block knn_candidates(const Block& q, const Block& x, const Block& y, std::size_t k);
+Block knn_candidates(const Block& q, const Block& x, const Block& y, std::size_t first_row,
+                     std::size_t k);
 
 /// The k nearest of two candidate sets of the same queries.
 #pragma compss task
@@ -20,5 +23,10 @@ Block knn_merge(const Block& a, const Block& b, std::size_t k);
 /// The majority label of each query's candidates (ties: the smallest label), rows x 1.
 #pragma compss task
 Block knn_vote(const Block& candidates, std::size_t k);
+
+/// kneighbors' outputs, rows x k: the Euclidean distances (`indices` false) or the
+/// training row numbers (true) of each query's candidates.
+#pragma compss task
+Block knn_neighbors(const Block& candidates, std::size_t k, bool indices);
 
 }  // namespace dislib::detail

@@ -4,6 +4,7 @@
 
 #include "estimator_util.hpp"
 #include "knn_tasks.hpp"
+#include "model_io.hpp"
 
 namespace dislib {
 
@@ -31,21 +32,23 @@ KNeighborsClassifier& KNeighborsClassifier::fit(const Array& x, const Array& y) 
   return *this;
 }
 
-Array KNeighborsClassifier::predict(const Array& q_in) const {
-  detail::require(fitted_, kName, "predict needs a fitted model: call fit first");
-  detail::require(q_in.cols() == x_.cols(), kName,
-                  "X has " + std::to_string(q_in.cols()) + " features, the training data " +
+std::vector<BlockFuture> KNeighborsClassifier::candidates(const Array& q, std::size_t k) const {
+  detail::require(fitted_, kName, "predict and kneighbors need a fitted model: call fit first");
+  detail::require(q.cols() == x_.cols(), kName,
+                  "X has " + std::to_string(q.cols()) + " features, the training data " +
                       std::to_string(x_.cols()));
-  const Array q = detail::whole_rows(q_in);
+  detail::require(k >= 1 && k <= x_.rows(), kName,
+                  "n_neighbors=" + std::to_string(k) + " is not in 1.." +
+                      std::to_string(x_.rows()) + " (the training samples)");
   const detail::BlockGrid& qg = q.grid();
   const detail::BlockGrid& xg = x_.grid();
   const detail::BlockGrid& yg = y_.grid();
-  const std::size_t k = params_.n_neighbors;
-  std::vector<BlockFuture> predicted;
+  std::vector<BlockFuture> out;
   for (std::size_t i = 0; i < qg.n_block_rows(); ++i) {
     std::vector<BlockFuture> level;
     for (std::size_t t = 0; t < xg.n_block_rows(); ++t)
-      level.push_back(detail::knn_candidates(qg.block(i, 0), xg.block(t, 0), yg.block(t, 0), k));
+      level.push_back(detail::knn_candidates(qg.block(i, 0), xg.block(t, 0), yg.block(t, 0),
+                                             xg.row_starts[t], k));
     while (level.size() > 1) {  // a binary tree of merges
       std::vector<BlockFuture> next;
       for (std::size_t m = 0; m + 1 < level.size(); m += 2)
@@ -53,13 +56,64 @@ Array KNeighborsClassifier::predict(const Array& q_in) const {
       if (level.size() % 2 == 1) next.push_back(level.back());
       level = std::move(next);
     }
-    predicted.push_back(detail::knn_vote(level.front(), k));
+    out.push_back(level.front());
   }
-  return detail::column_of(qg, std::move(predicted));
+  return out;
+}
+
+Array KNeighborsClassifier::predict(const Array& q_in) const {
+  const Array q = detail::whole_rows(q_in);
+  std::vector<BlockFuture> predicted;
+  for (const BlockFuture& c : candidates(q, params_.n_neighbors))
+    predicted.push_back(detail::knn_vote(c, params_.n_neighbors));
+  return detail::column_of(q.grid(), std::move(predicted));
+}
+
+Neighbors KNeighborsClassifier::kneighbors(const Array& q_in,
+                                           std::optional<std::size_t> n_neighbors) const {
+  const Array q = detail::whole_rows(q_in);
+  const std::size_t k = n_neighbors.value_or(params_.n_neighbors);
+  auto grid = [&] {
+    return detail::empty_grid(q.grid().row_starts, {0, k});
+  };
+  std::shared_ptr<detail::BlockGrid> distances = grid(), indices = grid();
+  for (const BlockFuture& c : candidates(q, k)) {
+    distances->blocks.push_back(detail::knn_neighbors(c, k, false));
+    indices->blocks.push_back(detail::knn_neighbors(c, k, true));
+  }
+  return {Array(std::move(distances)), Array(std::move(indices))};
 }
 
 double KNeighborsClassifier::score(const Array& x, const Array& y) const {
+  return score_async(x, y).get();
+}
+
+PendingScore KNeighborsClassifier::score_async(const Array& x, const Array& y) const {
   return detail::accuracy(predict(x), y, kName);
+}
+
+void KNeighborsClassifier::save(const std::string& path) const {
+  detail::require(fitted_, kName, "save needs a fitted model: call fit first");
+  std::vector<double> labels;
+  for (const std::vector<double>& row : y_.collect()) labels.push_back(row.at(0));
+  detail::write_model(path, kName, {{"n_neighbors", params_.n_neighbors}},
+                      {{"fit_X", x_.collect()},
+                       {"y", labels},
+                       {"block_rows", x_.grid().block_height(0)}});
+}
+
+KNeighborsClassifier KNeighborsClassifier::load(const std::string& path) {
+  const detail::Json doc = detail::read_model(path, kName);
+  KNeighborsClassifier knn({.n_neighbors = static_cast<std::size_t>(
+                                doc["params"].value("n_neighbors", std::size_t{5}))});
+  const Matrix x = detail::matrix_field(doc, path, "fit_X");
+  const std::vector<double> y = detail::vector_field(doc, path, "y");
+  const auto block_rows = static_cast<std::size_t>(detail::number_field(doc, path, "block_rows"));
+  detail::require(!x.empty() && y.size() == x.size() && block_rows >= 1, kName,
+                  path + ": fit_X and y must hold the same samples, block_rows at least 1");
+  Matrix y_column;
+  for (double v : y) y_column.push_back({v});
+  return knn.fit(array(x, {block_rows, x.front().size()}), array(y_column, {block_rows, 1}));
 }
 
 }  // namespace dislib

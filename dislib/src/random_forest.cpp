@@ -30,12 +30,29 @@ BlockFuture stack_rows(std::vector<BlockFuture> blocks) {
 
 }  // namespace
 
+// The node `node` at `depth` of a tree whose top distr_depth levels are tasks: a node task,
+// the two children's samples, their subtrees (tasks below distr_depth), joined. Waits for
+// nothing: a leaf's children have empty samples and come back empty.
+compss::Future<detail::Block> RandomForestClassifier::grow_top(
+    const compss::Future<detail::Block>& data, const compss::Future<std::vector<double>>& sample,
+    const detail::TreeParams& tree, std::size_t depth, std::uint64_t node) const {
+  if (depth == params_.distr_depth)
+    return detail::rf_subtree(data, sample, classes_, tree, depth, node + 1);
+  const BlockFuture split = detail::rf_node(data, sample, classes_, tree, depth, node + 1);
+  const BlockFuture left = grow_top(data, detail::rf_child_sample(data, sample, split, false),
+                                    tree, depth + 1, 2 * node + 1);
+  const BlockFuture right = grow_top(data, detail::rf_child_sample(data, sample, split, true),
+                                     tree, depth + 1, 2 * node + 2);
+  return detail::rf_join(split, left, right, depth == 0);
+}
+
 RandomForestClassifier::RandomForestClassifier(RandomForestClassifierParams params)
     : params_(params) {
   detail::require(params_.n_estimators >= 1, kName, "n_estimators must be at least 1");
   detail::require(!params_.max_depth || *params_.max_depth >= 1, kName,
                   "max_depth must be at least 1");
   detail::require(params_.min_samples_split >= 2, kName, "min_samples_split must be at least 2");
+  (void)params_.max_features.count(1u << 20);  // a bad rule is an error at construction
 }
 
 RandomForestClassifier& RandomForestClassifier::fit(const Array& x_in, const Array& y_in) {
@@ -44,11 +61,6 @@ RandomForestClassifier& RandomForestClassifier::fit(const Array& x_in, const Arr
   detail::require(y_in.rows() == n && y_in.cols() == 1, kName,
                   "y must be a column of " + std::to_string(n) + " labels, not " +
                       std::to_string(y_in.rows()) + "x" + std::to_string(y_in.cols()));
-  // The classes: the labels, gathered (n values; the features stay in their blocks).
-  classes_.clear();
-  for (const std::vector<double>& row : y_in.collect()) classes_.push_back(row.at(0));
-  std::sort(classes_.begin(), classes_.end());
-  classes_.erase(std::unique(classes_.begin(), classes_.end()), classes_.end());
   n_features_ = x_in.cols();
 
   const Array x = detail::whole_rows(x_in);
@@ -57,38 +69,67 @@ RandomForestClassifier& RandomForestClassifier::fit(const Array& x_in, const Arr
   for (std::size_t i = 0; i < x.grid().n_block_rows(); ++i)
     rows.push_back(detail::hstack_blocks(x.grid().block(i, 0), y.grid().block(i, 0)));
   const BlockFuture data = stack_rows(std::move(rows));
+  classes_ = detail::rf_classes(data);
+  const std::size_t max_features = params_.max_features.count(n_features_);
   std::vector<BlockFuture> trees;
-  for (std::size_t t = 0; t < params_.n_estimators; ++t)
-    trees.push_back(detail::rf_tree(data, classes_, params_.max_depth.value_or(0),
-                                    params_.min_samples_split, params_.random_state, t));
-  forest_ = stack_rows(std::move(trees)).get();
+  for (std::size_t t = 0; t < params_.n_estimators; ++t) {
+    if (params_.distr_depth == 0) {
+      trees.push_back(detail::rf_tree(data, classes_, params_.max_depth.value_or(0),
+                                      params_.min_samples_split, max_features,
+                                      params_.bootstrap, params_.random_state, t));
+      continue;
+    }
+    const detail::TreeParams tree{params_.max_depth.value_or(0), params_.min_samples_split,
+                                  max_features, params_.random_state, t};
+    trees.push_back(grow_top(data, detail::rf_sample(data, params_.bootstrap,
+                                                     params_.random_state, t),
+                             tree, 0, 0));
+  }
+  forest_ = stack_rows(std::move(trees));
+  fitted_ = true;
   return *this;
 }
 
 Array RandomForestClassifier::predict(const Array& x_in) const {
-  require_fitted("predict");
-  detail::require(x_in.cols() == n_features_, kName,
-                  "X has " + std::to_string(x_in.cols()) + " features, the forest " +
-                      std::to_string(n_features_));
-  const Array x = detail::whole_rows(x_in);
-  const BlockFuture forest(forest_);
+  const Array x = checked_rows(x_in, "predict");
   std::vector<BlockFuture> out;
   for (std::size_t i = 0; i < x.grid().n_block_rows(); ++i)
-    out.push_back(detail::rf_predict(x.grid().block(i, 0), forest, classes_));
+    out.push_back(detail::rf_predict(x.grid().block(i, 0), forest_, classes_));
   return detail::column_of(x.grid(), std::move(out));
 }
 
+Array RandomForestClassifier::predict_proba(const Array& x_in) const {
+  const Array x = checked_rows(x_in, "predict_proba");
+  const std::size_t k = classes_.get().size();  // the output's width: waits for the labels
+  auto out = detail::empty_grid(x.grid().row_starts, {0, k});
+  for (std::size_t i = 0; i < x.grid().n_block_rows(); ++i)
+    out->blocks.push_back(detail::rf_predict_proba(x.grid().block(i, 0), forest_, k));
+  return Array(std::move(out));
+}
+
+Array RandomForestClassifier::checked_rows(const Array& x, const char* what) const {
+  require_fitted(what);
+  detail::require(x.cols() == n_features_, kName,
+                  "X has " + std::to_string(x.cols()) + " features, the forest " +
+                      std::to_string(n_features_));
+  return detail::whole_rows(x);
+}
+
 double RandomForestClassifier::score(const Array& x, const Array& y) const {
+  return score_async(x, y).get();
+}
+
+PendingScore RandomForestClassifier::score_async(const Array& x, const Array& y) const {
   return detail::accuracy(predict(x), y, kName);
 }
 
 void RandomForestClassifier::require_fitted(const char* what) const {
-  detail::require(!forest_.empty(), kName, std::string(what) + " needs a fitted model: call fit first");
+  detail::require(fitted_, kName, std::string(what) + " needs a fitted model: call fit first");
 }
 
 const std::vector<double>& RandomForestClassifier::classes() const {
   require_fitted("classes");
-  return classes_;
+  return classes_.get();
 }
 
 void RandomForestClassifier::save(const std::string& path) const {
@@ -96,9 +137,12 @@ void RandomForestClassifier::save(const std::string& path) const {
   detail::Json params = {{"n_estimators", params_.n_estimators},
                          {"max_depth", params_.max_depth.value_or(0)},
                          {"min_samples_split", params_.min_samples_split},
-                         {"random_state", params_.random_state}};
+                         {"max_features", params_.max_features.to_string()},
+                         {"bootstrap", params_.bootstrap},
+                         {"random_state", params_.random_state},
+                         {"distr_depth", params_.distr_depth}};
   detail::write_model(path, kName, std::move(params),
-                      {{"forest", forest_}, {"classes", classes_}, {"n_features", n_features_}});
+                      {{"forest", forest_.get()}, {"classes", classes_.get()}, {"n_features", n_features_}});
 }
 
 RandomForestClassifier RandomForestClassifier::load(const std::string& path) {
@@ -109,17 +153,23 @@ RandomForestClassifier RandomForestClassifier::load(const std::string& path) {
     params.n_estimators = p.at("n_estimators").get<std::size_t>();
     if (const auto depth = p.at("max_depth").get<std::size_t>(); depth != 0) params.max_depth = depth;
     params.min_samples_split = p.at("min_samples_split").get<std::size_t>();
+    params.max_features = MaxFeatures::parse(p.value("max_features", std::string("sqrt")));
+    params.bootstrap = p.value("bootstrap", true);
     params.random_state = p.at("random_state").get<std::uint64_t>();
+    params.distr_depth = p.value("distr_depth", std::size_t{0});
   } catch (const detail::Json::exception& e) {
     throw compss::Error("dislib: " + path + ": bad RandomForestClassifier params: " + e.what());
   }
   RandomForestClassifier rf(params);
-  rf.forest_ = detail::vector_field(doc, path, "forest");
-  rf.classes_ = detail::vector_field(doc, path, "classes");
+  const std::vector<double> forest = detail::vector_field(doc, path, "forest");
+  const std::vector<double> classes = detail::vector_field(doc, path, "classes");
   rf.n_features_ = static_cast<std::size_t>(detail::number_field(doc, path, "n_features"));
-  detail::require(rf.forest_.size() >= detail::kBlockHeader &&
-                      detail::block_cols(rf.forest_) == detail::kTreeLeadCols + rf.classes_.size(),
+  detail::require(forest.size() >= detail::kBlockHeader &&
+                      detail::block_cols(forest) == detail::kTreeLeadCols + classes.size(),
                   kName, path + ": the saved forest is malformed");
+  rf.forest_ = BlockFuture(forest);
+  rf.classes_ = BlockFuture(classes);
+  rf.fitted_ = true;
   return rf;
 }
 

@@ -10,6 +10,7 @@ mode), runs numpy / scikit-learn (Debian's python3-sklearn) on the same files an
 what both computed. Prints what differs and exits 1, or prints OK and exits 0.
 """
 import glob
+import json
 import os
 import re
 import subprocess
@@ -58,10 +59,10 @@ class Runner:
                   "workers3": ["--workers", "3", "--master-cores", "0"]}[self.mode]
         return [self.launcher, "--no-progress"] + layout + ["--", self.program] + args
 
-    def run(self, args, expect_ok=True):
+    def run(self, args, expect_ok=True, env=None):
         # Bounded: a lost task or a worker that never connects fails the test, not hangs it.
         p = subprocess.run(self.command(args), cwd=self.work, capture_output=True, text=True,
-                           timeout=150)
+                           timeout=150, env=dict(os.environ, **(env or {})))
         if expect_ok and p.returncode != 0:
             sys.exit(f"FAIL: {' '.join(self.command(args))} exited {p.returncode}\n{p.stderr}")
         return p
@@ -261,6 +262,27 @@ def case_knn(r):
         with open(os.path.join(out, "score.txt")) as f:
             check(f"KNeighborsClassifier(n_neighbors={k}) score", [float(f.read())],
                   [knn.score(xte, yte)])
+        distances, indices = knn.kneighbors(xte)
+        check_equal(f"KNeighborsClassifier(n_neighbors={k}) kneighbors indices",
+                    read(out, "kneighbors_indices"), indices.astype(float))
+        # Both compute distances in GEMM form (||q||^2 - 2 q.x + ||x||^2): close, not equal.
+        check(f"KNeighborsClassifier(n_neighbors={k}) kneighbors distances",
+              read(out, "kneighbors_distances"), distances, rtol=1e-7, atol=1e-7)
+        check_equal(f"KNeighborsClassifier(n_neighbors={k}) kneighbors(n_neighbors={k + 2})",
+                    read(out, "kneighbors_wider_indices"),
+                    knn.kneighbors(xte, n_neighbors=k + 2)[1].astype(float))
+        check_equal(f"KNeighborsClassifier(n_neighbors={k}) saved and loaded",
+                    read(out, "loaded_predicted"), read(out, "predicted"))
+
+
+def task_ids(trace_dir, name):
+    """Ids of the tasks called `name` in the run's Perfetto trace (trace.json)."""
+    with open(os.path.join(trace_dir, "trace.json")) as f:
+        data = json.load(f)
+    events = data["traceEvents"] if isinstance(data, dict) else data
+    return sorted({e["args"]["task"] for e in events
+                   if e.get("cat") == "task" and e.get("ph") == "X"
+                   and e.get("name", "").split("::")[-1] == name and "task" in e.get("args", {})})
 
 
 def case_gridsearch(r):
@@ -272,7 +294,8 @@ def case_gridsearch(r):
     save_csv(os.path.join(r.work, "x.csv"), x)
     save_csv(os.path.join(r.work, "y.csv"), y.reshape(-1, 1))
     out = r.out_dir("out")
-    r.run(["gridsearch", "x.csv", "y.csv", out])
+    trace = os.path.join(r.work, "trace")
+    r.run(["gridsearch", "x.csv", "y.csv", out], env={"COMPSS_TRACE": trace})
     gs = GridSearchCV(KNeighborsClassifier(algorithm="brute"), {"n_neighbors": [1, 3, 5, 9]},
                       cv=KFold(n_splits=3)).fit(x, y)
     check("GridSearchCV mean_test_score", read(out, "mean_test_score"),
@@ -283,6 +306,37 @@ def case_gridsearch(r):
                 [gs.best_index_, gs.best_params_["n_neighbors"]])
     check("GridSearchCV best_score_", [float(score)], [gs.best_score_])
     check("GridSearchCV best_estimator_ score", [float(refit)], [gs.best_estimator_.score(x, y)])
+
+    # KFold(shuffle=True, random_state=7): scikit-learn's folds exactly, and its search.
+    shuffled = KFold(n_splits=3, shuffle=True, random_state=7)
+    for i, (train, test) in enumerate(shuffled.split(x)):
+        check_equal(f"KFold(shuffle=True) fold {i} test indices", read(out, f"kfold_test_{i}"),
+                    test.astype(float))
+        check(f"KFold(shuffle=True) fold {i} x_test rows", read(out, f"shuffled_x_test_{i}"),
+              x[test], rtol=0, atol=0)
+        check_equal(f"KFold(shuffle=True) fold {i} y_train rows",
+                    read(out, f"shuffled_y_train_{i}"), y[train].astype(float))
+    gs_shuffled = GridSearchCV(KNeighborsClassifier(algorithm="brute"),
+                               {"n_neighbors": [1, 3, 5, 9]}, cv=shuffled).fit(x, y)
+    check("GridSearchCV(cv=KFold(shuffle=True)) mean_test_score",
+          read(out, "shuffled_mean_test_score"),
+          gs_shuffled.cv_results_["mean_test_score"].reshape(1, -1))
+
+    # GridSearchCV of CascadeSVM (exception check): the same scores as the fits made one at a
+    # time (so no fit's exception cancelled another's tasks), and every candidate's fit
+    # submitted before the first score: 2 candidates x 3 folds. x has two column blocks, so
+    # each fold's training rows are rechunked into whole rows of their first block's height
+    # (166, 250 and 250 rows: fold bounds 334 and 667): 5 + 3 + 3 csvm_samples tasks per
+    # candidate, 22 in all (one at a time, the first score would follow the first 5).
+    check("GridSearchCV(CascadeSVM) scores equal the fits made one at a time",
+          read(out, "csvm_mean_test_score"), read(out, "csvm_one_by_one_score"), rtol=0, atol=0)
+    samples = task_ids(trace, "csvm_samples")
+    scores = [i for i in task_ids(trace, "equal_count_block") if samples and i > samples[0]]
+    before = [i for i in samples if scores and i < scores[0]]
+    if len(before) != 22:
+        failures.append(f"GridSearchCV(CascadeSVM): {len(before)} csvm_samples tasks submitted "
+                        f"before the first score task, expected every fit's 22 (candidates "
+                        f"fitted in parallel)")
 
 
 def case_csvm(r):
@@ -355,26 +409,61 @@ def case_forest(r):
     xtr, ytr, xte, yte = x[:1200], y[:1200], x[1200:], y[1200:]
     for name, v in (("xtr", xtr), ("ytr", ytr), ("xte", xte), ("yte", yte)):
         save_csv(os.path.join(r.work, name + ".csv"), v.reshape(len(v), -1))
+
+    def fit(n_estimators, max_depth, seed, max_features, bootstrap, distr_depth=0):
+        out = r.out_dir(f"forest{n_estimators}_{max_depth}_{seed}_{max_features}_{bootstrap}_"
+                        f"{distr_depth}")
+        r.run(["forest", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", str(n_estimators),
+               str(max_depth), str(seed), max_features, str(int(bootstrap)), str(distr_depth),
+               out])
+        label = (f"RandomForestClassifier(n_estimators={n_estimators}, max_depth="
+                 f"{max_depth or None}, max_features={max_features}, bootstrap={bootstrap}, "
+                 f"distr_depth={distr_depth})")
+        with open(os.path.join(out, "score.txt")) as f:
+            score = float(f.read())
+        predicted, proba = read(out, "predicted").ravel(), read(out, "proba")
+        check(f"{label} score", [score], [np.mean(predicted == yte)])
+        check(f"{label} predict_proba rows sum to 1", proba.sum(axis=1), np.ones(len(yte)))
+        check_equal(f"{label} classes", read(out, "classes"), [-1.0, 1.0, 3.0])
+        check_equal(f"{label} predict is predict_proba's most probable class", predicted,
+                    np.array([-1.0, 1.0, 3.0])[np.argmax(proba, axis=1)])
+        check_equal(f"{label} saved and loaded", read(out, "loaded_predicted"), predicted)
+        return label, score, predicted, proba
+
+    def sklearn_forest(n_estimators, max_depth, seed, max_features, bootstrap):
+        features = {"None": None, "sqrt": "sqrt", "log2": "log2"}.get(max_features)
+        if features is None and max_features != "None":
+            features = float(max_features) if "." in max_features else int(max_features)
+        return RandomForestClassifier(n_estimators=n_estimators, max_depth=max_depth or None,
+                                      max_features=features, bootstrap=bootstrap,
+                                      random_state=seed).fit(xtr, ytr)
+
     # A forest's accuracy varies with its seed by about a point either way: compare the
     # means over seeds (ours over 3, scikit-learn's over 5).
-    for n_estimators, max_depth in ((60, 0), (40, 6)):
-        label = f"RandomForestClassifier(n_estimators={n_estimators}, max_depth={max_depth or None})"
-        ours = []
-        for seed in range(3):
-            out = r.out_dir(f"forest{n_estimators}_{seed}")
-            r.run(["forest", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", str(n_estimators),
-                   str(max_depth), str(seed), out])
-            with open(os.path.join(out, "score.txt")) as f:
-                ours.append(float(f.read()))
-            predicted = read(out, "predicted").ravel()
-            check(f"{label} score", [ours[-1]], [np.mean(predicted == yte)])
-            check_equal(f"{label} saved and loaded", read(out, "loaded_predicted"), predicted)
-        theirs = np.mean([RandomForestClassifier(n_estimators=n_estimators,
-                                                 max_depth=max_depth or None, random_state=s)
-                          .fit(xtr, ytr).score(xte, yte) for s in range(5)])
-        if abs(np.mean(ours) - theirs) > 0.01:
-            failures.append(f"{label}: mean accuracy {np.mean(ours):.4f}, scikit-learn's "
+    for n_estimators, max_depth, max_features, bootstrap, distr_depth, seeds in (
+            (60, 0, "sqrt", True, 0, 3), (40, 6, "sqrt", True, 0, 3),
+            (40, 0, "log2", False, 0, 2), (30, 8, "0.5", True, 0, 2), (40, 0, "sqrt", True, 2, 2)):
+        runs = [fit(n_estimators, max_depth, seed, max_features, bootstrap, distr_depth)
+                for seed in range(seeds)]
+        ours = np.mean([run[1] for run in runs])
+        theirs = np.mean([sklearn_forest(n_estimators, max_depth, s, max_features, bootstrap)
+                          .score(xte, yte) for s in range(5)])
+        if abs(ours - theirs) > 0.01:
+            failures.append(f"{runs[0][0]}: mean accuracy {ours:.4f}, scikit-learn's "
                             f"{theirs:.4f}: more than 1 point apart")
+    # One tree on every row with every feature is deterministic CART: the same tree as
+    # scikit-learn's (shallow, so no two features tie for a split), the same probabilities.
+    for max_features, distr_depth in (("None", 0), ("8", 2), ("1.0", 5)):
+        label, _, predicted, proba = fit(1, 4, 0, max_features, False, distr_depth)
+        tree = sklearn_forest(1, 4, 0, max_features, False)
+        check_equal(f"{label} predict equals scikit-learn's", predicted, tree.predict(xte))
+        check(f"{label} predict_proba equals scikit-learn's", proba, tree.predict_proba(xte),
+              rtol=1e-12)
+    bad = r.run(["forest", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", "5", "0", "0", "9", "1",
+                 "0", r.out_dir("bad_max_features")], expect_ok=False)
+    if bad.returncode == 0 or "max_features=9 with 8 features" not in bad.stderr:
+        failures.append(f"max_features=9 of 8 features: exit {bad.returncode}, stderr "
+                        f"{bad.stderr[-300:]!r}; expected an error naming max_features")
 
 
 def case_load_errors(r):

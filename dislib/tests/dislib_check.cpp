@@ -10,7 +10,7 @@
 //   dislib_check knn     <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <k> <out-dir>
 //   dislib_check gridsearch <x.csv> <y.csv> <out-dir>
 //   dislib_check csvm    <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <kernel> <c> <gamma> <out-dir>
-//   dislib_check forest  <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <n_estimators> <max_depth|0> <random_state> <out-dir>
+//   dislib_check forest  <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <n_estimators> <max_depth|0> <random_state> <max_features> <bootstrap 0|1> <distr_depth> <out-dir>
 //   dislib_check load    <file> <csv|npy|svmlight>        (prints the shape; for bad files)
 // Every matrix is written as <out-dir>/<name>.csv with 17 significant digits.
 #include <compss/compss.hpp>
@@ -185,6 +185,13 @@ int run_knn(char** argv) {
   knn.fit(x, y);
   write("predicted", knn.predict(xt));
   write_text("score.txt", number(knn.score(xt, yt)) + "\n");
+  const dislib::Neighbors nb = knn.kneighbors(xt);
+  write("kneighbors_distances", nb.distances);
+  write("kneighbors_indices", nb.indices);
+  const dislib::Neighbors wider = knn.kneighbors(xt, knn.params().n_neighbors + 2);
+  write("kneighbors_wider_indices", wider.indices);
+  knn.save(out_dir + "/knn.json");
+  write("loaded_predicted", dislib::KNeighborsClassifier::load(out_dir + "/knn.json").predict(xt));
   return 0;
 }
 
@@ -192,15 +199,50 @@ int run_gridsearch(char** argv) {
   const dislib::Array x = dislib::load_txt_file(argv[0], {250, 3});
   const dislib::Array y = dislib::load_txt_file(argv[1], {250, 1});
   out_dir = argv[2];
-  dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams> search(
-      {{.n_neighbors = 1}, {.n_neighbors = 3}, {.n_neighbors = 5}, {.n_neighbors = 9}},
-      dislib::KFold({.n_splits = 3}));
+  using KnnSearch = dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams>;
+  const std::vector<dislib::KNeighborsClassifierParams> grid{
+      {.n_neighbors = 1}, {.n_neighbors = 3}, {.n_neighbors = 5}, {.n_neighbors = 9}};
+  KnnSearch search(grid, dislib::KFold({.n_splits = 3}));
   search.fit(x, y);
   write_row("mean_test_score", search.mean_test_score());
   write_text("best.txt", std::to_string(search.best_index()) + " " +
                              std::to_string(search.best_params().n_neighbors) + " " +
                              number(search.best_score()) + " " +
                              number(search.best_estimator().score(x, y)) + "\n");
+
+  // Shuffled folds: scikit-learn's KFold(3, shuffle=True, random_state=7).
+  const dislib::KFold shuffled({.n_splits = 3, .shuffle = true, .random_state = 7});
+  std::size_t fold = 0;
+  for (const std::vector<std::size_t>& test : shuffled.test_indices(x.rows()))
+    write_row("kfold_test_" + std::to_string(fold++), std::vector<double>(test.begin(), test.end()));
+  KnnSearch shuffled_search(grid, shuffled);
+  shuffled_search.fit(x, y);
+  write_row("shuffled_mean_test_score", shuffled_search.mean_test_score());
+  fold = 0;
+  for (const dislib::Fold& f : shuffled.split(x, y)) {  // the folds' rows themselves
+    write("shuffled_x_test_" + std::to_string(fold), f.x_test);
+    write("shuffled_y_train_" + std::to_string(fold++), f.y_train);
+  }
+
+  // CascadeSVM stopped by its convergence exception: every candidate's fits submitted at
+  // once (the trace shows the order), each fit's exception cancelling only its own group;
+  // the scores equal those of the same fits made one at a time.
+  std::vector<dislib::CascadeSVMParams> svm_grid;
+  for (double c : {0.5, 2.0})
+    svm_grid.push_back({.cascade_arity = 2, .max_iter = 6, .tol = 1e-3, .kernel = "rbf", .c = c,
+                        .gamma = 0.3});
+  dislib::GridSearchCV<dislib::CascadeSVM, dislib::CascadeSVMParams> svm_search(
+      svm_grid, dislib::KFold({.n_splits = 3}));
+  svm_search.fit(x, y);
+  write_row("csvm_mean_test_score", svm_search.mean_test_score());
+  std::vector<double> one_by_one;
+  for (const dislib::CascadeSVMParams& p : svm_grid) {
+    double total = 0;
+    for (const dislib::Fold& f : dislib::KFold({.n_splits = 3}).split(x, y))
+      total += dislib::CascadeSVM(p).fit(f.x_train, f.y_train).score(f.x_test, f.y_test);
+    one_by_one.push_back(total / 3);
+  }
+  write_row("csvm_one_by_one_score", one_by_one);
   return 0;
 }
 
@@ -248,14 +290,19 @@ int run_forest(char** argv) {
   const dislib::Array y = dislib::load_txt_file(argv[1], {230, 1});
   const dislib::Array xt = dislib::load_txt_file(argv[2], {160, 3});
   const dislib::Array yt = dislib::load_txt_file(argv[3], {160, 1});
-  out_dir = argv[7];
+  out_dir = argv[10];
   dislib::RandomForestClassifierParams params{.n_estimators = std::strtoul(argv[4], nullptr, 10),
-                                              .random_state = std::strtoull(argv[6], nullptr, 10)};
+                                              .max_features = dislib::MaxFeatures::parse(argv[7]),
+                                              .bootstrap = std::string(argv[8]) == "1",
+                                              .random_state = std::strtoull(argv[6], nullptr, 10),
+                                              .distr_depth = std::strtoul(argv[9], nullptr, 10)};
   if (const std::size_t depth = std::strtoul(argv[5], nullptr, 10); depth != 0)
     params.max_depth = depth;
   dislib::RandomForestClassifier rf(params);
   rf.fit(x, y);
   write("predicted", rf.predict(xt));
+  write("proba", rf.predict_proba(xt));
+  write_row("classes", rf.classes());
   write_text("score.txt", number(rf.score(xt, yt)) + "\n");
   rf.save(out_dir + "/forest.json");
   write("loaded_predicted", dislib::RandomForestClassifier::load(out_dir + "/forest.json").predict(xt));
@@ -285,7 +332,7 @@ int main(int argc, char** argv) {
     if (cmd == "knn" && argc == 8) return run_knn(argv + 2);
     if (cmd == "gridsearch" && argc == 5) return run_gridsearch(argv + 2);
     if (cmd == "csvm" && argc == 10) return run_csvm(argv + 2);
-    if (cmd == "forest" && argc == 10) return run_forest(argv + 2);
+    if (cmd == "forest" && argc == 13) return run_forest(argv + 2);
     if (cmd == "load" && argc == 4) return run_load(argv + 2);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());

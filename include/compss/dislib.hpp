@@ -18,4 +18,5 @@
 #include <compss/dislib/model_selection.hpp>
 #include <compss/dislib/neighbors.hpp>
 #include <compss/dislib/preprocessing.hpp>
+#include <compss/dislib/score.hpp>
 #include <compss/dislib/svm.hpp>

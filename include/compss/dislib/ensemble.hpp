@@ -2,28 +2,66 @@
 #pragma once
 
 #include <compss/dislib/array.hpp>
+#include <compss/future.hpp>
+#include <compss/dislib/score.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dislib {
 
-/// scikit-learn's RandomForestClassifier parameters that apply (criterion "gini",
-/// max_features "sqrt", bootstrap samples of n rows: scikit-learn's defaults, the only
-/// ones offered), in its order.
+namespace detail {
+struct TreeParams;
+}
+
+/// scikit-learn's max_features: how many features a node draws to look for its split.
+///   "sqrt" (the default), "log2": floor(sqrt(d)), floor(log2(d)), at least 1;
+///   an int n: n (1..d); a double f in (0, 1]: max(1, floor(f d)); std::nullopt: all d.
+/// As scikit-learn's, a node draws on past the count while none of the drawn features varies.
+class MaxFeatures {
+ public:
+  MaxFeatures(const char* rule) : rule_(rule) {}                      // NOLINT: as sklearn's
+  MaxFeatures(std::string rule) : rule_(std::move(rule)) {}           // NOLINT
+  MaxFeatures(int count) : rule_("count"), value_(count) {}           // NOLINT
+  MaxFeatures(std::size_t count) : rule_("count"), value_(static_cast<double>(count)) {}  // NOLINT
+  MaxFeatures(double fraction) : rule_("fraction"), value_(fraction) {}  // NOLINT
+  MaxFeatures(std::nullopt_t) : rule_("none") {}                      // NOLINT
+  /// The features drawn per node for d features; throws compss::Error for a bad rule.
+  std::size_t count(std::size_t d) const;
+  /// scikit-learn's spelling: "sqrt", "log2", "None", the int or the float.
+  std::string to_string() const;
+  static MaxFeatures parse(const std::string& text);  ///< inverse of to_string
+
+ private:
+  std::string rule_;  ///< sqrt, log2, none, count, fraction
+  double value_ = 0;
+};
+
+/// scikit-learn's RandomForestClassifier parameters that apply (criterion "gini", the
+/// only one offered), in its order.
 struct RandomForestClassifierParams {
   std::size_t n_estimators = 100;
   std::optional<std::size_t> max_depth;  ///< unset: grow until leaves are pure
   std::size_t min_samples_split = 2;
+  MaxFeatures max_features = "sqrt";
+  bool bootstrap = true;                 ///< false: every tree sees every row once
   std::uint64_t random_state = 0;        ///< seeds every tree (tree t: (random_state, t))
+  /// dislib's distr_depth: the top levels of each tree whose nodes are split by tasks of
+  /// their own (2^distr_depth subtrees per tree, each a task), so one tree's work spreads
+  /// over several cores and workers. 0: one task per tree. Another depth draws from other
+  /// seeds, so it grows another forest (the same tree when nothing is random: bootstrap
+  /// false and every feature drawn).
+  std::size_t distr_depth = 0;
 };
 
-/// Random forest. fit: the row blocks are gathered into one training block by a task
-/// (a tree needs every row), then one task per tree grows a CART tree (Gini impurity,
-/// best split over sqrt(n_features) features drawn at each node) on a bootstrap sample;
+/// Random forest. fit (which waits for nothing): the row blocks are gathered into one
+/// training block by a task (a tree needs every row), its labels found by another, then
+/// one task per tree grows a CART tree (Gini impurity,
+/// best split over max_features features drawn at each node) on a bootstrap sample;
 /// the trees are joined into the forest by a tree of tasks. predict: one task per row
 /// block averages the trees' class fractions and takes the most probable class (ties: the
 /// smallest label), as scikit-learn's.
@@ -36,8 +74,14 @@ class RandomForestClassifier {
   explicit RandomForestClassifier(RandomForestClassifierParams params = {});
   RandomForestClassifier& fit(const Array& x, const Array& y);
   Array predict(const Array& x) const;
-  /// The fraction of rows whose predicted label equals y's.
+  /// n x classes: per row the mean over the trees of its leaf's class fractions, columns
+  /// in classes() order (scikit-learn's predict_proba). One task per row block.
+  Array predict_proba(const Array& x) const;
+  /// The fraction of rows whose predicted label equals y's (waits for it).
   double score(const Array& x, const Array& y) const;
+  /// score's tasks submitted, the result not waited for (GridSearchCV scores every
+  /// candidate this way before waiting).
+  PendingScore score_async(const Array& x, const Array& y) const;
 
   /// The labels seen in fit, ascending (scikit-learn's classes_).
   const std::vector<double>& classes() const;
@@ -48,10 +92,20 @@ class RandomForestClassifier {
 
  private:
   void require_fitted(const char* what) const;
+  /// distr_depth's top of a tree (random_forest.cpp).
+  compss::Future<std::vector<double>> grow_top(const compss::Future<std::vector<double>>& data,
+                                               const compss::Future<std::vector<double>>& sample,
+                                               const detail::TreeParams& tree,
+                                               std::size_t depth, std::uint64_t node) const;
+  /// x in whole rows after checking the model is fitted and x's width.
+  Array checked_rows(const Array& x, const char* what) const;
 
   RandomForestClassifierParams params_;
-  std::vector<double> forest_;  ///< the trees (rf_tasks.hpp's layout); empty until fitted
-  std::vector<double> classes_;
+  // Futures, so that fit waits for nothing (GridSearchCV fits every candidate at once):
+  // the trees as one block (rf_tasks.hpp's layout) and the sorted labels of y.
+  compss::Future<std::vector<double>> forest_;
+  compss::Future<std::vector<double>> classes_;
+  bool fitted_ = false;
   std::size_t n_features_ = 0;
 };
 

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <compss/dislib/array.hpp>
+#include <compss/dislib/score.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <vector>
@@ -21,14 +23,21 @@ struct Fold {
   Array x_train, y_train, x_test, y_test;
 };
 
-/// scikit-learn's KFold parameters (shuffle is not offered: folds are consecutive rows).
+/// scikit-learn's KFold parameters.
 struct KFoldParams {
   std::size_t n_splits = 5;
+  /// Shuffle the rows before splitting them into folds, as scikit-learn's
+  /// KFold(shuffle=True, random_state=random_state): the same permutation (numpy's
+  /// RandomState(random_state).shuffle, reproduced), so the same folds.
+  bool shuffle = false;
+  std::uint32_t random_state = 0;  ///< used only with shuffle (scikit-learn's default: None)
 };
 
-/// K consecutive folds: fold i tests rows [start_i, end_i) and trains on the others; the
-/// first n % n_splits folds have one row more (scikit-learn's sizes). The folds are
-/// slices, so blocks inside them are shared, not copied.
+/// K folds: fold i tests rows [start_i, end_i) of the row order (0..n-1, or the shuffled
+/// one) and trains on the others; the first n % n_splits folds have one row more
+/// (scikit-learn's sizes). Without shuffle the folds are slices, so blocks inside them
+/// are shared, not copied; with shuffle each fold's rows keep their ascending order and
+/// their row blocks (one take_rows_block task per block and column block).
 ///
 ///   for (const dislib::Fold& f : dislib::KFold({.n_splits = 3}).split(x, y)) ...
 class KFold {
@@ -36,6 +45,8 @@ class KFold {
   explicit KFold(KFoldParams params = {});
   std::vector<Fold> split(const Array& x, const Array& y) const;
   std::size_t get_n_splits() const { return params_.n_splits; }
+  /// The test rows of each fold, ascending (scikit-learn's split(X)'s test indices).
+  std::vector<std::vector<std::size_t>> test_indices(std::size_t n_samples) const;
 
  private:
   KFoldParams params_;
@@ -43,9 +54,14 @@ class KFold {
 
 /// Exhaustive search over candidate parameter sets, scored by cross-validation: for each
 /// candidate and fold, Estimator(params).fit(x_train, y_train).score(x_test, y_test).
-/// The estimator's own operations are tasks (each fit and score runs in parallel over the
-/// blocks); candidates are scored one after the other. The best candidate is the one of
-/// highest mean test score (the first on ties, as scikit-learn's rank), refitted on all data.
+/// Every candidate's fit on every fold is submitted first, then every score, and the
+/// master waits only for the scores: the candidates' tasks run in parallel. That holds for
+/// estimators whose fit does not wait and that have score_async (KNeighborsClassifier,
+/// RandomForestClassifier, CascadeSVM without the synchronize check, whose fit waits each
+/// iteration by design); others (LinearRegression) are scored as their fit and score
+/// wait. A CascadeSVM fit stopped by its convergence exception cancels only its own
+/// group's tasks. The best candidate is the one of highest mean test score (the first on
+/// ties, as scikit-learn's rank), refitted on all data.
 ///
 ///   dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams>
 ///       search({{.n_neighbors = 1}, {.n_neighbors = 5}}, dislib::KFold({.n_splits = 3}));
@@ -59,16 +75,27 @@ class GridSearchCV {
 
   GridSearchCV& fit(const Array& x, const Array& y) {
     const std::vector<Fold> folds = cv_.split(x, y);
+    std::vector<Estimator> fits;  // candidate-major: fits[c * folds + f]
+    fits.reserve(param_grid_.size() * folds.size());
+    for (const Params& p : param_grid_)
+      for (const Fold& f : folds) fits.emplace_back(p).fit(f.x_train, f.y_train);
+    std::vector<PendingScore> scores;
+    scores.reserve(fits.size());
+    for (std::size_t i = 0; i < fits.size(); ++i) {
+      const Fold& f = folds[i % folds.size()];
+      if constexpr (requires { fits[i].score_async(f.x_test, f.y_test); }) {
+        scores.push_back(fits[i].score_async(f.x_test, f.y_test));
+      } else {
+        const double s = fits[i].score(f.x_test, f.y_test);
+        scores.emplace_back([s] { return s; });
+      }
+    }
     mean_test_score_.clear();
     best_index_ = 0;
     double best = -std::numeric_limits<double>::infinity();
     for (std::size_t c = 0; c < param_grid_.size(); ++c) {
       double total = 0;
-      for (const Fold& f : folds) {
-        Estimator e(param_grid_[c]);
-        e.fit(f.x_train, f.y_train);
-        total += e.score(f.x_test, f.y_test);
-      }
+      for (std::size_t f = 0; f < folds.size(); ++f) total += scores[c * folds.size() + f].get();
       mean_test_score_.push_back(total / static_cast<double>(folds.size()));
       if (mean_test_score_.back() > best) {
         best = mean_test_score_.back();

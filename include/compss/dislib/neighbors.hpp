@@ -2,11 +2,21 @@
 #pragma once
 
 #include <compss/dislib/array.hpp>
+#include <compss/dislib/score.hpp>
+#include <compss/future.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace dislib {
+
+/// kneighbors' result: per query row, its k nearest training rows, nearest first.
+struct Neighbors {
+  Array distances;  ///< queries x k Euclidean distances (scikit-learn's neigh_dist)
+  Array indices;    ///< queries x k row numbers in the training data (neigh_ind), as doubles
+};
 
 /// scikit-learn's KNeighborsClassifier parameters that apply (weights "uniform",
 /// algorithm "brute", Euclidean metric: the only ones offered).
@@ -24,16 +34,35 @@ struct KNeighborsClassifierParams {
 ///   knn.fit(x_train, y_train);                     // y: n x 1 class labels
 ///   dislib::Array predicted = knn.predict(x_test);
 ///   double accuracy = knn.score(x_test, y_test);
+///   dislib::Neighbors nb = knn.kneighbors(x_test);   // distances and training rows
 class KNeighborsClassifier {
  public:
   explicit KNeighborsClassifier(KNeighborsClassifierParams params = {});
   /// Keeps the training data (its blocks are shared, not copied).
   KNeighborsClassifier& fit(const Array& x, const Array& y);
   Array predict(const Array& x) const;
-  /// The fraction of rows whose predicted label equals y's.
+  /// The fraction of rows whose predicted label equals y's (waits for it).
   double score(const Array& x, const Array& y) const;
+  /// score's tasks submitted, the result not waited for (GridSearchCV scores every
+  /// candidate this way before waiting).
+  PendingScore score_async(const Array& x, const Array& y) const;
+  /// scikit-learn's kneighbors(X, n_neighbors): the n_neighbors (unset: the model's)
+  /// nearest training rows of each row of x; ties go to the smaller training row. Tasks as
+  /// predict's, then one per query block for each output.
+  Neighbors kneighbors(const Array& x, std::optional<std::size_t> n_neighbors = {}) const;
+
+  const KNeighborsClassifierParams& params() const { return params_; }
+
+  /// A fitted KNN is its training data: save writes x and y into the model file (collects
+  /// them), load makes them arrays again with the same row blocks.
+  void save(const std::string& path) const;
+  static KNeighborsClassifier load(const std::string& path);
 
  private:
+  /// Per block row of q (whole rows): the candidates block of its k nearest training rows.
+  std::vector<compss::Future<std::vector<double>>> candidates(const Array& q,
+                                                              std::size_t k) const;
+
   KNeighborsClassifierParams params_;
   Array x_, y_;
   bool fitted_ = false;

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <compss/dislib/array.hpp>
+#include <compss/dislib/score.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +17,9 @@ namespace dislib {
 enum class ConvergenceCheck {
   /// A task compares each iteration's dual objective with the previous one and throws
   /// compss::Exception when they agree within tol. fit submits every iteration at once
-  /// inside a task group; the exception cancels the iterations not needed any more.
+  /// inside a task group of this fit alone and returns without waiting; the exception
+  /// cancels that group's iterations not needed any more, and the model is resolved (the
+  /// group waited for) when it is first used (predict, score, n_iter, save...).
   exception,
   /// The master waits for each iteration's objective and stops submitting when converged.
   synchronize,
@@ -53,8 +57,11 @@ class CascadeSVM {
   Array predict(const Array& x) const;
   /// The signed distance of each row to the separating surface (positive: classes()[1]).
   Array decision_function(const Array& x) const;
-  /// The fraction of rows whose predicted label equals y's.
+  /// The fraction of rows whose predicted label equals y's (waits for it).
   double score(const Array& x, const Array& y) const;
+  /// score's tasks submitted, the result not waited for (GridSearchCV scores every
+  /// candidate this way before waiting).
+  PendingScore score_async(const Array& x, const Array& y) const;
 
   /// The support vectors (one per row), their dual coefficients (y_i alpha_i, y = +1 for
   /// classes()[1]), the intercept (scikit-learn's intercept_), the two labels ascending,
@@ -70,18 +77,19 @@ class CascadeSVM {
   static CascadeSVM load(const std::string& path);
 
  private:
-  void require_fitted(const char* what) const;
   /// One csvm_decision task per row block: decision values, or labels.
   Array decide(const Array& x, bool as_labels) const;
   double gamma_for(std::size_t n_features) const;
 
+  /// What fit made, shared by copies of the model (fit waits for nothing but the
+  /// synchronize check: a fit stopped by an exception is resolved, once, when the model is
+  /// first used). Master thread only.
+  struct FitState;
+  /// The fit's state with its model known (waits for an exception fit's group).
+  FitState& fitted(const char* what) const;
+
   CascadeSVMParams params_;
-  /// The root SVM of the last iteration as a block (csvm_tasks.hpp's layout); empty
-  /// until fitted.
-  std::vector<double> model_;
-  std::vector<double> classes_;
-  double gamma_ = 0;  ///< the gamma used (auto resolved)
-  std::size_t n_iter_ = 0;
+  std::shared_ptr<FitState> state_;  ///< null until fitted
 };
 
 }  // namespace dislib
