@@ -90,7 +90,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   }
   // (Before any worker is admitted: a link may report its loss at once.)
   data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,
-                                                  [this] { return choose_live_worker(-1); });
+                                                  [this](TaskRequest& r) { return choose_remake_worker(r); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
   sched::Scheduler::Options so;
   so.policy = config_.policy == SchedulerPolicy::lifo       ? sched::Policy::lifo
@@ -189,6 +189,7 @@ sched::NodeId Cluster::add_master_node(unsigned cores) {
   if (master_claimed_.exchange(true, std::memory_order_acq_rel)) return master_sched_.load();
   master_cores_.store(cores, std::memory_order_relaxed);
   sched::NodeId id = scheduler_->add_node("master", rt::master_resources(cores), *master_node_);
+  scheduler_->run_replicas_last(id);  // (its replica runs in place: Replicas::master_last)
   master_sched_.store(id, std::memory_order_release);
   return id;
 }
@@ -258,7 +259,56 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   type.lookahead = spec.time_out <= 0;
   const sched::TaskClass* c = scheduler_->register_type(std::move(type));
   classes_.emplace(&spec, c);
+  producers_.try_emplace(spec.signature, Producer{&spec, c, 0});
+  for (std::uint32_t v = 1; v < c->type.versions.size(); ++v) {  // (none when replicated)
+    producers_.try_emplace(spec.versions[v - 1]->signature, Producer{&spec, c, v});
+  }
   return c;
+}
+
+int Cluster::choose_remake_worker(TaskRequest& request) {
+  Producer producer{};
+  {
+    std::lock_guard lock(classes_mutex_);
+    auto it = producers_.find(request.signature);
+    if (it == producers_.end()) return choose_live_worker(-1);  // (placed outside the scheduler)
+    producer = it->second;
+  }
+  // The master's node is no candidate: a remake runs on a worker, which keeps what it makes.
+  std::vector<sched::NodeId> fit;
+  std::string why;
+  const std::uint32_t v = scheduler_->fitting_version(producer.type, producer.version,
+                                                      master_sched_.load(), fit, why);
+  if (v == sched::TaskClass::no_version) {
+    if (choose_live_worker(-1) < 0) return -1;  // (no worker left: the caller says so)
+    throw Error(why);
+  }
+  std::vector<int> workers;  // (their numbers asked before sched_mutex_: lock order)
+  for (sched::NodeId id : fit) {
+    workers.push_back(static_cast<const ClusterNode&>(scheduler_->executor_of(id)).node());
+  }
+  int best = -1;
+  {
+    std::lock_guard lock(sched_mutex_);
+    std::size_t best_load = 0;
+    for (int n : workers) {
+      if (n <= 0 || !worker_alive_[static_cast<std::size_t>(n)]) continue;
+      const std::size_t load = workers_[static_cast<std::size_t>(n)]->holding();
+      if (best < 0 || load < best_load) {
+        best = n;
+        best_load = load;
+      }
+    }
+  }
+  if (best < 0) {
+    if (choose_live_worker(-1) < 0) return -1;
+    throw Error("compss: task '" + producer.type->type.name +
+                "': the workers that could run it were lost");
+  }
+  if (v != producer.version) {
+    request.signature = v == 0 ? producer.spec->signature : producer.spec->versions[v - 1]->signature;
+  }
+  return best;
 }
 
 void Cluster::place(TaskBase* t, int avoid) {
@@ -659,15 +709,20 @@ struct Cluster::Replicas {
   bool recorded = false;   ///< a replica's outputs were recorded (the first success's)
   int node = -1;           ///< where those outputs were made
   bool ran_on_master = false;  ///< the master's replica ran (its copies are the outputs)
+  /// The master's node has a replica, run after the others (Scheduler::run_replicas_last):
+  /// its run in place makes the outputs, the workers' are not recorded (the master's
+  /// replica must read the call's inputs, not a worker's outputs).
+  bool master_last = false;
   rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
   rt::TaskError error;
 };
 
-std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t) {
+std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool master_last) {
   auto [it, first] = replicas_.try_emplace(t);
   if (first) {
     // The call's one attempt begins with its first replica and ends with its last.
     it->second = std::make_shared<Replicas>();
+    it->second->master_last = master_last;
     t->add_ref();
     if (runtime_.cancelled_before_start(t)) {
       it->second->cancelled = true;
@@ -679,15 +734,20 @@ std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t) {
 }
 
 void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
+  // (Asked before sched_mutex_: the scheduler's lock comes first.)
+  const bool master_last = scheduler_->replica_runs_last(class_of(t->spec()));
   std::shared_ptr<Replicas> r;
+  bool failed_before = false;
   {
     std::lock_guard lock(sched_mutex_);
-    r = replicated_call(t);
+    r = replicated_call(t, master_last);
+    failed_before = r->outcome != rt::Runtime::Outcome::ok;
   }
-  // The master's replica runs only when no worker is left: a body run in place takes the
-  // task's by-value arguments (moves them), which the requests of replicas still to be
-  // sent to workers need (limit: docs/distributed.md).
-  const bool master_skipped = n == 0 && choose_live_worker(-1) > 0;
+  // The master's replica comes after every other has ended (Scheduler::run_replicas_last):
+  // its body, run in place, moves the by-value arguments and writes the program's objects,
+  // from which the workers' requests are built. After a failed replica it is not run: the
+  // call has failed, and its retry still needs those arguments.
+  const bool master_skipped = n == 0 && failed_before;
   if (r->cancelled || t->stop.load(std::memory_order_acquire) || master_skipped) {
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
@@ -738,7 +798,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         {
           std::lock_guard lock(sched_mutex_);
           auto it = replicas_.find(t);
-          if (it != replicas_.end() && !it->second->recorded && !t->stop.load()) {
+          if (it != replicas_.end() && !it->second->recorded && !it->second->master_last &&
+              !t->stop.load()) {
             it->second->recorded = record = true;
             it->second->node = n;
           }
@@ -786,7 +847,7 @@ void Cluster::finish_replicated(void* task) {
     // and the scheduler counted them done. Its attempt begins now and fails below,
     // compss::WorkerLost, so its policy decides, as when its replicas' nodes are lost
     // while they run: with retry it runs again on the nodes left.)
-    r = replicated_call(t);
+    r = replicated_call(t, false);
     replicas_.erase(t);
   }
   if (r->cancelled) {
