@@ -39,6 +39,9 @@ struct Cluster::Call {
   unsigned computing_units = 1;  ///< the cores reserved for it there
   int avoid = -1;  ///< a node it failed on: its retry goes elsewhere when it can
   Deadline deadline = rt::Runtime::no_deadline;
+  /// The implementation whose time_out `deadline` was armed for (a retry placed with
+  /// another version is armed again for that one's: dispatch).
+  std::uint32_t armed_for = 0;
   rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
   bool started_told = false;  // task events: its started was told at the send (time_out)
   int missing_tries = 0;  // answers "an input went missing" so far
@@ -255,8 +258,10 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   auto it = classes_.find(&spec);
   if (it != classes_.end()) return it->second;
   sched::TaskType type = sched::task_type_of(spec);
-  // A call sent ahead waits on its worker; a time-out's clock starts at the send.
+  // A call sent ahead waits on its worker; a time-out's clock (the task's or a version's)
+  // starts at the send.
   type.lookahead = spec.time_out <= 0;
+  for (std::size_t v = 0; v < spec.version_count; ++v) type.lookahead &= spec.versions[v]->time_out <= 0;
   const sched::TaskClass* c = scheduler_->register_type(std::move(type));
   classes_.emplace(&spec, c);
   producers_.try_emplace(spec.signature, Producer{&spec, c, 0});
@@ -370,6 +375,11 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
   if (call != nullptr) {
     call->node = n;
     call->computing_units = computing_units;
+    if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
+      // Placed again with another version: its own time_out counts from now.
+      call->deadline = runtime_.begin_attempt(t);
+      call->armed_for = t->implementation;
+    }
     send(std::move(call), false);
   } else if (n == 0) {
     run_on_master(t, computing_units);  // the Runtime runs it (its attempts), then finished()
@@ -536,6 +546,7 @@ void Cluster::start(TaskBase* t, int n, unsigned computing_units) {
   call->node = n;
   call->computing_units = computing_units;
   call->deadline = runtime_.begin_attempt(t);
+  call->armed_for = t->implementation;
   send(std::move(call), false);
 }
 
@@ -578,7 +589,7 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
   if (!std::get<TaskRequest>(*message).hosts.empty()) log_gang(t, n);
   SentRequest sent = message;
   call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
-  if (call->sent_at != 0 && t->spec().time_out > 0) {
+  if (call->sent_at != 0 && rt::attempt_time_out(*t) > 0) {
     // Its time-out may end it before the worker answers (the watchdog tells `ended`):
     // `started` is told now, at the send, so it never misses or follows that end.
     runtime_.notify_started(*t, rt::Allocation{n, links_[static_cast<std::size_t>(n)]->name(), 0},
@@ -689,6 +700,7 @@ void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
       break;
     case rt::Runtime::AfterAttempt::again:
       call->deadline = runtime_.begin_attempt(t);
+      call->armed_for = t->implementation;
     {
       const int avoid = call->avoid;
       replace(std::move(call), avoid);  // placed again, elsewhere when it can
