@@ -764,6 +764,23 @@ std::vector<std::pair<NodeId, std::uint32_t>> shares(const Allocation& a) {
 
 }  // namespace
 
+// A lost output of an MPI task is made again on one node only: one that holds all its
+// processes, else the reason none does.
+TEST(SchedulerGang, RemakeOfAGangNeedsOneNodeHoldingAllOfIt) {
+  FakeCluster c;
+  c.add_workers(3, cpu_node(2));
+  NodeId big = c.add("big", cpu_node(8));
+  auto* t = c.sched->register_type(mpi("sim", "5"));
+  std::vector<NodeId> nodes;
+  std::string why;
+  EXPECT_EQ(c.sched->fitting_version(t, 0, IdSet::npos, nodes, why), 0U);
+  EXPECT_EQ(nodes, (std::vector<NodeId>{big}));
+  c.sched->remove_node(big);
+  EXPECT_EQ(c.sched->fitting_version(t, 0, IdSet::npos, nodes, why), TaskClass::no_version);
+  EXPECT_NE(why.find("task 'sim'"), std::string::npos) << why;
+  EXPECT_NE(why.find("computing_units=5"), std::string::npos) << why;  // (on one node)
+}
+
 TEST(SchedulerGang, MpiSpansNodesWhenNoNodeHoldsAllItsProcesses) {
   FakeCluster c;
   c.add_workers(3, cpu_node(2));
