@@ -68,7 +68,7 @@ bool Runtime::cancelled_before_start(TaskBase* t) noexcept {
 
 Watchdog::Clock::time_point Runtime::begin_attempt(TaskBase* t) noexcept {
   if (t->attempts < 255) ++t->attempts;  // before arming: the watchdog reads it
-  const double time_out = t->spec_->time_out;
+  const double time_out = attempt_time_out(*t);  // (a version's own)
   if (time_out <= 0) return no_deadline;
   t->add_ref();  // the node must outlive a finish by the watchdog while the body runs
   auto deadline = Watchdog::Clock::now() + std::chrono::duration_cast<Watchdog::Clock::duration>(
@@ -232,7 +232,7 @@ void Runtime::on_time_out(TaskBase* t) noexcept {
   }
   // (The same words wherever it ran, the worker's thread too: the report's place says where.)
   std::snprintf(text, sizeof text, "timed out after %g s (time_out); its thread still runs it",
-                t->spec_->time_out);
+                attempt_time_out(*t));
   const TaskError error{"compss::TimeOut", text, std::move(where)};
   settle_failure(t, true, error);
   if (events_.any()) notify_ended(t, TaskOutcome::timed_out, false, 0, &error);

@@ -25,6 +25,13 @@ class Runtime;
 /// Builds the runtime's backend once its executor exists (runtime/launch.cpp chooses).
 using BackendFactory = std::function<std::unique_ptr<Backend>(Runtime&, LocalExecutor&)>;
 
+/// The time_out of a task's attempt (seconds, 0: none): the implementation the scheduler
+/// chose for it (a version's own), else the task's when that version gives none.
+inline double attempt_time_out(const detail::TaskBase& t) noexcept {
+  const double own = t.implementation_spec().time_out;
+  return own > 0 ? own : t.spec().time_out;
+}
+
 /// The runtime of this process: the data registry, task submission and completion, waits,
 /// failure policies, task events. Where ready tasks run is its Backend's business
 /// (core/backend.hpp); core/ includes nothing of the network.

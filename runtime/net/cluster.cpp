@@ -39,6 +39,9 @@ struct Cluster::Call {
   unsigned computing_units = 1;  ///< the cores reserved for it there
   int avoid = -1;  ///< a node it failed on: its retry goes elsewhere when it can
   Deadline deadline = rt::Runtime::no_deadline;
+  /// The implementation whose time_out `deadline` was armed for (a retry placed with
+  /// another version is armed again for that one's: dispatch).
+  std::uint32_t armed_for = 0;
   rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
   bool started_told = false;  // task events: its started was told at the send (time_out)
   int missing_tries = 0;  // answers "an input went missing" so far
@@ -90,7 +93,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   }
   // (Before any worker is admitted: a link may report its loss at once.)
   data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,
-                                                  [this] { return choose_live_worker(-1); });
+                                                  [this](TaskRequest& r) { return choose_remake_worker(r); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
   sched::Scheduler::Options so;
   so.policy = config_.policy == SchedulerPolicy::lifo       ? sched::Policy::lifo
@@ -189,6 +192,7 @@ sched::NodeId Cluster::add_master_node(unsigned cores) {
   if (master_claimed_.exchange(true, std::memory_order_acq_rel)) return master_sched_.load();
   master_cores_.store(cores, std::memory_order_relaxed);
   sched::NodeId id = scheduler_->add_node("master", rt::master_resources(cores), *master_node_);
+  scheduler_->run_replicas_last(id);  // (its replica runs in place: Replicas::master_last)
   master_sched_.store(id, std::memory_order_release);
   return id;
 }
@@ -254,11 +258,62 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   auto it = classes_.find(&spec);
   if (it != classes_.end()) return it->second;
   sched::TaskType type = sched::task_type_of(spec);
-  // A call sent ahead waits on its worker; a time-out's clock starts at the send.
+  // A call sent ahead waits on its worker; a time-out's clock (the task's or a version's)
+  // starts at the send.
   type.lookahead = spec.time_out <= 0;
+  for (std::size_t v = 0; v < spec.version_count; ++v) type.lookahead &= spec.versions[v]->time_out <= 0;
   const sched::TaskClass* c = scheduler_->register_type(std::move(type));
   classes_.emplace(&spec, c);
+  producers_.try_emplace(spec.signature, Producer{&spec, c, 0});
+  for (std::uint32_t v = 1; v < c->type.versions.size(); ++v) {  // (none when replicated)
+    producers_.try_emplace(spec.versions[v - 1]->signature, Producer{&spec, c, v});
+  }
   return c;
+}
+
+int Cluster::choose_remake_worker(TaskRequest& request) {
+  Producer producer{};
+  {
+    std::lock_guard lock(classes_mutex_);
+    auto it = producers_.find(request.signature);
+    if (it == producers_.end()) return choose_live_worker(-1);  // (placed outside the scheduler)
+    producer = it->second;
+  }
+  // The master's node is no candidate: a remake runs on a worker, which keeps what it makes.
+  std::vector<sched::NodeId> fit;
+  std::string why;
+  const std::uint32_t v = scheduler_->fitting_version(producer.type, producer.version,
+                                                      master_sched_.load(), fit, why);
+  if (v == sched::TaskClass::no_version) {
+    if (choose_live_worker(-1) < 0) return -1;  // (no worker left: the caller says so)
+    throw Error(why);
+  }
+  std::vector<int> workers;  // (their numbers asked before sched_mutex_: lock order)
+  for (sched::NodeId id : fit) {
+    workers.push_back(static_cast<const ClusterNode&>(scheduler_->executor_of(id)).node());
+  }
+  int best = -1;
+  {
+    std::lock_guard lock(sched_mutex_);
+    std::size_t best_load = 0;
+    for (int n : workers) {
+      if (n <= 0 || !worker_alive_[static_cast<std::size_t>(n)]) continue;
+      const std::size_t load = workers_[static_cast<std::size_t>(n)]->holding();
+      if (best < 0 || load < best_load) {
+        best = n;
+        best_load = load;
+      }
+    }
+  }
+  if (best < 0) {
+    if (choose_live_worker(-1) < 0) return -1;
+    throw Error("compss: task '" + producer.type->type.name +
+                "': the workers that could run it were lost");
+  }
+  if (v != producer.version) {
+    request.signature = v == 0 ? producer.spec->signature : producer.spec->versions[v - 1]->signature;
+  }
+  return best;
 }
 
 void Cluster::place(TaskBase* t, int avoid) {
@@ -320,6 +375,11 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
   if (call != nullptr) {
     call->node = n;
     call->computing_units = computing_units;
+    if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
+      // Placed again with another version: its own time_out counts from now.
+      call->deadline = runtime_.begin_attempt(t);
+      call->armed_for = t->implementation;
+    }
     send(std::move(call), false);
   } else if (n == 0) {
     run_on_master(t, computing_units);  // the Runtime runs it (its attempts), then finished()
@@ -493,6 +553,7 @@ void Cluster::start(TaskBase* t, int n, unsigned computing_units) {
   call->node = n;
   call->computing_units = computing_units;
   call->deadline = runtime_.begin_attempt(t);
+  call->armed_for = t->implementation;
   send(std::move(call), false);
 }
 
@@ -536,7 +597,7 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
   if (!std::get<TaskRequest>(*message).hosts.empty()) log_gang(t, n);
   SentRequest sent = message;
   call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
-  if (call->sent_at != 0 && t->spec().time_out > 0) {
+  if (call->sent_at != 0 && rt::attempt_time_out(*t) > 0) {
     // Its time-out may end it before the worker answers (the watchdog tells `ended`):
     // `started` is told now, at the send, so it never misses or follows that end.
     runtime_.notify_started(*t, rt::Allocation{n, links_[static_cast<std::size_t>(n)]->name(), 0},
@@ -647,6 +708,7 @@ void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
       break;
     case rt::Runtime::AfterAttempt::again:
       call->deadline = runtime_.begin_attempt(t);
+      call->armed_for = t->implementation;
     {
       const int avoid = call->avoid;
       replace(std::move(call), avoid);  // placed again, elsewhere when it can
@@ -667,15 +729,20 @@ struct Cluster::Replicas {
   bool recorded = false;   ///< a replica's outputs were recorded (the first success's)
   int node = -1;           ///< where those outputs were made
   bool ran_on_master = false;  ///< the master's replica ran (its copies are the outputs)
+  /// The master's node has a replica, run after the others (Scheduler::run_replicas_last):
+  /// its run in place makes the outputs, the workers' are not recorded (the master's
+  /// replica must read the call's inputs, not a worker's outputs).
+  bool master_last = false;
   rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
   rt::TaskError error;
 };
 
-std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t) {
+std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool master_last) {
   auto [it, first] = replicas_.try_emplace(t);
   if (first) {
     // The call's one attempt begins with its first replica and ends with its last.
     it->second = std::make_shared<Replicas>();
+    it->second->master_last = master_last;
     t->add_ref();
     if (runtime_.cancelled_before_start(t)) {
       it->second->cancelled = true;
@@ -687,15 +754,20 @@ std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t) {
 }
 
 void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
+  // (Asked before sched_mutex_: the scheduler's lock comes first.)
+  const bool master_last = scheduler_->replica_runs_last(class_of(t->spec()));
   std::shared_ptr<Replicas> r;
+  bool failed_before = false;
   {
     std::lock_guard lock(sched_mutex_);
-    r = replicated_call(t);
+    r = replicated_call(t, master_last);
+    failed_before = r->outcome != rt::Runtime::Outcome::ok;
   }
-  // The master's replica runs only when no worker is left: a body run in place takes the
-  // task's by-value arguments (moves them), which the requests of replicas still to be
-  // sent to workers need (limit: docs/distributed.md).
-  const bool master_skipped = n == 0 && choose_live_worker(-1) > 0;
+  // The master's replica comes after every other has ended (Scheduler::run_replicas_last):
+  // its body, run in place, moves the by-value arguments and writes the program's objects,
+  // from which the workers' requests are built. After a failed replica it is not run: the
+  // call has failed, and its retry still needs those arguments.
+  const bool master_skipped = n == 0 && failed_before;
   if (r->cancelled || t->stop.load(std::memory_order_acquire) || master_skipped) {
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
@@ -747,7 +819,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         {
           std::lock_guard lock(sched_mutex_);
           auto it = replicas_.find(t);
-          if (it != replicas_.end() && !it->second->recorded && !t->stop.load()) {
+          if (it != replicas_.end() && !it->second->recorded && !it->second->master_last &&
+              !t->stop.load()) {
             it->second->recorded = record = true;
             it->second->node = n;
           }
@@ -795,7 +868,7 @@ void Cluster::finish_replicated(void* task) {
     // and the scheduler counted them done. Its attempt begins now and fails below,
     // compss::WorkerLost, so its policy decides, as when its replicas' nodes are lost
     // while they run: with retry it runs again on the nodes left.)
-    r = replicated_call(t);
+    r = replicated_call(t, false);
     replicas_.erase(t);
   }
   if (r->cancelled) {

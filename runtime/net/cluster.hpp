@@ -153,8 +153,9 @@ class Cluster final : public rt::Backend {
   /// wait on the network moves to the blocking lane.
   void send(std::shared_ptr<Call> call, bool may_block);
   /// replicated: the call's state, made (its attempt begun) by the first replica to start
-  /// or by its end when none started. With sched_mutex_ held.
-  std::shared_ptr<Replicas> replicated_call(detail::TaskBase* t);
+  /// or by its end when none started (`master_last`: its Replicas::master_last, when it
+  /// makes it). With sched_mutex_ held.
+  std::shared_ptr<Replicas> replicated_call(detail::TaskBase* t, bool master_last);
   /// replicated: one replica placed on node `n` (the first begins the call's attempt).
   void start_replica(detail::TaskBase* t, int n, unsigned computing_units);
   /// Sends a replica's request to worker `n` (without `may_block`, through the lane when
@@ -215,6 +216,11 @@ class Cluster final : public rt::Backend {
 
   /// A live worker other than `avoid` (the one holding fewest placements), or -1.
   int choose_live_worker(int avoid);
+  /// DataLinks::choose_worker: where lost data is made again by running `request` (its
+  /// producer's recorded request): the least loaded live worker whose totals fit the
+  /// version that ran (by its signature), else another version of the task (the request
+  /// then names it); throws compss::Error (the scheduler's reason) when none fits.
+  int choose_remake_worker(TaskRequest& request);
   /// A task with a stream parameter (docs/streams.md, "Streams across workers"): placed
   /// outside the scheduler, on the live worker other than `avoid` that runs fewest stream
   /// tasks (it holds none of the node's cores: the worker runs it on a thread of its own),
@@ -261,6 +267,14 @@ class Cluster final : public rt::Backend {
   // By TaskSpec (one per translation unit): the versions a call may run are those its
   // translation unit's spec lists, which other translation units' may not.
   std::unordered_map<const detail::TaskSpec*, const sched::TaskClass*> classes_;
+  /// By the signature a request names (a task's or one of its versions'): its type and
+  /// version there, for lineage's remakes (the first translation unit's spec registered).
+  struct Producer {
+    const detail::TaskSpec* spec;
+    const sched::TaskClass* type;
+    std::uint32_t version;
+  };
+  std::unordered_map<std::string, Producer> producers_;
   // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive,
   // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;

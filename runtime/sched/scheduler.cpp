@@ -123,18 +123,24 @@ void Scheduler::check_feasible(const TaskClass& c) const {
                 " processes (add workers, or raise their cores: COMPSS_WORKER_CORES, "
                 "--master-cores)");
   }
+  if (auto msg = never_fits_on_live(c, IdSet::npos)) throw Error(*msg);
+  throw Error("compss: task '" + c.type.name + "' can never run: no node left can run it");
+}
+
+std::optional<std::string> Scheduler::never_fits_on_live(const TaskClass& c, NodeId except) const {
   std::vector<const Constraints*> versions;
   std::vector<const std::string*> names;
   for (const Version& v : c.type.versions) {
     versions.push_back(&v.constraints);
     names.push_back(&v.name);
   }
-  std::vector<NamedResources> nodes;
+  std::vector<NamedResources> live;
   for (const NodeSlot& n : nodes_) {
-    if (alive_.contains(n.node.id())) nodes.push_back({&n.node.name(), &n.node.total()});
+    if (alive_.contains(n.node.id()) && n.node.id() != except) {
+      live.push_back({&n.node.name(), &n.node.total()});
+    }
   }
-  if (auto msg = sched::never_fits(c.type.name, versions, nodes, names)) throw Error(*msg);
-  throw Error("compss: task '" + c.type.name + "' can never run: no node left can run it");
+  return sched::never_fits(c.type.name, versions, live, names);
 }
 
 void Scheduler::check(const TaskClass* type) const {
@@ -151,9 +157,14 @@ void Scheduler::submit(void* task, const TaskClass* type, NodeId avoid) {
     check_feasible(c);
     ++next_seq_;
     if (c.type.replicated) {
-      replicas_left_[task] = static_cast<std::uint32_t>(c.any_candidate.count());
+      const auto count = static_cast<std::uint32_t>(c.any_candidate.count());
+      replicas_left_[task] = count;
+      // The run-last node's replica waits for the others (replica_done pins it).
+      const bool last = count > 1 && replicas_last_node_ != IdSet::npos &&
+                        c.any_candidate.contains(replicas_last_node_);
+      if (last) last_replicas_[task] = &c;
       for (NodeId id = c.any_candidate.next(0); id != IdSet::npos; id = c.any_candidate.next(id + 1)) {
-        pin(c, task, nodes_[id]);
+        if (!last || id != replicas_last_node_) pin(c, task, nodes_[id]);
       }
     } else if (c.type.distributed) {
       NodeId id = c.any_candidate.next(c.round_robin);
@@ -174,6 +185,34 @@ void Scheduler::submit(void* task, const TaskClass* type, NodeId avoid) {
 
 void Scheduler::pin(TaskClass& c, void* task, NodeSlot& n) {
   if (!n.pinned.empty() || !place_on(c, task, n)) n.pinned.push_back({task, &c});
+}
+
+bool Scheduler::replica_done(void* task) {
+  auto it = replicas_left_.find(task);
+  if (it == replicas_left_.end()) return true;
+  if (--it->second == 0) {
+    replicas_left_.erase(it);
+    return true;
+  }
+  if (it->second == 1) {
+    if (auto last = last_replicas_.find(task); last != last_replicas_.end()) {
+      TaskClass& c = *last->second;
+      last_replicas_.erase(last);
+      pin(c, task, nodes_[replicas_last_node_]);
+    }
+  }
+  return false;
+}
+
+void Scheduler::run_replicas_last(NodeId node) {
+  std::lock_guard lock(mutex_);
+  replicas_last_node_ = node;
+}
+
+bool Scheduler::replica_runs_last(const TaskClass* type) const {
+  std::lock_guard lock(mutex_);
+  return replicas_last_node_ != IdSet::npos && alive_.contains(replicas_last_node_) &&
+         type->any_candidate.contains(replicas_last_node_);
 }
 
 bool Scheduler::place_on(TaskClass& c, void* task, NodeSlot& n) {
@@ -293,17 +332,22 @@ std::vector<void*> Scheduler::remove_node(NodeId node) {
       reserved_node_ = IdSet::npos;
       reserved_for_ = nullptr;
     }
+    if (replicas_last_node_ == node) {
+      // Its replicas still to come will never run: they count as done.
+      replicas_last_node_ = IdSet::npos;
+      std::unordered_map<void*, TaskClass*> last;
+      last.swap(last_replicas_);
+      for (auto& [task, cls] : last) {
+        if (replica_done(task)) replicas_done.push_back(task);
+      }
+    }
     NodeSlot& gone = nodes_[node];
     std::deque<Pinned> pinned;
     pinned.swap(gone.pinned);
     for (Pinned& p : pinned) {
       if (p.cls->type.replicated) {
         // One replica fewer to wait for: that node is not part of the run any more.
-        auto it = replicas_left_.find(p.task);
-        if (it != replicas_left_.end() && --it->second == 0) {
-          replicas_left_.erase(it);
-          replicas_done.push_back(p.task);
-        }
+        if (replica_done(p.task)) replicas_done.push_back(p.task);
       } else if (p.cls->any_candidate.empty()) {
         stranded.push_back(p.task);
       } else {
@@ -327,6 +371,33 @@ std::vector<void*> Scheduler::remove_node(NodeId node) {
   }
   dispatch(batch);
   return stranded;
+}
+
+std::uint32_t Scheduler::fitting_version(const TaskClass* type, std::uint32_t preferred,
+                                         NodeId except, std::vector<NodeId>& nodes,
+                                         std::string& why) const {
+  std::lock_guard lock(mutex_);
+  const TaskClass& c = *type;
+  nodes.clear();
+  auto try_version = [&](std::uint32_t v) {
+    // (whole: the node's totals hold all of it, a gang's every process too.)
+    for (NodeId id = c.whole[v].next_in_both(0, &alive_); id != IdSet::npos;
+         id = c.whole[v].next_in_both(id + 1, &alive_)) {
+      if (id != except) nodes.push_back(id);
+    }
+    return !nodes.empty();
+  };
+  if (preferred < c.type.versions.size() && try_version(preferred)) return preferred;
+  for (std::uint32_t v : c.order) {
+    if (v != preferred && try_version(v)) return v;
+  }
+  auto msg = never_fits_on_live(c, except);
+  why = msg ? *msg
+            : "compss: task '" + c.type.name + "' can run only over several nodes (" +
+                  describe_gang(c.type.versions[preferred < c.type.versions.size() ? preferred : 0]
+                                    .constraints) +
+                  "), and a task is made again on one node";
+  return TaskClass::no_version;
 }
 
 std::string Scheduler::never_fits(const TaskClass* type) const {
@@ -466,12 +537,7 @@ void Scheduler::ended(const Placement& placement) {
       }
     }
     if (placement.type != nullptr && placement.type->type.replicated) {
-      auto it = replicas_left_.find(placement.task);
-      if (it != replicas_left_.end() && --it->second > 0) {
-        call_done = false;
-      } else if (it != replicas_left_.end()) {
-        replicas_left_.erase(it);
-      }
+      call_done = replica_done(placement.task);
     }
     settle();
     batch.swap(out_);

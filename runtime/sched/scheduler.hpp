@@ -19,7 +19,9 @@
 //   most free cores (then memory): nothing else starts there until it fits and starts.
 //   One reservation at a time; tasks pinned to that node (replicated/distributed) still go.
 // - replicated: one placement pinned to each node that can ever run the task; the call
-//   ends (call_ended) when all have ended. distributed: successive calls are pinned
+//   ends (call_ended) when all have ended. A node set by run_replicas_last (the master's,
+//   whose replica runs the body in place on the program's own objects) gets its replica
+//   only when every other replica of the call has ended. distributed: successive calls are pinned
 //   round-robin over the nodes that can ever run the task.
 // - Gangs (MPI and multinode tasks, sched/gang.hpp): a placement holds several nodes. It
 //   is made only when every node of it is free enough at one instant, under the lock, and
@@ -49,6 +51,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -167,6 +170,22 @@ class Scheduler final : public Completion {
   /// caller fails them (never_fits(), to say why), they are no longer in the scheduler.
   std::vector<void*> remove_node(NodeId node);
 
+  /// Replicas of replicated calls on `node` wait until the call's other replicas have
+  /// ended (they are pinned there then). For the master's node: its replica runs the body
+  /// on the program's own objects, which the others' requests must be built from first.
+  void run_replicas_last(NodeId node);
+  /// True when a call of replicated `type` has a replica on the run_replicas_last node
+  /// (it is a live candidate): that replica runs last, after the others.
+  bool replica_runs_last(const TaskClass* type) const;
+
+  /// For a call run outside the queue (a lost output made again from its lineage, which
+  /// neither waits for nor reserves free resources): the live nodes other than `except`
+  /// whose totals can run version `preferred` of `type` on their own (a gang: all of it on
+  /// one node), or else another version's (in the order they are tried). Fills `nodes`
+  /// and returns the version; with none, returns TaskClass::no_version and why in `why`.
+  std::uint32_t fitting_version(const TaskClass* type, std::uint32_t preferred, NodeId except,
+                                std::vector<NodeId>& nodes, std::string& why) const;
+
   /// The message of a call of `type` that no live node can ever run, or empty.
   std::string never_fits(const TaskClass* type) const;
 
@@ -202,6 +221,8 @@ class Scheduler final : public Completion {
   // All of these run with mutex_ held.
   void add_candidate(TaskClass& c, NodeSlot& n);
   void check_feasible(const TaskClass& c) const;
+  /// sched::never_fits over the live nodes other than `except`.
+  std::optional<std::string> never_fits_on_live(const TaskClass& c, NodeId except) const;
   /// Some version of `c` can ever run on the live nodes (a gang: on enough of them).
   bool feasible(const TaskClass& c) const;
   /// The units of version `v`'s gang that the live nodes' totals can hold at once.
@@ -216,6 +237,9 @@ class Scheduler final : public Completion {
   bool place_on(TaskClass& c, void* task, NodeSlot& n);
   bool place_version(TaskClass& c, void* task, std::uint32_t version, NodeSlot& n);
   void pin(TaskClass& c, void* task, NodeSlot& n);
+  /// A replica of `task` ended (or its node left): counts it; true when it was the last.
+  /// When only the run-last replica is left, it is pinned now.
+  bool replica_done(void* task);
   void note_free(NodeSlot& n);
   TaskClass::Entry& head(TaskClass& c) const;
   void pop_head(TaskClass& c);
@@ -248,6 +272,9 @@ class Scheduler final : public Completion {
   NodeSet ahead_room_;  ///< alive nodes whose task threads are all taken, with room ahead
   std::uint32_t ahead_cursor_ = 0;
   std::unordered_map<void*, std::uint32_t> replicas_left_;
+  NodeId replicas_last_node_ = IdSet::npos;  ///< run_replicas_last
+  /// Replicated calls whose replica on replicas_last_node_ is not pinned yet (with their type).
+  std::unordered_map<void*, TaskClass*> last_replicas_;
   std::uint64_t next_seq_ = 0;
   std::uint64_t placements_ = 0;
   NodeId reserved_node_ = IdSet::npos;

@@ -93,7 +93,7 @@ class FakeWorkers final : public DataLinks {
       each(i, value ? &bytes : nullptr);
     }
   }
-  int choose_worker() override { return remake_on.load(); }
+  int choose_worker(TaskRequest&) override { return remake_on.load(); }
   CallResult call(int node, TaskRequest& request) override {
     if (before_call) before_call();
     calls.fetch_add(1);

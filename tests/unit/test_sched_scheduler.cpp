@@ -51,6 +51,12 @@ Resources cpu_node(std::uint32_t cores, double memory_gb = 0) {
   return r;
 }
 
+Resources gpu_node(std::uint32_t cores, std::uint32_t gpus) {
+  Resources r = cpu_node(cores);
+  r.processors.push_back({.type = ProcessorType::gpu, .units = gpus});
+  return r;
+}
+
 /// One interval of a task on a node, in logical time (the order of starts and ends).
 struct Interval {
   std::uintptr_t task;
@@ -287,6 +293,36 @@ TEST(Scheduler, VersionsOnlyTheOneThatFitsRuns) {
   }
 }
 
+// Lineage's remakes (fitting_version): the version that ran, on live nodes whose totals
+// fit it (busy or not, never the excluded one); else another version; else why none can.
+TEST(Scheduler, FittingVersionForARemake) {
+  FakeCluster c;
+  NodeId master = c.add("master", cpu_node(4));
+  NodeId cpu = c.add("cpu", cpu_node(2));
+  NodeId gpu = c.add("gpu", gpu_node(2, 1));
+  TaskType two;
+  two.name = "train";
+  two.versions.push_back({"train", constraints({{"computing_units", "2"}})});
+  two.versions.push_back({"train_gpu", constraints({{"processor_type", "GPU"}})});
+  auto* t = c.sched->register_type(two);
+  auto* gpu_only = c.sched->register_type(type("render", {{"processor_type", "GPU"}}));
+  c.submit(1, gpu_only);  // the GPU node is busy: a remake goes there all the same
+  std::vector<NodeId> nodes;
+  std::string why;
+  EXPECT_EQ(c.sched->fitting_version(t, 1, master, nodes, why), 1U);
+  EXPECT_EQ(nodes, (std::vector<NodeId>{gpu}));
+  EXPECT_EQ(c.sched->fitting_version(t, 0, master, nodes, why), 0U);
+  EXPECT_EQ(nodes, (std::vector<NodeId>{cpu, gpu}));
+  c.end_all();
+  c.sched->remove_node(gpu);
+  EXPECT_EQ(c.sched->fitting_version(t, 1, master, nodes, why), 0U);  // the CPU version
+  EXPECT_EQ(nodes, (std::vector<NodeId>{cpu}));
+  EXPECT_EQ(c.sched->fitting_version(gpu_only, 0, master, nodes, why), TaskClass::no_version);
+  EXPECT_TRUE(nodes.empty());
+  EXPECT_NE(why.find("task 'render' can never run"), std::string::npos) << why;
+  EXPECT_NE(why.find("GPU"), std::string::npos) << why;
+}
+
 TEST(Scheduler, VersionsBothRunAtOnceUnderLoad) {
   FakeCluster c;
   NodeId cpu = c.add("cpu", cpu_node(2));
@@ -336,6 +372,53 @@ TEST(Scheduler, ReplicatedRunsOncePerNodeAndEndsWhenAllHave) {
   c.end_all();
   EXPECT_EQ(c.log.size(), 7U);
   EXPECT_EQ(c.calls_ended.back(), 8U);
+}
+
+// The run-last node (the master's) gets its replica only once every other replica of the
+// call has ended (or its node left the run); the call ends after it.
+TEST(Scheduler, ReplicaOnTheRunLastNodeComesAfterTheOthers) {
+  FakeCluster c;
+  NodeId master = c.add("master", cpu_node(1));
+  c.sched->run_replicas_last(master);
+  NodeId w1 = c.add("w1", cpu_node(1));
+  NodeId w2 = c.add("w2", cpu_node(1));
+  auto* t = c.sched->register_type(spread("setup", true));
+  EXPECT_TRUE(c.sched->replica_runs_last(t));
+  c.submit(7, t);
+  ASSERT_EQ(c.log.size(), 2U);  // the workers' replicas only
+  for (const Interval& i : c.log) EXPECT_NE(i.node, master);
+  c.end_oldest(w1);
+  EXPECT_EQ(c.log.size(), 2U);
+  c.end_oldest(w2);
+  ASSERT_EQ(c.log.size(), 3U);  // now the master's
+  EXPECT_EQ(c.log.back().node, master);
+  EXPECT_TRUE(c.calls_ended.empty());
+  c.end_oldest(master);
+  EXPECT_EQ(c.calls_ended, (std::vector<std::uintptr_t>{7}));
+  // A worker lost before its replica started counts as ended: the master's comes then.
+  auto* plain = c.sched->register_type(type("plain"));
+  c.submit(1, plain);  // the master
+  c.submit(2, plain);  // w1
+  c.submit(8, t);      // w2 runs its replica, w1's waits
+  ASSERT_EQ(c.log.size(), 6U);
+  c.end_oldest(w2);
+  EXPECT_EQ(c.log.size(), 6U);
+  EXPECT_TRUE(c.sched->remove_node(w1).empty());
+  EXPECT_EQ(c.log.size(), 6U);  // the master's replica waits for its core
+  c.end_oldest(master);
+  ASSERT_EQ(c.log.size(), 7U);
+  EXPECT_EQ(c.log.back().node, master);
+  EXPECT_EQ(c.log.back().task, 8U);
+  c.end_all();
+  EXPECT_EQ(c.calls_ended.back(), 8U);
+  // Alone, the run-last node runs its replica at once.
+  FakeCluster alone;
+  NodeId only = alone.add("master", cpu_node(1));
+  alone.sched->run_replicas_last(only);
+  alone.submit(9, alone.sched->register_type(spread("setup", true)));
+  ASSERT_EQ(alone.log.size(), 1U);
+  alone.end_all();
+  EXPECT_EQ(alone.calls_ended, (std::vector<std::uintptr_t>{9}));
 }
 
 TEST(Scheduler, DistributedGoesRoundRobin) {
@@ -680,6 +763,23 @@ std::vector<std::pair<NodeId, std::uint32_t>> shares(const Allocation& a) {
 }
 
 }  // namespace
+
+// A lost output of an MPI task is made again on one node only: one that holds all its
+// processes, else the reason none does.
+TEST(SchedulerGang, RemakeOfAGangNeedsOneNodeHoldingAllOfIt) {
+  FakeCluster c;
+  c.add_workers(3, cpu_node(2));
+  NodeId big = c.add("big", cpu_node(8));
+  auto* t = c.sched->register_type(mpi("sim", "5"));
+  std::vector<NodeId> nodes;
+  std::string why;
+  EXPECT_EQ(c.sched->fitting_version(t, 0, IdSet::npos, nodes, why), 0U);
+  EXPECT_EQ(nodes, (std::vector<NodeId>{big}));
+  c.sched->remove_node(big);
+  EXPECT_EQ(c.sched->fitting_version(t, 0, IdSet::npos, nodes, why), TaskClass::no_version);
+  EXPECT_NE(why.find("task 'sim'"), std::string::npos) << why;
+  EXPECT_NE(why.find("computing_units=5"), std::string::npos) << why;  // (on one node)
+}
 
 TEST(SchedulerGang, MpiSpansNodesWhenNoNodeHoldsAllItsProcesses) {
   FakeCluster c;

@@ -45,8 +45,12 @@ class DataLinks {
   /// in order, with null when the node did not give it.
   virtual void fetch_many(int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
                           const std::function<void(std::size_t, const detail::HeldValue*)>& each) = 0;
-  /// A live worker to run a task again on (the least loaded), or -1 when none is left.
-  virtual int choose_worker() = 0;
+  /// A live worker to make lost data again on by running `request` (a producer's recorded
+  /// request): one whose resources fit the producer's constraints (the least loaded);
+  /// may change request.signature to another version of the task that fits there. -1
+  /// when no worker is left; throws compss::Error saying why when live workers exist but
+  /// none can run the producer.
+  virtual int choose_worker(TaskRequest& request) = 0;
   /// Sends `request` to worker `node` and waits for its answer (or its loss).
   virtual CallResult call(int node, TaskRequest& request) = 0;
 };

@@ -116,7 +116,15 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
       g.has_value = true;
     }
   }
-  const int n = links_.choose_worker();
+  int n = -1;
+  try {
+    n = links_.choose_worker(request);  // (a worker that fits the producer's constraints)
+  } catch (const Error& e) {
+    const std::string why = e.what();
+    throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
+                " was lost with its worker and cannot be made again: no live worker can run the "
+                "task that made it: " + (why.rfind("compss: ", 0) == 0 ? why.substr(8) : why));
+  }
   if (n < 0) throw Error("compss: every worker is lost; data " + std::to_string(id) + " cannot be made again");
   {
     std::lock_guard data(data_mutex_);

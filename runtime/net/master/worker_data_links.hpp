@@ -26,7 +26,7 @@ class WorkerLink;
 class WorkerDataLinks final : public DataLinks {
  public:
   WorkerDataLinks(rt::Runtime& runtime, const std::vector<std::unique_ptr<WorkerLink>>& links,
-                  PeerFetcher& fetcher, RemoteEvents& events, std::function<int()> choose_worker)
+                  PeerFetcher& fetcher, RemoteEvents& events, std::function<int(TaskRequest&)> choose_worker)
       : runtime_(runtime),
         links_(links),
         fetcher_(fetcher),
@@ -40,7 +40,7 @@ class WorkerDataLinks final : public DataLinks {
              std::shared_ptr<const detail::HeldValue>& out, std::string& why) override;
   void fetch_many(int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
                   const std::function<void(std::size_t, const detail::HeldValue*)>& each) override;
-  int choose_worker() override { return choose_worker_(); }
+  int choose_worker(TaskRequest& request) override { return choose_worker_(request); }
   CallResult call(int node, TaskRequest& request) override;
 
  private:
@@ -50,7 +50,7 @@ class WorkerDataLinks final : public DataLinks {
   const std::vector<std::unique_ptr<WorkerLink>>& links_;
   PeerFetcher& fetcher_;
   RemoteEvents& events_;
-  std::function<int()> choose_worker_;
+  std::function<int(TaskRequest&)> choose_worker_;
 };
 
 }  // namespace compss::net

@@ -1,10 +1,10 @@
 // replicated and distributed under compss-run (SPEC section 2): a `replicated` task runs
-// once on every worker for each call (the call ends when all have; on the master only in
-// a run without workers), a `distributed` task's calls go round-robin over the nodes. The
-// tasks tally themselves per node (node_tally.hpp); the program prints "yes" when the
-// tallies are right, as its sequential build does (one node). Under compss-run the
-// replicas must cover its COMPSS_WORKERS_EXPECTED workers, and with NODES set the
-// distributed calls that many nodes.
+// once on every node for each call, the master's too when it has cores (the call ends
+// when all have), a `distributed` task's calls go round-robin over the nodes. The tasks
+// tally themselves per node (node_tally.hpp); the program prints "yes" when the tallies
+// are right, as its sequential build does (one node). Under compss-run, with NODES set,
+// the replicas and the distributed calls must cover that many nodes (else at least its
+// COMPSS_WORKERS_EXPECTED workers).
 //
 //   ./spread <work dir>
 #include "node_tally.hpp"
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   tally::print("distributed", dist);
   const std::size_t workers = tally::expected("COMPSS_WORKERS_EXPECTED");
   const std::size_t nodes = tally::expected("NODES");
-  bool every_node_once = !rep.empty() && (workers == 0 || rep.size() == workers);
+  bool every_node_once = !rep.empty() && (nodes != 0 ? rep.size() == nodes : rep.size() >= workers);
   for (const auto& [node, t] : rep) every_node_once = every_node_once && t.calls == replicated_calls;
   long fewest = distributed_calls, most = 0, total = 0;
   for (const auto& [node, t] : dist) {
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     total += t.calls;
   }
   const bool even = total == distributed_calls && most - fewest <= 1 && (nodes == 0 || dist.size() == nodes);
-  std::printf("replicated: each call ran once on every worker: %s\n", every_node_once ? "yes" : "no");
+  std::printf("replicated: each call ran once on every node: %s\n", every_node_once ? "yes" : "no");
   std::printf("distributed: calls spread round-robin over the nodes: %s\n", even ? "yes" : "no");
   return 0;
 }
