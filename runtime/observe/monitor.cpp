@@ -74,7 +74,7 @@ std::string svg_message(const std::string& text) {
 
 Monitor::Monitor(std::uint16_t port, MonitorSources sources, std::chrono::milliseconds period)
     : sources_(std::move(sources)), token_(random_token()), start_(rt::event_now()), period_(period),
-      nodes_(sources_.nodes) {
+      timeline_(start_), nodes_(sources_.nodes) {
   server_ = std::make_unique<MonitorServer>("127.0.0.1", port,
                                             [this](std::string_view target) { return handle(target); });
   sampler_ = std::thread([this] { sample_loop(); });
@@ -180,7 +180,12 @@ HttpReply Monitor::handle(std::string_view target) {
   return {404, "text/plain; charset=utf-8", "compss monitor: no such page\n"};
 }
 
+void Monitor::on_submitted(const rt::TaskSubmitted& e) { timeline_.on_submitted(e); }
+void Monitor::on_placed(const rt::TaskPlaced& e) { timeline_.on_placed(e); }
+void Monitor::on_started(const rt::TaskStarted& e) { timeline_.on_started(e); }
+
 void Monitor::on_ended(const rt::TaskEnded& e) {
+  timeline_.on_ended(e);
   if (e.outcome != rt::TaskOutcome::failed && e.outcome != rt::TaskOutcome::timed_out) return;
   Failure f;
   f.seconds = (e.time - start_) / 1e9;
@@ -281,7 +286,7 @@ std::string Monitor::state_json() {
            ",\"mean_s\":" + number(t.mean_seconds()) + ",\"min_s\":" + number(t.min_ns / 1e9) +
            ",\"max_s\":" + number(t.max_ns / 1e9) + ",\"bytes_moved\":" + std::to_string(t.bytes_moved) + "}";
   }
-  out += "]}";
+  out += "],\"timeline\":" + timeline_.json(rt::event_now()) + "}";
   return out;
 }
 

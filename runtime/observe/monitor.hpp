@@ -1,13 +1,14 @@
 // The live monitor (--monitor[=PORT], COMPSS_MONITOR=PORT): a web page served by the
 // master while the program runs, showing the task graph coloured by state, the nodes with
 // their slots and what runs on them, the task types with their counts and times, the
-// failures (failed and timed-out attempts with their error, workers lost and why), and the
-// load over time, updated every second. Self-contained (no script, style or font from
+// failures (failed and timed-out attempts with their error, workers lost and why), the
+// load over time and the live timeline of attempts per node, updated every second. Self-contained (no script, style or font from
 // anywhere else), on loopback, behind a token printed at start. docs/tools.md, "The
 // monitor".
 #pragma once
 
 #include "core/events.hpp"
+#include "observe/live_timeline.hpp"
 #include "observe/monitor_server.hpp"
 #include "observe/run_summary.hpp"
 #include "observe/task_graph.hpp"
@@ -71,7 +72,12 @@ class Monitor : public rt::TaskObserver {
   void set_nodes(std::function<std::vector<MonitorNode>()> nodes);
 
   void on_run_ended(const rt::RunEnded&) override;
-  /// A failed or timed-out attempt: kept for the page's failure reports.
+  /// (for the timeline)
+  void on_submitted(const rt::TaskSubmitted& e) override;
+  void on_placed(const rt::TaskPlaced& e) override;
+  void on_started(const rt::TaskStarted& e) override;
+  /// A failed or timed-out attempt: kept for the page's failure reports (and every end
+  /// closes its bar in the timeline).
   void on_ended(const rt::TaskEnded& e) override;
   void on_node_lost(const rt::NodeLost& e) override;
 
@@ -111,6 +117,7 @@ class Monitor : public rt::TaskObserver {
   std::string token_;
   rt::EventTime start_;
   std::chrono::milliseconds period_;
+  LiveTimeline timeline_;  // (thread-safe by itself)
 
   /// Held while the nodes function runs and while on_run_ended drops it: after the run
   /// ended no call into the backend (about to be destroyed) is in flight. Taken before

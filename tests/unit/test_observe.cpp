@@ -2,6 +2,7 @@
 // the monitor's answers (token, state, the backend not asked once the run ended). Whole
 // programs are in tests/e2e/observe.
 #include "observe/graph_dot.hpp"
+#include "observe/live_timeline.hpp"
 #include "observe/monitor.hpp"
 #include "observe/observers.hpp"
 #include "observe/task_graph.hpp"
@@ -227,4 +228,42 @@ TEST(Monitor, APortInUseIsAClearError) {
     EXPECT_NE(what.find("the monitor cannot listen on 127.0.0.1:" + std::to_string(first.port())), std::string::npos);
     EXPECT_NE(what.find("choose another with --monitor=PORT"), std::string::npos) << what;
   }
+}
+
+// The monitor's timeline: a local attempt opens at its start on the lowest free lane; a
+// remote one opens when placed ("sent", state 0) and runs (1) from the start its answer
+// gives; ends close them with their outcome (2 done, 3 failed) and free the lane; only the
+// newest max_ended ended attempts are kept.
+TEST(LiveTimeline, LanesPlacementsAndOutcomes) {
+  const rt::EventTime t0 = 1'000'000'000;
+  LiveTimeline timeline(t0);
+  timeline.on_submitted({1, "step", {}, {}, t0});
+  timeline.on_submitted({2, "step", {}, {}, t0});
+  timeline.on_submitted({3, "explode", {}, {}, t0});
+  timeline.on_started({1, 1, {0, "master", 0}, t0 + 100'000'000});
+  timeline.on_started({2, 1, {0, "master", 1}, t0 + 200'000'000});
+  timeline.on_placed({3, 1, 1, t0 + 300'000'000});
+  std::string json = timeline.json(t0 + 400'000'000);
+  EXPECT_NE(json.find("\"types\":[\"step\",\"explode\"]"), std::string::npos) << json;
+  EXPECT_NE(json.find("[0,0,0.1000,-1,0,1,1,1]"), std::string::npos) << json;
+  EXPECT_NE(json.find("[0,1,0.2000,-1,0,2,1,1]"), std::string::npos) << "the second lane: " << json;
+  EXPECT_NE(json.find("[1,0,0.3000,-1,1,3,0,0]"), std::string::npos) << "sent to node 1: " << json;
+
+  timeline.on_ended({1, rt::TaskOutcome::success, 1, false, t0 + 500'000'000});
+  timeline.on_started({3, 1, {1, "localhost-1", 0}, t0 + 350'000'000});
+  timeline.on_ended({3, rt::TaskOutcome::failed, 1, false, t0 + 600'000'000});
+  timeline.on_submitted({4, "step", {}, {}, t0});
+  timeline.on_started({4, 1, {0, "master", 0}, t0 + 700'000'000});
+  json = timeline.json(t0 + 800'000'000);
+  EXPECT_NE(json.find("[0,0,0.1000,0.5000,0,1,1,2]"), std::string::npos) << json;
+  EXPECT_NE(json.find("[1,0,0.3500,0.6000,1,3,1,3]"), std::string::npos) << "ran from its start: " << json;
+  EXPECT_NE(json.find("[0,0,0.7000,-1,0,4,1,1]"), std::string::npos) << "lane 0 free again: " << json;
+
+  for (std::uint64_t id = 10; id < 10 + LiveTimeline::max_ended + 5; ++id) {
+    timeline.on_started({id, 1, {0, "master", 0}, t0 + 900'000'000});
+    timeline.on_ended({id, rt::TaskOutcome::success, 1, false, t0 + 900'000'000});
+  }
+  json = timeline.json(t0 + 1'000'000'000);
+  EXPECT_EQ(json.find("0.5000,0,1,1,2]"), std::string::npos) << "the oldest ended attempt was dropped";
+  EXPECT_NE(json.find("[0,1,0.2000,-1,0,2,1,1]"), std::string::npos) << "open attempts stay: " << json;
 }
