@@ -36,7 +36,7 @@ LiveTimeline::Span& LiveTimeline::open(std::uint64_t task, int node, rt::EventTi
   span.lane = take_lane(node);
   span.begin = time;
   if (auto type = type_of_.find(task); type != type_of_.end()) span.type = type->second;
-  return open_[task].emplace_back(span);
+  return open_.emplace(task, span)->second;
 }
 
 void LiveTimeline::on_placed(const rt::TaskPlaced& e) {
@@ -47,11 +47,9 @@ void LiveTimeline::on_placed(const rt::TaskPlaced& e) {
 void LiveTimeline::on_started(const rt::TaskStarted& e) {
   std::lock_guard lock(mutex_);
   Span* span = nullptr;
-  if (auto it = open_.find(e.task_id); it != open_.end()) {
-    // The placement's bar on that node (a replica has one per node) now runs.
-    for (Span& s : it->second)
-      if (s.node == e.where.node && s.state == sent) span = &s;
-  }
+  // The placement's bar on that node (a replica has one per node) now runs.
+  for (auto [it, end] = open_.equal_range(e.task_id); it != end; ++it)
+    if (it->second.node == e.where.node && it->second.state == sent) span = &it->second;
   if (span == nullptr) span = &open(e.task_id, e.where.node, e.time);
   span->state = running;
   span->attempt = e.attempt;
@@ -64,17 +62,17 @@ void LiveTimeline::on_ended(const rt::TaskEnded& e) {
   if (e.outcome == rt::TaskOutcome::failed) state = failed;
   else if (e.outcome == rt::TaskOutcome::timed_out) state = timed_out;
   else if (e.outcome == rt::TaskOutcome::cancelled) state = cancelled;
-  if (auto it = open_.find(e.task_id); it != open_.end()) {
-    for (Span& span : it->second) {
-      free_lane(span);
-      span.state = state;
-      span.end = e.time < span.begin ? span.begin : e.time;
-      if (span.attempt == 0) span.attempt = e.attempt;
-      if (ended_.size() >= max_ended) ended_.pop_front();
-      ended_.push_back(span);
-    }
-    open_.erase(it);
+  auto [first, last] = open_.equal_range(e.task_id);
+  for (auto it = first; it != last; ++it) {
+    Span& span = it->second;
+    free_lane(span);
+    span.state = state;
+    span.end = e.time < span.begin ? span.begin : e.time;
+    if (span.attempt == 0) span.attempt = e.attempt;
+    if (ended_.size() >= max_ended) ended_.pop_front();
+    ended_.push_back(span);
   }
+  open_.erase(first, last);
   if (!e.will_retry) type_of_.erase(e.task_id);
 }
 
@@ -102,8 +100,7 @@ std::string LiveTimeline::json(rt::EventTime now) const {
   const rt::EventTime oldest = now - static_cast<rt::EventTime>(window_seconds * 1e9);
   for (const Span& s : ended_)
     if (s.end >= oldest) add(s, false);
-  for (const auto& [task, spans] : open_)
-    for (const Span& s : spans) add(s, true);
+  for (const auto& [task, s] : open_) add(s, true);
   return out + "]}";
 }
 

@@ -68,7 +68,7 @@ class LiveTimeline {
   std::vector<std::string> type_names_;
   std::unordered_map<std::string, std::uint32_t> type_ids_;
   std::unordered_map<std::uint64_t, std::uint32_t> type_of_;  ///< tasks not ended yet
-  std::unordered_map<std::uint64_t, std::vector<Span>> open_;  ///< by task (replicas: several)
+  std::unordered_multimap<std::uint64_t, Span> open_;  ///< by task (replicas: one per node)
   std::deque<Span> ended_;
   std::vector<std::vector<bool>> lanes_busy_;  ///< [node][lane]
 };
