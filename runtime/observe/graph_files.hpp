@@ -33,8 +33,9 @@ GraphFiles write_graph_files(const GraphSnapshot& graph, const std::string& dir,
 std::string graph_files_message(const GraphFiles& files);
 
 /// Runs `dot -Tsvg -o svg dot_file`; false with `why` when it cannot (not installed, it
-/// failed). The format may be any of dot's (-T).
+/// failed). The format may be any of dot's (-T). With `niceness` > 0 it runs under
+/// `nice -n niceness` (the monitor's drawings give way to the run's tasks).
 bool render_with_graphviz(const std::string& dot_file, const std::string& out_file,
-                          std::string& why, const char* format = "svg");
+                          std::string& why, const char* format = "svg", int niceness = 0);
 
 }  // namespace compss::rt::observe

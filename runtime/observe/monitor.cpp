@@ -296,11 +296,13 @@ std::string Monitor::graph_svg() {
     return svg_message(std::to_string(c.total) + " tasks: more than " + std::to_string(sources_.svg_max_tasks) +
                        " (COMPSS_GRAPH_SVG_MAX) to draw live; the counts above are current.");
   {
-    // At most one rendering a second: dot takes a while on large graphs.
+    // Not again before the pause after the last drawing: dot takes a while on large graphs,
+    // and the run's tasks come first.
     std::lock_guard lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
-    if (c.changes == svg_changes_ || (!svg_.empty() && now - svg_time_ < std::chrono::seconds(1))) return svg_;
+    if (c.changes == svg_changes_ || (!svg_.empty() && now - svg_time_ < svg_pause_)) return svg_;
   }
+  const auto began = std::chrono::steady_clock::now();
   const std::string dot = dot_text(sources_.graph->snapshot(), GraphColouring::by_state);
   std::string base = (std::filesystem::temp_directory_path() / "compss-monitor-XXXXXX").string();
   int fd = ::mkstemp(base.data());
@@ -310,7 +312,7 @@ std::string Monitor::graph_svg() {
   std::filesystem::rename(base, dot_file);
   std::ofstream(dot_file, std::ios::binary) << dot;
   std::string why, svg;
-  if (render_with_graphviz(dot_file, svg_file, why)) {
+  if (render_with_graphviz(dot_file, svg_file, why, "svg", graph_niceness)) {
     std::ifstream in(svg_file, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
@@ -325,7 +327,15 @@ std::string Monitor::graph_svg() {
   svg_ = svg;
   svg_changes_ = c.changes;
   svg_time_ = std::chrono::steady_clock::now();
+  svg_pause_ = std::max<std::chrono::steady_clock::duration>(std::chrono::seconds(1),
+                                                             (svg_time_ - began) * graph_pause_factor);
+  ++svg_drawings_;
   return svg_;
+}
+
+std::uint64_t Monitor::graph_drawings() const {
+  std::lock_guard lock(mutex_);
+  return svg_drawings_;
 }
 
 }  // namespace compss::rt::observe

@@ -83,6 +83,13 @@ class Monitor : public rt::TaskObserver {
 
   /// The failure reports kept at most (the newest; the page says how many there were).
   static constexpr std::size_t max_failures = 100;
+  /// The graph is drawn again at most once a second, and never sooner than this many times
+  /// the last drawing took after it (dot then takes at most a tenth of a core), at this
+  /// niceness: the drawing gives way to the run's tasks.
+  static constexpr int graph_pause_factor = 10;
+  static constexpr int graph_niceness = 10;
+  /// How many times the graph was drawn (tests).
+  std::uint64_t graph_drawings() const;
 
   /// The answer to a request for `target` (what the server calls; tests call it too).
   HttpReply handle(std::string_view target);
@@ -126,7 +133,7 @@ class Monitor : public rt::TaskObserver {
   std::function<std::vector<MonitorNode>()> nodes_;  ///< (nodes_mutex_)
   std::vector<MonitorNode> last_nodes_;              ///< what it said last (nodes_mutex_)
 
-  std::mutex mutex_;  // guards the members below
+  mutable std::mutex mutex_;  // guards the members below
   std::condition_variable wake_;
   bool stopping_ = false;
   bool ended_ = false;
@@ -135,7 +142,9 @@ class Monitor : public rt::TaskObserver {
   std::uint64_t failures_total_ = 0;  ///< all of them
   std::vector<Failure> lost_;         ///< every worker lost (few)
   std::uint64_t svg_changes_ = ~0ull;  ///< graph version the cached SVG shows
-  std::chrono::steady_clock::time_point svg_time_{};
+  std::chrono::steady_clock::time_point svg_time_{};  ///< when the last drawing ended
+  std::chrono::steady_clock::duration svg_pause_ = std::chrono::seconds(1);  ///< before the next one
+  std::uint64_t svg_drawings_ = 0;
   std::string svg_;
 
   std::thread sampler_;

@@ -10,9 +10,13 @@
 #include <compss/error.hpp>
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 #include <atomic>
 #include <map>
 #include <string>
@@ -266,4 +270,47 @@ TEST(LiveTimeline, LanesPlacementsAndOutcomes) {
   json = timeline.json(t0 + 1'000'000'000);
   EXPECT_EQ(json.find("0.5000,0,1,1,2]"), std::string::npos) << "the oldest ended attempt was dropped";
   EXPECT_NE(json.find("[0,1,0.2000,-1,0,2,1,1]"), std::string::npos) << "open attempts stay: " << json;
+}
+
+// The monitor's graph drawings give way to the run: dot runs niced, and is not run again
+// sooner than graph_pause_factor times its last drawing took. A stand-in dot on PATH
+// records its niceness and takes 0.3 s: while the graph changes for 2.5 s it is drawn once
+// (a fixed one-second pause would draw it 2 or 3 times).
+TEST(Monitor, DrawsTheGraphNicedAndPausesInProportionToTheDrawing) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("compss-fake-dot-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path log = dir / "niceness";
+  {
+    std::ofstream script(dir / "dot");
+    script << "#!/bin/sh\nnice >> '" << log.string() << "'\nsleep 0.3\n"
+           << "echo '<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>' > \"$3\"\n";
+  }
+  fs::permissions(dir / "dot", fs::perms::owner_all);
+  const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+  ::setenv("PATH", (dir.string() + ":" + old_path).c_str(), 1);
+
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  {
+    Monitor monitor(0, {graph, summary, {}, 100});
+    const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
+    submit(*graph, 1, "t", {});
+    EXPECT_NE(monitor.handle("/api/graph.svg?token=" + token).body.find("<svg"), std::string::npos);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(2500);
+    for (std::uint64_t id = 2; std::chrono::steady_clock::now() < until; ++id) {
+      submit(*graph, id, "t", {});  // the graph changed: it would be drawn again
+      monitor.handle("/api/graph.svg?token=" + token);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(monitor.graph_drawings(), 1u);
+  }
+  ::setenv("PATH", old_path.c_str(), 1);
+  std::ifstream in(log);
+  int niceness = -100;
+  in >> niceness;
+  errno = 0;
+  const int own = ::getpriority(PRIO_PROCESS, 0);
+  EXPECT_EQ(niceness, std::min(19, own + Monitor::graph_niceness));
+  fs::remove_all(dir);
 }
