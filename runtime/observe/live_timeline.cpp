@@ -8,9 +8,12 @@ namespace compss::rt::observe {
 
 void LiveTimeline::on_submitted(const rt::TaskSubmitted& e) {
   std::lock_guard lock(mutex_);
-  auto [it, added] = type_ids_.try_emplace(std::string(e.name), static_cast<std::uint32_t>(type_names_.size()));
-  if (added) type_names_.emplace_back(e.name);
-  type_of_[e.task_id] = it->second;
+  if (last_type_ >= type_names_.size() || type_names_[last_type_] != e.name) {
+    auto [it, added] = type_ids_.try_emplace(std::string(e.name), static_cast<std::uint32_t>(type_names_.size()));
+    if (added) type_names_.emplace_back(e.name);
+    last_type_ = it->second;
+  }
+  type_of_[e.task_id] = last_type_;
 }
 
 unsigned LiveTimeline::take_lane(int node) {

@@ -71,6 +71,7 @@ class LiveTimeline {
   std::unordered_multimap<std::uint64_t, Span> open_;  ///< by task (replicas: one per node)
   std::deque<Span> ended_;
   std::vector<std::vector<bool>> lanes_busy_;  ///< [node][lane]
+  std::uint32_t last_type_ = ~0u;  ///< the type on_submitted found last (calls of one type follow)
 };
 
 }  // namespace compss::rt::observe
