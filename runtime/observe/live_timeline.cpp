@@ -80,30 +80,40 @@ void LiveTimeline::on_ended(const rt::TaskEnded& e) {
 }
 
 std::string LiveTimeline::json(rt::EventTime now) const {
+  // Copied under the lock, written after it: attempts that start or end meanwhile wait
+  // only for the copy, never for the text (nor for this thread being descheduled in it).
+  std::vector<std::string> types;
+  std::vector<Span> spans;
+  std::size_t ended_count = 0;
+  const rt::EventTime oldest = now - static_cast<rt::EventTime>(window_seconds * 1e9);
+  {
+    std::lock_guard lock(mutex_);
+    types = type_names_;
+    spans.reserve(ended_.size() + open_.size());
+    for (const Span& s : ended_)
+      if (s.end >= oldest) spans.push_back(s);
+    ended_count = spans.size();
+    for (const auto& [task, s] : open_) spans.push_back(s);
+  }
   const auto seconds = [this](rt::EventTime t) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.4f", (t - start_) / 1e9);
     return std::string(buf);
   };
-  std::lock_guard lock(mutex_);
   std::string out = "{\"now_s\":" + seconds(now) + ",\"window_s\":" + std::to_string(window_seconds) + ",\"types\":[";
-  for (std::size_t i = 0; i < type_names_.size(); ++i) {
+  for (std::size_t i = 0; i < types.size(); ++i) {
     if (i) out += ',';
-    append_json_string(out, type_names_[i]);
+    append_json_string(out, types[i]);
   }
   out += "],\"spans\":[";
-  bool first = true;
-  const auto add = [&](const Span& s, bool is_open) {
-    out += first ? "[" : ",[";
-    first = false;
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const Span& s = spans[i];
+    const bool is_open = i >= ended_count;
+    out += i ? ",[" : "[";
     out += std::to_string(s.node) + ',' + std::to_string(s.lane) + ',' + seconds(s.begin) + ',' +
            (is_open ? std::string("-1") : seconds(s.end)) + ',' + std::to_string(s.type) + ',' +
            std::to_string(s.task) + ',' + std::to_string(s.attempt) + ',' + std::to_string(int(s.state)) + ']';
-  };
-  const rt::EventTime oldest = now - static_cast<rt::EventTime>(window_seconds * 1e9);
-  for (const Span& s : ended_)
-    if (s.end >= oldest) add(s, false);
-  for (const auto& [task, s] : open_) add(s, true);
+  }
   return out + "]}";
 }
 

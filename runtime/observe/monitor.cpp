@@ -241,16 +241,21 @@ std::string Monitor::state_json() {
   const SummaryReport report = sources_.summary->report();
   std::string out = "{";
   {
-    std::lock_guard lock(mutex_);
-    out += "\"ended\":" + std::string(ended_ ? "true" : "false");
+    // (the samples copied under the lock, written after it)
+    std::unique_lock lock(mutex_);
+    const std::vector<Sample> samples = samples_;
+    const bool ended = ended_;
+    lock.unlock();
+    out += "\"ended\":" + std::string(ended ? "true" : "false");
     out += ",\"elapsed_s\":" + number((rt::event_now() - start_) / 1e9);
     out += ",\"load\":[";
-    for (std::size_t i = 0; i < samples_.size(); ++i) {
-      const Sample& s = samples_[i];
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      const Sample& s = samples[i];
       out += (i ? ",[" : "[") + number(s.seconds) + "," + std::to_string(s.running) + "," +
              std::to_string(s.waiting) + "," + std::to_string(s.done) + "]";
     }
     out += "]";
+    lock.lock();
     out += ",\"failures_total\":" + std::to_string(failures_total_);
     append_failures(out, "failures", failures_);
     append_failures(out, "lost", lost_);
