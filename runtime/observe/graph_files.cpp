@@ -2,6 +2,7 @@
 
 #include "observe/graph_dot.hpp"
 
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -16,8 +17,25 @@ namespace compss::rt::observe {
 
 namespace fs = std::filesystem;
 
+void StoppableChild::stop() {
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
+  if (pid_ > 0) ::kill(pid_, SIGKILL);
+}
+
+void StoppableChild::set(int pid) {
+  std::lock_guard lock(mutex_);
+  pid_ = pid;
+  if (stopped_ && pid_ > 0) ::kill(pid_, SIGKILL);
+}
+
+bool StoppableChild::stopped() const {
+  std::lock_guard lock(mutex_);
+  return stopped_;
+}
+
 bool render_with_graphviz(const std::string& dot_file, const std::string& out_file,
-                          std::string& why, const char* format, int niceness) {
+                          std::string& why, const char* format, int niceness, StoppableChild* child) {
   const std::string type = std::string("-T") + format;
   const std::string nice_value = std::to_string(niceness);
   const char* plain[] = {"dot", type.c_str(), "-o", out_file.c_str(), dot_file.c_str(), nullptr};
@@ -34,7 +52,20 @@ bool render_with_graphviz(const std::string& dot_file, const std::string& out_fi
     return false;
   }
   int status = 0;
+  if (child != nullptr) {
+    child->set(pid);
+    // Wait for its end without reaping it (its pid stays its own while the killer may
+    // still use it), then forget it, then reap it.
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+    }
+    child->set(0);
+  }
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (child != nullptr && child->stopped() && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    why = "the drawing was stopped (the run ended)";
+    return false;
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
   // (nice exits 127 when it finds no dot)

@@ -81,6 +81,7 @@ Monitor::Monitor(std::uint16_t port, MonitorSources sources, std::chrono::millis
 }
 
 Monitor::~Monitor() {
+  drawing_.stop();
   server_->stop();
   {
     std::lock_guard lock(mutex_);
@@ -100,6 +101,7 @@ void Monitor::set_nodes(std::function<std::vector<MonitorNode>()> nodes) {
 }
 
 void Monitor::on_run_ended(const rt::RunEnded&) {
+  drawing_.stop();
   {
     // The backend is stopped and about to go: ask it one last time, then never again.
     std::lock_guard lock(nodes_mutex_);
@@ -317,7 +319,15 @@ std::string Monitor::graph_svg() {
   std::filesystem::rename(base, dot_file);
   std::ofstream(dot_file, std::ios::binary) << dot;
   std::string why, svg;
-  if (render_with_graphviz(dot_file, svg_file, why, "svg", graph_niceness)) {
+  const bool drawn = render_with_graphviz(dot_file, svg_file, why, "svg", graph_niceness, &drawing_);
+  if (!drawn && drawing_.stopped()) {  // the run ended: keep the last drawing
+    std::error_code ec;
+    std::filesystem::remove(dot_file, ec);
+    std::filesystem::remove(svg_file, ec);
+    std::lock_guard lock(mutex_);
+    return svg_.empty() ? svg_message("the run ended before the graph was drawn") : svg_;
+  }
+  if (drawn) {
     std::ifstream in(svg_file, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();

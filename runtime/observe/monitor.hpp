@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core/events.hpp"
+#include "observe/graph_files.hpp"
 #include "observe/live_timeline.hpp"
 #include "observe/monitor_server.hpp"
 #include "observe/run_summary.hpp"
@@ -71,6 +72,8 @@ class Monitor : public rt::TaskObserver {
   /// Where the nodes and their slots come from (the runtime exists after the monitor).
   void set_nodes(std::function<std::vector<MonitorNode>()> nodes);
 
+  /// Also stops a drawing of the graph under way: the run's end does not wait for it (the
+  /// page keeps the last drawing).
   void on_run_ended(const rt::RunEnded&) override;
   /// (for the timeline)
   void on_submitted(const rt::TaskSubmitted& e) override;
@@ -146,6 +149,7 @@ class Monitor : public rt::TaskObserver {
   std::chrono::steady_clock::duration svg_pause_ = std::chrono::seconds(1);  ///< before the next one
   std::uint64_t svg_drawings_ = 0;
   std::string svg_;
+  StoppableChild drawing_;  ///< dot, while it draws (stopped when the run ends)
 
   std::thread sampler_;
   std::unique_ptr<MonitorServer> server_;  // last: stops before the rest goes

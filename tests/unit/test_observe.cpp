@@ -276,19 +276,39 @@ TEST(LiveTimeline, LanesPlacementsAndOutcomes) {
 // sooner than graph_pause_factor times its last drawing took. A stand-in dot on PATH
 // records its niceness and takes 0.3 s: while the graph changes for 2.5 s it is drawn once
 // (a fixed one-second pause would draw it 2 or 3 times).
-TEST(Monitor, DrawsTheGraphNicedAndPausesInProportionToTheDrawing) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("compss-fake-dot-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path log = dir / "niceness";
-  {
-    std::ofstream script(dir / "dot");
-    script << "#!/bin/sh\nnice >> '" << log.string() << "'\nsleep 0.3\n"
-           << "echo '<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>' > \"$3\"\n";
+namespace {
+/// A stand-in for Graphviz's dot first on PATH (while it lives): it appends its niceness to
+/// `log`, sleeps `seconds`, then writes an empty SVG where -o says; with "never", it
+/// becomes `sleep 60` (exec: killing it leaves no process behind).
+struct FakeDot {
+  std::filesystem::path dir, log;
+  std::string old_path;
+  explicit FakeDot(const char* seconds) {
+    namespace fs = std::filesystem;
+    dir = fs::temp_directory_path() / ("compss-fake-dot-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    log = dir / "niceness";
+    {
+      std::ofstream script(dir / "dot");
+      script << "#!/bin/sh\nnice >> '" << log.string() << "'\n";
+      if (std::string(seconds) == "never") script << "exec sleep 60\n";
+      else script << "sleep " << seconds << "\necho '<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>' > \"$3\"\n";
+    }
+    fs::permissions(dir / "dot", fs::perms::owner_all);
+    old_path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    ::setenv("PATH", (dir.string() + ":" + old_path).c_str(), 1);
   }
-  fs::permissions(dir / "dot", fs::perms::owner_all);
-  const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
-  ::setenv("PATH", (dir.string() + ":" + old_path).c_str(), 1);
+  ~FakeDot() {
+    ::setenv("PATH", old_path.c_str(), 1);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+}  // namespace
+
+TEST(Monitor, DrawsTheGraphNicedAndPausesInProportionToTheDrawing) {
+  FakeDot fake("0.3");
+  const auto& log = fake.log;
 
   auto graph = std::make_shared<TaskGraph>();
   auto summary = std::make_shared<RunSummary>();
@@ -305,12 +325,33 @@ TEST(Monitor, DrawsTheGraphNicedAndPausesInProportionToTheDrawing) {
     }
     EXPECT_EQ(monitor.graph_drawings(), 1u);
   }
-  ::setenv("PATH", old_path.c_str(), 1);
   std::ifstream in(log);
   int niceness = -100;
   in >> niceness;
   errno = 0;
   const int own = ::getpriority(PRIO_PROCESS, 0);
   EXPECT_EQ(niceness, std::min(19, own + Monitor::graph_niceness));
-  fs::remove_all(dir);
+}
+
+// The run's end does not wait for a drawing under way: on_run_ended stops dot (a stand-in
+// that would take 60 s), the request gets the last drawing, and the monitor goes at once.
+TEST(Monitor, TheRunsEndStopsADrawingUnderWay) {
+  FakeDot fake("never");
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  const auto began = std::chrono::steady_clock::now();
+  {
+    Monitor monitor(0, {graph, summary, {}, 100});
+    const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
+    submit(*graph, 1, "t", {});
+    std::string answer;
+    std::thread asking([&] { answer = monitor.handle("/api/graph.svg?token=" + token).body; });
+    while (!std::filesystem::exists(fake.log) && std::chrono::steady_clock::now() - began < std::chrono::seconds(30))
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // (until dot runs)
+    monitor.on_run_ended({0});
+    asking.join();
+    EXPECT_NE(answer.find("the run ended before the graph was drawn"), std::string::npos) << answer;
+    EXPECT_EQ(monitor.graph_drawings(), 0u);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(30)) << "the end waited for dot";
 }
