@@ -87,9 +87,9 @@ class Monitor : public rt::TaskObserver {
   /// The failure reports kept at most (the newest; the page says how many there were).
   static constexpr std::size_t max_failures = 100;
   /// The graph is drawn again at most once a second, and never sooner than this many times
-  /// the last drawing took after it (dot then takes at most a tenth of a core), at this
+  /// the last drawing took after it (dot then takes at most a twentieth of a core), at this
   /// niceness: the drawing gives way to the run's tasks.
-  static constexpr int graph_pause_factor = 10;
+  static constexpr int graph_pause_factor = 20;
   static constexpr int graph_niceness = 10;
   /// How many times the graph was drawn (tests).
   std::uint64_t graph_drawings() const;
