@@ -2,6 +2,7 @@
 
 #include "observe/graph_dot.hpp"
 
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -16,22 +17,60 @@ namespace compss::rt::observe {
 
 namespace fs = std::filesystem;
 
+void StoppableChild::stop() {
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
+  if (pid_ > 0) ::kill(pid_, SIGKILL);
+}
+
+void StoppableChild::set(int pid) {
+  std::lock_guard lock(mutex_);
+  pid_ = pid;
+  if (stopped_ && pid_ > 0) ::kill(pid_, SIGKILL);
+}
+
+bool StoppableChild::stopped() const {
+  std::lock_guard lock(mutex_);
+  return stopped_;
+}
+
 bool render_with_graphviz(const std::string& dot_file, const std::string& out_file,
-                          std::string& why, const char* format) {
+                          std::string& why, const char* format, int niceness, StoppableChild* child) {
   const std::string type = std::string("-T") + format;
-  const char* argv[] = {"dot", type.c_str(), "-o", out_file.c_str(), dot_file.c_str(), nullptr};
+  const std::string nice_value = std::to_string(niceness);
+  const char* plain[] = {"dot", type.c_str(), "-o", out_file.c_str(), dot_file.c_str(), nullptr};
+  // (nice sets the priority before dot starts: no moment at the run's priority)
+  const char* niced[] = {"nice", "-n", nice_value.c_str(), "dot", type.c_str(), "-o", out_file.c_str(),
+                         dot_file.c_str(), nullptr};
+  const char* const* argv = niceness > 0 ? niced : plain;
   pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, "dot", nullptr, nullptr, const_cast<char* const*>(argv), environ);
+  int rc = ::posix_spawnp(&pid, argv[0], nullptr, nullptr, const_cast<char* const*>(argv), environ);
+  const char* not_installed = "Graphviz's dot is not installed (Debian: apt-get install graphviz)";
   if (rc != 0) {
-    why = rc == ENOENT ? "Graphviz's dot is not installed (Debian: apt-get install graphviz)"
-                       : std::string("cannot start Graphviz's dot: ") + std::strerror(rc);
+    why = rc == ENOENT && niceness <= 0 ? not_installed
+                                        : std::string("cannot start ") + argv[0] + ": " + std::strerror(rc);
     return false;
   }
   int status = 0;
+  if (child != nullptr) {
+    child->set(pid);
+    // Wait for its end without reaping it (its pid stays its own while the killer may
+    // still use it), then forget it, then reap it.
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+    }
+    child->set(0);
+  }
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  if (child != nullptr && child->stopped() && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    why = "the drawing was stopped (the run ended)";
+    return false;
+  }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
-  why = "Graphviz's dot failed on " + dot_file;
+  // (nice exits 127 when it finds no dot)
+  why = niceness > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127 ? not_installed
+                                                                        : "Graphviz's dot failed on " + dot_file;
   return false;
 }
 

@@ -6,6 +6,7 @@
 #include "observe/task_graph.hpp"
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 
 namespace compss::rt::observe {
@@ -32,9 +33,28 @@ GraphFiles write_graph_files(const GraphSnapshot& graph, const std::string& dir,
 /// The line telling where the graph is: "compss: task graph: DIR/complete_graph.dot, ...".
 std::string graph_files_message(const GraphFiles& files);
 
+/// The drawing under way, which another thread may stop: the monitor's, when the run ends
+/// (its end does not wait for a drawing nobody will see). Thread-safe (one mutex, a leaf).
+class StoppableChild {
+ public:
+  /// Kills the child that runs now, and any started later.
+  void stop();
+  /// (render_with_graphviz) The child `pid` runs (killed at once after stop), or none (0).
+  void set(int pid);
+  bool stopped() const;
+
+ private:
+  mutable std::mutex mutex_;
+  int pid_ = 0;
+  bool stopped_ = false;
+};
+
 /// Runs `dot -Tsvg -o svg dot_file`; false with `why` when it cannot (not installed, it
-/// failed). The format may be any of dot's (-T).
+/// failed, it was stopped through `child`). The format may be any of dot's (-T). With
+/// `niceness` > 0 it runs under `nice -n niceness` (the monitor's drawings give way to the
+/// run's tasks).
 bool render_with_graphviz(const std::string& dot_file, const std::string& out_file,
-                          std::string& why, const char* format = "svg");
+                          std::string& why, const char* format = "svg", int niceness = 0,
+                          StoppableChild* child = nullptr);
 
 }  // namespace compss::rt::observe

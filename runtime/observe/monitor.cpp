@@ -74,13 +74,14 @@ std::string svg_message(const std::string& text) {
 
 Monitor::Monitor(std::uint16_t port, MonitorSources sources, std::chrono::milliseconds period)
     : sources_(std::move(sources)), token_(random_token()), start_(rt::event_now()), period_(period),
-      nodes_(sources_.nodes) {
+      timeline_(start_), nodes_(sources_.nodes) {
   server_ = std::make_unique<MonitorServer>("127.0.0.1", port,
                                             [this](std::string_view target) { return handle(target); });
   sampler_ = std::thread([this] { sample_loop(); });
 }
 
 Monitor::~Monitor() {
+  drawing_.stop();
   server_->stop();
   {
     std::lock_guard lock(mutex_);
@@ -100,6 +101,7 @@ void Monitor::set_nodes(std::function<std::vector<MonitorNode>()> nodes) {
 }
 
 void Monitor::on_run_ended(const rt::RunEnded&) {
+  drawing_.stop();
   {
     // The backend is stopped and about to go: ask it one last time, then never again.
     std::lock_guard lock(nodes_mutex_);
@@ -180,7 +182,12 @@ HttpReply Monitor::handle(std::string_view target) {
   return {404, "text/plain; charset=utf-8", "compss monitor: no such page\n"};
 }
 
+void Monitor::on_submitted(const rt::TaskSubmitted& e) { timeline_.on_submitted(e); }
+void Monitor::on_placed(const rt::TaskPlaced& e) { timeline_.on_placed(e); }
+void Monitor::on_started(const rt::TaskStarted& e) { timeline_.on_started(e); }
+
 void Monitor::on_ended(const rt::TaskEnded& e) {
+  timeline_.on_ended(e);
   if (e.outcome != rt::TaskOutcome::failed && e.outcome != rt::TaskOutcome::timed_out) return;
   Failure f;
   f.seconds = (e.time - start_) / 1e9;
@@ -236,16 +243,21 @@ std::string Monitor::state_json() {
   const SummaryReport report = sources_.summary->report();
   std::string out = "{";
   {
-    std::lock_guard lock(mutex_);
-    out += "\"ended\":" + std::string(ended_ ? "true" : "false");
+    // (the samples copied under the lock, written after it)
+    std::unique_lock lock(mutex_);
+    const std::vector<Sample> samples = samples_;
+    const bool ended = ended_;
+    lock.unlock();
+    out += "\"ended\":" + std::string(ended ? "true" : "false");
     out += ",\"elapsed_s\":" + number((rt::event_now() - start_) / 1e9);
     out += ",\"load\":[";
-    for (std::size_t i = 0; i < samples_.size(); ++i) {
-      const Sample& s = samples_[i];
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      const Sample& s = samples[i];
       out += (i ? ",[" : "[") + number(s.seconds) + "," + std::to_string(s.running) + "," +
              std::to_string(s.waiting) + "," + std::to_string(s.done) + "]";
     }
     out += "]";
+    lock.lock();
     out += ",\"failures_total\":" + std::to_string(failures_total_);
     append_failures(out, "failures", failures_);
     append_failures(out, "lost", lost_);
@@ -281,7 +293,7 @@ std::string Monitor::state_json() {
            ",\"mean_s\":" + number(t.mean_seconds()) + ",\"min_s\":" + number(t.min_ns / 1e9) +
            ",\"max_s\":" + number(t.max_ns / 1e9) + ",\"bytes_moved\":" + std::to_string(t.bytes_moved) + "}";
   }
-  out += "]}";
+  out += "],\"timeline\":" + timeline_.json(rt::event_now()) + "}";
   return out;
 }
 
@@ -291,11 +303,13 @@ std::string Monitor::graph_svg() {
     return svg_message(std::to_string(c.total) + " tasks: more than " + std::to_string(sources_.svg_max_tasks) +
                        " (COMPSS_GRAPH_SVG_MAX) to draw live; the counts above are current.");
   {
-    // At most one rendering a second: dot takes a while on large graphs.
+    // Not again before the pause after the last drawing: dot takes a while on large graphs,
+    // and the run's tasks come first.
     std::lock_guard lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
-    if (c.changes == svg_changes_ || (!svg_.empty() && now - svg_time_ < std::chrono::seconds(1))) return svg_;
+    if (c.changes == svg_changes_ || (!svg_.empty() && now - svg_time_ < svg_pause_)) return svg_;
   }
+  const auto began = std::chrono::steady_clock::now();
   const std::string dot = dot_text(sources_.graph->snapshot(), GraphColouring::by_state);
   std::string base = (std::filesystem::temp_directory_path() / "compss-monitor-XXXXXX").string();
   int fd = ::mkstemp(base.data());
@@ -305,7 +319,15 @@ std::string Monitor::graph_svg() {
   std::filesystem::rename(base, dot_file);
   std::ofstream(dot_file, std::ios::binary) << dot;
   std::string why, svg;
-  if (render_with_graphviz(dot_file, svg_file, why)) {
+  const bool drawn = render_with_graphviz(dot_file, svg_file, why, "svg", graph_niceness, &drawing_);
+  if (!drawn && drawing_.stopped()) {  // the run ended: keep the last drawing
+    std::error_code ec;
+    std::filesystem::remove(dot_file, ec);
+    std::filesystem::remove(svg_file, ec);
+    std::lock_guard lock(mutex_);
+    return svg_.empty() ? svg_message("the run ended before the graph was drawn") : svg_;
+  }
+  if (drawn) {
     std::ifstream in(svg_file, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();
@@ -320,7 +342,15 @@ std::string Monitor::graph_svg() {
   svg_ = svg;
   svg_changes_ = c.changes;
   svg_time_ = std::chrono::steady_clock::now();
+  svg_pause_ = std::max<std::chrono::steady_clock::duration>(std::chrono::seconds(1),
+                                                             (svg_time_ - began) * graph_pause_factor);
+  ++svg_drawings_;
   return svg_;
+}
+
+std::uint64_t Monitor::graph_drawings() const {
+  std::lock_guard lock(mutex_);
+  return svg_drawings_;
 }
 
 }  // namespace compss::rt::observe

@@ -1,13 +1,15 @@
 // The live monitor (--monitor[=PORT], COMPSS_MONITOR=PORT): a web page served by the
 // master while the program runs, showing the task graph coloured by state, the nodes with
 // their slots and what runs on them, the task types with their counts and times, the
-// failures (failed and timed-out attempts with their error, workers lost and why), and the
-// load over time, updated every second. Self-contained (no script, style or font from
+// failures (failed and timed-out attempts with their error, workers lost and why), the
+// load over time and the live timeline of attempts per node, updated every second. Self-contained (no script, style or font from
 // anywhere else), on loopback, behind a token printed at start. docs/tools.md, "The
 // monitor".
 #pragma once
 
 #include "core/events.hpp"
+#include "observe/graph_files.hpp"
+#include "observe/live_timeline.hpp"
 #include "observe/monitor_server.hpp"
 #include "observe/run_summary.hpp"
 #include "observe/task_graph.hpp"
@@ -70,13 +72,27 @@ class Monitor : public rt::TaskObserver {
   /// Where the nodes and their slots come from (the runtime exists after the monitor).
   void set_nodes(std::function<std::vector<MonitorNode>()> nodes);
 
+  /// Also stops a drawing of the graph under way: the run's end does not wait for it (the
+  /// page keeps the last drawing).
   void on_run_ended(const rt::RunEnded&) override;
-  /// A failed or timed-out attempt: kept for the page's failure reports.
+  /// (for the timeline)
+  void on_submitted(const rt::TaskSubmitted& e) override;
+  void on_placed(const rt::TaskPlaced& e) override;
+  void on_started(const rt::TaskStarted& e) override;
+  /// A failed or timed-out attempt: kept for the page's failure reports (and every end
+  /// closes its bar in the timeline).
   void on_ended(const rt::TaskEnded& e) override;
   void on_node_lost(const rt::NodeLost& e) override;
 
   /// The failure reports kept at most (the newest; the page says how many there were).
   static constexpr std::size_t max_failures = 100;
+  /// The graph is drawn again at most once a second, and never sooner than this many times
+  /// the last drawing took after it (dot then takes at most a twentieth of a core), at this
+  /// niceness: the drawing gives way to the run's tasks.
+  static constexpr int graph_pause_factor = 20;
+  static constexpr int graph_niceness = 10;
+  /// How many times the graph was drawn (tests).
+  std::uint64_t graph_drawings() const;
 
   /// The answer to a request for `target` (what the server calls; tests call it too).
   HttpReply handle(std::string_view target);
@@ -111,6 +127,7 @@ class Monitor : public rt::TaskObserver {
   std::string token_;
   rt::EventTime start_;
   std::chrono::milliseconds period_;
+  LiveTimeline timeline_;  // (thread-safe by itself)
 
   /// Held while the nodes function runs and while on_run_ended drops it: after the run
   /// ended no call into the backend (about to be destroyed) is in flight. Taken before
@@ -119,7 +136,7 @@ class Monitor : public rt::TaskObserver {
   std::function<std::vector<MonitorNode>()> nodes_;  ///< (nodes_mutex_)
   std::vector<MonitorNode> last_nodes_;              ///< what it said last (nodes_mutex_)
 
-  std::mutex mutex_;  // guards the members below
+  mutable std::mutex mutex_;  // guards the members below
   std::condition_variable wake_;
   bool stopping_ = false;
   bool ended_ = false;
@@ -128,8 +145,11 @@ class Monitor : public rt::TaskObserver {
   std::uint64_t failures_total_ = 0;  ///< all of them
   std::vector<Failure> lost_;         ///< every worker lost (few)
   std::uint64_t svg_changes_ = ~0ull;  ///< graph version the cached SVG shows
-  std::chrono::steady_clock::time_point svg_time_{};
+  std::chrono::steady_clock::time_point svg_time_{};  ///< when the last drawing ended
+  std::chrono::steady_clock::duration svg_pause_ = std::chrono::seconds(1);  ///< before the next one
+  std::uint64_t svg_drawings_ = 0;
   std::string svg_;
+  StoppableChild drawing_;  ///< dot, while it draws (stopped when the run ends)
 
   std::thread sampler_;
   std::unique_ptr<MonitorServer> server_;  // last: stops before the rest goes

@@ -1,6 +1,7 @@
 // The monitor's page: HTML, style and script in one string (nothing is fetched from
 // anywhere else; the script asks the monitor for /api/state every second and for
-// /api/graph.svg when the graph changed).
+// /api/graph.svg when the graph changed). The timeline is drawn as SVG elements (one
+// rect per attempt, class "span <state>"), so tests read it from the DOM.
 #include "observe/monitor.hpp"
 
 namespace compss::rt::observe {
@@ -27,6 +28,10 @@ td:first-child, th:first-child { text-align: left; }
 .swatch { display: inline-block; width: .9em; height: .9em; vertical-align: middle; margin: 0 .2em 0 .8em; }
 #status.ended { color: #2e8b57; }
 #error { color: #dc143c; }
+#timeline svg { font: 10px sans-serif; }
+.span.sent { fill-opacity: .35; stroke: #555; stroke-dasharray: 2 2; }
+.span.failed, .span.timed_out { stroke: #dc143c; stroke-width: 2; }
+.span.cancelled { fill: #666; }
 </style>
 </head>
 <body>
@@ -50,6 +55,10 @@ td:first-child, th:first-child { text-align: left; }
 <h2>Load</h2>
 <canvas id="load" width="800" height="160"></canvas>
 <div><span class="swatch" style="background:#1e90ff"></span>running<span class="swatch" style="background:#aaa"></span>waiting</div>
+<h2>Timeline</h2>
+<p id="timenote">no attempt yet</p>
+<div id="timeline"></div>
+<div id="typelegend"></div>
 <h2>Task types</h2>
 <table id="types"><thead><tr><th>task type</th><th>ended</th><th>failed</th><th>cancelled</th><th>retries</th><th>mean s</th><th>min s</th><th>max s</th><th>bytes moved</th></tr></thead><tbody></tbody></table>
 <h2>Task graph</h2>
@@ -130,6 +139,47 @@ function showLoad(samples, slots) {
   }
 }
 
+const palette = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#e15759", "#bab0ac"];
+const stateNames = ["sent", "running", "done", "failed", "timed_out", "cancelled"];
+function escapeXml(v) { return String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;"); }
+
+/// The attempts of the last minute, a row per node and lane, from s.timeline: each span
+/// [node, lane, begin, end or -1 (open), type, task, attempt, state].
+function showTimeline(t, nodes) {
+  const names = new Map(nodes.map((n) => [n.id, n.name || ("node " + n.id)]));
+  const lanes = new Map();
+  for (const s of t.spans) lanes.set(s[0], Math.max(lanes.has(s[0]) ? lanes.get(s[0]) : -1, s[1]));
+  const rows = [];
+  for (const node of [...lanes.keys()].sort((a, b) => a - b))
+    for (let lane = 0; lane <= lanes.get(node); ++lane) rows.push(node + "/" + lane);
+  const rowOf = new Map(rows.map((r, i) => [r, i]));
+  const width = 900, left = 150, rowH = 14, top = 4, height = top + rows.length * rowH + 16;
+  const t1 = t.now_s, t0 = Math.max(0, t1 - t.window_s);
+  const x = (v) => left + (width - left - 10) * (Math.max(v, t0) - t0) / Math.max(t1 - t0, 1e-9);
+  let svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + width + '" height="' + height + '">';
+  rows.forEach((r, i) => {
+    const [node, lane] = r.split("/").map(Number);
+    svg += '<text x="2" y="' + (top + i * rowH + 10) + '">' + escapeXml((names.get(node) || ("node " + node)) + " " + (lane + 1)) + "</text>";
+  });
+  let open = 0;
+  for (const s of t.spans) {
+    const [node, lane, begin, end, type, task, attempt, state] = s;
+    const stop = end < 0 ? t1 : end;
+    if (end < 0) ++open;
+    const name = stateNames[state] || "unknown", x0 = x(begin);
+    svg += '<rect class="span ' + name + '" x="' + x0.toFixed(1) + '" y="' + (top + rowOf.get(node + "/" + lane) * rowH) +
+      '" width="' + Math.max(1, x(stop) - x0).toFixed(1) + '" height="' + (rowH - 3) + '" fill="' + palette[type % palette.length] + '"><title>' +
+      escapeXml("task " + task + " " + (t.types[type] || "") + " (attempt " + attempt + ") on " + (names.get(node) || node) + ": " + name +
+                ", " + Number(begin).toFixed(3) + (end < 0 ? " s on" : " - " + Number(end).toFixed(3) + " s")) + "</title></rect>";
+  }
+  svg += '<text x="' + left + '" y="' + (height - 3) + '">' + t0.toFixed(1) + ' s</text><text x="' + (width - 50) + '" y="' + (height - 3) + '">' + t1.toFixed(1) + " s</text></svg>";
+  document.getElementById("timeline").innerHTML = svg;
+  text("timenote", t.spans.length === 0 ? "no attempt yet" : t.spans.length + " attempt(s) of the last " + t.window_s + " s, " + open +
+       " open (pale and dashed: sent to a worker, not answered yet; a red outline: failed)");
+  const legend = document.getElementById("typelegend");
+  legend.innerHTML = t.types.map((n, i) => '<span class="swatch" style="background:' + palette[i % palette.length] + '"></span>' + escapeXml(n)).join("");
+}
+
 function showLegend(colours) {
   const legend = document.getElementById("legend");
   if (legend.childElementCount) return;
@@ -165,6 +215,7 @@ async function refresh() {
     showFailures(s);
     showLoad(s.load, s.nodes.reduce((sum, n) => sum + (n.alive ? n.slots : 0), 0));
     showLegend(s.colours);
+    showTimeline(s.timeline, s.nodes);
     await refreshGraph(s.graph_changes);
     if (s.ended) {
       const status = document.getElementById("status");

@@ -144,6 +144,13 @@ void add_placements(const TraceModel& m, Records& r) {
   for (const PlacementPoint& p : m.placements) {
     r.event(main, p.time, {{placed_node, static_cast<std::uint64_t>(p.node) + 1}, {placed_task, p.task_id}});
   }
+  // How long each waited for that decision (a local run's decision is the start: the task id
+  // comes with it there).
+  for (const SchedulerWait& w : m.scheduler_waits) {
+    const auto waited = static_cast<std::uint64_t>(std::max<std::int64_t>(1, w.end - w.begin));
+    if (w.placed) r.event(main, w.end, {{scheduler_wait, waited}});
+    else r.event(main, w.end, {{scheduler_wait, waited}, {placed_task, w.task_id}});
+  }
 }
 
 /// The value of event 8001002 (runtime events) for a worker's own work.
@@ -263,7 +270,8 @@ std::string pcf(const TraceModel& m) {
   std::vector<std::pair<std::uint64_t, std::string>> nodes;
   for (std::size_t n = 0; n < m.nodes.size(); ++n) nodes.emplace_back(n + 1, m.nodes[n].name);
   type(placed_node, "Scheduler: task placed on node", nodes);
-  type(placed_task, "Scheduler: placed task id", {});
+  type(placed_task, "Scheduler: task id (placed, or waited)", {});
+  type(scheduler_wait, "Scheduler: time the task waited for its placement or start (ns)", {});
   return s;
 }
 

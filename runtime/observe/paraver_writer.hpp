@@ -28,7 +28,8 @@ inline constexpr std::uint32_t thread_type = 8001003;     // what a thread is (a
 inline constexpr std::uint32_t task_outcome = 8001010;    // compss-cc: how an attempt ended
 inline constexpr std::uint32_t clock_error = 8001011;     // compss-cc: a node's clock error bound (ns)
 inline constexpr std::uint32_t placed_node = 8001012;     // compss-cc: the scheduler placed a task on node (1..)
-inline constexpr std::uint32_t placed_task = 8001013;     // compss-cc: ... that task's id
+inline constexpr std::uint32_t placed_task = 8001013;     // compss-cc: ... that task's id (also with 8001014)
+inline constexpr std::uint32_t scheduler_wait = 8001014;  // compss-cc: ns a task waited for the scheduler's decision
 
 // States.
 inline constexpr int state_idle = 0;

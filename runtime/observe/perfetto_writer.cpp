@@ -98,6 +98,19 @@ void add_tasks(const TraceModel& m, Events& ev) {
                                    << std::string_view(json_string(m.nodes[p.node].name))
                                    << ",\"computing_units\":" << p.computing_units << "}}";
   }
+  // Each task's wait for the scheduler's decision: an async slice on the master's track
+  // (they overlap; Perfetto lays async slices on rows of their own).
+  std::uint64_t wait_id = 0;
+  for (const SchedulerWait& w : m.scheduler_waits) {
+    ++wait_id;
+    for (int end = 0; end < 2; ++end) {
+      ev.next() << "\"ph\":\"" << (end == 0 ? 'b' : 'e') << "\",\"name\":\"waiting for the scheduler\","
+                << "\"cat\":\"scheduling\",\"id\":" << wait_id << ',';
+      ev.where(pid_of(0), 1, end == 0 ? w.begin : w.end) << ",\"args\":{\"task\":" << w.task_id
+                                                         << ",\"decision\":\"" << (w.placed ? "placed" : "started")
+                                                         << "\"}}";
+    }
+  }
   for (const WorkSpan& w : m.work) {  // what workers' threads did besides task bodies
     complete(ev, json_string(to_string(w.kind)), "runtime", pid_of(w.node), w.thread, w.begin, w.end,
              [&](TextBuffer& t) {

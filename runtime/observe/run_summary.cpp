@@ -11,15 +11,18 @@ namespace compss::rt::observe {
 
 void RunSummary::on_submitted(const rt::TaskSubmitted& e) {
   std::lock_guard lock(mutex_);
-  auto [it, fresh] = type_index_.try_emplace(std::string(e.name), 0);
-  if (fresh) {
-    it->second = static_cast<std::uint32_t>(report_.types.size());
-    report_.types.push_back({std::string(e.name)});
+  if (last_type_ >= report_.types.size() || report_.types[last_type_].name != e.name) {
+    auto [it, fresh] = type_index_.try_emplace(std::string(e.name), 0);
+    if (fresh) {
+      it->second = static_cast<std::uint32_t>(report_.types.size());
+      report_.types.push_back({std::string(e.name)});
+    }
+    last_type_ = it->second;
   }
-  live_[e.task_id] = {it->second, 0};
+  live_[e.task_id] = {last_type_, 0};
   for (const rt::DataAccess& a : e.data)
     if (detail::writes(a.direction) || detail::shared_copy(a.direction))
-      makers_[{a.data_id, a.version}] = it->second;
+      makers_[{a.data_id, a.version}] = last_type_;
   if (first_ == 0) first_ = e.time;
 }
 

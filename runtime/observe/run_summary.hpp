@@ -71,6 +71,7 @@ class RunSummary : public rt::TaskObserver {
   std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::uint32_t, VersionHash> makers_;
   rt::EventTime first_ = 0;
   rt::EventTime last_ = 0;
+  std::uint32_t last_type_ = ~0u;  ///< the type on_submitted found last (calls of one type follow)
 };
 
 /// The table printed on stderr ("compss: summary ..." and one line per task type).

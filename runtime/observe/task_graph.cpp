@@ -28,12 +28,13 @@ GraphTask* TaskGraph::find_locked(std::uint64_t id) {
 }
 
 std::uint32_t TaskGraph::type_locked(std::string_view name) {
+  if (last_type_ < graph_.types.size() && graph_.types[last_type_] == name) return last_type_;
   auto [it, fresh] = type_index_.try_emplace(std::string(name), 0);
   if (fresh) {
     it->second = static_cast<std::uint32_t>(graph_.types.size());
     graph_.types.emplace_back(name);
   }
-  return it->second;
+  return last_type_ = it->second;
 }
 
 std::uint32_t TaskGraph::group_locked(std::span<const std::string_view> path) {
@@ -76,8 +77,10 @@ void TaskGraph::on_submitted(const rt::TaskSubmitted& e) {
 
   // This task's edges, before they join the graph: repeated ones are one, and the element
   // edges of one collection between two nodes are one (labelled with the collection).
-  std::vector<GraphEdge> mine;
-  std::vector<std::pair<std::uint32_t, rt::DataAccess>> containers;  // collection -> its datum
+  std::vector<GraphEdge>& mine = mine_;
+  auto& containers = containers_;
+  mine.clear();
+  containers.clear();
   auto add = [&](GraphNodeRef from, const rt::DataAccess& a, std::uint64_t version) {
     const GraphNodeRef to{false, e.task_id};
     if (a.collection != 0) {

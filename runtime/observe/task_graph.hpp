@@ -149,6 +149,10 @@ class TaskGraph : public rt::TaskObserver {
   std::unordered_map<VersionKey, std::vector<std::uint64_t>, VersionHash> makers_;
   std::unordered_set<VersionKey, VersionHash> waited_;  ///< versions a sync node has
   std::vector<char> has_successor_;                     ///< per graph_.tasks entry
+  /// on_submitted's scratch (kept between calls: no allocation per task once grown).
+  std::vector<GraphEdge> mine_;
+  std::vector<std::pair<std::uint32_t, rt::DataAccess>> containers_;  ///< collection -> its datum
+  std::uint32_t last_type_ = ~0u;  ///< the type type_locked found last (calls of one type follow)
   std::size_t epoch_begin_ = 0;  ///< first graph_.tasks entry since the last sync node
   std::uint32_t last_barrier_ = 0;  ///< the last barrier node's id (0: none yet)
 };

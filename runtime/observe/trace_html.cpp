@@ -26,6 +26,7 @@ canvas{border:1px solid #ccc;display:block;cursor:grab}
 <div id="legend"></div>
 <h2 style="font-size:14px">Timeline <small>(wheel: zoom, drag: pan, double-click: reset)</small></h2>
 <canvas id="timeline"></canvas>
+<div id="drawn"></div>
 <h2 style="font-size:14px">Task graph</h2>
 <div id="graphnote"></div>
 <div id="graph"></div>
@@ -40,6 +41,8 @@ const palette = ["#4e79a7","#f28e2b","#e15759","#76b7b2","#59a14f","#edc948","#b
 const color = t => palette[t % palette.length];
 const ms = ns => (ns / 1e6).toFixed(3) + " ms";
 const meta = D.meta;
+// A worker's own steps (D.work kinds 1..3): name and colour.
+const WORK = [null, ["taking inputs", "#6a51a3"], ["storing outputs and answering", "#e6550d"], ["serving data", "#3182bd"]];
 document.getElementById("meta").textContent =
   meta.date + " | " + ms(meta.duration_ns) + " | " + meta.tasks_submitted + " tasks, " + meta.attempts +
   " attempts, " + meta.transfers + " transfers | largest clock error " + ms(meta.max_clock_error_ns) +
@@ -47,11 +50,15 @@ document.getElementById("meta").textContent =
 document.getElementById("legend").innerHTML = D.types.map((n, i) =>
   '<span><i style="background:' + color(i) + '"></i>' + n.replace(/</g, "&lt;") + "</span>").join("") +
   '<span><i style="background:#d33"></i>wait (main)</span><span><i style="background:#c0c"></i>submission (main)</span>' +
-  '<span><i style="background:#555;height:1px"></i>transfer</span>';
+  '<span><i style="background:#555;height:1px"></i>transfer</span>' +
+  WORK.map((w, i) => i ? '<span><i style="background:' + w[1] + ';height:5px"></i>' + w[0] + " (worker)</span>" : "").join("") +
+  '<span><i style="background:#333;width:2px"></i>placed by the scheduler</span>';
 
 // Rows: every thread of every node, then one row of transfers.
 const rows = [];
 D.nodes.forEach((n, ni) => n.threads.forEach((t, ti) => rows.push({node: ni, thread: ti + 1, name: t})));
+// The scheduler's placements (master-worker runs) get a row of their own.
+if (D.placements.length) rows.push({node: -1, thread: 0, name: "scheduler: placements"});
 const rowOf = {};
 rows.forEach((r, i) => rowOf[r.node + ":" + r.thread] = i);
 const H = 18, LABEL = 170, canvas = document.getElementById("timeline");
@@ -83,6 +90,18 @@ function draw() {
     ctx.fillRect(Math.max(LABEL, x0), rowOf[t[0] + ":" + t[1]] * H + 2, Math.max(1, x1 - Math.max(LABEL, x0)), H - 4);
     if (t[6] !== "success") { ctx.strokeStyle = "#000"; ctx.strokeRect(x0, rowOf[t[0] + ":" + t[1]] * H + 2, Math.max(1, x1 - x0), H - 4); }
   }
+  for (const w of D.work) {  // [kind, node, thread, begin, end, task, bytes]: the lower part of the row
+    const x0 = X(w[3]), x1 = X(w[4]);
+    if (x1 < LABEL || x0 > canvas.width) continue;
+    ctx.fillStyle = WORK[w[0]][1];
+    ctx.fillRect(Math.max(LABEL, x0), rowOf[w[1] + ":" + w[2]] * H + H - 7, Math.max(1, x1 - Math.max(LABEL, x0)), 5);
+  }
+  for (const p of D.placements) {  // [task, node, computing units, time, type]: a tick
+    const x = X(p[3]);
+    if (x < LABEL || x > canvas.width) continue;
+    ctx.fillStyle = color(p[4]);
+    ctx.fillRect(x - 1, rowOf["-1:0"] * H + 2, 2, H - 4);
+  }
   ctx.strokeStyle = "rgba(0,0,0,0.45)";
   for (const x of D.transfers) {
     ctx.beginPath();
@@ -100,6 +119,10 @@ function draw() {
   ctx.lineTo(canvas.width, base - last / peak * (H * 1.5)); ctx.stroke();
 }
 size(); draw();
+// What the timeline holds, in words (also what tests read: the canvas has no DOM).
+document.getElementById("drawn").textContent = "drawn: " + D.tasks.length + " attempts, " + D.work.length + " worker steps (" +
+  [1, 2, 3].map(k => D.work.filter(w => w[0] === k).length + " " + WORK[k][0]).join(", ") + "), " +
+  D.placements.length + " placements, " + D.transfers.length + " transfers";
 window.addEventListener("resize", () => { size(); draw(); });
 canvas.addEventListener("wheel", e => {
   e.preventDefault();
@@ -121,9 +144,19 @@ canvas.addEventListener("mousemove", e => {
   const row = Math.floor(e.offsetY / H), r = rows[row];
   const at = t0 + (e.offsetX - LABEL) / (canvas.width - LABEL - 10) * (t1 - t0);
   const hit = r && D.tasks.find(t => t[0] === r.node && t[1] === r.thread && t[2] <= at && at <= t[3]);
-  if (!hit) { tip.style.display = "none"; return; }
-  tip.textContent = D.types[hit[4]] + " #" + hit[5] + "\n" + D.nodes[hit[0]].threads[hit[1] - 1] + "\n" +
-    ms(hit[2]) + " .. " + ms(hit[3]) + " (" + ms(hit[3] - hit[2]) + ")\n" + hit[6];
+  const step = !hit && r && D.work.find(w => w[1] === r.node && w[2] === r.thread && w[3] <= at && at <= w[4]);
+  const slack = (t1 - t0) * 3 / (canvas.width - LABEL);
+  const placed = !hit && !step && r && r.node === -1 && D.placements.find(p => Math.abs(p[3] - at) <= slack);
+  if (hit) {
+    tip.textContent = D.types[hit[4]] + " #" + hit[5] + "\n" + D.nodes[hit[0]].threads[hit[1] - 1] + "\n" +
+      ms(hit[2]) + " .. " + ms(hit[3]) + " (" + ms(hit[3] - hit[2]) + ")\n" + hit[6];
+  } else if (step) {
+    tip.textContent = WORK[step[0]][0] + (step[5] ? " for task #" + step[5] : ": " + step[6] + " bytes") + "\n" +
+      D.nodes[step[1]].threads[step[2] - 1] + "\n" + ms(step[3]) + " .. " + ms(step[4]) + " (" + ms(step[4] - step[3]) + ")";
+  } else if (placed) {
+    tip.textContent = D.types[placed[4]] + " #" + placed[0] + " placed on " + D.nodes[placed[1]].name + " (" + placed[2] +
+      " computing units)\nat " + ms(placed[3]);
+  } else { tip.style.display = "none"; return; }
   tip.style.left = (e.clientX + 12) + "px"; tip.style.top = (e.clientY + 12) + "px"; tip.style.display = "block";
 });
 
@@ -189,6 +222,14 @@ void write_data(const TraceModel& m, TextBuffer& t, const std::string& date) {
   list("transfers", m.transfers, [&](const TransferSpan& x) {
     t << x.from << ',' << x.to << ',' << x.begin << ',' << x.end << ',' << x.bytes << ',' << x.data_id << ','
       << x.version;
+  });
+  list("work", m.work, [&](const WorkSpan& w) {
+    const int kind = w.kind == NodeWork::inputs ? 1 : w.kind == NodeWork::outputs ? 2 : 3;
+    t << kind << ',' << w.node << ',' << w.thread << ',' << w.begin << ',' << w.end << ',' << w.task_id << ',' << w.bytes;
+  });
+  list("placements", m.placements, [&](const PlacementPoint& p) {
+    const std::uint32_t type = p.task_id < m.task_type.size() ? m.task_type[p.task_id] : 0;
+    t << p.task_id << ',' << p.node << ',' << p.computing_units << ',' << p.time << ',' << type;
   });
   list("ready", m.ready_tasks, [&](const CounterPoint& p) { t << p.time << ',' << p.value; });
   list("graph_tasks", m.submitted, [&](std::uint64_t id) { t << id << ',' << m.task_type[id]; });

@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -288,6 +289,39 @@ ResourceRequest request_of(const detail::TaskSpec* spec) {
   return r;
 }
 
+/// Each decision's wait (SchedulerWait): events in time order; a task's "could run" time is
+/// its ready, then the end of each attempt a retry followed. Decisions are placements for
+/// tasks the scheduler placed, starts for the others.
+void add_scheduler_waits(TraceModel& m, const TraceEvents& e) {
+  std::unordered_set<std::uint64_t> placed;
+  for (const TaskPlaced& p : e.placed) placed.insert(p.task_id);
+  struct Change {
+    EventTime time;
+    int order;  // at one time: could-run changes before decisions
+    std::uint64_t task;
+    bool decision, by_placement;
+  };
+  std::vector<Change> changes;
+  for (const TaskReady& r : e.ready) changes.push_back({r.time, 0, r.task_id, false, false});
+  for (const TaskEnded& x : e.ended)
+    if (x.will_retry) changes.push_back({x.time, 0, x.task_id, false, false});
+  for (const TaskPlaced& p : e.placed) changes.push_back({p.time, 1, p.task_id, true, true});
+  for (const StartRecord& s : e.started)
+    if (!placed.count(s.task_id)) changes.push_back({s.time, 1, s.task_id, true, false});
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const Change& a, const Change& b) { return std::tie(a.time, a.order) < std::tie(b.time, b.order); });
+  std::unordered_map<std::uint64_t, EventTime> since;
+  for (const Change& c : changes) {
+    if (!c.decision) {
+      since[c.task] = c.time;
+      continue;
+    }
+    auto it = since.find(c.task);
+    if (it == since.end()) continue;  // (its ready was not recorded)
+    m.scheduler_waits.push_back({c.task, c.by_placement, it->second - m.origin, c.time - m.origin});
+  }
+}
+
 }  // namespace
 
 TraceModel build_trace_model(TraceEvents e) {
@@ -319,6 +353,7 @@ TraceModel build_trace_model(TraceEvents e) {
   for (const TaskPlaced& p : e.placed) {
     m.placements.push_back({p.task_id, m.node_index(p.node), p.computing_units, p.time - m.origin});
   }
+  add_scheduler_waits(m, e);
   for (const detail::TaskSpec* spec : e.type_specs) m.type_requests.push_back(request_of(spec));
   for (std::size_t i = 0; i < e.dependency_of.size(); ++i) {
     const Dependency& d = e.dependency_of[i];

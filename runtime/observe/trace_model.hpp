@@ -79,6 +79,16 @@ struct PlacementPoint {
   std::int64_t time = 0;
 };
 
+/// How long a task waited for the scheduler: from when it could run (ready, or its
+/// previous attempt's end when it is retried) to the decision (its placement in a
+/// master-worker run; in a local run, where the start is the decision, its start).
+struct SchedulerWait {
+  std::uint64_t task_id = 0;
+  bool placed = false;    // the decision was a placement (else a local start)
+  std::int64_t begin = 0;  // could run
+  std::int64_t end = 0;    // decided
+};
+
 /// A value that changes over time: {time, value} from the start.
 struct CounterPoint {
   std::int64_t time = 0;
@@ -120,6 +130,7 @@ struct TraceModel {
   std::vector<WorkSpan> work;  // workers' own runtime work, by begin
   std::vector<DependencyEdge> dependencies;
   std::vector<PlacementPoint> placements;  // the scheduler's decisions, by time
+  std::vector<SchedulerWait> scheduler_waits;  // by decision time
   std::vector<CounterPoint> ready_tasks;     // tasks ready and not yet started
   std::vector<CounterPoint> bytes_in_flight;  // bytes of transfers under way
   std::uint64_t dropped = 0;  // events not recorded (budget spent, or a worker's buffer full): truncated

@@ -31,7 +31,7 @@ import sys
 
 HEADER = re.compile(r"^#Paraver \((\d\d/\d\d/\d\d at \d\d:\d\d)\):(\d+)(_ns)?:(\d+)\(([\d,]+)\):(\d+):(.*)$")
 TASK_TYPE, TASK_ID, TRANSFER, RUNTIME_EVENT = 8000000, 8000002, 8000003, 8001002
-CPUS, GPUS, MEMORY, PLACED_NODE = 8000008, 8000009, 8000010, 8001012
+CPUS, GPUS, MEMORY, PLACED_NODE, SCHEDULER_WAIT = 8000008, 8000009, 8000010, 8001012, 8001014
 WORKER_WORK = (2, 3)  # 8001002 values of a worker's own work: taking inputs, answering
 
 
@@ -134,7 +134,8 @@ def check_prv(path, states_declared, types, problems):
         open_task = {}  # (task, thread) -> task id running
         result = {"type_counts": collections.Counter(), "task_ids": set(), "nodes_with_tasks": set(),
                   "transfers": 0, "transfer_bytes": 0, "task_threads": collections.defaultdict(set),
-                  "worker_work": set(), "requested": collections.defaultdict(set), "placements": 0}
+                  "worker_work": set(), "requested": collections.defaultdict(set), "placements": 0,
+              "scheduler_waits": 0}
 
         def place(fields, n, at):
             cpu, app, task, thread = fields[at:at + 4]
@@ -181,6 +182,8 @@ def check_prv(path, states_declared, types, problems):
                     result["requested"][label].add((values[CPUS], values.get(GPUS), values.get(MEMORY)))
                 if PLACED_NODE in values:
                     result["placements"] += 1
+                if SCHEDULER_WAIT in values:
+                    result["scheduler_waits"] += 1
                 for t, v in pairs:
                     if t not in types:
                         problems.add(f"trace.prv:{n}", f"event type {t} not in the .pcf")
@@ -264,6 +267,16 @@ def check_json(path, args, problems):
         problems.add("trace.json", "no dependency arrows")
     if args.min_transfers and not any(e.get("ph") == "s" and e.get("cat") == "transfer" for e in events):
         problems.add("trace.json", "no transfer arrows")
+    if args.scheduler_waits is not None:
+        waits = [e for e in events if e.get("cat") == "scheduling" and e.get("ph") in ("b", "e")]
+        begins = collections.Counter(e["id"] for e in waits if e["ph"] == "b")
+        ends = {e["id"]: e["ts"] for e in waits if e["ph"] == "e"}
+        if len(begins) != args.scheduler_waits or set(begins) != set(ends):
+            problems.add("trace.json", f"{len(begins)} waits for the scheduler ({len(ends)} ends), expected "
+                                       f"{args.scheduler_waits} with both ends")
+        for e in waits:
+            if e["ph"] == "b" and e["id"] in ends and ends[e["id"]] < e["ts"]:
+                problems.add("trace.json", f"a wait for the scheduler ends before it begins: {e}")
     for counter in ("ready tasks",):
         if not any(e.get("ph") == "C" and e.get("name") == counter for e in events):
             problems.add("trace.json", f"no '{counter}' counter")
@@ -304,6 +317,8 @@ def main():
     p.add_argument("--min-clock-probes", type=int, default=0)
     p.add_argument("--requested", action="append", default=[], help="TYPE=CPUS:GPUS:MB asked by each task of TYPE")
     p.add_argument("--min-placements", type=int, default=0)
+    p.add_argument("--scheduler-waits", type=int,
+                   help="N: N waits for the scheduler (8001014 in the .prv, async slices in the JSON)")
     p.add_argument("--worker-threads", action="store_true",
                    help="tasks on workers are on the worker's own task threads (their events were told)")
     p.add_argument("--same-clock", action="store_true",
@@ -343,6 +358,9 @@ def main():
             if r["requested"][name] != {want}:
                 problems.add("trace.prv", f"'{name}' tasks requested {sorted(r['requested'][name])} "
                                           f"(CPUs, GPUs, MB), expected {want}")
+        if args.scheduler_waits is not None and r["scheduler_waits"] != args.scheduler_waits:
+            problems.add("trace.prv", f"{r['scheduler_waits']} waits for the scheduler (8001014), expected "
+                                      f"{args.scheduler_waits}")
         if r["placements"] < args.min_placements:
             problems.add("trace.prv", f"{r['placements']} scheduling decisions (8001012), expected at least "
                                       f"{args.min_placements}")

@@ -2,6 +2,7 @@
 // the monitor's answers (token, state, the backend not asked once the run ended). Whole
 // programs are in tests/e2e/observe.
 #include "observe/graph_dot.hpp"
+#include "observe/live_timeline.hpp"
 #include "observe/monitor.hpp"
 #include "observe/observers.hpp"
 #include "observe/task_graph.hpp"
@@ -9,9 +10,13 @@
 #include <compss/error.hpp>
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 #include <atomic>
 #include <map>
 #include <string>
@@ -227,4 +232,126 @@ TEST(Monitor, APortInUseIsAClearError) {
     EXPECT_NE(what.find("the monitor cannot listen on 127.0.0.1:" + std::to_string(first.port())), std::string::npos);
     EXPECT_NE(what.find("choose another with --monitor=PORT"), std::string::npos) << what;
   }
+}
+
+// The monitor's timeline: a local attempt opens at its start on the lowest free lane; a
+// remote one opens when placed ("sent", state 0) and runs (1) from the start its answer
+// gives; ends close them with their outcome (2 done, 3 failed) and free the lane; only the
+// newest max_ended ended attempts are kept.
+TEST(LiveTimeline, LanesPlacementsAndOutcomes) {
+  const rt::EventTime t0 = 1'000'000'000;
+  LiveTimeline timeline(t0);
+  timeline.on_submitted({1, "step", {}, {}, t0});
+  timeline.on_submitted({2, "step", {}, {}, t0});
+  timeline.on_submitted({3, "explode", {}, {}, t0});
+  timeline.on_started({1, 1, {0, "master", 0}, t0 + 100'000'000});
+  timeline.on_started({2, 1, {0, "master", 1}, t0 + 200'000'000});
+  timeline.on_placed({3, 1, 1, t0 + 300'000'000});
+  std::string json = timeline.json(t0 + 400'000'000);
+  EXPECT_NE(json.find("\"types\":[\"step\",\"explode\"]"), std::string::npos) << json;
+  EXPECT_NE(json.find("[0,0,0.1000,-1,0,1,1,1]"), std::string::npos) << json;
+  EXPECT_NE(json.find("[0,1,0.2000,-1,0,2,1,1]"), std::string::npos) << "the second lane: " << json;
+  EXPECT_NE(json.find("[1,0,0.3000,-1,1,3,0,0]"), std::string::npos) << "sent to node 1: " << json;
+
+  timeline.on_ended({1, rt::TaskOutcome::success, 1, false, t0 + 500'000'000});
+  timeline.on_started({3, 1, {1, "localhost-1", 0}, t0 + 350'000'000});
+  timeline.on_ended({3, rt::TaskOutcome::failed, 1, false, t0 + 600'000'000});
+  timeline.on_submitted({4, "step", {}, {}, t0});
+  timeline.on_started({4, 1, {0, "master", 0}, t0 + 700'000'000});
+  json = timeline.json(t0 + 800'000'000);
+  EXPECT_NE(json.find("[0,0,0.1000,0.5000,0,1,1,2]"), std::string::npos) << json;
+  EXPECT_NE(json.find("[1,0,0.3500,0.6000,1,3,1,3]"), std::string::npos) << "ran from its start: " << json;
+  EXPECT_NE(json.find("[0,0,0.7000,-1,0,4,1,1]"), std::string::npos) << "lane 0 free again: " << json;
+
+  for (std::uint64_t id = 10; id < 10 + LiveTimeline::max_ended + 5; ++id) {
+    timeline.on_started({id, 1, {0, "master", 0}, t0 + 900'000'000});
+    timeline.on_ended({id, rt::TaskOutcome::success, 1, false, t0 + 900'000'000});
+  }
+  json = timeline.json(t0 + 1'000'000'000);
+  EXPECT_EQ(json.find("0.5000,0,1,1,2]"), std::string::npos) << "the oldest ended attempt was dropped";
+  EXPECT_NE(json.find("[0,1,0.2000,-1,0,2,1,1]"), std::string::npos) << "open attempts stay: " << json;
+}
+
+// The monitor's graph drawings give way to the run: dot runs niced, and is not run again
+// sooner than graph_pause_factor times its last drawing took. A stand-in dot on PATH
+// records its niceness and takes 0.3 s: while the graph changes for 2.5 s it is drawn once
+// (a fixed one-second pause would draw it 2 or 3 times).
+namespace {
+/// A stand-in for Graphviz's dot first on PATH (while it lives): it appends its niceness to
+/// `log`, sleeps `seconds`, then writes an empty SVG where -o says; with "never", it
+/// becomes `sleep 60` (exec: killing it leaves no process behind).
+struct FakeDot {
+  std::filesystem::path dir, log;
+  std::string old_path;
+  explicit FakeDot(const char* seconds) {
+    namespace fs = std::filesystem;
+    dir = fs::temp_directory_path() / ("compss-fake-dot-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    log = dir / "niceness";
+    {
+      std::ofstream script(dir / "dot");
+      script << "#!/bin/sh\nnice >> '" << log.string() << "'\n";
+      if (std::string(seconds) == "never") script << "exec sleep 60\n";
+      else script << "sleep " << seconds << "\necho '<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>' > \"$3\"\n";
+    }
+    fs::permissions(dir / "dot", fs::perms::owner_all);
+    old_path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    ::setenv("PATH", (dir.string() + ":" + old_path).c_str(), 1);
+  }
+  ~FakeDot() {
+    ::setenv("PATH", old_path.c_str(), 1);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+}  // namespace
+
+TEST(Monitor, DrawsTheGraphNicedAndPausesInProportionToTheDrawing) {
+  FakeDot fake("0.3");
+  const auto& log = fake.log;
+
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  {
+    Monitor monitor(0, {graph, summary, {}, 100});
+    const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
+    submit(*graph, 1, "t", {});
+    EXPECT_NE(monitor.handle("/api/graph.svg?token=" + token).body.find("<svg"), std::string::npos);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(2500);
+    for (std::uint64_t id = 2; std::chrono::steady_clock::now() < until; ++id) {
+      submit(*graph, id, "t", {});  // the graph changed: it would be drawn again
+      monitor.handle("/api/graph.svg?token=" + token);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(monitor.graph_drawings(), 1u);
+  }
+  std::ifstream in(log);
+  int niceness = -100;
+  in >> niceness;
+  errno = 0;
+  const int own = ::getpriority(PRIO_PROCESS, 0);
+  EXPECT_EQ(niceness, std::min(19, own + Monitor::graph_niceness));
+}
+
+// The run's end does not wait for a drawing under way: on_run_ended stops dot (a stand-in
+// that would take 60 s), the request gets the last drawing, and the monitor goes at once.
+TEST(Monitor, TheRunsEndStopsADrawingUnderWay) {
+  FakeDot fake("never");
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  const auto began = std::chrono::steady_clock::now();
+  {
+    Monitor monitor(0, {graph, summary, {}, 100});
+    const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
+    submit(*graph, 1, "t", {});
+    std::string answer;
+    std::thread asking([&] { answer = monitor.handle("/api/graph.svg?token=" + token).body; });
+    while (!std::filesystem::exists(fake.log) && std::chrono::steady_clock::now() - began < std::chrono::seconds(30))
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // (until dot runs)
+    monitor.on_run_ended({0});
+    asking.join();
+    EXPECT_NE(answer.find("the run ended before the graph was drawn"), std::string::npos) << answer;
+    EXPECT_EQ(monitor.graph_drawings(), 0u);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(30)) << "the end waited for dot";
 }

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 
 using namespace compss::rt;
 using namespace compss::rt::observe;
@@ -241,4 +242,27 @@ TEST(TraceModel, EventsAWorkerCouldNotKeepMakeTheTraceTruncated) {
   EXPECT_NE(meta.find("\"truncated\":true"), std::string::npos) << meta;
   EXPECT_NE(meta.find("\"clock_probes\":2"), std::string::npos) << meta;
   EXPECT_NE(meta.find("\"events_dropped\":7"), std::string::npos) << meta;
+}
+
+// A task's wait for the scheduler: from ready to its placement (master-worker) or its start
+// (local), and for a retry from the failed attempt's end; replicas wait once each.
+TEST(TraceModel, SchedulerWaitsRunFromReadyOrThePreviousEndToTheDecision) {
+  TraceRecorder r(1000);
+  r.on_submitted(TaskSubmitted{1, "a", {}, {}, 0});
+  r.on_ready(TaskReady{1, 0});
+  r.on_started(TaskStarted{1, 1, Allocation{}, 30});  // local: the start is the decision
+  r.on_ended(TaskEnded{1, TaskOutcome::failed, 1, true, 50});
+  r.on_started(TaskStarted{1, 2, Allocation{}, 55});  // the retry waited 5
+  r.on_ended(TaskEnded{1, TaskOutcome::success, 2, false, 60});
+  r.on_submitted(TaskSubmitted{2, "b", {}, {}, 0});
+  r.on_ready(TaskReady{2, 10});
+  r.on_placed(TaskPlaced{2, 1, 1, 70});  // placed: its start on the worker is no decision
+  r.on_placed(TaskPlaced{2, 2, 1, 70});  // (a replica)
+  r.on_started(TaskStarted{2, 1, Allocation{1, "w1", 0}, 80});
+  r.on_ended(TaskEnded{2, TaskOutcome::success, 1, false, 90});
+  TraceModel m = build_trace_model(r.take());
+  std::vector<std::tuple<std::uint64_t, bool, std::int64_t, std::int64_t>> waits;
+  for (const SchedulerWait& w : m.scheduler_waits) waits.emplace_back(w.task_id, w.placed, w.begin, w.end);
+  EXPECT_EQ(waits, (std::vector<std::tuple<std::uint64_t, bool, std::int64_t, std::int64_t>>{
+                       {1, false, 0, 30}, {1, false, 50, 55}, {2, true, 10, 70}, {2, true, 10, 70}}));
 }

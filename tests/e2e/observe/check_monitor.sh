@@ -3,8 +3,9 @@
 # Runs monitor_program with the monitor on (COMPSS_MONITOR=0 alone, or compss-run
 # --monitor) and checks, with Debian's headless chromium loading the page while it runs:
 # the 13 tasks appear (0 done) with the nodes, and the one that failed at once with its
-# error in the failures; once they are let go, the page shows 12 done, the graph drawn,
-# and is saved as <screenshot.png>. Also: a
+# error in the failures, and the timeline shows the failed attempt and the waiting ones
+# open (running, or sent to a worker); once they are let go, the page shows 12 done, the
+# graph drawn and 12 done attempts in the timeline, and is saved as <screenshot.png>. Also: a
 # missing or wrong token gets 403, and a port in use is a clear error at start.
 set -u
 program="$(realpath "$1")" screenshot="$2"
@@ -85,6 +86,11 @@ for want in 'id="total">13<' 'id="done">0<' 'class="node"' 'class="failure"><td>
             'std::runtime_error: monitor test failure: bad input 42' '1 failed attempt(s), 0 worker(s) lost'; do
   grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want while tasks wait"; echo "$dom" | head -c 3000; exit 1; }
 done
+# The timeline: the failed attempt, and the steps that wait open (running here, or sent to
+# a worker that answers only at their end).
+grep -q 'class="span failed"' <<<"$dom" || { echo "FAIL: the timeline lacks the failed attempt"; echo "$dom" | head -c 3000; exit 1; }
+open_spans="$(grep -o 'class="span \(running\|sent\)"' <<<"$dom" | wc -l)"
+[[ $open_spans -ge 1 ]] || { echo "FAIL: the timeline shows no open attempt while the steps wait"; echo "$dom" | head -c 3000; exit 1; }
 
 touch run/go
 wait_state "s['counts']['done'] == 12" "12 tasks done"
@@ -92,6 +98,8 @@ dom="$(page)" || exit 1
 for want in 'id="done">12<' 'id="total">13<' '<svg' '<title>12</title>' 'fill="#32cd32"'; do
   grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want once the tasks ended"; echo "$dom" | head -c 3000; exit 1; }
 done
+done_spans="$(grep -o 'class="span done"' <<<"$dom" | wc -l)"
+[[ $done_spans -eq 12 ]] || { echo "FAIL: the timeline shows $done_spans done attempts, expected 12"; echo "$dom" | head -c 3000; exit 1; }
 mkdir -p "$(dirname "$screenshot")"
 timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --window-size=1100,1400 \
   --screenshot="$screenshot" "$url" >/dev/null 2>&1

@@ -1,0 +1,77 @@
+// The monitor's live timeline: the attempts of the last minute per node and lane, with
+// those still running (or sent to a worker and not answered yet) open to "now". Bounded:
+// the newest `max_ended` ended attempts are kept, plus the open ones. docs/tools.md,
+// "The monitor".
+#pragma once
+
+#include "core/events.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace compss::rt::observe {
+
+/// Attempts as bars for the monitor's page, from task events.
+///
+/// A local attempt opens at its start. A remote one opens when the scheduler places it
+/// (`on_placed`: sent to the worker, state "sent") and becomes "running" from the time
+/// the worker's answer says it began (a worker tells a task's start with its end, or with
+/// its own events when the run is traced). Each node's attempts are laid on lanes: the
+/// lowest lane free when the bar opens.
+///
+/// Thread-safety: one mutex (a leaf) around every member; events come from any thread.
+///
+///   LiveTimeline timeline(rt::event_now());
+///   ... timeline.on_started(e) ...
+///   std::string json = timeline.json(rt::event_now());
+class LiveTimeline {
+ public:
+  explicit LiveTimeline(rt::EventTime start) : start_(start) {}
+
+  void on_submitted(const rt::TaskSubmitted& e);
+  void on_placed(const rt::TaskPlaced& e);
+  void on_started(const rt::TaskStarted& e);
+  void on_ended(const rt::TaskEnded& e);
+
+  /// The ended attempts kept at most (the newest).
+  static constexpr std::size_t max_ended = 2000;
+  /// Ended attempts older than this (seconds before now) are not sent.
+  static constexpr double window_seconds = 60;
+
+  /// {"now_s", "window_s", "types": [names], "spans": [[node, lane, begin_s, end_s or -1 (open), type, task, attempt, state]]}
+  /// with state 0 sent, 1 running, 2 done, 3 failed, 4 timed out, 5 cancelled; times in
+  /// seconds since `start`.
+  std::string json(rt::EventTime now) const;
+
+ private:
+  enum State : std::uint8_t { sent, running, done, failed, timed_out, cancelled };
+  struct Span {
+    std::uint64_t task = 0;
+    unsigned attempt = 0;
+    int node = 0;
+    unsigned lane = 0;
+    std::uint32_t type = 0;
+    rt::EventTime begin = 0, end = 0;
+    State state = sent;
+  };
+  /// A lane of `node` free now (the lowest), marked taken.
+  unsigned take_lane(int node);
+  void free_lane(const Span& span);
+  Span& open(std::uint64_t task, int node, rt::EventTime time);
+
+  rt::EventTime start_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> type_names_;
+  std::unordered_map<std::string, std::uint32_t> type_ids_;
+  std::unordered_map<std::uint64_t, std::uint32_t> type_of_;  ///< tasks not ended yet
+  std::unordered_multimap<std::uint64_t, Span> open_;  ///< by task (replicas: one per node)
+  std::deque<Span> ended_;
+  std::vector<std::vector<bool>> lanes_busy_;  ///< [node][lane]
+  std::uint32_t last_type_ = ~0u;  ///< the type on_submitted found last (calls of one type follow)
+};
+
+}  // namespace compss::rt::observe
