@@ -67,7 +67,24 @@ long checksum(std::array<long, 16>& values) {
 
 }  // namespace
 
+/// ELASTIC_CANCEL (elastic_cancel.sh): free_resources(1) right after request_resources(1)
+/// gives up the worker asked for (not joined yet), never a live one; tasks then run on the
+/// run's workers. Prints where they ran.
+int cancel_case() {
+  compss::request_resources(1);
+  compss::free_resources(1);
+  std::vector<compss::Future<std::string>> places;
+  for (int i = 0; i < 8; ++i) places.push_back(where_am_i(100));
+  std::set<std::string> ran_on;
+  for (auto& p : places) ran_on.insert(compss::wait_on(p));
+  std::string list;
+  for (const std::string& n : ran_on) list += " " + n;
+  std::printf("cancel: ran on:%s\n", list.c_str());
+  return 0;
+}
+
 int main() {
+  if (std::getenv("ELASTIC_CANCEL") != nullptr) return cancel_case();
   // 1. grow
   const unsigned before = compss::number_of_resources();
   compss::request_resources(1);
