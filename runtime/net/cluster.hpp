@@ -281,8 +281,9 @@ class Cluster final : public rt::Backend {
     std::uint64_t serial = 0;
   };
   std::unordered_map<const detail::TaskBase*, Stuck> stuck_;
-  // Gangs sent to their first node or started on the master, until they end: a lost node
-  // stops only those (a gang placed but not started yet is refused by gang_may_start).
+  // (sched_mutex_) Gangs sent to their first node or started on the master, until they
+  // end: a lost node stops only those (one placed but not started yet is refused by
+  // gang_may_start).
   std::unordered_set<const detail::TaskBase*> gangs_started_;
   std::uint64_t stuck_serial_ = 0;
   std::unique_ptr<RestartRequests> restarts_;  // thread-safe itself
