@@ -117,10 +117,11 @@ inline void barrier([[maybe_unused]] bool no_more_tasks = false) {
 #endif
 }
 
-/// Number of local resources (threads) tasks run on: COMPSS_THREADS, or all cores. The
-/// sequential build returns the same number, so programs partition their data the same way.
-/// Under compss-run: the task slots (cores) of the live nodes, which change as workers
-/// join (request_resources) or leave (free_resources, a lost worker).
+/// Number of local resources (threads) tasks run on: COMPSS_THREADS, or all cores; the
+/// sequential build returns the same number. Under compss-run: the task slots (cores) of
+/// the live nodes, which change as workers join (request_resources) or leave
+/// (free_resources, a lost worker), so the number may differ from a local or sequential
+/// run's: a program whose result must not depend on it partitions by a fixed count.
 ///
 ///   std::size_t blocks = 4 * compss::number_of_resources();
 inline unsigned number_of_resources() {

@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <mutex>
-#include <set>
+#include <map>
 #include <thread>
 #include <unistd.h>
 
@@ -122,11 +122,18 @@ void kill_group(pid_t pid, int pidfd, std::chrono::milliseconds grace, int& stat
 
 /// The process groups of the programs running now: a process that ends without waiting
 /// for its tasks (a timed-out task abandoned) kills them first (kill_external_programs).
+/// Each with its owner (GroupOwnerScope) and whether kill_groups_of asked it to stop.
 /// Lock order: its mutex is a leaf.
 struct RunningGroups {
+  struct Group {
+    const void* owner = nullptr;
+    bool stop = false;
+  };
   std::mutex mutex;
-  std::set<pid_t> groups;
+  std::map<pid_t, Group> groups;
 };
+
+thread_local const void* tls_group_owner = nullptr;
 RunningGroups& running_groups() {
   static RunningGroups* r = new RunningGroups;  // (never destroyed: used up to _Exit)
   return *r;
@@ -137,7 +144,13 @@ class RunningGroup {
  public:
   explicit RunningGroup(pid_t pgid) : pgid_(pgid) {
     std::lock_guard lock(running_groups().mutex);
-    running_groups().groups.insert(pgid_);
+    running_groups().groups[pgid_] = {tls_group_owner, false};
+  }
+  /// kill_groups_of asked this program to stop.
+  bool stop_asked() const {
+    std::lock_guard lock(running_groups().mutex);
+    auto it = running_groups().groups.find(pgid_);
+    return it != running_groups().groups.end() && it->second.stop;
   }
   ~RunningGroup() {
     std::lock_guard lock(running_groups().mutex);
@@ -161,7 +174,26 @@ void kill_running_groups() noexcept {
   RunningGroups& r = running_groups();
   // (try_lock: called on the way out, maybe from a thread that was stopped holding it.)
   std::unique_lock lock(r.mutex, std::try_to_lock);
-  for (pid_t g : r.groups) ::kill(-g, SIGKILL);
+  for (const auto& [g, group] : r.groups) ::kill(-g, SIGKILL);
+}
+
+GroupOwnerScope::GroupOwnerScope(const void* owner) noexcept : previous_(tls_group_owner) {
+  tls_group_owner = owner;
+}
+
+GroupOwnerScope::~GroupOwnerScope() { tls_group_owner = previous_; }
+
+std::size_t kill_groups_of(const void* owner) noexcept {
+  // (Only flagged: the program's run_process sees it within its poll and ends the group as
+  // for a cancellation, reaping it.)
+  std::lock_guard lock(running_groups().mutex);
+  std::size_t stopped = 0;
+  for (auto& [g, group] : running_groups().groups) {
+    if (group.owner != owner || owner == nullptr) continue;
+    group.stop = true;
+    ++stopped;
+  }
+  return stopped;
 }
 
 std::vector<int> living_group_members(int pgid) {
@@ -249,7 +281,7 @@ ProcessEnd run_process(const ProcessSpec& spec, const std::string& what,
       end.how = ProcessEnd::How::timed_out;
       break;
     }
-    if (should_stop && should_stop()) {
+    if ((should_stop && should_stop()) || running.stop_asked()) {
       kill_group(pid, pidfd, grace, status);
       end.how = ProcessEnd::How::stopped;
       break;

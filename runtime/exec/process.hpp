@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -52,6 +53,26 @@ std::mutex& environment_mutex();
 /// Sends SIGKILL to the group of every program running now (this process is about to end
 /// without waiting for the tasks running them). Never blocks.
 void kill_running_groups() noexcept;
+
+/// While it lives, the programs run_process starts on this thread belong to `owner` (a
+/// task: kill_groups_of ends them). Scopes nest; the innermost owner counts.
+///
+///   { GroupOwnerScope owner(task); run the task }   // elsewhere: kill_groups_of(task)
+class GroupOwnerScope {
+ public:
+  explicit GroupOwnerScope(const void* owner) noexcept;
+  ~GroupOwnerScope();
+  GroupOwnerScope(const GroupOwnerScope&) = delete;
+  GroupOwnerScope& operator=(const GroupOwnerScope&) = delete;
+
+ private:
+  const void* previous_;
+};
+
+/// Stops the programs `owner` runs now (from any thread): their run_process kills their
+/// group as for should_stop (SIGTERM, SIGKILL after the grace) and returns
+/// ProcessEnd::How::stopped. Never blocks. Returns how many programs it stopped.
+std::size_t kill_groups_of(const void* owner) noexcept;
 
 /// The processes of group `pgid` that still run (zombies left out: they have ended).
 /// Reads /proc.

@@ -2,6 +2,7 @@
 
 #include "core/access.hpp"
 #include "core/runtime.hpp"
+#include "exec/process.hpp"
 #include "local/constrained.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
@@ -402,6 +403,11 @@ bool Cluster::release_placement(const TaskBase* t, int n) {
                           : nullptr;
   if (node == nullptr || !node->release(t)) return false;
   running_.fetch_sub(1, std::memory_order_relaxed);
+  const detail::TaskKind kind = t->implementation_spec().kind;
+  if (kind == detail::TaskKind::mpi || kind == detail::TaskKind::multinode) {
+    std::lock_guard lock(sched_mutex_);
+    gangs_started_.erase(t);  // (its shares are given back: no loss concerns it now)
+  }
   return true;
 }
 
@@ -524,7 +530,35 @@ sched::Allocation Cluster::allocation_on(const TaskBase* t, int n) const {
   return node->allocation_of(t);
 }
 
+bool Cluster::gang_may_start(const TaskBase* t, int n) {
+  const detail::TaskKind kind = t->implementation_spec().kind;
+  if (kind != detail::TaskKind::mpi && kind != detail::TaskKind::multinode) return true;  // (hot path)
+  const sched::Allocation a = allocation_on(t, n);
+  if (a.more.empty()) return true;
+  std::vector<int> others;  // (the scheduler's lock is not taken under sched_mutex_)
+  for (const sched::NodeShare& s : a.more)
+    others.push_back(static_cast<const ClusterNode&>(scheduler_->executor_of(s.node)).node());
+  std::lock_guard lock(sched_mutex_);
+  // The check and the record are one step: a loss marks its node dead under this lock,
+  // then scans gangs_started_ (stop_gangs_using), so it either is seen here or sees it.
+  for (int m : others) {
+    if (m > 0 && !worker_alive_[static_cast<std::size_t>(m)]) {
+      log(LogLevel::info, "task '" + std::string(t->spec().name) + "' (id " + std::to_string(t->id()) +
+                              ") was placed over worker " + std::to_string(m) +
+                              ", lost meanwhile: it is placed again");
+      return false;
+    }
+  }
+  gangs_started_.insert(t);
+  return true;
+}
+
 void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
+  if (!gang_may_start(t, 0)) {  // placed over a node lost meanwhile: placed again
+    release_placement(t, 0);
+    place(t);
+    return;
+  }
   std::vector<detail::TaskHost> hosts = hosts_of(t, 0);
   if (!hosts.empty()) log_gang(t, 0);
   // The master's node names its ids in the scheduler (no look-ahead there).
@@ -537,7 +571,13 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
     // compss::this_task::computing_units(), cpus(), gpus(); the thread pinned to the cores.
     rt::TaskBindingScope bound(computing_units, {std::move(share.cpus), std::move(share.gpus)});
     rt::TaskHostsScope nodes(std::move(hosts));   // compss::this_task::nodes(), MPI hosts
-    runtime_.execute_chain(t);
+    TaskBase* next = nullptr;
+    {
+      // Its programs are its own: a lost node of its gang stops them (kill_groups_of).
+      exec::GroupOwnerScope owner(t);
+      next = runtime_.execute_one(t);
+    }
+    if (next != nullptr) runtime_.execute_chain(next);
   });
 }
 
@@ -587,6 +627,10 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     }
   } catch (const std::exception& e) {  // its inputs cannot be found or made again
     conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    return;
+  }
+  if (!gang_may_start(t, n)) {  // placed over a node lost meanwhile: not an attempt
+    replace(std::move(call), -1);
     return;
   }
   std::get<TaskRequest>(*message).computing_units = call->computing_units;
@@ -922,8 +966,10 @@ void Cluster::on_lost(int n, const std::string& why) {
   // (Its tasks in flight come back as `lost` answers and are placed again one by one.)
   if (no_worker_left && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
   if (sid == sched::IdSet::npos) return;  // lost while admitted: admission removes it
-  stop_gangs_using(n, sid);
+  // Out of the scheduler first: a gang placed from now on has no share there; one placed
+  // before is found by the scan, or refused as it starts (gang_may_start).
   fail_stranded(scheduler_->remove_node(sid));
+  stop_gangs_using(n, sid);
 }
 
 void Cluster::fail_stranded(const std::vector<void*>& stranded) {

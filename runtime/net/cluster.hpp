@@ -33,6 +33,7 @@
 #include <span>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace compss::net {
@@ -142,6 +143,12 @@ class Cluster final : public rt::Backend {
   void run_on_master(detail::TaskBase* t, unsigned computing_units);
   /// What `t` holds as the scheduler placed it on node `n` (empty when it is not).
   sched::Allocation allocation_on(const detail::TaskBase* t, int n) const;
+  /// The gang `t` placed on node `n` is about to start: false when one of its nodes was
+  /// already lost (the scheduler placed it before it heard of the loss: the loss's
+  /// stop_gangs_using has not seen it); else it is recorded in gangs_started_ so that a
+  /// later loss of one of its nodes finds it (net/cluster_gang_loss.cpp). True for a task
+  /// on one node.
+  bool gang_may_start(const detail::TaskBase* t, int n);
   /// Gives back the reservation `t` holds on node `n`; true if it held one.
   bool release_placement(const detail::TaskBase* t, int n);
   /// The attempt leaves its node (a failure to retry elsewhere, a lost worker): its
@@ -290,6 +297,10 @@ class Cluster final : public rt::Backend {
     std::uint64_t serial = 0;
   };
   std::unordered_map<const detail::TaskBase*, Stuck> stuck_;
+  // (sched_mutex_) Gangs sent to their first node or started on the master, until they
+  // end: a lost node stops only those (one placed but not started yet is refused by
+  // gang_may_start).
+  std::unordered_set<const detail::TaskBase*> gangs_started_;
   std::uint64_t stuck_serial_ = 0;
   std::unique_ptr<RestartRequests> restarts_;  // thread-safe itself
   unsigned added_names_ = 0;  // guarded by sched_mutex_: workers request_nodes named so far

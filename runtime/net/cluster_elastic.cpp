@@ -40,6 +40,15 @@ void Cluster::request_nodes(unsigned n) {
 }
 
 void Cluster::retire_nodes(unsigned n) {
+  // Workers asked for (request_resources) that have not joined yet go first: freeing them
+  // is not awaiting them (their Hello is refused and their processes end), which keeps
+  // free_resources(n) right after request_resources(n) from retiring a live worker.
+  if (const unsigned cancelled = restarts_->cancel_additions(n); cancelled > 0) {
+    log(LogLevel::info, "free_resources: " + std::to_string(cancelled) +
+                            " worker(s) asked for and not joined yet are not awaited any more");
+    n -= cancelled;
+    if (n == 0) return;
+  }
   std::vector<int> chosen;  // the most recently joined first: the last ones asked for
   unsigned live = 0;
   {
@@ -65,6 +74,13 @@ bool Cluster::retire(int n) {
     if (!worker_alive_[k] || stopping_) return false;
     worker_alive_[k] = false;
     data_->node_lost(n);  // (data lock after sched lock) it holds no copy from now on
+    // A timed-out task still stuck there: no restart for it (restart_if_stuck matches no
+    // serial 0; the entry goes when its answer, `lost`, comes), nor a rejoin awaited if
+    // one was asked for already.
+    for (auto& [task, stuck] : stuck_) {
+      if (stuck.node == n) stuck.serial = 0;
+    }
+    restarts_->forget_rejoin(links_[k]->name());
     for (std::size_t i = 1; i < worker_alive_.size(); ++i) no_worker_left &= !worker_alive_[i];
     sid = worker_sched_[k];
   }

@@ -8,9 +8,14 @@
 // running program's process group and exits, the attempt comes back `lost` and is placed
 // again on the live nodes (not counted as a worker its task killed: the cut-off is on
 // purpose). The worker is not restarted: compss-run restarts one with SIGKILL, which would
-// leave its programs running (orphans). A gang run from the master's own node is only
-// reported.
+// leave its programs running (orphans). Only gangs that started (sent to their first node:
+// gangs_started_) cost their worker; one placed but not sent yet (waiting on the lane) is
+// refused as it starts (gang_may_start) and placed again. A gang run from the master's own
+// node has its program's process group killed (exec::kill_groups_of) and the run fails,
+// naming it (the master's executor would retry it in place, over the same lost hosts).
 #include "net/cluster.hpp"
+
+#include "exec/process.hpp"
 
 #include <cstdio>
 
@@ -31,14 +36,18 @@ void Cluster::stop_gangs_using(int lost, sched::NodeId lost_id) {
   const std::size_t count = nodes_.load(std::memory_order_acquire);  // (slots below: filled)
   for (std::size_t m = 1; m < count; ++m) {
     if (static_cast<int>(m) == lost || workers_[m] == nullptr) continue;
-    const std::vector<const void*> gangs = workers_[m]->gangs_holding(lost_id);
+    std::vector<const void*> gangs = workers_[m]->gangs_holding(lost_id);
     if (gangs.empty()) continue;
     std::string name;
     {
       std::lock_guard lock(sched_mutex_);
       if (!worker_alive_[m] || stopping_ || run_ended_) continue;
       name = links_[m]->name();
+      std::erase_if(gangs, [&](const void* task) {  // not sent: refused as it is (gang_may_start)
+        return !gangs_started_.contains(static_cast<const TaskBase*>(task));
+      });
     }
+    if (gangs.empty()) continue;
     std::string tasks;
     for (const void* task : gangs) {
       tasks += (tasks.empty() ? "" : ", ") + describe(task);
@@ -54,10 +63,22 @@ void Cluster::stop_gangs_using(int lost, sched::NodeId lost_id) {
   }
   if (master_sched_.load() == sched::IdSet::npos || master_node_ == nullptr) return;
   for (const void* task : master_node_->gangs_holding(lost_id)) {
-    // (Its thread runs the program: not stopped here. docs/external_programs.md.)
-    std::fprintf(stderr, "compss: %s lost %s of its gang; it runs from the master's node, where "
-                 "its program is not stopped: it ends by itself or at its time_out\n",
+    {
+      std::lock_guard lock(sched_mutex_);
+      if (stopping_ || run_ended_ || !gangs_started_.contains(static_cast<const TaskBase*>(task))) continue;
+    }
+    // Its thread waits for the program (run_process): killing the program's group ends
+    // the wait, and the attempt fails as stopped. The run fails first: the master's
+    // executor would retry it in place, over the same (lost) hosts. (Not started yet: it
+    // is refused as it starts, gang_may_start.)
+    const std::string why = describe(task) + " lost " + lost_name + " of its gang while it ran "
+                            "from the master's node (its program there was stopped; a gang run "
+                            "from the master is not placed again)";
+    std::fprintf(stderr, "compss: %s lost %s of its gang; it runs from the master's node: its "
+                 "program there is stopped (its process group killed) and the run fails\n",
                  describe(task).c_str(), lost_name.c_str());
+    runtime_.record_failure(*static_cast<const TaskBase*>(task), why.c_str());
+    exec::kill_groups_of(task);
   }
 }
 

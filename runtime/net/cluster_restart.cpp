@@ -52,22 +52,27 @@ void Cluster::restart_if_stuck(const TaskBase* t, std::uint64_t serial) {
   int n = 0;
   std::string name;
   std::string task;
+  std::string why;
+  bool asked = false;
   {
     std::lock_guard lock(sched_mutex_);
     auto it = stuck_.find(t);
-    // (It returned meanwhile; or its worker was lost, or the run is ending.)
+    // (It returned meanwhile; or its worker was lost or retired, or the run is ending.)
     if (it == stuck_.end() || it->second.serial != serial || stopping_ || run_ended_) return;
     n = it->second.node;
     if (!worker_alive_[static_cast<std::size_t>(n)]) return;
     // The entry stays until the worker's loss ends the attempt (conclude).
     name = links_[static_cast<std::size_t>(n)]->name();
     task = "task '" + std::string(t->spec().name) + "' (id " + std::to_string(t->id()) + ")";
+    // Asked under the lock (a short write on a local socket; its mutex is a leaf): retire
+    // (free_resources) marks the worker dead under it too, then forgets the restart, so
+    // a retired worker is never asked back.
+    asked = restarts_->request(name, why);
   }
   const auto grace = static_cast<long long>(config_.timeout_grace.count());
   const std::string stuck = task + " timed out and had not returned " + std::to_string(grace) +
                             " s later (COMPSS_TIMEOUT_GRACE; a thread cannot be stopped)";
-  std::string why;
-  if (restarts_->request(name, why)) {
+  if (asked) {
     std::fprintf(stderr,
                  "compss: worker %d (%s): %s: restarting the worker (compss-run starts it again; "
                  "it rejoins as a new node)\n",

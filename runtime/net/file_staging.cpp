@@ -112,12 +112,23 @@ void write_file_atomically(const fs::path& path, std::span<const std::byte> byte
   tmp.commit();
 }
 
+std::error_code create_shared_parent_directories(const fs::path& dir) {
+  std::error_code ec;
+  // A lost race shows as "No such file or directory" (the parent went before the mkdir
+  // of `dir`) or "File exists" (another handle made the parent, and it went again before
+  // it was checked). Each means another handle ended just then: a few tries are plenty.
+  for (int tries = 0; tries < 100; ++tries) {
+    fs::create_directories(dir, ec);
+    if (ec != std::errc::no_such_file_or_directory && ec != std::errc::file_exists) break;
+  }
+  return ec;
+}
+
 TaskFileStage::TaskFileStage() {
   static std::atomic<unsigned> counter{0};
   dir_ = fs::current_path() / ".compss-staging" /
          (std::to_string(getpid()) + "-" + std::to_string(counter++));
-  std::error_code ec;
-  fs::create_directories(dir_, ec);
+  const std::error_code ec = create_shared_parent_directories(dir_);
   if (ec) throw Error("compss: cannot create the staging directory '" + dir_.string() + "': " + ec.message());
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace compss::net {
@@ -51,6 +52,12 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
 
 /// The bytes of a file, or nullopt when it does not exist. Throws when it cannot be read.
 std::optional<std::vector<std::byte>> read_file_bytes(const std::filesystem::path& path);
+
+/// Creates `dir` and its missing parents. Made again when a parent it made is removed
+/// before `dir` is in it: the handles below share their parent (.compss-staging,
+/// .compss-streams) and remove it once empty as they go, from other threads or processes
+/// of the run. The error of the last try (none: empty).
+std::error_code create_shared_parent_directories(const std::filesystem::path& dir);
 
 /// The worker's side for one task: a fresh directory under `<cwd>/.compss-staging/`,
 /// removed with the object.

@@ -56,8 +56,7 @@ LocalStreamDir::LocalStreamDir(std::uint64_t stream) {
   static std::atomic<unsigned> counter{0};
   path_ = fs::current_path() / ".compss-streams" /
           (std::to_string(getpid()) + "-" + std::to_string(stream) + "-" + std::to_string(counter++));
-  std::error_code ec;
-  fs::create_directories(path_, ec);
+  const std::error_code ec = net::create_shared_parent_directories(path_);
   if (ec) throw Error("compss: file stream: cannot create the directory '" + path_.string() + "': " + ec.message());
 }
 

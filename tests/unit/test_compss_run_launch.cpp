@@ -234,7 +234,19 @@ TEST_F(CompssRunLaunch, RequestedWorkersAreNotAddedToRunsOnOtherHosts) {
   ASSERT_EQ(code, 0) << err();
   EXPECT_EQ(workers().size(), 1u);
   EXPECT_NE(err().find("compss-run: WARNING: request_resources: no worker added: this run's "
-                       "workers are on other hosts"), std::string::npos) << err();
+                       "workers are listed hosts"), std::string::npos) << err();
+}
+
+// Listed hosts that all name this machine run locally, but each listed host runs its one
+// worker already: only a --workers N run grows (docs/distributed.md).
+TEST_F(CompssRunLaunch, RequestedWorkersAreNotAddedToListedLocalHosts) {
+  int code = run({"--hosts", "localhost,localhost", fake_app},
+                 {{"FAKE_ADD_WORKERS", "added-1"}, {"FAKE_WAIT_WORKERS", "2"}});
+  ASSERT_EQ(code, 0) << err();
+  EXPECT_EQ(workers().size(), 2u) << err();
+  EXPECT_EQ(err().find("(request_resources)"), std::string::npos) << err();
+  EXPECT_NE(err().find("compss-run: WARNING: request_resources: no worker added: this run's "
+                       "workers are listed hosts"), std::string::npos) << err();
 }
 
 TEST_F(CompssRunLaunch, HostsOverSshGetTheSecretOnStdin) {

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
@@ -150,6 +152,32 @@ TEST(ExecProcess, AStopRequestKillsIt) {
                                              [&] { return ++polls > 3; },
                                              std::chrono::milliseconds(10));
   EXPECT_EQ(end.how, compss::exec::ProcessEnd::How::stopped);
+}
+
+// The master stops the program of one task (a gang that lost a node): only that task's
+// programs end, as stopped; another task's keeps running.
+TEST(ExecProcess, KillingOneOwnersGroupsLeavesTheOthers) {
+  int mine = 0, other = 0;
+  auto run_as = [](const void* owner, compss::exec::ProcessEnd& end) {
+    compss::exec::GroupOwnerScope scope(owner);
+    end = compss::exec::run_process(shell("sleep 300"), "task 't'",
+                                    std::chrono::steady_clock::now() + std::chrono::seconds(60),
+                                    no_stop, std::chrono::milliseconds(10),
+                                    std::chrono::milliseconds(200));
+  };
+  compss::exec::ProcessEnd mine_end, other_end;
+  std::thread a(run_as, &mine, std::ref(mine_end));
+  std::thread b(run_as, &other, std::ref(other_end));
+  // (Polled: the programs register once they started.)
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (compss::exec::kill_groups_of(&mine) == 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  a.join();
+  EXPECT_EQ(mine_end.how, compss::exec::ProcessEnd::How::stopped);
+  EXPECT_EQ(compss::exec::kill_groups_of(&mine), 0u);  // ended, not registered any more
+  EXPECT_EQ(compss::exec::kill_groups_of(&other), 1u);  // still running until now
+  b.join();
+  EXPECT_EQ(other_end.how, compss::exec::ProcessEnd::How::stopped);
 }
 
 TEST(ExecProcess, AProgramThatCannotStartNamesTaskAndPath) {

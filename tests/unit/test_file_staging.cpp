@@ -6,17 +6,24 @@
 #include "net/worker_store.hpp"
 
 #include <compss/detail/call_task.hpp>
+#include <compss/detail/stream_files.hpp>
 #include <compss/serialize.hpp>
 
 #include <gtest/gtest.h>
 
 #include <sys/mount.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 using namespace compss::detail;
 using namespace compss::net;
@@ -216,4 +223,45 @@ TEST(FileStaging, AFullDiskIsAnErrorNamingThePathAndTheUsersFileStaysAsItWas) {
   fs::remove(disk.dir.path / "filler");
   write_file_atomically(p, std::vector<std::byte>(32 * 1024, std::byte{'y'}));
   EXPECT_EQ(fs::file_size(p), 32u * 1024u);
+}
+
+// A task's stage and a file stream handle each take a directory below one shared parent
+// (.compss-staging, .compss-streams) and remove that parent as they go once it is empty:
+// another thread (or process) creating its directory at that moment must still get one,
+// never "cannot create the directory". Threads make and drop them in a loop (~1 s).
+template <class Dir, class Make>
+void churn_directories(const Make& make) {
+  TempDir cwd;
+  const fs::path before = fs::current_path();
+  fs::current_path(cwd.path);
+  std::atomic<int> failures{0};
+  std::string first_failure;
+  std::mutex first_mutex;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1000);
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 4; ++k) {
+    threads.emplace_back([&] {
+      while (std::chrono::steady_clock::now() < until) {
+        try {
+          std::unique_ptr<Dir> d = make();
+        } catch (const std::exception& e) {
+          if (failures++ == 0) {
+            std::lock_guard lock(first_mutex);
+            first_failure = e.what();
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  fs::current_path(before);
+  EXPECT_EQ(failures.load(), 0) << first_failure;
+}
+
+TEST(FileStaging, StagesMadeAndDroppedAtOnceAllGetTheirDirectory) {
+  churn_directories<TaskFileStage>([] { return std::make_unique<TaskFileStage>(); });
+}
+
+TEST(FileStaging, StreamDirectoriesMadeAndDroppedAtOnceAllGetTheirDirectory) {
+  churn_directories<LocalStreamDir>([] { return std::make_unique<LocalStreamDir>(7); });
 }

@@ -94,3 +94,36 @@ TEST(RestartRequests, CompssRunGoneIsAReasonNotASignal) {
 }
 
 }  // namespace
+
+// free_resources retires a worker: a restart asked for it just before (its task stuck) is
+// not awaited any more, so the restarted process does not join the run again.
+TEST(RestartRequests, ARetiredWorkerIsNotAwaitedBack) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  RestartRequests restarts(fds[1], 8);
+  std::string why;
+  ASSERT_TRUE(restarts.request("localhost-2", why)) << why;
+  ASSERT_TRUE(restarts.request("localhost-3", why)) << why;
+  restarts.forget_rejoin("localhost-2");
+  EXPECT_FALSE(restarts.take_rejoin("localhost-2"));
+  EXPECT_TRUE(restarts.take_rejoin("localhost-3"));  // others' restarts are still awaited
+  ::close(fds[0]);
+}
+
+// free_resources(n) right after request_resources(n): the workers asked for that have not
+// joined are the ones given up (most recent first), not live workers.
+TEST(RestartRequests, CancelledAdditionsAreNotAwaited) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  RestartRequests restarts(fds[1], 8);
+  std::string why;
+  for (const char* name : {"added-1", "added-2", "added-3"})
+    ASSERT_TRUE(restarts.request_new(name, why)) << why;
+  EXPECT_TRUE(restarts.take_added("added-3"));  // joined: not cancelled
+  EXPECT_EQ(restarts.cancel_additions(1), 1u);
+  EXPECT_FALSE(restarts.take_added("added-2"));  // the most recent one not joined
+  EXPECT_EQ(restarts.cancel_additions(5), 1u);  // only added-1 was left
+  EXPECT_FALSE(restarts.take_added("added-1"));
+  EXPECT_EQ(restarts.cancel_additions(1), 0u);
+  ::close(fds[0]);
+}

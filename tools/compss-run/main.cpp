@@ -83,19 +83,20 @@ void start_worker(const WorkerStart& s, const WorkerSpec& w, std::vector<WorkerP
 }
 
 /// The program asked for a new worker named `name` (request_resources): started as the
-/// run's local workers are, as worker requests.size() + 1. Only a run whose workers all run
-/// on this machine (--workers N) can grow: with --hosts, the XML files or Slurm every listed
-/// host runs a worker already, and compss-run says so instead.
+/// run's local workers are, as worker requests.size() + 1. Only a --workers N run can grow:
+/// with --hosts, the XML files or Slurm every listed host runs a worker already (even when
+/// they all name this machine: `--hosts localhost,localhost`), and compss-run says so instead.
 void add_worker(const WorkerStart& s, const LaunchPlan& plan, const std::string& name,
                 std::vector<WorkerProcess>& workers, std::vector<SpawnRequest>& requests) {
-  if (plan.workers.empty() || !plan.all_local()) {
+  // (By the option, not plan.all_local(): listed hosts that are this machine are local too.)
+  if (plan.workers.empty() || !s.options.workers.has_value()) {
     std::fprintf(stderr, "compss-run: WARNING: request_resources: no worker added: %s\n",
                  plan.workers.empty()
                      ? "this run has no worker to model one on (compss-run --workers N, N >= 1, "
                        "starts a run that can grow)"
-                     : "this run's workers are on other hosts (--hosts, the XML files or Slurm), "
+                     : "this run's workers are listed hosts (--hosts, the XML files or Slurm), "
                        "each of which runs a worker already, and compss-run starts new workers "
-                       "only as processes on this machine, for runs whose workers all run here");
+                       "only for runs started with --workers N");
     return;
   }
   WorkerSpec w = plan.workers.front();

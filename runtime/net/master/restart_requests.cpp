@@ -53,6 +53,7 @@ bool RestartRequests::request_new(const std::string& name, std::string& why) {
   std::lock_guard lock(mutex_);
   if (!ask("add", name, "this master was not started by compss-run, which alone starts workers", why)) return false;
   ++added_[name];
+  added_order_.push_back(name);
   return true;
 }
 
@@ -74,6 +75,22 @@ bool RestartRequests::take_added(const std::string& name) {
 bool RestartRequests::take_rejoin(const std::string& name) {
   std::lock_guard lock(mutex_);
   return take_one(expected_, name);
+}
+
+void RestartRequests::forget_rejoin(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  expected_.erase(name);
+}
+
+unsigned RestartRequests::cancel_additions(unsigned n) {
+  std::lock_guard lock(mutex_);
+  unsigned cancelled = 0;
+  while (cancelled < n && !added_order_.empty()) {
+    const std::string name = std::move(added_order_.back());
+    added_order_.pop_back();
+    if (take_one(added_, name)) ++cancelled;  // (else it joined already)
+  }
+  return cancelled;
 }
 
 }  // namespace compss::net

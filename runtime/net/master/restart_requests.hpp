@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace compss::net {
 
@@ -46,6 +47,15 @@ class RestartRequests {
   /// is one that was asked for.
   bool take_added(const std::string& name);
 
+  /// The worker named `name` left the run on purpose (free_resources): a restart asked for
+  /// it is not awaited any more (its Hello is refused, as any late worker's).
+  void forget_rejoin(const std::string& name);
+
+  /// free_resources: up to `n` workers asked for (request_new) that have not said Hello
+  /// yet are not awaited any more (their Hello is refused, so their processes end), the
+  /// most recently asked for first. Returns how many were.
+  unsigned cancel_additions(unsigned n);
+
  private:
   /// Writes "<verb> <name>\n" (mutex_ held); false with `why` when it cannot
   /// (`no_compss_run`: the reason without compss-run's socket).
@@ -57,6 +67,7 @@ class RestartRequests {
   std::size_t asked_ = 0;                    // guarded by mutex_
   std::map<std::string, unsigned> expected_;  // guarded by mutex_: name -> rejoins expected
   std::map<std::string, unsigned> added_;     // guarded by mutex_: name -> additions expected
+  std::vector<std::string> added_order_;      // guarded by mutex_: the names asked for, in order
 };
 
 }  // namespace compss::net

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gang_lost_node.sh <compss-run> <compss-binary> <workers>
+# gang_lost_node.sh <compss-run> <compss-binary> <workers | master>
 # A node of a running gang that is not its first is lost (docs/external_programs.md, "A
 # lost node of a gang"): programs/gang_lost_node.cpp runs an MPI task of 2 processes, one
 # per node, on <workers> workers of one core and no master core, its ranks waiting to be
@@ -13,10 +13,15 @@
 #     with 4, two are left: the task runs again over them (a second start) and the run
 #     ends with the program's output;
 #   - no process of the run is left behind (common.sh).
+# With <workers> = master the gang runs from the master's node (--workers 1 --master-cores
+# 1 --worker-cores 1: "runs over master x 1, worker 1 (...) x 1"): the worker is killed, the
+# master kills its own rank 0's process group (exec::kill_groups_of) and says so, and the
+# run fails naming the task and the lost node (a gang run from the master is not placed
+# again).
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 if [[ $# -ne 3 ]]; then
-  echo "usage: $0 <compss-run> <compss-binary> <workers>" >&2
+  echo "usage: $0 <compss-run> <compss-binary> <workers | master>" >&2
   exit 2
 fi
 launcher="$(realpath "$1")" compss_bin="$(realpath "$2")" workers="$3"
@@ -26,10 +31,19 @@ fail() { echo "FAIL: $*"; status=1; }
 export OMPI_MCA_btl_vader_single_copy_mechanism=none  # (a container may refuse CMA's ptrace)
 
 out="$work/run.out" err="$work/run.err"
-start_run 90 "$out" "$err" "$launcher" --no-progress --workers "$workers" --master-cores 0 \
+first="worker [0-9]+ \([^)]+\)"
+lost="^compss: worker [0-9]+ \(localhost-[0-9]+\): task 'hold_ranks' \(id [0-9]+\) lost worker [0-9]+"
+if [[ $workers == master ]]; then
+  workers=1 master_cores=1 first=master
+  lost="^compss: task 'hold_ranks' \(id [0-9]+\) lost worker [0-9]+"
+  lost_tail="of its gang; it runs from the master's node: its program there is stopped \\(its process group killed\\) and the run fails"
+else
+  master_cores=0 lost_tail="of its gang"
+fi
+start_run 90 "$out" "$err" "$launcher" --no-progress --workers "$workers" --master-cores "$master_cores" \
   --worker-cores 1 --log-level info -- "$compss_bin" "$work"
 
-gang="^compss: task 'hold_ranks' \(id [0-9]+\) runs over worker [0-9]+ \([^)]+\) x 1, worker [0-9]+ \(([^)]+)\) x 1$"
+gang="^compss: task 'hold_ranks' \(id [0-9]+\) runs over $first x 1, worker [0-9]+ \(([^)]+)\) x 1$"
 wait_for_line "$work/marker" '^started [0-9]+$' 60 || fail "the MPI task did not start"
 wait_for_line "$err" "$gang" 10 || fail "the master did not log the gang's nodes"
 rank0="$(grep -oE '[0-9]+$' "$work/marker" 2>/dev/null | head -1)"
@@ -41,7 +55,7 @@ if [[ -z $second || -z $rank0 ]]; then
 else
   echo "rank 0 (pid $rank0) started; killing the gang's second node, $second_name (pid $second)"
   kill -9 "$second"
-  wait_for_line "$err" "^compss: worker [0-9]+ \(localhost-[0-9]+\): task 'hold_ranks' \(id [0-9]+\) lost worker [0-9]+ \($second_name\) of its gang" 30 ||
+  wait_for_line "$err" "$lost \($second_name\) $lost_tail" 30 ||
     fail "the master did not say the task lost a node of its gang"
   deadline=$((SECONDS + 30))
   while process_alive "$rank0" && ((SECONDS < deadline)); do sleep 0.1; done
@@ -51,6 +65,10 @@ touch "$work/marker.release"  # (a new attempt, if any, may now finish)
 wait_run
 if [[ $rc -eq 124 || $rc -eq 137 ]]; then
   fail "the run did not end (timed out)"
+elif [[ $first == master ]]; then
+  [[ $rc -ne 0 ]] || fail "the run succeeded although the gang lost a node (its ranks were released)"
+  grep -qE "task 'hold_ranks' \(id [0-9]+\) lost worker [0-9]+ \($second_name\) of its gang while it ran from the master's node" "$err" ||
+    fail "the run failed (exit $rc) without saying why"
 elif [[ $workers -le 2 ]]; then
   [[ $rc -ne 0 ]] || fail "the run succeeded with one worker left for a 2-node gang"
   grep -q "task 'hold_ranks' can never run" "$err" || fail "the run failed (exit $rc) without naming the task"

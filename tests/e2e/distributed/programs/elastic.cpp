@@ -67,7 +67,29 @@ long checksum(std::array<long, 16>& values) {
 
 }  // namespace
 
+/// `count` tasks of `ms` each: the names of the nodes they ran on (" a b"), sorted.
+std::string run_and_list_nodes(int count, int ms) {
+  std::vector<compss::Future<std::string>> places;
+  for (int i = 0; i < count; ++i) places.push_back(where_am_i(ms));
+  std::set<std::string> ran_on;
+  for (auto& p : places) ran_on.insert(compss::wait_on(p));
+  std::string list;
+  for (const std::string& n : ran_on) list += " " + n;
+  return list;
+}
+
+/// ELASTIC_CANCEL (elastic_cancel.sh): free_resources(1) right after request_resources(1)
+/// gives up the worker asked for (not joined yet), never a live one; tasks then run on the
+/// run's workers. Prints where they ran.
+int cancel_case() {
+  compss::request_resources(1);
+  compss::free_resources(1);
+  std::printf("cancel: ran on:%s\n", run_and_list_nodes(8, 100).c_str());
+  return 0;
+}
+
 int main() {
+  if (std::getenv("ELASTIC_CANCEL") != nullptr) return cancel_case();
   // 1. grow
   const unsigned before = compss::number_of_resources();
   compss::request_resources(1);
@@ -77,14 +99,9 @@ int main() {
     return 3;
   }
   const unsigned grown = compss::number_of_resources();
-  std::vector<compss::Future<std::string>> places;
-  for (int i = 0; i < 16; ++i) places.push_back(where_am_i(100));
-  std::set<std::string> ran_on;
-  for (auto& p : places) ran_on.insert(compss::wait_on(p));
-  std::string list;
-  for (const std::string& n : ran_on) list += " " + n;
+  const std::string list = run_and_list_nodes(16, 100);
   std::fprintf(stderr, "elastic: resources %u -> %u; ran on:%s\n", before, grown, list.c_str());
-  std::printf("phase 1: %zu tasks\n", places.size());
+  std::printf("phase 1: %d tasks\n", 16);
 
   // 2. free: the values stay on the workers that made them until free_resources.
   std::array<long, 16> values{};
