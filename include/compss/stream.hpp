@@ -386,19 +386,28 @@ class FileStream : public detail::StreamHandle {
   /// Announces a complete file (a path in base_dir, or relative to it).
   void publish(const std::filesystem::path& file) { publish(std::vector<std::filesystem::path>{file}); }
   /// A file whose bytes must travel and cannot be read is not published: the others are,
-  /// then compss::Error names it.
+  /// then compss::Error names it. (Files that travel go in messages of about
+  /// stream_files_message_bytes().)
   void publish(const std::vector<std::filesystem::path>& files) {
     std::vector<detail::StreamChannel::Element> items;
+    std::size_t bytes = 0;
     std::string unreadable;
     for (const auto& f : files) {
       std::filesystem::path p = f.is_absolute() ? f.lexically_normal() : (base_dir_ / f).lexically_normal();
       try {
-        if (auto e = claimed_element(std::move(p))) items.push_back(std::move(e));
+        if (auto e = claimed_element(std::move(p))) {
+          bytes += content_bytes(e);
+          items.push_back(std::move(e));
+        }
       } catch (const detail::UnreadableStreamFile& e) {
         unreadable += unreadable.empty() ? e.what() : std::string("; ") + e.what();
       }
+      if (bytes >= message_bytes()) {  // (a frame holds 1 GiB at most)
+        publish_elements(items);
+        bytes = 0;
+      }
     }
-    publish_elements(items);
+    publish_elements(items);  // (also when empty: the handle's slot is taken now)
     if (!unreadable.empty()) throw Error(unreadable);
   }
 

@@ -194,4 +194,28 @@ TEST_F(StreamFilesUnshared, AProducersUnpublishedFilesRespectCapacityAndTheFrame
   for (int i = 0; i < files; ++i) EXPECT_EQ(got["f" + std::to_string(i)], std::string(file_bytes, 'a' + i));
 }
 
+TEST_F(StreamFilesUnshared, AWorkersPublishOfManyFilesGoesInMessagesUnderTheFrameLimit) {
+  constexpr int files = 6;
+  constexpr std::size_t file_bytes = 3000;
+  frame_limit = 8000;  // two files fit in a message, not three
+  ::setenv("COMPSS_STREAM_FILES_MESSAGE_BYTES", "4000", 1);
+  FileStream stream(dir_ / "frames", "published");
+  auto [copy, ticket] = task_ticket(stream, true);
+  {
+    FileStream worker = FileStream::from_ticket(ticket);
+    std::vector<fs::path> all;
+    for (int i = 0; i < files; ++i) {
+      all.push_back(worker.base_dir() / ("f" + std::to_string(i)));
+      write(all.back(), std::string(file_bytes, 'a' + i));
+    }
+    EXPECT_NO_THROW(worker.publish(all));
+    worker.close();
+  }
+  copy.end_task(true, {});
+  auto [got, error] = drain(stream);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(files));
+  for (int i = 0; i < files; ++i) EXPECT_EQ(got["f" + std::to_string(i)], std::string(file_bytes, 'a' + i));
+}
+
 }  // namespace
