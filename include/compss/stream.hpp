@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -84,17 +85,7 @@ class StreamHandle {
   ConsumerMode mode() const noexcept { return channel_->mode(); }
 
   /// This handle publishes no more. The stream closes once every producer closed.
-  void close() {
-    channel_->close(producer_, {});
-    producer_ = 0;
-    closed_ = true;
-    // A handle that closes is a producer: the at_least_once place it was given at its
-    // creation (and never polled with) must not hold the log for nobody.
-    if (consumer_ != 0 && !polled_ && !borrowed_) {
-      channel_->remove_consumer(consumer_, task_consumer_, {});
-      consumer_ = 0;
-    }
-  }
+  void close() { close_slot({}); }
 
   // ---- used by task bindings (bindings.hpp) and inline calls (call_task.hpp) ------------
 
@@ -188,6 +179,20 @@ class StreamHandle {
     return *this;
   }
   ~StreamHandle() { end_task(true, {}); }
+
+  /// close(), with `error` (when not empty) for the consumers to see once they have taken
+  /// the rest (FileStream: a file it could not send).
+  void close_slot(const std::string& error) {
+    channel_->close(producer_, error);
+    producer_ = 0;
+    closed_ = true;
+    // A handle that closes is a producer: the at_least_once place it was given at its
+    // creation (and never polled with) must not hold the log for nobody.
+    if (consumer_ != 0 && !polled_ && !borrowed_) {
+      channel_->remove_consumer(consumer_, task_consumer_, {});
+      consumer_ = 0;
+    }
+  }
 
   /// Publishes type-erased elements from this handle (its producer slot taken at first).
   void publish_elements(std::vector<StreamChannel::Element>& items) {
@@ -338,18 +343,28 @@ class FileStream : public detail::StreamHandle {
   FileStream(FileStream&&) noexcept = default;
   FileStream& operator=(FileStream&&) noexcept = default;
   ~FileStream() {
+    if (producer_ == 0) return;
+    // A producer task that ends without close(): its unpublished files go now. One it could
+    // not send (or a failed send) closes its slot with the reason, which consumers see.
+    std::string error;
     try {
-      if (producer_ != 0) send_unpublished();  // a producer task that ends without close()
+      error = send_unpublished();
+    } catch (const std::exception& e) {
+      error = e.what();
     } catch (...) {
-      // (An unreadable file: what the task published is delivered; its end is reported.)
+      error = "compss: file stream: sending a producer's unpublished files failed";
+    }
+    if (error.empty()) return;
+    try {
+      close_slot(error);
+    } catch (...) {
+      // (The connection to the master is gone: the task's end is reported there anyway.)
     }
   }
 
-  /// This handle publishes no more. The stream closes once every producer closed.
-  void close() {
-    send_unpublished();
-    StreamHandle::close();
-  }
+  /// This handle publishes no more. The stream closes once every producer closed. Files
+  /// it could not send (see send_unpublished) close it with an error naming them.
+  void close() { close_slot(send_unpublished()); }
 
   /// Where this handle's files are: the stream's directory, or on a worker without the
   /// master's files, a directory of the task's own (removed when the task ends).
@@ -370,13 +385,30 @@ class FileStream : public detail::StreamHandle {
 
   /// Announces a complete file (a path in base_dir, or relative to it).
   void publish(const std::filesystem::path& file) { publish(std::vector<std::filesystem::path>{file}); }
+  /// A file whose bytes must travel and cannot be read is not published: the others are,
+  /// then compss::Error names it. (Files that travel go in messages of about
+  /// stream_files_message_bytes().)
   void publish(const std::vector<std::filesystem::path>& files) {
     std::vector<detail::StreamChannel::Element> items;
+    std::size_t bytes = 0;
+    std::string unreadable;
     for (const auto& f : files) {
       std::filesystem::path p = f.is_absolute() ? f.lexically_normal() : (base_dir_ / f).lexically_normal();
-      if (auto e = claimed_element(std::move(p))) items.push_back(std::move(e));
+      try {
+        if (auto e = claimed_element(std::move(p))) {
+          bytes += content_bytes(e);
+          items.push_back(std::move(e));
+        }
+      } catch (const detail::UnreadableStreamFile& e) {
+        unreadable += unreadable.empty() ? e.what() : std::string("; ") + e.what();
+      }
+      if (bytes >= message_bytes()) {  // (a frame holds 1 GiB at most)
+        publish_elements(items);
+        bytes = 0;
+      }
     }
-    publish_elements(items);
+    publish_elements(items);  // (also when empty: the handle's slot is taken now)
+    if (!unreadable.empty()) throw Error(unreadable);
   }
 
   /// Files not yet returned to this handle, waiting up to `timeout` seconds for some.
@@ -424,18 +456,20 @@ class FileStream : public detail::StreamHandle {
   }
 
   // The element for file `p` of this handle, or null when the stream had it already. A
-  // file is known by its path as the master names it, wherever it was written.
+  // file is known by its path as the master names it, wherever it was written. When files
+  // travel its bytes are taken now, before it is claimed: a worker's own directory goes
+  // with its task, and a master's file may be gone by the time a worker polls it. Throws
+  // detail::UnreadableStreamFile (and claims nothing) when they cannot be read.
   detail::StreamChannel::Element claimed_element(std::filesystem::path p) {
     std::string name = p.lexically_relative(base_dir_).generic_string();
     if (name.empty() || name.starts_with("..")) name = p.filename().string();
-    if (!seen_.insert(name).second || !channel_->claim((master_dir_ / name).lexically_normal().string())) {
-      return nullptr;
-    }
+    if (seen_.contains(name)) return nullptr;
     auto f = std::make_shared<detail::StreamFile>();
-    // A worker's own directory goes with its task: the bytes are taken now.
 #ifdef __COMPSS__
-    if (own_dir_) f->content = detail::read_stream_file(p);
+    if (own_dir_ || detail::stream_files_travel()) f->content = detail::read_stream_file(p);
 #endif
+    seen_.insert(name);
+    if (!channel_->claim((master_dir_ / name).lexically_normal().string())) return nullptr;
     f->path = std::move(p);
     f->name = std::move(name);
     return f;
@@ -445,7 +479,8 @@ class FileStream : public detail::StreamHandle {
   // first (complete, under its name).
   std::filesystem::path local_path(const detail::StreamFile& f) {
 #ifdef __COMPSS__
-    if (f.content) {
+    // (Not a file of this directory, which holds it already: the master's own ones.)
+    if (f.content && f.path != (base_dir_ / f.name).lexically_normal()) {
       seen_.insert(f.name);  // (so that the next scan does not claim it again)
       return detail::write_stream_file(base_dir_, f);
     }
@@ -455,17 +490,34 @@ class FileStream : public detail::StreamHandle {
 
   // A producer on a worker without the master's files: the files it wrote into its own
   // directory and did not publish go now (complete: it writes no more), as a scan of a
-  // shared directory would have found them; the directory goes with the task.
-  void send_unpublished() {
-    if (own_dir_ && !closed_) pick_up(true);
+  // shared directory would have found them; the directory goes with the task. They are
+  // published (a full stream makes it wait, as publish does), in messages of about
+  // stream_files_message_bytes(). Returns what could not be read ("" when all went).
+  std::string send_unpublished() {
+    if (!own_dir_ || closed_) return {};
+    return pick_up(true, true);
   }
 
   // Adds the files of base_dir that look complete and were not seen before (`all`: the
-  // writers are done, fresh files too).
-  void pick_up(bool all = false) {
+  // writers are done, fresh files too; `publish`: as this handle's producer). A file that
+  // cannot be read is skipped with a warning on stderr, the others go; returns the
+  // reasons ("" when none).
+  std::string pick_up(bool all = false, bool publish = false) {
     const bool final_scan = all || channel_->producers_done();
     std::error_code ec;
     std::vector<detail::StreamChannel::Element> found;
+    std::size_t found_bytes = 0;
+    std::string unreadable;
+    auto send = [&] {
+      if (found.empty()) return;
+      if (publish) {
+        publish_elements(found);
+      } else {
+        channel_->add_found(found);
+      }
+      found.clear();
+      found_bytes = 0;
+    };
     const auto now = std::filesystem::file_time_type::clock::now();
     for (const auto& entry : std::filesystem::directory_iterator(base_dir_, ec)) {
       if (!entry.is_regular_file(ec)) continue;
@@ -477,9 +529,34 @@ class FileStream : public detail::StreamHandle {
         auto written = entry.last_write_time(ec);
         if (ec || now - written < std::chrono::seconds(1)) continue;  // maybe still being written
       }
-      if (auto e = claimed_element(entry.path().lexically_normal())) found.push_back(std::move(e));
+      detail::StreamChannel::Element e;
+      try {
+        e = claimed_element(entry.path().lexically_normal());
+      } catch (const detail::UnreadableStreamFile& error) {
+        std::fprintf(stderr, "%s; skipped, the stream's other files are sent\n", error.what());
+        unreadable += unreadable.empty() ? error.what() : std::string("; ") + error.what();
+        seen_.insert(name);  // (warned once, not at every scan)
+        continue;
+      }
+      if (!e) continue;
+      found_bytes += content_bytes(e);
+      found.push_back(std::move(e));
+      if (found_bytes >= message_bytes()) send();  // (a frame holds 1 GiB at most)
     }
-    channel_->add_found(found);
+    send();
+    return unreadable;
+  }
+
+  static std::size_t content_bytes(const std::shared_ptr<void>& e) {
+    const auto& f = *static_cast<const detail::StreamFile*>(e.get());
+    return f.content ? f.content->size() : f.name.size();
+  }
+  static std::size_t message_bytes() {
+#ifdef __COMPSS__
+    return detail::stream_files_message_bytes();
+#else
+    return static_cast<std::size_t>(-1);  // (sequential: nothing travels)
+#endif
   }
 
   std::filesystem::path base_dir_;

@@ -7,10 +7,13 @@
 #include <compss/error.hpp>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <cstdlib>
 #include <string_view>
 #include <system_error>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace compss::detail {
@@ -28,18 +31,39 @@ bool stream_files_travel() noexcept {
 }
 
 std::shared_ptr<const std::vector<std::byte>> read_stream_file(const fs::path& path) {
-  std::optional<std::vector<std::byte>> bytes;
-  try {
-    bytes = net::read_file_bytes(path);
-  } catch (const Error&) {
-    bytes.reset();
+  // (Not read_file_bytes: a read error there ends the file early, without an error.)
+  auto fail = [&](const std::string& why) {
+    return UnreadableStreamFile("compss: file stream: cannot read '" + path.string() + "' (" + why +
+                                ") to send it to its consumers (publish a file that exists, in the "
+                                "stream's directory, once it is complete)");
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw fail(std::strerror(errno));
+  auto bytes = std::make_shared<std::vector<std::byte>>();
+  std::byte chunk[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw fail(std::strerror(error));
+    }
+    if (n == 0) break;
+    bytes->insert(bytes->end(), chunk, chunk + n);
   }
-  if (!bytes) {
-    throw Error("compss: file stream: cannot read '" + path.string() +
-                "' to send it to its consumers (publish a file that exists, in the stream's "
-                "directory, once it is complete)");
+  ::close(fd);
+  return bytes;
+}
+
+std::size_t stream_files_message_bytes() noexcept {
+  const char* set = std::getenv("COMPSS_STREAM_FILES_MESSAGE_BYTES");
+  if (set != nullptr) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(set, &end, 10);
+    if (end != set && *end == '\0' && n > 0) return static_cast<std::size_t>(n);
   }
-  return std::make_shared<const std::vector<std::byte>>(std::move(*bytes));
+  return std::size_t{64} << 20;
 }
 
 fs::path write_stream_file(const fs::path& dir, const StreamFile& file) {

@@ -12,6 +12,7 @@
 
 #include <compss/detail/stream_channel.hpp>
 #include <compss/detail/stream_remote.hpp>
+#include <compss/error.hpp>
 #include <compss/serialize.hpp>
 
 #include <cstddef>
@@ -45,6 +46,13 @@ struct WireStreamFile {
 /// A directory of a worker's own for one file stream handle (below).
 class LocalStreamDir;
 
+/// A file whose bytes had to be read to travel and could not be (gone, unreadable): the
+/// handle skips it, sends the others, and tells the consumers (FileStream::pick_up).
+class UnreadableStreamFile : public Error {
+ public:
+  using Error::Error;
+};
+
 // ---- defined in libcompss (runtime/net/stream_files.cpp) -------------------------------
 // (Programs built by compss-cc only: a sequential build has no worker and no network.)
 #ifdef __COMPSS__
@@ -52,8 +60,13 @@ class LocalStreamDir;
 /// True in a run whose nodes do not share their files (COMPSS_SHARED_FS=0): file stream
 /// elements then carry their files' bytes across the network.
 bool stream_files_travel() noexcept;
-/// The bytes of `path`. Throws compss::Error naming the path and the reason.
+/// The bytes of `path`. Throws UnreadableStreamFile naming the path and the reason (a read
+/// error too: never fewer bytes than the file has).
 std::shared_ptr<const std::vector<std::byte>> read_stream_file(const std::filesystem::path& path);
+/// The bytes of files a handle sends in one message (a producer's unpublished files go in
+/// messages of about this size, each file whole): 64 MiB, well under a frame's 1 GiB.
+/// COMPSS_STREAM_FILES_MESSAGE_BYTES (a number > 0) sets another (tests use small ones).
+std::size_t stream_files_message_bytes() noexcept;
 /// Writes `file`'s bytes to `dir / file.name` (a temporary file, fsync, rename: never seen
 /// half written) and returns that path. Throws compss::Error naming the path and the step.
 std::filesystem::path write_stream_file(const std::filesystem::path& dir, const StreamFile& file);

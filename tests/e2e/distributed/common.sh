@@ -106,6 +106,28 @@ run_to_end() {
   wait_run
 }
 
+# run_layout_in_dir <label> [compss-run options...]: runs "$compss_bin $work/<label>" in
+# that directory (made), locally without options, else under compss-run with one slot per
+# worker; output in $work/<label>.out and .err; exits with a FAIL line when it fails.
+run_layout_in_dir() {
+  local label="$1"
+  shift
+  local dir="$work/$label"
+  mkdir -p "$dir"
+  cd "$dir" || exit 1
+  if [[ $# -eq 0 ]]; then
+    run_to_end 120 "$work/$label.out" "$work/$label.err" "$compss_bin" "$dir"
+  else
+    run_to_end 120 "$work/$label.out" "$work/$label.err" \
+      "$launcher" --no-progress --worker-cores 1 "$@" -- "$compss_bin" "$dir"
+  fi
+  cd "$work" || exit 1
+  if [[ $rc -ne 0 ]]; then
+    echo "FAIL ($label): exited with $rc$([[ $rc -eq 124 ]] && echo ' (timed out)')"
+    cat "$work/$label.err"; exit 1
+  fi
+}
+
 # started_pids <stderr file>: the pids compss-run --log-level info reported starting
 # ("compss-run: master started, pid P", "compss-run: worker N (name, host h) started, pid P").
 started_pids() {

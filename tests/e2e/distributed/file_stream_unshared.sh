@@ -23,19 +23,7 @@ run_layout() {  # run_layout <label> <expected files on the master> [compss-run 
   local label="$1" expect_on_master="$2"
   shift 2
   local dir="$work/$label"
-  mkdir -p "$dir"
-  cd "$dir" || exit 1
-  if [[ $# -eq 0 ]]; then
-    run_to_end 120 "$work/$label.out" "$work/$label.err" "$compss_bin" "$dir"
-  else
-    run_to_end 120 "$work/$label.out" "$work/$label.err" \
-      "$launcher" --no-progress --worker-cores 1 --shared-fs no "$@" -- "$compss_bin" "$dir"
-  fi
-  cd "$work" || exit 1
-  if [[ $rc -ne 0 ]]; then
-    echo "FAIL ($label): exited with $rc$([[ $rc -eq 124 ]] && echo ' (timed out)')"
-    cat "$work/$label.err"; exit 1
-  fi
+  run_layout_in_dir "$label" "$@"
   if ! diff <(head -1 "$work/$label.out") "$work/consumed.expected"; then
     echo "FAIL ($label): the consumers did not get every file complete:"
     cat "$work/$label.out" "$work/$label.err"; exit 1
@@ -56,7 +44,7 @@ run_layout local 7
 for layout in "2 --workers 2" "3 --workers 3 --master-cores 0"; do
   label="workers${layout%% *}"
   # shellcheck disable=SC2086
-  run_layout "$label" 1 ${layout#* }
+  run_layout "$label" 1 --shared-fs no ${layout#* }
   # A consumer got a file from a producer that ran on another worker.
   travelled=no
   while read -r consumer node rest; do
