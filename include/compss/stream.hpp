@@ -195,7 +195,11 @@ class StreamHandle {
   }
   std::vector<StreamChannel::Element> poll_elements(double timeout) {
     polled_ = true;
-    return channel_->poll(consumer_slot(), timeout);
+    std::vector<StreamChannel::Element> items = channel_->poll(consumer_slot(), timeout);
+#ifdef __COMPSS__
+    resolve_stream_elements(items, mode());  // elements workers published, fetched from them
+#endif
+    return items;
   }
   bool closed_for_me() {
     polled_ = true;

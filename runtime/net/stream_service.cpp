@@ -1,9 +1,16 @@
 #include "net/stream_service.hpp"
 
+#include "net/stream_client.hpp"
+#include "net/stream_elements.hpp"
+#include "net/tcp_connection.hpp"
+
 #include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
 
 #include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -25,19 +32,158 @@ const detail::ElementCodec& codec_of(const StreamChannel& channel) {
   return *codec;
 }
 
-std::vector<Element> decoded(const StreamChannel& channel, const std::vector<WireElement>& in) {
+// What a worker sent, as the channel holds it: the element, or a reference to the
+// element its worker keeps (net/stream_elements.hpp).
+std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireElement>& in,
+                             const std::string& from_host) {
   const detail::ElementCodec& codec = codec_of(channel);
   std::vector<Element> items;
   items.reserve(in.size());
-  for (const WireElement& e : in) items.push_back(codec.decode(e.bytes));
+  for (WireElement& e : in) {
+    if (e.key != 0) {
+      items.push_back(make_remote_element(e.host.empty() ? from_host : std::move(e.host), e.port,
+                                          e.key, &codec));
+    } else {
+      count_relayed_bytes(e.bytes.size());
+      items.push_back(codec.decode(e.bytes));
+    }
+  }
   return items;
+}
+
+// An element for a poll's answer: a reference stays one (the consumer fetches it from its
+// holder) unless the holder handed its bytes over.
+WireElement wire_of(const Element& e, const detail::ElementCodec& codec) {
+  if (RemoteElement* r = as_remote(e)) {
+    std::lock_guard lock(r->mutex);
+    if (!r->handed_over) return WireElement{.key = r->key, .host = r->host, .port = r->port};
+    count_relayed_bytes(r->bytes.size());
+    return WireElement{.bytes = r->bytes};
+  }
+  WireElement w{.bytes = codec.encode(e.get())};
+  count_relayed_bytes(w.bytes.size());
+  return w;
+}
+
+// A producer task's elements by position, across its attempts. A retried producer (its
+// worker died, or it threw) publishes its elements again from the first, and the channel
+// drops those its earlier attempts published (StreamChannel::publish_attempt). Those
+// earlier elements that are references nobody has fetched yet may point at a dead worker:
+// the master takes their bytes from the new attempt's holder into the old references, so
+// nothing published is lost with the producer's worker (the only bytes the master then
+// relays). All under producers_mutex.
+struct ProducerRefs {
+  std::uint64_t attempt = 0;  // the latest attempt seen
+  std::uint64_t seen = 0;     // elements it published
+  std::uint64_t base = 0;     // the position of refs.front()
+  std::deque<std::weak_ptr<void>> refs;  // references accepted, by position (expired: fetched,
+                                         // or an element the master holds)
+};
+std::mutex producers_mutex;
+std::map<std::pair<std::uint64_t, std::uint64_t>, ProducerRefs> producer_refs;  // stream, slot
+
+// Pairs the elements of a publish with those earlier attempts published at the same
+// positions: old references still needed get the new bytes. `fresh` gets, for each element
+// past what earlier attempts published, what to remember of it.
+void refill_from_retry(const StreamCall& call, const std::vector<Element>& items,
+                       std::vector<std::weak_ptr<void>>& fresh) {
+  std::vector<std::pair<Element, RemoteElement*>> refill;  // old reference, new one
+  {
+    std::lock_guard lock(producers_mutex);
+    ProducerRefs& log = producer_refs[{call.stream, call.slot}];
+    if (call.attempt < log.attempt) return;  // stale: the channel refuses it
+    if (call.attempt > log.attempt) {
+      log.attempt = call.attempt;
+      log.seen = 0;
+    }
+    for (const Element& e : items) {
+      const std::uint64_t position = log.seen++;
+      if (position >= log.base + log.refs.size()) {
+        fresh.push_back(as_remote(e) != nullptr ? std::weak_ptr<void>(e) : std::weak_ptr<void>());
+      } else if (position >= log.base) {
+        Element old = log.refs[position - log.base].lock();
+        if (old != nullptr && as_remote(e) != nullptr) refill.emplace_back(std::move(old), as_remote(e));
+      }
+    }
+  }
+  for (auto& [old, now] : refill) {
+    RemoteElement& r = *as_remote(old);
+    {
+      std::lock_guard lock(r.mutex);
+      if (r.handed_over) continue;
+    }
+    // (Its first holder may still have it, if the attempt failed on a live worker: its
+    // copy is released with the reference.)
+    std::vector<std::byte> bytes;
+    std::string why;
+    if (fetch_remote_bytes(now->host, now->port, now->key, false, bytes, why)) {
+      count_relayed_bytes(bytes.size());
+      give_bytes(r, std::move(bytes));
+    }
+  }
+}
+
+void remember_published(const StreamCall& call, std::vector<std::weak_ptr<void>>& fresh) {
+  std::lock_guard lock(producers_mutex);
+  ProducerRefs& log = producer_refs[{call.stream, call.slot}];
+  for (auto& w : fresh) log.refs.push_back(std::move(w));
+  while (!log.refs.empty() && log.refs.front().expired()) {
+    log.refs.pop_front();
+    ++log.base;
+  }
+}
+
+// The calls a stream endpoint answers without a stream: elements this process holds.
+bool answer_element_call(StreamCall& call, const std::string& from_host, StreamReply& reply) {
+  switch (static_cast<StreamCall::Op>(call.op)) {
+    case StreamCall::fetch: {
+      std::vector<std::byte> bytes;
+      if (!fetch_held_element(call.slot, call.flag, bytes)) {
+        reply.error = "compss: element " + std::to_string(call.slot) + " is not held here";
+      } else {
+        reply.elements.push_back({.bytes = std::move(bytes)});
+      }
+      return true;
+    }
+    case StreamCall::release: {
+      std::vector<std::uint64_t> keys;
+      for (const WireElement& e : call.elements) keys.push_back(e.key);
+      release_held_elements(keys);
+      return true;
+    }
+    case StreamCall::hand_over:
+      for (WireElement& e : call.elements) {
+        count_relayed_bytes(e.bytes.size());
+        reply.value += hand_over_element(e.host.empty() ? from_host : e.host, e.port, e.key,
+                                         std::move(e.bytes)) ? 1 : 0;
+      }
+      return true;
+    case StreamCall::locate: {
+      // (The holder's copy may be on its way here: a hand-over comes within seconds, the
+      // bytes of a retried producer once its task runs again.)
+      std::vector<std::byte> bytes;
+      const WireElement& e = call.elements.empty() ? WireElement{} : call.elements.front();
+      if (!handed_over_bytes(e.host, e.port, e.key, bytes, lost_element_wait)) {
+        reply.error = "compss: stream " + std::to_string(call.stream) + ": element " +
+                      std::to_string(e.key) + " was lost with its producer's worker (" + e.host +
+                      ":" + std::to_string(e.port) + "), which neither served nor handed it over";
+      } else {
+        count_relayed_bytes(bytes.size());
+        reply.elements.push_back({.bytes = std::move(bytes)});
+      }
+      return true;
+    }
+    default: return false;
+  }
 }
 
 }  // namespace
 
-StreamReply answer_stream_call(const StreamCall& call) {
+StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
+                               std::vector<Element>* sent) {
   StreamReply reply;
   try {
+    if (answer_element_call(call, from_host, reply)) return reply;
     std::shared_ptr<StreamChannel> channel = detail::find_stream_channel(call.stream);
     if (channel == nullptr) {
       throw Error("compss: stream " + std::to_string(call.stream) +
@@ -46,8 +192,11 @@ StreamReply answer_stream_call(const StreamCall& call) {
     StreamChannel& c = *channel;
     switch (static_cast<StreamCall::Op>(call.op)) {
       case StreamCall::publish: {
-        std::vector<Element> items = decoded(c, call.elements);
+        std::vector<Element> items = decoded(c, call.elements, from_host);
+        std::vector<std::weak_ptr<void>> fresh;
+        if (call.slot != 0 && call.attempt != 0) refill_from_retry(call, items, fresh);
         c.publish_attempt(items, call.slot, call.attempt);
+        if (call.slot != 0 && call.attempt != 0) remember_published(call, fresh);
         break;
       }
       case StreamCall::poll: {
@@ -55,7 +204,10 @@ StreamReply answer_stream_call(const StreamCall& call) {
             c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt);
         const detail::ElementCodec& codec = codec_of(c);
         reply.elements.reserve(items.size());
-        for (const Element& e : items) reply.elements.push_back({codec.encode(e.get())});
+        for (const Element& e : items) reply.elements.push_back(wire_of(e, codec));
+        // (The references are kept until the consumer's next call: it fetches them in
+        // between, and a hand-over must find them meanwhile.)
+        if (sent != nullptr) *sent = std::move(items);
         break;
       }
       case StreamCall::close: c.close_attempt(call.slot, call.text, call.attempt); break;
@@ -73,7 +225,7 @@ StreamReply answer_stream_call(const StreamCall& call) {
       case StreamCall::rewind: c.rewind(call.slot); break;
       case StreamCall::claim: reply.value = c.claim(call.text) ? 1 : 0; break;
       case StreamCall::add_found: {
-        std::vector<Element> items = decoded(c, call.elements);
+        std::vector<Element> items = decoded(c, call.elements, from_host);
         c.add_found(items);
         break;
       }
@@ -88,21 +240,42 @@ StreamReply answer_stream_call(const StreamCall& call) {
 }
 
 void serve_stream_calls(Endpoint& peer) {
+  const std::string from_host = peer_host(peer);
+  std::vector<Element> last_poll;  // the references of the last poll answered (see poll)
   for (;;) {
     Message m;
     std::error_code ec = peer.receive(m, std::chrono::hours(24));
     if (ec == NetError::timed_out) continue;
     if (ec) return;
     if (auto* call = std::get_if<StreamCall>(&m)) {
-      if (peer.send(answer_stream_call(*call))) return;
+      std::vector<Element> sent;
+      StreamReply reply = answer_stream_call(*call, from_host, &sent);
+      if (call->op != StreamCall::locate) last_poll = std::move(sent);
+      if (peer.send(reply)) return;
     }
     // The Hello and anything else are not calls: ignored.
   }
 }
 
-StreamService::StreamService(boost::asio::io_context& io, ListenerOptions options)
-    : listener_(io, std::move(options)) {
-  service_port.store(listener_.port());
+StreamService::StreamService(boost::asio::io_context& io, ListenerOptions options, Role role)
+    : role_(role), listener_(io, options) {
+  if (role_ == Role::master) {
+    service_port.store(listener_.port());
+    // The master fetches what the program polls from the workers holding it.
+    set_stream_connector([&io, hello = Hello{.secret = options.secret, .node_name = "master"}](
+                             const std::string& host, std::uint16_t port) {
+      return std::shared_ptr<Endpoint>(connect_to(io, host, port, hello, std::chrono::seconds(30)));
+    });
+    releaser_ = std::thread([this] {
+      std::unique_lock lock(mutex_);
+      while (!stopping_) {
+        stop_.wait_for(lock, std::chrono::milliseconds(50));
+        lock.unlock();
+        flush_element_releases();
+        lock.lock();
+      }
+    });
+  }
   acceptor_ = std::thread([this] {
     // Short accept waits so the destructor is not held up.
     while (!stopping_) {
@@ -119,9 +292,17 @@ StreamService::StreamService(boost::asio::io_context& io, ListenerOptions option
 }
 
 StreamService::~StreamService() {
-  service_port.store(0);
-  stopping_ = true;
+  if (role_ == Role::master) {
+    service_port.store(0);
+    set_stream_connector(nullptr);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    stop_.notify_all();
+  }
   acceptor_.join();
+  if (releaser_.joinable()) releaser_.join();
   std::lock_guard lock(mutex_);
   for (auto& p : peers_) {
     if (auto peer = p.lock()) peer->close();  // ends its thread's wait for the next call

@@ -3,6 +3,7 @@
 // what it would see on the master (docs/streams.md, "Streams across workers").
 #include "net/fake_transport.hpp"
 #include "net/stream_client.hpp"
+#include "net/stream_elements.hpp"
 #include "net/stream_service.hpp"
 
 #include <compss/stream.hpp>
@@ -25,10 +26,15 @@ using compss::detail::StreamTicket;
 
 /// Every port a test opens is a fake connection served on a thread of its own, as the
 /// master's StreamService serves a TCP one.
-class StreamServiceTest : public ::testing::Test {
+///
+/// Parameter: whether the "workers" keep the elements they publish (the default on a
+/// worker, net/stream_elements.hpp) or send them to the master (a process without a
+/// stream endpoint): every guarantee holds both ways.
+class StreamServiceTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    compss::net::set_stream_connector([this](std::uint16_t) {
+    compss::net::set_element_port(GetParam() ? 2 : 0);  // (any port: the connector ignores it)
+    compss::net::set_stream_connector([this](const std::string&, std::uint16_t) {
       auto [worker_end, master_end] = compss::net::make_fake_pair();
       std::lock_guard lock(mutex_);
       servers_.emplace_back([master_end = master_end] { compss::net::serve_stream_calls(*master_end); });
@@ -37,6 +43,7 @@ class StreamServiceTest : public ::testing::Test {
     });
   }
   void TearDown() override {
+    compss::net::set_element_port(0);
     compss::net::set_stream_connector(nullptr);
     std::lock_guard lock(mutex_);
     for (auto& e : ends_) e->close();
@@ -58,7 +65,7 @@ class StreamServiceTest : public ::testing::Test {
   std::vector<std::shared_ptr<compss::net::Endpoint>> ends_;
 };
 
-TEST_F(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
+TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
   ObjectStream<int> stream("service-amo", compss::at_most_once, 16);
   constexpr int producers = 2, consumers = 3, per_producer = 400;
   std::vector<std::pair<ObjectStream<int>, StreamTicket>> prod, cons;
@@ -101,7 +108,7 @@ TEST_F(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceI
   }
 }
 
-TEST_F(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) {
+TEST_P(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) {
   ObjectStream<int> stream("service-bounded", compss::at_most_once, 4);
   auto [copy, ticket] = task_ticket(stream, true);
   std::atomic<long> published{0};
@@ -132,7 +139,7 @@ TEST_F(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) 
   for (int i = 0; i < 40; ++i) EXPECT_EQ(taken[static_cast<std::size_t>(i)], i);
 }
 
-TEST_F(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfterItsElements) {
+TEST_P(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfterItsElements) {
   ObjectStream<int> stream("service-failed", compss::at_most_once, 8);
   auto [pcopy, pticket] = task_ticket(stream, true);
   auto [ccopy, cticket] = task_ticket(stream, false);
@@ -158,7 +165,7 @@ TEST_F(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfter
   ccopy.end_task(true, {});
 }
 
-TEST_F(StreamServiceTest, AtLeastOnceRetriedConsumerGetsAgainWhatTheDeadAttemptHadNotFinished) {
+TEST_P(StreamServiceTest, AtLeastOnceRetriedConsumerGetsAgainWhatTheDeadAttemptHadNotFinished) {
   ObjectStream<int> stream("service-alo", compss::at_least_once, 64);
   auto [ccopy, first] = task_ticket(stream, false);
   stream.publish(std::vector<int>{10, 11, 12});
@@ -180,7 +187,7 @@ TEST_F(StreamServiceTest, AtLeastOnceRetriedConsumerGetsAgainWhatTheDeadAttemptH
   ccopy.end_task(true, {});
 }
 
-TEST_F(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAttemptPublished) {
+TEST_P(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAttemptPublished) {
   ObjectStream<int> stream("service-retry", compss::at_most_once, 64);
   auto [copy, first] = task_ticket(stream, true);
   auto lost = ObjectStream<int>::from_ticket(first);
@@ -199,12 +206,133 @@ TEST_F(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAt
   EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
 }
 
-TEST_F(StreamServiceTest, AnUnknownStreamIsAnErrorNotAHang) {
+TEST_P(StreamServiceTest, AnUnknownStreamIsAnErrorNotAHang) {
   compss::net::StreamCall call;
   call.op = compss::net::StreamCall::poll;
   call.stream = 987654321;
-  compss::net::StreamReply reply = compss::net::answer_stream_call(call);
+  compss::net::StreamReply reply = compss::net::answer_stream_call(call, "fake", nullptr);
   EXPECT_NE(reply.error.find("no longer exists"), std::string::npos) << reply.error;
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, StreamServiceTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "PeerToPeer" : "ThroughTheMaster"; });
+
+// ---- elements from producer to consumer (net/stream_elements.hpp) ----------------------
+
+using PeerToPeerTest = StreamServiceTest;
+INSTANTIATE_TEST_SUITE_P(Transports, PeerToPeerTest, ::testing::Values(true),
+                         [](const auto&) { return "PeerToPeer"; });
+
+std::vector<char> payload(int i) { return std::vector<char>(1000, static_cast<char>('a' + i % 26)); }
+
+/// Polls `s` until it is closed; checks it got payload(0..n-1), in order.
+void expect_payloads(ObjectStream<std::vector<char>>& s, int n) {
+  std::vector<std::vector<char>> got;
+  while (!s.is_closed()) {
+    for (auto& v : s.poll(0.05)) got.push_back(std::move(v));
+  }
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], payload(i));
+}
+
+TEST_P(PeerToPeerTest, AtMostOnceElementsGoFromProducerToConsumerWithoutPassingThroughTheMaster) {
+  ObjectStream<std::vector<char>> stream("p2p-amo", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  const std::uint64_t relayed_before = compss::net::stream_bytes_relayed();
+  std::atomic<bool> consumed{false};
+  std::thread producer([&, t = pticket] {
+    auto s = ObjectStream<std::vector<char>>::from_ticket(t);
+    for (int i = 0; i < 200; ++i) s.publish(payload(i));
+    s.close();
+    // (The task ends once its consumer has everything: nothing is left to hand over.)
+    while (!consumed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  });
+  {
+    auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+    expect_payloads(c, 200);
+  }
+  consumed = true;
+  producer.join();
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+  EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);  // 200 kB, none through the master
+  EXPECT_EQ(compss::net::held_element_count(), 0u);  // each taken from its holder by its fetch
+}
+
+TEST_P(PeerToPeerTest, AtLeastOnceElementsStayWithTheirProducerUntilEveryConsumerFinishedWithThem) {
+  ObjectStream<std::vector<char>> stream("p2p-alo", compss::at_least_once, 64);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [c1copy, c1ticket] = task_ticket(stream, false);
+  auto [c2copy, c2ticket] = task_ticket(stream, false);
+  const std::uint64_t relayed_before = compss::net::stream_bytes_relayed();
+  auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+  for (int i = 0; i < 30; ++i) p.publish(payload(i));
+  p.close();
+  pcopy.end_task(true, {});
+  EXPECT_EQ(compss::net::held_element_count(), 30u);
+  for (StreamTicket* t : {&c1ticket, &c2ticket}) {
+    auto c = ObjectStream<std::vector<char>>::from_ticket(*t);
+    expect_payloads(c, 30);
+  }
+  EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);
+  // Both consumer tasks end well: the log drops the references, their holder the bytes.
+  c1copy.end_task(true, {});
+  c2copy.end_task(true, {});
+  compss::net::flush_element_releases();
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
+}
+
+TEST_P(PeerToPeerTest, WhatNobodyFetchedWhenTheProducerEndsIsHandedToTheMasterAndOutlivesItsWorker) {
+  ObjectStream<std::vector<char>> stream("p2p-handover", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  const std::uint64_t relayed_before = compss::net::stream_bytes_relayed();
+  {
+    auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+    for (int i = 0; i < 5; ++i) p.publish(payload(i));
+    EXPECT_EQ(compss::net::held_element_count(), 5u);  // held by the producer's worker
+    EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);
+  }  // the task ends: its handle goes
+  pcopy.end_task(true, {});
+  EXPECT_EQ(compss::net::held_element_count(), 0u);  // the worker may go now
+  EXPECT_EQ(compss::net::stream_bytes_relayed() - relayed_before, 5u * 1000u + 5u * 8u);
+  auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+  expect_payloads(c, 5);
+  ccopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, TheProgramPollsElementsAWorkerHoldsFromThatWorker) {
+  ObjectStream<std::vector<char>> stream("p2p-program", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  const std::uint64_t relayed_before = compss::net::stream_bytes_relayed();
+  auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+  for (int i = 0; i < 3; ++i) p.publish(payload(i));
+  p.close();
+  expect_payloads(stream, 3);
+  EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  pcopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, ElementsAProducersWorkerHeldWhenItDiedComeFromItsRetriedAttempt) {
+  ObjectStream<std::vector<char>> stream("p2p-producer-lost", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
+  for (int i = 0; i < 4; ++i) lost.publish(payload(i));
+  // Its worker is SIGKILLed: what it held is gone, nothing was handed over.
+  ASSERT_EQ(compss::net::held_element_count(), 4u);
+  compss::net::drop_held_elements();
+  // The master runs the producer again elsewhere: the same sequence, from the start.
+  StreamTicket retry = pcopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+    for (int i = 0; i < 6; ++i) again.publish(payload(i));
+    again.close();
+    expect_payloads(stream, 6);
+  }
+  pcopy.end_task(true, {});
 }
 
 }  // namespace
