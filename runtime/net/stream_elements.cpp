@@ -2,10 +2,13 @@
 
 #include "net/stream_client.hpp"
 
+#include <compss/error.hpp>
+
 #include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -28,6 +31,8 @@ std::uint64_t hand_overs = 0;                                // hand-overs so fa
 std::map<RefKey, std::weak_ptr<void>> live_refs;             // for hand-overs
 std::map<Holder, std::vector<std::uint64_t>> release_queue;  // keys no longer needed
 std::atomic<std::uint64_t> relayed{0};
+std::atomic<std::uint64_t> references_made{0};
+std::atomic<std::uint64_t> references_given_bytes{0};
 
 struct RemoteElementDeleter {
   void operator()(void* p) const noexcept {
@@ -47,9 +52,13 @@ struct RemoteElementDeleter {
 std::mutex connections_mutex;
 std::multimap<Holder, std::shared_ptr<Endpoint>> idle_connections;
 
+std::set<Holder> unreachable;  // holders a connection failed to (a dead worker), under connections_mutex
+
 std::shared_ptr<Endpoint> take_connection(const Holder& h) {
   {
     std::lock_guard lock(connections_mutex);
+    // (A dead worker is not tried again for each of its elements.)
+    if (unreachable.contains(h)) throw Error("compss: " + h.first + ":" + std::to_string(h.second) + " could not be reached before");
     auto it = idle_connections.find(h);
     if (it != idle_connections.end()) {
       auto c = std::move(it->second);
@@ -57,7 +66,13 @@ std::shared_ptr<Endpoint> take_connection(const Holder& h) {
       return c;
     }
   }
-  return connect_stream_endpoint(h.first, h.second);
+  try {
+    return connect_stream_endpoint(h.first, h.second);
+  } catch (...) {
+    std::lock_guard lock(connections_mutex);
+    unreachable.insert(h);
+    throw;
+  }
 }
 
 void give_back(const Holder& h, std::shared_ptr<Endpoint> c) {
@@ -153,6 +168,7 @@ std::size_t held_element_count() {
 
 detail::StreamPort::Element make_remote_element(std::string host, std::uint16_t port,
                                                 std::uint64_t key, const detail::ElementCodec* codec) {
+  references_made.fetch_add(1);
   auto* r = new RemoteElement;
   r->host = std::move(host);
   r->port = port;
@@ -183,6 +199,7 @@ bool hand_over_element(const std::string& host, std::uint16_t port, std::uint64_
 }
 
 void give_bytes(RemoteElement& r, std::vector<std::byte> bytes) {
+  references_given_bytes.fetch_add(1);
   {
     std::lock_guard lock(r.mutex);
     r.bytes = std::move(bytes);
@@ -238,12 +255,15 @@ void flush_element_releases() {
 
 std::uint64_t stream_bytes_relayed() noexcept { return relayed.load(); }
 void count_relayed_bytes(std::uint64_t n) noexcept { relayed.fetch_add(n); }
+std::uint64_t stream_references_made() noexcept { return references_made.load(); }
+std::uint64_t stream_references_given_bytes() noexcept { return references_given_bytes.load(); }
 
 void drop_element_connections() noexcept {
   std::multimap<Holder, std::shared_ptr<Endpoint>> dropped;
   {
     std::lock_guard lock(connections_mutex);
     dropped.swap(idle_connections);
+    unreachable.clear();
   }
   for (auto& [holder, c] : dropped) c->close();
 }

@@ -99,6 +99,10 @@ void flush_element_releases();
 /// tests can check that elements went from producer to consumer directly.
 std::uint64_t stream_bytes_relayed() noexcept;
 void count_relayed_bytes(std::uint64_t n) noexcept;
+/// References the master was sent (elements held by their producer's worker), and how
+/// many of them it was given the bytes of (hand-overs, retried producers' refills).
+std::uint64_t stream_references_made() noexcept;
+std::uint64_t stream_references_given_bytes() noexcept;
 
 // ---- consumers --------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 #include <compss/error.hpp>
 
 #include <atomic>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -257,14 +258,16 @@ void serve_stream_calls(Endpoint& peer) {
   }
 }
 
-StreamService::StreamService(boost::asio::io_context& io, ListenerOptions options, Role role)
-    : role_(role), listener_(io, options) {
+StreamService::StreamService(boost::asio::io_context& io, ListenerOptions options, Role role,
+                             bool report)
+    : role_(role), report_(report), listener_(io, options) {
   if (role_ == Role::master) {
     service_port.store(listener_.port());
     // The master fetches what the program polls from the workers holding it.
     set_stream_connector([&io, hello = Hello{.secret = options.secret, .node_name = "master"}](
                              const std::string& host, std::uint16_t port) {
-      return std::shared_ptr<Endpoint>(connect_to(io, host, port, hello, std::chrono::seconds(30)));
+      // (A worker that does not answer at once is dead: net/stream_elements.hpp.)
+      return std::shared_ptr<Endpoint>(connect_to(io, host, port, hello, std::chrono::seconds(3)));
     });
     releaser_ = std::thread([this] {
       std::unique_lock lock(mutex_);
@@ -295,6 +298,15 @@ StreamService::~StreamService() {
   if (role_ == Role::master) {
     service_port.store(0);
     set_stream_connector(nullptr);
+    if (report_ && stream_references_made() + stream_bytes_relayed() > 0) {
+      std::fprintf(stderr,
+                   "compss: streams: %llu elements went from their producer's worker to their "
+                   "consumer directly (%llu more were handed to the master), %llu element bytes "
+                   "passed through the master\n",
+                   static_cast<unsigned long long>(stream_references_made() - stream_references_given_bytes()),
+                   static_cast<unsigned long long>(stream_references_given_bytes()),
+                   static_cast<unsigned long long>(stream_bytes_relayed()));
+    }
   }
   {
     std::lock_guard lock(mutex_);

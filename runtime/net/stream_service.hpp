@@ -57,8 +57,11 @@ void serve_stream_calls(Endpoint& peer);
 class StreamService {
  public:
   enum class Role { master, elements };
-  /// Binds like Listener; throws compss::Error when the address cannot be bound.
-  StreamService(boost::asio::io_context& io, ListenerOptions options, Role role = Role::master);
+  /// Binds like Listener; throws compss::Error when the address cannot be bound. `report`
+  /// (the master's): at its end, says on stderr how many elements went from producer to
+  /// consumer directly and how many bytes passed through it.
+  StreamService(boost::asio::io_context& io, ListenerOptions options, Role role = Role::master,
+                bool report = false);
   ~StreamService();
   StreamService(const StreamService&) = delete;
   StreamService& operator=(const StreamService&) = delete;
@@ -67,6 +70,7 @@ class StreamService {
 
  private:
   const Role role_;
+  const bool report_;
   Listener listener_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;

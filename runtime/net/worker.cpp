@@ -625,8 +625,11 @@ int worker_main(const WorkerSettings& settings) {
     // stream tasks publish stay here until fetched (stream_elements.hpp).
     set_stream_connector([&io, master_host = settings.host, stream_hello = fetch.hello](
                              const std::string& host, std::uint16_t port) {
+      // (A producer's worker that does not answer at once is dead: its elements come
+      // from the master, net/stream_elements.hpp.)
       return std::shared_ptr<Endpoint>(connect_to(io.context(), host.empty() ? master_host : host,
-                                                  port, stream_hello, std::chrono::seconds(30)));
+                                                  port, stream_hello,
+                                                  host.empty() ? std::chrono::seconds(30) : std::chrono::seconds(3)));
     });
     StreamService element_endpoint(io.context(), listen, StreamService::Role::elements);
     set_element_port(element_endpoint.port());
