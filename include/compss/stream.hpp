@@ -123,9 +123,18 @@ class StreamHandle {
   /// The task ended: a producer slot still open closes (with `error` when it failed); a
   /// consumer commits what it took (when it succeeded) and leaves.
   void end_task(bool succeeded, const std::string& error) noexcept {
-    if (borrowed_) {  // a worker's handle: the master's copy of the task ends them
+    if (borrowed_) {  // a worker's handle: the master's copy of the task ends them...
+      try {
+        // ...but not a slot or place this handle opened itself (a stream_in task that
+        // publishes, a producer that polls): nothing else would ever close it.
+        if (own_producer_ && producer_ != 0) channel_->close(producer_, succeeded ? std::string() : error);
+        if (own_consumer_ && consumer_ != 0) channel_->remove_consumer(consumer_, false, {});
+      } catch (...) {
+        // The master is gone: nothing is left to close.
+      }
       producer_ = 0;
       consumer_ = 0;
+      own_producer_ = own_consumer_ = false;
       return;
     }
     try {
@@ -159,7 +168,9 @@ class StreamHandle {
       : channel_(other.channel_), alias_(other.alias_),
         producer_(std::exchange(other.producer_, 0)), consumer_(std::exchange(other.consumer_, 0)),
         closed_(other.closed_), task_consumer_(std::exchange(other.task_consumer_, false)),
-        polled_(other.polled_), borrowed_(std::exchange(other.borrowed_, false)) {}
+        polled_(other.polled_), borrowed_(std::exchange(other.borrowed_, false)),
+        own_producer_(std::exchange(other.own_producer_, false)),
+        own_consumer_(std::exchange(other.own_consumer_, false)) {}
   StreamHandle& operator=(StreamHandle&& other) noexcept {
     if (this != &other) {
       end_task(true, {});
@@ -171,6 +182,8 @@ class StreamHandle {
       task_consumer_ = std::exchange(other.task_consumer_, false);
       polled_ = other.polled_;
       borrowed_ = std::exchange(other.borrowed_, false);
+      own_producer_ = std::exchange(other.own_producer_, false);
+      own_consumer_ = std::exchange(other.own_consumer_, false);
     }
     return *this;
   }
@@ -190,7 +203,10 @@ class StreamHandle {
   /// Publishes type-erased elements from this handle (its producer slot taken at first).
   void publish_elements(std::vector<StreamChannel::Element>& items) {
     if (closed_ && channel_->bounded()) throw Error("compss: publish after close() on this stream handle (stream " + std::to_string(id()) + ")");
-    if (producer_ == 0) producer_ = channel_->add_producer();
+    if (producer_ == 0) {
+      producer_ = channel_->add_producer();
+      own_producer_ = borrowed_;
+    }
     channel_->publish(items);
   }
   std::vector<StreamChannel::Element> poll_elements(double timeout) {
@@ -206,7 +222,10 @@ class StreamHandle {
     return channel_->is_closed(consumer_slot());
   }
   std::uint64_t consumer_slot() {
-    if (consumer_ == 0) consumer_ = channel_->add_consumer(false);
+    if (consumer_ == 0) {
+      consumer_ = channel_->add_consumer(false);
+      own_consumer_ = borrowed_;
+    }
     return consumer_;
   }
 
@@ -234,6 +253,8 @@ class StreamHandle {
   bool task_consumer_ = false;  // consumer_ is a consumer task's place
   bool polled_ = false;         // this handle polled (its place is its own, not a task's)
   bool borrowed_ = false;       // a worker's handle: slot and place are the master's to end
+  bool own_producer_ = false;   // borrowed, and producer_ was opened by this handle (it ends it)
+  bool own_consumer_ = false;   // borrowed, and consumer_ was opened by this handle (it ends it)
 };
 
 }  // namespace compss::detail

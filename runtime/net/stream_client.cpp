@@ -172,9 +172,18 @@ void RemoteStreamPort::commit(std::uint64_t consumer) {
 
 std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t consumer,
                                                                  double timeout) {
-  const double seconds = std::clamp(std::isfinite(timeout) ? timeout : 0.0, 0.0, 3600.0);
-  StreamReply reply = call({.op = StreamCall::poll, .slot = consumer,
-                            .timeout_us = static_cast<std::uint64_t>(seconds * 1e6)});
+  // Long waits (an infinite timeout: until elements come) go as polls of an hour at most,
+  // until one brings elements, the stream closes, or the time is up.
+  const bool forever = timeout > 0 && !std::isfinite(timeout);
+  double left = forever || !(timeout > 0) ? 0.0 : timeout;
+  StreamReply reply;
+  for (;;) {
+    const double chunk = forever ? 3600.0 : std::min(left, 3600.0);
+    reply = call({.op = StreamCall::poll, .slot = consumer,
+                  .timeout_us = static_cast<std::uint64_t>(chunk * 1e6)});
+    left -= chunk;
+    if (!reply.elements.empty() || (!forever && left <= 0) || is_closed(consumer)) break;
+  }
   std::vector<Element> out;
   out.reserve(reply.elements.size());
   for (WireElement& e : reply.elements) out.push_back(resolved(e));

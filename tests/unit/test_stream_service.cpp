@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <set>
 #include <thread>
@@ -212,6 +213,96 @@ TEST_P(StreamServiceTest, AnUnknownStreamIsAnErrorNotAHang) {
   call.stream = 987654321;
   compss::net::StreamReply reply = compss::net::answer_stream_call(call, "fake", nullptr);
   EXPECT_NE(reply.error.find("no longer exists"), std::string::npos) << reply.error;
+}
+
+// ---- review fixes (docs/streams.md) -------------------------------------------------
+
+TEST_P(StreamServiceTest, AConsumerTaskThatAlsoPublishesDoesNotKeepTheStreamOpen) {
+  ObjectStream<int> stream("service-own-slot", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  {
+    auto c = ObjectStream<int>::from_ticket(cticket);
+    c.publish(7);  // a stream_in task has no slot: its handle opens one
+  }  // the task ends on its worker
+  ccopy.end_task(true, {});
+  stream.close();
+  std::vector<int> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!stream.is_closed() && std::chrono::steady_clock::now() < deadline) {
+    for (int v : stream.poll(0.05)) got.push_back(v);
+  }
+  EXPECT_TRUE(stream.is_closed());  // (the slot the worker's handle opened was never closed)
+  EXPECT_EQ(got, (std::vector<int>{7}));
+}
+
+TEST_P(StreamServiceTest, AProducerTaskThatPollsAtLeastOnceDoesNotPinTheLog) {
+  ObjectStream<int> stream("service-own-place", compss::at_least_once, 4);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  {
+    auto p = ObjectStream<int>::from_ticket(pticket);
+    (void)p.poll(0.0);  // a producer has no place: its handle opens one
+  }
+  pcopy.end_task(true, {});
+  std::atomic<int> published{0};
+  std::thread producer([&] {
+    try {
+      for (int i = 0; i < 12; ++i) {  // 3 times the buffer: the log must drop what was read
+        stream.publish(i);
+        published.fetch_add(1);
+      }
+      stream.close();
+    } catch (const compss::Error&) {
+      // (without the fix: closed below while it waited on the pinned log)
+    }
+  });
+  auto c = ObjectStream<int>::from_ticket(cticket);
+  std::vector<int> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!c.is_closed() && std::chrono::steady_clock::now() < deadline) {
+    for (int v : c.poll(0.05)) got.push_back(v);
+  }
+  if (published.load() < 12) stream.close();  // (without the fix: unblock the producer)
+  ccopy.end_task(true, {});
+  producer.join();
+  EXPECT_EQ(got.size(), 12u);
+}
+
+TEST_P(StreamServiceTest, AnAtMostOnceConsumersDeadAttemptTakesNothingFromItsRetry) {
+  ObjectStream<int> stream("service-amo-stale", compss::at_most_once, 16);
+  auto [ccopy, first] = task_ticket(stream, false);
+  auto dead = ObjectStream<int>::from_ticket(first);
+  EXPECT_TRUE(dead.poll(0.0).empty());
+  // Its worker is lost; the master sends the task again: a new ticket.
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  auto again = ObjectStream<int>::from_ticket(retry);
+  EXPECT_TRUE(again.poll(0.0).empty());
+  stream.publish(std::vector<int>{1, 2, 3});
+  stream.close();
+  EXPECT_THROW(dead.poll(0.0), compss::Error);  // a late poll of the lost attempt
+  std::vector<int> got;
+  while (!again.is_closed()) {
+    for (int v : again.poll(0.05)) got.push_back(v);
+  }
+  EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, ARemotePollWithAnInfiniteTimeoutWaitsForElements) {
+  ObjectStream<int> stream("service-forever", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  std::vector<int> got;
+  std::thread consumer([&, t = cticket] {
+    auto c = ObjectStream<int>::from_ticket(t);
+    got = c.poll(std::numeric_limits<double>::infinity());  // returned at once, empty
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // (so it waits)
+  stream.publish(5);
+  consumer.join();
+  EXPECT_EQ(got, (std::vector<int>{5}));
+  stream.close();
+  ccopy.end_task(true, {});
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, StreamServiceTest, ::testing::Values(false, true),

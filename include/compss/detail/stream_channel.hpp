@@ -352,6 +352,13 @@ class StreamChannel final : public StreamPort {
 
   void enter_attempt_locked(std::uint64_t consumer, std::uint64_t attempt) {
     if (attempt == 0) return;
+    if (mode_ == ConsumerMode::at_most_once) {
+      // No place to rewind, but a dead attempt's late poll must take nothing.
+      std::uint64_t& latest = at_most_once_attempts_[consumer];
+      if (attempt < latest) throw stale_attempt();
+      latest = attempt;
+      return;
+    }
     auto it = consumers_.find(consumer);
     if (it == consumers_.end()) return;
     Cursor& c = it->second;
@@ -414,6 +421,7 @@ class StreamChannel final : public StreamPort {
   std::deque<Element> buffer_;    // at_least_once: the log, buffer_[0] has offset base_
   std::uint64_t base_ = 0;
   std::map<std::uint64_t, Cursor> consumers_;  // at_least_once only
+  std::map<std::uint64_t, std::uint64_t> at_most_once_attempts_;  // consumer -> latest attempt
   std::uint64_t last_slot_ = 0;
   std::set<std::uint64_t> open_slots_;  // producer slots not closed yet
   std::map<std::uint64_t, ProducerAttempt> producer_attempts_;  // by slot: tasks on workers
