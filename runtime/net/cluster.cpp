@@ -84,7 +84,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   }
   {
     ListenerOptions streams;  // workers reach it at the address they reach the master at
-    streams.address = config_.listen_host.empty() ? "0.0.0.0" : config_.listen_host;
+    streams.address = listener_->address();  // (loopback when the master's is: not 0.0.0.0)
     streams.secret = config_.secret;
     stream_service_ = std::make_unique<StreamService>(io_->context(), std::move(streams),
                                                       StreamService::Role::master,

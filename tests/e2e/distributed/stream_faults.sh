@@ -10,7 +10,9 @@
 #     and before any consumer fetched an element (the elements were held by that worker
 #     only); the producer runs again elsewhere, and each consumer still gets every element
 #     (at_most_once: each exactly once).
-# Each run must print exactly the sequential build's output and leave no process behind.
+# Each run must print exactly the sequential build's output and leave no process behind;
+# the master, listening on loopback, must listen on no other address (its stream service
+# too).
 # The consumer run must also show elements fetched from their producer's worker directly.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
@@ -19,6 +21,16 @@ shift 3
 start_work
 mkdir -p "$work/seq"
 run_sequential "$work" "$work/seq"
+
+# listening_everywhere <pid>: the local addresses on which process <pid> listens on every
+# interface (0.0.0.0 or ::), one per line (/proc/net/tcp*, state 0A: listen).
+listening_everywhere() {
+  local inodes
+  inodes="$(ls -l "/proc/$1/fd" 2>/dev/null | grep -oE 'socket:\[[0-9]+\]' | grep -oE '[0-9]+' | tr '\n' ' ')"
+  [[ -z $inodes ]] && return 0
+  awk -v list="$inodes" 'BEGIN { n = split(list, a, " "); for (i = 1; i <= n; i++) mine[a[i]] = 1 }
+    FNR > 1 && $4 == "0A" && ($10 in mine) && ($2 ~ /^0+:/) { print $2 }' /proc/net/tcp /proc/net/tcp6
+}
 
 status=0
 for victim in consumer producer; do
@@ -44,6 +56,13 @@ for victim in consumer producer; do
     wait_run
     status=1
     break
+  fi
+  # The master listens on loopback here: so must its stream service (it listened on all
+  # addresses).
+  everywhere="$(listening_everywhere "$(master_pid "$err")")"
+  if [[ -n $everywhere ]]; then
+    echo "FAIL: the master listens on every address (not only where its workers reach it): $everywhere"
+    status=1
   fi
   kill -9 "$pid"
   echo "$victim: killed worker pid $pid (run in progress: $([[ -s $out ]] && echo no || echo yes))"
