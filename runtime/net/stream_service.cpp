@@ -20,6 +20,7 @@ namespace compss::net {
 namespace {
 
 std::atomic<std::uint16_t> service_port{0};
+std::atomic<std::size_t> stream_reply_budget{std::size_t{256} << 20};  // bytes of a poll's reply
 
 using detail::StreamChannel;
 using Element = detail::StreamPort::Element;
@@ -58,12 +59,9 @@ WireElement wire_of(const Element& e, const detail::ElementCodec& codec) {
   if (RemoteElement* r = as_remote(e)) {
     std::lock_guard lock(r->mutex);
     if (!r->handed_over) return WireElement{.key = r->key, .host = r->host, .port = r->port};
-    count_relayed_bytes(r->bytes.size());
     return WireElement{.bytes = r->bytes};
   }
-  WireElement w{.bytes = codec.encode(e.get())};
-  count_relayed_bytes(w.bytes.size());
-  return w;
+  return WireElement{.bytes = codec.encode(e.get())};
 }
 
 // A producer task's elements by position, across its attempts. A retried producer (its
@@ -201,11 +199,21 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         break;
       }
       case StreamCall::poll: {
-        std::vector<Element> items =
-            c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt);
+        // Elements are encoded as they are taken, and taking stops before the reply would
+        // pass the budget (a frame is bounded; the rest waits for the next poll).
         const detail::ElementCodec& codec = codec_of(c);
-        reply.elements.reserve(items.size());
-        for (const Element& e : items) reply.elements.push_back(wire_of(e, codec));
+        std::size_t bytes = 0;
+        auto fits = [&](const Element& e) {
+          WireElement w = wire_of(e, codec);
+          bytes += w.bytes.size() + w.host.size() + min_wire_element_bytes;
+          if (!reply.elements.empty() && bytes > stream_reply_budget.load()) return false;
+          reply.elements.push_back(std::move(w));
+          return true;
+        };
+        std::vector<Element> items =
+            c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt, fits);
+        reply.elements.resize(items.size());  // (the one refused was encoded, not taken)
+        for (const WireElement& w : reply.elements) count_relayed_bytes(w.bytes.size());
         // (The references are kept until the consumer's next call: it fetches them in
         // between, and a hand-over must find them meanwhile.)
         if (sent != nullptr) *sent = std::move(items);
@@ -239,6 +247,8 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
   }
   return reply;
 }
+
+void set_stream_reply_budget(std::size_t bytes) noexcept { stream_reply_budget.store(bytes); }
 
 void serve_stream_calls(Endpoint& peer) {
   const std::string from_host = peer_host(peer);

@@ -305,6 +305,27 @@ TEST_P(StreamServiceTest, ARemotePollWithAnInfiniteTimeoutWaitsForElements) {
   ccopy.end_task(true, {});
 }
 
+TEST_P(StreamServiceTest, APollsReplyStaysWithinItsBudgetTheRestComesNext) {
+  ObjectStream<std::vector<char>> stream("service-budget", compss::at_least_once, 64);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  compss::net::set_stream_reply_budget(2500);  // two elements of 1 kB and their framing
+  for (int i = 0; i < 10; ++i) stream.publish(std::vector<char>(1000, static_cast<char>('a' + i)));
+  stream.close();
+  auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+  std::vector<std::vector<char>> got;
+  std::size_t largest = 0;
+  while (!c.is_closed()) {
+    auto batch = c.poll(0.05);
+    largest = std::max(largest, batch.size());
+    for (auto& v : batch) got.push_back(std::move(v));
+  }
+  compss::net::set_stream_reply_budget(std::size_t{256} << 20);
+  EXPECT_LE(largest, 2u);  // (all 10 in one reply before)
+  ASSERT_EQ(got.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)].front(), 'a' + i);
+  ccopy.end_task(true, {});
+}
+
 INSTANTIATE_TEST_SUITE_P(Transports, StreamServiceTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "PeerToPeer" : "ThroughTheMaster"; });
 
