@@ -116,9 +116,18 @@ class StreamHandle {
   /// The task ended: a producer slot still open closes (with `error` when it failed); a
   /// consumer commits what it took (when it succeeded) and leaves.
   void end_task(bool succeeded, const std::string& error) noexcept {
-    if (borrowed_) {  // a worker's handle: the master's copy of the task ends them
+    if (borrowed_) {  // a worker's handle: the master's copy of the task ends them...
+      try {
+        // ...but not a slot or place this handle opened itself (a stream_in task that
+        // publishes, a producer that polls): nothing else would ever close it.
+        if (own_producer_ && producer_ != 0) channel_->close(producer_, succeeded ? std::string() : error);
+        if (own_consumer_ && consumer_ != 0) channel_->remove_consumer(consumer_, false, {});
+      } catch (...) {
+        // The master is gone: nothing is left to close.
+      }
       producer_ = 0;
       consumer_ = 0;
+      own_producer_ = own_consumer_ = false;
       return;
     }
     try {
@@ -152,7 +161,9 @@ class StreamHandle {
       : channel_(other.channel_), alias_(other.alias_),
         producer_(std::exchange(other.producer_, 0)), consumer_(std::exchange(other.consumer_, 0)),
         closed_(other.closed_), task_consumer_(std::exchange(other.task_consumer_, false)),
-        polled_(other.polled_), borrowed_(std::exchange(other.borrowed_, false)) {}
+        polled_(other.polled_), borrowed_(std::exchange(other.borrowed_, false)),
+        own_producer_(std::exchange(other.own_producer_, false)),
+        own_consumer_(std::exchange(other.own_consumer_, false)) {}
   StreamHandle& operator=(StreamHandle&& other) noexcept {
     if (this != &other) {
       end_task(true, {});
@@ -164,6 +175,8 @@ class StreamHandle {
       task_consumer_ = std::exchange(other.task_consumer_, false);
       polled_ = other.polled_;
       borrowed_ = std::exchange(other.borrowed_, false);
+      own_producer_ = std::exchange(other.own_producer_, false);
+      own_consumer_ = std::exchange(other.own_consumer_, false);
     }
     return *this;
   }
@@ -197,19 +210,29 @@ class StreamHandle {
   /// Publishes type-erased elements from this handle (its producer slot taken at first).
   void publish_elements(std::vector<StreamChannel::Element>& items) {
     if (closed_ && channel_->bounded()) throw Error("compss: publish after close() on this stream handle (stream " + std::to_string(id()) + ")");
-    if (producer_ == 0) producer_ = channel_->add_producer();
+    if (producer_ == 0) {
+      producer_ = channel_->add_producer();
+      own_producer_ = borrowed_;
+    }
     channel_->publish(items);
   }
   std::vector<StreamChannel::Element> poll_elements(double timeout) {
     polled_ = true;
-    return channel_->poll(consumer_slot(), timeout);
+    std::vector<StreamChannel::Element> items = channel_->poll(consumer_slot(), timeout);
+#ifdef __COMPSS__
+    resolve_stream_elements(items, mode());  // elements workers published, fetched from them
+#endif
+    return items;
   }
   bool closed_for_me() {
     polled_ = true;
     return channel_->is_closed(consumer_slot());
   }
   std::uint64_t consumer_slot() {
-    if (consumer_ == 0) consumer_ = channel_->add_consumer(false);
+    if (consumer_ == 0) {
+      consumer_ = channel_->add_consumer(false);
+      own_consumer_ = borrowed_;
+    }
     return consumer_;
   }
 
@@ -237,6 +260,8 @@ class StreamHandle {
   bool task_consumer_ = false;  // consumer_ is a consumer task's place
   bool polled_ = false;         // this handle polled (its place is its own, not a task's)
   bool borrowed_ = false;       // a worker's handle: slot and place are the master's to end
+  bool own_producer_ = false;   // borrowed, and producer_ was opened by this handle (it ends it)
+  bool own_consumer_ = false;   // borrowed, and consumer_ was opened by this handle (it ends it)
 };
 
 }  // namespace compss::detail

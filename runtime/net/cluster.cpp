@@ -88,9 +88,11 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   }
   {
     ListenerOptions streams;  // workers reach it at the address they reach the master at
-    streams.address = config_.listen_host.empty() ? "0.0.0.0" : config_.listen_host;
+    streams.address = listener_->address();  // (loopback when the master's is: not 0.0.0.0)
     streams.secret = config_.secret;
-    stream_service_ = std::make_unique<StreamService>(io_->context(), std::move(streams));
+    stream_service_ = std::make_unique<StreamService>(io_->context(), std::move(streams),
+                                                      StreamService::Role::master,
+                                                      config_.log_level >= LogLevel::info);
   }
   // (Before any worker is admitted: a link may report its loss at once.)
   data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,

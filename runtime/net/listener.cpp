@@ -56,6 +56,12 @@ Listener::Listener(asio::io_context& io, int listening_fd, ListenerOptions optio
   start();
 }
 
+std::string Listener::address() const {
+  boost::system::error_code ec;
+  tcp::endpoint at = acceptor_.local_endpoint(ec);
+  return ec ? std::string("127.0.0.1") : at.address().to_string();
+}
+
 void Listener::start() {
   port_ = acceptor_.local_endpoint().port();
   asio::post(acceptor_.get_executor(), [this] { accept_next(); });

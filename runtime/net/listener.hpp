@@ -67,6 +67,12 @@ class Listener {
   ///   std::uint16_t p = listener.port();
   std::uint16_t port() const noexcept { return port_; }
 
+  /// The bound address ("127.0.0.1", "0.0.0.0"...), e.g. to bind another listener where
+  /// this one's peers reach it.
+  ///
+  ///   ListenerOptions o{.address = listener.address()};
+  std::string address() const;
+
   /// The next admitted connection (its Hello is its first received message), or nullptr
   /// after `timeout`.
   ///

@@ -1,5 +1,7 @@
 #include "net/stream_client.hpp"
 
+#include "net/stream_elements.hpp"
+
 #include <compss/error.hpp>
 
 #include <algorithm>
@@ -18,15 +20,54 @@ StreamConnector installed_connector;  // under connector_mutex
 }  // namespace
 
 void set_stream_connector(StreamConnector connector) {
-  std::lock_guard lock(connector_mutex);
-  installed_connector = std::move(connector);
+  {
+    std::lock_guard lock(connector_mutex);
+    installed_connector = std::move(connector);
+  }
+  drop_element_connections();
 }
 
 RemoteStreamPort::RemoteStreamPort(std::shared_ptr<Endpoint> service, detail::StreamTicket ticket,
                                    const detail::ElementCodec* codec)
     : service_(std::move(service)), ticket_(std::move(ticket)), codec_(codec) {}
 
-RemoteStreamPort::~RemoteStreamPort() { service_->close(); }
+std::shared_ptr<Endpoint> connect_stream_endpoint(const std::string& host, std::uint16_t port) {
+  StreamConnector connect;
+  {
+    std::lock_guard lock(connector_mutex);
+    connect = installed_connector;
+  }
+  if (!connect || port == 0) {
+    throw Error("compss: this process cannot reach stream endpoints (not a node of a "
+                "compss-run, or the endpoint has no port)");
+  }
+  return connect(host, port);
+}
+
+RemoteStreamPort::~RemoteStreamPort() {
+  hand_over_unfetched();
+  service_->close();
+}
+
+void RemoteStreamPort::hand_over_unfetched() noexcept {
+  try {
+    std::vector<std::uint64_t> keys;
+    {
+      std::lock_guard lock(mutex_);
+      keys.swap(held_keys_);
+    }
+    auto left = take_held_elements(keys);
+    if (left.empty()) return;
+    StreamCall c{.op = StreamCall::hand_over};
+    c.elements.reserve(left.size());
+    for (auto& [key, bytes] : left) {
+      c.elements.push_back({.bytes = std::move(bytes), .key = key, .port = element_port()});
+    }
+    call(std::move(c));
+  } catch (...) {
+    // The master is gone: nobody is left to consume them.
+  }
+}
 
 StreamReply RemoteStreamPort::call(StreamCall c) {
   c.stream = ticket_.stream;
@@ -66,9 +107,29 @@ std::uint64_t RemoteStreamPort::add_producer() {
 
 void RemoteStreamPort::publish(std::vector<Element>& items) {
   if (items.empty()) return;
+  std::vector<WireElement> wire = encoded(items);
+  // An object stream's elements stay here when this process serves them: the master
+  // gets references (a file stream's paths are small: they travel).
+  const std::uint16_t here = element_port();
+  if (here != 0 && ticket_.base_dir.empty()) {
+    std::vector<std::uint64_t> keys;
+    keys.reserve(wire.size());
+    for (WireElement& w : wire) {
+      w.key = hold_element(std::move(w.bytes));
+      w.bytes.clear();
+      w.port = here;
+      keys.push_back(w.key);
+    }
+    std::lock_guard lock(mutex_);
+    held_keys_.insert(held_keys_.end(), keys.begin(), keys.end());
+    // (Keys fetched and dropped since are forgotten now and then, so the list stays short.)
+    if (held_keys_.size() > 4 * keys.size() + 1024) {
+      std::erase_if(held_keys_, [](std::uint64_t k) { return !element_held(k); });
+    }
+  }
   // (Under the task's slot: a retried producer's elements are matched with its earlier
   // attempts' there, StreamChannel::publish_attempt.)
-  call({.op = StreamCall::publish, .slot = ticket_.producer, .elements = encoded(items)});
+  call({.op = StreamCall::publish, .slot = ticket_.producer, .elements = std::move(wire)});
   items.clear();
 }
 
@@ -111,13 +172,40 @@ void RemoteStreamPort::commit(std::uint64_t consumer) {
 
 std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t consumer,
                                                                  double timeout) {
-  const double seconds = std::clamp(std::isfinite(timeout) ? timeout : 0.0, 0.0, 3600.0);
-  StreamReply reply = call({.op = StreamCall::poll, .slot = consumer,
-                            .timeout_us = static_cast<std::uint64_t>(seconds * 1e6)});
+  // Long waits (an infinite timeout: until elements come) go as polls of an hour at most,
+  // until one brings elements, the stream closes, or the time is up.
+  const bool forever = timeout > 0 && !std::isfinite(timeout);
+  double left = forever || !(timeout > 0) ? 0.0 : timeout;
+  StreamReply reply;
+  for (;;) {
+    const double chunk = forever ? 3600.0 : std::min(left, 3600.0);
+    reply = call({.op = StreamCall::poll, .slot = consumer,
+                  .timeout_us = static_cast<std::uint64_t>(chunk * 1e6)});
+    left -= chunk;
+    if (!reply.elements.empty() || (!forever && left <= 0) || is_closed(consumer)) break;
+  }
   std::vector<Element> out;
   out.reserve(reply.elements.size());
-  for (WireElement& e : reply.elements) out.push_back(codec_->decode(e.bytes));
+  for (WireElement& e : reply.elements) out.push_back(resolved(e));
   return out;
+}
+
+detail::StreamPort::Element RemoteStreamPort::resolved(WireElement& w) {
+  if (w.key == 0) return codec_->decode(w.bytes);
+  // at_most_once: this poll took it, the holder may drop it; at_least_once: others read it.
+  const bool take = mode() == ConsumerMode::at_most_once;
+  std::string why;
+  std::vector<std::byte> bytes;
+  if (fetch_remote_bytes(w.host, w.port, w.key, take, bytes, why)) return codec_->decode(bytes);
+  // Not there (any more): its producer's task ended and handed it to the master, or its
+  // worker is gone. The master knows.
+  StreamReply r = call({.op = StreamCall::locate, .elements = {WireElement{.key = w.key, .host = w.host, .port = w.port}}});
+  if (r.elements.size() != 1 || r.elements.front().key != 0) {
+    throw Error("compss: stream " + std::to_string(ticket_.stream) + ": element " +
+                std::to_string(w.key) + " held by " + w.host + ":" + std::to_string(w.port) +
+                " could not be fetched (" + why + ") and the master does not have it");
+  }
+  return codec_->decode(r.elements.front().bytes);
 }
 
 bool RemoteStreamPort::is_closed(std::uint64_t consumer) {
@@ -129,17 +217,12 @@ bool RemoteStreamPort::is_closed(std::uint64_t consumer) {
 namespace compss::detail {
 
 std::shared_ptr<StreamPort> open_remote_port(const StreamTicket& ticket, const ElementCodec* codec) {
-  net::StreamConnector connect;
-  {
-    std::lock_guard lock(net::connector_mutex);
-    connect = net::installed_connector;
-  }
-  if (!connect || ticket.port == 0) {
+  if (ticket.port == 0) {
     throw Error("compss: stream " + std::to_string(ticket.stream) +
-                ": this process cannot reach the master's stream service (not a worker of a "
-                "compss-run, or the master has none)");
+                ": this process cannot reach the master's stream service (the master has none)");
   }
-  return std::make_shared<net::RemoteStreamPort>(connect(ticket.port), ticket, codec);
+  return std::make_shared<net::RemoteStreamPort>(net::connect_stream_endpoint("", ticket.port),
+                                                 ticket, codec);
 }
 
 }  // namespace compss::detail

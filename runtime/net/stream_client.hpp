@@ -10,12 +10,17 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 namespace compss::net {
 
 /// A port onto the master's stream named by a ticket, over one connection. Operations
 /// are sent one at a time (`mutex_`), so a producer's elements reach the master in the
-/// order it published them. A compss::Error the operation raised on the master is thrown
+/// order it published them. When this process has a stream endpoint (element_port()), an
+/// object stream's elements stay here and the master gets references; a poll fetches the
+/// elements it is given references to from their holders (net/stream_elements.hpp). The
+/// destructor hands the master what this port published and nobody fetched yet. A compss::Error the operation raised on the master is thrown
 /// here with the same message; a lost connection is a compss::Error too (the task fails,
 /// and is retried as any task is).
 ///
@@ -47,16 +52,26 @@ class RemoteStreamPort final : public detail::StreamPort {
  private:
   StreamReply call(StreamCall c);
   std::vector<WireElement> encoded(const std::vector<Element>& items) const;
+  /// The element `w` is, fetched from its holder when it is a reference.
+  Element resolved(WireElement& w);
+  void hand_over_unfetched() noexcept;
 
   std::shared_ptr<Endpoint> service_;
   const detail::StreamTicket ticket_;
   const detail::ElementCodec* const codec_;
   std::mutex mutex_;  // one call at a time on the connection
+  std::vector<std::uint64_t> held_keys_;  // elements this port left with this process (under mutex_)
 };
 
-/// Opens a connection to the master's stream service on `port` (the worker's master's
-/// host). worker_main installs one over TCP; tests install in-memory ones.
-using StreamConnector = std::function<std::shared_ptr<Endpoint>(std::uint16_t port)>;
+/// Opens a connection to a stream endpoint: the master's stream service (`host` empty:
+/// the worker's master's host) or another node's (a producer's worker holding elements,
+/// net/stream_elements.hpp). worker_main and the master install one over TCP; tests
+/// install in-memory ones.
+using StreamConnector =
+    std::function<std::shared_ptr<Endpoint>(const std::string& host, std::uint16_t port)>;
 void set_stream_connector(StreamConnector connector);
+/// A connection through the installed connector; throws compss::Error when there is none
+/// or it fails.
+std::shared_ptr<Endpoint> connect_stream_endpoint(const std::string& host, std::uint16_t port);
 
 }  // namespace compss::net

@@ -1,9 +1,17 @@
 #include "net/stream_service.hpp"
 
+#include "net/stream_client.hpp"
+#include "net/stream_elements.hpp"
+#include "net/tcp_connection.hpp"
+
 #include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
 
 #include <atomic>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -12,6 +20,7 @@ namespace compss::net {
 namespace {
 
 std::atomic<std::uint16_t> service_port{0};
+std::atomic<std::size_t> stream_reply_budget{std::size_t{256} << 20};  // bytes of a poll's reply
 
 using detail::StreamChannel;
 using Element = detail::StreamPort::Element;
@@ -25,19 +34,155 @@ const detail::ElementCodec& codec_of(const StreamChannel& channel) {
   return *codec;
 }
 
-std::vector<Element> decoded(const StreamChannel& channel, const std::vector<WireElement>& in) {
+// What a worker sent, as the channel holds it: the element, or a reference to the
+// element its worker keeps (net/stream_elements.hpp).
+std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireElement>& in,
+                             const std::string& from_host) {
   const detail::ElementCodec& codec = codec_of(channel);
   std::vector<Element> items;
   items.reserve(in.size());
-  for (const WireElement& e : in) items.push_back(codec.decode(e.bytes));
+  for (WireElement& e : in) {
+    if (e.key != 0) {
+      items.push_back(make_remote_element(e.host.empty() ? from_host : std::move(e.host), e.port,
+                                          e.key, &codec));
+    } else {
+      count_relayed_bytes(e.bytes.size());
+      items.push_back(codec.decode(e.bytes));
+    }
+  }
   return items;
+}
+
+// An element for a poll's answer: a reference stays one (the consumer fetches it from its
+// holder) unless the holder handed its bytes over.
+WireElement wire_of(const Element& e, const detail::ElementCodec& codec) {
+  if (RemoteElement* r = as_remote(e)) {
+    std::lock_guard lock(r->mutex);
+    if (!r->handed_over) return WireElement{.key = r->key, .host = r->host, .port = r->port};
+    return WireElement{.bytes = r->bytes};
+  }
+  return WireElement{.bytes = codec.encode(e.get())};
+}
+
+// A producer task's elements by position, across its attempts. A retried producer (its
+// worker died, or it threw) publishes its elements again from the first, and the channel
+// drops those its earlier attempts published (StreamChannel::publish_attempt). Those
+// earlier elements that are references nobody has fetched yet may point at a dead worker:
+// the master takes their bytes from the new attempt's holder into the old references, so
+// nothing published is lost with the producer's worker (the only bytes the master then
+// relays). All under producers_mutex.
+struct ProducerRefs {
+  std::uint64_t attempt = 0;  // the latest attempt seen
+  std::uint64_t seen = 0;     // elements it published
+  std::uint64_t base = 0;     // the position of refs.front()
+  std::deque<std::weak_ptr<void>> refs;  // references accepted, by position (expired: fetched,
+                                         // or an element the master holds)
+};
+std::mutex producers_mutex;
+std::map<std::pair<std::uint64_t, std::uint64_t>, ProducerRefs> producer_refs;  // stream, slot
+
+// Pairs the elements of a publish with those earlier attempts published at the same
+// positions: old references still needed get the new bytes. `fresh` gets, for each element
+// past what earlier attempts published, what to remember of it.
+void refill_from_retry(const StreamCall& call, const std::vector<Element>& items,
+                       std::vector<std::weak_ptr<void>>& fresh) {
+  std::vector<std::pair<Element, RemoteElement*>> refill;  // old reference, new one
+  {
+    std::lock_guard lock(producers_mutex);
+    ProducerRefs& log = producer_refs[{call.stream, call.slot}];
+    if (call.attempt < log.attempt) return;  // stale: the channel refuses it
+    if (call.attempt > log.attempt) {
+      log.attempt = call.attempt;
+      log.seen = 0;
+    }
+    for (const Element& e : items) {
+      const std::uint64_t position = log.seen++;
+      if (position >= log.base + log.refs.size()) {
+        fresh.push_back(as_remote(e) != nullptr ? std::weak_ptr<void>(e) : std::weak_ptr<void>());
+      } else if (position >= log.base) {
+        Element old = log.refs[position - log.base].lock();
+        if (old != nullptr && as_remote(e) != nullptr) refill.emplace_back(std::move(old), as_remote(e));
+      }
+    }
+  }
+  for (auto& [old, now] : refill) {
+    RemoteElement& r = *as_remote(old);
+    {
+      std::lock_guard lock(r.mutex);
+      if (r.handed_over) continue;
+    }
+    // (Its first holder may still have it, if the attempt failed on a live worker: its
+    // copy is released with the reference.)
+    std::vector<std::byte> bytes;
+    std::string why;
+    if (fetch_remote_bytes(now->host, now->port, now->key, false, bytes, why)) {
+      count_relayed_bytes(bytes.size());
+      give_bytes(r, std::move(bytes));
+    }
+  }
+}
+
+void remember_published(const StreamCall& call, std::vector<std::weak_ptr<void>>& fresh) {
+  std::lock_guard lock(producers_mutex);
+  ProducerRefs& log = producer_refs[{call.stream, call.slot}];
+  for (auto& w : fresh) log.refs.push_back(std::move(w));
+  while (!log.refs.empty() && log.refs.front().expired()) {
+    log.refs.pop_front();
+    ++log.base;
+  }
+}
+
+// The calls a stream endpoint answers without a stream: elements this process holds.
+bool answer_element_call(StreamCall& call, const std::string& from_host, StreamReply& reply) {
+  switch (static_cast<StreamCall::Op>(call.op)) {
+    case StreamCall::fetch: {
+      std::vector<std::byte> bytes;
+      if (!fetch_held_element(call.slot, call.flag, bytes)) {
+        reply.error = "compss: element " + std::to_string(call.slot) + " is not held here";
+      } else {
+        reply.elements.push_back({.bytes = std::move(bytes)});
+      }
+      return true;
+    }
+    case StreamCall::release: {
+      std::vector<std::uint64_t> keys;
+      for (const WireElement& e : call.elements) keys.push_back(e.key);
+      release_held_elements(keys);
+      return true;
+    }
+    case StreamCall::hand_over:
+      for (WireElement& e : call.elements) {
+        count_relayed_bytes(e.bytes.size());
+        reply.value += hand_over_element(e.host.empty() ? from_host : e.host, e.port, e.key,
+                                         std::move(e.bytes)) ? 1 : 0;
+      }
+      return true;
+    case StreamCall::locate: {
+      // (The holder's copy may be on its way here: a hand-over comes within seconds, the
+      // bytes of a retried producer once its task runs again.)
+      std::vector<std::byte> bytes;
+      const WireElement& e = call.elements.empty() ? WireElement{} : call.elements.front();
+      if (!handed_over_bytes(e.host, e.port, e.key, bytes, lost_element_wait)) {
+        reply.error = "compss: stream " + std::to_string(call.stream) + ": element " +
+                      std::to_string(e.key) + " was lost with its producer's worker (" + e.host +
+                      ":" + std::to_string(e.port) + "), which neither served nor handed it over";
+      } else {
+        count_relayed_bytes(bytes.size());
+        reply.elements.push_back({.bytes = std::move(bytes)});
+      }
+      return true;
+    }
+    default: return false;
+  }
 }
 
 }  // namespace
 
-StreamReply answer_stream_call(const StreamCall& call) {
+StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
+                               std::vector<Element>* sent) {
   StreamReply reply;
   try {
+    if (answer_element_call(call, from_host, reply)) return reply;
     std::shared_ptr<StreamChannel> channel = detail::find_stream_channel(call.stream);
     if (channel == nullptr) {
       throw Error("compss: stream " + std::to_string(call.stream) +
@@ -46,16 +191,32 @@ StreamReply answer_stream_call(const StreamCall& call) {
     StreamChannel& c = *channel;
     switch (static_cast<StreamCall::Op>(call.op)) {
       case StreamCall::publish: {
-        std::vector<Element> items = decoded(c, call.elements);
+        std::vector<Element> items = decoded(c, call.elements, from_host);
+        std::vector<std::weak_ptr<void>> fresh;
+        if (call.slot != 0 && call.attempt != 0) refill_from_retry(call, items, fresh);
         c.publish_attempt(items, call.slot, call.attempt);
+        if (call.slot != 0 && call.attempt != 0) remember_published(call, fresh);
         break;
       }
       case StreamCall::poll: {
-        std::vector<Element> items =
-            c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt);
+        // Elements are encoded as they are taken, and taking stops before the reply would
+        // pass the budget (a frame is bounded; the rest waits for the next poll).
         const detail::ElementCodec& codec = codec_of(c);
-        reply.elements.reserve(items.size());
-        for (const Element& e : items) reply.elements.push_back({codec.encode(e.get())});
+        std::size_t bytes = 0;
+        auto fits = [&](const Element& e) {
+          WireElement w = wire_of(e, codec);
+          bytes += w.bytes.size() + w.host.size() + min_wire_element_bytes;
+          if (!reply.elements.empty() && bytes > stream_reply_budget.load()) return false;
+          reply.elements.push_back(std::move(w));
+          return true;
+        };
+        std::vector<Element> items =
+            c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt, fits);
+        reply.elements.resize(items.size());  // (the one refused was encoded, not taken)
+        for (const WireElement& w : reply.elements) count_relayed_bytes(w.bytes.size());
+        // (The references are kept until the consumer's next call: it fetches them in
+        // between, and a hand-over must find them meanwhile.)
+        if (sent != nullptr) *sent = std::move(items);
         break;
       }
       case StreamCall::close: c.close_attempt(call.slot, call.text, call.attempt); break;
@@ -73,7 +234,7 @@ StreamReply answer_stream_call(const StreamCall& call) {
       case StreamCall::rewind: c.rewind(call.slot); break;
       case StreamCall::claim: reply.value = c.claim(call.text) ? 1 : 0; break;
       case StreamCall::add_found: {
-        std::vector<Element> items = decoded(c, call.elements);
+        std::vector<Element> items = decoded(c, call.elements, from_host);
         c.add_found(items);
         break;
       }
@@ -87,22 +248,47 @@ StreamReply answer_stream_call(const StreamCall& call) {
   return reply;
 }
 
+void set_stream_reply_budget(std::size_t bytes) noexcept { stream_reply_budget.store(bytes); }
+
 void serve_stream_calls(Endpoint& peer) {
+  const std::string from_host = peer_host(peer);
+  std::vector<Element> last_poll;  // the references of the last poll answered (see poll)
   for (;;) {
     Message m;
     std::error_code ec = peer.receive(m, std::chrono::hours(24));
     if (ec == NetError::timed_out) continue;
     if (ec) return;
     if (auto* call = std::get_if<StreamCall>(&m)) {
-      if (peer.send(answer_stream_call(*call))) return;
+      std::vector<Element> sent;
+      StreamReply reply = answer_stream_call(*call, from_host, &sent);
+      if (call->op != StreamCall::locate) last_poll = std::move(sent);
+      if (peer.send(reply)) return;
     }
     // The Hello and anything else are not calls: ignored.
   }
 }
 
-StreamService::StreamService(boost::asio::io_context& io, ListenerOptions options)
-    : listener_(io, std::move(options)) {
-  service_port.store(listener_.port());
+StreamService::StreamService(boost::asio::io_context& io, ListenerOptions options, Role role,
+                             bool report)
+    : role_(role), report_(report), listener_(io, options) {
+  if (role_ == Role::master) {
+    service_port.store(listener_.port());
+    // The master fetches what the program polls from the workers holding it.
+    set_stream_connector([&io, hello = Hello{.secret = options.secret, .node_name = "master"}](
+                             const std::string& host, std::uint16_t port) {
+      // (A worker that does not answer at once is dead: net/stream_elements.hpp.)
+      return std::shared_ptr<Endpoint>(connect_to(io, host, port, hello, std::chrono::seconds(3)));
+    });
+    releaser_ = std::thread([this] {
+      std::unique_lock lock(mutex_);
+      while (!stopping_) {
+        stop_.wait_for(lock, std::chrono::milliseconds(50));
+        lock.unlock();
+        flush_element_releases();
+        lock.lock();
+      }
+    });
+  }
   acceptor_ = std::thread([this] {
     // Short accept waits so the destructor is not held up.
     while (!stopping_) {
@@ -119,9 +305,26 @@ StreamService::StreamService(boost::asio::io_context& io, ListenerOptions option
 }
 
 StreamService::~StreamService() {
-  service_port.store(0);
-  stopping_ = true;
+  if (role_ == Role::master) {
+    service_port.store(0);
+    set_stream_connector(nullptr);
+    if (report_ && stream_references_made() + stream_bytes_relayed() > 0) {
+      std::fprintf(stderr,
+                   "compss: streams: %llu elements went from their producer's worker to their "
+                   "consumer directly (%llu more were handed to the master), %llu element bytes "
+                   "passed through the master\n",
+                   static_cast<unsigned long long>(stream_references_made() - stream_references_given_bytes()),
+                   static_cast<unsigned long long>(stream_references_given_bytes()),
+                   static_cast<unsigned long long>(stream_bytes_relayed()));
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    stop_.notify_all();
+  }
   acceptor_.join();
+  if (releaser_.joinable()) releaser_.join();
   std::lock_guard lock(mutex_);
   for (auto& p : peers_) {
     if (auto peer = p.lock()) peer->close();  // ends its thread's wait for the next call

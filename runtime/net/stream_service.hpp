@@ -8,41 +8,64 @@
 
 #include "net/listener.hpp"
 
+#include <compss/detail/stream_channel.hpp>
+
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 namespace compss::net {
 
-/// Applies one call to this process's stream (found by id) and returns the answer. Blocks
-/// as the operation does (a publish on a full stream until there is room, a poll up to
-/// its time-out). A compss::Error of the operation (a closed stream, a stale attempt, a
-/// failed producer's error) is returned in `error`, not thrown.
+/// Applies one call to this process's stream (found by id), or to the elements it holds
+/// (fetch, release, hand_over, locate: net/stream_elements.hpp), and returns the answer.
+/// Blocks as the operation does (a publish on a full stream until there is room, a poll
+/// up to its time-out). A compss::Error of the operation (a closed stream, a stale
+/// attempt, a failed producer's error) is returned in `error`, not thrown. `from_host`:
+/// the caller's host (references it sends are held there); a poll's elements are moved to
+/// `sent` (the caller keeps them until its next call).
 ///
-///   StreamReply r = answer_stream_call(call);
-StreamReply answer_stream_call(const StreamCall& call);
+///   StreamReply r = answer_stream_call(call, "10.0.0.7", nullptr);
+StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
+                               std::vector<detail::StreamPort::Element>* sent);
+
+/// The most bytes of elements one poll's reply carries (at least one element): 256 MiB,
+/// well below the frame bound; the rest waits for the next poll. (Tests make it small.)
+void set_stream_reply_budget(std::size_t bytes) noexcept;
 
 /// Answers StreamCalls on `peer`, one at a time, until it closes.
 ///
 ///   std::thread t([ep] { serve_stream_calls(*ep); });
 void serve_stream_calls(Endpoint& peer);
 
-/// Listens for workers' stream connections (they say Hello with the run's secret, as on
-/// any Listener) and serves each on a thread of its own. While it exists,
-/// detail::stream_service_port() is its port, which tickets carry to workers.
+/// Listens for stream connections (peers say Hello with the run's secret, as on any
+/// Listener) and serves each on a thread of its own.
 ///
-/// Threads: one accepts (joined by the destructor); one per connection, detached: it may
-/// be blocked in a publish on a full stream for a worker that died, which nothing would
-/// ever end (it owns only its connection and the channel; the process's end ends it). The
-/// destructor closes every connection, which ends the others. `mutex_` guards `peers_`.
+/// Two roles. The master's service (Role::master): workers' stream tasks call it for
+/// every operation; while it exists, detail::stream_service_port() is its port (tickets
+/// carry it), this process can connect to workers' stream endpoints (to fetch elements
+/// the program polls, and to tell holders what they may drop: a thread sends the queued
+/// releases every 50 ms). A worker's stream endpoint (Role::elements): serves the elements
+/// its stream tasks published to the consumers that fetch them (net/stream_elements.hpp).
 ///
-///   StreamService service(io.context(), {.address = "0.0.0.0", .secret = secret});
+/// Threads: one accepts (joined by the destructor); the master's one sends releases
+/// (joined); one per connection, detached: it may be blocked in a publish on a full
+/// stream for a worker that died, which nothing would ever end (it owns only its
+/// connection and the channel; the process's end ends it). The destructor closes every
+/// connection, which ends the others. `mutex_` guards `peers_` and `stopping_` waits.
+///
+///   StreamService service(io.context(), {.address = "127.0.0.1", .secret = secret});
 class StreamService {
  public:
-  /// Binds like Listener; throws compss::Error when the address cannot be bound.
-  StreamService(boost::asio::io_context& io, ListenerOptions options);
+  enum class Role { master, elements };
+  /// Binds like Listener; throws compss::Error when the address cannot be bound. `report`
+  /// (the master's): at its end, says on stderr how many elements went from producer to
+  /// consumer directly and how many bytes passed through it.
+  StreamService(boost::asio::io_context& io, ListenerOptions options, Role role = Role::master,
+                bool report = false);
   ~StreamService();
   StreamService(const StreamService&) = delete;
   StreamService& operator=(const StreamService&) = delete;
@@ -50,11 +73,15 @@ class StreamService {
   std::uint16_t port() const noexcept { return listener_.port(); }
 
  private:
+  const Role role_;
+  const bool report_;
   Listener listener_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
+  std::condition_variable stop_;
   std::vector<std::weak_ptr<Endpoint>> peers_;
   std::thread acceptor_;
+  std::thread releaser_;
 };
 
 }  // namespace compss::net

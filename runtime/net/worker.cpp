@@ -7,6 +7,8 @@
 #include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
 #include "net/stream_client.hpp"
+#include "net/stream_elements.hpp"
+#include "net/stream_service.hpp"
 #include "stream/task_threads.hpp"
 #include "net/peer_fetch.hpp"
 #include "net/peer_server.hpp"
@@ -626,11 +628,19 @@ int worker_main(const WorkerSettings& settings) {
 
     auto master = connect_to(io.context(), settings.host, settings.port, hello,
                              std::chrono::seconds(30));
-    // Stream tasks reach the master's stream service at the master's host (stream_client.hpp).
-    set_stream_connector([&io, host = settings.host, stream_hello = fetch.hello](std::uint16_t port) {
-      return std::shared_ptr<Endpoint>(
-          connect_to(io.context(), host, port, stream_hello, std::chrono::seconds(30)));
+    // Stream tasks reach the master's stream service at the master's host, and other
+    // workers' stream endpoints at theirs (stream_client.hpp). Elements this worker's
+    // stream tasks publish stay here until fetched (stream_elements.hpp).
+    set_stream_connector([&io, master_host = settings.host, stream_hello = fetch.hello](
+                             const std::string& host, std::uint16_t port) {
+      // (A producer's worker that does not answer at once is dead: its elements come
+      // from the master, net/stream_elements.hpp.)
+      return std::shared_ptr<Endpoint>(connect_to(io.context(), host.empty() ? master_host : host,
+                                                  port, stream_hello,
+                                                  host.empty() ? std::chrono::seconds(30) : std::chrono::seconds(3)));
     });
+    StreamService element_endpoint(io.context(), listen, StreamService::Role::elements);
+    set_element_port(element_endpoint.port());
     bool orderly = false;
     ServeOptions serve{.cores = cores, .store = &store, .peers = &peers,
                        .shared_files = settings.shared_files, .events = &events};
@@ -645,6 +655,7 @@ int worker_main(const WorkerSettings& settings) {
     };
     std::chrono::milliseconds fenced{0};
     std::size_t served = serve_tasks(*master, serve, &orderly, &fenced);
+    set_element_port(0);
     set_stream_connector(nullptr);  // (its io context ends with this function)
     master->flush(std::chrono::seconds(10));  // the last replies, before the io thread stops
     master->close();

@@ -3,6 +3,7 @@
 // what it would see on the master (docs/streams.md, "Streams across workers").
 #include "net/fake_transport.hpp"
 #include "net/stream_client.hpp"
+#include "net/stream_elements.hpp"
 #include "net/stream_service.hpp"
 
 #include <compss/stream.hpp>
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <set>
 #include <thread>
@@ -25,10 +27,15 @@ using compss::detail::StreamTicket;
 
 /// Every port a test opens is a fake connection served on a thread of its own, as the
 /// master's StreamService serves a TCP one.
-class StreamServiceTest : public ::testing::Test {
+///
+/// Parameter: whether the "workers" keep the elements they publish (the default on a
+/// worker, net/stream_elements.hpp) or send them to the master (a process without a
+/// stream endpoint): every guarantee holds both ways.
+class StreamServiceTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    compss::net::set_stream_connector([this](std::uint16_t) {
+    compss::net::set_element_port(GetParam() ? 2 : 0);  // (any port: the connector ignores it)
+    compss::net::set_stream_connector([this](const std::string&, std::uint16_t) {
       auto [worker_end, master_end] = compss::net::make_fake_pair();
       std::lock_guard lock(mutex_);
       servers_.emplace_back([master_end = master_end] { compss::net::serve_stream_calls(*master_end); });
@@ -37,6 +44,7 @@ class StreamServiceTest : public ::testing::Test {
     });
   }
   void TearDown() override {
+    compss::net::set_element_port(0);
     compss::net::set_stream_connector(nullptr);
     std::lock_guard lock(mutex_);
     for (auto& e : ends_) e->close();
@@ -58,7 +66,7 @@ class StreamServiceTest : public ::testing::Test {
   std::vector<std::shared_ptr<compss::net::Endpoint>> ends_;
 };
 
-TEST_F(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
+TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
   ObjectStream<int> stream("service-amo", compss::at_most_once, 16);
   constexpr int producers = 2, consumers = 3, per_producer = 400;
   std::vector<std::pair<ObjectStream<int>, StreamTicket>> prod, cons;
@@ -101,7 +109,7 @@ TEST_F(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceI
   }
 }
 
-TEST_F(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) {
+TEST_P(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) {
   ObjectStream<int> stream("service-bounded", compss::at_most_once, 4);
   auto [copy, ticket] = task_ticket(stream, true);
   std::atomic<long> published{0};
@@ -132,7 +140,7 @@ TEST_F(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) 
   for (int i = 0; i < 40; ++i) EXPECT_EQ(taken[static_cast<std::size_t>(i)], i);
 }
 
-TEST_F(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfterItsElements) {
+TEST_P(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfterItsElements) {
   ObjectStream<int> stream("service-failed", compss::at_most_once, 8);
   auto [pcopy, pticket] = task_ticket(stream, true);
   auto [ccopy, cticket] = task_ticket(stream, false);
@@ -158,7 +166,7 @@ TEST_F(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfter
   ccopy.end_task(true, {});
 }
 
-TEST_F(StreamServiceTest, AtLeastOnceRetriedConsumerGetsAgainWhatTheDeadAttemptHadNotFinished) {
+TEST_P(StreamServiceTest, AtLeastOnceRetriedConsumerGetsAgainWhatTheDeadAttemptHadNotFinished) {
   ObjectStream<int> stream("service-alo", compss::at_least_once, 64);
   auto [ccopy, first] = task_ticket(stream, false);
   stream.publish(std::vector<int>{10, 11, 12});
@@ -180,7 +188,7 @@ TEST_F(StreamServiceTest, AtLeastOnceRetriedConsumerGetsAgainWhatTheDeadAttemptH
   ccopy.end_task(true, {});
 }
 
-TEST_F(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAttemptPublished) {
+TEST_P(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAttemptPublished) {
   ObjectStream<int> stream("service-retry", compss::at_most_once, 64);
   auto [copy, first] = task_ticket(stream, true);
   auto lost = ObjectStream<int>::from_ticket(first);
@@ -199,12 +207,244 @@ TEST_F(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAt
   EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
 }
 
-TEST_F(StreamServiceTest, AnUnknownStreamIsAnErrorNotAHang) {
+TEST_P(StreamServiceTest, AnUnknownStreamIsAnErrorNotAHang) {
   compss::net::StreamCall call;
   call.op = compss::net::StreamCall::poll;
   call.stream = 987654321;
-  compss::net::StreamReply reply = compss::net::answer_stream_call(call);
+  compss::net::StreamReply reply = compss::net::answer_stream_call(call, "fake", nullptr);
   EXPECT_NE(reply.error.find("no longer exists"), std::string::npos) << reply.error;
+}
+
+// ---- review fixes (docs/streams.md) -------------------------------------------------
+
+TEST_P(StreamServiceTest, AConsumerTaskThatAlsoPublishesDoesNotKeepTheStreamOpen) {
+  ObjectStream<int> stream("service-own-slot", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  {
+    auto c = ObjectStream<int>::from_ticket(cticket);
+    c.publish(7);  // a stream_in task has no slot: its handle opens one
+  }  // the task ends on its worker
+  ccopy.end_task(true, {});
+  stream.close();
+  std::vector<int> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!stream.is_closed() && std::chrono::steady_clock::now() < deadline) {
+    for (int v : stream.poll(0.05)) got.push_back(v);
+  }
+  EXPECT_TRUE(stream.is_closed());  // (the slot the worker's handle opened was never closed)
+  EXPECT_EQ(got, (std::vector<int>{7}));
+}
+
+TEST_P(StreamServiceTest, AProducerTaskThatPollsAtLeastOnceDoesNotPinTheLog) {
+  ObjectStream<int> stream("service-own-place", compss::at_least_once, 4);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  {
+    auto p = ObjectStream<int>::from_ticket(pticket);
+    (void)p.poll(0.0);  // a producer has no place: its handle opens one
+  }
+  pcopy.end_task(true, {});
+  std::atomic<int> published{0};
+  std::thread producer([&] {
+    try {
+      for (int i = 0; i < 12; ++i) {  // 3 times the buffer: the log must drop what was read
+        stream.publish(i);
+        published.fetch_add(1);
+      }
+      stream.close();
+    } catch (const compss::Error&) {
+      // (without the fix: closed below while it waited on the pinned log)
+    }
+  });
+  auto c = ObjectStream<int>::from_ticket(cticket);
+  std::vector<int> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!c.is_closed() && std::chrono::steady_clock::now() < deadline) {
+    for (int v : c.poll(0.05)) got.push_back(v);
+  }
+  if (published.load() < 12) stream.close();  // (without the fix: unblock the producer)
+  ccopy.end_task(true, {});
+  producer.join();
+  EXPECT_EQ(got.size(), 12u);
+}
+
+TEST_P(StreamServiceTest, AnAtMostOnceConsumersDeadAttemptTakesNothingFromItsRetry) {
+  ObjectStream<int> stream("service-amo-stale", compss::at_most_once, 16);
+  auto [ccopy, first] = task_ticket(stream, false);
+  auto dead = ObjectStream<int>::from_ticket(first);
+  EXPECT_TRUE(dead.poll(0.0).empty());
+  // Its worker is lost; the master sends the task again: a new ticket.
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  auto again = ObjectStream<int>::from_ticket(retry);
+  EXPECT_TRUE(again.poll(0.0).empty());
+  stream.publish(std::vector<int>{1, 2, 3});
+  stream.close();
+  EXPECT_THROW(dead.poll(0.0), compss::Error);  // a late poll of the lost attempt
+  std::vector<int> got;
+  while (!again.is_closed()) {
+    for (int v : again.poll(0.05)) got.push_back(v);
+  }
+  EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, ARemotePollWithAnInfiniteTimeoutWaitsForElements) {
+  ObjectStream<int> stream("service-forever", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  std::vector<int> got;
+  std::thread consumer([&, t = cticket] {
+    auto c = ObjectStream<int>::from_ticket(t);
+    got = c.poll(std::numeric_limits<double>::infinity());  // returned at once, empty
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // (so it waits)
+  stream.publish(5);
+  consumer.join();
+  EXPECT_EQ(got, (std::vector<int>{5}));
+  stream.close();
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, APollsReplyStaysWithinItsBudgetTheRestComesNext) {
+  ObjectStream<std::vector<char>> stream("service-budget", compss::at_least_once, 64);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  compss::net::set_stream_reply_budget(2500);  // two elements of 1 kB and their framing
+  for (int i = 0; i < 10; ++i) stream.publish(std::vector<char>(1000, static_cast<char>('a' + i)));
+  stream.close();
+  auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+  std::vector<std::vector<char>> got;
+  std::size_t largest = 0;
+  while (!c.is_closed()) {
+    auto batch = c.poll(0.05);
+    largest = std::max(largest, batch.size());
+    for (auto& v : batch) got.push_back(std::move(v));
+  }
+  compss::net::set_stream_reply_budget(std::size_t{256} << 20);
+  EXPECT_LE(largest, 2u);  // (all 10 in one reply before)
+  ASSERT_EQ(got.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)].front(), 'a' + i);
+  ccopy.end_task(true, {});
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, StreamServiceTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "PeerToPeer" : "ThroughTheMaster"; });
+
+// ---- elements from producer to consumer (net/stream_elements.hpp) ----------------------
+
+using PeerToPeerTest = StreamServiceTest;
+INSTANTIATE_TEST_SUITE_P(Transports, PeerToPeerTest, ::testing::Values(true),
+                         [](const auto&) { return "PeerToPeer"; });
+
+std::vector<char> payload(int i) { return std::vector<char>(1000, static_cast<char>('a' + i % 26)); }
+
+/// Polls `s` until it is closed; checks it got payload(0..n-1), in order.
+void expect_payloads(ObjectStream<std::vector<char>>& s, int n) {
+  std::vector<std::vector<char>> got;
+  while (!s.is_closed()) {
+    for (auto& v : s.poll(0.05)) got.push_back(std::move(v));
+  }
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], payload(i));
+}
+
+TEST_P(PeerToPeerTest, AtMostOnceElementsGoFromProducerToConsumerWithoutPassingThroughTheMaster) {
+  ObjectStream<std::vector<char>> stream("p2p-amo", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  const std::uint64_t relayed_before = compss::net::stream_bytes_relayed();
+  std::atomic<bool> consumed{false};
+  std::thread producer([&, t = pticket] {
+    auto s = ObjectStream<std::vector<char>>::from_ticket(t);
+    for (int i = 0; i < 200; ++i) s.publish(payload(i));
+    s.close();
+    // (The task ends once its consumer has everything: nothing is left to hand over.)
+    while (!consumed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  });
+  {
+    auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+    expect_payloads(c, 200);
+  }
+  consumed = true;
+  producer.join();
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+  EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);  // 200 kB, none through the master
+  EXPECT_EQ(compss::net::held_element_count(), 0u);  // each taken from its holder by its fetch
+}
+
+TEST_P(PeerToPeerTest, AtLeastOnceElementsStayWithTheirProducerUntilEveryConsumerFinishedWithThem) {
+  ObjectStream<std::vector<char>> stream("p2p-alo", compss::at_least_once, 64);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [c1copy, c1ticket] = task_ticket(stream, false);
+  auto [c2copy, c2ticket] = task_ticket(stream, false);
+  const std::uint64_t relayed_before = compss::net::stream_bytes_relayed();
+  auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+  for (int i = 0; i < 30; ++i) p.publish(payload(i));
+  p.close();
+  pcopy.end_task(true, {});
+  EXPECT_EQ(compss::net::held_element_count(), 30u);
+  for (StreamTicket* t : {&c1ticket, &c2ticket}) {
+    auto c = ObjectStream<std::vector<char>>::from_ticket(*t);
+    expect_payloads(c, 30);
+  }
+  EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);
+  // Both consumer tasks end well: the log drops the references, their holder the bytes.
+  c1copy.end_task(true, {});
+  c2copy.end_task(true, {});
+  compss::net::flush_element_releases();
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
+}
+
+TEST_P(PeerToPeerTest, WhatNobodyFetchedWhenTheProducerEndsIsHandedToTheMasterAndOutlivesItsWorker) {
+  ObjectStream<std::vector<char>> stream("p2p-handover", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  const std::uint64_t relayed_before = compss::net::stream_bytes_relayed();
+  {
+    auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+    for (int i = 0; i < 5; ++i) p.publish(payload(i));
+    EXPECT_EQ(compss::net::held_element_count(), 5u);  // held by the producer's worker
+    EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);
+  }  // the task ends: its handle goes
+  pcopy.end_task(true, {});
+  EXPECT_EQ(compss::net::held_element_count(), 0u);  // the worker may go now
+  EXPECT_EQ(compss::net::stream_bytes_relayed() - relayed_before, 5u * 1000u + 5u * 8u);
+  auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+  expect_payloads(c, 5);
+  ccopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, TheProgramPollsElementsAWorkerHoldsFromThatWorker) {
+  ObjectStream<std::vector<char>> stream("p2p-program", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  const std::uint64_t relayed_before = compss::net::stream_bytes_relayed();
+  auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+  for (int i = 0; i < 3; ++i) p.publish(payload(i));
+  p.close();
+  expect_payloads(stream, 3);
+  EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  pcopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, ElementsAProducersWorkerHeldWhenItDiedComeFromItsRetriedAttempt) {
+  ObjectStream<std::vector<char>> stream("p2p-producer-lost", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
+  for (int i = 0; i < 4; ++i) lost.publish(payload(i));
+  // Its worker is SIGKILLed: what it held is gone, nothing was handed over.
+  ASSERT_EQ(compss::net::held_element_count(), 4u);
+  compss::net::drop_held_elements();
+  // The master runs the producer again elsewhere: the same sequence, from the start.
+  StreamTicket retry = pcopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+    for (int i = 0; i < 6; ++i) again.publish(payload(i));
+    again.close();
+    expect_payloads(stream, 6);
+  }
+  pcopy.end_task(true, {});
 }
 
 }  // namespace

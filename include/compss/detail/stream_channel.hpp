@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -261,8 +262,12 @@ class StreamChannel final : public StreamPort {
   }
 
   /// poll for attempt `attempt` of a consumer task (see enter_attempt; 0: no check). An
-  /// attempt superseded while it waited takes nothing (compss::Error).
-  std::vector<Element> poll_attempt(std::uint64_t consumer, double timeout, std::uint64_t attempt) {
+  /// attempt superseded while it waited takes nothing (compss::Error). `fits` (when set)
+  /// is asked, in order, about each element it would take, and the poll stops before the
+  /// first it refuses (at least one is always taken): a reply that must stay below a
+  /// size (the stream service's).
+  std::vector<Element> poll_attempt(std::uint64_t consumer, double timeout, std::uint64_t attempt,
+                                    const std::function<bool(const Element&)>& fits = {}) {
     std::unique_lock lock(mutex_);
     enter_attempt_locked(consumer, attempt);
     commit_locked(consumer);  // the previous poll's elements are finished with
@@ -270,14 +275,18 @@ class StreamChannel final : public StreamPort {
     data_.wait_until(lock, deadline, [&] { return available_locked(consumer) != 0 || is_closed_locked(); });
     enter_attempt_locked(consumer, attempt);
     std::vector<Element> out;
+    auto takes = [&](const Element& e) { return !fits || fits(e) || out.empty(); };
     if (mode_ == ConsumerMode::at_most_once) {
-      out.reserve(buffer_.size());
-      for (Element& e : buffer_) out.push_back(std::move(e));
-      buffer_.clear();
+      while (!buffer_.empty() && takes(buffer_.front())) {
+        out.push_back(std::move(buffer_.front()));
+        buffer_.pop_front();
+      }
     } else if (auto it = consumers_.find(consumer); it != consumers_.end()) {
       Cursor& c = it->second;
-      for (std::uint64_t i = c.delivered; i < base_ + buffer_.size(); ++i) out.push_back(buffer_[i - base_]);
-      c.delivered = base_ + buffer_.size();
+      while (c.delivered < base_ + buffer_.size() && takes(buffer_[c.delivered - base_])) {
+        out.push_back(buffer_[c.delivered - base_]);
+        ++c.delivered;
+      }
     }
     if (!out.empty()) room_.notify_all();
     if (out.empty() && is_closed_locked() && !error_.empty()) {
@@ -352,6 +361,13 @@ class StreamChannel final : public StreamPort {
 
   void enter_attempt_locked(std::uint64_t consumer, std::uint64_t attempt) {
     if (attempt == 0) return;
+    if (mode_ == ConsumerMode::at_most_once) {
+      // No place to rewind, but a dead attempt's late poll must take nothing.
+      std::uint64_t& latest = at_most_once_attempts_[consumer];
+      if (attempt < latest) throw stale_attempt();
+      latest = attempt;
+      return;
+    }
     auto it = consumers_.find(consumer);
     if (it == consumers_.end()) return;
     Cursor& c = it->second;
@@ -414,6 +430,7 @@ class StreamChannel final : public StreamPort {
   std::deque<Element> buffer_;    // at_least_once: the log, buffer_[0] has offset base_
   std::uint64_t base_ = 0;
   std::map<std::uint64_t, Cursor> consumers_;  // at_least_once only
+  std::map<std::uint64_t, std::uint64_t> at_most_once_attempts_;  // consumer -> latest attempt
   std::uint64_t last_slot_ = 0;
   std::set<std::uint64_t> open_slots_;  // producer slots not closed yet
   std::map<std::uint64_t, ProducerAttempt> producer_attempts_;  // by slot: tasks on workers

@@ -79,6 +79,10 @@ std::shared_ptr<StreamChannel> find_stream_channel(std::uint64_t id);
 std::uint16_t stream_service_port() noexcept;
 /// A new number for a task attempt's ticket (StreamTicket::attempt).
 std::uint64_t next_stream_attempt() noexcept;
+/// On the master: replaces each reference among `items` (an element a worker holds,
+/// runtime/net/stream_elements.hpp) by the element, fetched from its holder (taken from it
+/// when `mode` is at_most_once). Throws compss::Error when one is lost.
+void resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, ConsumerMode mode);
 /// On a worker: a port onto the master's stream `ticket` names, over a connection of its
 /// own. Throws compss::Error when the service cannot be reached.
 std::shared_ptr<StreamPort> open_remote_port(const StreamTicket& ticket, const ElementCodec* codec);

@@ -1,0 +1,317 @@
+#include "net/stream_elements.hpp"
+
+#include "net/stream_client.hpp"
+
+#include <compss/error.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <tuple>
+#include <utility>
+
+namespace compss::net {
+
+namespace {
+
+// ---- held elements (the publisher's side); all under held_mutex ----
+std::atomic<std::uint16_t> local_element_port{0};
+std::mutex held_mutex;
+std::map<std::uint64_t, std::vector<std::byte>> held;
+std::uint64_t last_key = 0;
+
+// ---- references (the master's side) ----
+using Holder = std::pair<std::string, std::uint16_t>;  // host, port
+using RefKey = std::tuple<std::string, std::uint16_t, std::uint64_t>;
+std::mutex refs_mutex;                                       // guards the two below
+std::condition_variable handed;                              // a hand-over came (refs_mutex)
+std::uint64_t hand_overs = 0;                                // hand-overs so far (refs_mutex)
+std::map<RefKey, std::weak_ptr<void>> live_refs;             // for hand-overs
+std::map<Holder, std::vector<std::uint64_t>> release_queue;  // keys no longer needed
+std::atomic<std::uint64_t> relayed{0};
+std::atomic<std::uint64_t> references_made{0};
+std::atomic<std::uint64_t> references_given_bytes{0};
+
+struct RemoteElementDeleter {
+  void operator()(void* p) const noexcept {
+    auto* r = static_cast<RemoteElement*>(p);
+    try {
+      std::lock_guard lock(refs_mutex);
+      live_refs.erase(RefKey{r->host, r->port, r->key});
+      if (!r->handed_over) release_queue[Holder{r->host, r->port}].push_back(r->key);
+    } catch (...) {
+      // Out of memory queueing a release: the holder keeps the element until it ends.
+    }
+    delete r;
+  }
+};
+
+// ---- connections to stream endpoints, reused; each used by one fetch at a time ----
+std::mutex connections_mutex;
+std::multimap<Holder, std::shared_ptr<Endpoint>> idle_connections;
+
+std::set<Holder> unreachable;  // holders a connection failed to (a dead worker), under connections_mutex
+
+std::shared_ptr<Endpoint> take_connection(const Holder& h) {
+  {
+    std::lock_guard lock(connections_mutex);
+    // (A dead worker is not tried again for each of its elements.)
+    if (unreachable.contains(h)) throw Error("compss: " + h.first + ":" + std::to_string(h.second) + " could not be reached before");
+    auto it = idle_connections.find(h);
+    if (it != idle_connections.end()) {
+      auto c = std::move(it->second);
+      idle_connections.erase(it);
+      return c;
+    }
+  }
+  try {
+    return connect_stream_endpoint(h.first, h.second);
+  } catch (...) {
+    std::lock_guard lock(connections_mutex);
+    unreachable.insert(h);
+    throw;
+  }
+}
+
+void give_back(const Holder& h, std::shared_ptr<Endpoint> c) {
+  std::lock_guard lock(connections_mutex);
+  idle_connections.emplace(h, std::move(c));
+}
+
+/// One call on a connection to h; false with `why` when the connection failed.
+bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, std::string& why) {
+  std::shared_ptr<Endpoint> c;
+  try {
+    c = take_connection(h);
+  } catch (const std::exception& e) {
+    why = e.what();
+    return false;
+  }
+  if (std::error_code ec = c->send(call)) {
+    why = ec.message();
+    return false;
+  }
+  Message m;
+  if (std::error_code ec = c->receive(m, std::chrono::seconds(60))) {
+    why = ec.message();
+    return false;
+  }
+  auto* r = std::get_if<StreamReply>(&m);
+  if (r == nullptr) {
+    why = "an unexpected message";
+    return false;
+  }
+  reply = std::move(*r);
+  give_back(h, std::move(c));
+  return true;
+}
+
+}  // namespace
+
+void set_element_port(std::uint16_t port) noexcept { local_element_port.store(port); }
+std::uint16_t element_port() noexcept { return local_element_port.load(); }
+
+std::uint64_t hold_element(std::vector<std::byte> bytes) {
+  std::lock_guard lock(held_mutex);
+  const std::uint64_t key = ++last_key;
+  held.emplace(key, std::move(bytes));
+  return key;
+}
+
+bool fetch_held_element(std::uint64_t key, bool take, std::vector<std::byte>& out) {
+  std::lock_guard lock(held_mutex);
+  auto it = held.find(key);
+  if (it == held.end()) return false;
+  if (take) {
+    out = std::move(it->second);
+    held.erase(it);
+  } else {
+    out = it->second;
+  }
+  return true;
+}
+
+bool element_held(std::uint64_t key) {
+  std::lock_guard lock(held_mutex);
+  return held.contains(key);
+}
+
+void release_held_elements(std::span<const std::uint64_t> keys) {
+  std::lock_guard lock(held_mutex);
+  for (std::uint64_t k : keys) held.erase(k);
+}
+
+std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements(
+    std::span<const std::uint64_t> keys) {
+  std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> out;
+  std::lock_guard lock(held_mutex);
+  for (std::uint64_t k : keys) {
+    auto it = held.find(k);
+    if (it == held.end()) continue;
+    out.emplace_back(k, std::move(it->second));
+    held.erase(it);
+  }
+  return out;
+}
+
+void drop_held_elements() {
+  std::lock_guard lock(held_mutex);
+  held.clear();
+}
+
+std::size_t held_element_count() {
+  std::lock_guard lock(held_mutex);
+  return held.size();
+}
+
+detail::StreamPort::Element make_remote_element(std::string host, std::uint16_t port,
+                                                std::uint64_t key, const detail::ElementCodec* codec) {
+  references_made.fetch_add(1);
+  auto* r = new RemoteElement;
+  r->host = std::move(host);
+  r->port = port;
+  r->key = key;
+  r->codec = codec;
+  std::shared_ptr<void> e(static_cast<void*>(r), RemoteElementDeleter{});
+  std::lock_guard lock(refs_mutex);
+  live_refs[RefKey{r->host, port, key}] = e;
+  return e;
+}
+
+RemoteElement* as_remote(const detail::StreamPort::Element& e) noexcept {
+  return std::get_deleter<RemoteElementDeleter>(e) != nullptr ? static_cast<RemoteElement*>(e.get())
+                                                               : nullptr;
+}
+
+bool hand_over_element(const std::string& host, std::uint16_t port, std::uint64_t key,
+                       std::vector<std::byte> bytes) {
+  std::shared_ptr<void> e;
+  {
+    std::lock_guard lock(refs_mutex);
+    auto it = live_refs.find(RefKey{host, port, key});
+    if (it != live_refs.end()) e = it->second.lock();
+  }
+  if (e == nullptr) return false;
+  give_bytes(*as_remote(e), std::move(bytes));
+  return true;
+}
+
+void give_bytes(RemoteElement& r, std::vector<std::byte> bytes) {
+  references_given_bytes.fetch_add(1);
+  {
+    std::lock_guard lock(r.mutex);
+    r.bytes = std::move(bytes);
+    r.handed_over = true;
+  }
+  std::lock_guard lock(refs_mutex);
+  ++hand_overs;
+  handed.notify_all();
+}
+
+bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
+                       std::vector<std::byte>& out, std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    std::uint64_t seen = 0;
+    std::shared_ptr<void> e;
+    {
+      std::lock_guard lock(refs_mutex);
+      seen = hand_overs;
+      auto it = live_refs.find(RefKey{host, port, key});
+      if (it != live_refs.end()) e = it->second.lock();
+    }
+    if (e == nullptr) return false;
+    {
+      RemoteElement* r = as_remote(e);
+      std::lock_guard lock(r->mutex);
+      if (r->handed_over) {
+        out = r->bytes;
+        return true;
+      }
+    }
+    e.reset();  // (not under refs_mutex: the last copy's deleter takes it)
+    std::unique_lock lock(refs_mutex);
+    if (!handed.wait_until(lock, deadline, [&] { return hand_overs != seen; })) return false;
+  }
+}
+
+void flush_element_releases() {
+  std::map<Holder, std::vector<std::uint64_t>> queued;
+  {
+    std::lock_guard lock(refs_mutex);
+    queued.swap(release_queue);
+  }
+  for (auto& [holder, keys] : queued) {
+    StreamCall call{.op = StreamCall::release};
+    call.elements.reserve(keys.size());
+    for (std::uint64_t k : keys) call.elements.push_back({.key = k});
+    StreamReply reply;
+    std::string why;
+    (void)call_endpoint(holder, call, reply, why);
+  }
+}
+
+std::uint64_t stream_bytes_relayed() noexcept { return relayed.load(); }
+void count_relayed_bytes(std::uint64_t n) noexcept { relayed.fetch_add(n); }
+std::uint64_t stream_references_made() noexcept { return references_made.load(); }
+std::uint64_t stream_references_given_bytes() noexcept { return references_given_bytes.load(); }
+
+void drop_element_connections() noexcept {
+  std::multimap<Holder, std::shared_ptr<Endpoint>> dropped;
+  {
+    std::lock_guard lock(connections_mutex);
+    dropped.swap(idle_connections);
+    unreachable.clear();
+  }
+  for (auto& [holder, c] : dropped) c->close();
+}
+
+bool fetch_remote_bytes(const std::string& host, std::uint16_t port, std::uint64_t key, bool take,
+                        std::vector<std::byte>& out, std::string& why) {
+  StreamReply reply;
+  if (!call_endpoint(Holder{host, port}, StreamCall{.op = StreamCall::fetch, .slot = key, .flag = take},
+                     reply, why)) {
+    return false;
+  }
+  if (!reply.error.empty() || reply.elements.size() != 1) {
+    why = reply.error.empty() ? "no element in the answer" : reply.error;
+    return false;
+  }
+  out = std::move(reply.elements.front().bytes);
+  return true;
+}
+
+}  // namespace compss::net
+
+namespace compss::detail {
+
+void resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, ConsumerMode mode) {
+  for (std::shared_ptr<void>& e : items) {
+    net::RemoteElement* r = net::as_remote(e);
+    if (r == nullptr) continue;
+    std::vector<std::byte> bytes;
+    bool have = false;
+    {
+      std::lock_guard lock(r->mutex);
+      if (r->handed_over) {
+        bytes = r->bytes;
+        have = true;
+      }
+    }
+    std::string why;
+    if (!have) {
+      have = net::fetch_remote_bytes(r->host, r->port, r->key, mode == ConsumerMode::at_most_once,
+                                     bytes, why) ||
+             net::handed_over_bytes(r->host, r->port, r->key, bytes, net::lost_element_wait);
+    }
+    if (!have) {
+      throw Error("compss: a stream element held by " + r->host + ":" + std::to_string(r->port) +
+                  " was lost with its producer's worker (" + why + ")");
+    }
+    e = r->codec->decode(bytes);
+  }
+}
+
+}  // namespace compss::detail

@@ -1,0 +1,118 @@
+// Elements of streams that travel from producer to consumer without passing through the
+// master (docs/streams.md, "Elements travel from producer to consumer").
+//
+// A stream task publishing on a worker keeps each element's bytes in its worker
+// (hold_element) and sends the master only a reference (a WireElement with a key and the
+// worker's stream endpoint). The master's channel holds the reference (a RemoteElement)
+// where it would hold the element, so order, bounds, modes, attempts and close are the
+// channel's as before. A consumer given a reference fetches the bytes from the holder
+// (StreamCall::fetch); the master learns nothing more. The holder drops an element when it
+// is fetched for good (at_most_once) or when the master's log drops the reference (the
+// master queues a release). When the producer's task ends, its worker hands the bytes of
+// the elements nobody fetched yet over to the master (the only bytes the master then
+// relays), so they outlive the worker.
+#pragma once
+
+#include "net/endpoint.hpp"
+
+#include <compss/detail/stream_channel.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace compss::net {
+
+// ---- on the node that published (a worker) --------------------------------------------
+
+/// The port of this process's stream endpoint, which serves held elements (0: none;
+/// publishes then carry the bytes to the master).
+void set_element_port(std::uint16_t port) noexcept;
+std::uint16_t element_port() noexcept;
+
+/// Keeps `bytes` until fetched or released; returns its key (never 0).
+std::uint64_t hold_element(std::vector<std::byte> bytes);
+/// The bytes of element `key` (`take`: dropped from here); false when it is not held.
+bool fetch_held_element(std::uint64_t key, bool take, std::vector<std::byte>& out);
+/// True while element `key` is held here.
+bool element_held(std::uint64_t key);
+/// Drops the elements (absent keys are ignored).
+void release_held_elements(std::span<const std::uint64_t> keys);
+/// Removes and returns the elements of `keys` still held (those nobody took), in order.
+std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements(
+    std::span<const std::uint64_t> keys);
+/// Drops every element held, as the process's death would (for tests).
+void drop_held_elements();
+/// Elements held now (for tests).
+std::size_t held_element_count();
+
+// ---- on the master --------------------------------------------------------------------
+
+/// What the master's channel holds for an element held by a worker. Thread-safe (its
+/// mutex guards `bytes`, `handed_over`).
+struct RemoteElement {
+  std::string host;
+  std::uint16_t port = 0;
+  std::uint64_t key = 0;
+  const detail::ElementCodec* codec = nullptr;
+  std::mutex mutex;
+  bool handed_over = false;      // the bytes are here now (the holder gave them up)
+  std::vector<std::byte> bytes;  // when handed_over
+};
+
+/// A channel element that refers to element `key` held at host:port. While it exists, a
+/// hand-over of that element finds it; when the last copy goes, the holder is told to
+/// drop the element (flush_element_releases sends it).
+detail::StreamPort::Element make_remote_element(std::string host, std::uint16_t port,
+                                                std::uint64_t key, const detail::ElementCodec* codec);
+/// The reference `e` is, or null when it is an element itself.
+RemoteElement* as_remote(const detail::StreamPort::Element& e) noexcept;
+/// The holder at host:port gives up element `key`: its reference (if still needed) keeps
+/// the bytes from now on. False when no reference needs it.
+bool hand_over_element(const std::string& host, std::uint16_t port, std::uint64_t key,
+                       std::vector<std::byte> bytes);
+/// How long a consumer that cannot fetch an element from its holder waits for the master
+/// to have it (handed over, or made again by its retried producer) before it is lost.
+inline constexpr std::chrono::seconds lost_element_wait{60};
+
+/// The master now keeps `r`'s bytes (its holder gave them up, or is gone and a retried
+/// producer made them again).
+void give_bytes(RemoteElement& r, std::vector<std::byte> bytes);
+/// The bytes of element `key` once held at host:port, once handed over, waiting up to
+/// `wait` for the hand-over (a consumer may find the holder's copy gone while the bytes
+/// are on their way to the master); false when they did not come.
+bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
+                       std::vector<std::byte>& out, std::chrono::milliseconds wait);
+
+/// Sends the releases queued since the last call, one connection per holder (errors are
+/// ignored: a holder that cannot be reached has nothing left to drop). The master's
+/// StreamService calls it every few tens of milliseconds.
+void flush_element_releases();
+
+/// Element bytes the master's stream service received from workers or sent to them (a
+/// publish carrying bytes, a hand-over, a poll or locate answered with bytes). Counted so
+/// tests can check that elements went from producer to consumer directly.
+std::uint64_t stream_bytes_relayed() noexcept;
+void count_relayed_bytes(std::uint64_t n) noexcept;
+/// References the master was sent (elements held by their producer's worker), and how
+/// many of them it was given the bytes of (hand-overs, retried producers' refills).
+std::uint64_t stream_references_made() noexcept;
+std::uint64_t stream_references_given_bytes() noexcept;
+
+// ---- consumers --------------------------------------------------------------------------
+
+/// Forgets the connections kept to stream endpoints (set_stream_connector calls it: they
+/// were made by the connector it replaces).
+void drop_element_connections() noexcept;
+
+/// Fetches element `key` from the stream endpoint at host:port (`take`: at_most_once, the
+/// holder drops it). Returns false with the reason in `why` when it cannot.
+bool fetch_remote_bytes(const std::string& host, std::uint16_t port, std::uint64_t key, bool take,
+                        std::vector<std::byte>& out, std::string& why);
+
+}  // namespace compss::net
