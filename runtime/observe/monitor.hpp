@@ -52,7 +52,7 @@ struct MonitorSources {
 /// run ended (the page says so and stops polling) and stops asking the backend for its
 /// nodes (the last answer is kept); serving stops when it is destroyed.
 ///
-/// Thread-safety: the server's thread and the sampler's read the graph and the summary
+/// Thread-safety: the server's thread, the event streams' and the sampler's read the graph and the summary
 /// (thread-safe), the nodes (nodes_mutex_, held across the call into the backend) and the
 /// samples (mutex_, a leaf).
 ///
@@ -97,6 +97,11 @@ class Monitor : public rt::TaskObserver {
   /// The answer to a request for `target` (what the server calls; tests call it too).
   HttpReply handle(std::string_view target);
 
+  /// /api/events: the state is looked at this often, and sent (as /api/state's JSON) when
+  /// it changed; a comment line keeps a quiet connection open this often otherwise.
+  static constexpr std::chrono::milliseconds events_period{500};
+  static constexpr std::chrono::seconds events_heartbeat{15};
+
  private:
   struct Sample {
     double seconds;
@@ -120,6 +125,12 @@ class Monitor : public rt::TaskObserver {
   };
   Now now();
   std::string state_json();
+  /// What tells that the state changed: the graph's version, the failures, the workers
+  /// lost, the nodes' slots and tasks, and the run's end (not the clock).
+  std::string change_mark();
+  /// Writes the events of one /api/events client until the run ended or the client went
+  /// (on the stream's own thread; takes the locks state_json takes, in the same order).
+  void stream_events(EventStreamWriter& out);
   std::string graph_svg();
   void sample_loop();
 
