@@ -82,6 +82,7 @@ Monitor::Monitor(std::uint16_t port, MonitorSources sources, std::chrono::millis
 
 Monitor::~Monitor() {
   drawing_.stop();
+  server_->finish_streams(std::chrono::seconds(2));  // the pages get the last state (ended)
   server_->stop();
   {
     std::lock_guard lock(mutex_);
@@ -314,11 +315,8 @@ std::string Monitor::change_mark() {
 void Monitor::stream_events(EventStreamWriter& out) {
   std::string sent;  // the change mark of the last event
   auto last_write = std::chrono::steady_clock::now();
-  for (;;) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-    }
+  bool more = true;
+  for (;;) {  // (the server's stop ends it: out.wait() and out.write() say so)
     std::string mark = change_mark();
     const bool ended = mark.ends_with(",end");
     if (mark != sent) {
@@ -330,8 +328,8 @@ void Monitor::stream_events(EventStreamWriter& out) {
       if (!out.write(":\n\n")) return;
       last_write = std::chrono::steady_clock::now();
     }
-    if (ended) return;  // the last state was sent: the page closes its stream
-    if (!out.wait(events_period)) return;
+    if (ended || !more) return;  // (ended: the last state was sent, the page closes its stream)
+    more = out.wait(events_period);  // false: one last look, then the end
   }
 }
 

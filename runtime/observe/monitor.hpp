@@ -2,9 +2,10 @@
 // master while the program runs, showing the task graph coloured by state, the nodes with
 // their slots and what runs on them, the task types with their counts and times, the
 // failures (failed and timed-out attempts with their error, workers lost and why), the
-// load over time and the live timeline of attempts per node, updated every second. Self-contained (no script, style or font from
-// anywhere else), on loopback, behind a token printed at start. docs/tools.md, "The
-// monitor".
+// load over time and the live timeline of attempts per node, updated as they change
+// (server-sent events; polling once a second when those cannot be had). Self-contained
+// (no script, style or font from anywhere else), on loopback, behind a token printed at
+// start. docs/tools.md, "The monitor".
 #pragma once
 
 #include "core/events.hpp"
@@ -49,12 +50,15 @@ struct MonitorSources {
 
 /// Serves the page and its data from construction on (throws compss::Error when the port
 /// cannot be had) and samples the load every `period`. Its events: on_run_ended marks the
-/// run ended (the page says so and stops polling) and stops asking the backend for its
-/// nodes (the last answer is kept); serving stops when it is destroyed.
+/// run ended (the page says so and stops listening; the event streams end) and stops
+/// asking the backend for its nodes (the last answer is kept); serving stops when it is
+/// destroyed.
 ///
-/// Thread-safety: the server's thread, the event streams' and the sampler's read the graph and the summary
-/// (thread-safe), the nodes (nodes_mutex_, held across the call into the backend) and the
-/// samples (mutex_, a leaf).
+/// Thread-safety: the server's thread, the event streams' threads and the sampler's read
+/// the graph and the summary (thread-safe), the nodes (nodes_mutex_, held across the call
+/// into the backend) and the samples (mutex_, a leaf). Lock order: nodes_mutex_, then the
+/// backend's locks; mutex_ alone (never held while another is taken); the server's stream
+/// list lock is never held while a stream builds or writes its events.
 ///
 ///   auto monitor = std::make_shared<Monitor>(8080, sources);
 ///   std::fprintf(stderr, "compss: monitor: %s\n", monitor->url().c_str());

@@ -238,8 +238,11 @@ async function refresh() {
 
 // The event stream (/api/events): the server sends the state when it changed. The clock
 // ticks here in between.
+// (?feed=poll asks for polling: for tools that wait for the network to be idle, such as
+// a headless browser's virtual time, which an open stream never is.)
 function listen() {
-  if (typeof EventSource === "undefined") return refresh();
+  const feed = new URLSearchParams(location.search).get("feed");
+  if (typeof EventSource === "undefined" || feed === "poll") return refresh();
   const events = new EventSource(api("/api/events"));
   let showing = Promise.resolve();
   events.onopen = () => text("feed", "live (events)");

@@ -65,9 +65,24 @@ class EventStreams {
                           }
                           ::shutdown(fd, SHUT_RDWR);
                           ::close(fd);
+                          std::lock_guard lock(mutex_);
                           *done = true;
+                          wake_.notify_all();
                         }),
                         done});
+  }
+
+  /// Asks the streams to end (their wait() says so; they may still write) and waits at
+  /// most `grace` for them to end.
+  void finish(std::chrono::milliseconds grace) {
+    std::unique_lock lock(mutex_);
+    finishing_ = true;
+    wake_.notify_all();
+    wake_.wait_for(lock, grace, [this] {
+      for (const Running& r : running_)
+        if (!*r.done) return false;
+      return true;
+    });
   }
 
   /// Ends every stream (their wait() and write() say so) and waits for their threads.
@@ -112,7 +127,8 @@ class EventStreams {
     bool wait(std::chrono::milliseconds pause) override {
       {
         std::unique_lock lock(owner_.mutex_);
-        if (owner_.wake_.wait_for(lock, pause, [this] { return owner_.stopping_; })) return false;
+        if (owner_.wake_.wait_for(lock, pause, [this] { return owner_.stopping_ || owner_.finishing_; }))
+          return false;
       }
       // The client closed (a browser leaving the page): it reads as an end of input.
       pollfd p{fd_, POLLIN | POLLRDHUP, 0};
@@ -148,6 +164,7 @@ class EventStreams {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool finishing_ = false;
   std::vector<Running> running_;
 };
 
@@ -252,6 +269,8 @@ MonitorServer::MonitorServer(const std::string& address, std::uint16_t port, Htt
 }
 
 MonitorServer::~MonitorServer() { stop(); }
+
+void MonitorServer::finish_streams(std::chrono::milliseconds grace) { state_->streams.finish(grace); }
 
 std::uint16_t MonitorServer::port() const noexcept {
   beast::error_code ec;

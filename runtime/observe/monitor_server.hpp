@@ -19,7 +19,8 @@ class EventStreamWriter {
   /// Writes `text` whole ("data: ...\n\n"); false when the client went, is stuck for
   /// seconds, or the server stops.
   virtual bool write(std::string_view text) = 0;
-  /// Waits `pause`; false when the server stops or the client closed the connection.
+  /// Waits `pause`; false when the server stops or finishes its streams, or the client
+  /// closed the connection (the stream then writes what it still must, and returns).
   virtual bool wait(std::chrono::milliseconds pause) = 0;
 };
 /// Writes an event stream until it returns (the connection is then closed).
@@ -61,6 +62,9 @@ class MonitorServer {
   std::uint16_t port() const noexcept;
   /// Event streams served at once, at most.
   static constexpr std::size_t max_streams = 8;
+  /// Asks the event streams to end (their wait() returns false; they may still write
+  /// their last events) and waits at most `grace` for them. Not for the server's thread.
+  void finish_streams(std::chrono::milliseconds grace);
   /// Stops serving (idempotent); connections in progress are dropped.
   void stop();
 
