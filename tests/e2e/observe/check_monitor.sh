@@ -6,12 +6,14 @@
 # error in the failures, and the timeline shows the failed attempt and the waiting ones
 # open (running, or sent to a worker); once they are let go, the page shows 12 done, the
 # graph drawn and 12 done attempts in the timeline, and is saved as <screenshot.png>. The
-# browser loads the page with ?feed=poll (its virtual time waits for the network to be
-# idle, which an open event stream never is); the event stream (/api/events) is read by a
+# browser dumps the page loaded with ?feed=poll (its virtual time waits for the network to
+# be idle, which an open event stream never is); page_text.py loads it as it is, in real
+# time, and checks that it shows "live (events)" and the counts the events bring; the stream (/api/events) is read by a
 # client of its own from before the steps are let go until the run's end: events of 13
 # tasks, of 12 done, and a last one with "ended":true, then its end. Also: a
 # missing or wrong token gets 403, and a port in use is a clear error at start.
 set -u
+here="$(cd "$(dirname "$0")" && pwd)"
 program="$(realpath "$1")" screenshot="$2"
 shift 2
 launcher=""
@@ -79,6 +81,12 @@ wait_state() {
   done
   echo "FAIL: the monitor never showed $2; last answer: ${answer:0:300}"; cat run.err; exit 1
 }
+# live_page <wanted>: the page as it is (event stream) shows "<feed> <total> <done>".
+live_page() {
+  /usr/bin/python3 "$here/page_text.py" "$browser" "$url" \
+    '["feed", "total", "done"].map((id) => document.getElementById(id).textContent).join(" ")' "$1" ||
+    { echo "FAIL: the page on the event stream does not show '$1'"; exit 1; }
+}
 page() {  # the DOM after the page's script ran (bounded: a stuck browser fails the test)
   timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --dump-dom "$url&feed=poll" 2>browser.err ||
     { echo "FAIL: chromium did not load $url (exit $?)"; cat browser.err; exit 1; }
@@ -108,8 +116,10 @@ with urllib.request.urlopen(sys.argv[1], timeout=90) as r:
 PY
 reader=$!
 for _ in $(seq 200); do grep -q '^data: ' events.txt && break; sleep 0.1; done
+live_page "live (events) 13 0"
 touch run/go
 wait_state "s['counts']['done'] == 12" "12 tasks done"
+live_page "live (events) 13 12"
 dom="$(page)" || exit 1
 for want in 'id="done">12<' 'id="total">13<' '<svg' '<title>12</title>' 'fill="#32cd32"'; do
   grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want once the tasks ended"; echo "$dom" | head -c 3000; exit 1; }
