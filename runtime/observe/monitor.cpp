@@ -82,6 +82,7 @@ Monitor::Monitor(std::uint16_t port, MonitorSources sources, std::chrono::millis
 
 Monitor::~Monitor() {
   drawing_.stop();
+  server_->finish_streams(std::chrono::seconds(2));  // the pages get the last state (ended)
   server_->stop();
   {
     std::lock_guard lock(mutex_);
@@ -178,6 +179,11 @@ HttpReply Monitor::handle(std::string_view target) {
             "(compss: monitor: http://127.0.0.1:PORT/?token=...)\n"};
   if (path == "/" || path == "/index.html") return {200, "text/html; charset=utf-8", monitor_page()};
   if (path == "/api/state") return {200, "application/json", state_json()};
+  if (path == "/api/events") {
+    HttpReply reply{200, "text/event-stream", "", {}};
+    reply.stream = [this](EventStreamWriter& out) { stream_events(out); };
+    return reply;
+  }
   if (path == "/api/graph.svg") return {200, "image/svg+xml", graph_svg()};
   return {404, "text/plain; charset=utf-8", "compss monitor: no such page\n"};
 }
@@ -295,6 +301,36 @@ std::string Monitor::state_json() {
   }
   out += "],\"timeline\":" + timeline_.json(rt::event_now()) + "}";
   return out;
+}
+
+std::string Monitor::change_mark() {
+  const Now n = now();
+  std::string mark = std::to_string(n.counts.changes);
+  for (const MonitorNode& node : n.nodes)
+    mark += "," + std::to_string(node.slots) + (node.alive ? "+" : "-") + std::to_string(node.running);
+  std::lock_guard lock(mutex_);
+  return mark + "," + std::to_string(failures_total_) + "," + std::to_string(lost_.size()) + (ended_ ? ",end" : "");
+}
+
+void Monitor::stream_events(EventStreamWriter& out) {
+  std::string sent;  // the change mark of the last event
+  auto last_write = std::chrono::steady_clock::now();
+  bool more = true;
+  for (;;) {  // (the server's stop ends it: out.wait() and out.write() say so)
+    std::string mark = change_mark();
+    const bool ended = mark.ends_with(",end");
+    if (mark != sent) {
+      // The JSON is built from copies, outside the locks, as for /api/state.
+      if (!out.write("data: " + state_json() + "\n\n")) return;
+      sent = std::move(mark);
+      last_write = std::chrono::steady_clock::now();
+    } else if (std::chrono::steady_clock::now() - last_write >= events_heartbeat) {
+      if (!out.write(":\n\n")) return;
+      last_write = std::chrono::steady_clock::now();
+    }
+    if (ended || !more) return;  // (ended: the last state was sent, the page closes its stream)
+    more = out.wait(events_period);  // false: one last look, then the end
+  }
 }
 
 std::string Monitor::graph_svg() {

@@ -2,9 +2,10 @@
 // master while the program runs, showing the task graph coloured by state, the nodes with
 // their slots and what runs on them, the task types with their counts and times, the
 // failures (failed and timed-out attempts with their error, workers lost and why), the
-// load over time and the live timeline of attempts per node, updated every second. Self-contained (no script, style or font from
-// anywhere else), on loopback, behind a token printed at start. docs/tools.md, "The
-// monitor".
+// load over time and the live timeline of attempts per node, updated as they change
+// (server-sent events; polling once a second when those cannot be had). Self-contained
+// (no script, style or font from anywhere else), on loopback, behind a token printed at
+// start. docs/tools.md, "The monitor".
 #pragma once
 
 #include "core/events.hpp"
@@ -49,12 +50,15 @@ struct MonitorSources {
 
 /// Serves the page and its data from construction on (throws compss::Error when the port
 /// cannot be had) and samples the load every `period`. Its events: on_run_ended marks the
-/// run ended (the page says so and stops polling) and stops asking the backend for its
-/// nodes (the last answer is kept); serving stops when it is destroyed.
+/// run ended (the page says so and stops listening; the event streams end) and stops
+/// asking the backend for its nodes (the last answer is kept); serving stops when it is
+/// destroyed.
 ///
-/// Thread-safety: the server's thread and the sampler's read the graph and the summary
-/// (thread-safe), the nodes (nodes_mutex_, held across the call into the backend) and the
-/// samples (mutex_, a leaf).
+/// Thread-safety: the server's thread, the event streams' threads and the sampler's read
+/// the graph and the summary (thread-safe), the nodes (nodes_mutex_, held across the call
+/// into the backend) and the samples (mutex_, a leaf). Lock order: nodes_mutex_, then the
+/// backend's locks; mutex_ alone (never held while another is taken); the server's stream
+/// list lock is never held while a stream builds or writes its events.
 ///
 ///   auto monitor = std::make_shared<Monitor>(8080, sources);
 ///   std::fprintf(stderr, "compss: monitor: %s\n", monitor->url().c_str());
@@ -97,6 +101,11 @@ class Monitor : public rt::TaskObserver {
   /// The answer to a request for `target` (what the server calls; tests call it too).
   HttpReply handle(std::string_view target);
 
+  /// /api/events: the state is looked at this often, and sent (as /api/state's JSON) when
+  /// it changed; a comment line keeps a quiet connection open this often otherwise.
+  static constexpr std::chrono::milliseconds events_period{500};
+  static constexpr std::chrono::seconds events_heartbeat{15};
+
  private:
   struct Sample {
     double seconds;
@@ -120,6 +129,12 @@ class Monitor : public rt::TaskObserver {
   };
   Now now();
   std::string state_json();
+  /// What tells that the state changed: the graph's version, the failures, the workers
+  /// lost, the nodes' slots and tasks, and the run's end (not the clock).
+  std::string change_mark();
+  /// Writes the events of one /api/events client until the run ended or the client went
+  /// (on the stream's own thread; takes the locks state_json takes, in the same order).
+  void stream_events(EventStreamWriter& out);
   std::string graph_svg();
   void sample_loop();
 

@@ -35,7 +35,7 @@ td:first-child, th:first-child { text-align: left; }
 </style>
 </head>
 <body>
-<h1>COMPSs monitor <small id="status">running</small></h1>
+<h1>COMPSs monitor <small id="status">running</small> <small id="feed"></small></h1>
 <div class="counts">
   <span>tasks <b id="total">0</b></span>
   <span>done <b id="done">0</b></span>
@@ -68,7 +68,7 @@ td:first-child, th:first-child { text-align: left; }
 "use strict";
 const token = new URLSearchParams(location.search).get("token") || "";
 const api = (path) => path + "?token=" + encodeURIComponent(token);
-let graphShown = -1, graphAsked = false, timer = null;
+let graphShown = -1, graphAsked = false, timer = null, ended = false, shownAt = 0, shownElapsed = 0;
 
 function text(id, value) { document.getElementById(id).textContent = value; }
 function cell(row, value) { const td = document.createElement("td"); td.textContent = value; row.appendChild(td); return td; }
@@ -200,34 +200,64 @@ async function refreshGraph(changes) {
   } finally { graphAsked = false; }
 }
 
+// Shows one state (from the event stream or a poll); true once the run ended.
+async function show(s) {
+  const c = s.counts;
+  text("total", c.total); text("done", c.done); text("running", c.running);
+  text("waiting", c.pending + c.ready); text("failed", c.failed); text("cancelled", c.cancelled);
+  text("elapsed", Number(s.elapsed_s).toFixed(1));
+  shownAt = Date.now(); shownElapsed = Number(s.elapsed_s);
+  text("error", "");
+  showNodes(s.nodes);
+  showTypes(s.types);
+  showFailures(s);
+  showLoad(s.load, s.nodes.reduce((sum, n) => sum + (n.alive ? n.slots : 0), 0));
+  showLegend(s.colours);
+  showTimeline(s.timeline, s.nodes);
+  await refreshGraph(s.graph_changes);
+  if (!s.ended) return false;
+  ended = true;
+  const status = document.getElementById("status");
+  status.textContent = "ended"; status.className = "ended";
+  text("feed", "");
+  return true;
+}
+
+// Polling /api/state once a second: when the event stream cannot be had.
 async function refresh() {
+  text("feed", "live (polling)");
   try {
     const reply = await fetch(api("/api/state"));
     if (!reply.ok) throw new Error("the monitor answered " + reply.status + ": " + await reply.text());
-    const s = await reply.json();
-    const c = s.counts;
-    text("total", c.total); text("done", c.done); text("running", c.running);
-    text("waiting", c.pending + c.ready); text("failed", c.failed); text("cancelled", c.cancelled);
-    text("elapsed", Number(s.elapsed_s).toFixed(1));
-    text("error", "");
-    showNodes(s.nodes);
-    showTypes(s.types);
-    showFailures(s);
-    showLoad(s.load, s.nodes.reduce((sum, n) => sum + (n.alive ? n.slots : 0), 0));
-    showLegend(s.colours);
-    showTimeline(s.timeline, s.nodes);
-    await refreshGraph(s.graph_changes);
-    if (s.ended) {
-      const status = document.getElementById("status");
-      status.textContent = "ended"; status.className = "ended";
-      return;  // nothing changes any more
-    }
+    if (await show(await reply.json())) return;  // nothing changes any more
   } catch (e) {
     text("error", "cannot reach the monitor (" + e.message + "): the program may have ended");
   }
   timer = setTimeout(refresh, 1000);
 }
-refresh();
+
+// The event stream (/api/events): the server sends the state when it changed. The clock
+// ticks here in between.
+// (?feed=poll asks for polling: for tools that wait for the network to be idle, such as
+// a headless browser's virtual time, which an open stream never is.)
+function listen() {
+  const feed = new URLSearchParams(location.search).get("feed");
+  if (typeof EventSource === "undefined" || feed === "poll") return refresh();
+  const events = new EventSource(api("/api/events"));
+  let showing = Promise.resolve();
+  events.onopen = () => text("feed", "live (events)");
+  events.onmessage = (m) => {
+    showing = showing.then(() => show(JSON.parse(m.data))).then((done) => { if (done) events.close(); });
+  };
+  events.onerror = () => {  // refused (too many pages), or the server went: poll instead
+    events.close();
+    if (!ended) showing.then(() => { if (!ended) refresh(); });
+  };
+  setInterval(() => {
+    if (!ended && shownAt) text("elapsed", (shownElapsed + (Date.now() - shownAt) / 1000).toFixed(1));
+  }, 1000);
+}
+listen();
 </script>
 </body>
 </html>

@@ -10,7 +10,11 @@
 #include <compss/error.hpp>
 
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -218,6 +222,98 @@ TEST(Monitor, ShowsFailedAttemptsWithTheirErrorAndLostWorkers) {
   EXPECT_NE(body.find("\"failures_total\":" + std::to_string(Monitor::max_failures + 6)), std::string::npos);
   EXPECT_EQ(body.find("\"what\":\"explode\""), std::string::npos) << "only the newest are kept";
   EXPECT_NE(body.find("\"task\":" + std::to_string(9 + Monitor::max_failures + 5)), std::string::npos);
+}
+
+namespace {
+
+/// A plain client of the monitor: sends `request` and reads what comes (tests only).
+class RawClient {
+ public:
+  RawClient(std::uint16_t port, const std::string& target) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+    const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    EXPECT_EQ(::send(fd_, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+  }
+  ~RawClient() { ::close(fd_); }
+  RawClient(const RawClient&) = delete;
+  RawClient& operator=(const RawClient&) = delete;
+
+  /// Reads until `count` occurrences of `what` came, the server closed, or 20 s passed
+  /// (a failure, not a hang); true when they came.
+  bool read_until(const std::string& what, std::size_t count = 1) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (occurrences(what) < count && !closed) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) closed = true;
+      else text.append(buf, static_cast<std::size_t>(n));
+    }
+    return occurrences(what) >= count;
+  }
+  std::size_t occurrences(const std::string& what) const {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+    return n;
+  }
+
+  std::string text;
+  bool closed = false;
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+// /api/events: an event stream sending /api/state's JSON when the state changed, that
+// holds up no other request, ends when the run ended, asks for the token, and is refused
+// (503) beyond MonitorServer::max_streams at once.
+TEST(Monitor, StreamsTheStateAsServerSentEvents) {
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  Monitor monitor(0, {graph, summary, {}, 100}, std::chrono::milliseconds(5));
+  const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
+  {
+    RawClient refused(monitor.port(), "/api/events");
+    EXPECT_TRUE(refused.read_until("HTTP/1.1 403")) << refused.text;
+    RawClient wrong(monitor.port(), "/api/events?token=" + token + "0");
+    EXPECT_TRUE(wrong.read_until("HTTP/1.1 403")) << wrong.text;
+  }
+  submit(*graph, 1, "first", {});
+  RawClient events(monitor.port(), "/api/events?token=" + token);
+  ASSERT_TRUE(events.read_until("\"total\":1,")) << events.text;
+  EXPECT_EQ(events.text.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << events.text;
+  EXPECT_NE(events.text.find("Content-Type: text/event-stream\r\n"), std::string::npos) << events.text;
+  EXPECT_NE(events.text.find("\r\n\r\ndata: {\"ended\":false,"), std::string::npos) << events.text;
+  {
+    // The other routes still answer while the stream is open.
+    RawClient state(monitor.port(), "/api/state?token=" + token);
+    EXPECT_TRUE(state.read_until("\"graph_changes\"")) << state.text;
+  }
+  submit(*graph, 2, "second", {});  // a change: a second event
+  ASSERT_TRUE(events.read_until("\"total\":2,")) << events.text;
+  EXPECT_EQ(events.occurrences("\ndata: {"), 2u) << "one event per change" << events.text;
+  {
+    std::vector<std::unique_ptr<RawClient>> more;
+    for (std::size_t i = 1; i < MonitorServer::max_streams; ++i) {
+      more.push_back(std::make_unique<RawClient>(monitor.port(), "/api/events?token=" + token));
+      ASSERT_TRUE(more.back()->read_until("data: {")) << more.back()->text;
+    }
+    RawClient too_many(monitor.port(), "/api/events?token=" + token);
+    EXPECT_TRUE(too_many.read_until("HTTP/1.1 503")) << too_many.text;
+  }
+  monitor.on_run_ended({0});
+  ASSERT_TRUE(events.read_until("\"ended\":true")) << events.text;
+  events.read_until("(nothing: read until the server closes)");
+  EXPECT_TRUE(events.closed) << "the stream ends with the run";
+  EXPECT_EQ(events.occurrences("\ndata: {"), 3u) << events.text;
 }
 
 TEST(Monitor, APortInUseIsAClearError) {

@@ -5,9 +5,15 @@
 # the 13 tasks appear (0 done) with the nodes, and the one that failed at once with its
 # error in the failures, and the timeline shows the failed attempt and the waiting ones
 # open (running, or sent to a worker); once they are let go, the page shows 12 done, the
-# graph drawn and 12 done attempts in the timeline, and is saved as <screenshot.png>. Also: a
+# graph drawn and 12 done attempts in the timeline, and is saved as <screenshot.png>. The
+# browser dumps the page loaded with ?feed=poll (its virtual time waits for the network to
+# be idle, which an open event stream never is); page_text.py loads it as it is, in real
+# time, and checks that it shows "live (events)" and the counts the events bring; the stream (/api/events) is read by a
+# client of its own from before the steps are let go until the run's end: events of 13
+# tasks, of 12 done, and a last one with "ended":true, then its end. Also: a
 # missing or wrong token gets 403, and a port in use is a clear error at start.
 set -u
+here="$(cd "$(dirname "$0")" && pwd)"
 program="$(realpath "$1")" screenshot="$2"
 shift 2
 launcher=""
@@ -75,15 +81,22 @@ wait_state() {
   done
   echo "FAIL: the monitor never showed $2; last answer: ${answer:0:300}"; cat run.err; exit 1
 }
+# live_page <wanted>: the page as it is (event stream) shows "<feed> <total> <done>".
+live_page() {
+  /usr/bin/python3 "$here/page_text.py" "$browser" "$url" \
+    '["feed", "total", "done"].map((id) => document.getElementById(id).textContent).join(" ")' "$1" ||
+    { echo "FAIL: the page on the event stream does not show '$1'"; exit 1; }
+}
 page() {  # the DOM after the page's script ran (bounded: a stuck browser fails the test)
-  timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --dump-dom "$url" 2>browser.err ||
+  timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --dump-dom "$url&feed=poll" 2>browser.err ||
     { echo "FAIL: chromium did not load $url (exit $?)"; cat browser.err; exit 1; }
 }
 wait_state "s['counts']['total'] == 13 and s['counts']['running'] >= 1 and s['failures_total'] == 1" \
   "13 tasks, some running, one failed"
 dom="$(page)" || exit 1
 for want in 'id="total">13<' 'id="done">0<' 'class="node"' 'class="failure"><td>1</td><td>explode</td>' \
-            'std::runtime_error: monitor test failure: bad input 42' '1 failed attempt(s), 0 worker(s) lost'; do
+            'std::runtime_error: monitor test failure: bad input 42' '1 failed attempt(s), 0 worker(s) lost' \
+            'id="feed">live (polling)<'; do
   grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want while tasks wait"; echo "$dom" | head -c 3000; exit 1; }
 done
 # The timeline: the failed attempt, and the steps that wait open (running here, or sent to
@@ -92,8 +105,21 @@ grep -q 'class="span failed"' <<<"$dom" || { echo "FAIL: the timeline lacks the 
 open_spans="$(grep -o 'class="span \(running\|sent\)"' <<<"$dom" | wc -l)"
 [[ $open_spans -ge 1 ]] || { echo "FAIL: the timeline shows no open attempt while the steps wait"; echo "$dom" | head -c 3000; exit 1; }
 
+# The event stream, read until the server ends it (bounded).
+events="${base}api/events?${url#*\?}"
+timeout 100 /usr/bin/python3 - "$events" >events.txt 2>events.err <<'PY' &
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=90) as r:
+    print("Content-Type:", r.headers["Content-Type"], flush=True)
+    for line in r:
+        sys.stdout.write(line.decode()); sys.stdout.flush()
+PY
+reader=$!
+for _ in $(seq 200); do grep -q '^data: ' events.txt && break; sleep 0.1; done
+live_page "live (events) 13 0"
 touch run/go
 wait_state "s['counts']['done'] == 12" "12 tasks done"
+live_page "live (events) 13 12"
 dom="$(page)" || exit 1
 for want in 'id="done">12<' 'id="total">13<' '<svg' '<title>12</title>' 'fill="#32cd32"'; do
   grep -q "$want" <<<"$dom" || { echo "FAIL: the page lacks $want once the tasks ended"; echo "$dom" | head -c 3000; exit 1; }
@@ -102,7 +128,7 @@ done_spans="$(grep -o 'class="span done"' <<<"$dom" | wc -l)"
 [[ $done_spans -eq 12 ]] || { echo "FAIL: the timeline shows $done_spans done attempts, expected 12"; echo "$dom" | head -c 3000; exit 1; }
 mkdir -p "$(dirname "$screenshot")"
 timeout 60 "$browser" --headless --no-sandbox --disable-gpu --virtual-time-budget=4000 --window-size=1100,1400 \
-  --screenshot="$screenshot" "$url" >/dev/null 2>&1
+  --screenshot="$screenshot" "$url&feed=poll" >/dev/null 2>&1
 [[ -s "$screenshot" ]] || { echo "FAIL: no screenshot $screenshot"; exit 1; }
 
 touch run/end
@@ -110,6 +136,13 @@ wait "$pid"
 rc=$?
 pid=""
 [[ $rc -eq 0 ]] || { echo "FAIL: the run exited with $rc"; cat run.err; exit 1; }
+wait "$reader" || { echo "FAIL: the event stream did not end with the run"; cat events.err; exit 1; }
+grep -q '^Content-Type: text/event-stream' events.txt || { echo "FAIL: /api/events is no event stream"; head -c 500 events.txt; exit 1; }
+for want in '"total":13,' '"done":12,'; do
+  grep -q "^data: {.*$want" events.txt || { echo "FAIL: no event with $want"; head -c 3000 events.txt; exit 1; }
+done
+grep '^data: ' events.txt | tail -1 | grep -q '^data: {"ended":true,' ||
+  { echo "FAIL: the last event does not say the run ended"; tail -c 3000 events.txt; exit 1; }
 
 # A port in use: a clear error at start, non-zero exit, nothing left running.
 port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
