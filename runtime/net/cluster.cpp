@@ -315,6 +315,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   }
   if (v != producer.version) {
     request.signature = v == 0 ? producer.spec->signature : producer.spec->versions[v - 1]->signature;
+    const sched::Capacity& demand = producer.type->type.versions[v].constraints.demand;
+    request.computing_units = demand.cpus();  // that version's cores and GPUs, not the producer's
+    request.gpus = demand.gpus();
   }
   return best;
 }
