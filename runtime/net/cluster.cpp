@@ -719,6 +719,12 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
         // (or made again) elsewhere. The pause is a timer; the resend goes through the
         // lane (it may have to wait for that).
         auto pause = std::chrono::milliseconds(20 * (call->missing_tries++ % 10 + 1));
+        {
+          // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
+          // first worker; the resend checks its nodes again (gang_may_start re-records it).
+          std::lock_guard lock(sched_mutex_);
+          gangs_started_.erase(t);
+        }
         after(pause, [this, call] { send(call, true); });
         return;
       }
