@@ -3,6 +3,7 @@
 #include <compss/detail/external_call.hpp>
 
 #include "core/access.hpp"
+#include "exec/binding_environment.hpp"
 #include "local/constrained.hpp"
 #include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
@@ -608,6 +609,7 @@ int worker_main(const WorkerSettings& settings) {
     unsigned cores = settings.cores != 0 ? settings.cores
                                          : std::max(1u, std::thread::hardware_concurrency());
     (void)rt::cpu_binding_enabled();  // a bad COMPSS_CPU_AFFINITY fails the start
+    (void)exec::gpu_affinity_enabled();  // COMPSS_GPU_AFFINITY too (read once, here)
     rt::this_node_ids().resize(cores, settings.gpus.value_or(0));  // the ids its tasks are bound to
     Hello hello;
     hello.secret = settings.secret;
