@@ -5,6 +5,7 @@
 // alone (LocalBackend); the observers of observe/ the configuration asks for. The only file that sees both core/ and net/ (docs/architecture.md,
 // "The runtime: Backend and layers").
 #include "core/runtime.hpp"
+#include "exec/binding_environment.hpp"
 #include "local/backend.hpp"
 #include "net/cluster.hpp"
 #include "net/cluster_config.hpp"
@@ -27,6 +28,7 @@ std::unique_ptr<Runtime> launch_runtime() {
   net::ClusterConfig config = net::cluster_config_from_env(threads);
   const bool progress = config.progress;
   // (Before the workers start: a bad value or trace folder stops the run.)
+  (void)exec::gpu_affinity_enabled();  // COMPSS_GPU_AFFINITY, read once (not in a task)
   const observe::ObserveSettings watch = observe::observe_settings_from_env();
   config.worker_events = watch.trace.has_value();  // workers send their own events
   // Made first: a monitor port that cannot be had stops the start before workers connect.

@@ -29,7 +29,11 @@ std::vector<std::string> binding_environment(const std::vector<std::uint32_t>& c
 }
 
 bool gpu_affinity_enabled() {
-  const char* v = std::getenv("COMPSS_GPU_AFFINITY");
+  static const bool enabled = gpu_affinity_from(std::getenv("COMPSS_GPU_AFFINITY"));
+  return enabled;
+}
+
+bool gpu_affinity_from(const char* v) {
   const std::string_view value = v == nullptr ? "" : v;
   if (value.empty() || value == "automatic") return true;
   if (value == "disabled") return false;

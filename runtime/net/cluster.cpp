@@ -315,6 +315,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   }
   if (v != producer.version) {
     request.signature = v == 0 ? producer.spec->signature : producer.spec->versions[v - 1]->signature;
+    const sched::Capacity& demand = producer.type->type.versions[v].constraints.demand;
+    request.computing_units = demand.cpus();  // that version's cores and GPUs, not the producer's
+    request.gpus = demand.gpus();
   }
   return best;
 }
@@ -427,12 +430,17 @@ void Cluster::finished(TaskBase* t) noexcept {
   try {
     // Ran on the master, in place: what it wrote is a new version only the master has.
     if (t->node <= 0) data_->wrote_on_master(t);
-    // A remote task that timed out still holds its worker's resources until the worker
-    // answers (conclude). A replicated call holds none by now (each replica gave its back).
+    // A task that timed out still holds its node's resources until its body returns: a
+    // worker's until it answers (conclude), the master's until run_on_master's job sees
+    // execute_one return. A replicated call holds none by now (each replica gave its back).
     const int n = t->node;
-    const bool held = n > 0 && t->stop.load(std::memory_order_acquire);
+    bool held = n > 0 && t->stop.load(std::memory_order_acquire);
+    if (n == 0 && t->stop.load(std::memory_order_acquire)) {  // (stop: the watchdog finishes it)
+      std::lock_guard lock(sched_mutex_);
+      if (auto it = master_bodies_.find(t); it != master_bodies_.end()) held = it->second = true;
+    }
     if (n >= 0 && !held && !t->spec().replicated) release_placement(t, n);
-    if (held && !t->spec().replicated) timed_out_on_worker(t, n);
+    if (held && n > 0 && !t->spec().replicated) timed_out_on_worker(t, n);
   } catch (...) {
     runtime_.cancel("compss: out of memory in the scheduler");
   }
@@ -565,8 +573,10 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
   if (!hosts.empty()) log_gang(t, 0);
   // The master's node names its ids in the scheduler (no look-ahead there).
   sched::NodeShare share = allocation_on(t, 0).first;
-  if (computing_units <= 1 && hosts.empty() && share.gpus.empty()) {
-    executor_.spawn(t);  // (one core, no GPU: the fast path, unbound)
+  // (One core, no GPU, no time_out: the fast path, unbound. A task that may time out
+  // takes the job below, which gives its placement back only when its body returns.)
+  if (computing_units <= 1 && hosts.empty() && share.gpus.empty() && rt::attempt_time_out(*t) <= 0) {
+    executor_.spawn(t);
     return;
   }
   executor_.run_job([this, t, computing_units, hosts = std::move(hosts), share = std::move(share)]() mutable {
@@ -574,11 +584,25 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
     rt::TaskBindingScope bound(computing_units, {std::move(share.cpus), std::move(share.gpus)});
     rt::TaskHostsScope nodes(std::move(hosts));   // compss::this_task::nodes(), MPI hosts
     TaskBase* next = nullptr;
+    t->add_ref();  // a time-out finishes it (the watchdog) while the body still runs here
+    {
+      std::lock_guard lock(sched_mutex_);
+      master_bodies_.emplace(t, false);
+    }
     {
       // Its programs are its own: a lost node of its gang stops them (kill_groups_of).
       exec::GroupOwnerScope owner(t);
       next = runtime_.execute_one(t);
     }
+    bool timed_out = false;  // finished() kept its cores and GPUs, which this thread used until now
+    {
+      std::lock_guard lock(sched_mutex_);
+      auto it = master_bodies_.find(t);
+      timed_out = it->second;
+      master_bodies_.erase(it);
+    }
+    if (timed_out) release_placement(t, 0);
+    t->release_ref();
     if (next != nullptr) runtime_.execute_chain(next);
   });
 }
@@ -695,6 +719,12 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
         // (or made again) elsewhere. The pause is a timer; the resend goes through the
         // lane (it may have to wait for that).
         auto pause = std::chrono::milliseconds(20 * (call->missing_tries++ % 10 + 1));
+        {
+          // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
+          // first worker; the resend checks its nodes again (gang_may_start re-records it).
+          std::lock_guard lock(sched_mutex_);
+          gangs_started_.erase(t);
+        }
         after(pause, [this, call] { send(call, true); });
         return;
       }

@@ -301,6 +301,9 @@ class Cluster final : public rt::Backend {
   // end: a lost node stops only those (one placed but not started yet is refused by
   // gang_may_start).
   std::unordered_set<const detail::TaskBase*> gangs_started_;
+  // (sched_mutex_) Tasks whose body runs in run_on_master's job: true once the watchdog
+  // finished it (timed out) meanwhile; the job then gives its placement back on return.
+  std::unordered_map<const detail::TaskBase*, bool> master_bodies_;
   std::uint64_t stuck_serial_ = 0;
   std::unique_ptr<RestartRequests> restarts_;  // thread-safe itself
   unsigned added_names_ = 0;  // guarded by sched_mutex_: workers request_nodes named so far

@@ -39,22 +39,23 @@ void Cluster::stop_gangs_using(int lost, sched::NodeId lost_id) {
     std::vector<const void*> gangs = workers_[m]->gangs_holding(lost_id);
     if (gangs.empty()) continue;
     std::string name;
+    std::vector<std::string> started;  // their descriptions, made while they surely live
     {
       std::lock_guard lock(sched_mutex_);
       if (!worker_alive_[m] || stopping_ || run_ended_) continue;
       name = links_[m]->name();
-      std::erase_if(gangs, [&](const void* task) {  // not sent: refused as it is (gang_may_start)
-        return !gangs_started_.contains(static_cast<const TaskBase*>(task));
-      });
+      for (const void* task : gangs) {  // not sent: refused as it is (gang_may_start)
+        if (gangs_started_.contains(static_cast<const TaskBase*>(task))) started.push_back(describe(task));
+      }
     }
-    if (gangs.empty()) continue;
+    if (started.empty()) continue;
     std::string tasks;
-    for (const void* task : gangs) {
-      tasks += (tasks.empty() ? "" : ", ") + describe(task);
+    for (const std::string& task : started) {
+      tasks += (tasks.empty() ? "" : ", ") + task;
       std::fprintf(stderr, "compss: worker %zu (%s): %s lost %s of its gang: its program there is "
                    "stopped and the task placed again on the live nodes (failing if they "
                    "cannot hold it)\n",
-                   m, name.c_str(), describe(task).c_str(), lost_name.c_str());
+                   m, name.c_str(), task.c_str(), lost_name.c_str());
     }
     std::fprintf(stderr, "compss: worker %zu (%s): dropping the worker to stop %s (its process "
                  "kills its programs as it ends); the run goes on without it\n",
@@ -63,22 +64,29 @@ void Cluster::stop_gangs_using(int lost, sched::NodeId lost_id) {
   }
   if (master_sched_.load() == sched::IdSet::npos || master_node_ == nullptr) return;
   for (const void* task : master_node_->gangs_holding(lost_id)) {
+    auto* t = const_cast<TaskBase*>(static_cast<const TaskBase*>(task));
+    std::string what;
     {
+      // In gangs_started_ it lives (its placement is held); the reference keeps it alive
+      // once the lock is dropped, should the gang end meanwhile.
       std::lock_guard lock(sched_mutex_);
-      if (stopping_ || run_ended_ || !gangs_started_.contains(static_cast<const TaskBase*>(task))) continue;
+      if (stopping_ || run_ended_ || !gangs_started_.contains(t)) continue;
+      t->add_ref();
+      what = describe(task);
     }
     // Its thread waits for the program (run_process): killing the program's group ends
     // the wait, and the attempt fails as stopped. The run fails first: the master's
     // executor would retry it in place, over the same (lost) hosts. (Not started yet: it
     // is refused as it starts, gang_may_start.)
-    const std::string why = describe(task) + " lost " + lost_name + " of its gang while it ran "
-                            "from the master's node (its program there was stopped; a gang run "
-                            "from the master is not placed again)";
-    std::fprintf(stderr, "compss: %s lost %s of its gang; it runs from the master's node: its "
-                 "program there is stopped (its process group killed) and the run fails\n",
-                 describe(task).c_str(), lost_name.c_str());
-    runtime_.record_failure(*static_cast<const TaskBase*>(task), why.c_str());
-    exec::kill_groups_of(task);
+    const std::string why = what + " lost " + lost_name + " of its gang while it ran from the "
+                            "master's node (a gang run from the master is not placed again)";
+    runtime_.record_failure(*t, why.c_str());
+    const std::size_t killed = exec::kill_groups_of(task);
+    std::fprintf(stderr, "compss: %s lost %s of its gang; it runs from the master's node: %s and "
+                 "the run fails\n", what.c_str(), lost_name.c_str(),
+                 killed > 0 ? "its program there is stopped (its process group killed)"
+                            : "no program of it runs there now (none to stop)");
+    t->release_ref();
   }
 }
 

@@ -3,6 +3,7 @@
 #include <compss/detail/external_call.hpp>
 
 #include "core/access.hpp"
+#include "exec/binding_environment.hpp"
 #include "local/constrained.hpp"
 #include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
@@ -180,14 +181,18 @@ std::string host_name() {
 
 namespace {
 
+/// True for a task with a stream parameter.
+bool is_stream_task(const detail::TaskSpec& spec) {
+  for (std::size_t i = 0; i < spec.param_count; ++i) {
+    if (spec.params[i].kind == detail::ParamKind::stream) return true;
+  }
+  return false;
+}
+
 /// True when the request is for a task with a stream parameter.
 bool is_stream_request(const TaskRequest& request) {
   const detail::RemoteTask* task = detail::find_remote_task(request.signature);
-  if (task == nullptr) return false;
-  for (std::size_t i = 0; i < task->spec->param_count; ++i) {
-    if (task->spec->params[i].kind == detail::ParamKind::stream) return true;
-  }
-  return false;
+  return task != nullptr && is_stream_task(*task->spec);
 }
 
 /// execute_request without its times' start: fills the rest of `times` as it goes.
@@ -253,11 +258,13 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
         ~Ended() { times.ended_ns = steady_ns(); }
       } ended{times};
       // This worker names the cores and GPUs (its own free ids: the master counted them;
-      // a GPU task may reserve no core, and then runs unbound).
+      // a GPU task may reserve no core, and then runs unbound). A stream task, which the
+      // master placed outside the scheduler (it counts as holding none), takes none.
       struct Held {  // given back before the answer leaves: the master may reuse them then
         rt::BoundIds ids;
         ~Held() { rt::this_node_ids().give_back(ids); }
-      } held_ids{rt::this_node_ids().take(request.computing_units, request.gpus)};
+      } held_ids{is_stream_task(spec) ? rt::BoundIds{}
+                                      : rt::this_node_ids().take(request.computing_units, request.gpus)};
       rt::TaskBindingScope bound(request.computing_units, held_ids.ids);
       std::vector<detail::TaskHost> hosts;
       for (const WireHost& h : request.hosts) hosts.push_back({h.name, h.processes});
@@ -602,6 +609,7 @@ int worker_main(const WorkerSettings& settings) {
     unsigned cores = settings.cores != 0 ? settings.cores
                                          : std::max(1u, std::thread::hardware_concurrency());
     (void)rt::cpu_binding_enabled();  // a bad COMPSS_CPU_AFFINITY fails the start
+    (void)exec::gpu_affinity_enabled();  // COMPSS_GPU_AFFINITY too (read once, here)
     rt::this_node_ids().resize(cores, settings.gpus.value_or(0));  // the ids its tasks are bound to
     Hello hello;
     hello.secret = settings.secret;

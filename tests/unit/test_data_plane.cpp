@@ -97,6 +97,10 @@ class FakeWorkers final : public DataLinks {
   CallResult call(int node, TaskRequest& request) override {
     if (before_call) before_call();
     calls.fetch_add(1);
+    {
+      std::lock_guard lock(mutex_);
+      called_units.emplace_back(request.computing_units, request.gpus);
+    }
     return run(node, request);
   }
 
@@ -152,6 +156,8 @@ class FakeWorkers final : public DataLinks {
 
   std::vector<std::tuple<int, std::uint64_t, std::uint64_t>> releases;
   std::atomic<int> calls{0};
+  /// {computing_units, gpus} of each call() (remakes), in order.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> called_units;
   int fetches = 0;
 
  private:
@@ -298,6 +304,23 @@ TEST_F(DataPlaneTest, AFetchFromALostHolderFallsBackToLineage) {
   EXPECT_EQ(workers.calls.load(), 2);  // version 1 and then version 2, on worker 2
   EXPECT_EQ(holders(id, 2), nodes({2}));
   EXPECT_EQ(workers.releases_to(2, id, 1), 1u);  // made again only as an input: dropped
+}
+
+TEST_F(DataPlaneTest, ARemakeAsksTheProducersCoresAndGpus) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&inc, 1, request, true));
+  request.computing_units = 4;  // what the scheduler reserved for it on worker 1
+  request.gpus = 2;
+  CallResult r = workers.run(1, request);
+  data.record_outputs(&inc, 1, std::make_shared<const TaskRecord>(request), r.done);
+  workers.lose(1);
+  data.node_lost(1);
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 2);
+  ASSERT_EQ(workers.called_units.size(), 1u);
+  EXPECT_EQ(workers.called_units[0], (std::pair<std::uint32_t, std::uint32_t>{4, 2}));
 }
 
 TEST_F(DataPlaneTest, ALostVersionIsMadeAgainOnceHoweverManyWaitForIt) {

@@ -251,17 +251,15 @@ TEST(ExecBindingEnvironment, TheProgramIsToldItsCoresAndGpus) {
   // COMPSS_GPU_AFFINITY=disabled: the ids are told, the devices not restricted.
   EXPECT_EQ(compss::exec::binding_environment({0}, {0, 1}, false),
             (V{"COMPSS_BINDED_CPUS=0", "COMPSS_BINDED_GPUS=0,1"}));
-  ::setenv("COMPSS_GPU_AFFINITY", "disabled", 1);
-  EXPECT_FALSE(compss::exec::gpu_affinity_enabled());
-  ::setenv("COMPSS_GPU_AFFINITY", "sometimes", 1);
+  EXPECT_TRUE(compss::exec::gpu_affinity_from(nullptr));
+  EXPECT_TRUE(compss::exec::gpu_affinity_from("automatic"));
+  EXPECT_FALSE(compss::exec::gpu_affinity_from("disabled"));
   try {
-    compss::exec::gpu_affinity_enabled();
+    compss::exec::gpu_affinity_from("sometimes");
     ADD_FAILURE() << "no error";
   } catch (const compss::Error& e) {
     EXPECT_NE(std::string(e.what()).find("COMPSS_GPU_AFFINITY='sometimes' is not valid"), std::string::npos);
   }
-  ::unsetenv("COMPSS_GPU_AFFINITY");
-  EXPECT_TRUE(compss::exec::gpu_affinity_enabled());
 }
 
 }  // namespace

@@ -1,12 +1,19 @@
 // Worker-mode task registry: call_task registers every task; an invoker runs it from bytes.
+#include "local/task_binding.hpp"
 #include "net/worker.hpp"
 
 #include "test_support.hpp"
 
 #include <compss/detail/remote_invoke.hpp>
+#include <compss/this_task.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <string>
+#include <variant>
+#include <vector>
 
 using namespace compss::detail;
 using namespace compss::net;
@@ -256,4 +263,48 @@ TEST(NetInvoke, ALaterRegistrationThatCannotTravelKeepsTheTaskOnTheMaster) {
   const RemoteTask* t = find_remote_task(spec.signature);
   ASSERT_NE(t, nullptr);
   EXPECT_FALSE(t->serializable);
+}
+
+namespace {
+// A stream task and a one-core task run by the worker at once (streams_hold_no_core).
+std::atomic<bool> stream_body_runs{false};
+std::atomic<bool> stream_may_end{false};
+std::vector<std::uint32_t> one_core_body_cpus;
+constexpr ParamSpec one_stream[] = {{Direction::in, ParamKind::stream, "s"}};
+constexpr TaskSpec stream_spec{"consume", "void consume(compss::Stream<int>)", one_stream, 1};
+constexpr ParamSpec one_int[] = {{Direction::in, ParamKind::object, "x"}};
+constexpr TaskSpec one_core_spec{"busy", "void busy(int)", one_int, 1};
+}  // namespace
+
+TEST(NetInvoke, AStreamTaskHoldsNoCoreIdOfItsWorker) {
+  // The master counts a stream task as holding no core (it may wait as long as it runs):
+  // a core id it took here would be given to a task the master placed on that core too.
+  RemoteInvoker consume = [](std::span<const RemoteInput>, std::vector<RemoteOutput>&) {
+    stream_body_runs = true;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!stream_may_end && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  };
+  RemoteInvoker busy = [](std::span<const RemoteInput>, std::vector<RemoteOutput>&) {
+    one_core_body_cpus = compss::detail::task_cpus();
+  };
+  // A worker of 2 cores: the one-core task takes the lowest free id, id 1 if the stream
+  // task held id 0. (The pool is the process's; the other tests ask no core.)
+  compss::rt::this_node_ids().resize(2, 0);
+  ASSERT_TRUE(register_task(stream_spec, consume, true, nullptr));
+  ASSERT_TRUE(register_task(one_core_spec, busy, true, nullptr));
+  TaskRequest stream{1, stream_spec.signature, {value(compss::to_bytes(0))}};
+  stream.computing_units = 1;  // (what the master sent for stream tasks)
+  std::thread streaming([&] { execute_request(stream); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!stream_body_runs && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  ASSERT_TRUE(stream_body_runs.load());
+  TaskRequest one{2, one_core_spec.signature, {value(compss::to_bytes(0))}};
+  one.computing_units = 1;
+  EXPECT_TRUE(std::holds_alternative<TaskDone>(execute_request(one)));
+  ASSERT_EQ(one_core_body_cpus.size(), 1u);
+  EXPECT_EQ(one_core_body_cpus[0], 0u) << "the stream task holds core 0";
+  stream_may_end = true;
+  streaming.join();
 }

@@ -47,7 +47,8 @@ class DataLinks {
                           const std::function<void(std::size_t, const detail::HeldValue*)>& each) = 0;
   /// A live worker to make lost data again on by running `request` (a producer's recorded
   /// request): one whose resources fit the producer's constraints (the least loaded);
-  /// may change request.signature to another version of the task that fits there. -1
+  /// may change request.signature to another version of the task that fits there (and
+  /// request.computing_units and gpus to that version's demand). -1
   /// when no worker is left; throws compss::Error saying why when live workers exist but
   /// none can run the producer.
   virtual int choose_worker(TaskRequest& request) = 0;

@@ -110,6 +110,11 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
   request.params = producer.params;
   for (WireParam& w : request.params) w.source.clear();  // where inputs were then
   request.globals = producer.globals;
+  // Its run reserved these on its worker (the body reads this_task::computing_units(),
+  // gpus(); an external program its CUDA_VISIBLE_DEVICES): the remake asks the same.
+  // (choose_worker replaces them with another version's demand when it picks another.)
+  request.computing_units = producer.computing_units;
+  request.gpus = producer.gpus;
   for (WireGlobal& g : request.globals) {  // the values of the task's submission, inline
     if (!g.has_value && g.shared_value) {
       g.value = *g.shared_value;

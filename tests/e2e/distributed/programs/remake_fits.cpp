@@ -1,6 +1,7 @@
 // Lost data is made again only on a node that fits its producer's constraints (issue 12,
 // lineage): `produce` asks for a GPU and appends "produce <node> gpus=<n>" to
-// <dir>/produce.log each time it runs (and fails on a worker that declares no GPU). `hold`
+// <dir>/produce.log each time it runs (and fails on a worker that declares no GPU, or
+// without a GPU id: this_task::gpus()). `hold`
 // keeps the other GPU worker busy, so a remake that ignored the constraints would go to
 // the idle CPU worker (the least loaded). main kills the worker that ran `produce` (its
 // pid is produce's result), then waits for x: x is made again, on a GPU worker, or the run
@@ -41,6 +42,8 @@ int hold(int ms) {
 int produce(std::uint64_t& x, const std::string& log) {
   std::ofstream(log, std::ios::app) << "produce " << node() << " gpus=" << worker_gpus() << "\n";
   if (on_worker() && worker_gpus() == 0) throw std::runtime_error("produce ran on a node without a GPU");
+  // Its run again (a remake) reserves its GPU too: the body is told which (binding).
+  if (on_worker() && compss::this_task::gpus().size() != 1) throw std::runtime_error("produce ran without its GPU id");
   x = 4242;
   return on_worker() ? static_cast<int>(getpid()) : 0;
 }
