@@ -406,9 +406,11 @@ bool Cluster::release_placement(const TaskBase* t, int n) {
                       : n > 0 && static_cast<std::size_t>(n) < nodes_.load(std::memory_order_acquire)
                           ? workers_[static_cast<std::size_t>(n)].get()
                           : nullptr;
+  // (Read before the release: the last replica's release ends a replicated call, which may
+  // free `t`.)
+  const detail::TaskKind kind = t->implementation_spec().kind;
   if (node == nullptr || !node->release(t)) return false;
   running_.fetch_sub(1, std::memory_order_relaxed);
-  const detail::TaskKind kind = t->implementation_spec().kind;
   if (kind == detail::TaskKind::mpi || kind == detail::TaskKind::multinode) {
     std::lock_guard lock(sched_mutex_);
     gangs_started_.erase(t);  // (its shares are given back: no loss concerns it now)
