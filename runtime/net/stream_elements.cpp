@@ -49,14 +49,19 @@ struct RemoteElementDeleter {
 };
 
 // ---- connections to stream endpoints, reused; each used by one fetch at a time ----
+// `generation` counts the connectors installed: a connection made by an earlier one (a
+// call in progress while set_stream_connector ran) is closed instead of kept, as the
+// io_context it runs on may be gone.
 std::mutex connections_mutex;
 std::multimap<Holder, std::shared_ptr<Endpoint>> idle_connections;
+std::uint64_t generation = 0;  // under connections_mutex
 
 std::set<Holder> unreachable;  // holders a connection failed to (a dead worker), under connections_mutex
 
-std::shared_ptr<Endpoint> take_connection(const Holder& h) {
+std::shared_ptr<Endpoint> take_connection(const Holder& h, std::uint64_t& made_in) {
   {
     std::lock_guard lock(connections_mutex);
+    made_in = generation;
     // (A dead worker is not tried again for each of its elements.)
     if (unreachable.contains(h)) throw Error("compss: " + h.first + ":" + std::to_string(h.second) + " could not be reached before");
     auto it = idle_connections.find(h);
@@ -75,16 +80,23 @@ std::shared_ptr<Endpoint> take_connection(const Holder& h) {
   }
 }
 
-void give_back(const Holder& h, std::shared_ptr<Endpoint> c) {
-  std::lock_guard lock(connections_mutex);
-  idle_connections.emplace(h, std::move(c));
+void give_back(const Holder& h, std::shared_ptr<Endpoint> c, std::uint64_t made_in) {
+  {
+    std::lock_guard lock(connections_mutex);
+    if (made_in == generation) {
+      idle_connections.emplace(h, std::move(c));
+      return;
+    }
+  }
+  c->close();  // (made by a connector since replaced)
 }
 
 /// One call on a connection to h; false with `why` when the connection failed.
 bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, std::string& why) {
   std::shared_ptr<Endpoint> c;
+  std::uint64_t made_in = 0;
   try {
-    c = take_connection(h);
+    c = take_connection(h, made_in);
   } catch (const std::exception& e) {
     why = e.what();
     return false;
@@ -104,7 +116,7 @@ bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, 
     return false;
   }
   reply = std::move(*r);
-  give_back(h, std::move(c));
+  give_back(h, std::move(c), made_in);
   return true;
 }
 
@@ -264,8 +276,14 @@ void drop_element_connections() noexcept {
     std::lock_guard lock(connections_mutex);
     dropped.swap(idle_connections);
     unreachable.clear();
+    ++generation;
   }
   for (auto& [holder, c] : dropped) c->close();
+}
+
+std::size_t idle_element_connection_count() {
+  std::lock_guard lock(connections_mutex);
+  return idle_connections.size();
 }
 
 bool fetch_remote_bytes(const std::string& host, std::uint16_t port, std::uint64_t key, bool take,

@@ -107,8 +107,11 @@ std::uint64_t stream_references_given_bytes() noexcept;
 // ---- consumers --------------------------------------------------------------------------
 
 /// Forgets the connections kept to stream endpoints (set_stream_connector calls it: they
-/// were made by the connector it replaces).
+/// were made by the connector it replaces); one in use by a call now is closed when the
+/// call ends instead of being kept.
 void drop_element_connections() noexcept;
+/// Connections kept for reuse now (for tests).
+std::size_t idle_element_connection_count();
 
 /// Fetches element `key` from the stream endpoint at host:port (`take`: at_most_once, the
 /// holder drops it). Returns false with the reason in `why` when it cannot.

@@ -307,7 +307,6 @@ StreamService::StreamService(boost::asio::io_context& io, ListenerOptions option
 StreamService::~StreamService() {
   if (role_ == Role::master) {
     service_port.store(0);
-    set_stream_connector(nullptr);
     if (report_ && stream_references_made() + stream_bytes_relayed() > 0) {
       std::fprintf(stderr,
                    "compss: streams: %llu elements went from their producer's worker to their "
@@ -325,6 +324,9 @@ StreamService::~StreamService() {
   }
   acceptor_.join();
   if (releaser_.joinable()) releaser_.join();
+  // Only now that no release is being sent: the connections it kept are dropped (a flush
+  // still running would keep one past the io_context's end).
+  if (role_ == Role::master) set_stream_connector(nullptr);
   std::lock_guard lock(mutex_);
   for (auto& p : peers_) {
     if (auto peer = p.lock()) peer->close();  // ends its thread's wait for the next call

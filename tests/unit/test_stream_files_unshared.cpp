@@ -67,7 +67,7 @@ class StreamFilesUnshared : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("compss-stream-files-" + std::to_string(::getpid()) + "-" +
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    compss::net::set_stream_connector([this](std::uint16_t) -> std::shared_ptr<compss::net::Endpoint> {
+    compss::net::set_stream_connector([this](const std::string&, std::uint16_t) -> std::shared_ptr<compss::net::Endpoint> {
       auto [worker_end, master_end] = compss::net::make_fake_pair();
       std::lock_guard lock(mutex_);
       servers_.emplace_back([master_end = master_end] { compss::net::serve_stream_calls(*master_end); });

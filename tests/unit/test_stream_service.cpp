@@ -447,4 +447,28 @@ TEST_P(PeerToPeerTest, ElementsAProducersWorkerHeldWhenItDiedComeFromItsRetriedA
   pcopy.end_task(true, {});
 }
 
+TEST_P(PeerToPeerTest, AConnectionInUseWhenTheConnectorIsReplacedIsClosedNotKept) {
+  // (The master's end: a release being sent while its StreamService goes must not leave a
+  // connection in the idle pool, which outlives the io_context it runs on.)
+  std::atomic<int> phase{0};
+  compss::net::set_stream_connector([&](const std::string&, std::uint16_t) {
+    auto [master_end, worker_end] = compss::net::make_fake_pair();
+    {
+      std::lock_guard lock(mutex_);
+      servers_.emplace_back([worker_end = worker_end] { compss::net::serve_stream_calls(*worker_end); });
+      ends_.push_back(worker_end);
+    }
+    phase = 1;
+    while (phase.load() != 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return master_end;
+  });
+  (void)compss::net::make_remote_element("holder", 7, 42, nullptr);  // gone: a release is queued
+  std::thread flusher([] { compss::net::flush_element_releases(); });
+  while (phase.load() != 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  compss::net::set_stream_connector(nullptr);
+  phase = 2;
+  flusher.join();
+  EXPECT_EQ(compss::net::idle_element_connection_count(), 0u);
+}
+
 }  // namespace
