@@ -2,6 +2,7 @@
 
 #include "net/stream_elements.hpp"
 
+#include <compss/detail/stream_files.hpp>
 #include <compss/error.hpp>
 
 #include <algorithm>
@@ -50,22 +51,46 @@ RemoteStreamPort::~RemoteStreamPort() {
 }
 
 void RemoteStreamPort::hand_over_unfetched() noexcept {
+  std::vector<std::uint64_t> keys;
+  {
+    std::lock_guard lock(mutex_);
+    keys.swap(held_keys_);
+  }
+  // In messages of about stream_files_message_bytes() (a frame is bounded), each chunk
+  // dropped from here only once the master has it: a chunk that does not reach it stays
+  // held (consumers may still fetch it while this process lives) and the stream gets an
+  // error, so its consumers are told instead of waiting for elements nobody has.
+  const std::size_t budget = detail::stream_files_message_bytes();
+  std::size_t next = 0;
   try {
-    std::vector<std::uint64_t> keys;
-    {
-      std::lock_guard lock(mutex_);
-      keys.swap(held_keys_);
+    while (next < keys.size()) {
+      StreamCall c{.op = StreamCall::hand_over};
+      std::vector<std::uint64_t> chunk;
+      std::size_t bytes = 0;
+      for (; next < keys.size(); ++next) {
+        std::vector<std::byte> copy;
+        if (!fetch_held_element(keys[next], false, copy)) continue;  // fetched for good, released
+        const std::size_t size = copy.size() + min_wire_element_bytes;
+        if (!c.elements.empty() && bytes + size > budget) break;
+        bytes += size;
+        c.elements.push_back({.bytes = std::move(copy), .key = keys[next], .port = element_port()});
+        chunk.push_back(keys[next]);
+      }
+      if (chunk.empty()) break;
+      call(std::move(c));
+      release_held_elements(chunk);
     }
-    auto left = take_held_elements(keys);
-    if (left.empty()) return;
-    StreamCall c{.op = StreamCall::hand_over};
-    c.elements.reserve(left.size());
-    for (auto& [key, bytes] : left) {
-      c.elements.push_back({.bytes = std::move(bytes), .key = key, .port = element_port()});
+  } catch (const std::exception& e) {
+    const std::string why = "compss: stream " + std::to_string(ticket_.stream) +
+                            ": elements its producer published and nobody fetched could not be "
+                            "handed to the master when its task ended (" + e.what() +
+                            "): they are lost once its worker goes";
+    try {
+      call({.op = StreamCall::close, .text = why});  // (slot 0: the stream's error)
+    } catch (...) {
+      // The master is gone: nobody is left to consume them.
     }
-    call(std::move(c));
   } catch (...) {
-    // The master is gone: nobody is left to consume them.
   }
 }
 
