@@ -2,6 +2,7 @@
 
 #include "net/stream_client.hpp"
 
+#include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
 
 #include <atomic>
@@ -31,6 +32,7 @@ std::uint64_t hand_overs = 0;                                // hand-overs so fa
 std::map<RefKey, std::weak_ptr<void>> live_refs;             // for hand-overs
 std::map<Holder, std::vector<std::uint64_t>> release_queue;  // keys no longer needed
 std::atomic<std::uint64_t> relayed{0};
+std::atomic<std::int64_t> lost_wait_ms{60'000};  // set_lost_element_wait
 std::atomic<std::uint64_t> references_made{0};
 std::atomic<std::uint64_t> references_given_bytes{0};
 
@@ -179,13 +181,16 @@ std::size_t held_element_count() {
 }
 
 detail::StreamPort::Element make_remote_element(std::string host, std::uint16_t port,
-                                                std::uint64_t key, const detail::ElementCodec* codec) {
+                                                std::uint64_t key, const detail::ElementCodec* codec,
+                                                std::uint64_t stream, std::uint64_t slot) {
   references_made.fetch_add(1);
   auto* r = new RemoteElement;
   r->host = std::move(host);
   r->port = port;
   r->key = key;
   r->codec = codec;
+  r->stream = stream;
+  r->slot = slot;
   std::shared_ptr<void> e(static_cast<void*>(r), RemoteElementDeleter{});
   std::lock_guard lock(refs_mutex);
   live_refs[RefKey{r->host, port, key}] = e;
@@ -222,9 +227,11 @@ void give_bytes(RemoteElement& r, std::vector<std::byte> bytes) {
   handed.notify_all();
 }
 
+void set_lost_element_wait(std::chrono::milliseconds wait) noexcept { lost_wait_ms.store(wait.count()); }
+
 bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
-                       std::vector<std::byte>& out, std::chrono::milliseconds wait) {
-  const auto deadline = std::chrono::steady_clock::now() + wait;
+                       std::vector<std::byte>& out) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(lost_wait_ms.load());
   for (;;) {
     std::uint64_t seen = 0;
     std::shared_ptr<void> e;
@@ -235,17 +242,32 @@ bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_
       if (it != live_refs.end()) e = it->second.lock();
     }
     if (e == nullptr) return false;
+    RemoteElement* r = as_remote(e);
     {
-      RemoteElement* r = as_remote(e);
       std::lock_guard lock(r->mutex);
       if (r->handed_over) {
         out = r->bytes;
         return true;
       }
     }
+    // (Not under refs_mutex: the channel's lock comes first, as when it drops an element.)
+    bool coming = false;
+    if (r->slot != 0) {
+      std::shared_ptr<detail::StreamChannel> channel = detail::find_stream_channel(r->stream);
+      coming = channel != nullptr && channel->producer_open(r->slot);
+    } else {
+      coming = std::chrono::steady_clock::now() < deadline;
+    }
+    if (!coming) {
+      // (A hand-over may have come just before the slot closed.)
+      std::lock_guard lock(r->mutex);
+      if (!r->handed_over) return false;
+      out = r->bytes;
+      return true;
+    }
     e.reset();  // (not under refs_mutex: the last copy's deleter takes it)
     std::unique_lock lock(refs_mutex);
-    if (!handed.wait_until(lock, deadline, [&] { return hand_overs != seen; })) return false;
+    handed.wait_for(lock, std::chrono::milliseconds(100), [&] { return hand_overs != seen; });
   }
 }
 
@@ -322,7 +344,7 @@ void resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, Consumer
     if (!have) {
       have = net::fetch_remote_bytes(r->host, r->port, r->key, mode == ConsumerMode::at_most_once,
                                      bytes, why) ||
-             net::handed_over_bytes(r->host, r->port, r->key, bytes, net::lost_element_wait);
+             net::handed_over_bytes(r->host, r->port, r->key, bytes);
     }
     if (!have) {
       throw Error("compss: a stream element held by " + r->host + ":" + std::to_string(r->port) +

@@ -36,15 +36,16 @@ const detail::ElementCodec& codec_of(const StreamChannel& channel) {
 
 // What a worker sent, as the channel holds it: the element, or a reference to the
 // element its worker keeps (net/stream_elements.hpp).
+// `slot`: the producer slot that published them (0: found, not published).
 std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireElement>& in,
-                             const std::string& from_host) {
+                             const std::string& from_host, std::uint64_t slot) {
   const detail::ElementCodec& codec = codec_of(channel);
   std::vector<Element> items;
   items.reserve(in.size());
   for (WireElement& e : in) {
     if (e.key != 0) {
       items.push_back(make_remote_element(e.host.empty() ? from_host : std::move(e.host), e.port,
-                                          e.key, &codec));
+                                          e.key, &codec, channel.id(), slot));
     } else {
       count_relayed_bytes(e.bytes.size());
       items.push_back(codec.decode(e.bytes));
@@ -162,7 +163,7 @@ bool answer_element_call(StreamCall& call, const std::string& from_host, StreamR
       // bytes of a retried producer once its task runs again.)
       std::vector<std::byte> bytes;
       const WireElement& e = call.elements.empty() ? WireElement{} : call.elements.front();
-      if (!handed_over_bytes(e.host, e.port, e.key, bytes, lost_element_wait)) {
+      if (!handed_over_bytes(e.host, e.port, e.key, bytes)) {
         reply.error = "compss: stream " + std::to_string(call.stream) + ": element " +
                       std::to_string(e.key) + " was lost with its producer's worker (" + e.host +
                       ":" + std::to_string(e.port) + "), which neither served nor handed it over";
@@ -191,7 +192,7 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
     StreamChannel& c = *channel;
     switch (static_cast<StreamCall::Op>(call.op)) {
       case StreamCall::publish: {
-        std::vector<Element> items = decoded(c, call.elements, from_host);
+        std::vector<Element> items = decoded(c, call.elements, from_host, call.slot);
         std::vector<std::weak_ptr<void>> fresh;
         if (call.slot != 0 && call.attempt != 0) refill_from_retry(call, items, fresh);
         c.publish_attempt(items, call.slot, call.attempt);
@@ -234,7 +235,7 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
       case StreamCall::rewind: c.rewind(call.slot); break;
       case StreamCall::claim: reply.value = c.claim(call.text) ? 1 : 0; break;
       case StreamCall::add_found: {
-        std::vector<Element> items = decoded(c, call.elements, from_host);
+        std::vector<Element> items = decoded(c, call.elements, from_host, 0);
         c.add_found(items);
         break;
       }

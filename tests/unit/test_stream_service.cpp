@@ -471,4 +471,53 @@ TEST_P(PeerToPeerTest, AConnectionInUseWhenTheConnectorIsReplacedIsClosedNotKept
   EXPECT_EQ(compss::net::idle_element_connection_count(), 0u);
 }
 
+TEST_P(PeerToPeerTest, AConsumerWaitsForARetriedProducerSlowerThanAnyFixedWait) {
+  compss::net::set_lost_element_wait(std::chrono::milliseconds(100));  // (slots known: not used)
+  ObjectStream<std::vector<char>> stream("p2p-slow-retry", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
+  for (int i = 0; i < 4; ++i) lost.publish(payload(i));
+  compss::net::drop_held_elements();  // its worker is SIGKILLed
+  std::atomic<bool> polling{false};
+  std::thread retry([&] {
+    while (!polling.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // slow to come back
+    StreamTicket t = pcopy.ticket();
+    t.port = 1;
+    auto again = ObjectStream<std::vector<char>>::from_ticket(t);
+    for (int i = 0; i < 6; ++i) again.publish(payload(i));
+    again.close();
+  });
+  polling = true;
+  EXPECT_NO_THROW(expect_payloads(stream, 6));  // (before: "lost" after the fixed wait)
+  retry.join();
+  pcopy.end_task(true, {});
+  compss::net::set_lost_element_wait(std::chrono::seconds(60));
+}
+
+TEST_P(PeerToPeerTest, AnElementWhoseProducerFailedForGoodIsReportedLostWhenItsSlotCloses) {
+  compss::net::set_lost_element_wait(std::chrono::hours(1));  // (slots known: not used)
+  ObjectStream<std::vector<char>> stream("p2p-lost-for-good", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
+  lost.publish(payload(0));
+  compss::net::drop_held_elements();  // its worker is SIGKILLed, and no retry is left
+  std::thread fail([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    pcopy.end_task(false, "worker lost");
+  });
+  std::string error;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    (void)stream.poll(5.0);
+  } catch (const compss::Error& e) {
+    error = e.what();
+  }
+  fail.join();
+  EXPECT_NE(error.find("lost"), std::string::npos) << error;
+  // (Told once the slot closed, not after a fixed wait: 60 s before.)
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  compss::net::set_lost_element_wait(std::chrono::seconds(60));
+}
+
 }  // namespace
