@@ -5,11 +5,11 @@
 #include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <set>
 #include <tuple>
 #include <utility>
 
@@ -58,14 +58,29 @@ std::mutex connections_mutex;
 std::multimap<Holder, std::shared_ptr<Endpoint>> idle_connections;
 std::uint64_t generation = 0;  // under connections_mutex
 
-std::set<Holder> unreachable;  // holders a connection failed to (a dead worker), under connections_mutex
+// Holders a connection failed to recently, and until when they are not tried again (a dead
+// worker is not tried for each of its elements; one that was only slow or restarting is
+// tried again after the backoff, doubled at each failure in a row up to a minute).
+struct Backoff {
+  std::chrono::steady_clock::time_point until;
+  std::chrono::milliseconds next{0};
+};
+std::map<Holder, Backoff> unreachable;  // under connections_mutex
+std::atomic<std::int64_t> first_backoff_ms{1000};  // set_unreachable_backoff
+
+bool backing_off(const Holder& h) {  // under connections_mutex
+  auto it = unreachable.find(h);
+  return it != unreachable.end() && std::chrono::steady_clock::now() < it->second.until;
+}
 
 std::shared_ptr<Endpoint> take_connection(const Holder& h, std::uint64_t& made_in) {
   {
     std::lock_guard lock(connections_mutex);
     made_in = generation;
-    // (A dead worker is not tried again for each of its elements.)
-    if (unreachable.contains(h)) throw Error("compss: " + h.first + ":" + std::to_string(h.second) + " could not be reached before");
+    if (backing_off(h)) {
+      throw Error("compss: " + h.first + ":" + std::to_string(h.second) +
+                  " could not be reached a moment ago");
+    }
     auto it = idle_connections.find(h);
     if (it != idle_connections.end()) {
       auto c = std::move(it->second);
@@ -74,10 +89,16 @@ std::shared_ptr<Endpoint> take_connection(const Holder& h, std::uint64_t& made_i
     }
   }
   try {
-    return connect_stream_endpoint(h.first, h.second);
+    std::shared_ptr<Endpoint> c = connect_stream_endpoint(h.first, h.second);
+    std::lock_guard lock(connections_mutex);
+    unreachable.erase(h);
+    return c;
   } catch (...) {
     std::lock_guard lock(connections_mutex);
-    unreachable.insert(h);
+    Backoff& b = unreachable[h];
+    b.next = std::clamp(b.next * 2, std::chrono::milliseconds(first_backoff_ms.load()),
+                        std::chrono::milliseconds(60'000));
+    b.until = std::chrono::steady_clock::now() + b.next;
     throw;
   }
 }
@@ -227,6 +248,10 @@ void give_bytes(RemoteElement& r, std::vector<std::byte> bytes) {
   handed.notify_all();
 }
 
+void set_unreachable_backoff(std::chrono::milliseconds first) noexcept {
+  first_backoff_ms.store(first.count());
+}
+
 void set_lost_element_wait(std::chrono::milliseconds wait) noexcept { lost_wait_ms.store(wait.count()); }
 
 bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
@@ -283,7 +308,12 @@ void flush_element_releases() {
     for (std::uint64_t k : keys) call.elements.push_back({.key = k});
     StreamReply reply;
     std::string why;
-    (void)call_endpoint(holder, call, reply, why);
+    if (call_endpoint(holder, call, reply, why)) continue;
+    // Sent again at a later flush (after the holder's backoff): a worker that was only
+    // unreachable for a moment still drops them. (A dead one's stay queued: they are keys.)
+    std::lock_guard lock(refs_mutex);
+    std::vector<std::uint64_t>& again = release_queue[holder];
+    again.insert(again.end(), keys.begin(), keys.end());
   }
 }
 

@@ -97,9 +97,9 @@ void give_bytes(RemoteElement& r, std::vector<std::byte> bytes);
 bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
                        std::vector<std::byte>& out);
 
-/// Sends the releases queued since the last call, one connection per holder (errors are
-/// ignored: a holder that cannot be reached has nothing left to drop). The master's
-/// StreamService calls it every few tens of milliseconds.
+/// Sends the releases queued since the last call, one connection per holder; those a
+/// holder could not be sent stay queued for a later call (after its backoff, see
+/// set_unreachable_backoff). The master's StreamService calls it every 50 ms.
 void flush_element_releases();
 
 /// Element bytes the master's stream service received from workers or sent to them (a
@@ -118,6 +118,9 @@ std::uint64_t stream_references_given_bytes() noexcept;
 /// were made by the connector it replaces); one in use by a call now is closed when the
 /// call ends instead of being kept.
 void drop_element_connections() noexcept;
+/// A holder a connection failed to is not tried again (fetches and releases fail at once)
+/// for `first` (1 s), doubled at each failure in a row up to a minute; a success forgets.
+void set_unreachable_backoff(std::chrono::milliseconds first) noexcept;
 /// Connections kept for reuse now (for tests).
 std::size_t idle_element_connection_count();
 

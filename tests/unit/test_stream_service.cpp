@@ -520,4 +520,42 @@ TEST_P(PeerToPeerTest, AnElementWhoseProducerFailedForGoodIsReportedLostWhenItsS
   compss::net::set_lost_element_wait(std::chrono::seconds(60));
 }
 
+TEST_P(PeerToPeerTest, AHolderThatCouldNotBeReachedOnceIsTriedAgainForFetchesAndReleases) {
+  compss::net::set_unreachable_backoff(std::chrono::milliseconds(0));  // (1 s in a run)
+  ObjectStream<std::vector<char>> stream("p2p-unreachable-once", compss::at_least_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, first] = task_ticket(stream, false);
+  auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);  // (its task still runs)
+  for (int i = 0; i < 5; ++i) p.publish(payload(i));
+  p.close();
+  // The holder's first connection fails (a moment's network trouble), later ones work.
+  std::atomic<bool> failed{false};
+  compss::net::set_stream_connector([this, &failed](const std::string& host, std::uint16_t) {
+    if (!host.empty() && !failed.exchange(true)) throw compss::Error("connection refused (test)");
+    auto [worker_end, master_end] = compss::net::make_fake_pair();
+    std::lock_guard lock(mutex_);
+    servers_.emplace_back([master_end = master_end] { compss::net::serve_stream_calls(*master_end); });
+    ends_.push_back(master_end);
+    return worker_end;
+  });
+  {
+    auto c = ObjectStream<std::vector<char>>::from_ticket(first);
+    EXPECT_THROW(
+        while (!c.is_closed()) (void)c.poll(0.05), compss::Error);  // the element's fetch failed
+  }
+  ASSERT_TRUE(failed.load());
+  // The consumer task fails and is retried (at_least_once: from the start): it gets all.
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    auto c = ObjectStream<std::vector<char>>::from_ticket(retry);
+    expect_payloads(c, 5);
+  }
+  ccopy.end_task(true, {});  // finished with: the holder is told to drop them
+  compss::net::flush_element_releases();
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  pcopy.end_task(true, {});
+  compss::net::set_unreachable_backoff(std::chrono::seconds(1));
+}
+
 }  // namespace
