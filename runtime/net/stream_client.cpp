@@ -201,6 +201,10 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   // until one brings elements, the stream closes, or the time is up.
   const bool forever = timeout > 0 && !std::isfinite(timeout);
   double left = forever || !(timeout > 0) ? 0.0 : timeout;
+  {
+    std::lock_guard lock(mutex_);
+    if (!lost_.empty()) throw Error(std::exchange(lost_, std::string()));
+  }
   StreamReply reply;
   for (;;) {
     const double chunk = forever ? 3600.0 : std::min(left, 3600.0);
@@ -209,9 +213,21 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
     left -= chunk;
     if (!reply.elements.empty() || (!forever && left <= 0) || is_closed(consumer)) break;
   }
+  // One element lost does not cost the others of the batch: they come now, the loss is
+  // the next poll's error.
   std::vector<Element> out;
   out.reserve(reply.elements.size());
-  for (WireElement& e : reply.elements) out.push_back(resolved(e));
+  std::string lost;
+  for (WireElement& e : reply.elements) {
+    try {
+      out.push_back(resolved(e));
+    } catch (const Error& error) {
+      if (lost.empty()) lost = error.what();
+    }
+  }
+  if (!lost.empty() && out.empty()) throw Error(lost);
+  std::lock_guard lock(mutex_);
+  lost_ = std::move(lost);
   return out;
 }
 
@@ -234,6 +250,10 @@ detail::StreamPort::Element RemoteStreamPort::resolved(WireElement& w) {
 }
 
 bool RemoteStreamPort::is_closed(std::uint64_t consumer) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!lost_.empty()) return false;  // (the next poll reports the loss: not in silence)
+  }
   return call({.op = StreamCall::is_closed, .slot = consumer}).value != 0;
 }
 

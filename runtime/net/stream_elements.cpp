@@ -357,10 +357,11 @@ bool fetch_remote_bytes(const std::string& host, std::uint16_t port, std::uint64
 
 namespace compss::detail {
 
-void resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, ConsumerMode mode) {
-  for (std::shared_ptr<void>& e : items) {
+std::string resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, ConsumerMode mode) {
+  std::string lost;
+  std::erase_if(items, [&](std::shared_ptr<void>& e) {
     net::RemoteElement* r = net::as_remote(e);
-    if (r == nullptr) continue;
+    if (r == nullptr) return false;
     std::vector<std::byte> bytes;
     bool have = false;
     {
@@ -377,11 +378,16 @@ void resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, Consumer
              net::handed_over_bytes(r->host, r->port, r->key, bytes);
     }
     if (!have) {
-      throw Error("compss: a stream element held by " + r->host + ":" + std::to_string(r->port) +
-                  " was lost with its producer's worker (" + why + ")");
+      if (lost.empty()) {
+        lost = "compss: a stream element held by " + r->host + ":" + std::to_string(r->port) +
+               " was lost with its producer's worker (" + why + ")";
+      }
+      return true;
     }
     e = r->codec->decode(bytes);
-  }
+    return false;
+  });
+  return lost;
 }
 
 }  // namespace compss::detail

@@ -558,4 +558,43 @@ TEST_P(PeerToPeerTest, AHolderThatCouldNotBeReachedOnceIsTriedAgainForFetchesAnd
   compss::net::set_unreachable_backoff(std::chrono::seconds(1));
 }
 
+/// A consumer handle (the program's or a worker task's) polling one batch of three elements
+/// whose first was lost: it gets the other two, then the loss as its next poll's error.
+void expect_batch_survives_a_lost_element(ObjectStream<std::vector<char>>& consumer) {
+  std::vector<std::vector<char>> got;
+  EXPECT_NO_THROW(got = consumer.poll(5.0));
+  EXPECT_EQ(got, (std::vector<std::vector<char>>{payload(1), payload(2)}));
+  EXPECT_FALSE(consumer.is_closed());  // a consumer loop comes to the error
+  try {
+    (void)consumer.poll(0.0);
+    ADD_FAILURE() << "the lost element was not reported";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("lost"), std::string::npos) << e.what();
+  }
+}
+
+TEST_P(PeerToPeerTest, OneLostElementDoesNotCostTheRestOfItsPollsBatch) {
+  for (bool on_worker : {false, true}) {
+    SCOPED_TRACE(on_worker ? "a worker's consumer" : "the program's consumer");
+    ObjectStream<std::vector<char>> stream(on_worker ? "p2p-batch-w" : "p2p-batch-m",
+                                           compss::at_most_once, 16);
+    auto [pcopy, pticket] = task_ticket(stream, true);
+    auto [ccopy, cticket] = task_ticket(stream, false);
+    auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);  // (its task still runs)
+    p.publish(payload(0));
+    compss::net::drop_held_elements();  // lost: its holder no longer has it
+    p.publish(payload(1));
+    p.publish(payload(2));
+    p.close();
+    if (on_worker) {
+      auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+      expect_batch_survives_a_lost_element(c);
+    } else {
+      expect_batch_survives_a_lost_element(stream);
+    }
+    ccopy.end_task(true, {});
+    pcopy.end_task(true, {});
+  }
+}
+
 }  // namespace
