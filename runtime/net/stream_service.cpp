@@ -82,11 +82,15 @@ struct ProducerRefs {
 std::mutex producers_mutex;
 std::map<std::pair<std::uint64_t, std::uint64_t>, ProducerRefs> producer_refs;  // stream, slot
 
+// An element of a publish past what earlier attempts published: its index in the publish,
+// and what to remember of it (expired: not a reference).
+using Fresh = std::pair<std::size_t, std::weak_ptr<void>>;
+
 // Pairs the elements of a publish with those earlier attempts published at the same
-// positions: old references still needed get the new bytes. `fresh` gets, for each element
-// past what earlier attempts published, what to remember of it.
+// positions: old references still needed get the new bytes. `fresh` gets the elements
+// past what earlier attempts published.
 void refill_from_retry(const StreamCall& call, const std::vector<Element>& items,
-                       std::vector<std::weak_ptr<void>>& fresh) {
+                       std::vector<Fresh>& fresh) {
   std::vector<std::pair<Element, RemoteElement*>> refill;  // old reference, new one
   {
     std::lock_guard lock(producers_mutex);
@@ -96,10 +100,11 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
       log.attempt = call.attempt;
       log.seen = 0;
     }
-    for (const Element& e : items) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Element& e = items[i];
       const std::uint64_t position = log.seen++;
       if (position >= log.base + log.refs.size()) {
-        fresh.push_back(as_remote(e) != nullptr ? std::weak_ptr<void>(e) : std::weak_ptr<void>());
+        fresh.emplace_back(i, as_remote(e) != nullptr ? std::weak_ptr<void>(e) : std::weak_ptr<void>());
       } else if (position >= log.base) {
         Element old = log.refs[position - log.base].lock();
         if (old != nullptr && as_remote(e) != nullptr) refill.emplace_back(std::move(old), as_remote(e));
@@ -123,10 +128,21 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
   }
 }
 
-void remember_published(const StreamCall& call, std::vector<std::weak_ptr<void>>& fresh) {
+// Records the fresh elements the channel accepted. `items`: the publish's elements after
+// publish_attempt, when it threw (it moves each element it accepts, one by one: the
+// accepted ones are empty, a prefix of the fresh ones); null when it returned (all were).
+void remember_published(const StreamCall& call, std::vector<Fresh>& fresh,
+                        const std::vector<Element>* items) {
   std::lock_guard lock(producers_mutex);
   ProducerRefs& log = producer_refs[{call.stream, call.slot}];
-  for (auto& w : fresh) log.refs.push_back(std::move(w));
+  if (call.attempt != log.attempt) return;  // a newer attempt started meanwhile
+  for (auto& [index, w] : fresh) {
+    if (items != nullptr && (*items)[index] != nullptr) {
+      --log.seen;  // not accepted: its position is still to come
+    } else {
+      log.refs.push_back(std::move(w));
+    }
+  }
   while (!log.refs.empty() && log.refs.front().expired()) {
     log.refs.pop_front();
     ++log.base;
@@ -193,10 +209,17 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
     switch (static_cast<StreamCall::Op>(call.op)) {
       case StreamCall::publish: {
         std::vector<Element> items = decoded(c, call.elements, from_host, call.slot);
-        std::vector<std::weak_ptr<void>> fresh;
-        if (call.slot != 0 && call.attempt != 0) refill_from_retry(call, items, fresh);
-        c.publish_attempt(items, call.slot, call.attempt);
-        if (call.slot != 0 && call.attempt != 0) remember_published(call, fresh);
+        std::vector<Fresh> fresh;
+        const bool retryable = call.slot != 0 && call.attempt != 0;
+        if (retryable) refill_from_retry(call, items, fresh);
+        try {
+          c.publish_attempt(items, call.slot, call.attempt);
+        } catch (...) {
+          // (What it accepted before it threw stays in the channel: its references too.)
+          if (retryable) remember_published(call, fresh, &items);
+          throw;
+        }
+        if (retryable) remember_published(call, fresh, nullptr);
         break;
       }
       case StreamCall::poll: {

@@ -597,4 +597,48 @@ TEST_P(PeerToPeerTest, OneLostElementDoesNotCostTheRestOfItsPollsBatch) {
   }
 }
 
+TEST_P(PeerToPeerTest, ARetryRefillsWhatAnInterruptedPublishOfItsLostAttemptHadAdded) {
+  ObjectStream<std::string> stream("p2p-partial-publish", compss::at_most_once, 2);
+  auto channel = compss::detail::find_stream_channel(stream.id());
+  ASSERT_NE(channel, nullptr);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<std::string>::from_ticket(first);  // (killed: never hands over)
+  {
+    auto [ccopy, cticket] = task_ticket(stream, false);
+    std::thread consumer_fails([&, &ccopy = ccopy] {
+      while (channel->buffered() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      ccopy.end_task(false, "its worker died");  // the last consumer task: nothing takes more
+    });
+    // Three into a stream of two: two are accepted, the third waits, then the publish throws.
+    EXPECT_THROW(lost.publish(std::vector<std::string>{"e0", "e1", "e2"}), compss::Error);
+    consumer_fails.join();
+  }
+  compss::net::drop_held_elements();  // the producer's worker dies too
+  // The producer runs again (a new consumer task too): the same sequence from the start.
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  StreamTicket retry = pcopy.ticket();
+  retry.port = 1;
+  std::thread producer([t = retry] {
+    auto again = ObjectStream<std::string>::from_ticket(t);
+    again.publish(std::vector<std::string>{"e0", "e1", "e2"});
+    again.close();
+  });
+  std::vector<std::string> got;
+  std::string error;
+  try {
+    auto c = ObjectStream<std::string>::from_ticket(cticket);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!c.is_closed() && std::chrono::steady_clock::now() < deadline) {
+      for (std::string& v : c.poll(0.05)) got.push_back(std::move(v));
+    }
+  } catch (const compss::Error& e) {
+    error = e.what();
+  }
+  producer.join();
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(got, (std::vector<std::string>{"e0", "e1", "e2"}));
+  ccopy.end_task(true, {});
+  pcopy.end_task(true, {});
+}
+
 }  // namespace
