@@ -244,10 +244,13 @@ TEST_P(StreamServiceTest, AProducerTaskThatPollsAtLeastOnceDoesNotPinTheLog) {
     (void)p.poll(0.0);  // a producer has no place: its handle opens one
   }
   pcopy.end_task(true, {});
-  std::atomic<int> published{0};
+  // (The program's handle takes its producer slot now: with the task's slot closed and
+  // none open, the consumer would rightly see the stream closed before it.)
+  stream.publish(0);
+  std::atomic<int> published{1};
   std::thread producer([&] {
     try {
-      for (int i = 0; i < 12; ++i) {  // 3 times the buffer: the log must drop what was read
+      for (int i = 1; i < 12; ++i) {  // 3 times the buffer: the log must drop what was read
         stream.publish(i);
         published.fetch_add(1);
       }
