@@ -218,14 +218,20 @@ class StreamHandle {
   }
   std::vector<StreamChannel::Element> poll_elements(double timeout) {
     polled_ = true;
+    if (!lost_.empty()) throw Error(std::exchange(lost_, std::string()));
     std::vector<StreamChannel::Element> items = channel_->poll(consumer_slot(), timeout);
 #ifdef __COMPSS__
-    resolve_stream_elements(items, mode());  // elements workers published, fetched from them
+    // Elements workers published, fetched from them. One lost does not cost the others of
+    // the batch: they come now, the loss is this handle's next poll's error.
+    std::string lost = resolve_stream_elements(items, mode());
+    if (!lost.empty() && items.empty()) throw Error(lost);
+    lost_ = std::move(lost);
 #endif
     return items;
   }
   bool closed_for_me() {
     polled_ = true;
+    if (!lost_.empty()) return false;  // (the next poll reports the loss: not in silence)
     return channel_->is_closed(consumer_slot());
   }
   std::uint64_t consumer_slot() {
@@ -262,6 +268,7 @@ class StreamHandle {
   bool borrowed_ = false;       // a worker's handle: slot and place are the master's to end
   bool own_producer_ = false;   // borrowed, and producer_ was opened by this handle (it ends it)
   bool own_consumer_ = false;   // borrowed, and consumer_ was opened by this handle (it ends it)
+  std::string lost_;            // an element its last poll found lost: the next poll throws it
 };
 
 }  // namespace compss::detail

@@ -2,6 +2,7 @@
 
 #include "net/stream_elements.hpp"
 
+#include <compss/detail/stream_files.hpp>
 #include <compss/error.hpp>
 
 #include <algorithm>
@@ -50,22 +51,46 @@ RemoteStreamPort::~RemoteStreamPort() {
 }
 
 void RemoteStreamPort::hand_over_unfetched() noexcept {
+  std::vector<std::uint64_t> keys;
+  {
+    std::lock_guard lock(mutex_);
+    keys.swap(held_keys_);
+  }
+  // In messages of about stream_files_message_bytes() (a frame is bounded), each chunk
+  // dropped from here only once the master has it: a chunk that does not reach it stays
+  // held (consumers may still fetch it while this process lives) and the stream gets an
+  // error, so its consumers are told instead of waiting for elements nobody has.
+  const std::size_t budget = detail::stream_files_message_bytes();
+  std::size_t next = 0;
   try {
-    std::vector<std::uint64_t> keys;
-    {
-      std::lock_guard lock(mutex_);
-      keys.swap(held_keys_);
+    while (next < keys.size()) {
+      StreamCall c{.op = StreamCall::hand_over};
+      std::vector<std::uint64_t> chunk;
+      std::size_t bytes = 0;
+      for (; next < keys.size(); ++next) {
+        std::vector<std::byte> copy;
+        if (!fetch_held_element(keys[next], false, copy)) continue;  // fetched for good, released
+        const std::size_t size = copy.size() + min_wire_element_bytes;
+        if (!c.elements.empty() && bytes + size > budget) break;
+        bytes += size;
+        c.elements.push_back({.bytes = std::move(copy), .key = keys[next], .port = element_port()});
+        chunk.push_back(keys[next]);
+      }
+      if (chunk.empty()) break;
+      call(std::move(c));
+      release_held_elements(chunk);
     }
-    auto left = take_held_elements(keys);
-    if (left.empty()) return;
-    StreamCall c{.op = StreamCall::hand_over};
-    c.elements.reserve(left.size());
-    for (auto& [key, bytes] : left) {
-      c.elements.push_back({.bytes = std::move(bytes), .key = key, .port = element_port()});
+  } catch (const std::exception& e) {
+    const std::string why = "compss: stream " + std::to_string(ticket_.stream) +
+                            ": elements its producer published and nobody fetched could not be "
+                            "handed to the master when its task ended (" + e.what() +
+                            "): they are lost once its worker goes";
+    try {
+      call({.op = StreamCall::close, .text = why});  // (slot 0: the stream's error)
+    } catch (...) {
+      // The master is gone: nobody is left to consume them.
     }
-    call(std::move(c));
   } catch (...) {
-    // The master is gone: nobody is left to consume them.
   }
 }
 
@@ -176,6 +201,10 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   // until one brings elements, the stream closes, or the time is up.
   const bool forever = timeout > 0 && !std::isfinite(timeout);
   double left = forever || !(timeout > 0) ? 0.0 : timeout;
+  {
+    std::lock_guard lock(mutex_);
+    if (!lost_.empty()) throw Error(std::exchange(lost_, std::string()));
+  }
   StreamReply reply;
   for (;;) {
     const double chunk = forever ? 3600.0 : std::min(left, 3600.0);
@@ -184,9 +213,21 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
     left -= chunk;
     if (!reply.elements.empty() || (!forever && left <= 0) || is_closed(consumer)) break;
   }
+  // One element lost does not cost the others of the batch: they come now, the loss is
+  // the next poll's error.
   std::vector<Element> out;
   out.reserve(reply.elements.size());
-  for (WireElement& e : reply.elements) out.push_back(resolved(e));
+  std::string lost;
+  for (WireElement& e : reply.elements) {
+    try {
+      out.push_back(resolved(e));
+    } catch (const Error& error) {
+      if (lost.empty()) lost = error.what();
+    }
+  }
+  if (!lost.empty() && out.empty()) throw Error(lost);
+  std::lock_guard lock(mutex_);
+  lost_ = std::move(lost);
   return out;
 }
 
@@ -209,6 +250,10 @@ detail::StreamPort::Element RemoteStreamPort::resolved(WireElement& w) {
 }
 
 bool RemoteStreamPort::is_closed(std::uint64_t consumer) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!lost_.empty()) return false;  // (the next poll reports the loss: not in silence)
+  }
   return call({.op = StreamCall::is_closed, .slot = consumer}).value != 0;
 }
 

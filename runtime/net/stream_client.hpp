@@ -61,6 +61,7 @@ class RemoteStreamPort final : public detail::StreamPort {
   const detail::ElementCodec* const codec_;
   std::mutex mutex_;  // one call at a time on the connection
   std::vector<std::uint64_t> held_keys_;  // elements this port left with this process (under mutex_)
+  std::string lost_;  // an element the last poll found lost: the next poll throws it (under mutex_)
 };
 
 /// Opens a connection to a stream endpoint: the master's stream service (`host` empty:

@@ -2,13 +2,14 @@
 
 #include "net/stream_client.hpp"
 
+#include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <set>
 #include <tuple>
 #include <utility>
 
@@ -31,6 +32,7 @@ std::uint64_t hand_overs = 0;                                // hand-overs so fa
 std::map<RefKey, std::weak_ptr<void>> live_refs;             // for hand-overs
 std::map<Holder, std::vector<std::uint64_t>> release_queue;  // keys no longer needed
 std::atomic<std::uint64_t> relayed{0};
+std::atomic<std::int64_t> lost_wait_ms{60'000};  // set_lost_element_wait
 std::atomic<std::uint64_t> references_made{0};
 std::atomic<std::uint64_t> references_given_bytes{0};
 
@@ -49,16 +51,36 @@ struct RemoteElementDeleter {
 };
 
 // ---- connections to stream endpoints, reused; each used by one fetch at a time ----
+// `generation` counts the connectors installed: a connection made by an earlier one (a
+// call in progress while set_stream_connector ran) is closed instead of kept, as the
+// io_context it runs on may be gone.
 std::mutex connections_mutex;
 std::multimap<Holder, std::shared_ptr<Endpoint>> idle_connections;
+std::uint64_t generation = 0;  // under connections_mutex
 
-std::set<Holder> unreachable;  // holders a connection failed to (a dead worker), under connections_mutex
+// Holders a connection failed to recently, and until when they are not tried again (a dead
+// worker is not tried for each of its elements; one that was only slow or restarting is
+// tried again after the backoff, doubled at each failure in a row up to a minute).
+struct Backoff {
+  std::chrono::steady_clock::time_point until;
+  std::chrono::milliseconds next{0};
+};
+std::map<Holder, Backoff> unreachable;  // under connections_mutex
+std::atomic<std::int64_t> first_backoff_ms{1000};  // set_unreachable_backoff
 
-std::shared_ptr<Endpoint> take_connection(const Holder& h) {
+bool backing_off(const Holder& h) {  // under connections_mutex
+  auto it = unreachable.find(h);
+  return it != unreachable.end() && std::chrono::steady_clock::now() < it->second.until;
+}
+
+std::shared_ptr<Endpoint> take_connection(const Holder& h, std::uint64_t& made_in) {
   {
     std::lock_guard lock(connections_mutex);
-    // (A dead worker is not tried again for each of its elements.)
-    if (unreachable.contains(h)) throw Error("compss: " + h.first + ":" + std::to_string(h.second) + " could not be reached before");
+    made_in = generation;
+    if (backing_off(h)) {
+      throw Error("compss: " + h.first + ":" + std::to_string(h.second) +
+                  " could not be reached a moment ago");
+    }
     auto it = idle_connections.find(h);
     if (it != idle_connections.end()) {
       auto c = std::move(it->second);
@@ -67,24 +89,37 @@ std::shared_ptr<Endpoint> take_connection(const Holder& h) {
     }
   }
   try {
-    return connect_stream_endpoint(h.first, h.second);
+    std::shared_ptr<Endpoint> c = connect_stream_endpoint(h.first, h.second);
+    std::lock_guard lock(connections_mutex);
+    unreachable.erase(h);
+    return c;
   } catch (...) {
     std::lock_guard lock(connections_mutex);
-    unreachable.insert(h);
+    Backoff& b = unreachable[h];
+    b.next = std::clamp(b.next * 2, std::chrono::milliseconds(first_backoff_ms.load()),
+                        std::chrono::milliseconds(60'000));
+    b.until = std::chrono::steady_clock::now() + b.next;
     throw;
   }
 }
 
-void give_back(const Holder& h, std::shared_ptr<Endpoint> c) {
-  std::lock_guard lock(connections_mutex);
-  idle_connections.emplace(h, std::move(c));
+void give_back(const Holder& h, std::shared_ptr<Endpoint> c, std::uint64_t made_in) {
+  {
+    std::lock_guard lock(connections_mutex);
+    if (made_in == generation) {
+      idle_connections.emplace(h, std::move(c));
+      return;
+    }
+  }
+  c->close();  // (made by a connector since replaced)
 }
 
 /// One call on a connection to h; false with `why` when the connection failed.
 bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, std::string& why) {
   std::shared_ptr<Endpoint> c;
+  std::uint64_t made_in = 0;
   try {
-    c = take_connection(h);
+    c = take_connection(h, made_in);
   } catch (const std::exception& e) {
     why = e.what();
     return false;
@@ -104,7 +139,7 @@ bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, 
     return false;
   }
   reply = std::move(*r);
-  give_back(h, std::move(c));
+  give_back(h, std::move(c), made_in);
   return true;
 }
 
@@ -167,13 +202,16 @@ std::size_t held_element_count() {
 }
 
 detail::StreamPort::Element make_remote_element(std::string host, std::uint16_t port,
-                                                std::uint64_t key, const detail::ElementCodec* codec) {
+                                                std::uint64_t key, const detail::ElementCodec* codec,
+                                                std::uint64_t stream, std::uint64_t slot) {
   references_made.fetch_add(1);
   auto* r = new RemoteElement;
   r->host = std::move(host);
   r->port = port;
   r->key = key;
   r->codec = codec;
+  r->stream = stream;
+  r->slot = slot;
   std::shared_ptr<void> e(static_cast<void*>(r), RemoteElementDeleter{});
   std::lock_guard lock(refs_mutex);
   live_refs[RefKey{r->host, port, key}] = e;
@@ -210,9 +248,15 @@ void give_bytes(RemoteElement& r, std::vector<std::byte> bytes) {
   handed.notify_all();
 }
 
+void set_unreachable_backoff(std::chrono::milliseconds first) noexcept {
+  first_backoff_ms.store(first.count());
+}
+
+void set_lost_element_wait(std::chrono::milliseconds wait) noexcept { lost_wait_ms.store(wait.count()); }
+
 bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
-                       std::vector<std::byte>& out, std::chrono::milliseconds wait) {
-  const auto deadline = std::chrono::steady_clock::now() + wait;
+                       std::vector<std::byte>& out) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(lost_wait_ms.load());
   for (;;) {
     std::uint64_t seen = 0;
     std::shared_ptr<void> e;
@@ -223,17 +267,32 @@ bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_
       if (it != live_refs.end()) e = it->second.lock();
     }
     if (e == nullptr) return false;
+    RemoteElement* r = as_remote(e);
     {
-      RemoteElement* r = as_remote(e);
       std::lock_guard lock(r->mutex);
       if (r->handed_over) {
         out = r->bytes;
         return true;
       }
     }
+    // (Not under refs_mutex: the channel's lock comes first, as when it drops an element.)
+    bool coming = false;
+    if (r->slot != 0) {
+      std::shared_ptr<detail::StreamChannel> channel = detail::find_stream_channel(r->stream);
+      coming = channel != nullptr && channel->producer_open(r->slot);
+    } else {
+      coming = std::chrono::steady_clock::now() < deadline;
+    }
+    if (!coming) {
+      // (A hand-over may have come just before the slot closed.)
+      std::lock_guard lock(r->mutex);
+      if (!r->handed_over) return false;
+      out = r->bytes;
+      return true;
+    }
     e.reset();  // (not under refs_mutex: the last copy's deleter takes it)
     std::unique_lock lock(refs_mutex);
-    if (!handed.wait_until(lock, deadline, [&] { return hand_overs != seen; })) return false;
+    handed.wait_for(lock, std::chrono::milliseconds(100), [&] { return hand_overs != seen; });
   }
 }
 
@@ -249,7 +308,12 @@ void flush_element_releases() {
     for (std::uint64_t k : keys) call.elements.push_back({.key = k});
     StreamReply reply;
     std::string why;
-    (void)call_endpoint(holder, call, reply, why);
+    if (call_endpoint(holder, call, reply, why)) continue;
+    // Sent again at a later flush (after the holder's backoff): a worker that was only
+    // unreachable for a moment still drops them. (A dead one's stay queued: they are keys.)
+    std::lock_guard lock(refs_mutex);
+    std::vector<std::uint64_t>& again = release_queue[holder];
+    again.insert(again.end(), keys.begin(), keys.end());
   }
 }
 
@@ -264,8 +328,14 @@ void drop_element_connections() noexcept {
     std::lock_guard lock(connections_mutex);
     dropped.swap(idle_connections);
     unreachable.clear();
+    ++generation;
   }
   for (auto& [holder, c] : dropped) c->close();
+}
+
+std::size_t idle_element_connection_count() {
+  std::lock_guard lock(connections_mutex);
+  return idle_connections.size();
 }
 
 bool fetch_remote_bytes(const std::string& host, std::uint16_t port, std::uint64_t key, bool take,
@@ -287,10 +357,11 @@ bool fetch_remote_bytes(const std::string& host, std::uint16_t port, std::uint64
 
 namespace compss::detail {
 
-void resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, ConsumerMode mode) {
-  for (std::shared_ptr<void>& e : items) {
+std::string resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, ConsumerMode mode) {
+  std::string lost;
+  std::erase_if(items, [&](std::shared_ptr<void>& e) {
     net::RemoteElement* r = net::as_remote(e);
-    if (r == nullptr) continue;
+    if (r == nullptr) return false;
     std::vector<std::byte> bytes;
     bool have = false;
     {
@@ -304,14 +375,19 @@ void resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, Consumer
     if (!have) {
       have = net::fetch_remote_bytes(r->host, r->port, r->key, mode == ConsumerMode::at_most_once,
                                      bytes, why) ||
-             net::handed_over_bytes(r->host, r->port, r->key, bytes, net::lost_element_wait);
+             net::handed_over_bytes(r->host, r->port, r->key, bytes);
     }
     if (!have) {
-      throw Error("compss: a stream element held by " + r->host + ":" + std::to_string(r->port) +
-                  " was lost with its producer's worker (" + why + ")");
+      if (lost.empty()) {
+        lost = "compss: a stream element held by " + r->host + ":" + std::to_string(r->port) +
+               " was lost with its producer's worker (" + why + ")";
+      }
+      return true;
     }
     e = r->codec->decode(bytes);
-  }
+    return false;
+  });
+  return lost;
 }
 
 }  // namespace compss::detail

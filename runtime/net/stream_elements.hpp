@@ -60,6 +60,8 @@ struct RemoteElement {
   std::uint16_t port = 0;
   std::uint64_t key = 0;
   const detail::ElementCodec* codec = nullptr;
+  std::uint64_t stream = 0;  // the stream and producer slot that published it (0: not known)
+  std::uint64_t slot = 0;
   std::mutex mutex;
   bool handed_over = false;      // the bytes are here now (the holder gave them up)
   std::vector<std::byte> bytes;  // when handed_over
@@ -68,8 +70,10 @@ struct RemoteElement {
 /// A channel element that refers to element `key` held at host:port. While it exists, a
 /// hand-over of that element finds it; when the last copy goes, the holder is told to
 /// drop the element (flush_element_releases sends it).
+/// (`stream`, `slot`: the producer slot that published it, when known.)
 detail::StreamPort::Element make_remote_element(std::string host, std::uint16_t port,
-                                                std::uint64_t key, const detail::ElementCodec* codec);
+                                                std::uint64_t key, const detail::ElementCodec* codec,
+                                                std::uint64_t stream = 0, std::uint64_t slot = 0);
 /// The reference `e` is, or null when it is an element itself.
 RemoteElement* as_remote(const detail::StreamPort::Element& e) noexcept;
 /// The holder at host:port gives up element `key`: its reference (if still needed) keeps
@@ -77,21 +81,25 @@ RemoteElement* as_remote(const detail::StreamPort::Element& e) noexcept;
 bool hand_over_element(const std::string& host, std::uint16_t port, std::uint64_t key,
                        std::vector<std::byte> bytes);
 /// How long a consumer that cannot fetch an element from its holder waits for the master
-/// to have it (handed over, or made again by its retried producer) before it is lost.
-inline constexpr std::chrono::seconds lost_element_wait{60};
+/// to have it when the producer slot that published it is not known (otherwise: while the
+/// slot is open, see handed_over_bytes). 60 s; tests set less.
+void set_lost_element_wait(std::chrono::milliseconds wait) noexcept;
 
 /// The master now keeps `r`'s bytes (its holder gave them up, or is gone and a retried
 /// producer made them again).
 void give_bytes(RemoteElement& r, std::vector<std::byte> bytes);
-/// The bytes of element `key` once held at host:port, once handed over, waiting up to
-/// `wait` for the hand-over (a consumer may find the holder's copy gone while the bytes
-/// are on their way to the master); false when they did not come.
+/// The bytes of element `key` once held at host:port, once handed over or made again by a
+/// retried producer. A consumer may find the holder's copy gone while the bytes are on
+/// their way: this waits as long as the producer slot that published the element is open
+/// (a retried attempt may be slow to reach it; checked every 100 ms and at each hand-over),
+/// or set_lost_element_wait's time when that slot is not known. False when they did not
+/// come: the element is lost.
 bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
-                       std::vector<std::byte>& out, std::chrono::milliseconds wait);
+                       std::vector<std::byte>& out);
 
-/// Sends the releases queued since the last call, one connection per holder (errors are
-/// ignored: a holder that cannot be reached has nothing left to drop). The master's
-/// StreamService calls it every few tens of milliseconds.
+/// Sends the releases queued since the last call, one connection per holder; those a
+/// holder could not be sent stay queued for a later call (after its backoff, see
+/// set_unreachable_backoff). The master's StreamService calls it every 50 ms.
 void flush_element_releases();
 
 /// Element bytes the master's stream service received from workers or sent to them (a
@@ -107,8 +115,14 @@ std::uint64_t stream_references_given_bytes() noexcept;
 // ---- consumers --------------------------------------------------------------------------
 
 /// Forgets the connections kept to stream endpoints (set_stream_connector calls it: they
-/// were made by the connector it replaces).
+/// were made by the connector it replaces); one in use by a call now is closed when the
+/// call ends instead of being kept.
 void drop_element_connections() noexcept;
+/// A holder a connection failed to is not tried again (fetches and releases fail at once)
+/// for `first` (1 s), doubled at each failure in a row up to a minute; a success forgets.
+void set_unreachable_backoff(std::chrono::milliseconds first) noexcept;
+/// Connections kept for reuse now (for tests).
+std::size_t idle_element_connection_count();
 
 /// Fetches element `key` from the stream endpoint at host:port (`take`: at_most_once, the
 /// holder drops it). Returns false with the reason in `why` when it cannot.

@@ -36,15 +36,16 @@ const detail::ElementCodec& codec_of(const StreamChannel& channel) {
 
 // What a worker sent, as the channel holds it: the element, or a reference to the
 // element its worker keeps (net/stream_elements.hpp).
+// `slot`: the producer slot that published them (0: found, not published).
 std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireElement>& in,
-                             const std::string& from_host) {
+                             const std::string& from_host, std::uint64_t slot) {
   const detail::ElementCodec& codec = codec_of(channel);
   std::vector<Element> items;
   items.reserve(in.size());
   for (WireElement& e : in) {
     if (e.key != 0) {
       items.push_back(make_remote_element(e.host.empty() ? from_host : std::move(e.host), e.port,
-                                          e.key, &codec));
+                                          e.key, &codec, channel.id(), slot));
     } else {
       count_relayed_bytes(e.bytes.size());
       items.push_back(codec.decode(e.bytes));
@@ -81,11 +82,15 @@ struct ProducerRefs {
 std::mutex producers_mutex;
 std::map<std::pair<std::uint64_t, std::uint64_t>, ProducerRefs> producer_refs;  // stream, slot
 
+// An element of a publish past what earlier attempts published: its index in the publish,
+// and what to remember of it (expired: not a reference).
+using Fresh = std::pair<std::size_t, std::weak_ptr<void>>;
+
 // Pairs the elements of a publish with those earlier attempts published at the same
-// positions: old references still needed get the new bytes. `fresh` gets, for each element
-// past what earlier attempts published, what to remember of it.
+// positions: old references still needed get the new bytes. `fresh` gets the elements
+// past what earlier attempts published.
 void refill_from_retry(const StreamCall& call, const std::vector<Element>& items,
-                       std::vector<std::weak_ptr<void>>& fresh) {
+                       std::vector<Fresh>& fresh) {
   std::vector<std::pair<Element, RemoteElement*>> refill;  // old reference, new one
   {
     std::lock_guard lock(producers_mutex);
@@ -95,10 +100,11 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
       log.attempt = call.attempt;
       log.seen = 0;
     }
-    for (const Element& e : items) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Element& e = items[i];
       const std::uint64_t position = log.seen++;
       if (position >= log.base + log.refs.size()) {
-        fresh.push_back(as_remote(e) != nullptr ? std::weak_ptr<void>(e) : std::weak_ptr<void>());
+        fresh.emplace_back(i, as_remote(e) != nullptr ? std::weak_ptr<void>(e) : std::weak_ptr<void>());
       } else if (position >= log.base) {
         Element old = log.refs[position - log.base].lock();
         if (old != nullptr && as_remote(e) != nullptr) refill.emplace_back(std::move(old), as_remote(e));
@@ -122,10 +128,21 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
   }
 }
 
-void remember_published(const StreamCall& call, std::vector<std::weak_ptr<void>>& fresh) {
+// Records the fresh elements the channel accepted. `items`: the publish's elements after
+// publish_attempt, when it threw (it moves each element it accepts, one by one: the
+// accepted ones are empty, a prefix of the fresh ones); null when it returned (all were).
+void remember_published(const StreamCall& call, std::vector<Fresh>& fresh,
+                        const std::vector<Element>* items) {
   std::lock_guard lock(producers_mutex);
   ProducerRefs& log = producer_refs[{call.stream, call.slot}];
-  for (auto& w : fresh) log.refs.push_back(std::move(w));
+  if (call.attempt != log.attempt) return;  // a newer attempt started meanwhile
+  for (auto& [index, w] : fresh) {
+    if (items != nullptr && (*items)[index] != nullptr) {
+      --log.seen;  // not accepted: its position is still to come
+    } else {
+      log.refs.push_back(std::move(w));
+    }
+  }
   while (!log.refs.empty() && log.refs.front().expired()) {
     log.refs.pop_front();
     ++log.base;
@@ -162,7 +179,7 @@ bool answer_element_call(StreamCall& call, const std::string& from_host, StreamR
       // bytes of a retried producer once its task runs again.)
       std::vector<std::byte> bytes;
       const WireElement& e = call.elements.empty() ? WireElement{} : call.elements.front();
-      if (!handed_over_bytes(e.host, e.port, e.key, bytes, lost_element_wait)) {
+      if (!handed_over_bytes(e.host, e.port, e.key, bytes)) {
         reply.error = "compss: stream " + std::to_string(call.stream) + ": element " +
                       std::to_string(e.key) + " was lost with its producer's worker (" + e.host +
                       ":" + std::to_string(e.port) + "), which neither served nor handed it over";
@@ -191,11 +208,18 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
     StreamChannel& c = *channel;
     switch (static_cast<StreamCall::Op>(call.op)) {
       case StreamCall::publish: {
-        std::vector<Element> items = decoded(c, call.elements, from_host);
-        std::vector<std::weak_ptr<void>> fresh;
-        if (call.slot != 0 && call.attempt != 0) refill_from_retry(call, items, fresh);
-        c.publish_attempt(items, call.slot, call.attempt);
-        if (call.slot != 0 && call.attempt != 0) remember_published(call, fresh);
+        std::vector<Element> items = decoded(c, call.elements, from_host, call.slot);
+        std::vector<Fresh> fresh;
+        const bool retryable = call.slot != 0 && call.attempt != 0;
+        if (retryable) refill_from_retry(call, items, fresh);
+        try {
+          c.publish_attempt(items, call.slot, call.attempt);
+        } catch (...) {
+          // (What it accepted before it threw stays in the channel: its references too.)
+          if (retryable) remember_published(call, fresh, &items);
+          throw;
+        }
+        if (retryable) remember_published(call, fresh, nullptr);
         break;
       }
       case StreamCall::poll: {
@@ -234,7 +258,7 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
       case StreamCall::rewind: c.rewind(call.slot); break;
       case StreamCall::claim: reply.value = c.claim(call.text) ? 1 : 0; break;
       case StreamCall::add_found: {
-        std::vector<Element> items = decoded(c, call.elements, from_host);
+        std::vector<Element> items = decoded(c, call.elements, from_host, 0);
         c.add_found(items);
         break;
       }
@@ -307,7 +331,6 @@ StreamService::StreamService(boost::asio::io_context& io, ListenerOptions option
 StreamService::~StreamService() {
   if (role_ == Role::master) {
     service_port.store(0);
-    set_stream_connector(nullptr);
     if (report_ && stream_references_made() + stream_bytes_relayed() > 0) {
       std::fprintf(stderr,
                    "compss: streams: %llu elements went from their producer's worker to their "
@@ -325,6 +348,9 @@ StreamService::~StreamService() {
   }
   acceptor_.join();
   if (releaser_.joinable()) releaser_.join();
+  // Only now that no release is being sent: the connections it kept are dropped (a flush
+  // still running would keep one past the io_context's end).
+  if (role_ == Role::master) set_stream_connector(nullptr);
   std::lock_guard lock(mutex_);
   for (auto& p : peers_) {
     if (auto peer = p.lock()) peer->close();  // ends its thread's wait for the next call

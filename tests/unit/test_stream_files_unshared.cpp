@@ -7,6 +7,7 @@
 #include "net/fake_transport.hpp"
 #include "net/message.hpp"
 #include "net/stream_client.hpp"
+#include "net/stream_elements.hpp"
 #include "net/stream_service.hpp"
 
 #include <compss/stream.hpp>
@@ -76,6 +77,7 @@ class StreamFilesUnshared : public ::testing::Test {
     });
   }
   void TearDown() override {
+    compss::net::set_element_port(0);
     compss::net::set_stream_connector(nullptr);
     {
       std::lock_guard lock(mutex_);
@@ -216,6 +218,62 @@ TEST_F(StreamFilesUnshared, AWorkersPublishOfManyFilesGoesInMessagesUnderTheFram
   EXPECT_EQ(error, "");
   ASSERT_EQ(got.size(), static_cast<std::size_t>(files));
   for (int i = 0; i < files; ++i) EXPECT_EQ(got["f" + std::to_string(i)], std::string(file_bytes, 'a' + i));
+}
+
+// (An object stream's elements, held by the producer's worker: net/stream_elements.hpp.)
+
+/// What `consumer` polls until its stream closes, in order, and the error its poll threw
+/// at the end ("" when none).
+std::pair<std::vector<std::string>, std::string> drain_objects(compss::ObjectStream<std::string>& consumer) {
+  std::vector<std::string> got;
+  try {
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (!consumer.is_closed() && Clock::now() < deadline) {
+      for (std::string& v : consumer.poll(0.05)) got.push_back(std::move(v));
+    }
+  } catch (const compss::Error& e) {
+    return {got, e.what()};
+  }
+  return {got, ""};
+}
+TEST_F(StreamFilesUnshared, WhatAProducerHandsOverWhenItEndsGoesInMessagesUnderTheFrameLimit) {
+  constexpr int elements = 6;
+  frame_limit = 8000;  // two elements fit in a message, not three
+  ::setenv("COMPSS_STREAM_FILES_MESSAGE_BYTES", "4000", 1);
+  compss::net::set_element_port(2);  // this "worker" holds what it publishes
+  compss::ObjectStream<std::string> stream("handed-over", compss::at_most_once, 16);
+  compss::ObjectStream<std::string> copy = StreamHandle::for_task(stream, true);
+  StreamTicket ticket = copy.ticket();
+  ticket.port = 1;
+  {
+    auto worker = compss::ObjectStream<std::string>::from_ticket(ticket);
+    for (int i = 0; i < elements; ++i) worker.publish(std::string(3000, 'a' + i));
+  }  // the task ends without close and nobody fetched: its elements go to the master
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  copy.end_task(true, {});
+  auto [got, error] = drain_objects(stream);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(elements));
+  for (int i = 0; i < elements; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], std::string(3000, 'a' + i));
+}
+
+TEST_F(StreamFilesUnshared, AnElementThatCannotBeHandedOverIsKeptAndTheStreamSaysSo) {
+  frame_limit = 2000;  // an element of 3000 bytes never fits
+  compss::net::set_element_port(2);
+  compss::ObjectStream<std::string> stream("not-handed-over", compss::at_most_once, 16);
+  compss::ObjectStream<std::string> copy = StreamHandle::for_task(stream, true);
+  StreamTicket ticket = copy.ticket();
+  ticket.port = 1;
+  {
+    auto worker = compss::ObjectStream<std::string>::from_ticket(ticket);
+    worker.publish(std::string(3000, 'x'));
+  }
+  EXPECT_EQ(compss::net::held_element_count(), 1u);  // still served by its (living) holder
+  copy.end_task(true, {});
+  auto [got, error] = drain_objects(stream);
+  EXPECT_EQ(got, std::vector<std::string>{std::string(3000, 'x')});
+  EXPECT_NE(error.find("could not be handed to the master"), std::string::npos) << error;
+  compss::net::drop_held_elements();  // (what its worker's end would drop)
 }
 
 }  // namespace

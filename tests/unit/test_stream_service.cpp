@@ -244,10 +244,13 @@ TEST_P(StreamServiceTest, AProducerTaskThatPollsAtLeastOnceDoesNotPinTheLog) {
     (void)p.poll(0.0);  // a producer has no place: its handle opens one
   }
   pcopy.end_task(true, {});
-  std::atomic<int> published{0};
+  // (The program's handle takes its producer slot now: with the task's slot closed and
+  // none open, the consumer would rightly see the stream closed before it.)
+  stream.publish(0);
+  std::atomic<int> published{1};
   std::thread producer([&] {
     try {
-      for (int i = 0; i < 12; ++i) {  // 3 times the buffer: the log must drop what was read
+      for (int i = 1; i < 12; ++i) {  // 3 times the buffer: the log must drop what was read
         stream.publish(i);
         published.fetch_add(1);
       }
@@ -444,6 +447,200 @@ TEST_P(PeerToPeerTest, ElementsAProducersWorkerHeldWhenItDiedComeFromItsRetriedA
     again.close();
     expect_payloads(stream, 6);
   }
+  pcopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, AConnectionInUseWhenTheConnectorIsReplacedIsClosedNotKept) {
+  // (The master's end: a release being sent while its StreamService goes must not leave a
+  // connection in the idle pool, which outlives the io_context it runs on.)
+  std::atomic<int> phase{0};
+  compss::net::set_stream_connector([&](const std::string&, std::uint16_t) {
+    auto [master_end, worker_end] = compss::net::make_fake_pair();
+    {
+      std::lock_guard lock(mutex_);
+      servers_.emplace_back([worker_end = worker_end] { compss::net::serve_stream_calls(*worker_end); });
+      ends_.push_back(worker_end);
+    }
+    phase = 1;
+    while (phase.load() != 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return master_end;
+  });
+  (void)compss::net::make_remote_element("holder", 7, 42, nullptr);  // gone: a release is queued
+  std::thread flusher([] { compss::net::flush_element_releases(); });
+  while (phase.load() != 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  compss::net::set_stream_connector(nullptr);
+  phase = 2;
+  flusher.join();
+  EXPECT_EQ(compss::net::idle_element_connection_count(), 0u);
+}
+
+TEST_P(PeerToPeerTest, AConsumerWaitsForARetriedProducerSlowerThanAnyFixedWait) {
+  compss::net::set_lost_element_wait(std::chrono::milliseconds(100));  // (slots known: not used)
+  ObjectStream<std::vector<char>> stream("p2p-slow-retry", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
+  for (int i = 0; i < 4; ++i) lost.publish(payload(i));
+  compss::net::drop_held_elements();  // its worker is SIGKILLed
+  std::atomic<bool> polling{false};
+  std::thread retry([&] {
+    while (!polling.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // slow to come back
+    StreamTicket t = pcopy.ticket();
+    t.port = 1;
+    auto again = ObjectStream<std::vector<char>>::from_ticket(t);
+    for (int i = 0; i < 6; ++i) again.publish(payload(i));
+    again.close();
+  });
+  polling = true;
+  EXPECT_NO_THROW(expect_payloads(stream, 6));  // (before: "lost" after the fixed wait)
+  retry.join();
+  pcopy.end_task(true, {});
+  compss::net::set_lost_element_wait(std::chrono::seconds(60));
+}
+
+TEST_P(PeerToPeerTest, AnElementWhoseProducerFailedForGoodIsReportedLostWhenItsSlotCloses) {
+  compss::net::set_lost_element_wait(std::chrono::hours(1));  // (slots known: not used)
+  ObjectStream<std::vector<char>> stream("p2p-lost-for-good", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
+  lost.publish(payload(0));
+  compss::net::drop_held_elements();  // its worker is SIGKILLed, and no retry is left
+  std::thread fail([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    pcopy.end_task(false, "worker lost");
+  });
+  std::string error;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    (void)stream.poll(5.0);
+  } catch (const compss::Error& e) {
+    error = e.what();
+  }
+  fail.join();
+  EXPECT_NE(error.find("lost"), std::string::npos) << error;
+  // (Told once the slot closed, not after a fixed wait: 60 s before.)
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  compss::net::set_lost_element_wait(std::chrono::seconds(60));
+}
+
+TEST_P(PeerToPeerTest, AHolderThatCouldNotBeReachedOnceIsTriedAgainForFetchesAndReleases) {
+  compss::net::set_unreachable_backoff(std::chrono::milliseconds(0));  // (1 s in a run)
+  ObjectStream<std::vector<char>> stream("p2p-unreachable-once", compss::at_least_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, first] = task_ticket(stream, false);
+  auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);  // (its task still runs)
+  for (int i = 0; i < 5; ++i) p.publish(payload(i));
+  p.close();
+  // The holder's first connection fails (a moment's network trouble), later ones work.
+  std::atomic<bool> failed{false};
+  compss::net::set_stream_connector([this, &failed](const std::string& host, std::uint16_t) {
+    if (!host.empty() && !failed.exchange(true)) throw compss::Error("connection refused (test)");
+    auto [worker_end, master_end] = compss::net::make_fake_pair();
+    std::lock_guard lock(mutex_);
+    servers_.emplace_back([master_end = master_end] { compss::net::serve_stream_calls(*master_end); });
+    ends_.push_back(master_end);
+    return worker_end;
+  });
+  {
+    auto c = ObjectStream<std::vector<char>>::from_ticket(first);
+    EXPECT_THROW(
+        while (!c.is_closed()) (void)c.poll(0.05), compss::Error);  // the element's fetch failed
+  }
+  ASSERT_TRUE(failed.load());
+  // The consumer task fails and is retried (at_least_once: from the start): it gets all.
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    auto c = ObjectStream<std::vector<char>>::from_ticket(retry);
+    expect_payloads(c, 5);
+  }
+  ccopy.end_task(true, {});  // finished with: the holder is told to drop them
+  compss::net::flush_element_releases();
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  pcopy.end_task(true, {});
+  compss::net::set_unreachable_backoff(std::chrono::seconds(1));
+}
+
+/// A consumer handle (the program's or a worker task's) polling one batch of three elements
+/// whose first was lost: it gets the other two, then the loss as its next poll's error.
+void expect_batch_survives_a_lost_element(ObjectStream<std::vector<char>>& consumer) {
+  std::vector<std::vector<char>> got;
+  EXPECT_NO_THROW(got = consumer.poll(5.0));
+  EXPECT_EQ(got, (std::vector<std::vector<char>>{payload(1), payload(2)}));
+  EXPECT_FALSE(consumer.is_closed());  // a consumer loop comes to the error
+  try {
+    (void)consumer.poll(0.0);
+    ADD_FAILURE() << "the lost element was not reported";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("lost"), std::string::npos) << e.what();
+  }
+}
+
+TEST_P(PeerToPeerTest, OneLostElementDoesNotCostTheRestOfItsPollsBatch) {
+  for (bool on_worker : {false, true}) {
+    SCOPED_TRACE(on_worker ? "a worker's consumer" : "the program's consumer");
+    ObjectStream<std::vector<char>> stream(on_worker ? "p2p-batch-w" : "p2p-batch-m",
+                                           compss::at_most_once, 16);
+    auto [pcopy, pticket] = task_ticket(stream, true);
+    auto [ccopy, cticket] = task_ticket(stream, false);
+    auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);  // (its task still runs)
+    p.publish(payload(0));
+    compss::net::drop_held_elements();  // lost: its holder no longer has it
+    p.publish(payload(1));
+    p.publish(payload(2));
+    p.close();
+    if (on_worker) {
+      auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+      expect_batch_survives_a_lost_element(c);
+    } else {
+      expect_batch_survives_a_lost_element(stream);
+    }
+    ccopy.end_task(true, {});
+    pcopy.end_task(true, {});
+  }
+}
+
+TEST_P(PeerToPeerTest, ARetryRefillsWhatAnInterruptedPublishOfItsLostAttemptHadAdded) {
+  ObjectStream<std::string> stream("p2p-partial-publish", compss::at_most_once, 2);
+  auto channel = compss::detail::find_stream_channel(stream.id());
+  ASSERT_NE(channel, nullptr);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<std::string>::from_ticket(first);  // (killed: never hands over)
+  {
+    auto [ccopy, cticket] = task_ticket(stream, false);
+    std::thread consumer_fails([&, &ccopy = ccopy] {
+      while (channel->buffered() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      ccopy.end_task(false, "its worker died");  // the last consumer task: nothing takes more
+    });
+    // Three into a stream of two: two are accepted, the third waits, then the publish throws.
+    EXPECT_THROW(lost.publish(std::vector<std::string>{"e0", "e1", "e2"}), compss::Error);
+    consumer_fails.join();
+  }
+  compss::net::drop_held_elements();  // the producer's worker dies too
+  // The producer runs again (a new consumer task too): the same sequence from the start.
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  StreamTicket retry = pcopy.ticket();
+  retry.port = 1;
+  std::thread producer([t = retry] {
+    auto again = ObjectStream<std::string>::from_ticket(t);
+    again.publish(std::vector<std::string>{"e0", "e1", "e2"});
+    again.close();
+  });
+  std::vector<std::string> got;
+  std::string error;
+  try {
+    auto c = ObjectStream<std::string>::from_ticket(cticket);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!c.is_closed() && std::chrono::steady_clock::now() < deadline) {
+      for (std::string& v : c.poll(0.05)) got.push_back(std::move(v));
+    }
+  } catch (const compss::Error& e) {
+    error = e.what();
+  }
+  producer.join();
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(got, (std::vector<std::string>{"e0", "e1", "e2"}));
+  ccopy.end_task(true, {});
   pcopy.end_task(true, {});
 }
 

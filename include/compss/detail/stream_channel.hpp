@@ -128,6 +128,13 @@ class StreamChannel final : public StreamPort {
     return slot;
   }
 
+  /// True while producer slot `slot` is open (a stream task's slot closes when it ends,
+  /// or fails for good: not while it waits for its retry).
+  bool producer_open(std::uint64_t slot) {
+    std::lock_guard lock(mutex_);
+    return open_slots_.contains(slot);
+  }
+
   /// Appends `items` in order, blocking while the buffer is full (a list longer than the
   /// buffer goes in as room appears). Throws if the stream was already closed.
   void publish(std::vector<Element>& items) override {

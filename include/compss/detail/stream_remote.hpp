@@ -81,8 +81,9 @@ std::uint16_t stream_service_port() noexcept;
 std::uint64_t next_stream_attempt() noexcept;
 /// On the master: replaces each reference among `items` (an element a worker holds,
 /// runtime/net/stream_elements.hpp) by the element, fetched from its holder (taken from it
-/// when `mode` is at_most_once). Throws compss::Error when one is lost.
-void resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, ConsumerMode mode);
+/// when `mode` is at_most_once). Elements that are lost are removed from `items` (the
+/// others stay, in order); returns why the first was lost ("" when none was).
+std::string resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, ConsumerMode mode);
 /// On a worker: a port onto the master's stream `ticket` names, over a connection of its
 /// own. Throws compss::Error when the service cannot be reached.
 std::shared_ptr<StreamPort> open_remote_port(const StreamTicket& ticket, const ElementCodec* codec);
