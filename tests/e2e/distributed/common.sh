@@ -191,6 +191,19 @@ assert_nothing_left() {
   return 1
 }
 
+# end_checked_run <what went right>: the end of a one-run fault script (its globals
+# `status`, `out`, `err`): no process of the run left (assert_nothing_left), then the run's
+# stdout and stderr when a check failed, else "OK: <what went right>"; exits with `status`.
+end_checked_run() {
+  assert_nothing_left 10 || status=1
+  if [[ $status -ne 0 ]]; then
+    echo "--- stdout"; cat "$out"; echo "--- stderr"; cat "$err"
+  else
+    echo "OK: $1"
+  fi
+  exit "$status"
+}
+
 # snapshot_user_files <dir>: records a checksum of every file under <dir> (the user's
 # files the run must not lose or change) for check_user_files.
 snapshot_user_files() {

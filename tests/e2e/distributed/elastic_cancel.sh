@@ -22,10 +22,4 @@ grep -qE '^compss: free_resources: 1 worker\(s\) asked for and not joined yet ar
   fail "free_resources(1) neither gave up nor retired added-1"
 grep -qx 'cancel: ran on: localhost-1 localhost-2' "$out" ||
   fail "the tasks did not run on both workers: $(cat "$out")"
-assert_nothing_left 10 || status=1
-if [[ $status -ne 0 ]]; then
-  echo "--- stdout"; cat "$out"; echo "--- stderr"; cat "$err"
-else
-  echo "OK: free_resources(1) after request_resources(1) kept the live workers"
-fi
-exit $status
+end_checked_run "free_resources(1) after request_resources(1) kept the live workers"

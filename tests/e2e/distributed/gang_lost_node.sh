@@ -77,10 +77,4 @@ else
   grep -qx 'hold_ranks: rc=0 ranks=2 sum=3 tag=held' "$out" || fail "the run's output is wrong: $(cat "$out")"
   [[ $(grep -c '^started ' "$work/marker") -eq 2 ]] || fail "the task did not run again exactly once"
 fi
-assert_nothing_left 10 || status=1
-if [[ $status -ne 0 ]]; then
-  echo "--- stdout"; cat "$out"; echo "--- stderr"; cat "$err"
-else
-  echo "OK: the lost node of the gang was noticed, its program stopped, the run ended (exit $rc)"
-fi
-exit $status
+end_checked_run "the lost node of the gang was noticed, its program stopped, the run ended (exit $rc)"

@@ -88,10 +88,4 @@ ran="$(grep -cE "^slow_square\([0-9]+\) ran on $name pid ${new_pid:-none}\$" "$e
 if grep -q 'timed-out task(s) still running' "$err"; then
   fail "the master still counted the stuck task as running at the end"
 fi
-assert_nothing_left 10 || status=1
-if [[ $status -ne 0 ]]; then
-  echo "--- stdout"; cat "$out"; echo "--- stderr"; cat "$err"
-else
-  echo "OK: worker $name restarted after the stuck task's time-out; its new process ran $ran task(s)"
-fi
-exit $status
+end_checked_run "worker $name restarted after the stuck task's time-out; its new process ran $ran task(s)"
