@@ -4,6 +4,7 @@
 // bytes. What must not happen: a file that cannot be read losing the others, or being
 // passed over in silence; a producer's unpublished files overflowing the stream's capacity
 // or a frame.
+#include "fake_stream_servers.hpp"
 #include "net/fake_transport.hpp"
 #include "net/message.hpp"
 #include "net/stream_client.hpp"
@@ -69,21 +70,13 @@ class StreamFilesUnshared : public ::testing::Test {
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     compss::net::set_stream_connector([this](const std::string&, std::uint16_t) -> std::shared_ptr<compss::net::Endpoint> {
-      auto [worker_end, master_end] = compss::net::make_fake_pair();
-      std::lock_guard lock(mutex_);
-      servers_.emplace_back([master_end = master_end] { compss::net::serve_stream_calls(*master_end); });
-      ends_.push_back(master_end);
-      return std::make_shared<FrameLimited>(worker_end, frame_limit);
+      return std::make_shared<FrameLimited>(servers_.connect(), frame_limit);
     });
   }
   void TearDown() override {
     compss::net::set_element_port(0);
     compss::net::set_stream_connector(nullptr);
-    {
-      std::lock_guard lock(mutex_);
-      for (auto& e : ends_) e->close();
-      for (auto& t : servers_) t.join();
-    }
+    servers_.stop();
     ::unsetenv("COMPSS_STREAM_FILES_MESSAGE_BYTES");
     fs::remove_all(dir_);
   }
@@ -119,9 +112,7 @@ class StreamFilesUnshared : public ::testing::Test {
 
   std::size_t frame_limit = std::size_t{1} << 30;
   fs::path dir_;
-  std::mutex mutex_;
-  std::vector<std::thread> servers_;
-  std::vector<std::shared_ptr<compss::net::Endpoint>> ends_;
+  FakeStreamServers servers_;
 };
 
 TEST_F(StreamFilesUnshared, AProducerEndingWithoutCloseSendsItsReadableFilesAndNamesTheUnreadableOne) {

@@ -1,6 +1,7 @@
 // The stream service (runtime/net/stream_service.hpp) and the workers' ports onto it
 // (stream_client.hpp), over in-memory connections: what a stream task on a worker sees is
 // what it would see on the master (docs/streams.md, "Streams across workers").
+#include "fake_stream_servers.hpp"
 #include "net/fake_transport.hpp"
 #include "net/stream_client.hpp"
 #include "net/stream_elements.hpp"
@@ -35,20 +36,12 @@ class StreamServiceTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     compss::net::set_element_port(GetParam() ? 2 : 0);  // (any port: the connector ignores it)
-    compss::net::set_stream_connector([this](const std::string&, std::uint16_t) {
-      auto [worker_end, master_end] = compss::net::make_fake_pair();
-      std::lock_guard lock(mutex_);
-      servers_.emplace_back([master_end = master_end] { compss::net::serve_stream_calls(*master_end); });
-      ends_.push_back(master_end);
-      return worker_end;
-    });
+    compss::net::set_stream_connector([this](const std::string&, std::uint16_t) { return servers_.connect(); });
   }
   void TearDown() override {
     compss::net::set_element_port(0);
     compss::net::set_stream_connector(nullptr);
-    std::lock_guard lock(mutex_);
-    for (auto& e : ends_) e->close();
-    for (auto& t : servers_) t.join();
+    servers_.stop();
   }
 
   /// The ticket a task given `user` would take to a worker (its slot or place taken now,
@@ -61,9 +54,7 @@ class StreamServiceTest : public ::testing::TestWithParam<bool> {
     return {std::move(master_copy), t};
   }
 
-  std::mutex mutex_;
-  std::vector<std::thread> servers_;
-  std::vector<std::shared_ptr<compss::net::Endpoint>> ends_;
+  FakeStreamServers servers_;
 };
 
 TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
@@ -455,12 +446,7 @@ TEST_P(PeerToPeerTest, AConnectionInUseWhenTheConnectorIsReplacedIsClosedNotKept
   // connection in the idle pool, which outlives the io_context it runs on.)
   std::atomic<int> phase{0};
   compss::net::set_stream_connector([&](const std::string&, std::uint16_t) {
-    auto [master_end, worker_end] = compss::net::make_fake_pair();
-    {
-      std::lock_guard lock(mutex_);
-      servers_.emplace_back([worker_end = worker_end] { compss::net::serve_stream_calls(*worker_end); });
-      ends_.push_back(worker_end);
-    }
+    auto master_end = servers_.connect();
     phase = 1;
     while (phase.load() != 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return master_end;
@@ -535,11 +521,7 @@ TEST_P(PeerToPeerTest, AHolderThatCouldNotBeReachedOnceIsTriedAgainForFetchesAnd
   std::atomic<bool> failed{false};
   compss::net::set_stream_connector([this, &failed](const std::string& host, std::uint16_t) {
     if (!host.empty() && !failed.exchange(true)) throw compss::Error("connection refused (test)");
-    auto [worker_end, master_end] = compss::net::make_fake_pair();
-    std::lock_guard lock(mutex_);
-    servers_.emplace_back([master_end = master_end] { compss::net::serve_stream_calls(*master_end); });
-    ends_.push_back(master_end);
-    return worker_end;
+    return servers_.connect();
   });
   {
     auto c = ObjectStream<std::vector<char>>::from_ticket(first);
