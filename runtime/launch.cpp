@@ -42,8 +42,11 @@ std::unique_ptr<Runtime> launch_runtime() {
   if (observers.monitor) {
     observers.monitor->set_nodes([r = runtime.get()] {
       std::vector<observe::MonitorNode> nodes;
-      for (const Backend::NodeSlotsView& n : r->backend().node_slots())
-        nodes.push_back({n.id, n.name, n.slots, n.alive, static_cast<long>(n.running)});
+      for (const Backend::NodeSlotsView& n : r->backend().node_slots()) {
+        nodes.push_back({n.id, n.name, n.slots, n.alive, n.running_known ? static_cast<long>(n.running) : -1});
+        nodes.back().resources = {n.cores, n.running_known ? static_cast<long>(n.cores_used) : -1, n.gpus,
+                                  n.gpus_used, n.memory_mb, n.memory_used_mb};
+      }
       if (nodes.empty()) nodes.push_back({0, "localhost", r->threads(), true, -1});  // (local run)
       return nodes;
     });

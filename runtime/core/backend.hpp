@@ -69,16 +69,24 @@ class Backend {
   virtual std::string node_name(int node) const = 0;
   /// Tasks placed on other nodes and running there (for the progress line).
   virtual std::size_t running() const noexcept = 0;
-  /// One node's task slots now (for the monitor).
+  /// One node's task slots and resources now (for the monitor).
   struct NodeSlotsView {
     int id = 0;
     std::string name;
     unsigned slots = 0;    ///< tasks it may run at once
     unsigned running = 0;  ///< tasks placed there and not finished
     bool alive = true;
+    /// False when the backend does not count the tasks running there (a local run: the
+    /// task events tell); `running` and `cores_used` are then 0.
+    bool running_known = true;
+    /// What the node declares (the scheduler's node model; 0: not declared) and what its
+    /// running tasks reserve of it (a task without constraints: one core, no memory).
+    unsigned cores = 0, cores_used = 0;
+    unsigned gpus = 0, gpus_used = 0;
+    std::uint64_t memory_mb = 0, memory_used_mb = 0;
   };
-  /// Every node of the run with its slots; empty when tasks run on this process's
-  /// executor alone (its threads are the slots).
+  /// Every node of the run with its slots and resources. A backend that runs tasks on
+  /// this process alone may give its one node (LocalBackend does) or nothing.
   virtual std::vector<NodeSlotsView> node_slots() { return {}; }
   // ---- elasticity: the program's request_resources / free_resources -------------------
   // (compss/resources.hpp; called on the program's thread, never inside a task. A backend

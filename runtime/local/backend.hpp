@@ -4,6 +4,7 @@
 
 #include "core/backend.hpp"
 #include "local/executor.hpp"
+#include "sched/resources.hpp"
 
 namespace compss::rt {
 
@@ -28,6 +29,10 @@ class LocalBackend final : public Backend {
   void sync_all() override {}
   void forget(std::uintptr_t) noexcept override {}
   std::string node_name(int node) const override;
+  /// The master's node: its threads and resources (COMPSS_MEMORY or detected, COMPSS_GPUS),
+  /// with the memory and GPUs that constrained tasks reserve; running tasks are not
+  /// counted here (running_known false: the task events tell).
+  std::vector<NodeSlotsView> node_slots() override;
   std::size_t running() const noexcept override { return 0; }
   void tell_run_ended() noexcept override {}
   void shutdown() noexcept override {}
@@ -35,5 +40,10 @@ class LocalBackend final : public Backend {
  private:
   LocalExecutor& executor_;
 };
+
+/// Fills `view`'s resources from a node of the scheduler's model: what it declares
+/// (`total`) and what its running tasks reserve (total - `free`).
+void set_node_resources(Backend::NodeSlotsView& view, const sched::Capacity& total,
+                        const sched::Capacity& free) noexcept;
 
 }  // namespace compss::rt

@@ -64,6 +64,10 @@ class ConstrainedTasks final : public sched::NodeExecutor {
   /// made ready, as execute_chain would.
   void run(sched::Placement placement, sched::Completion& done) override;
 
+  /// The master's node in the scheduler: what it declares, what is free of it now.
+  sched::Capacity total() const { return scheduler_.total(0); }
+  sched::Capacity free() const { return scheduler_.free(0); }
+
  private:
   /// The task type of `spec`, parsed and registered on first use (throws on bad values).
   const sched::TaskClass* class_of(const detail::TaskSpec& spec);

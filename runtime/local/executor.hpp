@@ -49,6 +49,8 @@ class LocalExecutor {
   void run_job(std::function<void()> job);
 
   unsigned threads() const noexcept { return threads_; }
+  /// The scheduler of constrained tasks (the master's node model), or null.
+  const ConstrainedTasks* constrained() const noexcept { return constrained_.get(); }
 
   /// The calling thread's slot in the executor's arena (0 .. threads()), for task events;
   /// 0 on a thread outside it.

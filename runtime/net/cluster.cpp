@@ -3,6 +3,7 @@
 #include "core/access.hpp"
 #include "core/runtime.hpp"
 #include "exec/process.hpp"
+#include "local/backend.hpp"
 #include "local/constrained.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
@@ -1041,14 +1042,26 @@ void Cluster::forget(std::uintptr_t address) noexcept { data_->forget(address); 
 
 std::vector<rt::Backend::NodeSlotsView> Cluster::node_slots() {
   std::vector<NodeSlotsView> out;
-  if (master_sched_.load(std::memory_order_acquire) != sched::IdSet::npos) {
+  std::vector<sched::NodeId> sids;  // each one's scheduler id (npos: not added yet)
+  const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
+  if (master != sched::IdSet::npos) {
     out.push_back({0, "master", master_cores_.load(std::memory_order_relaxed),
                    static_cast<unsigned>(master_node_->holding()), true});
+    sids.push_back(master);
   }
-  std::lock_guard lock(sched_mutex_);  // (worker_alive_)
-  for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
-    out.push_back({static_cast<int>(n), links_[n]->name(), links_[n]->hello().cores,
-                   static_cast<unsigned>(workers_[n]->holding()), static_cast<bool>(worker_alive_[n])});
+  {
+    std::lock_guard lock(sched_mutex_);  // (worker_alive_)
+    for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
+      out.push_back({static_cast<int>(n), links_[n]->name(), links_[n]->hello().cores,
+                     static_cast<unsigned>(workers_[n]->holding()), static_cast<bool>(worker_alive_[n])});
+      sids.push_back(worker_sched_[n].load(std::memory_order_acquire));
+    }
+  }
+  // The resources from the scheduler's node model (its lock comes before sched_mutex_:
+  // asked after it is released).
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (sids[i] == sched::IdSet::npos) continue;
+    rt::set_node_resources(out[i], scheduler_->total(sids[i]), scheduler_->free(sids[i]));
   }
   return out;
 }

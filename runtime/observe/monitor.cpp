@@ -135,6 +135,7 @@ Monitor::Now Monitor::now() {
     } else {
       backend_knows = true;
     }
+    if (node.resources.cores_used < 0) node.resources.cores_used = node.running;  // (a thread each)
     placed += static_cast<std::uint64_t>(node.running);
   }
   std::uint64_t* by = n.counts.by_state;
@@ -286,7 +287,11 @@ std::string Monitor::state_json() {
     out += "\"id\":" + std::to_string(node.id) + ",\"name\":";
     append_json_string(out, node.name);
     out += ",\"slots\":" + std::to_string(node.slots) + ",\"alive\":" + (node.alive ? "true" : "false") +
-           ",\"running\":" + std::to_string(node.running) + ",\"ended\":" + std::to_string(c.nodes[i].ended) + "}";
+           ",\"running\":" + std::to_string(node.running) + ",\"ended\":" + std::to_string(c.nodes[i].ended);
+    const MonitorNode::Resources& r = node.resources;
+    out += ",\"cores\":" + std::to_string(r.cores) + ",\"cores_used\":" + std::to_string(r.cores_used) +
+           ",\"memory_mb\":" + std::to_string(r.memory_mb) + ",\"memory_used_mb\":" + std::to_string(r.memory_used_mb) +
+           ",\"gpus\":" + std::to_string(r.gpus) + ",\"gpus_used\":" + std::to_string(r.gpus_used) + "}";
   }
   out += "],\"types\":[";
   for (std::size_t i = 0; i < report.types.size(); ++i) {
@@ -307,7 +312,9 @@ std::string Monitor::change_mark() {
   const Now n = now();
   std::string mark = std::to_string(n.counts.changes);
   for (const MonitorNode& node : n.nodes)
-    mark += "," + std::to_string(node.slots) + (node.alive ? "+" : "-") + std::to_string(node.running);
+    mark += "," + std::to_string(node.slots) + (node.alive ? "+" : "-") + std::to_string(node.running) + "/" +
+            std::to_string(node.resources.cores_used) + "/" + std::to_string(node.resources.gpus_used) + "/" +
+            std::to_string(node.resources.memory_used_mb);
   std::lock_guard lock(mutex_);
   return mark + "," + std::to_string(failures_total_) + "," + std::to_string(lost_.size()) + (ended_ ? ",end" : "");
 }

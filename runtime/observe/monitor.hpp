@@ -27,7 +27,7 @@
 
 namespace compss::rt::observe {
 
-/// One node's task slots, from the backend (observers see no backend: launch.cpp gives a
+/// One node's task slots and resources, from the backend (observers see no backend: launch.cpp gives a
 /// function that asks it).
 struct MonitorNode {
   int id = 0;
@@ -38,6 +38,15 @@ struct MonitorNode {
   /// task events tell). A worker reports a task's start with its end, so while it runs,
   /// only the backend knows it runs there.
   long running = -1;
+  /// Its resources, from the backend's node model (0: not declared), and what running
+  /// tasks reserve of them. cores_used -1: the backend does not count them (a local run:
+  /// each running task holds a thread, so `running` is shown).
+  struct Resources {
+    unsigned cores = 0;
+    long cores_used = -1;
+    unsigned gpus = 0, gpus_used = 0;
+    std::uint64_t memory_mb = 0, memory_used_mb = 0;
+  } resources;
 };
 
 /// What the monitor shows.

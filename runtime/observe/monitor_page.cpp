@@ -47,7 +47,7 @@ td:first-child, th:first-child { text-align: left; }
 </div>
 <div id="error"></div>
 <h2>Resources</h2>
-<table id="nodes"><thead><tr><th>node</th><th>slots</th><th>running</th><th>load</th><th>ended here</th></tr></thead><tbody></tbody></table>
+<table id="nodes"><thead><tr><th>node</th><th>slots</th><th>running</th><th>load</th><th>cores used / total</th><th>memory reserved / declared</th><th>GPUs used / total</th><th>ended here</th></tr></thead><tbody></tbody></table>
 <h2>Failures</h2>
 <p id="failnote">none</p>
 <table id="lost"><thead><tr><th>worker lost</th><th>at s</th><th>why</th></tr></thead><tbody></tbody></table>
@@ -95,9 +95,13 @@ function showNodes(nodes) {
     const width = Math.max(n.slots, n.running, 1) * 12;
     load.innerHTML = '<span class="slots" style="width:' + width + 'px"><span class="bar" style="width:' +
       (n.running * 12) + 'px"></span></span>';
+    cell(row, n.cores ? n.cores_used + " / " + n.cores : "");
+    cell(row, n.memory_mb ? gb(n.memory_used_mb) + " / " + gb(n.memory_mb) + " GB" : "not declared");
+    cell(row, n.gpus ? n.gpus_used + " / " + n.gpus : "none");
     cell(row, n.ended);
   });
 }
+function gb(mb) { return (mb / 1024).toFixed(mb && mb < 1024 ? 2 : 1); }
 
 function showTypes(types) {
   fillTable("types", "type", types, (row, t) => {

@@ -584,6 +584,11 @@ Capacity Scheduler::free(NodeId node) const {
   return nodes_.at(node).node.free();
 }
 
+Capacity Scheduler::total(NodeId node) const {
+  std::lock_guard lock(mutex_);
+  return nodes_.at(node).node.total().capacity();
+}
+
 NodeExecutor& Scheduler::executor_of(NodeId node) const {
   std::lock_guard lock(mutex_);
   return *nodes_.at(node).executor;

@@ -196,6 +196,8 @@ class Scheduler final : public Completion {
   std::size_t waiting() const;
   std::size_t node_count() const;
   Capacity free(NodeId node) const;
+  /// What `node` offers in all (free(node) plus what its running tasks reserve).
+  Capacity total(NodeId node) const;
   unsigned running(NodeId node) const;
   /// The executor `node` was added with (its nodes are never forgotten: a removed node's
   /// too). For the callers that name the nodes of an allocation.

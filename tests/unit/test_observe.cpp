@@ -188,6 +188,39 @@ TEST(Monitor, AsksForTheTokenAndStopsAskingTheBackendWhenTheRunEnds) {
   EXPECT_EQ(asked_after_end, 0);
 }
 
+// Each node's resources from the backend's node model: cores used of total, memory
+// reserved of declared, GPUs used of total; a node whose backend does not count its cores
+// (a local run) shows the threads its running tasks hold.
+TEST(Monitor, TheStateCarriesEachNodesResourcesAndLoad) {
+  auto graph = std::make_shared<TaskGraph>();
+  auto summary = std::make_shared<RunSummary>();
+  Monitor monitor(0, {graph, summary, {}, 100}, std::chrono::milliseconds(5));
+  std::atomic<std::uint64_t> reserved{2048};
+  monitor.set_nodes([&] {
+    MonitorNode worker{1, "w-1", 4, true, 2};
+    worker.resources = {8, 3, 2, 1, 16384, reserved.load()};
+    MonitorNode local{0, "localhost", 2, true, -1};  // (running and cores: from the events)
+    local.resources = {2, -1, 0, 0, 4096, 0};
+    return std::vector<MonitorNode>{local, worker};
+  });
+  submit(*graph, 1, "t", {});
+  graph->on_started({1, 1, {0, "localhost", 0}, 0});
+  const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
+  const std::string body = monitor.handle("/api/state?token=" + token).body;
+  EXPECT_NE(body.find("\"name\":\"w-1\",\"slots\":4,\"alive\":true,\"running\":2,\"ended\":0,\"cores\":8,"
+                      "\"cores_used\":3,\"memory_mb\":16384,\"memory_used_mb\":2048,\"gpus\":2,\"gpus_used\":1}"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("\"name\":\"localhost\",\"slots\":2,\"alive\":true,\"running\":1,\"ended\":0,\"cores\":2,"
+                      "\"cores_used\":1,\"memory_mb\":4096,\"memory_used_mb\":0,\"gpus\":0,\"gpus_used\":0}"),
+            std::string::npos)
+      << body;
+  // The page shows them in the node table.
+  const std::string page = monitor.handle("/?token=" + token).body;
+  EXPECT_NE(page.find("memory reserved / declared"), std::string::npos);
+  EXPECT_NE(page.find("n.memory_used_mb"), std::string::npos);
+}
+
 // Failure reports: each failed or timed-out attempt with its error and where it ran (the
 // newest max_failures, with the total), and each worker lost with why.
 TEST(Monitor, ShowsFailedAttemptsWithTheirErrorAndLostWorkers) {
