@@ -6,7 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${COMPSS_BUILD_DIR:-$root/build}"
 
 bash "$root/tools/setup-debian.sh"
-bash "$root/tools/setup-npm.sh"  # (test-only packages: tests/trace)
+bash "$root/tools/setup-npm.sh"  # (before cmake: the monitor's Chart.js is embedded at configure time)
 # ccache (installed by the setup): a rebuild, or a build in another clone of the same
 # sources, recompiles only what changed (paths below the checkout are hashed relative).
 export CCACHE_BASEDIR="$root"

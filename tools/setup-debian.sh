@@ -15,7 +15,7 @@ packages=(
   openmpi-bin libopenmpi-dev  # MPI tasks (e2e.mpi_tasks): mpirun, mpicxx
   "$@"
 )
-# node and npm for tools/setup-npm.sh (tests/trace); a machine that has them from elsewhere
+# node and npm for tools/setup-npm.sh (the monitor page's Chart.js, tests/trace); a machine that has them from elsewhere
 # (another node distribution) keeps its own.
 command -v npm > /dev/null || packages+=(nodejs npm)
 

@@ -4,8 +4,8 @@
 // failures (failed and timed-out attempts with their error, workers lost and why), the
 // load over time and the live timeline of attempts per node, updated as they change
 // (server-sent events; polling once a second when those cannot be had). Self-contained
-// (no script, style or font from anywhere else), on loopback, behind a token printed at
-// start. docs/tools.md, "The monitor".
+// (its charts drawn by Chart.js, embedded at build time; no script, style or font from
+// anywhere else), on loopback, behind a token printed at start. docs/tools.md, "The monitor".
 #pragma once
 
 #include "core/events.hpp"
@@ -179,7 +179,13 @@ class Monitor : public rt::TaskObserver {
   std::unique_ptr<MonitorServer> server_;  // last: stops before the rest goes
 };
 
-/// The page (HTML with its script and style inline).
+/// The page (HTML with its script, style and charting library inline).
 const char* monitor_page();
+/// The charting library the page inlines (Chart.js' minified UMD build, embedded at build
+/// time from runtime/observe/web: monitor_chart_library.cpp is generated), and its name,
+/// version and licence; both empty when the build had none (the page then says its charts
+/// are unavailable).
+const char* monitor_chart_library();
+const char* monitor_chart_library_name();
 
 }  // namespace compss::rt::observe

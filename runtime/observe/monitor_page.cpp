@@ -1,12 +1,18 @@
-// The monitor's page: HTML, style and script in one string (nothing is fetched from
-// anywhere else; the script asks the monitor for /api/state every second and for
-// /api/graph.svg when the graph changed). The timeline is drawn as SVG elements (one
-// rect per attempt, class "span <state>"), so tests read it from the DOM.
+// The monitor's page: HTML, style, Chart.js and our script in one string (nothing is
+// fetched from anywhere else; the script follows the monitor's event stream, or asks for
+// /api/state every second, and for /api/graph.svg when the graph changed). The load chart
+// and the timeline are Chart.js charts (canvas#load, canvas#timeline: tests read them
+// with Chart.getChart); without the library (a build that had none) the page says the
+// charts are unavailable and shows the rest.
 #include "observe/monitor.hpp"
+
+#include <string>
 
 namespace compss::rt::observe {
 
-const char* monitor_page() {
+namespace {
+
+const char* page_head() {
   return R"HTML(<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -28,10 +34,9 @@ td:first-child, th:first-child { text-align: left; }
 .swatch { display: inline-block; width: .9em; height: .9em; vertical-align: middle; margin: 0 .2em 0 .8em; }
 #status.ended { color: #2e8b57; }
 #error { color: #dc143c; }
-#timeline svg { font: 10px sans-serif; }
-.span.sent { fill-opacity: .35; stroke: #555; stroke-dasharray: 2 2; }
-.span.failed, .span.timed_out { stroke: #dc143c; stroke-width: 2; }
-.span.cancelled { fill: #666; }
+#chartnote.missing { color: #dc143c; font-weight: bold; }
+#chartnote { font-size: .85em; color: #555; }
+.chart { position: relative; width: 900px; }
 </style>
 </head>
 <body>
@@ -53,18 +58,22 @@ td:first-child, th:first-child { text-align: left; }
 <table id="lost"><thead><tr><th>worker lost</th><th>at s</th><th>why</th></tr></thead><tbody></tbody></table>
 <table id="failures"><thead><tr><th>task</th><th>type</th><th>attempt</th><th>outcome</th><th>where</th><th>at s</th><th>error</th></tr></thead><tbody></tbody></table>
 <h2>Load</h2>
-<canvas id="load" width="800" height="160"></canvas>
-<div><span class="swatch" style="background:#1e90ff"></span>running<span class="swatch" style="background:#aaa"></span>waiting</div>
+<p id="chartnote"></p>
+<div class="chart" style="height:180px"><canvas id="load"></canvas></div>
 <h2>Timeline</h2>
 <p id="timenote">no attempt yet</p>
-<div id="timeline"></div>
+<div class="chart" id="timelinebox" style="height:60px"><canvas id="timeline"></canvas></div>
 <div id="typelegend"></div>
 <h2>Task types</h2>
 <table id="types"><thead><tr><th>task type</th><th>ended</th><th>failed</th><th>cancelled</th><th>retries</th><th>mean s</th><th>min s</th><th>max s</th><th>bytes moved</th></tr></thead><tbody></tbody></table>
 <h2>Task graph</h2>
 <div id="legend"></div>
 <div id="graph"></div>
-<script>
+)HTML";
+}
+
+const char* page_script() {
+  return R"HTML(<script>
 "use strict";
 const token = new URLSearchParams(location.search).get("token") || "";
 const api = (path) => path + "?token=" + encodeURIComponent(token);
@@ -122,66 +131,90 @@ function showFailures(s) {
   });
 }
 
+// The charts, drawn by Chart.js (inlined above at build time; null without it).
+const charts = typeof Chart === "undefined" ? null : { load: null, timeline: null };
+if (charts) Chart.defaults.animation = false;  // (redrawn at each state)
+
+function showChartNote() {
+  const note = document.getElementById("chartnote");
+  if (charts) { note.textContent = "charts drawn by " + chartLibrary + ", bundled in the program"; return; }
+  note.className = "missing";
+  note.textContent = "charts unavailable: this program was built without its charting library (Chart.js: " +
+    "tools/setup-npm.sh could not install it); the counts and tables are current";
+}
+
+/// Running and waiting tasks over time, with the run's slots dashed: samples [t, running, waiting, done].
 function showLoad(samples, slots) {
-  const canvas = document.getElementById("load"), g = canvas.getContext("2d");
-  g.clearRect(0, 0, canvas.width, canvas.height);
-  if (samples.length < 2) return;
-  const t0 = samples[0][0], t1 = samples[samples.length - 1][0] || 1;
-  let top = Math.max(slots, 1);
-  for (const s of samples) top = Math.max(top, s[1], s[2]);
-  const x = (t) => 30 + (canvas.width - 40) * (t - t0) / Math.max(t1 - t0, 1e-9);
-  const y = (v) => canvas.height - 15 - (canvas.height - 25) * v / top;
-  g.strokeStyle = "#ccc"; g.beginPath(); g.moveTo(30, y(0)); g.lineTo(canvas.width - 10, y(0)); g.stroke();
-  g.fillStyle = "#555"; g.font = "10px sans-serif";
-  g.fillText(String(top), 2, y(top) + 4); g.fillText("0", 2, y(0) + 4);
-  g.fillText((t1 - t0).toFixed(1) + " s", canvas.width - 50, canvas.height - 2);
-  if (slots > 0) { g.setLineDash([4, 3]); g.strokeStyle = "#999"; g.beginPath(); g.moveTo(30, y(slots)); g.lineTo(canvas.width - 10, y(slots)); g.stroke(); g.setLineDash([]); }
-  for (const [column, colour] of [[2, "#aaa"], [1, "#1e90ff"]]) {
-    g.strokeStyle = colour; g.beginPath();
-    samples.forEach((s, i) => { if (i) g.lineTo(x(s[0]), y(s[column])); else g.moveTo(x(s[0]), y(s[column])); });
-    g.stroke();
+  if (!charts) return;
+  const points = (column) => samples.map((s) => ({ x: s[0], y: s[column] }));
+  const t0 = samples.length ? samples[0][0] : 0, t1 = samples.length ? samples[samples.length - 1][0] : 1;
+  const data = [points(1), points(2), slots > 0 ? [{ x: t0, y: slots }, { x: t1, y: slots }] : []];
+  if (!charts.load) {
+    const line = (label, colour, dash) => ({ label, borderColor: colour, backgroundColor: colour, borderDash: dash,
+                                              pointRadius: 0, borderWidth: 1.5, data: [] });
+    charts.load = new Chart(document.getElementById("load"), {
+      type: "line",
+      data: { datasets: [line("running", "#1e90ff", []), line("waiting", "#aaa", []), line("slots", "#999", [4, 3])] },
+      options: { parsing: false, normalized: true, maintainAspectRatio: false,
+                 scales: { x: { type: "linear", title: { display: true, text: "s" } }, y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
   }
+  data.forEach((d, i) => { charts.load.data.datasets[i].data = d; });
+  charts.load.options.scales.x.min = t0;
+  charts.load.options.scales.x.max = Math.max(t1, t0 + 1e-3);
+  charts.load.update("none");
 }
 
 const palette = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#e15759", "#bab0ac"];
 const stateNames = ["sent", "running", "done", "failed", "timed_out", "cancelled"];
 function escapeXml(v) { return String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;"); }
 
-/// The attempts of the last minute, a row per node and lane, from s.timeline: each span
-/// [node, lane, begin, end or -1 (open), type, task, attempt, state].
+/// The attempts of the last minute as floating bars, a row per node and lane, from
+/// s.timeline: each span [node, lane, begin, end or -1 (open), type, task, attempt, state].
+/// Each bar keeps its attempt (task, type, state...) for the tooltip and for tests.
 function showTimeline(t, nodes) {
   const names = new Map(nodes.map((n) => [n.id, n.name || ("node " + n.id)]));
   const lanes = new Map();
   for (const s of t.spans) lanes.set(s[0], Math.max(lanes.has(s[0]) ? lanes.get(s[0]) : -1, s[1]));
   const rows = [];
   for (const node of [...lanes.keys()].sort((a, b) => a - b))
-    for (let lane = 0; lane <= lanes.get(node); ++lane) rows.push(node + "/" + lane);
-  const rowOf = new Map(rows.map((r, i) => [r, i]));
-  const width = 900, left = 150, rowH = 14, top = 4, height = top + rows.length * rowH + 16;
+    for (let lane = 0; lane <= lanes.get(node); ++lane) rows.push((names.get(node) || ("node " + node)) + " " + (lane + 1));
   const t1 = t.now_s, t0 = Math.max(0, t1 - t.window_s);
-  const x = (v) => left + (width - left - 10) * (Math.max(v, t0) - t0) / Math.max(t1 - t0, 1e-9);
-  let svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + width + '" height="' + height + '">';
-  rows.forEach((r, i) => {
-    const [node, lane] = r.split("/").map(Number);
-    svg += '<text x="2" y="' + (top + i * rowH + 10) + '">' + escapeXml((names.get(node) || ("node " + node)) + " " + (lane + 1)) + "</text>";
-  });
   let open = 0;
-  for (const s of t.spans) {
-    const [node, lane, begin, end, type, task, attempt, state] = s;
-    const stop = end < 0 ? t1 : end;
+  const bars = t.spans.map(([node, lane, begin, end, type, task, attempt, state]) => {
     if (end < 0) ++open;
-    const name = stateNames[state] || "unknown", x0 = x(begin);
-    svg += '<rect class="span ' + name + '" x="' + x0.toFixed(1) + '" y="' + (top + rowOf.get(node + "/" + lane) * rowH) +
-      '" width="' + Math.max(1, x(stop) - x0).toFixed(1) + '" height="' + (rowH - 3) + '" fill="' + palette[type % palette.length] + '"><title>' +
-      escapeXml("task " + task + " " + (t.types[type] || "") + " (attempt " + attempt + ") on " + (names.get(node) || node) + ": " + name +
-                ", " + Number(begin).toFixed(3) + (end < 0 ? " s on" : " - " + Number(end).toFixed(3) + " s")) + "</title></rect>";
-  }
-  svg += '<text x="' + left + '" y="' + (height - 3) + '">' + t0.toFixed(1) + ' s</text><text x="' + (width - 50) + '" y="' + (height - 3) + '">' + t1.toFixed(1) + " s</text></svg>";
-  document.getElementById("timeline").innerHTML = svg;
+    const name = stateNames[state] || "unknown";
+    return { x: [Math.max(begin, t0), end < 0 ? t1 : end], y: (names.get(node) || ("node " + node)) + " " + (lane + 1),
+             state: name, task, attempt, type: t.types[type] || "", node: names.get(node) || String(node), begin, end,
+             colour: name === "cancelled" ? "#666" : palette[type % palette.length] };
+  });
   text("timenote", t.spans.length === 0 ? "no attempt yet" : t.spans.length + " attempt(s) of the last " + t.window_s + " s, " + open +
        " open (pale and dashed: sent to a worker, not answered yet; a red outline: failed)");
   const legend = document.getElementById("typelegend");
   legend.innerHTML = t.types.map((n, i) => '<span class="swatch" style="background:' + palette[i % palette.length] + '"></span>' + escapeXml(n)).join("");
+  if (!charts) return;
+  document.getElementById("timelinebox").style.height = (rows.length * 18 + 50) + "px";
+  if (!charts.timeline) {
+    const failed = (c) => c.raw && (c.raw.state === "failed" || c.raw.state === "timed_out");
+    charts.timeline = new Chart(document.getElementById("timeline"), {
+      type: "bar",
+      data: { labels: [], datasets: [{ data: [], grouped: false, borderSkipped: false, barPercentage: 0.85, categoryPercentage: 1,
+        minBarLength: 2,  // (an attempt of microseconds still shows)
+        backgroundColor: (c) => c.raw ? c.raw.colour + (c.raw.state === "sent" ? "59" : "") : "#999",
+        borderColor: (c) => failed(c) ? "#dc143c" : c.raw && c.raw.state === "sent" ? "#555" : "rgba(0,0,0,0)",
+        borderWidth: (c) => failed(c) ? 2 : c.raw && c.raw.state === "sent" ? 1 : 0 }] },
+      options: { indexAxis: "y", maintainAspectRatio: false, plugins: { legend: { display: false },
+        tooltip: { callbacks: { label: (c) => "task " + c.raw.task + " " + c.raw.type + " (attempt " + c.raw.attempt + ") on " +
+          c.raw.node + ": " + c.raw.state + ", " + Number(c.raw.begin).toFixed(3) +
+          (c.raw.end < 0 ? " s on" : " - " + Number(c.raw.end).toFixed(3) + " s") } } },
+        scales: { x: { type: "linear", title: { display: true, text: "s" } }, y: { type: "category", ticks: { autoSkip: false } } } },
+    });
+  }
+  charts.timeline.data.labels = rows;
+  charts.timeline.data.datasets[0].data = bars;
+  charts.timeline.options.scales.x.min = t0;
+  charts.timeline.options.scales.x.max = Math.max(t1, t0 + 1e-3);
+  charts.timeline.update("none");
 }
 
 function showLegend(colours) {
@@ -217,6 +250,7 @@ async function show(s) {
   showFailures(s);
   showLoad(s.load, s.nodes.reduce((sum, n) => sum + (n.alive ? n.slots : 0), 0));
   showLegend(s.colours);
+  showChartNote();
   showTimeline(s.timeline, s.nodes);
   await refreshGraph(s.graph_changes);
   if (!s.ended) return false;
@@ -266,6 +300,20 @@ listen();
 </body>
 </html>
 )HTML";
+}
+
+}  // namespace
+
+const char* monitor_page() {
+  // (Built once: the library is a few hundred kilobytes, inlined so that the page works
+  // offline; "</script" was escaped in it at build time.)
+  static const std::string page = [] {
+    std::string text = page_head();
+    if (*monitor_chart_library() != '\0') text += std::string("<script>") + monitor_chart_library() + "</script>\n";
+    text += std::string("<script>const chartLibrary = \"") + monitor_chart_library_name() + "\";</script>\n";
+    return text + page_script();
+  }();
+  return page.c_str();
 }
 
 }  // namespace compss::rt::observe

@@ -17,7 +17,7 @@ static bool wait_for_file(const std::string& path, int seconds) {
   return false;
 }
 
-#pragma compss task inout(x)
+#pragma compss task inout(x) constraint(memory_size=0.01)
 void step(long& x, std::string go) {
   wait_for_file(go, 30);
   x += 1;

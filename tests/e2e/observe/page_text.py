@@ -1,7 +1,7 @@
 # page_text.py <browser> <url> <js expression> <wanted substring>: loads url in headless
-# chromium in real time (no virtual time: it would wait for an open event stream to end)
-# and, over the DevTools protocol on --remote-debugging-pipe (NUL-terminated JSON on fds
-# 3 and 4), evaluates the expression until its value contains the wanted text (20 s at
+# chromium in real time (no virtual time: it would wait for an open event stream to end),
+# offline (other hosts do not resolve), and, over the DevTools protocol on
+# --remote-debugging-pipe (NUL-terminated JSON on fds 3 and 4), evaluates the expression until its value contains the wanted text (20 s at
 # most); prints the last value; exit 0 when found, 1 otherwise.
 import json, os, signal, subprocess, sys, time
 browser, url, expression, wanted = sys.argv[1:5]
@@ -10,7 +10,10 @@ from_browser_r, from_browser_w = os.pipe()
 def fds():
     a, b = os.dup(to_browser_r), os.dup(from_browser_w)  # (3 or 4 may be one of them)
     os.dup2(a, 3); os.dup2(b, 4)
-p = subprocess.Popen([browser, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe", url],
+# Offline: every host but the monitor's own address is unresolvable (the page must bring
+# everything it needs).
+p = subprocess.Popen([browser, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+                      "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1", url],
                      preexec_fn=fds, close_fds=False, start_new_session=True,
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 os.close(to_browser_r); os.close(from_browser_w)
