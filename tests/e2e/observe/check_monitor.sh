@@ -3,7 +3,7 @@
 # Runs monitor_program with the monitor on (COMPSS_MONITOR=0 alone, or compss-run
 # --monitor) and checks, with Debian's headless chromium loading the page while it runs:
 # the 13 tasks appear (0 done) with the nodes and their resources (cores, declared memory,
-# the memory the running steps reserve: 0.01 GB each), and the one that failed at once
+# the memory the running steps reserve: 0.01 GB each; locally, the 2 GPUs COMPSS_GPUS declares), and the one that failed at once
 # with its error in the failures; once they are let go, the page shows 12 done, no memory
 # reserved and the graph drawn, and is saved as <screenshot.png>. The charts (Chart.js,
 # embedded at build time) are read from the page, loaded offline (other hosts do not
@@ -41,7 +41,8 @@ start() {
   if [[ -n "$launcher" ]]; then
     timeout 120 "$launcher" --no-progress --monitor="$1" "${layout[@]}" -- "$program" "$2" >"$2.out" 2>"$2.err" &
   else
-    COMPSS_MONITOR="$1" timeout 120 "$program" "$2" >"$2.out" 2>"$2.err" &
+    # (A local run declares 2 GPUs, which its node must show.)
+    COMPSS_GPUS=2 COMPSS_MONITOR="$1" timeout 120 "$program" "$2" >"$2.out" 2>"$2.err" &
   fi
   pid=$!
 }
@@ -98,7 +99,9 @@ page() {  # the DOM after the page's script ran (bounded: a stuck browser fails 
     { echo "FAIL: chromium did not load $url (exit $?)"; cat browser.err; exit 1; }
 }
 # (Each live node declares its cores and memory; the waiting steps reserve 0.01 GB = 11 MB each.)
-wait_state "s['counts']['total'] == 13 and s['counts']['running'] >= 1 and s['failures_total'] == 1 and \
+gpus="True"
+[[ -n "$launcher" ]] || gpus="s['nodes'][0].get('gpus') == 2 and s['nodes'][0].get('gpus_used') == 0"
+wait_state "$gpus and s['counts']['total'] == 13 and s['counts']['running'] >= 1 and s['failures_total'] == 1 and \
   all(n.get('cores', 0) >= 1 and n.get('memory_mb', 0) > 0 for n in s['nodes'] if n['alive']) and \
   sum(n.get('memory_used_mb', 0) for n in s['nodes']) >= 11 and sum(n.get('cores_used', 0) for n in s['nodes']) >= 1" \
   "13 tasks, some running with their memory reserved, one failed"
