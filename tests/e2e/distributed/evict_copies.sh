@@ -35,12 +35,15 @@ check_layout() {
     fi
     dropped=$((dropped + evicted))
   done <<<"$lines"
-  if ((dropped == 0)); then
-    echo "FAIL ($*): no worker dropped a copy: the run did not exceed a worker's budget"
-    grep '^compss: worker' "$work/$name.err"; exit 1
-  fi
+  all_dropped=$((all_dropped + dropped))
   echo "OK ($*): sequential output; workers dropped $dropped copies; $(grep -c ' data: held at most' "$work/$name.err") workers within budget"
 }
 
+all_dropped=0
 check_layout workers2 --workers 2
 check_layout workers3 --workers 3 --master-cores 0
+# (With --workers 2 the master's cores may run most reads of the blocks main made: its
+# workers need not exceed their budget. Over both layouts some worker must have.)
+if ((all_dropped == 0)); then
+  echo "FAIL: no worker dropped a copy: the runs did not exceed a worker's budget"; exit 1
+fi
