@@ -169,6 +169,7 @@ int Cluster::add_worker(AdmittedWorker&& w) {
         [this](int n, Message&& note) {  // (traces: clock probes, the worker's own events)
           if (auto* p = std::get_if<ClockProbe>(&note)) remote_events_->probed(n, *p, rt::event_now());
           if (auto* e = std::get_if<WorkerEvents>(&note)) remote_events_->worker_events(n, *e);
+          if (auto* d = std::get_if<DataEvicted>(&note)) data_->evicted(n, *d);  // over its budget
         });
     workers_[slot] = std::make_unique<RemoteExecutor>(
         *links_[slot], [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); });

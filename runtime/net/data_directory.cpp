@@ -196,6 +196,26 @@ void DataDirectory::drop_node(int n) {
   for (auto& [key, info] : versions_) info.holders.erase(static_cast<sched::NodeId>(n));
 }
 
+bool DataDirectory::copy_dropped(std::uint64_t id, std::uint64_t v, int n) {
+  auto it = versions_.find({id, v});
+  if (it == versions_.end() || !it->second.holders.contains(static_cast<sched::NodeId>(n))) {
+    return false;
+  }
+  it->second.holders.erase(static_cast<sched::NodeId>(n));
+  return true;
+}
+
+bool DataDirectory::held_anywhere(std::uint64_t id, std::uint64_t v) const {
+  auto d = address_of_.find(id);
+  auto p = path_of_.find(id);
+  const TrackedDatum* t = d != address_of_.end()  ? &by_address_.at(d->second)
+                          : p != path_of_.end()   ? &by_path_.at(p->second)
+                                                  : nullptr;
+  if (t != nullptr && t->master_version == v) return true;
+  const VersionInfo* info = find_version(id, v);
+  return info != nullptr && (!info->holders.empty() || info->snapshot != nullptr);
+}
+
 std::vector<TrackedDatum*> DataDirectory::in_range(std::uintptr_t begin, std::uintptr_t end) {
   std::vector<TrackedDatum*> out;
   for (auto it = by_address_.lower_bound(begin); it != by_address_.end() && it->first < end; ++it) {

@@ -131,6 +131,14 @@ class DataDirectory {
   /// Removes node `n` from every version's holders.
   void drop_node(int n);
 
+  /// Worker `n` dropped its copy of version `v` of datum `id` (over its data memory
+  /// budget): it is no longer named as a holder. Returns false when it was not one (its
+  /// notice crossed a release, or the node was lost).
+  bool copy_dropped(std::uint64_t id, std::uint64_t v, int n);
+  /// Whether a live node still holds version `v` of datum `id`: a worker, or the master's
+  /// object (or the bytes the master kept of it).
+  bool held_anywhere(std::uint64_t id, std::uint64_t v) const;
+
   /// Every datum with address in [begin, end).
   std::vector<TrackedDatum*> in_range(std::uintptr_t begin, std::uintptr_t end);
 

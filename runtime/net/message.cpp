@@ -153,7 +153,7 @@ MessageType type_of(const Message& m) noexcept {
       MessageType::task_failed, MessageType::data_fetch_request, MessageType::data_fetch_reply,
       MessageType::shutdown, MessageType::data_release, MessageType::heartbeat,
       MessageType::clock_probe, MessageType::worker_events, MessageType::stream_call,
-      MessageType::stream_reply};
+      MessageType::stream_reply, MessageType::data_evicted};
   return by_index[m.index()];
 }
 
@@ -208,7 +208,7 @@ std::error_code decode_header(std::span<const std::byte> bytes, FrameHeader& out
   if (get_le<std::uint16_t>(bytes.data() + 4) != protocol_version) return NetError::unsupported_version;
   std::uint16_t type = get_le<std::uint16_t>(bytes.data() + 6);
   if (type < static_cast<std::uint16_t>(MessageType::hello) ||
-      type > static_cast<std::uint16_t>(MessageType::stream_reply)) {
+      type > static_cast<std::uint16_t>(MessageType::data_evicted)) {
     return NetError::unknown_type;
   }
   std::uint64_t size = get_le<std::uint64_t>(bytes.data() + 8);
@@ -234,6 +234,7 @@ std::error_code decode_payload(MessageType type, std::span<const std::byte> payl
     case MessageType::worker_events: return decode_as<WorkerEvents>(payload, out);
     case MessageType::stream_call: return decode_as<StreamCall>(payload, out);
     case MessageType::stream_reply: return decode_as<StreamReply>(payload, out);
+    case MessageType::data_evicted: return decode_as<DataEvicted>(payload, out);
   }
   return NetError::unknown_type;
 }

@@ -49,6 +49,7 @@ enum class MessageType : std::uint16_t {
   worker_events = 11,  ///< v7: traces
   stream_call = 12,    ///< v7: streams across workers
   stream_reply = 13,   ///< v7
+  data_evicted = 14,   ///< (new, version to bump) a worker dropped copies over its budget
 };
 
 /// First message on every connection: proves the sender belongs to the run. A worker
@@ -315,6 +316,26 @@ struct DataRelease {
   template <class A> void serialize(A& ar) { ar(data_id, version); }
 };
 
+/// One version of a datum: (data id, version).
+struct WireVersion {
+  std::uint64_t data_id = 0;
+  std::uint64_t version = 0;
+  template <class A> void serialize(A& ar) { ar(data_id, version); }
+};
+inline constexpr std::size_t min_wire_version_bytes = 8 + 8;
+
+/// (new, version to bump) A worker dropped these copies to stay within its data memory
+/// budget (worker -> master, on the task link; net/worker_store.hpp): copies it was sent
+/// or fetched, which another node holds. The master's directory stops naming it as their
+/// holder. Sent after every answer that recorded them as held (so the master never
+/// records a dropped copy again).
+///
+///   endpoint.send(DataEvicted{.versions = {{4, 2}, {7, 1}}});
+struct DataEvicted {
+  std::vector<WireVersion> versions;
+  template <class A> void serialize(A& ar) { serialize_list(ar, versions, min_wire_version_bytes); }
+};
+
 /// Liveness on the master-worker link (protocol v5; docs/distributed.md, "Liveness").
 /// The master sends one first, right after it admitted a worker: `timeout_ms` is how long
 /// it waits without hearing from that worker before it declares the worker lost (0: it
@@ -452,7 +473,7 @@ struct StreamReply {
 ///   if (auto* r = std::get_if<TaskRequest>(&m)) { ... }
 using Message = std::variant<Hello, TaskRequest, TaskDone, TaskFailed, DataFetchRequest,
                              DataFetchReply, Shutdown, DataRelease, Heartbeat, ClockProbe,
-                             WorkerEvents, StreamCall, StreamReply>;
+                             WorkerEvents, StreamCall, StreamReply, DataEvicted>;
 
 /// The type tag of a message.
 ///

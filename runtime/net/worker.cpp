@@ -82,7 +82,7 @@ WorkerStore::Value input_value(TaskRequest& r, const detail::RemoteTask& task, s
   WireParam& p = r.params[i];
   if (p.has_value) {
     if (store != nullptr && p.data_id != 0) {
-      return store->put(p.data_id, p.version, std::move(p.value));
+      return store->put(p.data_id, p.version, std::move(p.value), WorkerStore::copy);
     }
     return std::make_shared<const detail::BytesValue>(std::move(p.value));
   }
@@ -110,7 +110,7 @@ WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask&
     throw DataMissing{what + " and fetching it from " + p.source + " failed: " + why};
   }
   times.fetches.push_back({static_cast<std::uint32_t>(i), fetched->size(), begin, steady_ns()});
-  if (store != nullptr) return store->put(p.data_id, p.version, std::move(fetched));
+  if (store != nullptr) return store->put(p.data_id, p.version, std::move(fetched), WorkerStore::copy);
   return fetched;
 }
 
@@ -238,7 +238,7 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
             file.content = held_or_fetched(p, *task, i, store, peers, times)->to_bytes();
             file.has_content = true;
           } else if (file.has_content && p.data_id != 0 && store != nullptr) {
-            store->put(p.data_id, p.version, file.content);  // later readers here use it
+            store->put(p.data_id, p.version, file.content, WorkerStore::copy);  // later readers here use it
           }
           if (!stage) stage.emplace();
           local_paths[i] = stage->stage_in(file);
@@ -360,6 +360,17 @@ WorkerTimes times_of(const Message& reply) {
 
 bool reply_failed(const Message& reply) { return std::holds_alternative<TaskFailed>(reply); }
 
+/// The stored versions a request reads (its inputs with a data id).
+std::vector<WorkerStore::StoreKey> versions_read(const TaskRequest& r) {
+  std::vector<WorkerStore::StoreKey> keys;
+  for (const WireParam& p : r.params) {
+    if (p.data_id != 0 && rt::reads(static_cast<Direction>(p.direction))) {
+      keys.push_back({p.data_id, p.version});
+    }
+  }
+  return keys;
+}
+
 /// Records what task thread `thread` did for request `request`: took its inputs, ran its
 /// body (if it began), stored the outputs and answered (until `answered`).
 void tell_task(WorkerEventLog& events, std::uint32_t thread, std::uint64_t request,
@@ -432,6 +443,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
     while (end.load(std::memory_order_acquire) == serving) {
       Message m;
       std::error_code ec;
+      std::shared_ptr<RequestPins> pins;  // (shared: a stream task's job is copied)
       {
         std::lock_guard lock(in_order);
         ec = master.receive(m, std::chrono::milliseconds(100));
@@ -464,6 +476,9 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         if (auto* r = std::get_if<TaskRequest>(&m)) {
           receive_globals(*r);
           running.fetch_add(1, std::memory_order_acq_rel);
+          // What it reads is not evicted until its answer is sent: the answer records this
+          // worker as their holder, so a DataEvicted for them must come after it.
+          pins = std::make_shared<RequestPins>(options.store, versions_read(*r));
         } else if (std::holds_alternative<Shutdown>(m)) {
           ended(shutdown);
           return;  // the others see the end after the task they run (unless abandoned)
@@ -473,7 +488,8 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         served.fetch_add(1, std::memory_order_relaxed);
         const std::uint64_t request_id = r->task_id;
         const bool streaming = is_stream_request(*r);
-        auto run = [&, request = std::move(*r), request_id, streaming, thread]() mutable {
+        auto run = [&, request = std::move(*r), request_id, streaming, thread,
+                    pins = std::move(pins)]() mutable {
           Message reply =
               execute_request(std::move(request), options.store, options.peers, options.shared_files);
           running.fetch_sub(1, std::memory_order_acq_rel);
@@ -485,6 +501,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
                                         : WorkerTimes{};
           const bool failed = reply_failed(reply);
           master.send(reply);
+          pins.reset();  // (after the answer: may evict them, and say so after it)
           if (times.received_ns != 0) tell_task(*events, thread, request_id, times, failed, steady_ns());
           send_events(false);
         };
@@ -557,6 +574,11 @@ std::string default_worker_bind(const std::string& master_host) {
   return !ec && address.is_loopback() ? "127.0.0.1" : "0.0.0.0";
 }
 
+std::uint64_t data_budget_bytes(std::optional<double> data_memory_gb, double memory_gb) {
+  const double gb = data_memory_gb.value_or(data_memory_share * memory_gb);
+  return static_cast<std::uint64_t>(gb * 1024.0 * 1024.0 * 1024.0);
+}
+
 bool worker_settings_from_env(WorkerSettings& out) {
   const char* address = std::getenv("COMPSS_WORKER");
   if (address == nullptr) return false;
@@ -570,6 +592,9 @@ bool worker_settings_from_env(WorkerSettings& out) {
   if (const char* cores = std::getenv("COMPSS_WORKER_CORES")) out.cores = parse_cores(cores);
   if (const char* memory = std::getenv("COMPSS_WORKER_MEMORY"); memory != nullptr && *memory != '\0') {
     out.memory_gb = sched::memory_gb_variable("COMPSS_WORKER_MEMORY", memory);
+  }
+  if (const char* data = std::getenv("COMPSS_WORKER_DATA_MEMORY"); data != nullptr && *data != '\0') {
+    out.data_memory_gb = sched::memory_gb_variable("COMPSS_WORKER_DATA_MEMORY", data);
   }
   if (const char* gpus = std::getenv("COMPSS_WORKER_GPUS"); gpus != nullptr && *gpus != '\0') {
     out.gpus = static_cast<unsigned>(
@@ -616,6 +641,8 @@ int worker_main(const WorkerSettings& settings) {
     hello.node_name = settings.name.empty() ? host_name() : settings.name;
     report_resources(hello, sched::detect_local_resources(cores),
                      {.cores = cores, .memory_gb = settings.memory_gb, .gpus = settings.gpus});
+    const std::uint64_t data_budget = data_budget_bytes(
+        settings.data_memory_gb, static_cast<double>(hello.memory_mb) / 1024.0);
     hello.pid = static_cast<std::uint32_t>(getpid());
     hello.shared_files = settings.shared_files;
 
@@ -636,6 +663,13 @@ int worker_main(const WorkerSettings& settings) {
 
     auto master = connect_to(io.context(), settings.host, settings.port, hello,
                              std::chrono::seconds(30));
+    // Over its budget the store drops copies other nodes hold and the master is told, on
+    // the task link (after the answers that recorded them as held here).
+    store.set_budget(data_budget, [&master](std::vector<WorkerStore::StoreKey> dropped) {
+      DataEvicted note;
+      for (auto [id, v] : dropped) note.versions.push_back({id, v});
+      master->send(note);
+    });
     // Stream tasks reach the master's stream service at the master's host, and other
     // workers' stream endpoints at theirs (stream_client.hpp). Elements this worker's
     // stream tasks publish stay here until fetched (stream_elements.hpp).
@@ -667,10 +701,19 @@ int worker_main(const WorkerSettings& settings) {
     set_stream_connector(nullptr);  // (its io context ends with this function)
     master->flush(std::chrono::seconds(10));  // the last replies, before the io thread stops
     master->close();
+    store.set_budget(data_budget, nullptr);  // (the master's connection is closed)
     if (settings.log_level >= LogLevel::info) {
       std::fprintf(stderr, "compss: worker %s ends holding %zu values (%llu bytes)\n",
                    hello.node_name.c_str(), store.size(),
                    static_cast<unsigned long long>(store.bytes()));
+      const WorkerStore::Stats held = store.stats();
+      std::fprintf(stderr, "compss: worker %s data: held at most %llu bytes (budget %llu), of "
+                   "which at most %llu made here; dropped %llu copies (%llu bytes) over budget\n",
+                   hello.node_name.c_str(), static_cast<unsigned long long>(held.peak_bytes),
+                   static_cast<unsigned long long>(held.budget),
+                   static_cast<unsigned long long>(held.peak_made_here),
+                   static_cast<unsigned long long>(held.evicted),
+                   static_cast<unsigned long long>(held.evicted_bytes));
     }
     if (fenced.count() > 0) {
       report_fenced(settings, hello.node_name, fenced, 0);

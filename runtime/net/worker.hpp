@@ -97,6 +97,10 @@ struct WorkerSettings {
   /// master instead of the detected ones (net/resource_report.hpp).
   std::optional<double> memory_gb;
   std::optional<unsigned> gpus;
+  /// COMPSS_WORKER_DATA_MEMORY (GB): the most data (stored versions) the worker keeps
+  /// before it drops copies other nodes hold (net/worker_store.hpp). Unset:
+  /// data_memory_share of its memory (declared, else detected).
+  std::optional<double> data_memory_gb;
   std::string name;          ///< empty: the host name
   std::string bind;          ///< empty: 127.0.0.1 for a loopback master, else 0.0.0.0
   std::string working_dir;   ///< empty: stay in the current directory
@@ -105,6 +109,16 @@ struct WorkerSettings {
   /// (old versions are released as the run goes, so this stays small).
   LogLevel log_level = LogLevel::off;
 };
+
+/// The share of a worker's memory its data may use when COMPSS_WORKER_DATA_MEMORY is
+/// unset (the rest: the program, its tasks' own allocations, buffers of transfers).
+inline constexpr double data_memory_share = 0.6;
+
+/// The worker's data memory budget in bytes: `data_memory_gb` when set, else
+/// data_memory_share of `memory_gb` (what the worker reports as its memory).
+///
+///   std::uint64_t budget = data_budget_bytes(settings.data_memory_gb, 16.0);
+std::uint64_t data_budget_bytes(std::optional<double> data_memory_gb, double memory_gb);
 
 /// Reads the worker variables; throws compss::Error
 /// "compss: invalid COMPSS_X='v': <why>" for a bad value, or naming COMPSS_SECRET when it

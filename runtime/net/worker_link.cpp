@@ -253,7 +253,8 @@ void WorkerLink::receive_loop() {
     const auto now = std::chrono::steady_clock::now();
     heard(now);
     if (std::holds_alternative<Heartbeat>(m)) continue;  // only says it is alive
-    if (std::holds_alternative<ClockProbe>(m) || std::holds_alternative<WorkerEvents>(m)) {
+    if (std::holds_alternative<ClockProbe>(m) || std::holds_alternative<WorkerEvents>(m) ||
+        std::holds_alternative<DataEvicted>(m)) {
       if (on_note_) on_note_(node_, std::move(m));  // (not an answer: releases wait on)
       continue;
     }

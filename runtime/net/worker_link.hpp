@@ -55,7 +55,8 @@ class WorkerLink {
   /// `timeout` (zero: none), the worker is told it in a Heartbeat first, and is declared
   /// lost (on_lost, then the link closes) once nothing came from it for that long.
   /// `on_note(node, message)`, when set, gets what the worker sends besides answers and
-  /// heartbeats (ClockProbe replies, WorkerEvents: for traces), on the receiver thread.
+  /// heartbeats (ClockProbe replies, WorkerEvents: for traces; DataEvicted: copies it
+  /// dropped), on the receiver thread, in order with its answers.
   WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello, std::string host,
              std::function<void(int, const std::string&)> on_lost,
              std::chrono::milliseconds timeout = {},

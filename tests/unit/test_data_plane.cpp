@@ -153,6 +153,11 @@ class FakeWorkers final : public DataLinks {
     std::lock_guard lock(mutex_);
     stores_.erase(node);
   }
+  /// Worker `node` drops its copy of (id, version), as over its data memory budget.
+  void drop_copy(int node, std::uint64_t id, std::uint64_t version) {
+    std::lock_guard lock(mutex_);
+    stores_[node].erase({id, version});
+  }
 
   std::vector<std::tuple<int, std::uint64_t, std::uint64_t>> releases;
   std::atomic<int> calls{0};
@@ -481,4 +486,60 @@ TEST_F(DataPlaneTest, WhatAStreamTaskMadeIsNeverMadeAgainFromLineage) {
     EXPECT_NE(std::string(e.what()).find("cannot be made again"), std::string::npos) << e.what();
   }
   EXPECT_EQ(workers.calls.load(), 0);  // not run again (calls counts remakes)
+}
+
+// ---- copies a worker drops over its data memory budget (DataEvicted) ----------------------
+
+TEST_F(DataPlaneTest, ACopyAWorkerDroppedIsNoLongerNamedAsItsHolder) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 2);
+  const std::uint64_t id = id_of(x);
+  FakeTask use(read_spec, {object(x, Direction::in)});
+  run_on(use, 1);  // worker 1 fetches a copy from worker 2
+  ASSERT_EQ(holders(id, 1), nodes({1, 2}));
+  workers.drop_copy(1, id, 1);
+  data.evicted(1, DataEvicted{{WireVersion{id, 1}}});
+  EXPECT_EQ(holders(id, 1), nodes({2}));
+  // Locality no longer counts it there; a reader on worker 1 is told to fetch from 2.
+  std::vector<std::uint64_t> bytes(4, 0);
+  data.add_input_bytes(use, bytes);
+  EXPECT_EQ(bytes[1], 0u);
+  EXPECT_EQ(bytes[2], sizeof(int));
+  FakeTask again(read_spec, {object(x, Direction::in)});
+  EXPECT_EQ(run_on(again, 3).params[0].source, "w2");  // the first holder named: not 1
+  EXPECT_EQ(run_on(again, 1).params[0].source, "w2");  // (it fetches a copy again)
+  EXPECT_EQ(holders(id, 1), nodes({1, 2, 3}));
+  // A notice for a version it no longer holds changes nothing.
+  data.evicted(3, DataEvicted{{WireVersion{id, 7}}});
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 2);
+}
+
+TEST_F(DataPlaneTest, AFetchAnsweredNotHereAfterAnEvictionAsksAnotherHolder) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 2);
+  const std::uint64_t id = id_of(x);
+  FakeTask use(read_spec, {object(x, Direction::in)});
+  run_on(use, 1);
+  ASSERT_EQ(holders(id, 1), nodes({1, 2}));  // the master asks worker 1 first
+  // Worker 1 dropped its copy; its notice is still on the way when the master's fetch
+  // gets "not here" from it (it arrives a moment later, on its link's receiver).
+  workers.drop_copy(1, id, 1);
+  std::thread notice;
+  std::atomic<bool> sent{false};
+  workers.on_failed_fetch = [&](int n) {
+    if (n == 1 && !sent.exchange(true)) {
+      notice = std::thread([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        data.evicted(1, DataEvicted{{WireVersion{id, 1}}});
+      });
+    }
+  };
+  // (Without waiting for the notice, it asked worker 1 again and again and gave up.)
+  EXPECT_NO_THROW(data.sync(reinterpret_cast<std::uintptr_t>(&x), false));
+  if (notice.joinable()) notice.join();
+  EXPECT_EQ(x, 2);  // from worker 2, not made again
+  EXPECT_EQ(workers.calls.load(), 0);
 }

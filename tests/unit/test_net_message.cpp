@@ -52,7 +52,8 @@ std::vector<Message> samples() {
           DataRelease{4, DataRelease::all_versions},
           Heartbeat{10'000},
           ClockProbe{123, 456, true},
-          WorkerEvents{{WireEvent{1, 1, 2, 7, 0, 100, 200}, WireEvent{4, 0, 0, 0, 4096, 300, 310}}, 3}};
+          WorkerEvents{{WireEvent{1, 1, 2, 7, 0, 100, 200}, WireEvent{4, 0, 0, 0, 4096, 300, 310}}, 3},
+          DataEvicted{{WireVersion{4, 2}, WireVersion{9, 1}}}};
 }
 
 }  // namespace
@@ -210,7 +211,7 @@ TEST(NetMessage, WrongMagicVersionTypeAreRejected) {
   auto bad_type = frame;
   bad_type[6] = std::byte{200};
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
-  bad_type[6] = std::byte{14};  // one past stream_reply
+  bad_type[6] = std::byte{15};  // one past data_evicted
   EXPECT_EQ(decode_frame(bad_type, out), NetError::unknown_type);
 }
 

@@ -72,3 +72,84 @@ TEST(NetStore, ConcurrentWritersAndReleasers) {
   EXPECT_EQ(store.size(), 4u * 50u);
   EXPECT_EQ(store.bytes(), 4u * 50u * 8u);
 }
+
+// ---- data memory budget: copies dropped, least recently used first --------------------
+
+namespace {
+/// A store with a budget whose evictions are collected.
+struct BudgetStore {
+  explicit BudgetStore(std::uint64_t budget) {
+    store.set_budget(budget, [this](std::vector<WorkerStore::StoreKey> keys) {
+      dropped.insert(dropped.end(), keys.begin(), keys.end());
+    });
+  }
+  WorkerStore store;
+  std::vector<WorkerStore::StoreKey> dropped;
+};
+}  // namespace
+
+TEST(NetStore, OverBudgetTheLeastRecentlyUsedCopiesAreDroppedAndTold) {
+  BudgetStore b(30);
+  b.store.put(1, 1, bytes_of(10, 1), WorkerStore::copy);
+  b.store.put(2, 1, bytes_of(10, 2), WorkerStore::copy);
+  b.store.put(3, 1, bytes_of(10, 3), WorkerStore::copy);
+  EXPECT_TRUE(b.dropped.empty());  // exactly at the budget: nothing dropped
+  ASSERT_NE(b.store.get(1, 1), nullptr);  // used: 2 is now the least recently used
+  b.store.put(4, 1, bytes_of(10, 4), WorkerStore::copy);
+  EXPECT_EQ(b.dropped, (std::vector<WorkerStore::StoreKey>{{2, 1}}));
+  EXPECT_EQ(b.store.get(2, 1), nullptr);
+  EXPECT_NE(b.store.get(1, 1), nullptr);
+  EXPECT_EQ(b.store.bytes(), 30u);
+  const WorkerStore::Stats s = b.store.stats();
+  EXPECT_EQ(s.evicted, 1u);
+  EXPECT_EQ(s.evicted_bytes, 10u);
+  EXPECT_EQ(s.peak_bytes, 40u);  // (the put before its eviction)
+}
+
+TEST(NetStore, VersionsMadeHereAreNeverDroppedEvenOverBudget) {
+  BudgetStore b(15);
+  b.store.put(1, 1, bytes_of(10, 1));  // made here (a task's output): maybe its only copy
+  b.store.put(2, 1, bytes_of(10, 2));
+  EXPECT_TRUE(b.dropped.empty());
+  EXPECT_EQ(b.store.bytes(), 20u);
+  b.store.put(3, 1, bytes_of(10, 3), WorkerStore::copy);  // the only copy it may drop
+  EXPECT_EQ(b.dropped, (std::vector<WorkerStore::StoreKey>{{3, 1}}));
+  EXPECT_NE(b.store.get(1, 1), nullptr);
+  EXPECT_NE(b.store.get(2, 1), nullptr);
+  EXPECT_EQ(b.store.stats().peak_made_here, 20u);
+  // A copy stored again as made here (a remake here) is made here from then on.
+  b.store.put(4, 1, bytes_of(5, 4), WorkerStore::copy);
+  b.store.put(4, 1, bytes_of(5, 4));
+  b.store.put(5, 1, bytes_of(5, 5), WorkerStore::copy);
+  EXPECT_NE(b.store.get(4, 1), nullptr);
+}
+
+TEST(NetStore, APinnedCopyStaysUntilItsTaskEndsThenGoes) {
+  BudgetStore b(10);
+  {
+    RequestPins pins(&b.store, {{1, 1}, {2, 1}});  // a task reads both (fetched later)
+    b.store.put(1, 1, bytes_of(10, 1), WorkerStore::copy);
+    b.store.put(2, 1, bytes_of(10, 2), WorkerStore::copy);
+    EXPECT_TRUE(b.dropped.empty());  // over budget, but the running task reads them
+    EXPECT_EQ(b.store.bytes(), 20u);
+  }
+  // Its answer was sent: both may go now, the least recently used first, until within.
+  EXPECT_EQ(b.dropped, (std::vector<WorkerStore::StoreKey>{{1, 1}}));
+  EXPECT_EQ(b.store.bytes(), 10u);
+}
+
+TEST(NetStore, WithoutABudgetNothingIsDropped) {
+  BudgetStore b(0);
+  for (std::uint64_t id = 1; id <= 50; ++id) b.store.put(id, 1, bytes_of(100, 1), WorkerStore::copy);
+  EXPECT_TRUE(b.dropped.empty());
+  EXPECT_EQ(b.store.size(), 50u);
+}
+
+TEST(NetStore, ReleasedVersionsLeaveTheBudgetsCount) {
+  BudgetStore b(20);
+  b.store.put(1, 1, bytes_of(10, 1));
+  b.store.put(2, 1, bytes_of(10, 2), WorkerStore::copy);
+  b.store.release(1, 1);
+  b.store.put(3, 1, bytes_of(10, 3), WorkerStore::copy);  // 20: within
+  EXPECT_TRUE(b.dropped.empty());
+}

@@ -3,6 +3,7 @@
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
 #include "net/peer_fetch.hpp"
+#include "net/worker.hpp"
 #include "net/worker_link.hpp"
 #include "net/tcp_connection.hpp"
 
@@ -480,4 +481,39 @@ TEST(NetWorker, WithoutWorkerVariableTheProgramRunsLocally) {
   pid_t pid = spawn_program({});
   ASSERT_GT(pid, 0);
   EXPECT_EQ(wait_exit(pid), 0);
+}
+
+// ---- the data memory budget (docs/distributed.md, "Data memory of a worker") ------------
+
+TEST(NetWorker, TheDataBudgetIsTheSettingElseSixtyPercentOfTheMemory) {
+  constexpr double gib = 1024.0 * 1024.0 * 1024.0;
+  EXPECT_EQ(data_budget_bytes(0.5, 10.0), static_cast<std::uint64_t>(0.5 * gib));
+  EXPECT_EQ(data_budget_bytes(std::nullopt, 10.0), static_cast<std::uint64_t>(6.0 * gib));
+  EXPECT_EQ(data_budget_bytes(std::nullopt, 0.0), 0u);  // memory unknown: no budget
+}
+
+TEST(NetWorker, TheDataMemoryVariableIsReadAndABadOneIsAClearError) {
+  struct Env {  // (set for this test only: the binary starts worker processes elsewhere)
+    Env() {
+      setenv("COMPSS_WORKER", "127.0.0.1:1", 1);
+      setenv("COMPSS_SECRET", "s", 1);
+    }
+    ~Env() {
+      unsetenv("COMPSS_WORKER");
+      unsetenv("COMPSS_SECRET");
+      unsetenv("COMPSS_WORKER_DATA_MEMORY");
+    }
+  } env;
+  WorkerSettings s;
+  setenv("COMPSS_WORKER_DATA_MEMORY", "0.25", 1);
+  ASSERT_TRUE(worker_settings_from_env(s));
+  EXPECT_EQ(s.data_memory_gb, 0.25);
+  setenv("COMPSS_WORKER_DATA_MEMORY", "lots", 1);
+  try {
+    worker_settings_from_env(s);
+    FAIL() << "a bad COMPSS_WORKER_DATA_MEMORY was taken";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("invalid COMPSS_WORKER_DATA_MEMORY='lots'"), std::string::npos)
+        << e.what();
+  }
 }

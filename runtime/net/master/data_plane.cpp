@@ -109,9 +109,34 @@ NodeSet DataPlane::record_produced(const WireParam& o, int n,
 }
 
 void DataPlane::node_lost(int n) {
-  std::lock_guard data(data_mutex_);
-  lost_.insert(static_cast<sched::NodeId>(n));  // before drop_node: later answers not held
-  directory_.drop_node(n);
+  {
+    std::lock_guard data(data_mutex_);
+    lost_.insert(static_cast<sched::NodeId>(n));  // before drop_node: later answers not held
+    directory_.drop_node(n);
+  }
+  holders_cv_.notify_all();
+}
+
+void DataPlane::evicted(int n, const DataEvicted& dropped) {
+  std::size_t lost = 0;
+  {
+    std::lock_guard data(data_mutex_);
+    for (const WireVersion& v : dropped.versions) {
+      // (Not a holder: a release crossed the notice. No copy left: the worker dropped
+      // what it took for a copy after the other holders were lost; lineage makes it again
+      // when it is needed.)
+      if (directory_.copy_dropped(v.data_id, v.version, n) &&
+          !directory_.held_anywhere(v.data_id, v.version)) {
+        ++lost;
+      }
+    }
+  }
+  holders_cv_.notify_all();
+  if (log_level_ >= LogLevel::debug || lost > 0) {
+    log("worker " + std::to_string(n) + " dropped " + std::to_string(dropped.versions.size()) +
+        " copies over its data memory budget" +
+        (lost > 0 ? " (" + std::to_string(lost) + " were the last: made again if needed)" : ""));
+  }
 }
 
 // ---- releases ---------------------------------------------------------------------------

@@ -97,6 +97,10 @@ class DataPlane {
   /// Worker `n` is lost: it holds nothing from now on (what it reports later is not
   /// recorded as held; versions only it held are made again when needed).
   void node_lost(int n);
+  /// Worker `n` dropped these copies to stay within its data memory budget: it is no
+  /// longer their holder (locality, sources and fetches name others). Called on its link's
+  /// receiver, in order with its answers.
+  void evicted(int n, const DataEvicted& dropped);
 
   // ---- for tests ------------------------------------------------------------------------
 
@@ -172,6 +176,10 @@ class DataPlane {
   void fetch_all(const std::vector<std::uint64_t>& ids);
   /// Loads fetched bytes of version v; false when the datum moved on (fetch again).
   bool load_fetched(std::uint64_t id, std::uint64_t v, const detail::HeldValue& value);
+  /// After worker `h` answered a fetch of version v of `id` with "not here": waits (up to
+  /// a second) until the directory no longer names it as a holder (its DataEvicted, or
+  /// its loss, is on the way), so the next try asks another holder.
+  void wait_not_holder(std::uint64_t id, std::uint64_t v, int h);
   /// The datum `id` once no fetch is receiving into its object (data lock held; waits).
   TrackedDatum* not_loading(std::unique_lock<std::mutex>& data, std::uint64_t id);
   /// Ends a fetch into the object of `id`: true when `value` is version v received in place.
@@ -184,6 +192,7 @@ class DataPlane {
 
   std::mutex data_mutex_;
   std::condition_variable loaded_cv_;  // a TrackedDatum::loading ended
+  std::condition_variable holders_cv_;  // a worker dropped copies or was lost
   /// The producers being run again now (remake_once), their end, and who waits for it.
   std::set<const TaskRecord*> remaking_;
   std::condition_variable remade_cv_;

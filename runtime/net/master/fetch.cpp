@@ -69,11 +69,22 @@ void DataPlane::fetch_to_master(std::uint64_t id) {
       throw;
     }
     if (into && end_loading(id, v, fetched ? value.get() : nullptr)) return;
-    if (!fetched) continue;  // lost meanwhile: find it (or make it) elsewhere
+    if (!fetched) {  // dropped (over its budget) or lost meanwhile: ask elsewhere
+      wait_not_holder(id, v, h);
+      continue;
+    }
     if (into && value->holds_object_at(into_object)) continue;  // a newer version came: fetch it
     if (load_fetched(id, v, *value)) return;
   }
   throw Error("compss: could not fetch data " + std::to_string(id) + " from the workers");
+}
+
+void DataPlane::wait_not_holder(std::uint64_t id, std::uint64_t v, int h) {
+  std::unique_lock data(data_mutex_);
+  holders_cv_.wait_for(data, std::chrono::seconds(1), [&] {
+    const VersionInfo* info = directory_.find_version(id, v);
+    return info == nullptr || !info->holders.contains(static_cast<sched::NodeId>(h));
+  });
 }
 
 TrackedDatum* DataPlane::not_loading(std::unique_lock<std::mutex>& data, std::uint64_t id) {
