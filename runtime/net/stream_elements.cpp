@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <random>
 #include <tuple>
 #include <utility>
 
@@ -21,7 +22,24 @@ namespace {
 std::atomic<std::uint16_t> local_element_port{0};
 std::mutex held_mutex;
 std::map<std::uint64_t, std::vector<std::byte>> held;
-std::uint64_t last_key = 0;
+
+// The first key of this process's elements: a random point of the 64-bit key space, drawn
+// when the process starts (its incarnation). References name their holder by host, port
+// and key; a worker restarted on the same host and port draws another point, so a stale
+// reference (to an element its earlier process held) names a key the new process never
+// issued: its fetch finds "not here", as for a lost holder, instead of the new process's
+// own element (and a stale release drops nothing of it). Two processes' keys overlap only
+// if their points fall within the count of elements they issue of each other: for a
+// million elements each, a chance of about 1 in 2^43.
+std::uint64_t draw_key_base() {
+  std::random_device device;
+  std::seed_seq seed{device(), device(),
+                     static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()),
+                     static_cast<unsigned>(std::chrono::system_clock::now().time_since_epoch().count())};
+  std::mt19937_64 draw(seed);
+  return draw();
+}
+std::uint64_t last_key = draw_key_base();
 
 // ---- references (the master's side) ----
 using Holder = std::pair<std::string, std::uint16_t>;  // host, port
@@ -150,7 +168,8 @@ std::uint16_t element_port() noexcept { return local_element_port.load(); }
 
 std::uint64_t hold_element(std::vector<std::byte> bytes) {
   std::lock_guard lock(held_mutex);
-  const std::uint64_t key = ++last_key;
+  std::uint64_t key = ++last_key;
+  if (key == 0) key = ++last_key;  // (0 is "not a reference"; the space wraps around)
   held.emplace(key, std::move(bytes));
   return key;
 }
@@ -194,6 +213,12 @@ std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements
 void drop_held_elements() {
   std::lock_guard lock(held_mutex);
   held.clear();
+}
+
+void restart_element_holder() {
+  std::lock_guard lock(held_mutex);
+  held.clear();
+  last_key = draw_key_base();
 }
 
 std::size_t held_element_count() {

@@ -35,7 +35,9 @@ namespace compss::net {
 void set_element_port(std::uint16_t port) noexcept;
 std::uint16_t element_port() noexcept;
 
-/// Keeps `bytes` until fetched or released; returns its key (never 0).
+/// Keeps `bytes` until fetched or released; returns its key (never 0). Keys are unique
+/// across the processes of a run, restarted ones too (with overwhelming probability: each
+/// process starts at a random point of the key space), so a reference names one element.
 std::uint64_t hold_element(std::vector<std::byte> bytes);
 /// The bytes of element `key` (`take`: dropped from here); false when it is not held.
 bool fetch_held_element(std::uint64_t key, bool take, std::vector<std::byte>& out);
@@ -48,6 +50,9 @@ std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements
     std::span<const std::uint64_t> keys);
 /// Drops every element held, as the process's death would (for tests).
 void drop_held_elements();
+/// Drops every element held and draws a new key space, as a process restarted on the same
+/// host and port would (for tests).
+void restart_element_holder();
 /// Elements held now (for tests).
 std::size_t held_element_count();
 

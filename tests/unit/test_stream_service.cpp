@@ -626,4 +626,41 @@ TEST_P(PeerToPeerTest, ARetryRefillsWhatAnInterruptedPublishOfItsLostAttemptHadA
   pcopy.end_task(true, {});
 }
 
+TEST_P(PeerToPeerTest, AWorkerRestartedOnTheSameHostAndPortDoesNotServeItsElementForAStaleReference) {
+  ObjectStream<std::vector<char>> stream("p2p-stale-ref", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  {
+    auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
+    lost.publish(payload(0));  // the master holds a reference to it
+    // Its worker is SIGKILLed and a new worker process starts on the same host and port.
+    compss::net::restart_element_holder();
+  }
+  pcopy.end_task(false, "worker lost");  // (no retry left)
+  // The new process's first element, of another stream.
+  ObjectStream<std::vector<char>> other("p2p-stale-other", compss::at_most_once, 16);
+  auto [ocopy, oticket] = task_ticket(other, true);
+  auto o = ObjectStream<std::vector<char>>::from_ticket(oticket);
+  o.publish(payload(7));
+  ASSERT_EQ(compss::net::held_element_count(), 1u);
+  // The stale reference is not the new process's element: it is lost, as with a dead holder.
+  std::vector<std::vector<char>> got;
+  std::string error;
+  try {
+    got = stream.poll(5.0);
+  } catch (const compss::Error& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(got, std::vector<std::vector<char>>{});  // (before: payload(7), the wrong element)
+  EXPECT_NE(error.find("lost"), std::string::npos) << error;
+  EXPECT_EQ(compss::net::held_element_count(), 1u);  // still the new process's
+  o.close();
+  std::vector<std::vector<char>> others;
+  while (!other.is_closed()) {
+    for (auto& v : other.poll(0.05)) others.push_back(std::move(v));
+  }
+  EXPECT_EQ(others, std::vector<std::vector<char>>{payload(7)});
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  ocopy.end_task(true, {});
+}
+
 }  // namespace
