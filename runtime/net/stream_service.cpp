@@ -34,6 +34,21 @@ const detail::ElementCodec& codec_of(const StreamChannel& channel) {
   return *codec;
 }
 
+// The host of the elements a worker sends references to (publish, hand_over): the
+// worker itself, at the address this process sees its connection come from, which is the
+// one it reaches the worker by. A worker cannot hold elements elsewhere: a reference naming
+// another host is refused (consumers would fetch from a host nobody checked).
+const std::string& holder_host(const WireElement& e, const std::string& from_host,
+                               std::uint64_t stream) {
+  if (!e.host.empty() && e.host != from_host) {
+    throw Error("compss: stream " + std::to_string(stream) + ": the worker at " + from_host +
+                " sent a reference to element " + std::to_string(e.key) + " held at " + e.host +
+                ": a worker refers only to elements it holds itself, at the address the master "
+                "sees it at (a bug of that worker's runtime, or a stranger with the run's secret)");
+  }
+  return from_host;
+}
+
 // What a worker sent, as the channel holds it: the element, or a reference to the
 // element its worker keeps (net/stream_elements.hpp).
 // `slot`: the producer slot that published them (0: found, not published).
@@ -44,8 +59,8 @@ std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireEleme
   items.reserve(in.size());
   for (WireElement& e : in) {
     if (e.key != 0) {
-      items.push_back(make_remote_element(e.host.empty() ? from_host : std::move(e.host), e.port,
-                                          e.key, &codec, channel.id(), slot));
+      items.push_back(make_remote_element(holder_host(e, from_host, channel.id()), e.port, e.key,
+                                          &codec, channel.id(), slot));
     } else {
       count_relayed_bytes(e.bytes.size());
       items.push_back(codec.decode(e.bytes));
@@ -170,7 +185,7 @@ bool answer_element_call(StreamCall& call, const std::string& from_host, StreamR
     case StreamCall::hand_over:
       for (WireElement& e : call.elements) {
         count_relayed_bytes(e.bytes.size());
-        reply.value += hand_over_element(e.host.empty() ? from_host : e.host, e.port, e.key,
+        reply.value += hand_over_element(holder_host(e, from_host, call.stream), e.port, e.key,
                                          std::move(e.bytes)) ? 1 : 0;
       }
       return true;

@@ -663,4 +663,32 @@ TEST_P(PeerToPeerTest, AWorkerRestartedOnTheSameHostAndPortDoesNotServeItsElemen
   ocopy.end_task(true, {});
 }
 
+TEST_P(PeerToPeerTest, AReferenceNamingAHostOtherThanItsSendersIsRefused) {
+  {
+    ObjectStream<std::vector<char>> stream("p2p-foreign-host", compss::at_most_once, 16);
+    auto [pcopy, pticket] = task_ticket(stream, true);
+    const std::uint64_t made_before = compss::net::stream_references_made();
+    // A worker the master sees at 10.0.0.7 names another host as the holder of its element.
+    compss::net::StreamCall publish{.op = compss::net::StreamCall::publish, .stream = stream.id(),
+                                    .slot = pticket.producer, .attempt = pticket.attempt};
+    publish.elements.push_back({.key = 5, .host = "10.0.0.8", .port = 7});
+    compss::net::StreamReply reply = compss::net::answer_stream_call(publish, "10.0.0.7", nullptr);
+    EXPECT_NE(reply.error.find("10.0.0.8"), std::string::npos) << reply.error;
+    EXPECT_EQ(compss::net::stream_references_made(), made_before);  // nothing accepted
+    auto channel = compss::detail::find_stream_channel(stream.id());
+    ASSERT_NE(channel, nullptr);
+    EXPECT_EQ(channel->buffered(), 0u);
+    // A hand-over naming another host is refused too; its own host (or none) is its own.
+    compss::net::StreamCall hand{.op = compss::net::StreamCall::hand_over, .stream = stream.id()};
+    hand.elements.push_back({.bytes = {std::byte{1}}, .key = 5, .host = "10.0.0.8", .port = 7});
+    EXPECT_NE(compss::net::answer_stream_call(hand, "10.0.0.7", nullptr).error, "");
+    publish.elements = {{.key = 5, .host = "10.0.0.7", .port = 7}};
+    EXPECT_EQ(compss::net::answer_stream_call(publish, "10.0.0.7", nullptr).error, "");
+    EXPECT_EQ(channel->buffered(), 1u);
+    pcopy.end_task(true, {});
+    channel.reset();
+  }
+  compss::net::flush_element_releases();  // (the stream's reference is gone: its release)
+}
+
 }  // namespace
