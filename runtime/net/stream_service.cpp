@@ -9,7 +9,9 @@
 
 #include <atomic>
 #include <cstdio>
+#include <algorithm>
 #include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <string>
@@ -94,8 +96,38 @@ struct ProducerRefs {
   std::deque<std::weak_ptr<void>> refs;  // references accepted, by position (expired: fetched,
                                          // or an element the master holds)
 };
+using ProducerKey = std::pair<std::uint64_t, std::uint64_t>;  // stream, slot
 std::mutex producers_mutex;
-std::map<std::pair<std::uint64_t, std::uint64_t>, ProducerRefs> producer_refs;  // stream, slot
+std::map<ProducerKey, ProducerRefs> producer_refs;
+constexpr std::size_t min_sweep_size = 32;
+std::size_t sweep_size = min_sweep_size;  // the size of producer_refs that starts a sweep
+
+// Erases the logs no attempt can need any more: their stream is gone, or their slot is
+// closed (a producer slot closes when its task ended or failed for good, never while it
+// waits for a retry: StreamChannel::producer_open). Run when a new log makes
+// producer_refs reach sweep_size, which is then twice what is left: a publish pays O(1)
+// on average, and the logs are at most twice the open producer slots (or 32).
+void sweep_producer_refs() {
+  std::vector<ProducerKey> keys;
+  {
+    std::lock_guard lock(producers_mutex);
+    keys.reserve(producer_refs.size());
+    for (const auto& entry : producer_refs) keys.push_back(entry.first);
+  }
+  // (Not under producers_mutex: a channel's lock is taken, and the last copy of a channel
+  // dropped here drops its elements. A closed slot never opens again: what is found ended
+  // stays ended.)
+  std::vector<ProducerKey> ended;
+  std::shared_ptr<StreamChannel> channel;
+  for (const ProducerKey& k : keys) {
+    if (channel == nullptr || channel->id() != k.first) channel = detail::find_stream_channel(k.first);
+    if (channel == nullptr || !channel->producer_open(k.second)) ended.push_back(k);
+  }
+  channel.reset();
+  std::lock_guard lock(producers_mutex);
+  for (const ProducerKey& k : ended) producer_refs.erase(k);
+  sweep_size = std::max(min_sweep_size, 2 * producer_refs.size());
+}
 
 // An element of a publish past what earlier attempts published: its index in the publish,
 // and what to remember of it (expired: not a reference).
@@ -107,9 +139,15 @@ using Fresh = std::pair<std::size_t, std::weak_ptr<void>>;
 void refill_from_retry(const StreamCall& call, const std::vector<Element>& items,
                        std::vector<Fresh>& fresh) {
   std::vector<std::pair<Element, RemoteElement*>> refill;  // old reference, new one
+  bool sweep = false;
   {
     std::lock_guard lock(producers_mutex);
-    ProducerRefs& log = producer_refs[{call.stream, call.slot}];
+    auto [it, added] = producer_refs.try_emplace({call.stream, call.slot});
+    if (added && producer_refs.size() >= sweep_size) {
+      sweep = true;
+      sweep_size = std::numeric_limits<std::size_t>::max();  // (one sweep at a time)
+    }
+    ProducerRefs& log = it->second;
     if (call.attempt < log.attempt) return;  // stale: the channel refuses it
     if (call.attempt > log.attempt) {
       log.attempt = call.attempt;
@@ -141,6 +179,7 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
       give_bytes(r, std::move(bytes));
     }
   }
+  if (sweep) sweep_producer_refs();
 }
 
 // Records the fresh elements the channel accepted. `items`: the publish's elements after
@@ -149,7 +188,9 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
 void remember_published(const StreamCall& call, std::vector<Fresh>& fresh,
                         const std::vector<Element>* items) {
   std::lock_guard lock(producers_mutex);
-  ProducerRefs& log = producer_refs[{call.stream, call.slot}];
+  auto it = producer_refs.find({call.stream, call.slot});
+  if (it == producer_refs.end()) return;  // its slot closed meanwhile: nothing will need it
+  ProducerRefs& log = it->second;
   if (call.attempt != log.attempt) return;  // a newer attempt started meanwhile
   for (auto& [index, w] : fresh) {
     if (items != nullptr && (*items)[index] != nullptr) {
@@ -288,6 +329,11 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
 }
 
 void set_stream_reply_budget(std::size_t bytes) noexcept { stream_reply_budget.store(bytes); }
+
+std::size_t producer_log_count() {
+  std::lock_guard lock(producers_mutex);
+  return producer_refs.size();
+}
 
 void serve_stream_calls(Endpoint& peer) {
   const std::string from_host = peer_host(peer);

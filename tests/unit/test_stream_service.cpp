@@ -691,4 +691,41 @@ TEST_P(PeerToPeerTest, AReferenceNamingAHostOtherThanItsSendersIsRefused) {
   compss::net::flush_element_releases();  // (the stream's reference is gone: its release)
 }
 
+TEST_P(PeerToPeerTest, TheMastersLogOfProducersStaysBoundedOverManyStreamsAndProducers) {
+  // A producer still running keeps its log: its retry still refills what its worker lost.
+  ObjectStream<std::vector<char>> kept("p2p-log-kept", compss::at_most_once, 16);
+  auto [kcopy, kticket] = task_ticket(kept, true);
+  {
+    auto lost = ObjectStream<std::vector<char>>::from_ticket(kticket);
+    for (int i = 0; i < 2; ++i) lost.publish(payload(i));
+    compss::net::drop_held_elements();  // its worker is SIGKILLed
+  }
+  // Many streams come and go, and many producers of one stream end.
+  ObjectStream<std::vector<char>> shared("p2p-log-shared", compss::at_most_once, 16);
+  for (int i = 0; i < 150; ++i) {
+    ObjectStream<std::vector<char>> stream("p2p-log-" + std::to_string(i), compss::at_most_once, 4);
+    for (ObjectStream<std::vector<char>>* s : {&stream, &shared}) {
+      auto [pcopy, pticket] = task_ticket(*s, true);
+      {
+        auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+        p.publish(payload(i));
+      }
+      pcopy.end_task(true, {});
+    }
+    EXPECT_EQ(stream.poll(5.0), std::vector<std::vector<char>>{payload(i)});
+    EXPECT_EQ(shared.poll(5.0), std::vector<std::vector<char>>{payload(i)});
+  }
+  // (300 producers: each left a log before.)
+  EXPECT_LE(compss::net::producer_log_count(), 64u);
+  StreamTicket retry = kcopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+    for (int i = 0; i < 3; ++i) again.publish(payload(i));
+    again.close();
+    expect_payloads(kept, 3);
+  }
+  kcopy.end_task(true, {});
+}
+
 }  // namespace
