@@ -46,13 +46,13 @@ using Holder = std::pair<std::string, std::uint16_t>;  // host, port
 using RefKey = std::tuple<std::string, std::uint16_t, std::uint64_t>;
 std::mutex refs_mutex;                                       // guards the two below
 std::condition_variable handed;                              // a hand-over came (refs_mutex)
-std::uint64_t hand_overs = 0;                                // hand-overs so far (refs_mutex)
 std::map<RefKey, std::weak_ptr<void>> live_refs;             // for hand-overs
 std::map<Holder, std::vector<std::uint64_t>> release_queue;  // keys no longer needed
 std::atomic<std::uint64_t> relayed{0};
 std::atomic<std::int64_t> lost_wait_ms{60'000};  // set_lost_element_wait
 std::atomic<std::uint64_t> references_made{0};
 std::atomic<std::uint64_t> references_given_bytes{0};
+std::atomic<std::uint64_t> lost_checks{0};  // lost_element_checks
 
 struct RemoteElementDeleter {
   void operator()(void* p) const noexcept {
@@ -268,9 +268,16 @@ void give_bytes(RemoteElement& r, std::vector<std::byte> bytes) {
     r.bytes = std::move(bytes);
     r.handed_over = true;
   }
-  std::lock_guard lock(refs_mutex);
-  ++hand_overs;
-  handed.notify_all();
+  {
+    std::lock_guard lock(refs_mutex);
+    handed.notify_all();
+  }
+  // (Consumers waiting for it while its slot is open wait on its channel.)
+  if (r.stream != 0) {
+    if (std::shared_ptr<detail::StreamChannel> channel = detail::find_stream_channel(r.stream)) {
+      channel->wake();
+    }
+  }
 }
 
 void set_unreachable_backoff(std::chrono::milliseconds first) noexcept {
@@ -281,44 +288,34 @@ void set_lost_element_wait(std::chrono::milliseconds wait) noexcept { lost_wait_
 
 bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
                        std::vector<std::byte>& out) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(lost_wait_ms.load());
-  for (;;) {
-    std::uint64_t seen = 0;
-    std::shared_ptr<void> e;
-    {
-      std::lock_guard lock(refs_mutex);
-      seen = hand_overs;
-      auto it = live_refs.find(RefKey{host, port, key});
-      if (it != live_refs.end()) e = it->second.lock();
-    }
-    if (e == nullptr) return false;
-    RemoteElement* r = as_remote(e);
-    {
-      std::lock_guard lock(r->mutex);
-      if (r->handed_over) {
-        out = r->bytes;
-        return true;
-      }
-    }
-    // (Not under refs_mutex: the channel's lock comes first, as when it drops an element.)
-    bool coming = false;
-    if (r->slot != 0) {
-      std::shared_ptr<detail::StreamChannel> channel = detail::find_stream_channel(r->stream);
-      coming = channel != nullptr && channel->producer_open(r->slot);
-    } else {
-      coming = std::chrono::steady_clock::now() < deadline;
-    }
-    if (!coming) {
-      // (A hand-over may have come just before the slot closed.)
-      std::lock_guard lock(r->mutex);
-      if (!r->handed_over) return false;
-      out = r->bytes;
-      return true;
-    }
-    e.reset();  // (not under refs_mutex: the last copy's deleter takes it)
-    std::unique_lock lock(refs_mutex);
-    handed.wait_for(lock, std::chrono::milliseconds(100), [&] { return hand_overs != seen; });
+  std::shared_ptr<void> e;
+  {
+    std::lock_guard lock(refs_mutex);
+    auto it = live_refs.find(RefKey{host, port, key});
+    if (it != live_refs.end()) e = it->second.lock();
   }
+  if (e == nullptr) return false;
+  RemoteElement* r = as_remote(e);
+  auto came = [&] {
+    lost_checks.fetch_add(1);
+    std::lock_guard lock(r->mutex);
+    return r->handed_over;
+  };
+  if (r->slot != 0) {
+    // While the slot is open the bytes may still come (a hand-over, a retried attempt's
+    // refill): woken by them (give_bytes wakes the channel) or by the slot's close.
+    if (std::shared_ptr<detail::StreamChannel> channel = detail::find_stream_channel(r->stream)) {
+      channel->wait_while_producer_open(r->slot, came);
+    }
+  } else {
+    std::unique_lock lock(refs_mutex);
+    handed.wait_for(lock, std::chrono::milliseconds(lost_wait_ms.load()), came);
+  }
+  // (A hand-over may have come just before the slot closed.)
+  std::lock_guard lock(r->mutex);
+  if (!r->handed_over) return false;
+  out = r->bytes;
+  return true;
 }
 
 void flush_element_releases() {
@@ -342,6 +339,7 @@ void flush_element_releases() {
   }
 }
 
+std::uint64_t lost_element_checks() noexcept { return lost_checks.load(); }
 std::uint64_t stream_bytes_relayed() noexcept { return relayed.load(); }
 void count_relayed_bytes(std::uint64_t n) noexcept { relayed.fetch_add(n); }
 std::uint64_t stream_references_made() noexcept { return references_made.load(); }

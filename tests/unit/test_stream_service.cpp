@@ -728,4 +728,45 @@ TEST_P(PeerToPeerTest, TheMastersLogOfProducersStaysBoundedOverManyStreamsAndPro
   kcopy.end_task(true, {});
 }
 
+TEST_P(PeerToPeerTest, AConsumerWaitingForALostElementIsWokenByItsSlotsCloseNotByRechecks) {
+  for (bool on_worker : {false, true}) {
+    SCOPED_TRACE(on_worker ? "a worker's consumer" : "the program's consumer");
+    ObjectStream<std::vector<char>> stream(on_worker ? "p2p-woken-w" : "p2p-woken-m",
+                                           compss::at_most_once, 16);
+    auto [pcopy, pticket] = task_ticket(stream, true);
+    auto [ccopy, cticket] = task_ticket(stream, false);
+    {
+      auto lost = ObjectStream<std::vector<char>>::from_ticket(pticket);
+      lost.publish(payload(0));
+      compss::net::drop_held_elements();  // its worker is SIGKILLed (its task not ended yet)
+    }
+    const std::uint64_t before = compss::net::lost_element_checks();
+    std::string error;
+    std::thread consumer([&, t = cticket] {
+      try {
+        if (on_worker) {
+          auto c = ObjectStream<std::vector<char>>::from_ticket(t);
+          (void)c.poll(120.0);
+        } else {
+          (void)stream.poll(120.0);
+        }
+      } catch (const compss::Error& e) {
+        error = e.what();
+      }
+    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (compss::net::lost_element_checks() == before && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_GT(compss::net::lost_element_checks(), before) << "the consumer never waited";
+    // Time passes and nothing it waits for happens: it does not look again meanwhile.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_LE(compss::net::lost_element_checks() - before, 2u);  // (before: one per 100 ms)
+    pcopy.end_task(false, "worker lost");  // no retry left: the close wakes it
+    consumer.join();
+    EXPECT_NE(error.find("lost"), std::string::npos) << error;
+    ccopy.end_task(true, {});
+  }
+}
+
 }  // namespace
