@@ -103,10 +103,12 @@ constexpr std::size_t min_sweep_size = 32;
 std::size_t sweep_size = min_sweep_size;  // the size of producer_refs that starts a sweep
 
 // Erases the logs no attempt can need any more: their stream is gone, or their slot is
-// closed (a producer slot closes when its task ended or failed for good, never while it
-// waits for a retry: StreamChannel::producer_open). Run when a new log makes
-// producer_refs reach sweep_size, which is then twice what is left: a publish pays O(1)
-// on average, and the logs are at most twice the open producer slots (or 32).
+// closed (its task ended or failed for good: StreamChannel::producer_open) and none of
+// their references is still held by the channel (a worker's close() closes the slot before
+// its task ends: a retry of a task whose worker died after it still refills those). Run
+// when a new log makes producer_refs reach sweep_size, which is then twice what is left: a
+// publish pays O(1) on average, and what stays is the open slots' logs and the references
+// channels hold (or 32).
 void sweep_producer_refs() {
   std::vector<ProducerKey> keys;
   {
@@ -115,17 +117,24 @@ void sweep_producer_refs() {
     for (const auto& entry : producer_refs) keys.push_back(entry.first);
   }
   // (Not under producers_mutex: a channel's lock is taken, and the last copy of a channel
-  // dropped here drops its elements. A closed slot never opens again: what is found ended
-  // stays ended.)
-  std::vector<ProducerKey> ended;
+  // dropped here drops its elements. A closed slot never opens again, a gone stream never
+  // comes back, and a log only loses references meanwhile.)
+  std::vector<std::pair<ProducerKey, bool>> ended;  // the log, its stream gone
   std::shared_ptr<StreamChannel> channel;
   for (const ProducerKey& k : keys) {
     if (channel == nullptr || channel->id() != k.first) channel = detail::find_stream_channel(k.first);
-    if (channel == nullptr || !channel->producer_open(k.second)) ended.push_back(k);
+    if (channel == nullptr || !channel->producer_open(k.second)) ended.emplace_back(k, channel == nullptr);
   }
   channel.reset();
   std::lock_guard lock(producers_mutex);
-  for (const ProducerKey& k : ended) producer_refs.erase(k);
+  for (const auto& [k, stream_gone] : ended) {
+    auto it = producer_refs.find(k);
+    if (it == producer_refs.end()) continue;
+    const auto& refs = it->second.refs;
+    if (stream_gone || std::ranges::all_of(refs, [](const auto& w) { return w.expired(); })) {
+      producer_refs.erase(it);
+    }
+  }
   sweep_size = std::max(min_sweep_size, 2 * producer_refs.size());
 }
 

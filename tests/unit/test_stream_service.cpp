@@ -18,6 +18,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -692,13 +693,19 @@ TEST_P(PeerToPeerTest, AReferenceNamingAHostOtherThanItsSendersIsRefused) {
 }
 
 TEST_P(PeerToPeerTest, TheMastersLogOfProducersStaysBoundedOverManyStreamsAndProducers) {
-  // A producer still running keeps its log: its retry still refills what its worker lost.
+  // A producer still running keeps its log: its retry still refills what its worker lost;
+  // so does one that closed its slot but whose task had not ended when its worker died.
   ObjectStream<std::vector<char>> kept("p2p-log-kept", compss::at_most_once, 16);
+  ObjectStream<std::vector<char>> closed("p2p-log-closed", compss::at_most_once, 16);
   auto [kcopy, kticket] = task_ticket(kept, true);
+  auto [ccopy, cticket] = task_ticket(closed, true);
   {
     auto lost = ObjectStream<std::vector<char>>::from_ticket(kticket);
     for (int i = 0; i < 2; ++i) lost.publish(payload(i));
-    compss::net::drop_held_elements();  // its worker is SIGKILLed
+    auto lost_closed = ObjectStream<std::vector<char>>::from_ticket(cticket);
+    for (int i = 0; i < 2; ++i) lost_closed.publish(payload(i));
+    lost_closed.close();
+    compss::net::drop_held_elements();  // their worker is SIGKILLed
   }
   // Many streams come and go, and many producers of one stream end.
   ObjectStream<std::vector<char>> shared("p2p-log-shared", compss::at_most_once, 16);
@@ -717,15 +724,17 @@ TEST_P(PeerToPeerTest, TheMastersLogOfProducersStaysBoundedOverManyStreamsAndPro
   }
   // (300 producers: each left a log before.)
   EXPECT_LE(compss::net::producer_log_count(), 64u);
-  StreamTicket retry = kcopy.ticket();
-  retry.port = 1;
-  {
-    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
-    for (int i = 0; i < 3; ++i) again.publish(payload(i));
-    again.close();
-    expect_payloads(kept, 3);
+  for (auto [copy, s, n] : {std::tuple{&kcopy, &kept, 3}, std::tuple{&ccopy, &closed, 2}}) {
+    StreamTicket retry = copy->ticket();
+    retry.port = 1;
+    {
+      auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+      for (int i = 0; i < n; ++i) again.publish(payload(i));
+      again.close();
+      expect_payloads(*s, n);
+    }
+    copy->end_task(true, {});
   }
-  kcopy.end_task(true, {});
 }
 
 TEST_P(PeerToPeerTest, AConsumerWaitingForALostElementIsWokenByItsSlotsCloseNotByRechecks) {
