@@ -538,7 +538,14 @@ TEST_P(PeerToPeerTest, AHolderThatCouldNotBeReachedOnceIsTriedAgainForFetchesAnd
     expect_payloads(c, 5);
   }
   ccopy.end_task(true, {});  // finished with: the holder is told to drop them
-  compss::net::flush_element_releases();
+  // (The failed consumer's last poll is kept by the master's thread serving its connection
+  // until that thread sees the connection closed: polled with a deadline.)
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    compss::net::flush_element_releases();
+    if (compss::net::held_element_count() == 0 || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   EXPECT_EQ(compss::net::held_element_count(), 0u);
   pcopy.end_task(true, {});
   compss::net::set_unreachable_backoff(std::chrono::seconds(1));
