@@ -7,9 +7,9 @@
 #include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <algorithm>
 #include <deque>
 #include <limits>
 #include <map>
