@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <random>
 #include <tuple>
 #include <utility>
 
@@ -21,20 +22,37 @@ namespace {
 std::atomic<std::uint16_t> local_element_port{0};
 std::mutex held_mutex;
 std::map<std::uint64_t, std::vector<std::byte>> held;
-std::uint64_t last_key = 0;
+
+// The first key of this process's elements: a random point of the 64-bit key space, drawn
+// when the process starts (its incarnation). References name their holder by host, port
+// and key; a worker restarted on the same host and port draws another point, so a stale
+// reference (to an element its earlier process held) names a key the new process never
+// issued: its fetch finds "not here", as for a lost holder, instead of the new process's
+// own element (and a stale release drops nothing of it). Two processes' keys overlap only
+// if their points fall within the count of elements they issue of each other: for a
+// million elements each, a chance of about 1 in 2^43.
+std::uint64_t draw_key_base() {
+  std::random_device device;
+  std::seed_seq seed{device(), device(),
+                     static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()),
+                     static_cast<unsigned>(std::chrono::system_clock::now().time_since_epoch().count())};
+  std::mt19937_64 draw(seed);
+  return draw();
+}
+std::uint64_t last_key = draw_key_base();
 
 // ---- references (the master's side) ----
 using Holder = std::pair<std::string, std::uint16_t>;  // host, port
 using RefKey = std::tuple<std::string, std::uint16_t, std::uint64_t>;
 std::mutex refs_mutex;                                       // guards the two below
 std::condition_variable handed;                              // a hand-over came (refs_mutex)
-std::uint64_t hand_overs = 0;                                // hand-overs so far (refs_mutex)
 std::map<RefKey, std::weak_ptr<void>> live_refs;             // for hand-overs
 std::map<Holder, std::vector<std::uint64_t>> release_queue;  // keys no longer needed
 std::atomic<std::uint64_t> relayed{0};
 std::atomic<std::int64_t> lost_wait_ms{60'000};  // set_lost_element_wait
 std::atomic<std::uint64_t> references_made{0};
 std::atomic<std::uint64_t> references_given_bytes{0};
+std::atomic<std::uint64_t> lost_checks{0};  // lost_element_checks
 
 struct RemoteElementDeleter {
   void operator()(void* p) const noexcept {
@@ -150,7 +168,8 @@ std::uint16_t element_port() noexcept { return local_element_port.load(); }
 
 std::uint64_t hold_element(std::vector<std::byte> bytes) {
   std::lock_guard lock(held_mutex);
-  const std::uint64_t key = ++last_key;
+  std::uint64_t key = ++last_key;
+  if (key == 0) key = ++last_key;  // (0 is "not a reference"; the space wraps around)
   held.emplace(key, std::move(bytes));
   return key;
 }
@@ -194,6 +213,12 @@ std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements
 void drop_held_elements() {
   std::lock_guard lock(held_mutex);
   held.clear();
+}
+
+void restart_element_holder() {
+  std::lock_guard lock(held_mutex);
+  held.clear();
+  last_key = draw_key_base();
 }
 
 std::size_t held_element_count() {
@@ -243,9 +268,16 @@ void give_bytes(RemoteElement& r, std::vector<std::byte> bytes) {
     r.bytes = std::move(bytes);
     r.handed_over = true;
   }
-  std::lock_guard lock(refs_mutex);
-  ++hand_overs;
-  handed.notify_all();
+  {
+    std::lock_guard lock(refs_mutex);
+    handed.notify_all();
+  }
+  // (Consumers waiting for it while its slot is open wait on its channel.)
+  if (r.stream != 0) {
+    if (std::shared_ptr<detail::StreamChannel> channel = detail::find_stream_channel(r.stream)) {
+      channel->wake();
+    }
+  }
 }
 
 void set_unreachable_backoff(std::chrono::milliseconds first) noexcept {
@@ -256,44 +288,34 @@ void set_lost_element_wait(std::chrono::milliseconds wait) noexcept { lost_wait_
 
 bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
                        std::vector<std::byte>& out) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(lost_wait_ms.load());
-  for (;;) {
-    std::uint64_t seen = 0;
-    std::shared_ptr<void> e;
-    {
-      std::lock_guard lock(refs_mutex);
-      seen = hand_overs;
-      auto it = live_refs.find(RefKey{host, port, key});
-      if (it != live_refs.end()) e = it->second.lock();
-    }
-    if (e == nullptr) return false;
-    RemoteElement* r = as_remote(e);
-    {
-      std::lock_guard lock(r->mutex);
-      if (r->handed_over) {
-        out = r->bytes;
-        return true;
-      }
-    }
-    // (Not under refs_mutex: the channel's lock comes first, as when it drops an element.)
-    bool coming = false;
-    if (r->slot != 0) {
-      std::shared_ptr<detail::StreamChannel> channel = detail::find_stream_channel(r->stream);
-      coming = channel != nullptr && channel->producer_open(r->slot);
-    } else {
-      coming = std::chrono::steady_clock::now() < deadline;
-    }
-    if (!coming) {
-      // (A hand-over may have come just before the slot closed.)
-      std::lock_guard lock(r->mutex);
-      if (!r->handed_over) return false;
-      out = r->bytes;
-      return true;
-    }
-    e.reset();  // (not under refs_mutex: the last copy's deleter takes it)
-    std::unique_lock lock(refs_mutex);
-    handed.wait_for(lock, std::chrono::milliseconds(100), [&] { return hand_overs != seen; });
+  std::shared_ptr<void> e;
+  {
+    std::lock_guard lock(refs_mutex);
+    auto it = live_refs.find(RefKey{host, port, key});
+    if (it != live_refs.end()) e = it->second.lock();
   }
+  if (e == nullptr) return false;
+  RemoteElement* r = as_remote(e);
+  auto came = [&] {
+    lost_checks.fetch_add(1);
+    std::lock_guard lock(r->mutex);
+    return r->handed_over;
+  };
+  if (r->slot != 0) {
+    // While the slot is open the bytes may still come (a hand-over, a retried attempt's
+    // refill): woken by them (give_bytes wakes the channel) or by the slot's close.
+    if (std::shared_ptr<detail::StreamChannel> channel = detail::find_stream_channel(r->stream)) {
+      channel->wait_while_producer_open(r->slot, came);
+    }
+  } else {
+    std::unique_lock lock(refs_mutex);
+    handed.wait_for(lock, std::chrono::milliseconds(lost_wait_ms.load()), came);
+  }
+  // (A hand-over may have come just before the slot closed.)
+  std::lock_guard lock(r->mutex);
+  if (!r->handed_over) return false;
+  out = r->bytes;
+  return true;
 }
 
 void flush_element_releases() {
@@ -317,6 +339,7 @@ void flush_element_releases() {
   }
 }
 
+std::uint64_t lost_element_checks() noexcept { return lost_checks.load(); }
 std::uint64_t stream_bytes_relayed() noexcept { return relayed.load(); }
 void count_relayed_bytes(std::uint64_t n) noexcept { relayed.fetch_add(n); }
 std::uint64_t stream_references_made() noexcept { return references_made.load(); }

@@ -35,7 +35,9 @@ namespace compss::net {
 void set_element_port(std::uint16_t port) noexcept;
 std::uint16_t element_port() noexcept;
 
-/// Keeps `bytes` until fetched or released; returns its key (never 0).
+/// Keeps `bytes` until fetched or released; returns its key (never 0). Keys are unique
+/// across the processes of a run, restarted ones too (with overwhelming probability: each
+/// process starts at a random point of the key space), so a reference names one element.
 std::uint64_t hold_element(std::vector<std::byte> bytes);
 /// The bytes of element `key` (`take`: dropped from here); false when it is not held.
 bool fetch_held_element(std::uint64_t key, bool take, std::vector<std::byte>& out);
@@ -48,6 +50,9 @@ std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements
     std::span<const std::uint64_t> keys);
 /// Drops every element held, as the process's death would (for tests).
 void drop_held_elements();
+/// Drops every element held and draws a new key space, as a process restarted on the same
+/// host and port would (for tests).
+void restart_element_holder();
 /// Elements held now (for tests).
 std::size_t held_element_count();
 
@@ -91,11 +96,15 @@ void give_bytes(RemoteElement& r, std::vector<std::byte> bytes);
 /// The bytes of element `key` once held at host:port, once handed over or made again by a
 /// retried producer. A consumer may find the holder's copy gone while the bytes are on
 /// their way: this waits as long as the producer slot that published the element is open
-/// (a retried attempt may be slow to reach it; checked every 100 ms and at each hand-over),
-/// or set_lost_element_wait's time when that slot is not known. False when they did not
-/// come: the element is lost.
+/// (a retried attempt may be slow to reach it; woken by the bytes' arrival and by the
+/// slot's close, never by a timer), or set_lost_element_wait's time when that slot is not
+/// known. False when they did not come: the element is lost.
 bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_t key,
                        std::vector<std::byte>& out);
+
+/// How many times a wait of handed_over_bytes looked whether the bytes came or the slot
+/// closed (for tests: it looks when either happens, not now and then).
+std::uint64_t lost_element_checks() noexcept;
 
 /// Sends the releases queued since the last call, one connection per holder; those a
 /// holder could not be sent stay queued for a later call (after its backoff, see

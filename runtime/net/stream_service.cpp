@@ -7,9 +7,11 @@
 #include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <string>
@@ -34,6 +36,21 @@ const detail::ElementCodec& codec_of(const StreamChannel& channel) {
   return *codec;
 }
 
+// The host of the elements a worker sends references to (publish, hand_over): the
+// worker itself, at the address this process sees its connection come from, which is the
+// one it reaches the worker by. A worker cannot hold elements elsewhere: a reference naming
+// another host is refused (consumers would fetch from a host nobody checked).
+const std::string& holder_host(const WireElement& e, const std::string& from_host,
+                               std::uint64_t stream) {
+  if (!e.host.empty() && e.host != from_host) {
+    throw Error("compss: stream " + std::to_string(stream) + ": the worker at " + from_host +
+                " sent a reference to element " + std::to_string(e.key) + " held at " + e.host +
+                ": a worker refers only to elements it holds itself, at the address the master "
+                "sees it at (a bug of that worker's runtime, or a stranger with the run's secret)");
+  }
+  return from_host;
+}
+
 // What a worker sent, as the channel holds it: the element, or a reference to the
 // element its worker keeps (net/stream_elements.hpp).
 // `slot`: the producer slot that published them (0: found, not published).
@@ -44,8 +61,8 @@ std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireEleme
   items.reserve(in.size());
   for (WireElement& e : in) {
     if (e.key != 0) {
-      items.push_back(make_remote_element(e.host.empty() ? from_host : std::move(e.host), e.port,
-                                          e.key, &codec, channel.id(), slot));
+      items.push_back(make_remote_element(holder_host(e, from_host, channel.id()), e.port, e.key,
+                                          &codec, channel.id(), slot));
     } else {
       count_relayed_bytes(e.bytes.size());
       items.push_back(codec.decode(e.bytes));
@@ -79,8 +96,47 @@ struct ProducerRefs {
   std::deque<std::weak_ptr<void>> refs;  // references accepted, by position (expired: fetched,
                                          // or an element the master holds)
 };
+using ProducerKey = std::pair<std::uint64_t, std::uint64_t>;  // stream, slot
 std::mutex producers_mutex;
-std::map<std::pair<std::uint64_t, std::uint64_t>, ProducerRefs> producer_refs;  // stream, slot
+std::map<ProducerKey, ProducerRefs> producer_refs;
+constexpr std::size_t min_sweep_size = 32;
+std::size_t sweep_size = min_sweep_size;  // the size of producer_refs that starts a sweep
+
+// Erases the logs no attempt can need any more: their stream is gone, or their slot is
+// closed (its task ended or failed for good: StreamChannel::producer_open) and none of
+// their references is still held by the channel (a worker's close() closes the slot before
+// its task ends: a retry of a task whose worker died after it still refills those). Run
+// when a new log makes producer_refs reach sweep_size, which is then twice what is left: a
+// publish pays O(1) on average, and what stays is the open slots' logs and the references
+// channels hold (or 32).
+void sweep_producer_refs() {
+  std::vector<ProducerKey> keys;
+  {
+    std::lock_guard lock(producers_mutex);
+    keys.reserve(producer_refs.size());
+    for (const auto& entry : producer_refs) keys.push_back(entry.first);
+  }
+  // (Not under producers_mutex: a channel's lock is taken, and the last copy of a channel
+  // dropped here drops its elements. A closed slot never opens again, a gone stream never
+  // comes back, and a log only loses references meanwhile.)
+  std::vector<std::pair<ProducerKey, bool>> ended;  // the log, its stream gone
+  std::shared_ptr<StreamChannel> channel;
+  for (const ProducerKey& k : keys) {
+    if (channel == nullptr || channel->id() != k.first) channel = detail::find_stream_channel(k.first);
+    if (channel == nullptr || !channel->producer_open(k.second)) ended.emplace_back(k, channel == nullptr);
+  }
+  channel.reset();
+  std::lock_guard lock(producers_mutex);
+  for (const auto& [k, stream_gone] : ended) {
+    auto it = producer_refs.find(k);
+    if (it == producer_refs.end()) continue;
+    const auto& refs = it->second.refs;
+    if (stream_gone || std::ranges::all_of(refs, [](const auto& w) { return w.expired(); })) {
+      producer_refs.erase(it);
+    }
+  }
+  sweep_size = std::max(min_sweep_size, 2 * producer_refs.size());
+}
 
 // An element of a publish past what earlier attempts published: its index in the publish,
 // and what to remember of it (expired: not a reference).
@@ -92,9 +148,15 @@ using Fresh = std::pair<std::size_t, std::weak_ptr<void>>;
 void refill_from_retry(const StreamCall& call, const std::vector<Element>& items,
                        std::vector<Fresh>& fresh) {
   std::vector<std::pair<Element, RemoteElement*>> refill;  // old reference, new one
+  bool sweep = false;
   {
     std::lock_guard lock(producers_mutex);
-    ProducerRefs& log = producer_refs[{call.stream, call.slot}];
+    auto [it, added] = producer_refs.try_emplace({call.stream, call.slot});
+    if (added && producer_refs.size() >= sweep_size) {
+      sweep = true;
+      sweep_size = std::numeric_limits<std::size_t>::max();  // (one sweep at a time)
+    }
+    ProducerRefs& log = it->second;
     if (call.attempt < log.attempt) return;  // stale: the channel refuses it
     if (call.attempt > log.attempt) {
       log.attempt = call.attempt;
@@ -126,6 +188,7 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
       give_bytes(r, std::move(bytes));
     }
   }
+  if (sweep) sweep_producer_refs();
 }
 
 // Records the fresh elements the channel accepted. `items`: the publish's elements after
@@ -134,7 +197,9 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
 void remember_published(const StreamCall& call, std::vector<Fresh>& fresh,
                         const std::vector<Element>* items) {
   std::lock_guard lock(producers_mutex);
-  ProducerRefs& log = producer_refs[{call.stream, call.slot}];
+  auto it = producer_refs.find({call.stream, call.slot});
+  if (it == producer_refs.end()) return;  // its slot closed meanwhile: nothing will need it
+  ProducerRefs& log = it->second;
   if (call.attempt != log.attempt) return;  // a newer attempt started meanwhile
   for (auto& [index, w] : fresh) {
     if (items != nullptr && (*items)[index] != nullptr) {
@@ -170,7 +235,7 @@ bool answer_element_call(StreamCall& call, const std::string& from_host, StreamR
     case StreamCall::hand_over:
       for (WireElement& e : call.elements) {
         count_relayed_bytes(e.bytes.size());
-        reply.value += hand_over_element(e.host.empty() ? from_host : e.host, e.port, e.key,
+        reply.value += hand_over_element(holder_host(e, from_host, call.stream), e.port, e.key,
                                          std::move(e.bytes)) ? 1 : 0;
       }
       return true;
@@ -273,6 +338,11 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
 }
 
 void set_stream_reply_budget(std::size_t bytes) noexcept { stream_reply_budget.store(bytes); }
+
+std::size_t producer_log_count() {
+  std::lock_guard lock(producers_mutex);
+  return producer_refs.size();
+}
 
 void serve_stream_calls(Endpoint& peer) {
   const std::string from_host = peer_host(peer);

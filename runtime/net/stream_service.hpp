@@ -36,6 +36,10 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
 /// well below the frame bound; the rest waits for the next poll. (Tests make it small.)
 void set_stream_reply_budget(std::size_t bytes) noexcept;
 
+/// Producer slots whose published references the master remembers for their retries
+/// (the log of a slot is erased once the slot closed or its stream is gone; for tests).
+std::size_t producer_log_count();
+
 /// Answers StreamCalls on `peer`, one at a time, until it closes.
 ///
 ///   std::thread t([ep] { serve_stream_calls(*ep); });

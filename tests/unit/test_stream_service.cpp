@@ -18,6 +18,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -537,7 +538,14 @@ TEST_P(PeerToPeerTest, AHolderThatCouldNotBeReachedOnceIsTriedAgainForFetchesAnd
     expect_payloads(c, 5);
   }
   ccopy.end_task(true, {});  // finished with: the holder is told to drop them
-  compss::net::flush_element_releases();
+  // (The failed consumer's last poll is kept by the master's thread serving its connection
+  // until that thread sees the connection closed: polled with a deadline.)
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    compss::net::flush_element_releases();
+    if (compss::net::held_element_count() == 0 || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   EXPECT_EQ(compss::net::held_element_count(), 0u);
   pcopy.end_task(true, {});
   compss::net::set_unreachable_backoff(std::chrono::seconds(1));
@@ -624,6 +632,157 @@ TEST_P(PeerToPeerTest, ARetryRefillsWhatAnInterruptedPublishOfItsLostAttemptHadA
   EXPECT_EQ(got, (std::vector<std::string>{"e0", "e1", "e2"}));
   ccopy.end_task(true, {});
   pcopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, AWorkerRestartedOnTheSameHostAndPortDoesNotServeItsElementForAStaleReference) {
+  ObjectStream<std::vector<char>> stream("p2p-stale-ref", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  {
+    auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
+    lost.publish(payload(0));  // the master holds a reference to it
+    // Its worker is SIGKILLed and a new worker process starts on the same host and port.
+    compss::net::restart_element_holder();
+  }
+  pcopy.end_task(false, "worker lost");  // (no retry left)
+  // The new process's first element, of another stream.
+  ObjectStream<std::vector<char>> other("p2p-stale-other", compss::at_most_once, 16);
+  auto [ocopy, oticket] = task_ticket(other, true);
+  auto o = ObjectStream<std::vector<char>>::from_ticket(oticket);
+  o.publish(payload(7));
+  ASSERT_EQ(compss::net::held_element_count(), 1u);
+  // The stale reference is not the new process's element: it is lost, as with a dead holder.
+  std::vector<std::vector<char>> got;
+  std::string error;
+  try {
+    got = stream.poll(5.0);
+  } catch (const compss::Error& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(got, std::vector<std::vector<char>>{});  // (before: payload(7), the wrong element)
+  EXPECT_NE(error.find("lost"), std::string::npos) << error;
+  EXPECT_EQ(compss::net::held_element_count(), 1u);  // still the new process's
+  o.close();
+  std::vector<std::vector<char>> others;
+  while (!other.is_closed()) {
+    for (auto& v : other.poll(0.05)) others.push_back(std::move(v));
+  }
+  EXPECT_EQ(others, std::vector<std::vector<char>>{payload(7)});
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  ocopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, AReferenceNamingAHostOtherThanItsSendersIsRefused) {
+  {
+    ObjectStream<std::vector<char>> stream("p2p-foreign-host", compss::at_most_once, 16);
+    auto [pcopy, pticket] = task_ticket(stream, true);
+    const std::uint64_t made_before = compss::net::stream_references_made();
+    // A worker the master sees at 10.0.0.7 names another host as the holder of its element.
+    compss::net::StreamCall publish{.op = compss::net::StreamCall::publish, .stream = stream.id(),
+                                    .slot = pticket.producer, .attempt = pticket.attempt};
+    publish.elements.push_back({.key = 5, .host = "10.0.0.8", .port = 7});
+    compss::net::StreamReply reply = compss::net::answer_stream_call(publish, "10.0.0.7", nullptr);
+    EXPECT_NE(reply.error.find("10.0.0.8"), std::string::npos) << reply.error;
+    EXPECT_EQ(compss::net::stream_references_made(), made_before);  // nothing accepted
+    auto channel = compss::detail::find_stream_channel(stream.id());
+    ASSERT_NE(channel, nullptr);
+    EXPECT_EQ(channel->buffered(), 0u);
+    // A hand-over naming another host is refused too; its own host (or none) is its own.
+    compss::net::StreamCall hand{.op = compss::net::StreamCall::hand_over, .stream = stream.id()};
+    hand.elements.push_back({.bytes = {std::byte{1}}, .key = 5, .host = "10.0.0.8", .port = 7});
+    EXPECT_NE(compss::net::answer_stream_call(hand, "10.0.0.7", nullptr).error, "");
+    publish.elements = {{.key = 5, .host = "10.0.0.7", .port = 7}};
+    EXPECT_EQ(compss::net::answer_stream_call(publish, "10.0.0.7", nullptr).error, "");
+    EXPECT_EQ(channel->buffered(), 1u);
+    pcopy.end_task(true, {});
+    channel.reset();
+  }
+  compss::net::flush_element_releases();  // (the stream's reference is gone: its release)
+}
+
+TEST_P(PeerToPeerTest, TheMastersLogOfProducersStaysBoundedOverManyStreamsAndProducers) {
+  // A producer still running keeps its log: its retry still refills what its worker lost;
+  // so does one that closed its slot but whose task had not ended when its worker died.
+  ObjectStream<std::vector<char>> kept("p2p-log-kept", compss::at_most_once, 16);
+  ObjectStream<std::vector<char>> closed("p2p-log-closed", compss::at_most_once, 16);
+  auto [kcopy, kticket] = task_ticket(kept, true);
+  auto [ccopy, cticket] = task_ticket(closed, true);
+  {
+    auto lost = ObjectStream<std::vector<char>>::from_ticket(kticket);
+    for (int i = 0; i < 2; ++i) lost.publish(payload(i));
+    auto lost_closed = ObjectStream<std::vector<char>>::from_ticket(cticket);
+    for (int i = 0; i < 2; ++i) lost_closed.publish(payload(i));
+    lost_closed.close();
+    compss::net::drop_held_elements();  // their worker is SIGKILLed
+  }
+  // Many streams come and go, and many producers of one stream end.
+  ObjectStream<std::vector<char>> shared("p2p-log-shared", compss::at_most_once, 16);
+  for (int i = 0; i < 150; ++i) {
+    ObjectStream<std::vector<char>> stream("p2p-log-" + std::to_string(i), compss::at_most_once, 4);
+    for (ObjectStream<std::vector<char>>* s : {&stream, &shared}) {
+      auto [pcopy, pticket] = task_ticket(*s, true);
+      {
+        auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+        p.publish(payload(i));
+      }
+      pcopy.end_task(true, {});
+    }
+    EXPECT_EQ(stream.poll(5.0), std::vector<std::vector<char>>{payload(i)});
+    EXPECT_EQ(shared.poll(5.0), std::vector<std::vector<char>>{payload(i)});
+  }
+  // (300 producers: each left a log before.)
+  EXPECT_LE(compss::net::producer_log_count(), 64u);
+  for (auto [copy, s, n] : {std::tuple{&kcopy, &kept, 3}, std::tuple{&ccopy, &closed, 2}}) {
+    StreamTicket retry = copy->ticket();
+    retry.port = 1;
+    {
+      auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+      for (int i = 0; i < n; ++i) again.publish(payload(i));
+      again.close();
+      expect_payloads(*s, n);
+    }
+    copy->end_task(true, {});
+  }
+}
+
+TEST_P(PeerToPeerTest, AConsumerWaitingForALostElementIsWokenByItsSlotsCloseNotByRechecks) {
+  for (bool on_worker : {false, true}) {
+    SCOPED_TRACE(on_worker ? "a worker's consumer" : "the program's consumer");
+    ObjectStream<std::vector<char>> stream(on_worker ? "p2p-woken-w" : "p2p-woken-m",
+                                           compss::at_most_once, 16);
+    auto [pcopy, pticket] = task_ticket(stream, true);
+    auto [ccopy, cticket] = task_ticket(stream, false);
+    {
+      auto lost = ObjectStream<std::vector<char>>::from_ticket(pticket);
+      lost.publish(payload(0));
+      compss::net::drop_held_elements();  // its worker is SIGKILLed (its task not ended yet)
+    }
+    const std::uint64_t before = compss::net::lost_element_checks();
+    std::string error;
+    std::thread consumer([&, t = cticket] {
+      try {
+        if (on_worker) {
+          auto c = ObjectStream<std::vector<char>>::from_ticket(t);
+          (void)c.poll(120.0);
+        } else {
+          (void)stream.poll(120.0);
+        }
+      } catch (const compss::Error& e) {
+        error = e.what();
+      }
+    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (compss::net::lost_element_checks() == before && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_GT(compss::net::lost_element_checks(), before) << "the consumer never waited";
+    // Time passes and nothing it waits for happens: it does not look again meanwhile.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_LE(compss::net::lost_element_checks() - before, 2u);  // (before: one per 100 ms)
+    pcopy.end_task(false, "worker lost");  // no retry left: the close wakes it
+    consumer.join();
+    EXPECT_NE(error.find("lost"), std::string::npos) << error;
+    ccopy.end_task(true, {});
+  }
 }
 
 }  // namespace

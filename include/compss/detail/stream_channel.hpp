@@ -135,6 +135,23 @@ class StreamChannel final : public StreamPort {
     return open_slots_.contains(slot);
   }
 
+  /// Waits while producer slot `slot` is open and `done()` is false (`done` runs under the
+  /// channel's lock, at each change of the channel and at each wake()); returns done().
+  /// (A consumer waiting for a lost element's bytes, net/stream_elements.hpp: its slot's
+  /// close ends the wait at once.)
+  template <class Done>
+  bool wait_while_producer_open(std::uint64_t slot, Done done) {
+    std::unique_lock lock(mutex_);
+    data_.wait(lock, [&] { return done() || !open_slots_.contains(slot); });
+    return done();
+  }
+
+  /// Wakes the waits of wait_while_producer_open: what their `done` looks at changed.
+  void wake() {
+    std::lock_guard lock(mutex_);
+    data_.notify_all();
+  }
+
   /// Appends `items` in order, blocking while the buffer is full (a list longer than the
   /// buffer goes in as room appears). Throws if the stream was already closed.
   void publish(std::vector<Element>& items) override {
