@@ -6,6 +6,8 @@
 #include <compss/error.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -17,8 +19,15 @@ namespace {
 
 std::mutex connector_mutex;
 StreamConnector installed_connector;  // under connector_mutex
+std::atomic<std::size_t> window_calls{64};  // set_publish_window
+std::atomic<std::size_t> window_bytes{std::size_t{4} << 20};
 
 }  // namespace
+
+void set_publish_window(std::size_t calls, std::size_t bytes) noexcept {
+  window_calls.store(calls);
+  window_bytes.store(bytes);
+}
 
 void set_stream_connector(StreamConnector connector) {
   {
@@ -46,6 +55,23 @@ std::shared_ptr<Endpoint> connect_stream_endpoint(const std::string& host, std::
 }
 
 RemoteStreamPort::~RemoteStreamPort() {
+  // The publishes in flight first: the master must have their references before what
+  // nobody fetched is handed over, and before the task's answer closes its slot.
+  {
+    std::lock_guard lock(mutex_);
+    try {
+      while (receive_pipelined_locked(true)) {
+      }
+    } catch (const std::exception& e) {
+      if (pipelined_error_.empty()) pipelined_error_ = e.what();
+    }
+    if (!pipelined_error_.empty()) {
+      std::fprintf(stderr, "compss: a publish of a stream task's handle failed and nobody was "
+                           "told (the handle went without close()): %s\n",
+                   pipelined_error_.c_str());
+      pipelined_error_.clear();
+    }
+  }
   hand_over_unfetched();
   service_->close();
 }
@@ -94,25 +120,66 @@ void RemoteStreamPort::hand_over_unfetched() noexcept {
   }
 }
 
-StreamReply RemoteStreamPort::call(StreamCall c) {
+std::string RemoteStreamPort::where() const {
+  return "compss: stream " + std::to_string(ticket_.stream) +
+         ": the connection to the master's stream service at " + service_->peer();
+}
+
+void RemoteStreamPort::send_locked(StreamCall& c) {
   c.stream = ticket_.stream;
   c.attempt = ticket_.attempt;
-  std::lock_guard lock(mutex_);
-  const std::string where = "compss: stream " + std::to_string(ticket_.stream) +
-                            ": the connection to the master's stream service at " +
-                            service_->peer();
-  if (std::error_code ec = service_->send(c)) throw Error(where + " failed: " + ec.message());
+  if (std::error_code ec = service_->send(c)) throw Error(where() + " failed: " + ec.message());
+}
+
+namespace {
+
+// The next answer on `service` (`wait`: as long as the master makes it wait: a publish
+// waits for room, a poll for elements); false when !wait and none arrived yet.
+bool receive_reply(Endpoint& service, bool wait, StreamReply& out, const std::string& where) {
   for (;;) {
-    // A publish waits for room, a poll for elements: as long as the master makes it wait.
     Message m;
-    std::error_code ec = service_->receive(m, std::chrono::seconds(1));
-    if (ec == NetError::timed_out) continue;
+    std::error_code ec = service.receive(m, wait ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(0));
+    if (ec == NetError::timed_out) {
+      if (wait) continue;
+      return false;
+    }
     if (ec) throw Error(where + " failed: " + ec.message());
     auto* reply = std::get_if<StreamReply>(&m);
     if (reply == nullptr) throw Error(where + " sent an unexpected message");
-    if (!reply->error.empty()) throw Error(reply->error);
-    return std::move(*reply);
+    out = std::move(*reply);
+    return true;
   }
+}
+
+}  // namespace
+
+bool RemoteStreamPort::receive_pipelined_locked(bool wait) {
+  if (in_flight_.empty()) return false;
+  StreamReply reply;
+  if (!receive_reply(*service_, wait, reply, where())) return false;
+  in_flight_bytes_ -= in_flight_.front();
+  in_flight_.pop_front();
+  if (!reply.error.empty() && pipelined_error_.empty()) pipelined_error_ = std::move(reply.error);
+  return true;
+}
+
+void RemoteStreamPort::throw_pipelined_error_locked() {
+  if (!pipelined_error_.empty()) throw Error(std::exchange(pipelined_error_, std::string()));
+}
+
+StreamReply RemoteStreamPort::call(StreamCall c) {
+  std::lock_guard lock(mutex_);
+  // The publishes in flight are answered first. One that failed fails this call instead,
+  // which is not sent (as when a publish waited for its answer and threw: the task fails
+  // before its close, and the master ends its slot as for any failed attempt).
+  while (receive_pipelined_locked(true)) {
+  }
+  throw_pipelined_error_locked();
+  send_locked(c);
+  StreamReply reply;
+  receive_reply(*service_, true, reply, where());
+  if (!reply.error.empty()) throw Error(reply.error);
+  return reply;
 }
 
 std::vector<WireElement> RemoteStreamPort::encoded(const std::vector<Element>& items) const {
@@ -133,29 +200,44 @@ std::uint64_t RemoteStreamPort::add_producer() {
 void RemoteStreamPort::publish(std::vector<Element>& items) {
   if (items.empty()) return;
   std::vector<WireElement> wire = encoded(items);
+  std::size_t bytes = 0;
+  for (const WireElement& w : wire) bytes += w.bytes.size();
+  std::lock_guard lock(mutex_);
+  // Answers already here first: an error of an earlier publish is told now, before this
+  // one goes.
+  while (receive_pipelined_locked(false)) {
+  }
+  throw_pipelined_error_locked();
   // An object stream's elements stay here when this process serves them: the master
   // gets references (a file stream's paths are small: they travel).
   const std::uint16_t here = element_port();
   if (here != 0 && ticket_.base_dir.empty()) {
-    std::vector<std::uint64_t> keys;
-    keys.reserve(wire.size());
     for (WireElement& w : wire) {
+      w.size = w.bytes.size();
       w.key = hold_element(std::move(w.bytes));
       w.bytes.clear();
       w.port = here;
-      keys.push_back(w.key);
+      held_keys_.push_back(w.key);
     }
-    std::lock_guard lock(mutex_);
-    held_keys_.insert(held_keys_.end(), keys.begin(), keys.end());
     // (Keys fetched and dropped since are forgotten now and then, so the list stays short.)
-    if (held_keys_.size() > 4 * keys.size() + 1024) {
+    if (held_keys_.size() > 4 * wire.size() + 1024) {
       std::erase_if(held_keys_, [](std::uint64_t k) { return !element_held(k); });
     }
   }
   // (Under the task's slot: a retried producer's elements are matched with its earlier
   // attempts' there, StreamChannel::publish_attempt.)
-  call({.op = StreamCall::publish, .slot = ticket_.producer, .elements = std::move(wire)});
+  StreamCall c{.op = StreamCall::publish, .slot = ticket_.producer, .elements = std::move(wire)};
+  send_locked(c);
   items.clear();
+  in_flight_.push_back(bytes);
+  in_flight_bytes_ += bytes;
+  // Past the window, the oldest answers are awaited: the master answers a publish once
+  // its channel took the elements, so a full stream stops this producer here.
+  while (in_flight_.size() > window_calls.load() ||
+         (in_flight_.size() > 1 && in_flight_bytes_ > window_bytes.load())) {
+    receive_pipelined_locked(true);
+  }
+  throw_pipelined_error_locked();
 }
 
 void RemoteStreamPort::add_found(std::vector<Element>& items) {
@@ -213,14 +295,18 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
     left -= chunk;
     if (!reply.elements.empty() || (!forever && left <= 0) || is_closed(consumer)) break;
   }
-  // One element lost does not cost the others of the batch: they come now, the loss is
-  // the next poll's error.
+  // The referenced elements come from their holders, one request per holder. One element
+  // lost does not cost the others of the batch: they come now, the loss is the next
+  // poll's error.
+  std::vector<std::optional<std::vector<std::byte>>> fetched;
+  std::string why;
+  fetch_remote_batch(reply.elements, mode() == ConsumerMode::at_most_once, fetched, why);
   std::vector<Element> out;
   out.reserve(reply.elements.size());
   std::string lost;
-  for (WireElement& e : reply.elements) {
+  for (std::size_t i = 0; i < reply.elements.size(); ++i) {
     try {
-      out.push_back(resolved(e));
+      out.push_back(resolved(reply.elements[i], fetched[i], why));
     } catch (const Error& error) {
       if (lost.empty()) lost = error.what();
     }
@@ -231,13 +317,11 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   return out;
 }
 
-detail::StreamPort::Element RemoteStreamPort::resolved(WireElement& w) {
+detail::StreamPort::Element RemoteStreamPort::resolved(WireElement& w,
+                                                       std::optional<std::vector<std::byte>>& fetched,
+                                                       const std::string& why) {
   if (w.key == 0) return codec_->decode(w.bytes);
-  // at_most_once: this poll took it, the holder may drop it; at_least_once: others read it.
-  const bool take = mode() == ConsumerMode::at_most_once;
-  std::string why;
-  std::vector<std::byte> bytes;
-  if (fetch_remote_bytes(w.host, w.port, w.key, take, bytes, why)) return codec_->decode(bytes);
+  if (fetched) return codec_->decode(*fetched);
   // Not there (any more): its producer's task ended and handed it to the master, or its
   // worker is gone. The master knows.
   StreamReply r = call({.op = StreamCall::locate, .elements = {WireElement{.key = w.key, .host = w.host, .port = w.port}}});

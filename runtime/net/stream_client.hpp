@@ -7,22 +7,37 @@
 
 #include <compss/detail/stream_remote.hpp>
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace compss::net {
 
 /// A port onto the master's stream named by a ticket, over one connection. Operations
-/// are sent one at a time (`mutex_`), so a producer's elements reach the master in the
-/// order it published them. When this process has a stream endpoint (element_port()), an
-/// object stream's elements stay here and the master gets references; a poll fetches the
-/// elements it is given references to from their holders (net/stream_elements.hpp). The
-/// destructor hands the master what this port published and nobody fetched yet. A compss::Error the operation raised on the master is thrown
+/// go in order on it (`mutex_`), so a producer's elements reach the master in the order it
+/// published them. When this process has a stream endpoint (element_port()), an object
+/// stream's elements stay here and the master gets references; a poll fetches the
+/// elements it is given references to from their holders, one request per holder
+/// (net/stream_elements.hpp). The destructor hands the master what this port published
+/// and nobody fetched yet. A compss::Error the operation raised on the master is thrown
 /// here with the same message; a lost connection is a compss::Error too (the task fails,
 /// and is retried as any task is).
+///
+/// Publishes are pipelined: `publish` sends its call and returns without waiting for the
+/// answer, up to a window of calls (publish_window(), 64) and of element bytes (4 MiB,
+/// at least one call) in flight; past it, it waits for the oldest answers. So a fast
+/// producer still blocks on a full stream (the master answers once the channel took the
+/// elements): it is at most the window ahead of the channel's bound. An error a
+/// pipelined publish met on the master is thrown by the port's next operation instead of
+/// doing it: a publish (once that answer arrived: at the latest when the window is full),
+/// any other call and close() (which first wait for every publish in flight). The
+/// destructor waits for the publishes in flight (a task's answer leaves only after its
+/// stream handles went, so the master has its elements before it ends the task's slot),
+/// and says an error nobody was told on stderr.
 ///
 ///   RemoteStreamPort port(endpoint, ticket, detail::codec_for<double>());
 class RemoteStreamPort final : public detail::StreamPort {
@@ -51,9 +66,19 @@ class RemoteStreamPort final : public detail::StreamPort {
 
  private:
   StreamReply call(StreamCall c);
+  /// Sends `c` (under mutex_), prefixed with where; throws when the connection failed.
+  void send_locked(StreamCall& c);
+  /// Receives the answer to the oldest publish in flight (under mutex_): an error is kept
+  /// in pipelined_error_. `wait`: blocks for it; otherwise false when none arrived yet.
+  bool receive_pipelined_locked(bool wait);
+  /// Throws the kept error of a pipelined publish, if any (under mutex_).
+  void throw_pipelined_error_locked();
+  std::string where() const;
   std::vector<WireElement> encoded(const std::vector<Element>& items) const;
-  /// The element `w` is, fetched from its holder when it is a reference.
-  Element resolved(WireElement& w);
+  /// The element `w` is: its bytes, those `fetched` from its holder when it is a
+  /// reference, or the master's copy when the fetch failed (`why`).
+  Element resolved(WireElement& w, std::optional<std::vector<std::byte>>& fetched,
+                   const std::string& why);
   void hand_over_unfetched() noexcept;
 
   std::shared_ptr<Endpoint> service_;
@@ -62,7 +87,14 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::mutex mutex_;  // one call at a time on the connection
   std::vector<std::uint64_t> held_keys_;  // elements this port left with this process (under mutex_)
   std::string lost_;  // an element the last poll found lost: the next poll throws it (under mutex_)
+  std::deque<std::size_t> in_flight_;  // the element bytes of each publish sent and not answered (under mutex_)
+  std::size_t in_flight_bytes_ = 0;    // their sum (under mutex_)
+  std::string pipelined_error_;        // the first error of a publish nobody was told yet (under mutex_)
 };
+
+/// The most publishes a RemoteStreamPort keeps in flight (64), and element bytes (4 MiB;
+/// at least one publish goes); 1 makes every publish wait for its answer. For tests.
+void set_publish_window(std::size_t calls, std::size_t bytes) noexcept;
 
 /// Opens a connection to a stream endpoint: the master's stream service (`host` empty:
 /// the worker's master's host) or another node's (a producer's worker holding elements,
