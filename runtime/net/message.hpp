@@ -439,8 +439,8 @@ struct StreamCall {
 };
 
 /// The service's answer: `error` (not empty: the operation threw compss::Error with
-/// it on the master; the worker throws it again), `value` (a slot or place, or a bool),
-/// `elements` (poll).
+/// it on the master; the worker throws it again), `value` (a slot or place, or a bool;
+/// a poll's: whether the stream is closed for that consumer after it), `elements` (poll).
 struct StreamReply {
   std::string error;
   std::uint64_t value = 0;

@@ -285,6 +285,7 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   double left = forever || !(timeout > 0) ? 0.0 : timeout;
   {
     std::lock_guard lock(mutex_);
+    closed_after_poll_ = -1;
     if (!lost_.empty()) throw Error(std::exchange(lost_, std::string()));
   }
   StreamReply reply;
@@ -293,7 +294,7 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
     reply = call({.op = StreamCall::poll, .slot = consumer,
                   .timeout_us = static_cast<std::uint64_t>(chunk * 1e6)});
     left -= chunk;
-    if (!reply.elements.empty() || (!forever && left <= 0) || is_closed(consumer)) break;
+    if (!reply.elements.empty() || (!forever && left <= 0) || reply.value != 0) break;
   }
   // The referenced elements come from their holders, one request per holder. One element
   // lost does not cost the others of the batch: they come now, the loss is the next
@@ -314,6 +315,8 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   if (!lost.empty() && out.empty()) throw Error(lost);
   std::lock_guard lock(mutex_);
   lost_ = std::move(lost);
+  closed_after_poll_ = static_cast<int>(reply.value != 0);
+  poll_consumer_ = consumer;
   return out;
 }
 
@@ -337,6 +340,10 @@ bool RemoteStreamPort::is_closed(std::uint64_t consumer) {
   {
     std::lock_guard lock(mutex_);
     if (!lost_.empty()) return false;  // (the next poll reports the loss: not in silence)
+    // Right after a poll, its answer says (once; a later call asks the master again).
+    if (closed_after_poll_ >= 0 && poll_consumer_ == consumer) {
+      return std::exchange(closed_after_poll_, -1) != 0;
+    }
   }
   return call({.op = StreamCall::is_closed, .slot = consumer}).value != 0;
 }

@@ -90,6 +90,10 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::deque<std::size_t> in_flight_;  // the element bytes of each publish sent and not answered (under mutex_)
   std::size_t in_flight_bytes_ = 0;    // their sum (under mutex_)
   std::string pipelined_error_;        // the first error of a publish nobody was told yet (under mutex_)
+  // What the last poll's answer said of is_closed(poll_consumer_), for the is_closed()
+  // that follows it (a consumer's usual loop): -1 when not known (under mutex_).
+  int closed_after_poll_ = -1;
+  std::uint64_t poll_consumer_ = 0;
 };
 
 /// The most publishes a RemoteStreamPort keeps in flight (64), and element bytes (4 MiB;

@@ -246,6 +246,9 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         std::vector<Element> items =
             c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt, fits);
         reply.elements.resize(items.size());  // (the one refused was encoded, not taken)
+        // Whether this consumer has now taken everything of a closed stream: its
+        // is_closed() right after needs no round trip of its own.
+        reply.value = c.is_closed(call.slot) ? 1 : 0;
         for (const WireElement& w : reply.elements) count_relayed_bytes(w.bytes.size());
         // (The references are kept until the consumer's next call: it fetches them in
         // between, and a hand-over must find them meanwhile.)

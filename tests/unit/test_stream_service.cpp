@@ -381,6 +381,19 @@ TEST_P(StreamServiceTest, AFastRemoteProducerKeepsItsOrderAndLosesNothingThrough
   for (int i = 0; i < 3000; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], i);
 }
 
+TEST_P(StreamServiceTest, IsClosedRightAfterThePollThatTookTheLastElementsNeedsNoRoundTrip) {
+  ObjectStream<int> stream("service-closed-after-poll", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  stream.publish(std::vector<int>{1, 2, 3});
+  stream.close();
+  auto c = ObjectStream<int>::from_ticket(cticket);
+  EXPECT_EQ(c.poll(5.0), (std::vector<int>{1, 2, 3}));
+  servers_.stop();  // the master's service is unreachable from now on
+  EXPECT_TRUE(c.is_closed());  // (the poll's answer said so; before: a call, which failed)
+  EXPECT_THROW(c.is_closed(), compss::Error);  // a later one asks the master
+  ccopy.end_task(true, {});
+}
+
 INSTANTIATE_TEST_SUITE_P(Transports, StreamServiceTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "PeerToPeer" : "ThroughTheMaster"; });
 
@@ -400,6 +413,19 @@ void expect_payloads(ObjectStream<std::vector<char>>& s, int n) {
   }
   ASSERT_EQ(got.size(), static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], payload(i));
+}
+
+/// Sends the queued releases until no element is held (20 s at most), and checks none is.
+/// (The service keeps a consumer's last poll's references until that consumer's next call
+/// or until its connection's thread sees it closed, a moment after its handle went.)
+void expect_every_element_released() {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  compss::net::flush_element_releases();
+  while (compss::net::held_element_count() != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    compss::net::flush_element_releases();
+  }
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
 }
 
 TEST_P(PeerToPeerTest, AtMostOnceElementsGoFromProducerToConsumerWithoutPassingThroughTheMaster) {
@@ -446,8 +472,7 @@ TEST_P(PeerToPeerTest, AtLeastOnceElementsStayWithTheirProducerUntilEveryConsume
   // Both consumer tasks end well: the log drops the references, their holder the bytes.
   c1copy.end_task(true, {});
   c2copy.end_task(true, {});
-  compss::net::flush_element_releases();
-  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  expect_every_element_released();
 }
 
 TEST_P(PeerToPeerTest, WhatNobodyFetchedWhenTheProducerEndsIsHandedToTheMasterAndOutlivesItsWorker) {
@@ -598,8 +623,7 @@ TEST_P(PeerToPeerTest, AHolderThatCouldNotBeReachedOnceIsTriedAgainForFetchesAnd
     expect_payloads(c, 5);
   }
   ccopy.end_task(true, {});  // finished with: the holder is told to drop them
-  compss::net::flush_element_releases();
-  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  expect_every_element_released();
   pcopy.end_task(true, {});
   compss::net::set_unreachable_backoff(std::chrono::seconds(1));
 }
