@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <system_error>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -19,13 +20,17 @@ namespace {
 
 std::mutex connector_mutex;
 StreamConnector installed_connector;  // under connector_mutex
-std::atomic<std::size_t> window_calls{64};  // set_publish_window
+std::atomic<std::size_t> window_elements{256};  // set_publish_window
 std::atomic<std::size_t> window_bytes{std::size_t{4} << 20};
+constexpr std::size_t call_window = 4;  // publish calls in flight at most
+std::atomic<std::uint64_t> publish_calls{0};  // stream_publish_calls
 
 }  // namespace
 
-void set_publish_window(std::size_t calls, std::size_t bytes) noexcept {
-  window_calls.store(calls);
+std::uint64_t stream_publish_calls() noexcept { return publish_calls.load(); }
+
+void set_publish_window(std::size_t elements, std::size_t bytes) noexcept {
+  window_elements.store(elements);
   window_bytes.store(bytes);
 }
 
@@ -58,13 +63,9 @@ RemoteStreamPort::~RemoteStreamPort() {
   // The publishes in flight first: the master must have their references before what
   // nobody fetched is handed over, and before the task's answer closes its slot.
   {
-    std::lock_guard lock(mutex_);
-    try {
-      while (receive_pipelined_locked(true)) {
-      }
-    } catch (const std::exception& e) {
-      if (pipelined_error_.empty()) pipelined_error_ = e.what();
-    }
+    std::unique_lock lock(mutex_);
+    wait_for_publishes(lock);
+    if (pipelined_error_.empty() && !pending_.empty()) pipelined_error_ = broken_;
     if (!pipelined_error_.empty()) {
       std::fprintf(stderr, "compss: a publish of a stream task's handle failed and nobody was "
                            "told (the handle went without close()): %s\n",
@@ -73,7 +74,12 @@ RemoteStreamPort::~RemoteStreamPort() {
     }
   }
   hand_over_unfetched();
-  service_->close();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  service_->close();  // (ends receiver_'s wait)
+  if (receiver_.joinable()) receiver_.join();
 }
 
 void RemoteStreamPort::hand_over_unfetched() noexcept {
@@ -153,31 +159,98 @@ bool receive_reply(Endpoint& service, bool wait, StreamReply& out, const std::st
 
 }  // namespace
 
-bool RemoteStreamPort::receive_pipelined_locked(bool wait) {
-  if (in_flight_.empty()) return false;
-  StreamReply reply;
-  if (!receive_reply(*service_, wait, reply, where())) return false;
-  in_flight_bytes_ -= in_flight_.front();
-  in_flight_.pop_front();
-  if (!reply.error.empty() && pipelined_error_.empty()) pipelined_error_ = std::move(reply.error);
-  return true;
-}
-
 void RemoteStreamPort::throw_pipelined_error_locked() {
   if (!pipelined_error_.empty()) throw Error(std::exchange(pipelined_error_, std::string()));
+  if (!broken_.empty()) throw Error(broken_);
+}
+
+void RemoteStreamPort::wait_for_publishes(std::unique_lock<std::mutex>& lock) {
+  // (Nothing is pending while no call is in flight: pending elements go at once then.)
+  changed_.wait(lock, [&] { return !broken_.empty() || in_flight_.empty(); });
+}
+
+void RemoteStreamPort::send_pending_locked() {
+  if (pending_.empty() || publish_calls_ >= call_window) return;
+  // (Under the task's slot: a retried producer's elements are matched with its earlier
+  // attempts' there, StreamChannel::publish_attempt.)
+  Flight f{.publish = true, .elements = pending_.size()};
+  for (const WireElement& w : pending_) f.bytes += w.bytes.size() + w.size;
+  StreamCall c{.op = StreamCall::publish, .slot = ticket_.producer, .elements = std::move(pending_)};
+  pending_.clear();
+  send_locked(c);
+  publish_calls.fetch_add(1);
+  in_flight_.push_back(f);
+  ++publish_calls_;
+}
+
+void RemoteStreamPort::receive_answers() noexcept {
+  for (;;) {
+    StreamReply reply;
+    std::string failure;
+    try {
+      Message m;
+      std::error_code ec = service_->receive(m, std::chrono::seconds(1));
+      if (ec == NetError::timed_out) {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        continue;
+      }
+      if (ec) {
+        failure = where() + " failed: " + ec.message();
+      } else if (auto* r = std::get_if<StreamReply>(&m)) {
+        reply = std::move(*r);
+      } else {
+        failure = where() + " sent an unexpected message";
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    std::lock_guard lock(mutex_);
+    if (failure.empty() && in_flight_.empty()) failure = where() + " sent an answer nobody asked for";
+    if (!failure.empty()) {
+      if (broken_.empty()) broken_ = std::move(failure);
+      changed_.notify_all();
+      return;
+    }
+    const Flight f = in_flight_.front();
+    in_flight_.pop_front();
+    if (f.publish) {
+      --publish_calls_;
+      unanswered_ -= f.elements;
+      unanswered_bytes_ -= f.bytes;
+      if (!reply.error.empty() && pipelined_error_.empty()) pipelined_error_ = std::move(reply.error);
+      try {
+        send_pending_locked();
+      } catch (const std::exception& e) {
+        if (broken_.empty()) broken_ = e.what();
+      }
+    } else {
+      answer_ = std::move(reply);
+    }
+    changed_.notify_all();
+  }
 }
 
 StreamReply RemoteStreamPort::call(StreamCall c) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  if (!receiver_.joinable()) {  // (no publish yet: this thread receives the answer)
+    send_locked(c);
+    StreamReply reply;
+    receive_reply(*service_, true, reply, where());
+    if (!reply.error.empty()) throw Error(reply.error);
+    return reply;
+  }
   // The publishes in flight are answered first. One that failed fails this call instead,
   // which is not sent (as when a publish waited for its answer and threw: the task fails
   // before its close, and the master ends its slot as for any failed attempt).
-  while (receive_pipelined_locked(true)) {
-  }
+  wait_for_publishes(lock);
   throw_pipelined_error_locked();
   send_locked(c);
-  StreamReply reply;
-  receive_reply(*service_, true, reply, where());
+  in_flight_.push_back({.publish = false});
+  changed_.wait(lock, [&] { return !broken_.empty() || answer_.has_value(); });
+  if (!answer_) throw Error(broken_);
+  StreamReply reply = std::move(*answer_);
+  answer_.reset();
   if (!reply.error.empty()) throw Error(reply.error);
   return reply;
 }
@@ -200,14 +273,15 @@ std::uint64_t RemoteStreamPort::add_producer() {
 void RemoteStreamPort::publish(std::vector<Element>& items) {
   if (items.empty()) return;
   std::vector<WireElement> wire = encoded(items);
-  std::size_t bytes = 0;
-  for (const WireElement& w : wire) bytes += w.bytes.size();
-  std::lock_guard lock(mutex_);
-  // Answers already here first: an error of an earlier publish is told now, before this
-  // one goes.
-  while (receive_pipelined_locked(false)) {
+  std::unique_lock lock(mutex_);
+  throw_pipelined_error_locked();  // (an answer that arrived since the last call)
+  if (!receiver_.joinable()) {
+    try {
+      receiver_ = std::thread([this] { receive_answers(); });
+    } catch (const std::system_error& e) {
+      throw Error(std::string("compss: a stream handle could not start its thread: ") + e.what());
+    }
   }
-  throw_pipelined_error_locked();
   // An object stream's elements stay here when this process serves them: the master
   // gets references (a file stream's paths are small: they travel).
   const std::uint16_t here = element_port();
@@ -224,19 +298,19 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
       std::erase_if(held_keys_, [](std::uint64_t k) { return !element_held(k); });
     }
   }
-  // (Under the task's slot: a retried producer's elements are matched with its earlier
-  // attempts' there, StreamChannel::publish_attempt.)
-  StreamCall c{.op = StreamCall::publish, .slot = ticket_.producer, .elements = std::move(wire)};
-  send_locked(c);
-  items.clear();
-  in_flight_.push_back(bytes);
-  in_flight_bytes_ += bytes;
-  // Past the window, the oldest answers are awaited: the master answers a publish once
-  // its channel took the elements, so a full stream stops this producer here.
-  while (in_flight_.size() > window_calls.load() ||
-         (in_flight_.size() > 1 && in_flight_bytes_ > window_bytes.load())) {
-    receive_pipelined_locked(true);
+  for (WireElement& w : wire) {
+    unanswered_bytes_ += w.bytes.size() + w.size;
+    pending_.push_back(std::move(w));
   }
+  unanswered_ += wire.size();
+  items.clear();
+  send_pending_locked();
+  // Past the window, this waits for answers: the master answers a publish once its
+  // channel took the elements, so a full stream stops this producer here.
+  changed_.wait(lock, [&] {
+    return !broken_.empty() || !pipelined_error_.empty() || in_flight_.empty() ||
+           (unanswered_ <= window_elements.load() && unanswered_bytes_ <= window_bytes.load());
+  });
   throw_pipelined_error_locked();
 }
 

@@ -381,6 +381,35 @@ TEST_P(StreamServiceTest, AFastRemoteProducerKeepsItsOrderAndLosesNothingThrough
   for (int i = 0; i < 3000; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], i);
 }
 
+TEST_P(StreamServiceTest, PublishesMadeWhileCallsAreInFlightGoTogetherInOrder) {
+  ObjectStream<int> stream("service-coalesced", compss::at_most_once, 4);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  const std::uint64_t calls_before = compss::net::stream_publish_calls();
+  std::atomic<bool> published{false};
+  std::thread producer([&, t = pticket] {
+    auto s = ObjectStream<int>::from_ticket(t);
+    // 4 fill the stream, the next call waits on the master (nobody consumes yet), 3 more
+    // calls queue behind it: the last 16 wait here, for one call once an answer comes.
+    for (int i = 0; i < 24; ++i) s.publish(i);
+    published = true;
+    s.close();
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!published.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(published.load());  // (24 publishes within the window returned)
+  std::vector<int> got;
+  while (!stream.is_closed()) {
+    for (int v : stream.poll(0.05)) got.push_back(v);
+  }
+  producer.join();
+  pcopy.end_task(true, {});
+  ASSERT_EQ(got.size(), 24u);
+  for (int i = 0; i < 24; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], i);
+  EXPECT_LE(compss::net::stream_publish_calls() - calls_before, 9u);  // (before: 24, one each)
+}
+
 TEST_P(StreamServiceTest, IsClosedRightAfterThePollThatTookTheLastElementsNeedsNoRoundTrip) {
   ObjectStream<int> stream("service-closed-after-poll", compss::at_most_once, 16);
   auto [ccopy, cticket] = task_ticket(stream, false);
