@@ -29,7 +29,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 8;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate
+inline constexpr std::uint16_t protocol_version = 9;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
@@ -409,18 +409,21 @@ struct WorkerEvents {
 /// One element of a stream on the wire: its bytes (ElementCodec), or, when `key` is not
 /// 0, a reference to element `key` held by the stream endpoint at host:port (the
 /// producer's worker; docs/streams.md, "Elements travel from producer to consumer"). A
-/// producer sends an empty host: the master takes the connection's.
+/// producer sends an empty host: the master takes the connection's. `size`: a reference's
+/// element's byte count (0: not known), so a poll's reply can be bounded in the bytes its
+/// consumer will fetch.
 struct WireElement {
   std::vector<std::byte> bytes;
   std::uint64_t key = 0;
   std::string host;
   std::uint16_t port = 0;
-  template <class A> void serialize(A& ar) { ar(bytes, key, host, port); }
+  std::uint64_t size = 0;
+  template <class A> void serialize(A& ar) { ar(bytes, key, host, port, size); }
 };
 
-/// Smallest encoding of a WireElement: an empty vector's and string's lengths, the key
-/// and the port.
-inline constexpr std::size_t min_wire_element_bytes = 8 + 8 + 8 + 2;
+/// Smallest encoding of a WireElement: an empty vector's and string's lengths, the key,
+/// the port and the size.
+inline constexpr std::size_t min_wire_element_bytes = 8 + 8 + 8 + 2 + 8;
 
 /// An operation of a stream task on a worker on the master's stream (docs/streams.md,
 /// "Streams across workers"; net/stream_service.hpp). One at a time per connection; the
@@ -433,7 +436,9 @@ struct StreamCall {
     publish, poll, close, is_closed, add_producer, add_consumer, remove_consumer, commit,
     rewind, claim, add_found, producers_done, count_consumer_task,
     // Element references (net/stream_elements.hpp): `fetch` asks a stream endpoint for
-    // element `slot` (flag: take it, at_most_once); `release`, the master tells the holder
+    // element `slot` (flag: take it, at_most_once), or, when `elements` is not empty, for
+    // the keys listed there in one request (the reply answers a prefix of them, in order,
+    // within a byte budget: the bytes with key 0, or the key alone when not held); `release`, the master tells the holder
     // that the elements' keys are no longer needed; `hand_over`, a producer's worker gives
     // the master the bytes of the referenced elements nobody fetched yet, when its task
     // ends; `locate`, a consumer that could not fetch a reference asks the master for it.
@@ -447,7 +452,7 @@ struct StreamCall {
   std::uint64_t timeout_us = 0;  ///< poll: how long it may wait
   bool flag = false;             ///< add_consumer / remove_consumer: a consumer task's
   std::string text;              ///< close / remove_consumer: the error; claim: the name
-  std::vector<WireElement> elements;  ///< publish, add_found, release, hand_over, locate
+  std::vector<WireElement> elements;  ///< publish, add_found, release, hand_over, locate, fetch
   template <class A> void serialize(A& ar) {
     ar(op, stream, slot, attempt, timeout_us, flag, text);
     serialize_list(ar, elements, min_wire_element_bytes);
@@ -455,8 +460,8 @@ struct StreamCall {
 };
 
 /// The service's answer: `error` (not empty: the operation threw compss::Error with
-/// it on the master; the worker throws it again), `value` (a slot or place, or a bool),
-/// `elements` (poll).
+/// it on the master; the worker throws it again), `value` (a slot or place, or a bool;
+/// a poll's: whether the stream is closed for that consumer after it), `elements` (poll).
 struct StreamReply {
   std::string error;
   std::uint64_t value = 0;

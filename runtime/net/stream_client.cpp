@@ -6,6 +6,9 @@
 #include <compss/error.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <system_error>
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -17,8 +20,19 @@ namespace {
 
 std::mutex connector_mutex;
 StreamConnector installed_connector;  // under connector_mutex
+std::atomic<std::size_t> window_elements{256};  // set_publish_window
+std::atomic<std::size_t> window_bytes{std::size_t{4} << 20};
+constexpr std::size_t call_window = 4;  // publish calls in flight at most
+std::atomic<std::uint64_t> publish_calls{0};  // stream_publish_calls
 
 }  // namespace
+
+std::uint64_t stream_publish_calls() noexcept { return publish_calls.load(); }
+
+void set_publish_window(std::size_t elements, std::size_t bytes) noexcept {
+  window_elements.store(elements);
+  window_bytes.store(bytes);
+}
 
 void set_stream_connector(StreamConnector connector) {
   {
@@ -46,8 +60,26 @@ std::shared_ptr<Endpoint> connect_stream_endpoint(const std::string& host, std::
 }
 
 RemoteStreamPort::~RemoteStreamPort() {
+  // The publishes in flight first: the master must have their references before what
+  // nobody fetched is handed over, and before the task's answer closes its slot.
+  {
+    std::unique_lock lock(mutex_);
+    wait_for_publishes(lock);
+    if (pipelined_error_.empty() && !pending_.empty()) pipelined_error_ = broken_;
+    if (!pipelined_error_.empty()) {
+      std::fprintf(stderr, "compss: a publish of a stream task's handle failed and nobody was "
+                           "told (the handle went without close()): %s\n",
+                   pipelined_error_.c_str());
+      pipelined_error_.clear();
+    }
+  }
   hand_over_unfetched();
-  service_->close();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  service_->close();  // (ends receiver_'s wait)
+  if (receiver_.joinable()) receiver_.join();
 }
 
 void RemoteStreamPort::hand_over_unfetched() noexcept {
@@ -94,25 +126,133 @@ void RemoteStreamPort::hand_over_unfetched() noexcept {
   }
 }
 
-StreamReply RemoteStreamPort::call(StreamCall c) {
+std::string RemoteStreamPort::where() const {
+  return "compss: stream " + std::to_string(ticket_.stream) +
+         ": the connection to the master's stream service at " + service_->peer();
+}
+
+void RemoteStreamPort::send_locked(StreamCall& c) {
   c.stream = ticket_.stream;
   c.attempt = ticket_.attempt;
-  std::lock_guard lock(mutex_);
-  const std::string where = "compss: stream " + std::to_string(ticket_.stream) +
-                            ": the connection to the master's stream service at " +
-                            service_->peer();
-  if (std::error_code ec = service_->send(c)) throw Error(where + " failed: " + ec.message());
+  if (std::error_code ec = service_->send(c)) throw Error(where() + " failed: " + ec.message());
+}
+
+namespace {
+
+// The next answer on `service` (`wait`: as long as the master makes it wait: a publish
+// waits for room, a poll for elements); false when !wait and none arrived yet.
+bool receive_reply(Endpoint& service, bool wait, StreamReply& out, const std::string& where) {
   for (;;) {
-    // A publish waits for room, a poll for elements: as long as the master makes it wait.
     Message m;
-    std::error_code ec = service_->receive(m, std::chrono::seconds(1));
-    if (ec == NetError::timed_out) continue;
+    std::error_code ec = service.receive(m, wait ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(0));
+    if (ec == NetError::timed_out) {
+      if (wait) continue;
+      return false;
+    }
     if (ec) throw Error(where + " failed: " + ec.message());
     auto* reply = std::get_if<StreamReply>(&m);
     if (reply == nullptr) throw Error(where + " sent an unexpected message");
-    if (!reply->error.empty()) throw Error(reply->error);
-    return std::move(*reply);
+    out = std::move(*reply);
+    return true;
   }
+}
+
+}  // namespace
+
+void RemoteStreamPort::throw_pipelined_error_locked() {
+  if (!pipelined_error_.empty()) throw Error(std::exchange(pipelined_error_, std::string()));
+  if (!broken_.empty()) throw Error(broken_);
+}
+
+void RemoteStreamPort::wait_for_publishes(std::unique_lock<std::mutex>& lock) {
+  // (Nothing is pending while no call is in flight: pending elements go at once then.)
+  changed_.wait(lock, [&] { return !broken_.empty() || in_flight_.empty(); });
+}
+
+void RemoteStreamPort::send_pending_locked() {
+  if (pending_.empty() || publish_calls_ >= call_window) return;
+  // (Under the task's slot: a retried producer's elements are matched with its earlier
+  // attempts' there, StreamChannel::publish_attempt.)
+  Flight f{.publish = true, .elements = pending_.size()};
+  for (const WireElement& w : pending_) f.bytes += w.bytes.size() + w.size;
+  StreamCall c{.op = StreamCall::publish, .slot = ticket_.producer, .elements = std::move(pending_)};
+  pending_.clear();
+  send_locked(c);
+  publish_calls.fetch_add(1);
+  in_flight_.push_back(f);
+  ++publish_calls_;
+}
+
+void RemoteStreamPort::receive_answers() noexcept {
+  for (;;) {
+    StreamReply reply;
+    std::string failure;
+    try {
+      Message m;
+      std::error_code ec = service_->receive(m, std::chrono::seconds(1));
+      if (ec == NetError::timed_out) {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        continue;
+      }
+      if (ec) {
+        failure = where() + " failed: " + ec.message();
+      } else if (auto* r = std::get_if<StreamReply>(&m)) {
+        reply = std::move(*r);
+      } else {
+        failure = where() + " sent an unexpected message";
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    std::lock_guard lock(mutex_);
+    if (failure.empty() && in_flight_.empty()) failure = where() + " sent an answer nobody asked for";
+    if (!failure.empty()) {
+      if (broken_.empty()) broken_ = std::move(failure);
+      changed_.notify_all();
+      return;
+    }
+    const Flight f = in_flight_.front();
+    in_flight_.pop_front();
+    if (f.publish) {
+      --publish_calls_;
+      unanswered_ -= f.elements;
+      unanswered_bytes_ -= f.bytes;
+      if (!reply.error.empty() && pipelined_error_.empty()) pipelined_error_ = std::move(reply.error);
+      try {
+        send_pending_locked();
+      } catch (const std::exception& e) {
+        if (broken_.empty()) broken_ = e.what();
+      }
+    } else {
+      answer_ = std::move(reply);
+    }
+    changed_.notify_all();
+  }
+}
+
+StreamReply RemoteStreamPort::call(StreamCall c) {
+  std::unique_lock lock(mutex_);
+  if (!receiver_.joinable()) {  // (no publish yet: this thread receives the answer)
+    send_locked(c);
+    StreamReply reply;
+    receive_reply(*service_, true, reply, where());
+    if (!reply.error.empty()) throw Error(reply.error);
+    return reply;
+  }
+  // The publishes in flight are answered first. One that failed fails this call instead,
+  // which is not sent (as when a publish waited for its answer and threw: the task fails
+  // before its close, and the master ends its slot as for any failed attempt).
+  wait_for_publishes(lock);
+  throw_pipelined_error_locked();
+  send_locked(c);
+  in_flight_.push_back({.publish = false});
+  changed_.wait(lock, [&] { return !broken_.empty() || answer_.has_value(); });
+  if (!answer_) throw Error(broken_);
+  StreamReply reply = std::move(*answer_);
+  answer_.reset();
+  if (!reply.error.empty()) throw Error(reply.error);
+  return reply;
 }
 
 std::vector<WireElement> RemoteStreamPort::encoded(const std::vector<Element>& items) const {
@@ -133,29 +273,45 @@ std::uint64_t RemoteStreamPort::add_producer() {
 void RemoteStreamPort::publish(std::vector<Element>& items) {
   if (items.empty()) return;
   std::vector<WireElement> wire = encoded(items);
+  std::unique_lock lock(mutex_);
+  throw_pipelined_error_locked();  // (an answer that arrived since the last call)
+  if (!receiver_.joinable()) {
+    try {
+      receiver_ = std::thread([this] { receive_answers(); });
+    } catch (const std::system_error& e) {
+      throw Error(std::string("compss: a stream handle could not start its thread: ") + e.what());
+    }
+  }
   // An object stream's elements stay here when this process serves them: the master
   // gets references (a file stream's paths are small: they travel).
   const std::uint16_t here = element_port();
   if (here != 0 && ticket_.base_dir.empty()) {
-    std::vector<std::uint64_t> keys;
-    keys.reserve(wire.size());
     for (WireElement& w : wire) {
+      w.size = w.bytes.size();
       w.key = hold_element(std::move(w.bytes));
       w.bytes.clear();
       w.port = here;
-      keys.push_back(w.key);
+      held_keys_.push_back(w.key);
     }
-    std::lock_guard lock(mutex_);
-    held_keys_.insert(held_keys_.end(), keys.begin(), keys.end());
     // (Keys fetched and dropped since are forgotten now and then, so the list stays short.)
-    if (held_keys_.size() > 4 * keys.size() + 1024) {
+    if (held_keys_.size() > 4 * wire.size() + 1024) {
       std::erase_if(held_keys_, [](std::uint64_t k) { return !element_held(k); });
     }
   }
-  // (Under the task's slot: a retried producer's elements are matched with its earlier
-  // attempts' there, StreamChannel::publish_attempt.)
-  call({.op = StreamCall::publish, .slot = ticket_.producer, .elements = std::move(wire)});
+  for (WireElement& w : wire) {
+    unanswered_bytes_ += w.bytes.size() + w.size;
+    pending_.push_back(std::move(w));
+  }
+  unanswered_ += wire.size();
   items.clear();
+  send_pending_locked();
+  // Past the window, this waits for answers: the master answers a publish once its
+  // channel took the elements, so a full stream stops this producer here.
+  changed_.wait(lock, [&] {
+    return !broken_.empty() || !pipelined_error_.empty() || in_flight_.empty() ||
+           (unanswered_ <= window_elements.load() && unanswered_bytes_ <= window_bytes.load());
+  });
+  throw_pipelined_error_locked();
 }
 
 void RemoteStreamPort::add_found(std::vector<Element>& items) {
@@ -203,6 +359,7 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   double left = forever || !(timeout > 0) ? 0.0 : timeout;
   {
     std::lock_guard lock(mutex_);
+    closed_after_poll_ = -1;
     if (!lost_.empty()) throw Error(std::exchange(lost_, std::string()));
   }
   StreamReply reply;
@@ -211,16 +368,20 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
     reply = call({.op = StreamCall::poll, .slot = consumer,
                   .timeout_us = static_cast<std::uint64_t>(chunk * 1e6)});
     left -= chunk;
-    if (!reply.elements.empty() || (!forever && left <= 0) || is_closed(consumer)) break;
+    if (!reply.elements.empty() || (!forever && left <= 0) || reply.value != 0) break;
   }
-  // One element lost does not cost the others of the batch: they come now, the loss is
-  // the next poll's error.
+  // The referenced elements come from their holders, one request per holder. One element
+  // lost does not cost the others of the batch: they come now, the loss is the next
+  // poll's error.
+  std::vector<std::optional<std::vector<std::byte>>> fetched;
+  std::string why;
+  fetch_remote_batch(reply.elements, mode() == ConsumerMode::at_most_once, fetched, why);
   std::vector<Element> out;
   out.reserve(reply.elements.size());
   std::string lost;
-  for (WireElement& e : reply.elements) {
+  for (std::size_t i = 0; i < reply.elements.size(); ++i) {
     try {
-      out.push_back(resolved(e));
+      out.push_back(resolved(reply.elements[i], fetched[i], why));
     } catch (const Error& error) {
       if (lost.empty()) lost = error.what();
     }
@@ -228,16 +389,16 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   if (!lost.empty() && out.empty()) throw Error(lost);
   std::lock_guard lock(mutex_);
   lost_ = std::move(lost);
+  closed_after_poll_ = static_cast<int>(reply.value != 0);
+  poll_consumer_ = consumer;
   return out;
 }
 
-detail::StreamPort::Element RemoteStreamPort::resolved(WireElement& w) {
+detail::StreamPort::Element RemoteStreamPort::resolved(WireElement& w,
+                                                       std::optional<std::vector<std::byte>>& fetched,
+                                                       const std::string& why) {
   if (w.key == 0) return codec_->decode(w.bytes);
-  // at_most_once: this poll took it, the holder may drop it; at_least_once: others read it.
-  const bool take = mode() == ConsumerMode::at_most_once;
-  std::string why;
-  std::vector<std::byte> bytes;
-  if (fetch_remote_bytes(w.host, w.port, w.key, take, bytes, why)) return codec_->decode(bytes);
+  if (fetched) return codec_->decode(*fetched);
   // Not there (any more): its producer's task ended and handed it to the master, or its
   // worker is gone. The master knows.
   StreamReply r = call({.op = StreamCall::locate, .elements = {WireElement{.key = w.key, .host = w.host, .port = w.port}}});
@@ -253,6 +414,10 @@ bool RemoteStreamPort::is_closed(std::uint64_t consumer) {
   {
     std::lock_guard lock(mutex_);
     if (!lost_.empty()) return false;  // (the next poll reports the loss: not in silence)
+    // Right after a poll, its answer says (once; a later call asks the master again).
+    if (closed_after_poll_ >= 0 && poll_consumer_ == consumer) {
+      return std::exchange(closed_after_poll_, -1) != 0;
+    }
   }
   return call({.op = StreamCall::is_closed, .slot = consumer}).value != 0;
 }

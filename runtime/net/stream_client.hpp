@@ -7,22 +7,46 @@
 
 #include <compss/detail/stream_remote.hpp>
 
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace compss::net {
 
 /// A port onto the master's stream named by a ticket, over one connection. Operations
-/// are sent one at a time (`mutex_`), so a producer's elements reach the master in the
-/// order it published them. When this process has a stream endpoint (element_port()), an
-/// object stream's elements stay here and the master gets references; a poll fetches the
-/// elements it is given references to from their holders (net/stream_elements.hpp). The
-/// destructor hands the master what this port published and nobody fetched yet. A compss::Error the operation raised on the master is thrown
+/// go in order on it (`mutex_`), so a producer's elements reach the master in the order it
+/// published them. When this process has a stream endpoint (element_port()), an object
+/// stream's elements stay here and the master gets references; a poll fetches the
+/// elements it is given references to from their holders, one request per holder
+/// (net/stream_elements.hpp). The destructor hands the master what this port published
+/// and nobody fetched yet. A compss::Error the operation raised on the master is thrown
 /// here with the same message; a lost connection is a compss::Error too (the task fails,
 /// and is retried as any task is).
+///
+/// Publishes are pipelined and coalesced: `publish` returns without waiting for the
+/// master's answer while at most a window of this handle's elements (256, and 4 MiB of
+/// element bytes; at least one element) are not answered yet; past it, it waits. At most
+/// 4 publish calls are in flight; elements published meanwhile wait in `pending_` and go
+/// as one call as soon as an answer frees a place (the thread `receiver_`, started at the
+/// first publish, receives every answer from then on and sends what is pending, so an
+/// element never waits for its producer's next operation). So a fast producer still
+/// blocks on a full stream (the master answers once the channel took the elements), at
+/// most the window ahead of the channel's bound, in order (one connection, calls sent
+/// under `mutex_`). An error a pipelined publish met on the master is thrown by the
+/// port's next operation instead of doing it: a publish (once that answer arrived), any
+/// other call and close() (which first wait for every publish in flight). The destructor
+/// waits for the publishes in flight (a task's answer leaves only after its stream
+/// handles went, so the master has its elements before it ends the task's slot), and
+/// says an error nobody was told on stderr.
+///
+/// Threads: the caller's (one at a time, as for any handle) and `receiver_`; `mutex_`
+/// guards everything below it, `changed_` signals answers.
 ///
 ///   RemoteStreamPort port(endpoint, ticket, detail::codec_for<double>());
 class RemoteStreamPort final : public detail::StreamPort {
@@ -51,9 +75,23 @@ class RemoteStreamPort final : public detail::StreamPort {
 
  private:
   StreamReply call(StreamCall c);
+  /// Sends `c` (under mutex_), prefixed with where; throws when the connection failed.
+  void send_locked(StreamCall& c);
+  /// Sends the pending elements as one publish when fewer calls than the call window are
+  /// in flight (under mutex_).
+  void send_pending_locked();
+  /// receiver_'s loop: every answer once publishes started.
+  void receive_answers() noexcept;
+  /// Waits (lock on mutex_) until nothing is pending or in flight, or the connection broke.
+  void wait_for_publishes(std::unique_lock<std::mutex>& lock);
+  /// Throws the kept error of a pipelined publish or of the connection, if any (under mutex_).
+  void throw_pipelined_error_locked();
+  std::string where() const;
   std::vector<WireElement> encoded(const std::vector<Element>& items) const;
-  /// The element `w` is, fetched from its holder when it is a reference.
-  Element resolved(WireElement& w);
+  /// The element `w` is: its bytes, those `fetched` from its holder when it is a
+  /// reference, or the master's copy when the fetch failed (`why`).
+  Element resolved(WireElement& w, std::optional<std::vector<std::byte>>& fetched,
+                   const std::string& why);
   void hand_over_unfetched() noexcept;
 
   std::shared_ptr<Endpoint> service_;
@@ -62,7 +100,32 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::mutex mutex_;  // one call at a time on the connection
   std::vector<std::uint64_t> held_keys_;  // elements this port left with this process (under mutex_)
   std::string lost_;  // an element the last poll found lost: the next poll throws it (under mutex_)
+  struct Flight {  // a call sent and not answered yet
+    bool publish = true;
+    std::size_t elements = 0, bytes = 0;
+  };
+  std::condition_variable changed_;
+  std::deque<Flight> in_flight_;
+  std::size_t publish_calls_ = 0;                 // publishes in in_flight_
+  std::size_t unanswered_ = 0, unanswered_bytes_ = 0;  // elements pending or in flight
+  std::vector<WireElement> pending_;              // published, not sent yet
+  std::optional<StreamReply> answer_;             // the answer to the call in flight (receiver_)
+  std::string pipelined_error_;  // the first error of a publish nobody was told yet
+  std::string broken_;           // the connection failed (receiver_)
+  bool stopping_ = false;
+  std::thread receiver_;
+  // What the last poll's answer said of is_closed(poll_consumer_), for the is_closed()
+  // that follows it (a consumer's usual loop): -1 when not known (under mutex_).
+  int closed_after_poll_ = -1;
+  std::uint64_t poll_consumer_ = 0;
 };
+
+/// The most elements a RemoteStreamPort's publishes leave unanswered (256), and element
+/// bytes (4 MiB; at least one element); 0 makes every publish wait for its answer. For
+/// tests.
+void set_publish_window(std::size_t elements, std::size_t bytes) noexcept;
+/// Publish calls RemoteStreamPorts sent so far (each with one or more elements; for tests).
+std::uint64_t stream_publish_calls() noexcept;
 
 /// Opens a connection to a stream endpoint: the master's stream service (`host` empty:
 /// the worker's master's host) or another node's (a producer's worker holding elements,

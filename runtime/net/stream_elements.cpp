@@ -53,6 +53,8 @@ std::atomic<std::int64_t> lost_wait_ms{60'000};  // set_lost_element_wait
 std::atomic<std::uint64_t> references_made{0};
 std::atomic<std::uint64_t> references_given_bytes{0};
 std::atomic<std::uint64_t> lost_checks{0};  // lost_element_checks
+std::atomic<std::size_t> fetch_budget{std::size_t{16} << 20};  // set_stream_fetch_budget
+std::atomic<std::uint64_t> fetch_requests{0};
 
 struct RemoteElementDeleter {
   void operator()(void* p) const noexcept {
@@ -210,6 +212,29 @@ std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements
   return out;
 }
 
+std::vector<WireElement> serve_held_elements(std::span<const WireElement> asked, bool take,
+                                             std::size_t budget) {
+  std::vector<WireElement> out;
+  std::size_t bytes = 0;
+  std::lock_guard lock(held_mutex);
+  for (const WireElement& a : asked) {
+    auto it = held.find(a.key);
+    if (it == held.end()) {
+      out.push_back({.key = a.key});
+      continue;
+    }
+    bytes += it->second.size() + min_wire_element_bytes;
+    if (!out.empty() && bytes > budget) break;  // the rest: the next request
+    if (take) {
+      out.push_back({.bytes = std::move(it->second)});
+      held.erase(it);
+    } else {
+      out.push_back({.bytes = it->second});
+    }
+  }
+  return out;
+}
+
 void drop_held_elements() {
   std::lock_guard lock(held_mutex);
   held.clear();
@@ -361,6 +386,48 @@ std::size_t idle_element_connection_count() {
   return idle_connections.size();
 }
 
+void set_stream_fetch_budget(std::size_t bytes) noexcept { fetch_budget.store(bytes); }
+std::size_t stream_fetch_budget() noexcept { return fetch_budget.load(); }
+std::uint64_t stream_fetch_requests() noexcept { return fetch_requests.load(); }
+
+void fetch_remote_batch(std::span<const WireElement> refs, bool take,
+                        std::vector<std::optional<std::vector<std::byte>>>& out, std::string& why) {
+  out.assign(refs.size(), std::nullopt);
+  // Each holder's references, in their order in `refs` (a producer's order).
+  std::map<Holder, std::vector<std::size_t>> by_holder;
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    if (refs[i].key != 0) by_holder[Holder{refs[i].host, refs[i].port}].push_back(i);
+  }
+  for (auto& [holder, wanted] : by_holder) {
+    std::size_t next = 0;
+    while (next < wanted.size()) {
+      StreamCall call{.op = StreamCall::fetch, .flag = take};
+      call.elements.reserve(wanted.size() - next);
+      for (std::size_t j = next; j < wanted.size(); ++j) call.elements.push_back({.key = refs[wanted[j]].key});
+      StreamReply reply;
+      std::string failed;
+      fetch_requests.fetch_add(1);
+      if (!call_endpoint(holder, call, reply, failed)) {
+        if (why.empty()) why = failed;
+        break;  // (the rest of this holder's stay unfetched)
+      }
+      if (!reply.error.empty() || reply.elements.empty() ||
+          reply.elements.size() > wanted.size() - next) {
+        if (why.empty()) why = reply.error.empty() ? "a wrong answer to a fetch" : reply.error;
+        break;
+      }
+      for (WireElement& e : reply.elements) {
+        if (e.key == 0) {
+          out[wanted[next]] = std::move(e.bytes);
+        } else if (why.empty()) {
+          why = "compss: element " + std::to_string(e.key) + " is not held here";
+        }
+        ++next;
+      }
+    }
+  }
+}
+
 bool fetch_remote_bytes(const std::string& host, std::uint16_t port, std::uint64_t key, bool take,
                         std::vector<std::byte>& out, std::string& why) {
   StreamReply reply;
@@ -381,35 +448,49 @@ bool fetch_remote_bytes(const std::string& host, std::uint16_t port, std::uint64
 namespace compss::detail {
 
 std::string resolve_stream_elements(std::vector<std::shared_ptr<void>>& items, ConsumerMode mode) {
+  // Those whose bytes are not here yet are fetched together, one request per holder.
+  std::vector<net::WireElement> refs(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (net::RemoteElement* r = net::as_remote(items[i])) {
+      std::lock_guard lock(r->mutex);
+      if (!r->handed_over) refs[i] = {.key = r->key, .host = r->host, .port = r->port};
+    }
+  }
+  std::vector<std::optional<std::vector<std::byte>>> fetched;
+  std::string why;
+  net::fetch_remote_batch(refs, mode == ConsumerMode::at_most_once, fetched, why);
   std::string lost;
-  std::erase_if(items, [&](std::shared_ptr<void>& e) {
-    net::RemoteElement* r = net::as_remote(e);
-    if (r == nullptr) return false;
+  std::vector<std::shared_ptr<void>> kept;
+  kept.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    net::RemoteElement* r = net::as_remote(items[i]);
+    if (r == nullptr) {
+      kept.push_back(std::move(items[i]));
+      continue;
+    }
     std::vector<std::byte> bytes;
     bool have = false;
-    {
+    if (fetched[i]) {
+      bytes = std::move(*fetched[i]);
+      have = true;
+    } else {
       std::lock_guard lock(r->mutex);
       if (r->handed_over) {
         bytes = r->bytes;
         have = true;
       }
     }
-    std::string why;
-    if (!have) {
-      have = net::fetch_remote_bytes(r->host, r->port, r->key, mode == ConsumerMode::at_most_once,
-                                     bytes, why) ||
-             net::handed_over_bytes(r->host, r->port, r->key, bytes);
-    }
+    if (!have) have = net::handed_over_bytes(r->host, r->port, r->key, bytes);
     if (!have) {
       if (lost.empty()) {
         lost = "compss: a stream element held by " + r->host + ":" + std::to_string(r->port) +
                " was lost with its producer's worker (" + why + ")";
       }
-      return true;
+      continue;
     }
-    e = r->codec->decode(bytes);
-    return false;
-  });
+    kept.push_back(r->codec->decode(bytes));
+  }
+  items = std::move(kept);
   return lost;
 }
 

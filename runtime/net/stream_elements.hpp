@@ -22,6 +22,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,6 +49,12 @@ void release_held_elements(std::span<const std::uint64_t> keys);
 /// Removes and returns the elements of `keys` still held (those nobody took), in order.
 std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements(
     std::span<const std::uint64_t> keys);
+/// The answer to a batched fetch (StreamCall::fetch with keys in `asked`): for a prefix of
+/// `asked`, in order, the bytes (key 0) or, when not held here, the key alone. Stops
+/// before the bytes pass `budget` (at least one answer). `take`: the bytes answered are
+/// dropped from here.
+std::vector<WireElement> serve_held_elements(std::span<const WireElement> asked, bool take,
+                                             std::size_t budget);
 /// Drops every element held, as the process's death would (for tests).
 void drop_held_elements();
 /// Drops every element held and draws a new key space, as a process restarted on the same
@@ -67,6 +74,7 @@ struct RemoteElement {
   const detail::ElementCodec* codec = nullptr;
   std::uint64_t stream = 0;  // the stream and producer slot that published it (0: not known)
   std::uint64_t slot = 0;
+  std::uint64_t size = 0;    // the element's bytes, as its producer said (0: not known)
   std::mutex mutex;
   bool handed_over = false;      // the bytes are here now (the holder gave them up)
   std::vector<std::byte> bytes;  // when handed_over
@@ -132,6 +140,22 @@ void drop_element_connections() noexcept;
 void set_unreachable_backoff(std::chrono::milliseconds first) noexcept;
 /// Connections kept for reuse now (for tests).
 std::size_t idle_element_connection_count();
+
+/// The most element bytes one reply to a batched fetch carries (at least one element):
+/// 16 MiB, so a poll of 1 MiB elements takes a few requests rather than one reply of a
+/// whole buffer. (Tests make it small.)
+void set_stream_fetch_budget(std::size_t bytes) noexcept;
+std::size_t stream_fetch_budget() noexcept;
+/// Batched fetches made so far (requests, each for one or more elements; for tests).
+std::uint64_t stream_fetch_requests() noexcept;
+
+/// Fetches the referenced elements `refs` (key not 0; others are skipped) from their
+/// holders: one request per holder for all of its elements (more when the holder's
+/// replies reach the fetch budget). `out[i]`: refs[i]'s bytes, or nothing when it could not
+/// be fetched (its holder is unreachable or no longer has it; `why` says the first reason).
+/// `take`: at_most_once, the holders drop what they answer.
+void fetch_remote_batch(std::span<const WireElement> refs, bool take,
+                        std::vector<std::optional<std::vector<std::byte>>>& out, std::string& why);
 
 /// Fetches element `key` from the stream endpoint at host:port (`take`: at_most_once, the
 /// holder drops it). Returns false with the reason in `why` when it cannot.

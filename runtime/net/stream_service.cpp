@@ -22,7 +22,7 @@ namespace compss::net {
 namespace {
 
 std::atomic<std::uint16_t> service_port{0};
-std::atomic<std::size_t> stream_reply_budget{std::size_t{256} << 20};  // bytes of a poll's reply
+std::atomic<std::size_t> stream_reply_budget{std::size_t{16} << 20};  // bytes of a poll's reply
 
 using detail::StreamChannel;
 using Element = detail::StreamPort::Element;
@@ -63,6 +63,7 @@ std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireEleme
     if (e.key != 0) {
       items.push_back(make_remote_element(holder_host(e, from_host, channel.id()), e.port, e.key,
                                           &codec, channel.id(), slot));
+      as_remote(items.back())->size = e.size;
     } else {
       count_relayed_bytes(e.bytes.size());
       items.push_back(codec.decode(e.bytes));
@@ -76,7 +77,9 @@ std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireEleme
 WireElement wire_of(const Element& e, const detail::ElementCodec& codec) {
   if (RemoteElement* r = as_remote(e)) {
     std::lock_guard lock(r->mutex);
-    if (!r->handed_over) return WireElement{.key = r->key, .host = r->host, .port = r->port};
+    if (!r->handed_over) {
+      return WireElement{.key = r->key, .host = r->host, .port = r->port, .size = r->size};
+    }
     return WireElement{.bytes = r->bytes};
   }
   return WireElement{.bytes = codec.encode(e.get())};
@@ -218,6 +221,10 @@ void remember_published(const StreamCall& call, std::vector<Fresh>& fresh,
 bool answer_element_call(StreamCall& call, const std::string& from_host, StreamReply& reply) {
   switch (static_cast<StreamCall::Op>(call.op)) {
     case StreamCall::fetch: {
+      if (!call.elements.empty()) {  // a batch: as many as the budget allows, in order
+        reply.elements = serve_held_elements(call.elements, call.flag, stream_fetch_budget());
+        return true;
+      }
       std::vector<std::byte> bytes;
       if (!fetch_held_element(call.slot, call.flag, bytes)) {
         reply.error = "compss: element " + std::to_string(call.slot) + " is not held here";
@@ -294,7 +301,9 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         std::size_t bytes = 0;
         auto fits = [&](const Element& e) {
           WireElement w = wire_of(e, codec);
-          bytes += w.bytes.size() + w.host.size() + min_wire_element_bytes;
+          // (A reference counts its element's bytes: its consumer fetches them before
+          // this poll returns.)
+          bytes += w.bytes.size() + w.size + w.host.size() + min_wire_element_bytes;
           if (!reply.elements.empty() && bytes > stream_reply_budget.load()) return false;
           reply.elements.push_back(std::move(w));
           return true;
@@ -302,6 +311,9 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         std::vector<Element> items =
             c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt, fits);
         reply.elements.resize(items.size());  // (the one refused was encoded, not taken)
+        // Whether this consumer has now taken everything of a closed stream: its
+        // is_closed() right after needs no round trip of its own.
+        reply.value = c.is_closed(call.slot) ? 1 : 0;
         for (const WireElement& w : reply.elements) count_relayed_bytes(w.bytes.size());
         // (The references are kept until the consumer's next call: it fetches them in
         // between, and a hand-over must find them meanwhile.)

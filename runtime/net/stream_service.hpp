@@ -32,8 +32,10 @@ namespace compss::net {
 StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
                                std::vector<detail::StreamPort::Element>* sent);
 
-/// The most bytes of elements one poll's reply carries (at least one element): 256 MiB,
-/// well below the frame bound; the rest waits for the next poll. (Tests make it small.)
+/// The most bytes of elements one poll's reply carries or refers to (at least one
+/// element): 16 MiB, well below the frame bound, and few enough that a consumer of large
+/// elements does not take a whole buffer while the others wait; the rest waits for the
+/// next poll. (Tests make it small.)
 void set_stream_reply_budget(std::size_t bytes) noexcept;
 
 /// Producer slots whose published references the master remembers for their retries

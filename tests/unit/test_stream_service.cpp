@@ -104,6 +104,9 @@ TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceI
 TEST_P(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) {
   ObjectStream<int> stream("service-bounded", compss::at_most_once, 4);
   auto [copy, ticket] = task_ticket(stream, true);
+  // Publishes are pipelined: the producer may be its window (3 here) ahead of the bound.
+  compss::net::set_publish_window(3, std::size_t{4} << 20);
+  constexpr long bound = 4 + 3;
   std::atomic<long> published{0};
   std::thread producer([&, t = ticket] {
     auto s = ObjectStream<int>::from_ticket(t);
@@ -115,19 +118,20 @@ TEST_P(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) 
   });
   // Nobody consumes: the producer stops once the buffer is full.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (published.load() < 4 && std::chrono::steady_clock::now() < deadline) {
+  while (published.load() < bound && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  EXPECT_EQ(published.load(), 4);
+  EXPECT_EQ(published.load(), bound);
   std::vector<int> taken;
-  long most_waiting = 0;  // published and not taken yet (at most the buffer and one in flight)
+  long most_waiting = 0;  // published and not taken yet (at most the buffer, the window and one)
   while (!stream.is_closed()) {
     most_waiting = std::max(most_waiting, published.load() - static_cast<long>(taken.size()));
     for (int v : stream.poll(0.05)) taken.push_back(v);
   }
   producer.join();
   copy.end_task(true, {});
-  EXPECT_LE(most_waiting, 5);
+  compss::net::set_publish_window(64, std::size_t{4} << 20);
+  EXPECT_LE(most_waiting, bound + 1);
   ASSERT_EQ(taken.size(), 40u);
   for (int i = 0; i < 40; ++i) EXPECT_EQ(taken[static_cast<std::size_t>(i)], i);
 }
@@ -190,7 +194,8 @@ TEST_P(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAt
   auto again = ObjectStream<int>::from_ticket(retry);
   for (int i = 0; i < 5; ++i) again.publish(i);  // the same sequence, from the start
   again.close();
-  EXPECT_THROW(lost.publish(99), compss::Error);  // a late request of the lost attempt
+  lost.publish(99);  // a late request of the lost attempt (pipelined: its error comes next)
+  EXPECT_THROW(lost.close(), compss::Error);
   copy.end_task(true, {});
   std::vector<int> got;
   while (!stream.is_closed()) {
@@ -300,6 +305,17 @@ TEST_P(StreamServiceTest, ARemotePollWithAnInfiniteTimeoutWaitsForElements) {
   ccopy.end_task(true, {});
 }
 
+/// Polls `c` into `got` until it is closed; returns the most elements one poll brought.
+std::size_t poll_until_closed(ObjectStream<std::vector<char>>& c, std::vector<std::vector<char>>& got) {
+  std::size_t largest = 0;
+  while (!c.is_closed()) {
+    auto batch = c.poll(0.05);
+    largest = std::max(largest, batch.size());
+    for (auto& v : batch) got.push_back(std::move(v));
+  }
+  return largest;
+}
+
 TEST_P(StreamServiceTest, APollsReplyStaysWithinItsBudgetTheRestComesNext) {
   ObjectStream<std::vector<char>> stream("service-budget", compss::at_least_once, 64);
   auto [ccopy, cticket] = task_ticket(stream, false);
@@ -308,16 +324,103 @@ TEST_P(StreamServiceTest, APollsReplyStaysWithinItsBudgetTheRestComesNext) {
   stream.close();
   auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
   std::vector<std::vector<char>> got;
-  std::size_t largest = 0;
-  while (!c.is_closed()) {
-    auto batch = c.poll(0.05);
-    largest = std::max(largest, batch.size());
-    for (auto& v : batch) got.push_back(std::move(v));
-  }
-  compss::net::set_stream_reply_budget(std::size_t{256} << 20);
+  const std::size_t largest = poll_until_closed(c, got);
+  compss::net::set_stream_reply_budget(std::size_t{16} << 20);
   EXPECT_LE(largest, 2u);  // (all 10 in one reply before)
   ASSERT_EQ(got.size(), 10u);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)].front(), 'a' + i);
+  ccopy.end_task(true, {});
+}
+
+// ---- pipelined publishes (stream_client.hpp) -------------------------------------------
+
+/// A worker's handle on a stream the master no longer has: every publish fails there.
+ObjectStream<int> handle_on_a_gone_stream() {
+  StreamTicket t;
+  t.stream = 987654321;
+  t.producer = 1;
+  t.port = 1;
+  return ObjectStream<int>::from_ticket(t);
+}
+
+TEST_P(StreamServiceTest, APipelinedPublishsErrorIsThrownByClose) {
+  auto s = handle_on_a_gone_stream();
+  s.publish(1);  // returns before the master answered (before: threw here, each publish waited)
+  try {
+    s.close();
+    ADD_FAILURE() << "close() did not report the publish's error";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no longer exists"), std::string::npos) << e.what();
+  }
+}
+
+TEST_P(StreamServiceTest, APipelinedPublishsErrorIsThrownByTheNextPublishOnceTheWindowIsFull) {
+  compss::net::set_publish_window(1, std::size_t{4} << 20);  // one publish in flight
+  auto s = handle_on_a_gone_stream();
+  EXPECT_NO_THROW(s.publish(1));
+  EXPECT_THROW(s.publish(2), compss::Error);  // waits for 1's answer: the error
+  compss::net::set_publish_window(64, std::size_t{4} << 20);
+}
+
+TEST_P(StreamServiceTest, AFastRemoteProducerKeepsItsOrderAndLosesNothingThroughThePipeline) {
+  ObjectStream<int> stream("service-pipelined", compss::at_most_once, 8);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  std::vector<int> got;
+  std::thread consumer([&] {
+    while (!stream.is_closed()) {
+      for (int v : stream.poll(0.05)) got.push_back(v);
+    }
+  });
+  std::thread producer([t = pticket] {
+    auto s = ObjectStream<int>::from_ticket(t);
+    for (int i = 0; i < 3000; ++i) s.publish(i);
+  });  // (no close(): the handle's end waits for every publish in flight)
+  producer.join();
+  pcopy.end_task(true, {});  // the master ends the slot once the task answered
+  consumer.join();
+  ASSERT_EQ(got.size(), 3000u);
+  for (int i = 0; i < 3000; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], i);
+}
+
+TEST_P(StreamServiceTest, PublishesMadeWhileCallsAreInFlightGoTogetherInOrder) {
+  ObjectStream<int> stream("service-coalesced", compss::at_most_once, 4);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  const std::uint64_t calls_before = compss::net::stream_publish_calls();
+  std::atomic<bool> published{false};
+  std::thread producer([&, t = pticket] {
+    auto s = ObjectStream<int>::from_ticket(t);
+    // 4 fill the stream, the next call waits on the master (nobody consumes yet), 3 more
+    // calls queue behind it: the last 16 wait here, for one call once an answer comes.
+    for (int i = 0; i < 24; ++i) s.publish(i);
+    published = true;
+    s.close();
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!published.load() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(published.load());  // (24 publishes within the window returned)
+  std::vector<int> got;
+  while (!stream.is_closed()) {
+    for (int v : stream.poll(0.05)) got.push_back(v);
+  }
+  producer.join();
+  pcopy.end_task(true, {});
+  ASSERT_EQ(got.size(), 24u);
+  for (int i = 0; i < 24; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], i);
+  EXPECT_LE(compss::net::stream_publish_calls() - calls_before, 9u);  // (before: 24, one each)
+}
+
+TEST_P(StreamServiceTest, IsClosedRightAfterThePollThatTookTheLastElementsNeedsNoRoundTrip) {
+  ObjectStream<int> stream("service-closed-after-poll", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  stream.publish(std::vector<int>{1, 2, 3});
+  stream.close();
+  auto c = ObjectStream<int>::from_ticket(cticket);
+  EXPECT_EQ(c.poll(5.0), (std::vector<int>{1, 2, 3}));
+  servers_.stop();  // the master's service is unreachable from now on
+  EXPECT_TRUE(c.is_closed());  // (the poll's answer said so; before: a call, which failed)
+  EXPECT_THROW(c.is_closed(), compss::Error);  // a later one asks the master
   ccopy.end_task(true, {});
 }
 
@@ -340,6 +443,19 @@ void expect_payloads(ObjectStream<std::vector<char>>& s, int n) {
   }
   ASSERT_EQ(got.size(), static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], payload(i));
+}
+
+/// Sends the queued releases until no element is held (20 s at most), and checks none is.
+/// (The service keeps a consumer's last poll's references until that consumer's next call
+/// or until its connection's thread sees it closed, a moment after its handle went.)
+void expect_every_element_released() {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  compss::net::flush_element_releases();
+  while (compss::net::held_element_count() != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    compss::net::flush_element_releases();
+  }
+  EXPECT_EQ(compss::net::held_element_count(), 0u);
 }
 
 TEST_P(PeerToPeerTest, AtMostOnceElementsGoFromProducerToConsumerWithoutPassingThroughTheMaster) {
@@ -386,8 +502,7 @@ TEST_P(PeerToPeerTest, AtLeastOnceElementsStayWithTheirProducerUntilEveryConsume
   // Both consumer tasks end well: the log drops the references, their holder the bytes.
   c1copy.end_task(true, {});
   c2copy.end_task(true, {});
-  compss::net::flush_element_releases();
-  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  expect_every_element_released();
 }
 
 TEST_P(PeerToPeerTest, WhatNobodyFetchedWhenTheProducerEndsIsHandedToTheMasterAndOutlivesItsWorker) {
@@ -538,15 +653,7 @@ TEST_P(PeerToPeerTest, AHolderThatCouldNotBeReachedOnceIsTriedAgainForFetchesAnd
     expect_payloads(c, 5);
   }
   ccopy.end_task(true, {});  // finished with: the holder is told to drop them
-  // (The failed consumer's last poll is kept by the master's thread serving its connection
-  // until that thread sees the connection closed: polled with a deadline.)
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  for (;;) {
-    compss::net::flush_element_releases();
-    if (compss::net::held_element_count() == 0 || std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  expect_every_element_released();
   pcopy.end_task(true, {});
   compss::net::set_unreachable_backoff(std::chrono::seconds(1));
 }
@@ -602,8 +709,10 @@ TEST_P(PeerToPeerTest, ARetryRefillsWhatAnInterruptedPublishOfItsLostAttemptHadA
       while (channel->buffered() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       ccopy.end_task(false, "its worker died");  // the last consumer task: nothing takes more
     });
-    // Three into a stream of two: two are accepted, the third waits, then the publish throws.
-    EXPECT_THROW(lost.publish(std::vector<std::string>{"e0", "e1", "e2"}), compss::Error);
+    // Three into a stream of two: two are accepted, the third waits, then the publish
+    // fails (pipelined: the handle's next call throws it).
+    lost.publish(std::vector<std::string>{"e0", "e1", "e2"});
+    EXPECT_THROW(lost.close(), compss::Error);
     consumer_fails.join();
   }
   compss::net::drop_held_elements();  // the producer's worker dies too
@@ -783,6 +892,74 @@ TEST_P(PeerToPeerTest, AConsumerWaitingForALostElementIsWokenByItsSlotsCloseNotB
     EXPECT_NE(error.find("lost"), std::string::npos) << error;
     ccopy.end_task(true, {});
   }
+}
+
+// ---- batched fetches (net/stream_elements.hpp) -----------------------------------------
+
+/// A producer task's handle from `ticket` publishes payload(0..n-1) and closes. Keep it:
+/// while it lives, its elements stay with it (its end hands them to the master).
+ObjectStream<std::vector<char>> publish_payloads(const StreamTicket& ticket, int n) {
+  auto p = ObjectStream<std::vector<char>>::from_ticket(ticket);
+  for (int i = 0; i < n; ++i) p.publish(payload(i));
+  p.close();
+  return p;
+}
+
+TEST_P(PeerToPeerTest, APollFetchesItsElementsFromTheirHolderInOneRequest) {
+  ObjectStream<std::vector<char>> stream("p2p-batch", compss::at_least_once, 64);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  {
+    auto p = publish_payloads(pticket, 40);
+    const std::uint64_t requests_before = compss::net::stream_fetch_requests();
+    auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+    std::vector<std::vector<char>> got = c.poll(5.0);
+    ASSERT_EQ(got.size(), 40u);  // (all buffered: one poll takes them)
+    for (int i = 0; i < 40; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], payload(i));
+    EXPECT_EQ(compss::net::stream_fetch_requests() - requests_before, 1u);  // (before: 40)
+    EXPECT_TRUE(c.is_closed());
+  }
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, AFetchReplyStaysWithinItsByteBudgetTheRestComesInMoreRequests) {
+  ObjectStream<std::vector<char>> stream("p2p-fetch-budget", compss::at_most_once, 64);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  compss::net::set_stream_fetch_budget(2500);  // two elements of 1 kB and their framing
+  {
+    auto p = publish_payloads(pticket, 10);
+    const std::uint64_t requests_before = compss::net::stream_fetch_requests();
+    auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+    expect_payloads(c, 10);
+    EXPECT_GE(compss::net::stream_fetch_requests() - requests_before, 5u);
+  }
+  compss::net::set_stream_fetch_budget(std::size_t{16} << 20);
+  EXPECT_EQ(compss::net::held_element_count(), 0u);  // each taken once
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, APollsBudgetCountsTheBytesOfTheElementsItRefersTo) {
+  // (A poll's consumer fetches every element of the reply before the poll returns: 256
+  // references to 1 MiB elements would be 256 MiB fetched while the other consumers wait.)
+  ObjectStream<std::vector<char>> stream("p2p-poll-budget", compss::at_most_once, 64);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  compss::net::set_stream_reply_budget(2500);
+  {
+    auto p = publish_payloads(pticket, 10);
+    auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+    std::vector<std::vector<char>> got;
+    const std::size_t largest = poll_until_closed(c, got);
+    EXPECT_LE(largest, 2u);  // (before: all 10 references in one reply)
+    ASSERT_EQ(got.size(), 10u);
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], payload(i));
+  }
+  compss::net::set_stream_reply_budget(std::size_t{16} << 20);
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
 }
 
 }  // namespace
