@@ -268,7 +268,7 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   const sched::TaskClass* c = scheduler_->register_type(std::move(type));
   classes_.emplace(&spec, c);
   producers_.try_emplace(spec.signature, Producer{&spec, c, 0});
-  for (std::uint32_t v = 1; v < c->type.versions.size(); ++v) {  // (none when replicated)
+  for (std::uint32_t v = 1; v < c->type.versions.size(); ++v) {
     producers_.try_emplace(spec.versions[v - 1]->signature, Producer{&spec, c, v});
   }
   return c;
@@ -853,6 +853,9 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
   if (n == 0) {
     executor_.run_job([this, t, computing_units, share = allocation_on(t, 0).first] {
       rt::TaskBindingScope bound(computing_units, {share.cpus, share.gpus});
+      // The version that fits the master's node (the workers' replicas have all ended:
+      // none reads the field meanwhile).
+      t->implementation = master_node_->version_of(t);
       rt::TaskError err;
       rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
       try {
@@ -862,6 +865,7 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
         outcome = rt::Runtime::Outcome::failed;
         err = {"compss::Error", e.what(), "master"};
       }
+      t->implementation = 0;  // (a retry's attempt counts the task's own time_out)
       if (outcome == rt::Runtime::Outcome::ok) {
         std::lock_guard lock(sched_mutex_);
         if (auto it = replicas_.find(t); it != replicas_.end()) it->second->ran_on_master = true;
@@ -886,6 +890,10 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   }
   std::get<TaskRequest>(*message).computing_units = computing_units;
   std::get<TaskRequest>(*message).gpus = allocation_on(t, n).first.reserved.gpus();
+  // Each node runs the version that fits it (its placement's; the task's field stays 0).
+  if (const std::uint32_t v = workers_[static_cast<std::size_t>(n)]->version_of(t); v != 0) {
+    std::get<TaskRequest>(*message).signature = t->spec().versions[v - 1]->signature;
+  }
   SentRequest sent = message;
   workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, sent](CallResult&& res) {
     if (res.status != CallResult::Status::lost) {
