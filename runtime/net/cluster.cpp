@@ -285,8 +285,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   // The master's node is no candidate: a remake runs on a worker, which keeps what it makes.
   std::vector<sched::NodeId> fit;
   std::string why;
+  std::size_t free_now = 0;  // (the first ones: their free resources fit it now)
   const std::uint32_t v = scheduler_->fitting_version(producer.type, producer.version,
-                                                      master_sched_.load(), fit, why);
+                                                      master_sched_.load(), fit, why, &free_now);
   if (v == sched::TaskClass::no_version) {
     if (choose_live_worker(-1) < 0) return -1;  // (no worker left: the caller says so)
     throw Error(why);
@@ -295,11 +296,14 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   for (sched::NodeId id : fit) {
     workers.push_back(static_cast<const ClusterNode&>(scheduler_->executor_of(id)).node());
   }
+  // The least loaded live worker with room for it now, else the least loaded of the rest.
   int best = -1;
   {
     std::lock_guard lock(sched_mutex_);
     std::size_t best_load = 0;
-    for (int n : workers) {
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+      if (i == free_now && best >= 0) break;
+      const int n = workers[i];
       if (n <= 0 || !worker_alive_[static_cast<std::size_t>(n)]) continue;
       const std::size_t load = workers_[static_cast<std::size_t>(n)]->holding();
       if (best < 0 || load < best_load) {
