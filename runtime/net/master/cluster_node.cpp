@@ -1,18 +1,21 @@
 #include "net/master/cluster_node.hpp"
 
+#include "sched/scheduler.hpp"
+
 namespace compss::net {
 
 void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
   auto* task = static_cast<detail::TaskBase*>(placement.task);
   const unsigned units = placement.allocation.first.reserved.cpus();
   const std::uint32_t version = placement.version;
+  const bool replicated = placement.type != nullptr && placement.type->type.replicated;
   {
     std::lock_guard lock(mutex_);
     held_[task] = {std::move(placement), &done};
   }
   // The replicas of a replicated call share the task and may run different versions at
   // once: each reads its own from here (version_of), the task's field stays 0.
-  if (!task->spec().replicated) task->implementation = version;
+  if (!replicated) task->implementation = version;
   task->node.store(node_, std::memory_order_release);
   dispatch_(task, node_, units);
 }
