@@ -155,9 +155,14 @@ static DiagInfo info(Diag K) {
   case Diag::ImplementOfVersion:
     return {L::Error, "'%0' cannot implement '%1', which is itself a version "
                       "of '%2': name '%2' in 'implement(...)'"};
-  case Diag::ImplementNotSupported:
-    return {L::Error, "'%0' cannot implement task '%1': %2 are not supported "
-                      "yet"};
+  case Diag::ImplementDifferentShape:
+    return {L::Error, "'%0' cannot implement task '%1': %2"};
+  case Diag::VersionNotInstantiable:
+    return {L::Error, "call of task '%0' runs the same instantiation of its "
+                      "version '%1', which cannot be instantiated with these "
+                      "template arguments: a version of a function template "
+                      "must accept every template argument its task is "
+                      "called with"};
   case Diag::VersionAfterCall:
     return {L::Error, "call of task '%0' before its version '%1' is declared: "
                       "declare every version of a task (its '#pragma compss "

@@ -564,7 +564,9 @@ Checker::specialize(const ResolvedTask &Pattern, const FunctionDecl *Spec) {
   R.Kind = Pattern.Kind;
   R.Launch = Pattern.Launch;
   R.Multinode = Pattern.Multinode;
-  R.Implements = Pattern.Implements;
+  // A version's instantiation implements an instantiation of its task: the
+  // translator names which (the calls decide the template arguments).
+  R.Implements.clear();
   // Once the template itself cannot travel, neither can any instantiation:
   // it was said once, for the template.
   if (Pattern.MasterOnly) {
@@ -758,6 +760,40 @@ static bool sameParamTypes(ASTContext &Ctx, const FunctionDecl *A,
   return true;
 }
 
+/// The class of a member function (null for a free function).
+static const CXXRecordDecl *classOf(const FunctionDecl *FD) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(FD);
+  return MD ? MD->getParent()->getCanonicalDecl() : nullptr;
+}
+
+static bool sameClass(const FunctionDecl *A, const FunctionDecl *B) {
+  return classOf(A) == classOf(B);
+}
+
+/// Two function templates whose template parameters are of the same kinds
+/// (and types, for values), in the same order: an instantiation of one names
+/// the same instantiation of the other.
+static bool sameTemplateParams(ASTContext &Ctx, const FunctionDecl *A,
+                               const FunctionDecl *B) {
+  const TemplateParameterList *PA =
+      A->getDescribedFunctionTemplate()->getTemplateParameters();
+  const TemplateParameterList *PB =
+      B->getDescribedFunctionTemplate()->getTemplateParameters();
+  if (PA->size() != PB->size())
+    return false;
+  for (unsigned I = 0; I != PA->size(); ++I) {
+    const NamedDecl *X = PA->getParam(I), *Y = PB->getParam(I);
+    if (X->getKind() != Y->getKind() ||
+        X->isTemplateParameterPack() != Y->isTemplateParameterPack())
+      return false;
+    if (const auto *NX = dyn_cast<NonTypeTemplateParmDecl>(X))
+      if (!Ctx.hasSameType(NX->getType(),
+                           cast<NonTypeTemplateParmDecl>(Y)->getType()))
+        return false;
+  }
+  return true;
+}
+
 static std::string paramTypes(const FunctionDecl *FD) {
   std::string Text = "(";
   for (unsigned I = 0; I != FD->getNumParams(); ++I)
@@ -778,7 +814,10 @@ void Checker::resolveImplements(std::vector<ResolvedTask> &Result) {
         continue;
       if (!Named)
         Named = &X;
-      if (!Same && sameParamTypes(Ctx, X.Decl, FD))
+      // Of tasks with the same parameter types, one of the version's own
+      // class wins (`implement(fill)` in two classes).
+      if (sameParamTypes(Ctx, X.Decl, FD) &&
+          (!Same || (!sameClass(Same->Decl, FD) && sameClass(X.Decl, FD))))
         Same = &X;
     }
     if (!Named) {
@@ -839,14 +878,38 @@ static std::string accessText(const ResolvedParam &P) {
 
 bool Checker::checkVersion(const TaskPragma &M, const ResolvedTask &Self,
                            const ResolvedTask &Base) {
-  const char *Unsupported = Self.IsMethod || Base.IsMethod
-                                ? "versions of member functions"
-                            : Self.IsTemplate || Base.IsTemplate
-                                ? "versions of function templates"
-                                : nullptr;
-  if (Unsupported) {
-    D.report(M.ImplementsLoc, Diag::ImplementNotSupported)
-        << Self.Name << Base.Name << Unsupported;
+  // The runtime runs a version with the call's arguments through a function
+  // of the task's own type: the shapes must agree (call_task.hpp, Version).
+  std::string Shape;
+  if (Self.IsMethod != Base.IsMethod)
+    Shape = std::string(Self.IsMethod ? "it is" : "'" + Base.Name + "' is") +
+            " a non-static member function and the other is not: a version "
+            "of a member function is a member function of the same class; "
+            "of a free or static function, a free or static function";
+  else if (Self.IsMethod && !sameClass(Self.Decl, Base.Decl))
+    Shape = "a version of a member function must be a member of the same "
+            "class ('" + classOf(Base.Decl)->getNameAsString() + "', not '" +
+            classOf(Self.Decl)->getNameAsString() + "'): declare it there";
+  else if (Self.IsMethod && cast<CXXMethodDecl>(Self.Decl)->isConst() !=
+                                cast<CXXMethodDecl>(Base.Decl)->isConst())
+    Shape = "one is a const member function and the other is not: a version "
+            "reads or writes the object as its task does (make both const or "
+            "neither)";
+  else if (Self.IsTemplate != Base.IsTemplate)
+    Shape = std::string(Self.IsTemplate ? "it is" : "'" + Base.Name + "' is") +
+            " a function template and the other is not: a version of a "
+            "function template is a function template with the same template "
+            "parameters (each instantiation of the task runs the same "
+            "instantiation of its versions)";
+  else if (Self.IsTemplate && !sameTemplateParams(Ctx, Self.Decl, Base.Decl))
+    Shape = "their template parameters differ: a version of a function "
+            "template has the same template parameters, in the same order "
+            "(each instantiation of the task runs the same instantiation of "
+            "its versions)";
+  if (!Shape.empty()) {
+    D.report(M.ImplementsLoc, Diag::ImplementDifferentShape)
+        << Self.Name << Base.Name << Shape;
+    D.report(Base.Decl->getLocation(), Diag::ImplementedTaskNote) << Base.Name;
     return false;
   }
   QualType Mine = Self.Decl->getReturnType();
@@ -879,6 +942,30 @@ std::optional<ResolvedTask> resolveSpecialization(Sema &S, Diagnostics &Diags,
   SemaOptions ForSpec = Options;
   ForSpec.WarnImplicitInOut = false; // -Wcompss spoke about the template.
   return Checker(S, Diags, ForSpec).specialize(Pattern, Spec);
+}
+
+const FunctionDecl *instantiateVersion(Sema &S, const ResolvedTask &Version,
+                                       const FunctionDecl *Spec,
+                                       SourceLocation Loc) {
+  FunctionTemplateDecl *FTD = Version.Decl->getDescribedFunctionTemplate();
+  const TemplateArgumentList *Args = Spec->getTemplateSpecializationArgs();
+  if (!FTD || !Args)
+    return nullptr;
+  void *InsertPos = nullptr;
+  if (FunctionDecl *Known = FTD->findSpecialization(Args->asArray(), InsertPos))
+    return Known;
+  // A failed substitution is an answer here, not an error of the program.
+  Sema::SFINAETrap Trap(S);
+  FunctionDecl *Made = S.InstantiateFunctionDeclaration(FTD, Args, Loc);
+  if (!Made || Trap.hasErrorOccurred())
+    return nullptr;
+  // Substituting the declaration does not check its constraints (requires).
+  ConstraintSatisfaction Satisfied;
+  if (S.CheckInstantiatedFunctionTemplateConstraints(Loc, Made, Args->asArray(),
+                                                     Satisfied) ||
+      !Satisfied.IsSatisfied)
+    return nullptr;
+  return Made;
 }
 
 std::vector<ResolvedTask>

@@ -140,6 +140,15 @@ resolveSpecialization(clang::Sema &S, Diagnostics &Diags,
                       const clang::FunctionDecl *Spec,
                       const SemaOptions &Options);
 
+/// The instantiation of \p Version (a version of a template task) with the
+/// template arguments of \p Spec, an instantiation of the task it implements:
+/// the one the program already has, else made at \p Loc. Null when the
+/// arguments do not fit the version (a substitution failure).
+const clang::FunctionDecl *instantiateVersion(clang::Sema &S,
+                                              const ResolvedTask &Version,
+                                              const clang::FunctionDecl *Spec,
+                                              clang::SourceLocation Loc);
+
 } // namespace compss_cc
 
 #endif // COMPSS_CC_TASKSEMA_H

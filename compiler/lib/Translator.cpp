@@ -373,20 +373,47 @@ void TranslateConsumer::HandleTranslationUnit(ASTContext &Ctx) {
     const CallExpr *Call;
   };
   // Each instantiation of a template task that a call names is a task.
+  struct Instantiation {
+    unsigned Pattern, Spec;
+    SourceLocation CallLoc;
+  };
+  std::vector<Instantiation> Instantiated;
+  const unsigned PatternCount = Tasks.size();
+  auto Specialize = [&](unsigned Pattern, const FunctionDecl *Callee) {
+    std::optional<ResolvedTask> Spec = resolveSpecialization(
+        CI.getSema(), D, Tasks[Pattern], Callee, Options);
+    if (!Spec)
+      return false;
+    TaskOf[Callee] = Tasks.size();
+    Tasks.push_back(std::move(*Spec));
+    return true;
+  };
   for (auto [CE, Callee] : C.Calls) {
     const FunctionTemplateDecl *Primary = Callee->getPrimaryTemplate();
     if (!Primary || TaskOf.count(Callee))
       continue;
     auto Pattern = TaskOf.find(Primary->getTemplatedDecl()->getCanonicalDecl());
-    if (Pattern == TaskOf.end())
-      continue;
-    if (std::optional<ResolvedTask> Spec =
-            resolveSpecialization(CI.getSema(), D, Tasks[Pattern->second],
-                                  Callee, Options)) {
-      TaskOf[Callee] = Tasks.size();
-      Tasks.push_back(std::move(*Spec));
-    }
+    if (Pattern != TaskOf.end() && Specialize(Pattern->second, Callee))
+      Instantiated.push_back({Pattern->second, TaskOf[Callee], CE->getExprLoc()});
   }
+  // The versions of a template task are templates of the same parameters:
+  // each instantiation of the task runs the same instantiation of each.
+  for (const Instantiation &I : Instantiated)
+    for (unsigned V = 0; V != PatternCount; ++V) {
+      if (!Tasks[V].IsTemplate ||
+          Tasks[V].Implements != Tasks[I.Pattern].Signature)
+        continue;
+      const FunctionDecl *VersionSpec = instantiateVersion(
+          CI.getSema(), Tasks[V], Tasks[I.Spec].Decl, I.CallLoc);
+      if (!VersionSpec) {
+        D.report(I.CallLoc, Diag::VersionNotInstantiable)
+            << Tasks[I.Spec].Name << Tasks[V].Name;
+        continue;
+      }
+      if (!TaskOf.count(VersionSpec) && !Specialize(V, VersionSpec))
+        continue;
+      Tasks[TaskOf[VersionSpec]].Implements = Tasks[I.Spec].Signature;
+    }
   if (D.hasErrors())
     return;
   std::vector<CalleeEdit> Callees;

@@ -270,7 +270,7 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   const sched::TaskClass* c = scheduler_->register_type(std::move(type));
   classes_.emplace(&spec, c);
   producers_.try_emplace(spec.signature, Producer{&spec, c, 0});
-  for (std::uint32_t v = 1; v < c->type.versions.size(); ++v) {  // (none when replicated)
+  for (std::uint32_t v = 1; v < c->type.versions.size(); ++v) {
     producers_.try_emplace(spec.versions[v - 1]->signature, Producer{&spec, c, v});
   }
   return c;
@@ -287,8 +287,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   // The master's node is no candidate: a remake runs on a worker, which keeps what it makes.
   std::vector<sched::NodeId> fit;
   std::string why;
+  std::size_t free_now = 0;  // (the first ones: their free resources fit it now)
   const std::uint32_t v = scheduler_->fitting_version(producer.type, producer.version,
-                                                      master_sched_.load(), fit, why);
+                                                      master_sched_.load(), fit, why, &free_now);
   if (v == sched::TaskClass::no_version) {
     if (choose_live_worker(-1) < 0) return -1;  // (no worker left: the caller says so)
     throw Error(why);
@@ -297,11 +298,14 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   for (sched::NodeId id : fit) {
     workers.push_back(static_cast<const ClusterNode&>(scheduler_->executor_of(id)).node());
   }
+  // The least loaded live worker with room for it now, else the least loaded of the rest.
   int best = -1;
   {
     std::lock_guard lock(sched_mutex_);
     std::size_t best_load = 0;
-    for (int n : workers) {
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+      if (i == free_now && best >= 0) break;
+      const int n = workers[i];
       if (n <= 0 || !worker_alive_[static_cast<std::size_t>(n)]) continue;
       const std::size_t load = workers_[static_cast<std::size_t>(n)]->holding();
       if (best < 0 || load < best_load) {
@@ -855,6 +859,9 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
   if (n == 0) {
     executor_.run_job([this, t, computing_units, share = allocation_on(t, 0).first] {
       rt::TaskBindingScope bound(computing_units, {share.cpus, share.gpus});
+      // The version that fits the master's node (the workers' replicas have all ended:
+      // none reads the field meanwhile).
+      t->implementation = master_node_->version_of(t);
       rt::TaskError err;
       rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
       try {
@@ -864,6 +871,7 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
         outcome = rt::Runtime::Outcome::failed;
         err = {"compss::Error", e.what(), "master"};
       }
+      t->implementation = 0;  // (a retry's attempt counts the task's own time_out)
       if (outcome == rt::Runtime::Outcome::ok) {
         std::lock_guard lock(sched_mutex_);
         if (auto it = replicas_.find(t); it != replicas_.end()) it->second->ran_on_master = true;
@@ -888,6 +896,10 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   }
   std::get<TaskRequest>(*message).computing_units = computing_units;
   std::get<TaskRequest>(*message).gpus = allocation_on(t, n).first.reserved.gpus();
+  // Each node runs the version that fits it (its placement's; the task's field stays 0).
+  if (const std::uint32_t v = workers_[static_cast<std::size_t>(n)]->version_of(t); v != 0) {
+    std::get<TaskRequest>(*message).signature = t->spec().versions[v - 1]->signature;
+  }
   SentRequest sent = message;
   workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, sent](CallResult&& res) {
     if (res.status != CallResult::Status::lost) {

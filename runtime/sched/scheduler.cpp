@@ -375,16 +375,23 @@ std::vector<void*> Scheduler::remove_node(NodeId node) {
 
 std::uint32_t Scheduler::fitting_version(const TaskClass* type, std::uint32_t preferred,
                                          NodeId except, std::vector<NodeId>& nodes,
-                                         std::string& why) const {
+                                         std::string& why, std::size_t* free_now) const {
   std::lock_guard lock(mutex_);
   const TaskClass& c = *type;
   nodes.clear();
+  if (free_now != nullptr) *free_now = 0;
   auto try_version = [&](std::uint32_t v) {
     // (whole: the node's totals hold all of it, a gang's every process too.)
     for (NodeId id = c.whole[v].next_in_both(0, &alive_); id != IdSet::npos;
          id = c.whole[v].next_in_both(id + 1, &alive_)) {
       if (id != except) nodes.push_back(id);
     }
+    // A remake runs beside what runs there: a node with room for it now is better.
+    const Constraints& k = c.type.versions[v].constraints;
+    auto busy = std::stable_partition(nodes.begin(), nodes.end(), [&](NodeId id) {
+      return fits(k, nodes_[id].node.total(), nodes_[id].node.free());
+    });
+    if (free_now != nullptr) *free_now = static_cast<std::size_t>(busy - nodes.begin());
     return !nodes.empty();
   };
   if (preferred < c.type.versions.size() && try_version(preferred)) return preferred;

@@ -183,8 +183,11 @@ class Scheduler final : public Completion {
   /// whose totals can run version `preferred` of `type` on their own (a gang: all of it on
   /// one node), or else another version's (in the order they are tried). Fills `nodes`
   /// and returns the version; with none, returns TaskClass::no_version and why in `why`.
+  /// The nodes whose free resources fit the version now come first (in id order, then the
+  /// busy ones); `free_now`, when given, gets how many they are.
   std::uint32_t fitting_version(const TaskClass* type, std::uint32_t preferred, NodeId except,
-                                std::vector<NodeId>& nodes, std::string& why) const;
+                                std::vector<NodeId>& nodes, std::string& why,
+                                std::size_t* free_now = nullptr) const;
 
   /// The message of a call of `type` that no live node can ever run, or empty.
   std::string never_fits(const TaskClass* type) const;

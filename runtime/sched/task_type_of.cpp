@@ -11,7 +11,6 @@ TaskType task_type_of(const detail::TaskSpec& spec, const EnvLookup& env) {
   type.replicated = spec.replicated;
   type.distributed = spec.distributed;
   type.versions.push_back({spec.name, task_constraints(spec, env)});  // (a gang: MPI, multinode)
-  if (spec.replicated) return type;
   for (std::size_t i = 0; i < spec.version_count; ++i) {
     const detail::TaskSpec& v = *spec.versions[i];
     type.versions.push_back({v.name, task_constraints(v, env)});

@@ -13,8 +13,9 @@ namespace compss::sched {
 
 /// The task type of calls of `spec`. Version index i (Placement::version) is the
 /// implementation TaskBase::implementation names: 0 the task, i its versions[i - 1].
-/// A replicated task runs its own body on every node (its replicas share one task
-/// object, so they cannot each run another implementation): its versions are left out.
+/// A replicated task keeps its versions too: each node runs the one that fits it (its
+/// replicas share one task object, so the cluster reads each replica's version from its
+/// node's placement, never TaskBase::implementation: ClusterNode::version_of).
 /// Throws compss::Error for malformed constraints (parse_constraints).
 ///
 ///   const TaskClass* c = scheduler.register_type(task_type_of(task->spec()));

@@ -323,6 +323,32 @@ TEST(Scheduler, FittingVersionForARemake) {
   EXPECT_NE(why.find("GPU"), std::string::npos) << why;
 }
 
+// A remake runs beside what runs on its node: the nodes whose free resources fit it now
+// come first, then the busy ones that could hold it.
+TEST(Scheduler, FittingVersionForARemakeTriesNodesWithRoomNowFirst) {
+  FakeCluster c;
+  NodeId busy = c.add("busy", cpu_node(2));
+  NodeId idle = c.add("idle", cpu_node(2));
+  NodeId half = c.add("half", cpu_node(2));
+  auto* wide = c.sched->register_type(type("wide", {{"computing_units", "2"}}));
+  auto* one = c.sched->register_type(type("one", {{"computing_units", "1"}}));
+  c.submit(1, wide);  // (first fit: on "busy", both its cores)
+  c.submit(2, wide);  // on "idle": taken back below
+  c.submit(3, one);   // on "half": one core of two left
+  ASSERT_EQ(c.log.size(), 3U);
+  ASSERT_TRUE(c.end_oldest(idle));
+  std::vector<NodeId> nodes;
+  std::string why;
+  std::size_t free_now = 99;
+  EXPECT_EQ(c.sched->fitting_version(wide, 0, IdSet::npos, nodes, why, &free_now), 0U);
+  EXPECT_EQ(nodes, (std::vector<NodeId>{idle, busy, half}));
+  EXPECT_EQ(free_now, 1U);
+  EXPECT_EQ(c.sched->fitting_version(one, 0, IdSet::npos, nodes, why, &free_now), 0U);
+  EXPECT_EQ(nodes, (std::vector<NodeId>{idle, half, busy}));
+  EXPECT_EQ(free_now, 2U);
+  c.end_all();
+}
+
 TEST(Scheduler, VersionsBothRunAtOnceUnderLoad) {
   FakeCluster c;
   NodeId cpu = c.add("cpu", cpu_node(2));

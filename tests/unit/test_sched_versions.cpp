@@ -95,10 +95,41 @@ TEST(SchedVersions, TheTaskTypeListsTheTaskThenItsVersionsInOrder) {
   EXPECT_EQ(t.versions[2].constraints.demand.memory_mb, 2048U);
 }
 
-TEST(SchedVersions, AReplicatedTaskRunsItsOwnBodyOnly) {
+/// Where one call of `spec`, made replicated, runs over a 2-core node, a 1-core node with
+/// a GPU and a 4-core node: (node, implementation) per replica.
+std::map<std::pair<std::string, std::string>, int> replicas_of(TaskSpec spec) {
+  spec.replicated = true;
+  Nodes n;
+  n.add("cpu", node(2));
+  n.add("gpu", node(1, 1));
+  n.add("wide", node(4));
+  const TaskClass* c = n.sched.register_type(task_type_of(spec));
+  static int call;
+  n.sched.submit(&call, c);
+  auto placed = n.tally();
+  n.end_all();
+  return placed;
+}
+
+TEST(SchedVersions, AReplicatedTaskRunsOnEachNodeTheVersionThatFitsIt) {
   TaskSpec spec = scale;
   spec.replicated = true;
-  EXPECT_EQ(task_type_of(spec).versions.size(), 1U);
+  EXPECT_EQ(task_type_of(spec).versions.size(), 3U);
+  // One replica per node, each the first version that fits it (accelerators first).
+  EXPECT_EQ((replicas_of(scale)), (std::map<std::pair<std::string, std::string>, int>{
+                                     {{"cpu", "scale"}, 1}, {{"gpu", "scale_gpu"}, 1},
+                                     {{"wide", "scale"}, 1}}));
+}
+
+TEST(SchedVersions, AReplicatedTaskRunsWhereOnlyAVersionFits) {
+  // The task itself asks for an FPGA nobody has: the GPU node runs its GPU version, the
+  // 4-core node its wide version, the 2-core node (no implementation fits) nothing.
+  static constexpr Constraint fpga[] = {{"processor_type", "FPGA"}};
+  TaskSpec spec = scale;
+  spec.constraints = fpga;
+  spec.constraint_count = 1;
+  EXPECT_EQ((replicas_of(spec)), (std::map<std::pair<std::string, std::string>, int>{
+                                    {{"gpu", "scale_gpu"}, 1}, {{"wide", "scale_wide"}, 1}}));
 }
 
 TEST(SchedVersions, AMalformedVersionConstraintNamesTheVersion) {

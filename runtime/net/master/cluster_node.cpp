@@ -1,15 +1,21 @@
 #include "net/master/cluster_node.hpp"
 
+#include "sched/scheduler.hpp"
+
 namespace compss::net {
 
 void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
   auto* task = static_cast<detail::TaskBase*>(placement.task);
   const unsigned units = placement.allocation.first.reserved.cpus();
+  const std::uint32_t version = placement.version;
+  const bool replicated = placement.type != nullptr && placement.type->type.replicated;
   {
     std::lock_guard lock(mutex_);
     held_[task] = {std::move(placement), &done};
   }
-  task->implementation = placement.version;  // (a replicated task has only version 0)
+  // The replicas of a replicated call share the task and may run different versions at
+  // once: each reads its own from here (version_of), the task's field stays 0.
+  if (!replicated) task->implementation = version;
   task->node.store(node_, std::memory_order_release);
   dispatch_(task, node_, units);
 }
@@ -31,6 +37,12 @@ sched::Allocation ClusterNode::allocation_of(const void* task) const {
   std::lock_guard lock(mutex_);
   auto it = held_.find(task);
   return it == held_.end() ? sched::Allocation{} : it->second.first.allocation;
+}
+
+std::uint32_t ClusterNode::version_of(const void* task) const {
+  std::lock_guard lock(mutex_);
+  auto it = held_.find(task);
+  return it == held_.end() ? 0 : it->second.first.version;
 }
 
 std::size_t ClusterNode::holding() const {

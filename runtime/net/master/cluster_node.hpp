@@ -12,6 +12,7 @@
 #include <compss/detail/task_node.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <unordered_map>
@@ -48,6 +49,10 @@ class ClusterNode : public sched::NodeExecutor {
   /// What `task` holds while placed here (its nodes, for a gang); an empty allocation when
   /// it holds nothing here.
   sched::Allocation allocation_of(const void* task) const;
+
+  /// The implementation `task` was placed here with (Placement::version: 0 the task, i its
+  /// versions[i - 1]); 0 when it holds nothing here. A replica's own version.
+  std::uint32_t version_of(const void* task) const;
 
   /// Tasks placed here and not yet released.
   std::size_t holding() const;
