@@ -4,6 +4,7 @@
 #include "sched/detect.hpp"
 #include "sched/task_type_of.hpp"
 #include "sched/gang.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/whole_number.hpp>
@@ -28,18 +29,12 @@ TaskHostsScope::~TaskHostsScope() { tls_task_hosts = std::move(outer_); }
 
 
 sched::Resources master_resources(unsigned threads) {
-  (void)cpu_binding_enabled();  // a bad COMPSS_CPU_AFFINITY fails the start, not a task
+  const config::RunConfig& c = config::run_config();
   sched::Resources r = sched::detect_local_resources(threads);
-  if (const char* v = std::getenv("COMPSS_MEMORY"); v != nullptr && *v != '\0') {
-    r.memory_gb = sched::memory_gb_variable("COMPSS_MEMORY", v);
-  }
-  // GPUs are not detected: the master declares them (tasks asking processor_type=GPU, and
-  // GPU versions of tasks, run only where GPUs are declared).
-  if (const char* v = std::getenv("COMPSS_GPUS"); v != nullptr && *v != '\0') {
-    const auto gpus = static_cast<std::uint32_t>(
-        detail::whole_number_variable("COMPSS_GPUS", v, 0, detail::max_worker_cores));
-    if (gpus != 0) r.processors.push_back({.type = sched::ProcessorType::gpu, .units = gpus});
-  }
+  if (c.memory_gb) r.memory_gb = *c.memory_gb;  // COMPSS_MEMORY
+  // GPUs are not detected: the master declares them (COMPSS_GPUS; tasks asking
+  // processor_type=GPU, and GPU versions of tasks, run only where GPUs are declared).
+  if (c.gpus != 0) r.processors.push_back({.type = sched::ProcessorType::gpu, .units = c.gpus});
   return r;
 }
 

@@ -22,7 +22,7 @@ namespace compss::rt {
 class Runtime;
 
 /// The master's node: detected cores (the executor's threads) and memory, or COMPSS_MEMORY
-/// (GB) when set. Throws compss::Error for a malformed COMPSS_MEMORY.
+/// (GB) when set, and COMPSS_GPUS GPUs (config::run_config()).
 sched::Resources master_resources(unsigned threads);
 
 /// While it lives, the task running on this thread holds the nodes `hosts` (a gang's

@@ -86,33 +86,12 @@ struct ServeOptions {
 std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly = nullptr,
                         std::chrono::milliseconds* fenced_pause = nullptr);
 
-/// How a worker process runs, from COMPSS_WORKER, COMPSS_SECRET, COMPSS_WORKER_CORES,
-/// COMPSS_WORKER_NAME, COMPSS_WORKER_BIND and COMPSS_WORKING_DIR.
-struct WorkerSettings {
-  std::string host;          ///< the master's host
-  std::uint16_t port = 0;    ///< the master's port
-  std::string secret;
-  unsigned cores = 0;        ///< 0: hardware_concurrency
-  /// COMPSS_WORKER_MEMORY (GB) and COMPSS_WORKER_GPUS: declared resources reported to the
-  /// master instead of the detected ones (net/resource_report.hpp).
-  std::optional<double> memory_gb;
-  std::optional<unsigned> gpus;
-  std::string name;          ///< empty: the host name
-  std::string bind;          ///< empty: 127.0.0.1 for a loopback master, else 0.0.0.0
-  std::string working_dir;   ///< empty: stay in the current directory
-  bool shared_files = true;  ///< COMPSS_SHARED_FS: does it see the master's files?
-  /// COMPSS_LOG_LEVEL: at info, the worker says at its end how many values it still held
-  /// (old versions are released as the run goes, so this stays small).
-  LogLevel log_level = LogLevel::off;
-};
-
-/// Reads the worker variables; throws compss::Error
-/// "compss: invalid COMPSS_X='v': <why>" for a bad value, or naming COMPSS_SECRET when it
-/// is missing. Returns false when COMPSS_WORKER is unset (not a worker).
+/// How a worker process runs (config::WorkerSettings: COMPSS_WORKER, COMPSS_SECRET,
+/// COMPSS_WORKER_CORES/MEMORY/GPUS/NAME/BIND, COMPSS_SHARED_FS, COMPSS_WORKING_DIR), read
+/// by the run's one configuration reader (settings/run_config.hpp).
 ///
-///   WorkerSettings s;
-///   if (worker_settings_from_env(s)) return worker_main(s);
-bool worker_settings_from_env(WorkerSettings& out);
+///   if (const auto& w = config::run_config().worker) return worker_main(*w);
+using WorkerSettings = config::WorkerSettings;
 
 /// Parses "host:port" (also "[v6addr]:port"); throws compss::Error on a bad value.
 ///
