@@ -39,8 +39,8 @@ sched::Resources master_resources(unsigned threads) {
 }
 
 ConstrainedTasks::ConstrainedTasks(Runtime& runtime, LocalExecutor& executor, sched::Resources master)
-    : runtime_(runtime), executor_(executor), scheduler_(sched::Scheduler::Options{}) {
-  scheduler_.add_node("master", std::move(master), *this);
+    : runtime_(runtime), executor_(executor), node_(runtime, executor), scheduler_(sched::Scheduler::Options{}) {
+  scheduler_.add_node("master", std::move(master), node_);
 }
 
 const sched::TaskClass* ConstrainedTasks::class_of(const detail::TaskSpec& spec) {
@@ -71,22 +71,6 @@ void ConstrainedTasks::submit(detail::TaskBase* task) {
     return;
   }
   scheduler_.submit(task, class_of(task->spec()));
-}
-
-void ConstrainedTasks::run(sched::Placement placement, sched::Completion& done) {
-  executor_.run_job([this, placement = std::move(placement), &done] {
-    auto* task = static_cast<detail::TaskBase*>(placement.task);
-    task->implementation = placement.version;  // the version that fits: run() runs it
-    detail::TaskBase* next;
-    {
-      // computing_units(), cpus(), gpus(); the thread pinned to those cores.
-      const sched::NodeShare& share = placement.allocation.first;
-      TaskBindingScope bound(share.reserved.cpus(), {share.cpus, share.gpus});
-      next = runtime_.execute_one(task);
-    }
-    done.ended(placement);
-    runtime_.execute_chain(next);
-  });
 }
 
 }  // namespace compss::rt
