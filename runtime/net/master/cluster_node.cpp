@@ -5,13 +5,14 @@ namespace compss::net {
 void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
   auto* task = static_cast<detail::TaskBase*>(placement.task);
   const unsigned units = placement.allocation.first.reserved.cpus();
+  const unsigned gpus = placement.allocation.first.reserved.gpus();
   {
     std::lock_guard lock(mutex_);
     held_[task] = {std::move(placement), &done};
   }
   task->implementation = placement.version;  // (a replicated task has only version 0)
   task->node.store(node_, std::memory_order_release);
-  dispatch_(task, node_, units);
+  dispatch_(task, node_, units, gpus);
 }
 
 bool ClusterNode::release(const void* task) {
