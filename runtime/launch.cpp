@@ -5,12 +5,12 @@
 // alone (LocalBackend); the observers of observe/ the configuration asks for. The only file that sees both core/ and net/ (docs/architecture.md,
 // "The runtime: Backend and layers").
 #include "core/runtime.hpp"
-#include "exec/binding_environment.hpp"
 #include "local/backend.hpp"
 #include "net/cluster.hpp"
 #include "net/cluster_config.hpp"
 #include "net/worker.hpp"
 #include "observe/observers.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/runtime_api.hpp>
@@ -24,12 +24,13 @@
 namespace compss::rt {
 
 std::unique_ptr<Runtime> launch_runtime() {
-  const unsigned threads = detail::thread_count_from_env();
-  net::ClusterConfig config = net::cluster_config_from_env(threads);
+  // Every setting, read and checked once (a bad value stops the start with its message).
+  const config::RunConfig& settings = config::load_run_config();
+  const unsigned threads = settings.threads;
+  net::ClusterConfig config = settings.master;
   const bool progress = config.progress;
-  // (Before the workers start: a bad value or trace folder stops the run.)
-  (void)exec::gpu_affinity_enabled();  // COMPSS_GPU_AFFINITY, read once (not in a task)
-  const observe::ObserveSettings watch = observe::observe_settings_from_env();
+  // (Before the workers start: a bad trace folder stops the run.)
+  const observe::ObserveSettings watch = observe::observe_settings(settings.observe);
   config.worker_events = watch.trace.has_value();  // workers send their own events
   // Made first: a monitor port that cannot be had stops the start before workers connect.
   const observe::ObserverSet observers = observe::make_observers(watch);
@@ -71,8 +72,8 @@ void print_error(const char* what) {
 int run_main_impl(int argc, char** argv, int (*main_args)(int, char**), int (*main_noargs)()) {
   // Worker mode (COMPSS_WORKER set): serve tasks from the master instead of running main.
   try {
-    net::WorkerSettings worker;
-    if (net::worker_settings_from_env(worker)) return net::worker_main(worker);
+    const config::RunConfig& settings = config::load_run_config();
+    if (settings.worker) return net::worker_main(*settings.worker);
   } catch (const std::exception& e) {
     print_error(e.what());
     return 1;

@@ -1,6 +1,7 @@
 // The compss::detail entry points declared in <compss/detail/runtime_api.hpp> (but
 // run_main's, which starts a worker or the master: runtime/launch.cpp).
 #include "core/runtime.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/future_state.hpp>
@@ -151,8 +152,7 @@ rt::Runtime* elastic_runtime(unsigned n, const char* local_note) {
   if (in_task() || n == 0) return nullptr;
   rt::Runtime& r = rt::runtime();
   if (!r.all_local()) return &r;
-  const char* level = std::getenv("COMPSS_LOG_LEVEL");
-  if (level != nullptr && std::string_view(level) == "debug") std::fprintf(stderr, "compss: %s\n", local_note);
+  if (config::run_config().log_level == config::LogLevel::debug) std::fprintf(stderr, "compss: %s\n", local_note);
   return nullptr;
 }
 }  // namespace

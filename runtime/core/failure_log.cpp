@@ -1,6 +1,7 @@
 #include "core/failure_log.hpp"
 
 #include "core/access.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/error.hpp>
 
@@ -66,7 +67,7 @@ std::string where_running() {
 }
 
 std::string log_dir() {
-  if (const char* d = std::getenv("COMPSS_LOG_DIR"); d != nullptr && *d != '\0') return d;
+  if (const std::string& d = config::run_config().log_dir; !d.empty()) return d;
   static const std::string dir = [] {
     char stamp[32];
     std::time_t now = std::time(nullptr);

@@ -1,5 +1,7 @@
 #include "exec/binding_environment.hpp"
 
+#include "settings/run_config.hpp"
+
 #include <compss/error.hpp>
 
 #include <cstdlib>
@@ -28,18 +30,6 @@ std::vector<std::string> binding_environment(const std::vector<std::uint32_t>& c
   return env;
 }
 
-bool gpu_affinity_enabled() {
-  static const bool enabled = gpu_affinity_from(std::getenv("COMPSS_GPU_AFFINITY"));
-  return enabled;
-}
-
-bool gpu_affinity_from(const char* v) {
-  const std::string_view value = v == nullptr ? "" : v;
-  if (value.empty() || value == "automatic") return true;
-  if (value == "disabled") return false;
-  throw Error("compss: COMPSS_GPU_AFFINITY='" + std::string(value) +
-              "' is not valid: expected 'automatic' (an external program sees only its task's "
-              "GPUs, the default) or 'disabled'");
-}
+bool gpu_affinity_enabled() { return config::run_config().gpu_affinity; }
 
 }  // namespace compss::exec

@@ -20,13 +20,9 @@ std::vector<std::string> binding_environment(const std::vector<std::uint32_t>& c
                                              const std::vector<std::uint32_t>& gpus,
                                              bool gpu_affinity);
 
-/// A COMPSS_GPU_AFFINITY value (null: unset): "automatic" or empty (default: the device
-/// variables above) is true, "disabled" false; throws compss::Error on any other value.
-bool gpu_affinity_from(const char* value);
-
-/// COMPSS_GPU_AFFINITY (gpu_affinity_from), read once: the runtime and the worker call it
-/// at start-up (rt::launch_runtime, worker_main), so a typo fails there, not in a task,
-/// and no task thread reads the environment while another may set it.
+/// COMPSS_GPU_AFFINITY: "automatic" or unset (default: the device variables above) is
+/// true, "disabled" false (config::run_config(), checked at start-up, so a typo fails
+/// there, not in a task).
 bool gpu_affinity_enabled();
 
 }  // namespace compss::exec

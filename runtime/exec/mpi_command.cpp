@@ -1,5 +1,7 @@
 #include "exec/mpi_command.hpp"
 
+#include "settings/run_config.hpp"
+
 #include <compss/error.hpp>
 
 #include <algorithm>
@@ -8,15 +10,7 @@
 
 namespace compss::exec {
 
-MpiFlavour mpi_flavour_from_env() {
-  const char* v = std::getenv("COMPSS_MPIRUN_TYPE");
-  const std::string_view t = v != nullptr ? v : "";
-  if (t.empty() || t == "openmpi" || t == "ompi") return MpiFlavour::openmpi;
-  if (t == "mpich" || t == "impi") return MpiFlavour::mpich;
-  throw Error("compss: COMPSS_MPIRUN_TYPE='" + std::string(t) +
-              "' is not an MPI implementation compss knows: use openmpi (or ompi), mpich "
-              "(or impi)");
-}
+MpiFlavour mpi_flavour_from_env() { return config::run_config().mpirun; }
 
 std::string host_file_text(MpiFlavour flavour, const std::vector<detail::TaskHost>& hosts) {
   std::string out;

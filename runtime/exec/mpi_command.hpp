@@ -1,6 +1,8 @@
 // The command line and host file of an MPI task (docs/external_programs.md, "MPI tasks").
 #pragma once
 
+#include "settings/run_config.hpp"
+
 #include <compss/this_task.hpp>
 
 #include <string>
@@ -10,9 +12,9 @@ namespace compss::exec {
 
 /// The MPI implementation the runner belongs to: COMPSS_MPIRUN_TYPE (`openmpi`/`ompi`,
 /// the default, or `mpich`/`impi`), which decides the host file's syntax and flag.
-enum class MpiFlavour { openmpi, mpich };
+using MpiFlavour = config::MpiFlavour;
 
-/// Reads COMPSS_MPIRUN_TYPE. Throws compss::Error on an unknown value.
+/// COMPSS_MPIRUN_TYPE, as the run's configuration read it at start (config::run_config()).
 MpiFlavour mpi_flavour_from_env();
 
 /// The host file's text for the task's nodes `hosts` (each with its processes), in order:

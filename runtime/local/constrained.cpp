@@ -4,6 +4,7 @@
 #include "sched/detect.hpp"
 #include "sched/task_type_of.hpp"
 #include "sched/gang.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/detail/whole_number.hpp>
@@ -28,24 +29,18 @@ TaskHostsScope::~TaskHostsScope() { tls_task_hosts = std::move(outer_); }
 
 
 sched::Resources master_resources(unsigned threads) {
-  (void)cpu_binding_enabled();  // a bad COMPSS_CPU_AFFINITY fails the start, not a task
+  const config::RunConfig& c = config::run_config();
   sched::Resources r = sched::detect_local_resources(threads);
-  if (const char* v = std::getenv("COMPSS_MEMORY"); v != nullptr && *v != '\0') {
-    r.memory_gb = sched::memory_gb_variable("COMPSS_MEMORY", v);
-  }
-  // GPUs are not detected: the master declares them (tasks asking processor_type=GPU, and
-  // GPU versions of tasks, run only where GPUs are declared).
-  if (const char* v = std::getenv("COMPSS_GPUS"); v != nullptr && *v != '\0') {
-    const auto gpus = static_cast<std::uint32_t>(
-        detail::whole_number_variable("COMPSS_GPUS", v, 0, detail::max_worker_cores));
-    if (gpus != 0) r.processors.push_back({.type = sched::ProcessorType::gpu, .units = gpus});
-  }
+  if (c.memory_gb) r.memory_gb = *c.memory_gb;  // COMPSS_MEMORY
+  // GPUs are not detected: the master declares them (COMPSS_GPUS; tasks asking
+  // processor_type=GPU, and GPU versions of tasks, run only where GPUs are declared).
+  if (c.gpus != 0) r.processors.push_back({.type = sched::ProcessorType::gpu, .units = c.gpus});
   return r;
 }
 
 ConstrainedTasks::ConstrainedTasks(Runtime& runtime, LocalExecutor& executor, sched::Resources master)
-    : runtime_(runtime), executor_(executor), scheduler_(sched::Scheduler::Options{}) {
-  scheduler_.add_node("master", std::move(master), *this);
+    : runtime_(runtime), executor_(executor), node_(runtime, executor), scheduler_(sched::Scheduler::Options{}) {
+  scheduler_.add_node("master", std::move(master), node_);
 }
 
 const sched::TaskClass* ConstrainedTasks::class_of(const detail::TaskSpec& spec) {
@@ -76,22 +71,6 @@ void ConstrainedTasks::submit(detail::TaskBase* task) {
     return;
   }
   scheduler_.submit(task, class_of(task->spec()));
-}
-
-void ConstrainedTasks::run(sched::Placement placement, sched::Completion& done) {
-  executor_.run_job([this, placement = std::move(placement), &done] {
-    auto* task = static_cast<detail::TaskBase*>(placement.task);
-    task->implementation = placement.version;  // the version that fits: run() runs it
-    detail::TaskBase* next;
-    {
-      // computing_units(), cpus(), gpus(); the thread pinned to those cores.
-      const sched::NodeShare& share = placement.allocation.first;
-      TaskBindingScope bound(share.reserved.cpus(), {share.cpus, share.gpus});
-      next = runtime_.execute_one(task);
-    }
-    done.ended(placement);
-    runtime_.execute_chain(next);
-  });
 }
 
 }  // namespace compss::rt

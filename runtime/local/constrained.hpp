@@ -1,10 +1,12 @@
-// Constraints in local runs: the master's own node as a NodeExecutor of the scheduler
-// (sched/scheduler.hpp). A task with a constraint(...) waits until the master's free
-// resources fit it (computing_units reserved, memory admitted against the node's memory)
-// and then runs on the oneTBB arena; unconstrained tasks never come here (the fast path).
+// Constraints in local runs: the scheduler (sched/scheduler.hpp) over one node, the
+// master's own (LocalNode, local/local_node.hpp: its NodeExecutor). A task with a
+// constraint(...) waits until the master's free resources fit it (computing_units
+// reserved, memory admitted against the node's memory) and then runs on the oneTBB arena;
+// unconstrained tasks never come here (the fast path).
 #pragma once
 
 #include "local/executor.hpp"
+#include "local/local_node.hpp"
 #include "local/task_binding.hpp"
 #include "sched/scheduler.hpp"
 
@@ -22,7 +24,7 @@ namespace compss::rt {
 class Runtime;
 
 /// The master's node: detected cores (the executor's threads) and memory, or COMPSS_MEMORY
-/// (GB) when set. Throws compss::Error for a malformed COMPSS_MEMORY.
+/// (GB) when set, and COMPSS_GPUS GPUs (config::run_config()).
 sched::Resources master_resources(unsigned threads);
 
 /// While it lives, the task running on this thread holds the nodes `hosts` (a gang's
@@ -47,7 +49,7 @@ class TaskHostsScope {
 ///   ConstrainedTasks c(runtime, executor, master_resources(threads));
 ///   if (auto why = c.never_fits(spec)) ...  // at the call: a failure
 ///   c.submit(task);                  // when it is ready
-class ConstrainedTasks final : public sched::NodeExecutor {
+class ConstrainedTasks final {
  public:
   ConstrainedTasks(Runtime& runtime, LocalExecutor& executor, sched::Resources master);
 
@@ -59,11 +61,6 @@ class ConstrainedTasks final : public sched::NodeExecutor {
   /// the arena, where the failed runtime skips it.
   void submit(detail::TaskBase* task);
 
-  /// NodeExecutor: runs the task on the arena with its computing units made known
-  /// (compss::this_task::computing_units()), releases them, then runs the successor it
-  /// made ready, as execute_chain would.
-  void run(sched::Placement placement, sched::Completion& done) override;
-
   /// The master's node in the scheduler: what it declares, what is free of it now.
   sched::Capacity total() const { return scheduler_.total(0); }
   sched::Capacity free() const { return scheduler_.free(0); }
@@ -74,6 +71,7 @@ class ConstrainedTasks final : public sched::NodeExecutor {
 
   Runtime& runtime_;
   LocalExecutor& executor_;
+  LocalNode node_;  // (before scheduler_: it outlives the scheduler's calls)
   sched::Scheduler scheduler_;
   std::mutex classes_mutex_;
   std::unordered_map<const detail::TaskSpec*, const sched::TaskClass*> classes_;

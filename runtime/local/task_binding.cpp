@@ -1,5 +1,7 @@
 #include "local/task_binding.hpp"
 
+#include "settings/run_config.hpp"
+
 #include <compss/error.hpp>
 #include <compss/this_task.hpp>
 
@@ -103,17 +105,7 @@ NodeIdPool& this_node_ids() {
   return pool;
 }
 
-bool cpu_binding_enabled() {
-  static const bool enabled = [] {
-    const char* v = std::getenv("COMPSS_CPU_AFFINITY");
-    if (v == nullptr || *v == '\0' || std::strcmp(v, "automatic") == 0) return true;
-    if (std::strcmp(v, "disabled") == 0) return false;
-    throw Error(std::string("compss: COMPSS_CPU_AFFINITY='") + v +
-                "' is not valid: expected 'automatic' (pin each task's thread to its cores, "
-                "the default) or 'disabled'");
-  }();
-  return enabled;
-}
+bool cpu_binding_enabled() { return config::run_config().cpu_affinity; }
 
 TaskBindingScope::TaskBindingScope(unsigned computing_units, BoundIds ids) noexcept
     : outer_units_(tls_computing_units), outer_ids_(std::move(tls_ids)) {
@@ -122,7 +114,7 @@ TaskBindingScope::TaskBindingScope(unsigned computing_units, BoundIds ids) noexc
   bool enabled = false;
   try {
     enabled = cpu_binding_enabled();
-  } catch (...) {  // (validated at start-up; an invalid value here binds nothing)
+  } catch (...) {  // (read at start-up; an invalid value here binds nothing)
   }
   if (!enabled || tls_ids.cpus.empty()) return;
   cpu_set_t old_set;

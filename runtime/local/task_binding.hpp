@@ -63,8 +63,8 @@ class NodeIdPool {
 NodeIdPool& this_node_ids();
 
 /// Whether task threads are pinned to their cores: COMPSS_CPU_AFFINITY, "automatic"
-/// (default) or "disabled". Read once; throws compss::Error on any other value (the
-/// runtime and the worker call it at start-up, so a typo fails there, not in a task).
+/// (default) or "disabled" (config::run_config(), checked at start-up, so a typo fails
+/// there, not in a task).
 bool cpu_binding_enabled();
 
 /// While it lives, the task running on this thread holds `computing_units` cores and the

@@ -39,6 +39,7 @@ struct Cluster::Call {
   TaskBase* task = nullptr;
   int node = 0;  ///< where this attempt runs (t->node follows it)
   unsigned computing_units = 1;  ///< the cores reserved for it there
+  unsigned gpus = 0;             ///< the GPUs reserved for it there
   int avoid = -1;  ///< a node it failed on: its retry goes elsewhere when it can
   Deadline deadline = rt::Runtime::no_deadline;
   /// The implementation whose time_out `deadline` was armed for (a retry placed with
@@ -111,7 +112,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
                           ", waiting for " + std::to_string(config_.workers_expected) +
                           " worker(s)");
-  master_node_ = std::make_unique<ClusterNode>(0, [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); });
+  master_node_ = std::make_unique<ClusterNode>(0, [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); });
   if (config_.master_cores > 0) add_master_node(config_.master_cores);
   StartWait wait(config_.workers_expected, config_.connect_timeout, config_.worker_exits_fd,
                  config_.require_workers);
@@ -172,7 +173,7 @@ int Cluster::add_worker(AdmittedWorker&& w) {
           if (auto* d = std::get_if<DataEvicted>(&note)) data_->evicted(n, *d);  // over its budget
         });
     workers_[slot] = std::make_unique<RemoteExecutor>(
-        *links_[slot], [this](TaskBase* t, int n, unsigned cu) { dispatch(t, n, cu); });
+        *links_[slot], [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); });
     nodes_.store(slot + 1, std::memory_order_release);
   }
   if (probes_) ClockProbes::probe(*links_[static_cast<std::size_t>(id)]);  // its clock at connection
@@ -366,7 +367,7 @@ void Cluster::unplaceable(TaskBase* t, const std::string& why) {
   executor_.spawn(t);
 }
 
-void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
+void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
   running_.fetch_add(1, std::memory_order_relaxed);
   if (runtime_.events().any()) {  // the scheduler's decision (traces)
     runtime_.events().notify(&rt::TaskObserver::on_placed,
@@ -387,6 +388,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
   if (call != nullptr) {
     call->node = n;
     call->computing_units = computing_units;
+    call->gpus = gpus;
     if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
       // Placed again with another version: its own time_out counts from now.
       call->deadline = runtime_.begin_attempt(t);
@@ -394,9 +396,9 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units) {
     }
     send(std::move(call), false);
   } else if (n == 0) {
-    run_on_master(t, computing_units);  // the Runtime runs it (its attempts), then finished()
+    run_on_master(t, computing_units, gpus);  // the Runtime runs it (its attempts), then finished()
   } else {
-    start(t, n, computing_units);
+    start(t, n, computing_units, gpus);
   }
 }
 
@@ -492,9 +494,10 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
   if (call != nullptr) {  // a retry: to another worker, or to the master when none is left
     call->node = std::max(n, 0);
     call->computing_units = 1;
+    call->gpus = 0;
     send(std::move(call), false);
   } else if (n > 0) {
-    start(t, n, 1);
+    start(t, n, 1, 0);
   } else {
     t->node = -1;  // no worker: on the master, on a thread of its own
     executor_.spawn(t);
@@ -571,7 +574,7 @@ bool Cluster::gang_may_start(const TaskBase* t, int n) {
   return true;
 }
 
-void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
+void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus) {
   if (!gang_may_start(t, 0)) {  // placed over a node lost meanwhile: placed again
     release_placement(t, 0);
     place(t);
@@ -579,14 +582,15 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
   }
   std::vector<detail::TaskHost> hosts = hosts_of(t, 0);
   if (!hosts.empty()) log_gang(t, 0);
-  // The master's node names its ids in the scheduler (no look-ahead there).
-  sched::NodeShare share = allocation_on(t, 0).first;
-  // (One core, no GPU, no time_out: the fast path, unbound. A task that may time out
-  // takes the job below, which gives its placement back only when its body returns.)
-  if (computing_units <= 1 && hosts.empty() && share.gpus.empty() && rt::attempt_time_out(*t) <= 0) {
+  // (One core, no GPU, no time_out: the fast path, unbound, with no lookup of its
+  // placement. A task that may time out takes the job below, which gives its placement
+  // back only when its body returns.)
+  if (computing_units <= 1 && hosts.empty() && gpus == 0 && rt::attempt_time_out(*t) <= 0) {
     executor_.spawn(t);
     return;
   }
+  // The master's node names its ids in the scheduler (no look-ahead there).
+  sched::NodeShare share = allocation_on(t, 0).first;
   executor_.run_job([this, t, computing_units, hosts = std::move(hosts), share = std::move(share)]() mutable {
     // compss::this_task::computing_units(), cpus(), gpus(); the thread pinned to the cores.
     rt::TaskBindingScope bound(computing_units, {std::move(share.cpus), std::move(share.gpus)});
@@ -615,7 +619,7 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units) {
   });
 }
 
-void Cluster::start(TaskBase* t, int n, unsigned computing_units) {
+void Cluster::start(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
   t->add_ref();  // until the last answer: a timed-out task is finished by the watchdog
   if (runtime_.cancelled_before_start(t)) {
     runtime_.finish(t);  // (finished() gives its reservation back)
@@ -626,6 +630,7 @@ void Cluster::start(TaskBase* t, int n, unsigned computing_units) {
   call->task = t;
   call->node = n;
   call->computing_units = computing_units;
+  call->gpus = gpus;
   call->deadline = runtime_.begin_attempt(t);
   call->armed_for = t->implementation;
   send(std::move(call), false);
@@ -645,7 +650,7 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
       return;
     }
     t->release_ref();  // start()'s; the task's own reference lasts until it finishes
-    run_on_master(t, call->computing_units);
+    run_on_master(t, call->computing_units, call->gpus);
     return;
   }
   if (t->stop.load(std::memory_order_acquire)) {
@@ -668,7 +673,7 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     return;
   }
   std::get<TaskRequest>(*message).computing_units = call->computing_units;
-  std::get<TaskRequest>(*message).gpus = allocation_on(t, n).first.reserved.gpus();
+  std::get<TaskRequest>(*message).gpus = call->gpus;
   for (detail::TaskHost& h : hosts_of(t, n)) {
     std::get<TaskRequest>(*message).hosts.push_back({std::move(h.name), h.processes});
   }

@@ -134,13 +134,14 @@ class Cluster final : public rt::Backend {
   void unplaceable(detail::TaskBase* t, const std::string& why);
   /// The scheduler placed `t` on node `n` (ClusterNode::run): start it there, or go on
   /// with its moving attempt.
-  void dispatch(detail::TaskBase* t, int n, unsigned computing_units);
+  void dispatch(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
   /// The nodes `t` holds as a gang placed on node `n` (MPI, multinode), as host names and
   /// processes, `n` first; empty for a task on one node. Hosts: a worker's address as the
   /// master sees it, the master's host name.
   std::vector<detail::TaskHost> hosts_of(const detail::TaskBase* t, int n) const;
-  /// Runs `t` on the master's executor with `computing_units` cores made known to it.
-  void run_on_master(detail::TaskBase* t, unsigned computing_units);
+  /// Runs `t` on the master's executor with `computing_units` cores (and `gpus` GPUs)
+  /// made known to it.
+  void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus);
   /// What `t` holds as the scheduler placed it on node `n` (empty when it is not).
   sched::Allocation allocation_on(const detail::TaskBase* t, int n) const;
   /// The gang `t` placed on node `n` is about to start: false when one of its nodes was
@@ -155,7 +156,7 @@ class Cluster final : public rt::Backend {
   /// reservation is given back and it is placed again (avoiding `avoid`).
   void replace(std::shared_ptr<Call> call, int avoid);
   /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
-  void start(detail::TaskBase* t, int n, unsigned computing_units);
+  void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
   /// Builds and sends one attempt to call->node. Without `may_block`, work that would
   /// wait on the network moves to the blocking lane.
   void send(std::shared_ptr<Call> call, bool may_block);

@@ -2,6 +2,7 @@
 // docs/streams.md "File streams"): whether files travel with their elements, and reading
 // and writing them for the handles.
 #include "net/file_staging.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/stream_files.hpp>
 #include <compss/error.hpp>
@@ -21,13 +22,9 @@ namespace compss::detail {
 namespace fs = std::filesystem;
 
 bool stream_files_travel() noexcept {
-  // Set for every process of the run by compss-run --shared-fs no (the worker refuses a
-  // value other than 0 or 1 at its start).
-  static const bool travel = [] {
-    const char* shared = std::getenv("COMPSS_SHARED_FS");
-    return shared != nullptr && std::string_view(shared) == "0";
-  }();
-  return travel;
+  // COMPSS_SHARED_FS=0: set for every process of the run by compss-run --shared-fs no
+  // (checked when the configuration is read, at start).
+  return !config::run_config().shared_fs;
 }
 
 std::shared_ptr<const std::vector<std::byte>> read_stream_file(const fs::path& path) {
@@ -57,13 +54,7 @@ std::shared_ptr<const std::vector<std::byte>> read_stream_file(const fs::path& p
 }
 
 std::size_t stream_files_message_bytes() noexcept {
-  const char* set = std::getenv("COMPSS_STREAM_FILES_MESSAGE_BYTES");
-  if (set != nullptr) {
-    char* end = nullptr;
-    const unsigned long long n = std::strtoull(set, &end, 10);
-    if (end != set && *end == '\0' && n > 0) return static_cast<std::size_t>(n);
-  }
-  return std::size_t{64} << 20;
+  return config::run_config().stream_files_message_bytes;
 }
 
 fs::path write_stream_file(const fs::path& dir, const StreamFile& file) {

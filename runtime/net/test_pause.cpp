@@ -1,5 +1,7 @@
 #include "net/test_pause.hpp"
 
+#include "settings/run_config.hpp"
+
 #include <compss/error.hpp>
 
 #include <unistd.h>
@@ -13,14 +15,8 @@
 namespace compss::net {
 
 std::function<void(const std::string&, std::size_t)> pause_in_transfer_from_env() {
-  const char* text = std::getenv("COMPSS_TEST_PAUSE_IN_TRANSFER");
-  if (text == nullptr) return {};
-  char* end = nullptr;
-  unsigned long long ms = std::strtoull(text, &end, 10);
-  if (*text < '0' || *text > '9' || *end != '\0' || ms < 1 || ms > 600'000)
-    throw Error(std::string("compss: COMPSS_TEST_PAUSE_IN_TRANSFER='") + text +
-                "': expected a pause in milliseconds, from 1 to 600000 (a test-only variable; "
-                "unset it)");
+  const unsigned long long ms = config::run_config().test_pause_in_transfer_ms;
+  if (ms == 0) return {};
   constexpr std::size_t large = 2 << 20;
   return [ms](const std::string& peer, std::size_t bytes) {
     static std::atomic<bool> paused{false};  // once per process

@@ -17,8 +17,8 @@ namespace compss::net {
 /// COMPSS_TEST_PAUSE_IN_TRANSFER asks for, or an empty function when the variable is
 /// unset. The hook pauses once per process, for a value of more than 2 MiB: it writes
 /// `compss: test: pid <P> paused in a <N>-byte value from <peer> for <ms> ms
-/// (COMPSS_TEST_PAUSE_IN_TRANSFER)` on stderr, then sleeps. Throws compss::Error when the
-/// value is not a whole number of milliseconds from 1 to 600000.
+/// (COMPSS_TEST_PAUSE_IN_TRANSFER)` on stderr, then sleeps. The value (a whole number of
+/// milliseconds from 1 to 600000) is config::run_config()'s, checked at start.
 ///
 ///   options.connection.pause = pause_in_transfer_from_env();
 std::function<void(const std::string& peer, std::size_t bytes)> pause_in_transfer_from_env();

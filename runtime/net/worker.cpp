@@ -118,11 +118,6 @@ WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask&
   throw Error(std::string("compss: invalid ") + var + "='" + value + "': " + why);
 }
 
-unsigned parse_cores(const std::string& value) {
-  return static_cast<unsigned>(
-      detail::whole_number_variable("COMPSS_WORKER_CORES", value, 1, detail::max_worker_cores));
-}
-
 void enter_working_dir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -550,20 +545,8 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
 }
 
 WorkerSettings parse_worker_address(const std::string& value, const char* source) {
-  auto bad = [&](const char* why) {
-    return Error(std::string("compss: invalid ") + source + "='" + value + "': " + why +
-                 " (expected host:port)");
-  };
-  std::size_t colon = value.rfind(':');
-  if (colon == std::string::npos || colon == 0) throw bad("missing host or port");
   WorkerSettings s;
-  s.host = value.substr(0, colon);
-  if (s.host.size() > 2 && s.host.front() == '[' && s.host.back() == ']') {
-    s.host = s.host.substr(1, s.host.size() - 2);
-  }
-  auto n = detail::parse_whole_number(value.substr(colon + 1), 1, 65535);
-  if (!n) throw bad("the port must be a whole number from 1 to 65535");
-  s.port = static_cast<std::uint16_t>(*n);
+  std::tie(s.host, s.port) = config::parse_address(value, source);
   return s;
 }
 
@@ -579,62 +562,11 @@ std::uint64_t data_budget_bytes(std::optional<double> data_memory_gb, double mem
   return static_cast<std::uint64_t>(gb * 1024.0 * 1024.0 * 1024.0);
 }
 
-bool worker_settings_from_env(WorkerSettings& out) {
-  const char* address = std::getenv("COMPSS_WORKER");
-  if (address == nullptr) return false;
-  out = parse_worker_address(address, "COMPSS_WORKER");
-  const char* secret = std::getenv("COMPSS_SECRET");
-  if (secret == nullptr || *secret == '\0') {
-    throw Error("compss: COMPSS_WORKER is set but COMPSS_SECRET is missing: a worker needs the "
-                "run's secret");
-  }
-  out.secret = secret;
-  if (const char* cores = std::getenv("COMPSS_WORKER_CORES")) out.cores = parse_cores(cores);
-  if (const char* memory = std::getenv("COMPSS_WORKER_MEMORY"); memory != nullptr && *memory != '\0') {
-    out.memory_gb = sched::memory_gb_variable("COMPSS_WORKER_MEMORY", memory);
-  }
-  if (const char* data = std::getenv("COMPSS_WORKER_DATA_MEMORY"); data != nullptr && *data != '\0') {
-    out.data_memory_gb = sched::memory_gb_variable("COMPSS_WORKER_DATA_MEMORY", data);
-  }
-  if (const char* gpus = std::getenv("COMPSS_WORKER_GPUS"); gpus != nullptr && *gpus != '\0') {
-    out.gpus = static_cast<unsigned>(
-        detail::whole_number_variable("COMPSS_WORKER_GPUS", gpus, 0, detail::max_worker_cores));
-  }
-  if (const char* name = std::getenv("COMPSS_WORKER_NAME")) {
-    if (*name == '\0') invalid("COMPSS_WORKER_NAME", name, "must not be empty");
-    out.name = name;
-  }
-  if (const char* bind = std::getenv("COMPSS_WORKER_BIND")) {
-    boost::system::error_code ec;
-    boost::asio::ip::make_address(bind, ec);
-    if (ec) invalid("COMPSS_WORKER_BIND", bind, "expected an IP address (" + ec.message() + ")");
-    out.bind = bind;
-  }
-  if (const char* shared = std::getenv("COMPSS_SHARED_FS")) {
-    std::string v = shared;
-    if (v == "1" || v == "yes") {
-      out.shared_files = true;
-    } else if (v == "0" || v == "no") {
-      out.shared_files = false;
-    } else {
-      invalid("COMPSS_SHARED_FS", v, "expected 1 (the worker sees the master's files) or 0");
-    }
-  }
-  out.log_level = log_level_from_env();
-  if (const char* dir = std::getenv("COMPSS_WORKING_DIR")) {
-    if (*dir == '\0') invalid("COMPSS_WORKING_DIR", dir, "must not be empty");
-    out.working_dir = dir;
-  }
-  return true;
-}
-
 int worker_main(const WorkerSettings& settings) {
   try {
     if (!settings.working_dir.empty()) enter_working_dir(settings.working_dir);
     unsigned cores = settings.cores != 0 ? settings.cores
                                          : std::max(1u, std::thread::hardware_concurrency());
-    (void)rt::cpu_binding_enabled();  // a bad COMPSS_CPU_AFFINITY fails the start
-    (void)exec::gpu_affinity_enabled();  // COMPSS_GPU_AFFINITY too (read once, here)
     rt::this_node_ids().resize(cores, settings.gpus.value_or(0));  // the ids its tasks are bound to
     Hello hello;
     hello.secret = settings.secret;

@@ -86,30 +86,6 @@ struct ServeOptions {
 std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* orderly = nullptr,
                         std::chrono::milliseconds* fenced_pause = nullptr);
 
-/// How a worker process runs, from COMPSS_WORKER, COMPSS_SECRET, COMPSS_WORKER_CORES,
-/// COMPSS_WORKER_NAME, COMPSS_WORKER_BIND and COMPSS_WORKING_DIR.
-struct WorkerSettings {
-  std::string host;          ///< the master's host
-  std::uint16_t port = 0;    ///< the master's port
-  std::string secret;
-  unsigned cores = 0;        ///< 0: hardware_concurrency
-  /// COMPSS_WORKER_MEMORY (GB) and COMPSS_WORKER_GPUS: declared resources reported to the
-  /// master instead of the detected ones (net/resource_report.hpp).
-  std::optional<double> memory_gb;
-  std::optional<unsigned> gpus;
-  /// COMPSS_WORKER_DATA_MEMORY (GB): the most data (stored versions) the worker keeps
-  /// before it drops copies other nodes hold (net/worker_store.hpp). Unset:
-  /// data_memory_share of its memory (declared, else detected).
-  std::optional<double> data_memory_gb;
-  std::string name;          ///< empty: the host name
-  std::string bind;          ///< empty: 127.0.0.1 for a loopback master, else 0.0.0.0
-  std::string working_dir;   ///< empty: stay in the current directory
-  bool shared_files = true;  ///< COMPSS_SHARED_FS: does it see the master's files?
-  /// COMPSS_LOG_LEVEL: at info, the worker says at its end how many values it still held
-  /// (old versions are released as the run goes, so this stays small).
-  LogLevel log_level = LogLevel::off;
-};
-
 /// The share of a worker's memory its data may use when COMPSS_WORKER_DATA_MEMORY is
 /// unset (the rest: the program, its tasks' own allocations, buffers of transfers).
 inline constexpr double data_memory_share = 0.6;
@@ -120,13 +96,12 @@ inline constexpr double data_memory_share = 0.6;
 ///   std::uint64_t budget = data_budget_bytes(settings.data_memory_gb, 16.0);
 std::uint64_t data_budget_bytes(std::optional<double> data_memory_gb, double memory_gb);
 
-/// Reads the worker variables; throws compss::Error
-/// "compss: invalid COMPSS_X='v': <why>" for a bad value, or naming COMPSS_SECRET when it
-/// is missing. Returns false when COMPSS_WORKER is unset (not a worker).
+/// How a worker process runs (config::WorkerSettings: COMPSS_WORKER, COMPSS_SECRET,
+/// COMPSS_WORKER_CORES/MEMORY/GPUS/NAME/BIND, COMPSS_SHARED_FS, COMPSS_WORKING_DIR), read
+/// by the run's one configuration reader (settings/run_config.hpp).
 ///
-///   WorkerSettings s;
-///   if (worker_settings_from_env(s)) return worker_main(s);
-bool worker_settings_from_env(WorkerSettings& out);
+///   if (const auto& w = config::run_config().worker) return worker_main(*w);
+using WorkerSettings = config::WorkerSettings;
 
 /// Parses "host:port" (also "[v6addr]:port"); throws compss::Error on a bad value.
 ///

@@ -15,13 +15,6 @@ namespace compss::rt::observe {
 
 namespace {
 
-bool switch_variable(const char* name, const char* value) {
-  std::string_view v = value;
-  if (v == "1") return true;
-  if (v == "0" || v.empty()) return false;
-  throw Error(std::string("compss: invalid ") + name + "='" + value + "': expected 1 or 0");
-}
-
 /// Writes the files of the observers when the run ends.
 class ReportsAtEnd : public rt::TaskObserver {
  public:
@@ -61,16 +54,18 @@ class ReportsAtEnd : public rt::TaskObserver {
 
 }  // namespace
 
-ObserveSettings observe_settings_from_env(const std::function<const char*(const char*)>& env) {
+ObserveSettings observe_settings(const config::ObserveVariables& v) {
   ObserveSettings s;
-  if (const char* v = env("COMPSS_GRAPH")) s.graph = switch_variable("COMPSS_GRAPH", v);
-  if (const char* v = env("COMPSS_SUMMARY")) s.summary = switch_variable("COMPSS_SUMMARY", v);
-  if (const char* v = env("COMPSS_MONITOR"); v != nullptr && *v != '\0')
-    s.monitor = static_cast<std::uint16_t>(detail::whole_number_variable("COMPSS_MONITOR", v, 0, 65535));
-  if (const char* v = env("COMPSS_GRAPH_SVG_MAX"); v != nullptr && *v != '\0')
-    s.svg_max_tasks = detail::whole_number_variable("COMPSS_GRAPH_SVG_MAX", v, 0, 10'000'000);
-  s.trace = trace_settings_from_env(env);
+  s.graph = v.graph;
+  s.summary = v.summary;
+  s.monitor = v.monitor;
+  s.svg_max_tasks = v.graph_svg_max;
+  s.trace = trace_settings(v);
   return s;
+}
+
+ObserveSettings observe_settings_from_env(const config::Env& env) {
+  return observe_settings(config::read_run_config(env).observe);
 }
 
 ObserverSet make_observers(const ObserveSettings& settings) {

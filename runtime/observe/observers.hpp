@@ -29,13 +29,16 @@ struct ObserveSettings {
   bool any() const { return graph || summary || monitor || trace; }
 };
 
-/// Reads the settings from `env` (default: the process's variables). Throws
-/// compss::Error naming the variable for a bad value (or a trace folder that cannot be
-/// made or written).
+/// The settings the run's configuration asks for (settings/run_config.hpp, read and
+/// checked there); makes the trace folder. Throws compss::Error for a trace folder that
+/// cannot be made or written.
 ///
-///   ObserveSettings s = observe_settings_from_env();
-ObserveSettings observe_settings_from_env(
-    const std::function<const char*(const char*)>& env = [](const char* n) { return std::getenv(n); });
+///   ObserveSettings s = observe_settings(config::run_config().observe);
+ObserveSettings observe_settings(const config::ObserveVariables& variables);
+
+/// The same from the variables `env` alone (tests): reads them with the run's one reader
+/// (config::read_run_config), so a bad value throws its message naming the variable.
+ObserveSettings observe_settings_from_env(const config::Env& env);
 
 /// The observers `settings` ask for (null when not asked for), made before the runtime
 /// so that a monitor port that cannot be had stops the start before anything runs.

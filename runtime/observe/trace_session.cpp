@@ -17,14 +17,11 @@
 
 namespace compss::rt::observe {
 
-std::optional<TraceSettings> trace_settings_from_env(const std::function<const char*(const char*)>& env) {
-  const char* v = env("COMPSS_TRACE");
-  if (v == nullptr || *v == '\0' || std::string_view(v) == "0") return std::nullopt;
+std::optional<TraceSettings> trace_settings(const config::ObserveVariables& v) {
+  if (v.trace.empty()) return std::nullopt;
   TraceSettings s;
-  s.folder = std::string_view(v) == "1" ? log_dir() + "/trace" : std::string(v);
-  if (const char* m = env("COMPSS_TRACE_MAX_EVENTS"); m != nullptr && *m != '\0') {
-    s.max_events = detail::whole_number_variable("COMPSS_TRACE_MAX_EVENTS", m, 1, 1'000'000'000);
-  }
+  s.folder = v.trace == "1" ? log_dir() + "/trace" : v.trace;
+  s.max_events = v.trace_max_events;
   std::error_code ec;
   std::filesystem::create_directories(s.folder, ec);
   if (ec || !std::filesystem::is_directory(s.folder)) {

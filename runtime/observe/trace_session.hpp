@@ -11,6 +11,7 @@
 
 #include "observe/trace_model.hpp"
 #include "observe/trace_recorder.hpp"
+#include "settings/run_config.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -26,12 +27,11 @@ struct TraceSettings {
   std::uint64_t max_events = 4'000'000;
 };
 
-/// The settings COMPSS_TRACE asks for in `env` (default: the process's variables), or
-/// none. Throws compss::Error for a malformed value or a folder that cannot be made or
-/// written (the run must not start then). Read with the other observers' settings
-/// (observe/observers.hpp, observe_settings_from_env).
-std::optional<TraceSettings> trace_settings_from_env(
-    const std::function<const char*(const char*)>& env = [](const char* n) { return std::getenv(n); });
+/// The settings COMPSS_TRACE asks for (the run's configuration, settings/run_config.hpp),
+/// or none; makes the folder. Throws compss::Error for a folder that cannot be made or
+/// written (the run must not start then). Made with the other observers' settings
+/// (observe/observers.hpp, observe_settings).
+std::optional<TraceSettings> trace_settings(const config::ObserveVariables& variables);
 
 /// Writes every format of `model` into `folder` (which exists); throws compss::Error.
 void write_trace_files(const TraceModel& model, const std::string& folder);

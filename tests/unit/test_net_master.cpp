@@ -155,7 +155,7 @@ struct OneWorker {
       : ends(make_fake_pair()),
         worker(ends.second, gather),
         link(1, ends.first, hello, "127.0.0.1", [](int, const std::string&) {}),
-        node(link, [this](compss::detail::TaskBase* t, int n, unsigned) { send(t, n); }) {
+        node(link, [this](compss::detail::TaskBase* t, int n, unsigned, unsigned) { send(t, n); }) {
     id = sched.add_node(link.name(), reported_resources(link.hello()), node,
                         lookahead ? node.lookahead(*lookahead) : compss::sched::Lookahead{});
   }
@@ -255,7 +255,7 @@ TEST(RemoteExecutor, LookaheadZeroSendsOnlyWhatFits) {
 TEST(ClusterNode, ReleaseGivesBackOnlyWhatItHolds) {
   compss::sched::Scheduler sched{compss::sched::Scheduler::Options{}};
   std::vector<compss::detail::TaskBase*> dispatched;
-  ClusterNode master(0, [&](compss::detail::TaskBase* t, int n, unsigned) {
+  ClusterNode master(0, [&](compss::detail::TaskBase* t, int n, unsigned, unsigned) {
     EXPECT_EQ(n, 0);
     dispatched.push_back(t);
   });
@@ -276,4 +276,25 @@ TEST(ClusterNode, ReleaseGivesBackOnlyWhatItHolds) {
   EXPECT_EQ(dispatched[1], &b);
   EXPECT_TRUE(master.release(&b));
   EXPECT_EQ(sched.running(id), 0U);
+}
+
+// The cluster's dispatch is told the cores and GPUs reserved, so that it needs no lookup
+// of the placement for the common task (run_on_master's fast path, a request's gpus).
+TEST(ClusterNode, DispatchIsToldTheReservedCoresAndGpus) {
+  compss::sched::Scheduler sched{compss::sched::Scheduler::Options{}};
+  std::vector<std::pair<unsigned, unsigned>> told;
+  ClusterNode master(0, [&](compss::detail::TaskBase*, int, unsigned cores, unsigned gpus) {
+    told.emplace_back(cores, gpus);
+  });
+  compss::sched::Resources r;
+  r.processors.push_back({.type = compss::sched::ProcessorType::cpu, .units = 4});
+  r.processors.push_back({.type = compss::sched::ProcessorType::gpu, .units = 2});
+  sched.add_node("master", r, master);
+  FakeTask plain, gpu_task;
+  sched.submit(&plain, sched.register_type(type({})));
+  sched.submit(&gpu_task, sched.register_type(type({{"processors", "CPU:2,GPU:1"}})));
+  ASSERT_EQ(told.size(), 2U);
+  EXPECT_EQ(told[0], std::make_pair(1U, 0U));
+  EXPECT_EQ(told[1], std::make_pair(2U, 1U));
+  EXPECT_EQ(master.allocation_of(&gpu_task).first.reserved.gpus(), 1U);
 }

@@ -1,6 +1,7 @@
 // Worker data in one process: execute_request with a store (inline values cached, stored
 // and fetched inputs, outputs kept by size, the result's datum, DataMissing), the peer
 // data listener and fetcher over real sockets, and serve_tasks' pool and messages.
+#include "settings/run_config.hpp"
 #include "net/fake_transport.hpp"
 #include "net/io_thread.hpp"
 #include "net/peer_fetch.hpp"
@@ -523,13 +524,15 @@ TEST(NetPeer, ATestPauseComesOncePerLargeFrameAndTheValueStaysWhole) {
 
 TEST(NetPeer, TheTestPauseVariableIsCheckedAndOffWhenUnset) {
   ::unsetenv("COMPSS_TEST_PAUSE_IN_TRANSFER");
+  compss::config::load_run_config();  // (a run reads it at start)
   EXPECT_FALSE(pause_in_transfer_from_env());
   ::setenv("COMPSS_TEST_PAUSE_IN_TRANSFER", "250", 1);
+  compss::config::load_run_config();
   EXPECT_TRUE(pause_in_transfer_from_env());
   for (const char* bad : {"", "0", "-5", "10ms", "600001"}) {
     ::setenv("COMPSS_TEST_PAUSE_IN_TRANSFER", bad, 1);
     try {
-      pause_in_transfer_from_env();
+      compss::config::load_run_config();
       ADD_FAILURE() << "accepted '" << bad << "'";
     } catch (const compss::Error& e) {
       EXPECT_NE(std::string(e.what()).find("COMPSS_TEST_PAUSE_IN_TRANSFER='" + std::string(bad) +
@@ -539,4 +542,5 @@ TEST(NetPeer, TheTestPauseVariableIsCheckedAndOffWhenUnset) {
     }
   }
   ::unsetenv("COMPSS_TEST_PAUSE_IN_TRANSFER");
+  compss::config::load_run_config();
 }

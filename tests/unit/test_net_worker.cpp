@@ -493,24 +493,18 @@ TEST(NetWorker, TheDataBudgetIsTheSettingElseSixtyPercentOfTheMemory) {
 }
 
 TEST(NetWorker, TheDataMemoryVariableIsReadAndABadOneIsAClearError) {
-  struct Env {  // (set for this test only: the binary starts worker processes elsewhere)
-    Env() {
-      setenv("COMPSS_WORKER", "127.0.0.1:1", 1);
-      setenv("COMPSS_SECRET", "s", 1);
-    }
-    ~Env() {
-      unsetenv("COMPSS_WORKER");
-      unsetenv("COMPSS_SECRET");
-      unsetenv("COMPSS_WORKER_DATA_MEMORY");
-    }
-  } env;
-  WorkerSettings s;
-  setenv("COMPSS_WORKER_DATA_MEMORY", "0.25", 1);
-  ASSERT_TRUE(worker_settings_from_env(s));
-  EXPECT_EQ(s.data_memory_gb, 0.25);
-  setenv("COMPSS_WORKER_DATA_MEMORY", "lots", 1);
+  std::map<std::string, std::string> vars{{"COMPSS_WORKER", "127.0.0.1:1"}, {"COMPSS_SECRET", "s"},
+                                          {"COMPSS_WORKER_DATA_MEMORY", "0.25"}};
+  const compss::config::Env env = [&vars](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  };
+  std::optional<WorkerSettings> s = compss::config::read_worker_settings(env);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->data_memory_gb, 0.25);
+  vars["COMPSS_WORKER_DATA_MEMORY"] = "lots";
   try {
-    worker_settings_from_env(s);
+    compss::config::read_worker_settings(env);
     FAIL() << "a bad COMPSS_WORKER_DATA_MEMORY was taken";
   } catch (const compss::Error& e) {
     EXPECT_NE(std::string(e.what()).find("invalid COMPSS_WORKER_DATA_MEMORY='lots'"), std::string::npos)

@@ -6,6 +6,7 @@
 // or a frame.
 #include "fake_stream_servers.hpp"
 #include "net/fake_transport.hpp"
+#include "settings/run_config.hpp"
 #include "net/message.hpp"
 #include "net/stream_client.hpp"
 #include "net/stream_elements.hpp"
@@ -36,7 +37,7 @@ using compss::detail::StreamHandle;
 using compss::detail::StreamTicket;
 using Clock = std::chrono::steady_clock;
 
-// Every process of a --shared-fs no run has it (stream_files_travel reads it once).
+// Every process of a --shared-fs no run has it (read with the configuration, at start).
 const bool files_travel = [] { return ::setenv("COMPSS_SHARED_FS", "0", 1) == 0; }();
 
 /// A connection that refuses to send a message larger than `limit` bytes, as a TCP
@@ -78,6 +79,7 @@ class StreamFilesUnshared : public ::testing::Test {
     compss::net::set_stream_connector(nullptr);
     servers_.stop();
     ::unsetenv("COMPSS_STREAM_FILES_MESSAGE_BYTES");
+    compss::config::load_run_config();
     fs::remove_all(dir_);
   }
 
@@ -153,6 +155,7 @@ TEST_F(StreamFilesUnshared, AProducersUnpublishedFilesRespectCapacityAndTheFrame
   constexpr std::size_t capacity = 2, file_bytes = 3000;
   frame_limit = 8000;  // two files fit in a message, not three
   ::setenv("COMPSS_STREAM_FILES_MESSAGE_BYTES", "4000", 1);
+  compss::config::load_run_config();  // (a run reads it at start)
   FileStream stream(dir_ / "frames", "bounded", compss::at_most_once, capacity);
   std::shared_ptr<compss::detail::StreamChannel> channel = compss::detail::find_stream_channel(stream.id());
   ASSERT_NE(channel, nullptr);
@@ -192,6 +195,7 @@ TEST_F(StreamFilesUnshared, AWorkersPublishOfManyFilesGoesInMessagesUnderTheFram
   constexpr std::size_t file_bytes = 3000;
   frame_limit = 8000;  // two files fit in a message, not three
   ::setenv("COMPSS_STREAM_FILES_MESSAGE_BYTES", "4000", 1);
+  compss::config::load_run_config();  // (a run reads it at start)
   FileStream stream(dir_ / "frames", "published");
   auto [copy, ticket] = task_ticket(stream, true);
   {
@@ -231,6 +235,7 @@ TEST_F(StreamFilesUnshared, WhatAProducerHandsOverWhenItEndsGoesInMessagesUnderT
   constexpr int elements = 6;
   frame_limit = 8000;  // two elements fit in a message, not three
   ::setenv("COMPSS_STREAM_FILES_MESSAGE_BYTES", "4000", 1);
+  compss::config::load_run_config();  // (a run reads it at start)
   compss::net::set_element_port(2);  // this "worker" holds what it publishes
   compss::ObjectStream<std::string> stream("handed-over", compss::at_most_once, 16);
   compss::ObjectStream<std::string> copy = StreamHandle::for_task(stream, true);

@@ -9,6 +9,7 @@ void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
   const unsigned units = placement.allocation.first.reserved.cpus();
   const std::uint32_t version = placement.version;
   const bool replicated = placement.type != nullptr && placement.type->type.replicated;
+  const unsigned gpus = placement.allocation.first.reserved.gpus();
   {
     std::lock_guard lock(mutex_);
     held_[task] = {std::move(placement), &done};
@@ -17,7 +18,7 @@ void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
   // once: each reads its own from here (version_of), the task's field stays 0.
   if (!replicated) task->implementation = version;
   task->node.store(node_, std::memory_order_release);
-  dispatch_(task, node_, units);
+  dispatch_(task, node_, units, gpus);
 }
 
 bool ClusterNode::release(const void* task) {

@@ -24,15 +24,17 @@ namespace compss::net {
 /// Thread-safe: run, release and holding may come from any thread at once (one mutex, a
 /// leaf: release calls the scheduler after dropping it; dispatch runs without it).
 ///
-///   ClusterNode master(0, [&](TaskBase* t, int node, unsigned cu) { executor.spawn(t); });
+///   ClusterNode master(0, [&](TaskBase* t, int node, unsigned cu, unsigned gpus) { executor.spawn(t); });
 ///   scheduler.add_node("master", master_resources(cores), master);
 ///   ...
 ///   master.release(t);   // the task ended: its reservation goes back to the scheduler
 class ClusterNode : public sched::NodeExecutor {
  public:
   /// What the cluster does with a task placed on node `node` with `computing_units` cores
-  /// reserved. Must not throw.
-  using Dispatch = std::function<void(detail::TaskBase* task, int node, unsigned computing_units)>;
+  /// and `gpus` GPUs reserved (passed, so that the common task needs no allocation_of
+  /// lookup: docs/performance.md, "Master's node"). Must not throw.
+  using Dispatch =
+      std::function<void(detail::TaskBase* task, int node, unsigned computing_units, unsigned gpus)>;
 
   ClusterNode(int node, Dispatch dispatch) : node_(node), dispatch_(std::move(dispatch)) {}
 

@@ -14,7 +14,7 @@ namespace compss::net {
 
 /// Thread-safe, like ClusterNode and WorkerLink.
 ///
-///   RemoteExecutor w(link, [&](TaskBase* t, int node, unsigned cu) { cluster.dispatch(t, node, cu); });
+///   RemoteExecutor w(link, [&](TaskBase* t, int node, unsigned cu, unsigned gpus) { cluster.dispatch(t, node, cu, gpus); });
 ///   scheduler.add_node(link.name(), reported_resources(link.hello()), w);
 ///   w.call(request, [&](CallResult&& r) { ...; w.release(t); });
 class RemoteExecutor final : public ClusterNode {
