@@ -87,6 +87,8 @@ class TraceRecorder : public TaskObserver {
   void on_clock(const NodeClock& e) override;
   void on_node_activity(const NodeActivity& e) override;
   void on_run_ended(const RunEnded& e) override;
+  /// A trace draws edges from dependencies alone: no data accesses, no groups.
+  bool reads_submitted_data() const override { return false; }
 
   /// Everything recorded so far, merged and sorted; the recorder is left empty.
   TraceEvents take();
