@@ -1,14 +1,16 @@
 #include "core/events.hpp"
 
 #include <algorithm>
-#include <chrono>
+#include <time.h>
 
 namespace compss::rt {
 
 EventTime event_now() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  // steady_clock's own clock (libstdc++ reads CLOCK_MONOTONIC: times agree with the
+  // steady_clock::now() of net/ and of workers), read with no library layer per event.
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<EventTime>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
 const char* to_string(TaskOutcome outcome) noexcept {
@@ -46,8 +48,7 @@ void Observers::add(std::shared_ptr<TaskObserver> observer) {
   const List* now = current_.load(std::memory_order_relaxed);
   auto next = std::make_unique<List>(now != nullptr ? *now : List{});
   next->push_back(std::move(observer));
-  current_.store(next.get(), std::memory_order_release);
-  lists_.push_back(std::move(next));
+  publish(std::move(next));
 }
 
 void Observers::remove(const TaskObserver* observer) {
@@ -59,8 +60,18 @@ void Observers::remove(const TaskObserver* observer) {
                              [&](const auto& o) { return o.get() == observer; }),
               next->end());
   if (next->size() == now->size()) return;
+  publish(std::move(next));
+}
+
+void Observers::publish(std::unique_ptr<const List> next) {
+  const bool read = std::any_of(next->begin(), next->end(), [](const auto& o) { return o->reads_submitted_data(); });
+  // The flag is raised before a list that needs it and lowered after one that no longer
+  // does (observers are added before the run: only an event racing with an add may be
+  // built without them).
+  if (read) data_read_.store(true, std::memory_order_release);
   // The old list stays in lists_: an event on another thread may still be reading it.
   current_.store(next->empty() ? nullptr : next.get(), std::memory_order_release);
+  if (!read) data_read_.store(false, std::memory_order_release);
   lists_.push_back(std::move(next));
 }
 

@@ -229,6 +229,10 @@ class TaskObserver {
   virtual void on_node_activity(const NodeActivity&) {}
   virtual void on_node_lost(const NodeLost&) {}
   virtual void on_run_ended(const RunEnded&) {}
+  /// False for an observer whose on_submitted reads neither `data` nor `groups` (a
+  /// trace): while every installed observer says so, the runtime leaves them empty and
+  /// does not build them.
+  virtual bool reads_submitted_data() const { return true; }
 };
 
 /// The observers of one runtime. With none installed an event site costs one relaxed
@@ -253,6 +257,9 @@ class alignas(64) Observers {
   /// True when at least one observer is installed (one relaxed load).
   bool any() const noexcept { return current_.load(std::memory_order_relaxed) != nullptr; }
 
+  /// True when an installed observer reads TaskSubmitted's `data` or `groups`.
+  bool submitted_data_read() const noexcept { return data_read_.load(std::memory_order_relaxed); }
+
   void add(std::shared_ptr<TaskObserver> observer);
   void remove(const TaskObserver* observer);
 
@@ -271,7 +278,11 @@ class alignas(64) Observers {
 
  private:
   using List = std::vector<std::shared_ptr<TaskObserver>>;
+  /// Publishes `next` (under mutex_) and whether one of its observers reads submitted data.
+  void publish(std::unique_ptr<const List> next);
+
   std::atomic<const List*> current_{nullptr};       // the last one, or null when empty
+  std::atomic<bool> data_read_{false};              // of current_'s observers
   std::mutex mutex_;
   std::vector<std::unique_ptr<const List>> lists_;  // every list published (under mutex_)
 };

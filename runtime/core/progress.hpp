@@ -39,6 +39,7 @@ class ProgressCounter : public TaskObserver {
   void on_submitted(const TaskSubmitted&) override { submitted_.fetch_add(1, std::memory_order_relaxed); }
   void on_ready(const TaskReady&) override { ready_.fetch_add(1, std::memory_order_relaxed); }
   void on_ended(const TaskEnded& e) override;
+  bool reads_submitted_data() const override { return false; }  // (counts only)
 
  private:
   std::function<std::size_t()> slots_;

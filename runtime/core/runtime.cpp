@@ -14,6 +14,15 @@ namespace compss::rt {
 
 namespace {
 thread_local bool tls_in_task = false;
+/// What an observed submission builds for its events, reused: no allocation per task
+/// (observers never submit tasks, so it is not in use twice on one thread). Initial-exec:
+/// one load, not a call to __tls_get_addr per use (libcompss is never dlopen()ed).
+struct EventScratch {
+  std::vector<Dependency> dependencies;
+  std::vector<DataAccess> data;
+  std::vector<std::string_view> groups;  // outermost first
+};
+[[gnu::tls_model("initial-exec")]] thread_local EventScratch tls_scratch;
 std::atomic<detail::SubmitHook> g_submit_hook{nullptr};
 }  // namespace
 
@@ -61,12 +70,10 @@ void Runtime::submit_impl(TaskBase* t) {
   }
   inflight_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t untouched = 0;  // not all local: objects and files no unfinished task accessed
-  // Observed: what it waits for. One vector per thread, reused: no allocation per task
-  // (observers never submit tasks, so it is not in use twice on one thread).
+  // Observed: what it waits for (EventScratch).
   std::vector<Dependency>* dependencies = nullptr;
   if constexpr (observed) {
-    thread_local std::vector<Dependency> reused;
-    dependencies = &reused;
+    dependencies = &tls_scratch.dependencies;
     dependencies->clear();
   }
   {
@@ -182,22 +189,25 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
 
 void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>& dependencies) noexcept {
   try {
-    thread_local std::vector<DataAccess> data;  // reused, as submit's dependencies
+    EventScratch& scratch = tls_scratch;
+    std::vector<DataAccess>& data = scratch.data;
+    std::vector<std::string_view>& groups = scratch.groups;
     data.clear();
-    for (std::uint32_t i = 0; i < t->param_count_; ++i) {
-      const ParamDescriptor& p = t->params_[i];
-      const std::uint32_t collection = p.kind == detail::ParamKind::collection ? i + 1 : 0;
-      if (collection != 0 && p.data_id != 0) {
-        data.push_back({p.data_id, p.version, detail::Direction::in, collection});  // its shape
-      }
-      for_each_datum(p, [&](const ParamDescriptor& d) {
-        if (d.data_id != 0) data.push_back({d.data_id, d.version, d.direction, collection});
-      });
-    }
-    thread_local std::vector<std::string_view> groups;  // outermost first
     groups.clear();
-    for (auto* g = static_cast<const GroupState*>(t->group); g != nullptr; g = g->parent)
-      groups.insert(groups.begin(), g->name);
+    if (events_.submitted_data_read()) {  // (a trace alone reads neither)
+      for (std::uint32_t i = 0; i < t->param_count_; ++i) {
+        const ParamDescriptor& p = t->params_[i];
+        const std::uint32_t collection = p.kind == detail::ParamKind::collection ? i + 1 : 0;
+        if (collection != 0 && p.data_id != 0) {
+          data.push_back({p.data_id, p.version, detail::Direction::in, collection});  // its shape
+        }
+        for_each_datum(p, [&](const ParamDescriptor& d) {
+          if (d.data_id != 0) data.push_back({d.data_id, d.version, d.direction, collection});
+        });
+      }
+      for (auto* g = static_cast<const GroupState*>(t->group); g != nullptr; g = g->parent)
+        groups.insert(groups.begin(), g->name);
+    }
     events_.notify(&TaskObserver::on_submitted,
                    TaskSubmitted{t->id_, t->spec().name, dependencies, data, event_now(), groups, &t->spec()});
   } catch (...) {

@@ -1,19 +1,22 @@
 // TraceRecorder: the task observer behind `--trace`. It copies every task event of the run
 // (the master's, and the workers' as the master learns them: net/remote_events.hpp) into
-// memory with a bounded budget, and at the end of the run hands them over, merged and
-// sorted, to the trace writers (observe/trace_model.hpp builds what they draw).
+// per-thread buffers of binary records with a bounded budget (observe/trace_buffer.hpp),
+// and at the end of the run decodes them, merged and sorted, for the trace writers
+// (observe/trace_model.hpp builds what they draw).
 // docs/traces.md.
 #pragma once
 
 #include "core/events.hpp"
+#include "observe/trace_buffer.hpp"
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace compss::rt::observe {
@@ -34,7 +37,7 @@ struct SubmitRecord {
   EventTime time = 0;
 };
 
-/// Everything recorded, merged from the recorder's shards, each list sorted by time.
+/// Everything recorded, merged from the threads' buffers, each list sorted by time.
 struct TraceEvents {
   std::vector<std::string> type_names;  // index = SubmitRecord::type
   std::vector<const detail::TaskSpec*> type_specs;  // parallel: each type's spec (or null)
@@ -54,10 +57,13 @@ struct TraceEvents {
   std::uint64_t dropped = 0;  // events not kept: the budget was spent (trace truncated)
 };
 
-/// Thread-safety: callbacks from any thread. Events go to one of `shard_count` shards,
-/// chosen by the calling thread, each with its own mutex, so threads rarely contend; the
-/// budget is one atomic counter that shards draw from in chunks. `take` may run once the run ended (no more events).
-/// Lock order: a shard's mutex alone, or clocks_mutex_ alone.
+/// Thread-safety: callbacks from any thread. Each thread writes its events into a buffer
+/// of its own (observe/trace_buffer.hpp: fixed-size records, no lock, no allocation but
+/// one chunk per ~2,000 records), found through one thread_local; the budget is one atomic
+/// counter the buffers draw chunks from. Task types and node names are resolved in
+/// take(), at the end. take() runs once no more events come (the run ended: every thread
+/// that told events stopped telling them), and at most once at a time.
+/// Lock order: buffers_mutex_, types_mutex_ and clocks_mutex_ are each taken alone.
 ///
 ///   auto recorder = std::make_shared<TraceRecorder>(1'000'000);
 ///   runtime.events().add(recorder);
@@ -65,8 +71,11 @@ struct TraceEvents {
 ///   TraceEvents events = recorder->take();
 class TraceRecorder : public TaskObserver {
  public:
-  /// Keeps at most `max_events` events (then counts the others as dropped).
-  explicit TraceRecorder(std::uint64_t max_events) : max_events_(max_events) {}
+  /// Keeps at most `max_records` records (then counts the events it refuses as dropped).
+  /// An event is one record, plus one per dependency of a submitted task; a transfer and a
+  /// worker's step take two.
+  explicit TraceRecorder(std::uint64_t max_records);
+  ~TraceRecorder() override;
 
   void on_submitted(const TaskSubmitted& e) override;
   void on_ready(const TaskReady& e) override;
@@ -78,44 +87,30 @@ class TraceRecorder : public TaskObserver {
   void on_clock(const NodeClock& e) override;
   void on_node_activity(const NodeActivity& e) override;
   void on_run_ended(const RunEnded& e) override;
+  /// A trace draws edges from dependencies alone: no data accesses, no groups.
+  bool reads_submitted_data() const override { return false; }
 
   /// Everything recorded so far, merged and sorted; the recorder is left empty.
   TraceEvents take();
 
+  /// Bytes the recorded events hold (bounded by the budget: at most 32 per record).
+  std::uint64_t memory_bytes();
+
  private:
-  struct Shard {
-    std::mutex mutex;
-    std::vector<std::string> type_names;  // this shard's own numbering
-    std::vector<const detail::TaskSpec*> type_specs;
-    std::unordered_map<std::string, std::uint32_t> type_index;
-    std::vector<SubmitRecord> submitted;
-    std::vector<Dependency> dependency_of;
-    std::vector<std::uint64_t> dependency_task;
-    std::vector<TaskReady> ready;
-    std::vector<TaskPlaced> placed;
-    std::vector<StartRecord> started;
-    std::vector<TaskEnded> ended;
-    std::vector<DataTransferred> transfers;
-    std::vector<RuntimeActivity> activities;
-    std::vector<NodeActivity> node_activities;
-    std::map<int, std::string> node_names;
-    std::uint64_t allowance = 0;  // events this shard may still keep before asking budget_
-    std::string last_name;  // the last task type seen, and its index: most calls repeat it
-    std::uint32_t last_type = 0;
-  };
-  static constexpr std::size_t shard_count = 16;
-  /// Events a shard takes from the budget at once: threads do not share a counter per event.
-  static constexpr std::uint64_t allowance_chunk = 4096;
+  struct ThreadLog;  // one thread's buffer, and the node names it saw
+  /// The calling thread's log (one thread_local compare; made on its first event).
+  ThreadLog& log();
+  ThreadLog& attach();
+  /// The index of task type `name` (spec `spec`) among those interned by name.
+  std::uint32_t intern_type(std::string_view name, const detail::TaskSpec* spec);
 
-  Shard& shard() noexcept;
-  /// In `s` (locked): takes `n` events from the budget; false (counted as dropped) when spent.
-  bool admit(Shard& s, std::uint64_t n) noexcept;
-
-  const std::uint64_t max_events_;
-  std::atomic<std::uint64_t> budget_taken_{0};  // events handed to shards' allowances
-  std::atomic<std::uint64_t> dropped_{0};
+  const std::uint64_t serial_;  // tells this recorder from any other, even a later one at the same address
+  RecordBudget budget_;
+  std::mutex buffers_mutex_;
+  std::vector<std::unique_ptr<ThreadLog>> logs_;  // in the order threads first told an event
+  std::mutex types_mutex_;
+  std::vector<std::pair<std::string, const detail::TaskSpec*>> named_types_;  // types not told by spec
   std::atomic<EventTime> run_ended_{0};
-  std::array<Shard, shard_count> shards_;
   std::mutex clocks_mutex_;
   std::map<int, NodeClock> clocks_;
 };

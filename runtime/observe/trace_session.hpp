@@ -5,7 +5,7 @@
 //   COMPSS_TRACE=1        trace into <log folder>/trace (core/failure_log.hpp, log_dir())
 //   COMPSS_TRACE=<folder> trace into that folder (made if missing)
 //   COMPSS_TRACE=0 or unset: no trace (no observer: nothing costs anything)
-//   COMPSS_TRACE_MAX_EVENTS=N  events kept at most (default 4,000,000, about 100-200 MB);
+//   COMPSS_TRACE_MAX_EVENTS=N  records kept at most (default 4,000,000: 128 MB at most);
 //                         past it the trace says it is truncated
 #pragma once
 

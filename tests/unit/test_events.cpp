@@ -9,6 +9,7 @@
 #include <compss/exception.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 
 using namespace compss::detail;
@@ -184,6 +185,50 @@ TEST_F(Events, TimedOutTaskEndsOnceWhileItsBodyStillRuns) {
   compss::detail::shutdown_runtime();
   for (const std::string& problem : log->check({0})) ADD_FAILURE() << problem;
   EXPECT_EQ(log->story(1), (Story{"submitted", "ready", "started 1", "ended timed out 1"}));
+}
+
+// Event times are steady_clock's (workers' times, read with steady_clock, are converted
+// to them).
+TEST(EventTime, IsSteadyClockInNanoseconds) {
+  auto ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  const std::int64_t before = ns();
+  const compss::rt::EventTime now = compss::rt::event_now();
+  const std::int64_t after = ns();
+  EXPECT_LE(before, now);
+  EXPECT_LE(now, after);
+}
+
+/// The number of data accesses each submitted event held (submissions of the test's thread).
+struct DataCounter : compss::rt::TaskObserver {
+  explicit DataCounter(bool reads) : reads(reads) {}
+  bool reads_submitted_data() const override { return reads; }
+  void on_submitted(const compss::rt::TaskSubmitted& e) override { sizes.push_back(e.data.size()); }
+  bool reads;
+  std::vector<std::size_t> sizes;
+};
+
+// A trace reads no data accesses: while no installed observer reads them, they are not built.
+TEST_F(Events, SubmittedDataIsBuiltOnlyWhileAnObserverReadsIt) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());  // (the fixture's log reads them)
+  auto blind = std::make_shared<DataCounter>(false);
+  events.add(blind);
+  EXPECT_FALSE(events.submitted_data_read());
+  int x = 0, y = 0;
+  call_task<copy_task, &copy_to>(x, y);
+  compss::barrier();
+  auto reader = std::make_shared<DataCounter>(true);
+  events.add(reader);
+  EXPECT_TRUE(events.submitted_data_read());
+  call_task<copy_task, &copy_to>(x, y);
+  compss::barrier();
+  events.remove(reader.get());
+  EXPECT_FALSE(events.submitted_data_read());
+  EXPECT_EQ(blind->sizes, (std::vector<std::size_t>{0, 2}));
+  EXPECT_EQ(reader->sizes, (std::vector<std::size_t>{2}));
 }
 
 TEST_F(Events, RemovedObserverHearsNothingMore) {

@@ -1,7 +1,8 @@
 // The trace of --trace before any file (runtime/observe/trace_recorder.hpp,
 // trace_model.hpp): attempts laid on lanes that never overlap, the master's executor
 // thread kept when free, an attempt whose end was not recorded, the event budget, the
-// ready-task counter, nested waits, and the Paraver header of a model.
+// ready-task counter, nested waits, and the Paraver header of a model; the recorder's
+// binary records (each event back as told) and its bounded memory.
 #include "observe/paraver_writer.hpp"
 #include "observe/perfetto_writer.hpp"
 #include "observe/trace_model.hpp"
@@ -13,8 +14,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
+#include <thread>
 #include <tuple>
+#include <vector>
 
 using namespace compss::rt;
 using namespace compss::rt::observe;
@@ -265,4 +269,92 @@ TEST(TraceModel, SchedulerWaitsRunFromReadyOrThePreviousEndToTheDecision) {
   for (const SchedulerWait& w : m.scheduler_waits) waits.emplace_back(w.task_id, w.placed, w.begin, w.end);
   EXPECT_EQ(waits, (std::vector<std::tuple<std::uint64_t, bool, std::int64_t, std::int64_t>>{
                        {1, false, 0, 30}, {1, false, 50, 55}, {2, true, 10, 70}, {2, true, 10, 70}}));
+}
+
+// Memory is bounded by the budget (observe/trace_buffer.hpp): threads telling far more
+// events than it holds keep at most the budget's records, no more memory than 32 bytes
+// each, and every event refused is counted and said in the trace's metadata.
+TEST(TraceRecorder, ATinyBudgetBoundsMemoryAndCountsEveryDroppedEvent) {
+  constexpr std::uint64_t budget = 1000;
+  constexpr int threads = 4;
+  constexpr std::uint64_t tasks_each = 20000;  // 4 events each (80 times the budget in all)
+  TraceRecorder r(budget);
+  std::vector<std::thread> tellers;
+  for (int t = 0; t < threads; ++t) {
+    tellers.emplace_back([&r, t] {
+      for (std::uint64_t i = 0; i < tasks_each; ++i) {
+        const std::uint64_t id = t * tasks_each + i + 1;
+        const Dependency before[] = {{id - 1, 7, i}};  // (one record more: its edge)
+        r.on_submitted(TaskSubmitted{id, "a", before, {}, EventTime(i)});
+        r.on_ready(TaskReady{id, EventTime(i)});
+        r.on_started(TaskStarted{id, 1, Allocation{0, "master", unsigned(t)}, EventTime(i)});
+        r.on_ended(TaskEnded{id, TaskOutcome::success, 1, false, EventTime(i + 1)});
+      }
+    });
+  }
+  for (std::thread& t : tellers) t.join();
+  EXPECT_LE(r.memory_bytes(), budget * sizeof(TraceRecord));
+  TraceEvents e = r.take();
+  const std::uint64_t kept = e.submitted.size() + e.ready.size() + e.started.size() + e.ended.size();
+  EXPECT_GT(kept, 0u);
+  EXPECT_LE(kept + e.dependency_of.size(), budget);
+  EXPECT_EQ(e.dependency_of.size(), e.submitted.size());  // a task is kept with its edge, or not at all
+  EXPECT_EQ(kept + e.dropped, threads * tasks_each * 4);
+  const std::uint64_t dropped = e.dropped;
+  TraceModel m = build_trace_model(std::move(e));
+  EXPECT_EQ(m.dropped, dropped);
+  const std::string meta = perfetto::metadata_json(m, "d");
+  EXPECT_NE(meta.find("\"truncated\":true"), std::string::npos) << meta;
+  EXPECT_NE(meta.find("\"events_dropped\":" + std::to_string(dropped)), std::string::npos) << meta;
+}
+
+// Every field of every kind of event comes back from the binary records as it was told.
+TEST(TraceRecorder, EveryEventComesBackFromItsRecordsAsTold) {
+  static const compss::detail::TaskSpec spec{.name = "by_spec"};
+  TraceRecorder r(1000);
+  const Dependency deps[] = {{3, 40, 5}, {4, 41, 6}};
+  r.on_submitted(TaskSubmitted{9, spec.name, deps, {}, 100, {}, &spec});
+  r.on_submitted(TaskSubmitted{10, "by_name", {}, {}, 101});
+  r.on_ready(TaskReady{9, 102});
+  r.on_placed(TaskPlaced{9, 2, 3, 103});
+  r.on_started(TaskStarted{9, 2, Allocation{2, "w2", 5}, 104});
+  r.on_ended(TaskEnded{9, TaskOutcome::timed_out, 2, true, 105});
+  r.on_activity(RuntimeActivity{Activity::barrier, false, 106});
+  r.on_transfer(DataTransferred{40, 5, 1 << 20, 2, 1, 107, 108});
+  r.on_node_activity(NodeActivity{1, 3, NodeWork::outputs, 9, 2, TaskOutcome::failed, 77, 109, 110});
+  TraceEvents e = r.take();
+  EXPECT_EQ(e.type_names, (std::vector<std::string>{"by_spec", "by_name"}));
+  EXPECT_EQ(e.type_specs, (std::vector<const compss::detail::TaskSpec*>{&spec, nullptr}));
+  ASSERT_EQ(e.submitted.size(), 2u);
+  EXPECT_EQ(std::tie(e.submitted[0].task_id, e.submitted[0].type, e.submitted[0].time), std::make_tuple(9ull, 0u, 100ll));
+  EXPECT_EQ(std::tie(e.submitted[1].task_id, e.submitted[1].type, e.submitted[1].time), std::make_tuple(10ull, 1u, 101ll));
+  ASSERT_EQ(e.dependency_of.size(), 2u);
+  EXPECT_EQ(std::tie(e.dependency_of[1].task_id, e.dependency_of[1].data_id, e.dependency_of[1].version),
+            std::make_tuple(4ull, 41ull, 6ull));
+  EXPECT_EQ(e.dependency_task, (std::vector<std::uint64_t>{9, 9}));
+  ASSERT_EQ(e.ready.size(), 1u);
+  EXPECT_EQ(e.ready[0].time, 102);
+  ASSERT_EQ(e.placed.size(), 1u);
+  EXPECT_EQ(std::tie(e.placed[0].task_id, e.placed[0].node, e.placed[0].computing_units, e.placed[0].time),
+            std::make_tuple(9ull, 2, 3u, 103ll));
+  ASSERT_EQ(e.started.size(), 1u);
+  EXPECT_EQ(std::tie(e.started[0].attempt, e.started[0].node, e.started[0].slot, e.started[0].time),
+            std::make_tuple(2u, 2, 5u, 104ll));
+  EXPECT_EQ(e.node_names, (std::map<int, std::string>{{2, "w2"}}));
+  ASSERT_EQ(e.ended.size(), 1u);
+  EXPECT_EQ(std::tie(e.ended[0].outcome, e.ended[0].attempt, e.ended[0].will_retry, e.ended[0].time),
+            std::make_tuple(TaskOutcome::timed_out, 2u, true, 105ll));
+  ASSERT_EQ(e.activities.size(), 1u);
+  EXPECT_EQ(std::tie(e.activities[0].kind, e.activities[0].begin, e.activities[0].time),
+            std::make_tuple(Activity::barrier, false, 106ll));
+  ASSERT_EQ(e.transfers.size(), 1u);
+  const DataTransferred& t = e.transfers[0];
+  EXPECT_EQ(std::tie(t.data_id, t.version, t.bytes, t.from, t.to, t.begin, t.end),
+            std::make_tuple(40ull, 5ull, 1ull << 20, 2, 1, 107ll, 108ll));
+  ASSERT_EQ(e.node_activities.size(), 1u);
+  const NodeActivity& a = e.node_activities[0];
+  EXPECT_EQ(std::tie(a.node, a.thread, a.kind, a.task_id, a.attempt, a.outcome, a.bytes, a.begin, a.end),
+            std::make_tuple(1, 3u, NodeWork::outputs, 9ull, 2u, TaskOutcome::failed, 77ull, 109ll, 110ll));
+  EXPECT_EQ(e.dropped, 0u);
+  EXPECT_EQ(r.take().submitted.size(), 0u);  // (taken: the recorder is left empty)
 }
