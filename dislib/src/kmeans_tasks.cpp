@@ -1,7 +1,13 @@
 // Bodies of KMeans' block tasks. Distances in GEMM form: for rows x and centres c,
-// argmin_j ||x - c_j||^2 = argmin_j (||c_j||^2 - 2 x.c_j), with all x.c_j of a block in one
-// cblas_dgemm (n x d times d x k); the assigned distance itself is then summed exactly
-// (sum of (x - c)^2), which keeps the inertia free of the GEMM form's cancellation.
+// argmin_j ||x - c_j||^2 = argmin_j (||c_j||^2 - 2 x.c_j), the x.c_j by cblas_dgemm; the
+// assigned distance itself is then summed exactly (sum of (x - c)^2), which keeps the
+// inertia free of the GEMM form's cancellation (||x||^2 is never needed).
+//
+// One pass over the block, as scikit-learn's chunked Lloyd: rows in chunks that fit in
+// cache, and for each chunk the GEMM, each row's argmin and its addition to its centre's
+// sum, before the next chunk is read. At small k the work is reading the block from
+// memory, so reading it once (not once for the distances and again for the sums) is the
+// gain; the scratch buffers are the thread's, kept between tasks (no allocation per task).
 #include "kmeans_tasks.hpp"
 
 #include <compss/error.hpp>
@@ -16,6 +22,7 @@ namespace dislib::detail {
 
 namespace {
 
+// 256 rows of 100 doubles are 200 KB: the chunk is still in L2 when its rows are summed.
 constexpr std::size_t kChunkRows = 256;
 
 void require_same_width(const Block& x, const Block& centers) {
@@ -24,38 +31,42 @@ void require_same_width(const Block& x, const Block& centers) {
                         " features, the centres " + std::to_string(block_cols(centers)));
 }
 
-// Nearest centre of each row of x.
-std::vector<std::size_t> nearest_centers(const Block& x, const Block& centers) {
+// Calls on_row(i, row, j) for every row i of x in order, j being its nearest centre, chunk
+// by chunk right after the chunk's distances, so that on_row reads the row from cache.
+template <class OnRow>
+void for_each_nearest(const Block& x, const Block& centers, OnRow&& on_row) {
   require_same_width(x, centers);
   const std::size_t n = block_rows(x), d = block_cols(x), k = block_rows(centers);
-  std::vector<std::size_t> labels(n, 0);
-  if (n == 0 || k == 0) return labels;
-  std::vector<double> center_norms(k);
+  if (n == 0 || k == 0) return;
+  const double* rows_data = values(x);
+  const double* c = values(centers);
+  // Per thread, reused by every task the thread runs: resize only grows them.
+  thread_local std::vector<double> center_norms, dots;
+  center_norms.resize(k);
   for (std::size_t j = 0; j < k; ++j)
-    center_norms[j] = cblas_ddot(static_cast<int>(d), &at(centers, j, 0), 1, &at(centers, j, 0), 1);
-  // Rows in chunks (scikit-learn's idea): a chunk's x . c_j (chunk x k) stays in cache
-  // while its argmins are taken, instead of an n x k matrix written out and read back.
-  const std::size_t chunk = std::min<std::size_t>(n, kChunkRows);
-  std::vector<double> dots(chunk * k);
+    center_norms[j] = cblas_ddot(static_cast<int>(d), c + j * d, 1, c + j * d, 1);
+  const std::size_t chunk = std::min(n, kChunkRows);
+  if (dots.size() < chunk * k) dots.resize(chunk * k);
   for (std::size_t first = 0; first < n; first += chunk) {
     const std::size_t rows = std::min(chunk, n - first);
+    const double* chunk_data = rows_data + first * d;
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows),
-                static_cast<int>(k), static_cast<int>(d), 1.0, &at(x, first, 0),
-                static_cast<int>(d), values(centers), static_cast<int>(d), 0.0, dots.data(),
-                static_cast<int>(k));
+                static_cast<int>(k), static_cast<int>(d), 1.0, chunk_data, static_cast<int>(d),
+                c, static_cast<int>(d), 0.0, dots.data(), static_cast<int>(k));
     for (std::size_t i = 0; i < rows; ++i) {
-      const double* row = &dots[i * k];
+      const double* dot = &dots[i * k];
+      std::size_t nearest = 0;
       double best = std::numeric_limits<double>::infinity();
       for (std::size_t j = 0; j < k; ++j) {
-        const double dist = center_norms[j] - 2.0 * row[j];
+        const double dist = center_norms[j] - 2.0 * dot[j];
         if (dist < best) {  // ties: the lowest index, as scikit-learn
           best = dist;
-          labels[first + i] = j;
+          nearest = j;
         }
       }
+      on_row(first + i, chunk_data + i * d, nearest);
     }
   }
-  return labels;
 }
 
 double squared_distance(const double* a, const double* b, std::size_t d) {
@@ -70,24 +81,25 @@ double squared_distance(const double* a, const double* b, std::size_t d) {
 }  // namespace
 
 Block kmeans_partial(const Block& x, const Block& centers, bool with_inertia) {
-  const std::vector<std::size_t> labels = nearest_centers(x, centers);
-  const std::size_t d = block_cols(x), k = block_rows(centers);
+  const std::size_t d = block_cols(centers), k = block_rows(centers);
   Block p = make_block(k, d + 2);
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    const std::size_t j = labels[i];
-    const double* xi = &at(x, i, 0);
-    double* sums = &at(p, j, 0);
-    for (std::size_t e = 0; e < d; ++e) sums[e] += xi[e];
-    sums[d] += 1.0;
-    if (with_inertia) sums[d + 1] += squared_distance(xi, &at(centers, j, 0), d);
-  }
+  double* sums = values(p);
+  const double* c = values(centers);
+  for_each_nearest(x, centers, [&](std::size_t, const double* row, std::size_t j) {
+    double* s = sums + j * (d + 2);
+    for (std::size_t e = 0; e < d; ++e) s[e] += row[e];
+    s[d] += 1.0;
+    if (with_inertia) s[d + 1] += squared_distance(row, c + j * d, d);
+  });
   return p;
 }
 
 Block kmeans_labels(const Block& x, const Block& centers) {
-  const std::vector<std::size_t> labels = nearest_centers(x, centers);
-  Block out = make_block(labels.size(), 1);
-  for (std::size_t i = 0; i < labels.size(); ++i) values(out)[i] = static_cast<double>(labels[i]);
+  Block out = make_block(block_rows(x), 1);
+  double* labels = values(out);
+  for_each_nearest(x, centers, [&](std::size_t i, const double*, std::size_t j) {
+    labels[i] = static_cast<double>(j);
+  });
   return out;
 }
 

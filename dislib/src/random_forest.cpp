@@ -30,19 +30,20 @@ BlockFuture stack_rows(std::vector<BlockFuture> blocks) {
 
 }  // namespace
 
-// The node `node` at `depth` of a tree whose top distr_depth levels are tasks: a node task,
+// The node `node` at `depth` of a tree whose top `levels` levels are tasks: a node task,
 // the two children's samples, their subtrees (tasks below distr_depth), joined. Waits for
 // nothing: a leaf's children have empty samples and come back empty.
 compss::Future<detail::Block> RandomForestClassifier::grow_top(
     const compss::Future<detail::Block>& data, const compss::Future<std::vector<double>>& sample,
-    const detail::TreeParams& tree, std::size_t depth, std::uint64_t node) const {
-  if (depth == params_.distr_depth)
+    const detail::TreeParams& tree, std::size_t levels, std::size_t depth,
+    std::uint64_t node) const {
+  if (depth == levels)
     return detail::rf_subtree(data, sample, classes_, tree, depth, node + 1);
   const BlockFuture split = detail::rf_node(data, sample, classes_, tree, depth, node + 1);
   const BlockFuture left = grow_top(data, detail::rf_child_sample(data, sample, split, false),
-                                    tree, depth + 1, 2 * node + 1);
+                                    tree, levels, depth + 1, 2 * node + 1);
   const BlockFuture right = grow_top(data, detail::rf_child_sample(data, sample, split, true),
-                                     tree, depth + 1, 2 * node + 2);
+                                     tree, levels, depth + 1, 2 * node + 2);
   return detail::rf_join(split, left, right, depth == 0);
 }
 
@@ -71,9 +72,10 @@ RandomForestClassifier& RandomForestClassifier::fit(const Array& x_in, const Arr
   const BlockFuture data = stack_rows(std::move(rows));
   classes_ = detail::rf_classes(data);
   const std::size_t max_features = params_.max_features.count(n_features_);
+  const std::size_t levels = params_.distr_depth.levels(n, params_.max_depth);  // n: no wait
   std::vector<BlockFuture> trees;
   for (std::size_t t = 0; t < params_.n_estimators; ++t) {
-    if (params_.distr_depth == 0) {
+    if (levels == 0) {
       trees.push_back(detail::rf_tree(data, classes_, params_.max_depth.value_or(0),
                                       params_.min_samples_split, max_features,
                                       params_.bootstrap, params_.random_state, t));
@@ -83,7 +85,7 @@ RandomForestClassifier& RandomForestClassifier::fit(const Array& x_in, const Arr
                                   max_features, params_.random_state, t};
     trees.push_back(grow_top(data, detail::rf_sample(data, params_.bootstrap,
                                                      params_.random_state, t),
-                             tree, 0, 0));
+                             tree, levels, 0, 0));
   }
   forest_ = stack_rows(std::move(trees));
   fitted_ = true;
@@ -140,7 +142,9 @@ void RandomForestClassifier::save(const std::string& path) const {
                          {"max_features", params_.max_features.to_string()},
                          {"bootstrap", params_.bootstrap},
                          {"random_state", params_.random_state},
-                         {"distr_depth", params_.distr_depth}};
+                         {"distr_depth", params_.distr_depth.depth()
+                                             ? detail::Json(*params_.distr_depth.depth())
+                                             : detail::Json("auto")}};
   detail::write_model(path, kName, std::move(params),
                       {{"forest", forest_.get()}, {"classes", classes_.get()}, {"n_features", n_features_}});
 }
@@ -156,7 +160,9 @@ RandomForestClassifier RandomForestClassifier::load(const std::string& path) {
     params.max_features = MaxFeatures::parse(p.value("max_features", std::string("sqrt")));
     params.bootstrap = p.value("bootstrap", true);
     params.random_state = p.at("random_state").get<std::uint64_t>();
-    params.distr_depth = p.value("distr_depth", std::size_t{0});
+    if (const auto depth = p.find("distr_depth"); depth != p.end())
+      params.distr_depth = depth->is_string() ? DistrDepth::parse(depth->get<std::string>())
+                                              : DistrDepth(depth->get<std::size_t>());
   } catch (const detail::Json::exception& e) {
     throw compss::Error("dislib: " + path + ": bad RandomForestClassifier params: " + e.what());
   }

@@ -410,12 +410,12 @@ def case_forest(r):
     for name, v in (("xtr", xtr), ("ytr", ytr), ("xte", xte), ("yte", yte)):
         save_csv(os.path.join(r.work, name + ".csv"), v.reshape(len(v), -1))
 
-    def fit(n_estimators, max_depth, seed, max_features, bootstrap, distr_depth=0):
+    def fit(n_estimators, max_depth, seed, max_features, bootstrap, distr_depth=0, trace=None):
         out = r.out_dir(f"forest{n_estimators}_{max_depth}_{seed}_{max_features}_{bootstrap}_"
                         f"{distr_depth}")
         r.run(["forest", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", str(n_estimators),
                str(max_depth), str(seed), max_features, str(int(bootstrap)), str(distr_depth),
-               out])
+               out], env={"COMPSS_TRACE": trace} if trace else None)
         label = (f"RandomForestClassifier(n_estimators={n_estimators}, max_depth="
                  f"{max_depth or None}, max_features={max_features}, bootstrap={bootstrap}, "
                  f"distr_depth={distr_depth})")
@@ -459,11 +459,72 @@ def case_forest(r):
         check_equal(f"{label} predict equals scikit-learn's", predicted, tree.predict(xte))
         check(f"{label} predict_proba equals scikit-learn's", proba, tree.predict_proba(xte),
               rtol=1e-12)
+    # distr_depth "auto" (dislib's rule, floor(log10 n) - 4 levels) on 1,200 rows: none,
+    # so the forest of distr_depth 0, one rf_tree task per tree (case forest_auto: 100,000).
+    trace = os.path.join(r.work, "trace_auto")
+    _, _, auto_predicted, auto_proba = fit(6, 0, 1, "sqrt", True, "auto", trace)
+    _, _, zero_predicted, zero_proba = fit(6, 0, 1, "sqrt", True, 0)
+    check_equal("distr_depth auto on 1,200 rows: predict as distr_depth 0's", auto_predicted,
+                zero_predicted)
+    check_equal("distr_depth auto on 1,200 rows: predict_proba as distr_depth 0's", auto_proba,
+                zero_proba)
+    check_task_counts("distr_depth auto on 1,200 rows", trace, {"rf_tree": 6, "rf_node": 0})
     bad = r.run(["forest", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", "5", "0", "0", "9", "1",
                  "0", r.out_dir("bad_max_features")], expect_ok=False)
     if bad.returncode == 0 or "max_features=9 with 8 features" not in bad.stderr:
         failures.append(f"max_features=9 of 8 features: exit {bad.returncode}, stderr "
                         f"{bad.stderr[-300:]!r}; expected an error naming max_features")
+
+
+def check_task_counts(label, trace, counts):
+    """The run's trace (COMPSS_TRACE) holds `counts[name]` tasks of each name."""
+    for name, count in counts.items():
+        seen = len(task_ids(trace, name))
+        if seen != count:
+            failures.append(f"{label}: {seen} {name} tasks, expected {count}")
+
+
+def case_forest_auto(r):
+    """RandomForestClassifier's distr_depth "auto" at 100,000 training rows, where dislib's
+    rule (max(0, floor(log10 n) - 4), at most max_depth) gives 1 level: the forest of
+    distr_depth 1 (one rf_node task per tree, then two rf_subtree tasks). The rule itself
+    at its other boundaries (locally), through dislib_check's distr_depth command."""
+    from sklearn.datasets import make_classification
+    x, y = make_classification(n_samples=100_300, n_features=4, n_informative=3,
+                               n_redundant=0, random_state=3)
+    for name, v in (("xtr", x[:100_000]), ("ytr", y[:100_000]), ("xte", x[100_000:]),
+                    ("yte", y[100_000:])):
+        save_csv(os.path.join(r.work, name + ".csv"), v.reshape(len(v), -1))
+
+    def fit(distr_depth):
+        out, trace = r.out_dir(f"forest_{distr_depth}"), os.path.join(r.work, f"trace_{distr_depth}")
+        r.run(["forest", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", "3", "4", "0", "sqrt", "1",
+               distr_depth, out], env={"COMPSS_TRACE": trace})
+        return read(out, "predicted"), read(out, "proba"), trace
+
+    auto_predicted, auto_proba, auto_trace = fit("auto")
+    one_predicted, one_proba, _ = fit("1")
+    check_equal("distr_depth auto on 100,000 rows: predict as distr_depth 1's", auto_predicted,
+                one_predicted)
+    check_equal("distr_depth auto on 100,000 rows: predict_proba as distr_depth 1's",
+                auto_proba, one_proba)
+    check_task_counts("distr_depth auto on 100,000 rows", auto_trace,
+                      {"rf_tree": 0, "rf_node": 3, "rf_subtree": 6})
+    if r.mode != "local":
+        return  # the rule alone runs no task
+    for rule, n, max_depth, levels in (("auto", 99_999, 0, 0), ("auto", 100_000, 0, 1),
+                                       ("auto", 999_999, 0, 1), ("auto", 1_000_000, 0, 2),
+                                       ("auto", 10**9, 0, 5), ("auto", 10**9, 3, 3),
+                                       ("auto", 10**9, 1, 1), ("2", 10, 1, 2)):
+        p = r.run(["distr_depth", rule, str(n), str(max_depth)])
+        if p.stdout.strip() != str(levels):
+            failures.append(f"distr_depth={rule} for {n} rows, max_depth {max_depth or None}: "
+                            f"{p.stdout.strip()!r} levels, dislib's rule gives {levels}")
+    for rule in ("-1", "deep", ""):
+        p = r.run(["distr_depth", rule, "10", "0"], expect_ok=False)
+        if p.returncode == 0 or "distr_depth=" not in p.stderr:
+            failures.append(f"distr_depth={rule!r}: exit {p.returncode}, stderr "
+                            f"{p.stderr[-300:]!r}; expected an error naming distr_depth")
 
 
 def case_load_errors(r):

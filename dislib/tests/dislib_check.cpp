@@ -10,7 +10,8 @@
 //   dislib_check knn     <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <k> <out-dir>
 //   dislib_check gridsearch <x.csv> <y.csv> <out-dir>
 //   dislib_check csvm    <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <kernel> <c> <gamma> <out-dir>
-//   dislib_check forest  <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <n_estimators> <max_depth|0> <random_state> <max_features> <bootstrap 0|1> <distr_depth> <out-dir>
+//   dislib_check forest  <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <n_estimators> <max_depth|0> <random_state> <max_features> <bootstrap 0|1> <distr_depth|auto> <out-dir>
+//   dislib_check distr_depth <depth|auto> <n_samples> <max_depth|0>   (prints the levels)
 //   dislib_check load    <file> <csv|npy|svmlight>        (prints the shape; for bad files)
 // Every matrix is written as <out-dir>/<name>.csv with 17 significant digits.
 #include <compss/compss.hpp>
@@ -295,7 +296,7 @@ int run_forest(char** argv) {
                                               .max_features = dislib::MaxFeatures::parse(argv[7]),
                                               .bootstrap = std::string(argv[8]) == "1",
                                               .random_state = std::strtoull(argv[6], nullptr, 10),
-                                              .distr_depth = std::strtoul(argv[9], nullptr, 10)};
+                                              .distr_depth = dislib::DistrDepth::parse(argv[9])};
   if (const std::size_t depth = std::strtoul(argv[5], nullptr, 10); depth != 0)
     params.max_depth = depth;
   dislib::RandomForestClassifier rf(params);
@@ -306,6 +307,15 @@ int run_forest(char** argv) {
   write_text("score.txt", number(rf.score(xt, yt)) + "\n");
   rf.save(out_dir + "/forest.json");
   write("loaded_predicted", dislib::RandomForestClassifier::load(out_dir + "/forest.json").predict(xt));
+  return 0;
+}
+
+// Prints the levels a distr_depth rule gives for n rows and max_depth (0: unset).
+int run_distr_depth(char** argv) {
+  std::optional<std::size_t> max_depth;
+  if (const std::size_t depth = std::strtoul(argv[2], nullptr, 10); depth != 0) max_depth = depth;
+  std::printf("%zu\n", dislib::DistrDepth::parse(argv[0]).levels(std::strtoull(argv[1], nullptr, 10),
+                                                                 max_depth));
   return 0;
 }
 
@@ -333,6 +343,7 @@ int main(int argc, char** argv) {
     if (cmd == "gridsearch" && argc == 5) return run_gridsearch(argv + 2);
     if (cmd == "csvm" && argc == 10) return run_csvm(argv + 2);
     if (cmd == "forest" && argc == 13) return run_forest(argv + 2);
+    if (cmd == "distr_depth" && argc == 5) return run_distr_depth(argv + 2);
     if (cmd == "load" && argc == 4) return run_load(argv + 2);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());

@@ -41,6 +41,34 @@ class MaxFeatures {
   double value_ = 0;
 };
 
+/// dislib's distr_depth: how many top levels of each tree are split by tasks of their own
+/// (2^depth subtrees per tree, each a task), so that one tree's work spreads over several
+/// cores and workers.
+///   a depth: that many levels; 0: one task per tree;
+///   "auto": dislib's rule for n training rows, max(0, floor(log10 n) - 4) levels, at most
+///   max_depth: 0 below 100,000 rows, 1 up to a million, 2 up to ten million...
+class DistrDepth {
+ public:
+  DistrDepth(int depth);                  // NOLINT: as dislib's, a plain number
+  DistrDepth(std::size_t depth) : depth_(depth) {}  // NOLINT
+  DistrDepth(const char* rule) : DistrDepth(std::string(rule)) {}  // NOLINT: "auto"
+  DistrDepth(const std::string& rule);    // NOLINT
+  /// The levels for a fit on n_samples rows.
+  std::size_t levels(std::size_t n_samples, std::optional<std::size_t> max_depth) const;
+  /// The fixed depth; std::nullopt for "auto".
+  std::optional<std::size_t> depth() const {
+    return auto_ ? std::nullopt : std::optional<std::size_t>(depth_);
+  }
+  /// "auto" or the depth.
+  std::string to_string() const;
+  /// The inverse of to_string; anything else is a compss::Error.
+  static DistrDepth parse(const std::string& text);
+
+ private:
+  bool auto_ = false;
+  std::size_t depth_ = 0;
+};
+
 /// scikit-learn's RandomForestClassifier parameters that apply (criterion "gini", the
 /// only one offered), in its order.
 struct RandomForestClassifierParams {
@@ -50,12 +78,10 @@ struct RandomForestClassifierParams {
   MaxFeatures max_features = "sqrt";
   bool bootstrap = true;                 ///< false: every tree sees every row once
   std::uint64_t random_state = 0;        ///< seeds every tree (tree t: (random_state, t))
-  /// dislib's distr_depth: the top levels of each tree whose nodes are split by tasks of
-  /// their own (2^distr_depth subtrees per tree, each a task), so one tree's work spreads
-  /// over several cores and workers. 0: one task per tree. Another depth draws from other
-  /// seeds, so it grows another forest (the same tree when nothing is random: bootstrap
-  /// false and every feature drawn).
-  std::size_t distr_depth = 0;
+  /// dislib's distr_depth (DistrDepth above: a depth, or "auto" as dislib's default).
+  /// Another depth draws from other seeds, so it grows another forest (the same tree when
+  /// nothing is random: bootstrap false and every feature drawn).
+  DistrDepth distr_depth = "auto";
 };
 
 /// Random forest. fit (which waits for nothing): the row blocks are gathered into one
@@ -92,11 +118,12 @@ class RandomForestClassifier {
 
  private:
   void require_fitted(const char* what) const;
-  /// distr_depth's top of a tree (random_forest.cpp).
+  /// The top `levels` of a tree, split by tasks (random_forest.cpp).
   compss::Future<std::vector<double>> grow_top(const compss::Future<std::vector<double>>& data,
                                                const compss::Future<std::vector<double>>& sample,
                                                const detail::TreeParams& tree,
-                                               std::size_t depth, std::uint64_t node) const;
+                                               std::size_t levels, std::size_t depth,
+                                               std::uint64_t node) const;
   /// x in whole rows after checking the model is fitted and x's width.
   Array checked_rows(const Array& x, const char* what) const;
 
