@@ -31,6 +31,7 @@
 #include <cxxabi.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +39,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -559,7 +561,12 @@ std::string default_worker_bind(const std::string& master_host) {
 
 std::uint64_t data_budget_bytes(std::optional<double> data_memory_gb, double memory_gb) {
   const double gb = data_memory_gb.value_or(data_memory_share * memory_gb);
-  return static_cast<std::uint64_t>(gb * 1024.0 * 1024.0 * 1024.0);
+  const double bytes = gb * 1024.0 * 1024.0 * 1024.0;
+  if (!(bytes > 0)) return 0;  // memory unknown (or NaN): no budget
+  // A positive budget stays one: 0 would mean "no budget" (a tiny setting like 1e-12 GB
+  // keeps as little as possible instead). Too large for 64 bits (not finite): the largest.
+  if (!(bytes < 18446744073709551616.0)) return std::numeric_limits<std::uint64_t>::max();
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(bytes));
 }
 
 int worker_main(const WorkerSettings& settings) {

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -36,12 +38,16 @@ std::string os_release_field(const std::string& text, const std::string& key) {
 
 }  // namespace
 
-double memory_gb_variable(const char* name, const std::string& value) {
+double memory_gb_variable(const char* name, const std::string& value, const char* meaning) {
   double gb = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), gb);
-  if (ec != std::errc() || end != value.data() + value.size() || !(gb > 0)) {
-    throw Error(std::string("compss: invalid ") + name + "='" + value +
-                "': expected the node's memory in GB, a positive number (e.g. 8 or 0.5)");
+  // from_chars takes "inf" and "nan": neither is a size (and converting them to a whole
+  // number of bytes is undefined), so only finite values up to max_memory_gb pass.
+  if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(gb) ||
+      !(gb > 0) || gb > max_memory_gb) {
+    throw Error(std::string("compss: invalid ") + name + "='" + value + "': expected " + meaning +
+                " in GB, a finite positive number of at most " +
+                std::to_string(static_cast<std::uint64_t>(max_memory_gb)) + " (e.g. 8 or 0.5)");
   }
   return gb;
 }

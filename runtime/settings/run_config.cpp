@@ -210,7 +210,8 @@ std::optional<WorkerSettings> read_worker_settings(const Env& env) {
     out.memory_gb = sched::memory_gb_variable("COMPSS_WORKER_MEMORY", memory);
   }
   if (const char* data = set(env, "COMPSS_WORKER_DATA_MEMORY")) {
-    out.data_memory_gb = sched::memory_gb_variable("COMPSS_WORKER_DATA_MEMORY", data);
+    out.data_memory_gb = sched::memory_gb_variable("COMPSS_WORKER_DATA_MEMORY", data,
+                                                   "the most data the worker keeps");
   }
   if (const char* gpus = set(env, "COMPSS_WORKER_GPUS")) {
     out.gpus = whole_number("COMPSS_WORKER_GPUS", gpus, 0, detail::max_worker_cores);

@@ -492,6 +492,35 @@ TEST(NetWorker, TheDataBudgetIsTheSettingElseSixtyPercentOfTheMemory) {
   EXPECT_EQ(data_budget_bytes(std::nullopt, 0.0), 0u);  // memory unknown: no budget
 }
 
+TEST(NetWorker, ATinyDataBudgetStaysABudget) {
+  // 0 bytes would mean "no budget": a positive setting keeps at least one byte.
+  EXPECT_EQ(data_budget_bytes(1e-12, 10.0), 1u);
+  EXPECT_EQ(data_budget_bytes(std::nullopt, 1e-15), 1u);
+}
+
+TEST(NetWorker, ANonFiniteOrHugeDataMemoryIsRejectedNamingTheVariable) {
+  for (const char* bad : {"inf", "infinity", "nan", "-inf", "1e300", "0", "-1"}) {
+    std::map<std::string, std::string> vars{{"COMPSS_WORKER", "127.0.0.1:1"}, {"COMPSS_SECRET", "s"},
+                                            {"COMPSS_WORKER_DATA_MEMORY", bad}};
+    const compss::config::Env env = [&vars](const char* name) -> const char* {
+      auto it = vars.find(name);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+    try {
+      compss::config::read_worker_settings(env);
+      ADD_FAILURE() << "COMPSS_WORKER_DATA_MEMORY='" << bad << "' was taken";
+    } catch (const compss::Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("invalid COMPSS_WORKER_DATA_MEMORY='" + std::string(bad) + "'"),
+                std::string::npos) << what;
+      // The message says what this variable sizes, not "the node's memory".
+      EXPECT_NE(what.find("the most data the worker keeps in GB, a finite positive number"),
+                std::string::npos) << what;
+      EXPECT_EQ(what.find("the node's memory"), std::string::npos) << what;
+    }
+  }
+}
+
 TEST(NetWorker, TheDataMemoryVariableIsReadAndABadOneIsAClearError) {
   std::map<std::string, std::string> vars{{"COMPSS_WORKER", "127.0.0.1:1"}, {"COMPSS_SECRET", "s"},
                                           {"COMPSS_WORKER_DATA_MEMORY", "0.25"}};

@@ -170,6 +170,8 @@ TEST(RunConfig, EachBadValueNamesTheVariableTheValueAndWhatIsExpected) {
            Case{"COMPSS_THREADS", "0", "from 1 to 4096"},
            Case{"COMPSS_LOG_LEVEL", "loud", "expected off, info or debug"},
            Case{"COMPSS_MEMORY", "lots", "expected the node's memory in GB"},
+           Case{"COMPSS_MEMORY", "inf", "a finite positive number"},
+           Case{"COMPSS_MEMORY", "nan", "a finite positive number"},
            Case{"COMPSS_GPUS", "-1", "whole number"},
            Case{"COMPSS_CPU_AFFINITY", "sometimes", "expected 'automatic' (pin each task's thread"},
            Case{"COMPSS_GPU_AFFINITY", "sometimes", "expected 'automatic' (an external program"},
