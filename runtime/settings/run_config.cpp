@@ -259,15 +259,23 @@ RunConfig read_run_config(const Env& env) {
 }
 
 namespace {
-std::mutex installed_mutex;                     // guards `installed` (a leaf)
-std::deque<RunConfig> installed;                // never shrinks: readers keep references
-std::atomic<const RunConfig*> current{nullptr};  // the last installed
+// Only constant-initialised state at namespace scope: a user program's global constructor
+// may start the runtime (and so call load_run_config) before this file's dynamic
+// initialisers have run. The deque of installed configurations is therefore built on
+// first use and never destroyed (readers keep references until the process ends).
+constinit std::mutex installed_mutex;                     // guards installed() (a leaf)
+constinit std::atomic<const RunConfig*> current{nullptr};  // the last installed
+
+std::deque<RunConfig>& installed() {  // never shrinks: readers keep references
+  static auto* configs = new std::deque<RunConfig>;
+  return *configs;
+}
 }  // namespace
 
 const RunConfig& load_run_config() {
   RunConfig c = read_run_config(process_env);
   std::lock_guard lock(installed_mutex);
-  const RunConfig& now = installed.emplace_back(std::move(c));
+  const RunConfig& now = installed().emplace_back(std::move(c));
   current.store(&now, std::memory_order_release);
   return now;
 }
