@@ -67,13 +67,16 @@ bool Runtime::cancelled_before_start(TaskBase* t) noexcept {
 }
 
 Watchdog::Clock::time_point Runtime::begin_attempt(TaskBase* t) noexcept {
+  return begin_attempt(t, attempt_time_out(*t));  // (a version's own)
+}
+
+Watchdog::Clock::time_point Runtime::begin_attempt(TaskBase* t, double time_out) noexcept {
   if (t->attempts < 255) ++t->attempts;  // before arming: the watchdog reads it
-  const double time_out = attempt_time_out(*t);  // (a version's own)
   if (time_out <= 0) return no_deadline;
   t->add_ref();  // the node must outlive a finish by the watchdog while the body runs
   auto deadline = Watchdog::Clock::now() + std::chrono::duration_cast<Watchdog::Clock::duration>(
                                                std::chrono::duration<double>(time_out));
-  watchdog_.arm(t, deadline);
+  watchdog_.arm(t, deadline, time_out);
   return deadline;
 }
 
@@ -217,7 +220,7 @@ bool Runtime::skip_if_cancelled(TaskBase* t) noexcept {
   return true;
 }
 
-void Runtime::on_time_out(TaskBase* t) noexcept {
+void Runtime::on_time_out(TaskBase* t, double time_out) noexcept {
   if (t->finish_claimed.exchange(true, std::memory_order_acq_rel)) return;  // it returned
   t->stop.store(true, std::memory_order_release);
   abandoned_.fetch_add(1, std::memory_order_acq_rel);
@@ -232,7 +235,7 @@ void Runtime::on_time_out(TaskBase* t) noexcept {
   }
   // (The same words wherever it ran, the worker's thread too: the report's place says where.)
   std::snprintf(text, sizeof text, "timed out after %g s (time_out); its thread still runs it",
-                attempt_time_out(*t));
+                time_out);
   const TaskError error{"compss::TimeOut", text, std::move(where)};
   settle_failure(t, true, error);
   if (events_.any()) notify_ended(t, TaskOutcome::timed_out, false, 0, &error);

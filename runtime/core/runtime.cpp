@@ -30,7 +30,7 @@ bool in_task_flag() noexcept { return tls_in_task; }
 void set_hook(detail::SubmitHook h) noexcept { g_submit_hook.store(h); }
 
 Runtime::Runtime(unsigned threads, bool progress, const BackendFactory& make_backend)
-    : watchdog_([this](TaskBase* t) { on_time_out(t); }), executor_(threads, *this) {
+    : watchdog_([this](TaskBase* t, double time_out) { on_time_out(t, time_out); }), executor_(threads, *this) {
   backend_ = make_backend(*this, executor_);
   all_local_ = backend_->all_local();
   if (progress) {

@@ -25,11 +25,17 @@ class Runtime;
 /// Builds the runtime's backend once its executor exists (runtime/launch.cpp chooses).
 using BackendFactory = std::function<std::unique_ptr<Backend>(Runtime&, LocalExecutor&)>;
 
-/// The time_out of a task's attempt (seconds, 0: none): the implementation the scheduler
-/// chose for it (a version's own), else the task's when that version gives none.
-inline double attempt_time_out(const detail::TaskBase& t) noexcept {
-  const double own = t.implementation_spec().time_out;
+/// The time_out (seconds, 0: none) of running implementation `version` of `t` (0: the
+/// task itself, i > 0: its version i - 1): the version's own, else the task's.
+inline double time_out_of(const detail::TaskBase& t, std::uint32_t version) noexcept {
+  const double own = version == 0 ? 0 : t.spec().versions[version - 1]->time_out;
   return own > 0 ? own : t.spec().time_out;
+}
+
+/// The time_out of a task's attempt (seconds, 0: none): the implementation the scheduler
+/// chose for it (t.implementation), as time_out_of. Read only by the thread that set it.
+inline double attempt_time_out(const detail::TaskBase& t) noexcept {
+  return time_out_of(t, t.implementation);
 }
 
 /// The runtime of this process: the data registry, task submission and completion, waits,
@@ -117,8 +123,12 @@ class Runtime {
   /// True when the task must not start (the application stops, its group was cancelled,
   /// it reads a value never produced): it was reported and its outputs marked; finish it.
   bool cancelled_before_start(TaskBase* task) noexcept;
-  /// Counts an attempt and arms its time-out; returns the deadline for end_attempt.
+  /// Counts an attempt and arms its time-out (attempt_time_out); returns the deadline for
+  /// end_attempt.
   Watchdog::Clock::time_point begin_attempt(TaskBase* task) noexcept;
+  /// The same with the attempt's time-out given (seconds, 0: none): a replicated call's
+  /// replicas run different versions while task->implementation stays 0.
+  Watchdog::Clock::time_point begin_attempt(TaskBase* task, double time_out) noexcept;
   /// Disarms the time-out and applies the policy to the attempt's outcome.
   /// Tells observers the attempt ended (`ended_at`: when, 0 = now).
   AfterAttempt end_attempt(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
@@ -134,8 +144,9 @@ class Runtime {
   /// Completes a task that ran: the backend's bookkeeping, successors, groups, waiters.
   /// Returns one ready successor to run on this thread (only when all_local()).
   TaskBase* finish(TaskBase* task) noexcept;
-  /// The watchdog's verdict on a task whose deadline passed.
-  void on_time_out(TaskBase* task) noexcept;
+  /// The watchdog's verdict on a task whose deadline passed (armed for `time_out` seconds:
+  /// the watchdog thread never reads task->implementation, which its runner may change).
+  void on_time_out(TaskBase* task, double time_out) noexcept;
   /// Something needs checking before tasks start (a failure, a cancellation).
   void pay_attention() noexcept { attention_.store(true, std::memory_order_release); }
   FailureLog& failures() noexcept { return failures_; }

@@ -4,7 +4,7 @@
 
 namespace compss::rt {
 
-Watchdog::Watchdog(std::function<void(detail::TaskBase*)> expire) : expire_(std::move(expire)) {}
+Watchdog::Watchdog(std::function<void(detail::TaskBase*, double)> expire) : expire_(std::move(expire)) {}
 
 Watchdog::~Watchdog() {
   {
@@ -13,17 +13,17 @@ Watchdog::~Watchdog() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  for (auto& [when, t] : deadlines_) t->release_ref();
+  for (auto& [when, armed] : deadlines_) armed.task->release_ref();
 }
 
-void Watchdog::arm(detail::TaskBase* t, Clock::time_point deadline) {
+void Watchdog::arm(detail::TaskBase* t, Clock::time_point deadline, double time_out) {
   t->add_ref();
   bool earliest;
   {
     std::lock_guard lock(mutex_);
     if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
     earliest = deadlines_.empty() || deadline < deadlines_.begin()->first;
-    deadlines_.emplace(deadline, t);
+    deadlines_.emplace(deadline, Armed{t, time_out});
   }
   if (earliest) wake_.notify_all();
 }
@@ -34,7 +34,7 @@ bool Watchdog::disarm(detail::TaskBase* t, Clock::time_point deadline) {
     std::lock_guard lock(mutex_);
     auto [b, e] = deadlines_.equal_range(deadline);
     for (auto it = b; it != e; ++it) {
-      if (it->second == t) {
+      if (it->second.task == t) {
         deadlines_.erase(it);
         found = true;
         break;
@@ -48,7 +48,7 @@ bool Watchdog::disarm(detail::TaskBase* t, Clock::time_point deadline) {
 
 void Watchdog::loop() {
   std::unique_lock lock(mutex_);
-  std::vector<detail::TaskBase*> expired;
+  std::vector<Armed> expired;
   while (!stopping_) {
     if (deadlines_.empty()) {
       wake_.wait(lock);
@@ -65,9 +65,9 @@ void Watchdog::loop() {
       deadlines_.erase(deadlines_.begin());
     }
     lock.unlock();
-    for (detail::TaskBase* t : expired) {
-      expire_(t);
-      t->release_ref();
+    for (const Armed& armed : expired) {
+      expire_(armed.task, armed.time_out);
+      armed.task->release_ref();
     }
     expired.clear();
     lock.lock();

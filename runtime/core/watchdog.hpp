@@ -16,14 +16,16 @@ namespace compss::rt {
 class Watchdog {
  public:
   using Clock = std::chrono::steady_clock;
-  /// `expire` runs on the watchdog thread for every task whose deadline passed while armed.
-  explicit Watchdog(std::function<void(detail::TaskBase*)> expire);
+  /// `expire` runs on the watchdog thread for every task whose deadline passed while armed,
+  /// with the time-out (seconds) it was armed for.
+  explicit Watchdog(std::function<void(detail::TaskBase*, double)> expire);
   ~Watchdog();
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
 
-  /// Watches `task` until `deadline` (holds a reference on it meanwhile).
-  void arm(detail::TaskBase* task, Clock::time_point deadline);
+  /// Watches `task` until `deadline`, `time_out` seconds from now (holds a reference on
+  /// it meanwhile).
+  void arm(detail::TaskBase* task, Clock::time_point deadline, double time_out);
   /// Stops watching `task`. False if its deadline had already passed: then the watchdog
   /// has called (or is calling) `expire` for it.
   bool disarm(detail::TaskBase* task, Clock::time_point deadline);
@@ -31,10 +33,14 @@ class Watchdog {
  private:
   void loop();
 
-  std::function<void(detail::TaskBase*)> expire_;
+  struct Armed {
+    detail::TaskBase* task;
+    double time_out;
+  };
+  std::function<void(detail::TaskBase*, double)> expire_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::multimap<Clock::time_point, detail::TaskBase*> deadlines_;
+  std::multimap<Clock::time_point, Armed> deadlines_;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -814,6 +814,10 @@ void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
 
 struct Cluster::Replicas {
   Deadline deadline = rt::Runtime::no_deadline;
+  /// The time-out `deadline` was armed for (seconds, 0: none): the longest of the versions
+  /// its replicas started so far run (each node runs the version that fits it), so no
+  /// replica is stopped before its own version's time_out.
+  double time_out = 0;
   bool cancelled = false;  ///< skipped before its first replica started
   bool recorded = false;   ///< a replica's outputs were recorded (the first success's)
   int node = -1;           ///< where those outputs were made
@@ -826,18 +830,25 @@ struct Cluster::Replicas {
   rt::TaskError error;
 };
 
-std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool master_last) {
+std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool master_last,
+                                                            double time_out) {
   auto [it, first] = replicas_.try_emplace(t);
+  Replicas& r = *(first ? it->second = std::make_shared<Replicas>() : it->second);
   if (first) {
     // The call's one attempt begins with its first replica and ends with its last.
-    it->second = std::make_shared<Replicas>();
-    it->second->master_last = master_last;
+    r.master_last = master_last;
     t->add_ref();
     if (runtime_.cancelled_before_start(t)) {
-      it->second->cancelled = true;
+      r.cancelled = true;
     } else {
-      it->second->deadline = runtime_.begin_attempt(t);
+      r.deadline = runtime_.begin_attempt(t, time_out);
+      r.time_out = time_out;
     }
+  } else if (r.deadline != rt::Runtime::no_deadline && (time_out <= 0 || time_out > r.time_out) &&
+             runtime_.withdraw_attempt(t, r.deadline)) {
+    // This replica's version allows longer (or has no time-out): it counts from now.
+    r.deadline = runtime_.begin_attempt(t, time_out);
+    r.time_out = time_out;
   }
   return it->second;
 }
@@ -845,11 +856,14 @@ std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool ma
 void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
   // (Asked before sched_mutex_: the scheduler's lock comes first.)
   const bool master_last = scheduler_->replica_runs_last(class_of(t->spec()));
+  // The version placed on node n (each node runs the one that fits it) gives its time-out.
+  const std::uint32_t version =
+      n == 0 ? master_node_->version_of(t) : workers_[static_cast<std::size_t>(n)]->version_of(t);
   std::shared_ptr<Replicas> r;
   bool failed_before = false;
   {
     std::lock_guard lock(sched_mutex_);
-    r = replicated_call(t, master_last);
+    r = replicated_call(t, master_last, rt::time_out_of(*t, version));
     failed_before = r->outcome != rt::Runtime::Outcome::ok;
   }
   // The master's replica comes after every other has ended (Scheduler::run_replicas_last):
@@ -864,8 +878,9 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
   if (n == 0) {
     executor_.run_job([this, t, computing_units, share = allocation_on(t, 0).first] {
       rt::TaskBindingScope bound(computing_units, {share.cpus, share.gpus});
-      // The version that fits the master's node (the workers' replicas have all ended:
-      // none reads the field meanwhile).
+      // The version that fits the master's node, for the body's call below (the workers'
+      // replicas have all ended: none reads the field meanwhile; the watchdog never does,
+      // it is given the time-out it armed).
       t->implementation = master_node_->version_of(t);
       rt::TaskError err;
       rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
@@ -965,7 +980,7 @@ void Cluster::finish_replicated(void* task) {
     // and the scheduler counted them done. Its attempt begins now and fails below,
     // compss::WorkerLost, so its policy decides, as when its replicas' nodes are lost
     // while they run: with retry it runs again on the nodes left.)
-    r = replicated_call(t, false);
+    r = replicated_call(t, false, 0);  // (no time-out: it ends below at once)
     replicas_.erase(t);
   }
   if (r->cancelled) {

@@ -163,7 +163,9 @@ class Cluster final : public rt::Backend {
   /// replicated: the call's state, made (its attempt begun) by the first replica to start
   /// or by its end when none started (`master_last`: its Replicas::master_last, when it
   /// makes it). With sched_mutex_ held.
-  std::shared_ptr<Replicas> replicated_call(detail::TaskBase* t, bool master_last);
+  /// `time_out`: of the version the replica starting runs (the call's deadline is armed
+  /// for the longest so far).
+  std::shared_ptr<Replicas> replicated_call(detail::TaskBase* t, bool master_last, double time_out);
   /// replicated: one replica placed on node `n` (the first begins the call's attempt).
   void start_replica(detail::TaskBase* t, int n, unsigned computing_units);
   /// Sends a replica's request to worker `n` (without `may_block`, through the lane when
