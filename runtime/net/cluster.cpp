@@ -57,6 +57,12 @@ namespace {
 /// Workers a run restarts or adds (request_resources) at most (each takes a new node
 /// number: the node slots are sized once, at start).
 constexpr std::size_t max_worker_restarts = 256;
+/// Answers "an input went missing" an attempt (or a replica) is sent again after, at most;
+/// the pause before each resend grows from 20 to 200 ms, then starts over.
+constexpr int max_missing_tries = 50;
+std::chrono::milliseconds missing_pause(int tries_so_far) {
+  return std::chrono::milliseconds(20 * (tries_so_far % 10 + 1));
+}
 }  // namespace
 
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
@@ -725,13 +731,13 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);
       return;
     case CallResult::Status::failed: {
-      if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < 50) {
+      if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < max_missing_tries) {
         // (Or a global's value it no longer keeps: the resend carries it inline.)
         data_->globals_missing(*t, n);
         // A peer it fetched from went away: once the master notices, the data is found
         // (or made again) elsewhere. The pause is a timer; the resend goes through the
         // lane (it may have to wait for that).
-        auto pause = std::chrono::milliseconds(20 * (call->missing_tries++ % 10 + 1));
+        const auto pause = missing_pause(call->missing_tries++);
         {
           // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
           // first worker; the resend checks its nodes again (gang_may_start re-records it).
@@ -888,11 +894,14 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
   send_replica(t, n, computing_units, false);
 }
 
-void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool may_block) {
+void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool may_block,
+                           int missing_tries) {
   auto message = std::make_shared<Message>(TaskRequest{});
   try {
     if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
-      lane_.post([this, t, n, computing_units] { send_replica(t, n, computing_units, true); });  // (not on a receiver thread)
+      lane_.post([this, t, n, computing_units, missing_tries] {  // (not on a receiver thread)
+        send_replica(t, n, computing_units, true, missing_tries);
+      });
       return;
     }
   } catch (const std::exception& e) {
@@ -906,7 +915,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     std::get<TaskRequest>(*message).signature = t->spec().versions[v - 1]->signature;
   }
   SentRequest sent = message;
-  workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, sent](CallResult&& res) {
+  workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, computing_units, missing_tries,
+                                                         sent](CallResult&& res) {
     if (res.status != CallResult::Status::lost) {
       data_->globals_received(*t, n, std::get<TaskRequest>(*sent));
     }
@@ -932,6 +942,17 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         return;
       }
       case CallResult::Status::failed:
+        if (res.failed.exception_type == "compss::DataMissing" && missing_tries < max_missing_tries &&
+            !t->stop.load(std::memory_order_acquire)) {
+          // An input copy it was to read went meanwhile (dropped over its worker's budget,
+          // or a peer left): as for an ordinary call, the replica keeps its placement and
+          // is sent again after a pause, with the inputs' holders as they are then.
+          data_->globals_missing(*t, n);
+          after(missing_pause(missing_tries), [this, t, n, computing_units, missing_tries] {
+            send_replica(t, n, computing_units, true, missing_tries + 1);
+          });
+          return;
+        }
         replica_ended(t, n, rt::Runtime::Outcome::failed,
                       {res.failed.exception_type, res.failed.message,
                        links_[static_cast<std::size_t>(n)]->name()});

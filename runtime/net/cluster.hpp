@@ -168,7 +168,9 @@ class Cluster final : public rt::Backend {
   void start_replica(detail::TaskBase* t, int n, unsigned computing_units);
   /// Sends a replica's request to worker `n` (without `may_block`, through the lane when
   /// an input must be fetched or made first).
-  void send_replica(detail::TaskBase* t, int n, unsigned computing_units, bool may_block);
+  /// (`missing_tries`: its answers "an input went missing" so far; each is sent again.)
+  void send_replica(detail::TaskBase* t, int n, unsigned computing_units, bool may_block,
+                    int missing_tries = 0);
   /// A replica's outcome (the first success's outputs are recorded); its reservation is
   /// given back, and the last one ends the call (finish_replicated).
   void replica_ended(detail::TaskBase* t, int n, rt::Runtime::Outcome outcome, const rt::TaskError& err);

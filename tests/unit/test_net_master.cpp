@@ -3,12 +3,22 @@
 // tasks over a WorkerLink (a fake channel, the test playing the worker), so the worker sees
 // no more requests at once than its reported cores and memory allow.
 #include "net/fake_transport.hpp"
+#include "net/io_thread.hpp"
 #include "net/master/admission.hpp"
 #include "net/master/remote_executor.hpp"
 #include "net/resource_report.hpp"
+#include "net/tcp_connection.hpp"
 #include "sched/scheduler.hpp"
 
+#include <compss/compss.hpp>
+#include <compss/detail/call_task.hpp>
+
 #include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -297,4 +307,94 @@ TEST(ClusterNode, DispatchIsToldTheReservedCoresAndGpus) {
   EXPECT_EQ(told[0], std::make_pair(1U, 0U));
   EXPECT_EQ(told[1], std::make_pair(2U, 1U));
   EXPECT_EQ(master.allocation_of(&gpu_task).first.reserved.gpus(), 1U);
+}
+
+// A whole master (net::Cluster, made by the runtime from the COMPSS_ variables) with one
+// fake worker on a real TCP connection: the test plays the worker's side.
+namespace {
+
+void on_every_node() {}
+constexpr compss::detail::TaskSpec on_every_node_spec{
+    .name = "on_every_node", .signature = "void on_every_node()", .params = nullptr,
+    .param_count = 0, .on_failure = compss::detail::OnFailure::fail, .replicated = true};
+
+/// A listening socket on a free loopback port, handed to the master as COMPSS_LISTEN_FD.
+int listening_socket(std::uint16_t& port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 8) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    throw std::runtime_error("cannot listen on loopback");
+  }
+  port = ntohs(a.sin_port);
+  return fd;
+}
+
+/// The worker's side of one connection: answers the task requests it gets with
+/// `answers` in turn (the last one repeats), until the master's Shutdown.
+class ScriptedWorker {
+ public:
+  explicit ScriptedWorker(std::uint16_t port, std::vector<std::string> answers)
+      : answers_(std::move(answers)) {
+    thread_ = std::thread([this, port] { serve(port); });
+  }
+  ~ScriptedWorker() { thread_.join(); }
+  int requests() const { return requests_.load(); }
+
+ private:
+  void serve(std::uint16_t port) {
+    IoThread io;
+    Hello hello{.secret = "s", .node_name = "scripted", .cores = 1,
+                .pid = static_cast<std::uint32_t>(::getpid())};
+    auto master = connect_to(io.context(), "127.0.0.1", port, hello, 30s);
+    for (auto deadline = std::chrono::steady_clock::now() + 60s;
+         std::chrono::steady_clock::now() < deadline;) {
+      Message m;
+      if (std::error_code ec = master->receive(m, 100ms)) {
+        if (ec == NetError::timed_out) continue;
+        return;  // the master closed the connection
+      }
+      if (std::holds_alternative<Shutdown>(m)) break;
+      auto* r = std::get_if<TaskRequest>(&m);
+      if (r == nullptr) continue;
+      const std::string& answer = answers_[std::min<std::size_t>(requests_++, answers_.size() - 1)];
+      if (answer == "done") {
+        (void)master->send(TaskDone{r->task_id, {}, {}});
+      } else {
+        (void)master->send(TaskFailed{r->task_id, answer, "data 1 version 1 is not on this worker", {}});
+      }
+    }
+    master->close();
+  }
+
+  std::vector<std::string> answers_;
+  std::atomic<int> requests_{0};
+  std::thread thread_;
+};
+
+}  // namespace
+
+// A replica whose input copy went meanwhile (compss::DataMissing: dropped over its
+// worker's data budget) is sent again, as an ordinary call is, and the call succeeds.
+TEST(ClusterReplicas, AReplicaAnsweredDataMissingIsSentAgain) {
+  compss::detail::shutdown_runtime();
+  std::uint16_t port = 0;
+  const int fd = listening_socket(port);
+  ::setenv("COMPSS_LISTEN_FD", std::to_string(fd).c_str(), 1);
+  ::setenv("COMPSS_SECRET", "s", 1);
+  ::setenv("COMPSS_WORKERS_EXPECTED", "1", 1);
+  ::setenv("COMPSS_MASTER_CORES", "0", 1);  // the worker runs the only replica
+  {
+    ScriptedWorker worker(port, {"compss::DataMissing", "done"});
+    compss::detail::call_task<on_every_node_spec, &on_every_node>();
+    EXPECT_NO_THROW(compss::barrier());
+    EXPECT_EQ(worker.requests(), 2);
+    compss::detail::shutdown_runtime();
+  }
+  for (const char* v : {"COMPSS_LISTEN_FD", "COMPSS_SECRET", "COMPSS_WORKERS_EXPECTED", "COMPSS_MASTER_CORES"}) {
+    ::unsetenv(v);
+  }
 }
