@@ -933,7 +933,11 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
           }
         }
         try {
-          if (record) data_->record_outputs(t, n, record_of(sent), res.done);
+          if (record) {
+            data_->record_outputs(t, n, record_of(sent), res.done);
+          } else {  // (its outputs would otherwise stay there, unknown, never released)
+            data_->discard_outputs(n, *record_of(sent), res.done);
+          }
         } catch (const std::exception& e) {
           replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
           return;

@@ -479,23 +479,43 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
   }
 }
 
+void DataPlane::record_kept_inputs(int n, const TaskRecord& record, Drops& drops) {
+  // data lock held by the caller
+  // A worker lost after it answered keeps nothing (its node was dropped already).
+  if (lost_.contains(static_cast<sched::NodeId>(n))) return;
+  for (const WireParam& w : record.params) {
+    if (!kept_by_worker(w)) continue;
+    const TrackedDatum* x = directory_.find_id(w.data_id);
+    if (x != nullptr && x->version == w.version) {
+      directory_.version(w.data_id, w.version).holders.insert(static_cast<sched::NodeId>(n));
+    } else {  // superseded (or forgotten) meanwhile: the other copies are dropped already
+      drops.push_back({w.data_id, w.version, only(n)});
+    }
+  }
+}
+
+void DataPlane::discard_outputs(int n, const TaskRecord& record, const TaskDone& done) {
+  Drops drops;
+  {
+    std::lock_guard data(data_mutex_);
+    record_kept_inputs(n, record, drops);
+  }
+  // Released before the call ends, so before any request that reads these versions is
+  // sent to `n` (on the same link, in order): `n` then fetches the recorded value from its
+  // holder instead of using its own, which may differ (another implementation, a GPU).
+  for (const WireParam& o : done.outputs) {
+    if (o.data_id != 0) drops.push_back({o.data_id, o.version, only(n)});
+  }
+  release(drops);
+}
+
 void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                                TaskDone& done) {
   const bool shared_files = links_.shares_files(n);
   Drops drops;
   {
     std::lock_guard data(data_mutex_);
-    // A worker lost after it answered keeps nothing (its node was dropped already).
-    const bool lost = lost_.contains(static_cast<sched::NodeId>(n));
-    for (const WireParam& w : record->params) {
-      if (lost || !kept_by_worker(w)) continue;
-      const TrackedDatum* x = directory_.find_id(w.data_id);
-      if (x != nullptr && x->version == w.version) {
-        directory_.version(w.data_id, w.version).holders.insert(static_cast<sched::NodeId>(n));
-      } else {  // superseded (or forgotten) meanwhile: the other copies are dropped already
-        drops.push_back({w.data_id, w.version, only(n)});
-      }
-    }
+    record_kept_inputs(n, *record, drops);
     for (WireParam& o : done.outputs) {
       if (o.kind == static_cast<std::uint8_t>(ParamKind::file) && o.data_id == 0) {
         // A file written on a worker without the master's files: `version` names the

@@ -90,6 +90,11 @@ class DataPlane {
   /// loaded. Throws when such a value cannot be loaded.
   void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                       TaskDone& done);
+  /// Worker `n` ran `record` as a replica whose outputs are not the call's (another
+  /// node's were recorded): the inputs it kept are recorded as held there, as
+  /// record_outputs does, and its outputs are released there (the master never names
+  /// them, and the worker must not take them for the recorded versions).
+  void discard_outputs(int n, const TaskRecord& record, const TaskDone& done);
   /// Worker `n` received the globals `request` carried (it answered).
   void globals_received(const detail::TaskBase& t, int n, const TaskRequest& request);
   /// Worker `n` said it lacks a value: the next request carries t's globals inline again.
@@ -131,6 +136,9 @@ class DataPlane {
   void master_wrote_params(detail::TaskBase* t, bool files_only, Drops& drops);
   /// Node `n` made output `o`; a lost node is not recorded as its holder. Returns the
   /// holders of the version before it.
+  /// The inputs worker `n` kept from `record` (sent inline or fetched): held there if
+  /// still the latest, else released there (into `drops`). With the data lock held.
+  void record_kept_inputs(int n, const TaskRecord& record, Drops& drops);
   NodeSet record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
   /// A live holder of version v of datum id (0 = the master), else -1.
   int holder_of(std::uint64_t id, std::uint64_t v);
