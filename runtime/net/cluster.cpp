@@ -393,6 +393,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   }
   if (call != nullptr) {
     call->node = n;
+    call->missing_tries = 0;  // (counted per placement: its inputs' holders changed)
     call->computing_units = computing_units;
     call->gpus = gpus;
     if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {

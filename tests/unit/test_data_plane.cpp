@@ -277,6 +277,25 @@ TEST_F(DataPlaneTest, AReaderElsewhereIsToldTheHolderAndEachOldCopyIsReleasedOnc
   EXPECT_EQ(x, 3);
 }
 
+// A worker named as a holder may drop its copy (over its data budget) before it reads
+// the request: another holder is named as the source, so that costs a fetch, not a
+// compss::DataMissing answer and a resend.
+TEST_F(DataPlaneTest, ARequestToAHolderNamesAnotherHolderAsItsSource) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 1);
+  FakeTask use(read_spec, {object(x, Direction::in)});
+  run_on(use, 2);
+  EXPECT_EQ(holders(id_of(x), 1), nodes({1, 2}));
+  FakeTask again(read_spec, {object(x, Direction::in)});
+  TaskRequest to_1, to_2;
+  ASSERT_TRUE(data.build_request(&again, 1, to_1, true));
+  EXPECT_FALSE(to_1.params[0].has_value);
+  EXPECT_EQ(to_1.params[0].source, "w2");
+  ASSERT_TRUE(data.build_request(&again, 2, to_2, true));
+  EXPECT_EQ(to_2.params[0].source, "w1");
+}
+
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {
   int x = 1;
   FakeTask inc(inc_spec, {object(x, Direction::inout)});

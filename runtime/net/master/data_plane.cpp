@@ -86,6 +86,15 @@ int DataPlane::holder_of(std::uint64_t id, std::uint64_t v) {
   return n == NodeSet::npos ? -1 : static_cast<int>(n);
 }
 
+int DataPlane::other_holder(const VersionInfo& info, int n) {
+  // (Lost nodes were removed from the holders.)
+  const NodeSet& h = info.holders;
+  for (auto m = h.next(1); m != NodeSet::npos; m = h.next(m + 1)) {
+    if (static_cast<int>(m) != n) return static_cast<int>(m);
+  }
+  return -1;
+}
+
 int DataPlane::available_at(std::uint64_t id, std::uint64_t v,
                             std::shared_ptr<const TaskRecord>* producer) {
   // data lock held by the caller
@@ -374,6 +383,8 @@ void DataPlane::fill_file_param(const ParamDescriptor& d, int n, WireParam& w,
         } else {
           w.source = links_.data_address(h);
         }
+      } else if (const int h = other_holder(info, n); h > 0) {
+        w.source = links_.data_address(h);  // (its copy there may go meanwhile: below)
       }
     }
   }
@@ -395,7 +406,14 @@ void DataPlane::fill_object_param(const ParamDescriptor& d, int n, WireParam& w,
   w.version = x.version;
   if (!reads(d.direction)) return;
   VersionInfo& info = directory_.version(x.id, x.version);
-  if (holds(info, n)) return;  // already there
+  if (holds(info, n)) {
+    // Already there; but a copy may be dropped (over the worker's data budget) before
+    // the request is read: another holder is named as its source, which the worker only
+    // uses then (it reads its store first). Without one, such a drop costs a
+    // compss::DataMissing answer and a resend.
+    if (const int h = other_holder(info, n); h > 0) w.source = links_.data_address(h);
+    return;
+  }
   if (x.master_has_latest()) {
     w.has_value = true;
     w.value = save(*d.vtable, d.object);

@@ -134,14 +134,16 @@ class DataPlane {
   /// What `t` wrote in place on the master (`files_only`: only its files, written on a
   /// worker sharing the master's files) becomes a new version; older copies to `drops`.
   void master_wrote_params(detail::TaskBase* t, bool files_only, Drops& drops);
-  /// Node `n` made output `o`; a lost node is not recorded as its holder. Returns the
-  /// holders of the version before it.
   /// The inputs worker `n` kept from `record` (sent inline or fetched): held there if
   /// still the latest, else released there (into `drops`). With the data lock held.
   void record_kept_inputs(int n, const TaskRecord& record, Drops& drops);
+  /// Node `n` made output `o`; a lost node is not recorded as its holder. Returns the
+  /// holders of the version before it.
   NodeSet record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
   /// A live holder of version v of datum id (0 = the master), else -1.
   int holder_of(std::uint64_t id, std::uint64_t v);
+  /// A worker other than `n` that holds `info`'s version; -1 if none.
+  static int other_holder(const VersionInfo& info, int n);
   /// Where version v is now: a live holder, from_snapshot, or -1 (then `*producer`, if
   /// given, is the task that made it, if known).
   int available_at(std::uint64_t id, std::uint64_t v, std::shared_ptr<const TaskRecord>* producer);
