@@ -831,7 +831,26 @@ struct Cluster::Replicas {
   bool master_last = false;
   rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
   rt::TaskError error;
+  /// Worker replicas that succeeded without being recorded: their outputs are released
+  /// there when the call ends (DataPlane::discard_outputs), else they would stay there,
+  /// unknown to the master, for the whole run.
+  struct Unrecorded {
+    int node = 0;
+    std::shared_ptr<const TaskRecord> record;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> outputs;  ///< (data id, version)
+  };
+  std::vector<Unrecorded> unrecorded;
 };
+
+void Cluster::keep_unrecorded(TaskBase* t, int n, std::shared_ptr<const TaskRequest> record,
+                              const TaskDone& done) {
+  Replicas::Unrecorded u{n, std::move(record), {}};
+  for (const WireParam& o : done.outputs) {
+    if (o.data_id != 0) u.outputs.emplace_back(o.data_id, o.version);
+  }
+  std::lock_guard lock(sched_mutex_);
+  if (auto it = replicas_.find(t); it != replicas_.end()) it->second->unrecorded.push_back(std::move(u));
+}
 
 std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool master_last) {
   auto [it, first] = replicas_.try_emplace(t);
@@ -936,8 +955,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         try {
           if (record) {
             data_->record_outputs(t, n, record_of(sent), res.done);
-          } else {  // (its outputs would otherwise stay there, unknown, never released)
-            data_->discard_outputs(n, *record_of(sent), res.done);
+          } else {
+            keep_unrecorded(t, n, record_of(sent), res.done);
           }
         } catch (const std::exception& e) {
           replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
@@ -999,6 +1018,9 @@ void Cluster::finish_replicated(void* task) {
     t->release_ref();
     return;
   }
+  // Now that the recorded replica's outputs are (their older versions released), and
+  // before successors may be sent to those workers.
+  for (const Replicas::Unrecorded& u : r->unrecorded) data_->discard_outputs(u.node, *u.record, u.outputs);
   if (r->outcome == rt::Runtime::Outcome::ok && !r->recorded && !r->ran_on_master &&
       !t->stop.load(std::memory_order_acquire)) {
     // Every replica's node was lost before it answered: the call ran nowhere, and the

@@ -296,6 +296,28 @@ TEST_F(DataPlaneTest, ARequestToAHolderNamesAnotherHolderAsItsSource) {
   EXPECT_EQ(to_2.params[0].source, "w1");
 }
 
+// A replica whose outputs were not recorded (the call failed elsewhere): they are
+// released on its worker, and since a release drops the versions before them there too,
+// the directory no longer names that worker for the version it read.
+TEST_F(DataPlaneTest, AnUnrecordedReplicasOutputsAreReleasedAndTheDirectoryFollows) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 1);
+  const std::uint64_t id = id_of(x);
+  FakeTask use(read_spec, {object(x, Direction::in)});
+  run_on(use, 2);
+  ASSERT_EQ(holders(id, 1), nodes({1, 2}));
+  FakeTask replica(inc_spec, {object(x, Direction::inout)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&replica, 1, request, true));
+  ASSERT_EQ(workers.run(1, request).status, CallResult::Status::done);
+  const std::pair<std::uint64_t, std::uint64_t> made[] = {{id, 2}};
+  data.discard_outputs(1, request, made);
+  EXPECT_EQ(workers.releases_to(1, id, 2), 1u);
+  EXPECT_EQ(holders(id, 1), nodes({2}));
+  EXPECT_EQ(holders(id, 2), NodeSet{});
+}
+
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {
   int x = 1;
   FakeTask inc(inc_spec, {object(x, Direction::inout)});

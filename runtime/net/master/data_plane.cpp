@@ -512,18 +512,25 @@ void DataPlane::record_kept_inputs(int n, const TaskRecord& record, Drops& drops
   }
 }
 
-void DataPlane::discard_outputs(int n, const TaskRecord& record, const TaskDone& done) {
+void DataPlane::discard_outputs(int n, const TaskRecord& record,
+                                std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs) {
   Drops drops;
   {
     std::lock_guard data(data_mutex_);
     record_kept_inputs(n, record, drops);
+    for (auto [id, version] : outputs) {
+      // A release drops every version up to the one named: one `n` still holds for the
+      // directory (the call's were not recorded: it failed) is no longer held there.
+      if (const TrackedDatum* x = directory_.find_id(id); x != nullptr && x->version < version) {
+        directory_.copy_dropped(id, x->version, n);
+      }
+      drops.push_back({id, version, only(n)});
+    }
   }
+  holders_cv_.notify_all();
   // Released before the call ends, so before any request that reads these versions is
   // sent to `n` (on the same link, in order): `n` then fetches the recorded value from its
   // holder instead of using its own, which may differ (another implementation, a GPU).
-  for (const WireParam& o : done.outputs) {
-    if (o.data_id != 0) drops.push_back({o.data_id, o.version, only(n)});
-  }
   release(drops);
 }
 
