@@ -842,16 +842,6 @@ struct Cluster::Replicas {
   std::vector<Unrecorded> unrecorded;
 };
 
-void Cluster::keep_unrecorded(TaskBase* t, int n, std::shared_ptr<const TaskRequest> record,
-                              const TaskDone& done) {
-  Replicas::Unrecorded u{n, std::move(record), {}};
-  for (const WireParam& o : done.outputs) {
-    if (o.data_id != 0) u.outputs.emplace_back(o.data_id, o.version);
-  }
-  std::lock_guard lock(sched_mutex_);
-  if (auto it = replicas_.find(t); it != replicas_.end()) it->second->unrecorded.push_back(std::move(u));
-}
-
 std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool master_last) {
   auto [it, first] = replicas_.try_emplace(t);
   if (first) {
@@ -998,6 +988,16 @@ void Cluster::replica_ended(TaskBase* t, int n, rt::Runtime::Outcome outcome, co
     }
   }
   release_placement(t, n);  // the last one ends the call (finish_replicated)
+}
+
+void Cluster::keep_unrecorded(TaskBase* t, int n, std::shared_ptr<const TaskRequest> record,
+                              const TaskDone& done) {
+  Replicas::Unrecorded u{n, std::move(record), {}};
+  for (const WireParam& o : done.outputs) {
+    if (o.data_id != 0) u.outputs.emplace_back(o.data_id, o.version);
+  }
+  std::lock_guard lock(sched_mutex_);
+  if (auto it = replicas_.find(t); it != replicas_.end()) it->second->unrecorded.push_back(std::move(u));
 }
 
 void Cluster::finish_replicated(void* task) {
