@@ -57,6 +57,12 @@ namespace {
 /// Workers a run restarts or adds (request_resources) at most (each takes a new node
 /// number: the node slots are sized once, at start).
 constexpr std::size_t max_worker_restarts = 256;
+/// Answers "an input went missing" an attempt (or a replica) is sent again after, at most;
+/// the pause before each resend grows from 20 to 200 ms, then starts over.
+constexpr int max_missing_tries = 50;
+std::chrono::milliseconds missing_pause(int tries_so_far) {
+  return std::chrono::milliseconds(20 * (tries_so_far % 10 + 1));
+}
 }  // namespace
 
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
@@ -387,6 +393,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   }
   if (call != nullptr) {
     call->node = n;
+    call->missing_tries = 0;  // (counted per placement: its inputs' holders changed)
     call->computing_units = computing_units;
     call->gpus = gpus;
     if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
@@ -725,13 +732,13 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);
       return;
     case CallResult::Status::failed: {
-      if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < 50) {
+      if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < max_missing_tries) {
         // (Or a global's value it no longer keeps: the resend carries it inline.)
         data_->globals_missing(*t, n);
         // A peer it fetched from went away: once the master notices, the data is found
         // (or made again) elsewhere. The pause is a timer; the resend goes through the
         // lane (it may have to wait for that).
-        auto pause = std::chrono::milliseconds(20 * (call->missing_tries++ % 10 + 1));
+        const auto pause = missing_pause(call->missing_tries++);
         {
           // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
           // first worker; the resend checks its nodes again (gang_may_start re-records it).
@@ -828,6 +835,15 @@ struct Cluster::Replicas {
   bool master_last = false;
   rt::Runtime::Outcome outcome = rt::Runtime::Outcome::ok;
   rt::TaskError error;
+  /// Worker replicas that succeeded without being recorded: their outputs are released
+  /// there when the call ends (DataPlane::discard_outputs), else they would stay there,
+  /// unknown to the master, for the whole run.
+  struct Unrecorded {
+    int node = 0;
+    std::shared_ptr<const TaskRecord> record;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> outputs;  ///< (data id, version)
+  };
+  std::vector<Unrecorded> unrecorded;
 };
 
 std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool master_last,
@@ -903,11 +919,14 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
   send_replica(t, n, computing_units, false);
 }
 
-void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool may_block) {
+void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool may_block,
+                           int missing_tries) {
   auto message = std::make_shared<Message>(TaskRequest{});
   try {
     if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
-      lane_.post([this, t, n, computing_units] { send_replica(t, n, computing_units, true); });  // (not on a receiver thread)
+      lane_.post([this, t, n, computing_units, missing_tries] {  // (not on a receiver thread)
+        send_replica(t, n, computing_units, true, missing_tries);
+      });
       return;
     }
   } catch (const std::exception& e) {
@@ -921,7 +940,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     std::get<TaskRequest>(*message).signature = t->spec().versions[v - 1]->signature;
   }
   SentRequest sent = message;
-  workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, sent](CallResult&& res) {
+  workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, computing_units, missing_tries,
+                                                         sent](CallResult&& res) {
     if (res.status != CallResult::Status::lost) {
       data_->globals_received(*t, n, std::get<TaskRequest>(*sent));
     }
@@ -938,7 +958,11 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
           }
         }
         try {
-          if (record) data_->record_outputs(t, n, record_of(sent), res.done);
+          if (record) {
+            data_->record_outputs(t, n, record_of(sent), res.done);
+          } else {
+            keep_unrecorded(t, n, record_of(sent), res.done);
+          }
         } catch (const std::exception& e) {
           replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
           return;
@@ -947,6 +971,17 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         return;
       }
       case CallResult::Status::failed:
+        if (res.failed.exception_type == "compss::DataMissing" && missing_tries < max_missing_tries &&
+            !t->stop.load(std::memory_order_acquire)) {
+          // An input copy it was to read went meanwhile (dropped over its worker's budget,
+          // or a peer left): as for an ordinary call, the replica keeps its placement and
+          // is sent again after a pause, with the inputs' holders as they are then.
+          data_->globals_missing(*t, n);
+          after(missing_pause(missing_tries), [this, t, n, computing_units, missing_tries] {
+            send_replica(t, n, computing_units, true, missing_tries + 1);
+          });
+          return;
+        }
         replica_ended(t, n, rt::Runtime::Outcome::failed,
                       {res.failed.exception_type, res.failed.message,
                        links_[static_cast<std::size_t>(n)]->name()});
@@ -970,6 +1005,16 @@ void Cluster::replica_ended(TaskBase* t, int n, rt::Runtime::Outcome outcome, co
   release_placement(t, n);  // the last one ends the call (finish_replicated)
 }
 
+void Cluster::keep_unrecorded(TaskBase* t, int n, std::shared_ptr<const TaskRequest> record,
+                              const TaskDone& done) {
+  Replicas::Unrecorded u{n, std::move(record), {}};
+  for (const WireParam& o : done.outputs) {
+    if (o.data_id != 0) u.outputs.emplace_back(o.data_id, o.version);
+  }
+  std::lock_guard lock(sched_mutex_);
+  if (auto it = replicas_.find(t); it != replicas_.end()) it->second->unrecorded.push_back(std::move(u));
+}
+
 void Cluster::finish_replicated(void* task) {
   auto* t = static_cast<TaskBase*>(task);
   if (!t->spec().replicated) return;  // an ordinary call (alive here): it ends in finished()
@@ -988,6 +1033,9 @@ void Cluster::finish_replicated(void* task) {
     t->release_ref();
     return;
   }
+  // Now that the recorded replica's outputs are (their older versions released), and
+  // before successors may be sent to those workers.
+  for (const Replicas::Unrecorded& u : r->unrecorded) data_->discard_outputs(u.node, *u.record, u.outputs);
   if (r->outcome == rt::Runtime::Outcome::ok && !r->recorded && !r->ran_on_master &&
       !t->stop.load(std::memory_order_acquire)) {
     // Every replica's node was lost before it answered: the call ran nowhere, and the

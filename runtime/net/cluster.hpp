@@ -170,7 +170,13 @@ class Cluster final : public rt::Backend {
   void start_replica(detail::TaskBase* t, int n, unsigned computing_units);
   /// Sends a replica's request to worker `n` (without `may_block`, through the lane when
   /// an input must be fetched or made first).
-  void send_replica(detail::TaskBase* t, int n, unsigned computing_units, bool may_block);
+  /// (`missing_tries`: its answers "an input went missing" so far; each is sent again.)
+  void send_replica(detail::TaskBase* t, int n, unsigned computing_units, bool may_block,
+                    int missing_tries = 0);
+  /// A worker replica succeeded but its outputs are not the call's: kept in its Replicas
+  /// to be released there when the call ends.
+  void keep_unrecorded(detail::TaskBase* t, int n, std::shared_ptr<const TaskRequest> record,
+                       const TaskDone& done);
   /// A replica's outcome (the first success's outputs are recorded); its reservation is
   /// given back, and the last one ends the call (finish_replicated).
   void replica_ended(detail::TaskBase* t, int n, rt::Runtime::Outcome outcome, const rt::TaskError& err);

@@ -17,10 +17,13 @@ WorkerStore::Value WorkerStore::put(std::uint64_t data_id, std::uint64_t version
   std::vector<StoreKey> dropped;
   {
     std::lock_guard lock(mutex_);
-    Entry& slot = values_[{data_id, version}];
+    const StoreKey key{data_id, version};
+    Entry& slot = values_[key];
+    const bool pinned = pins_.contains(key);
     if (slot.value) {
       bytes_ -= slot.value->size();
       if (slot.origin == made_here) made_here_bytes_ -= slot.value->size();
+      if (slot.origin == copy && !pinned) droppable_bytes_ -= slot.value->size();
       if (slot.origin == made_here) origin = made_here;  // (the same version: still made here)
       freed.push_back(std::exchange(slot.value, value));
     } else {
@@ -30,6 +33,7 @@ WorkerStore::Value WorkerStore::put(std::uint64_t data_id, std::uint64_t version
     slot.last_use = ++use_clock_;
     bytes_ += size;
     if (origin == made_here) made_here_bytes_ += size;
+    if (origin == copy && !pinned) droppable_bytes_ += size;
     stats_.peak_bytes = std::max(stats_.peak_bytes, bytes_);
     stats_.peak_made_here = std::max(stats_.peak_made_here, made_here_bytes_);
     dropped = evict_over_budget(freed);
@@ -55,6 +59,9 @@ std::size_t WorkerStore::release(std::uint64_t data_id, std::uint64_t up_to_vers
   for (auto it = first; it != last; ++it) {
     bytes_ -= it->second.value->size();
     if (it->second.origin == made_here) made_here_bytes_ -= it->second.value->size();
+    if (it->second.origin == copy && !pins_.contains(it->first)) {
+      droppable_bytes_ -= it->second.value->size();
+    }
     dropped.push_back(std::move(it->second.value));
   }
   values_.erase(first, last);
@@ -69,7 +76,12 @@ void WorkerStore::set_budget(std::uint64_t bytes, EvictionListener listener) {
 
 void WorkerStore::pin(std::uint64_t data_id, std::uint64_t version) {
   std::lock_guard lock(mutex_);
-  ++pins_[{data_id, version}];
+  if (++pins_[{data_id, version}] == 1) droppable_bytes_ -= copy_bytes({data_id, version});
+}
+
+std::uint64_t WorkerStore::copy_bytes(const StoreKey& key) const {
+  auto it = values_.find(key);
+  return it != values_.end() && it->second.origin == copy ? it->second.value->size() : 0;
 }
 
 void WorkerStore::unpin(std::uint64_t data_id, std::uint64_t version) {
@@ -79,7 +91,10 @@ void WorkerStore::unpin(std::uint64_t data_id, std::uint64_t version) {
     std::lock_guard lock(mutex_);
     auto it = pins_.find({data_id, version});
     if (it == pins_.end()) return;
-    if (--it->second == 0) pins_.erase(it);
+    if (--it->second == 0) {
+      pins_.erase(it);
+      droppable_bytes_ += copy_bytes({data_id, version});
+    }
     dropped = evict_over_budget(freed);
   }
   tell(std::move(dropped));
@@ -88,6 +103,10 @@ void WorkerStore::unpin(std::uint64_t data_id, std::uint64_t version) {
 std::vector<WorkerStore::StoreKey> WorkerStore::evict_over_budget(std::vector<Value>& freed) {
   std::vector<StoreKey> dropped;
   if (stats_.budget == 0 || bytes_ <= stats_.budget) return dropped;
+  // Over budget with nothing droppable (what it made, pinned inputs) is common on a
+  // worker whose own outputs exceed its budget: no walk on every store and unpin then.
+  if (droppable_bytes_ == 0) return dropped;
+  ++stats_.eviction_walks;
   std::vector<std::pair<std::uint64_t, StoreKey>> candidates;  // (last use, key)
   for (const auto& [key, entry] : values_) {
     if (entry.origin == copy && !pins_.contains(key)) candidates.push_back({entry.last_use, key});
@@ -98,6 +117,7 @@ std::vector<WorkerStore::StoreKey> WorkerStore::evict_over_budget(std::vector<Va
     auto it = values_.find(key);
     const std::uint64_t size = it->second.value->size();
     bytes_ -= size;
+    droppable_bytes_ -= size;
     ++stats_.evicted;
     stats_.evicted_bytes += size;
     freed.push_back(std::move(it->second.value));

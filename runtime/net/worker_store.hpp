@@ -51,6 +51,9 @@ class WorkerStore {
     std::uint64_t peak_made_here = 0;  ///< the most of it made here (never evicted)
     std::uint64_t evicted = 0;         ///< copies dropped to stay within the budget
     std::uint64_t evicted_bytes = 0;
+    /// Times the store was walked for copies to drop: only when over budget with some
+    /// droppable (unpinned copies), never for what it made alone.
+    std::uint64_t eviction_walks = 0;
   };
 
   /// Stores (replaces) one version and returns it; over budget, copies are evicted.
@@ -109,6 +112,8 @@ class WorkerStore {
   /// Drops unpinned copies, least recently used first, until within the budget (lock
   /// held); the dropped values go to `freed` (freed after the lock), their keys returned.
   std::vector<StoreKey> evict_over_budget(std::vector<Value>& freed);
+  /// The bytes of `key` when it is a stored copy, else 0 (lock held).
+  std::uint64_t copy_bytes(const StoreKey& key) const;
   /// Tells the listener (lock NOT held).
   void tell(std::vector<StoreKey> dropped) const;
 
@@ -118,6 +123,7 @@ class WorkerStore {
   mutable std::uint64_t use_clock_ = 0;
   std::uint64_t bytes_ = 0;
   std::uint64_t made_here_bytes_ = 0;
+  std::uint64_t droppable_bytes_ = 0;  ///< stored copies not pinned: what eviction may drop
   Stats stats_;
   EvictionListener listener_;
 };

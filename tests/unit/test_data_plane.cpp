@@ -218,6 +218,15 @@ class DataPlaneTest : public ::testing::Test {
     data.record_outputs(&t, n, std::make_shared<const TaskRecord>(request), r.done);
     return request;
   }
+  /// x's next version made on worker `maker` and read on worker `reader`, which keeps a
+  /// copy: both hold it. Returns x's datum id.
+  std::uint64_t held_by_two(int& x, int maker, int reader) {
+    FakeTask inc(inc_spec, {object(x, Direction::inout)});
+    run_on(inc, maker);
+    FakeTask use(read_spec, {object(x, Direction::in)});
+    run_on(use, reader);
+    return id_of(x);
+  }
   std::uint64_t id_of(int& x) {
     return data.inspect([&](const DataDirectory& d) {
       return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&x))->id;
@@ -275,6 +284,39 @@ TEST_F(DataPlaneTest, AReaderElsewhereIsToldTheHolderAndEachOldCopyIsReleasedOnc
   EXPECT_TRUE(holders(id, 1).empty());
   data.sync_all();
   EXPECT_EQ(x, 3);
+}
+
+// A worker named as a holder may drop its copy (over its data budget) before it reads
+// the request: another holder is named as the source, so that costs a fetch, not a
+// compss::DataMissing answer and a resend.
+TEST_F(DataPlaneTest, ARequestToAHolderNamesAnotherHolderAsItsSource) {
+  int x = 1;
+  EXPECT_EQ(holders(held_by_two(x, 1, 2), 1), nodes({1, 2}));
+  FakeTask again(read_spec, {object(x, Direction::in)});
+  TaskRequest to_1, to_2;
+  ASSERT_TRUE(data.build_request(&again, 1, to_1, true));
+  EXPECT_FALSE(to_1.params[0].has_value);
+  EXPECT_EQ(to_1.params[0].source, "w2");
+  ASSERT_TRUE(data.build_request(&again, 2, to_2, true));
+  EXPECT_EQ(to_2.params[0].source, "w1");
+}
+
+// A replica whose outputs were not recorded (the call failed elsewhere): they are
+// released on its worker, and since a release drops the versions before them there too,
+// the directory no longer names that worker for the version it read.
+TEST_F(DataPlaneTest, AnUnrecordedReplicasOutputsAreReleasedAndTheDirectoryFollows) {
+  int x = 1;
+  const std::uint64_t id = held_by_two(x, 1, 2);
+  ASSERT_EQ(holders(id, 1), nodes({1, 2}));
+  FakeTask replica(inc_spec, {object(x, Direction::inout)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&replica, 1, request, true));
+  ASSERT_EQ(workers.run(1, request).status, CallResult::Status::done);
+  const std::pair<std::uint64_t, std::uint64_t> made[] = {{id, 2}};
+  data.discard_outputs(1, request, made);
+  EXPECT_EQ(workers.releases_to(1, id, 2), 1u);
+  EXPECT_EQ(holders(id, 1), nodes({2}));
+  EXPECT_EQ(holders(id, 2), NodeSet{});
 }
 
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {
@@ -518,11 +560,7 @@ TEST_F(DataPlaneTest, ACopyAWorkerDroppedIsNoLongerNamedAsItsHolder) {
 
 TEST_F(DataPlaneTest, AFetchAnsweredNotHereAfterAnEvictionAsksAnotherHolder) {
   int x = 1;
-  FakeTask inc(inc_spec, {object(x, Direction::inout)});
-  run_on(inc, 2);
-  const std::uint64_t id = id_of(x);
-  FakeTask use(read_spec, {object(x, Direction::in)});
-  run_on(use, 1);
+  const std::uint64_t id = held_by_two(x, 2, 1);
   ASSERT_EQ(holders(id, 1), nodes({1, 2}));  // the master asks worker 1 first
   // Worker 1 dropped its copy; its notice is still on the way when the master's fetch
   // gets "not here" from it (it arrives a moment later, on its link's receiver).

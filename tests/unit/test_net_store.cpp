@@ -124,6 +124,29 @@ TEST(NetStore, VersionsMadeHereAreNeverDroppedEvenOverBudget) {
   EXPECT_NE(b.store.get(4, 1), nullptr);
 }
 
+// Over budget with only what it made (and pinned copies), a store and an unpin cost no
+// walk of the store: it returns at once (a worker whose outputs exceed its budget stores
+// many values). A copy that may go is still dropped.
+TEST(NetStore, OverBudgetWithNothingToDropTheStoreIsNotWalked) {
+  BudgetStore b(10);
+  for (std::uint64_t id = 1; id <= 20; ++id) b.store.put(id, 1, bytes_of(10, 1));  // made here
+  {
+    RequestPins pins(&b.store, {{30, 1}});
+    b.store.put(30, 1, bytes_of(10, 3), WorkerStore::copy);  // pinned: stays
+  }  // unpinned: may go now
+  EXPECT_EQ(b.dropped, (std::vector<WorkerStore::StoreKey>{{30, 1}}));
+  for (std::uint64_t id = 1; id <= 20; ++id) {  // replaced, still made here
+    b.store.put(id, 1, bytes_of(10, 2));
+    RequestPins pins(&b.store, {{id, 1}});
+  }
+  EXPECT_EQ(b.store.stats().eviction_walks, 1u);  // the unpin of copy 30 alone
+  b.store.put(40, 1, bytes_of(5, 4), WorkerStore::copy);
+  b.store.release(40, 1);
+  b.store.put(41, 1, bytes_of(5, 4), WorkerStore::copy);  // dropped at once
+  EXPECT_EQ(b.dropped.back(), (WorkerStore::StoreKey{41, 1}));
+  EXPECT_EQ(b.store.bytes(), 200u);
+}
+
 TEST(NetStore, APinnedCopyStaysUntilItsTaskEndsThenGoes) {
   BudgetStore b(10);
   {

@@ -86,6 +86,15 @@ int DataPlane::holder_of(std::uint64_t id, std::uint64_t v) {
   return n == NodeSet::npos ? -1 : static_cast<int>(n);
 }
 
+int DataPlane::other_holder(const VersionInfo& info, int n) {
+  // (Lost nodes were removed from the holders.)
+  const NodeSet& h = info.holders;
+  for (auto m = h.next(1); m != NodeSet::npos; m = h.next(m + 1)) {
+    if (static_cast<int>(m) != n) return static_cast<int>(m);
+  }
+  return -1;
+}
+
 int DataPlane::available_at(std::uint64_t id, std::uint64_t v,
                             std::shared_ptr<const TaskRecord>* producer) {
   // data lock held by the caller
@@ -374,6 +383,8 @@ void DataPlane::fill_file_param(const ParamDescriptor& d, int n, WireParam& w,
         } else {
           w.source = links_.data_address(h);
         }
+      } else if (const int h = other_holder(info, n); h > 0) {
+        w.source = links_.data_address(h);  // (its copy there may go meanwhile: below)
       }
     }
   }
@@ -395,7 +406,14 @@ void DataPlane::fill_object_param(const ParamDescriptor& d, int n, WireParam& w,
   w.version = x.version;
   if (!reads(d.direction)) return;
   VersionInfo& info = directory_.version(x.id, x.version);
-  if (holds(info, n)) return;  // already there
+  if (holds(info, n)) {
+    // Already there; but a copy may be dropped (over the worker's data budget) before
+    // the request is read: another holder is named as its source, which the worker only
+    // uses then (it reads its store first). Without one, such a drop costs a
+    // compss::DataMissing answer and a resend.
+    if (const int h = other_holder(info, n); h > 0) w.source = links_.data_address(h);
+    return;
+  }
   if (x.master_has_latest()) {
     w.has_value = true;
     w.value = save(*d.vtable, d.object);
@@ -479,23 +497,50 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
   }
 }
 
+void DataPlane::record_kept_inputs(int n, const TaskRecord& record, Drops& drops) {
+  // data lock held by the caller
+  // A worker lost after it answered keeps nothing (its node was dropped already).
+  if (lost_.contains(static_cast<sched::NodeId>(n))) return;
+  for (const WireParam& w : record.params) {
+    if (!kept_by_worker(w)) continue;
+    const TrackedDatum* x = directory_.find_id(w.data_id);
+    if (x != nullptr && x->version == w.version) {
+      directory_.version(w.data_id, w.version).holders.insert(static_cast<sched::NodeId>(n));
+    } else {  // superseded (or forgotten) meanwhile: the other copies are dropped already
+      drops.push_back({w.data_id, w.version, only(n)});
+    }
+  }
+}
+
+void DataPlane::discard_outputs(int n, const TaskRecord& record,
+                                std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs) {
+  Drops drops;
+  {
+    std::lock_guard data(data_mutex_);
+    record_kept_inputs(n, record, drops);
+    for (auto [id, version] : outputs) {
+      // A release drops every version up to the one named: one `n` still holds for the
+      // directory (the call's were not recorded: it failed) is no longer held there.
+      if (const TrackedDatum* x = directory_.find_id(id); x != nullptr && x->version < version) {
+        directory_.copy_dropped(id, x->version, n);
+      }
+      drops.push_back({id, version, only(n)});
+    }
+  }
+  holders_cv_.notify_all();
+  // Released before the call ends, so before any request that reads these versions is
+  // sent to `n` (on the same link, in order): `n` then fetches the recorded value from its
+  // holder instead of using its own, which may differ (another implementation, a GPU).
+  release(drops);
+}
+
 void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                                TaskDone& done) {
   const bool shared_files = links_.shares_files(n);
   Drops drops;
   {
     std::lock_guard data(data_mutex_);
-    // A worker lost after it answered keeps nothing (its node was dropped already).
-    const bool lost = lost_.contains(static_cast<sched::NodeId>(n));
-    for (const WireParam& w : record->params) {
-      if (lost || !kept_by_worker(w)) continue;
-      const TrackedDatum* x = directory_.find_id(w.data_id);
-      if (x != nullptr && x->version == w.version) {
-        directory_.version(w.data_id, w.version).holders.insert(static_cast<sched::NodeId>(n));
-      } else {  // superseded (or forgotten) meanwhile: the other copies are dropped already
-        drops.push_back({w.data_id, w.version, only(n)});
-      }
-    }
+    record_kept_inputs(n, *record, drops);
     for (WireParam& o : done.outputs) {
       if (o.kind == static_cast<std::uint8_t>(ParamKind::file) && o.data_id == 0) {
         // A file written on a worker without the master's files: `version` names the

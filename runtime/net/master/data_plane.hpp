@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -90,6 +91,14 @@ class DataPlane {
   /// loaded. Throws when such a value cannot be loaded.
   void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                       TaskDone& done);
+  /// Worker `n` ran `record` as a replica whose outputs, (data id, version), are not the
+  /// call's (another node's were recorded, or none): the inputs it kept are recorded as
+  /// held there, as record_outputs does, and its outputs are released there (the master
+  /// never names them, and the worker must not take them for the recorded versions).
+  /// Called once the call's outputs are recorded: the release also drops the versions
+  /// before them there.
+  void discard_outputs(int n, const TaskRecord& record,
+                       std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs);
   /// Worker `n` received the globals `request` carried (it answered).
   void globals_received(const detail::TaskBase& t, int n, const TaskRequest& request);
   /// Worker `n` said it lacks a value: the next request carries t's globals inline again.
@@ -129,11 +138,16 @@ class DataPlane {
   /// What `t` wrote in place on the master (`files_only`: only its files, written on a
   /// worker sharing the master's files) becomes a new version; older copies to `drops`.
   void master_wrote_params(detail::TaskBase* t, bool files_only, Drops& drops);
+  /// The inputs worker `n` kept from `record` (sent inline or fetched): held there if
+  /// still the latest, else released there (into `drops`). With the data lock held.
+  void record_kept_inputs(int n, const TaskRecord& record, Drops& drops);
   /// Node `n` made output `o`; a lost node is not recorded as its holder. Returns the
   /// holders of the version before it.
   NodeSet record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
   /// A live holder of version v of datum id (0 = the master), else -1.
   int holder_of(std::uint64_t id, std::uint64_t v);
+  /// A worker other than `n` that holds `info`'s version; -1 if none.
+  static int other_holder(const VersionInfo& info, int n);
   /// Where version v is now: a live holder, from_snapshot, or -1 (then `*producer`, if
   /// given, is the task that made it, if known).
   int available_at(std::uint64_t id, std::uint64_t v, std::shared_ptr<const TaskRecord>* producer);

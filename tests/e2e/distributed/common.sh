@@ -245,3 +245,28 @@ transfer_block_mib() {
 # pause_lines <stderr file>: the lines of the nodes that paused in a transfer,
 # "compss: test: pid P paused in a N-byte value from HOST:PORT for MS ms (...)".
 pause_lines() { grep -E '^compss: test: pid [0-9]+ paused in a [0-9]+-byte value from ' "$1" 2>/dev/null; }
+
+# run_two_one_slot_workers <args...>: runs $compss_bin with <args> under compss-run with two
+# workers of one slot each and no master cores, at --log-level info (output in
+# $work/dist.out and $work/dist.err); fails the test unless its output matches the
+# sequential build's.
+run_two_one_slot_workers() {
+  timeout -k 5 120 "$launcher" --no-progress --workers 2 --worker-cores 1 --master-cores 0 \
+    --log-level info -- "$compss_bin" "$@" >"$work/dist.out" 2>"$work/dist.err"
+  same_as_sequential "the distributed run" $? "$work/dist.out" || { tail -20 "$work/dist.err"; exit 1; }
+}
+
+# workers_end_holding_at_most <max> <what failed>: both workers' last lines (--log-level
+# info) say how many values they held at their end; fails the test with "<what failed>"
+# when they held more than <max> together. Sets `held` (each worker's count).
+workers_end_holding_at_most() {
+  mapfile -t held < <(sed -n 's/^compss: worker .* ends holding \([0-9]*\) values.*/\1/p' "$work/dist.err")
+  if ((${#held[@]} != 2)); then
+    echo "FAIL: expected both workers to say what they held at their end:"; cat "$work/dist.err"; exit 1
+  fi
+  local total=$((held[0] + held[1]))
+  if ((total > $1)); then
+    echo "FAIL: the workers still held $total values (${held[*]}) at their end: $2"
+    grep '^compss: worker' "$work/dist.err"; exit 1
+  fi
+}
