@@ -7,6 +7,7 @@
 #include "net/stream_elements.hpp"
 #include "net/stream_service.hpp"
 
+#include <compss/detail/remote_invoke.hpp>
 #include <compss/stream.hpp>
 
 #include <gtest/gtest.h>
@@ -188,7 +189,11 @@ TEST_P(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAt
   ObjectStream<int> stream("service-retry", compss::at_most_once, 64);
   auto [copy, first] = task_ticket(stream, true);
   auto lost = ObjectStream<int>::from_ticket(first);
+  // (Each publish waits for its answer here: pipelined, these could reach the master after
+  // the retry's first publish, on its own connection, and be refused as stale.)
+  compss::net::set_publish_window(0, 0);
   lost.publish(std::vector<int>{0, 1, 2});  // then its worker is killed
+  compss::net::set_publish_window(256, std::size_t{4} << 20);
   StreamTicket retry = copy.ticket();
   retry.port = 1;
   auto again = ObjectStream<int>::from_ticket(retry);
@@ -335,13 +340,14 @@ TEST_P(StreamServiceTest, APollsReplyStaysWithinItsBudgetTheRestComesNext) {
 // ---- pipelined publishes (stream_client.hpp) -------------------------------------------
 
 /// A worker's handle on a stream the master no longer has: every publish fails there.
-ObjectStream<int> handle_on_a_gone_stream() {
+StreamTicket gone_stream_ticket() {
   StreamTicket t;
   t.stream = 987654321;
   t.producer = 1;
   t.port = 1;
-  return ObjectStream<int>::from_ticket(t);
+  return t;
 }
+ObjectStream<int> handle_on_a_gone_stream() { return ObjectStream<int>::from_ticket(gone_stream_ticket()); }
 
 /// Expects `step` to throw the gone stream's error ("what" says which step did not).
 template <class F>
@@ -375,6 +381,25 @@ TEST_P(StreamServiceTest, AWorkerTaskThatReturnsWithoutCloseFailsWhenAPipelinedP
   // the task fails instead of answering success with the element missing (before: only a
   // line on stderr from the port's destructor).
   expect_gone_streams_error([&] { s.finish_task(); }, "the task's end");
+}
+
+// A producer task whose body returns without close(), as a worker's invoker runs it.
+void publish_and_return(ObjectStream<int>& s) { s.publish(1); }
+constexpr compss::detail::ParamSpec stream_out_param[] = {
+    {compss::detail::Direction::out, compss::detail::ParamKind::stream, "s"}};
+constexpr compss::detail::TaskSpec publish_and_return_spec{
+    "publish_and_return", "void publish_and_return(compss::ObjectStream<int> &)", stream_out_param, 1};
+
+TEST_P(StreamServiceTest, TheWorkersInvokerFailsATaskThatReturnsAfterAFailedPipelinedPublish) {
+  auto ticket = compss::detail::hold_object(gone_stream_ticket());
+  const compss::detail::RemoteInput input{.value = ticket.get()};
+  std::vector<compss::detail::RemoteOutput> outputs;
+  expect_gone_streams_error(
+      [&] {
+        compss::detail::invoke_remote<publish_and_return_spec, &publish_and_return>(
+            std::span(&input, 1), outputs);
+      },
+      "the invoker");
 }
 
 TEST_P(StreamServiceTest, AWorkerTaskWhosePublishWasUnansweredWhenTheConnectionBrokeFails) {
