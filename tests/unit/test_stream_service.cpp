@@ -28,6 +28,16 @@ using compss::ObjectStream;
 using compss::detail::StreamHandle;
 using compss::detail::StreamTicket;
 
+/// Runs `publish` with each remote publish waiting for its answer, so the master has them
+/// all when it returns (pipelined, a lost attempt's publishes could reach the master after
+/// its retry's, on another connection, and be refused as stale).
+template <class F>
+void with_publishes_answered(F publish) {
+  compss::net::set_publish_window(0, 0);
+  publish();
+  compss::net::set_publish_window(256, std::size_t{4} << 20);  // (the default)
+}
+
 /// Every port a test opens is a fake connection served on a thread of its own, as the
 /// master's StreamService serves a TCP one.
 ///
@@ -189,11 +199,7 @@ TEST_P(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAt
   ObjectStream<int> stream("service-retry", compss::at_most_once, 64);
   auto [copy, first] = task_ticket(stream, true);
   auto lost = ObjectStream<int>::from_ticket(first);
-  // (Each publish waits for its answer here: pipelined, these could reach the master after
-  // the retry's first publish, on its own connection, and be refused as stale.)
-  compss::net::set_publish_window(0, 0);
-  lost.publish(std::vector<int>{0, 1, 2});  // then its worker is killed
-  compss::net::set_publish_window(256, std::size_t{4} << 20);
+  with_publishes_answered([&] { lost.publish(std::vector<int>{0, 1, 2}); });  // then its worker is killed
   StreamTicket retry = copy.ticket();
   retry.port = 1;
   auto again = ObjectStream<int>::from_ticket(retry);
@@ -427,10 +433,8 @@ TEST_P(StreamServiceTest, AnOwnConsumerPlaceIsRemovedEvenWithAPublishsErrorPendi
     auto lost = ObjectStream<int>::from_ticket(first);
     EXPECT_TRUE(lost.poll(0.0).empty());  // a producer that polls: a place of its own
     {
-      compss::net::set_publish_window(0, 0);  // (each publish waits: the master knows the retry now)
       auto again = ObjectStream<int>::from_ticket(retry);
-      again.publish(0);
-      compss::net::set_publish_window(256, std::size_t{4} << 20);
+      with_publishes_answered([&] { again.publish(0); });  // (the master knows the retry now)
       again.close();
     }
     lost.publish(99);  // the lost attempt's late publish: refused, the error is pending
@@ -656,7 +660,9 @@ TEST_P(PeerToPeerTest, ElementsAProducersWorkerHeldWhenItDiedComeFromItsRetriedA
   ObjectStream<std::vector<char>> stream("p2p-producer-lost", compss::at_most_once, 16);
   auto [pcopy, first] = task_ticket(stream, true);
   auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
-  for (int i = 0; i < 4; ++i) lost.publish(payload(i));
+  with_publishes_answered([&] {
+    for (int i = 0; i < 4; ++i) lost.publish(payload(i));
+  });
   // Its worker is SIGKILLed: what it held is gone, nothing was handed over.
   ASSERT_EQ(compss::net::held_element_count(), 4u);
   compss::net::drop_held_elements();
