@@ -113,17 +113,27 @@ class StreamHandle {
   void begin_attempt() {
     if (consumer_ != 0) channel_->rewind(consumer_);
   }
+  /// A worker's task returned: throws what its publishes met (RemoteStreamPort::finish),
+  /// so it fails instead of answering success (remote_invoke.hpp, StreamSlot).
+  void finish_task() {
+    if (borrowed_) channel_->finish();
+  }
   /// The task ended: a producer slot still open closes (with `error` when it failed); a
   /// consumer commits what it took (when it succeeded) and leaves.
   void end_task(bool succeeded, const std::string& error) noexcept {
     if (borrowed_) {  // a worker's handle: the master's copy of the task ends them...
+      // ...but not a slot or place this handle opened itself (a stream_in task that
+      // publishes, a producer that polls): nothing else would ever close it. Each is tried
+      // on its own: a port sends them even with a publish's error pending (it throws that
+      // error after, and closes its own slot with it), else a ghost place would pin the log.
       try {
-        // ...but not a slot or place this handle opened itself (a stream_in task that
-        // publishes, a producer that polls): nothing else would ever close it.
         if (own_producer_ && producer_ != 0) channel_->close(producer_, succeeded ? std::string() : error);
+      } catch (...) {
+        // The master is gone, or a publish's error (finish_task told it): nothing else to do.
+      }
+      try {
         if (own_consumer_ && consumer_ != 0) channel_->remove_consumer(consumer_, false, {});
       } catch (...) {
-        // The master is gone: nothing is left to close.
       }
       producer_ = 0;
       consumer_ = 0;

@@ -65,11 +65,13 @@ RemoteStreamPort::~RemoteStreamPort() {
   {
     std::unique_lock lock(mutex_);
     wait_for_publishes(lock);
-    if (pipelined_error_.empty() && !pending_.empty()) pipelined_error_ = broken_;
+    if (pipelined_error_.empty() && lost_at_break_) pipelined_error_ = broken_;
     if (!pipelined_error_.empty()) {
-      std::fprintf(stderr, "compss: a publish of a stream task's handle failed and nobody was "
-                           "told (the handle went without close()): %s\n",
-                   pipelined_error_.c_str());
+      if (!told_) {  // (a task that threw: finish() did not run)
+        std::fprintf(stderr, "compss: a publish of a stream task's handle failed and nobody was "
+                             "told (the handle went without close()): %s\n",
+                     pipelined_error_.c_str());
+      }
       pipelined_error_.clear();
     }
   }
@@ -177,7 +179,17 @@ void RemoteStreamPort::send_pending_locked() {
   for (const WireElement& w : pending_) f.bytes += w.bytes.size() + w.size;
   StreamCall c{.op = StreamCall::publish, .slot = ticket_.producer, .elements = std::move(pending_)};
   pending_.clear();
-  send_locked(c);
+  try {
+    send_locked(c);
+  } catch (const std::exception& e) {
+    // These elements never left: the task must not answer success (finish()).
+    unanswered_ -= f.elements;
+    unanswered_bytes_ -= f.bytes;
+    lost_at_break_ = true;
+    if (broken_.empty()) broken_ = e.what();
+    changed_.notify_all();
+    throw;
+  }
   publish_calls.fetch_add(1);
   in_flight_.push_back(f);
   ++publish_calls_;
@@ -206,8 +218,15 @@ void RemoteStreamPort::receive_answers() noexcept {
       failure = e.what();
     }
     std::lock_guard lock(mutex_);
-    if (failure.empty() && in_flight_.empty()) failure = where() + " sent an answer nobody asked for";
+    if (failure.empty() && in_flight_.empty()) {
+      try {
+        failure = where() + " sent an answer nobody asked for";
+      } catch (...) {
+        failure = "compss: the master's stream service sent an answer nobody asked for";
+      }
+    }
     if (!failure.empty()) {
+      if (publish_calls_ > 0 || !pending_.empty()) lost_at_break_ = true;
       if (broken_.empty()) broken_ = std::move(failure);
       changed_.notify_all();
       return;
@@ -224,8 +243,8 @@ void RemoteStreamPort::receive_answers() noexcept {
       } catch (const std::exception& e) {
         if (broken_.empty()) broken_ = e.what();
       }
-    } else {
-      answer_ = std::move(reply);
+    } else if (f.reply != nullptr) {
+      *f.reply = std::move(reply);
     }
     changed_.notify_all();
   }
@@ -242,17 +261,30 @@ StreamReply RemoteStreamPort::call(StreamCall c) {
   }
   // The publishes in flight are answered first. One that failed fails this call instead,
   // which is not sent (as when a publish waited for its answer and threw: the task fails
-  // before its close, and the master ends its slot as for any failed attempt).
+  // before its close, and the master ends its slot as for any failed attempt)...
   wait_for_publishes(lock);
-  throw_pipelined_error_locked();
+  // ...but a slot or place this handle opened itself is ended anyway (nothing else would:
+  // a ghost consumer place pins the log, an open slot keeps the stream open), then the
+  // error is thrown; its slot closes with the error, so its consumers see it.
+  const bool ends_own = (c.op == StreamCall::close && c.slot != ticket_.producer) ||
+                        (c.op == StreamCall::remove_consumer && c.slot != ticket_.consumer);
+  if (!ends_own) throw_pipelined_error_locked();
+  if (!broken_.empty()) throw Error(broken_);
+  if (c.op == StreamCall::close && c.text.empty()) c.text = pipelined_error_;
   send_locked(c);
-  in_flight_.push_back({.publish = false});
-  changed_.wait(lock, [&] { return !broken_.empty() || answer_.has_value(); });
-  if (!answer_) throw Error(broken_);
-  StreamReply reply = std::move(*answer_);
-  answer_.reset();
-  if (!reply.error.empty()) throw Error(reply.error);
-  return reply;
+  // Copies of a worker's handle share this port: each caller waits for its own answer.
+  std::optional<StreamReply> answer;
+  in_flight_.push_back({.publish = false, .reply = &answer});
+  changed_.wait(lock, [&] { return !broken_.empty() || answer.has_value(); });
+  if (!answer) {
+    for (Flight& f : in_flight_) {
+      if (f.reply == &answer) f.reply = nullptr;
+    }
+    throw Error(broken_);
+  }
+  if (ends_own && !pipelined_error_.empty()) throw Error(std::exchange(pipelined_error_, std::string()));
+  if (!answer->error.empty()) throw Error(answer->error);
+  return std::move(*answer);
 }
 
 std::vector<WireElement> RemoteStreamPort::encoded(const std::vector<Element>& items) const {
@@ -408,6 +440,20 @@ detail::StreamPort::Element RemoteStreamPort::resolved(WireElement& w,
                 " could not be fetched (" + why + ") and the master does not have it");
   }
   return codec_->decode(r.elements.front().bytes);
+}
+
+void RemoteStreamPort::finish() {
+  std::unique_lock lock(mutex_);
+  wait_for_publishes(lock);
+  // (The error stays: a close of this handle's own slot that follows takes it as its text.)
+  if (!pipelined_error_.empty()) {
+    told_ = true;
+    throw Error(pipelined_error_);
+  }
+  if (lost_at_break_) {
+    told_ = true;
+    throw Error(broken_ + " before every element the task published reached the master");
+  }
 }
 
 bool RemoteStreamPort::is_closed(std::uint64_t consumer) {

@@ -40,13 +40,21 @@ namespace compss::net {
 /// most the window ahead of the channel's bound, in order (one connection, calls sent
 /// under `mutex_`). An error a pipelined publish met on the master is thrown by the
 /// port's next operation instead of doing it: a publish (once that answer arrived), any
-/// other call and close() (which first wait for every publish in flight). The destructor
-/// waits for the publishes in flight (a task's answer leaves only after its stream
-/// handles went, so the master has its elements before it ends the task's slot), and
-/// says an error nobody was told on stderr.
+/// other call and close() of the task's slot (which first wait for every publish in
+/// flight). Ending a slot or place this handle opened itself (close of another slot,
+/// remove_consumer) is sent anyway, then the error is thrown (a close without text takes
+/// the error as its text): otherwise nothing would ever end them. finish(), called by the
+/// worker when the task returned, waits for the publishes and throws their error, or the
+/// connection's when publishes were pending or unanswered when it broke, so the task fails
+/// (and its retry publishes again: the master keeps what it already has by position)
+/// instead of answering success with elements missing. The destructor waits for the
+/// publishes in flight (a task's answer leaves only after its stream handles went, so the
+/// master has its elements before it ends the task's slot), and says on stderr an error
+/// nobody was told (a task that threw: finish() was not called).
 ///
-/// Threads: the caller's (one at a time, as for any handle) and `receiver_`; `mutex_`
-/// guards everything below it, `changed_` signals answers.
+/// Threads: callers (copies of a worker's handle share the port; calls go one at a time
+/// on the connection, each caller waits for its own answer: Flight::reply) and
+/// `receiver_`; `mutex_` guards everything below it, `changed_` signals answers.
 ///
 ///   RemoteStreamPort port(endpoint, ticket, detail::codec_for<double>());
 class RemoteStreamPort final : public detail::StreamPort {
@@ -72,6 +80,7 @@ class RemoteStreamPort final : public detail::StreamPort {
   void commit(std::uint64_t consumer) override;
   std::vector<Element> poll(std::uint64_t consumer, double timeout) override;
   bool is_closed(std::uint64_t consumer) override;
+  void finish() override;
 
  private:
   StreamReply call(StreamCall c);
@@ -103,15 +112,18 @@ class RemoteStreamPort final : public detail::StreamPort {
   struct Flight {  // a call sent and not answered yet
     bool publish = true;
     std::size_t elements = 0, bytes = 0;
+    // Not a publish: where its caller waits for the answer (null once the caller left).
+    std::optional<StreamReply>* reply = nullptr;
   };
   std::condition_variable changed_;
   std::deque<Flight> in_flight_;
   std::size_t publish_calls_ = 0;                 // publishes in in_flight_
   std::size_t unanswered_ = 0, unanswered_bytes_ = 0;  // elements pending or in flight
   std::vector<WireElement> pending_;              // published, not sent yet
-  std::optional<StreamReply> answer_;             // the answer to the call in flight (receiver_)
   std::string pipelined_error_;  // the first error of a publish nobody was told yet
   std::string broken_;           // the connection failed (receiver_)
+  bool lost_at_break_ = false;   // elements were unsent or unanswered when it failed
+  bool told_ = false;            // finish() threw the error: the destructor says nothing
   bool stopping_ = false;
   std::thread receiver_;
   // What the last poll's answer said of is_closed(poll_consumer_), for the is_closed()

@@ -14,6 +14,8 @@
 #include <tuple>
 #include <utility>
 
+#include <unistd.h>
+
 namespace compss::net {
 
 namespace {
@@ -31,13 +33,26 @@ std::map<std::uint64_t, std::vector<std::byte>> held;
 // own element (and a stale release drops nothing of it). Two processes' keys overlap only
 // if their points fall within the count of elements they issue of each other: for a
 // million elements each, a chance of about 1 in 2^43.
-std::uint64_t draw_key_base() {
-  std::random_device device;
-  std::seed_seq seed{device(), device(),
-                     static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count()),
-                     static_cast<unsigned>(std::chrono::system_clock::now().time_since_epoch().count())};
-  std::mt19937_64 draw(seed);
-  return draw();
+// (Drawn in a static initializer: std::random_device may throw when the system has no
+// entropy source, which would end the process before main; the time and the process id
+// then stand in for it.)
+std::uint64_t draw_key_base() noexcept {
+  const auto steady = static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto wall = static_cast<unsigned>(std::chrono::system_clock::now().time_since_epoch().count());
+  unsigned a = static_cast<unsigned>(::getpid()), b = wall ^ (steady << 7);
+  try {
+    std::random_device device;
+    a = device();
+    b = device();
+  } catch (...) {
+  }
+  try {
+    std::seed_seq seed{a, b, steady, wall};
+    std::mt19937_64 draw(seed);
+    return draw();
+  } catch (...) {  // (seed_seq allocates)
+    return (std::uint64_t{wall} << 32) ^ steady ^ (std::uint64_t{a} << 16);
+  }
 }
 std::uint64_t last_key = draw_key_base();
 

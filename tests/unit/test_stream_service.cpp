@@ -7,6 +7,7 @@
 #include "net/stream_elements.hpp"
 #include "net/stream_service.hpp"
 
+#include <compss/detail/remote_invoke.hpp>
 #include <compss/stream.hpp>
 
 #include <gtest/gtest.h>
@@ -26,6 +27,16 @@ namespace {
 using compss::ObjectStream;
 using compss::detail::StreamHandle;
 using compss::detail::StreamTicket;
+
+/// Runs `publish` with each remote publish waiting for its answer, so the master has them
+/// all when it returns (pipelined, a lost attempt's publishes could reach the master after
+/// its retry's, on another connection, and be refused as stale).
+template <class F>
+void with_publishes_answered(F publish) {
+  compss::net::set_publish_window(0, 0);
+  publish();
+  compss::net::set_publish_window(256, std::size_t{4} << 20);  // (the default)
+}
 
 /// Every port a test opens is a fake connection served on a thread of its own, as the
 /// master's StreamService serves a TCP one.
@@ -130,7 +141,7 @@ TEST_P(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) 
   }
   producer.join();
   copy.end_task(true, {});
-  compss::net::set_publish_window(64, std::size_t{4} << 20);
+  compss::net::set_publish_window(256, std::size_t{4} << 20);  // (the default)
   EXPECT_LE(most_waiting, bound + 1);
   ASSERT_EQ(taken.size(), 40u);
   for (int i = 0; i < 40; ++i) EXPECT_EQ(taken[static_cast<std::size_t>(i)], i);
@@ -188,7 +199,7 @@ TEST_P(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAt
   ObjectStream<int> stream("service-retry", compss::at_most_once, 64);
   auto [copy, first] = task_ticket(stream, true);
   auto lost = ObjectStream<int>::from_ticket(first);
-  lost.publish(std::vector<int>{0, 1, 2});  // then its worker is killed
+  with_publishes_answered([&] { lost.publish(std::vector<int>{0, 1, 2}); });  // then its worker is killed
   StreamTicket retry = copy.ticket();
   retry.port = 1;
   auto again = ObjectStream<int>::from_ticket(retry);
@@ -335,23 +346,30 @@ TEST_P(StreamServiceTest, APollsReplyStaysWithinItsBudgetTheRestComesNext) {
 // ---- pipelined publishes (stream_client.hpp) -------------------------------------------
 
 /// A worker's handle on a stream the master no longer has: every publish fails there.
-ObjectStream<int> handle_on_a_gone_stream() {
+StreamTicket gone_stream_ticket() {
   StreamTicket t;
   t.stream = 987654321;
   t.producer = 1;
   t.port = 1;
-  return ObjectStream<int>::from_ticket(t);
+  return t;
+}
+ObjectStream<int> handle_on_a_gone_stream() { return ObjectStream<int>::from_ticket(gone_stream_ticket()); }
+
+/// Expects `step` to throw the gone stream's error ("what" says which step did not).
+template <class F>
+void expect_gone_streams_error(F step, const char* what) {
+  try {
+    step();
+    ADD_FAILURE() << what << " did not report the publish's error";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no longer exists"), std::string::npos) << e.what();
+  }
 }
 
 TEST_P(StreamServiceTest, APipelinedPublishsErrorIsThrownByClose) {
   auto s = handle_on_a_gone_stream();
   s.publish(1);  // returns before the master answered (before: threw here, each publish waited)
-  try {
-    s.close();
-    ADD_FAILURE() << "close() did not report the publish's error";
-  } catch (const compss::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no longer exists"), std::string::npos) << e.what();
-  }
+  expect_gone_streams_error([&] { s.close(); }, "close()");
 }
 
 TEST_P(StreamServiceTest, APipelinedPublishsErrorIsThrownByTheNextPublishOnceTheWindowIsFull) {
@@ -359,7 +377,108 @@ TEST_P(StreamServiceTest, APipelinedPublishsErrorIsThrownByTheNextPublishOnceThe
   auto s = handle_on_a_gone_stream();
   EXPECT_NO_THROW(s.publish(1));
   EXPECT_THROW(s.publish(2), compss::Error);  // waits for 1's answer: the error
-  compss::net::set_publish_window(64, std::size_t{4} << 20);
+  compss::net::set_publish_window(256, std::size_t{4} << 20);  // (the default)
+}
+
+TEST_P(StreamServiceTest, AWorkerTaskThatReturnsWithoutCloseFailsWhenAPipelinedPublishFailed) {
+  auto s = handle_on_a_gone_stream();
+  s.publish(1);  // returns before the master answered; the task body then returns
+  // What the worker's invoker calls on the success path (remote_invoke.hpp, StreamSlot):
+  // the task fails instead of answering success with the element missing (before: only a
+  // line on stderr from the port's destructor).
+  expect_gone_streams_error([&] { s.finish_task(); }, "the task's end");
+}
+
+// A producer task whose body returns without close(), as a worker's invoker runs it.
+void publish_and_return(ObjectStream<int>& s) { s.publish(1); }
+constexpr compss::detail::ParamSpec stream_out_param[] = {
+    {compss::detail::Direction::out, compss::detail::ParamKind::stream, "s"}};
+constexpr compss::detail::TaskSpec publish_and_return_spec{
+    "publish_and_return", "void publish_and_return(compss::ObjectStream<int> &)", stream_out_param, 1};
+
+TEST_P(StreamServiceTest, TheWorkersInvokerFailsATaskThatReturnsAfterAFailedPipelinedPublish) {
+  auto ticket = compss::detail::hold_object(gone_stream_ticket());
+  const compss::detail::RemoteInput input{.value = ticket.get()};
+  std::vector<compss::detail::RemoteOutput> outputs;
+  expect_gone_streams_error(
+      [&] {
+        compss::detail::invoke_remote<publish_and_return_spec, &publish_and_return>(
+            std::span(&input, 1), outputs);
+      },
+      "the invoker");
+}
+
+TEST_P(StreamServiceTest, AWorkerTaskWhosePublishWasUnansweredWhenTheConnectionBrokeFails) {
+  // (Elements travel: one a worker held would stay held, its hand-over failing, by design.)
+  compss::net::set_element_port(0);
+  std::shared_ptr<compss::net::Endpoint> silent;  // the master's end: it never answers
+  compss::net::set_stream_connector([&](const std::string&, std::uint16_t) {
+    auto [client_end, master_end] = compss::net::make_fake_pair();
+    silent = master_end;
+    return client_end;
+  });
+  auto s = handle_on_a_gone_stream();
+  s.publish(1);  // sent, not answered
+  silent->close();  // the connection breaks with the publish in flight
+  // (before: nothing at all, not even the destructor's line: only pending_ was checked)
+  EXPECT_THROW(s.finish_task(), compss::Error);
+}
+
+TEST_P(StreamServiceTest, AnOwnConsumerPlaceIsRemovedEvenWithAPublishsErrorPending) {
+  ObjectStream<int> stream("service-own-place-error", compss::at_least_once, 64);
+  auto [pcopy, first] = task_ticket(stream, true);
+  StreamTicket retry = pcopy.ticket();
+  retry.port = 1;
+  {
+    auto lost = ObjectStream<int>::from_ticket(first);
+    EXPECT_TRUE(lost.poll(0.0).empty());  // a producer that polls: a place of its own
+    {
+      auto again = ObjectStream<int>::from_ticket(retry);
+      with_publishes_answered([&] { again.publish(0); });  // (the master knows the retry now)
+      again.close();
+    }
+    lost.publish(99);  // the lost attempt's late publish: refused, the error is pending
+  }  // the lost handle's end must still remove its place (before: not sent, the log pinned)
+  pcopy.end_task(true, {});
+  std::vector<int> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!stream.is_closed() && std::chrono::steady_clock::now() < deadline) {
+    for (int v : stream.poll(0.05)) got.push_back(v);
+  }
+  EXPECT_EQ(got, (std::vector<int>{0}));
+  EXPECT_TRUE(stream.poll(0.0).empty());  // (commits what it took)
+  auto channel = compss::detail::find_stream_channel(stream.id());
+  ASSERT_NE(channel, nullptr);
+  EXPECT_EQ(channel->buffered(), 0u);  // nobody is left to read element 0
+}
+
+TEST_P(StreamServiceTest, CopiesOfAWorkersHandleOnTwoThreadsEachGetTheirOwnAnswers) {
+  constexpr int n = 400;
+  ObjectStream<int> stream("service-shared-port", compss::at_most_once, 1024);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  auto w = ObjectStream<int>::from_ticket(cticket);
+  w.publish(-1);  // (a publish starts the port's receiver thread)
+  ObjectStream<int> other = w;  // shares w's port
+  std::atomic<bool> stop{false};
+  std::thread asker([&] {
+    while (!stop.load()) (void)other.is_closed();
+  });
+  std::thread publisher([&] {
+    for (int i = 0; i < n; ++i) stream.publish(i);
+  });
+  std::vector<int> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (got.size() < n + 1u && std::chrono::steady_clock::now() < deadline) {
+    for (int v : w.poll(0.01)) got.push_back(v);
+  }
+  stop = true;
+  asker.join();
+  publisher.join();
+  // (before: a poll's answer taken by the other thread's is_closed, its elements dropped)
+  EXPECT_EQ(got.size(), n + 1u);
+  w.close();
+  ccopy.end_task(true, {});
+  stream.close();
 }
 
 TEST_P(StreamServiceTest, AFastRemoteProducerKeepsItsOrderAndLosesNothingThroughThePipeline) {
@@ -541,7 +660,9 @@ TEST_P(PeerToPeerTest, ElementsAProducersWorkerHeldWhenItDiedComeFromItsRetriedA
   ObjectStream<std::vector<char>> stream("p2p-producer-lost", compss::at_most_once, 16);
   auto [pcopy, first] = task_ticket(stream, true);
   auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
-  for (int i = 0; i < 4; ++i) lost.publish(payload(i));
+  with_publishes_answered([&] {
+    for (int i = 0; i < 4; ++i) lost.publish(payload(i));
+  });
   // Its worker is SIGKILLed: what it held is gone, nothing was handed over.
   ASSERT_EQ(compss::net::held_element_count(), 4u);
   compss::net::drop_held_elements();

@@ -243,6 +243,8 @@ struct StreamSlot {
     handle.emplace(S::from_ticket(ticket));
   }
   S& arg() noexcept { return *handle; }
+  /// The task returned: what its publishes met fails it (StreamHandle::finish_task).
+  void finish() { handle->finish_task(); }
 };
 
 /// How a worker holds parameter P of kind K: an array section (`Section`) as a std::vector
@@ -345,6 +347,12 @@ void invoke_remote(std::span<const RemoteInput> inputs, std::vector<RemoteOutput
         auto r = invoke_task_fn<Spec, Fn>(std::get<I>(slots).arg()...);
         outputs.push_back({static_cast<std::uint32_t>(N), hold_object(std::move(r))});
       }
+      // Only on the success path: a task that threw fails anyway (its handles' ends say on
+      // stderr what nobody was told).
+      auto finish = [](auto& slot) {
+        if constexpr (requires { slot.finish(); }) slot.finish();
+      };
+      (finish(std::get<I>(slots)), ...);
       auto save = [&](auto index, auto& slot) {
         constexpr std::size_t i = decltype(index)::value;
         using P = typename T::template param_t<i>;

@@ -75,6 +75,11 @@ class StreamPort {
   virtual void commit(std::uint64_t consumer) = 0;
   virtual std::vector<Element> poll(std::uint64_t consumer, double timeout) = 0;
   virtual bool is_closed(std::uint64_t consumer) = 0;
+
+  /// The task using this port returned (on a worker, before it answers success): waits
+  /// for what it published and throws what that met, so the task fails instead of
+  /// answering success with elements missing. Nothing to do on a local channel.
+  virtual void finish() {}
 };
 
 /// One stream's buffer and bookkeeping. Thread-safe: every member takes `mutex_` (the only
