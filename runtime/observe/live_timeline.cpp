@@ -13,7 +13,7 @@ void LiveTimeline::on_submitted(const rt::TaskSubmitted& e) {
     if (added) type_names_.emplace_back(e.name);
     last_type_ = it->second;
   }
-  type_of_[e.task_id] = last_type_;
+  type_of_.set(e.task_id, last_type_);
 }
 
 unsigned LiveTimeline::take_lane(int node) {
@@ -38,8 +38,17 @@ LiveTimeline::Span& LiveTimeline::open(std::uint64_t task, int node, rt::EventTi
   span.node = node;
   span.lane = take_lane(node);
   span.begin = time;
-  if (auto type = type_of_.find(task); type != type_of_.end()) span.type = type->second;
-  return open_.emplace(task, span)->second;
+  if (const std::uint32_t* type = type_of_.find(task)) span.type = *type;
+  return open_.emplace_back(span);
+}
+
+void LiveTimeline::keep_ended(const Span& span) {
+  if (ended_.size() < max_ended) {
+    ended_.push_back(span);
+    return;
+  }
+  ended_[ended_next_] = span;
+  ended_next_ = (ended_next_ + 1) % max_ended;
 }
 
 void LiveTimeline::on_placed(const rt::TaskPlaced& e) {
@@ -51,8 +60,8 @@ void LiveTimeline::on_started(const rt::TaskStarted& e) {
   std::lock_guard lock(mutex_);
   Span* span = nullptr;
   // The placement's bar on that node (a replica has one per node) now runs.
-  for (auto [it, end] = open_.equal_range(e.task_id); it != end; ++it)
-    if (it->second.node == e.where.node && it->second.state == sent) span = &it->second;
+  for (Span& s : open_)
+    if (s.task == e.task_id && s.node == e.where.node && s.state == sent) span = &s;
   if (span == nullptr) span = &open(e.task_id, e.where.node, e.time);
   span->state = running;
   span->attempt = e.attempt;
@@ -65,17 +74,20 @@ void LiveTimeline::on_ended(const rt::TaskEnded& e) {
   if (e.outcome == rt::TaskOutcome::failed) state = failed;
   else if (e.outcome == rt::TaskOutcome::timed_out) state = timed_out;
   else if (e.outcome == rt::TaskOutcome::cancelled) state = cancelled;
-  auto [first, last] = open_.equal_range(e.task_id);
-  for (auto it = first; it != last; ++it) {
-    Span& span = it->second;
+  for (std::size_t i = 0; i < open_.size();) {
+    Span& span = open_[i];
+    if (span.task != e.task_id) {
+      ++i;
+      continue;
+    }
     free_lane(span);
     span.state = state;
     span.end = e.time < span.begin ? span.begin : e.time;
     if (span.attempt == 0) span.attempt = e.attempt;
-    if (ended_.size() >= max_ended) ended_.pop_front();
-    ended_.push_back(span);
+    keep_ended(span);
+    span = open_.back();  // (order among open bars does not matter)
+    open_.pop_back();
   }
-  open_.erase(first, last);
   if (!e.will_retry) type_of_.erase(e.task_id);
 }
 
@@ -90,10 +102,12 @@ std::string LiveTimeline::json(rt::EventTime now) const {
     std::lock_guard lock(mutex_);
     types = type_names_;
     spans.reserve(ended_.size() + open_.size());
-    for (const Span& s : ended_)
+    for (std::size_t i = 0; i < ended_.size(); ++i) {  // (oldest first)
+      const Span& s = ended_[(ended_next_ + i) % ended_.size()];
       if (s.end >= oldest) spans.push_back(s);
+    }
     ended_count = spans.size();
-    for (const auto& [task, s] : open_) spans.push_back(s);
+    spans.insert(spans.end(), open_.begin(), open_.end());
   }
   const auto seconds = [this](rt::EventTime t) {
     char buf[32];

@@ -5,9 +5,9 @@
 #pragma once
 
 #include "core/events.hpp"
+#include "observe/task_index.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -62,14 +62,19 @@ class LiveTimeline {
   unsigned take_lane(int node);
   void free_lane(const Span& span);
   Span& open(std::uint64_t task, int node, rt::EventTime time);
+  /// Keeps `span` among the newest max_ended ended ones (a ring: no allocation once full).
+  void keep_ended(const Span& span);
 
   rt::EventTime start_;
   mutable std::mutex mutex_;
   std::vector<std::string> type_names_;
   std::unordered_map<std::string, std::uint32_t> type_ids_;
-  std::unordered_map<std::uint64_t, std::uint32_t> type_of_;  ///< tasks not ended yet
-  std::unordered_multimap<std::uint64_t, Span> open_;  ///< by task (replicas: one per node)
-  std::deque<Span> ended_;
+  TaskIndex<std::uint32_t> type_of_;  ///< tasks not ended yet
+  /// The open bars (replicas: one per node), unordered: few (the attempts running or sent),
+  /// so looked through rather than hashed (a hash map allocated a node per attempt).
+  std::vector<Span> open_;
+  std::vector<Span> ended_;      ///< a ring of at most max_ended, the oldest at ended_next_ once full
+  std::size_t ended_next_ = 0;
   std::vector<std::vector<bool>> lanes_busy_;  ///< [node][lane]
   std::uint32_t last_type_ = ~0u;  ///< the type on_submitted found last (calls of one type follow)
 };

@@ -19,30 +19,30 @@ void RunSummary::on_submitted(const rt::TaskSubmitted& e) {
     }
     last_type_ = it->second;
   }
-  live_[e.task_id] = {last_type_, 0};
+  live_.set(e.task_id, {last_type_, 0});
   for (const rt::DataAccess& a : e.data)
     if (detail::writes(a.direction) || detail::shared_copy(a.direction))
-      makers_[{a.data_id, a.version}] = last_type_;
+      makers_.at_or_add(a.data_id, a.version) = last_type_ + 1;
   if (first_ == 0) first_ = e.time;
 }
 
 void RunSummary::on_started(const rt::TaskStarted& e) {
   std::lock_guard lock(mutex_);
-  if (auto it = live_.find(e.task_id); it != live_.end()) it->second.started = e.time;
+  if (Live* live = live_.find(e.task_id)) live->started = e.time;
 }
 
 void RunSummary::on_ended(const rt::TaskEnded& e) {
   std::lock_guard lock(mutex_);
-  auto it = live_.find(e.task_id);
-  if (it == live_.end()) return;
-  TypeSummary& t = report_.types[it->second.type];
-  if (it->second.started != 0) {
-    const std::int64_t ns = std::max<std::int64_t>(0, e.time - it->second.started);
+  Live* live = live_.find(e.task_id);
+  if (live == nullptr) return;
+  TypeSummary& t = report_.types[live->type];
+  if (live->started != 0) {
+    const std::int64_t ns = std::max<std::int64_t>(0, e.time - live->started);
     t.min_ns = t.attempts == 0 ? ns : std::min(t.min_ns, ns);
     t.max_ns = std::max(t.max_ns, ns);
     t.total_ns += ns;
     ++t.attempts;
-    it->second.started = 0;
+    live->started = 0;
   }
   last_ = std::max(last_, e.time);
   if (e.will_retry) {
@@ -56,14 +56,14 @@ void RunSummary::on_ended(const rt::TaskEnded& e) {
     case rt::TaskOutcome::failed:
     case rt::TaskOutcome::timed_out: ++t.failed; break;
   }
-  live_.erase(it);
+  live_.erase(e.task_id);
 }
 
 void RunSummary::on_transfer(const rt::DataTransferred& e) {
   std::lock_guard lock(mutex_);
-  auto it = makers_.find({e.data_id, e.version});
-  if (it == makers_.end()) report_.bytes_from_main += e.bytes;
-  else report_.types[it->second].bytes_moved += e.bytes;
+  const std::uint32_t* maker = makers_.find(e.data_id, e.version);
+  if (maker == nullptr || *maker == 0) report_.bytes_from_main += e.bytes;
+  else report_.types[*maker - 1].bytes_moved += e.bytes;
 }
 
 SummaryReport RunSummary::report() const {

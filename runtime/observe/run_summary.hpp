@@ -5,6 +5,8 @@
 #pragma once
 
 #include "core/events.hpp"
+#include "observe/task_index.hpp"
+#include "observe/version_map.hpp"
 
 #include <cstdint>
 #include <mutex>
@@ -57,18 +59,13 @@ class RunSummary : public rt::TaskObserver {
     std::uint32_t type = 0;
     rt::EventTime started = 0;  ///< of the attempt running; 0 = none
   };
-  struct VersionHash {
-    std::size_t operator()(const std::pair<std::uint64_t, std::uint64_t>& k) const noexcept {
-      return std::hash<std::uint64_t>{}(k.first * 0x9E3779B97F4A7C15ull ^ k.second);
-    }
-  };
 
   mutable std::mutex mutex_;
   SummaryReport report_;
   std::unordered_map<std::string, std::uint32_t> type_index_;
-  std::unordered_map<std::uint64_t, Live> live_;  ///< tasks not ended yet
-  /// Which type made each version (for the bytes moved).
-  std::unordered_map<std::pair<std::uint64_t, std::uint64_t>, std::uint32_t, VersionHash> makers_;
+  TaskIndex<Live> live_;  ///< tasks not ended yet
+  /// Which type made each version (for the bytes moved), + 1 (0: none).
+  VersionMap<std::uint32_t> makers_;
   rt::EventTime first_ = 0;
   rt::EventTime last_ = 0;
   std::uint32_t last_type_ = ~0u;  ///< the type on_submitted found last (calls of one type follow)

@@ -23,8 +23,8 @@ const char* to_string(TaskState state) noexcept {
 TaskGraph::TaskGraph() { graph_.syncs.push_back({0, SyncKind::main}); }
 
 GraphTask* TaskGraph::find_locked(std::uint64_t id) {
-  auto it = index_.find(id);
-  return it == index_.end() ? nullptr : &graph_.tasks[it->second];
+  const std::size_t* at = index_.find(id);
+  return at == nullptr ? nullptr : &graph_.tasks[*at];
 }
 
 std::uint32_t TaskGraph::type_locked(std::string_view name) {
@@ -60,7 +60,7 @@ GraphNodeRef TaskGraph::source_locked(std::uint64_t task) {
 }
 
 void TaskGraph::add_edge_locked(const GraphEdge& edge) {
-  if (!edge.from.sync) has_successor_[index_.at(edge.from.id)] = 1;
+  if (const std::size_t* at = edge.from.sync ? nullptr : index_.find(edge.from.id)) has_successor_[*at] = 1;
   graph_.edges.push_back(edge);
 }
 
@@ -68,7 +68,7 @@ void TaskGraph::on_submitted(const rt::TaskSubmitted& e) {
   std::lock_guard lock(mutex_);
   const std::uint32_t epoch = static_cast<std::uint32_t>(graph_.syncs.size() - 1);
   GraphTask task{e.task_id, type_locked(e.name), group_locked(e.groups), epoch};
-  index_[e.task_id] = graph_.tasks.size();
+  index_.set(e.task_id, graph_.tasks.size());
   graph_.tasks.push_back(task);
   ++counts_.by_state[static_cast<int>(TaskState::pending)];
   ++counts_.total;
@@ -112,17 +112,15 @@ void TaskGraph::on_submitted(const rt::TaskSubmitted& e) {
     const std::uint64_t read_version =
         (a.direction == Direction::inout || shared) && a.version > 0 ? a.version - 1 : a.version;
     if (reads) {
-      auto it = makers_.find({a.data_id, read_version});
-      if (it != makers_.end()) {
-        for (std::uint64_t maker : it->second)
+      if (const Makers* makers = makers_.find(a.data_id, read_version)) {
+        for (std::uint64_t maker : makers->list())
           if (maker != e.task_id) add(source_locked(maker), a, read_version);
       }
     }
     if (detail::writes(a.direction) || shared) {
-      auto& makers = makers_[{a.data_id, a.version}];
+      Makers& makers = makers_.at_or_add(a.data_id, a.version);
       if (!shared) makers.clear();
-      if (std::find(makers.begin(), makers.end(), e.task_id) == makers.end())
-        makers.push_back(e.task_id);
+      makers.add(e.task_id);
     }
   }
   for (GraphEdge& m : mine) {
@@ -179,7 +177,8 @@ void TaskGraph::on_ended(const rt::TaskEnded& e) {
 }
 
 void TaskGraph::on_activity(const rt::RuntimeActivity& e) {
-  if (!e.begin) return;
+  // (submissions are told around every task: no lock for them)
+  if (!e.begin || (e.kind != rt::Activity::barrier && e.kind != rt::Activity::wait_on)) return;
   std::lock_guard lock(mutex_);
   if (e.kind == rt::Activity::barrier) {
     barrier_locked();
@@ -194,10 +193,10 @@ void TaskGraph::wait_on_locked(std::span<const rt::DataAccess> data) {
   const std::uint64_t sync = graph_.syncs.size();
   for (const rt::DataAccess& a : data) {
     const VersionKey key{a.data_id, a.version};
-    auto it = makers_.find(key);
-    if (it == makers_.end() || made_before_barrier_locked(it->second) || !waited_.insert(key).second)
+    const Makers* makers = makers_.find(a.data_id, a.version);
+    if (makers == nullptr || made_before_barrier_locked(makers->list()) || !waited_.insert(key).second)
       continue;
-    for (std::uint64_t maker : it->second) mine.push_back({source_locked(maker), {true, sync}, a.data_id, a.version, 0});
+    for (std::uint64_t maker : makers->list()) mine.push_back({source_locked(maker), {true, sync}, a.data_id, a.version, 0});
   }
   if (mine.empty()) return;
   graph_.syncs.push_back({sync, SyncKind::wait_on});
@@ -206,7 +205,7 @@ void TaskGraph::wait_on_locked(std::span<const rt::DataAccess> data) {
   epoch_begin_ = graph_.tasks.size();
 }
 
-bool TaskGraph::made_before_barrier_locked(const std::vector<std::uint64_t>& makers) {
+bool TaskGraph::made_before_barrier_locked(std::span<const std::uint64_t> makers) {
   for (std::uint64_t maker : makers) {
     GraphTask* t = find_locked(maker);
     if (t == nullptr || t->epoch >= last_barrier_) return false;

@@ -6,6 +6,8 @@
 #pragma once
 
 #include "core/events.hpp"
+#include "observe/task_index.hpp"
+#include "observe/version_map.hpp"
 
 #include <cstdint>
 #include <mutex>
@@ -127,6 +129,30 @@ class TaskGraph : public rt::TaskObserver {
       return std::hash<std::uint64_t>{}(k.data * 0x9E3779B97F4A7C15ull ^ k.version);
     }
   };
+  /// The tasks that made one version: usually one, kept inline (no allocation); several
+  /// only for concurrent/commutative writers.
+  class Makers {
+   public:
+    std::span<const std::uint64_t> list() const {
+      return more_.empty() ? std::span<const std::uint64_t>(&one_, one_ != 0 ? 1 : 0) : std::span(more_);
+    }
+    void clear() { one_ = 0, more_.clear(); }
+    /// Adds `task` (ids are never 0) unless it is there.
+    void add(std::uint64_t task) {
+      for (std::uint64_t t : list())
+        if (t == task) return;
+      if (one_ == 0 && more_.empty()) {
+        one_ = task;
+        return;
+      }
+      if (more_.empty()) more_.push_back(one_);
+      more_.push_back(task);
+    }
+
+   private:
+    std::uint64_t one_ = 0;
+    std::vector<std::uint64_t> more_;  ///< all of them when more than one
+  };
   /// The task record of `id` (null when it was never submitted).
   GraphTask* find_locked(std::uint64_t id);
   std::uint32_t type_locked(std::string_view name);
@@ -138,15 +164,15 @@ class TaskGraph : public rt::TaskObserver {
   void barrier_locked();
   void set_state_locked(GraphTask& task, TaskState state);
   /// True when every maker was submitted before the last barrier (which waited for it).
-  bool made_before_barrier_locked(const std::vector<std::uint64_t>& makers);
+  bool made_before_barrier_locked(std::span<const std::uint64_t> makers);
 
   mutable std::mutex mutex_;
   GraphSnapshot graph_;
   GraphCounts counts_;
-  std::unordered_map<std::uint64_t, std::size_t> index_;  ///< task id -> graph_.tasks
+  TaskIndex<std::size_t> index_;  ///< task id -> graph_.tasks
   std::unordered_map<std::string, std::uint32_t> type_index_;
   std::unordered_map<std::string, std::uint32_t> group_index_;  ///< path ("a\x1f" "b") -> index+1
-  std::unordered_map<VersionKey, std::vector<std::uint64_t>, VersionHash> makers_;
+  VersionMap<Makers> makers_;
   std::unordered_set<VersionKey, VersionHash> waited_;  ///< versions a sync node has
   std::vector<char> has_successor_;                     ///< per graph_.tasks entry
   /// on_submitted's scratch (kept between calls: no allocation per task once grown).

@@ -1,0 +1,87 @@
+// The monitor's observers (the task graph, the summary, the live timeline) take a task's
+// events without allocating per task: their maps by task id and by datum version are
+// arrays that grow by doubling (observe/task_index.hpp, observe/version_map.hpp), the
+// timeline's open and ended bars vectors. Counted, not timed: this binary replaces the
+// global operator new to count the allocations of the test's own thread (a separate
+// binary, so no other test runs with the replacement).
+#include "observe/live_timeline.hpp"
+#include "observe/run_summary.hpp"
+#include "observe/task_graph.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <string_view>
+#include <vector>
+
+namespace {
+thread_local std::uint64_t allocations = 0;  // of this thread
+}  // namespace
+
+void* operator new(std::size_t size) {
+  ++allocations;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace compss;
+using namespace compss::rt::observe;
+using detail::Direction;
+
+namespace {
+
+/// Feeds the events of tasks [first, last) of a stencil (each task updates one of 64
+/// cells, reading its two neighbours' last versions) to the monitor's three observers.
+void stencil_tasks(std::uint64_t first, std::uint64_t last, TaskGraph& graph, RunSummary& summary,
+                   LiveTimeline& timeline) {
+  constexpr std::uint64_t cells = 64;
+  for (std::uint64_t id = first; id < last; ++id) {
+    const std::uint64_t cell = id % cells, version = id / cells + 1;
+    const rt::DataAccess data[] = {
+        {cell + 1, version, Direction::inout, 0},
+        {(cell + 1) % cells + 1, version - 1, Direction::in, 0},
+        {(cell + cells - 1) % cells + 1, version - 1, Direction::in, 0},
+    };
+    const rt::EventTime t = static_cast<rt::EventTime>(id) * 1000;
+    const rt::TaskSubmitted submitted{id, "update", {}, data, t, {}};
+    graph.on_activity({rt::Activity::submission, true, t});
+    graph.on_submitted(submitted);
+    summary.on_submitted(submitted);
+    timeline.on_submitted(submitted);
+    graph.on_activity({rt::Activity::submission, false, t});
+    graph.on_ready({id, t + 1});
+    const rt::TaskStarted started{id, 1, {0, "master", 0}, t + 2};
+    graph.on_started(started);
+    summary.on_started(started);
+    timeline.on_started(started);
+    rt::TaskEnded ended{id, rt::TaskOutcome::success, 1, false, t + 3};
+    ended.name = "update";
+    graph.on_ended(ended);
+    summary.on_ended(ended);
+    timeline.on_ended(ended);
+  }
+}
+
+}  // namespace
+
+TEST(MonitorObservers, TakeATasksEventsWithoutAllocatingPerTask) {
+  TaskGraph graph;
+  RunSummary summary;
+  LiveTimeline timeline(0);
+  stencil_tasks(1, 3000, graph, summary, timeline);  // (the first growths, the type's name)
+  constexpr std::uint64_t tasks = 30000;
+  const std::uint64_t before = allocations;
+  stencil_tasks(3000, 3000 + tasks, graph, summary, timeline);
+  const std::uint64_t made = allocations - before;
+  // Growing by doubling: a few dozen in all. A node-based map allocated several per task.
+  std::printf("%llu allocations for %llu tasks\n", static_cast<unsigned long long>(made), static_cast<unsigned long long>(tasks));
+  EXPECT_LT(made, tasks / 100) << made << " allocations for " << tasks << " tasks";
+  // (and the events were taken: the graph has every task and edge, the summary every end)
+  EXPECT_EQ(graph.task_count(), 3000 + tasks - 1);
+  EXPECT_EQ(summary.report().types.at(0).succeeded, 3000 + tasks - 1);
+  EXPECT_EQ(graph.counts().by_state[static_cast<int>(TaskState::done)], 3000 + tasks - 1);
+}
