@@ -840,7 +840,6 @@ struct Cluster::Replicas {
   /// unknown to the master, for the whole run.
   struct Unrecorded {
     int node = 0;
-    std::shared_ptr<const TaskRecord> record;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> outputs;  ///< (data id, version)
   };
   std::vector<Unrecorded> unrecorded;
@@ -921,6 +920,11 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
 
 void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool may_block,
                            int missing_tries) {
+  if (t->stop.load(std::memory_order_acquire)) {
+    // Timed out while it waited (on the lane, or for a DataMissing resend): not sent.
+    replica_ended(t, n, rt::Runtime::Outcome::ok, {});
+    return;
+  }
   auto message = std::make_shared<Message>(TaskRequest{});
   try {
     if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
@@ -1007,7 +1011,11 @@ void Cluster::replica_ended(TaskBase* t, int n, rt::Runtime::Outcome outcome, co
 
 void Cluster::keep_unrecorded(TaskBase* t, int n, std::shared_ptr<const TaskRequest> record,
                               const TaskDone& done) {
-  Replicas::Unrecorded u{n, std::move(record), {}};
+  // Its kept inputs now, in order with the DataEvicted notices the worker sends after
+  // this answer (a later record would name it holder of a copy it dropped); its outputs
+  // are released when the call ends (finish_replicated).
+  data_->keep_replica_inputs(n, *record);
+  Replicas::Unrecorded u{n, {}};
   for (const WireParam& o : done.outputs) {
     if (o.data_id != 0) u.outputs.emplace_back(o.data_id, o.version);
   }
@@ -1035,7 +1043,7 @@ void Cluster::finish_replicated(void* task) {
   }
   // Now that the recorded replica's outputs are (their older versions released), and
   // before successors may be sent to those workers.
-  for (const Replicas::Unrecorded& u : r->unrecorded) data_->discard_outputs(u.node, *u.record, u.outputs);
+  for (const Replicas::Unrecorded& u : r->unrecorded) data_->discard_outputs(u.node, u.outputs);
   if (r->outcome == rt::Runtime::Outcome::ok && !r->recorded && !r->ran_on_master &&
       !t->stop.load(std::memory_order_acquire)) {
     // Every replica's node was lost before it answered: the call ran nowhere, and the

@@ -173,8 +173,9 @@ class Cluster final : public rt::Backend {
   /// (`missing_tries`: its answers "an input went missing" so far; each is sent again.)
   void send_replica(detail::TaskBase* t, int n, unsigned computing_units, bool may_block,
                     int missing_tries = 0);
-  /// A worker replica succeeded but its outputs are not the call's: kept in its Replicas
-  /// to be released there when the call ends.
+  /// A worker replica succeeded but its outputs are not the call's: the inputs it kept
+  /// are recorded at once (its answer's order), its outputs kept in its Replicas to be
+  /// released there when the call ends.
   void keep_unrecorded(detail::TaskBase* t, int n, std::shared_ptr<const TaskRequest> record,
                        const TaskDone& done);
   /// A replica's outcome (the first success's outputs are recorded); its reservation is

@@ -218,6 +218,21 @@ class DataPlaneTest : public ::testing::Test {
     data.record_outputs(&t, n, std::make_shared<const TaskRecord>(request), r.done);
     return request;
   }
+  /// x's next version made on worker `n`, its only holder; returns x's datum id.
+  std::uint64_t made_on(int& x, int n) {
+    FakeTask inc(inc_spec, {object(x, Direction::inout)});
+    run_on(inc, n);
+    return id_of(x);
+  }
+  /// `t` run on worker `n` as a replica whose outputs are not recorded: only the inputs
+  /// it kept are, as when its answer arrives. Returns the request sent.
+  TaskRequest run_unrecorded(FakeTask& t, int n) {
+    TaskRequest request;
+    EXPECT_TRUE(data.build_request(&t, n, request, true));
+    EXPECT_EQ(workers.run(n, request).status, CallResult::Status::done);
+    data.keep_replica_inputs(n, request);
+    return request;
+  }
   /// x's next version made on worker `maker` and read on worker `reader`, which keeps a
   /// copy: both hold it. Returns x's datum id.
   std::uint64_t held_by_two(int& x, int maker, int reader) {
@@ -267,9 +282,7 @@ TEST_F(DataPlaneTest, AnOutputStaysOnItsWorkerUntilTheProgramWaitsForIt) {
 
 TEST_F(DataPlaneTest, AReaderElsewhereIsToldTheHolderAndEachOldCopyIsReleasedOnce) {
   int x = 1;
-  FakeTask inc(inc_spec, {object(x, Direction::inout)});
-  run_on(inc, 1);
-  const std::uint64_t id = id_of(x);
+  const std::uint64_t id = made_on(x, 1);
   FakeTask use(read_spec, {object(x, Direction::in)});
   TaskRequest sent = run_on(use, 2);
   EXPECT_FALSE(sent.params[0].has_value);
@@ -301,22 +314,56 @@ TEST_F(DataPlaneTest, ARequestToAHolderNamesAnotherHolderAsItsSource) {
   EXPECT_EQ(to_2.params[0].source, "w1");
 }
 
-// A replica whose outputs were not recorded (the call failed elsewhere): they are
-// released on its worker, and since a release drops the versions before them there too,
-// the directory no longer names that worker for the version it read.
-TEST_F(DataPlaneTest, AnUnrecordedReplicasOutputsAreReleasedAndTheDirectoryFollows) {
+// A replica whose outputs were not recorded while another's were: they are released on
+// its worker (the versions before them there too).
+TEST_F(DataPlaneTest, AnUnrecordedReplicasOutputsAreReleased) {
   int x = 1;
   const std::uint64_t id = held_by_two(x, 1, 2);
-  ASSERT_EQ(holders(id, 1), nodes({1, 2}));
   FakeTask replica(inc_spec, {object(x, Direction::inout)});
-  TaskRequest request;
-  ASSERT_TRUE(data.build_request(&replica, 1, request, true));
-  ASSERT_EQ(workers.run(1, request).status, CallResult::Status::done);
+  run_unrecorded(replica, 1);
+  FakeTask recorded(inc_spec, {object(x, Direction::inout)});
+  run_on(recorded, 2);  // the call's outputs: version 2 on worker 2
   const std::pair<std::uint64_t, std::uint64_t> made[] = {{id, 2}};
-  data.discard_outputs(1, request, made);
+  data.discard_outputs(1, made);
   EXPECT_EQ(workers.releases_to(1, id, 2), 1u);
-  EXPECT_EQ(holders(id, 1), nodes({2}));
-  EXPECT_EQ(holders(id, 2), NodeSet{});
+  EXPECT_EQ(holders(id, 2), nodes({2}));
+}
+
+// The call's outputs were never recorded (it failed or timed out): a release of the
+// unrecorded output would drop the current version there too, here its only copy.
+TEST_F(DataPlaneTest, DiscardingUnrecordedOutputsKeepsTheCurrentVersion) {
+  int x = 1;
+  const std::uint64_t id = made_on(x, 1);
+  FakeTask replica(inc_spec, {object(x, Direction::inout)});
+  run_unrecorded(replica, 1);
+  const std::pair<std::uint64_t, std::uint64_t> made[] = {{id, 2}};
+  data.discard_outputs(1, made);
+  EXPECT_EQ(workers.releases_to(1, id, 2), 0u);
+  EXPECT_EQ(holders(id, 1), nodes({1}));
+  FakeTask use(read_spec, {object(x, Direction::in)});
+  const TaskRequest to_1 = run_on(use, 1);
+  EXPECT_FALSE(to_1.params[0].has_value);  // read there from its own copy
+  EXPECT_EQ(to_1.params[0].source, "");
+  const int calls = workers.calls.load();
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 2);  // version 1 (inc once), fetched from worker 1's copy
+  EXPECT_EQ(workers.calls.load(), calls);  // not made again
+}
+
+// A replica's kept inputs are recorded when its answer arrives: the worker's DataEvicted
+// notices for them follow that answer, and must find it a holder (else a later record
+// would name it holder of a copy it dropped, and fetches from it would fail).
+TEST_F(DataPlaneTest, AReplicasKeptInputsAreRecordedBeforeItsEvictionNotices) {
+  int x = 1, y = 5;
+  FakeTask replica(add_spec, {object(y, Direction::in), object(x, Direction::inout)});
+  const TaskRequest request = run_unrecorded(replica, 1);
+  ASSERT_TRUE(request.params[0].has_value);  // y inline: worker 1 keeps it
+  const std::uint64_t y_id = request.params[0].data_id, y_v = request.params[0].version;
+  workers.drop_copy(1, y_id, y_v);
+  data.evicted(1, DataEvicted{{WireVersion{y_id, y_v}}});
+  const std::pair<std::uint64_t, std::uint64_t> made[] = {{request.params[1].data_id, 2}};
+  data.discard_outputs(1, made);
+  EXPECT_FALSE(holders(y_id, y_v).contains(1u));
 }
 
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {

@@ -512,22 +512,34 @@ void DataPlane::record_kept_inputs(int n, const TaskRecord& record, Drops& drops
   }
 }
 
-void DataPlane::discard_outputs(int n, const TaskRecord& record,
-                                std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs) {
+void DataPlane::keep_replica_inputs(int n, const TaskRecord& record) {
   Drops drops;
   {
     std::lock_guard data(data_mutex_);
     record_kept_inputs(n, record, drops);
+  }
+  holders_cv_.notify_all();
+  release(drops);
+}
+
+void DataPlane::discard_outputs(int n,
+                                std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs) {
+  Drops drops;
+  {
+    std::lock_guard data(data_mutex_);
     for (auto [id, version] : outputs) {
-      // A release drops every version up to the one named: one `n` still holds for the
-      // directory (the call's were not recorded: it failed) is no longer held there.
+      // A release drops every version up to the one named. When the call's outputs were
+      // not recorded (it failed or timed out), the datum's current version is older, and
+      // `n` may hold its last copy: that release is skipped. The unrecorded version then
+      // stays on `n` (a leak until the datum is forgotten; see docs/distributed.md,
+      // "Races"), as DataRelease cannot name one version alone.
       if (const TrackedDatum* x = directory_.find_id(id); x != nullptr && x->version < version) {
-        directory_.copy_dropped(id, x->version, n);
+        const VersionInfo* current = directory_.find_version(id, x->version);
+        if (current != nullptr && holds(*current, n)) continue;
       }
       drops.push_back({id, version, only(n)});
     }
   }
-  holders_cv_.notify_all();
   // Released before the call ends, so before any request that reads these versions is
   // sent to `n` (on the same link, in order): `n` then fetches the recorded value from its
   // holder instead of using its own, which may differ (another implementation, a GPU).

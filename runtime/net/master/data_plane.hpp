@@ -91,14 +91,18 @@ class DataPlane {
   /// loaded. Throws when such a value cannot be loaded.
   void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                       TaskDone& done);
-  /// Worker `n` ran `record` as a replica whose outputs, (data id, version), are not the
-  /// call's (another node's were recorded, or none): the inputs it kept are recorded as
-  /// held there, as record_outputs does, and its outputs are released there (the master
-  /// never names them, and the worker must not take them for the recorded versions).
-  /// Called once the call's outputs are recorded: the release also drops the versions
-  /// before them there.
-  void discard_outputs(int n, const TaskRecord& record,
-                       std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs);
+  /// Worker `n` ran `record` as a replica whose outputs are not the call's (another
+  /// node's are recorded, or none): the inputs it kept are recorded as held there, as
+  /// record_outputs does. Called when its answer arrives (on its link's receiver, in
+  /// order with its DataEvicted notices, which may drop those inputs right after).
+  void keep_replica_inputs(int n, const TaskRecord& record);
+  /// The outputs, (data id, version), of a replica worker `n` ran that were not recorded
+  /// are released there (the master never names them, and the worker must not take them
+  /// for the recorded versions). Called once the call's outputs are recorded: the release
+  /// also drops the versions before them there. Never releases the datum's current
+  /// version: when the call's outputs were not recorded and `n` holds the current
+  /// version, that output stays on `n` (DataRelease names "up to" a version only).
+  void discard_outputs(int n, std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs);
   /// Worker `n` received the globals `request` carried (it answered).
   void globals_received(const detail::TaskBase& t, int n, const TaskRequest& request);
   /// Worker `n` said it lacks a value: the next request carries t's globals inline again.
