@@ -44,6 +44,7 @@ void TraceBuffer::clear() noexcept {
   chunks_.clear();
   next_ = nullptr;
   free_ = 0;
+  dropped_.store(0, std::memory_order_relaxed);  // counted once, by the take() that cleared it
 }
 
 }  // namespace compss::rt::observe

@@ -84,7 +84,8 @@ class TraceBuffer {
     }
   }
 
-  /// Forgets every record (the memory is given back; the budget is not).
+  /// Forgets every record and the count of drops (the memory is given back; the budget
+  /// is not).
   void clear() noexcept;
 
  private:

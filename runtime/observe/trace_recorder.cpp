@@ -82,14 +82,16 @@ std::uint32_t TraceRecorder::intern_type(std::string_view name, const detail::Ta
 void TraceRecorder::on_submitted(const TaskSubmitted& e) {
   ThreadLog& l = log();
   const auto deps = static_cast<std::uint32_t>(e.dependencies.size());
+  // The runtime names a task by its spec's own name: the spec says it all, resolved at the
+  // end. Anything else (a name without a spec) is interned now, before reserving: interning
+  // can throw, and reserved records left unfilled would read as a submit with no spec.
+  const bool by_spec = e.spec != nullptr && e.name.data() == e.spec->name;
+  const std::uint64_t type = by_spec ? reinterpret_cast<std::uintptr_t>(e.spec) : intern_type(e.name, e.spec);
   TraceRecord* r = l.records.reserve(1 + deps);
   if (r == nullptr) return;
-  // The runtime names a task by its spec's own name: the spec says it all, resolved at the
-  // end. Anything else (a name without a spec) is interned now.
-  const bool by_spec = e.spec != nullptr && e.name.data() == e.spec->name;
   r[0] = record(Kind::submitted, e.task_id, e.time);
   r[0].flag = by_spec ? 0 : 1;
-  r[0].b = by_spec ? reinterpret_cast<std::uintptr_t>(e.spec) : intern_type(e.name, e.spec);
+  r[0].b = type;
   for (std::uint32_t i = 0; i < deps; ++i) {
     const Dependency& d = e.dependencies[i];
     r[1 + i] = record(Kind::dependency, d.task_id, static_cast<std::int64_t>(d.version));

@@ -6,6 +6,7 @@
 #include "observe/monitor.hpp"
 #include "observe/observers.hpp"
 #include "observe/task_graph.hpp"
+#include "observe/task_index.hpp"
 
 #include <compss/error.hpp>
 
@@ -483,4 +484,44 @@ TEST(Monitor, TheRunsEndStopsADrawingUnderWay) {
     EXPECT_EQ(monitor.graph_drawings(), 0u);
   }
   EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(30)) << "the end waited for dot";
+}
+
+// The observers' id -> value index keeps only the tasks in flight (a run of 10^8 tasks must
+// not keep a slot per task ever seen) and finds an id wherever it was first stored.
+TEST(ObserveTaskIndex, MemoryIsBoundedByTheTasksInFlight) {
+  TaskIndex<std::uint32_t> index;
+  for (std::uint64_t id = 1; id <= 1000000; ++id) {
+    index.set(id, static_cast<std::uint32_t>(id));
+    if (id > 8) {  // eight in flight, ending in order
+      ASSERT_NE(index.find(id - 8), nullptr);
+      EXPECT_EQ(*index.find(id - 8), id - 8);
+      index.erase(id - 8);
+    }
+  }
+  EXPECT_LE(index.capacity(), 64u);
+  EXPECT_EQ(index.find(1000000 - 8), nullptr);
+  EXPECT_EQ(*index.find(1000000), 1000000u);
+}
+
+TEST(ObserveTaskIndex, AFarIdStaysVisibleOnceTheIndexGrowsPastIt) {
+  TaskIndex<std::uint32_t> index;
+  index.set(3000, 7);
+  for (std::uint64_t id = 1; id <= 2048; ++id) index.set(id, 0);
+  ASSERT_NE(index.find(3000), nullptr);
+  EXPECT_EQ(*index.find(3000), 7u);
+
+  TaskIndex<std::uint32_t> grown;  // the window starts low and grows over the far id
+  grown.set(1, 1);
+  grown.set(3000, 7);
+  for (std::uint64_t id = 2; id <= 3001; ++id) {
+    if (id != 3000) grown.set(id, 0);
+  }
+  ASSERT_NE(grown.find(3000), nullptr);
+  EXPECT_EQ(*grown.find(3000), 7u);
+  grown.erase(3000);
+  EXPECT_EQ(grown.find(3000), nullptr);
+  for (std::uint64_t id = 1; id <= 3001; ++id) grown.erase(id);
+  EXPECT_LE(grown.capacity(), 4096u);  // the ring only: no far entry left behind
+  grown.set(5, 5);  // an id before the (empty) window re-anchors it
+  EXPECT_EQ(*grown.find(5), 5u);
 }

@@ -3,10 +3,12 @@
 // arrays that grow by doubling (observe/task_index.hpp, observe/version_map.hpp), the
 // timeline's open and ended bars vectors. Counted, not timed: this binary replaces the
 // global operator new to count the allocations of the test's own thread (a separate
-// binary, so no other test runs with the replacement).
+// binary, so no other test runs with the replacement). The replacement can also be told
+// to fail, to check what the trace recorder keeps when an allocation throws.
 #include "observe/live_timeline.hpp"
 #include "observe/run_summary.hpp"
 #include "observe/task_graph.hpp"
+#include "observe/trace_recorder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,10 +20,12 @@
 
 namespace {
 thread_local std::uint64_t allocations = 0;  // of this thread
+thread_local bool fail_allocations = false;  // this thread's operator new throws
 }  // namespace
 
 void* operator new(std::size_t size) {
   ++allocations;
+  if (fail_allocations) throw std::bad_alloc();
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
@@ -84,4 +88,19 @@ TEST(MonitorObservers, TakeATasksEventsWithoutAllocatingPerTask) {
   EXPECT_EQ(graph.task_count(), 3000 + tasks - 1);
   EXPECT_EQ(summary.report().types.at(0).succeeded, 3000 + tasks - 1);
   EXPECT_EQ(graph.counts().by_state[static_cast<int>(TaskState::done)], 3000 + tasks - 1);
+}
+
+// A submit whose type name cannot be interned (the allocation throws) leaves no record
+// behind: reserved records left unfilled would read, at take(), as a submit with no spec.
+TEST(TraceRecorder, ASubmitThatThrowsLeavesNoRecord) {
+  TraceRecorder recorder(1000);
+  recorder.on_submitted(rt::TaskSubmitted{1, "a type named at length", {}, {}, 0, {}});
+  fail_allocations = true;
+  EXPECT_THROW(recorder.on_submitted(rt::TaskSubmitted{2, "another type named at length", {}, {}, 10, {}}),
+               std::bad_alloc);
+  fail_allocations = false;
+  TraceEvents events = recorder.take();
+  ASSERT_EQ(events.submitted.size(), 1u);
+  EXPECT_EQ(events.submitted[0].task_id, 1u);
+  EXPECT_EQ(events.type_names.at(events.submitted[0].type), "a type named at length");
 }

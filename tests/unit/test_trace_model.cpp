@@ -358,3 +358,12 @@ TEST(TraceRecorder, EveryEventComesBackFromItsRecordsAsTold) {
   EXPECT_EQ(e.dropped, 0u);
   EXPECT_EQ(r.take().submitted.size(), 0u);  // (taken: the recorder is left empty)
 }
+
+TEST(TraceModel, EachTakeCountsOnlyTheDropsSinceThePreviousOne) {
+  TraceRecorder r(5);
+  run(r, 1, "a", 0, 0, 0, 10);   // 4 events
+  run(r, 2, "a", 0, 0, 20, 30);  // 1 kept, 3 dropped
+  EXPECT_EQ(r.take().dropped, 3u);
+  run(r, 3, "a", 0, 0, 40, 50);  // the budget is spent: 4 dropped
+  EXPECT_EQ(r.take().dropped, 4u);
+}
