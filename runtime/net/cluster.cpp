@@ -323,6 +323,10 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   }
   if (best < 0) {
     if (choose_live_worker(-1) < 0) return -1;
+    // Every node that fits was lost, and the scheduler may not know yet (on_lost tells it
+    // after marking the worker dead): the message it will give, as when it knows.
+    std::string never = scheduler_->never_fits_without(producer.type, fit);
+    if (!never.empty()) throw Error(never);
     throw Error("compss: task '" + producer.type->type.name +
                 "': the workers that could run it were lost");
   }

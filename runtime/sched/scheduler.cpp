@@ -127,7 +127,8 @@ void Scheduler::check_feasible(const TaskClass& c) const {
   throw Error("compss: task '" + c.type.name + "' can never run: no node left can run it");
 }
 
-std::optional<std::string> Scheduler::never_fits_on_live(const TaskClass& c, NodeId except) const {
+std::optional<std::string> Scheduler::never_fits_on_live(const TaskClass& c, NodeId except,
+                                                         std::span<const NodeId> gone) const {
   std::vector<const Constraints*> versions;
   std::vector<const std::string*> names;
   for (const Version& v : c.type.versions) {
@@ -136,7 +137,8 @@ std::optional<std::string> Scheduler::never_fits_on_live(const TaskClass& c, Nod
   }
   std::vector<NamedResources> live;
   for (const NodeSlot& n : nodes_) {
-    if (alive_.contains(n.node.id()) && n.node.id() != except) {
+    if (alive_.contains(n.node.id()) && n.node.id() != except &&
+        std::find(gone.begin(), gone.end(), n.node.id()) == gone.end()) {
       live.push_back({&n.node.name(), &n.node.total()});
     }
   }
@@ -405,6 +407,11 @@ std::uint32_t Scheduler::fitting_version(const TaskClass* type, std::uint32_t pr
                                     .constraints) +
                   "), and a task is made again on one node";
   return TaskClass::no_version;
+}
+
+std::string Scheduler::never_fits_without(const TaskClass* type, std::span<const NodeId> gone) const {
+  std::lock_guard lock(mutex_);
+  return never_fits_on_live(*type, IdSet::npos, gone).value_or(std::string());
 }
 
 std::string Scheduler::never_fits(const TaskClass* type) const {

@@ -191,6 +191,9 @@ class Scheduler final : public Completion {
 
   /// The message of a call of `type` that no live node can ever run, or empty.
   std::string never_fits(const TaskClass* type) const;
+  /// As never_fits, counting the nodes in `gone` as lost too: a caller that learned of a
+  /// loss before the scheduler did (remove_node follows) gets the message it will give.
+  std::string never_fits_without(const TaskClass* type, std::span<const NodeId> gone) const;
 
   /// Completion: an executor reports a placed task's end.
   void ended(const Placement& placement) override;
@@ -226,8 +229,9 @@ class Scheduler final : public Completion {
   // All of these run with mutex_ held.
   void add_candidate(TaskClass& c, NodeSlot& n);
   void check_feasible(const TaskClass& c) const;
-  /// sched::never_fits over the live nodes other than `except`.
-  std::optional<std::string> never_fits_on_live(const TaskClass& c, NodeId except) const;
+  /// sched::never_fits over the live nodes other than `except` and those in `gone`.
+  std::optional<std::string> never_fits_on_live(const TaskClass& c, NodeId except,
+                                                std::span<const NodeId> gone = {}) const;
   /// Some version of `c` can ever run on the live nodes (a gang: on enough of them).
   bool feasible(const TaskClass& c) const;
   /// The units of version `v`'s gang that the live nodes' totals can hold at once.
