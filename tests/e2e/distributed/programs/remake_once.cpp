@@ -18,10 +18,20 @@
 #include <thread>
 #include <unistd.h>
 
-#pragma compss task
-int hold(int ms) {
+// Keeps its worker busy until the other worker was killed (the marker crash_once writes
+// just before; 30 s at most), then `ms` more, so that no reader of x runs here, fetching
+// x, while its holder still lives. (Its result is an out parameter, not a returned int:
+// a returned value is waited for at the call, which ran it before everything else.)
+#pragma compss task out(held)
+void hold(int ms, const std::string& marker, int& held) {
+  if (std::getenv("COMPSS_WORKER") != nullptr) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!std::filesystem::exists(marker) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-  return ms;
+  held = ms;
 }
 
 #pragma compss task out(x)
@@ -49,13 +59,14 @@ void read_x(const std::uint64_t& x, std::uint64_t& y, std::uint64_t k) {
 
 int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : ".";
-  int held = hold(2000);
+  int held = 0;
+  hold(1000, dir + "/crashed.marker", held);
   std::uint64_t x = 0;
   produce(x, dir + "/produce.log");
   crash_once(x, dir + "/crashed.marker");
   std::array<std::uint64_t, 6> y{};
   for (std::uint64_t k = 0; k < 6; ++k) read_x(x, y[k], k + 1);
-#pragma compss wait_on(y)
+#pragma compss wait_on(y, held)
   std::uint64_t sum = 0;
   for (std::uint64_t v : y) sum += v;
   std::printf("sum: %llu (held %d ms)\n", static_cast<unsigned long long>(sum), held);
