@@ -3,6 +3,9 @@
 #include "observe/trace_output.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
 #include <unordered_map>
 
 namespace compss::rt::observe::perfetto {
@@ -43,13 +46,42 @@ void name_event(Events& ev, const char* what, int pid, int tid, const std::strin
             << ",\"args\":{\"name\":" << json_string(name) << "}}";
 }
 
+/// The "dur" of a complete event from `begin` to `end` (ns). Viewers read "ts" and "dur" as
+/// doubles of microseconds and take ts + dur as the end (Chrome DevTools' trace engine
+/// does): the decimal (end - begin) / 1000 added to the parsed ts may land one ulp past the
+/// parsed end, so a slice ending exactly where the next one on its thread begins (or where
+/// its parent ends) would seem to overlap it, and DevTools leaves such a slice out of its
+/// flame chart. So the decimal is kept when the sum gives the end exactly; otherwise the
+/// duration is the double nearest to it whose sum does (or, failing that, the largest that
+/// stays before it), in the shortest text that reads back as that double.
+void write_duration(TextBuffer& t, std::int64_t begin, std::int64_t end) {
+  // (ns / 1000.0 is the correctly rounded quotient: the double a reader parses from the
+  // three-decimal text of `ts`, for times below 2^53 ns.)
+  const double from = static_cast<double>(begin) / 1000.0;
+  const double to = static_cast<double>(end) / 1000.0;
+  if (from + static_cast<double>(end - begin) / 1000.0 == to) {
+    t.microseconds(end - begin);
+    return;
+  }
+  double dur = to - from;
+  for (int i = 0; i < 8 && from + dur > to; ++i) dur = std::nextafter(dur, 0.0);
+  for (int i = 0; i < 8 && from + dur < to; ++i) {
+    const double longer = std::nextafter(dur, std::numeric_limits<double>::infinity());
+    if (from + longer > to) break;
+    dur = longer;
+  }
+  char text[32];
+  t << std::string_view(text, static_cast<std::size_t>(std::to_chars(text, text + sizeof text, dur).ptr - text));
+}
+
 /// A complete event; `args` (may be empty) is written by `write_args`.
 template <class Args>
 void complete(Events& ev, std::string_view quoted_name, const char* category, int pid, int tid, std::int64_t begin,
               std::int64_t end, Args write_args) {
   TextBuffer& t = ev.next() << "\"ph\":\"X\",\"name\":" << quoted_name << ",\"cat\":\"" << category << "\",";
   ev.where(pid, tid, begin) << ",\"dur\":";
-  t.microseconds(end - begin) << ",\"args\":{";
+  write_duration(t, begin, end);
+  t << ",\"args\":{";
   write_args(t);
   t << "}}";
 }

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -269,6 +271,46 @@ TEST(TraceModel, SchedulerWaitsRunFromReadyOrThePreviousEndToTheDecision) {
   for (const SchedulerWait& w : m.scheduler_waits) waits.emplace_back(w.task_id, w.placed, w.begin, w.end);
   EXPECT_EQ(waits, (std::vector<std::tuple<std::uint64_t, bool, std::int64_t, std::int64_t>>{
                        {1, false, 0, 30}, {1, false, 50, 55}, {2, true, 10, 70}, {2, true, 10, 70}}));
+}
+
+// Viewers of the JSON read "ts" and "dur" as doubles of microseconds and take ts + dur as
+// a slice's end; a slice that ends where the next on its thread begins must not seem to
+// overlap it (1664.621 + 0.209 > 1664.83 in doubles: DevTools' flame chart then left the
+// next task out). Every complete event's ts + dur, read back so, is exactly its end.
+TEST(TraceModel, ChromeJsonSlicesEndExactlyWhereTheirEndIsWhenReadAsDoubles) {
+  TraceRecorder r(1000);
+  run(r, 1, "a", 0, 0, 0, 10);  // (the origin: time 0)
+  run(r, 2, "a", 0, 0, 1664621, 1664830);
+  run(r, 3, "a", 0, 0, 1664830, 1700000);  // begins when 2 ends, on its thread
+  for (std::int64_t b = 2000000; b < 2100000; b += 997) run(r, 10 + b, "b", 0, 0, b, b + 997);
+  TraceModel m = build_trace_model(r.take());
+  const auto dir = std::filesystem::temp_directory_path() / ("trace_json_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  perfetto::write(m, (dir / "trace.json").string(), "06/12/26 at 05:00");
+  std::ifstream json(dir / "trace.json");
+  std::string line;
+  std::map<std::int64_t, double> begins;        // every slice's begin (ns) -> its parsed ts
+  std::vector<std::pair<double, double>> ends;  // (ts + dur, the next begin's ts) of each slice
+  std::vector<std::pair<std::int64_t, double>> slices;  // (begin ns, ts + dur)
+  while (std::getline(json, line)) {
+    if (line.find("\"ph\":\"X\"") == std::string::npos || line.find("\"cat\":\"task\"") == std::string::npos)
+      continue;
+    const double ts = std::strtod(line.c_str() + line.find("\"ts\":") + 5, nullptr);
+    const double dur = std::strtod(line.c_str() + line.find("\"dur\":") + 6, nullptr);
+    const auto ns = static_cast<std::int64_t>(std::llround(ts * 1000));
+    begins[ns] = ts;
+    slices.emplace_back(ns, ts + dur);
+  }
+  ASSERT_EQ(slices.size(), 3u + 101u);
+  int touching = 0;
+  for (const auto& [begin, end] : slices) {
+    auto next = begins.upper_bound(begin);
+    if (next == begins.end()) continue;
+    EXPECT_LE(end, next->second) << "the slice at " << begin << " ns ends after the next one begins";
+    if (end == next->second) ++touching;
+  }
+  EXPECT_EQ(touching, 1 + 100);  // 2 ends where 3 begins, each "b" where the next begins
+  std::filesystem::remove_all(dir);
 }
 
 // Memory is bounded by the budget (observe/trace_buffer.hpp): threads telling far more
