@@ -5,7 +5,7 @@ usage: check_paraver.py FOLDER [--tasks TYPE=N ...] [--nodes N] [--nodes-with-ta
                         [--min-nodes-with-tasks N] [--min-transfers N]
                         [--max-clock-error-ns NS [--same-clock]] [--min-clock-probes N]
                         [--worker-threads] [--requested TYPE=CPUS:GPUS:MB ...]
-                        [--min-placements N]
+                        [--min-placements N] [--placed-where-ran] [--transfer-bytes B[,B...]]
 
 Paraver files: every line well formed (record 1 state, 2 events, 3 communication, with
 their fields in range); records in time order; per thread, states ordered and never
@@ -19,7 +19,10 @@ often). With --worker-threads, the workers told their own events: every task on 
 is on one of the task threads it named (named "<node> thread N" in the .row, none on a
 fallback lane), and their own work (taking inputs, answering) is there as runtime events.
 With --requested, every task of TYPE carries those requested resources (8000008-8000010)
-at its begin; with --min-placements, the scheduler's decisions (8001012) are there.
+at its begin; with --min-placements, the scheduler's decisions (8001012) are there; with
+--placed-where-ran, each task ran on a node it was placed on (the right node); with
+--transfer-bytes, each communication's size is one of the program's data sizes. The .pcf's
+numbers fit Paraver's reader (an int), and every Paraver task of the header has threads.
 Prints "trace checked: OK" or every problem and exits 1.
 """
 import argparse
@@ -31,7 +34,7 @@ import sys
 
 HEADER = re.compile(r"^#Paraver \((\d\d/\d\d/\d\d at \d\d:\d\d)\):(\d+)(_ns)?:(\d+)\(([\d,]+)\):(\d+):(.*)$")
 TASK_TYPE, TASK_ID, TRANSFER, RUNTIME_EVENT = 8000000, 8000002, 8000003, 8001002
-CPUS, GPUS, MEMORY, PLACED_NODE, SCHEDULER_WAIT = 8000008, 8000009, 8000010, 8001012, 8001014
+CPUS, GPUS, MEMORY, PLACED_NODE, PLACED_TASK, SCHEDULER_WAIT = 8000008, 8000009, 8000010, 8001012, 8001013, 8001014
 WORKER_WORK = (2, 3)  # 8001002 values of a worker's own work: taking inputs, answering
 
 
@@ -60,7 +63,14 @@ def parse_header(line, problems):
     for i, (threads, node) in enumerate(tasks, 1):
         if not 1 <= node <= nodes:
             problems.add("trace.prv:1", f"task {i} on node {node}: no such node")
+        if threads == 0:  # (Paraver refuses such a header: "invalid thread number")
+            problems.add("trace.prv:1", f"task {i} has no thread")
     return {"end": end, "cpus": cpus, "threads": [t for t, _ in tasks]}
+
+
+# Paraver's .pcf reader parses state, type and value numbers with std::stoi: a line whose
+# number does not fit in an int is dropped (its value then shows unnamed).
+PCF_INT_MAX = 2**31 - 1
 
 
 def parse_pcf(path, problems):
@@ -83,12 +93,18 @@ def parse_pcf(path, problems):
                 if len(parts) < 3 or not parts[1].isdigit():
                     problems.add(f"trace.pcf:{n}", f"malformed event type line {line!r}")
                     continue
+                if int(parts[1]) > PCF_INT_MAX:
+                    problems.add(f"trace.pcf:{n}", f"event type {parts[1]} beyond {PCF_INT_MAX}: Paraver reads .pcf "
+                                                   "numbers as int and drops the line")
                 types[int(parts[1])] = {"label": parts[2], "values": None}
                 current.append(int(parts[1]))
             elif section == "VALUES":
                 if len(parts) < 2 or not parts[0].isdigit():
                     problems.add(f"trace.pcf:{n}", f"malformed value line {line!r}")
                     continue
+                if int(parts[0]) > PCF_INT_MAX:
+                    problems.add(f"trace.pcf:{n}", f"value {parts[0]} beyond {PCF_INT_MAX}: Paraver reads .pcf "
+                                                   "numbers as int and drops the line")
                 for t in current:
                     if types[t]["values"] is None:
                         types[t]["values"] = {}
@@ -115,12 +131,12 @@ def check_row(path, header, problems):
             problems.add("trace.row", f"LEVEL {level} SIZE {sizes.get(level)} but the header says {want}")
         if counts[level] != sizes.get(level):
             problems.add("trace.row", f"LEVEL {level}: {counts[level]} names for SIZE {sizes.get(level)}")
-    # The thread names of each Paraver task (node), by thread number from 1.
+    # The thread names of each Paraver task (node), by thread number from 1; the nodes' names.
     by_task, at = [], 0
     for threads in header["threads"]:
         by_task.append(names["THREAD"][at:at + threads])
         at += threads
-    return by_task
+    return by_task, names["NODE"]
 
 
 def check_prv(path, states_declared, types, problems):
@@ -132,8 +148,9 @@ def check_prv(path, states_declared, types, problems):
         last_time = 0
         state_end = {}  # (task, thread) -> end of its last state
         open_task = {}  # (task, thread) -> task id running
-        result = {"type_counts": collections.Counter(), "task_ids": set(), "nodes_with_tasks": set(),
-                  "transfers": 0, "transfer_bytes": 0, "task_threads": collections.defaultdict(set),
+        result = {"placed": collections.defaultdict(set), "ran_on": collections.defaultdict(set),
+                  "type_counts": collections.Counter(), "task_ids": set(), "nodes_with_tasks": set(),
+                  "transfers": 0, "transfer_bytes": 0, "transfer_sizes": set(), "task_threads": collections.defaultdict(set),
                   "worker_work": set(), "requested": collections.defaultdict(set), "placements": 0,
               "scheduler_waits": 0}
 
@@ -182,6 +199,7 @@ def check_prv(path, states_declared, types, problems):
                     result["requested"][label].add((values[CPUS], values.get(GPUS), values.get(MEMORY)))
                 if PLACED_NODE in values:
                     result["placements"] += 1
+                    result["placed"][values.get(PLACED_TASK)].add(values[PLACED_NODE])
                 if SCHEDULER_WAIT in values:
                     result["scheduler_waits"] += 1
                 for t, v in pairs:
@@ -202,6 +220,7 @@ def check_prv(path, states_declared, types, problems):
                         open_task.pop(where, None)
                     elif t == TASK_ID and v != 0:
                         result["task_ids"].add(v)
+                        result["ran_on"][v].add(where[0])
                     elif t == RUNTIME_EVENT and v in WORKER_WORK and where[0] > 1:
                         result["worker_work"].add(where[0])
             elif kind == 3 and len(fields) == 15:
@@ -219,6 +238,7 @@ def check_prv(path, states_declared, types, problems):
                     problems.add(f"trace.prv:{n}", "a communication from a node to itself")
                 result["transfers"] += 1
                 result["transfer_bytes"] += size
+                result["transfer_sizes"].add(size)
             else:
                 problems.add(f"trace.prv:{n}", f"malformed record {line!r}")
                 continue
@@ -229,6 +249,19 @@ def check_prv(path, states_declared, types, problems):
             problems.add("trace.prv", f"the task on {where} never ends")
         result["header"] = header
         return result
+
+
+def check_placed_where_ran(r, types, node_names, problems):
+    """Every attempt ran on a node the scheduler placed its task on (8001012 names nodes by
+    the .pcf's values, a Paraver task is a node, named in the .row)."""
+    placed_names = (types.get(PLACED_NODE, {}).get("values") or {})
+    for task_id, nodes in sorted(r["ran_on"].items()):
+        placed = {placed_names.get(v, f"?{v}") for v in r["placed"].get(task_id, set())}
+        ran = {node_names[n - 1] if n - 1 < len(node_names) else f"?{n}" for n in nodes}
+        if not placed:
+            problems.add("trace.prv", f"task {task_id} ran on {sorted(ran)} but was never placed (8001012)")
+        elif not ran <= placed:
+            problems.add("trace.prv", f"task {task_id} ran on {sorted(ran)} but was placed on {sorted(placed)}")
 
 
 def check_worker_threads(r, thread_names, problems):
@@ -277,7 +310,7 @@ def check_json(path, args, problems):
         for e in waits:
             if e["ph"] == "b" and e["id"] in ends and ends[e["id"]] < e["ts"]:
                 problems.add("trace.json", f"a wait for the scheduler ends before it begins: {e}")
-    for counter in ("ready tasks",):
+    for counter in ("ready tasks",) + (("bytes in flight",) if args.min_transfers else ()):
         if not any(e.get("ph") == "C" and e.get("name") == counter for e in events):
             problems.add("trace.json", f"no '{counter}' counter")
     meta = trace.get("metadata", {})
@@ -321,6 +354,10 @@ def main():
                    help="N: N waits for the scheduler (8001014 in the .prv, async slices in the JSON)")
     p.add_argument("--worker-threads", action="store_true",
                    help="tasks on workers are on the worker's own task threads (their events were told)")
+    p.add_argument("--transfer-bytes", type=lambda t: [int(x) for x in t.split(",")],
+                   help="B[,B...]: every communication carries one of these sizes (the program's data)")
+    p.add_argument("--placed-where-ran", action="store_true",
+                   help="every task ran on a node the scheduler placed it on (8001012, master-worker runs)")
     p.add_argument("--same-clock", action="store_true",
                    help="every node runs on this machine: each offset must be 0 within its error bound")
     args = p.parse_args()
@@ -333,9 +370,11 @@ def main():
     states, types = parse_pcf(base + ".pcf", problems)
     r = check_prv(base + ".prv", states, types, problems)
     if r is not None:
-        thread_names = check_row(base + ".row", r["header"], problems)
+        thread_names, node_names = check_row(base + ".row", r["header"], problems)
         if args.worker_threads:
             check_worker_threads(r, thread_names, problems)
+        if args.placed_where_ran:
+            check_placed_where_ran(r, types, node_names, problems)
         for spec in args.tasks:
             name, want = spec.split("=")
             if r["type_counts"][name] != int(want):
@@ -364,6 +403,9 @@ def main():
         if r["placements"] < args.min_placements:
             problems.add("trace.prv", f"{r['placements']} scheduling decisions (8001012), expected at least "
                                       f"{args.min_placements}")
+        if args.transfer_bytes and not r["transfer_sizes"] <= set(args.transfer_bytes):
+            problems.add("trace.prv", f"communications of {sorted(r['transfer_sizes'])} bytes; the program's data "
+                                      f"are of {sorted(args.transfer_bytes)} bytes")
         if r["transfers"] < args.min_transfers:
             problems.add("trace.prv", f"{r['transfers']} communications, expected at least {args.min_transfers}")
     meta = check_json(base + ".json", args, problems)

@@ -6,8 +6,10 @@ usage: check_paraver_rejects.py FOLDER_OF_A_GOOD_TRACE SCRATCH
 Takes a trace that check_paraver.py accepts, breaks one thing at a time in a copy (a
 malformed record, two states overlapping on one thread, a communication received before it
 was sent, an event value the .pcf does not declare, a .row whose size differs from the
-header's, a record out of time order; with --worker-threads, tasks of a worker on threads
-that are not its own; with --min-clock-probes 2, a clock probed once) and checks the checker
+header's, a record out of time order, a header node without threads, a .pcf value beyond
+Paraver's int; with --worker-threads, tasks of a worker on threads that are not its own;
+with --min-clock-probes 2, a clock probed once; with --placed-where-ran, a task placed on
+another node than where it ran; with --transfer-bytes, a transfer of another size) and checks the checker
 says FAIL for each, naming the problem. Prints "checker rejects: OK" when it did for every one.
 """
 import os
@@ -70,6 +72,26 @@ def out_of_order(lines):
     return lines
 
 
+def misplaced(lines):
+    # The first placement names another node than the one its task ran on.
+    i = next(i for i in records(lines, "2") if ":8001012:" in lines[i])
+    lines[i] = re.sub(r":8001012:(\d+)", lambda m: f":8001012:{int(m.group(1)) % 3 + 1}", lines[i])
+    return lines
+
+
+def resized_transfer(lines):
+    i = records(lines, "3")[0]
+    f = lines[i].split(":")
+    f[13] = str(int(f[13]) + 1)
+    lines[i] = ":".join(f)
+    return lines
+
+
+def threadless_node(lines):
+    lines[0] = re.sub(r"\((\d+):1,", "(0:1,", lines[0])  # the master's Paraver task: no thread
+    return lines
+
+
 def edit_file(folder, name, change):
     path = os.path.join(folder, name)
     with open(path) as f:
@@ -86,6 +108,11 @@ def row_too_big(folder):
 def worker_lanes(folder):
     # As before workers told their own events: their tasks on lanes the master laid out.
     edit_file(folder, "trace.row", lambda row: row.replace(" thread ", " lane "))
+
+
+def pcf_value_too_big(folder):
+    # A declared value Paraver's reader (an int) cannot hold.
+    edit_file(folder, "trace.pcf", lambda pcf: re.sub(r"\n1(\s+)master\n", r"\n4294967297\1master\n", pcf, count=1))
 
 
 def probed_once(folder):
@@ -107,17 +134,23 @@ def main():
              ("a .row of the wrong size", row_too_big, "LEVEL THREAD SIZE", ()),
              ("tasks on a worker's lanes", worker_lanes, "not one of the worker's own task threads",
               ("--worker-threads",)),
-             ("a clock probed once", probed_once, "was probed 1 times", ("--min-clock-probes", "2"))]
-    code, out = run_checker(good, ("--worker-threads", "--min-clock-probes", "2"))
+             ("a clock probed once", probed_once, "was probed 1 times", ("--min-clock-probes", "2")),
+             ("a task on a node it was not placed on", misplaced, "but was placed on", ("--placed-where-ran",)),
+             ("a transfer of another size", resized_transfer, "the program's data are of",
+              ("--transfer-bytes", "262152,8")),
+             ("a node without threads in the header", threadless_node, "has no thread", ()),
+             ("a .pcf value beyond an int", pcf_value_too_big, "Paraver reads .pcf numbers as int", ())]
+    strict = ("--worker-threads", "--min-clock-probes", "2", "--placed-where-ran", "--transfer-bytes", "262152,8")
+    code, out = run_checker(good, strict)
     if code != 0:
-        print("FAIL: the good trace is refused with --worker-threads --min-clock-probes 2:\n" + out)
+        print(f"FAIL: the good trace is refused with {' '.join(strict)}:\n" + out)
         return 1
     failures = 0
     for name, breaker, expected, options in cases:
         folder = os.path.join(scratch, name.replace(" ", "_").replace("'", ""))
         shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(good, folder)
-        if breaker in (row_too_big, worker_lanes, probed_once):
+        if breaker in (row_too_big, worker_lanes, probed_once, pcf_value_too_big):
             breaker(folder)
         else:
             path = os.path.join(folder, "trace.prv")
