@@ -1,5 +1,5 @@
 // Chrome's JSON trace format (the "Trace Event Format", read by ui.perfetto.dev,
-// chrome://tracing and Chrome's DevTools) of a run: one process per node, one thread per
+// Chrome DevTools' Performance panel) of a run: one process per node, one thread per
 // node thread of the model (observe/trace_model.hpp) plus lanes for its transfers; a
 // complete event ("X", with its duration) per task attempt and per transfer end; flow
 // arrows from each task to the tasks that waited for it and from each transfer's sender to
