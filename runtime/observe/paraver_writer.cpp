@@ -281,14 +281,18 @@ std::string row(const TraceModel& m) {
   std::string cpus = "LEVEL CPU SIZE " + std::to_string(total) + "\n";
   std::string threads = "LEVEL THREAD SIZE " + std::to_string(total) + "\n";
   std::string nodes = "LEVEL NODE SIZE " + std::to_string(m.nodes.size()) + "\n";
+  // (Each node is also a Paraver task of the one application: named too, so that a window
+  // at Task level names its rows.)
+  std::string tasks = "LEVEL TASK SIZE " + std::to_string(m.nodes.size()) + "\n";
   for (const TraceNode& n : m.nodes) {
     nodes += n.name + "\n";
+    tasks += n.name + "\n";
     for (int t = 1; t <= n.threads; ++t) {
       cpus += thread_name(n, t) + "\n";
       threads += thread_name(n, t) + "\n";
     }
   }
-  return cpus + "\n" + nodes + "\n" + threads;
+  return cpus + "\n" + nodes + "\n" + tasks + "\n" + threads;
 }
 
 }  // namespace

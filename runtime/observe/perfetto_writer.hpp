@@ -1,4 +1,4 @@
-// Chrome's JSON trace format (the "Trace Event Format", read by ui.perfetto.dev,
+// Chrome's JSON trace format (the "Trace Event Format", read by ui.perfetto.dev and
 // Chrome DevTools' Performance panel) of a run: one process per node, one thread per
 // node thread of the model (observe/trace_model.hpp) plus lanes for its transfers; a
 // complete event ("X", with its duration) per task attempt and per transfer end; flow

@@ -11,7 +11,7 @@ Paraver files: every line well formed (record 1 state, 2 events, 3 communication
 their fields in range); records in time order; per thread, states ordered and never
 overlapping; each communication's two ends on existing threads, the receive not before the
 send, a size; every state, event type and (where the .pcf lists values) value declared in
-the .pcf; the .row's CPU, node and thread counts equal to the header's. Then what the run
+the .pcf; the .row's CPU, node, task and thread counts equal to the header's. Then what the run
 should show: task begin/end pairs per thread, the count of each task type, the number of
 nodes (and of nodes that ran tasks), transfers with bytes, and the same task counts, flows
 and clock metadata in trace.json (with --min-clock-probes, each worker's clock probed that
@@ -125,7 +125,9 @@ def check_row(path, header, problems):
             elif line and level:
                 counts[level] += 1
                 names[level].append(line)
-    expected = {"CPU": sum(header["cpus"]), "NODE": len(header["cpus"]), "THREAD": sum(header["threads"])}
+    # (TASK: the Paraver tasks, our nodes, named so that a window at Task level names its rows.)
+    expected = {"CPU": sum(header["cpus"]), "NODE": len(header["cpus"]), "TASK": len(header["threads"]),
+                "THREAD": sum(header["threads"])}
     for level, want in expected.items():
         if sizes.get(level) != want:
             problems.add("trace.row", f"LEVEL {level} SIZE {sizes.get(level)} but the header says {want}")
