@@ -226,12 +226,15 @@ def main():
             return 1
         browser.call("DOM.setFileInputFiles", {"files": [os.path.abspath(trace)],
                                                "objectId": file_input["objectId"]})
-        drawn = None
+        drawn, error = None, ""
         while drawn is None and time.time() < deadline:
             time.sleep(0.2)
-            drawn = browser.evaluate(DRAWN).get("value")
+            try:
+                drawn = browser.evaluate(DRAWN).get("value")
+            except RuntimeError as e:  # (the panel still loading the file)
+                error = str(e)
         if drawn is None:
-            print("FAIL: the Performance panel drew nothing of the trace within 60 s")
+            print(f"FAIL: the Performance panel drew nothing of the trace within 60 s {error}")
             return 1
         browser.evaluate(ARRANGE)
         # Escape closes the "debugging connection was closed" notice of a front end with
