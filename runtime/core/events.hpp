@@ -85,6 +85,9 @@ struct TaskPlaced {
   int node = 0;
   unsigned computing_units = 0;
   EventTime time = 0;
+  /// Its task type, as in TaskSubmitted (null when not known): an observer that wants the
+  /// type of what starts needs no map from the submission.
+  const detail::TaskSpec* spec = nullptr;
 };
 
 /// An attempt of a task's body began. `attempt` counts from 1.
@@ -93,6 +96,8 @@ struct TaskStarted {
   unsigned attempt = 1;
   Allocation where;
   EventTime time = 0;
+  /// Its task type, as in TaskSubmitted (null when not known; see TaskPlaced::spec).
+  const detail::TaskSpec* spec = nullptr;
 };
 
 enum class TaskOutcome : std::uint8_t { success, failed, cancelled, timed_out };
@@ -290,16 +295,28 @@ class alignas(64) Observers {
 /// Tells `observers` (if any) that a wait begins now and ends with the scope.
 ///
 ///   ActivityScope scope(runtime.events(), Activity::barrier);
+///
+/// `begin` and end_at() let events a few instructions apart share one clock read (a
+/// read is ~35 ns on the 2-core machines: docs/performance.md, "Traces").
 class ActivityScope {
  public:
   ActivityScope(const Observers& observers, Activity kind,
                 std::span<const DataAccess> data = {}) noexcept
+      : ActivityScope(observers, kind, observers.any() ? event_now() : 0, data) {}
+  /// Begun at `begin` (an event_now() the caller read).
+  ActivityScope(const Observers& observers, Activity kind, EventTime begin,
+                std::span<const DataAccess> data = {}) noexcept
       : observers_(observers.any() ? &observers : nullptr), kind_(kind) {
     if (observers_ != nullptr)
-      observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, true, event_now(), data});
+      observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, true, begin, data});
   }
   ~ActivityScope() {
-    if (observers_ != nullptr) observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, false, event_now()});
+    if (observers_ != nullptr) end_at(event_now());
+  }
+  /// Ends the activity now, at `time` (the destructor then tells nothing).
+  void end_at(EventTime time) noexcept {
+    if (observers_ != nullptr) observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, false, time});
+    observers_ = nullptr;
   }
   ActivityScope(const ActivityScope&) = delete;
   ActivityScope& operator=(const ActivityScope&) = delete;

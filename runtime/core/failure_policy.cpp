@@ -150,7 +150,7 @@ bool Runtime::run_task(TaskBase* t) noexcept {
   for (;;) {
     Watchdog::Clock::time_point deadline = begin_attempt(t);
     if (events_.any()) {
-      notify_started(*t, Allocation{0, backend_->node_name(0), LocalExecutor::current_slot()},
+      notify_started(*t, Allocation{0, master_name_, LocalExecutor::current_slot()},
                      event_now());
     }
     TaskError err;

@@ -33,6 +33,7 @@ Runtime::Runtime(unsigned threads, bool progress, const BackendFactory& make_bac
     : watchdog_([this](TaskBase* t, double time_out) { on_time_out(t, time_out); }), executor_(threads, *this) {
   backend_ = make_backend(*this, executor_);
   all_local_ = backend_->all_local();
+  master_name_ = backend_->node_name(0);
   if (progress) {
     // The counts come from task events; what runs is capped by the run's task slots.
     auto counter = std::make_shared<ProgressCounter>(
@@ -57,9 +58,16 @@ template <bool observed>
 void Runtime::submit_impl(TaskBase* t) {
   // Observed: the program's submission and its dependency analysis are activities (a task
   // that submits from inside a task is not the program's thread: not told).
+  // Events a few instructions apart share a clock read: the submission and its analysis
+  // begin at one time; the analysis ends, the task is submitted (and, with no predecessor,
+  // ready) at another.
   std::optional<ActivityScope> submission;
+  EventTime begun = 0;
   if constexpr (observed) {
-    if (!tls_in_task) submission.emplace(events_, Activity::submission);
+    if (!tls_in_task) {
+      begun = event_now();
+      submission.emplace(events_, Activity::submission, begun);
+    }
   }
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
   // A constrained task that can never run fails at its call, as a failed task: the program
@@ -76,12 +84,13 @@ void Runtime::submit_impl(TaskBase* t) {
     dependencies = &tls_scratch.dependencies;
     dependencies->clear();
   }
+  EventTime analysed = 0;
   {
     std::optional<ActivityScope> analysis;  // (ends after the lock is released)
     if constexpr (observed) {
-      if (submission) analysis.emplace(events_, Activity::dependency_analysis);
+      if (submission) analysis.emplace(events_, Activity::dependency_analysis, begun);
     }
-    std::lock_guard lock(registry_mutex_);
+    std::unique_lock lock(registry_mutex_);
     if constexpr (observed) registry_.record_dependencies(dependencies);
     for (std::uint32_t i = 0; i < t->param_count_; ++i) {
       ParamDescriptor& p = t->params_[i];
@@ -92,6 +101,11 @@ void Runtime::submit_impl(TaskBase* t) {
     }
     if constexpr (observed) registry_.record_dependencies(nullptr);
     registry_.maybe_prune();
+    if constexpr (observed) {
+      lock.unlock();  // (the analysis ends with the registry's lock released, as before)
+      analysed = event_now();
+      if (analysis) analysis->end_at(analysed);
+    }
   }
   if (!all_local_) backend_->submitted(t, untouched);
   t->prepare();
@@ -100,9 +114,11 @@ void Runtime::submit_impl(TaskBase* t) {
     join_group(g);
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
-  if constexpr (observed) notify_submitted(t, *dependencies);
+  if constexpr (observed) notify_submitted(t, *dependencies, analysed);
   if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-    if constexpr (observed) notify_ready(t);
+    // (With predecessors, they ended after the analysis: read the clock again, so that its
+    // ready is not before their ends.)
+    if constexpr (observed) notify_ready(t, dependencies->empty() ? analysed : 0);
     make_ready(t);
   }
 }
@@ -187,7 +203,8 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
 
 // ---- task events (core/events.hpp) ------------------------------------------------------
 
-void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>& dependencies) noexcept {
+void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>& dependencies,
+                               EventTime time) noexcept {
   try {
     EventScratch& scratch = tls_scratch;
     std::vector<DataAccess>& data = scratch.data;
@@ -209,18 +226,18 @@ void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>&
         groups.insert(groups.begin(), g->name);
     }
     events_.notify(&TaskObserver::on_submitted,
-                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, event_now(), groups, &t->spec()});
+                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, time, groups, &t->spec()});
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }
 }
 
-void Runtime::notify_ready(const TaskBase* t) noexcept {
-  events_.notify(&TaskObserver::on_ready, TaskReady{t->id_, event_now()});
+void Runtime::notify_ready(const TaskBase* t, EventTime time) noexcept {
+  events_.notify(&TaskObserver::on_ready, TaskReady{t->id_, time != 0 ? time : event_now()});
 }
 
 void Runtime::notify_started(const TaskBase& t, const Allocation& where, EventTime time) noexcept {
-  events_.notify(&TaskObserver::on_started, TaskStarted{t.id_, t.attempts, where, time});
+  events_.notify(&TaskObserver::on_started, TaskStarted{t.id_, t.attempts, where, time, &t.spec()});
 }
 
 void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_retry,

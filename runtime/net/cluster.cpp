@@ -381,7 +381,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   running_.fetch_add(1, std::memory_order_relaxed);
   if (runtime_.events().any()) {  // the scheduler's decision (traces)
     runtime_.events().notify(&rt::TaskObserver::on_placed,
-                             rt::TaskPlaced{t->id(), n, computing_units, rt::event_now()});
+                             rt::TaskPlaced{t->id(), n, computing_units, rt::event_now(), &t->spec()});
   }
   if (t->spec().replicated) {
     start_replica(t, n, computing_units);

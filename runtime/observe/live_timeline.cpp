@@ -6,14 +6,19 @@
 
 namespace compss::rt::observe {
 
-void LiveTimeline::on_submitted(const rt::TaskSubmitted& e) {
-  std::lock_guard lock(mutex_);
-  if (last_type_ >= type_names_.size() || type_names_[last_type_] != e.name) {
-    auto [it, added] = type_ids_.try_emplace(std::string(e.name), static_cast<std::uint32_t>(type_names_.size()));
-    if (added) type_names_.emplace_back(e.name);
+std::uint32_t LiveTimeline::type_named(std::string_view name) {
+  if (last_type_ >= type_names_.size() || type_names_[last_type_] != name) {
+    auto [it, added] = type_ids_.try_emplace(std::string(name), static_cast<std::uint32_t>(type_names_.size()));
+    if (added) type_names_.emplace_back(name);
     last_type_ = it->second;
   }
-  type_of_.set(e.task_id, last_type_);
+  return last_type_;
+}
+
+void LiveTimeline::on_submitted(const rt::TaskSubmitted& e) {
+  if (e.spec != nullptr) return;  // (its start or placement carries the spec: no lock, no map per task)
+  std::lock_guard lock(mutex_);
+  type_of_.set(e.task_id, type_named(e.name));
 }
 
 unsigned LiveTimeline::take_lane(int node) {
@@ -32,13 +37,22 @@ void LiveTimeline::free_lane(const Span& span) {
   if (node < lanes_busy_.size() && span.lane < lanes_busy_[node].size()) lanes_busy_[node][span.lane] = false;
 }
 
-LiveTimeline::Span& LiveTimeline::open(std::uint64_t task, int node, rt::EventTime time) {
+LiveTimeline::Span& LiveTimeline::open(std::uint64_t task, int node, rt::EventTime time,
+                                       const detail::TaskSpec* spec) {
   Span span;
   span.task = task;
   span.node = node;
   span.lane = take_lane(node);
   span.begin = time;
-  if (const std::uint32_t* type = type_of_.find(task)) span.type = *type;
+  if (spec != nullptr) {
+    if (spec != last_spec_) {
+      last_spec_type_ = type_named(spec->name);
+      last_spec_ = spec;
+    }
+    span.type = last_spec_type_;
+  } else if (const std::uint32_t* type = type_of_.find(task)) {
+    span.type = *type;
+  }
   return open_.emplace_back(span);
 }
 
@@ -53,7 +67,7 @@ void LiveTimeline::keep_ended(const Span& span) {
 
 void LiveTimeline::on_placed(const rt::TaskPlaced& e) {
   std::lock_guard lock(mutex_);
-  open(e.task_id, e.node, e.time).state = sent;
+  open(e.task_id, e.node, e.time, e.spec).state = sent;
 }
 
 void LiveTimeline::on_started(const rt::TaskStarted& e) {
@@ -62,7 +76,7 @@ void LiveTimeline::on_started(const rt::TaskStarted& e) {
   // The placement's bar on that node (a replica has one per node) now runs.
   for (Span& s : open_)
     if (s.task == e.task_id && s.node == e.where.node && s.state == sent) span = &s;
-  if (span == nullptr) span = &open(e.task_id, e.where.node, e.time);
+  if (span == nullptr) span = &open(e.task_id, e.where.node, e.time, e.spec);
   span->state = running;
   span->attempt = e.attempt;
   span->begin = e.time;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -32,6 +33,8 @@ class LiveTimeline {
  public:
   explicit LiveTimeline(rt::EventTime start) : start_(start) {}
 
+  /// Needed only for a task told without its spec (tests): one told with it is typed by
+  /// the spec its placement or start carries, and costs nothing here.
   void on_submitted(const rt::TaskSubmitted& e);
   void on_placed(const rt::TaskPlaced& e);
   void on_started(const rt::TaskStarted& e);
@@ -61,7 +64,9 @@ class LiveTimeline {
   /// A lane of `node` free now (the lowest), marked taken.
   unsigned take_lane(int node);
   void free_lane(const Span& span);
-  Span& open(std::uint64_t task, int node, rt::EventTime time);
+  Span& open(std::uint64_t task, int node, rt::EventTime time, const detail::TaskSpec* spec);
+  /// The index of task type `name` (added when new).
+  std::uint32_t type_named(std::string_view name);
   /// Keeps `span` among the newest max_ended ended ones (a ring: no allocation once full).
   void keep_ended(const Span& span);
 
@@ -69,14 +74,16 @@ class LiveTimeline {
   mutable std::mutex mutex_;
   std::vector<std::string> type_names_;
   std::unordered_map<std::string, std::uint32_t> type_ids_;
-  TaskIndex<std::uint32_t> type_of_;  ///< tasks not ended yet
+  TaskIndex<std::uint32_t> type_of_;  ///< tasks submitted without a spec and not ended yet
   /// The open bars (replicas: one per node), unordered: few (the attempts running or sent),
   /// so looked through rather than hashed (a hash map allocated a node per attempt).
   std::vector<Span> open_;
   std::vector<Span> ended_;      ///< a ring of at most max_ended, the oldest at ended_next_ once full
   std::size_t ended_next_ = 0;
   std::vector<std::vector<bool>> lanes_busy_;  ///< [node][lane]
-  std::uint32_t last_type_ = ~0u;  ///< the type on_submitted found last (calls of one type follow)
+  std::uint32_t last_type_ = ~0u;  ///< the type type_named found last (calls of one type follow)
+  const detail::TaskSpec* last_spec_ = nullptr;  ///< the spec whose type is last_spec_type_
+  std::uint32_t last_spec_type_ = 0;
 };
 
 }  // namespace compss::rt::observe

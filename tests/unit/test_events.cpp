@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 
 using namespace compss::detail;
@@ -304,5 +305,50 @@ TEST_F(Events, EachSubmissionIsAnActivityHoldingItsDependencyAnalysis) {
   Story three;
   for (int i = 0; i < 3; ++i) three.insert(three.end(), one.begin(), one.end());
   EXPECT_EQ(seen, three);
+  expect_guarantees();
+}
+
+// Events a few instructions apart share one clock read (docs/performance.md, "Traces": a
+// read is ~35 ns): a submission and its dependency analysis begin at one time, and the
+// analysis ends when the task is told submitted.
+TEST_F(Events, ASubmissionsEventsShareTheirClockReads) {
+  int x = 0;
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  compss::wait_on(x);
+  using compss::rt::Activity;
+  std::vector<compss::rt::EventTime> analysis_ends, submission_begins, analysis_begins;
+  for (const auto& a : log->all_activities()) {
+    if (a.kind == Activity::submission && a.begin) submission_begins.push_back(a.time);
+    if (a.kind == Activity::dependency_analysis) (a.begin ? analysis_begins : analysis_ends).push_back(a.time);
+  }
+  std::vector<compss::rt::EventTime> submitted;
+  for (const auto& e : log->events())
+    if (e.kind == compss_test::SeenEvent::Kind::submitted) submitted.push_back(e.time);
+  EXPECT_EQ(analysis_begins, submission_begins);
+  EXPECT_EQ(analysis_ends, submitted);
+  EXPECT_EQ(submitted.size(), 3u);
+  expect_guarantees();
+}
+
+// A start (and a placement) carries its task's spec: an observer that types what runs (the
+// monitor's timeline) needs no map from the submission.
+TEST_F(Events, AStartCarriesItsTasksSpec) {
+  struct Specs : compss::rt::TaskObserver {
+    std::mutex mutex;
+    std::vector<const TaskSpec*> seen;
+    void on_started(const compss::rt::TaskStarted& e) override {
+      std::lock_guard lock(mutex);
+      seen.push_back(e.spec);
+    }
+  };
+  auto specs = std::make_shared<Specs>();
+  compss::rt::runtime().events().add(specs);
+  int x = 0, y = 0;
+  call_task<inc_task, &inc>(x);
+  call_task<copy_task, &copy_to>(x, y);
+  compss::wait_on(y);
+  compss::rt::runtime().events().remove(specs.get());
+  std::lock_guard lock(specs->mutex);
+  EXPECT_EQ(specs->seen, (std::vector<const TaskSpec*>{&inc_task, &copy_task}));
   expect_guarantees();
 }

@@ -364,6 +364,29 @@ TEST(Monitor, APortInUseIsAClearError) {
   }
 }
 
+// A task told with its spec is typed by the spec its start or placement carries: its
+// submission costs the timeline nothing (no lock, no entry per task).
+TEST(LiveTimeline, TypesFromTheSpecOfAStartOrPlacement) {
+  static constexpr compss::detail::TaskSpec step{"step", "void step()", nullptr, 0};
+  static constexpr compss::detail::TaskSpec merge{"merge", "void merge()", nullptr, 0};
+  const rt::EventTime t0 = 1'000'000'000;
+  LiveTimeline timeline(t0);
+  rt::TaskStarted started{1, 1, {0, "master", 0}, t0 + 100};
+  started.spec = &step;
+  timeline.on_started(started);
+  rt::TaskPlaced placed{2, 1, 1, t0 + 200};
+  placed.spec = &merge;
+  timeline.on_placed(placed);
+  started = {3, 1, {0, "master", 1}, t0 + 300};
+  started.spec = &step;
+  timeline.on_started(started);
+  const std::string json = timeline.json(t0 + 400);
+  EXPECT_NE(json.find("\"types\":[\"step\",\"merge\"]"), std::string::npos) << json;
+  EXPECT_NE(json.find(",0,1,1,1]"), std::string::npos) << json;  // task 1: type 0 (step), running
+  EXPECT_NE(json.find(",1,2,0,0]"), std::string::npos) << json;  // task 2: type 1 (merge), sent
+  EXPECT_NE(json.find(",0,3,1,1]"), std::string::npos) << json;  // task 3: step again
+}
+
 // The monitor's timeline: a local attempt opens at its start on the lowest free lane; a
 // remote one opens when placed ("sent", state 0) and runs (1) from the start its answer
 // gives; ends close them with their outcome (2 done, 3 failed) and free the lane; only the
