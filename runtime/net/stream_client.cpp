@@ -1,5 +1,6 @@
 #include "net/stream_client.hpp"
 
+#include "net/stream_allocator.hpp"
 #include "net/stream_elements.hpp"
 
 #include <compss/detail/stream_files.hpp>
@@ -305,6 +306,16 @@ std::uint64_t RemoteStreamPort::add_producer() {
 void RemoteStreamPort::publish(std::vector<Element>& items) {
   if (items.empty()) return;
   std::vector<WireElement> wire = encoded(items);
+  // An object stream's elements stay here when this process serves them: the master
+  // gets references (a file stream's paths are small: they travel). At most the bound of
+  // them wait unfetched (wait_to_hold; before taking mutex_: answers keep coming).
+  const std::uint16_t here = element_port();
+  const bool hold = here != 0 && ticket_.base_dir.empty();
+  if (hold) {
+    std::size_t bytes = 0;
+    for (const WireElement& w : wire) bytes += w.bytes.size();
+    wait_to_hold(ticket_.stream, bytes);
+  }
   std::unique_lock lock(mutex_);
   throw_pipelined_error_locked();  // (an answer that arrived since the last call)
   if (!receiver_.joinable()) {
@@ -314,13 +325,10 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
       throw Error(std::string("compss: a stream handle could not start its thread: ") + e.what());
     }
   }
-  // An object stream's elements stay here when this process serves them: the master
-  // gets references (a file stream's paths are small: they travel).
-  const std::uint16_t here = element_port();
-  if (here != 0 && ticket_.base_dir.empty()) {
+  if (hold) {
     for (WireElement& w : wire) {
       w.size = w.bytes.size();
-      w.key = hold_element(std::move(w.bytes));
+      w.key = hold_element(std::move(w.bytes), ticket_.stream);
       w.bytes.clear();
       w.port = here;
       held_keys_.push_back(w.key);
@@ -477,6 +485,7 @@ std::shared_ptr<StreamPort> open_remote_port(const StreamTicket& ticket, const E
     throw Error("compss: stream " + std::to_string(ticket.stream) +
                 ": this process cannot reach the master's stream service (the master has none)");
   }
+  net::keep_freed_memory_for_streams();
   return std::make_shared<net::RemoteStreamPort>(net::connect_stream_endpoint("", ticket.port),
                                                  ticket, codec);
 }

@@ -24,7 +24,10 @@ namespace compss::net {
 /// published them. When this process has a stream endpoint (element_port()), an object
 /// stream's elements stay here and the master gets references; a poll fetches the
 /// elements it is given references to from their holders, one request per holder
-/// (net/stream_elements.hpp). The destructor hands the master what this port published
+/// (net/stream_elements.hpp); a publish first waits while this process holds more than
+/// the bound of the stream's elements nobody fetched yet (wait_to_hold: 4 MiB, 128
+/// elements), so a producer does not run a whole buffer ahead of its consumers. The
+/// destructor hands the master what this port published
 /// and nobody fetched yet. A compss::Error the operation raised on the master is thrown
 /// here with the same message; a lost connection is a compss::Error too (the task fails,
 /// and is retried as any task is).

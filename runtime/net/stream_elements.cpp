@@ -23,7 +23,53 @@ namespace {
 // ---- held elements (the publisher's side); all under held_mutex ----
 std::atomic<std::uint16_t> local_element_port{0};
 std::mutex held_mutex;
-std::map<std::uint64_t, std::vector<std::byte>> held;
+struct HeldElement {
+  std::vector<std::byte> bytes;
+  std::uint64_t stream = 0;  // counted in its stream's Unfetched until fetched (0: not counted)
+  std::size_t charge = 0;    // what it counts there (element_charge)
+  bool fetched = false;      // a consumer (or the hand-over) has had its bytes once
+};
+std::map<std::uint64_t, HeldElement> held;
+// Per stream, the bytes of the elements held here that no consumer fetched yet, for the
+// bound on what a producer runs ahead (wait_to_hold). An entry goes once its bytes are 0.
+struct Unfetched {
+  std::size_t bytes = 0;
+  std::chrono::steady_clock::time_point last_fetch{};
+  bool free_running = false;  // a wait saw no fetch for the idle time: no bound until one
+};
+std::map<std::uint64_t, Unfetched> unfetched;  // by stream
+std::condition_variable fetched_cv;            // an unfetched element was fetched or dropped
+std::atomic<std::size_t> unfetched_bound{std::size_t{4} << 20};  // set_unfetched_bound
+std::atomic<std::int64_t> unfetched_idle_ms{1000};
+std::atomic<std::uint64_t> bound_waits{0};  // unfetched_bound_waits
+
+// `e` leaves its stream's unfetched bytes (fetched, or dropped unfetched; under held_mutex).
+// What an element of `size` bytes counts against the bound: its bytes, and at least
+// 1/128 of the bound, so that small elements are bounded in number too (128).
+std::size_t element_charge(std::size_t size) noexcept {
+  return std::max(size, unfetched_bound.load() / 128);
+}
+
+void count_out(HeldElement& e) {
+  if (e.fetched || e.stream == 0) return;
+  e.fetched = true;
+  auto it = unfetched.find(e.stream);
+  if (it == unfetched.end()) return;
+  it->second.bytes -= std::min(it->second.bytes, e.charge);
+  if (it->second.bytes == 0) unfetched.erase(it);
+  fetched_cv.notify_all();
+}
+
+// A consumer had `e`'s bytes (under held_mutex): its producer may run on.
+void count_fetched(HeldElement& e) {
+  if (e.fetched || e.stream == 0) return;
+  auto it = unfetched.find(e.stream);
+  if (it != unfetched.end()) {
+    it->second.last_fetch = std::chrono::steady_clock::now();
+    it->second.free_running = false;
+  }
+  count_out(e);
+}
 
 // The first key of this process's elements: a random point of the 64-bit key space, drawn
 // when the process starts (its incarnation). References name their holder by host, port
@@ -183,23 +229,60 @@ bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, 
 void set_element_port(std::uint16_t port) noexcept { local_element_port.store(port); }
 std::uint16_t element_port() noexcept { return local_element_port.load(); }
 
-std::uint64_t hold_element(std::vector<std::byte> bytes) {
+std::uint64_t hold_element(std::vector<std::byte> bytes, std::uint64_t stream) {
   std::lock_guard lock(held_mutex);
   std::uint64_t key = ++last_key;
   if (key == 0) key = ++last_key;  // (0 is "not a reference"; the space wraps around)
-  held.emplace(key, std::move(bytes));
+  const std::size_t charge = element_charge(bytes.size());
+  if (stream != 0) unfetched[stream].bytes += charge;
+  held.emplace(key, HeldElement{.bytes = std::move(bytes), .stream = stream, .charge = charge});
   return key;
 }
+
+void wait_to_hold(std::uint64_t stream, std::size_t bytes) {
+  const auto idle = std::chrono::milliseconds(unfetched_idle_ms.load());
+  const auto began = std::chrono::steady_clock::now();
+  bool counted = false;
+  std::unique_lock lock(held_mutex);
+  for (;;) {
+    auto it = unfetched.find(stream);
+    if (it == unfetched.end() || it->second.free_running ||
+        it->second.bytes + element_charge(bytes) <= unfetched_bound.load()) {
+      return;
+    }
+    // Nobody fetched for the idle time (since this wait began or the last fetch): no
+    // consumer is taking them now (one that polls only once its producer ended, a task
+    // polling its own stream): run on unbounded until a consumer fetches again.
+    const auto until = std::max(began, it->second.last_fetch) + idle;
+    if (std::chrono::steady_clock::now() >= until) {
+      it->second.free_running = true;
+      return;
+    }
+    if (!counted) {
+      bound_waits.fetch_add(1);
+      counted = true;
+    }
+    fetched_cv.wait_until(lock, until);
+  }
+}
+
+void set_unfetched_bound(std::size_t bytes, std::chrono::milliseconds idle) noexcept {
+  unfetched_bound.store(bytes);
+  unfetched_idle_ms.store(idle.count());
+}
+
+std::uint64_t unfetched_bound_waits() noexcept { return bound_waits.load(); }
 
 bool fetch_held_element(std::uint64_t key, bool take, std::vector<std::byte>& out) {
   std::lock_guard lock(held_mutex);
   auto it = held.find(key);
   if (it == held.end()) return false;
+  count_fetched(it->second);
   if (take) {
-    out = std::move(it->second);
+    out = std::move(it->second.bytes);
     held.erase(it);
   } else {
-    out = it->second;
+    out = it->second.bytes;
   }
   return true;
 }
@@ -211,7 +294,12 @@ bool element_held(std::uint64_t key) {
 
 void release_held_elements(std::span<const std::uint64_t> keys) {
   std::lock_guard lock(held_mutex);
-  for (std::uint64_t k : keys) held.erase(k);
+  for (std::uint64_t k : keys) {
+    auto it = held.find(k);
+    if (it == held.end()) continue;
+    count_out(it->second);
+    held.erase(it);
+  }
 }
 
 std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements(
@@ -221,7 +309,8 @@ std::vector<std::pair<std::uint64_t, std::vector<std::byte>>> take_held_elements
   for (std::uint64_t k : keys) {
     auto it = held.find(k);
     if (it == held.end()) continue;
-    out.emplace_back(k, std::move(it->second));
+    count_out(it->second);
+    out.emplace_back(k, std::move(it->second.bytes));
     held.erase(it);
   }
   return out;
@@ -238,13 +327,14 @@ std::vector<WireElement> serve_held_elements(std::span<const WireElement> asked,
       out.push_back({.key = a.key});
       continue;
     }
-    bytes += it->second.size() + min_wire_element_bytes;
+    bytes += it->second.bytes.size() + min_wire_element_bytes;
     if (!out.empty() && bytes > budget) break;  // the rest: the next request
+    count_fetched(it->second);
     if (take) {
-      out.push_back({.bytes = std::move(it->second)});
+      out.push_back({.bytes = std::move(it->second.bytes)});
       held.erase(it);
     } else {
-      out.push_back({.bytes = it->second});
+      out.push_back({.bytes = it->second.bytes});
     }
   }
   return out;
@@ -253,11 +343,15 @@ std::vector<WireElement> serve_held_elements(std::span<const WireElement> asked,
 void drop_held_elements() {
   std::lock_guard lock(held_mutex);
   held.clear();
+  unfetched.clear();
+  fetched_cv.notify_all();
 }
 
 void restart_element_holder() {
   std::lock_guard lock(held_mutex);
   held.clear();
+  unfetched.clear();
+  fetched_cv.notify_all();
   last_key = draw_key_base();
 }
 

@@ -39,7 +39,23 @@ std::uint16_t element_port() noexcept;
 /// Keeps `bytes` until fetched or released; returns its key (never 0). Keys are unique
 /// across the processes of a run, restarted ones too (with overwhelming probability: each
 /// process starts at a random point of the key space), so a reference names one element.
-std::uint64_t hold_element(std::vector<std::byte> bytes);
+/// `stream` (not 0): counted in that stream's bytes no consumer fetched yet (wait_to_hold).
+std::uint64_t hold_element(std::vector<std::byte> bytes, std::uint64_t stream = 0);
+/// A producer's flow control: waits while this process holds more than the bound (4 MiB)
+/// of stream `stream`'s elements that no consumer fetched yet and an element of `bytes`
+/// more would pass it (an element larger than the bound goes when nothing is unfetched).
+/// Each element counts at least 1/128 of the bound, so at most 128 small ones wait
+/// unfetched. Without it, a producer runs ahead by the stream's whole capacity and its own
+/// publish window (256 MiB and more for 256 elements of 1 MiB; 512 elements of 64 B) and
+/// every element waits for that queue to drain. Never a deadlock: when
+/// no consumer fetched for the idle time (1 s; since the wait began or the last fetch:
+/// consumers that poll only once their producer ended, a task polling its own stream),
+/// it returns and the stream runs unbounded until a consumer fetches again.
+void wait_to_hold(std::uint64_t stream, std::size_t bytes);
+/// Sets wait_to_hold's bound and idle time (for tests; the defaults: 4 MiB, 1 s).
+void set_unfetched_bound(std::size_t bytes, std::chrono::milliseconds idle) noexcept;
+/// Times wait_to_hold had to wait (for tests).
+std::uint64_t unfetched_bound_waits() noexcept;
 /// The bytes of element `key` (`take`: dropped from here); false when it is not held.
 bool fetch_held_element(std::uint64_t key, bool take, std::vector<std::byte>& out);
 /// True while element `key` is held here.

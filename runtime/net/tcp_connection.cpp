@@ -200,6 +200,7 @@ std::error_code TcpConnection::write_all(std::span<const EncodedFrame> frames) {
 namespace {
 
 constexpr std::size_t read_buffer_size = 64 * 1024;
+constexpr std::size_t small_place_bytes = 4096;  // a StreamReply field read through the buffer
 
 using Clock = std::chrono::steady_clock;
 
@@ -290,6 +291,16 @@ std::error_code TcpConnection::read_frame(Message& out, Clock::time_point deadli
       large.sink = make_sink ? make_sink() : detail::make_byte_sink();
       large.places = large.sink->places(value_size);
       begin_ += header_size + fetch_reply_prefix_size;
+    } else if (h.type == MessageType::stream_reply) {
+      large.stream = std::make_unique<StreamReplyReader>(h.payload_size);
+      std::error_code bad;
+      std::span<std::byte> first = large.stream->next(bad);
+      if (bad) {
+        fail(bad, "bad message");
+        return bad;
+      }
+      large.places = {first};
+      begin_ += header_size;
     } else {
       large.payload.resize(h.payload_size);
       large.places = {large.payload};
@@ -305,14 +316,38 @@ std::error_code TcpConnection::read_frame(Message& out, Clock::time_point deadli
 }
 
 std::error_code TcpConnection::read_large(Message& out, Clock::time_point deadline) {
-  for (; large_.place < large_.places.size(); ++large_.place, large_.done = 0) {
+  for (;; ++large_.place, large_.done = 0) {
+    if (large_.place == large_.places.size()) {
+      if (!large_.stream) break;
+      // A StreamReply's next place, now that the last one is filled (its bytes decided it).
+      std::error_code bad;
+      std::span<std::byte> more = large_.stream->next(bad);
+      if (bad) {
+        large_ = LargeFrame{};
+        fail(bad, "bad message");
+        return bad;
+      }
+      if (more.empty()) break;
+      large_.places.assign(1, more);
+      large_.place = 0;
+    }
     std::span<std::byte> into = large_.places[large_.place];
     // Bytes already buffered come first; the rest is received in place.
     std::size_t buffered = std::min(end_ - begin_, into.size() - large_.done);
     if (buffered != 0) std::memcpy(into.data() + large_.done, buffer_.data() + begin_, buffered);
     begin_ += buffered;
     large_.done += buffered;
-    if (options_.pause && !large_.paused) {  // a test's pause (ConnectionOptions)
+    if (large_.stream && into.size() - large_.done < small_place_bytes) {
+      // A StreamReply's small field: read through the buffer (one recv brings what
+      // follows too), not with a system call of a few bytes each.
+      const std::size_t rest = into.size() - large_.done;
+      if (auto ec = need(rest, deadline)) return ec;
+      std::memcpy(into.data() + large_.done, buffer_.data() + begin_, rest);
+      begin_ += rest;
+      large_.done += rest;
+      continue;
+    }
+    if (options_.pause && !large_.paused && !large_.stream) {  // a test's pause (ConnectionOptions)
       std::size_t before = 0, total = 0;
       for (std::size_t k = 0; k < large_.places.size(); ++k) {
         if (k < large_.place) before += large_.places[k].size();
@@ -332,6 +367,10 @@ std::error_code TcpConnection::read_large(Message& out, Clock::time_point deadli
   if (done.header.type == MessageType::data_fetch_reply) {
     done.reply.shared_value = done.sink->finish();
     out = std::move(done.reply);
+    return {};
+  }
+  if (done.stream) {
+    out = done.stream->take();
     return {};
   }
   if (auto bad = decode_payload(done.header.type, done.payload, out)) {

@@ -5,6 +5,7 @@
 #include "net/endpoint.hpp"
 
 #include <compss/detail/value_sink.hpp>
+#include "net/stream_reply_reader.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -169,6 +170,9 @@ class TcpConnection final : public Endpoint, public std::enable_shared_from_this
     std::vector<std::byte> payload;  // any type but a DataFetchReply
     DataFetchReply reply;            // a DataFetchReply: its value is read in place,
     std::unique_ptr<detail::ValueSink> sink;  // into the places this sink chose
+    // A StreamReply: each element's bytes are read into their vector (the reader names
+    // the places one after the other: places holds the one being filled).
+    std::unique_ptr<StreamReplyReader> stream;
     std::vector<std::span<std::byte>> places;  // where the bytes go, in order
     std::size_t place = 0;           // the place being filled
     std::size_t done = 0;            // bytes of that place read so far

@@ -1,11 +1,13 @@
 // Wire protocol: every message round-trips; malformed frames give an error, never a crash.
 #include "net/message.hpp"
+#include "net/stream_reply_reader.hpp"
 
 #include <compss/error.hpp>
 #include <compss/serialize.hpp>
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 
 using namespace compss::net;
@@ -368,4 +370,86 @@ TEST(NetMessage, FetchReplyPrefixMatchesTheDecoder) {
   std::vector<std::byte> bad(payload.begin(), payload.end());
   bad[16] = std::byte{0};  // not found, yet a value follows
   EXPECT_EQ(decode_fetch_reply_prefix(bad, bad.size(), r, n), NetError::malformed_payload);
+}
+
+// ---- StreamReplyReader (net/stream_reply_reader.hpp) ----------------------------------
+
+namespace {
+
+StreamReply sample_stream_reply() {
+  StreamReply r{.error = "compss: some error text", .value = 7};
+  std::vector<std::byte> big(200000);
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::byte>(i * 13);
+  r.elements.push_back({.bytes = big});
+  r.elements.push_back({.key = 42, .host = "10.0.0.7", .port = 4100, .size = 1 << 20});
+  r.elements.push_back({});  // nothing at all: every length 0
+  r.elements.push_back({.bytes = std::vector<std::byte>(3, std::byte{9}), .host = "h"});
+  return r;
+}
+
+/// Feeds `payload` to a reader place by place; the reader's result, or its error.
+std::error_code read_piecewise(std::span<const std::byte> payload, StreamReply& out) {
+  StreamReplyReader reader(payload.size());
+  std::error_code bad;
+  std::size_t at = 0;
+  for (std::span<std::byte> place = reader.next(bad); !place.empty(); place = reader.next(bad)) {
+    if (place.size() > payload.size() - at) return NetError::truncated;  // (never: checked)
+    std::memcpy(place.data(), payload.data() + at, place.size());
+    at += place.size();
+  }
+  if (bad) return bad;
+  out = reader.take();
+  return at == payload.size() ? std::error_code{} : make_error_code(NetError::trailing_bytes);
+}
+
+void expect_same(const StreamReply& a, const StreamReply& b) {
+  EXPECT_EQ(a.error, b.error);
+  EXPECT_EQ(a.value, b.value);
+  ASSERT_EQ(a.elements.size(), b.elements.size());
+  for (std::size_t i = 0; i < a.elements.size(); ++i) {
+    EXPECT_TRUE(a.elements[i].bytes == b.elements[i].bytes) << i;
+    EXPECT_EQ(a.elements[i].key, b.elements[i].key);
+    EXPECT_EQ(a.elements[i].host, b.elements[i].host);
+    EXPECT_EQ(a.elements[i].port, b.elements[i].port);
+    EXPECT_EQ(a.elements[i].size, b.elements[i].size);
+  }
+}
+
+}  // namespace
+
+TEST(StreamReplyReader, GivesWhatDecodePayloadGivesForTheSameBytes) {
+  const StreamReply sent = sample_stream_reply();
+  const std::vector<std::byte> frame = encode(Message{sent});
+  const std::span<const std::byte> payload = std::span(frame).subspan(header_size);
+  StreamReply got;
+  ASSERT_FALSE(read_piecewise(payload, got));
+  expect_same(got, sent);
+  StreamReply empty_reply;
+  const std::vector<std::byte> empty_frame = encode(Message{empty_reply});
+  ASSERT_FALSE(read_piecewise(std::span(empty_frame).subspan(header_size), got));
+  expect_same(got, empty_reply);
+}
+
+TEST(StreamReplyReader, ATruncatedOrCorruptedPayloadIsAnErrorLikeDecodePayloads) {
+  const std::vector<std::byte> frame = encode(Message{sample_stream_reply()});
+  const std::span<const std::byte> payload = std::span(frame).subspan(header_size);
+  StreamReply got;
+  // Every length shorter than the whole: an error, never a read past the end.
+  for (std::size_t n = 0; n < payload.size(); n += (n < 300 ? 1 : 997)) {
+    EXPECT_TRUE(read_piecewise(payload.first(n), got)) << n;
+  }
+  // One more byte: trailing.
+  std::vector<std::byte> longer(payload.begin(), payload.end());
+  longer.push_back(std::byte{0});
+  EXPECT_EQ(read_piecewise(longer, got), NetError::trailing_bytes);
+  // Random corruptions: whatever decode_payload says, the reader says too (same checks).
+  std::mt19937 draw(5);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::vector<std::byte> bad(payload.begin(), payload.end());
+    const std::size_t at = draw() % std::min<std::size_t>(bad.size(), 400);  // the fields
+    bad[at] = static_cast<std::byte>(draw() % 256);
+    Message m;
+    const bool decodes = !decode_payload(MessageType::stream_reply, bad, m);
+    EXPECT_EQ(!read_piecewise(bad, got), decodes) << "byte " << at;
+  }
 }

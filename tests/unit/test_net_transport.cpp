@@ -674,6 +674,53 @@ TEST(NetTransport, ALargeFramePartlyReadWhenReceiveTimesOutIsFinishedLater) {
   EXPECT_TRUE(*held->as<std::vector<std::int32_t>>() == ints);
 }
 
+TEST(NetTransport, ALargeStreamReplyArrivesWholeEvenWhenItsReceiveTimesOutMidway) {
+  // Its elements' bytes are read straight into their vectors (StreamReplyReader), the
+  // small fields through the buffer: cut anywhere, it comes out as sent, and the
+  // connection stays in step for the next frame.
+  RawPair p;
+  ASSERT_TRUE(p.server);
+  StreamReply sent{.error = "", .value = 1};
+  for (int i = 0; i < 5; ++i) {
+    std::vector<std::byte> bytes(i % 2 == 0 ? 300000 : 17);
+    for (std::size_t k = 0; k < bytes.size(); ++k) bytes[k] = static_cast<std::byte>(k * 31 + i);
+    sent.elements.push_back({.bytes = std::move(bytes), .key = 0, .host = std::string(i, 'h')});
+  }
+  sent.elements.push_back({.key = 99, .host = "10.1.2.3", .port = 7, .size = 12});
+  std::vector<std::byte> frame = encode(Message{sent});
+  const std::vector<std::byte> after = encode(Message{TaskFailed{8, "E", "after"}});
+  frame.insert(frame.end(), after.begin(), after.end());
+  // Cuts in a small field, in an element's bytes, and at the end of the frame.
+  const std::size_t cuts[] = {0, 20, 300030, 300080, 700000, frame.size() - after.size() - 3, frame.size()};
+  Message m;
+  for (std::size_t c = 0; c + 1 < std::size(cuts); ++c) {
+    p.write(std::span(frame).subspan(cuts[c], cuts[c + 1] - cuts[c]));
+    if (c + 2 < std::size(cuts)) EXPECT_EQ(p.server->receive(m, 20ms), NetError::timed_out) << c;
+  }
+  ASSERT_FALSE(p.server->receive(m, 5s));
+  ASSERT_TRUE(std::holds_alternative<StreamReply>(m));
+  EXPECT_EQ(std::get<StreamReply>(m).elements.size(), sent.elements.size());
+  EXPECT_TRUE(encode(m) == encode(Message{sent}));  // every field as sent
+  ASSERT_FALSE(p.server->receive(m, 5s));
+  EXPECT_EQ(std::get<TaskFailed>(m).task_id, 8u);
+}
+
+TEST(NetTransport, AMalformedLargeStreamReplyClosesTheConnection) {
+  RawPair p;
+  ASSERT_TRUE(p.server);
+  StreamReply sent;
+  sent.elements.push_back({.bytes = std::vector<std::byte>(200000, std::byte{1})});
+  std::vector<std::byte> frame = encode(Message{sent});
+  // The element's length says more than the payload holds.
+  const std::size_t length_at = header_size + 8 + 8 + 8;  // error's length, value, count
+  const std::uint64_t too_long = 300000;
+  std::memcpy(frame.data() + length_at, &too_long, sizeof too_long);
+  p.write(frame);
+  Message m;
+  EXPECT_EQ(p.server->receive(m, 5s), NetError::malformed_payload);
+  EXPECT_NE(p.server->receive(m, 5s), std::error_code{});  // closed, not out of step
+}
+
 TEST(NetTransport, ABatchArrivesAsItsMessagesInOrder) {
   Pair p;
   ASSERT_TRUE(p.server);

@@ -1084,3 +1084,127 @@ TEST_P(PeerToPeerTest, APollsBudgetCountsTheBytesOfTheElementsItRefersTo) {
 }
 
 }  // namespace
+
+// ---- a producer's flow control (wait_to_hold, net/stream_elements.hpp) -----------------
+
+namespace {
+
+/// Restores the default bound when a test ends.
+struct UnfetchedBound {
+  UnfetchedBound(std::size_t bytes, std::chrono::milliseconds idle) {
+    compss::net::set_unfetched_bound(bytes, idle);
+  }
+  ~UnfetchedBound() {
+    compss::net::set_unfetched_bound(std::size_t{4} << 20, std::chrono::seconds(1));
+    compss::net::drop_held_elements();
+  }
+};
+
+/// Waits (20 s at most) until wait_to_hold has blocked `n` times in all.
+bool blocked_times(std::uint64_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (compss::net::unfetched_bound_waits() < n) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST(StreamFlowControl, AProducerPastTheBoundOfUnfetchedBytesWaitsForAConsumersFetch) {
+  UnfetchedBound bound(3100, std::chrono::minutes(5));  // (no idle give-up in this test)
+  const std::uint64_t stream = 9001;
+  std::vector<std::uint64_t> keys;
+  for (int i = 0; i < 3; ++i) keys.push_back(compss::net::hold_element(std::vector<std::byte>(1000), stream));
+  compss::net::wait_to_hold(stream, 0);  // (under the bound, not past it: no wait)
+  const std::uint64_t waits = compss::net::unfetched_bound_waits();
+  std::atomic<bool> held{false};
+  std::thread producer([&] {
+    compss::net::wait_to_hold(stream, 1000);
+    held = true;
+  });
+  ASSERT_TRUE(blocked_times(waits + 1));
+  EXPECT_FALSE(held.load());
+  // Another stream's elements do not count against this one's bound.
+  compss::net::hold_element(std::vector<std::byte>(2000), stream + 1);
+  compss::net::wait_to_hold(stream + 1, 1000);
+  // A consumer fetches one (at_least_once: it stays held, but fetched): room for one more.
+  std::vector<compss::net::WireElement> asked{{.key = keys[0]}};
+  ASSERT_EQ(compss::net::serve_held_elements(asked, false, 1 << 20).size(), 1u);
+  producer.join();
+  EXPECT_TRUE(held.load());
+  EXPECT_EQ(compss::net::unfetched_bound_waits(), waits + 1);
+  // Fetching it again frees nothing more; releasing an unfetched one does.
+  compss::net::hold_element(std::vector<std::byte>(1000), stream);
+  compss::net::serve_held_elements(asked, false, 1 << 20);
+  std::thread second([&] { compss::net::wait_to_hold(stream, 1000); });
+  ASSERT_TRUE(blocked_times(waits + 2));
+  compss::net::release_held_elements(std::span(keys).subspan(1, 1));
+  second.join();
+}
+
+TEST(StreamFlowControl, SmallElementsAreBoundedInNumber) {
+  // 64-byte elements would never reach a bound in bytes: each counts 1/128 of it.
+  UnfetchedBound bound(128 * 100, std::chrono::minutes(5));
+  const std::uint64_t stream = 9005;
+  std::vector<std::uint64_t> keys;
+  for (int i = 0; i < 128; ++i) keys.push_back(compss::net::hold_element(std::vector<std::byte>(10), stream));
+  const std::uint64_t waits = compss::net::unfetched_bound_waits();
+  std::thread producer([&] { compss::net::wait_to_hold(stream, 10); });
+  ASSERT_TRUE(blocked_times(waits + 1));
+  std::vector<compss::net::WireElement> asked{{.key = keys[0]}};
+  ASSERT_EQ(compss::net::serve_held_elements(asked, true, 1 << 20).size(), 1u);
+  producer.join();
+}
+
+TEST(StreamFlowControl, WithoutAnyFetchForTheIdleTimeAProducerRunsOnUnboundedUntilOneComes) {
+  // A consumer that polls only once its producer ended must not hang the producer.
+  UnfetchedBound bound(1000, std::chrono::milliseconds(50));
+  const std::uint64_t stream = 9003;
+  const std::uint64_t first = compss::net::hold_element(std::vector<std::byte>(1000), stream);
+  const std::uint64_t waits = compss::net::unfetched_bound_waits();
+  compss::net::wait_to_hold(stream, 1000);  // waits the idle time, then gives up the bound
+  EXPECT_EQ(compss::net::unfetched_bound_waits(), waits + 1);
+  for (int i = 0; i < 5; ++i) {
+    compss::net::hold_element(std::vector<std::byte>(1000), stream);
+    compss::net::wait_to_hold(stream, 1000);  // no more waits
+  }
+  EXPECT_EQ(compss::net::unfetched_bound_waits(), waits + 1);
+  // A fetch: consumers are taking them again, the bound is back.
+  std::vector<compss::net::WireElement> asked{{.key = first}};
+  ASSERT_EQ(compss::net::serve_held_elements(asked, true, 1 << 20).size(), 1u);
+  compss::net::wait_to_hold(stream, 1000);
+  EXPECT_EQ(compss::net::unfetched_bound_waits(), waits + 2);
+}
+
+TEST_P(PeerToPeerTest, ALargeElementsProducerStaysWithinTheBoundOfUnfetchedBytesAheadOfItsConsumer) {
+  // 40 elements of 1 kB into a stream of capacity 64, bound 4 kB: without the bound the
+  // producer would hold all 40 unfetched before the consumer starts; with it, it waits.
+  UnfetchedBound bound(4000, std::chrono::minutes(5));
+  ObjectStream<std::vector<char>> stream("p2p-bound", compss::at_most_once, 64);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  const std::uint64_t waits = compss::net::unfetched_bound_waits();
+  std::size_t most_held = 0;
+  std::atomic<bool> consumed{false};
+  std::thread producer([&, t = pticket] {
+    auto s = ObjectStream<std::vector<char>>::from_ticket(t);
+    for (int i = 0; i < 40; ++i) {
+      s.publish(payload(i));
+      most_held = std::max(most_held, compss::net::held_element_count());
+    }
+    s.close();
+    while (!consumed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  });
+  ASSERT_TRUE(blocked_times(waits + 1));  // the producer waits for a consumer...
+  {
+    auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+    expect_payloads(c, 40);  // ...which gets everything, in order
+  }
+  consumed = true;
+  producer.join();
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+  EXPECT_LE(most_held, 5u);  // the bound (4 elements) and the one that waited
+}
