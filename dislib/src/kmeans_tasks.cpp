@@ -9,6 +9,7 @@
 // memory, so reading it once (not once for the distances and again for the sums) is the
 // gain; the scratch buffers are the thread's, kept between tasks (no allocation per task).
 #include "kmeans_tasks.hpp"
+#include "blas_memory.hpp"
 
 #include <compss/error.hpp>
 
@@ -101,6 +102,7 @@ void for_each_nearest(const Block& x, const Block& centers, OnRow&& on_row) {
   for (std::size_t j = 0; j < k; ++j)
     center_norms[j] = cblas_ddot(static_cast<int>(d), c + j * d, 1, c + j * d, 1);
   const std::size_t chunk = std::min(n, kChunkRows);
+  const BlasMemoryGuard blas_memory;
   if (dots.size() < chunk * k) dots.resize(chunk * k);
   for (std::size_t first = 0; first < n; first += chunk) {
     const std::size_t rows = std::min(chunk, n - first);
