@@ -10,6 +10,11 @@ layout="$3"
 start_work
 out="$work/run.out" err="$work/run.err"
 export COMPSS_LOG_DIR="$work/logs"
+# No OpenBLAS thread pool (dislib runs BLAS on one thread per task anyway): at exit an
+# idle pool thread, woken to stop, maps its own work buffer first and, at the limit, spins
+# there forever (seen once in ~50 runs: the error reported, then the exit hung). Not
+# dislib's guard to fix; docs/dislib.md ("At a memory limit") says so.
+export OPENBLAS_NUM_THREADS=1
 case "$layout" in
   local) cmd=("$compss_bin") ;;
   workers2) cmd=("$launcher" --no-progress --log-level info --workers 2 -- "$compss_bin") ;;
