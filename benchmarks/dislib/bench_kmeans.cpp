@@ -12,8 +12,9 @@
 // stdout (one "key value" per line): rows, cols, clusters, blocks, load_s, fit_s,
 // fit_cpu_s (this process's CPU time during the fit, all threads: the load-independent
 // cost when the tasks run here; under compss-run the workers' time is not in it), n_iter,
-// inertia, gflops (2 n d k per iteration / fit_s), dgemm_gflops (cblas_dgemm on `cores`
-// OpenBLAS threads, 2000 x 2000).
+// inertia, gflops (2 n d k per pass / fit_s; 5 iterations and the final inertia's pass),
+// gflops_per_cpu_s (the same over fit_cpu_s), dgemm_gflops and dgemm_gflops_per_cpu_s
+// (cblas_dgemm on `cores` OpenBLAS threads, 2000 x 2000, over wall and over CPU time).
 #include <compss/compss.hpp>
 #include <compss/dislib.hpp>
 
@@ -49,17 +50,27 @@ struct FitTimer {
   double cpu = process_cpu_seconds();
 };
 
-// The best of 3 runs of a 2000 x 2000 x 2000 dgemm on `cores` threads, in GFLOP/s.
-double dgemm_rate(int cores) {
+// The machine's dgemm rate: the best of 3 runs of a 2000 x 2000 x 2000 dgemm on `cores`
+// threads, in GFLOP/s of wall time and in GFLOP per CPU-second (this process's CPU time
+// during that run: what a core gives when it runs, whatever share of the cores the
+// machine's other jobs leave).
+struct DgemmRate {
+  double wall = 0, cpu = 0;
+};
+
+DgemmRate dgemm_rate(int cores) {
   const int n = 2000;
+  const double flops = 2.0 * n * n * n;
   std::vector<double> a(static_cast<std::size_t>(n) * n, 0.5), b(a), c(a.size());
   openblas_set_num_threads(cores);
-  double best = 0;
+  DgemmRate best;
   for (int rep = 0; rep < 3; ++rep) {
     const auto t = std::chrono::steady_clock::now();
+    const double cpu = process_cpu_seconds();
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a.data(), n, b.data(),
                 n, 0.0, c.data(), n);
-    best = std::max(best, 2.0 * n * n * n / seconds_since(t) / 1e9);
+    best.wall = std::max(best.wall, flops / seconds_since(t) / 1e9);
+    best.cpu = std::max(best.cpu, flops / (process_cpu_seconds() - cpu) / 1e9);
   }
   openblas_set_num_threads(1);  // back to one thread per task (dislib's setting)
   return best;
@@ -86,8 +97,11 @@ void print_fit(const dislib::Array& x, const dislib::KMeans& km, std::size_t k, 
   std::printf("rows %zu\ncols %zu\nclusters %zu\nblocks %zu\nload_s %.3f\nfit_s %.3f\n"
               "fit_cpu_s %.3f\n",
               x.rows(), x.cols(), k, x.n_blocks().rows, load_s, fit_s, fit_cpu_s);
-  std::printf("n_iter %zu\ninertia %.17g\ngflops %.2f\ndgemm_gflops %.2f\n", km.n_iter(),
-              km.inertia(), flops / fit_s / 1e9, dgemm_rate(cores));
+  const DgemmRate dgemm = dgemm_rate(cores);
+  std::printf("n_iter %zu\ninertia %.17g\ngflops %.2f\ngflops_per_cpu_s %.2f\n"
+              "dgemm_gflops %.2f\ndgemm_gflops_per_cpu_s %.2f\n",
+              km.n_iter(), km.inertia(), flops / fit_s / 1e9, flops / fit_cpu_s / 1e9, dgemm.wall,
+              dgemm.cpu);
 }
 
 // --random rows cols k iterations block_rows cores

@@ -136,6 +136,11 @@ def main():
             print(f"  dislib {gflops:.2f} GFLOP/s = {100 * gflops / dgemm:.0f}% of this machine's "
                   f"dgemm {dgemm:.2f} GFLOP/s on {a.cores} cores; {gflops / a.cores:.2f} GFLOP/s "
                   f"per core (seed paper's dislib: ~1.5 per core)")
+            cpu_rate = 2.0 * a.n * a.d * k * (int(ours["n_iter"]) + 1) / cpu_s / 1e9
+            dgemm_cpu = statistics.median(float(r["dgemm_gflops_per_cpu_s"]) for r in runs)
+            print(f"  per CPU-second (independent of the other jobs' share of the cores): dislib "
+                  f"{cpu_rate:.2f} GFLOP = {100 * cpu_rate / dgemm_cpu:.0f}% of dgemm's "
+                  f"{dgemm_cpu:.2f}")
             if a.workers > 0:
                 log_dir = os.path.join(work, f"logs{k}")
                 dist = dislib_fit([launcher, "--no-progress", "--summary", "--workers",

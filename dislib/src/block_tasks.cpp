@@ -1,6 +1,7 @@
 // Bodies of the block tasks (block_tasks.hpp). Products go through OpenBLAS (cblas_dgemm,
 // cblas_dsyrk); the loops left are the O(rows x cols) passes no BLAS routine does.
 #include "block_tasks.hpp"
+#include "blas_memory.hpp"
 
 #include "function_registry.hpp"
 
@@ -120,6 +121,7 @@ void gemm_into(const Block& a, const Block& b, double beta, Block& c) {
                         " and " + std::to_string(block_rows(b)) + ")");
   if (m == 0 || n == 0) return;
   if (k == 0) return;
+  const BlasMemoryGuard blas_memory;
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m),
               static_cast<int>(n), static_cast<int>(k), 1.0, values(a), static_cast<int>(k),
               values(b), static_cast<int>(n), beta, values(c), static_cast<int>(n));
@@ -321,6 +323,7 @@ Block centered_gram_block(const Block& x, const Block& mean) {
   const std::size_t rows = block_rows(xc), cols = block_cols(xc);
   Block g = make_block(cols, cols);
   if (rows == 0 || cols == 0) return g;
+  const BlasMemoryGuard blas_memory;
   cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, static_cast<int>(cols),
               static_cast<int>(rows), 1.0, values(xc), static_cast<int>(cols), 0.0, values(g),
               static_cast<int>(cols));

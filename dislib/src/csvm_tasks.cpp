@@ -1,6 +1,7 @@
 // Bodies of CascadeSVM's tasks: sample sets in and out of LIBSVM (svm_solver.hpp), the
 // objective and decision values from kernel matrices (svm_kernel.hpp).
 #include "csvm_tasks.hpp"
+#include "blas_memory.hpp"
 
 #include "svm_kernel.hpp"
 #include "svm_solver.hpp"
@@ -50,9 +51,11 @@ double dual_objective(const Block& set, int kernel, double gamma) {
   kernel_matrix(f, f, kernel, gamma, k.data());
   std::vector<double> c(m), kc(m);
   for (std::size_t i = 0; i < m; ++i) c[i] = at(set, kSampleHeaderRows + i, 2);
-  if (m > 0)
+  if (m > 0) {
+    const BlasMemoryGuard blas_memory;
     cblas_dgemv(CblasRowMajor, CblasNoTrans, static_cast<int>(m), static_cast<int>(m), 1.0,
                 k.data(), static_cast<int>(m), c.data(), 1, 0.0, kc.data(), 1);
+  }
   double quadratic = 0, linear = 0;
   for (std::size_t i = 0; i < m; ++i) {
     quadratic += c[i] * kc[i];
@@ -160,6 +163,7 @@ Block csvm_decision(const Block& x, const Block& model, int kernel, double gamma
   // Chunks of rows: each chunk's kernel matrix stays small and in cache.
   constexpr std::size_t kChunk = 256;
   std::vector<double> k(std::min(n, kChunk) * m);
+  const BlasMemoryGuard blas_memory;  // kernel_matrix's dgemm and the dgemv
   for (std::size_t first = 0; first < n; first += kChunk) {
     const std::size_t rows = std::min(kChunk, n - first);
     kernel_matrix(feature_rows(x, first, rows, 0),

@@ -9,12 +9,14 @@
 // memory, so reading it once (not once for the distances and again for the sums) is the
 // gain; the scratch buffers are the thread's, kept between tasks (no allocation per task).
 #include "kmeans_tasks.hpp"
+#include "blas_memory.hpp"
 
 #include <compss/error.hpp>
 
 #include <cblas.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -29,6 +31,60 @@ void require_same_width(const Block& x, const Block& centers) {
   if (block_cols(x) != block_cols(centers))
     throw compss::Error("dislib: KMeans: the data has " + std::to_string(block_cols(x)) +
                         " features, the centres " + std::to_string(block_cols(centers)));
+}
+
+// Two doubles as one value (GCC/Clang vector extension): one SSE2 register on baseline
+// x86-64 (a wider type would be passed through memory without AVX), lanes independent.
+using Double2 = double __attribute__((vector_size(2 * sizeof(double))));
+
+inline Double2 load2(const double* p) {
+  Double2 v;
+  std::memcpy(&v, p, sizeof v);  // unaligned load
+  return v;
+}
+
+inline Double2 distances2(const double* norms, const double* dot, std::size_t j) {
+  return load2(norms + j) - 2.0 * load2(dot + j);
+}
+
+// The nearest centre of one row whose dot products with the centres are dot[0..k): the
+// smallest ||c_j||^2 - 2 x.c_j, ties to the lowest j (as scikit-learn). At large k this
+// runs k times per row, as often as the GEMM's inner loop: a plain loop carrying its
+// running minimum and index is one long dependency chain (minsd then cmov per centre, ~4
+// cycles each: at k = 500 as long as the GEMM itself), so the minimum is taken first over
+// eight independent lanes with vector instructions, then its first index is found eight
+// at a time. The distance is the same expression in both passes, so the equality is exact;
+// a NaN distance never wins, as before.
+std::size_t nearest_center(const double* norms, const double* dot, std::size_t k) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  Double2 m0 = {kInf, kInf}, m1 = m0, m2 = m0, m3 = m0;
+  std::size_t j = 0;
+  for (; j + 8 <= k; j += 8) {
+    const Double2 d0 = distances2(norms, dot, j), d1 = distances2(norms, dot, j + 2);
+    const Double2 d2 = distances2(norms, dot, j + 4), d3 = distances2(norms, dot, j + 6);
+    m0 = d0 < m0 ? d0 : m0;
+    m1 = d1 < m1 ? d1 : m1;
+    m2 = d2 < m2 ? d2 : m2;
+    m3 = d3 < m3 ? d3 : m3;
+  }
+  m0 = m1 < m0 ? m1 : m0;
+  m2 = m3 < m2 ? m3 : m2;
+  m0 = m2 < m0 ? m2 : m0;
+  double best = m0[1] < m0[0] ? m0[1] : m0[0];
+  for (; j < k; ++j) {
+    const double dist = norms[j] - 2.0 * dot[j];
+    best = dist < best ? dist : best;
+  }
+  const Double2 target = {best, best};
+  j = 0;
+  for (; j + 8 <= k; j += 8) {
+    const auto hit = (distances2(norms, dot, j) == target) | (distances2(norms, dot, j + 2) == target) |
+                     (distances2(norms, dot, j + 4) == target) | (distances2(norms, dot, j + 6) == target);
+    if (hit[0] | hit[1]) break;  // the first match is among these eight
+  }
+  for (; j < k; ++j)
+    if (norms[j] - 2.0 * dot[j] == best) return j;
+  return 0;  // every distance NaN
 }
 
 // Calls on_row(i, row, j) for every row i of x in order, j being its nearest centre, chunk
@@ -46,6 +102,7 @@ void for_each_nearest(const Block& x, const Block& centers, OnRow&& on_row) {
   for (std::size_t j = 0; j < k; ++j)
     center_norms[j] = cblas_ddot(static_cast<int>(d), c + j * d, 1, c + j * d, 1);
   const std::size_t chunk = std::min(n, kChunkRows);
+  const BlasMemoryGuard blas_memory;
   if (dots.size() < chunk * k) dots.resize(chunk * k);
   for (std::size_t first = 0; first < n; first += chunk) {
     const std::size_t rows = std::min(chunk, n - first);
@@ -54,16 +111,7 @@ void for_each_nearest(const Block& x, const Block& centers, OnRow&& on_row) {
                 static_cast<int>(k), static_cast<int>(d), 1.0, chunk_data, static_cast<int>(d),
                 c, static_cast<int>(d), 0.0, dots.data(), static_cast<int>(k));
     for (std::size_t i = 0; i < rows; ++i) {
-      const double* dot = &dots[i * k];
-      std::size_t nearest = 0;
-      double best = std::numeric_limits<double>::infinity();
-      for (std::size_t j = 0; j < k; ++j) {
-        const double dist = center_norms[j] - 2.0 * dot[j];
-        if (dist < best) {  // ties: the lowest index, as scikit-learn
-          best = dist;
-          nearest = j;
-        }
-      }
+      const std::size_t nearest = nearest_center(center_norms.data(), &dots[i * k], k);
       on_row(first + i, chunk_data + i * d, nearest);
     }
   }

@@ -1,6 +1,7 @@
 // Bodies of KNeighborsClassifier's tasks. Distances in GEMM form: ||q||^2 - 2 q.x + ||x||^2,
 // with q.x of a chunk of query rows against the whole training block in one cblas_dgemm.
 #include "knn_tasks.hpp"
+#include "blas_memory.hpp"
 
 #include <compss/error.hpp>
 
@@ -54,6 +55,7 @@ Block knn_candidates(const Block& q, const Block& x, const Block& y, std::size_t
   constexpr std::size_t kChunk = 256;
   std::vector<double> dots(std::min(nq, kChunk) * nx);
   std::vector<Candidate> pairs(nx);
+  const BlasMemoryGuard blas_memory;
   for (std::size_t first = 0; first < nq; first += kChunk) {
     const std::size_t rows = std::min(kChunk, nq - first);
     if (nx > 0 && d > 0)

@@ -1,5 +1,6 @@
 // Kernel matrices in GEMM form: ||a||^2 + ||b||^2 - 2 a.b for the rbf kernel.
 #include "svm_kernel.hpp"
+#include "blas_memory.hpp"
 
 #include <cblas.h>
 
@@ -25,6 +26,7 @@ void kernel_matrix(RowsView a, RowsView b, int kernel, double gamma, double* out
     std::fill(out, out + a.rows * b.rows, kernel == kernel_rbf ? 1.0 : 0.0);
     return;
   }
+  const BlasMemoryGuard blas_memory;
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(a.rows),
               static_cast<int>(b.rows), static_cast<int>(a.cols), 1.0, a.data,
               static_cast<int>(a.stride), b.data, static_cast<int>(b.stride), 0.0, out,

@@ -166,6 +166,8 @@ def case_kmeans(r):
     compare_kmeans_with_sklearn(r, "tol", blobs(3000, 2, 5, 1), 5, 100, 1e-4, 8, 400)
     # Runs every iteration (tol 0), binary partial-sum tree, uneven last block.
     compare_kmeans_with_sklearn(r, "fixed", blobs(2000, 2, 4, 2), 6, 7, 0.0, 2, 333)
+    # k = 21: the nearest centre over full groups of 8 lanes and a tail of 5 (kmeans_tasks.cpp).
+    compare_kmeans_with_sklearn(r, "lanes", blobs(3000, 5, 21, 3), 21, 4, 0.0, 4, 700)
 
 
 def case_kmeans_init(r):
