@@ -376,15 +376,18 @@ class StreamChannel final : public StreamPort {
     std::vector<Element> out;
     auto takes = [&](const Element& e) { return !fits || fits(e) || out.empty(); };
     if (mode_ == ConsumerMode::at_most_once) {
-      // What an attempt of this consumer took and never confirmed comes first.
+      // What an attempt of this consumer took and never confirmed comes first (all of it
+      // before anything newer: per-producer order).
+      bool returned_all = true;
       if (auto r = returned_.find(consumer); r != returned_.end()) {
         while (!r->second.empty() && takes(r->second.front())) {
           out.push_back(std::move(r->second.front()));
           r->second.pop_front();
         }
-        if (r->second.empty()) returned_.erase(r);
+        returned_all = r->second.empty();
+        if (returned_all) returned_.erase(r);
       }
-      while (!buffer_.empty() && takes(buffer_.front())) {
+      while (returned_all && !buffer_.empty() && takes(buffer_.front())) {
         out.push_back(std::move(buffer_.front()));
         buffer_.pop_front();
       }
