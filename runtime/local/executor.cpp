@@ -2,6 +2,7 @@
 
 #include "core/runtime.hpp"
 #include "local/constrained.hpp"
+#include "local/task_binding.hpp"
 #include "stream/task_threads.hpp"
 
 #include <oneapi/tbb/concurrent_queue.h>
@@ -70,7 +71,13 @@ void LocalExecutor::spawn(detail::TaskBase* task) {
     // Before constraints: a stream task holds no core, so it never waits for one
     // (docs/streams.md, "Threads"). What it makes ready goes to the cores.
     impl->stream_threads.start([this, impl, task] {
-      if (detail::TaskBase* next = impl->runtime.execute_one(task)) spawn(next);
+      detail::TaskBase* next = nullptr;
+      {
+        // It reserves no core, but its body is told the cores it asked for (unbound).
+        TaskBindingScope bound(task->spec_ != nullptr ? declared_computing_units(*task->spec_) : 1, {});
+        next = impl->runtime.execute_one(task);
+      }
+      if (next != nullptr) spawn(next);
     });
     return;
   }

@@ -1,5 +1,6 @@
 #include "local/task_binding.hpp"
 
+#include "sched/constraints.hpp"
 #include "settings/run_config.hpp"
 
 #include <compss/error.hpp>
@@ -106,6 +107,15 @@ NodeIdPool& this_node_ids() {
 }
 
 bool cpu_binding_enabled() { return config::run_config().cpu_affinity; }
+
+unsigned declared_computing_units(const detail::TaskSpec& spec) noexcept {
+  try {
+    const sched::Constraints c = sched::parse_constraints(spec.name, spec.constraints, spec.constraint_count);
+    return std::max<unsigned>(1, c.demand.cpus());
+  } catch (...) {
+    return 1;
+  }
+}
 
 TaskBindingScope::TaskBindingScope(unsigned computing_units, BoundIds ids) noexcept
     : outer_units_(tls_computing_units), outer_ids_(std::move(tls_ids)) {

@@ -10,6 +10,8 @@
 // CPUs then are shared.
 #pragma once
 
+#include <compss/detail/task_spec.hpp>
+
 #include <cstdint>
 #include <mutex>
 #include <vector>
@@ -87,6 +89,12 @@ class TaskBindingScope {
   bool pinned_ = false;
   std::vector<unsigned char> outer_mask_;  ///< the thread's cpu_set_t before pinning
 };
+
+/// The cores task `spec` asks for (its computing_units constraint; 1 without one, or when
+/// the constraints cannot be read: its submission reported that). What a task placed
+/// without reserving cores is told it has: a stream task (docs/streams.md, "Threads"),
+/// whose body sizes its threads by compss::this_task::computing_units().
+unsigned declared_computing_units(const detail::TaskSpec& spec) noexcept;
 
 /// The CPUs core ids name on this machine: core k is the (k mod n)-th of the n CPUs the
 /// process could use when it first asked (sorted, duplicates removed).

@@ -129,6 +129,10 @@ void RemoteStreamPort::hand_over_unfetched() noexcept {
   }
 }
 
+std::uint64_t RemoteStreamPort::owner() const noexcept {
+  return ticket_.producer != 0 ? ticket_.producer : ticket_.consumer;
+}
+
 std::string RemoteStreamPort::where() const {
   return "compss: stream " + std::to_string(ticket_.stream) +
          ": the connection to the master's stream service at " + service_->peer();
@@ -178,7 +182,8 @@ void RemoteStreamPort::send_pending_locked() {
   // attempts' there, StreamChannel::publish_attempt.)
   Flight f{.publish = true, .elements = pending_.size()};
   for (const WireElement& w : pending_) f.bytes += w.bytes.size() + w.size;
-  StreamCall c{.op = StreamCall::publish, .slot = ticket_.producer, .elements = std::move(pending_)};
+  StreamCall c{.op = StreamCall::publish, .slot = ticket_.producer != 0 ? ticket_.producer : own_producer_,
+               .elements = std::move(pending_)};
   pending_.clear();
   try {
     send_locked(c);
@@ -300,7 +305,12 @@ std::vector<WireElement> RemoteStreamPort::encoded(const std::vector<Element>& i
 }
 
 std::uint64_t RemoteStreamPort::add_producer() {
-  return call({.op = StreamCall::add_producer}).value;
+  // (Opened for the task's consumer place: the master ends it with the task, and gives a
+  // retry of the task the same slot.)
+  const std::uint64_t slot = call({.op = StreamCall::add_producer, .slot = owner()}).value;
+  std::lock_guard lock(mutex_);
+  own_producer_ = slot;
+  return slot;
 }
 
 void RemoteStreamPort::publish(std::vector<Element>& items) {
@@ -373,7 +383,7 @@ void RemoteStreamPort::close(std::uint64_t slot, const std::string& error) {
 }
 
 std::uint64_t RemoteStreamPort::add_consumer(bool task) {
-  return call({.op = StreamCall::add_consumer, .flag = task}).value;
+  return call({.op = StreamCall::add_consumer, .slot = owner(), .flag = task}).value;
 }
 
 void RemoteStreamPort::count_consumer_task() { call({.op = StreamCall::count_consumer_task}); }
@@ -412,10 +422,11 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   }
   // The referenced elements come from their holders, one request per holder. One element
   // lost does not cost the others of the batch: they come now, the loss is the next
-  // poll's error.
+  // poll's error. (Copies: a holder drops an element when the master releases it, so one
+  // whose fetch's reply is lost can be fetched again.)
   std::vector<std::optional<std::vector<std::byte>>> fetched;
   std::string why;
-  fetch_remote_batch(reply.elements, mode() == ConsumerMode::at_most_once, fetched, why);
+  fetch_remote_batch(reply.elements, false, fetched, why);
   std::vector<Element> out;
   out.reserve(reply.elements.size());
   std::string lost;
@@ -424,6 +435,19 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
       out.push_back(resolved(reply.elements[i], fetched[i], why));
     } catch (const Error& error) {
       if (lost.empty()) lost = error.what();
+    }
+  }
+  // at_most_once: they are this consumer's once the master knows it received them (until
+  // then, this process dying gives them back to its task's place: docs/streams.md).
+  if (mode() == ConsumerMode::at_most_once && !reply.elements.empty()) {
+    try {
+      reply.value = call({.op = StreamCall::commit, .slot = consumer}).value;
+    } catch (const Error& e) {
+      throw Error("compss: stream " + std::to_string(ticket_.stream) + ": a poll took " +
+                  std::to_string(reply.elements.size()) +
+                  " elements and could not confirm it received them (" + e.what() +
+                  "); they are not returned here: the master gives them to this task's next "
+                  "attempt (unless the confirmation reached it just before the failure)");
     }
   }
   if (!lost.empty() && out.empty()) throw Error(lost);

@@ -99,6 +99,8 @@ class RemoteStreamPort final : public detail::StreamPort {
   /// Throws the kept error of a pipelined publish or of the connection, if any (under mutex_).
   void throw_pipelined_error_locked();
   std::string where() const;
+  /// The task's slot or place in the ticket: what a slot or place this port opens belongs to.
+  std::uint64_t owner() const noexcept;
   std::vector<WireElement> encoded(const std::vector<Element>& items) const;
   /// The element `w` is: its bytes, those `fetched` from its holder when it is a
   /// reference, or the master's copy when the fetch failed (`why`).
@@ -111,6 +113,7 @@ class RemoteStreamPort final : public detail::StreamPort {
   const detail::ElementCodec* const codec_;
   std::mutex mutex_;  // one call at a time on the connection
   std::vector<std::uint64_t> held_keys_;  // elements this port left with this process (under mutex_)
+  std::uint64_t own_producer_ = 0;  // the slot add_producer opened: its publishes' (under mutex_)
   std::string lost_;  // an element the last poll found lost: the next poll throws it (under mutex_)
   struct Flight {  // a call sent and not answered yet
     bool publish = true;

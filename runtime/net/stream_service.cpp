@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace compss::net {
@@ -308,8 +309,12 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
           reply.elements.push_back(std::move(w));
           return true;
         };
+        // at_most_once: what it takes is the consumer's once it confirmed receiving it (a
+        // commit, RemoteStreamPort::poll); until then a lost reply loses nothing
+        // (serve_stream_calls gives it back when the connection ends).
         std::vector<Element> items =
-            c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt, fits);
+            c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt, fits,
+                           c.mode() == ConsumerMode::at_most_once);
         reply.elements.resize(items.size());  // (the one refused was encoded, not taken)
         // Whether this consumer has now taken everything of a closed stream: its
         // is_closed() right after needs no round trip of its own.
@@ -325,12 +330,19 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         c.enter_attempt(call.slot, call.attempt);
         reply.value = c.is_closed(call.slot) ? 1 : 0;
         break;
-      case StreamCall::add_producer: reply.value = c.add_producer(); break;
-      case StreamCall::add_consumer: reply.value = c.add_consumer(call.flag); break;
+      // (`slot`: the slot or place of the task whose handle opens it, which it ends with.)
+      case StreamCall::add_producer:
+        reply.value = call.slot != 0 ? c.add_producer_for(call.slot) : c.add_producer();
+        break;
+      case StreamCall::add_consumer:
+        reply.value = call.slot != 0 ? c.add_consumer_for(call.slot) : c.add_consumer(call.flag);
+        break;
       case StreamCall::remove_consumer: c.remove_consumer(call.slot, call.flag, call.text); break;
-      case StreamCall::commit:
+      case StreamCall::commit:  // (at_most_once: the consumer received what it polled)
         c.enter_attempt(call.slot, call.attempt);
         c.commit(call.slot);
+        if (c.mode() == ConsumerMode::at_most_once) c.acknowledge(call.slot, call.attempt);
+        reply.value = c.is_closed(call.slot) ? 1 : 0;
         break;
       case StreamCall::rewind: c.rewind(call.slot); break;
       case StreamCall::claim: reply.value = c.claim(call.text) ? 1 : 0; break;
@@ -356,8 +368,36 @@ std::size_t producer_log_count() {
   return producer_refs.size();
 }
 
+namespace {
+
+// The at_most_once polls a connection made (stream, consumer place, attempt): when it ends
+// (its worker died, or the reply was lost), what they took and were not confirmed to have
+// received goes back to the consumer place (StreamChannel::give_back).
+class PolledPlaces {
+ public:
+  void note(const StreamCall& call, const StreamReply& reply) {
+    if (call.op != StreamCall::poll || reply.elements.empty()) return;
+    const auto place = std::make_tuple(call.stream, call.slot, call.attempt);
+    if (std::ranges::find(places_, place) == places_.end()) places_.push_back(place);
+  }
+  ~PolledPlaces() {
+    for (const auto& [stream, consumer, attempt] : places_) {
+      try {
+        if (auto channel = detail::find_stream_channel(stream)) channel->give_back(consumer, attempt);
+      } catch (...) {
+      }
+    }
+  }
+
+ private:
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> places_;
+};
+
+}  // namespace
+
 void serve_stream_calls(Endpoint& peer) {
   const std::string from_host = peer_host(peer);
+  PolledPlaces polled;             // (declared first: gives back after last_poll went)
   std::vector<Element> last_poll;  // the references of the last poll answered (see poll)
   for (;;) {
     Message m;
@@ -368,6 +408,7 @@ void serve_stream_calls(Endpoint& peer) {
       std::vector<Element> sent;
       StreamReply reply = answer_stream_call(*call, from_host, &sent);
       if (call->op != StreamCall::locate) last_poll = std::move(sent);
+      polled.note(*call, reply);
       if (peer.send(reply)) return;
     }
     // The Hello and anything else are not calls: ignored.

@@ -262,7 +262,11 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
         ~Held() { rt::this_node_ids().give_back(ids); }
       } held_ids{is_stream_task(spec) ? rt::BoundIds{}
                                       : rt::this_node_ids().take(request.computing_units, request.gpus)};
-      rt::TaskBindingScope bound(request.computing_units, held_ids.ids);
+      // (A stream task is told the cores it asked for: the master sends what it reserved,
+      // none for a stream task.)
+      rt::TaskBindingScope bound(is_stream_task(spec) ? rt::declared_computing_units(spec)
+                                                      : request.computing_units,
+                                 held_ids.ids);
       std::vector<detail::TaskHost> hosts;
       for (const WireHost& h : request.hosts) hosts.push_back({h.name, h.processes});
       rt::TaskHostsScope nodes(std::move(hosts));

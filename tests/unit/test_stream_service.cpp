@@ -38,6 +38,27 @@ void with_publishes_answered(F publish) {
   compss::net::set_publish_window(256, std::size_t{4} << 20);  // (the default)
 }
 
+/// What a consumer polled until the stream closed, the error that ended it, or the deadline.
+template <class T>
+struct Drained {
+  std::vector<T> got;
+  std::string error;  // a poll's compss::Error (empty: none)
+};
+template <class T>
+Drained<T> drain(ObjectStream<T>& s, std::chrono::seconds limit = std::chrono::seconds(10)) {
+  Drained<T> out;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!s.is_closed() && std::chrono::steady_clock::now() < deadline) {
+    try {
+      for (T& v : s.poll(0.05)) out.got.push_back(std::move(v));
+    } catch (const compss::Error& e) {
+      out.error = e.what();
+      break;
+    }
+  }
+  return out;
+}
+
 /// Every port a test opens is a fake connection served on a thread of its own, as the
 /// master's StreamService serves a TCP one.
 ///
@@ -157,17 +178,7 @@ TEST_P(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfter
   }  // (a worker's handle closes nothing: the master's copy does, with the task's error)
   pcopy.end_task(false, "sensor exploded");
   auto c = ObjectStream<int>::from_ticket(cticket);
-  std::vector<int> got;
-  std::string error;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!c.is_closed() && std::chrono::steady_clock::now() < deadline) {
-    try {
-      for (int v : c.poll(0.05)) got.push_back(v);
-    } catch (const compss::Error& e) {
-      error = e.what();
-      break;
-    }
-  }
+  auto [got, error] = drain(c, std::chrono::seconds(20));
   EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
   EXPECT_NE(error.find("sensor exploded"), std::string::npos) << error;
   ccopy.end_task(true, {});
@@ -594,12 +605,14 @@ TEST_P(PeerToPeerTest, AtMostOnceElementsGoFromProducerToConsumerWithoutPassingT
     auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
     expect_payloads(c, 200);
   }
+  // Each dropped by its holder once its consumer confirmed it received it (the master's
+  // release; every 50 ms in a run).
+  expect_every_element_released();
   consumed = true;
   producer.join();
   pcopy.end_task(true, {});
   ccopy.end_task(true, {});
   EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);  // 200 kB, none through the master
-  EXPECT_EQ(compss::net::held_element_count(), 0u);  // each taken from its holder by its fetch
 }
 
 TEST_P(PeerToPeerTest, AtLeastOnceElementsStayWithTheirProducerUntilEveryConsumerFinishedWithThem) {
@@ -652,7 +665,7 @@ TEST_P(PeerToPeerTest, TheProgramPollsElementsAWorkerHoldsFromThatWorker) {
   p.close();
   expect_payloads(stream, 3);
   EXPECT_EQ(compss::net::stream_bytes_relayed(), relayed_before);
-  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  expect_every_element_released();  // (released once the program's poll returned them)
   pcopy.end_task(true, {});
 }
 
@@ -897,7 +910,7 @@ TEST_P(PeerToPeerTest, AWorkerRestartedOnTheSameHostAndPortDoesNotServeItsElemen
     for (auto& v : other.poll(0.05)) others.push_back(std::move(v));
   }
   EXPECT_EQ(others, std::vector<std::vector<char>>{payload(7)});
-  EXPECT_EQ(compss::net::held_element_count(), 0u);
+  expect_every_element_released();
   ocopy.end_task(true, {});
 }
 
@@ -1207,4 +1220,153 @@ TEST_P(PeerToPeerTest, ALargeElementsProducerStaysWithinTheBoundOfUnfetchedBytes
   pcopy.end_task(true, {});
   ccopy.end_task(true, {});
   EXPECT_LE(most_held, 5u);  // the bound (4 elements) and the one that waited
+}
+
+// ---- a consumer's worker dying mid-poll, a slot its handle opened (docs/streams.md) ----
+
+/// The connections of one process (a stream task's worker) in a test: die() ends them all
+/// at once, as its SIGKILL would. Armed, it dies as the first reply carrying element bytes
+/// arrives (a poll's, through the master, or a holder's fetch's, peer to peer): the
+/// elements left their holder and never reached the task.
+class DyingProcess {
+ public:
+  std::shared_ptr<compss::net::Endpoint> wrap(std::shared_ptr<compss::net::Endpoint> inner) {
+    std::lock_guard lock(mutex_);
+    ends_.push_back(inner);
+    return std::make_shared<End>(std::move(inner), *this);
+  }
+  void die() {
+    dead_ = true;
+    std::lock_guard lock(mutex_);
+    for (auto& e : ends_) e->close();
+  }
+  std::atomic<bool> armed{false};
+
+ private:
+  class End : public compss::net::Endpoint {
+   public:
+    End(std::shared_ptr<compss::net::Endpoint> inner, DyingProcess& process)
+        : inner_(std::move(inner)), process_(process) {}
+    std::error_code send(const compss::net::Message& m) override {
+      if (process_.dead_) return make_error_code(compss::net::NetError::closed);
+      return inner_->send(m);
+    }
+    std::error_code receive(compss::net::Message& out, std::chrono::milliseconds timeout) override {
+      if (process_.dead_) return make_error_code(compss::net::NetError::closed);
+      std::error_code ec = inner_->receive(out, timeout);
+      auto* reply = ec ? nullptr : std::get_if<compss::net::StreamReply>(&out);
+      if (reply != nullptr && process_.armed &&
+          std::ranges::any_of(reply->elements, [](const auto& e) { return !e.bytes.empty(); })) {
+        process_.die();
+        return make_error_code(compss::net::NetError::closed);
+      }
+      return ec;
+    }
+    void close() noexcept override { inner_->close(); }
+    std::string peer() const override { return inner_->peer(); }
+
+   private:
+    std::shared_ptr<compss::net::Endpoint> inner_;
+    DyingProcess& process_;
+  };
+  std::atomic<bool> dead_{false};
+  std::mutex mutex_;
+  std::vector<std::shared_ptr<compss::net::Endpoint>> ends_;
+};
+
+/// Stream connections made from now on are `worker`'s (null: plain ones again).
+void connect_as(FakeStreamServers& servers, DyingProcess* worker) {
+  if (worker == nullptr) {
+    compss::net::set_stream_connector([&servers](const std::string&, std::uint16_t) { return servers.connect(); });
+  } else {
+    compss::net::set_stream_connector(
+        [&servers, worker](const std::string&, std::uint16_t) { return worker->wrap(servers.connect()); });
+  }
+}
+
+/// A stream_in task's handle publishes `values` (it opens a producer slot for them), then
+/// its worker is SIGKILLed (its handle closes nothing).
+void publish_and_die(FakeStreamServers& servers, const StreamTicket& ticket, std::vector<int> values) {
+  DyingProcess worker;
+  connect_as(servers, &worker);
+  {
+    auto c = ObjectStream<int>::from_ticket(ticket);
+    with_publishes_answered([&] { c.publish(std::move(values)); });
+    worker.die();
+  }
+  connect_as(servers, nullptr);
+}
+
+TEST_P(StreamServiceTest, AtMostOnceElementsAConsumersWorkerDiedReceivingGoToItsRetryAndNoOthers) {
+  ObjectStream<std::vector<char>> stream("service-amo-lost-reply", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, first] = task_ticket(stream, false);
+  auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+  DyingProcess worker;
+  connect_as(servers_, &worker);
+  auto dying = ObjectStream<std::vector<char>>::from_ticket(first);
+  with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(0), payload(1)}); });
+  EXPECT_EQ(dying.poll(5.0), (std::vector<std::vector<char>>{payload(0), payload(1)}));  // received
+  with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}); });
+  worker.armed = true;  // its worker is killed while the next poll's elements arrive
+  EXPECT_THROW((void)dying.poll(5.0), compss::Error);
+  connect_as(servers_, nullptr);
+  p.close();
+  // The master runs the consumer again: it gets what the dead attempt never received, and
+  // nothing it did receive (before: 2, 3 and 4 were lost, taken by the dead attempt).
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+    EXPECT_EQ(drain(again).got, (std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}));
+  }
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+  expect_every_element_released();
+}
+
+TEST_P(StreamServiceTest, AtMostOnceElementsOfAConsumerThatFailedForGoodGoToTheOtherConsumers) {
+  ObjectStream<int> stream("service-amo-given-back", compss::at_most_once, 16);
+  auto [ccopy, first] = task_ticket(stream, false);
+  DyingProcess worker;
+  connect_as(servers_, &worker);
+  auto dying = ObjectStream<int>::from_ticket(first);
+  stream.publish(std::vector<int>{1, 2, 3});  // (the program's: their bytes go with the poll)
+  stream.close();
+  worker.armed = true;
+  EXPECT_THROW((void)dying.poll(5.0), compss::Error);
+  connect_as(servers_, nullptr);
+  ccopy.end_task(false, "worker lost");  // no retry left: its place goes
+  EXPECT_EQ(drain(stream).got, (std::vector<int>{1, 2, 3}));
+}
+
+TEST_P(StreamServiceTest, ASlotAWorkersHandleOpenedClosesWithItsTaskWhenItsWorkerDied) {
+  ObjectStream<int> stream("service-own-slot-lost", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  publish_and_die(servers_, cticket, {7});
+  stream.close();
+  ccopy.end_task(false, "its worker was lost");  // no retry left
+  auto [got, error] = drain(stream);
+  EXPECT_EQ(got, (std::vector<int>{7}));
+  // (Before: the slot stayed open, the loop above polled until its deadline.)
+  EXPECT_NE(error.find("its worker was lost"), std::string::npos) << error;
+  if (GetParam()) compss::net::drop_held_elements();  // (its worker's, gone with it)
+}
+
+TEST_P(StreamServiceTest, ARetryOfATaskWhoseHandleOpenedASlotPublishesUnderItOnce) {
+  ObjectStream<int> stream("service-own-slot-retry", compss::at_most_once, 16);
+  auto [ccopy, first] = task_ticket(stream, false);
+  publish_and_die(servers_, first, {1, 2});
+  if (GetParam()) compss::net::drop_held_elements();  // what its worker held is gone
+  stream.close();
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<int>::from_ticket(retry);
+    again.publish(std::vector<int>{1, 2, 3});  // the same sequence, from the start
+  }
+  ccopy.end_task(true, {});
+  // (Before: 1, 2, 1, 2, 3, and the stream never closed: the first slot stayed open.)
+  EXPECT_EQ(drain(stream).got, (std::vector<int>{1, 2, 3}));
+  EXPECT_TRUE(stream.is_closed());
 }

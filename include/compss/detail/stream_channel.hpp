@@ -101,6 +101,20 @@ class StreamPort {
 /// it has taken everything too. Closing a slot twice (a worker's task closed it, then the
 /// master ends the task) counts once.
 ///
+/// Confirmed delivery (at_most_once, a poll from another process: the stream service's):
+/// what such a poll takes stays `unconfirmed_` until its consumer confirms it received it
+/// (acknowledge). If the consumer's attempt ends before that (its connection broke, its
+/// worker died: give_back; a newer attempt of its task: enter_attempt), they are
+/// `returned_` to that consumer place, whose next poll takes them first (its retry: its
+/// per-producer order holds, and no other consumer sees them out of order); when the place
+/// goes (remove_consumer) they go back to the buffer for the other consumers.
+///
+/// Slots opened by a worker's handle (a stream_in task that publishes, a producer that
+/// polls): they are recorded with their `owner`, the slot or place the master's copy of
+/// the task holds (add_producer_for, add_consumer_for). A retry of the task gets the same
+/// ones again, and they end with the owner (close, remove_consumer by the master's copy),
+/// so a worker that dies never leaves a slot open for good.
+///
 /// Attempts (a consumer task run on a worker, docs/streams.md "Recovery"): each attempt
 /// of a consumer task has a number, larger for later attempts. The first operation of a
 /// new attempt rewinds the consumer to what it had finished with; an operation of an
@@ -130,6 +144,20 @@ class StreamChannel final : public StreamPort {
     std::lock_guard lock(mutex_);
     const std::uint64_t slot = ++last_slot_;
     open_slots_.insert(slot);
+    return slot;
+  }
+
+  /// The producer slot a worker's handle opens for the task holding `owner` (its consumer
+  /// place): the one an earlier attempt of that task opened while it is still open (a
+  /// retry publishes under the same slot: matched by position, publish_attempt), else a
+  /// new one. It closes with its owner (close, remove_consumer).
+  std::uint64_t add_producer_for(std::uint64_t owner) {
+    std::lock_guard lock(mutex_);
+    auto it = owned_slots_.find(owner);
+    if (it != owned_slots_.end() && open_slots_.contains(it->second)) return it->second;
+    const std::uint64_t slot = ++last_slot_;
+    open_slots_.insert(slot);
+    owned_slots_[owner] = slot;
     return slot;
   }
 
@@ -188,7 +216,7 @@ class StreamChannel final : public StreamPort {
       auto it = producer_attempts_.find(slot);
       if (attempt != 0 && it != producer_attempts_.end() && attempt < it->second.attempt) return;
     }
-    close(slot, error);
+    close_one(slot, error);
   }
 
   /// Adds elements found rather than published (a file stream's directory scan): after
@@ -216,13 +244,19 @@ class StreamChannel final : public StreamPort {
 
   /// Closes producer slot `slot` (0: a close() from a handle that never published); a
   /// non-empty `error` is what consumers see at poll once they have taken the rest.
+  /// What a slot or place opened for `slot` (add_producer_for, add_consumer_for) ends too:
+  /// the master's copy of a task closes its slot when the task ended for good.
   void close(std::uint64_t slot, const std::string& error) override {
     std::lock_guard lock(mutex_);
-    close_requested_ = true;
-    const bool was_open = slot != 0 && open_slots_.erase(slot) != 0;
-    if (!error.empty() && error_.empty() && (was_open || slot == 0)) error_ = error;
-    data_.notify_all();
-    room_.notify_all();
+    close_locked(slot, error);
+    end_owned_locked(slot, error);
+  }
+
+  /// close from a worker's handle (the stream service): the slot only (a task's body may
+  /// close its slot and still poll with the place it opened).
+  void close_one(std::uint64_t slot, const std::string& error) {
+    std::lock_guard lock(mutex_);
+    close_locked(slot, error);
   }
 
   // ---- consumers ----------------------------------------------------------------------
@@ -240,6 +274,21 @@ class StreamChannel final : public StreamPort {
     return id;
   }
 
+  /// The consumer place a worker's handle opens for the task holding `owner` (its
+  /// producer slot): an earlier attempt's while it is still there, else a new one (see
+  /// add_producer_for). It is removed with its owner.
+  std::uint64_t add_consumer_for(std::uint64_t owner) {
+    {
+      std::lock_guard lock(mutex_);
+      auto it = owned_places_.find(owner);
+      if (it != owned_places_.end()) return it->second;
+    }
+    const std::uint64_t place = add_consumer(false);
+    std::lock_guard lock(mutex_);
+    owned_places_[owner] = place;
+    return place;
+  }
+
   /// A place taken by the program's handle now belongs to a consumer task.
   void count_consumer_task() override {
     std::lock_guard lock(mutex_);
@@ -252,7 +301,8 @@ class StreamChannel final : public StreamPort {
   /// full stream with an error rather than let them wait forever.
   void remove_consumer(std::uint64_t consumer, bool task, const std::string& failure) override {
     std::lock_guard lock(mutex_);
-    consumers_.erase(consumer);
+    remove_consumer_locked(consumer);
+    end_owned_locked(consumer, failure);
     if (task && consumer_tasks_ > 0) --consumer_tasks_;
     if (task && consumer_tasks_ == 0 && !failure.empty()) {
       abandoned_ = failure;
@@ -283,6 +333,24 @@ class StreamChannel final : public StreamPort {
     enter_attempt_locked(consumer, attempt);
   }
 
+  /// at_most_once: the consumer (attempt `attempt`, see enter_attempt) received what its
+  /// polls took (a poll with `confirm`): they are delivered for good.
+  void acknowledge(std::uint64_t consumer, std::uint64_t attempt) {
+    std::lock_guard lock(mutex_);
+    enter_attempt_locked(consumer, attempt);
+    unconfirmed_.erase(consumer);
+  }
+
+  /// at_most_once: attempt `attempt` of the consumer is gone (its connection broke) before
+  /// it confirmed what its polls took: they are returned to its place (its retry's next
+  /// poll takes them first). Nothing when a newer attempt took them back already.
+  void give_back(std::uint64_t consumer, std::uint64_t attempt) {
+    std::lock_guard lock(mutex_);
+    auto it = unconfirmed_.find(consumer);
+    if (it == unconfirmed_.end() || it->second.attempt != attempt) return;
+    return_unconfirmed_locked(consumer);
+  }
+
   /// Waits up to `timeout` seconds for elements, then takes what there is (possibly
   /// nothing). Once the stream is closed with an error and the consumer has taken the
   /// rest, throws compss::Error with that error.
@@ -294,9 +362,11 @@ class StreamChannel final : public StreamPort {
   /// attempt superseded while it waited takes nothing (compss::Error). `fits` (when set)
   /// is asked, in order, about each element it would take, and the poll stops before the
   /// first it refuses (at least one is always taken): a reply that must stay below a
-  /// size (the stream service's).
+  /// size (the stream service's). `confirm` (at_most_once, a poll from another process):
+  /// what it takes stays unconfirmed until acknowledge (see the class comment).
   std::vector<Element> poll_attempt(std::uint64_t consumer, double timeout, std::uint64_t attempt,
-                                    const std::function<bool(const Element&)>& fits = {}) {
+                                    const std::function<bool(const Element&)>& fits = {},
+                                    bool confirm = false) {
     std::unique_lock lock(mutex_);
     enter_attempt_locked(consumer, attempt);
     commit_locked(consumer);  // the previous poll's elements are finished with
@@ -306,9 +376,25 @@ class StreamChannel final : public StreamPort {
     std::vector<Element> out;
     auto takes = [&](const Element& e) { return !fits || fits(e) || out.empty(); };
     if (mode_ == ConsumerMode::at_most_once) {
-      while (!buffer_.empty() && takes(buffer_.front())) {
+      // What an attempt of this consumer took and never confirmed comes first (all of it
+      // before anything newer: per-producer order).
+      bool returned_all = true;
+      if (auto r = returned_.find(consumer); r != returned_.end()) {
+        while (!r->second.empty() && takes(r->second.front())) {
+          out.push_back(std::move(r->second.front()));
+          r->second.pop_front();
+        }
+        returned_all = r->second.empty();
+        if (returned_all) returned_.erase(r);
+      }
+      while (returned_all && !buffer_.empty() && takes(buffer_.front())) {
         out.push_back(std::move(buffer_.front()));
         buffer_.pop_front();
+      }
+      if (confirm && !out.empty()) {
+        Unconfirmed& u = unconfirmed_[consumer];
+        u.attempt = attempt;
+        u.elements.insert(u.elements.end(), out.begin(), out.end());
       }
     } else if (auto it = consumers_.find(consumer); it != consumers_.end()) {
       Cursor& c = it->second;
@@ -395,6 +481,10 @@ class StreamChannel final : public StreamPort {
       std::uint64_t& latest = at_most_once_attempts_[consumer];
       if (attempt < latest) throw stale_attempt();
       latest = attempt;
+      // What an older attempt took and never confirmed is this one's to take again.
+      if (auto u = unconfirmed_.find(consumer); u != unconfirmed_.end() && u->second.attempt < attempt) {
+        return_unconfirmed_locked(consumer);
+      }
       return;
     }
     auto it = consumers_.find(consumer);
@@ -417,10 +507,61 @@ class StreamChannel final : public StreamPort {
   std::size_t buffered_locked() const noexcept { return buffer_.size(); }
 
   std::size_t available_locked(std::uint64_t consumer) const {
-    if (mode_ == ConsumerMode::at_most_once) return buffer_.size();
+    if (mode_ == ConsumerMode::at_most_once) {
+      auto r = returned_.find(consumer);
+      return buffer_.size() + (r == returned_.end() ? 0 : r->second.size());
+    }
     auto it = consumers_.find(consumer);
     if (it == consumers_.end()) return 0;
     return static_cast<std::size_t>(base_ + buffer_.size() - it->second.delivered);
+  }
+
+  void close_locked(std::uint64_t slot, const std::string& error) {
+    close_requested_ = true;
+    const bool was_open = slot != 0 && open_slots_.erase(slot) != 0;
+    if (!error.empty() && error_.empty() && (was_open || slot == 0)) error_ = error;
+    data_.notify_all();
+    room_.notify_all();
+  }
+
+  // The consumer is gone; what it was given back and what it never confirmed go back to
+  // the buffer's front, in order, for the other consumers.
+  void remove_consumer_locked(std::uint64_t consumer) {
+    consumers_.erase(consumer);
+    return_unconfirmed_locked(consumer);
+    if (auto r = returned_.find(consumer); r != returned_.end()) {
+      buffer_.insert(buffer_.begin(), std::make_move_iterator(r->second.begin()),
+                     std::make_move_iterator(r->second.end()));
+      returned_.erase(r);
+      data_.notify_all();
+    }
+  }
+
+  // Ends what a worker's handle opened for `owner` (its task ended for good): its slot
+  // closes with `error`, its place goes.
+  void end_owned_locked(std::uint64_t owner, const std::string& error) {
+    if (owner == 0) return;
+    if (auto it = owned_slots_.find(owner); it != owned_slots_.end()) {
+      close_locked(it->second, error);
+      owned_slots_.erase(it);
+    }
+    if (auto it = owned_places_.find(owner); it != owned_places_.end()) {
+      remove_consumer_locked(it->second);
+      owned_places_.erase(it);
+      trim_locked();
+    }
+  }
+
+  // The consumer's unconfirmed elements go to the front of its returned ones (they were
+  // taken after them: returned ones are taken first), in order.
+  void return_unconfirmed_locked(std::uint64_t consumer) {
+    auto u = unconfirmed_.find(consumer);
+    if (u == unconfirmed_.end()) return;
+    std::deque<Element>& r = returned_[consumer];
+    r.insert(r.begin(), std::make_move_iterator(u->second.elements.begin()),
+             std::make_move_iterator(u->second.elements.end()));
+    unconfirmed_.erase(u);
+    data_.notify_all();
   }
 
   void commit_locked(std::uint64_t consumer) {
@@ -460,6 +601,14 @@ class StreamChannel final : public StreamPort {
   std::uint64_t base_ = 0;
   std::map<std::uint64_t, Cursor> consumers_;  // at_least_once only
   std::map<std::uint64_t, std::uint64_t> at_most_once_attempts_;  // consumer -> latest attempt
+  struct Unconfirmed {
+    std::uint64_t attempt = 0;  // the attempt whose polls took them
+    std::vector<Element> elements;
+  };
+  std::map<std::uint64_t, Unconfirmed> unconfirmed_;          // at_most_once, by consumer
+  std::map<std::uint64_t, std::deque<Element>> returned_;     // at_most_once, by consumer
+  std::map<std::uint64_t, std::uint64_t> owned_slots_;   // owner -> slot a worker's handle opened
+  std::map<std::uint64_t, std::uint64_t> owned_places_;  // owner -> place a worker's handle opened
   std::uint64_t last_slot_ = 0;
   std::set<std::uint64_t> open_slots_;  // producer slots not closed yet
   std::map<std::uint64_t, ProducerAttempt> producer_attempts_;  // by slot: tasks on workers
