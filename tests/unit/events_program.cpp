@@ -185,7 +185,10 @@ static int user_main(int argc, char** argv) {
   compss::rt::runtime().events().remove(log.get());
   std::vector<double> w(4096, 1.0);
   call_task<scale_spec, &scale>(w);
-  compss::barrier();  // (ended, unobserved)
+  // Its reader's result: scale has ended (unobserved) and w stays where it was made (a
+  // barrier would bring it to the master).
+  const double first_part = call_task<part_spec, &part_sum>(w, 0).get();
+  expect(first_part == 1024 * 2.0, "part_sum of the scaled vector is " + std::to_string(first_part));
   auto late = std::make_shared<compss_test::EventLog>();
   compss::rt::runtime().events().add(late);
   compss::wait_on(w);
