@@ -717,8 +717,7 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
   rt::EventTime ended_at = 0;  // task events: started and transfers told, the end returned
   if (call->sent_at != 0 && r.status != CallResult::Status::lost) {
     const WorkerTimes& times = r.status == CallResult::Status::done ? r.done.times : r.failed.times;
-    ended_at = remote_events_->answered(*t, n, std::get<TaskRequest>(*sent), times,
-                                        r.status == CallResult::Status::done, call->sent_at,
+    ended_at = remote_events_->answered(*t, n, std::get<TaskRequest>(*sent), times, call->sent_at,
                                         rt::event_now(), call->started_told);
   }
   switch (r.status) {

@@ -153,11 +153,12 @@ const VersionInfo* DataDirectory::find_version(std::uint64_t id, std::uint64_t v
 }
 
 NodeSet DataDirectory::produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
-                                std::shared_ptr<const TaskRecord> producer) {
+                                std::shared_ptr<const TaskRecord> producer, RegistryName name) {
   VersionInfo& info = versions_[{id, v}];
   info.holders.insert(static_cast<sched::NodeId>(node));
   info.size = size;
   if (producer != nullptr) info.producer = std::move(producer);
+  if (name.data_id != 0) info.name = name;
   TrackedDatum* d = find_id(id);
   if (d == nullptr || v <= d->version) return {};  // a recomputed old version
   d->version = v;

@@ -34,10 +34,21 @@ struct Drop {
   NodeSet holders;
 };
 
+/// The registry's identity of a version (core/registry.hpp: the datum's id, and the
+/// version the access of the task that made it was given), the one task events use. The
+/// directory's own ids and versions are what workers store values under; a version a task
+/// made carries its registry name here, so nothing else translates one into the other.
+struct RegistryName {
+  std::uint64_t data_id = 0;  ///< 0: not named (a version the master's object made)
+  std::uint64_t version = 0;
+};
+
 /// One version of a datum: the workers that hold it, its size in bytes when known, and
 /// the task that produced it (null: the master's object made it).
 struct VersionInfo {
   NodeSet holders;
+  /// Set when a task's answer records the version (kept when lineage makes it again).
+  RegistryName name;
   std::uint64_t size = 0;
   std::shared_ptr<const TaskRecord> producer;
   /// A version the master's object held when it was first sent to a worker: its bytes, so
@@ -114,10 +125,11 @@ class DataDirectory {
   VersionInfo& version(std::uint64_t id, std::uint64_t v) { return versions_[{id, v}]; }
   const VersionInfo* find_version(std::uint64_t id, std::uint64_t v) const;
 
-  /// A worker made version `v` of datum `id` (it becomes the latest unless older). Returns
-  /// the workers holding the version before it, which may now drop it.
+  /// A worker made version `v` of datum `id` (it becomes the latest unless older), which
+  /// the registry names `name` (unnamed: the name it had stays). Returns the workers
+  /// holding the version before it, which may now drop it.
   NodeSet produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
-                   std::shared_ptr<const TaskRecord> producer);
+                   std::shared_ptr<const TaskRecord> producer, RegistryName name = {});
 
   /// The master's object was written in place (a task ran on the master, or the user got
   /// the value with wait_on): a new latest version only the master holds. Returns the

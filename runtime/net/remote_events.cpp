@@ -104,20 +104,9 @@ std::uint64_t version_read(const detail::ParamDescriptor& d) {
 
 rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
                                      const TaskRequest& request, const WorkerTimes& times,
-                                     bool done, rt::EventTime sent_at, rt::EventTime answered_at,
+                                     rt::EventTime sent_at, rt::EventTime answered_at,
                                      bool started_told) {
   const std::size_t named = std::min<std::size_t>(request.params.size(), task.param_count());
-  if (done) {
-    std::lock_guard lock(mutex_);
-    if (names_.size() >= max_names) names_.clear();
-    for (std::size_t i = 0; i < named; ++i) {
-      const WireParam& w = request.params[i];
-      const detail::ParamDescriptor& d = task.params()[i];
-      if (w.data_id != 0 && d.data_id != 0 && rt::writes(static_cast<detail::Direction>(w.direction))) {
-        names_[{w.data_id, w.version + 1}] = {d.data_id, d.version};
-      }
-    }
-  }
   if (times.received_ns == 0) return 0;  // no times in the answer: nothing to tell
   ClockOffset& clock = offset_of(node);
   std::int64_t last = std::max({times.received_ns, times.began_ns, times.ended_ns});
@@ -157,16 +146,8 @@ rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
   return master_time(std::max(times.ended_ns, times.began_ns));
 }
 
-void RemoteEvents::fetched(std::uint64_t data_id, std::uint64_t version, std::uint64_t bytes,
-                           int from, rt::EventTime begin) {
-  Version name;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = names_.find({data_id, version});
-    if (it == names_.end()) return;
-    name = it->second;
-  }
-  transfer({name.first, name.second, bytes, from, 0, begin, rt::event_now()});
+void RemoteEvents::fetched(RegistryName name, std::uint64_t bytes, int from, rt::EventTime begin) {
+  transfer({name.data_id, name.version, bytes, from, 0, begin, rt::event_now()});
 }
 
 }  // namespace compss::net

@@ -5,10 +5,9 @@
 // answered() returns. Called only while observers are installed.
 //
 // Events name data by the registry's identity (id and version, as TaskSubmitted does).
-// The cluster's requests carry its own (net/data_directory.hpp): an input is named by the
-// task's parameter; a version a worker made is mapped back when its task answers, so a
-// later fetch of it by the master can be named too (a fetch of a version made before the
-// observer was installed is not told).
+// The cluster's requests carry the directory's (net/data_directory.hpp): an input is named
+// by the task's parameter; a version the master fetches by the registry name the data
+// plane recorded with it (VersionInfo::name) when the task that made it answered.
 //
 // While the master traces (record_worker_events), workers also send their own events
 // (net/worker_event_log.hpp): which of their threads ran each attempt, took its inputs and
@@ -19,6 +18,7 @@
 
 #include "core/events.hpp"
 #include "net/clock_offset.hpp"
+#include "net/data_directory.hpp"
 #include "net/message.hpp"
 
 #include <compss/detail/task_node.hpp>
@@ -55,17 +55,15 @@ class RemoteEvents {
   /// `request`, received at `answered_at`: tells `started` (when the body began) and the
   /// transfers of its inputs (sent inline by the master; fetched by the worker from a
   /// peer). Returns when the body ended on the master's clock, or 0 when it never began.
-  /// With `done`, learns the registry's names of the versions it made. With
-  /// `started_told`, the cluster told `started` at the send already (a task with a
+  /// With `started_told`, the cluster told `started` at the send already (a task with a
   /// time_out): only the transfers and the end time come from the answer.
   rt::EventTime answered(const detail::TaskBase& task, int node, const TaskRequest& request,
-                         const WorkerTimes& times, bool done, rt::EventTime sent_at,
+                         const WorkerTimes& times, rt::EventTime sent_at,
                          rt::EventTime answered_at, bool started_told = false);
 
-  /// The master received `bytes` of the cluster's version `version` of datum `data_id`
-  /// from node `from`, from `begin` until now.
-  void fetched(std::uint64_t data_id, std::uint64_t version, std::uint64_t bytes, int from,
-               rt::EventTime begin);
+  /// The master received `bytes` of the version the registry names `name` from node
+  /// `from`, from `begin` until now (nothing is told for an unnamed version).
+  void fetched(RegistryName name, std::uint64_t bytes, int from, rt::EventTime begin);
 
   /// The estimated clock offset of `node` (master = worker + offset) and its error bound
   /// in ns; {0, 0} before its first answer.
@@ -113,11 +111,6 @@ class RemoteEvents {
   /// an attempt's entry goes when its last event came).
   std::map<std::pair<int, std::uint64_t>, SentAttempt> attempts_;
   static constexpr std::size_t max_attempts = 1 << 16;
-  using Version = std::pair<std::uint64_t, std::uint64_t>;  // {datum id, version}
-  /// The cluster's versions workers made -> the registry's (at most max_names, then
-  /// forgotten all at once: names of old versions are rarely asked for again).
-  std::map<Version, Version> names_;
-  static constexpr std::size_t max_names = 1 << 20;
 };
 
 }  // namespace compss::net

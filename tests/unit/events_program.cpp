@@ -178,6 +178,31 @@ static int user_main(int argc, char** argv) {
                 static_cast<unsigned long long>(t.bytes), t.from, t.to,
                 static_cast<long long>(t.end - t.begin));
   }
+  // A version a worker made while no observer was installed, fetched once one is: its
+  // transfer is told, named by the registry (the data plane keeps the name with the
+  // version; it used to be learnt only from answers seen while observed). Only with
+  // --master-cores 0 is the task sure to run on a worker.
+  compss::rt::runtime().events().remove(log.get());
+  std::vector<double> w(4096, 1.0);
+  call_task<scale_spec, &scale>(w);
+  // Its reader's result: scale has ended (unobserved) and w stays where it was made (a
+  // barrier would bring it to the master).
+  const double first_part = call_task<part_spec, &part_sum>(w, 0).get();
+  expect(first_part == 1024 * 2.0, "part_sum of the scaled vector is " + std::to_string(first_part));
+  auto late = std::make_shared<compss_test::EventLog>();
+  compss::rt::runtime().events().add(late);
+  compss::wait_on(w);
+  compss::rt::runtime().events().remove(late.get());
+  expect(w[0] == 2.0, "scale made " + std::to_string(w[0]));
+  const char* master_cores = std::getenv("COMPSS_MASTER_CORES");
+  if (master_cores != nullptr && std::string(master_cores) == "0") {
+    bool told = false;
+    for (const auto& t : late->transfers()) {
+      told |= t.to == 0 && t.from > 0 && t.data_id != 0 && t.version == 1 && t.bytes >= 4096 * sizeof(double);
+    }
+    expect(told, "the fetch of a version made before the observer was installed was not told");
+  }
+
   if (failures == 0) std::printf("task events checked: OK\n");
   return failures == 0 ? 0 : 1;
 }

@@ -64,12 +64,14 @@ class FakeWorkers final : public DataLinks {
     std::lock_guard lock(mutex_);
     releases.push_back({node, id, version});
   }
-  bool fetch(int node, std::uint64_t id, std::uint64_t version, const compss::detail::SinkFactory&,
+  bool fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,
+             const compss::detail::SinkFactory&,
              std::shared_ptr<const compss::detail::HeldValue>& out, std::string& why) override {
     std::optional<int> value;
     {
       std::lock_guard lock(mutex_);
       ++fetches;
+      fetched_names.push_back(name);
       value = get(node, id, version);
     }
     if (!value) {
@@ -80,13 +82,15 @@ class FakeWorkers final : public DataLinks {
     out = std::make_shared<const compss::detail::BytesValue>(compss::to_bytes(*value));
     return true;
   }
-  void fetch_many(int node, std::span<const Version> versions,
+  void fetch_many(int node, std::span<const Version> versions, std::span<const RegistryName> names,
                   const std::function<void(std::size_t, const compss::detail::HeldValue*)>& each) override {
+    EXPECT_EQ(names.size(), versions.size());
     for (std::size_t i = 0; i < versions.size(); ++i) {
       std::optional<int> value;
       {
         std::lock_guard lock(mutex_);
         ++fetches;
+        fetched_names.push_back(i < names.size() ? names[i] : RegistryName{});
         value = get(node, versions[i].first, versions[i].second);
       }
       compss::detail::BytesValue bytes(value ? compss::to_bytes(*value) : std::vector<std::byte>{});
@@ -164,6 +168,8 @@ class FakeWorkers final : public DataLinks {
   /// {computing_units, gpus} of each call() (remakes), in order.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> called_units;
   int fetches = 0;
+  /// The registry name each fetch carried (for its transfer event), in order.
+  std::vector<RegistryName> fetched_names;
 
  private:
   std::optional<int> get(int node, std::uint64_t id, std::uint64_t version) {
@@ -278,6 +284,52 @@ TEST_F(DataPlaneTest, AnOutputStaysOnItsWorkerUntilTheProgramWaitsForIt) {
   EXPECT_EQ(workers.fetches, 1);
   data.sync(reinterpret_cast<std::uintptr_t>(&x), false);  // the master holds it now
   EXPECT_EQ(workers.fetches, 1);
+}
+
+// A version a task made on a worker carries the registry's identity of that write (the
+// descriptor's data_id and version), whatever the directory's own numbers are; fetches of
+// it name it so (their task events), one by one, many at once, and after lineage made it
+// again. (Before, a separate table in net/remote_events mapped the directory's versions
+// back, learnt only while an observer was installed and cleared when full.)
+TEST_F(DataPlaneTest, AVersionATaskMadeCarriesTheRegistrysName) {
+  int x = 1, y = 5;
+  auto registry_write = [](int& v, std::uint64_t id, std::uint64_t version) {
+    ParamDescriptor d = object(v, Direction::inout);
+    d.data_id = id;        // as Registry::access fills it: the datum's id
+    d.version = version;   // and the version this write makes
+    return d;
+  };
+  FakeTask inc_x(inc_spec, {registry_write(x, 42, 7)});
+  run_on(inc_x, 1);
+  FakeTask inc_y(inc_spec, {registry_write(y, 43, 2)});
+  run_on(inc_y, 1);
+  const std::uint64_t x_id = id_of(x);
+  ASSERT_NE(x_id, 42u);  // the directory's own id, which workers store it under
+  data.inspect([&](const DataDirectory& d) {
+    const VersionInfo* info = d.find_version(x_id, 1);
+    ASSERT_NE(info, nullptr);
+    EXPECT_EQ(info->name.data_id, 42u);
+    EXPECT_EQ(info->name.version, 7u);
+  });
+  data.sync_all();  // both from worker 1 at once (fetch_many)
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(y, 6);
+  ASSERT_EQ(workers.fetched_names.size(), 2u);
+  std::set<std::pair<std::uint64_t, std::uint64_t>> names;
+  for (const RegistryName& n : workers.fetched_names) names.insert({n.data_id, n.version});
+  EXPECT_EQ(names, (std::set<std::pair<std::uint64_t, std::uint64_t>>{{42, 7}, {43, 2}}));
+
+  // Made again by lineage after its only holder was lost: still the registry's name.
+  FakeTask inc_y2(inc_spec, {registry_write(y, 43, 3)});
+  run_on(inc_y2, 1);
+  workers.lose(1);
+  data.node_lost(1);
+  workers.fetched_names.clear();
+  data.sync(reinterpret_cast<std::uintptr_t>(&y), false);  // remade on worker 2, fetched
+  EXPECT_EQ(y, 7);
+  ASSERT_EQ(workers.fetched_names.size(), 1u);
+  EXPECT_EQ(workers.fetched_names[0].data_id, 43u);
+  EXPECT_EQ(workers.fetched_names[0].version, 3u);
 }
 
 TEST_F(DataPlaneTest, AReaderElsewhereIsToldTheHolderAndEachOldCopyIsReleasedOnce) {

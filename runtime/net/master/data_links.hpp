@@ -4,6 +4,7 @@
 // (net/master/worker_data_links.hpp); unit tests use a fake (tests/unit/test_data_plane.cpp).
 #pragma once
 
+#include "net/data_directory.hpp"
 #include "net/message.hpp"
 #include "net/worker_link.hpp"
 
@@ -37,13 +38,16 @@ class DataLinks {
   virtual void release(int node, std::uint64_t id, std::uint64_t version) noexcept = 0;
   /// Copies version `version` of datum `id` from worker `node` into `out` (a large value
   /// through a sink from `make_sink`, when not null). False, with the reason in `why`,
-  /// when the node cannot be reached or does not hold it.
-  virtual bool fetch(int node, std::uint64_t id, std::uint64_t version,
+  /// when the node cannot be reached or does not hold it. `name`: the version's registry
+  /// name, for the transfer's task event.
+  virtual bool fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,
                      const detail::SinkFactory& make_sink,
                      std::shared_ptr<const detail::HeldValue>& out, std::string& why) = 0;
   /// Fetches many versions from worker `node` at once; `each(i, value)` runs for each,
-  /// in order, with null when the node did not give it.
+  /// in order, with null when the node did not give it. `names[i]`: the registry name of
+  /// `versions[i]` (as for fetch).
   virtual void fetch_many(int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
+                          std::span<const RegistryName> names,
                           const std::function<void(std::size_t, const detail::HeldValue*)>& each) = 0;
   /// A live worker to make lost data again on by running `request` (a producer's recorded
   /// request): one whose resources fit the producer's constraints (the least loaded);

@@ -35,6 +35,20 @@ NodeSet only(int node) {
 bool holds(const VersionInfo& info, int node) {
   return info.holders.contains(static_cast<sched::NodeId>(node));
 }
+/// The registry's name of `output`, which `t` made as it was sent in `record`: the
+/// descriptor of the parameter that wrote it (a worker makes version + 1 of what it was
+/// sent) holds the datum's registry id and the version its write was given.
+RegistryName registry_name(const TaskBase& t, const TaskRecord& record, const WireParam& output) {
+  const std::size_t named = std::min<std::size_t>(record.params.size(), t.param_count());
+  for (std::size_t i = 0; i < named; ++i) {
+    const WireParam& w = record.params[i];
+    if (w.data_id == output.data_id && w.version + 1 == output.version &&
+        writes(static_cast<Direction>(w.direction))) {
+      return {t.params()[i].data_id, t.params()[i].version};
+    }
+  }
+  return {};
+}
 }  // namespace
 
 void DataPlane::log(const std::string& text) const {
@@ -107,9 +121,9 @@ int DataPlane::available_at(std::uint64_t id, std::uint64_t v,
 }
 
 NodeSet DataPlane::record_produced(const WireParam& o, int n,
-                                   std::shared_ptr<const TaskRecord> producer) {
+                                   std::shared_ptr<const TaskRecord> producer, RegistryName name) {
   // data lock held by the caller
-  NodeSet older = directory_.produced(o.data_id, o.version, n, o.size, std::move(producer));
+  NodeSet older = directory_.produced(o.data_id, o.version, n, o.size, std::move(producer), name);
   if (lost_.contains(static_cast<sched::NodeId>(n))) {
     // Its worker was lost after answering: only the lineage is kept.
     directory_.version(o.data_id, o.version).holders.erase(static_cast<sched::NodeId>(n));
@@ -579,7 +593,8 @@ void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRec
       // A stream task cannot be run again for what it made: its stream has moved on (a
       // replay would poll or publish other elements). Lost, its outputs are a clear error
       // ("cannot be made again"), never a silently different value.
-      NodeSet holders = record_produced(o, n, t->stream_task ? nullptr : record);
+      NodeSet holders =
+          record_produced(o, n, t->stream_task ? nullptr : record, registry_name(*t, *record, o));
       if (!holders.empty()) drops.push_back({o.data_id, o.version - 1, std::move(holders)});
     }
     // It wrote the master's files in place: copies other workers keep are stale.
