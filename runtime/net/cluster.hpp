@@ -16,6 +16,7 @@
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
 #include "net/master/cluster_node.hpp"
+#include "net/master/remake_placements.hpp"
 #include "net/master/remote_executor.hpp"
 #include "net/worker_link.hpp"
 #include "sched/scheduler.hpp"
@@ -234,10 +235,23 @@ class Cluster final : public rt::Backend {
   /// A live worker other than `avoid` (the one holding fewest placements), or -1.
   int choose_live_worker(int avoid);
   /// DataLinks::choose_worker: where lost data is made again by running `request` (its
-  /// producer's recorded request): the least loaded live worker whose totals fit the
-  /// version that ran (by its signature), else another version of the task (the request
-  /// then names it); throws compss::Error (the scheduler's reason) when none fits.
+  /// producer's recorded request), placed through the scheduler as a call of its own
+  /// (remake_class_of): it waits until a live node's free resources fit a version of the
+  /// producer and reserves them (the master's node too when it has cores and the producer
+  /// may run in the master's process: remakes_on_master); the request then names that
+  /// version and what was reserved. Throws compss::Error (the scheduler's reason) when no
+  /// live node can run it; -1 when no node is left.
   int choose_remake_worker(TaskRequest& request);
+  /// DataLinks::remake_ended: gives back the reservation choose_remake_worker made.
+  void remake_ended(const TaskRequest& request) noexcept;
+  /// DataLinks::call on node 0: runs a remake placed on the master's node in this process
+  /// (as a worker runs a request: inputs inline or fetched from their holders, outputs
+  /// inline), with the cores and GPUs its placement reserved.
+  CallResult remake_on_master(TaskRequest& request);
+  /// The scheduler's type for remakes of `producer`'s calls: the same versions and
+  /// constraints, a priority type (a remake unblocks the tasks waiting for its data),
+  /// neither replicated nor distributed.
+  const sched::TaskClass* remake_class_of(const sched::TaskClass* producer);
   /// A task with a stream parameter (docs/streams.md, "Streams across workers"): placed
   /// outside the scheduler, on the live worker other than `avoid` that runs fewest stream
   /// tasks (it holds none of the node's cores: the worker runs it on a thread of its own),
@@ -247,6 +261,9 @@ class Cluster final : public rt::Backend {
   rt::Runtime& runtime_;
   rt::LocalExecutor& executor_;
   ClusterConfig config_;
+  /// Remakes placed through the scheduler, until they end (before the executors, which
+  /// hand their placements to it).
+  RemakePlacements remakes_;
   std::unique_ptr<IoThread> io_;
   std::unique_ptr<Listener> listener_;
   /// Fetches values the master waits for from the workers' data listeners.
@@ -292,6 +309,8 @@ class Cluster final : public rt::Backend {
     std::uint32_t version;
   };
   std::unordered_map<std::string, Producer> producers_;
+  /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
+  std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
   // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive,
   // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;
