@@ -374,6 +374,12 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   }
   request.computing_units = at->computing_units;  // what its placement reserved there
   request.gpus = at->gpus;
+  // An MPI or multinode producer placed over several nodes: its program's hosts.
+  const ClusterNode& node = at->node == 0 ? *master_node_ : *workers_[static_cast<std::size_t>(at->node)];
+  request.hosts.clear();
+  for (detail::TaskHost& h : hosts_of(node.allocation_of(&request))) {
+    request.hosts.push_back({std::move(h.name), h.processes});
+  }
   return at->node;
 }
 
@@ -420,14 +426,7 @@ void Cluster::place(TaskBase* t, int avoid) {
 
 void Cluster::unplaceable(TaskBase* t, const std::string& why) {
   std::string text = why.rfind("compss: ", 0) == 0 ? why.substr(8) : why;
-  std::shared_ptr<Call> call;
-  {
-    std::lock_guard lock(sched_mutex_);
-    if (auto it = moving_.find(t); it != moving_.end()) {
-      call = std::move(it->second);
-      moving_.erase(it);
-    }
-  }
+  std::shared_ptr<Call> call = take_moving(t);
   if (call != nullptr) {  // an attempt begun on a node that is gone
     conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
              {"compss::Error", text, "master"});
@@ -450,14 +449,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
     start_replica(t, n, computing_units);
     return;
   }
-  std::shared_ptr<Call> call;
-  {
-    std::lock_guard lock(sched_mutex_);
-    if (auto it = moving_.find(t); it != moving_.end()) {
-      call = std::move(it->second);
-      moving_.erase(it);
-    }
-  }
+  std::shared_ptr<Call> call = take_moving(t);
   if (call != nullptr) {
     call->node = n;
     call->missing_tries = 0;  // (counted per placement: its inputs' holders changed)
@@ -500,13 +492,28 @@ bool Cluster::release_placement(const TaskBase* t, int n) {
   return true;
 }
 
+void Cluster::park_moving(const TaskBase* t, std::shared_ptr<Call> call) {
+  std::lock_guard lock(sched_mutex_);
+  if (moving_.insert_or_assign(t, std::move(call)).second) moving_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::shared_ptr<Cluster::Call> Cluster::take_moving(const TaskBase* t) {
+  // (Most placements are a task's first: no lock while nothing moves. A call is parked
+  // before its placement is asked for, by the thread that then places it.)
+  if (moving_count_.load(std::memory_order_relaxed) == 0) return nullptr;
+  std::lock_guard lock(sched_mutex_);
+  auto it = moving_.find(t);
+  if (it == moving_.end()) return nullptr;
+  std::shared_ptr<Call> call = std::move(it->second);
+  moving_.erase(it);
+  moving_count_.fetch_sub(1, std::memory_order_relaxed);
+  return call;
+}
+
 void Cluster::replace(std::shared_ptr<Call> call, int avoid) {
   TaskBase* t = call->task;
   release_placement(t, call->node);
-  {
-    std::lock_guard lock(sched_mutex_);
-    moving_[t] = call;
-  }
+  park_moving(t, std::move(call));
   place(t, avoid);
 }
 
@@ -557,14 +564,7 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
     }
     if (n > 0) ++stream_tasks_[static_cast<std::size_t>(n)];
   }
-  std::shared_ptr<Call> call;
-  {
-    std::lock_guard lock(sched_mutex_);
-    if (auto it = moving_.find(t); it != moving_.end()) {
-      call = std::move(it->second);
-      moving_.erase(it);
-    }
-  }
+  std::shared_ptr<Call> call = take_moving(t);
   if (call != nullptr) {  // a retry: to another worker, or to the master when none is left
     call->node = std::max(n, 0);
     call->computing_units = 1;
@@ -605,7 +605,10 @@ std::vector<detail::TaskHost> Cluster::hosts_of(const TaskBase* t, int n) const 
   // (The implementation placed: an MPI or multinode version of a plain task is a gang too.)
   const detail::TaskKind kind = t->implementation_spec().kind;
   if (kind != detail::TaskKind::mpi && kind != detail::TaskKind::multinode) return {};  // (hot path)
-  const sched::Allocation a = allocation_on(t, n);
+  return hosts_of(allocation_on(t, n));
+}
+
+std::vector<detail::TaskHost> Cluster::hosts_of(const sched::Allocation& a) const {
   if (a.more.empty()) return {};
   // By the executor the scheduler placed it with: a worker just admitted (a restart) may
   // take a gang's share before its worker_sched_ entry is stored.
@@ -741,10 +744,7 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
       if (auto lost = data_->lost_inputs(*t); !lost.empty()) {
         release_placement(t, n);
         data_->make_available(lost);
-        {
-          std::lock_guard lock(sched_mutex_);
-          moving_[t] = call;
-        }
+        park_moving(t, call);
         place(t);
         return;
       }

@@ -140,6 +140,8 @@ class Cluster final : public rt::Backend {
   /// processes, `n` first; empty for a task on one node. Hosts: a worker's address as the
   /// master sees it, the master's host name.
   std::vector<detail::TaskHost> hosts_of(const detail::TaskBase* t, int n) const;
+  /// The same for a gang's allocation (empty for one node).
+  std::vector<detail::TaskHost> hosts_of(const sched::Allocation& a) const;
   /// Runs `t` on the master's executor with `computing_units` cores (and `gpus` GPUs)
   /// made known to it.
   void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus);
@@ -156,6 +158,10 @@ class Cluster final : public rt::Backend {
   /// The attempt leaves its node (a failure to retry elsewhere, a lost worker): its
   /// reservation is given back and it is placed again (avoiding `avoid`).
   void replace(std::shared_ptr<Call> call, int avoid);
+  /// An attempt that leaves its node waits in moving_ until the scheduler places it again.
+  void park_moving(const detail::TaskBase* t, std::shared_ptr<Call> call);
+  /// The attempt of `t` waiting to be placed again (taken out of moving_), or null.
+  std::shared_ptr<Call> take_moving(const detail::TaskBase* t);
   /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
   void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
   /// Builds and sends one attempt to call->node. Without `may_block`, work that would
@@ -315,6 +321,7 @@ class Cluster final : public rt::Backend {
   // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;
+  std::atomic<std::size_t> moving_count_{0};  // moving_.size(), read without the lock
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
   std::vector<bool> worker_alive_;
   std::vector<std::size_t> stream_tasks_;  // per node: stream tasks placed there and running
