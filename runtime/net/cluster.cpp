@@ -50,6 +50,7 @@ struct Cluster::Call {
   rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
   bool started_told = false;  // task events: its started was told at the send (time_out)
   int missing_tries = 0;  // answers "an input went missing" so far
+  bool keep_missing_tries = false;  // placed again after such an answer's pause
   /// The workers that died while they were running it (CallResult::was_running), as
   /// "worker N (name): why".
   std::vector<std::string> killed_workers;
@@ -452,7 +453,10 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   std::shared_ptr<Call> call = take_moving(t);
   if (call != nullptr) {
     call->node = n;
-    call->missing_tries = 0;  // (counted per placement: its inputs' holders changed)
+    // (Counted per placement, its inputs' holders having changed; not after a pause for
+    // a missing input, which gave its node back only to wait.)
+    if (!call->keep_missing_tries) call->missing_tries = 0;
+    call->keep_missing_tries = false;
     call->computing_units = computing_units;
     call->gpus = gpus;
     if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
@@ -490,6 +494,19 @@ bool Cluster::release_placement(const TaskBase* t, int n) {
     gangs_started_.erase(t);  // (its shares are given back: no loss concerns it now)
   }
   return true;
+}
+
+void Cluster::remake_then_place(std::shared_ptr<Call> call,
+                                std::vector<std::pair<std::uint64_t, std::uint64_t>> lost) {
+  try {
+    data_->make_available(lost);  // (blocks: each remake waits for a node that fits it)
+  } catch (const std::exception& e) {  // its inputs cannot be made again
+    conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    return;
+  }
+  TaskBase* t = call->task;
+  park_moving(t, std::move(call));
+  place(t);
 }
 
 void Cluster::park_moving(const TaskBase* t, std::shared_ptr<Call> call) {
@@ -738,18 +755,22 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
   auto message = std::make_shared<Message>(TaskRequest{});
   try {
     if (may_block) {
-      // Inputs lost with their workers are made again through the scheduler (lineage):
-      // this task gives its node back meanwhile and is placed again after, so tasks that
-      // wait for remakes never hold the resources the remakes wait for.
       if (auto lost = data_->lost_inputs(*t); !lost.empty()) {
         release_placement(t, n);
-        data_->make_available(lost);
-        park_moving(t, call);
-        place(t);
+        remake_then_place(std::move(call), lost);
         return;
       }
     }
     if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
+      // Inputs lost with their workers are made again through the scheduler (lineage),
+      // on the lane: this task gives its node back first and is placed again after, so
+      // tasks that wait for remakes (or wait on the lane behind them) never hold the
+      // resources the remakes wait for.
+      if (auto lost = data_->lost_inputs(*t); !lost.empty()) {
+        release_placement(t, n);
+        lane_.post([this, call, lost] { remake_then_place(call, lost); });
+        return;
+      }
       lane_.post([this, call] { send(call, true); });
       return;
     }
@@ -827,7 +848,15 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
           std::lock_guard lock(sched_mutex_);
           gangs_started_.erase(t);
         }
-        after(pause, [this, call] { send(call, true); });
+        // Its node is given back during the pause (a resend may wait on the lane behind
+        // remakes that wait for nodes), and it is placed again after it.
+        release_placement(t, n);
+        call->keep_missing_tries = true;
+        auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), pause);
+        timer->async_wait([this, timer, call](const boost::system::error_code&) {
+          park_moving(call->task, call);
+          place(call->task);
+        });
         return;
       }
       if (t->spec().on_failure == detail::OnFailure::retry) call->avoid = n;  // retry elsewhere

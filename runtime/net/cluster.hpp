@@ -158,6 +158,11 @@ class Cluster final : public rt::Backend {
   /// The attempt leaves its node (a failure to retry elsewhere, a lost worker): its
   /// reservation is given back and it is placed again (avoiding `avoid`).
   void replace(std::shared_ptr<Call> call, int avoid);
+  /// Makes `lost` (inputs of the call's task no node holds) available again, then places
+  /// the call again (its node was given back first); on failure the attempt fails. Blocks:
+  /// on the lane.
+  void remake_then_place(std::shared_ptr<Call> call,
+                         std::vector<std::pair<std::uint64_t, std::uint64_t>> lost);
   /// An attempt that leaves its node waits in moving_ until the scheduler places it again.
   void park_moving(const detail::TaskBase* t, std::shared_ptr<Call> call);
   /// The attempt of `t` waiting to be placed again (taken out of moving_), or null.
