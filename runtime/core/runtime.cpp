@@ -27,6 +27,9 @@ std::atomic<detail::SubmitHook> g_submit_hook{nullptr};
 }  // namespace
 
 bool in_task_flag() noexcept { return tls_in_task; }
+
+InTaskScope::InTaskScope() noexcept : outer_(tls_in_task) { tls_in_task = true; }
+InTaskScope::~InTaskScope() { tls_in_task = outer_; }
 void set_hook(detail::SubmitHook h) noexcept { g_submit_hook.store(h); }
 
 Runtime::Runtime(unsigned threads, bool progress, const BackendFactory& make_backend)

@@ -38,6 +38,20 @@ inline double attempt_time_out(const detail::TaskBase& t) noexcept {
   return time_out_of(t, t.implementation);
 }
 
+/// While alive, this thread counts as running a task body (compss::detail::in_task()): a
+/// task it calls runs inline. For a body the runtime does not run itself (the master
+/// running a lost version's producer again, net/cluster.cpp). Scopes nest.
+class InTaskScope {
+ public:
+  InTaskScope() noexcept;
+  ~InTaskScope();
+  InTaskScope(const InTaskScope&) = delete;
+  InTaskScope& operator=(const InTaskScope&) = delete;
+
+ private:
+  bool outer_;
+};
+
 /// The runtime of this process: the data registry, task submission and completion, waits,
 /// failure policies, task events. Where ready tasks run is its Backend's business
 /// (core/backend.hpp); core/ includes nothing of the network.

@@ -17,6 +17,7 @@
 #include "net/start_wait.hpp"
 #include "net/stream_service.hpp"
 #include "net/tcp_connection.hpp"
+#include "net/worker.hpp"
 #include "sched/task_type_of.hpp"
 #include "sched/gang.hpp"
 
@@ -30,6 +31,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 namespace compss::net {
 
@@ -48,6 +50,7 @@ struct Cluster::Call {
   rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
   bool started_told = false;  // task events: its started was told at the send (time_out)
   int missing_tries = 0;  // answers "an input went missing" so far
+  bool keep_missing_tries = false;  // placed again after such an answer's pause
   /// The workers that died while they were running it (CallResult::was_running), as
   /// "worker N (name): why".
   std::vector<std::string> killed_workers;
@@ -103,22 +106,29 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
                                                       config_.log_level >= LogLevel::info);
   }
   // (Before any worker is admitted: a link may report its loss at once.)
-  data_links_ = std::make_unique<WorkerDataLinks>(runtime_, links_, *fetcher_, *remote_events_,
-                                                  [this](TaskRequest& r) { return choose_remake_worker(r); });
+  data_links_ = std::make_unique<WorkerDataLinks>(
+      runtime_, links_, *fetcher_, *remote_events_,
+      [this](TaskRequest& r) { return choose_remake_worker(r); },
+      [this](const TaskRequest& r) { remake_ended(r); },
+      [this](TaskRequest& r) { return remake_on_master(r); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
   sched::Scheduler::Options so;
   so.policy = config_.policy == SchedulerPolicy::lifo       ? sched::Policy::lifo
               : config_.policy == SchedulerPolicy::locality ? sched::Policy::locality
                                                             : sched::Policy::fifo;
-  so.call_ended = [this](void* t) { finish_replicated(t); };
-  so.preferences = [this](void* t, std::span<sched::Preference> out) {
-    return preferences(*static_cast<TaskBase*>(t), out);
+  // (A remake's handle is no task: RemakePlacements.)
+  so.call_ended = [this](void* t) {
+    if (!remakes_.is_remake(t)) finish_replicated(t);
+  };
+  so.preferences = [this](void* t, std::span<sched::Preference> out) -> std::size_t {
+    return remakes_.is_remake(t) ? 0 : preferences(*static_cast<TaskBase*>(t), out);
   };
   scheduler_ = std::make_unique<sched::Scheduler>(std::move(so));
   log(LogLevel::info, "master listening on port " + std::to_string(listener_->port()) +
                           ", waiting for " + std::to_string(config_.workers_expected) +
                           " worker(s)");
-  master_node_ = std::make_unique<ClusterNode>(0, [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); });
+  master_node_ = std::make_unique<ClusterNode>(
+      0, [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); }, &remakes_);
   if (config_.master_cores > 0) add_master_node(config_.master_cores);
   StartWait wait(config_.workers_expected, config_.connect_timeout, config_.worker_exits_fd,
                  config_.require_workers);
@@ -179,7 +189,8 @@ int Cluster::add_worker(AdmittedWorker&& w) {
           if (auto* d = std::get_if<DataEvicted>(&note)) data_->evicted(n, *d);  // over its budget
         });
     workers_[slot] = std::make_unique<RemoteExecutor>(
-        *links_[slot], [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); });
+        *links_[slot], [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); },
+        &remakes_);
     nodes_.store(slot + 1, std::memory_order_release);
   }
   if (probes_) ClockProbes::probe(*links_[static_cast<std::size_t>(id)]);  // its clock at connection
@@ -283,6 +294,30 @@ const sched::TaskClass* Cluster::class_of(const detail::TaskSpec& spec) {
   return c;
 }
 
+const sched::TaskClass* Cluster::remake_class_of(const sched::TaskClass* producer) {
+  std::lock_guard lock(classes_mutex_);
+  auto it = remake_classes_.find(producer);
+  if (it != remake_classes_.end()) return it->second;
+  sched::TaskType type = producer->type;
+  type.priority = true;  // it unblocks the tasks that wait for what it makes
+  type.replicated = type.distributed = type.lookahead = false;  // one run, placed as it fits
+  return remake_classes_.emplace(producer, scheduler_->register_type(std::move(type))).first->second;
+}
+
+namespace {
+/// Whether a producer's recorded request can run in the master's process: not when it
+/// reads globals (the worker's way loads them into the process's variables, here the
+/// program's) or passes files (what it writes would land on the master's file, which holds
+/// a later version).
+bool remakes_on_master(const TaskRequest& request) {
+  if (!request.globals.empty()) return false;
+  for (const WireParam& w : request.params) {
+    if (static_cast<detail::ParamKind>(w.kind) == detail::ParamKind::file) return false;
+  }
+  return true;
+}
+}  // namespace
+
 int Cluster::choose_remake_worker(TaskRequest& request) {
   Producer producer{};
   {
@@ -291,52 +326,87 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
     if (it == producers_.end()) return choose_live_worker(-1);  // (placed outside the scheduler)
     producer = it->second;
   }
-  // The master's node is no candidate: a remake runs on a worker, which keeps what it makes.
-  std::vector<sched::NodeId> fit;
-  std::string why;
-  std::size_t free_now = 0;  // (the first ones: their free resources fit it now)
-  const std::uint32_t v = scheduler_->fitting_version(producer.type, producer.version,
-                                                      master_sched_.load(), fit, why, &free_now);
-  if (v == sched::TaskClass::no_version) {
-    if (choose_live_worker(-1) < 0) return -1;  // (no worker left: the caller says so)
-    throw Error(why);
-  }
-  std::vector<int> workers;  // (their numbers asked before sched_mutex_: lock order)
-  for (sched::NodeId id : fit) {
-    workers.push_back(static_cast<const ClusterNode&>(scheduler_->executor_of(id)).node());
-  }
-  // The least loaded live worker with room for it now, else the least loaded of the rest.
-  int best = -1;
-  {
-    std::lock_guard lock(sched_mutex_);
-    std::size_t best_load = 0;
-    for (std::size_t i = 0; i < workers.size(); ++i) {
-      if (i == free_now && best >= 0) break;
-      const int n = workers[i];
-      if (n <= 0 || !worker_alive_[static_cast<std::size_t>(n)]) continue;
-      const std::size_t load = workers_[static_cast<std::size_t>(n)]->holding();
-      if (best < 0 || load < best_load) {
-        best = n;
-        best_load = load;
-      }
+  const sched::TaskClass* c = remake_class_of(producer.type);
+  const bool master_may = remakes_on_master(request);
+  const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
+  std::optional<RemakePlacements::Placed> at;
+  std::vector<sched::NodeId> gone;  // workers it was placed on that are lost (the scheduler may not know yet)
+  for (;;) {
+    remakes_.open(&request);
+    try {
+      // (A producer the master cannot run avoids its node; placed there all the same when
+      // no other node can run it, it fails below.)
+      const sched::NodeId avoid = !gone.empty() ? gone.back() : master_may ? sched::IdSet::npos : master;
+      scheduler_->submit(&request, c, avoid);
+      at = remakes_.wait(&request);  // until a node's free resources fit it, reserved
+    } catch (const Error&) {
+      remakes_.close(&request);
+      if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
+      throw;
     }
+    if (!at) {  // every node that could run it left the run while it waited
+      remakes_.close(&request);
+      if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;
+      throw Error(scheduler_->never_fits(c));
+    }
+    bool alive = at->node == 0;
+    if (!alive) {
+      std::lock_guard lock(sched_mutex_);
+      alive = worker_alive_[static_cast<std::size_t>(at->node)] &&
+              links_[static_cast<std::size_t>(at->node)]->alive();
+    }
+    if (alive) break;
+    // Placed on a worker whose loss the scheduler has not been told yet (on_lost marks it
+    // dead first): placed again elsewhere, or the message the scheduler will give.
+    gone.push_back(worker_sched_[static_cast<std::size_t>(at->node)].load());
+    remake_ended(request);
+    if (std::string never = scheduler_->never_fits_without(c, gone); !never.empty()) throw Error(never);
+    if (gone.size() > 64) throw Error("compss: task '" + producer.type->type.name + "': the workers that could run it were lost");
   }
-  if (best < 0) {
-    if (choose_live_worker(-1) < 0) return -1;
-    // Every node that fits was lost, and the scheduler may not know yet (on_lost tells it
-    // after marking the worker dead): the message it will give, as when it knows.
-    std::string never = scheduler_->never_fits_without(producer.type, fit);
-    if (!never.empty()) throw Error(never);
+  if (at->node == 0 && !master_may) {
+    remake_ended(request);
     throw Error("compss: task '" + producer.type->type.name +
-                "': the workers that could run it were lost");
+                "' reads globals or passes files, so it cannot run again in the master's process, "
+                "and no live worker can run it");
   }
-  if (v != producer.version) {
-    request.signature = v == 0 ? producer.spec->signature : producer.spec->versions[v - 1]->signature;
-    const sched::Capacity& demand = producer.type->type.versions[v].constraints.demand;
-    request.computing_units = demand.cpus();  // that version's cores and GPUs, not the producer's
-    request.gpus = demand.gpus();
+  if (at->version != producer.version) {
+    request.signature =
+        at->version == 0 ? producer.spec->signature : producer.spec->versions[at->version - 1]->signature;
   }
-  return best;
+  request.computing_units = at->computing_units;  // what its placement reserved there
+  request.gpus = at->gpus;
+  // An MPI or multinode producer placed over several nodes: its program's hosts.
+  const ClusterNode& node = at->node == 0 ? *master_node_ : *workers_[static_cast<std::size_t>(at->node)];
+  request.hosts.clear();
+  for (detail::TaskHost& h : hosts_of(node.allocation_of(&request))) {
+    request.hosts.push_back({std::move(h.name), h.processes});
+  }
+  return at->node;
+}
+
+void Cluster::remake_ended(const TaskRequest& request) noexcept {
+  if (std::optional<RemakePlacements::Placed> at = remakes_.where(&request)) {
+    ClusterNode* node = at->node == 0 ? master_node_.get() : workers_[static_cast<std::size_t>(at->node)].get();
+    node->release(&request);  // (the scheduler's call_ended asks remakes_: still open)
+  }
+  remakes_.close(&request);
+}
+
+CallResult Cluster::remake_on_master(TaskRequest& request) {
+  // The master's node names its ids in the scheduler (as run_on_master does).
+  sched::NodeShare share = master_node_->allocation_of(&request).first;
+  rt::BoundIds ids{std::move(share.cpus), std::move(share.gpus)};
+  rt::InTaskScope in_task;  // a task it calls runs inline, as in any task body
+  Message answer = execute_request(std::move(request), nullptr, fetcher_.get(), true, &ids);
+  CallResult r;
+  if (auto* done = std::get_if<TaskDone>(&answer)) {
+    r.status = CallResult::Status::done;
+    r.done = std::move(*done);
+  } else if (auto* failed = std::get_if<TaskFailed>(&answer)) {
+    r.status = CallResult::Status::failed;
+    r.failed = std::move(*failed);
+  }
+  return r;
 }
 
 void Cluster::place(TaskBase* t, int avoid) {
@@ -357,14 +427,7 @@ void Cluster::place(TaskBase* t, int avoid) {
 
 void Cluster::unplaceable(TaskBase* t, const std::string& why) {
   std::string text = why.rfind("compss: ", 0) == 0 ? why.substr(8) : why;
-  std::shared_ptr<Call> call;
-  {
-    std::lock_guard lock(sched_mutex_);
-    if (auto it = moving_.find(t); it != moving_.end()) {
-      call = std::move(it->second);
-      moving_.erase(it);
-    }
-  }
+  std::shared_ptr<Call> call = take_moving(t);
   if (call != nullptr) {  // an attempt begun on a node that is gone
     conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
              {"compss::Error", text, "master"});
@@ -387,17 +450,13 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
     start_replica(t, n, computing_units);
     return;
   }
-  std::shared_ptr<Call> call;
-  {
-    std::lock_guard lock(sched_mutex_);
-    if (auto it = moving_.find(t); it != moving_.end()) {
-      call = std::move(it->second);
-      moving_.erase(it);
-    }
-  }
+  std::shared_ptr<Call> call = take_moving(t);
   if (call != nullptr) {
     call->node = n;
-    call->missing_tries = 0;  // (counted per placement: its inputs' holders changed)
+    // (Counted per placement, its inputs' holders having changed; not after a pause for
+    // a missing input, which gave its node back only to wait.)
+    if (!call->keep_missing_tries) call->missing_tries = 0;
+    call->keep_missing_tries = false;
     call->computing_units = computing_units;
     call->gpus = gpus;
     if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
@@ -437,13 +496,41 @@ bool Cluster::release_placement(const TaskBase* t, int n) {
   return true;
 }
 
+void Cluster::remake_then_place(std::shared_ptr<Call> call,
+                                std::vector<std::pair<std::uint64_t, std::uint64_t>> lost) {
+  try {
+    data_->make_available(lost);  // (blocks: each remake waits for a node that fits it)
+  } catch (const std::exception& e) {  // its inputs cannot be made again
+    conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    return;
+  }
+  TaskBase* t = call->task;
+  park_moving(t, std::move(call));
+  place(t);
+}
+
+void Cluster::park_moving(const TaskBase* t, std::shared_ptr<Call> call) {
+  std::lock_guard lock(sched_mutex_);
+  if (moving_.insert_or_assign(t, std::move(call)).second) moving_count_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::shared_ptr<Cluster::Call> Cluster::take_moving(const TaskBase* t) {
+  // (Most placements are a task's first: no lock while nothing moves. A call is parked
+  // before its placement is asked for, by the thread that then places it.)
+  if (moving_count_.load(std::memory_order_relaxed) == 0) return nullptr;
+  std::lock_guard lock(sched_mutex_);
+  auto it = moving_.find(t);
+  if (it == moving_.end()) return nullptr;
+  std::shared_ptr<Call> call = std::move(it->second);
+  moving_.erase(it);
+  moving_count_.fetch_sub(1, std::memory_order_relaxed);
+  return call;
+}
+
 void Cluster::replace(std::shared_ptr<Call> call, int avoid) {
   TaskBase* t = call->task;
   release_placement(t, call->node);
-  {
-    std::lock_guard lock(sched_mutex_);
-    moving_[t] = call;
-  }
+  park_moving(t, std::move(call));
   place(t, avoid);
 }
 
@@ -494,14 +581,7 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
     }
     if (n > 0) ++stream_tasks_[static_cast<std::size_t>(n)];
   }
-  std::shared_ptr<Call> call;
-  {
-    std::lock_guard lock(sched_mutex_);
-    if (auto it = moving_.find(t); it != moving_.end()) {
-      call = std::move(it->second);
-      moving_.erase(it);
-    }
-  }
+  std::shared_ptr<Call> call = take_moving(t);
   if (call != nullptr) {  // a retry: to another worker, or to the master when none is left
     call->node = std::max(n, 0);
     call->computing_units = 1;
@@ -542,7 +622,10 @@ std::vector<detail::TaskHost> Cluster::hosts_of(const TaskBase* t, int n) const 
   // (The implementation placed: an MPI or multinode version of a plain task is a gang too.)
   const detail::TaskKind kind = t->implementation_spec().kind;
   if (kind != detail::TaskKind::mpi && kind != detail::TaskKind::multinode) return {};  // (hot path)
-  const sched::Allocation a = allocation_on(t, n);
+  return hosts_of(allocation_on(t, n));
+}
+
+std::vector<detail::TaskHost> Cluster::hosts_of(const sched::Allocation& a) const {
   if (a.more.empty()) return {};
   // By the executor the scheduler placed it with: a worker just admitted (a restart) may
   // take a gang's share before its worker_sched_ entry is stored.
@@ -671,7 +754,23 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
   }
   auto message = std::make_shared<Message>(TaskRequest{});
   try {
+    if (may_block) {
+      if (auto lost = data_->lost_inputs(*t); !lost.empty()) {
+        release_placement(t, n);
+        remake_then_place(std::move(call), lost);
+        return;
+      }
+    }
     if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
+      // Inputs lost with their workers are made again through the scheduler (lineage),
+      // on the lane: this task gives its node back first and is placed again after, so
+      // tasks that wait for remakes (or wait on the lane behind them) never hold the
+      // resources the remakes wait for.
+      if (auto lost = data_->lost_inputs(*t); !lost.empty()) {
+        release_placement(t, n);
+        lane_.post([this, call, lost] { remake_then_place(call, lost); });
+        return;
+      }
       lane_.post([this, call] { send(call, true); });
       return;
     }
@@ -748,7 +847,15 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
           std::lock_guard lock(sched_mutex_);
           gangs_started_.erase(t);
         }
-        after(pause, [this, call] { send(call, true); });
+        // Its node is given back during the pause (a resend may wait on the lane behind
+        // remakes that wait for nodes), and it is placed again after it.
+        release_placement(t, n);
+        call->keep_missing_tries = true;
+        auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), pause);
+        timer->async_wait([this, timer, call](const boost::system::error_code&) {
+          park_moving(call->task, call);
+          place(call->task);
+        });
         return;
       }
       if (t->spec().on_failure == detail::OnFailure::retry) call->avoid = n;  // retry elsewhere
@@ -1102,6 +1209,7 @@ void Cluster::on_lost(int n, const std::string& why) {
 void Cluster::fail_stranded(const std::vector<void*>& stranded) {
   // Waiting calls that no live node can run any more (remove_node): they fail now.
   for (void* task : stranded) {
+    if (remakes_.stranded(task)) continue;  // its waiting thread says why
     auto* t = static_cast<TaskBase*>(task);
     unplaceable(t, scheduler_->never_fits(class_of(t->spec())));
   }

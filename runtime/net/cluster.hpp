@@ -16,6 +16,7 @@
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
 #include "net/master/cluster_node.hpp"
+#include "net/master/remake_placements.hpp"
 #include "net/master/remote_executor.hpp"
 #include "net/worker_link.hpp"
 #include "sched/scheduler.hpp"
@@ -139,6 +140,8 @@ class Cluster final : public rt::Backend {
   /// processes, `n` first; empty for a task on one node. Hosts: a worker's address as the
   /// master sees it, the master's host name.
   std::vector<detail::TaskHost> hosts_of(const detail::TaskBase* t, int n) const;
+  /// The same for a gang's allocation (empty for one node).
+  std::vector<detail::TaskHost> hosts_of(const sched::Allocation& a) const;
   /// Runs `t` on the master's executor with `computing_units` cores (and `gpus` GPUs)
   /// made known to it.
   void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus);
@@ -155,6 +158,15 @@ class Cluster final : public rt::Backend {
   /// The attempt leaves its node (a failure to retry elsewhere, a lost worker): its
   /// reservation is given back and it is placed again (avoiding `avoid`).
   void replace(std::shared_ptr<Call> call, int avoid);
+  /// Makes `lost` (inputs of the call's task no node holds) available again, then places
+  /// the call again (its node was given back first); on failure the attempt fails. Blocks:
+  /// on the lane.
+  void remake_then_place(std::shared_ptr<Call> call,
+                         std::vector<std::pair<std::uint64_t, std::uint64_t>> lost);
+  /// An attempt that leaves its node waits in moving_ until the scheduler places it again.
+  void park_moving(const detail::TaskBase* t, std::shared_ptr<Call> call);
+  /// The attempt of `t` waiting to be placed again (taken out of moving_), or null.
+  std::shared_ptr<Call> take_moving(const detail::TaskBase* t);
   /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
   void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
   /// Builds and sends one attempt to call->node. Without `may_block`, work that would
@@ -234,10 +246,23 @@ class Cluster final : public rt::Backend {
   /// A live worker other than `avoid` (the one holding fewest placements), or -1.
   int choose_live_worker(int avoid);
   /// DataLinks::choose_worker: where lost data is made again by running `request` (its
-  /// producer's recorded request): the least loaded live worker whose totals fit the
-  /// version that ran (by its signature), else another version of the task (the request
-  /// then names it); throws compss::Error (the scheduler's reason) when none fits.
+  /// producer's recorded request), placed through the scheduler as a call of its own
+  /// (remake_class_of): it waits until a live node's free resources fit a version of the
+  /// producer and reserves them (the master's node too when it has cores and the producer
+  /// may run in the master's process: remakes_on_master); the request then names that
+  /// version and what was reserved. Throws compss::Error (the scheduler's reason) when no
+  /// live node can run it; -1 when no node is left.
   int choose_remake_worker(TaskRequest& request);
+  /// DataLinks::remake_ended: gives back the reservation choose_remake_worker made.
+  void remake_ended(const TaskRequest& request) noexcept;
+  /// DataLinks::call on node 0: runs a remake placed on the master's node in this process
+  /// (as a worker runs a request: inputs inline or fetched from their holders, outputs
+  /// inline), with the cores and GPUs its placement reserved.
+  CallResult remake_on_master(TaskRequest& request);
+  /// The scheduler's type for remakes of `producer`'s calls: the same versions and
+  /// constraints, a priority type (a remake unblocks the tasks waiting for its data),
+  /// neither replicated nor distributed.
+  const sched::TaskClass* remake_class_of(const sched::TaskClass* producer);
   /// A task with a stream parameter (docs/streams.md, "Streams across workers"): placed
   /// outside the scheduler, on the live worker other than `avoid` that runs fewest stream
   /// tasks (it holds none of the node's cores: the worker runs it on a thread of its own),
@@ -247,6 +272,9 @@ class Cluster final : public rt::Backend {
   rt::Runtime& runtime_;
   rt::LocalExecutor& executor_;
   ClusterConfig config_;
+  /// Remakes placed through the scheduler, until they end (before the executors, which
+  /// hand their placements to it).
+  RemakePlacements remakes_;
   std::unique_ptr<IoThread> io_;
   std::unique_ptr<Listener> listener_;
   /// Fetches values the master waits for from the workers' data listeners.
@@ -292,10 +320,13 @@ class Cluster final : public rt::Backend {
     std::uint32_t version;
   };
   std::unordered_map<std::string, Producer> producers_;
+  /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
+  std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
   // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive,
   // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;
+  std::atomic<std::size_t> moving_count_{0};  // moving_.size(), read without the lock
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
   std::vector<bool> worker_alive_;
   std::vector<std::size_t> stream_tasks_;  // per node: stream tasks placed there and running

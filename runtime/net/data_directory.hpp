@@ -52,7 +52,8 @@ struct VersionInfo {
   std::uint64_t size = 0;
   std::shared_ptr<const TaskRecord> producer;
   /// A version the master's object held when it was first sent to a worker: its bytes, so
-  /// lineage can use it after the object has moved on.
+  /// lineage can use it after the object has moved on; or a version lineage made again in
+  /// the master's process (then `producer` is set too).
   std::shared_ptr<const std::vector<std::byte>> snapshot;
 };
 

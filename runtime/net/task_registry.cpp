@@ -3,14 +3,21 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace compss::detail {
 
 namespace {
+/// Looked up by string_view without making a std::string (a lookup per task submitted
+/// and placed on the master: docs/performance.md, "The master's node").
+struct SignatureHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 struct Registry {
   std::mutex mutex;
-  std::unordered_map<std::string, RemoteTask> tasks;
+  std::unordered_map<std::string, RemoteTask, SignatureHash, std::equal_to<>> tasks;
 };
 // Constructed on first use: registrations run during static initialisation.
 Registry& registry() {
@@ -57,7 +64,7 @@ bool register_task_globals(const char* signature, const GlobalVar* globals, std:
 const RemoteTask* find_remote_task(std::string_view signature) noexcept {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
-  auto it = r.tasks.find(std::string(signature));
+  auto it = r.tasks.find(signature);
   return it == r.tasks.end() || it->second.invoke == nullptr ? nullptr : &it->second;
 }
 

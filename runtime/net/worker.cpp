@@ -194,7 +194,7 @@ bool is_stream_request(const TaskRequest& request) {
 
 /// execute_request without its times' start: fills the rest of `times` as it goes.
 Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
-                    bool shared_files, WorkerTimes& times) {
+                    bool shared_files, WorkerTimes& times, const rt::BoundIds* ids) {
   const detail::RemoteTask* task = detail::find_remote_task(request.signature);
   if (task == nullptr) {
     return failed(request, "compss::Error",
@@ -260,13 +260,14 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
       struct Held {  // given back before the answer leaves: the master may reuse them then
         rt::BoundIds ids;
         ~Held() { rt::this_node_ids().give_back(ids); }
-      } held_ids{is_stream_task(spec) ? rt::BoundIds{}
-                                      : rt::this_node_ids().take(request.computing_units, request.gpus)};
+      } held_ids{is_stream_task(spec) || ids != nullptr
+                     ? rt::BoundIds{}
+                     : rt::this_node_ids().take(request.computing_units, request.gpus)};
       // (A stream task is told the cores it asked for: the master sends what it reserved,
       // none for a stream task.)
       rt::TaskBindingScope bound(is_stream_task(spec) ? rt::declared_computing_units(spec)
                                                       : request.computing_units,
-                                 held_ids.ids);
+                                 ids != nullptr ? *ids : held_ids.ids);
       std::vector<detail::TaskHost> hosts;
       for (const WireHost& h : request.hosts) hosts.push_back({h.name, h.processes});
       rt::TaskHostsScope nodes(std::move(hosts));
@@ -339,10 +340,10 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
 }  // namespace
 
 Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
-                        bool shared_files) {
+                        bool shared_files, const rt::BoundIds* ids) {
   WorkerTimes times;
   times.received_ns = steady_ns();
-  Message answer = run_request(std::move(request), store, peers, shared_files, times);
+  Message answer = run_request(std::move(request), store, peers, shared_files, times, ids);
   // What the task printed reaches the terminal before its answer reaches the master, so the
   // tasks that depend on it print after it, wherever they run (as the sequential build does).
   std::fflush(stdout);

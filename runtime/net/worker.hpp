@@ -4,6 +4,7 @@
 #include "net/cluster_config.hpp"
 
 #include "net/endpoint.hpp"
+#include "local/task_binding.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -33,10 +34,15 @@ class WorkerEventLog;
 /// into the store; fetched values and outputs move into the store; the task's inputs are
 /// deserialized straight from the stored bytes.
 ///
+/// The body's cores and GPUs are this worker's own free ids (rt::this_node_ids()), or
+/// `ids` when given (the master running a remake placed on its node names its ids in the
+/// scheduler).
+///
 ///   WorkerStore store;
 ///   Message reply = execute_request(std::move(request), &store, &peers);
 Message execute_request(TaskRequest request, WorkerStore* store = nullptr,
-                        PeerFetcher* peers = nullptr, bool shared_files = true);
+                        PeerFetcher* peers = nullptr, bool shared_files = true,
+                        const rt::BoundIds* ids = nullptr);
 
 /// What serve_tasks needs besides the master connection.
 ///

@@ -77,7 +77,10 @@ const TaskClass* Scheduler::register_type(TaskType type) {
       }
     }
   }
-  for (NodeSlot& n : nodes_) add_candidate(c, n);
+  // (Live nodes only: a type first registered after a node left must not wait for it.)
+  for (NodeSlot& n : nodes_) {
+    if (alive_.contains(n.node.id())) add_candidate(c, n);
+  }
   return &c;
 }
 

@@ -1094,6 +1094,19 @@ TEST(Scheduler, LookaheadNeverOvercommitsTheWorker) {
 
 // A lost worker's calls sent ahead come back through its executor: they end without a
 // core to give back, and the calls placed again run on the node left.
+// A type registered after a node left never counts it as a candidate: a call only that
+// node could run fails at once (it waited for the lost node forever before).
+TEST(Scheduler, TypeRegisteredAfterANodeLeftDoesNotWaitForIt) {
+  FakeCluster c;
+  c.add("small", cpu_node(1, 8));
+  NodeId big = c.add("big", cpu_node(1, 16));
+  EXPECT_TRUE(c.sched->remove_node(big).empty());
+  auto* t = c.sched->register_type(type("big_only", {{"memory_size", "12"}}));
+  EXPECT_THROW(c.submit(1, t), compss::Error);
+  EXPECT_NE(c.sched->never_fits(t).find("task 'big_only' can never run"), std::string::npos);
+  EXPECT_EQ(c.sched->waiting(), 0U);
+}
+
 TEST(Scheduler, LookaheadCallsOfALostNodeEndAndGoElsewhere) {
   Scheduler s({});
   WorkerModel lost(1, 1, 0), left(1, 1, 0);

@@ -5,15 +5,17 @@
 namespace compss::net {
 
 void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
-  auto* task = static_cast<detail::TaskBase*>(placement.task);
+  const void* handle = placement.task;
   const unsigned units = placement.allocation.first.reserved.cpus();
   const std::uint32_t version = placement.version;
   const bool replicated = placement.type != nullptr && placement.type->type.replicated;
   const unsigned gpus = placement.allocation.first.reserved.gpus();
   {
     std::lock_guard lock(mutex_);
-    held_[task] = {std::move(placement), &done};
+    held_[handle] = {std::move(placement), &done};
   }
+  if (remakes_ != nullptr && remakes_->placed(handle, {node_, version, units, gpus})) return;
+  auto* task = static_cast<detail::TaskBase*>(const_cast<void*>(handle));
   // The replicas of a replicated call share the task and may run different versions at
   // once: each reads its own from here (version_of), the task's field stays 0.
   if (!replicated) task->implementation = version;

@@ -4,9 +4,12 @@
 // worker's answer, the master's executor, the watchdog), records the node on the task
 // and hands it to the cluster's dispatch. The master's own cores are a plain ClusterNode
 // (node 0, when it has cores: not with compss-run --master-cores 0); a worker is a
-// RemoteExecutor (remote_executor.hpp), which also sends requests over its link.
+// RemoteExecutor (remote_executor.hpp), which also sends requests over its link. A
+// placement of lost data made again (its handle a RemakePlacements') is booked the same
+// way and handed to the remake's waiting thread instead of the dispatch.
 #pragma once
 
+#include "net/master/remake_placements.hpp"
 #include "sched/node.hpp"
 
 #include <compss/detail/task_node.hpp>
@@ -36,13 +39,16 @@ class ClusterNode : public sched::NodeExecutor {
   using Dispatch =
       std::function<void(detail::TaskBase* task, int node, unsigned computing_units, unsigned gpus)>;
 
-  ClusterNode(int node, Dispatch dispatch) : node_(node), dispatch_(std::move(dispatch)) {}
+  /// `remakes`: where placements of remakes go (null: every handle is a task's).
+  ClusterNode(int node, Dispatch dispatch, RemakePlacements* remakes = nullptr)
+      : node_(node), dispatch_(std::move(dispatch)), remakes_(remakes) {}
 
   /// The cluster's number of this node (0 = master, workers from 1).
   int node() const noexcept { return node_; }
 
   /// Books the placement, sets task->node (one node per task: a replica of a replicated
-  /// task sets it too, last one wins) and dispatches.
+  /// task sets it too, last one wins) and dispatches; a remake's placement goes to its
+  /// waiting thread (RemakePlacements::placed).
   void run(sched::Placement placement, sched::Completion& done) override;
 
   /// Gives back what `task` holds here (Completion::ended); false when it holds nothing.
@@ -66,6 +72,7 @@ class ClusterNode : public sched::NodeExecutor {
  private:
   const int node_;
   Dispatch dispatch_;
+  RemakePlacements* const remakes_;
   mutable std::mutex mutex_;
   std::unordered_map<const void*, std::pair<sched::Placement, sched::Completion*>> held_;
 };

@@ -49,14 +49,19 @@ class DataLinks {
   virtual void fetch_many(int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
                           std::span<const RegistryName> names,
                           const std::function<void(std::size_t, const detail::HeldValue*)>& each) = 0;
-  /// A live worker to make lost data again on by running `request` (a producer's recorded
-  /// request): one whose resources fit the producer's constraints (the least loaded);
-  /// may change request.signature to another version of the task that fits there (and
-  /// request.computing_units and gpus to that version's demand). -1
-  /// when no worker is left; throws compss::Error saying why when live workers exist but
-  /// none can run the producer.
+  /// The node to make lost data again on by running `request` (a producer's recorded
+  /// request), placed through the scheduler like any task: it waits until a node's free
+  /// resources fit the producer's constraints (the master's node too, when it has cores and
+  /// the producer can run in the master's process) and reserves them until
+  /// remake_ended(request). May change request.signature to another version of the task
+  /// that fits there, and sets request.computing_units and gpus to what was reserved. -1
+  /// when no node is left (nothing reserved); throws compss::Error saying why when live
+  /// nodes exist but none can run the producer.
   virtual int choose_worker(TaskRequest& request) = 0;
-  /// Sends `request` to worker `node` and waits for its answer (or its loss).
+  /// The remake of `request` is over: what choose_worker reserved for it is given back.
+  virtual void remake_ended(const TaskRequest& request) noexcept { (void)request; }
+  /// Sends `request` to worker `node` and waits for its answer (or its loss); node 0 runs
+  /// it in the master's process (a remake placed there), its outputs inline.
   virtual CallResult call(int node, TaskRequest& request) = 0;
 };
 

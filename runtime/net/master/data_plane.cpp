@@ -440,11 +440,27 @@ void DataPlane::fill_object_param(const ParamDescriptor& d, int n, WireParam& w,
     return;
   }
   int h = holder_of(x.id, x.version);
-  if (h < 0) {
+  if (h < 0 && info.snapshot != nullptr) {  // made again in the master's process: inline
+    w.has_value = true;
+    w.value = *info.snapshot;
+  } else if (h < 0) {
     missing.push_back({x.id, x.version});
   } else {
     w.source = links_.data_address(h);
   }
+}
+
+std::vector<std::pair<std::uint64_t, std::uint64_t>> DataPlane::lost_inputs(const TaskBase& t) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> lost;
+  std::lock_guard data(data_mutex_);
+  for (std::size_t i = 0; i < t.spec().param_count; ++i) {
+    const ParamDescriptor& d = t.params_[i];
+    if (!reads(d.direction)) continue;
+    const TrackedDatum* x = find_tracked(d);
+    if (x == nullptr || x->master_has_latest()) continue;
+    if (available_at(x->id, x->version, nullptr) == -1) lost.emplace_back(x->id, x->version);
+  }
+  return lost;
 }
 
 bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may_block) {

@@ -86,6 +86,12 @@ class DataPlane {
   /// `may_block` is false (call again where blocking is allowed). Throws compss::Error
   /// when an input can be found nowhere and cannot be made again.
   bool build_request(detail::TaskBase* t, int n, TaskRequest& request, bool may_block);
+  /// The versions `t` reads that no live node holds and the master cannot send (they must
+  /// be made again from their lineage before `t` can be sent anywhere).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> lost_inputs(const detail::TaskBase& t);
+  /// Makes each of `versions` available again (lineage), one after the other. Blocks;
+  /// throws compss::Error when one cannot be made again.
+  void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions);
   /// Worker `n` ran `record` (as sent) for `t` and answered `done`: what it made and what
   /// it kept are recorded, superseded copies released, values that came back inline
   /// loaded. Throws when such a value cannot be loaded.

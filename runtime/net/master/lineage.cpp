@@ -11,6 +11,10 @@ namespace compss::net {
 
 using data_params::from_holder;
 
+void DataPlane::make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) {
+  for (auto [id, v] : versions) ensure_available(id, v);
+}
+
 int DataPlane::ensure_available(std::uint64_t id, std::uint64_t v) {
   // The lineage is walked with a stack of versions to make, not by recursion: a version
   // is made again once every input its producer reads is available, so a chain of any
@@ -73,6 +77,7 @@ void DataPlane::release_remade(const std::map<std::pair<std::uint64_t, std::uint
       if (x == nullptr || rv >= x->version || rv == x->master_version) continue;
       VersionInfo& info = directory_.version(rid, rv);
       if (!info.holders.empty()) drops.push_back({rid, rv, std::exchange(info.holders, NodeSet{})});
+      if (info.producer != nullptr) info.snapshot.reset();  // (a remake on the master kept it)
     }
   }
   release(drops);
@@ -123,7 +128,9 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
   }
   int n = -1;
   try {
-    n = links_.choose_worker(request);  // (a worker that fits the producer's constraints)
+    // Placed through the scheduler: it waits for free resources that fit the producer and
+    // holds them until `placed` below gives them back.
+    n = links_.choose_worker(request);
   } catch (const Error& e) {
     const std::string why = e.what();
     throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
@@ -131,13 +138,18 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
                 "task that made it: " + (why.rfind("compss: ", 0) == 0 ? why.substr(8) : why));
   }
   if (n < 0) throw Error("compss: every worker is lost; data " + std::to_string(id) + " cannot be made again");
+  struct Placed {  // the reservation goes back however this ends
+    DataLinks& links;
+    const TaskRequest& request;
+    ~Placed() { links.remake_ended(request); }
+  } placed{links_, request};
   {
     std::lock_guard data(data_mutex_);
     for (WireParam& w : request.params) {
       if (!from_holder(w)) continue;
       int h = available_at(w.data_id, w.version, nullptr);
       if (h < 0 && h != from_snapshot) return;  // lost again meanwhile
-      if (h == n) continue;
+      if (h == n && n != 0) continue;
       if (h == from_snapshot) {  // a master-made version the master's object no longer holds
         w.value = *directory_.version(w.data_id, w.version).snapshot;
         w.has_value = true;
@@ -151,13 +163,22 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
       }
     }
   }
-  log("making data " + std::to_string(id) + " version " + std::to_string(v) +
-      " again on worker " + std::to_string(n));
+  log("making data " + std::to_string(id) + " version " + std::to_string(v) + " again on " +
+      (n == 0 ? std::string("the master") : "worker " + std::to_string(n)));
   CallResult r = links_.call(n, request);
   if (r.status == CallResult::Status::done) {
     std::lock_guard data(data_mutex_);
-    for (const WireParam& o : r.done.outputs) {
-      if (o.data_id != 0) record_produced(o, n, nullptr);
+    for (WireParam& o : r.done.outputs) {
+      if (o.data_id == 0) continue;
+      if (n != 0) {
+        record_produced(o, n, nullptr);
+        continue;
+      }
+      // Made in the master's process, not in the program's object (which holds a later
+      // version): the master keeps its bytes, as for a version it sent (from_snapshot).
+      VersionInfo& info = directory_.version(o.data_id, o.version);
+      info.size = o.value.size();
+      info.snapshot = std::make_shared<const std::vector<std::byte>>(std::move(o.value));
     }
   } else if (r.status == CallResult::Status::failed &&
              r.failed.exception_type != "compss::DataMissing") {

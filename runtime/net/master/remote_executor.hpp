@@ -19,8 +19,8 @@ namespace compss::net {
 ///   w.call(request, [&](CallResult&& r) { ...; w.release(t); });
 class RemoteExecutor final : public ClusterNode {
  public:
-  RemoteExecutor(WorkerLink& link, Dispatch dispatch)
-      : ClusterNode(link.node(), std::move(dispatch)), link_(link) {}
+  RemoteExecutor(WorkerLink& link, Dispatch dispatch, RemakePlacements* remakes = nullptr)
+      : ClusterNode(link.node(), std::move(dispatch), remakes), link_(link) {}
 
   /// Sends a request to the worker (WorkerLink::call_async: `done` runs exactly once).
   void call(Message& request, CallDone done) { link_.call_async(request, std::move(done)); }

@@ -42,6 +42,9 @@ void WorkerDataLinks::fetch_many(
                       });
 }
 
-CallResult WorkerDataLinks::call(int node, TaskRequest& request) { return link(node).call(request); }
+CallResult WorkerDataLinks::call(int node, TaskRequest& request) {
+  if (node == 0) return run_on_master_(request);
+  return link(node).call(request);
+}
 
 }  // namespace compss::net
