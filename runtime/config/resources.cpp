@@ -110,6 +110,7 @@ std::vector<ProjectNode> parse_project(const std::string& text, const std::strin
     XmlPlace w{origin, {}};
     ProjectNode n;
     n.name = name_attribute(child, w);
+    n.line = xml_line(child);
     w.node = n.name;
     n.working_dir = trimmed(child.get<std::string>("WorkingDir", ""));
     n.install_dir = trimmed(child.get<std::string>("InstallDir", ""));
@@ -141,8 +142,9 @@ std::vector<NodeConfig> merge(const std::vector<ResourceNode>& resources,
       if (candidate.name == p.name) r = &candidate;
     }
     if (r == nullptr) {
-      throw Error("compss: " + project_origin + ": ComputeNode '" + p.name +
-                  "' is not described in the resources file");
+      throw Error("compss: " + project_origin + (p.line > 0 ? ":" + std::to_string(p.line) : "") +
+                  ": ComputeNode '" + p.name + "' is not described in the resources file (add a "
+                  "<ComputeNode Name=\"" + p.name + "\"> there, or remove it from this file)");
     }
     nodes.push_back({*r, p});
   }

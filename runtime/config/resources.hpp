@@ -36,6 +36,7 @@ struct ProjectNode {
   std::string app_dir;  ///< <Application><AppDir>; empty = the master's path of the app
   std::string user;
   std::optional<unsigned> limit_of_tasks;
+  unsigned line = 0;  ///< of its <ComputeNode> in project.xml (for errors)
 };
 
 /// Parses resources.xml. Throws compss::Error "compss: <file>:<line>: ..." for malformed

@@ -112,7 +112,7 @@ TEST(ConfigResources, BadValuesNameFileLineNodeAndElement) {
   });
   EXPECT_NE(e.find("p.xml:1: ComputeNode 'x': LimitOfTasks"), std::string::npos) << e;
   e = error_of([] { merge({}, parse_project(good_project, "p.xml"), "p.xml"); });
-  EXPECT_NE(e.find("ComputeNode 'node1' is not described in the resources file"), std::string::npos) << e;
+  EXPECT_NE(e.find("p.xml:3: ComputeNode 'node1' is not described in the resources file"), std::string::npos) << e;
   e = error_of([] { load_resources("/nonexistent/resources.xml"); });
   EXPECT_NE(e.find("cannot read '/nonexistent/resources.xml'"), std::string::npos) << e;
 }
