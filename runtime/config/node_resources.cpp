@@ -1,10 +1,12 @@
 #include "config/node_resources.hpp"
 
+#include <compss/detail/config.hpp>
 #include <compss/error.hpp>
 
 #include <boost/property_tree/ptree.hpp>
 
 #include <charconv>
+#include <cmath>
 
 namespace compss::config {
 
@@ -25,34 +27,38 @@ std::string child_text(const pt::ptree& t, const char* path) {
   return c ? text_of(*c) : std::string();
 }
 
-/// Child `path` as a number >= 0 (`fallback` when absent).
-double child_number(const pt::ptree& t, const char* path, const std::string& where,
-                    const std::string& element, double fallback) {
+/// Child `path` as a number >= 0 (> 0 when `positive`); `fallback` when absent.
+double child_number(const pt::ptree& t, const char* path, const XmlPlace& where,
+                    const std::string& element, double fallback, bool positive = false) {
   auto c = t.get_child_optional(path);
   if (!c) return fallback;
   std::string v = text_of(*c);
   double d = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || !(d >= 0)) {
-    throw Error("compss: " + where + ": " + element + ": expected a number >= 0, got '" + v + "'");
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || !(d >= 0) || (positive && !(d > 0)) ||
+      !std::isfinite(d)) {
+    where.fail(*c, element, std::string(positive ? "expected a positive number" : "expected a number >= 0") +
+                                ", got '" + v + "'");
   }
   return d;
 }
 
-sched::Processor processor(const pt::ptree& p, const std::string& where) {
+sched::Processor processor(const pt::ptree& p, const XmlPlace& where) {
   sched::Processor out;
   out.name = p.get<std::string>("<xmlattr>.Name", "");
-  std::string type = child_text(p, "Type");
-  if (!type.empty() && !sched::parse_processor_type(type, out.type)) {
-    throw Error("compss: " + where + ": Processor/Type: expected CPU, GPU, FPGA or OTHER, got '" +
-                type + "'");
+  if (auto type = p.get_child_optional("Type")) {
+    if (!sched::parse_processor_type(text_of(*type), out.type)) {
+      where.fail(*type, "Processor/Type", "expected CPU, GPU, FPGA or OTHER, got '" + text_of(*type) + "'");
+    }
   }
-  double units = child_number(p, "ComputingUnits", where, "Processor/ComputingUnits", 1);
-  if (units < 1 || units != static_cast<double>(static_cast<std::uint32_t>(units))) {
-    throw Error("compss: " + where + ": Processor/ComputingUnits: expected a whole number >= 1, got '" +
-                child_text(p, "ComputingUnits") + "'");
+  if (auto units = p.get_child_optional("ComputingUnits")) {
+    auto n = detail::parse_whole_number(text_of(*units), 1, detail::max_worker_cores);
+    if (!n) {
+      where.fail(*units, "Processor/ComputingUnits",
+                 detail::whole_number_expected(1, detail::max_worker_cores) + ", got '" + text_of(*units) + "'");
+    }
+    out.units = static_cast<std::uint32_t>(*n);
   }
-  out.units = static_cast<std::uint32_t>(units);
   out.architecture = child_text(p, "Architecture");
   out.speed_ghz = child_number(p, "Speed", where, "Processor/Speed", 0);
   out.internal_memory_gb = child_number(p, "InternalMemorySize", where, "Processor/InternalMemorySize", 0);
@@ -68,13 +74,13 @@ sched::Processor processor(const pt::ptree& p, const std::string& where) {
 
 }  // namespace
 
-sched::Resources node_resources(const pt::ptree& node, const std::string& where) {
+sched::Resources node_resources(const pt::ptree& node, const XmlPlace& where) {
   sched::Resources r;
   for (const auto& [tag, child] : node) {
     if (tag == "Processor") {
       r.processors.push_back(processor(child, where));
     } else if (tag == "Memory") {
-      r.memory_gb = child_number(child, "Size", where, "Memory/Size", 0);
+      r.memory_gb = child_number(child, "Size", where, "Memory/Size", 0, /*positive=*/true);
       r.memory_type = child_text(child, "Type");
     } else if (tag == "Storage") {
       r.storage_gb = child_number(child, "Size", where, "Storage/Size", 0);

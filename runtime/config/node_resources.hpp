@@ -3,18 +3,17 @@
 // storage, operating system, software, batch queues).
 #pragma once
 
+#include "config/xml_text.hpp"
 #include "sched/resources.hpp"
 
-#include <boost/property_tree/ptree_fwd.hpp>
-
-#include <string>
 
 namespace compss::config {
 
-/// Reads the <ComputeNode> element `node`. `where` prefixes errors (file and node):
-/// throws compss::Error "compss: <where>: <element>: expected ..., got '<value>'".
+/// Reads the <ComputeNode> element `node` (a tree from read_xml_text). Throws
+/// compss::Error "compss: <file>:<line>: ComputeNode '<name>': <element>: expected ...,
+/// got '<value>'" (XmlPlace::fail, the line of the bad value).
 ///
-///   sched::Resources r = node_resources(compute_node, "resources.xml: ComputeNode 'n1'");
-sched::Resources node_resources(const boost::property_tree::ptree& node, const std::string& where);
+///   sched::Resources r = node_resources(compute_node, XmlPlace{"resources.xml", "n1"});
+sched::Resources node_resources(const boost::property_tree::ptree& node, const XmlPlace& where);
 
 }  // namespace compss::config

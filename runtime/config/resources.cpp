@@ -2,13 +2,12 @@
 
 #include <compss/detail/config.hpp>
 #include "config/node_resources.hpp"
+#include "config/xml_text.hpp"
 
 #include <compss/error.hpp>
 
 #include <boost/property_tree/ptree.hpp>
-#include <boost/property_tree/xml_parser.hpp>
 
-#include <charconv>
 #include <fstream>
 #include <limits>
 #include <string>
@@ -20,18 +19,6 @@ namespace pt = boost::property_tree;
 
 namespace {
 
-/// Error context: the file and, once known, the ComputeNode.
-struct Where {
-  std::string origin;
-  std::string node;
-  [[noreturn]] void fail(const std::string& element, const std::string& what) const {
-    std::string at = origin;
-    if (!node.empty()) at += ": ComputeNode '" + node + "'";
-    if (!element.empty()) at += ": " + element;
-    throw Error("compss: " + at + ": " + what);
-  }
-};
-
 std::string trimmed(const std::string& s) {
   std::size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return {};
@@ -39,146 +26,51 @@ std::string trimmed(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-unsigned long long to_unsigned(const Where& w, const std::string& element, const std::string& raw,
+/// Element `at`'s text as a whole number in [lo, hi].
+unsigned long long to_unsigned(const XmlPlace& w, const pt::ptree& at, const std::string& element,
                                unsigned long long lo, unsigned long long hi) {
-  std::string v = trimmed(raw);
+  std::string v = trimmed(at.data());
   auto n = detail::parse_whole_number(v, lo, hi);
-  if (!n) w.fail(element, detail::whole_number_expected(lo, hi) + ", got '" + v + "'");
+  if (!n) w.fail(at, element, detail::whole_number_expected(lo, hi) + ", got '" + v + "'");
   return *n;
-}
-
-double to_positive(const Where& w, const std::string& element, const std::string& raw) {
-  std::string v = trimmed(raw);
-  double d = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || !(d > 0)) {
-    w.fail(element, "expected a positive number, got '" + v + "'");
-  }
-  return d;
-}
-
-/// Throws when an element of `text` is nested deeper than max_xml_depth, naming its line.
-/// A shallow scan, not a parser: it skips comments, CDATA, processing instructions,
-/// declarations and quoted attribute values, and leaves every other error to the parser.
-void check_depth(const std::string& text, const std::string& origin) {
-  unsigned depth = 0;
-  unsigned line = 1;
-  auto skip_to = [&](std::size_t from, const char* end) {
-    std::size_t at = text.find(end, from);
-    std::size_t stop =
-        at == std::string::npos ? text.size() : at + std::char_traits<char>::length(end);
-    for (std::size_t k = from; k < stop; ++k) line += text[k] == '\n' ? 1 : 0;
-    return stop;
-  };
-  for (std::size_t i = 0; i < text.size();) {
-    char c = text[i];
-    if (c == '\n') ++line;
-    if (c != '<') {
-      ++i;
-      continue;
-    }
-    if (text.compare(i, 4, "<!--") == 0) {
-      i = skip_to(i, "-->");
-    } else if (text.compare(i, 9, "<![CDATA[") == 0) {
-      i = skip_to(i, "]]>");
-    } else if (text.compare(i, 2, "<?") == 0) {
-      i = skip_to(i, "?>");
-    } else if (text.compare(i, 2, "<!") == 0) {
-      i = skip_to(i, ">");
-    } else if (text.compare(i, 2, "</") == 0) {
-      if (depth > 0) --depth;
-      i = skip_to(i, ">");
-    } else {
-      unsigned start_line = line;
-      std::size_t k = i + 1;  // to the tag's '>', past quoted attribute values
-      for (char quote = 0; k < text.size() && (quote != 0 || text[k] != '>'); ++k) {
-        if (text[k] == '\n') ++line;
-        if (quote != 0 && text[k] == quote) quote = 0;
-        else if (quote == 0 && (text[k] == '"' || text[k] == '\'')) quote = text[k];
-      }
-      bool empty_element = k < text.size() && text[k - 1] == '/';
-      if (!empty_element && ++depth > max_xml_depth) {
-        throw Error("compss: " + origin + ":" + std::to_string(start_line) +
-                    ": elements nested deeper than " + std::to_string(max_xml_depth) +
-                    " levels (the COMPSs schemas nest about 10): not a resources.xml or "
-                    "project.xml file");
-      }
-      i = k + 1;
-    }
-  }
-}
-
-pt::ptree read_xml_text(const std::string& text, const std::string& origin) {
-  check_depth(text, origin);
-  pt::ptree tree;
-  std::istringstream in(text);
-  try {
-    pt::read_xml(in, tree, pt::xml_parser::no_comments);
-  } catch (const pt::xml_parser_error& e) {
-    throw Error("compss: " + origin + ":" + std::to_string(e.line()) + ": malformed XML: " +
-                e.message());
-  }
-  return tree;
 }
 
 const pt::ptree& root(const pt::ptree& tree, const char* name, const std::string& origin) {
   auto it = tree.find(name);
   if (it == tree.not_found()) {
-    throw Error("compss: " + origin + ": expected a <" + name + "> root element");
+    throw Error("compss: " + origin + ": expected a <" + name + "> root element (is this a COMPSs " +
+                (std::string(name) == "Project" ? "project.xml" : "resources.xml") + " file?)");
   }
   return it->second;
 }
 
-std::string name_attribute(const pt::ptree& node, const Where& w) {
+std::string name_attribute(const pt::ptree& node, const XmlPlace& w) {
   std::string name = trimmed(node.get<std::string>("<xmlattr>.Name", ""));
-  if (name.empty()) w.fail("ComputeNode", "missing Name attribute");
+  if (name.empty()) w.fail(node, "ComputeNode", "missing Name attribute (give each node <ComputeNode Name=\"host\">)");
   return name;
 }
 
-ResourceNode parse_resource_node(const pt::ptree& node, Where w) {
+ResourceNode parse_resource_node(const pt::ptree& node, XmlPlace w) {
   ResourceNode n;
   n.name = name_attribute(node, w);
   w.node = n.name;
-  for (const auto& [tag, child] : node) {
-    if (tag == "Processor") {
-      Processor p;
-      p.name = child.get<std::string>("<xmlattr>.Name", "");
-      if (auto cu = child.get_optional<std::string>("ComputingUnits")) {
-        p.computing_units = static_cast<unsigned>(
-            to_unsigned(w, "Processor/ComputingUnits", *cu, 1, detail::max_worker_cores));
+  for (const auto& [tag, adaptor_list] : node) {
+    if (tag != "Adaptors") continue;
+    for (const auto& [t, adaptor] : adaptor_list) {
+      if (t != "Adaptor") continue;
+      if (auto lo = adaptor.get_child_optional("Ports.MinPort")) {
+        n.min_port = static_cast<std::uint16_t>(to_unsigned(w, *lo, "Ports/MinPort", 1, 65535));
       }
-      p.architecture = trimmed(child.get<std::string>("Architecture", ""));
-      p.type = trimmed(child.get<std::string>("Type", "CPU"));
-      if (p.type != "CPU" && p.type != "GPU" && p.type != "FPGA" && p.type != "OTHER") {
-        w.fail("Processor/Type", "expected CPU, GPU, FPGA or OTHER, got '" + p.type + "'");
-      }
-      n.processors.push_back(std::move(p));
-    } else if (tag == "Memory") {
-      if (auto size = child.get_optional<std::string>("Size")) {
-        n.memory_size_gb = to_positive(w, "Memory/Size", *size);
-      }
-    } else if (tag == "Software") {
-      for (const auto& [t, app] : child) {
-        if (t == "Application") n.software.push_back(trimmed(app.data()));
-      }
-    } else if (tag == "Adaptors") {
-      for (const auto& [t, adaptor] : child) {
-        if (t != "Adaptor") continue;
-        if (auto lo = adaptor.get_optional<std::string>("Ports.MinPort")) {
-          n.min_port = static_cast<std::uint16_t>(to_unsigned(w, "Ports/MinPort", *lo, 1, 65535));
-        }
-        if (auto hi = adaptor.get_optional<std::string>("Ports.MaxPort")) {
-          n.max_port = static_cast<std::uint16_t>(to_unsigned(w, "Ports/MaxPort", *hi, 1, 65535));
-        }
+      if (auto hi = adaptor.get_child_optional("Ports.MaxPort")) {
+        n.max_port = static_cast<std::uint16_t>(to_unsigned(w, *hi, "Ports/MaxPort", 1, 65535));
       }
       if (n.min_port && n.max_port && *n.min_port > *n.max_port) {
-        w.fail("Ports", "MinPort " + std::to_string(*n.min_port) + " is above MaxPort " +
-                            std::to_string(*n.max_port));
+        w.fail(adaptor, "Ports", "MinPort " + std::to_string(*n.min_port) + " is above MaxPort " +
+                                     std::to_string(*n.max_port));
       }
     }
   }
-  // After the checks above, so that their messages stay the ones users see first.
-  n.described = node_resources(node, w.origin + ": ComputeNode '" + n.name + "'");
+  n.described = node_resources(node, w);
   return n;
 }
 
@@ -194,8 +86,8 @@ std::string read_file(const std::string& path) {
 
 unsigned ResourceNode::cores() const {
   unsigned long long n = 0;  // (many processors: saturates, never wraps to a small count)
-  for (const auto& p : processors) {
-    if (p.type == "CPU") n += p.computing_units;
+  for (const sched::Processor& p : described.processors) {
+    if (p.type == sched::ProcessorType::cpu) n += p.units;
   }
   if (n > std::numeric_limits<unsigned>::max()) return std::numeric_limits<unsigned>::max();
   return n == 0 ? 1 : static_cast<unsigned>(n);
@@ -205,7 +97,7 @@ std::vector<ResourceNode> parse_resources(const std::string& text, const std::st
   pt::ptree tree = read_xml_text(text, origin);
   std::vector<ResourceNode> nodes;
   for (const auto& [tag, child] : root(tree, "ResourcesList", origin)) {
-    if (tag == "ComputeNode") nodes.push_back(parse_resource_node(child, Where{origin, {}}));
+    if (tag == "ComputeNode") nodes.push_back(parse_resource_node(child, XmlPlace{origin, {}}));
   }
   return nodes;
 }
@@ -215,17 +107,17 @@ std::vector<ProjectNode> parse_project(const std::string& text, const std::strin
   std::vector<ProjectNode> nodes;
   for (const auto& [tag, child] : root(tree, "Project", origin)) {
     if (tag != "ComputeNode") continue;
-    Where w{origin, {}};
+    XmlPlace w{origin, {}};
     ProjectNode n;
     n.name = name_attribute(child, w);
+    n.line = xml_line(child);
     w.node = n.name;
     n.working_dir = trimmed(child.get<std::string>("WorkingDir", ""));
     n.install_dir = trimmed(child.get<std::string>("InstallDir", ""));
     n.app_dir = trimmed(child.get<std::string>("Application.AppDir", ""));
     n.user = trimmed(child.get<std::string>("User", ""));
-    if (auto lim = child.get_optional<std::string>("LimitOfTasks")) {
-      n.limit_of_tasks = static_cast<unsigned>(
-          to_unsigned(w, "LimitOfTasks", *lim, 0, detail::max_worker_cores));
+    if (auto lim = child.get_child_optional("LimitOfTasks")) {
+      n.limit_of_tasks = static_cast<unsigned>(to_unsigned(w, *lim, "LimitOfTasks", 0, detail::max_worker_cores));
     }
     nodes.push_back(std::move(n));
   }
@@ -250,8 +142,9 @@ std::vector<NodeConfig> merge(const std::vector<ResourceNode>& resources,
       if (candidate.name == p.name) r = &candidate;
     }
     if (r == nullptr) {
-      throw Error("compss: " + project_origin + ": ComputeNode '" + p.name +
-                  "' is not described in the resources file");
+      throw Error("compss: " + project_origin + (p.line > 0 ? ":" + std::to_string(p.line) : "") +
+                  ": ComputeNode '" + p.name + "' is not described in the resources file (add a "
+                  "<ComputeNode Name=\"" + p.name + "\"> there, or remove it from this file)");
     }
     nodes.push_back({*r, p});
   }

@@ -10,34 +10,18 @@
 
 namespace compss::config {
 
-/// The deepest element nesting accepted in resources.xml and project.xml. COMPSs' schemas
-/// nest about 10 levels (Project/Cloud/CloudProvider/Images/Image/Adaptors/Adaptor/
-/// SubmissionSystem/Batch/Queue); deeper input is refused before it is parsed (the parser
-/// recurses once per level: a file nested 50,000 levels deep overflowed the stack).
-inline constexpr unsigned max_xml_depth = 32;
-
-/// One <Processor> of a <ComputeNode> in resources.xml.
-struct Processor {
-  std::string name;
-  unsigned computing_units = 1;
-  std::string architecture;  ///< empty when not given
-  std::string type = "CPU";
-};
-
 /// One <ComputeNode> of resources.xml: what a machine offers.
 ///
 ///   ResourceNode n = load_resources("resources.xml").front();
 ///   unsigned cores = n.cores();
 struct ResourceNode {
   std::string name;
-  std::vector<Processor> processors;
-  std::optional<double> memory_size_gb;       ///< <Memory><Size>
-  std::vector<std::string> software;          ///< <Software><Application> entries
   std::optional<std::uint16_t> min_port;      ///< <Adaptors><Adaptor><Ports><MinPort>
   std::optional<std::uint16_t> max_port;
-  /// Everything the node offers, for the scheduler (config/node_resources.hpp).
+  /// Everything the node offers (processors, memory, storage, OS, software, queues), for
+  /// the scheduler (config/node_resources.hpp): the one reading of those elements.
   sched::Resources described;
-  /// Sum of the processors' computing units (1 when none is listed).
+  /// Its task slots: the sum of its CPU processors' computing units (1 when none is listed).
   unsigned cores() const;
 };
 
@@ -52,11 +36,13 @@ struct ProjectNode {
   std::string app_dir;  ///< <Application><AppDir>; empty = the master's path of the app
   std::string user;
   std::optional<unsigned> limit_of_tasks;
+  unsigned line = 0;  ///< of its <ComputeNode> in project.xml (for errors)
 };
 
-/// Parses resources.xml. Throws compss::Error "<file>:<line>: ..." for malformed XML
-/// (also for elements nested deeper than max_xml_depth) and "<file>: ComputeNode
-/// '<name>': <element>: ..." for a bad value.
+/// Parses resources.xml. Throws compss::Error "compss: <file>:<line>: ..." for malformed
+/// XML (also for elements nested deeper than config::max_xml_depth, config/xml_text.hpp)
+/// and "compss: <file>:<line>: ComputeNode '<name>': <element>: ..." for a bad value (the
+/// line of the value).
 ///
 ///   std::vector<ResourceNode> nodes = compss::config::load_resources("resources.xml");
 std::vector<ResourceNode> load_resources(const std::string& path);

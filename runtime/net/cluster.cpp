@@ -69,7 +69,8 @@ std::chrono::milliseconds missing_pause(int tries_so_far) {
 }  // namespace
 
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
-    : runtime_(runtime), executor_(executor), config_(std::move(config)) {
+    : runtime_(runtime), executor_(executor), config_(std::move(config)),
+      declared_(config::DeclaredNodes::load(config_.resources_xml, config_.project_xml)) {
   const std::size_t slots = 1 + config_.workers_expected + max_worker_restarts;
   links_.resize(slots);
   workers_.resize(slots);
@@ -164,6 +165,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
 }
 
 int Cluster::add_worker(AdmittedWorker&& w) {
+  w.resources = declared_.over_report(w.name, std::move(w.resources));  // (the XML wins)
   const unsigned cores = w.resources.units(sched::ProcessorType::cpu);
   const std::string summary = std::to_string(cores) + " cores, " +
                               std::to_string(w.hello.memory_mb) + " MB, " +

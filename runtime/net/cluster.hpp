@@ -12,6 +12,7 @@
 #pragma once
 
 #include "core/backend.hpp"
+#include "config/xml_nodes.hpp"
 #include "core/runtime.hpp"
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
@@ -275,6 +276,8 @@ class Cluster final : public rt::Backend {
   /// Remakes placed through the scheduler, until they end (before the executors, which
   /// hand their placements to it).
   RemakePlacements remakes_;
+  /// The workers' resources.xml descriptions, taken over their reports (immutable).
+  config::DeclaredNodes declared_;
   std::unique_ptr<IoThread> io_;
   std::unique_ptr<Listener> listener_;
   /// Fetches values the master waits for from the workers' data listeners.

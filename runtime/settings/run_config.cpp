@@ -177,6 +177,8 @@ MasterSettings read_master_settings(const Env& env, unsigned default_cores) {
   if (const char* v = set(env, "COMPSS_LOOKAHEAD")) {
     c.lookahead = static_cast<int>(whole_number("COMPSS_LOOKAHEAD", v, 0, max_lookahead));
   }
+  if (const char* v = set(env, "COMPSS_RESOURCES")) c.resources_xml = v;  // (read by the master's
+  if (const char* v = set(env, "COMPSS_PROJECT")) c.project_xml = v;      // Cluster: config/)
   if (const char* v = set(env, "COMPSS_SCHEDULER")) {
     const std::string_view s(v);
     if (s == "fifo") {

@@ -64,6 +64,11 @@ struct MasterSettings {
   int lookahead = -1;
   LogLevel log_level = LogLevel::off;             ///< COMPSS_LOG_LEVEL
   bool progress = false;                          ///< COMPSS_PROGRESS
+  /// COMPSS_RESOURCES and COMPSS_PROJECT (compss-run sets them from --resources/--project):
+  /// the XML files the workers were started from; each worker's resources.xml node is
+  /// taken over its own report (config/xml_nodes.hpp). Empty: the reports stand.
+  std::string resources_xml;
+  std::string project_xml;
   /// The run is traced (COMPSS_TRACE, set by runtime/launch.cpp): workers' clocks are
   /// probed and they send their own events (net/clock_probes.hpp, net/worker_event_log.hpp).
   bool worker_events = false;

@@ -359,6 +359,34 @@ TEST_F(CompssRunLaunch, CommandLineErrors) {
   EXPECT_FALSE(fs::exists(out / "master"));  // nothing was started
 }
 
+// Bad XML files: the file, the line of the bad value, what is expected; exit 2, nothing started.
+TEST_F(CompssRunLaunch, XmlErrorsNameTheFileAndLine) {
+  std::ofstream(dir / "r.xml") << "<ResourcesList>\n<ComputeNode Name=\"localhost\">\n<Processor Name=\"P\">\n"
+                                  "<ComputingUnits>four</ComputingUnits></Processor></ComputeNode></ResourcesList>\n";
+  EXPECT_EQ(run({"--resources", (dir / "r.xml").string(), fake_app}), 2);
+  EXPECT_NE(err().find("compss-run: " + (dir / "r.xml").string() + ":4: ComputeNode 'localhost': "
+                       "Processor/ComputingUnits: expected a whole number from 1 to 65536, got 'four'"),
+            std::string::npos) << err();
+  std::ofstream(dir / "p.xml") << "<Project>\n<ComputeNode Name=\"localhost\">\n<User =>\n</ComputeNode></Project>\n";
+  EXPECT_EQ(run({"--project", (dir / "p.xml").string(), fake_app}), 2);
+  EXPECT_NE(err().find("compss-run: " + (dir / "p.xml").string() + ":3: malformed XML"), std::string::npos) << err();
+  EXPECT_FALSE(fs::exists(out / "master"));
+}
+
+// The variables compss-run passes on are read by the runtime's own reader before anything
+// starts: a bad one is exit 2 (not workers failing at their start and a master running
+// alone), and an empty one is unset, as the runtime reads it.
+TEST_F(CompssRunLaunch, VariablesAreCheckedAsTheRuntimeReadsThem) {
+  EXPECT_EQ(run({"--workers", "2", fake_app}, {{"COMPSS_WORKER_DATA_MEMORY", "lots"}}), 2);
+  EXPECT_NE(err().find("compss-run: invalid COMPSS_WORKER_DATA_MEMORY='lots': "), std::string::npos) << err();
+  EXPECT_NE(err().find("(in the environment of worker 1 (localhost-1))"), std::string::npos) << err();
+  EXPECT_EQ(run({"--workers", "0", fake_app}, {{"COMPSS_MEMORY", "-2"}}), 2);
+  EXPECT_NE(err().find("invalid COMPSS_MEMORY='-2'"), std::string::npos) << err();
+  EXPECT_NE(err().find("(in the environment of the master)"), std::string::npos) << err();
+  EXPECT_FALSE(fs::exists(out / "master"));  // nothing was started
+  EXPECT_EQ(run({"--workers", "0", fake_app}, {{"COMPSS_LOG_LEVEL", ""}}), 0) << err();
+}
+
 TEST_F(CompssRunLaunch, HelpAndVersion) {
   EXPECT_EQ(run({"--help"}), 0);
   std::string help = read_file(dir / "stdout");

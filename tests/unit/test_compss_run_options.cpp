@@ -83,6 +83,17 @@ TEST(CompssRunOptions, VariablesGiveDefaultsAndTheCommandLineWins) {
   EXPECT_EQ(c.progress, Progress::off);
 }
 
+// An empty variable is unset, as the runtime reads it: COMPSS_TRACE= traced a run started
+// by compss-run (its --trace with no folder) and not one started by hand.
+TEST(CompssRunOptions, EmptyVariablesAreUnset) {
+  Options o = parse({"./app"}, {{"COMPSS_TRACE", ""}, {"COMPSS_LOG_LEVEL", ""}, {"COMPSS_MONITOR", ""},
+                                {"COMPSS_WORKERS", ""}});
+  EXPECT_EQ(o.trace, "");
+  EXPECT_EQ(o.log_level, "");
+  EXPECT_FALSE(o.monitor);
+  EXPECT_FALSE(o.workers);
+}
+
 TEST(CompssRunOptions, AWorkerChoiceOnTheCommandLineHidesTheOtherVariables) {
   Options o = parse({"--hosts", "n1", "./app"}, {{"COMPSS_WORKERS", "4"}, {"COMPSS_RESOURCES", "r.xml"}});
   EXPECT_FALSE(o.workers);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -235,6 +236,17 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
   Options watched = parse_options({"--workers", "2", "--graph", "--summary", "./app"}, env_of({}));
   EXPECT_EQ(value_of(master_environment(watched, p, "s", 5, 6, false).set, "COMPSS_GRAPH"), "1");
   EXPECT_EQ(value_of(master_environment(watched, p, "s", 5, 6, false).set, "COMPSS_SUMMARY"), "1");
+
+  // The XML files reach the master (absolute), which takes each worker's node over its
+  // report; without them an inherited COMPSS_RESOURCES must not reach it.
+  EXPECT_EQ(value_of(c.set, "COMPSS_RESOURCES"), "<unset>");
+  EXPECT_NE(std::find(c.unset.begin(), c.unset.end(), "COMPSS_RESOURCES"), c.unset.end());
+  EXPECT_NE(std::find(c.unset.begin(), c.unset.end(), "COMPSS_PROJECT"), c.unset.end());
+  Options from_xml;
+  from_xml.resources = "r.xml";
+  from_xml.command = {"./app"};
+  EXPECT_EQ(value_of(master_environment(from_xml, p, "s", 5, 6, false).set, "COMPSS_RESOURCES"),
+            (std::filesystem::current_path() / "r.xml").string());
 
   std::string a = "COMPSS_LISTEN=1.2.3.4:5", b = "COMPSS_WORKER=x:1", k = "KEEP=me",
               s = "COMPSS_PROGRESS=1";

@@ -54,8 +54,9 @@ std::string error_of(const std::string& xml) {
   return "no error";
 }
 
+/// `inner` on line 3 of a resources.xml (errors name that line).
 std::string node_with(const std::string& inner) {
-  return "<ResourcesList><ComputeNode Name=\"n1\">" + inner + "</ComputeNode></ResourcesList>";
+  return "<ResourcesList>\n<ComputeNode Name=\"n1\">\n" + inner + "\n</ComputeNode></ResourcesList>";
 }
 
 }  // namespace
@@ -123,6 +124,11 @@ TEST(ConfigNodeResources, BadValuesNameFileNodeAndElement) {
       {"<Processor><Speed>fast</Speed></Processor>", "Processor/Speed: expected a number >= 0, got 'fast'"},
       {"<Processor><InternalMemorySize>-4</InternalMemorySize></Processor>",
        "Processor/InternalMemorySize: expected a number >= 0, got '-4'"},
+      {"<Processor><Type>TPU</Type></Processor>", "Processor/Type: expected CPU, GPU, FPGA or OTHER, got 'TPU'"},
+      {"<Processor><ComputingUnits>0</ComputingUnits></Processor>",
+       "Processor/ComputingUnits: expected a whole number from 1 to 65536, got '0'"},
+      {"<Memory><Size>0</Size></Memory>", "Memory/Size: expected a positive number, got '0'"},
+      {"<Memory><Size>inf</Size></Memory>", "Memory/Size: expected a positive number, got 'inf'"},
       {"<Processor><ProcessorProperty><Key>Performance</Key><Value>high</Value></ProcessorProperty></Processor>",
        "ProcessorProperty 'Performance': expected a number >= 0, got 'high'"},
       {"<Storage><Size>big</Size></Storage>", "Storage/Size: expected a number >= 0, got 'big'"},
@@ -130,7 +136,7 @@ TEST(ConfigNodeResources, BadValuesNameFileNodeAndElement) {
   };
   for (const Bad& b : cases) {
     std::string msg = error_of(node_with(b.inner));
-    EXPECT_NE(msg.find("resources.xml: ComputeNode 'n1': "), std::string::npos) << msg;
+    EXPECT_NE(msg.find("resources.xml:3: ComputeNode 'n1': "), std::string::npos) << msg;
     EXPECT_NE(msg.find(b.expect), std::string::npos) << msg;
   }
 }

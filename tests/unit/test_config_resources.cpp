@@ -58,17 +58,17 @@ TEST(ConfigResources, ParsesEveryField) {
   ASSERT_EQ(nodes.size(), 2u);
   const ResourceNode& n = nodes[0];
   EXPECT_EQ(n.name, "node1");
-  ASSERT_EQ(n.processors.size(), 2u);
-  EXPECT_EQ(n.processors[0].computing_units, 4u);
-  EXPECT_EQ(n.processors[0].architecture, "amd64");
-  EXPECT_EQ(n.processors[1].type, "GPU");
+  ASSERT_EQ(n.described.processors.size(), 2u);
+  EXPECT_EQ(n.described.processors[0].units, 4u);
+  EXPECT_EQ(n.described.processors[0].architecture, "amd64");
+  EXPECT_EQ(n.described.processors[1].type, compss::sched::ProcessorType::gpu);
   EXPECT_EQ(n.cores(), 4u);
-  EXPECT_DOUBLE_EQ(*n.memory_size_gb, 16.5);
-  EXPECT_EQ(n.software, (std::vector<std::string>{"JAVA", "PYTHON"}));
+  EXPECT_DOUBLE_EQ(n.described.memory_gb, 16.5);
+  EXPECT_EQ(n.described.software, (std::vector<std::string>{"JAVA", "PYTHON"}));
   EXPECT_EQ(*n.min_port, 43001);
   EXPECT_EQ(*n.max_port, 43002);
   EXPECT_EQ(nodes[1].cores(), 1u);
-  EXPECT_FALSE(nodes[1].memory_size_gb);
+  EXPECT_EQ(nodes[1].described.memory_gb, 0);
 }
 
 TEST(ConfigResources, ParsesProjectAndMerges) {
@@ -88,15 +88,17 @@ TEST(ConfigResources, MalformedXmlNamesFileAndLine) {
   EXPECT_NE(e.find("r.xml:3: malformed XML"), std::string::npos) << e;
 }
 
-TEST(ConfigResources, BadValuesNameNodeAndElement) {
+TEST(ConfigResources, BadValuesNameFileLineNodeAndElement) {
+  // The line is the bad value's: the second processor's, not the first's or the node's.
   std::string e = error_of([] {
-    parse_resources("<ResourcesList><ComputeNode Name=\"n\"><Processor><ComputingUnits>four"
+    parse_resources("<ResourcesList>\n<ComputeNode Name=\"n\">\n<Processor><ComputingUnits>2"
+                    "</ComputingUnits></Processor>\n<!-- <a>\n --><Processor>\n<ComputingUnits>four"
                     "</ComputingUnits></Processor></ComputeNode></ResourcesList>", "r.xml");
   });
-  EXPECT_NE(e.find("r.xml: ComputeNode 'n': Processor/ComputingUnits: expected a whole number"),
+  EXPECT_NE(e.find("r.xml:6: ComputeNode 'n': Processor/ComputingUnits: expected a whole number"),
             std::string::npos) << e;
-  e = error_of([] { parse_resources("<ResourcesList><ComputeNode/></ResourcesList>", "r.xml"); });
-  EXPECT_NE(e.find("missing Name attribute"), std::string::npos) << e;
+  e = error_of([] { parse_resources("<ResourcesList>\n\n<ComputeNode/></ResourcesList>", "r.xml"); });
+  EXPECT_NE(e.find("r.xml:3: ComputeNode: missing Name attribute"), std::string::npos) << e;
   e = error_of([] { parse_resources("<Project/>", "r.xml"); });
   EXPECT_NE(e.find("expected a <ResourcesList> root element"), std::string::npos) << e;
   e = error_of([] {
@@ -108,9 +110,9 @@ TEST(ConfigResources, BadValuesNameNodeAndElement) {
   e = error_of([] {
     parse_project("<Project><ComputeNode Name=\"x\"><LimitOfTasks>-1</LimitOfTasks></ComputeNode></Project>", "p.xml");
   });
-  EXPECT_NE(e.find("p.xml: ComputeNode 'x': LimitOfTasks"), std::string::npos) << e;
+  EXPECT_NE(e.find("p.xml:1: ComputeNode 'x': LimitOfTasks"), std::string::npos) << e;
   e = error_of([] { merge({}, parse_project(good_project, "p.xml"), "p.xml"); });
-  EXPECT_NE(e.find("ComputeNode 'node1' is not described in the resources file"), std::string::npos) << e;
+  EXPECT_NE(e.find("p.xml:3: ComputeNode 'node1' is not described in the resources file"), std::string::npos) << e;
   e = error_of([] { load_resources("/nonexistent/resources.xml"); });
   EXPECT_NE(e.find("cannot read '/nonexistent/resources.xml'"), std::string::npos) << e;
 }

@@ -87,6 +87,8 @@ TEST(RunConfig, EverySettingIsRead) {
                                {"COMPSS_SECRET", "s"},
                                {"COMPSS_LOOKAHEAD", "5"},
                                {"COMPSS_SCHEDULER", "fifo"},
+                               {"COMPSS_RESOURCES", "/x/r.xml"},
+                               {"COMPSS_PROJECT", "/x/p.xml"},
                                {"COMPSS_GRAPH", "1"},
                                {"COMPSS_SUMMARY", "1"},
                                {"COMPSS_MONITOR", "0"},
@@ -112,6 +114,8 @@ TEST(RunConfig, EverySettingIsRead) {
   EXPECT_EQ(c.master.master_cores, 3u);  // (COMPSS_THREADS when COMPSS_MASTER_CORES is unset)
   EXPECT_EQ(c.master.lookahead, 5);
   EXPECT_EQ(c.master.policy, SchedulerPolicy::fifo);
+  EXPECT_EQ(c.master.resources_xml, "/x/r.xml");  // (read by the master's Cluster: config/)
+  EXPECT_EQ(c.master.project_xml, "/x/p.xml");
   EXPECT_EQ(c.master.log_level, LogLevel::debug);
   EXPECT_FALSE(c.worker);
   EXPECT_TRUE(c.observe.graph);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 
 namespace compss::run {
 
@@ -103,6 +104,13 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   c.set.emplace_back("COMPSS_SUMMARY", o.summary ? "1" : "0");
   if (o.monitor) c.set.emplace_back("COMPSS_MONITOR", std::to_string(*o.monitor));
   else c.unset.push_back("COMPSS_MONITOR");
+  // The XML files the workers come from: the master takes each worker's resources.xml
+  // node over its report (config/xml_nodes.hpp). Unset otherwise: a variable inherited
+  // here may have been overridden by --workers or --hosts.
+  for (auto [path, name] : {std::pair{&o.resources, "COMPSS_RESOURCES"}, {&o.project, "COMPSS_PROJECT"}}) {
+    if (path->empty()) c.unset.emplace_back(name);
+    else c.set.emplace_back(name, std::filesystem::absolute(*path).string());
+  }
   if (progress) c.set.emplace_back("COMPSS_PROGRESS", "1");
   else c.unset.push_back("COMPSS_PROGRESS");
   // The master must take the inherited socket, not bind again or act as a worker.

@@ -64,7 +64,8 @@ std::string master_address_for(const WorkerSpec& worker, const std::string& bind
 /// The master's changes: COMPSS_SECRET, COMPSS_LISTEN_FD, COMPSS_WORKERS_EXPECTED,
 /// COMPSS_WORKER_EXITS_FD (the pipe on which compss-run reports workers that ended; not
 /// set when `exits_fd` is -1), the options the runtime reads (COMPSS_GRAPH and
-/// COMPSS_SUMMARY always, 1 or 0; COMPSS_MONITOR when asked for), COMPSS_PROGRESS=1 when
+/// COMPSS_SUMMARY always, 1 or 0; COMPSS_MONITOR when asked for), COMPSS_RESOURCES and
+/// COMPSS_PROJECT (absolute paths) when the workers come from them, COMPSS_PROGRESS=1 when
 /// `progress` (else removed).
 ///
 ///   EnvChanges c = master_environment(options, plan, secret, 3, 4, true);

@@ -4,6 +4,7 @@
 #include "environment.hpp"
 #include "listen_socket.hpp"
 #include "options.hpp"
+#include "runtime_check.hpp"
 #include "secret.hpp"
 #include "spawn.hpp"
 #include "supervisor.hpp"
@@ -169,6 +170,13 @@ int run(int argc, char** argv) {
   master_env.set.emplace_back("COMPSS_WORKER_RESTART_FD", std::to_string(restarts.master_end()));
   m.env = apply_changes(environ, master_env);
   m.inherit_stdin = true;
+  // Every process's variables read as the runtime will, before any starts (exit 2).
+  const std::string hostname = this_hostname();
+  check_environment(m.env, "the master");
+  for (const WorkerSpec& w : plan.workers) {
+    check_environment(apply_changes(environ, worker_environment(o, w, master_address_for(w, bind, sock.port, hostname), secret)),
+                      "worker " + std::to_string(w.index) + " (" + w.name + ")");
+  }
   pid_t master = -1;
   try {
     master = spawn_process(m);
@@ -178,7 +186,7 @@ int run(int argc, char** argv) {
   if (info) std::fprintf(stderr, "compss-run: master started, pid %d\n", static_cast<int>(master));
   std::vector<SpawnRequest> requests;
   std::vector<WorkerProcess> workers;
-  WorkerStart start{o, bind, sock, exits, restarts, secret, this_hostname(), info};
+  WorkerStart start{o, bind, sock, exits, restarts, secret, hostname, info};
   for (const WorkerSpec& w : plan.workers) start_worker(start, w, workers, requests);
   ::close(sock.fd);  // the master holds it now; connections must not queue here
   exits.close_master_end();

@@ -255,7 +255,8 @@ Options parse_options(const std::vector<std::string>& args, const EnvLookup& env
     if (!d.env || covered.count(d.env) || (d.chooses_workers && workers_on_command_line))
       continue;
     if (std::string(d.name) == "--no-progress") continue;  // COMPSS_PROGRESS is --progress's
-    if (auto v = env(d.env)) {
+    // An empty variable is unset, as the runtime reads it (settings/run_config.cpp).
+    if (auto v = env(d.env); v && !v->empty()) {
       covered.insert(d.env);
       d.apply(o, Source{d.name, d.env, *v});
     }

@@ -2,7 +2,7 @@
 
 #include "slurm.hpp"
 
-#include "config/resources.hpp"
+#include "config/xml_nodes.hpp"
 
 #include <compss/detail/config.hpp>
 #include <compss/error.hpp>
@@ -37,27 +37,10 @@ std::string app_on_node(const std::string& app_dir, const std::string& app) {
   return dir + "/" + basename_of(app);
 }
 
-/// The XML nodes, each with its resources and project parts (either may be empty).
+/// The XML nodes (config::load_nodes, the reader the master uses too), errors as UsageError.
 std::vector<config::NodeConfig> load_xml(const Options& o) {
   try {
-    if (!o.resources.empty() && !o.project.empty())
-      return config::merge(config::load_resources(o.resources), config::load_project(o.project),
-                           o.project);
-    std::vector<config::NodeConfig> nodes;
-    if (!o.resources.empty()) {
-      for (auto& r : config::load_resources(o.resources)) {
-        config::ProjectNode p;
-        p.name = r.name;
-        nodes.push_back({r, p});
-      }
-    } else {
-      for (auto& p : config::load_project(o.project)) {
-        config::ResourceNode r;
-        r.name = p.name;
-        nodes.push_back({r, p});
-      }
-    }
-    return nodes;
+    return config::load_nodes(o.resources, o.project);
   } catch (const compss::Error& e) {
     std::string what = e.what();
     if (what.rfind("compss: ", 0) == 0) what = what.substr(8);
@@ -69,7 +52,7 @@ void plan_from_xml(const Options& o, const std::string& app, LaunchPlan& plan) {
   for (const config::NodeConfig& n : load_xml(o)) {
     WorkerSpec w;
     w.index = static_cast<unsigned>(plan.workers.size()) + 1;
-    w.host = n.project.name.empty() ? n.resources.name : n.project.name;
+    w.host = config::node_host(n);
     w.name = w.host;
     w.user = n.project.user;
     w.via = is_local_host(w.host) && w.user.empty() ? Via::local : Via::ssh;
@@ -120,20 +103,14 @@ void plan_from_slurm(const EnvLookup& env, const std::string& app, LaunchPlan& p
 }
 
 /// Gives every worker its own name (COMPSS_WORKER_NAME): the master tells workers apart
-/// by name in its messages and in compss-run's reports of workers that ended. A repeated
-/// host ("--hosts n1,n1", two XML nodes of one name) becomes "n1-2" for worker 2.
+/// by name in its messages, in compss-run's reports of workers that ended, and to find a
+/// worker's resources.xml node (config::DeclaredNodes). A repeated host ("--hosts n1,n1",
+/// two XML nodes of one name) becomes "n1-2" for worker 2.
 void make_names_unique(LaunchPlan& plan) {
-  std::set<std::string> seen;
-  for (const WorkerSpec& w : plan.workers) seen.insert(w.name);
-  std::set<std::string> used;
-  for (WorkerSpec& w : plan.workers) {
-    if (used.insert(w.name).second) continue;
-    std::string name = w.name + "-" + std::to_string(w.index);
-    for (int k = 2; seen.count(name) || used.count(name); ++k)
-      name = w.name + "-" + std::to_string(w.index) + "-" + std::to_string(k);
-    w.name = name;
-    used.insert(name);
-  }
+  std::vector<std::string> hosts;
+  for (const WorkerSpec& w : plan.workers) hosts.push_back(w.name);
+  const std::vector<std::string> names = config::unique_worker_names(hosts);
+  for (std::size_t i = 0; i < names.size(); ++i) plan.workers[i].name = names[i];
 }
 
 /// The runtime's limits, checked here once so that no worker is started with a value it
