@@ -10,6 +10,7 @@
 #include "observe/version_map.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -99,6 +100,9 @@ struct GraphSnapshot {
 ///   - element edges of one collection parameter between two nodes are one edge.
 ///
 /// Thread-safety: every member takes one mutex (a leaf); events may arrive on any thread.
+/// The mutex may be shared with the summary and the monitor's timeline (observe/
+/// observer_group.hpp tells all three an event under one lock): the `*_locked` members
+/// are for that caller, which holds mutex().
 ///
 ///   auto graph = std::make_shared<TaskGraph>();
 ///   runtime.events().add(graph);
@@ -106,12 +110,21 @@ struct GraphSnapshot {
 class TaskGraph : public rt::TaskObserver {
  public:
   TaskGraph();
+  /// Guarded by `mutex` (shared with other observers; never null).
+  explicit TaskGraph(std::shared_ptr<std::mutex> mutex);
 
   void on_submitted(const rt::TaskSubmitted& e) override;
   void on_ready(const rt::TaskReady& e) override;
   void on_started(const rt::TaskStarted& e) override;
   void on_ended(const rt::TaskEnded& e) override;
   void on_activity(const rt::RuntimeActivity& e) override;
+
+  /// The same with mutex() held by the caller.
+  void on_submitted_locked(const rt::TaskSubmitted& e);
+  void on_ready_locked(const rt::TaskReady& e);
+  void on_started_locked(const rt::TaskStarted& e);
+  void on_ended_locked(const rt::TaskEnded& e);
+  std::mutex& mutex() const noexcept { return *mutex_; }
 
   GraphSnapshot snapshot() const;
   std::size_t task_count() const;
@@ -155,7 +168,7 @@ class TaskGraph : public rt::TaskObserver {
   };
   /// The task record of `id` (null when it was never submitted).
   GraphTask* find_locked(std::uint64_t id);
-  std::uint32_t type_locked(std::string_view name);
+  std::uint32_t type_locked(std::string_view name, const detail::TaskSpec* spec);
   std::uint32_t group_locked(std::span<const std::string_view> path);
   /// The node an edge from maker `task` starts at, seen from the current epoch.
   GraphNodeRef source_locked(std::uint64_t task);
@@ -166,7 +179,7 @@ class TaskGraph : public rt::TaskObserver {
   /// True when every maker was submitted before the last barrier (which waited for it).
   bool made_before_barrier_locked(std::span<const std::uint64_t> makers);
 
-  mutable std::mutex mutex_;
+  std::shared_ptr<std::mutex> mutex_;
   GraphSnapshot graph_;
   GraphCounts counts_;
   TaskIndex<std::size_t> index_;  ///< task id -> graph_.tasks
@@ -179,6 +192,7 @@ class TaskGraph : public rt::TaskObserver {
   std::vector<GraphEdge> mine_;
   std::vector<std::pair<std::uint32_t, rt::DataAccess>> containers_;  ///< collection -> its datum
   std::uint32_t last_type_ = ~0u;  ///< the type type_locked found last (calls of one type follow)
+  const detail::TaskSpec* last_spec_ = nullptr;  ///< the spec type_locked saw last (of type last_type_)
   std::size_t epoch_begin_ = 0;  ///< first graph_.tasks entry since the last sync node
   std::uint32_t last_barrier_ = 0;  ///< the last barrier node's id (0: none yet)
 };
