@@ -63,9 +63,11 @@ std::uint32_t TaskGraph::group_locked(std::span<const std::string_view> path) {
 
 GraphNodeRef TaskGraph::source_locked(std::uint64_t task) {
   const std::uint32_t epoch = static_cast<std::uint32_t>(graph_.syncs.size() - 1);
-  GraphTask* t = find_locked(task);
-  if (t == nullptr || t->epoch == epoch) return {false, task};
-  return {true, graph_.syncs.back().id};
+  const std::size_t* at = index_.find(task);
+  if (at == nullptr) return {false, task};
+  if (graph_.tasks[*at].epoch != epoch) return {true, graph_.syncs.back().id};
+  has_successor_[*at] = 1;  // (an edge leaves it: found here once, not again when published)
+  return {false, task};
 }
 
 void TaskGraph::add_edge_locked(const GraphEdge& edge) {
@@ -136,9 +138,9 @@ void TaskGraph::on_submitted_locked(const rt::TaskSubmitted& e) {
       makers.add(e.task_id);
     }
   }
-  for (GraphEdge& m : mine) {
+  for (GraphEdge& m : mine) {  // (source_locked marked their tasks as having a successor)
     m.to = {false, e.task_id};
-    add_edge_locked(m);
+    graph_.edges.push_back(m);
   }
 }
 

@@ -143,34 +143,36 @@ class TaskGraph : public rt::TaskObserver {
     }
   };
   /// The tasks that made one version: usually one, kept inline (no allocation); several
-  /// only for concurrent/commutative writers.
+  /// only for concurrent/commutative writers. 16 bytes, so that the version map's array,
+  /// which holds one per version made and moves them all when it doubles, stays small.
   class Makers {
    public:
     std::span<const std::uint64_t> list() const {
-      return more_.empty() ? std::span<const std::uint64_t>(&one_, one_ != 0 ? 1 : 0) : std::span(more_);
+      return more_ == nullptr ? std::span<const std::uint64_t>(&one_, one_ != 0 ? 1 : 0) : std::span(*more_);
     }
-    void clear() { one_ = 0, more_.clear(); }
+    void clear() { one_ = 0, more_.reset(); }
     /// Adds `task` (ids are never 0) unless it is there.
     void add(std::uint64_t task) {
       for (std::uint64_t t : list())
         if (t == task) return;
-      if (one_ == 0 && more_.empty()) {
+      if (one_ == 0 && more_ == nullptr) {
         one_ = task;
         return;
       }
-      if (more_.empty()) more_.push_back(one_);
-      more_.push_back(task);
+      if (more_ == nullptr) more_ = std::make_unique<std::vector<std::uint64_t>>(1, one_);
+      more_->push_back(task);
     }
 
    private:
     std::uint64_t one_ = 0;
-    std::vector<std::uint64_t> more_;  ///< all of them when more than one
+    std::unique_ptr<std::vector<std::uint64_t>> more_;  ///< all of them when more than one
   };
   /// The task record of `id` (null when it was never submitted).
   GraphTask* find_locked(std::uint64_t id);
   std::uint32_t type_locked(std::string_view name, const detail::TaskSpec* spec);
   std::uint32_t group_locked(std::span<const std::string_view> path);
-  /// The node an edge from maker `task` starts at, seen from the current epoch.
+  /// The node an edge from maker `task` starts at, seen from the current epoch; marks the
+  /// task as having a successor when the edge leaves the task itself.
   GraphNodeRef source_locked(std::uint64_t task);
   void add_edge_locked(const GraphEdge& edge);
   void wait_on_locked(std::span<const rt::DataAccess> data);

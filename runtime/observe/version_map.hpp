@@ -60,7 +60,7 @@ class VersionMap {
   /// Doubles the array (at most half full: probes stay short) and places every slot again.
   void grow() {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    slots_ = std::vector<Slot>(old.empty() ? 64 : old.size() * 2);  // (V may be move-only)
     size_ = 0;
     for (Slot& s : old)
       if (s.used) at_or_add(s.data, s.version) = std::move(s.value);

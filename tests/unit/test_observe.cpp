@@ -24,6 +24,7 @@
 #include <fstream>
 #include <thread>
 #include <atomic>
+#include <latch>
 #include <map>
 #include <set>
 #include <tuple>
@@ -602,7 +603,7 @@ std::vector<std::string> attempts_of(const std::string& json) {
 // (observe/observer_group.hpp): events told from several threads at once leave the same
 // counts, summary, timeline and edges as the same events told to each observer alone.
 TEST(ObserverGroup, EventsFromThreadsUnderOneLockEqualTheSeparateObservers) {
-  constexpr std::uint64_t threads = 4, per_thread = 400, tasks = threads * per_thread;
+  constexpr std::uint64_t threads = 4, per_thread = 2500, tasks = threads * per_thread;
   auto mutex = std::make_shared<std::mutex>();
   auto graph = std::make_shared<TaskGraph>(mutex);
   auto summary = std::make_shared<RunSummary>(mutex);
@@ -611,8 +612,10 @@ TEST(ObserverGroup, EventsFromThreadsUnderOneLockEqualTheSeparateObservers) {
   std::vector<std::thread> pool;
   // Thread k tells tasks k+1, k+1+threads, ...: a task reads the datum of the one before
   // it on the same thread, so each thread's order alone fixes the edges.
+  std::latch start(threads);  // (all at once: the events overlap)
   for (std::uint64_t k = 0; k < threads; ++k)
     pool.emplace_back([&, k] {
+      start.arrive_and_wait();
       for (std::uint64_t id = k + 1; id <= tasks; id += threads) one_task(group, id, threads);
     });
   for (auto& t : pool) t.join();
@@ -665,12 +668,18 @@ TEST(ObserverGroup, EventsFromThreadsUnderOneLockEqualTheSeparateObservers) {
   }
   EXPECT_EQ(counted, tasks);
   EXPECT_EQ(retried, tasks / 5);
-  EXPECT_EQ(r.elapsed_ns, ra.elapsed_ns);
+  // (from the first submission told: any thread's first task)
+  EXPECT_LE(r.elapsed_ns, ra.elapsed_ns);
+  EXPECT_GE(r.elapsed_ns, ra.elapsed_ns - static_cast<std::int64_t>(threads) * 1000);
 
-  // The timeline: the same attempts (fewer than it keeps), every one ended; the failures kept.
+  // The timeline: every attempt ended (none open), the newest max_ended kept; the failures
+  // all counted.
   const rt::EventTime now = static_cast<rt::EventTime>(tasks + 1) * 1000;
-  EXPECT_EQ(attempts_of(monitor->timeline().json(now)), attempts_of(alone_monitor.timeline().json(now)));
-  EXPECT_EQ(attempts_of(monitor->timeline().json(now)).size(), tasks + tasks / 5);
+  for (Monitor* m : {monitor.get(), &alone_monitor}) {
+    const std::vector<std::string> attempts = attempts_of(m->timeline().json(now));
+    EXPECT_EQ(attempts.size(), LiveTimeline::max_ended);
+    EXPECT_EQ(std::count_if(attempts.begin(), attempts.end(), [](auto& a) { return a.ends_with(",-1"); }), 0);
+  }
   const std::string token = monitor->url().substr(monitor->url().find("token=") + 6);
   EXPECT_NE(monitor->handle("/api/state?token=" + token).body.find("\"failures_total\":" + std::to_string(tasks / 5)),
             std::string::npos);
