@@ -128,14 +128,14 @@ void TaskGraph::on_submitted_locked(const rt::TaskSubmitted& e) {
         (a.direction == Direction::inout || shared) && a.version > 0 ? a.version - 1 : a.version;
     if (reads) {
       if (const Makers* makers = makers_.find(a.data_id, read_version)) {
-        for (std::uint64_t maker : makers->list())
+        for (std::uint64_t maker : makers_of(*makers, more_makers_))
           if (maker != e.task_id) add(source_locked(maker), a, read_version);
       }
     }
     if (detail::writes(a.direction) || shared) {
       Makers& makers = makers_.at_or_add(a.data_id, a.version);
-      if (!shared) makers.clear();
-      makers.add(e.task_id);
+      if (!shared) clear_makers(makers, more_makers_);
+      add_maker(makers, e.task_id, more_makers_);
     }
   }
   for (GraphEdge& m : mine) {  // (source_locked marked their tasks as having a successor)
@@ -221,9 +221,10 @@ void TaskGraph::wait_on_locked(std::span<const rt::DataAccess> data) {
   for (const rt::DataAccess& a : data) {
     const VersionKey key{a.data_id, a.version};
     const Makers* makers = makers_.find(a.data_id, a.version);
-    if (makers == nullptr || made_before_barrier_locked(makers->list()) || !waited_.insert(key).second)
+    if (makers == nullptr || made_before_barrier_locked(makers_of(*makers, more_makers_)) ||
+        !waited_.insert(key).second)
       continue;
-    for (std::uint64_t maker : makers->list()) mine.push_back({source_locked(maker), {true, sync}, a.data_id, a.version, 0});
+    for (std::uint64_t maker : makers_of(*makers, more_makers_)) mine.push_back({source_locked(maker), {true, sync}, a.data_id, a.version, 0});
   }
   if (mine.empty()) return;
   graph_.syncs.push_back({sync, SyncKind::wait_on});

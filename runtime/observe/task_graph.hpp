@@ -143,30 +143,35 @@ class TaskGraph : public rt::TaskObserver {
     }
   };
   /// The tasks that made one version: usually one, kept inline (no allocation); several
-  /// only for concurrent/commutative writers. 16 bytes, so that the version map's array,
-  /// which holds one per version made and moves them all when it doubles, stays small.
-  class Makers {
-   public:
-    std::span<const std::uint64_t> list() const {
-      return more_ == nullptr ? std::span<const std::uint64_t>(&one_, one_ != 0 ? 1 : 0) : std::span(*more_);
-    }
-    void clear() { one_ = 0, more_.reset(); }
-    /// Adds `task` (ids are never 0) unless it is there.
-    void add(std::uint64_t task) {
-      for (std::uint64_t t : list())
-        if (t == task) return;
-      if (one_ == 0 && more_ == nullptr) {
-        one_ = task;
-        return;
-      }
-      if (more_ == nullptr) more_ = std::make_unique<std::vector<std::uint64_t>>(1, one_);
-      more_->push_back(task);
-    }
-
-   private:
-    std::uint64_t one_ = 0;
-    std::unique_ptr<std::vector<std::uint64_t>> more_;  ///< all of them when more than one
+  /// only for concurrent/commutative writers, kept in the graph's `more_makers_` (`more`:
+  /// index + 1 there). Trivial, so that the version map's array, which holds one per
+  /// version made, is allocated zeroed in one go when it doubles (not slot by slot).
+  struct Makers {
+    std::uint64_t one;
+    std::uint32_t more;
   };
+  using MakerLists = std::vector<std::vector<std::uint64_t>>;
+  static std::span<const std::uint64_t> makers_of(const Makers& m, const MakerLists& lists) {
+    return m.more != 0 ? std::span<const std::uint64_t>(lists[m.more - 1])
+                       : std::span<const std::uint64_t>(&m.one, m.one != 0 ? 1 : 0);
+  }
+  /// Adds `task` (ids are never 0) unless it is there.
+  static void add_maker(Makers& m, std::uint64_t task, MakerLists& lists) {
+    for (std::uint64_t t : makers_of(m, lists))
+      if (t == task) return;
+    if (m.more != 0) {
+      lists[m.more - 1].push_back(task);
+    } else if (m.one == 0) {
+      m.one = task;
+    } else {
+      lists.push_back({m.one, task});
+      m.more = static_cast<std::uint32_t>(lists.size());
+    }
+  }
+  static void clear_makers(Makers& m, MakerLists& lists) {
+    m.one = 0;
+    if (m.more != 0) lists[m.more - 1].clear();  // (the list is kept for the next makers)
+  }
   /// The task record of `id` (null when it was never submitted).
   GraphTask* find_locked(std::uint64_t id);
   std::uint32_t type_locked(std::string_view name, const detail::TaskSpec* spec);
@@ -188,6 +193,7 @@ class TaskGraph : public rt::TaskObserver {
   std::unordered_map<std::string, std::uint32_t> type_index_;
   std::unordered_map<std::string, std::uint32_t> group_index_;  ///< path ("a\x1f" "b") -> index+1
   VersionMap<Makers> makers_;
+  MakerLists more_makers_;  ///< the makers of versions made by more than one task
   std::unordered_set<VersionKey, VersionHash> waited_;  ///< versions a sync node has
   std::vector<char> has_successor_;                     ///< per graph_.tasks entry
   /// on_submitted's scratch (kept between calls: no allocation per task once grown).
