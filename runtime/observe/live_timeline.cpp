@@ -17,8 +17,12 @@ std::uint32_t LiveTimeline::type_named(std::string_view name) {
 
 void LiveTimeline::on_submitted(const rt::TaskSubmitted& e) {
   if (e.spec != nullptr) return;  // (its start or placement carries the spec: no lock, no map per task)
-  std::lock_guard lock(mutex_);
-  type_of_.set(e.task_id, type_named(e.name));
+  std::lock_guard lock(*mutex_);
+  on_submitted_locked(e);
+}
+
+void LiveTimeline::on_submitted_locked(const rt::TaskSubmitted& e) {
+  if (e.spec == nullptr) type_of_.set(e.task_id, type_named(e.name));
 }
 
 unsigned LiveTimeline::take_lane(int node) {
@@ -66,12 +70,20 @@ void LiveTimeline::keep_ended(const Span& span) {
 }
 
 void LiveTimeline::on_placed(const rt::TaskPlaced& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
+  on_placed_locked(e);
+}
+
+void LiveTimeline::on_placed_locked(const rt::TaskPlaced& e) {
   open(e.task_id, e.node, e.time, e.spec).state = sent;
 }
 
 void LiveTimeline::on_started(const rt::TaskStarted& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
+  on_started_locked(e);
+}
+
+void LiveTimeline::on_started_locked(const rt::TaskStarted& e) {
   Span* span = nullptr;
   // The placement's bar on that node (a replica has one per node) now runs.
   for (Span& s : open_)
@@ -83,7 +95,11 @@ void LiveTimeline::on_started(const rt::TaskStarted& e) {
 }
 
 void LiveTimeline::on_ended(const rt::TaskEnded& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
+  on_ended_locked(e);
+}
+
+void LiveTimeline::on_ended_locked(const rt::TaskEnded& e) {
   State state = done;
   if (e.outcome == rt::TaskOutcome::failed) state = failed;
   else if (e.outcome == rt::TaskOutcome::timed_out) state = timed_out;
@@ -113,7 +129,7 @@ std::string LiveTimeline::json(rt::EventTime now) const {
   std::size_t ended_count = 0;
   const rt::EventTime oldest = now - static_cast<rt::EventTime>(window_seconds * 1e9);
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(*mutex_);
     types = type_names_;
     spans.reserve(ended_.size() + open_.size());
     for (std::size_t i = 0; i < ended_.size(); ++i) {  // (oldest first)

@@ -8,6 +8,7 @@
 #include "observe/task_index.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -25,13 +26,18 @@ namespace compss::rt::observe {
 /// lowest lane free when the bar opens.
 ///
 /// Thread-safety: one mutex (a leaf) around every member; events come from any thread.
+/// The mutex may be shared with the task graph and the summary (observe/observer_group.hpp
+/// tells all three an event under one lock): the `*_locked` members are for that caller,
+/// which holds mutex().
 ///
 ///   LiveTimeline timeline(rt::event_now());
 ///   ... timeline.on_started(e) ...
 ///   std::string json = timeline.json(rt::event_now());
 class LiveTimeline {
  public:
-  explicit LiveTimeline(rt::EventTime start) : start_(start) {}
+  explicit LiveTimeline(rt::EventTime start) : LiveTimeline(start, std::make_shared<std::mutex>()) {}
+  /// Guarded by `mutex` (shared with other observers; never null).
+  LiveTimeline(rt::EventTime start, std::shared_ptr<std::mutex> mutex) : start_(start), mutex_(std::move(mutex)) {}
 
   /// Needed only for a task told without its spec (tests): one told with it is typed by
   /// the spec its placement or start carries, and costs nothing here.
@@ -39,6 +45,12 @@ class LiveTimeline {
   void on_placed(const rt::TaskPlaced& e);
   void on_started(const rt::TaskStarted& e);
   void on_ended(const rt::TaskEnded& e);
+  /// The same with mutex() held by the caller.
+  void on_submitted_locked(const rt::TaskSubmitted& e);
+  void on_placed_locked(const rt::TaskPlaced& e);
+  void on_started_locked(const rt::TaskStarted& e);
+  void on_ended_locked(const rt::TaskEnded& e);
+  std::mutex& mutex() const noexcept { return *mutex_; }
 
   /// The ended attempts kept at most (the newest).
   static constexpr std::size_t max_ended = 2000;
@@ -71,7 +83,7 @@ class LiveTimeline {
   void keep_ended(const Span& span);
 
   rt::EventTime start_;
-  mutable std::mutex mutex_;
+  std::shared_ptr<std::mutex> mutex_;
   std::vector<std::string> type_names_;
   std::unordered_map<std::string, std::uint32_t> type_ids_;
   TaskIndex<std::uint32_t> type_of_;  ///< tasks submitted without a spec and not ended yet

@@ -74,7 +74,7 @@ std::string svg_message(const std::string& text) {
 
 Monitor::Monitor(std::uint16_t port, MonitorSources sources, std::chrono::milliseconds period)
     : sources_(std::move(sources)), token_(random_token()), start_(rt::event_now()), period_(period),
-      timeline_(start_), nodes_(sources_.nodes) {
+      timeline_(start_, sources_.events_mutex ? sources_.events_mutex : std::make_shared<std::mutex>()), nodes_(sources_.nodes) {
   server_ = std::make_unique<MonitorServer>("127.0.0.1", port,
                                             [this](std::string_view target) { return handle(target); });
   sampler_ = std::thread([this] { sample_loop(); });
@@ -195,6 +195,10 @@ void Monitor::on_started(const rt::TaskStarted& e) { timeline_.on_started(e); }
 
 void Monitor::on_ended(const rt::TaskEnded& e) {
   timeline_.on_ended(e);
+  note_failure(e);
+}
+
+void Monitor::note_failure(const rt::TaskEnded& e) {
   if (e.outcome != rt::TaskOutcome::failed && e.outcome != rt::TaskOutcome::timed_out) return;
   Failure f;
   f.seconds = (e.time - start_) / 1e9;

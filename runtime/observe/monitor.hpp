@@ -55,6 +55,9 @@ struct MonitorSources {
   std::shared_ptr<RunSummary> summary;
   std::function<std::vector<MonitorNode>()> nodes;  ///< (see Monitor::set_nodes)
   std::size_t svg_max_tasks = 3000;  ///< beyond: the page shows counts, not the drawing
+  /// The timeline's lock, when shared with the graph's and the summary's (the one of
+  /// observe/observer_group.hpp); null: its own.
+  std::shared_ptr<std::mutex> events_mutex;
 };
 
 /// Serves the page and its data from construction on (throws compss::Error when the port
@@ -96,6 +99,12 @@ class Monitor : public rt::TaskObserver {
   /// closes its bar in the timeline).
   void on_ended(const rt::TaskEnded& e) override;
   void on_node_lost(const rt::NodeLost& e) override;
+
+  /// The live timeline (observe/observer_group.hpp tells it events under its lock).
+  LiveTimeline& timeline() noexcept { return timeline_; }
+  /// Keeps a failed or timed-out attempt for the page's failure reports (on_ended's part
+  /// beyond the timeline; nothing for other ends). Takes mutex_ (call it with no lock held).
+  void note_failure(const rt::TaskEnded& e);
 
   /// The failure reports kept at most (the newest; the page says how many there were).
   static constexpr std::size_t max_failures = 100;

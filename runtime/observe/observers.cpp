@@ -1,6 +1,7 @@
 #include "observe/observers.hpp"
 
 #include "observe/graph_files.hpp"
+#include "observe/observer_group.hpp"
 
 #include <compss/detail/whole_number.hpp>
 #include <compss/error.hpp>
@@ -15,13 +16,14 @@ namespace compss::rt::observe {
 
 namespace {
 
-/// Writes the files of the observers when the run ends.
-class ReportsAtEnd : public rt::TaskObserver {
+/// Writes the files of the observers when the run ends (the ObserverGroup calls it then:
+/// not an observer of its own, which every task event would call for nothing).
+class ReportsAtEnd {
  public:
   ReportsAtEnd(ObserverSet made, const ObserveSettings& settings, std::function<std::string()> dir)
       : made_(std::move(made)), settings_(settings), dir_(std::move(dir)) {}
 
-  void on_run_ended(const rt::RunEnded&) override {
+  void write() {
     if (!settings_.graph && !settings_.summary) return;
     const std::string dir = dir_();
     if (settings_.graph) {
@@ -70,12 +72,13 @@ ObserveSettings observe_settings_from_env(const config::Env& env) {
 
 ObserverSet make_observers(const ObserveSettings& settings) {
   ObserverSet set;
-  if (settings.graph || settings.monitor) set.graph = std::make_shared<TaskGraph>();
-  if (settings.summary || settings.monitor) set.summary = std::make_shared<RunSummary>();
+  set.events_mutex = std::make_shared<std::mutex>();
+  if (settings.graph || settings.monitor) set.graph = std::make_shared<TaskGraph>(set.events_mutex);
+  if (settings.summary || settings.monitor) set.summary = std::make_shared<RunSummary>(set.events_mutex);
   if (settings.trace) set.trace = std::make_shared<TraceSession>(*settings.trace);
   if (settings.monitor) {
     set.monitor = std::make_shared<Monitor>(*settings.monitor,
-                                            MonitorSources{set.graph, set.summary, {}, settings.svg_max_tasks});
+                                            MonitorSources{set.graph, set.summary, {}, settings.svg_max_tasks, set.events_mutex});
     std::fprintf(stderr, "compss: monitor: %s\n", set.monitor->url().c_str());
     std::fflush(stderr);
   }
@@ -85,10 +88,11 @@ ObserverSet make_observers(const ObserveSettings& settings) {
 void install_observers(rt::Observers& observers, const ObserverSet& set, const ObserveSettings& settings,
                        std::function<std::string()> log_dir) {
   if (set.trace) observers.add(set.trace);
-  if (set.graph) observers.add(set.graph);
-  if (set.summary) observers.add(set.summary);
-  if (set.monitor) observers.add(set.monitor);
-  if (set.graph || set.summary) observers.add(std::make_shared<ReportsAtEnd>(set, settings, std::move(log_dir)));
+  if (!set.graph && !set.summary && !set.monitor) return;
+  std::function<void()> at_end;
+  if (set.graph || set.summary)
+    at_end = [reports = std::make_shared<ReportsAtEnd>(set, settings, std::move(log_dir))] { reports->write(); };
+  observers.add(std::make_shared<ObserverGroup>(set.events_mutex, set.graph, set.summary, set.monitor, std::move(at_end)));
 }
 
 }  // namespace compss::rt::observe

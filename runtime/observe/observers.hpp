@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -47,6 +48,9 @@ struct ObserverSet {
   std::shared_ptr<RunSummary> summary;  ///< --summary or --monitor
   std::shared_ptr<Monitor> monitor;     ///< serving from now on
   std::shared_ptr<TraceSession> trace;  ///< --trace: writes the trace files at the end
+  /// The one lock of the graph, the summary and the monitor's timeline (installed as one
+  /// observer: observe/observer_group.hpp).
+  std::shared_ptr<std::mutex> events_mutex;
 };
 
 /// Makes the observers; the monitor listens at once and its address is printed on stderr
@@ -56,7 +60,8 @@ struct ObserverSet {
 ///   ObserverSet set = make_observers(settings);
 ObserverSet make_observers(const ObserveSettings& settings);
 
-/// Adds `set`'s observers to `observers`, and one that, when the run ends, writes the
+/// Adds `set`'s observers to `observers` (the graph, the summary and the monitor as one
+/// ObserverGroup under `set.events_mutex`), and one that, when the run ends, writes the
 /// files of those asked for in `log_dir()` (called then) and prints where they are.
 ///
 ///   install_observers(runtime.events(), set, settings, [] { return rt::log_dir(); });

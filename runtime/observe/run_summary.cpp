@@ -10,8 +10,14 @@
 namespace compss::rt::observe {
 
 void RunSummary::on_submitted(const rt::TaskSubmitted& e) {
-  std::lock_guard lock(mutex_);
-  if (last_type_ >= report_.types.size() || report_.types[last_type_].name != e.name) {
+  std::lock_guard lock(*mutex_);
+  on_submitted_locked(e);
+}
+
+void RunSummary::on_submitted_locked(const rt::TaskSubmitted& e) {
+  // (a task of the spec told last is of its type: no name compared)
+  if (e.spec != nullptr && e.spec == last_spec_) {
+  } else if (last_type_ >= report_.types.size() || report_.types[last_type_].name != e.name) {
     auto [it, fresh] = type_index_.try_emplace(std::string(e.name), 0);
     if (fresh) {
       it->second = static_cast<std::uint32_t>(report_.types.size());
@@ -19,6 +25,7 @@ void RunSummary::on_submitted(const rt::TaskSubmitted& e) {
     }
     last_type_ = it->second;
   }
+  last_spec_ = e.spec;
   live_.set(e.task_id, {last_type_, 0});
   for (const rt::DataAccess& a : e.data)
     if (detail::writes(a.direction) || detail::shared_copy(a.direction))
@@ -27,12 +34,20 @@ void RunSummary::on_submitted(const rt::TaskSubmitted& e) {
 }
 
 void RunSummary::on_started(const rt::TaskStarted& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
+  on_started_locked(e);
+}
+
+void RunSummary::on_started_locked(const rt::TaskStarted& e) {
   if (Live* live = live_.find(e.task_id)) live->started = e.time;
 }
 
 void RunSummary::on_ended(const rt::TaskEnded& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
+  on_ended_locked(e);
+}
+
+void RunSummary::on_ended_locked(const rt::TaskEnded& e) {
   Live* live = live_.find(e.task_id);
   if (live == nullptr) return;
   TypeSummary& t = report_.types[live->type];
@@ -60,14 +75,14 @@ void RunSummary::on_ended(const rt::TaskEnded& e) {
 }
 
 void RunSummary::on_transfer(const rt::DataTransferred& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
   const std::uint32_t* maker = makers_.find(e.data_id, e.version);
   if (maker == nullptr || *maker == 0) report_.bytes_from_main += e.bytes;
   else report_.types[*maker - 1].bytes_moved += e.bytes;
 }
 
 SummaryReport RunSummary::report() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
   SummaryReport r = report_;
   r.elapsed_ns = first_ == 0 ? 0 : last_ - first_;
   return r;

@@ -9,6 +9,7 @@
 #include "observe/version_map.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -40,17 +41,30 @@ struct SummaryReport {
   std::int64_t elapsed_ns = 0;        ///< first submission to the last end
 };
 
-/// Counts from task events. Thread-safety: one mutex (a leaf) around every member.
+/// Counts from task events. Thread-safety: one mutex (a leaf) around every member, which
+/// may be shared with the task graph and the monitor's timeline (observe/observer_group.hpp
+/// tells all three an event under one lock): the `*_locked` members are for that caller,
+/// which holds mutex().
 ///
 ///   auto summary = std::make_shared<RunSummary>();
 ///   runtime.events().add(summary);
 ///   ... std::fputs(summary_text(summary->report()).c_str(), stderr);
 class RunSummary : public rt::TaskObserver {
  public:
+  RunSummary() : RunSummary(std::make_shared<std::mutex>()) {}
+  /// Guarded by `mutex` (shared with other observers; never null).
+  explicit RunSummary(std::shared_ptr<std::mutex> mutex) : mutex_(std::move(mutex)) {}
+
   void on_submitted(const rt::TaskSubmitted& e) override;
   void on_started(const rt::TaskStarted& e) override;
   void on_ended(const rt::TaskEnded& e) override;
   void on_transfer(const rt::DataTransferred& e) override;
+
+  /// The same with mutex() held by the caller.
+  void on_submitted_locked(const rt::TaskSubmitted& e);
+  void on_started_locked(const rt::TaskStarted& e);
+  void on_ended_locked(const rt::TaskEnded& e);
+  std::mutex& mutex() const noexcept { return *mutex_; }
 
   SummaryReport report() const;
 
@@ -60,7 +74,7 @@ class RunSummary : public rt::TaskObserver {
     rt::EventTime started = 0;  ///< of the attempt running; 0 = none
   };
 
-  mutable std::mutex mutex_;
+  std::shared_ptr<std::mutex> mutex_;
   SummaryReport report_;
   std::unordered_map<std::string, std::uint32_t> type_index_;
   TaskIndex<Live> live_;  ///< tasks not ended yet
@@ -69,6 +83,7 @@ class RunSummary : public rt::TaskObserver {
   rt::EventTime first_ = 0;
   rt::EventTime last_ = 0;
   std::uint32_t last_type_ = ~0u;  ///< the type on_submitted found last (calls of one type follow)
+  const detail::TaskSpec* last_spec_ = nullptr;  ///< the spec of the task on_submitted saw last
 };
 
 /// The table printed on stderr ("compss: summary ..." and one line per task type).

@@ -20,21 +20,30 @@ const char* to_string(TaskState state) noexcept {
   return "?";
 }
 
-TaskGraph::TaskGraph() { graph_.syncs.push_back({0, SyncKind::main}); }
+TaskGraph::TaskGraph() : TaskGraph(std::make_shared<std::mutex>()) {}
+
+TaskGraph::TaskGraph(std::shared_ptr<std::mutex> mutex) : mutex_(std::move(mutex)) {
+  graph_.syncs.push_back({0, SyncKind::main});
+}
 
 GraphTask* TaskGraph::find_locked(std::uint64_t id) {
   const std::size_t* at = index_.find(id);
   return at == nullptr ? nullptr : &graph_.tasks[*at];
 }
 
-std::uint32_t TaskGraph::type_locked(std::string_view name) {
-  if (last_type_ < graph_.types.size() && graph_.types[last_type_] == name) return last_type_;
-  auto [it, fresh] = type_index_.try_emplace(std::string(name), 0);
-  if (fresh) {
-    it->second = static_cast<std::uint32_t>(graph_.types.size());
-    graph_.types.emplace_back(name);
+std::uint32_t TaskGraph::type_locked(std::string_view name, const detail::TaskSpec* spec) {
+  // (a task of the spec seen last is of its type: no name compared)
+  if (spec != nullptr && spec == last_spec_) return last_type_;
+  if (last_type_ >= graph_.types.size() || graph_.types[last_type_] != name) {
+    auto [it, fresh] = type_index_.try_emplace(std::string(name), 0);
+    if (fresh) {
+      it->second = static_cast<std::uint32_t>(graph_.types.size());
+      graph_.types.emplace_back(name);
+    }
+    last_type_ = it->second;
   }
-  return last_type_ = it->second;
+  last_spec_ = spec;
+  return last_type_;
 }
 
 std::uint32_t TaskGraph::group_locked(std::span<const std::string_view> path) {
@@ -54,9 +63,11 @@ std::uint32_t TaskGraph::group_locked(std::span<const std::string_view> path) {
 
 GraphNodeRef TaskGraph::source_locked(std::uint64_t task) {
   const std::uint32_t epoch = static_cast<std::uint32_t>(graph_.syncs.size() - 1);
-  GraphTask* t = find_locked(task);
-  if (t == nullptr || t->epoch == epoch) return {false, task};
-  return {true, graph_.syncs.back().id};
+  const std::size_t* at = index_.find(task);
+  if (at == nullptr) return {false, task};
+  if (graph_.tasks[*at].epoch != epoch) return {true, graph_.syncs.back().id};
+  has_successor_[*at] = 1;  // (an edge leaves it: found here once, not again when published)
+  return {false, task};
 }
 
 void TaskGraph::add_edge_locked(const GraphEdge& edge) {
@@ -65,9 +76,13 @@ void TaskGraph::add_edge_locked(const GraphEdge& edge) {
 }
 
 void TaskGraph::on_submitted(const rt::TaskSubmitted& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
+  on_submitted_locked(e);
+}
+
+void TaskGraph::on_submitted_locked(const rt::TaskSubmitted& e) {
   const std::uint32_t epoch = static_cast<std::uint32_t>(graph_.syncs.size() - 1);
-  GraphTask task{e.task_id, type_locked(e.name), group_locked(e.groups), epoch};
+  GraphTask task{e.task_id, type_locked(e.name, e.spec), group_locked(e.groups), epoch};
   index_.set(e.task_id, graph_.tasks.size());
   graph_.tasks.push_back(task);
   ++counts_.by_state[static_cast<int>(TaskState::pending)];
@@ -113,19 +128,19 @@ void TaskGraph::on_submitted(const rt::TaskSubmitted& e) {
         (a.direction == Direction::inout || shared) && a.version > 0 ? a.version - 1 : a.version;
     if (reads) {
       if (const Makers* makers = makers_.find(a.data_id, read_version)) {
-        for (std::uint64_t maker : makers->list())
+        for (std::uint64_t maker : makers_of(*makers, more_makers_))
           if (maker != e.task_id) add(source_locked(maker), a, read_version);
       }
     }
     if (detail::writes(a.direction) || shared) {
       Makers& makers = makers_.at_or_add(a.data_id, a.version);
-      if (!shared) makers.clear();
-      makers.add(e.task_id);
+      if (!shared) clear_makers(makers, more_makers_);
+      add_maker(makers, e.task_id, more_makers_);
     }
   }
-  for (GraphEdge& m : mine) {
+  for (GraphEdge& m : mine) {  // (source_locked marked their tasks as having a successor)
     m.to = {false, e.task_id};
-    add_edge_locked(m);
+    graph_.edges.push_back(m);
   }
 }
 
@@ -143,13 +158,21 @@ void TaskGraph::set_state_locked(GraphTask& t, TaskState state) {
 }
 
 void TaskGraph::on_ready(const rt::TaskReady& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
+  on_ready_locked(e);
+}
+
+void TaskGraph::on_ready_locked(const rt::TaskReady& e) {
   if (GraphTask* t = find_locked(e.task_id); t != nullptr && t->state == TaskState::pending)
     set_state_locked(*t, TaskState::ready);
 }
 
 void TaskGraph::on_started(const rt::TaskStarted& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
+  on_started_locked(e);
+}
+
+void TaskGraph::on_started_locked(const rt::TaskStarted& e) {
   GraphTask* t = find_locked(e.task_id);
   if (t == nullptr || e.where.node < 0) return;
   const auto node = static_cast<std::size_t>(e.where.node);
@@ -161,7 +184,11 @@ void TaskGraph::on_started(const rt::TaskStarted& e) {
 }
 
 void TaskGraph::on_ended(const rt::TaskEnded& e) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
+  on_ended_locked(e);
+}
+
+void TaskGraph::on_ended_locked(const rt::TaskEnded& e) {
   GraphTask* t = find_locked(e.task_id);
   if (t == nullptr) return;
   if (e.will_retry) {
@@ -179,7 +206,7 @@ void TaskGraph::on_ended(const rt::TaskEnded& e) {
 void TaskGraph::on_activity(const rt::RuntimeActivity& e) {
   // (submissions are told around every task: no lock for them)
   if (!e.begin || (e.kind != rt::Activity::barrier && e.kind != rt::Activity::wait_on)) return;
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
   if (e.kind == rt::Activity::barrier) {
     barrier_locked();
   } else {
@@ -194,9 +221,10 @@ void TaskGraph::wait_on_locked(std::span<const rt::DataAccess> data) {
   for (const rt::DataAccess& a : data) {
     const VersionKey key{a.data_id, a.version};
     const Makers* makers = makers_.find(a.data_id, a.version);
-    if (makers == nullptr || made_before_barrier_locked(makers->list()) || !waited_.insert(key).second)
+    if (makers == nullptr || made_before_barrier_locked(makers_of(*makers, more_makers_)) ||
+        !waited_.insert(key).second)
       continue;
-    for (std::uint64_t maker : makers->list()) mine.push_back({source_locked(maker), {true, sync}, a.data_id, a.version, 0});
+    for (std::uint64_t maker : makers_of(*makers, more_makers_)) mine.push_back({source_locked(maker), {true, sync}, a.data_id, a.version, 0});
   }
   if (mine.empty()) return;
   graph_.syncs.push_back({sync, SyncKind::wait_on});
@@ -225,17 +253,17 @@ void TaskGraph::barrier_locked() {
 }
 
 GraphSnapshot TaskGraph::snapshot() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
   return graph_;
 }
 
 GraphCounts TaskGraph::counts() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
   return counts_;
 }
 
 std::size_t TaskGraph::task_count() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(*mutex_);
   return graph_.tasks.size();
 }
 

@@ -10,6 +10,7 @@
 #include "observe/version_map.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -99,6 +100,9 @@ struct GraphSnapshot {
 ///   - element edges of one collection parameter between two nodes are one edge.
 ///
 /// Thread-safety: every member takes one mutex (a leaf); events may arrive on any thread.
+/// The mutex may be shared with the summary and the monitor's timeline (observe/
+/// observer_group.hpp tells all three an event under one lock): the `*_locked` members
+/// are for that caller, which holds mutex().
 ///
 ///   auto graph = std::make_shared<TaskGraph>();
 ///   runtime.events().add(graph);
@@ -106,12 +110,21 @@ struct GraphSnapshot {
 class TaskGraph : public rt::TaskObserver {
  public:
   TaskGraph();
+  /// Guarded by `mutex` (shared with other observers; never null).
+  explicit TaskGraph(std::shared_ptr<std::mutex> mutex);
 
   void on_submitted(const rt::TaskSubmitted& e) override;
   void on_ready(const rt::TaskReady& e) override;
   void on_started(const rt::TaskStarted& e) override;
   void on_ended(const rt::TaskEnded& e) override;
   void on_activity(const rt::RuntimeActivity& e) override;
+
+  /// The same with mutex() held by the caller.
+  void on_submitted_locked(const rt::TaskSubmitted& e);
+  void on_ready_locked(const rt::TaskReady& e);
+  void on_started_locked(const rt::TaskStarted& e);
+  void on_ended_locked(const rt::TaskEnded& e);
+  std::mutex& mutex() const noexcept { return *mutex_; }
 
   GraphSnapshot snapshot() const;
   std::size_t task_count() const;
@@ -130,34 +143,41 @@ class TaskGraph : public rt::TaskObserver {
     }
   };
   /// The tasks that made one version: usually one, kept inline (no allocation); several
-  /// only for concurrent/commutative writers.
-  class Makers {
-   public:
-    std::span<const std::uint64_t> list() const {
-      return more_.empty() ? std::span<const std::uint64_t>(&one_, one_ != 0 ? 1 : 0) : std::span(more_);
-    }
-    void clear() { one_ = 0, more_.clear(); }
-    /// Adds `task` (ids are never 0) unless it is there.
-    void add(std::uint64_t task) {
-      for (std::uint64_t t : list())
-        if (t == task) return;
-      if (one_ == 0 && more_.empty()) {
-        one_ = task;
-        return;
-      }
-      if (more_.empty()) more_.push_back(one_);
-      more_.push_back(task);
-    }
-
-   private:
-    std::uint64_t one_ = 0;
-    std::vector<std::uint64_t> more_;  ///< all of them when more than one
+  /// only for concurrent/commutative writers, kept in the graph's `more_makers_` (`more`:
+  /// index + 1 there). Trivial, so that the version map's array, which holds one per
+  /// version made, is allocated zeroed in one go when it doubles (not slot by slot).
+  struct Makers {
+    std::uint64_t one;
+    std::uint32_t more;
   };
+  using MakerLists = std::vector<std::vector<std::uint64_t>>;
+  static std::span<const std::uint64_t> makers_of(const Makers& m, const MakerLists& lists) {
+    return m.more != 0 ? std::span<const std::uint64_t>(lists[m.more - 1])
+                       : std::span<const std::uint64_t>(&m.one, m.one != 0 ? 1 : 0);
+  }
+  /// Adds `task` (ids are never 0) unless it is there.
+  static void add_maker(Makers& m, std::uint64_t task, MakerLists& lists) {
+    for (std::uint64_t t : makers_of(m, lists))
+      if (t == task) return;
+    if (m.more != 0) {
+      lists[m.more - 1].push_back(task);
+    } else if (m.one == 0) {
+      m.one = task;
+    } else {
+      lists.push_back({m.one, task});
+      m.more = static_cast<std::uint32_t>(lists.size());
+    }
+  }
+  static void clear_makers(Makers& m, MakerLists& lists) {
+    m.one = 0;
+    if (m.more != 0) lists[m.more - 1].clear();  // (the list is kept for the next makers)
+  }
   /// The task record of `id` (null when it was never submitted).
   GraphTask* find_locked(std::uint64_t id);
-  std::uint32_t type_locked(std::string_view name);
+  std::uint32_t type_locked(std::string_view name, const detail::TaskSpec* spec);
   std::uint32_t group_locked(std::span<const std::string_view> path);
-  /// The node an edge from maker `task` starts at, seen from the current epoch.
+  /// The node an edge from maker `task` starts at, seen from the current epoch; marks the
+  /// task as having a successor when the edge leaves the task itself.
   GraphNodeRef source_locked(std::uint64_t task);
   void add_edge_locked(const GraphEdge& edge);
   void wait_on_locked(std::span<const rt::DataAccess> data);
@@ -166,19 +186,21 @@ class TaskGraph : public rt::TaskObserver {
   /// True when every maker was submitted before the last barrier (which waited for it).
   bool made_before_barrier_locked(std::span<const std::uint64_t> makers);
 
-  mutable std::mutex mutex_;
+  std::shared_ptr<std::mutex> mutex_;
   GraphSnapshot graph_;
   GraphCounts counts_;
   TaskIndex<std::size_t> index_;  ///< task id -> graph_.tasks
   std::unordered_map<std::string, std::uint32_t> type_index_;
   std::unordered_map<std::string, std::uint32_t> group_index_;  ///< path ("a\x1f" "b") -> index+1
   VersionMap<Makers> makers_;
+  MakerLists more_makers_;  ///< the makers of versions made by more than one task
   std::unordered_set<VersionKey, VersionHash> waited_;  ///< versions a sync node has
   std::vector<char> has_successor_;                     ///< per graph_.tasks entry
   /// on_submitted's scratch (kept between calls: no allocation per task once grown).
   std::vector<GraphEdge> mine_;
   std::vector<std::pair<std::uint32_t, rt::DataAccess>> containers_;  ///< collection -> its datum
   std::uint32_t last_type_ = ~0u;  ///< the type type_locked found last (calls of one type follow)
+  const detail::TaskSpec* last_spec_ = nullptr;  ///< the spec type_locked saw last (of type last_type_)
   std::size_t epoch_begin_ = 0;  ///< first graph_.tasks entry since the last sync node
   std::uint32_t last_barrier_ = 0;  ///< the last barrier node's id (0: none yet)
 };

@@ -10,7 +10,8 @@
 
 namespace compss::rt::observe {
 
-/// Inserts and finds; never removes (the observers keep every version made).
+/// Inserts and finds; never removes (the observers keep every version made). A value
+/// added starts value-initialised (zero for a trivial V).
 /// Thread-safety: none (its owner's lock guards it).
 ///
 ///   VersionMap<std::uint32_t> makers;
@@ -43,11 +44,13 @@ class VersionMap {
   std::size_t size() const noexcept { return size_; }
 
  private:
+  /// Trivial when V is (no member initialisers): a new array is then zeroed in one go
+  /// (value-initialised: not used) instead of constructed slot by slot.
   struct Slot {
-    std::uint64_t data = 0;
-    std::uint64_t version = 0;
-    V value{};
-    bool used = false;
+    std::uint64_t data;
+    std::uint64_t version;
+    V value;
+    bool used;
   };
   std::size_t mask() const noexcept { return slots_.size() - 1; }
   std::size_t home(std::uint64_t data, std::uint64_t version) const noexcept {
@@ -60,7 +63,7 @@ class VersionMap {
   /// Doubles the array (at most half full: probes stay short) and places every slot again.
   void grow() {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    slots_ = std::vector<Slot>(old.empty() ? 64 : old.size() * 2);  // (value-initialised: none used)
     size_ = 0;
     for (Slot& s : old)
       if (s.used) at_or_add(s.data, s.version) = std::move(s.value);

@@ -4,6 +4,7 @@
 #include "observe/graph_dot.hpp"
 #include "observe/live_timeline.hpp"
 #include "observe/monitor.hpp"
+#include "observe/observer_group.hpp"
 #include "observe/observers.hpp"
 #include "observe/task_graph.hpp"
 #include "observe/task_index.hpp"
@@ -23,7 +24,11 @@
 #include <fstream>
 #include <thread>
 #include <atomic>
+#include <latch>
 #include <map>
+#include <set>
+#include <tuple>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -547,4 +552,144 @@ TEST(ObserveTaskIndex, AFarIdStaysVisibleOnceTheIndexGrowsPastIt) {
   EXPECT_LE(grown.capacity(), 4096u);  // the ring only: no far entry left behind
   grown.set(5, 5);  // an id before the (empty) window re-anchors it
   EXPECT_EQ(*grown.find(5), 5u);
+}
+
+namespace {
+/// The events of task `id` (type "t<id % 3>", writing its own datum, reading the datum
+/// of the task `lanes` before it) told to `o`; every fifth task fails once and is retried.
+void one_task(rt::TaskObserver& o, std::uint64_t id, std::uint64_t lanes) {
+  static const char* names[] = {"t0", "t1", "t2"};
+  const rt::EventTime t = static_cast<rt::EventTime>(id) * 1000;
+  std::vector<rt::DataAccess> data{{id, 1, Direction::out, 0}};
+  if (id > lanes) data.push_back({id - lanes, 1, Direction::in, 0});
+  o.on_activity({rt::Activity::submission, true, t});
+  o.on_submitted({id, names[id % 3], {}, data, t, {}});
+  o.on_activity({rt::Activity::submission, false, t});
+  o.on_ready({id, t + 1});
+  unsigned attempt = 1;
+  if (id % 5 == 0) {
+    o.on_started({id, attempt, {0, "master", 0}, t + 2});
+    o.on_ended({id, rt::TaskOutcome::failed, attempt, true, t + 4, names[id % 3], "E", "boom"});
+    ++attempt;
+  }
+  o.on_started({id, attempt, {0, "master", 0}, t + 10});
+  o.on_ended({id, rt::TaskOutcome::success, attempt, false, t + 10 + static_cast<rt::EventTime>(id % 7)});
+}
+}  // namespace
+
+namespace {
+/// The timeline JSON's attempts as "task,attempt,type,state" (sorted; -1 for the state
+/// of one still open), without their lanes and times.
+std::vector<std::string> attempts_of(const std::string& json) {
+  std::vector<std::string> out;
+  std::size_t at = json.find("\"spans\":[");
+  if (at == std::string::npos) return out;
+  at += 9;
+  while ((at = json.find('[', at)) != std::string::npos) {
+    const std::size_t end = json.find(']', at);
+    std::vector<std::string> f;
+    std::size_t from = at + 1;
+    for (std::size_t comma; (comma = json.find(',', from)) < end; from = comma + 1) f.push_back(json.substr(from, comma - from));
+    f.push_back(json.substr(from, end - from));
+    if (f.size() == 8) out.push_back(f[5] + "," + f[6] + "," + f[4] + "," + (f[3] == "-1" ? "-1" : f[7]));
+    at = end;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace
+
+// The graph, the summary and the monitor's timeline as one observer under one lock
+// (observe/observer_group.hpp): events told from several threads at once leave the same
+// counts, summary, timeline and edges as the same events told to each observer alone.
+TEST(ObserverGroup, EventsFromThreadsUnderOneLockEqualTheSeparateObservers) {
+  constexpr std::uint64_t threads = 4, per_thread = 2500, tasks = threads * per_thread;
+  auto mutex = std::make_shared<std::mutex>();
+  auto graph = std::make_shared<TaskGraph>(mutex);
+  auto summary = std::make_shared<RunSummary>(mutex);
+  auto monitor = std::make_shared<Monitor>(0, MonitorSources{graph, summary, {}, 100, mutex});
+  ObserverGroup group(mutex, graph, summary, monitor);
+  std::vector<std::thread> pool;
+  // Thread k tells tasks k+1, k+1+threads, ...: a task reads the datum of the one before
+  // it on the same thread, so each thread's order alone fixes the edges.
+  std::latch start(threads);  // (all at once: the events overlap)
+  for (std::uint64_t k = 0; k < threads; ++k)
+    pool.emplace_back([&, k] {
+      start.arrive_and_wait();
+      for (std::uint64_t id = k + 1; id <= tasks; id += threads) one_task(group, id, threads);
+    });
+  for (auto& t : pool) t.join();
+
+  auto alone_graph = std::make_shared<TaskGraph>();
+  RunSummary alone_summary;
+  Monitor alone_monitor(0, {alone_graph, std::make_shared<RunSummary>(), {}, 100});
+  struct Fanout : rt::TaskObserver {
+    std::vector<rt::TaskObserver*> to;
+    void on_submitted(const rt::TaskSubmitted& e) override { for (auto* o : to) o->on_submitted(e); }
+    void on_ready(const rt::TaskReady& e) override { for (auto* o : to) o->on_ready(e); }
+    void on_started(const rt::TaskStarted& e) override { for (auto* o : to) o->on_started(e); }
+    void on_ended(const rt::TaskEnded& e) override { for (auto* o : to) o->on_ended(e); }
+    void on_activity(const rt::RuntimeActivity& e) override { for (auto* o : to) o->on_activity(e); }
+  } alone;
+  alone.to = {alone_graph.get(), &alone_summary, &alone_monitor};
+  for (std::uint64_t id = 1; id <= tasks; ++id) one_task(alone, id, threads);
+
+  const GraphCounts c = graph->counts(), a = alone_graph->counts();
+  EXPECT_EQ(c.total, tasks);
+  for (int s = 0; s < 6; ++s) EXPECT_EQ(c.by_state[s], a.by_state[s]) << s;
+  EXPECT_EQ(c.by_state[static_cast<int>(TaskState::done)], tasks);
+  ASSERT_EQ(c.nodes.size(), a.nodes.size());
+  EXPECT_EQ(c.nodes[0].ended, a.nodes[0].ended);
+  EXPECT_EQ(c.changes, a.changes);
+  // The same edges (the order of tasks differs between threads; the set does not).
+  auto edge_set = [](const GraphSnapshot& g) {
+    std::multiset<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> out;
+    for (const GraphEdge& e : g.edges) out.insert({e.from.id, e.to.id, e.data});
+    return out;
+  };
+  const GraphSnapshot gs = graph->snapshot();
+  EXPECT_EQ(gs.edges.size(), tasks - threads);
+  EXPECT_EQ(edge_set(gs), edge_set(alone_graph->snapshot()));
+
+  const SummaryReport r = summary->report(), ra = alone_summary.report();
+  ASSERT_EQ(r.types.size(), 3u);
+  std::uint64_t counted = 0, retried = 0;
+  for (const TypeSummary& t : r.types) {
+    const auto same = std::find_if(ra.types.begin(), ra.types.end(), [&](auto& x) { return x.name == t.name; });
+    ASSERT_NE(same, ra.types.end()) << t.name;
+    EXPECT_EQ(t.count, same->count) << t.name;
+    EXPECT_EQ(t.succeeded, same->succeeded) << t.name;
+    EXPECT_EQ(t.retries, same->retries) << t.name;
+    EXPECT_EQ(t.attempts, same->attempts) << t.name;
+    EXPECT_EQ(t.total_ns, same->total_ns) << t.name;
+    EXPECT_EQ(t.min_ns, same->min_ns) << t.name;
+    EXPECT_EQ(t.max_ns, same->max_ns) << t.name;
+    counted += t.count, retried += t.retries;
+  }
+  EXPECT_EQ(counted, tasks);
+  EXPECT_EQ(retried, tasks / 5);
+  // (from the first submission told: any thread's first task)
+  EXPECT_LE(r.elapsed_ns, ra.elapsed_ns);
+  EXPECT_GE(r.elapsed_ns, ra.elapsed_ns - static_cast<std::int64_t>(threads) * 1000);
+
+  // The timeline: every attempt ended (none open), the newest max_ended kept; the failures
+  // all counted.
+  const rt::EventTime now = static_cast<rt::EventTime>(tasks + 1) * 1000;
+  for (Monitor* m : {monitor.get(), &alone_monitor}) {
+    const std::vector<std::string> attempts = attempts_of(m->timeline().json(now));
+    EXPECT_EQ(attempts.size(), LiveTimeline::max_ended);
+    EXPECT_EQ(std::count_if(attempts.begin(), attempts.end(), [](auto& a) { return a.ends_with(",-1"); }), 0);
+  }
+  const std::string token = monitor->url().substr(monitor->url().find("token=") + 6);
+  EXPECT_NE(monitor->handle("/api/state?token=" + token).body.find("\"failures_total\":" + std::to_string(tasks / 5)),
+            std::string::npos);
+  monitor->on_run_ended({0});
+  alone_monitor.on_run_ended({0});
+}
+
+// A member made with another lock would be told events unguarded: refused.
+TEST(ObserverGroup, RefusesAMemberWithAnotherLock) {
+  auto mutex = std::make_shared<std::mutex>();
+  EXPECT_THROW(ObserverGroup(mutex, std::make_shared<TaskGraph>(), nullptr, nullptr), std::logic_error);
+  EXPECT_NO_THROW(ObserverGroup(mutex, std::make_shared<TaskGraph>(mutex), std::make_shared<RunSummary>(mutex), nullptr));
 }
