@@ -571,6 +571,11 @@ bool PragmaParser::parseKeyValues(std::vector<KeyValue> &Out,
           << KV.Key << valueTypeName(Info->Type) << KV.Value.Spelling;
       return false;
     }
+    if (const char *Wanted = literalValueProblem(KV.Key, KV.Value)) {
+      D.report(KV.Value.Loc, Diag::WrongValueType)
+          << KV.Key << Wanted << KV.Value.Spelling;
+      return false;
+    }
     KV.Text = KV.Value.Kind == tok::string_literal
                   ? KV.Value.Spelling.substr(1, KV.Value.Spelling.size() - 2)
                   : KV.Value.Spelling;

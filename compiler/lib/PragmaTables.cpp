@@ -106,6 +106,27 @@ bool valueMatches(ValueType Type, const PragmaToken &Value) {
   return false;
 }
 
+const char *literalValueProblem(llvm::StringRef Key,
+                                const PragmaToken &Value) {
+  llvm::StringRef Text(Value.Spelling);
+  if (Value.Kind == clang::tok::numeric_constant &&
+      (Key == "computing_units" || Key == "processes" ||
+       Key == "processes_per_node" || Key == "computing_nodes")) {
+    unsigned long long N = 0;
+    // getAsInteger fails on fractions and exponents; 0 reserves nothing.
+    if (Text.getAsInteger(10, N) || N == 0)
+      return "a whole number >= 1";
+  }
+  if (Value.Kind == clang::tok::string_literal && Key == "processor_type" &&
+      !Text.starts_with("\"$")) {
+    llvm::StringRef Type = Text.drop_front().drop_back();
+    if (!Type.equals_insensitive("CPU") && !Type.equals_insensitive("GPU") &&
+        !Type.equals_insensitive("FPGA") && !Type.equals_insensitive("OTHER"))
+      return "\"CPU\", \"GPU\", \"FPGA\" or \"OTHER\"";
+  }
+  return nullptr;
+}
+
 const char *valueTypeName(ValueType Type) {
   switch (Type) {
   case ValueType::Number:

@@ -43,6 +43,13 @@ const KeyInfo *lookupKey(KeyTable Table, llvm::StringRef Name);
 /// true/false).
 bool valueMatches(ValueType Type, const PragmaToken &Value);
 
+/// What a literal value of the canonical key \p Key must be when its written
+/// form (valueMatches) is right but the value itself is not, e.g.
+/// `computing_units=0` or `processor_type="TPU"`: the same rules the runtime
+/// applies (runtime/sched/constraints.cpp, gang.cpp), checked at the clause so
+/// the user learns at compile time. Null if the value is fine (or a "$VAR").
+const char *literalValueProblem(llvm::StringRef Key, const PragmaToken &Value);
+
 /// `a number`, `a string literal`, `true or false`: for diagnostics.
 const char *valueTypeName(ValueType Type);
 

@@ -717,6 +717,13 @@ int Driver::run() {
           << "'" << S.Path
           << "' is compiled as C++, as c++ does with .c files, and its "
              "'#pragma compss' are translated\n";
+  // Said once, here: the translator's and the real compiler's own reports of a
+  // missing input are three lines that do not name compss-cc.
+  for (const Source &S : Inv.Sources)
+    if (!fs::exists(S.Path)) {
+      error("no such file: '" + S.Path + "' (check the source's path)");
+      return 1;
+    }
   if (Inv.EmitSource) {
     if (Inv.Sources.empty()) {
       error("--emit-source needs a C++ source file");

@@ -12,6 +12,7 @@
 #include <memory>
 #include <type_traits>
 #include <vector>
+#include <utility>
 
 namespace compss {
 
@@ -68,6 +69,20 @@ T& wait_on(T& x) {
   }
 #endif
   return x;
+}
+
+/// Waits for a temporary and returns it: PyCOMPSs' `compss_wait_on(f(x))`. In the
+/// sequential build (and in compss-cc's first parse of the user's source) a task call
+/// returns a plain `R`, not a `Future<R>`, so this overload keeps
+/// `compss::wait_on(square(3))` valid under both compilers. A temporary container of
+/// futures is waited element by element, as the lvalue form does.
+///
+///   int v = compss::wait_on(square(3));   // square is a task returning int
+template <class T>
+  requires(!std::is_reference_v<T> && !detail::is_future_v<T>)
+T wait_on(T&& x) {
+  wait_on(x);  // x is an lvalue here: the T& form above
+  return std::move(x);
 }
 
 /// Waits for a task's result and returns it.

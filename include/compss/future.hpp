@@ -98,7 +98,10 @@ class Future {
 #ifdef __COMPSS__
       detail::throw_if_failed();
 #endif
-      throw Error("compss: the future has no value (its task did not run)");
+      throw Error(
+          "compss: the future has no value: its task did not run, or it failed under "
+          "on_failure(ignore) without a default result (give one: "
+          "on_failure(ignore, returns=<value>))");
     }
     return *state_->value;
   }

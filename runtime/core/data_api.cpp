@@ -29,10 +29,14 @@ void remove_file(const std::string& path) {
 }
 
 // The removal runs as a task that writes the file: after its pending accesses, before
-// the later ones.
+// the later ones. It runs on the master: the path is the user's file there, and a worker
+// that does not share the master's files (--shared-fs no) would remove only its own copy.
 constexpr ParamSpec remove_params[] = {{Direction::out, ParamKind::file, "path"}};
-constexpr TaskSpec remove_task{"compss::delete_file", "void remove_file(const std::string &)",
-                               remove_params, 1};
+constexpr TaskSpec remove_task{.name = "compss::delete_file",
+                               .signature = "void remove_file(const std::string &)",
+                               .params = remove_params,
+                               .param_count = 1,
+                               .master_only = true};
 
 }  // namespace
 

@@ -1,6 +1,10 @@
 // File parameters: a task writes a file, others append to it in order, a task reads it
-// into another file, and the main program waits on the file before reading it.
+// into another file, and the main program waits on the file before reading it; then
+// compss::delete_file removes a file that tasks wrote and read (on workers too).
+#include <compss/compss.hpp>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -35,5 +39,11 @@ int main(int argc, char** argv) {
   std::cout << std::ifstream(summary).rdbuf();
 #pragma compss wait_on_file(log)
   std::cout << std::ifstream(log).rdbuf();
+
+  // delete_file removes the user's file at its path: with workers that do not share the
+  // master's files (--shared-fs no) the removal must not happen in a worker's copy only.
+  compss::delete_file(log);
+  std::cout << "after delete_file: file_exists " << compss::file_exists(log) << ", on disk "
+            << std::filesystem::exists(log) << "\n";
   return 0;
 }

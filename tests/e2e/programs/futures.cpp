@@ -1,5 +1,7 @@
 // Return values as futures: passed on to other tasks without waiting, reduced as a
 // tree, and finally used as plain values (which waits).
+#include <compss/compss.hpp>
+
 #include <cstdio>
 #include <vector>
 
@@ -54,5 +56,13 @@ int main() {
   double sum = 0;
   for (double v : values) sum += v;
   std::printf("ramp: %zu values, sum %.1f, last %.1f\n", values.size(), sum, values.back());
+
+  // PyCOMPSs' compss_wait_on(f(x)): waiting on a call directly (a temporary Future under
+  // compss-cc, a plain long in the sequential build), and on a temporary vector of results.
+  long direct = compss::wait_on(square(12));
+  long listed = 0;
+  for (long v : compss::wait_on(std::vector<decltype(square(0))>{square(2), add(square(3), 1)}))
+    listed += v;
+  std::printf("wait_on(square(12)) = %ld, temporary vector sum = %ld\n", direct, listed);
   return 0;
 }
