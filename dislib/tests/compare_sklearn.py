@@ -228,6 +228,7 @@ def case_pca(r):
                      pca.singular_values_]))
     check("PCA mean_", read(out, "mean"), pca.mean_.reshape(1, -1))
     check("PCA transform (up to sign)", read(out, "transformed"), pca.transform(x) * signs.T)
+    check("PCA inverse_transform", read(out, "inverse"), pca.inverse_transform(pca.transform(x)))
     check("PCA saved and loaded", read(out, "transformed_loaded"), read(out, "transformed"),
           rtol=0, atol=0)
 

@@ -154,7 +154,9 @@ int run_pca(char** argv) {
   const dislib::Array x = dislib::load_txt_file(argv[0], {211, 2});
   out_dir = argv[2];
   dislib::PCA pca({.n_components = std::strtoul(argv[1], nullptr, 10)});
-  write("transformed", pca.fit_transform(x));
+  const dislib::Array z = pca.fit_transform(x);
+  write("transformed", z);
+  write("inverse", pca.inverse_transform(z));
   write_matrix("components", pca.components());
   write_matrix("variance", {pca.explained_variance(), pca.explained_variance_ratio(),
                             pca.singular_values()});
