@@ -182,13 +182,7 @@ KMeans& KMeans::fit(const Array& x_in) {
 }
 
 Array KMeans::predict(const Array& x_in) const {
-  const Array x = fitted_rows(x_in, "predict");
-  const detail::BlockGrid& g = x.grid();
-  const BlockFuture center_block(detail::matrix_block(centers_));
-  std::vector<BlockFuture> labels;
-  for (std::size_t i = 0; i < g.n_block_rows(); ++i)
-    labels.push_back(detail::kmeans_labels(g.block(i, 0), center_block));
-  return detail::column_of(g, std::move(labels));
+  return per_row_block(fitted_rows(x_in, "predict"), false);
 }
 
 // The sum over x's rows (whole-row blocks) of the squared distance to the nearest centre:
@@ -204,6 +198,22 @@ double KMeans::squared_distance_sum(const Array& x) const {
 
 double KMeans::score(const Array& x_in) const {
   return -squared_distance_sum(fitted_rows(x_in, "score"));
+}
+
+Array KMeans::transform(const Array& x_in) const {
+  return per_row_block(fitted_rows(x_in, "transform"), true);
+}
+
+// One task per row block of x (whole rows) against the centres: each row's nearest centre
+// (rows x 1), or with `distances` its distance to every centre (rows x n_clusters).
+Array KMeans::per_row_block(const Array& x, bool distances) const {
+  const detail::BlockGrid& g = x.grid();
+  const BlockFuture center_block(detail::matrix_block(centers_));
+  std::vector<BlockFuture> out;
+  for (std::size_t i = 0; i < g.n_block_rows(); ++i)
+    out.push_back(distances ? detail::kmeans_distances(g.block(i, 0), center_block)
+                            : detail::kmeans_labels(g.block(i, 0), center_block));
+  return detail::column_of(g, std::move(out), distances ? centers_.size() : 1);
 }
 
 Array KMeans::fit_predict(const Array& x) {

@@ -123,6 +123,7 @@ int run_kmeans(char** argv) {
   write("labels_loaded", loaded.predict(x));
   // score on other rows than the fit's: the first third of x (cuts a block when uneven).
   const dislib::Array part = x.slice_rows(0, x.rows() / 3);
+  write("transform", km.transform(part));
   write_text("score.txt", number(km.score(part)) + " " + number(loaded.score(part)) + "\n");
   write_matrix("centers_loaded", loaded.cluster_centers());
   return 0;
