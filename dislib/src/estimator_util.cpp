@@ -38,9 +38,10 @@ std::vector<double> block_vector(const Block& b) {
   return std::vector<double>(values(b), values(b) + block_rows(b) * block_cols(b));
 }
 
-Array column_of(const BlockGrid& x, std::vector<compss::Future<Block>> blocks) {
-  auto g = empty_grid(x.row_starts, x.rows() > 0 ? std::vector<std::size_t>{0, 1}
-                                                 : std::vector<std::size_t>{0});
+Array column_of(const BlockGrid& x, std::vector<compss::Future<Block>> blocks,
+                std::size_t width) {
+  auto g = empty_grid(x.row_starts, x.rows() > 0 && width > 0 ? std::vector<std::size_t>{0, width}
+                                                              : std::vector<std::size_t>{0});
   g->blocks = std::move(blocks);
   return Array(g);
 }

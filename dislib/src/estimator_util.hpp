@@ -26,8 +26,10 @@ Matrix block_matrix(const Block& b);
 /// The values of a 1 x n (or n x 1) block.
 std::vector<double> block_vector(const Block& b);
 
-/// A rows x 1 array of row blocks whose heights follow x's row blocks (labels, scores).
-Array column_of(const BlockGrid& x, std::vector<compss::Future<Block>> blocks);
+/// A rows x width array (labels, scores: width 1) of one block per row block of x, whose
+/// heights follow x's row blocks.
+Array column_of(const BlockGrid& x, std::vector<compss::Future<Block>> blocks,
+                std::size_t width = 1);
 
 /// The values of a 1 x n array (waits).
 std::vector<double> collect_row(const Array& a);

@@ -100,6 +100,18 @@ Matrix kmeans_plus_plus(const Array& x, std::size_t k, std::mt19937_64& gen) {
   return centers;
 }
 
+// Lloyd's partials of x's row blocks (whole rows) for `centers`, summed in a tree of
+// `arity`: row j holds centre j's sum of points, count and (with_inertia) squared distances.
+BlockFuture summed_partials(const Array& x, const Matrix& centers, bool with_inertia,
+                            std::size_t arity) {
+  const detail::BlockGrid& g = x.grid();
+  const BlockFuture center_block(detail::matrix_block(centers));
+  std::vector<BlockFuture> parts;
+  for (std::size_t i = 0; i < g.n_block_rows(); ++i)
+    parts.push_back(detail::kmeans_partial(g.block(i, 0), center_block, with_inertia));
+  return detail::reduce_tree(std::move(parts), detail::red_sum, arity);
+}
+
 }  // namespace
 
 KMeans::KMeans(KMeansParams params) : params_(std::move(params)) {
@@ -120,7 +132,6 @@ KMeans& KMeans::fit(const Array& x_in) {
                   "n_samples=" + std::to_string(x_in.rows()) + " should be >= n_clusters=" +
                       std::to_string(k));
   const Array x = detail::whole_rows(x_in);
-  const detail::BlockGrid& g = x.grid();
 
   std::mt19937_64 gen(seed_of(params_));
   Matrix centers;
@@ -142,11 +153,7 @@ KMeans& KMeans::fit(const Array& x_in) {
 
   std::size_t iteration = 0;
   for (; iteration < params_.max_iter; ++iteration) {
-    const BlockFuture center_block(detail::matrix_block(centers));
-    std::vector<BlockFuture> parts;
-    for (std::size_t i = 0; i < g.n_block_rows(); ++i)
-      parts.push_back(detail::kmeans_partial(g.block(i, 0), center_block, false));
-    const BlockFuture reduced = detail::reduce_tree(std::move(parts), detail::red_sum, params_.arity);
+    const BlockFuture reduced = summed_partials(x, centers, false, params_.arity);
     const Block& total = reduced.get();
     double shift = 0;
     for (std::size_t j = 0; j < k; ++j) {
@@ -168,31 +175,45 @@ KMeans& KMeans::fit(const Array& x_in) {
 
   // Inertia for the final centres (scikit-learn's last E-step); the labels are computed
   // when asked for (labels(), fit_predict), so a fit alone costs no extra pass.
-  const BlockFuture center_block(detail::matrix_block(centers_));
-  std::vector<BlockFuture> parts;
-  for (std::size_t i = 0; i < g.n_block_rows(); ++i)
-    parts.push_back(detail::kmeans_partial(g.block(i, 0), center_block, true));
-  const BlockFuture reduced = detail::reduce_tree(std::move(parts), detail::red_sum, params_.arity);
-  const Block& total = reduced.get();
-  inertia_ = 0;
-  for (std::size_t j = 0; j < k; ++j) inertia_ += detail::at(total, j, d + 1);
+  inertia_ = squared_distance_sum(x);
   fitted_x_ = x;
   labels_.reset();
   return *this;
 }
 
 Array KMeans::predict(const Array& x_in) const {
-  require_fitted("predict");
-  const Array x = detail::whole_rows(x_in);
-  detail::require(x.cols() == centers_.front().size(), kName,
-                  "X has " + std::to_string(x.cols()) + " features, the model " +
-                      std::to_string(centers_.front().size()));
+  return per_row_block(fitted_rows(x_in, "predict"), false);
+}
+
+// The sum over x's rows (whole-row blocks) of the squared distance to the nearest centre:
+// the final pass of kmeans_partial (one task per row block, a tree of `arity`).
+double KMeans::squared_distance_sum(const Array& x) const {
+  const std::size_t k = centers_.size(), d = x.cols();
+  const BlockFuture reduced = summed_partials(x, centers_, true, params_.arity);
+  const Block& total = reduced.get();
+  double sum = 0;
+  for (std::size_t j = 0; j < k; ++j) sum += detail::at(total, j, d + 1);
+  return sum;
+}
+
+double KMeans::score(const Array& x_in) const {
+  return -squared_distance_sum(fitted_rows(x_in, "score"));
+}
+
+Array KMeans::transform(const Array& x_in) const {
+  return per_row_block(fitted_rows(x_in, "transform"), true);
+}
+
+// One task per row block of x (whole rows) against the centres: each row's nearest centre
+// (rows x 1), or with `distances` its distance to every centre (rows x n_clusters).
+Array KMeans::per_row_block(const Array& x, bool distances) const {
   const detail::BlockGrid& g = x.grid();
   const BlockFuture center_block(detail::matrix_block(centers_));
-  std::vector<BlockFuture> labels;
+  std::vector<BlockFuture> out;
   for (std::size_t i = 0; i < g.n_block_rows(); ++i)
-    labels.push_back(detail::kmeans_labels(g.block(i, 0), center_block));
-  return detail::column_of(g, std::move(labels));
+    out.push_back(distances ? detail::kmeans_distances(g.block(i, 0), center_block)
+                            : detail::kmeans_labels(g.block(i, 0), center_block));
+  return detail::column_of(g, std::move(out), distances ? centers_.size() : 1);
 }
 
 Array KMeans::fit_predict(const Array& x) {
@@ -203,6 +224,16 @@ Array KMeans::fit_predict(const Array& x) {
 void KMeans::require_fitted(const char* what) const {
   detail::require(!centers_.empty(), kName,
                   std::string(what) + " needs a fitted model: call fit first");
+}
+
+// x in blocks of whole rows, checked against a fitted model's number of features.
+Array KMeans::fitted_rows(const Array& x_in, const char* what) const {
+  require_fitted(what);
+  const Array x = detail::whole_rows(x_in);
+  detail::require(x.cols() == centers_.front().size(), kName,
+                  std::string(what) + ": X has " + std::to_string(x.cols()) +
+                      " features, the model " + std::to_string(centers_.front().size()));
+  return x;
 }
 
 const Matrix& KMeans::cluster_centers() const {

@@ -16,6 +16,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -148,6 +149,33 @@ Block kmeans_labels(const Block& x, const Block& centers) {
   for_each_nearest(x, centers, [&](std::size_t i, const double*, std::size_t j) {
     labels[i] = static_cast<double>(j);
   });
+  return out;
+}
+
+Block kmeans_distances(const Block& x, const Block& centers) {
+  require_same_width(x, centers);
+  const std::size_t n = block_rows(x), d = block_cols(x), k = block_rows(centers);
+  Block out = make_block(n, k);
+  if (n == 0 || k == 0) return out;
+  double* dist = values(out);
+  const double* c = values(centers);
+  {
+    const BlasMemoryGuard blas_memory;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), static_cast<int>(k),
+                static_cast<int>(d), -2.0, values(x), static_cast<int>(d), c,
+                static_cast<int>(d), 0.0, dist, static_cast<int>(k));
+  }
+  std::vector<double> center_norms(k);
+  for (std::size_t j = 0; j < k; ++j)
+    center_norms[j] = cblas_ddot(static_cast<int>(d), c + j * d, 1, c + j * d, 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* row = &at(x, i, 0);
+    const double row_norm = cblas_ddot(static_cast<int>(d), row, 1, row, 1);
+    for (std::size_t j = 0; j < k; ++j) {
+      double& v = dist[i * k + j];
+      v = std::sqrt(std::max(0.0, v + row_norm + center_norms[j]));
+    }
+  }
   return out;
 }
 

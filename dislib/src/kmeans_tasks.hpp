@@ -18,6 +18,12 @@ Block kmeans_partial(const Block& x, const Block& centers, bool with_inertia);
 #pragma compss task
 Block kmeans_labels(const Block& x, const Block& centers);
 
+/// The Euclidean distance of each row of x to each centre (n x k, scikit-learn's
+/// KMeans.transform), in GEMM form as scikit-learn's euclidean_distances:
+/// sqrt(max(0, ||x||^2 - 2 x.c + ||c||^2)).
+#pragma compss task
+Block kmeans_distances(const Block& x, const Block& centers);
+
 /// k-means++: each row's squared distance to its nearest chosen centre, given the
 /// distances so far (n x 1, or an empty block before the first centre) and a new centre
 /// (1 x d).

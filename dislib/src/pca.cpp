@@ -70,6 +70,14 @@ Array PCA::transform(const Array& x) const {
   return detail::row_gemm(detail::whole_rows(x), mean_, components_t, {});
 }
 
+Array PCA::inverse_transform(const Array& z) const {
+  require_fitted("inverse_transform");
+  detail::require(z.cols() == components_.size(), kName,
+                  "inverse_transform: z has " + std::to_string(z.cols()) + " columns, the model " +
+                      std::to_string(components_.size()) + " components");
+  return detail::row_gemm(detail::whole_rows(z), {}, components_, mean_);
+}
+
 void PCA::require_fitted(const char* what) const {
   detail::require(!components_.empty(), kName,
                   std::string(what) + " needs a fitted model: call fit first");

@@ -145,20 +145,27 @@ def run_kmeans(r, x, init, k, max_iter, tol, arity, block_rows, name):
         inertia, n_iter = f.read().split()
     check_equal(f"{name}: labels after save/load", read(out, "labels_loaded").ravel(), labels)
     check(f"{name}: centres after save/load", read(out, "centers_loaded"), centers, rtol=0, atol=0)
-    return centers, labels, float(inertia), int(n_iter)
+    with open(os.path.join(out, "score.txt")) as f:
+        score, loaded_score = (float(v) for v in f.read().split())
+    check(f"{name}: score after save/load", [loaded_score], [score], rtol=0, atol=0)
+    return centers, labels, float(inertia), int(n_iter), score, read(out, "transform")
 
 
 def compare_kmeans_with_sklearn(r, name, x, k, max_iter, tol, arity, block_rows):
     from sklearn.cluster import KMeans
     init = x[np.random.default_rng(11).choice(len(x), k, replace=False)]
-    centers, labels, inertia, n_iter = run_kmeans(r, x, init, k, max_iter, tol, arity,
-                                                  block_rows, name)
+    centers, labels, inertia, n_iter, score, distances = run_kmeans(
+        r, x, init, k, max_iter, tol, arity, block_rows, name)
     km = KMeans(n_clusters=k, init=init, n_init=1, max_iter=max_iter, tol=tol,
                 algorithm="lloyd").fit(x)
     check(f"{name}: cluster_centers", centers, km.cluster_centers_)
     check(f"{name}: inertia", [inertia], [km.inertia_])
     check_equal(f"{name}: labels", labels, km.labels_)
     check_equal(f"{name}: n_iter", [n_iter], [km.n_iter_])
+    check(f"{name}: score of the first third", [score], [km.score(x[:len(x) // 3])])
+    # Both in GEMM form (||x||^2 - 2 x.c + ||c||^2): close, not equal.
+    check(f"{name}: transform of the first third", distances, km.transform(x[:len(x) // 3]),
+          rtol=1e-7, atol=1e-7)
 
 
 def case_kmeans(r):
@@ -177,7 +184,7 @@ def case_kmeans_init(r):
     x = blobs(2000, 2, 4, 5)
     best = KMeans(n_clusters=4, n_init=3, random_state=0).fit(x).inertia_
     for init in ("k-means++", "random"):
-        _, labels, inertia, _ = run_kmeans(r, x, init, 4, 100, 1e-4, 8, 500, init)
+        _, labels, inertia, _, _, _ = run_kmeans(r, x, init, 4, 100, 1e-4, 8, 500, init)
         if inertia > best * 1.01:
             failures.append(f"init {init}: inertia {inertia} far above scikit-learn's {best}")
         if len(np.unique(labels)) != 4:
@@ -224,6 +231,7 @@ def case_pca(r):
                      pca.singular_values_]))
     check("PCA mean_", read(out, "mean"), pca.mean_.reshape(1, -1))
     check("PCA transform (up to sign)", read(out, "transformed"), pca.transform(x) * signs.T)
+    check("PCA inverse_transform", read(out, "inverse"), pca.inverse_transform(pca.transform(x)))
     check("PCA saved and loaded", read(out, "transformed_loaded"), read(out, "transformed"),
           rtol=0, atol=0)
 

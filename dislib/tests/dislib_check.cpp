@@ -121,6 +121,10 @@ int run_kmeans(char** argv) {
   km.save(out_dir + "/model.json");
   const dislib::KMeans loaded = dislib::KMeans::load(out_dir + "/model.json");
   write("labels_loaded", loaded.predict(x));
+  // score on other rows than the fit's: the first third of x (cuts a block when uneven).
+  const dislib::Array part = x.slice_rows(0, x.rows() / 3);
+  write("transform", km.transform(part));
+  write_text("score.txt", number(km.score(part)) + " " + number(loaded.score(part)) + "\n");
   write_matrix("centers_loaded", loaded.cluster_centers());
   return 0;
 }
@@ -151,7 +155,9 @@ int run_pca(char** argv) {
   const dislib::Array x = dislib::load_txt_file(argv[0], {211, 2});
   out_dir = argv[2];
   dislib::PCA pca({.n_components = std::strtoul(argv[1], nullptr, 10)});
-  write("transformed", pca.fit_transform(x));
+  const dislib::Array z = pca.fit_transform(x);
+  write("transformed", z);
+  write("inverse", pca.inverse_transform(z));
   write_matrix("components", pca.components());
   write_matrix("variance", {pca.explained_variance(), pca.explained_variance_ratio(),
                             pca.singular_values()});

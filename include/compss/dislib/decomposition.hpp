@@ -30,6 +30,11 @@ class PCA {
   /// (x - mean) @ components^T, one cblas_dgemm task per row block.
   Array transform(const Array& x) const;
   Array fit_transform(const Array& x) { return fit(x).transform(x); }
+  /// z @ components + mean (scikit-learn's inverse_transform), one cblas_dgemm task per
+  /// row block: x itself when every component is kept.
+  ///
+  ///   dislib::Array back = pca.inverse_transform(z);
+  Array inverse_transform(const Array& z) const;
 
   /// scikit-learn's components_ (n_components x n_features), explained_variance_,
   /// explained_variance_ratio_, singular_values_, mean_.

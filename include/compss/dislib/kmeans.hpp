@@ -63,6 +63,16 @@ class KMeans {
   Array predict(const Array& x) const;
   /// fit(x), then the labels of x.
   Array fit_predict(const Array& x);
+  /// The distance of each row of x to each centre (rows x n_clusters; scikit-learn's
+  /// transform): one cblas_dgemm task per row block.
+  Array transform(const Array& x) const;
+  /// fit(x), then transform(x).
+  Array fit_transform(const Array& x) { return fit(x).transform(x); }
+  /// scikit-learn's score: minus the sum of the squared distances of x's rows to their
+  /// nearest centre (x's inertia under the fitted centres). Waits for the result.
+  ///
+  ///   double s = km.score(x_test);
+  double score(const Array& x) const;
 
   const KMeansParams& params() const { return params_; }
   /// Fitted attributes (scikit-learn's cluster_centers_, inertia_, n_iter_, labels_).
@@ -79,6 +89,9 @@ class KMeans {
 
  private:
   void require_fitted(const char* what) const;
+  Array fitted_rows(const Array& x, const char* what) const;
+  Array per_row_block(const Array& whole_rows_x, bool distances) const;
+  double squared_distance_sum(const Array& whole_rows_x) const;
 
   KMeansParams params_;
   Matrix centers_;
