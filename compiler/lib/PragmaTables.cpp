@@ -119,7 +119,8 @@ const char *literalValueProblem(llvm::StringRef Key,
   }
   if (Value.Kind == clang::tok::string_literal && Key == "processor_type" &&
       !Text.starts_with("\"$")) {
-    llvm::StringRef Type = Text.drop_front().drop_back();
+    // Trimmed as the runtime reads it (sched/constraints.cpp).
+    llvm::StringRef Type = Text.drop_front().drop_back().trim();
     if (!Type.equals_insensitive("CPU") && !Type.equals_insensitive("GPU") &&
         !Type.equals_insensitive("FPGA") && !Type.equals_insensitive("OTHER"))
       return "\"CPU\", \"GPU\", \"FPGA\" or \"OTHER\"";

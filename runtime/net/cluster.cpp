@@ -328,6 +328,10 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
     if (it == producers_.end()) return choose_live_worker(-1);  // (placed outside the scheduler)
     producer = it->second;
   }
+  // With no live worker left, no remake: the master's cores may all be held by tasks
+  // waiting for this very data (placed there after the last loss), so waiting for them
+  // could hang; the caller's clear error ("every worker is lost") is the answer then.
+  if (choose_live_worker(-1) < 0) return -1;
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);

@@ -27,6 +27,8 @@ void from_env(int &a);
 #pragma compss task
 #pragma compss multinode(computing_nodes=2, processes_per_node=1)
 void two_nodes();
+#pragma compss task constraint(processor_type=" FPGA ")  // (trimmed, as the runtime reads it)
+void padded(int &a);
 
 // CHECK: err-constraint-value-range.cpp:6:48: error: 'computing_units' takes a whole number >= 1, not '0'
 // CHECK: err-constraint-value-range.cpp:8:38: error: 'computing_units' takes a whole number >= 1, not '1.5'

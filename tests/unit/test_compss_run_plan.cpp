@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -242,11 +243,22 @@ TEST(CompssRunEnvironment, MasterGetsTheSocketTheSecretAndTheOptions) {
   EXPECT_EQ(value_of(c.set, "COMPSS_RESOURCES"), "<unset>");
   EXPECT_NE(std::find(c.unset.begin(), c.unset.end(), "COMPSS_RESOURCES"), c.unset.end());
   EXPECT_NE(std::find(c.unset.begin(), c.unset.end(), "COMPSS_PROJECT"), c.unset.end());
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss_run_plan." + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "r.xml") << "<ResourcesList/>\n";
   Options from_xml;
-  from_xml.resources = "r.xml";
+  from_xml.resources = (dir / "r.xml").string();
   from_xml.command = {"./app"};
   EXPECT_EQ(value_of(master_environment(from_xml, p, "s", 5, 6, false).set, "COMPSS_RESOURCES"),
-            (std::filesystem::current_path() / "r.xml").string());
+            (dir / "r.xml").string());
+  // A pipe (`--resources <(...)`) was drained by compss-run: the master cannot read it
+  // again, so it keeps the workers' reports (before: it failed to start).
+  ASSERT_EQ(::mkfifo((dir / "fifo.xml").c_str(), 0600), 0);
+  from_xml.resources = (dir / "fifo.xml").string();
+  EXPECT_EQ(value_of(master_environment(from_xml, p, "s", 5, 6, false).set, "COMPSS_RESOURCES"),
+            "<unset>");
+  std::filesystem::remove_all(dir);
 
   std::string a = "COMPSS_LISTEN=1.2.3.4:5", b = "COMPSS_WORKER=x:1", k = "KEEP=me",
               s = "COMPSS_PROGRESS=1";

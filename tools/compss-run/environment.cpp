@@ -108,7 +108,10 @@ EnvChanges master_environment(const Options& o, const LaunchPlan& plan, const st
   // node over its report (config/xml_nodes.hpp). Unset otherwise: a variable inherited
   // here may have been overridden by --workers or --hosts.
   for (auto [path, name] : {std::pair{&o.resources, "COMPSS_RESOURCES"}, {&o.project, "COMPSS_PROJECT"}}) {
-    if (path->empty()) c.unset.emplace_back(name);
+    // Only a regular file can be read again by the master: a pipe (`--resources <(...)`)
+    // was drained by compss-run, so the master keeps the workers' reports then.
+    std::error_code ec;
+    if (path->empty() || !std::filesystem::is_regular_file(*path, ec)) c.unset.emplace_back(name);
     else c.set.emplace_back(name, std::filesystem::absolute(*path).string());
   }
   if (progress) c.set.emplace_back("COMPSS_PROGRESS", "1");
