@@ -117,15 +117,20 @@ class StreamHandle {
   /// so it fails instead of answering success (remote_invoke.hpp, StreamSlot).
   void finish_task() {
     if (borrowed_) channel_->finish();
+    returned_ = true;
   }
   /// The task ended: a producer slot still open closes (with `error` when it failed); a
   /// consumer commits what it took (when it succeeded) and leaves.
   void end_task(bool succeeded, const std::string& error) noexcept {
     if (borrowed_) {  // a worker's handle: the master's copy of the task ends them...
-      // ...but not a slot or place this handle opened itself (a stream_in task that
-      // publishes, a producer that polls): nothing else would ever close it. Each is tried
-      // on its own: a port sends them even with a publish's error pending (it throws that
-      // error after, and closes its own slot with it), else a ghost place would pin the log.
+      // ...and what this handle opened itself (a stream_in task that publishes, a producer
+      // that polls) too, with the task (close, remove_consumer of its slot or place there):
+      // a retry of the task gets them again, so a failed attempt leaves them open (closing
+      // its slot cleanly would let the retry republish under a new one, duplicating what
+      // was delivered; removing its place would leave the retry a place that is gone).
+      // Only a task that returned (finish_task passed) ends them here, sooner. Each is
+      // tried on its own: a port sends them even with a publish's error pending.
+      if (!returned_) own_producer_ = own_consumer_ = false;
       try {
         if (own_producer_ && producer_ != 0) channel_->close(producer_, succeeded ? std::string() : error);
       } catch (...) {
@@ -165,13 +170,18 @@ class StreamHandle {
   StreamHandle(std::shared_ptr<StreamPort> port, const StreamTicket& ticket)
       : channel_(std::move(port)), alias_(ticket.alias), producer_(ticket.producer),
         consumer_(ticket.consumer), task_consumer_(ticket.consumer != 0), borrowed_(true) {}
-  StreamHandle(const StreamHandle& other) : channel_(other.channel_), alias_(other.alias_) {}
+  /// A copy shares the stream, not the slots; a copy of a worker's handle stays borrowed:
+  /// what it opens is its task's (the port opens it for the task's owner), which the
+  /// original's end or the master ends, never the copy's end (finish_task is not its).
+  StreamHandle(const StreamHandle& other)
+      : channel_(other.channel_), alias_(other.alias_), borrowed_(other.borrowed_) {}
   /// Moving keeps the slots (a task's handle is made by for_task and moved into place).
   StreamHandle(StreamHandle&& other) noexcept
       : channel_(other.channel_), alias_(other.alias_),
         producer_(std::exchange(other.producer_, 0)), consumer_(std::exchange(other.consumer_, 0)),
         closed_(other.closed_), task_consumer_(std::exchange(other.task_consumer_, false)),
         polled_(other.polled_), borrowed_(std::exchange(other.borrowed_, false)),
+        returned_(std::exchange(other.returned_, false)),
         own_producer_(std::exchange(other.own_producer_, false)),
         own_consumer_(std::exchange(other.own_consumer_, false)) {}
   StreamHandle& operator=(StreamHandle&& other) noexcept {
@@ -185,6 +195,7 @@ class StreamHandle {
       task_consumer_ = std::exchange(other.task_consumer_, false);
       polled_ = other.polled_;
       borrowed_ = std::exchange(other.borrowed_, false);
+      returned_ = std::exchange(other.returned_, false);
       own_producer_ = std::exchange(other.own_producer_, false);
       own_consumer_ = std::exchange(other.own_consumer_, false);
     }
@@ -197,7 +208,8 @@ class StreamHandle {
       alias_ = other.alias_;
       closed_ = false;
       polled_ = false;
-      borrowed_ = false;
+      borrowed_ = other.borrowed_;  // (as the copy constructor)
+      returned_ = false;
     }
     return *this;
   }
@@ -276,6 +288,7 @@ class StreamHandle {
   bool task_consumer_ = false;  // consumer_ is a consumer task's place
   bool polled_ = false;         // this handle polled (its place is its own, not a task's)
   bool borrowed_ = false;       // a worker's handle: slot and place are the master's to end
+  bool returned_ = false;       // borrowed, and its task returned (finish_task passed)
   bool own_producer_ = false;   // borrowed, and producer_ was opened by this handle (it ends it)
   bool own_consumer_ = false;   // borrowed, and consumer_ was opened by this handle (it ends it)
   std::string lost_;            // an element its last poll found lost: the next poll throws it

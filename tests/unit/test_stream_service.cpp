@@ -17,6 +17,7 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -1369,4 +1370,122 @@ TEST_P(StreamServiceTest, ARetryOfATaskWhoseHandleOpenedASlotPublishesUnderItOnc
   // (Before: 1, 2, 1, 2, 3, and the stream never closed: the first slot stayed open.)
   EXPECT_EQ(drain(stream).got, (std::vector<int>{1, 2, 3}));
   EXPECT_TRUE(stream.is_closed());
+}
+
+// A worker's handle whose task body threw (no finish_task: StreamSlot::finish runs only
+// when the task returned) leaves the place it opened to the master's end of its task, so
+// the retry polls with it from what the failed attempt had not finished with.
+TEST_P(StreamServiceTest, ARetryOfAProducerThatPollsItsOwnStreamGetsWhatItsThrowingAttemptTook) {
+  ObjectStream<int> stream("service-own-place-throw", compss::at_least_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  StreamTicket retry = pcopy.ticket();
+  retry.port = 1;
+  stream.publish(std::vector<int>{1, 2, 3});
+  stream.close();
+  {
+    auto failed = ObjectStream<int>::from_ticket(first);
+    (void)failed.poll(1.0);  // a producer that polls: a place of its own
+  }  // its body threw: the handle goes without finish_task
+  std::vector<int> got;
+  {
+    auto again = ObjectStream<int>::from_ticket(retry);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (got.size() < 3 && std::chrono::steady_clock::now() < deadline) {
+      for (int v : again.poll(0.05)) got.push_back(v);
+    }
+    again.finish_task();
+  }
+  pcopy.end_task(true, {});
+  // (Before: the removed place came back to the retry, its polls got nothing.)
+  EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
+}
+
+// A stream_in task that publishes and throws: its slot stays open for its retry, which
+// publishes under it (matched by position), not under a new slot after a clean close.
+TEST_P(StreamServiceTest, ARetryOfAConsumerThatPublishedAndThrewPublishesUnderItsSlotOnce) {
+  ObjectStream<int> stream("service-own-slot-throw", compss::at_most_once, 16);
+  auto [ccopy, first] = task_ticket(stream, false);
+  stream.close();
+  {
+    auto failed = ObjectStream<int>::from_ticket(first);
+    with_publishes_answered([&] { failed.publish(std::vector<int>{1, 2}); });
+  }  // its body threw: the handle goes without finish_task
+  EXPECT_FALSE(stream.is_closed());  // (before: closed cleanly by the failed attempt)
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<int>::from_ticket(retry);
+    again.publish(std::vector<int>{1, 2, 3});  // the same sequence, from the start
+    again.finish_task();
+  }
+  ccopy.end_task(true, {});
+  // (Before: 1, 2, 1, 2, 3.)
+  EXPECT_EQ(drain(stream).got, (std::vector<int>{1, 2, 3}));
+  EXPECT_TRUE(stream.is_closed());
+}
+
+// A copy of a worker's handle that publishes shares the task's slot; its end must not
+// close it while the task (the original handle) still runs.
+TEST_P(StreamServiceTest, ACopyOfAWorkersHandleDoesNotCloseTheTasksSlotWhenItGoes) {
+  ObjectStream<int> stream("service-own-slot-copy", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  stream.close();
+  std::optional<ObjectStream<int>> w(ObjectStream<int>::from_ticket(cticket));
+  {
+    ObjectStream<int> copy = *w;
+    with_publishes_answered([&] { copy.publish(5); });
+  }
+  std::vector<int> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (got.empty() && std::chrono::steady_clock::now() < deadline) {
+    for (int v : stream.poll(0.05)) got.push_back(v);
+  }
+  // (Before: the copy closed the task's slot, the stream looked closed with 6 to come.)
+  EXPECT_FALSE(stream.is_closed());
+  w->publish(6);
+  w->finish_task();
+  w.reset();  // the task returned
+  ccopy.end_task(true, {});
+  for (int v : drain(stream).got) got.push_back(v);
+  EXPECT_EQ(got, (std::vector<int>{5, 6}));
+  EXPECT_TRUE(stream.is_closed());
+}
+
+// Two calls of add_consumer_for for one owner at once get one place (an orphan would pin
+// an at_least_once log for good).
+TEST(StreamChannelOwned, ConcurrentPlacesForOneOwnerAreOnePlace) {
+  for (int round = 0; round < 500; ++round) {  // (a few ms each: threads start)
+    compss::detail::StreamChannel channel(1, typeid(int), compss::at_least_once, 4, true);
+    const std::uint64_t owner = channel.add_producer();
+    std::uint64_t a = 0, b = 0;
+    std::atomic<int> ready{0};
+    auto open = [&](std::uint64_t& place) {
+      ready.fetch_add(1);
+      while (ready.load() < 2) {
+      }
+      place = channel.add_consumer_for(owner);
+    };
+    std::thread t1(open, std::ref(a));
+    std::thread t2(open, std::ref(b));
+    t1.join();
+    t2.join();
+    ASSERT_EQ(a, b) << "round " << round;
+  }
+}
+
+// A place a worker's handle opened and removed itself is gone for its owner too: the
+// task's next attempt gets a place that exists and takes elements.
+TEST(StreamChannelOwned, APlaceRemovedByItsHandleIsNotGivenToTheNextAttempt) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_least_once, 4, true);
+  const std::uint64_t owner = channel.add_producer();
+  const std::uint64_t first = channel.add_consumer_for(owner);
+  channel.remove_consumer(first, false, {});
+  const std::uint64_t second = channel.add_consumer_for(owner);
+  EXPECT_NE(second, first);  // (before: the removed place, which has no cursor)
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(7)};
+  channel.publish(items);
+  auto got = channel.poll(second, 1.0);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(*static_cast<int*>(got[0].get()), 7);
+  channel.close(owner, {});
 }

@@ -265,6 +265,24 @@ class StreamChannel final : public StreamPort {
   /// starts at the oldest element the log still holds.
   std::uint64_t add_consumer(bool task) override {
     std::lock_guard lock(mutex_);
+    return add_consumer_locked(task);
+  }
+
+  /// The consumer place a worker's handle opens for the task holding `owner` (its
+  /// producer slot): an earlier attempt's while it is still there, else a new one (see
+  /// add_producer_for). It is removed with its owner. (One lock for the lookup and the
+  /// add: two calls at once get one place, not an orphan that pins the log.)
+  std::uint64_t add_consumer_for(std::uint64_t owner) {
+    std::lock_guard lock(mutex_);
+    auto it = owned_places_.find(owner);
+    if (it != owned_places_.end()) return it->second;
+    const std::uint64_t place = add_consumer_locked(false);
+    owned_places_[owner] = place;
+    return place;
+  }
+
+ private:
+  std::uint64_t add_consumer_locked(bool task) {
     if (task) {
       ++consumer_tasks_;
       abandoned_.clear();  // a new consumer task takes elements again
@@ -274,20 +292,7 @@ class StreamChannel final : public StreamPort {
     return id;
   }
 
-  /// The consumer place a worker's handle opens for the task holding `owner` (its
-  /// producer slot): an earlier attempt's while it is still there, else a new one (see
-  /// add_producer_for). It is removed with its owner.
-  std::uint64_t add_consumer_for(std::uint64_t owner) {
-    {
-      std::lock_guard lock(mutex_);
-      auto it = owned_places_.find(owner);
-      if (it != owned_places_.end()) return it->second;
-    }
-    const std::uint64_t place = add_consumer(false);
-    std::lock_guard lock(mutex_);
-    owned_places_[owner] = place;
-    return place;
-  }
+ public:
 
   /// A place taken by the program's handle now belongs to a consumer task.
   void count_consumer_task() override {
@@ -528,6 +533,9 @@ class StreamChannel final : public StreamPort {
   // the buffer's front, in order, for the other consumers.
   void remove_consumer_locked(std::uint64_t consumer) {
     consumers_.erase(consumer);
+    // A place a worker's handle opened, removed by that handle: its task's retry must get
+    // a place that exists (add_consumer_for), not this one.
+    std::erase_if(owned_places_, [&](const auto& owned) { return owned.second == consumer; });
     return_unconfirmed_locked(consumer);
     if (auto r = returned_.find(consumer); r != returned_.end()) {
       buffer_.insert(buffer_.begin(), std::make_move_iterator(r->second.begin()),
@@ -546,8 +554,9 @@ class StreamChannel final : public StreamPort {
       owned_slots_.erase(it);
     }
     if (auto it = owned_places_.find(owner); it != owned_places_.end()) {
-      remove_consumer_locked(it->second);
-      owned_places_.erase(it);
+      const std::uint64_t place = it->second;
+      owned_places_.erase(it);  // (before: remove_consumer_locked erases what names `place`)
+      remove_consumer_locked(place);
       trim_locked();
     }
   }
