@@ -360,6 +360,12 @@ std::size_t held_element_count() {
   return held.size();
 }
 
+std::size_t unfetched_element_count() {
+  std::lock_guard lock(held_mutex);
+  return static_cast<std::size_t>(
+      std::count_if(held.begin(), held.end(), [](const auto& e) { return !e.second.fetched; }));
+}
+
 detail::StreamPort::Element make_remote_element(std::string host, std::uint16_t port,
                                                 std::uint64_t key, const detail::ElementCodec* codec,
                                                 std::uint64_t stream, std::uint64_t slot) {

@@ -78,6 +78,9 @@ void drop_held_elements();
 void restart_element_holder();
 /// Elements held now (for tests).
 std::size_t held_element_count();
+/// Elements held now that no consumer fetched yet, what wait_to_hold bounds (for tests; a
+/// fetched at_most_once element stays held until the master releases it).
+std::size_t unfetched_element_count();
 
 // ---- on the master --------------------------------------------------------------------
 

@@ -1206,7 +1206,7 @@ TEST_P(PeerToPeerTest, ALargeElementsProducerStaysWithinTheBoundOfUnfetchedBytes
     auto s = ObjectStream<std::vector<char>>::from_ticket(t);
     for (int i = 0; i < 40; ++i) {
       s.publish(payload(i));
-      most_held = std::max(most_held, compss::net::held_element_count());
+      most_held = std::max(most_held, compss::net::unfetched_element_count());
     }
     s.close();
     while (!consumed.load()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
