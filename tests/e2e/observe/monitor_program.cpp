@@ -31,7 +31,11 @@ void explode(int code) {
 int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : ".";
   long chains[3] = {0, 10, 20};
-  explode(42);  // (first: it runs before the steps take every core and wait)
+  explode(42);
+  // It must fail before the steps take every core and wait: submitted first is not enough
+  // (a 2-core run under load started two steps first, and the failure the test waits for
+  // came only when they gave up, 30 s later).
+#pragma compss barrier
   for (int i = 0; i < 4; ++i)
     for (long& c : chains) step(c, dir + "/go");
 #pragma compss barrier
