@@ -1,40 +1,65 @@
 // The task graph, the summary and the monitor's live timeline told each task event as one
-// observer under one lock (--graph, --summary, --monitor). Installed separately, each was
-// called for every event and took its own lock: with the monitor open a µs task paid
-// about 9 lock/unlock pairs and 21 virtual calls for them; together, one pair per event
-// that any of them keeps (4 for a local task) and one call per event.
-// docs/performance.md, "The monitor's per-task cost".
+// observer under one lock (--graph, --summary, --monitor), and off the task path: a task's
+// events are appended as fixed-size binary records to a lock-free ring
+// (observe/event_ring.hpp), and the group's own thread (or whoever reads them next) takes
+// them out in order, every few milliseconds, and tells the three under their lock. Told
+// directly on the task's thread, they cost a µs task about 6,900 instructions (4 lock
+// pairs, the graph's maps); now the task's thread pays an atomic add and a few stores per
+// event. docs/performance.md, "The monitor's per-task cost".
 #pragma once
 
 #include "core/events.hpp"
+#include "observe/event_ring.hpp"
 #include "observe/monitor.hpp"
 #include "observe/run_summary.hpp"
 #include "observe/task_graph.hpp"
 
+#include <array>
+#include <chrono>
+#include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace compss::rt::observe {
 
 /// Forwards task events to those of `graph`, `summary` and `monitor` that are not null,
 /// all made with the same `mutex` (TaskGraph(mutex), RunSummary(mutex),
-/// MonitorSources::events_mutex): each event takes it once and tells them in turn.
-/// Events none of them keeps under the lock (transfers, activities, lost nodes, the run's
-/// end) go to each through its own member, which locks as it does alone.
+/// MonitorSources::events_mutex).
+///
+/// The common events (a submission named by its spec and outside groups, ready, placed,
+/// started on a node whose name was seen before, ended without an error) are appended to
+/// the ring and told later, in the order they were appended, by the drainer: a thread of
+/// the group that takes the ring every `drain_period`, or a producer that finds the ring
+/// full (it then drains, so memory stays bounded and nothing is dropped). Any other event
+/// (a failure with its message, a barrier, a transfer...) first drains the whole ring
+/// under the lock, then is told directly: the order the runtime told them in is kept.
+/// What the three hold may so lag the run by a drain period; flush() and the run's end
+/// tell everything told so far.
 ///
 /// Thread-safety: events may arrive on any thread. Lock order: `mutex` is a leaf for the
-/// three; the monitor's own lock (failures) is taken after it is released.
+/// three (the drainer takes it; a producer only try_locks it); the monitor's own lock
+/// (failures) is taken after it is released.
 ///
 ///   auto mutex = std::make_shared<std::mutex>();
 ///   auto graph = std::make_shared<TaskGraph>(mutex);
 ///   runtime.events().add(std::make_shared<ObserverGroup>(mutex, graph, summary, monitor));
 class ObserverGroup : public rt::TaskObserver {
  public:
+  /// Records the ring holds by default (48 bytes each with their sequence: 3 MB).
+  static constexpr std::uint32_t default_ring_records = 1u << 16;
+  static constexpr std::chrono::milliseconds drain_period{10};
+
   /// `at_run_end` (if any) runs when the run ends, after the monitor was told.
+  /// `ring_records`: a power of two (tests make it small to wrap it often).
   ObserverGroup(std::shared_ptr<std::mutex> mutex, std::shared_ptr<TaskGraph> graph,
                 std::shared_ptr<RunSummary> summary, std::shared_ptr<Monitor> monitor,
-                std::function<void()> at_run_end = {});
+                std::function<void()> at_run_end = {}, std::uint32_t ring_records = default_ring_records);
+  ~ObserverGroup() override;
 
   void on_submitted(const rt::TaskSubmitted& e) override;
   void on_ready(const rt::TaskReady& e) override;
@@ -47,13 +72,48 @@ class ObserverGroup : public rt::TaskObserver {
   void on_run_ended(const rt::RunEnded& e) override;
   bool reads_submitted_data() const override { return graph_ != nullptr || summary_ != nullptr; }
 
+  /// Tells the three every event told to the group so far (those still in the ring).
+  void flush();
+
  private:
+  /// Nodes whose names the ring's started records refer to by number (others go direct).
+  static constexpr int named_nodes = 64;
+
+  void submitted_locked(const rt::TaskSubmitted& e);
+  void started_locked(const rt::TaskStarted& e);
+  void ended_locked(const rt::TaskEnded& e);
+  /// Tells the event of the ring's records `r[0..n)` (under mutex_).
+  void apply_locked(const TraceRecord* r, std::uint32_t n);
+  /// Takes what the ring holds (under mutex_); with `wait`, also what is being appended.
+  void drain_locked(bool wait) noexcept;
+  /// A producer's wait for room: drains if the lock is free.
+  void make_room() noexcept;
+  template <class Fill>
+  void append(std::uint32_t n, Fill&& fill) {
+    ring_.append(n, fill, [this] { make_room(); });
+  }
+  /// True when node `node` is named `name` in node_names_ (a started record may say it).
+  bool named(int node, std::string_view name) const noexcept;
+  void drain_loop();
+  void stop_drainer();
+
   std::shared_ptr<std::mutex> mutex_;
   std::shared_ptr<TaskGraph> graph_;
   std::shared_ptr<RunSummary> summary_;
   std::shared_ptr<Monitor> monitor_;
   LiveTimeline* timeline_ = nullptr;  ///< the monitor's, or null
   std::function<void()> at_run_end_;
+
+  EventRing ring_;
+  std::array<std::atomic<const std::string*>, named_nodes> node_names_{};  ///< set under mutex_
+  std::vector<std::unique_ptr<std::string>> owned_names_;  ///< (mutex_) every name set, kept
+  std::vector<rt::Dependency> dependencies_;  ///< (mutex_) a submission's, as decoded
+  std::vector<rt::DataAccess> data_;          ///< (mutex_)
+
+  std::mutex drainer_mutex_;  ///< guards stop_ (a leaf)
+  std::condition_variable drainer_wake_;
+  bool stop_ = false;
+  std::thread drainer_;
 };
 
 }  // namespace compss::rt::observe

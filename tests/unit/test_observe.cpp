@@ -557,22 +557,28 @@ TEST(ObserveTaskIndex, AFarIdStaysVisibleOnceTheIndexGrowsPastIt) {
 namespace {
 /// The events of task `id` (type "t<id % 3>", writing its own datum, reading the datum
 /// of the task `lanes` before it) told to `o`; every fifth task fails once and is retried.
-void one_task(rt::TaskObserver& o, std::uint64_t id, std::uint64_t lanes) {
+/// Task types by spec (named by it, as the runtime tells them): a group takes their events
+/// through its ring; told by name alone, directly.
+constexpr detail::TaskSpec spec_types[] = {{"t0", "void t0()", nullptr, 0}, {"t1", "void t1()", nullptr, 0},
+                                           {"t2", "void t2()", nullptr, 0}};
+
+void one_task(rt::TaskObserver& o, std::uint64_t id, std::uint64_t lanes, bool by_spec = false) {
   static const char* names[] = {"t0", "t1", "t2"};
+  const detail::TaskSpec* spec = by_spec ? &spec_types[id % 3] : nullptr;
   const rt::EventTime t = static_cast<rt::EventTime>(id) * 1000;
   std::vector<rt::DataAccess> data{{id, 1, Direction::out, 0}};
   if (id > lanes) data.push_back({id - lanes, 1, Direction::in, 0});
   o.on_activity({rt::Activity::submission, true, t});
-  o.on_submitted({id, names[id % 3], {}, data, t, {}});
+  o.on_submitted({id, spec != nullptr ? spec->name : names[id % 3], {}, data, t, {}, spec});
   o.on_activity({rt::Activity::submission, false, t});
   o.on_ready({id, t + 1});
   unsigned attempt = 1;
   if (id % 5 == 0) {
-    o.on_started({id, attempt, {0, "master", 0}, t + 2});
+    o.on_started({id, attempt, {0, "master", 0}, t + 2, spec});
     o.on_ended({id, rt::TaskOutcome::failed, attempt, true, t + 4, names[id % 3], "E", "boom"});
     ++attempt;
   }
-  o.on_started({id, attempt, {0, "master", 0}, t + 10});
+  o.on_started({id, attempt, {0, "master", 0}, t + 10, spec});
   o.on_ended({id, rt::TaskOutcome::success, attempt, false, t + 10 + static_cast<rt::EventTime>(id % 7)});
 }
 }  // namespace
@@ -602,13 +608,14 @@ std::vector<std::string> attempts_of(const std::string& json) {
 // The graph, the summary and the monitor's timeline as one observer under one lock
 // (observe/observer_group.hpp): events told from several threads at once leave the same
 // counts, summary, timeline and edges as the same events told to each observer alone.
-TEST(ObserverGroup, EventsFromThreadsUnderOneLockEqualTheSeparateObservers) {
+namespace {
+void group_equals_separate_observers(bool by_spec, std::uint32_t ring_records) {
   constexpr std::uint64_t threads = 4, per_thread = 2500, tasks = threads * per_thread;
   auto mutex = std::make_shared<std::mutex>();
   auto graph = std::make_shared<TaskGraph>(mutex);
   auto summary = std::make_shared<RunSummary>(mutex);
   auto monitor = std::make_shared<Monitor>(0, MonitorSources{graph, summary, {}, 100, mutex});
-  ObserverGroup group(mutex, graph, summary, monitor);
+  ObserverGroup group(mutex, graph, summary, monitor, {}, ring_records);
   std::vector<std::thread> pool;
   // Thread k tells tasks k+1, k+1+threads, ...: a task reads the datum of the one before
   // it on the same thread, so each thread's order alone fixes the edges.
@@ -616,9 +623,10 @@ TEST(ObserverGroup, EventsFromThreadsUnderOneLockEqualTheSeparateObservers) {
   for (std::uint64_t k = 0; k < threads; ++k)
     pool.emplace_back([&, k] {
       start.arrive_and_wait();
-      for (std::uint64_t id = k + 1; id <= tasks; id += threads) one_task(group, id, threads);
+      for (std::uint64_t id = k + 1; id <= tasks; id += threads) one_task(group, id, threads, by_spec);
     });
   for (auto& t : pool) t.join();
+  group.flush();  // (what the ring still holds)
 
   auto alone_graph = std::make_shared<TaskGraph>();
   RunSummary alone_summary;
@@ -632,7 +640,7 @@ TEST(ObserverGroup, EventsFromThreadsUnderOneLockEqualTheSeparateObservers) {
     void on_activity(const rt::RuntimeActivity& e) override { for (auto* o : to) o->on_activity(e); }
   } alone;
   alone.to = {alone_graph.get(), &alone_summary, &alone_monitor};
-  for (std::uint64_t id = 1; id <= tasks; ++id) one_task(alone, id, threads);
+  for (std::uint64_t id = 1; id <= tasks; ++id) one_task(alone, id, threads, by_spec);
 
   const GraphCounts c = graph->counts(), a = alone_graph->counts();
   EXPECT_EQ(c.total, tasks);
@@ -685,6 +693,33 @@ TEST(ObserverGroup, EventsFromThreadsUnderOneLockEqualTheSeparateObservers) {
             std::string::npos);
   monitor->on_run_ended({0});
   alone_monitor.on_run_ended({0});
+}
+}  // namespace
+
+TEST(ObserverGroup, EventsFromThreadsUnderOneLockEqualTheSeparateObservers) {
+  group_equals_separate_observers(false, ObserverGroup::default_ring_records);
+}
+
+// Tasks named by their spec go through the group's ring (observe/event_ring.hpp): 4
+// threads append at once into a ring of 64 records, which wraps around ~1,000 times and
+// is often full (the producers then drain it themselves); every event is told once, each
+// task's in order (a started before its submission, or an ended before its start, would
+// leave other counts, edges or open bars).
+TEST(ObserverGroup, EventsThroughASmallRingEqualTheSeparateObservers) {
+  group_equals_separate_observers(true, 64);
+  group_equals_separate_observers(true, ObserverGroup::default_ring_records);
+}
+
+// A run's end tells the three what the ring still holds before the files are written.
+TEST(ObserverGroup, TheRunsEndTellsWhatTheRingHolds) {
+  auto mutex = std::make_shared<std::mutex>();
+  auto graph = std::make_shared<TaskGraph>(mutex);
+  std::uint64_t done_at_end = 0;
+  auto group = std::make_shared<ObserverGroup>(mutex, graph, nullptr, nullptr,
+                                               [&] { done_at_end = graph->counts().by_state[static_cast<int>(TaskState::done)]; });
+  for (std::uint64_t id = 1; id <= 500; ++id) one_task(*group, id, 1, true);
+  group->on_run_ended({0});
+  EXPECT_EQ(done_at_end, 500u);
 }
 
 // A member made with another lock would be told events unguarded: refused.

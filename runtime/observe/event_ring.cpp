@@ -1,0 +1,13 @@
+#include "observe/event_ring.hpp"
+
+#include <stdexcept>
+
+namespace compss::rt::observe {
+
+EventRing::EventRing(std::uint32_t capacity) : mask_(capacity - 1), slots_(new Slot[capacity]) {
+  if (capacity < 2 || (capacity & (capacity - 1)) != 0)
+    throw std::invalid_argument("EventRing: the capacity must be a power of two, at least 2");
+  scratch_.reserve(64);
+}
+
+}  // namespace compss::rt::observe
