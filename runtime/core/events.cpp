@@ -65,13 +65,17 @@ void Observers::remove(const TaskObserver* observer) {
 
 void Observers::publish(std::unique_ptr<const List> next) {
   const bool read = std::any_of(next->begin(), next->end(), [](const auto& o) { return o->reads_submitted_data(); });
-  // The flag is raised before a list that needs it and lowered after one that no longer
-  // does (observers are added before the run: only an event racing with an add may be
-  // built without them).
+  const bool activities =
+      std::any_of(next->begin(), next->end(), [](const auto& o) { return o->reads_submission_activities(); });
+  // The flags are raised before a list that needs them and lowered after one that no
+  // longer does (observers are added before the run: only an event racing with an add
+  // may be built without them).
   if (read) data_read_.store(true, std::memory_order_release);
+  if (activities) activities_read_.store(true, std::memory_order_release);
   // The old list stays in lists_: an event on another thread may still be reading it.
   current_.store(next->empty() ? nullptr : next.get(), std::memory_order_release);
   if (!read) data_read_.store(false, std::memory_order_release);
+  if (!activities) activities_read_.store(false, std::memory_order_release);
   lists_.push_back(std::move(next));
 }
 

@@ -60,6 +60,11 @@ struct TaskSubmitted {
   /// Its task type as compss-cc declared it (constraints...: what it asks of a node);
   /// lives as long as the program. Null when not known.
   const detail::TaskSpec* spec = nullptr;
+  /// When the program's thread began submitting it, which is also when its dependency
+  /// analysis began; the analysis ended at `time`. 0 for a task submitted inside a task
+  /// (no submission activity). An observer that reads these (reads_submission_activities()
+  /// false) needs not be told those three activities one by one.
+  EventTime submission_begin = 0;
 };
 
 /// Every dependency of the task ended: it may be placed now.
@@ -238,6 +243,12 @@ class TaskObserver {
   /// trace): while every installed observer says so, the runtime leaves them empty and
   /// does not build them.
   virtual bool reads_submitted_data() const { return true; }
+  /// False for an observer that takes a submission's begin and its dependency analysis
+  /// from TaskSubmitted::submission_begin and `time` (a trace) or wants neither: while
+  /// every installed observer says so, the runtime tells of each submission only its end
+  /// as an activity (saving three events per task). Barriers, waits and a submission's
+  /// end are told all the same.
+  virtual bool reads_submission_activities() const { return true; }
 };
 
 /// The observers of one runtime. With none installed an event site costs one relaxed
@@ -265,6 +276,10 @@ class alignas(64) Observers {
   /// True when an installed observer reads TaskSubmitted's `data` or `groups`.
   bool submitted_data_read() const noexcept { return data_read_.load(std::memory_order_relaxed); }
 
+  /// True when an installed observer wants a submission's begin and its dependency
+  /// analysis as activities (TaskObserver::reads_submission_activities).
+  bool submission_activities_read() const noexcept { return activities_read_.load(std::memory_order_relaxed); }
+
   void add(std::shared_ptr<TaskObserver> observer);
   void remove(const TaskObserver* observer);
 
@@ -288,6 +303,7 @@ class alignas(64) Observers {
 
   std::atomic<const List*> current_{nullptr};       // the last one, or null when empty
   std::atomic<bool> data_read_{false};              // of current_'s observers
+  std::atomic<bool> activities_read_{false};        // of current_'s observers
   std::mutex mutex_;
   std::vector<std::unique_ptr<const List>> lists_;  // every list published (under mutex_)
 };
@@ -303,11 +319,12 @@ class ActivityScope {
   ActivityScope(const Observers& observers, Activity kind,
                 std::span<const DataAccess> data = {}) noexcept
       : ActivityScope(observers, kind, observers.any() ? event_now() : 0, data) {}
-  /// Begun at `begin` (an event_now() the caller read).
+  /// Begun at `begin` (an event_now() the caller read). Without `tell_begin` only the
+  /// end is told (the begin was told another way: TaskSubmitted::submission_begin).
   ActivityScope(const Observers& observers, Activity kind, EventTime begin,
-                std::span<const DataAccess> data = {}) noexcept
+                std::span<const DataAccess> data = {}, bool tell_begin = true) noexcept
       : observers_(observers.any() ? &observers : nullptr), kind_(kind) {
-    if (observers_ != nullptr)
+    if (observers_ != nullptr && tell_begin)
       observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, true, begin, data});
   }
   ~ActivityScope() {

@@ -40,6 +40,7 @@ class ProgressCounter : public TaskObserver {
   void on_ready(const TaskReady&) override { ready_.fetch_add(1, std::memory_order_relaxed); }
   void on_ended(const TaskEnded& e) override;
   bool reads_submitted_data() const override { return false; }  // (counts only)
+  bool reads_submission_activities() const override { return false; }
 
  private:
   std::function<std::size_t()> slots_;

@@ -64,12 +64,16 @@ void Runtime::submit_impl(TaskBase* t) {
   // Events a few instructions apart share a clock read: the submission and its analysis
   // begin at one time; the analysis ends, the task is submitted (and, with no predecessor,
   // ready) at another.
+  // An observer that reads the submission's begin and its analysis from the submitted
+  // event (the trace, the monitor) is told only the submission's end as an activity.
   std::optional<ActivityScope> submission;
   EventTime begun = 0;
+  bool activities = false;
   if constexpr (observed) {
     if (!tls_in_task) {
       begun = event_now();
-      submission.emplace(events_, Activity::submission, begun);
+      activities = events_.submission_activities_read();
+      submission.emplace(events_, Activity::submission, begun, std::span<const DataAccess>{}, activities);
     }
   }
   t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
@@ -91,7 +95,7 @@ void Runtime::submit_impl(TaskBase* t) {
   {
     std::optional<ActivityScope> analysis;  // (ends after the lock is released)
     if constexpr (observed) {
-      if (submission) analysis.emplace(events_, Activity::dependency_analysis, begun);
+      if (activities) analysis.emplace(events_, Activity::dependency_analysis, begun);
     }
     std::unique_lock lock(registry_mutex_);
     if constexpr (observed) registry_.record_dependencies(dependencies);
@@ -117,7 +121,7 @@ void Runtime::submit_impl(TaskBase* t) {
     join_group(g);
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
-  if constexpr (observed) notify_submitted(t, *dependencies, analysed);
+  if constexpr (observed) notify_submitted(t, *dependencies, begun, analysed);
   if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     // (With predecessors, they ended after the analysis: read the clock again, so that its
     // ready is not before their ends.)
@@ -207,7 +211,7 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
 // ---- task events (core/events.hpp) ------------------------------------------------------
 
 void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>& dependencies,
-                               EventTime time) noexcept {
+                               EventTime submission_begin, EventTime time) noexcept {
   try {
     EventScratch& scratch = tls_scratch;
     std::vector<DataAccess>& data = scratch.data;
@@ -229,7 +233,8 @@ void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>&
         groups.insert(groups.begin(), g->name);
     }
     events_.notify(&TaskObserver::on_submitted,
-                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, time, groups, &t->spec()});
+                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, time, groups, &t->spec(),
+                                 submission_begin});
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }

@@ -189,8 +189,9 @@ class Runtime {
   void submit_impl(TaskBase* task);
   // Task events, called only when events_.any() said observers are installed.
   /// Tell the event with the time `time` (an event_now() read just before; for ready, 0:
-  /// read it now).
-  void notify_submitted(const TaskBase* task, const std::vector<Dependency>& dependencies, EventTime time) noexcept;
+  /// read it now). `submission_begin`: TaskSubmitted's (0 inside a task).
+  void notify_submitted(const TaskBase* task, const std::vector<Dependency>& dependencies,
+                        EventTime submission_begin, EventTime time) noexcept;
   void notify_ready(const TaskBase* task, EventTime time = 0) noexcept;
   /// (`error`: what went wrong, for a failed or timed-out attempt.)
   void notify_ended(const TaskBase* task, TaskOutcome outcome, bool will_retry, EventTime time,

@@ -71,6 +71,8 @@ class ObserverGroup : public rt::TaskObserver {
   void on_node_lost(const rt::NodeLost& e) override;
   void on_run_ended(const rt::RunEnded& e) override;
   bool reads_submitted_data() const override { return graph_ != nullptr || summary_ != nullptr; }
+  /// (the graph draws barriers and waits only)
+  bool reads_submission_activities() const override { return false; }
 
   /// Tells the three every event told to the group so far (those still in the ring).
   void flush();

@@ -11,8 +11,10 @@ namespace {
 
 /// What a record holds (TraceRecord's fields, by kind):
 enum class Kind : std::uint8_t {
-  submitted,      // a task, b its type (flag 0: a TaskSpec*; 1: an index into named_types_), time
+  submitted,      // a task, b its type (flag 0: a TaskSpec*; 1: an index into named_types_), time,
+                  // small 1: a submission_begun record follows its dependencies
   dependency,     // after its task's submitted: a the task waited for, b datum, time its version
+  submission_begun,  // after them: time the program's submission and its analysis began
   ready,          // a task, time
   placed,         // a task, b node, u32 computing units, time
   started,        // a task, u32 attempt, b node << 32 | slot, time
@@ -87,11 +89,14 @@ void TraceRecorder::on_submitted(const TaskSubmitted& e) {
   // can throw, and reserved records left unfilled would read as a submit with no spec.
   const bool by_spec = e.spec != nullptr && e.name.data() == e.spec->name;
   const std::uint64_t type = by_spec ? reinterpret_cast<std::uintptr_t>(e.spec) : intern_type(e.name, e.spec);
-  TraceRecord* r = l.records.reserve(1 + deps);
+  const std::uint32_t begun = e.submission_begin != 0 ? 1 : 0;
+  TraceRecord* r = l.records.reserve(1 + deps + begun);
   if (r == nullptr) return;
   r[0] = record(Kind::submitted, e.task_id, e.time);
   r[0].flag = by_spec ? 0 : 1;
+  r[0].small = static_cast<std::uint8_t>(begun);
   r[0].b = type;
+  if (begun != 0) r[1 + deps] = record(Kind::submission_begun, 0, e.submission_begin);
   for (std::uint32_t i = 0; i < deps; ++i) {
     const Dependency& d = e.dependencies[i];
     r[1 + i] = record(Kind::dependency, d.task_id, static_cast<std::int64_t>(d.version));
@@ -150,6 +155,9 @@ void TraceRecorder::on_transfer(const DataTransferred& e) {
 }
 
 void TraceRecorder::on_activity(const RuntimeActivity& e) {
+  // A submission's begin and its analysis come with its submitted event (submission_begin),
+  // also when another observer has them told as activities.
+  if ((e.kind == Activity::submission && e.begin) || e.kind == Activity::dependency_analysis) return;
   if (TraceRecord* r = log().records.reserve(1)) {
     *r = record(Kind::activity, 0, e.time);
     r->small = static_cast<std::uint8_t>(e.kind);
@@ -224,6 +232,13 @@ TraceEvents TraceRecorder::take() {
           waiting = r.a;
           out.submitted.push_back({r.a, type_of_record(r), r.time});
           break;
+        case Kind::submission_begun: {  // (what the runtime tells other observers as three activities)
+          const EventTime analysed = out.submitted.back().time;
+          out.activities.push_back({Activity::submission, true, r.time});
+          out.activities.push_back({Activity::dependency_analysis, true, r.time});
+          out.activities.push_back({Activity::dependency_analysis, false, analysed});
+          break;
+        }
         case Kind::dependency:
           out.dependency_of.push_back({r.a, r.b, static_cast<std::uint64_t>(r.time)});
           out.dependency_task.push_back(waiting);

@@ -89,6 +89,9 @@ class TraceRecorder : public TaskObserver {
   void on_run_ended(const RunEnded& e) override;
   /// A trace draws edges from dependencies alone: no data accesses, no groups.
   bool reads_submitted_data() const override { return false; }
+  /// A submission's begin and its dependency analysis come with its submitted event (one
+  /// record instead of three events): decoded into the same activities in take().
+  bool reads_submission_activities() const override { return false; }
 
   /// Everything recorded so far, merged and sorted; the recorder is left empty.
   TraceEvents take();

@@ -3,6 +3,7 @@
 // task, waits), and the guarantees every sequence keeps (event_checker.hpp).
 #include "core/runtime.hpp"
 #include "event_checker.hpp"
+#include "observe/trace_recorder.hpp"
 #include "failure_test_support.hpp"
 
 #include <compss/detail/call_task.hpp>
@@ -328,6 +329,74 @@ TEST_F(Events, ASubmissionsEventsShareTheirClockReads) {
   EXPECT_EQ(analysis_ends, submitted);
   EXPECT_EQ(submitted.size(), 3u);
   expect_guarantees();
+}
+
+namespace {
+/// "begin submission@time"... for a submission's activities (the end of one excepted).
+std::vector<std::string> submission_activities(const std::vector<compss::rt::RuntimeActivity>& all) {
+  using compss::rt::Activity;
+  std::vector<std::string> out;
+  for (const auto& a : all) {
+    if ((a.kind == Activity::submission && a.begin) || a.kind == Activity::dependency_analysis)
+      out.push_back(std::string(a.begin ? "begin " : "end ") + compss::rt::to_string(a.kind) + "@" + std::to_string(a.time));
+  }
+  return out;
+}
+}  // namespace
+
+// A trace takes a submission's begin and its dependency analysis from the submitted event
+// (TaskSubmitted::submission_begin: one record instead of three events) and decodes them
+// into the activities an observer that reads them is told one by one: the same, once.
+TEST_F(Events, ATraceDecodesTheSubmissionActivitiesOthersAreTold) {
+  auto recorder = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  compss::rt::runtime().events().add(recorder);
+  int x = 0;
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  compss::wait_on(x);
+  compss::rt::runtime().events().remove(recorder.get());
+  const std::vector<std::string> told = submission_activities(log->all_activities());
+  EXPECT_EQ(told.size(), 9u);
+  EXPECT_EQ(submission_activities(recorder->take().activities), told);
+  expect_guarantees();
+}
+
+// While no installed observer reads them one by one, the runtime tells of a submission
+// only its end (the trace's cost per task: docs/performance.md, "Traces").
+TEST_F(Events, WithOnlyATraceASubmissionTellsOnlyItsEnd) {
+  compss::rt::runtime().events().remove(log.get());
+  struct Activities : compss::rt::TaskObserver {
+    std::mutex mutex;
+    std::vector<compss::rt::RuntimeActivity> seen;
+    void on_activity(const compss::rt::RuntimeActivity& e) override {
+      std::lock_guard lock(mutex);
+      seen.push_back(e);
+    }
+    bool reads_submission_activities() const override { return false; }
+  };
+  auto recorder = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  auto activities = std::make_shared<Activities>();
+  compss::rt::runtime().events().add(recorder);
+  compss::rt::runtime().events().add(activities);
+  int x = 0;
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  compss::wait_on(x);
+  compss::rt::runtime().events().remove(recorder.get());
+  compss::rt::runtime().events().remove(activities.get());
+  EXPECT_TRUE(submission_activities(activities->seen).empty());
+  const auto ends = std::count_if(activities->seen.begin(), activities->seen.end(), [](const auto& a) {
+    return a.kind == compss::rt::Activity::submission && !a.begin;
+  });
+  EXPECT_EQ(ends, 3);
+  const compss::rt::observe::TraceEvents traced = recorder->take();
+  EXPECT_EQ(submission_activities(traced.activities).size(), 9u);
+  ASSERT_EQ(traced.submitted.size(), 3u);
+  // (the analysis ends when the task is told submitted)
+  std::vector<std::string> ends_at;
+  for (const auto& s : traced.submitted) ends_at.push_back("end dependency analysis@" + std::to_string(s.time));
+  std::vector<std::string> analysis_ends;
+  for (const std::string& a : submission_activities(traced.activities))
+    if (a.starts_with("end ")) analysis_ends.push_back(a);
+  EXPECT_EQ(analysis_ends, ends_at);
 }
 
 // A start (and a placement) carries its task's spec: an observer that types what runs (the
