@@ -27,11 +27,13 @@ using TaskRecord = TaskRequest;
 using NodeSet = sched::NodeSet;
 
 /// Copies of a datum some workers may drop: versions <= `version` of datum `id`
-/// (DataRelease::all_versions: every version) held by `holders`.
+/// (DataRelease::all_versions: every version; `only_this`: version `version` alone) held
+/// by `holders`.
 struct Drop {
   std::uint64_t id = 0;
   std::uint64_t version = 0;
   NodeSet holders;
+  bool only_this = false;
 };
 
 /// The registry's identity of a version (core/registry.hpp: the datum's id, and the

@@ -60,9 +60,15 @@ class FakeWorkers final : public DataLinks {
 
   std::string data_address(int node) const override { return "w" + std::to_string(node); }
   bool shares_files(int) const override { return true; }
-  void release(int node, std::uint64_t id, std::uint64_t version) noexcept override {
+  void release(int node, std::uint64_t id, std::uint64_t version, bool only_this) noexcept override {
     std::lock_guard lock(mutex_);
     releases.push_back({node, id, version});
+    if (only_this) exact_releases.push_back({node, id, version});
+    // As WorkerStore::release: versions up to `version`, or that one alone.
+    auto s = stores_.find(node);
+    if (s == stores_.end()) return;
+    auto first = s->second.lower_bound({id, only_this ? version : 0});
+    s->second.erase(first, s->second.upper_bound({id, version}));
   }
   bool fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,
              const compss::detail::SinkFactory&,
@@ -157,6 +163,11 @@ class FakeWorkers final : public DataLinks {
     std::lock_guard lock(mutex_);
     stores_.erase(node);
   }
+  /// Whether worker `node` stores (id, version).
+  bool stores(int node, std::uint64_t id, std::uint64_t version) {
+    std::lock_guard lock(mutex_);
+    return get(node, id, version).has_value();
+  }
   /// Worker `node` drops its copy of (id, version), as over its data memory budget.
   void drop_copy(int node, std::uint64_t id, std::uint64_t version) {
     std::lock_guard lock(mutex_);
@@ -164,6 +175,8 @@ class FakeWorkers final : public DataLinks {
   }
 
   std::vector<std::tuple<int, std::uint64_t, std::uint64_t>> releases;
+  /// The releases of one version alone (DataRelease::from_version == version).
+  std::vector<std::tuple<int, std::uint64_t, std::uint64_t>> exact_releases;
   std::atomic<int> calls{0};
   /// {computing_units, gpus} of each call() (remakes), in order.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> called_units;
@@ -172,7 +185,7 @@ class FakeWorkers final : public DataLinks {
   std::vector<RegistryName> fetched_names;
 
  private:
-  std::optional<int> get(int node, std::uint64_t id, std::uint64_t version) {
+  std::optional<int> get(int node, std::uint64_t id, std::uint64_t version) const {
     auto s = stores_.find(node);
     if (s == stores_.end()) return std::nullopt;
     auto v = s->second.find({id, version});
@@ -381,16 +394,22 @@ TEST_F(DataPlaneTest, AnUnrecordedReplicasOutputsAreReleased) {
   EXPECT_EQ(holders(id, 2), nodes({2}));
 }
 
-// The call's outputs were never recorded (it failed or timed out): a release of the
-// unrecorded output would drop the current version there too, here its only copy.
+// The call's outputs were never recorded (it failed or timed out): a release "up to" the
+// unrecorded output would drop the current version there too, here its only copy; that
+// version alone is released (before, it stayed on the worker until the datum was
+// forgotten, and the same version made again elsewhere could be read from it).
 TEST_F(DataPlaneTest, DiscardingUnrecordedOutputsKeepsTheCurrentVersion) {
   int x = 1;
   const std::uint64_t id = made_on(x, 1);
   FakeTask replica(inc_spec, {object(x, Direction::inout)});
   run_unrecorded(replica, 1);
+  ASSERT_TRUE(workers.stores(1, id, 2));
   const std::pair<std::uint64_t, std::uint64_t> made[] = {{id, 2}};
   data.discard_outputs(1, made);
-  EXPECT_EQ(workers.releases_to(1, id, 2), 0u);
+  EXPECT_EQ(workers.exact_releases,
+            (std::vector<std::tuple<int, std::uint64_t, std::uint64_t>>{{1, id, 2}}));
+  EXPECT_FALSE(workers.stores(1, id, 2));  // the unrecorded output is gone
+  EXPECT_TRUE(workers.stores(1, id, 1));   // the current version stays
   EXPECT_EQ(holders(id, 1), nodes({1}));
   FakeTask use(read_spec, {object(x, Direction::in)});
   const TaskRequest to_1 = run_on(use, 1);

@@ -167,7 +167,7 @@ void DataPlane::evicted(int n, const DataEvicted& dropped) {
 void DataPlane::release(const Drop& drop) {
   const NodeSet& h = drop.holders;
   for (auto n = h.next(1); n != NodeSet::npos; n = h.next(n + 1)) {
-    links_.release(static_cast<int>(n), drop.id, drop.version);
+    links_.release(static_cast<int>(n), drop.id, drop.version, drop.only_this);
   }
 }
 
@@ -558,16 +558,16 @@ void DataPlane::discard_outputs(int n,
   {
     std::lock_guard data(data_mutex_);
     for (auto [id, version] : outputs) {
-      // A release drops every version up to the one named. When the call's outputs were
-      // not recorded (it failed or timed out), the datum's current version is older, and
-      // `n` may hold its last copy: that release is skipped. The unrecorded version then
-      // stays on `n` (a leak until the datum is forgotten; see docs/distributed.md,
-      // "Races"), as DataRelease cannot name one version alone.
+      // A release drops every version up to the one named, which also drops the older
+      // copies `n` keeps (superseded by the recorded outputs). When the call's outputs
+      // were not recorded (it failed or timed out), the datum's current version is older,
+      // and `n` may hold its last copy: only the unrecorded version is dropped there.
+      bool only_this = false;
       if (const TrackedDatum* x = directory_.find_id(id); x != nullptr && x->version < version) {
         const VersionInfo* current = directory_.find_version(id, x->version);
-        if (current != nullptr && holds(*current, n)) continue;
+        only_this = current != nullptr && holds(*current, n);
       }
-      drops.push_back({id, version, only(n)});
+      drops.push_back({id, version, only(n), only_this});
     }
   }
   // Released before the call ends, so before any request that reads these versions is

@@ -107,7 +107,7 @@ class DataPlane {
   /// for the recorded versions). Called once the call's outputs are recorded: the release
   /// also drops the versions before them there. Never releases the datum's current
   /// version: when the call's outputs were not recorded and `n` holds the current
-  /// version, that output stays on `n` (DataRelease names "up to" a version only).
+  /// version, only that output is released there (DataRelease::from_version).
   void discard_outputs(int n, std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs);
   /// Worker `n` received the globals `request` carried (it answered).
   void globals_received(const detail::TaskBase& t, int n, const TaskRequest& request);
