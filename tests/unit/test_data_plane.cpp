@@ -211,9 +211,17 @@ struct FakeTask final : TaskBase {
   void run() override {}
 };
 
+/// The registry's id of the datum at `address`, as Registry::access fills a descriptor's
+/// data_id: one per address (the directory is keyed by it).
+std::uint64_t registry_id_of(const void* address) {
+  static std::map<const void*, std::uint64_t> ids;
+  return ids.try_emplace(address, ids.size() + 1).first->second;
+}
+
 ParamDescriptor object(int& x, Direction direction) {
   ParamDescriptor d;
   d.key = DataKey::of(&x);
+  d.data_id = registry_id_of(&x);
   d.object = &x;
   d.vtable = vtable_for<int>();
   d.direction = direction;
@@ -300,10 +308,12 @@ TEST_F(DataPlaneTest, AnOutputStaysOnItsWorkerUntilTheProgramWaitsForIt) {
 }
 
 // A version a task made on a worker carries the registry's identity of that write (the
-// descriptor's data_id and version), whatever the directory's own numbers are; fetches of
-// it name it so (their task events), one by one, many at once, and after lineage made it
-// again. (Before, a separate table in net/remote_events mapped the directory's versions
-// back, learnt only while an observer was installed and cleared when full.)
+// descriptor's data_id, which is the directory's id too, and version), whatever the
+// directory's own version numbers are; fetches of it name it so (their task events), one
+// by one, many at once, and after lineage made it again, which records it under the same
+// (registry id, version). (Before, a separate table in net/remote_events mapped the
+// directory's versions back, learnt only while an observer was installed and cleared
+// when full; and the directory numbered data itself.)
 TEST_F(DataPlaneTest, AVersionATaskMadeCarriesTheRegistrysName) {
   int x = 1, y = 5;
   auto registry_write = [](int& v, std::uint64_t id, std::uint64_t version) {
@@ -317,7 +327,7 @@ TEST_F(DataPlaneTest, AVersionATaskMadeCarriesTheRegistrysName) {
   FakeTask inc_y(inc_spec, {registry_write(y, 43, 2)});
   run_on(inc_y, 1);
   const std::uint64_t x_id = id_of(x);
-  ASSERT_NE(x_id, 42u);  // the directory's own id, which workers store it under
+  ASSERT_EQ(x_id, 42u);  // the registry's id: workers store it under it
   data.inspect([&](const DataDirectory& d) {
     const VersionInfo* info = d.find_version(x_id, 1);
     ASSERT_NE(info, nullptr);
@@ -343,6 +353,29 @@ TEST_F(DataPlaneTest, AVersionATaskMadeCarriesTheRegistrysName) {
   ASSERT_EQ(workers.fetched_names.size(), 1u);
   EXPECT_EQ(workers.fetched_names[0].data_id, 43u);
   EXPECT_EQ(workers.fetched_names[0].version, 3u);
+  const std::uint64_t y_latest = data.inspect([&](const DataDirectory& d) {
+    return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&y))->version;
+  });
+  EXPECT_EQ(holders(43, y_latest), nodes({2}));  // the remade version, under the registry's id
+}
+
+// The registry renumbered a datum (delete_object, in_delete) whose latest version lives
+// only on a worker: the next request brings that value to the master first, then the
+// master's object is the new datum's first version, under the registry's new id; the old
+// datum's copies are released.
+TEST_F(DataPlaneTest, ADatumTheRegistryRenumberedStartsFromTheMastersObject) {
+  int x = 1;
+  const std::uint64_t old_id = made_on(x, 1);  // x == 2 only on worker 1
+  ParamDescriptor renamed = object(x, Direction::in);
+  renamed.data_id = old_id + 1000;  // the registry's next id for x
+  FakeTask use(read_spec, {renamed});
+  const TaskRequest sent = run_on(use, 2);
+  EXPECT_EQ(sent.params[0].data_id, old_id + 1000);
+  ASSERT_TRUE(sent.params[0].has_value);  // from the master, which fetched it
+  EXPECT_EQ(value_of<int>(sent.params[0].value), 2);
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(workers.releases_to(1, old_id, DataRelease::all_versions), 1u);
+  EXPECT_EQ(id_of(x), old_id + 1000);
 }
 
 TEST_F(DataPlaneTest, AReaderElsewhereIsToldTheHolderAndEachOldCopyIsReleasedOnce) {
@@ -566,6 +599,7 @@ TEST_F(DataPlaneTest, AnAddressReusedByAnotherTypeReleasesTheOldDatum) {
   memory.d = 2.5;
   ParamDescriptor d;
   d.key = DataKey::of(&memory.d);
+  d.data_id = registry_id_of(&memory.d);  // (the registry does not see the int die)
   d.object = &memory.d;
   d.vtable = vtable_for<double>();
   d.direction = Direction::in;
@@ -574,7 +608,10 @@ TEST_F(DataPlaneTest, AnAddressReusedByAnotherTypeReleasesTheOldDatum) {
   TaskRequest request;
   ASSERT_TRUE(data.build_request(&reader, 2, request, true));
   EXPECT_EQ(workers.releases_to(1, old_id, DataRelease::all_versions), 1u);
-  EXPECT_NE(request.params[0].data_id, old_id);  // a new datum
+  // A new datum under the same registry id (the registry saw the same address), at a
+  // version the old one never named: no worker or lineage record confuses the two.
+  EXPECT_EQ(request.params[0].data_id, old_id);
+  EXPECT_EQ(request.params[0].version, 1u);
   EXPECT_EQ(value_of<double>(request.params[0].value), 2.5);
 }
 
@@ -587,6 +624,7 @@ TEST_F(DataPlaneTest, AnAddressReusedWhileTheLatestLivesOnAWorkerIsAClearError) 
   run_on(inc, 1);  // the int's latest version lives only on worker 1
   ParamDescriptor d;
   d.key = DataKey::of(&memory.d);
+  d.data_id = registry_id_of(&memory.d);  // (the registry does not see the int die)
   d.object = &memory.d;
   d.vtable = vtable_for<double>();
   d.direction = Direction::in;
