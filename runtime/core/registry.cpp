@@ -4,6 +4,7 @@
 #include "core/graph.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace compss::rt {
 
@@ -291,22 +292,19 @@ void Registry::release_all(Datum& d) {
 }
 
 void Registry::prune() {
-  for (auto it = objects_.begin(); it != objects_.end();) {
-    if (idle(it->second)) {
+  // An idle datum's tasks are let go; with keep_identities_ its (id, version) stays.
+  auto prune_in = [this](auto& data) {
+    for (auto it = data.begin(); it != data.end();) {
+      if (!idle(it->second)) {
+        ++it;
+        continue;
+      }
       release_all(it->second);
-      it = objects_.erase(it);
-    } else {
-      ++it;
+      it = keep_identities_ ? std::next(it) : data.erase(it);
     }
-  }
-  for (auto it = files_.begin(); it != files_.end();) {
-    if (idle(it->second)) {
-      release_all(it->second);
-      it = files_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  };
+  prune_in(objects_);
+  prune_in(files_);
   prune_at_ = std::max(min_prune, 2 * size());
 }
 

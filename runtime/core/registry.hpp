@@ -93,6 +93,13 @@ class Registry {
     return d == nullptr || idle(*d);
   }
 
+  /// Master-worker runs: prune lets go of an idle datum's tasks but keeps its id and
+  /// version, so a datum keeps one identity for the whole run (the cluster's directory
+  /// names the workers' copies and its lineage by it: docs/architecture.md, "Data
+  /// identity"); only delete_*/in_delete start a new datum. Off (the default), prune
+  /// forgets idle data and their next access gets a new id. Set before the first access.
+  void keep_identities(bool keep) noexcept { keep_identities_ = keep; }
+
   /// Drops data whose tasks have all finished, if the registry has grown enough.
   void maybe_prune() {
     if (objects_.size() + files_.size() >= prune_at_) prune();
@@ -129,6 +136,7 @@ class Registry {
   std::unordered_map<std::string, Datum, StringHash, std::equal_to<>> files_;
   std::uint64_t next_id_ = 1;
   std::size_t prune_at_ = min_prune;
+  bool keep_identities_ = false;
   std::vector<Dependency>* record_ = nullptr;
   static constexpr std::size_t min_prune = 4096;
 };

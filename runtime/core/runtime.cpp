@@ -36,6 +36,7 @@ Runtime::Runtime(unsigned threads, bool progress, const BackendFactory& make_bac
     : watchdog_([this](TaskBase* t, double time_out) { on_time_out(t, time_out); }), executor_(threads, *this) {
   backend_ = make_backend(*this, executor_);
   all_local_ = backend_->all_local();
+  registry_.keep_identities(!all_local_);  // the cluster names workers' copies by them
   master_name_ = backend_->node_name(0);
   if (progress) {
     // The counts come from task events; what runs is capped by the run's task slots.

@@ -5,16 +5,36 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
 namespace compss::net {
 
+void DataDirectory::start(TrackedDatum& t, std::uint64_t data_id) {
+  if (data_id == 0) {
+    throw std::logic_error("compss: a datum the cluster tracks has no registry id");
+  }
+  t.id = data_id;
+  // After the versions an earlier datum under this id made (forgotten, its lineage kept).
+  auto after = versions_.lower_bound({data_id + 1, 0});
+  if (after != versions_.begin() && std::prev(after)->first.id == data_id) {
+    t.version = std::prev(after)->first.v + 1;
+  }
+  t.master_version = t.version;
+}
+
 TrackedDatum& DataDirectory::track(const detail::ParamDescriptor& d) {
   auto [it, created] = by_address_.try_emplace(d.key.address);
   TrackedDatum& t = it->second;
   if (created) {
-    t.id = next_id_++;
+    try {
+      start(t, d.data_id);
+    } catch (...) {
+      by_address_.erase(it);
+      throw;
+    }
     t.address = d.key.address;
     address_of_[t.id] = t.address;
   }
@@ -125,11 +145,16 @@ TrackedDatum* DataDirectory::find_id(std::uint64_t id) {
   return file == path_of_.end() ? nullptr : find_file(file->second);
 }
 
-TrackedDatum& DataDirectory::track_file(const std::string& path) {
+TrackedDatum& DataDirectory::track_file(const std::string& path, std::uint64_t data_id) {
   auto [it, created] = by_path_.try_emplace(path);
   TrackedDatum& t = it->second;
   if (created) {
-    t.id = next_id_++;
+    try {
+      start(t, data_id);
+    } catch (...) {
+      by_path_.erase(it);
+      throw;
+    }
     t.path = path;
     path_of_[t.id] = path;
   }
@@ -177,20 +202,33 @@ NodeSet DataDirectory::master_wrote(TrackedDatum& d) {
   return holders;
 }
 
-Drop DataDirectory::forget(std::uintptr_t address) {
-  auto it = by_address_.find(address);
-  if (it == by_address_.end()) return {};
-  Drop gone{.id = it->second.id, .version = DataRelease::all_versions, .holders = {}};
+Drop DataDirectory::drop_all_versions(std::uint64_t id) {
+  Drop gone{.id = id, .version = DataRelease::all_versions, .holders = {}};
   // The versions' producers stay: other versions' lineage may need to make them again.
-  for (auto v = versions_.lower_bound({gone.id, 0}); v != versions_.end() && v->first.id == gone.id;
-       ++v) {
+  for (auto v = versions_.lower_bound({id, 0}); v != versions_.end() && v->first.id == id; ++v) {
     const NodeSet& held = v->second.holders;
     for (auto n = held.next(0); n != NodeSet::npos; n = held.next(n + 1)) gone.holders.insert(n);
     v->second.holders.clear();
   }
-  address_of_.erase(gone.id);
-  by_address_.erase(it);
   return gone;
+}
+
+template <class Data, class KeyOf>
+Drop DataDirectory::forget_in(Data& data, KeyOf& key_of, const typename Data::key_type& key) {
+  auto it = data.find(key);
+  if (it == data.end()) return {};
+  Drop gone = drop_all_versions(it->second.id);
+  key_of.erase(gone.id);
+  data.erase(it);
+  return gone;
+}
+
+Drop DataDirectory::forget(std::uintptr_t address) {
+  return forget_in(by_address_, address_of_, address);
+}
+
+Drop DataDirectory::forget_file(const std::string& path) {
+  return forget_in(by_path_, path_of_, path);
 }
 
 void DataDirectory::drop_node(int n) {

@@ -27,17 +27,20 @@ using TaskRecord = TaskRequest;
 using NodeSet = sched::NodeSet;
 
 /// Copies of a datum some workers may drop: versions <= `version` of datum `id`
-/// (DataRelease::all_versions: every version) held by `holders`.
+/// (DataRelease::all_versions: every version; `only_this`: version `version` alone) held
+/// by `holders`.
 struct Drop {
   std::uint64_t id = 0;
   std::uint64_t version = 0;
   NodeSet holders;
+  bool only_this = false;
 };
 
 /// The registry's identity of a version (core/registry.hpp: the datum's id, and the
-/// version the access of the task that made it was given), the one task events use. The
-/// directory's own ids and versions are what workers store values under; a version a task
-/// made carries its registry name here, so nothing else translates one into the other.
+/// version the access of the task that made it was given), the one task events use. A
+/// datum's directory id is the registry's id; its versions are still the directory's own
+/// (they count writes on the master the registry does not), so a version a task made
+/// carries the registry's version here, and nothing else translates one into the other.
 struct RegistryName {
   std::uint64_t data_id = 0;  ///< 0: not named (a version the master's object made)
   std::uint64_t version = 0;
@@ -81,8 +84,13 @@ struct TrackedDatum {
 
 class DataDirectory {
  public:
-  /// The datum of a tracked parameter (address key), created at version 0 held by the
-  /// master. Learns where to load values on the master from the first descriptor that can.
+  /// The datum of a tracked parameter (address key), keyed by the registry's id
+  /// (`d.data_id`, which must be set: Registry::access), created held by the master at
+  /// the first version its id has not named yet (0, or after those of an earlier datum
+  /// the directory forgot at that id, whose lineage stays). Learns where to load values on
+  /// the master from the first descriptor that can. A datum tracked at d's address under
+  /// another id (the registry renumbered it: delete_*, in_delete) is the caller's to
+  /// forget first (`renumbered`).
   /// Throws compss::Error for an array section whose length or element type differs from
   /// the one the datum was first sent as (its versions could not be loaded back).
   TrackedDatum& track(const detail::ParamDescriptor& d);
@@ -117,9 +125,18 @@ class DataDirectory {
   Drop forget_other_type(const detail::ParamDescriptor& d);
   TrackedDatum* find(std::uintptr_t address);
   TrackedDatum* find_id(std::uint64_t id);
-  /// The datum of a file (by its normalised path), created at version 0 held by the master.
-  TrackedDatum& track_file(const std::string& path);
+  /// Whether `t` is tracked under another id than the registry's `data_id` (the registry
+  /// renumbered the datum: delete_*, in_delete): the caller forgets it (forget,
+  /// forget_file), once the master holds its latest version, and tracks it again.
+  static bool renumbered(const TrackedDatum& t, std::uint64_t data_id) noexcept {
+    return data_id != 0 && t.id != data_id;
+  }
+  /// The datum of a file (by its normalised path) under the registry's id `data_id`,
+  /// created held by the master as track() does.
+  TrackedDatum& track_file(const std::string& path, std::uint64_t data_id);
   TrackedDatum* find_file(const std::string& path);
+  /// Forgets the datum of the file at `path`, as forget() does an object's.
+  Drop forget_file(const std::string& path);
   /// Every tracked file.
   std::vector<TrackedDatum*> files();
 
@@ -162,13 +179,21 @@ class DataDirectory {
   };
   /// False when `d` or the datum is an array section and the other is not that section.
   static bool same_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept;
+  /// A new datum `t` under the registry's id `data_id`: its first version is one the id
+  /// has not named (see track()). Throws std::logic_error for id 0.
+  void start(TrackedDatum& t, std::uint64_t data_id);
+  /// The copies of every version of `id` that workers hold, which then hold none.
+  Drop drop_all_versions(std::uint64_t id);
+  /// Forgets the datum at `key` in `data` (by_address_ or by_path_) and its entry in
+  /// `key_of` (address_of_ or path_of_); returns its copies (drop_all_versions).
+  template <class Data, class KeyOf>
+  Drop forget_in(Data& data, KeyOf& key_of, const typename Data::key_type& key);
 
   std::map<std::uintptr_t, TrackedDatum> by_address_;
   std::unordered_map<std::uint64_t, std::uintptr_t> address_of_;
   std::map<std::string, TrackedDatum> by_path_;
   std::unordered_map<std::uint64_t, std::string> path_of_;
   std::map<VersionKey, VersionInfo> versions_;
-  std::uint64_t next_id_ = 1;
 };
 
 }  // namespace compss::net

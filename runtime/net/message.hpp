@@ -305,15 +305,19 @@ struct Shutdown {
   template <class A> void serialize(A&) {}
 };
 
-/// Tells a worker to drop every stored version of `data_id` up to and including
-/// `version` (all_versions: every version).
+/// Tells a worker to drop every stored version of `data_id` from `from_version` up to and
+/// including `version` (all_versions: every version). `from_version` 0: every version up
+/// to `version`; `from_version == version`: that version alone (an unrecorded replica
+/// output beside the datum's current version, which must stay).
 ///
 ///   endpoint.send(DataRelease{.data_id = 4, .version = DataRelease::all_versions});
+///   endpoint.send(DataRelease{.data_id = 4, .version = 3, .from_version = 3});  // only 3
 struct DataRelease {
   static constexpr std::uint64_t all_versions = ~std::uint64_t{0};
   std::uint64_t data_id = 0;
   std::uint64_t version = 0;
-  template <class A> void serialize(A& ar) { ar(data_id, version); }
+  std::uint64_t from_version = 0;  // (new, version to bump)
+  template <class A> void serialize(A& ar) { ar(data_id, version, from_version); }
 };
 
 /// One version of a datum: (data id, version).

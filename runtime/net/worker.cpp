@@ -458,7 +458,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
           return;
         }
         if (auto* d = std::get_if<DataRelease>(&m)) {
-          if (options.store != nullptr) options.store->release(d->data_id, d->version);
+          if (options.store != nullptr) options.store->release(d->data_id, d->version, d->from_version);
           continue;
         }
         if (auto* probe = std::get_if<ClockProbe>(&m)) {  // sent back below, out of the lock

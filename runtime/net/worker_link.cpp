@@ -150,12 +150,12 @@ CallResult WorkerLink::call(TaskRequest& request) {
   return r;
 }
 
-void WorkerLink::release(std::uint64_t data_id, std::uint64_t version) noexcept {
+void WorkerLink::release(std::uint64_t data_id, std::uint64_t version, bool only_this) noexcept {
   if (!alive()) return;
   try {
     {
       std::lock_guard lock(mutex_);
-      pending_releases_.push_back(DataRelease{data_id, version});
+      pending_releases_.push_back(DataRelease{data_id, version, only_this ? version : 0});
       const auto last = std::chrono::steady_clock::duration(last_answer_.load());
       const bool answering = last.count() != 0 &&
           std::chrono::steady_clock::now().time_since_epoch() - last < release_wait_.load();

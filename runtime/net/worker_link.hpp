@@ -76,14 +76,15 @@ class WorkerLink {
   /// (the request is left as it was sent). Not on the receiver thread.
   CallResult call(TaskRequest& request);
 
-  /// Tells the worker it may drop versions <= `version` of `data_id` (no answer). While
+  /// Tells the worker it may drop versions <= `version` of `data_id` (`only_this`: that
+  /// version alone) (no answer). While
   /// the worker has requests in flight and answers often (its last answer is more recent
   /// than release_wait()), the release waits to go with the next request, after an answer
   /// that leaves the worker idle, or once the worker has not answered for
   /// max(0.1 s, release_wait()), so it costs the worker no wake-up of
   /// its own. To an idle worker, one busy with a long task, or once 256 are waiting,
   /// releases go at once.
-  void release(std::uint64_t data_id, std::uint64_t version) noexcept;
+  void release(std::uint64_t data_id, std::uint64_t version, bool only_this = false) noexcept;
 
   /// How recent the worker's last answer must be for a release to wait (default 5 ms:
   /// a worker running short tasks answers far more often; a long task's memory is not

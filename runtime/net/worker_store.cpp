@@ -50,11 +50,13 @@ WorkerStore::Value WorkerStore::get(std::uint64_t data_id, std::uint64_t version
   return it->second.value;
 }
 
-std::size_t WorkerStore::release(std::uint64_t data_id, std::uint64_t up_to_version) {
+std::size_t WorkerStore::release(std::uint64_t data_id, std::uint64_t up_to_version,
+                                 std::uint64_t from_version) {
   std::vector<Value> dropped;  // freed after the lock is released: a large free is not instant
   std::lock_guard lock(mutex_);
   // Keys are ordered by (id, version): the versions to drop are one contiguous range.
-  auto first = values_.lower_bound({data_id, 0});
+  if (from_version > up_to_version) return 0;
+  auto first = values_.lower_bound({data_id, from_version});
   auto last = values_.upper_bound({data_id, up_to_version});
   for (auto it = first; it != last; ++it) {
     bytes_ -= it->second.value->size();

@@ -73,11 +73,13 @@ class WorkerStore {
   ///   WorkerStore::Value v = store.get(4, 3);
   Value get(std::uint64_t data_id, std::uint64_t version) const;
 
-  /// Drops every version of `data_id` that is <= `up_to_version` (~0 drops all); returns
-  /// how many versions were dropped.
+  /// Drops every version of `data_id` in [from_version, up_to_version] (~0 as the upper
+  /// bound: all from from_version); returns how many versions were dropped.
   ///
   ///   store.release(4, DataRelease::all_versions);
-  std::size_t release(std::uint64_t data_id, std::uint64_t up_to_version);
+  ///   store.release(4, 3, 3);  // version 3 alone
+  std::size_t release(std::uint64_t data_id, std::uint64_t up_to_version,
+                      std::uint64_t from_version = 0);
 
   /// The data memory budget in bytes (0: none) and who is told of evictions (called
   /// without the store's lock, on the thread whose put or unpin evicted). Set before use.

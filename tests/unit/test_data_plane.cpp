@@ -60,9 +60,15 @@ class FakeWorkers final : public DataLinks {
 
   std::string data_address(int node) const override { return "w" + std::to_string(node); }
   bool shares_files(int) const override { return true; }
-  void release(int node, std::uint64_t id, std::uint64_t version) noexcept override {
+  void release(int node, std::uint64_t id, std::uint64_t version, bool only_this) noexcept override {
     std::lock_guard lock(mutex_);
     releases.push_back({node, id, version});
+    if (only_this) exact_releases.push_back({node, id, version});
+    // As WorkerStore::release: versions up to `version`, or that one alone.
+    auto s = stores_.find(node);
+    if (s == stores_.end()) return;
+    auto first = s->second.lower_bound({id, only_this ? version : 0});
+    s->second.erase(first, s->second.upper_bound({id, version}));
   }
   bool fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,
              const compss::detail::SinkFactory&,
@@ -157,6 +163,11 @@ class FakeWorkers final : public DataLinks {
     std::lock_guard lock(mutex_);
     stores_.erase(node);
   }
+  /// Whether worker `node` stores (id, version).
+  bool stores(int node, std::uint64_t id, std::uint64_t version) {
+    std::lock_guard lock(mutex_);
+    return get(node, id, version).has_value();
+  }
   /// Worker `node` drops its copy of (id, version), as over its data memory budget.
   void drop_copy(int node, std::uint64_t id, std::uint64_t version) {
     std::lock_guard lock(mutex_);
@@ -164,6 +175,8 @@ class FakeWorkers final : public DataLinks {
   }
 
   std::vector<std::tuple<int, std::uint64_t, std::uint64_t>> releases;
+  /// The releases of one version alone (DataRelease::from_version == version).
+  std::vector<std::tuple<int, std::uint64_t, std::uint64_t>> exact_releases;
   std::atomic<int> calls{0};
   /// {computing_units, gpus} of each call() (remakes), in order.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> called_units;
@@ -172,7 +185,7 @@ class FakeWorkers final : public DataLinks {
   std::vector<RegistryName> fetched_names;
 
  private:
-  std::optional<int> get(int node, std::uint64_t id, std::uint64_t version) {
+  std::optional<int> get(int node, std::uint64_t id, std::uint64_t version) const {
     auto s = stores_.find(node);
     if (s == stores_.end()) return std::nullopt;
     auto v = s->second.find({id, version});
@@ -198,9 +211,17 @@ struct FakeTask final : TaskBase {
   void run() override {}
 };
 
+/// The registry's id of the datum at `address`, as Registry::access fills a descriptor's
+/// data_id: one per address (the directory is keyed by it).
+std::uint64_t registry_id_of(const void* address) {
+  static std::map<const void*, std::uint64_t> ids;
+  return ids.try_emplace(address, ids.size() + 1).first->second;
+}
+
 ParamDescriptor object(int& x, Direction direction) {
   ParamDescriptor d;
   d.key = DataKey::of(&x);
+  d.data_id = registry_id_of(&x);
   d.object = &x;
   d.vtable = vtable_for<int>();
   d.direction = direction;
@@ -287,10 +308,12 @@ TEST_F(DataPlaneTest, AnOutputStaysOnItsWorkerUntilTheProgramWaitsForIt) {
 }
 
 // A version a task made on a worker carries the registry's identity of that write (the
-// descriptor's data_id and version), whatever the directory's own numbers are; fetches of
-// it name it so (their task events), one by one, many at once, and after lineage made it
-// again. (Before, a separate table in net/remote_events mapped the directory's versions
-// back, learnt only while an observer was installed and cleared when full.)
+// descriptor's data_id, which is the directory's id too, and version), whatever the
+// directory's own version numbers are; fetches of it name it so (their task events), one
+// by one, many at once, and after lineage made it again, which records it under the same
+// (registry id, version). (Before, a separate table in net/remote_events mapped the
+// directory's versions back, learnt only while an observer was installed and cleared
+// when full; and the directory numbered data itself.)
 TEST_F(DataPlaneTest, AVersionATaskMadeCarriesTheRegistrysName) {
   int x = 1, y = 5;
   auto registry_write = [](int& v, std::uint64_t id, std::uint64_t version) {
@@ -304,7 +327,7 @@ TEST_F(DataPlaneTest, AVersionATaskMadeCarriesTheRegistrysName) {
   FakeTask inc_y(inc_spec, {registry_write(y, 43, 2)});
   run_on(inc_y, 1);
   const std::uint64_t x_id = id_of(x);
-  ASSERT_NE(x_id, 42u);  // the directory's own id, which workers store it under
+  ASSERT_EQ(x_id, 42u);  // the registry's id: workers store it under it
   data.inspect([&](const DataDirectory& d) {
     const VersionInfo* info = d.find_version(x_id, 1);
     ASSERT_NE(info, nullptr);
@@ -330,6 +353,29 @@ TEST_F(DataPlaneTest, AVersionATaskMadeCarriesTheRegistrysName) {
   ASSERT_EQ(workers.fetched_names.size(), 1u);
   EXPECT_EQ(workers.fetched_names[0].data_id, 43u);
   EXPECT_EQ(workers.fetched_names[0].version, 3u);
+  const std::uint64_t y_latest = data.inspect([&](const DataDirectory& d) {
+    return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&y))->version;
+  });
+  EXPECT_EQ(holders(43, y_latest), nodes({2}));  // the remade version, under the registry's id
+}
+
+// The registry renumbered a datum (delete_object, in_delete) whose latest version lives
+// only on a worker: the next request brings that value to the master first, then the
+// master's object is the new datum's first version, under the registry's new id; the old
+// datum's copies are released.
+TEST_F(DataPlaneTest, ADatumTheRegistryRenumberedStartsFromTheMastersObject) {
+  int x = 1;
+  const std::uint64_t old_id = made_on(x, 1);  // x == 2 only on worker 1
+  ParamDescriptor renamed = object(x, Direction::in);
+  renamed.data_id = old_id + 1000;  // the registry's next id for x
+  FakeTask use(read_spec, {renamed});
+  const TaskRequest sent = run_on(use, 2);
+  EXPECT_EQ(sent.params[0].data_id, old_id + 1000);
+  ASSERT_TRUE(sent.params[0].has_value);  // from the master, which fetched it
+  EXPECT_EQ(value_of<int>(sent.params[0].value), 2);
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(workers.releases_to(1, old_id, DataRelease::all_versions), 1u);
+  EXPECT_EQ(id_of(x), old_id + 1000);
 }
 
 TEST_F(DataPlaneTest, AReaderElsewhereIsToldTheHolderAndEachOldCopyIsReleasedOnce) {
@@ -381,16 +427,22 @@ TEST_F(DataPlaneTest, AnUnrecordedReplicasOutputsAreReleased) {
   EXPECT_EQ(holders(id, 2), nodes({2}));
 }
 
-// The call's outputs were never recorded (it failed or timed out): a release of the
-// unrecorded output would drop the current version there too, here its only copy.
+// The call's outputs were never recorded (it failed or timed out): a release "up to" the
+// unrecorded output would drop the current version there too, here its only copy; that
+// version alone is released (before, it stayed on the worker until the datum was
+// forgotten, and the same version made again elsewhere could be read from it).
 TEST_F(DataPlaneTest, DiscardingUnrecordedOutputsKeepsTheCurrentVersion) {
   int x = 1;
   const std::uint64_t id = made_on(x, 1);
   FakeTask replica(inc_spec, {object(x, Direction::inout)});
   run_unrecorded(replica, 1);
+  ASSERT_TRUE(workers.stores(1, id, 2));
   const std::pair<std::uint64_t, std::uint64_t> made[] = {{id, 2}};
   data.discard_outputs(1, made);
-  EXPECT_EQ(workers.releases_to(1, id, 2), 0u);
+  EXPECT_EQ(workers.exact_releases,
+            (std::vector<std::tuple<int, std::uint64_t, std::uint64_t>>{{1, id, 2}}));
+  EXPECT_FALSE(workers.stores(1, id, 2));  // the unrecorded output is gone
+  EXPECT_TRUE(workers.stores(1, id, 1));   // the current version stays
   EXPECT_EQ(holders(id, 1), nodes({1}));
   FakeTask use(read_spec, {object(x, Direction::in)});
   const TaskRequest to_1 = run_on(use, 1);
@@ -547,6 +599,7 @@ TEST_F(DataPlaneTest, AnAddressReusedByAnotherTypeReleasesTheOldDatum) {
   memory.d = 2.5;
   ParamDescriptor d;
   d.key = DataKey::of(&memory.d);
+  d.data_id = registry_id_of(&memory.d);  // (the registry does not see the int die)
   d.object = &memory.d;
   d.vtable = vtable_for<double>();
   d.direction = Direction::in;
@@ -555,7 +608,10 @@ TEST_F(DataPlaneTest, AnAddressReusedByAnotherTypeReleasesTheOldDatum) {
   TaskRequest request;
   ASSERT_TRUE(data.build_request(&reader, 2, request, true));
   EXPECT_EQ(workers.releases_to(1, old_id, DataRelease::all_versions), 1u);
-  EXPECT_NE(request.params[0].data_id, old_id);  // a new datum
+  // A new datum under the same registry id (the registry saw the same address), at a
+  // version the old one never named: no worker or lineage record confuses the two.
+  EXPECT_EQ(request.params[0].data_id, old_id);
+  EXPECT_EQ(request.params[0].version, 1u);
   EXPECT_EQ(value_of<double>(request.params[0].value), 2.5);
 }
 
@@ -568,6 +624,7 @@ TEST_F(DataPlaneTest, AnAddressReusedWhileTheLatestLivesOnAWorkerIsAClearError) 
   run_on(inc, 1);  // the int's latest version lives only on worker 1
   ParamDescriptor d;
   d.key = DataKey::of(&memory.d);
+  d.data_id = registry_id_of(&memory.d);  // (the registry does not see the int die)
   d.object = &memory.d;
   d.vtable = vtable_for<double>();
   d.direction = Direction::in;

@@ -79,9 +79,10 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
   EXPECT_FALSE(remote.has_value);
   ASSERT_FALSE(decode_frame(encode(Hello{"s", "n", 2, 3, 40123}), back));
   EXPECT_EQ(std::get<Hello>(back).data_port, 40123);
-  ASSERT_FALSE(decode_frame(encode(DataRelease{9, 4}), back));
+  ASSERT_FALSE(decode_frame(encode(DataRelease{9, 4, 4}), back));
   EXPECT_EQ(std::get<DataRelease>(back).data_id, 9u);
   EXPECT_EQ(std::get<DataRelease>(back).version, 4u);
+  EXPECT_EQ(std::get<DataRelease>(back).from_version, 4u);
   EXPECT_EQ(type_of(back), MessageType::data_release);
   ASSERT_FALSE(decode_frame(encode(Heartbeat{3000}), back));
   EXPECT_EQ(std::get<Heartbeat>(back).timeout_ms, 3000u);

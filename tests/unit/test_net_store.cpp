@@ -46,6 +46,21 @@ TEST(NetStore, ReleaseDropsVersionsUpToTheGivenOneOfThatDatumOnly) {
   EXPECT_EQ(store.release(42, 1), 0u);
 }
 
+// DataRelease::from_version: one version alone (an unrecorded replica output beside the
+// datum's current version, which stays).
+TEST(NetStore, ReleaseFromAVersionDropsOnlyThatRange) {
+  WorkerStore store;
+  for (std::uint64_t v = 1; v <= 4; ++v) store.put(7, v, bytes_of(10, 1));
+  EXPECT_EQ(store.release(7, 3, 3), 1u);
+  EXPECT_NE(store.get(7, 2), nullptr);
+  EXPECT_EQ(store.get(7, 3), nullptr);
+  EXPECT_NE(store.get(7, 4), nullptr);
+  EXPECT_EQ(store.release(7, 1, 2), 0u);  // an empty range
+  EXPECT_EQ(store.release(7, DataRelease::all_versions, 2), 2u);
+  EXPECT_NE(store.get(7, 1), nullptr);
+  EXPECT_EQ(store.size(), 1u);
+}
+
 TEST(NetStore, AReaderKeepsItsValueAfterRelease) {
   WorkerStore store;
   store.put(1, 1, bytes_of(4, 9));

@@ -34,8 +34,9 @@ class DataLinks {
   /// paths to it, and what it writes there is written on the master in place).
   virtual bool shares_files(int node) const = 0;
   /// Tells worker `node` it may drop versions <= `version` of datum `id` (all_versions:
-  /// every version). No answer; never throws.
-  virtual void release(int node, std::uint64_t id, std::uint64_t version) noexcept = 0;
+  /// every version; `only_this`: version `version` alone). No answer; never throws.
+  virtual void release(int node, std::uint64_t id, std::uint64_t version,
+                       bool only_this) noexcept = 0;
   /// Copies version `version` of datum `id` from worker `node` into `out` (a large value
   /// through a sink from `make_sink`, when not null). False, with the reason in `why`,
   /// when the node cannot be reached or does not hold it. `name`: the version's registry

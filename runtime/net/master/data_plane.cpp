@@ -62,7 +62,25 @@ void DataPlane::log(const std::string& text) const {
 TrackedDatum& DataPlane::track(const ParamDescriptor& d, Drops& retyped) {
   Drop old = directory_.forget_other_type(d);
   if (!old.holders.empty()) retyped.push_back(std::move(old));
+  if (const TrackedDatum* x = directory_.find(d.key.address);
+      x != nullptr && DataDirectory::renumbered(*x, d.data_id) && x->master_has_latest() &&
+      !x->loading) {
+    // The registry started a new datum here (delete_object, in_delete): the master's
+    // object is its first version. (While the old one's latest lives on a worker, it is
+    // fetched first: build_request; until then the old datum keeps its id.)
+    Drop gone = directory_.forget(d.key.address);
+    if (!gone.holders.empty()) retyped.push_back(std::move(gone));
+  }
   return directory_.track(d);
+}
+
+std::uint64_t DataPlane::renumbered_on_worker(const ParamDescriptor& d) {
+  if (d.kind != ParamKind::file && !tracked(d)) return 0;
+  std::lock_guard data(data_mutex_);
+  const TrackedDatum* x = find_tracked(d);
+  return x != nullptr && DataDirectory::renumbered(*x, d.data_id) && !x->master_has_latest()
+             ? x->id
+             : 0;
 }
 
 TrackedDatum* DataPlane::find_tracked(const ParamDescriptor& d) {
@@ -167,7 +185,7 @@ void DataPlane::evicted(int n, const DataEvicted& dropped) {
 void DataPlane::release(const Drop& drop) {
   const NodeSet& h = drop.holders;
   for (auto n = h.next(1); n != NodeSet::npos; n = h.next(n + 1)) {
-    links_.release(static_cast<int>(n), drop.id, drop.version);
+    links_.release(static_cast<int>(n), drop.id, drop.version, drop.only_this);
   }
 }
 
@@ -369,12 +387,17 @@ void DataPlane::add_input_bytes(const TaskBase& t, std::vector<std::uint64_t>& b
   }
 }
 
-void DataPlane::fill_file_param(const ParamDescriptor& d, int n, WireParam& w,
+void DataPlane::fill_file_param(const ParamDescriptor& d, int n, WireParam& w, Drops& renumbered,
                                 std::vector<std::pair<std::uint64_t, std::uint64_t>>& missing) {
   // data lock held. The worker does not see the master's files: the file is a datum like
   // any other (its versions' bytes are its contents). The request always carries its
   // path; the contents come inline from the master or from a holder.
-  TrackedDatum& x = directory_.track_file(std::string(d.key.path));
+  const std::string path(d.key.path);
+  if (const TrackedDatum* old = directory_.find_file(path);
+      old != nullptr && DataDirectory::renumbered(*old, d.data_id) && old->master_has_latest()) {
+    renumbered.push_back(directory_.forget_file(path));  // delete_file: a new datum
+  }
+  TrackedDatum& x = directory_.track_file(path, d.data_id);
   w.data_id = x.id;
   w.version = x.version;
   w.has_value = true;
@@ -474,8 +497,10 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
     const bool converted =
         d.copy_in && d.deferred && !tracked(d) && d.key.tag == detail::DataKey::Tag::address;
     const bool shared_file = d.kind == ParamKind::file && shared_files && reads(d.direction);
-    if (!converted && !shared_file) continue;
-    const std::uint64_t id = stale_on_master(d.key);
+    // A datum the registry renumbered whose old latest version lives on a worker comes to
+    // the master first: it then becomes the new datum's first version (track).
+    const std::uint64_t id =
+        converted || shared_file ? stale_on_master(d.key) : renumbered_on_worker(d);
     if (id == 0) continue;
     if (!may_block) return false;
     fetch_to_master(id);
@@ -495,7 +520,7 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
         w.kind = static_cast<std::uint8_t>(d.kind);
         if (const detail::SectionRef* section = d.section()) w.size = section->size;  // its extent
         if (d.kind == ParamKind::file && !shared_files) {
-          fill_file_param(d, n, w, missing);
+          fill_file_param(d, n, w, retyped, missing);
         } else {
           fill_object_param(d, n, w, retyped, missing);
         }
@@ -558,16 +583,16 @@ void DataPlane::discard_outputs(int n,
   {
     std::lock_guard data(data_mutex_);
     for (auto [id, version] : outputs) {
-      // A release drops every version up to the one named. When the call's outputs were
-      // not recorded (it failed or timed out), the datum's current version is older, and
-      // `n` may hold its last copy: that release is skipped. The unrecorded version then
-      // stays on `n` (a leak until the datum is forgotten; see docs/distributed.md,
-      // "Races"), as DataRelease cannot name one version alone.
+      // A release drops every version up to the one named, which also drops the older
+      // copies `n` keeps (superseded by the recorded outputs). When the call's outputs
+      // were not recorded (it failed or timed out), the datum's current version is older,
+      // and `n` may hold its last copy: only the unrecorded version is dropped there.
+      bool only_this = false;
       if (const TrackedDatum* x = directory_.find_id(id); x != nullptr && x->version < version) {
         const VersionInfo* current = directory_.find_version(id, x->version);
-        if (current != nullptr && holds(*current, n)) continue;
+        only_this = current != nullptr && holds(*current, n);
       }
-      drops.push_back({id, version, only(n)});
+      drops.push_back({id, version, only(n), only_this});
     }
   }
   // Released before the call ends, so before any request that reads these versions is

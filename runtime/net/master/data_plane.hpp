@@ -107,7 +107,7 @@ class DataPlane {
   /// for the recorded versions). Called once the call's outputs are recorded: the release
   /// also drops the versions before them there. Never releases the datum's current
   /// version: when the call's outputs were not recorded and `n` holds the current
-  /// version, that output stays on `n` (DataRelease names "up to" a version only).
+  /// version, only that output is released there (DataRelease::from_version).
   void discard_outputs(int n, std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs);
   /// Worker `n` received the globals `request` carried (it answered).
   void globals_received(const detail::TaskBase& t, int n, const TaskRequest& request);
@@ -141,8 +141,13 @@ class DataPlane {
   TrackedDatum* find_tracked(const detail::ParamDescriptor& d);
   TrackedDatum* find_key(const detail::DataKey& key);
   /// DataDirectory::track, after forgetting the datum of a dead object of another type at
-  /// the address (its copies are added to `retyped`).
+  /// the address, or one the registry renumbered whose latest version the master holds
+  /// (their copies are added to `retyped`).
   TrackedDatum& track(const detail::ParamDescriptor& d, Drops& retyped);
+  /// The directory's id of d's datum when the registry renumbered it (delete_*,
+  /// in_delete) while its latest version lives on a worker (to fetch first), else 0.
+  /// Takes the data lock.
+  std::uint64_t renumbered_on_worker(const detail::ParamDescriptor& d);
   /// The bytes of the master's copy of `x` as a request carries them inline.
   static std::vector<std::byte> master_bytes(const TrackedDatum& x);
   /// What `t` wrote in place on the master (`files_only`: only its files, written on a
@@ -166,8 +171,9 @@ class DataPlane {
   /// latest version (a worker does), else 0. Takes the data lock.
   std::uint64_t stale_on_master(const detail::DataKey& key);
   /// Fills parameter `w` of a request for worker `n` from descriptor `d`; an input no
-  /// live node holds goes to `missing`.
-  void fill_file_param(const detail::ParamDescriptor& d, int n, WireParam& w,
+  /// live node holds goes to `missing`, the copies of a file datum the registry
+  /// renumbered (delete_file) to `renumbered`.
+  void fill_file_param(const detail::ParamDescriptor& d, int n, WireParam& w, Drops& renumbered,
                        std::vector<std::pair<std::uint64_t, std::uint64_t>>& missing);
   void fill_object_param(const detail::ParamDescriptor& d, int n, WireParam& w, Drops& retyped,
                          std::vector<std::pair<std::uint64_t, std::uint64_t>>& missing);

@@ -11,9 +11,10 @@ std::string WorkerDataLinks::data_address(int node) const { return link(node).da
 
 bool WorkerDataLinks::shares_files(int node) const { return link(node).hello().shared_files; }
 
-void WorkerDataLinks::release(int node, std::uint64_t id, std::uint64_t version) noexcept {
+void WorkerDataLinks::release(int node, std::uint64_t id, std::uint64_t version,
+                              bool only_this) noexcept {
   const auto n = static_cast<std::size_t>(node);
-  if (node > 0 && n < links_.size() && links_[n]) links_[n]->release(id, version);
+  if (node > 0 && n < links_.size() && links_[n]) links_[n]->release(id, version, only_this);
 }
 
 bool WorkerDataLinks::fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,

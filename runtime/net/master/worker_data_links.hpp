@@ -40,7 +40,7 @@ class WorkerDataLinks final : public DataLinks {
 
   std::string data_address(int node) const override;
   bool shares_files(int node) const override;
-  void release(int node, std::uint64_t id, std::uint64_t version) noexcept override;
+  void release(int node, std::uint64_t id, std::uint64_t version, bool only_this) noexcept override;
   bool fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,
              const detail::SinkFactory& make_sink, std::shared_ptr<const detail::HeldValue>& out,
              std::string& why) override;
