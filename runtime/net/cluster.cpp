@@ -42,30 +42,19 @@ struct Cluster::Call {
   int node = 0;  ///< where this attempt runs (t->node follows it)
   unsigned computing_units = 1;  ///< the cores reserved for it there
   unsigned gpus = 0;             ///< the GPUs reserved for it there
-  int avoid = -1;  ///< a node it failed on: its retry goes elsewhere when it can
   Deadline deadline = rt::Runtime::no_deadline;
   /// The implementation whose time_out `deadline` was armed for (a retry placed with
   /// another version is armed again for that one's: dispatch).
   std::uint32_t armed_for = 0;
   rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
   bool started_told = false;  // task events: its started was told at the send (time_out)
-  int missing_tries = 0;  // answers "an input went missing" so far
-  bool keep_missing_tries = false;  // placed again after such an answer's pause
-  /// The workers that died while they were running it (CallResult::was_running), as
-  /// "worker N (name): why".
-  std::vector<std::string> killed_workers;
+  AttemptHistory history;  // across its placements (AttemptPolicy)
 };
 
 namespace {
 /// Workers a run restarts or adds (request_resources) at most (each takes a new node
 /// number: the node slots are sized once, at start).
 constexpr std::size_t max_worker_restarts = 256;
-/// Answers "an input went missing" an attempt (or a replica) is sent again after, at most;
-/// the pause before each resend grows from 20 to 200 ms, then starts over.
-constexpr int max_missing_tries = 50;
-std::chrono::milliseconds missing_pause(int tries_so_far) {
-  return std::chrono::milliseconds(20 * (tries_so_far % 10 + 1));
-}
 }  // namespace
 
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
@@ -459,10 +448,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   std::shared_ptr<Call> call = take_moving(t);
   if (call != nullptr) {
     call->node = n;
-    // (Counted per placement, its inputs' holders having changed; not after a pause for
-    // a missing input, which gave its node back only to wait.)
-    if (!call->keep_missing_tries) call->missing_tries = 0;
-    call->keep_missing_tries = false;
+    attempts_.placed_again(call->history);
     call->computing_units = computing_units;
     call->gpus = gpus;
     if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
@@ -600,15 +586,6 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
     executor_.spawn(t);
   }
 }
-
-namespace {
-/// A task is run on at most this many workers that die while running it: at that death
-/// it fails (compss::WorkerLost, not retried whatever its policy) instead of going to
-/// the next worker, because the task itself is the likely cause (a crash, a SIGKILL, the
-/// OOM killer) and would take every worker down. A worker that dies while the task only
-/// waited in its queue does not count.
-constexpr std::size_t max_workers_killed = 2;
-}  // namespace
 
 namespace {
 /// The request of one attempt as sent: never changed once sent (the sending thread may
@@ -825,8 +802,12 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
     ended_at = remote_events_->answered(*t, n, std::get<TaskRequest>(*sent), times, call->sent_at,
                                         rt::event_now(), call->started_told);
   }
-  switch (r.status) {
-    case CallResult::Status::done:
+  const AnswerStep step = attempts_.on_answer(
+      call->history, r,
+      {n, links_[static_cast<std::size_t>(n)]->name(), t->spec().on_failure == detail::OnFailure::retry,
+       t->group != nullptr, links_[static_cast<std::size_t>(n)]->alive()});
+  switch (step.kind) {
+    case AnswerStep::Kind::record_outputs:
       try {
         data_->record_outputs(t, n, record_of(sent), r.done);
       } catch (const std::exception& e) {
@@ -839,64 +820,43 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       }
       conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);
       return;
-    case CallResult::Status::failed: {
-      if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < max_missing_tries) {
-        // (Or a global's value it no longer keeps: the resend carries it inline.)
-        data_->globals_missing(*t, n);
-        // A peer it fetched from went away: once the master notices, the data is found
-        // (or made again) elsewhere. The pause is a timer; the resend goes through the
-        // lane (it may have to wait for that).
-        const auto pause = missing_pause(call->missing_tries++);
-        {
-          // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
-          // first worker; the resend checks its nodes again (gang_may_start re-records it).
-          std::lock_guard lock(sched_mutex_);
-          gangs_started_.erase(t);
-        }
-        // Its node is given back during the pause (a resend may wait on the lane behind
-        // remakes that wait for nodes), and it is placed again after it.
-        release_placement(t, n);
-        call->keep_missing_tries = true;
-        auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), pause);
-        timer->async_wait([this, timer, call](const boost::system::error_code&) {
-          park_moving(call->task, call);
-          place(call->task);
-        });
-        return;
+    case AnswerStep::Kind::resend_after_pause: {
+      // (Or a global's value it no longer keeps: the resend carries it inline.)
+      data_->globals_missing(*t, n);
+      // The pause is a timer; the resend goes through the lane (it may have to wait for
+      // the data to be found or made again).
+      {
+        // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
+        // first worker; the resend checks its nodes again (gang_may_start re-records it).
+        std::lock_guard lock(sched_mutex_);
+        gangs_started_.erase(t);
       }
-      if (t->spec().on_failure == detail::OnFailure::retry) call->avoid = n;  // retry elsewhere
-      // A compss::Exception thrown on a worker cancels the task's group as it does locally.
-      const bool group = r.failed.exception_type == "compss::Exception" && t->group != nullptr;
-      conclude(std::move(call),
-               group ? rt::Runtime::Outcome::group_exception : rt::Runtime::Outcome::failed,
-               {r.failed.exception_type, r.failed.message, links_[static_cast<std::size_t>(n)]->name()},
-               ended_at);
+      // Its node is given back during the pause (a resend may wait on the lane behind
+      // remakes that wait for nodes), and it is placed again after it.
+      release_placement(t, n);
+      auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), step.pause);
+      timer->async_wait([this, timer, call](const boost::system::error_code&) {
+        park_moving(call->task, call);
+        place(call->task);
+      });
       return;
     }
-    case CallResult::Status::lost:
-      if (r.was_running) {
-        call->killed_workers.push_back("worker " + std::to_string(n) + " (" +
-                                       links_[static_cast<std::size_t>(n)]->name() + "): " + r.why);
-        if (call->killed_workers.size() >= max_workers_killed) {
-          std::string workers;
-          for (const std::string& w : call->killed_workers) workers += (workers.empty() ? "" : "; ") + w;
-          conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
-                   {"compss::WorkerLost",
-                    "its worker died while running it, " + std::to_string(max_workers_killed) +
-                        " times (" + workers + "); not run again: the task itself likely "
-                        "kills its worker (a crash, SIGKILL, out of memory)",
-                    workers});
-          return;
-        }
-      }
-      // Lost with its worker: it runs again on another node, which is not a failure.
-      if (links_[static_cast<std::size_t>(n)]->alive()) {
-        // The send failed before the receiver saw the connection end: once it has, the
-        // worker is out of the scheduler and the attempt is placed elsewhere.
-        after(std::chrono::milliseconds(10), [this, call, n] { replace(call, n); });
+    case AnswerStep::Kind::fail:
+    case AnswerStep::Kind::fail_group:
+      conclude(std::move(call),
+               step.kind == AnswerStep::Kind::fail_group ? rt::Runtime::Outcome::group_exception
+                                                         : rt::Runtime::Outcome::failed,
+               step.error, ended_at);
+      return;
+    case AnswerStep::Kind::fail_not_retried:
+      conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried, step.error);
+      return;
+    case AnswerStep::Kind::place_elsewhere:
+      if (step.pause.count() > 0) {
+        after(step.pause, [this, call, avoid = step.avoid] { replace(call, avoid); });
         return;
       }
-      replace(std::move(call), n);
+      replace(std::move(call), step.avoid);
       return;
   }
 }
@@ -922,7 +882,7 @@ void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
       call->deadline = runtime_.begin_attempt(t);
       call->armed_for = t->implementation;
     {
-      const int avoid = call->avoid;
+      const int avoid = call->history.avoid;
       replace(std::move(call), avoid);  // placed again, elsewhere when it can
     }
       return;
@@ -1091,13 +1051,13 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         return;
       }
       case CallResult::Status::failed:
-        if (res.failed.exception_type == "compss::DataMissing" && missing_tries < max_missing_tries &&
+        if (attempts_.resend_replica(res.failed.exception_type, missing_tries) &&
             !t->stop.load(std::memory_order_acquire)) {
           // An input copy it was to read went meanwhile (dropped over its worker's budget,
           // or a peer left): as for an ordinary call, the replica keeps its placement and
           // is sent again after a pause, with the inputs' holders as they are then.
           data_->globals_missing(*t, n);
-          after(missing_pause(missing_tries), [this, t, n, computing_units, missing_tries] {
+          after(AttemptPolicy::missing_pause(missing_tries), [this, t, n, computing_units, missing_tries] {
             send_replica(t, n, computing_units, true, missing_tries + 1);
           });
           return;

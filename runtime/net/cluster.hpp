@@ -16,6 +16,7 @@
 #include "core/runtime.hpp"
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
+#include "net/master/attempt_policy.hpp"
 #include "net/master/cluster_node.hpp"
 #include "net/master/remake_placements.hpp"
 #include "net/master/remote_executor.hpp"
@@ -352,6 +353,8 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<RestartRequests> restarts_;  // thread-safe itself
   unsigned added_names_ = 0;  // guarded by sched_mutex_: workers request_nodes named so far
   std::atomic<std::size_t> running_{0};
+  /// What an attempt's answer means (send again, fail, place elsewhere): const.
+  const AttemptPolicy attempts_;
 
   BlockingLane lane_{2};
 };
