@@ -587,15 +587,6 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
   }
 }
 
-namespace {
-/// The request of one attempt as sent: never changed once sent (the sending thread may
-/// still read it when the answer comes), shared with the lineage of what it makes.
-using SentRequest = std::shared_ptr<const Message>;
-std::shared_ptr<const TaskRecord> record_of(const SentRequest& sent) {
-  return {sent, &std::get<TaskRequest>(*sent)};
-}
-}  // namespace
-
 void Cluster::before_run(TaskBase* t) {
   if (t->node > 0) return;  // (on the master: node 0, or -1 before placement)
   data_->before_run(t);
@@ -765,13 +756,8 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     replace(std::move(call), -1);
     return;
   }
-  std::get<TaskRequest>(*message).computing_units = call->computing_units;
-  std::get<TaskRequest>(*message).gpus = call->gpus;
-  for (detail::TaskHost& h : hosts_of(t, n)) {
-    std::get<TaskRequest>(*message).hosts.push_back({std::move(h.name), h.processes});
-  }
-  if (!std::get<TaskRequest>(*message).hosts.empty()) log_gang(t, n);
-  SentRequest sent = message;
+  RemoteRun run{call->computing_units, call->gpus, hosts_of(t, n), {}};
+  if (!run.hosts.empty()) log_gang(t, n);
   call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
   if (call->sent_at != 0 && rt::attempt_time_out(*t) > 0) {
     // Its time-out may end it before the worker answers (the watchdog tells `ended`):
@@ -780,8 +766,9 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
                             call->sent_at);
     call->started_told = true;
   }
-  workers_[static_cast<std::size_t>(n)]->call(
-      *message, [this, call, n, sent](CallResult&& r) { answered(call, n, sent, std::move(r)); });
+  workers_[static_cast<std::size_t>(n)]->send_task(
+      std::move(message), std::move(run),
+      [this, call, n](const SentRequest& sent, CallResult&& r) { answered(call, n, sent, std::move(r)); });
 }
 
 void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sent,
@@ -1013,15 +1000,14 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
-  std::get<TaskRequest>(*message).computing_units = computing_units;
-  std::get<TaskRequest>(*message).gpus = allocation_on(t, n).first.reserved.gpus();
+  RemoteRun run{computing_units, allocation_on(t, n).first.reserved.gpus(), {}, {}};
   // Each node runs the version that fits it (its placement's; the task's field stays 0).
   if (const std::uint32_t v = workers_[static_cast<std::size_t>(n)]->version_of(t); v != 0) {
-    std::get<TaskRequest>(*message).signature = t->spec().versions[v - 1]->signature;
+    run.signature = t->spec().versions[v - 1]->signature;
   }
-  SentRequest sent = message;
-  workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, computing_units, missing_tries,
-                                                         sent](CallResult&& res) {
+  workers_[static_cast<std::size_t>(n)]->send_task(std::move(message), std::move(run),
+                                                   [this, t, n, computing_units, missing_tries](
+                                                       const SentRequest& sent, CallResult&& res) {
     if (res.status != CallResult::Status::lost) {
       data_->globals_received(*t, n, std::get<TaskRequest>(*sent));
     }
