@@ -37,19 +37,6 @@ namespace compss::net {
 
 using detail::TaskBase;
 
-struct Cluster::Call {
-  TaskBase* task = nullptr;
-  int node = 0;  ///< where this attempt runs (t->node follows it)
-  unsigned computing_units = 1;  ///< the cores reserved for it there
-  unsigned gpus = 0;             ///< the GPUs reserved for it there
-  Deadline deadline = rt::Runtime::no_deadline;
-  /// The implementation whose time_out `deadline` was armed for (a retry placed with
-  /// another version is armed again for that one's: dispatch).
-  std::uint32_t armed_for = 0;
-  rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
-  bool started_told = false;  // task events: its started was told at the send (time_out)
-  AttemptHistory history;  // across its placements (AttemptPolicy)
-};
 
 namespace {
 /// Workers a run restarts or adds (request_resources) at most (each takes a new node
@@ -422,7 +409,7 @@ void Cluster::place(TaskBase* t, int avoid) {
 
 void Cluster::unplaceable(TaskBase* t, const std::string& why) {
   std::string text = why.rfind("compss: ", 0) == 0 ? why.substr(8) : why;
-  std::shared_ptr<Call> call = take_moving(t);
+  std::shared_ptr<Call> call = moving_.take(t);
   if (call != nullptr) {  // an attempt begun on a node that is gone
     conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
              {"compss::Error", text, "master"});
@@ -445,7 +432,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
     start_replica(t, n, computing_units);
     return;
   }
-  std::shared_ptr<Call> call = take_moving(t);
+  std::shared_ptr<Call> call = moving_.take(t);
   if (call != nullptr) {
     call->node = n;
     attempts_.placed_again(call->history);
@@ -497,32 +484,14 @@ void Cluster::remake_then_place(std::shared_ptr<Call> call,
     return;
   }
   TaskBase* t = call->task;
-  park_moving(t, std::move(call));
+  moving_.park(t, std::move(call));
   place(t);
-}
-
-void Cluster::park_moving(const TaskBase* t, std::shared_ptr<Call> call) {
-  std::lock_guard lock(sched_mutex_);
-  if (moving_.insert_or_assign(t, std::move(call)).second) moving_count_.fetch_add(1, std::memory_order_relaxed);
-}
-
-std::shared_ptr<Cluster::Call> Cluster::take_moving(const TaskBase* t) {
-  // (Most placements are a task's first: no lock while nothing moves. A call is parked
-  // before its placement is asked for, by the thread that then places it.)
-  if (moving_count_.load(std::memory_order_relaxed) == 0) return nullptr;
-  std::lock_guard lock(sched_mutex_);
-  auto it = moving_.find(t);
-  if (it == moving_.end()) return nullptr;
-  std::shared_ptr<Call> call = std::move(it->second);
-  moving_.erase(it);
-  moving_count_.fetch_sub(1, std::memory_order_relaxed);
-  return call;
 }
 
 void Cluster::replace(std::shared_ptr<Call> call, int avoid) {
   TaskBase* t = call->task;
   release_placement(t, call->node);
-  park_moving(t, std::move(call));
+  moving_.park(t, std::move(call));
   place(t, avoid);
 }
 
@@ -573,7 +542,7 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
     }
     if (n > 0) ++stream_tasks_[static_cast<std::size_t>(n)];
   }
-  std::shared_ptr<Call> call = take_moving(t);
+  std::shared_ptr<Call> call = moving_.take(t);
   if (call != nullptr) {  // a retry: to another worker, or to the master when none is left
     call->node = std::max(n, 0);
     call->computing_units = 1;
@@ -823,7 +792,7 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       release_placement(t, n);
       auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), step.pause);
       timer->async_wait([this, timer, call](const boost::system::error_code&) {
-        park_moving(call->task, call);
+        moving_.park(call->task, call);
         place(call->task);
       });
       return;

@@ -18,6 +18,7 @@
 #include "net/cluster_config.hpp"
 #include "net/master/attempt_policy.hpp"
 #include "net/master/cluster_node.hpp"
+#include "net/master/remote_attempt.hpp"
 #include "net/master/remake_placements.hpp"
 #include "net/master/remote_executor.hpp"
 #include "net/worker_link.hpp"
@@ -111,9 +112,8 @@ class Cluster final : public rt::Backend {
 
  private:
   using Deadline = rt::Watchdog::Clock::time_point;
-  /// One attempt of a task on a worker: the request as sent (kept as the lineage of what
-  /// it makes) and the attempt's deadline.
-  struct Call;
+  /// One attempt of a task on a node (net/master/remote_attempt.hpp).
+  using Call = RemoteAttempt;
   /// The state of a replicated task's call while its replicas run (one attempt over all).
   struct Replicas;
 
@@ -165,10 +165,6 @@ class Cluster final : public rt::Backend {
   /// on the lane.
   void remake_then_place(std::shared_ptr<Call> call,
                          std::vector<std::pair<std::uint64_t, std::uint64_t>> lost);
-  /// An attempt that leaves its node waits in moving_ until the scheduler places it again.
-  void park_moving(const detail::TaskBase* t, std::shared_ptr<Call> call);
-  /// The attempt of `t` waiting to be placed again (taken out of moving_), or null.
-  std::shared_ptr<Call> take_moving(const detail::TaskBase* t);
   /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
   void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
   /// Builds and sends one attempt to call->node. Without `may_block`, work that would
@@ -326,11 +322,12 @@ class Cluster final : public rt::Backend {
   std::unordered_map<std::string, Producer> producers_;
   /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
   std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
-  // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive,
+  /// Attempts that left their node, until the scheduler places them again (its own leaf
+  /// lock).
+  MovingAttempts moving_;
+  // sched_mutex_: replicated calls, the workers alive,
   // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;
-  std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;
-  std::atomic<std::size_t> moving_count_{0};  // moving_.size(), read without the lock
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
   std::vector<bool> worker_alive_;
   std::vector<std::size_t> stream_tasks_;  // per node: stream tasks placed there and running
