@@ -44,6 +44,24 @@ namespace {
 constexpr std::size_t max_worker_restarts = 256;
 }  // namespace
 
+namespace {
+/// The data plane as the workers' RemoteExecutors see it.
+class PlaneRequestData final : public RequestData {
+ public:
+  explicit PlaneRequestData(DataPlane& plane) : plane_(plane) {}
+  bool build(TaskBase* t, int node, TaskRequest& request, bool may_block) override {
+    return plane_.build_request(t, node, request, may_block);
+  }
+  Versions lost_inputs(const TaskBase& t) override { return plane_.lost_inputs(t); }
+  void received(const TaskBase& t, int node, const TaskRequest& sent) override {
+    plane_.globals_received(t, node, sent);
+  }
+
+ private:
+  DataPlane& plane_;
+};
+}  // namespace
+
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
     : runtime_(runtime), executor_(executor), config_(std::move(config)),
       declared_(config::DeclaredNodes::load(config_.resources_xml, config_.project_xml)) {
@@ -89,6 +107,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       [this](const TaskRequest& r) { remake_ended(r); },
       [this](TaskRequest& r) { return remake_on_master(r); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
+  request_data_ = std::make_unique<PlaneRequestData>(*data_);
   sched::Scheduler::Options so;
   so.policy = config_.policy == SchedulerPolicy::lifo       ? sched::Policy::lifo
               : config_.policy == SchedulerPolicy::locality ? sched::Policy::locality
@@ -168,7 +187,7 @@ int Cluster::add_worker(AdmittedWorker&& w) {
         });
     workers_[slot] = std::make_unique<RemoteExecutor>(
         *links_[slot], [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); },
-        &remakes_);
+        &remakes_, request_data_.get());
     nodes_.store(slot + 1, std::memory_order_release);
   }
   if (probes_) ClockProbes::probe(*links_[static_cast<std::size_t>(id)]);  // its clock at connection
@@ -695,30 +714,29 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     conclude(std::move(call), rt::Runtime::Outcome::ok, {});
     return;
   }
-  auto message = std::make_shared<Message>(TaskRequest{});
+  RemoteExecutor& worker = *workers_[static_cast<std::size_t>(n)];
+  BuiltRequest built;
   try {
-    if (may_block) {
-      if (auto lost = data_->lost_inputs(*t); !lost.empty()) {
-        release_placement(t, n);
-        remake_then_place(std::move(call), lost);
-        return;
-      }
-    }
-    if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
+    built = worker.build_request(t, may_block, /*check_lost=*/true);
+  } catch (const std::exception& e) {  // its inputs cannot be found or made again
+    conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    return;
+  }
+  if (built.request == nullptr) {
+    if (!built.lost.empty()) {
       // Inputs lost with their workers are made again through the scheduler (lineage),
       // on the lane: this task gives its node back first and is placed again after, so
       // tasks that wait for remakes (or wait on the lane behind them) never hold the
       // resources the remakes wait for.
-      if (auto lost = data_->lost_inputs(*t); !lost.empty()) {
-        release_placement(t, n);
-        lane_.post([this, call, lost] { remake_then_place(call, lost); });
-        return;
+      release_placement(t, n);
+      if (may_block) {
+        remake_then_place(std::move(call), std::move(built.lost));
+      } else {
+        lane_.post([this, call, lost = std::move(built.lost)] { remake_then_place(call, lost); });
       }
-      lane_.post([this, call] { send(call, true); });
       return;
     }
-  } catch (const std::exception& e) {  // its inputs cannot be found or made again
-    conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    lane_.post([this, call] { send(call, true); });  // (an input to fetch first)
     return;
   }
   if (!gang_may_start(t, n)) {  // placed over a node lost meanwhile: not an attempt
@@ -735,17 +753,14 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
                             call->sent_at);
     call->started_told = true;
   }
-  workers_[static_cast<std::size_t>(n)]->send_task(
-      std::move(message), std::move(run),
-      [this, call, n](const SentRequest& sent, CallResult&& r) { answered(call, n, sent, std::move(r)); });
+  worker.send_task(*t, std::move(built.request), std::move(run),
+                   [this, call, n](const SentRequest& sent, CallResult&& r) { answered(call, n, sent, std::move(r)); });
 }
 
 void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sent,
                        CallResult&& r) {
   TaskBase* t = call->task;
-  if (r.status != CallResult::Status::lost) {
-    data_->globals_received(*t, n, std::get<TaskRequest>(*sent));  // it received them
-  }
+  // (The data plane heard that the worker received the request's globals: send_task.)
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
   // made is discarded, as for a local task.
   if (t->stop.load(std::memory_order_acquire)) {
@@ -957,9 +972,11 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
   }
-  auto message = std::make_shared<Message>(TaskRequest{});
+  RemoteExecutor& worker = *workers_[static_cast<std::size_t>(n)];
+  BuiltRequest built;
   try {
-    if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
+    built = worker.build_request(t, may_block, /*check_lost=*/false);
+    if (built.request == nullptr) {
       lane_.post([this, t, n, computing_units, missing_tries] {  // (not on a receiver thread)
         send_replica(t, n, computing_units, true, missing_tries);
       });
@@ -971,15 +988,11 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   }
   RemoteRun run{computing_units, allocation_on(t, n).first.reserved.gpus(), {}, {}};
   // Each node runs the version that fits it (its placement's; the task's field stays 0).
-  if (const std::uint32_t v = workers_[static_cast<std::size_t>(n)]->version_of(t); v != 0) {
+  if (const std::uint32_t v = worker.version_of(t); v != 0) {
     run.signature = t->spec().versions[v - 1]->signature;
   }
-  workers_[static_cast<std::size_t>(n)]->send_task(std::move(message), std::move(run),
-                                                   [this, t, n, computing_units, missing_tries](
-                                                       const SentRequest& sent, CallResult&& res) {
-    if (res.status != CallResult::Status::lost) {
-      data_->globals_received(*t, n, std::get<TaskRequest>(*sent));
-    }
+  worker.send_task(*t, std::move(built.request), std::move(run),
+                   [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
     switch (res.status) {
       case CallResult::Status::done: {
         bool record = false;

@@ -289,6 +289,8 @@ class Cluster final : public rt::Backend {
   /// it asks of the workers.
   std::unique_ptr<WorkerDataLinks> data_links_;
   std::unique_ptr<DataPlane> data_;
+  /// The data plane as the workers' RemoteExecutors build their requests from it.
+  std::unique_ptr<RequestData> request_data_;
 
   // Placement. links_ and workers_ (index = node; [0], the master, is null) and
   // worker_sched_ (each worker's scheduler id) have a fixed size (the workers expected,

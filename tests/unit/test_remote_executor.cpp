@@ -1,7 +1,9 @@
 // RemoteExecutor (runtime/net/master/remote_executor.hpp): a worker as a node of the
-// scheduler. Over a fake channel (net/fake_transport.hpp) the test plays the worker: what
-// the placement decided reaches it in the request, its answers (and the loss of its
-// connection) come back with the request as sent, and the look-ahead follows its cores.
+// scheduler. Over a fake channel (net/fake_transport.hpp) the test plays the worker, and a
+// fake data plane (RequestData) builds the requests: a request is built only when its
+// inputs allow, what the placement decided reaches the worker in it, its answers (and the
+// loss of its connection) come back with the request as sent after the data plane heard
+// of them, and the look-ahead follows the worker's cores.
 #include "net/fake_transport.hpp"
 #include "net/master/remote_executor.hpp"
 
@@ -12,11 +14,44 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 using namespace compss::net;
 using namespace std::chrono_literals;
 
 namespace {
+
+/// The data plane's side: builds a request whose signature names the task's node, when
+/// `ready` (else it must fetch first), and lists `lost` inputs; records what it is told.
+class FakeRequestData final : public RequestData {
+ public:
+  bool build(compss::detail::TaskBase*, int node, TaskRequest& request, bool may_block) override {
+    std::lock_guard lock(mutex_);
+    ++builds;
+    if (!ready && !may_block) return false;
+    request.signature = "built for " + std::to_string(node);
+    return true;
+  }
+  Versions lost_inputs(const compss::detail::TaskBase&) override {
+    std::lock_guard lock(mutex_);
+    return lost;
+  }
+  void received(const compss::detail::TaskBase&, int node, const TaskRequest& sent) override {
+    std::lock_guard lock(mutex_);
+    received_from.push_back(node);
+    received_ids.push_back(sent.task_id);
+  }
+  std::mutex mutex_;
+  bool ready = true;
+  Versions lost;
+  int builds = 0;
+  std::vector<int> received_from;
+  std::vector<std::uint64_t> received_ids;
+};
+
+struct FakeTask final : compss::detail::TaskBase {
+  void run() override {}
+};
 
 /// One answer, as send_task's callback got it (waited for with a deadline).
 class Answer {
@@ -49,8 +84,10 @@ struct WorkerOnFakeChannel {
   Hello hello;
   std::pair<std::shared_ptr<Endpoint>, std::shared_ptr<Endpoint>> ends = make_fake_pair();
   Endpoint& worker = *ends.second;
+  FakeRequestData data;
+  FakeTask task;
   WorkerLink link{1, ends.first, hello, "10.0.0.7", [](int, const std::string&) {}};
-  RemoteExecutor executor{link, [](compss::detail::TaskBase*, int, unsigned, unsigned) {}};
+  RemoteExecutor executor{link, [](compss::detail::TaskBase*, int, unsigned, unsigned) {}, nullptr, &data};
 
   /// The next request the worker received (fails the test when none comes within 5 s).
   TaskRequest next_request() {
@@ -70,7 +107,7 @@ TEST(RemoteExecutor, TheRequestCarriesItsPlacementAndTheAnswerComesWithItAsSent)
   WorkerOnFakeChannel w(4);
   Answer answer;
   RemoteRun run{3, 1, {{"10.0.0.7", 2}, {"10.0.0.8", 1}}, {}};
-  w.executor.send_task(request("sum"), std::move(run), answer.callback());
+  w.executor.send_task(w.task, request("sum"), std::move(run), answer.callback());
   const TaskRequest got = w.next_request();
   EXPECT_EQ(got.signature, "sum");  // built so: unchanged
   EXPECT_EQ(got.computing_units, 3u);
@@ -92,7 +129,7 @@ TEST(RemoteExecutor, TheRequestCarriesItsPlacementAndTheAnswerComesWithItAsSent)
 TEST(RemoteExecutor, AVersionOfItsOwnReplacesTheSignature) {
   WorkerOnFakeChannel w(2);
   Answer answer;
-  w.executor.send_task(request("mul"), {1, 0, {}, "mul_gpu_version"}, answer.callback());
+  w.executor.send_task(w.task, request("mul"), {1, 0, {}, "mul_gpu_version"}, answer.callback());
   const TaskRequest got = w.next_request();
   EXPECT_EQ(got.signature, "mul_gpu_version");
   EXPECT_TRUE(got.hosts.empty());
@@ -105,7 +142,7 @@ TEST(RemoteExecutor, AVersionOfItsOwnReplacesTheSignature) {
 TEST(RemoteExecutor, AWorkerWhoseConnectionEndsAnswersLostAndSaysItWasRunning) {
   WorkerOnFakeChannel w(1);
   Answer answer;
-  w.executor.send_task(request("long"), {}, answer.callback());
+  w.executor.send_task(w.task, request("long"), {}, answer.callback());
   w.next_request();
   w.worker.close();
   ASSERT_TRUE(answer.wait());
@@ -113,6 +150,71 @@ TEST(RemoteExecutor, AWorkerWhoseConnectionEndsAnswersLostAndSaysItWasRunning) {
   EXPECT_EQ(answer.result_->status, CallResult::Status::lost);
   EXPECT_TRUE(answer.result_->was_running);  // the one request its one core had taken
   EXPECT_NE(answer.sent_, nullptr);
+}
+
+TEST(RemoteExecutor, ARequestIsBuiltFromTheDataPlaneAndItHearsOfTheAnswerFirst) {
+  WorkerOnFakeChannel w(2);
+  BuiltRequest built = w.executor.build_request(&w.task, false, true);
+  ASSERT_NE(built.request, nullptr);
+  EXPECT_EQ(std::get<TaskRequest>(*built.request).signature, "built for 1");
+  std::vector<int> heard_before_answer;
+  Answer answer;
+  RemoteAnswer check = [&, inner = answer.callback()](const SentRequest& s, CallResult&& r) {
+    {
+      std::lock_guard lock(w.data.mutex_);
+      heard_before_answer = w.data.received_from;
+    }
+    inner(s, std::move(r));
+  };
+  w.executor.send_task(w.task, std::move(built.request), {}, check);
+  const TaskRequest got = w.next_request();
+  EXPECT_EQ(got.signature, "built for 1");
+  w.worker.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(answer.wait());
+  EXPECT_EQ(heard_before_answer, std::vector<int>{1});  // (its globals are confirmed there)
+  std::lock_guard lock(w.data.mutex_);
+  EXPECT_EQ(w.data.received_ids, std::vector<std::uint64_t>{got.task_id});
+}
+
+TEST(RemoteExecutor, ALostAnswerIsNotAReceipt) {
+  WorkerOnFakeChannel w(1);
+  Answer answer;
+  w.executor.send_task(w.task, w.executor.build_request(&w.task, true, false).request, {}, answer.callback());
+  w.next_request();
+  w.worker.close();
+  ASSERT_TRUE(answer.wait());
+  EXPECT_EQ(answer.result_->status, CallResult::Status::lost);
+  std::lock_guard lock(w.data.mutex_);
+  EXPECT_TRUE(w.data.received_from.empty());
+}
+
+TEST(RemoteExecutor, ARequestWhoseInputsMustBeFetchedIsNotBuiltWithoutBlocking) {
+  WorkerOnFakeChannel w(1);
+  w.data.ready = false;
+  BuiltRequest built = w.executor.build_request(&w.task, false, true);
+  EXPECT_EQ(built.request, nullptr);
+  EXPECT_TRUE(built.lost.empty());  // an input to fetch: build again on the lane
+  built = w.executor.build_request(&w.task, true, true);
+  EXPECT_NE(built.request, nullptr);  // where blocking is allowed
+}
+
+TEST(RemoteExecutor, InputsNoNodeHoldsAreReportedInsteadOfARequest) {
+  WorkerOnFakeChannel w(1);
+  w.data.ready = false;
+  w.data.lost = {{7, 2}};
+  BuiltRequest built = w.executor.build_request(&w.task, false, true);
+  EXPECT_EQ(built.request, nullptr);
+  EXPECT_EQ(built.lost, (RequestData::Versions{{7, 2}}));
+  // Where it may block, they are asked first: nothing is built while they are lost.
+  const int builds = w.data.builds;
+  built = w.executor.build_request(&w.task, true, true);
+  EXPECT_EQ(built.request, nullptr);
+  EXPECT_EQ(built.lost, (RequestData::Versions{{7, 2}}));
+  EXPECT_EQ(w.data.builds, builds);
+  // A replica does not ask (check_lost false): an input to fetch, then built on the lane.
+  built = w.executor.build_request(&w.task, false, false);
+  EXPECT_EQ(built.request, nullptr);
+  EXPECT_TRUE(built.lost.empty());
 }
 
 TEST(RemoteExecutor, ItsLookaheadFollowsTheWorkersCores) {
