@@ -37,35 +37,29 @@ namespace compss::net {
 
 using detail::TaskBase;
 
-struct Cluster::Call {
-  TaskBase* task = nullptr;
-  int node = 0;  ///< where this attempt runs (t->node follows it)
-  unsigned computing_units = 1;  ///< the cores reserved for it there
-  unsigned gpus = 0;             ///< the GPUs reserved for it there
-  int avoid = -1;  ///< a node it failed on: its retry goes elsewhere when it can
-  Deadline deadline = rt::Runtime::no_deadline;
-  /// The implementation whose time_out `deadline` was armed for (a retry placed with
-  /// another version is armed again for that one's: dispatch).
-  std::uint32_t armed_for = 0;
-  rt::EventTime sent_at = 0;  // task events: when this attempt was sent (0: not observed)
-  bool started_told = false;  // task events: its started was told at the send (time_out)
-  int missing_tries = 0;  // answers "an input went missing" so far
-  bool keep_missing_tries = false;  // placed again after such an answer's pause
-  /// The workers that died while they were running it (CallResult::was_running), as
-  /// "worker N (name): why".
-  std::vector<std::string> killed_workers;
-};
 
 namespace {
 /// Workers a run restarts or adds (request_resources) at most (each takes a new node
 /// number: the node slots are sized once, at start).
 constexpr std::size_t max_worker_restarts = 256;
-/// Answers "an input went missing" an attempt (or a replica) is sent again after, at most;
-/// the pause before each resend grows from 20 to 200 ms, then starts over.
-constexpr int max_missing_tries = 50;
-std::chrono::milliseconds missing_pause(int tries_so_far) {
-  return std::chrono::milliseconds(20 * (tries_so_far % 10 + 1));
-}
+}  // namespace
+
+namespace {
+/// The data plane as the workers' RemoteExecutors see it.
+class PlaneRequestData final : public RequestData {
+ public:
+  explicit PlaneRequestData(DataPlane& plane) : plane_(plane) {}
+  bool build(TaskBase* t, int node, TaskRequest& request, bool may_block) override {
+    return plane_.build_request(t, node, request, may_block);
+  }
+  Versions lost_inputs(const TaskBase& t) override { return plane_.lost_inputs(t); }
+  void received(const TaskBase& t, int node, const TaskRequest& sent) override {
+    plane_.globals_received(t, node, sent);
+  }
+
+ private:
+  DataPlane& plane_;
+};
 }  // namespace
 
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
@@ -113,6 +107,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       [this](const TaskRequest& r) { remake_ended(r); },
       [this](TaskRequest& r) { return remake_on_master(r); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
+  request_data_ = std::make_unique<PlaneRequestData>(*data_);
   sched::Scheduler::Options so;
   so.policy = config_.policy == SchedulerPolicy::lifo       ? sched::Policy::lifo
               : config_.policy == SchedulerPolicy::locality ? sched::Policy::locality
@@ -192,7 +187,7 @@ int Cluster::add_worker(AdmittedWorker&& w) {
         });
     workers_[slot] = std::make_unique<RemoteExecutor>(
         *links_[slot], [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); },
-        &remakes_);
+        &remakes_, request_data_.get());
     nodes_.store(slot + 1, std::memory_order_release);
   }
   if (probes_) ClockProbes::probe(*links_[static_cast<std::size_t>(id)]);  // its clock at connection
@@ -433,7 +428,7 @@ void Cluster::place(TaskBase* t, int avoid) {
 
 void Cluster::unplaceable(TaskBase* t, const std::string& why) {
   std::string text = why.rfind("compss: ", 0) == 0 ? why.substr(8) : why;
-  std::shared_ptr<Call> call = take_moving(t);
+  std::shared_ptr<Call> call = moving_.take(t);
   if (call != nullptr) {  // an attempt begun on a node that is gone
     conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
              {"compss::Error", text, "master"});
@@ -456,13 +451,10 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
     start_replica(t, n, computing_units);
     return;
   }
-  std::shared_ptr<Call> call = take_moving(t);
+  std::shared_ptr<Call> call = moving_.take(t);
   if (call != nullptr) {
     call->node = n;
-    // (Counted per placement, its inputs' holders having changed; not after a pause for
-    // a missing input, which gave its node back only to wait.)
-    if (!call->keep_missing_tries) call->missing_tries = 0;
-    call->keep_missing_tries = false;
+    attempts_.placed_again(call->history);
     call->computing_units = computing_units;
     call->gpus = gpus;
     if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
@@ -511,32 +503,14 @@ void Cluster::remake_then_place(std::shared_ptr<Call> call,
     return;
   }
   TaskBase* t = call->task;
-  park_moving(t, std::move(call));
+  moving_.park(t, std::move(call));
   place(t);
-}
-
-void Cluster::park_moving(const TaskBase* t, std::shared_ptr<Call> call) {
-  std::lock_guard lock(sched_mutex_);
-  if (moving_.insert_or_assign(t, std::move(call)).second) moving_count_.fetch_add(1, std::memory_order_relaxed);
-}
-
-std::shared_ptr<Cluster::Call> Cluster::take_moving(const TaskBase* t) {
-  // (Most placements are a task's first: no lock while nothing moves. A call is parked
-  // before its placement is asked for, by the thread that then places it.)
-  if (moving_count_.load(std::memory_order_relaxed) == 0) return nullptr;
-  std::lock_guard lock(sched_mutex_);
-  auto it = moving_.find(t);
-  if (it == moving_.end()) return nullptr;
-  std::shared_ptr<Call> call = std::move(it->second);
-  moving_.erase(it);
-  moving_count_.fetch_sub(1, std::memory_order_relaxed);
-  return call;
 }
 
 void Cluster::replace(std::shared_ptr<Call> call, int avoid) {
   TaskBase* t = call->task;
   release_placement(t, call->node);
-  park_moving(t, std::move(call));
+  moving_.park(t, std::move(call));
   place(t, avoid);
 }
 
@@ -587,7 +561,7 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
     }
     if (n > 0) ++stream_tasks_[static_cast<std::size_t>(n)];
   }
-  std::shared_ptr<Call> call = take_moving(t);
+  std::shared_ptr<Call> call = moving_.take(t);
   if (call != nullptr) {  // a retry: to another worker, or to the master when none is left
     call->node = std::max(n, 0);
     call->computing_units = 1;
@@ -600,24 +574,6 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
     executor_.spawn(t);
   }
 }
-
-namespace {
-/// A task is run on at most this many workers that die while running it: at that death
-/// it fails (compss::WorkerLost, not retried whatever its policy) instead of going to
-/// the next worker, because the task itself is the likely cause (a crash, a SIGKILL, the
-/// OOM killer) and would take every worker down. A worker that dies while the task only
-/// waited in its queue does not count.
-constexpr std::size_t max_workers_killed = 2;
-}  // namespace
-
-namespace {
-/// The request of one attempt as sent: never changed once sent (the sending thread may
-/// still read it when the answer comes), shared with the lineage of what it makes.
-using SentRequest = std::shared_ptr<const Message>;
-std::shared_ptr<const TaskRecord> record_of(const SentRequest& sent) {
-  return {sent, &std::get<TaskRequest>(*sent)};
-}
-}  // namespace
 
 void Cluster::before_run(TaskBase* t) {
   if (t->node > 0) return;  // (on the master: node 0, or -1 before placement)
@@ -758,43 +714,37 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
     conclude(std::move(call), rt::Runtime::Outcome::ok, {});
     return;
   }
-  auto message = std::make_shared<Message>(TaskRequest{});
+  RemoteExecutor& worker = *workers_[static_cast<std::size_t>(n)];
+  BuiltRequest built;
   try {
-    if (may_block) {
-      if (auto lost = data_->lost_inputs(*t); !lost.empty()) {
-        release_placement(t, n);
-        remake_then_place(std::move(call), lost);
-        return;
-      }
-    }
-    if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
+    built = worker.build_request(t, may_block, /*check_lost=*/true);
+  } catch (const std::exception& e) {  // its inputs cannot be found or made again
+    conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    return;
+  }
+  if (built.request == nullptr) {
+    if (!built.lost.empty()) {
       // Inputs lost with their workers are made again through the scheduler (lineage),
       // on the lane: this task gives its node back first and is placed again after, so
       // tasks that wait for remakes (or wait on the lane behind them) never hold the
       // resources the remakes wait for.
-      if (auto lost = data_->lost_inputs(*t); !lost.empty()) {
-        release_placement(t, n);
-        lane_.post([this, call, lost] { remake_then_place(call, lost); });
-        return;
+      release_placement(t, n);
+      if (may_block) {
+        remake_then_place(std::move(call), std::move(built.lost));
+      } else {
+        lane_.post([this, call, lost = std::move(built.lost)] { remake_then_place(call, lost); });
       }
-      lane_.post([this, call] { send(call, true); });
       return;
     }
-  } catch (const std::exception& e) {  // its inputs cannot be found or made again
-    conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    lane_.post([this, call] { send(call, true); });  // (an input to fetch first)
     return;
   }
   if (!gang_may_start(t, n)) {  // placed over a node lost meanwhile: not an attempt
     replace(std::move(call), -1);
     return;
   }
-  std::get<TaskRequest>(*message).computing_units = call->computing_units;
-  std::get<TaskRequest>(*message).gpus = call->gpus;
-  for (detail::TaskHost& h : hosts_of(t, n)) {
-    std::get<TaskRequest>(*message).hosts.push_back({std::move(h.name), h.processes});
-  }
-  if (!std::get<TaskRequest>(*message).hosts.empty()) log_gang(t, n);
-  SentRequest sent = message;
+  RemoteRun run{call->computing_units, call->gpus, hosts_of(t, n), {}};
+  if (!run.hosts.empty()) log_gang(t, n);
   call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
   if (call->sent_at != 0 && rt::attempt_time_out(*t) > 0) {
     // Its time-out may end it before the worker answers (the watchdog tells `ended`):
@@ -803,16 +753,14 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
                             call->sent_at);
     call->started_told = true;
   }
-  workers_[static_cast<std::size_t>(n)]->call(
-      *message, [this, call, n, sent](CallResult&& r) { answered(call, n, sent, std::move(r)); });
+  worker.send_task(*t, std::move(built.request), std::move(run),
+                   [this, call, n](const SentRequest& sent, CallResult&& r) { answered(call, n, sent, std::move(r)); });
 }
 
 void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sent,
                        CallResult&& r) {
   TaskBase* t = call->task;
-  if (r.status != CallResult::Status::lost) {
-    data_->globals_received(*t, n, std::get<TaskRequest>(*sent));  // it received them
-  }
+  // (The data plane heard that the worker received the request's globals: send_task.)
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
   // made is discarded, as for a local task.
   if (t->stop.load(std::memory_order_acquire)) {
@@ -825,8 +773,12 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
     ended_at = remote_events_->answered(*t, n, std::get<TaskRequest>(*sent), times, call->sent_at,
                                         rt::event_now(), call->started_told);
   }
-  switch (r.status) {
-    case CallResult::Status::done:
+  const AnswerStep step = attempts_.on_answer(
+      call->history, r,
+      {n, links_[static_cast<std::size_t>(n)]->name(), t->spec().on_failure == detail::OnFailure::retry,
+       t->group != nullptr, links_[static_cast<std::size_t>(n)]->alive()});
+  switch (step.kind) {
+    case AnswerStep::Kind::record_outputs:
       try {
         data_->record_outputs(t, n, record_of(sent), r.done);
       } catch (const std::exception& e) {
@@ -839,64 +791,43 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
       }
       conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);
       return;
-    case CallResult::Status::failed: {
-      if (r.failed.exception_type == "compss::DataMissing" && call->missing_tries < max_missing_tries) {
-        // (Or a global's value it no longer keeps: the resend carries it inline.)
-        data_->globals_missing(*t, n);
-        // A peer it fetched from went away: once the master notices, the data is found
-        // (or made again) elsewhere. The pause is a timer; the resend goes through the
-        // lane (it may have to wait for that).
-        const auto pause = missing_pause(call->missing_tries++);
-        {
-          // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
-          // first worker; the resend checks its nodes again (gang_may_start re-records it).
-          std::lock_guard lock(sched_mutex_);
-          gangs_started_.erase(t);
-        }
-        // Its node is given back during the pause (a resend may wait on the lane behind
-        // remakes that wait for nodes), and it is placed again after it.
-        release_placement(t, n);
-        call->keep_missing_tries = true;
-        auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), pause);
-        timer->async_wait([this, timer, call](const boost::system::error_code&) {
-          park_moving(call->task, call);
-          place(call->task);
-        });
-        return;
+    case AnswerStep::Kind::resend_after_pause: {
+      // (Or a global's value it no longer keeps: the resend carries it inline.)
+      data_->globals_missing(*t, n);
+      // The pause is a timer; the resend goes through the lane (it may have to wait for
+      // the data to be found or made again).
+      {
+        // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
+        // first worker; the resend checks its nodes again (gang_may_start re-records it).
+        std::lock_guard lock(sched_mutex_);
+        gangs_started_.erase(t);
       }
-      if (t->spec().on_failure == detail::OnFailure::retry) call->avoid = n;  // retry elsewhere
-      // A compss::Exception thrown on a worker cancels the task's group as it does locally.
-      const bool group = r.failed.exception_type == "compss::Exception" && t->group != nullptr;
-      conclude(std::move(call),
-               group ? rt::Runtime::Outcome::group_exception : rt::Runtime::Outcome::failed,
-               {r.failed.exception_type, r.failed.message, links_[static_cast<std::size_t>(n)]->name()},
-               ended_at);
+      // Its node is given back during the pause (a resend may wait on the lane behind
+      // remakes that wait for nodes), and it is placed again after it.
+      release_placement(t, n);
+      auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), step.pause);
+      timer->async_wait([this, timer, call](const boost::system::error_code&) {
+        moving_.park(call->task, call);
+        place(call->task);
+      });
       return;
     }
-    case CallResult::Status::lost:
-      if (r.was_running) {
-        call->killed_workers.push_back("worker " + std::to_string(n) + " (" +
-                                       links_[static_cast<std::size_t>(n)]->name() + "): " + r.why);
-        if (call->killed_workers.size() >= max_workers_killed) {
-          std::string workers;
-          for (const std::string& w : call->killed_workers) workers += (workers.empty() ? "" : "; ") + w;
-          conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
-                   {"compss::WorkerLost",
-                    "its worker died while running it, " + std::to_string(max_workers_killed) +
-                        " times (" + workers + "); not run again: the task itself likely "
-                        "kills its worker (a crash, SIGKILL, out of memory)",
-                    workers});
-          return;
-        }
-      }
-      // Lost with its worker: it runs again on another node, which is not a failure.
-      if (links_[static_cast<std::size_t>(n)]->alive()) {
-        // The send failed before the receiver saw the connection end: once it has, the
-        // worker is out of the scheduler and the attempt is placed elsewhere.
-        after(std::chrono::milliseconds(10), [this, call, n] { replace(call, n); });
+    case AnswerStep::Kind::fail:
+    case AnswerStep::Kind::fail_group:
+      conclude(std::move(call),
+               step.kind == AnswerStep::Kind::fail_group ? rt::Runtime::Outcome::group_exception
+                                                         : rt::Runtime::Outcome::failed,
+               step.error, ended_at);
+      return;
+    case AnswerStep::Kind::fail_not_retried:
+      conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried, step.error);
+      return;
+    case AnswerStep::Kind::place_elsewhere:
+      if (step.pause.count() > 0) {
+        after(step.pause, [this, call, avoid = step.avoid] { replace(call, avoid); });
         return;
       }
-      replace(std::move(call), n);
+      replace(std::move(call), step.avoid);
       return;
   }
 }
@@ -922,7 +853,7 @@ void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
       call->deadline = runtime_.begin_attempt(t);
       call->armed_for = t->implementation;
     {
-      const int avoid = call->avoid;
+      const int avoid = call->history.avoid;
       replace(std::move(call), avoid);  // placed again, elsewhere when it can
     }
       return;
@@ -1041,9 +972,11 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
   }
-  auto message = std::make_shared<Message>(TaskRequest{});
+  RemoteExecutor& worker = *workers_[static_cast<std::size_t>(n)];
+  BuiltRequest built;
   try {
-    if (!data_->build_request(t, n, std::get<TaskRequest>(*message), may_block)) {
+    built = worker.build_request(t, may_block, /*check_lost=*/false);
+    if (built.request == nullptr) {
       lane_.post([this, t, n, computing_units, missing_tries] {  // (not on a receiver thread)
         send_replica(t, n, computing_units, true, missing_tries);
       });
@@ -1053,18 +986,13 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
-  std::get<TaskRequest>(*message).computing_units = computing_units;
-  std::get<TaskRequest>(*message).gpus = allocation_on(t, n).first.reserved.gpus();
+  RemoteRun run{computing_units, allocation_on(t, n).first.reserved.gpus(), {}, {}};
   // Each node runs the version that fits it (its placement's; the task's field stays 0).
-  if (const std::uint32_t v = workers_[static_cast<std::size_t>(n)]->version_of(t); v != 0) {
-    std::get<TaskRequest>(*message).signature = t->spec().versions[v - 1]->signature;
+  if (const std::uint32_t v = worker.version_of(t); v != 0) {
+    run.signature = t->spec().versions[v - 1]->signature;
   }
-  SentRequest sent = message;
-  workers_[static_cast<std::size_t>(n)]->call(*message, [this, t, n, computing_units, missing_tries,
-                                                         sent](CallResult&& res) {
-    if (res.status != CallResult::Status::lost) {
-      data_->globals_received(*t, n, std::get<TaskRequest>(*sent));
-    }
+  worker.send_task(*t, std::move(built.request), std::move(run),
+                   [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
     switch (res.status) {
       case CallResult::Status::done: {
         bool record = false;
@@ -1091,13 +1019,13 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         return;
       }
       case CallResult::Status::failed:
-        if (res.failed.exception_type == "compss::DataMissing" && missing_tries < max_missing_tries &&
+        if (attempts_.resend_replica(res.failed.exception_type, missing_tries) &&
             !t->stop.load(std::memory_order_acquire)) {
           // An input copy it was to read went meanwhile (dropped over its worker's budget,
           // or a peer left): as for an ordinary call, the replica keeps its placement and
           // is sent again after a pause, with the inputs' holders as they are then.
           data_->globals_missing(*t, n);
-          after(missing_pause(missing_tries), [this, t, n, computing_units, missing_tries] {
+          after(AttemptPolicy::missing_pause(missing_tries), [this, t, n, computing_units, missing_tries] {
             send_replica(t, n, computing_units, true, missing_tries + 1);
           });
           return;

@@ -16,7 +16,9 @@
 #include "core/runtime.hpp"
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
+#include "net/master/attempt_policy.hpp"
 #include "net/master/cluster_node.hpp"
+#include "net/master/remote_attempt.hpp"
 #include "net/master/remake_placements.hpp"
 #include "net/master/remote_executor.hpp"
 #include "net/worker_link.hpp"
@@ -110,9 +112,8 @@ class Cluster final : public rt::Backend {
 
  private:
   using Deadline = rt::Watchdog::Clock::time_point;
-  /// One attempt of a task on a worker: the request as sent (kept as the lineage of what
-  /// it makes) and the attempt's deadline.
-  struct Call;
+  /// One attempt of a task on a node (net/master/remote_attempt.hpp).
+  using Call = RemoteAttempt;
   /// The state of a replicated task's call while its replicas run (one attempt over all).
   struct Replicas;
 
@@ -164,10 +165,6 @@ class Cluster final : public rt::Backend {
   /// on the lane.
   void remake_then_place(std::shared_ptr<Call> call,
                          std::vector<std::pair<std::uint64_t, std::uint64_t>> lost);
-  /// An attempt that leaves its node waits in moving_ until the scheduler places it again.
-  void park_moving(const detail::TaskBase* t, std::shared_ptr<Call> call);
-  /// The attempt of `t` waiting to be placed again (taken out of moving_), or null.
-  std::shared_ptr<Call> take_moving(const detail::TaskBase* t);
   /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
   void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
   /// Builds and sends one attempt to call->node. Without `may_block`, work that would
@@ -292,6 +289,8 @@ class Cluster final : public rt::Backend {
   /// it asks of the workers.
   std::unique_ptr<WorkerDataLinks> data_links_;
   std::unique_ptr<DataPlane> data_;
+  /// The data plane as the workers' RemoteExecutors build their requests from it.
+  std::unique_ptr<RequestData> request_data_;
 
   // Placement. links_ and workers_ (index = node; [0], the master, is null) and
   // worker_sched_ (each worker's scheduler id) have a fixed size (the workers expected,
@@ -325,11 +324,12 @@ class Cluster final : public rt::Backend {
   std::unordered_map<std::string, Producer> producers_;
   /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
   std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
-  // sched_mutex_: attempts waiting to be placed again, replicated calls, the workers alive,
+  /// Attempts that left their node, until the scheduler places them again (its own leaf
+  /// lock).
+  MovingAttempts moving_;
+  // sched_mutex_: replicated calls, the workers alive,
   // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;
-  std::unordered_map<const detail::TaskBase*, std::shared_ptr<Call>> moving_;
-  std::atomic<std::size_t> moving_count_{0};  // moving_.size(), read without the lock
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
   std::vector<bool> worker_alive_;
   std::vector<std::size_t> stream_tasks_;  // per node: stream tasks placed there and running
@@ -352,6 +352,8 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<RestartRequests> restarts_;  // thread-safe itself
   unsigned added_names_ = 0;  // guarded by sched_mutex_: workers request_nodes named so far
   std::atomic<std::size_t> running_{0};
+  /// What an attempt's answer means (send again, fail, place elsewhere): const.
+  const AttemptPolicy attempts_;
 
   BlockingLane lane_{2};
 };
