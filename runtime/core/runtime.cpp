@@ -231,7 +231,8 @@ void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>&
         groups.insert(groups.begin(), g->name);
     }
     events_.notify(&TaskObserver::on_submitted,
-                   TaskSubmitted{task_state(t).id, t->spec().name, dependencies, data, time, groups, &t->spec()});
+                   TaskSubmitted{task_state(t).id, t->spec().name, dependencies, data, time, groups,
+                                 &t->spec()});
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }

@@ -611,7 +611,8 @@ void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRec
       // replay would poll or publish other elements). Lost, its outputs are a clear error
       // ("cannot be made again"), never a silently different value.
       NodeSet holders =
-          record_produced(o, n, rt::task_state(t).stream_task ? nullptr : record, registry_name(*t, *record, o));
+          record_produced(o, n, rt::task_state(t).stream_task ? nullptr : record,
+                          registry_name(*t, *record, o));
       if (!holders.empty()) drops.push_back({o.data_id, o.version - 1, std::move(holders)});
     }
     // It wrote the master's files in place: copies other workers keep are stale.
