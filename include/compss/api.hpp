@@ -132,22 +132,22 @@ inline void barrier([[maybe_unused]] bool no_more_tasks = false) {
 #endif
 }
 
-/// Number of local resources (threads) tasks run on: COMPSS_THREADS, or all cores; the
-/// sequential build returns the same number. Under compss-run: the task slots (cores) of
-/// the live nodes, which change as workers join (request_resources) or leave
-/// (free_resources, a lost worker), so the number may differ from a local or sequential
-/// run's: a program whose result must not depend on it partitions by a fixed count.
+/// Number of nodes the run's tasks run on, as PyCOMPSs' compss_get_number_of_resources:
+/// a local run (compss-cc, no compss-run) and the sequential build have one node, this
+/// machine: 1, whatever COMPSS_THREADS says. Under compss-run: the live workers, plus the
+/// master when it has cores (`--master-cores 0`: it runs no task and is not counted); the
+/// number changes as workers join (request_resources) or leave (free_resources, a lost
+/// worker). Asked before the first task under compss-run, it starts the runtime (which
+/// waits for the run's workers to connect) to answer. Inside a task it answers as on the
+/// node it runs on (a worker knows no other node: 1). A program whose result must not
+/// depend on the run partitions by a fixed count, not by this number.
 ///
-///   std::size_t blocks = 4 * compss::number_of_resources();
+///   std::size_t nodes = compss::number_of_resources();  // e.g. one block per node
 inline unsigned number_of_resources() {
 #ifdef __COMPSS__
-  return detail::runtime_threads();
+  return detail::runtime_nodes();
 #else
-  try {
-    return detail::thread_count_from_env();
-  } catch (const Error&) {
-    return detail::parse_thread_count(nullptr);
-  }
+  return 1;
 #endif
 }
 

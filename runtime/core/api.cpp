@@ -132,16 +132,17 @@ void barrier(bool /*no_more_tasks*/) {
   if (!r->all_local()) r->backend().sync_all();  // values living on workers
 }
 
-unsigned runtime_threads() {
+unsigned runtime_nodes() {
   rt::Runtime* r = rt::current_runtime();
-  if (r == nullptr) return thread_count_from_env();
-  if (!r->all_local()) {  // a master-worker run: the live nodes' slots (workers join, leave)
-    unsigned slots = 0;
-    for (const rt::Backend::NodeSlotsView& n : r->backend().node_slots())
-      if (n.alive) slots += n.slots;
-    if (slots > 0) return slots;
-  }
-  return r->threads();
+  // Under compss-run, before the first task: start the runtime (it waits for the run's
+  // workers to connect), so the answer is the run's nodes, not this process alone. (A
+  // worker's process, running a task, has no runtime of its own and no such settings.)
+  if (r == nullptr && !in_task() && config::run_config().master.distributed) r = &rt::runtime();
+  if (r == nullptr || r->all_local()) return 1;
+  unsigned nodes = 0;  // the live nodes that run tasks (the master with no cores runs none)
+  for (const rt::Backend::NodeSlotsView& n : r->backend().node_slots())
+    if (n.alive && n.slots > 0) ++nodes;
+  return nodes > 0 ? nodes : 1;  // every worker lost: the master runs the tasks
 }
 
 namespace {

@@ -1,4 +1,5 @@
 #include "core/exclusion.hpp"
+#include "core/task_state.hpp"
 
 #include "local/executor.hpp"
 
@@ -7,10 +8,10 @@
 namespace compss::rt {
 
 void add_exclusive(TaskBase* t, const std::shared_ptr<ExclusionToken>& token) {
-  auto* set = static_cast<ExclusiveSet*>(t->exclusive);
+  auto* set = static_cast<ExclusiveSet*>(task_state(t).exclusive);
   if (set == nullptr) {
     set = new ExclusiveSet();
-    t->exclusive = set;
+    task_state(t).exclusive = set;
   }
   auto& v = set->tokens;
   auto at = std::lower_bound(v.begin(), v.end(), token,
@@ -20,7 +21,7 @@ void add_exclusive(TaskBase* t, const std::shared_ptr<ExclusionToken>& token) {
 }
 
 bool try_enter(TaskBase* t) noexcept {
-  auto* set = static_cast<ExclusiveSet*>(t->exclusive);
+  auto* set = static_cast<ExclusiveSet*>(task_state(t).exclusive);
   while (set->held < set->tokens.size()) {
     ExclusionToken& k = *set->tokens[set->held];
     std::lock_guard lock(k.mutex);
@@ -35,8 +36,8 @@ bool try_enter(TaskBase* t) noexcept {
 }
 
 void leave(TaskBase* t, LocalExecutor& executor) noexcept {
-  auto* set = static_cast<ExclusiveSet*>(t->exclusive);
-  t->exclusive = nullptr;
+  auto* set = static_cast<ExclusiveSet*>(task_state(t).exclusive);
+  task_state(t).exclusive = nullptr;
   for (std::size_t i = set->held; i-- > 0;) {
     ExclusionToken& k = *set->tokens[i];
     TaskBase* next = nullptr;
@@ -48,7 +49,7 @@ void leave(TaskBase* t, LocalExecutor& executor) noexcept {
         // Hand the token over while still held, so no newcomer can take it in between.
         next = k.parked.front();
         k.parked.pop_front();
-        ++static_cast<ExclusiveSet*>(next->exclusive)->held;
+        ++static_cast<ExclusiveSet*>(task_state(next).exclusive)->held;
       }
     }
     if (next != nullptr) executor.spawn(next);

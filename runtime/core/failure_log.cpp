@@ -1,4 +1,5 @@
 #include "core/failure_log.hpp"
+#include "core/task_state.hpp"
 
 #include "core/access.hpp"
 #include "settings/run_config.hpp"
@@ -82,7 +83,7 @@ std::string log_dir() {
 
 void FailureLog::record(const TaskBase& t, std::string status, const TaskError& e,
                         bool control_flow) {
-  FailureRecord r{t.spec().name, t.id(), describe_params(t), t.attempts, std::move(status),
+  FailureRecord r{t.spec().name, t.id(), describe_params(t), task_state(t).attempts, std::move(status),
                   policy_name(t.spec().on_failure), e.where, e.type, e.message, control_flow};
   std::lock_guard lock(mutex_);
   records_.push_back(std::move(r));

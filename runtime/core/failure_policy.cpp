@@ -49,7 +49,7 @@ Runtime::Outcome Runtime::run_body_here(TaskBase* t, TaskError& err) noexcept {
     return Outcome::ok;
   } catch (const compss::Exception& e) {
     err = {"compss::Exception", e.what(), where_running()};
-    return t->group != nullptr ? Outcome::group_exception : Outcome::failed;
+    return task_state(t).group != nullptr ? Outcome::group_exception : Outcome::failed;
   } catch (const std::exception& e) {
     err = {demangle(typeid(e).name()), e.what(), where_running()};
   } catch (...) {
@@ -71,9 +71,10 @@ Watchdog::Clock::time_point Runtime::begin_attempt(TaskBase* t) noexcept {
 }
 
 Watchdog::Clock::time_point Runtime::begin_attempt(TaskBase* t, double time_out) noexcept {
-  if (t->attempts < 255) ++t->attempts;  // before arming: the watchdog reads it
+  std::uint8_t& attempts = task_state(t).attempts;
+  if (attempts < 255) ++attempts;  // before arming: the watchdog reads it
   if (time_out <= 0) return no_deadline;
-  t->add_ref();  // the node must outlive a finish by the watchdog while the body runs
+  add_ref(t);  // the node must outlive a finish by the watchdog while the body runs
   auto deadline = Watchdog::Clock::now() + std::chrono::duration_cast<Watchdog::Clock::duration>(
                                                std::chrono::duration<double>(time_out));
   watchdog_.arm(t, deadline, time_out);
@@ -83,9 +84,10 @@ Watchdog::Clock::time_point Runtime::begin_attempt(TaskBase* t, double time_out)
 bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline) noexcept {
   if (deadline != no_deadline) {
     if (!watchdog_.disarm(t, deadline)) return false;  // expired: end_attempt settles it
-    t->release_ref();  // begin_attempt's
+    release_ref(t);  // begin_attempt's
   }
-  if (t->attempts > 0) --t->attempts;
+  std::uint8_t& attempts = task_state(t).attempts;
+  if (attempts > 0) --attempts;
   return true;
 }
 
@@ -94,21 +96,21 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
   bool deadline_passed = false;
   if (deadline != no_deadline) {
     deadline_passed = !watchdog_.disarm(t, deadline);
-    if (deadline_passed && t->finish_claimed.exchange(true, std::memory_order_acq_rel)) {
+    if (deadline_passed && task_state(t).finish_claimed.exchange(true, std::memory_order_acq_rel)) {
       // The watchdog declared it timed out and finished it: only the late return is left.
       abandoned_.fetch_sub(1, std::memory_order_acq_rel);
-      t->release_ref();
+      release_ref(t);
       return AfterAttempt::abandoned;
     }
-    t->release_ref();
+    release_ref(t);
   }
   switch (outcome) {
     case Outcome::ok:
       if (attention_.load(std::memory_order_relaxed)) failures_.clear_overwritten(*t);
       return AfterAttempt::finish;
     case Outcome::group_exception: {
-      auto* g = static_cast<GroupState*>(t->group);
-      raise_in_group(g, err.message, t->spec_->name, t->id_);
+      auto* g = static_cast<GroupState*>(task_state(t).group);
+      raise_in_group(g, err.message, t->spec_->name, task_state(t).id);
       pay_attention();
       failures_.record(*t, "threw compss::Exception (group '" + g->name + "' cancelled)", err,
                        /*control_flow=*/true);
@@ -122,7 +124,7 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
       settle_failure(t, false, err);
       return AfterAttempt::finish;
     case Outcome::failed:
-      if (t->spec_->on_failure == detail::OnFailure::retry && t->attempts < max_attempts &&
+      if (t->spec_->on_failure == detail::OnFailure::retry && task_state(t).attempts < max_attempts &&
           !failed() && !deadline_passed) {
         // (After a deadline race the claim is taken: a further attempt could not time out.)
         return AfterAttempt::again;  // run it again
@@ -203,8 +205,9 @@ bool Runtime::skip_if_cancelled(TaskBase* t) noexcept {
       std::lock_guard lock(failure_mutex_);
       reason = "not started: the application is stopping (" + failure_message_ + ")";
       poison = false;
-    } else if (t->group != nullptr && group_cancelled(static_cast<GroupState*>(t->group))) {
-      reason = group_cancel_reason(static_cast<GroupState*>(t->group));
+    } else if (auto* g = static_cast<GroupState*>(task_state(t).group);
+               g != nullptr && group_cancelled(g)) {
+      reason = group_cancel_reason(g);
       result_only = true;  // outside the group, its other outputs keep their values
       control_flow = true;
     } else if (failures_.reads_poisoned(*t, reason)) {
@@ -221,15 +224,15 @@ bool Runtime::skip_if_cancelled(TaskBase* t) noexcept {
 }
 
 void Runtime::on_time_out(TaskBase* t, double time_out) noexcept {
-  if (t->finish_claimed.exchange(true, std::memory_order_acq_rel)) return;  // it returned
-  t->stop.store(true, std::memory_order_release);
+  if (task_state(t).finish_claimed.exchange(true, std::memory_order_acq_rel)) return;  // it returned
+  task_state(t).stop.store(true, std::memory_order_release);
   abandoned_.fetch_add(1, std::memory_order_acq_rel);
   // Where it runs: another node (the backend placed it there), else this process.
-  const bool remote = !all_local_ && t->node > 0;
+  const bool remote = !all_local_ && task_state(t).node > 0;
   std::string where = "localhost";
   char text[96];
   try {
-    if (remote) where = backend_->node_name(t->node);
+    if (remote) where = backend_->node_name(task_state(t).node);
   } catch (...) {
     where = "a worker";  // (out of memory: the report still says it left this process)
   }
@@ -270,10 +273,9 @@ namespace compss::detail {
 bool task_stop_requested() noexcept {
   TaskBase* t = rt::tls_task;
   if (t == nullptr) return false;
-  if (t->stop.load(std::memory_order_acquire)) return true;
-  if (t->group != nullptr && rt::group_cancelled(static_cast<rt::GroupState*>(t->group))) {
-    return true;
-  }
+  const rt::TaskState& s = rt::task_state(t);
+  if (s.stop.load(std::memory_order_acquire)) return true;
+  if (s.group != nullptr && rt::group_cancelled(static_cast<rt::GroupState*>(s.group))) return true;
   rt::Runtime* r = rt::current_runtime();
   return r != nullptr && r->failed();
 }

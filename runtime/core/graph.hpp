@@ -1,7 +1,7 @@
 // Task graph edges: successor lists guarded by a per-node spin lock and the `done` flag.
 #pragma once
 
-#include <compss/detail/task_node.hpp>
+#include "core/task_state.hpp"
 
 #include <cstdint>
 
@@ -12,7 +12,7 @@ using detail::TaskBase;
 /// Spin-locks the successor list of `t` (held for a few instructions only).
 void lock_successors(TaskBase* t) noexcept;
 inline void unlock_successors(TaskBase* t) noexcept {
-  t->succ_lock.store(false, std::memory_order_release);
+  task_state(t).succ_lock.store(false, std::memory_order_release);
 }
 
 /// Makes `succ` wait for `pred` unless `pred` has already finished (or is `succ`).
@@ -22,12 +22,12 @@ bool add_edge(TaskBase* pred, TaskBase* succ) noexcept;
 /// Bounded list of successors taken from a finishing task.
 struct SuccessorList {
   std::uint32_t count = 0;
-  TaskBase* first[TaskBase::inline_successors] = {};
+  TaskBase* first[TaskState::inline_successors] = {};
   std::vector<TaskBase*>* rest = nullptr;  // owned by the caller after take_successors
 
   template <class F>
   void for_each(F&& f) const {
-    std::uint32_t n = count < TaskBase::inline_successors ? count : TaskBase::inline_successors;
+    std::uint32_t n = count < TaskState::inline_successors ? count : TaskState::inline_successors;
     for (std::uint32_t i = 0; i < n; ++i) f(first[i]);
     if (rest != nullptr) {
       for (TaskBase* s : *rest) f(s);
@@ -39,7 +39,7 @@ struct SuccessorList {
 SuccessorList take_successors(TaskBase* t) noexcept;
 
 inline bool is_finished(const TaskBase* t) noexcept {
-  return t->state.load(std::memory_order_acquire) == TaskBase::finished;
+  return task_state(t).state.load(std::memory_order_acquire) == TaskState::finished;
 }
 
 /// Blocks until `t` has finished.

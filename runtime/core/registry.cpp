@@ -39,12 +39,12 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
   if (r.size() >= 32 && (r.size() & (r.size() - 1)) == 0) {
     auto keep = std::remove_if(r.begin(), r.end(), [](TaskBase* x) {
       if (!is_finished(x)) return false;
-      x->release_ref();
+      release_ref(x);
       return true;
     });
     r.erase(keep, r.end());
   }
-  t->add_ref();
+  add_ref(t);
   r.push_back(t);
 }
 
@@ -105,7 +105,7 @@ void Registry::read(Datum& d, TaskBase* t) {
   if (d.run != nullptr) {
     for (TaskBase* w : d.run->members) link(w, t, d, d.version);
   } else if (d.writer != nullptr && d.writer != t && !link(d.writer, t, d, d.version)) {
-    d.writer->release_ref();  // finished: nobody needs to wait for it any more
+    release_ref(d.writer);  // finished: nobody needs to wait for it any more
     d.writer = nullptr;
   }
   add_reader(d, t);
@@ -116,21 +116,21 @@ void Registry::write(Datum& d, TaskBase* t) {
   if (d.run != nullptr) {
     for (TaskBase* w : d.run->members) {
       link(w, t, d, d.version);
-      w->release_ref();
+      release_ref(w);
     }
-    for (TaskBase* b : d.run->before) b->release_ref();
+    for (TaskBase* b : d.run->before) release_ref(b);
     d.run.reset();
   } else if (d.writer != nullptr && d.writer != t) {
     link(d.writer, t, d, d.version);
   }
   for (TaskBase* r : d.readers) {
     link(r, t, d, d.version);
-    r->release_ref();
+    release_ref(r);
   }
   d.readers.clear();
   if (d.writer != t) {
-    if (d.writer != nullptr) d.writer->release_ref();
-    t->add_ref();
+    if (d.writer != nullptr) release_ref(d.writer);
+    add_ref(t);
     d.writer = t;
   }
   ++d.version;
@@ -145,7 +145,7 @@ void Registry::run_access(Datum& d, TaskBase* t, Direction mode) {
     next->mode = mode;
     if (run != nullptr) {
       next->before = std::move(run->members);
-      for (TaskBase* b : run->before) b->release_ref();
+      for (TaskBase* b : run->before) release_ref(b);
     } else if (d.writer != nullptr) {
       next->before.push_back(d.writer);
       d.writer = nullptr;
@@ -163,11 +163,11 @@ void Registry::run_access(Datum& d, TaskBase* t, Direction mode) {
   // edge and are let go.
   auto keep = std::remove_if(run->before.begin(), run->before.end(), [&](TaskBase* b) {
     if (b == t || link(b, t, d, d.version - 1)) return false;
-    b->release_ref();
+    release_ref(b);
     return true;
   });
   run->before.erase(keep, run->before.end());
-  t->add_ref();
+  add_ref(t);
   run->members.push_back(t);
   if (run->token != nullptr) add_exclusive(t, run->token);
 }
@@ -196,7 +196,7 @@ void Registry::drop(const DataKey& key) {
 void Registry::collect_datum(Datum& d, std::vector<TaskBase*>& out) {
   auto take = [&out](TaskBase* x) {
     if (!is_finished(x)) {
-      x->add_ref();
+      add_ref(x);
       out.push_back(x);
     }
   };
@@ -218,7 +218,7 @@ void Registry::collect(const DataKey& key, std::vector<TaskBase*>& out, bool wri
   }
   auto take = [&out](TaskBase* w) {
     if (!is_finished(w)) {
-      w->add_ref();
+      add_ref(w);
       out.push_back(w);
     }
   };
@@ -280,13 +280,13 @@ bool Registry::idle(Datum& d) {
 }
 
 void Registry::release_all(Datum& d) {
-  if (d.writer != nullptr) d.writer->release_ref();
-  for (TaskBase* r : d.readers) r->release_ref();
+  if (d.writer != nullptr) release_ref(d.writer);
+  for (TaskBase* r : d.readers) release_ref(r);
   d.writer = nullptr;
   d.readers.clear();
   if (d.run != nullptr) {
-    for (TaskBase* b : d.run->before) b->release_ref();
-    for (TaskBase* m : d.run->members) m->release_ref();
+    for (TaskBase* b : d.run->before) release_ref(b);
+    for (TaskBase* m : d.run->members) release_ref(m);
     d.run.reset();
   }
 }

@@ -77,7 +77,9 @@ void Runtime::submit_impl(TaskBase* t) {
       submission.emplace(events_, Activity::submission, begun, std::span<const DataAccess>{}, activities);
     }
   }
-  t->id_ = next_id_.fetch_add(1, std::memory_order_relaxed);
+  TaskState& state = task_state(t);
+  state.id = next_id_.fetch_add(1, std::memory_order_relaxed);
+  state.stream_task = has_stream_param(t->spec());
   // A constrained task that can never run fails at its call, as a failed task: the program
   // stops at its next synchronization, after running tasks end (local/constrained.hpp;
   // only when the executor enforces constraints: local runs).
@@ -118,12 +120,12 @@ void Runtime::submit_impl(TaskBase* t) {
   if (!all_local_) backend_->submitted(t, untouched);
   t->prepare();
   if (GroupState* g = current_group()) {
-    t->group = g;
+    task_state(t).group = g;
     join_group(g);
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
   if constexpr (observed) notify_submitted(t, *dependencies, begun, analysed);
-  if (t->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+  if (task_state(t).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     // (With predecessors, they ended after the analysis: read the clock again, so that its
     // ready is not before their ends.)
     if constexpr (observed) notify_ready(t, dependencies->empty() ? analysed : 0);
@@ -155,7 +157,7 @@ TaskBase* Runtime::execute_one(TaskBase* t) noexcept { return run_chain(t, true)
 TaskBase* Runtime::run_chain(TaskBase* t, bool only_first) noexcept {
   while (t != nullptr) {
     // Commutative data: a task that can't take its tokens is parked, not blocked.
-    if (t->exclusive != nullptr && !try_enter(t)) return nullptr;
+    if (task_state(t).exclusive != nullptr && !try_enter(t)) return nullptr;
     bool outer = tls_in_task;
     tls_in_task = true;
     if (!all_local_) {
@@ -176,7 +178,7 @@ TaskBase* Runtime::run_chain(TaskBase* t, bool only_first) noexcept {
 }
 
 TaskBase* Runtime::finish(TaskBase* t) noexcept {
-  if (t->exclusive != nullptr) leave(t, executor_);
+  if (task_state(t).exclusive != nullptr) leave(t, executor_);
   if (!all_local_) backend_->finished(t);  // before its successors read the directory
   // Finished before complete(): complete() releases the task's future, and the program,
   // woken by it, may submit a task on data this one read; that submission must see this
@@ -188,11 +190,11 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   TaskBase* next = nullptr;
   const bool observed = events_.any();
   succ.for_each([&](TaskBase* s) {
-    if (s->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    if (task_state(s).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       if (observed) notify_ready(s);
       if (!all_local_) {
         backend_->ready(s);  // every placement goes through the backend
-      } else if (next == nullptr && !LocalExecutor::needs_placement(*s) && !s->stream_task) {
+      } else if (next == nullptr && !LocalExecutor::needs_placement(*s) && !task_state(s).stream_task) {
         next = s;
       } else {
         executor_.spawn(s);
@@ -200,8 +202,8 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
     }
   });
   delete succ.rest;
-  if (t->group != nullptr) leave_group(static_cast<GroupState*>(t->group));
-  t->release_ref();
+  if (void* g = task_state(t).group) leave_group(static_cast<GroupState*>(g));
+  release_ref(t);
   if (inflight_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
       all_waiters_.load(std::memory_order_seq_cst) != 0) {
     inflight_.notify_all();
@@ -230,28 +232,30 @@ void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>&
           if (d.data_id != 0) data.push_back({d.data_id, d.version, d.direction, collection});
         });
       }
-      for (auto* g = static_cast<const GroupState*>(t->group); g != nullptr; g = g->parent)
+      for (auto* g = static_cast<const GroupState*>(task_state(t).group); g != nullptr; g = g->parent)
         groups.insert(groups.begin(), g->name);
     }
     events_.notify(&TaskObserver::on_submitted,
-                   TaskSubmitted{t->id_, t->spec().name, dependencies, data, time, groups, &t->spec(),
-                                 submission_begin});
+                   TaskSubmitted{task_state(t).id, t->spec().name, dependencies, data, time, groups,
+                                 &t->spec(), submission_begin});
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }
 }
 
 void Runtime::notify_ready(const TaskBase* t, EventTime time) noexcept {
-  events_.notify(&TaskObserver::on_ready, TaskReady{t->id_, time != 0 ? time : event_now()});
+  events_.notify(&TaskObserver::on_ready, TaskReady{task_state(t).id, time != 0 ? time : event_now()});
 }
 
 void Runtime::notify_started(const TaskBase& t, const Allocation& where, EventTime time) noexcept {
-  events_.notify(&TaskObserver::on_started, TaskStarted{t.id_, t.attempts, where, time, &t.spec()});
+  const TaskState& s = task_state(t);
+  events_.notify(&TaskObserver::on_started, TaskStarted{s.id, s.attempts, where, time, &t.spec()});
 }
 
 void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_retry,
                            EventTime time, const TaskError* error) noexcept {
-  TaskEnded e{t->id_, outcome, t->attempts, will_retry, time != 0 ? time : event_now()};
+  const TaskState& s = task_state(t);
+  TaskEnded e{s.id, outcome, s.attempts, will_retry, time != 0 ? time : event_now()};
   e.name = t->spec().name;
   if (error != nullptr) {
     e.error_type = error->type;
@@ -264,7 +268,7 @@ void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_ret
 void Runtime::wait_tasks(std::vector<TaskBase*>& tasks) {
   for (TaskBase* t : tasks) {
     wait_finished(t);
-    t->release_ref();
+    release_ref(t);
   }
   tasks.clear();
 }

@@ -1,4 +1,5 @@
 #include "core/watchdog.hpp"
+#include "core/task_state.hpp"
 
 #include <vector>
 
@@ -13,11 +14,11 @@ Watchdog::~Watchdog() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  for (auto& [when, armed] : deadlines_) armed.task->release_ref();
+  for (auto& [when, armed] : deadlines_) release_ref(armed.task);
 }
 
 void Watchdog::arm(detail::TaskBase* t, Clock::time_point deadline, double time_out) {
-  t->add_ref();
+  add_ref(t);
   bool earliest;
   {
     std::lock_guard lock(mutex_);
@@ -42,7 +43,7 @@ bool Watchdog::disarm(detail::TaskBase* t, Clock::time_point deadline) {
     }
   }
   // Not found: it expired, and the watchdog thread releases its reference.
-  if (found) t->release_ref();
+  if (found) release_ref(t);
   return found;
 }
 
@@ -67,7 +68,7 @@ void Watchdog::loop() {
     lock.unlock();
     for (const Armed& armed : expired) {
       expire_(armed.task, armed.time_out);
-      armed.task->release_ref();
+      release_ref(armed.task);
     }
     expired.clear();
     lock.lock();

@@ -67,7 +67,7 @@ std::optional<std::string> LocalExecutor::never_fits(const detail::TaskBase& tas
 
 void LocalExecutor::spawn(detail::TaskBase* task) {
   Impl* impl = impl_.get();
-  if (task->stream_task) {
+  if (task_state(task).stream_task) {
     // Before constraints: a stream task holds no core, so it never waits for one
     // (docs/streams.md, "Threads"). What it makes ready goes to the cores.
     impl->stream_threads.start([this, impl, task] {

@@ -253,7 +253,7 @@ bool Cluster::can_travel(const TaskBase& t) {
   for (std::uint32_t i = 0; i < t.param_count_; ++i) {
     if (!rt::travels(t.params_[i])) return false;
   }
-  if (t.exclusive != nullptr) return false;
+  if (rt::task_state(t).exclusive != nullptr) return false;
   // Every datum must travel in the shape the task passes (a section's length and element
   // type, or a single object): else the task runs on the master, in the program's memory
   // (its inputs fetched there first, when they fit: before_run), and what it writes
@@ -264,7 +264,7 @@ bool Cluster::can_travel(const TaskBase& t) {
 
 void Cluster::ready(TaskBase* t) {
   if (!can_travel(*t)) {
-    t->node = -1;  // runs on the master, outside the scheduler
+    rt::task_state(t).node = -1;  // runs on the master, outside the scheduler
     executor_.spawn(t);
     return;
   }
@@ -411,7 +411,7 @@ CallResult Cluster::remake_on_master(TaskRequest& request) {
 }
 
 void Cluster::place(TaskBase* t, int avoid) {
-  if (t->stream_task) {
+  if (rt::task_state(t).stream_task) {
     place_stream_task(t, avoid);
     return;
   }
@@ -437,7 +437,7 @@ void Cluster::unplaceable(TaskBase* t, const std::string& why) {
   // Never started: the run fails (as at its call, when it could never run), and the
   // executor skips the task, the runtime having failed.
   runtime_.record_failure(*t, text.c_str());
-  t->node = -1;
+  rt::task_state(t).node = -1;
   executor_.spawn(t);
 }
 
@@ -471,7 +471,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
 }
 
 bool Cluster::release_placement(const TaskBase* t, int n) {
-  if (t->stream_task) {  // placed outside the scheduler (place_stream_task)
+  if (rt::task_state(t).stream_task) {  // placed outside the scheduler (place_stream_task)
     std::lock_guard lock(sched_mutex_);
     if (n > 0 && static_cast<std::size_t>(n) < stream_tasks_.size() && stream_tasks_[static_cast<std::size_t>(n)] > 0) {
       --stream_tasks_[static_cast<std::size_t>(n)];
@@ -517,13 +517,13 @@ void Cluster::replace(std::shared_ptr<Call> call, int avoid) {
 void Cluster::finished(TaskBase* t) noexcept {
   try {
     // Ran on the master, in place: what it wrote is a new version only the master has.
-    if (t->node <= 0) data_->wrote_on_master(t);
+    if (rt::task_state(t).node <= 0) data_->wrote_on_master(t);
     // A task that timed out still holds its node's resources until its body returns: a
     // worker's until it answers (conclude), the master's until run_on_master's job sees
     // execute_one return. A replicated call holds none by now (each replica gave its back).
-    const int n = t->node;
-    bool held = n > 0 && t->stop.load(std::memory_order_acquire);
-    if (n == 0 && t->stop.load(std::memory_order_acquire)) {  // (stop: the watchdog finishes it)
+    const int n = rt::task_state(t).node;
+    bool held = n > 0 && rt::task_state(t).stop.load(std::memory_order_acquire);
+    if (n == 0 && rt::task_state(t).stop.load(std::memory_order_acquire)) {  // (stop: the watchdog finishes it)
       std::lock_guard lock(sched_mutex_);
       if (auto it = master_bodies_.find(t); it != master_bodies_.end()) held = it->second = true;
     }
@@ -570,13 +570,13 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
   } else if (n > 0) {
     start(t, n, 1, 0);
   } else {
-    t->node = -1;  // no worker: on the master, on a thread of its own
+    rt::task_state(t).node = -1;  // no worker: on the master, on a thread of its own
     executor_.spawn(t);
   }
 }
 
 void Cluster::before_run(TaskBase* t) {
-  if (t->node > 0) return;  // (on the master: node 0, or -1 before placement)
+  if (rt::task_state(t).node > 0) return;  // (on the master: node 0, or -1 before placement)
   data_->before_run(t);
 }
 
@@ -652,7 +652,7 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus
     rt::TaskBindingScope bound(computing_units, {std::move(share.cpus), std::move(share.gpus)});
     rt::TaskHostsScope nodes(std::move(hosts));   // compss::this_task::nodes(), MPI hosts
     TaskBase* next = nullptr;
-    t->add_ref();  // a time-out finishes it (the watchdog) while the body still runs here
+    rt::add_ref(t);  // a time-out finishes it (the watchdog) while the body still runs here
     {
       std::lock_guard lock(sched_mutex_);
       master_bodies_.emplace(t, false);
@@ -670,16 +670,16 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus
       master_bodies_.erase(it);
     }
     if (timed_out) release_placement(t, 0);
-    t->release_ref();
+    rt::release_ref(t);
     if (next != nullptr) runtime_.execute_chain(next);
   });
 }
 
 void Cluster::start(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
-  t->add_ref();  // until the last answer: a timed-out task is finished by the watchdog
+  rt::add_ref(t);  // until the last answer: a timed-out task is finished by the watchdog
   if (runtime_.cancelled_before_start(t)) {
     runtime_.finish(t);  // (finished() gives its reservation back)
-    t->release_ref();
+    rt::release_ref(t);
     return;
   }
   auto call = std::make_shared<Call>();
@@ -695,7 +695,7 @@ void Cluster::start(TaskBase* t, int n, unsigned computing_units, unsigned gpus)
 void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
   TaskBase* t = call->task;
   const int n = call->node;
-  t->node = n;
+  rt::task_state(t).node = n;
   if (n <= 0) {
     // Placed on the master (a retry, or no worker left): it runs there as any master
     // task does, on the executor, its attempt begun here withdrawn (unless it already
@@ -705,11 +705,11 @@ void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
                {"compss::TimeOut", "timed out before it could run on the master", "master"});
       return;
     }
-    t->release_ref();  // start()'s; the task's own reference lasts until it finishes
+    rt::release_ref(t);  // start()'s; the task's own reference lasts until it finishes
     run_on_master(t, call->computing_units, call->gpus);
     return;
   }
-  if (t->stop.load(std::memory_order_acquire)) {
+  if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
     // Timed out while it waited on the lane: not sent at all.
     conclude(std::move(call), rt::Runtime::Outcome::ok, {});
     return;
@@ -763,7 +763,7 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
   // (The data plane heard that the worker received the request's globals: send_task.)
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
   // made is discarded, as for a local task.
-  if (t->stop.load(std::memory_order_acquire)) {
+  if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
     conclude(std::move(call), rt::Runtime::Outcome::ok, {});
     return;
   }
@@ -776,7 +776,7 @@ void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sen
   const AnswerStep step = attempts_.on_answer(
       call->history, r,
       {n, links_[static_cast<std::size_t>(n)]->name(), t->spec().on_failure == detail::OnFailure::retry,
-       t->group != nullptr, links_[static_cast<std::size_t>(n)]->alive()});
+       rt::task_state(t).group != nullptr, links_[static_cast<std::size_t>(n)]->alive()});
   switch (step.kind) {
     case AnswerStep::Kind::record_outputs:
       try {
@@ -863,7 +863,7 @@ void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
       if (call->node > 0) release_placement(t, call->node);
       break;
   }
-  t->release_ref();
+  rt::release_ref(t);
 }
 
 struct Cluster::Replicas {
@@ -899,7 +899,7 @@ std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool ma
   if (first) {
     // The call's one attempt begins with its first replica and ends with its last.
     r.master_last = master_last;
-    t->add_ref();
+    rt::add_ref(t);
     if (runtime_.cancelled_before_start(t)) {
       r.cancelled = true;
     } else {
@@ -933,7 +933,7 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
   // from which the workers' requests are built. After a failed replica it is not run: the
   // call has failed, and its retry still needs those arguments.
   const bool master_skipped = n == 0 && failed_before;
-  if (r->cancelled || t->stop.load(std::memory_order_acquire) || master_skipped) {
+  if (r->cancelled || rt::task_state(t).stop.load(std::memory_order_acquire) || master_skipped) {
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
   }
@@ -967,7 +967,7 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
 
 void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool may_block,
                            int missing_tries) {
-  if (t->stop.load(std::memory_order_acquire)) {
+  if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
     // Timed out while it waited (on the lane, or for a DataMissing resend): not sent.
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
@@ -1000,7 +1000,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
           std::lock_guard lock(sched_mutex_);
           auto it = replicas_.find(t);
           if (it != replicas_.end() && !it->second->recorded && !it->second->master_last &&
-              !t->stop.load()) {
+              !rt::task_state(t).stop.load()) {
             it->second->recorded = record = true;
             it->second->node = n;
           }
@@ -1020,7 +1020,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
       }
       case CallResult::Status::failed:
         if (attempts_.resend_replica(res.failed.exception_type, missing_tries) &&
-            !t->stop.load(std::memory_order_acquire)) {
+            !rt::task_state(t).stop.load(std::memory_order_acquire)) {
           // An input copy it was to read went meanwhile (dropped over its worker's budget,
           // or a peer left): as for an ordinary call, the replica keeps its placement and
           // is sent again after a pause, with the inputs' holders as they are then.
@@ -1082,14 +1082,14 @@ void Cluster::finish_replicated(void* task) {
   }
   if (r->cancelled) {
     runtime_.finish(t);
-    t->release_ref();
+    rt::release_ref(t);
     return;
   }
   // Now that the recorded replica's outputs are (their older versions released), and
   // before successors may be sent to those workers.
   for (const Replicas::Unrecorded& u : r->unrecorded) data_->discard_outputs(u.node, u.outputs);
   if (r->outcome == rt::Runtime::Outcome::ok && !r->recorded && !r->ran_on_master &&
-      !t->stop.load(std::memory_order_acquire)) {
+      !rt::task_state(t).stop.load(std::memory_order_acquire)) {
     // Every replica's node was lost before it answered: the call ran nowhere, and the
     // master's copies are not its outputs (never a silent success).
     r->outcome = rt::Runtime::Outcome::failed;
@@ -1097,19 +1097,19 @@ void Cluster::finish_replicated(void* task) {
                 "master"};
   }
   // Outputs recorded from a worker are held there; else the master's copies are the ones.
-  t->node = r->recorded ? r->node : 0;
+  rt::task_state(t).node = r->recorded ? r->node : 0;
   switch (runtime_.end_attempt(t, r->deadline, r->outcome, r->error)) {
     case rt::Runtime::AfterAttempt::finish:
       runtime_.finish(t);
       break;
     case rt::Runtime::AfterAttempt::again:
-      t->release_ref();  // the next first replica takes it again
+      rt::release_ref(t);  // the next first replica takes it again
       place(t);
       return;
     case rt::Runtime::AfterAttempt::abandoned:
       break;
   }
-  t->release_ref();
+  rt::release_ref(t);
 }
 
 void Cluster::on_lost(int n, const std::string& why) {

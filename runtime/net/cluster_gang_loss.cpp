@@ -71,7 +71,7 @@ void Cluster::stop_gangs_using(int lost, sched::NodeId lost_id) {
       // once the lock is dropped, should the gang end meanwhile.
       std::lock_guard lock(sched_mutex_);
       if (stopping_ || run_ended_ || !gangs_started_.contains(t)) continue;
-      t->add_ref();
+      rt::add_ref(t);
       what = describe(task);
     }
     // Its thread waits for the program (run_process): killing the program's group ends
@@ -86,7 +86,7 @@ void Cluster::stop_gangs_using(int lost, sched::NodeId lost_id) {
                  "the run fails\n", what.c_str(), lost_name.c_str(),
                  killed > 0 ? "its program there is stopped (its process group killed)"
                             : "no program of it runs there now (none to stop)");
-    t->release_ref();
+    rt::release_ref(t);
   }
 }
 

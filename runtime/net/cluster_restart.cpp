@@ -41,7 +41,7 @@ void Cluster::timed_out_on_worker(const TaskBase* t, int n) {
 }
 
 void Cluster::returned_after_time_out(const TaskBase* t) {
-  if (t->node <= 0) return;  // (never on a worker: timed_out_on_worker is not called)
+  if (rt::task_state(t).node <= 0) return;  // (never on a worker: timed_out_on_worker is not called)
   std::lock_guard lock(sched_mutex_);
   auto [it, fresh] = stuck_.try_emplace(t);
   if (fresh) it->second = Stuck{answered_first, 0};

@@ -115,7 +115,7 @@ rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
   if (worker_events_.load(std::memory_order_relaxed)) {  // its own events name it by request
     std::lock_guard lock(mutex_);
     if (attempts_.size() >= max_attempts) attempts_.clear();
-    attempts_[{node, request.task_id}] = {task.id(), task.attempts, sent_at, answered_at};
+    attempts_[{node, request.task_id}] = {task.id(), rt::task_state(task).attempts, sent_at, answered_at};
   }
   tell_clock(node, answered_at);
   auto master_time = [&](std::int64_t t) { return clock.to_master(t, sent_at, answered_at); };

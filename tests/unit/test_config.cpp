@@ -1,7 +1,11 @@
 // COMPSS_THREADS parsing and the thread count the runtime uses.
 #include "test_support.hpp"
 
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 using namespace compss::detail;
 using compss_test::RuntimeTest;
@@ -25,6 +29,16 @@ class EnvThreads {
 void inc(int& x) { ++x; }
 static constexpr ParamSpec inout_x[] = {{Direction::inout, ParamKind::object, "x"}};
 static constexpr TaskSpec inc_task{"inc", "void inc(int &)", inout_x, 1};
+
+/// Records how many meet() calls had started, waiting up to 10 s for three.
+std::atomic<int> arrived{0};
+void meet(int& seen) {
+  arrived.fetch_add(1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (arrived.load() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  seen = arrived.load();
+}
+static constexpr TaskSpec meet_task{"meet", "void meet(int &)", inout_x, 1};
 }  // namespace
 
 TEST(ThreadCount, ParsesPositiveIntegers) {
@@ -55,10 +69,25 @@ using RuntimeThreads = RuntimeTest;
 TEST_F(RuntimeThreads, EnvironmentSetsTheThreadCount) {
   EnvThreads env("3");
   start_runtime();
-  EXPECT_EQ(compss::number_of_resources(), 3u);
+  // Three tasks meet: each waits (bounded) until all three have started.
+  std::array<int, 3> seen{};
+  for (int& s : seen) call_task<meet_task, &meet>(s);
+  compss::barrier();
+  for (int s : seen) EXPECT_EQ(s, 3);
   int x = 0;
   for (int i = 0; i < 100; ++i) call_task<inc_task, &inc>(x);
   EXPECT_EQ(compss::wait_on(x), 100);
+}
+
+TEST_F(RuntimeThreads, NumberOfResourcesIsTheNodesNotTheThreads) {
+  // PyCOMPSs' meaning (compss_get_number_of_resources): a local run is one node, whatever
+  // COMPSS_THREADS says, before and after the runtime starts.
+  EnvThreads env("3");
+  EXPECT_EQ(compss::number_of_resources(), 1u);
+  int x = 0;
+  call_task<inc_task, &inc>(x);
+  compss::barrier();
+  EXPECT_EQ(compss::number_of_resources(), 1u);
 }
 
 TEST_F(RuntimeThreads, OneThreadStillRunsEverything) {

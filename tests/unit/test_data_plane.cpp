@@ -1,6 +1,7 @@
 // The master's data plane over fake workers (runtime/net/master/data_plane.hpp): where
 // versions live, what is sent and released, fetches to the master, lineage after a lost
 // worker (made once however many wait), addresses reused by another type, nodes beyond 64.
+#include "core/task_state.hpp"
 #include "net/master/data_plane.hpp"
 
 #include <compss/detail/access.hpp>
@@ -673,7 +674,7 @@ TEST_F(DataPlaneTest, WhatAStreamTaskMadeIsNeverMadeAgainFromLineage) {
   // its lost output is a clear error, not a silently different value.
   int x = 1;
   FakeTask consumer(inc_spec, {object(x, Direction::inout)});
-  consumer.stream_task = true;
+  compss::rt::task_state(consumer).stream_task = true;  // (the runtime sets it at submission)
   run_on(consumer, 1);
   workers.lose(1);
   workers.on_failed_fetch = [&](int n) { data.node_lost(n); };

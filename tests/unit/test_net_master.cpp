@@ -2,6 +2,7 @@
 // Hello and its resource report; a RemoteExecutor is a scheduler node that sends placed
 // tasks over a WorkerLink (a fake channel, the test playing the worker), so the worker sees
 // no more requests at once than its reported cores and memory allow.
+#include "core/task_state.hpp"
 #include "net/fake_transport.hpp"
 #include "net/io_thread.hpp"
 #include "net/master/admission.hpp"
@@ -175,7 +176,7 @@ struct OneWorker {
 
   void send(compss::detail::TaskBase* t, int n) {
     EXPECT_EQ(n, 1);
-    EXPECT_EQ(t->node.load(), 1);
+    EXPECT_EQ(compss::rt::task_state(t).node.load(), 1);
     auto request = std::make_shared<Message>(TaskRequest{0, "t", {}, {}});
     node.call(*request, [this, t, request](CallResult&& r) {
       EXPECT_EQ(r.status, CallResult::Status::done);
@@ -279,7 +280,7 @@ TEST(ClusterNode, ReleaseGivesBackOnlyWhatItHolds) {
   sched.submit(&a, any);
   sched.submit(&b, any);
   ASSERT_EQ(dispatched.size(), 1U);
-  EXPECT_EQ(a.node.load(), 0);
+  EXPECT_EQ(compss::rt::task_state(a).node.load(), 0);
   EXPECT_EQ(master.holding(), 1U);
   EXPECT_FALSE(master.release(&b));  // not placed yet
   EXPECT_TRUE(master.release(&a));

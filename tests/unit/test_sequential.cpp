@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #ifdef __COMPSS__
 #error "this test must be built without __COMPSS__"
 #endif
@@ -29,7 +31,15 @@ TEST(Sequential, ApiIsANoOp) {
   compss::wait_on_file(std::string("x"));
   compss::barrier();
   compss::barrier(true);
-  EXPECT_GE(compss::number_of_resources(), 1u);
+}
+
+TEST(Sequential, NumberOfResourcesIsOneNode) {
+  // The program runs on this machine alone: one node, whatever COMPSS_THREADS says (a
+  // local compss-cc run answers the same).
+  ::setenv("COMPSS_THREADS", "4", 1);
+  EXPECT_EQ(compss::number_of_resources(), 1u);
+  ::unsetenv("COMPSS_THREADS");
+  EXPECT_EQ(compss::number_of_resources(), 1u);
 }
 
 TEST(Sequential, CallTaskRunsInline) {

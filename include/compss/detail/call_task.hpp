@@ -22,14 +22,6 @@
 
 namespace compss::detail {
 
-/// True when the task has a stream_in / stream_out parameter.
-constexpr bool has_stream_param(const TaskSpec& spec) {
-  for (std::size_t i = 0; i < spec.param_count; ++i) {
-    if (spec.params[i].kind == ParamKind::stream) return true;
-  }
-  return false;
-}
-
 template <auto Fn>
 using fn_result_t = std::remove_cv_t<typename FnTraits<decltype(Fn)>::result>;
 template <auto Fn, std::size_t I>
@@ -174,7 +166,6 @@ class TaskNode final : public TaskBase {
   TaskNode(std::index_sequence<I...>, A&&... args)
       : descs_(initial_descriptors()), bindings_(BindInit<A>{std::forward<A>(args), descs_[I]}...) {
     spec_ = &Spec;
-    stream_task = has_stream_param(Spec);
     params_ = descs_.data();
     param_count_ = static_cast<std::uint32_t>(ND);
     if constexpr (has_result) {

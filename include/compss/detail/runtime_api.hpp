@@ -39,9 +39,9 @@ void barrier(bool no_more_tasks);
 /// Throws compss::Error if a task has failed.
 void throw_if_failed();
 
-/// Number of resources tasks run on: the local executor's threads (COMPSS_THREADS or all
-/// cores); in a master-worker run, the task slots (cores) of the live nodes.
-unsigned runtime_threads();
+/// Number of nodes tasks run on (compss::number_of_resources): 1 in a local run; in a
+/// master-worker run, the live workers plus the master when it has cores.
+unsigned runtime_nodes();
 
 /// compss::request_resources / free_resources / snapshot (compss/resources.hpp).
 void request_resources(unsigned n);

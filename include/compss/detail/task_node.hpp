@@ -17,8 +17,6 @@
 
 namespace compss::detail {
 
-struct GlobalSnapshot;  // runtime/net/global_values.hpp
-
 /// Identity of a datum: an object (or future) by address, or a file by normalised path.
 struct DataKey {
   enum class Tag : std::uint8_t { none, address, file };
@@ -139,17 +137,39 @@ struct ParamDescriptor {
   void load(InputArchive& in) const { vtable->load(object, in); }
 };
 
-/// A submitted task: graph state shared by all tasks; the derived TaskNode holds the
-/// arguments. One allocation per task.
+/// Storage inside every task that the runtime owns (runtime/core/task_state.hpp: reference
+/// counts, successors, completion, failure handling, placement). Opaque here: generated
+/// code never reads it. Its size is fixed so that a task stays one allocation (no second
+/// one for the runtime's state: the local per-task cost is a few hundred ns); the runtime
+/// checks at compile time that its state fits. libcompss constructs and destroys it, so
+/// only a program linked with the runtime (built with compss-cc) makes tasks.
+class TaskHeader {
+ public:
+  static constexpr std::size_t size = 128;
+  static constexpr std::size_t alignment = 8;
+
+  TaskHeader() noexcept;  // runtime/core/task_state.cpp
+  ~TaskHeader();
+  TaskHeader(const TaskHeader&) = delete;
+  TaskHeader& operator=(const TaskHeader&) = delete;
+
+  void* storage() noexcept { return bytes_; }
+  const void* storage() const noexcept { return bytes_; }
+
+ private:
+  alignas(alignment) std::byte bytes_[size];
+};
+
+/// A submitted task as generated code builds it: the hooks the runtime calls, the task's
+/// spec and parameter descriptors, and the implementation the runtime chose for an
+/// attempt. The derived TaskNode (call_task.hpp) holds the arguments; one allocation per
+/// task. Everything else about the task is the runtime's (TaskHeader).
 class TaskBase {
  public:
-  enum State : std::uint32_t { submitted = 0, finished = 2 };
-  static constexpr std::uint32_t inline_successors = 4;
-
   TaskBase() = default;
   TaskBase(const TaskBase&) = delete;
   TaskBase& operator=(const TaskBase&) = delete;
-  virtual ~TaskBase() { delete succ_overflow; }
+  virtual ~TaskBase() = default;
 
   /// Runs the task body (may throw).
   virtual void run() = 0;
@@ -166,56 +186,31 @@ class TaskBase {
   virtual bool set_default_result() noexcept { return false; }
 
   const TaskSpec& spec() const noexcept { return *spec_; }
-  std::uint64_t id() const noexcept { return id_; }
   const ParamDescriptor* params() const noexcept { return params_; }
   std::size_t param_count() const noexcept { return param_count_; }
-
-  // ---- runtime-owned state --------------------------------------------------------------
-  const TaskSpec* spec_ = nullptr;
-  ParamDescriptor* params_ = nullptr;
-  std::uint32_t param_count_ = 0;
-  std::uint64_t id_ = 0;
-  std::atomic<std::int32_t> refs{1};     // execution reference + registry references
-  std::atomic<std::int32_t> pending{1};  // unfinished predecessors + submission guard
-  std::atomic<std::uint32_t> state{submitted};
-  std::atomic<std::uint32_t> waiters{0};
-  std::atomic<bool> succ_lock{false};
-  bool done = false;  // under succ_lock: no more successors may be added
-  std::uint32_t succ_count = 0;
-  TaskBase* succ_inline[inline_successors] = {};
-  std::vector<TaskBase*>* succ_overflow = nullptr;
-  /// Tokens of the commutative data the task accesses (runtime/core/exclusion.hpp), or null.
-  void* exclusive = nullptr;
-  // Failure handling (runtime/core/failure_policy.cpp, groups.hpp): the innermost group the
-  // task was submitted in (or null), its stop token, how often it started, and who
-  // finishes a task with a time-out (its thread or the watchdog: the first to claim it).
-  void* group = nullptr;
-  std::atomic<bool> stop{false};
-  std::atomic<bool> finish_claimed{false};
-  std::uint8_t attempts = 0;
-  /// The task has a stream parameter: it runs on a thread of its own, not on a core's
-  /// (docs/streams.md, "Threads"), since it may wait for other tasks while it runs.
-  bool stream_task = false;
-  /// Master-worker runs: the node the scheduler placed the task on (0 = the master), or -1.
-  /// Atomic: the watchdog reads it (on_time_out) while the cluster moves the task.
-  std::atomic<std::int32_t> node{-1};
-  /// Master-worker runs: the values of the globals it reads, taken at submission (a task
-  /// that reads none, or runs on the master: null).
-  std::shared_ptr<const GlobalSnapshot> globals;
-  /// The implementation the scheduler chose for this attempt: 0 the task itself, i > 0
-  /// its version spec().versions[i - 1] (`implement`). Set before the attempt starts, by
-  /// the node executor the scheduler placed it on; read by run() and by the remote request.
-  std::uint32_t implementation = 0;
+  /// The task's number, assigned by the runtime at submission (0 before).
+  std::uint64_t id() const noexcept;  // runtime/core/task_state.cpp
 
   /// The TaskSpec of the implementation chosen (implementation_spec().name says what ran).
   const TaskSpec& implementation_spec() const noexcept {
     return implementation == 0 ? *spec_ : *spec_->versions[implementation - 1];
   }
 
-  void add_ref() noexcept { refs.fetch_add(1, std::memory_order_relaxed); }
-  void release_ref() noexcept {
-    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
-  }
+  /// The runtime's state of this task (runtime/core/task_state.hpp, rt::task_state).
+  TaskHeader& runtime_header() noexcept { return header_; }
+  const TaskHeader& runtime_header() const noexcept { return header_; }
+
+  // ---- set by the generated constructor (TaskNode) -------------------------------------
+  const TaskSpec* spec_ = nullptr;
+  ParamDescriptor* params_ = nullptr;  // the runtime fills each one's data_id and version
+  std::uint32_t param_count_ = 0;
+  /// The implementation the scheduler chose for this attempt: 0 the task itself, i > 0
+  /// its version spec().versions[i - 1] (`implement`). Set before the attempt starts, by
+  /// the node executor the scheduler placed it on; read by run() and by the remote request.
+  std::uint32_t implementation = 0;
+
+ private:
+  TaskHeader header_;
 };
 
 }  // namespace compss::detail

@@ -90,4 +90,12 @@ struct TaskSpec {
   std::size_t version_count = 0;
 };
 
+/// True when the task has a stream_in / stream_out parameter.
+constexpr bool has_stream_param(const TaskSpec& spec) {
+  for (std::size_t i = 0; i < spec.param_count; ++i) {
+    if (spec.params[i].kind == ParamKind::stream) return true;
+  }
+  return false;
+}
+
 }  // namespace compss::detail

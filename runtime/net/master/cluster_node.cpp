@@ -1,4 +1,5 @@
 #include "net/master/cluster_node.hpp"
+#include "core/task_state.hpp"
 
 #include "sched/scheduler.hpp"
 
@@ -19,7 +20,7 @@ void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
   // The replicas of a replicated call share the task and may run different versions at
   // once: each reads its own from here (version_of), the task's field stays 0.
   if (!replicated) task->implementation = version;
-  task->node.store(node_, std::memory_order_release);
+  rt::task_state(task).node.store(node_, std::memory_order_release);
   dispatch_(task, node_, units, gpus);
 }
 

@@ -1,6 +1,7 @@
 // DataPlane: tracking, the Backend's data hooks, requests and answers, releases. Lineage
 // is in lineage.cpp, fetches to the master in fetch.cpp.
 #include "net/master/data_plane.hpp"
+#include "core/task_state.hpp"
 
 #include "core/access.hpp"
 #include "net/file_staging.hpp"
@@ -227,7 +228,7 @@ void DataPlane::master_wrote_params(TaskBase* t, bool files_only, Drops& drops) 
 void DataPlane::submitted(TaskBase* t, std::uint64_t untouched) {
   const detail::RemoteTask* remote = detail::find_remote_task(t->spec().signature);
   if (remote != nullptr && remote->global_count != 0 && remote->travels()) {
-    t->globals = globals_.snapshot(*remote);  // the values of its place in program order
+    rt::task_state(t).globals = globals_.snapshot(*remote);  // the values of its place in program order
   }
   for (std::uint32_t i = 0; i < t->param_count_; ++i) {
     const ParamDescriptor& d = t->params_[i];
@@ -543,7 +544,7 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
     }
     release(retyped);
     if (missing.empty()) {
-      if (t->globals) globals_.add_to_request(*t->globals, n, request);
+      if (rt::task_state(t).globals) globals_.add_to_request(*rt::task_state(t).globals, n, request);
       return true;
     }
     if (!may_block) return false;  // (tracking changed nothing a second build would not redo)
@@ -635,7 +636,8 @@ void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRec
       // replay would poll or publish other elements). Lost, its outputs are a clear error
       // ("cannot be made again"), never a silently different value.
       NodeSet holders =
-          record_produced(o, n, t->stream_task ? nullptr : record, registry_name(*t, *record, o));
+          record_produced(o, n, rt::task_state(t).stream_task ? nullptr : record,
+                          registry_name(*t, *record, o));
       if (!holders.empty()) drops.push_back({o.data_id, o.version - 1, std::move(holders)});
     }
     // It wrote the master's files in place: copies other workers keep are stale.
@@ -645,11 +647,11 @@ void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRec
 }
 
 void DataPlane::globals_received(const TaskBase& t, int n, const TaskRequest& request) {
-  if (t.globals) globals_.confirm(*t.globals, n, request);
+  if (rt::task_state(t).globals) globals_.confirm(*rt::task_state(t).globals, n, request);
 }
 
 void DataPlane::globals_missing(const TaskBase& t, int n) {
-  if (t.globals) globals_.forget(*t.globals, n);
+  if (rt::task_state(t).globals) globals_.forget(*rt::task_state(t).globals, n);
 }
 
 std::size_t DataPlane::remake_waiters() {
