@@ -1489,3 +1489,47 @@ TEST(StreamChannelOwned, APlaceRemovedByItsHandleIsNotGivenToTheNextAttempt) {
   EXPECT_EQ(*static_cast<int*>(got[0].get()), 7);
   channel.close(owner, {});
 }
+
+// A consumer that failed for good gives its unconfirmed at_most_once elements back to the
+// buffer: another consumer must not see the stream closed while they may still come back
+// (before: it saw is_closed true at once, left, and they stayed unread).
+TEST(StreamChannelGivenBack, AnotherConsumerSeesTheStreamClosedOnlyOnceNothingCanComeBack) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 8, true);
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t dying = channel.add_consumer(true);
+  const std::uint64_t other = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1), std::make_shared<int>(2)};
+  channel.publish(items);
+  channel.close(producer, {});
+  // A worker's poll takes both and never confirms (its worker dies).
+  ASSERT_EQ(channel.poll_attempt(dying, 0, 1, {}, true).size(), 2u);
+  EXPECT_FALSE(channel.is_closed(other));  // they may come back
+  EXPECT_TRUE(channel.poll(other, 0).empty());
+  channel.give_back(dying, 1);  // its connection broke: they wait for its retry...
+  EXPECT_FALSE(channel.is_closed(other));
+  channel.remove_consumer(dying, true, "worker lost");  // ...which never comes: the others'
+  EXPECT_FALSE(channel.is_closed(other));
+  auto got = channel.poll(other, 1.0);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(*static_cast<int*>(got[0].get()), 1);
+  EXPECT_EQ(*static_cast<int*>(got[1].get()), 2);
+  EXPECT_TRUE(channel.is_closed(other));
+}
+
+// A live consumer's confirmation ends the wait of another that polls a closed stream.
+TEST(StreamChannelGivenBack, AConfirmationWakesAnotherConsumersPollOfTheClosedStream) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 8, true);
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t receiving = channel.add_consumer(true);
+  const std::uint64_t other = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1)};
+  channel.publish(items);
+  channel.close(producer, {});
+  ASSERT_EQ(channel.poll_attempt(receiving, 0, 1, {}, true).size(), 1u);
+  EXPECT_FALSE(channel.is_closed(other));
+  std::thread confirm([&] { channel.acknowledge(receiving, 1); });
+  EXPECT_TRUE(channel.poll(other, 60.0).empty());  // (woken by the confirmation, not the timeout)
+  confirm.join();
+  EXPECT_TRUE(channel.is_closed(other));
+  EXPECT_TRUE(channel.is_closed(receiving));
+}
