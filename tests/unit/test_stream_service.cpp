@@ -1172,6 +1172,33 @@ TEST(StreamFlowControl, SmallElementsAreBoundedInNumber) {
   producer.join();
 }
 
+TEST(StreamFlowControl, ABatchOfSmallElementsCountsEachOfItsElements) {
+  // Bound 12800 bytes: a small element counts 100. 100 held unfetched count 10000; a batch
+  // of 50 more counts 5000 and passes the bound (before: the batch counted as one element,
+  // 100, and went: a producer publishing lists ran past the 128-element bound).
+  UnfetchedBound bound(128 * 100, std::chrono::minutes(5));
+  const std::uint64_t stream = 9006;
+  std::vector<std::uint64_t> keys;
+  for (int i = 0; i < 100; ++i) keys.push_back(compss::net::hold_element(std::vector<std::byte>(10), stream));
+  const std::uint64_t waits = compss::net::unfetched_bound_waits();
+  const std::vector<std::size_t> batch(50, 10);
+  std::atomic<bool> went{false};
+  std::thread producer([&] {
+    compss::net::wait_to_hold(stream, batch);
+    went = true;
+  });
+  ASSERT_TRUE(blocked_times(waits + 1));
+  // 22 fetched: 7800 + 5000 = 12800, the bound: the batch goes.
+  std::vector<compss::net::WireElement> asked;
+  for (int i = 0; i < 21; ++i) asked.push_back({.key = keys[i]});
+  ASSERT_EQ(compss::net::serve_held_elements(asked, true, 1 << 20).size(), 21u);
+  EXPECT_FALSE(went.load());  // (21 fetched: still 200 past it)
+  std::vector<compss::net::WireElement> one{{.key = keys[21]}};
+  ASSERT_EQ(compss::net::serve_held_elements(one, true, 1 << 20).size(), 1u);
+  producer.join();
+  EXPECT_TRUE(went.load());
+}
+
 TEST(StreamFlowControl, WithoutAnyFetchForTheIdleTimeAProducerRunsOnUnboundedUntilOneComes) {
   // A consumer that polls only once its producer ended must not hang the producer.
   UnfetchedBound bound(1000, std::chrono::milliseconds(50));
@@ -1532,4 +1559,51 @@ TEST(StreamChannelGivenBack, AConfirmationWakesAnotherConsumersPollOfTheClosedSt
   confirm.join();
   EXPECT_TRUE(channel.is_closed(other));
   EXPECT_TRUE(channel.is_closed(receiving));
+}
+
+// ---- releases to holders (flush_element_releases, net/stream_elements.hpp) -------------
+
+namespace {
+
+/// Stream connections go to holders that accept and never answer (a stopped worker).
+struct SilentHolders {
+  SilentHolders() {
+    compss::net::set_stream_connector([this](const std::string&, std::uint16_t) {
+      auto [mine, theirs] = compss::net::make_fake_pair();
+      std::lock_guard lock(mutex);
+      silent.push_back(theirs);  // (kept open, never read)
+      return mine;
+    });
+    compss::net::set_unreachable_backoff(std::chrono::minutes(1));
+    compss::net::set_release_answer_wait(std::chrono::milliseconds(200));
+  }
+  ~SilentHolders() {
+    compss::net::set_release_answer_wait(std::chrono::seconds(5));
+    compss::net::set_unreachable_backoff(std::chrono::seconds(1));
+    compss::net::set_stream_connector(nullptr);  // (forgets the backoffs too)
+  }
+  std::size_t connections() {
+    std::lock_guard lock(mutex);
+    return silent.size();
+  }
+  std::mutex mutex;
+  std::vector<std::shared_ptr<compss::net::Endpoint>> silent;
+};
+
+}  // namespace
+
+TEST(StreamReleases, AHolderThatNeverAnswersHoldsAFlushUpForTheAnswerWaitOnlyAndIsSkippedAfter) {
+  SilentHolders holders;
+  (void)compss::net::make_remote_element("silent-holder", 1, 42, nullptr);  // gone: a release queued
+  // Stopping: nothing is sent, the release stays queued.
+  compss::net::flush_element_releases([] { return true; });
+  EXPECT_EQ(holders.connections(), 0u);
+  const auto began = std::chrono::steady_clock::now();
+  compss::net::flush_element_releases();
+  // (Before: 60 s per silent holder, which the master's shutdown waited for.)
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(20));
+  EXPECT_EQ(holders.connections(), 1u);
+  // Skipped for its backoff: the next flushes keep its release queued without a connection.
+  compss::net::flush_element_releases();
+  EXPECT_EQ(holders.connections(), 1u);
 }
