@@ -322,9 +322,10 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
   const std::uint16_t here = element_port();
   const bool hold = here != 0 && ticket_.base_dir.empty();
   if (hold) {
-    std::size_t bytes = 0;
-    for (const WireElement& w : wire) bytes += w.bytes.size();
-    wait_to_hold(ticket_.stream, bytes);
+    std::vector<std::size_t> sizes;  // (each element counts: a batch of small ones is many)
+    sizes.reserve(wire.size());
+    for (const WireElement& w : wire) sizes.push_back(w.bytes.size());
+    wait_to_hold(ticket_.stream, sizes);
   }
   std::unique_lock lock(mutex_);
   throw_pipelined_error_locked();  // (an answer that arrived since the last call)

@@ -148,6 +148,16 @@ struct Backoff {
 };
 std::map<Holder, Backoff> unreachable;  // under connections_mutex
 std::atomic<std::int64_t> first_backoff_ms{1000};  // set_unreachable_backoff
+std::atomic<std::int64_t> release_answer_ms{5000};  // set_release_answer_wait
+
+// A connection to h failed (or h did not answer in time): h is not tried again for the
+// backoff (under connections_mutex).
+void note_unreachable_locked(const Holder& h) {
+  Backoff& b = unreachable[h];
+  b.next = std::clamp(b.next * 2, std::chrono::milliseconds(first_backoff_ms.load()),
+                      std::chrono::milliseconds(60'000));
+  b.until = std::chrono::steady_clock::now() + b.next;
+}
 
 bool backing_off(const Holder& h) {  // under connections_mutex
   auto it = unreachable.find(h);
@@ -176,10 +186,7 @@ std::shared_ptr<Endpoint> take_connection(const Holder& h, std::uint64_t& made_i
     return c;
   } catch (...) {
     std::lock_guard lock(connections_mutex);
-    Backoff& b = unreachable[h];
-    b.next = std::clamp(b.next * 2, std::chrono::milliseconds(first_backoff_ms.load()),
-                        std::chrono::milliseconds(60'000));
-    b.until = std::chrono::steady_clock::now() + b.next;
+    note_unreachable_locked(h);
     throw;
   }
 }
@@ -195,8 +202,12 @@ void give_back(const Holder& h, std::shared_ptr<Endpoint> c, std::uint64_t made_
   c->close();  // (made by a connector since replaced)
 }
 
-/// One call on a connection to h; false with `why` when the connection failed.
-bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, std::string& why) {
+/// One call on a connection to h, its answer awaited `wait` at most; false with `why`
+/// when the connection failed or h did not answer in time (then h is skipped for the
+/// backoff: a holder that accepts and never answers, stopped or hung, costs one wait, not
+/// one per call).
+bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, std::string& why,
+                   std::chrono::milliseconds wait = std::chrono::seconds(60)) {
   std::shared_ptr<Endpoint> c;
   std::uint64_t made_in = 0;
   try {
@@ -210,8 +221,13 @@ bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, 
     return false;
   }
   Message m;
-  if (std::error_code ec = c->receive(m, std::chrono::seconds(60))) {
+  if (std::error_code ec = c->receive(m, wait)) {
     why = ec.message();
+    if (ec == NetError::timed_out) {
+      c->close();
+      std::lock_guard lock(connections_mutex);
+      note_unreachable_locked(h);
+    }
     return false;
   }
   auto* r = std::get_if<StreamReply>(&m);
@@ -239,7 +255,9 @@ std::uint64_t hold_element(std::vector<std::byte> bytes, std::uint64_t stream) {
   return key;
 }
 
-void wait_to_hold(std::uint64_t stream, std::size_t bytes) {
+void wait_to_hold(std::uint64_t stream, std::span<const std::size_t> element_sizes) {
+  std::size_t charge = 0;
+  for (std::size_t size : element_sizes) charge += element_charge(size);
   const auto idle = std::chrono::milliseconds(unfetched_idle_ms.load());
   const auto began = std::chrono::steady_clock::now();
   bool counted = false;
@@ -247,7 +265,7 @@ void wait_to_hold(std::uint64_t stream, std::size_t bytes) {
   for (;;) {
     auto it = unfetched.find(stream);
     if (it == unfetched.end() || it->second.free_running ||
-        it->second.bytes + element_charge(bytes) <= unfetched_bound.load()) {
+        it->second.bytes + charge <= unfetched_bound.load()) {
       return;
     }
     // Nobody fetched for the idle time (since this wait began or the last fetch): no
@@ -458,19 +476,26 @@ bool handed_over_bytes(const std::string& host, std::uint16_t port, std::uint64_
   return true;
 }
 
-void flush_element_releases() {
+void set_release_answer_wait(std::chrono::milliseconds wait) noexcept {
+  release_answer_ms.store(wait.count());
+}
+
+void flush_element_releases(const std::function<bool()>& stop) {
   std::map<Holder, std::vector<std::uint64_t>> queued;
   {
     std::lock_guard lock(refs_mutex);
     queued.swap(release_queue);
   }
+  const std::chrono::milliseconds wait(release_answer_ms.load());
   for (auto& [holder, keys] : queued) {
     StreamCall call{.op = StreamCall::release};
     call.elements.reserve(keys.size());
     for (std::uint64_t k : keys) call.elements.push_back({.key = k});
     StreamReply reply;
     std::string why;
-    if (call_endpoint(holder, call, reply, why)) continue;
+    // (Stopping: the rest stay queued, unsent; the run is ending, its workers with it.)
+    const bool stopped = stop && stop();
+    if (!stopped && call_endpoint(holder, call, reply, why, wait)) continue;
     // Sent again at a later flush (after the holder's backoff): a worker that was only
     // unreachable for a moment still drops them. (A dead one's stay queued: they are keys.)
     std::lock_guard lock(refs_mutex);

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,16 +43,21 @@ std::uint16_t element_port() noexcept;
 /// `stream` (not 0): counted in that stream's bytes no consumer fetched yet (wait_to_hold).
 std::uint64_t hold_element(std::vector<std::byte> bytes, std::uint64_t stream = 0);
 /// A producer's flow control: waits while this process holds more than the bound (4 MiB)
-/// of stream `stream`'s elements that no consumer fetched yet and an element of `bytes`
-/// more would pass it (an element larger than the bound goes when nothing is unfetched).
-/// Each element counts at least 1/128 of the bound, so at most 128 small ones wait
-/// unfetched. Without it, a producer runs ahead by the stream's whole capacity and its own
+/// of stream `stream`'s elements that no consumer fetched yet and the elements of
+/// `element_sizes` bytes each (a publish's batch) would pass it (a batch larger than the
+/// bound goes when nothing is unfetched). Each element counts at least 1/128 of the
+/// bound, so at most 128 small ones wait unfetched (a batch counts each of its elements,
+/// as hold_element does, not one). Without it, a producer runs ahead by the stream's whole capacity and its own
 /// publish window (256 MiB and more for 256 elements of 1 MiB; 512 elements of 64 B) and
 /// every element waits for that queue to drain. Never a deadlock: when
 /// no consumer fetched for the idle time (1 s; since the wait began or the last fetch:
 /// consumers that poll only once their producer ended, a task polling its own stream),
 /// it returns and the stream runs unbounded until a consumer fetches again.
-void wait_to_hold(std::uint64_t stream, std::size_t bytes);
+void wait_to_hold(std::uint64_t stream, std::span<const std::size_t> element_sizes);
+/// wait_to_hold for one element of `bytes`.
+inline void wait_to_hold(std::uint64_t stream, std::size_t bytes) {
+  wait_to_hold(stream, std::span<const std::size_t>(&bytes, 1));
+}
 /// Sets wait_to_hold's bound and idle time (for tests; the defaults: 4 MiB, 1 s).
 void set_unfetched_bound(std::size_t bytes, std::chrono::milliseconds idle) noexcept;
 /// Times wait_to_hold had to wait (for tests).
@@ -135,8 +141,14 @@ std::uint64_t lost_element_checks() noexcept;
 
 /// Sends the releases queued since the last call, one connection per holder; those a
 /// holder could not be sent stay queued for a later call (after its backoff, see
-/// set_unreachable_backoff). The master's StreamService calls it every 50 ms.
-void flush_element_releases();
+/// set_unreachable_backoff). The master's StreamService calls it every 50 ms. Each holder's
+/// answer is awaited set_release_answer_wait's time at most (one that does not answer is
+/// skipped for the backoff); once `stop` (when set) returns true, asked before each
+/// holder, the rest stay queued: a call ends within about one wait (a connection's 3 s
+/// plus an answer's 5 s), whatever the holders (the master's shutdown joins it).
+void flush_element_releases(const std::function<bool()>& stop = {});
+/// How long flush_element_releases waits for a holder's answer (5 s; tests set less).
+void set_release_answer_wait(std::chrono::milliseconds wait) noexcept;
 
 /// Element bytes the master's stream service received from workers or sent to them (a
 /// publish carrying bytes, a hand-over, a poll or locate answered with bytes). Counted so

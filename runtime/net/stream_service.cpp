@@ -431,7 +431,7 @@ StreamService::StreamService(boost::asio::io_context& io, ListenerOptions option
       while (!stopping_) {
         stop_.wait_for(lock, std::chrono::milliseconds(50));
         lock.unlock();
-        flush_element_releases();
+        flush_element_releases([this] { return stopping_.load(); });  // (shutdown: stop soon)
         lock.lock();
       }
     });

@@ -1172,6 +1172,33 @@ TEST(StreamFlowControl, SmallElementsAreBoundedInNumber) {
   producer.join();
 }
 
+TEST(StreamFlowControl, ABatchOfSmallElementsCountsEachOfItsElements) {
+  // Bound 12800 bytes: a small element counts 100. 100 held unfetched count 10000; a batch
+  // of 50 more counts 5000 and passes the bound (before: the batch counted as one element,
+  // 100, and went: a producer publishing lists ran past the 128-element bound).
+  UnfetchedBound bound(128 * 100, std::chrono::minutes(5));
+  const std::uint64_t stream = 9006;
+  std::vector<std::uint64_t> keys;
+  for (int i = 0; i < 100; ++i) keys.push_back(compss::net::hold_element(std::vector<std::byte>(10), stream));
+  const std::uint64_t waits = compss::net::unfetched_bound_waits();
+  const std::vector<std::size_t> batch(50, 10);
+  std::atomic<bool> went{false};
+  std::thread producer([&] {
+    compss::net::wait_to_hold(stream, batch);
+    went = true;
+  });
+  ASSERT_TRUE(blocked_times(waits + 1));
+  // 22 fetched: 7800 + 5000 = 12800, the bound: the batch goes.
+  std::vector<compss::net::WireElement> asked;
+  for (int i = 0; i < 21; ++i) asked.push_back({.key = keys[i]});
+  ASSERT_EQ(compss::net::serve_held_elements(asked, true, 1 << 20).size(), 21u);
+  EXPECT_FALSE(went.load());  // (21 fetched: still 200 past it)
+  std::vector<compss::net::WireElement> one{{.key = keys[21]}};
+  ASSERT_EQ(compss::net::serve_held_elements(one, true, 1 << 20).size(), 1u);
+  producer.join();
+  EXPECT_TRUE(went.load());
+}
+
 TEST(StreamFlowControl, WithoutAnyFetchForTheIdleTimeAProducerRunsOnUnboundedUntilOneComes) {
   // A consumer that polls only once its producer ended must not hang the producer.
   UnfetchedBound bound(1000, std::chrono::milliseconds(50));
@@ -1488,4 +1515,95 @@ TEST(StreamChannelOwned, APlaceRemovedByItsHandleIsNotGivenToTheNextAttempt) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(*static_cast<int*>(got[0].get()), 7);
   channel.close(owner, {});
+}
+
+// A consumer that failed for good gives its unconfirmed at_most_once elements back to the
+// buffer: another consumer must not see the stream closed while they may still come back
+// (before: it saw is_closed true at once, left, and they stayed unread).
+TEST(StreamChannelGivenBack, AnotherConsumerSeesTheStreamClosedOnlyOnceNothingCanComeBack) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 8, true);
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t dying = channel.add_consumer(true);
+  const std::uint64_t other = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1), std::make_shared<int>(2)};
+  channel.publish(items);
+  channel.close(producer, {});
+  // A worker's poll takes both and never confirms (its worker dies).
+  ASSERT_EQ(channel.poll_attempt(dying, 0, 1, {}, true).size(), 2u);
+  EXPECT_FALSE(channel.is_closed(other));  // they may come back
+  EXPECT_TRUE(channel.poll(other, 0).empty());
+  channel.give_back(dying, 1);  // its connection broke: they wait for its retry...
+  EXPECT_FALSE(channel.is_closed(other));
+  channel.remove_consumer(dying, true, "worker lost");  // ...which never comes: the others'
+  EXPECT_FALSE(channel.is_closed(other));
+  auto got = channel.poll(other, 1.0);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(*static_cast<int*>(got[0].get()), 1);
+  EXPECT_EQ(*static_cast<int*>(got[1].get()), 2);
+  EXPECT_TRUE(channel.is_closed(other));
+}
+
+// A live consumer's confirmation ends the wait of another that polls a closed stream.
+TEST(StreamChannelGivenBack, AConfirmationWakesAnotherConsumersPollOfTheClosedStream) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 8, true);
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t receiving = channel.add_consumer(true);
+  const std::uint64_t other = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1)};
+  channel.publish(items);
+  channel.close(producer, {});
+  ASSERT_EQ(channel.poll_attempt(receiving, 0, 1, {}, true).size(), 1u);
+  EXPECT_FALSE(channel.is_closed(other));
+  std::thread confirm([&] { channel.acknowledge(receiving, 1); });
+  EXPECT_TRUE(channel.poll(other, 60.0).empty());  // (woken by the confirmation, not the timeout)
+  confirm.join();
+  EXPECT_TRUE(channel.is_closed(other));
+  EXPECT_TRUE(channel.is_closed(receiving));
+}
+
+// ---- releases to holders (flush_element_releases, net/stream_elements.hpp) -------------
+
+namespace {
+
+/// Stream connections go to holders that accept and never answer (a stopped worker).
+struct SilentHolders {
+  SilentHolders() {
+    compss::net::set_stream_connector([this](const std::string&, std::uint16_t) {
+      auto [mine, theirs] = compss::net::make_fake_pair();
+      std::lock_guard lock(mutex);
+      silent.push_back(theirs);  // (kept open, never read)
+      return mine;
+    });
+    compss::net::set_unreachable_backoff(std::chrono::minutes(1));
+    compss::net::set_release_answer_wait(std::chrono::milliseconds(200));
+  }
+  ~SilentHolders() {
+    compss::net::set_release_answer_wait(std::chrono::seconds(5));
+    compss::net::set_unreachable_backoff(std::chrono::seconds(1));
+    compss::net::set_stream_connector(nullptr);  // (forgets the backoffs too)
+  }
+  std::size_t connections() {
+    std::lock_guard lock(mutex);
+    return silent.size();
+  }
+  std::mutex mutex;
+  std::vector<std::shared_ptr<compss::net::Endpoint>> silent;
+};
+
+}  // namespace
+
+TEST(StreamReleases, AHolderThatNeverAnswersHoldsAFlushUpForTheAnswerWaitOnlyAndIsSkippedAfter) {
+  SilentHolders holders;
+  (void)compss::net::make_remote_element("silent-holder", 1, 42, nullptr);  // gone: a release queued
+  // Stopping: nothing is sent, the release stays queued.
+  compss::net::flush_element_releases([] { return true; });
+  EXPECT_EQ(holders.connections(), 0u);
+  const auto began = std::chrono::steady_clock::now();
+  compss::net::flush_element_releases();
+  // (Before: 60 s per silent holder, which the master's shutdown waited for.)
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(20));
+  EXPECT_EQ(holders.connections(), 1u);
+  // Skipped for its backoff: the next flushes keep its release queued without a connection.
+  compss::net::flush_element_releases();
+  EXPECT_EQ(holders.connections(), 1u);
 }

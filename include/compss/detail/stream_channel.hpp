@@ -343,7 +343,7 @@ class StreamChannel final : public StreamPort {
   void acknowledge(std::uint64_t consumer, std::uint64_t attempt) {
     std::lock_guard lock(mutex_);
     enter_attempt_locked(consumer, attempt);
-    unconfirmed_.erase(consumer);
+    if (unconfirmed_.erase(consumer) != 0) data_.notify_all();  // (others' is_closed may hold now)
   }
 
   /// at_most_once: attempt `attempt` of the consumer is gone (its connection broke) before
@@ -376,7 +376,7 @@ class StreamChannel final : public StreamPort {
     enter_attempt_locked(consumer, attempt);
     commit_locked(consumer);  // the previous poll's elements are finished with
     const auto deadline = Clock::now() + to_duration(timeout);
-    data_.wait_until(lock, deadline, [&] { return available_locked(consumer) != 0 || is_closed_locked(); });
+    data_.wait_until(lock, deadline, [&] { return available_locked(consumer) != 0 || drained_locked(consumer); });
     enter_attempt_locked(consumer, attempt);
     std::vector<Element> out;
     auto takes = [&](const Element& e) { return !fits || fits(e) || out.empty(); };
@@ -409,17 +409,19 @@ class StreamChannel final : public StreamPort {
       }
     }
     if (!out.empty()) room_.notify_all();
-    if (out.empty() && is_closed_locked() && !error_.empty()) {
+    if (out.empty() && drained_locked(consumer) && !error_.empty()) {
       throw Error("compss: stream " + std::to_string(id_) + " was closed by a failed producer: " + error_);
     }
     return out;
   }
 
-  /// True once every producer closed and this consumer has taken everything published.
-  /// (Not while a producer's error is left to see: the consumer's next poll throws it.)
+  /// True once every producer closed and this consumer has taken everything published,
+  /// and (at_most_once) no other consumer holds elements that may still come back to the
+  /// buffer (see drained_locked). (Not while a producer's error is left to see: the
+  /// consumer's next poll throws it.)
   bool is_closed(std::uint64_t consumer) override {
     std::lock_guard lock(mutex_);
-    return is_closed_locked() && available_locked(consumer) == 0 && error_.empty();
+    return drained_locked(consumer) && error_.empty();
   }
 
   /// Elements held now (for tests and the memory bound).
@@ -510,6 +512,21 @@ class StreamChannel final : public StreamPort {
 
   bool is_closed_locked() const noexcept { return close_requested_ && open_slots_.empty(); }
   std::size_t buffered_locked() const noexcept { return buffer_.size(); }
+
+  // Nothing is left for `consumer` to read, now or later: the stream is closed, it took
+  // everything, and (at_most_once) no other consumer holds elements it has not confirmed
+  // receiving or was given back (a consumer that fails for good returns them to the
+  // buffer: remove_consumer; a consumer that saw the stream closed before would leave them
+  // unread). Its own unconfirmed ones are not counted: it is receiving them (given back,
+  // they are its available ones).
+  bool drained_locked(std::uint64_t consumer) const {
+    if (!is_closed_locked() || available_locked(consumer) != 0) return false;
+    if (mode_ != ConsumerMode::at_most_once) return true;
+    auto others = [consumer](const auto& by_consumer) {
+      return std::ranges::any_of(by_consumer, [consumer](const auto& entry) { return entry.first != consumer; });
+    };
+    return !others(unconfirmed_) && !others(returned_);
+  }
 
   std::size_t available_locked(std::uint64_t consumer) const {
     if (mode_ == ConsumerMode::at_most_once) {

@@ -3,6 +3,9 @@
 // at_least_once stream and an at_most_once one; one consumer task reads each. A consumer
 // writes every element it handles to a file of <dir> (its side effect, as a Kafka
 // consumer's output) and, once it has handled 50, its process's pid (the worker to kill).
+// Its file also marks each attempt ("# attempt <pid>") and each poll's batch before its
+// elements ("# poll <n>"): stream_faults.sh counts from them what an at_most_once consumer
+// killed mid-batch may have lost.
 // The producer writes its pid once it has published everything. With
 // STREAM_FAULTS_WAIT_GO set, the producer holds its task open and the consumers wait
 // before polling until <dir>/go exists (bounded), so the producer's worker can be killed
@@ -26,6 +29,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 constexpr long count = 300;
 
@@ -61,8 +65,11 @@ void consume(compss::ObjectStream<long>& s, long& handled, std::string dir, std:
   wait_for_go(dir);
   handled = 0;
   std::ofstream out(dir + "/" + name + ".elements", std::ios::app);
+  out << "# attempt " << ::getpid() << "\n" << std::flush;
   while (!s.is_closed()) {
-    for (long v : s.poll(0.05)) {
+    const std::vector<long> batch = s.poll(0.05);
+    if (!batch.empty()) out << "# poll " << batch.size() << "\n" << std::flush;
+    for (long v : batch) {
       out << v << "\n" << std::flush;
       if (++handled == 50) write_pid(dir, name);
       std::this_thread::sleep_for(std::chrono::milliseconds(3));  // a slow consumer
@@ -87,7 +94,9 @@ int main(int argc, char** argv) {
   for (const char* name : {"at_least_once", "at_most_once"}) {
     std::ifstream in(dir + "/" + name + ".elements");
     std::multiset<long> seen;
-    for (long v; in >> v;) seen.insert(v);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line[0] != '#') seen.insert(std::stol(line));  // (# : markers)
+    }
     std::set<long> distinct(seen.begin(), seen.end());
     long sum = 0;
     for (long v : distinct) sum += v;
