@@ -283,6 +283,13 @@ def case_knn(r):
                     knn.kneighbors(xte, n_neighbors=k + 2)[1].astype(float))
         check_equal(f"KNeighborsClassifier(n_neighbors={k}) saved and loaded",
                     read(out, "loaded_predicted"), read(out, "predicted"))
+        check_equal(f"KNeighborsClassifier(n_neighbors={k}) classes_", read(out, "classes"),
+                    knn.classes_.astype(float))
+        # Class fractions among k neighbours: the same divisions, so equal to the last bit.
+        check(f"KNeighborsClassifier(n_neighbors={k}) predict_proba", read(out, "predict_proba"),
+              knn.predict_proba(xte), rtol=0, atol=0)
+        check_equal(f"KNeighborsClassifier(n_neighbors={k}) predict_proba saved and loaded",
+                    read(out, "loaded_predict_proba"), read(out, "predict_proba"))
 
 
 def task_ids(trace_dir, name):

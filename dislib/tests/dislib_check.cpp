@@ -197,8 +197,12 @@ int run_knn(char** argv) {
   write("kneighbors_indices", nb.indices);
   const dislib::Neighbors wider = knn.kneighbors(xt, knn.params().n_neighbors + 2);
   write("kneighbors_wider_indices", wider.indices);
+  write("predict_proba", knn.predict_proba(xt));
+  write_row("classes", knn.classes());
   knn.save(out_dir + "/knn.json");
-  write("loaded_predicted", dislib::KNeighborsClassifier::load(out_dir + "/knn.json").predict(xt));
+  const dislib::KNeighborsClassifier loaded = dislib::KNeighborsClassifier::load(out_dir + "/knn.json");
+  write("loaded_predicted", loaded.predict(xt));
+  write("loaded_predict_proba", loaded.predict_proba(xt));
   return 0;
 }
 
