@@ -315,14 +315,40 @@ def case_gridsearch(r):
     r.run(["gridsearch", "x.csv", "y.csv", out], env={"COMPSS_TRACE": trace})
     gs = GridSearchCV(KNeighborsClassifier(algorithm="brute"), {"n_neighbors": [1, 3, 5, 9]},
                       cv=KFold(n_splits=3)).fit(x, y)
-    check("GridSearchCV mean_test_score", read(out, "mean_test_score"),
-          gs.cv_results_["mean_test_score"].reshape(1, -1))
-    with open(os.path.join(out, "best.txt")) as f:
-        index, k, score, refit = f.read().split()
-    check_equal("GridSearchCV best_index_ and best_params_", [int(index), int(k)],
-                [gs.best_index_, gs.best_params_["n_neighbors"]])
-    check("GridSearchCV best_score_", [float(score)], [gs.best_score_])
-    check("GridSearchCV best_estimator_ score", [float(refit)], [gs.best_estimator_.score(x, y)])
+    for prefix, what in (("", "GridSearchCV"), ("loaded_", "GridSearchCV saved and loaded")):
+        cv = gs.cv_results_
+        check(f"{what} mean_test_score", read(out, prefix + "mean_test_score"),
+              cv["mean_test_score"].reshape(1, -1))
+        check(f"{what} split<i>_test_score", read(out, prefix + "split_test_score"),
+              np.column_stack([cv[f"split{i}_test_score"] for i in range(3)]))
+        check(f"{what} std_test_score", read(out, prefix + "std_test_score"),
+              cv["std_test_score"].reshape(1, -1))
+        check_equal(f"{what} rank_test_score", read(out, prefix + "rank_test_score"),
+                    cv["rank_test_score"].astype(float))
+        with open(os.path.join(out, prefix + "best.txt")) as f:
+            index, k, score, refit = f.read().split()
+        check_equal(f"{what} best_index_ and best_params_", [int(index), int(k)],
+                    [gs.best_index_, gs.best_params_["n_neighbors"]])
+        check(f"{what} best_score_", [float(score)], [gs.best_score_])
+        check(f"{what} best_estimator_ score", [float(refit)], [gs.best_estimator_.score(x, y)])
+    check_equal("GridSearchCV saved and loaded best_estimator_ predict",
+                read(out, "loaded_best_predicted"), gs.best_estimator_.predict(x).astype(float))
+    gs_no_refit = GridSearchCV(KNeighborsClassifier(algorithm="brute"),
+                               {"n_neighbors": [1, 3, 5, 9]}, cv=KFold(n_splits=3),
+                               refit=False).fit(x, y)
+    with open(os.path.join(out, "no_refit.txt")) as f:
+        lines = f.read().splitlines()
+    check_equal("GridSearchCV(refit=False) saved and loaded best_index_", [int(lines[0].split()[0])],
+                [gs_no_refit.best_index_])
+    check("GridSearchCV(refit=False) saved and loaded best_score_", [float(lines[0].split()[1])],
+          [gs_no_refit.best_score_])
+    if len(lines) != 3 or not all("best_estimator is only there" in l for l in lines[1:]):
+        failures.append(f"GridSearchCV(refit=False): best_estimator() before and after load "
+                        f"must be errors, got {lines[1:]}")
+    with open(os.path.join(out, "wrong_grid.txt")) as f:
+        text = f.read()
+    if "saved with 4 candidates, the grid given to load has 2" not in text:
+        failures.append(f"GridSearchCV load with another grid: {text!r}")
 
     # KFold(shuffle=True, random_state=7): scikit-learn's folds exactly, and its search.
     shuffled = KFold(n_splits=3, shuffle=True, random_state=7)

@@ -216,10 +216,43 @@ int run_gridsearch(char** argv) {
   KnnSearch search(grid, dislib::KFold({.n_splits = 3}));
   search.fit(x, y);
   write_row("mean_test_score", search.mean_test_score());
-  write_text("best.txt", std::to_string(search.best_index()) + " " +
-                             std::to_string(search.best_params().n_neighbors) + " " +
-                             number(search.best_score()) + " " +
-                             number(search.best_estimator().score(x, y)) + "\n");
+  auto write_search = [&](const std::string& prefix, const KnnSearch& s) {
+    write_row(prefix + "mean_test_score", s.mean_test_score());
+    write_matrix(prefix + "split_test_score", s.cv_results().split_test_score);
+    write_row(prefix + "std_test_score", s.cv_results().std_test_score);
+    const std::vector<std::size_t>& rank = s.cv_results().rank_test_score;
+    write_row(prefix + "rank_test_score", std::vector<double>(rank.begin(), rank.end()));
+    write_text(prefix + "best.txt", std::to_string(s.best_index()) + " " +
+                                        std::to_string(s.best_params().n_neighbors) + " " +
+                                        number(s.best_score()) + " " +
+                                        number(s.best_estimator().score(x, y)) + "\n");
+  };
+  write_search("", search);
+  // Saved and loaded (with the same grid): the same results, the refitted best estimator's
+  // predictions; without refit, no best estimator, before and after loading.
+  search.save(out_dir + "/search.json");
+  const KnnSearch loaded = KnnSearch::load(out_dir + "/search.json", grid);
+  write_search("loaded_", loaded);
+  write("loaded_best_predicted", loaded.best_estimator().predict(x));
+  KnnSearch no_refit(grid, dislib::KFold({.n_splits = 3}), false);
+  no_refit.fit(x, y);
+  no_refit.save(out_dir + "/no_refit.json");
+  const KnnSearch no_refit_loaded = KnnSearch::load(out_dir + "/no_refit.json", grid);
+  std::string no_refit_errors;
+  for (const KnnSearch* s : {static_cast<const KnnSearch*>(&no_refit), &no_refit_loaded}) {
+    try {
+      s->best_estimator();
+    } catch (const compss::Error& e) {
+      no_refit_errors += std::string(e.what()) + "\n";
+    }
+  }
+  write_text("no_refit.txt", std::to_string(no_refit_loaded.best_index()) + " " +
+                                 number(no_refit_loaded.best_score()) + "\n" + no_refit_errors);
+  try {
+    KnnSearch::load(out_dir + "/search.json", {grid[0], grid[1]});
+  } catch (const compss::Error& e) {
+    write_text("wrong_grid.txt", std::string(e.what()) + "\n");
+  }
 
   // Shuffled folds: scikit-learn's KFold(3, shuffle=True, random_state=7).
   const dislib::KFold shuffled({.n_splits = 3, .shuffle = true, .random_state = 7});
