@@ -396,6 +396,10 @@ def case_csvm(r):
         r.run(["csvm", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", kernel, str(c), str(gamma),
                out])
         theirs = SVC(C=c, kernel=kernel, gamma=gamma).fit(xtr, ytr).score(xte, yte)
+        with open(os.path.join(out, "csvm.json")) as f:  # parameters by scikit-learn's names
+            saved = json.load(f)["params"]
+        if saved.get("C") != c or saved.get("kernel") != kernel:
+            failures.append(f"CascadeSVM({kernel}) saved params {saved}: expected C={c}")
         fits = {}
         for variant in ("exception", "synchronize", "fixed"):
             with open(os.path.join(out, variant + "_fit.txt")) as f:

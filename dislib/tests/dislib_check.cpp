@@ -273,7 +273,7 @@ int run_gridsearch(char** argv) {
   // the scores equal those of the same fits made one at a time.
   std::vector<dislib::CascadeSVMParams> svm_grid;
   for (double c : {0.5, 2.0})
-    svm_grid.push_back({.cascade_arity = 2, .max_iter = 6, .tol = 1e-3, .kernel = "rbf", .c = c,
+    svm_grid.push_back({.cascade_arity = 2, .max_iter = 6, .tol = 1e-3, .kernel = "rbf", .C = c,
                         .gamma = 0.3});
   dislib::GridSearchCV<dislib::CascadeSVM, dislib::CascadeSVMParams> svm_search(
       svm_grid, dislib::KFold({.n_splits = 3}));
@@ -300,7 +300,7 @@ int run_csvm(char** argv) {
   const dislib::Array yt = dislib::load_txt_file(argv[3], {150, 1});
   out_dir = argv[7];
   const dislib::CascadeSVMParams params{.cascade_arity = 2, .max_iter = 8, .tol = 1e-4,
-                                        .kernel = argv[4], .c = std::strtod(argv[5], nullptr),
+                                        .kernel = argv[4], .C = std::strtod(argv[5], nullptr),
                                         .gamma = std::strtod(argv[6], nullptr)};
   struct Variant {
     const char* name;
