@@ -9,6 +9,7 @@
 //   dislib_check linreg  <x.csv> <y.csv> <out-dir>
 //   dislib_check knn     <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <k> <out-dir>
 //   dislib_check gridsearch <x.csv> <y.csv> <out-dir>
+//   dislib_check gridsearch_save <x.csv> <y.csv> <out-dir>
 //   dislib_check csvm    <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <kernel> <c> <gamma> <out-dir>
 //   dislib_check forest  <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <n_estimators> <max_depth|0> <random_state> <max_features> <bootstrap 0|1> <distr_depth|auto> <out-dir>
 //   dislib_check distr_depth <depth|auto> <n_samples> <max_depth|0>   (prints the levels)
@@ -206,53 +207,46 @@ int run_knn(char** argv) {
   return 0;
 }
 
-int run_gridsearch(char** argv) {
-  const dislib::Array x = dislib::load_txt_file(argv[0], {250, 3});
-  const dislib::Array y = dislib::load_txt_file(argv[1], {250, 1});
+using KnnSearch = dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams>;
+const std::vector<dislib::KNeighborsClassifierParams> knn_grid{
+    {.n_neighbors = 1}, {.n_neighbors = 3}, {.n_neighbors = 5}, {.n_neighbors = 9}};
+
+// A fitted search's cv_results, best index, parameters and score, and the refitted
+// estimator's score on (x, y), as <prefix>*.csv and <prefix>best.txt.
+void write_search(const std::string& prefix, const KnnSearch& s, const dislib::Array& x,
+                  const dislib::Array& y) {
+  write_row(prefix + "mean_test_score", s.mean_test_score());
+  write_matrix(prefix + "split_test_score", s.cv_results().split_test_score);
+  write_row(prefix + "std_test_score", s.cv_results().std_test_score);
+  const std::vector<std::size_t>& rank = s.cv_results().rank_test_score;
+  write_row(prefix + "rank_test_score", std::vector<double>(rank.begin(), rank.end()));
+  write_text(prefix + "best.txt", std::to_string(s.best_index()) + " " +
+                                      std::to_string(s.best_params().n_neighbors) + " " +
+                                      number(s.best_score()) + " " +
+                                      number(s.best_estimator().score(x, y)) + "\n");
+}
+
+// What both gridsearch commands start from: <x.csv> <y.csv> <out-dir> read, the search
+// over knn_grid with KFold(3) fitted.
+struct KnnSearchRun {
+  dislib::Array x, y;
+  KnnSearch search;
+};
+
+KnnSearchRun fit_knn_search(char** argv) {
   out_dir = argv[2];
-  using KnnSearch = dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams>;
-  const std::vector<dislib::KNeighborsClassifierParams> grid{
-      {.n_neighbors = 1}, {.n_neighbors = 3}, {.n_neighbors = 5}, {.n_neighbors = 9}};
-  KnnSearch search(grid, dislib::KFold({.n_splits = 3}));
-  search.fit(x, y);
-  write_row("mean_test_score", search.mean_test_score());
-  auto write_search = [&](const std::string& prefix, const KnnSearch& s) {
-    write_row(prefix + "mean_test_score", s.mean_test_score());
-    write_matrix(prefix + "split_test_score", s.cv_results().split_test_score);
-    write_row(prefix + "std_test_score", s.cv_results().std_test_score);
-    const std::vector<std::size_t>& rank = s.cv_results().rank_test_score;
-    write_row(prefix + "rank_test_score", std::vector<double>(rank.begin(), rank.end()));
-    write_text(prefix + "best.txt", std::to_string(s.best_index()) + " " +
-                                        std::to_string(s.best_params().n_neighbors) + " " +
-                                        number(s.best_score()) + " " +
-                                        number(s.best_estimator().score(x, y)) + "\n");
-  };
-  write_search("", search);
-  // Saved and loaded (with the same grid): the same results, the refitted best estimator's
-  // predictions; without refit, no best estimator, before and after loading.
-  search.save(out_dir + "/search.json");
-  const KnnSearch loaded = KnnSearch::load(out_dir + "/search.json", grid);
-  write_search("loaded_", loaded);
-  write("loaded_best_predicted", loaded.best_estimator().predict(x));
-  KnnSearch no_refit(grid, dislib::KFold({.n_splits = 3}), false);
-  no_refit.fit(x, y);
-  no_refit.save(out_dir + "/no_refit.json");
-  const KnnSearch no_refit_loaded = KnnSearch::load(out_dir + "/no_refit.json", grid);
-  std::string no_refit_errors;
-  for (const KnnSearch* s : {static_cast<const KnnSearch*>(&no_refit), &no_refit_loaded}) {
-    try {
-      s->best_estimator();
-    } catch (const compss::Error& e) {
-      no_refit_errors += std::string(e.what()) + "\n";
-    }
-  }
-  write_text("no_refit.txt", std::to_string(no_refit_loaded.best_index()) + " " +
-                                 number(no_refit_loaded.best_score()) + "\n" + no_refit_errors);
-  try {
-    KnnSearch::load(out_dir + "/search.json", {grid[0], grid[1]});
-  } catch (const compss::Error& e) {
-    write_text("wrong_grid.txt", std::string(e.what()) + "\n");
-  }
+  KnnSearchRun run{dislib::load_txt_file(argv[0], {250, 3}), dislib::load_txt_file(argv[1], {250, 1}),
+                   KnnSearch(knn_grid, dislib::KFold({.n_splits = 3}))};
+  run.search.fit(run.x, run.y);
+  return run;
+}
+
+int run_gridsearch(char** argv) {
+  KnnSearchRun run = fit_knn_search(argv);
+  const dislib::Array &x = run.x, &y = run.y;
+  const std::vector<dislib::KNeighborsClassifierParams>& grid = knn_grid;
+  KnnSearch& search = run.search;
+  write_search("", search, x, y);
 
   // Shuffled folds: scikit-learn's KFold(3, shuffle=True, random_state=7).
   const dislib::KFold shuffled({.n_splits = 3, .shuffle = true, .random_state = 7});
@@ -287,6 +281,43 @@ int run_gridsearch(char** argv) {
     one_by_one.push_back(total / 3);
   }
   write_row("csvm_one_by_one_score", one_by_one);
+  return 0;
+}
+
+// GridSearchCV of KNeighborsClassifier saved and loaded (with the same grid): the same
+// results and the refitted best estimator's predictions; without refit, no best estimator,
+// before and after loading; a grid of another size is an error at load.
+int run_gridsearch_save(char** argv) {
+  KnnSearchRun run = fit_knn_search(argv);
+  const dislib::Array &x = run.x, &y = run.y;
+  const std::vector<dislib::KNeighborsClassifierParams>& grid = knn_grid;
+  KnnSearch& search = run.search;
+  // Saved and loaded (with the same grid): the same results, the refitted best estimator's
+  // predictions; without refit, no best estimator, before and after loading.
+  search.save(out_dir + "/search.json");
+  const KnnSearch loaded = KnnSearch::load(out_dir + "/search.json", grid);
+  write_search("loaded_", loaded, x, y);
+  write("loaded_best_predicted", loaded.best_estimator().predict(x));
+  KnnSearch no_refit(grid, dislib::KFold({.n_splits = 3}), false);
+  no_refit.fit(x, y);
+  no_refit.save(out_dir + "/no_refit.json");
+  const KnnSearch no_refit_loaded = KnnSearch::load(out_dir + "/no_refit.json", grid);
+  std::string no_refit_errors;
+  for (const KnnSearch* s : {static_cast<const KnnSearch*>(&no_refit), &no_refit_loaded}) {
+    try {
+      s->best_estimator();
+    } catch (const compss::Error& e) {
+      no_refit_errors += std::string(e.what()) + "\n";
+    }
+  }
+  write_text("no_refit.txt", std::to_string(no_refit_loaded.best_index()) + " " +
+                                 number(no_refit_loaded.best_score()) + "\n" + no_refit_errors);
+  try {
+    KnnSearch::load(out_dir + "/search.json", {grid[0], grid[1]});
+  } catch (const compss::Error& e) {
+    write_text("wrong_grid.txt", std::string(e.what()) + "\n");
+  }
+
   return 0;
 }
 
@@ -384,6 +415,7 @@ int main(int argc, char** argv) {
     if (cmd == "linreg" && argc == 5) return run_linreg(argv + 2);
     if (cmd == "knn" && argc == 8) return run_knn(argv + 2);
     if (cmd == "gridsearch" && argc == 5) return run_gridsearch(argv + 2);
+    if (cmd == "gridsearch_save" && argc == 5) return run_gridsearch_save(argv + 2);
     if (cmd == "csvm" && argc == 10) return run_csvm(argv + 2);
     if (cmd == "forest" && argc == 13) return run_forest(argv + 2);
     if (cmd == "distr_depth" && argc == 5) return run_distr_depth(argv + 2);
