@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
                                 {"fixed", false, dislib::ConvergenceCheck::synchronize},
                                 {"exception", true, dislib::ConvergenceCheck::exception}};
     for (const Variant& v : variants) {
-      dislib::CascadeSVM svm({.max_iter = 10, .c = c, .gamma = gamma,
+      dislib::CascadeSVM svm({.max_iter = 10, .C = c, .gamma = gamma,
                               .check_convergence = v.check, .convergence = v.how});
       const auto start = std::chrono::steady_clock::now();
       svm.fit(x, y);
@@ -60,14 +60,14 @@ int main(int argc, char** argv) {
       std::vector<dislib::CascadeSVMParams> grid;
       for (double gc : {c / 10, c})
         for (double gg : {gamma, gamma * 10})
-          grid.push_back({.max_iter = 10, .c = gc, .gamma = gg, .check_convergence = v.check,
+          grid.push_back({.max_iter = 10, .C = gc, .gamma = gg, .check_convergence = v.check,
                           .convergence = v.how});
       dislib::GridSearchCV<dislib::CascadeSVM, dislib::CascadeSVMParams> search(
           grid, dislib::KFold({.n_splits = 3}));
       const auto start = std::chrono::steady_clock::now();
       search.fit(x, y);
       std::printf("gridsearch %s %.3f %g %g %.6f\n", v.name, seconds_since(start),
-                  search.best_params().c, *search.best_params().gamma, search.best_score());
+                  search.best_params().C, *search.best_params().gamma, search.best_score());
     }
     dislib::RandomForestClassifier rf(
         {.n_estimators = std::strtoul(argv[8], nullptr, 10), .random_state = 0});

@@ -142,6 +142,7 @@ def main():
                   f"{cpu_rate:.2f} GFLOP = {100 * cpu_rate / dgemm_cpu:.0f}% of dgemm's "
                   f"{dgemm_cpu:.2f}")
             if a.workers > 0:
+                print(f"  load average before the compss-run fit {os.getloadavg()[0]:.1f}")
                 log_dir = os.path.join(work, f"logs{k}")
                 dist = dislib_fit([launcher, "--no-progress", "--summary", "--workers",
                                    str(a.workers), "--", bench, x_path, init_path,
@@ -151,7 +152,9 @@ def main():
                 print(f"  dislib under compss-run --workers {a.workers}: fit {dist['fit_s']} s "
                       f"(inertia {'equal' if dist['inertia'] == ours['inertia'] else 'DIFFERS'}); "
                       f"{moved / 1e6:.1f} MB moved between nodes ({moved / (a.n * a.d * 8):.2f} x "
-                      f"the data's {a.n * a.d * 8 / 1e6:.1f} MB)")
+                      f"the data's {a.n * a.d * 8 / 1e6:.1f} MB); "
+                      f"{2.0 * a.n * a.d * k * (int(dist['n_iter']) + 1) / float(dist['fit_s']) / 1e9:.2f} "
+                      f"GFLOP/s of wall time, {float(dist['fit_s']) / fit_s:.2f} x the local fit")
             print(f"  load average now {os.getloadavg()[0]:.1f}")
 
 

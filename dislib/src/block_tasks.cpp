@@ -19,11 +19,6 @@ namespace dislib::detail {
 
 namespace {
 
-// Tasks run on every core at once: OpenBLAS must not start its own threads inside each
-// of them (cores x cores threads). Set once per process, before any task runs.
-extern "C" void openblas_set_num_threads(int);
-const bool one_blas_thread = (openblas_set_num_threads(1), true);
-
 double apply_op(double x, double y, int op) {
   switch (op) {
     case op_add: return x + y;

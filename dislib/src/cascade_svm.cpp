@@ -54,7 +54,7 @@ CascadeSVM::CascadeSVM(CascadeSVMParams params) : params_(std::move(params)) {
                              std::to_string(params_.cascade_arity));
   detail::require(params_.max_iter >= 1, kName, "max_iter must be at least 1");
   detail::require(params_.tol >= 0, kName, "tol must not be negative");
-  detail::require(params_.c > 0, kName, "c must be positive");
+  detail::require(params_.C > 0, kName, "C must be positive");
   detail::require(!params_.gamma || *params_.gamma > 0, kName, "gamma must be positive");
   kernel_code(params_.kernel);
 }
@@ -87,7 +87,7 @@ CascadeSVM& CascadeSVM::fit(const Array& x_in, const Array& y_in) {
   state->gamma = gamma_for(d);
   state->n_features = d;
   const int kernel = kernel_code(params_.kernel);
-  const double c = params_.c, gamma = state->gamma;
+  const double c = params_.C, gamma = state->gamma;
 
   const detail::BlockGrid& g = x.grid();
   std::vector<BlockFuture> partitions;
@@ -230,7 +230,7 @@ void CascadeSVM::save(const std::string& path) const {
                          {"max_iter", params_.max_iter},
                          {"tol", params_.tol},
                          {"kernel", params_.kernel},
-                         {"c", params_.c},
+                         {"C", params_.C},
                          {"gamma", s.gamma},
                          {"check_convergence", params_.check_convergence},
                          {"convergence", params_.convergence == ConvergenceCheck::exception
@@ -249,7 +249,7 @@ CascadeSVM CascadeSVM::load(const std::string& path) {
     params.max_iter = p.at("max_iter").get<std::size_t>();
     params.tol = p.at("tol").get<double>();
     params.kernel = p.at("kernel").get<std::string>();
-    params.c = p.at("c").get<double>();
+    params.C = p.at("C").get<double>();
     params.gamma = p.at("gamma").get<double>();
     params.check_convergence = p.at("check_convergence").get<bool>();
     params.convergence = p.at("convergence").get<std::string>() == "exception"

@@ -110,6 +110,46 @@ Block knn_vote(const Block& candidates, std::size_t k) {
   return out;
 }
 
+namespace {
+Block sorted_distinct(std::vector<double> labels) {
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  Block out = make_block(1, labels.size());
+  std::copy(labels.begin(), labels.end(), values(out));
+  return out;
+}
+}  // namespace
+
+Block knn_class_labels(const Block& y) {
+  return sorted_distinct(std::vector<double>(values(y), values(y) + block_rows(y)));
+}
+
+Block knn_class_union(const Block& a, const Block& b) {
+  std::vector<double> labels(values(a), values(a) + block_cols(a));
+  labels.insert(labels.end(), values(b), values(b) + block_cols(b));
+  return sorted_distinct(std::move(labels));
+}
+
+Block knn_proba(const Block& candidates, std::size_t k, const Block& classes) {
+  const std::size_t m = block_cols(classes);
+  const double* first = values(classes);
+  Block out = make_block(block_rows(candidates), m);
+  for (std::size_t r = 0; r < block_rows(candidates); ++r) {
+    std::size_t found = 0;
+    for (std::size_t j = 0; j < k; ++j) {
+      if (at(candidates, r, j) == kNone) continue;
+      const double* c = std::lower_bound(first, first + m, at(candidates, r, k + j));
+      if (c == first + m || *c != at(candidates, r, k + j))
+        throw compss::Error("dislib: KNeighborsClassifier: a neighbour's label is not one of "
+                            "the classes seen in fit");
+      at(out, r, static_cast<std::size_t>(c - first)) += 1;
+      ++found;
+    }
+    for (std::size_t c = 0; c < m; ++c) at(out, r, c) /= static_cast<double>(found);
+  }
+  return out;
+}
+
 Block knn_neighbors(const Block& candidates, std::size_t k, bool indices) {
   Block out = make_block(block_rows(candidates), k);
   for (std::size_t r = 0; r < block_rows(candidates); ++r)

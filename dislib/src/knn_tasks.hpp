@@ -24,6 +24,19 @@ Block knn_merge(const Block& a, const Block& b, std::size_t k);
 #pragma compss task
 Block knn_vote(const Block& candidates, std::size_t k);
 
+/// The distinct labels of y (n x 1), ascending, as a 1 x m block.
+#pragma compss task
+Block knn_class_labels(const Block& y);
+
+/// The distinct labels of two knn_class_labels blocks, ascending.
+#pragma compss task
+Block knn_class_union(const Block& a, const Block& b);
+
+/// predict_proba's rows x m block: per query, the fraction of its candidates whose label
+/// is each of `classes` (1 x m, ascending): scikit-learn's uniform weights.
+#pragma compss task
+Block knn_proba(const Block& candidates, std::size_t k, const Block& classes);
+
 /// kneighbors' outputs, rows x k: the Euclidean distances (`indices` false) or the
 /// training row numbers (true) of each query's candidates.
 #pragma compss task

@@ -13,7 +13,19 @@ using BlockFuture = compss::Future<Block>;
 
 namespace {
 constexpr const char* kName = "KNeighborsClassifier";
+
+// One future from `level`, merged two at a time (a binary tree of `merge` tasks).
+template <class Merge>
+BlockFuture merge_pairwise(std::vector<BlockFuture> level, Merge merge) {
+  while (level.size() > 1) {
+    std::vector<BlockFuture> next;
+    for (std::size_t m = 0; m + 1 < level.size(); m += 2) next.push_back(merge(level[m], level[m + 1]));
+    if (level.size() % 2 == 1) next.push_back(level.back());
+    level = std::move(next);
+  }
+  return level.front();
 }
+}  // namespace
 
 KNeighborsClassifier::KNeighborsClassifier(KNeighborsClassifierParams params) : params_(params) {
   detail::require(params_.n_neighbors >= 1, kName, "n_neighbors must be at least 1");
@@ -28,8 +40,19 @@ KNeighborsClassifier& KNeighborsClassifier::fit(const Array& x, const Array& y) 
                       std::to_string(x.rows()) + " training samples");
   x_ = detail::whole_rows(x);
   y_ = detail::align_rows(y, x_.grid());
+  std::vector<BlockFuture> labels;
+  for (std::size_t t = 0; t < y_.grid().n_block_rows(); ++t)
+    labels.push_back(detail::knn_class_labels(y_.grid().block(t, 0)));
+  classes_ = merge_pairwise(std::move(labels), [](const BlockFuture& a, const BlockFuture& b) {
+    return detail::knn_class_union(a, b);
+  });
   fitted_ = true;
   return *this;
+}
+
+std::vector<double> KNeighborsClassifier::classes() const {
+  detail::require(fitted_, kName, "classes needs a fitted model: call fit first");
+  return detail::block_vector(classes_.get());
 }
 
 std::vector<BlockFuture> KNeighborsClassifier::candidates(const Array& q, std::size_t k) const {
@@ -49,14 +72,9 @@ std::vector<BlockFuture> KNeighborsClassifier::candidates(const Array& q, std::s
     for (std::size_t t = 0; t < xg.n_block_rows(); ++t)
       level.push_back(detail::knn_candidates(qg.block(i, 0), xg.block(t, 0), yg.block(t, 0),
                                              xg.row_starts[t], k));
-    while (level.size() > 1) {  // a binary tree of merges
-      std::vector<BlockFuture> next;
-      for (std::size_t m = 0; m + 1 < level.size(); m += 2)
-        next.push_back(detail::knn_merge(level[m], level[m + 1], k));
-      if (level.size() % 2 == 1) next.push_back(level.back());
-      level = std::move(next);
-    }
-    out.push_back(level.front());
+    out.push_back(merge_pairwise(std::move(level), [k](const BlockFuture& a, const BlockFuture& b) {
+      return detail::knn_merge(a, b, k);
+    }));
   }
   return out;
 }
@@ -67,6 +85,16 @@ Array KNeighborsClassifier::predict(const Array& q_in) const {
   for (const BlockFuture& c : candidates(q, params_.n_neighbors))
     predicted.push_back(detail::knn_vote(c, params_.n_neighbors));
   return detail::column_of(q.grid(), std::move(predicted));
+}
+
+Array KNeighborsClassifier::predict_proba(const Array& q_in) const {
+  const Array q = detail::whole_rows(q_in);
+  const std::vector<BlockFuture> found = candidates(q, params_.n_neighbors);
+  const std::size_t n_classes = classes().size();  // the output's width: waits for it
+  std::vector<BlockFuture> proba;
+  for (const BlockFuture& c : found)
+    proba.push_back(detail::knn_proba(c, params_.n_neighbors, classes_));
+  return detail::column_of(q.grid(), std::move(proba), n_classes);
 }
 
 Neighbors KNeighborsClassifier::kneighbors(const Array& q_in,

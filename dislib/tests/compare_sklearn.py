@@ -283,6 +283,13 @@ def case_knn(r):
                     knn.kneighbors(xte, n_neighbors=k + 2)[1].astype(float))
         check_equal(f"KNeighborsClassifier(n_neighbors={k}) saved and loaded",
                     read(out, "loaded_predicted"), read(out, "predicted"))
+        check_equal(f"KNeighborsClassifier(n_neighbors={k}) classes_", read(out, "classes"),
+                    knn.classes_.astype(float))
+        # Class fractions among k neighbours: the same divisions, so equal to the last bit.
+        check(f"KNeighborsClassifier(n_neighbors={k}) predict_proba", read(out, "predict_proba"),
+              knn.predict_proba(xte), rtol=0, atol=0)
+        check_equal(f"KNeighborsClassifier(n_neighbors={k}) predict_proba saved and loaded",
+                    read(out, "loaded_predict_proba"), read(out, "predict_proba"))
 
 
 def task_ids(trace_dir, name):
@@ -295,7 +302,9 @@ def task_ids(trace_dir, name):
                    and e.get("name", "").split("::")[-1] == name and "task" in e.get("args", {})})
 
 
-def case_gridsearch(r):
+def knn_search_data(r):
+    """Writes x.csv and y.csv; returns x, y and scikit-learn's fitted GridSearchCV of
+    KNeighborsClassifier over n_neighbors 1, 3, 5, 9 with KFold(3) (dislib_check's grid)."""
     from sklearn.datasets import make_classification
     from sklearn.model_selection import GridSearchCV, KFold
     from sklearn.neighbors import KNeighborsClassifier
@@ -303,19 +312,65 @@ def case_gridsearch(r):
                                flip_y=0.2, random_state=8)
     save_csv(os.path.join(r.work, "x.csv"), x)
     save_csv(os.path.join(r.work, "y.csv"), y.reshape(-1, 1))
+    gs = GridSearchCV(KNeighborsClassifier(algorithm="brute"), {"n_neighbors": [1, 3, 5, 9]},
+                      cv=KFold(n_splits=3)).fit(x, y)
+    return x, y, gs
+
+
+def check_search(out, prefix, what, gs, x, y):
+    """dislib_check's write_search output against scikit-learn's fitted search gs."""
+    cv = gs.cv_results_
+    check(f"{what} mean_test_score", read(out, prefix + "mean_test_score"),
+          cv["mean_test_score"].reshape(1, -1))
+    check(f"{what} split<i>_test_score", read(out, prefix + "split_test_score"),
+          np.column_stack([cv[f"split{i}_test_score"] for i in range(3)]))
+    check(f"{what} std_test_score", read(out, prefix + "std_test_score"),
+          cv["std_test_score"].reshape(1, -1))
+    check_equal(f"{what} rank_test_score", read(out, prefix + "rank_test_score"),
+                cv["rank_test_score"].astype(float))
+    with open(os.path.join(out, prefix + "best.txt")) as f:
+        index, k, score, refit = f.read().split()
+    check_equal(f"{what} best_index_ and best_params_", [int(index), int(k)],
+                [gs.best_index_, gs.best_params_["n_neighbors"]])
+    check(f"{what} best_score_", [float(score)], [gs.best_score_])
+    check(f"{what} best_estimator_ score", [float(refit)], [gs.best_estimator_.score(x, y)])
+
+
+def case_gridsearch_save(r):
+    from sklearn.model_selection import GridSearchCV, KFold
+    from sklearn.neighbors import KNeighborsClassifier
+    x, y, gs = knn_search_data(r)
+    out = r.out_dir("out")
+    r.run(["gridsearch_save", "x.csv", "y.csv", out])
+    check_search(out, "loaded_", "GridSearchCV saved and loaded", gs, x, y)
+    check_equal("GridSearchCV saved and loaded best_estimator_ predict",
+                read(out, "loaded_best_predicted"), gs.best_estimator_.predict(x).astype(float))
+    gs_no_refit = GridSearchCV(KNeighborsClassifier(algorithm="brute"),
+                               {"n_neighbors": [1, 3, 5, 9]}, cv=KFold(n_splits=3),
+                               refit=False).fit(x, y)
+    with open(os.path.join(out, "no_refit.txt")) as f:
+        lines = f.read().splitlines()
+    check_equal("GridSearchCV(refit=False) saved and loaded best_index_", [int(lines[0].split()[0])],
+                [gs_no_refit.best_index_])
+    check("GridSearchCV(refit=False) saved and loaded best_score_", [float(lines[0].split()[1])],
+          [gs_no_refit.best_score_])
+    if len(lines) != 3 or not all("best_estimator is only there" in l for l in lines[1:]):
+        failures.append(f"GridSearchCV(refit=False): best_estimator() before and after load "
+                        f"must be errors, got {lines[1:]}")
+    wrong = os.path.join(out, "wrong_grid.txt")
+    text = open(wrong).read() if os.path.exists(wrong) else "(no error)"
+    if "saved with 4 candidates, the grid given to load has 2" not in text:
+        failures.append(f"GridSearchCV load with another grid: {text!r}")
+
+
+def case_gridsearch(r):
+    from sklearn.model_selection import GridSearchCV, KFold
+    from sklearn.neighbors import KNeighborsClassifier
+    x, y, gs = knn_search_data(r)
     out = r.out_dir("out")
     trace = os.path.join(r.work, "trace")
     r.run(["gridsearch", "x.csv", "y.csv", out], env={"COMPSS_TRACE": trace})
-    gs = GridSearchCV(KNeighborsClassifier(algorithm="brute"), {"n_neighbors": [1, 3, 5, 9]},
-                      cv=KFold(n_splits=3)).fit(x, y)
-    check("GridSearchCV mean_test_score", read(out, "mean_test_score"),
-          gs.cv_results_["mean_test_score"].reshape(1, -1))
-    with open(os.path.join(out, "best.txt")) as f:
-        index, k, score, refit = f.read().split()
-    check_equal("GridSearchCV best_index_ and best_params_", [int(index), int(k)],
-                [gs.best_index_, gs.best_params_["n_neighbors"]])
-    check("GridSearchCV best_score_", [float(score)], [gs.best_score_])
-    check("GridSearchCV best_estimator_ score", [float(refit)], [gs.best_estimator_.score(x, y)])
+    check_search(out, "", "GridSearchCV", gs, x, y)
 
     # KFold(shuffle=True, random_state=7): scikit-learn's folds exactly, and its search.
     shuffled = KFold(n_splits=3, shuffle=True, random_state=7)
@@ -363,6 +418,10 @@ def case_csvm(r):
         r.run(["csvm", "xtr.csv", "ytr.csv", "xte.csv", "yte.csv", kernel, str(c), str(gamma),
                out])
         theirs = SVC(C=c, kernel=kernel, gamma=gamma).fit(xtr, ytr).score(xte, yte)
+        with open(os.path.join(out, "csvm.json")) as f:  # parameters by scikit-learn's names
+            saved = json.load(f)["params"]
+        if saved.get("C") != c or saved.get("kernel") != kernel:
+            failures.append(f"CascadeSVM({kernel}) saved params {saved}: expected C={c}")
         fits = {}
         for variant in ("exception", "synchronize", "fixed"):
             with open(os.path.join(out, variant + "_fit.txt")) as f:

@@ -9,6 +9,7 @@
 //   dislib_check linreg  <x.csv> <y.csv> <out-dir>
 //   dislib_check knn     <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <k> <out-dir>
 //   dislib_check gridsearch <x.csv> <y.csv> <out-dir>
+//   dislib_check gridsearch_save <x.csv> <y.csv> <out-dir>
 //   dislib_check csvm    <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <kernel> <c> <gamma> <out-dir>
 //   dislib_check forest  <x_train.csv> <y_train.csv> <x_test.csv> <y_test.csv> <n_estimators> <max_depth|0> <random_state> <max_features> <bootstrap 0|1> <distr_depth|auto> <out-dir>
 //   dislib_check distr_depth <depth|auto> <n_samples> <max_depth|0>   (prints the levels)
@@ -197,25 +198,55 @@ int run_knn(char** argv) {
   write("kneighbors_indices", nb.indices);
   const dislib::Neighbors wider = knn.kneighbors(xt, knn.params().n_neighbors + 2);
   write("kneighbors_wider_indices", wider.indices);
+  write("predict_proba", knn.predict_proba(xt));
+  write_row("classes", knn.classes());
   knn.save(out_dir + "/knn.json");
-  write("loaded_predicted", dislib::KNeighborsClassifier::load(out_dir + "/knn.json").predict(xt));
+  const dislib::KNeighborsClassifier loaded = dislib::KNeighborsClassifier::load(out_dir + "/knn.json");
+  write("loaded_predicted", loaded.predict(xt));
+  write("loaded_predict_proba", loaded.predict_proba(xt));
   return 0;
 }
 
-int run_gridsearch(char** argv) {
-  const dislib::Array x = dislib::load_txt_file(argv[0], {250, 3});
-  const dislib::Array y = dislib::load_txt_file(argv[1], {250, 1});
+using KnnSearch = dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams>;
+const std::vector<dislib::KNeighborsClassifierParams> knn_grid{
+    {.n_neighbors = 1}, {.n_neighbors = 3}, {.n_neighbors = 5}, {.n_neighbors = 9}};
+
+// A fitted search's cv_results, best index, parameters and score, and the refitted
+// estimator's score on (x, y), as <prefix>*.csv and <prefix>best.txt.
+void write_search(const std::string& prefix, const KnnSearch& s, const dislib::Array& x,
+                  const dislib::Array& y) {
+  write_row(prefix + "mean_test_score", s.mean_test_score());
+  write_matrix(prefix + "split_test_score", s.cv_results().split_test_score);
+  write_row(prefix + "std_test_score", s.cv_results().std_test_score);
+  const std::vector<std::size_t>& rank = s.cv_results().rank_test_score;
+  write_row(prefix + "rank_test_score", std::vector<double>(rank.begin(), rank.end()));
+  write_text(prefix + "best.txt", std::to_string(s.best_index()) + " " +
+                                      std::to_string(s.best_params().n_neighbors) + " " +
+                                      number(s.best_score()) + " " +
+                                      number(s.best_estimator().score(x, y)) + "\n");
+}
+
+// What both gridsearch commands start from: <x.csv> <y.csv> <out-dir> read, the search
+// over knn_grid with KFold(3) fitted.
+struct KnnSearchRun {
+  dislib::Array x, y;
+  KnnSearch search;
+};
+
+KnnSearchRun fit_knn_search(char** argv) {
   out_dir = argv[2];
-  using KnnSearch = dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams>;
-  const std::vector<dislib::KNeighborsClassifierParams> grid{
-      {.n_neighbors = 1}, {.n_neighbors = 3}, {.n_neighbors = 5}, {.n_neighbors = 9}};
-  KnnSearch search(grid, dislib::KFold({.n_splits = 3}));
-  search.fit(x, y);
-  write_row("mean_test_score", search.mean_test_score());
-  write_text("best.txt", std::to_string(search.best_index()) + " " +
-                             std::to_string(search.best_params().n_neighbors) + " " +
-                             number(search.best_score()) + " " +
-                             number(search.best_estimator().score(x, y)) + "\n");
+  KnnSearchRun run{dislib::load_txt_file(argv[0], {250, 3}), dislib::load_txt_file(argv[1], {250, 1}),
+                   KnnSearch(knn_grid, dislib::KFold({.n_splits = 3}))};
+  run.search.fit(run.x, run.y);
+  return run;
+}
+
+int run_gridsearch(char** argv) {
+  KnnSearchRun run = fit_knn_search(argv);
+  const dislib::Array &x = run.x, &y = run.y;
+  const std::vector<dislib::KNeighborsClassifierParams>& grid = knn_grid;
+  KnnSearch& search = run.search;
+  write_search("", search, x, y);
 
   // Shuffled folds: scikit-learn's KFold(3, shuffle=True, random_state=7).
   const dislib::KFold shuffled({.n_splits = 3, .shuffle = true, .random_state = 7});
@@ -236,7 +267,7 @@ int run_gridsearch(char** argv) {
   // the scores equal those of the same fits made one at a time.
   std::vector<dislib::CascadeSVMParams> svm_grid;
   for (double c : {0.5, 2.0})
-    svm_grid.push_back({.cascade_arity = 2, .max_iter = 6, .tol = 1e-3, .kernel = "rbf", .c = c,
+    svm_grid.push_back({.cascade_arity = 2, .max_iter = 6, .tol = 1e-3, .kernel = "rbf", .C = c,
                         .gamma = 0.3});
   dislib::GridSearchCV<dislib::CascadeSVM, dislib::CascadeSVMParams> svm_search(
       svm_grid, dislib::KFold({.n_splits = 3}));
@@ -253,6 +284,43 @@ int run_gridsearch(char** argv) {
   return 0;
 }
 
+// GridSearchCV of KNeighborsClassifier saved and loaded (with the same grid): the same
+// results and the refitted best estimator's predictions; without refit, no best estimator,
+// before and after loading; a grid of another size is an error at load.
+int run_gridsearch_save(char** argv) {
+  KnnSearchRun run = fit_knn_search(argv);
+  const dislib::Array &x = run.x, &y = run.y;
+  const std::vector<dislib::KNeighborsClassifierParams>& grid = knn_grid;
+  KnnSearch& search = run.search;
+  // Saved and loaded (with the same grid): the same results, the refitted best estimator's
+  // predictions; without refit, no best estimator, before and after loading.
+  search.save(out_dir + "/search.json");
+  const KnnSearch loaded = KnnSearch::load(out_dir + "/search.json", grid);
+  write_search("loaded_", loaded, x, y);
+  write("loaded_best_predicted", loaded.best_estimator().predict(x));
+  KnnSearch no_refit(grid, dislib::KFold({.n_splits = 3}), false);
+  no_refit.fit(x, y);
+  no_refit.save(out_dir + "/no_refit.json");
+  const KnnSearch no_refit_loaded = KnnSearch::load(out_dir + "/no_refit.json", grid);
+  std::string no_refit_errors;
+  for (const KnnSearch* s : {static_cast<const KnnSearch*>(&no_refit), &no_refit_loaded}) {
+    try {
+      s->best_estimator();
+    } catch (const compss::Error& e) {
+      no_refit_errors += std::string(e.what()) + "\n";
+    }
+  }
+  write_text("no_refit.txt", std::to_string(no_refit_loaded.best_index()) + " " +
+                                 number(no_refit_loaded.best_score()) + "\n" + no_refit_errors);
+  try {
+    KnnSearch::load(out_dir + "/search.json", {grid[0], grid[1]});
+  } catch (const compss::Error& e) {
+    write_text("wrong_grid.txt", std::string(e.what()) + "\n");
+  }
+
+  return 0;
+}
+
 // CascadeSVM fitted three ways (convergence by exception, by a wait per iteration, a
 // fixed max_iter): n_iter, predictions and scores of each; the exception fit saved and
 // loaded predicts again.
@@ -263,7 +331,7 @@ int run_csvm(char** argv) {
   const dislib::Array yt = dislib::load_txt_file(argv[3], {150, 1});
   out_dir = argv[7];
   const dislib::CascadeSVMParams params{.cascade_arity = 2, .max_iter = 8, .tol = 1e-4,
-                                        .kernel = argv[4], .c = std::strtod(argv[5], nullptr),
+                                        .kernel = argv[4], .C = std::strtod(argv[5], nullptr),
                                         .gamma = std::strtod(argv[6], nullptr)};
   struct Variant {
     const char* name;
@@ -347,6 +415,7 @@ int main(int argc, char** argv) {
     if (cmd == "linreg" && argc == 5) return run_linreg(argv + 2);
     if (cmd == "knn" && argc == 8) return run_knn(argv + 2);
     if (cmd == "gridsearch" && argc == 5) return run_gridsearch(argv + 2);
+    if (cmd == "gridsearch_save" && argc == 5) return run_gridsearch_save(argv + 2);
     if (cmd == "csvm" && argc == 10) return run_csvm(argv + 2);
     if (cmd == "forest" && argc == 13) return run_forest(argv + 2);
     if (cmd == "distr_depth" && argc == 5) return run_distr_depth(argv + 2);

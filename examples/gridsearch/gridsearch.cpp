@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
       for (double c : {1.0, 10.0})
         for (double gamma : {1.0, 10.0})
           grid.push_back({.cascade_arity = 2, .max_iter = 6, .tol = 1e-3, .kernel = "rbf",
-                          .c = c, .gamma = gamma, .check_convergence = v.check_convergence,
+                          .C = c, .gamma = gamma, .check_convergence = v.check_convergence,
                           .convergence = v.how});
       dislib::GridSearchCV<dislib::CascadeSVM, dislib::CascadeSVMParams> search(
           grid, dislib::KFold({.n_splits = 3}));
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
       for (double s : search.mean_test_score()) std::printf(" %.6f", s);
       const dislib::CascadeSVMParams& best = search.best_params();
       std::printf("\n%s: best c = %g, gamma = %g, score %.6f, refit iterations %zu\n", v.name,
-                  best.c, *best.gamma, search.best_score(), search.best_estimator().n_iter());
+                  best.C, *best.gamma, search.best_score(), search.best_estimator().n_iter());
       std::fprintf(stderr, "%s: %.3f s\n", v.name, seconds);
     }
   } catch (const std::exception& e) {

@@ -6,8 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
+#include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace dislib {
@@ -45,12 +46,50 @@ class KFold {
   explicit KFold(KFoldParams params = {});
   std::vector<Fold> split(const Array& x, const Array& y) const;
   std::size_t get_n_splits() const { return params_.n_splits; }
+  const KFoldParams& params() const { return params_; }
   /// The test rows of each fold, ascending (scikit-learn's split(X)'s test indices).
   std::vector<std::vector<std::size_t>> test_indices(std::size_t n_samples) const;
 
  private:
   KFoldParams params_;
 };
+
+/// scikit-learn's cv_results_ test scores: per candidate (the grid's order) and fold.
+struct CvResults {
+  std::vector<std::vector<double>> split_test_score;  ///< [candidate][fold]: split<i>_test_score
+  std::vector<double> mean_test_score;
+  std::vector<double> std_test_score;                 ///< population deviation, as numpy's std
+  std::vector<std::size_t> rank_test_score;           ///< 1 = best; equal means share the lowest
+};
+
+namespace detail {
+
+/// GridSearchCV's fitted state that does not depend on its template arguments.
+struct SearchState {
+  KFoldParams cv;
+  bool refit = true;
+  CvResults cv_results;
+  std::size_t best_index = 0;
+};
+
+/// cv_results' mean, std and rank from split_test_score, and the best index (the first
+/// of the highest mean, as scikit-learn's).
+void rank_candidates(SearchState& state);
+
+/// Writes the search to `path` (model_io's format, estimator "GridSearchCV"); with
+/// `save_best`, the best estimator's own saved model (save_best writes it to a file it is
+/// given, read back and removed) is embedded as fitted "best_estimator".
+void save_search(const std::string& path, const SearchState& state, std::size_t n_candidates,
+                 const std::function<void(const std::string&)>& save_best);
+
+/// Reads a search saved by save_search for a grid of n_candidates; when it holds a best
+/// estimator, load_best is called with a file holding it (removed afterwards).
+SearchState load_search(const std::string& path, std::size_t n_candidates,
+                        const std::function<void(const std::string&)>& load_best);
+
+[[noreturn]] void no_best_estimator();
+
+}  // namespace detail
 
 /// Exhaustive search over candidate parameter sets, scored by cross-validation: for each
 /// candidate and fold, Estimator(params).fit(x_train, y_train).score(x_test, y_test).
@@ -61,20 +100,25 @@ class KFold {
 /// iteration by design); others (LinearRegression) are scored as their fit and score
 /// wait. A CascadeSVM fit stopped by its convergence exception cancels only its own
 /// group's tasks. The best candidate is the one of highest mean test score (the first on
-/// ties, as scikit-learn's rank), refitted on all data.
+/// ties, as scikit-learn's rank), refitted on all data when `refit` (scikit-learn's
+/// default).
 ///
 ///   dislib::GridSearchCV<dislib::KNeighborsClassifier, dislib::KNeighborsClassifierParams>
 ///       search({{.n_neighbors = 1}, {.n_neighbors = 5}}, dislib::KFold({.n_splits = 3}));
 ///   search.fit(x, y);
 ///   std::size_t k = search.best_params().n_neighbors;
+///   search.save("search.json");   // load needs the same grid: load("search.json", grid)
 template <class Estimator, class Params>
 class GridSearchCV {
  public:
-  GridSearchCV(std::vector<Params> param_grid, KFold cv = KFold())
-      : param_grid_(std::move(param_grid)), cv_(cv) {}
+  GridSearchCV(std::vector<Params> param_grid, KFold cv = KFold(), bool refit = true)
+      : param_grid_(std::move(param_grid)) {
+    state_.cv = cv.params();
+    state_.refit = refit;
+  }
 
   GridSearchCV& fit(const Array& x, const Array& y) {
-    const std::vector<Fold> folds = cv_.split(x, y);
+    const std::vector<Fold> folds = KFold(state_.cv).split(x, y);
     std::vector<Estimator> fits;  // candidate-major: fits[c * folds + f]
     fits.reserve(param_grid_.size() * folds.size());
     for (const Params& p : param_grid_)
@@ -90,36 +134,52 @@ class GridSearchCV {
         scores.emplace_back([s] { return s; });
       }
     }
-    mean_test_score_.clear();
-    best_index_ = 0;
-    double best = -std::numeric_limits<double>::infinity();
+    state_.cv_results = {};
     for (std::size_t c = 0; c < param_grid_.size(); ++c) {
-      double total = 0;
-      for (std::size_t f = 0; f < folds.size(); ++f) total += scores[c * folds.size() + f].get();
-      mean_test_score_.push_back(total / static_cast<double>(folds.size()));
-      if (mean_test_score_.back() > best) {
-        best = mean_test_score_.back();
-        best_index_ = c;
-      }
+      std::vector<double>& split = state_.cv_results.split_test_score.emplace_back();
+      for (std::size_t f = 0; f < folds.size(); ++f) split.push_back(scores[c * folds.size() + f].get());
     }
-    best_estimator_.emplace(param_grid_.at(best_index_));
-    best_estimator_->fit(x, y);
+    detail::rank_candidates(state_);
+    best_estimator_.reset();
+    if (state_.refit) {
+      best_estimator_.emplace(param_grid_.at(state_.best_index));
+      best_estimator_->fit(x, y);
+    }
     return *this;
   }
 
-  /// scikit-learn's cv_results_["mean_test_score"], best_index_, best_params_,
-  /// best_score_, best_estimator_.
-  const std::vector<double>& mean_test_score() const { return mean_test_score_; }
-  std::size_t best_index() const { return best_index_; }
-  const Params& best_params() const { return param_grid_.at(best_index_); }
-  double best_score() const { return mean_test_score_.at(best_index_); }
-  const Estimator& best_estimator() const { return best_estimator_.value(); }
+  /// scikit-learn's cv_results_ (its test scores), cv_results_["mean_test_score"],
+  /// best_index_, best_params_, best_score_, best_estimator_ (only with refit).
+  const CvResults& cv_results() const { return state_.cv_results; }
+  const std::vector<double>& mean_test_score() const { return state_.cv_results.mean_test_score; }
+  std::size_t best_index() const { return state_.best_index; }
+  const Params& best_params() const { return param_grid_.at(state_.best_index); }
+  double best_score() const { return state_.cv_results.mean_test_score.at(state_.best_index); }
+  const Estimator& best_estimator() const {
+    if (!best_estimator_) detail::no_best_estimator();
+    return *best_estimator_;
+  }
+
+  /// The fitted search: the cv_results, the best index and score, the KFold and refit
+  /// settings, and (with refit) the best estimator as its own save writes it, in one
+  /// JSON file. The parameter grid is not written (a C++ Params struct cannot be read
+  /// back by name): load takes the grid the search was made with, and checks its size.
+  void save(const std::string& path) const {
+    std::function<void(const std::string&)> save_best;
+    if (best_estimator_) save_best = [this](const std::string& file) { best_estimator_->save(file); };
+    detail::save_search(path, state_, param_grid_.size(), save_best);
+  }
+  static GridSearchCV load(const std::string& path, std::vector<Params> param_grid) {
+    GridSearchCV search(std::move(param_grid));
+    search.state_ = detail::load_search(path, search.param_grid_.size(), [&](const std::string& file) {
+      search.best_estimator_.emplace(Estimator::load(file));
+    });
+    return search;
+  }
 
  private:
   std::vector<Params> param_grid_;
-  KFold cv_;
-  std::vector<double> mean_test_score_;
-  std::size_t best_index_ = 0;
+  detail::SearchState state_;
   std::optional<Estimator> best_estimator_;
 };
 

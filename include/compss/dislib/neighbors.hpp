@@ -35,12 +35,20 @@ struct KNeighborsClassifierParams {
 ///   dislib::Array predicted = knn.predict(x_test);
 ///   double accuracy = knn.score(x_test, y_test);
 ///   dislib::Neighbors nb = knn.kneighbors(x_test);   // distances and training rows
+///   dislib::Array proba = knn.predict_proba(x_test); // n x classes().size()
 class KNeighborsClassifier {
  public:
   explicit KNeighborsClassifier(KNeighborsClassifierParams params = {});
   /// Keeps the training data (its blocks are shared, not copied).
   KNeighborsClassifier& fit(const Array& x, const Array& y);
   Array predict(const Array& x) const;
+  /// scikit-learn's predict_proba with uniform weights: per query row, the fraction of its
+  /// k nearest training rows of each class, columns in classes() order. Waits for
+  /// classes() (the output's width), then one task per query row block after predict's.
+  Array predict_proba(const Array& x) const;
+  /// The labels seen in fit, ascending (scikit-learn's classes_); waits for them (fit
+  /// submits one task per training row block and a merge tree).
+  std::vector<double> classes() const;
   /// The fraction of rows whose predicted label equals y's (waits for it).
   double score(const Array& x, const Array& y) const;
   /// score's tasks submitted, the result not waited for (GridSearchCV scores every
@@ -65,6 +73,7 @@ class KNeighborsClassifier {
 
   KNeighborsClassifierParams params_;
   Array x_, y_;
+  compss::Future<std::vector<double>> classes_;  ///< a 1 x m block of the distinct labels
   bool fitted_ = false;
 };
 

@@ -32,7 +32,7 @@ struct CascadeSVMParams {
   std::size_t max_iter = 5;       ///< cascade iterations at most
   double tol = 1e-3;              ///< relative change of the dual objective that is convergence
   std::string kernel = "rbf";     ///< "rbf" or "linear"
-  double c = 1.0;                 ///< scikit-learn's C
+  double C = 1.0;                 ///< scikit-learn's C (its spelling: upper case)
   std::optional<double> gamma;    ///< rbf's gamma; unset: "auto", 1 / n_features
   bool check_convergence = true;  ///< false: always max_iter iterations
   ConvergenceCheck convergence = ConvergenceCheck::exception;
@@ -45,7 +45,7 @@ struct CascadeSVMParams {
 /// (Debian's libsvm-dev; the solver of scikit-learn's SVC) with C, kernel, gamma and
 /// tolerance 1e-3. Labels are any two values (y: n x 1).
 ///
-///   dislib::CascadeSVM svm({.cascade_arity = 2, .max_iter = 5, .c = 10, .gamma = 0.5});
+///   dislib::CascadeSVM svm({.cascade_arity = 2, .max_iter = 5, .C = 10, .gamma = 0.5});
 ///   svm.fit(x, y);
 ///   double accuracy = svm.score(x_test, y_test);
 ///   std::size_t iterations = svm.n_iter();
