@@ -92,6 +92,12 @@ void forget_remote_value(const void* state) noexcept {
   }
 }
 
+void forget_unproduced_value(const void* state) noexcept {
+  if (rt::Runtime* r = rt::current_runtime(); r != nullptr) {
+    r->failures().forget(reinterpret_cast<std::uintptr_t>(state));
+  }
+}
+
 void wait_object(const void* address) {
   if (in_task()) return;
   rt::Runtime* r = rt::current_runtime();

@@ -4,6 +4,7 @@
 #include "core/access.hpp"
 #include "settings/run_config.hpp"
 
+#include <compss/detail/future_state.hpp>
 #include <compss/error.hpp>
 
 #include <atomic>
@@ -120,6 +121,10 @@ void FailureLog::poison_outputs(const TaskBase& t, const std::string& reason, bo
     if (!writes(p.direction) || (result_only && !result)) return;
     Poison entry{reason};
     if (p.key.tag == DataKey::Tag::address) {
+      if (p.future) {  // removed with the state (forget): its address may be reused
+        reinterpret_cast<detail::FutureStateBase*>(p.key.address)
+            ->unproduced.store(true, std::memory_order_release);
+      }
       objects_.insert_or_assign(p.key.address, std::move(entry));
     } else {
       files_.insert_or_assign(std::string(p.key.path), std::move(entry));
@@ -155,6 +160,11 @@ void FailureLog::clear_overwritten(const TaskBase& t) {
       files_.erase(std::string(p.key.path));
     }
   });
+}
+
+void FailureLog::forget(std::uintptr_t address) {
+  std::lock_guard lock(mutex_);
+  objects_.erase(address);
 }
 
 void FailureLog::throw_if_poisoned(const DataKey& key) {

@@ -60,6 +60,10 @@ class FailureLog {
   /// `task` succeeded: the versions it wrote are valid again.
   void clear_overwritten(const TaskBase& task);
 
+  /// The future whose state lived at `address` is gone: its mark goes with it (a new state
+  /// at that address is another datum).
+  void forget(std::uintptr_t address);
+
   /// Throws compss::Error if the latest version of the datum (or of the objects in the
   /// range) is invalid.
   void throw_if_poisoned(const DataKey& key);

@@ -2,6 +2,7 @@
 #include "failure_test_support.hpp"
 
 #include <atomic>
+#include <vector>
 #include <stdexcept>
 
 using namespace compss::detail;
@@ -186,6 +187,26 @@ TEST_F(FailurePolicy, IgnoredTaskHasNoResultSoItsReadersAreCancelled) {
   std::string r = report();
   EXPECT_TRUE(contains(r, "parameters: in x, out <result>")) << r;
   EXPECT_TRUE(contains(r, "task 'consume' (id 2) cancelled")) << r;
+}
+
+// A failure marks a Future's value "never produced", keyed by its state's address: the
+// mark must go with the state, or a later Future whose state is allocated at the same
+// address (the allocator reuses freed blocks of that size) would be cancelled too.
+TEST_F(FailurePolicy, ANewFutureAtAFailedOnesAddressIsNotNeverProduced) {
+  reset(0);
+  {
+    int x = 1;
+    auto f = call_task<produce_ignore, &produce>(x);
+    EXPECT_THROW(f.get(), compss::Error);
+    compss::barrier();
+  }  // f's state is freed here (its task ended at the barrier)
+  std::vector<compss::Future<int>> ready;
+  std::vector<compss::Future<int>> results;
+  for (int i = 0; i < 16; ++i) {  // ready futures: one of them likely reuses the address
+    ready.emplace_back(i);
+    results.push_back(call_task<consume_task, &consume>(ready.back()));
+  }
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(results[static_cast<std::size_t>(i)].get(), i + 1);
 }
 
 int minus_one() { return -1; }

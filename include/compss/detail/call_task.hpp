@@ -172,6 +172,7 @@ class TaskNode final : public TaskBase {
       result = std::make_shared<FutureState<R>>();
       result->acquire();
       descs_[N].key = DataKey::of(static_cast<FutureStateBase*>(result.get()));
+      descs_[N].future = true;
       descs_[N].object = &result->value;
       descs_[N].vtable = optional_vtable_for<R>();
     }

@@ -11,6 +11,9 @@ namespace compss::detail {
 /// Master-worker runs: forgets where the value of the future with this state lived
 /// (defined in libcompss).
 void forget_remote_value(const void* state) noexcept;
+/// Forgets the runtime's "never produced" mark of the future with this state, so a new
+/// state allocated at the same address does not inherit it (defined in libcompss).
+void forget_unproduced_value(const void* state) noexcept;
 #endif
 
 /// Type-independent part of a future's shared state. `pending` counts the submitted,
@@ -21,6 +24,9 @@ struct FutureStateBase {
   std::atomic<std::uint32_t> waiters{0};
   /// Set when a master-worker run tracks the value's location (it may live on a worker).
   std::atomic<bool> tracked{false};
+  /// Set when a failure marked the value "never produced" (the runtime's failure log,
+  /// keyed by this state's address): the mark is removed with the state.
+  std::atomic<bool> unproduced{false};
 
   FutureStateBase() = default;
   FutureStateBase(const FutureStateBase&) = delete;
@@ -28,6 +34,7 @@ struct FutureStateBase {
   ~FutureStateBase() {
 #ifdef __COMPSS__
     if (tracked.load(std::memory_order_acquire)) forget_remote_value(this);
+    if (unproduced.load(std::memory_order_acquire)) forget_unproduced_value(this);
 #endif
   }
 

@@ -116,6 +116,9 @@ struct ParamDescriptor {
   /// otherwise the value is copied at submission.
   bool copy_in = false;
   bool deferred = false;
+  /// The key is a Future's shared state (FutureStateBase): a task's result. A failure that
+  /// marks it "never produced" flags the state, so the mark goes when the state does.
+  bool future = false;
   void* object = nullptr;
   const ParamVTable* vtable = nullptr;
   std::uint64_t data_id = 0;
