@@ -194,9 +194,6 @@ static DiagInfo info(Diag K) {
   case Diag::PassFilesNote:
     return {L::Note, "to let the task run on workers, name the files in the "
                      "directory with file_* clauses instead"};
-  case Diag::PassStringPathNote:
-    return {L::Note, "to let the task run on workers, take the path as a "
-                     "std::string"};
   case Diag::PassSerializableNote:
     return {L::Note, "to let the task run on workers, pass a serializable "
                      "type: trivially copyable, a standard string or "

@@ -94,7 +94,6 @@ enum class Diag {
   AddDefaultCtorNote,
   PassObjectNote,
   PassFilesNote,
-  PassStringPathNote,
   PassSerializableNote,
   GlobalNotShippableWarning,
   GlobalWrittenWarning,

@@ -23,6 +23,13 @@ run_sequential() {
   }
 }
 
+# run_sequential_in_dir [args...]: run_sequential in $work with a fresh "$work/seq" as the
+# program's first argument (the directory programs that write files write them in).
+run_sequential_in_dir() {
+  mkdir -p "$work/seq"
+  run_sequential "$work" "$work/seq" "$@"
+}
+
 # same_as_sequential <what> <exit code> <output file>: true when the run exited 0 and
 # printed exactly what the sequential build did ($work/sequential.out); otherwise says
 # which (a time-out by name) and fails.
