@@ -29,6 +29,7 @@ enum class Diag {
   UnexpectedToken,
   MacroPragma,
   ClauseTakesNoArgs,
+  ReplicatedAndDistributed,
   ClauseArity,
   ExpectedBool,
   BadTimeOut,
