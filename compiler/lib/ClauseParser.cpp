@@ -311,7 +311,17 @@ bool PragmaParser::parseTaskClause(TaskPragma &T) {
       D.report(tok().Loc, Diag::ClauseTakesNoArgs) << Name;
       return false;
     }
-    (Name == "replicated" ? T.Replicated : T.Distributed) = true;
+    const bool Replicated = Name == "replicated";
+    // A call runs on every node or on one chosen round-robin: never both.
+    if (Replicated ? T.Distributed : T.Replicated) {
+      D.report(NameTok.Loc, Diag::ReplicatedAndDistributed)
+          << Name << (Replicated ? "distributed" : "replicated");
+      D.report(Replicated ? T.DistributedLoc : T.ReplicatedLoc,
+               Diag::PreviousClauseNote);
+      return false;
+    }
+    (Replicated ? T.Replicated : T.Distributed) = true;
+    (Replicated ? T.ReplicatedLoc : T.DistributedLoc) = NameTok.Loc;
     return true;
   }
   if (Name == "priority") {

@@ -37,6 +37,12 @@ static DiagInfo info(Diag K) {
   case Diag::MacroPragma:
     return {L::Error, "compss pragmas must be written as '#pragma compss', "
                       "not produced by _Pragma or a macro"};
+  case Diag::ReplicatedAndDistributed:
+    return {L::Error, "'%0' cannot be combined with '%1' on one task: "
+                      "'replicated' runs each call on every node, "
+                      "'distributed' runs each call on one node chosen "
+                      "round-robin; keep the one you mean, or declare two "
+                      "tasks"};
   case Diag::ClauseTakesNoArgs:
     return {L::Error, "clause '%0' takes no arguments"};
   case Diag::ClauseArity:
@@ -194,9 +200,6 @@ static DiagInfo info(Diag K) {
   case Diag::PassFilesNote:
     return {L::Note, "to let the task run on workers, name the files in the "
                      "directory with file_* clauses instead"};
-  case Diag::PassStringPathNote:
-    return {L::Note, "to let the task run on workers, take the path as a "
-                     "std::string"};
   case Diag::PassSerializableNote:
     return {L::Note, "to let the task run on workers, pass a serializable "
                      "type: trivially copyable, a standard string or "

@@ -89,6 +89,8 @@ struct TaskPragma {
   bool Priority = false;
   bool Replicated = false;
   bool Distributed = false;
+  /// Where `replicated` / `distributed` is written (for the error when both are).
+  clang::SourceLocation ReplicatedLoc, DistributedLoc;
   /// `on_failure(...)` policy name; empty when absent.
   std::string OnFailure;
   /// `on_failure(ignore, returns=<expr>)`: the expression as written; empty

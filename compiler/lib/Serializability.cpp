@@ -53,9 +53,12 @@ bool isInStd(const Decl *D) {
   return false;
 }
 
+/// std::filesystem::path (in libstdc++ std::filesystem::__cxx11::path: inline
+/// namespaces are not named), not std::experimental's.
 bool isFilesystemPath(QualType T) {
   const auto *RD = T->getAsCXXRecordDecl();
-  return RD && RD->getIdentifier() && RD->getName() == "path" && isInStd(RD);
+  return RD && RD->getIdentifier() && RD->getName() == "path" && isInStd(RD) &&
+         RD->getQualifiedNameAsString() == "std::filesystem::path";
 }
 
 /// std::basic_string_view or std::span: a view into memory that stays on the master
@@ -221,6 +224,9 @@ SerializabilityChecker::serializable(QualType T, TravelBlocker &Why) {
   bool Qualified = C.hasQualifiers();
   if (RD->hasDefinition() && hasSerializeMember(RD, C.isConstQualified()))
     return Verdict::Yes;
+  // The archive sends a std::filesystem::path as its string (serialize.hpp).
+  if (!Qualified && isFilesystemPath(C))
+    return Verdict::Yes;
   // The standard templates are matched on the exact type, so a cv-qualified
   // one (`std::tuple<const std::string>`) falls through to is_raw_v.
   const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
@@ -334,30 +340,18 @@ SerializabilityChecker::checkParam(QualType P, ParamKind K, bool HasExtent,
     Why.Reason = "directory parameters cannot be sent to a worker yet";
     Why.How = TravelBlocker::Fix::PassFiles;
     return Why;
-  case ParamKind::Object:
   case ParamKind::File:
+    // Every path type TaskSema accepts travels (remote_param_ok_v): a
+    // `const char *` as the std::string it is stored in, a
+    // std::filesystem::path as its string.
+    return std::nullopt;
+  case ParamKind::Object:
     break;
   }
-  // remote_storage_t: the value without reference and cv-qualifiers; for a
-  // file, the path (const char* and std::string travel as std::string).
+  // remote_storage_t: the value without reference and cv-qualifiers.
   QualType Storage = P.getNonReferenceType().getUnqualifiedType();
   if (Storage->isDependentType() || Storage->isUndeducedType())
     return std::nullopt;
-  if (K == ParamKind::File) {
-    // remote_param_ok_v rejects every pointer, also a `const char *` path,
-    // and std::filesystem::path has no archive support.
-    Why.How = TravelBlocker::Fix::PassStringPath;
-    if (Storage->isPointerType()) {
-      Why.Reason = "a file path given as a pointer cannot be sent to a "
-                   "worker yet";
-      return Why;
-    }
-    if (!isFilesystemPath(Storage.getCanonicalType()))
-      return std::nullopt;
-    if (serializable(Storage, Why) == Verdict::No)
-      return Why;
-    return std::nullopt;
-  }
   if (Storage->isPointerType()) {
     if (HasExtent)
       markHiddenAddress(Storage->getPointeeType(), Why);
@@ -432,9 +426,6 @@ static void noteFix(Diagnostics &D, ASTContext &Ctx,
     return;
   case TravelBlocker::Fix::PassFiles:
     D.report(Loc, Diag::PassFilesNote);
-    return;
-  case TravelBlocker::Fix::PassStringPath:
-    D.report(Loc, Diag::PassStringPathNote);
     return;
   case TravelBlocker::Fix::PassSerializable:
     D.report(Loc, Diag::PassSerializableNote);

@@ -45,7 +45,6 @@ struct TravelBlocker {
     AddDefaultCtor,      ///< give Record a public default constructor
     PassObject,          ///< pass the data as an object, not as this kind
     PassFiles,           ///< name the files, not their directory
-    PassStringPath,      ///< take a file's path as a std::string
     PassSerializable,    ///< pass a serializable type instead
   };
   /// Why, for the parentheses of the warning (`a pointer: ...`).

@@ -1,7 +1,9 @@
 // Binary archives: how COMPSs turns task parameters into bytes and back.
 //
-// A trivially copyable type goes as its raw bytes; std::string and std::vector/std::array of
-// a trivially copyable type go as one length and one memcpy; other standard containers go
+// A trivially copyable type goes as its raw bytes; std::string (and std::filesystem::path, as
+// its string: a file parameter of either type reaches a worker the same way) and
+// std::vector/std::array of a trivially copyable type go as one length and one memcpy; other
+// standard containers go
 // element by element; a user type provides `template<class A> void serialize(A& ar)`.
 #pragma once
 
@@ -11,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -65,7 +68,7 @@ template <class T>
 constexpr bool check_serializable() {
   if constexpr (HasMemberSerialize<T>) {
     return true;
-  } else if constexpr (std::is_same_v<T, std::string>) {
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::filesystem::path>) {
     return true;
   } else if constexpr (is_std_vector<T>::value || is_std_array<T>::value ||
                        is_std_set<T>::value || is_std_optional<T>::value) {
@@ -212,6 +215,8 @@ void OutputArchive::save(const T& v) {
   } else if constexpr (std::is_same_v<T, std::string>) {
     write_size(v.size());
     write_bytes(v.data(), v.size());
+  } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
+    save(v.string());  // the bytes of a std::string: either type reads them
   } else if constexpr (is_std_vector<T>::value || is_std_array<T>::value) {
     using E = typename T::value_type;
     write_size(v.size());
@@ -258,6 +263,10 @@ void InputArchive::load(T& v) {
     std::uint64_t n = read_size(1);
     v.assign(reinterpret_cast<const char*>(pos_), n);  // one pass: no zero-fill first
     pos_ += n;
+  } else if constexpr (std::is_same_v<T, std::filesystem::path>) {
+    std::string s;
+    load(s);
+    v = std::move(s);
   } else if constexpr (is_std_array<T>::value) {
     using E = typename T::value_type;
     std::uint64_t n = read_size(is_raw_v<E> ? sizeof(E) : 0);

@@ -8,10 +8,14 @@
 
 #include <boost/property_tree/ptree.hpp>
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <string>
-#include <sstream>
 
 namespace compss::config {
 
@@ -74,12 +78,45 @@ ResourceNode parse_resource_node(const pt::ptree& node, XmlPlace w) {
   return n;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("compss: cannot read '" + path + "'");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+/// Which file read_file reads: for its errors.
+struct XmlFileKind {
+  const char* file;      ///< "resources.xml"
+  const char* option;    ///< compss-run's flag
+  const char* variable;  ///< the environment variable
+};
+constexpr XmlFileKind resources_file{"resources.xml", "--resources", "COMPSS_RESOURCES"};
+constexpr XmlFileKind project_file{"project.xml", "--project", "COMPSS_PROJECT"};
+
+/// The whole file. Throws compss::Error with the path and the system's reason (missing,
+/// no permission, a directory: an ifstream opens a directory and reads nothing, which then
+/// looked like an XML error) and what to do.
+std::string read_file(const std::string& path, const XmlFileKind& kind) {
+  auto fail = [&](int error) {
+    throw Error("compss: cannot read the " + std::string(kind.file) + " file '" + path + "': " +
+                std::strerror(error) + " (" + kind.option + " or " + kind.variable +
+                " must name a readable COMPSs " + kind.file + ")");
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(errno);
+  struct Closed {
+    int fd;
+    ~Closed() { ::close(fd); }
+  } closed{fd};
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) fail(errno);
+  if (S_ISDIR(st.st_mode)) fail(EISDIR);
+  std::string text;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(errno);
+    }
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  return text;
 }
 
 }  // namespace
@@ -125,11 +162,11 @@ std::vector<ProjectNode> parse_project(const std::string& text, const std::strin
 }
 
 std::vector<ResourceNode> load_resources(const std::string& path) {
-  return parse_resources(read_file(path), path);
+  return parse_resources(read_file(path, resources_file), path);
 }
 
 std::vector<ProjectNode> load_project(const std::string& path) {
-  return parse_project(read_file(path), path);
+  return parse_project(read_file(path, project_file), path);
 }
 
 std::vector<NodeConfig> merge(const std::vector<ResourceNode>& resources,

@@ -39,7 +39,9 @@ struct ProjectNode {
   unsigned line = 0;  ///< of its <ComputeNode> in project.xml (for errors)
 };
 
-/// Parses resources.xml. Throws compss::Error "compss: <file>:<line>: ..." for malformed
+/// Parses resources.xml. Throws compss::Error "compss: cannot read the resources.xml file
+/// '<file>': <reason> (...)" when it cannot be read (missing, no permission, a directory),
+/// "compss: <file>:<line>: ..." for malformed
 /// XML (also for elements nested deeper than config::max_xml_depth, config/xml_text.hpp)
 /// and "compss: <file>:<line>: ComputeNode '<name>': <element>: ..." for a bad value (the
 /// line of the value).

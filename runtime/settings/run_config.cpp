@@ -1,4 +1,5 @@
 #include "settings/run_config.hpp"
+#include "settings/value_names.hpp"
 
 #include "sched/detect.hpp"
 
@@ -27,6 +28,14 @@ const char* set(const Env& env, const char* name) {
   return v != nullptr && *v != '\0' ? v : nullptr;
 }
 
+/// The value `value` of variable `name` spells in `names` (settings/value_names.hpp), or the
+/// error listing them all.
+template <const auto& Names>
+auto named(const char* name, std::string_view value) {
+  if (const auto* v = find_named(Names, value)) return *v;
+  invalid(name, value, "expected " + joined_names(names_of<Names>, ", ", " or "));
+}
+
 unsigned whole_number(const char* name, std::string_view value, unsigned lo, unsigned hi) {
   return static_cast<unsigned>(detail::whole_number_variable(name, value, lo, hi));
 }
@@ -53,14 +62,11 @@ MpiFlavour mpi_flavour(const Env& env) {
   invalid("COMPSS_MPIRUN_TYPE", t, "not an MPI implementation compss knows: use openmpi (or ompi), mpich (or impi)");
 }
 
-/// COMPSS_SHARED_FS: 1/yes (the default) or 0/no.
+/// COMPSS_SHARED_FS: yes/1 (the default) or no/0.
 bool shared_fs(const Env& env) {
   const char* v = env("COMPSS_SHARED_FS");
   if (v == nullptr) return true;
-  const std::string_view s = v;
-  if (s == "1" || s == "yes") return true;
-  if (s == "0" || s == "no") return false;
-  invalid("COMPSS_SHARED_FS", s, "expected 1 (the worker sees the master's files) or 0");
+  return named<shared_fs_names>("COMPSS_SHARED_FS", v);
 }
 
 unsigned test_pause_ms(const Env& env) {
@@ -78,10 +84,8 @@ unsigned test_pause_ms(const Env& env) {
 bool switch_variable(const Env& env, const char* name) {
   const char* v = env(name);
   if (v == nullptr) return false;
-  const std::string_view s = v;
-  if (s == "1") return true;
-  if (s == "0" || s.empty()) return false;
-  invalid(name, s, "expected 1 or 0");
+  if (*v == '\0') return false;
+  return named<switch_names>(name, v);
 }
 
 ObserveVariables observe_variables(const Env& env) {
@@ -124,11 +128,7 @@ std::pair<std::string, std::uint16_t> parse_address(const std::string& value, co
 LogLevel read_log_level(const Env& env) {
   const char* v = set(env, "COMPSS_LOG_LEVEL");
   if (v == nullptr) return LogLevel::off;
-  const std::string_view s(v);
-  if (s == "off") return LogLevel::off;
-  if (s == "info") return LogLevel::info;
-  if (s == "debug") return LogLevel::debug;
-  invalid("COMPSS_LOG_LEVEL", s, "expected off, info or debug");
+  return named<log_level_names>("COMPSS_LOG_LEVEL", v);
 }
 
 MasterSettings read_master_settings(const Env& env, unsigned default_cores) {
@@ -142,7 +142,7 @@ MasterSettings read_master_settings(const Env& env, unsigned default_cores) {
     c.distributed = true;
   }
   c.log_level = read_log_level(env);
-  if (const char* v = set(env, "COMPSS_PROGRESS")) c.progress = std::string_view(v) == "1";
+  if (const char* v = set(env, "COMPSS_PROGRESS")) c.progress = named<switch_names>("COMPSS_PROGRESS", v);
   if (!c.distributed) return c;
   const char* secret = set(env, "COMPSS_SECRET");
   if (secret == nullptr) throw Error("compss: a master-worker run needs COMPSS_SECRET (compss-run sets it)");
@@ -158,9 +158,7 @@ MasterSettings read_master_settings(const Env& env, unsigned default_cores) {
     c.worker_exits_fd = static_cast<int>(whole_number("COMPSS_WORKER_EXITS_FD", v, 0, max_fd));
   }
   if (const char* v = set(env, "COMPSS_REQUIRE_WORKERS")) {
-    const std::string_view s(v);
-    if (s != "1" && s != "0") invalid("COMPSS_REQUIRE_WORKERS", s, "expected 1 or 0");
-    c.require_workers = s == "1";
+    c.require_workers = named<switch_names>("COMPSS_REQUIRE_WORKERS", v);
   }
   if (const char* v = set(env, "COMPSS_WORKER_TIMEOUT")) {
     c.worker_timeout = std::chrono::seconds(whole_number("COMPSS_WORKER_TIMEOUT", v, 0, detail::max_worker_timeout));
@@ -179,18 +177,7 @@ MasterSettings read_master_settings(const Env& env, unsigned default_cores) {
   }
   if (const char* v = set(env, "COMPSS_RESOURCES")) c.resources_xml = v;  // (read by the master's
   if (const char* v = set(env, "COMPSS_PROJECT")) c.project_xml = v;      // Cluster: config/)
-  if (const char* v = set(env, "COMPSS_SCHEDULER")) {
-    const std::string_view s(v);
-    if (s == "fifo") {
-      c.policy = SchedulerPolicy::fifo;
-    } else if (s == "lifo") {
-      c.policy = SchedulerPolicy::lifo;
-    } else if (s == "locality") {
-      c.policy = SchedulerPolicy::locality;
-    } else {
-      invalid("COMPSS_SCHEDULER", s, "expected fifo, lifo or locality");
-    }
-  }
+  if (const char* v = set(env, "COMPSS_SCHEDULER")) c.policy = named<scheduler_names>("COMPSS_SCHEDULER", v);
   return c;
 }
 

@@ -1,9 +1,14 @@
 // compss-run's command line: options, their COMPSS_* variables, bad values, --help.
 #include "options.hpp"
 #include "compss_run_test_support.hpp"
+#include "settings/run_config.hpp"
+
+#include <compss/error.hpp>
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 
 using namespace compss::run;
@@ -217,4 +222,66 @@ TEST(CompssRunOptions, HelpDocumentsEveryOptionAndItsVariable) {
                         "COMPSS_BIND", "COMPSS_PORT", "COMPSS_CONNECT_TIMEOUT", "COMPSS_LOG_LEVEL",
                         "COMPSS_PROGRESS"})
     EXPECT_NE(help.find(v), std::string::npos) << v;
+}
+
+// The values of --scheduler, --log-level, --shared-fs and the 1|0 of the flags' variables are
+// written once (runtime/settings/value_names.hpp): --help shows them, compss-run and the
+// runtime accept exactly them (the runtime took any COMPSS_PROGRESS but 1 as off), a bad
+// value's errors list them, and docs/tools.md's option table shows the same (it said
+// `--shared-fs yes|no`).
+TEST(CompssRunOptions, ValueListsAreTheRuntimesAndTheDocsShowThem) {
+  const std::string help = help_text();
+  std::ifstream docs_file(COMPSS_SOURCE_DIR "/docs/tools.md");
+  const std::string docs{std::istreambuf_iterator<char>(docs_file), {}};
+  ASSERT_FALSE(docs.empty());
+  // What the runtime makes of one variable (a master-worker master's and any process's).
+  auto runtime_error = [](const std::string& variable, const std::string& value) -> std::string {
+    std::map<std::string, std::string> vars{
+        {variable, value}, {"COMPSS_LISTEN", "127.0.0.1:1"}, {"COMPSS_SECRET", "s"}};
+    compss::config::Env env = [&](const char* name) -> const char* {
+      auto it = vars.find(name);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+    try {
+      compss::config::read_master_settings(env, 1);
+      compss::config::read_run_config(env);
+    } catch (const compss::Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::vector<OptionChoices> choices = option_choices();
+  ASSERT_EQ(choices.size(), 7u);  // scheduler, log level, shared fs; 4 flags' variables
+  for (const OptionChoices& c : choices) {
+    std::string bars, doc_bars, slashes, words;
+    for (std::size_t i = 0; i < c.values.size(); ++i) {
+      const char* sep = i == 0 ? "" : "|";
+      bars += sep + c.values[i];
+      doc_bars += (i == 0 ? "" : "\\|") + c.values[i];
+      slashes += (i == 0 ? "" : "/") + c.values[i];
+      words += (i == 0 ? "" : i + 1 == c.values.size() ? " or " : ", ") + c.values[i];
+    }
+    if (c.flag) {
+      EXPECT_NE(help.find("(variable: " + bars + ") [" + c.variable + "]"), std::string::npos) << c.option;
+      EXPECT_NE(docs.find("| `" + c.variable + "` (" + slashes + ") |"), std::string::npos) << c.option;
+    } else {
+      EXPECT_NE(help.find("  " + c.option + " " + bars + "\n"), std::string::npos) << c.option;
+      const std::size_t row = docs.find("| `" + c.option + " " + doc_bars + "` | `" + c.variable + "` |");
+      EXPECT_NE(row, std::string::npos) << c.option << " " << doc_bars;
+      if (!c.default_value.empty()) {
+        EXPECT_NE(help.find("(default " + c.default_value + ") [" + c.variable + "]"), std::string::npos)
+            << c.option;
+        const std::string docs_row = row == std::string::npos ? "" : docs.substr(row, docs.find('\n', row) - row);
+        EXPECT_NE(docs_row.find("(default " + c.default_value + ")"), std::string::npos) << docs_row;
+      }
+    }
+    for (const std::string& v : c.values) {
+      EXPECT_NO_THROW(parse({"./app"}, {{c.variable, v}})) << c.variable << "=" << v;
+      EXPECT_EQ(runtime_error(c.variable, v), "") << c.variable << "=" << v;
+    }
+    EXPECT_EQ(usage_error({"./app"}, {{c.variable, "maybe"}}),
+              "compss-run: invalid " + c.variable + "='maybe': expected " + bars);
+    EXPECT_EQ(runtime_error(c.variable, "maybe"),
+              "compss: invalid " + c.variable + "='maybe': expected " + words);
+  }
 }

@@ -5,6 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
 using namespace compss::config;
 
 namespace {
@@ -49,6 +58,28 @@ std::string error_of(auto&& f) {
     return e.what();
   }
   return "no error";
+}
+
+/// What `f` throws where the file permissions apply: as root (CI runs as root, and root
+/// reads any file) in a child process that became user nobody first.
+std::string error_without_root(auto&& f) {
+  if (::geteuid() != 0) return error_of(f);
+  int out[2];
+  if (::pipe(out) != 0) return "pipe failed";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(out[0]);
+    const std::string e = ::setgid(65534) == 0 && ::setuid(65534) == 0 ? error_of(f) : "setuid failed";
+    (void)!::write(out[1], e.data(), e.size());
+    ::_exit(0);
+  }
+  ::close(out[1]);
+  std::string e;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(out[0], buffer, sizeof buffer)) > 0;) e.append(buffer, static_cast<std::size_t>(n));
+  ::close(out[0]);
+  ::waitpid(pid, nullptr, 0);
+  return e;
 }
 
 }  // namespace
@@ -113,8 +144,32 @@ TEST(ConfigResources, BadValuesNameFileLineNodeAndElement) {
   EXPECT_NE(e.find("p.xml:1: ComputeNode 'x': LimitOfTasks"), std::string::npos) << e;
   e = error_of([] { merge({}, parse_project(good_project, "p.xml"), "p.xml"); });
   EXPECT_NE(e.find("p.xml:3: ComputeNode 'node1' is not described in the resources file"), std::string::npos) << e;
-  e = error_of([] { load_resources("/nonexistent/resources.xml"); });
-  EXPECT_NE(e.find("cannot read '/nonexistent/resources.xml'"), std::string::npos) << e;
+}
+
+// A file that cannot be read says why (the system's reason), which file, and what to do:
+// a directory read as empty gave "expected a <ResourcesList> root element" before.
+TEST(ConfigResources, UnreadableFilesSayWhy) {
+  EXPECT_EQ(error_of([] { load_resources("/nonexistent/resources.xml"); }),
+            "compss: cannot read the resources.xml file '/nonexistent/resources.xml': No such file "
+            "or directory (--resources or COMPSS_RESOURCES must name a readable COMPSs "
+            "resources.xml)");
+  std::string tmpl = (std::filesystem::temp_directory_path() / "config-resources-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  const std::filesystem::path dir = tmpl;
+  struct Removed {
+    std::filesystem::path dir;
+    ~Removed() { std::filesystem::remove_all(dir); }
+  } removed{dir};
+  EXPECT_EQ(error_of([&] { load_project(dir.string()); }),
+            "compss: cannot read the project.xml file '" + dir.string() + "': Is a directory "
+            "(--project or COMPSS_PROJECT must name a readable COMPSs project.xml)");
+  const std::string secret = (dir / "resources.xml").string();
+  std::ofstream(secret) << good_resources;
+  ASSERT_EQ(::chmod(secret.c_str(), 0), 0);
+  ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);  // (the file itself is what cannot be read)
+  std::string e = error_without_root([&] { load_resources(secret); });
+  EXPECT_EQ(e, "compss: cannot read the resources.xml file '" + secret + "': Permission denied "
+               "(--resources or COMPSS_RESOURCES must name a readable COMPSs resources.xml)");
 }
 
 // The XML parser recurses once per level: 50,000 levels overflowed the stack (SIGSEGV in

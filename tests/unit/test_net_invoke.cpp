@@ -1,5 +1,6 @@
 // Worker-mode task registry: call_task registers every task; an invoker runs it from bytes.
 #include "local/task_binding.hpp"
+#include "net/file_staging.hpp"
 #include "net/worker.hpp"
 
 #include "test_support.hpp"
@@ -7,8 +8,13 @@
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/this_task.hpp>
 
+#include <stdlib.h>  // mkdtemp
+
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <string>
@@ -58,6 +64,20 @@ constexpr ParamSpec axpy_params[] = {{Direction::in, ParamKind::object, "x", tru
 constexpr TaskSpec axpy_spec{"axpy", "void axpy(const double *, double *, double *, int)",
                              axpy_params, 4};
 
+// file_in(src) file_out(dst), paths given as const char* and std::filesystem::path (SPEC
+// section 2): both travel like a std::string path.
+void shout_file(const char* src, const std::filesystem::path& dst) {
+  std::ifstream in(src);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::ofstream(dst) << text.str() << "!";
+}
+constexpr ParamSpec shout_file_params[] = {{Direction::in, ParamKind::file, "src"},
+                                           {Direction::out, ParamKind::file, "dst"}};
+constexpr TaskSpec shout_file_spec{"shout_file",
+                                   "void shout_file(const char *, const std::filesystem::path &)",
+                                   shout_file_params, 2};
+
 // A trivially copyable class holding an address: C++ would send it as bytes; compss-cc
 // marks such a task master_only (tests/lit/warn-serializable-address-member.cpp).
 struct View {
@@ -81,6 +101,7 @@ constexpr TaskSpec view_spec{.name = "view_size", .signature = "int view_size(Vi
   std::string words[2];
   call_task<shout_spec, &shout>(section(words, 2), 2);
   call_task<view_spec, &view_size>(View{&x, 1});
+  call_task<shout_file_spec, &shout_file>("in.txt", std::filesystem::path("out.txt"));
 }
 
 /// An array section's parameter: its elements inline (or none, for `out`) and its extent.
@@ -240,6 +261,43 @@ TEST(NetInvoke, ASectionOfStringsTravelsElementByElement) {
   section_vtable<std::string>.load(&ref, in);  // loads into the master's array
   EXPECT_EQ(words[0], "hello!");
   EXPECT_EQ(words[1], "world!");
+}
+
+TEST(NetInvoke, FilePathsGivenAsCharPointerOrFilesystemPathTravel) {
+  const RemoteTask* t = find_remote_task(shout_file_spec.signature);
+  ASSERT_NE(t, nullptr);
+  EXPECT_TRUE(t->travels());
+  std::string tmpl = (std::filesystem::temp_directory_path() / "net-invoke-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  struct Removed {
+    std::filesystem::path dir;
+    ~Removed() { std::filesystem::remove_all(dir); }
+  } dir{tmpl};
+  const std::string src = (dir.dir / "in.txt").string(), dst = (dir.dir / "out.txt").string();
+  std::ofstream(src) << "hello";
+  // A worker that shares the master's files gets the paths as the master's vtables saved
+  // them: a const char* path as a std::string, a std::filesystem::path as its string.
+  TaskRequest shared{8, shout_file_spec.signature,
+                     {value(compss::to_bytes(src)),
+                      value(compss::to_bytes(std::filesystem::path(dst)))}};
+  ASSERT_TRUE(std::holds_alternative<TaskDone>(execute_request(shared)));
+  std::ifstream written(dst);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(written), {}), "hello!");
+  // One that does not: the file's bytes come in the request, the written file's go back.
+  StagedFile in{.path = src, .has_content = true, .content = {}};
+  for (char c : std::string("bytes")) in.content.push_back(static_cast<std::byte>(c));
+  WireParam in_param = value(compss::to_bytes(in));
+  in_param.kind = static_cast<std::uint8_t>(ParamKind::file);
+  WireParam out_param = value(compss::to_bytes(StagedFile{.path = dst}));
+  out_param.kind = static_cast<std::uint8_t>(ParamKind::file);
+  out_param.direction = static_cast<std::uint8_t>(Direction::out);
+  TaskRequest unshared{9, shout_file_spec.signature, {in_param, out_param}};
+  Message reply = execute_request(unshared, nullptr, nullptr, /*shared_files=*/false);
+  auto* done = std::get_if<TaskDone>(&reply);
+  ASSERT_NE(done, nullptr) << std::get<TaskFailed>(reply).message;
+  ASSERT_EQ(done->outputs.size(), 1u);
+  const std::vector<std::byte>& back = done->outputs[0].value;
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(back.data()), back.size()), "bytes!");
 }
 
 TEST(NetInvoke, MasterOnlyMarkOverridesTheTypeTraits) {

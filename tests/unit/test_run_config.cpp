@@ -180,7 +180,7 @@ TEST(RunConfig, EachBadValueNamesTheVariableTheValueAndWhatIsExpected) {
            Case{"COMPSS_CPU_AFFINITY", "sometimes", "expected 'automatic' (pin each task's thread"},
            Case{"COMPSS_GPU_AFFINITY", "sometimes", "expected 'automatic' (an external program"},
            Case{"COMPSS_MPIRUN_TYPE", "lam", "use openmpi (or ompi), mpich (or impi)"},
-           Case{"COMPSS_SHARED_FS", "maybe", "expected 1 (the worker sees the master's files) or 0"},
+           Case{"COMPSS_SHARED_FS", "maybe", "expected yes, no, 1 or 0"},
            Case{"COMPSS_STREAM_FILES_MESSAGE_BYTES", "64MB", "whole number"},
            Case{"COMPSS_STREAM_FILES_MESSAGE_BYTES", "0", "whole number"},
            Case{"COMPSS_TEST_PAUSE_IN_TRANSFER", "10ms", "expected a pause in milliseconds, from 1 to 600000"},

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -77,6 +78,19 @@ TEST(Serialize, ContiguousContainersAreLengthPlusBytes) {
   EXPECT_EQ(round_trip(a), a);
   EXPECT_EQ(round_trip(std::vector<int>{}), std::vector<int>{});
   EXPECT_EQ(round_trip(std::string()), std::string());
+}
+
+TEST(Serialize, FilesystemPathGoesAsItsString) {
+  // The same bytes as the path's std::string: a worker that staged a file gives its task
+  // the local path as a std::string's bytes, whatever type the task takes it as.
+  const std::filesystem::path p = "/data/in put/ä.txt";
+  EXPECT_EQ(compss::to_bytes(p), compss::to_bytes(p.string()));
+  EXPECT_EQ(round_trip(p), p);
+  std::filesystem::path from_string;
+  compss::from_bytes(compss::to_bytes(std::string("rel/x.csv")), from_string);
+  EXPECT_EQ(from_string, std::filesystem::path("rel/x.csv"));
+  std::vector<std::filesystem::path> several{"a", "", "b/c"};
+  EXPECT_EQ(round_trip(several), several);
 }
 
 TEST(Serialize, ElementWiseContainers) {

@@ -1,11 +1,16 @@
 #include "options.hpp"
 
+#include "settings/run_config.hpp"
+#include "settings/value_names.hpp"
+
 #include <compss/detail/config.hpp>
 
 #include <arpa/inet.h>
 
 #include <cstdlib>
 #include <set>
+#include <span>
+#include <string_view>
 
 namespace compss::run {
 
@@ -35,15 +40,24 @@ unsigned whole(const Source& s, unsigned lo, unsigned hi) {
   return static_cast<unsigned>(*n);
 }
 
-std::string one_of(const Source& s, std::initializer_list<const char*> choices) {
+/// A list of the values an option or variable takes (settings/value_names.hpp).
+using Choices = std::span<const std::string_view>;
+
+std::string choice_list(Choices choices) {
   std::string list;
-  for (const char* c : choices) {
-    if (s.value == c) return s.value;
-    list += list.empty() ? "" : "|";
-    list += c;
-  }
-  s.fail("expected " + list);
+  for (std::string_view c : choices) (list += list.empty() ? "" : "|") += c;
+  return list;
 }
+
+std::string one_of(const Source& s, Choices choices) {
+  for (std::string_view c : choices) {
+    if (s.value == c) return s.value;
+  }
+  s.fail("expected " + choice_list(choices));
+}
+
+/// An on/off variable's value (COMPSS_GRAPH...): "1" or "0".
+bool switched_on(const Source& s) { return *config::find_named(config::switch_names, one_of(s, config::names_of<config::switch_names>)); }
 
 bool is_name_char(char c, bool host) {
   bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -81,13 +95,28 @@ std::vector<std::string> host_list(const Source& s) {
 
 struct OptionDef {
   const char* name;   ///< "--workers"
-  const char* value;  ///< placeholder of the value; nullptr for a flag
+  const char* value;  ///< placeholder of the value; nullptr for a flag; "" for `choices`
   bool value_optional;
   const char* env;  ///< the variable that gives the default; nullptr for none
   bool chooses_workers;
   const char* help;
   void (*apply)(Options&, const Source&);
+  /// The values it takes (its placeholder in --help, what its parser accepts), from the
+  /// runtime's lists; empty for other options.
+  Choices choices = {};
+  /// The runtime's default among `choices`, for --help ("" when the help says it).
+  std::string_view default_choice = {};
+  /// A flag's variable's values (1|0), for --help.
+  Choices env_choices = {};
 };
+
+/// The placeholder of option `d`'s value: "N", or its choices "fifo|lifo|locality".
+std::string placeholder(const OptionDef& d) {
+  return d.choices.empty() ? std::string(d.value) : choice_list(d.choices);
+}
+
+constexpr Choices switch_choices = config::names_of<config::switch_names>;
+const config::MasterSettings master_defaults{};
 
 const OptionDef option_table[] = {
     {"--workers", "N", false, "COMPSS_WORKERS", true,
@@ -116,16 +145,19 @@ const OptionDef option_table[] = {
      "task slots of every worker (default: its cores, or the XML's ComputingUnits/"
      "LimitOfTasks)",
      [](Options& o, const Source& s) { o.worker_cores = whole(s, 1, detail::max_worker_cores); }},
-    {"--shared-fs", "yes|no", false, "COMPSS_SHARED_FS", false,
+    {"--shared-fs", "", false, "COMPSS_SHARED_FS", false,
      "whether the workers see the master's files at the same paths (default yes; no: "
      "file parameters travel with their bytes)",
      [](Options& o, const Source& s) {
-       o.shared_fs = one_of(s, {"yes", "no", "1", "0"});
-       o.shared_fs = (o.shared_fs == "yes" || o.shared_fs == "1") ? "1" : "0";
-     }},
-    {"--scheduler", "fifo|lifo|locality", false, "COMPSS_SCHEDULER", false,
-     "task scheduling policy (default locality)",
-     [](Options& o, const Source& s) { o.scheduler = one_of(s, {"fifo", "lifo", "locality"}); }},
+       const bool shared = *config::find_named(config::shared_fs_names,
+                                               one_of(s, config::names_of<config::shared_fs_names>));
+       o.shared_fs = shared ? "1" : "0";
+     },
+     config::names_of<config::shared_fs_names>},
+    {"--scheduler", "", false, "COMPSS_SCHEDULER", false, "task scheduling policy",
+     [](Options& o, const Source& s) { o.scheduler = one_of(s, config::names_of<config::scheduler_names>); },
+     config::names_of<config::scheduler_names>,
+     config::name_of(config::scheduler_names, master_defaults.policy)},
     {"--bind", "ADDR", false, "COMPSS_BIND", false,
      "IPv4 address the master listens on (default 127.0.0.1 when every worker is local, "
      "else the address this host reaches the workers' hosts from; 0.0.0.0 when they are "
@@ -147,10 +179,9 @@ const OptionDef option_table[] = {
      [](Options& o, const Source& s) { o.connect_timeout = whole(s, 1, detail::max_connect_timeout); }},
     {"--require-workers", nullptr, false, "COMPSS_REQUIRE_WORKERS", false,
      "stop with an error when a worker does not start or connect (default: the run goes "
-     "on without it, with a warning; variable: 1|0)",
-     [](Options& o, const Source& s) {
-       o.require_workers = s.env.empty() || one_of(s, {"1", "0"}) == "1";
-     }},
+     "on without it, with a warning)",
+     [](Options& o, const Source& s) { o.require_workers = s.env.empty() || switched_on(s); },
+     {}, {}, switch_choices},
     {"--worker-timeout", "S", false, "COMPSS_WORKER_TIMEOUT", false,
      "seconds without a word from a worker (it sends heartbeats while it works) after which "
      "the master declares it lost and runs its tasks elsewhere (default 10; 0: never)",
@@ -159,25 +190,29 @@ const OptionDef option_table[] = {
      "seconds a task that timed out on a worker may still take to return before that worker "
      "is killed and started again (its thread cannot be stopped; default 5)",
      [](Options& o, const Source& s) { o.timeout_grace = whole(s, 0, detail::max_timeout_grace); }},
-    {"--log-level", "off|info|debug", false, "COMPSS_LOG_LEVEL", false,
-     "what the runtime and compss-run report on stderr (default off)",
-     [](Options& o, const Source& s) { o.log_level = one_of(s, {"off", "info", "debug"}); }},
+    {"--log-level", "", false, "COMPSS_LOG_LEVEL", false,
+     "what the runtime and compss-run report on stderr",
+     [](Options& o, const Source& s) { o.log_level = one_of(s, config::names_of<config::log_level_names>); },
+     config::names_of<config::log_level_names>,
+     config::name_of(config::log_level_names, master_defaults.log_level)},
     {"--progress", nullptr, false, "COMPSS_PROGRESS", false,
-     "print a progress line on stderr (default: when stderr is a terminal; variable: 1|0)",
+     "print a progress line on stderr (default: when stderr is a terminal)",
      [](Options& o, const Source& s) {
-       if (s.env.empty()) o.progress = Progress::on;
-       else o.progress = one_of(s, {"1", "0"}) == "1" ? Progress::on : Progress::off;
-     }},
+       o.progress = s.env.empty() || switched_on(s) ? Progress::on : Progress::off;
+     },
+     {}, {}, switch_choices},
     {"--no-progress", nullptr, false, "COMPSS_PROGRESS", false, "no progress line",
      [](Options& o, const Source&) { o.progress = Progress::off; }},
     {"--graph", nullptr, false, "COMPSS_GRAPH", false,
      "write the task graph at the end: complete_graph.dot and, with Graphviz, .svg in the "
-     "log folder (COMPSS_LOG_DIR; variable: 1|0)",
-     [](Options& o, const Source& s) { o.graph = s.env.empty() || one_of(s, {"1", "0"}) == "1"; }},
+     "log folder (COMPSS_LOG_DIR)",
+     [](Options& o, const Source& s) { o.graph = s.env.empty() || switched_on(s); },
+     {}, {}, switch_choices},
     {"--summary", nullptr, false, "COMPSS_SUMMARY", false,
      "print per task type counts, times, failures, retries and bytes moved at the end, and "
-     "write summary.json in the log folder (variable: 1|0)",
-     [](Options& o, const Source& s) { o.summary = s.env.empty() || one_of(s, {"1", "0"}) == "1"; }},
+     "write summary.json in the log folder",
+     [](Options& o, const Source& s) { o.summary = s.env.empty() || switched_on(s); },
+     {}, {}, switch_choices},
     {"--trace", "DIR", true, "COMPSS_TRACE", false,
      "write a trace of the run: Paraver .prv/.pcf/.row, Chrome/Perfetto JSON and trace.html, "
      "into DIR (default: the run's log folder, trace/; variable: 1|0|DIR)",
@@ -230,7 +265,7 @@ Options parse_options(const std::vector<std::string>& args, const EnvLookup& env
     if (d->value && !d->value_optional) {
       if (inline_value) value = *inline_value;
       else if (i + 1 < args.size()) value = args[++i];
-      else throw UsageError("compss-run: option " + name + " needs a value (" + d->value + ")");
+      else throw UsageError("compss-run: option " + name + " needs a value (" + placeholder(*d) + ")");
     } else if (inline_value) {
       if (!d->value_optional) throw UsageError("compss-run: option " + name + " takes no value");
       value = *inline_value;
@@ -280,6 +315,18 @@ std::vector<std::pair<std::string, std::string>> documented_options() {
   return out;
 }
 
+std::vector<OptionChoices> option_choices() {
+  std::vector<OptionChoices> out;
+  for (const OptionDef& d : option_table) {
+    const bool flag = d.choices.empty();
+    const Choices values = flag ? d.env_choices : d.choices;
+    if (values.empty()) continue;
+    out.push_back({d.name, d.env ? d.env : "", {values.begin(), values.end()},
+                   std::string(d.default_choice), flag});
+  }
+  return out;
+}
+
 std::string help_text() {
   std::string t =
       "usage: compss-run [options] [--] ./app [args...]\n"
@@ -294,8 +341,10 @@ std::string help_text() {
   for (const OptionDef& d : option_table) {
     std::string head = std::string("  ") + d.name;
     if (std::string(d.name) == "--help") head = "  -h, --help";
-    if (d.value) head += d.value_optional ? std::string("[=") + d.value + "]" : std::string(" ") + d.value;
+    if (d.value) head += d.value_optional ? "[=" + placeholder(d) + "]" : " " + placeholder(d);
     t += head + "\n      " + d.help;
+    if (!d.default_choice.empty()) t += " (default " + std::string(d.default_choice) + ")";
+    if (!d.env_choices.empty()) t += " (variable: " + choice_list(d.env_choices) + ")";
     if (d.env) t += std::string(" [") + d.env + "]";
     t += "\n";
   }

@@ -84,4 +84,21 @@ std::string help_text();
 ///   for (auto& [option, variable] : documented_options()) ...
 std::vector<std::pair<std::string, std::string>> documented_options();
 
+/// An option whose value is one of a fixed list (the runtime's, settings/value_names.hpp),
+/// or a flag whose variable is: the option, its variable, the values (as --help lists
+/// them) and the runtime's default among them ("" when --help says it in words).
+struct OptionChoices {
+  std::string option;
+  std::string variable;
+  std::vector<std::string> values;
+  std::string default_value;
+  bool flag = false;  ///< `values` are its variable's (1|0): the option takes none
+};
+
+/// Every option with such a list (tests check --help, the parser, the runtime and the docs
+/// against them).
+///
+///   for (const OptionChoices& c : option_choices()) ...
+std::vector<OptionChoices> option_choices();
+
 }  // namespace compss::run

@@ -113,8 +113,9 @@ inline constexpr bool section_param_ok_v = [] {
   }
 }();
 
-/// True when a parameter can travel: an object or file path whose storage type goes
-/// through an archive and can be default-constructed, an array section (`Section`) of
+/// True when a parameter can travel: an object whose type goes through an archive and can
+/// be default-constructed, a file path of any type a file parameter may have (a `const
+/// char*` travels as the std::string it is stored in), an array section (`Section`) of
 /// such elements, or a stream whose elements can travel (other pointers and collections
 /// cannot yet).
 template <class P, ParamKind K, bool Section = false>
@@ -129,9 +130,9 @@ inline constexpr bool remote_param_ok_v = [] {
     return K == ParamKind::object && section_param_ok_v<P>;
   } else {
     return (K == ParamKind::object || K == ParamKind::file) &&
-           !std::is_pointer_v<std::remove_cvref_t<P>> &&
-           (K != ParamKind::file || is_path_param_v<P>) &&
-           (K != ParamKind::object || !is_memory_view<std::remove_cvref_t<P>>::value) &&
+           (K == ParamKind::file ? is_path_param_v<P>
+                                 : !std::is_pointer_v<std::remove_cvref_t<P>> &&
+                                       !is_memory_view<std::remove_cvref_t<P>>::value) &&
            is_serializable_v<remote_storage_t<P, K>> &&
            std::is_default_constructible_v<remote_storage_t<P, K>>;
   }

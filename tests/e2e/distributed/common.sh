@@ -23,6 +23,13 @@ run_sequential() {
   }
 }
 
+# run_sequential_in_dir [args...]: run_sequential in $work with a fresh "$work/seq" as the
+# program's first argument (the directory programs that write files write them in).
+run_sequential_in_dir() {
+  mkdir -p "$work/seq"
+  run_sequential "$work" "$work/seq" "$@"
+}
+
 # same_as_sequential <what> <exit code> <output file>: true when the run exited 0 and
 # printed exactly what the sequential build did ($work/sequential.out); otherwise says
 # which (a time-out by name) and fails.
@@ -202,6 +209,24 @@ end_checked_run() {
     echo "OK: $1"
   fi
   exit "$status"
+}
+
+# end_runs_checked <what went right> <file each run's program wrote> <run>...: the end of a
+# script whose runs wrote $work/<run>.err and $work/<run>/<file> and whose checks set
+# `status`: no process of the runs left (assert_nothing_left), then, when a check failed,
+# each run's file and the end of its stderr and exit 1; else "OK: <what went right>".
+end_runs_checked() {
+  local ok="$1" file="$2" r
+  shift 2
+  assert_nothing_left || status=1
+  if [[ $status -ne 0 ]]; then
+    for r in "$@"; do
+      echo "--- $r: $file"; cat "$work/$r/$file" 2>/dev/null
+      echo "--- $r: stderr"; tail -20 "$work/$r.err"
+    done
+    exit 1
+  fi
+  echo "OK: $ok"
 }
 
 # snapshot_user_files <dir>: records a checksum of every file under <dir> (the user's

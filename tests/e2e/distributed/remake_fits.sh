@@ -36,12 +36,5 @@ grep -q "cannot be made again: no live worker can run the task that made it: tas
   fail "no message naming the task that cannot be made again"
 grep -q 'GPU units' "$work/two.err" || fail "the message does not name what produce asks (GPU units)"
 grep -q 'gpus=0' "$work/two/produce.log" && fail "produce was made again on the CPU worker"
-assert_nothing_left || status=1
-if [[ $status -ne 0 ]]; then
-  for r in three two; do
-    echo "--- $r: produce.log"; cat "$work/$r/produce.log" 2>/dev/null
-    echo "--- $r: stderr"; tail -20 "$work/$r.err"
-  done
-  exit 1
-fi
-echo "OK: a lost GPU task's output was made again on the other GPU worker; with none left, a clear error"
+end_runs_checked "a lost GPU task's output was made again on the other GPU worker; with none left, a clear error" \
+  produce.log three two

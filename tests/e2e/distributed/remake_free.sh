@@ -47,12 +47,5 @@ run_to_end 90 "$work/workers.out" "$work/workers.err" "$launcher" --no-progress 
 same_as_sequential "the run on three workers" "$rc" "$work/workers.out" || status=1
 check_layout "on three workers" "$work/workers" "not:$(cat "$work/workers/started.remade" 2>/dev/null)"
 
-assert_nothing_left || status=1
-if [[ $status -ne 0 ]]; then
-  for r in master workers; do
-    echo "--- $r: produce.log"; cat "$work/$r/produce.log" 2>/dev/null
-    echo "--- $r: stderr"; tail -20 "$work/$r.err"
-  done
-  exit 1
-fi
-echo "OK: lost data was made again where free resources fit it (the master's node included), never beside a busy task"
+end_runs_checked "lost data was made again where free resources fit it (the master's node included), never beside a busy task" \
+  produce.log master workers

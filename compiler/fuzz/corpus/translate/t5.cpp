@@ -8,10 +8,10 @@
 #define CORES 4
 
 #pragma compss task priority time_out(SECONDS) on_failure(ignore) \
-    replicated distributed constraint(cores=CORES, memory=6, processor_type="GPU")
+    replicated constraint(cores=CORES, memory=6, processor_type="GPU")
 void full(int &a);
 
-#pragma compss task priority(false) on_failure(cancel_successors)
+#pragma compss task priority(false) on_failure(cancel_successors) distributed
 void low(int &a);
 
 #pragma compss task priority(true)
