@@ -344,7 +344,10 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
       // no other node can run it, it fails below.)
       const sched::NodeId avoid = !gone.empty() ? gone.back() : master_may ? sched::IdSet::npos : master;
       scheduler_->submit(&request, c, avoid);
-      at = remakes_.wait(&request);  // until a node's free resources fit it, reserved
+      // Until a node's free resources fit it, reserved. The lane grows meanwhile: calls
+      // queued on it may hold the resources this waits for (BlockingLane::Parked).
+      BlockingLane::Parked parked;
+      at = remakes_.wait(&request);
     } catch (const Error&) {
       remakes_.close(&request);
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
