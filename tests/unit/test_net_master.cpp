@@ -353,6 +353,8 @@ class ScriptedWorker {
   }
   ~ScriptedWorker() { thread_.join(); }
   int requests() const { return requests_.load(); }
+  /// Whether the master ended the connection with a Shutdown (not by cutting it off).
+  bool told_to_shut_down() const { return shut_down_.load(); }
   /// How many DataRelease messages it got for versions it made (answered as outputs).
   int releases_of_its_outputs() const {
     std::lock_guard lock(mutex_);
@@ -374,7 +376,10 @@ class ScriptedWorker {
         if (ec == NetError::timed_out) continue;
         return;  // the master closed the connection
       }
-      if (std::holds_alternative<Shutdown>(m)) break;
+      if (std::holds_alternative<Shutdown>(m)) {
+        shut_down_ = true;
+        break;
+      }
       if (auto* d = std::get_if<DataRelease>(&m)) {
         std::lock_guard lock(mutex_);
         releases_.emplace_back(d->data_id, d->version);
@@ -382,7 +387,11 @@ class ScriptedWorker {
       }
       auto* r = std::get_if<TaskRequest>(&m);
       if (r == nullptr) continue;
-      const std::string& answer = answers_[std::min<std::size_t>(requests_++, answers_.size() - 1)];
+      std::string answer = answers_[std::min<std::size_t>(requests_++, answers_.size() - 1)];
+      if (answer == "done after 2.5 s") {  // (a long task: nothing else is read meanwhile)
+        std::this_thread::sleep_for(2500ms);
+        answer = "done";
+      }
       if (answer == "done") {
         TaskDone done{r->task_id, {}, {}};
         for (const WireParam& p : r->params) {
@@ -409,6 +418,7 @@ class ScriptedWorker {
 
   std::vector<std::string> answers_;
   std::atomic<int> requests_{0};
+  std::atomic<bool> shut_down_{false};
   mutable std::mutex mutex_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> releases_;  // (data id, version)
   std::vector<std::pair<std::uint64_t, std::uint64_t>> made_;
@@ -464,4 +474,39 @@ TEST(ClusterReplicas, TheOutputsOfAnUnrecordedReplicaAreReleasedOnItsWorker) {
   EXPECT_EQ(one.requests() + two.requests(), 2);
   EXPECT_EQ(released(), 1);  // never the recorded one's
   compss::detail::shutdown_runtime();
+}
+
+namespace {
+void waits_for_its_input() {}
+constexpr compss::detail::TaskSpec timed_spec{
+    .name = "waits_for_its_input", .signature = "void waits_for_its_input()", .params = nullptr,
+    .param_count = 0, .on_failure = compss::detail::OnFailure::ignore, .time_out = 0.5};
+void long_task() {}
+constexpr compss::detail::TaskSpec long_spec{
+    .name = "long_task", .signature = "void long_task()", .params = nullptr, .param_count = 0,
+    .on_failure = compss::detail::OnFailure::fail};
+}  // namespace
+
+// A task that gave its worker's node back (here after a compss::DataMissing answer; also
+// while its lost inputs are made again) and times out before it is placed again ran
+// nowhere: its old worker is healthy and is not restarted, even with no grace period
+// (COMPSS_TIMEOUT_GRACE=0). Before, the task still named that worker, so the time-out's
+// restart took it for stuck there and cut the worker off.
+TEST(ClusterRestart, ATaskThatGaveItsNodeBackDoesNotRestartThatWorker) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 1);
+  ::setenv("COMPSS_TIMEOUT_GRACE", "0", 1);
+  {
+    // Its 1 core: the timed task first (its input "went missing": its node is given back
+    // for the pause), then the long task, which holds the core past that time-out,
+    // so the timed task waits unplaced until it times out (0.5 s).
+    ScriptedWorker worker(port, {"compss::DataMissing", "done after 2.5 s", "done"});
+    compss::detail::call_task<timed_spec, &waits_for_its_input>();
+    compss::detail::call_task<long_spec, &long_task>();
+    compss::barrier();  // (the timed task's failure is ignored: on_failure(ignore))
+    compss::detail::shutdown_runtime();  // (before the worker's end: it waits for Shutdown)
+    EXPECT_TRUE(worker.told_to_shut_down()) << "the healthy worker was cut off";
+    EXPECT_EQ(worker.requests(), 2);  // the timed task was not sent again after its time-out
+  }
+  ::unsetenv("COMPSS_TIMEOUT_GRACE");
 }
