@@ -25,6 +25,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -347,8 +348,11 @@ constexpr compss::detail::TaskSpec bump_everywhere_spec{
 /// bump on each int the request sends inline and writes (the new version inline).
 class ScriptedWorker {
  public:
-  explicit ScriptedWorker(std::uint16_t port, std::vector<std::string> answers)
-      : answers_(std::move(answers)) {
+  /// `cores`: what its Hello reports; `leave_after`: a signature whose request it answers,
+  /// then closes the connection (a worker lost with what it made).
+  explicit ScriptedWorker(std::uint16_t port, std::vector<std::string> answers,
+                          std::uint32_t cores = 1, std::string leave_after = {})
+      : answers_(std::move(answers)), cores_(cores), leave_after_(std::move(leave_after)) {
     thread_ = std::thread([this, port] { serve(port); });
   }
   ~ScriptedWorker() { thread_.join(); }
@@ -366,7 +370,7 @@ class ScriptedWorker {
  private:
   void serve(std::uint16_t port) {
     IoThread io;
-    Hello hello{.secret = "s", .node_name = "scripted", .cores = 1,
+    Hello hello{.secret = "s", .node_name = "scripted", .cores = cores_,
                 .pid = static_cast<std::uint32_t>(::getpid())};
     auto master = connect_to(io.context(), "127.0.0.1", port, hello, 30s);
     for (auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -409,6 +413,7 @@ class ScriptedWorker {
           done.outputs.push_back(std::move(o));
         }
         (void)master->send(std::move(done));
+        if (r->signature == leave_after_) break;
       } else {
         (void)master->send(TaskFailed{r->task_id, answer, "data 1 version 1 is not on this worker", {}});
       }
@@ -417,6 +422,8 @@ class ScriptedWorker {
   }
 
   std::vector<std::string> answers_;
+  const std::uint32_t cores_;
+  const std::string leave_after_;
   std::atomic<int> requests_{0};
   std::atomic<bool> shut_down_{false};
   mutable std::mutex mutex_;
@@ -509,4 +516,63 @@ TEST(ClusterRestart, ATaskThatGaveItsNodeBackDoesNotRestartThatWorker) {
     EXPECT_EQ(worker.requests(), 2);  // the timed task was not sent again after its time-out
   }
   ::unsetenv("COMPSS_TIMEOUT_GRACE");
+}
+
+namespace {
+const Constraint two_cores[] = {{"computing_units", "2"}};
+constexpr compss::detail::ParamSpec in_int[] = {
+    {compss::detail::Direction::in, compss::detail::ParamKind::object, "x"}};
+std::atomic<const ScriptedWorker*> producer_worker{nullptr};
+void hold_master() {  // on the master's 2 cores until produce_two was sent to its worker
+  for (auto deadline = std::chrono::steady_clock::now() + 10s;
+       producer_worker.load()->requests() == 0 && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(1ms);
+  }
+}
+constexpr compss::detail::TaskSpec hold_master_spec{
+    .name = "hold_master", .signature = "void hold_master()", .params = nullptr,
+    .param_count = 0, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
+    .constraint_count = 1};
+void produce_two(int& x) { x += 10; }
+constexpr compss::detail::TaskSpec produce_two_spec{
+    .name = "produce_two", .signature = "void produce_two(int &)", .params = bump_params,
+    .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
+    .constraint_count = 1};
+std::atomic<int> consumed{0};
+void consume_two(const int& x) { consumed = x; }
+constexpr compss::detail::TaskSpec consume_two_spec{
+    .name = "consume_two", .signature = "void consume_two(const int &)", .params = in_int,
+    .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
+    .constraint_count = 1};
+}  // namespace
+
+// A task placed on the master's node whose input must be made again, where only the
+// master's node can run the producer (2 cores: the live worker has 1), lends its cores to
+// that remake: it runs in the master's process on them, and the task then reads what it
+// made. Before, the task kept its cores while the remake waited for free ones: it waited
+// for itself (a hang; bounded here).
+TEST(ClusterRemake, ATaskOnTheMasterLendsItsCoresToTheRemakeItWaitsFor) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ::setenv("COMPSS_MASTER_CORES", "2", 1);
+  {
+    // The 2-core worker answers produce_two (its output stays there) and leaves; the
+    // 1-core worker cannot run it again.
+    ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
+    producer_worker = &two;
+    int x = 1;
+    // hold_master takes the master's cores (first fit), so produce_two goes to the worker.
+    compss::detail::call_task<hold_master_spec, &hold_master>();
+    compss::detail::call_task<produce_two_spec, &produce_two>(x);
+    compss::detail::call_task<consume_two_spec, &consume_two>(x);  // on the master: x lost
+    auto ended = std::async(std::launch::async, [] { compss::barrier(); });
+    if (ended.wait_for(60s) != std::future_status::ready) {
+      std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the cores its reader holds\n");
+      std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+    }
+    EXPECT_NO_THROW(ended.get());
+    EXPECT_EQ(two.requests(), 1);  // made first there, then lost with it
+    EXPECT_EQ(consumed.load(), 11);  // what the remake on the master made
+    compss::detail::shutdown_runtime();
+  }
 }
