@@ -611,6 +611,31 @@ TEST_F(DataPlaneTest, ByValueCopiesGetTheLatestVersionFromItsWorker) {
   EXPECT_EQ(value_of<int>(request.params[0].value), 3);
 }
 
+// A converted by-value argument whose latest version was lost with its worker is one of
+// the task's lost inputs: the cluster makes it again before the send, the task's node
+// given back meanwhile (before, only the blocking build found it, and made it again while
+// the call held its node: a remake that needed that node waited for itself).
+TEST_F(DataPlaneTest, AConvertedByValueArgumentsLostVersionIsALostInput) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 1);
+  data.node_lost(1);
+  workers.lose(1);
+  compss::detail::ParamVTable converting = *vtable_for<int>();
+  converting.load = nullptr;  // as converting_vtable: saves the converted value only
+  ParamDescriptor converted = object(x, Direction::in);
+  converted.copy_in = true;
+  converted.deferred = true;
+  converted.vtable = &converting;
+  FakeTask later(read_spec, {converted});
+  const auto lost = data.lost_inputs(later);
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0], (std::pair<std::uint64_t, std::uint64_t>{id_of(x), 1}));
+  EXPECT_EQ(workers.calls.load(), 0);  // nothing made again by asking
+  data.make_available(lost);
+  EXPECT_TRUE(data.lost_inputs(later).empty());
+}
+
 TEST_F(DataPlaneTest, WhatAStreamTaskMadeIsNeverMadeAgainFromLineage) {
   // Run again, a stream task would poll or publish other elements than the first time:
   // its lost output is a clear error, not a silently different value.
