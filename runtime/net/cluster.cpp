@@ -302,6 +302,13 @@ const sched::TaskClass* Cluster::remake_class_of(const sched::TaskClass* produce
 }
 
 namespace {
+/// The master task whose thread is in before_run now (its inputs brought to the master,
+/// made again when lost), placed on the master's node: it holds its master cores while it
+/// waits, and lends them to the remakes it waits for (choose_remake_worker).
+thread_local const TaskBase* lender = nullptr;
+/// The remake running now on the cores `lender` lent (it holds no placement of its own).
+thread_local const TaskRequest* lent_remake = nullptr;
+
 /// Whether a producer's recorded request can run in the master's process: not when it
 /// reads globals (the worker's way loads them into the process's variables, here the
 /// program's) or passes files (what it writes would land on the master's file, which holds
@@ -330,6 +337,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
+  if (master_may && lender != nullptr && lent_remake == nullptr && lend_cores(request, producer, c)) {
+    return 0;
+  }
   std::optional<RemakePlacements::Placed> at;
   std::vector<sched::NodeId> gone;  // workers it was placed on that are lost (the scheduler may not know yet)
   for (;;) {
@@ -339,7 +349,10 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
       // no other node can run it, it fails below.)
       const sched::NodeId avoid = !gone.empty() ? gone.back() : master_may ? sched::IdSet::npos : master;
       scheduler_->submit(&request, c, avoid);
-      at = remakes_.wait(&request);  // until a node's free resources fit it, reserved
+      // Until a node's free resources fit it, reserved. The lane grows meanwhile: calls
+      // queued on it may hold the resources this waits for (BlockingLane::Parked).
+      BlockingLane::Parked parked;
+      at = remakes_.wait(&request);
     } catch (const Error&) {
       remakes_.close(&request);
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
@@ -385,7 +398,37 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   return at->node;
 }
 
+bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c) {
+  const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
+  const sched::Allocation held = master_node_->allocation_of(lender);
+  if (master == sched::IdSet::npos || !held.more.empty() || held.first.reserved.cpus() == 0) return false;
+  std::vector<sched::NodeId> nodes;
+  std::string why;
+  for (std::uint32_t v = 0; v < c->type.versions.size(); ++v) {
+    const detail::TaskSpec& spec = v == 0 ? *producer.spec : *producer.spec->versions[v - 1];
+    if (spec.kind == detail::TaskKind::mpi || spec.kind == detail::TaskKind::multinode) continue;
+    const sched::Capacity& demand = c->type.versions[v].constraints.demand;
+    if (!held.first.reserved.covers(demand)) continue;
+    // (The master's node must satisfy the version's other constraints too.)
+    if (scheduler_->fitting_version(c, v, sched::IdSet::npos, nodes, why) != v ||
+        std::find(nodes.begin(), nodes.end(), master) == nodes.end()) {
+      continue;
+    }
+    request.signature = spec.signature;
+    request.computing_units = std::max<unsigned>(demand.cpus(), 1);
+    request.gpus = demand.gpus();
+    request.hosts.clear();
+    lent_remake = &request;
+    return true;
+  }
+  return false;
+}
+
 void Cluster::remake_ended(const TaskRequest& request) noexcept {
+  if (lent_remake == &request) {  // (ran on a waiting task's cores: nothing of its own to give back)
+    lent_remake = nullptr;
+    return;
+  }
   if (std::optional<RemakePlacements::Placed> at = remakes_.where(&request)) {
     ClusterNode* node = at->node == 0 ? master_node_.get() : workers_[static_cast<std::size_t>(at->node)].get();
     node->release(&request);  // (the scheduler's call_ended asks remakes_: still open)
@@ -394,8 +437,10 @@ void Cluster::remake_ended(const TaskRequest& request) noexcept {
 }
 
 CallResult Cluster::remake_on_master(TaskRequest& request) {
-  // The master's node names its ids in the scheduler (as run_on_master does).
-  sched::NodeShare share = master_node_->allocation_of(&request).first;
+  // The master's node names its ids in the scheduler (as run_on_master does): those of its
+  // own placement, or of the waiting task that lent its cores.
+  sched::NodeShare share =
+      master_node_->allocation_of(lent_remake == &request ? static_cast<const void*>(lender) : &request).first;
   rt::BoundIds ids{std::move(share.cpus), std::move(share.gpus)};
   rt::InTaskScope in_task;  // a task it calls runs inline, as in any task body
   Message answer = execute_request(std::move(request), nullptr, fetcher_.get(), true, &ids);
@@ -577,6 +622,13 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
 
 void Cluster::before_run(TaskBase* t) {
   if (rt::task_state(t).node > 0) return;  // (on the master: node 0, or -1 before placement)
+  // Placed on the master's node, it holds cores there while its inputs come (or are made
+  // again): a remake it waits for may run on them (lend_cores).
+  struct Lending {
+    const TaskBase* before = lender;
+    explicit Lending(const TaskBase* t) { lender = t; }
+    ~Lending() { lender = before; }
+  } lending(rt::task_state(t).node == 0 ? t : nullptr);
   data_->before_run(t);
 }
 

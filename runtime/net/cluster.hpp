@@ -322,6 +322,11 @@ class Cluster final : public rt::Backend {
     std::uint32_t version;
   };
   std::unordered_map<std::string, Producer> producers_;
+  /// A remake asked by a task on the master's node that waits for it in before_run (the
+  /// thread's `lender`): it runs on the cores that task holds, when a version of the
+  /// producer fits them and the master's node, without a placement of its own (else the
+  /// waiting task's cores could be the very ones it waits for). False when none fits.
+  bool lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c);
   /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
   std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
   /// Attempts that left their node, until the scheduler places them again (its own leaf

@@ -61,6 +61,10 @@ void Cluster::restart_if_stuck(const TaskBase* t, std::uint64_t serial) {
     if (it == stuck_.end() || it->second.serial != serial || stopping_ || run_ended_) return;
     n = it->second.node;
     if (!worker_alive_[static_cast<std::size_t>(n)]) return;
+    // Stuck there only while it still holds its placement there: a task that gave the
+    // node back (its inputs made again, a pause after compss::DataMissing) and timed out
+    // before it was placed again ran nowhere, and still names that worker (t->node).
+    if (!workers_[static_cast<std::size_t>(n)]->holds(t)) return;
     // The entry stays until the worker's loss ends the attempt (conclude).
     name = links_[static_cast<std::size_t>(n)]->name();
     task = "task '" + std::string(t->spec().name) + "' (id " + std::to_string(t->id()) + ")";

@@ -229,6 +229,24 @@ ParamDescriptor object(int& x, Direction direction) {
   return d;
 }
 
+/// A by-value argument converted from another type (compss-cc's converting_vtable): it
+/// saves the converted value only, and the master's copy is sent, fetched first.
+const compss::detail::ParamVTable* converting_int() {
+  static const compss::detail::ParamVTable converting = [] {
+    compss::detail::ParamVTable v = *vtable_for<int>();
+    v.load = nullptr;
+    return v;
+  }();
+  return &converting;
+}
+ParamDescriptor converted_argument(int& x) {
+  ParamDescriptor d = object(x, Direction::in);
+  d.copy_in = true;
+  d.deferred = true;
+  d.vtable = converting_int();
+  return d;
+}
+
 class DataPlaneTest : public ::testing::Test {
  protected:
   DataPlaneTest() {
@@ -654,19 +672,32 @@ TEST_F(DataPlaneTest, ByValueCopiesGetTheLatestVersionFromItsWorker) {
   EXPECT_EQ(x, 2);
   FakeTask inc2(inc_spec, {object(x, Direction::inout)});
   run_on(inc2, 1);
-  compss::detail::ParamVTable converting = *vtable_for<int>();
-  converting.load = nullptr;  // as converting_vtable: saves the converted value only
-  ParamDescriptor converted = object(x, Direction::in);
-  converted.copy_in = true;
-  converted.deferred = true;
-  converted.vtable = &converting;
-  FakeTask later(read_spec, {converted});
+  FakeTask later(read_spec, {converted_argument(x)});
   TaskRequest request;
   EXPECT_FALSE(data.build_request(&later, 2, request, false));  // a fetch first
   EXPECT_EQ(x, 2);
   ASSERT_TRUE(data.build_request(&later, 2, request, true));
   EXPECT_EQ(x, 3);
   EXPECT_EQ(value_of<int>(request.params[0].value), 3);
+}
+
+// A converted by-value argument whose latest version was lost with its worker is one of
+// the task's lost inputs: the cluster makes it again before the send, the task's node
+// given back meanwhile (before, only the blocking build found it, and made it again while
+// the call held its node: a remake that needed that node waited for itself).
+TEST_F(DataPlaneTest, AConvertedByValueArgumentsLostVersionIsALostInput) {
+  int x = 1;
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  run_on(inc, 1);
+  data.node_lost(1);
+  workers.lose(1);
+  FakeTask later(read_spec, {converted_argument(x)});
+  const auto lost = data.lost_inputs(later);
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0], (std::pair<std::uint64_t, std::uint64_t>{id_of(x), 1}));
+  EXPECT_EQ(workers.calls.load(), 0);  // nothing made again by asking
+  data.make_available(lost);
+  EXPECT_TRUE(data.lost_inputs(later).empty());
 }
 
 TEST_F(DataPlaneTest, WhatAStreamTaskMadeIsNeverMadeAgainFromLineage) {

@@ -26,6 +26,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -348,12 +349,17 @@ constexpr compss::detail::TaskSpec bump_everywhere_spec{
 /// bump on each int the request sends inline and writes (the new version inline).
 class ScriptedWorker {
  public:
-  explicit ScriptedWorker(std::uint16_t port, std::vector<std::string> answers)
-      : answers_(std::move(answers)) {
+  /// `cores`: what its Hello reports; `leave_after`: a signature whose request it answers,
+  /// then closes the connection (a worker lost with what it made).
+  explicit ScriptedWorker(std::uint16_t port, std::vector<std::string> answers,
+                          std::uint32_t cores = 1, std::string leave_after = {})
+      : answers_(std::move(answers)), cores_(cores), leave_after_(std::move(leave_after)) {
     thread_ = std::thread([this, port] { serve(port); });
   }
   ~ScriptedWorker() { thread_.join(); }
   int requests() const { return requests_.load(); }
+  /// Whether the master ended the connection with a Shutdown (not by cutting it off).
+  bool told_to_shut_down() const { return shut_down_.load(); }
   /// How many DataRelease messages it got for versions it made (answered as outputs).
   int releases_of_its_outputs() const {
     std::lock_guard lock(mutex_);
@@ -365,7 +371,7 @@ class ScriptedWorker {
  private:
   void serve(std::uint16_t port) {
     IoThread io;
-    Hello hello{.secret = "s", .node_name = "scripted", .cores = 1,
+    Hello hello{.secret = "s", .node_name = "scripted", .cores = cores_,
                 .pid = static_cast<std::uint32_t>(::getpid())};
     auto master = connect_to(io.context(), "127.0.0.1", port, hello, 30s);
     for (auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -375,7 +381,10 @@ class ScriptedWorker {
         if (ec == NetError::timed_out) continue;
         return;  // the master closed the connection
       }
-      if (std::holds_alternative<Shutdown>(m)) break;
+      if (std::holds_alternative<Shutdown>(m)) {
+        shut_down_ = true;
+        break;
+      }
       if (auto* d = std::get_if<DataRelease>(&m)) {
         std::lock_guard lock(mutex_);
         releases_.emplace_back(d->data_id, d->version);
@@ -383,7 +392,11 @@ class ScriptedWorker {
       }
       auto* r = std::get_if<TaskRequest>(&m);
       if (r == nullptr) continue;
-      const std::string& answer = answers_[std::min<std::size_t>(requests_++, answers_.size() - 1)];
+      std::string answer = answers_[std::min<std::size_t>(requests_++, answers_.size() - 1)];
+      if (answer == "done after 2.5 s") {  // (a long task: nothing else is read meanwhile)
+        std::this_thread::sleep_for(2500ms);
+        answer = "done";
+      }
       if (answer == "done") {
         TaskDone done{r->task_id, {}, {}};
         for (const WireParam& p : r->params) {
@@ -401,6 +414,7 @@ class ScriptedWorker {
           done.outputs.push_back(std::move(o));
         }
         (void)master->send(std::move(done));
+        if (r->signature == leave_after_) break;
       } else {
         (void)master->send(TaskFailed{r->task_id, answer, "data 1 version 1 is not on this worker", {}});
       }
@@ -409,7 +423,10 @@ class ScriptedWorker {
   }
 
   std::vector<std::string> answers_;
+  const std::uint32_t cores_;
+  const std::string leave_after_;
   std::atomic<int> requests_{0};
+  std::atomic<bool> shut_down_{false};
   mutable std::mutex mutex_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> releases_;  // (data id, version)
   std::vector<std::pair<std::uint64_t, std::uint64_t>> made_;
@@ -465,4 +482,98 @@ TEST(ClusterReplicas, TheOutputsOfAnUnrecordedReplicaAreReleasedOnItsWorker) {
   EXPECT_EQ(one.requests() + two.requests(), 2);
   EXPECT_EQ(released(), 1);  // never the recorded one's
   compss::detail::shutdown_runtime();
+}
+
+namespace {
+void waits_for_its_input() {}
+constexpr compss::detail::TaskSpec timed_spec{
+    .name = "waits_for_its_input", .signature = "void waits_for_its_input()", .params = nullptr,
+    .param_count = 0, .on_failure = compss::detail::OnFailure::ignore, .time_out = 0.5};
+void long_task() {}
+constexpr compss::detail::TaskSpec long_spec{
+    .name = "long_task", .signature = "void long_task()", .params = nullptr, .param_count = 0,
+    .on_failure = compss::detail::OnFailure::fail};
+}  // namespace
+
+// A task that gave its worker's node back (here after a compss::DataMissing answer; also
+// while its lost inputs are made again) and times out before it is placed again ran
+// nowhere: its old worker is healthy and is not restarted, even with no grace period
+// (COMPSS_TIMEOUT_GRACE=0). Before, the task still named that worker, so the time-out's
+// restart took it for stuck there and cut the worker off.
+TEST(ClusterRestart, ATaskThatGaveItsNodeBackDoesNotRestartThatWorker) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 1);
+  ::setenv("COMPSS_TIMEOUT_GRACE", "0", 1);
+  {
+    // Its 1 core: the timed task first (its input "went missing": its node is given back
+    // for the pause), then the long task, which holds the core past that time-out,
+    // so the timed task waits unplaced until it times out (0.5 s).
+    ScriptedWorker worker(port, {"compss::DataMissing", "done after 2.5 s", "done"});
+    compss::detail::call_task<timed_spec, &waits_for_its_input>();
+    compss::detail::call_task<long_spec, &long_task>();
+    compss::barrier();  // (the timed task's failure is ignored: on_failure(ignore))
+    compss::detail::shutdown_runtime();  // (before the worker's end: it waits for Shutdown)
+    EXPECT_TRUE(worker.told_to_shut_down()) << "the healthy worker was cut off";
+    EXPECT_EQ(worker.requests(), 2);  // the timed task was not sent again after its time-out
+  }
+  ::unsetenv("COMPSS_TIMEOUT_GRACE");
+}
+
+namespace {
+const Constraint two_cores[] = {{"computing_units", "2"}};
+constexpr compss::detail::ParamSpec in_int[] = {
+    {compss::detail::Direction::in, compss::detail::ParamKind::object, "x"}};
+std::atomic<const ScriptedWorker*> producer_worker{nullptr};
+void hold_master() {  // on the master's 2 cores until produce_two was sent to its worker
+  for (auto deadline = std::chrono::steady_clock::now() + 10s;
+       producer_worker.load()->requests() == 0 && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(1ms);
+  }
+}
+constexpr compss::detail::TaskSpec hold_master_spec{
+    .name = "hold_master", .signature = "void hold_master()", .params = nullptr,
+    .param_count = 0, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
+    .constraint_count = 1};
+void produce_two(int& x) { x += 10; }
+constexpr compss::detail::TaskSpec produce_two_spec{
+    .name = "produce_two", .signature = "void produce_two(int &)", .params = bump_params,
+    .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
+    .constraint_count = 1};
+std::atomic<int> consumed{0};
+void consume_two(const int& x) { consumed = x; }
+constexpr compss::detail::TaskSpec consume_two_spec{
+    .name = "consume_two", .signature = "void consume_two(const int &)", .params = in_int,
+    .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
+    .constraint_count = 1};
+}  // namespace
+
+// A task placed on the master's node whose input must be made again, where only the
+// master's node can run the producer (2 cores: the live worker has 1), lends its cores to
+// that remake: it runs in the master's process on them, and the task then reads what it
+// made. Before, the task kept its cores while the remake waited for free ones: it waited
+// for itself (a hang; bounded here).
+TEST(ClusterRemake, ATaskOnTheMasterLendsItsCoresToTheRemakeItWaitsFor) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ::setenv("COMPSS_MASTER_CORES", "2", 1);
+  {
+    // The 2-core worker answers produce_two (its output stays there) and leaves; the
+    // 1-core worker cannot run it again.
+    ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
+    producer_worker = &two;
+    int x = 1;
+    // hold_master takes the master's cores (first fit), so produce_two goes to the worker.
+    compss::detail::call_task<hold_master_spec, &hold_master>();
+    compss::detail::call_task<produce_two_spec, &produce_two>(x);
+    compss::detail::call_task<consume_two_spec, &consume_two>(x);  // on the master: x lost
+    auto ended = std::async(std::launch::async, [] { compss::barrier(); });
+    if (ended.wait_for(60s) != std::future_status::ready) {
+      std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the cores its reader holds\n");
+      std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+    }
+    EXPECT_NO_THROW(ended.get());
+    EXPECT_EQ(two.requests(), 1);  // made first there, then lost with it
+    EXPECT_EQ(consumed.load(), 11);  // what the remake on the master made
+    compss::detail::shutdown_runtime();
+  }
 }

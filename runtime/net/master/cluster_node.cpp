@@ -49,6 +49,11 @@ std::uint32_t ClusterNode::version_of(const void* task) const {
   return it == held_.end() ? 0 : it->second.first.version;
 }
 
+bool ClusterNode::holds(const void* task) const {
+  std::lock_guard lock(mutex_);
+  return held_.count(task) != 0;
+}
+
 std::size_t ClusterNode::holding() const {
   std::lock_guard lock(mutex_);
   return held_.size();

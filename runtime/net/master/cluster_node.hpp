@@ -62,6 +62,9 @@ class ClusterNode : public sched::NodeExecutor {
   /// versions[i - 1]); 0 when it holds nothing here. A replica's own version.
   std::uint32_t version_of(const void* task) const;
 
+  /// Whether `task` holds a placement here now (placed, not yet released).
+  bool holds(const void* task) const;
+
   /// Tasks placed here and not yet released.
   std::size_t holding() const;
 

@@ -481,6 +481,12 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> DataPlane::lost_inputs(cons
     const ParamDescriptor& d = t.params_[i];
     if (!reads(d.direction)) continue;
     const TrackedDatum* x = find_tracked(d);
+    // A by-value argument converted from another type is sent as the master's copy, which
+    // must be fetched first: its latest version may be lost too (made again before the
+    // send, not while the call holds its node: build_request's fetch would).
+    if (x == nullptr && d.copy_in && d.deferred && d.key.tag == detail::DataKey::Tag::address) {
+      x = directory_.find(d.key.address);
+    }
     if (x == nullptr || x->master_has_latest()) continue;
     if (available_at(x->id, x->version, nullptr) == -1) lost.emplace_back(x->id, x->version);
   }

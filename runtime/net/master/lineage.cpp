@@ -3,6 +3,7 @@
 // however many threads need it. docs/distributed.md, "Workers that die".
 #include "net/master/data_plane.hpp"
 
+#include "net/blocking_lane.hpp"
 #include "net/master/data_params.hpp"
 
 #include <compss/error.hpp>
@@ -90,6 +91,7 @@ void DataPlane::remake_once(std::uint64_t id, std::uint64_t v,
     if (!remaking_.insert(producer.get()).second) {
       // Another thread runs this producer again now: its run makes this version too.
       ++remake_waiters_;
+      BlockingLane::Parked parked;  // (that run may wait for what calls queued on the lane hold)
       remade_cv_.wait(data, [&] { return remaking_.count(producer.get()) == 0; });
       --remake_waiters_;
       return;
