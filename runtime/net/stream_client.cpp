@@ -68,14 +68,6 @@ RemoteStreamPort::~RemoteStreamPort() {
   {
     std::unique_lock lock(mutex_);
     wait_for_publishes(lock);
-    // The last confirmations' answers too: the master must have acknowledged what this
-    // consumer received before its task's end removes its place (which gives what is still
-    // unconfirmed to the other consumers: they would get it twice).
-    try {
-      (void)receive_confirmations_locked();  // (an error: a stale attempt, already replaced)
-    } catch (...) {
-      // The connection failed: the master gets the confirmations before it sees the end.
-    }
     if (pipelined_error_.empty() && lost_at_break_) pipelined_error_ = broken_;
     if (!pipelined_error_.empty()) {
       if (!told_) {  // (a task that threw: finish() did not run)
@@ -259,8 +251,6 @@ void RemoteStreamPort::receive_answers() noexcept {
       } catch (const std::exception& e) {
         if (broken_.empty()) broken_ = e.what();
       }
-    } else if (f.confirmation) {
-      if (!reply.error.empty() && pipelined_error_.empty()) pipelined_error_ = std::move(reply.error);
     } else if (f.reply != nullptr) {
       *f.reply = std::move(reply);
     }
@@ -272,12 +262,8 @@ StreamReply RemoteStreamPort::call(StreamCall c) {
   std::unique_lock lock(mutex_);
   if (!receiver_.joinable()) {  // (no publish yet: this thread receives the answer)
     send_locked(c);
-    // (A confirmation sent before this call is answered first: read here, so it costs no
-    // round trip of its own. Its error, rare (a stale attempt), is this call's.)
-    const std::string confirmation_error = receive_confirmations_locked();
     StreamReply reply;
     receive_reply(*service_, true, reply, where());
-    if (!confirmation_error.empty()) throw Error(confirmation_error);
     if (!reply.error.empty()) throw Error(reply.error);
     return reply;
   }
@@ -307,26 +293,6 @@ StreamReply RemoteStreamPort::call(StreamCall c) {
   if (ends_own && !pipelined_error_.empty()) throw Error(std::exchange(pipelined_error_, std::string()));
   if (!answer->error.empty()) throw Error(answer->error);
   return std::move(*answer);
-}
-
-void RemoteStreamPort::send_confirmation_locked(std::uint64_t consumer) {
-  StreamCall c{.op = StreamCall::commit, .slot = consumer};
-  send_locked(c);
-  if (receiver_.joinable()) {
-    in_flight_.push_back({.publish = false, .confirmation = true});
-  } else {
-    ++unread_confirmations_;
-  }
-}
-
-std::string RemoteStreamPort::receive_confirmations_locked() {
-  std::string error;
-  for (; unread_confirmations_ > 0; --unread_confirmations_) {
-    StreamReply r;
-    receive_reply(*service_, true, r, where());
-    if (error.empty()) error = std::move(r.error);
-  }
-  return error;
 }
 
 std::vector<WireElement> RemoteStreamPort::encoded(const std::vector<Element>& items) const {
@@ -366,10 +332,6 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
   std::unique_lock lock(mutex_);
   throw_pipelined_error_locked();  // (an answer that arrived since the last call)
   if (!receiver_.joinable()) {
-    // (Confirmations not answered yet are the first answers receiver_ takes.)
-    for (; unread_confirmations_ > 0; --unread_confirmations_) {
-      in_flight_.push_back({.publish = false, .confirmation = true});
-    }
     try {
       receiver_ = std::thread([this] { receive_answers(); });
     } catch (const std::system_error& e) {
@@ -484,14 +446,10 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
     }
   }
   // at_most_once: they are this consumer's once the master knows it received them (until
-  // then, this process dying gives them back to its task's place: docs/streams.md). The
-  // confirmation is sent before they are returned, and its answer is read by the next
-  // call (a round trip per poll less; TCP delivers it before anything this port sends
-  // later, and even when this process dies right after sending it).
+  // then, this process dying gives them back to its task's place: docs/streams.md).
   if (mode() == ConsumerMode::at_most_once && !reply.elements.empty()) {
     try {
-      std::lock_guard lock(mutex_);
-      send_confirmation_locked(consumer);
+      reply.value = call({.op = StreamCall::commit, .slot = consumer}).value;
     } catch (const Error& e) {
       throw Error("compss: stream " + std::to_string(ticket_.stream) + ": a poll took " +
                   std::to_string(reply.elements.size()) +

@@ -98,12 +98,6 @@ class RemoteStreamPort final : public detail::StreamPort {
   void wait_for_publishes(std::unique_lock<std::mutex>& lock);
   /// Throws the kept error of a pipelined publish or of the connection, if any (under mutex_).
   void throw_pipelined_error_locked();
-  /// Sends an at_most_once consumer's confirmation that it received what its polls took,
-  /// without waiting for the answer (under mutex_; throws when the connection failed).
-  void send_confirmation_locked(std::uint64_t consumer);
-  /// Receives the answers of the confirmations sent before the call just sent (no
-  /// receiver_); returns the first one's error (empty: none) (under mutex_).
-  std::string receive_confirmations_locked();
   std::string where() const;
   /// The task's slot or place in the ticket: what a slot or place this port opens belongs to.
   std::uint64_t owner() const noexcept;
@@ -124,7 +118,6 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::string lost_;  // an element the last poll found lost: the next poll throws it (under mutex_)
   struct Flight {  // a call sent and not answered yet
     bool publish = true;
-    bool confirmation = false;  // an at_most_once commit nobody waits for: its error is kept
     std::size_t elements = 0, bytes = 0;
     // Not a publish: where its caller waits for the answer (null once the caller left).
     std::optional<StreamReply>* reply = nullptr;
@@ -144,11 +137,7 @@ class RemoteStreamPort final : public detail::StreamPort {
   // that follows it (a consumer's usual loop): -1 when not known (under mutex_).
   int closed_after_poll_ = -1;
   std::uint64_t poll_consumer_ = 0;
-  // Confirmations sent while no receiver_ runs, whose answers the next call reads before
-  // its own (under mutex_).
-  std::size_t unread_confirmations_ = 0;
 };
-
 
 /// The most elements a RemoteStreamPort's publishes leave unanswered (256), and element
 /// bytes (4 MiB; at least one element); 0 makes every publish wait for its answer. For
