@@ -25,10 +25,12 @@ std::atomic<std::size_t> window_elements{256};  // set_publish_window
 std::atomic<std::size_t> window_bytes{std::size_t{4} << 20};
 constexpr std::size_t call_window = 4;  // publish calls in flight at most
 std::atomic<std::uint64_t> publish_calls{0};  // stream_publish_calls
+std::atomic<std::uint64_t> held_key_checks{0};  // stream_held_key_checks
 
 }  // namespace
 
 std::uint64_t stream_publish_calls() noexcept { return publish_calls.load(); }
+std::uint64_t stream_held_key_checks() noexcept { return held_key_checks.load(); }
 
 void set_publish_window(std::size_t elements, std::size_t bytes) noexcept {
   window_elements.store(elements);
@@ -344,9 +346,14 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
       w.port = here;
       held_keys_.push_back(w.key);
     }
-    // (Keys fetched and dropped since are forgotten now and then, so the list stays short.)
-    if (held_keys_.size() > 4 * wire.size() + 1024) {
+    // (Keys dropped since are forgotten now and then, so the list stays short. The next
+    // sweep waits until the list doubled: at_most_once elements stay held until the
+    // master's release, up to 50 ms after their fetch, so a fast producer's list holds
+    // thousands still held, and sweeping at a fixed size swept them at every publish.)
+    if (held_keys_.size() > held_keys_sweep_at_) {
+      held_key_checks.fetch_add(held_keys_.size());
       std::erase_if(held_keys_, [](std::uint64_t k) { return !element_held(k); });
+      held_keys_sweep_at_ = 2 * held_keys_.size() + 1024;
     }
   }
   for (WireElement& w : wire) {

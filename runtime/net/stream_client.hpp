@@ -113,6 +113,7 @@ class RemoteStreamPort final : public detail::StreamPort {
   const detail::ElementCodec* const codec_;
   std::mutex mutex_;  // one call at a time on the connection
   std::vector<std::uint64_t> held_keys_;  // elements this port left with this process (under mutex_)
+  std::size_t held_keys_sweep_at_ = 1024;  // held_keys_ size that sweeps it next (under mutex_)
   std::uint64_t own_producer_ = 0;  // the slot add_producer opened: its publishes' (under mutex_)
   std::string lost_;  // an element the last poll found lost: the next poll throws it (under mutex_)
   struct Flight {  // a call sent and not answered yet
@@ -144,6 +145,8 @@ class RemoteStreamPort final : public detail::StreamPort {
 void set_publish_window(std::size_t elements, std::size_t bytes) noexcept;
 /// Publish calls RemoteStreamPorts sent so far (each with one or more elements; for tests).
 std::uint64_t stream_publish_calls() noexcept;
+/// Held keys RemoteStreamPorts' publishes looked at to forget the dropped ones (for tests).
+std::uint64_t stream_held_key_checks() noexcept;
 
 /// Opens a connection to a stream endpoint: the master's stream service (`host` empty:
 /// the worker's master's host) or another node's (a producer's worker holding elements,
