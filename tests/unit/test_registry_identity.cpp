@@ -2,6 +2,7 @@
 // one identity of a master-worker run (docs/architecture.md, "Data identity").
 #include "core/graph.hpp"
 #include "core/registry.hpp"
+#include "core/task_state.hpp"
 
 #include <gtest/gtest.h>
 
@@ -39,7 +40,7 @@ std::pair<std::uint64_t, std::uint64_t> write_and_finish(Registry& registry, int
   registry.access(t, t->d);
   const std::pair<std::uint64_t, std::uint64_t> name{t->d.data_id, t->d.version};
   compss::rt::mark_finished(t);
-  t->release_ref();  // (the registry keeps its own reference until it lets go of it)
+  compss::rt::release_ref(t);  // (the registry keeps its own reference until it lets go of it)
   return name;
 }
 
