@@ -64,7 +64,8 @@ void Cluster::restart_if_stuck(const TaskBase* t, std::uint64_t serial) {
     // Stuck there only while it still holds its placement there: a task that gave the
     // node back (its inputs made again, a pause after compss::DataMissing) and timed out
     // before it was placed again ran nowhere, and still names that worker (t->node).
-    if (!workers_[static_cast<std::size_t>(n)]->holds(t)) return;
+    // (A stream task is placed outside the scheduler: it holds no placement to check.)
+    if (!rt::task_state(t).stream_task && !workers_[static_cast<std::size_t>(n)]->holds(t)) return;
     // The entry stays until the worker's loss ends the attempt (conclude).
     name = links_[static_cast<std::size_t>(n)]->name();
     task = "task '" + std::string(t->spec().name) + "' (id " + std::to_string(t->id()) + ")";

@@ -194,19 +194,24 @@ TEST_F(FailurePolicy, IgnoredTaskHasNoResultSoItsReadersAreCancelled) {
 // address (the allocator reuses freed blocks of that size) would be cancelled too.
 TEST_F(FailurePolicy, ANewFutureAtAFailedOnesAddressIsNotNeverProduced) {
   reset(0);
+  const void* freed = nullptr;
   {
     int x = 1;
     auto f = call_task<produce_ignore, &produce>(x);
     EXPECT_THROW(f.get(), compss::Error);
     compss::barrier();
+    freed = FutureAccess::state(f).get();
   }  // f's state is freed here (its task ended at the barrier)
   std::vector<compss::Future<int>> ready;
   std::vector<compss::Future<int>> results;
+  bool reused = false;
   for (int i = 0; i < 16; ++i) {  // ready futures: one of them likely reuses the address
     ready.emplace_back(i);
+    reused = reused || FutureAccess::state(ready.back()).get() == freed;
     results.push_back(call_task<consume_task, &consume>(ready.back()));
   }
   for (int i = 0; i < 16; ++i) EXPECT_EQ(results[static_cast<std::size_t>(i)].get(), i + 1);
+  if (!reused) GTEST_SKIP() << "the allocator reused no freed state's address (sanitizers do not)";
 }
 
 int minus_one() { return -1; }

@@ -111,6 +111,7 @@ struct FutureBinding {
     if (!state) throw Error("compss: an empty compss::Future was passed to a task");
     state->acquire();
     in.desc.key = DataKey::of(static_cast<FutureStateBase*>(state.get()));
+    in.desc.future = true;  // (an inout future's failed writer marks it: failure_log.cpp)
     in.desc.object = &state->value;
     in.desc.vtable = optional_vtable_for<U>();
   }
