@@ -11,12 +11,18 @@
 // task whose worker's restart is queued here). Such a wait is marked with a Parked scope:
 // while a lane thread is parked and jobs are queued, the lane starts another thread, so
 // that `threads` threads always take jobs (the lane grows for parked waits and shrinks
-// back once they end). docs/distributed.md, "Workers that die".
+// back once they end). The growth is capped (max_extra_threads: a loss read by thousands
+// of tasks parks thousands of waits), and a thread the system refuses is not counted: the
+// lane goes on with the threads it has. docs/distributed.md, "Workers that die".
 #pragma once
+
+#include "core/thread_start.hpp"
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdio>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <list>
 #include <mutex>
@@ -33,9 +39,24 @@ namespace compss::net {
 ///   lane.post([] { BlockingLane::Parked parked; wait_for_what_another_job_frees(); });
 class BlockingLane {
  public:
-  explicit BlockingLane(std::size_t threads) : base_(threads) {
-    std::lock_guard lock(mutex_);
-    for (std::size_t i = 0; i < threads; ++i) start_thread();
+  /// Threads the lane adds at most, beyond its `threads`, for parked waits. At the cap
+  /// (one warning on stderr) queued jobs wait for a running one to end or for a parked
+  /// wait to end; a parked wait that needs one of them then waits that long too.
+  static constexpr std::size_t max_extra_threads = 64;
+
+  /// Starts `threads` threads; fewer when the system refuses some (at least one, or the
+  /// std::system_error). `max_extra`: the cap on added threads (tests make it small).
+  explicit BlockingLane(std::size_t threads, std::size_t max_extra = max_extra_threads)
+      : base_(threads), max_extra_(max_extra) {
+    std::unique_lock lock(mutex_);
+    std::exception_ptr refused;
+    for (std::size_t i = 0; i < threads; ++i) {
+      if (!start_thread(&refused)) break;
+    }
+    if (threads > 0 && alive_ == 0) {
+      lock.unlock();
+      std::rethrow_exception(refused);
+    }
   }
   ~BlockingLane() { stop(); }
   BlockingLane(const BlockingLane&) = delete;
@@ -44,10 +65,10 @@ class BlockingLane {
   /// While it lives, the calling thread waits for something other jobs may have to bring
   /// about: on one of a lane's threads, that lane starts another thread when jobs are
   /// queued and fewer than its `threads` threads are free to take them. No effect on
-  /// other threads.
+  /// other threads. Never throws.
   class Parked {
    public:
-    Parked() : lane_(current_) {
+    Parked() noexcept : lane_(current_) {
       if (lane_ != nullptr) lane_->park(+1);
     }
     ~Parked() {
@@ -60,7 +81,8 @@ class BlockingLane {
     BlockingLane* lane_;
   };
 
-  /// Queues a job; after stop() it is dropped.
+  /// Queues a job; after stop() it is dropped. Throws only what queueing it throws
+  /// (a thread refused is not an error: the lane's threads take the job).
   void post(std::function<void()> job) {
     {
       std::lock_guard lock(mutex_);
@@ -71,7 +93,8 @@ class BlockingLane {
     wake_.notify_one();
   }
 
-  /// Runs the jobs already queued, then joins the threads.
+  /// Runs the jobs already queued, then joins the threads. A job parked meanwhile still
+  /// makes the lane grow (it may wait for one queued behind it).
   void stop() noexcept {
     std::list<Thread> threads;
     {
@@ -101,6 +124,11 @@ class BlockingLane {
     std::lock_guard lock(mutex_);
     return alive_;
   }
+  /// Whether stop() was called (for tests and jobs).
+  bool stopping() const {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  }
 
  private:
   struct Thread {
@@ -109,7 +137,9 @@ class BlockingLane {
   };
 
   // (mutex_ held by the callers of these three.)
-  void start_thread() {
+  /// Starts a thread; false (nothing counted, nothing kept) when the system refuses it
+  /// (its exception in `refused` when given; one warning on stderr while others run).
+  bool start_thread(std::exception_ptr* refused = nullptr) noexcept {
     // The handles of extra threads that ended are joined here (they hold no lock by then).
     for (auto it = threads_.begin(); it != threads_.end();) {
       if (it->ended) {
@@ -119,19 +149,47 @@ class BlockingLane {
         ++it;
       }
     }
-    Thread& t = threads_.emplace_back();
+    try {
+      Thread& t = threads_.emplace_back();
+      try {
+        t.thread = compss::rt::start_thread([this, &t] { loop(t); });
+      } catch (...) {
+        threads_.pop_back();
+        throw;
+      }
+    } catch (...) {
+      if (refused != nullptr) *refused = std::current_exception();
+      if (!warned_refused_ && alive_ > 0) {
+        warned_refused_ = true;
+        std::fprintf(stderr, "compss: the master's blocking lane could not start a thread (%s): "
+                     "it goes on with the %zu it has\n", what(std::current_exception()), alive_);
+      }
+      return false;
+    }
     ++alive_;
     ++started_;
-    t.thread = std::thread([this, &t] { loop(t); });
+    return true;
   }
   /// Starts a thread when a job waits and no free thread will take it while fewer than
-  /// base_ threads run jobs unparked.
-  void grow_if_starved() {
-    if (!stopping_ && !jobs_.empty() && idle_ == 0 && alive_ - parked_ < base_) start_thread();
+  /// base_ threads run jobs unparked, up to the cap. Checked wherever one of these changes:
+  /// a job queued, a thread parked, a job taken (the thread counted free took it).
+  /// Also while stopping: stop() runs the jobs queued, and a parked one may need them.
+  void grow_if_starved() noexcept {
+    if (jobs_.empty() || idle_ != 0 || alive_ - parked_ >= base_) return;
+    if (alive_ >= base_ + max_extra_) {
+      if (!warned_cap_) {
+        warned_cap_ = true;
+        std::fprintf(stderr, "compss: the master's blocking lane reached its cap of %zu added threads "
+                     "(%zu threads parked in waits for lost data made again): it starts no more; "
+                     "queued jobs wait until a running or parked one ends\n", max_extra_, parked_);
+      }
+      return;
+    }
+    start_thread();
   }
-  void park(int change) {
+  void park(int change) noexcept {
     {
-      std::lock_guard lock(mutex_);
+      std::lock_guard lock(mutex_);  // (std::mutex::lock throws only on a deadlock it detects)
       if (change > 0) {
         ++parked_;
         grow_if_starved();
@@ -140,6 +198,16 @@ class BlockingLane {
       }
     }
     wake_.notify_one();
+  }
+
+  static const char* what(const std::exception_ptr& e) noexcept {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      return x.what();
+    } catch (...) {
+      return "unknown error";
+    }
   }
 
   void loop(Thread& self) {
@@ -153,6 +221,7 @@ class BlockingLane {
       if (jobs_.empty()) break;  // stopping with nothing left, or no longer needed
       std::function<void()> job = std::move(jobs_.front());
       jobs_.pop_front();
+      grow_if_starved();  // (the jobs left were queued while this thread counted as free)
       lock.unlock();
       job();
       job = nullptr;  // (its captures go before the lock is taken again)
@@ -164,6 +233,7 @@ class BlockingLane {
 
   inline static thread_local BlockingLane* current_ = nullptr;  // the lane this thread serves
   const std::size_t base_;
+  const std::size_t max_extra_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> jobs_;
@@ -172,6 +242,8 @@ class BlockingLane {
   std::size_t idle_ = 0;    // of them, waiting for a job
   std::size_t parked_ = 0;  // of them, inside a Parked wait
   std::size_t started_ = 0;
+  bool warned_cap_ = false;      // the cap's warning was given
+  bool warned_refused_ = false;  // a refused thread's warning was given
   std::list<Thread> threads_;  // (a list: each thread keeps a reference to its entry)
 };
 

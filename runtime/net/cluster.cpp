@@ -342,24 +342,35 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   }
   std::optional<RemakePlacements::Placed> at;
   std::vector<sched::NodeId> gone;  // workers it was placed on that are lost (the scheduler may not know yet)
+  // However this ends but by returning its node (an Error, or any other exception), the
+  // request is closed and its placement given back: else the node's resources stayed
+  // reserved for a remake nobody runs, and what waits for them waited forever.
+  struct Abandoned {
+    Cluster& cluster;
+    const TaskRequest& request;
+    bool kept = false;
+    ~Abandoned() {
+      if (!kept) cluster.remake_ended(request);
+    }
+  } abandoned{*this, request};
   for (;;) {
     remakes_.open(&request);
     try {
       // (A producer the master cannot run avoids its node; placed there all the same when
       // no other node can run it, it fails below.)
       const sched::NodeId avoid = !gone.empty() ? gone.back() : master_may ? sched::IdSet::npos : master;
-      scheduler_->submit(&request, c, avoid);
       // Until a node's free resources fit it, reserved. The lane grows meanwhile: calls
-      // queued on it may hold the resources this waits for (BlockingLane::Parked).
+      // queued on it may hold the resources this waits for (BlockingLane::Parked). Taken
+      // before the submit: between the submit and the wait's end nothing throws (a remake
+      // closed while the scheduler still holds it would be placed as a task).
       BlockingLane::Parked parked;
+      scheduler_->submit(&request, c, avoid);
       at = remakes_.wait(&request);
     } catch (const Error&) {
-      remakes_.close(&request);
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
       throw;
     }
     if (!at) {  // every node that could run it left the run while it waited
-      remakes_.close(&request);
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;
       throw Error(scheduler_->never_fits(c));
     }
@@ -378,7 +389,6 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
     if (gone.size() > 64) throw Error("compss: task '" + producer.type->type.name + "': the workers that could run it were lost");
   }
   if (at->node == 0 && !master_may) {
-    remake_ended(request);
     throw Error("compss: task '" + producer.type->type.name +
                 "' reads globals or passes files, so it cannot run again in the master's process, "
                 "and no live worker can run it");
@@ -395,6 +405,7 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   for (detail::TaskHost& h : hosts_of(node.allocation_of(&request))) {
     request.hosts.push_back({std::move(h.name), h.processes});
   }
+  abandoned.kept = true;  // (the caller's remake_ended gives it back after the call)
   return at->node;
 }
 
