@@ -15,8 +15,11 @@
 #include "observe/trace_buffer.hpp"  // TraceRecord
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -24,9 +27,10 @@ namespace compss::rt::observe {
 
 /// Thread-safety: append() from any thread at once (no lock: one fetch_add on the tail);
 /// consume() by one thread at a time (its caller's lock). A producer that finds the ring
-/// full calls the `make_room` it was given (the consumer's work when it can take the
-/// consumer's lock without waiting) until the consumer freed enough: memory stays bounded
-/// and nothing is dropped.
+/// full calls the `make_room` it was given once (the consumer's work, bounded: at most
+/// room_records() records, when it can take the consumer's lock without waiting), then
+/// sleeps until a consumer frees room: memory stays bounded, nothing is dropped, and a
+/// full ring costs its producers no CPU. Lock order: `room_mutex_` is a leaf.
 ///
 ///   EventRing ring(1 << 16);
 ///   ring.append(2, [](TraceRecord* r, std::uint32_t i) { r->a = i; }, [&] { try_drain(); });
@@ -39,15 +43,21 @@ class EventRing {
   EventRing& operator=(const EventRing&) = delete;
 
   std::uint32_t capacity() const noexcept { return mask_ + 1; }
+  /// The most a producer's make_room should take out (consume's `max_records`): an eighth.
+  std::uint32_t room_records() const noexcept { return capacity() / 8 > 0 ? capacity() / 8 : 1; }
+  /// A sleeping producer looks again this often even when no consumer woke it (a
+  /// consumer that stopped at an event being written frees its room only at its next
+  /// turn; the ring's owner drains at least this often, or the producer's make_room does).
+  static constexpr std::chrono::milliseconds recheck{10};
 
   /// Appends one event of `n` consecutive records (1 <= n <= capacity() / 2), each filled
-  /// by `fill(record, index)`; `make_room()` is called while the ring is full.
+  /// by `fill(record, index)`; while the ring is full, `make_room()` is called and the
+  /// producer sleeps (wait_for_room).
   template <class Fill, class MakeRoom>
   void append(std::uint32_t n, Fill&& fill, MakeRoom&& make_room) {
     const std::uint64_t pos = tail_.fetch_add(n, std::memory_order_relaxed);
-    while (pos + n > head_.load(std::memory_order_acquire) + capacity()) {
-      make_room();
-      std::this_thread::yield();
+    if (pos + n > head_.load(std::memory_order_acquire) + capacity()) [[unlikely]] {
+      wait_for_room(pos + n, make_room);
     }
     for (std::uint32_t i = 0; i < n; ++i) fill(&slots_[(pos + i) & mask_].record, i);
     slots_[pos & mask_].length = n;
@@ -58,30 +68,45 @@ class EventRing {
   /// Calls `on_event(records, n)` for each event appended, in position order (the records
   /// copied out first, so producers may reuse their slots while they are handled). Stops at the first
   /// event reserved but not written yet, unless `wait`: then it waits for those reserved
-  /// before the call (yielding) and returns when it has taken them all. Returns the
-  /// number of events taken.
+  /// before the call (yielding) and returns when it has taken them all. Takes at most
+  /// `max_records` records (or the first event, if longer). Returns the events taken.
+  /// Producers sleeping for room are woken as it frees it.
   template <class Fn>
-  std::uint64_t consume(Fn&& on_event, bool wait) {
+  std::uint64_t consume(Fn&& on_event, bool wait, std::uint64_t max_records = ~std::uint64_t{0}) {
     const std::uint64_t until = wait ? tail_.load(std::memory_order_acquire) : ~std::uint64_t{0};
-    std::uint64_t head = head_.load(std::memory_order_relaxed), events = 0;
+    const std::uint64_t start = head_.load(std::memory_order_relaxed);
+    std::uint64_t head = start, events = 0, woken_at = start;
     while (head < until) {
       Slot& first = slots_[head & mask_];
       if (first.seq.load(std::memory_order_acquire) != head + 1) {
         if (!wait) break;
+        if (head != woken_at) {  // (the event's producer may sleep for the room taken so far)
+          wake_sleepers();
+          woken_at = head;
+        }
         std::this_thread::yield();
         continue;
       }
       const std::uint32_t n = first.length;
+      if (head != start && head + n - start > max_records) break;
       scratch_.clear();
       for (std::uint32_t i = 0; i < n; ++i) scratch_.push_back(slots_[(head + i) & mask_].record);
       head += n;
       // (the slots are copied out: producers may refill them from now on)
-      head_.store(head, std::memory_order_release);
+      head_.store(head, std::memory_order_seq_cst);
+      if (head - woken_at >= room_records()) {  // (a long drain frees room as it goes)
+        wake_sleepers();
+        woken_at = head;
+      }
       on_event(static_cast<const TraceRecord*>(scratch_.data()), n);
       ++events;
     }
+    if (head != woken_at) wake_sleepers();
     return events;
   }
+
+  /// Producers sleeping for room now (tests).
+  int sleeping() const noexcept { return sleepers_.load(); }
 
  private:
   struct Slot {
@@ -90,11 +115,33 @@ class EventRing {
     TraceRecord record{};
   };
 
+  /// The full ring's way out of append (out of line: the task path stays a few stores).
+  template <class MakeRoom>
+  [[gnu::noinline]] void wait_for_room(std::uint64_t end, MakeRoom& make_room) {
+    while (end > head_.load(std::memory_order_acquire) + capacity()) {
+      make_room();
+      std::unique_lock lock(room_mutex_);
+      sleepers_.fetch_add(1, std::memory_order_seq_cst);
+      // (seq_cst with the consumer's store of head_ then load of sleepers_: either it sees
+      // this sleeper and wakes it under room_mutex_, or this sees its head.)
+      room_.wait_for(lock, recheck, [&] { return end <= head_.load(std::memory_order_seq_cst) + capacity(); });
+      sleepers_.fetch_sub(1, std::memory_order_relaxed);
+    }
+  }
+  void wake_sleepers() noexcept {
+    if (sleepers_.load(std::memory_order_seq_cst) == 0) return;
+    { std::lock_guard lock(room_mutex_); }  // (a sleeper between its check and its wait gets the notify)
+    room_.notify_all();
+  }
+
   const std::uint64_t mask_;
   std::unique_ptr<Slot[]> slots_;
   std::vector<TraceRecord> scratch_;  // the event being handed out (consumer's)
   alignas(64) std::atomic<std::uint64_t> tail_{0};  // next position to reserve
   alignas(64) std::atomic<std::uint64_t> head_{0};  // first position not consumed
+  alignas(64) std::atomic<int> sleepers_{0};         // producers in wait_for_room's sleep
+  std::mutex room_mutex_;                            // (a leaf) for room_
+  std::condition_variable room_;                     // a consumer freed room
 };
 
 }  // namespace compss::rt::observe

@@ -1,17 +1,22 @@
 #include "observe/observer_group.hpp"
 
+#include "core/thread_start.hpp"
+
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 
 namespace compss::rt::observe {
 
 namespace {
 
-/// What a ring record holds (TraceRecord's fields, by kind). A submission is a header and
-/// its dependencies, then its data accesses, in consecutive records.
+/// What a ring record holds (TraceRecord's fields, by kind). A submission is a header,
+/// then its data accesses, in consecutive records. (Its dependencies are not recorded:
+/// the graph draws its edges from the data versions, and the summary and the timeline
+/// read neither.)
 enum class Kind : std::uint8_t {
-  submitted,   // a task, b its TaskSpec*, u32 dependencies, flag data accesses, time
-  dependency,  // a the task waited for, b datum, time its version
+  submitted,   // a task, b its TaskSpec*, flag data accesses, time
   data,        // a datum, b version, u32 collection, small direction
   ready,       // a task, time
   placed,      // a task, b TaskSpec*, u32 computing units, flag node, time
@@ -37,7 +42,14 @@ ObserverGroup::ObserverGroup(std::shared_ptr<std::mutex> mutex, std::shared_ptr<
   if ((graph_ && &graph_->mutex() != mutex_.get()) || (summary_ && &summary_->mutex() != mutex_.get()) ||
       (timeline_ && &timeline_->mutex() != mutex_.get()))
     throw std::logic_error("ObserverGroup: the graph, the summary and the monitor must share its mutex");
-  drainer_ = std::thread([this] { drain_loop(); });
+  try {
+    drainer_ = start_thread([this] { drain_loop(); });
+  } catch (const std::system_error& e) {
+    // (The run goes on: the producers drain a full ring, other events and the run's end
+    // drain the rest; what the page shows lags further.)
+    std::fprintf(stderr, "compss: the monitor's draining thread could not be started (%s): the graph, "
+                 "summary and live view take their events when the ring fills and at the run's end\n", e.what());
+  }
 }
 
 ObserverGroup::~ObserverGroup() { stop_drainer(); }
@@ -45,26 +57,22 @@ ObserverGroup::~ObserverGroup() { stop_drainer(); }
 // ---- the task path: records into the ring ------------------------------------------------
 
 void ObserverGroup::on_submitted(const rt::TaskSubmitted& e) {
-  const std::size_t deps = e.dependencies.size(), data = e.data.size();
+  const std::size_t data = e.data.size();
   // By the ring: a task named by its spec (which lives as long as the program), outside
   // groups (their names are valid during the call only), of a size the ring takes.
   if (e.spec == nullptr || e.name.data() != e.spec->name || !e.groups.empty() || data > 0xFFFF ||
-      1 + deps + data > ring_.capacity() / 2) {
+      1 + data > ring_.capacity() / 2) {
     std::lock_guard lock(*mutex_);
     drain_locked(true);
     submitted_locked(e);
     return;
   }
-  append(static_cast<std::uint32_t>(1 + deps + data), [&](TraceRecord* r, std::uint32_t i) {
+  append(static_cast<std::uint32_t>(1 + data), [&](TraceRecord* r, std::uint32_t i) {
     if (i == 0) {
       *r = record(Kind::submitted, e.task_id, reinterpret_cast<std::uintptr_t>(e.spec), e.time);
-      r->u32 = static_cast<std::uint32_t>(deps);
       r->flag = static_cast<std::uint16_t>(data);
-    } else if (i <= deps) {
-      const rt::Dependency& d = e.dependencies[i - 1];
-      *r = record(Kind::dependency, d.task_id, d.data_id, static_cast<std::int64_t>(d.version));
     } else {
-      const rt::DataAccess& a = e.data[i - 1 - deps];
+      const rt::DataAccess& a = e.data[i - 1];
       *r = record(Kind::data, a.data_id, a.version, 0);
       r->u32 = a.collection;
       r->small = static_cast<std::uint8_t>(a.direction);
@@ -197,17 +205,12 @@ void ObserverGroup::apply_locked(const TraceRecord* r, std::uint32_t n) {
   const TraceRecord& h = r[0];
   switch (static_cast<Kind>(h.kind)) {
     case Kind::submitted: {
-      dependencies_.clear();
       data_.clear();
       for (std::uint32_t i = 1; i < n; ++i) {
-        if (i <= h.u32) {
-          dependencies_.push_back({r[i].a, r[i].b, static_cast<std::uint64_t>(r[i].time)});
-        } else {
-          data_.push_back({r[i].a, r[i].b, static_cast<detail::Direction>(r[i].small), r[i].u32});
-        }
+        data_.push_back({r[i].a, r[i].b, static_cast<detail::Direction>(r[i].small), r[i].u32});
       }
       const detail::TaskSpec* spec = spec_of(h);
-      submitted_locked(rt::TaskSubmitted{h.a, spec->name, dependencies_, data_, h.time, {}, spec});
+      submitted_locked(rt::TaskSubmitted{h.a, spec->name, {}, data_, h.time, {}, spec});
       break;
     }
     case Kind::ready:
@@ -224,13 +227,12 @@ void ObserverGroup::apply_locked(const TraceRecord* r, std::uint32_t n) {
     case Kind::ended:
       ended_locked(rt::TaskEnded{h.a, static_cast<rt::TaskOutcome>(h.small), h.u32, h.flag != 0, h.time});
       break;
-    case Kind::dependency:
     case Kind::data:
       break;  // (inside a submission: never first)
   }
 }
 
-void ObserverGroup::drain_locked(bool wait) noexcept {
+void ObserverGroup::drain_locked(bool wait, std::uint64_t max_records) noexcept {
   ring_.consume(
       [this](const TraceRecord* r, std::uint32_t n) {
         try {
@@ -238,12 +240,12 @@ void ObserverGroup::drain_locked(bool wait) noexcept {
         } catch (...) {  // (out of memory: this event is missed, as a direct one would be)
         }
       },
-      wait);
+      wait, max_records);
 }
 
 void ObserverGroup::make_room() noexcept {
-  if (!mutex_->try_lock()) return;  // (the drainer, or a flush, is taking the ring)
-  drain_locked(false);
+  if (!mutex_->try_lock()) return;  // (the drainer, or a flush, is taking the ring: it wakes this)
+  drain_locked(false, ring_.room_records());  // (a task's thread: a bounded part, never the whole ring)
   mutex_->unlock();
 }
 

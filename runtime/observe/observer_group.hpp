@@ -35,14 +35,17 @@ namespace compss::rt::observe {
 /// started on a node whose name was seen before, ended without an error) are appended to
 /// the ring and told later, in the order they were appended, by the drainer: a thread of
 /// the group that takes the ring every `drain_period`, or a producer that finds the ring
-/// full (it then drains, so memory stays bounded and nothing is dropped). Any other event
+/// full (it then drains an eighth of it if the lock is free, and sleeps until there is
+/// room: memory stays bounded and nothing is dropped). Without the thread (the system
+/// refused it: a warning on stderr) the producers' drains and the direct events' take it. Any other event
 /// (a failure with its message, a barrier, a transfer...) first drains the whole ring
 /// under the lock, then is told directly: the order the runtime told them in is kept.
 /// What the three hold may so lag the run by a drain period; flush() and the run's end
 /// tell everything told so far.
 ///
 /// Thread-safety: events may arrive on any thread. Lock order: `mutex` is a leaf for the
-/// three (the drainer takes it; a producer only try_locks it); the monitor's own lock
+/// three (the drainer takes it; a producer only try_locks it); the ring's own lock for
+/// sleeping producers (a leaf) is taken under it; the monitor's own lock
 /// (failures) is taken after it is released.
 ///
 ///   auto mutex = std::make_shared<std::mutex>();
@@ -86,9 +89,10 @@ class ObserverGroup : public rt::TaskObserver {
   void ended_locked(const rt::TaskEnded& e);
   /// Tells the event of the ring's records `r[0..n)` (under mutex_).
   void apply_locked(const TraceRecord* r, std::uint32_t n);
-  /// Takes what the ring holds (under mutex_); with `wait`, also what is being appended.
-  void drain_locked(bool wait) noexcept;
-  /// A producer's wait for room: drains if the lock is free.
+  /// Takes what the ring holds (under mutex_), at most `max_records` records; with
+  /// `wait`, also what is being appended.
+  void drain_locked(bool wait, std::uint64_t max_records = ~std::uint64_t{0}) noexcept;
+  /// A producer's way to room: drains an eighth of the ring if the lock is free.
   void make_room() noexcept;
   template <class Fill>
   void append(std::uint32_t n, Fill&& fill) {
@@ -109,13 +113,12 @@ class ObserverGroup : public rt::TaskObserver {
   EventRing ring_;
   std::array<std::atomic<const std::string*>, named_nodes> node_names_{};  ///< set under mutex_
   std::vector<std::unique_ptr<std::string>> owned_names_;  ///< (mutex_) every name set, kept
-  std::vector<rt::Dependency> dependencies_;  ///< (mutex_) a submission's, as decoded
-  std::vector<rt::DataAccess> data_;          ///< (mutex_)
+  std::vector<rt::DataAccess> data_;  ///< (mutex_) a submission's, as decoded
 
   std::mutex drainer_mutex_;  ///< guards stop_ (a leaf)
   std::condition_variable drainer_wake_;
   bool stop_ = false;
-  std::thread drainer_;
+  std::thread drainer_;  ///< (not joinable when the system refused it)
 };
 
 }  // namespace compss::rt::observe

@@ -8,6 +8,9 @@
 #include "observe/observers.hpp"
 #include "observe/task_graph.hpp"
 #include "observe/task_index.hpp"
+#include "observe/event_ring.hpp"
+
+#include "no_new_threads.hpp"
 
 #include <compss/error.hpp>
 
@@ -24,7 +27,10 @@
 #include <fstream>
 #include <thread>
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <latch>
+#include <optional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -444,6 +450,8 @@ struct FakeDot {
   explicit FakeDot(const char* seconds) {
     namespace fs = std::filesystem;
     dir = fs::temp_directory_path() / ("compss-fake-dot-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove_all(dir, ec);  // (a log left by a killed run of the same pid would be read first)
     fs::create_directories(dir);
     log = dir / "niceness";
     {
@@ -474,14 +482,23 @@ TEST(Monitor, DrawsTheGraphNicedAndPausesInProportionToTheDrawing) {
     Monitor monitor(0, {graph, summary, {}, 100});
     const std::string token = monitor.url().substr(monitor.url().find("token=") + 6);
     submit(*graph, 1, "t", {});
+    const auto first_began = std::chrono::steady_clock::now();
     EXPECT_NE(monitor.handle("/api/graph.svg?token=" + token).body.find("<svg"), std::string::npos);
+    // The drawing took at least 0.3 s, so the next one waits at least 20 times that after
+    // it: a request answered less than 6 s after the first began never draws again. (Not
+    // a wall-clock bound on the loop: on a loaded machine a request may come later.)
+    const auto least_pause = std::chrono::milliseconds(300) * Monitor::graph_pause_factor;
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(2500);
     for (std::uint64_t id = 2; std::chrono::steady_clock::now() < until; ++id) {
       submit(*graph, id, "t", {});  // the graph changed: it would be drawn again
       monitor.handle("/api/graph.svg?token=" + token);
+      if (monitor.graph_drawings() > 1) {
+        EXPECT_GE(std::chrono::steady_clock::now() - first_began, least_pause) << "drawn again before the pause";
+        break;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    EXPECT_EQ(monitor.graph_drawings(), 1u);
+    EXPECT_GE(monitor.graph_drawings(), 1u);
   }
   std::ifstream in(log);
   int niceness = -100;
@@ -609,13 +626,17 @@ std::vector<std::string> attempts_of(const std::string& json) {
 // (observe/observer_group.hpp): events told from several threads at once leave the same
 // counts, summary, timeline and edges as the same events told to each observer alone.
 namespace {
-void group_equals_separate_observers(bool by_spec, std::uint32_t ring_records, bool failures = true) {
+void group_equals_separate_observers(bool by_spec, std::uint32_t ring_records, bool failures = true,
+                                     bool no_drainer = false) {
   constexpr std::uint64_t threads = 4, per_thread = 2500, tasks = threads * per_thread;
   auto mutex = std::make_shared<std::mutex>();
   auto graph = std::make_shared<TaskGraph>(mutex);
   auto summary = std::make_shared<RunSummary>(mutex);
   auto monitor = std::make_shared<Monitor>(0, MonitorSources{graph, summary, {}, 100, mutex});
+  std::optional<NoNewThreads> refuse;  // (the group's drain thread refused: its producers drain)
+  if (no_drainer) refuse.emplace();
   ObserverGroup group(mutex, graph, summary, monitor, {}, ring_records);
+  refuse.reset();
   std::vector<std::thread> pool;
   // Thread k tells tasks k+1, k+1+threads, ...: a task reads the datum of the one before
   // it on the same thread, so each thread's order alone fixes the edges.
@@ -710,6 +731,94 @@ TEST(ObserverGroup, EventsThroughASmallRingEqualTheSeparateObservers) {
   group_equals_separate_observers(true, 64, false);
   group_equals_separate_observers(true, 64);
   group_equals_separate_observers(true, ObserverGroup::default_ring_records);
+}
+
+// A run in which the system refused the group's drain thread goes on: 4 threads append
+// into a ring of 64 records that only they (bounded, an eighth at a time), the failures'
+// direct events and the flush drain, and every event is told once, in order. Before, the
+// group's constructor threw the std::system_error (the run stopped at its start).
+TEST(ObserverGroup, WithoutItsDrainThreadTheRunGoesOn) {
+  testing::internal::CaptureStderr();
+  group_equals_separate_observers(true, 64, false, /*no_drainer=*/true);
+  group_equals_separate_observers(true, 64, true, /*no_drainer=*/true);
+  const std::string said = testing::internal::GetCapturedStderr();
+  EXPECT_NE(said.find("draining thread could not be started"), std::string::npos) << said;
+}
+
+// A task's thread that finds the ring full drains a bounded part of it (an eighth), never
+// the whole ring: here 8 of 64 submissions (no drain thread: nothing else takes them).
+// Before, it drained all 64 on the task's thread.
+TEST(ObserverGroup, AProducerThatMakesRoomTakesAnEighthOfTheRing) {
+  auto mutex = std::make_shared<std::mutex>();
+  auto graph = std::make_shared<TaskGraph>(mutex);
+  testing::internal::CaptureStderr();
+  std::optional<ObserverGroup> group;
+  {
+    NoNewThreads refuse;
+    group.emplace(mutex, graph, nullptr, nullptr, std::function<void()>{}, 64);
+  }
+  testing::internal::GetCapturedStderr();
+  const detail::TaskSpec& spec = spec_types[0];
+  auto submit_one = [&](std::uint64_t id) {
+    group->on_submitted({id, spec.name, {}, {}, static_cast<rt::EventTime>(id), {}, &spec});
+  };
+  for (std::uint64_t id = 1; id <= 64; ++id) submit_one(id);  // (one record each: full)
+  EXPECT_EQ(graph->counts().total, 0u);
+  submit_one(65);
+  EXPECT_EQ(graph->counts().total, 8u) << "the producer's drain took more than an eighth";
+  group->flush();
+  EXPECT_EQ(graph->counts().total, 65u);
+}
+
+// EventRing (observe/event_ring.hpp) on its own: events come out whole and in order, at
+// most `max_records` records at a time (the first event whole when longer).
+TEST(EventRing, ConsumeTakesAtMostTheRecordsAskedForInOrder) {
+  EventRing ring(16);
+  auto no_room = [] { ADD_FAILURE() << "the ring was not full"; };
+  for (std::uint32_t e = 0; e < 5; ++e) {
+    ring.append(2, [&](TraceRecord* r, std::uint32_t i) { r->a = e * 10 + i; }, no_room);
+  }
+  std::vector<std::uint64_t> seen;
+  auto take = [&](const TraceRecord* r, std::uint32_t n) {
+    for (std::uint32_t i = 0; i < n; ++i) seen.push_back(r[i].a);
+  };
+  EXPECT_EQ(ring.consume(take, false, 5), 2u);  // (a third event would make 6 records)
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{0, 1, 10, 11}));
+  EXPECT_EQ(ring.consume(take, false, 1), 1u);  // (at least one event)
+  EXPECT_EQ(ring.consume(take, true), 2u);
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{0, 1, 10, 11, 20, 21, 30, 31, 40, 41}));
+  EXPECT_EQ(ring.consume(take, false), 0u);
+}
+
+// A producer that finds the ring full and cannot make room (its make_room finds the
+// consumer's lock taken) sleeps until a consumer frees room, then appends: it calls
+// make_room once per wake (a consumer's, or the ring's recheck period), where before it
+// spun calling it and yielding. Synchronised on the ring's count of sleepers only.
+TEST(EventRing, AProducerOfAFullRingSleepsUntilAConsumerFreesRoom) {
+  EventRing ring(8);
+  auto no_room = [] { ADD_FAILURE() << "the ring was not full"; };
+  for (std::uint64_t e = 0; e < 8; ++e) ring.append(1, [&](TraceRecord* r, std::uint32_t) { r->a = e; }, no_room);
+  std::atomic<int> calls{0};
+  const auto began = std::chrono::steady_clock::now();
+  std::thread producer([&] {
+    ring.append(1, [](TraceRecord* r, std::uint32_t) { r->a = 8; }, [&] { ++calls; });  // (the lock is "taken")
+  });
+  bool slept = false;
+  for (auto deadline = began + std::chrono::seconds(10); !slept && std::chrono::steady_clock::now() < deadline;) {
+    slept = ring.sleeping() == 1;
+    if (!slept) std::this_thread::yield();
+  }
+  const auto waited = std::chrono::steady_clock::now() - began;
+  EXPECT_TRUE(slept) << "the producer of a full ring did not sleep";
+  // Once per wake: the first try, then one per recheck period at most (never thousands).
+  EXPECT_LE(static_cast<long long>(calls.load()), 2 + static_cast<long long>(waited / EventRing::recheck));
+  std::vector<std::uint64_t> seen;
+  auto take = [&](const TraceRecord* r, std::uint32_t) { seen.push_back(r->a); };
+  EXPECT_EQ(ring.consume(take, false, 1), 1u);  // frees one slot: wakes the producer
+  producer.join();
+  EXPECT_EQ(ring.sleeping(), 0);
+  ring.consume(take, true);
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8}));
 }
 
 // A run's end tells the three what the ring still holds before the files are written.
