@@ -52,17 +52,15 @@ class EventRing {
 
   /// Appends one event of `n` consecutive records (1 <= n <= capacity() / 2), each filled
   /// by `fill(record, index)`; while the ring is full, `make_room()` is called and the
-  /// producer sleeps (wait_for_room).
+  /// producer sleeps (append_when_room).
   template <class Fill, class MakeRoom>
   void append(std::uint32_t n, Fill&& fill, MakeRoom&& make_room) {
     const std::uint64_t pos = tail_.fetch_add(n, std::memory_order_relaxed);
     if (pos + n > head_.load(std::memory_order_acquire) + capacity()) [[unlikely]] {
-      wait_for_room(pos + n, make_room);
+      append_when_room(pos, n, fill, make_room);
+      return;
     }
-    for (std::uint32_t i = 0; i < n; ++i) fill(&slots_[(pos + i) & mask_].record, i);
-    slots_[pos & mask_].length = n;
-    // The event's first slot published last: a consumer that sees it sees all of them.
-    for (std::uint32_t i = n; i-- > 0;) slots_[(pos + i) & mask_].seq.store(pos + i + 1, std::memory_order_release);
+    write(pos, n, fill);
   }
 
   /// Calls `on_event(records, n)` for each event appended, in position order (the records
@@ -115,9 +113,19 @@ class EventRing {
     TraceRecord record{};
   };
 
-  /// The full ring's way out of append (out of line: the task path stays a few stores).
-  template <class MakeRoom>
-  [[gnu::noinline]] void wait_for_room(std::uint64_t end, MakeRoom& make_room) {
+  template <class Fill>
+  void write(std::uint64_t pos, std::uint32_t n, Fill& fill) {
+    for (std::uint32_t i = 0; i < n; ++i) fill(&slots_[(pos + i) & mask_].record, i);
+    slots_[pos & mask_].length = n;
+    // The event's first slot published last: a consumer that sees it sees all of them.
+    for (std::uint32_t i = n; i-- > 0;) slots_[(pos + i) & mask_].seq.store(pos + i + 1, std::memory_order_release);
+  }
+  /// The full ring's way through append (out of line: the task path stays a few stores).
+  /// Once written, a producer that waited takes its part again while others sleep: a
+  /// consumer may have stopped at its event (no fast-path producer wakes anyone).
+  template <class Fill, class MakeRoom>
+  [[gnu::noinline]] void append_when_room(std::uint64_t pos, std::uint32_t n, Fill& fill, MakeRoom& make_room) {
+    const std::uint64_t end = pos + n;
     while (end > head_.load(std::memory_order_acquire) + capacity()) {
       make_room();
       std::unique_lock lock(room_mutex_);
@@ -127,6 +135,8 @@ class EventRing {
       room_.wait_for(lock, recheck, [&] { return end <= head_.load(std::memory_order_seq_cst) + capacity(); });
       sleepers_.fetch_sub(1, std::memory_order_relaxed);
     }
+    write(pos, n, fill);
+    if (sleepers_.load(std::memory_order_seq_cst) != 0) make_room();
   }
   void wake_sleepers() noexcept {
     if (sleepers_.load(std::memory_order_seq_cst) == 0) return;
@@ -139,7 +149,7 @@ class EventRing {
   std::vector<TraceRecord> scratch_;  // the event being handed out (consumer's)
   alignas(64) std::atomic<std::uint64_t> tail_{0};  // next position to reserve
   alignas(64) std::atomic<std::uint64_t> head_{0};  // first position not consumed
-  alignas(64) std::atomic<int> sleepers_{0};         // producers in wait_for_room's sleep
+  alignas(64) std::atomic<int> sleepers_{0};         // producers asleep in append_when_room
   std::mutex room_mutex_;                            // (a leaf) for room_
   std::condition_variable room_;                     // a consumer freed room
 };
