@@ -1,6 +1,7 @@
 // Task events (runtime/core/events.hpp): the sequence a test observer sees for known local
 // programs (a chain, a fan-out/fan-in, a retried task, a cancelled group, a timed-out
-// task, waits), and the guarantees every sequence keeps (event_checker.hpp).
+// task, waits), the guarantees every sequence keeps (event_checker.hpp), and a trace's
+// records written by the runtime itself (core/trace_records.hpp).
 #include "core/runtime.hpp"
 #include "core/trace_records.hpp"
 #include "event_checker.hpp"
