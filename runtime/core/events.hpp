@@ -8,6 +8,8 @@
 // nodes once it exists, and the first consumers (runtime/observe/) live in the runtime.
 #pragma once
 
+#include "core/event_clock.hpp"
+
 #include <compss/detail/task_spec.hpp>
 
 #include <atomic>
@@ -20,11 +22,7 @@
 
 namespace compss::rt {
 
-/// Event times: nanoseconds of std::chrono::steady_clock in the master's process. A time
-/// measured on a worker is converted to it (net/clock_offset.hpp).
-using EventTime = std::int64_t;
-/// The current event time.
-EventTime event_now() noexcept;
+class TraceRecords;  // core/trace_records.hpp
 
 /// One datum a task accesses: the registry's id, the version it reads (`in`) or makes
 /// (a writing direction: `inout` reads the version before it), and how. A collection
@@ -249,6 +247,10 @@ class TaskObserver {
   /// as an activity (saving three events per task). Barriers, waits and a submission's
   /// end are told all the same.
   virtual bool reads_submission_activities() const { return true; }
+  /// The records of a trace (core/trace_records.hpp) into which the runtime may write this
+  /// observer's task path itself: submitted, ready, started, ended and a submission's end
+  /// are then not told to it (Observers::Snapshot::records). Null: told as any other.
+  virtual TraceRecords* direct_records() { return nullptr; }
 };
 
 /// The observers of one runtime. With none installed an event site costs one relaxed
@@ -256,29 +258,62 @@ class TaskObserver {
 ///
 ///   if (events.any()) events.notify(&TaskObserver::on_ready, TaskReady{t->id(), event_now()});
 ///
-/// Thread-safety: add/remove are serialised by a mutex and publish a new immutable list;
-/// notify may run on any thread at the same time. A list that was replaced is kept (with
-/// its observers) until the Observers object is destroyed, so an event that loaded it
-/// just before a remove() may still reach the removed observer.
+/// A trace's recorder installed here (TaskObserver::direct_records) gets the task path's
+/// events written into its records by the runtime itself, and those events are told only
+/// to the other observers (Snapshot::others): the runtime's event sites read the snapshot
+/// once and do both (core/runtime.cpp).
+///
+/// Thread-safety: add/remove are serialised by a mutex and publish a new immutable
+/// snapshot; notify may run on any thread at the same time. A snapshot that was replaced
+/// is kept (with its observers) until the Observers object is destroyed, so an event that
+/// loaded it just before a remove() may still reach the removed observer.
 ///
 /// Aligned to a cache line with the pointer every event site reads first, so no hot field
 /// of its owner (a mutex locked per submission) shares that line: else every event site
 /// would miss the cache whenever another thread submits.
 class alignas(64) Observers {
  public:
+  /// What is installed, as one immutable whole.
+  struct Snapshot {
+    std::vector<std::shared_ptr<TaskObserver>> all;
+    /// All but the one whose records the runtime writes: told submitted, ready, started,
+    /// ended and a submission's end.
+    std::vector<TaskObserver*> others;
+    /// The trace written directly (the first installed observer that offers its records).
+    TraceRecords* records = nullptr;
+    /// The task path's times are counter stamps (read_tsc()): `records` alone reads them
+    /// and it takes stamps. Else they are event times.
+    bool tsc = false;
+    /// An observer reads TaskSubmitted's `data` or `groups` (TaskObserver::reads_submitted_data).
+    bool data_read = false;
+    /// An observer wants a submission's begin and its dependency analysis as activities.
+    bool activities_read = false;
+
+    /// A time for the task path's events (a stamp, or an event time: `tsc`).
+    EventTime now() const noexcept { return tsc ? read_tsc() : event_now(); }
+  };
+
   Observers() = default;
   Observers(const Observers&) = delete;
   Observers& operator=(const Observers&) = delete;
 
   /// True when at least one observer is installed (one relaxed load).
   bool any() const noexcept { return current_.load(std::memory_order_relaxed) != nullptr; }
+  /// What is installed, or null when nothing is.
+  const Snapshot* snapshot() const noexcept { return current_.load(std::memory_order_acquire); }
 
   /// True when an installed observer reads TaskSubmitted's `data` or `groups`.
-  bool submitted_data_read() const noexcept { return data_read_.load(std::memory_order_relaxed); }
+  bool submitted_data_read() const noexcept {
+    const Snapshot* s = snapshot();
+    return s != nullptr && s->data_read;
+  }
 
   /// True when an installed observer wants a submission's begin and its dependency
   /// analysis as activities (TaskObserver::reads_submission_activities).
-  bool submission_activities_read() const noexcept { return activities_read_.load(std::memory_order_relaxed); }
+  bool submission_activities_read() const noexcept {
+    const Snapshot* s = snapshot();
+    return s != nullptr && s->activities_read;
+  }
 
   void add(std::shared_ptr<TaskObserver> observer);
   void remove(const TaskObserver* observer);
@@ -286,45 +321,49 @@ class alignas(64) Observers {
   /// Calls `fn(event)` on every installed observer; exceptions they throw are dropped.
   template <class Event>
   void notify(void (TaskObserver::*fn)(const Event&), const Event& event) const noexcept {
-    const List* list = current_.load(std::memory_order_acquire);
-    if (list == nullptr) return;
-    for (const auto& o : *list) {
-      try {
-        ((*o).*fn)(event);
-      } catch (...) {
-      }
-    }
+    const Snapshot* s = snapshot();
+    if (s == nullptr) return;
+    for (const auto& o : s->all) tell(*o, fn, event);
+  }
+
+  /// Calls `fn(event)` on `s`'s observers but the one whose records the runtime writes.
+  template <class Event>
+  static void notify_others(const Snapshot& s, void (TaskObserver::*fn)(const Event&), const Event& event) noexcept {
+    for (TaskObserver* o : s.others) tell(*o, fn, event);
   }
 
  private:
-  using List = std::vector<std::shared_ptr<TaskObserver>>;
-  /// Publishes `next` (under mutex_) and whether one of its observers reads submitted data.
-  void publish(std::unique_ptr<const List> next);
+  template <class Event>
+  static void tell(TaskObserver& o, void (TaskObserver::*fn)(const Event&), const Event& event) noexcept {
+    try {
+      (o.*fn)(event);
+    } catch (...) {
+    }
+  }
+  /// Publishes `next` (under mutex_).
+  void publish(std::vector<std::shared_ptr<TaskObserver>> observers);
 
-  std::atomic<const List*> current_{nullptr};       // the last one, or null when empty
-  std::atomic<bool> data_read_{false};              // of current_'s observers
-  std::atomic<bool> activities_read_{false};        // of current_'s observers
+  std::atomic<const Snapshot*> current_{nullptr};       // the last one, or null when empty
   std::mutex mutex_;
-  std::vector<std::unique_ptr<const List>> lists_;  // every list published (under mutex_)
+  std::vector<std::unique_ptr<const Snapshot>> snapshots_;  // every one published (under mutex_)
 };
 
 /// Tells `observers` (if any) that a wait begins now and ends with the scope.
 ///
 ///   ActivityScope scope(runtime.events(), Activity::barrier);
 ///
-/// `begin` and end_at() let events a few instructions apart share one clock read (a
-/// read is ~35 ns on the 2-core machines: docs/performance.md, "Traces").
+/// `begin` lets events a few instructions apart share one clock read (a read is ~35 ns
+/// on the 2-core machines: docs/performance.md, "Traces").
 class ActivityScope {
  public:
   ActivityScope(const Observers& observers, Activity kind,
                 std::span<const DataAccess> data = {}) noexcept
       : ActivityScope(observers, kind, observers.any() ? event_now() : 0, data) {}
-  /// Begun at `begin` (an event_now() the caller read). Without `tell_begin` only the
-  /// end is told (the begin was told another way: TaskSubmitted::submission_begin).
+  /// Begun at `begin` (an event_now() the caller read).
   ActivityScope(const Observers& observers, Activity kind, EventTime begin,
-                std::span<const DataAccess> data = {}, bool tell_begin = true) noexcept
+                std::span<const DataAccess> data = {}) noexcept
       : observers_(observers.any() ? &observers : nullptr), kind_(kind) {
-    if (observers_ != nullptr && tell_begin)
+    if (observers_ != nullptr)
       observers_->notify(&TaskObserver::on_activity, RuntimeActivity{kind_, true, begin, data});
   }
   ~ActivityScope() {

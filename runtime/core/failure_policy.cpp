@@ -151,9 +151,8 @@ bool Runtime::run_task(TaskBase* t) noexcept {
   if (cancelled_before_start(t)) return true;
   for (;;) {
     Watchdog::Clock::time_point deadline = begin_attempt(t);
-    if (events_.any()) {
-      notify_started(*t, Allocation{0, master_name_, LocalExecutor::current_slot()},
-                     event_now());
+    if (const Observers::Snapshot* ev = events_.snapshot()) {
+      notify_started(*ev, *t, Allocation{0, master_name_, LocalExecutor::current_slot()}, ev->now(), ev->tsc);
     }
     TaskError err;
     Outcome outcome = run_body_here(t, err);

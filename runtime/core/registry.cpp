@@ -2,6 +2,7 @@
 
 #include "core/access.hpp"
 #include "core/graph.hpp"
+#include "core/task_state.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -50,7 +51,7 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
 
 bool Registry::link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
   if (!add_edge(pred, t)) return false;
-  record_->push_back({pred->id(), d.id, version});
+  record_->push_back({task_state(pred).id, d.id, version});  // (inline: not TaskBase::id() through the PLT)
   return true;
 }
 

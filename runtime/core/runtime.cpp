@@ -1,19 +1,22 @@
 #include "core/runtime.hpp"
 
 #include "core/access.hpp"
+#include "core/trace_records.hpp"
 
 #include <compss/detail/runtime_api.hpp>
 #include <compss/error.hpp>
 
 #include <algorithm>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
 namespace compss::rt {
 
 namespace {
-thread_local bool tls_in_task = false;
+// (initial-exec: a plain load, not a call to __tls_get_addr: libcompss is never dlopen()ed.)
+[[gnu::tls_model("initial-exec")]] thread_local bool tls_in_task = false;
 /// What an observed submission builds for its events, reused: no allocation per task
 /// (observers never submit tasks, so it is not in use twice on one thread). Initial-exec:
 /// one load, not a call to __tls_get_addr per use (libcompss is never dlopen()ed).
@@ -22,7 +25,20 @@ struct EventScratch {
   std::vector<DataAccess> data;
   std::vector<std::string_view> groups;  // outermost first
 };
-[[gnu::tls_model("initial-exec")]] thread_local EventScratch tls_scratch;
+// Reached through a trivial pointer: a thread_local with a destructor is checked through
+// its guard (a __tls_get_addr call) on every use.
+[[gnu::tls_model("initial-exec")]] constinit thread_local EventScratch* tls_scratch_ptr = nullptr;
+/// This thread's scratch (made on first use, freed when the thread ends).
+EventScratch& tls_scratch() {
+  if (tls_scratch_ptr != nullptr) [[likely]] return *tls_scratch_ptr;
+  struct Owner {
+    std::unique_ptr<EventScratch> scratch = std::make_unique<EventScratch>();
+    ~Owner() { tls_scratch_ptr = nullptr; }
+  };
+  thread_local Owner owner;
+  tls_scratch_ptr = owner.scratch.get();
+  return *tls_scratch_ptr;
+}
 std::atomic<detail::SubmitHook> g_submit_hook{nullptr};
 }  // namespace
 
@@ -58,6 +74,28 @@ Runtime::~Runtime() {
   registry_.clear();
 }
 
+namespace {
+/// Observers all removed since submit() looked: an observed submission tells nobody.
+const Observers::Snapshot no_observers;
+
+/// Tells the end of the program's submission of a task (to the trace's records and the
+/// other observers) when it leaves scope, also when the submission throws.
+class SubmissionEnd {
+ public:
+  void begun(const Observers::Snapshot& s) noexcept { s_ = &s; }
+  ~SubmissionEnd() {
+    if (s_ == nullptr) return;
+    const EventTime now = s_->now();
+    if (s_->records != nullptr) s_->records->activity(Activity::submission, false, now, s_->tsc);
+    if (!s_->others.empty())
+      Observers::notify_others(*s_, &TaskObserver::on_activity, RuntimeActivity{Activity::submission, false, now});
+  }
+
+ private:
+  const Observers::Snapshot* s_ = nullptr;
+};
+}  // namespace
+
 template <bool observed>
 void Runtime::submit_impl(TaskBase* t) {
   // Observed: the program's submission and its dependency analysis are activities (a task
@@ -67,14 +105,19 @@ void Runtime::submit_impl(TaskBase* t) {
   // ready) at another.
   // An observer that reads the submission's begin and its analysis from the submitted
   // event (the trace, the monitor) is told only the submission's end as an activity.
-  std::optional<ActivityScope> submission;
+  // The trace's records are written directly (core/trace_records.hpp), with counter
+  // stamps while they alone read the times (Observers::Snapshot).
+  const Observers::Snapshot* ev = nullptr;
+  SubmissionEnd submission;  // (before the analysis' scope: ends after it)
   EventTime begun = 0;
-  bool activities = false;
   if constexpr (observed) {
+    ev = events_.snapshot();
+    if (ev == nullptr) ev = &no_observers;
     if (!tls_in_task) {
-      begun = event_now();
-      activities = events_.submission_activities_read();
-      submission.emplace(events_, Activity::submission, begun, std::span<const DataAccess>{}, activities);
+      begun = ev->now();
+      if (ev->activities_read)
+        Observers::notify_others(*ev, &TaskObserver::on_activity, RuntimeActivity{Activity::submission, true, begun});
+      submission.begun(*ev);
     }
   }
   TaskState& state = task_state(t);
@@ -91,14 +134,15 @@ void Runtime::submit_impl(TaskBase* t) {
   // Observed: what it waits for (EventScratch).
   std::vector<Dependency>* dependencies = nullptr;
   if constexpr (observed) {
-    dependencies = &tls_scratch.dependencies;
+    dependencies = &tls_scratch().dependencies;
     dependencies->clear();
   }
   EventTime analysed = 0;
   {
     std::optional<ActivityScope> analysis;  // (ends after the lock is released)
     if constexpr (observed) {
-      if (activities) analysis.emplace(events_, Activity::dependency_analysis, begun);
+      // (An observer that reads the activities is not the trace's records: event times.)
+      if (begun != 0 && ev->activities_read) analysis.emplace(events_, Activity::dependency_analysis, begun);
     }
     std::unique_lock lock(registry_mutex_);
     if constexpr (observed) registry_.record_dependencies(dependencies);
@@ -113,7 +157,7 @@ void Runtime::submit_impl(TaskBase* t) {
     registry_.maybe_prune();
     if constexpr (observed) {
       lock.unlock();  // (the analysis ends with the registry's lock released, as before)
-      analysed = event_now();
+      analysed = ev->now();
       if (analysis) analysis->end_at(analysed);
     }
   }
@@ -124,11 +168,11 @@ void Runtime::submit_impl(TaskBase* t) {
     join_group(g);
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
-  if constexpr (observed) notify_submitted(t, *dependencies, begun, analysed);
+  if constexpr (observed) notify_submitted(*ev, t, *dependencies, begun, analysed);
   if (task_state(t).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     // (With predecessors, they ended after the analysis: read the clock again, so that its
     // ready is not before their ends.)
-    if constexpr (observed) notify_ready(t, dependencies->empty() ? analysed : 0);
+    if constexpr (observed) notify_ready(*ev, t, dependencies->empty() ? analysed : 0);
     make_ready(t);
   }
 }
@@ -188,10 +232,10 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   t->complete();
   SuccessorList succ = take_successors(t);
   TaskBase* next = nullptr;
-  const bool observed = events_.any();
+  const Observers::Snapshot* observed = events_.snapshot();
   succ.for_each([&](TaskBase* s) {
     if (task_state(s).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      if (observed) notify_ready(s);
+      if (observed != nullptr) notify_ready(*observed, s);
       if (!all_local_) {
         backend_->ready(s);  // every placement goes through the backend
       } else if (next == nullptr && !LocalExecutor::needs_placement(*s) && !task_state(s).stream_task) {
@@ -213,15 +257,22 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
 
 // ---- task events (core/events.hpp) ------------------------------------------------------
 
-void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>& dependencies,
-                               EventTime submission_begin, EventTime time) noexcept {
+void Runtime::notify_submitted(const Observers::Snapshot& ev, const TaskBase* t,
+                               const std::vector<Dependency>& dependencies, EventTime submission_begin,
+                               EventTime time) noexcept {
+  const std::uint64_t id = task_state(t).id;
+  if (ev.records != nullptr) {
+    ev.records->submitted(id, reinterpret_cast<std::uintptr_t>(&t->spec()), true, dependencies, submission_begin,
+                          time, ev.tsc);
+  }
+  if (ev.others.empty()) return;
   try {
-    EventScratch& scratch = tls_scratch;
+    EventScratch& scratch = tls_scratch();
     std::vector<DataAccess>& data = scratch.data;
     std::vector<std::string_view>& groups = scratch.groups;
     data.clear();
     groups.clear();
-    if (events_.submitted_data_read()) {  // (a trace alone reads neither)
+    if (ev.data_read) {  // (a trace alone reads neither)
       for (std::uint32_t i = 0; i < t->param_count_; ++i) {
         const ParamDescriptor& p = t->params_[i];
         const std::uint32_t collection = p.kind == detail::ParamKind::collection ? i + 1 : 0;
@@ -235,34 +286,53 @@ void Runtime::notify_submitted(const TaskBase* t, const std::vector<Dependency>&
       for (auto* g = static_cast<const GroupState*>(task_state(t).group); g != nullptr; g = g->parent)
         groups.insert(groups.begin(), g->name);
     }
-    events_.notify(&TaskObserver::on_submitted,
-                   TaskSubmitted{task_state(t).id, t->spec().name, dependencies, data, time, groups,
-                                 &t->spec(), submission_begin});
+    Observers::notify_others(ev, &TaskObserver::on_submitted,
+                             TaskSubmitted{id, t->spec().name, dependencies, data, time, groups, &t->spec(),
+                                           submission_begin});
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }
 }
 
-void Runtime::notify_ready(const TaskBase* t, EventTime time) noexcept {
-  events_.notify(&TaskObserver::on_ready, TaskReady{task_state(t).id, time != 0 ? time : event_now()});
+void Runtime::notify_ready(const Observers::Snapshot& ev, const TaskBase* t, EventTime time) noexcept {
+  if (time == 0) time = ev.now();
+  const std::uint64_t id = task_state(t).id;
+  if (ev.records != nullptr) ev.records->ready(id, time, ev.tsc);
+  if (!ev.others.empty()) Observers::notify_others(ev, &TaskObserver::on_ready, TaskReady{id, time});
 }
 
 void Runtime::notify_started(const TaskBase& t, const Allocation& where, EventTime time) noexcept {
+  if (const Observers::Snapshot* ev = events_.snapshot()) notify_started(*ev, t, where, time, false);
+}
+
+void Runtime::notify_started(const Observers::Snapshot& ev, const TaskBase& t, const Allocation& where,
+                             EventTime time, bool tsc) noexcept {
   const TaskState& s = task_state(t);
-  events_.notify(&TaskObserver::on_started, TaskStarted{s.id, s.attempts, where, time, &t.spec()});
+  if (ev.records != nullptr) ev.records->started(s.id, s.attempts, where, time, tsc);
+  if (!ev.others.empty())
+    Observers::notify_others(ev, &TaskObserver::on_started, TaskStarted{s.id, s.attempts, where, time, &t.spec()});
 }
 
 void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_retry,
                            EventTime time, const TaskError* error) noexcept {
+  const Observers::Snapshot* ev = events_.snapshot();
+  if (ev == nullptr) return;
   const TaskState& s = task_state(t);
-  TaskEnded e{s.id, outcome, s.attempts, will_retry, time != 0 ? time : event_now()};
+  bool tsc = false;
+  if (time == 0) {
+    time = ev->now();
+    tsc = ev->tsc;
+  }
+  if (ev->records != nullptr) ev->records->ended(s.id, s.attempts, outcome, will_retry, time, tsc);
+  if (ev->others.empty()) return;
+  TaskEnded e{s.id, outcome, s.attempts, will_retry, time};
   e.name = t->spec().name;
   if (error != nullptr) {
     e.error_type = error->type;
     e.error_message = error->message;
     e.error_where = error->where;
   }
-  events_.notify(&TaskObserver::on_ended, e);
+  Observers::notify_others(*ev, &TaskObserver::on_ended, e);
 }
 
 void Runtime::wait_tasks(std::vector<TaskBase*>& tasks) {

@@ -187,13 +187,18 @@ class Runtime {
   /// unobserved one carries no trace of them.
   template <bool observed>
   void submit_impl(TaskBase* task);
-  // Task events, called only when events_.any() said observers are installed.
-  /// Tell the event with the time `time` (an event_now() read just before; for ready, 0:
+  // Task events, called only when observers are installed (`ev`: what is installed, read
+  // once per event site: core/events.hpp). Each tells the trace's records directly and the
+  // other observers through their list.
+  /// Tell the event with the time `time` (an ev.now() read just before; for ready, 0:
   /// read it now). `submission_begin`: TaskSubmitted's (0 inside a task).
-  void notify_submitted(const TaskBase* task, const std::vector<Dependency>& dependencies,
+  void notify_submitted(const Observers::Snapshot& ev, const TaskBase* task, const std::vector<Dependency>& dependencies,
                         EventTime submission_begin, EventTime time) noexcept;
-  void notify_ready(const TaskBase* task, EventTime time = 0) noexcept;
-  /// (`error`: what went wrong, for a failed or timed-out attempt.)
+  void notify_ready(const Observers::Snapshot& ev, const TaskBase* task, EventTime time = 0) noexcept;
+  /// (`tsc`: `time` is a counter stamp, ev.now() of a snapshot whose `tsc` is set.)
+  void notify_started(const Observers::Snapshot& ev, const TaskBase& task, const Allocation& where, EventTime time,
+                      bool tsc) noexcept;
+  /// (`time`: an event time, or 0: now. `error`: what went wrong, for a failed or timed-out attempt.)
   void notify_ended(const TaskBase* task, TaskOutcome outcome, bool will_retry, EventTime time,
                     const TaskError* error = nullptr) noexcept;
 

@@ -12,7 +12,7 @@
 // in position order keeps every task's order without timestamps or sorting.
 #pragma once
 
-#include "observe/trace_buffer.hpp"  // TraceRecord
+#include "core/trace_buffer.hpp"  // TraceRecord
 
 #include <atomic>
 #include <chrono>

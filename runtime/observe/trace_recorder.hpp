@@ -1,13 +1,14 @@
-// TraceRecorder: the task observer behind `--trace`. It copies every task event of the run
-// (the master's, and the workers' as the master learns them: net/remote_events.hpp) into
-// per-thread buffers of binary records with a bounded budget (observe/trace_buffer.hpp),
-// and at the end of the run decodes them, merged and sorted, for the trace writers
-// (observe/trace_model.hpp builds what they draw).
+// TraceRecorder: the task observer behind `--trace`. Every task event of the run (the
+// master's, and the workers' as the master learns them: net/remote_events.hpp) goes into
+// per-thread buffers of binary records with a bounded budget (core/trace_records.hpp):
+// the task path's written there by the runtime itself (direct_records()), the others by
+// this observer. At the end of the run it decodes them, merged and sorted, for the trace
+// writers (observe/trace_model.hpp builds what they draw).
 // docs/traces.md.
 #pragma once
 
 #include "core/events.hpp"
-#include "observe/trace_buffer.hpp"
+#include "core/trace_records.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -58,12 +59,11 @@ struct TraceEvents {
 };
 
 /// Thread-safety: callbacks from any thread. Each thread writes its events into a buffer
-/// of its own (observe/trace_buffer.hpp: fixed-size records, no lock, no allocation but
-/// one chunk per ~2,000 records), found through one thread_local; the budget is one atomic
-/// counter the buffers draw chunks from. Task types and node names are resolved in
-/// take(), at the end. take() runs once no more events come (the run ended: every thread
-/// that told events stopped telling them), and at most once at a time.
-/// Lock order: buffers_mutex_, types_mutex_ and clocks_mutex_ are each taken alone.
+/// of its own (core/trace_records.hpp: fixed-size records, no lock, no allocation but
+/// one chunk per 8,192 records). Task types and node names are resolved in take(), at
+/// the end. take() runs once no more events come (the run ended: every thread that told
+/// events stopped telling them), and at most once at a time.
+/// Lock order: the records' lock, types_mutex_ and clocks_mutex_ are each taken alone.
 ///
 ///   auto recorder = std::make_shared<TraceRecorder>(1'000'000);
 ///   runtime.events().add(recorder);
@@ -74,7 +74,9 @@ class TraceRecorder : public TaskObserver {
   /// Keeps at most `max_records` records (then counts the events it refuses as dropped).
   /// An event is one record, plus one per dependency of a submitted task; a transfer and a
   /// worker's step take two.
-  explicit TraceRecorder(std::uint64_t max_records);
+  /// `counter_stamps`: the runtime may stamp the task path with the time-stamp counter
+  /// where it can (core/event_clock.hpp); false: always with event_now().
+  explicit TraceRecorder(std::uint64_t max_records, bool counter_stamps = true);
   ~TraceRecorder() override;
 
   void on_submitted(const TaskSubmitted& e) override;
@@ -92,6 +94,8 @@ class TraceRecorder : public TaskObserver {
   /// A submission's begin and its dependency analysis come with its submitted event (one
   /// record instead of three events): decoded into the same activities in take().
   bool reads_submission_activities() const override { return false; }
+  /// The runtime writes the task path's events into these itself.
+  TraceRecords* direct_records() override { return &records_; }
 
   /// Everything recorded so far, merged and sorted; the recorder is left empty.
   TraceEvents take();
@@ -100,17 +104,10 @@ class TraceRecorder : public TaskObserver {
   std::uint64_t memory_bytes();
 
  private:
-  struct ThreadLog;  // one thread's buffer, and the node names it saw
-  /// The calling thread's log (one thread_local compare; made on its first event).
-  ThreadLog& log();
-  ThreadLog& attach();
   /// The index of task type `name` (spec `spec`) among those interned by name.
   std::uint32_t intern_type(std::string_view name, const detail::TaskSpec* spec);
 
-  const std::uint64_t serial_;  // tells this recorder from any other, even a later one at the same address
-  RecordBudget budget_;
-  std::mutex buffers_mutex_;
-  std::vector<std::unique_ptr<ThreadLog>> logs_;  // in the order threads first told an event
+  TraceRecords records_;
   std::mutex types_mutex_;
   std::vector<std::pair<std::string, const detail::TaskSpec*>> named_types_;  // types not told by spec
   std::atomic<EventTime> run_ended_{0};

@@ -1,7 +1,9 @@
 // Task events (runtime/core/events.hpp): the sequence a test observer sees for known local
 // programs (a chain, a fan-out/fan-in, a retried task, a cancelled group, a timed-out
-// task, waits), and the guarantees every sequence keeps (event_checker.hpp).
+// task, waits), the guarantees every sequence keeps (event_checker.hpp), and a trace's
+// records written by the runtime itself (core/trace_records.hpp).
 #include "core/runtime.hpp"
+#include "core/trace_records.hpp"
 #include "event_checker.hpp"
 #include "observe/trace_recorder.hpp"
 #include "failure_test_support.hpp"
@@ -9,8 +11,11 @@
 #include <compss/detail/call_task.hpp>
 #include <compss/exception.hpp>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 
@@ -420,4 +425,148 @@ TEST_F(Events, AStartCarriesItsTasksSpec) {
   std::lock_guard lock(specs->mutex);
   EXPECT_EQ(specs->seen, (std::vector<const TaskSpec*>{&inc_task, &copy_task}));
   expect_guarantees();
+}
+
+namespace {
+/// A trace that counts the task-path events told to it through the observer list.
+struct CountingTrace : compss::rt::observe::TraceRecorder {
+  explicit CountingTrace(bool counter_stamps) : TraceRecorder(100000, counter_stamps) {}
+  std::atomic<int> told{0};
+  void on_submitted(const compss::rt::TaskSubmitted& e) override {
+    ++told;
+    TraceRecorder::on_submitted(e);
+  }
+  void on_ready(const compss::rt::TaskReady& e) override {
+    ++told;
+    TraceRecorder::on_ready(e);
+  }
+  void on_started(const compss::rt::TaskStarted& e) override {
+    ++told;
+    TraceRecorder::on_started(e);
+  }
+  void on_ended(const compss::rt::TaskEnded& e) override {
+    ++told;
+    TraceRecorder::on_ended(e);
+  }
+};
+
+/// Runs a chain of 3 tasks and a fan-in of 4 traced by `trace` alone (the fixture's log
+/// removed) and checks what the trace decodes: every event once, in each task's order,
+/// at event times within the run's.
+void expect_a_direct_trace(const std::shared_ptr<CountingTrace>& trace, const std::shared_ptr<EventLog>& log) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  events.add(trace);
+  const compss::rt::EventTime before = compss::rt::event_now();
+  int x = 0, a = 1, b = 2, c = 3, d = 4, out = 0;
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  call_task<sum_task, &sum4>(a, b, c, d, out);
+  compss::wait_on(x);
+  compss::wait_on(out);
+  compss::barrier();
+  const compss::rt::EventTime after = compss::rt::event_now();
+  events.remove(trace.get());
+  EXPECT_EQ(x, 3);
+  // The runtime wrote the task path into the trace's records itself: nothing through the list.
+  EXPECT_EQ(trace->told.load(), 0);
+  const compss::rt::observe::TraceEvents e = trace->take();
+  ASSERT_EQ(e.submitted.size(), 4u);
+  ASSERT_EQ(e.ready.size(), 4u);
+  ASSERT_EQ(e.started.size(), 4u);
+  ASSERT_EQ(e.ended.size(), 4u);
+  // (The chain's edges: each to an unfinished predecessor only, so up to two.)
+  EXPECT_LE(e.dependency_of.size(), 2u);
+  for (std::size_t i = 0; i < e.dependency_of.size(); ++i)
+    EXPECT_LT(e.dependency_of[i].task_id, e.dependency_task[i]);
+  std::map<std::uint64_t, std::array<compss::rt::EventTime, 4>> times;  // submitted, ready, started, ended
+  for (const auto& s : e.submitted) times[s.task_id][0] = s.time;
+  for (const auto& r : e.ready) times[r.task_id][1] = r.time;
+  for (const auto& s : e.started) times[s.task_id][2] = s.time;
+  for (const auto& n : e.ended) times[n.task_id][3] = n.time;
+  ASSERT_EQ(times.size(), 4u);
+  for (const auto& [id, t] : times) {
+    EXPECT_LE(before, t[0]) << "task " << id;
+    EXPECT_LE(t[0], t[1]) << "task " << id;
+    EXPECT_LE(t[1], t[2]) << "task " << id;
+    EXPECT_LE(t[2], t[3]) << "task " << id;
+    EXPECT_LE(t[3], after) << "task " << id;
+  }
+  // Each task's submission: begun, analysed, ended, within the run.
+  int submission_ends = 0;
+  for (const auto& act : e.activities) {
+    EXPECT_LE(before, act.time);
+    EXPECT_LE(act.time, after);
+    if (act.kind == compss::rt::Activity::submission && !act.begin) ++submission_ends;
+  }
+  EXPECT_EQ(submission_ends, 4);
+}
+}  // namespace
+
+// With a trace alone, the runtime writes the task path's events into its records itself
+// (no event struct, no call through the observer list: core/trace_records.hpp), stamped by
+// the time-stamp counter where it can be and converted to event times at the end.
+TEST_F(Events, ATraceAloneIsWrittenDirectlyWithCounterStamps) {
+  auto trace = std::make_shared<CountingTrace>(true);
+  EXPECT_EQ(trace->direct_records()->counter_stamps(), compss::rt::tsc_stamps_usable());
+  expect_a_direct_trace(trace, log);
+}
+
+// The same with the clock's times (no counter: another machine, or asked so).
+TEST_F(Events, ATraceAloneIsWrittenDirectlyWithClockTimes) {
+  auto trace = std::make_shared<CountingTrace>(false);
+  EXPECT_FALSE(trace->direct_records()->counter_stamps());
+  expect_a_direct_trace(trace, log);
+}
+
+// With another observer installed, the task path's times are event times for both: the
+// trace's records hold the very times the other observer was told.
+TEST_F(Events, ATraceWithAnotherObserverHasItsVeryTimes) {
+  auto trace = std::make_shared<CountingTrace>(true);
+  compss::rt::runtime().events().add(trace);
+  int x = 0;
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  compss::wait_on(x);
+  compss::barrier();
+  compss::rt::runtime().events().remove(trace.get());
+  EXPECT_EQ(trace->told.load(), 0);
+  const compss::rt::observe::TraceEvents e = trace->take();
+  std::vector<std::string> traced, told;
+  auto add = [](std::vector<std::string>& to, const char* kind, std::uint64_t id, compss::rt::EventTime t) {
+    to.push_back(std::string(kind) + " " + std::to_string(id) + "@" + std::to_string(t));
+  };
+  for (const auto& s : e.submitted) add(traced, "submitted", s.task_id, s.time);
+  for (const auto& r : e.ready) add(traced, "ready", r.task_id, r.time);
+  for (const auto& s : e.started) add(traced, "started", s.task_id, s.time);
+  for (const auto& n : e.ended) add(traced, "ended", n.task_id, n.time);
+  using Kind = compss_test::SeenEvent::Kind;
+  for (const auto& s : log->events()) {
+    const char* kind = s.kind == Kind::submitted ? "submitted"
+                       : s.kind == Kind::ready   ? "ready"
+                       : s.kind == Kind::started ? "started"
+                                                 : "ended";
+    add(told, kind, s.task, s.time);
+  }
+  std::sort(traced.begin(), traced.end());
+  std::sort(told.begin(), told.end());
+  EXPECT_EQ(traced.size(), 12u);
+  EXPECT_EQ(traced, told);
+  expect_guarantees();
+}
+
+// A counter stamp becomes an event time on the line through the two pairs read around it.
+TEST(TscToTime, ConvertsOnTheLineThroughTwoPairs) {
+  const compss::rt::TscToTime to_time({1000, 5000}, {3000, 6000});  // 2 ticks per ns
+  EXPECT_EQ(to_time(1000), 5000);
+  EXPECT_EQ(to_time(2000), 5500);
+  EXPECT_EQ(to_time(3000), 6000);
+  EXPECT_EQ(to_time(4000), 6500);  // (beyond the end: on the same line)
+  if (compss::rt::tsc_stamps_usable()) {
+    const compss::rt::StampPair begin = compss::rt::read_stamp_pair();
+    compss_test::pause_ms(20);
+    const std::int64_t tsc = compss::rt::read_tsc();
+    const compss::rt::EventTime now = compss::rt::event_now();
+    compss_test::pause_ms(20);
+    const compss::rt::TscToTime real(begin, compss::rt::read_stamp_pair());
+    EXPECT_NEAR(static_cast<double>(real(tsc)), static_cast<double>(now), 50'000.0);  // (50 µs: a loaded machine)
+  }
 }

@@ -313,7 +313,7 @@ TEST(TraceModel, ChromeJsonSlicesEndExactlyWhereTheirEndIsWhenReadAsDoubles) {
   std::filesystem::remove_all(dir);
 }
 
-// Memory is bounded by the budget (observe/trace_buffer.hpp): threads telling far more
+// Memory is bounded by the budget (core/trace_buffer.hpp): threads telling far more
 // events than it holds keep at most the budget's records, no more memory than 32 bytes
 // each, and every event refused is counted and said in the trace's metadata.
 TEST(TraceRecorder, ATinyBudgetBoundsMemoryAndCountsEveryDroppedEvent) {

@@ -1,8 +1,8 @@
-#include "observe/trace_buffer.hpp"
+#include "core/trace_buffer.hpp"
 
 #include <sys/mman.h>
 
-namespace compss::rt::observe {
+namespace compss::rt {
 
 bool TraceBuffer::next_chunk(std::uint32_t n) noexcept {
   auto drop = [&] {
@@ -47,4 +47,4 @@ void TraceBuffer::clear() noexcept {
   dropped_.store(0, std::memory_order_relaxed);  // counted once, by the take() that cleared it
 }
 
-}  // namespace compss::rt::observe
+}  // namespace compss::rt

@@ -1,6 +1,6 @@
-// TraceBuffer: one thread's share of a trace (observe/trace_recorder.hpp) as fixed-size
+// TraceBuffer: one thread's share of a trace (core/trace_records.hpp) as fixed-size
 // binary records, written by that thread alone: no lock, no allocation but one chunk per
-// ~2,000 records, no map. Chunks are drawn from a budget the recorder's buffers share
+// 8,192 records, no map. Chunks are drawn from a budget the recorder's buffers share
 // (RecordBudget), so memory is bounded by it: past it an event is counted as dropped,
 // never stored. Read once the writers stopped (the run ended). docs/traces.md, "Cost and
 // limits".
@@ -12,10 +12,10 @@
 #include <memory>
 #include <vector>
 
-namespace compss::rt::observe {
+namespace compss::rt {
 
 /// One recorded event, or a part of one (an event may take a few consecutive records:
-/// TraceRecorder says how each kind uses the fields). Trivial and 32 bytes: copied as is.
+/// core/trace_records.hpp says how each kind uses the fields). Trivial and 32 bytes: copied as is.
 struct TraceRecord {
   std::uint8_t kind;
   std::uint8_t small;
@@ -112,4 +112,4 @@ class TraceBuffer {
   std::atomic<std::uint64_t> dropped_{0};  // written by the owner only (relaxed load + store)
 };
 
-}  // namespace compss::rt::observe
+}  // namespace compss::rt

@@ -1,0 +1,184 @@
+// TraceRecords: a trace's records (core/trace_buffer.hpp), in a buffer per thread that
+// tells events. The runtime writes the task path's events here itself (a submission with
+// its edges, ready, started, ended, a submission's end: Observers::Snapshot::records):
+// inline, a few plain stores each, no event struct, no virtual call, no observer list,
+// and stamped with the time-stamp counter where it can be (core/event_clock.hpp).
+// observe/trace_recorder.hpp, which owns them, writes the run's other events and decodes
+// everything when the run ends. docs/traces.md, "Cost and limits".
+#pragma once
+
+#include "core/events.hpp"
+#include "core/trace_buffer.hpp"
+#include "core/event_clock.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace compss::rt {
+
+/// What a record holds (TraceRecord's fields, by kind):
+enum class RecordKind : std::uint8_t {
+  submitted,      // a task, b its type (flag 0: a TaskSpec*; 1: an index the owner interned), time,
+                  // small 1: a submission_begun record follows its dependencies
+  dependency,     // after its task's submitted: a the task waited for, b datum, time its version
+  submission_begun,  // after them: time the program's submission and its analysis began
+  ready,          // a task, time
+  placed,         // a task, b node, u32 computing units, time
+  started,        // a task, u32 attempt, b node << 32 | slot, time
+  ended,          // a task, u32 attempt, small outcome, flag will_retry, time
+  activity,       // small kind, flag begin, time
+  transfer,       // a datum, b version, u32 from, time begin; then transfer_end
+  transfer_end,   // a bytes, u32 to, time end
+  node_work,      // u32 node, small kind, flag outcome, a task, b bytes, time begin; then node_work_end
+  node_work_end,  // u32 thread, a attempt, time end
+};
+/// Set in a record's kind when its time is a counter stamp, converted when the run ends.
+constexpr std::uint8_t tsc_time = 0x80;
+
+namespace trace_detail {
+/// The log of the records this thread last told an event (by their serial).
+struct CachedLog {
+  std::uint64_t serial = 0;
+  void* log = nullptr;
+};
+// (initial-exec: a plain load, not a call to __tls_get_addr per event; libcompss is
+// loaded with the program, never dlopen()ed. Constant-initialised: no wrapper call.)
+[[gnu::tls_model("initial-exec")]] inline constinit thread_local CachedLog cached_log{};
+}  // namespace trace_detail
+
+/// Thread-safety: the recording functions from any thread, each writing into its own
+/// thread's buffer (found through one initial-exec thread_local compare); the budget is one
+/// atomic counter the buffers draw chunks from. drain() and memory_bytes() once no thread
+/// records any more (the run ended); two of them at once are serialised by logs_mutex_.
+/// Lock order: logs_mutex_ alone.
+///
+///   TraceRecords records(1'000'000, tsc_stamps_usable());
+///   records.ready(7, stamp, records.counter_stamps());
+///   records.drain([&](TraceRecords::ThreadLog& log, const TscToTime& to_time) { ... });
+class TraceRecords {
+ public:
+  /// One thread's records, and the nodes' names it saw (by node number; empty: none).
+  struct ThreadLog {
+    ThreadLog(RecordBudget& budget, std::thread::id id) : thread(id), records(budget) {}
+    std::thread::id thread;
+    TraceBuffer records;
+    std::vector<std::string> node_names;
+  };
+
+  /// Keeps at most `max_records` records; stamps from the counter when `counter_stamps`
+  /// (only where tsc_stamps_usable()).
+  TraceRecords(std::uint64_t max_records, bool counter_stamps);
+  TraceRecords(const TraceRecords&) = delete;
+  TraceRecords& operator=(const TraceRecords&) = delete;
+
+  /// True when the runtime may stamp this trace's events with the counter (read_tsc()).
+  bool counter_stamps() const noexcept { return counter_stamps_; }
+
+  /// `n` consecutive records of the calling thread's buffer, or null (the budget is spent,
+  /// or no memory for the thread's log: the event is dropped).
+  TraceRecord* reserve(std::uint32_t n) noexcept {
+    ThreadLog* l = log();
+    return l != nullptr ? l->records.reserve(n) : nullptr;
+  }
+  /// The calling thread's log (made on its first event), or null without memory.
+  ThreadLog* log() noexcept {
+    const trace_detail::CachedLog& cached = trace_detail::cached_log;
+    if (cached.serial == serial_) [[likely]] return static_cast<ThreadLog*>(cached.log);
+    return attach();
+  }
+
+  // ---- the task path: `tsc` says the times are counter stamps, else event times -------
+  /// A task of type `type` (its TaskSpec*, or with `!by_spec` an index the owner interned)
+  /// submitted at `time`, its submission begun at `begin` (0: not the program's), waiting
+  /// for `dependencies`. Kept whole or not at all.
+  void submitted(std::uint64_t task, std::uint64_t type, bool by_spec, std::span<const Dependency> dependencies,
+                 EventTime begin, EventTime time, bool tsc) noexcept {
+    const auto deps = static_cast<std::uint32_t>(dependencies.size());
+    const std::uint32_t begun = begin != 0 ? 1 : 0;
+    TraceRecord* r = reserve(1 + deps + begun);
+    if (r == nullptr) return;
+    r[0] = record(RecordKind::submitted, tsc, task, time);
+    r[0].flag = by_spec ? 0 : 1;
+    r[0].small = static_cast<std::uint8_t>(begun);
+    r[0].b = type;
+    for (std::uint32_t i = 0; i < deps; ++i) {
+      const Dependency& d = dependencies[i];
+      r[1 + i] = TraceRecord{static_cast<std::uint8_t>(RecordKind::dependency), 0, 0, 0, d.task_id, d.data_id,
+                             static_cast<std::int64_t>(d.version)};
+    }
+    if (begun != 0) r[1 + deps] = record(RecordKind::submission_begun, tsc, 0, begin);
+  }
+  void ready(std::uint64_t task, EventTime time, bool tsc) noexcept {
+    if (TraceRecord* r = reserve(1)) *r = record(RecordKind::ready, tsc, task, time);
+  }
+  void started(std::uint64_t task, unsigned attempt, const Allocation& where, EventTime time, bool tsc) noexcept {
+    ThreadLog* l = log();
+    TraceRecord* r = l != nullptr ? l->records.reserve(1) : nullptr;
+    if (r == nullptr) return;
+    *r = record(RecordKind::started, tsc, task, time);
+    r->u32 = attempt;
+    r->b = std::uint64_t{static_cast<std::uint32_t>(where.node)} << 32 | where.slot;
+    // A node's name is copied the first time this thread sees the node.
+    const auto node = static_cast<std::size_t>(where.node);
+    if (where.node >= 0 && (node >= l->node_names.size() || l->node_names[node].empty()) && !where.node_name.empty())
+      name_node(*l, node, where.node_name);
+  }
+  void ended(std::uint64_t task, unsigned attempt, TaskOutcome outcome, bool will_retry, EventTime time,
+             bool tsc) noexcept {
+    if (TraceRecord* r = reserve(1)) {
+      *r = record(RecordKind::ended, tsc, task, time);
+      r->u32 = attempt;
+      r->small = static_cast<std::uint8_t>(outcome);
+      r->flag = will_retry ? 1 : 0;
+    }
+  }
+  void activity(Activity kind, bool begin, EventTime time, bool tsc) noexcept {
+    if (TraceRecord* r = reserve(1)) {
+      *r = record(RecordKind::activity, tsc, 0, time);
+      r->small = static_cast<std::uint8_t>(kind);
+      r->flag = begin ? 1 : 0;
+    }
+  }
+
+  /// A record of `kind` (`tsc`: its time is a counter stamp).
+  static TraceRecord record(RecordKind kind, bool tsc, std::uint64_t a, EventTime time) noexcept {
+    return TraceRecord{static_cast<std::uint8_t>(static_cast<std::uint8_t>(kind) | (tsc ? tsc_time : 0)), 0, 0, 0,
+                       a, 0, time};
+  }
+
+  /// Calls `fn(ThreadLog&, const TscToTime&)` on every thread's log, in the order threads
+  /// first recorded, then empties them (their memory is given back, not the budget). The
+  /// converter turns this trace's counter stamps into event times.
+  template <class Fn>
+  void drain(Fn&& fn) {
+    const TscToTime to_time(begin_, counter_stamps_ ? read_stamp_pair() : begin_);
+    std::lock_guard lock(logs_mutex_);
+    for (auto& l : logs_) {
+      fn(*l, to_time);
+      l->records.clear();
+      l->node_names.clear();
+    }
+  }
+
+  /// Bytes the records hold (bounded by the budget: at most 32 per record).
+  std::uint64_t memory_bytes();
+
+ private:
+  ThreadLog* attach() noexcept;
+  static void name_node(ThreadLog& log, std::size_t node, std::string_view name) noexcept;
+
+  const std::uint64_t serial_;  // tells these records from any others, even later ones at the same address
+  const bool counter_stamps_;
+  const StampPair begin_;       // (counter, clock) when the recording began
+  RecordBudget budget_;
+  std::mutex logs_mutex_;
+  std::vector<std::unique_ptr<ThreadLog>> logs_;  // in the order threads first told an event
+};
+
+}  // namespace compss::rt
