@@ -84,12 +84,15 @@ const std::string secret = "peer-secret";
 
 WireParam inline_param(std::uint64_t id, std::uint64_t version, Direction d, std::vector<std::byte> b) {
   WireParam p{.data_id = id, .version = version, .direction = static_cast<std::uint8_t>(d)};
+  if (compss::detail::writes(d)) p.stored_as = version + 1;
   p.has_value = true;
   p.value = std::move(b);
   return p;
 }
+/// (A write is stored as the next version, as a master names it: WireParam::stored_as.)
 WireParam held_param(std::uint64_t id, std::uint64_t version, Direction d, std::string source = {}) {
   WireParam p{.data_id = id, .version = version, .direction = static_cast<std::uint8_t>(d)};
+  if (compss::detail::writes(d)) p.stored_as = version + 1;
   p.source = std::move(source);
   return p;
 }
