@@ -1,6 +1,8 @@
 // The master's data plane over fake workers (runtime/net/master/data_plane.hpp): where
 // versions live, what is sent and released, fetches to the master, lineage after a lost
 // worker (made once however many wait), addresses reused by another type, nodes beyond 64.
+#include "core/graph.hpp"
+#include "core/registry.hpp"
 #include "core/task_state.hpp"
 #include "net/master/data_plane.hpp"
 
@@ -389,6 +391,38 @@ TEST_F(DataPlaneTest, VersionsAreTheRegistrysWithMasterWritesBetween) {
   data.wrote_on_master(&member);
   EXPECT_EQ(latest(), number(9, 1));
   EXPECT_EQ(workers.releases_to(2, 42, number(8)), 1u);
+}
+
+// With the real registry numbering the accesses (program order): after each task write,
+// wherever it ran, the directory's latest version of the datum is the registry's version
+// of that write, stored under it on the worker that ran it, and a reader is sent it.
+TEST_F(DataPlaneTest, TheDirectorysVersionsAreTheRegistrysForTaskWrites) {
+  compss::rt::Registry registry;
+  registry.keep_identities(true);
+  int x = 1;
+  auto latest = [&] {
+    return data.inspect([&](const DataDirectory& d) {
+      return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&x))->version;
+    });
+  };
+  for (int n : {1, 2, 2, 1}) {
+    auto* t = new FakeTask(inc_spec, {object(x, Direction::inout)});
+    registry.access(t, t->descriptors[0]);
+    const ParamDescriptor& d = t->descriptors[0];
+    run_on(*t, n);
+    EXPECT_EQ(id_of(x), d.data_id);
+    EXPECT_EQ(latest(), number(d.version));
+    EXPECT_TRUE(workers.stores(n, d.data_id, number(d.version)));
+    compss::rt::mark_finished(t);
+    compss::rt::release_ref(t);
+  }
+  auto* reader = new FakeTask(read_spec, {object(x, Direction::in)});
+  registry.access(reader, reader->descriptors[0]);
+  TaskRequest sent = run_on(*reader, 2);
+  EXPECT_EQ(reader->descriptors[0].version, 4u);
+  EXPECT_EQ(sent.params[0].version, number(4));
+  compss::rt::mark_finished(reader);
+  compss::rt::release_ref(reader);
 }
 
 // A version a task made is made again by lineage under the same number (the recorded
