@@ -2,10 +2,11 @@
 // write that made it (core/registry.hpp) in the high 32 bits, and how many times the master
 // wrote the datum since that write in the low 32 bits. One ordered number: a later version
 // has a larger number, so DataRelease's "every version up to v" holds, and writes on the
-// master the registry does not count (a task run in place on the master, each member of a
-// concurrent or commutative run there, wait_on of an object the program may change) get
-// numbers between two registry versions. A task's write is (its registry version, 0): the
-// master names it in the request (WireParam::stored_as) and the worker stores it so.
+// master the registry does not count (each member after the first of a concurrent or
+// commutative run there, wait_on of an object the program may change) get numbers between
+// two registry versions. A task's write is (its registry version, 0), on the master too;
+// for a worker the master names it in the request (WireParam::stored_as), and the worker
+// stores the output under it.
 #pragma once
 
 #include <compss/error.hpp>
