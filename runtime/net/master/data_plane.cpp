@@ -10,7 +10,6 @@
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/error.hpp>
 
-#include <algorithm>
 #include <cstdio>
 
 namespace compss::net {
