@@ -9,6 +9,8 @@
 #include <compss/detail/access.hpp>
 #include <compss/detail/task_node.hpp>
 
+#include <cstdint>
+
 namespace compss::rt {
 
 using detail::reads;
@@ -26,6 +28,17 @@ void for_each_datum(Descriptor& p, Fn&& fn) {
     return;
   }
   for (std::uint32_t i = 0; i < p.element_count; ++i) for_each_datum(p.elements[i], fn);
+}
+
+/// The registry's version of its datum that an access reads (or, for `out`, replaces):
+/// the registry gives a writer's descriptor the version it makes (core/registry.cpp), one
+/// after the version it found; a run of concurrent or commutative accesses makes one
+/// version, whose members all start from the one before it.
+inline std::uint64_t version_read(detail::Direction direction, std::uint64_t version) noexcept {
+  return writes(direction) && version > 0 ? version - 1 : version;
+}
+inline std::uint64_t version_read(const detail::ParamDescriptor& d) noexcept {
+  return version_read(d.direction, d.version);
 }
 
 /// True when parameter `d` can go with its task to another node: an object whose type

@@ -1,5 +1,8 @@
 #include "net/data_directory.hpp"
 
+#include "core/access.hpp"
+#include "net/version_number.hpp"
+
 #include <compss/detail/access.hpp>
 #include <compss/error.hpp>
 
@@ -12,15 +15,18 @@
 
 namespace compss::net {
 
-void DataDirectory::start(TrackedDatum& t, std::uint64_t data_id) {
+void DataDirectory::start(TrackedDatum& t, std::uint64_t data_id,
+                          std::uint64_t registry_version) {
   if (data_id == 0) {
     throw std::logic_error("compss: a datum the cluster tracks has no registry id");
   }
   t.id = data_id;
+  t.version = version_number::of_registry(registry_version);
   // After the versions an earlier datum under this id made (forgotten, its lineage kept).
   auto after = versions_.lower_bound({data_id + 1, 0});
-  if (after != versions_.begin() && std::prev(after)->first.id == data_id) {
-    t.version = std::prev(after)->first.v + 1;
+  if (after != versions_.begin() && std::prev(after)->first.id == data_id &&
+      std::prev(after)->first.v >= t.version) {
+    t.version = version_number::master_write_after(std::prev(after)->first.v);
   }
   t.master_version = t.version;
 }
@@ -30,7 +36,7 @@ TrackedDatum& DataDirectory::track(const detail::ParamDescriptor& d) {
   TrackedDatum& t = it->second;
   if (created) {
     try {
-      start(t, d.data_id);
+      start(t, d.data_id, rt::version_read(d));
     } catch (...) {
       by_address_.erase(it);
       throw;
@@ -145,12 +151,13 @@ TrackedDatum* DataDirectory::find_id(std::uint64_t id) {
   return file == path_of_.end() ? nullptr : find_file(file->second);
 }
 
-TrackedDatum& DataDirectory::track_file(const std::string& path, std::uint64_t data_id) {
+TrackedDatum& DataDirectory::track_file(const std::string& path, std::uint64_t data_id,
+                                        std::uint64_t registry_version) {
   auto [it, created] = by_path_.try_emplace(path);
   TrackedDatum& t = it->second;
   if (created) {
     try {
-      start(t, data_id);
+      start(t, data_id, registry_version);
     } catch (...) {
       by_path_.erase(it);
       throw;
@@ -177,27 +184,33 @@ const VersionInfo* DataDirectory::find_version(std::uint64_t id, std::uint64_t v
   return it == versions_.end() ? nullptr : &it->second;
 }
 
-NodeSet DataDirectory::produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
-                                std::shared_ptr<const TaskRecord> producer, RegistryName name) {
+Drop DataDirectory::produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
+                             std::shared_ptr<const TaskRecord> producer) {
   VersionInfo& info = versions_[{id, v}];
   info.holders.insert(static_cast<sched::NodeId>(node));
   info.size = size;
   if (producer != nullptr) info.producer = std::move(producer);
-  if (name.data_id != 0) info.name = name;
   TrackedDatum* d = find_id(id);
   if (d == nullptr || v <= d->version) return {};  // a recomputed old version
+  Drop older{.id = id, .version = d->version, .holders = {}};
   d->version = v;
-  auto old = versions_.find({id, v - 1});
-  if (old == versions_.end()) return {};
+  auto old = versions_.find({id, older.version});
   // Dropped by the workers; its producer can make it again.
-  return std::exchange(old->second.holders, NodeSet{});
+  if (old != versions_.end()) older.holders = std::exchange(old->second.holders, NodeSet{});
+  return older;
 }
 
-NodeSet DataDirectory::master_wrote(TrackedDatum& d) {
+std::uint64_t DataDirectory::next_version(const TrackedDatum& d, std::uint64_t registry_version) {
+  const std::uint64_t counted =
+      registry_version == not_counted ? 0 : version_number::of_registry(registry_version);
+  return counted > d.version ? counted : version_number::master_write_after(d.version);
+}
+
+NodeSet DataDirectory::master_wrote(TrackedDatum& d, std::uint64_t registry_version) {
   NodeSet holders;
   auto old = versions_.find({d.id, d.version});
   if (old != versions_.end()) holders = std::exchange(old->second.holders, NodeSet{});
-  d.version += 1;
+  d.version = next_version(d, registry_version);
   d.master_version = d.version;
   return holders;
 }

@@ -1,7 +1,9 @@
 // DataDirectory: where each version of each datum lives in a master-worker run, and how
 // to make it again (lineage). The master's own copy of a datum is the user's object
 // itself, which holds one version (`master_version`); workers hold any versions in their
-// stores. Not thread-safe: the cluster's data lock guards it.
+// stores. A datum is keyed by the registry's id, a version by its number
+// (net/version_number.hpp: the registry's version, and the master's writes since). Not
+// thread-safe: the cluster's data lock guards it.
 #pragma once
 
 #include "net/message.hpp"
@@ -36,22 +38,10 @@ struct Drop {
   bool only_this = false;
 };
 
-/// The registry's identity of a version (core/registry.hpp: the datum's id, and the
-/// version the access of the task that made it was given), the one task events use. A
-/// datum's directory id is the registry's id; its versions are still the directory's own
-/// (they count writes on the master the registry does not), so a version a task made
-/// carries the registry's version here, and nothing else translates one into the other.
-struct RegistryName {
-  std::uint64_t data_id = 0;  ///< 0: not named (a version the master's object made)
-  std::uint64_t version = 0;
-};
-
 /// One version of a datum: the workers that hold it, its size in bytes when known, and
 /// the task that produced it (null: the master's object made it).
 struct VersionInfo {
   NodeSet holders;
-  /// Set when a task's answer records the version (kept when lineage makes it again).
-  RegistryName name;
   std::uint64_t size = 0;
   std::shared_ptr<const TaskRecord> producer;
   /// A version the master's object held when it was first sent to a worker: its bytes, so
@@ -86,8 +76,9 @@ class DataDirectory {
  public:
   /// The datum of a tracked parameter (address key), keyed by the registry's id
   /// (`d.data_id`, which must be set: Registry::access), created held by the master at
-  /// the first version its id has not named yet (0, or after those of an earlier datum
-  /// the directory forgot at that id, whose lineage stays). Learns where to load values on
+  /// the registry's version `d` reads (rt::version_read), or, when an earlier datum the
+  /// directory forgot at that id (whose lineage stays) named that version already, at
+  /// the first number after its versions. Learns where to load values on
   /// the master from the first descriptor that can. A datum tracked at d's address under
   /// another id (the registry renumbered it: delete_*, in_delete) is the caller's to
   /// forget first (`renumbered`).
@@ -132,8 +123,9 @@ class DataDirectory {
     return data_id != 0 && t.id != data_id;
   }
   /// The datum of a file (by its normalised path) under the registry's id `data_id`,
-  /// created held by the master as track() does.
-  TrackedDatum& track_file(const std::string& path, std::uint64_t data_id);
+  /// created held by the master at registry version `registry_version` as track() does.
+  TrackedDatum& track_file(const std::string& path, std::uint64_t data_id,
+                           std::uint64_t registry_version);
   TrackedDatum* find_file(const std::string& path);
   /// Forgets the datum of the file at `path`, as forget() does an object's.
   Drop forget_file(const std::string& path);
@@ -143,16 +135,25 @@ class DataDirectory {
   VersionInfo& version(std::uint64_t id, std::uint64_t v) { return versions_[{id, v}]; }
   const VersionInfo* find_version(std::uint64_t id, std::uint64_t v) const;
 
-  /// A worker made version `v` of datum `id` (it becomes the latest unless older), which
-  /// the registry names `name` (unnamed: the name it had stays). Returns the workers
-  /// holding the version before it, which may now drop it.
-  NodeSet produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
-                   std::shared_ptr<const TaskRecord> producer, RegistryName name = {});
+  /// A worker made version `v` of datum `id` (it becomes the latest unless older). When it
+  /// does, returns the latest version before it and the workers holding that one, which
+  /// may now drop every version up to it; else an empty Drop.
+  Drop produced(std::uint64_t id, std::uint64_t v, int node, std::uint64_t size,
+                std::shared_ptr<const TaskRecord> producer);
+
+  /// A registry version for writes the registry does not count.
+  static constexpr std::uint64_t not_counted = ~std::uint64_t{0};
+  /// The number of the next version of `d`, made by a write the registry gave version
+  /// `registry_version` (a task's descriptor): that version's number, unless the latest is
+  /// already at or past it (each member of a concurrent or commutative run on the master;
+  /// a datum the registry renumbered still tracked under its old id), or for `not_counted`:
+  /// then the master's next write after the latest (version_number::master_write_after).
+  static std::uint64_t next_version(const TrackedDatum& d, std::uint64_t registry_version);
 
   /// The master's object was written in place (a task ran on the master, or the user got
-  /// the value with wait_on): a new latest version only the master holds. Returns the
-  /// workers holding older versions.
-  NodeSet master_wrote(TrackedDatum& d);
+  /// the value with wait_on): a new latest version only the master holds (next_version).
+  /// Returns the workers holding older versions.
+  NodeSet master_wrote(TrackedDatum& d, std::uint64_t registry_version = not_counted);
 
   /// Forgets the datum at `address` (its object is gone); its versions' lineage stays.
   /// Returns the copies of its versions workers hold (all_versions), or an empty Drop.
@@ -179,9 +180,10 @@ class DataDirectory {
   };
   /// False when `d` or the datum is an array section and the other is not that section.
   static bool same_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept;
-  /// A new datum `t` under the registry's id `data_id`: its first version is one the id
-  /// has not named (see track()). Throws std::logic_error for id 0.
-  void start(TrackedDatum& t, std::uint64_t data_id);
+  /// A new datum `t` under the registry's id `data_id` at registry version
+  /// `registry_version`, or after the versions the id named (see track()). Throws
+  /// std::logic_error for id 0.
+  void start(TrackedDatum& t, std::uint64_t data_id, std::uint64_t registry_version);
   /// The copies of every version of `id` that workers hold, which then hold none.
   Drop drop_all_versions(std::uint64_t id);
   /// Forgets the datum at `key` in `data` (by_address_ or by_path_) and its entry in

@@ -84,15 +84,18 @@ struct Hello {
 /// `version` is the version the task reads (for `out`: the one before it); a value that
 /// does not travel is taken from the worker's store or fetched from `source`
 /// ("host:port" of a node's data listener). In a request, `size` is an array section's
-/// element count (0 for other parameters). In a TaskDone, `size` is the value's bytes,
-/// which stay on the worker unless `has_value`.
+/// element count (0 for other parameters), and for a parameter the task writes with a
+/// data id, `stored_as` is the version its output is stored as on the worker (the master
+/// names it: net/version_number.hpp). In a TaskDone, `version` is the version stored and
+/// `size` the value's bytes, which stay on the worker unless `has_value`.
 ///
-///   WireParam p{.data_id = 4, .version = 2, .direction = 2, .has_value = true,
-///               .value = compss::to_bytes(x)};
+///   WireParam p{.data_id = 4, .version = 2ull << 32, .stored_as = 3ull << 32,
+///               .direction = 2, .has_value = true, .value = compss::to_bytes(x)};
 ///   WireParam q{.data_id = 5, .version = 1, .source = "10.0.0.7:41234"};
 struct WireParam {
   std::uint64_t data_id = 0;
   std::uint64_t version = 0;
+  std::uint64_t stored_as = 0;  ///< (new, version to bump)
   std::uint8_t direction = 0;  ///< compss::detail::Direction
   std::uint8_t kind = 0;       ///< compss::detail::ParamKind
   bool has_value = false;
@@ -100,13 +103,13 @@ struct WireParam {
   std::uint64_t size = 0;
   std::string source;
   template <class A> void serialize(A& ar) {
-    ar(data_id, version, direction, kind, has_value, value, size, source);
+    ar(data_id, version, stored_as, direction, kind, has_value, value, size, source);
   }
 };
 
-/// Smallest encoding of a WireParam: two u64, three u8, an empty byte vector's length,
+/// Smallest encoding of a WireParam: three u64, three u8, an empty byte vector's length,
 /// the u64 size and an empty string's length.
-inline constexpr std::size_t min_wire_param_bytes = 8 + 8 + 3 + 8 + 8 + 8;
+inline constexpr std::size_t min_wire_param_bytes = 8 + 8 + 8 + 3 + 8 + 8 + 8;
 
 /// Writes or reads a list of WireParam or WireGlobal, whose smallest encoding is
 /// `min_bytes`. Reading checks the count against the bytes left at that size, so a forged

@@ -2,6 +2,7 @@
 
 #include "core/access.hpp"
 #include "core/runtime.hpp"
+#include "net/version_number.hpp"
 #include "net/worker_link.hpp"
 
 #include <algorithm>
@@ -95,13 +96,6 @@ void RemoteEvents::transfer(const rt::DataTransferred& t) {
   runtime_.events().notify(&rt::TaskObserver::on_transfer, t);
 }
 
-namespace {
-/// The registry's version a parameter reads (a writer's descriptor holds the one it makes).
-std::uint64_t version_read(const detail::ParamDescriptor& d) {
-  return rt::writes(d.direction) && d.version > 0 ? d.version - 1 : d.version;
-}
-}  // namespace
-
 rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
                                      const TaskRequest& request, const WorkerTimes& times,
                                      rt::EventTime sent_at, rt::EventTime answered_at,
@@ -128,13 +122,13 @@ rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
     const detail::ParamDescriptor& d = task.params()[i];
     if (p.has_value && d.data_id != 0 && p.kind != static_cast<std::uint8_t>(detail::ParamKind::file) &&
         rt::reads(static_cast<detail::Direction>(p.direction))) {
-      transfer({d.data_id, version_read(d), p.value.size(), 0, node, sent_at, received});
+      transfer({d.data_id, rt::version_read(d), p.value.size(), 0, node, sent_at, received});
     }
   }
   for (const WireFetch& f : times.fetches) {
     if (f.param >= named) continue;
     const detail::ParamDescriptor& d = task.params()[f.param];
-    transfer({d.data_id, version_read(d), f.bytes, node_at(request.params[f.param].source), node,
+    transfer({d.data_id, rt::version_read(d), f.bytes, node_at(request.params[f.param].source), node,
               master_time(f.begin_ns), master_time(f.end_ns)});
   }
   if (times.began_ns == 0) return 0;
@@ -146,8 +140,9 @@ rt::EventTime RemoteEvents::answered(const detail::TaskBase& task, int node,
   return master_time(std::max(times.ended_ns, times.began_ns));
 }
 
-void RemoteEvents::fetched(RegistryName name, std::uint64_t bytes, int from, rt::EventTime begin) {
-  transfer({name.data_id, name.version, bytes, from, 0, begin, rt::event_now()});
+void RemoteEvents::fetched(std::uint64_t data_id, std::uint64_t version, std::uint64_t bytes,
+                           int from, rt::EventTime begin) {
+  transfer({data_id, version_number::registry_of(version), bytes, from, 0, begin, rt::event_now()});
 }
 
 }  // namespace compss::net

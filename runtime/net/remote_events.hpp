@@ -5,9 +5,9 @@
 // answered() returns. Called only while observers are installed.
 //
 // Events name data by the registry's identity (id and version, as TaskSubmitted does).
-// The cluster's requests carry the directory's (net/data_directory.hpp): an input is named
-// by the task's parameter; a version the master fetches by the registry name the data
-// plane recorded with it (VersionInfo::name) when the task that made it answered.
+// The cluster's requests carry version numbers (net/version_number.hpp): an input is named
+// by the task's parameter; a version the master fetches by the registry version its
+// number holds (for a version the master made, the registry version it follows).
 //
 // While the master traces (record_worker_events), workers also send their own events
 // (net/worker_event_log.hpp): which of their threads ran each attempt, took its inputs and
@@ -18,7 +18,6 @@
 
 #include "core/events.hpp"
 #include "net/clock_offset.hpp"
-#include "net/data_directory.hpp"
 #include "net/message.hpp"
 
 #include <compss/detail/task_node.hpp>
@@ -61,9 +60,10 @@ class RemoteEvents {
                          const WorkerTimes& times, rt::EventTime sent_at,
                          rt::EventTime answered_at, bool started_told = false);
 
-  /// The master received `bytes` of the version the registry names `name` from node
-  /// `from`, from `begin` until now (nothing is told for an unnamed version).
-  void fetched(RegistryName name, std::uint64_t bytes, int from, rt::EventTime begin);
+  /// The master received `bytes` of version `version` (net/version_number.hpp) of datum
+  /// `data_id` from node `from`, from `begin` until now; told as the registry's version.
+  void fetched(std::uint64_t data_id, std::uint64_t version, std::uint64_t bytes, int from,
+               rt::EventTime begin);
 
   /// The estimated clock offset of `node` (master = worker + offset) and its error bound
   /// in ns; {0, 0} before its first answer.

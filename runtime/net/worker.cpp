@@ -209,6 +209,17 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
                       std::to_string(arity) + " parameters (and optionally its result's datum), got " +
                       std::to_string(request.params.size()));
   }
+  for (const WireParam& p : request.params) {
+    // An output is stored as the version the master names, after the one it reads.
+    if (store != nullptr && p.data_id != 0 && rt::writes(static_cast<Direction>(p.direction)) &&
+        p.stored_as <= p.version) {
+      return failed(request, "compss::Error",
+                    "compss: task '" + std::string(spec.name) + "': the request names no "
+                    "version to store what it writes to data " + std::to_string(p.data_id) +
+                    " as (stored_as " + std::to_string(p.stored_as) + " after version " +
+                    std::to_string(p.version) + ")");
+    }
+  }
   // Keeps the input values alive while the invoker reads them.
   std::vector<WorkerStore::Value> held(arity);
   std::vector<detail::RemoteInput> inputs(arity);
@@ -273,7 +284,7 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
       rt::TaskHostsScope nodes(std::move(hosts));
       task->invoke(inputs, outputs);
     }
-    // A file it wrote stays here as the next version of its datum; without a datum id
+    // A file it wrote stays here as the version the master named; without a datum id
     // its bytes go back in the answer (`version` names the parameter).
     for (std::size_t i = 0; i < arity; ++i) {
       const Direction d = spec.params[i].direction;
@@ -285,7 +296,7 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
       std::optional<std::vector<std::byte>> bytes = read_file_bytes(local_paths[i]);
       if (p.data_id != 0 && store != nullptr && bytes) {
         w.data_id = p.data_id;
-        w.version = p.version + 1;
+        w.version = p.stored_as;
         w.size = bytes->size();
         store->put(w.data_id, w.version, std::move(*bytes));
       } else {
@@ -315,7 +326,7 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
       if (o.param <= arity && o.param < request.params.size()) {  // a parameter or the result's datum
         const WireParam& p = request.params[o.param];
         w.data_id = p.data_id;
-        w.version = p.version + 1;
+        w.version = p.stored_as;
         w.direction = p.direction;
         w.kind = p.kind;
       } else {

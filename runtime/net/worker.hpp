@@ -26,7 +26,7 @@ class WorkerEventLog;
 /// With a `store`, inputs follow protocol v2 (docs/distributed.md): an inline value with a
 /// data id is cached as (id, version); a read parameter without a value comes from the
 /// store, else from `peers` at its `source`; written parameters and the result (the
-/// optional extra param after the declared ones) are stored as (id, version + 1) and
+/// optional extra param after the declared ones) are stored as (id, stored_as) and
 /// reported by size, inline only when their data id is 0. Without a store every output
 /// travels inline and a read parameter without a value is missing.
 ///

@@ -61,8 +61,10 @@ TEST(DataDirectory, AVersionMadeOnAWorkerStaysThereAndTheOldOneIsReleased) {
   dir.version(t.id, 0).holders = nodes({2});  // worker 2 was sent version 0
   auto record = std::make_shared<TaskRecord>();
   record->signature = "void inc(int &)";
-  NodeSet old_holders = dir.produced(t.id, 1, 1, 4, record);
-  EXPECT_EQ(old_holders, nodes({2}));  // worker 2 may drop version 0
+  Drop older = dir.produced(t.id, 1, 1, 4, record);
+  EXPECT_EQ(older.id, t.id);
+  EXPECT_EQ(older.version, 0u);
+  EXPECT_EQ(older.holders, nodes({2}));  // worker 2 may drop version 0
   EXPECT_EQ(t.version, 1u);
   EXPECT_FALSE(t.master_has_latest());
   const VersionInfo* v1 = dir.find_version(t.id, 1);
@@ -79,7 +81,7 @@ TEST(DataDirectory, ARecomputedOldVersionDoesNotBecomeTheLatest) {
   TrackedDatum& t = dir.track(descriptor_of(x));
   dir.produced(t.id, 1, 1, 4, nullptr);
   dir.produced(t.id, 2, 1, 4, nullptr);
-  EXPECT_TRUE(dir.produced(t.id, 1, 3, 4, nullptr).empty());
+  EXPECT_TRUE(dir.produced(t.id, 1, 3, 4, nullptr).holders.empty());
   EXPECT_EQ(t.version, 2u);
   EXPECT_EQ(dir.find_version(t.id, 1)->holders, nodes({3}));
 }
@@ -94,6 +96,47 @@ TEST(DataDirectory, AWriteOnTheMasterMakesANewVersionOnlyTheMasterHolds) {
   EXPECT_EQ(t.version, 2u);
   EXPECT_TRUE(t.master_has_latest());
   EXPECT_EQ(dir.in_range(0, ~std::uintptr_t{0}).size(), 1u);
+}
+
+namespace {
+constexpr std::uint64_t number(std::uint64_t registry_version, std::uint64_t master_writes = 0) {
+  return registry_version << 32 | master_writes;
+}
+}  // namespace
+
+// Versions are numbered as the registry's (net/version_number.hpp): a datum is first
+// tracked at the registry's version its access reads; a task's write is that write's
+// registry version; a write on the master the registry does not count comes between two
+// registry versions; a task's output releases the real latest version before it, also
+// when that one is a master write (before, produced released "v - 1", which is no
+// version here: worker 2 would have kept its copy for the rest of the run).
+TEST(DataDirectory, VersionsAreTheRegistrysAndMasterWritesComeBetween) {
+  DataDirectory dir;
+  int x = 0;
+  ParamDescriptor writer = descriptor_of(x);
+  writer.direction = compss::detail::Direction::inout;
+  writer.version = 4;  // the registry's version of this write: it read version 3
+  TrackedDatum& t = dir.track(writer);
+  EXPECT_EQ(t.version, number(3));
+  EXPECT_EQ(DataDirectory::next_version(t, 4), number(4));
+  // The program may change the object (wait_on): not a version the registry counts.
+  dir.master_wrote(t);
+  EXPECT_EQ(t.version, number(3, 1));
+  EXPECT_LT(t.version, number(4));
+  dir.version(t.id, number(3, 1)).holders = nodes({2});  // sent to worker 2
+  Drop older = dir.produced(t.id, number(4), 1, 4, nullptr);  // the task's write, on 1
+  EXPECT_EQ(older.version, number(3, 1));
+  EXPECT_EQ(older.holders, nodes({2}));
+  EXPECT_EQ(t.version, number(4));
+  // Members of a concurrent run on the master share the run's registry version (5).
+  t.master_version = t.version;  // (fetched)
+  dir.master_wrote(t, 5);
+  EXPECT_EQ(t.version, number(5));
+  dir.master_wrote(t, 5);
+  EXPECT_EQ(t.version, number(5, 1));
+  // A registry version the latest has passed (a renumbered datum still tracked under its
+  // old id) never numbers a version before the latest.
+  EXPECT_EQ(DataDirectory::next_version(t, 2), number(5, 2));
 }
 
 TEST(DataDirectory, ALostNodeHoldsNothingButLineageStays) {

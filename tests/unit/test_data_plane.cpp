@@ -1,6 +1,8 @@
 // The master's data plane over fake workers (runtime/net/master/data_plane.hpp): where
 // versions live, what is sent and released, fetches to the master, lineage after a lost
 // worker (made once however many wait), addresses reused by another type, nodes beyond 64.
+#include "core/graph.hpp"
+#include "core/registry.hpp"
 #include "core/task_state.hpp"
 #include "net/master/data_plane.hpp"
 
@@ -45,8 +47,9 @@ T value_of(std::span<const std::byte> bytes) {
 
 /// Workers that hold ints by {datum id, version} and run tasks on int parameters as a
 /// real worker does with its store: inputs come inline, from its store or from the peer
-/// named in `source`; what it is sent or fetched it keeps; written parameters become
-/// version+1 in its store and are reported by size. Node n's data address is "w<n>".
+/// named in `source`; what it is sent or fetched it keeps; written parameters are stored
+/// as the version the master names (stored_as) and reported by size. Node n's data
+/// address is "w<n>".
 class FakeWorkers final : public DataLinks {
  public:
   /// What a task of each signature does to its parameters' values (in order).
@@ -71,14 +74,14 @@ class FakeWorkers final : public DataLinks {
     auto first = s->second.lower_bound({id, only_this ? version : 0});
     s->second.erase(first, s->second.upper_bound({id, version}));
   }
-  bool fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,
+  bool fetch(int node, std::uint64_t id, std::uint64_t version,
              const compss::detail::SinkFactory&,
              std::shared_ptr<const compss::detail::HeldValue>& out, std::string& why) override {
     std::optional<int> value;
     {
       std::lock_guard lock(mutex_);
       ++fetches;
-      fetched_names.push_back(name);
+      fetched.push_back({id, version});
       value = get(node, id, version);
     }
     if (!value) {
@@ -89,15 +92,14 @@ class FakeWorkers final : public DataLinks {
     out = std::make_shared<const compss::detail::BytesValue>(compss::to_bytes(*value));
     return true;
   }
-  void fetch_many(int node, std::span<const Version> versions, std::span<const RegistryName> names,
+  void fetch_many(int node, std::span<const Version> versions,
                   const std::function<void(std::size_t, const compss::detail::HeldValue*)>& each) override {
-    EXPECT_EQ(names.size(), versions.size());
     for (std::size_t i = 0; i < versions.size(); ++i) {
       std::optional<int> value;
       {
         std::lock_guard lock(mutex_);
         ++fetches;
-        fetched_names.push_back(i < names.size() ? names[i] : RegistryName{});
+        fetched.push_back(versions[i]);
         value = get(node, versions[i].first, versions[i].second);
       }
       compss::detail::BytesValue bytes(value ? compss::to_bytes(*value) : std::vector<std::byte>{});
@@ -144,10 +146,11 @@ class FakeWorkers final : public DataLinks {
     for (std::size_t i = 0; i < request.params.size(); ++i) {
       const WireParam& w = request.params[i];
       if (w.data_id == 0 || !compss::detail::writes(static_cast<Direction>(w.direction))) continue;
-      stores_[node][{w.data_id, w.version + 1}] = values[i];
+      EXPECT_GT(w.stored_as, w.version) << "a written datum names the version to store";
+      stores_[node][{w.data_id, w.stored_as}] = values[i];
       WireParam o;
       o.data_id = w.data_id;
-      o.version = w.version + 1;
+      o.version = w.stored_as;
       o.size = sizeof(int);
       r.done.outputs.push_back(o);
     }
@@ -182,8 +185,8 @@ class FakeWorkers final : public DataLinks {
   /// {computing_units, gpus} of each call() (remakes), in order.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> called_units;
   int fetches = 0;
-  /// The registry name each fetch carried (for its transfer event), in order.
-  std::vector<RegistryName> fetched_names;
+  /// The (id, version) of each fetch, in order.
+  std::vector<Version> fetched;
 
  private:
   std::optional<int> get(int node, std::uint64_t id, std::uint64_t version) const {
@@ -326,62 +329,117 @@ TEST_F(DataPlaneTest, AnOutputStaysOnItsWorkerUntilTheProgramWaitsForIt) {
   EXPECT_EQ(workers.fetches, 1);
 }
 
-// A version a task made on a worker carries the registry's identity of that write (the
-// descriptor's data_id, which is the directory's id too, and version), whatever the
-// directory's own version numbers are; fetches of it name it so (their task events), one
-// by one, many at once, and after lineage made it again, which records it under the same
-// (registry id, version). (Before, a separate table in net/remote_events mapped the
-// directory's versions back, learnt only while an observer was installed and cleared
-// when full; and the directory numbered data itself.)
-TEST_F(DataPlaneTest, AVersionATaskMadeCarriesTheRegistrysName) {
-  int x = 1, y = 5;
-  auto registry_write = [](int& v, std::uint64_t id, std::uint64_t version) {
-    ParamDescriptor d = object(v, Direction::inout);
-    d.data_id = id;        // as Registry::access fills it: the datum's id
-    d.version = version;   // and the version this write makes
-    return d;
-  };
-  FakeTask inc_x(inc_spec, {registry_write(x, 42, 7)});
-  run_on(inc_x, 1);
-  FakeTask inc_y(inc_spec, {registry_write(y, 43, 2)});
-  run_on(inc_y, 1);
-  const std::uint64_t x_id = id_of(x);
-  ASSERT_EQ(x_id, 42u);  // the registry's id: workers store it under it
-  data.inspect([&](const DataDirectory& d) {
-    const VersionInfo* info = d.find_version(x_id, 1);
-    ASSERT_NE(info, nullptr);
-    EXPECT_EQ(info->name.data_id, 42u);
-    EXPECT_EQ(info->name.version, 7u);
-  });
-  data.sync_all();  // both from worker 1 at once (fetch_many)
-  EXPECT_EQ(x, 2);
-  EXPECT_EQ(y, 6);
-  ASSERT_EQ(workers.fetched_names.size(), 2u);
-  std::set<std::pair<std::uint64_t, std::uint64_t>> names;
-  for (const RegistryName& n : workers.fetched_names) names.insert({n.data_id, n.version});
-  EXPECT_EQ(names, (std::set<std::pair<std::uint64_t, std::uint64_t>>{{42, 7}, {43, 2}}));
-
-  // Made again by lineage after its only holder was lost: still the registry's name.
-  FakeTask inc_y2(inc_spec, {registry_write(y, 43, 3)});
-  run_on(inc_y2, 1);
-  workers.lose(1);
-  data.node_lost(1);
-  workers.fetched_names.clear();
-  data.sync(reinterpret_cast<std::uintptr_t>(&y), false);  // remade on worker 2, fetched
-  EXPECT_EQ(y, 7);
-  ASSERT_EQ(workers.fetched_names.size(), 1u);
-  EXPECT_EQ(workers.fetched_names[0].data_id, 43u);
-  EXPECT_EQ(workers.fetched_names[0].version, 3u);
-  const std::uint64_t y_latest = data.inspect([&](const DataDirectory& d) {
-    return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&y))->version;
-  });
-  EXPECT_EQ(holders(43, y_latest), nodes({2}));  // the remade version, under the registry's id
+/// A descriptor as Registry::access fills it: the datum's id and the registry's version
+/// of this access (for a write, the version it makes).
+ParamDescriptor registry_access(int& x, Direction direction, std::uint64_t id,
+                                std::uint64_t version) {
+  ParamDescriptor d = object(x, direction);
+  d.data_id = id;
+  d.version = version;
+  return d;
+}
+constexpr std::uint64_t number(std::uint64_t registry_version, std::uint64_t master_writes = 0) {
+  return registry_version << 32 | master_writes;
 }
 
-// The registry renumbered a datum (delete_object, in_delete) whose latest version lives
-// only on a worker: the next request brings that value to the master first, then the
-// master's object is the new datum's first version, under the registry's new id; the old
-// datum's copies are released.
+// The directory numbers a datum's versions as the registry does: the first tracked
+// version is the one the registry gave the first access, a task's write is stored on its
+// worker as the registry's version of that write (the request names it: stored_as), and
+// writes on the master the registry does not count (wait_on of an object the program may
+// change, each member of a concurrent run there) get numbers between two registry
+// versions, in order, so that releasing "every version up to v" stays right. (Before, the
+// directory counted writes itself, and a worker stored what it made as version + 1.)
+TEST_F(DataPlaneTest, VersionsAreTheRegistrysWithMasterWritesBetween) {
+  int x = 1;
+  FakeTask first(inc_spec, {registry_access(x, Direction::inout, 42, 7)});
+  TaskRequest sent = run_on(first, 1);
+  ASSERT_EQ(id_of(x), 42u);
+  EXPECT_EQ(sent.params[0].version, number(6));  // what the master holds: the version read
+  EXPECT_EQ(sent.params[0].stored_as, number(7));
+  EXPECT_TRUE(workers.stores(1, 42, number(7)));
+  EXPECT_EQ(holders(42, number(7)), nodes({1}));
+  auto latest = [&] {
+    return data.inspect([&](const DataDirectory& d) {
+      return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&x))->version;
+    });
+  };
+  EXPECT_EQ(latest(), number(7));
+
+  // wait_on of an object the program may change: a master write the registry does not
+  // count, numbered after registry version 7 and before 8; worker 1's copy is released.
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), true);
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(workers.fetched, (std::vector<Version>{{42, number(7)}}));
+  EXPECT_EQ(latest(), number(7, 1));
+  EXPECT_EQ(workers.releases_to(1, 42, number(7)), 1u);
+
+  // The next task write: sent the master's version, stored as registry version 8.
+  FakeTask second(inc_spec, {registry_access(x, Direction::inout, 42, 8)});
+  sent = run_on(second, 2);
+  EXPECT_TRUE(sent.params[0].has_value);
+  EXPECT_EQ(sent.params[0].version, number(7, 1));
+  EXPECT_EQ(sent.params[0].stored_as, number(8));
+  EXPECT_TRUE(workers.stores(2, 42, number(8)));
+  EXPECT_EQ(latest(), number(8));
+
+  // Two members of a concurrent run on the master (the run is registry version 9): the
+  // first write is version 9 itself, the second comes after it.
+  data.before_run(&second);  // (fetches version 8 for the master's tasks)
+  FakeTask member(inc_spec, {registry_access(x, Direction::concurrent, 42, 9)});
+  data.wrote_on_master(&member);
+  EXPECT_EQ(latest(), number(9));
+  data.wrote_on_master(&member);
+  EXPECT_EQ(latest(), number(9, 1));
+  EXPECT_EQ(workers.releases_to(2, 42, number(8)), 1u);
+}
+
+// With the real registry numbering the accesses (program order): after each task write,
+// wherever it ran, the directory's latest version of the datum is the registry's version
+// of that write, stored under it on the worker that ran it, and a reader is sent it.
+TEST_F(DataPlaneTest, TheDirectorysVersionsAreTheRegistrysForTaskWrites) {
+  compss::rt::Registry registry;
+  registry.keep_identities(true);
+  int x = 1;
+  auto latest = [&] {
+    return data.inspect([&](const DataDirectory& d) {
+      return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&x))->version;
+    });
+  };
+  for (int n : {1, 2, 2, 1}) {
+    auto* t = new FakeTask(inc_spec, {object(x, Direction::inout)});
+    registry.access(t, t->descriptors[0]);
+    const ParamDescriptor& d = t->descriptors[0];
+    run_on(*t, n);
+    EXPECT_EQ(id_of(x), d.data_id);
+    EXPECT_EQ(latest(), number(d.version));
+    EXPECT_TRUE(workers.stores(n, d.data_id, number(d.version)));
+    compss::rt::mark_finished(t);
+    compss::rt::release_ref(t);
+  }
+  auto* reader = new FakeTask(read_spec, {object(x, Direction::in)});
+  registry.access(reader, reader->descriptors[0]);
+  TaskRequest sent = run_on(*reader, 2);
+  EXPECT_EQ(reader->descriptors[0].version, 4u);
+  EXPECT_EQ(sent.params[0].version, number(4));
+  compss::rt::mark_finished(reader);
+  compss::rt::release_ref(reader);
+}
+
+// A version a task made is made again by lineage under the same number (the recorded
+// request names it), so fetches of it name the registry's version either way.
+TEST_F(DataPlaneTest, LineageMakesAVersionAgainUnderTheRegistrysNumber) {
+  int y = 5;
+  FakeTask inc_y(inc_spec, {registry_access(y, Direction::inout, 43, 3)});
+  run_on(inc_y, 1);
+  workers.lose(1);
+  data.node_lost(1);
+  data.sync(reinterpret_cast<std::uintptr_t>(&y), false);  // remade on worker 2, fetched
+  EXPECT_EQ(y, 6);
+  EXPECT_EQ(workers.fetched, (std::vector<Version>{{43, number(3)}}));
+  EXPECT_EQ(holders(43, number(3)), nodes({2}));
+  EXPECT_TRUE(workers.stores(2, 43, number(3)));
+}
+
 TEST_F(DataPlaneTest, ADatumTheRegistryRenumberedStartsFromTheMastersObject) {
   int x = 1;
   const std::uint64_t old_id = made_on(x, 1);  // x == 2 only on worker 1

@@ -104,6 +104,7 @@ TEST(FileStaging, WithADatumIdTheWrittenFileStaysInTheStoreAndTheNextTaskReadsIt
   from.data_id = 5;
   WireParam to = staged(mid, false, Direction::out);
   to.data_id = 6;
+  to.stored_as = 1;  // the version the master names for what it writes
   Message reply = execute_request(TaskRequest{1, copy_spec.signature, {from, to}}, &store,
                                   nullptr, /*shared_files=*/false);
   ASSERT_TRUE(std::holds_alternative<TaskDone>(reply));
@@ -124,6 +125,7 @@ TEST(FileStaging, WithADatumIdTheWrittenFileStaysInTheStoreAndTheNextTaskReadsIt
                   .value = compss::to_bytes(ref)};
   WireParam last = staged(out, false, Direction::out);
   last.data_id = 7;
+  last.stored_as = 1;
   reply = execute_request(TaskRequest{2, copy_spec.signature, {again, last}}, &store, nullptr, false);
   ASSERT_TRUE(std::holds_alternative<TaskDone>(reply));
   WorkerStore::Value made = store.get(7, 1);

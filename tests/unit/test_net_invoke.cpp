@@ -110,6 +110,7 @@ WireParam section_param(std::uint8_t direction, std::uint64_t extent,
   WireParam p;
   p.data_id = 20 + direction;
   p.version = 1;
+  p.stored_as = 2;  // (the version a write is stored as, named by the master)
   p.direction = direction;
   p.size = extent;
   if (elements != nullptr) {
@@ -139,7 +140,7 @@ TEST(NetInvoke, InvokerRunsTaskFromBytesAndReturnsOutputs) {
   TaskRequest r{5, scale_spec.signature, {}};
   r.params.push_back(value(compss::to_bytes(std::vector<int>{1, 2, 3})));
   r.params.push_back(value(compss::to_bytes(10)));
-  r.params.push_back(WireParam{.data_id = 8, .version = 1, .direction = 1});  // out: no value sent
+  r.params.push_back(WireParam{.data_id = 8, .version = 1, .stored_as = 2, .direction = 1});  // out: no value sent
   Message reply = execute_request(r);
   auto& done = std::get<TaskDone>(reply);
   EXPECT_EQ(done.task_id, 5u);
@@ -248,6 +249,7 @@ TEST(NetInvoke, ASectionOfStringsTravelsElementByElement) {
   WireParam p;
   p.data_id = 30;
   p.version = 1;
+  p.stored_as = 2;
   p.direction = static_cast<std::uint8_t>(Direction::inout);
   p.size = 2;
   p.has_value = true;

@@ -404,7 +404,7 @@ class ScriptedWorker {
           int x = 0;
           compss::from_bytes(p.value, x);
           bump(x);
-          WireParam o{.data_id = p.data_id, .version = p.version + 1, .direction = p.direction,
+          WireParam o{.data_id = p.data_id, .version = p.stored_as, .direction = p.direction,
                       .has_value = true, .value = compss::to_bytes(x)};
           o.size = o.value.size();
           {

@@ -18,6 +18,7 @@ TaskRequest sample_request() {
   WireParam p;
   p.data_id = 4;
   p.version = 2;
+  p.stored_as = 3ull << 32;  // (new) the version its write is stored as
   p.direction = 2;
   p.has_value = true;
   p.value = compss::to_bytes(41);
@@ -73,6 +74,7 @@ TEST(NetMessage, EveryTypeRoundTrips) {
 TEST(NetMessage, VersionTwoFieldsSurvive) {
   Message back;
   ASSERT_FALSE(decode_frame(encode(sample_request()), back));
+  EXPECT_EQ(std::get<TaskRequest>(back).params.at(0).stored_as, 3ull << 32);
   const WireParam& remote = std::get<TaskRequest>(back).params.at(1);
   EXPECT_EQ(remote.size, 1234u);
   EXPECT_EQ(remote.source, "10.0.0.7:41234");

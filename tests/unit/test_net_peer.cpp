@@ -84,12 +84,15 @@ const std::string secret = "peer-secret";
 
 WireParam inline_param(std::uint64_t id, std::uint64_t version, Direction d, std::vector<std::byte> b) {
   WireParam p{.data_id = id, .version = version, .direction = static_cast<std::uint8_t>(d)};
+  if (compss::detail::writes(d)) p.stored_as = version + 1;
   p.has_value = true;
   p.value = std::move(b);
   return p;
 }
+/// (A write is stored as the next version, as a master names it: WireParam::stored_as.)
 WireParam held_param(std::uint64_t id, std::uint64_t version, Direction d, std::string source = {}) {
   WireParam p{.data_id = id, .version = version, .direction = static_cast<std::uint8_t>(d)};
+  if (compss::detail::writes(d)) p.stored_as = version + 1;
   p.source = std::move(source);
   return p;
 }
@@ -171,6 +174,38 @@ TEST(NetPeer, InlineInputsAreCachedAndOutputsStayInTheStore) {
   EXPECT_TRUE(done.outputs[0].has_value);  // no result datum: the result travels inline
   EXPECT_EQ(done.outputs[0].data_id, 0u);
   EXPECT_EQ(stored<std::vector<int>>(store, 2, 3), (std::vector<int>{12, 24}));
+}
+
+// What a task writes is stored as the version the master names (WireParam::stored_as, the
+// registry's version of the write: net/version_number.hpp), not one after the version it
+// read (before, the worker derived version + 1, which the master had to map back); a
+// request naming no version after the one read for a written datum fails clearly.
+TEST(NetPeer, AnOutputIsStoredAsTheVersionTheMasterNames) {
+  WorkerStore store;
+  WireParam acc = inline_param(2, 6ull << 32 | 1, Direction::inout,
+                               compss::to_bytes(std::vector<int>{10, 20}));
+  acc.stored_as = 7ull << 32;
+  WireParam result = held_param(3, 0, Direction::out);
+  result.stored_as = 1ull << 32;
+  TaskRequest r{1, add_spec.signature,
+                {inline_param(1, 4ull << 32, Direction::in, compss::to_bytes(std::vector<int>{1, 2})),
+                 acc, result}};
+  auto done = std::get<TaskDone>(execute_request(r, &store));
+  ASSERT_EQ(done.outputs.size(), 2u);  // the result, then acc
+  EXPECT_EQ(done.outputs[0].version, 1ull << 32);
+  EXPECT_EQ(done.outputs[1].version, 7ull << 32);
+  EXPECT_EQ(stored<int>(store, 3, 1ull << 32), 2);
+  EXPECT_EQ(stored<std::vector<int>>(store, 2, 7ull << 32), (std::vector<int>{11, 22}));
+  EXPECT_EQ(store.get(2, (6ull << 32 | 1) + 1), nullptr);
+
+  acc.stored_as = acc.version;  // names no later version
+  TaskRequest bad{2, add_spec.signature,
+                  {inline_param(1, 4ull << 32, Direction::in, compss::to_bytes(std::vector<int>{1, 2})),
+                   acc}};
+  Message reply = execute_request(bad, &store);
+  ASSERT_TRUE(std::holds_alternative<TaskFailed>(reply));
+  EXPECT_NE(std::get<TaskFailed>(reply).message.find("names no version to store"), std::string::npos)
+      << std::get<TaskFailed>(reply).message;
 }
 
 TEST(NetPeer, AMissingInputIsDataMissingNamingIt) {

@@ -105,8 +105,10 @@ std::vector<std::string> worker_env(const Listener& listener) {
   return {"COMPSS_WORKER=127.0.0.1:" + std::to_string(listener.port()), "COMPSS_SECRET=run-secret"};
 }
 
+/// (A write is stored as the next version, as a master names it: WireParam::stored_as.)
 WireParam held(std::uint64_t id, std::uint64_t version, std::uint8_t direction, std::string source = {}) {
   WireParam p{.data_id = id, .version = version, .direction = direction};
+  if (direction != 0) p.stored_as = version + 1;
   p.source = std::move(source);
   return p;
 }

@@ -39,16 +39,13 @@ class DataLinks {
                        bool only_this) noexcept = 0;
   /// Copies version `version` of datum `id` from worker `node` into `out` (a large value
   /// through a sink from `make_sink`, when not null). False, with the reason in `why`,
-  /// when the node cannot be reached or does not hold it. `name`: the version's registry
-  /// name, for the transfer's task event.
-  virtual bool fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,
+  /// when the node cannot be reached or does not hold it.
+  virtual bool fetch(int node, std::uint64_t id, std::uint64_t version,
                      const detail::SinkFactory& make_sink,
                      std::shared_ptr<const detail::HeldValue>& out, std::string& why) = 0;
   /// Fetches many versions from worker `node` at once; `each(i, value)` runs for each,
-  /// in order, with null when the node did not give it. `names[i]`: the registry name of
-  /// `versions[i]` (as for fetch).
+  /// in order, with null when the node did not give it.
   virtual void fetch_many(int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
-                          std::span<const RegistryName> names,
                           const std::function<void(std::size_t, const detail::HeldValue*)>& each) = 0;
   /// The node to make lost data again on by running `request` (a producer's recorded
   /// request), placed through the scheduler like any task: it waits until a node's free

@@ -10,7 +10,6 @@
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/error.hpp>
 
-#include <algorithm>
 #include <cstdio>
 
 namespace compss::net {
@@ -35,20 +34,6 @@ NodeSet only(int node) {
 }
 bool holds(const VersionInfo& info, int node) {
   return info.holders.contains(static_cast<sched::NodeId>(node));
-}
-/// The registry's name of `output`, which `t` made as it was sent in `record`: the
-/// descriptor of the parameter that wrote it (a worker makes version + 1 of what it was
-/// sent) holds the datum's registry id and the version its write was given.
-RegistryName registry_name(const TaskBase& t, const TaskRecord& record, const WireParam& output) {
-  const std::size_t named = std::min<std::size_t>(record.params.size(), t.param_count());
-  for (std::size_t i = 0; i < named; ++i) {
-    const WireParam& w = record.params[i];
-    if (w.data_id == output.data_id && w.version + 1 == output.version &&
-        writes(static_cast<Direction>(w.direction))) {
-      return {t.params()[i].data_id, t.params()[i].version};
-    }
-  }
-  return {};
 }
 }  // namespace
 
@@ -139,10 +124,10 @@ int DataPlane::available_at(std::uint64_t id, std::uint64_t v,
   return -1;
 }
 
-NodeSet DataPlane::record_produced(const WireParam& o, int n,
-                                   std::shared_ptr<const TaskRecord> producer, RegistryName name) {
+Drop DataPlane::record_produced(const WireParam& o, int n,
+                                std::shared_ptr<const TaskRecord> producer) {
   // data lock held by the caller
-  NodeSet older = directory_.produced(o.data_id, o.version, n, o.size, std::move(producer), name);
+  Drop older = directory_.produced(o.data_id, o.version, n, o.size, std::move(producer));
   if (lost_.contains(static_cast<sched::NodeId>(n))) {
     // Its worker was lost after answering: only the lineage is kept.
     directory_.version(o.data_id, o.version).holders.erase(static_cast<sched::NodeId>(n));
@@ -217,7 +202,7 @@ void DataPlane::master_wrote_params(TaskBase* t, bool files_only, Drops& drops) 
       TrackedDatum* x = find_tracked(d);
       if (x == nullptr) return;  // never travelled: nothing to update
       const std::uint64_t old = x->version;
-      NodeSet holders = directory_.master_wrote(*x);
+      NodeSet holders = directory_.master_wrote(*x, d.version);  // (a write the registry counts)
       if (!holders.empty()) drops.push_back({x->id, old, std::move(holders)});
     });
   }
@@ -398,9 +383,10 @@ void DataPlane::fill_file_param(const ParamDescriptor& d, int n, WireParam& w, D
       old != nullptr && DataDirectory::renumbered(*old, d.data_id) && old->master_has_latest()) {
     renumbered.push_back(directory_.forget_file(path));  // delete_file: a new datum
   }
-  TrackedDatum& x = directory_.track_file(path, d.data_id);
+  TrackedDatum& x = directory_.track_file(path, d.data_id, rt::version_read(d));
   w.data_id = x.id;
   w.version = x.version;
+  if (writes(d.direction)) w.stored_as = DataDirectory::next_version(x, d.version);
   w.has_value = true;
   StagedFile file;
   file.path = x.path;
@@ -442,6 +428,7 @@ void DataPlane::fill_object_param(const ParamDescriptor& d, int n, WireParam& w,
   TrackedDatum& x = track(d, retyped);
   w.data_id = x.id;
   w.version = x.version;
+  if (writes(d.direction)) w.stored_as = DataDirectory::next_version(x, d.version);
   if (!reads(d.direction)) return;
   VersionInfo& info = directory_.version(x.id, x.version);
   if (holds(info, n)) {
@@ -544,6 +531,7 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
           }
           w.data_id = x.id;
           w.version = x.version;
+          w.stored_as = DataDirectory::next_version(x, d.version);
         }
         request.params.push_back(std::move(w));
       }
@@ -641,10 +629,8 @@ void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRec
       // A stream task cannot be run again for what it made: its stream has moved on (a
       // replay would poll or publish other elements). Lost, its outputs are a clear error
       // ("cannot be made again"), never a silently different value.
-      NodeSet holders =
-          record_produced(o, n, rt::task_state(t).stream_task ? nullptr : record,
-                          registry_name(*t, *record, o));
-      if (!holders.empty()) drops.push_back({o.data_id, o.version - 1, std::move(holders)});
+      Drop older = record_produced(o, n, rt::task_state(t).stream_task ? nullptr : record);
+      if (!older.holders.empty()) drops.push_back(std::move(older));
     }
     // It wrote the master's files in place: copies other workers keep are stale.
     if (shared_files) master_wrote_params(t, true, drops);

@@ -156,10 +156,9 @@ class DataPlane {
   /// The inputs worker `n` kept from `record` (sent inline or fetched): held there if
   /// still the latest, else released there (into `drops`). With the data lock held.
   void record_kept_inputs(int n, const TaskRecord& record, Drops& drops);
-  /// Node `n` made output `o`, which the registry names `name`; a lost node is not
-  /// recorded as its holder. Returns the holders of the version before it.
-  NodeSet record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer,
-                          RegistryName name = {});
+  /// Node `n` made output `o`; a lost node is not recorded as its holder. Returns the
+  /// latest version before it and its holders (DataDirectory::produced).
+  Drop record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
   /// A live holder of version v of datum id (0 = the master), else -1.
   int holder_of(std::uint64_t id, std::uint64_t v);
   /// A worker other than `n` that holds `info`'s version; -1 if none.

@@ -45,13 +45,11 @@ void DataPlane::fetch_to_master(std::uint64_t id) {
     // buffer, no deserialization under the data lock. Other writers of the object wait.
     detail::SinkFactory into;
     const void* into_object = nullptr;
-    RegistryName name;
     {
       std::unique_lock data(data_mutex_);
       TrackedDatum* x = not_loading(data, id);
       if (x == nullptr || x->version != v) continue;
       if (x->master_has_latest()) return;
-      if (const VersionInfo* info = directory_.find_version(id, v)) name = info->name;
       if (x->path.empty() && x->vtable != nullptr && x->vtable->sink_into != nullptr) {
         x->loading = true;
         // From the first byte written it holds no version, until end_loading says which:
@@ -65,7 +63,7 @@ void DataPlane::fetch_to_master(std::uint64_t id) {
     std::string why;
     bool fetched = false;
     try {
-      fetched = links_.fetch(h, id, v, name, into, value, why);
+      fetched = links_.fetch(h, id, v, into, value, why);
     } catch (...) {
       if (into) end_loading(id, v, nullptr);
       throw;
@@ -138,7 +136,6 @@ void DataPlane::fetch_all(const std::vector<std::uint64_t>& ids) {
   // would wait behind queued tasks, and a large one could meet a large request head on.)
   struct Asks {
     std::vector<std::pair<std::uint64_t, std::uint64_t>> versions;
-    std::vector<RegistryName> names;  // (for the transfers' task events)
   };
   std::map<int, Asks> asks;  // by holder
   std::vector<std::uint64_t> again;  // not loaded here: fetched one by one below
@@ -149,16 +146,14 @@ void DataPlane::fetch_all(const std::vector<std::uint64_t>& ids) {
       if (x == nullptr || x->master_has_latest()) continue;
       int h = holder_of(id, x->version);
       if (h > 0) {
-        const VersionInfo* info = directory_.find_version(id, x->version);
         asks[h].versions.push_back({id, x->version});
-        asks[h].names.push_back(info != nullptr ? info->name : RegistryName{});
       } else {
         again.push_back(id);  // lost: made again by fetch_to_master
       }
     }
   }
   for (auto& [h, ask] : asks) {
-    links_.fetch_many(h, ask.versions, ask.names, [&](std::size_t i, const detail::HeldValue* value) {
+    links_.fetch_many(h, ask.versions, [&](std::size_t i, const detail::HeldValue* value) {
       auto [id, v] = ask.versions[i];
       bool loaded = false;
       try {

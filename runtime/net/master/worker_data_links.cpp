@@ -17,25 +17,24 @@ void WorkerDataLinks::release(int node, std::uint64_t id, std::uint64_t version,
   if (node > 0 && n < links_.size() && links_[n]) links_[n]->release(id, version, only_this);
 }
 
-bool WorkerDataLinks::fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,
+bool WorkerDataLinks::fetch(int node, std::uint64_t id, std::uint64_t version,
                             const detail::SinkFactory& make_sink,
                             std::shared_ptr<const detail::HeldValue>& out, std::string& why) {
   const rt::EventTime began = runtime_.events().any() ? rt::event_now() : 0;  // task events
   const bool fetched = fetcher_.fetch(link(node).data_address(), id, version, make_sink, out, why);
-  if (fetched && began != 0 && out) events_.fetched(name, out->size(), node, began);
+  if (fetched && began != 0 && out) events_.fetched(id, version, out->size(), node, began);
   return fetched;
 }
 
 void WorkerDataLinks::fetch_many(
     int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
-    std::span<const RegistryName> names,
     const std::function<void(std::size_t, const detail::HeldValue*)>& each) {
   // Task events: each value's transfer runs from the previous one's arrival.
   rt::EventTime began = runtime_.events().any() ? rt::event_now() : 0;
   fetcher_.fetch_many(link(node).data_address(), versions,
                       [&](std::size_t i, const detail::HeldValue* value) {
                         if (began != 0 && value != nullptr) {
-                          events_.fetched(i < names.size() ? names[i] : RegistryName{},
+                          events_.fetched(versions[i].first, versions[i].second,
                                           value->size(), node, began);
                           began = rt::event_now();
                         }

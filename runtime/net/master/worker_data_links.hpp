@@ -41,11 +41,10 @@ class WorkerDataLinks final : public DataLinks {
   std::string data_address(int node) const override;
   bool shares_files(int node) const override;
   void release(int node, std::uint64_t id, std::uint64_t version, bool only_this) noexcept override;
-  bool fetch(int node, std::uint64_t id, std::uint64_t version, RegistryName name,
+  bool fetch(int node, std::uint64_t id, std::uint64_t version,
              const detail::SinkFactory& make_sink, std::shared_ptr<const detail::HeldValue>& out,
              std::string& why) override;
   void fetch_many(int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
-                  std::span<const RegistryName> names,
                   const std::function<void(std::size_t, const detail::HeldValue*)>& each) override;
   int choose_worker(TaskRequest& request) override { return choose_worker_(request); }
   void remake_ended(const TaskRequest& request) noexcept override { remake_ended_(request); }
