@@ -60,6 +60,48 @@ class PlaneRequestData final : public RequestData {
  private:
   DataPlane& plane_;
 };
+
+/// The Runtime and its remote task events as the AttemptDriver sees them.
+class RuntimeAttempts final : public AttemptRuntime {
+ public:
+  RuntimeAttempts(rt::Runtime& runtime, RemoteEvents& events) : runtime_(runtime), events_(events) {}
+  bool cancelled_before_start(TaskBase* t) override { return runtime_.cancelled_before_start(t); }
+  Deadline begin_attempt(TaskBase* t) override { return runtime_.begin_attempt(t); }
+  bool withdraw_attempt(TaskBase* t, Deadline deadline) override { return runtime_.withdraw_attempt(t, deadline); }
+  rt::Runtime::AfterAttempt end_attempt(TaskBase* t, Deadline deadline, rt::Runtime::Outcome outcome,
+                                        const rt::TaskError& error, rt::EventTime ended_at) override {
+    return runtime_.end_attempt(t, deadline, outcome, error, ended_at);
+  }
+  void finish(TaskBase* t) override { runtime_.finish(t); }
+  bool observed() override { return runtime_.events().any(); }
+  void notify_started(const TaskBase& t, const rt::Allocation& where, rt::EventTime at) override {
+    runtime_.notify_started(t, where, at);
+  }
+  rt::EventTime answered(const TaskBase& t, int node, const TaskRequest& request, const WorkerTimes& times,
+                         rt::EventTime sent_at, rt::EventTime answered_at, bool started_told) override {
+    return events_.answered(t, node, request, times, sent_at, answered_at, started_told);
+  }
+
+ private:
+  rt::Runtime& runtime_;
+  RemoteEvents& events_;
+};
+
+/// The data plane as the AttemptDriver sees it.
+class PlaneAttempts final : public AttemptData {
+ public:
+  explicit PlaneAttempts(DataPlane& plane) : plane_(plane) {}
+  void record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record, TaskDone& done) override {
+    plane_.record_outputs(t, n, std::move(record), done);
+  }
+  void globals_missing(const TaskBase& t, int n) override { plane_.globals_missing(t, n); }
+  void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) override {
+    plane_.make_available(versions);
+  }
+
+ private:
+  DataPlane& plane_;
+};
 }  // namespace
 
 Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfig config)
@@ -108,6 +150,9 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       [this](TaskRequest& r) { return remake_on_master(r); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
   request_data_ = std::make_unique<PlaneRequestData>(*data_);
+  attempt_runtime_ = std::make_unique<RuntimeAttempts>(runtime_, *remote_events_);
+  attempt_data_ = std::make_unique<PlaneAttempts>(*data_);
+  driver_ = std::make_unique<AttemptDriver>(*attempt_runtime_, *attempt_data_, static_cast<AttemptCluster&>(*this));
   sched::Scheduler::Options so;
   so.policy = config_.policy == SchedulerPolicy::lifo       ? sched::Policy::lifo
               : config_.policy == SchedulerPolicy::locality ? sched::Policy::locality
@@ -484,9 +529,9 @@ void Cluster::place(TaskBase* t, int avoid) {
 
 void Cluster::unplaceable(TaskBase* t, const std::string& why) {
   std::string text = why.rfind("compss: ", 0) == 0 ? why.substr(8) : why;
-  std::shared_ptr<Call> call = moving_.take(t);
+  std::shared_ptr<Call> call = driver_->moving().take(t);
   if (call != nullptr) {  // an attempt begun on a node that is gone
-    conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
+    driver_->conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
              {"compss::Error", text, "master"});
     return;
   }
@@ -507,22 +552,11 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
     start_replica(t, n, computing_units);
     return;
   }
-  std::shared_ptr<Call> call = moving_.take(t);
-  if (call != nullptr) {
-    call->node = n;
-    attempts_.placed_again(call->history);
-    call->computing_units = computing_units;
-    call->gpus = gpus;
-    if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
-      // Placed again with another version: its own time_out counts from now.
-      call->deadline = runtime_.begin_attempt(t);
-      call->armed_for = t->implementation;
-    }
-    send(std::move(call), false);
-  } else if (n == 0) {
+  if (driver_->resume(t, n, computing_units, gpus)) return;  // a moving attempt
+  if (n == 0) {
     run_on_master(t, computing_units, gpus);  // the Runtime runs it (its attempts), then finished()
   } else {
-    start(t, n, computing_units, gpus);
+    driver_->start(t, n, computing_units, gpus);
   }
 }
 
@@ -548,26 +582,6 @@ bool Cluster::release_placement(const TaskBase* t, int n) {
     gangs_started_.erase(t);  // (its shares are given back: no loss concerns it now)
   }
   return true;
-}
-
-void Cluster::remake_then_place(std::shared_ptr<Call> call,
-                                std::vector<std::pair<std::uint64_t, std::uint64_t>> lost) {
-  try {
-    data_->make_available(lost);  // (blocks: each remake waits for a node that fits it)
-  } catch (const std::exception& e) {  // its inputs cannot be made again
-    conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
-    return;
-  }
-  TaskBase* t = call->task;
-  moving_.park(t, std::move(call));
-  place(t);
-}
-
-void Cluster::replace(std::shared_ptr<Call> call, int avoid) {
-  TaskBase* t = call->task;
-  release_placement(t, call->node);
-  moving_.park(t, std::move(call));
-  place(t, avoid);
 }
 
 void Cluster::finished(TaskBase* t) noexcept {
@@ -617,14 +631,14 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
     }
     if (n > 0) ++stream_tasks_[static_cast<std::size_t>(n)];
   }
-  std::shared_ptr<Call> call = moving_.take(t);
+  std::shared_ptr<Call> call = driver_->moving().take(t);
   if (call != nullptr) {  // a retry: to another worker, or to the master when none is left
     call->node = std::max(n, 0);
     call->computing_units = 1;
     call->gpus = 0;
-    send(std::move(call), false);
+    driver_->send(std::move(call), false);
   } else if (n > 0) {
-    start(t, n, 1, 0);
+    driver_->start(t, n, 1, 0);
   } else {
     rt::task_state(t).node = -1;  // no worker: on the master, on a thread of its own
     executor_.spawn(t);
@@ -738,161 +752,20 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus
   });
 }
 
-void Cluster::start(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
-  rt::add_ref(t);  // until the last answer: a timed-out task is finished by the watchdog
-  if (runtime_.cancelled_before_start(t)) {
-    runtime_.finish(t);  // (finished() gives its reservation back)
-    rt::release_ref(t);
-    return;
-  }
-  auto call = std::make_shared<Call>();
-  call->task = t;
-  call->node = n;
-  call->computing_units = computing_units;
-  call->gpus = gpus;
-  call->deadline = runtime_.begin_attempt(t);
-  call->armed_for = t->implementation;
-  send(std::move(call), false);
+void Cluster::gang_paused(const TaskBase* t) {
+  std::lock_guard lock(sched_mutex_);
+  gangs_started_.erase(t);
 }
 
-void Cluster::send(std::shared_ptr<Call> call, bool may_block) {
-  TaskBase* t = call->task;
-  const int n = call->node;
-  rt::task_state(t).node = n;
-  if (n <= 0) {
-    // Placed on the master (a retry, or no worker left): it runs there as any master
-    // task does, on the executor, its attempt begun here withdrawn (unless it already
-    // timed out).
-    if (!runtime_.withdraw_attempt(t, call->deadline)) {
-      conclude(std::move(call), rt::Runtime::Outcome::failed,
-               {"compss::TimeOut", "timed out before it could run on the master", "master"});
-      return;
-    }
-    rt::release_ref(t);  // start()'s; the task's own reference lasts until it finishes
-    run_on_master(t, call->computing_units, call->gpus);
-    return;
-  }
-  if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
-    // Timed out while it waited on the lane: not sent at all.
-    conclude(std::move(call), rt::Runtime::Outcome::ok, {});
-    return;
-  }
-  RemoteExecutor& worker = *workers_[static_cast<std::size_t>(n)];
-  BuiltRequest built;
-  try {
-    built = worker.build_request(t, may_block, /*check_lost=*/true);
-  } catch (const std::exception& e) {  // its inputs cannot be found or made again
-    conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
-    return;
-  }
-  if (built.request == nullptr) {
-    if (!built.lost.empty()) {
-      // Inputs lost with their workers are made again through the scheduler (lineage),
-      // on the lane: this task gives its node back first and is placed again after, so
-      // tasks that wait for remakes (or wait on the lane behind them) never hold the
-      // resources the remakes wait for.
-      release_placement(t, n);
-      if (may_block) {
-        remake_then_place(std::move(call), std::move(built.lost));
-      } else {
-        lane_.post([this, call, lost = std::move(built.lost)] { remake_then_place(call, lost); });
-      }
-      return;
-    }
-    lane_.post([this, call] { send(call, true); });  // (an input to fetch first)
-    return;
-  }
-  if (!gang_may_start(t, n)) {  // placed over a node lost meanwhile: not an attempt
-    replace(std::move(call), -1);
-    return;
-  }
-  RemoteRun run{call->computing_units, call->gpus, hosts_of(t, n), {}};
-  if (!run.hosts.empty()) log_gang(t, n);
-  call->sent_at = runtime_.events().any() ? rt::event_now() : 0;
-  if (call->sent_at != 0 && rt::attempt_time_out(*t) > 0) {
-    // Its time-out may end it before the worker answers (the watchdog tells `ended`):
-    // `started` is told now, at the send, so it never misses or follows that end.
-    runtime_.notify_started(*t, rt::Allocation{n, links_[static_cast<std::size_t>(n)]->name(), 0},
-                            call->sent_at);
-    call->started_told = true;
-  }
-  worker.send_task(*t, std::move(built.request), std::move(run),
-                   [this, call, n](const SentRequest& sent, CallResult&& r) { answered(call, n, sent, std::move(r)); });
+std::vector<detail::TaskHost> Cluster::gang_hosts(const TaskBase* t, int n) {
+  std::vector<detail::TaskHost> hosts = hosts_of(t, n);
+  if (!hosts.empty()) log_gang(t, n);
+  return hosts;
 }
 
-void Cluster::answered(std::shared_ptr<Call> call, int n, const SentRequest& sent,
-                       CallResult&& r) {
-  TaskBase* t = call->task;
-  // (The data plane heard that the worker received the request's globals: send_task.)
-  // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
-  // made is discarded, as for a local task.
-  if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
-    conclude(std::move(call), rt::Runtime::Outcome::ok, {});
-    return;
-  }
-  rt::EventTime ended_at = 0;  // task events: started and transfers told, the end returned
-  if (call->sent_at != 0 && r.status != CallResult::Status::lost) {
-    const WorkerTimes& times = r.status == CallResult::Status::done ? r.done.times : r.failed.times;
-    ended_at = remote_events_->answered(*t, n, std::get<TaskRequest>(*sent), times, call->sent_at,
-                                        rt::event_now(), call->started_told);
-  }
-  const AnswerStep step = attempts_.on_answer(
-      call->history, r,
-      {n, links_[static_cast<std::size_t>(n)]->name(), t->spec().on_failure == detail::OnFailure::retry,
-       rt::task_state(t).group != nullptr, links_[static_cast<std::size_t>(n)]->alive()});
-  switch (step.kind) {
-    case AnswerStep::Kind::record_outputs:
-      try {
-        data_->record_outputs(t, n, record_of(sent), r.done);
-      } catch (const std::exception& e) {
-        conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
-        return;
-      } catch (...) {  // a user type's load threw something else
-        conclude(std::move(call), rt::Runtime::Outcome::failed,
-                 {"unknown", "loading a task's output on the master failed", "master"});
-        return;
-      }
-      conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);
-      return;
-    case AnswerStep::Kind::resend_after_pause: {
-      // (Or a global's value it no longer keeps: the resend carries it inline.)
-      data_->globals_missing(*t, n);
-      // The pause is a timer; the resend goes through the lane (it may have to wait for
-      // the data to be found or made again).
-      {
-        // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
-        // first worker; the resend checks its nodes again (gang_may_start re-records it).
-        std::lock_guard lock(sched_mutex_);
-        gangs_started_.erase(t);
-      }
-      // Its node is given back during the pause (a resend may wait on the lane behind
-      // remakes that wait for nodes), and it is placed again after it.
-      release_placement(t, n);
-      auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), step.pause);
-      timer->async_wait([this, timer, call](const boost::system::error_code&) {
-        moving_.park(call->task, call);
-        place(call->task);
-      });
-      return;
-    }
-    case AnswerStep::Kind::fail:
-    case AnswerStep::Kind::fail_group:
-      conclude(std::move(call),
-               step.kind == AnswerStep::Kind::fail_group ? rt::Runtime::Outcome::group_exception
-                                                         : rt::Runtime::Outcome::failed,
-               step.error, ended_at);
-      return;
-    case AnswerStep::Kind::fail_not_retried:
-      conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried, step.error);
-      return;
-    case AnswerStep::Kind::place_elsewhere:
-      if (step.pause.count() > 0) {
-        after(step.pause, [this, call, avoid = step.avoid] { replace(call, avoid); });
-        return;
-      }
-      replace(std::move(call), step.avoid);
-      return;
-  }
+void Cluster::on_timer(std::chrono::milliseconds delay, std::function<void()> job) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(io_->context(), delay);
+  timer->async_wait([timer, job = std::move(job)](const boost::system::error_code&) { job(); });
 }
 
 void Cluster::after(std::chrono::milliseconds delay, std::function<void()> job) {
@@ -901,32 +774,6 @@ void Cluster::after(std::chrono::milliseconds delay, std::function<void()> job) 
   timer->async_wait([this, timer, job = std::move(job)](const boost::system::error_code&) mutable {
     lane_.post(std::move(job));  // (dropped once the lane stopped: the run is over)
   });
-}
-
-void Cluster::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
-                       const rt::TaskError& err, rt::EventTime ended_at) {
-  TaskBase* t = call->task;
-  // Stream parameters close or commit by how the attempt went (a failed producer's error).
-  t->attempt_ended(outcome == rt::Runtime::Outcome::ok ? nullptr : err.message.c_str());
-  switch (runtime_.end_attempt(t, call->deadline, outcome, err, ended_at)) {
-    case rt::Runtime::AfterAttempt::finish:
-      runtime_.finish(t);  // gives back its reservation (finished) and readies successors
-      break;
-    case rt::Runtime::AfterAttempt::again:
-      call->deadline = runtime_.begin_attempt(t);
-      call->armed_for = t->implementation;
-    {
-      const int avoid = call->history.avoid;
-      replace(std::move(call), avoid);  // placed again, elsewhere when it can
-    }
-      return;
-    case rt::Runtime::AfterAttempt::abandoned:
-      // The watchdog finished it when it timed out; its reservation was kept until now.
-      returned_after_time_out(t);
-      if (call->node > 0) release_placement(t, call->node);
-      break;
-  }
-  rt::release_ref(t);
 }
 
 struct Cluster::Replicas {
@@ -1082,7 +929,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         return;
       }
       case CallResult::Status::failed:
-        if (attempts_.resend_replica(res.failed.exception_type, missing_tries) &&
+        if (driver_->policy().resend_replica(res.failed.exception_type, missing_tries) &&
             !rt::task_state(t).stop.load(std::memory_order_acquire)) {
           // An input copy it was to read went meanwhile (dropped over its worker's budget,
           // or a peer left): as for an ordinary call, the replica keeps its placement and

@@ -16,6 +16,7 @@
 #include "core/runtime.hpp"
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
+#include "net/master/attempt_driver.hpp"
 #include "net/master/attempt_policy.hpp"
 #include "net/master/cluster_node.hpp"
 #include "net/master/remote_attempt.hpp"
@@ -53,7 +54,7 @@ class RestartRequests;
 class StreamService;
 class WorkerDataLinks;
 
-class Cluster final : public rt::Backend {
+class Cluster final : public rt::Backend, private AttemptCluster {
  public:
   /// Listens (or adopts COMPSS_LISTEN_FD) and waits for the expected workers (bounded by
   /// the connect time-out; missing ones are reported). Throws compss::Error when it cannot
@@ -129,9 +130,10 @@ class Cluster final : public rt::Backend {
   void fail_stranded(const std::vector<void*>& stranded);
   /// The locality policy's preferred nodes of `t`: those holding bytes of its inputs.
   std::size_t preferences(const detail::TaskBase& t, std::span<sched::Preference> out);
-  /// Hands a ready task (or a moving attempt, in moving_) to the scheduler; `avoid`: the
-  /// cluster node it failed on. A task no live node can run is failed (unplaceable).
-  void place(detail::TaskBase* t, int avoid = -1);
+  /// Hands a ready task (or a moving attempt, in the driver's moving()) to the scheduler;
+  /// `avoid`: the cluster node it failed on. A task no live node can run is failed
+  /// (unplaceable).
+  void place(detail::TaskBase* t, int avoid = -1) override;
   /// A task the scheduler cannot place: its moving attempt fails, or a fresh task fails
   /// at once (and goes to the executor, which skips it: the runtime has failed).
   void unplaceable(detail::TaskBase* t, const std::string& why);
@@ -146,7 +148,7 @@ class Cluster final : public rt::Backend {
   std::vector<detail::TaskHost> hosts_of(const sched::Allocation& a) const;
   /// Runs `t` on the master's executor with `computing_units` cores (and `gpus` GPUs)
   /// made known to it.
-  void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus);
+  void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus) override;
   /// What `t` holds as the scheduler placed it on node `n` (empty when it is not).
   sched::Allocation allocation_on(const detail::TaskBase* t, int n) const;
   /// The gang `t` placed on node `n` is about to start: false when one of its nodes was
@@ -154,22 +156,9 @@ class Cluster final : public rt::Backend {
   /// stop_gangs_using has not seen it); else it is recorded in gangs_started_ so that a
   /// later loss of one of its nodes finds it (net/cluster_gang_loss.cpp). True for a task
   /// on one node.
-  bool gang_may_start(const detail::TaskBase* t, int n);
+  bool gang_may_start(const detail::TaskBase* t, int n) override;
   /// Gives back the reservation `t` holds on node `n`; true if it held one.
-  bool release_placement(const detail::TaskBase* t, int n);
-  /// The attempt leaves its node (a failure to retry elsewhere, a lost worker): its
-  /// reservation is given back and it is placed again (avoiding `avoid`).
-  void replace(std::shared_ptr<Call> call, int avoid);
-  /// Makes `lost` (inputs of the call's task no node holds) available again, then places
-  /// the call again (its node was given back first); on failure the attempt fails. Blocks:
-  /// on the lane.
-  void remake_then_place(std::shared_ptr<Call> call,
-                         std::vector<std::pair<std::uint64_t, std::uint64_t>> lost);
-  /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
-  void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
-  /// Builds and sends one attempt to call->node. Without `may_block`, work that would
-  /// wait on the network moves to the blocking lane.
-  void send(std::shared_ptr<Call> call, bool may_block);
+  bool release_placement(const detail::TaskBase* t, int n) override;
   /// replicated: the call's state, made (its attempt begun) by the first replica to start
   /// or by its end when none started (`master_last`: its Replicas::master_last, when it
   /// makes it). With sched_mutex_ held.
@@ -193,15 +182,14 @@ class Cluster final : public rt::Backend {
   void replica_ended(detail::TaskBase* t, int n, rt::Runtime::Outcome outcome, const rt::TaskError& err);
   /// Every replica of `t` ended (the scheduler's call_ended): the call's attempt ends.
   void finish_replicated(void* task);
-  /// The worker answered (or was lost): outputs recorded, then the policy decides.
-  void answered(std::shared_ptr<Call> call, int node, const std::shared_ptr<const Message>& sent,
-                CallResult&& result);
-  /// Applies the policy to an attempt's outcome: finish, send again, or let go.
-  /// (`ended_at`: for task events, when it ended on its worker; 0 = now.)
-  void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err,
-                rt::EventTime ended_at = 0);
+  // AttemptCluster (the driver's view of the cluster, net/master/attempt_driver.hpp).
+  RemoteExecutor& worker(int n) override { return *workers_[static_cast<std::size_t>(n)]; }
+  void gang_paused(const detail::TaskBase* t) override;
+  std::vector<detail::TaskHost> gang_hosts(const detail::TaskBase* t, int n) override;
+  void post(std::function<void()> job) override { lane_.post(std::move(job)); }
   /// Runs `job` on the blocking lane after `delay`.
-  void after(std::chrono::milliseconds delay, std::function<void()> job);
+  void after(std::chrono::milliseconds delay, std::function<void()> job) override;
+  void on_timer(std::chrono::milliseconds delay, std::function<void()> job) override;
   void on_lost(int node, const std::string& why);
   /// Node `lost` (scheduler id `lost_id`) left the run: the gangs it held a share of,
   /// running from another node, lost part of their program. Each such worker is let go
@@ -220,7 +208,7 @@ class Cluster final : public rt::Backend {
   /// still has not returned, its worker is restarted (restart_if_stuck).
   void timed_out_on_worker(const detail::TaskBase* t, int n);
   /// The worker answered `t` (or was lost) after its time-out: nothing to restart for it.
-  void returned_after_time_out(const detail::TaskBase* t);
+  void returned_after_time_out(const detail::TaskBase* t) override;
   /// The grace period of `t` (its `serial`-th time-out) is over.
   void restart_if_stuck(const detail::TaskBase* t, std::uint64_t serial);
   /// A worker that said Hello after the start (the listener's rejoin): taken, as a new
@@ -329,9 +317,6 @@ class Cluster final : public rt::Backend {
   bool lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c);
   /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
   std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
-  /// Attempts that left their node, until the scheduler places them again (its own leaf
-  /// lock).
-  MovingAttempts moving_;
   // sched_mutex_: replicated calls, the workers alive,
   // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;
@@ -357,8 +342,13 @@ class Cluster final : public rt::Backend {
   std::unique_ptr<RestartRequests> restarts_;  // thread-safe itself
   unsigned added_names_ = 0;  // guarded by sched_mutex_: workers request_nodes named so far
   std::atomic<std::size_t> running_{0};
-  /// What an attempt's answer means (send again, fail, place elsewhere): const.
-  const AttemptPolicy attempts_;
+  /// The Runtime, its task events and the data plane as the driver sees them (cluster.cpp).
+  std::unique_ptr<AttemptRuntime> attempt_runtime_;
+  std::unique_ptr<AttemptData> attempt_data_;
+  /// The dispatch steps of the attempts on workers (start, send, answered, conclude,
+  /// replace), and the attempts that move; made once data_ exists, destroyed after the
+  /// lane (whose jobs call it).
+  std::unique_ptr<AttemptDriver> driver_;
 
   BlockingLane lane_{2};
 };

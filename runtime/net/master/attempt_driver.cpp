@@ -1,0 +1,227 @@
+// AttemptDriver (net/master/attempt_driver.hpp): the dispatch steps of a remote attempt,
+// moved from net::Cluster as they were.
+#include "net/master/attempt_driver.hpp"
+
+#include "core/task_state.hpp"
+
+#include <compss/detail/task_node.hpp>
+
+namespace compss::net {
+
+using detail::TaskBase;
+
+void AttemptDriver::remake_then_place(std::shared_ptr<Call> call,
+                                std::vector<std::pair<std::uint64_t, std::uint64_t>> lost) {
+  try {
+    data_.make_available(lost);  // (blocks: each remake waits for a node that fits it)
+  } catch (const std::exception& e) {  // its inputs cannot be made again
+    conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    return;
+  }
+  TaskBase* t = call->task;
+  moving_.park(t, std::move(call));
+  cluster_.place(t);
+}
+
+void AttemptDriver::replace(std::shared_ptr<Call> call, int avoid) {
+  TaskBase* t = call->task;
+  cluster_.release_placement(t, call->node);
+  moving_.park(t, std::move(call));
+  cluster_.place(t, avoid);
+}
+
+void AttemptDriver::start(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
+  rt::add_ref(t);  // until the last answer: a timed-out task is finished by the watchdog
+  if (runtime_.cancelled_before_start(t)) {
+    runtime_.finish(t);  // (finished() gives its reservation back)
+    rt::release_ref(t);
+    return;
+  }
+  auto call = std::make_shared<Call>();
+  call->task = t;
+  call->node = n;
+  call->computing_units = computing_units;
+  call->gpus = gpus;
+  call->deadline = runtime_.begin_attempt(t);
+  call->armed_for = t->implementation;
+  send(std::move(call), false);
+}
+
+bool AttemptDriver::resume(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
+  std::shared_ptr<Call> call = moving_.take(t);
+  if (call == nullptr) return false;
+  call->node = n;
+  attempts_.placed_again(call->history);
+  call->computing_units = computing_units;
+  call->gpus = gpus;
+  if (call->armed_for != t->implementation && runtime_.withdraw_attempt(t, call->deadline)) {
+    // Placed again with another version: its own time_out counts from now.
+    call->deadline = runtime_.begin_attempt(t);
+    call->armed_for = t->implementation;
+  }
+  send(std::move(call), false);
+  return true;
+}
+
+void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
+  TaskBase* t = call->task;
+  const int n = call->node;
+  rt::task_state(t).node = n;
+  if (n <= 0) {
+    // Placed on the master (a retry, or no worker left): it runs there as any master
+    // task does, on the executor, its attempt begun here withdrawn (unless it already
+    // timed out).
+    if (!runtime_.withdraw_attempt(t, call->deadline)) {
+      conclude(std::move(call), rt::Runtime::Outcome::failed,
+               {"compss::TimeOut", "timed out before it could run on the master", "master"});
+      return;
+    }
+    rt::release_ref(t);  // start()'s; the task's own reference lasts until it finishes
+    cluster_.run_on_master(t, call->computing_units, call->gpus);
+    return;
+  }
+  if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
+    // Timed out while it waited on the lane: not sent at all.
+    conclude(std::move(call), rt::Runtime::Outcome::ok, {});
+    return;
+  }
+  RemoteExecutor& worker = cluster_.worker(n);
+  BuiltRequest built;
+  try {
+    built = worker.build_request(t, may_block, /*check_lost=*/true);
+  } catch (const std::exception& e) {  // its inputs cannot be found or made again
+    conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+    return;
+  }
+  if (built.request == nullptr) {
+    if (!built.lost.empty()) {
+      // Inputs lost with their workers are made again through the scheduler (lineage),
+      // on the lane: this task gives its node back first and is placed again after, so
+      // tasks that wait for remakes (or wait on the lane behind them) never hold the
+      // resources the remakes wait for.
+      cluster_.release_placement(t, n);
+      if (may_block) {
+        remake_then_place(std::move(call), std::move(built.lost));
+      } else {
+        cluster_.post([this, call, lost = std::move(built.lost)] { remake_then_place(call, lost); });
+      }
+      return;
+    }
+    cluster_.post([this, call] { send(call, true); });  // (an input to fetch first)
+    return;
+  }
+  if (!cluster_.gang_may_start(t, n)) {  // placed over a node lost meanwhile: not an attempt
+    replace(std::move(call), -1);
+    return;
+  }
+  RemoteRun run{call->computing_units, call->gpus, cluster_.gang_hosts(t, n), {}};
+  call->sent_at = runtime_.observed() ? rt::event_now() : 0;
+  if (call->sent_at != 0 && rt::attempt_time_out(*t) > 0) {
+    // Its time-out may end it before the worker answers (the watchdog tells `ended`):
+    // `started` is told now, at the send, so it never misses or follows that end.
+    runtime_.notify_started(*t, rt::Allocation{n, cluster_.worker(n).link().name(), 0},
+                            call->sent_at);
+    call->started_told = true;
+  }
+  worker.send_task(*t, std::move(built.request), std::move(run),
+                   [this, call, n](const SentRequest& sent, CallResult&& r) { answered(call, n, sent, std::move(r)); });
+}
+
+void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentRequest& sent,
+                       CallResult&& r) {
+  TaskBase* t = call->task;
+  // (The data plane heard that the worker received the request's globals: send_task.)
+  // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
+  // made is discarded, as for a local task.
+  if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
+    conclude(std::move(call), rt::Runtime::Outcome::ok, {});
+    return;
+  }
+  rt::EventTime ended_at = 0;  // task events: started and transfers told, the end returned
+  if (call->sent_at != 0 && r.status != CallResult::Status::lost) {
+    const WorkerTimes& times = r.status == CallResult::Status::done ? r.done.times : r.failed.times;
+    ended_at = runtime_.answered(*t, n, std::get<TaskRequest>(*sent), times, call->sent_at,
+                                        rt::event_now(), call->started_told);
+  }
+  const AnswerStep step = attempts_.on_answer(
+      call->history, r,
+      {n, cluster_.worker(n).link().name(), t->spec().on_failure == detail::OnFailure::retry,
+       rt::task_state(t).group != nullptr, cluster_.worker(n).link().alive()});
+  switch (step.kind) {
+    case AnswerStep::Kind::record_outputs:
+      try {
+        data_.record_outputs(t, n, record_of(sent), r.done);
+      } catch (const std::exception& e) {
+        conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+        return;
+      } catch (...) {  // a user type's load threw something else
+        conclude(std::move(call), rt::Runtime::Outcome::failed,
+                 {"unknown", "loading a task's output on the master failed", "master"});
+        return;
+      }
+      conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);
+      return;
+    case AnswerStep::Kind::resend_after_pause: {
+      // (Or a global's value it no longer keeps: the resend carries it inline.)
+      data_.globals_missing(*t, n);
+      // The pause is a timer; the resend goes through the lane (it may have to wait for
+      // the data to be found or made again).
+      // A gang runs nowhere during the pause: a loss now must not drop its (healthy)
+      // first worker; the resend checks its nodes again (gang_may_start re-records it).
+      cluster_.gang_paused(t);
+      // Its node is given back during the pause (a resend may wait on the lane behind
+      // remakes that wait for nodes), and it is placed again after it.
+      cluster_.release_placement(t, n);
+      cluster_.on_timer(step.pause, [this, call] {
+        moving_.park(call->task, call);
+        cluster_.place(call->task);
+      });
+      return;
+    }
+    case AnswerStep::Kind::fail:
+    case AnswerStep::Kind::fail_group:
+      conclude(std::move(call),
+               step.kind == AnswerStep::Kind::fail_group ? rt::Runtime::Outcome::group_exception
+                                                         : rt::Runtime::Outcome::failed,
+               step.error, ended_at);
+      return;
+    case AnswerStep::Kind::fail_not_retried:
+      conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried, step.error);
+      return;
+    case AnswerStep::Kind::place_elsewhere:
+      if (step.pause.count() > 0) {
+        cluster_.after(step.pause, [this, call, avoid = step.avoid] { replace(call, avoid); });
+        return;
+      }
+      replace(std::move(call), step.avoid);
+      return;
+  }
+}
+
+void AttemptDriver::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,
+                       const rt::TaskError& err, rt::EventTime ended_at) {
+  TaskBase* t = call->task;
+  // Stream parameters close or commit by how the attempt went (a failed producer's error).
+  t->attempt_ended(outcome == rt::Runtime::Outcome::ok ? nullptr : err.message.c_str());
+  switch (runtime_.end_attempt(t, call->deadline, outcome, err, ended_at)) {
+    case rt::Runtime::AfterAttempt::finish:
+      runtime_.finish(t);  // gives back its reservation (finished) and readies successors
+      break;
+    case rt::Runtime::AfterAttempt::again:
+      call->deadline = runtime_.begin_attempt(t);
+      call->armed_for = t->implementation;
+    {
+      const int avoid = call->history.avoid;
+      replace(std::move(call), avoid);  // placed again, elsewhere when it can
+    }
+      return;
+    case rt::Runtime::AfterAttempt::abandoned:
+      // The watchdog finished it when it timed out; its reservation was kept until now.
+      cluster_.returned_after_time_out(t);
+      if (call->node > 0) cluster_.release_placement(t, call->node);
+      break;
+  }
+  rt::release_ref(t);
+}
+
+}  // namespace compss::net

@@ -1,0 +1,156 @@
+// AttemptDriver: the dispatch steps of a task's attempts on the master's side of a
+// master-worker run (docs/architecture.md, "net/master/"). The scheduler placed a task on a
+// worker: `start` begins its first attempt, `send` builds and sends one attempt (or moves
+// it to the blocking lane, or to the master), `answered` takes the worker's answer and
+// applies the AttemptPolicy to it, `conclude` ends the attempt in the Runtime, `replace`
+// gives its node back and has it placed again. It knows the rest of the run only through
+// three narrow interfaces, which net::Cluster implements (and the unit tests fake):
+//   AttemptRuntime   the Runtime's steps of an attempt and its task events;
+//   AttemptData      what the data plane does with an answer;
+//   AttemptCluster   placement (the scheduler), the workers' RemoteExecutors, the
+//                    master's node, gangs, the lane and timers.
+// Replicated calls keep their own steps in net::Cluster (cluster.cpp, start_replica...).
+#pragma once
+
+#include "core/runtime.hpp"
+#include "net/data_directory.hpp"
+#include "net/master/attempt_policy.hpp"
+#include "net/master/remote_attempt.hpp"
+#include "net/master/remote_executor.hpp"
+
+#include <compss/this_task.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace compss::net {
+
+/// The Runtime's side of an attempt (rt::Runtime's steps of a body that runs elsewhere,
+/// core/runtime.hpp) and its task events (RemoteEvents). Called from any dispatch thread:
+/// thread-safe.
+class AttemptRuntime {
+ public:
+  using Deadline = rt::Watchdog::Clock::time_point;
+  virtual ~AttemptRuntime() = default;
+  virtual bool cancelled_before_start(detail::TaskBase* t) = 0;
+  virtual Deadline begin_attempt(detail::TaskBase* t) = 0;
+  virtual bool withdraw_attempt(detail::TaskBase* t, Deadline deadline) = 0;
+  virtual rt::Runtime::AfterAttempt end_attempt(detail::TaskBase* t, Deadline deadline,
+                                                rt::Runtime::Outcome outcome,
+                                                const rt::TaskError& error, rt::EventTime ended_at) = 0;
+  /// Completes the task (successors ready; Backend::finished gives its reservation back).
+  virtual void finish(detail::TaskBase* t) = 0;
+  /// True while task observers are installed.
+  virtual bool observed() = 0;
+  virtual void notify_started(const detail::TaskBase& t, const rt::Allocation& where, rt::EventTime at) = 0;
+  /// RemoteEvents::answered: tells the answer's events, returns when the body ended.
+  virtual rt::EventTime answered(const detail::TaskBase& t, int node, const TaskRequest& request,
+                                 const WorkerTimes& times, rt::EventTime sent_at,
+                                 rt::EventTime answered_at, bool started_told) = 0;
+};
+
+/// What the data plane does for the dispatch (DataPlane, net/master/data_plane.hpp).
+/// Thread-safe.
+class AttemptData {
+ public:
+  virtual ~AttemptData() = default;
+  /// DataPlane::record_outputs (throws when a value cannot be loaded).
+  virtual void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
+                              TaskDone& done) = 0;
+  /// DataPlane::globals_missing.
+  virtual void globals_missing(const detail::TaskBase& t, int n) = 0;
+  /// DataPlane::make_available (blocks; throws when a version cannot be made again).
+  virtual void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) = 0;
+};
+
+/// The cluster around the dispatch: placement through the scheduler, the workers, the
+/// master's node, gangs, the blocking lane and timers. Thread-safe.
+class AttemptCluster {
+ public:
+  virtual ~AttemptCluster() = default;
+  /// The RemoteExecutor of worker `n` (> 0, a node that exists).
+  virtual RemoteExecutor& worker(int n) = 0;
+  /// Hands `t` (its attempt parked in the driver's MovingAttempts, if any) to the
+  /// scheduler, avoiding node `avoid`; a task no live node can run fails.
+  virtual void place(detail::TaskBase* t, int avoid = -1) = 0;
+  /// Gives back the reservation `t` holds on node `n`; true if it held one.
+  virtual bool release_placement(const detail::TaskBase* t, int n) = 0;
+  /// Runs `t` on the master's executor with what was reserved there.
+  virtual void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus) = 0;
+  /// False when a node of the gang `t` placed on `n` was lost (placed again); else the
+  /// gang is recorded as started. True for a task on one node.
+  virtual bool gang_may_start(const detail::TaskBase* t, int n) = 0;
+  /// The gang `t` runs nowhere for a while (a resend's pause): a loss must not stop it.
+  virtual void gang_paused(const detail::TaskBase* t) = 0;
+  /// The gang's hosts of `t` placed on `n` (logged when not empty); empty for one node.
+  virtual std::vector<detail::TaskHost> gang_hosts(const detail::TaskBase* t, int n) = 0;
+  /// The worker answered `t` (or was lost) after its time-out: nothing to restart for it.
+  virtual void returned_after_time_out(const detail::TaskBase* t) = 0;
+  /// Runs `job` on the blocking lane (dropped once the run is over).
+  virtual void post(std::function<void()> job) = 0;
+  /// Runs `job` on the blocking lane after `delay` (no thread sleeps through it).
+  virtual void after(std::chrono::milliseconds delay, std::function<void()> job) = 0;
+  /// Runs `job` on the timer thread after `delay` (it must not block).
+  virtual void on_timer(std::chrono::milliseconds delay, std::function<void()> job) = 0;
+};
+
+/// Thread-safe: its state is the MovingAttempts (a leaf lock) and the const policy; an
+/// attempt (RemoteAttempt) belongs to the one thread holding its shared_ptr. It takes no
+/// lock of its own around the calls it makes, so it adds nothing to the cluster's lock
+/// order (scheduler, Cluster::sched_mutex_, the data plane's): it is never called with one
+/// of those held, and it calls the interfaces with none held.
+///
+///   AttemptDriver driver(runtime, data, cluster);
+///   // the scheduler placed t on worker n:
+///   if (!driver.resume(t, n, cu, gpus)) driver.start(t, n, cu, gpus);
+class AttemptDriver {
+ public:
+  using Call = RemoteAttempt;
+
+  AttemptDriver(AttemptRuntime& runtime, AttemptData& data, AttemptCluster& cluster,
+                AttemptPolicy policy = {})
+      : runtime_(runtime), data_(data), cluster_(cluster), attempts_(policy) {}
+
+  /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
+  void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
+  /// The scheduler placed `t` on node `n`: when an attempt of it was parked (it moves),
+  /// it goes on there (true); false when none was (a first placement).
+  bool resume(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
+  /// Builds and sends one attempt to call->node. Without `may_block`, work that would
+  /// wait on the network moves to the blocking lane.
+  void send(std::shared_ptr<Call> call, bool may_block);
+  /// The worker answered (or was lost): outputs recorded, then the policy decides.
+  void answered(std::shared_ptr<Call> call, int node, const SentRequest& sent, CallResult&& result);
+  /// Applies the policy to an attempt's outcome: finish, send again, or let go.
+  /// (`ended_at`: for task events, when it ended on its worker; 0 = now.)
+  void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err,
+                rt::EventTime ended_at = 0);
+  /// The attempt leaves its node (a failure to retry elsewhere, a lost worker): its
+  /// reservation is given back and it is placed again (avoiding `avoid`).
+  void replace(std::shared_ptr<Call> call, int avoid);
+  /// Makes `lost` (inputs of the call's task no node holds) available again, then places
+  /// the call again (its node was given back first); on failure the attempt fails. Blocks:
+  /// on the lane.
+  void remake_then_place(std::shared_ptr<Call> call,
+                         std::vector<std::pair<std::uint64_t, std::uint64_t>> lost);
+
+  /// Attempts that left their node, until the scheduler places them again.
+  MovingAttempts& moving() noexcept { return moving_; }
+  const AttemptPolicy& policy() const noexcept { return attempts_; }
+
+ private:
+  AttemptRuntime& runtime_;
+  AttemptData& data_;
+  AttemptCluster& cluster_;
+  /// Attempts that left their node, until the scheduler places them again (its own leaf
+  /// lock).
+  MovingAttempts moving_;
+  /// What an attempt's answer means (send again, fail, place elsewhere): const.
+  const AttemptPolicy attempts_;
+};
+
+}  // namespace compss::net

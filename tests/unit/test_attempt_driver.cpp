@@ -1,0 +1,278 @@
+// AttemptDriver (runtime/net/master/attempt_driver.hpp): the dispatch steps of a remote
+// attempt over fakes. Two workers are RemoteExecutors over fake channels
+// (net/fake_transport.hpp) that the test answers for; the Runtime, the data plane and the
+// cluster (its scheduler places a task on the first live worker it is not told to avoid)
+// are fakes that record what the driver asked of them.
+#include "core/task_state.hpp"
+#include "net/fake_transport.hpp"
+#include "net/master/attempt_driver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+using namespace compss::net;
+using namespace std::chrono_literals;
+using compss::detail::TaskBase;
+using compss::rt::Runtime;
+
+namespace {
+
+constexpr compss::detail::TaskSpec step_spec{"step", "void step(int &)", nullptr, 1};
+
+struct FakeTask final : TaskBase {
+  FakeTask() { spec_ = &step_spec; }  // (its one reference is the test's: never freed by the driver)
+  void run() override {}
+};
+
+/// Builds every request at once (its signature names the node).
+class ReadyRequestData final : public RequestData {
+ public:
+  bool build(TaskBase*, int node, TaskRequest& request, bool) override {
+    request.signature = "step on " + std::to_string(node);
+    return true;
+  }
+  Versions lost_inputs(const TaskBase&) override { return {}; }
+  void received(const TaskBase&, int, const TaskRequest&) override {}
+};
+
+/// One log of what the fakes were asked, in order, waited for with a deadline.
+class Log {
+ public:
+  void add(std::string line) {
+    std::lock_guard lock(mutex_);
+    lines_.push_back(std::move(line));
+    cv_.notify_all();
+  }
+  /// False when `line` was not logged within 5 s.
+  bool wait_for(const std::string& line) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, 5s, [&] { return std::find(lines_.begin(), lines_.end(), line) != lines_.end(); });
+  }
+  std::vector<std::string> lines() {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+  int count(const std::string& line) {
+    std::lock_guard lock(mutex_);
+    return static_cast<int>(std::count(lines_.begin(), lines_.end(), line));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::string> lines_;
+};
+
+const char* outcome_name(Runtime::Outcome o) {
+  switch (o) {
+    case Runtime::Outcome::ok: return "ok";
+    case Runtime::Outcome::failed: return "failed";
+    case Runtime::Outcome::failed_not_retried: return "failed_not_retried";
+    case Runtime::Outcome::group_exception: return "group_exception";
+  }
+  return "?";
+}
+
+/// The Runtime: a failed attempt is run again while `retries` last, else the task finishes.
+class FakeRuntime final : public AttemptRuntime {
+ public:
+  explicit FakeRuntime(Log& log) : log_(log) {}
+  bool cancelled_before_start(TaskBase*) override { return false; }
+  Deadline begin_attempt(TaskBase*) override {
+    log_.add("begin");
+    return Runtime::no_deadline;
+  }
+  bool withdraw_attempt(TaskBase*, Deadline) override { return true; }
+  Runtime::AfterAttempt end_attempt(TaskBase*, Deadline, Runtime::Outcome outcome,
+                                    const compss::rt::TaskError& error, compss::rt::EventTime) override {
+    log_.add(std::string("end ") + outcome_name(outcome) + (error.type.empty() ? "" : " " + error.type));
+    if (outcome != Runtime::Outcome::ok && retries-- > 0) return Runtime::AfterAttempt::again;
+    return Runtime::AfterAttempt::finish;
+  }
+  void finish(TaskBase*) override { log_.add("finish"); }
+  bool observed() override { return false; }
+  void notify_started(const TaskBase&, const compss::rt::Allocation&, compss::rt::EventTime) override {}
+  compss::rt::EventTime answered(const TaskBase&, int, const TaskRequest&, const WorkerTimes&,
+                                 compss::rt::EventTime, compss::rt::EventTime, bool) override {
+    return 0;
+  }
+  int retries = 0;
+
+ private:
+  Log& log_;
+};
+
+class FakeData final : public AttemptData {
+ public:
+  explicit FakeData(Log& log) : log_(log) {}
+  void record_outputs(TaskBase*, int n, std::shared_ptr<const TaskRecord> record, TaskDone&) override {
+    log_.add("record on " + std::to_string(n) + " of '" + record->signature + "'");
+    if (fail_to_load) throw std::runtime_error("cannot load the output");
+  }
+  void globals_missing(const TaskBase&, int n) override { log_.add("globals missing on " + std::to_string(n)); }
+  void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>>) override {}
+  bool fail_to_load = false;
+
+ private:
+  Log& log_;
+};
+
+/// A worker node: a RemoteExecutor over a fake channel, the test at its far end.
+struct FakeWorker {
+  FakeWorker(int node, std::string name) : hello{"s", std::move(name), 1, 1}, link(node, ends.first, hello, "10.0.0.1", [](int, const std::string&) {}) {}
+  Hello hello;
+  std::pair<std::shared_ptr<Endpoint>, std::shared_ptr<Endpoint>> ends = make_fake_pair();
+  Endpoint& far = *ends.second;
+  ReadyRequestData data;
+  WorkerLink link;
+  RemoteExecutor executor{link, [](TaskBase*, int, unsigned, unsigned) {}, nullptr, &data};
+
+  /// The next request the worker received (fails the test when none comes within 5 s).
+  TaskRequest next_request() {
+    Message m;
+    EXPECT_FALSE(far.receive(m, 5s)) << "no request reached worker " << link.node();
+    auto* r = std::get_if<TaskRequest>(&m);
+    EXPECT_NE(r, nullptr);
+    return r != nullptr ? *r : TaskRequest{};
+  }
+};
+
+/// The cluster: its scheduler places a task on the first worker it does not avoid whose
+/// connection is open; timers and the lane run their jobs at once.
+class FakeCluster final : public AttemptCluster {
+ public:
+  explicit FakeCluster(Log& log) : log_(log) {}
+  RemoteExecutor& worker(int n) override { return workers[static_cast<std::size_t>(n - 1)]->executor; }
+  void place(TaskBase* t, int avoid) override {
+    log_.add("place avoiding " + std::to_string(avoid));
+    for (FakeWorker* w : workers) {
+      const int n = w->link.node();
+      if (n == avoid || !w->link.alive()) continue;
+      if (!driver->resume(t, n, 1, 0)) driver->start(t, n, 1, 0);
+      return;
+    }
+    log_.add("no node");
+  }
+  bool release_placement(const TaskBase*, int n) override {
+    log_.add("release " + std::to_string(n));
+    return true;
+  }
+  void run_on_master(TaskBase*, unsigned, unsigned) override { log_.add("on master"); }
+  bool gang_may_start(const TaskBase*, int) override { return true; }
+  void gang_paused(const TaskBase*) override {}
+  std::vector<compss::detail::TaskHost> gang_hosts(const TaskBase*, int) override { return {}; }
+  void returned_after_time_out(const TaskBase*) override {}
+  void post(std::function<void()> job) override { job(); }
+  void after(std::chrono::milliseconds, std::function<void()> job) override { job(); }
+  void on_timer(std::chrono::milliseconds pause, std::function<void()> job) override {
+    log_.add("pause " + std::to_string(pause.count()) + " ms");
+    job();
+  }
+  std::vector<FakeWorker*> workers;
+  AttemptDriver* driver = nullptr;
+
+ private:
+  Log& log_;
+};
+
+struct DriverRun {
+  DriverRun() {
+    cluster.workers = {&w1, &w2};
+    cluster.driver = &driver;
+  }
+  Log log;
+  FakeRuntime runtime{log};
+  FakeData data{log};
+  FakeCluster cluster{log};
+  FakeWorker w1{1, "one"};
+  FakeWorker w2{2, "two"};
+  AttemptDriver driver{runtime, data, cluster};
+  FakeTask task;
+};
+
+TEST(AttemptDriver, ASuccessRecordsItsOutputsAndFinishesTheTask) {
+  DriverRun r;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  EXPECT_EQ(got.signature, "step on 1");
+  r.w1.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "record on 1 of 'step on 1'", "end ok", "finish"}));
+  EXPECT_EQ(compss::rt::task_state(r.task).refs.load(), 1);  // start's reference given back
+}
+
+TEST(AttemptDriver, AnAnswerThatAnInputWentMissingResendsAfterAPause) {
+  DriverRun r;
+  r.driver.start(&r.task, 1, 1, 0);
+  TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskFailed{.task_id = got.task_id, .exception_type = "compss::DataMissing", .message = "gone"});
+  got = r.w1.next_request();  // sent again, to the same worker (the fake places it there)
+  EXPECT_EQ(got.signature, "step on 1");
+  r.w1.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "globals missing on 1", "release 1", "pause 20 ms",
+                                                     "place avoiding -1", "record on 1 of 'step on 1'", "end ok",
+                                                     "finish"}));
+}
+
+TEST(AttemptDriver, AnAnswerForALostWorkerPlacesTheAttemptElsewhereWithoutAFailure) {
+  DriverRun r;
+  r.driver.start(&r.task, 1, 1, 0);
+  r.w1.next_request();
+  r.w1.far.close();  // worker 1 dies while it runs the task
+  const TaskRequest got = r.w2.next_request();
+  EXPECT_EQ(got.signature, "step on 2");
+  r.w2.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  const std::vector<std::string> lines = r.log.lines();
+  EXPECT_EQ(r.log.count("begin"), 1);   // the same attempt, moved
+  EXPECT_EQ(r.log.count("end ok"), 1);  // and it ended once, well
+  EXPECT_EQ(r.log.count("release 1"), 1);
+  EXPECT_EQ(r.log.count("place avoiding 1"), 1);
+  EXPECT_EQ(r.log.count("record on 2 of 'step on 2'"), 1);
+  EXPECT_EQ(lines.back(), "finish");
+}
+
+TEST(AttemptDriver, AFailureTheRuntimeRetriesRunsAgainAvoidingItsNode) {
+  DriverRun r;
+  r.runtime.retries = 1;
+  r.driver.start(&r.task, 1, 1, 0);
+  TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskFailed{.task_id = got.task_id, .exception_type = "std::runtime_error", .message = "boom"});
+  got = r.w2.next_request();
+  r.w2.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.lines(),
+            (std::vector<std::string>{"begin", "end failed std::runtime_error", "begin", "release 1",
+                                      "place avoiding 1", "record on 2 of 'step on 2'", "end ok", "finish"}));
+}
+
+TEST(AttemptDriver, AnOutputThatCannotBeLoadedFailsTheAttempt) {
+  DriverRun r;
+  r.data.fail_to_load = true;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.count("end failed compss::Error"), 1);
+  EXPECT_EQ(r.log.count("end ok"), 0);
+}
+
+TEST(AttemptDriver, AnAttemptPlacedOnTheMasterRunsThereWithItsAttemptWithdrawn) {
+  DriverRun r;
+  auto call = std::make_shared<RemoteAttempt>();
+  call->task = &r.task;
+  call->node = 0;
+  compss::rt::add_ref(&r.task);  // (start's, given back when it goes to the master)
+  r.driver.send(call, false);
+  EXPECT_EQ(r.log.lines(), std::vector<std::string>{"on master"});
+  EXPECT_EQ(compss::rt::task_state(r.task).refs.load(), 1);
+}
+
+}  // namespace
