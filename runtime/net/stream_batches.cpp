@@ -1,5 +1,7 @@
 #include "net/stream_batches.hpp"
 
+#include <compss/detail/stream_remote.hpp>
+
 #include <algorithm>
 
 namespace compss::net {
@@ -14,9 +16,9 @@ constexpr std::size_t confirmed_kept = 16;
 
 AtMostOnceBatches::Place& AtMostOnceBatches::place_locked(const detail::StreamChannel& channel,
                                                           std::uint64_t place) {
-  auto [it, added] = places_.try_emplace(Key{channel.id(), place});
-  if (added && places_.size() >= sweep_at_) sweep_locked();
-  return places_[Key{channel.id(), place}];  // (the sweep keeps it: its stream exists)
+  const Key key{channel.id(), place};
+  if (places_.try_emplace(key).second && places_.size() >= sweep_at_) sweep_locked();
+  return places_[key];  // (the sweep keeps it: its stream exists)
 }
 
 void AtMostOnceBatches::sweep_locked() {
