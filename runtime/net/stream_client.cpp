@@ -283,6 +283,7 @@ void RemoteStreamPort::receive_answers() noexcept {
 StreamReply RemoteStreamPort::call(StreamCall c) {
   std::unique_lock lock(mutex_);
   if (!receiver_.joinable()) {  // (no publish yet: this thread receives the answer)
+    if (!broken_.empty()) throw Error(broken_);  // (a confirmation gave up on it: call_within)
     send_locked(c);
     StreamReply reply;
     receive_reply(*service_, true, reply, where());
