@@ -460,16 +460,27 @@ struct StreamCall {
   bool flag = false;             ///< add_consumer / remove_consumer: a consumer task's
   std::string text;              ///< close / remove_consumer: the error; claim: the name
   std::vector<WireElement> elements;  ///< publish, add_found, release, hand_over, locate, fetch
+  /// (new, version to bump) at_most_once poll: the name the consumer gave the batch it
+  /// takes; commit: the batch it confirms receiving (0: every batch of the place, as before).
+  /// A commit sent again for the same batch (its answer was lost) gets the same answer.
+  std::uint64_t batch = 0;
   template <class A> void serialize(A& ar) {
     ar(op, stream, slot, attempt, timeout_us, flag, text);
     serialize_list(ar, elements, min_wire_element_bytes);
+    ar(batch);
   }
 };
 
 /// The service's answer: `error` (not empty: the operation threw compss::Error with
 /// it on the master; the worker throws it again), `value` (a slot or place, or a bool;
-/// a poll's: whether the stream is closed for that consumer after it), `elements` (poll).
+/// a poll's: whether the stream is closed for that consumer after it; a commit's: the bits
+/// closed_bit and given_back_bit), `elements` (poll).
 struct StreamReply {
+  /// A commit's value: the stream is now closed for that consumer.
+  static constexpr std::uint64_t closed_bit = 1;
+  /// A commit's value: the batch is not confirmed, it was given back to the consumer's
+  /// place (its connection ended first): its next poll takes it again.
+  static constexpr std::uint64_t given_back_bit = 2;
   std::string error;
   std::uint64_t value = 0;
   std::vector<WireElement> elements;

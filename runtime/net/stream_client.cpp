@@ -12,6 +12,8 @@
 #include <system_error>
 #include <chrono>
 #include <cmath>
+#include <random>
+#include <thread>
 #include <string>
 #include <utility>
 
@@ -26,11 +28,31 @@ std::atomic<std::size_t> window_bytes{std::size_t{4} << 20};
 constexpr std::size_t call_window = 4;  // publish calls in flight at most
 std::atomic<std::uint64_t> publish_calls{0};  // stream_publish_calls
 std::atomic<std::uint64_t> held_key_checks{0};  // stream_held_key_checks
+std::atomic<std::uint64_t> reconnections{0};    // stream_reconnections
+constexpr int confirm_tries = 3;                // a confirmation's sends at most
+
+// A name for a poll's batch (StreamCall::batch), never 0. The master remembers confirmed
+// batches by place and attempt; drawn from a random start per process all the same, so
+// that no two ports' batches share a name (as keys: stream_elements.cpp).
+std::uint64_t next_batch_id() noexcept {
+  static std::atomic<std::uint64_t> last{[]() noexcept -> std::uint64_t {
+    std::uint64_t seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    try {
+      std::random_device device;
+      seed = (std::uint64_t{device()} << 32) ^ device() ^ seed;
+    } catch (...) {  // (no entropy source: the clock alone)
+    }
+    return seed;
+  }()};
+  std::uint64_t b = last.fetch_add(1) + 1;
+  return b != 0 ? b : last.fetch_add(1) + 1;
+}
 
 }  // namespace
 
 std::uint64_t stream_publish_calls() noexcept { return publish_calls.load(); }
 std::uint64_t stream_held_key_checks() noexcept { return held_key_checks.load(); }
+std::uint64_t stream_reconnections() noexcept { return reconnections.load(); }
 
 void set_publish_window(std::size_t elements, std::size_t bytes) noexcept {
   window_elements.store(elements);
@@ -261,6 +283,7 @@ void RemoteStreamPort::receive_answers() noexcept {
 StreamReply RemoteStreamPort::call(StreamCall c) {
   std::unique_lock lock(mutex_);
   if (!receiver_.joinable()) {  // (no publish yet: this thread receives the answer)
+    if (!broken_.empty()) throw Error(broken_);  // (a confirmation gave up on it: call_within)
     send_locked(c);
     StreamReply reply;
     receive_reply(*service_, true, reply, where());
@@ -420,11 +443,14 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
     closed_after_poll_ = -1;
     if (!lost_.empty()) throw Error(std::exchange(lost_, std::string()));
   }
+  // at_most_once: each poll's batch has a name, which its confirmation gives (see below).
+  const bool confirms = mode() == ConsumerMode::at_most_once;
+  const std::uint64_t batch = confirms ? next_batch_id() : 0;
   StreamReply reply;
   for (;;) {
     const double chunk = forever ? 3600.0 : std::min(left, 3600.0);
     reply = call({.op = StreamCall::poll, .slot = consumer,
-                  .timeout_us = static_cast<std::uint64_t>(chunk * 1e6)});
+                  .timeout_us = static_cast<std::uint64_t>(chunk * 1e6), .batch = batch});
     left -= chunk;
     if (!reply.elements.empty() || (!forever && left <= 0) || reply.value != 0) break;
   }
@@ -446,17 +472,13 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
     }
   }
   // at_most_once: they are this consumer's once the master knows it received them (until
-  // then, this process dying gives them back to its task's place: docs/streams.md).
-  if (mode() == ConsumerMode::at_most_once && !reply.elements.empty()) {
-    try {
-      reply.value = call({.op = StreamCall::commit, .slot = consumer}).value;
-    } catch (const Error& e) {
-      throw Error("compss: stream " + std::to_string(ticket_.stream) + ": a poll took " +
-                  std::to_string(reply.elements.size()) +
-                  " elements and could not confirm it received them (" + e.what() +
-                  "); they are not returned here: the master gives them to this task's next "
-                  "attempt (unless the confirmation reached it just before the failure)");
-    }
+  // then, this process dying gives them back to its task's place: docs/streams.md). Given
+  // back meanwhile (the connection that took them ended first): not ours, the next poll
+  // takes them again.
+  if (confirms && !reply.elements.empty()) {
+    const std::uint64_t fate = confirm(consumer, batch);
+    if ((fate & StreamReply::given_back_bit) != 0) return poll(consumer, forever ? timeout : left);
+    reply.value = fate & StreamReply::closed_bit;
   }
   if (!lost.empty() && out.empty()) throw Error(lost);
   std::lock_guard lock(mutex_);
@@ -464,6 +486,103 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   closed_after_poll_ = static_cast<int>(reply.value != 0);
   poll_consumer_ = consumer;
   return out;
+}
+
+std::uint64_t RemoteStreamPort::confirm(std::uint64_t consumer, std::uint64_t batch) {
+  const StreamCall c{.op = StreamCall::commit, .slot = consumer, .batch = batch};
+  std::string failure;
+  for (int tries = 0; tries < confirm_tries; ++tries) {
+    if (tries > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100) * tries);
+      try {
+        reconnect();
+      } catch (const std::exception& e) {
+        failure = e.what();
+        continue;
+      }
+    }
+    StreamReply reply;
+    if (call_within(c, stream_answer_wait(), reply, failure)) {
+      if (!reply.error.empty()) throw Error(reply.error);  // (a stale attempt: not its elements)
+      return reply.value;
+    }
+  }
+  throw Error("compss: stream " + std::to_string(ticket_.stream) + ": a poll took a batch of "
+              "elements and could not confirm it received them after " +
+              std::to_string(confirm_tries) + " tries, each on a new connection (" + failure +
+              "); they are not returned here: the master gives them to this task's next attempt "
+              "unless a confirmation reached it");
+}
+
+bool RemoteStreamPort::call_within(StreamCall c, std::chrono::milliseconds wait, StreamReply& out,
+                                   std::string& failure) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  const std::string unanswered = where() + " did not answer within " + std::to_string(wait.count()) +
+                                 " ms (COMPSS_WORKER_TIMEOUT)";
+  std::unique_lock lock(mutex_);
+  auto broke = [&](std::string why) {
+    failure = why;
+    if (broken_.empty()) broken_ = std::move(why);
+    return false;
+  };
+  if (receiver_.joinable()) {  // (it receives every answer once this port published)
+    wait_for_publishes(lock);
+    if (!pipelined_error_.empty()) throw Error(std::exchange(pipelined_error_, std::string()));
+  }
+  if (!broken_.empty()) return broke(broken_);
+  try {
+    send_locked(c);
+  } catch (const std::exception& e) {
+    return broke(e.what());
+  }
+  if (!receiver_.joinable()) {
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return broke(unanswered);
+      Message m;
+      std::error_code ec = service_->receive(m, std::min(left, std::chrono::milliseconds(1000)));
+      if (ec == NetError::timed_out) continue;
+      if (ec) return broke(where() + " failed: " + ec.message());
+      auto* reply = std::get_if<StreamReply>(&m);
+      if (reply == nullptr) return broke(where() + " sent an unexpected message");
+      out = std::move(*reply);
+      return true;
+    }
+  }
+  std::optional<StreamReply> answer;
+  in_flight_.push_back({.publish = false, .reply = &answer});
+  changed_.wait_until(lock, deadline, [&] { return !broken_.empty() || answer.has_value(); });
+  if (answer) {
+    out = std::move(*answer);
+    return true;
+  }
+  for (Flight& f : in_flight_) {
+    if (f.reply == &answer) f.reply = nullptr;
+  }
+  return broke(broken_.empty() ? unanswered : broken_);
+}
+
+void RemoteStreamPort::reconnect() {
+  std::shared_ptr<Endpoint> old;
+  {
+    std::lock_guard lock(mutex_);
+    const bool others_waiting =
+        std::ranges::any_of(in_flight_, [](const Flight& f) { return !f.publish && f.reply != nullptr; });
+    if (lost_at_break_ || !pending_.empty() || publish_calls_ > 0 || others_waiting) {
+      throw Error(where() + " cannot be replaced: calls or publishes of this handle were in flight on it");
+    }
+    old = service_;
+    stopping_ = true;
+  }
+  old->close();  // (ends receiver_, and an answer still on its way is not read)
+  if (receiver_.joinable()) receiver_.join();
+  std::shared_ptr<Endpoint> fresh = connect_stream_endpoint("", ticket_.port);
+  std::lock_guard lock(mutex_);
+  service_ = std::move(fresh);
+  in_flight_.clear();
+  broken_.clear();
+  stopping_ = false;
+  reconnections.fetch_add(1);
 }
 
 detail::StreamPort::Element RemoteStreamPort::resolved(WireElement& w,

@@ -98,6 +98,21 @@ class RemoteStreamPort final : public detail::StreamPort {
   void wait_for_publishes(std::unique_lock<std::mutex>& lock);
   /// Throws the kept error of a pipelined publish or of the connection, if any (under mutex_).
   void throw_pipelined_error_locked();
+  /// at_most_once: tells the master this port received poll batch `batch` of `consumer`;
+  /// returns the commit's answer (StreamReply::closed_bit, given_back_bit). An answer that
+  /// does not come within stream_answer_wait(), or a connection that fails, is not a guess:
+  /// the confirmation goes again on a new connection (reconnect), where the master answers
+  /// it as it answered the first (net/stream_batches.hpp). Throws after 3 tries.
+  std::uint64_t confirm(std::uint64_t consumer, std::uint64_t batch);
+  /// Sends `c` and waits `wait` at most for its answer; false with `failure` when the
+  /// connection failed or the answer did not come (the port is then broken: reconnect).
+  /// A publish's error kept from before is thrown.
+  bool call_within(StreamCall c, std::chrono::milliseconds wait, StreamReply& out,
+                   std::string& failure);
+  /// Replaces the broken connection by a new one to the master's service; throws when
+  /// calls of this port were in flight or publishes were lost on it (those cannot be told
+  /// apart from lost ones: the port stays broken, finish() reports them).
+  void reconnect();
   std::string where() const;
   /// The task's slot or place in the ticket: what a slot or place this port opens belongs to.
   std::uint64_t owner() const noexcept;
@@ -108,7 +123,7 @@ class RemoteStreamPort final : public detail::StreamPort {
                    const std::string& why);
   void hand_over_unfetched() noexcept;
 
-  std::shared_ptr<Endpoint> service_;
+  std::shared_ptr<Endpoint> service_;  // (replaced by reconnect, under mutex_, receiver_ joined)
   const detail::StreamTicket ticket_;
   const detail::ElementCodec* const codec_;
   std::mutex mutex_;  // one call at a time on the connection
@@ -147,6 +162,8 @@ void set_publish_window(std::size_t elements, std::size_t bytes) noexcept;
 std::uint64_t stream_publish_calls() noexcept;
 /// Held keys RemoteStreamPorts' publishes looked at to forget the dropped ones (for tests).
 std::uint64_t stream_held_key_checks() noexcept;
+/// Connections RemoteStreamPorts replaced to send a confirmation again (for tests).
+std::uint64_t stream_reconnections() noexcept;
 
 /// Opens a connection to a stream endpoint: the master's stream service (`host` empty:
 /// the worker's master's host) or another node's (a producer's worker holding elements,

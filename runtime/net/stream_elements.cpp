@@ -149,6 +149,7 @@ struct Backoff {
 std::map<Holder, Backoff> unreachable;  // under connections_mutex
 std::atomic<std::int64_t> first_backoff_ms{1000};  // set_unreachable_backoff
 std::atomic<std::int64_t> release_answer_ms{5000};  // set_release_answer_wait
+std::atomic<std::int64_t> answer_wait_ms{10'000};   // set_stream_answer_wait
 
 // A connection to h failed (or h did not answer in time): h is not tried again for the
 // backoff (under connections_mutex).
@@ -207,7 +208,7 @@ void give_back(const Holder& h, std::shared_ptr<Endpoint> c, std::uint64_t made_
 /// backoff: a holder that accepts and never answers, stopped or hung, costs one wait, not
 /// one per call).
 bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, std::string& why,
-                   std::chrono::milliseconds wait = std::chrono::seconds(60)) {
+                   std::chrono::milliseconds wait) {
   std::shared_ptr<Endpoint> c;
   std::uint64_t made_in = 0;
   try {
@@ -224,6 +225,9 @@ bool call_endpoint(const Holder& h, const StreamCall& call, StreamReply& reply, 
   if (std::error_code ec = c->receive(m, wait)) {
     why = ec.message();
     if (ec == NetError::timed_out) {
+      why = "compss: the stream endpoint at " + h.first + ":" + std::to_string(h.second) +
+            " did not answer within " + std::to_string(wait.count()) +
+            " ms (a stopped or hung worker; the wait is COMPSS_WORKER_TIMEOUT's)";
       c->close();
       std::lock_guard lock(connections_mutex);
       note_unreachable_locked(h);
@@ -480,6 +484,14 @@ void set_release_answer_wait(std::chrono::milliseconds wait) noexcept {
   release_answer_ms.store(wait.count());
 }
 
+void set_stream_answer_wait(std::chrono::milliseconds wait) noexcept {
+  answer_wait_ms.store(wait.count() > 0 ? wait.count() : 60'000);
+}
+
+std::chrono::milliseconds stream_answer_wait() noexcept {
+  return std::chrono::milliseconds(answer_wait_ms.load());
+}
+
 void flush_element_releases(const std::function<bool()>& stop) {
   std::map<Holder, std::vector<std::uint64_t>> queued;
   {
@@ -547,7 +559,7 @@ void fetch_remote_batch(std::span<const WireElement> refs, bool take,
       StreamReply reply;
       std::string failed;
       fetch_requests.fetch_add(1);
-      if (!call_endpoint(holder, call, reply, failed)) {
+      if (!call_endpoint(holder, call, reply, failed, stream_answer_wait())) {
         if (why.empty()) why = failed;
         break;  // (the rest of this holder's stay unfetched)
       }
@@ -572,7 +584,7 @@ bool fetch_remote_bytes(const std::string& host, std::uint16_t port, std::uint64
                         std::vector<std::byte>& out, std::string& why) {
   StreamReply reply;
   if (!call_endpoint(Holder{host, port}, StreamCall{.op = StreamCall::fetch, .slot = key, .flag = take},
-                     reply, why)) {
+                     reply, why, stream_answer_wait())) {
     return false;
   }
   if (!reply.error.empty() || reply.elements.size() != 1) {

@@ -149,6 +149,14 @@ std::uint64_t lost_element_checks() noexcept;
 void flush_element_releases(const std::function<bool()>& stop = {});
 /// How long flush_element_releases waits for a holder's answer (5 s; tests set less).
 void set_release_answer_wait(std::chrono::milliseconds wait) noexcept;
+/// How long a fetch waits for a holder's answer, and a worker's consumer for the answer to
+/// its at_most_once confirmation (RemoteStreamPort), before it gives up on that connection:
+/// the master's COMPSS_WORKER_TIMEOUT (a worker silent that long is declared lost; workers
+/// learn it from the master's Heartbeat), 10 s until set; 0 (never declared lost): 60 s.
+/// A holder that does not answer in time is skipped for its backoff and the consumer asks
+/// the master (StreamCall::locate).
+void set_stream_answer_wait(std::chrono::milliseconds wait) noexcept;
+std::chrono::milliseconds stream_answer_wait() noexcept;
 
 /// Element bytes the master's stream service received from workers or sent to them (a
 /// publish carrying bytes, a hand-over, a poll or locate answered with bytes). Counted so

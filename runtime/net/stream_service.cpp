@@ -1,8 +1,10 @@
 #include "net/stream_service.hpp"
 
+#include "net/stream_batches.hpp"
 #include "net/stream_client.hpp"
 #include "net/stream_elements.hpp"
 #include "net/tcp_connection.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
@@ -15,7 +17,6 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <tuple>
 #include <vector>
 
 namespace compss::net {
@@ -269,7 +270,7 @@ bool answer_element_call(StreamCall& call, const std::string& from_host, StreamR
 }  // namespace
 
 StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
-                               std::vector<Element>* sent) {
+                               std::vector<Element>* sent, std::uint64_t connection) {
   StreamReply reply;
   try {
     if (answer_element_call(call, from_host, reply)) return reply;
@@ -310,11 +311,14 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
           return true;
         };
         // at_most_once: what it takes is the consumer's once it confirmed receiving it (a
-        // commit, RemoteStreamPort::poll); until then a lost reply loses nothing
-        // (serve_stream_calls gives it back when the connection ends).
+        // commit naming the batch, RemoteStreamPort::poll); until then a lost reply loses
+        // nothing (serve_stream_calls gives it back when the connection ends).
+        const bool confirm = c.mode() == ConsumerMode::at_most_once;
+        if (confirm) at_most_once_batches().before_poll(c, call.slot, call.attempt, connection);
         std::vector<Element> items =
             c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt, fits,
-                           c.mode() == ConsumerMode::at_most_once);
+                           confirm);
+        if (confirm) at_most_once_batches().polled(c, call.slot, call.attempt, call.batch, !items.empty());
         reply.elements.resize(items.size());  // (the one refused was encoded, not taken)
         // Whether this consumer has now taken everything of a closed stream: its
         // is_closed() right after needs no round trip of its own.
@@ -338,11 +342,15 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         reply.value = call.slot != 0 ? c.add_consumer_for(call.slot) : c.add_consumer(call.flag);
         break;
       case StreamCall::remove_consumer: c.remove_consumer(call.slot, call.flag, call.text); break;
-      case StreamCall::commit:  // (at_most_once: the consumer received what it polled)
-        c.enter_attempt(call.slot, call.attempt);
-        c.commit(call.slot);
-        if (c.mode() == ConsumerMode::at_most_once) c.acknowledge(call.slot, call.attempt);
-        reply.value = c.is_closed(call.slot) ? 1 : 0;
+      case StreamCall::commit:  // (at_most_once: the consumer received the batch it polled)
+        if (c.mode() == ConsumerMode::at_most_once) {
+          const bool confirmed = at_most_once_batches().confirm(c, call.slot, call.attempt, call.batch, connection);
+          reply.value = confirmed ? 0 : StreamReply::given_back_bit;
+        } else {
+          c.enter_attempt(call.slot, call.attempt);
+          c.commit(call.slot);
+        }
+        if (c.is_closed(call.slot)) reply.value |= StreamReply::closed_bit;
         break;
       case StreamCall::rewind: c.rewind(call.slot); break;
       case StreamCall::claim: reply.value = c.claim(call.text) ? 1 : 0; break;
@@ -370,35 +378,39 @@ std::size_t producer_log_count() {
 
 namespace {
 
-// The at_most_once polls a connection made (stream, consumer place, attempt): when it ends
-// (its worker died, or the reply was lost), what they took and were not confirmed to have
-// received goes back to the consumer place (StreamChannel::give_back).
+std::atomic<std::uint64_t> last_connection{0};  // serve_stream_calls numbers its connections
+
+// The consumer places a connection polled or confirmed for (stream, place): when it ends
+// (its worker died, or an answer was lost), the batches they took and were not confirmed
+// to have received go back to their places (AtMostOnceBatches::connection_ended), unless
+// a newer connection of the place took over (a consumer that resent its confirmation).
 class PolledPlaces {
  public:
-  void note(const StreamCall& call, const StreamReply& reply) {
-    if (call.op != StreamCall::poll || reply.elements.empty()) return;
-    const auto place = std::make_tuple(call.stream, call.slot, call.attempt);
+  explicit PolledPlaces(std::uint64_t connection) : connection_(connection) {}
+  void note(const StreamCall& call) {
+    if (call.op != StreamCall::poll && call.op != StreamCall::commit) return;
+    const auto place = std::make_pair(call.stream, call.slot);
     if (std::ranges::find(places_, place) == places_.end()) places_.push_back(place);
   }
   ~PolledPlaces() {
-    for (const auto& [stream, consumer, attempt] : places_) {
-      try {
-        if (auto channel = detail::find_stream_channel(stream)) channel->give_back(consumer, attempt);
-      } catch (...) {
-      }
+    try {
+      at_most_once_batches().connection_ended(connection_, places_);
+    } catch (...) {
     }
   }
 
  private:
-  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> places_;
+  const std::uint64_t connection_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> places_;
 };
 
 }  // namespace
 
 void serve_stream_calls(Endpoint& peer) {
   const std::string from_host = peer_host(peer);
-  PolledPlaces polled;             // (declared first: gives back after last_poll went)
-  std::vector<Element> last_poll;  // the references of the last poll answered (see poll)
+  const std::uint64_t connection = ++last_connection;
+  PolledPlaces polled(connection);  // (declared first: gives back after last_poll went)
+  std::vector<Element> last_poll;   // the references of the last poll answered (see poll)
   for (;;) {
     Message m;
     std::error_code ec = peer.receive(m, std::chrono::hours(24));
@@ -406,9 +418,9 @@ void serve_stream_calls(Endpoint& peer) {
     if (ec) return;
     if (auto* call = std::get_if<StreamCall>(&m)) {
       std::vector<Element> sent;
-      StreamReply reply = answer_stream_call(*call, from_host, &sent);
+      polled.note(*call);
+      StreamReply reply = answer_stream_call(*call, from_host, &sent, connection);
       if (call->op != StreamCall::locate) last_poll = std::move(sent);
-      polled.note(*call, reply);
       if (peer.send(reply)) return;
     }
     // The Hello and anything else are not calls: ignored.
@@ -420,6 +432,9 @@ StreamService::StreamService(boost::asio::io_context& io, ListenerOptions option
     : role_(role), report_(report), listener_(io, options) {
   if (role_ == Role::master) {
     service_port.store(listener_.port());
+    // The program's fetches from a silent holder wait as long as the master waits for a
+    // silent worker (as the workers' fetches do: their Heartbeat tells them).
+    set_stream_answer_wait(config::run_config().master.worker_timeout);
     // The master fetches what the program polls from the workers holding it.
     set_stream_connector([&io, hello = Hello{.secret = options.secret, .node_name = "master"}](
                              const std::string& host, std::uint16_t port) {

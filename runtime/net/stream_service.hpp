@@ -26,11 +26,14 @@ namespace compss::net {
 /// up to its time-out). A compss::Error of the operation (a closed stream, a stale
 /// attempt, a failed producer's error) is returned in `error`, not thrown. `from_host`:
 /// the caller's host (references it sends are held there); a poll's elements are moved to
-/// `sent` (the caller keeps them until its next call).
+/// `sent` (the caller keeps them until its next call). `connection`: the caller's
+/// connection (serve_stream_calls numbers them; an at_most_once batch is given back when
+/// the connection that last polled or confirmed for its place ends: net/stream_batches.hpp).
 ///
 ///   StreamReply r = answer_stream_call(call, "10.0.0.7", nullptr);
 StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
-                               std::vector<detail::StreamPort::Element>* sent);
+                               std::vector<detail::StreamPort::Element>* sent,
+                               std::uint64_t connection = 0);
 
 /// The most bytes of elements one poll's reply carries or refers to (at least one
 /// element): 16 MiB, well below the frame bound, and few enough that a consumer of large

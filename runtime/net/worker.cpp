@@ -480,6 +480,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
           if (options.peers != nullptr) {
             options.peers->set_silence_timeout(std::chrono::milliseconds(h->timeout_ms));
           }
+          set_stream_answer_wait(std::chrono::milliseconds(h->timeout_ms));  // (stream fetches too)
           continue;
         }
         if (beat.fenced()) {  // stopped past the master's time-out: its work went to others

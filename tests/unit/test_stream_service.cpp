@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <future>
 #include <limits>
 #include <map>
 #include <optional>
@@ -1625,4 +1627,319 @@ TEST_P(PeerToPeerTest, AProducersPublishesLookAtItsStillHeldElementsOnlyNowAndTh
   // Each key looked at a few times at most (before: about 3,000 times each).
   EXPECT_LE(compss::net::stream_held_key_checks() - before, 4u * n);
   pcopy.end_task(true, {});
+}
+
+// ---- a lost at_most_once confirmation (net/stream_batches.hpp) ------------------------
+
+namespace {
+
+/// A worker's connections to the master's service, the next confirmation of which goes
+/// wrong once: its answer is lost after the master recorded it (the connection breaks as
+/// it arrives), the connection breaks before it is sent, or its answer never comes (the
+/// connection stays open and silent).
+class FlakyConfirmations {
+ public:
+  enum class Fault { none, lose_answer, break_before, silent };
+  std::atomic<Fault> next{Fault::none};
+
+  std::shared_ptr<compss::net::Endpoint> wrap(std::shared_ptr<compss::net::Endpoint> inner) {
+    return std::make_shared<End>(std::move(inner), *this);
+  }
+
+ private:
+  class End : public compss::net::Endpoint {
+   public:
+    End(std::shared_ptr<compss::net::Endpoint> inner, FlakyConfirmations& owner)
+        : inner_(std::move(inner)), owner_(owner) {}
+    std::error_code send(const compss::net::Message& m) override {
+      auto* call = std::get_if<compss::net::StreamCall>(&m);
+      if (call != nullptr && call->op == compss::net::StreamCall::commit) {
+        fault_ = owner_.next.exchange(Fault::none);
+        if (fault_ == Fault::break_before) {
+          close();
+          return make_error_code(compss::net::NetError::closed);
+        }
+      }
+      return inner_->send(m);
+    }
+    std::error_code receive(compss::net::Message& out, std::chrono::milliseconds timeout) override {
+      if (fault_ == Fault::silent) {  // (the answer waits unread in the connection)
+        const auto until = std::chrono::steady_clock::now() + timeout;
+        while (!closed_ && std::chrono::steady_clock::now() < until) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return make_error_code(closed_ ? compss::net::NetError::closed : compss::net::NetError::timed_out);
+      }
+      std::error_code ec = inner_->receive(out, timeout);
+      if (!ec && fault_ == Fault::lose_answer && std::holds_alternative<compss::net::StreamReply>(out)) {
+        close();  // (the master has recorded the confirmation: it answered)
+        return make_error_code(compss::net::NetError::closed);
+      }
+      return ec;
+    }
+    void close() noexcept override {
+      closed_ = true;
+      inner_->close();
+    }
+    std::string peer() const override { return inner_->peer(); }
+
+   private:
+    std::shared_ptr<compss::net::Endpoint> inner_;
+    FlakyConfirmations& owner_;
+    std::atomic<Fault> fault_{Fault::none};
+    std::atomic<bool> closed_{false};
+  };
+};
+
+/// The master's ends of stream connections, whose end (the worker's side closed) it sees
+/// only once release() is called while `holding`: a master slow to notice a lost
+/// connection.
+class LateEnds {
+ public:
+  std::atomic<bool> holding{false};
+  std::shared_ptr<compss::net::Endpoint> wrap(std::shared_ptr<compss::net::Endpoint> inner) {
+    return std::make_shared<End>(std::move(inner), *this);
+  }
+  /// Lets the held ends go (a test that failed half-way: its ends must not stay held).
+  void let_go() {
+    std::lock_guard lock(mutex_);
+    holding = false;
+    changed_.notify_all();
+  }
+  /// Lets the held ends go and waits until `ended` of them did.
+  void release(int ended) {
+    std::unique_lock lock(mutex_);
+    holding = false;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return ended_ >= ended; });
+  }
+
+ private:
+  class End : public compss::net::Endpoint {
+   public:
+    End(std::shared_ptr<compss::net::Endpoint> inner, LateEnds& owner) : inner_(std::move(inner)), owner_(owner) {}
+    std::error_code send(const compss::net::Message& m) override { return inner_->send(m); }
+    std::error_code receive(compss::net::Message& out, std::chrono::milliseconds timeout) override {
+      std::error_code ec = inner_->receive(out, timeout);
+      if (ec && ec != compss::net::NetError::timed_out) {
+        std::unique_lock lock(owner_.mutex_);
+        owner_.changed_.wait(lock, [&] { return !owner_.holding; });
+        ++owner_.ended_;
+        owner_.changed_.notify_all();
+      }
+      return ec;
+    }
+    void close() noexcept override {
+      {
+        std::lock_guard lock(owner_.mutex_);
+        owner_.holding = false;
+        owner_.changed_.notify_all();
+      }
+      inner_->close();
+    }
+    std::string peer() const override { return inner_->peer(); }
+
+   private:
+    std::shared_ptr<compss::net::Endpoint> inner_;
+    LateEnds& owner_;
+  };
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int ended_ = 0;
+};
+
+/// Connections from now on go through `flaky` (and the master's ends through `late`).
+void connect_flaky(FakeStreamServers& servers, FlakyConfirmations& flaky, LateEnds* late = nullptr) {
+  compss::net::set_stream_connector([&servers, &flaky, late](const std::string&, std::uint16_t) {
+    auto [worker_end, master_end] = compss::net::make_fake_pair();
+    servers.serve(late != nullptr ? late->wrap(master_end) : master_end);
+    return flaky.wrap(worker_end);
+  });
+}
+
+/// Publishes `values` from a producer task's handle and closes its slot.
+void publish_all(const StreamTicket& producer, std::vector<int> values) {
+  auto p = ObjectStream<int>::from_ticket(producer);
+  with_publishes_answered([&] { p.publish(std::move(values)); });
+  p.close();
+}
+
+}  // namespace
+
+TEST_P(StreamServiceTest, AnAtMostOnceConfirmationWhoseAnswerWasLostIsSentAgainAndAnsweredTheSame) {
+  FlakyConfirmations flaky;
+  connect_flaky(servers_, flaky);
+  ObjectStream<int> stream("service-amo-lost-answer", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  auto c = ObjectStream<int>::from_ticket(cticket);
+  const std::uint64_t reconnected = compss::net::stream_reconnections();
+  {
+    auto p = ObjectStream<int>::from_ticket(pticket);
+    with_publishes_answered([&] { p.publish(std::vector<int>{1, 2, 3}); });
+    flaky.next = FlakyConfirmations::Fault::lose_answer;
+    // The master confirmed the batch, its answer was lost: sent again on a new connection,
+    // the confirmation is answered "confirmed" and the poll returns the batch (before: it
+    // threw, and the batch was lost).
+    std::vector<int> first;
+    EXPECT_NO_THROW(first = c.poll(5.0));
+    EXPECT_EQ(first, (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(compss::net::stream_reconnections(), reconnected + 1);
+    with_publishes_answered([&] { p.publish(std::vector<int>{4, 5}); });
+    p.close();
+  }
+  // The rest once, and nobody gets the batch again.
+  EXPECT_EQ(drain(c).got, (std::vector<int>{4, 5}));
+  EXPECT_TRUE(drain(stream).got.empty());
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, AnAtMostOnceConfirmationThatNeverReachedTheMasterGetsItsBatchBackOnce) {
+  FlakyConfirmations flaky;
+  connect_flaky(servers_, flaky);
+  ObjectStream<int> stream("service-amo-unsent-confirmation", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  auto c = ObjectStream<int>::from_ticket(cticket);
+  publish_all(pticket, {1, 2, 3});
+  flaky.next = FlakyConfirmations::Fault::break_before;
+  // The connection broke before the confirmation left: the master gives the batch back to
+  // the consumer's place (or takes the confirmation on the new connection if it has not
+  // noticed yet); either way the poll returns it once (before: it threw).
+  std::vector<int> got;
+  EXPECT_NO_THROW(got = c.poll(5.0));
+  EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
+  std::vector<int> rest = drain(c).got;
+  EXPECT_TRUE(rest.empty()) << "delivered twice: " << rest.size();
+  EXPECT_TRUE(drain(stream).got.empty());
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, AnAtMostOnceConfirmationWhoseAnswerNeverComesIsSentAgainAfterTheAnswerWait) {
+  FlakyConfirmations flaky;
+  connect_flaky(servers_, flaky);
+  compss::net::set_stream_answer_wait(std::chrono::milliseconds(300));
+  ObjectStream<int> stream("service-amo-silent-answer", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  auto c = ObjectStream<int>::from_ticket(cticket);
+  publish_all(pticket, {1, 2, 3});
+  flaky.next = FlakyConfirmations::Fault::silent;
+  auto polled = std::async(std::launch::async, [&] { return c.poll(5.0); });
+  // (Before: it waited for the answer for ever.)
+  const bool answered = polled.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  EXPECT_TRUE(answered);
+  if (!answered) servers_.stop();  // (ends the wait: the poll throws)
+  std::vector<int> got;
+  EXPECT_NO_THROW(got = polled.get());
+  EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
+  compss::net::set_stream_answer_wait(std::chrono::seconds(10));
+  if (!HasFailure()) {
+    EXPECT_TRUE(drain(c).got.empty());
+    EXPECT_TRUE(drain(stream).got.empty());
+  }
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, AnOldConnectionsLateEndDoesNotGiveBackABatchPolledOnItsReplacement) {
+  FlakyConfirmations flaky;
+  LateEnds late;
+  connect_flaky(servers_, flaky, &late);
+  ObjectStream<int> stream("service-amo-late-end", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  auto c = ObjectStream<int>::from_ticket(cticket);
+  auto p = ObjectStream<int>::from_ticket(pticket);
+  struct LetGo {
+    LateEnds& late;
+    ~LetGo() { late.let_go(); }
+  } let_go{late};  // (before c and p go, however the test ends)
+  with_publishes_answered([&] { p.publish(std::vector<int>{1, 2}); });
+  late.holding = true;  // the master notices the first connection's end only later
+  flaky.next = FlakyConfirmations::Fault::lose_answer;
+  std::vector<int> first;
+  EXPECT_NO_THROW(first = c.poll(5.0));
+  ASSERT_EQ(first, (std::vector<int>{1, 2}));
+  // A second batch, taken and confirmed on the new connection...
+  with_publishes_answered([&] { p.publish(std::vector<int>{3, 4}); });
+  EXPECT_EQ(c.poll(5.0), (std::vector<int>{3, 4}));
+  // ...is not given back when the master notices the first connection's end now.
+  late.release(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // (its thread gives back, if any)
+  p.close();
+  std::vector<int> rest = drain(c).got;
+  EXPECT_TRUE(rest.empty()) << "delivered twice: " << rest.size();
+  EXPECT_TRUE(drain(stream).got.empty());
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+}
+
+// ---- a fetch from a holder that never answers ------------------------------------------
+
+TEST(StreamFetches, AFetchFromAHolderThatNeverAnswersGivesUpAfterTheAnswerWait) {
+  SilentHolders holders;
+  compss::net::set_stream_answer_wait(std::chrono::milliseconds(300));
+  const std::vector<compss::net::WireElement> refs{{.key = 42, .host = "stopped-holder", .port = 1}};
+  auto fetch = std::async(std::launch::async, [&] {
+    std::vector<std::optional<std::vector<std::byte>>> out;
+    std::string why;
+    compss::net::fetch_remote_batch(refs, false, out, why);
+    return std::make_pair(out.front().has_value(), why);
+  });
+  // (Before: 60 s.)
+  const bool answered = fetch.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  EXPECT_TRUE(answered);
+  if (!answered) {
+    std::lock_guard lock(holders.mutex);
+    for (auto& end : holders.silent) end->close();
+  }
+  auto [got, why] = fetch.get();
+  EXPECT_FALSE(got);
+  EXPECT_NE(why.find("did not answer within 300 ms"), std::string::npos) << why;
+  compss::net::set_stream_answer_wait(std::chrono::seconds(10));
+}
+
+TEST_P(PeerToPeerTest, AConsumerWhoseHolderNeverAnswersGetsTheElementsFromTheMasterAfterTheWait) {
+  std::mutex mutex;
+  std::vector<std::shared_ptr<compss::net::Endpoint>> silent;  // (the holder's ends, never read)
+  compss::net::set_stream_connector([&](const std::string& host, std::uint16_t) {
+    if (host.empty()) return servers_.connect();  // the master's service
+    auto [mine, theirs] = compss::net::make_fake_pair();
+    std::lock_guard lock(mutex);
+    silent.push_back(theirs);
+    return mine;
+  });
+  compss::net::set_stream_answer_wait(std::chrono::milliseconds(300));
+  ObjectStream<std::vector<char>> stream("p2p-silent-holder", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+  std::optional<ObjectStream<std::vector<char>>> p(ObjectStream<std::vector<char>>::from_ticket(pticket));
+  with_publishes_answered([&] { p->publish(std::vector<std::vector<char>>{payload(0), payload(1)}); });
+  auto polled = std::async(std::launch::async, [&] { return c.poll(30.0); });
+  // The consumer's fetch went to the (silent) holder...
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    {
+      std::lock_guard lock(mutex);
+      if (!silent.empty() || std::chrono::steady_clock::now() > deadline) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // ...and the master gets the bytes (the producer's end hands them over): the consumer,
+  // given up on the holder after the wait, asks the master (before: it waited 60 s).
+  p.reset();
+  const bool answered = polled.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  EXPECT_TRUE(answered);
+  if (!answered) {
+    std::lock_guard lock(mutex);
+    for (auto& end : silent) end->close();
+  }
+  EXPECT_EQ(polled.get(), (std::vector<std::vector<char>>{payload(0), payload(1)}));
+  compss::net::set_stream_answer_wait(std::chrono::seconds(10));
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
 }

@@ -1,0 +1,110 @@
+#include "net/stream_batches.hpp"
+
+#include <compss/detail/stream_remote.hpp>
+
+#include <algorithm>
+
+namespace compss::net {
+
+namespace {
+
+// Confirmed batches remembered per place: a resent confirmation follows its lost answer at
+// once (the consumer polls nothing in between), so the latest few are enough.
+constexpr std::size_t confirmed_kept = 16;
+
+}  // namespace
+
+AtMostOnceBatches::Place& AtMostOnceBatches::place_locked(const detail::StreamChannel& channel,
+                                                          std::uint64_t place) {
+  const Key key{channel.id(), place};
+  if (places_.try_emplace(key).second && places_.size() >= sweep_at_) sweep_locked();
+  return places_[key];  // (the sweep keeps it: its stream exists)
+}
+
+void AtMostOnceBatches::sweep_locked() {
+  std::erase_if(places_, [](const auto& entry) {
+    return detail::find_stream_channel(entry.first.first) == nullptr;
+  });
+  sweep_at_ = std::max<std::size_t>(64, 2 * places_.size());
+}
+
+void AtMostOnceBatches::before_poll(const detail::StreamChannel& channel, std::uint64_t place,
+                                    std::uint64_t attempt, std::uint64_t connection) {
+  std::lock_guard lock(mutex_);
+  Place& p = place_locked(channel, place);
+  p.owner = connection;
+  if (attempt > p.attempt) {
+    p.attempt = attempt;
+    p.pending.clear();
+  }
+}
+
+void AtMostOnceBatches::polled(const detail::StreamChannel& channel, std::uint64_t place,
+                               std::uint64_t attempt, std::uint64_t batch, bool took) {
+  if (!took) return;
+  std::lock_guard lock(mutex_);
+  Place& p = place_locked(channel, place);
+  if (attempt != p.attempt) return;  // (superseded meanwhile: the channel refused its poll)
+  if (std::ranges::find(p.pending, batch) == p.pending.end()) p.pending.push_back(batch);
+}
+
+bool AtMostOnceBatches::confirm(detail::StreamChannel& channel, std::uint64_t place,
+                                std::uint64_t attempt, std::uint64_t batch,
+                                std::uint64_t connection) {
+  std::lock_guard lock(mutex_);
+  Place& p = place_locked(channel, place);
+  // Already confirmed: the same answer, even to an attempt superseded since (the elements
+  // were its own; the answer is their fate).
+  if (batch != 0 && std::ranges::find(p.confirmed, std::pair{attempt, batch}) != p.confirmed.end()) {
+    return true;
+  }
+  p.owner = connection;
+  if (attempt > p.attempt) {  // (the channel gave the older attempt's back already)
+    p.attempt = attempt;
+    p.pending.clear();
+  }
+  const bool pending = batch == 0 || std::ranges::find(p.pending, batch) != p.pending.end();
+  if (!pending) {  // given back, or never taken: nothing to confirm (a stale attempt throws)
+    channel.enter_attempt(place, attempt);
+    return false;
+  }
+  channel.acknowledge(place, attempt);  // (a stale attempt throws)
+  // The channel confirmed every batch of the place it held: so does the record.
+  for (std::uint64_t b : p.pending) {
+    p.confirmed.emplace_back(p.attempt, b);
+    if (p.confirmed.size() > confirmed_kept) p.confirmed.pop_front();
+  }
+  p.pending.clear();
+  return true;
+}
+
+void AtMostOnceBatches::connection_ended(
+    std::uint64_t connection, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& places) {
+  for (const auto& [stream, place] : places) {
+    std::shared_ptr<detail::StreamChannel> channel = detail::find_stream_channel(stream);
+    std::lock_guard lock(mutex_);
+    auto it = places_.find(Key{stream, place});
+    if (it == places_.end() || it->second.owner != connection) continue;  // (moved on)
+    Place& p = it->second;
+    if (channel != nullptr && !p.pending.empty()) {
+      try {
+        channel->give_back(place, p.attempt);
+      } catch (...) {
+      }
+    }
+    p.pending.clear();
+    p.owner = 0;
+  }
+}
+
+std::size_t AtMostOnceBatches::size() {
+  std::lock_guard lock(mutex_);
+  return places_.size();
+}
+
+AtMostOnceBatches& at_most_once_batches() {
+  static AtMostOnceBatches batches;
+  return batches;
+}
+
+}  // namespace compss::net
