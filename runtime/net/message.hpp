@@ -29,7 +29,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 12;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as)
+inline constexpr std::uint16_t protocol_version = 12;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as), StreamCall.batch (an at_most_once poll's batch, named again by its confirmation)
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
