@@ -17,7 +17,6 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -26,6 +25,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 struct Stamped {
   std::int64_t sent_ns = 0;
@@ -57,15 +58,15 @@ void bench_produce(compss::ObjectStream<Stamped>& s, long count, long bytes) {
 }
 
 // With STREAM_BENCH_DUMP=<dir>: each consumer task writes its elements' send times and
-// latencies (ns, one element a line) to <dir>/<ours|redis>-<end time>-<n>.txt, to see
+// latencies (ns, one element a line) to <dir>/<ours|redis>-<end time>-<pid>.txt, to see
 // when the slow ones were sent (where a tail comes from). Off by default.
 static void dump_latencies(const char* who, const std::vector<std::int64_t>& sent,
                            const std::vector<std::int64_t>& latencies) {
   const char* dir = std::getenv("STREAM_BENCH_DUMP");
   if (dir == nullptr) return;
-  static std::atomic<int> files{0};
+  // (No counter: a task writing a global would be kept on the master, -Wcompss-global.)
   const std::string path = std::string(dir) + "/" + who + "-" + std::to_string(now_ns()) + "-" +
-                           std::to_string(files++) + ".txt";
+                           std::to_string(::getpid()) + ".txt";
   FILE* f = std::fopen(path.c_str(), "w");
   if (f == nullptr) {
     std::fprintf(stderr, "stream_bench: cannot write %s\n", path.c_str());
