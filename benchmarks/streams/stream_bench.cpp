@@ -26,6 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include <unistd.h>
+
 struct Stamped {
   std::int64_t sent_ns = 0;
   std::vector<char> payload;
@@ -55,12 +57,38 @@ void bench_produce(compss::ObjectStream<Stamped>& s, long count, long bytes) {
   s.close();
 }
 
+// With STREAM_BENCH_DUMP=<dir>: each consumer task writes its elements' send times and
+// latencies (ns, one element a line) to <dir>/<ours|redis>-<end time>-<pid>.txt, to see
+// when the slow ones were sent (where a tail comes from). Off by default.
+static void dump_latencies(const char* who, const std::vector<std::int64_t>& sent,
+                           const std::vector<std::int64_t>& latencies) {
+  const char* dir = std::getenv("STREAM_BENCH_DUMP");
+  if (dir == nullptr) return;
+  // (No counter: a task writing a global would be kept on the master, -Wcompss-global.)
+  const std::string path = std::string(dir) + "/" + who + "-" + std::to_string(now_ns()) + "-" +
+                           std::to_string(::getpid()) + ".txt";
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) {
+    std::fprintf(stderr, "stream_bench: cannot write %s\n", path.c_str());
+    return;
+  }
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    std::fprintf(f, "%lld %lld\n", static_cast<long long>(sent[i]), static_cast<long long>(latencies[i]));
+  }
+  std::fclose(f);
+}
+
 #pragma compss task stream_in(s) out(latencies_ns)
 void bench_consume(compss::ObjectStream<Stamped>& s, std::vector<std::int64_t>& latencies_ns) {
   latencies_ns.clear();
+  std::vector<std::int64_t> sent;
   while (!s.is_closed()) {
-    for (const Stamped& e : s.poll(0.01)) latencies_ns.push_back(now_ns() - e.sent_ns);
+    for (const Stamped& e : s.poll(0.01)) {
+      latencies_ns.push_back(now_ns() - e.sent_ns);
+      sent.push_back(e.sent_ns);
+    }
   }
+  dump_latencies("ours", sent, latencies_ns);
 }
 
 // ---- Redis -----------------------------------------------------------------------------
@@ -151,6 +179,7 @@ void redis_consume(compss::ObjectStream<int>& place, int port, std::string key, 
   latencies_ns.clear();
   Redis r(port);
   const std::string ends = key + ":ends";
+  std::vector<std::int64_t> sents;
   for (;;) {
     redisReply* got = r.command({"XREADGROUP", "GROUP", "g", name, "COUNT", "256", "BLOCK", "10",
                                  "STREAMS", key, ">"});
@@ -170,6 +199,7 @@ void redis_consume(compss::ObjectStream<int>& place, int port, std::string key, 
           ++ended;
         } else {
           latencies_ns.push_back(at - sent);
+          sents.push_back(sent);
         }
       }
     }
@@ -191,6 +221,7 @@ void redis_consume(compss::ObjectStream<int>& place, int port, std::string key, 
     }
     if (seen >= producers) break;
   }
+  dump_latencies("redis", sents, latencies_ns);
 }
 
 // ---- the runs --------------------------------------------------------------------------
