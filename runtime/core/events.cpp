@@ -69,8 +69,10 @@ void Observers::publish(std::vector<std::shared_ptr<TaskObserver>> observers) {
   next->tsc = next->records != nullptr && next->others.empty() && next->records->counter_stamps();
   next->all = std::move(observers);
   // The old snapshot stays in snapshots_: an event on another thread may still be reading it.
-  current_.store(next->all.empty() ? nullptr : next.get(), std::memory_order_release);
+  // (Kept before it is published: if keeping it throws, nothing points at it.)
+  const Snapshot* published = next->all.empty() ? nullptr : next.get();
   snapshots_.push_back(std::move(next));
+  current_.store(published, std::memory_order_release);
 }
 
 }  // namespace compss::rt
