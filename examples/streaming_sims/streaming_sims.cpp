@@ -64,7 +64,8 @@ static void wait_step(long wait_ms) {
 }
 
 #pragma compss task stream_out(outputs)
-void simulate_streaming(compss::ObjectStream<StepOutput>& outputs, int sim, int steps, long work, long wait_ms) {
+void simulate_streaming(compss::ObjectStream<StepOutput>& outputs, int sim, int steps, long work,
+                        long wait_ms) {
   std::vector<double> field = initial_field(sim);
   for (int s = 0; s < steps; ++s) {
     wait_step(wait_ms);
@@ -149,7 +150,8 @@ int main(int argc, char** argv) {
     while (!outputs.is_closed()) {
       for (StepOutput& out : outputs.poll(0.05)) {
         arrived.push_back(std::move(out));
-        processed[static_cast<std::size_t>(arrived.back().sim)].push_back(process(arrived.back(), output_work));
+        const auto sim = static_cast<std::size_t>(arrived.back().sim);
+        processed[sim].push_back(process(arrived.back(), output_work));
       }
     }
     std::vector<double> merged = merge_all(processed);  // each simulation's steps arrive in order
