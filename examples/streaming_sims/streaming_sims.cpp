@@ -4,17 +4,21 @@
 //
 //   streaming: each simulation publishes its step outputs into a stream; the main program
 //              polls it and submits a processing task per output as it arrives, so the
-//              processing overlaps the simulations;
+//              processing of step i runs while the simulation computes step i+1;
 //   batch:     each simulation returns all its outputs at its end; the processing tasks
 //              start only then.
 //
 // Per simulation the processed outputs are merged (in step order) by one task. The
 // sequential build prints the same results.
 //
-//   ./streaming_sims [simulations] [steps] [work per step]   (defaults: 1 8 400000)
+//   ./streaming_sims [simulations] [steps] [work per step] [wait per step, ms]
+//                    [work per output]          (defaults: 2 8 1000000 200 20000000)
 //
-// Streaming gains where the simulations leave cores idle (fewer simulations than cores):
-// the processing then runs beside them instead of after them.
+// A simulation step is a short local update (`work per step`) and a wait (`wait per
+// step`): the part of a step this process's cores do not run, as an MPI simulation's
+// ranks computing elsewhere or writing its output would. The analysis of an output is
+// heavier (`work per output`) and runs on the cores. Both versions do the same steps,
+// waits and analyses; streaming fills the simulations' waits with the analyses.
 #include <compss/compss.hpp>
 
 #include <chrono>
@@ -22,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <thread>
 #include <vector>
 
 struct StepOutput {
@@ -53,10 +58,17 @@ static std::vector<double> initial_field(int sim) {
   return f;
 }
 
+// The part of a step that leaves this process's cores idle (see the top).
+static void wait_step(long wait_ms) {
+  if (wait_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+}
+
 #pragma compss task stream_out(outputs)
-void simulate_streaming(compss::ObjectStream<StepOutput>& outputs, int sim, int steps, long work) {
+void simulate_streaming(compss::ObjectStream<StepOutput>& outputs, int sim, int steps, long work,
+                        long wait_ms) {
   std::vector<double> field = initial_field(sim);
   for (int s = 0; s < steps; ++s) {
+    wait_step(wait_ms);
     advance(field, work);
     outputs.publish(StepOutput{sim, s, field});
   }
@@ -64,17 +76,18 @@ void simulate_streaming(compss::ObjectStream<StepOutput>& outputs, int sim, int 
 }
 
 #pragma compss task
-std::vector<StepOutput> simulate_batch(int sim, int steps, long work) {
+std::vector<StepOutput> simulate_batch(int sim, int steps, long work, long wait_ms) {
   std::vector<double> field = initial_field(sim);
   std::vector<StepOutput> all;
   for (int s = 0; s < steps; ++s) {
+    wait_step(wait_ms);
     advance(field, work);
     all.push_back(StepOutput{sim, s, field});
   }
   return all;
 }
 
-// Analysis of one output: as costly as a step, so that overlapping matters.
+// Analysis of one output: `work` operations on the cores.
 #pragma compss task
 double process(const StepOutput& out, long work) {
   std::vector<double> f = out.field;
@@ -112,11 +125,15 @@ static void print(const char* version, std::vector<double>& merged, Clock::time_
 }
 
 int main(int argc, char** argv) {
-  const int sims = argc > 1 ? std::atoi(argv[1]) : 1;
+  const int sims = argc > 1 ? std::atoi(argv[1]) : 2;
   const int steps = argc > 2 ? std::atoi(argv[2]) : 8;
-  const long work = argc > 3 ? std::atol(argv[3]) : 400000;
-  if (sims < 1 || steps < 1 || work < 256) {
-    std::fprintf(stderr, "usage: streaming_sims [simulations >= 1] [steps >= 1] [work per step >= 256]\n");
+  const long work = argc > 3 ? std::atol(argv[3]) : 1000000;
+  const long wait_ms = argc > 4 ? std::atol(argv[4]) : 200;
+  const long output_work = argc > 5 ? std::atol(argv[5]) : 20000000;
+  if (argc > 6 || sims < 1 || steps < 1 || work < 256 || wait_ms < 0 || output_work < 256) {
+    std::fprintf(stderr,
+                 "usage: streaming_sims [simulations >= 1] [steps >= 1] [work per step >= 256] "
+                 "[wait per step, ms >= 0] [work per output >= 256]\n");
     return 2;
   }
   const auto n = static_cast<std::size_t>(sims);
@@ -126,14 +143,15 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     compss::ObjectStream<StepOutput> outputs("step-outputs", compss::at_most_once, 16);
     outputs.publish(std::vector<StepOutput>{});  // held open while the simulations are submitted
-    for (int s = 0; s < sims; ++s) simulate_streaming(outputs, s, steps, work);
+    for (int s = 0; s < sims; ++s) simulate_streaming(outputs, s, steps, work, wait_ms);
     outputs.close();
     std::vector<std::vector<compss::Future<double>>> processed(n);
     std::deque<StepOutput> arrived;  // the tasks read them in place: kept until the end
     while (!outputs.is_closed()) {
       for (StepOutput& out : outputs.poll(0.05)) {
         arrived.push_back(std::move(out));
-        processed[static_cast<std::size_t>(arrived.back().sim)].push_back(process(arrived.back(), work));
+        const auto sim = static_cast<std::size_t>(arrived.back().sim);
+        processed[sim].push_back(process(arrived.back(), output_work));
       }
     }
     std::vector<double> merged = merge_all(processed);  // each simulation's steps arrive in order
@@ -144,12 +162,12 @@ int main(int argc, char** argv) {
   {
     const auto start = Clock::now();
     std::vector<compss::Future<std::vector<StepOutput>>> runs;
-    for (int s = 0; s < sims; ++s) runs.push_back(simulate_batch(s, steps, work));
+    for (int s = 0; s < sims; ++s) runs.push_back(simulate_batch(s, steps, work, wait_ms));
     std::vector<std::vector<compss::Future<double>>> processed(n);
     std::vector<std::vector<StepOutput>> outputs(n);  // read in place by the tasks
     for (std::size_t s = 0; s < n; ++s) {
       outputs[s] = compss::wait_on(runs[s]);
-      for (const StepOutput& out : outputs[s]) processed[s].push_back(process(out, work));
+      for (const StepOutput& out : outputs[s]) processed[s].push_back(process(out, output_work));
     }
     std::vector<double> merged = merge_all(processed);
     print("batch", merged, start);
