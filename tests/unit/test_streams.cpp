@@ -443,7 +443,7 @@ void retried_file_producer(compss::FileStream& s) {
   s.close();
 }
 constexpr TaskSpec retried_file_task{"retried_file_producer", "void retried_file_producer(FileStream &)",
-                                     files_out, 1};
+                                     one_stream_out, 1};
 void collect_files(compss::FileStream& s, std::vector<std::string>& names) {
   while (!s.is_closed()) {
     for (const auto& p : s.poll(0.05)) names.push_back(p.filename().string());
