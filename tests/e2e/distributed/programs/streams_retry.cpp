@@ -7,7 +7,8 @@
 //   - `far`: a stream of longs (on workers under compss-run, in process locally):
 //     at_least_once, two consumers, each element once to each.
 // The first attempt of each producer is the one that creates <dir>/<name>.failed. main
-// prints per stream the distinct elements received, how many were received twice, their sum.
+// prints whether the `near` producer ran in its process, and per stream the distinct
+// elements received, how many were received more than once, their sum.
 //
 //   e2e_streams_retry <dir>
 #include <compss/compss.hpp>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -46,6 +48,7 @@ static bool first_attempt(const std::string& dir, const std::string& name) {
 #pragma compss task stream_out(s)
 void produce_near(compss::ObjectStream<Note>& s, std::string dir) {
   const bool fail = first_attempt(dir, "near");
+  std::ofstream(dir + "/near.pid") << ::getpid() << "\n";  // (main checks where it ran)
   for (long i = 1; i <= count; ++i) {
     s.publish(Note{std::to_string(i)});
     if (fail && i == fail_after) throw std::runtime_error("near producer broke (first attempt)");
@@ -115,6 +118,9 @@ int main(int argc, char** argv) {
     compss::wait_on(far1);
     compss::wait_on(far2);
   }
+  long near_pid = 0;
+  std::ifstream(dir + "/near.pid") >> near_pid;
+  std::printf("near producer ran in the main program's process: %s\n", near_pid == ::getpid() ? "yes" : "no");
   report("near at_most_once (both consumers)", {&near1, &near2});
   report("far at_least_once consumer 1", {&far1});
   report("far at_least_once consumer 2", {&far2});
