@@ -291,7 +291,7 @@ class StreamHandle {
   StreamTicket ticket() const {
     StreamTicket t;
     t.stream = channel_->id();
-    t.producer = producer_;
+    t.producer = producer_ != 0 ? producer_ : retry_slot_;  // (closed by an attempt here)
     t.consumer = consumer_;
     t.attempt = next_stream_attempt();
     t.mode = static_cast<std::uint8_t>(channel_->mode());
