@@ -109,9 +109,19 @@ class StreamHandle {
     if (!producer) copy.task_consumer_ = true;
     return copy;
   }
-  /// A new attempt of the task: a consumer starts again from what it last finished with.
+  /// A new attempt of the task in this process: a consumer starts again from what it last
+  /// finished with; a producer's publishes carry the attempt, so the channel matches them
+  /// with its earlier attempts' by position, as a worker's (StreamChannel::publish_attempt,
+  /// docs/streams.md "A failed producer"). (Numbers from the tickets' counter: a task
+  /// retried between this process and a worker keeps them increasing.)
   void begin_attempt() {
     if (consumer_ != 0) channel_->rewind(consumer_);
+#ifdef __COMPSS__
+    if (borrowed_) return;  // (a worker's handle: its ticket carries the attempt)
+    attempt_ = next_stream_attempt();
+    if (producer_ == 0) producer_ = retry_slot_;  // an earlier attempt's close(): same slot
+    closed_ = false;
+#endif
   }
   /// A worker's task returned: throws what its publishes met (RemoteStreamPort::finish),
   /// so it fails instead of answering success (remote_invoke.hpp, StreamSlot).
@@ -183,7 +193,8 @@ class StreamHandle {
         polled_(other.polled_), borrowed_(std::exchange(other.borrowed_, false)),
         returned_(std::exchange(other.returned_, false)),
         own_producer_(std::exchange(other.own_producer_, false)),
-        own_consumer_(std::exchange(other.own_consumer_, false)) {}
+        own_consumer_(std::exchange(other.own_consumer_, false)),
+        attempt_(std::exchange(other.attempt_, 0)), retry_slot_(std::exchange(other.retry_slot_, 0)) {}
   StreamHandle& operator=(StreamHandle&& other) noexcept {
     if (this != &other) {
       end_task(true, {});
@@ -198,6 +209,8 @@ class StreamHandle {
       returned_ = std::exchange(other.returned_, false);
       own_producer_ = std::exchange(other.own_producer_, false);
       own_consumer_ = std::exchange(other.own_consumer_, false);
+      attempt_ = std::exchange(other.attempt_, 0);
+      retry_slot_ = std::exchange(other.retry_slot_, 0);
     }
     return *this;
   }
@@ -210,6 +223,8 @@ class StreamHandle {
       polled_ = false;
       borrowed_ = other.borrowed_;  // (as the copy constructor)
       returned_ = false;
+      attempt_ = 0;
+      retry_slot_ = 0;
     }
     return *this;
   }
@@ -219,6 +234,7 @@ class StreamHandle {
   /// the rest (FileStream: a file it could not send).
   void close_slot(const std::string& error) {
     channel_->close(producer_, error);
+    if (attempt_ != 0 && producer_ != 0) retry_slot_ = producer_;  // a retry publishes under it
     producer_ = 0;
     closed_ = true;
     // A handle that closes is a producer: the at_least_once place it was given at its
@@ -236,7 +252,12 @@ class StreamHandle {
       producer_ = channel_->add_producer();
       own_producer_ = borrowed_;
     }
-    channel_->publish(items);
+    if (attempt_ != 0) {
+      // A task's attempt in this process: channel_ is the stream's own channel (open_channel).
+      static_cast<StreamChannel&>(*channel_).publish_attempt(items, producer_, attempt_);
+    } else {
+      channel_->publish(items);
+    }
   }
   std::vector<StreamChannel::Element> poll_elements(double timeout) {
     polled_ = true;
@@ -270,7 +291,7 @@ class StreamHandle {
   StreamTicket ticket() const {
     StreamTicket t;
     t.stream = channel_->id();
-    t.producer = producer_;
+    t.producer = producer_ != 0 ? producer_ : retry_slot_;  // (closed by an attempt here)
     t.consumer = consumer_;
     t.attempt = next_stream_attempt();
     t.mode = static_cast<std::uint8_t>(channel_->mode());
@@ -292,6 +313,8 @@ class StreamHandle {
   bool own_producer_ = false;   // borrowed, and producer_ was opened by this handle (it ends it)
   bool own_consumer_ = false;   // borrowed, and consumer_ was opened by this handle (it ends it)
   std::string lost_;            // an element its last poll found lost: the next poll throws it
+  std::uint64_t attempt_ = 0;     // a task's handle in this process: its attempt (0: none)
+  std::uint64_t retry_slot_ = 0;  // the slot its attempts publish under, after a close()
 };
 
 }  // namespace compss::detail
@@ -453,6 +476,10 @@ class FileStream : public detail::StreamHandle {
         if (auto e = claimed_element(std::move(p))) {
           bytes += content_bytes(e);
           items.push_back(std::move(e));
+        } else if (attempt_ != 0) {
+          // A file the stream had already (an earlier attempt published it, or a scan
+          // found it) still takes its position: a retry's next files are not dropped.
+          items.push_back(nullptr);
         }
       } catch (const detail::UnreadableStreamFile& e) {
         unreadable += unreadable.empty() ? e.what() : std::string("; ") + e.what();

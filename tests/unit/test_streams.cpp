@@ -352,6 +352,136 @@ TEST_F(Streams, FastProducerBlocksSoResidentMemoryStaysBounded) {
 #endif
 }
 
+// ---- a retried producer in process (docs/streams.md, "A failed producer") ------------------
+
+namespace {
+// How many elements each attempt of retried_producer publishes (then the first attempts
+// throw; the last returns), and how many attempts began.
+std::vector<int> publish_per_attempt;
+bool close_before_throw = false;
+std::atomic<int> producer_attempts{0};
+void retried_producer(ObjectStream<int>& s) {
+  const int attempt = producer_attempts.fetch_add(1);
+  const bool last = attempt + 1 >= static_cast<int>(publish_per_attempt.size());
+  for (int i = 0; i < publish_per_attempt[attempt]; ++i) s.publish(i);
+  if (last) return;
+  if (close_before_throw) s.close();
+  throw std::runtime_error("producer broke after publishing");
+}
+constexpr TaskSpec retried_producer_task{"retried_producer", "void retried_producer(ObjectStream<int> &)",
+                                         one_stream_out, 1};
+
+// The elements two consumer tasks received, per consumer.
+std::vector<std::vector<int>> consume_retried(compss::ConsumerMode mode, std::vector<int> per_attempt,
+                                              bool close_first = false) {
+  publish_per_attempt = std::move(per_attempt);
+  close_before_throw = close_first;
+  producer_attempts = 0;
+  ObjectStream<int> s("", mode, 4);  // (small: the retry publishes while consumers take)
+  std::vector<std::vector<int>> got(2);
+  for (auto& g : got) call_task<consume_task, &consume>(s, g);
+  call_task<retried_producer_task, &retried_producer>(s);
+  for (auto& g : got) compss::wait_on(g);
+  EXPECT_EQ(producer_attempts.load(), static_cast<int>(publish_per_attempt.size()));
+  return got;
+}
+std::map<int, int> counted(const std::vector<std::vector<int>>& got) {
+  std::map<int, int> n;
+  for (const auto& g : got) {
+    for (int v : g) ++n[v];
+  }
+  return n;
+}
+std::map<int, int> each_times(int count, int times) {
+  std::map<int, int> n;
+  for (int i = 0; i < count; ++i) n[i] = times;
+  return n;
+}
+}  // namespace
+
+// Its first attempt publishes 7 of its 20 elements and throws; its retry publishes all 20:
+// the retry's first 7 are dropped by position, each element arrives once (at_most_once:
+// once in all; at_least_once: once to each consumer). (Before: 0..6 twice.)
+TEST_F(Streams, RetriedProducerInProcessDeliversEachElementOnceAtMostOnce) {
+  EXPECT_EQ(counted(consume_retried(compss::at_most_once, {7, 20})), each_times(20, 1));
+}
+TEST_F(Streams, RetriedProducerInProcessDeliversEachElementOnceToEachConsumerAtLeastOnce) {
+  auto got = consume_retried(compss::at_least_once, {7, 20});
+  for (const auto& g : got) EXPECT_EQ(counted({g}), each_times(20, 1));
+}
+// Three attempts: what the two failed ones published in all (the longer, 9) is dropped from
+// the last one's.
+TEST_F(Streams, ProducerRetriedTwiceInProcessIsMatchedWithBothEarlierAttempts) {
+  EXPECT_EQ(counted(consume_retried(compss::at_most_once, {4, 9, 15})), each_times(15, 1));
+}
+// An attempt that closed its slot before throwing (the stream closed then): its retry
+// publishes under that slot, its elements all dropped by position, and returns (before: a
+// "publish after close()" error at each retry, the task failed for good).
+TEST_F(Streams, ProducerThatClosedBeforeFailingIsRetriedUnderItsSlot) {
+  EXPECT_EQ(counted(consume_retried(compss::at_least_once, {6, 6}, true)), each_times(6, 2));
+}
+// A retry that publishes fewer elements than its earlier attempts: all of its are dropped,
+// and what the earlier attempts published stays delivered (once).
+TEST_F(Streams, RetryPublishingFewerElementsAddsNothing) {
+  EXPECT_EQ(counted(consume_retried(compss::at_least_once, {10, 3})).size(), 10u);
+  auto got = consume_retried(compss::at_most_once, {10, 3});
+  EXPECT_EQ(counted(got), each_times(10, 1));
+}
+
+namespace {
+std::atomic<int> file_attempts{0};
+constexpr int retried_files = 9;
+// Writes and publishes file0..file8; its first attempt throws after file3.
+void retried_file_producer(compss::FileStream& s) {
+  const bool first = file_attempts.fetch_add(1) == 0;
+  for (int i = 0; i < retried_files; ++i) {
+    const auto path = s.base_dir() / ("file" + std::to_string(i));
+    std::ofstream(path) << i;
+    s.publish(path);
+    if (first && i == 3) throw std::runtime_error("writer broke");
+  }
+  s.close();
+}
+constexpr TaskSpec retried_file_task{"retried_file_producer", "void retried_file_producer(FileStream &)",
+                                     one_stream_out, 1};
+void collect_files(compss::FileStream& s, std::vector<std::string>& names) {
+  while (!s.is_closed()) {
+    for (const auto& p : s.poll(0.05)) names.push_back(p.filename().string());
+  }
+}
+constexpr ParamSpec collect_files_params[] = {{Direction::in, ParamKind::stream, "s"},
+                                              {Direction::out, ParamKind::object, "names"}};
+constexpr TaskSpec collect_files_task{"collect_files", "void collect_files(FileStream &, std::vector<std::string> &)",
+                                      collect_files_params, 2};
+}  // namespace
+
+// A file stream's retried producer: the files its first attempt published are known to the
+// stream by name (not published twice), and still take their positions, so the retry's
+// later files are not dropped as earlier attempts' elements.
+TEST_F(Streams, RetriedFileStreamProducerInProcessDeliversEachFileOnce) {
+  for (auto mode : {compss::at_most_once, compss::at_least_once}) {
+    file_attempts = 0;
+    auto dir = std::filesystem::temp_directory_path() /
+               ("compss-retried-files-" + std::to_string(::getpid()) + "-" + std::to_string(static_cast<int>(mode)));
+    std::filesystem::remove_all(dir);
+    compss::FileStream s(dir, "", mode, 4);
+    std::vector<std::vector<std::string>> got(2);
+    for (auto& g : got) call_task<collect_files_task, &collect_files>(s, g);
+    call_task<retried_file_task, &retried_file_producer>(s);
+    std::map<std::string, int> n;
+    for (auto& g : got) {
+      compss::wait_on(g);
+      for (const auto& name : g) ++n[name];
+    }
+    EXPECT_EQ(file_attempts.load(), 2);
+    std::map<std::string, int> expected;
+    const int times = mode == compss::at_least_once ? 2 : 1;
+    for (int i = 0; i < retried_files; ++i) expected["file" + std::to_string(i)] = times;
+    EXPECT_EQ(n, expected) << "mode " << static_cast<int>(mode);
+    std::filesystem::remove_all(dir);
+  }
+}
+
 // ---- file streams ----------------------------------------------------------------------------
 
 namespace {

@@ -193,10 +193,12 @@ class StreamChannel final : public StreamPort {
   }
 
   /// publish by attempt `attempt` (> 0) of the producer task holding `slot` (a task on a
-  /// worker). A newer attempt than the last seen is a retry, which publishes its elements
-  /// again from the first: as many as earlier attempts published are dropped, by position
-  /// (exact for a producer that publishes the same sequence each time). An older attempt
-  /// (a lost worker's late request) throws compss::Error and adds nothing.
+  /// worker, or run in this process: StreamHandle::begin_attempt). A newer attempt than the
+  /// last seen is a retry, which publishes its elements again from the first: as many as
+  /// earlier attempts published are dropped, by position (exact for a producer that
+  /// publishes the same sequence each time). An older attempt (a lost worker's late
+  /// request) throws compss::Error and adds nothing. A null element takes its position and
+  /// adds nothing (a file the stream had already: FileStream::publish).
   void publish_attempt(std::vector<Element>& items, std::uint64_t slot, std::uint64_t attempt) {
     std::unique_lock lock(mutex_);
     ProducerAttempt* p = nullptr;
@@ -455,6 +457,10 @@ class StreamChannel final : public StreamPort {
     if (p == nullptr && bounded_ && is_closed_locked()) throw closed();
     for (Element& e : items) {
       if (p != nullptr && p->seen++ < p->skip) continue;  // an earlier attempt added it
+      if (e == nullptr) {  // a position whose element the stream had already (a file)
+        if (p != nullptr) ++p->accepted;
+        continue;
+      }
       if (bounded_ && is_closed_locked()) throw closed();
       room_.wait(lock, [&] {
         return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty() || is_closed_locked();
@@ -637,7 +643,7 @@ class StreamChannel final : public StreamPort {
   std::map<std::uint64_t, std::uint64_t> owned_places_;  // owner -> place a worker's handle opened
   std::uint64_t last_slot_ = 0;
   std::set<std::uint64_t> open_slots_;  // producer slots not closed yet
-  std::map<std::uint64_t, ProducerAttempt> producer_attempts_;  // by slot: tasks on workers
+  std::map<std::uint64_t, ProducerAttempt> producer_attempts_;  // by slot: producer tasks' attempts
   bool close_requested_ = false;
   std::string error_;
   std::uint32_t consumer_tasks_ = 0;
