@@ -309,11 +309,47 @@ bool Cluster::can_travel(const TaskBase& t) {
 
 void Cluster::ready(TaskBase* t) {
   if (!can_travel(*t)) {
+    stay_on_master(t);
+    return;
+  }
+  place(t);
+}
+
+void Cluster::stay_on_master(TaskBase* t) {
+  const detail::TaskSpec& spec = t->spec();
+  const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
+  // Unconstrained: the fast path, as in a local run. Stream tasks hold no cores
+  // (place_stream_task), replicated/distributed calls are started by their own path, and
+  // gangs span nodes: these run outside the scheduler as before, and so does every task
+  // when the master's node is not in the scheduler (--master-cores 0; docs/distributed.md).
+  bool outside = master == sched::IdSet::npos || !rt::LocalExecutor::needs_placement(*t) ||
+                 rt::task_state(t).stream_task || spec.replicated || spec.distributed;
+  for (std::size_t v = 0; v <= spec.version_count && !outside; ++v) {
+    const detail::TaskKind kind = v == 0 ? spec.kind : spec.versions[v - 1]->kind;
+    outside = kind == detail::TaskKind::mpi || kind == detail::TaskKind::multinode;
+  }
+  if (outside) {
     rt::task_state(t).node = -1;  // runs on the master, outside the scheduler
     executor_.spawn(t);
     return;
   }
-  place(t);
+  // Its constraints count on the master's node like those of any task placed there: it
+  // waits for room, and one the master's node can never satisfy fails now.
+  try {
+    scheduler_->submit(t, master_class_of(spec, master));
+  } catch (const std::exception& e) {
+    unplaceable(t, e.what());
+  }
+}
+
+const sched::TaskClass* Cluster::master_class_of(const detail::TaskSpec& spec, sched::NodeId master) {
+  std::lock_guard lock(classes_mutex_);
+  auto it = master_classes_.find(&spec);
+  if (it != master_classes_.end()) return it->second;
+  sched::TaskType type = sched::task_type_of(spec);
+  type.only = master;
+  type.lookahead = false;  // (the master's node takes no calls ahead)
+  return master_classes_.emplace(&spec, scheduler_->register_type(std::move(type))).first->second;
 }
 
 std::size_t Cluster::queued() { return scheduler_->waiting(); }

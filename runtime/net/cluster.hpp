@@ -249,6 +249,15 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// constraints, a priority type (a remake unblocks the tasks waiting for its data),
   /// neither replicated nor distributed.
   const sched::TaskClass* remake_class_of(const sched::TaskClass* producer);
+  /// A ready task that cannot travel (can_travel): runs in the master's process. A
+  /// constrained one is placed through the scheduler on the master's node alone
+  /// (master_class_of), so its constraints count there; the others (unconstrained, stream,
+  /// replicated/distributed, gangs, or no master node: --master-cores 0) run at once on
+  /// the master's executor, outside the scheduler.
+  void stay_on_master(detail::TaskBase* t);
+  /// The scheduler's type for `spec`'s calls that stay on the master's node `master`: its
+  /// versions and constraints, placed there alone (TaskType::only), never sent ahead.
+  const sched::TaskClass* master_class_of(const detail::TaskSpec& spec, sched::NodeId master);
   /// A task with a stream parameter (docs/streams.md, "Streams across workers"): placed
   /// outside the scheduler, on the live worker other than `avoid` that runs fewest stream
   /// tasks (it holds none of the node's cores: the worker runs it on a thread of its own),
@@ -317,6 +326,9 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   bool lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c);
   /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
   std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
+  /// (classes_mutex_) By TaskSpec: the type of its calls that cannot leave the master's
+  /// node (master_class_of).
+  std::unordered_map<const detail::TaskSpec*, const sched::TaskClass*> master_classes_;
   // sched_mutex_: replicated calls, the workers alive,
   // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;

@@ -41,6 +41,7 @@ NodeId Scheduler::add_node(std::string name, Resources total, NodeExecutor& exec
 }
 
 void Scheduler::add_candidate(TaskClass& c, NodeSlot& n) {
+  if (c.type.only != IdSet::npos && n.node.id() != c.type.only) return;
   for (std::size_t v = 0; v < c.type.versions.size(); ++v) {
     const Constraints& k = c.type.versions[v].constraints;
     if (fits_total(k, n.node.total())) c.whole[v].insert(n.node.id());
@@ -141,6 +142,7 @@ std::optional<std::string> Scheduler::never_fits_on_live(const TaskClass& c, Nod
   std::vector<NamedResources> live;
   for (const NodeSlot& n : nodes_) {
     if (alive_.contains(n.node.id()) && n.node.id() != except &&
+        (c.type.only == IdSet::npos || n.node.id() == c.type.only) &&
         std::find(gone.begin(), gone.end(), n.node.id()) == gone.end()) {
       live.push_back({&n.node.name(), &n.node.total()});
     }

@@ -23,6 +23,8 @@
 //   whose replica runs the body in place on the program's own objects) gets its replica
 //   only when every other replica of the call has ended. distributed: successive calls are pinned
 //   round-robin over the nodes that can ever run the task.
+// - TaskType::only: the type's calls go to that node alone (its only candidate), waiting
+//   there for room like any other; never_fits then names that node's values.
 // - Gangs (MPI and multinode tasks, sched/gang.hpp): a placement holds several nodes. It
 //   is made only when every node of it is free enough at one instant, under the lock, and
 //   reserved at once (all or nothing): a waiting gang holds nothing, so two gangs that
@@ -77,6 +79,10 @@ struct TaskType {
   /// Calls may be sent ahead to a busy node when their version asks one core and nothing
   /// else (the caller clears it for calls whose wait there would count, e.g. a time-out).
   bool lookahead = false;
+  /// Placed on this node alone (IdSet::npos: any): a call that cannot leave it, e.g. one
+  /// that must run in the master's process. Its other nodes are no candidates, and
+  /// never_fits names this node's values.
+  NodeId only = IdSet::npos;
 };
 
 /// How many calls a node may take ahead of its free resources (Scheduler, "Look-ahead").

@@ -486,6 +486,53 @@ TEST(Scheduler, ImpossibleConstraintsFailAtSubmission) {
   EXPECT_EQ(c.running_count(), 1U);
 }
 
+// A type placed on one node alone (TaskType::only: calls that must run in the master's
+// process): never on another node even when that one is free, waiting for room on its
+// node beside the other types placed there, and its impossible constraints named against
+// that node only (not the bigger node that could run it).
+TEST(Scheduler, OnlyNodeTypeWaitsThereAndFailsAgainstThatNode) {
+  FakeCluster c;
+  NodeId master = c.add("master", cpu_node(4, 8));
+  NodeId big = c.add("w1", cpu_node(8, 64));
+  TaskType stage = type("stage", {{"memory_size", "6"}});
+  stage.only = master;
+  auto* pinned = c.sched->register_type(stage);
+  auto* anywhere = c.sched->register_type(type("other", {{"memory_size", "6"}}));
+  c.submit(1, pinned);
+  c.submit(2, pinned);  // w1 is free, but it may not go there: waits for the master
+  EXPECT_EQ(c.running_count(), 1U);
+  EXPECT_EQ(c.sched->waiting(), 1U);
+  EXPECT_EQ(c.find(1)->node, master);
+  c.end_oldest();
+  ASSERT_NE(c.find(2), nullptr);
+  EXPECT_EQ(c.find(2)->node, master);
+  c.end_all();
+  EXPECT_EQ(c.peak_concurrency(master), 1U);  // 6 + 6 > 8 GB: never both at once
+  EXPECT_EQ(c.peak_concurrency(big), 0U);
+  // Counted with the other tasks the master's node runs: a 6 GB task of any type there
+  // keeps the pinned one waiting.
+  c.sched->submit(reinterpret_cast<void*>(std::uintptr_t{3}), anywhere, big);  // (avoid w1)
+  ASSERT_NE(c.find(3), nullptr);
+  EXPECT_EQ(c.find(3)->node, master);
+  c.submit(4, pinned);
+  EXPECT_EQ(c.find(4), nullptr);
+  c.end_oldest();
+  ASSERT_NE(c.find(4), nullptr);
+  c.end_all();
+  TaskType huge = type("assemble", {{"memory_size", "32"}});
+  huge.only = master;
+  auto* never = c.sched->register_type(huge);
+  try {
+    c.submit(5, never);
+    FAIL() << "no error";
+  } catch (const compss::Error& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("task 'assemble' can never run"), std::string::npos) << m;
+    EXPECT_NE(m.find("memory_size=32 GB (best node 'master' has 8 GB)"), std::string::npos) << m;
+  }
+  EXPECT_EQ(c.sched->waiting(), 0U);
+}
+
 TEST(Scheduler, FifoAndLifoOrder) {
   for (Policy p : {Policy::fifo, Policy::lifo}) {
     FakeCluster c({.policy = p});

@@ -4,6 +4,8 @@
 // lines as its sequential build when they hold.
 #include <compss/compss.hpp>
 
+#include "stage_peaks.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -12,19 +14,10 @@
 #include <vector>
 
 namespace {
+using stage_peaks::env_gb;
+using stage_peaks::raise_peak;
+
 std::atomic<int> heavy_now{0}, heavy_peak{0}, gb_now{0}, gb_peak{0};
-
-void raise_peak(std::atomic<int>& now, std::atomic<int>& peak, int by) {
-  int n = now += by;
-  int p = peak.load();
-  while (n > p && !peak.compare_exchange_weak(p, n)) {
-  }
-}
-
-int env_gb(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::atoi(v) : 0;
-}
 
 /// Long enough that stages allowed to overlap would.
 void work() { std::this_thread::sleep_for(std::chrono::milliseconds(10)); }
