@@ -207,10 +207,11 @@ std::uint64_t DataDirectory::next_version(const TrackedDatum& d, std::uint64_t r
 }
 
 NodeSet DataDirectory::master_wrote(TrackedDatum& d, std::uint64_t registry_version) {
+  const std::uint64_t next = next_version(d, registry_version);  // (may throw: nothing changed)
   NodeSet holders;
   auto old = versions_.find({d.id, d.version});
   if (old != versions_.end()) holders = std::exchange(old->second.holders, NodeSet{});
-  d.version = next_version(d, registry_version);
+  d.version = next;
   d.master_version = d.version;
   return holders;
 }
