@@ -605,6 +605,23 @@ TEST_F(DataPlaneTest, ALateOutputIsReleasedExactlyAndNoLongerNamed) {
   EXPECT_EQ(x, 3);  // (inc twice; the late attempt's never counted)
 }
 
+// A timed-out attempt may have stored its output on a worker under the number its request
+// named. A datum tracked again under the same id (its object forgotten) starts after that
+// number, so no request names it for another value (before, it started at the registry's
+// version, that very number, and a reader on that worker sent a source read its store).
+TEST_F(DataPlaneTest, ADatumTrackedAgainStartsAfterTheNumbersItsRequestsNamed) {
+  int x = 1;
+  FakeTask inc(inc_spec, {registry_access(x, Direction::inout, 50, 3)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&inc, 1, request, true));
+  ASSERT_EQ(request.params[0].stored_as, number(3));
+  workers.run(1, request);  // it timed out: never recorded
+  data.forget(reinterpret_cast<std::uintptr_t>(&x));
+  FakeTask use(read_spec, {registry_access(x, Direction::in, 50, 3)});
+  const TaskRequest sent = run_on(use, 2);
+  EXPECT_GT(sent.params[0].version, number(3));
+}
+
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {
   int x = 1;
   FakeTask inc(inc_spec, {object(x, Direction::inout)});

@@ -390,7 +390,7 @@ void DataPlane::fill_file_param(const ParamDescriptor& d, int n, WireParam& w, D
   TrackedDatum& x = directory_.track_file(path, d.data_id, rt::version_read(d));
   w.data_id = x.id;
   w.version = x.version;
-  if (writes(d.direction)) w.stored_as = DataDirectory::next_version(x, d.version);
+  if (writes(d.direction)) w.stored_as = directory_.output_number(x, d.version);
   w.has_value = true;
   StagedFile file;
   file.path = x.path;
@@ -432,7 +432,7 @@ void DataPlane::fill_object_param(const ParamDescriptor& d, int n, WireParam& w,
   TrackedDatum& x = track(d, retyped);
   w.data_id = x.id;
   w.version = x.version;
-  if (writes(d.direction)) w.stored_as = DataDirectory::next_version(x, d.version);
+  if (writes(d.direction)) w.stored_as = directory_.output_number(x, d.version);
   if (!reads(d.direction)) return;
   VersionInfo& info = directory_.version(x.id, x.version);
   if (holds(info, n)) {
@@ -535,7 +535,7 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
           }
           w.data_id = x.id;
           w.version = x.version;
-          w.stored_as = DataDirectory::next_version(x, d.version);
+          w.stored_as = directory_.output_number(x, d.version);
         }
         request.params.push_back(std::move(w));
       }
