@@ -94,6 +94,9 @@ class PlaneAttempts final : public AttemptData {
   void record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record, TaskDone& done) override {
     plane_.record_outputs(t, n, std::move(record), done);
   }
+  void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done) override {
+    plane_.discard_late_outputs(n, record, done);
+  }
   void globals_missing(const TaskBase& t, int n) override { plane_.globals_missing(t, n); }
   void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) override {
     plane_.make_available(versions);

@@ -206,11 +206,18 @@ std::uint64_t DataDirectory::next_version(const TrackedDatum& d, std::uint64_t r
   return counted > d.version ? counted : version_number::master_write_after(d.version);
 }
 
+std::uint64_t DataDirectory::output_number(const TrackedDatum& d, std::uint64_t registry_version) {
+  const std::uint64_t v = next_version(d, registry_version);
+  versions_.try_emplace({d.id, v});
+  return v;
+}
+
 NodeSet DataDirectory::master_wrote(TrackedDatum& d, std::uint64_t registry_version) {
+  const std::uint64_t next = next_version(d, registry_version);  // (may throw: nothing changed)
   NodeSet holders;
   auto old = versions_.find({d.id, d.version});
   if (old != versions_.end()) holders = std::exchange(old->second.holders, NodeSet{});
-  d.version = next_version(d, registry_version);
+  d.version = next;
   d.master_version = d.version;
   return holders;
 }

@@ -150,6 +150,12 @@ class DataDirectory {
   /// then the master's next write after the latest (version_number::master_write_after).
   static std::uint64_t next_version(const TrackedDatum& d, std::uint64_t registry_version);
 
+  /// The number a request names for an output of `d` (next_version), kept among d's
+  /// versions from now on: an attempt the master gives up on (time_out) may store its
+  /// output under it on a worker, so a datum tracked again under this id starts after it
+  /// (start) and no request names it for another value.
+  std::uint64_t output_number(const TrackedDatum& d, std::uint64_t registry_version);
+
   /// The master's object was written in place (a task ran on the master, or the user got
   /// the value with wait_on): a new latest version only the master holds (next_version).
   /// Returns the workers holding older versions.

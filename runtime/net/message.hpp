@@ -95,7 +95,7 @@ struct Hello {
 struct WireParam {
   std::uint64_t data_id = 0;
   std::uint64_t version = 0;
-  std::uint64_t stored_as = 0;  ///< (new, version to bump)
+  std::uint64_t stored_as = 0;  ///< the number the output is stored as (since v12)
   std::uint8_t direction = 0;  ///< compss::detail::Direction
   std::uint8_t kind = 0;       ///< compss::detail::ParamKind
   bool has_value = false;

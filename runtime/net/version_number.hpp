@@ -3,10 +3,11 @@
 // wrote the datum since that write in the low 32 bits. One ordered number: a later version
 // has a larger number, so DataRelease's "every version up to v" holds, and writes on the
 // master the registry does not count (each member after the first of a concurrent or
-// commutative run there, wait_on of an object the program may change) get numbers between
-// two registry versions. A task's write is (its registry version, 0), on the master too;
-// for a worker the master names it in the request (WireParam::stored_as), and the worker
-// stores the output under it.
+// commutative run there, wait_on of an object the program may change, a datum no pending
+// task used when another is submitted) get numbers between two registry versions. A
+// task's write is (its registry version, 0), on the master too; for a worker the master
+// names it in the request (WireParam::stored_as), and the worker stores the output under
+// it. A number names one value for the whole run (docs/architecture.md, "Data identity").
 #pragma once
 
 #include <compss/error.hpp>

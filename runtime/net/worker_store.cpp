@@ -20,6 +20,13 @@ WorkerStore::Value WorkerStore::put(std::uint64_t data_id, std::uint64_t version
     const StoreKey key{data_id, version};
     Entry& slot = values_[key];
     const bool pinned = pins_.contains(key);
+    if (slot.value && slot.origin == copy && origin == made_here) {
+      // A task's output under a version held here as a copy (sent by the master or fetched
+      // from the holder it named): the copy is the version's recorded value, and this
+      // output a late one (an attempt the master gave up on), never to be read.
+      slot.last_use = ++use_clock_;
+      return slot.value;
+    }
     if (slot.value) {
       bytes_ -= slot.value->size();
       if (slot.origin == made_here) made_here_bytes_ -= slot.value->size();

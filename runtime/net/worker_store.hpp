@@ -56,7 +56,9 @@ class WorkerStore {
     std::uint64_t eviction_walks = 0;
   };
 
-  /// Stores (replaces) one version and returns it; over budget, copies are evicted.
+  /// Stores (replaces) one version and returns it; over budget, copies are evicted. A
+  /// version made here never replaces one held as a `copy`: the copy (the recorded value)
+  /// stays and is returned (the output is of an attempt the master gave up on).
   ///
   ///   WorkerStore::Value held = store.put(4, 3, detail::hold_object(std::move(m)));
   Value put(std::uint64_t data_id, std::uint64_t version, Value value, Origin origin = made_here);

@@ -115,6 +115,9 @@ class FakeData final : public AttemptData {
     log_.add("record on " + std::to_string(n) + " of '" + record->signature + "'");
     if (fail_to_load) throw std::runtime_error("cannot load the output");
   }
+  void discard_late_outputs(int n, const TaskRecord&, const TaskDone& done) override {
+    log_.add("discard " + std::to_string(done.outputs.size()) + " late outputs on " + std::to_string(n));
+  }
   void globals_missing(const TaskBase&, int n) override { log_.add("globals missing on " + std::to_string(n)); }
   void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>>) override {}
   bool fail_to_load = false;
@@ -262,6 +265,23 @@ TEST(AttemptDriver, AnOutputThatCannotBeLoadedFailsTheAttempt) {
   ASSERT_TRUE(r.log.wait_for("finish"));
   EXPECT_EQ(r.log.count("end failed compss::Error"), 1);
   EXPECT_EQ(r.log.count("end ok"), 0);
+}
+
+// The master gave the attempt up (time_out) before its worker answered: the worker stored
+// the outputs under the numbers the request named. They are not recorded, and are
+// released there (before, they stayed unnamed in its store, where a later reader of that
+// number would read them first).
+TEST(AttemptDriver, ALateAnswerAfterATimeOutDiscardsItsOutputsOnItsWorker) {
+  DriverRun r;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  compss::rt::task_state(r.task).stop.store(true);  // the watchdog's time_out
+  TaskDone done{got.task_id, {}};
+  done.outputs.push_back(WireParam{.data_id = 4, .version = 7ull << 32});
+  r.w1.far.send(std::move(done));
+  ASSERT_TRUE(r.log.wait_for("end ok"));
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "discard 1 late outputs on 1", "end ok", "finish"}));
+  compss::rt::task_state(r.task).stop.store(false);
 }
 
 TEST(AttemptDriver, AnAttemptPlacedOnTheMasterRunsThereWithItsAttemptWithdrawn) {

@@ -547,6 +547,81 @@ TEST_F(DataPlaneTest, AReplicasKeptInputsAreRecordedBeforeItsEvictionNotices) {
   EXPECT_FALSE(holders(y_id, y_v).contains(1u));
 }
 
+// A version sent to a worker whose copies the directory no longer names (evicted) is
+// still that version elsewhere: in the master's snapshot, in copies workers keep unnamed.
+// The program's write after wait_on must get a new number. Before, the number stayed
+// (nobody held it), the new value travelled under it, and a remake of a task that read it
+// from its store got the old snapshot: a silently wrong result.
+TEST_F(DataPlaneTest, AWriteAfterWaitOnGetsANewNumberEvenWhenNoWorkerHoldsTheOld) {
+  int x = 1, y = 0;
+  FakeTask t1(read_spec, {object(x, Direction::in)});
+  const TaskRequest to_2 = run_on(t1, 2);  // x inline (the master's snapshot: 1)
+  const std::uint64_t id = id_of(x), first = to_2.params[0].version;
+  workers.drop_copy(2, id, first);
+  data.evicted(2, DataEvicted{{WireVersion{id, first}}});  // no holder left
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), true);   // wait_on: the program may write
+  x = 10;
+  FakeTask t4(read_spec, {object(x, Direction::in)});
+  const TaskRequest to_4 = run_on(t4, 4);  // x inline: 10, kept on worker 4
+  EXPECT_NE(to_4.params[0].version, first);
+  FakeTask t5(add_spec, {object(x, Direction::in), object(y, Direction::inout)});
+  const TaskRequest t5_sent = run_on(t5, 4);  // x from worker 4's store; y = 10 there
+  ASSERT_FALSE(t5_sent.params[0].has_value);
+  FakeTask t6(inc_spec, {object(x, Direction::inout)});
+  run_on(t6, 3);  // x moves on: worker 4's copy is released
+  workers.lose(4);
+  data.node_lost(4);
+  data.sync(reinterpret_cast<std::uintptr_t>(&y), false);  // t5 made again on worker 2
+  EXPECT_EQ(y, 10);  // (before: 1, the first version's snapshot)
+}
+
+TEST_F(DataPlaneTest, ALateOutputIsReleasedExactlyAndNoLongerNamed) {
+  int x = 1;
+  const std::uint64_t id = held_by_two(x, 1, 2);  // the current version on 1 and 2
+  const std::uint64_t current = data.inspect([&](const DataDirectory& d) {
+    return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&x))->version;
+  });
+  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&inc, 1, request, true));
+  CallResult late = workers.run(1, request);  // it timed out: its answer is late
+  const std::uint64_t made = request.params[0].stored_as;
+  ASSERT_TRUE(workers.stores(1, id, made));
+  data.discard_late_outputs(1, request, late.done);
+  EXPECT_EQ(workers.exact_releases,
+            (std::vector<std::tuple<int, std::uint64_t, std::uint64_t>>{{1, id, made}}));
+  EXPECT_FALSE(workers.stores(1, id, made));
+  EXPECT_TRUE(workers.stores(1, id, current));  // the current version stays, still named
+  EXPECT_EQ(holders(id, current), nodes({1, 2}));
+  // The same number recorded from another attempt on worker 2, then a late answer for it
+  // from worker 1 (which fetched it): 1 is no longer named its holder.
+  run_on(inc, 2);
+  FakeTask use(read_spec, {object(x, Direction::in)});
+  run_on(use, 1);
+  ASSERT_EQ(holders(id, made), nodes({1, 2}));
+  data.discard_late_outputs(1, request, late.done);
+  EXPECT_EQ(holders(id, made), nodes({2}));
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 3);  // (inc twice; the late attempt's never counted)
+}
+
+// A timed-out attempt may have stored its output on a worker under the number its request
+// named. A datum tracked again under the same id (its object forgotten) starts after that
+// number, so no request names it for another value (before, it started at the registry's
+// version, that very number, and a reader on that worker sent a source read its store).
+TEST_F(DataPlaneTest, ADatumTrackedAgainStartsAfterTheNumbersItsRequestsNamed) {
+  int x = 1;
+  FakeTask inc(inc_spec, {registry_access(x, Direction::inout, 50, 3)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&inc, 1, request, true));
+  ASSERT_EQ(request.params[0].stored_as, number(3));
+  workers.run(1, request);  // it timed out: never recorded
+  data.forget(reinterpret_cast<std::uintptr_t>(&x));
+  FakeTask use(read_spec, {registry_access(x, Direction::in, 50, 3)});
+  const TaskRequest sent = run_on(use, 2);
+  EXPECT_GT(sent.params[0].version, number(3));
+}
+
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {
   int x = 1;
   FakeTask inc(inc_spec, {object(x, Direction::inout)});

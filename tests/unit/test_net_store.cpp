@@ -29,6 +29,22 @@ TEST(NetStore, PutGetReplace) {
   EXPECT_EQ(store.bytes(), 5u);
 }
 
+// A task's output under a number the store holds as a copy (sent or fetched: the recorded
+// value) is a late attempt's (one the master gave up on): the copy stays. Before, the
+// late output replaced it and readers here read it.
+TEST(NetStore, AnOutputNeverReplacesACopyOfTheSameVersion) {
+  WorkerStore store;
+  store.put(1, 4, bytes_of(3, 7), WorkerStore::copy);
+  EXPECT_EQ(store.put(1, 4, bytes_of(5, 8))->to_bytes(), bytes_of(3, 7));
+  EXPECT_EQ(store.get(1, 4)->to_bytes(), bytes_of(3, 7));
+  EXPECT_EQ(store.bytes(), 3u);
+  store.put(1, 5, bytes_of(2, 1));
+  store.put(1, 5, bytes_of(4, 2));  // an output over an output: replaced (last wins)
+  EXPECT_EQ(store.get(1, 5)->to_bytes(), bytes_of(4, 2));
+  store.put(1, 5, bytes_of(6, 3), WorkerStore::copy);  // a copy over an output: replaced
+  EXPECT_EQ(store.get(1, 5)->to_bytes(), bytes_of(6, 3));
+}
+
 TEST(NetStore, ReleaseDropsVersionsUpToTheGivenOneOfThatDatumOnly) {
   WorkerStore store;
   for (std::uint64_t v = 1; v <= 4; ++v) store.put(7, v, bytes_of(10, 1));

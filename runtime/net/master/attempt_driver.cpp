@@ -132,8 +132,16 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
   TaskBase* t = call->task;
   // (The data plane heard that the worker received the request's globals: send_task.)
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
-  // made is discarded, as for a local task.
+  // made is discarded, as for a local task. The worker stored it under the numbers the
+  // master named: released there, never read as another attempt's (or the datum's) value.
   if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
+    if (r.status == CallResult::Status::done) {
+      try {
+        data_.discard_late_outputs(n, *record_of(sent), r.done);
+      } catch (...) {
+        // (Out of memory: the copies stay on that worker, unnamed, until it is released.)
+      }
+    }
     conclude(std::move(call), rt::Runtime::Outcome::ok, {});
     return;
   }

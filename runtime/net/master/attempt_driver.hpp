@@ -61,6 +61,9 @@ class AttemptData {
   /// DataPlane::record_outputs (throws when a value cannot be loaded).
   virtual void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                               TaskDone& done) = 0;
+  /// DataPlane::discard_late_outputs: a done answer the master no longer records (the
+  /// attempt timed out); its outputs must never be read on `n`.
+  virtual void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done) = 0;
   /// DataPlane::globals_missing.
   virtual void globals_missing(const detail::TaskBase& t, int n) = 0;
   /// DataPlane::make_available (blocks; throws when a version cannot be made again).

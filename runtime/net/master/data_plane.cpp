@@ -185,8 +185,12 @@ void DataPlane::drop_worker_copies_of(std::uint64_t id) {
     std::lock_guard data(data_mutex_);
     TrackedDatum* x = directory_.find_id(id);
     if (x == nullptr || !x->master_has_latest()) return;
-    const VersionInfo* info = directory_.find_version(x->id, x->version);
-    if (info == nullptr || info->holders.empty()) return;  // nobody keeps a copy
+    // A version the directory knows was sent, fetched or made on a worker: besides the
+    // holders it names, copies it does not know of may remain (evicted then kept
+    // unknown, inputs a failed or timed-out attempt kept), and its snapshot and lineage
+    // make the old bytes. The program's new value must never be read under that number:
+    // it gets a new one. (A version no worker ever saw keeps its number.)
+    if (directory_.find_version(x->id, x->version) == nullptr) return;
     drop.id = x->id;
     drop.version = x->version;
     drop.holders = directory_.master_wrote(*x);
@@ -386,7 +390,7 @@ void DataPlane::fill_file_param(const ParamDescriptor& d, int n, WireParam& w, D
   TrackedDatum& x = directory_.track_file(path, d.data_id, rt::version_read(d));
   w.data_id = x.id;
   w.version = x.version;
-  if (writes(d.direction)) w.stored_as = DataDirectory::next_version(x, d.version);
+  if (writes(d.direction)) w.stored_as = directory_.output_number(x, d.version);
   w.has_value = true;
   StagedFile file;
   file.path = x.path;
@@ -428,7 +432,7 @@ void DataPlane::fill_object_param(const ParamDescriptor& d, int n, WireParam& w,
   TrackedDatum& x = track(d, retyped);
   w.data_id = x.id;
   w.version = x.version;
-  if (writes(d.direction)) w.stored_as = DataDirectory::next_version(x, d.version);
+  if (writes(d.direction)) w.stored_as = directory_.output_number(x, d.version);
   if (!reads(d.direction)) return;
   VersionInfo& info = directory_.version(x.id, x.version);
   if (holds(info, n)) {
@@ -531,7 +535,7 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
           }
           w.data_id = x.id;
           w.version = x.version;
-          w.stored_as = DataDirectory::next_version(x, d.version);
+          w.stored_as = directory_.output_number(x, d.version);
         }
         request.params.push_back(std::move(w));
       }
@@ -593,6 +597,24 @@ void DataPlane::discard_outputs(int n,
   // Released before the call ends, so before any request that reads these versions is
   // sent to `n` (on the same link, in order): `n` then fetches the recorded value from its
   // holder instead of using its own, which may differ (another implementation, a GPU).
+  release(drops);
+}
+
+void DataPlane::discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done) {
+  Drops drops;
+  {
+    std::lock_guard data(data_mutex_);
+    record_kept_inputs(n, record, drops);  // (copies it keeps are known, so released later)
+    for (const WireParam& o : done.outputs) {
+      if (o.data_id == 0) continue;
+      // Exactly that version: n may hold the datum's current one. If n was named its
+      // holder (the number recorded from another attempt there), its copy may now be
+      // this attempt's bytes: it is no longer named (lineage makes it again if needed).
+      directory_.copy_dropped(o.data_id, o.version, n);
+      drops.push_back({o.data_id, o.version, only(n), true});
+    }
+  }
+  holders_cv_.notify_all();
   release(drops);
 }
 

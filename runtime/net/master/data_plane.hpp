@@ -109,6 +109,11 @@ class DataPlane {
   /// version: when the call's outputs were not recorded and `n` holds the current
   /// version, only that output is released there (DataRelease::from_version).
   void discard_outputs(int n, std::span<const std::pair<std::uint64_t, std::uint64_t>> outputs);
+  /// Worker `n` answered `done` for `record` after the master gave the attempt up (it
+  /// timed out): its outputs are not the task's. The inputs it kept are recorded as
+  /// record_outputs does; each output, exactly that (data id, version), is released on
+  /// `n`, which is no longer named its holder (a later reader there must never read it).
+  void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done);
   /// Worker `n` received the globals `request` carried (it answered).
   void globals_received(const detail::TaskBase& t, int n, const TaskRequest& request);
   /// Worker `n` said it lacks a value: the next request carries t's globals inline again.
