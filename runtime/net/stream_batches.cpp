@@ -68,7 +68,13 @@ bool AtMostOnceBatches::confirm(detail::StreamChannel& channel, std::uint64_t pl
     channel.enter_attempt(place, attempt);
     return false;
   }
-  channel.acknowledge(place, attempt);  // (a stale attempt throws)
+  // (A stale attempt throws.) A named batch the channel no longer holds unconfirmed went to
+  // other consumers (the place was removed while this attempt still ran): given back, never
+  // confirmed, or two consumers would have it.
+  if (!channel.acknowledge(place, attempt) && batch != 0) {
+    p.pending.clear();
+    return false;
+  }
   // The channel confirmed every batch of the place it held: so does the record.
   for (std::uint64_t b : p.pending) {
     p.confirmed.emplace_back(p.attempt, b);

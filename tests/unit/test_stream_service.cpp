@@ -3,6 +3,7 @@
 // what it would see on the master (docs/streams.md, "Streams across workers").
 #include "fake_stream_servers.hpp"
 #include "net/fake_transport.hpp"
+#include "net/stream_batches.hpp"
 #include "net/stream_client.hpp"
 #include "net/stream_elements.hpp"
 #include "net/stream_service.hpp"
@@ -1561,6 +1562,29 @@ TEST(StreamChannelGivenBack, AConfirmationWakesAnotherConsumersPollOfTheClosedSt
   confirm.join();
   EXPECT_TRUE(channel.is_closed(other));
   EXPECT_TRUE(channel.is_closed(receiving));
+}
+
+// A consumer task given up while its attempt still ran on a worker (its place removed: its
+// unconfirmed elements went to the other consumers): the attempt's late confirmation of
+// that batch is answered "given back", never "confirmed" (before: confirmed, and two
+// consumers had the same elements).
+TEST(StreamChannelGivenBack, AConfirmationAfterThePlaceWasRemovedIsNeverConfirmed) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 8, true);
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t given_up = channel.add_consumer(true);
+  const std::uint64_t other = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1), std::make_shared<int>(2)};
+  channel.publish(items);
+  channel.close(producer, {});
+  compss::net::AtMostOnceBatches batches;
+  const std::uint64_t connection = 7, batch = 42;
+  batches.before_poll(channel, given_up, 1, connection);
+  ASSERT_EQ(channel.poll_attempt(given_up, 0, 1, {}, true).size(), 2u);
+  batches.polled(channel, given_up, 1, batch, true);
+  channel.remove_consumer(given_up, true, "");  // its task ended (timed out, given up)
+  EXPECT_EQ(channel.poll(other, 1.0).size(), 2u);  // the other consumer has them now
+  EXPECT_FALSE(batches.confirm(channel, given_up, 1, batch, connection));
+  EXPECT_FALSE(batches.confirm(channel, given_up, 1, batch, connection));  // (resent: the same)
 }
 
 // ---- releases to holders (flush_element_releases, net/stream_elements.hpp) -------------

@@ -341,11 +341,16 @@ class StreamChannel final : public StreamPort {
   }
 
   /// at_most_once: the consumer (attempt `attempt`, see enter_attempt) received what its
-  /// polls took (a poll with `confirm`): they are delivered for good.
-  void acknowledge(std::uint64_t consumer, std::uint64_t attempt) {
+  /// polls took (a poll with `confirm`): they are delivered for good. False when the
+  /// channel held nothing of it unconfirmed: given back, or given to the other consumers
+  /// when its place was removed (its task ended while the attempt still ran): then its
+  /// copies must not be used.
+  bool acknowledge(std::uint64_t consumer, std::uint64_t attempt) {
     std::lock_guard lock(mutex_);
     enter_attempt_locked(consumer, attempt);
-    if (unconfirmed_.erase(consumer) != 0) data_.notify_all();  // (others' is_closed may hold now)
+    if (unconfirmed_.erase(consumer) == 0) return false;
+    data_.notify_all();  // (others' is_closed may hold now)
+    return true;
   }
 
   /// at_most_once: attempt `attempt` of the consumer is gone (its connection broke) before
