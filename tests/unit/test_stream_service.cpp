@@ -1871,34 +1871,43 @@ TEST_P(StreamServiceTest, AnAtMostOnceConfirmationWhoseAnswerNeverComesIsSentAga
 TEST_P(StreamServiceTest, AnOldConnectionsLateEndDoesNotGiveBackABatchPolledOnItsReplacement) {
   FlakyConfirmations flaky;
   LateEnds late;
+  // The master's ends refer to `late` (and `flaky`): they are closed before those go, even
+  // when an assertion ends the test early (TearDown's stop came after them: closing an end
+  // locked a destroyed mutex, a hang under ASan).
+  struct StopServers {
+    FakeStreamServers& servers;
+    ~StopServers() { servers.stop(); }
+  } stop_servers{servers_};
   connect_flaky(servers_, flaky, &late);
-  ObjectStream<int> stream("service-amo-late-end", compss::at_most_once, 16);
-  auto [pcopy, pticket] = task_ticket(stream, true);
-  auto [ccopy, cticket] = task_ticket(stream, false);
-  auto c = ObjectStream<int>::from_ticket(cticket);
-  auto p = ObjectStream<int>::from_ticket(pticket);
-  struct LetGo {
-    LateEnds& late;
-    ~LetGo() { late.let_go(); }
-  } let_go{late};  // (before c and p go, however the test ends)
-  with_publishes_answered([&] { p.publish(std::vector<int>{1, 2}); });
-  late.holding = true;  // the master notices the first connection's end only later
-  flaky.next = FlakyConfirmations::Fault::lose_answer;
-  std::vector<int> first;
-  EXPECT_NO_THROW(first = c.poll(5.0));
-  ASSERT_EQ(first, (std::vector<int>{1, 2}));
-  // A second batch, taken and confirmed on the new connection...
-  with_publishes_answered([&] { p.publish(std::vector<int>{3, 4}); });
-  EXPECT_EQ(c.poll(5.0), (std::vector<int>{3, 4}));
-  // ...is not given back when the master notices the first connection's end now.
-  late.release(1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // (its thread gives back, if any)
-  p.close();
-  std::vector<int> rest = drain(c).got;
-  EXPECT_TRUE(rest.empty()) << "delivered twice: " << rest.size();
-  EXPECT_TRUE(drain(stream).got.empty());
-  pcopy.end_task(true, {});
-  ccopy.end_task(true, {});
+  {
+    ObjectStream<int> stream("service-amo-late-end", compss::at_most_once, 16);
+    auto [pcopy, pticket] = task_ticket(stream, true);
+    auto [ccopy, cticket] = task_ticket(stream, false);
+    auto c = ObjectStream<int>::from_ticket(cticket);
+    auto p = ObjectStream<int>::from_ticket(pticket);
+    struct LetGo {
+      LateEnds& late;
+      ~LetGo() { late.let_go(); }
+    } let_go{late};  // (before c and p go, however the test ends)
+    with_publishes_answered([&] { p.publish(std::vector<int>{1, 2}); });
+    late.holding = true;  // the master notices the first connection's end only later
+    flaky.next = FlakyConfirmations::Fault::lose_answer;
+    std::vector<int> first;
+    EXPECT_NO_THROW(first = c.poll(5.0));
+    ASSERT_EQ(first, (std::vector<int>{1, 2}));
+    // A second batch, taken and confirmed on the new connection...
+    with_publishes_answered([&] { p.publish(std::vector<int>{3, 4}); });
+    EXPECT_EQ(c.poll(5.0), (std::vector<int>{3, 4}));
+    // ...is not given back when the master notices the first connection's end now.
+    late.release(1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // (its thread gives back, if any)
+    p.close();
+    std::vector<int> rest = drain(c).got;
+    EXPECT_TRUE(rest.empty()) << "delivered twice: " << rest.size();
+    EXPECT_TRUE(drain(stream).got.empty());
+    pcopy.end_task(true, {});
+    ccopy.end_task(true, {});
+  }
 }
 
 // ---- a fetch from a holder that never answers ------------------------------------------
