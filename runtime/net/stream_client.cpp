@@ -12,7 +12,6 @@
 #include <system_error>
 #include <chrono>
 #include <cmath>
-#include <random>
 #include <thread>
 #include <string>
 #include <utility>
@@ -33,17 +32,9 @@ constexpr int confirm_tries = 3;                // a confirmation's sends at mos
 
 // A name for a poll's batch (StreamCall::batch), never 0. The master remembers confirmed
 // batches by place and attempt; drawn from a random start per process all the same, so
-// that no two ports' batches share a name (as keys: stream_elements.cpp).
+// that no two ports' batches share a name (as element keys: random_name_base).
 std::uint64_t next_batch_id() noexcept {
-  static std::atomic<std::uint64_t> last{[]() noexcept -> std::uint64_t {
-    std::uint64_t seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-    try {
-      std::random_device device;
-      seed = (std::uint64_t{device()} << 32) ^ device() ^ seed;
-    } catch (...) {  // (no entropy source: the clock alone)
-    }
-    return seed;
-  }()};
+  static std::atomic<std::uint64_t> last{random_name_base()};
   std::uint64_t b = last.fetch_add(1) + 1;
   return b != 0 ? b : last.fetch_add(1) + 1;
 }

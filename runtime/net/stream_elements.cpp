@@ -18,6 +18,25 @@
 
 namespace compss::net {
 
+std::uint64_t random_name_base() noexcept {
+  const auto steady = static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto wall = static_cast<unsigned>(std::chrono::system_clock::now().time_since_epoch().count());
+  unsigned a = static_cast<unsigned>(::getpid()), b = wall ^ (steady << 7);
+  try {
+    std::random_device device;
+    a = device();
+    b = device();
+  } catch (...) {
+  }
+  try {
+    std::seed_seq seed{a, b, steady, wall};
+    std::mt19937_64 draw(seed);
+    return draw();
+  } catch (...) {  // (seed_seq allocates)
+    return (std::uint64_t{wall} << 32) ^ steady ^ (std::uint64_t{a} << 16);
+  }
+}
+
 namespace {
 
 // ---- held elements (the publisher's side); all under held_mutex ----
@@ -79,28 +98,7 @@ void count_fetched(HeldElement& e) {
 // own element (and a stale release drops nothing of it). Two processes' keys overlap only
 // if their points fall within the count of elements they issue of each other: for a
 // million elements each, a chance of about 1 in 2^43.
-// (Drawn in a static initializer: std::random_device may throw when the system has no
-// entropy source, which would end the process before main; the time and the process id
-// then stand in for it.)
-std::uint64_t draw_key_base() noexcept {
-  const auto steady = static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count());
-  const auto wall = static_cast<unsigned>(std::chrono::system_clock::now().time_since_epoch().count());
-  unsigned a = static_cast<unsigned>(::getpid()), b = wall ^ (steady << 7);
-  try {
-    std::random_device device;
-    a = device();
-    b = device();
-  } catch (...) {
-  }
-  try {
-    std::seed_seq seed{a, b, steady, wall};
-    std::mt19937_64 draw(seed);
-    return draw();
-  } catch (...) {  // (seed_seq allocates)
-    return (std::uint64_t{wall} << 32) ^ steady ^ (std::uint64_t{a} << 16);
-  }
-}
-std::uint64_t last_key = draw_key_base();
+std::uint64_t last_key = random_name_base();  // (in a static initializer: see random_name_base)
 
 // ---- references (the master's side) ----
 using Holder = std::pair<std::string, std::uint16_t>;  // host, port
@@ -374,7 +372,7 @@ void restart_element_holder() {
   held.clear();
   unfetched.clear();
   fetched_cv.notify_all();
-  last_key = draw_key_base();
+  last_key = random_name_base();
 }
 
 std::size_t held_element_count() {

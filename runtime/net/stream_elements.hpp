@@ -30,6 +30,13 @@
 
 namespace compss::net {
 
+/// A random point of the 64-bit space, drawn anew at each call: where this process starts
+/// the names it issues (held elements' keys, at_most_once batch names), so that another
+/// process's names, or an earlier incarnation's, overlap its own only by chance. Never
+/// throws: without an entropy source (std::random_device throws) the clocks and the
+/// process id stand in; safe in a static initializer.
+std::uint64_t random_name_base() noexcept;
+
 // ---- on the node that published (a worker) --------------------------------------------
 
 /// The port of this process's stream endpoint, which serves held elements (0: none;
