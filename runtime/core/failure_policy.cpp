@@ -138,11 +138,17 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
 Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
                                            Outcome outcome, const TaskError& err,
                                            EventTime ended_at) noexcept {
+  return end_attempt(t, deadline, outcome, err, ended_at, nullptr);
+}
+
+Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline, Outcome outcome,
+                                           const TaskError& err, EventTime ended_at,
+                                           const StartStamp* started) noexcept {
   AfterAttempt after = apply_policy(t, deadline, outcome, err);
-  if (after != AfterAttempt::abandoned && events_.any()) {
+  if (after != AfterAttempt::abandoned && (started != nullptr || events_.any())) {
     // (Abandoned: the watchdog told the observers it timed out.)
     notify_ended(t, outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed,
-                 after == AfterAttempt::again, ended_at, outcome == Outcome::ok ? nullptr : &err);
+                 after == AfterAttempt::again, ended_at, outcome == Outcome::ok ? nullptr : &err, started);
   }
   return after;
 }
@@ -151,12 +157,21 @@ bool Runtime::run_task(TaskBase* t) noexcept {
   if (cancelled_before_start(t)) return true;
   for (;;) {
     Watchdog::Clock::time_point deadline = begin_attempt(t);
+    // Traced alone, an attempt that cannot time out has its start written with its end, in
+    // one record (with a time-out, the watchdog may tell the end from its own thread).
+    StartStamp start;
     if (const Observers::Snapshot* ev = events_.snapshot()) {
-      notify_started(*ev, *t, Allocation{0, master_name_, LocalExecutor::current_slot()}, ev->now(), ev->tsc);
+      const unsigned slot = LocalExecutor::current_slot();
+      const EventTime now = ev->now();
+      if (deadline == no_deadline && ev->records != nullptr && ev->others.empty()) {
+        start = StartStamp{ev, now, slot};
+      } else {
+        notify_started(*ev, *t, Allocation{0, master_name_, slot}, now, ev->tsc);
+      }
     }
     TaskError err;
     Outcome outcome = run_body_here(t, err);
-    switch (end_attempt(t, deadline, outcome, err)) {
+    switch (end_attempt(t, deadline, outcome, err, 0, start.ev != nullptr ? &start : nullptr)) {
       case AfterAttempt::finish: return true;
       case AfterAttempt::abandoned: return false;
       case AfterAttempt::again: continue;
