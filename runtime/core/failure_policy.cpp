@@ -138,18 +138,30 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
 Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
                                            Outcome outcome, const TaskError& err,
                                            EventTime ended_at) noexcept {
-  return end_attempt(t, deadline, outcome, err, ended_at, nullptr);
-}
-
-Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_point deadline, Outcome outcome,
-                                           const TaskError& err, EventTime ended_at,
-                                           const StartStamp* started) noexcept {
   AfterAttempt after = apply_policy(t, deadline, outcome, err);
-  if (after != AfterAttempt::abandoned && (started != nullptr || events_.any())) {
+  if (after != AfterAttempt::abandoned && events_.any()) {
     // (Abandoned: the watchdog told the observers it timed out.)
     notify_ended(t, outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed,
-                 after == AfterAttempt::again, ended_at, outcome == Outcome::ok ? nullptr : &err, started);
+                 after == AfterAttempt::again, ended_at, outcome == Outcome::ok ? nullptr : &err);
   }
+  return after;
+}
+
+Runtime::AfterAttempt Runtime::run_observed_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
+                                                    const Observers::Snapshot& ev) noexcept {
+  // Traced alone, an attempt that cannot time out has its start written with its end, in
+  // one record (with a time-out, the watchdog may tell the end from its own thread).
+  const unsigned slot = LocalExecutor::current_slot();
+  const EventTime now = ev.now();
+  const bool with_end = deadline == no_deadline && ev.records != nullptr && ev.others.empty();
+  const StartStamp start{&ev, now, slot};
+  if (!with_end) notify_started(ev, *t, Allocation{0, master_name_, slot}, now, ev.tsc);
+  TaskError err;
+  const Outcome outcome = run_body_here(t, err);
+  if (!with_end) return end_attempt(t, deadline, outcome, err);
+  const AfterAttempt after = apply_policy(t, deadline, outcome, err);  // (no deadline: never abandoned)
+  notify_ended(t, outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed, after == AfterAttempt::again,
+               0, outcome == Outcome::ok ? nullptr : &err, &start);
   return after;
 }
 
@@ -157,21 +169,15 @@ bool Runtime::run_task(TaskBase* t) noexcept {
   if (cancelled_before_start(t)) return true;
   for (;;) {
     Watchdog::Clock::time_point deadline = begin_attempt(t);
-    // Traced alone, an attempt that cannot time out has its start written with its end, in
-    // one record (with a time-out, the watchdog may tell the end from its own thread).
-    StartStamp start;
+    AfterAttempt after;
     if (const Observers::Snapshot* ev = events_.snapshot()) {
-      const unsigned slot = LocalExecutor::current_slot();
-      const EventTime now = ev->now();
-      if (deadline == no_deadline && ev->records != nullptr && ev->others.empty()) {
-        start = StartStamp{ev, now, slot};
-      } else {
-        notify_started(*ev, *t, Allocation{0, master_name_, slot}, now, ev->tsc);
-      }
+      after = run_observed_attempt(t, deadline, *ev);
+    } else {
+      TaskError err;
+      Outcome outcome = run_body_here(t, err);
+      after = end_attempt(t, deadline, outcome, err);
     }
-    TaskError err;
-    Outcome outcome = run_body_here(t, err);
-    switch (end_attempt(t, deadline, outcome, err, 0, start.ev != nullptr ? &start : nullptr)) {
+    switch (after) {
       case AfterAttempt::finish: return true;
       case AfterAttempt::abandoned: return false;
       case AfterAttempt::again: continue;

@@ -186,9 +186,10 @@ class Runtime {
     EventTime time = 0;                       // ev->now() when it started
     unsigned slot = 0;
   };
-  /// end_attempt, telling also the attempt's `started` if not told yet (null: told).
-  AfterAttempt end_attempt(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
-                           const TaskError& error, EventTime ended_at, const StartStamp* started) noexcept;
+  /// One attempt of run_task while observers are installed (`ev`): the body between its
+  /// events (out of line: the unobserved attempt carries no trace of them).
+  [[gnu::noinline]] AfterAttempt run_observed_attempt(TaskBase* task, Watchdog::Clock::time_point deadline,
+                                                      const Observers::Snapshot& ev) noexcept;
   /// end_attempt without the event: what the task's policy makes of the attempt.
   AfterAttempt apply_policy(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
                             const TaskError& error) noexcept;

@@ -578,6 +578,12 @@ void add_observer(int& x) {
   ++x;
 }
 constexpr TaskSpec adder_task{"add_observer", "void add_observer(int &)", inout_x, 1};
+const compss::rt::TaskObserver* removed_in_body = nullptr;
+void remove_observer(int& x) {
+  compss::rt::runtime().events().remove(removed_in_body);
+  ++x;
+}
+constexpr TaskSpec remover_task{"remove_observer", "void remove_observer(int &)", inout_x, 1};
 }  // namespace
 
 // Traced alone, a local attempt that cannot time out is one record written when it ended
@@ -634,4 +640,23 @@ TEST_F(Events, AnAttemptsStartIsKeptWhenTheObserversChangeWhileItRuns) {
   ASSERT_EQ(e.ended.size(), 1u);
   EXPECT_LE(e.started[0].time, e.ended[0].time);
   EXPECT_EQ(log->story(1), (Story{"ended success 1"}));  // (installed while it ran)
+}
+
+// The same when its body removes the trace (and so every observer): the trace keeps the
+// start it would have written then, and no end, as before the start waited for its end.
+TEST_F(Events, AnAttemptsStartIsKeptWhenItsBodyRemovesTheTrace) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(trace);
+  removed_in_body = trace.get();
+  int x = 0;
+  call_task<remover_task, &remove_observer>(x);
+  compss::wait_on(x);
+  removed_in_body = nullptr;
+  EXPECT_EQ(x, 1);
+  const compss::rt::observe::TraceEvents e = trace->take();
+  EXPECT_EQ(e.submitted.size(), 1u);
+  EXPECT_EQ(e.started.size(), 1u);
+  EXPECT_EQ(e.ended.size(), 0u);
 }
