@@ -18,6 +18,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
 
 using namespace compss::detail;
 using compss_test::EventLog;
@@ -659,4 +660,30 @@ TEST_F(Events, AnAttemptsStartIsKeptWhenItsBodyRemovesTheTrace) {
   EXPECT_EQ(e.submitted.size(), 1u);
   EXPECT_EQ(e.started.size(), 1u);
   EXPECT_EQ(e.ended.size(), 0u);
+}
+
+// Each attempt of a retried task traced alone is its own one-record attempt: decoded with
+// its number, outcome and whether another follows.
+TEST_F(Events, ATraceAloneKeepsEachAttemptOfARetriedTask) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(trace);
+  failures_left = 2;
+  int x = 0;
+  call_task<flaky_task, &flaky>(x);
+  compss::wait_on(x);
+  events.remove(trace.get());
+  EXPECT_EQ(x, 1);
+  const compss::rt::observe::TraceEvents e = trace->take();
+  ASSERT_EQ(e.started.size(), 3u);
+  ASSERT_EQ(e.ended.size(), 3u);
+  std::vector<std::tuple<unsigned, TaskOutcome, bool>> ends;
+  for (const auto& n : e.ended) ends.emplace_back(n.attempt, n.outcome, n.will_retry);
+  EXPECT_EQ(ends, (std::vector<std::tuple<unsigned, TaskOutcome, bool>>{
+                      {1, TaskOutcome::failed, true}, {2, TaskOutcome::failed, true}, {3, TaskOutcome::success, false}}));
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(e.started[i].attempt, i + 1);
+    EXPECT_LE(e.started[i].time, e.ended[i].time);
+  }
 }

@@ -41,6 +41,7 @@
 using namespace compss;
 using namespace compss::rt::observe;
 using detail::Direction;
+using rt::TraceRecord;  // (core/trace_buffer.hpp since the trace writes its records from core)
 
 namespace {
 
