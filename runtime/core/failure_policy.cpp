@@ -147,16 +147,37 @@ Runtime::AfterAttempt Runtime::end_attempt(TaskBase* t, Watchdog::Clock::time_po
   return after;
 }
 
+Runtime::AfterAttempt Runtime::run_observed_attempt(TaskBase* t, Watchdog::Clock::time_point deadline,
+                                                    const Observers::Snapshot& ev) noexcept {
+  // Traced alone, an attempt that cannot time out has its start written with its end, in
+  // one record (with a time-out, the watchdog may tell the end from its own thread).
+  const unsigned slot = LocalExecutor::current_slot();
+  const EventTime now = ev.now();
+  const bool with_end = deadline == no_deadline && ev.records != nullptr && ev.others.empty();
+  const StartStamp start{&ev, now, slot};
+  if (!with_end) notify_started(ev, *t, Allocation{0, master_name_, slot}, now, ev.tsc);
+  TaskError err;
+  const Outcome outcome = run_body_here(t, err);
+  if (!with_end) return end_attempt(t, deadline, outcome, err);
+  const AfterAttempt after = apply_policy(t, deadline, outcome, err);  // (no deadline: never abandoned)
+  notify_ended(t, outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed, after == AfterAttempt::again,
+               0, outcome == Outcome::ok ? nullptr : &err, &start);
+  return after;
+}
+
 bool Runtime::run_task(TaskBase* t) noexcept {
   if (cancelled_before_start(t)) return true;
   for (;;) {
     Watchdog::Clock::time_point deadline = begin_attempt(t);
+    AfterAttempt after;
     if (const Observers::Snapshot* ev = events_.snapshot()) {
-      notify_started(*ev, *t, Allocation{0, master_name_, LocalExecutor::current_slot()}, ev->now(), ev->tsc);
+      after = run_observed_attempt(t, deadline, *ev);
+    } else {
+      TaskError err;
+      Outcome outcome = run_body_here(t, err);
+      after = end_attempt(t, deadline, outcome, err);
     }
-    TaskError err;
-    Outcome outcome = run_body_here(t, err);
-    switch (end_attempt(t, deadline, outcome, err)) {
+    switch (after) {
       case AfterAttempt::finish: return true;
       case AfterAttempt::abandoned: return false;
       case AfterAttempt::again: continue;

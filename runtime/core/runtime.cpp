@@ -83,16 +83,23 @@ const Observers::Snapshot no_observers;
 class SubmissionEnd {
  public:
   void begun(const Observers::Snapshot& s) noexcept { s_ = &s; }
+  /// The trace's record of the submission, which takes its end (no record of its own).
+  void recorded(TraceRecord* begun) noexcept { record_ = begun; }
   ~SubmissionEnd() {
     if (s_ == nullptr) return;
     const EventTime now = s_->now();
-    if (s_->records != nullptr) s_->records->activity(Activity::submission, false, now, s_->tsc);
+    if (record_ != nullptr) {
+      TraceRecords::submission_ended(record_, now);
+    } else if (s_->records != nullptr) {
+      s_->records->activity(Activity::submission, false, now, s_->tsc);
+    }
     if (!s_->others.empty())
       Observers::notify_others(*s_, &TaskObserver::on_activity, RuntimeActivity{Activity::submission, false, now});
   }
 
  private:
   const Observers::Snapshot* s_ = nullptr;
+  TraceRecord* record_ = nullptr;
 };
 }  // namespace
 
@@ -168,7 +175,7 @@ void Runtime::submit_impl(TaskBase* t) {
     join_group(g);
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
-  if constexpr (observed) notify_submitted(*ev, t, *dependencies, begun, analysed);
+  if constexpr (observed) submission.recorded(notify_submitted(*ev, t, *dependencies, begun, analysed));
   if (task_state(t).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     // (With predecessors, they ended after the analysis: read the clock again, so that its
     // ready is not before their ends.)
@@ -257,15 +264,16 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
 
 // ---- task events (core/events.hpp) ------------------------------------------------------
 
-void Runtime::notify_submitted(const Observers::Snapshot& ev, const TaskBase* t,
-                               const std::vector<Dependency>& dependencies, EventTime submission_begin,
-                               EventTime time) noexcept {
+TraceRecord* Runtime::notify_submitted(const Observers::Snapshot& ev, const TaskBase* t,
+                                       const std::vector<Dependency>& dependencies, EventTime submission_begin,
+                                       EventTime time) noexcept {
   const std::uint64_t id = task_state(t).id;
+  TraceRecord* begun = nullptr;
   if (ev.records != nullptr) {
-    ev.records->submitted(id, reinterpret_cast<std::uintptr_t>(&t->spec()), true, dependencies, submission_begin,
-                          time, ev.tsc);
+    begun = ev.records->submitted(id, reinterpret_cast<std::uintptr_t>(&t->spec()), true, dependencies,
+                                  submission_begin, time, ev.tsc);
   }
-  if (ev.others.empty()) return;
+  if (ev.others.empty()) return begun;
   try {
     EventScratch& scratch = tls_scratch();
     std::vector<DataAccess>& data = scratch.data;
@@ -292,6 +300,7 @@ void Runtime::notify_submitted(const Observers::Snapshot& ev, const TaskBase* t,
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }
+  return begun;
 }
 
 void Runtime::notify_ready(const Observers::Snapshot& ev, const TaskBase* t, EventTime time) noexcept {
@@ -314,16 +323,29 @@ void Runtime::notify_started(const Observers::Snapshot& ev, const TaskBase& t, c
 }
 
 void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_retry,
-                           EventTime time, const TaskError* error) noexcept {
+                           EventTime time, const TaskError* error, const StartStamp* started) noexcept {
   const Observers::Snapshot* ev = events_.snapshot();
-  if (ev == nullptr) return;
   const TaskState& s = task_state(t);
+  if (started != nullptr && (started->ev != ev || time != 0)) [[unlikely]] {
+    // The observers changed while it ran: its start goes where it would have gone then
+    // (the snapshot, and the records it names, are kept for the run: core/events.hpp).
+    notify_started(*started->ev, *t, Allocation{0, master_name_, started->slot}, started->time, started->ev->tsc);
+    started = nullptr;
+  }
+  if (ev == nullptr) return;
   bool tsc = false;
   if (time == 0) {
     time = ev->now();
     tsc = ev->tsc;
   }
-  if (ev->records != nullptr) ev->records->ended(s.id, s.attempts, outcome, will_retry, time, tsc);
+  if (ev->records != nullptr) {
+    if (started != nullptr) {  // (the same snapshot: both counter stamps, or both event times)
+      ev->records->ran(s.id, s.attempts, Allocation{0, master_name_, started->slot}, started->time, outcome,
+                       will_retry, time, tsc);
+    } else {
+      ev->records->ended(s.id, s.attempts, outcome, will_retry, time, tsc);
+    }
+  }
   if (ev->others.empty()) return;
   TaskEnded e{s.id, outcome, s.attempts, will_retry, time};
   e.name = t->spec().name;

@@ -22,6 +22,7 @@
 namespace compss::rt {
 
 class Runtime;
+struct TraceRecord;  // core/trace_buffer.hpp
 /// Builds the runtime's backend once its executor exists (runtime/launch.cpp chooses).
 using BackendFactory = std::function<std::unique_ptr<Backend>(Runtime&, LocalExecutor&)>;
 
@@ -178,6 +179,17 @@ class Runtime {
   /// Runs the body on this thread; an exception becomes `error` and a failed outcome.
   Outcome run_body_here(TaskBase* task, TaskError& error) noexcept;
   bool skip_if_cancelled(TaskBase* task) noexcept;
+  /// An attempt's start not told yet (run_task: traced alone, without a time-out): the
+  /// trace writes it with the attempt's end, in one record (TraceRecords::ran).
+  struct StartStamp {
+    const Observers::Snapshot* ev = nullptr;  // what was installed (records set, no others)
+    EventTime time = 0;                       // ev->now() when it started
+    unsigned slot = 0;
+  };
+  /// One attempt of run_task while observers are installed (`ev`): the body between its
+  /// events (out of line: the unobserved attempt carries no trace of them).
+  [[gnu::noinline]] AfterAttempt run_observed_attempt(TaskBase* task, Watchdog::Clock::time_point deadline,
+                                                      const Observers::Snapshot& ev) noexcept;
   /// end_attempt without the event: what the task's policy makes of the attempt.
   AfterAttempt apply_policy(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
                             const TaskError& error) noexcept;
@@ -191,16 +203,18 @@ class Runtime {
   // once per event site: core/events.hpp). Each tells the trace's records directly and the
   // other observers through their list.
   /// Tell the event with the time `time` (an ev.now() read just before; for ready, 0:
-  /// read it now). `submission_begin`: TaskSubmitted's (0 inside a task).
-  void notify_submitted(const Observers::Snapshot& ev, const TaskBase* task, const std::vector<Dependency>& dependencies,
+  /// read it now). `submission_begin`: TaskSubmitted's (0 inside a task). notify_submitted
+  /// returns the trace's record into which the submission's end goes (null: none).
+  TraceRecord* notify_submitted(const Observers::Snapshot& ev, const TaskBase* task, const std::vector<Dependency>& dependencies,
                         EventTime submission_begin, EventTime time) noexcept;
   void notify_ready(const Observers::Snapshot& ev, const TaskBase* task, EventTime time = 0) noexcept;
   /// (`tsc`: `time` is a counter stamp, ev.now() of a snapshot whose `tsc` is set.)
   void notify_started(const Observers::Snapshot& ev, const TaskBase& task, const Allocation& where, EventTime time,
                       bool tsc) noexcept;
   /// (`time`: an event time, or 0: now. `error`: what went wrong, for a failed or timed-out attempt.)
+  /// (`started`: the attempt's start, not told yet, or null.)
   void notify_ended(const TaskBase* task, TaskOutcome outcome, bool will_retry, EventTime time,
-                    const TaskError* error = nullptr) noexcept;
+                    const TaskError* error = nullptr, const StartStamp* started = nullptr) noexcept;
 
   Observers events_;  // first: outlives everything that may still send events
 

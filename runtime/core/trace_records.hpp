@@ -1,6 +1,7 @@
 // TraceRecords: a trace's records (core/trace_buffer.hpp), in a buffer per thread that
 // tells events. The runtime writes the task path's events here itself (a submission with
-// its edges, ready, started, ended, a submission's end: Observers::Snapshot::records):
+// its edges and its end, ready, started and ended, or one record for both once a local
+// attempt ended: Observers::Snapshot::records):
 // inline, a few plain stores each, no event struct, no virtual call, no observer list,
 // and stamped with the time-stamp counter where it can be (core/event_clock.hpp).
 // observe/trace_recorder.hpp, which owns them, writes the run's other events and decodes
@@ -27,12 +28,15 @@ enum class RecordKind : std::uint8_t {
   submitted,      // a task, b its type (flag 0: a TaskSpec*; 1: an index the owner interned), time,
                   // small 1: a submission_begun record follows its dependencies
   dependency,     // after its task's submitted: a the task waited for, b datum, time its version
-  submission_begun,  // after them: time the program's submission and its analysis began
+  submission_begun,  // after them: time the program's submission and its analysis began,
+                     // b its end (0: told as an activity record of its own)
   ready,          // a task, time
   placed,         // a task, b node, u32 computing units, time
   started,        // a task, u32 attempt, b node << 32 | slot, time
   ended,          // a task, u32 attempt, small outcome, flag will_retry, time
   activity,       // small kind, flag begin, time
+  ran,            // an attempt on node 0, written when it ended: a task, u32 attempt, flag slot,
+                  // small outcome | ran_will_retry, time started, b time ended
   transfer,       // a datum, b version, u32 from, time begin; then transfer_end
   transfer_end,   // a bytes, u32 to, time end
   node_work,      // u32 node, small kind, flag outcome, a task, b bytes, time begin; then node_work_end
@@ -40,6 +44,8 @@ enum class RecordKind : std::uint8_t {
 };
 /// Set in a record's kind when its time is a counter stamp, converted when the run ends.
 constexpr std::uint8_t tsc_time = 0x80;
+/// Set in a ran record's `small` when the task will be retried.
+constexpr std::uint8_t ran_will_retry = 0x80;
 
 namespace trace_detail {
 /// The log of the records this thread last told an event (by their serial).
@@ -96,13 +102,14 @@ class TraceRecords {
   // ---- the task path: `tsc` says the times are counter stamps, else event times -------
   /// A task of type `type` (its TaskSpec*, or with `!by_spec` an index the owner interned)
   /// submitted at `time`, its submission begun at `begin` (0: not the program's), waiting
-  /// for `dependencies`. Kept whole or not at all.
-  void submitted(std::uint64_t task, std::uint64_t type, bool by_spec, std::span<const Dependency> dependencies,
+  /// for `dependencies`. Kept whole or not at all. Returns the submission_begun record (null:
+  /// none, or dropped), into which submission_ended() may put the submission's end.
+  TraceRecord* submitted(std::uint64_t task, std::uint64_t type, bool by_spec, std::span<const Dependency> dependencies,
                  EventTime begin, EventTime time, bool tsc) noexcept {
     const auto deps = static_cast<std::uint32_t>(dependencies.size());
     const std::uint32_t begun = begin != 0 ? 1 : 0;
     TraceRecord* r = reserve(1 + deps + begun);
-    if (r == nullptr) return;
+    if (r == nullptr) return nullptr;
     r[0] = record(RecordKind::submitted, tsc, task, time);
     r[0].flag = by_spec ? 0 : 1;
     r[0].small = static_cast<std::uint8_t>(begun);
@@ -112,7 +119,15 @@ class TraceRecords {
       r[1 + i] = TraceRecord{static_cast<std::uint8_t>(RecordKind::dependency), 0, 0, 0, d.task_id, d.data_id,
                              static_cast<std::int64_t>(d.version)};
     }
-    if (begun != 0) r[1 + deps] = record(RecordKind::submission_begun, tsc, 0, begin);
+    if (begun == 0) return nullptr;
+    r[1 + deps] = record(RecordKind::submission_begun, tsc, 0, begin);
+    return &r[1 + deps];
+  }
+  /// The submission whose begun record submitted() returned ended at `time` (a stamp when
+  /// that record's is: the same snapshot's): no record of its own. Only the thread that
+  /// wrote it, before the records are drained.
+  static void submission_ended(TraceRecord* begun, EventTime time) noexcept {
+    begun->b = static_cast<std::uint64_t>(time);
   }
   void ready(std::uint64_t task, EventTime time, bool tsc) noexcept {
     if (TraceRecord* r = reserve(1)) *r = record(RecordKind::ready, tsc, task, time);
@@ -137,6 +152,27 @@ class TraceRecords {
       r->small = static_cast<std::uint8_t>(outcome);
       r->flag = will_retry ? 1 : 0;
     }
+  }
+  /// An attempt started at `start` and ended at `end` (both stamps, or both event times),
+  /// told once it ended: one record on node 0 (the master's, or a local run's) with a slot
+  /// below 65,536, else a started and an ended record as started() and ended() write them.
+  void ran(std::uint64_t task, unsigned attempt, const Allocation& where, EventTime start, TaskOutcome outcome,
+           bool will_retry, EventTime end, bool tsc) noexcept {
+    if (where.node != 0 || where.slot > 0xffff) [[unlikely]] {
+      started(task, attempt, where, start, tsc);
+      ended(task, attempt, outcome, will_retry, end, tsc);
+      return;
+    }
+    ThreadLog* l = log();
+    TraceRecord* r = l != nullptr ? l->records.reserve(1) : nullptr;
+    if (r == nullptr) return;
+    *r = record(RecordKind::ran, tsc, task, start);
+    r->u32 = attempt;
+    r->flag = static_cast<std::uint16_t>(where.slot);
+    r->small = static_cast<std::uint8_t>(static_cast<std::uint8_t>(outcome) | (will_retry ? ran_will_retry : 0));
+    r->b = static_cast<std::uint64_t>(end);
+    if ((l->node_names.empty() || l->node_names[0].empty()) && !where.node_name.empty())
+      name_node(*l, 0, where.node_name);
   }
   void activity(Activity kind, bool begin, EventTime time, bool tsc) noexcept {
     if (TraceRecord* r = reserve(1)) {

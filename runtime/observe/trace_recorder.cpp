@@ -132,7 +132,8 @@ TraceEvents TraceRecorder::take() {
     std::uint64_t waiting = 0;  // the task of the last submitted record (its dependencies follow)
     TraceRecord first{};        // the first record of a two-record event
     l.records.for_each([&](TraceRecord r) {
-      if ((r.kind & tsc_time) != 0) {  // (a counter stamp: to the clock's time)
+      const bool stamped = (r.kind & tsc_time) != 0;
+      if (stamped) {  // (a counter stamp: to the clock's time)
         r.kind &= static_cast<std::uint8_t>(~tsc_time);
         r.time = to_time(r.time);
       }
@@ -146,6 +147,10 @@ TraceEvents TraceRecorder::take() {
           out.activities.push_back({Activity::submission, true, r.time});
           out.activities.push_back({Activity::dependency_analysis, true, r.time});
           out.activities.push_back({Activity::dependency_analysis, false, analysed});
+          if (r.b != 0) {  // (its end, written into it: in the order it was told)
+            const auto end = static_cast<EventTime>(r.b);
+            out.activities.push_back({Activity::submission, false, stamped ? to_time(end) : end});
+          }
           break;
         }
         case Kind::dependency:
@@ -163,6 +168,13 @@ TraceEvents TraceRecorder::take() {
         case Kind::ended:
           out.ended.push_back({r.a, static_cast<TaskOutcome>(r.small), r.u32, r.flag != 0, r.time});
           break;
+        case Kind::ran: {  // (a started and an ended record in one)
+          const auto end = static_cast<EventTime>(r.b);
+          out.started.push_back({r.a, r.u32, 0, r.flag, r.time});
+          out.ended.push_back({r.a, static_cast<TaskOutcome>(r.small & ~ran_will_retry), r.u32,
+                               (r.small & ran_will_retry) != 0, stamped ? to_time(end) : end});
+          break;
+        }
         case Kind::activity:
           out.activities.push_back({static_cast<Activity>(r.small), r.flag != 0, r.time});
           break;

@@ -18,6 +18,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
 
 using namespace compss::detail;
 using compss_test::EventLog;
@@ -568,5 +569,121 @@ TEST(TscToTime, ConvertsOnTheLineThroughTwoPairs) {
     compss_test::pause_ms(20);
     const compss::rt::TscToTime real(begin, compss::rt::read_stamp_pair());
     EXPECT_NEAR(static_cast<double>(real(tsc)), static_cast<double>(now), 50'000.0);  // (50 µs: a loaded machine)
+  }
+}
+
+namespace {
+std::shared_ptr<compss::rt::TaskObserver> added_in_body;
+void add_observer(int& x) {
+  compss::rt::runtime().events().add(added_in_body);
+  ++x;
+}
+constexpr TaskSpec adder_task{"add_observer", "void add_observer(int &)", inout_x, 1};
+const compss::rt::TaskObserver* removed_in_body = nullptr;
+void remove_observer(int& x) {
+  compss::rt::runtime().events().remove(removed_in_body);
+  ++x;
+}
+constexpr TaskSpec remover_task{"remove_observer", "void remove_observer(int &)", inout_x, 1};
+}  // namespace
+
+// Traced alone, a local attempt that cannot time out is one record written when it ended
+// (TraceRecords::ran), and a submission's end goes into its begun record: no started,
+// ended or submission-end record of their own (docs/performance.md, "The trace written by
+// the runtime itself").
+TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
+  using compss::rt::RecordKind;
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(trace);
+  int x = 0;
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  compss::wait_on(x);
+  events.remove(trace.get());
+  EXPECT_EQ(x, 3);
+  std::map<RecordKind, int> kinds;
+  int ends_inside = 0, ends_apart = 0;
+  trace->direct_records()->drain([&](compss::rt::TraceRecords::ThreadLog& l, const compss::rt::TscToTime&) {
+    l.records.for_each([&](const compss::rt::TraceRecord& r) {
+      const auto kind = static_cast<RecordKind>(r.kind & ~compss::rt::tsc_time);
+      ++kinds[kind];
+      if (kind == RecordKind::submission_begun && r.b != 0) ++ends_inside;
+      if (kind == RecordKind::activity && r.small == static_cast<std::uint8_t>(compss::rt::Activity::submission) &&
+          r.flag == 0)
+        ++ends_apart;
+    });
+  });
+  EXPECT_EQ(kinds[RecordKind::submitted], 3);
+  EXPECT_EQ(kinds[RecordKind::ran], 3);
+  EXPECT_EQ(kinds[RecordKind::started], 0);
+  EXPECT_EQ(kinds[RecordKind::ended], 0);
+  EXPECT_EQ(ends_inside, 3);
+  EXPECT_EQ(ends_apart, 0);
+}
+
+// An attempt whose start waits for its end keeps it when the observers change while it
+// runs (here its body installs one): the start goes where it would have gone then.
+TEST_F(Events, AnAttemptsStartIsKeptWhenTheObserversChangeWhileItRuns) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(trace);
+  added_in_body = log;
+  int x = 0;
+  call_task<adder_task, &add_observer>(x);
+  compss::wait_on(x);
+  events.remove(trace.get());
+  added_in_body.reset();
+  EXPECT_EQ(x, 1);
+  const compss::rt::observe::TraceEvents e = trace->take();
+  ASSERT_EQ(e.started.size(), 1u);
+  ASSERT_EQ(e.ended.size(), 1u);
+  EXPECT_LE(e.started[0].time, e.ended[0].time);
+  EXPECT_EQ(log->story(1), (Story{"ended success 1"}));  // (installed while it ran)
+}
+
+// The same when its body removes the trace (and so every observer): the trace keeps the
+// start it would have written then, and no end, as before the start waited for its end.
+TEST_F(Events, AnAttemptsStartIsKeptWhenItsBodyRemovesTheTrace) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(trace);
+  removed_in_body = trace.get();
+  int x = 0;
+  call_task<remover_task, &remove_observer>(x);
+  compss::wait_on(x);
+  removed_in_body = nullptr;
+  EXPECT_EQ(x, 1);
+  const compss::rt::observe::TraceEvents e = trace->take();
+  EXPECT_EQ(e.submitted.size(), 1u);
+  EXPECT_EQ(e.started.size(), 1u);
+  EXPECT_EQ(e.ended.size(), 0u);
+}
+
+// Each attempt of a retried task traced alone is its own one-record attempt: decoded with
+// its number, outcome and whether another follows.
+TEST_F(Events, ATraceAloneKeepsEachAttemptOfARetriedTask) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(trace);
+  failures_left = 2;
+  int x = 0;
+  call_task<flaky_task, &flaky>(x);
+  compss::wait_on(x);
+  events.remove(trace.get());
+  EXPECT_EQ(x, 1);
+  const compss::rt::observe::TraceEvents e = trace->take();
+  ASSERT_EQ(e.started.size(), 3u);
+  ASSERT_EQ(e.ended.size(), 3u);
+  std::vector<std::tuple<unsigned, TaskOutcome, bool>> ends;
+  for (const auto& n : e.ended) ends.emplace_back(n.attempt, n.outcome, n.will_retry);
+  EXPECT_EQ(ends, (std::vector<std::tuple<unsigned, TaskOutcome, bool>>{
+                      {1, TaskOutcome::failed, true}, {2, TaskOutcome::failed, true}, {3, TaskOutcome::success, false}}));
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(e.started[i].attempt, i + 1);
+    EXPECT_LE(e.started[i].time, e.ended[i].time);
   }
 }

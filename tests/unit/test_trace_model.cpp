@@ -409,3 +409,62 @@ TEST(TraceModel, EachTakeCountsOnlyTheDropsSinceThePreviousOne) {
   run(r, 3, "a", 0, 0, 40, 50);  // the budget is spent: 4 dropped
   EXPECT_EQ(r.take().dropped, 4u);
 }
+
+namespace {
+std::vector<std::tuple<std::uint64_t, unsigned, int, unsigned, EventTime>> starts_of(const TraceEvents& e) {
+  std::vector<std::tuple<std::uint64_t, unsigned, int, unsigned, EventTime>> out;
+  for (const StartRecord& s : e.started) out.emplace_back(s.task_id, s.attempt, s.node, s.slot, s.time);
+  return out;
+}
+std::vector<std::tuple<std::uint64_t, TaskOutcome, unsigned, bool, EventTime>> ends_of(const TraceEvents& e) {
+  std::vector<std::tuple<std::uint64_t, TaskOutcome, unsigned, bool, EventTime>> out;
+  for (const TaskEnded& n : e.ended) out.emplace_back(n.task_id, n.outcome, n.attempt, n.will_retry, n.time);
+  return out;
+}
+std::vector<std::tuple<Activity, bool, EventTime>> activities_of(const TraceEvents& e) {
+  std::vector<std::tuple<Activity, bool, EventTime>> out;
+  for (const RuntimeActivity& a : e.activities) out.emplace_back(a.kind, a.begin, a.time);
+  return out;
+}
+}  // namespace
+
+// An attempt written in one record when it ended (TraceRecords::ran: node 0) decodes as
+// the started and ended records it stands for; off node 0 (or a slot past 16 bits) it is
+// written as those two.
+TEST(TraceRecorder, ARanRecordDecodesAsTheStartedAndEndedItStandsFor) {
+  TraceRecorder one(1000), two(1000);
+  one.direct_records()->ran(9, 2, Allocation{0, "master", 5}, 104, TaskOutcome::failed, true, 105, false);
+  one.direct_records()->ran(10, 1, Allocation{3, "w3", 1}, 106, TaskOutcome::success, false, 107, false);
+  one.direct_records()->ran(11, 3, Allocation{0, "master", 70000}, 108, TaskOutcome::timed_out, false, 109, false);
+  two.on_started(TaskStarted{9, 2, Allocation{0, "master", 5}, 104});
+  two.on_ended(TaskEnded{9, TaskOutcome::failed, 2, true, 105});
+  two.on_started(TaskStarted{10, 1, Allocation{3, "w3", 1}, 106});
+  two.on_ended(TaskEnded{10, TaskOutcome::success, 1, false, 107});
+  two.on_started(TaskStarted{11, 3, Allocation{0, "master", 70000}, 108});
+  two.on_ended(TaskEnded{11, TaskOutcome::timed_out, 3, false, 109});
+  const TraceEvents a = one.take(), b = two.take();
+  ASSERT_EQ(a.started.size(), 3u);
+  EXPECT_EQ(starts_of(a), starts_of(b));
+  EXPECT_EQ(ends_of(a), ends_of(b));
+  EXPECT_EQ(a.node_names, (std::map<int, std::string>{{0, "master"}, {3, "w3"}}));
+}
+
+// A submission's end written into its begun record (TraceRecords::submission_ended)
+// decodes as the activity record of its own it stands for, in the same place.
+TEST(TraceRecorder, ASubmissionsEndInItsBegunRecordDecodesAsItsOwnActivity) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  const Dependency deps[] = {{3, 40, 5}};
+  TraceRecorder one(1000), two(1000);
+  TraceRecord* begun = one.direct_records()->submitted(9, type, true, deps, 100, 101, false);
+  ASSERT_NE(begun, nullptr);
+  TraceRecords::submission_ended(begun, 102);
+  EXPECT_EQ(one.direct_records()->submitted(10, type, true, deps, 0, 103, false), nullptr);  // (no begin: none)
+  two.direct_records()->submitted(9, type, true, deps, 100, 101, false);
+  two.direct_records()->activity(Activity::submission, false, 102, false);
+  two.direct_records()->submitted(10, type, true, deps, 0, 103, false);
+  const TraceEvents a = one.take(), b = two.take();
+  ASSERT_EQ(a.activities.size(), 4u);  // the submission's begin and end, its analysis' begin and end
+  EXPECT_EQ(activities_of(a), activities_of(b));
+  EXPECT_EQ(a.submitted.size(), 2u);
+}
