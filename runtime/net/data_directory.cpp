@@ -23,12 +23,17 @@ void DataDirectory::start(TrackedDatum& t, std::uint64_t data_id,
   t.id = data_id;
   t.version = version_number::of_registry(registry_version);
   // After the versions an earlier datum under this id made (forgotten, its lineage kept).
-  auto after = versions_.lower_bound({data_id + 1, 0});
-  if (after != versions_.begin() && std::prev(after)->first.id == data_id &&
-      std::prev(after)->first.v >= t.version) {
-    t.version = version_number::master_write_after(std::prev(after)->first.v);
+  if (std::uint64_t last = 0; last_named(data_id, last) && last >= t.version) {
+    t.version = version_number::master_write_after(last);
   }
   t.master_version = t.version;
+}
+
+bool DataDirectory::last_named(std::uint64_t id, std::uint64_t& v) const {
+  auto after = versions_.lower_bound({id + 1, 0});
+  if (after == versions_.begin() || std::prev(after)->first.id != id) return false;
+  v = std::prev(after)->first.v;
+  return true;
 }
 
 TrackedDatum& DataDirectory::track(const detail::ParamDescriptor& d) {
@@ -200,10 +205,16 @@ Drop DataDirectory::produced(std::uint64_t id, std::uint64_t v, int node, std::u
   return older;
 }
 
-std::uint64_t DataDirectory::next_version(const TrackedDatum& d, std::uint64_t registry_version) {
+std::uint64_t DataDirectory::next_version(const TrackedDatum& d,
+                                          std::uint64_t registry_version) const {
   const std::uint64_t counted =
       registry_version == not_counted ? 0 : version_number::of_registry(registry_version);
-  return counted > d.version ? counted : version_number::master_write_after(d.version);
+  if (counted > d.version) return counted;
+  // Past every number a request named too: a timed-out attempt's output may be stored
+  // under one on a worker (a reader there takes its store's copy first).
+  std::uint64_t after = d.version;
+  if (std::uint64_t last = 0; last_named(d.id, last) && last > after) after = last;
+  return version_number::master_write_after(after);
 }
 
 std::uint64_t DataDirectory::output_number(const TrackedDatum& d, std::uint64_t registry_version) {

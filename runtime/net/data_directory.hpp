@@ -143,17 +143,30 @@ class DataDirectory {
 
   /// A registry version for writes the registry does not count.
   static constexpr std::uint64_t not_counted = ~std::uint64_t{0};
+  /// The registry version a write through descriptor `p` gives datum `t`: p's, or
+  /// not_counted when the registry renumbered the datum (p names another id: delete_*,
+  /// in_delete) while the directory still tracks it under its old id (the new id's
+  /// versions count from 0 again: under the old id they would name numbers that id's own
+  /// writes, or the requests of its timed-out attempts, already named).
+  static std::uint64_t registry_version_of(const TrackedDatum& t,
+                                           const detail::ParamDescriptor& p) noexcept {
+    return renumbered(t, p.data_id) ? not_counted : p.version;
+  }
   /// The number of the next version of `d`, made by a write the registry gave version
-  /// `registry_version` (a task's descriptor): that version's number, unless the latest is
-  /// already at or past it (each member of a concurrent or commutative run on the master;
-  /// a datum the registry renumbered still tracked under its old id), or for `not_counted`:
-  /// then the master's next write after the latest (version_number::master_write_after).
-  static std::uint64_t next_version(const TrackedDatum& d, std::uint64_t registry_version);
+  /// `registry_version` (a task's descriptor): that version's number when the latest is
+  /// before it (the attempts and replicas of one write share it: a worker never stores
+  /// one write's output under another's number). Otherwise (each member after the first
+  /// of a concurrent or commutative run on the master; a write after the latest passed
+  /// its registry version), or for `not_counted`: the master's next write after both the
+  /// latest and every number a request named for `d` (output_number), so a number an
+  /// attempt the master gave up on (time_out) may still store its output under is never
+  /// given to another value (version_number::master_write_after).
+  std::uint64_t next_version(const TrackedDatum& d, std::uint64_t registry_version) const;
 
   /// The number a request names for an output of `d` (next_version), kept among d's
   /// versions from now on: an attempt the master gives up on (time_out) may store its
   /// output under it on a worker, so a datum tracked again under this id starts after it
-  /// (start) and no request names it for another value.
+  /// (start), and no later write the registry does not count takes it (next_version).
   std::uint64_t output_number(const TrackedDatum& d, std::uint64_t registry_version);
 
   /// The master's object was written in place (a task ran on the master, or the user got
@@ -186,6 +199,9 @@ class DataDirectory {
   };
   /// False when `d` or the datum is an array section and the other is not that section.
   static bool same_shape(const TrackedDatum& t, const detail::ParamDescriptor& d) noexcept;
+  /// The highest number the directory knows for datum `id` (a version made, sent, or
+  /// named by a request: output_number), or false when it knows none.
+  bool last_named(std::uint64_t id, std::uint64_t& v) const;
   /// A new datum `t` under the registry's id `data_id` at registry version
   /// `registry_version`, or after the versions the id named (see track()). Throws
   /// std::logic_error for id 0.

@@ -118,7 +118,7 @@ TEST(DataDirectory, VersionsAreTheRegistrysAndMasterWritesComeBetween) {
   writer.version = 4;  // the registry's version of this write: it read version 3
   TrackedDatum& t = dir.track(writer);
   EXPECT_EQ(t.version, number(3));
-  EXPECT_EQ(DataDirectory::next_version(t, 4), number(4));
+  EXPECT_EQ(dir.next_version(t, 4), number(4));
   // The program may change the object (wait_on): not a version the registry counts.
   dir.master_wrote(t);
   EXPECT_EQ(t.version, number(3, 1));
@@ -136,7 +136,33 @@ TEST(DataDirectory, VersionsAreTheRegistrysAndMasterWritesComeBetween) {
   EXPECT_EQ(t.version, number(5, 1));
   // A registry version the latest has passed (a renumbered datum still tracked under its
   // old id) never numbers a version before the latest.
-  EXPECT_EQ(DataDirectory::next_version(t, 2), number(5, 2));
+  EXPECT_EQ(dir.next_version(t, 2), number(5, 2));
+}
+
+// A request's number for a write the registry does not count (or whose registry version
+// the latest passed) is the latest plus one; an attempt the master gave up on (time_out)
+// may store its output under it on a worker, never recorded. The next such write, here
+// the program writing the object after wait_on, must not take that number again: a
+// reader sent to that worker with a source takes its store's copy first, the late
+// output. (Before, next_version was the latest plus one again: the same number.)
+TEST(DataDirectory, ANumberARequestNamedIsNeverGivenToAnotherWrite) {
+  DataDirectory dir;
+  int x = 0;
+  ParamDescriptor writer = descriptor_of(x);
+  writer.direction = compss::detail::Direction::inout;
+  writer.version = 4;
+  TrackedDatum& t = dir.track(writer);  // at registry version 3
+  const std::uint64_t late = dir.output_number(t, DataDirectory::not_counted);
+  EXPECT_EQ(late, number(3, 1));
+  dir.master_wrote(t);  // the program writes the object: not counted
+  EXPECT_GT(t.version, late);
+  const std::uint64_t next = dir.output_number(t, DataDirectory::not_counted);
+  EXPECT_GT(next, t.version);
+  // The attempts and replicas of one counted write share its number; the next counted
+  // write still has its own registry version's number, after the uncounted ones.
+  EXPECT_EQ(dir.output_number(t, 4), number(4));
+  EXPECT_EQ(dir.output_number(t, 4), number(4));
+  EXPECT_EQ(dir.next_version(t, 5), number(5));
 }
 
 TEST(DataDirectory, ALostNodeHoldsNothingButLineageStays) {

@@ -12,8 +12,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -494,14 +498,15 @@ TEST_F(DataPlaneTest, ARequestToAHolderNamesAnotherHolderAsItsSource) {
 TEST_F(DataPlaneTest, AnUnrecordedReplicasOutputsAreReleased) {
   int x = 1;
   const std::uint64_t id = held_by_two(x, 1, 2);
-  FakeTask replica(inc_spec, {object(x, Direction::inout)});
+  // (Replicas of one write the registry counts: they name its number.)
+  FakeTask replica(inc_spec, {registry_access(x, Direction::inout, id, 5)});
   run_unrecorded(replica, 1);
-  FakeTask recorded(inc_spec, {object(x, Direction::inout)});
-  run_on(recorded, 2);  // the call's outputs: version 2 on worker 2
-  const std::pair<std::uint64_t, std::uint64_t> made[] = {{id, 2}};
+  FakeTask recorded(inc_spec, {registry_access(x, Direction::inout, id, 5)});
+  run_on(recorded, 2);  // the call's outputs: version 5 on worker 2
+  const std::pair<std::uint64_t, std::uint64_t> made[] = {{id, number(5)}};
   data.discard_outputs(1, made);
-  EXPECT_EQ(workers.releases_to(1, id, 2), 1u);
-  EXPECT_EQ(holders(id, 2), nodes({2}));
+  EXPECT_EQ(workers.releases_to(1, id, number(5)), 1u);
+  EXPECT_EQ(holders(id, number(5)), nodes({2}));
 }
 
 // The call's outputs were never recorded (it failed or timed out): a release "up to" the
@@ -581,7 +586,8 @@ TEST_F(DataPlaneTest, ALateOutputIsReleasedExactlyAndNoLongerNamed) {
   const std::uint64_t current = data.inspect([&](const DataDirectory& d) {
     return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&x))->version;
   });
-  FakeTask inc(inc_spec, {object(x, Direction::inout)});
+  // (A write the registry counts: every attempt of it names the same number.)
+  FakeTask inc(inc_spec, {registry_access(x, Direction::inout, id, 3)});
   TaskRequest request;
   ASSERT_TRUE(data.build_request(&inc, 1, request, true));
   CallResult late = workers.run(1, request);  // it timed out: its answer is late
@@ -620,6 +626,108 @@ TEST_F(DataPlaneTest, ADatumTrackedAgainStartsAfterTheNumbersItsRequestsNamed) {
   FakeTask use(read_spec, {registry_access(x, Direction::in, 50, 3)});
   const TaskRequest sent = run_on(use, 2);
   EXPECT_GT(sent.params[0].version, number(3));
+}
+
+// The registry renumbered x (delete_object, in_delete: a new id whose versions count from
+// 0) while the directory still tracks it under its old id, and tasks on the master write
+// it. Their registry versions are the new id's: taken as numbers under the old id they
+// named the very number a timed-out attempt's request had named there (two values under
+// one number). Such a write is numbered as one the registry does not count, after every
+// number named (DataDirectory::registry_version_of).
+TEST_F(DataPlaneTest, AMasterWriteToARenumberedDatumNeverTakesANumberARequestNamed) {
+  int x = 1;
+  FakeTask a(inc_spec, {registry_access(x, Direction::inout, 70, 2)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&a, 1, request, true));
+  const std::uint64_t late = request.params[0].stored_as;
+  ASSERT_EQ(late, number(2));
+  workers.run(1, request);  // it timed out: stored on worker 1, never recorded
+  auto latest = [&] {
+    return data.inspect([&](const DataDirectory& d) {
+      return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&x))->version;
+    });
+  };
+  for (std::uint64_t v : {1, 2}) {  // the new id 1070's versions 1 and 2, on the master
+    FakeTask c(inc_spec, {registry_access(x, Direction::inout, 1070, v)});
+    data.before_run(&c);
+    x += 1;
+    data.wrote_on_master(&c);
+    ASSERT_EQ(id_of(x), 70u);  // (still the old id: no request passed it since)
+    EXPECT_NE(latest(), late);
+  }
+  EXPECT_GT(latest(), late);
+}
+
+// A write whose number is not its registry version's (here the fakes' unnumbered
+// descriptors: the latest plus one, as for a write the registry does not count) timed
+// out on worker 1, which stored its output late under that number. The next write, on
+// worker 2, must get another number: a reader on worker 1 sent worker 2 as its source
+// reads its own store first, and would take the late value. (Before, both requests named
+// the latest plus one.)
+TEST_F(DataPlaneTest, ALaterWriteNeverTakesTheNumberOfATimedOutAttemptsOutput) {
+  int x = 1;
+  FakeTask a(inc_spec, {object(x, Direction::inout)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&a, 1, request, true));
+  workers.run(1, request);  // timed out: its output stays on worker 1, unrecorded
+  const std::uint64_t id = id_of(x), late = request.params[0].stored_as;
+  ASSERT_TRUE(workers.stores(1, id, late));
+  FakeTask b(inc_spec, {object(x, Direction::inout)});
+  const TaskRequest to_2 = run_on(b, 2);
+  EXPECT_NE(to_2.params[0].stored_as, late);
+  FakeTask c(read_spec, {object(x, Direction::in)});
+  TaskRequest to_1;
+  ASSERT_TRUE(data.build_request(&c, 1, to_1, true));
+  ASSERT_EQ(to_1.params[0].source, "w2");
+  EXPECT_FALSE(workers.stores(1, id, to_1.params[0].version))
+      << "worker 1 would read the timed-out attempt's value from its store";
+}
+
+// NOT DONE YET (docs/distributed.md, "Not done yet"): disabled until it passes. On a shared
+// file system a worker writes a task's file outputs in place, at the path its request
+// names (the master's own). An attempt the master gave up on (time_out, `ignore`: its
+// successor runs at once) may still be running and write the file after the successor
+// did: the file silently holds the abandoned attempt's bytes. The master discards such an
+// attempt's object outputs (discard_late_outputs) but cannot discard a write in place.
+// Passing needs, e.g., the written file named to an attempt-private path in the request
+// and moved into place only when the master records the answer.
+TEST_F(DataPlaneTest, DISABLED_ALateSharedFileWriteNeverOverwritesALaterOne) {
+  static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("compss-late-file-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "f.txt").string();
+  std::ofstream(path) << "0";
+  auto file_param = [&](std::string& value) {
+    ParamDescriptor d;
+    d.kind = ParamKind::file;
+    d.key = DataKey::of_file(path);
+    d.object = &value;
+    d.vtable = vtable_for<std::string>();
+    d.direction = Direction::inout;
+    return d;
+  };
+  // What a worker sharing the master's files does: writes at the path the request names.
+  auto write_as_worker = [](const TaskRequest& r, const char* bytes) {
+    std::ofstream(value_of<std::string>(r.params[0].value), std::ios::trunc) << bytes;
+  };
+  std::string a_path = path, b_path = path;
+  FakeTask a(write_spec, {file_param(a_path)});
+  TaskRequest to_1;
+  ASSERT_TRUE(data.build_request(&a, 1, to_1, true));  // it times out on worker 1
+  FakeTask b(write_spec, {file_param(b_path)});  // its successor, at once (ignore)
+  TaskRequest to_2;
+  ASSERT_TRUE(data.build_request(&b, 2, to_2, true));
+  write_as_worker(to_2, "b");
+  TaskDone b_done;
+  data.record_outputs(&b, 2, std::make_shared<const TaskRecord>(to_2), b_done);
+  write_as_worker(to_1, "a");  // a's body returns late
+  data.discard_late_outputs(1, to_1, TaskDone{});
+  data.sync_file(path);
+  std::string content;
+  std::ifstream(path) >> content;
+  EXPECT_EQ(content, "b");
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {

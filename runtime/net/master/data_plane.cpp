@@ -206,7 +206,8 @@ void DataPlane::master_wrote_params(TaskBase* t, bool files_only, Drops& drops) 
       TrackedDatum* x = find_tracked(d);
       if (x == nullptr) return;  // never travelled: nothing to update
       const std::uint64_t old = x->version;
-      NodeSet holders = directory_.master_wrote(*x, d.version);  // (a write the registry counts)
+      // (A write the registry counts, unless it renumbered the datum since it was tracked.)
+      NodeSet holders = directory_.master_wrote(*x, DataDirectory::registry_version_of(*x, d));
       if (!holders.empty()) drops.push_back({x->id, old, std::move(holders)});
     });
   }
@@ -390,7 +391,9 @@ void DataPlane::fill_file_param(const ParamDescriptor& d, int n, WireParam& w, D
   TrackedDatum& x = directory_.track_file(path, d.data_id, rt::version_read(d));
   w.data_id = x.id;
   w.version = x.version;
-  if (writes(d.direction)) w.stored_as = directory_.output_number(x, d.version);
+  if (writes(d.direction)) {
+    w.stored_as = directory_.output_number(x, DataDirectory::registry_version_of(x, d));
+  }
   w.has_value = true;
   StagedFile file;
   file.path = x.path;
@@ -432,7 +435,9 @@ void DataPlane::fill_object_param(const ParamDescriptor& d, int n, WireParam& w,
   TrackedDatum& x = track(d, retyped);
   w.data_id = x.id;
   w.version = x.version;
-  if (writes(d.direction)) w.stored_as = directory_.output_number(x, d.version);
+  if (writes(d.direction)) {
+    w.stored_as = directory_.output_number(x, DataDirectory::registry_version_of(x, d));
+  }
   if (!reads(d.direction)) return;
   VersionInfo& info = directory_.version(x.id, x.version);
   if (holds(info, n)) {
@@ -535,7 +540,7 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
           }
           w.data_id = x.id;
           w.version = x.version;
-          w.stored_as = directory_.output_number(x, d.version);
+          w.stored_as = directory_.output_number(x, DataDirectory::registry_version_of(x, d));
         }
         request.params.push_back(std::move(w));
       }
