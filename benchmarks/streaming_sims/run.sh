@@ -5,7 +5,7 @@
 # (else it stops with an error); the times are figures, not checked.
 #
 # usage: benchmarks/streaming_sims/run.sh <build dir> [runs (3)] [example arguments...]
-#        (default arguments: the example's, 2 8 1000000 200 20000000)
+#        (default arguments: the example's, 2 8 1000000 300 20000000)
 # Run it at high priority on a shared machine: nice -n -5 benchmarks/streaming_sims/run.sh build
 set -uo pipefail
 

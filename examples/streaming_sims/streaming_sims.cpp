@@ -1,100 +1,77 @@
-// streaming_sims: simulations that produce one output per time step, and tasks that
-// process each output (docs/streams.md). Two versions of one workflow, both printing
-// their results (stdout) and their time (stderr):
+// streaming_sims: simulations that write one output file per time step, and tasks that
+// process each output (docs/streams.md). Two versions of one workflow, both printing their
+// results (stdout) and their time (stderr):
 //
-//   streaming: each simulation publishes its step outputs into a stream; the main program
-//              polls it and submits a processing task per output as it arrives, so the
-//              processing of step i runs while the simulation computes step i+1;
-//   batch:     each simulation returns all its outputs at its end; the processing tasks
-//              start only then.
+//   streaming: each simulation is an MPI task (`streaming_sims_sim`, run through mpirun)
+//              whose stream_out parameter is a compss::FileStream: the program gets the
+//              stream's directory as an argument and writes each step's file there; the
+//              main program polls the stream and submits a processing task per file as it
+//              arrives, so the processing of step i runs while the simulation computes the
+//              next steps;
+//   batch:     the same MPI program writes its files into a plain directory; the main
+//              program waits for its end, then submits the processing tasks.
 //
 // Per simulation the processed outputs are merged (in step order) by one task. The
-// sequential build prints the same results.
+// sequential build (pragmas ignored) runs the same program itself, as one MPI rank, and
+// prints the same results.
 //
 //   ./streaming_sims [simulations] [steps] [work per step] [wait per step, ms]
-//                    [work per output]          (defaults: 2 8 1000000 200 20000000)
+//                    [work per output] [work dir]   (defaults: 2 8 1000000 300 20000000)
 //
-// A simulation step is a short local update (`work per step`) and a wait (`wait per
-// step`): the part of a step this process's cores do not run, as an MPI simulation's
-// ranks computing elsewhere or writing its output would. The analysis of an output is
-// heavier (`work per output`) and runs on the cores. Both versions do the same steps,
-// waits and analyses; streaming fills the simulations' waits with the analyses.
+// A simulation step waits `wait per step` ms (the part of a step that leaves this machine's
+// cores idle: ranks elsewhere, I/O), then computes (`work per step`). The analysis of an
+// output is heavier (`work per output`) and runs on the cores. The files go to `work dir`
+// (on a cluster: a directory of the shared file system), by default to a new directory
+// under the system's temporary one, removed at the end.
 #include <compss/compss.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
-#include <thread>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
 #include <vector>
 
-struct StepOutput {
-  int sim = 0;
-  int step = 0;
-  std::vector<double> field;
-  template <class A>
-  void serialize(A& ar) {
-    ar(sim, step, field);
-  }
-};
+namespace fs = std::filesystem;
 
-// One time step of a toy diffusion: deterministic, `work` operations.
-static void advance(std::vector<double>& field, long work) {
-  const std::size_t n = field.size();
-  for (long k = 0; k < work / static_cast<long>(n); ++k) {
-    double left = field[n - 1];
-    for (std::size_t i = 0; i < n; ++i) {
-      double here = field[i];
-      field[i] = 0.5 * here + 0.25 * (left + field[(i + 1) % n]);
-      left = here;
-    }
-  }
-}
-
-static std::vector<double> initial_field(int sim) {
-  std::vector<double> f(256);
-  for (std::size_t i = 0; i < f.size(); ++i) f[i] = std::sin(0.1 * static_cast<double>(i) * (sim + 1));
-  return f;
-}
-
-// The part of a step that leaves this process's cores idle (see the top).
-static void wait_step(long wait_ms) {
-  if (wait_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
-}
-
+// One simulation, streaming: its step files go into `outputs`'s directory (the program's
+// first argument), where the main program's polls find them.
+#pragma compss mpi(runner="mpirun", binary="streaming_sims_sim", processes=1, flags="--bind-to none", args="{{outputs}} {{sim}} {{steps}} {{work}} {{wait_ms}}", fail_by_exit_value=true)
 #pragma compss task stream_out(outputs)
-void simulate_streaming(compss::ObjectStream<StepOutput>& outputs, int sim, int steps, long work,
-                        long wait_ms) {
-  std::vector<double> field = initial_field(sim);
-  for (int s = 0; s < steps; ++s) {
-    wait_step(wait_ms);
-    advance(field, work);
-    outputs.publish(StepOutput{sim, s, field});
-  }
-  outputs.close();
+int simulate_streaming(compss::FileStream& outputs, int sim, int steps, long work, long wait_ms);
+
+// The same simulation writing into a plain directory; its exit code says when it is done.
+#pragma compss mpi(runner="mpirun", binary="streaming_sims_sim", processes=1, flags="--bind-to none", args="{{dir}} {{sim}} {{steps}} {{work}} {{wait_ms}}", fail_by_exit_value=true)
+#pragma compss task
+int simulate_batch(const std::string& dir, int sim, int steps, long work, long wait_ms);
+
+// One sweep of the toy diffusion over the periodic field (as the simulation's).
+static void sweep(std::vector<double>& f, std::vector<double>& next) {
+  const std::size_t n = f.size();
+  for (std::size_t i = 0; i < n; ++i) next[i] = 0.5 * f[i] + 0.25 * (f[(i + n - 1) % n] + f[(i + 1) % n]);
+  f.swap(next);
 }
 
-#pragma compss task
-std::vector<StepOutput> simulate_batch(int sim, int steps, long work, long wait_ms) {
-  std::vector<double> field = initial_field(sim);
-  std::vector<StepOutput> all;
-  for (int s = 0; s < steps; ++s) {
-    wait_step(wait_ms);
-    advance(field, work);
-    all.push_back(StepOutput{sim, s, field});
-  }
-  return all;
-}
-
-// Analysis of one output: `work` operations on the cores.
-#pragma compss task
-double process(const StepOutput& out, long work) {
-  std::vector<double> f = out.field;
-  advance(f, work);
+// Analysis of one output file: `work` operations on the cores, then its energy weighted by
+// its step.
+#pragma compss task file_in(path)
+double process(const std::string& path, long work) {
+  std::ifstream in(path);
+  int sim = -1, step = -1;
+  in >> sim >> step;
+  std::vector<double> f;
+  for (double v; in >> v;) f.push_back(v);
+  if (step < 0 || f.empty()) return std::nan("");  // (shows in the results: never equal)
+  std::vector<double> next(f.size());
+  for (long k = 0; k < work / static_cast<long>(f.size()); ++k) sweep(f, next);
   double energy = 0;
   for (double v : f) energy += v * v;
-  return energy * (out.step + 1);
+  return energy * (step + 1);
 }
 
 #pragma compss task
@@ -103,6 +80,47 @@ double merge(const std::vector<double>& per_step) {
   for (double v : per_step) total += v;
   return total;
 }
+
+#ifndef __COMPSS__
+// The sequential build: no runtime to run the program, so these bodies run it here, as one
+// MPI rank started without mpirun (an MPI singleton).
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace {
+int run_simulation(const std::string& dir, int sim, int steps, long work, long wait_ms) {
+  char buf[4096];
+  const ssize_t len = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  const std::string exe(buf, len > 0 ? static_cast<std::size_t>(len) : 0);
+  std::vector<std::string> argv{exe.substr(0, exe.rfind('/')) + "/streaming_sims_sim", dir,
+                                std::to_string(sim), std::to_string(steps), std::to_string(work),
+                                std::to_string(wait_ms)};
+  std::vector<char*> args;
+  for (std::string& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  if (::posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) return 127;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+}  // namespace
+
+int simulate_streaming(compss::FileStream& outputs, int sim, int steps, long work, long wait_ms) {
+  const int rc = run_simulation(outputs.base_dir().string(), sim, steps, work, wait_ms);
+  if (rc != 0) std::fprintf(stderr, "streaming_sims: simulation %d exited with %d\n", sim, rc), std::exit(1);
+  return rc;
+}
+
+int simulate_batch(const std::string& dir, int sim, int steps, long work, long wait_ms) {
+  const int rc = run_simulation(dir, sim, steps, work, wait_ms);
+  if (rc != 0) std::fprintf(stderr, "streaming_sims: simulation %d exited with %d\n", sim, rc), std::exit(1);
+  return rc;
+}
+#endif
 
 // Merges each simulation's processed steps, in step order, with one task per simulation.
 static std::vector<double> merge_all(std::vector<std::vector<compss::Future<double>>>& processed) {
@@ -124,53 +142,96 @@ static void print(const char* version, std::vector<double>& merged, Clock::time_
   std::fprintf(stderr, "%s: %.3f s\n", version, std::chrono::duration<double>(Clock::now() - start).count());
 }
 
+[[noreturn]] static void fail(const std::string& what) {
+  std::fprintf(stderr, "streaming_sims: %s\n", what.c_str());
+  std::exit(1);
+}
+
+// The simulation and step of a step file's name (sim<S>_step<K>.txt); false for another name.
+static bool step_of(const fs::path& file, int sims, int steps, int& sim, int& step) {
+  char tail = 0;
+  return std::sscanf(file.filename().c_str(), "sim%d_step%d.tx%c", &sim, &step, &tail) == 3 &&
+         tail == 't' && file.filename() == "sim" + std::to_string(sim) + "_step" + std::to_string(step) + ".txt" &&
+         sim >= 0 && sim < sims && step >= 0 && step < steps;
+}
+
 int main(int argc, char** argv) {
   const int sims = argc > 1 ? std::atoi(argv[1]) : 2;
   const int steps = argc > 2 ? std::atoi(argv[2]) : 8;
   const long work = argc > 3 ? std::atol(argv[3]) : 1000000;
-  const long wait_ms = argc > 4 ? std::atol(argv[4]) : 200;
+  const long wait_ms = argc > 4 ? std::atol(argv[4]) : 300;
   const long output_work = argc > 5 ? std::atol(argv[5]) : 20000000;
-  if (argc > 6 || sims < 1 || steps < 1 || work < 256 || wait_ms < 0 || output_work < 256) {
+  if (argc > 7 || sims < 1 || steps < 1 || work < 256 || wait_ms < 0 || output_work < 256) {
     std::fprintf(stderr,
                  "usage: streaming_sims [simulations >= 1] [steps >= 1] [work per step >= 256] "
-                 "[wait per step, ms >= 0] [work per output >= 256]\n");
+                 "[wait per step, ms >= 0] [work per output >= 256] [work dir]\n");
     return 2;
   }
   const auto n = static_cast<std::size_t>(sims);
+  fs::path root;
+  if (argc > 6) {
+    root = fs::absolute(argv[6]);
+  } else {
+    std::string tmpl = (fs::temp_directory_path() / "streaming_sims.XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) fail("cannot make a directory in " + fs::temp_directory_path().string());
+    root = tmpl;
+  }
+  const fs::path stream_dir = root / "stream", batch_dir = root / "batch";
+  std::error_code ec;
+  for (const fs::path& d : {stream_dir, batch_dir}) {
+    if (fs::exists(d) && !fs::is_empty(d)) fail(d.string() + " is not empty (files of an earlier run?)");
+    fs::create_directories(d, ec);
+    if (ec) fail("cannot make " + d.string() + ": " + ec.message());
+  }
 
-  // Streaming: processing tasks are submitted as the outputs arrive.
+  // Streaming: processing tasks are submitted as the step files arrive.
   {
     const auto start = Clock::now();
-    compss::ObjectStream<StepOutput> outputs("step-outputs", compss::at_most_once, 16);
-    outputs.publish(std::vector<StepOutput>{});  // held open while the simulations are submitted
+    compss::FileStream outputs(stream_dir, "step-outputs");
+    outputs.publish(std::vector<fs::path>{});  // held open while the simulations are submitted
     for (int s = 0; s < sims; ++s) simulate_streaming(outputs, s, steps, work, wait_ms);
     outputs.close();
-    std::vector<std::vector<compss::Future<double>>> processed(n);
-    std::deque<StepOutput> arrived;  // the tasks read them in place: kept until the end
+    // Per simulation, (step, processed) as they arrive: a scan may find files in any order.
+    std::vector<std::vector<std::pair<int, compss::Future<double>>>> arrived(n);
+    std::deque<std::string> paths;  // the tasks read them in place: kept until the end
     while (!outputs.is_closed()) {
-      for (StepOutput& out : outputs.poll(0.05)) {
-        arrived.push_back(std::move(out));
-        const auto sim = static_cast<std::size_t>(arrived.back().sim);
-        processed[sim].push_back(process(arrived.back(), output_work));
+      for (const fs::path& file : outputs.poll(0.05)) {
+        int sim = 0, step = 0;
+        if (!step_of(file, sims, steps, sim, step)) fail("unexpected file in the stream: " + file.string());
+        paths.push_back(file.string());
+        arrived[static_cast<std::size_t>(sim)].emplace_back(step, process(paths.back(), output_work));
       }
     }
-    std::vector<double> merged = merge_all(processed);  // each simulation's steps arrive in order
+    std::vector<std::vector<compss::Future<double>>> processed(n);
+    for (std::size_t s = 0; s < n; ++s) {
+      std::sort(arrived[s].begin(), arrived[s].end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (std::size_t k = 0; k < arrived[s].size(); ++k) {
+        if (arrived[s][k].first != static_cast<int>(k)) fail("simulation " + std::to_string(s) + ": step " + std::to_string(k) + " missing or twice in the stream");
+        processed[s].push_back(std::move(arrived[s][k].second));
+      }
+      if (processed[s].size() != static_cast<std::size_t>(steps)) fail("simulation " + std::to_string(s) + ": " + std::to_string(processed[s].size()) + " of " + std::to_string(steps) + " steps arrived");
+    }
+    std::vector<double> merged = merge_all(processed);
     print("streaming", merged, start);
   }
 
-  // Batch: the same work, processing after each simulation's end.
+  // Batch: the same simulations and analyses, processing after each simulation's end.
   {
     const auto start = Clock::now();
-    std::vector<compss::Future<std::vector<StepOutput>>> runs;
-    for (int s = 0; s < sims; ++s) runs.push_back(simulate_batch(s, steps, work, wait_ms));
+    std::vector<compss::Future<int>> runs;
+    for (int s = 0; s < sims; ++s) runs.push_back(simulate_batch(batch_dir.string(), s, steps, work, wait_ms));
     std::vector<std::vector<compss::Future<double>>> processed(n);
-    std::vector<std::vector<StepOutput>> outputs(n);  // read in place by the tasks
+    std::deque<std::string> paths;  // read in place by the tasks
     for (std::size_t s = 0; s < n; ++s) {
-      outputs[s] = compss::wait_on(runs[s]);
-      for (const StepOutput& out : outputs[s]) processed[s].push_back(process(out, output_work));
+      compss::wait_on(runs[s]);  // (a failed simulation fails the run: fail_by_exit_value)
+      for (int k = 0; k < steps; ++k) {
+        paths.push_back((batch_dir / ("sim" + std::to_string(s) + "_step" + std::to_string(k) + ".txt")).string());
+        processed[s].push_back(process(paths.back(), output_work));
+      }
     }
     std::vector<double> merged = merge_all(processed);
     print("batch", merged, start);
   }
+  if (argc <= 6) fs::remove_all(root, ec);
   return 0;
 }

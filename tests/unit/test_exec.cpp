@@ -6,7 +6,9 @@
 #include "exec/process.hpp"
 #include "exec/program_path.hpp"
 
+#include <compss/detail/external_call.hpp>
 #include <compss/error.hpp>
+#include <compss/stream.hpp>
 
 #include <gtest/gtest.h>
 
@@ -79,6 +81,19 @@ TEST(ExecCommandLine, WithoutArgsEveryParameterInOrder) {
             (std::vector<std::string>{"v w", "1", "2", "3"}));
   EXPECT_EQ(TaskArgs(spec, a).all_values({true, false, false}),
             (std::vector<std::string>{"1", "2", "3"}));
+}
+
+// A file stream (stream_out/stream_in of a binary or MPI task) is its directory on the
+// node running the program: the program writes its files there (examples/streaming_sims).
+TEST(ExecCommandLine, AFileStreamArgumentIsItsDirectory) {
+  const fs::path root = fs::temp_directory_path() / ("compss-test-exec-" + std::to_string(::getpid()));
+  const fs::path dir = root / "sub/../out";
+  compss::FileStream outputs(dir);
+  const ExternalArg a = compss::detail::external_arg(outputs);
+  EXPECT_FALSE(a.list);
+  EXPECT_EQ(a.values, (std::vector<std::string>{outputs.base_dir().string()}));
+  EXPECT_EQ(outputs.base_dir(), fs::absolute(dir).lexically_normal());
+  fs::remove_all(root);
 }
 
 compss::exec::ProcessSpec shell(const std::string& script) {

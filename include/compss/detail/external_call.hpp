@@ -19,6 +19,12 @@
 #include <utility>
 #include <vector>
 
+namespace compss {
+class FileStream;
+template <class T>
+class ObjectStream;
+}  // namespace compss
+
 namespace compss::detail {
 
 /// One argument of an external task as text: one value, or a collection's elements (a
@@ -57,6 +63,11 @@ template <class T>
 concept ExternalStreamable = requires(std::ostream& os, const T& v) { os << v; };
 
 template <class T>
+struct is_object_stream : std::false_type {};
+template <class T>
+struct is_object_stream<ObjectStream<T>> : std::true_type {};
+
+template <class T>
 struct is_external_list : std::false_type {};
 template <class T, class A>
 struct is_external_list<std::vector<T, A>> : std::true_type {};
@@ -64,7 +75,9 @@ template <class T, std::size_t N>
 struct is_external_list<std::span<T, N>> : std::true_type {};
 
 /// One value as the program sees it: strings and paths as they are, numbers in their
-/// shortest exact form, bool as true/false, anything else through operator<<.
+/// shortest exact form, bool as true/false, a file stream as its directory on the node that
+/// runs the program (the program writes its files there: docs/external_programs.md), anything
+/// else through operator<<.
 template <class T>
 std::string external_text(const T& v) {
   using U = std::remove_cvref_t<T>;
@@ -78,6 +91,14 @@ std::string external_text(const T& v) {
     return std::string(buffer, r.ptr);
   } else if constexpr (std::is_same_v<U, std::filesystem::path>) {
     return v.string();
+  } else if constexpr (std::is_same_v<U, FileStream>) {
+    return v.base_dir().string();
+  } else if constexpr (is_object_stream<U>::value) {
+    static_assert(!is_object_stream<U>::value,
+                  "compss: an ObjectStream cannot be an argument of a binary or MPI task (a "
+                  "program cannot publish into it): use a compss::FileStream, whose argument "
+                  "is its directory");
+    return {};
   } else if constexpr (std::is_convertible_v<const U&, std::string_view>) {
     return std::string(std::string_view(v));
   } else if constexpr (std::is_pointer_v<U>) {
