@@ -147,8 +147,12 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// The same for a gang's allocation (empty for one node).
   std::vector<detail::TaskHost> hosts_of(const sched::Allocation& a) const;
   /// Runs `t` on the master's executor with `computing_units` cores (and `gpus` GPUs)
-  /// made known to it.
+  /// made known to it. A task with an input lost with its worker gives its placement back
+  /// first and runs remake_then_ready on the lane instead.
   void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus) override;
+  /// On the lane: makes `lost` (inputs of `t`, which holds no node) available again, then
+  /// places `t` again (ready); fails it (unplaceable) when they cannot be made again.
+  void remake_then_ready(detail::TaskBase* t, std::span<const std::pair<std::uint64_t, std::uint64_t>> lost);
   /// What `t` holds as the scheduler placed it on node `n` (empty when it is not).
   sched::Allocation allocation_on(const detail::TaskBase* t, int n) const;
   /// The gang `t` placed on node `n` is about to start: false when one of its nodes was
@@ -272,6 +276,9 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   RemakePlacements remakes_;
   /// The workers' resources.xml descriptions, taken over their reports (immutable).
   config::DeclaredNodes declared_;
+  /// Destroyed after every member that made sockets or timers on its context (declared
+  /// before them); its thread is stopped in ~Cluster first, since its timers' jobs use
+  /// lane_ and driver_, destroyed before it.
   std::unique_ptr<IoThread> io_;
   std::unique_ptr<Listener> listener_;
   /// Fetches values the master waits for from the workers' data listeners.
