@@ -150,7 +150,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       runtime_, links_, *fetcher_, *remote_events_,
       [this](TaskRequest& r) { return choose_remake_worker(r); },
       [this](const TaskRequest& r) { remake_ended(r); },
-      [this](TaskRequest& r) { return remake_on_master(r); });
+      [this](TaskRequest& r) { return remake_on_master(r); }, [this] { lender_waits(); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
   request_data_ = std::make_unique<PlaneRequestData>(*data_);
   attempt_runtime_ = std::make_unique<RuntimeAttempts>(runtime_, *remote_events_);
@@ -429,8 +429,13 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
-  if (master_may && lender != nullptr && lent_remake == nullptr && lend_cores(request, producer, c)) {
-    return 0;
+  if (master_may && lender != nullptr && lent_remake == nullptr) {
+    if (lend_cores(request, producer, c)) return 0;
+    // Only the master's node can run it: it may need the cores its reader holds.
+    const sched::NodeId only_master[] = {master};
+    if (master != sched::IdSet::npos && !scheduler_->never_fits_without(c, only_master).empty()) {
+      lender_waits();
+    }
   }
   std::optional<RemakePlacements::Placed> at;
   std::vector<sched::NodeId> gone;  // workers it was placed on that are lost (the scheduler may not know yet)
@@ -525,6 +530,18 @@ bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const s
     return true;
   }
   return false;
+}
+
+void Cluster::lender_waits() noexcept {
+  if (lender == nullptr || lent_remake != nullptr) return;
+  try {
+    if (release_placement(lender, 0)) {
+      log(LogLevel::info, "task '" + std::string(lender->spec().name) + "' (id " + std::to_string(lender->id()) +
+                              ") gives its master cores back while lost data it reads is made again; it "
+                              "then runs without them");
+    }
+  } catch (...) {  // (out of memory for the log line: given back all the same)
+  }
 }
 
 void Cluster::remake_ended(const TaskRequest& request) noexcept {

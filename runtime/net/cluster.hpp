@@ -331,6 +331,13 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// producer fits them and the master's node, without a placement of its own (else the
   /// waiting task's cores could be the very ones it waits for). False when none fits.
   bool lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c);
+  /// The thread's `lender` (a task on the master's node in before_run, placed before the
+  /// loss was known: run_on_master gives a later one's node back) is about to wait for a
+  /// remake it cannot lend to, that only the master's node can run, or for another
+  /// thread's run of one: it gives its placement back, so the remake never waits for its
+  /// cores, and then runs without them (placing it again from here could wait for
+  /// executor threads that such waits hold). Never throws.
+  void lender_waits() noexcept;
   /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
   std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
   /// (classes_mutex_) By TaskSpec: the type of its calls that cannot leave the master's

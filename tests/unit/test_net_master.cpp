@@ -645,6 +645,35 @@ TEST(ClusterRemake, ATaskOnTheMasterGivesItsCoresBackWhileALargerRemakeWaits) {
   }
 }
 
+// The same task placed on the master's node as its input's worker leaves (its loss known
+// only while the task already holds its core there, as it usually is: the producer's
+// answer, which makes the task ready, is read before the connection's end): it gives its
+// core back while the remake waits, and runs after it. Before, the same hang.
+TEST(ClusterRemake, ATaskPlacedOnTheMasterBeforeTheLossGivesItsCoresBackToALargerRemake) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ::setenv("COMPSS_MASTER_CORES", "2", 1);
+  consumed = 0;
+  {
+    ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
+    producer_worker = &two;
+    int x = 1;
+    OnlyHere y;  // (no task writes it: the master holds it)
+    compss::detail::call_task<hold_master_spec, &hold_master>();
+    compss::detail::call_task<produce_two_spec, &produce_two>(x);
+    compss::detail::call_task<consume_one_spec, &consume_one>(x, y);  // on the master: x lost
+    auto ended = std::async(std::launch::async, [] { compss::barrier(); });
+    if (ended.wait_for(30s) != std::future_status::ready) {
+      std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the core its reader holds\n");
+      std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+    }
+    EXPECT_NO_THROW(ended.get());
+    EXPECT_EQ(two.requests(), 1);
+    EXPECT_EQ(consumed.load(), 11);
+    compss::detail::shutdown_runtime();
+  }
+}
+
 namespace {
 const Constraint two_cores_each[] = {{"computing_units", "2"}};
 constexpr compss::detail::ParamSpec commutative_int[] = {
