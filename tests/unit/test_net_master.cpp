@@ -28,6 +28,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -547,6 +548,34 @@ constexpr compss::detail::TaskSpec consume_two_spec{
     .name = "consume_two", .signature = "void consume_two(const int &)", .params = in_int,
     .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
     .constraint_count = 1};
+
+/// The run of the tests below, on a 2-core master, a 2-core worker and a 1-core one:
+/// hold_master takes the master's cores (first fit), so produce_two goes to the 2-core
+/// worker, which answers (its output stays there) and leaves; the 1-core worker cannot
+/// run it again, only the master's node can. `submit_reader(x)` submits the task on the
+/// master that reads x (lost). The run must end (bounded: a hang stops the test binary)
+/// with the reader given what the remake on the master made.
+void expect_the_reader_gets_the_remake(const std::function<void(int&)>& submit_reader) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ::setenv("COMPSS_MASTER_CORES", "2", 1);
+  consumed = 0;
+  ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
+  producer_worker = &two;
+  int x = 1;
+  compss::detail::call_task<hold_master_spec, &hold_master>();
+  compss::detail::call_task<produce_two_spec, &produce_two>(x);
+  submit_reader(x);
+  auto ended = std::async(std::launch::async, [] { compss::barrier(); });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the cores its reader holds\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  EXPECT_NO_THROW(ended.get());
+  EXPECT_EQ(two.requests(), 1);  // made first there, then lost with it
+  EXPECT_EQ(consumed.load(), 11);  // what the remake on the master made
+  compss::detail::shutdown_runtime();
+}
 }  // namespace
 
 // A task placed on the master's node whose input must be made again, where only the
@@ -555,29 +584,8 @@ constexpr compss::detail::TaskSpec consume_two_spec{
 // made. Before, the task kept its cores while the remake waited for free ones: it waited
 // for itself (a hang; bounded here).
 TEST(ClusterRemake, ATaskOnTheMasterLendsItsCoresToTheRemakeItWaitsFor) {
-  std::uint16_t port = 0;
-  MasterEnvironment master(listening_socket(port), 2);
-  ::setenv("COMPSS_MASTER_CORES", "2", 1);
-  {
-    // The 2-core worker answers produce_two (its output stays there) and leaves; the
-    // 1-core worker cannot run it again.
-    ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
-    producer_worker = &two;
-    int x = 1;
-    // hold_master takes the master's cores (first fit), so produce_two goes to the worker.
-    compss::detail::call_task<hold_master_spec, &hold_master>();
-    compss::detail::call_task<produce_two_spec, &produce_two>(x);
-    compss::detail::call_task<consume_two_spec, &consume_two>(x);  // on the master: x lost
-    auto ended = std::async(std::launch::async, [] { compss::barrier(); });
-    if (ended.wait_for(60s) != std::future_status::ready) {
-      std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the cores its reader holds\n");
-      std::_Exit(1);  // (the runtime cannot be shut down while it waits)
-    }
-    EXPECT_NO_THROW(ended.get());
-    EXPECT_EQ(two.requests(), 1);  // made first there, then lost with it
-    EXPECT_EQ(consumed.load(), 11);  // what the remake on the master made
-    compss::detail::shutdown_runtime();
-  }
+  expect_the_reader_gets_the_remake(
+      [](int& x) { compss::detail::call_task<consume_two_spec, &consume_two>(x); });
 }
 
 namespace {
@@ -620,29 +628,11 @@ constexpr compss::detail::TaskSpec consume_one_spec{
 // is placed again after. Before, it kept its core while the remake waited for two free
 // ones (it could not lend one core to a 2-core remake): a hang, bounded here.
 TEST(ClusterRemake, ATaskOnTheMasterGivesItsCoresBackWhileALargerRemakeWaits) {
-  std::uint16_t port = 0;
-  MasterEnvironment master(listening_socket(port), 2);
-  ::setenv("COMPSS_MASTER_CORES", "2", 1);
-  consumed = 0;
-  {
-    ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
-    producer_worker = &two;
-    int x = 1;
-    OnlyHere y;
-    compss::detail::call_task<hold_master_spec, &hold_master>();
-    compss::detail::call_task<produce_two_spec, &produce_two>(x);
+  OnlyHere y;
+  expect_the_reader_gets_the_remake([&y](int& x) {
     compss::detail::call_task<until_lost_spec, &until_a_worker_is_lost>(y);
-    compss::detail::call_task<consume_one_spec, &consume_one>(x, y);  // on the master: x lost
-    auto ended = std::async(std::launch::async, [] { compss::barrier(); });
-    if (ended.wait_for(30s) != std::future_status::ready) {
-      std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the core its reader holds\n");
-      std::_Exit(1);  // (the runtime cannot be shut down while it waits)
-    }
-    EXPECT_NO_THROW(ended.get());
-    EXPECT_EQ(two.requests(), 1);  // made first there, then lost with it
-    EXPECT_EQ(consumed.load(), 11);  // what the remake on the master made
-    compss::detail::shutdown_runtime();
-  }
+    compss::detail::call_task<consume_one_spec, &consume_one>(x, y);
+  });
 }
 
 // The same task placed on the master's node as its input's worker leaves (its loss known
@@ -650,28 +640,9 @@ TEST(ClusterRemake, ATaskOnTheMasterGivesItsCoresBackWhileALargerRemakeWaits) {
 // answer, which makes the task ready, is read before the connection's end): it gives its
 // core back while the remake waits, and runs after it. Before, the same hang.
 TEST(ClusterRemake, ATaskPlacedOnTheMasterBeforeTheLossGivesItsCoresBackToALargerRemake) {
-  std::uint16_t port = 0;
-  MasterEnvironment master(listening_socket(port), 2);
-  ::setenv("COMPSS_MASTER_CORES", "2", 1);
-  consumed = 0;
-  {
-    ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
-    producer_worker = &two;
-    int x = 1;
-    OnlyHere y;  // (no task writes it: the master holds it)
-    compss::detail::call_task<hold_master_spec, &hold_master>();
-    compss::detail::call_task<produce_two_spec, &produce_two>(x);
-    compss::detail::call_task<consume_one_spec, &consume_one>(x, y);  // on the master: x lost
-    auto ended = std::async(std::launch::async, [] { compss::barrier(); });
-    if (ended.wait_for(30s) != std::future_status::ready) {
-      std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the core its reader holds\n");
-      std::_Exit(1);  // (the runtime cannot be shut down while it waits)
-    }
-    EXPECT_NO_THROW(ended.get());
-    EXPECT_EQ(two.requests(), 1);
-    EXPECT_EQ(consumed.load(), 11);
-    compss::detail::shutdown_runtime();
-  }
+  OnlyHere y;  // (no task writes it: the master holds it)
+  expect_the_reader_gets_the_remake(
+      [&y](int& x) { compss::detail::call_task<consume_one_spec, &consume_one>(x, y); });
 }
 
 namespace {
