@@ -1,7 +1,7 @@
 #include "core/exclusion.hpp"
 #include "core/task_state.hpp"
 
-#include "local/executor.hpp"
+#include "core/runtime.hpp"
 
 #include <algorithm>
 
@@ -35,7 +35,7 @@ bool try_enter(TaskBase* t) noexcept {
   return true;
 }
 
-void leave(TaskBase* t, LocalExecutor& executor) noexcept {
+void leave(TaskBase* t, Runtime& runtime) noexcept {
   auto* set = static_cast<ExclusiveSet*>(task_state(t).exclusive);
   task_state(t).exclusive = nullptr;
   for (std::size_t i = set->held; i-- > 0;) {
@@ -52,7 +52,8 @@ void leave(TaskBase* t, LocalExecutor& executor) noexcept {
         ++static_cast<ExclusiveSet*>(task_state(next).exclusive)->held;
       }
     }
-    if (next != nullptr) executor.spawn(next);
+    // (A cluster run places it now: it holds every token before it holds a node.)
+    if (next != nullptr) runtime.make_ready(next);
   }
   delete set;
 }

@@ -4,8 +4,10 @@
 // holds the tokens of all its commutative data. Tokens are taken in one global order (by
 // address), so two tasks that need the same two tokens cannot deadlock. A ready task that
 // finds a token taken does not block its thread: it is parked on that token, and the task
-// that releases the token hands it over and re-spawns the parked task, which then goes on
-// taking the rest of its tokens.
+// that releases the token hands it over and makes the parked task ready again
+// (Runtime::make_ready), which then goes on taking the rest of its tokens. In a cluster run
+// the tokens are taken before the task is placed (Runtime::make_ready), so a parked task
+// holds no node's resources and is placed, its cores bound, once it holds them all.
 #pragma once
 
 #include <compss/detail/task_node.hpp>
@@ -19,7 +21,7 @@
 namespace compss::rt {
 
 using detail::TaskBase;
-class LocalExecutor;
+class Runtime;
 
 /// Held by at most one task of a commutative run at a time.
 struct ExclusionToken {
@@ -38,11 +40,12 @@ struct ExclusiveSet {
 void add_exclusive(TaskBase* t, const std::shared_ptr<ExclusionToken>& token);
 
 /// Takes the task's remaining tokens in order. False: the task is parked on a taken token
-/// and will be spawned again, by `leave` of the holder, once it is handed that token.
+/// and will be made ready again, by `leave` of the holder, once it is handed that token.
+/// True at once for a task that holds them all already.
 bool try_enter(TaskBase* t) noexcept;
 
-/// Releases the task's tokens (handing each to its first parked task, which is spawned on
-/// `executor`) and frees the task's token set.
-void leave(TaskBase* t, LocalExecutor& executor) noexcept;
+/// Releases the task's tokens (handing each to its first parked task, which `runtime`
+/// makes ready again: Runtime::make_ready) and frees the task's token set.
+void leave(TaskBase* t, Runtime& runtime) noexcept;
 
 }  // namespace compss::rt

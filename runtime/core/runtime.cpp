@@ -195,6 +195,12 @@ void Runtime::submit(TaskBase* t) {
 
 void Runtime::make_ready(TaskBase* t) {
   if (!all_local_) {
+    // Commutative data: the tokens before the placement. A task parked on a token then
+    // holds no node's resources (it would keep them idle, and a task it waits for could
+    // wait for them), and once it holds every token it is placed, its cores bound there:
+    // leave() makes it ready again. (Locally, run_chain takes them after the placement,
+    // and a parked task gives its placement back: local/local_node.cpp.)
+    if (task_state(t).exclusive != nullptr && !try_enter(t)) return;
     backend_->ready(t);
   } else {
     executor_.spawn(t);
@@ -229,7 +235,7 @@ TaskBase* Runtime::run_chain(TaskBase* t, bool only_first) noexcept {
 }
 
 TaskBase* Runtime::finish(TaskBase* t) noexcept {
-  if (task_state(t).exclusive != nullptr) leave(t, executor_);
+  if (task_state(t).exclusive != nullptr) leave(t, *this);
   if (!all_local_) backend_->finished(t);  // before its successors read the directory
   // Finished before complete(): complete() releases the task's future, and the program,
   // woken by it, may submit a task on data this one read; that submission must see this
@@ -244,7 +250,7 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
     if (task_state(s).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       if (observed != nullptr) notify_ready(*observed, s);
       if (!all_local_) {
-        backend_->ready(s);  // every placement goes through the backend
+        make_ready(s);  // every placement goes through the backend
       } else if (next == nullptr && !LocalExecutor::needs_placement(*s) && !task_state(s).stream_task) {
         next = s;
       } else {

@@ -150,7 +150,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       runtime_, links_, *fetcher_, *remote_events_,
       [this](TaskRequest& r) { return choose_remake_worker(r); },
       [this](const TaskRequest& r) { remake_ended(r); },
-      [this](TaskRequest& r) { return remake_on_master(r); });
+      [this](TaskRequest& r) { return remake_on_master(r); }, [this] { lender_waits(); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
   request_data_ = std::make_unique<PlaneRequestData>(*data_);
   attempt_runtime_ = std::make_unique<RuntimeAttempts>(runtime_, *remote_events_);
@@ -280,7 +280,15 @@ std::size_t Cluster::preferences(const TaskBase& t, std::span<sched::Preference>
   return k;
 }
 
-Cluster::~Cluster() { shutdown(); }
+Cluster::~Cluster() {
+  shutdown();
+  // The io thread runs timers whose jobs use lane_ and driver_ (after, on_timer), which
+  // are destroyed before io_ (members go in reverse order; io_ must outlive the sockets
+  // and timers made on its context): it stops here, before any member goes. The stream
+  // service goes first: its listener closes on the io thread, and waits for it.
+  stream_service_.reset();
+  io_->stop();
+}
 
 void Cluster::log(LogLevel level, const std::string& text) const {
   if (static_cast<int>(config_.log_level) >= static_cast<int>(level)) {
@@ -421,8 +429,13 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
-  if (master_may && lender != nullptr && lent_remake == nullptr && lend_cores(request, producer, c)) {
-    return 0;
+  if (master_may && lender != nullptr && lent_remake == nullptr) {
+    if (lend_cores(request, producer, c)) return 0;
+    // Only the master's node can run it: it may need the cores its reader holds.
+    const sched::NodeId only_master[] = {master};
+    if (master != sched::IdSet::npos && !scheduler_->never_fits_without(c, only_master).empty()) {
+      lender_waits();
+    }
   }
   std::optional<RemakePlacements::Placed> at;
   std::vector<sched::NodeId> gone;  // workers it was placed on that are lost (the scheduler may not know yet)
@@ -517,6 +530,18 @@ bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const s
     return true;
   }
   return false;
+}
+
+void Cluster::lender_waits() noexcept {
+  if (lender == nullptr || lent_remake != nullptr) return;
+  try {
+    if (release_placement(lender, 0)) {
+      log(LogLevel::info, "task '" + std::string(lender->spec().name) + "' (id " + std::to_string(lender->id()) +
+                              ") gives its master cores back while lost data it reads is made again; it "
+                              "then runs without them");
+    }
+  } catch (...) {  // (out of memory for the log line: given back all the same)
+  }
 }
 
 void Cluster::remake_ended(const TaskRequest& request) noexcept {
@@ -686,6 +711,8 @@ void Cluster::place_stream_task(TaskBase* t, int avoid) {
 
 void Cluster::before_run(TaskBase* t) {
   if (rt::task_state(t).node > 0) return;  // (on the master: node 0, or -1 before placement)
+  if (runtime_.failed()) return;  // it is skipped (cancelled_before_start): nothing to load
+
   // Placed on the master's node, it holds cores there while its inputs come (or are made
   // again): a remake it waits for may run on them (lend_cores).
   struct Lending {
@@ -747,6 +774,16 @@ bool Cluster::gang_may_start(const TaskBase* t, int n) {
 }
 
 void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus) {
+  if (data_->any_node_lost() && !rt::task_state(t).stream_task) {
+    // An input lost with its worker: the task gives its node back while it is made again
+    // on the lane, then is placed again (as a worker's call does: AttemptDriver), so it
+    // never holds master cores a remake waits for. (A stream task holds none.)
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> lost = data_->lost_inputs(*t);
+    if (!lost.empty() && release_placement(t, 0)) {
+      lane_.post([this, t, lost = std::move(lost)] { remake_then_ready(t, lost); });
+      return;
+    }
+  }
   if (!gang_may_start(t, 0)) {  // placed over a node lost meanwhile: placed again
     release_placement(t, 0);
     place(t);
@@ -789,6 +826,16 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus
     rt::release_ref(t);
     if (next != nullptr) runtime_.execute_chain(next);
   });
+}
+
+void Cluster::remake_then_ready(TaskBase* t, std::span<const std::pair<std::uint64_t, std::uint64_t>> lost) {
+  try {
+    data_->make_available(lost);  // (blocks: each remake waits for a node that fits it)
+  } catch (const std::exception& e) {  // its inputs cannot be made again: the run fails
+    unplaceable(t, e.what());
+    return;
+  }
+  ready(t);  // (placed as at first: on the master's node alone when it cannot travel)
 }
 
 void Cluster::gang_paused(const TaskBase* t) {

@@ -147,8 +147,12 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// The same for a gang's allocation (empty for one node).
   std::vector<detail::TaskHost> hosts_of(const sched::Allocation& a) const;
   /// Runs `t` on the master's executor with `computing_units` cores (and `gpus` GPUs)
-  /// made known to it.
+  /// made known to it. A task with an input lost with its worker gives its placement back
+  /// first and runs remake_then_ready on the lane instead.
   void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus) override;
+  /// On the lane: makes `lost` (inputs of `t`, which holds no node) available again, then
+  /// places `t` again (ready); fails it (unplaceable) when they cannot be made again.
+  void remake_then_ready(detail::TaskBase* t, std::span<const std::pair<std::uint64_t, std::uint64_t>> lost);
   /// What `t` holds as the scheduler placed it on node `n` (empty when it is not).
   sched::Allocation allocation_on(const detail::TaskBase* t, int n) const;
   /// The gang `t` placed on node `n` is about to start: false when one of its nodes was
@@ -272,6 +276,9 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   RemakePlacements remakes_;
   /// The workers' resources.xml descriptions, taken over their reports (immutable).
   config::DeclaredNodes declared_;
+  /// Destroyed after every member that made sockets or timers on its context (declared
+  /// before them); its thread is stopped in ~Cluster first, since its timers' jobs use
+  /// lane_ and driver_, destroyed before it.
   std::unique_ptr<IoThread> io_;
   std::unique_ptr<Listener> listener_;
   /// Fetches values the master waits for from the workers' data listeners.
@@ -324,6 +331,13 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// producer fits them and the master's node, without a placement of its own (else the
   /// waiting task's cores could be the very ones it waits for). False when none fits.
   bool lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c);
+  /// The thread's `lender` (a task on the master's node in before_run, placed before the
+  /// loss was known: run_on_master gives a later one's node back) is about to wait for a
+  /// remake it cannot lend to, that only the master's node can run, or for another
+  /// thread's run of one: it gives its placement back, so the remake never waits for its
+  /// cores, and then runs without them (placing it again from here could wait for
+  /// executor threads that such waits hold). Never throws.
+  void lender_waits() noexcept;
   /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
   std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
   /// (classes_mutex_) By TaskSpec: the type of its calls that cannot leave the master's

@@ -11,8 +11,9 @@
 
 namespace compss::net {
 
-/// Owns an io_context and the thread that runs it; stops and joins on destruction.
-/// Destroy endpoints and listeners that use it first.
+/// Owns an io_context and the thread that runs it; stops and joins on destruction (or at
+/// stop()). Destroy endpoints and listeners that use it first. Not thread-safe: stop()
+/// and the destructor from one owner thread.
 ///
 ///   IoThread io;
 ///   Listener listener(io.context(), options);
@@ -21,7 +22,13 @@ class IoThread {
   IoThread() : work_(boost::asio::make_work_guard(context_)), thread_([this] { context_.run(); }) {}
   IoThread(const IoThread&) = delete;
   IoThread& operator=(const IoThread&) = delete;
-  ~IoThread() {
+  ~IoThread() { stop(); }
+
+  /// Stops the thread (handlers not run yet never run; posting stays safe) and joins it;
+  /// the context lives on until destruction, for the sockets and timers made on it. Once.
+  /// Not from the io thread itself.
+  void stop() {
+    if (!thread_.joinable()) return;
     work_.reset();
     context_.stop();
     thread_.join();

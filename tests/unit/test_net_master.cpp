@@ -2,6 +2,7 @@
 // Hello and its resource report; a RemoteExecutor is a scheduler node that sends placed
 // tasks over a WorkerLink (a fake channel, the test playing the worker), so the worker sees
 // no more requests at once than its reported cores and memory allow.
+#include "core/runtime.hpp"
 #include "core/task_state.hpp"
 #include "net/fake_transport.hpp"
 #include "net/io_thread.hpp"
@@ -14,6 +15,7 @@
 #include <compss/compss.hpp>
 #include <compss/detail/call_task.hpp>
 #include <compss/serialize.hpp>
+#include <compss/this_task.hpp>
 
 #include <gtest/gtest.h>
 
@@ -26,6 +28,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -545,6 +548,34 @@ constexpr compss::detail::TaskSpec consume_two_spec{
     .name = "consume_two", .signature = "void consume_two(const int &)", .params = in_int,
     .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
     .constraint_count = 1};
+
+/// The run of the tests below, on a 2-core master, a 2-core worker and a 1-core one:
+/// hold_master takes the master's cores (first fit), so produce_two goes to the 2-core
+/// worker, which answers (its output stays there) and leaves; the 1-core worker cannot
+/// run it again, only the master's node can. `submit_reader(x)` submits the task on the
+/// master that reads x (lost). The run must end (bounded: a hang stops the test binary)
+/// with the reader given what the remake on the master made.
+void expect_the_reader_gets_the_remake(const std::function<void(int&)>& submit_reader) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ::setenv("COMPSS_MASTER_CORES", "2", 1);
+  consumed = 0;
+  ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
+  producer_worker = &two;
+  int x = 1;
+  compss::detail::call_task<hold_master_spec, &hold_master>();
+  compss::detail::call_task<produce_two_spec, &produce_two>(x);
+  submit_reader(x);
+  auto ended = std::async(std::launch::async, [] { compss::barrier(); });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the cores its reader holds\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  EXPECT_NO_THROW(ended.get());
+  EXPECT_EQ(two.requests(), 1);  // made first there, then lost with it
+  EXPECT_EQ(consumed.load(), 11);  // what the remake on the master made
+  compss::detail::shutdown_runtime();
+}
 }  // namespace
 
 // A task placed on the master's node whose input must be made again, where only the
@@ -553,27 +584,109 @@ constexpr compss::detail::TaskSpec consume_two_spec{
 // made. Before, the task kept its cores while the remake waited for free ones: it waited
 // for itself (a hang; bounded here).
 TEST(ClusterRemake, ATaskOnTheMasterLendsItsCoresToTheRemakeItWaitsFor) {
-  std::uint16_t port = 0;
-  MasterEnvironment master(listening_socket(port), 2);
-  ::setenv("COMPSS_MASTER_CORES", "2", 1);
-  {
-    // The 2-core worker answers produce_two (its output stays there) and leaves; the
-    // 1-core worker cannot run it again.
-    ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
-    producer_worker = &two;
-    int x = 1;
-    // hold_master takes the master's cores (first fit), so produce_two goes to the worker.
-    compss::detail::call_task<hold_master_spec, &hold_master>();
-    compss::detail::call_task<produce_two_spec, &produce_two>(x);
-    compss::detail::call_task<consume_two_spec, &consume_two>(x);  // on the master: x lost
-    auto ended = std::async(std::launch::async, [] { compss::barrier(); });
-    if (ended.wait_for(60s) != std::future_status::ready) {
-      std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the cores its reader holds\n");
-      std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  expect_the_reader_gets_the_remake(
+      [](int& x) { compss::detail::call_task<consume_two_spec, &consume_two>(x); });
+}
+
+namespace {
+const Constraint one_core[] = {{"computing_units", "1"}};
+/// A type that cannot be serialized (not trivially copyable, no serialize member): the
+/// tasks passing it stay on the master.
+struct OnlyHere {
+  int v = 0;
+  std::string note;
+};
+/// On the master, outside the scheduler (no constraints): until the master declared a
+/// worker lost (bounded), so that the task reading its output is placed after the loss.
+void until_a_worker_is_lost(OnlyHere& y) {
+  y.v = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;) {
+    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
+      if (n.id > 0 && !n.alive) return;
     }
-    EXPECT_NO_THROW(ended.get());
-    EXPECT_EQ(two.requests(), 1);  // made first there, then lost with it
-    EXPECT_EQ(consumed.load(), 11);  // what the remake on the master made
+    std::this_thread::sleep_for(5ms);
+  }
+}
+constexpr compss::detail::ParamSpec out_int[] = {
+    {compss::detail::Direction::out, compss::detail::ParamKind::object, "y"}};
+constexpr compss::detail::TaskSpec until_lost_spec{
+    .name = "until_a_worker_is_lost", .signature = "void until_a_worker_is_lost(OnlyHere &)",
+    .params = out_int, .param_count = 1, .on_failure = compss::detail::OnFailure::fail};
+void consume_one(const int& x, const OnlyHere& y) { consumed = x + y.v; }
+constexpr compss::detail::ParamSpec in_two_ints[] = {
+    {compss::detail::Direction::in, compss::detail::ParamKind::object, "x"},
+    {compss::detail::Direction::in, compss::detail::ParamKind::object, "y"}};
+constexpr compss::detail::TaskSpec consume_one_spec{
+    .name = "consume_one", .signature = "void consume_one(const int &, const OnlyHere &)",
+    .params = in_two_ints, .param_count = 2, .on_failure = compss::detail::OnFailure::fail,
+    .constraints = one_core, .constraint_count = 1};
+}  // namespace
+
+// A task placed on the master's node whose input was lost with its worker, where the
+// producer needs more cores than the task holds and only the master's node can run it
+// (2 cores: the live worker has 1), gives its core back while the producer runs again, and
+// is placed again after. Before, it kept its core while the remake waited for two free
+// ones (it could not lend one core to a 2-core remake): a hang, bounded here.
+TEST(ClusterRemake, ATaskOnTheMasterGivesItsCoresBackWhileALargerRemakeWaits) {
+  OnlyHere y;
+  expect_the_reader_gets_the_remake([&y](int& x) {
+    compss::detail::call_task<until_lost_spec, &until_a_worker_is_lost>(y);
+    compss::detail::call_task<consume_one_spec, &consume_one>(x, y);
+  });
+}
+
+// The same task placed on the master's node as its input's worker leaves (its loss known
+// only while the task already holds its core there, as it usually is: the producer's
+// answer, which makes the task ready, is read before the connection's end): it gives its
+// core back while the remake waits, and runs after it. Before, the same hang.
+TEST(ClusterRemake, ATaskPlacedOnTheMasterBeforeTheLossGivesItsCoresBackToALargerRemake) {
+  OnlyHere y;  // (no task writes it: the master holds it)
+  expect_the_reader_gets_the_remake(
+      [&y](int& x) { compss::detail::call_task<consume_one_spec, &consume_one>(x, y); });
+}
+
+namespace {
+const Constraint two_cores_each[] = {{"computing_units", "2"}};
+constexpr compss::detail::ParamSpec commutative_int[] = {
+    {compss::detail::Direction::commutative, compss::detail::ParamKind::object, "x"}};
+std::mutex turns_mutex;
+std::vector<std::pair<unsigned, std::size_t>> turns;  // (computing_units(), cpus().size())
+void take_turn(int& x) {
+  std::this_thread::sleep_for(300ms);  // (the other one is placed meanwhile, and parks)
+  ++x;
+  std::lock_guard lock(turns_mutex);
+  turns.emplace_back(compss::this_task::computing_units(), compss::this_task::cpus().size());
+}
+constexpr compss::detail::TaskSpec take_turn_spec{
+    .name = "take_turn", .signature = "void take_turn(int &)", .params = commutative_int,
+    .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores_each,
+    .constraint_count = 1};
+}  // namespace
+
+// Commutative tasks run on the master's node, placed through the scheduler when
+// constrained. The one that waits for the other's exclusion token runs, once handed it,
+// with its 2 cores reserved and bound (compss::this_task::computing_units(), cpus()), as
+// the first does. Before, both were placed at once (4 cores), the second parked on the
+// token holding its cores, and it was started later outside its placement: unbound
+// (computing_units() 1, no cpus).
+TEST(ClusterCommutative, ATaskThatWaitedForTheTokenRunsOnItsCoresBound) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 1);
+  ::setenv("COMPSS_MASTER_CORES", "4", 1);
+  {
+    ScriptedWorker worker(port, {"done"});
+    turns.clear();
+    int x = 0;
+    compss::detail::call_task<take_turn_spec, &take_turn>(x);
+    compss::detail::call_task<take_turn_spec, &take_turn>(x);
+    compss::barrier();
+    EXPECT_EQ(x, 2);
+    ASSERT_EQ(turns.size(), 2U);
+    for (const auto& [units, cpus] : turns) {
+      EXPECT_EQ(units, 2U);
+      EXPECT_EQ(cpus, 2U);
+    }
     compss::detail::shutdown_runtime();
+    EXPECT_EQ(worker.requests(), 0);  // (they never travel)
   }
 }

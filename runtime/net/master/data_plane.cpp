@@ -139,6 +139,7 @@ void DataPlane::node_lost(int n) {
   {
     std::lock_guard data(data_mutex_);
     lost_.insert(static_cast<sched::NodeId>(n));  // before drop_node: later answers not held
+    any_lost_.store(true, std::memory_order_relaxed);
     directory_.drop_node(n);
   }
   holders_cv_.notify_all();
@@ -474,17 +475,19 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> DataPlane::lost_inputs(cons
   std::vector<std::pair<std::uint64_t, std::uint64_t>> lost;
   std::lock_guard data(data_mutex_);
   for (std::size_t i = 0; i < t.spec().param_count; ++i) {
-    const ParamDescriptor& d = t.params_[i];
-    if (!reads(d.direction)) continue;
-    const TrackedDatum* x = find_tracked(d);
-    // A by-value argument converted from another type is sent as the master's copy, which
-    // must be fetched first: its latest version may be lost too (made again before the
-    // send, not while the call holds its node: build_request's fetch would).
-    if (x == nullptr && d.copy_in && d.deferred && d.key.tag == detail::DataKey::Tag::address) {
-      x = directory_.find(d.key.address);
-    }
-    if (x == nullptr || x->master_has_latest()) continue;
-    if (available_at(x->id, x->version, nullptr) == -1) lost.emplace_back(x->id, x->version);
+    // (A collection's elements: its task runs on the master, which loads each: before_run.)
+    for_each_datum(t.params_[i], [&](const ParamDescriptor& d) {
+      if (!reads(d.direction)) return;
+      const TrackedDatum* x = find_tracked(d);
+      // A by-value argument converted from another type is sent as the master's copy,
+      // which must be fetched first: its latest version may be lost too (made again before
+      // the send, not while the call holds its node: build_request's fetch would).
+      if (x == nullptr && d.copy_in && d.deferred && d.key.tag == detail::DataKey::Tag::address) {
+        x = directory_.find(d.key.address);
+      }
+      if (x == nullptr || x->master_has_latest()) return;
+      if (available_at(x->id, x->version, nullptr) == -1) lost.emplace_back(x->id, x->version);
+    });
   }
   return lost;
 }

@@ -15,6 +15,7 @@
 
 #include <compss/detail/task_node.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -86,9 +87,13 @@ class DataPlane {
   /// `may_block` is false (call again where blocking is allowed). Throws compss::Error
   /// when an input can be found nowhere and cannot be made again.
   bool build_request(detail::TaskBase* t, int n, TaskRequest& request, bool may_block);
-  /// The versions `t` reads that no live node holds and the master cannot send (they must
-  /// be made again from their lineage before `t` can be sent anywhere).
+  /// The versions `t` reads (a collection's elements too) that no live node holds and the
+  /// master cannot send (they must be made again from their lineage before `t` can be
+  /// sent anywhere, or run on the master).
   std::vector<std::pair<std::uint64_t, std::uint64_t>> lost_inputs(const detail::TaskBase& t);
+  /// Whether a worker was lost (or retired) in this run: before that no version can be
+  /// lost, and lost_inputs need not be asked (one relaxed load).
+  bool any_node_lost() const noexcept { return any_lost_.load(std::memory_order_relaxed); }
   /// Makes each of `versions` available again (lineage), one after the other. Blocks;
   /// throws compss::Error when one cannot be made again.
   void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions);
@@ -235,6 +240,8 @@ class DataPlane {
   DataDirectory directory_;
   /// Lost workers: what they report from now on is not recorded as held.
   NodeSet lost_;
+  /// lost_ is not empty (set once, under the data lock, read without it).
+  std::atomic<bool> any_lost_{false};
   /// The globals tasks read: their values per submission, what each worker holds.
   GlobalValues globals_;
 };

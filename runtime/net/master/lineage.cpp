@@ -91,6 +91,9 @@ void DataPlane::remake_once(std::uint64_t id, std::uint64_t v,
     if (!remaking_.insert(producer.get()).second) {
       // Another thread runs this producer again now: its run makes this version too.
       ++remake_waiters_;
+      data.unlock();  // (the cluster's locks come before ours)
+      links_.waits_for_remake();
+      data.lock();
       BlockingLane::Parked parked;  // (that run may wait for what calls queued on the lane hold)
       remade_cv_.wait(data, [&] { return remaking_.count(producer.get()) == 0; });
       --remake_waiters_;
