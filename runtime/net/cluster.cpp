@@ -961,7 +961,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         try {
           if (choose) {
             // Its kept inputs now (in order with its DataEvicted notices, as for the
-            // others); its outputs when the call ends ok (finish_replicated).
+            // others); its outputs when the call ends ok (finish_replicated: no notice
+            // can drop them meanwhile, a worker never evicts what it made, WorkerStore).
             data_->keep_replica_inputs(n, *record_of(sent));
             std::lock_guard lock(sched_mutex_);
             if (auto it = replicas_.find(t); it != replicas_.end()) {
