@@ -869,8 +869,13 @@ struct Cluster::Replicas {
   /// replica is stopped before its own version's time_out.
   double time_out = 0;
   bool cancelled = false;  ///< skipped before its first replica started
-  bool recorded = false;   ///< a replica's outputs were recorded (the first success's)
-  int node = -1;           ///< where those outputs were made
+  /// A worker replica's outputs were chosen as the call's (the first success's): recorded
+  /// when the whole call ends ok (finish_replicated), else released there. Recorded at its
+  /// answer, a failed call's retry would read them (the body applied twice).
+  bool chosen = false;
+  int node = -1;  ///< where those outputs were made
+  std::shared_ptr<const TaskRecord> chosen_record;  ///< the chosen replica's request
+  TaskDone chosen_done;                             ///< and its answer
   bool ran_on_master = false;  ///< the master's replica ran (its copies are the outputs)
   /// The master's node has a replica, run after the others (Scheduler::run_replicas_last):
   /// its run in place makes the outputs, the workers' are not recorded (the master's
@@ -991,19 +996,27 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
                    [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
     switch (res.status) {
       case CallResult::Status::done: {
-        bool record = false;
+        bool choose = false;
         {
           std::lock_guard lock(sched_mutex_);
           auto it = replicas_.find(t);
-          if (it != replicas_.end() && !it->second->recorded && !it->second->master_last &&
-              !rt::task_state(t).stop.load()) {
-            it->second->recorded = record = true;
-            it->second->node = n;
-          }
+          choose = it != replicas_.end() && !it->second->chosen && !it->second->master_last &&
+                   it->second->outcome == rt::Runtime::Outcome::ok &&
+                   !rt::task_state(t).stop.load();
+          if (choose) it->second->chosen = true;
         }
         try {
-          if (record) {
-            data_->record_outputs(t, n, record_of(sent), res.done);
+          if (choose) {
+            // Its kept inputs now (in order with its DataEvicted notices, as for the
+            // others); its outputs when the call ends ok (finish_replicated: no notice
+            // can drop them meanwhile, a worker never evicts what it made, WorkerStore).
+            data_->keep_replica_inputs(n, *record_of(sent));
+            std::lock_guard lock(sched_mutex_);
+            if (auto it = replicas_.find(t); it != replicas_.end()) {
+              it->second->node = n;
+              it->second->chosen_record = record_of(sent);
+              it->second->chosen_done = std::move(res.done);
+            }
           } else {
             keep_unrecorded(t, n, record_of(sent), res.done);
           }
@@ -1081,10 +1094,43 @@ void Cluster::finish_replicated(void* task) {
     rt::release_ref(t);
     return;
   }
-  // Now that the recorded replica's outputs are (their older versions released), and
-  // before successors may be sent to those workers.
+  // The chosen replica's outputs are the call's only when every replica ended ok: a
+  // failed call is retried from its inputs (docs/distributed.md, replicated).
+  bool recorded = false;
+  if (r->chosen && r->outcome == rt::Runtime::Outcome::ok) {
+    // The watchdog sets `stop` without sched_mutex_: the deadline is disarmed first, so
+    // that a time-out cannot end the call between the check of `stop` and the record
+    // (outputs recorded for a call finished as timed out). Expired: it timed out.
+    bool in_time = r->deadline == rt::Runtime::no_deadline;
+    if (!in_time && runtime_.withdraw_attempt(t, r->deadline)) {
+      ++rt::task_state(t).attempts;  // (withdraw_attempt uncounts it: it still counts)
+      r->deadline = rt::Runtime::no_deadline;
+      in_time = true;
+    }
+    if (in_time && !rt::task_state(t).stop.load(std::memory_order_acquire)) {
+      try {
+        data_->record_replica_outputs(t, r->node, r->chosen_record, r->chosen_done);
+        recorded = true;
+      } catch (const std::exception& e) {
+        r->outcome = rt::Runtime::Outcome::failed;
+        r->error = {"compss::Error", e.what(), "master"};
+      } catch (...) {  // a user type's load threw something else
+        r->outcome = rt::Runtime::Outcome::failed;
+        r->error = {"unknown", "loading a task's output on the master failed", "master"};
+      }
+    }
+  }
+  if (r->chosen && !recorded) {  // released there as the others' (nothing recorded)
+    Replicas::Unrecorded u{r->node, {}};
+    for (const WireParam& o : r->chosen_done.outputs) {
+      if (o.data_id != 0) u.outputs.emplace_back(o.data_id, o.version);
+    }
+    r->unrecorded.push_back(std::move(u));
+  }
+  // Now that the chosen replica's outputs are recorded (their older versions released),
+  // and before successors (or the retry) may be sent to those workers.
   for (const Replicas::Unrecorded& u : r->unrecorded) data_->discard_outputs(u.node, u.outputs);
-  if (r->outcome == rt::Runtime::Outcome::ok && !r->recorded && !r->ran_on_master &&
+  if (r->outcome == rt::Runtime::Outcome::ok && !r->chosen && !r->ran_on_master &&
       !rt::task_state(t).stop.load(std::memory_order_acquire)) {
     // Every replica's node was lost before it answered: the call ran nowhere, and the
     // master's copies are not its outputs (never a silent success).
@@ -1093,7 +1139,7 @@ void Cluster::finish_replicated(void* task) {
                 "master"};
   }
   // Outputs recorded from a worker are held there; else the master's copies are the ones.
-  rt::task_state(t).node = r->recorded ? r->node : 0;
+  rt::task_state(t).node = recorded ? r->node : 0;
   switch (runtime_.end_attempt(t, r->deadline, r->outcome, r->error)) {
     case rt::Runtime::AfterAttempt::finish:
       runtime_.finish(t);

@@ -1010,3 +1010,55 @@ TEST_F(DataPlaneTest, AFetchAnsweredNotHereAfterAnEvictionAsksAnotherHolder) {
   EXPECT_EQ(x, 2);  // from worker 2, not made again
   EXPECT_EQ(workers.calls.load(), 0);
 }
+
+namespace {
+/// An int whose load fails, half done, on the bytes of 6 (a value that cannot be loaded
+/// on the master).
+const compss::detail::ParamVTable* int_failing_on_six() {
+  static const compss::detail::ParamVTable v = [] {
+    compss::detail::ParamVTable t = *vtable_for<int>();
+    t.load = [](void* o, compss::InputArchive& in) {
+      int value = 0;
+      in(value);
+      *static_cast<int*>(o) = value == 6 ? 99 : value;
+      if (value == 6) throw std::runtime_error("cannot load 6");
+    };
+    return t;
+  }();
+  return &v;
+}
+}  // namespace
+
+// An answer with a value that cannot be loaded on the master fails the attempt with
+// nothing recorded: the retry must read the task's inputs. Before, an output listed
+// before that value was recorded already (the retry read it: the body applied twice),
+// and the master's object kept the half-loaded value.
+TEST_F(DataPlaneTest, AnOutputThatCannotBeLoadedRecordsNothing) {
+  int x = 1, y = 5;
+  ParamDescriptor untracked = object(y, Direction::inout);
+  untracked.key = DataKey{};  // (not tracked: it travels inline, both ways)
+  untracked.data_id = 0;
+  untracked.vtable = int_failing_on_six();
+  FakeTask t(inc_spec, {object(x, Direction::inout), untracked});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&t, 1, request, true));
+  ASSERT_EQ(request.params.size(), 2U);
+  ASSERT_EQ(request.params[1].data_id, 0U);
+  CallResult r = workers.run(1, request);
+  ASSERT_EQ(r.status, CallResult::Status::done);
+  ASSERT_EQ(r.done.outputs.size(), 1U);  // x's; then y's value, inline
+  r.done.outputs.push_back(WireParam{.direction = request.params[1].direction, .has_value = true,
+                                     .value = compss::to_bytes(6)});
+  const std::uint64_t id = id_of(x);
+  auto current = [&] {
+    return data.inspect([&](const DataDirectory& d) {
+      return const_cast<DataDirectory&>(d).find(reinterpret_cast<std::uintptr_t>(&x))->version;
+    });
+  };
+  const std::uint64_t before = current();
+  EXPECT_THROW(data.record_outputs(&t, 1, std::make_shared<const TaskRecord>(request), r.done),
+               std::runtime_error);
+  EXPECT_EQ(current(), before);
+  EXPECT_EQ(holders(id, request.params[0].stored_as), NodeSet{});
+  EXPECT_EQ(y, 5);
+}

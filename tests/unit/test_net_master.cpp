@@ -363,6 +363,11 @@ class ScriptedWorker {
   int requests() const { return requests_.load(); }
   /// Whether the master ended the connection with a Shutdown (not by cutting it off).
   bool told_to_shut_down() const { return shut_down_.load(); }
+  /// The versions of the data its requests wrote that they read, in order.
+  std::vector<std::uint64_t> versions_read() const {
+    std::lock_guard lock(mutex_);
+    return read_;
+  }
   /// How many DataRelease messages it got for versions it made (answered as outputs).
   int releases_of_its_outputs() const {
     std::lock_guard lock(mutex_);
@@ -395,6 +400,12 @@ class ScriptedWorker {
       }
       auto* r = std::get_if<TaskRequest>(&m);
       if (r == nullptr) continue;
+      {
+        std::lock_guard lock(mutex_);
+        for (const WireParam& p : r->params) {
+          if (p.direction != 0) read_.push_back(p.version);
+        }
+      }
       std::string answer = answers_[std::min<std::size_t>(requests_++, answers_.size() - 1)];
       if (answer == "done after 2.5 s") {  // (a long task: nothing else is read meanwhile)
         std::this_thread::sleep_for(2500ms);
@@ -433,6 +444,7 @@ class ScriptedWorker {
   mutable std::mutex mutex_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> releases_;  // (data id, version)
   std::vector<std::pair<std::uint64_t, std::uint64_t>> made_;
+  std::vector<std::uint64_t> read_;
   std::thread thread_;
 };
 
@@ -484,6 +496,36 @@ TEST(ClusterReplicas, TheOutputsOfAnUnrecordedReplicaAreReleasedOnItsWorker) {
   for (int i = 0; i < 500 && released() == 0; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(one.requests() + two.requests(), 2);
   EXPECT_EQ(released(), 1);  // never the recorded one's
+  compss::detail::shutdown_runtime();
+}
+
+namespace {
+constexpr compss::detail::TaskSpec bump_everywhere_retried_spec{
+    .name = "bump", .signature = "void bump(int &)", .params = bump_params, .param_count = 1,
+    .on_failure = compss::detail::OnFailure::retry, .replicated = true};
+}  // namespace
+
+// A replicated call one of whose replicas failed is retried from the call's inputs: the
+// outputs of a replica that succeeded in the failed attempt are not recorded (the retry
+// would read them, and apply the body twice: bump(bump(1)) where the sequential answer is
+// bump(1)).
+TEST(ClusterReplicas, ARetriedCallReadsItsInputsNotAFailedAttemptsOutputs) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ScriptedWorker one(port, {"done"}), two(port, {"std::runtime_error", "done"});
+  int x = 1;
+  compss::detail::call_task<bump_everywhere_retried_spec, &bump>(x);
+  // (No barrier: it would fetch x from the recorded worker's data port, which this fake
+  // has not.) The first attempt's two requests, then the retry's two.
+  for (int i = 0; i < 1000 && one.requests() + two.requests() < 4; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(one.requests(), 2);
+  EXPECT_EQ(two.requests(), 2);
+  // Each request read x's first version (the retry's too: not the version worker one
+  // made in the failed attempt).
+  const std::vector<std::uint64_t> first = one.versions_read();
+  ASSERT_EQ(first.size(), 2U);
+  EXPECT_EQ(first[1], first[0]);
+  EXPECT_EQ(two.versions_read(), (std::vector<std::uint64_t>{first[0], first[0]}));
   compss::detail::shutdown_runtime();
 }
 

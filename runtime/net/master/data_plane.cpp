@@ -628,44 +628,85 @@ void DataPlane::discard_late_outputs(int n, const TaskRecord& record, const Task
 
 void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                                TaskDone& done) {
-  const bool shared_files = links_.shares_files(n);
   Drops drops;
   {
     std::lock_guard data(data_mutex_);
     record_kept_inputs(n, *record, drops);
+    record_made(t, n, record, done, drops);
+  }
+  release(drops);
+}
+
+void DataPlane::record_replica_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
+                                       TaskDone& done) {
+  Drops drops;
+  {
+    std::lock_guard data(data_mutex_);
+    record_made(t, n, record, done, drops);
+  }
+  release(drops);
+}
+
+void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const TaskRecord>& record,
+                            TaskDone& done, Drops& drops) {
+  // data lock held by the caller
+  // What may throw comes first, undone if it does: a failed attempt is retried, and the
+  // retry must read the call's inputs, neither a version recorded nor a master's object
+  // loaded from this attempt (the body would be applied twice).
+  struct Loaded {
+    ParamDescriptor* d;
+    std::vector<std::byte> before;  // the master's object as it was
+  };
+  std::vector<Loaded> loaded;
+  try {
+    for (WireParam& o : done.outputs) {
+      if (o.data_id != 0 || !o.has_value || o.kind == static_cast<std::uint8_t>(ParamKind::file)) {
+        continue;
+      }
+      // Not tracked: its value came back inline; find the parameter it belongs to.
+      for (std::size_t i = 0; i < t->param_count_; ++i) {
+        ParamDescriptor& d = t->params_[i];
+        if (i < record->params.size() && record->params[i].data_id == 0 &&
+            writes(d.direction) && d.vtable != nullptr && d.vtable->load != nullptr) {
+          OutputArchive out;
+          d.vtable->save(d.object, out);
+          loaded.push_back({&d, out.take()});
+          InputArchive in(o.value);
+          d.vtable->load(d.object, in);
+          break;
+        }
+      }
+    }
     for (WireParam& o : done.outputs) {
       if (o.kind == static_cast<std::uint8_t>(ParamKind::file) && o.data_id == 0) {
         // A file written on a worker without the master's files: `version` names the
-        // parameter; the bytes replace the master's file.
+        // parameter; the bytes replace the master's file. (A second file that cannot be
+        // written leaves the first replaced: not undone.)
         if (o.has_value && o.version < t->param_count_) {
           write_file_atomically(std::string(t->params_[o.version].key.path), o.value);
         }
-        continue;
       }
-      if (o.data_id == 0) {
-        // Not tracked: its value came back inline; find the parameter it belongs to.
-        if (!o.has_value) continue;
-        for (std::size_t i = 0; i < t->param_count_; ++i) {
-          ParamDescriptor& d = t->params_[i];
-          if (i < record->params.size() && record->params[i].data_id == 0 &&
-              writes(d.direction) && d.vtable != nullptr && d.vtable->load != nullptr) {
-            InputArchive in(o.value);
-            d.vtable->load(d.object, in);
-            break;
-          }
-        }
-        continue;
-      }
-      // A stream task cannot be run again for what it made: its stream has moved on (a
-      // replay would poll or publish other elements). Lost, its outputs are a clear error
-      // ("cannot be made again"), never a silently different value.
-      Drop older = record_produced(o, n, rt::task_state(t).stream_task ? nullptr : record);
-      if (!older.holders.empty()) drops.push_back(std::move(older));
     }
-    // It wrote the master's files in place: copies other workers keep are stale.
-    if (shared_files) master_wrote_params(t, true, drops);
+  } catch (...) {
+    for (Loaded& l : loaded) {
+      try {
+        InputArchive in(l.before);
+        l.d->vtable->load(l.d->object, in);
+      } catch (...) {  // (its own bytes: a type whose load fails on them has no undo)
+      }
+    }
+    throw;
   }
-  release(drops);
+  for (WireParam& o : done.outputs) {
+    if (o.data_id == 0) continue;  // (loaded or written above)
+    // A stream task cannot be run again for what it made: its stream has moved on (a
+    // replay would poll or publish other elements). Lost, its outputs are a clear error
+    // ("cannot be made again"), never a silently different value.
+    Drop older = record_produced(o, n, rt::task_state(t).stream_task ? nullptr : record);
+    if (!older.holders.empty()) drops.push_back(std::move(older));
+  }
+  // It wrote the master's files in place: copies other workers keep are stale.
+  if (links_.shares_files(n)) master_wrote_params(t, true, drops);
 }
 
 void DataPlane::globals_received(const TaskBase& t, int n, const TaskRequest& request) {

@@ -99,9 +99,15 @@ class DataPlane {
   void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions);
   /// Worker `n` ran `record` (as sent) for `t` and answered `done`: what it made and what
   /// it kept are recorded, superseded copies released, values that came back inline
-  /// loaded. Throws when such a value cannot be loaded.
+  /// loaded. Throws when such a value cannot be loaded (or a file written): then no output
+  /// is recorded and the master's objects are as they were (a retry reads the inputs).
   void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                       TaskDone& done);
+  /// The outputs part of record_outputs, for the chosen replica of a replicated call once
+  /// the whole call ended ok (its kept inputs were recorded at its answer,
+  /// keep_replica_inputs). Throws as record_outputs does, with nothing recorded.
+  void record_replica_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
+                              TaskDone& done);
   /// Worker `n` ran `record` as a replica whose outputs are not the call's (another
   /// node's are recorded, or none): the inputs it kept are recorded as held there, as
   /// record_outputs does. Called when its answer arrives (on its link's receiver, in
@@ -166,6 +172,11 @@ class DataPlane {
   /// The inputs worker `n` kept from `record` (sent inline or fetched): held there if
   /// still the latest, else released there (into `drops`). With the data lock held.
   void record_kept_inputs(int n, const TaskRecord& record, Drops& drops);
+  /// The outputs of `done` (not its kept inputs): first what may throw, undone if it does
+  /// (inline values loaded into the master's objects, files written), then the versions
+  /// made. With the data lock held.
+  void record_made(detail::TaskBase* t, int n, const std::shared_ptr<const TaskRecord>& record,
+                   TaskDone& done, Drops& drops);
   /// Node `n` made output `o`; a lost node is not recorded as its holder. Returns the
   /// latest version before it and its holders (DataDirectory::produced).
   Drop record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);
