@@ -1107,7 +1107,13 @@ void Cluster::finish_replicated(void* task) {
       r->deadline = rt::Runtime::no_deadline;
       in_time = true;
     }
-    if (in_time && !rt::task_state(t).stop.load(std::memory_order_acquire)) {
+    if (!in_time) {
+      // The watchdog took the deadline and is about to end the call as timed out; if
+      // end_attempt below claims the call first, it must not end ok with nothing recorded
+      // (its successors would read the inputs' versions as its outputs).
+      r->outcome = rt::Runtime::Outcome::failed;
+      r->error = {"compss::TimeOut", "timed out (time_out) as its replicas' answers arrived", "master"};
+    } else if (!rt::task_state(t).stop.load(std::memory_order_acquire)) {
       try {
         data_->record_replica_outputs(t, r->node, r->chosen_record, r->chosen_done);
         recorded = true;
