@@ -1,7 +1,6 @@
 #include "core/exclusion.hpp"
+#include "core/task_executor.hpp"
 #include "core/task_state.hpp"
-
-#include "local/executor.hpp"
 
 #include <algorithm>
 
@@ -35,7 +34,7 @@ bool try_enter(TaskBase* t) noexcept {
   return true;
 }
 
-void leave(TaskBase* t, LocalExecutor& executor) noexcept {
+void leave(TaskBase* t, TaskExecutor& executor) noexcept {
   auto* set = static_cast<ExclusiveSet*>(task_state(t).exclusive);
   task_state(t).exclusive = nullptr;
   for (std::size_t i = set->held; i-- > 0;) {

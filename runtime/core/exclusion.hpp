@@ -19,7 +19,7 @@
 namespace compss::rt {
 
 using detail::TaskBase;
-class LocalExecutor;
+class TaskExecutor;
 
 /// Held by at most one task of a commutative run at a time.
 struct ExclusionToken {
@@ -43,6 +43,6 @@ bool try_enter(TaskBase* t) noexcept;
 
 /// Releases the task's tokens (handing each to its first parked task, which is spawned on
 /// `executor`) and frees the task's token set.
-void leave(TaskBase* t, LocalExecutor& executor) noexcept;
+void leave(TaskBase* t, TaskExecutor& executor) noexcept;
 
 }  // namespace compss::rt

@@ -152,7 +152,7 @@ bool Runtime::run_task(TaskBase* t) noexcept {
   for (;;) {
     Watchdog::Clock::time_point deadline = begin_attempt(t);
     if (const Observers::Snapshot* ev = events_.snapshot()) {
-      notify_started(*ev, *t, Allocation{0, master_name_, LocalExecutor::current_slot()}, ev->now(), ev->tsc);
+      notify_started(*ev, *t, Allocation{0, master_name_, executor_->current_slot()}, ev->now(), ev->tsc);
     }
     TaskError err;
     Outcome outcome = run_body_here(t, err);
