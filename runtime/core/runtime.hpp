@@ -57,7 +57,8 @@ class InTaskScope {
 
 /// The runtime of this process: the data registry, task submission and completion, waits,
 /// failure policies, task events. Where ready tasks run is its Backend's business
-/// (core/backend.hpp); core/ includes nothing of the network.
+/// (core/backend.hpp), and this process's tasks run on the TaskExecutor it is given
+/// (core/task_executor.hpp); core/ includes nothing of the network or of local/.
 class Runtime {
  public:
   /// `progress`: show the progress line (COMPSS_PROGRESS). The executor is made first,
