@@ -6,6 +6,7 @@
 // "The runtime: Backend and layers").
 #include "core/runtime.hpp"
 #include "local/backend.hpp"
+#include "local/make_runtime.hpp"
 #include "net/cluster.hpp"
 #include "net/cluster_config.hpp"
 #include "net/worker.hpp"
@@ -34,7 +35,7 @@ std::unique_ptr<Runtime> launch_runtime() {
   config.worker_events = watch.trace.has_value();  // workers send their own events
   // Made first: a monitor port that cannot be had stops the start before workers connect.
   const observe::ObserverSet observers = observe::make_observers(watch);
-  auto runtime = std::make_unique<Runtime>(
+  auto runtime = make_runtime(
       threads, progress, [&config](Runtime& runtime, LocalExecutor& executor) -> std::unique_ptr<Backend> {
         if (config.distributed) return std::make_unique<net::Cluster>(runtime, executor, std::move(config));
         return std::make_unique<LocalBackend>(executor);

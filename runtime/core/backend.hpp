@@ -24,8 +24,8 @@ namespace compss::rt {
 /// have nothing to do. So a local run pays no virtual call per task. The Runtime reads
 /// `all_local()` once, when the backend is installed.
 ///
-///   // runtime/launch.cpp
-///   Runtime rt(threads, progress, [&](Runtime& r, LocalExecutor& e) -> std::unique_ptr<Backend> {
+///   // runtime/launch.cpp (local/make_runtime.hpp: the Runtime over a LocalExecutor)
+///   auto rt = make_runtime(threads, progress, [&](Runtime& r, LocalExecutor& e) -> std::unique_ptr<Backend> {
 ///     if (distributed) return std::make_unique<net::Cluster>(r, e, config);
 ///     return std::make_unique<LocalBackend>(e);
 ///   });

@@ -151,7 +151,7 @@ Runtime::AfterAttempt Runtime::run_observed_attempt(TaskBase* t, Watchdog::Clock
                                                     const Observers::Snapshot& ev) noexcept {
   // Traced alone, an attempt that cannot time out has its start written with its end, in
   // one record (with a time-out, the watchdog may tell the end from its own thread).
-  const unsigned slot = LocalExecutor::current_slot();
+  const unsigned slot = executor_->current_slot();
   const EventTime now = ev.now();
   const bool with_end = deadline == no_deadline && ev.records != nullptr && ev.others.empty();
   const StartStamp start{&ev, now, slot};

@@ -48,9 +48,12 @@ InTaskScope::InTaskScope() noexcept : outer_(tls_in_task) { tls_in_task = true; 
 InTaskScope::~InTaskScope() { tls_in_task = outer_; }
 void set_hook(detail::SubmitHook h) noexcept { g_submit_hook.store(h); }
 
-Runtime::Runtime(unsigned threads, bool progress, const BackendFactory& make_backend)
-    : watchdog_([this](TaskBase* t, double time_out) { on_time_out(t, time_out); }), executor_(threads, *this) {
-  backend_ = make_backend(*this, executor_);
+Runtime::Runtime(bool progress, const ExecutorFactory& make_executor, const BackendFactory& make_backend)
+    : watchdog_([this](TaskBase* t, double time_out) { on_time_out(t, time_out); }) {
+  executor_ = make_executor(*this);
+  if (executor_ == nullptr) throw std::logic_error("Runtime: the executor factory made no executor");
+  backend_ = make_backend(*this, *executor_);
+  if (backend_ == nullptr) throw std::logic_error("Runtime: the backend factory made no backend");
   all_local_ = backend_->all_local();
   registry_.keep_identities(!all_local_);  // the cluster names workers' copies by them
   master_name_ = backend_->node_name(0);
@@ -67,7 +70,7 @@ Runtime::~Runtime() {
   wait_all();
   progress_.reset();
   backend_->shutdown();
-  executor_.wait_idle();
+  executor_->wait_idle();
   if (events_.any()) events_.notify(&TaskObserver::on_run_ended, RunEnded{event_now()});
   failures_.publish();
   std::lock_guard lock(registry_mutex_);
@@ -133,8 +136,8 @@ void Runtime::submit_impl(TaskBase* t) {
   // A constrained task that can never run fails at its call, as a failed task: the program
   // stops at its next synchronization, after running tasks end (local/constrained.hpp;
   // only when the executor enforces constraints: local runs).
-  if (LocalExecutor::needs_placement(*t)) {
-    if (auto why = executor_.never_fits(*t)) record_failure(*t, why->c_str());
+  if (needs_placement(*t)) {
+    if (auto why = executor_->never_fits(*t)) record_failure(*t, why->c_str());
   }
   inflight_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t untouched = 0;  // not all local: objects and files no unfinished task accessed
@@ -203,7 +206,7 @@ void Runtime::make_ready(TaskBase* t) {
     if (task_state(t).exclusive != nullptr && !try_enter(t)) return;
     backend_->ready(t);
   } else {
-    executor_.spawn(t);
+    executor_->spawn(t);
   }
 }
 
@@ -251,10 +254,10 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
       if (observed != nullptr) notify_ready(*observed, s);
       if (!all_local_) {
         make_ready(s);  // every placement goes through the backend
-      } else if (next == nullptr && !LocalExecutor::needs_placement(*s) && !task_state(s).stream_task) {
+      } else if (next == nullptr && !needs_placement(*s) && !task_state(s).stream_task) {
         next = s;
       } else {
-        executor_.spawn(s);
+        executor_->spawn(s);
       }
     }
   });

@@ -8,8 +8,8 @@
 #include "core/groups.hpp"
 #include "core/progress.hpp"
 #include "core/registry.hpp"
+#include "core/task_executor.hpp"
 #include "core/watchdog.hpp"
-#include "local/executor.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -23,8 +23,11 @@ namespace compss::rt {
 
 class Runtime;
 struct TraceRecord;  // core/trace_buffer.hpp
+/// Builds the executor of this process's cores for the runtime (core/task_executor.hpp):
+/// whoever builds the Runtime chooses (local/make_runtime.hpp: a LocalExecutor).
+using ExecutorFactory = std::function<std::unique_ptr<TaskExecutor>(Runtime&)>;
 /// Builds the runtime's backend once its executor exists (runtime/launch.cpp chooses).
-using BackendFactory = std::function<std::unique_ptr<Backend>(Runtime&, LocalExecutor&)>;
+using BackendFactory = std::function<std::unique_ptr<Backend>(Runtime&, TaskExecutor&)>;
 
 /// The time_out (seconds, 0: none) of running implementation `version` of `t` (0: the
 /// task itself, i > 0: its version i - 1): the version's own, else the task's.
@@ -55,12 +58,14 @@ class InTaskScope {
 
 /// The runtime of this process: the data registry, task submission and completion, waits,
 /// failure policies, task events. Where ready tasks run is its Backend's business
-/// (core/backend.hpp); core/ includes nothing of the network.
+/// (core/backend.hpp), and this process's tasks run on the TaskExecutor it is given
+/// (core/task_executor.hpp); core/ includes nothing of the network or of local/.
 class Runtime {
  public:
-  /// `threads`: the local executor's; `progress`: show the progress line (COMPSS_PROGRESS).
-  /// Throws what `make_backend` throws (a cluster that cannot listen).
-  Runtime(unsigned threads, bool progress, const BackendFactory& make_backend);
+  /// `progress`: show the progress line (COMPSS_PROGRESS). The executor is made first,
+  /// then the backend over it (local/make_runtime.hpp wires a LocalExecutor). Throws what
+  /// the factories throw (a cluster that cannot listen).
+  Runtime(bool progress, const ExecutorFactory& make_executor, const BackendFactory& make_backend);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -94,7 +99,7 @@ class Runtime {
   void throw_if_failed();
   bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
 
-  unsigned threads() const noexcept { return executor_.threads(); }
+  unsigned threads() const noexcept { return executor_->threads(); }
 
   // ---- task events (core/events.hpp; docs/architecture.md "Task events") ---------------
   /// The observers of this runtime: add one to receive task events. With none installed,
@@ -237,8 +242,8 @@ class Runtime {
   GroupTable groups_;
   Watchdog watchdog_;
 
-  LocalExecutor executor_;
-  std::unique_ptr<Backend> backend_;  // after the executor it spawns on
+  std::unique_ptr<TaskExecutor> executor_;  // never null after the constructor
+  std::unique_ptr<Backend> backend_;        // after the executor it spawns on
   bool all_local_ = true;             // backend_->all_local()
   /// backend_->node_name(0), read once: every observed start names it (a std::string made
   /// per start cost ~150 instructions of the traced task's ~1,300).

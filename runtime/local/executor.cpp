@@ -155,7 +155,7 @@ void LocalExecutor::run_job(std::function<void()> job) {
   }
 }
 
-unsigned LocalExecutor::current_slot() noexcept {
+unsigned LocalExecutor::current_slot() const noexcept {
   int i = tbb::this_task_arena::current_thread_index();
   return i < 0 ? 0u : static_cast<unsigned>(i);
 }

@@ -4,10 +4,9 @@
 // made ready runs on the same thread, as execute_chain would.
 //
 // Why an adapter and not LocalExecutor itself deriving from sched::NodeExecutor: the
-// Runtime (core/) owns the LocalExecutor and includes its header, and core/ must not see
-// sched/ (the node model: docs/architecture.md, "Layers"; tests/layering core_refuses_sched).
-// The executor stays what every task uses (spawn: the unconstrained fast path, no
-// virtual call, no scheduler); placed tasks come through this one object.
+// executor's spawn is what every task uses (the Runtime's TaskExecutor, core/: the
+// unconstrained fast path, no scheduler), and a placed task needs its placement; placed
+// tasks come through this one object.
 #pragma once
 
 #include "local/executor.hpp"

@@ -333,7 +333,7 @@ void Cluster::stay_on_master(TaskBase* t) {
   // (place_stream_task), replicated/distributed calls are started by their own path, and
   // gangs span nodes: these run outside the scheduler as before, and so does every task
   // when the master's node is not in the scheduler (--master-cores 0; docs/distributed.md).
-  bool outside = master == sched::IdSet::npos || !rt::LocalExecutor::needs_placement(*t) ||
+  bool outside = master == sched::IdSet::npos || !rt::needs_placement(*t) ||
                  rt::task_state(t).stream_task || spec.replicated || spec.distributed;
   for (std::size_t v = 0; v <= spec.version_count && !outside; ++v) {
     const detail::TaskKind kind = v == 0 ? spec.kind : spec.versions[v - 1]->kind;

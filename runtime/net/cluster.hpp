@@ -14,6 +14,7 @@
 #include "core/backend.hpp"
 #include "config/xml_nodes.hpp"
 #include "core/runtime.hpp"
+#include "local/executor.hpp"
 #include "net/blocking_lane.hpp"
 #include "net/cluster_config.hpp"
 #include "net/master/attempt_driver.hpp"

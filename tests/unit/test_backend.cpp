@@ -3,6 +3,7 @@
 // through its syncs; one that is all local (LocalBackend's case) sees none of them: the
 // local fast path makes no backend call per task.
 #include "core/runtime.hpp"
+#include "local/make_runtime.hpp"
 
 #include <compss/compss.hpp>
 #include <compss/detail/call_task.hpp>
@@ -84,7 +85,7 @@ class BackendTest : public ::testing::Test {
 
   /// Starts a runtime over a recording backend.
   void start(bool all_local) {
-    compss::rt::install_runtime(std::make_unique<Runtime>(
+    compss::rt::install_runtime(compss::rt::make_runtime(
         2, false, [this, all_local](Runtime&, LocalExecutor& executor) -> std::unique_ptr<Backend> {
           return std::make_unique<RecordingBackend>(executor, all_local, log);
         }));
