@@ -17,6 +17,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <limits>
 #include <map>
@@ -228,6 +230,41 @@ TEST_P(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAt
     for (int v : stream.poll(0.05)) got.push_back(v);
   }
   EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+// A retried file-stream producer on a worker is matched with its lost attempt by file
+// name, not by position: a file both published is delivered once, and every other file of
+// the retry is delivered, whatever its order (before: the retry's first two new files were
+// dropped as "the lost attempt's two", and never delivered).
+TEST_P(StreamServiceTest, ARetriedRemoteFileProducerLosesNoFileItsLostAttemptDidNotPublish) {
+  const auto dir = std::filesystem::temp_directory_path() / ("compss-service-file-retry-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    compss::FileStream stream(dir, "service-file-retry", compss::at_most_once, 64);
+    auto [copy, first] = task_ticket(stream, true);
+    for (const char* name : {"a", "b", "c", "d", "e"}) std::ofstream(dir / name) << name;
+    {
+      auto lost = compss::FileStream::from_ticket(first);
+      with_publishes_answered([&] { lost.publish(std::vector<std::filesystem::path>{"a", "b"}); });
+    }  // then its worker is killed (no finish_task)
+    StreamTicket retry = copy.ticket();
+    retry.port = 1;
+    {
+      auto again = compss::FileStream::from_ticket(retry);
+      again.publish(std::vector<std::filesystem::path>{"c", "b", "d", "a"});
+      again.close();
+      again.finish_task();
+    }
+    copy.end_task(true, {});
+    std::map<std::string, int> got;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!stream.is_closed() && std::chrono::steady_clock::now() < deadline) {
+      for (const auto& p : stream.poll(0.05)) ++got[p.filename().string()];
+    }
+    // ("e", never published, is found by the scan of the closed stream's directory.)
+    EXPECT_EQ(got, (std::map<std::string, int>{{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}, {"e", 1}}));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_P(StreamServiceTest, AnUnknownStreamIsAnErrorNotAHang) {
