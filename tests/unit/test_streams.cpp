@@ -423,12 +423,32 @@ TEST_F(Streams, ProducerRetriedTwiceInProcessIsMatchedWithBothEarlierAttempts) {
 TEST_F(Streams, ProducerThatClosedBeforeFailingIsRetriedUnderItsSlot) {
   EXPECT_EQ(counted(consume_retried(compss::at_least_once, {6, 6}, true)), each_times(6, 2));
 }
-// A retry that publishes fewer elements than its earlier attempts: all of its are dropped,
-// and what the earlier attempts published stays delivered (once).
-TEST_F(Streams, RetryPublishingFewerElementsAddsNothing) {
-  EXPECT_EQ(counted(consume_retried(compss::at_least_once, {10, 3})).size(), 10u);
-  auto got = consume_retried(compss::at_most_once, {10, 3});
-  EXPECT_EQ(counted(got), each_times(10, 1));
+// A retry that publishes fewer elements than its earlier attempts and returns: what the
+// earlier attempts published stays delivered (once), and the consumers are told the retry
+// diverged (before: a clean close, in silence) once they took it.
+TEST_F(Streams, RetryPublishingFewerElementsClosesTheStreamWithAnError) {
+  for (auto mode : {compss::at_most_once, compss::at_least_once}) {
+    publish_per_attempt = {10, 3};
+    close_before_throw = false;
+    producer_attempts = 0;
+    ObjectStream<int> s("", mode, 4);
+    call_task<retried_producer_task, &retried_producer>(s);
+    std::vector<int> got;
+    std::string error;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    try {
+      while (!s.is_closed() && std::chrono::steady_clock::now() < deadline) {
+        for (int v : s.poll(0.05)) got.push_back(v);
+      }
+    } catch (const compss::Error& e) {
+      error = e.what();
+    }
+    compss::barrier();
+    EXPECT_EQ(producer_attempts.load(), 2);
+    EXPECT_EQ(counted({got}), each_times(10, 1)) << "mode " << static_cast<int>(mode);
+    EXPECT_NE(error.find("published 3 elements, fewer than its earlier attempts (10)"), std::string::npos)
+        << "mode " << static_cast<int>(mode) << ": " << error;
+  }
 }
 
 namespace {

@@ -223,7 +223,9 @@ class StreamChannel final : public StreamPort {
   }
 
   /// close from attempt `attempt` of the producer task holding `slot`: ignored when a
-  /// newer attempt exists (a lost worker's late request).
+  /// newer attempt exists (a lost worker's late request). (A retry that closes cleanly
+  /// having published fewer elements than its earlier attempts closes the stream with an
+  /// error saying so: close_locked.)
   void close_attempt(std::uint64_t slot, const std::string& error, std::uint64_t attempt) {
     {
       std::lock_guard lock(mutex_);
@@ -505,6 +507,20 @@ class StreamChannel final : public StreamPort {
     items.clear();
   }
 
+  // Why a retried producer whose slot closes cleanly diverged, "" when it did not: it
+  // published fewer elements than its earlier attempts (an object stream's; matched by
+  // position, consumers got elements this attempt did not make). (Another sequence of as
+  // many elements is not detected: elements are not compared.)
+  std::string fewer_than_before_locked(std::uint64_t slot) const {
+    auto it = producer_attempts_.find(slot);
+    if (name_of_ != nullptr || it == producer_attempts_.end() || it->second.seen >= it->second.skip) return {};
+    return "compss: stream " + std::to_string(id_) + ": a retried producer task published " +
+           std::to_string(it->second.seen) + " elements, fewer than its earlier attempts (" +
+           std::to_string(it->second.skip) + "): a retry is matched with them by position, so its "
+           "producer must publish the same sequence at each attempt (a deterministic producer); "
+           "consumers were given elements this attempt did not make";
+  }
+
   // File streams: true (and the name recorded) when no element of e's name was added
   // before; true for any element of another stream.
   bool first_of_name_locked(const Element& e) {
@@ -578,6 +594,7 @@ class StreamChannel final : public StreamPort {
     close_requested_ = true;
     const bool was_open = slot != 0 && open_slots_.erase(slot) != 0;
     if (!error.empty() && error_.empty() && (was_open || slot == 0)) error_ = error;
+    if (error.empty() && error_.empty() && was_open) error_ = fewer_than_before_locked(slot);
     data_.notify_all();
     room_.notify_all();
   }
