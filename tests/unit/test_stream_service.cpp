@@ -1624,6 +1624,35 @@ TEST(StreamChannelGivenBack, AConfirmationAfterThePlaceWasRemovedIsNeverConfirme
   EXPECT_FALSE(batches.confirm(channel, given_up, 1, batch, connection));  // (resent: the same)
 }
 
+// A superseded attempt's poll or confirmation (its connection still open: a worker given
+// up on but alive) does not take the place from the newer attempt's connection: when that
+// one ends, its unconfirmed batch is given back, never confirmed later (before: the stale
+// call made its own connection the owner, the newer one's end gave nothing back, and a
+// late confirmation of the batch was answered "confirmed").
+TEST(StreamChannelGivenBack, AStaleAttemptsCallsDoNotTakeThePlaceFromTheNewerAttemptsConnection) {
+  // (Registered: the connection's end finds it by id to give the batch back.)
+  auto registered = std::make_shared<compss::detail::StreamChannel>(900001, typeid(int), compss::at_most_once, 8, true);
+  compss::detail::register_stream_channel(registered);
+  compss::detail::StreamChannel& channel = *registered;
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t place = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1), std::make_shared<int>(2)};
+  channel.publish(items);
+  channel.close(producer, {});
+  compss::net::AtMostOnceBatches batches;
+  const std::uint64_t old_connection = 7, new_connection = 8, batch = 42;
+  batches.before_poll(channel, place, 2, new_connection);
+  ASSERT_EQ(channel.poll_attempt(place, 0, 2, {}, true).size(), 2u);
+  batches.polled(channel, place, 2, batch, true);
+  // The lost attempt 1's late poll and confirmation, on its own connection: refused.
+  batches.before_poll(channel, place, 1, old_connection);
+  EXPECT_THROW(channel.poll_attempt(place, 0, 1, {}, true), compss::Error);
+  EXPECT_THROW(batches.confirm(channel, place, 1, 0, old_connection), compss::Error);
+  batches.connection_ended(new_connection, {{channel.id(), place}});  // before it confirmed
+  EXPECT_FALSE(batches.confirm(channel, place, 2, batch, new_connection + 1));  // given back
+  EXPECT_EQ(channel.poll_attempt(place, 0, 2, {}, true).size(), 2u);  // its next poll has them
+}
+
 // ---- releases to holders (flush_element_releases, net/stream_elements.hpp) -------------
 
 namespace {
