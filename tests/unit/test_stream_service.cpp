@@ -232,6 +232,30 @@ TEST_P(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAt
   EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
 }
 
+// A retried producer on a worker that closes having published fewer elements than its
+// lost attempt: what that attempt published stays delivered, and the consumers are told
+// the producer diverged (before: a clean close, in silence).
+TEST_P(StreamServiceTest, ARetriedRemoteProducerPublishingFewerElementsClosesTheStreamWithAnError) {
+  ObjectStream<int> stream("service-retry-fewer", compss::at_most_once, 64);
+  auto [copy, first] = task_ticket(stream, true);
+  {
+    auto lost = ObjectStream<int>::from_ticket(first);
+    with_publishes_answered([&] { lost.publish(std::vector<int>{0, 1, 2, 3, 4}); });
+  }  // then its worker is killed (no finish_task)
+  StreamTicket retry = copy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<int>::from_ticket(retry);
+    again.publish(std::vector<int>{0, 1});
+    again.close();
+    again.finish_task();
+  }
+  copy.end_task(true, {});
+  auto [got, error] = drain(stream);
+  EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_NE(error.find("published 2 elements, fewer than its earlier attempts (5)"), std::string::npos) << error;
+}
+
 // A retried file-stream producer on a worker is matched with its lost attempt by file
 // name, not by position: a file both published is delivered once, and every other file of
 // the retry is delivered, whatever its order (before: the retry's first two new files were
