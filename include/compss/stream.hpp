@@ -37,10 +37,12 @@
 namespace compss::detail {
 
 /// The process's streams by alias, so that two handles with the same alias share one
-/// stream. Streams without an alias are not listed. Thread-safe (one mutex).
+/// stream. Streams without an alias are not listed. Thread-safe (one mutex). `name_of`: a
+/// file stream's (StreamChannel, "Files").
 inline std::shared_ptr<StreamChannel> open_channel(const std::string& alias, std::type_index type,
                                                    ConsumerMode mode, std::size_t capacity,
-                                                   const ElementCodec* codec) {
+                                                   const ElementCodec* codec,
+                                                   StreamChannel::NameOf name_of = nullptr) {
   static std::mutex mutex;
   static std::map<std::string, std::weak_ptr<StreamChannel>> by_alias;
   static std::atomic<std::uint64_t> last_id{0};
@@ -50,7 +52,7 @@ inline std::shared_ptr<StreamChannel> open_channel(const std::string& alias, std
   constexpr bool bounded = false;  // sequential: the producer runs to its end before any consumer
 #endif
   auto make = [&] {
-    auto made = std::make_shared<StreamChannel>(++last_id, type, mode, capacity, bounded, codec);
+    auto made = std::make_shared<StreamChannel>(++last_id, type, mode, capacity, bounded, codec, name_of);
 #ifdef __COMPSS__
     register_stream_channel(made);  // the stream service finds it by id (workers' tasks)
 #endif
@@ -111,8 +113,8 @@ class StreamHandle {
   }
   /// A new attempt of the task in this process: a consumer starts again from what it last
   /// finished with; a producer's publishes carry the attempt, so the channel matches them
-  /// with its earlier attempts' by position, as a worker's (StreamChannel::publish_attempt,
-  /// docs/streams.md "A failed producer"). (Numbers from the tickets' counter: a task
+  /// with its earlier attempts' (by position; a file stream's by name), as a worker's
+  /// (StreamChannel::publish_attempt, docs/streams.md "A failed producer"). (Numbers from the tickets' counter: a task
   /// retried between this process and a worker keeps them increasing.)
   void begin_attempt() {
     if (consumer_ != 0) channel_->rewind(consumer_);
@@ -411,7 +413,8 @@ class FileStream : public detail::StreamHandle {
                       ConsumerMode mode = ConsumerMode::at_most_once,
                       std::size_t capacity = default_stream_capacity)
       : StreamHandle(detail::open_channel(alias, typeid(FileStream), mode, capacity,
-                                          detail::codec_for<detail::StreamFile>()),
+                                          detail::codec_for<detail::StreamFile>(),
+                                          &detail::stream_file_name),
                      alias),
         base_dir_(std::filesystem::absolute(base_dir).lexically_normal()), master_dir_(base_dir_) {
     make_base_dir();
@@ -473,13 +476,11 @@ class FileStream : public detail::StreamHandle {
     for (const auto& f : files) {
       std::filesystem::path p = f.is_absolute() ? f.lexically_normal() : (base_dir_ / f).lexically_normal();
       try {
-        if (auto e = claimed_element(std::move(p))) {
+        // (A file the stream has, published by an earlier attempt or found by a scan, is
+        // not sent again: the channel knows files by name, not by position.)
+        if (auto e = new_element(std::move(p), true)) {
           bytes += content_bytes(e);
           items.push_back(std::move(e));
-        } else if (attempt_ != 0) {
-          // A file the stream had already (an earlier attempt published it, or a scan
-          // found it) still takes its position: a retry's next files are not dropped.
-          items.push_back(nullptr);
         }
       } catch (const detail::UnreadableStreamFile& e) {
         unreadable += unreadable.empty() ? e.what() : std::string("; ") + e.what();
@@ -537,21 +538,27 @@ class FileStream : public detail::StreamHandle {
     if (ec) throw Error("compss: cannot create the file stream's directory " + base_dir_.string() + ": " + ec.message());
   }
 
-  // The element for file `p` of this handle, or null when the stream had it already. A
-  // file is known by its path as the master names it, wherever it was written. When files
-  // travel its bytes are taken now, before it is claimed: a worker's own directory goes
-  // with its task, and a master's file may be gone by the time a worker polls it. Throws
-  // detail::UnreadableStreamFile (and claims nothing) when they cannot be read.
-  detail::StreamChannel::Element claimed_element(std::filesystem::path p) {
+  // The element for file `p` of this handle, or null when the stream has it already. A
+  // file is known by its name, its path relative to the stream's directory, wherever it
+  // was written (the channel adds each name once). A scan (`published` false) skips what
+  // this handle looked at before; a publish asks the stream each time (an earlier attempt
+  // of this handle's task may have failed before its publish added the file). When files
+  // travel its bytes are taken now: a worker's own directory goes with its task, and a
+  // master's file may be gone by the time a worker polls it. Throws
+  // detail::UnreadableStreamFile when they cannot be read.
+  detail::StreamChannel::Element new_element(std::filesystem::path p, bool published) {
     std::string name = p.lexically_relative(base_dir_).generic_string();
     if (name.empty() || name.starts_with("..")) name = p.filename().string();
-    if (seen_.contains(name)) return nullptr;
+    if (!published && seen_.contains(name)) return nullptr;
+    if (!channel_->is_new_file(name)) {
+      seen_.insert(name);
+      return nullptr;
+    }
     auto f = std::make_shared<detail::StreamFile>();
 #ifdef __COMPSS__
     if (own_dir_ || detail::stream_files_travel()) f->content = detail::read_stream_file(p);
 #endif
     seen_.insert(name);
-    if (!channel_->claim((master_dir_ / name).lexically_normal().string())) return nullptr;
     f->path = std::move(p);
     f->name = std::move(name);
     return f;
@@ -613,7 +620,7 @@ class FileStream : public detail::StreamHandle {
       }
       detail::StreamChannel::Element e;
       try {
-        e = claimed_element(entry.path().lexically_normal());
+        e = new_element(entry.path().lexically_normal(), false);
       } catch (const detail::UnreadableStreamFile& error) {
         std::fprintf(stderr, "%s; skipped, the stream's other files are sent\n", error.what());
         unreadable += unreadable.empty() ? error.what() : std::string("; ") + error.what();

@@ -458,7 +458,7 @@ struct StreamCall {
   std::uint64_t attempt = 0;
   std::uint64_t timeout_us = 0;  ///< poll: how long it may wait
   bool flag = false;             ///< add_consumer / remove_consumer: a consumer task's
-  std::string text;              ///< close / remove_consumer: the error; claim: the name
+  std::string text;              ///< close / remove_consumer: the error; claim: a file's name (is_new_file)
   std::vector<WireElement> elements;  ///< publish, add_found, release, hand_over, locate, fetch
   /// (new, version to bump) at_most_once poll: the name the consumer gave the batch it
   /// takes; commit: the batch it confirms receiving (0: every batch of the place, as before).

@@ -12,6 +12,9 @@ namespace {
 // once (the consumer polls nothing in between), so the latest few are enough.
 constexpr std::size_t confirmed_kept = 16;
 
+// A call of an attempt older than the place's latest (0: no attempt, never stale).
+bool stale(const auto& place, std::uint64_t attempt) { return attempt != 0 && attempt < place.attempt; }
+
 }  // namespace
 
 AtMostOnceBatches::Place& AtMostOnceBatches::place_locked(const detail::StreamChannel& channel,
@@ -32,6 +35,9 @@ void AtMostOnceBatches::before_poll(const detail::StreamChannel& channel, std::u
                                     std::uint64_t attempt, std::uint64_t connection) {
   std::lock_guard lock(mutex_);
   Place& p = place_locked(channel, place);
+  // A superseded attempt's poll (the channel refuses it) does not take the place: its
+  // connection's end must not decide the newer attempt's batches.
+  if (stale(p, attempt)) return;
   p.owner = connection;
   if (attempt > p.attempt) {
     p.attempt = attempt;
@@ -57,6 +63,10 @@ bool AtMostOnceBatches::confirm(detail::StreamChannel& channel, std::uint64_t pl
   // were its own; the answer is their fate).
   if (batch != 0 && std::ranges::find(p.confirmed, std::pair{attempt, batch}) != p.confirmed.end()) {
     return true;
+  }
+  if (stale(p, attempt)) {  // (not the owner: see before_poll)
+    channel.enter_attempt(place, attempt);  // throws the channel's error
+    return false;
   }
   p.owner = connection;
   if (attempt > p.attempt) {  // (the channel gave the older attempt's back already)

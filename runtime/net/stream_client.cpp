@@ -392,7 +392,7 @@ void RemoteStreamPort::add_found(std::vector<Element>& items) {
   items.clear();
 }
 
-bool RemoteStreamPort::claim(const std::string& name) {
+bool RemoteStreamPort::is_new_file(const std::string& name) {
   return call({.op = StreamCall::claim, .text = name}).value != 0;
 }
 

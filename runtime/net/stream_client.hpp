@@ -49,7 +49,8 @@ namespace compss::net {
 /// the error as its text): otherwise nothing would ever end them. finish(), called by the
 /// worker when the task returned, waits for the publishes and throws their error, or the
 /// connection's when publishes were pending or unanswered when it broke, so the task fails
-/// (and its retry publishes again: the master keeps what it already has by position)
+/// (and its retry publishes again: the master keeps what it already has, by position; a
+/// file stream's by name)
 /// instead of answering success with elements missing. The destructor waits for the
 /// publishes in flight (a task's answer leaves only after its stream handles went, so the
 /// master has its elements before it ends the task's slot), and says on stderr an error
@@ -73,7 +74,7 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::uint64_t add_producer() override;
   void publish(std::vector<Element>& items) override;
   void add_found(std::vector<Element>& items) override;
-  bool claim(const std::string& name) override;
+  bool is_new_file(const std::string& name) override;
   bool producers_done() override;
   void close(std::uint64_t slot, const std::string& error) override;
   std::uint64_t add_consumer(bool task) override;

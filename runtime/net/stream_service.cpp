@@ -62,6 +62,11 @@ std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireEleme
   std::vector<Element> items;
   items.reserve(in.size());
   for (WireElement& e : in) {
+    if (e.key != 0 && channel.by_name()) {
+      // (A file's element is its path or bytes: the channel must see its name.)
+      throw Error("compss: file stream " + std::to_string(channel.id()) + ": the worker at " + from_host +
+                  " sent a reference to an element, not a file");
+    }
     if (e.key != 0) {
       items.push_back(make_remote_element(holder_host(e, from_host, channel.id()), e.port, e.key,
                                           &codec, channel.id(), slot));
@@ -284,7 +289,8 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
       case StreamCall::publish: {
         std::vector<Element> items = decoded(c, call.elements, from_host, call.slot);
         std::vector<Fresh> fresh;
-        const bool retryable = call.slot != 0 && call.attempt != 0;
+        // (A file stream's retry is matched by file name, in the channel: no positions.)
+        const bool retryable = call.slot != 0 && call.attempt != 0 && !c.by_name();
         if (retryable) refill_from_retry(call, items, fresh);
         try {
           c.publish_attempt(items, call.slot, call.attempt);
@@ -353,7 +359,7 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         if (c.is_closed(call.slot)) reply.value |= StreamReply::closed_bit;
         break;
       case StreamCall::rewind: c.rewind(call.slot); break;
-      case StreamCall::claim: reply.value = c.claim(call.text) ? 1 : 0; break;
+      case StreamCall::claim: reply.value = c.is_new_file(call.text) ? 1 : 0; break;
       case StreamCall::add_found: {
         std::vector<Element> items = decoded(c, call.elements, from_host, 0);
         c.add_found(items);

@@ -17,6 +17,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <limits>
 #include <map>
@@ -228,6 +230,65 @@ TEST_P(StreamServiceTest, ARetriedRemoteProducerDoesNotPublishTwiceWhatItsLostAt
     for (int v : stream.poll(0.05)) got.push_back(v);
   }
   EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+// A retried producer on a worker that closes having published fewer elements than its
+// lost attempt: what that attempt published stays delivered, and the consumers are told
+// the producer diverged (before: a clean close, in silence).
+TEST_P(StreamServiceTest, ARetriedRemoteProducerPublishingFewerElementsClosesTheStreamWithAnError) {
+  ObjectStream<int> stream("service-retry-fewer", compss::at_most_once, 64);
+  auto [copy, first] = task_ticket(stream, true);
+  {
+    auto lost = ObjectStream<int>::from_ticket(first);
+    with_publishes_answered([&] { lost.publish(std::vector<int>{0, 1, 2, 3, 4}); });
+  }  // then its worker is killed (no finish_task)
+  StreamTicket retry = copy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<int>::from_ticket(retry);
+    again.publish(std::vector<int>{0, 1});
+    again.close();
+    again.finish_task();
+  }
+  copy.end_task(true, {});
+  auto [got, error] = drain(stream);
+  EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_NE(error.find("published 2 elements, fewer than its earlier attempts (5)"), std::string::npos) << error;
+}
+
+// A retried file-stream producer on a worker is matched with its lost attempt by file
+// name, not by position: a file both published is delivered once, and every other file of
+// the retry is delivered, whatever its order (before: the retry's first two new files were
+// dropped as "the lost attempt's two", and never delivered).
+TEST_P(StreamServiceTest, ARetriedRemoteFileProducerLosesNoFileItsLostAttemptDidNotPublish) {
+  const auto dir = std::filesystem::temp_directory_path() / ("compss-service-file-retry-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    compss::FileStream stream(dir, "service-file-retry", compss::at_most_once, 64);
+    auto [copy, first] = task_ticket(stream, true);
+    for (const char* name : {"a", "b", "c", "d", "e"}) std::ofstream(dir / name) << name;
+    {
+      auto lost = compss::FileStream::from_ticket(first);
+      with_publishes_answered([&] { lost.publish(std::vector<std::filesystem::path>{"a", "b"}); });
+    }  // then its worker is killed (no finish_task)
+    StreamTicket retry = copy.ticket();
+    retry.port = 1;
+    {
+      auto again = compss::FileStream::from_ticket(retry);
+      again.publish(std::vector<std::filesystem::path>{"c", "b", "d", "a"});
+      again.close();
+      again.finish_task();
+    }
+    copy.end_task(true, {});
+    std::map<std::string, int> got;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!stream.is_closed() && std::chrono::steady_clock::now() < deadline) {
+      for (const auto& p : stream.poll(0.05)) ++got[p.filename().string()];
+    }
+    // ("e", never published, is found by the scan of the closed stream's directory.)
+    EXPECT_EQ(got, (std::map<std::string, int>{{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}, {"e", 1}}));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_P(StreamServiceTest, AnUnknownStreamIsAnErrorNotAHang) {
@@ -1585,6 +1646,35 @@ TEST(StreamChannelGivenBack, AConfirmationAfterThePlaceWasRemovedIsNeverConfirme
   EXPECT_EQ(channel.poll(other, 1.0).size(), 2u);  // the other consumer has them now
   EXPECT_FALSE(batches.confirm(channel, given_up, 1, batch, connection));
   EXPECT_FALSE(batches.confirm(channel, given_up, 1, batch, connection));  // (resent: the same)
+}
+
+// A superseded attempt's poll or confirmation (its connection still open: a worker given
+// up on but alive) does not take the place from the newer attempt's connection: when that
+// one ends, its unconfirmed batch is given back, never confirmed later (before: the stale
+// call made its own connection the owner, the newer one's end gave nothing back, and a
+// late confirmation of the batch was answered "confirmed").
+TEST(StreamChannelGivenBack, AStaleAttemptsCallsDoNotTakeThePlaceFromTheNewerAttemptsConnection) {
+  // (Registered: the connection's end finds it by id to give the batch back.)
+  auto registered = std::make_shared<compss::detail::StreamChannel>(900001, typeid(int), compss::at_most_once, 8, true);
+  compss::detail::register_stream_channel(registered);
+  compss::detail::StreamChannel& channel = *registered;
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t place = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1), std::make_shared<int>(2)};
+  channel.publish(items);
+  channel.close(producer, {});
+  compss::net::AtMostOnceBatches batches;
+  const std::uint64_t old_connection = 7, new_connection = 8, batch = 42;
+  batches.before_poll(channel, place, 2, new_connection);
+  ASSERT_EQ(channel.poll_attempt(place, 0, 2, {}, true).size(), 2u);
+  batches.polled(channel, place, 2, batch, true);
+  // The lost attempt 1's late poll and confirmation, on its own connection: refused.
+  batches.before_poll(channel, place, 1, old_connection);
+  EXPECT_THROW(channel.poll_attempt(place, 0, 1, {}, true), compss::Error);
+  EXPECT_THROW(batches.confirm(channel, place, 1, 0, old_connection), compss::Error);
+  batches.connection_ended(new_connection, {{channel.id(), place}});  // before it confirmed
+  EXPECT_FALSE(batches.confirm(channel, place, 2, batch, new_connection + 1));  // given back
+  EXPECT_EQ(channel.poll_attempt(place, 0, 2, {}, true).size(), 2u);  // its next poll has them
 }
 
 // ---- releases to holders (flush_element_releases, net/stream_elements.hpp) -------------

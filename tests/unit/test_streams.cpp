@@ -423,26 +423,48 @@ TEST_F(Streams, ProducerRetriedTwiceInProcessIsMatchedWithBothEarlierAttempts) {
 TEST_F(Streams, ProducerThatClosedBeforeFailingIsRetriedUnderItsSlot) {
   EXPECT_EQ(counted(consume_retried(compss::at_least_once, {6, 6}, true)), each_times(6, 2));
 }
-// A retry that publishes fewer elements than its earlier attempts: all of its are dropped,
-// and what the earlier attempts published stays delivered (once).
-TEST_F(Streams, RetryPublishingFewerElementsAddsNothing) {
-  EXPECT_EQ(counted(consume_retried(compss::at_least_once, {10, 3})).size(), 10u);
-  auto got = consume_retried(compss::at_most_once, {10, 3});
-  EXPECT_EQ(counted(got), each_times(10, 1));
+// A retry that publishes fewer elements than its earlier attempts and returns: what the
+// earlier attempts published stays delivered (once), and the consumers are told the retry
+// diverged (before: a clean close, in silence) once they took it.
+TEST_F(Streams, RetryPublishingFewerElementsClosesTheStreamWithAnError) {
+  for (auto mode : {compss::at_most_once, compss::at_least_once}) {
+    publish_per_attempt = {10, 3};
+    close_before_throw = false;
+    producer_attempts = 0;
+    ObjectStream<int> s("", mode, 4);
+    call_task<retried_producer_task, &retried_producer>(s);
+    std::vector<int> got;
+    std::string error;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    try {
+      while (!s.is_closed() && std::chrono::steady_clock::now() < deadline) {
+        for (int v : s.poll(0.05)) got.push_back(v);
+      }
+    } catch (const compss::Error& e) {
+      error = e.what();
+    }
+    compss::barrier();
+    EXPECT_EQ(producer_attempts.load(), 2);
+    EXPECT_EQ(counted({got}), each_times(10, 1)) << "mode " << static_cast<int>(mode);
+    EXPECT_NE(error.find("published 3 elements, fewer than its earlier attempts (10)"), std::string::npos)
+        << "mode " << static_cast<int>(mode) << ": " << error;
+  }
 }
 
 namespace {
 std::atomic<int> file_attempts{0};
-constexpr int retried_files = 9;
-// Writes and publishes file0..file8; its first attempt throws after file3.
+// The files each attempt of retried_file_producer writes and publishes, in order (all but
+// the last attempt throw after theirs).
+std::vector<std::vector<std::string>> files_per_attempt;
 void retried_file_producer(compss::FileStream& s) {
-  const bool first = file_attempts.fetch_add(1) == 0;
-  for (int i = 0; i < retried_files; ++i) {
-    const auto path = s.base_dir() / ("file" + std::to_string(i));
-    std::ofstream(path) << i;
+  const int attempt = file_attempts.fetch_add(1);
+  const bool last = attempt + 1 >= static_cast<int>(files_per_attempt.size());
+  for (const std::string& name : files_per_attempt[attempt]) {
+    const auto path = s.base_dir() / name;
+    std::ofstream(path) << name;
     s.publish(path);
-    if (first && i == 3) throw std::runtime_error("writer broke");
   }
+  if (!last) throw std::runtime_error("writer broke");
   s.close();
 }
 constexpr TaskSpec retried_file_task{"retried_file_producer", "void retried_file_producer(FileStream &)",
@@ -456,13 +478,19 @@ constexpr ParamSpec collect_files_params[] = {{Direction::in, ParamKind::stream,
                                               {Direction::out, ParamKind::object, "names"}};
 constexpr TaskSpec collect_files_task{"collect_files", "void collect_files(FileStream &, std::vector<std::string> &)",
                                       collect_files_params, 2};
-}  // namespace
 
-// A file stream's retried producer: the files its first attempt published are known to the
-// stream by name (not published twice), and still take their positions, so the retry's
-// later files are not dropped as earlier attempts' elements.
-TEST_F(Streams, RetriedFileStreamProducerInProcessDeliversEachFileOnce) {
+std::vector<std::string> file_names(const std::string& prefix, std::vector<int> numbers) {
+  std::vector<std::string> out;
+  for (int i : numbers) out.push_back(prefix + std::to_string(i));
+  return out;
+}
+
+// Runs retried_file_producer with `per_attempt` under two consumer tasks, in both modes:
+// every file some attempt published arrives once (at_most_once) or once to each consumer
+// (at_least_once), whatever the attempts' order and names.
+void expect_each_published_file_once(const std::vector<std::vector<std::string>>& per_attempt) {
   for (auto mode : {compss::at_most_once, compss::at_least_once}) {
+    files_per_attempt = per_attempt;
     file_attempts = 0;
     auto dir = std::filesystem::temp_directory_path() /
                ("compss-retried-files-" + std::to_string(::getpid()) + "-" + std::to_string(static_cast<int>(mode)));
@@ -476,13 +504,34 @@ TEST_F(Streams, RetriedFileStreamProducerInProcessDeliversEachFileOnce) {
       compss::wait_on(g);
       for (const auto& name : g) ++n[name];
     }
-    EXPECT_EQ(file_attempts.load(), 2);
+    compss::barrier();
+    EXPECT_EQ(file_attempts.load(), static_cast<int>(per_attempt.size()));
     std::map<std::string, int> expected;
     const int times = mode == compss::at_least_once ? 2 : 1;
-    for (int i = 0; i < retried_files; ++i) expected["file" + std::to_string(i)] = times;
+    for (const auto& attempt : per_attempt) {
+      for (const auto& name : attempt) expected[name] = times;
+    }
     EXPECT_EQ(n, expected) << "mode " << static_cast<int>(mode);
     std::filesystem::remove_all(dir);
   }
+}
+}  // namespace
+
+// A file stream's retried producer: the files its first attempt published are known to the
+// stream by name (not delivered twice), and the retry's other files are delivered.
+TEST_F(Streams, RetriedFileStreamProducerInProcessDeliversEachFileOnce) {
+  expect_each_published_file_once({file_names("file", {0, 1, 2, 3}), file_names("file", {0, 1, 2, 3, 4, 5, 6, 7, 8})});
+}
+// A retry that publishes its files in another order: files are matched by name, never by
+// position (before: the retry's first four files, 8 to 5, were dropped as "the first
+// attempt's", and never delivered).
+TEST_F(Streams, RetriedFileStreamProducerPublishingInAnotherOrderLosesNoFile) {
+  expect_each_published_file_once({file_names("file", {0, 1, 2, 3}), file_names("file", {8, 7, 6, 5, 4, 3, 2, 1, 0})});
+}
+// A retry that publishes files of other names (a time stamp in the name, say): each is a
+// new file (before: the first three were dropped).
+TEST_F(Streams, RetriedFileStreamProducerPublishingOtherNamesLosesNoFile) {
+  expect_each_published_file_once({file_names("first", {0, 1, 2}), file_names("second", {0, 1, 2, 3, 4})});
 }
 
 // ---- file streams ----------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class StreamPort {
   virtual std::uint64_t add_producer() = 0;
   virtual void publish(std::vector<Element>& items) = 0;
   virtual void add_found(std::vector<Element>& items) = 0;
-  virtual bool claim(const std::string& name) = 0;
+  virtual bool is_new_file(const std::string& name) = 0;
   virtual bool producers_done() = 0;
   virtual void close(std::uint64_t slot, const std::string& error) = 0;
 
@@ -115,6 +115,13 @@ class StreamPort {
 /// ones again, and they end with the owner (close, remove_consumer by the master's copy),
 /// so a worker that dies never leaves a slot open for good.
 ///
+/// Files (a file stream's channel: `name_of` set): an element is known by its file's name
+/// (its path relative to the stream's directory), and the channel adds each name once
+/// however often and by whom it is published or found (`claimed_`, filled as elements are
+/// added, so a file some handle announced but never added is not lost). A retried
+/// producer's publishes are matched with its earlier attempts' by those names, never by
+/// position (docs/streams.md, "A failed producer").
+///
 /// Attempts (a consumer task run on a worker, docs/streams.md "Recovery"): each attempt
 /// of a consumer task has a number, larger for later attempts. The first operation of a
 /// new attempt rewinds the consumer to what it had finished with; an operation of an
@@ -123,11 +130,13 @@ class StreamPort {
 class StreamChannel final : public StreamPort {
  public:
   using Clock = std::chrono::steady_clock;
+  /// A file stream's element's name (detail::stream_file_name).
+  using NameOf = const std::string& (*)(const void* element);
 
   StreamChannel(std::uint64_t id, std::type_index type, ConsumerMode mode, std::size_t capacity,
-                bool bounded, const ElementCodec* codec = nullptr)
+                bool bounded, const ElementCodec* codec = nullptr, NameOf name_of = nullptr)
       : id_(id), type_(type), mode_(mode), capacity_(std::max<std::size_t>(capacity, 1)),
-        bounded_(bounded), codec_(codec) {}
+        bounded_(bounded), codec_(codec), name_of_(name_of) {}
 
   std::uint64_t id() const noexcept override { return id_; }
   std::type_index type() const noexcept { return type_; }
@@ -136,6 +145,8 @@ class StreamChannel final : public StreamPort {
   bool bounded() const noexcept override { return bounded_; }
   /// How elements travel (null when they cannot).
   const ElementCodec* codec() const noexcept { return codec_; }
+  /// A file stream's: elements are known by name (see the class comment).
+  bool by_name() const noexcept { return name_of_ != nullptr; }
 
   // ---- producers ----------------------------------------------------------------------
 
@@ -196,9 +207,10 @@ class StreamChannel final : public StreamPort {
   /// worker, or run in this process: StreamHandle::begin_attempt). A newer attempt than the
   /// last seen is a retry, which publishes its elements again from the first: as many as
   /// earlier attempts published are dropped, by position (exact for a producer that
-  /// publishes the same sequence each time). An older attempt (a lost worker's late
-  /// request) throws compss::Error and adds nothing. A null element takes its position and
-  /// adds nothing (a file the stream had already: FileStream::publish).
+  /// publishes the same sequence each time). A file stream's retry is matched by file name
+  /// instead (publish_locked), never by position: a retry may publish other files, or in
+  /// another order. An older attempt (a lost worker's late request) throws compss::Error
+  /// and adds nothing.
   void publish_attempt(std::vector<Element>& items, std::uint64_t slot, std::uint64_t attempt) {
     std::unique_lock lock(mutex_);
     ProducerAttempt* p = nullptr;
@@ -211,7 +223,9 @@ class StreamChannel final : public StreamPort {
   }
 
   /// close from attempt `attempt` of the producer task holding `slot`: ignored when a
-  /// newer attempt exists (a lost worker's late request).
+  /// newer attempt exists (a lost worker's late request). (A retry that closes cleanly
+  /// having published fewer elements than its earlier attempts closes the stream with an
+  /// error saying so: close_locked.)
   void close_attempt(std::uint64_t slot, const std::string& error, std::uint64_t attempt) {
     {
       std::lock_guard lock(mutex_);
@@ -222,20 +236,24 @@ class StreamChannel final : public StreamPort {
   }
 
   /// Adds elements found rather than published (a file stream's directory scan): after
-  /// close too, and without blocking (they are files on disk, not memory).
+  /// close too, and without blocking (they are files on disk, not memory). A file whose
+  /// name the stream has is dropped.
   void add_found(std::vector<Element>& items) override {
     if (items.empty()) return;
     std::lock_guard lock(mutex_);
-    for (Element& e : items) buffer_.push_back(std::move(e));
+    for (Element& e : items) {
+      if (e != nullptr && first_of_name_locked(e)) buffer_.push_back(std::move(e));
+    }
     items.clear();
     data_.notify_all();
   }
 
-  /// File streams: true the first time `name` is seen (published or found), so a file is
-  /// delivered once however it arrived.
-  bool claim(const std::string& name) override {
+  /// File streams: true while no file named `name` was added (published or found). Only a
+  /// hint that saves a handle reading a known file: the add itself drops a name added
+  /// before (two handles may both be told true).
+  bool is_new_file(const std::string& name) override {
     std::lock_guard lock(mutex_);
-    return claimed_.insert(name).second;
+    return !claimed_.contains(name);
   }
 
   /// True once close() was called and no producer slot is open.
@@ -461,10 +479,11 @@ class StreamChannel final : public StreamPort {
     // an element that would be added is refused.)
     if (p == nullptr && bounded_ && is_closed_locked()) throw closed();
     for (Element& e : items) {
-      if (p != nullptr && p->seen++ < p->skip) continue;  // an earlier attempt added it
-      if (e == nullptr) {  // a position whose element the stream had already (a file)
-        if (p != nullptr) ++p->accepted;
-        continue;
+      if (e == nullptr) continue;
+      if (name_of_ != nullptr) {
+        if (claimed_.contains(name_of_(e.get()))) continue;  // a file the stream has
+      } else if (p != nullptr && p->seen++ < p->skip) {
+        continue;  // an earlier attempt added it
       }
       if (bounded_ && is_closed_locked()) throw closed();
       room_.wait(lock, [&] {
@@ -479,11 +498,33 @@ class StreamChannel final : public StreamPort {
                     abandoned_ + "): nothing will take more elements");
       }
       if (p != nullptr && p->attempt != attempt) throw stale_attempt();  // superseded meanwhile
+      // (A file another handle added while this one waited for room: once only.)
+      if (name_of_ != nullptr && !first_of_name_locked(e)) continue;
       buffer_.push_back(std::move(e));
       if (p != nullptr) ++p->accepted;
       data_.notify_all();  // (consumers may take some while a long list waits for room)
     }
     items.clear();
+  }
+
+  // Why a retried producer whose slot closes cleanly diverged, "" when it did not: it
+  // published fewer elements than its earlier attempts (an object stream's; matched by
+  // position, consumers got elements this attempt did not make). (Another sequence of as
+  // many elements is not detected: elements are not compared.)
+  std::string fewer_than_before_locked(std::uint64_t slot) const {
+    auto it = producer_attempts_.find(slot);
+    if (name_of_ != nullptr || it == producer_attempts_.end() || it->second.seen >= it->second.skip) return {};
+    return "compss: stream " + std::to_string(id_) + ": a retried producer task published " +
+           std::to_string(it->second.seen) + " elements, fewer than its earlier attempts (" +
+           std::to_string(it->second.skip) + "): a retry is matched with them by position, so its "
+           "producer must publish the same sequence at each attempt (a deterministic producer); "
+           "consumers were given elements this attempt did not make";
+  }
+
+  // File streams: true (and the name recorded) when no element of e's name was added
+  // before; true for any element of another stream.
+  bool first_of_name_locked(const Element& e) {
+    return name_of_ == nullptr || claimed_.insert(name_of_(e.get())).second;
   }
 
   struct Cursor {
@@ -553,6 +594,7 @@ class StreamChannel final : public StreamPort {
     close_requested_ = true;
     const bool was_open = slot != 0 && open_slots_.erase(slot) != 0;
     if (!error.empty() && error_.empty() && (was_open || slot == 0)) error_ = error;
+    if (error.empty() && error_.empty() && was_open) error_ = fewer_than_before_locked(slot);
     data_.notify_all();
     room_.notify_all();
   }
@@ -630,6 +672,7 @@ class StreamChannel final : public StreamPort {
   const std::size_t capacity_;
   const bool bounded_;  // false in the sequential build: tasks run one after the other
   const ElementCodec* const codec_;
+  const NameOf name_of_;  // a file stream's (null: elements are not known by name)
 
   std::mutex mutex_;
   std::condition_variable data_;  // elements arrived, or the stream closed
@@ -653,7 +696,7 @@ class StreamChannel final : public StreamPort {
   std::string error_;
   std::uint32_t consumer_tasks_ = 0;
   std::string abandoned_;  // the failure of the last consumer task, when it failed
-  std::set<std::string> claimed_;  // file streams
+  std::set<std::string> claimed_;  // file streams: the names of the files added
 };
 
 }  // namespace compss::detail

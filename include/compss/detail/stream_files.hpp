@@ -34,6 +34,11 @@ struct StreamFile {
   std::shared_ptr<const std::vector<std::byte>> content;
 };
 
+/// A file stream element's name (its channel knows files by it: StreamChannel, "Files").
+inline const std::string& stream_file_name(const void* element) {
+  return static_cast<const StreamFile*>(element)->name;
+}
+
 /// What a StreamFile is on the wire: the bytes go along when `stream_files_travel()`.
 struct WireStreamFile {
   std::string path;

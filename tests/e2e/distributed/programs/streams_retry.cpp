@@ -5,7 +5,11 @@
 //     process (locally, and on the master's node under compss-run, either layout):
 //     at_most_once, two consumers, each element once in all;
 //   - `far`: a stream of longs (on workers under compss-run, in process locally):
-//     at_least_once, two consumers, each element once to each.
+//     at_least_once, two consumers, each element once to each;
+//   - `files`: a FileStream (on workers under compss-run) whose first attempt publishes
+//     file1..file15 in order and throws, and whose retry publishes file40..file1, in
+//     reverse: at_most_once, two consumers, each file once in all (matched by name: before,
+//     by position, the retry's first 15 new files were dropped, never delivered).
 // The first attempt of each producer is the one that creates <dir>/<name>.failed. main
 // prints whether the `near` producer ran in its process, and per stream the distinct
 // elements received, how many were received more than once, their sum.
@@ -80,6 +84,29 @@ void consume_far(compss::ObjectStream<long>& s, std::vector<long>& got) {
   }
 }
 
+#pragma compss task stream_out(s)
+void produce_files(compss::FileStream& s, std::string dir) {
+  const bool fail = first_attempt(dir, "files");
+  auto write = [&](long i) {
+    const auto path = s.base_dir() / ("file" + std::to_string(i));
+    std::ofstream(path) << i << "\n";
+    s.publish(path);
+  };
+  if (fail) {
+    for (long i = 1; i <= fail_after; ++i) write(i);
+    throw std::runtime_error("file producer broke (first attempt)");
+  }
+  for (long i = count; i >= 1; --i) write(i);
+  s.close();
+}
+
+#pragma compss task stream_in(s) out(got)
+void consume_files(compss::FileStream& s, std::vector<long>& got) {
+  while (!s.is_closed()) {
+    for (const auto& p : s.poll(0.05)) got.push_back(std::stol(p.filename().string().substr(4)));
+  }
+}
+
 static void report(const char* name, const std::vector<std::vector<long>*>& got) {
   std::map<long, int> seen;
   for (const auto* g : got) {
@@ -100,7 +127,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
-  std::vector<long> near1, near2, far1, far2;
+  std::vector<long> near1, near2, far1, far2, files1, files2;
   {
     // (Producers first, and a handle per at_least_once consumer: the sequential build
     // runs the calls in order, docs/streams.md "Sequential build".)
@@ -117,6 +144,12 @@ int main(int argc, char** argv) {
     compss::wait_on(near2);
     compss::wait_on(far1);
     compss::wait_on(far2);
+    compss::FileStream files(dir + "/retry-files", "", compss::at_most_once, 8);
+    produce_files(files, dir);
+    consume_files(files, files1);
+    consume_files(files, files2);
+    compss::wait_on(files1);
+    compss::wait_on(files2);
   }
   long near_pid = 0;
   std::ifstream(dir + "/near.pid") >> near_pid;
@@ -124,5 +157,6 @@ int main(int argc, char** argv) {
   report("near at_most_once (both consumers)", {&near1, &near2});
   report("far at_least_once consumer 1", {&far1});
   report("far at_least_once consumer 2", {&far2});
+  report("files at_most_once (both consumers)", {&files1, &files2});
   return 0;
 }
