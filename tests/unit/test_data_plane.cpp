@@ -1061,4 +1061,6 @@ TEST_F(DataPlaneTest, AnOutputThatCannotBeLoadedRecordsNothing) {
   EXPECT_EQ(current(), before);
   EXPECT_EQ(holders(id, request.params[0].stored_as), NodeSet{});
   EXPECT_EQ(y, 5);
+  // Its output on worker 1 is released there exactly (no retry or reader finds it there).
+  EXPECT_FALSE(workers.stores(1, id, request.params[0].stored_as));
 }

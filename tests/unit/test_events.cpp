@@ -687,3 +687,49 @@ TEST_F(Events, ATraceAloneKeepsEachAttemptOfARetriedTask) {
     EXPECT_LE(e.started[i].time, e.ended[i].time);
   }
 }
+
+// The Guidance property (issue 12) measured as a user reads it, from the task events'
+// start and end times: on a node of 8 GB, tasks declaring memory_size=6 never run at the
+// same time, although 4 threads are free.
+namespace {
+void stage(int& x) {
+  compss_test::pause_ms(20);  // (long enough that tasks allowed to overlap would)
+  ++x;
+}
+constexpr Constraint six_gb[] = {{"memory_size", "6"}};
+constexpr TaskSpec stage_6gb{.name = "stage", .signature = "void stage(int &)", .params = inout_x,
+                             .param_count = 1, .constraints = six_gb, .constraint_count = 1};
+
+class EventsOnEightGigabytes : public Events {
+ protected:
+  void SetUp() override {
+    ::setenv("COMPSS_MEMORY", "8", 1);
+    Events::SetUp();
+  }
+  void TearDown() override {
+    Events::TearDown();
+    ::unsetenv("COMPSS_MEMORY");
+  }
+};
+}  // namespace
+
+TEST_F(EventsOnEightGigabytes, SixGigabyteTasksNeverOverlapInTime) {
+  std::vector<int> xs(6, 0);
+  for (int& x : xs) call_task<stage_6gb, &stage>(x);
+  expect_guarantees();
+  for (int& x : xs) compss::wait_on(x);
+  EXPECT_EQ(xs, std::vector<int>(6, 1));
+  std::map<std::uint64_t, std::pair<compss::rt::EventTime, compss::rt::EventTime>> runs;  // task: start, end
+  for (const compss_test::SeenEvent& e : log->events()) {
+    if (e.kind == compss_test::SeenEvent::Kind::started) runs[e.task].first = e.time;
+    if (e.kind == compss_test::SeenEvent::Kind::ended) runs[e.task].second = e.time;
+  }
+  std::vector<std::pair<compss::rt::EventTime, compss::rt::EventTime>> spans;
+  for (std::uint64_t id : log->ids_of("stage")) spans.push_back(runs.at(id));
+  ASSERT_EQ(spans.size(), 6u);
+  std::sort(spans.begin(), spans.end());
+  for (std::size_t i = 0; i + 1 < spans.size(); ++i) {
+    EXPECT_LT(spans[i].first, spans[i].second) << i;
+    EXPECT_LE(spans[i].second, spans[i + 1].first) << "tasks " << i << " and " << i + 1 << " overlapped";
+  }
+}

@@ -11,6 +11,7 @@
 #include <compss/error.hpp>
 
 #include <cstdio>
+#include <exception>
 
 namespace compss::net {
 
@@ -613,28 +614,44 @@ void DataPlane::discard_late_outputs(int n, const TaskRecord& record, const Task
   {
     std::lock_guard data(data_mutex_);
     record_kept_inputs(n, record, drops);  // (copies it keeps are known, so released later)
-    for (const WireParam& o : done.outputs) {
-      if (o.data_id == 0) continue;
-      // Exactly that version: n may hold the datum's current one. If n was named its
-      // holder (the number recorded from another attempt there), its copy may now be
-      // this attempt's bytes: it is no longer named (lineage makes it again if needed).
-      directory_.copy_dropped(o.data_id, o.version, n);
-      drops.push_back({o.data_id, o.version, only(n), true});
-    }
+    drop_unrecorded_outputs(n, done, drops);
   }
   holders_cv_.notify_all();
   release(drops);
 }
 
+void DataPlane::drop_unrecorded_outputs(int n, const TaskDone& done, Drops& drops) {
+  // data lock held
+  for (const WireParam& o : done.outputs) {
+    if (o.data_id == 0) continue;
+    // Exactly that version: n may hold the datum's current one. If n was named its
+    // holder (the number recorded from another attempt there), its copy may now be
+    // this attempt's bytes: it is no longer named (lineage makes it again if needed).
+    directory_.copy_dropped(o.data_id, o.version, n);
+    drops.push_back({o.data_id, o.version, only(n), true});
+  }
+}
+
 void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                                TaskDone& done) {
   Drops drops;
+  std::exception_ptr failed;
   {
     std::lock_guard data(data_mutex_);
     record_kept_inputs(n, *record, drops);
-    record_made(t, n, record, done, drops);
+    try {
+      record_made(t, n, record, done, drops);
+    } catch (...) {
+      // Nothing of it is recorded (record_made undid its loads) and the attempt fails:
+      // its outputs on n are released exactly, as a late answer's, so neither a retry
+      // there nor a later reader finds them; the copies it kept are released as usual.
+      failed = std::current_exception();
+      drop_unrecorded_outputs(n, done, drops);
+    }
   }
+  if (failed) holders_cv_.notify_all();
   release(drops);
+  if (failed) std::rethrow_exception(failed);
 }
 
 void DataPlane::record_replica_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
@@ -688,10 +705,11 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
       }
     }
   } catch (...) {
-    for (Loaded& l : loaded) {
+    // (Newest first: two outputs loaded into one object leave it as it was before both.)
+    for (auto l = loaded.rbegin(); l != loaded.rend(); ++l) {
       try {
-        InputArchive in(l.before);
-        l.d->vtable->load(l.d->object, in);
+        InputArchive in(l->before);
+        l->d->vtable->load(l->d->object, in);
       } catch (...) {  // (its own bytes: a type whose load fails on them has no undo)
       }
     }

@@ -172,6 +172,10 @@ class DataPlane {
   /// The inputs worker `n` kept from `record` (sent inline or fetched): held there if
   /// still the latest, else released there (into `drops`). With the data lock held.
   void record_kept_inputs(int n, const TaskRecord& record, Drops& drops);
+  /// The outputs `done` stored on worker `n` that are not recorded (a late answer, or one
+  /// whose outputs could not be loaded): released there exactly, no longer named held
+  /// (into `drops`). With the data lock held.
+  void drop_unrecorded_outputs(int n, const TaskDone& done, Drops& drops);
   /// The outputs of `done` (not its kept inputs): first what may throw, undone if it does
   /// (inline values loaded into the master's objects, files written), then the versions
   /// made. With the data lock held.
