@@ -87,12 +87,16 @@ class FakeRuntime final : public AttemptRuntime {
   bool cancelled_before_start(TaskBase*) override { return false; }
   Deadline begin_attempt(TaskBase*) override {
     log_.add("begin");
-    return Runtime::no_deadline;
+    return with_time_out ? Deadline{} + 1h : Runtime::no_deadline;
   }
-  bool withdraw_attempt(TaskBase*, Deadline) override { return true; }
-  Runtime::AfterAttempt end_attempt(TaskBase*, Deadline, Runtime::Outcome outcome,
+  bool withdraw_attempt(TaskBase*, Deadline) override {
+    log_.add(expired ? "withdraw too late" : "withdraw");
+    return !expired;
+  }
+  Runtime::AfterAttempt end_attempt(TaskBase*, Deadline deadline, Runtime::Outcome outcome,
                                     const compss::rt::TaskError& error, compss::rt::EventTime) override {
-    log_.add(std::string("end ") + outcome_name(outcome) + (error.type.empty() ? "" : " " + error.type));
+    log_.add(std::string("end ") + outcome_name(outcome) + (error.type.empty() ? "" : " " + error.type) +
+             (deadline != Runtime::no_deadline ? " with its deadline" : ""));
     if (outcome != Runtime::Outcome::ok && retries-- > 0) return Runtime::AfterAttempt::again;
     return Runtime::AfterAttempt::finish;
   }
@@ -104,6 +108,8 @@ class FakeRuntime final : public AttemptRuntime {
     return 0;
   }
   int retries = 0;
+  bool with_time_out = false;  // its attempts have a deadline
+  bool expired = false;        // which the watchdog has taken by the time it is withdrawn
 
  private:
   Log& log_;
@@ -307,6 +313,37 @@ TEST(AttemptDriver, AnAttemptPlacedOnTheMasterRunsThereWithItsAttemptWithdrawn) 
   r.driver.send(call, false);
   EXPECT_EQ(r.log.lines(), std::vector<std::string>{"on master"});
   EXPECT_EQ(compss::rt::task_state(r.task).refs.load(), 1);
+}
+
+// An attempt with a time-out: its deadline is withdrawn before its outputs are recorded,
+// so the watchdog cannot end it as timed out while they are (it sets `stop` without a lock
+// of the driver's); the attempt then ends without a deadline.
+TEST(AttemptDriver, AnAnswerInTimeWithdrawsItsDeadlineBeforeItsOutputsAreRecorded) {
+  DriverRun r;
+  r.runtime.with_time_out = true;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.lines(),
+            (std::vector<std::string>{"begin", "withdraw", "record on 1 of 'step on 1'", "end ok", "finish"}));
+}
+
+// The deadline expired as the answer arrived (the watchdog is ending the task): nothing is
+// recorded, its outputs are released on its worker, and it ends timed out, never ok.
+TEST(AttemptDriver, AnAnswerWhoseDeadlineJustExpiredRecordsNothingAndEndsTimedOut) {
+  DriverRun r;
+  r.runtime.with_time_out = true;
+  r.runtime.expired = true;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  TaskDone done{got.task_id, {}};
+  done.outputs.push_back(WireParam{.data_id = 4, .version = 7ull << 32});
+  r.w1.far.send(std::move(done));
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.lines(),
+            (std::vector<std::string>{"begin", "withdraw too late", "discard 1 late outputs on 1",
+                                      "end failed compss::TimeOut with its deadline", "finish"}));
 }
 
 }  // namespace

@@ -157,6 +157,24 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
        rt::task_state(t).group != nullptr, cluster_.worker(n).link().alive()});
   switch (step.kind) {
     case AnswerStep::Kind::record_outputs:
+      // The deadline is disarmed before the record (the watchdog sets `stop` without a
+      // lock of ours): a time-out cannot then end the task as timed out while its outputs
+      // are recorded. Expired already: the watchdog is ending it; its outputs are released
+      // as a late answer's, and should end_attempt claim it first, it ends timed out
+      // (never ok with nothing recorded).
+      if (call->deadline != rt::Runtime::no_deadline) {
+        if (!runtime_.withdraw_attempt(t, call->deadline)) {
+          try {
+            data_.discard_late_outputs(n, *record_of(sent), r.done);
+          } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
+          }
+          conclude(std::move(call), rt::Runtime::Outcome::failed,
+                   {"compss::TimeOut", "timed out (time_out) as its answer arrived", "master"});
+          return;
+        }
+        ++rt::task_state(t).attempts;  // (withdraw_attempt uncounts it: it still counts)
+        call->deadline = rt::Runtime::no_deadline;
+      }
       try {
         data_.record_outputs(t, n, record_of(sent), r.done);
       } catch (const std::exception& e) {
