@@ -54,7 +54,8 @@ class Future {
     hold();
   }
 
-  // Copies and moves keep the state's count of handles (FutureStateBase::given_up).
+  // Copies and moves keep the state's count of handles (FutureStateBase::given_up): an
+  // atomic count, so copies may live and die on any threads.
   Future(const Future& other) noexcept : state_(other.state_) { hold(); }
   Future(Future&& other) noexcept : state_(std::move(other.state_)) {}
   Future& operator=(const Future& other) noexcept {
