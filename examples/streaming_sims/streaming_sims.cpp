@@ -43,7 +43,7 @@ namespace fs = std::filesystem;
 // first argument), where the main program's polls find them.
 #pragma compss mpi(runner="mpirun", binary="streaming_sims_sim", processes=1, flags="--bind-to none", args="{{outputs}} {{sim}} {{steps}} {{work}} {{wait_ms}}", fail_by_exit_value=true)
 #pragma compss task stream_out(outputs)
-void simulate_streaming(compss::FileStream& outputs, int sim, int steps, long work, long wait_ms);
+int simulate_streaming(compss::FileStream& outputs, int sim, int steps, long work, long wait_ms);
 
 // The same simulation writing into a plain directory; its exit code says when it is done.
 #pragma compss mpi(runner="mpirun", binary="streaming_sims_sim", processes=1, flags="--bind-to none", args="{{dir}} {{sim}} {{steps}} {{work}} {{wait_ms}}", fail_by_exit_value=true)
@@ -109,9 +109,10 @@ int run_simulation(const std::string& dir, int sim, int steps, long work, long w
 }
 }  // namespace
 
-void simulate_streaming(compss::FileStream& outputs, int sim, int steps, long work, long wait_ms) {
+int simulate_streaming(compss::FileStream& outputs, int sim, int steps, long work, long wait_ms) {
   const int rc = run_simulation(outputs.base_dir().string(), sim, steps, work, wait_ms);
   if (rc != 0) std::fprintf(stderr, "streaming_sims: simulation %d exited with %d\n", sim, rc), std::exit(1);
+  return rc;
 }
 
 int simulate_batch(const std::string& dir, int sim, int steps, long work, long wait_ms) {
@@ -188,6 +189,7 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     compss::FileStream outputs(stream_dir, "step-outputs");
     outputs.publish(std::vector<fs::path>{});  // held open while the simulations are submitted
+    // (Their exit codes are not kept: a failed simulation fails the run, fail_by_exit_value.)
     for (int s = 0; s < sims; ++s) simulate_streaming(outputs, s, steps, work, wait_ms);
     outputs.close();
     // Per simulation, (step, processed) as they arrive: a scan may find files in any order.

@@ -51,7 +51,29 @@ class Future {
   ///   compss::Future<int> ready = 42;
   Future(R value) : state_(std::make_shared<detail::FutureState<R>>()) {
     state_->value.emplace(std::move(value));
+    hold();
   }
+
+  // Copies and moves keep the state's count of handles (FutureStateBase::given_up): an
+  // atomic count, so copies may live and die on any threads.
+  Future(const Future& other) noexcept : state_(other.state_) { hold(); }
+  Future(Future&& other) noexcept : state_(std::move(other.state_)) {}
+  Future& operator=(const Future& other) noexcept {
+    if (this != &other) {
+      let_go();
+      state_ = other.state_;
+      hold();
+    }
+    return *this;
+  }
+  Future& operator=(Future&& other) noexcept {
+    if (this != &other) {
+      let_go();
+      state_ = std::move(other.state_);
+    }
+    return *this;
+  }
+  ~Future() { let_go(); }
 
   /// True if the future refers to a value (computed or pending).
   ///
@@ -84,7 +106,16 @@ class Future {
 
  private:
   friend struct detail::FutureAccess;
-  explicit Future(std::shared_ptr<detail::FutureState<R>> s) noexcept : state_(std::move(s)) {}
+  explicit Future(std::shared_ptr<detail::FutureState<R>> s) noexcept : state_(std::move(s)) {
+    hold();
+  }
+
+  void hold() const noexcept {
+    if (state_) state_->handles.fetch_add(1, std::memory_order_relaxed);
+  }
+  void let_go() const noexcept {
+    if (state_) state_->handles.fetch_sub(1, std::memory_order_release);
+  }
 
   R& wait_value() const {
     if (!state_) throw Error("compss: get() on an empty compss::Future");

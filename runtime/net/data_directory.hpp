@@ -18,6 +18,10 @@
 #include <unordered_map>
 #include <vector>
 
+namespace compss::detail {
+struct FutureStateBase;
+}  // namespace compss::detail
+
 namespace compss::net {
 
 /// A task request as it was sent, kept to run it again when a version it produced is lost
@@ -68,6 +72,10 @@ struct TrackedDatum {
   detail::SectionRef section;
   std::string path;  ///< a file: the master's path (its versions' bytes are the contents)
   bool loading = false;  ///< a fetch is receiving a value straight into `object`
+  /// A task's result: its future's state, set when the state was marked tracked (its
+  /// destructor then forgets this datum under the data lock, so it is alive while tracked
+  /// here). Says whether the program gave the value up (FutureStateBase::given_up).
+  const detail::FutureStateBase* future = nullptr;
 
   bool master_has_latest() const noexcept { return master_version == version; }
 };

@@ -8,6 +8,7 @@
 
 #include <compss/detail/access.hpp>
 #include <compss/error.hpp>
+#include <compss/future.hpp>
 #include <compss/serialize.hpp>
 
 #include <gtest/gtest.h>
@@ -811,6 +812,88 @@ TEST_F(DataPlaneTest, ALostVersionIsMadeAgainOnceHoweverManyWaitForIt) {
   for (int g : got) EXPECT_EQ(g, 1);  // worker 2 made it: each reads its own store
   data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
   EXPECT_EQ(x, 2);
+}
+
+constexpr TaskSpec make_spec{"make", "int make()", nullptr, 0};
+
+/// The result of a task returning an int: its future's state, as call_task describes it.
+ParamDescriptor result_of(compss::detail::FutureState<int>& s) {
+  ParamDescriptor d;
+  d.key = DataKey::of(static_cast<compss::detail::FutureStateBase*>(&s));
+  d.data_id = registry_id_of(&s);
+  d.future = true;
+  d.object = &s.value;
+  d.vtable = compss::detail::optional_vtable_for<int>();
+  d.direction = Direction::out;
+  return d;
+}
+
+/// A task's result made on worker 1, which is then lost: the end of the run (sync_all)
+/// with `handles` Futures of it left. Returns the remakes it cost; `value` is the master's.
+int remakes_at_the_end_after_a_loss(DataPlane& data, FakeWorkers& workers, bool stream_task,
+                                    std::uint32_t handles, std::optional<int>& value) {
+  workers.bodies["int make()"] = [](std::vector<int>& v) { v[0] = 5; };
+  compss::detail::FutureState<int> state;
+  state.handles = handles;
+  FakeTask make(make_spec, {result_of(state)});
+  compss::rt::task_state(make).stream_task = stream_task;  // (the runtime sets it at submission)
+  TaskRequest request;
+  EXPECT_TRUE(data.build_request(&make, 1, request, true));
+  CallResult r = workers.run(1, request);
+  data.record_outputs(&make, 1, std::make_shared<const TaskRecord>(request), r.done);
+  workers.lose(1);
+  data.node_lost(1);
+  const int before = workers.calls.load();
+  data.sync_all();
+  value = state.value;
+  state.tracked = false;  // (its datum is gone with the plane: nothing to forget)
+  return workers.calls.load() - before;
+}
+
+TEST_F(DataPlaneTest, AResultTheProgramGaveUpIsNotMadeAgainWhenItsWorkerIsLost) {
+  std::optional<int> value;
+  EXPECT_EQ(remakes_at_the_end_after_a_loss(data, workers, false, 0, value), 0);
+  EXPECT_FALSE(value.has_value());  // never brought back: nobody can read it
+}
+
+TEST_F(DataPlaneTest, AStreamTasksResultTheProgramGaveUpDoesNotFailTheRun) {
+  std::optional<int> value;
+  EXPECT_NO_THROW(EXPECT_EQ(remakes_at_the_end_after_a_loss(data, workers, true, 0, value), 0));
+}
+
+TEST_F(DataPlaneTest, AResultTheProgramHoldsIsStillMadeAgainWhenItsWorkerIsLost) {
+  std::optional<int> value;
+  EXPECT_EQ(remakes_at_the_end_after_a_loss(data, workers, false, 1, value), 1);
+  EXPECT_EQ(value, 5);
+}
+
+TEST_F(DataPlaneTest, AStreamTasksResultTheProgramHoldsIsAClearErrorWhenItsWorkerIsLost) {
+  std::optional<int> value;
+  try {
+    remakes_at_the_end_after_a_loss(data, workers, true, 1, value);
+    ADD_FAILURE() << "a needed result that cannot be made again went missing silently";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot be made again"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FutureHandles, AResultIsGivenUpOnlyOnceNoFutureAndNoTaskReadsIt) {
+  auto state = std::make_shared<compss::detail::FutureState<int>>();
+  const compss::detail::FutureStateBase& base = *state;
+  {
+    compss::Future<int> f = compss::detail::FutureAccess::make(state);
+    compss::Future<int> copy = f;
+    compss::Future<int> moved = std::move(f);
+    EXPECT_EQ(base.handles.load(), 2u);
+    copy = moved;  // (the same state: still two)
+    EXPECT_EQ(base.handles.load(), 2u);
+    copy = compss::Future<int>(3);  // another state
+    EXPECT_EQ(base.handles.load(), 1u);
+    state->acquire();  // a submitted task reads it
+  }
+  EXPECT_FALSE(base.given_up());  // that task still may
+  state->release();
+  EXPECT_TRUE(base.given_up());
 }
 
 TEST_F(DataPlaneTest, ABuildThatMustWaitForLineageSaysSoWithoutBlocking) {

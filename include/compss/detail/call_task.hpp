@@ -307,9 +307,11 @@ auto submit_call(std::index_sequence<I...>, default_result_fn<fn_result_t<Fn>> f
   if constexpr (std::is_void_v<R>) {
     submit(node);
   } else {
-    auto state = node->result;
+    // The program's handle exists before the task can end: its value is never seen
+    // given up (FutureStateBase::given_up) while the program is about to hold it.
+    auto handle = FutureAccess::make(node->result);
     submit(node);
-    return FutureAccess::make(std::move(state));
+    return handle;
   }
 }
 

@@ -27,6 +27,9 @@ struct FutureStateBase {
   /// Set when a failure marked the value "never produced" (the runtime's failure log,
   /// keyed by this state's address): the mark is removed with the state.
   std::atomic<bool> unproduced{false};
+  /// The compss::Future objects that refer to this state (the program's handles; a task
+  /// that reads the value counts in `pending` instead).
+  std::atomic<std::uint32_t> handles{0};
 
   FutureStateBase() = default;
   FutureStateBase(const FutureStateBase&) = delete;
@@ -51,6 +54,15 @@ struct FutureStateBase {
 
   /// True when no submitted task still accesses the value.
   bool idle() const noexcept { return pending.load(std::memory_order_acquire) == 0; }
+
+  /// True when nobody can read the value any more: the program holds no Future of it and
+  /// no submitted task still accesses it. For good: only a Future can pass the value to a
+  /// new task or wait for it, and none is left to copy (the runtime makes the first one
+  /// before it submits the producer). A master-worker run then never brings the value
+  /// back nor makes it again when its worker is lost (docs/distributed.md).
+  bool given_up() const noexcept {
+    return handles.load(std::memory_order_acquire) == 0 && idle();
+  }
 };
 
 /// The value slot of a future; empty until its producing task has run.

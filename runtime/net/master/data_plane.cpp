@@ -7,6 +7,7 @@
 #include "net/file_staging.hpp"
 #include "net/master/data_params.hpp"
 
+#include <compss/detail/future_state.hpp>
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/error.hpp>
 
@@ -321,6 +322,12 @@ void DataPlane::sync_key(const detail::DataKey& key, bool user_may_write) {
   if (user_may_write) drop_worker_copies_of(id);
 }
 
+bool DataPlane::given_up(const TrackedDatum& x) {
+  // data lock held: a tracked future's state lives until its destructor forgets the datum
+  // under that lock.
+  return x.future != nullptr && x.future->given_up();
+}
+
 void DataPlane::sync_range(std::uintptr_t begin, std::uintptr_t end) {
   std::vector<std::uintptr_t> addresses;
   std::vector<std::uint64_t> ids;
@@ -328,6 +335,9 @@ void DataPlane::sync_range(std::uintptr_t begin, std::uintptr_t end) {
     std::lock_guard data(data_mutex_);
     // Also those the master holds: workers may keep copies the program could now change.
     for (TrackedDatum* x : directory_.in_range(begin, end)) {
+      // A result the program gave up is never brought back: nobody can read it (lost with
+      // its worker, it would be made again for nothing, or, a stream task's, fail the run).
+      if (given_up(*x)) continue;
       addresses.push_back(x->address);
       if (!x->master_has_latest()) ids.push_back(x->id);
     }
@@ -541,6 +551,7 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
           if (auto* state = reinterpret_cast<detail::FutureStateBase*>(d.key.address)) {
             // Its destructor forgets the datum before the memory can hold another object.
             state->tracked.store(true, std::memory_order_release);
+            x.future = state;
           }
           w.data_id = x.id;
           w.version = x.version;

@@ -164,6 +164,9 @@ class DataPlane {
   /// in_delete) while its latest version lives on a worker (to fetch first), else 0.
   /// Takes the data lock.
   std::uint64_t renumbered_on_worker(const detail::ParamDescriptor& d);
+  /// Whether `x` is a task's result the program gave up (no Future of it left, no task
+  /// reading it): never brought back to the master. Data lock held.
+  static bool given_up(const TrackedDatum& x);
   /// The bytes of the master's copy of `x` as a request carries them inline.
   static std::vector<std::byte> master_bytes(const TrackedDatum& x);
   /// What `t` wrote in place on the master (`files_only`: only its files, written on a
