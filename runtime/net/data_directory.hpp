@@ -74,7 +74,9 @@ struct TrackedDatum {
   bool loading = false;  ///< a fetch is receiving a value straight into `object`
   /// A task's result: its future's state, set when the state was marked tracked (its
   /// destructor then forgets this datum under the data lock, so it is alive while tracked
-  /// here). Says whether the program gave the value up (FutureStateBase::given_up).
+  /// here, as long as the runtime is: states destroyed after the runtime let go of the
+  /// cluster, as `object` pointers, leave this dangling, and nothing reads it then). Says
+  /// whether the program gave the value up (FutureStateBase::given_up).
   const detail::FutureStateBase* future = nullptr;
 
   bool master_has_latest() const noexcept { return master_version == version; }

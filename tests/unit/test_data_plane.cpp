@@ -835,6 +835,16 @@ int remakes_at_the_end_after_a_loss(DataPlane& data, FakeWorkers& workers, bool 
   workers.bodies["int make()"] = [](std::vector<int>& v) { v[0] = 5; };
   compss::detail::FutureState<int> state;
   state.handles = handles;
+  // The plane outlives `state`: its datum is forgotten on every way out (sync_all throws
+  // for a needed stream result), as the state's destructor does in a run.
+  struct Forget {
+    DataPlane& data;
+    compss::detail::FutureState<int>& state;
+    ~Forget() {
+      data.forget(DataKey::of(static_cast<compss::detail::FutureStateBase*>(&state)).address);
+      state.tracked = false;
+    }
+  } forget{data, state};
   FakeTask make(make_spec, {result_of(state)});
   compss::rt::task_state(make).stream_task = stream_task;  // (the runtime sets it at submission)
   TaskRequest request;
@@ -846,7 +856,6 @@ int remakes_at_the_end_after_a_loss(DataPlane& data, FakeWorkers& workers, bool 
   const int before = workers.calls.load();
   data.sync_all();
   value = state.value;
-  state.tracked = false;  // (its datum is gone with the plane: nothing to forget)
   return workers.calls.load() - before;
 }
 
