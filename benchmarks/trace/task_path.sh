@@ -7,12 +7,17 @@
 # executor thread, the difference between 15,000 and 5,000 tasks (with its warm-up run:
 # 20,000 tasks).
 #
-# usage: benchmarks/trace/task_path.sh <build dir> [graph (stencil)] [body (empty)]
+# usage: benchmarks/trace/task_path.sh <build dir> [graph (stencil)] [body (empty)] [functions]
+# (functions: then the traced run against the plain one, function by function:
+# callgrind_functions.py; the totals move by ±100 between runs with malloc's work, the
+# runtime's own functions do not.)
 # (LD_LIBRARY_PATH=<folder of another libcompss.so.0> compares another library.)
 set -uo pipefail
 build=${1:-}
 graph=${2:-stencil}
 body=${3:-empty}
+functions=${4:-}
+here=$(cd "$(dirname "$0")" && pwd)
 bench=$build/bin/overhead_compss
 [[ -x $bench ]] || { echo "usage: $0 <build dir with bin/overhead_compss> [graph] [body]" >&2; exit 2; }
 command -v valgrind > /dev/null || { echo "$0: valgrind not found" >&2; exit 2; }
@@ -44,3 +49,7 @@ for mode in plain trace monitor; do
   done
   printf "%-8s %12s %12s\n" "$mode" "$path" "$drainer"
 done
+if [[ $functions == functions ]]; then
+  echo
+  python3 "$here/callgrind_functions.py" "$scratch" 20000 5000 15000 plain trace
+fi

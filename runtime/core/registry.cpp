@@ -3,6 +3,7 @@
 #include "core/access.hpp"
 #include "core/graph.hpp"
 #include "core/task_state.hpp"
+#include "core/trace_records.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -51,7 +52,17 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
 
 bool Registry::link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
   if (!add_edge(pred, t)) return false;
-  record_->push_back({task_state(pred).id, d.id, version});  // (inline: not TaskBase::id() through the PLT)
+  EdgeSink& s = *record_;
+  ++s.count;
+  const Dependency dep{task_state(pred).id, d.id, version};  // (inline: not TaskBase::id() through the PLT)
+  if (s.records != nullptr) {
+    if (!TraceRecords::edge(*s.records, dep)) [[unlikely]] {
+      s.records = nullptr;  // (counted as dropped once: the submission's)
+      s.lost = true;
+    }
+  } else if (s.list != nullptr) {
+    s.list->push_back(dep);
+  }
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include "core/events.hpp"
 #include "core/exclusion.hpp"
 #include "core/graph.hpp"
+#include "core/trace_buffer.hpp"
 
 #include <compss/detail/task_node.hpp>
 
@@ -23,6 +24,17 @@ namespace compss::rt {
 using detail::DataKey;
 using detail::ParamDescriptor;
 using detail::TaskBase;
+
+/// Where access() records the edges it adds (the task events' dependencies): appended to
+/// `list` (observers read them from the submitted event), or written straight into a
+/// trace's buffer (`records`, the calling thread's: the trace alone observes; after the
+/// submission's open record, TraceRecords::open_submission). Only the submitting thread.
+struct EdgeSink {
+  std::vector<Dependency>* list = nullptr;
+  TraceBuffer* records = nullptr;  // (set to null when it refused an edge)
+  std::uint32_t count = 0;         // edges added
+  bool lost = false;               // the buffer refused an edge: the submission is dropped
+};
 
 /// A run of consecutive concurrent (or commutative) accesses to one datum. Its members
 /// wait for the accesses before the run, not for each other; together they are the
@@ -63,9 +75,9 @@ class Registry {
   /// access per element for a collection). Fills d.data_id and d.version.
   void access(TaskBase* t, ParamDescriptor& d);
 
-  /// While `out` is set, access() appends each edge it adds, with the datum and version
-  /// behind it (the task events' dependencies). Null (the default) records nothing.
-  void record_dependencies(std::vector<Dependency>* out) noexcept { record_ = out; }
+  /// While `out` is set, access() records each edge it adds there, with the datum and
+  /// version behind it (the task events' dependencies). Null (the default) records nothing.
+  void record_dependencies(EdgeSink* out) noexcept { record_ = out; }
 
   /// Appends (with a reference) every unfinished task that accesses the datum; with
   /// `writers_only`, only those that may write it.
@@ -137,7 +149,7 @@ class Registry {
   std::uint64_t next_id_ = 1;
   std::size_t prune_at_ = min_prune;
   bool keep_identities_ = false;
-  std::vector<Dependency>* record_ = nullptr;
+  EdgeSink* record_ = nullptr;
   static constexpr std::size_t min_prune = 4096;
 };
 

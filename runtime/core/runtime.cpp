@@ -141,11 +141,19 @@ void Runtime::submit_impl(TaskBase* t) {
   }
   inflight_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t untouched = 0;  // not all local: objects and files no unfinished task accessed
-  // Observed: what it waits for (EventScratch).
-  std::vector<Dependency>* dependencies = nullptr;
+  // Observed: what it waits for: straight into the trace's buffer when the trace alone
+  // observes (TraceRecords::open_submission), else a list (EventScratch).
+  EdgeSink edges;
+  TraceRecord* open = nullptr;  // the trace's submitted record, completed at the end
   if constexpr (observed) {
-    dependencies = &tls_scratch().dependencies;
-    dependencies->clear();
+    if (ev->records != nullptr && ev->others.empty()) {
+      edges.records = ev->records->buffer();
+      if (edges.records != nullptr) open = TraceRecords::open_submission(*edges.records);
+      if (open == nullptr) edges.records = nullptr;  // (dropped, counted: no edge written)
+    } else {
+      edges.list = &tls_scratch().dependencies;
+      edges.list->clear();
+    }
   }
   EventTime analysed = 0;
   {
@@ -155,15 +163,23 @@ void Runtime::submit_impl(TaskBase* t) {
       if (begun != 0 && ev->activities_read) analysis.emplace(events_, Activity::dependency_analysis, begun);
     }
     std::unique_lock lock(registry_mutex_);
-    if constexpr (observed) registry_.record_dependencies(dependencies);
-    for (std::uint32_t i = 0; i < t->param_count_; ++i) {
-      ParamDescriptor& p = t->params_[i];
-      if (!all_local_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
-        untouched |= std::uint64_t{1} << i;
+    {
+      // (Unset also when an access throws: another thread's submission must not write here.)
+      struct Unrecord {
+        Registry* r;
+        ~Unrecord() {
+          if (r != nullptr) r->record_dependencies(nullptr);
+        }
+      } unrecord{observed ? &registry_ : nullptr};
+      if constexpr (observed) registry_.record_dependencies(&edges);
+      for (std::uint32_t i = 0; i < t->param_count_; ++i) {
+        ParamDescriptor& p = t->params_[i];
+        if (!all_local_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
+          untouched |= std::uint64_t{1} << i;
+        }
+        if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
       }
-      if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
     }
-    if constexpr (observed) registry_.record_dependencies(nullptr);
     registry_.maybe_prune();
     if constexpr (observed) {
       lock.unlock();  // (the analysis ends with the registry's lock released, as before)
@@ -178,11 +194,19 @@ void Runtime::submit_impl(TaskBase* t) {
     join_group(g);
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
-  if constexpr (observed) submission.recorded(notify_submitted(*ev, t, *dependencies, begun, analysed));
+  if constexpr (observed) {
+    if (edges.list != nullptr) {
+      submission.recorded(notify_submitted(*ev, t, *edges.list, begun, analysed));
+    } else if (open != nullptr && !edges.lost) {  // (lost: it stays withdrawn, its end a record of its own)
+      submission.recorded(TraceRecords::close_submission(open, *edges.records, task_state(t).id,
+                                                         reinterpret_cast<std::uintptr_t>(&t->spec()), begun,
+                                                         analysed, ev->tsc));
+    }
+  }
   if (task_state(t).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     // (With predecessors, they ended after the analysis: read the clock again, so that its
     // ready is not before their ends.)
-    if constexpr (observed) notify_ready(*ev, t, dependencies->empty() ? analysed : 0);
+    if constexpr (observed) notify_ready(*ev, t, edges.count == 0 ? analysed : 0);
     make_ready(t);
   }
 }

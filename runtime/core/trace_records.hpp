@@ -41,6 +41,8 @@ enum class RecordKind : std::uint8_t {
   transfer_end,   // a bytes, u32 to, time end
   node_work,      // u32 node, small kind, flag outcome, a task, b bytes, time begin; then node_work_end
   node_work_end,  // u32 thread, a attempt, time end
+  withdrawn,      // a submitted record not completed (the budget refused one of its edges, or the
+                  // submission threw): skipped with the dependency records after it
 };
 /// Set in a record's kind when its time is a counter stamp, converted when the run ends.
 constexpr std::uint8_t tsc_time = 0x80;
@@ -122,6 +124,44 @@ class TraceRecords {
     if (begun == 0) return nullptr;
     r[1 + deps] = record(RecordKind::submission_begun, tsc, 0, begin);
     return &r[1 + deps];
+  }
+  // A submission the trace alone observes is written as its analysis goes: its submitted
+  // record first (withdrawn until it is complete), then each edge, written by the registry
+  // straight into the thread's buffer (EdgeSink, core/registry.hpp: no list, no copy), then
+  // its begun record. Kept whole or not at all, as submitted()'s.
+  /// The calling thread's buffer, or null (no memory for its log).
+  TraceBuffer* buffer() noexcept {
+    ThreadLog* l = log();
+    return l != nullptr ? &l->records : nullptr;
+  }
+  /// The submitted record of a submission whose edges `buffer` will get next (null: dropped).
+  static TraceRecord* open_submission(TraceBuffer& buffer) noexcept {
+    TraceRecord* r = buffer.reserve(1);
+    if (r != nullptr) *r = record(RecordKind::withdrawn, false, 0, 0);
+    return r;
+  }
+  /// An edge of the open submission; false (and one event counted as dropped): refused.
+  static bool edge(TraceBuffer& buffer, const Dependency& d) noexcept {
+    TraceRecord* r = buffer.reserve(1);
+    if (r == nullptr) return false;
+    *r = TraceRecord{static_cast<std::uint8_t>(RecordKind::dependency), 0, 0, 0, d.task_id, d.data_id,
+                     static_cast<std::int64_t>(d.version)};
+    return true;
+  }
+  /// Completes `open` (from open_submission(), its edges all written: else it stays
+  /// withdrawn), as submitted() would have written it. Returns its begun record, as submitted().
+  static TraceRecord* close_submission(TraceRecord* open, TraceBuffer& buffer, std::uint64_t task, std::uint64_t type,
+                                       EventTime begin, EventTime time, bool tsc) noexcept {
+    TraceRecord* begun = nullptr;
+    if (begin != 0) {
+      begun = buffer.reserve(1);
+      if (begun == nullptr) return nullptr;  // (the budget: the submission is dropped whole)
+      *begun = record(RecordKind::submission_begun, tsc, 0, begin);
+    }
+    *open = record(RecordKind::submitted, tsc, task, time);
+    open->small = begun != nullptr ? 1 : 0;
+    open->b = type;
+    return begun;
   }
   /// The submission whose begun record submitted() returned ended at `time` (a stamp when
   /// that record's is: the same snapshot's): no record of its own. Only the thread that

@@ -13,8 +13,32 @@
 namespace compss::rt {
 
 namespace {
-thread_local const LocalExecutor* tls_executor = nullptr;
-}
+// (initial-exec: a plain load, not a call to __tls_get_addr: libcompss is never dlopen()ed.)
+[[gnu::tls_model("initial-exec")]] constinit thread_local const LocalExecutor* tls_executor = nullptr;
+/// This thread's TBB slot while it runs one of the executor's jobs (-1: not looked up yet):
+/// constant for the job (the thread stays in the arena), looked up at most once per job,
+/// not per task (current_slot(): the trace's records). Initial-exec: a plain load.
+[[gnu::tls_model("initial-exec")]] constinit thread_local int tls_slot = -1;
+
+/// Marks the calling thread as running one of `executor`'s jobs until it leaves scope.
+class InJob {
+ public:
+  explicit InJob(const LocalExecutor* executor) noexcept : outer_(tls_executor), outer_slot_(tls_slot) {
+    tls_executor = executor;
+    tls_slot = -1;
+  }
+  ~InJob() {
+    tls_executor = outer_;
+    tls_slot = outer_slot_;
+  }
+  InJob(const InJob&) = delete;
+  InJob& operator=(const InJob&) = delete;
+
+ private:
+  const LocalExecutor* outer_;
+  int outer_slot_;
+};
+}  // namespace
 
 struct LocalExecutor::Impl {
   // Workers: one per thread; plus one slot reserved for the thread that waits at shutdown.
@@ -90,10 +114,8 @@ void LocalExecutor::spawn(detail::TaskBase* task) {
     return;
   }
   auto body = [this, impl, task] {
-    const LocalExecutor* outer = tls_executor;
-    tls_executor = this;
+    const InJob job(this);
     impl->runtime.execute_chain(task);
-    tls_executor = outer;
   };
   if (tls_executor == this) {
     impl->group.run(std::move(body));
@@ -107,8 +129,7 @@ void LocalExecutor::spawn(detail::TaskBase* task) {
     return;
   }
   impl->arena.enqueue(impl->group.defer([this, impl] {
-    const LocalExecutor* outer = tls_executor;
-    tls_executor = this;
+    const InJob job(this);
     for (;;) {
       detail::TaskBase* t = nullptr;
       while (impl->pop(t)) impl->runtime.execute_chain(t);
@@ -121,7 +142,6 @@ void LocalExecutor::spawn(detail::TaskBase* task) {
         break;
       }
     }
-    tls_executor = outer;
   }));
 }
 
@@ -143,10 +163,8 @@ void LocalExecutor::spawn_priority(detail::TaskBase* task) {
 
 void LocalExecutor::run_job(std::function<void()> job) {
   auto body = [this, job = std::move(job)] {
-    const LocalExecutor* outer = tls_executor;
-    tls_executor = this;
+    const InJob in_job(this);
     job();
-    tls_executor = outer;
   };
   if (tls_executor == this) {
     impl_->group.run(std::move(body));
@@ -156,8 +174,11 @@ void LocalExecutor::run_job(std::function<void()> job) {
 }
 
 unsigned LocalExecutor::current_slot() const noexcept {
+  if (tls_slot >= 0 && tls_executor == this) return static_cast<unsigned>(tls_slot);
   int i = tbb::this_task_arena::current_thread_index();
-  return i < 0 ? 0u : static_cast<unsigned>(i);
+  if (i < 0) return 0u;
+  if (tls_executor == this) tls_slot = i;  // (in one of its jobs: the same until it ends)
+  return static_cast<unsigned>(i);
 }
 
 void LocalExecutor::wait_idle() {

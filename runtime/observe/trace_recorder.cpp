@@ -130,6 +130,7 @@ TraceEvents TraceRecorder::take() {
 
   records_.drain([&](TraceRecords::ThreadLog& l, const TscToTime& to_time) {
     std::uint64_t waiting = 0;  // the task of the last submitted record (its dependencies follow)
+    bool withdrawn = false;     // the last submission was withdrawn: its dependencies are skipped
     TraceRecord first{};        // the first record of a two-record event
     l.records.for_each([&](TraceRecord r) {
       const bool stamped = (r.kind & tsc_time) != 0;
@@ -140,8 +141,10 @@ TraceEvents TraceRecorder::take() {
       switch (static_cast<Kind>(r.kind)) {
         case Kind::submitted:
           waiting = r.a;
+          withdrawn = false;
           out.submitted.push_back({r.a, type_of_record(r), r.time});
           break;
+        case Kind::withdrawn: withdrawn = true; break;  // (counted as dropped when it was refused)
         case Kind::submission_begun: {  // (what the runtime tells other observers as three activities)
           const EventTime analysed = out.submitted.back().time;
           out.activities.push_back({Activity::submission, true, r.time});
@@ -154,6 +157,7 @@ TraceEvents TraceRecorder::take() {
           break;
         }
         case Kind::dependency:
+          if (withdrawn) break;
           out.dependency_of.push_back({r.a, r.b, static_cast<std::uint64_t>(r.time)});
           out.dependency_task.push_back(waiting);
           break;

@@ -662,6 +662,36 @@ TEST_F(Events, AnAttemptsStartIsKeptWhenItsBodyRemovesTheTrace) {
   EXPECT_EQ(e.ended.size(), 0u);
 }
 
+// Traced alone, the registry writes a submission's edges straight into the thread's buffer
+// after its submitted record: when the budget refuses one of them, the submission is dropped
+// whole (its record withdrawn, the edges already written skipped), as when its records were
+// reserved together. The gate holds every task back, so the main thread's records are
+// known: 3 for the gate (submitted, begun, ready), 3 for each of the 5 copies (one edge),
+// then the sum's submitted at the 19th and its 4 edges: a budget of 21 refuses the third.
+TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesOneOfItsEdges) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(21);
+  events.add(trace);
+  release_stuck = false;
+  int gate = 0, x = 0, y[4] = {}, total = 0;
+  call_task<hold_task, &stuck>(gate);
+  call_task<copy_task, &copy_to>(gate, x);
+  for (int& yi : y) call_task<copy_task, &copy_to>(x, yi);
+  call_task<sum_task, &sum4>(y[0], y[1], y[2], y[3], total);
+  release_stuck = true;
+  compss::wait_on(total);
+  events.remove(trace.get());
+  EXPECT_EQ(total, 4);
+  const compss::rt::observe::TraceEvents e = trace->take();
+  ASSERT_EQ(e.submitted.size(), 6u);  // (not the sum)
+  std::vector<std::uint64_t> waiting(e.dependency_task.begin(), e.dependency_task.end());
+  const std::uint64_t gate_task = e.submitted[0].task_id;
+  EXPECT_EQ(waiting, (std::vector<std::uint64_t>{gate_task + 1, gate_task + 2, gate_task + 3, gate_task + 4,
+                                                 gate_task + 5}));  // one edge each, none of the sum's
+  EXPECT_GE(e.dropped, 1u);
+}
+
 // Each attempt of a retried task traced alone is its own one-record attempt: decoded with
 // its number, outcome and whether another follows.
 TEST_F(Events, ATraceAloneKeepsEachAttemptOfARetriedTask) {
