@@ -158,8 +158,11 @@ class StreamHandle {
       return;
     }
     try {
-      if (producer_ != 0) channel_->close(producer_, succeeded ? std::string() : error);
+      // (A slot its attempt closed ends now: no retry publishes under it any more.)
+      const std::uint64_t slot = producer_ != 0 ? producer_ : retry_slot_;
+      if (slot != 0) channel_->close(slot, succeeded ? std::string() : error);
       producer_ = 0;
+      retry_slot_ = 0;
       if (consumer_ != 0) {
         if (succeeded) channel_->commit(consumer_);
         channel_->remove_consumer(consumer_, task_consumer_, succeeded ? std::string() : error);
@@ -235,7 +238,13 @@ class StreamHandle {
   /// close(), with `error` (when not empty) for the consumers to see once they have taken
   /// the rest (FileStream: a file it could not send).
   void close_slot(const std::string& error) {
-    channel_->close(producer_, error);
+    if (attempt_ != 0) {
+      // A task's attempt in this process: a retry may still publish under the slot (the
+      // task's end closes it for good: end_task).
+      static_cast<StreamChannel&>(*channel_).close_attempt(producer_, error, attempt_);
+    } else {
+      channel_->close(producer_, error);
+    }
     if (attempt_ != 0 && producer_ != 0) retry_slot_ = producer_;  // a retry publishes under it
     producer_ = 0;
     closed_ = true;

@@ -21,12 +21,20 @@ AtMostOnceBatches::Place& AtMostOnceBatches::place_locked(const detail::StreamCh
                                                           std::uint64_t place) {
   const Key key{channel.id(), place};
   if (places_.try_emplace(key).second && places_.size() >= sweep_at_) sweep_locked();
-  return places_[key];  // (the sweep keeps it: its stream exists)
+  return places_[key];  // (made again if swept: a late call on a removed place)
 }
 
+// Erases the records of places no call can count for any more: their stream is gone, or
+// the place was removed (its task ended for good: the channel gave its unconfirmed batches
+// to the other consumers, and answers a late confirmation "given back" without a record).
+// Run when places_ reaches sweep_at_, then twice what is left: what stays is about twice
+// the open places (or 64), however many consumer tasks the streams had.
 void AtMostOnceBatches::sweep_locked() {
-  std::erase_if(places_, [](const auto& entry) {
-    return detail::find_stream_channel(entry.first.first) == nullptr;
+  std::shared_ptr<detail::StreamChannel> channel;
+  std::erase_if(places_, [&](const auto& entry) {
+    const auto& [stream, place] = entry.first;
+    if (channel == nullptr || channel->id() != stream) channel = detail::find_stream_channel(stream);
+    return channel == nullptr || !channel->at_most_once_place_open(place);
   });
   sweep_at_ = std::max<std::size_t>(64, 2 * places_.size());
 }

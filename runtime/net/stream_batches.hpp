@@ -29,8 +29,12 @@ namespace compss::net {
 /// confirmation on a new connection, and polled again there, does not see that newer
 /// batch given back when the master notices the old connection's end late.
 ///
-/// Thread-safe: `mutex_` guards the record and is held while the channel's acknowledge or
-/// give_back runs (lock order: this, then the channel's; the channel never calls here).
+/// A place's record goes once the place was removed (swept: sweep_locked), so a long-lived
+/// stream keeps records of its open places only, not of every consumer task it had.
+///
+/// Thread-safe: `mutex_` guards the record and is held while the channel's acknowledge,
+/// give_back or (sweeping) at_most_once_place_open runs (lock order: this, then the
+/// channel's; the channel never calls here).
 ///
 ///   batches.before_poll(channel, call.slot, call.attempt, connection);
 ///   ... channel.poll_attempt(..., confirm = true) ...
@@ -56,7 +60,7 @@ class AtMostOnceBatches {
   /// places (StreamChannel::give_back). `places`: (stream, place) it polled.
   void connection_ended(std::uint64_t connection,
                         const std::vector<std::pair<std::uint64_t, std::uint64_t>>& places);
-  /// Places recorded now (for tests: bounded by the streams that still exist).
+  /// Places recorded now (for tests: about twice the open places at most, or 64).
   std::size_t size();
 
  private:

@@ -112,13 +112,13 @@ std::map<ProducerKey, ProducerRefs> producer_refs;
 constexpr std::size_t min_sweep_size = 32;
 std::size_t sweep_size = min_sweep_size;  // the size of producer_refs that starts a sweep
 
-// Erases the logs no attempt can need any more: their stream is gone, or their slot is
-// closed (its task ended or failed for good: StreamChannel::producer_open) and none of
-// their references is still held by the channel (a worker's close() closes the slot before
-// its task ends: a retry of a task whose worker died after it still refills those). Run
-// when a new log makes producer_refs reach sweep_size, which is then twice what is left: a
-// publish pays O(1) on average, and what stays is the open slots' logs and the references
-// channels hold (or 32).
+// Erases the logs no attempt can need any more: their stream is gone, their slot's task
+// ended for good (StreamChannel::producer_ended: no retry publishes under it), or their
+// slot is closed and none of their references is still held by the channel (a worker's
+// close() closes the slot before its task ends: a retry of a task whose worker died after
+// it still refills those). Run when a new log makes producer_refs reach sweep_size, which
+// is then twice what is left: a publish pays O(1) on average, and what stays is about
+// twice the logs of the tasks not ended for good (or 32).
 void sweep_producer_refs() {
   std::vector<ProducerKey> keys;
   {
@@ -129,19 +129,23 @@ void sweep_producer_refs() {
   // (Not under producers_mutex: a channel's lock is taken, and the last copy of a channel
   // dropped here drops its elements. A closed slot never opens again, a gone stream never
   // comes back, and a log only loses references meanwhile.)
-  std::vector<std::pair<ProducerKey, bool>> ended;  // the log, its stream gone
+  std::vector<std::pair<ProducerKey, bool>> ended;  // the log, needed by no retry whatever it holds
   std::shared_ptr<StreamChannel> channel;
   for (const ProducerKey& k : keys) {
     if (channel == nullptr || channel->id() != k.first) channel = detail::find_stream_channel(k.first);
-    if (channel == nullptr || !channel->producer_open(k.second)) ended.emplace_back(k, channel == nullptr);
+    if (channel == nullptr || channel->producer_ended(k.second)) {
+      ended.emplace_back(k, true);
+    } else if (!channel->producer_open(k.second)) {
+      ended.emplace_back(k, false);
+    }
   }
   channel.reset();
   std::lock_guard lock(producers_mutex);
-  for (const auto& [k, stream_gone] : ended) {
+  for (const auto& [k, task_ended] : ended) {
     auto it = producer_refs.find(k);
     if (it == producer_refs.end()) continue;
     const auto& refs = it->second.refs;
-    if (stream_gone || std::ranges::all_of(refs, [](const auto& w) { return w.expired(); })) {
+    if (task_ended || std::ranges::all_of(refs, [](const auto& w) { return w.expired(); })) {
       producer_refs.erase(it);
     }
   }

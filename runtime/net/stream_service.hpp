@@ -42,7 +42,8 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
 void set_stream_reply_budget(std::size_t bytes) noexcept;
 
 /// Producer slots whose published references the master remembers for their retries
-/// (the log of a slot is erased once the slot closed or its stream is gone; for tests).
+/// (the log of a slot is erased once its task ended for good, its slot closed with none of
+/// its references left in the channel, or its stream is gone; for tests).
 std::size_t producer_log_count();
 
 /// Answers StreamCalls on `peer`, one at a time, until it closes.

@@ -2066,3 +2066,148 @@ TEST_P(PeerToPeerTest, AConsumerWhoseHolderNeverAnswersGetsTheElementsFromTheMas
   pcopy.end_task(true, {});
   ccopy.end_task(true, {});
 }
+
+// ---- records of a long-lived stream (docs/streams.md, "What the master keeps") ----------
+
+namespace {
+
+std::shared_ptr<compss::detail::StreamChannel> channel_of(const compss::detail::StreamHandle& s) {
+  return compss::detail::find_stream_channel(s.id());
+}
+
+}  // namespace
+
+// One stream fed by many short producer tasks and read by many short consumer tasks, some
+// of each retried (their first attempt's worker "died"): the master's records stay those
+// of the tasks still running (before: one per producer slot, one per at_most_once place in
+// the channel and one per place in the service's batch record, for the stream's life), and
+// every guarantee holds: each element once, a live producer's retry matched by position.
+TEST_P(StreamServiceTest, ALongLivedStreamKeepsRecordsOfItsLiveTasksOnlyOverManyShortTasks) {
+  ObjectStream<int> stream("service-records", compss::at_most_once, 64);
+  stream.publish(std::vector<int>{});  // the program holds it open
+  auto channel = channel_of(stream);
+  // A producer still running from the start: its retry comes after all the others.
+  auto [live, live_first] = task_ticket(stream, true);
+  {
+    auto lost = ObjectStream<int>::from_ticket(live_first);
+    with_publishes_answered([&] { lost.publish(std::vector<int>{-1, -2}); });
+  }  // (its worker is killed)
+  const std::size_t records_at_start = channel->task_records();
+  std::vector<int> got;
+  constexpr int producers = 300, consumers = 150;
+  with_publishes_answered([&] {
+    for (int p = 0; p < producers; ++p) {
+      auto [copy, first] = task_ticket(stream, true);
+      {
+        auto h = ObjectStream<int>::from_ticket(first);
+        h.publish(p);
+        if (p % 5 == 0) {  // retried: the same sequence again, from the start
+          StreamTicket retry = copy.ticket();
+          retry.port = 1;
+          auto again = ObjectStream<int>::from_ticket(retry);
+          again.publish(p);
+          again.close();
+        } else {
+          h.close();
+        }
+      }
+      copy.end_task(true, {});
+      if (p % 2 == 0 && p / 2 < consumers) {
+        auto [ccopy, cfirst] = task_ticket(stream, false);
+        {
+          auto c = ObjectStream<int>::from_ticket(cfirst);
+          for (int v : c.poll(0.0)) got.push_back(v);
+          if ((p / 2) % 5 == 0) {  // retried: its new attempt polls again
+            StreamTicket retry = ccopy.ticket();
+            retry.port = 1;
+            auto again = ObjectStream<int>::from_ticket(retry);
+            for (int v : again.poll(0.0)) got.push_back(v);
+          }
+        }
+        ccopy.end_task(true, {});
+      }
+    }
+  });
+  // Records of the tasks still there only (the program's slot, the live producer).
+  EXPECT_LE(channel->task_records(), records_at_start);
+  EXPECT_LT(compss::net::at_most_once_batches().size(), 64u);  // (consumers places: 150)
+  EXPECT_LE(compss::net::producer_log_count(), 64u);
+  // The live producer's retry still matches by position: its first two are not repeated.
+  StreamTicket retry = live.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<int>::from_ticket(retry);
+    with_publishes_answered([&] { again.publish(std::vector<int>{-1, -2, -3}); });
+    again.close();
+  }
+  live.end_task(true, {});
+  stream.close();
+  for (int v : drain(stream).got) got.push_back(v);
+  std::multiset<int> all(got.begin(), got.end());
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(producers + 3));  // no loss, no duplicate
+  for (int p = -3; p < producers; ++p) EXPECT_EQ(all.count(p), 1u) << p;
+}
+
+// A task that ended for good keeps no record, and a late call of one of its attempts (a
+// worker given up on, still running) can no longer count: its publish adds nothing, its
+// poll takes nothing of the other consumers', its close does nothing (before: the slot's
+// record stayed, and the same attempt's late publish was added to the stream; the removed
+// place's late poll took the other consumers' elements).
+TEST(StreamChannelRecords, ALateCallOfATaskThatEndedForGoodCountsForNothing) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 8, true);
+  const std::uint64_t program = channel.add_producer();  // holds the stream open
+  const std::uint64_t other = channel.add_consumer(true);
+  const std::size_t records = channel.task_records();
+  const std::uint64_t slot = channel.add_producer();
+  const std::uint64_t place = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1)};
+  channel.publish_attempt(items, slot, 5);
+  EXPECT_TRUE(channel.poll_attempt(place, 0, 6, {}, true).size() == 1u);
+  EXPECT_TRUE(channel.acknowledge(place, 6));
+  EXPECT_GT(channel.task_records(), records);
+  channel.close(slot, {});  // the master learnt both tasks ended (their worker was lost)
+  channel.remove_consumer(place, true, "worker lost");
+  EXPECT_EQ(channel.task_records(), records);
+  EXPECT_TRUE(channel.producer_ended(slot));
+  items = {std::make_shared<int>(2)};
+  EXPECT_THROW(channel.publish_attempt(items, slot, 5), compss::Error);
+  items = {std::make_shared<int>(3)};
+  channel.publish(items);
+  EXPECT_THROW(channel.poll_attempt(place, 0, 6, {}, true), compss::Error);
+  EXPECT_FALSE(channel.acknowledge(place, 6));  // (a confirmation: "given back")
+  channel.close_attempt(slot, "late", 5);
+  EXPECT_EQ(channel.task_records(), records);
+  auto got = channel.poll(other, 1.0);
+  ASSERT_EQ(got.size(), 1u);  // 3, not 2
+  EXPECT_EQ(*static_cast<int*>(got[0].get()), 3);
+  channel.close(program, {});
+  EXPECT_TRUE(channel.is_closed(other));
+}
+
+// Producer tasks run in this process whose attempts called close() and were retried:
+// each slot's record goes once its task ends (StreamHandle::end_task), and each element
+// is delivered once (before: a record per task for the stream's life).
+TEST(StreamChannelRecords, InProcessProducerAttemptsThatClosedLeaveNoRecordOnceTheirTaskEnded) {
+  ObjectStream<int> stream("records-in-process", compss::at_most_once, 256);
+  stream.publish(std::vector<int>{});  // the program holds it open
+  std::vector<int> got;
+  EXPECT_TRUE(stream.poll(0.0).empty());  // (the program's place, taken now)
+  auto channel = channel_of(stream);
+  const std::size_t records = channel->task_records();
+  for (int p = 0; p < 200; ++p) {
+    ObjectStream<int> copy = StreamHandle::for_task(stream, true);
+    const int attempts = p % 4 == 0 ? 2 : 1;
+    for (int a = 0; a < attempts; ++a) {  // (a retry publishes the same, after the close)
+      copy.begin_attempt();
+      copy.publish(p);
+      copy.close();
+    }
+    copy.end_task(true, {});
+    for (int v : stream.poll(0.0)) got.push_back(v);
+  }
+  EXPECT_EQ(channel->task_records(), records);
+  stream.close();
+  for (int v : drain(stream).got) got.push_back(v);
+  ASSERT_EQ(got.size(), 200u);
+  for (int p = 0; p < 200; ++p) EXPECT_EQ(got[static_cast<std::size_t>(p)], p);
+}

@@ -127,6 +127,16 @@ class StreamPort {
 /// new attempt rewinds the consumer to what it had finished with; an operation of an
 /// older attempt (a dead worker's request arriving late) is refused, so it can take
 /// nothing the new attempt must get.
+///
+/// Records per task are kept only while a call of one of its attempts can still count
+/// (docs/streams.md, "What the master keeps of a long-lived stream"): a producer slot's
+/// (`producer_attempts_`) from its opening until its task ended for good (close(), the
+/// master's copy of the task; not close_one / close_attempt, an attempt's own close, which
+/// a retry may follow), an at_most_once place's (`at_most_once_attempts_`) from its
+/// opening until it is removed. Afterwards a late call of an attempt of that task is
+/// refused (a publish, a poll that would take elements) or does nothing (a close; a
+/// confirmation is answered "given back"), so a long-lived stream fed by many short tasks
+/// keeps records of its live tasks only (task_records()).
 class StreamChannel final : public StreamPort {
  public:
   using Clock = std::chrono::steady_clock;
@@ -153,9 +163,7 @@ class StreamChannel final : public StreamPort {
   /// A new producer slot; the stream stays open until it is closed.
   std::uint64_t add_producer() override {
     std::lock_guard lock(mutex_);
-    const std::uint64_t slot = ++last_slot_;
-    open_slots_.insert(slot);
-    return slot;
+    return add_producer_locked();
   }
 
   /// The producer slot a worker's handle opens for the task holding `owner` (its consumer
@@ -166,8 +174,9 @@ class StreamChannel final : public StreamPort {
     std::lock_guard lock(mutex_);
     auto it = owned_slots_.find(owner);
     if (it != owned_slots_.end() && open_slots_.contains(it->second)) return it->second;
-    const std::uint64_t slot = ++last_slot_;
-    open_slots_.insert(slot);
+    // (A closed one is replaced: no attempt of its task publishes under it again.)
+    if (it != owned_slots_.end()) producer_attempts_.erase(it->second);
+    const std::uint64_t slot = add_producer_locked();
     owned_slots_[owner] = slot;
     return slot;
   }
@@ -209,13 +218,16 @@ class StreamChannel final : public StreamPort {
   /// earlier attempts published are dropped, by position (exact for a producer that
   /// publishes the same sequence each time). A file stream's retry is matched by file name
   /// instead (publish_locked), never by position: a retry may publish other files, or in
-  /// another order. An older attempt (a lost worker's late request) throws compss::Error
-  /// and adds nothing.
+  /// another order. An older attempt (a lost worker's late request), or any attempt of a
+  /// task that ended for good (its slot's record is gone), throws compss::Error and adds
+  /// nothing.
   void publish_attempt(std::vector<Element>& items, std::uint64_t slot, std::uint64_t attempt) {
     std::unique_lock lock(mutex_);
     ProducerAttempt* p = nullptr;
     if (slot != 0 && attempt != 0) {
-      p = &producer_attempts_[slot];
+      auto it = producer_attempts_.find(slot);
+      if (it == producer_attempts_.end()) throw ended_task("producer slot", slot);
+      p = &it->second;
       if (attempt < p->attempt) throw stale_attempt();
       if (attempt > p->attempt) *p = ProducerAttempt{attempt, p->accepted, p->accepted, 0};
     }
@@ -223,16 +235,17 @@ class StreamChannel final : public StreamPort {
   }
 
   /// close from attempt `attempt` of the producer task holding `slot`: ignored when a
-  /// newer attempt exists (a lost worker's late request). (A retry that closes cleanly
-  /// having published fewer elements than its earlier attempts closes the stream with an
-  /// error saying so: close_locked.)
+  /// newer attempt exists or the task ended for good (a lost worker's late request). Not
+  /// the task's end: a retry may still publish under the slot (matched with this attempt).
+  /// (A retry that closes cleanly having published fewer elements than its earlier
+  /// attempts closes the stream with an error saying so: close_locked.)
   void close_attempt(std::uint64_t slot, const std::string& error, std::uint64_t attempt) {
-    {
-      std::lock_guard lock(mutex_);
+    std::lock_guard lock(mutex_);
+    if (attempt != 0 && slot != 0) {
       auto it = producer_attempts_.find(slot);
-      if (attempt != 0 && it != producer_attempts_.end() && attempt < it->second.attempt) return;
+      if (it == producer_attempts_.end() || attempt < it->second.attempt) return;
     }
-    close_one(slot, error);
+    close_locked(slot, error);
   }
 
   /// Adds elements found rather than published (a file stream's directory scan): after
@@ -262,14 +275,17 @@ class StreamChannel final : public StreamPort {
     return is_closed_locked();
   }
 
-  /// Closes producer slot `slot` (0: a close() from a handle that never published); a
-  /// non-empty `error` is what consumers see at poll once they have taken the rest.
-  /// What a slot or place opened for `slot` (add_producer_for, add_consumer_for) ends too:
-  /// the master's copy of a task closes its slot when the task ended for good.
+  /// Closes producer slot `slot` for good (0: a close() from a handle that never
+  /// published); a non-empty `error` is what consumers see at poll once they have taken the
+  /// rest. What a slot or place opened for `slot` (add_producer_for, add_consumer_for) ends
+  /// too: the master's copy of a task closes its slot when the task ended for good. No
+  /// attempt publishes under `slot` afterwards (its record goes: see the class comment).
+  /// (A task's attempt closes with close_attempt: a retry may follow it.)
   void close(std::uint64_t slot, const std::string& error) override {
     std::lock_guard lock(mutex_);
     close_locked(slot, error);
     end_owned_locked(slot, error);
+    producer_attempts_.erase(slot);
   }
 
   /// close from a worker's handle (the stream service): the slot only (a task's body may
@@ -277,6 +293,13 @@ class StreamChannel final : public StreamPort {
   void close_one(std::uint64_t slot, const std::string& error) {
     std::lock_guard lock(mutex_);
     close_locked(slot, error);
+  }
+
+  /// True once producer slot `slot`'s task ended for good (close): no attempt of it
+  /// publishes any more. (Also for a slot this channel never opened.)
+  bool producer_ended(std::uint64_t slot) {
+    std::lock_guard lock(mutex_);
+    return !producer_attempts_.contains(slot);
   }
 
   // ---- consumers ----------------------------------------------------------------------
@@ -309,6 +332,7 @@ class StreamChannel final : public StreamPort {
     }
     std::uint64_t id = ++last_slot_;
     if (mode_ == ConsumerMode::at_least_once) consumers_[id] = Cursor{base_, base_, 0};
+    if (mode_ == ConsumerMode::at_most_once) at_most_once_attempts_[id] = 0;
     return id;
   }
 
@@ -365,6 +389,7 @@ class StreamChannel final : public StreamPort {
   /// copies must not be used.
   bool acknowledge(std::uint64_t consumer, std::uint64_t attempt) {
     std::lock_guard lock(mutex_);
+    if (!at_most_once_attempts_.contains(consumer)) return false;  // removed: given to others
     enter_attempt_locked(consumer, attempt);
     if (unconfirmed_.erase(consumer) == 0) return false;
     data_.notify_all();  // (others' is_closed may hold now)
@@ -393,16 +418,20 @@ class StreamChannel final : public StreamPort {
   /// is asked, in order, about each element it would take, and the poll stops before the
   /// first it refuses (at least one is always taken): a reply that must stay below a
   /// size (the stream service's). `confirm` (at_most_once, a poll from another process):
-  /// what it takes stays unconfirmed until acknowledge (see the class comment).
+  /// what it takes stays unconfirmed until acknowledge (see the class comment). An
+  /// at_most_once attempt whose place was removed (its task ended for good) takes nothing
+  /// (compss::Error): the other consumers' elements are not its.
   std::vector<Element> poll_attempt(std::uint64_t consumer, double timeout, std::uint64_t attempt,
                                     const std::function<bool(const Element&)>& fits = {},
                                     bool confirm = false) {
     std::unique_lock lock(mutex_);
     enter_attempt_locked(consumer, attempt);
+    refuse_removed_place_locked(consumer, attempt);
     commit_locked(consumer);  // the previous poll's elements are finished with
     const auto deadline = Clock::now() + to_duration(timeout);
     data_.wait_until(lock, deadline, [&] { return available_locked(consumer) != 0 || drained_locked(consumer); });
     enter_attempt_locked(consumer, attempt);
+    refuse_removed_place_locked(consumer, attempt);
     std::vector<Element> out;
     auto takes = [&](const Element& e) { return !fits || fits(e) || out.empty(); };
     if (mode_ == ConsumerMode::at_most_once) {
@@ -455,6 +484,21 @@ class StreamChannel final : public StreamPort {
     return buffered_locked();
   }
 
+  /// True while at_most_once place `place` exists (opened, not removed yet).
+  bool at_most_once_place_open(std::uint64_t place) {
+    std::lock_guard lock(mutex_);
+    return at_most_once_attempts_.contains(place);
+  }
+
+  /// Records kept per producer slot or consumer place now (for tests: bounded by the tasks
+  /// not ended for good, however many ended; see the class comment).
+  std::size_t task_records() {
+    std::lock_guard lock(mutex_);
+    return producer_attempts_.size() + open_slots_.size() + at_most_once_attempts_.size() +
+           consumers_.size() + unconfirmed_.size() + returned_.size() + owned_slots_.size() +
+           owned_places_.size();
+  }
+
  private:
   struct ProducerAttempt {
     std::uint64_t attempt = 0;   // the latest attempt seen
@@ -466,6 +510,27 @@ class StreamChannel final : public StreamPort {
   Error stale_attempt() const {
     return Error("compss: stream " + std::to_string(id_) + ": this task attempt was superseded "
                  "by a newer one (its worker was given up on)");
+  }
+  Error ended_task(const char* what, std::uint64_t number) const {
+    return Error("compss: stream " + std::to_string(id_) + ": the task of " + what + " " +
+                 std::to_string(number) + " has ended (its worker was given up on): this attempt "
+                 "may no longer use it");
+  }
+
+  std::uint64_t add_producer_locked() {
+    const std::uint64_t slot = ++last_slot_;
+    open_slots_.insert(slot);
+    producer_attempts_.try_emplace(slot);
+    return slot;
+  }
+
+  // An at_most_once attempt's call that would take elements, on a place removed (its task
+  // ended for good, or its handle removed it): refused. (The program's polls, attempt 0,
+  // are not attempts of a task.)
+  void refuse_removed_place_locked(std::uint64_t consumer, std::uint64_t attempt) const {
+    if (attempt != 0 && mode_ == ConsumerMode::at_most_once && !at_most_once_attempts_.contains(consumer)) {
+      throw ended_task("consumer place", consumer);
+    }
   }
 
   void publish_locked(std::unique_lock<std::mutex>& lock, std::vector<Element>& items,
@@ -536,8 +601,11 @@ class StreamChannel final : public StreamPort {
   void enter_attempt_locked(std::uint64_t consumer, std::uint64_t attempt) {
     if (attempt == 0) return;
     if (mode_ == ConsumerMode::at_most_once) {
-      // No place to rewind, but a dead attempt's late poll must take nothing.
-      std::uint64_t& latest = at_most_once_attempts_[consumer];
+      // No place to rewind, but a dead attempt's late poll must take nothing. (A removed
+      // place has nothing to give back: refuse_removed_place_locked refuses its polls.)
+      auto it = at_most_once_attempts_.find(consumer);
+      if (it == at_most_once_attempts_.end()) return;
+      std::uint64_t& latest = it->second;
       if (attempt < latest) throw stale_attempt();
       latest = attempt;
       // What an older attempt took and never confirmed is this one's to take again.
@@ -603,6 +671,7 @@ class StreamChannel final : public StreamPort {
   // the buffer's front, in order, for the other consumers.
   void remove_consumer_locked(std::uint64_t consumer) {
     consumers_.erase(consumer);
+    at_most_once_attempts_.erase(consumer);
     // A place a worker's handle opened, removed by that handle: its task's retry must get
     // a place that exists (add_consumer_for), not this one.
     std::erase_if(owned_places_, [&](const auto& owned) { return owned.second == consumer; });
@@ -621,6 +690,7 @@ class StreamChannel final : public StreamPort {
     if (owner == 0) return;
     if (auto it = owned_slots_.find(owner); it != owned_slots_.end()) {
       close_locked(it->second, error);
+      producer_attempts_.erase(it->second);  // (its task ended for good with its owner)
       owned_slots_.erase(it);
     }
     if (auto it = owned_places_.find(owner); it != owned_places_.end()) {
@@ -680,7 +750,7 @@ class StreamChannel final : public StreamPort {
   std::deque<Element> buffer_;    // at_least_once: the log, buffer_[0] has offset base_
   std::uint64_t base_ = 0;
   std::map<std::uint64_t, Cursor> consumers_;  // at_least_once only
-  std::map<std::uint64_t, std::uint64_t> at_most_once_attempts_;  // consumer -> latest attempt
+  std::map<std::uint64_t, std::uint64_t> at_most_once_attempts_;  // open place -> latest attempt
   struct Unconfirmed {
     std::uint64_t attempt = 0;  // the attempt whose polls took them
     std::vector<Element> elements;
@@ -691,7 +761,8 @@ class StreamChannel final : public StreamPort {
   std::map<std::uint64_t, std::uint64_t> owned_places_;  // owner -> place a worker's handle opened
   std::uint64_t last_slot_ = 0;
   std::set<std::uint64_t> open_slots_;  // producer slots not closed yet
-  std::map<std::uint64_t, ProducerAttempt> producer_attempts_;  // by slot: producer tasks' attempts
+  // By slot, from its opening until its task ended for good (close, end_owned_locked).
+  std::map<std::uint64_t, ProducerAttempt> producer_attempts_;
   bool close_requested_ = false;
   std::string error_;
   std::uint32_t consumer_tasks_ = 0;
