@@ -91,7 +91,7 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
   return true;
 }
 
-bool Runtime::answer_in_time(TaskBase* t, Watchdog::Clock::time_point& deadline, double time_out) noexcept {
+bool Runtime::disarm_attempt(TaskBase* t, Watchdog::Clock::time_point& deadline, double time_out) noexcept {
   if (deadline == no_deadline) return true;
   if (!watchdog_.disarm(t, deadline)) {
     // Expired: the watchdog thread calls on_time_out for it now or soon; this claims it

@@ -69,8 +69,8 @@ class RuntimeAttempts final : public AttemptRuntime {
   bool cancelled_before_start(TaskBase* t) override { return runtime_.cancelled_before_start(t); }
   Deadline begin_attempt(TaskBase* t) override { return runtime_.begin_attempt(t); }
   bool withdraw_attempt(TaskBase* t, Deadline deadline) override { return runtime_.withdraw_attempt(t, deadline); }
-  bool answer_in_time(TaskBase* t, Deadline& deadline, double time_out) override {
-    return runtime_.answer_in_time(t, deadline, time_out);
+  bool disarm_attempt(TaskBase* t, Deadline& deadline, double time_out) override {
+    return runtime_.disarm_attempt(t, deadline, time_out);
   }
   rt::Runtime::AfterAttempt end_attempt(TaskBase* t, Deadline deadline, rt::Runtime::Outcome outcome,
                                         const rt::TaskError& error, rt::EventTime ended_at) override {
@@ -1113,7 +1113,7 @@ void Cluster::finish_replicated(void* task) {
     // that a time-out cannot end the call between the check of `stop` and the record
     // (outputs recorded for a call finished as timed out). Expired: the call ends timed
     // out (as the watchdog ends it), nothing recorded; end_attempt below finds it ended.
-    if (runtime_.answer_in_time(t, r->deadline, r->time_out) &&
+    if (runtime_.disarm_attempt(t, r->deadline, r->time_out) &&
         !rt::task_state(t).stop.load(std::memory_order_acquire)) {
       auto error = output_load_error(
           [&] { data_->record_replica_outputs(t, r->node, r->chosen_record, r->chosen_done); });

@@ -96,7 +96,7 @@ class FakeRuntime final : public AttemptRuntime {
   }
   /// As rt::Runtime's: expired, the task ends timed out (the watchdog's verdict, whoever
   /// claims it), and its attempt's end, told later, finds it ended (abandoned).
-  bool answer_in_time(TaskBase*, Deadline& deadline, double) override {
+  bool disarm_attempt(TaskBase*, Deadline& deadline, double) override {
     if (deadline == Runtime::no_deadline) return true;
     if (expired) {
       log_.add("timed out");
@@ -329,6 +329,24 @@ TEST(AttemptDriver, AnAttemptPlacedOnTheMasterRunsThereWithItsAttemptWithdrawn) 
   r.driver.send(call, false);
   EXPECT_EQ(r.log.lines(), std::vector<std::string>{"on master"});
   EXPECT_EQ(compss::rt::task_state(r.task).refs.load(), 1);
+}
+
+// Its time-out fired as it was placed on the master: it ends timed out, as when the
+// watchdog claims it (before, it could end failed with an error of type compss::TimeOut),
+// and never runs there.
+TEST(AttemptDriver, AnAttemptWhoseTimeOutFiredAsItMovesToTheMasterEndsTimedOut) {
+  DriverRun r;
+  r.runtime.expired = true;
+  auto call = std::make_shared<RemoteAttempt>();
+  call->task = &r.task;
+  call->node = 0;
+  call->deadline = AttemptRuntime::Deadline{} + 1h;  // (armed, and taken by the watchdog)
+  compss::rt::add_ref(&r.task);  // (start's, given back by the attempt's end)
+  r.driver.send(call, false);
+  EXPECT_TRUE(r.runtime.timed_out);
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"withdraw too late", "timed out", "end ok with its deadline",
+                                                     "returned after its time-out"}));
+  EXPECT_TRUE(r.driver_let_go());
 }
 
 // An attempt with a time-out: its deadline is disarmed before its outputs are recorded,

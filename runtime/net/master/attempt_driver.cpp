@@ -73,8 +73,9 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     // task does, on the executor, its attempt begun here withdrawn (unless it already
     // timed out).
     if (!runtime_.withdraw_attempt(t, call->deadline)) {
-      conclude(std::move(call), rt::Runtime::Outcome::failed,
-               {"compss::TimeOut", "timed out before it could run on the master", "master"});
+      // Timed out before it could run there: it ends timed out, as the watchdog ends it.
+      runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for));
+      conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned)
       return;
     }
     rt::release_ref(t);  // start()'s; the task's own reference lasts until it finishes
@@ -162,7 +163,7 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
       // lock of ours): a time-out cannot then end the task as timed out while its outputs
       // are recorded. Expired already: the task ends timed out (as the watchdog ends it),
       // and its outputs are released as a late answer's.
-      if (!runtime_.answer_in_time(t, call->deadline, rt::time_out_of(*t, call->armed_for))) {
+      if (!runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for))) {
         try {
           data_.discard_late_outputs(n, *record_of(sent), r.done);
         } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
