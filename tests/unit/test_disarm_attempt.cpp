@@ -7,6 +7,7 @@
 #include "local/make_runtime.hpp"
 
 #include "failure_test_support.hpp"
+#include "idle_backend.hpp"
 
 #include <compss/detail/call_task.hpp>
 
@@ -33,25 +34,14 @@ constexpr TaskSpec remote_task{.name = "remote", .signature = "void remote()", .
                                .param_count = 0, .on_failure = OnFailure::ignore};
 
 /// Keeps every ready task for the test (they "run elsewhere"); node 1 is "far".
-class ParkingBackend final : public Backend {
+class ParkingBackend final : public compss_test::IdleBackend {
  public:
-  bool all_local() const noexcept override { return false; }
-  void submitted(TaskBase*, std::uint64_t) override {}
+  ParkingBackend() : IdleBackend(false) {}
   void ready(TaskBase* t) override {
     std::lock_guard lock(mutex);
     parked.push_back(t);
   }
-  void before_run(TaskBase*) override {}
-  void finished(TaskBase*) noexcept override {}
-  void sync(std::uintptr_t, bool) override {}
-  void sync_range(std::uintptr_t, std::uintptr_t) override {}
-  void sync_file(const std::string&) override {}
-  void sync_all() override {}
-  void forget(std::uintptr_t) noexcept override {}
   std::string node_name(int node) const override { return node == 1 ? "far" : "master"; }
-  std::size_t running() const noexcept override { return 0; }
-  void tell_run_ended() noexcept override {}
-  void shutdown() noexcept override {}
   std::mutex mutex;
   std::vector<TaskBase*> parked;
 };
