@@ -91,6 +91,19 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
   return true;
 }
 
+bool Runtime::disarm_attempt(TaskBase* t, Watchdog::Clock::time_point& deadline, double time_out) noexcept {
+  if (deadline == no_deadline) return true;
+  if (!watchdog_.disarm(t, deadline)) {
+    // Expired: the watchdog thread calls on_time_out for it now or soon; this claims it
+    // first, or finds it claimed (a no-op), so it ends timed out either way.
+    on_time_out(t, time_out);
+    return false;
+  }
+  release_ref(t);  // begin_attempt's
+  deadline = no_deadline;
+  return true;
+}
+
 [[gnu::always_inline]] inline Runtime::AfterAttempt Runtime::apply_policy(TaskBase* t, Watchdog::Clock::time_point deadline,
                                             Outcome outcome, const TaskError& err) noexcept {
   bool deadline_passed = false;

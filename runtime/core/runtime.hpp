@@ -161,6 +161,14 @@ class Runtime {
   /// task goes to the executor, which begins its own). False when its time-out already
   /// fired: then end the attempt with end_attempt as usual.
   bool withdraw_attempt(TaskBase* task, Watchdog::Clock::time_point deadline) noexcept;
+  /// Disarms the time-out of an attempt whose body ran elsewhere (armed for `time_out`
+  /// seconds; its answer arrived), the attempt still counted; `deadline` becomes
+  /// no_deadline. False when the time-out had fired: the task ends timed out exactly as the
+  /// watchdog ends it (on_time_out: whichever of the two claims it, the same verdict, report
+  /// and event); the caller records nothing of the answer and ends the attempt with
+  /// end_attempt, `deadline` kept (it returns abandoned). (Also for an attempt whose
+  /// withdraw_attempt found the time-out fired: it then ends the task timed out.)
+  bool disarm_attempt(TaskBase* task, Watchdog::Clock::time_point& deadline, double time_out) noexcept;
   /// Completes a task that ran: the backend's bookkeeping, successors, groups, waiters.
   /// Returns one ready successor to run on this thread (only when all_local()).
   TaskBase* finish(TaskBase* task) noexcept;

@@ -9,6 +9,7 @@
 #include "net/listener.hpp"
 #include "net/master/admission.hpp"
 #include "net/master/data_plane.hpp"
+#include "net/master/output_load.hpp"
 #include "net/master/restart_requests.hpp"
 #include "net/master/worker_data_links.hpp"
 #include "net/peer_fetch.hpp"
@@ -68,6 +69,9 @@ class RuntimeAttempts final : public AttemptRuntime {
   bool cancelled_before_start(TaskBase* t) override { return runtime_.cancelled_before_start(t); }
   Deadline begin_attempt(TaskBase* t) override { return runtime_.begin_attempt(t); }
   bool withdraw_attempt(TaskBase* t, Deadline deadline) override { return runtime_.withdraw_attempt(t, deadline); }
+  bool disarm_attempt(TaskBase* t, Deadline& deadline, double time_out) override {
+    return runtime_.disarm_attempt(t, deadline, time_out);
+  }
   rt::Runtime::AfterAttempt end_attempt(TaskBase* t, Deadline deadline, rt::Runtime::Outcome outcome,
                                         const rt::TaskError& error, rt::EventTime ended_at) override {
     return runtime_.end_attempt(t, deadline, outcome, error, ended_at);
@@ -1007,16 +1011,20 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
         }
         try {
           if (choose) {
+            // Its outputs first (moved: nothing to throw), so that the call's end releases
+            // them on `n` should what follows throw (else they stayed there, unnamed).
+            {
+              std::lock_guard lock(sched_mutex_);
+              if (auto it = replicas_.find(t); it != replicas_.end()) {
+                it->second->node = n;
+                it->second->chosen_record = record_of(sent);
+                it->second->chosen_done = std::move(res.done);
+              }
+            }
             // Its kept inputs now (in order with its DataEvicted notices, as for the
             // others); its outputs when the call ends ok (finish_replicated: no notice
             // can drop them meanwhile, a worker never evicts what it made, WorkerStore).
             data_->keep_replica_inputs(n, *record_of(sent));
-            std::lock_guard lock(sched_mutex_);
-            if (auto it = replicas_.find(t); it != replicas_.end()) {
-              it->second->node = n;
-              it->second->chosen_record = record_of(sent);
-              it->second->chosen_done = std::move(res.done);
-            }
           } else {
             keep_unrecorded(t, n, record_of(sent), res.done);
           }
@@ -1064,16 +1072,19 @@ void Cluster::replica_ended(TaskBase* t, int n, rt::Runtime::Outcome outcome, co
 
 void Cluster::keep_unrecorded(TaskBase* t, int n, std::shared_ptr<const TaskRequest> record,
                               const TaskDone& done) {
-  // Its kept inputs now, in order with the DataEvicted notices the worker sends after
-  // this answer (a later record would name it holder of a copy it dropped); its outputs
-  // are released when the call ends (finish_replicated).
-  data_->keep_replica_inputs(n, *record);
+  // Its outputs are released when the call ends (finish_replicated): listed first, so
+  // that they are even when keeping its inputs throws.
   Replicas::Unrecorded u{n, {}};
   for (const WireParam& o : done.outputs) {
     if (o.data_id != 0) u.outputs.emplace_back(o.data_id, o.version);
   }
-  std::lock_guard lock(sched_mutex_);
-  if (auto it = replicas_.find(t); it != replicas_.end()) it->second->unrecorded.push_back(std::move(u));
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (auto it = replicas_.find(t); it != replicas_.end()) it->second->unrecorded.push_back(std::move(u));
+  }
+  // Its kept inputs now, in order with the DataEvicted notices the worker sends after
+  // this answer (a later record would name it holder of a copy it dropped).
+  data_->keep_replica_inputs(n, *record);
 }
 
 void Cluster::finish_replicated(void* task) {
@@ -1100,29 +1111,16 @@ void Cluster::finish_replicated(void* task) {
   if (r->chosen && r->outcome == rt::Runtime::Outcome::ok) {
     // The watchdog sets `stop` without sched_mutex_: the deadline is disarmed first, so
     // that a time-out cannot end the call between the check of `stop` and the record
-    // (outputs recorded for a call finished as timed out). Expired: it timed out.
-    bool in_time = r->deadline == rt::Runtime::no_deadline;
-    if (!in_time && runtime_.withdraw_attempt(t, r->deadline)) {
-      ++rt::task_state(t).attempts;  // (withdraw_attempt uncounts it: it still counts)
-      r->deadline = rt::Runtime::no_deadline;
-      in_time = true;
-    }
-    if (!in_time) {
-      // The watchdog took the deadline and is about to end the call as timed out; if
-      // end_attempt below claims the call first, it must not end ok with nothing recorded
-      // (its successors would read the inputs' versions as its outputs).
-      r->outcome = rt::Runtime::Outcome::failed;
-      r->error = {"compss::TimeOut", "timed out (time_out) as its replicas' answers arrived", "master"};
-    } else if (!rt::task_state(t).stop.load(std::memory_order_acquire)) {
-      try {
-        data_->record_replica_outputs(t, r->node, r->chosen_record, r->chosen_done);
-        recorded = true;
-      } catch (const std::exception& e) {
+    // (outputs recorded for a call finished as timed out). Expired: the call ends timed
+    // out (as the watchdog ends it), nothing recorded; end_attempt below finds it ended.
+    if (runtime_.disarm_attempt(t, r->deadline, r->time_out) &&
+        !rt::task_state(t).stop.load(std::memory_order_acquire)) {
+      auto error = output_load_error(
+          [&] { data_->record_replica_outputs(t, r->node, r->chosen_record, r->chosen_done); });
+      recorded = !error;
+      if (error) {
         r->outcome = rt::Runtime::Outcome::failed;
-        r->error = {"compss::Error", e.what(), "master"};
-      } catch (...) {  // a user type's load threw something else
-        r->outcome = rt::Runtime::Outcome::failed;
-        r->error = {"unknown", "loading a task's output on the master failed", "master"};
+        r->error = std::move(*error);
       }
     }
   }

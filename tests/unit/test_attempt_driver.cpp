@@ -94,10 +94,24 @@ class FakeRuntime final : public AttemptRuntime {
     log_.add(expired ? "withdraw too late" : "withdraw");
     return !expired;
   }
+  /// As rt::Runtime's: expired, the task ends timed out (the watchdog's verdict, whoever
+  /// claims it), and its attempt's end, told later, finds it ended (abandoned).
+  bool disarm_attempt(TaskBase*, Deadline& deadline, double) override {
+    if (deadline == Runtime::no_deadline) return true;
+    if (expired) {
+      log_.add("timed out");
+      timed_out = true;
+      return false;
+    }
+    log_.add("disarm");
+    deadline = Runtime::no_deadline;
+    return true;
+  }
   Runtime::AfterAttempt end_attempt(TaskBase*, Deadline deadline, Runtime::Outcome outcome,
                                     const compss::rt::TaskError& error, compss::rt::EventTime) override {
     log_.add(std::string("end ") + outcome_name(outcome) + (error.type.empty() ? "" : " " + error.type) +
              (deadline != Runtime::no_deadline ? " with its deadline" : ""));
+    if (timed_out) return Runtime::AfterAttempt::abandoned;
     if (outcome != Runtime::Outcome::ok && retries-- > 0) return Runtime::AfterAttempt::again;
     return Runtime::AfterAttempt::finish;
   }
@@ -111,6 +125,7 @@ class FakeRuntime final : public AttemptRuntime {
   int retries = 0;
   bool with_time_out = false;  // its attempts have a deadline
   bool expired = false;        // which the watchdog has taken by the time it is withdrawn
+  bool timed_out = false;      // the task ended timed out (its outcome)
 
  private:
   Log& log_;
@@ -178,7 +193,7 @@ class FakeCluster final : public AttemptCluster {
   bool gang_may_start(const TaskBase*, int) override { return true; }
   void gang_paused(const TaskBase*) override {}
   std::vector<compss::detail::TaskHost> gang_hosts(const TaskBase*, int) override { return {}; }
-  void returned_after_time_out(const TaskBase*) override {}
+  void returned_after_time_out(const TaskBase*) override { log_.add("returned after its time-out"); }
   void post(std::function<void()> job) override { job(); }
   void after(std::chrono::milliseconds, std::function<void()> job) override { job(); }
   void on_timer(std::chrono::milliseconds pause, std::function<void()> job) override {
@@ -316,10 +331,28 @@ TEST(AttemptDriver, AnAttemptPlacedOnTheMasterRunsThereWithItsAttemptWithdrawn) 
   EXPECT_EQ(compss::rt::task_state(r.task).refs.load(), 1);
 }
 
-// An attempt with a time-out: its deadline is withdrawn before its outputs are recorded,
+// Its time-out fired as it was placed on the master: it ends timed out, as when the
+// watchdog claims it (before, it could end failed with an error of type compss::TimeOut),
+// and never runs there.
+TEST(AttemptDriver, AnAttemptWhoseTimeOutFiredAsItMovesToTheMasterEndsTimedOut) {
+  DriverRun r;
+  r.runtime.expired = true;
+  auto call = std::make_shared<RemoteAttempt>();
+  call->task = &r.task;
+  call->node = 0;
+  call->deadline = AttemptRuntime::Deadline{} + 1h;  // (armed, and taken by the watchdog)
+  compss::rt::add_ref(&r.task);  // (start's, given back by the attempt's end)
+  r.driver.send(call, false);
+  EXPECT_TRUE(r.runtime.timed_out);
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"withdraw too late", "timed out", "end ok with its deadline",
+                                                     "returned after its time-out"}));
+  EXPECT_TRUE(r.driver_let_go());
+}
+
+// An attempt with a time-out: its deadline is disarmed before its outputs are recorded,
 // so the watchdog cannot end it as timed out while they are (it sets `stop` without a lock
 // of the driver's); the attempt then ends without a deadline.
-TEST(AttemptDriver, AnAnswerInTimeWithdrawsItsDeadlineBeforeItsOutputsAreRecorded) {
+TEST(AttemptDriver, AnAnswerInTimeDisarmsItsDeadlineBeforeItsOutputsAreRecorded) {
   DriverRun r;
   r.runtime.with_time_out = true;
   r.driver.start(&r.task, 1, 1, 0);
@@ -327,11 +360,13 @@ TEST(AttemptDriver, AnAnswerInTimeWithdrawsItsDeadlineBeforeItsOutputsAreRecorde
   r.w1.far.send(TaskDone{got.task_id, {}});
   ASSERT_TRUE(r.log.wait_for("finish"));
   EXPECT_EQ(r.log.lines(),
-            (std::vector<std::string>{"begin", "withdraw", "record on 1 of 'step on 1'", "end ok", "finish"}));
+            (std::vector<std::string>{"begin", "disarm", "record on 1 of 'step on 1'", "end ok", "finish"}));
 }
 
-// The deadline expired as the answer arrived (the watchdog is ending the task): nothing is
-// recorded, its outputs are released on its worker, and it ends timed out, never ok.
+// The deadline expired as the answer arrived (the watchdog took it): nothing is recorded,
+// its outputs are released on its worker, and the task ends timed out, as when the watchdog
+// claims it (before, it could end failed with an error of type compss::TimeOut: another
+// outcome, report and task event); the attempt's end then finds it ended.
 TEST(AttemptDriver, AnAnswerWhoseDeadlineJustExpiredRecordsNothingAndEndsTimedOut) {
   DriverRun r;
   r.runtime.with_time_out = true;
@@ -341,10 +376,12 @@ TEST(AttemptDriver, AnAnswerWhoseDeadlineJustExpiredRecordsNothingAndEndsTimedOu
   TaskDone done{got.task_id, {}};
   done.outputs.push_back(WireParam{.data_id = 4, .version = 7ull << 32});
   r.w1.far.send(std::move(done));
-  ASSERT_TRUE(r.log.wait_for("finish"));
+  ASSERT_TRUE(r.log.wait_for("release 1"));
+  EXPECT_TRUE(r.runtime.timed_out);
   EXPECT_EQ(r.log.lines(),
-            (std::vector<std::string>{"begin", "withdraw too late", "discard 1 late outputs on 1",
-                                      "end failed compss::TimeOut with its deadline", "finish"}));
+            (std::vector<std::string>{"begin", "timed out", "discard 1 late outputs on 1", "end ok with its deadline",
+                                      "returned after its time-out", "release 1"}));
+  EXPECT_TRUE(r.driver_let_go());
 }
 
 }  // namespace

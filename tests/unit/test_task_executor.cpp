@@ -5,6 +5,7 @@
 // LocalExecutor, for its threads and for why a constrained task can never run.
 #include "core/runtime.hpp"
 #include "core/task_executor.hpp"
+#include "idle_backend.hpp"
 
 #include <compss/compss.hpp>
 #include <compss/detail/call_task.hpp>
@@ -91,22 +92,9 @@ class QueueExecutor final : public TaskExecutor {
 };
 
 /// All local: the Runtime takes the fast path and calls none of its per-task hooks.
-class QuietBackend final : public Backend {
+class QuietBackend final : public compss_test::IdleBackend {
  public:
-  bool all_local() const noexcept override { return true; }
-  void submitted(TaskBase*, std::uint64_t) override {}
-  void ready(TaskBase*) override {}
-  void before_run(TaskBase*) override {}
-  void finished(TaskBase*) noexcept override {}
-  void sync(std::uintptr_t, bool) override {}
-  void sync_range(std::uintptr_t, std::uintptr_t) override {}
-  void sync_file(const std::string&) override {}
-  void sync_all() override {}
-  void forget(std::uintptr_t) noexcept override {}
-  std::string node_name(int) const override { return "here"; }
-  std::size_t running() const noexcept override { return 0; }
-  void tell_run_ended() noexcept override {}
-  void shutdown() noexcept override {}
+  QuietBackend() : IdleBackend(true) {}
 };
 
 class TaskExecutorTest : public ::testing::Test {

@@ -3,6 +3,7 @@
 #include "net/master/attempt_driver.hpp"
 
 #include "core/task_state.hpp"
+#include "net/master/output_load.hpp"
 
 #include <compss/detail/task_node.hpp>
 
@@ -72,8 +73,9 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     // task does, on the executor, its attempt begun here withdrawn (unless it already
     // timed out).
     if (!runtime_.withdraw_attempt(t, call->deadline)) {
-      conclude(std::move(call), rt::Runtime::Outcome::failed,
-               {"compss::TimeOut", "timed out before it could run on the master", "master"});
+      // Timed out before it could run there: it ends timed out, as the watchdog ends it.
+      runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for));
+      conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned)
       return;
     }
     rt::release_ref(t);  // start()'s; the task's own reference lasts until it finishes
@@ -159,30 +161,18 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
     case AnswerStep::Kind::record_outputs:
       // The deadline is disarmed before the record (the watchdog sets `stop` without a
       // lock of ours): a time-out cannot then end the task as timed out while its outputs
-      // are recorded. Expired already: the watchdog is ending it; its outputs are released
-      // as a late answer's, and should end_attempt claim it first, it ends timed out
-      // (never ok with nothing recorded).
-      if (call->deadline != rt::Runtime::no_deadline) {
-        if (!runtime_.withdraw_attempt(t, call->deadline)) {
-          try {
-            data_.discard_late_outputs(n, *record_of(sent), r.done);
-          } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
-          }
-          conclude(std::move(call), rt::Runtime::Outcome::failed,
-                   {"compss::TimeOut", "timed out (time_out) as its answer arrived", "master"});
-          return;
+      // are recorded. Expired already: the task ends timed out (as the watchdog ends it),
+      // and its outputs are released as a late answer's.
+      if (!runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for))) {
+        try {
+          data_.discard_late_outputs(n, *record_of(sent), r.done);
+        } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
         }
-        ++rt::task_state(t).attempts;  // (withdraw_attempt uncounts it: it still counts)
-        call->deadline = rt::Runtime::no_deadline;
-      }
-      try {
-        data_.record_outputs(t, n, record_of(sent), r.done);
-      } catch (const std::exception& e) {
-        conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
+        conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned: it timed out)
         return;
-      } catch (...) {  // a user type's load threw something else
-        conclude(std::move(call), rt::Runtime::Outcome::failed,
-                 {"unknown", "loading a task's output on the master failed", "master"});
+      }
+      if (auto error = output_load_error([&] { data_.record_outputs(t, n, record_of(sent), r.done); })) {
+        conclude(std::move(call), rt::Runtime::Outcome::failed, *error);
         return;
       }
       conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);

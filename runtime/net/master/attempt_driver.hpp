@@ -39,6 +39,8 @@ class AttemptRuntime {
   virtual bool cancelled_before_start(detail::TaskBase* t) = 0;
   virtual Deadline begin_attempt(detail::TaskBase* t) = 0;
   virtual bool withdraw_attempt(detail::TaskBase* t, Deadline deadline) = 0;
+  /// rt::Runtime::disarm_attempt: false when the time-out had fired (the task ends timed out).
+  virtual bool disarm_attempt(detail::TaskBase* t, Deadline& deadline, double time_out) = 0;
   virtual rt::Runtime::AfterAttempt end_attempt(detail::TaskBase* t, Deadline deadline,
                                                 rt::Runtime::Outcome outcome,
                                                 const rt::TaskError& error, rt::EventTime ended_at) = 0;

@@ -1,0 +1,152 @@
+// Runtime::disarm_attempt (core/runtime.hpp): the answer of an attempt whose body ran
+// elsewhere, over a Backend that runs nothing itself (the test plays a master-worker run's
+// dispatch). An answer that finds the deadline taken by the watchdog, not yet claimed,
+// ends the task timed out exactly as the watchdog would: the same event and report.
+#include "core/runtime.hpp"
+#include "core/task_state.hpp"
+#include "local/make_runtime.hpp"
+
+#include "failure_test_support.hpp"
+#include "idle_backend.hpp"
+
+#include <compss/detail/call_task.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+using namespace compss::detail;
+using compss::rt::Backend;
+using compss::rt::LocalExecutor;
+using compss::rt::Runtime;
+using compss_test::contains;
+
+namespace {
+
+void remote() {}
+constexpr TaskSpec remote_task{.name = "remote", .signature = "void remote()", .params = nullptr,
+                               .param_count = 0, .on_failure = OnFailure::ignore};
+
+/// Keeps every ready task for the test (they "run elsewhere"); node 1 is "far".
+class ParkingBackend final : public compss_test::IdleBackend {
+ public:
+  ParkingBackend() : IdleBackend(false) {}
+  void ready(TaskBase* t) override {
+    std::lock_guard lock(mutex);
+    parked.push_back(t);
+  }
+  std::string node_name(int node) const override { return node == 1 ? "far" : "master"; }
+  std::mutex mutex;
+  std::vector<TaskBase*> parked;
+};
+
+/// A one-shot gate an observer's call may wait at, on the watchdog's thread.
+struct Gate {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool open = false;
+  bool reached = false;
+  void wait() {
+    std::unique_lock lock(mutex);
+    reached = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return open; });
+  }
+  bool wait_reached() {
+    std::unique_lock lock(mutex);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return reached; });
+  }
+  void let_go() {
+    std::lock_guard lock(mutex);
+    open = true;
+    cv.notify_all();
+  }
+};
+
+/// Records each task's last event; holds the watchdog's thread at the end of the tasks
+/// given a gate.
+struct Ends final : compss::rt::TaskObserver {
+  void on_ended(const compss::rt::TaskEnded& e) override {
+    {
+      std::lock_guard lock(mutex);
+      outcome[e.task_id] = e.outcome;
+      error[e.task_id] = std::string(e.error_type) + ": " + std::string(e.error_message) + " on " +
+                         std::string(e.error_where);
+    }
+    if (auto it = gates.find(e.task_id); it != gates.end()) it->second->wait();
+  }
+  std::mutex mutex;
+  std::map<std::uint64_t, compss::rt::TaskOutcome> outcome;
+  std::map<std::uint64_t, std::string> error;
+  std::map<std::uint64_t, Gate*> gates;  // (set before any task is armed)
+};
+
+using DisarmAttempt = compss_test::FailureTest;
+
+// Three attempts "on worker 1" with time-outs of 50, 60 and 70 ms. The watchdog's thread
+// is held at the first one's end until all three deadlines passed, then at the second's:
+// the third's deadline is taken (out of the watchdog's list) but not yet claimed when its
+// answer arrives. Before, that answer ended it failed (an error of type compss::TimeOut,
+// reported as "failed"); it ends timed out, as the two the watchdog claimed.
+TEST_F(DisarmAttempt, AnAnswerAfterTheDeadlineWasTakenEndsTheTaskTimedOutAsTheWatchdogWould) {
+  auto backend_owner = std::make_unique<ParkingBackend>();
+  ParkingBackend* backend = backend_owner.get();
+  compss::rt::install_runtime(compss::rt::make_runtime(
+      2, false, [&](Runtime&, LocalExecutor&) -> std::unique_ptr<Backend> { return std::move(backend_owner); }));
+  Runtime& rt = compss::rt::runtime();
+  auto ends = std::make_shared<Ends>();
+  Gate first, second;
+  for (int i = 0; i < 3; ++i) call_task<remote_task, &remote>();
+  std::vector<TaskBase*> tasks;
+  for (int i = 0; i < 1000 && tasks.size() < 3; ++i) {
+    compss_test::pause_ms(1);
+    std::lock_guard lock(backend->mutex);
+    tasks = backend->parked;
+  }
+  ASSERT_EQ(tasks.size(), 3U);
+  std::vector<std::uint64_t> ids;  // (read now: a task is freed once its attempt ended)
+  for (TaskBase* t : tasks) ids.push_back(t->id());
+  ends->gates = {{ids[0], &first}, {ids[1], &second}};
+  rt.events().add(ends);
+  std::vector<compss::rt::Watchdog::Clock::time_point> deadlines;
+  for (int i = 0; i < 3; ++i) {
+    compss::rt::task_state(tasks[i]).node = 1;  // (placed on worker 1)
+    deadlines.push_back(rt.begin_attempt(tasks[i], 0.05 + 0.01 * i));
+  }
+  ASSERT_TRUE(first.wait_reached());
+  compss_test::pause_ms(200);  // every deadline passed
+  first.let_go();
+  ASSERT_TRUE(second.wait_reached());  // the third one's deadline is taken, not claimed
+  EXPECT_FALSE(rt.disarm_attempt(tasks[2], deadlines[2], 0.07));
+  // (Its end finds it ended; else the attempt's end finishes it here, as a cluster would.)
+  auto end = [&](int i) {
+    const Runtime::AfterAttempt after = rt.end_attempt(tasks[i], deadlines[i], Runtime::Outcome::ok, {});
+    EXPECT_EQ(after, Runtime::AfterAttempt::abandoned) << ids[i];
+    if (after == Runtime::AfterAttempt::finish) rt.finish(tasks[i]);
+  };
+  end(2);
+  second.let_go();
+  end(0);
+  end(1);
+  rt.wait_all();
+  EXPECT_EQ(rt.abandoned(), 0);
+  std::map<std::uint64_t, compss::rt::TaskOutcome> outcome;
+  std::map<std::uint64_t, std::string> error;
+  {
+    std::lock_guard lock(ends->mutex);
+    outcome = ends->outcome;
+    error = ends->error;
+  }
+  for (std::uint64_t id : ids) EXPECT_EQ(outcome[id], compss::rt::TaskOutcome::timed_out) << id;
+  EXPECT_EQ(error[ids[2]], "compss::TimeOut: timed out after 0.07 s (time_out); its thread still runs it on far");
+  const std::string r = report();
+  EXPECT_TRUE(contains(r, "task 'remote' (id " + std::to_string(ids[2]) + ") timed out, ignored")) << r;
+}
+
+}  // namespace
