@@ -7,6 +7,7 @@
 #include "local/constrained.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
+#include "net/master/attempt_files.hpp"
 #include "net/master/admission.hpp"
 #include "net/master/data_plane.hpp"
 #include "net/master/restart_requests.hpp"
@@ -994,6 +995,15 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   }
   worker.send_task(*t, std::move(built.request), std::move(run),
                    [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
+    // Its files at their private paths (net/master/attempt_files.hpp) wait for the call's
+    // end when it is chosen (finish_replicated); any other replica's are removed.
+    struct PrivateFiles {
+      const SentRequest& sent;
+      bool chosen = false;
+      ~PrivateFiles() {
+        if (!chosen) attempt_files::remove_private_files(*record_of(sent));
+      }
+    } files{sent};
     switch (res.status) {
       case CallResult::Status::done: {
         bool choose = false;
@@ -1016,6 +1026,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
               it->second->node = n;
               it->second->chosen_record = record_of(sent);
               it->second->chosen_done = std::move(res.done);
+              files.chosen = true;
             }
           } else {
             keep_unrecorded(t, n, record_of(sent), res.done);
@@ -1117,6 +1128,9 @@ void Cluster::finish_replicated(void* task) {
       try {
         data_->record_replica_outputs(t, r->node, r->chosen_record, r->chosen_done);
         recorded = true;
+      } catch (const attempt_files::PartlyMoved& e) {  // (its files cannot be put back)
+        r->outcome = rt::Runtime::Outcome::failed_not_retried;
+        r->error = {"compss::Error", e.what(), "master"};
       } catch (const std::exception& e) {
         r->outcome = rt::Runtime::Outcome::failed;
         r->error = {"compss::Error", e.what(), "master"};
@@ -1125,6 +1139,9 @@ void Cluster::finish_replicated(void* task) {
         r->error = {"unknown", "loading a task's output on the master failed", "master"};
       }
     }
+  }
+  if (r->chosen && !recorded && r->chosen_record != nullptr) {
+    attempt_files::remove_private_files(*r->chosen_record);
   }
   if (r->chosen && !recorded) {  // released there as the others' (nothing recorded)
     Replicas::Unrecorded u{r->node, {}};

@@ -4,6 +4,7 @@
 #include "core/graph.hpp"
 #include "core/registry.hpp"
 #include "core/task_state.hpp"
+#include "net/master/attempt_files.hpp"
 #include "net/master/data_plane.hpp"
 
 #include <compss/detail/access.hpp>
@@ -683,15 +684,12 @@ TEST_F(DataPlaneTest, ALaterWriteNeverTakesTheNumberOfATimedOutAttemptsOutput) {
       << "worker 1 would read the timed-out attempt's value from its store";
 }
 
-// NOT DONE YET (docs/distributed.md, "Not done yet"): disabled until it passes. On a shared
-// file system a worker writes a task's file outputs in place, at the path its request
-// names (the master's own). An attempt the master gave up on (time_out, `ignore`: its
-// successor runs at once) may still be running and write the file after the successor
-// did: the file silently holds the abandoned attempt's bytes. The master discards such an
-// attempt's object outputs (discard_late_outputs) but cannot discard a write in place.
-// Passing needs, e.g., the written file named to an attempt-private path in the request
-// and moved into place only when the master records the answer.
-TEST_F(DataPlaneTest, DISABLED_ALateSharedFileWriteNeverOverwritesALaterOne) {
+// On a shared file system a worker writes a task's file outputs at the path its request
+// names. An attempt the master gave up on (time_out, `ignore`: its successor runs at once)
+// may still be running and write the file after the successor did. The request names an
+// attempt-private path (attempt_files), moved into place only when the master records the
+// answer and removed for a late one: the late write never reaches the file.
+TEST_F(DataPlaneTest, ALateSharedFileWriteNeverOverwritesALaterOne) {
   static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
   const std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                     ("compss-late-file-" + std::to_string(::getpid()));
@@ -728,6 +726,103 @@ TEST_F(DataPlaneTest, DISABLED_ALateSharedFileWriteNeverOverwritesALaterOne) {
   std::ifstream(path) >> content;
   EXPECT_EQ(content, "b");
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+/// A fresh directory for a test's files, removed with the object.
+struct TestDir {
+  std::filesystem::path dir;
+  explicit TestDir(const char* name)
+      : dir(std::filesystem::temp_directory_path() / (std::string(name) + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  ~TestDir() { std::filesystem::remove_all(dir); }
+  std::string path(const char* name) const { return (dir / name).string(); }
+  std::size_t entries() const {
+    std::size_t n = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir)) ++n;
+    return n;
+  }
+};
+std::string contents(const std::string& path) {
+  std::string s;
+  std::ifstream(path) >> s;
+  return s;
+}
+ParamDescriptor out_file(std::string& path) {
+  ParamDescriptor d;
+  d.kind = ParamKind::file;
+  d.key = DataKey::of_file(path);
+  d.object = &path;
+  d.vtable = vtable_for<std::string>();
+  d.direction = Direction::out;
+  return d;
+}
+constexpr TaskSpec write2_spec{"write2", "void write2(std::string, std::string)", nullptr, 2};
+}  // namespace
+
+// Two files a task wrote on a worker without the master's files come back in its answer;
+// the second cannot be written (its directory does not exist). Nothing is recorded and
+// the first file keeps its bytes too (before, it was replaced already: not undone).
+TEST_F(DataPlaneTest, ASecondFileThatCannotBeWrittenLeavesTheFirstAsItWas) {
+  TestDir files("compss-two-files");
+  std::ofstream(files.path("a.txt")) << "old";
+  std::string a = files.path("a.txt"), b = files.path("no-such-dir/b.txt");
+  FakeTask t(write2_spec, {out_file(a), out_file(b)});
+  TaskDone done;
+  for (std::uint64_t i = 0; i < 2; ++i) {
+    done.outputs.push_back(WireParam{.version = i, .direction = static_cast<std::uint8_t>(Direction::out),
+                                     .kind = static_cast<std::uint8_t>(ParamKind::file),
+                                     .has_value = true, .value = compss::to_bytes(std::string("new"))});
+  }
+  EXPECT_THROW(data.record_outputs(&t, 1, std::make_shared<const TaskRecord>(), done), compss::Error);
+  EXPECT_EQ(contents(a), "old");
+  EXPECT_EQ(files.entries(), 1U);  // (no file left beside it)
+}
+
+// On a shared file system each written file is named to a private path; recording moves
+// them into place last. The first move fails (a directory is in the way): every file
+// stays as it was, the private ones are removed, and the error is an ordinary one (the
+// attempt may run again). A failure after a file was moved names it (PartlyMoved: the
+// task is not run again, it would read that file as its input).
+TEST_F(DataPlaneTest, FilesAreMovedIntoPlaceLastAndAFailedMoveSaysWhatWasMoved) {
+  for (bool first_fails : {true, false}) {
+    SCOPED_TRACE(first_fails);
+    TestDir files("compss-two-moves");
+    std::string a = files.path("a.txt"), b = files.path("b.txt");
+    std::filesystem::create_directories(first_fails ? a + "/in-the-way" : b + "/in-the-way");
+    std::ofstream(first_fails ? b : a) << "old";
+    FakeTask t(write2_spec, {out_file(a), out_file(b)});
+    TaskRequest request;
+    ASSERT_TRUE(data.build_request(&t, 1, request, true));
+    for (std::size_t i = 0; i < 2; ++i) {
+      const std::string mine = value_of<std::string>(request.params[i].value);
+      ASSERT_EQ(mine.rfind((i == 0 ? a : b) + ".compss-attempt-", 0), 0U) << mine;
+      std::ofstream(mine) << "new";
+    }
+    TaskDone done;
+    if (first_fails) {
+      try {
+        data.record_outputs(&t, 1, std::make_shared<const TaskRecord>(request), done);
+        ADD_FAILURE() << "no error";
+      } catch (const attempt_files::PartlyMoved&) {
+        ADD_FAILURE() << "nothing was moved";
+      } catch (const compss::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("into place as '" + a + "'"), std::string::npos) << e.what();
+      }
+      EXPECT_EQ(contents(b), "old");
+    } else {
+      try {
+        data.record_outputs(&t, 1, std::make_shared<const TaskRecord>(request), done);
+        ADD_FAILURE() << "no error";
+      } catch (const attempt_files::PartlyMoved& e) {
+        EXPECT_NE(std::string(e.what()).find("'" + a + "' already hold"), std::string::npos) << e.what();
+      }
+      EXPECT_EQ(contents(a), "new");
+    }
+    EXPECT_EQ(files.entries(), 2U);  // (the private files were removed)
+  }
 }
 
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {

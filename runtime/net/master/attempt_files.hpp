@@ -1,0 +1,58 @@
+// Attempt-private files: a file a task writes on a worker that shares the master's files is
+// named, in that attempt's request, to a path of its own beside the master's file (an inout
+// file first gets the current contents there). The body writes that path; the master moves
+// it into place (a rename, atomic in one directory) only when it records the attempt's
+// answer, and removes it for an attempt whose answer it does not record (failed, timed
+// out, superseded, late, lost, a remake from lineage, a replica not chosen). A body the
+// master gave up on that still writes later writes a file nobody reads.
+// docs/distributed.md, "Files".
+#pragma once
+
+#include "net/message.hpp"
+
+#include <compss/error.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace compss::net::attempt_files {
+
+/// A new private path for the file the program passed as `path`: `<path>.compss-attempt-
+/// <pid>-<n>` (n counts in this process), so in the file's own directory.
+///
+///   std::string mine = private_path("out/f.txt");  // "out/f.txt.compss-attempt-4711-0"
+std::string private_path(std::string_view path);
+
+/// Whether `path` has the form private_path gives (the tail after the file's name).
+bool is_private(std::string_view path);
+
+/// The path a private path was made from (`path` itself when it is not one).
+std::string master_path_of(std::string_view path);
+
+/// The private path parameter `w` of a request names (a file written on a worker sharing
+/// the master's files), else empty.
+std::string private_path_of(const WireParam& w);
+
+/// An inout file's current contents for its private path `to`: a copy of `from` (nothing
+/// when `from` does not exist: the body creates it). Throws compss::Error naming both
+/// paths and the system's reason (and removes what it began).
+void copy_current(const std::string& from, const std::string& to);
+
+/// Moves the private file `from` over `to` (a rename). False when `from` does not exist
+/// (the attempt did not write the file: it stays as it was, as for a body that leaves an
+/// out file alone in place). Throws compss::Error naming both paths and the system's
+/// reason when the rename fails (then `to` keeps what it had).
+bool move_into_place(const std::string& from, const std::string& to);
+
+/// Recording an answer moved some of its files into place, then could not move the next:
+/// those it moved hold the attempt's output and cannot be put back (their old bytes are
+/// gone), so the task is not run again (it would read them as its inputs). The message
+/// names the files of both kinds.
+struct PartlyMoved : Error {
+  using Error::Error;
+};
+
+/// Removes the private files `record` names. Errors are ignored (a file already gone).
+void remove_private_files(const TaskRequest& record) noexcept;
+
+}  // namespace compss::net::attempt_files
