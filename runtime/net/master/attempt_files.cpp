@@ -71,7 +71,7 @@ void copy_current(const std::string& from, const std::string& to) {
       ec) {
     std::filesystem::remove(to, ec);
     throw Error("compss: cannot copy file '" + from + "' to '" + to +
-                "' (the task's attempt-private copy of it, docs/distributed.md \"Files\"): " +
+                "' (the task's attempt-private copy of it, docs/distributed.md \"Data\"): " +
                 (ec ? ec.message() : std::string("not copied")));
   }
 }

@@ -5,7 +5,7 @@
 // answer, and removes it for an attempt whose answer it does not record (failed, timed
 // out, superseded, late, lost, a remake from lineage, a replica not chosen). A body the
 // master gave up on that still writes later writes a file nobody reads.
-// docs/distributed.md, "Files".
+// docs/distributed.md, "Data" (its "Files" item).
 #pragma once
 
 #include "net/message.hpp"
