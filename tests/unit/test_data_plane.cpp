@@ -684,50 +684,6 @@ TEST_F(DataPlaneTest, ALaterWriteNeverTakesTheNumberOfATimedOutAttemptsOutput) {
       << "worker 1 would read the timed-out attempt's value from its store";
 }
 
-// On a shared file system a worker writes a task's file outputs at the path its request
-// names. An attempt the master gave up on (time_out, `ignore`: its successor runs at once)
-// may still be running and write the file after the successor did. The request names an
-// attempt-private path (attempt_files), moved into place only when the master records the
-// answer and removed for a late one: the late write never reaches the file.
-TEST_F(DataPlaneTest, ALateSharedFileWriteNeverOverwritesALaterOne) {
-  static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("compss-late-file-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "f.txt").string();
-  std::ofstream(path) << "0";
-  auto file_param = [&](std::string& value) {
-    ParamDescriptor d;
-    d.kind = ParamKind::file;
-    d.key = DataKey::of_file(path);
-    d.object = &value;
-    d.vtable = vtable_for<std::string>();
-    d.direction = Direction::inout;
-    return d;
-  };
-  // What a worker sharing the master's files does: writes at the path the request names.
-  auto write_as_worker = [](const TaskRequest& r, const char* bytes) {
-    std::ofstream(value_of<std::string>(r.params[0].value), std::ios::trunc) << bytes;
-  };
-  std::string a_path = path, b_path = path;
-  FakeTask a(write_spec, {file_param(a_path)});
-  TaskRequest to_1;
-  ASSERT_TRUE(data.build_request(&a, 1, to_1, true));  // it times out on worker 1
-  FakeTask b(write_spec, {file_param(b_path)});  // its successor, at once (ignore)
-  TaskRequest to_2;
-  ASSERT_TRUE(data.build_request(&b, 2, to_2, true));
-  write_as_worker(to_2, "b");
-  TaskDone b_done;
-  data.record_outputs(&b, 2, std::make_shared<const TaskRecord>(to_2), b_done);
-  write_as_worker(to_1, "a");  // a's body returns late
-  data.discard_late_outputs(1, to_1, TaskDone{});
-  data.sync_file(path);
-  std::string content;
-  std::ifstream(path) >> content;
-  EXPECT_EQ(content, "b");
-  std::filesystem::remove_all(dir);
-}
-
 namespace {
 /// A fresh directory for a test's files, removed with the object.
 struct TestDir {
@@ -750,17 +706,49 @@ std::string contents(const std::string& path) {
   std::ifstream(path) >> s;
   return s;
 }
-ParamDescriptor out_file(std::string& path) {
+/// A file parameter passing `path` (the binding's storage).
+ParamDescriptor file_param(std::string& path, Direction direction) {
   ParamDescriptor d;
   d.kind = ParamKind::file;
   d.key = DataKey::of_file(path);
   d.object = &path;
   d.vtable = vtable_for<std::string>();
-  d.direction = Direction::out;
+  d.direction = direction;
   return d;
 }
 constexpr TaskSpec write2_spec{"write2", "void write2(std::string, std::string)", nullptr, 2};
 }  // namespace
+
+// On a shared file system a worker writes a task's file outputs at the path its request
+// names. An attempt the master gave up on (time_out, `ignore`: its successor runs at once)
+// may still be running and write the file after the successor did. The request names an
+// attempt-private path (attempt_files), moved into place only when the master records the
+// answer and removed for a late one: the late write never reaches the file.
+TEST_F(DataPlaneTest, ALateSharedFileWriteNeverOverwritesALaterOne) {
+  static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
+  TestDir files("compss-late-file");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "0";
+  // What a worker sharing the master's files does: writes at the path the request names.
+  auto write_as_worker = [](const TaskRequest& r, const char* bytes) {
+    std::ofstream(value_of<std::string>(r.params[0].value), std::ios::trunc) << bytes;
+  };
+  std::string a_path = path, b_path = path;
+  FakeTask a(write_spec, {file_param(a_path, Direction::inout)});
+  TaskRequest to_1;
+  ASSERT_TRUE(data.build_request(&a, 1, to_1, true));  // it times out on worker 1
+  FakeTask b(write_spec, {file_param(b_path, Direction::inout)});  // its successor, at once (ignore)
+  TaskRequest to_2;
+  ASSERT_TRUE(data.build_request(&b, 2, to_2, true));
+  write_as_worker(to_2, "b");
+  TaskDone b_done;
+  data.record_outputs(&b, 2, std::make_shared<const TaskRecord>(to_2), b_done);
+  write_as_worker(to_1, "a");  // a's body returns late
+  data.discard_late_outputs(1, to_1, TaskDone{});
+  data.sync_file(path);
+  EXPECT_EQ(contents(path), "b");
+  EXPECT_EQ(files.entries(), 1U);  // (a's private file was removed)
+}
 
 // Two files a task wrote on a worker without the master's files come back in its answer;
 // the second cannot be written (its directory does not exist). Nothing is recorded and
@@ -769,7 +757,7 @@ TEST_F(DataPlaneTest, ASecondFileThatCannotBeWrittenLeavesTheFirstAsItWas) {
   TestDir files("compss-two-files");
   std::ofstream(files.path("a.txt")) << "old";
   std::string a = files.path("a.txt"), b = files.path("no-such-dir/b.txt");
-  FakeTask t(write2_spec, {out_file(a), out_file(b)});
+  FakeTask t(write2_spec, {file_param(a, Direction::out), file_param(b, Direction::out)});
   TaskDone done;
   for (std::uint64_t i = 0; i < 2; ++i) {
     done.outputs.push_back(WireParam{.version = i, .direction = static_cast<std::uint8_t>(Direction::out),
@@ -793,7 +781,7 @@ TEST_F(DataPlaneTest, FilesAreMovedIntoPlaceLastAndAFailedMoveSaysWhatWasMoved) 
     std::string a = files.path("a.txt"), b = files.path("b.txt");
     std::filesystem::create_directories(first_fails ? a + "/in-the-way" : b + "/in-the-way");
     std::ofstream(first_fails ? b : a) << "old";
-    FakeTask t(write2_spec, {out_file(a), out_file(b)});
+    FakeTask t(write2_spec, {file_param(a, Direction::out), file_param(b, Direction::out)});
     TaskRequest request;
     ASSERT_TRUE(data.build_request(&t, 1, request, true));
     for (std::size_t i = 0; i < 2; ++i) {

@@ -112,6 +112,7 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     return;
   }
   if (!cluster_.gang_may_start(t, n)) {  // placed over a node lost meanwhile: not an attempt
+    attempt_files::remove_private_files(std::get<TaskRequest>(*built.request));  // (never sent)
     replace(std::move(call), -1);
     return;
   }

@@ -1,8 +1,6 @@
 // Attempt-private files (net/master/attempt_files.hpp).
 #include "net/master/attempt_files.hpp"
 
-#include "core/access.hpp"
-
 #include <compss/detail/task_node.hpp>
 #include <compss/error.hpp>
 #include <compss/serialize.hpp>
@@ -52,7 +50,7 @@ std::string master_path_of(std::string_view path) {
 
 std::string private_path_of(const WireParam& w) {
   if (w.kind != static_cast<std::uint8_t>(detail::ParamKind::file) || w.data_id != 0 ||
-      !w.has_value || !rt::writes(static_cast<detail::Direction>(w.direction))) {
+      !w.has_value || !gets_private_path(static_cast<detail::Direction>(w.direction))) {
     return {};
   }
   std::string path;

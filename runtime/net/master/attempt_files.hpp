@@ -10,12 +10,20 @@
 
 #include "net/message.hpp"
 
+#include <compss/detail/task_spec.hpp>
 #include <compss/error.hpp>
 
 #include <string>
 #include <string_view>
 
 namespace compss::net::attempt_files {
+
+/// Whether a file written with `direction` gets a private path: `out` and `inout`.
+/// `concurrent` and `commutative` files stay written in place (tasks sharing one append
+/// to it, at once or in turn: a copy per attempt would lose the others' writes).
+inline bool gets_private_path(detail::Direction direction) {
+  return direction == detail::Direction::out || direction == detail::Direction::inout;
+}
 
 /// A new private path for the file the program passed as `path`: `<path>.compss-attempt-
 /// <pid>-<n>` (n counts in this process), so in the file's own directory.

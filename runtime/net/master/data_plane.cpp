@@ -510,7 +510,7 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
     // A datum the registry renumbered whose old latest version lives on a worker comes to
     // the master first: it then becomes the new datum's first version (track).
     // An inout file gets a copy at its attempt-private path (disk work: not on a receiver).
-    if (shared_file && writes(d.direction) && !may_block) return false;
+    if (shared_file && d.direction == Direction::inout && !may_block) return false;
     const std::uint64_t id =
         converted || shared_file ? stale_on_master(d.key) : renumbered_on_worker(d);
     if (id == 0) continue;
@@ -571,7 +571,9 @@ void DataPlane::name_private_files(const TaskBase& t, TaskRequest& request) {
   for (std::size_t i = 0; i < t.spec().param_count && i < request.params.size(); ++i) {
     const ParamDescriptor& d = t.params_[i];
     WireParam& w = request.params[i];
-    if (d.kind != ParamKind::file || !writes(d.direction) || !w.has_value) continue;
+    if (d.kind != ParamKind::file || !attempt_files::gets_private_path(d.direction) || !w.has_value) {
+      continue;
+    }
     std::string passed;  // the path as the program passed it (the task sees it extended)
     from_bytes(w.value, passed);
     std::string mine = attempt_files::private_path(passed);
