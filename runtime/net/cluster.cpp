@@ -7,7 +7,7 @@
 #include "local/constrained.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
-#include "net/master/attempt_files.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/admission.hpp"
 #include "net/master/data_plane.hpp"
 #include "net/master/restart_requests.hpp"
@@ -995,7 +995,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   }
   worker.send_task(*t, std::move(built.request), std::move(run),
                    [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
-    // Its files at their private paths (net/master/attempt_files.hpp) wait for the call's
+    // Its files at their private paths (net/attempt_files.hpp) wait for the call's
     // end when it is chosen (finish_replicated); any other replica's are removed.
     struct PrivateFiles {
       const SentRequest& sent;

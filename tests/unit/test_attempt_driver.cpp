@@ -6,7 +6,7 @@
 #include "core/task_state.hpp"
 #include "net/fake_transport.hpp"
 #include "net/master/attempt_driver.hpp"
-#include "net/master/attempt_files.hpp"
+#include "net/attempt_files.hpp"
 
 #include <compss/serialize.hpp>
 

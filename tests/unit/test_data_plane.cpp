@@ -4,7 +4,7 @@
 #include "core/graph.hpp"
 #include "core/registry.hpp"
 #include "core/task_state.hpp"
-#include "net/master/attempt_files.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/data_plane.hpp"
 
 #include <compss/detail/access.hpp>

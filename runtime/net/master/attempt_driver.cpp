@@ -3,7 +3,7 @@
 #include "net/master/attempt_driver.hpp"
 
 #include "core/task_state.hpp"
-#include "net/master/attempt_files.hpp"
+#include "net/attempt_files.hpp"
 
 #include <compss/detail/task_node.hpp>
 
@@ -132,7 +132,7 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
 void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentRequest& sent,
                        CallResult&& r) {
   TaskBase* t = call->task;
-  // The files the attempt wrote at its private paths (net/master/attempt_files.hpp) are
+  // The files the attempt wrote at its private paths (net/attempt_files.hpp) are
   // moved into place only when its outputs are recorded; any other end removes them (a
   // resend or a retry names new ones).
   struct PrivateFiles {

@@ -5,7 +5,7 @@
 
 #include "core/access.hpp"
 #include "net/file_staging.hpp"
-#include "net/master/attempt_files.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/data_params.hpp"
 
 #include <compss/detail/remote_invoke.hpp>

@@ -4,7 +4,7 @@
 #include "net/master/data_plane.hpp"
 
 #include "net/blocking_lane.hpp"
-#include "net/master/attempt_files.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/data_params.hpp"
 #include "core/access.hpp"
 

@@ -1,5 +1,5 @@
-// Attempt-private files (net/master/attempt_files.hpp).
-#include "net/master/attempt_files.hpp"
+// Attempt-private files (net/attempt_files.hpp).
+#include "net/attempt_files.hpp"
 
 #include <compss/detail/task_node.hpp>
 #include <compss/error.hpp>
@@ -86,12 +86,18 @@ bool move_into_place(const std::string& from, const std::string& to) {
               "' was left as it was");
 }
 
+std::vector<std::string> private_paths_of(const TaskRequest& request) {
+  std::vector<std::string> paths;
+  for (const WireParam& w : request.params) {
+    std::string path = private_path_of(w);
+    if (!path.empty()) paths.push_back(std::move(path));
+  }
+  return paths;
+}
+
 void remove_private_files(const TaskRequest& record) noexcept {
   try {
-    for (const WireParam& w : record.params) {
-      std::string path = private_path_of(w);
-      if (!path.empty()) ::unlink(path.c_str());
-    }
+    for (const std::string& path : private_paths_of(record)) ::unlink(path.c_str());
   } catch (...) {  // (out of memory: the file stays, named as an attempt's)
   }
 }

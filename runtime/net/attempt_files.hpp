@@ -3,8 +3,9 @@
 // file first gets the current contents there). The body writes that path; the master moves
 // it into place (a rename, atomic in one directory) only when it records the attempt's
 // answer, and removes it for an attempt whose answer it does not record (failed, timed
-// out, superseded, late, lost, a remake from lineage, a replica not chosen). A body the
-// master gave up on that still writes later writes a file nobody reads.
+// out, superseded, late, lost, a remake from lineage, a replica not chosen); a worker
+// removes those of a body that returns after the master gave it to another (fenced). A
+// body the master gave up on that still writes later writes a file nobody reads.
 // docs/distributed.md, "Data" (its "Files" item).
 #pragma once
 
@@ -15,6 +16,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace compss::net::attempt_files {
 
@@ -59,6 +61,9 @@ bool move_into_place(const std::string& from, const std::string& to);
 struct PartlyMoved : Error {
   using Error::Error;
 };
+
+/// The private paths the parameters of `request` name.
+std::vector<std::string> private_paths_of(const TaskRequest& request);
 
 /// Removes the private files `record` names. Errors are ignored (a file already gone).
 void remove_private_files(const TaskRequest& record) noexcept;
