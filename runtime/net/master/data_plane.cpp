@@ -507,10 +507,10 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
     const bool converted =
         d.copy_in && d.deferred && !tracked(d) && d.key.tag == detail::DataKey::Tag::address;
     const bool shared_file = d.kind == ParamKind::file && shared_files && reads(d.direction);
-    // A datum the registry renumbered whose old latest version lives on a worker comes to
-    // the master first: it then becomes the new datum's first version (track).
     // An inout file gets a copy at its attempt-private path (disk work: not on a receiver).
     if (shared_file && d.direction == Direction::inout && !may_block) return false;
+    // A datum the registry renumbered whose old latest version lives on a worker comes to
+    // the master first: it then becomes the new datum's first version (track).
     const std::uint64_t id =
         converted || shared_file ? stale_on_master(d.key) : renumbered_on_worker(d);
     if (id == 0) continue;
@@ -710,7 +710,8 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
   };
   std::vector<Loaded> loaded;
   std::vector<Move> moves;
-  std::size_t moved = 0;
+  std::size_t moved = 0;       // moves[0, moved) were done (or had no file to move)
+  std::string placed;          // the files they replaced, for a message
   try {
     for (WireParam& o : done.outputs) {
       if (o.data_id != 0 || !o.has_value || o.kind == static_cast<std::uint8_t>(ParamKind::file)) {
@@ -751,12 +752,12 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
     // after a file was moved cannot be undone (its old bytes are gone): PartlyMoved.
     for (; moved < moves.size(); ++moved) {
       try {
-        attempt_files::move_into_place(moves[moved].from, moves[moved].to);
+        if (attempt_files::move_into_place(moves[moved].from, moves[moved].to)) {
+          placed += (placed.empty() ? "'" : ", '") + moves[moved].to + "'";
+        }
       } catch (const Error& e) {
-        if (moved == 0) throw;
-        std::string done_files;
-        for (std::size_t m = 0; m < moved; ++m) done_files += (m ? ", '" : "'") + moves[m].to + "'";
-        throw attempt_files::PartlyMoved(std::string(e.what()) + "; but " + done_files +
+        if (placed.empty()) throw;
+        throw attempt_files::PartlyMoved(std::string(e.what()) + "; but " + placed +
                                          " already hold this attempt's output (not run again)");
       }
     }
