@@ -68,4 +68,23 @@ std::vector<std::string> private_paths_of(const TaskRequest& request);
 /// Removes the private files `record` names. Errors are ignored (a file already gone).
 void remove_private_files(const TaskRequest& record) noexcept;
 
+/// Removes the private files a request names when it goes out of scope, unless kept (its
+/// answer was recorded, or is kept to be). Not thread-safe: one scope's.
+///
+///   attempt_files::RemovedUnlessKept files(&request);
+///   if (recorded) files.keep();
+class RemovedUnlessKept {
+ public:
+  explicit RemovedUnlessKept(const TaskRequest* request) noexcept : request_(request) {}
+  RemovedUnlessKept(const RemovedUnlessKept&) = delete;
+  RemovedUnlessKept& operator=(const RemovedUnlessKept&) = delete;
+  ~RemovedUnlessKept() {
+    if (request_ != nullptr) remove_private_files(*request_);
+  }
+  void keep() noexcept { request_ = nullptr; }
+
+ private:
+  const TaskRequest* request_;
+};
+
 }  // namespace compss::net::attempt_files

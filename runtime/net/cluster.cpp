@@ -997,13 +997,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
                    [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
     // Its files at their private paths (net/attempt_files.hpp) wait for the call's
     // end when it is chosen (finish_replicated); any other replica's are removed.
-    struct PrivateFiles {
-      const SentRequest& sent;
-      bool chosen = false;
-      ~PrivateFiles() {
-        if (!chosen) attempt_files::remove_private_files(*record_of(sent));
-      }
-    } files{sent};
+    attempt_files::RemovedUnlessKept files(record_of(sent).get());
     switch (res.status) {
       case CallResult::Status::done: {
         bool choose = false;
@@ -1026,7 +1020,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
               it->second->node = n;
               it->second->chosen_record = record_of(sent);
               it->second->chosen_done = std::move(res.done);
-              files.chosen = true;
+              files.keep();
             }
           } else {
             keep_unrecorded(t, n, record_of(sent), res.done);

@@ -135,15 +135,7 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
   // The files the attempt wrote at its private paths (net/attempt_files.hpp) are
   // moved into place only when its outputs are recorded; any other end removes them (a
   // resend or a retry names new ones).
-  struct PrivateFiles {
-    const SentRequest& sent;
-    bool moved = false;
-    ~PrivateFiles() {
-      if (!moved && sent != nullptr && std::holds_alternative<TaskRequest>(*sent)) {
-        attempt_files::remove_private_files(std::get<TaskRequest>(*sent));
-      }
-    }
-  } files{sent};
+  attempt_files::RemovedUnlessKept files(sent != nullptr ? std::get_if<TaskRequest>(sent.get()) : nullptr);
   // (The data plane heard that the worker received the request's globals: send_task.)
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
   // made is discarded, as for a local task. The worker stored it under the numbers the
@@ -191,7 +183,7 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
       }
       try {
         data_.record_outputs(t, n, record_of(sent), r.done);
-        files.moved = true;
+        files.keep();
       } catch (const attempt_files::PartlyMoved& e) {  // (its files cannot be put back)
         conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried,
                  {"compss::Error", e.what(), "master"});

@@ -173,10 +173,7 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
   // A file the producer wrote at a private path (a worker sharing the master's files): the
   // remake writes one of its own, never moved into place (the file's current value is
   // later than the producer's; only the lost versions are wanted), removed after the call.
-  struct Written {  // (also when the call throws)
-    const TaskRequest& request;
-    ~Written() { attempt_files::remove_private_files(request); }
-  } written{request};
+  attempt_files::RemovedUnlessKept written(&request);  // (also when the call throws)
   for (WireParam& w : request.params) {
     const std::string old = attempt_files::private_path_of(w);
     if (old.empty()) continue;
