@@ -82,9 +82,11 @@ class DataPlane {
   /// Adds to bytes[n] the size of each input of `t` node n holds (0: the master), for
   /// locality. Entries past bytes.size() are ignored.
   void add_input_bytes(const detail::TaskBase& t, std::vector<std::uint64_t>& bytes);
-  /// Fills the data of `request` (parameters, globals) for worker `n`. Returns false, with
-  /// nothing sent or changed, when an input must first be fetched or made again and
-  /// `may_block` is false (call again where blocking is allowed). Throws compss::Error
+  /// Fills the data of `request` (parameters, globals) for worker `n`; on a worker sharing
+  /// the master's files, names the files it writes to attempt-private paths
+  /// (name_private_files). Returns false, with nothing sent or changed, when an input must
+  /// first be fetched or made again, or an inout file copied, and `may_block` is false
+  /// (call again where blocking is allowed). Throws compss::Error
   /// when an input can be found nowhere and cannot be made again.
   bool build_request(detail::TaskBase* t, int n, TaskRequest& request, bool may_block);
   /// The versions `t` reads (a collection's elements too) that no live node holds and the
