@@ -66,6 +66,8 @@ class FakeWorkers final : public DataLinks {
   std::function<void(int)> on_failed_fetch;
   /// Called inside call() before the task runs (a remake: to hold it back).
   std::function<void()> before_call;
+  /// Called inside call() with the request, before the task runs (a remake's files).
+  std::function<void(const TaskRequest&)> on_call;
 
   std::string data_address(int node) const override { return "w" + std::to_string(node); }
   bool shares_files(int) const override { return true; }
@@ -114,6 +116,7 @@ class FakeWorkers final : public DataLinks {
   int choose_worker(TaskRequest&) override { return remake_on.load(); }
   CallResult call(int node, TaskRequest& request) override {
     if (before_call) before_call();
+    if (on_call) on_call(request);
     calls.fetch_add(1);
     {
       std::lock_guard lock(mutex_);
@@ -261,6 +264,7 @@ class DataPlaneTest : public ::testing::Test {
     workers.bodies["void inc(int &)"] = [](std::vector<int>& v) { v[0] += 1; };
     workers.bodies["void use(const int &)"] = [](std::vector<int>&) {};
     workers.bodies["void add(const int &, int &)"] = [](std::vector<int>& v) { v[1] += v[0]; };
+    workers.bodies["void inc_log(int &, std::string)"] = [](std::vector<int>& v) { v[0] += 1; };
   }
 
   /// Sends `t` to worker `n` as the cluster does, runs it there, records the answer.
@@ -811,6 +815,38 @@ TEST_F(DataPlaneTest, FilesAreMovedIntoPlaceLastAndAFailedMoveSaysWhatWasMoved) 
     }
     EXPECT_EQ(files.entries(), 2U);  // (the private files were removed)
   }
+}
+
+// A task that wrote an object and a file on a worker sharing the master's files; the
+// program then wrote the file again, and the worker was lost. Making the object's lost
+// version again runs the task again (lineage): it writes a private file of its own, which
+// is removed, never moved over the program's later file.
+TEST_F(DataPlaneTest, ARemakeNeverMovesItsFileIntoPlace) {
+  static constexpr TaskSpec inc_log_spec{"inc_log", "void inc_log(int &, std::string)", nullptr, 2};
+  TestDir files("compss-remake-file");
+  std::string path = files.path("log.txt");
+  int x = 1;
+  FakeTask t(inc_log_spec, {object(x, Direction::inout), file_param(path, Direction::out)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&t, 1, request, true));
+  CallResult r = workers.run(1, request);
+  std::ofstream(value_of<std::string>(request.params[1].value)) << "first";
+  data.record_outputs(&t, 1, std::make_shared<const TaskRecord>(request), r.done);
+  ASSERT_EQ(contents(path), "first");
+  std::ofstream(path) << "later";  // the program (or a later task) writes it again
+  std::string remade;
+  workers.on_call = [&](const TaskRequest& again) {  // the remake writes where it is told
+    remade = value_of<std::string>(again.params.at(1).value);
+    std::ofstream(remade) << "remade";
+  };
+  workers.lose(1);
+  workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(remade.rfind(path + ".compss-attempt-", 0), 0U) << remade;
+  EXPECT_NE(remade, value_of<std::string>(request.params[1].value));
+  EXPECT_EQ(contents(path), "later");
+  EXPECT_EQ(files.entries(), 1U);  // (the remake's private file was removed)
 }
 
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {
