@@ -7,6 +7,7 @@
 #include "local/constrained.hpp"
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/admission.hpp"
 #include "net/master/data_plane.hpp"
 #include "net/master/output_load.hpp"
@@ -998,6 +999,9 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   }
   worker.send_task(*t, std::move(built.request), std::move(run),
                    [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
+    // Its files at their private paths (net/attempt_files.hpp) wait for the call's
+    // end when it is chosen (finish_replicated); any other replica's are removed.
+    attempt_files::RemovedUnlessKept files(record_of(sent).get());
     switch (res.status) {
       case CallResult::Status::done: {
         bool choose = false;
@@ -1019,6 +1023,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
                 it->second->node = n;
                 it->second->chosen_record = record_of(sent);
                 it->second->chosen_done = std::move(res.done);
+                files.keep();  // (finish_replicated moves them into place or removes them)
               }
             }
             // Its kept inputs now (in order with its DataEvicted notices, as for the
@@ -1115,14 +1120,17 @@ void Cluster::finish_replicated(void* task) {
     // out (as the watchdog ends it), nothing recorded; end_attempt below finds it ended.
     if (runtime_.disarm_attempt(t, r->deadline, r->time_out) &&
         !rt::task_state(t).stop.load(std::memory_order_acquire)) {
-      auto error = output_load_error(
+      auto failure = output_load_error(
           [&] { data_->record_replica_outputs(t, r->node, r->chosen_record, r->chosen_done); });
-      recorded = !error;
-      if (error) {
-        r->outcome = rt::Runtime::Outcome::failed;
-        r->error = std::move(*error);
+      recorded = !failure;
+      if (failure) {
+        r->outcome = failure->outcome;
+        r->error = std::move(failure->error);
       }
     }
+  }
+  if (r->chosen && !recorded && r->chosen_record != nullptr) {
+    attempt_files::remove_private_files(*r->chosen_record);
   }
   if (r->chosen && !recorded) {  // released there as the others' (nothing recorded)
     Replicas::Unrecorded u{r->node, {}};

@@ -5,6 +5,7 @@
 #include "core/access.hpp"
 #include "exec/binding_environment.hpp"
 #include "local/constrained.hpp"
+#include "net/attempt_files.hpp"
 #include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
 #include "net/stream_client.hpp"
@@ -504,10 +505,16 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         const bool streaming = is_stream_request(*r);
         auto run = [&, request = std::move(*r), request_id, streaming, thread,
                     pins = std::move(pins)]() mutable {
+          // The files it writes at attempt-private paths (net/attempt_files.hpp).
+          const std::vector<std::string> private_files =
+              options.shared_files ? attempt_files::private_paths_of(request) : std::vector<std::string>{};
           Message reply =
               execute_request(std::move(request), options.store, options.peers, options.shared_files);
           running.fetch_sub(1, std::memory_order_acq_rel);
-          if (beat.fenced()) return;  // (the master gave it to another)
+          if (beat.fenced()) {  // (the master gave it to another: what it wrote is nobody's)
+            for (const std::string& path : private_files) ::unlink(path.c_str());
+            return;
+          }
           // (Told after the answer is written: the answer's step ends when it is. A stream
           // task's thread is none of the task threads: not in the worker's events.)
           const WorkerTimes times = events != nullptr && events->recording() && !streaming

@@ -6,12 +6,17 @@
 #include "core/task_state.hpp"
 #include "net/fake_transport.hpp"
 #include "net/master/attempt_driver.hpp"
+#include "net/attempt_files.hpp"
+
+#include <compss/serialize.hpp>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -31,13 +36,22 @@ struct FakeTask final : TaskBase {
   void run() override {}
 };
 
-/// Builds every request at once (its signature names the node).
+/// Builds every request at once (its signature names the node). With `file`, each request
+/// names an attempt-private path for it, as for an out file on a worker sharing the
+/// master's files (DataPlane::build_request).
 class ReadyRequestData final : public RequestData {
  public:
   bool build(TaskBase*, int node, TaskRequest& request, bool) override {
     request.signature = "step on " + std::to_string(node);
+    if (!file.empty()) {
+      request.params.push_back(WireParam{.direction = static_cast<std::uint8_t>(compss::detail::Direction::out),
+                                         .kind = static_cast<std::uint8_t>(compss::detail::ParamKind::file),
+                                         .has_value = true,
+                                         .value = compss::to_bytes(attempt_files::private_path(file))});
+    }
     return true;
   }
+  std::string file;
   Versions lost_inputs(const TaskBase&) override { return {}; }
   void received(const TaskBase&, int, const TaskRequest&) override {}
 };
@@ -112,7 +126,11 @@ class FakeRuntime final : public AttemptRuntime {
     log_.add(std::string("end ") + outcome_name(outcome) + (error.type.empty() ? "" : " " + error.type) +
              (deadline != Runtime::no_deadline ? " with its deadline" : ""));
     if (timed_out) return Runtime::AfterAttempt::abandoned;
-    if (outcome != Runtime::Outcome::ok && retries-- > 0) return Runtime::AfterAttempt::again;
+    // (As the Runtime: an attempt that must not run again is not retried.)
+    if (outcome != Runtime::Outcome::ok && outcome != Runtime::Outcome::failed_not_retried &&
+        retries-- > 0) {
+      return Runtime::AfterAttempt::again;
+    }
     return Runtime::AfterAttempt::finish;
   }
   void finish(TaskBase*) override { log_.add("finish"); }
@@ -137,6 +155,7 @@ class FakeData final : public AttemptData {
   void record_outputs(TaskBase*, int n, std::shared_ptr<const TaskRecord> record, TaskDone&) override {
     log_.add("record on " + std::to_string(n) + " of '" + record->signature + "'");
     if (fail_to_load) throw std::runtime_error("cannot load the output");
+    if (partly_moved) throw attempt_files::PartlyMoved("compss: cannot move the second file");
   }
   void discard_late_outputs(int n, const TaskRecord&, const TaskDone& done) override {
     log_.add("discard " + std::to_string(done.outputs.size()) + " late outputs on " + std::to_string(n));
@@ -144,6 +163,7 @@ class FakeData final : public AttemptData {
   void globals_missing(const TaskBase&, int n) override { log_.add("globals missing on " + std::to_string(n)); }
   void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>>) override {}
   bool fail_to_load = false;
+  bool partly_moved = false;  // recording moved a file into place, then failed
 
  private:
   Log& log_;
@@ -289,6 +309,51 @@ TEST(AttemptDriver, AFailureTheRuntimeRetriesRunsAgainAvoidingItsNode) {
   EXPECT_EQ(r.log.lines(),
             (std::vector<std::string>{"begin", "end failed std::runtime_error", "begin", "release 1",
                                       "place avoiding 1", "record on 2 of 'step on 2'", "end ok", "finish"}));
+}
+
+// A file the attempt wrote at its private path is removed when its answer is not recorded
+// (a failure here; also a time-out, a loss, a resend): a retry writes a path of its own,
+// and only a recorded answer's file is left for the data plane to move into place.
+TEST(AttemptDriver, AnAttemptThatFailsRemovesItsPrivateFile) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-driver-files-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  DriverRun r;
+  r.runtime.retries = 1;
+  r.w1.data.file = r.w2.data.file = (dir / "f.txt").string();
+  auto write_as_worker = [](const TaskRequest& got) {
+    std::string path;
+    compss::from_bytes(got.params.at(0).value, path);
+    std::ofstream(path) << "written";
+    return path;
+  };
+  r.driver.start(&r.task, 1, 1, 0);
+  TaskRequest got = r.w1.next_request();
+  const std::string first = write_as_worker(got);
+  r.w1.far.send(TaskFailed{.task_id = got.task_id, .exception_type = "std::runtime_error", .message = "boom"});
+  got = r.w2.next_request();
+  const std::string second = write_as_worker(got);
+  EXPECT_NE(first, second);
+  r.w2.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_TRUE(r.driver_let_go());
+  EXPECT_FALSE(std::filesystem::exists(first));
+  EXPECT_TRUE(std::filesystem::exists(second));  // (recorded: the fake data plane moves nothing)
+  std::filesystem::remove_all(dir);
+}
+
+// Recording moved a file into place and then could not move the next: the moved file
+// cannot be put back, so the task fails without another attempt (it would read it).
+TEST(AttemptDriver, OutputsPartlyMovedIntoPlaceFailTheTaskWithoutARetry) {
+  DriverRun r;
+  r.runtime.retries = 1;
+  r.data.partly_moved = true;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "record on 1 of 'step on 1'",
+                                                     "end failed_not_retried compss::Error", "finish"}));
 }
 
 TEST(AttemptDriver, AnOutputThatCannotBeLoadedFailsTheAttempt) {

@@ -4,6 +4,7 @@
 #include "core/graph.hpp"
 #include "core/registry.hpp"
 #include "core/task_state.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/data_plane.hpp"
 
 #include <compss/detail/access.hpp>
@@ -66,6 +67,8 @@ class FakeWorkers final : public DataLinks {
   std::function<void(int)> on_failed_fetch;
   /// Called inside call() before the task runs (a remake: to hold it back).
   std::function<void()> before_call;
+  /// Called inside call() with the request, before the task runs (a remake's files).
+  std::function<void(const TaskRequest&)> on_call;
 
   std::string data_address(int node) const override { return "w" + std::to_string(node); }
   bool shares_files(int) const override { return true; }
@@ -114,6 +117,7 @@ class FakeWorkers final : public DataLinks {
   int choose_worker(TaskRequest&) override { return remake_on.load(); }
   CallResult call(int node, TaskRequest& request) override {
     if (before_call) before_call();
+    if (on_call) on_call(request);
     calls.fetch_add(1);
     {
       std::lock_guard lock(mutex_);
@@ -261,6 +265,7 @@ class DataPlaneTest : public ::testing::Test {
     workers.bodies["void inc(int &)"] = [](std::vector<int>& v) { v[0] += 1; };
     workers.bodies["void use(const int &)"] = [](std::vector<int>&) {};
     workers.bodies["void add(const int &, int &)"] = [](std::vector<int>& v) { v[1] += v[0]; };
+    workers.bodies["void inc_log(int &, std::string)"] = [](std::vector<int>& v) { v[0] += 1; };
   }
 
   /// Sends `t` to worker `n` as the cluster does, runs it there, records the answer.
@@ -684,39 +689,60 @@ TEST_F(DataPlaneTest, ALaterWriteNeverTakesTheNumberOfATimedOutAttemptsOutput) {
       << "worker 1 would read the timed-out attempt's value from its store";
 }
 
-// NOT DONE YET (docs/distributed.md, "Not done yet"): disabled until it passes. On a shared
-// file system a worker writes a task's file outputs in place, at the path its request
-// names (the master's own). An attempt the master gave up on (time_out, `ignore`: its
-// successor runs at once) may still be running and write the file after the successor
-// did: the file silently holds the abandoned attempt's bytes. The master discards such an
-// attempt's object outputs (discard_late_outputs) but cannot discard a write in place.
-// Passing needs, e.g., the written file named to an attempt-private path in the request
-// and moved into place only when the master records the answer.
-TEST_F(DataPlaneTest, DISABLED_ALateSharedFileWriteNeverOverwritesALaterOne) {
+namespace {
+/// A fresh directory for a test's files, removed with the object.
+struct TestDir {
+  std::filesystem::path dir;
+  explicit TestDir(const char* name)
+      : dir(std::filesystem::temp_directory_path() / (std::string(name) + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  ~TestDir() { std::filesystem::remove_all(dir); }
+  std::string path(const char* name) const { return (dir / name).string(); }
+  std::size_t entries() const {
+    std::size_t n = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir)) ++n;
+    return n;
+  }
+};
+std::string contents(const std::string& path) {
+  std::string s;
+  std::ifstream(path) >> s;
+  return s;
+}
+/// A file parameter passing `path` (the binding's storage).
+ParamDescriptor file_param(std::string& path, Direction direction) {
+  ParamDescriptor d;
+  d.kind = ParamKind::file;
+  d.key = DataKey::of_file(path);
+  d.object = &path;
+  d.vtable = vtable_for<std::string>();
+  d.direction = direction;
+  return d;
+}
+constexpr TaskSpec write2_spec{"write2", "void write2(std::string, std::string)", nullptr, 2};
+}  // namespace
+
+// On a shared file system a worker writes a task's file outputs at the path its request
+// names. An attempt the master gave up on (time_out, `ignore`: its successor runs at once)
+// may still be running and write the file after the successor did. The request names an
+// attempt-private path (attempt_files), moved into place only when the master records the
+// answer and removed for a late one: the late write never reaches the file.
+TEST_F(DataPlaneTest, ALateSharedFileWriteNeverOverwritesALaterOne) {
   static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("compss-late-file-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "f.txt").string();
+  TestDir files("compss-late-file");
+  const std::string path = files.path("f.txt");
   std::ofstream(path) << "0";
-  auto file_param = [&](std::string& value) {
-    ParamDescriptor d;
-    d.kind = ParamKind::file;
-    d.key = DataKey::of_file(path);
-    d.object = &value;
-    d.vtable = vtable_for<std::string>();
-    d.direction = Direction::inout;
-    return d;
-  };
   // What a worker sharing the master's files does: writes at the path the request names.
   auto write_as_worker = [](const TaskRequest& r, const char* bytes) {
     std::ofstream(value_of<std::string>(r.params[0].value), std::ios::trunc) << bytes;
   };
   std::string a_path = path, b_path = path;
-  FakeTask a(write_spec, {file_param(a_path)});
+  FakeTask a(write_spec, {file_param(a_path, Direction::inout)});
   TaskRequest to_1;
   ASSERT_TRUE(data.build_request(&a, 1, to_1, true));  // it times out on worker 1
-  FakeTask b(write_spec, {file_param(b_path)});  // its successor, at once (ignore)
+  FakeTask b(write_spec, {file_param(b_path, Direction::inout)});  // its successor, at once (ignore)
   TaskRequest to_2;
   ASSERT_TRUE(data.build_request(&b, 2, to_2, true));
   write_as_worker(to_2, "b");
@@ -725,10 +751,103 @@ TEST_F(DataPlaneTest, DISABLED_ALateSharedFileWriteNeverOverwritesALaterOne) {
   write_as_worker(to_1, "a");  // a's body returns late
   data.discard_late_outputs(1, to_1, TaskDone{});
   data.sync_file(path);
-  std::string content;
-  std::ifstream(path) >> content;
-  EXPECT_EQ(content, "b");
-  std::filesystem::remove_all(dir);
+  EXPECT_EQ(contents(path), "b");
+  EXPECT_EQ(files.entries(), 1U);  // (a's private file was removed)
+}
+
+// Two files a task wrote on a worker without the master's files come back in its answer;
+// the second cannot be written (its directory does not exist). Nothing is recorded and
+// the first file keeps its bytes too (before, it was replaced already: not undone).
+TEST_F(DataPlaneTest, ASecondFileThatCannotBeWrittenLeavesTheFirstAsItWas) {
+  TestDir files("compss-two-files");
+  std::ofstream(files.path("a.txt")) << "old";
+  std::string a = files.path("a.txt"), b = files.path("no-such-dir/b.txt");
+  FakeTask t(write2_spec, {file_param(a, Direction::out), file_param(b, Direction::out)});
+  TaskDone done;
+  for (std::uint64_t i = 0; i < 2; ++i) {
+    done.outputs.push_back(WireParam{.version = i, .direction = static_cast<std::uint8_t>(Direction::out),
+                                     .kind = static_cast<std::uint8_t>(ParamKind::file),
+                                     .has_value = true, .value = compss::to_bytes(std::string("new"))});
+  }
+  EXPECT_THROW(data.record_outputs(&t, 1, std::make_shared<const TaskRecord>(), done), compss::Error);
+  EXPECT_EQ(contents(a), "old");
+  EXPECT_EQ(files.entries(), 1U);  // (no file left beside it)
+}
+
+// On a shared file system each written file is named to a private path; recording moves
+// them into place last. The first move fails (a directory is in the way): every file
+// stays as it was, the private ones are removed, and the error is an ordinary one (the
+// attempt may run again). A failure after a file was moved names it (PartlyMoved: the
+// task is not run again, it would read that file as its input).
+TEST_F(DataPlaneTest, FilesAreMovedIntoPlaceLastAndAFailedMoveSaysWhatWasMoved) {
+  for (bool first_fails : {true, false}) {
+    SCOPED_TRACE(first_fails);
+    TestDir files("compss-two-moves");
+    std::string a = files.path("a.txt"), b = files.path("b.txt");
+    std::filesystem::create_directories(first_fails ? a + "/in-the-way" : b + "/in-the-way");
+    std::ofstream(first_fails ? b : a) << "old";
+    FakeTask t(write2_spec, {file_param(a, Direction::out), file_param(b, Direction::out)});
+    TaskRequest request;
+    ASSERT_TRUE(data.build_request(&t, 1, request, true));
+    for (std::size_t i = 0; i < 2; ++i) {
+      const std::string mine = value_of<std::string>(request.params[i].value);
+      ASSERT_EQ(mine.rfind((i == 0 ? a : b) + ".compss-attempt-", 0), 0U) << mine;
+      std::ofstream(mine) << "new";
+    }
+    TaskDone done;
+    if (first_fails) {
+      try {
+        data.record_outputs(&t, 1, std::make_shared<const TaskRecord>(request), done);
+        ADD_FAILURE() << "no error";
+      } catch (const attempt_files::PartlyMoved&) {
+        ADD_FAILURE() << "nothing was moved";
+      } catch (const compss::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("into place as '" + a + "'"), std::string::npos) << e.what();
+      }
+      EXPECT_EQ(contents(b), "old");
+    } else {
+      try {
+        data.record_outputs(&t, 1, std::make_shared<const TaskRecord>(request), done);
+        ADD_FAILURE() << "no error";
+      } catch (const attempt_files::PartlyMoved& e) {
+        EXPECT_NE(std::string(e.what()).find("'" + a + "' already hold"), std::string::npos) << e.what();
+      }
+      EXPECT_EQ(contents(a), "new");
+    }
+    EXPECT_EQ(files.entries(), 2U);  // (the private files were removed)
+  }
+}
+
+// A task that wrote an object and a file on a worker sharing the master's files; the
+// program then wrote the file again, and the worker was lost. Making the object's lost
+// version again runs the task again (lineage): it writes a private file of its own, which
+// is removed, never moved over the program's later file.
+TEST_F(DataPlaneTest, ARemakeNeverMovesItsFileIntoPlace) {
+  static constexpr TaskSpec inc_log_spec{"inc_log", "void inc_log(int &, std::string)", nullptr, 2};
+  TestDir files("compss-remake-file");
+  std::string path = files.path("log.txt");
+  int x = 1;
+  FakeTask t(inc_log_spec, {object(x, Direction::inout), file_param(path, Direction::out)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&t, 1, request, true));
+  CallResult r = workers.run(1, request);
+  std::ofstream(value_of<std::string>(request.params[1].value)) << "first";
+  data.record_outputs(&t, 1, std::make_shared<const TaskRecord>(request), r.done);
+  ASSERT_EQ(contents(path), "first");
+  std::ofstream(path) << "later";  // the program (or a later task) writes it again
+  std::string remade;
+  workers.on_call = [&](const TaskRequest& again) {  // the remake writes where it is told
+    remade = value_of<std::string>(again.params.at(1).value);
+    std::ofstream(remade) << "remade";
+  };
+  workers.lose(1);
+  workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(remade.rfind(path + ".compss-attempt-", 0), 0U) << remade;
+  EXPECT_NE(remade, value_of<std::string>(request.params[1].value));
+  EXPECT_EQ(contents(path), "later");
+  EXPECT_EQ(files.entries(), 1U);  // (the remake's private file was removed)
 }
 
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {

@@ -3,6 +3,7 @@
 #include "net/master/attempt_driver.hpp"
 
 #include "core/task_state.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/output_load.hpp"
 
 #include <compss/detail/task_node.hpp>
@@ -113,6 +114,7 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     return;
   }
   if (!cluster_.gang_may_start(t, n)) {  // placed over a node lost meanwhile: not an attempt
+    attempt_files::remove_private_files(std::get<TaskRequest>(*built.request));  // (never sent)
     replace(std::move(call), -1);
     return;
   }
@@ -132,6 +134,10 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
 void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentRequest& sent,
                        CallResult&& r) {
   TaskBase* t = call->task;
+  // The files the attempt wrote at its private paths (net/attempt_files.hpp) are
+  // moved into place only when its outputs are recorded; any other end removes them (a
+  // resend or a retry names new ones).
+  attempt_files::RemovedUnlessKept files(sent != nullptr ? std::get_if<TaskRequest>(sent.get()) : nullptr);
   // (The data plane heard that the worker received the request's globals: send_task.)
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
   // made is discarded, as for a local task. The worker stored it under the numbers the
@@ -171,10 +177,11 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
         conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned: it timed out)
         return;
       }
-      if (auto error = output_load_error([&] { data_.record_outputs(t, n, record_of(sent), r.done); })) {
-        conclude(std::move(call), rt::Runtime::Outcome::failed, *error);
+      if (auto failure = output_load_error([&] { data_.record_outputs(t, n, record_of(sent), r.done); })) {
+        conclude(std::move(call), failure->outcome, std::move(failure->error));
         return;
       }
+      files.keep();
       conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);
       return;
     case AnswerStep::Kind::resend_after_pause: {

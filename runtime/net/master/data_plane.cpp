@@ -5,6 +5,7 @@
 
 #include "core/access.hpp"
 #include "net/file_staging.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/data_params.hpp"
 
 #include <compss/detail/future_state.hpp>
@@ -13,6 +14,8 @@
 
 #include <cstdio>
 #include <exception>
+
+#include <unistd.h>
 
 namespace compss::net {
 
@@ -514,6 +517,8 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
     const bool converted =
         d.copy_in && d.deferred && !tracked(d) && d.key.tag == detail::DataKey::Tag::address;
     const bool shared_file = d.kind == ParamKind::file && shared_files && reads(d.direction);
+    // An inout file gets a copy at its attempt-private path (disk work: not on a receiver).
+    if (shared_file && d.direction == Direction::inout && !may_block) return false;
     // A datum the registry renumbered whose old latest version lives on a worker comes to
     // the master first: it then becomes the new datum's first version (track).
     const std::uint64_t id =
@@ -562,12 +567,34 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
     }
     release(retyped);
     if (missing.empty()) {
+      if (shared_files) name_private_files(*t, request);
       if (rt::task_state(t).globals) globals_.add_to_request(*rt::task_state(t).globals, n, request);
       return true;
     }
     if (!may_block) return false;  // (tracking changed nothing a second build would not redo)
     if (round > 64) throw Error("compss: the inputs of a task could not be found on any node");
     for (auto [id, v] : missing) ensure_available(id, v);
+  }
+}
+
+void DataPlane::name_private_files(const TaskBase& t, TaskRequest& request) {
+  // No lock: only the request and the files change.
+  for (std::size_t i = 0; i < t.spec().param_count && i < request.params.size(); ++i) {
+    const ParamDescriptor& d = t.params_[i];
+    WireParam& w = request.params[i];
+    if (d.kind != ParamKind::file || !attempt_files::gets_private_path(d.direction) || !w.has_value) {
+      continue;
+    }
+    std::string passed;  // the path as the program passed it (the task sees it extended)
+    from_bytes(w.value, passed);
+    std::string mine = attempt_files::private_path(passed);
+    try {  // (on failure, those named before are removed: the request is never sent)
+      if (reads(d.direction)) attempt_files::copy_current(std::string(d.key.path), mine);
+    } catch (...) {
+      attempt_files::remove_private_files(request);
+      throw;
+    }
+    w.value = to_bytes(mine);
   }
 }
 
@@ -627,6 +654,7 @@ void DataPlane::discard_late_outputs(int n, const TaskRecord& record, const Task
     record_kept_inputs(n, record, drops);  // (copies it keeps are known, so released later)
     drop_unrecorded_outputs(n, done, drops);
   }
+  attempt_files::remove_private_files(record);  // (its body returned: nothing writes them now)
   holders_cv_.notify_all();
   release(drops);
 }
@@ -660,6 +688,7 @@ void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRec
       drop_unrecorded_outputs(n, done, drops);
     }
   }
+  if (failed) attempt_files::remove_private_files(*record);
   if (failed) holders_cv_.notify_all();
   release(drops);
   if (failed) std::rethrow_exception(failed);
@@ -680,12 +709,20 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
   // data lock held by the caller
   // What may throw comes first, undone if it does: a failed attempt is retried, and the
   // retry must read the call's inputs, neither a version recorded nor a master's object
-  // loaded from this attempt (the body would be applied twice).
+  // loaded from this attempt (the body would be applied twice). Files the attempt wrote
+  // wait beside the master's at private paths (written there now for a worker without
+  // the master's files) and are moved into place last, by renames.
   struct Loaded {
     ParamDescriptor* d;
     std::vector<std::byte> before;  // the master's object as it was
   };
+  struct Move {
+    std::string from, to;  // its private path, the master's file
+  };
   std::vector<Loaded> loaded;
+  std::vector<Move> moves;
+  std::size_t moved = 0;       // moves[0, moved) were done (or had no file to move)
+  std::string placed;          // the files they replaced, for a message
   try {
     for (WireParam& o : done.outputs) {
       if (o.data_id != 0 || !o.has_value || o.kind == static_cast<std::uint8_t>(ParamKind::file)) {
@@ -705,17 +742,38 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
         }
       }
     }
+    // A worker sharing the master's files wrote them at the private paths its request
+    // named (attempt_files).
+    for (std::size_t i = 0; i < t->param_count_ && i < record->params.size(); ++i) {
+      std::string mine = attempt_files::private_path_of(record->params[i]);
+      if (!mine.empty()) moves.push_back({std::move(mine), std::string(t->params_[i].key.path)});
+    }
     for (WireParam& o : done.outputs) {
       if (o.kind == static_cast<std::uint8_t>(ParamKind::file) && o.data_id == 0) {
         // A file written on a worker without the master's files: `version` names the
-        // parameter; the bytes replace the master's file. (A second file that cannot be
-        // written leaves the first replaced: not undone.)
+        // parameter; its bytes go beside the master's file first.
         if (o.has_value && o.version < t->param_count_) {
-          write_file_atomically(std::string(t->params_[o.version].key.path), o.value);
+          std::string path(t->params_[o.version].key.path);
+          moves.push_back({attempt_files::private_path(path), path});
+          write_file_atomically(moves.back().from, o.value);
         }
       }
     }
+    // Last, the renames. The first failing leaves every file as it was (undone below); one
+    // after a file was moved cannot be undone (its old bytes are gone): PartlyMoved.
+    for (; moved < moves.size(); ++moved) {
+      try {
+        if (attempt_files::move_into_place(moves[moved].from, moves[moved].to)) {
+          placed += (placed.empty() ? "'" : ", '") + moves[moved].to + "'";
+        }
+      } catch (const Error& e) {
+        if (placed.empty()) throw;
+        throw attempt_files::PartlyMoved(std::string(e.what()) + "; but " + placed +
+                                         " already hold this attempt's output (not run again)");
+      }
+    }
   } catch (...) {
+    for (std::size_t m = moved; m < moves.size(); ++m) ::unlink(moves[m].from.c_str());
     // (Newest first: two outputs loaded into one object leave it as it was before both.)
     for (auto l = loaded.rbegin(); l != loaded.rend(); ++l) {
       try {
@@ -734,7 +792,7 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
     Drop older = record_produced(o, n, rt::task_state(t).stream_task ? nullptr : record);
     if (!older.holders.empty()) drops.push_back(std::move(older));
   }
-  // It wrote the master's files in place: copies other workers keep are stale.
+  // It wrote the master's files: copies other workers keep are stale.
   if (links_.shares_files(n)) master_wrote_params(t, true, drops);
 }
 

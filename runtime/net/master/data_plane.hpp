@@ -82,9 +82,11 @@ class DataPlane {
   /// Adds to bytes[n] the size of each input of `t` node n holds (0: the master), for
   /// locality. Entries past bytes.size() are ignored.
   void add_input_bytes(const detail::TaskBase& t, std::vector<std::uint64_t>& bytes);
-  /// Fills the data of `request` (parameters, globals) for worker `n`. Returns false, with
-  /// nothing sent or changed, when an input must first be fetched or made again and
-  /// `may_block` is false (call again where blocking is allowed). Throws compss::Error
+  /// Fills the data of `request` (parameters, globals) for worker `n`; on a worker sharing
+  /// the master's files, names the files it writes to attempt-private paths
+  /// (name_private_files). Returns false, with nothing sent or changed, when an input must
+  /// first be fetched or made again, or an inout file copied, and `may_block` is false
+  /// (call again where blocking is allowed). Throws compss::Error
   /// when an input can be found nowhere and cannot be made again.
   bool build_request(detail::TaskBase* t, int n, TaskRequest& request, bool may_block);
   /// The versions `t` reads (a collection's elements too) that no live node holds and the
@@ -172,6 +174,10 @@ class DataPlane {
   /// What `t` wrote in place on the master (`files_only`: only its files, written on a
   /// worker sharing the master's files) becomes a new version; older copies to `drops`.
   void master_wrote_params(detail::TaskBase* t, bool files_only, Drops& drops);
+  /// A worker sharing the master's files: each file `t` writes is named in `request` to
+  /// an attempt-private path beside it, an inout file's current contents copied there
+  /// (net/attempt_files.hpp). Throws compss::Error when a copy fails (none left).
+  static void name_private_files(const detail::TaskBase& t, TaskRequest& request);
   /// The inputs worker `n` kept from `record` (sent inline or fetched): held there if
   /// still the latest, else released there (into `drops`). With the data lock held.
   void record_kept_inputs(int n, const TaskRecord& record, Drops& drops);

@@ -4,7 +4,9 @@
 #include "net/master/data_plane.hpp"
 
 #include "net/blocking_lane.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/data_params.hpp"
+#include "core/access.hpp"
 
 #include <compss/error.hpp>
 
@@ -167,6 +169,18 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
         w.source = links_.data_address(h);
       }
     }
+  }
+  // A file the producer wrote at a private path (a worker sharing the master's files): the
+  // remake writes one of its own, never moved into place (the file's current value is
+  // later than the producer's; only the lost versions are wanted), removed after the call.
+  attempt_files::RemovedUnlessKept written(&request);  // (also when the call throws)
+  for (WireParam& w : request.params) {
+    const std::string old = attempt_files::private_path_of(w);
+    if (old.empty()) continue;
+    const std::string passed = attempt_files::master_path_of(old);
+    const std::string mine = attempt_files::private_path(passed);
+    if (rt::reads(static_cast<detail::Direction>(w.direction))) attempt_files::copy_current(passed, mine);
+    w.value = to_bytes(mine);
   }
   log("making data " + std::to_string(id) + " version " + std::to_string(v) + " again on " +
       (n == 0 ? std::string("the master") : "worker " + std::to_string(n)));

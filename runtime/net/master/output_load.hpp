@@ -3,24 +3,37 @@
 #pragma once
 
 #include "core/failure_log.hpp"
+#include "core/runtime.hpp"
+#include "net/attempt_files.hpp"
 
 #include <exception>
 #include <optional>
 
 namespace compss::net {
 
+/// Why an attempt's outputs could not be recorded: the outcome it ends with, and its error.
+struct OutputLoadFailure {
+  rt::Runtime::Outcome outcome = rt::Runtime::Outcome::failed;
+  rt::TaskError error;
+};
+
 /// Runs `record` (DataPlane::record_outputs or record_replica_outputs: the master loads
-/// the values of user types, and a type's load may throw anything). Returns the error the
-/// attempt fails with, or nothing when its outputs were recorded. Thread-safe as `record`.
+/// the values of user types, and a type's load may throw anything; then files move into
+/// place). Returns how the attempt fails, or nothing when its outputs were recorded: a
+/// failure once some of its files were moved into place is not retried (a retry would
+/// read them as its inputs). Thread-safe as `record`.
 template <class Record>
-std::optional<rt::TaskError> output_load_error(Record&& record) {
+std::optional<OutputLoadFailure> output_load_error(Record&& record) {
   try {
     record();
     return std::nullopt;
+  } catch (const attempt_files::PartlyMoved& e) {  // (its files cannot be put back)
+    return OutputLoadFailure{rt::Runtime::Outcome::failed_not_retried, {"compss::Error", e.what(), "master"}};
   } catch (const std::exception& e) {
-    return rt::TaskError{"compss::Error", e.what(), "master"};
+    return OutputLoadFailure{rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"}};
   } catch (...) {  // a user type's load threw something else
-    return rt::TaskError{"unknown", "loading a task's output on the master failed", "master"};
+    return OutputLoadFailure{rt::Runtime::Outcome::failed,
+                             {"unknown", "loading a task's output on the master failed", "master"}};
   }
 }
 

@@ -1,0 +1,90 @@
+// Attempt-private files: a file a task writes on a worker that shares the master's files is
+// named, in that attempt's request, to a path of its own beside the master's file (an inout
+// file first gets the current contents there). The body writes that path; the master moves
+// it into place (a rename, atomic in one directory) only when it records the attempt's
+// answer, and removes it for an attempt whose answer it does not record (failed, timed
+// out, superseded, late, lost, a remake from lineage, a replica not chosen); a worker
+// removes those of a body that returns after the master gave it to another (fenced). A
+// body the master gave up on that still writes later writes a file nobody reads.
+// docs/distributed.md, "Data" (its "Files" item).
+#pragma once
+
+#include "net/message.hpp"
+
+#include <compss/detail/task_spec.hpp>
+#include <compss/error.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace compss::net::attempt_files {
+
+/// Whether a file written with `direction` gets a private path: `out` and `inout`.
+/// `concurrent` and `commutative` files stay written in place (tasks sharing one append
+/// to it, at once or in turn: a copy per attempt would lose the others' writes).
+inline bool gets_private_path(detail::Direction direction) {
+  return direction == detail::Direction::out || direction == detail::Direction::inout;
+}
+
+/// A new private path for the file the program passed as `path`: `<path>.compss-attempt-
+/// <pid>-<n>` (n counts in this process), so in the file's own directory.
+///
+///   std::string mine = private_path("out/f.txt");  // "out/f.txt.compss-attempt-4711-0"
+std::string private_path(std::string_view path);
+
+/// Whether `path` has the form private_path gives (the tail after the file's name).
+bool is_private(std::string_view path);
+
+/// The path a private path was made from (`path` itself when it is not one).
+std::string master_path_of(std::string_view path);
+
+/// The private path parameter `w` of a request names (a file written on a worker sharing
+/// the master's files), else empty.
+std::string private_path_of(const WireParam& w);
+
+/// An inout file's current contents for its private path `to`: a copy of `from` (nothing
+/// when `from` does not exist: the body creates it). Throws compss::Error naming both
+/// paths and the system's reason (and removes what it began).
+void copy_current(const std::string& from, const std::string& to);
+
+/// Moves the private file `from` over `to` (a rename). False when `from` does not exist
+/// (the attempt did not write the file: it stays as it was, as for a body that leaves an
+/// out file alone in place). Throws compss::Error naming both paths and the system's
+/// reason when the rename fails (then `to` keeps what it had).
+bool move_into_place(const std::string& from, const std::string& to);
+
+/// Recording an answer moved some of its files into place, then could not move the next:
+/// those it moved hold the attempt's output and cannot be put back (their old bytes are
+/// gone), so the task is not run again (it would read them as its inputs). The message
+/// names the files of both kinds.
+struct PartlyMoved : Error {
+  using Error::Error;
+};
+
+/// The private paths the parameters of `request` name.
+std::vector<std::string> private_paths_of(const TaskRequest& request);
+
+/// Removes the private files `record` names. Errors are ignored (a file already gone).
+void remove_private_files(const TaskRequest& record) noexcept;
+
+/// Removes the private files a request names when it goes out of scope, unless kept (its
+/// answer was recorded, or is kept to be). Not thread-safe: one scope's.
+///
+///   attempt_files::RemovedUnlessKept files(&request);
+///   if (recorded) files.keep();
+class RemovedUnlessKept {
+ public:
+  explicit RemovedUnlessKept(const TaskRequest* request) noexcept : request_(request) {}
+  RemovedUnlessKept(const RemovedUnlessKept&) = delete;
+  RemovedUnlessKept& operator=(const RemovedUnlessKept&) = delete;
+  ~RemovedUnlessKept() {
+    if (request_ != nullptr) remove_private_files(*request_);
+  }
+  void keep() noexcept { request_ = nullptr; }
+
+ private:
+  const TaskRequest* request_;
+};
+
+}  // namespace compss::net::attempt_files
