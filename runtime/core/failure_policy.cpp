@@ -94,9 +94,15 @@ bool Runtime::withdraw_attempt(TaskBase* t, Watchdog::Clock::time_point deadline
 bool Runtime::disarm_attempt(TaskBase* t, Watchdog::Clock::time_point& deadline, double time_out) noexcept {
   if (deadline == no_deadline) return true;
   if (!watchdog_.disarm(t, deadline)) {
-    // Expired: the watchdog thread calls on_time_out for it now or soon; this claims it
-    // first, or finds it claimed (a no-op), so it ends timed out either way.
-    on_time_out(t, time_out);
+    // Expired: the watchdog thread calls on_time_out for it now or soon. Claimed here
+    // first, it ends timed out as there, but not counted abandoned: its body ended.
+    FinishClaim none = FinishClaim::none;
+    if (task_state(t).finish_claim.compare_exchange_strong(none, FinishClaim::late_answer,
+                                                           std::memory_order_acq_rel)) {
+      // (`stop` as the watchdog sets it: the cluster holds its node until the attempt ends.)
+      task_state(t).stop.store(true, std::memory_order_release);
+      end_timed_out(t, time_out, "it had not answered by then");
+    }
     return false;
   }
   release_ref(t);  // begin_attempt's
@@ -109,9 +115,12 @@ bool Runtime::disarm_attempt(TaskBase* t, Watchdog::Clock::time_point& deadline,
   bool deadline_passed = false;
   if (deadline != no_deadline) {
     deadline_passed = !watchdog_.disarm(t, deadline);
-    if (deadline_passed && task_state(t).finish_claimed.exchange(true, std::memory_order_acq_rel)) {
-      // The watchdog declared it timed out and finished it: only the late return is left.
-      abandoned_.fetch_sub(1, std::memory_order_acq_rel);
+    FinishClaim claim = FinishClaim::none;
+    if (deadline_passed && !task_state(t).finish_claim.compare_exchange_strong(
+                               claim, FinishClaim::returned, std::memory_order_acq_rel)) {
+      // The watchdog (or disarm_attempt, for a late answer) ended it timed out and
+      // finished it: only the late return is left. (The watchdog counted it abandoned.)
+      if (claim == FinishClaim::watchdog) abandoned_.fetch_sub(1, std::memory_order_acq_rel);
       release_ref(t);
       return AfterAttempt::abandoned;
     }
@@ -257,10 +266,19 @@ bool Runtime::skip_if_cancelled(TaskBase* t) noexcept {
 }
 
 void Runtime::on_time_out(TaskBase* t, double time_out) noexcept {
-  if (task_state(t).finish_claimed.exchange(true, std::memory_order_acq_rel)) return;  // it returned
+  FinishClaim none = FinishClaim::none;
+  if (!task_state(t).finish_claim.compare_exchange_strong(none, FinishClaim::watchdog,
+                                                          std::memory_order_acq_rel)) {
+    return;  // it returned, or its late answer was heard
+  }
   task_state(t).stop.store(true, std::memory_order_release);
   abandoned_.fetch_add(1, std::memory_order_acq_rel);
-  // Where it runs: another node (the backend placed it there), else this process.
+  // (The same words wherever it runs, a worker's thread too: the report's place says where.)
+  end_timed_out(t, time_out, "its thread still runs it");
+}
+
+void Runtime::end_timed_out(TaskBase* t, double time_out, const char* why) noexcept {
+  // Where it ran: another node (the backend placed it there), else this process.
   const bool remote = !all_local_ && task_state(t).node > 0;
   std::string where = "localhost";
   char text[96];
@@ -269,9 +287,7 @@ void Runtime::on_time_out(TaskBase* t, double time_out) noexcept {
   } catch (...) {
     where = "a worker";  // (out of memory: the report still says it left this process)
   }
-  // (The same words wherever it ran, the worker's thread too: the report's place says where.)
-  std::snprintf(text, sizeof text, "timed out after %g s (time_out); its thread still runs it",
-                time_out);
+  std::snprintf(text, sizeof text, "timed out after %g s (time_out); %s", time_out, why);
   const TaskError error{"compss::TimeOut", text, std::move(where)};
   settle_failure(t, true, error);
   if (events_.any()) notify_ended(t, TaskOutcome::timed_out, false, 0, &error);

@@ -137,7 +137,7 @@ class Runtime {
   /// last attempt of `retry`.
   enum class Outcome { ok, failed, failed_not_retried, group_exception };
   /// What the caller does next: finish the task, run the body again, or nothing (the
-  /// watchdog finished it meanwhile; a late answer is discarded).
+  /// watchdog, or disarm_attempt, finished it timed out meanwhile; a late answer is discarded).
   enum class AfterAttempt { finish, again, abandoned };
   static constexpr Watchdog::Clock::time_point no_deadline = Watchdog::Clock::time_point::max();
   /// True when the task must not start (the application stops, its group was cancelled,
@@ -163,11 +163,14 @@ class Runtime {
   bool withdraw_attempt(TaskBase* task, Watchdog::Clock::time_point deadline) noexcept;
   /// Disarms the time-out of an attempt whose body ran elsewhere (armed for `time_out`
   /// seconds; its answer arrived), the attempt still counted; `deadline` becomes
-  /// no_deadline. False when the time-out had fired: the task ends timed out exactly as the
-  /// watchdog ends it (on_time_out: whichever of the two claims it, the same verdict, report
-  /// and event); the caller records nothing of the answer and ends the attempt with
-  /// end_attempt, `deadline` kept (it returns abandoned). (Also for an attempt whose
-  /// withdraw_attempt found the time-out fired: it then ends the task timed out.)
+  /// no_deadline. False when the time-out had fired: the task ends timed out, never
+  /// retried, finished once, by whichever claims it first: the watchdog (on_time_out:
+  /// report "timed out after T s (time_out); its thread still runs it", counted in
+  /// abandoned() until end_attempt) or this call (report "timed out after T s (time_out);
+  /// it had not answered by then", not counted: its body ended); the same failure record,
+  /// timed_out event and policy either way. The caller records nothing of the answer and
+  /// ends the attempt with end_attempt, `deadline` kept (it returns abandoned). (Also for
+  /// an attempt whose withdraw_attempt found the time-out fired: it then ends timed out.)
   bool disarm_attempt(TaskBase* task, Watchdog::Clock::time_point& deadline, double time_out) noexcept;
   /// Completes a task that ran: the backend's bookkeeping, successors, groups, waiters.
   /// Returns one ready successor to run on this thread (only when all_local()).
@@ -207,6 +210,9 @@ class Runtime {
   AfterAttempt apply_policy(TaskBase* task, Watchdog::Clock::time_point deadline, Outcome outcome,
                             const TaskError& error) noexcept;
   void settle_failure(TaskBase* task, bool timed_out, const TaskError& error) noexcept;
+  /// The timed-out verdict of the claim's winner (on_time_out, disarm_attempt): the report
+  /// "timed out after `time_out` s (time_out); `why`", its policy, event and finish.
+  void end_timed_out(TaskBase* task, double time_out, const char* why) noexcept;
   void wait_tasks(std::vector<TaskBase*>& tasks);
   /// submit, with (`observed`) or without the task events: two instances, so the
   /// unobserved one carries no trace of them.

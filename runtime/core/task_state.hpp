@@ -20,6 +20,15 @@ namespace compss::rt {
 
 using detail::TaskBase;
 
+/// Who finished a task that has a time-out: the first of these to claim it
+/// (core/failure_policy.cpp); only that one finishes it (settle, event, finish).
+enum class FinishClaim : std::uint8_t {
+  none,
+  returned,     // its attempt ended as the deadline passed, first (end_attempt: as if in time)
+  watchdog,     // the deadline passed while its body ran (Runtime::on_time_out)
+  late_answer,  // its body ended elsewhere, heard of after the deadline (Runtime::disarm_attempt)
+};
+
 /// Thread-safety: each field says who touches it; the atomics are shared, the plain fields
 /// are guarded as noted (succ_* and `done` by `succ_lock`).
 struct TaskState {
@@ -51,10 +60,10 @@ struct TaskState {
   void* exclusive = nullptr;
   // Failure handling (core/failure_policy.cpp, groups.hpp): the innermost group the task
   // was submitted in (or null), its stop token, and who finishes a task with a time-out
-  // (its thread or the watchdog: the first to claim it).
+  // (the first to claim it: FinishClaim).
   void* group = nullptr;
   std::atomic<bool> stop{false};
-  std::atomic<bool> finish_claimed{false};
+  std::atomic<FinishClaim> finish_claim{FinishClaim::none};
   /// Master-worker runs: the node the scheduler placed the task on (0 = the master), or -1.
   /// Atomic: the watchdog reads it (on_time_out) while the cluster moves the task.
   std::atomic<std::int32_t> node{-1};
@@ -76,6 +85,12 @@ inline const TaskState& task_state(const TaskBase& t) noexcept {
 }
 inline TaskState& task_state(TaskBase* t) noexcept { return task_state(*t); }
 inline const TaskState& task_state(const TaskBase* t) noexcept { return task_state(*t); }
+
+/// True when the watchdog ended the task timed out while its body still ran (its thread,
+/// or a worker that had not answered): Runtime::abandoned() counts it until it returns.
+inline bool timed_out_running(const TaskBase* t) noexcept {
+  return task_state(t).finish_claim.load(std::memory_order_acquire) == FinishClaim::watchdog;
+}
 
 /// A reference that keeps the task alive (the execution's, the registry's, a watchdog's...).
 inline void add_ref(TaskBase* t) noexcept {

@@ -667,7 +667,8 @@ void Cluster::finished(TaskBase* t) noexcept {
       if (auto it = master_bodies_.find(t); it != master_bodies_.end()) held = it->second = true;
     }
     if (n >= 0 && !held && !t->spec().replicated) release_placement(t, n);
-    if (held && n > 0 && !t->spec().replicated) timed_out_on_worker(t, n);
+    // (Its answer already heard, after the deadline: no restart to wait for.)
+    if (held && n > 0 && !t->spec().replicated && rt::timed_out_running(t)) timed_out_on_worker(t, n);
   } catch (...) {
     runtime_.cancel("compss: out of memory in the scheduler");
   }

@@ -108,13 +108,15 @@ class FakeRuntime final : public AttemptRuntime {
     log_.add(expired ? "withdraw too late" : "withdraw");
     return !expired;
   }
-  /// As rt::Runtime's: expired, the task ends timed out (the watchdog's verdict, whoever
-  /// claims it), and its attempt's end, told later, finds it ended (abandoned).
-  bool disarm_attempt(TaskBase*, Deadline& deadline, double) override {
+  /// As rt::Runtime's: expired, the task ends timed out, claimed by `claim` (the watchdog,
+  /// or this answer first), and its attempt's end, told later, finds it ended (abandoned).
+  bool disarm_attempt(TaskBase* t, Deadline& deadline, double) override {
     if (deadline == Runtime::no_deadline) return true;
     if (expired) {
       log_.add("timed out");
       timed_out = true;
+      compss::rt::task_state(t).finish_claim.store(claim);
+      if (claim == compss::rt::FinishClaim::watchdog) compss::rt::task_state(t).stop.store(true);
       return false;
     }
     log_.add("disarm");
@@ -125,7 +127,8 @@ class FakeRuntime final : public AttemptRuntime {
                                     const compss::rt::TaskError& error, compss::rt::EventTime) override {
     log_.add(std::string("end ") + outcome_name(outcome) + (error.type.empty() ? "" : " " + error.type) +
              (deadline != Runtime::no_deadline ? " with its deadline" : ""));
-    if (timed_out) return Runtime::AfterAttempt::abandoned;
+    // (rt::Runtime's finds a timed-out task ended only through the deadline it kept.)
+    if (timed_out && deadline != Runtime::no_deadline) return Runtime::AfterAttempt::abandoned;
     // (As the Runtime: an attempt that must not run again is not retried.)
     if (outcome != Runtime::Outcome::ok && outcome != Runtime::Outcome::failed_not_retried &&
         retries-- > 0) {
@@ -144,6 +147,8 @@ class FakeRuntime final : public AttemptRuntime {
   bool with_time_out = false;  // its attempts have a deadline
   bool expired = false;        // which the watchdog has taken by the time it is withdrawn
   bool timed_out = false;      // the task ended timed out (its outcome)
+  /// Who ended it timed out: its late answer (disarm_attempt) or the watchdog (body running).
+  compss::rt::FinishClaim claim = compss::rt::FinishClaim::late_answer;
 
  private:
   Log& log_;
@@ -409,8 +414,7 @@ TEST(AttemptDriver, AnAttemptWhoseTimeOutFiredAsItMovesToTheMasterEndsTimedOut) 
   compss::rt::add_ref(&r.task);  // (start's, given back by the attempt's end)
   r.driver.send(call, false);
   EXPECT_TRUE(r.runtime.timed_out);
-  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"withdraw too late", "timed out", "end ok with its deadline",
-                                                     "returned after its time-out"}));
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"withdraw too late", "timed out", "end ok with its deadline"}));
   EXPECT_TRUE(r.driver_let_go());
 }
 
@@ -431,22 +435,29 @@ TEST(AttemptDriver, AnAnswerInTimeDisarmsItsDeadlineBeforeItsOutputsAreRecorded)
 // The deadline expired as the answer arrived (the watchdog took it): nothing is recorded,
 // its outputs are released on its worker, and the task ends timed out, as when the watchdog
 // claims it (before, it could end failed with an error of type compss::TimeOut: another
-// outcome, report and task event); the attempt's end then finds it ended.
+// outcome, report and task event); the attempt's end then finds it ended. Claimed by the
+// answer, its body had ended: no restart of the worker is awaited (before, the cluster was
+// told it "returned after its time-out", as for a body the watchdog left running).
 TEST(AttemptDriver, AnAnswerWhoseDeadlineJustExpiredRecordsNothingAndEndsTimedOut) {
-  DriverRun r;
-  r.runtime.with_time_out = true;
-  r.runtime.expired = true;
-  r.driver.start(&r.task, 1, 1, 0);
-  const TaskRequest got = r.w1.next_request();
-  TaskDone done{got.task_id, {}};
-  done.outputs.push_back(WireParam{.data_id = 4, .version = 7ull << 32});
-  r.w1.far.send(std::move(done));
-  ASSERT_TRUE(r.log.wait_for("release 1"));
-  EXPECT_TRUE(r.runtime.timed_out);
-  EXPECT_EQ(r.log.lines(),
-            (std::vector<std::string>{"begin", "timed out", "discard 1 late outputs on 1", "end ok with its deadline",
-                                      "returned after its time-out", "release 1"}));
-  EXPECT_TRUE(r.driver_let_go());
+  for (auto claim : {compss::rt::FinishClaim::late_answer, compss::rt::FinishClaim::watchdog}) {
+    SCOPED_TRACE(claim == compss::rt::FinishClaim::watchdog ? "claimed by the watchdog" : "claimed by the answer");
+    DriverRun r;
+    r.runtime.with_time_out = true;
+    r.runtime.expired = true;
+    r.runtime.claim = claim;
+    r.driver.start(&r.task, 1, 1, 0);
+    const TaskRequest got = r.w1.next_request();
+    TaskDone done{got.task_id, {}};
+    done.outputs.push_back(WireParam{.data_id = 4, .version = 7ull << 32});
+    r.w1.far.send(std::move(done));
+    ASSERT_TRUE(r.log.wait_for("release 1"));
+    EXPECT_TRUE(r.runtime.timed_out);
+    std::vector<std::string> expected{"begin", "timed out", "discard 1 late outputs on 1", "end ok with its deadline",
+                                      "returned after its time-out", "release 1"};
+    if (claim == compss::rt::FinishClaim::late_answer) expected.erase(expected.begin() + 4);
+    EXPECT_EQ(r.log.lines(), expected);
+    EXPECT_TRUE(r.driver_let_go());
+  }
 }
 
 }  // namespace

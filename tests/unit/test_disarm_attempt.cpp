@@ -1,7 +1,8 @@
 // Runtime::disarm_attempt (core/runtime.hpp): the answer of an attempt whose body ran
 // elsewhere, over a Backend that runs nothing itself (the test plays a master-worker run's
 // dispatch). An answer that finds the deadline taken by the watchdog, not yet claimed,
-// ends the task timed out exactly as the watchdog would: the same event and report.
+// ends the task timed out as the watchdog would (the same event and policy), its report
+// saying it answered late, and is not counted as still running (Runtime::abandoned).
 #include "core/runtime.hpp"
 #include "core/task_state.hpp"
 #include "local/make_runtime.hpp"
@@ -93,7 +94,8 @@ using DisarmAttempt = compss_test::FailureTest;
 // is held at the first one's end until all three deadlines passed, then at the second's:
 // the third's deadline is taken (out of the watchdog's list) but not yet claimed when its
 // answer arrives. Before, that answer ended it failed (an error of type compss::TimeOut,
-// reported as "failed"); it ends timed out, as the two the watchdog claimed.
+// reported as "failed"); it ends timed out, as the two the watchdog claimed, but is not
+// counted among the timed-out tasks still running, and its report says it answered late.
 TEST_F(DisarmAttempt, AnAnswerAfterTheDeadlineWasTakenEndsTheTaskTimedOutAsTheWatchdogWould) {
   auto backend_owner = std::make_unique<ParkingBackend>();
   ParkingBackend* backend = backend_owner.get();
@@ -124,6 +126,9 @@ TEST_F(DisarmAttempt, AnAnswerAfterTheDeadlineWasTakenEndsTheTaskTimedOutAsTheWa
   first.let_go();
   ASSERT_TRUE(second.wait_reached());  // the third one's deadline is taken, not claimed
   EXPECT_FALSE(rt.disarm_attempt(tasks[2], deadlines[2], 0.07));
+  // Its body ended (it answered): only the two the watchdog claimed are still running.
+  // (Before, it was counted too: a run ending now exited without shutting down.)
+  EXPECT_EQ(rt.abandoned(), 2);
   // (Its end finds it ended; else the attempt's end finishes it here, as a cluster would.)
   auto end = [&](int i) {
     const Runtime::AfterAttempt after = rt.end_attempt(tasks[i], deadlines[i], Runtime::Outcome::ok, {});
@@ -144,7 +149,8 @@ TEST_F(DisarmAttempt, AnAnswerAfterTheDeadlineWasTakenEndsTheTaskTimedOutAsTheWa
     error = ends->error;
   }
   for (std::uint64_t id : ids) EXPECT_EQ(outcome[id], compss::rt::TaskOutcome::timed_out) << id;
-  EXPECT_EQ(error[ids[2]], "compss::TimeOut: timed out after 0.07 s (time_out); its thread still runs it on far");
+  EXPECT_EQ(error[ids[0]], "compss::TimeOut: timed out after 0.05 s (time_out); its thread still runs it on far");
+  EXPECT_EQ(error[ids[2]], "compss::TimeOut: timed out after 0.07 s (time_out); it had not answered by then on far");
   const std::string r = report();
   EXPECT_TRUE(contains(r, "task 'remote' (id " + std::to_string(ids[2]) + ") timed out, ignored")) << r;
 }

@@ -239,8 +239,9 @@ void AttemptDriver::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome ou
     }
       return;
     case rt::Runtime::AfterAttempt::abandoned:
-      // The watchdog finished it when it timed out; its reservation was kept until now.
-      cluster_.returned_after_time_out(t);
+      // Finished when it timed out; its reservation was kept until now. (Its answer came
+      // after the deadline, claimed first: no restart was awaited, disarm_attempt.)
+      if (rt::timed_out_running(t)) cluster_.returned_after_time_out(t);
       if (call->node > 0) cluster_.release_placement(t, call->node);
       break;
   }
