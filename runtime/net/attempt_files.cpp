@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <random>
+#include <utility>
 #include <system_error>
 
 #include <unistd.h>
@@ -18,34 +20,83 @@ namespace compss::net::attempt_files {
 namespace {
 constexpr std::string_view marker = ".compss-attempt-";
 
-bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
+// The length of the run of characters of `s` from `at` that `in_set` accepts.
+template <class InSet>
+std::size_t run_of(std::string_view s, std::size_t at, InSet in_set) {
+  std::size_t n = 0;
+  while (at + n < s.size() && in_set(s[at + n])) ++n;
+  return n;
+}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+
+// Where the extension of the file name `name` begins (its first dot after any leading
+// ones, so "a.tar.gz" keeps ".tar.gz"), or its size when it has none.
+std::size_t extension_at(std::string_view name) {
+  const std::size_t dots = run_of(name, 0, [](char c) { return c == '.'; });
+  const std::size_t at = name.find('.', dots);
+  return at == std::string_view::npos ? name.size() : at;
+}
+
+// In the file name `name`: where the marker begins and where the extension after the
+// tail begins, when `name` has private_path's form; else {npos, npos}.
+std::pair<std::size_t, std::size_t> private_parts(std::string_view name) {
+  constexpr auto none = std::pair{std::string_view::npos, std::string_view::npos};
+  const std::size_t at = name.find(marker);
+  if (at == std::string_view::npos || at == 0) return none;
+  std::size_t i = at + marker.size();
+  bool (*const parts[])(char) = {is_digit, is_hex, is_digit};  // <pid>-<nonce>-<n>
+  for (std::size_t k = 0; k < 3; ++k) {
+    if (k > 0) {
+      if (i == name.size() || name[i] != '-') return none;
+      ++i;
+    }
+    const std::size_t n = run_of(name, i, parts[k]);
+    if (n == 0) return none;
+    i += n;
   }
-  return true;
+  if (i < name.size() && name[i] != '.') return none;
+  return {at, i};
+}
+
+// Random per run: a rerun with the same pid and counter (a container's) names other files.
+const std::string& run_nonce() {
+  static const std::string nonce = [] {
+    std::random_device device;
+    const std::uint64_t r = (std::uint64_t{device()} << 32) ^ device();
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(r));
+    return std::string(text);
+  }();
+  return nonce;
 }
 }  // namespace
 
 std::string private_path(std::string_view path) {
   static std::atomic<std::uint64_t> counter{0};
-  std::string p(path);
+  const std::size_t slash = path.rfind('/');
+  const std::size_t name_at = slash == std::string_view::npos ? 0 : slash + 1;
+  const std::size_t ext_at = name_at + extension_at(path.substr(name_at));
+  std::string p(path.substr(0, ext_at));
   p += marker;
-  p += std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+  p += std::to_string(::getpid()) + "-" + run_nonce() + "-" +
+       std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+  p += path.substr(ext_at);
   return p;
 }
 
 bool is_private(std::string_view path) {
-  const std::size_t at = path.rfind(marker);
-  if (at == std::string_view::npos || at == 0 || path[at - 1] == '/') return false;
-  const std::string_view tail = path.substr(at + marker.size());
-  const std::size_t dash = tail.find('-');
-  return dash != std::string_view::npos && all_digits(tail.substr(0, dash)) &&
-         all_digits(tail.substr(dash + 1));
+  const std::size_t slash = path.rfind('/');
+  return private_parts(path.substr(slash == std::string_view::npos ? 0 : slash + 1)).first !=
+         std::string_view::npos;
 }
 
 std::string master_path_of(std::string_view path) {
-  return std::string(is_private(path) ? path.substr(0, path.rfind(marker)) : path);
+  const std::size_t slash = path.rfind('/');
+  const std::size_t name_at = slash == std::string_view::npos ? 0 : slash + 1;
+  const auto [at, ext_at] = private_parts(path.substr(name_at));
+  if (at == std::string_view::npos) return std::string(path);
+  return std::string(path.substr(0, name_at + at)) + std::string(path.substr(name_at + ext_at));
 }
 
 std::string private_path_of(const WireParam& w) {
@@ -62,9 +113,10 @@ std::string private_path_of(const WireParam& w) {
   return is_private(path) ? path : std::string{};
 }
 
-void copy_current(const std::string& from, const std::string& to) {
+void prepare(const std::string& from, const std::string& to, bool reads) {
   std::error_code ec;
-  if (!std::filesystem::exists(from, ec)) return;
+  std::filesystem::remove(to, ec);  // (a leftover of a killed run: never moved into place)
+  if (!reads || !std::filesystem::exists(from, ec)) return;
   if (!std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec) ||
       ec) {
     std::filesystem::remove(to, ec);

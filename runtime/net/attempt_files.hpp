@@ -6,6 +6,10 @@
 // out, superseded, late, lost, a remake from lineage, a replica not chosen); a worker
 // removes those of a body that returns after the master gave it to another (fenced). A
 // body the master gave up on that still writes later writes a file nobody reads.
+// Costs and limits (docs/distributed.md): an inout file is copied per attempt, replica
+// and remake, on the master's blocking lane; the rename replaces a link by a plain file
+// and the new file's mode/owner/ACLs replace the old one's; a task passing one path twice
+// (inout + in) reads the old file through the in name.
 // docs/distributed.md, "Data" (its "Files" item).
 #pragma once
 
@@ -22,15 +26,19 @@ namespace compss::net::attempt_files {
 
 /// Whether a file written with `direction` gets a private path: `out` and `inout`.
 /// `concurrent` and `commutative` files stay written in place (tasks sharing one append
-/// to it, at once or in turn: a copy per attempt would lose the others' writes).
+/// to it, at once or in turn: a copy per attempt would lose the others' writes); their
+/// tasks, and those with directories, run on the master only, in place as locally.
 inline bool gets_private_path(detail::Direction direction) {
   return direction == detail::Direction::out || direction == detail::Direction::inout;
 }
 
-/// A new private path for the file the program passed as `path`: `<path>.compss-attempt-
-/// <pid>-<n>` (n counts in this process), so in the file's own directory.
+/// A new private path for the file the program passed as `path` (give it absolute: the
+/// master and the workers resolve a relative one against different directories), in the
+/// file's own directory, keeping its extension (libraries choose a format by it):
+/// `<stem>.compss-attempt-<pid>-<run nonce>-<n><ext>`, n counting in this process, the
+/// nonce random per process (a rerun with the same pid, as in a container, names others).
 ///
-///   std::string mine = private_path("out/f.txt");  // "out/f.txt.compss-attempt-4711-0"
+///   std::string mine = private_path("/d/f.tar.gz");  // "/d/f.compss-attempt-4711-3e0c…-0.tar.gz"
 std::string private_path(std::string_view path);
 
 /// Whether `path` has the form private_path gives (the tail after the file's name).
@@ -43,10 +51,13 @@ std::string master_path_of(std::string_view path);
 /// the master's files), else empty.
 std::string private_path_of(const WireParam& w);
 
-/// An inout file's current contents for its private path `to`: a copy of `from` (nothing
-/// when `from` does not exist: the body creates it). Throws compss::Error naming both
-/// paths and the system's reason (and removes what it began).
-void copy_current(const std::string& from, const std::string& to);
+/// Readies the private path `to` of the file `from` before a request names it: removes
+/// whatever is there (a leftover of a killed run would otherwise be moved into place for
+/// an out file the body leaves alone or appends to), then, when the task `reads` the file
+/// (inout), copies `from`'s current contents there (nothing when `from` does not exist:
+/// the body creates it). Throws compss::Error naming both paths and the system's reason
+/// (and removes what it began).
+void prepare(const std::string& from, const std::string& to, bool reads);
 
 /// Moves the private file `from` over `to` (a rename). False when `from` does not exist
 /// (the attempt did not write the file: it stays as it was, as for a body that leaves an

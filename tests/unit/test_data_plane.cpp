@@ -791,7 +791,7 @@ TEST_F(DataPlaneTest, FilesAreMovedIntoPlaceLastAndAFailedMoveSaysWhatWasMoved) 
     ASSERT_TRUE(data.build_request(&t, 1, request, true));
     for (std::size_t i = 0; i < 2; ++i) {
       const std::string mine = value_of<std::string>(request.params[i].value);
-      ASSERT_EQ(mine.rfind((i == 0 ? a : b) + ".compss-attempt-", 0), 0U) << mine;
+      ASSERT_EQ(mine.rfind(files.path(i == 0 ? "a" : "b") + ".compss-attempt-", 0), 0U) << mine;
       std::ofstream(mine) << "new";
     }
     TaskDone done;
@@ -844,10 +844,70 @@ TEST_F(DataPlaneTest, ARemakeNeverMovesItsFileIntoPlace) {
   workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
   data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
   EXPECT_EQ(x, 2);
-  EXPECT_EQ(remade.rfind(path + ".compss-attempt-", 0), 0U) << remade;
+  EXPECT_EQ(remade.rfind(files.path("log") + ".compss-attempt-", 0), 0U) << remade;
   EXPECT_NE(remade, value_of<std::string>(request.params[1].value));
   EXPECT_EQ(contents(path), "later");
   EXPECT_EQ(files.entries(), 1U);  // (the remake's private file was removed)
+}
+
+// A private path keeps the file's extension (libraries choose a format by it: image
+// writers, .gz), stays in the file's directory, and names the file it was made from.
+TEST(DataPlaneAttemptFiles, APrivatePathKeepsTheExtension) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"/d.x/out.png", ".png"}, {"/d/a.tar.gz", ".tar.gz"}, {"/d/.hidden.json", ".json"},
+      {"/d.x/plain", ""},       {"/d/.bashrc", ""}};
+  for (const auto& [path, ext] : cases) {
+    const std::string mine = attempt_files::private_path(path);
+    SCOPED_TRACE(mine);
+    const std::string after_n = mine.substr(mine.rfind('-') + 1);  // "<n><ext>"
+    EXPECT_EQ(after_n.substr(std::min(after_n.size(), after_n.find('.'))), ext);
+    EXPECT_EQ(mine.rfind(path.substr(0, path.size() - ext.size()) + ".compss-attempt-", 0), 0U);
+    EXPECT_TRUE(attempt_files::is_private(mine));
+    EXPECT_FALSE(attempt_files::is_private(path));
+    EXPECT_EQ(attempt_files::master_path_of(mine), path);
+  }
+  EXPECT_FALSE(attempt_files::is_private("/d/.compss-attempt-1-ab-2.png"));  // (no stem)
+  EXPECT_FALSE(attempt_files::is_private("/d/f.compss-attempt-1-ab-2x"));
+}
+
+// A private file left by a killed run (or a rerun naming the same path) is removed when
+// a request names the path again: for an out file the body leaves alone or appends to, it
+// would be moved into place. The name carries a random nonce of the run too.
+TEST(DataPlaneAttemptFiles, ALeftoverPrivateFileIsRemovedWhenThePathIsNamed) {
+  TestDir files("compss-leftover");
+  const std::string path = files.path("f.txt");
+  const std::string mine = attempt_files::private_path(path);
+  std::ofstream(mine) << "stale";
+  attempt_files::prepare(path, mine, false);  // out
+  EXPECT_FALSE(std::filesystem::exists(mine));
+  std::ofstream(mine) << "stale";
+  attempt_files::prepare(path, mine, true);  // inout, no file yet: the body creates it
+  EXPECT_FALSE(std::filesystem::exists(mine));
+  std::ofstream(path) << "current";
+  attempt_files::prepare(path, mine, true);
+  EXPECT_EQ(contents(mine), "current");
+  // <stem>.compss-attempt-<pid>-<16 hex digits>-<n><ext>
+  const std::string tail = mine.substr(files.path("f.compss-attempt-").size());
+  const std::string pid = std::to_string(::getpid()) + "-";
+  ASSERT_EQ(tail.rfind(pid, 0), 0U) << tail;
+  EXPECT_EQ(tail.find('-', pid.size()), pid.size() + 16) << tail;
+}
+
+// A relative path the program passed: the request names a private path built from the
+// file's absolute key (a relative one would be resolved against the worker's cwd).
+TEST_F(DataPlaneTest, APrivatePathIsAbsoluteForARelativeFile) {
+  static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
+  TestDir files("compss-relative");
+  const std::string absolute = files.path("r.txt");
+  std::string relative = "r.txt";
+  ParamDescriptor d = file_param(relative, Direction::out);
+  d.key = DataKey::of_file(absolute);
+  FakeTask t(write_spec, {d});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&t, 1, request, true));
+  const std::string mine = value_of<std::string>(request.params[0].value);
+  EXPECT_EQ(mine.rfind(files.path("r") + ".compss-attempt-", 0), 0U) << mine;
+  attempt_files::remove_private_files(request);
 }
 
 TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotten) {

@@ -567,8 +567,8 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
     }
     release(retyped);
     if (missing.empty()) {
-      if (shared_files) name_private_files(*t, request);
       if (rt::task_state(t).globals) globals_.add_to_request(*rt::task_state(t).globals, n, request);
+      if (shared_files) name_private_files(*t, request);  // last: nothing throws after it
       return true;
     }
     if (!may_block) return false;  // (tracking changed nothing a second build would not redo)
@@ -585,11 +585,10 @@ void DataPlane::name_private_files(const TaskBase& t, TaskRequest& request) {
     if (d.kind != ParamKind::file || !attempt_files::gets_private_path(d.direction) || !w.has_value) {
       continue;
     }
-    std::string passed;  // the path as the program passed it (the task sees it extended)
-    from_bytes(w.value, passed);
-    std::string mine = attempt_files::private_path(passed);
+    const std::string path(d.key.path);  // (absolute: the worker's cwd is not the master's)
+    std::string mine = attempt_files::private_path(path);
     try {  // (on failure, those named before are removed: the request is never sent)
-      if (reads(d.direction)) attempt_files::copy_current(std::string(d.key.path), mine);
+      attempt_files::prepare(path, mine, reads(d.direction));
     } catch (...) {
       attempt_files::remove_private_files(request);
       throw;

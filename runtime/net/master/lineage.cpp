@@ -179,7 +179,7 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
     if (old.empty()) continue;
     const std::string passed = attempt_files::master_path_of(old);
     const std::string mine = attempt_files::private_path(passed);
-    if (rt::reads(static_cast<detail::Direction>(w.direction))) attempt_files::copy_current(passed, mine);
+    attempt_files::prepare(passed, mine, rt::reads(static_cast<detail::Direction>(w.direction)));
     w.value = to_bytes(mine);
   }
   log("making data " + std::to_string(id) + " version " + std::to_string(v) + " again on " +
