@@ -148,7 +148,7 @@ void Runtime::submit_impl(TaskBase* t) {
   if constexpr (observed) {
     if (ev->records != nullptr && ev->others.empty()) {
       edges.records = ev->records->buffer();
-      if (edges.records != nullptr) open = TraceRecords::open_submission(*edges.records);
+      if (edges.records != nullptr) open = TraceRecords::open_submission(*edges.records, t->param_count_);
       if (open == nullptr) edges.records = nullptr;  // (dropped, counted: no edge written)
     } else {
       edges.list = &tls_scratch().dependencies;

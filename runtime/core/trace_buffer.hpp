@@ -69,6 +69,15 @@ class TraceBuffer {
     return r;
   }
 
+  /// Makes room for `n` consecutive records ahead of their reserve() calls, so that those
+  /// never map a chunk (a caller about to take a lock: TraceRecords::open_submission).
+  /// Nothing is counted as dropped here: when the budget cannot give `n` (what it gave
+  /// short of that stays unused, as in reserve()), the current chunk's free records are
+  /// kept for reserve(), which counts what it refuses.
+  void ensure(std::uint32_t n) noexcept {
+    if (free_ < n) [[unlikely]] grow(n);
+  }
+
   /// Events refused so far (the budget was spent).
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
@@ -103,6 +112,8 @@ class TraceBuffer {
   /// Starts a chunk with room for `n` (the rest of the current one is left unused): false,
   /// and the event counted as dropped, when the budget cannot give `n`.
   bool next_chunk(std::uint32_t n) noexcept;
+  /// next_chunk() counting no drop (the current chunk is kept when it fails).
+  bool grow(std::uint32_t n) noexcept;
 
   RecordBudget& budget_;
   std::vector<Chunk> chunks_;

@@ -41,8 +41,9 @@ enum class RecordKind : std::uint8_t {
   transfer_end,   // a bytes, u32 to, time end
   node_work,      // u32 node, small kind, flag outcome, a task, b bytes, time begin; then node_work_end
   node_work_end,  // u32 thread, a attempt, time end
-  withdrawn,      // a submitted record not completed (the budget refused one of its edges, or the
-                  // submission threw): skipped with the dependency records after it
+  withdrawn,      // a submitted record not completed (the budget refused one of its edges or
+                  // its begun record, or the submission threw): skipped with the dependency
+                  // records after it
 };
 /// Set in a record's kind when its time is a counter stamp, converted when the run ends.
 constexpr std::uint8_t tsc_time = 0x80;
@@ -134,8 +135,15 @@ class TraceRecords {
     ThreadLog* l = log();
     return l != nullptr ? &l->records : nullptr;
   }
-  /// The submitted record of a submission whose edges `buffer` will get next (null: dropped).
-  static TraceRecord* open_submission(TraceBuffer& buffer) noexcept {
+  /// The submitted record of a submission of a task of `params` parameters whose edges
+  /// `buffer` will get next (null: dropped). Called before the registry's lock is taken:
+  /// room is made here for the submission's usual records (it, one edge a parameter, its
+  /// begun record), so that its edges, written under that lock, do not map a chunk there.
+  /// (Only usual: a write waits for every reader since the last write, and a collection's
+  /// elements are data of their own, so edges are not bounded by parameters; more map a
+  /// chunk under the lock, as rarely as one per 8,192 records.)
+  static TraceRecord* open_submission(TraceBuffer& buffer, std::uint32_t params) noexcept {
+    buffer.ensure(2 + params);
     TraceRecord* r = buffer.reserve(1);
     if (r != nullptr) *r = record(RecordKind::withdrawn, false, 0, 0);
     return r;

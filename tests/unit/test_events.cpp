@@ -663,15 +663,21 @@ TEST_F(Events, AnAttemptsStartIsKeptWhenItsBodyRemovesTheTrace) {
 }
 
 // Traced alone, the registry writes a submission's edges straight into the thread's buffer
-// after its submitted record: when the budget refuses one of them, the submission is dropped
-// whole (its record withdrawn, the edges already written skipped), as when its records were
-// reserved together. The gate holds every task back, so the main thread's records are
-// known: 3 for the gate (submitted, begun, ready), 3 for each of the 5 copies (one edge),
-// then the sum's submitted at the 19th and its 4 edges: a budget of 21 refuses the third.
-TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesOneOfItsEdges) {
+// after its submitted record: when the budget refuses one of them, or its begun record after
+// them, the submission is dropped whole (its record withdrawn, the edges already written
+// skipped), as when its records were reserved together. The gate holds every task back, so
+// the main thread's records are known: 3 for the gate (submitted, begun, ready), 3 for each
+// of the 5 copies (one edge), then the sum's submitted at the 19th, its 4 edges (20 to 23)
+// and its begun record (24): a budget of 21 refuses the third edge, one of 23 the begun record.
+// The main thread's buffer takes the whole budget with its first chunk: every other event is
+// refused and counted, whatever thread tells it: 17 = the sum's submission (one) and its end
+// (an activity of its own once withdrawn), 6 ready (the copies, the sum), 7 attempts (a ran
+// record each), the wait_on's begin and end.
+namespace {
+compss::rt::observe::TraceEvents trace_gated_sum(std::uint64_t budget, const std::shared_ptr<EventLog>& log) {
   compss::rt::Observers& events = compss::rt::runtime().events();
   events.remove(log.get());
-  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(21);
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(budget);
   events.add(trace);
   release_stuck = false;
   int gate = 0, x = 0, y[4] = {}, total = 0;
@@ -683,13 +689,28 @@ TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesOneOfItsEdges
   compss::wait_on(total);
   events.remove(trace.get());
   EXPECT_EQ(total, 4);
-  const compss::rt::observe::TraceEvents e = trace->take();
+  return trace->take();
+}
+
+void expect_the_sum_dropped_whole(const compss::rt::observe::TraceEvents& e) {
   ASSERT_EQ(e.submitted.size(), 6u);  // (not the sum)
   std::vector<std::uint64_t> waiting(e.dependency_task.begin(), e.dependency_task.end());
   const std::uint64_t gate_task = e.submitted[0].task_id;
   EXPECT_EQ(waiting, (std::vector<std::uint64_t>{gate_task + 1, gate_task + 2, gate_task + 3, gate_task + 4,
                                                  gate_task + 5}));  // one edge each, none of the sum's
-  EXPECT_GE(e.dropped, 1u);
+}
+}  // namespace
+
+TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesOneOfItsEdges) {
+  const compss::rt::observe::TraceEvents e = trace_gated_sum(21, log);
+  expect_the_sum_dropped_whole(e);
+  EXPECT_EQ(e.dropped, 17u);
+}
+
+TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesItsBegunRecord) {
+  const compss::rt::observe::TraceEvents e = trace_gated_sum(23, log);
+  expect_the_sum_dropped_whole(e);
+  EXPECT_EQ(e.dropped, 17u);
 }
 
 // Each attempt of a retried task traced alone is its own one-record attempt: decoded with

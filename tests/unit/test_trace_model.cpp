@@ -468,3 +468,57 @@ TEST(TraceRecorder, ASubmissionsEndInItsBegunRecordDecodesAsItsOwnActivity) {
   EXPECT_EQ(activities_of(a), activities_of(b));
   EXPECT_EQ(a.submitted.size(), 2u);
 }
+
+// A submission written as its analysis goes (TraceRecords::open_submission) whose edge was
+// refused stays withdrawn: the registry writes no more of it and it is never completed
+// (here left so by hand: a real refusal spends the thread's budget for good). Its edges are
+// skipped, and a later submission on the same thread keeps its own.
+TEST(TraceRecorder, AWithdrawnSubmissionsEdgesAreSkippedAndALaterOnesKept) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  TraceRecorder r(1000);
+  TraceRecords& records = *r.direct_records();
+  const Dependency first[] = {{1, 10, 1}};
+  records.submitted(5, type, true, first, 0, 100, false);
+  TraceBuffer* buffer = records.buffer();
+  ASSERT_NE(buffer, nullptr);
+  TraceRecord* open = TraceRecords::open_submission(*buffer, 2);
+  ASSERT_NE(open, nullptr);
+  ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{2, 20, 1}));  // (then the next one refused)
+  const Dependency later[] = {{3, 30, 2}, {4, 31, 3}};
+  records.submitted(7, type, true, later, 101, 102, false);
+  const TraceEvents e = r.take();
+  std::vector<std::uint64_t> submitted;
+  for (const auto& s : e.submitted) submitted.push_back(s.task_id);
+  EXPECT_EQ(submitted, (std::vector<std::uint64_t>{5, 7}));
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> waited;
+  for (const Dependency& d : e.dependency_of) waited.emplace_back(d.task_id, d.data_id, d.version);
+  EXPECT_EQ(waited, (std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>>{
+                        {1, 10, 1}, {3, 30, 2}, {4, 31, 3}}));
+  EXPECT_EQ(e.dependency_task, (std::vector<std::uint64_t>{5, 7, 7}));
+}
+
+// A submission's edges are written under the registry's lock: open_submission(), before
+// it, makes room for the usual ones (one a parameter, and the begun record), so that they
+// never map a chunk there. Past the budget it counts nothing itself.
+TEST(TraceRecorder, OpeningASubmissionMakesRoomForItsEdgesBeforeTheyAreWritten) {
+  TraceRecorder r(3 * TraceBuffer::chunk_records);
+  TraceRecords& records = *r.direct_records();
+  TraceBuffer* buffer = records.buffer();
+  ASSERT_NE(buffer, nullptr);
+  for (std::uint32_t i = 0; i + 3 < TraceBuffer::chunk_records; ++i) records.ready(i + 1, 1, false);  // 3 left
+  ASSERT_EQ(buffer->bytes(), TraceBuffer::chunk_records * sizeof(TraceRecord));
+  TraceRecord* open = TraceRecords::open_submission(*buffer, 4);
+  ASSERT_NE(open, nullptr);
+  const std::uint64_t opened = buffer->bytes();
+  EXPECT_EQ(opened, 2 * TraceBuffer::chunk_records * sizeof(TraceRecord));  // (mapped here)
+  for (std::uint64_t p = 0; p < 4; ++p) ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{p + 1, 9, 1}));
+  EXPECT_NE(TraceRecords::close_submission(open, *buffer, 99, 1, 10, 11, false), nullptr);
+  EXPECT_EQ(buffer->bytes(), opened);  // (nothing mapped since)
+
+  TraceRecorder small(4);  // one chunk of 4: room for 5 cannot be made, nor is it counted
+  TraceBuffer* tight = small.direct_records()->buffer();
+  ASSERT_NE(tight, nullptr);
+  tight->ensure(5);
+  EXPECT_EQ(tight->dropped(), 0u);
+}
