@@ -2184,6 +2184,40 @@ TEST(StreamChannelRecords, ALateCallOfATaskThatEndedForGoodCountsForNothing) {
   EXPECT_TRUE(channel.is_closed(other));
 }
 
+// A producer attempt blocked publishing into a full stream whose task ends for good
+// meanwhile (a time_out's watchdog, a lost worker: close erases the slot's record) while
+// another slot keeps the stream open adds nothing once room appears, and throws (before:
+// it kept a pointer to the erased record and wrote through it: a use-after-free, and the
+// element was added).
+TEST(StreamChannelRecords, APublishWaitingForRoomWhenItsTaskEndsForGoodAddsNothing) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 1, true);
+  const std::uint64_t program = channel.add_producer();  // holds the stream open
+  const std::uint64_t consumer = channel.add_consumer(true);
+  const std::uint64_t slot = channel.add_producer();
+  std::vector<compss::detail::StreamChannel::Element> first{std::make_shared<int>(1)};
+  channel.publish_attempt(first, slot, 1);  // full now
+  std::promise<std::string> outcome;
+  std::thread blocked([&] {
+    std::vector<compss::detail::StreamChannel::Element> more{std::make_shared<int>(2)};
+    try {
+      channel.publish_attempt(more, slot, 1);
+      outcome.set_value("added");
+    } catch (const compss::Error& e) {
+      outcome.set_value(e.what());
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // (it waits for room)
+  channel.close(slot, {});  // its task ended for good
+  auto got = channel.poll(consumer, 1.0);  // room
+  blocked.join();
+  EXPECT_NE(outcome.get_future().get().find("has ended"), std::string::npos);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(*static_cast<int*>(got[0].get()), 1);
+  EXPECT_TRUE(channel.poll(consumer, 0.0).empty());  // 2 was not added
+  channel.close(program, {});
+  EXPECT_TRUE(channel.is_closed(consumer));
+}
+
 // Producer tasks run in this process whose attempts called close() and were retried:
 // each slot's record goes once its task ends (StreamHandle::end_task), and each element
 // is delivered once (before: a record per task for the stream's life).

@@ -175,7 +175,10 @@ class StreamChannel final : public StreamPort {
     auto it = owned_slots_.find(owner);
     if (it != owned_slots_.end() && open_slots_.contains(it->second)) return it->second;
     // (A closed one is replaced: no attempt of its task publishes under it again.)
-    if (it != owned_slots_.end()) producer_attempts_.erase(it->second);
+    if (it != owned_slots_.end()) {
+      producer_attempts_.erase(it->second);
+      room_.notify_all();  // (a publish of its task waiting for room throws)
+    }
     const std::uint64_t slot = add_producer_locked();
     owned_slots_[owner] = slot;
     return slot;
@@ -209,7 +212,7 @@ class StreamChannel final : public StreamPort {
   /// buffer goes in as room appears). Throws if the stream was already closed.
   void publish(std::vector<Element>& items) override {
     std::unique_lock lock(mutex_);
-    publish_locked(lock, items, nullptr, 0);
+    publish_locked(lock, items, 0, 0);
   }
 
   /// publish by attempt `attempt` (> 0) of the producer task holding `slot` (a task on a
@@ -223,15 +226,16 @@ class StreamChannel final : public StreamPort {
   /// nothing.
   void publish_attempt(std::vector<Element>& items, std::uint64_t slot, std::uint64_t attempt) {
     std::unique_lock lock(mutex_);
-    ProducerAttempt* p = nullptr;
-    if (slot != 0 && attempt != 0) {
-      auto it = producer_attempts_.find(slot);
-      if (it == producer_attempts_.end()) throw ended_task("producer slot", slot);
-      p = &it->second;
-      if (attempt < p->attempt) throw stale_attempt();
-      if (attempt > p->attempt) *p = ProducerAttempt{attempt, p->accepted, p->accepted, 0};
+    if (slot == 0 || attempt == 0) {
+      publish_locked(lock, items, 0, 0);
+      return;
     }
-    publish_locked(lock, items, p, attempt);
+    auto it = producer_attempts_.find(slot);
+    if (it == producer_attempts_.end()) throw ended_task("producer slot", slot);
+    ProducerAttempt& p = it->second;
+    if (attempt < p.attempt) throw stale_attempt();
+    if (attempt > p.attempt) p = ProducerAttempt{attempt, p.accepted, p.accepted, 0};
+    publish_locked(lock, items, slot, attempt);
   }
 
   /// close from attempt `attempt` of the producer task holding `slot`: ignored when a
@@ -533,8 +537,20 @@ class StreamChannel final : public StreamPort {
     }
   }
 
+  // Adds `items` for attempt `attempt` of the task holding `slot` (0, 0: not an attempt's
+  // publish). Its record is looked up again after each wait for room, never kept across
+  // one: the task may end for good meanwhile (close, a time_out's watchdog, a lost
+  // worker's), which erases it; the attempt then adds nothing more.
   void publish_locked(std::unique_lock<std::mutex>& lock, std::vector<Element>& items,
-                      ProducerAttempt* p, std::uint64_t attempt) {
+                      std::uint64_t slot, std::uint64_t attempt) {
+    const bool attempted = slot != 0 && attempt != 0;
+    // The attempt's record while it may still add elements, else throws why not.
+    auto record = [&]() -> ProducerAttempt& {
+      auto it = producer_attempts_.find(slot);
+      if (it == producer_attempts_.end()) throw ended_task("producer slot", slot);
+      if (it->second.attempt != attempt) throw stale_attempt();  // superseded meanwhile
+      return it->second;
+    };
     // (Unbounded, the sequential build: one handle serves the producer calls one after
     // the other, each closing it; a publish after a close opens it again.)
     auto closed = [&] {
@@ -542,31 +558,33 @@ class StreamChannel final : public StreamPort {
     };
     // (A retried producer may republish what it published before the stream closed: only
     // an element that would be added is refused.)
-    if (p == nullptr && bounded_ && is_closed_locked()) throw closed();
+    if (!attempted && bounded_ && is_closed_locked()) throw closed();
     for (Element& e : items) {
       if (e == nullptr) continue;
       if (name_of_ != nullptr) {
         if (claimed_.contains(name_of_(e.get()))) continue;  // a file the stream has
-      } else if (p != nullptr && p->seen++ < p->skip) {
-        continue;  // an earlier attempt added it
+      } else if (attempted) {
+        ProducerAttempt& p = record();
+        if (p.seen++ < p.skip) continue;  // an earlier attempt added it
       }
       if (bounded_ && is_closed_locked()) throw closed();
       room_.wait(lock, [&] {
-        return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty() || is_closed_locked();
+        return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty() || is_closed_locked() ||
+               (attempted && !producer_attempts_.contains(slot));
       });
       // Closed while it waited (a failed producer's slot closed by its task's end, the
       // others done): consumers that saw the close are gone; adding it would lose it.
       if (bounded_ && is_closed_locked()) throw closed();
+      if (attempted) record();  // (ended for good or superseded while it waited: throws)
       if (bounded_ && buffered_locked() >= capacity_) {
         // Full, and the last consumer task failed: waiting would never end.
         throw Error("compss: stream " + std::to_string(id_) + " is full and its last consumer task failed (" +
                     abandoned_ + "): nothing will take more elements");
       }
-      if (p != nullptr && p->attempt != attempt) throw stale_attempt();  // superseded meanwhile
       // (A file another handle added while this one waited for room: once only.)
       if (name_of_ != nullptr && !first_of_name_locked(e)) continue;
       buffer_.push_back(std::move(e));
-      if (p != nullptr) ++p->accepted;
+      if (attempted) ++record().accepted;
       data_.notify_all();  // (consumers may take some while a long list waits for room)
     }
     items.clear();
