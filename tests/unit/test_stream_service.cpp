@@ -1491,6 +1491,32 @@ TEST_P(StreamServiceTest, ARetryOfAProducerThatPollsItsOwnStreamGetsWhatItsThrow
   EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
 }
 
+// A producer that polls, given up on while it still ran: its retry gets the same place,
+// and the first attempt's return (its handle removes the place) does not end it under the
+// retry (before: the retry's polls were refused, "has ended").
+TEST_P(StreamServiceTest, AProducerThatPollsGivenUpOnReturnsWithoutEndingItsRetrysPlace) {
+  ObjectStream<int> stream("service-own-place-late-return", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  StreamTicket retry = pcopy.ticket();
+  retry.port = 1;
+  std::optional<ObjectStream<int>> lost = ObjectStream<int>::from_ticket(first);
+  EXPECT_TRUE(lost->poll(0.0).empty());  // a place of its own
+  auto again = ObjectStream<int>::from_ticket(retry);
+  EXPECT_TRUE(again.poll(0.0).empty());  // the same place
+  lost->finish_task();
+  lost.reset();  // attempt 1 returns: its handle ends what it opened
+  stream.publish(std::vector<int>{1, 2});
+  stream.close();
+  std::vector<int> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (got.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    for (int v : again.poll(0.05)) got.push_back(v);
+  }
+  again.finish_task();
+  pcopy.end_task(true, {});
+  EXPECT_EQ(got, (std::vector<int>{1, 2}));
+}
+
 // A stream_in task that publishes and throws: its slot stays open for its retry, which
 // publishes under it (matched by position), not under a new slot after a clean close.
 TEST_P(StreamServiceTest, ARetryOfAConsumerThatPublishedAndThrewPublishesUnderItsSlotOnce) {
@@ -1579,6 +1605,35 @@ TEST(StreamChannelOwned, APlaceRemovedByItsHandleIsNotGivenToTheNextAttempt) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(*static_cast<int*>(got[0].get()), 7);
   channel.close(owner, {});
+}
+
+// A task given up on whose attempt still ran and returned: its end (the handle's remove or
+// close of what it opened) does not end the place or slot its retry opened again (before:
+// the place went, the retry's polls were refused "has ended"; the slot closed under it).
+TEST(StreamChannelOwned, AnOlderAttemptsEndLeavesThePlaceAndSlotItsRetryOpenedAgain) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 4, true);
+  const std::uint64_t program = channel.add_producer();  // holds the stream open
+  const std::uint64_t owner = channel.add_producer();    // the master's copy of the task
+  const std::uint64_t place = channel.add_consumer_for(owner, 1);
+  const std::uint64_t slot = channel.add_producer_for(owner, 1);
+  EXPECT_TRUE(channel.poll_attempt(place, 0, 1, {}, true).empty());
+  EXPECT_EQ(channel.add_consumer_for(owner, 2), place);  // the retry
+  EXPECT_EQ(channel.add_producer_for(owner, 2), slot);
+  channel.remove_consumer_attempt(place, false, {}, 1);  // attempt 1 returned
+  channel.close_attempt(slot, {}, 1);
+  EXPECT_TRUE(channel.at_most_once_place_open(place));
+  EXPECT_TRUE(channel.producer_open(slot));
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(4)};
+  channel.publish_attempt(items, slot, 2);
+  auto got = channel.poll_attempt(place, 1.0, 2, {}, false);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(*static_cast<int*>(got[0].get()), 4);
+  channel.close_attempt(slot, {}, 2);  // attempt 2 returned: its end counts
+  channel.remove_consumer_attempt(place, false, {}, 2);
+  EXPECT_FALSE(channel.at_most_once_place_open(place));
+  EXPECT_FALSE(channel.producer_open(slot));
+  channel.close(owner, {});
+  channel.close(program, {});
 }
 
 // A consumer that failed for good gives its unconfirmed at_most_once elements back to the

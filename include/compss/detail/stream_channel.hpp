@@ -113,7 +113,9 @@ class StreamPort {
 /// polls): they are recorded with their `owner`, the slot or place the master's copy of
 /// the task holds (add_producer_for, add_consumer_for). A retry of the task gets the same
 /// ones again, and they end with the owner (close, remove_consumer by the master's copy),
-/// so a worker that dies never leaves a slot open for good.
+/// so a worker that dies never leaves a slot open for good. The latest attempt that opened
+/// each is kept (`owned_attempts_`): an older attempt's end of it (a worker given up on
+/// that still ran and returned) does not end it under its retry.
 ///
 /// Files (a file stream's channel: `name_of` set): an element is known by its file's name
 /// (its path relative to the stream's directory), and the channel adds each name once
@@ -169,18 +171,25 @@ class StreamChannel final : public StreamPort {
   /// The producer slot a worker's handle opens for the task holding `owner` (its consumer
   /// place): the one an earlier attempt of that task opened while it is still open (a
   /// retry publishes under the same slot: matched by position, publish_attempt), else a
-  /// new one. It closes with its owner (close, remove_consumer).
-  std::uint64_t add_producer_for(std::uint64_t owner) {
+  /// new one. It closes with its owner (close, remove_consumer). `attempt`: the attempt
+  /// of the task asking (0: none), recorded so an older attempt's end does not end what a
+  /// newer one uses (close_attempt, remove_consumer_attempt).
+  std::uint64_t add_producer_for(std::uint64_t owner, std::uint64_t attempt = 0) {
     std::lock_guard lock(mutex_);
     auto it = owned_slots_.find(owner);
-    if (it != owned_slots_.end() && open_slots_.contains(it->second)) return it->second;
+    if (it != owned_slots_.end() && open_slots_.contains(it->second)) {
+      note_owned_attempt_locked(it->second, attempt);
+      return it->second;
+    }
     // (A closed one is replaced: no attempt of its task publishes under it again.)
     if (it != owned_slots_.end()) {
       producer_attempts_.erase(it->second);
+      owned_attempts_.erase(it->second);
       room_.notify_all();  // (a publish of its task waiting for room throws)
     }
     const std::uint64_t slot = add_producer_locked();
     owned_slots_[owner] = slot;
+    note_owned_attempt_locked(slot, attempt);
     return slot;
   }
 
@@ -239,7 +248,8 @@ class StreamChannel final : public StreamPort {
   }
 
   /// close from attempt `attempt` of the producer task holding `slot`: ignored when a
-  /// newer attempt exists or the task ended for good (a lost worker's late request). Not
+  /// newer attempt exists (one that published, or that opened the slot again:
+  /// add_producer_for) or the task ended for good (a lost worker's late request). Not
   /// the task's end: a retry may still publish under the slot (matched with this attempt).
   /// (A retry that closes cleanly having published fewer elements than its earlier
   /// attempts closes the stream with an error saying so: close_locked.)
@@ -248,6 +258,7 @@ class StreamChannel final : public StreamPort {
     if (attempt != 0 && slot != 0) {
       auto it = producer_attempts_.find(slot);
       if (it == producer_attempts_.end() || attempt < it->second.attempt) return;
+      if (auto o = owned_attempts_.find(slot); o != owned_attempts_.end() && attempt < o->second) return;
     }
     close_locked(slot, error);
   }
@@ -319,12 +330,12 @@ class StreamChannel final : public StreamPort {
   /// producer slot): an earlier attempt's while it is still there, else a new one (see
   /// add_producer_for). It is removed with its owner. (One lock for the lookup and the
   /// add: two calls at once get one place, not an orphan that pins the log.)
-  std::uint64_t add_consumer_for(std::uint64_t owner) {
+  std::uint64_t add_consumer_for(std::uint64_t owner, std::uint64_t attempt = 0) {
     std::lock_guard lock(mutex_);
     auto it = owned_places_.find(owner);
-    if (it != owned_places_.end()) return it->second;
-    const std::uint64_t place = add_consumer_locked(false);
+    const std::uint64_t place = it != owned_places_.end() ? it->second : add_consumer_locked(false);
     owned_places_[owner] = place;
+    note_owned_attempt_locked(place, attempt);
     return place;
   }
 
@@ -362,6 +373,19 @@ class StreamChannel final : public StreamPort {
       room_.notify_all();
     }
     trim_locked();
+  }
+
+  /// remove_consumer from attempt `attempt` of a task (a worker's handle; 0: none):
+  /// ignored for a place a worker's handle opened (add_consumer_for) that a newer attempt
+  /// of its task opened again or used (an attempt given up on that still ran and returned:
+  /// its end must not take the place from its retry).
+  void remove_consumer_attempt(std::uint64_t consumer, bool task, const std::string& failure,
+                               std::uint64_t attempt) {
+    {
+      std::lock_guard lock(mutex_);
+      if (attempt != 0 && owned_attempts_.contains(consumer) && attempt < latest_attempt_locked(consumer)) return;
+    }
+    remove_consumer(consumer, task, failure);
   }
 
   /// at_least_once: the consumer starts again from what it last finished with.
@@ -500,7 +524,7 @@ class StreamChannel final : public StreamPort {
     std::lock_guard lock(mutex_);
     return producer_attempts_.size() + open_slots_.size() + at_most_once_attempts_.size() +
            consumers_.size() + unconfirmed_.size() + returned_.size() + owned_slots_.size() +
-           owned_places_.size();
+           owned_places_.size() + owned_attempts_.size();
   }
 
  private:
@@ -519,6 +543,21 @@ class StreamChannel final : public StreamPort {
     return Error("compss: stream " + std::to_string(id_) + ": the task of " + what + " " +
                  std::to_string(number) + " has ended (its worker was given up on): this attempt "
                  "may no longer use it");
+  }
+
+  // A worker's handle of attempt `attempt` opened (or opened again) slot or place `id`.
+  void note_owned_attempt_locked(std::uint64_t id, std::uint64_t attempt) {
+    std::uint64_t& latest = owned_attempts_[id];
+    latest = std::max(latest, attempt);
+  }
+
+  // The latest attempt seen of the task holding place `id`: it opened it, or polled with it.
+  std::uint64_t latest_attempt_locked(std::uint64_t id) const {
+    std::uint64_t latest = 0;
+    if (auto o = owned_attempts_.find(id); o != owned_attempts_.end()) latest = o->second;
+    if (auto a = at_most_once_attempts_.find(id); a != at_most_once_attempts_.end()) latest = std::max(latest, a->second);
+    if (auto c = consumers_.find(id); c != consumers_.end()) latest = std::max(latest, c->second.attempt);
+    return latest;
   }
 
   std::uint64_t add_producer_locked() {
@@ -690,6 +729,7 @@ class StreamChannel final : public StreamPort {
   void remove_consumer_locked(std::uint64_t consumer) {
     consumers_.erase(consumer);
     at_most_once_attempts_.erase(consumer);
+    owned_attempts_.erase(consumer);
     // A place a worker's handle opened, removed by that handle: its task's retry must get
     // a place that exists (add_consumer_for), not this one.
     std::erase_if(owned_places_, [&](const auto& owned) { return owned.second == consumer; });
@@ -709,6 +749,7 @@ class StreamChannel final : public StreamPort {
     if (auto it = owned_slots_.find(owner); it != owned_slots_.end()) {
       close_locked(it->second, error);
       producer_attempts_.erase(it->second);  // (its task ended for good with its owner)
+      owned_attempts_.erase(it->second);
       owned_slots_.erase(it);
     }
     if (auto it = owned_places_.find(owner); it != owned_places_.end()) {
@@ -777,6 +818,7 @@ class StreamChannel final : public StreamPort {
   std::map<std::uint64_t, std::deque<Element>> returned_;     // at_most_once, by consumer
   std::map<std::uint64_t, std::uint64_t> owned_slots_;   // owner -> slot a worker's handle opened
   std::map<std::uint64_t, std::uint64_t> owned_places_;  // owner -> place a worker's handle opened
+  std::map<std::uint64_t, std::uint64_t> owned_attempts_;  // such a slot or place -> latest attempt that opened it
   std::uint64_t last_slot_ = 0;
   std::set<std::uint64_t> open_slots_;  // producer slots not closed yet
   // By slot, from its opening until its task ended for good (close, end_owned_locked).
