@@ -454,12 +454,12 @@ class StreamChannel final : public StreamPort {
                                     bool confirm = false) {
     std::unique_lock lock(mutex_);
     enter_attempt_locked(consumer, attempt);
-    refuse_removed_place_locked(consumer, attempt);
+    refuse_removed_place_locked(consumer, attempt, confirm);
     commit_locked(consumer);  // the previous poll's elements are finished with
     const auto deadline = Clock::now() + to_duration(timeout);
     data_.wait_until(lock, deadline, [&] { return available_locked(consumer) != 0 || drained_locked(consumer); });
     enter_attempt_locked(consumer, attempt);
-    refuse_removed_place_locked(consumer, attempt);
+    refuse_removed_place_locked(consumer, attempt, confirm);
     std::vector<Element> out;
     auto takes = [&](const Element& e) { return !fits || fits(e) || out.empty(); };
     if (mode_ == ConsumerMode::at_most_once) {
@@ -568,10 +568,12 @@ class StreamChannel final : public StreamPort {
   }
 
   // An at_most_once attempt's call that would take elements, on a place removed (its task
-  // ended for good, or its handle removed it): refused. (The program's polls, attempt 0,
-  // are not attempts of a task.)
-  void refuse_removed_place_locked(std::uint64_t consumer, std::uint64_t attempt) const {
-    if (attempt != 0 && mode_ == ConsumerMode::at_most_once && !at_most_once_attempts_.contains(consumer)) {
+  // ended for good, or its handle removed it): refused; so is any confirmed poll (another
+  // process's) of a removed place. (The program's polls, attempt 0, are not attempts of a
+  // task.)
+  void refuse_removed_place_locked(std::uint64_t consumer, std::uint64_t attempt, bool confirm) const {
+    if ((attempt != 0 || confirm) && mode_ == ConsumerMode::at_most_once &&
+        !at_most_once_attempts_.contains(consumer)) {
       throw ended_task("consumer place", consumer);
     }
   }
