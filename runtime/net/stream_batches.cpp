@@ -65,11 +65,13 @@ void AtMostOnceBatches::polled(const detail::StreamChannel& channel, std::uint64
 bool AtMostOnceBatches::confirm(detail::StreamChannel& channel, std::uint64_t place,
                                 std::uint64_t attempt, std::uint64_t batch,
                                 std::uint64_t connection) {
+  // (Clients always name their batch: a batch 0 could not be told apart from another.)
+  if (batch == 0) throw Error("compss: stream " + std::to_string(channel.id()) + ": a confirmation names no batch");
   std::lock_guard lock(mutex_);
   Place& p = place_locked(channel, place);
   // Already confirmed: the same answer, even to an attempt superseded since (the elements
   // were its own; the answer is their fate).
-  if (batch != 0 && std::ranges::find(p.confirmed, std::pair{attempt, batch}) != p.confirmed.end()) {
+  if (std::ranges::find(p.confirmed, std::pair{attempt, batch}) != p.confirmed.end()) {
     return true;
   }
   if (stale(p, attempt)) {  // (not the owner: see before_poll)
@@ -81,7 +83,7 @@ bool AtMostOnceBatches::confirm(detail::StreamChannel& channel, std::uint64_t pl
     p.attempt = attempt;
     p.pending.clear();
   }
-  const bool pending = batch == 0 || std::ranges::find(p.pending, batch) != p.pending.end();
+  const bool pending = std::ranges::find(p.pending, batch) != p.pending.end();
   if (!pending) {  // given back, or never taken: nothing to confirm (a stale attempt throws)
     channel.enter_attempt(place, attempt);
     return false;
@@ -89,7 +91,7 @@ bool AtMostOnceBatches::confirm(detail::StreamChannel& channel, std::uint64_t pl
   // (A stale attempt throws.) A named batch the channel no longer holds unconfirmed went to
   // other consumers (the place was removed while this attempt still ran): given back, never
   // confirmed, or two consumers would have it.
-  if (!channel.acknowledge(place, attempt) && batch != 0) {
+  if (!channel.acknowledge(place, attempt)) {
     p.pending.clear();
     return false;
   }

@@ -50,7 +50,7 @@ class AtMostOnceBatches {
   /// The poll took elements (`took`) as batch `batch`: pending until confirmed.
   void polled(const detail::StreamChannel& channel, std::uint64_t place, std::uint64_t attempt,
               std::uint64_t batch, bool took);
-  /// A commit of `batch` (0: every batch of the place) by attempt `attempt` on
+  /// A commit of `batch` (never 0: refused, compss::Error) by attempt `attempt` on
   /// `connection`: true when the batch is (or was already) confirmed, false when it was
   /// given back. Throws the channel's compss::Error for a stale attempt (unless the batch
   /// had been confirmed: that is its answer).

@@ -346,12 +346,14 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         break;
       // (`slot`: the slot or place of the task whose handle opens it, which it ends with.)
       case StreamCall::add_producer:
-        reply.value = call.slot != 0 ? c.add_producer_for(call.slot) : c.add_producer();
+        reply.value = call.slot != 0 ? c.add_producer_for(call.slot, call.attempt) : c.add_producer();
         break;
       case StreamCall::add_consumer:
-        reply.value = call.slot != 0 ? c.add_consumer_for(call.slot) : c.add_consumer(call.flag);
+        reply.value = call.slot != 0 ? c.add_consumer_for(call.slot, call.attempt) : c.add_consumer(call.flag);
         break;
-      case StreamCall::remove_consumer: c.remove_consumer(call.slot, call.flag, call.text); break;
+      case StreamCall::remove_consumer:
+        c.remove_consumer_attempt(call.slot, call.flag, call.text, call.attempt);
+        break;
       case StreamCall::commit:  // (at_most_once: the consumer received the batch it polled)
         if (c.mode() == ConsumerMode::at_most_once) {
           const bool confirmed = at_most_once_batches().confirm(c, call.slot, call.attempt, call.batch, connection);

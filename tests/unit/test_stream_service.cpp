@@ -1008,6 +1008,7 @@ TEST_P(PeerToPeerTest, AReferenceNamingAHostOtherThanItsSendersIsRefused) {
 }
 
 TEST_P(PeerToPeerTest, TheMastersLogOfProducersStaysBoundedOverManyStreamsAndProducers) {
+  const std::size_t logs_at_start = compss::net::producer_log_count();  // (process-wide)
   // A producer still running keeps its log: its retry still refills what its worker lost;
   // so does one that closed its slot but whose task had not ended when its worker died.
   ObjectStream<std::vector<char>> kept("p2p-log-kept", compss::at_most_once, 16);
@@ -1038,7 +1039,7 @@ TEST_P(PeerToPeerTest, TheMastersLogOfProducersStaysBoundedOverManyStreamsAndPro
     EXPECT_EQ(shared.poll(5.0), std::vector<std::vector<char>>{payload(i)});
   }
   // (300 producers: each left a log before.)
-  EXPECT_LE(compss::net::producer_log_count(), 64u);
+  EXPECT_LE(compss::net::producer_log_count(), logs_at_start + 64);
   for (auto [copy, s, n] : {std::tuple{&kcopy, &kept, 3}, std::tuple{&ccopy, &closed, 2}}) {
     StreamTicket retry = copy->ticket();
     retry.port = 1;
@@ -1491,6 +1492,32 @@ TEST_P(StreamServiceTest, ARetryOfAProducerThatPollsItsOwnStreamGetsWhatItsThrow
   EXPECT_EQ(got, (std::vector<int>{1, 2, 3}));
 }
 
+// A producer that polls, given up on while it still ran: its retry gets the same place,
+// and the first attempt's return (its handle removes the place) does not end it under the
+// retry (before: the retry's polls were refused, "has ended").
+TEST_P(StreamServiceTest, AProducerThatPollsGivenUpOnReturnsWithoutEndingItsRetrysPlace) {
+  ObjectStream<int> stream("service-own-place-late-return", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  StreamTicket retry = pcopy.ticket();
+  retry.port = 1;
+  std::optional<ObjectStream<int>> lost = ObjectStream<int>::from_ticket(first);
+  EXPECT_TRUE(lost->poll(0.0).empty());  // a place of its own
+  auto again = ObjectStream<int>::from_ticket(retry);
+  EXPECT_TRUE(again.poll(0.0).empty());  // the same place
+  lost->finish_task();
+  lost.reset();  // attempt 1 returns: its handle ends what it opened
+  stream.publish(std::vector<int>{1, 2});
+  stream.close();
+  std::vector<int> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (got.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    for (int v : again.poll(0.05)) got.push_back(v);
+  }
+  again.finish_task();
+  pcopy.end_task(true, {});
+  EXPECT_EQ(got, (std::vector<int>{1, 2}));
+}
+
 // A stream_in task that publishes and throws: its slot stays open for its retry, which
 // publishes under it (matched by position), not under a new slot after a clean close.
 TEST_P(StreamServiceTest, ARetryOfAConsumerThatPublishedAndThrewPublishesUnderItsSlotOnce) {
@@ -1581,6 +1608,35 @@ TEST(StreamChannelOwned, APlaceRemovedByItsHandleIsNotGivenToTheNextAttempt) {
   channel.close(owner, {});
 }
 
+// A task given up on whose attempt still ran and returned: its end (the handle's remove or
+// close of what it opened) does not end the place or slot its retry opened again (before:
+// the place went, the retry's polls were refused "has ended"; the slot closed under it).
+TEST(StreamChannelOwned, AnOlderAttemptsEndLeavesThePlaceAndSlotItsRetryOpenedAgain) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 4, true);
+  const std::uint64_t program = channel.add_producer();  // holds the stream open
+  const std::uint64_t owner = channel.add_producer();    // the master's copy of the task
+  const std::uint64_t place = channel.add_consumer_for(owner, 1);
+  const std::uint64_t slot = channel.add_producer_for(owner, 1);
+  EXPECT_TRUE(channel.poll_attempt(place, 0, 1, {}, true).empty());
+  EXPECT_EQ(channel.add_consumer_for(owner, 2), place);  // the retry
+  EXPECT_EQ(channel.add_producer_for(owner, 2), slot);
+  channel.remove_consumer_attempt(place, false, {}, 1);  // attempt 1 returned
+  channel.close_attempt(slot, {}, 1);
+  EXPECT_TRUE(channel.at_most_once_place_open(place));
+  EXPECT_TRUE(channel.producer_open(slot));
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(4)};
+  channel.publish_attempt(items, slot, 2);
+  auto got = channel.poll_attempt(place, 1.0, 2, {}, false);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(*static_cast<int*>(got[0].get()), 4);
+  channel.close_attempt(slot, {}, 2);  // attempt 2 returned: its end counts
+  channel.remove_consumer_attempt(place, false, {}, 2);
+  EXPECT_FALSE(channel.at_most_once_place_open(place));
+  EXPECT_FALSE(channel.producer_open(slot));
+  channel.close(owner, {});
+  channel.close(program, {});
+}
+
 // A consumer that failed for good gives its unconfirmed at_most_once elements back to the
 // buffer: another consumer must not see the stream closed while they may still come back
 // (before: it saw is_closed true at once, left, and they stayed unread).
@@ -1648,6 +1704,30 @@ TEST(StreamChannelGivenBack, AConfirmationAfterThePlaceWasRemovedIsNeverConfirme
   EXPECT_FALSE(batches.confirm(channel, given_up, 1, batch, connection));  // (resent: the same)
 }
 
+// A confirmation names its batch (batch 0 is refused), and a confirmed poll of a removed
+// place is refused whatever its attempt (before: batch 0 on a removed place was answered
+// "confirmed" while its elements had gone back to the buffer; a poll of attempt 0 took
+// the other consumers' elements).
+TEST(StreamChannelGivenBack, ARemovedPlacesConfirmationOfNoBatchOrUnattemptedPollIsRefused) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 8, true);
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t removed = channel.add_consumer(true);
+  const std::uint64_t other = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1)};
+  channel.publish(items);
+  compss::net::AtMostOnceBatches batches;
+  batches.before_poll(channel, removed, 1, 7);
+  ASSERT_EQ(channel.poll_attempt(removed, 0, 1, {}, true).size(), 1u);
+  batches.polled(channel, removed, 1, 42, true);
+  channel.remove_consumer(removed, true, "");  // its task ended: 1 goes back to the buffer
+  EXPECT_THROW(batches.confirm(channel, removed, 1, 0, 7), compss::Error);
+  EXPECT_THROW(channel.poll_attempt(removed, 0, 0, {}, true), compss::Error);
+  auto got = channel.poll(other, 1.0);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(*static_cast<int*>(got[0].get()), 1);
+  channel.close(producer, {});
+}
+
 // A superseded attempt's poll or confirmation (its connection still open: a worker given
 // up on but alive) does not take the place from the newer attempt's connection: when that
 // one ends, its unconfirmed batch is given back, never confirmed later (before: the stale
@@ -1671,7 +1751,7 @@ TEST(StreamChannelGivenBack, AStaleAttemptsCallsDoNotTakeThePlaceFromTheNewerAtt
   // The lost attempt 1's late poll and confirmation, on its own connection: refused.
   batches.before_poll(channel, place, 1, old_connection);
   EXPECT_THROW(channel.poll_attempt(place, 0, 1, {}, true), compss::Error);
-  EXPECT_THROW(batches.confirm(channel, place, 1, 0, old_connection), compss::Error);
+  EXPECT_THROW(batches.confirm(channel, place, 1, batch + 1, old_connection), compss::Error);
   batches.connection_ended(new_connection, {{channel.id(), place}});  // before it confirmed
   EXPECT_FALSE(batches.confirm(channel, place, 2, batch, new_connection + 1));  // given back
   EXPECT_EQ(channel.poll_attempt(place, 0, 2, {}, true).size(), 2u);  // its next poll has them
@@ -2083,6 +2163,9 @@ std::shared_ptr<compss::detail::StreamChannel> channel_of(const compss::detail::
 // the channel and one per place in the service's batch record, for the stream's life), and
 // every guarantee holds: each element once, a live producer's retry matched by position.
 TEST_P(StreamServiceTest, ALongLivedStreamKeepsRecordsOfItsLiveTasksOnlyOverManyShortTasks) {
+  // (Process-wide records: counted from what other tests left.)
+  const std::size_t batches_at_start = compss::net::at_most_once_batches().size();
+  const std::size_t logs_at_start = compss::net::producer_log_count();
   ObjectStream<int> stream("service-records", compss::at_most_once, 64);
   stream.publish(std::vector<int>{});  // the program holds it open
   auto channel = channel_of(stream);
@@ -2130,8 +2213,8 @@ TEST_P(StreamServiceTest, ALongLivedStreamKeepsRecordsOfItsLiveTasksOnlyOverMany
   });
   // Records of the tasks still there only (the program's slot, the live producer).
   EXPECT_LE(channel->task_records(), records_at_start);
-  EXPECT_LT(compss::net::at_most_once_batches().size(), 64u);  // (consumers places: 150)
-  EXPECT_LE(compss::net::producer_log_count(), 64u);
+  EXPECT_LT(compss::net::at_most_once_batches().size(), batches_at_start + 64);  // (consumers places: 150)
+  EXPECT_LE(compss::net::producer_log_count(), logs_at_start + 64);
   // The live producer's retry still matches by position: its first two are not repeated.
   StreamTicket retry = live.ticket();
   retry.port = 1;
@@ -2182,6 +2265,40 @@ TEST(StreamChannelRecords, ALateCallOfATaskThatEndedForGoodCountsForNothing) {
   EXPECT_EQ(*static_cast<int*>(got[0].get()), 3);
   channel.close(program, {});
   EXPECT_TRUE(channel.is_closed(other));
+}
+
+// A producer attempt blocked publishing into a full stream whose task ends for good
+// meanwhile (a time_out's watchdog, a lost worker: close erases the slot's record) while
+// another slot keeps the stream open adds nothing once room appears, and throws (before:
+// it kept a pointer to the erased record and wrote through it: a use-after-free, and the
+// element was added).
+TEST(StreamChannelRecords, APublishWaitingForRoomWhenItsTaskEndsForGoodAddsNothing) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 1, true);
+  const std::uint64_t program = channel.add_producer();  // holds the stream open
+  const std::uint64_t consumer = channel.add_consumer(true);
+  const std::uint64_t slot = channel.add_producer();
+  std::vector<compss::detail::StreamChannel::Element> first{std::make_shared<int>(1)};
+  channel.publish_attempt(first, slot, 1);  // full now
+  std::promise<std::string> outcome;
+  std::thread blocked([&] {
+    std::vector<compss::detail::StreamChannel::Element> more{std::make_shared<int>(2)};
+    try {
+      channel.publish_attempt(more, slot, 1);
+      outcome.set_value("added");
+    } catch (const compss::Error& e) {
+      outcome.set_value(e.what());
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // (it waits for room)
+  channel.close(slot, {});  // its task ended for good
+  auto got = channel.poll(consumer, 1.0);  // room
+  blocked.join();
+  EXPECT_NE(outcome.get_future().get().find("has ended"), std::string::npos);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(*static_cast<int*>(got[0].get()), 1);
+  EXPECT_TRUE(channel.poll(consumer, 0.0).empty());  // 2 was not added
+  channel.close(program, {});
+  EXPECT_TRUE(channel.is_closed(consumer));
 }
 
 // Producer tasks run in this process whose attempts called close() and were retried:

@@ -113,7 +113,9 @@ class StreamPort {
 /// polls): they are recorded with their `owner`, the slot or place the master's copy of
 /// the task holds (add_producer_for, add_consumer_for). A retry of the task gets the same
 /// ones again, and they end with the owner (close, remove_consumer by the master's copy),
-/// so a worker that dies never leaves a slot open for good.
+/// so a worker that dies never leaves a slot open for good. The latest attempt that opened
+/// each is kept (`owned_attempts_`): an older attempt's end of it (a worker given up on
+/// that still ran and returned) does not end it under its retry.
 ///
 /// Files (a file stream's channel: `name_of` set): an element is known by its file's name
 /// (its path relative to the stream's directory), and the channel adds each name once
@@ -169,15 +171,25 @@ class StreamChannel final : public StreamPort {
   /// The producer slot a worker's handle opens for the task holding `owner` (its consumer
   /// place): the one an earlier attempt of that task opened while it is still open (a
   /// retry publishes under the same slot: matched by position, publish_attempt), else a
-  /// new one. It closes with its owner (close, remove_consumer).
-  std::uint64_t add_producer_for(std::uint64_t owner) {
+  /// new one. It closes with its owner (close, remove_consumer). `attempt`: the attempt
+  /// of the task asking (0: none), recorded so an older attempt's end does not end what a
+  /// newer one uses (close_attempt, remove_consumer_attempt).
+  std::uint64_t add_producer_for(std::uint64_t owner, std::uint64_t attempt = 0) {
     std::lock_guard lock(mutex_);
     auto it = owned_slots_.find(owner);
-    if (it != owned_slots_.end() && open_slots_.contains(it->second)) return it->second;
+    if (it != owned_slots_.end() && open_slots_.contains(it->second)) {
+      note_owned_attempt_locked(it->second, attempt);
+      return it->second;
+    }
     // (A closed one is replaced: no attempt of its task publishes under it again.)
-    if (it != owned_slots_.end()) producer_attempts_.erase(it->second);
+    if (it != owned_slots_.end()) {
+      producer_attempts_.erase(it->second);
+      owned_attempts_.erase(it->second);
+      room_.notify_all();  // (a publish of its task waiting for room throws)
+    }
     const std::uint64_t slot = add_producer_locked();
     owned_slots_[owner] = slot;
+    note_owned_attempt_locked(slot, attempt);
     return slot;
   }
 
@@ -209,7 +221,7 @@ class StreamChannel final : public StreamPort {
   /// buffer goes in as room appears). Throws if the stream was already closed.
   void publish(std::vector<Element>& items) override {
     std::unique_lock lock(mutex_);
-    publish_locked(lock, items, nullptr, 0);
+    publish_locked(lock, items, 0, 0);
   }
 
   /// publish by attempt `attempt` (> 0) of the producer task holding `slot` (a task on a
@@ -223,19 +235,21 @@ class StreamChannel final : public StreamPort {
   /// nothing.
   void publish_attempt(std::vector<Element>& items, std::uint64_t slot, std::uint64_t attempt) {
     std::unique_lock lock(mutex_);
-    ProducerAttempt* p = nullptr;
-    if (slot != 0 && attempt != 0) {
-      auto it = producer_attempts_.find(slot);
-      if (it == producer_attempts_.end()) throw ended_task("producer slot", slot);
-      p = &it->second;
-      if (attempt < p->attempt) throw stale_attempt();
-      if (attempt > p->attempt) *p = ProducerAttempt{attempt, p->accepted, p->accepted, 0};
+    if (slot == 0 || attempt == 0) {
+      publish_locked(lock, items, 0, 0);
+      return;
     }
-    publish_locked(lock, items, p, attempt);
+    auto it = producer_attempts_.find(slot);
+    if (it == producer_attempts_.end()) throw ended_task("producer slot", slot);
+    ProducerAttempt& p = it->second;
+    if (attempt < p.attempt) throw stale_attempt();
+    if (attempt > p.attempt) p = ProducerAttempt{attempt, p.accepted, p.accepted, 0};
+    publish_locked(lock, items, slot, attempt);
   }
 
   /// close from attempt `attempt` of the producer task holding `slot`: ignored when a
-  /// newer attempt exists or the task ended for good (a lost worker's late request). Not
+  /// newer attempt exists (one that published, or that opened the slot again:
+  /// add_producer_for) or the task ended for good (a lost worker's late request). Not
   /// the task's end: a retry may still publish under the slot (matched with this attempt).
   /// (A retry that closes cleanly having published fewer elements than its earlier
   /// attempts closes the stream with an error saying so: close_locked.)
@@ -244,6 +258,7 @@ class StreamChannel final : public StreamPort {
     if (attempt != 0 && slot != 0) {
       auto it = producer_attempts_.find(slot);
       if (it == producer_attempts_.end() || attempt < it->second.attempt) return;
+      if (auto o = owned_attempts_.find(slot); o != owned_attempts_.end() && attempt < o->second) return;
     }
     close_locked(slot, error);
   }
@@ -315,12 +330,12 @@ class StreamChannel final : public StreamPort {
   /// producer slot): an earlier attempt's while it is still there, else a new one (see
   /// add_producer_for). It is removed with its owner. (One lock for the lookup and the
   /// add: two calls at once get one place, not an orphan that pins the log.)
-  std::uint64_t add_consumer_for(std::uint64_t owner) {
+  std::uint64_t add_consumer_for(std::uint64_t owner, std::uint64_t attempt = 0) {
     std::lock_guard lock(mutex_);
     auto it = owned_places_.find(owner);
-    if (it != owned_places_.end()) return it->second;
-    const std::uint64_t place = add_consumer_locked(false);
+    const std::uint64_t place = it != owned_places_.end() ? it->second : add_consumer_locked(false);
     owned_places_[owner] = place;
+    note_owned_attempt_locked(place, attempt);
     return place;
   }
 
@@ -358,6 +373,19 @@ class StreamChannel final : public StreamPort {
       room_.notify_all();
     }
     trim_locked();
+  }
+
+  /// remove_consumer from attempt `attempt` of a task (a worker's handle; 0: none):
+  /// ignored for a place a worker's handle opened (add_consumer_for) that a newer attempt
+  /// of its task opened again or used (an attempt given up on that still ran and returned:
+  /// its end must not take the place from its retry).
+  void remove_consumer_attempt(std::uint64_t consumer, bool task, const std::string& failure,
+                               std::uint64_t attempt) {
+    {
+      std::lock_guard lock(mutex_);
+      if (attempt != 0 && owned_attempts_.contains(consumer) && attempt < latest_attempt_locked(consumer)) return;
+    }
+    remove_consumer(consumer, task, failure);
   }
 
   /// at_least_once: the consumer starts again from what it last finished with.
@@ -426,12 +454,12 @@ class StreamChannel final : public StreamPort {
                                     bool confirm = false) {
     std::unique_lock lock(mutex_);
     enter_attempt_locked(consumer, attempt);
-    refuse_removed_place_locked(consumer, attempt);
+    refuse_removed_place_locked(consumer, attempt, confirm);
     commit_locked(consumer);  // the previous poll's elements are finished with
     const auto deadline = Clock::now() + to_duration(timeout);
     data_.wait_until(lock, deadline, [&] { return available_locked(consumer) != 0 || drained_locked(consumer); });
     enter_attempt_locked(consumer, attempt);
-    refuse_removed_place_locked(consumer, attempt);
+    refuse_removed_place_locked(consumer, attempt, confirm);
     std::vector<Element> out;
     auto takes = [&](const Element& e) { return !fits || fits(e) || out.empty(); };
     if (mode_ == ConsumerMode::at_most_once) {
@@ -496,7 +524,7 @@ class StreamChannel final : public StreamPort {
     std::lock_guard lock(mutex_);
     return producer_attempts_.size() + open_slots_.size() + at_most_once_attempts_.size() +
            consumers_.size() + unconfirmed_.size() + returned_.size() + owned_slots_.size() +
-           owned_places_.size();
+           owned_places_.size() + owned_attempts_.size();
   }
 
  private:
@@ -517,6 +545,21 @@ class StreamChannel final : public StreamPort {
                  "may no longer use it");
   }
 
+  // A worker's handle of attempt `attempt` opened (or opened again) slot or place `id`.
+  void note_owned_attempt_locked(std::uint64_t id, std::uint64_t attempt) {
+    std::uint64_t& latest = owned_attempts_[id];
+    latest = std::max(latest, attempt);
+  }
+
+  // The latest attempt seen of the task holding place `id`: it opened it, or polled with it.
+  std::uint64_t latest_attempt_locked(std::uint64_t id) const {
+    std::uint64_t latest = 0;
+    if (auto o = owned_attempts_.find(id); o != owned_attempts_.end()) latest = o->second;
+    if (auto a = at_most_once_attempts_.find(id); a != at_most_once_attempts_.end()) latest = std::max(latest, a->second);
+    if (auto c = consumers_.find(id); c != consumers_.end()) latest = std::max(latest, c->second.attempt);
+    return latest;
+  }
+
   std::uint64_t add_producer_locked() {
     const std::uint64_t slot = ++last_slot_;
     open_slots_.insert(slot);
@@ -525,16 +568,30 @@ class StreamChannel final : public StreamPort {
   }
 
   // An at_most_once attempt's call that would take elements, on a place removed (its task
-  // ended for good, or its handle removed it): refused. (The program's polls, attempt 0,
-  // are not attempts of a task.)
-  void refuse_removed_place_locked(std::uint64_t consumer, std::uint64_t attempt) const {
-    if (attempt != 0 && mode_ == ConsumerMode::at_most_once && !at_most_once_attempts_.contains(consumer)) {
+  // ended for good, or its handle removed it): refused; so is any confirmed poll (another
+  // process's) of a removed place. (The program's polls, attempt 0, are not attempts of a
+  // task.)
+  void refuse_removed_place_locked(std::uint64_t consumer, std::uint64_t attempt, bool confirm) const {
+    if ((attempt != 0 || confirm) && mode_ == ConsumerMode::at_most_once &&
+        !at_most_once_attempts_.contains(consumer)) {
       throw ended_task("consumer place", consumer);
     }
   }
 
+  // Adds `items` for attempt `attempt` of the task holding `slot` (0, 0: not an attempt's
+  // publish). Its record is looked up again after each wait for room, never kept across
+  // one: the task may end for good meanwhile (close, a time_out's watchdog, a lost
+  // worker's), which erases it; the attempt then adds nothing more.
   void publish_locked(std::unique_lock<std::mutex>& lock, std::vector<Element>& items,
-                      ProducerAttempt* p, std::uint64_t attempt) {
+                      std::uint64_t slot, std::uint64_t attempt) {
+    const bool attempted = slot != 0 && attempt != 0;
+    // The attempt's record while it may still add elements, else throws why not.
+    auto record = [&]() -> ProducerAttempt& {
+      auto it = producer_attempts_.find(slot);
+      if (it == producer_attempts_.end()) throw ended_task("producer slot", slot);
+      if (it->second.attempt != attempt) throw stale_attempt();  // superseded meanwhile
+      return it->second;
+    };
     // (Unbounded, the sequential build: one handle serves the producer calls one after
     // the other, each closing it; a publish after a close opens it again.)
     auto closed = [&] {
@@ -542,31 +599,33 @@ class StreamChannel final : public StreamPort {
     };
     // (A retried producer may republish what it published before the stream closed: only
     // an element that would be added is refused.)
-    if (p == nullptr && bounded_ && is_closed_locked()) throw closed();
+    if (!attempted && bounded_ && is_closed_locked()) throw closed();
     for (Element& e : items) {
       if (e == nullptr) continue;
       if (name_of_ != nullptr) {
         if (claimed_.contains(name_of_(e.get()))) continue;  // a file the stream has
-      } else if (p != nullptr && p->seen++ < p->skip) {
-        continue;  // an earlier attempt added it
+      } else if (attempted) {
+        ProducerAttempt& p = record();
+        if (p.seen++ < p.skip) continue;  // an earlier attempt added it
       }
       if (bounded_ && is_closed_locked()) throw closed();
       room_.wait(lock, [&] {
-        return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty() || is_closed_locked();
+        return !bounded_ || buffered_locked() < capacity_ || !abandoned_.empty() || is_closed_locked() ||
+               (attempted && !producer_attempts_.contains(slot));
       });
       // Closed while it waited (a failed producer's slot closed by its task's end, the
       // others done): consumers that saw the close are gone; adding it would lose it.
       if (bounded_ && is_closed_locked()) throw closed();
+      if (attempted) record();  // (ended for good or superseded while it waited: throws)
       if (bounded_ && buffered_locked() >= capacity_) {
         // Full, and the last consumer task failed: waiting would never end.
         throw Error("compss: stream " + std::to_string(id_) + " is full and its last consumer task failed (" +
                     abandoned_ + "): nothing will take more elements");
       }
-      if (p != nullptr && p->attempt != attempt) throw stale_attempt();  // superseded meanwhile
       // (A file another handle added while this one waited for room: once only.)
       if (name_of_ != nullptr && !first_of_name_locked(e)) continue;
       buffer_.push_back(std::move(e));
-      if (p != nullptr) ++p->accepted;
+      if (attempted) ++record().accepted;
       data_.notify_all();  // (consumers may take some while a long list waits for room)
     }
     items.clear();
@@ -672,6 +731,7 @@ class StreamChannel final : public StreamPort {
   void remove_consumer_locked(std::uint64_t consumer) {
     consumers_.erase(consumer);
     at_most_once_attempts_.erase(consumer);
+    owned_attempts_.erase(consumer);
     // A place a worker's handle opened, removed by that handle: its task's retry must get
     // a place that exists (add_consumer_for), not this one.
     std::erase_if(owned_places_, [&](const auto& owned) { return owned.second == consumer; });
@@ -691,6 +751,7 @@ class StreamChannel final : public StreamPort {
     if (auto it = owned_slots_.find(owner); it != owned_slots_.end()) {
       close_locked(it->second, error);
       producer_attempts_.erase(it->second);  // (its task ended for good with its owner)
+      owned_attempts_.erase(it->second);
       owned_slots_.erase(it);
     }
     if (auto it = owned_places_.find(owner); it != owned_places_.end()) {
@@ -759,6 +820,7 @@ class StreamChannel final : public StreamPort {
   std::map<std::uint64_t, std::deque<Element>> returned_;     // at_most_once, by consumer
   std::map<std::uint64_t, std::uint64_t> owned_slots_;   // owner -> slot a worker's handle opened
   std::map<std::uint64_t, std::uint64_t> owned_places_;  // owner -> place a worker's handle opened
+  std::map<std::uint64_t, std::uint64_t> owned_attempts_;  // such a slot or place -> latest attempt that opened it
   std::uint64_t last_slot_ = 0;
   std::set<std::uint64_t> open_slots_;  // producer slots not closed yet
   // By slot, from its opening until its task ended for good (close, end_owned_locked).
