@@ -73,6 +73,7 @@ std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireEleme
       as_remote(items.back())->size = e.size;
     } else {
       count_relayed_bytes(e.bytes.size());
+      count_element_published_with_bytes();
       items.push_back(codec.decode(e.bytes));
     }
   }
@@ -478,10 +479,12 @@ StreamService::~StreamService() {
     if (report_ && stream_references_made() + stream_bytes_relayed() > 0) {
       std::fprintf(stderr,
                    "compss: streams: %llu elements went from their producer's worker to their "
-                   "consumer directly (%llu more were handed to the master), %llu element bytes "
-                   "passed through the master\n",
+                   "consumer directly (%llu more were handed to the master), %llu were sent "
+                   "with their bytes (small ones inline), %llu element bytes passed through "
+                   "the master\n",
                    static_cast<unsigned long long>(stream_references_made() - stream_references_given_bytes()),
                    static_cast<unsigned long long>(stream_references_given_bytes()),
+                   static_cast<unsigned long long>(stream_elements_published_with_bytes()),
                    static_cast<unsigned long long>(stream_bytes_relayed()));
     }
   }

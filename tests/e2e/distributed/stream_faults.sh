@@ -23,7 +23,10 @@
 # STREAM_FAULTS_LAYOUT: compss-run's layout options (default: --workers 3 --master-cores 0
 # --worker-cores 1); STREAM_FAULTS_VICTIMS: the runs, in order (default: consumer at_most_once producer).
 # (A consumer's worker may run the other consumer too: it is killed with it.)
+# Its elements (8 B) would travel inline through the master (COMPSS_STREAM_INLINE_BYTES,
+# 512 by default): 0 keeps them held by the producer's worker, what the kills are about.
 set -uo pipefail
+export COMPSS_STREAM_INLINE_BYTES=${COMPSS_STREAM_INLINE_BYTES:-0}
 source "$(dirname "$0")/common.sh"
 take_programs "$0" "$@"
 shift 3
