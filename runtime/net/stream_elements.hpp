@@ -185,9 +185,10 @@ void count_relayed_bytes(std::uint64_t n) noexcept;
 /// many of them it was given the bytes of (hand-overs, retried producers' refills).
 std::uint64_t stream_references_made() noexcept;
 std::uint64_t stream_references_given_bytes() noexcept;
-/// Elements workers published with their bytes (inline: at most stream_inline_bytes(), a
+/// Elements workers sent with their bytes (inline: at most stream_inline_bytes(), a
 /// file stream's, or any from a process without a stream endpoint), which pass through
-/// the master's channel.
+/// the master's channel: counted as they arrive, so a retried producer's republished ones
+/// its channel drops and a worker's found files count too.
 std::uint64_t stream_elements_published_with_bytes() noexcept;
 void count_element_published_with_bytes() noexcept;
 

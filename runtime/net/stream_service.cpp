@@ -159,6 +159,7 @@ using Fresh = std::pair<std::size_t, std::weak_ptr<void>>;
 void refill_from_retry(const StreamCall& call, const std::vector<Element>& items,
                        std::vector<Fresh>& fresh) {
   std::vector<std::pair<Element, RemoteElement*>> refill;  // old reference, new one
+  std::vector<std::pair<Element, std::size_t>> inline_refill;  // old reference, new inline index
   bool sweep = false;
   {
     std::lock_guard lock(producers_mutex);
@@ -180,9 +181,20 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
         fresh.emplace_back(i, as_remote(e) != nullptr ? std::weak_ptr<void>(e) : std::weak_ptr<void>());
       } else if (position >= log.base) {
         Element old = log.refs[position - log.base].lock();
+        // (The retry may send inline what the lost attempt's worker held: a smaller
+        // threshold there, or an element of another size.)
         if (old != nullptr && as_remote(e) != nullptr) refill.emplace_back(std::move(old), as_remote(e));
+        else if (old != nullptr) inline_refill.emplace_back(std::move(old), i);
       }
     }
+  }
+  for (auto& [old, index] : inline_refill) {
+    RemoteElement& r = *as_remote(old);
+    {
+      std::lock_guard lock(r.mutex);
+      if (r.handed_over) continue;
+    }
+    give_bytes(r, call.elements[index].bytes);  // (the wire bytes: decoding kept them)
   }
   for (auto& [old, now] : refill) {
     RemoteElement& r = *as_remote(old);

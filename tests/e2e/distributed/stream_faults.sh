@@ -123,6 +123,12 @@ for victim in ${STREAM_FAULTS_VICTIMS:-consumer at_most_once producer}; do
     grep 'compss: streams' "$err"
     status=1
   fi
+  # (stream_faults_inline: its elements must have gone inline, not all held as by default.)
+  if [[ ${COMPSS_STREAM_INLINE_BYTES} != 0 ]] && ! grep -qE ', [1-9][0-9]* were sent with their bytes' "$err"; then
+    echo "FAIL: $victim kill: COMPSS_STREAM_INLINE_BYTES=${COMPSS_STREAM_INLINE_BYTES}, yet no element was sent with its bytes"
+    grep 'compss: streams' "$err"
+    status=1
+  fi
   [[ $status -ne 0 ]] && break
 done
 [[ $status -eq 0 ]] && echo "OK: ${layout[*]}: the workers of ${STREAM_FAULTS_VICTIMS:-consumer at_most_once producer} killed in turn: every element delivered as the mode says, no process left"
