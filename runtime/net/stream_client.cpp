@@ -335,13 +335,19 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
   // An object stream's elements stay here when this process serves them: the master
   // gets references (a file stream's paths are small: they travel). At most the bound of
   // them wait unfetched (wait_to_hold; before taking mutex_: answers keep coming).
+  // Small ones travel inline (stream_inline_bytes: a reference would cost their consumer
+  // a fetch round trip for a few bytes); the channel's capacity at the master bounds them.
   const std::uint16_t here = element_port();
   const bool hold = here != 0 && ticket_.base_dir.empty();
+  const std::size_t inline_bytes = stream_inline_bytes();
+  auto held = [&](const WireElement& w) { return hold && w.bytes.size() > inline_bytes; };
   if (hold) {
     std::vector<std::size_t> sizes;  // (each element counts: a batch of small ones is many)
     sizes.reserve(wire.size());
-    for (const WireElement& w : wire) sizes.push_back(w.bytes.size());
-    wait_to_hold(ticket_.stream, sizes);
+    for (const WireElement& w : wire) {
+      if (held(w)) sizes.push_back(w.bytes.size());
+    }
+    if (!sizes.empty()) wait_to_hold(ticket_.stream, sizes);
   }
   std::unique_lock lock(mutex_);
   throw_pipelined_error_locked();  // (an answer that arrived since the last call)
@@ -354,6 +360,7 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
   }
   if (hold) {
     for (WireElement& w : wire) {
+      if (!held(w)) continue;
       w.size = w.bytes.size();
       w.key = hold_element(std::move(w.bytes), ticket_.stream);
       w.bytes.clear();

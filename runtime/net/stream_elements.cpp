@@ -1,6 +1,7 @@
 #include "net/stream_elements.hpp"
 
 #include "net/stream_client.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/stream_remote.hpp>
 #include <compss/error.hpp>
@@ -111,6 +112,7 @@ std::atomic<std::uint64_t> relayed{0};
 std::atomic<std::int64_t> lost_wait_ms{60'000};  // set_lost_element_wait
 std::atomic<std::uint64_t> references_made{0};
 std::atomic<std::uint64_t> references_given_bytes{0};
+std::atomic<std::uint64_t> published_with_bytes{0};
 std::atomic<std::uint64_t> lost_checks{0};  // lost_element_checks
 std::atomic<std::size_t> fetch_budget{std::size_t{16} << 20};  // set_stream_fetch_budget
 std::atomic<std::uint64_t> fetch_requests{0};
@@ -519,6 +521,10 @@ std::uint64_t stream_bytes_relayed() noexcept { return relayed.load(); }
 void count_relayed_bytes(std::uint64_t n) noexcept { relayed.fetch_add(n); }
 std::uint64_t stream_references_made() noexcept { return references_made.load(); }
 std::uint64_t stream_references_given_bytes() noexcept { return references_given_bytes.load(); }
+std::uint64_t stream_elements_published_with_bytes() noexcept { return published_with_bytes.load(); }
+void count_element_published_with_bytes() noexcept { published_with_bytes.fetch_add(1); }
+
+std::size_t stream_inline_bytes() noexcept { return config::run_config().stream_inline_bytes; }
 
 void drop_element_connections() noexcept {
   std::multimap<Holder, std::shared_ptr<Endpoint>> dropped;

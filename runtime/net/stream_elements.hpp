@@ -44,6 +44,17 @@ std::uint64_t random_name_base() noexcept;
 void set_element_port(std::uint16_t port) noexcept;
 std::uint16_t element_port() noexcept;
 
+/// A producer's element of at most this many encoded bytes travels inline: its publish
+/// carries the bytes to the master, whose channel holds the element itself (no holder, no
+/// fetch, no release; it outlives its producer's worker). Larger ones are held here and
+/// fetched peer to peer. 512 B (COMPSS_STREAM_INLINE_BYTES; 0: none inline): a reference
+/// (key, port, size, the master's copy of the host) is some 30-40 B and costs its consumer
+/// a second round trip (poll, then fetch) and its holder a release, a fixed cost, while
+/// relaying costs the master's links and copies in proportion to the bytes; at 512 B
+/// (about 4 µs at 1 Gb/s) that is still far below one round trip, and the master relays
+/// at most a publish window (256 elements, 128 KiB) per producer in flight.
+std::size_t stream_inline_bytes() noexcept;
+
 /// Keeps `bytes` until fetched or released; returns its key (never 0). Keys are unique
 /// across the processes of a run, restarted ones too (with overwhelming probability: each
 /// process starts at a random point of the key space), so a reference names one element.
@@ -174,6 +185,12 @@ void count_relayed_bytes(std::uint64_t n) noexcept;
 /// many of them it was given the bytes of (hand-overs, retried producers' refills).
 std::uint64_t stream_references_made() noexcept;
 std::uint64_t stream_references_given_bytes() noexcept;
+/// Elements workers sent with their bytes (inline: at most stream_inline_bytes(), a
+/// file stream's, or any from a process without a stream endpoint), which pass through
+/// the master's channel: counted as they arrive, so a retried producer's republished ones
+/// its channel drops and a worker's found files count too.
+std::uint64_t stream_elements_published_with_bytes() noexcept;
+void count_element_published_with_bytes() noexcept;
 
 // ---- consumers --------------------------------------------------------------------------
 

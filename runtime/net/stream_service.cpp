@@ -73,6 +73,7 @@ std::vector<Element> decoded(const StreamChannel& channel, std::vector<WireEleme
       as_remote(items.back())->size = e.size;
     } else {
       count_relayed_bytes(e.bytes.size());
+      count_element_published_with_bytes();
       items.push_back(codec.decode(e.bytes));
     }
   }
@@ -162,6 +163,7 @@ using Fresh = std::pair<std::size_t, std::weak_ptr<void>>;
 void refill_from_retry(const StreamCall& call, const std::vector<Element>& items,
                        std::vector<Fresh>& fresh) {
   std::vector<std::pair<Element, RemoteElement*>> refill;  // old reference, new one
+  std::vector<std::pair<Element, std::size_t>> inline_refill;  // old reference, new inline index
   bool sweep = false;
   {
     std::lock_guard lock(producers_mutex);
@@ -183,9 +185,20 @@ void refill_from_retry(const StreamCall& call, const std::vector<Element>& items
         fresh.emplace_back(i, as_remote(e) != nullptr ? std::weak_ptr<void>(e) : std::weak_ptr<void>());
       } else if (position >= log.base) {
         Element old = log.refs[position - log.base].lock();
+        // (The retry may send inline what the lost attempt's worker held: a smaller
+        // threshold there, or an element of another size.)
         if (old != nullptr && as_remote(e) != nullptr) refill.emplace_back(std::move(old), as_remote(e));
+        else if (old != nullptr) inline_refill.emplace_back(std::move(old), i);
       }
     }
+  }
+  for (auto& [old, index] : inline_refill) {
+    RemoteElement& r = *as_remote(old);
+    {
+      std::lock_guard lock(r.mutex);
+      if (r.handed_over) continue;
+    }
+    give_bytes(r, call.elements[index].bytes);  // (the wire bytes: decoding kept them)
   }
   for (auto& [old, now] : refill) {
     RemoteElement& r = *as_remote(old);
@@ -484,10 +497,12 @@ StreamService::~StreamService() {
     if (report_ && stream_references_made() + stream_bytes_relayed() > 0) {
       std::fprintf(stderr,
                    "compss: streams: %llu elements went from their producer's worker to their "
-                   "consumer directly (%llu more were handed to the master), %llu element bytes "
-                   "passed through the master\n",
+                   "consumer directly (%llu more were handed to the master), %llu were sent "
+                   "with their bytes (small ones inline), %llu element bytes passed through "
+                   "the master\n",
                    static_cast<unsigned long long>(stream_references_made() - stream_references_given_bytes()),
                    static_cast<unsigned long long>(stream_references_given_bytes()),
+                   static_cast<unsigned long long>(stream_elements_published_with_bytes()),
                    static_cast<unsigned long long>(stream_bytes_relayed()));
     }
   }

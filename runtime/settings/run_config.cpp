@@ -242,6 +242,9 @@ RunConfig read_run_config(const Env& env) {
     c.stream_files_message_bytes = detail::whole_number_variable(
         "COMPSS_STREAM_FILES_MESSAGE_BYTES", v, 1, std::size_t{1} << 30);
   }
+  if (const char* v = set(env, "COMPSS_STREAM_INLINE_BYTES")) {
+    c.stream_inline_bytes = whole_number("COMPSS_STREAM_INLINE_BYTES", v, 0, 1u << 20);
+  }
   c.test_pause_in_transfer_ms = test_pause_ms(env);
   c.observe = observe_variables(env);
   return c;

@@ -123,6 +123,10 @@ struct RunConfig {
   bool shared_fs = true;
   /// COMPSS_STREAM_FILES_MESSAGE_BYTES: a file stream's bytes per message (64 MiB).
   std::size_t stream_files_message_bytes = std::size_t{64} << 20;
+  /// COMPSS_STREAM_INLINE_BYTES: a worker's stream element of at most this many encoded
+  /// bytes travels with its publish through the master instead of peer to peer (512; 0:
+  /// every element peer to peer). See net::stream_inline_bytes.
+  std::size_t stream_inline_bytes = 512;
   /// COMPSS_TEST_PAUSE_IN_TRANSFER (tests only): pause once in a large transfer; 0 = never.
   unsigned test_pause_in_transfer_ms = 0;
   ObserveVariables observe;                ///< graph, summary, monitor, trace

@@ -321,6 +321,14 @@ TEST(CompssRunEnvironment, WorkersGetTheMasterAddressAndTheirSettings) {
   ::setenv("COMPSS_CPU_AFFINITY", "automatic", 1);  // (then inherited as it is)
   EXPECT_EQ(value_of(worker_environment(o, local, "a:1", "s").set, "COMPSS_CPU_AFFINITY"), "<unset>");
   ::unsetenv("COMPSS_CPU_AFFINITY");
+  // Settings each worker reads, passed on to ssh and srun workers too (their environment
+  // is not the master's).
+  for (const char* name : {"COMPSS_WORKER_DATA_MEMORY", "COMPSS_STREAM_INLINE_BYTES"}) {
+    EXPECT_EQ(value_of(worker_variables(o, remote, "a:1"), name), "<unset>") << name;
+    ::setenv(name, "7", 1);
+    EXPECT_EQ(value_of(worker_variables(o, remote, "a:1"), name), "7") << name;
+    ::unsetenv(name);
+  }
 
   LaunchPlan p;
   p.workers = {local, remote};

@@ -824,6 +824,113 @@ TEST_P(PeerToPeerTest, AnElementWhoseProducerFailedForGoodIsReportedLostWhenItsS
   compss::net::set_lost_element_wait(std::chrono::seconds(60));
 }
 
+std::vector<char> small_payload(int i) { return std::vector<char>(64, static_cast<char>('a' + i % 26)); }
+
+TEST_P(PeerToPeerTest, SmallElementsTravelInlineWithoutAFetchAndOutliveTheirProducersWorker) {
+  compss::net::set_lost_element_wait(std::chrono::hours(1));  // (slots known: not used)
+  ObjectStream<std::vector<char>> stream("p2p-inline", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  const std::uint64_t relayed_before = compss::net::stream_bytes_relayed();
+  const std::uint64_t fetches_before = compss::net::stream_fetch_requests();
+  auto p = ObjectStream<std::vector<char>>::from_ticket(first);
+  with_publishes_answered([&] {
+    for (int i = 0; i < 5; ++i) p.publish(small_payload(i));
+  });
+  EXPECT_EQ(compss::net::held_element_count(), 0u);  // (before: 5, held by its worker)
+  // Their bytes went to the master with the publishes (64 B and their length each).
+  EXPECT_EQ(compss::net::stream_bytes_relayed() - relayed_before, 5u * (64u + 8u));
+  compss::net::drop_held_elements();  // its worker is SIGKILLed, and no retry is left
+  pcopy.end_task(false, "worker lost");
+  auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+  Drained<std::vector<char>> d = drain(c);
+  // Every element, then the producer's failure (before: none, "element K was lost with its
+  // producer's worker").
+  EXPECT_NE(d.error.find("failed producer"), std::string::npos) << d.error;
+  EXPECT_EQ(d.error.find("was lost"), std::string::npos) << d.error;
+  ASSERT_EQ(d.got.size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(d.got[static_cast<std::size_t>(i)], small_payload(i));
+  EXPECT_EQ(compss::net::stream_fetch_requests(), fetches_before);  // no holder asked
+  ccopy.end_task(true, {});
+  compss::net::set_lost_element_wait(std::chrono::seconds(60));
+}
+
+TEST_P(PeerToPeerTest, AStreamMixingSmallAndLargeElementsKeepsItsOrderOnlyTheLargeAreFetched) {
+  ObjectStream<std::vector<char>> stream("p2p-inline-mixed", compss::at_least_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  auto element = [](int i) { return i % 2 == 0 ? small_payload(i) : payload(i); };
+  {
+    auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+    for (int i = 0; i < 6; ++i) p.publish(element(i));
+    p.close();
+    EXPECT_EQ(compss::net::held_element_count(), 3u);  // the 1 kB ones only
+    const std::uint64_t fetches_before = compss::net::stream_fetch_requests();
+    auto c = ObjectStream<std::vector<char>>::from_ticket(cticket);
+    Drained<std::vector<char>> d = drain(c);
+    EXPECT_EQ(d.error, "");
+    ASSERT_EQ(d.got.size(), 6u);
+    for (int i = 0; i < 6; ++i) EXPECT_EQ(d.got[static_cast<std::size_t>(i)], element(i));
+    EXPECT_GE(compss::net::stream_fetch_requests() - fetches_before, 1u);  // peer to peer
+  }
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+  expect_every_element_released();
+}
+
+// A retry may send inline what its lost attempt's worker held (here: smaller elements; in
+// a run, a worker with a larger COMPSS_STREAM_INLINE_BYTES): the old references, pointing
+// at the dead worker, get the retry's bytes.
+TEST_P(PeerToPeerTest, HeldElementsOfALostAttemptAreRefilledFromItsRetrysInlineOnes) {
+  compss::net::set_lost_element_wait(std::chrono::milliseconds(100));  // (slots known: not used)
+  ObjectStream<std::vector<char>> stream("p2p-held-then-inline", compss::at_most_once, 16);
+  auto [pcopy, first] = task_ticket(stream, true);
+  auto lost = ObjectStream<std::vector<char>>::from_ticket(first);
+  with_publishes_answered([&] {
+    for (int i = 0; i < 3; ++i) lost.publish(payload(i));  // (1000 B: held by its worker)
+  });
+  ASSERT_EQ(compss::net::held_element_count(), 3u);
+  compss::net::drop_held_elements();  // its worker is SIGKILLed
+  StreamTicket retry = pcopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+    for (int i = 0; i < 5; ++i) again.publish(small_payload(i));  // inline
+    again.close();
+  }
+  Drained<std::vector<char>> d = drain(stream);
+  EXPECT_EQ(d.error, "");
+  ASSERT_EQ(d.got.size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(d.got[static_cast<std::size_t>(i)], small_payload(i));
+  pcopy.end_task(true, {});
+}
+
+TEST_P(PeerToPeerTest, AWorkersPublishOfSmallElementsStillWaitsWhileTheStreamIsFull) {
+  ObjectStream<std::vector<char>> stream("p2p-inline-full", compss::at_most_once, 4);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  std::atomic<int> published{0};
+  std::thread producer([&, t = pticket] {
+    auto p = ObjectStream<std::vector<char>>::from_ticket(t);
+    with_publishes_answered([&] {
+      for (int i = 0; i < 8; ++i) {
+        p.publish(small_payload(i));
+        published = i + 1;
+      }
+    });
+    p.close();
+  });
+  // 4 held by the channel, the 5th waits on the master.
+  for (int i = 0; i < 1000 && published.load() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(published.load(), 4) << "the first 4 small elements were not published within 10 s";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(published.load(), 4);
+  Drained<std::vector<char>> d = drain(stream);
+  producer.join();
+  ASSERT_EQ(d.got.size(), 8u);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(d.got[static_cast<std::size_t>(i)], small_payload(i));
+  pcopy.end_task(true, {});
+}
+
 TEST_P(PeerToPeerTest, AHolderThatCouldNotBeReachedOnceIsTriedAgainForFetchesAndReleases) {
   compss::net::set_unreachable_backoff(std::chrono::milliseconds(0));  // (1 s in a run)
   ObjectStream<std::vector<char>> stream("p2p-unreachable-once", compss::at_least_once, 16);
@@ -1810,12 +1917,13 @@ TEST_P(PeerToPeerTest, AProducersPublishesLookAtItsStillHeldElementsOnlyNowAndTh
   // each publish past 1024 of them looked at every one (10x slower at 64 B between workers).
   UnfetchedBound bound(std::size_t{1} << 20, std::chrono::milliseconds(0));  // (never waits)
   constexpr int n = 4000;
-  ObjectStream<int> stream("p2p-held-keys-sweep", compss::at_most_once, n);
+  // (600 B: held, not inline.)
+  ObjectStream<std::vector<char>> stream("p2p-held-keys-sweep", compss::at_most_once, n);
   auto [pcopy, pticket] = task_ticket(stream, true);
   const std::uint64_t before = compss::net::stream_held_key_checks();
   {
-    auto p = ObjectStream<int>::from_ticket(pticket);
-    for (int i = 0; i < n; ++i) p.publish(i);
+    auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+    for (int i = 0; i < n; ++i) p.publish(std::vector<char>(600, 'x'));
     EXPECT_GE(compss::net::held_element_count(), static_cast<std::size_t>(n));  // (none released)
   }
   // Each key looked at a few times at most (before: about 3,000 times each).

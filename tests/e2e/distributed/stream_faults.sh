@@ -23,7 +23,10 @@
 # STREAM_FAULTS_LAYOUT: compss-run's layout options (default: --workers 3 --master-cores 0
 # --worker-cores 1); STREAM_FAULTS_VICTIMS: the runs, in order (default: consumer at_most_once producer).
 # (A consumer's worker may run the other consumer too: it is killed with it.)
+# Its elements (8 B) would travel inline through the master (COMPSS_STREAM_INLINE_BYTES,
+# 512 by default): 0 keeps them held by the producer's worker, what the kills are about.
 set -uo pipefail
+export COMPSS_STREAM_INLINE_BYTES=${COMPSS_STREAM_INLINE_BYTES:-0}
 source "$(dirname "$0")/common.sh"
 take_programs "$0" "$@"
 shift 3
@@ -117,6 +120,12 @@ for victim in ${STREAM_FAULTS_VICTIMS:-consumer at_most_once producer}; do
   assert_nothing_left 10 || status=1
   if [[ $victim == consumer ]] && ! grep -qE 'compss: streams: [1-9][0-9]* elements went from their producer' "$err"; then
     echo "FAIL: consumer: no element went from its producer's worker to its consumer directly"
+    grep 'compss: streams' "$err"
+    status=1
+  fi
+  # (stream_faults_inline: its elements must have gone inline, not all held as by default.)
+  if [[ ${COMPSS_STREAM_INLINE_BYTES} != 0 ]] && ! grep -qE ', [1-9][0-9]* were sent with their bytes' "$err"; then
+    echo "FAIL: $victim kill: COMPSS_STREAM_INLINE_BYTES=${COMPSS_STREAM_INLINE_BYTES}, yet no element was sent with its bytes"
     grep 'compss: streams' "$err"
     status=1
   fi
