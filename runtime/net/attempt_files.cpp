@@ -154,4 +154,16 @@ void remove_private_files(const TaskRequest& record) noexcept {
   }
 }
 
+std::vector<std::string> keep_writes_of_group_exception(const TaskRequest& record) {
+  std::vector<std::string> errors;
+  for (const std::string& path : private_paths_of(record)) {
+    try {
+      move_into_place(path, master_path_of(path));
+    } catch (const std::exception& e) {
+      errors.emplace_back(e.what());
+    }
+  }
+  return errors;
+}
+
 }  // namespace compss::net::attempt_files

@@ -8,6 +8,8 @@
 
 #include <compss/detail/task_node.hpp>
 
+#include <cstdio>
+
 namespace compss::net {
 
 using detail::TaskBase;
@@ -201,8 +203,17 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
       });
       return;
     }
-    case AnswerStep::Kind::fail:
     case AnswerStep::Kind::fail_group:
+      // compss::Exception in a group: what the body wrote stays, as locally (the
+      // program's handler reads it), its versions unrecorded as a failed task's.
+      if (const TaskRequest* request = std::get_if<TaskRequest>(sent.get())) {
+        for (const std::string& e : attempt_files::keep_writes_of_group_exception(*request)) {
+          std::fprintf(stderr, "compss: WARNING: task %s raised compss::Exception; a file it wrote is lost: %s\n",
+                       std::string(t->spec().name).c_str(), e.c_str());
+        }
+      }
+      [[fallthrough]];
+    case AnswerStep::Kind::fail:
       conclude(std::move(call),
                step.kind == AnswerStep::Kind::fail_group ? rt::Runtime::Outcome::group_exception
                                                          : rt::Runtime::Outcome::failed,
