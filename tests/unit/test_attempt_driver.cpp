@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -344,6 +345,41 @@ TEST(AttemptDriver, AnAttemptThatFailsRemovesItsPrivateFile) {
   EXPECT_TRUE(r.driver_let_go());
   EXPECT_FALSE(std::filesystem::exists(first));
   EXPECT_TRUE(std::filesystem::exists(second));  // (recorded: the fake data plane moves nothing)
+  std::filesystem::remove_all(dir);
+}
+
+// A task that raised compss::Exception in a group keeps what it wrote, as in a local or
+// sequential run (the group's handler reads it): its private file is moved into place,
+// though the attempt failed (examples/cancellation under --workers 3 --master-cores 0).
+TEST(AttemptDriver, ATaskThatRaisedCompssExceptionInAGroupKeepsWhatItWrote) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-driver-group-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path file = dir / "f.txt";
+  std::ofstream(file) << "before";
+  DriverRun r;
+  int group = 0;  // (the driver only asks whether the task is in a group)
+  compss::rt::task_state(r.task).group = &group;
+  r.w1.data.file = file.string();
+  r.driver.start(&r.task, 1, 1, 0);
+  TaskRequest got = r.w1.next_request();
+  std::string mine;
+  compss::from_bytes(got.params.at(0).value, mine);
+  ASSERT_NE(mine, file.string());  // (a private path)
+  std::ofstream(mine) << "before, then the thrower's write";
+  r.w1.far.send(TaskFailed{.task_id = got.task_id, .exception_type = "compss::Exception", .message = "raised"});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_TRUE(r.driver_let_go());
+  compss::rt::task_state(r.task).group = nullptr;
+  bool ended_as_group_exception = false;
+  for (const std::string& line : r.log.lines()) {
+    ended_as_group_exception |= line.rfind("end group_exception", 0) == 0;
+  }
+  EXPECT_TRUE(ended_as_group_exception);
+  EXPECT_FALSE(std::filesystem::exists(mine));
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "before, then the thrower's write");
   std::filesystem::remove_all(dir);
 }
 
