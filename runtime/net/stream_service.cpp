@@ -394,6 +394,11 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
   return reply;
 }
 
+ConnectionOptions stream_connection_options(ConnectionOptions base) {
+  base.spin = std::chrono::microseconds(0);
+  return base;
+}
+
 void set_stream_reply_budget(std::size_t bytes) noexcept { stream_reply_budget.store(bytes); }
 
 std::size_t producer_log_count() {
@@ -454,7 +459,11 @@ void serve_stream_calls(Endpoint& peer) {
 
 StreamService::StreamService(boost::asio::io_context& io, ListenerOptions options, Role role,
                              bool report)
-    : role_(role), report_(report), listener_(io, options) {
+    : role_(role), report_(report), listener_(io, [&] {
+        ListenerOptions o = options;  // (options.secret is used below)
+        o.connection = stream_connection_options(std::move(o.connection));
+        return o;
+      }()) {
   if (role_ == Role::master) {
     service_port.store(listener_.port());
     // The program's fetches from a silent holder wait as long as the master waits for a
@@ -464,7 +473,8 @@ StreamService::StreamService(boost::asio::io_context& io, ListenerOptions option
     set_stream_connector([&io, hello = Hello{.secret = options.secret, .node_name = "master"}](
                              const std::string& host, std::uint16_t port) {
       // (A worker that does not answer at once is dead: net/stream_elements.hpp.)
-      return std::shared_ptr<Endpoint>(connect_to(io, host, port, hello, std::chrono::seconds(3)));
+      return std::shared_ptr<Endpoint>(
+          connect_to(io, host, port, hello, std::chrono::seconds(3), stream_connection_options()));
     });
     releaser_ = std::thread([this] {
       std::unique_lock lock(mutex_);

@@ -46,6 +46,16 @@ void set_stream_reply_budget(std::size_t bytes) noexcept;
 /// its references left in the channel, or its stream is gone; for tests).
 std::size_t producer_log_count();
 
+/// `base` for a stream connection (the master's service, a worker's stream endpoint, and
+/// the connections to them): a receive sleeps in poll(2) at once, no spin. A receiving
+/// thread that spins yields its CPU between checks and stays runnable, so on a loaded
+/// machine the data that arrives meanwhile waits for the other threads' time slices
+/// (milliseconds) instead of waking it at once; every element between workers crosses 4
+/// such receives per poll (poll, its answer, the at_most_once confirmation, its answer).
+///
+///   connect_to(io, host, port, hello, timeout, stream_connection_options());
+ConnectionOptions stream_connection_options(ConnectionOptions base = {});
+
 /// Answers StreamCalls on `peer`, one at a time, until it closes.
 ///
 ///   std::thread t([ep] { serve_stream_calls(*ep); });

@@ -642,7 +642,8 @@ int worker_main(const WorkerSettings& settings) {
       // from the master, net/stream_elements.hpp.)
       return std::shared_ptr<Endpoint>(connect_to(io.context(), host.empty() ? master_host : host,
                                                   port, stream_hello,
-                                                  host.empty() ? std::chrono::seconds(30) : std::chrono::seconds(3)));
+                                                  host.empty() ? std::chrono::seconds(30) : std::chrono::seconds(3),
+                                                  stream_connection_options()));
     });
     StreamService element_endpoint(io.context(), listen, StreamService::Role::elements);
     set_element_port(element_endpoint.port());
