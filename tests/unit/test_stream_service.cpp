@@ -2436,3 +2436,17 @@ TEST(StreamChannelRecords, InProcessProducerAttemptsThatClosedLeaveNoRecordOnceT
   ASSERT_EQ(got.size(), 200u);
   for (int p = 0; p < 200; ++p) EXPECT_EQ(got[static_cast<std::size_t>(p)], p);
 }
+
+// A stream connection's receive sleeps at once (docs/streams.md, "Speed between
+// workers"): a spinning receiver stays runnable and, on a loaded machine, waits for other
+// threads' time slices before it sees what arrived. Other options are kept.
+TEST(StreamConnections, SleepInAReceiveAtOnceAndKeepTheOtherOptions) {
+  compss::net::ConnectionOptions base;
+  base.max_payload = 12345;
+  base.retry_refused = false;
+  ASSERT_GT(base.spin.count(), 0);  // (the default for other connections)
+  const compss::net::ConnectionOptions o = compss::net::stream_connection_options(base);
+  EXPECT_EQ(o.spin.count(), 0);
+  EXPECT_EQ(o.max_payload, 12345u);
+  EXPECT_FALSE(o.retry_refused);
+}
