@@ -176,7 +176,8 @@ class DataPlane {
   void master_wrote_params(detail::TaskBase* t, bool files_only, Drops& drops);
   /// A worker sharing the master's files: each file `t` writes is named in `request` to
   /// an attempt-private path beside it, an inout file's current contents copied there
-  /// (net/attempt_files.hpp). Throws compss::Error when a copy fails (none left).
+  /// (net/attempt_files.hpp); each file it reads is stamped in `request.read_files` (for
+  /// a remake: net/file_stamp.hpp). Throws compss::Error when a copy fails (none left).
   static void name_private_files(const detail::TaskBase& t, TaskRequest& request);
   /// The inputs worker `n` kept from `record` (sent inline or fetched): held there if
   /// still the latest, else released there (into `drops`). With the data lock held.
