@@ -51,11 +51,10 @@ int main(int argc, char** argv) {
   produce(file, x, done, pid_file);
   if (mode == "task") rewrite(file);
 #pragma compss wait_on(done)
-  if (mode == "task") {
+  if (mode != "same") {
 #pragma compss wait_on_file(file)
-  } else if (mode == "program") {
-    std::ofstream(file, std::ios::trunc) << 99 << "\n";
   }
+  if (mode == "program") std::ofstream(file, std::ios::trunc) << 99 << "\n";  // (after its wait)
   long pid = 0;
   std::ifstream(pid_file) >> pid;
   if (pid > 0) {  // x's only copy goes with its worker
