@@ -254,7 +254,14 @@ struct TaskFailed {
   std::string exception_type;
   std::string message;
   WorkerTimes times;
-  template <class A> void serialize(A& ar) { ar(task_id, exception_type, message, times); }
+  /// (new, version to bump) A body that raised compss::Exception on a worker without the
+  /// master's files: the files it wrote, as TaskDone's (`version` names the parameter,
+  /// `value` holds the bytes), which a group's handler reads as locally.
+  std::vector<WireParam> outputs;
+  template <class A> void serialize(A& ar) {
+    ar(task_id, exception_type, message, times);
+    serialize_list(ar, outputs, min_wire_param_bytes);
+  }
 };
 
 /// Asks a node for a copy of one version of a datum.
