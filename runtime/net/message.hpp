@@ -13,6 +13,7 @@
 #pragma once
 
 #include "net/errors.hpp"
+#include "net/file_stamp.hpp"
 
 #include <compss/detail/held_value.hpp>
 
@@ -179,6 +180,10 @@ struct TaskRequest {
   /// which of its own (compss::this_task::gpus(), CUDA_VISIBLE_DEVICES), as it names its
   /// cores: docs/architecture.md, "Binding".
   std::uint32_t gpus = 0;
+  /// Master-only, never on the wire: the files the task reads in place (a worker sharing
+  /// the master's files), stamped when the request was built, so that a remake from
+  /// lineage of the task can tell they changed since (DataPlane::remake).
+  std::vector<FileStamp> read_files;
   template <class A> void serialize(A& ar) {
     ar(task_id, signature);
     serialize_list(ar, params, min_wire_param_bytes);
@@ -249,7 +254,14 @@ struct TaskFailed {
   std::string exception_type;
   std::string message;
   WorkerTimes times;
-  template <class A> void serialize(A& ar) { ar(task_id, exception_type, message, times); }
+  /// (new, version to bump) A body that raised compss::Exception on a worker without the
+  /// master's files: the files it wrote, as TaskDone's (`version` names the parameter,
+  /// `value` holds the bytes), which a group's handler reads as locally.
+  std::vector<WireParam> outputs;
+  template <class A> void serialize(A& ar) {
+    ar(task_id, exception_type, message, times);
+    serialize_list(ar, outputs, min_wire_param_bytes);
+  }
 };
 
 /// Asks a node for a copy of one version of a datum.

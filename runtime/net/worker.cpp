@@ -26,6 +26,7 @@
 #include <compss/detail/external_call.hpp>
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/error.hpp>
+#include <compss/exception.hpp>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -232,6 +233,36 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
   // The master's values of the globals it reads (serve_tasks took them in arrival order),
   // loaded into this process's variables while it runs.
   const bool reads_globals = !request.globals.empty() && task->travels();
+  // The files the body wrote here (without the master's files). Stored as the version the
+  // master named when it has a datum id and `stored`; else the bytes go back in the
+  // answer (`version` names the parameter; a file the task did not write has no bytes).
+  auto written_files = [&](bool stored) {
+    std::vector<WireParam> written;
+    for (std::size_t i = 0; i < arity; ++i) {
+      const Direction d = spec.params[i].direction;
+      if (local_paths[i].empty() || !rt::writes(d)) continue;
+      const WireParam& p = request.params[i];
+      WireParam w;
+      w.direction = static_cast<std::uint8_t>(d);
+      w.kind = static_cast<std::uint8_t>(detail::ParamKind::file);
+      std::optional<std::vector<std::byte>> bytes = read_file_bytes(local_paths[i]);
+      if (stored && p.data_id != 0 && store != nullptr && bytes) {
+        w.data_id = p.data_id;
+        w.version = p.stored_as;
+        w.size = bytes->size();
+        store->put(w.data_id, w.version, std::move(*bytes));
+      } else {
+        w.version = i;
+        if (bytes) {
+          w.has_value = true;
+          w.size = bytes->size();
+          w.value = std::move(*bytes);
+        }
+      }
+      written.push_back(std::move(w));
+    }
+    return written;
+  };
   try {
     if (reads_globals) worker_globals().receive(*task, request);
     if (task->serializable) {
@@ -285,35 +316,19 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
       rt::TaskHostsScope nodes(std::move(hosts));
       task->invoke(inputs, outputs);
     }
-    // A file it wrote stays here as the version the master named; without a datum id
-    // its bytes go back in the answer (`version` names the parameter).
-    for (std::size_t i = 0; i < arity; ++i) {
-      const Direction d = spec.params[i].direction;
-      if (local_paths[i].empty() || !rt::writes(d)) continue;
-      const WireParam& p = request.params[i];
-      WireParam w;
-      w.direction = static_cast<std::uint8_t>(d);
-      w.kind = static_cast<std::uint8_t>(detail::ParamKind::file);
-      std::optional<std::vector<std::byte>> bytes = read_file_bytes(local_paths[i]);
-      if (p.data_id != 0 && store != nullptr && bytes) {
-        w.data_id = p.data_id;
-        w.version = p.stored_as;
-        w.size = bytes->size();
-        store->put(w.data_id, w.version, std::move(*bytes));
-      } else {
-        w.version = i;  // (a file the task did not write: no bytes, nothing changes)
-        if (bytes) {
-          w.has_value = true;
-          w.size = bytes->size();
-          w.value = std::move(*bytes);
-        }
-      }
-      staged_outputs.push_back(std::move(w));
-    }
+    staged_outputs = written_files(true);
   } catch (const DataMissing& missing) {
     return failed(request, "compss::DataMissing", missing.message);
   } catch (const GlobalValueMissing& missing) {  // the master sends it again, inline
     return failed(request, "compss::DataMissing", missing.what());
+  } catch (const compss::Exception& e) {
+    // (A group's handler reads what it wrote, as locally: the master writes the files.)
+    TaskFailed f = failed(request, demangle(typeid(e).name()), e.what());
+    try {
+      f.outputs = written_files(false);
+    } catch (const std::exception&) {  // (unreadable or out of memory: sent without them)
+    }
+    return f;
   } catch (const std::exception& e) {
     return failed(request, demangle(typeid(e).name()), e.what());
   } catch (...) {

@@ -133,7 +133,8 @@ class FakeWorkers final : public DataLinks {
     std::vector<int> values;
     for (const WireParam& w : request.params) {
       int v = 0;
-      if (compss::detail::reads(static_cast<Direction>(w.direction))) {
+      if (compss::detail::reads(static_cast<Direction>(w.direction)) &&
+          w.kind != static_cast<std::uint8_t>(ParamKind::file)) {  // (a shared file: its path)
         std::optional<int> got;
         if (w.has_value) {
           got = value_of<int>(w.value);
@@ -848,6 +849,104 @@ TEST_F(DataPlaneTest, ARemakeNeverMovesItsFileIntoPlace) {
   EXPECT_NE(remade, value_of<std::string>(request.params[1].value));
   EXPECT_EQ(contents(path), "later");
   EXPECT_EQ(files.entries(), 1U);  // (the remake's private file was removed)
+}
+
+// A task read a file in place (a worker sharing the master's files) and wrote an object;
+// the file was written again since (a later task, the program, or, inout, the task
+// itself), then the object's only copy was lost with its worker. Running the task again
+// would compute from the later file: the version cannot be made again, a clear error
+// naming the task and the file (before, it was made again from the later file, silently).
+struct ChangedFile {
+  Direction direction;
+  const char* by;  // "task", "program" or "itself"
+  friend void PrintTo(const ChangedFile& c, std::ostream* os) {
+    *os << (c.direction == Direction::in ? "in" : "inout") << " file written by " << c.by;
+  }
+};
+class DataPlaneRemakeFile : public DataPlaneTest, public ::testing::WithParamInterface<ChangedFile> {};
+
+TEST_P(DataPlaneRemakeFile, ARemakeFromAFileWrittenSinceItsProducerReadItIsAClearError) {
+  static constexpr TaskSpec scale_spec{"scale", "void scale(int &, std::string)", nullptr, 2};
+  static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
+  const ChangedFile c = GetParam();
+  TestDir files("compss-remake-read");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  workers.bodies["void scale(int &, std::string)"] = [](std::vector<int>& v) { v[0] += 1; };
+  workers.bodies["void write(std::string)"] = [](std::vector<int>&) {};
+  auto write_as_worker = [](const TaskRequest& r, std::size_t i, const char* bytes) {
+    std::ofstream(value_of<std::string>(r.params[i].value), std::ios::trunc) << bytes;
+  };
+  int x = 1;
+  std::string p_path = path;
+  FakeTask p(scale_spec, {object(x, Direction::inout), file_param(p_path, c.direction)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&p, 1, request, true));
+  CallResult r = workers.run(1, request);
+  if (c.direction == Direction::inout) write_as_worker(request, 1, "itself");
+  data.record_outputs(&p, 1, std::make_shared<const TaskRecord>(request), r.done);
+  if (std::string(c.by) == "task") {  // a later task writes it on worker 2 (moved into place)
+    std::string w_path = path;
+    FakeTask w(write_spec, {file_param(w_path, Direction::inout)});
+    TaskRequest to_2;
+    ASSERT_TRUE(data.build_request(&w, 2, to_2, true));
+    CallResult r2 = workers.run(2, to_2);
+    write_as_worker(to_2, 0, "later");
+    data.record_outputs(&w, 2, std::make_shared<const TaskRecord>(to_2), r2.done);
+  } else if (std::string(c.by) == "program") {
+    std::ofstream(path, std::ios::app) << "+program";
+  }
+  workers.lose(1);
+  workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
+  const int calls = workers.calls.load();
+  try {
+    data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+    ADD_FAILURE() << "made again from the later file: x = " << x;
+  } catch (const compss::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot be made again"), std::string::npos) << what;
+    EXPECT_NE(what.find("void scale(int &, std::string)"), std::string::npos) << what;
+    EXPECT_NE(what.find(path + ", which was changed since"), std::string::npos) << what;
+  }
+  EXPECT_EQ(workers.calls.load(), calls);  // (found before it ran again)
+  EXPECT_EQ(files.entries(), 1U);           // (no private file left)
+}
+
+INSTANTIATE_TEST_SUITE_P(, DataPlaneRemakeFile,
+                         ::testing::Values(ChangedFile{Direction::in, "task"},
+                                           ChangedFile{Direction::in, "program"},
+                                           ChangedFile{Direction::inout, "task"},
+                                           ChangedFile{Direction::inout, "program"},
+                                           ChangedFile{Direction::inout, "itself"}),
+                         [](const auto& info) {
+                           return std::string(info.param.direction == Direction::in ? "In" : "Inout") +
+                                  "WrittenBy" + (info.param.by[0] == 't'   ? "ALaterTask"
+                                                 : info.param.by[0] == 'p' ? "TheProgram"
+                                                                           : "ItsProducer");
+                         });
+
+// The same with the file unchanged: the task runs again (reading the same file) and the
+// version is made again.
+TEST_F(DataPlaneTest, ARemakeFromAnUnchangedFileItsProducerReadRunsIt) {
+  static constexpr TaskSpec scale_spec{"scale", "void scale(int &, std::string)", nullptr, 2};
+  TestDir files("compss-remake-same");
+  std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  workers.bodies["void scale(int &, std::string)"] = [](std::vector<int>& v) { v[0] += 1; };
+  int x = 1;
+  FakeTask p(scale_spec, {object(x, Direction::inout), file_param(path, Direction::in)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&p, 1, request, true));
+  CallResult r = workers.run(1, request);
+  data.record_outputs(&p, 1, std::make_shared<const TaskRecord>(request), r.done);
+  std::string read;
+  workers.on_call = [&](const TaskRequest& again) { read = value_of<std::string>(again.params.at(1).value); };
+  workers.lose(1);
+  workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(read, path);
+  EXPECT_EQ(contents(path), "first");
 }
 
 // A private path keeps the file's extension (libraries choose a format by it: image

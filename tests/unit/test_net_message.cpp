@@ -49,6 +49,7 @@ std::vector<Message> samples() {
           sample_request(),
           TaskDone{7, {sample_request().params}, sample_times()},
           TaskFailed{7, "std::runtime_error", "boom", sample_times()},
+          TaskFailed{7, "compss::Exception", "raised", sample_times(), {sample_request().params}},
           DataFetchRequest{4, 2},
           DataFetchReply{4, 2, true, compss::to_bytes(std::string("payload"))},
           Shutdown{},
@@ -192,7 +193,7 @@ TEST(NetMessage, WorkerTimesSurviveAndTheirSmallestSizesMatch) {
   std::vector<std::byte> bare = encode(Message{TaskFailed{1, "", ""}});
   std::vector<std::byte> one = encode(Message{TaskFailed{1, "", "", WorkerTimes{0, 0, 0, {WireFetch{}}}}});
   EXPECT_EQ(one.size() - bare.size(), min_wire_fetch_bytes);
-  EXPECT_EQ(bare.size(), header_size + 8 + 8 + 8 + min_worker_times_bytes);
+  EXPECT_EQ(bare.size(), header_size + 8 + 8 + 8 + min_worker_times_bytes + 8);  // (+ no outputs)
 }
 
 TEST(NetMessage, HeaderLayoutIsFixed) {

@@ -206,8 +206,13 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
     case AnswerStep::Kind::fail_group:
       // compss::Exception in a group: what the body wrote stays, as locally (the
       // program's handler reads it), its versions unrecorded as a failed task's.
+      // (Shared files: its private files moved into place; else the bytes the answer carries.)
       if (const TaskRequest* request = std::get_if<TaskRequest>(sent.get())) {
-        for (const std::string& e : attempt_files::keep_writes_of_group_exception(*request)) {
+        std::vector<std::string> lost = attempt_files::keep_writes_of_group_exception(*request);
+        if (r.status == CallResult::Status::failed) {
+          for (std::string& e : data_.keep_group_exception_files(t, r.failed)) lost.push_back(std::move(e));
+        }
+        for (const std::string& e : lost) {
           std::fprintf(stderr, "compss: WARNING: task %s raised compss::Exception; a file it wrote is lost: %s\n",
                        std::string(t->spec().name).c_str(), e.c_str());
         }

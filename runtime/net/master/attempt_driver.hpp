@@ -66,6 +66,10 @@ class AttemptData {
   /// DataPlane::discard_late_outputs: a done answer the master no longer records (the
   /// attempt timed out); its outputs must never be read on `n`.
   virtual void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done) = 0;
+  /// DataPlane::keep_group_exception_files: messages of the files it could not write.
+  virtual std::vector<std::string> keep_group_exception_files(detail::TaskBase*, const TaskFailed&) {
+    return {};
+  }
   /// DataPlane::globals_missing.
   virtual void globals_missing(const detail::TaskBase& t, int n) = 0;
   /// DataPlane::make_available (blocks; throws when a version cannot be made again).

@@ -579,13 +579,15 @@ bool DataPlane::build_request(TaskBase* t, int n, TaskRequest& request, bool may
 
 void DataPlane::name_private_files(const TaskBase& t, TaskRequest& request) {
   // No lock: only the request and the files change.
+  request.read_files.clear();
   for (std::size_t i = 0; i < t.spec().param_count && i < request.params.size(); ++i) {
     const ParamDescriptor& d = t.params_[i];
     WireParam& w = request.params[i];
-    if (d.kind != ParamKind::file || !attempt_files::gets_private_path(d.direction) || !w.has_value) {
-      continue;
-    }
+    if (d.kind != ParamKind::file || !w.has_value) continue;
     const std::string path(d.key.path);  // (absolute: the worker's cwd is not the master's)
+    // The file as the task reads it (an inout file: before its copy), for a remake.
+    if (reads(d.direction)) request.read_files.push_back(stamp_file(path, static_cast<std::uint32_t>(i)));
+    if (!attempt_files::gets_private_path(d.direction)) continue;
     std::string mine = attempt_files::private_path(path);
     try {  // (on failure, those named before are removed: the request is never sent)
       attempt_files::prepare(path, mine, reads(d.direction));

@@ -127,6 +127,11 @@ class DataPlane {
   /// record_outputs does; each output, exactly that (data id, version), is released on
   /// `n`, which is no longer named its holder (a later reader there must never read it).
   void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done);
+  /// `t` raised compss::Exception in a group on a worker without the master's files: the
+  /// files `failed` carries (what it wrote) are written over the master's, each a new
+  /// latest version only the master holds, as locally (the group's handler reads them).
+  /// Returns a message per file that could not be written (it keeps what it had).
+  std::vector<std::string> keep_group_exception_files(detail::TaskBase* t, const TaskFailed& failed);
   /// Worker `n` received the globals `request` carried (it answered).
   void globals_received(const detail::TaskBase& t, int n, const TaskRequest& request);
   /// Worker `n` said it lacks a value: the next request carries t's globals inline again.
@@ -176,7 +181,8 @@ class DataPlane {
   void master_wrote_params(detail::TaskBase* t, bool files_only, Drops& drops);
   /// A worker sharing the master's files: each file `t` writes is named in `request` to
   /// an attempt-private path beside it, an inout file's current contents copied there
-  /// (net/attempt_files.hpp). Throws compss::Error when a copy fails (none left).
+  /// (net/attempt_files.hpp); each file it reads is stamped in `request.read_files` (for
+  /// a remake: net/file_stamp.hpp). Throws compss::Error when a copy fails (none left).
   static void name_private_files(const detail::TaskBase& t, TaskRequest& request);
   /// The inputs worker `n` kept from `record` (sent inline or fetched): held there if
   /// still the latest, else released there (into `drops`). With the data lock held.

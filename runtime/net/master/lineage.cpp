@@ -5,6 +5,7 @@
 
 #include "net/blocking_lane.hpp"
 #include "net/attempt_files.hpp"
+#include "net/file_stamp.hpp"
 #include "net/master/data_params.hpp"
 #include "core/access.hpp"
 
@@ -116,7 +117,27 @@ void DataPlane::remake_once(std::uint64_t id, std::uint64_t v,
   remake(id, v, *producer);
 }
 
+namespace {
+
+// A file the producer read in place that is not the one it read any more (a later task
+// or the program wrote it since): running it again would compute from the later file,
+// so the version cannot be made again. Checked before the remake is placed (fail early)
+// and after its run (a later task writing the file may have run meanwhile: the remake
+// is not ordered before it as the first run was).
+void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
+  for (const FileStamp& then : producer.read_files) {
+    if (stamp_file(then.path, then.param).same_file(then)) continue;
+    throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
+                " was lost with its worker and cannot be made again: the task that made it (" +
+                producer.signature + ") read the file " + then.path +
+                ", which was changed since it ran (by a later task or by the program)");
+  }
+}
+
+}  // namespace
+
 void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
+  check_read_files(id, v, producer);
   TaskRequest request;
   request.signature = producer.signature;
   request.params = producer.params;
@@ -185,6 +206,7 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
   log("making data " + std::to_string(id) + " version " + std::to_string(v) + " again on " +
       (n == 0 ? std::string("the master") : "worker " + std::to_string(n)));
   CallResult r = links_.call(n, request);
+  check_read_files(id, v, producer);
   if (r.status == CallResult::Status::done) {
     std::lock_guard data(data_mutex_);
     for (WireParam& o : r.done.outputs) {

@@ -1,0 +1,33 @@
+// The stamp of a file a task reads in place (a worker sharing the master's files): what
+// identifies its contents cheaply, so that a remake from lineage, which runs the task
+// again on whatever the file holds then, can tell that the file is no longer the one the
+// task first read (a later task moved its private file over it: a new inode; the program
+// wrote it: another mtime or size) and fail clearly instead of computing from it.
+// docs/distributed.md, "Workers that die". Limits: a change that keeps the inode, the size
+// and the mtime (to the nanosecond; the kernel's own granularity on older kernels and
+// file systems) is not seen, nor is the file being put back exactly as it was.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace compss::net {
+
+struct FileStamp {
+  std::uint32_t param = 0;  ///< the request's parameter that names the file
+  std::string path;         ///< the master's path
+  bool exists = false;
+  std::uint64_t device = 0, inode = 0, size = 0;
+  std::int64_t mtime_ns = 0;
+
+  /// Whether `other` stamps the same contents (the parameter and path aside).
+  bool same_file(const FileStamp& other) const {
+    return exists == other.exists && device == other.device && inode == other.inode &&
+           size == other.size && mtime_ns == other.mtime_ns;
+  }
+};
+
+/// The stamp of the file at `path` now (one stat; a missing file stamps as missing).
+FileStamp stamp_file(const std::string& path, std::uint32_t param);
+
+}  // namespace compss::net
