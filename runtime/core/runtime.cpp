@@ -149,7 +149,11 @@ void Runtime::submit_impl(TaskBase* t) {
     if (ev->records != nullptr && ev->others.empty()) {
       edges.records = ev->records->buffer();
       if (edges.records != nullptr) open = TraceRecords::open_submission(*edges.records, t->param_count_);
-      if (open == nullptr) edges.records = nullptr;  // (dropped, counted: no edge written)
+      if (open == nullptr) {
+        edges.records = nullptr;  // (dropped, counted: no edge written)
+      } else {
+        edges.open(*edges.records);
+      }
     } else {
       edges.list = &tls_scratch().dependencies;
       edges.list->clear();
@@ -164,13 +168,18 @@ void Runtime::submit_impl(TaskBase* t) {
     }
     std::unique_lock lock(registry_mutex_);
     {
-      // (Unset also when an access throws: another thread's submission must not write here.)
+      // (Unset also when an access throws: another thread's submission must not write here;
+      // the edges written through the cursor are the buffer's before anything else is.)
       struct Unrecord {
         Registry* r;
+        EdgeSink& edges;
         ~Unrecord() {
-          if (r != nullptr) r->record_dependencies(nullptr);
+          if (r != nullptr) {
+            r->record_dependencies(nullptr);
+            edges.commit();
+          }
         }
-      } unrecord{observed ? &registry_ : nullptr};
+      } unrecord{observed ? &registry_ : nullptr, edges};
       if constexpr (observed) registry_.record_dependencies(&edges);
       for (std::uint32_t i = 0; i < t->param_count_; ++i) {
         ParamDescriptor& p = t->params_[i];

@@ -119,8 +119,7 @@ class TraceRecords {
     r[0].b = type;
     for (std::uint32_t i = 0; i < deps; ++i) {
       const Dependency& d = dependencies[i];
-      r[1 + i] = TraceRecord{static_cast<std::uint8_t>(RecordKind::dependency), 0, 0, 0, d.task_id, d.data_id,
-                             static_cast<std::int64_t>(d.version)};
+      r[1 + i] = dependency(d);
     }
     if (begun == 0) return nullptr;
     r[1 + deps] = record(RecordKind::submission_begun, tsc, 0, begin);
@@ -152,9 +151,13 @@ class TraceRecords {
   static bool edge(TraceBuffer& buffer, const Dependency& d) noexcept {
     TraceRecord* r = buffer.reserve(1);
     if (r == nullptr) return false;
-    *r = TraceRecord{static_cast<std::uint8_t>(RecordKind::dependency), 0, 0, 0, d.task_id, d.data_id,
-                     static_cast<std::int64_t>(d.version)};
+    *r = dependency(d);
     return true;
+  }
+  /// The record of an edge (written through EdgeSink's cursor, or by edge()).
+  static TraceRecord dependency(const Dependency& d) noexcept {
+    return TraceRecord{static_cast<std::uint8_t>(RecordKind::dependency), 0, 0, 0, d.task_id, d.data_id,
+                       static_cast<std::int64_t>(d.version)};
   }
   /// Completes `open` (from open_submission(), its edges all written: else it stays
   /// withdrawn), as submitted() would have written it. Returns its begun record, as submitted().
