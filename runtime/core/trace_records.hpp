@@ -13,6 +13,7 @@
 #include "core/event_clock.hpp"
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -169,9 +170,7 @@ class TraceRecords {
       if (begun == nullptr) return nullptr;  // (the budget: the submission is dropped whole)
       *begun = record(RecordKind::submission_begun, tsc, 0, begin);
     }
-    *open = record(RecordKind::submitted, tsc, task, time);
-    open->small = begun != nullptr ? 1 : 0;
-    open->b = type;
+    *open = record(RecordKind::submitted, tsc, task, time, type, begun != nullptr ? 1 : 0);
     return begun;
   }
   /// The submission whose begun record submitted() returned ended at `time` (a stamp when
@@ -181,7 +180,7 @@ class TraceRecords {
     begun->b = static_cast<std::uint64_t>(time);
   }
   void ready(std::uint64_t task, EventTime time, bool tsc) noexcept {
-    if (TraceRecord* r = reserve(1)) *r = record(RecordKind::ready, tsc, task, time);
+    if (TraceRecord* r = reserve(1)) *r = record(RecordKind::ready, tsc, task, time);  // (one store a word)
   }
   void started(std::uint64_t task, unsigned attempt, const Allocation& where, EventTime time, bool tsc) noexcept {
     ThreadLog* l = log();
@@ -225,6 +224,23 @@ class TraceRecords {
     if ((l->node_names.empty() || l->node_names[0].empty()) && !where.node_name.empty())
       name_node(*l, 0, where.node_name);
   }
+  /// ran() on node 0 (named `node_name`) in executor slot `slot`, inlined where the attempt
+  /// ran (run_observed_attempt: no Allocation, no node number to check).
+  void ran_here(std::uint64_t task, unsigned attempt, unsigned slot, EventTime start, TaskOutcome outcome,
+                bool will_retry, EventTime end, bool tsc, std::string_view node_name) noexcept {
+    ThreadLog* l = log();
+    if (l == nullptr) [[unlikely]] return;
+    TraceRecord* r = slot <= 0xffff ? l->records.reserve(1) : nullptr;
+    if (r == nullptr) [[unlikely]] {
+      if (slot > 0xffff) ran(task, attempt, Allocation{0, node_name, slot}, start, outcome, will_retry, end, tsc);
+      return;
+    }
+    *r = record(RecordKind::ran, tsc, task, start, static_cast<std::uint64_t>(end),
+                static_cast<std::uint8_t>(static_cast<std::uint8_t>(outcome) | (will_retry ? ran_will_retry : 0)),
+                static_cast<std::uint16_t>(slot), attempt);
+    if ((l->node_names.empty() || l->node_names[0].empty()) && !node_name.empty()) [[unlikely]]
+      name_node(*l, 0, node_name);
+  }
   void activity(Activity kind, bool begin, EventTime time, bool tsc) noexcept {
     if (TraceRecord* r = reserve(1)) {
       *r = record(RecordKind::activity, tsc, 0, time);
@@ -233,10 +249,18 @@ class TraceRecords {
     }
   }
 
-  /// A record of `kind` (`tsc`: its time is a counter stamp).
-  static TraceRecord record(RecordKind kind, bool tsc, std::uint64_t a, EventTime time) noexcept {
-    return TraceRecord{static_cast<std::uint8_t>(static_cast<std::uint8_t>(kind) | (tsc ? tsc_time : 0)), 0, 0, 0,
-                       a, 0, time};
+  /// A record of `kind` (`tsc`: its time is a counter stamp), its other fields given at
+  /// once: its first 8 bytes are then one store, not one a field.
+  static TraceRecord record(RecordKind kind, bool tsc, std::uint64_t a, EventTime time, std::uint64_t b = 0,
+                            std::uint8_t small = 0, std::uint16_t flag = 0, std::uint32_t u32 = 0) noexcept {
+    static_assert(std::endian::native == std::endian::little);
+    struct Words {
+      std::uint64_t head, a, b;
+      std::int64_t time;
+    };
+    const std::uint64_t head = (static_cast<std::uint64_t>(kind) | (tsc ? tsc_time : 0)) |
+                               std::uint64_t{small} << 8 | std::uint64_t{flag} << 16 | std::uint64_t{u32} << 32;
+    return std::bit_cast<TraceRecord>(Words{head, a, b, time});
   }
 
   /// Calls `fn(ThreadLog&, const TscToTime&)` on every thread's log, in the order threads
