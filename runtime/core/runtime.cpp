@@ -209,7 +209,7 @@ void Runtime::submit_impl(TaskBase* t) {
     } else if (open != nullptr && !edges.lost) {  // (lost: it stays withdrawn, its end a record of its own)
       submission.recorded(TraceRecords::close_submission(open, *edges.records, task_state(t).id,
                                                          reinterpret_cast<std::uintptr_t>(&t->spec()), begun,
-                                                         analysed, ev->tsc));
+                                                         analysed, ev->tsc, all_local_));
     }
   }
   if (task_state(t).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
@@ -313,7 +313,7 @@ TraceRecord* Runtime::notify_submitted(const Observers::Snapshot& ev, const Task
   TraceRecord* begun = nullptr;
   if (ev.records != nullptr) {
     begun = ev.records->submitted(id, reinterpret_cast<std::uintptr_t>(&t->spec()), true, dependencies,
-                                  submission_begin, time, ev.tsc);
+                                  submission_begin, time, ev.tsc, all_local_);
   }
   if (ev.others.empty()) return begun;
   try {
@@ -346,9 +346,12 @@ TraceRecord* Runtime::notify_submitted(const Observers::Snapshot& ev, const Task
 }
 
 void Runtime::notify_ready(const Observers::Snapshot& ev, const TaskBase* t, EventTime time) noexcept {
+  if (all_local_ && ev.others.empty()) return;  // (the trace alone, which derives it)
   if (time == 0) time = ev.now();
   const std::uint64_t id = task_state(t).id;
-  if (ev.records != nullptr) ev.records->ready(id, time, ev.tsc);
+  // (In a local run the trace derives it from the records when it decodes them: its
+  // submitted record says so, submitted_ready_derived.)
+  if (ev.records != nullptr && !all_local_) ev.records->ready(id, time, ev.tsc);
   if (!ev.others.empty()) Observers::notify_others(ev, &TaskObserver::on_ready, TaskReady{id, time});
 }
 

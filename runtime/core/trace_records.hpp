@@ -27,7 +27,8 @@ namespace compss::rt {
 /// What a record holds (TraceRecord's fields, by kind):
 enum class RecordKind : std::uint8_t {
   submitted,      // a task, b its type (flag 0: a TaskSpec*; 1: an index the owner interned), time,
-                  // small 1: a submission_begun record follows its dependencies
+                  // small: submitted_begun (a submission_begun record follows its
+                  // dependencies) | submitted_ready_derived (no ready record: derived)
   dependency,     // after its task's submitted: a the task waited for, b datum, time its version
   submission_begun,  // after them: time the program's submission and its analysis began,
                      // b its end (0: told as an activity record of its own)
@@ -50,6 +51,14 @@ enum class RecordKind : std::uint8_t {
 constexpr std::uint8_t tsc_time = 0x80;
 /// Set in a ran record's `small` when the task will be retried.
 constexpr std::uint8_t ran_will_retry = 0x80;
+/// A submitted record's `small`: a submission_begun record follows its dependencies.
+constexpr std::uint8_t submitted_begun = 1;
+/// A submitted record's `small`: its task's ready is not recorded but derived when the
+/// records are decoded (a local run), as the latest of its submitted time and its
+/// predecessors' last ends: when its dependencies were all met. (The runtime's own ready
+/// time, told to other observers, is read later: in the finish() of the predecessor that
+/// made it ready, or at its submission.)
+constexpr std::uint8_t submitted_ready_derived = 2;
 
 namespace trace_detail {
 /// The log of the records this thread last told an event (by their serial).
@@ -109,14 +118,14 @@ class TraceRecords {
   /// for `dependencies`. Kept whole or not at all. Returns the submission_begun record (null:
   /// none, or dropped), into which submission_ended() may put the submission's end.
   TraceRecord* submitted(std::uint64_t task, std::uint64_t type, bool by_spec, std::span<const Dependency> dependencies,
-                 EventTime begin, EventTime time, bool tsc) noexcept {
+                 EventTime begin, EventTime time, bool tsc, bool ready_derived = false) noexcept {
     const auto deps = static_cast<std::uint32_t>(dependencies.size());
     const std::uint32_t begun = begin != 0 ? 1 : 0;
     TraceRecord* r = reserve(1 + deps + begun);
     if (r == nullptr) return nullptr;
     r[0] = record(RecordKind::submitted, tsc, task, time);
     r[0].flag = by_spec ? 0 : 1;
-    r[0].small = static_cast<std::uint8_t>(begun);
+    r[0].small = static_cast<std::uint8_t>((begun != 0 ? submitted_begun : 0) | (ready_derived ? submitted_ready_derived : 0));
     r[0].b = type;
     for (std::uint32_t i = 0; i < deps; ++i) {
       const Dependency& d = dependencies[i];
@@ -163,14 +172,16 @@ class TraceRecords {
   /// Completes `open` (from open_submission(), its edges all written: else it stays
   /// withdrawn), as submitted() would have written it. Returns its begun record, as submitted().
   static TraceRecord* close_submission(TraceRecord* open, TraceBuffer& buffer, std::uint64_t task, std::uint64_t type,
-                                       EventTime begin, EventTime time, bool tsc) noexcept {
+                                       EventTime begin, EventTime time, bool tsc, bool ready_derived) noexcept {
     TraceRecord* begun = nullptr;
     if (begin != 0) {
       begun = buffer.reserve(1);
       if (begun == nullptr) return nullptr;  // (the budget: the submission is dropped whole)
       *begun = record(RecordKind::submission_begun, tsc, 0, begin);
     }
-    *open = record(RecordKind::submitted, tsc, task, time, type, begun != nullptr ? 1 : 0);
+    *open = record(RecordKind::submitted, tsc, task, time, type,
+                   static_cast<std::uint8_t>((begun != nullptr ? submitted_begun : 0) |
+                                             (ready_derived ? submitted_ready_derived : 0)));
     return begun;
   }
   /// The submission whose begun record submitted() returned ended at `time` (a stamp when
