@@ -284,7 +284,8 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   const Observers::Snapshot* observed = events_.snapshot();
   succ.for_each([&](TaskBase* s) {
     if (task_state(s).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      if (observed != nullptr) notify_ready(*observed, s);
+      // (Not called for a local trace alone, which derives it: notify_ready.)
+      if (observed != nullptr && !(all_local_ && observed->others.empty())) notify_ready(*observed, s);
       if (!all_local_) {
         make_ready(s);  // every placement goes through the backend
       } else if (next == nullptr && !needs_placement(*s) && !task_state(s).stream_task) {
