@@ -1,7 +1,7 @@
 // TraceRecords: a trace's records (core/trace_buffer.hpp), in a buffer per thread that
 // tells events. The runtime writes the task path's events here itself (a submission with
-// its edges and its end, ready, started and ended, or one record for both once a local
-// attempt ended: Observers::Snapshot::records):
+// its edges and its end, ready (not in a local run: derived when decoded), started and
+// ended, or one record for both once a local attempt ended: Observers::Snapshot::records):
 // inline, a few plain stores each, no event struct, no virtual call, no observer list,
 // and stamped with the time-stamp counter where it can be (core/event_clock.hpp).
 // observe/trace_recorder.hpp, which owns them, writes the run's other events and decodes
