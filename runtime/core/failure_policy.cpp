@@ -1,6 +1,7 @@
 // How the runtime runs a task under its on_failure policy and time-out, skips cancelled
 // tasks, and answers this_task::stop_requested(). See docs/failures.md.
 #include "core/runtime.hpp"
+#include "core/trace_records.hpp"
 
 #include <compss/detail/external_call.hpp>
 
@@ -182,8 +183,16 @@ Runtime::AfterAttempt Runtime::run_observed_attempt(TaskBase* t, Watchdog::Clock
   const Outcome outcome = run_body_here(t, err);
   if (!with_end) return end_attempt(t, deadline, outcome, err);
   const AfterAttempt after = apply_policy(t, deadline, outcome, err);  // (no deadline: never abandoned)
-  notify_ended(t, outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed, after == AfterAttempt::again,
-               0, outcome == Outcome::ok ? nullptr : &err, &start);
+  const TaskOutcome told = outcome == Outcome::ok ? TaskOutcome::success : TaskOutcome::failed;
+  if (events_.snapshot() == &ev) [[likely]] {
+    // The same observers as at its start, the trace alone (its error is for other
+    // observers only): its record written here, inline, with no call to notify_ended.
+    const TaskState& s = task_state(t);
+    ev.records->ran_here(s.id, s.attempts, slot, now, told, after == AfterAttempt::again, ev.now(), ev.tsc,
+                         master_name_);
+    return after;
+  }
+  notify_ended(t, told, after == AfterAttempt::again, 0, outcome == Outcome::ok ? nullptr : &err, &start);
   return after;
 }
 

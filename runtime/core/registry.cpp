@@ -55,15 +55,28 @@ bool Registry::link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::u
   EdgeSink& s = *record_;
   ++s.count;
   const Dependency dep{task_state(pred).id, d.id, version};  // (inline: not TaskBase::id() through the PLT)
+  if (s.next != s.end) [[likely]] {
+    *s.next++ = TraceRecords::dependency(dep);
+  } else {
+    record_edge_slow(dep);
+  }
+  return true;
+}
+
+void Registry::record_edge_slow(const Dependency& dep) {
+  EdgeSink& s = *record_;
   if (s.records != nullptr) {
+    s.records->commit(s.next);  // (the cursor reached the chunk's end: reserve() maps the next)
     if (!TraceRecords::edge(*s.records, dep)) [[unlikely]] {
       s.records = nullptr;  // (counted as dropped once: the submission's)
+      s.next = s.end = nullptr;
       s.lost = true;
+      return;
     }
+    s.open(*s.records);
   } else if (s.list != nullptr) {
     s.list->push_back(dep);
   }
-  return true;
 }
 
 void Registry::access(TaskBase* t, ParamDescriptor& p) {

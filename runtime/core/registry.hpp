@@ -29,11 +29,28 @@ using detail::TaskBase;
 /// `list` (observers read them from the submitted event), or written straight into a
 /// trace's buffer (`records`, the calling thread's: the trace alone observes; after the
 /// submission's open record, TraceRecords::open_submission). Only the submitting thread.
+/// Into the buffer the edges go through a cursor over its current chunk's free records
+/// (TraceBuffer::cursor: a few stores an edge, no reserve), committed by commit() before
+/// anything else writes there; only an edge past the chunk's end goes through reserve().
 struct EdgeSink {
   std::vector<Dependency>* list = nullptr;
   TraceBuffer* records = nullptr;  // (set to null when it refused an edge)
+  TraceRecord* next = nullptr;     // the cursor into `records` (next == end: none, or full)
+  TraceRecord* end = nullptr;
   std::uint32_t count = 0;         // edges added
   bool lost = false;               // the buffer refused an edge: the submission is dropped
+
+  /// Writes into `buffer` from its cursor on.
+  void open(TraceBuffer& buffer) noexcept {
+    records = &buffer;
+    next = buffer.cursor();
+    end = buffer.cursor_end();
+  }
+  /// Makes the edges written through the cursor the buffer's (before any other record).
+  void commit() noexcept {
+    if (records != nullptr) records->commit(next);
+    next = end = nullptr;
+  }
 };
 
 /// A run of consecutive concurrent (or commutative) accesses to one datum. Its members
@@ -140,6 +157,8 @@ class Registry {
     return link_recorded(pred, t, d, version);
   }
   bool link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version);
+  /// link_recorded()'s edge when the cursor is full or the edges go to a list.
+  void record_edge_slow(const Dependency& dep);
   static void collect_datum(Datum& d, std::vector<TaskBase*>& out);
   static bool idle(Datum& d);
   static void release_all(Datum& d);

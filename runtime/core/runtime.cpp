@@ -149,7 +149,11 @@ void Runtime::submit_impl(TaskBase* t) {
     if (ev->records != nullptr && ev->others.empty()) {
       edges.records = ev->records->buffer();
       if (edges.records != nullptr) open = TraceRecords::open_submission(*edges.records, t->param_count_);
-      if (open == nullptr) edges.records = nullptr;  // (dropped, counted: no edge written)
+      if (open == nullptr) {
+        edges.records = nullptr;  // (dropped, counted: no edge written)
+      } else {
+        edges.open(*edges.records);
+      }
     } else {
       edges.list = &tls_scratch().dependencies;
       edges.list->clear();
@@ -164,13 +168,18 @@ void Runtime::submit_impl(TaskBase* t) {
     }
     std::unique_lock lock(registry_mutex_);
     {
-      // (Unset also when an access throws: another thread's submission must not write here.)
+      // (Unset also when an access throws: another thread's submission must not write here;
+      // the edges written through the cursor are the buffer's before anything else is.)
       struct Unrecord {
         Registry* r;
+        EdgeSink& edges;
         ~Unrecord() {
-          if (r != nullptr) r->record_dependencies(nullptr);
+          if (r != nullptr) {
+            r->record_dependencies(nullptr);
+            edges.commit();
+          }
         }
-      } unrecord{observed ? &registry_ : nullptr};
+      } unrecord{observed ? &registry_ : nullptr, edges};
       if constexpr (observed) registry_.record_dependencies(&edges);
       for (std::uint32_t i = 0; i < t->param_count_; ++i) {
         ParamDescriptor& p = t->params_[i];
@@ -200,7 +209,7 @@ void Runtime::submit_impl(TaskBase* t) {
     } else if (open != nullptr && !edges.lost) {  // (lost: it stays withdrawn, its end a record of its own)
       submission.recorded(TraceRecords::close_submission(open, *edges.records, task_state(t).id,
                                                          reinterpret_cast<std::uintptr_t>(&t->spec()), begun,
-                                                         analysed, ev->tsc));
+                                                         analysed, ev->tsc, all_local_));
     }
   }
   if (task_state(t).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
@@ -275,7 +284,8 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   const Observers::Snapshot* observed = events_.snapshot();
   succ.for_each([&](TaskBase* s) {
     if (task_state(s).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      if (observed != nullptr) notify_ready(*observed, s);
+      // (Not called for a local trace alone, which derives it: notify_ready.)
+      if (observed != nullptr && !(all_local_ && observed->others.empty())) notify_ready(*observed, s);
       if (!all_local_) {
         make_ready(s);  // every placement goes through the backend
       } else if (next == nullptr && !needs_placement(*s) && !task_state(s).stream_task) {
@@ -304,7 +314,7 @@ TraceRecord* Runtime::notify_submitted(const Observers::Snapshot& ev, const Task
   TraceRecord* begun = nullptr;
   if (ev.records != nullptr) {
     begun = ev.records->submitted(id, reinterpret_cast<std::uintptr_t>(&t->spec()), true, dependencies,
-                                  submission_begin, time, ev.tsc);
+                                  submission_begin, time, ev.tsc, all_local_);
   }
   if (ev.others.empty()) return begun;
   try {
@@ -337,9 +347,12 @@ TraceRecord* Runtime::notify_submitted(const Observers::Snapshot& ev, const Task
 }
 
 void Runtime::notify_ready(const Observers::Snapshot& ev, const TaskBase* t, EventTime time) noexcept {
+  if (all_local_ && ev.others.empty()) return;  // (the trace alone, which derives it)
   if (time == 0) time = ev.now();
   const std::uint64_t id = task_state(t).id;
-  if (ev.records != nullptr) ev.records->ready(id, time, ev.tsc);
+  // (In a local run the trace derives it from the records when it decodes them: its
+  // submitted record says so, submitted_ready_derived.)
+  if (ev.records != nullptr && !all_local_) ev.records->ready(id, time, ev.tsc);
   if (!ev.others.empty()) Observers::notify_others(ev, &TaskObserver::on_ready, TaskReady{id, time});
 }
 

@@ -78,6 +78,18 @@ class TraceBuffer {
     if (free_ < n) [[unlikely]] grow(n);
   }
 
+  // A writer of many records in a row (a submission's edges: core/registry.hpp's
+  // EdgeSink) fills the current chunk's free records from cursor() to cursor_end() itself,
+  // in order, with no reserve() per record, then commit()s how far it wrote before any
+  // other record of this buffer is reserved.
+  TraceRecord* cursor() const noexcept { return next_; }
+  TraceRecord* cursor_end() const noexcept { return next_ + free_; }
+  /// The records from cursor() up to `upto` (at most cursor_end()) are written.
+  void commit(TraceRecord* upto) noexcept {
+    free_ -= static_cast<std::uint32_t>(upto - next_);
+    next_ = upto;
+  }
+
   /// Events refused so far (the budget was spent).
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 

@@ -1,7 +1,7 @@
 // TraceRecords: a trace's records (core/trace_buffer.hpp), in a buffer per thread that
 // tells events. The runtime writes the task path's events here itself (a submission with
-// its edges and its end, ready, started and ended, or one record for both once a local
-// attempt ended: Observers::Snapshot::records):
+// its edges and its end, ready (not in a local run: derived when decoded), started and
+// ended, or one record for both once a local attempt ended: Observers::Snapshot::records):
 // inline, a few plain stores each, no event struct, no virtual call, no observer list,
 // and stamped with the time-stamp counter where it can be (core/event_clock.hpp).
 // observe/trace_recorder.hpp, which owns them, writes the run's other events and decodes
@@ -13,6 +13,7 @@
 #include "core/event_clock.hpp"
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -26,7 +27,8 @@ namespace compss::rt {
 /// What a record holds (TraceRecord's fields, by kind):
 enum class RecordKind : std::uint8_t {
   submitted,      // a task, b its type (flag 0: a TaskSpec*; 1: an index the owner interned), time,
-                  // small 1: a submission_begun record follows its dependencies
+                  // small: submitted_begun (a submission_begun record follows its
+                  // dependencies) | submitted_ready_derived (no ready record: derived)
   dependency,     // after its task's submitted: a the task waited for, b datum, time its version
   submission_begun,  // after them: time the program's submission and its analysis began,
                      // b its end (0: told as an activity record of its own)
@@ -49,6 +51,14 @@ enum class RecordKind : std::uint8_t {
 constexpr std::uint8_t tsc_time = 0x80;
 /// Set in a ran record's `small` when the task will be retried.
 constexpr std::uint8_t ran_will_retry = 0x80;
+/// A submitted record's `small`: a submission_begun record follows its dependencies.
+constexpr std::uint8_t submitted_begun = 1;
+/// A submitted record's `small`: its task's ready is not recorded but derived when the
+/// records are decoded (a local run), as the latest of its submitted time and its
+/// predecessors' last ends: when its dependencies were all met. (The runtime's own ready
+/// time, told to other observers, is read later: in the finish() of the predecessor that
+/// made it ready, or at its submission.)
+constexpr std::uint8_t submitted_ready_derived = 2;
 
 namespace trace_detail {
 /// The log of the records this thread last told an event (by their serial).
@@ -108,19 +118,18 @@ class TraceRecords {
   /// for `dependencies`. Kept whole or not at all. Returns the submission_begun record (null:
   /// none, or dropped), into which submission_ended() may put the submission's end.
   TraceRecord* submitted(std::uint64_t task, std::uint64_t type, bool by_spec, std::span<const Dependency> dependencies,
-                 EventTime begin, EventTime time, bool tsc) noexcept {
+                 EventTime begin, EventTime time, bool tsc, bool ready_derived = false) noexcept {
     const auto deps = static_cast<std::uint32_t>(dependencies.size());
     const std::uint32_t begun = begin != 0 ? 1 : 0;
     TraceRecord* r = reserve(1 + deps + begun);
     if (r == nullptr) return nullptr;
     r[0] = record(RecordKind::submitted, tsc, task, time);
     r[0].flag = by_spec ? 0 : 1;
-    r[0].small = static_cast<std::uint8_t>(begun);
+    r[0].small = static_cast<std::uint8_t>((begun != 0 ? submitted_begun : 0) | (ready_derived ? submitted_ready_derived : 0));
     r[0].b = type;
     for (std::uint32_t i = 0; i < deps; ++i) {
       const Dependency& d = dependencies[i];
-      r[1 + i] = TraceRecord{static_cast<std::uint8_t>(RecordKind::dependency), 0, 0, 0, d.task_id, d.data_id,
-                             static_cast<std::int64_t>(d.version)};
+      r[1 + i] = dependency(d);
     }
     if (begun == 0) return nullptr;
     r[1 + deps] = record(RecordKind::submission_begun, tsc, 0, begin);
@@ -152,23 +161,27 @@ class TraceRecords {
   static bool edge(TraceBuffer& buffer, const Dependency& d) noexcept {
     TraceRecord* r = buffer.reserve(1);
     if (r == nullptr) return false;
-    *r = TraceRecord{static_cast<std::uint8_t>(RecordKind::dependency), 0, 0, 0, d.task_id, d.data_id,
-                     static_cast<std::int64_t>(d.version)};
+    *r = dependency(d);
     return true;
+  }
+  /// The record of an edge (written through EdgeSink's cursor, or by edge()).
+  static TraceRecord dependency(const Dependency& d) noexcept {
+    return TraceRecord{static_cast<std::uint8_t>(RecordKind::dependency), 0, 0, 0, d.task_id, d.data_id,
+                       static_cast<std::int64_t>(d.version)};
   }
   /// Completes `open` (from open_submission(), its edges all written: else it stays
   /// withdrawn), as submitted() would have written it. Returns its begun record, as submitted().
   static TraceRecord* close_submission(TraceRecord* open, TraceBuffer& buffer, std::uint64_t task, std::uint64_t type,
-                                       EventTime begin, EventTime time, bool tsc) noexcept {
+                                       EventTime begin, EventTime time, bool tsc, bool ready_derived) noexcept {
     TraceRecord* begun = nullptr;
     if (begin != 0) {
       begun = buffer.reserve(1);
       if (begun == nullptr) return nullptr;  // (the budget: the submission is dropped whole)
       *begun = record(RecordKind::submission_begun, tsc, 0, begin);
     }
-    *open = record(RecordKind::submitted, tsc, task, time);
-    open->small = begun != nullptr ? 1 : 0;
-    open->b = type;
+    *open = record(RecordKind::submitted, tsc, task, time, type,
+                   static_cast<std::uint8_t>((begun != nullptr ? submitted_begun : 0) |
+                                             (ready_derived ? submitted_ready_derived : 0)));
     return begun;
   }
   /// The submission whose begun record submitted() returned ended at `time` (a stamp when
@@ -178,7 +191,7 @@ class TraceRecords {
     begun->b = static_cast<std::uint64_t>(time);
   }
   void ready(std::uint64_t task, EventTime time, bool tsc) noexcept {
-    if (TraceRecord* r = reserve(1)) *r = record(RecordKind::ready, tsc, task, time);
+    if (TraceRecord* r = reserve(1)) *r = record(RecordKind::ready, tsc, task, time);  // (one store a word)
   }
   void started(std::uint64_t task, unsigned attempt, const Allocation& where, EventTime time, bool tsc) noexcept {
     ThreadLog* l = log();
@@ -222,6 +235,23 @@ class TraceRecords {
     if ((l->node_names.empty() || l->node_names[0].empty()) && !where.node_name.empty())
       name_node(*l, 0, where.node_name);
   }
+  /// ran() on node 0 (named `node_name`) in executor slot `slot`, inlined where the attempt
+  /// ran (run_observed_attempt: no Allocation, no node number to check).
+  void ran_here(std::uint64_t task, unsigned attempt, unsigned slot, EventTime start, TaskOutcome outcome,
+                bool will_retry, EventTime end, bool tsc, std::string_view node_name) noexcept {
+    ThreadLog* l = log();
+    if (l == nullptr) [[unlikely]] return;
+    TraceRecord* r = slot <= 0xffff ? l->records.reserve(1) : nullptr;
+    if (r == nullptr) [[unlikely]] {
+      if (slot > 0xffff) ran(task, attempt, Allocation{0, node_name, slot}, start, outcome, will_retry, end, tsc);
+      return;
+    }
+    *r = record(RecordKind::ran, tsc, task, start, static_cast<std::uint64_t>(end),
+                static_cast<std::uint8_t>(static_cast<std::uint8_t>(outcome) | (will_retry ? ran_will_retry : 0)),
+                static_cast<std::uint16_t>(slot), attempt);
+    if ((l->node_names.empty() || l->node_names[0].empty()) && !node_name.empty()) [[unlikely]]
+      name_node(*l, 0, node_name);
+  }
   void activity(Activity kind, bool begin, EventTime time, bool tsc) noexcept {
     if (TraceRecord* r = reserve(1)) {
       *r = record(RecordKind::activity, tsc, 0, time);
@@ -230,10 +260,18 @@ class TraceRecords {
     }
   }
 
-  /// A record of `kind` (`tsc`: its time is a counter stamp).
-  static TraceRecord record(RecordKind kind, bool tsc, std::uint64_t a, EventTime time) noexcept {
-    return TraceRecord{static_cast<std::uint8_t>(static_cast<std::uint8_t>(kind) | (tsc ? tsc_time : 0)), 0, 0, 0,
-                       a, 0, time};
+  /// A record of `kind` (`tsc`: its time is a counter stamp), its other fields given at
+  /// once: its first 8 bytes are then one store, not one a field.
+  static TraceRecord record(RecordKind kind, bool tsc, std::uint64_t a, EventTime time, std::uint64_t b = 0,
+                            std::uint8_t small = 0, std::uint16_t flag = 0, std::uint32_t u32 = 0) noexcept {
+    static_assert(std::endian::native == std::endian::little);
+    struct Words {
+      std::uint64_t head, a, b;
+      std::int64_t time;
+    };
+    const std::uint64_t head = (static_cast<std::uint64_t>(kind) | (tsc ? tsc_time : 0)) |
+                               std::uint64_t{small} << 8 | std::uint64_t{flag} << 16 | std::uint64_t{u32} << 32;
+    return std::bit_cast<TraceRecord>(Words{head, a, b, time});
   }
 
   /// Calls `fn(ThreadLog&, const TscToTime&)` on every thread's log, in the order threads

@@ -1,6 +1,7 @@
 #include "observe/trace_recorder.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cstdint>
 #include <thread>
 #include <unordered_map>
@@ -91,9 +92,41 @@ void TraceRecorder::on_clock(const NodeClock& e) {
 void TraceRecorder::on_run_ended(const RunEnded& e) { run_ended_.store(e.time, std::memory_order_relaxed); }
 
 namespace {
+/// Adds the ready of each task of `out.submitted[derive]` (submitted_ready_derived, a local
+/// run): the latest of its submitted time and its predecessors' last ends, when its
+/// dependencies were all met (the runtime's own ready time is read a little later: the
+/// bookkeeping of the finish() that made it ready). A task with a predecessor whose end
+/// was not recorded (dropped, or it never ended) gets none.
+void add_derived_ready(TraceEvents& out, const std::vector<std::size_t>& derive);
+
 template <class T, class Time>
 void sort_by(std::vector<T>& v, Time time) {
   std::stable_sort(v.begin(), v.end(), [&](const T& a, const T& b) { return time(a) < time(b); });
+}
+}  // namespace
+
+namespace {
+void add_derived_ready(TraceEvents& out, const std::vector<std::size_t>& derive) {
+  if (derive.empty()) return;
+  std::unordered_map<std::uint64_t, EventTime> last_end;  // by task: its last attempt's end
+  for (const TaskEnded& e : out.ended) {
+    auto [it, added] = last_end.try_emplace(e.task_id, e.time);
+    if (!added) it->second = std::max(it->second, e.time);
+  }
+  constexpr EventTime unknown = INT64_MIN;  // (a predecessor without an end: not derived)
+  std::unordered_map<std::uint64_t, EventTime> ready;  // by task: the latest of its predecessors' ends
+  for (const std::size_t i : derive) ready.try_emplace(out.submitted[i].task_id, out.submitted[i].time);
+  for (std::size_t i = 0; i < out.dependency_task.size(); ++i) {
+    auto it = ready.find(out.dependency_task[i]);
+    if (it == ready.end() || it->second == unknown) continue;
+    auto end = last_end.find(out.dependency_of[i].task_id);
+    it->second = end == last_end.end() ? unknown : std::max(it->second, end->second);
+  }
+  for (const std::size_t i : derive) {
+    const std::uint64_t task = out.submitted[i].task_id;
+    const EventTime time = ready.at(task);
+    if (time != unknown) out.ready.push_back({task, time});
+  }
 }
 }  // namespace
 
@@ -128,6 +161,7 @@ TraceEvents TraceRecorder::take() {
     return it->second;
   };
 
+  std::vector<std::size_t> derive_ready;  // indices in out.submitted of tasks whose ready is derived
   records_.drain([&](TraceRecords::ThreadLog& l, const TscToTime& to_time) {
     std::uint64_t waiting = 0;  // the task of the last submitted record (its dependencies follow)
     bool withdrawn = false;     // the last submission was withdrawn: its dependencies are skipped
@@ -143,6 +177,7 @@ TraceEvents TraceRecorder::take() {
           waiting = r.a;
           withdrawn = false;
           out.submitted.push_back({r.a, type_of_record(r), r.time});
+          if ((r.small & submitted_ready_derived) != 0) derive_ready.push_back(out.submitted.size() - 1);
           break;
         case Kind::withdrawn: withdrawn = true; break;  // (counted as dropped when it was refused)
         case Kind::submission_begun: {  // (what the runtime tells other observers as three activities)
@@ -200,6 +235,7 @@ TraceEvents TraceRecorder::take() {
       if (!l.node_names[node].empty()) out.node_names.try_emplace(static_cast<int>(node), l.node_names[node]);
     }
   });
+  add_derived_ready(out, derive_ready);
   sort_by(out.submitted, [](const SubmitRecord& r) { return r.time; });
   sort_by(out.ready, [](const TaskReady& r) { return r.time; });
   sort_by(out.placed, [](const TaskPlaced& r) { return r.time; });

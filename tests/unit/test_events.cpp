@@ -365,6 +365,44 @@ TEST_F(Events, ATraceDecodesTheSubmissionActivitiesOthersAreTold) {
   EXPECT_EQ(submission_activities(recorder->take().activities), told);
   expect_guarantees();
 }
+// A local trace records no ready: it derives each task's from its records when they are
+// decoded, as the latest of its submission and its predecessors' last ends. Against the
+// ready the runtime tells other observers (read a little later, in the finish() that made
+// it ready): equal for a task without a predecessor (both its submission's time), and
+// never later for one with (a fan-out and a fan-in, every edge there at submission).
+TEST_F(Events, ALocalTracesDerivedReadyIsWhenItsDependenciesWereMet) {
+  auto recorder = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  compss::rt::runtime().events().add(recorder);
+  release_stuck = false;
+  int gate = 0, x = 0, y[4] = {}, total = 0, free_a = 0, free_b = 0;
+  call_task<hold_task, &stuck>(gate);                                    // 1
+  call_task<copy_task, &copy_to>(gate, x);                               // 2: after 1
+  for (int& yi : y) call_task<copy_task, &copy_to>(x, yi);               // 3..6: after 2
+  call_task<sum_task, &sum4>(y[0], y[1], y[2], y[3], total);             // 7: after 3..6
+  call_task<copy_task, &copy_to>(free_a, free_b);                        // 8: no predecessor
+  release_stuck = true;
+  compss::wait_on(total);
+  compss::barrier();
+  compss::rt::runtime().events().remove(recorder.get());
+  const compss::rt::observe::TraceEvents traced = recorder->take();
+  std::map<std::uint64_t, compss::rt::EventTime> told, derived, submitted, last_end;
+  for (const auto& e : log->events())
+    if (e.kind == compss_test::SeenEvent::Kind::ready) told[e.task] = e.time;
+  for (const auto& r : traced.ready) derived[r.task_id] = r.time;
+  for (const auto& r : traced.submitted) submitted[r.task_id] = r.time;
+  for (const auto& e : traced.ended) last_end[e.task_id] = std::max(last_end[e.task_id], e.time);
+  ASSERT_EQ(derived.size(), 8u);
+  ASSERT_EQ(told.size(), 8u);
+  EXPECT_EQ(derived[1], told[1]);
+  EXPECT_EQ(derived[8], told[8]);
+  EXPECT_EQ(derived[1], submitted[1]);
+  EXPECT_EQ(derived[2], std::max(submitted[2], last_end[1]));
+  for (std::uint64_t id = 3; id <= 6; ++id) EXPECT_EQ(derived[id], std::max(submitted[id], last_end[2])) << id;
+  EXPECT_EQ(derived[7], std::max({submitted[7], last_end[3], last_end[4], last_end[5], last_end[6]}));
+  for (std::uint64_t id = 1; id <= 8; ++id) EXPECT_LE(derived[id], told[id]) << id;
+  expect_guarantees();
+}
+
 
 // While no installed observer reads them one by one, the runtime tells of a submission
 // only its end (the trace's cost per task: docs/performance.md, "Traces").
@@ -520,7 +558,8 @@ TEST_F(Events, ATraceAloneIsWrittenDirectlyWithClockTimes) {
 }
 
 // With another observer installed, the task path's times are event times for both: the
-// trace's records hold the very times the other observer was told.
+// trace's records hold the very times the other observer was told (but ready, which a
+// local trace derives: when the dependencies were met, never after the told one).
 TEST_F(Events, ATraceWithAnotherObserverHasItsVeryTimes) {
   auto trace = std::make_shared<CountingTrace>(true);
   compss::rt::runtime().events().add(trace);
@@ -536,21 +575,24 @@ TEST_F(Events, ATraceWithAnotherObserverHasItsVeryTimes) {
     to.push_back(std::string(kind) + " " + std::to_string(id) + "@" + std::to_string(t));
   };
   for (const auto& s : e.submitted) add(traced, "submitted", s.task_id, s.time);
-  for (const auto& r : e.ready) add(traced, "ready", r.task_id, r.time);
   for (const auto& s : e.started) add(traced, "started", s.task_id, s.time);
   for (const auto& n : e.ended) add(traced, "ended", n.task_id, n.time);
   using Kind = compss_test::SeenEvent::Kind;
+  std::map<std::uint64_t, compss::rt::EventTime> told_ready;
   for (const auto& s : log->events()) {
-    const char* kind = s.kind == Kind::submitted ? "submitted"
-                       : s.kind == Kind::ready   ? "ready"
-                       : s.kind == Kind::started ? "started"
-                                                 : "ended";
+    if (s.kind == Kind::ready) {
+      told_ready[s.task] = s.time;
+      continue;
+    }
+    const char* kind = s.kind == Kind::submitted ? "submitted" : s.kind == Kind::started ? "started" : "ended";
     add(told, kind, s.task, s.time);
   }
   std::sort(traced.begin(), traced.end());
   std::sort(told.begin(), told.end());
-  EXPECT_EQ(traced.size(), 12u);
+  EXPECT_EQ(traced.size(), 9u);
   EXPECT_EQ(traced, told);
+  ASSERT_EQ(e.ready.size(), 3u);
+  for (const auto& r : e.ready) EXPECT_LE(r.time, told_ready.at(r.task_id)) << r.task_id;
   expect_guarantees();
 }
 
@@ -666,12 +708,12 @@ TEST_F(Events, AnAttemptsStartIsKeptWhenItsBodyRemovesTheTrace) {
 // after its submitted record: when the budget refuses one of them, or its begun record after
 // them, the submission is dropped whole (its record withdrawn, the edges already written
 // skipped), as when its records were reserved together. The gate holds every task back, so
-// the main thread's records are known: 3 for the gate (submitted, begun, ready), 3 for each
-// of the 5 copies (one edge), then the sum's submitted at the 19th, its 4 edges (20 to 23)
-// and its begun record (24): a budget of 21 refuses the third edge, one of 23 the begun record.
-// The main thread's buffer takes the whole budget with its first chunk: every other event is
-// refused and counted, whatever thread tells it: 17 = the sum's submission (one) and its end
-// (an activity of its own once withdrawn), 6 ready (the copies, the sum), 7 attempts (a ran
+// the main thread's records are known: 2 for the gate (submitted, begun; a local run records
+// no ready), 3 for each of the 5 copies (one edge), then the sum's submitted at the 18th, its
+// 4 edges (19 to 22) and its begun record (23): a budget of 20 refuses the third edge, one of
+// 22 the begun record. The main thread's buffer takes the whole budget with its first chunk:
+// every other event is refused and counted, whatever thread tells it: 11 = the sum's
+// submission (one) and its end (an activity of its own once withdrawn), 7 attempts (a ran
 // record each), the wait_on's begin and end.
 namespace {
 compss::rt::observe::TraceEvents trace_gated_sum(std::uint64_t budget, const std::shared_ptr<EventLog>& log) {
@@ -702,15 +744,15 @@ void expect_the_sum_dropped_whole(const compss::rt::observe::TraceEvents& e) {
 }  // namespace
 
 TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesOneOfItsEdges) {
-  const compss::rt::observe::TraceEvents e = trace_gated_sum(21, log);
+  const compss::rt::observe::TraceEvents e = trace_gated_sum(20, log);
   expect_the_sum_dropped_whole(e);
-  EXPECT_EQ(e.dropped, 17u);
+  EXPECT_EQ(e.dropped, 11u);
 }
 
 TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesItsBegunRecord) {
-  const compss::rt::observe::TraceEvents e = trace_gated_sum(23, log);
+  const compss::rt::observe::TraceEvents e = trace_gated_sum(22, log);
   expect_the_sum_dropped_whole(e);
-  EXPECT_EQ(e.dropped, 17u);
+  EXPECT_EQ(e.dropped, 11u);
 }
 
 // Each attempt of a retried task traced alone is its own one-record attempt: decoded with

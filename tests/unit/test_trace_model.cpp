@@ -449,6 +449,34 @@ TEST(TraceRecorder, ARanRecordDecodesAsTheStartedAndEndedItStandsFor) {
   EXPECT_EQ(a.node_names, (std::map<int, std::string>{{0, "master"}, {3, "w3"}}));
 }
 
+// In a local run the runtime records no ready (submitted_ready_derived): the decoder
+// derives it, the latest of the task's submitted time and its predecessors' last ends
+// (a retried one's last attempt), as Runtime::finish tells it; none when a
+// predecessor's end was not recorded.
+TEST(TraceRecorder, ADerivedReadyIsTheLatestOfItsSubmissionAndItsPredecessorsEnds) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  TraceRecorder r(1000);
+  TraceRecords& records = *r.direct_records();
+  const Dependency none[1] = {};
+  const Dependency on_1_2[] = {{1, 40, 1}, {2, 41, 1}};
+  const Dependency on_4[] = {{4, 42, 1}};
+  records.submitted(1, type, true, std::span(none, 0), 0, 10, false, true);
+  records.submitted(2, type, true, std::span(none, 0), 0, 20, false, true);
+  records.submitted(3, type, true, on_1_2, 0, 30, false, true);     // after 1 (ends at 50) and 2 (at 45)
+  records.submitted(5, type, true, on_4, 0, 35, false, true);       // after 4, whose end was not recorded
+  records.submitted(6, type, true, on_1_2, 0, 90, false, true);     // submitted after both ended
+  records.submitted(7, type, true, std::span(none, 0), 0, 36, false, false);  // recorded: not derived
+  records.ready(7, 37, false);
+  records.ran(1, 1, Allocation{0, "master", 0}, 40, TaskOutcome::success, false, 50, false);
+  records.ran(2, 1, Allocation{0, "master", 0}, 41, TaskOutcome::failed, true, 42, false);
+  records.ran(2, 2, Allocation{0, "master", 0}, 43, TaskOutcome::success, false, 45, false);
+  const TraceEvents e = r.take();
+  std::map<std::uint64_t, compss::rt::EventTime> ready;
+  for (const compss::rt::TaskReady& t : e.ready) ready[t.task_id] = t.time;
+  EXPECT_EQ(ready, (std::map<std::uint64_t, compss::rt::EventTime>{{1, 10}, {2, 20}, {3, 50}, {6, 90}, {7, 37}}));
+}
+
 // A submission's end written into its begun record (TraceRecords::submission_ended)
 // decodes as the activity record of its own it stands for, in the same place.
 TEST(TraceRecorder, ASubmissionsEndInItsBegunRecordDecodesAsItsOwnActivity) {
@@ -513,7 +541,7 @@ TEST(TraceRecorder, OpeningASubmissionMakesRoomForItsEdgesBeforeTheyAreWritten) 
   const std::uint64_t opened = buffer->bytes();
   EXPECT_EQ(opened, 2 * TraceBuffer::chunk_records * sizeof(TraceRecord));  // (mapped here)
   for (std::uint64_t p = 0; p < 4; ++p) ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{p + 1, 9, 1}));
-  EXPECT_NE(TraceRecords::close_submission(open, *buffer, 99, 1, 10, 11, false), nullptr);
+  EXPECT_NE(TraceRecords::close_submission(open, *buffer, 99, 1, 10, 11, false, false), nullptr);
   EXPECT_EQ(buffer->bytes(), opened);  // (nothing mapped since)
 
   TraceRecorder small(4);  // one chunk of 4: room for 5 cannot be made, nor is it counted
