@@ -43,6 +43,7 @@ struct FakeTask final : TaskBase {
 class ReadyRequestData final : public RequestData {
  public:
   bool build(TaskBase*, int node, TaskRequest& request, bool) override {
+    if (!lost.empty()) return false;  // (to make again first: lost_inputs)
     request.signature = "step on " + std::to_string(node);
     if (!file.empty()) {
       request.params.push_back(WireParam{.direction = static_cast<std::uint8_t>(compss::detail::Direction::out),
@@ -53,7 +54,8 @@ class ReadyRequestData final : public RequestData {
     return true;
   }
   std::string file;
-  Versions lost_inputs(const TaskBase&) override { return {}; }
+  Versions lost;  // inputs no node holds (made again by the data plane's make_available)
+  Versions lost_inputs(const TaskBase&) override { return lost; }
   void received(const TaskBase&, int, const TaskRequest&) override {}
 };
 
@@ -99,9 +101,14 @@ const char* outcome_name(Runtime::Outcome o) {
 class FakeRuntime final : public AttemptRuntime {
  public:
   explicit FakeRuntime(Log& log) : log_(log) {}
-  bool cancelled_before_start(TaskBase*) override { return false; }
+  /// As rt::Runtime's: once the run failed, no task starts (it is reported cancelled).
+  bool cancelled_before_start(TaskBase*) override {
+    if (failed_run) log_.add("cancelled");
+    return failed_run;
+  }
   Deadline begin_attempt(TaskBase*) override {
     log_.add("begin");
+    failed_run |= fail_after_begin;
     return with_time_out ? Deadline{} + 1h : Runtime::no_deadline;
   }
   bool withdraw_attempt(TaskBase*, Deadline deadline) override {
@@ -140,11 +147,17 @@ class FakeRuntime final : public AttemptRuntime {
   void finish(TaskBase*) override { log_.add("finish"); }
   bool observed() override { return false; }
   void notify_started(const TaskBase&, const compss::rt::Allocation&, compss::rt::EventTime) override {}
+  void notify_placed(const TaskBase&, int n, unsigned, compss::rt::EventTime) override {
+    log_.add("placed on " + std::to_string(n));
+  }
+  bool failed() override { return failed_run; }
   compss::rt::EventTime answered(const TaskBase&, int, const TaskRequest&, const WorkerTimes&,
                                  compss::rt::EventTime, compss::rt::EventTime, bool) override {
     return 0;
   }
   int retries = 0;
+  bool failed_run = false;     // another task failed the run
+  bool fail_after_begin = false;  // and did so once an attempt began
   bool with_time_out = false;  // its attempts have a deadline
   bool expired = false;        // which the watchdog has taken by the time it is withdrawn
   bool timed_out = false;      // the task ended timed out (its outcome)
@@ -167,7 +180,11 @@ class FakeData final : public AttemptData {
     log_.add("discard " + std::to_string(done.outputs.size()) + " late outputs on " + std::to_string(n));
   }
   void globals_missing(const TaskBase&, int n) override { log_.add("globals missing on " + std::to_string(n)); }
-  void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>>) override {}
+  void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) override {
+    log_.add("make " + std::to_string(versions.size()) + " available");
+    for (ReadyRequestData* d : lost_on) d->lost.clear();
+  }
+  std::vector<ReadyRequestData*> lost_on;  // whose lost inputs make_available makes again
   bool fail_to_load = false;
   bool partly_moved = false;  // recording moved a file into place, then failed
 
@@ -206,7 +223,7 @@ class FakeCluster final : public AttemptCluster {
     for (FakeWorker* w : workers) {
       const int n = w->link.node();
       if (n == avoid || !w->link.alive()) continue;
-      if (!driver->resume(t, n, 1, 0)) driver->start(t, n, 1, 0);
+      if (!driver->resume(t, n, 1, 0, placed_at)) driver->start(t, n, 1, 0, placed_at);
       return;
     }
     log_.add("no node");
@@ -215,7 +232,7 @@ class FakeCluster final : public AttemptCluster {
     log_.add("release " + std::to_string(n));
     return true;
   }
-  void run_on_master(TaskBase*, unsigned, unsigned) override { log_.add("on master"); }
+  void run_on_master(TaskBase*, unsigned, unsigned, compss::rt::EventTime) override { log_.add("on master"); }
   bool gang_may_start(const TaskBase*, int) override { return true; }
   void gang_paused(const TaskBase*) override {}
   std::vector<compss::detail::TaskHost> gang_hosts(const TaskBase*, int) override { return {}; }
@@ -228,6 +245,7 @@ class FakeCluster final : public AttemptCluster {
   }
   std::vector<FakeWorker*> workers;
   AttemptDriver* driver = nullptr;
+  compss::rt::EventTime placed_at = 0;  // task events: 0 when not observed
 
  private:
   Log& log_;
@@ -269,6 +287,39 @@ TEST(AttemptDriver, ASuccessRecordsItsOutputsAndFinishesTheTask) {
   ASSERT_TRUE(r.log.wait_for("finish"));
   EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "record on 1 of 'step on 1'", "end ok", "finish"}));
   EXPECT_TRUE(r.driver_let_go());  // start's reference given back
+}
+
+// An input lost with its worker: the call gives its node back, the input is made again,
+// and the call is placed again. Its task events tell one `placed`, where it started
+// (before, the first placement, given back before it started, was told too).
+TEST(AttemptDriver, ACallPlacedAgainAfterItsRemakesIsToldPlacedOnce) {
+  DriverRun r;
+  r.cluster.placed_at = 1;  // (observed)
+  r.w1.data.lost = {{4, 1}};
+  r.data.lost_on = {&r.w1.data};
+  r.driver.start(&r.task, 1, 1, 1);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "release 1", "make 1 available", "place avoiding -1",
+                                                     "placed on 1", "record on 1 of 'step on 1'", "end ok",
+                                                     "finish"}));
+}
+
+// The run failed (another task) once the call's attempt began, before its lost input
+// was made again: nothing is made again (its producer would run for nothing), and the
+// call is skipped as a task that never started, its attempt (and time-out) taken back.
+// Before, its remakes ran, and only then was it skipped.
+TEST(AttemptDriver, ACallWhoseInputWasLostAfterTheRunFailedMakesNothingAgain) {
+  DriverRun r;
+  r.runtime.with_time_out = true;
+  r.runtime.fail_after_begin = true;
+  r.cluster.placed_at = 1;
+  r.w1.data.lost = {{4, 1}};
+  r.data.lost_on = {&r.w1.data};
+  r.driver.start(&r.task, 1, 1, 0);
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "release 1", "withdraw", "cancelled", "finish"}));
+  EXPECT_TRUE(r.driver_let_go());
 }
 
 TEST(AttemptDriver, AnAnswerThatAnInputWentMissingResendsAfterAPause) {

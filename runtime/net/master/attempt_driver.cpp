@@ -16,6 +16,21 @@ using detail::TaskBase;
 
 void AttemptDriver::remake_then_place(std::shared_ptr<Call> call,
                                 std::vector<std::pair<std::uint64_t, std::uint64_t>> lost) {
+  if (runtime_.failed()) {
+    // Another task failed: no task starts any more, so none is made again for this one,
+    // which is skipped as a task that never started (reported cancelled).
+    if (!withdrawn(call)) return;
+    TaskBase* t = call->task;
+    if (runtime_.cancelled_before_start(t)) {
+      runtime_.finish(t);  // (its node was given back)
+      rt::release_ref(t);  // start()'s
+      return;
+    }
+    // (Not seen as cancelled yet: the failure is being recorded. Made again as usual,
+    // then skipped where it is placed.)
+    call->deadline = runtime_.begin_attempt(t);
+    call->armed_for = t->implementation;
+  }
   try {
     data_.make_available(lost);  // (blocks: each remake waits for a node that fits it)
   } catch (const std::exception& e) {  // its inputs cannot be made again
@@ -34,7 +49,16 @@ void AttemptDriver::replace(std::shared_ptr<Call> call, int avoid) {
   cluster_.place(t, avoid);
 }
 
-void AttemptDriver::start(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
+bool AttemptDriver::withdrawn(std::shared_ptr<Call>& call) {
+  TaskBase* t = call->task;
+  if (runtime_.withdraw_attempt(t, call->deadline)) return true;
+  // Timed out before it could run: it ends timed out, as the watchdog ends it.
+  runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for));
+  conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned)
+  return false;
+}
+
+void AttemptDriver::start(TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at) {
   rt::add_ref(t);  // until the last answer: a timed-out task is finished by the watchdog
   if (runtime_.cancelled_before_start(t)) {
     runtime_.finish(t);  // (finished() gives its reservation back)
@@ -46,15 +70,17 @@ void AttemptDriver::start(TaskBase* t, int n, unsigned computing_units, unsigned
   call->node = n;
   call->computing_units = computing_units;
   call->gpus = gpus;
+  call->placed_at = placed_at;
   call->deadline = runtime_.begin_attempt(t);
   call->armed_for = t->implementation;
   send(std::move(call), false);
 }
 
-bool AttemptDriver::resume(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
+bool AttemptDriver::resume(TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at) {
   std::shared_ptr<Call> call = moving_.take(t);
   if (call == nullptr) return false;
   call->node = n;
+  call->placed_at = placed_at;
   attempts_.placed_again(call->history);
   call->computing_units = computing_units;
   call->gpus = gpus;
@@ -75,14 +101,9 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     // Placed on the master (a retry, or no worker left): it runs there as any master
     // task does, on the executor, its attempt begun here withdrawn (unless it already
     // timed out).
-    if (!runtime_.withdraw_attempt(t, call->deadline)) {
-      // Timed out before it could run there: it ends timed out, as the watchdog ends it.
-      runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for));
-      conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned)
-      return;
-    }
+    if (!withdrawn(call)) return;
     rt::release_ref(t);  // start()'s; the task's own reference lasts until it finishes
-    cluster_.run_on_master(t, call->computing_units, call->gpus);
+    cluster_.run_on_master(t, call->computing_units, call->gpus, call->placed_at);
     return;
   }
   if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
@@ -105,6 +126,7 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
       // tasks that wait for remakes (or wait on the lane behind them) never hold the
       // resources the remakes wait for.
       cluster_.release_placement(t, n);
+      call->placed_at = 0;  // (given back before it started: not told)
       if (may_block) {
         remake_then_place(std::move(call), std::move(built.lost));
       } else {
@@ -119,6 +141,15 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     attempt_files::remove_private_files(std::get<TaskRequest>(*built.request));  // (never sent)
     replace(std::move(call), -1);
     return;
+  }
+  if (call->placed_at != 0) {
+    // Its inputs found, it starts here: its placement is told now, once (not when it was
+    // placed, as it may give the node back before it starts). Not after its time-out's
+    // end, which is its last event.
+    if (!rt::task_state(t).stop.load(std::memory_order_acquire)) {
+      runtime_.notify_placed(*t, n, call->computing_units, call->placed_at);
+    }
+    call->placed_at = 0;
   }
   RemoteRun run{call->computing_units, call->gpus, cluster_.gang_hosts(t, n), {}};
   call->sent_at = runtime_.observed() ? rt::event_now() : 0;

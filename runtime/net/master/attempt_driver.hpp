@@ -49,6 +49,10 @@ class AttemptRuntime {
   /// True while task observers are installed.
   virtual bool observed() = 0;
   virtual void notify_started(const detail::TaskBase& t, const rt::Allocation& where, rt::EventTime at) = 0;
+  /// Tells the observers that the scheduler placed `t` on node `n` at `at` (TaskPlaced).
+  virtual void notify_placed(const detail::TaskBase& t, int n, unsigned computing_units, rt::EventTime at) = 0;
+  /// rt::Runtime::failed: the run failed (no task starts any more).
+  virtual bool failed() = 0;
   /// RemoteEvents::answered: tells the answer's events, returns when the body ended.
   virtual rt::EventTime answered(const detail::TaskBase& t, int node, const TaskRequest& request,
                                  const WorkerTimes& times, rt::EventTime sent_at,
@@ -84,8 +88,10 @@ class AttemptCluster {
   virtual void place(detail::TaskBase* t, int avoid = -1) = 0;
   /// Gives back the reservation `t` holds on node `n`; true if it held one.
   virtual bool release_placement(const detail::TaskBase* t, int n) = 0;
-  /// Runs `t` on the master's executor with what was reserved there.
-  virtual void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus) = 0;
+  /// Runs `t` on the master's executor with what was reserved there; `placed_at`: when
+  /// it was placed there (TaskPlaced, told once its inputs are found; 0: not told).
+  virtual void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus,
+                             rt::EventTime placed_at) = 0;
   /// False when a node of the gang `t` placed on `n` was lost (placed again); else the
   /// gang is recorded as started. True for a task on one node.
   virtual bool gang_may_start(const detail::TaskBase* t, int n) = 0;
@@ -121,10 +127,13 @@ class AttemptDriver {
       : runtime_(runtime), data_(data), cluster_(cluster), attempts_(policy) {}
 
   /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
-  void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
+  /// `placed_at`: when the scheduler placed it (task events; 0: not told). Its `placed`
+  /// is told once its inputs are found (send), never for a placement given back before
+  /// it started (its inputs to be made again, a gang's node lost).
+  void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at = 0);
   /// The scheduler placed `t` on node `n`: when an attempt of it was parked (it moves),
   /// it goes on there (true); false when none was (a first placement).
-  bool resume(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
+  bool resume(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at = 0);
   /// Builds and sends one attempt to call->node. Without `may_block`, work that would
   /// wait on the network moves to the blocking lane.
   void send(std::shared_ptr<Call> call, bool may_block);
@@ -138,8 +147,9 @@ class AttemptDriver {
   /// reservation is given back and it is placed again (avoiding `avoid`).
   void replace(std::shared_ptr<Call> call, int avoid);
   /// Makes `lost` (inputs of the call's task no node holds) available again, then places
-  /// the call again (its node was given back first); on failure the attempt fails. Blocks:
-  /// on the lane.
+  /// the call again (its node was given back first); on failure the attempt fails. When
+  /// the run has already failed, nothing is made again: the attempt is taken back and the
+  /// task skipped (cancelled, as a task that never started). Blocks: on the lane.
   void remake_then_place(std::shared_ptr<Call> call,
                          std::vector<std::pair<std::uint64_t, std::uint64_t>> lost);
 
@@ -148,6 +158,10 @@ class AttemptDriver {
   const AttemptPolicy& policy() const noexcept { return attempts_; }
 
  private:
+  /// Takes back the attempt begun for a body that will not run on a worker: false when
+  /// its time-out had fired (it then ended timed out, as the watchdog ends it).
+  bool withdrawn(std::shared_ptr<Call>& call);
+
   AttemptRuntime& runtime_;
   AttemptData& data_;
   AttemptCluster& cluster_;
