@@ -399,6 +399,41 @@ TEST(AttemptDriver, AnAttemptThatFailsRemovesItsPrivateFile) {
   std::filesystem::remove_all(dir);
 }
 
+// Every answer whose outputs are not recorded has its private files removed by the driver
+// (the data plane leaves them alone): a late one after its time-out, one whose deadline
+// expired as it came, one whose outputs cannot be loaded, one whose files were partly
+// moved into place. (Before, the data plane removed them for a late answer and a failed
+// record, and the driver again.)
+TEST(AttemptDriver, AnAnswerNotRecordedHasItsPrivateFileRemoved) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-driver-unrecorded-" + std::to_string(::getpid()));
+  for (const char* why : {"late", "expired", "cannot load", "partly moved"}) {
+    SCOPED_TRACE(why);
+    std::filesystem::create_directories(dir);
+    std::string mine;
+    {
+      DriverRun r;
+      r.w1.data.file = (dir / "f.txt").string();
+      const std::string w = why;
+      r.runtime.with_time_out = r.runtime.expired = w == "expired";
+      r.data.fail_to_load = w == "cannot load";
+      r.data.partly_moved = w == "partly moved";
+      r.driver.start(&r.task, 1, 1, 0);
+      const TaskRequest got = r.w1.next_request();
+      compss::from_bytes(got.params.at(0).value, mine);
+      std::ofstream(mine) << "written";
+      if (w == "late") compss::rt::task_state(r.task).stop.store(true);  // the watchdog's time_out
+      r.w1.far.send(TaskDone{got.task_id, {}});
+      EXPECT_TRUE(r.driver_let_go());
+      // (The guard removes it as the answer's step returns, after the task's end.)
+      for (int i = 0; i < 500 && std::filesystem::exists(mine); ++i) std::this_thread::sleep_for(10ms);
+      compss::rt::task_state(r.task).stop.store(false);
+    }
+    EXPECT_FALSE(std::filesystem::exists(mine)) << mine;
+    std::filesystem::remove_all(dir);
+  }
+}
+
 // A task that raised compss::Exception in a group keeps what it wrote, as in a local or
 // sequential run (the group's handler reads it): its private file is moved into place,
 // though the attempt failed (examples/cancellation under --workers 3 --master-cores 0).
