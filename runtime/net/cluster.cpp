@@ -1013,10 +1013,13 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   if (const std::uint32_t v = worker.version_of(t); v != 0) {
     run.signature = t->spec().versions[v - 1]->signature;
   }
+  const TaskRequest& request = std::get<TaskRequest>(*built.request);
+  driver_->unanswered_files().sent(&request, request);  // (a run's end that does not wait removes them)
   worker.send_task(*t, std::move(built.request), std::move(run),
                    [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
     // Its files at their private paths (net/attempt_files.hpp) wait for the call's
     // end when it is chosen (finish_replicated); any other replica's are removed.
+    driver_->unanswered_files().answered(record_of(sent).get());
     attempt_files::RemovedUnlessKept files(record_of(sent).get());
     switch (res.status) {
       case CallResult::Status::done: {
@@ -1285,6 +1288,10 @@ void Cluster::tell_run_ended() noexcept {
   for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
     if (links_[n]) links_[n]->begin_shutdown();  // (sent before this returns: send() writes it)
   }
+  // The master exits without the answers of the timed-out bodies still running: the
+  // private files their requests named go now (a body that still writes one after this
+  // is stopped as its worker ends, which removes the files of the bodies it ran).
+  driver_->unanswered_files().remove_all();
 }
 
 void Cluster::shutdown() noexcept {

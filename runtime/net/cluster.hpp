@@ -98,6 +98,7 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   void shutdown() noexcept override;
   /// Sends every worker Shutdown without waiting for them to end: for a master about to
   /// exit without tasks that still run (time_out). A worker leaves such tasks and ends.
+  /// Removes the private files of the requests not answered (UnansweredFiles).
   void tell_run_ended() noexcept override;
 
   /// The name worker `node` (> 0) gave in its Hello, as failure reports show it; node 0

@@ -434,6 +434,44 @@ TEST(AttemptDriver, AnAnswerNotRecordedHasItsPrivateFileRemoved) {
   }
 }
 
+// A run that ends without waiting for an answer (a timed-out body still running: the
+// master exits) removes the private files the unanswered requests named (an inout file's
+// copy was made when the request was built); an answered one's are no longer its to
+// remove (here recorded: kept). Before, they stayed.
+TEST(AttemptDriver, TheRunsEndRemovesThePrivateFilesOfRequestsNotAnswered) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-driver-run-end-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  DriverRun r;
+  FakeTask abandoned;
+  r.w1.data.file = r.w2.data.file = (dir / "f.txt").string();
+  auto write_as_worker = [](const TaskRequest& got) {
+    std::string path;
+    compss::from_bytes(got.params.at(0).value, path);
+    std::ofstream(path) << "written";
+    return path;
+  };
+  r.driver.start(&r.task, 1, 1, 0);
+  TaskRequest got = r.w1.next_request();
+  const std::string recorded = write_as_worker(got);
+  r.w1.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  r.driver.start(&abandoned, 2, 1, 0);
+  got = r.w2.next_request();
+  const std::string unanswered = write_as_worker(got);
+  EXPECT_EQ(r.driver.unanswered_files().size(), 1U);
+  r.driver.unanswered_files().remove_all();  // the run ends (Cluster::tell_run_ended)
+  EXPECT_TRUE(std::filesystem::exists(recorded));
+  EXPECT_FALSE(std::filesystem::exists(unanswered));
+  compss::rt::task_state(abandoned).stop.store(true);  // (it had timed out) its late answer
+  r.w2.far.send(TaskDone{got.task_id, {}});
+  for (int i = 0; i < 500 && compss::rt::task_state(abandoned).refs.load() != 1; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(r.driver.unanswered_files().size(), 0U);
+  std::filesystem::remove_all(dir);
+}
+
 // A task that raised compss::Exception in a group keeps what it wrote, as in a local or
 // sequential run (the group's handler reads it): its private file is moved into place,
 // though the attempt failed (examples/cancellation under --workers 3 --master-cores 0).

@@ -160,6 +160,8 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
                             call->sent_at);
     call->started_told = true;
   }
+  const TaskRequest& request = std::get<TaskRequest>(*built.request);
+  unanswered_.sent(&request, request);  // (its answer, or a lost link's end, forgets it)
   worker.send_task(*t, std::move(built.request), std::move(run),
                    [this, call, n](const SentRequest& sent, CallResult&& r) { answered(call, n, sent, std::move(r)); });
 }
@@ -170,7 +172,9 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
   // The files the attempt wrote at its private paths (net/attempt_files.hpp) are
   // moved into place only when its outputs are recorded; any other end removes them (a
   // resend or a retry names new ones).
-  attempt_files::RemovedUnlessKept files(sent != nullptr ? std::get_if<TaskRequest>(sent.get()) : nullptr);
+  const TaskRequest* request = sent != nullptr ? std::get_if<TaskRequest>(sent.get()) : nullptr;
+  unanswered_.answered(request);
+  attempt_files::RemovedUnlessKept files(request);
   // (The data plane heard that the worker received the request's globals: send_task.)
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
   // made is discarded, as for a local task. The worker stored it under the numbers the

@@ -17,6 +17,7 @@
 #include "net/master/attempt_policy.hpp"
 #include "net/master/remote_attempt.hpp"
 #include "net/master/remote_executor.hpp"
+#include "net/unanswered_files.hpp"
 
 #include <compss/this_task.hpp>
 
@@ -109,8 +110,9 @@ class AttemptCluster {
   virtual void on_timer(std::chrono::milliseconds delay, std::function<void()> job) = 0;
 };
 
-/// Thread-safe: its state is the MovingAttempts (a leaf lock) and the const policy; an
-/// attempt (RemoteAttempt) belongs to the one thread holding its shared_ptr. It takes no
+/// Thread-safe: its state is the MovingAttempts and UnansweredFiles (leaf locks) and the
+/// const policy; an attempt (RemoteAttempt) belongs to the one thread holding its
+/// shared_ptr. It takes no
 /// lock of its own around the calls it makes, so it adds nothing to the cluster's lock
 /// order (scheduler, Cluster::sched_mutex_, the data plane's): it is never called with one
 /// of those held, and it calls the interfaces with none held.
@@ -155,6 +157,9 @@ class AttemptDriver {
 
   /// Attempts that left their node, until the scheduler places them again.
   MovingAttempts& moving() noexcept { return moving_; }
+  /// The private files of the requests sent and not answered yet (removed at a run's end
+  /// that does not wait for them: Cluster::tell_run_ended).
+  UnansweredFiles& unanswered_files() noexcept { return unanswered_; }
   const AttemptPolicy& policy() const noexcept { return attempts_; }
 
  private:
@@ -168,6 +173,8 @@ class AttemptDriver {
   /// Attempts that left their node, until the scheduler places them again (its own leaf
   /// lock).
   MovingAttempts moving_;
+  /// Its own leaf lock (and no lock while no request names private files).
+  UnansweredFiles unanswered_;
   /// What an attempt's answer means (send again, fail, place elsewhere): const.
   const AttemptPolicy attempts_;
 };
