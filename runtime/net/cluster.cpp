@@ -804,7 +804,9 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus
     place(t);
     return;
   }
-  if (placed_at != 0) tell_placed(t, 0, computing_units, placed_at);  // (its inputs found: it starts here)
+  // Its inputs found, it starts here: `placed` told now; not once the run failed (the
+  // executor skips it, as the driver never sends a worker's call then).
+  if (placed_at != 0 && !runtime_.failed()) tell_placed(t, 0, computing_units, placed_at);
   std::vector<detail::TaskHost> hosts = hosts_of(t, 0);
   if (!hosts.empty()) log_gang(t, 0);
   // (One core, no GPU, no time_out: the fast path, unbound, with no lookup of its

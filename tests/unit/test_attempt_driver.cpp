@@ -42,8 +42,9 @@ struct FakeTask final : TaskBase {
 /// master's files (DataPlane::build_request).
 class ReadyRequestData final : public RequestData {
  public:
-  bool build(TaskBase*, int node, TaskRequest& request, bool) override {
+  bool build(TaskBase* t, int node, TaskRequest& request, bool) override {
     if (!lost.empty()) return false;  // (to make again first: lost_inputs)
+    if (time_out_while_built) compss::rt::task_state(t).stop.store(true);  // (as the watchdog)
     request.signature = "step on " + std::to_string(node);
     if (!file.empty()) {
       request.params.push_back(WireParam{.direction = static_cast<std::uint8_t>(compss::detail::Direction::out),
@@ -54,6 +55,7 @@ class ReadyRequestData final : public RequestData {
     return true;
   }
   std::string file;
+  bool time_out_while_built = false;  // its time-out fires while the request is built
   Versions lost;  // inputs no node holds (made again by the data plane's make_available)
   Versions lost_inputs(const TaskBase&) override { return lost; }
   void received(const TaskBase&, int, const TaskRequest&) override {}
@@ -183,8 +185,10 @@ class FakeData final : public AttemptData {
   void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) override {
     log_.add("make " + std::to_string(versions.size()) + " available");
     for (ReadyRequestData* d : lost_on) d->lost.clear();
+    if (fail_run != nullptr) *fail_run = true;
   }
   std::vector<ReadyRequestData*> lost_on;  // whose lost inputs make_available makes again
+  bool* fail_run = nullptr;  // set while the remakes run (another task failed the run)
   bool fail_to_load = false;
   bool partly_moved = false;  // recording moved a file into place, then failed
 
@@ -297,7 +301,7 @@ TEST(AttemptDriver, ACallPlacedAgainAfterItsRemakesIsToldPlacedOnce) {
   r.cluster.placed_at = 1;  // (observed)
   r.w1.data.lost = {{4, 1}};
   r.data.lost_on = {&r.w1.data};
-  r.driver.start(&r.task, 1, 1, 1);
+  r.driver.start(&r.task, 1, 1, 1, /*placed_at=*/1);
   const TaskRequest got = r.w1.next_request();
   r.w1.far.send(TaskDone{got.task_id, {}});
   ASSERT_TRUE(r.log.wait_for("finish"));
@@ -319,6 +323,37 @@ TEST(AttemptDriver, ACallWhoseInputWasLostAfterTheRunFailedMakesNothingAgain) {
   r.data.lost_on = {&r.w1.data};
   r.driver.start(&r.task, 1, 1, 0);
   EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "release 1", "withdraw", "cancelled", "finish"}));
+  EXPECT_TRUE(r.driver_let_go());
+}
+
+// The run failed (another task) while the call's lost input was made again: placed
+// again after its remakes, the call is not sent (its body would run, its outputs be
+// recorded, after the run failed); it ends cancelled, its attempt (and time-out) taken
+// back and its placement given back (the Runtime's finish). Before, it was sent.
+TEST(AttemptDriver, ACallWhoseRunFailedDuringItsRemakesIsNotSent) {
+  DriverRun r;
+  r.runtime.with_time_out = true;
+  r.cluster.placed_at = 1;
+  r.w1.data.lost = {{4, 1}};
+  r.data.lost_on = {&r.w1.data};
+  r.data.fail_run = &r.runtime.failed_run;
+  r.driver.start(&r.task, 1, 1, 0, 1);
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "release 1", "make 1 available",
+                                                     "place avoiding -1", "withdraw", "cancelled", "finish"}));
+  EXPECT_TRUE(r.driver_let_go());
+}
+
+// The call's time-out fires while its request is built (on the lane, it may wait there):
+// it is not sent, and neither `placed` nor `started` is told after the watchdog's `ended`
+// (its attempt ends abandoned, its node given back). Before, it was sent anyway.
+TEST(AttemptDriver, ACallThatTimesOutWhileItsRequestIsBuiltIsNotSent) {
+  DriverRun r;
+  r.runtime.with_time_out = true;
+  r.runtime.timed_out = true;  // (the watchdog ended it)
+  r.cluster.placed_at = 1;
+  r.w1.data.time_out_while_built = true;
+  r.driver.start(&r.task, 1, 1, 0, 1);
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "end ok with its deadline", "release 1"}));
   EXPECT_TRUE(r.driver_let_go());
 }
 

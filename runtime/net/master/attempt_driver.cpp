@@ -16,21 +16,7 @@ using detail::TaskBase;
 
 void AttemptDriver::remake_then_place(std::shared_ptr<Call> call,
                                 std::vector<std::pair<std::uint64_t, std::uint64_t>> lost) {
-  if (runtime_.failed()) {
-    // Another task failed: no task starts any more, so none is made again for this one,
-    // which is skipped as a task that never started (reported cancelled).
-    if (!withdrawn(call)) return;
-    TaskBase* t = call->task;
-    if (runtime_.cancelled_before_start(t)) {
-      runtime_.finish(t);  // (its node was given back)
-      rt::release_ref(t);  // start()'s
-      return;
-    }
-    // (Not seen as cancelled yet: the failure is being recorded. Made again as usual,
-    // then skipped where it is placed.)
-    call->deadline = runtime_.begin_attempt(t);
-    call->armed_for = t->implementation;
-  }
+  if (ended_as_run_failed(call)) return;
   try {
     data_.make_available(lost);  // (blocks: each remake waits for a node that fits it)
   } catch (const std::exception& e) {  // its inputs cannot be made again
@@ -47,6 +33,23 @@ void AttemptDriver::replace(std::shared_ptr<Call> call, int avoid) {
   cluster_.release_placement(t, call->node);
   moving_.park(t, std::move(call));
   cluster_.place(t, avoid);
+}
+
+bool AttemptDriver::ended_as_run_failed(std::shared_ptr<Call>& call) {
+  if (!runtime_.failed()) return false;
+  // Another task failed: no task starts any more, so this attempt is not sent (nor its
+  // inputs made again): skipped as a task that has not started, reported cancelled.
+  if (!withdrawn(call)) return true;
+  TaskBase* t = call->task;
+  if (runtime_.cancelled_before_start(t)) {
+    runtime_.finish(t);  // (finished() gives back the placement task_state(t).node holds, if any)
+    rt::release_ref(t);  // start()'s
+    return true;
+  }
+  // (Not seen as cancelled: it goes on as usual, its attempt begun again.)
+  call->deadline = runtime_.begin_attempt(t);
+  call->armed_for = t->implementation;
+  return false;
 }
 
 bool AttemptDriver::withdrawn(std::shared_ptr<Call>& call) {
@@ -80,6 +83,9 @@ bool AttemptDriver::resume(TaskBase* t, int n, unsigned computing_units, unsigne
   std::shared_ptr<Call> call = moving_.take(t);
   if (call == nullptr) return false;
   call->node = n;
+  rt::task_state(t).node = n;  // (a skipped call gives this placement back: finished())
+  // The run failed while it moved (its inputs made again, a pause, a retry): not sent.
+  if (ended_as_run_failed(call)) return true;
   call->placed_at = placed_at;
   attempts_.placed_again(call->history);
   call->computing_units = computing_units;
@@ -142,13 +148,19 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     replace(std::move(call), -1);
     return;
   }
+  if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
+    // Timed out while its request was built (it may wait on the lane): not sent, and
+    // neither `placed` nor `started` told after the watchdog's `ended`.
+    attempt_files::remove_private_files(std::get<TaskRequest>(*built.request));  // (never sent)
+    conclude(std::move(call), rt::Runtime::Outcome::ok, {});
+    return;
+  }
   if (call->placed_at != 0) {
     // Its inputs found, it starts here: its placement is told now, once (not when it was
-    // placed, as it may give the node back before it starts). Not after its time-out's
-    // end, which is its last event.
-    if (!rt::task_state(t).stop.load(std::memory_order_acquire)) {
-      runtime_.notify_placed(*t, n, call->computing_units, call->placed_at);
-    }
+    // placed, as it may give the node back before it starts). (A time-out firing between
+    // the check above and here can still tell `ended` before this `placed`: a window of a
+    // few instructions, seen only by task events.)
+    runtime_.notify_placed(*t, n, call->computing_units, call->placed_at);
     call->placed_at = 0;
   }
   RemoteRun run{call->computing_units, call->gpus, cluster_.gang_hosts(t, n), {}};

@@ -134,7 +134,8 @@ class AttemptDriver {
   /// it started (its inputs to be made again, a gang's node lost).
   void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at = 0);
   /// The scheduler placed `t` on node `n`: when an attempt of it was parked (it moves),
-  /// it goes on there (true); false when none was (a first placement).
+  /// it goes on there (true); false when none was (a first placement). Once the run has
+  /// failed, a parked attempt is not sent: the task ends cancelled (ended_as_run_failed).
   bool resume(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at = 0);
   /// Builds and sends one attempt to call->node. Without `may_block`, work that would
   /// wait on the network moves to the blocking lane.
@@ -150,8 +151,8 @@ class AttemptDriver {
   void replace(std::shared_ptr<Call> call, int avoid);
   /// Makes `lost` (inputs of the call's task no node holds) available again, then places
   /// the call again (its node was given back first); on failure the attempt fails. When
-  /// the run has already failed, nothing is made again: the attempt is taken back and the
-  /// task skipped (cancelled, as a task that never started). Blocks: on the lane.
+  /// the run has already failed, nothing is made again (ended_as_run_failed). Blocks: on
+  /// the lane.
   void remake_then_place(std::shared_ptr<Call> call,
                          std::vector<std::pair<std::uint64_t, std::uint64_t>> lost);
 
@@ -163,6 +164,11 @@ class AttemptDriver {
   const AttemptPolicy& policy() const noexcept { return attempts_; }
 
  private:
+  /// When the run has failed: takes the attempt back and skips the task (reported
+  /// cancelled; finish() gives back the placement task_state(t).node holds), or ends it
+  /// timed out when its time-out had fired; true then (the call is gone). False when the
+  /// run has not failed (or the task is not seen cancelled: its attempt begun again).
+  bool ended_as_run_failed(std::shared_ptr<Call>& call);
   /// Takes back the attempt begun for a body that will not run on a worker: false when
   /// its time-out had fired (it then ended timed out, as the watchdog ends it).
   bool withdrawn(std::shared_ptr<Call>& call);
