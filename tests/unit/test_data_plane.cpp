@@ -818,6 +818,35 @@ TEST_F(DataPlaneTest, FilesAreMovedIntoPlaceLastAndAFailedMoveSaysWhatWasMoved) 
   }
 }
 
+// A recording that fails removes the private files the data plane wrote itself (a
+// file's bytes that came back in the answer, --shared-fs no), and only those: a private
+// file the request named is the AttemptDriver's to remove (its RemovedUnlessKept guard),
+// which may keep it (compss::Exception in a group). Here `a`'s private file was named by
+// the request, `b`'s bytes came in the answer; moving `a` into place fails (a directory
+// is in the way). Before, both private files were removed here.
+TEST_F(DataPlaneTest, AFailedRecordRemovesOnlyThePrivateFilesItWrote) {
+  TestDir files("compss-own-files");
+  std::string a = files.path("a.txt"), b = files.path("b.txt");
+  std::filesystem::create_directories(a + "/in-the-way");
+  FakeTask t(write2_spec, {file_param(a, Direction::out), file_param(b, Direction::out)});
+  const std::string a_mine = attempt_files::private_path(a);
+  std::ofstream(a_mine) << "new";
+  auto record = std::make_shared<TaskRequest>();
+  record->params.push_back(WireParam{.direction = static_cast<std::uint8_t>(Direction::out),
+                                     .kind = static_cast<std::uint8_t>(ParamKind::file),
+                                     .has_value = true, .value = compss::to_bytes(a_mine)});
+  record->params.push_back(WireParam{.direction = static_cast<std::uint8_t>(Direction::out),
+                                     .kind = static_cast<std::uint8_t>(ParamKind::file)});
+  TaskDone done;
+  done.outputs.push_back(WireParam{.version = 1, .direction = static_cast<std::uint8_t>(Direction::out),
+                                   .kind = static_cast<std::uint8_t>(ParamKind::file),
+                                   .has_value = true, .value = compss::to_bytes(std::string("new"))});
+  EXPECT_THROW(data.record_outputs(&t, 1, record, done), compss::Error);
+  EXPECT_TRUE(std::filesystem::exists(a_mine));  // (the request's: the guard's to remove)
+  EXPECT_FALSE(std::filesystem::exists(b));
+  EXPECT_EQ(files.entries(), 2U);  // a (the directory) and a's private file: b's was removed
+}
+
 // A task that wrote an object and a file on a worker sharing the master's files; the
 // program then wrote the file again, and the worker was lost. Making the object's lost
 // version again runs the task again (lineage): it writes a private file of its own, which
