@@ -467,16 +467,18 @@ void Runtime::record_failure(const TaskBase& task, const char* what) {
   failed_id_ = task.id();
   failure_message_ = "task '" + failed_task_ + "' (id " + std::to_string(failed_id_) +
                      ") failed: " + (what != nullptr ? what : "");
-  failed_.store(true, std::memory_order_release);
+  // attention_ first: whoever sees failed() (acquire) then sees attention_ too, so
+  // cancelled_before_start (its relaxed read of attention_ after failed()) skips the task.
   attention_.store(true, std::memory_order_release);
+  failed_.store(true, std::memory_order_release);
 }
 
 void Runtime::cancel(const std::string& why) {
   std::lock_guard lock(failure_mutex_);
   if (failed_.load(std::memory_order_relaxed)) return;
   failure_message_ = why;
+  attention_.store(true, std::memory_order_release);  // (first: record_failure)
   failed_.store(true, std::memory_order_release);
-  attention_.store(true, std::memory_order_release);
 }
 
 void Runtime::throw_if_failed() {

@@ -250,6 +250,7 @@ class Runtime {
   std::uint64_t failed_id_ = 0;
 
   // Failure handling: the fast path checks attention_ only (one relaxed load per task).
+  // Set before failed_ (both release): failed() true means attention_ reads true after it.
   std::atomic<bool> attention_{false};
   std::atomic<std::int32_t> abandoned_{0};
   FailureLog failures_;

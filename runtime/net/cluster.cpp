@@ -82,6 +82,10 @@ class RuntimeAttempts final : public AttemptRuntime {
   void notify_started(const TaskBase& t, const rt::Allocation& where, rt::EventTime at) override {
     runtime_.notify_started(t, where, at);
   }
+  void notify_placed(const TaskBase& t, int n, unsigned computing_units, rt::EventTime at) override {
+    runtime_.events().notify(&rt::TaskObserver::on_placed, rt::TaskPlaced{t.id(), n, computing_units, at, &t.spec()});
+  }
+  bool failed() override { return runtime_.failed(); }
   rt::EventTime answered(const TaskBase& t, int node, const TaskRequest& request, const WorkerTimes& times,
                          rt::EventTime sent_at, rt::EventTime answered_at, bool started_told) override {
     return events_.answered(t, node, request, times, sent_at, answered_at, started_told);
@@ -616,20 +620,24 @@ void Cluster::unplaceable(TaskBase* t, const std::string& why) {
 
 void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
   running_.fetch_add(1, std::memory_order_relaxed);
-  if (runtime_.events().any()) {  // the scheduler's decision (traces)
-    runtime_.events().notify(&rt::TaskObserver::on_placed,
-                             rt::TaskPlaced{t->id(), n, computing_units, rt::event_now(), &t->spec()});
-  }
+  // The scheduler's decision (traces), told once the task's inputs are found (it may give
+  // the node back before it starts, while they are made again): run_on_master, the driver.
+  const rt::EventTime placed_at = runtime_.events().any() ? rt::event_now() : 0;
   if (t->spec().replicated) {
+    if (placed_at != 0) tell_placed(t, n, computing_units, placed_at);
     start_replica(t, n, computing_units);
     return;
   }
-  if (driver_->resume(t, n, computing_units, gpus)) return;  // a moving attempt
+  if (driver_->resume(t, n, computing_units, gpus, placed_at)) return;  // a moving attempt
   if (n == 0) {
-    run_on_master(t, computing_units, gpus);  // the Runtime runs it (its attempts), then finished()
+    run_on_master(t, computing_units, gpus, placed_at);  // the Runtime runs it (its attempts), then finished()
   } else {
-    driver_->start(t, n, computing_units, gpus);
+    driver_->start(t, n, computing_units, gpus, placed_at);
   }
+}
+
+void Cluster::tell_placed(const TaskBase* t, int n, unsigned computing_units, rt::EventTime at) {
+  runtime_.events().notify(&rt::TaskObserver::on_placed, rt::TaskPlaced{t->id(), n, computing_units, at, &t->spec()});
 }
 
 bool Cluster::release_placement(const TaskBase* t, int n) {
@@ -782,8 +790,9 @@ bool Cluster::gang_may_start(const TaskBase* t, int n) {
   return true;
 }
 
-void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus) {
-  if (data_->any_node_lost() && !rt::task_state(t).stream_task) {
+void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus, rt::EventTime placed_at) {
+  // (Once the run failed, nothing is made again: the executor skips the task.)
+  if (data_->any_node_lost() && !rt::task_state(t).stream_task && !runtime_.failed()) {
     // An input lost with its worker: the task gives its node back while it is made again
     // on the lane, then is placed again (as a worker's call does: AttemptDriver), so it
     // never holds master cores a remake waits for. (A stream task holds none.)
@@ -798,6 +807,9 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus
     place(t);
     return;
   }
+  // Its inputs found, it starts here: `placed` told now; not once the run failed (the
+  // executor skips it, as the driver never sends a worker's call then).
+  if (placed_at != 0 && !runtime_.failed()) tell_placed(t, 0, computing_units, placed_at);
   std::vector<detail::TaskHost> hosts = hosts_of(t, 0);
   if (!hosts.empty()) log_gang(t, 0);
   // (One core, no GPU, no time_out: the fast path, unbound, with no lookup of its
@@ -838,6 +850,11 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus
 }
 
 void Cluster::remake_then_ready(TaskBase* t, std::span<const std::pair<std::uint64_t, std::uint64_t>> lost) {
+  if (runtime_.failed()) {  // failed while it waited for the lane: skipped, nothing made again
+    rt::task_state(t).node = -1;  // (it holds no node)
+    executor_.spawn(t);
+    return;
+  }
   try {
     data_->make_available(lost);  // (blocks: each remake waits for a node that fits it)
   } catch (const std::exception& e) {  // its inputs cannot be made again: the run fails
@@ -1001,10 +1018,13 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   if (const std::uint32_t v = worker.version_of(t); v != 0) {
     run.signature = t->spec().versions[v - 1]->signature;
   }
+  const TaskRequest& request = std::get<TaskRequest>(*built.request);
+  driver_->unanswered_files().sent(&request, request);  // (a run's end that does not wait removes them)
   worker.send_task(*t, std::move(built.request), std::move(run),
                    [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
     // Its files at their private paths (net/attempt_files.hpp) wait for the call's
     // end when it is chosen (finish_replicated); any other replica's are removed.
+    driver_->unanswered_files().answered(record_of(sent).get());
     attempt_files::RemovedUnlessKept files(record_of(sent).get());
     switch (res.status) {
       case CallResult::Status::done: {
@@ -1273,6 +1293,10 @@ void Cluster::tell_run_ended() noexcept {
   for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
     if (links_[n]) links_[n]->begin_shutdown();  // (sent before this returns: send() writes it)
   }
+  // The master exits without the answers of the timed-out bodies still running: the
+  // private files their requests named go now (a body that still writes one after this
+  // is stopped as its worker ends, which removes the files of the bodies it ran).
+  driver_->unanswered_files().remove_all();
 }
 
 void Cluster::shutdown() noexcept {

@@ -98,6 +98,7 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   void shutdown() noexcept override;
   /// Sends every worker Shutdown without waiting for them to end: for a master about to
   /// exit without tasks that still run (time_out). A worker leaves such tasks and ends.
+  /// Removes the private files of the requests not answered (UnansweredFiles).
   void tell_run_ended() noexcept override;
 
   /// The name worker `node` (> 0) gave in its Hello, as failure reports show it; node 0
@@ -141,6 +142,8 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// The scheduler placed `t` on node `n` (ClusterNode::run): start it there, or go on
   /// with its moving attempt.
   void dispatch(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
+  /// Tells the observers that `t` was placed on node `n` at `at` (TaskPlaced).
+  void tell_placed(const detail::TaskBase* t, int n, unsigned computing_units, rt::EventTime at);
   /// The nodes `t` holds as a gang placed on node `n` (MPI, multinode), as host names and
   /// processes, `n` first; empty for a task on one node. Hosts: a worker's address as the
   /// master sees it, the master's host name.
@@ -148,11 +151,14 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// The same for a gang's allocation (empty for one node).
   std::vector<detail::TaskHost> hosts_of(const sched::Allocation& a) const;
   /// Runs `t` on the master's executor with `computing_units` cores (and `gpus` GPUs)
-  /// made known to it. A task with an input lost with its worker gives its placement back
-  /// first and runs remake_then_ready on the lane instead.
-  void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus) override;
+  /// made known to it, its placement told then (`placed_at`, 0: not told). A task with an
+  /// input lost with its worker gives its placement back first, untold, and runs
+  /// remake_then_ready on the lane instead (not once the run failed: the executor skips it).
+  void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus,
+                     rt::EventTime placed_at) override;
   /// On the lane: makes `lost` (inputs of `t`, which holds no node) available again, then
   /// places `t` again (ready); fails it (unplaceable) when they cannot be made again.
+  /// Once the run failed, makes nothing and hands `t` to the executor, which skips it.
   void remake_then_ready(detail::TaskBase* t, std::span<const std::pair<std::uint64_t, std::uint64_t>> lost);
   /// What `t` holds as the scheduler placed it on node `n` (empty when it is not).
   sched::Allocation allocation_on(const detail::TaskBase* t, int n) const;

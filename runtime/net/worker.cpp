@@ -6,6 +6,7 @@
 #include "exec/binding_environment.hpp"
 #include "local/constrained.hpp"
 #include "net/attempt_files.hpp"
+#include "net/unanswered_files.hpp"
 #include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
 #include "net/stream_client.hpp"
@@ -437,11 +438,20 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
   // the connection itself, so the end it causes is told as a fence, not as a lost master.
   WorkerHeartbeat beat(master);
   auto fenced_for = [&] { return beat.fenced() ? beat.pause() : std::chrono::milliseconds(0); };
+  // The private files (attempt_files) of the requests whose bodies run now: removed when
+  // this worker ends without them (abandon), as nobody records what they write.
+  UnansweredFiles running_files;
+  auto running_key = [](std::uint64_t request_id) {  // (ids are unique on the link)
+    return reinterpret_cast<const void*>(static_cast<std::uintptr_t>(request_id));
+  };
   auto ended = [&](End how) {
     int expected = serving;
     if (!end.compare_exchange_strong(expected, how)) return;
     const std::size_t still = running.load(std::memory_order_acquire);
-    if (still > 0 && options.abandon) options.abandon(still, how == shutdown, fenced_for());
+    if (still > 0 && options.abandon) {
+      running_files.remove_all();  // (the process ends next: their bodies write no more)
+      options.abandon(still, how == shutdown, fenced_for());
+    }
   };
   static const WorkerStore empty;
   const WorkerStore& store = options.store != nullptr ? *options.store : empty;
@@ -506,6 +516,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         if (auto* r = std::get_if<TaskRequest>(&m)) {
           receive_globals(*r);
           running.fetch_add(1, std::memory_order_acq_rel);
+          if (options.shared_files) running_files.sent(running_key(r->task_id), *r);  // (counted with it)
           // What it reads is not evicted until its answer is sent: the answer records this
           // worker as their holder, so a DataEvicted for them must come after it.
           pins = std::make_shared<RequestPins>(options.store, versions_read(*r));
@@ -525,8 +536,11 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
               options.shared_files ? attempt_files::private_paths_of(request) : std::vector<std::string>{};
           Message reply =
               execute_request(std::move(request), options.store, options.peers, options.shared_files);
+          running_files.answered(running_key(request_id));
           running.fetch_sub(1, std::memory_order_acq_rel);
-          if (beat.fenced()) {  // (the master gave it to another: what it wrote is nobody's)
+          // Fenced, the master gave it to another; closed, the master is gone: what it
+          // wrote is nobody's.
+          if (beat.fenced() || end.load(std::memory_order_acquire) == closed) {
             for (const std::string& path : private_files) ::unlink(path.c_str());
             return;
           }

@@ -42,7 +42,9 @@ struct FakeTask final : TaskBase {
 /// master's files (DataPlane::build_request).
 class ReadyRequestData final : public RequestData {
  public:
-  bool build(TaskBase*, int node, TaskRequest& request, bool) override {
+  bool build(TaskBase* t, int node, TaskRequest& request, bool) override {
+    if (!lost.empty()) return false;  // (to make again first: lost_inputs)
+    if (time_out_while_built) compss::rt::task_state(t).stop.store(true);  // (as the watchdog)
     request.signature = "step on " + std::to_string(node);
     if (!file.empty()) {
       request.params.push_back(WireParam{.direction = static_cast<std::uint8_t>(compss::detail::Direction::out),
@@ -53,7 +55,9 @@ class ReadyRequestData final : public RequestData {
     return true;
   }
   std::string file;
-  Versions lost_inputs(const TaskBase&) override { return {}; }
+  bool time_out_while_built = false;  // its time-out fires while the request is built
+  Versions lost;  // inputs no node holds (made again by the data plane's make_available)
+  Versions lost_inputs(const TaskBase&) override { return lost; }
   void received(const TaskBase&, int, const TaskRequest&) override {}
 };
 
@@ -99,9 +103,14 @@ const char* outcome_name(Runtime::Outcome o) {
 class FakeRuntime final : public AttemptRuntime {
  public:
   explicit FakeRuntime(Log& log) : log_(log) {}
-  bool cancelled_before_start(TaskBase*) override { return false; }
+  /// As rt::Runtime's: once the run failed, no task starts (it is reported cancelled).
+  bool cancelled_before_start(TaskBase*) override {
+    if (failed_run) log_.add("cancelled");
+    return failed_run;
+  }
   Deadline begin_attempt(TaskBase*) override {
     log_.add("begin");
+    failed_run |= fail_after_begin;
     return with_time_out ? Deadline{} + 1h : Runtime::no_deadline;
   }
   bool withdraw_attempt(TaskBase*, Deadline deadline) override {
@@ -140,11 +149,17 @@ class FakeRuntime final : public AttemptRuntime {
   void finish(TaskBase*) override { log_.add("finish"); }
   bool observed() override { return false; }
   void notify_started(const TaskBase&, const compss::rt::Allocation&, compss::rt::EventTime) override {}
+  void notify_placed(const TaskBase&, int n, unsigned, compss::rt::EventTime) override {
+    log_.add("placed on " + std::to_string(n));
+  }
+  bool failed() override { return failed_run; }
   compss::rt::EventTime answered(const TaskBase&, int, const TaskRequest&, const WorkerTimes&,
                                  compss::rt::EventTime, compss::rt::EventTime, bool) override {
     return 0;
   }
   int retries = 0;
+  bool failed_run = false;     // another task failed the run
+  bool fail_after_begin = false;  // and did so once an attempt began
   bool with_time_out = false;  // its attempts have a deadline
   bool expired = false;        // which the watchdog has taken by the time it is withdrawn
   bool timed_out = false;      // the task ended timed out (its outcome)
@@ -167,7 +182,13 @@ class FakeData final : public AttemptData {
     log_.add("discard " + std::to_string(done.outputs.size()) + " late outputs on " + std::to_string(n));
   }
   void globals_missing(const TaskBase&, int n) override { log_.add("globals missing on " + std::to_string(n)); }
-  void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>>) override {}
+  void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) override {
+    log_.add("make " + std::to_string(versions.size()) + " available");
+    for (ReadyRequestData* d : lost_on) d->lost.clear();
+    if (fail_run != nullptr) *fail_run = true;
+  }
+  std::vector<ReadyRequestData*> lost_on;  // whose lost inputs make_available makes again
+  bool* fail_run = nullptr;  // set while the remakes run (another task failed the run)
   bool fail_to_load = false;
   bool partly_moved = false;  // recording moved a file into place, then failed
 
@@ -206,7 +227,7 @@ class FakeCluster final : public AttemptCluster {
     for (FakeWorker* w : workers) {
       const int n = w->link.node();
       if (n == avoid || !w->link.alive()) continue;
-      if (!driver->resume(t, n, 1, 0)) driver->start(t, n, 1, 0);
+      if (!driver->resume(t, n, 1, 0, placed_at)) driver->start(t, n, 1, 0, placed_at);
       return;
     }
     log_.add("no node");
@@ -215,7 +236,7 @@ class FakeCluster final : public AttemptCluster {
     log_.add("release " + std::to_string(n));
     return true;
   }
-  void run_on_master(TaskBase*, unsigned, unsigned) override { log_.add("on master"); }
+  void run_on_master(TaskBase*, unsigned, unsigned, compss::rt::EventTime) override { log_.add("on master"); }
   bool gang_may_start(const TaskBase*, int) override { return true; }
   void gang_paused(const TaskBase*) override {}
   std::vector<compss::detail::TaskHost> gang_hosts(const TaskBase*, int) override { return {}; }
@@ -228,6 +249,7 @@ class FakeCluster final : public AttemptCluster {
   }
   std::vector<FakeWorker*> workers;
   AttemptDriver* driver = nullptr;
+  compss::rt::EventTime placed_at = 0;  // task events: 0 when not observed
 
  private:
   Log& log_;
@@ -269,6 +291,70 @@ TEST(AttemptDriver, ASuccessRecordsItsOutputsAndFinishesTheTask) {
   ASSERT_TRUE(r.log.wait_for("finish"));
   EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "record on 1 of 'step on 1'", "end ok", "finish"}));
   EXPECT_TRUE(r.driver_let_go());  // start's reference given back
+}
+
+// An input lost with its worker: the call gives its node back, the input is made again,
+// and the call is placed again. Its task events tell one `placed`, where it started
+// (before, the first placement, given back before it started, was told too).
+TEST(AttemptDriver, ACallPlacedAgainAfterItsRemakesIsToldPlacedOnce) {
+  DriverRun r;
+  r.cluster.placed_at = 1;  // (observed)
+  r.w1.data.lost = {{4, 1}};
+  r.data.lost_on = {&r.w1.data};
+  r.driver.start(&r.task, 1, 1, 1, /*placed_at=*/1);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "release 1", "make 1 available", "place avoiding -1",
+                                                     "placed on 1", "record on 1 of 'step on 1'", "end ok",
+                                                     "finish"}));
+}
+
+// The run failed (another task) once the call's attempt began, before its lost input
+// was made again: nothing is made again (its producer would run for nothing), and the
+// call is skipped as a task that never started, its attempt (and time-out) taken back.
+// Before, its remakes ran, and only then was it skipped.
+TEST(AttemptDriver, ACallWhoseInputWasLostAfterTheRunFailedMakesNothingAgain) {
+  DriverRun r;
+  r.runtime.with_time_out = true;
+  r.runtime.fail_after_begin = true;
+  r.cluster.placed_at = 1;
+  r.w1.data.lost = {{4, 1}};
+  r.data.lost_on = {&r.w1.data};
+  r.driver.start(&r.task, 1, 1, 0);
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "release 1", "withdraw", "cancelled", "finish"}));
+  EXPECT_TRUE(r.driver_let_go());
+}
+
+// The run failed (another task) while the call's lost input was made again: placed
+// again after its remakes, the call is not sent (its body would run, its outputs be
+// recorded, after the run failed); it ends cancelled, its attempt (and time-out) taken
+// back and its placement given back (the Runtime's finish). Before, it was sent.
+TEST(AttemptDriver, ACallWhoseRunFailedDuringItsRemakesIsNotSent) {
+  DriverRun r;
+  r.runtime.with_time_out = true;
+  r.cluster.placed_at = 1;
+  r.w1.data.lost = {{4, 1}};
+  r.data.lost_on = {&r.w1.data};
+  r.data.fail_run = &r.runtime.failed_run;
+  r.driver.start(&r.task, 1, 1, 0, 1);
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "release 1", "make 1 available",
+                                                     "place avoiding -1", "withdraw", "cancelled", "finish"}));
+  EXPECT_TRUE(r.driver_let_go());
+}
+
+// The call's time-out fires while its request is built (on the lane, it may wait there):
+// it is not sent, and neither `placed` nor `started` is told after the watchdog's `ended`
+// (its attempt ends abandoned, its node given back). Before, it was sent anyway.
+TEST(AttemptDriver, ACallThatTimesOutWhileItsRequestIsBuiltIsNotSent) {
+  DriverRun r;
+  r.runtime.with_time_out = true;
+  r.runtime.timed_out = true;  // (the watchdog ended it)
+  r.cluster.placed_at = 1;
+  r.w1.data.time_out_while_built = true;
+  r.driver.start(&r.task, 1, 1, 0, 1);
+  EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "end ok with its deadline", "release 1"}));
+  EXPECT_TRUE(r.driver_let_go());
 }
 
 TEST(AttemptDriver, AnAnswerThatAnInputWentMissingResendsAfterAPause) {
@@ -345,6 +431,79 @@ TEST(AttemptDriver, AnAttemptThatFailsRemovesItsPrivateFile) {
   EXPECT_TRUE(r.driver_let_go());
   EXPECT_FALSE(std::filesystem::exists(first));
   EXPECT_TRUE(std::filesystem::exists(second));  // (recorded: the fake data plane moves nothing)
+  std::filesystem::remove_all(dir);
+}
+
+// Every answer whose outputs are not recorded has its private files removed by the driver
+// (the data plane leaves them alone): a late one after its time-out, one whose deadline
+// expired as it came, one whose outputs cannot be loaded, one whose files were partly
+// moved into place. (Before, the data plane removed them for a late answer and a failed
+// record, and the driver again.)
+TEST(AttemptDriver, AnAnswerNotRecordedHasItsPrivateFileRemoved) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-driver-unrecorded-" + std::to_string(::getpid()));
+  for (const char* why : {"late", "expired", "cannot load", "partly moved"}) {
+    SCOPED_TRACE(why);
+    std::filesystem::create_directories(dir);
+    std::string mine;
+    {
+      DriverRun r;
+      r.w1.data.file = (dir / "f.txt").string();
+      const std::string w = why;
+      r.runtime.with_time_out = r.runtime.expired = w == "expired";
+      r.data.fail_to_load = w == "cannot load";
+      r.data.partly_moved = w == "partly moved";
+      r.driver.start(&r.task, 1, 1, 0);
+      const TaskRequest got = r.w1.next_request();
+      compss::from_bytes(got.params.at(0).value, mine);
+      std::ofstream(mine) << "written";
+      if (w == "late") compss::rt::task_state(r.task).stop.store(true);  // the watchdog's time_out
+      r.w1.far.send(TaskDone{got.task_id, {}});
+      EXPECT_TRUE(r.driver_let_go());
+      // (The guard removes it as the answer's step returns, after the task's end.)
+      for (int i = 0; i < 500 && std::filesystem::exists(mine); ++i) std::this_thread::sleep_for(10ms);
+      compss::rt::task_state(r.task).stop.store(false);
+    }
+    EXPECT_FALSE(std::filesystem::exists(mine)) << mine;
+    std::filesystem::remove_all(dir);
+  }
+}
+
+// A run that ends without waiting for an answer (a timed-out body still running: the
+// master exits) removes the private files the unanswered requests named (an inout file's
+// copy was made when the request was built); an answered one's are no longer its to
+// remove (here recorded: kept). Before, they stayed.
+TEST(AttemptDriver, TheRunsEndRemovesThePrivateFilesOfRequestsNotAnswered) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-driver-run-end-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  DriverRun r;
+  FakeTask abandoned;
+  r.w1.data.file = r.w2.data.file = (dir / "f.txt").string();
+  auto write_as_worker = [](const TaskRequest& got) {
+    std::string path;
+    compss::from_bytes(got.params.at(0).value, path);
+    std::ofstream(path) << "written";
+    return path;
+  };
+  r.driver.start(&r.task, 1, 1, 0);
+  TaskRequest got = r.w1.next_request();
+  const std::string recorded = write_as_worker(got);
+  r.w1.far.send(TaskDone{got.task_id, {}});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  r.driver.start(&abandoned, 2, 1, 0);
+  got = r.w2.next_request();
+  const std::string unanswered = write_as_worker(got);
+  EXPECT_EQ(r.driver.unanswered_files().size(), 1U);
+  r.driver.unanswered_files().remove_all();  // the run ends (Cluster::tell_run_ended)
+  EXPECT_TRUE(std::filesystem::exists(recorded));
+  EXPECT_FALSE(std::filesystem::exists(unanswered));
+  compss::rt::task_state(abandoned).stop.store(true);  // (it had timed out) its late answer
+  r.w2.far.send(TaskDone{got.task_id, {}});
+  for (int i = 0; i < 500 && compss::rt::task_state(abandoned).refs.load() != 1; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(r.driver.unanswered_files().size(), 0U);
   std::filesystem::remove_all(dir);
 }
 

@@ -729,7 +729,8 @@ constexpr TaskSpec write2_spec{"write2", "void write2(std::string, std::string)"
 // names. An attempt the master gave up on (time_out, `ignore`: its successor runs at once)
 // may still be running and write the file after the successor did. The request names an
 // attempt-private path (attempt_files), moved into place only when the master records the
-// answer and removed for a late one: the late write never reaches the file.
+// answer, never for a late one: the late write never reaches the file. (Its removal is
+// the AttemptDriver's: test_attempt_driver.)
 TEST_F(DataPlaneTest, ALateSharedFileWriteNeverOverwritesALaterOne) {
   static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
   TestDir files("compss-late-file");
@@ -753,7 +754,6 @@ TEST_F(DataPlaneTest, ALateSharedFileWriteNeverOverwritesALaterOne) {
   data.discard_late_outputs(1, to_1, TaskDone{});
   data.sync_file(path);
   EXPECT_EQ(contents(path), "b");
-  EXPECT_EQ(files.entries(), 1U);  // (a's private file was removed)
 }
 
 // Two files a task wrote on a worker without the master's files come back in its answer;
@@ -777,9 +777,10 @@ TEST_F(DataPlaneTest, ASecondFileThatCannotBeWrittenLeavesTheFirstAsItWas) {
 
 // On a shared file system each written file is named to a private path; recording moves
 // them into place last. The first move fails (a directory is in the way): every file
-// stays as it was, the private ones are removed, and the error is an ordinary one (the
-// attempt may run again). A failure after a file was moved names it (PartlyMoved: the
-// task is not run again, it would read that file as its input).
+// stays as it was, and the error is an ordinary one (the attempt may run again; the
+// AttemptDriver removes the private files: test_attempt_driver). A failure after a file
+// was moved names it (PartlyMoved: the task is not run again, it would read that file as
+// its input).
 TEST_F(DataPlaneTest, FilesAreMovedIntoPlaceLastAndAFailedMoveSaysWhatWasMoved) {
   for (bool first_fails : {true, false}) {
     SCOPED_TRACE(first_fails);
@@ -815,8 +816,36 @@ TEST_F(DataPlaneTest, FilesAreMovedIntoPlaceLastAndAFailedMoveSaysWhatWasMoved) 
       }
       EXPECT_EQ(contents(a), "new");
     }
-    EXPECT_EQ(files.entries(), 2U);  // (the private files were removed)
   }
+}
+
+// A recording that fails removes the private files the data plane wrote itself (a
+// file's bytes that came back in the answer, --shared-fs no), and only those: a private
+// file the request named is the AttemptDriver's to remove (its RemovedUnlessKept guard),
+// which may keep it (compss::Exception in a group). Here `a`'s private file was named by
+// the request, `b`'s bytes came in the answer; moving `a` into place fails (a directory
+// is in the way). Before, both private files were removed here.
+TEST_F(DataPlaneTest, AFailedRecordRemovesOnlyThePrivateFilesItWrote) {
+  TestDir files("compss-own-files");
+  std::string a = files.path("a.txt"), b = files.path("b.txt");
+  std::filesystem::create_directories(a + "/in-the-way");
+  FakeTask t(write2_spec, {file_param(a, Direction::out), file_param(b, Direction::out)});
+  const std::string a_mine = attempt_files::private_path(a);
+  std::ofstream(a_mine) << "new";
+  auto record = std::make_shared<TaskRequest>();
+  record->params.push_back(WireParam{.direction = static_cast<std::uint8_t>(Direction::out),
+                                     .kind = static_cast<std::uint8_t>(ParamKind::file),
+                                     .has_value = true, .value = compss::to_bytes(a_mine)});
+  record->params.push_back(WireParam{.direction = static_cast<std::uint8_t>(Direction::out),
+                                     .kind = static_cast<std::uint8_t>(ParamKind::file)});
+  TaskDone done;
+  done.outputs.push_back(WireParam{.version = 1, .direction = static_cast<std::uint8_t>(Direction::out),
+                                   .kind = static_cast<std::uint8_t>(ParamKind::file),
+                                   .has_value = true, .value = compss::to_bytes(std::string("new"))});
+  EXPECT_THROW(data.record_outputs(&t, 1, record, done), compss::Error);
+  EXPECT_TRUE(std::filesystem::exists(a_mine));  // (the request's: the guard's to remove)
+  EXPECT_FALSE(std::filesystem::exists(b));
+  EXPECT_EQ(files.entries(), 2U);  // a (the directory) and a's private file: b's was removed
 }
 
 // A task that wrote an object and a file on a worker sharing the master's files; the

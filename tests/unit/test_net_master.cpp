@@ -2,6 +2,7 @@
 // Hello and its resource report; a RemoteExecutor is a scheduler node that sends placed
 // tasks over a WorkerLink (a fake channel, the test playing the worker), so the worker sees
 // no more requests at once than its reported cores and memory allow.
+#include "core/events.hpp"
 #include "core/runtime.hpp"
 #include "core/task_state.hpp"
 #include "net/fake_transport.hpp"
@@ -32,7 +33,10 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <memory>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -579,7 +583,11 @@ constexpr compss::detail::TaskSpec hold_master_spec{
     .name = "hold_master", .signature = "void hold_master()", .params = nullptr,
     .param_count = 0, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
     .constraint_count = 1};
-void produce_two(int& x) { x += 10; }
+std::atomic<int> produced_on_master{0};  // runs of produce_two here: remakes (the workers are fakes)
+void produce_two(int& x) {
+  ++produced_on_master;
+  x += 10;
+}
 constexpr compss::detail::TaskSpec produce_two_spec{
     .name = "produce_two", .signature = "void produce_two(int &)", .params = bump_params,
     .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
@@ -591,19 +599,32 @@ constexpr compss::detail::TaskSpec consume_two_spec{
     .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
     .constraint_count = 1};
 
+/// The `placed` events of the tasks whose name starts with "consume" (task events).
+class ConsumerPlacements final : public compss::rt::TaskObserver {
+ public:
+  void on_placed(const compss::rt::TaskPlaced& e) override {
+    if (e.spec != nullptr && std::string_view(e.spec->name).starts_with("consume")) ++count;
+  }
+  std::atomic<int> count{0};
+};
+
 /// The run of the tests below, on a 2-core master, a 2-core worker and a 1-core one:
 /// hold_master takes the master's cores (first fit), so produce_two goes to the 2-core
 /// worker, which answers (its output stays there) and leaves; the 1-core worker cannot
 /// run it again, only the master's node can. `submit_reader(x)` submits the task on the
 /// master that reads x (lost). The run must end (bounded: a hang stops the test binary)
-/// with the reader given what the remake on the master made.
-void expect_the_reader_gets_the_remake(const std::function<void(int&)>& submit_reader) {
+/// with the reader given what the remake on the master made. With `placed_once`, its task
+/// events tell one `placed` (a placement given back while its input is made again is not
+/// told).
+void expect_the_reader_gets_the_remake(const std::function<void(int&)>& submit_reader, bool placed_once) {
   std::uint16_t port = 0;
   MasterEnvironment master(listening_socket(port), 2);
   ::setenv("COMPSS_MASTER_CORES", "2", 1);
   consumed = 0;
   ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
   producer_worker = &two;
+  auto placements = std::make_shared<ConsumerPlacements>();
+  compss::rt::runtime().events().add(placements);  // (the run starts: its workers connect)
   int x = 1;
   compss::detail::call_task<hold_master_spec, &hold_master>();
   compss::detail::call_task<produce_two_spec, &produce_two>(x);
@@ -616,6 +637,7 @@ void expect_the_reader_gets_the_remake(const std::function<void(int&)>& submit_r
   EXPECT_NO_THROW(ended.get());
   EXPECT_EQ(two.requests(), 1);  // made first there, then lost with it
   EXPECT_EQ(consumed.load(), 11);  // what the remake on the master made
+  if (placed_once) EXPECT_EQ(placements->count.load(), 1);
   compss::detail::shutdown_runtime();
 }
 }  // namespace
@@ -627,7 +649,8 @@ void expect_the_reader_gets_the_remake(const std::function<void(int&)>& submit_r
 // for itself (a hang; bounded here).
 TEST(ClusterRemake, ATaskOnTheMasterLendsItsCoresToTheRemakeItWaitsFor) {
   expect_the_reader_gets_the_remake(
-      [](int& x) { compss::detail::call_task<consume_two_spec, &consume_two>(x); });
+      [](int& x) { compss::detail::call_task<consume_two_spec, &consume_two>(x); },
+      false);  // (it may be sent to the producer's worker as it leaves: placed again)
 }
 
 namespace {
@@ -668,23 +691,67 @@ constexpr compss::detail::TaskSpec consume_one_spec{
 // producer needs more cores than the task holds and only the master's node can run it
 // (2 cores: the live worker has 1), gives its core back while the producer runs again, and
 // is placed again after. Before, it kept its core while the remake waited for two free
-// ones (it could not lend one core to a 2-core remake): a hang, bounded here.
+// ones (it could not lend one core to a 2-core remake): a hang, bounded here. Its task
+// events tell one `placed` (before, two: the first given back before it started).
 TEST(ClusterRemake, ATaskOnTheMasterGivesItsCoresBackWhileALargerRemakeWaits) {
   OnlyHere y;
   expect_the_reader_gets_the_remake([&y](int& x) {
     compss::detail::call_task<until_lost_spec, &until_a_worker_is_lost>(y);
     compss::detail::call_task<consume_one_spec, &consume_one>(x, y);
-  });
+  }, true);
 }
 
 // The same task placed on the master's node as its input's worker leaves (its loss known
 // only while the task already holds its core there, as it usually is: the producer's
 // answer, which makes the task ready, is read before the connection's end): it gives its
-// core back while the remake waits, and runs after it. Before, the same hang.
+// core back while the remake waits, and runs after it. Before, the same hang. One
+// `placed` in its task events, as above.
 TEST(ClusterRemake, ATaskPlacedOnTheMasterBeforeTheLossGivesItsCoresBackToALargerRemake) {
   OnlyHere y;  // (no task writes it: the master holds it)
   expect_the_reader_gets_the_remake(
-      [&y](int& x) { compss::detail::call_task<consume_one_spec, &consume_one>(x, y); });
+      [&y](int& x) { compss::detail::call_task<consume_one_spec, &consume_one>(x, y); }, true);
+}
+
+namespace {
+/// As until_a_worker_is_lost, then fails (on_failure fail: the run fails).
+void fails_once_a_worker_is_lost(OnlyHere& y) {
+  until_a_worker_is_lost(y);
+  throw std::runtime_error("failed on purpose");
+}
+constexpr compss::detail::TaskSpec fails_once_lost_spec{
+    .name = "fails_once_a_worker_is_lost", .signature = "void fails_once_a_worker_is_lost(OnlyHere &)",
+    .params = out_int, .param_count = 1, .on_failure = compss::detail::OnFailure::fail};
+}  // namespace
+
+// The reader of a lost input becomes ready after another task failed the run (it read
+// that task's output too): its input is not made again (the producer does not run again,
+// for nothing), and it is skipped. Before, the remake ran on the master, and only then was
+// the reader skipped.
+TEST(ClusterRemake, NothingIsMadeAgainForATaskPlacedAfterTheRunFailed) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ::setenv("COMPSS_MASTER_CORES", "2", 1);
+  consumed = 0;
+  produced_on_master = 0;
+  ScriptedWorker two(port, {"done"}, 2, "void produce_two(int &)"), one(port, {"done"}, 1);
+  producer_worker = &two;
+  int x = 1;
+  OnlyHere y;
+  compss::detail::call_task<hold_master_spec, &hold_master>();
+  compss::detail::call_task<produce_two_spec, &produce_two>(x);
+  compss::detail::call_task<fails_once_lost_spec, &fails_once_a_worker_is_lost>(y);
+  compss::detail::call_task<consume_one_spec, &consume_one>(x, y);
+  auto ended = std::async(std::launch::async, [] { compss::barrier(); });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  EXPECT_ANY_THROW(ended.get());  // (the failure)
+  EXPECT_EQ(two.requests(), 1);
+  EXPECT_EQ(one.requests(), 0);
+  EXPECT_EQ(produced_on_master.load(), 0);  // not made again
+  EXPECT_EQ(consumed.load(), 0);            // skipped
+  compss::detail::shutdown_runtime();
 }
 
 namespace {

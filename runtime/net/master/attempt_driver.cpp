@@ -16,6 +16,7 @@ using detail::TaskBase;
 
 void AttemptDriver::remake_then_place(std::shared_ptr<Call> call,
                                 std::vector<std::pair<std::uint64_t, std::uint64_t>> lost) {
+  if (ended_as_run_failed(call)) return;
   try {
     data_.make_available(lost);  // (blocks: each remake waits for a node that fits it)
   } catch (const std::exception& e) {  // its inputs cannot be made again
@@ -34,7 +35,33 @@ void AttemptDriver::replace(std::shared_ptr<Call> call, int avoid) {
   cluster_.place(t, avoid);
 }
 
-void AttemptDriver::start(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
+bool AttemptDriver::ended_as_run_failed(std::shared_ptr<Call>& call) {
+  if (!runtime_.failed()) return false;
+  // Another task failed: no task starts any more, so this attempt is not sent (nor its
+  // inputs made again): skipped as a task that has not started, reported cancelled.
+  if (!withdrawn(call)) return true;
+  TaskBase* t = call->task;
+  if (runtime_.cancelled_before_start(t)) {
+    runtime_.finish(t);  // (finished() gives back the placement task_state(t).node holds, if any)
+    rt::release_ref(t);  // start()'s
+    return true;
+  }
+  // (Not seen as cancelled: it goes on as usual, its attempt begun again.)
+  call->deadline = runtime_.begin_attempt(t);
+  call->armed_for = t->implementation;
+  return false;
+}
+
+bool AttemptDriver::withdrawn(std::shared_ptr<Call>& call) {
+  TaskBase* t = call->task;
+  if (runtime_.withdraw_attempt(t, call->deadline)) return true;
+  // Timed out before it could run: it ends timed out, as the watchdog ends it.
+  runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for));
+  conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned)
+  return false;
+}
+
+void AttemptDriver::start(TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at) {
   rt::add_ref(t);  // until the last answer: a timed-out task is finished by the watchdog
   if (runtime_.cancelled_before_start(t)) {
     runtime_.finish(t);  // (finished() gives its reservation back)
@@ -46,15 +73,20 @@ void AttemptDriver::start(TaskBase* t, int n, unsigned computing_units, unsigned
   call->node = n;
   call->computing_units = computing_units;
   call->gpus = gpus;
+  call->placed_at = placed_at;
   call->deadline = runtime_.begin_attempt(t);
   call->armed_for = t->implementation;
   send(std::move(call), false);
 }
 
-bool AttemptDriver::resume(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
+bool AttemptDriver::resume(TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at) {
   std::shared_ptr<Call> call = moving_.take(t);
   if (call == nullptr) return false;
   call->node = n;
+  rt::task_state(t).node = n;  // (a skipped call gives this placement back: finished())
+  // The run failed while it moved (its inputs made again, a pause, a retry): not sent.
+  if (ended_as_run_failed(call)) return true;
+  call->placed_at = placed_at;
   attempts_.placed_again(call->history);
   call->computing_units = computing_units;
   call->gpus = gpus;
@@ -75,14 +107,9 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     // Placed on the master (a retry, or no worker left): it runs there as any master
     // task does, on the executor, its attempt begun here withdrawn (unless it already
     // timed out).
-    if (!runtime_.withdraw_attempt(t, call->deadline)) {
-      // Timed out before it could run there: it ends timed out, as the watchdog ends it.
-      runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for));
-      conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned)
-      return;
-    }
+    if (!withdrawn(call)) return;
     rt::release_ref(t);  // start()'s; the task's own reference lasts until it finishes
-    cluster_.run_on_master(t, call->computing_units, call->gpus);
+    cluster_.run_on_master(t, call->computing_units, call->gpus, call->placed_at);
     return;
   }
   if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
@@ -105,6 +132,7 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
       // tasks that wait for remakes (or wait on the lane behind them) never hold the
       // resources the remakes wait for.
       cluster_.release_placement(t, n);
+      call->placed_at = 0;  // (given back before it started: not told)
       if (may_block) {
         remake_then_place(std::move(call), std::move(built.lost));
       } else {
@@ -120,6 +148,21 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     replace(std::move(call), -1);
     return;
   }
+  if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
+    // Timed out while its request was built (it may wait on the lane): not sent, and
+    // neither `placed` nor `started` told after the watchdog's `ended`.
+    attempt_files::remove_private_files(std::get<TaskRequest>(*built.request));  // (never sent)
+    conclude(std::move(call), rt::Runtime::Outcome::ok, {});
+    return;
+  }
+  if (call->placed_at != 0) {
+    // Its inputs found, it starts here: its placement is told now, once (not when it was
+    // placed, as it may give the node back before it starts). (A time-out firing between
+    // the check above and here can still tell `ended` before this `placed`: a window of a
+    // few instructions, seen only by task events.)
+    runtime_.notify_placed(*t, n, call->computing_units, call->placed_at);
+    call->placed_at = 0;
+  }
   RemoteRun run{call->computing_units, call->gpus, cluster_.gang_hosts(t, n), {}};
   call->sent_at = runtime_.observed() ? rt::event_now() : 0;
   if (call->sent_at != 0 && rt::attempt_time_out(*t) > 0) {
@@ -129,6 +172,8 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
                             call->sent_at);
     call->started_told = true;
   }
+  const TaskRequest& request = std::get<TaskRequest>(*built.request);
+  unanswered_.sent(&request, request);  // (its answer, or a lost link's end, forgets it)
   worker.send_task(*t, std::move(built.request), std::move(run),
                    [this, call, n](const SentRequest& sent, CallResult&& r) { answered(call, n, sent, std::move(r)); });
 }
@@ -139,7 +184,9 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
   // The files the attempt wrote at its private paths (net/attempt_files.hpp) are
   // moved into place only when its outputs are recorded; any other end removes them (a
   // resend or a retry names new ones).
-  attempt_files::RemovedUnlessKept files(sent != nullptr ? std::get_if<TaskRequest>(sent.get()) : nullptr);
+  const TaskRequest* request = sent != nullptr ? std::get_if<TaskRequest>(sent.get()) : nullptr;
+  unanswered_.answered(request);
+  attempt_files::RemovedUnlessKept files(request);
   // (The data plane heard that the worker received the request's globals: send_task.)
   // Timed out meanwhile (time_out): its policy was applied and it was finished; what it
   // made is discarded, as for a local task. The worker stored it under the numbers the

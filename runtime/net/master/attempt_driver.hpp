@@ -17,6 +17,7 @@
 #include "net/master/attempt_policy.hpp"
 #include "net/master/remote_attempt.hpp"
 #include "net/master/remote_executor.hpp"
+#include "net/unanswered_files.hpp"
 
 #include <compss/this_task.hpp>
 
@@ -49,6 +50,10 @@ class AttemptRuntime {
   /// True while task observers are installed.
   virtual bool observed() = 0;
   virtual void notify_started(const detail::TaskBase& t, const rt::Allocation& where, rt::EventTime at) = 0;
+  /// Tells the observers that the scheduler placed `t` on node `n` at `at` (TaskPlaced).
+  virtual void notify_placed(const detail::TaskBase& t, int n, unsigned computing_units, rt::EventTime at) = 0;
+  /// rt::Runtime::failed: the run failed (no task starts any more).
+  virtual bool failed() = 0;
   /// RemoteEvents::answered: tells the answer's events, returns when the body ended.
   virtual rt::EventTime answered(const detail::TaskBase& t, int node, const TaskRequest& request,
                                  const WorkerTimes& times, rt::EventTime sent_at,
@@ -88,8 +93,10 @@ class AttemptCluster {
   virtual void place(detail::TaskBase* t, int avoid = -1) = 0;
   /// Gives back the reservation `t` holds on node `n`; true if it held one.
   virtual bool release_placement(const detail::TaskBase* t, int n) = 0;
-  /// Runs `t` on the master's executor with what was reserved there.
-  virtual void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus) = 0;
+  /// Runs `t` on the master's executor with what was reserved there; `placed_at`: when
+  /// it was placed there (TaskPlaced, told once its inputs are found; 0: not told).
+  virtual void run_on_master(detail::TaskBase* t, unsigned computing_units, unsigned gpus,
+                             rt::EventTime placed_at) = 0;
   /// False when a node of the gang `t` placed on `n` was lost (placed again); else the
   /// gang is recorded as started. True for a task on one node.
   virtual bool gang_may_start(const detail::TaskBase* t, int n) = 0;
@@ -107,8 +114,9 @@ class AttemptCluster {
   virtual void on_timer(std::chrono::milliseconds delay, std::function<void()> job) = 0;
 };
 
-/// Thread-safe: its state is the MovingAttempts (a leaf lock) and the const policy; an
-/// attempt (RemoteAttempt) belongs to the one thread holding its shared_ptr. It takes no
+/// Thread-safe: its state is the MovingAttempts and UnansweredFiles (leaf locks) and the
+/// const policy; an attempt (RemoteAttempt) belongs to the one thread holding its
+/// shared_ptr. It takes no
 /// lock of its own around the calls it makes, so it adds nothing to the cluster's lock
 /// order (scheduler, Cluster::sched_mutex_, the data plane's): it is never called with one
 /// of those held, and it calls the interfaces with none held.
@@ -125,10 +133,14 @@ class AttemptDriver {
       : runtime_(runtime), data_(data), cluster_(cluster), attempts_(policy) {}
 
   /// Starts the task's run on its worker (`n` > 0): the policy's first attempt.
-  void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
+  /// `placed_at`: when the scheduler placed it (task events; 0: not told). Its `placed`
+  /// is told once its inputs are found (send), never for a placement given back before
+  /// it started (its inputs to be made again, a gang's node lost).
+  void start(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at = 0);
   /// The scheduler placed `t` on node `n`: when an attempt of it was parked (it moves),
-  /// it goes on there (true); false when none was (a first placement).
-  bool resume(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
+  /// it goes on there (true); false when none was (a first placement). Once the run has
+  /// failed, a parked attempt is not sent: the task ends cancelled (ended_as_run_failed).
+  bool resume(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus, rt::EventTime placed_at = 0);
   /// Builds and sends one attempt to call->node. Without `may_block`, work that would
   /// wait on the network moves to the blocking lane.
   void send(std::shared_ptr<Call> call, bool may_block);
@@ -142,22 +154,37 @@ class AttemptDriver {
   /// reservation is given back and it is placed again (avoiding `avoid`).
   void replace(std::shared_ptr<Call> call, int avoid);
   /// Makes `lost` (inputs of the call's task no node holds) available again, then places
-  /// the call again (its node was given back first); on failure the attempt fails. Blocks:
-  /// on the lane.
+  /// the call again (its node was given back first); on failure the attempt fails. When
+  /// the run has already failed, nothing is made again (ended_as_run_failed). Blocks: on
+  /// the lane.
   void remake_then_place(std::shared_ptr<Call> call,
                          std::vector<std::pair<std::uint64_t, std::uint64_t>> lost);
 
   /// Attempts that left their node, until the scheduler places them again.
   MovingAttempts& moving() noexcept { return moving_; }
+  /// The private files of the requests sent and not answered yet (removed at a run's end
+  /// that does not wait for them: Cluster::tell_run_ended).
+  UnansweredFiles& unanswered_files() noexcept { return unanswered_; }
   const AttemptPolicy& policy() const noexcept { return attempts_; }
 
  private:
+  /// When the run has failed: takes the attempt back and skips the task (reported
+  /// cancelled; finish() gives back the placement task_state(t).node holds), or ends it
+  /// timed out when its time-out had fired; true then (the call is gone). False when the
+  /// run has not failed (or the task is not seen cancelled: its attempt begun again).
+  bool ended_as_run_failed(std::shared_ptr<Call>& call);
+  /// Takes back the attempt begun for a body that will not run on a worker: false when
+  /// its time-out had fired (it then ended timed out, as the watchdog ends it).
+  bool withdrawn(std::shared_ptr<Call>& call);
+
   AttemptRuntime& runtime_;
   AttemptData& data_;
   AttemptCluster& cluster_;
   /// Attempts that left their node, until the scheduler places them again (its own leaf
   /// lock).
   MovingAttempts moving_;
+  /// Its own leaf lock (and no lock while no request names private files).
+  UnansweredFiles unanswered_;
   /// What an attempt's answer means (send again, fail, place elsewhere): const.
   const AttemptPolicy attempts_;
 };

@@ -655,7 +655,6 @@ void DataPlane::discard_late_outputs(int n, const TaskRecord& record, const Task
     record_kept_inputs(n, record, drops);  // (copies it keeps are known, so released later)
     drop_unrecorded_outputs(n, done, drops);
   }
-  attempt_files::remove_private_files(record);  // (its body returned: nothing writes them now)
   holders_cv_.notify_all();
   release(drops);
 }
@@ -689,7 +688,6 @@ void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRec
       drop_unrecorded_outputs(n, done, drops);
     }
   }
-  if (failed) attempt_files::remove_private_files(*record);
   if (failed) holders_cv_.notify_all();
   release(drops);
   if (failed) std::rethrow_exception(failed);
@@ -719,6 +717,7 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
   };
   struct Move {
     std::string from, to;  // its private path, the master's file
+    bool written_here = false;  // (else the request named it: its caller removes it)
   };
   std::vector<Loaded> loaded;
   std::vector<Move> moves;
@@ -755,7 +754,7 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
         // parameter; its bytes go beside the master's file first.
         if (o.has_value && o.version < t->param_count_) {
           std::string path(t->params_[o.version].key.path);
-          moves.push_back({attempt_files::private_path(path), path});
+          moves.push_back({attempt_files::private_path(path), path, true});
           write_file_atomically(moves.back().from, o.value);
         }
       }
@@ -774,7 +773,9 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
       }
     }
   } catch (...) {
-    for (std::size_t m = moved; m < moves.size(); ++m) ::unlink(moves[m].from.c_str());
+    for (std::size_t m = moved; m < moves.size(); ++m) {
+      if (moves[m].written_here) ::unlink(moves[m].from.c_str());
+    }
     // (Newest first: two outputs loaded into one object leave it as it was before both.)
     for (auto l = loaded.rbegin(); l != loaded.rend(); ++l) {
       try {

@@ -103,6 +103,8 @@ class DataPlane {
   /// it kept are recorded, superseded copies released, values that came back inline
   /// loaded. Throws when such a value cannot be loaded (or a file written): then no output
   /// is recorded and the master's objects are as they were (a retry reads the inputs).
+  /// Files the request named at attempt-private paths are moved into place (its caller
+  /// removes them when it throws: attempt_files::RemovedUnlessKept).
   void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
                       TaskDone& done);
   /// The outputs part of record_outputs, for the chosen replica of a replicated call once
@@ -126,6 +128,7 @@ class DataPlane {
   /// timed out): its outputs are not the task's. The inputs it kept are recorded as
   /// record_outputs does; each output, exactly that (data id, version), is released on
   /// `n`, which is no longer named its holder (a later reader there must never read it).
+  /// (The private files `record` names are its caller's to remove: RemovedUnlessKept.)
   void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done);
   /// `t` raised compss::Exception in a group on a worker without the master's files: the
   /// files `failed` carries (what it wrote) are written over the master's, each a new

@@ -32,6 +32,9 @@ struct RemoteAttempt {
   /// The implementation whose time_out `deadline` was armed for (a retry placed with
   /// another version is armed again for that one's: dispatch).
   std::uint32_t armed_for = 0;
+  /// Task events: when the scheduler placed it last, its `placed` not told yet (told
+  /// once its inputs are found; 0: told, or not observed).
+  rt::EventTime placed_at = 0;
   rt::EventTime sent_at = 0;  ///< task events: when this attempt was sent (0: not observed)
   bool started_told = false;  ///< task events: its started was told at the send (time_out)
   AttemptHistory history;     ///< across its placements (AttemptPolicy)
