@@ -211,6 +211,9 @@ void Runtime::submit_impl(TaskBase* t) {
                                                          reinterpret_cast<std::uintptr_t>(&t->spec()), begun,
                                                          analysed, ev->tsc, all_local_));
     }
+    // (In a local run that trace derives its ready, or dropped its submission, counted:
+    // notify_ready records none there.)
+    task_state(t).ready_derived_by = ev->records;
   }
   if (task_state(t).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     // (With predecessors, they ended after the analysis: read the clock again, so that its
@@ -284,8 +287,10 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   const Observers::Snapshot* observed = events_.snapshot();
   succ.for_each([&](TaskBase* s) {
     if (task_state(s).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      // (Not called for a local trace alone, which derives it: notify_ready.)
-      if (observed != nullptr && !(all_local_ && observed->others.empty())) notify_ready(*observed, s);
+      // (Not called for a local trace alone that derives it: notify_ready.)
+      if (observed != nullptr &&
+          !(all_local_ && observed->others.empty() && task_state(s).ready_derived_by == observed->records))
+        notify_ready(*observed, s);
       if (!all_local_) {
         make_ready(s);  // every placement goes through the backend
       } else if (next == nullptr && !needs_placement(*s) && !task_state(s).stream_task) {
@@ -347,12 +352,15 @@ TraceRecord* Runtime::notify_submitted(const Observers::Snapshot& ev, const Task
 }
 
 void Runtime::notify_ready(const Observers::Snapshot& ev, const TaskBase* t, EventTime time) noexcept {
-  if (all_local_ && ev.others.empty()) return;  // (the trace alone, which derives it)
+  // In a local run the trace its submission was given to derives its ready from the
+  // records when it decodes them (its submitted record says so, submitted_ready_derived);
+  // a trace installed since then has no submitted record of it: its ready is recorded.
+  const TaskState& s = task_state(t);
+  const bool derived = all_local_ && s.ready_derived_by == ev.records;
+  if (derived && ev.others.empty()) return;  // (the trace alone, which derives it)
   if (time == 0) time = ev.now();
-  const std::uint64_t id = task_state(t).id;
-  // (In a local run the trace derives it from the records when it decodes them: its
-  // submitted record says so, submitted_ready_derived.)
-  if (ev.records != nullptr && !all_local_) ev.records->ready(id, time, ev.tsc);
+  const std::uint64_t id = s.id;
+  if (ev.records != nullptr && !derived) ev.records->ready(id, time, ev.tsc);
   if (!ev.others.empty()) Observers::notify_others(ev, &TaskObserver::on_ready, TaskReady{id, time});
 }
 

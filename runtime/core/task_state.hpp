@@ -19,6 +19,7 @@ struct GlobalSnapshot;  // runtime/net/global_values.hpp
 namespace compss::rt {
 
 using detail::TaskBase;
+class TraceRecords;  // core/trace_records.hpp
 
 /// Who finished a task that has a time-out: the first of these to claim it
 /// (core/failure_policy.cpp); only that one finishes it (settle, event, finish).
@@ -67,6 +68,10 @@ struct TaskState {
   /// Master-worker runs: the node the scheduler placed the task on (0 = the master), or -1.
   /// Atomic: the watchdog reads it (on_time_out) while the cluster moves the task.
   std::atomic<std::int32_t> node{-1};
+  /// The trace its submission was given to in a local run, whose decoder derives its ready
+  /// (submitted_ready_derived): Runtime::notify_ready records none there. Another trace (one
+  /// installed since) gets its ready recorded. Written at submission, before it can be ready.
+  const TraceRecords* ready_derived_by = nullptr;
   /// Master-worker runs: the values of the globals it reads, taken at submission (a task
   /// that reads none, or runs on the master: null).
   std::shared_ptr<const detail::GlobalSnapshot> globals;

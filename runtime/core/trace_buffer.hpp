@@ -45,9 +45,10 @@ class RecordBudget {
   std::atomic<std::uint64_t> taken_{0};
 };
 
-/// Thread-safety: reserve() and the writes into what it returned are for the owning thread
-/// only; every other function (and reading) once that thread writes no more (after the
-/// run), or under the owner's own synchronisation.
+/// Thread-safety: reserve(), ensure(), cursor(), cursor_end(), commit() and the writes into
+/// what they returned are for the owning thread only, during the run; every other function
+/// (and reading) once that thread writes no more (after the run), or under the owner's own
+/// synchronisation.
 ///
 ///   if (TraceRecord* r = buffer.reserve(1)) *r = TraceRecord{...};
 class TraceBuffer {

@@ -95,8 +95,9 @@ namespace {
 /// Adds the ready of each task of `out.submitted[derive]` (submitted_ready_derived, a local
 /// run): the latest of its submitted time and its predecessors' last ends, when its
 /// dependencies were all met (the runtime's own ready time is read a little later: the
-/// bookkeeping of the finish() that made it ready). A task with a predecessor whose end
-/// was not recorded (dropped, or it never ended) gets none.
+/// bookkeeping of the finish() that made it ready). A task with a predecessor whose final
+/// end was not recorded (dropped, or it never ended) gets none: an attempt that will be
+/// retried does not count (a later attempt's record may be the dropped one).
 void add_derived_ready(TraceEvents& out, const std::vector<std::size_t>& derive);
 
 template <class T, class Time>
@@ -108,8 +109,9 @@ void sort_by(std::vector<T>& v, Time time) {
 namespace {
 void add_derived_ready(TraceEvents& out, const std::vector<std::size_t>& derive) {
   if (derive.empty()) return;
-  std::unordered_map<std::uint64_t, EventTime> last_end;  // by task: its last attempt's end
+  std::unordered_map<std::uint64_t, EventTime> last_end;  // by task: its final attempt's end
   for (const TaskEnded& e : out.ended) {
+    if (e.will_retry) continue;
     auto [it, added] = last_end.try_emplace(e.task_id, e.time);
     if (!added) it->second = std::max(it->second, e.time);
   }

@@ -403,6 +403,88 @@ TEST_F(Events, ALocalTracesDerivedReadyIsWhenItsDependenciesWereMet) {
   expect_guarantees();
 }
 
+// A task submitted before a local trace was installed has no submitted record there to
+// derive its ready from: its ready is recorded when it becomes ready (the trace alone, or
+// with another observer: then at the very time told to it).
+namespace {
+void expect_the_ready_of_a_task_submitted_before_the_trace(bool alone, const std::shared_ptr<EventLog>& log) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  if (alone) events.remove(log.get());  // (submitted with no observer at all)
+  release_stuck = false;
+  int gate = 0, x = 0;
+  call_task<hold_task, &stuck>(gate);
+  call_task<copy_task, &copy_to>(gate, x);  // ready once the gate ends, after the trace is installed
+  auto recorder = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(recorder);
+  release_stuck = true;
+  compss::wait_on(x);
+  compss::barrier();
+  events.remove(recorder.get());
+  const compss::rt::observe::TraceEvents e = recorder->take();
+  ASSERT_EQ(e.ended.size(), 2u);  // (the gate's start may be before the trace)
+  const std::uint64_t copy = std::max(e.ended[0].task_id, e.ended[1].task_id);
+  ASSERT_EQ(e.ready.size(), 1u);
+  EXPECT_EQ(e.ready[0].task_id, copy);
+  for (const auto& started : e.started)
+    if (started.task_id == copy) EXPECT_LE(e.ready[0].time, started.time);
+  if (!alone) {
+    std::uint64_t told = 0;
+    for (const auto& seen : log->events())
+      if (seen.kind == compss_test::SeenEvent::Kind::ready && seen.task == copy) told = seen.time;
+    EXPECT_EQ(e.ready[0].time, told);
+  }
+}
+}  // namespace
+
+// Traced alone, a submission's edges go from the registry through a cursor over the
+// thread's chunk (EdgeSink); room is made ahead only for one edge a parameter. A write
+// after 2,100 unfinished reads has 2,101 edges and one parameter: its edges run past the
+// main thread's first chunk (8,192 records, 2 for the gate and 3 a read before them:
+// 1,890 left), into a new one through reserve(). Every edge is kept, in the order found.
+TEST_F(Events, ATraceAlonesEdgesCrossIntoTheNextChunk) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto recorder = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(recorder);
+  release_stuck = false;
+  constexpr int reads = 2100;
+  int x = 0;
+  std::vector<int> ys(reads, 0);
+  call_task<hold_task, &stuck>(x);                          // holds the reads back
+  for (int& y : ys) call_task<copy_task, &copy_to>(x, y);   // each after the gate
+  call_task<inc_task, &inc>(x);                             // after every read
+  release_stuck = true;
+  compss::wait_on(x);
+  compss::barrier();
+  events.remove(recorder.get());
+  EXPECT_EQ(x, 2);
+  const compss::rt::observe::TraceEvents e = recorder->take();
+  EXPECT_EQ(e.dropped, 0u);
+  ASSERT_EQ(e.submitted.size(), static_cast<std::size_t>(reads) + 2);
+  std::uint64_t gate = UINT64_MAX, write = 0;
+  for (const auto& r : e.submitted) {
+    gate = std::min(gate, r.task_id);
+    write = std::max(write, r.task_id);
+  }
+  std::vector<std::uint64_t> after_reads;  // the write's edges, as decoded
+  for (std::size_t i = 0; i < e.dependency_of.size(); ++i) {
+    if (e.dependency_task[i] == write) after_reads.push_back(e.dependency_of[i].task_id);
+  }
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t id = gate; id < write; ++id) expected.push_back(id);  // (the gate: its last write)
+  EXPECT_EQ(after_reads, expected);
+  EXPECT_EQ(e.ready.size(), static_cast<std::size_t>(reads) + 2);
+}
+
+TEST_F(Events, ATaskSubmittedBeforeATraceAloneHasItsReadyRecorded) {
+  expect_the_ready_of_a_task_submitted_before_the_trace(true, log);
+}
+
+TEST_F(Events, ATaskSubmittedBeforeATraceWithAnotherObserverHasItsReadyRecorded) {
+  expect_the_ready_of_a_task_submitted_before_the_trace(false, log);
+  expect_guarantees();
+}
+
 
 // While no installed observer reads them one by one, the runtime tells of a submission
 // only its end (the trace's cost per task: docs/performance.md, "Traces").
@@ -523,6 +605,11 @@ void expect_a_direct_trace(const std::shared_ptr<CountingTrace>& trace, const st
   for (const auto& s : e.started) times[s.task_id][2] = s.time;
   for (const auto& n : e.ended) times[n.task_id][3] = n.time;
   ASSERT_EQ(times.size(), 4u);
+  // Ready is derived (a local run): the chain's second and third tasks were ready once
+  // their predecessor in it ended, whether or not it was still running at their submission.
+  const std::uint64_t first = times.begin()->first;  // (the chain's first, then the others)
+  for (std::uint64_t id = first + 1; id <= first + 2; ++id)
+    EXPECT_LE(times.at(id - 1)[3], times.at(id)[1]) << "task " << id;
   for (const auto& [id, t] : times) {
     EXPECT_LE(before, t[0]) << "task " << id;
     EXPECT_LE(t[0], t[1]) << "task " << id;

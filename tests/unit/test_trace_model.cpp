@@ -452,7 +452,8 @@ TEST(TraceRecorder, ARanRecordDecodesAsTheStartedAndEndedItStandsFor) {
 // In a local run the runtime records no ready (submitted_ready_derived): the decoder
 // derives it, the latest of the task's submitted time and its predecessors' last ends
 // (a retried one's last attempt), as Runtime::finish tells it; none when a
-// predecessor's end was not recorded.
+// predecessor's final end was not recorded (only an attempt that will be retried: its
+// last attempt's record was dropped, and ended later).
 TEST(TraceRecorder, ADerivedReadyIsTheLatestOfItsSubmissionAndItsPredecessorsEnds) {
   static const compss::detail::TaskSpec spec{.name = "s"};
   const auto type = reinterpret_cast<std::uintptr_t>(&spec);
@@ -468,13 +469,17 @@ TEST(TraceRecorder, ADerivedReadyIsTheLatestOfItsSubmissionAndItsPredecessorsEnd
   records.submitted(6, type, true, on_1_2, 0, 90, false, true);     // submitted after both ended
   records.submitted(7, type, true, std::span(none, 0), 0, 36, false, false);  // recorded: not derived
   records.ready(7, 37, false);
+  const Dependency on_8[] = {{8, 43, 1}};
+  records.submitted(8, type, true, std::span(none, 0), 0, 38, false, true);
+  records.submitted(9, type, true, on_8, 0, 39, false, true);       // after 8, whose final end was not recorded
+  records.ran(8, 1, Allocation{0, "master", 0}, 40, TaskOutcome::failed, true, 44, false);
   records.ran(1, 1, Allocation{0, "master", 0}, 40, TaskOutcome::success, false, 50, false);
   records.ran(2, 1, Allocation{0, "master", 0}, 41, TaskOutcome::failed, true, 42, false);
   records.ran(2, 2, Allocation{0, "master", 0}, 43, TaskOutcome::success, false, 45, false);
   const TraceEvents e = r.take();
   std::map<std::uint64_t, compss::rt::EventTime> ready;
   for (const compss::rt::TaskReady& t : e.ready) ready[t.task_id] = t.time;
-  EXPECT_EQ(ready, (std::map<std::uint64_t, compss::rt::EventTime>{{1, 10}, {2, 20}, {3, 50}, {6, 90}, {7, 37}}));
+  EXPECT_EQ(ready, (std::map<std::uint64_t, compss::rt::EventTime>{{1, 10}, {2, 20}, {3, 50}, {6, 90}, {7, 37}, {8, 38}}));
 }
 
 // A submission's end written into its begun record (TraceRecords::submission_ended)
