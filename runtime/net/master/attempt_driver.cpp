@@ -83,9 +83,12 @@ bool AttemptDriver::resume(TaskBase* t, int n, unsigned computing_units, unsigne
   std::shared_ptr<Call> call = moving_.take(t);
   if (call == nullptr) return false;
   call->node = n;
-  rt::task_state(t).node = n;  // (a skipped call gives this placement back: finished())
   // The run failed while it moved (its inputs made again, a pause, a retry): not sent.
-  if (ended_as_run_failed(call)) return true;
+  // (On the master's node it goes on: run_on_master's executor skips it, as any task.)
+  if (n > 0) {
+    rt::task_state(t).node = n;  // (the skipped call's placement: given back by finished())
+    if (ended_as_run_failed(call)) return true;
+  }
   call->placed_at = placed_at;
   attempts_.placed_again(call->history);
   call->computing_units = computing_units;

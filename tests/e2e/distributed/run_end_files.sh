@@ -2,8 +2,8 @@
 # run_end_files.sh <compss-run> <program> [compss-run options...]
 # A run that ends while bodies the master gave up on (time_out) still run on workers
 # sharing its files: once compss-run returns and the bodies' time (4 s from their start)
-# has passed, no attempt-private file (*.compss-attempt-*) is left in the run's directory
-# and no late append reached a file (docs/distributed.md, "Data", its "Files" item).
+# has passed (each body's end marker, or its process gone), no attempt-private file
+# (*.compss-attempt-*) is left in the run's directory and no late append reached a file (docs/distributed.md, "Data", its "Files" item).
 # Before, the private copy of each inout file stayed. Three tasks, one slot each: the
 # layouts place at least two on workers (the program says whether private files existed).
 set -uo pipefail
@@ -26,9 +26,24 @@ if ! grep -qx "attempt files while the bodies ran: yes" out; then
   echo "FAIL: no private file existed while the bodies ran (no task on a worker): nothing tested"
   cat out err; exit 1
 fi
-# A body left running would append (or write its private copy) 4 s after it began: wait
-# past that (bounded), then look.
-while (( SECONDS - start < 7 )); do sleep 0.5; done
+# A body left running appends (or writes its private copy) 4 s after it began, then
+# marks its end (body.<pid>.<n>.ended beside its .began). Wait until each body that began
+# has ended or its process is gone (then it writes nothing more), and at least 7 s from
+# the start (a body a loaded worker began late). Bounded: 30 s from the start.
+bodies_done() {
+  local b pid
+  for b in body.*.began; do
+    [[ -e $b ]] || continue
+    [[ -e ${b%.began}.ended ]] && continue
+    pid="${b#body.}"; pid="${pid%%.*}"
+    kill -0 "$pid" 2>/dev/null && return 1
+  done
+  return 0
+}
+while (( SECONDS - start < 7 )) || ! bodies_done; do
+  (( SECONDS - start >= 30 )) && { echo "FAIL: a body still ran 30 s after the start"; ls -A; exit 1; }
+  sleep 0.5
+done
 left="$(ls -A | grep -F '.compss-attempt-')"
 if [[ -n $left ]]; then
   echo "FAIL: attempt-private files were left after the run:"; echo "$left"; cat err; exit 1

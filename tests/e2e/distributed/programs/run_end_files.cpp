@@ -5,15 +5,19 @@
 // ends. A body on a worker sharing the master's files writes an attempt-private copy
 // (the master made it when it built the request): run_end_files.sh checks that none is
 // left once compss-run returns and the bodies' time has passed, and that no late append
-// reached a file. Prints whether private files existed while the bodies ran (else the
+// reached a file (each body marks its begin and end: body.<pid>.<n>.began/.ended, so
+// the script waits for those still running). Prints whether private files existed while the bodies ran (else the
 // tasks ran where none is made, and nothing was tested).
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <thread>
+
+#include <unistd.h>
 
 #include <compss/compss.hpp>
 
@@ -29,8 +33,17 @@ bool attempt_file_present() {
 
 #pragma compss task file_inout(path) time_out(1) on_failure(ignore)
 void slow_append(const std::string& path) {
+  // Markers beside the file (the run's directory), named by its process and the path it
+  // was given (each attempt's own), when the body began and when it ended, for
+  // run_end_files.sh to wait for bodies still running.
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  const std::string marker = (dir / ("body." + std::to_string(::getpid()) + "." +
+                                     std::to_string(std::hash<std::string>{}(path)))).string();
+  std::ofstream(marker + ".began").flush();
   std::this_thread::sleep_for(std::chrono::milliseconds(4000));
   std::ofstream(path, std::ios::app) << "late|";
+  std::ofstream(marker + ".ended").flush();
 }
 
 int main(int argc, char** argv) {
