@@ -155,6 +155,9 @@ class FakeRuntime final : public AttemptRuntime {
   Log& log_;
 };
 
+/// Whether this thread runs a job of the fake cluster's blocking lane now.
+thread_local bool on_lane = false;
+
 class FakeData final : public AttemptData {
  public:
   explicit FakeData(Log& log) : log_(log) {}
@@ -166,10 +169,17 @@ class FakeData final : public AttemptData {
   void discard_late_outputs(int n, const TaskRecord&, const TaskDone& done) override {
     log_.add("discard " + std::to_string(done.outputs.size()) + " late outputs on " + std::to_string(n));
   }
+  std::vector<std::string> keep_group_exception_writes(TaskBase*, int n, const TaskRequest& request,
+                                                       const TaskFailed*) override {
+    log_.add(std::string("keep group writes on ") + std::to_string(n) + (on_lane ? " on the lane" : " off the lane"));
+    if (fail_to_record_group) throw compss::Error("compss: cannot record the versions");
+    return attempt_files::keep_writes_of_group_exception(request);  // (as on a shared worker)
+  }
   void globals_missing(const TaskBase&, int n) override { log_.add("globals missing on " + std::to_string(n)); }
   void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>>) override {}
   bool fail_to_load = false;
   bool partly_moved = false;  // recording moved a file into place, then failed
+  bool fail_to_record_group = false;  // a group exception's files' versions not recorded
 
  private:
   Log& log_;
@@ -220,7 +230,11 @@ class FakeCluster final : public AttemptCluster {
   void gang_paused(const TaskBase*) override {}
   std::vector<compss::detail::TaskHost> gang_hosts(const TaskBase*, int) override { return {}; }
   void returned_after_time_out(const TaskBase*) override { log_.add("returned after its time-out"); }
-  void post(std::function<void()> job) override { job(); }
+  void post(std::function<void()> job) override {
+    on_lane = true;
+    job();
+    on_lane = false;
+  }
   void after(std::chrono::milliseconds, std::function<void()> job) override { job(); }
   void on_timer(std::chrono::milliseconds pause, std::function<void()> job) override {
     log_.add("pause " + std::to_string(pause.count()) + " ms");
@@ -376,11 +390,32 @@ TEST(AttemptDriver, ATaskThatRaisedCompssExceptionInAGroupKeepsWhatItWrote) {
     ended_as_group_exception |= line.rfind("end group_exception", 0) == 0;
   }
   EXPECT_TRUE(ended_as_group_exception);
+  // The data plane keeps them (each a new master-held version), on the lane: disk work
+  // never runs on the link's receiver.
+  EXPECT_EQ(r.log.count("keep group writes on 1 on the lane"), 1);
   EXPECT_FALSE(std::filesystem::exists(mine));
   std::ifstream in(file);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(text, "before, then the thrower's write");
   std::filesystem::remove_all(dir);
+}
+
+// A group exception's files were kept but their new versions could not be recorded: a
+// copy a worker keeps would still be named the latest. The task fails clearly (not as
+// the group's compss::Exception), without another attempt (it would read those files).
+TEST(AttemptDriver, AGroupExceptionsFilesWhoseVersionsCannotBeRecordedFailTheTask) {
+  DriverRun r;
+  int group = 0;
+  compss::rt::task_state(r.task).group = &group;
+  r.data.fail_to_record_group = true;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskFailed{.task_id = got.task_id, .exception_type = "compss::Exception", .message = "raised"});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_TRUE(r.driver_let_go());
+  compss::rt::task_state(r.task).group = nullptr;
+  EXPECT_EQ(r.log.count("end failed_not_retried compss::Error"), 1) << ::testing::PrintToString(r.log.lines());
+  EXPECT_EQ(r.log.count("end group_exception compss::Exception"), 0);
 }
 
 // Recording moved a file into place and then could not move the next: the moved file

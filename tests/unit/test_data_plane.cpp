@@ -71,7 +71,9 @@ class FakeWorkers final : public DataLinks {
   std::function<void(const TaskRequest&)> on_call;
 
   std::string data_address(int node) const override { return "w" + std::to_string(node); }
-  bool shares_files(int) const override { return true; }
+  bool shares_files(int node) const override { return node != unshared.load(); }
+  /// A worker without the master's files (0: none).
+  std::atomic<int> unshared{0};
   void release(int node, std::uint64_t id, std::uint64_t version, bool only_this) noexcept override {
     std::lock_guard lock(mutex_);
     releases.push_back({node, id, version});
@@ -817,6 +819,51 @@ TEST_F(DataPlaneTest, FilesAreMovedIntoPlaceLastAndAFailedMoveSaysWhatWasMoved) 
     }
     EXPECT_EQ(files.entries(), 2U);  // (the private files were removed)
   }
+}
+
+// A task (inout file) raised compss::Exception in a group on a worker sharing the
+// master's files: its private file is moved into place, a new latest version only the
+// master holds. A worker keeping a copy of the version before (without the master's
+// files) must not read it as the latest: the handler task placed there would read the
+// old bytes (before, the move recorded no version).
+TEST_F(DataPlaneTest, AGroupExceptionsFileOnASharedWorkerIsANewMasterHeldVersion) {
+  static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
+  TestDir files("compss-group-file");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "v";
+  workers.unshared = 2;
+  auto file_version = [&] {
+    return data.inspect([&](const DataDirectory& d) {
+      const TrackedDatum* x = const_cast<DataDirectory&>(d).find_file(path);
+      return x != nullptr ? std::tuple{x->id, x->version, x->master_version}
+                          : std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>{};
+    });
+  };
+  std::string read_path = path;
+  ParamDescriptor in = file_param(read_path, Direction::in);
+  in.data_id = registry_id_of(&path);  // (the registry's one id for the file)
+  FakeTask read(write_spec, {in});
+  TaskRequest to_2;  // worker 2 keeps a copy of the file's bytes
+  ASSERT_TRUE(data.build_request(&read, 2, to_2, true));
+  TaskDone done;
+  data.record_outputs(&read, 2, std::make_shared<const TaskRecord>(to_2), done);
+  const auto [id, before, _] = file_version();
+  ASSERT_NE(id, 0U);
+  ASSERT_TRUE(holders(id, before).contains(2));
+  std::string raised_path = path;
+  ParamDescriptor inout = file_param(raised_path, Direction::inout);
+  inout.data_id = in.data_id;
+  FakeTask raised(write_spec, {inout});
+  TaskRequest to_1;
+  ASSERT_TRUE(data.build_request(&raised, 1, to_1, true));
+  std::ofstream(value_of<std::string>(to_1.params[0].value), std::ios::trunc) << "raised";
+  EXPECT_TRUE(data.keep_group_exception_writes(&raised, 1, to_1, nullptr).empty());
+  EXPECT_EQ(contents(path), "raised");
+  const auto [same_id, after, master] = file_version();
+  EXPECT_GT(after, before);
+  EXPECT_EQ(master, after);  // (the master holds it: a reader on worker 2 gets its bytes)
+  EXPECT_EQ(workers.releases_to(2, id, before), 1U);  // (its old copy is released)
+  EXPECT_EQ(files.entries(), 1U);
 }
 
 // A task that wrote an object and a file on a worker sharing the master's files; the
