@@ -905,7 +905,7 @@ TEST_F(DataPlaneTest, ARemakeNeverMovesItsFileIntoPlace) {
 // naming the task and the file (before, it was made again from the later file, silently).
 struct ChangedFile {
   Direction direction;
-  const char* by;  // "task", "program" or "itself"
+  const char* by;  // "task", "program", "mtime put back" (the program) or "itself"
   friend void PrintTo(const ChangedFile& c, std::ostream* os) {
     *os << (c.direction == Direction::in ? "in" : "inout") << " file written by " << c.by;
   }
@@ -942,6 +942,10 @@ TEST_P(DataPlaneRemakeFile, ARemakeFromAFileWrittenSinceItsProducerReadItIsAClea
     data.record_outputs(&w, 2, std::make_shared<const TaskRecord>(to_2), r2.done);
   } else if (std::string(c.by) == "program") {
     std::ofstream(path, std::ios::app) << "+program";
+  } else if (std::string(c.by) == "mtime put back") {  // same inode and size (as cp -p, touch -r)
+    const auto mtime = std::filesystem::last_write_time(path);
+    std::ofstream(path, std::ios::in | std::ios::out) << "F";  // (its first byte, in place)
+    std::filesystem::last_write_time(path, mtime);
   }
   workers.lose(1);
   workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
@@ -962,6 +966,7 @@ TEST_P(DataPlaneRemakeFile, ARemakeFromAFileWrittenSinceItsProducerReadItIsAClea
 INSTANTIATE_TEST_SUITE_P(, DataPlaneRemakeFile,
                          ::testing::Values(ChangedFile{Direction::in, "task"},
                                            ChangedFile{Direction::in, "program"},
+                                           ChangedFile{Direction::in, "mtime put back"},
                                            ChangedFile{Direction::inout, "task"},
                                            ChangedFile{Direction::inout, "program"},
                                            ChangedFile{Direction::inout, "itself"}),
@@ -969,6 +974,7 @@ INSTANTIATE_TEST_SUITE_P(, DataPlaneRemakeFile,
                            return std::string(info.param.direction == Direction::in ? "In" : "Inout") +
                                   "WrittenBy" + (info.param.by[0] == 't'   ? "ALaterTask"
                                                  : info.param.by[0] == 'p' ? "TheProgram"
+                                                 : info.param.by[0] == 'm' ? "TheProgramWithItsMtimePutBack"
                                                                            : "ItsProducer");
                          });
 
