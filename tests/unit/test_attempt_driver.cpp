@@ -400,6 +400,23 @@ TEST(AttemptDriver, ATaskThatRaisedCompssExceptionInAGroupKeepsWhatItWrote) {
   std::filesystem::remove_all(dir);
 }
 
+// A task not in a group that raised compss::Exception fails as any failure: the files
+// its failure answer carries are not written, nor are its private files moved (locally
+// a failed task's writes are its own business, and no handler reads them).
+TEST(AttemptDriver, AFailureOutsideAGroupKeepsNothingItWrote) {
+  DriverRun r;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  TaskFailed failed{.task_id = got.task_id, .exception_type = "compss::Exception", .message = "raised"};
+  failed.outputs.push_back(WireParam{.version = 0, .kind = static_cast<std::uint8_t>(compss::detail::ParamKind::file),
+                                     .has_value = true, .value = compss::to_bytes(std::string("new"))});
+  r.w1.far.send(std::move(failed));
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_TRUE(r.driver_let_go());
+  for (const std::string& line : r.log.lines()) EXPECT_EQ(line.rfind("keep group writes", 0), std::string::npos) << line;
+  EXPECT_EQ(r.log.count("end failed compss::Exception"), 1) << ::testing::PrintToString(r.log.lines());
+}
+
 // A group exception's files were kept but their new versions could not be recorded: a
 // copy a worker keeps would still be named the latest. The task fails clearly (not as
 // the group's compss::Exception), without another attempt (it would read those files).
