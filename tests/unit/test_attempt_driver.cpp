@@ -548,4 +548,24 @@ TEST(AttemptDriver, AnAnswerWhoseDeadlineJustExpiredRecordsNothingAndEndsTimedOu
   }
 }
 
+// A group's compss::Exception answered just after the attempt's time-out expired: the
+// task ends timed out (its successors may run at once), so what it wrote is not kept
+// (it could land over a successor's file): nothing is asked of the data plane.
+TEST(AttemptDriver, AGroupExceptionAnsweredAfterItsTimeOutKeepsNothing) {
+  DriverRun r;
+  int group = 0;
+  compss::rt::task_state(r.task).group = &group;
+  r.runtime.with_time_out = true;
+  r.runtime.expired = true;
+  r.runtime.claim = compss::rt::FinishClaim::late_answer;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskFailed{.task_id = got.task_id, .exception_type = "compss::Exception", .message = "raised"});
+  ASSERT_TRUE(r.log.wait_for("release 1"));
+  compss::rt::task_state(r.task).group = nullptr;
+  EXPECT_TRUE(r.runtime.timed_out);
+  for (const std::string& line : r.log.lines()) EXPECT_EQ(line.rfind("keep group writes", 0), std::string::npos) << line;
+  EXPECT_TRUE(r.driver_let_go());
+}
+
 }  // namespace

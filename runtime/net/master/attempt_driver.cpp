@@ -209,6 +209,12 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
       // program's handler reads it), each file a new master-held version. Disk work: on
       // the lane, never on this link's receiver; the attempt ends there after it.
       if (const TaskRequest* request = std::get_if<TaskRequest>(sent.get())) {
+        // Disarmed first, as before a record: a time-out firing while the lane keeps them
+        // would let successors run, then see this task's files moved over theirs.
+        if (!runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for))) {
+          conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned: it timed out)
+          return;  // (its private files removed, `files`)
+        }
         files.keep();  // (moved, or removed, on the lane)
         std::optional<TaskFailed> failed;
         if (r.status == CallResult::Status::failed) failed = std::move(r.failed);
