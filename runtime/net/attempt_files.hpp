@@ -79,10 +79,11 @@ std::vector<std::string> private_paths_of(const TaskRequest& request);
 /// Removes the private files `record` names. Errors are ignored (a file already gone).
 void remove_private_files(const TaskRequest& record) noexcept;
 
-/// Moves the private files `record` names into place without recording a version: the
-/// writes of a task that raised compss::Exception in a group stay, as in a local or
-/// sequential run (the group's handler reads them). Returns the message of each move that
-/// failed (that file keeps what it had; the rest are moved).
+/// Moves the private files `record` names into place: the writes of a task that raised
+/// compss::Exception in a group stay, as in a local or sequential run (the group's
+/// handler reads them). Records no version: DataPlane::keep_group_exception_writes does.
+/// Returns the message of each move that failed (that file keeps what it had; the rest
+/// are moved).
 std::vector<std::string> keep_writes_of_group_exception(const TaskRequest& record);
 
 /// Removes the private files a request names when it goes out of scope, unless kept (its

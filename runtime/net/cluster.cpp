@@ -106,8 +106,9 @@ class PlaneAttempts final : public AttemptData {
   void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done) override {
     plane_.discard_late_outputs(n, record, done);
   }
-  std::vector<std::string> keep_group_exception_files(TaskBase* t, const TaskFailed& failed) override {
-    return plane_.keep_group_exception_files(t, failed);
+  std::vector<std::string> keep_group_exception_writes(TaskBase* t, int n, const TaskRequest& request,
+                                                       const TaskFailed* failed) override {
+    return plane_.keep_group_exception_writes(t, n, request, failed);
   }
   void globals_missing(const TaskBase& t, int n) override { plane_.globals_missing(t, n); }
   void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) override {

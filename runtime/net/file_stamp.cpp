@@ -16,6 +16,7 @@ FileStamp stamp_file(const std::string& path, std::uint32_t param) {
   s.inode = static_cast<std::uint64_t>(st.st_ino);
   s.size = static_cast<std::uint64_t>(st.st_size);
   s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  s.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
   return s;
 }
 

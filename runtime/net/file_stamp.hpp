@@ -2,10 +2,13 @@
 // identifies its contents cheaply, so that a remake from lineage, which runs the task
 // again on whatever the file holds then, can tell that the file is no longer the one the
 // task first read (a later task moved its private file over it: a new inode; the program
-// wrote it: another mtime or size) and fail clearly instead of computing from it.
-// docs/distributed.md, "Workers that die". Limits: a change that keeps the inode, the size
-// and the mtime (to the nanosecond; the kernel's own granularity on older kernels and
-// file systems) is not seen, nor is the file being put back exactly as it was.
+// wrote it: another mtime, ctime or size) and fail clearly instead of computing from it.
+// The ctime catches a file put back with its old mtime (touch -r, cp -p): only the
+// kernel sets it. docs/distributed.md, "Workers that die". Limits: a change that keeps
+// the inode, the size, the mtime and the ctime (to the nanosecond; the kernel's own
+// granularity on older kernels and file systems) is not seen (a clock set back, or two
+// writes within one tick), nor is a changed file on another host's view of a shared
+// file system whose attributes that host caches (NFS).
 #pragma once
 
 #include <cstdint>
@@ -19,11 +22,12 @@ struct FileStamp {
   bool exists = false;
   std::uint64_t device = 0, inode = 0, size = 0;
   std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;  ///< (changes with any write or attribute change, never set back)
 
   /// Whether `other` stamps the same contents (the parameter and path aside).
   bool same_file(const FileStamp& other) const {
     return exists == other.exists && device == other.device && inode == other.inode &&
-           size == other.size && mtime_ns == other.mtime_ns;
+           size == other.size && mtime_ns == other.mtime_ns && ctime_ns == other.ctime_ns;
   }
 };
 

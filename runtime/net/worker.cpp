@@ -323,8 +323,10 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
   } catch (const GlobalValueMissing& missing) {  // the master sends it again, inline
     return failed(request, "compss::DataMissing", missing.what());
   } catch (const compss::Exception& e) {
-    // (A group's handler reads what it wrote, as locally: the master writes the files.)
-    TaskFailed f = failed(request, demangle(typeid(e).name()), e.what());
+    // Named as a local run names it (a subclass too, rt::Runtime::run_body_here): it
+    // cancels the task's group. (Its handler reads what it wrote, as locally: the master
+    // writes the files.)
+    TaskFailed f = failed(request, "compss::Exception", e.what());
     try {
       f.outputs = written_files(false);
     } catch (const std::exception&) {  // (unreadable or out of memory: sent without them)

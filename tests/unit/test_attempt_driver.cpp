@@ -170,6 +170,9 @@ class FakeRuntime final : public AttemptRuntime {
   Log& log_;
 };
 
+/// Whether this thread runs a job of the fake cluster's blocking lane now.
+thread_local bool on_lane = false;
+
 class FakeData final : public AttemptData {
  public:
   explicit FakeData(Log& log) : log_(log) {}
@@ -181,6 +184,12 @@ class FakeData final : public AttemptData {
   void discard_late_outputs(int n, const TaskRecord&, const TaskDone& done) override {
     log_.add("discard " + std::to_string(done.outputs.size()) + " late outputs on " + std::to_string(n));
   }
+  std::vector<std::string> keep_group_exception_writes(TaskBase*, int n, const TaskRequest& request,
+                                                       const TaskFailed*) override {
+    log_.add(std::string("keep group writes on ") + std::to_string(n) + (on_lane ? " on the lane" : " off the lane"));
+    if (fail_to_record_group) throw compss::Error("compss: cannot record the versions");
+    return attempt_files::keep_writes_of_group_exception(request);  // (as on a shared worker)
+  }
   void globals_missing(const TaskBase&, int n) override { log_.add("globals missing on " + std::to_string(n)); }
   void make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) override {
     log_.add("make " + std::to_string(versions.size()) + " available");
@@ -191,6 +200,7 @@ class FakeData final : public AttemptData {
   bool* fail_run = nullptr;  // set while the remakes run (another task failed the run)
   bool fail_to_load = false;
   bool partly_moved = false;  // recording moved a file into place, then failed
+  bool fail_to_record_group = false;  // a group exception's files' versions not recorded
 
  private:
   Log& log_;
@@ -241,7 +251,11 @@ class FakeCluster final : public AttemptCluster {
   void gang_paused(const TaskBase*) override {}
   std::vector<compss::detail::TaskHost> gang_hosts(const TaskBase*, int) override { return {}; }
   void returned_after_time_out(const TaskBase*) override { log_.add("returned after its time-out"); }
-  void post(std::function<void()> job) override { job(); }
+  void post(std::function<void()> job) override {
+    on_lane = true;
+    job();
+    on_lane = false;
+  }
   void after(std::chrono::milliseconds, std::function<void()> job) override { job(); }
   void on_timer(std::chrono::milliseconds pause, std::function<void()> job) override {
     log_.add("pause " + std::to_string(pause.count()) + " ms");
@@ -535,11 +549,49 @@ TEST(AttemptDriver, ATaskThatRaisedCompssExceptionInAGroupKeepsWhatItWrote) {
     ended_as_group_exception |= line.rfind("end group_exception", 0) == 0;
   }
   EXPECT_TRUE(ended_as_group_exception);
+  // The data plane keeps them (each a new master-held version), on the lane: disk work
+  // never runs on the link's receiver.
+  EXPECT_EQ(r.log.count("keep group writes on 1 on the lane"), 1);
   EXPECT_FALSE(std::filesystem::exists(mine));
   std::ifstream in(file);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(text, "before, then the thrower's write");
   std::filesystem::remove_all(dir);
+}
+
+// A task not in a group that raised compss::Exception fails as any failure: the files
+// its failure answer carries are not written, nor are its private files moved (locally
+// a failed task's writes are its own business, and no handler reads them).
+TEST(AttemptDriver, AFailureOutsideAGroupKeepsNothingItWrote) {
+  DriverRun r;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  TaskFailed failed{.task_id = got.task_id, .exception_type = "compss::Exception", .message = "raised"};
+  failed.outputs.push_back(WireParam{.version = 0, .kind = static_cast<std::uint8_t>(compss::detail::ParamKind::file),
+                                     .has_value = true, .value = compss::to_bytes(std::string("new"))});
+  r.w1.far.send(std::move(failed));
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_TRUE(r.driver_let_go());
+  for (const std::string& line : r.log.lines()) EXPECT_EQ(line.rfind("keep group writes", 0), std::string::npos) << line;
+  EXPECT_EQ(r.log.count("end failed compss::Exception"), 1) << ::testing::PrintToString(r.log.lines());
+}
+
+// A group exception's files were kept but their new versions could not be recorded: a
+// copy a worker keeps would still be named the latest. The task fails clearly (not as
+// the group's compss::Exception), without another attempt (it would read those files).
+TEST(AttemptDriver, AGroupExceptionsFilesWhoseVersionsCannotBeRecordedFailTheTask) {
+  DriverRun r;
+  int group = 0;
+  compss::rt::task_state(r.task).group = &group;
+  r.data.fail_to_record_group = true;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskFailed{.task_id = got.task_id, .exception_type = "compss::Exception", .message = "raised"});
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_TRUE(r.driver_let_go());
+  compss::rt::task_state(r.task).group = nullptr;
+  EXPECT_EQ(r.log.count("end failed_not_retried compss::Error"), 1) << ::testing::PrintToString(r.log.lines());
+  EXPECT_EQ(r.log.count("end group_exception compss::Exception"), 0);
 }
 
 // Recording moved a file into place and then could not move the next: the moved file
@@ -653,6 +705,26 @@ TEST(AttemptDriver, AnAnswerWhoseDeadlineJustExpiredRecordsNothingAndEndsTimedOu
     EXPECT_EQ(r.log.lines(), expected);
     EXPECT_TRUE(r.driver_let_go());
   }
+}
+
+// A group's compss::Exception answered just after the attempt's time-out expired: the
+// task ends timed out (its successors may run at once), so what it wrote is not kept
+// (it could land over a successor's file): nothing is asked of the data plane.
+TEST(AttemptDriver, AGroupExceptionAnsweredAfterItsTimeOutKeepsNothing) {
+  DriverRun r;
+  int group = 0;
+  compss::rt::task_state(r.task).group = &group;
+  r.runtime.with_time_out = true;
+  r.runtime.expired = true;
+  r.runtime.claim = compss::rt::FinishClaim::late_answer;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(TaskFailed{.task_id = got.task_id, .exception_type = "compss::Exception", .message = "raised"});
+  ASSERT_TRUE(r.log.wait_for("release 1"));
+  compss::rt::task_state(r.task).group = nullptr;
+  EXPECT_TRUE(r.runtime.timed_out);
+  for (const std::string& line : r.log.lines()) EXPECT_EQ(line.rfind("keep group writes", 0), std::string::npos) << line;
+  EXPECT_TRUE(r.driver_let_go());
 }
 
 }  // namespace

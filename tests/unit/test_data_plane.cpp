@@ -71,7 +71,9 @@ class FakeWorkers final : public DataLinks {
   std::function<void(const TaskRequest&)> on_call;
 
   std::string data_address(int node) const override { return "w" + std::to_string(node); }
-  bool shares_files(int) const override { return true; }
+  bool shares_files(int node) const override { return node != unshared.load(); }
+  /// A worker without the master's files (0: none).
+  std::atomic<int> unshared{0};
   void release(int node, std::uint64_t id, std::uint64_t version, bool only_this) noexcept override {
     std::lock_guard lock(mutex_);
     releases.push_back({node, id, version});
@@ -848,6 +850,51 @@ TEST_F(DataPlaneTest, AFailedRecordRemovesOnlyThePrivateFilesItWrote) {
   EXPECT_EQ(files.entries(), 2U);  // a (the directory) and a's private file: b's was removed
 }
 
+// A task (inout file) raised compss::Exception in a group on a worker sharing the
+// master's files: its private file is moved into place, a new latest version only the
+// master holds. A worker keeping a copy of the version before (without the master's
+// files) must not read it as the latest: the handler task placed there would read the
+// old bytes (before, the move recorded no version).
+TEST_F(DataPlaneTest, AGroupExceptionsFileOnASharedWorkerIsANewMasterHeldVersion) {
+  static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
+  TestDir files("compss-group-file");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "v";
+  workers.unshared = 2;
+  auto file_version = [&] {
+    return data.inspect([&](const DataDirectory& d) {
+      const TrackedDatum* x = const_cast<DataDirectory&>(d).find_file(path);
+      return x != nullptr ? std::tuple{x->id, x->version, x->master_version}
+                          : std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>{};
+    });
+  };
+  std::string read_path = path;
+  ParamDescriptor in = file_param(read_path, Direction::in);
+  in.data_id = registry_id_of(&path);  // (the registry's one id for the file)
+  FakeTask read(write_spec, {in});
+  TaskRequest to_2;  // worker 2 keeps a copy of the file's bytes
+  ASSERT_TRUE(data.build_request(&read, 2, to_2, true));
+  TaskDone done;
+  data.record_outputs(&read, 2, std::make_shared<const TaskRecord>(to_2), done);
+  const auto [id, before, _] = file_version();
+  ASSERT_NE(id, 0U);
+  ASSERT_TRUE(holders(id, before).contains(2));
+  std::string raised_path = path;
+  ParamDescriptor inout = file_param(raised_path, Direction::inout);
+  inout.data_id = in.data_id;
+  FakeTask raised(write_spec, {inout});
+  TaskRequest to_1;
+  ASSERT_TRUE(data.build_request(&raised, 1, to_1, true));
+  std::ofstream(value_of<std::string>(to_1.params[0].value), std::ios::trunc) << "raised";
+  EXPECT_TRUE(data.keep_group_exception_writes(&raised, 1, to_1, nullptr).empty());
+  EXPECT_EQ(contents(path), "raised");
+  const auto [same_id, after, master] = file_version();
+  EXPECT_GT(after, before);
+  EXPECT_EQ(master, after);  // (the master holds it: a reader on worker 2 gets its bytes)
+  EXPECT_EQ(workers.releases_to(2, id, before), 1U);  // (its old copy is released)
+  EXPECT_EQ(files.entries(), 1U);
+}
+
 // A task that wrote an object and a file on a worker sharing the master's files; the
 // program then wrote the file again, and the worker was lost. Making the object's lost
 // version again runs the task again (lineage): it writes a private file of its own, which
@@ -887,7 +934,7 @@ TEST_F(DataPlaneTest, ARemakeNeverMovesItsFileIntoPlace) {
 // naming the task and the file (before, it was made again from the later file, silently).
 struct ChangedFile {
   Direction direction;
-  const char* by;  // "task", "program" or "itself"
+  const char* by;  // "task", "program", "mtime put back" (the program) or "itself"
   friend void PrintTo(const ChangedFile& c, std::ostream* os) {
     *os << (c.direction == Direction::in ? "in" : "inout") << " file written by " << c.by;
   }
@@ -924,6 +971,10 @@ TEST_P(DataPlaneRemakeFile, ARemakeFromAFileWrittenSinceItsProducerReadItIsAClea
     data.record_outputs(&w, 2, std::make_shared<const TaskRecord>(to_2), r2.done);
   } else if (std::string(c.by) == "program") {
     std::ofstream(path, std::ios::app) << "+program";
+  } else if (std::string(c.by) == "mtime put back") {  // same inode and size (as cp -p, touch -r)
+    const auto mtime = std::filesystem::last_write_time(path);
+    std::ofstream(path, std::ios::in | std::ios::out) << "F";  // (its first byte, in place)
+    std::filesystem::last_write_time(path, mtime);
   }
   workers.lose(1);
   workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
@@ -944,6 +995,7 @@ TEST_P(DataPlaneRemakeFile, ARemakeFromAFileWrittenSinceItsProducerReadItIsAClea
 INSTANTIATE_TEST_SUITE_P(, DataPlaneRemakeFile,
                          ::testing::Values(ChangedFile{Direction::in, "task"},
                                            ChangedFile{Direction::in, "program"},
+                                           ChangedFile{Direction::in, "mtime put back"},
                                            ChangedFile{Direction::inout, "task"},
                                            ChangedFile{Direction::inout, "program"},
                                            ChangedFile{Direction::inout, "itself"}),
@@ -951,6 +1003,7 @@ INSTANTIATE_TEST_SUITE_P(, DataPlaneRemakeFile,
                            return std::string(info.param.direction == Direction::in ? "In" : "Inout") +
                                   "WrittenBy" + (info.param.by[0] == 't'   ? "ALaterTask"
                                                  : info.param.by[0] == 'p' ? "TheProgram"
+                                                 : info.param.by[0] == 'm' ? "TheProgramWithItsMtimePutBack"
                                                                            : "ItsProducer");
                          });
 

@@ -6,6 +6,7 @@
 #include "test_support.hpp"
 
 #include <compss/detail/remote_invoke.hpp>
+#include <compss/exception.hpp>
 #include <compss/this_task.hpp>
 
 #include <stdlib.h>  // mkdtemp
@@ -33,6 +34,12 @@ int scale_add(const std::vector<int>& v, int k, std::vector<int>& out) {
 }
 void explode(int) { throw std::invalid_argument("no such thing"); }
 void by_pointer(int* p) { ++*p; }
+// A subclass of compss::Exception: a local run reports it as compss::Exception (it
+// cancels the task's group), so must a worker.
+struct Refused : compss::Exception {
+  using compss::Exception::Exception;
+};
+void refuse(int) { throw Refused("refused"); }
 // in(x[n]) inout(y[n]) out(z[n]): z starts zero-filled on a worker.
 void axpy(const double* x, double* y, double* z, int n) {
   for (int i = 0; i < n; ++i) {
@@ -48,6 +55,7 @@ constexpr TaskSpec scale_spec{"scale_add", "int scale_add(const std::vector<int>
                               scale_params, 3};
 constexpr ParamSpec one_in[] = {{Direction::in, ParamKind::object, "x"}};
 constexpr TaskSpec explode_spec{"explode", "void explode(int)", one_in, 1};
+constexpr TaskSpec refuse_spec{"refuse", "void refuse(int)", one_in, 1};
 constexpr ParamSpec one_inout[] = {{Direction::inout, ParamKind::object, "p"}};
 constexpr TaskSpec pointer_spec{"by_pointer", "void by_pointer(int *)", one_inout, 1};
 // inout(words[n]): elements that are not raw bytes travel one by one.
@@ -95,6 +103,7 @@ constexpr TaskSpec view_spec{.name = "view_size", .signature = "int view_size(Vi
   int x = 0;
   call_task<scale_spec, &scale_add>(v, 2, out);
   call_task<explode_spec, &explode>(1);
+  call_task<refuse_spec, &refuse>(1);
   call_task<pointer_spec, &by_pointer>(&x);
   double a[3] = {}, b[3] = {}, c[3] = {};
   call_task<axpy_spec, &axpy>(section<const double>(a, 3), section(b, 3), section(c, 3), 3);
@@ -160,6 +169,13 @@ TEST(NetInvoke, TaskExceptionTravelsAsTypeAndMessage) {
   auto f = std::get<TaskFailed>(execute_request(r));
   EXPECT_EQ(f.exception_type, "std::invalid_argument");
   EXPECT_EQ(f.message, "no such thing");
+}
+
+TEST(NetInvoke, ASubclassOfCompssExceptionTravelsAsCompssException) {
+  TaskRequest r{7, refuse_spec.signature, {value(compss::to_bytes(1))}};
+  auto f = std::get<TaskFailed>(execute_request(r));
+  EXPECT_EQ(f.exception_type, "compss::Exception");  // (the master cancels the group on it)
+  EXPECT_EQ(f.message, "refused");
 }
 
 TEST(NetInvoke, BadInputsAreReportedNotCrashed) {

@@ -9,6 +9,7 @@
 #include <compss/detail/task_node.hpp>
 
 #include <cstdio>
+#include <optional>
 
 namespace compss::net {
 
@@ -255,17 +256,21 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
     }
     case AnswerStep::Kind::fail_group:
       // compss::Exception in a group: what the body wrote stays, as locally (the
-      // program's handler reads it), its versions unrecorded as a failed task's.
-      // (Shared files: its private files moved into place; else the bytes the answer carries.)
+      // program's handler reads it), each file a new master-held version. Disk work: on
+      // the lane, never on this link's receiver; the attempt ends there after it.
       if (const TaskRequest* request = std::get_if<TaskRequest>(sent.get())) {
-        std::vector<std::string> lost = attempt_files::keep_writes_of_group_exception(*request);
-        if (r.status == CallResult::Status::failed) {
-          for (std::string& e : data_.keep_group_exception_files(t, r.failed)) lost.push_back(std::move(e));
+        // Disarmed first, as before a record: a time-out firing while the lane keeps them
+        // would let successors run, then see this task's files moved over theirs.
+        if (!runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for))) {
+          conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned: it timed out)
+          return;  // (its private files removed, `files`)
         }
-        for (const std::string& e : lost) {
-          std::fprintf(stderr, "compss: WARNING: task %s raised compss::Exception; a file it wrote is lost: %s\n",
-                       std::string(t->spec().name).c_str(), e.c_str());
-        }
+        files.keep();  // (moved, or removed, on the lane)
+        std::optional<TaskFailed> failed;
+        if (r.status == CallResult::Status::failed) failed = std::move(r.failed);
+        cluster_.post([this, call, n, sent, request, failed = std::move(failed), error = step.error,
+                       ended_at] { keep_group_writes(call, n, *request, failed ? &*failed : nullptr, error, ended_at); });
+        return;
       }
       [[fallthrough]];
     case AnswerStep::Kind::fail:
@@ -285,6 +290,25 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
       replace(std::move(call), step.avoid);
       return;
   }
+}
+
+void AttemptDriver::keep_group_writes(std::shared_ptr<Call> call, int n, const TaskRequest& request,
+                                      const TaskFailed* failed, const rt::TaskError& error,
+                                      rt::EventTime ended_at) {
+  TaskBase* t = call->task;
+  std::vector<std::string> lost;
+  try {
+    lost = data_.keep_group_exception_writes(t, n, request, failed);
+  } catch (const std::exception& e) {  // (in place, but its copies elsewhere not superseded)
+    conclude(std::move(call), rt::Runtime::Outcome::failed_not_retried, {"compss::Error", e.what(), "master"},
+             ended_at);
+    return;
+  }
+  for (const std::string& e : lost) {
+    std::fprintf(stderr, "compss: WARNING: task %s raised compss::Exception; a file it wrote is lost: %s\n",
+                 std::string(t->spec().name).c_str(), e.c_str());
+  }
+  conclude(std::move(call), rt::Runtime::Outcome::group_exception, error, ended_at);
 }
 
 void AttemptDriver::conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome,

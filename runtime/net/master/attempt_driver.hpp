@@ -71,8 +71,10 @@ class AttemptData {
   /// DataPlane::discard_late_outputs: a done answer the master no longer records (the
   /// attempt timed out); its outputs must never be read on `n`.
   virtual void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done) = 0;
-  /// DataPlane::keep_group_exception_files: messages of the files it could not write.
-  virtual std::vector<std::string> keep_group_exception_files(detail::TaskBase*, const TaskFailed&) {
+  /// DataPlane::keep_group_exception_writes: messages of the files it could not keep
+  /// (throws when their versions cannot be recorded). May block on the disk.
+  virtual std::vector<std::string> keep_group_exception_writes(detail::TaskBase*, int, const TaskRequest&,
+                                                               const TaskFailed*) {
     return {};
   }
   /// DataPlane::globals_missing.
@@ -146,6 +148,12 @@ class AttemptDriver {
   void send(std::shared_ptr<Call> call, bool may_block);
   /// The worker answered (or was lost): outputs recorded, then the policy decides.
   void answered(std::shared_ptr<Call> call, int node, const SentRequest& sent, CallResult&& result);
+  /// `t` raised compss::Exception in a group on worker `n`: keeps what it wrote
+  /// (AttemptData::keep_group_exception_writes), then concludes the attempt with `error`
+  /// (a clear failure, not retried, when the kept files' versions cannot be recorded).
+  /// Blocks on the disk: on the lane.
+  void keep_group_writes(std::shared_ptr<Call> call, int n, const TaskRequest& request,
+                         const TaskFailed* failed, const rt::TaskError& error, rt::EventTime ended_at);
   /// Applies the policy to an attempt's outcome: finish, send again, or let go.
   /// (`ended_at`: for task events, when it ended on its worker; 0 = now.)
   void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err,

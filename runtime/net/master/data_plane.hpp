@@ -130,11 +130,16 @@ class DataPlane {
   /// `n`, which is no longer named its holder (a later reader there must never read it).
   /// (The private files `record` names are its caller's to remove: RemovedUnlessKept.)
   void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done);
-  /// `t` raised compss::Exception in a group on a worker without the master's files: the
-  /// files `failed` carries (what it wrote) are written over the master's, each a new
-  /// latest version only the master holds, as locally (the group's handler reads them).
-  /// Returns a message per file that could not be written (it keeps what it had).
-  std::vector<std::string> keep_group_exception_files(detail::TaskBase* t, const TaskFailed& failed);
+  /// `t` raised compss::Exception in a group on worker `n` (sent `request`, answered
+  /// `failed`, or null when lost): what it wrote stays, as locally (the group's handler
+  /// reads it). Sharing the master's files, its private files are moved into place; else
+  /// the files `failed` carries are written over the master's. Each becomes a new latest
+  /// version only the master holds (older copies released). Returns a message per file
+  /// that could not be kept (it keeps what it had); throws compss::Error when a kept
+  /// file's version cannot be recorded. Disk work: not on a link's receiver.
+  std::vector<std::string> keep_group_exception_writes(detail::TaskBase* t, int n,
+                                                       const TaskRequest& request,
+                                                       const TaskFailed* failed);
   /// Worker `n` received the globals `request` carried (it answered).
   void globals_received(const detail::TaskBase& t, int n, const TaskRequest& request);
   /// Worker `n` said it lacks a value: the next request carries t's globals inline again.
