@@ -2,8 +2,9 @@
 // group. A local or sequential run keeps what it wrote for the group's handler to read;
 // so does the master: a worker sharing its files wrote them at private paths, moved into
 // place now; else the answer carries their bytes, written over the master's files (beside
-// first, then a rename). Either way each gets a new number only the master holds, as
-// after the program wrote it: a copy another worker keeps is never read as the latest.
+// first, then a rename: write_file_atomically). Either way each gets a new number only
+// the master holds, as after the program wrote it: a copy another worker keeps is never
+// read as the latest.
 // docs/distributed.md, "Data" (its "Files" item).
 #include "net/master/data_plane.hpp"
 
@@ -12,8 +13,6 @@
 #include "net/file_staging.hpp"
 
 #include <compss/error.hpp>
-
-#include <unistd.h>
 
 #include <exception>
 
@@ -50,13 +49,9 @@ std::vector<std::string> DataPlane::keep_group_exception_writes(detail::TaskBase
         continue;  // (a file it did not write: it stays as it was)
       }
       const std::string& path = paths[o.version];
-      std::string mine;
       try {
-        mine = attempt_files::private_path(path);
-        write_file_atomically(mine, o.value);
-        attempt_files::move_into_place(mine, path);
+        write_file_atomically(path, o.value);  // (beside, then renamed; on failure none left)
       } catch (const std::exception& e) {
-        if (!mine.empty()) ::unlink(mine.c_str());  // (written beside, not moved)
         errors.emplace_back(e.what());
         continue;
       }
