@@ -81,6 +81,14 @@ namespace {
 /// Observers all removed since submit() looked: an observed submission tells nobody.
 const Observers::Snapshot no_observers;
 
+/// Whether `s`'s ready is derived by the trace of `ev` (a local run, the trace its
+/// submission was given to: submitted_ready_derived) and nobody else is told it: then
+/// nothing is recorded nor called for it (notify_ready; finish, which skips the call).
+inline bool derived_by_the_trace_alone(bool all_local, const Observers::Snapshot& ev,
+                                       const TaskState& s) noexcept {
+  return all_local && ev.others.empty() && s.ready_derived_by == ev.records;
+}
+
 /// Tells the end of the program's submission of a task (to the trace's records and the
 /// other observers) when it leaves scope, also when the submission throws.
 class SubmissionEnd {
@@ -288,8 +296,7 @@ TaskBase* Runtime::finish(TaskBase* t) noexcept {
   succ.for_each([&](TaskBase* s) {
     if (task_state(s).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       // (Not called for a local trace alone that derives it: notify_ready.)
-      if (observed != nullptr &&
-          !(all_local_ && observed->others.empty() && task_state(s).ready_derived_by == observed->records))
+      if (observed != nullptr && !derived_by_the_trace_alone(all_local_, *observed, task_state(s)))
         notify_ready(*observed, s);
       if (!all_local_) {
         make_ready(s);  // every placement goes through the backend
@@ -356,8 +363,8 @@ void Runtime::notify_ready(const Observers::Snapshot& ev, const TaskBase* t, Eve
   // records when it decodes them (its submitted record says so, submitted_ready_derived);
   // a trace installed since then has no submitted record of it: its ready is recorded.
   const TaskState& s = task_state(t);
-  const bool derived = all_local_ && s.ready_derived_by == ev.records;
-  if (derived && ev.others.empty()) return;  // (the trace alone, which derives it)
+  if (derived_by_the_trace_alone(all_local_, ev, s)) return;
+  const bool derived = all_local_ && s.ready_derived_by == ev.records;  // (others are told)
   if (time == 0) time = ev.now();
   const std::uint64_t id = s.id;
   if (ev.records != nullptr && !derived) ev.records->ready(id, time, ev.tsc);
