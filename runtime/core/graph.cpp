@@ -24,35 +24,14 @@ void lock_successors(TaskBase* t) noexcept {
   }
 }
 
-bool add_edge(TaskBase* pred, TaskBase* succ) noexcept {
-  if (pred == succ) return false;
-  TaskState& p = task_state(pred);
-  lock_successors(pred);
-  if (p.done) {
-    unlock_successors(pred);
-    return false;
+bool add_edge(TaskBase* pred, TaskBase* succ) noexcept { return add_edge_inline(pred, succ); }
+
+void add_overflow_successor(TaskState& p, TaskBase* succ) {
+  if (p.succ_overflow == nullptr) {
+    p.succ_overflow = new std::vector<TaskBase*>();
+    p.succ_overflow->reserve(8);
   }
-  std::uint32_t n = p.succ_count;
-  if (n != 0) {
-    TaskBase* last = n <= TaskState::inline_successors ? p.succ_inline[n - 1] : p.succ_overflow->back();
-    if (last == succ) {
-      unlock_successors(pred);
-      return true;
-    }
-  }
-  task_state(succ).pending.fetch_add(1, std::memory_order_relaxed);
-  if (n < TaskState::inline_successors) {
-    p.succ_inline[n] = succ;
-  } else {
-    if (p.succ_overflow == nullptr) {
-      p.succ_overflow = new std::vector<TaskBase*>();
-      p.succ_overflow->reserve(8);
-    }
-    p.succ_overflow->push_back(succ);
-  }
-  p.succ_count = n + 1;
-  unlock_successors(pred);
-  return true;
+  p.succ_overflow->push_back(succ);
 }
 
 SuccessorList take_successors(TaskBase* t) noexcept {

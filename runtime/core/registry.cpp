@@ -51,7 +51,7 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
 }
 
 bool Registry::link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
-  if (!add_edge(pred, t)) return false;
+  if (!add_edge_inline(pred, t)) return false;  // (inlined: one call per recorded edge)
   EdgeSink& s = *record_;
   ++s.count;
   const Dependency dep{task_state(pred).id, d.id, version};  // (inline: not TaskBase::id() through the PLT)

@@ -9,34 +9,59 @@
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
+#include <oneapi/tbb/task_scheduler_observer.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
 
 namespace compss::rt {
 
 namespace {
 // (initial-exec: a plain load, not a call to __tls_get_addr: libcompss is never dlopen()ed.)
 [[gnu::tls_model("initial-exec")]] constinit thread_local const LocalExecutor* tls_executor = nullptr;
-/// This thread's TBB slot while it runs one of the executor's jobs (-1: not looked up yet):
-/// constant for the job (the thread stays in the arena), looked up at most once per job,
-/// not per task (current_slot(): the trace's records). Initial-exec: a plain load.
-[[gnu::tls_model("initial-exec")]] constinit thread_local int tls_slot = -1;
+/// This thread's TBB slot in the arena of the executor numbered `tls_slot_of` while it is
+/// in that arena (set and reset by the arena's SlotKeeper when the thread joins and leaves
+/// it; 0: none), so that current_slot() (the trace's records) reads it rather than asking
+/// TBB per task. A number, not the executor's address: a later executor may get the address.
+/// Initial-exec: a plain load.
+[[gnu::tls_model("initial-exec")]] constinit thread_local std::uint64_t tls_slot_of = 0;
+[[gnu::tls_model("initial-exec")]] constinit thread_local unsigned tls_slot = 0;
+std::atomic<std::uint64_t> executor_numbers{0};
 
 /// Marks the calling thread as running one of `executor`'s jobs until it leaves scope.
 class InJob {
  public:
-  explicit InJob(const LocalExecutor* executor) noexcept : outer_(tls_executor), outer_slot_(tls_slot) {
-    tls_executor = executor;
-    tls_slot = -1;
-  }
-  ~InJob() {
-    tls_executor = outer_;
-    tls_slot = outer_slot_;
-  }
+  explicit InJob(const LocalExecutor* executor) noexcept : outer_(tls_executor) { tls_executor = executor; }
+  ~InJob() { tls_executor = outer_; }
   InJob(const InJob&) = delete;
   InJob& operator=(const InJob&) = delete;
 
  private:
   const LocalExecutor* outer_;
-  int outer_slot_;
+};
+
+/// Keeps each thread's slot in an arena while the thread is in it (tls_slot): TBB calls it
+/// on the thread itself when it joins the arena, before its first task (also a thread
+/// already in the arena when observing began), and when it leaves (a thread keeps its slot
+/// while it is in the arena). Observing is begun by the first current_slot() (a trace's
+/// first attempt), so that a run without one pays nothing when threads join.
+class SlotKeeper final : public tbb::task_scheduler_observer {
+ public:
+  SlotKeeper(tbb::task_arena& arena, std::uint64_t number) : task_scheduler_observer(arena), number_(number) {}
+  ~SlotKeeper() override { observe(false); }
+  void on_scheduler_entry(bool) override {
+    const int i = tbb::this_task_arena::current_thread_index();
+    if (i < 0) return;
+    tls_slot = static_cast<unsigned>(i);
+    tls_slot_of = number_;
+  }
+  void on_scheduler_exit(bool) override {
+    if (tls_slot_of == number_) tls_slot_of = 0;
+  }
+
+ private:
+  const std::uint64_t number_;
 };
 }  // namespace
 
@@ -47,7 +72,8 @@ struct LocalExecutor::Impl {
   Impl(unsigned threads, Runtime& rt)
       : limit(tbb::global_control::max_allowed_parallelism, threads + 1),
         arena(static_cast<int>(threads) + 1, 1),
-        runtime(rt) {
+        runtime(rt),
+        slots(arena, number) {
     arena.initialize();
   }
   tbb::global_control limit;
@@ -65,6 +91,10 @@ struct LocalExecutor::Impl {
   std::atomic<unsigned> urgent_count{0};
   // Tasks with stream parameters: a thread each, outside the arena (stream/task_threads.hpp).
   stream::TaskThreads stream_threads;
+  // Each thread's slot while it is in the arena (current_slot()).
+  const std::uint64_t number = executor_numbers.fetch_add(1, std::memory_order_relaxed) + 1;  // (tls_slot_of)
+  SlotKeeper slots;           // (after the arena: stops observing before it goes)
+  std::once_flag slots_kept;  // (observe() must not be called twice at once)
 
   bool pop(detail::TaskBase*& t) {
     if (urgent_count.load(std::memory_order_relaxed) != 0 && urgent.try_pop(t)) {
@@ -174,11 +204,16 @@ void LocalExecutor::run_job(std::function<void()> job) {
 }
 
 unsigned LocalExecutor::current_slot() const noexcept {
-  if (tls_slot >= 0 && tls_executor == this) return static_cast<unsigned>(tls_slot);
-  int i = tbb::this_task_arena::current_thread_index();
-  if (i < 0) return 0u;
-  if (tls_executor == this) tls_slot = i;  // (in one of its jobs: the same until it ends)
-  return static_cast<unsigned>(i);
+  Impl* impl = impl_.get();
+  if (tls_slot_of == impl->number) [[likely]] return tls_slot;
+  // Not kept (yet): asked. The first call begins keeping them (SlotKeeper).
+  try {
+    std::call_once(impl->slots_kept, [impl] { impl->slots.observe(true); });
+  } catch (...) {
+    // (Out of memory in TBB: the slot is asked each time.)
+  }
+  const int i = tbb::this_task_arena::current_thread_index();
+  return i < 0 ? 0u : static_cast<unsigned>(i);
 }
 
 void LocalExecutor::wait_idle() {
