@@ -10,6 +10,7 @@
 
 #include <compss/detail/call_task.hpp>
 #include <compss/exception.hpp>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <array>
@@ -43,6 +44,11 @@ void throw_in_group(int& x) {
   throw compss::Exception("enough");
 }
 std::atomic<bool> release_stuck{false};
+/// Its thread's slot in the executor's arena, as TBB tells it inside the body.
+void slot_of_body(int& x) {
+  compss_test::pause_ms(1);
+  x = tbb::this_task_arena::current_thread_index();
+}
 void stuck(int& x) {
   for (int i = 0; i < 10000 && !release_stuck.load(); ++i) compss_test::pause_ms(1);
   ++x;
@@ -61,6 +67,7 @@ constexpr TaskSpec copy_task{"copy_to", "void copy_to(const int &, int &)", in_x
 constexpr TaskSpec sum_task{"sum4", "void sum4(const int &, const int &, const int &, const int &, int &)",
                             four_in_one_out, 5};
 constexpr TaskSpec hold_task{"stuck", "void stuck(int &)", inout_x, 1};
+constexpr TaskSpec slot_task{"slot_of_body", "void slot_of_body(int &)", inout_x, 1};
 constexpr TaskSpec flaky_task{"flaky", "void flaky(int &)", inout_x, 1};  // on_failure retry
 constexpr TaskSpec thrower_task{"throw_in_group", "void throw_in_group(int &)", inout_x, 1};
 constexpr TaskSpec stuck_task{.name = "stuck", .signature = "void stuck(int &)", .params = inout_x,
@@ -749,6 +756,44 @@ TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
   EXPECT_EQ(kinds[RecordKind::ended], 0);
   EXPECT_EQ(ends_inside, 3);
   EXPECT_EQ(ends_apart, 0);
+}
+
+// A trace alone records each attempt's executor slot as kept by the executor while its
+// thread is in the arena (LocalExecutor's SlotKeeper, begun by the first attempt): the
+// slot TBB gives the body, for every task, across the 4 threads' jobs and their joining
+// and leaving the arena between two rounds, and in a runtime started after another one.
+TEST_F(Events, ATraceAlonesSlotIsTheOneItsBodyRanIn) {
+  using compss::rt::RecordKind;
+  for (int runtime_number = 0; runtime_number < 2; ++runtime_number) {
+    if (runtime_number == 1) {  // (a new executor: its threads' slots kept afresh)
+      compss::detail::shutdown_runtime();
+      start_runtime();
+    }
+    compss::rt::Observers& events = compss::rt::runtime().events();
+    events.remove(log.get());
+    auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+    events.add(trace);
+    std::array<int, 48> slots{};
+    for (int round = 0; round < 2; ++round) {
+      for (std::size_t i = round * 24; i < (round + 1) * 24u; ++i) call_task<slot_task, &slot_of_body>(slots[i]);
+      compss::barrier();
+      compss_test::pause_ms(50);  // (the threads go idle: they may leave the arena)
+    }
+    events.remove(trace.get());
+    std::map<std::uint64_t, int> recorded;  // task id -> the slot of its ran record
+    trace->direct_records()->drain([&](compss::rt::TraceRecords::ThreadLog& l, const compss::rt::TscToTime&) {
+      l.records.for_each([&](const compss::rt::TraceRecord& r) {
+        if (static_cast<RecordKind>(r.kind & ~compss::rt::tsc_time) == RecordKind::ran) recorded[r.a] = r.flag;
+      });
+    });
+    ASSERT_EQ(recorded.size(), slots.size());
+    std::size_t i = 0;  // (ids in submission order)
+    for (const auto& [id, slot] : recorded) {
+      EXPECT_GE(slots[i], 0);
+      EXPECT_EQ(slot, slots[i]) << "task " << id << " (runtime " << runtime_number << ")";
+      ++i;
+    }
+  }
 }
 
 // An attempt whose start waits for its end keeps it when the observers change while it
