@@ -20,7 +20,9 @@ class ConstrainedTasks;
 /// Thread-safety: spawn, run_job, wait_idle and never_fits may be called from any thread
 /// (oneTBB's concurrent queues; constrained tasks take ConstrainedTasks' own lock,
 /// local/constrained.hpp); enforce_constraints once, before the first task (LocalBackend's
-/// constructor). No lock of its own.
+/// constructor); current_slot() from any thread (each thread's kept slot is its own
+/// thread-local; the first call begins observing the arena, once: a std::once_flag). No
+/// lock of its own.
 class LocalExecutor final : public TaskExecutor {
  public:
   /// Starts `threads` worker threads that run task chains through `runtime`.
