@@ -42,10 +42,14 @@ class InJob {
 };
 
 /// Keeps each thread's slot in an arena while the thread is in it (tls_slot): TBB calls it
-/// on the thread itself when it joins the arena, before its first task (also a thread
-/// already in the arena when observing began), and when it leaves (a thread keeps its slot
-/// while it is in the arena). Observing is begun by the first current_slot() (a trace's
-/// first attempt), so that a run without one pays nothing when threads join.
+/// on the thread itself when it joins the arena, before its first task, and when it leaves
+/// (a thread keeps its slot while it is in the arena). A thread already in the arena when
+/// observing began is told only before its next task taken from another thread or the
+/// arena's queue: until then current_slot() asks TBB. Observing is begun by the first
+/// current_slot() (the first observed attempt: a trace, the monitor, --summary or --graph)
+/// and stays on until the executor ends, so a run without observers pays nothing when
+/// threads join. A body that enters an arena of its own and runs chained tasks there
+/// records the slot it holds in ours.
 class SlotKeeper final : public tbb::task_scheduler_observer {
  public:
   SlotKeeper(tbb::task_arena& arena, std::uint64_t number) : task_scheduler_observer(arena), number_(number) {}
