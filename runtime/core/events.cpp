@@ -65,7 +65,10 @@ void Observers::publish(std::vector<std::shared_ptr<TaskObserver>> observers) {
     next->others.push_back(o.get());
     next->data_read = next->data_read || o->reads_submitted_data();
     next->activities_read = next->activities_read || o->reads_submission_activities();
+    next->dependencies_read = next->dependencies_read || o->reads_submitted_dependencies();
   }
+  // (the trace's records, also written through notify_submitted, take the dependencies)
+  next->dependencies_read = next->dependencies_read || next->records != nullptr;
   next->tsc = next->records != nullptr && next->others.empty() && next->records->counter_stamps();
   next->all = std::move(observers);
   // The old snapshot stays in snapshots_: an event on another thread may still be reading it.

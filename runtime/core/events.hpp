@@ -247,6 +247,10 @@ class TaskObserver {
   /// as an activity (saving three events per task). Barriers, waits and a submission's
   /// end are told all the same.
   virtual bool reads_submission_activities() const { return true; }
+  /// False for an observer whose on_submitted reads no `dependencies` (the monitor's
+  /// group: its graph draws edges from the data): while every observer told submissions
+  /// says so, the registry records none (about 70 instructions an edge saved).
+  virtual bool reads_submitted_dependencies() const { return true; }
   /// The records of a trace (core/trace_records.hpp) into which the runtime may write this
   /// observer's task path itself: submitted, ready, started, ended and a submission's end
   /// are then not told to it (Observers::Snapshot::records). Null: told as any other.
@@ -288,6 +292,8 @@ class alignas(64) Observers {
     bool data_read = false;
     /// An observer wants a submission's begin and its dependency analysis as activities.
     bool activities_read = false;
+    /// An observer told submissions reads their `dependencies`, or `records` is set.
+    bool dependencies_read = false;
 
     /// A time for the task path's events (a stamp, or an event time: `tsc`).
     EventTime now() const noexcept { return tsc ? read_tsc() : event_now(); }

@@ -153,6 +153,7 @@ void Runtime::submit_impl(TaskBase* t) {
   // observes (TraceRecords::open_submission), else a list (EventScratch).
   EdgeSink edges;
   TraceRecord* open = nullptr;  // the trace's submitted record, completed at the end
+  bool told = false;            // told to observers by notify_submitted (not the trace's buffer)
   if constexpr (observed) {
     if (ev->records != nullptr && ev->others.empty()) {
       edges.records = ev->records->buffer();
@@ -163,10 +164,15 @@ void Runtime::submit_impl(TaskBase* t) {
         edges.open(*edges.records);
       }
     } else {
-      edges.list = &tls_scratch().dependencies;
-      edges.list->clear();
+      told = true;
+      if (ev->dependencies_read) {
+        edges.list = &tls_scratch().dependencies;
+        edges.list->clear();
+      }
     }
   }
+  // (No observer reads them: the registry records none, and count stays 0.)
+  const bool recording = observed && (edges.records != nullptr || edges.list != nullptr);
   EventTime analysed = 0;
   {
     std::optional<ActivityScope> analysis;  // (ends after the lock is released)
@@ -187,8 +193,8 @@ void Runtime::submit_impl(TaskBase* t) {
             edges.commit();
           }
         }
-      } unrecord{observed ? &registry_ : nullptr, edges};
-      if constexpr (observed) registry_.record_dependencies(&edges);
+      } unrecord{recording ? &registry_ : nullptr, edges};
+      if (recording) registry_.record_dependencies(&edges);
       for (std::uint32_t i = 0; i < t->param_count_; ++i) {
         ParamDescriptor& p = t->params_[i];
         if (!all_local_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
@@ -212,8 +218,9 @@ void Runtime::submit_impl(TaskBase* t) {
   }
   if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
   if constexpr (observed) {
-    if (edges.list != nullptr) {
-      submission.recorded(notify_submitted(*ev, t, *edges.list, begun, analysed));
+    if (told) {
+      static const std::vector<Dependency> none;
+      submission.recorded(notify_submitted(*ev, t, edges.list != nullptr ? *edges.list : none, begun, analysed));
     } else if (open != nullptr && !edges.lost) {  // (lost: it stays withdrawn, its end a record of its own)
       submission.recorded(TraceRecords::close_submission(open, *edges.records, task_state(t).id,
                                                          reinterpret_cast<std::uintptr_t>(&t->spec()), begun,
@@ -226,7 +233,8 @@ void Runtime::submit_impl(TaskBase* t) {
   if (task_state(t).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     // (With predecessors, they ended after the analysis: read the clock again, so that its
     // ready is not before their ends.)
-    if constexpr (observed) notify_ready(*ev, t, edges.count == 0 ? analysed : 0);
+    // (Not recording, it may have had some: read again.)
+    if constexpr (observed) notify_ready(*ev, t, recording && edges.count == 0 ? analysed : 0);
     make_ready(t);
   }
 }

@@ -63,43 +63,48 @@ class EventRing {
     write(pos, n, fill);
   }
 
-  /// Calls `on_event(records, n)` for each event appended, in position order (the records
-  /// copied out first, so producers may reuse their slots while they are handled). Stops at the first
-  /// event reserved but not written yet, unless `wait`: then it waits for those reserved
-  /// before the call (yielding) and returns when it has taken them all. Takes at most
-  /// `max_records` records (or the first event, if longer). Returns the events taken.
-  /// Producers sleeping for room are woken as it frees it.
+  /// Calls `on_event(records, n)` for each event appended, in position order: the records
+  /// are read in place (copied only when an event wraps round the ring's end), so the
+  /// producers get the room back after on_event returns (`on_event` must not throw). Stops
+  /// at the first event reserved but not written yet, unless `wait`: then it waits for
+  /// those reserved before the call (yielding) and returns when it has taken them all.
+  /// Takes at most `max_records` records (or the first event, if longer). Returns the
+  /// events taken. The room taken is given back (head_) every room_records() records and
+  /// at the end, waking producers sleeping for it: not per event (a fence each).
   template <class Fn>
   std::uint64_t consume(Fn&& on_event, bool wait, std::uint64_t max_records = ~std::uint64_t{0}) {
     const std::uint64_t until = wait ? tail_.load(std::memory_order_acquire) : ~std::uint64_t{0};
     const std::uint64_t start = head_.load(std::memory_order_relaxed);
-    std::uint64_t head = start, events = 0, woken_at = start;
+    std::uint64_t head = start, events = 0, given = start;
+    auto give_back = [&] {
+      if (head == given) return;
+      head_.store(head, std::memory_order_seq_cst);
+      given = head;
+      wake_sleepers();
+    };
     while (head < until) {
-      Slot& first = slots_[head & mask_];
-      if (first.seq.load(std::memory_order_acquire) != head + 1) {
+      const std::size_t at = static_cast<std::size_t>(head & mask_);
+      if (seqs_[at].load(std::memory_order_acquire) != head + 1) {
         if (!wait) break;
-        if (head != woken_at) {  // (the event's producer may sleep for the room taken so far)
-          wake_sleepers();
-          woken_at = head;
-        }
+        give_back();  // (the event's producer may sleep for the room taken so far)
         std::this_thread::yield();
         continue;
       }
-      const std::uint32_t n = first.length;
+      const std::uint32_t n = lengths_[at];
       if (head != start && head + n - start > max_records) break;
-      scratch_.clear();
-      for (std::uint32_t i = 0; i < n; ++i) scratch_.push_back(slots_[(head + i) & mask_].record);
-      head += n;
-      // (the slots are copied out: producers may refill them from now on)
-      head_.store(head, std::memory_order_seq_cst);
-      if (head - woken_at >= room_records()) {  // (a long drain frees room as it goes)
-        wake_sleepers();
-        woken_at = head;
+      const TraceRecord* records = &records_[at];
+      if (at + n > capacity()) [[unlikely]] {  // (wraps: the two parts copied out, in order)
+        const TraceRecord* all = records_.get();
+        scratch_.assign(records, all + capacity());
+        scratch_.insert(scratch_.end(), all, all + (at + n - capacity()));
+        records = scratch_.data();
       }
-      on_event(static_cast<const TraceRecord*>(scratch_.data()), n);
+      on_event(records, n);
+      head += n;
       ++events;
+      if (head - given >= room_records()) give_back();  // (a long drain gives room back as it goes)
     }
-    if (head != woken_at) wake_sleepers();
+    give_back();
     return events;
   }
 
@@ -107,18 +112,14 @@ class EventRing {
   int sleeping() const noexcept { return sleepers_.load(); }
 
  private:
-  struct Slot {
-    std::atomic<std::uint64_t> seq{0};  // position + 1 once written (0: never)
-    std::uint32_t length = 0;           // in an event's first slot: its records
-    TraceRecord record{};
-  };
-
   template <class Fill>
   void write(std::uint64_t pos, std::uint32_t n, Fill& fill) {
-    for (std::uint32_t i = 0; i < n; ++i) fill(&slots_[(pos + i) & mask_].record, i);
-    slots_[pos & mask_].length = n;
-    // The event's first slot published last: a consumer that sees it sees all of them.
-    for (std::uint32_t i = n; i-- > 0;) slots_[(pos + i) & mask_].seq.store(pos + i + 1, std::memory_order_release);
+    const std::size_t at = static_cast<std::size_t>(pos & mask_);
+    for (std::uint32_t i = 0; i < n; ++i) fill(&records_[(at + i) & mask_], i);
+    lengths_[at] = n;
+    // The event's first slot published last (it alone: the consumer reads no other's
+    // sequence), so a consumer that sees it sees all of the event's records.
+    seqs_[at].store(pos + 1, std::memory_order_release);
   }
   /// The full ring's way through append (out of line: the task path stays a few stores).
   /// Once written, a producer that waited takes its part again while others sleep: a
@@ -145,7 +146,10 @@ class EventRing {
   }
 
   const std::uint64_t mask_;
-  std::unique_ptr<Slot[]> slots_;
+  // Per slot (three arrays: an event's records contiguous, read in place):
+  std::unique_ptr<TraceRecord[]> records_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> seqs_;  // an event's first: its position + 1 once written
+  std::unique_ptr<std::uint32_t[]> lengths_;            // an event's first: its records
   std::vector<TraceRecord> scratch_;  // the event being handed out (consumer's)
   alignas(64) std::atomic<std::uint64_t> tail_{0};  // next position to reserve
   alignas(64) std::atomic<std::uint64_t> head_{0};  // first position not consumed

@@ -210,7 +210,11 @@ void ObserverGroup::apply_locked(const TraceRecord* r, std::uint32_t n) {
         data_.push_back({r[i].a, r[i].b, static_cast<detail::Direction>(r[i].small), r[i].u32});
       }
       const detail::TaskSpec* spec = spec_of(h);
-      submitted_locked(rt::TaskSubmitted{h.a, spec->name, {}, data_, h.time, {}, spec});
+      if (spec != name_of_) {  // (tasks of one type follow each other: its name measured once)
+        name_ = spec->name;
+        name_of_ = spec;
+      }
+      submitted_locked(rt::TaskSubmitted{h.a, name_, {}, data_, h.time, {}, spec});
       break;
     }
     case Kind::ready:

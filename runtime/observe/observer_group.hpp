@@ -53,7 +53,7 @@ namespace compss::rt::observe {
 ///   runtime.events().add(std::make_shared<ObserverGroup>(mutex, graph, summary, monitor));
 class ObserverGroup : public rt::TaskObserver {
  public:
-  /// Records the ring holds by default (48 bytes each with their sequence: 3 MB).
+  /// Records the ring holds by default (44 bytes each with their sequence and length: 2.8 MB).
   static constexpr std::uint32_t default_ring_records = 1u << 16;
   static constexpr std::chrono::milliseconds drain_period{10};
 
@@ -76,6 +76,8 @@ class ObserverGroup : public rt::TaskObserver {
   bool reads_submitted_data() const override { return graph_ != nullptr || summary_ != nullptr; }
   /// (the graph draws barriers and waits only)
   bool reads_submission_activities() const override { return false; }
+  /// (the graph draws its edges from the data accesses)
+  bool reads_submitted_dependencies() const override { return false; }
 
   /// Tells the three every event told to the group so far (those still in the ring).
   void flush();
@@ -114,6 +116,8 @@ class ObserverGroup : public rt::TaskObserver {
   std::array<std::atomic<const std::string*>, named_nodes> node_names_{};  ///< set under mutex_
   std::vector<std::unique_ptr<std::string>> owned_names_;  ///< (mutex_) every name set, kept
   std::vector<rt::DataAccess> data_;  ///< (mutex_) a submission's, as decoded
+  const detail::TaskSpec* name_of_ = nullptr;  ///< (mutex_) the spec whose name name_ is
+  std::string_view name_;
 
   std::mutex drainer_mutex_;  ///< guards stop_ (a leaf)
   std::condition_variable drainer_wake_;

@@ -82,7 +82,9 @@ void TaskGraph::on_submitted(const rt::TaskSubmitted& e) {
 
 void TaskGraph::on_submitted_locked(const rt::TaskSubmitted& e) {
   const std::uint32_t epoch = static_cast<std::uint32_t>(graph_.syncs.size() - 1);
-  GraphTask task{e.task_id, type_locked(e.name, e.spec), group_locked(e.groups), epoch};
+  // (the common case, a task of the last spec outside groups, without the calls)
+  const std::uint32_t type = e.spec != nullptr && e.spec == last_spec_ ? last_type_ : type_locked(e.name, e.spec);
+  GraphTask task{e.task_id, type, e.groups.empty() ? 0u : group_locked(e.groups), epoch};
   index_.set(e.task_id, graph_.tasks.size());
   graph_.tasks.push_back(task);
   ++counts_.by_state[static_cast<int>(TaskState::pending)];

@@ -216,13 +216,18 @@ TEST(EventTime, IsSteadyClockInNanoseconds) {
   EXPECT_LE(now, after);
 }
 
-/// The number of data accesses each submitted event held (submissions of the test's thread).
+/// The number of data accesses (and of dependencies) each submitted event held
+/// (submissions of the test's thread).
 struct DataCounter : compss::rt::TaskObserver {
-  explicit DataCounter(bool reads) : reads(reads) {}
+  explicit DataCounter(bool reads, bool reads_dependencies = true) : reads(reads), reads_dependencies(reads_dependencies) {}
   bool reads_submitted_data() const override { return reads; }
-  void on_submitted(const compss::rt::TaskSubmitted& e) override { sizes.push_back(e.data.size()); }
-  bool reads;
-  std::vector<std::size_t> sizes;
+  bool reads_submitted_dependencies() const override { return reads_dependencies; }
+  void on_submitted(const compss::rt::TaskSubmitted& e) override {
+    sizes.push_back(e.data.size());
+    dependencies.push_back(e.dependencies.size());
+  }
+  bool reads, reads_dependencies;
+  std::vector<std::size_t> sizes, dependencies;
 };
 
 // A trace reads no data accesses: while no installed observer reads them, they are not built.
@@ -244,6 +249,27 @@ TEST_F(Events, SubmittedDataIsBuiltOnlyWhileAnObserverReadsIt) {
   EXPECT_FALSE(events.submitted_data_read());
   EXPECT_EQ(blind->sizes, (std::vector<std::size_t>{0, 2}));
   EXPECT_EQ(reader->sizes, (std::vector<std::size_t>{2}));
+}
+
+// The monitor's group draws edges from the data: while no observer reads the
+// dependencies, the registry records none (the submission is told without them).
+TEST_F(Events, DependenciesAreRecordedOnlyWhileAnObserverReadsThem) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());  // (the fixture's log reads them)
+  auto blind = std::make_shared<DataCounter>(true, false);
+  events.add(blind);
+  release_stuck = false;
+  int gate = 0, x = 0;
+  call_task<hold_task, &stuck>(gate);
+  call_task<copy_task, &copy_to>(gate, x);  // after the gate: an edge at submission
+  auto reader = std::make_shared<DataCounter>(true, true);
+  events.add(reader);
+  call_task<copy_task, &copy_to>(gate, x);  // after the gate (and the first copy's write)
+  release_stuck = true;
+  compss::barrier();
+  events.remove(reader.get());
+  EXPECT_EQ(blind->dependencies, (std::vector<std::size_t>{0, 0, 2}));
+  EXPECT_EQ(reader->dependencies, (std::vector<std::size_t>{2}));
 }
 
 TEST_F(Events, RemovedObserverHearsNothingMore) {
