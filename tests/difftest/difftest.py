@@ -24,8 +24,9 @@ import time
 MODES = {
     "threads1": ("env", {"COMPSS_THREADS": "1"}, []),
     "threads4": ("env", {"COMPSS_THREADS": "4"}, []),
-    "workers2": ("run", {}, ["--workers", "2"]),
-    "workers3m0": ("run", {}, ["--workers", "3", "--master-cores", "0"]),
+    # DIFFTEST_KILLS: the feature kills' budget of killed workers per run; one stays.
+    "workers2": ("run", {"DIFFTEST_KILLS": "1"}, ["--workers", "2"]),
+    "workers3m0": ("run", {"DIFFTEST_KILLS": "2"}, ["--workers", "3", "--master-cores", "0"]),
 }
 GRAPH_LINE = re.compile(r"^graph (\d+): ")
 
@@ -43,6 +44,7 @@ class Runner:
         """The command line and environment of one run (mode None: the sequential build)."""
         env = dict(os.environ)
         env.pop("COMPSS_THREADS", None)
+        env.pop("DIFFTEST_KILLS", None)
         if mode is None:
             return [self.seq] + program_args, env
         how, extra_env, options = MODES[mode]

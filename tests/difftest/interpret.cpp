@@ -60,7 +60,8 @@ Rec rec_of(long v) {
 
 class Interpreter {
  public:
-  Interpreter(const Program& p, const std::string& dir, bool verbose) : p_(p), dir_(dir), verbose_(verbose) {}
+  Interpreter(const Program& p, const std::string& dir, bool verbose, long kills)
+      : p_(p), dir_(dir), verbose_(verbose), kills_(kills) {}
 
   Outcome run(Kept& kept) {
     kept_ = &kept;
@@ -201,6 +202,10 @@ class Interpreter {
     assign(a, initial_value(p_, a, ++revivals_));
     if (verbose_) std::printf("  graph %ld %s: %s rewritten after delete\n", p_.graph, where().c_str(), arg_name(p_, a).c_str());
   }
+  // The prefix of the marker files of a call that fails or kills (tasks.hpp).
+  std::string marker(const Op& op) const {
+    return dir_ + "/s" + std::to_string(p_.seed) + "-g" + std::to_string(p_.graph) + "-o" + std::to_string(op.id);
+  }
   // "op 3" while the operations run, "end" for the reads after them.
   std::string where() const { return op_index_ < 0 ? "end" : "op " + std::to_string(op_index_); }
   // Keeps the future slot `a` holds before it is assigned (unless memory may be reused).
@@ -225,6 +230,7 @@ class Interpreter {
   const Program& p_;
   std::string dir_;
   bool verbose_;
+  long kills_;  // how many workers the run's *_kill calls may kill in all
   Vars* x_ = nullptr;
   Kept* kept_ = nullptr;
   long op_index_ = 0;
@@ -343,6 +349,18 @@ void Interpreter::call(const Op& op) {
       else v_commutative_add(x.V[a[0].index], x.V[a[1].index]);
       break;
     case Kind::r_commutative_add: r_commutative_add(x.R[a[0].index], v); break;
+    case Kind::l_retry: l_retry(lref(a[0]), v, marker(op)); break;
+    case Kind::v_retry:
+      if (fut(1)) x.FV[a[0].index] = v_retry(x.FV[a[1].index], v, marker(op));
+      else x.FV[a[0].index] = v_retry(x.V[a[1].index], v, marker(op));
+      break;
+    case Kind::f_retry: f_retry(x.F[a[0].index], v, marker(op)); break;
+    case Kind::l_kill: l_kill(lref(a[0]), v, marker(op), kills_); break;
+    case Kind::v_kill:
+      if (fut(1)) x.FV[a[0].index] = v_kill(x.FV[a[1].index], v, marker(op), kills_);
+      else x.FV[a[0].index] = v_kill(x.V[a[1].index], v, marker(op), kills_);
+      break;
+    case Kind::f_kill: f_kill(x.F[a[0].index], v, marker(op), kills_); break;
     case Kind::a_set: {
       Vec& arr = x.A[a[0].index];
       const long n = static_cast<long>(arr.size());
@@ -406,9 +424,9 @@ void Interpreter::call(const Op& op) {
 
 }  // namespace
 
-Outcome interpret(const Program& p, const std::string& dir, bool verbose) {
+Outcome interpret(const Program& p, const std::string& dir, bool verbose, long kills) {
   static Kept kept;  // (main's thread only)
-  return Interpreter(p, dir, verbose).run(kept);
+  return Interpreter(p, dir, verbose, kills).run(kept);
 }
 
 }  // namespace difftest

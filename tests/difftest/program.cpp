@@ -12,7 +12,8 @@ namespace {
 
 const char* const kFeatureNames[] = {
     "objects", "futures",    "files",      "arrays", "collections", "nested", "future_vectors",
-    "concurrent", "commutative", "in_delete", "delete", "groups",      "big", "reuse", "by_value"};
+    "concurrent", "commutative", "in_delete", "delete", "groups",      "big", "reuse", "by_value",
+    "retries", "kills"};
 
 // What a kind needs and what its arguments are. Argument letters:
 //   o  a long the task writes (L, or an element E/M)     i  a long it reads (o's pools, FL)
@@ -53,6 +54,12 @@ const KindInfo kKinds[] = {
     {Kind::l_commutative_add, "l_commutative_add", kObjects | kCommutative, "o#", 4},
     {Kind::v_commutative_add, "v_commutative_add", kObjects | kCommutative, "Vv", 3},
     {Kind::r_commutative_add, "r_commutative_add", kObjects | kCommutative, "R#", 3},
+    {Kind::l_retry, "l_retry", kObjects | kRetries, "o#", 3},
+    {Kind::v_retry, "v_retry", kObjects | kFutures | kRetries, "bv#", 2},
+    {Kind::f_retry, "f_retry", kFiles | kRetries, "F#", 2},
+    {Kind::l_kill, "l_kill", kObjects | kKills, "o#", 2},
+    {Kind::v_kill, "v_kill", kObjects | kFutures | kKills, "bv#", 2},
+    {Kind::f_kill, "f_kill", kFiles | kKills, "F#", 1},
     {Kind::a_set, "a_set", kArrays, "A#", 2},
     {Kind::a_update, "a_update", kArrays, "A#", 3},
     {Kind::a_fold, "a_fold", kArrays | kObjects, "Ao", 3},
@@ -146,7 +153,7 @@ class Generator {
         if (pick < i.weight) { k = &i; break; }
         pick -= i.weight;
       }
-      Op op{k->kind, {}, rng_.between(0, 999), 0};
+      Op op{k->kind, {}, rng_.between(0, 999), 0, static_cast<long>(p_.ops.size())};
       if (k->kind == Kind::group_begin) {
         if (depth >= 2) continue;
         ++depth;

@@ -31,7 +31,9 @@ enum Feature : unsigned {
   kReuse = 1u << 13,         // a graph's objects die at its end: the next graph's reuse
                              // their addresses (else they live until the process ends)
   kByValue = 1u << 14,       // long objects passed by value (else only futures are)
-  kAllFeatures = (1u << 15) - 1,
+  kRetries = 1u << 15,       // tasks with on_failure(retry) whose first attempt throws
+  kKills = 1u << 16,         // tasks that SIGKILL their worker on their first attempt
+  kAllFeatures = (1u << 17) - 1,
 };
 // What the CI test runs ("default"): the features that give the sequential answer in
 // every mode (docs/testing.md lists the bugs each feature found and their fixes).
@@ -58,7 +60,7 @@ enum class Kind : std::uint8_t {
   l_set, l_update, l_combine, v_set, v_update, v_combine, v_project, r_set, r_update,
   r_project, l_get, l_add, v_make, v_dot, r_make, l_consume, v_consume, r_consume,
   l_concurrent_add, v_concurrent_add, l_commutative_add, v_commutative_add,
-  r_commutative_add, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
+  r_commutative_add, l_retry, v_retry, f_retry, l_kill, v_kill, f_kill, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
   f_fold, f_from, c_fold, c_set, c_update, c_sum, n_fold, n_set, n_update, fl_csum,
   fl_sum, fl_cfold, fv_concat,
   // Main's operations.
@@ -70,6 +72,8 @@ struct Op {
   std::vector<Arg> args;  // in the task's parameter order; a result slot first
   long value = 0;         // the task's value argument; for groups: implicit barrier
   long size = 0;          // v_set's length; for groups: the group's number
+  long id = 0;            // its number in the drawn graph (kept by --keep): names its
+                          // marker files (retries, kills)
 };
 
 struct Shape {

@@ -2,7 +2,13 @@
 #include "tasks.hpp"
 
 #include <atomic>
+#include <csignal>
 #include <cstddef>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace difftest {
 namespace {
@@ -12,7 +18,60 @@ void fill(std::vector<long>& c, long v) {
 void update_all(std::vector<long>& c, long v) {
   for (long& e : c) e = mix(e, v);
 }
+// (Not v_make itself: a task called from a task body would be a nested task.)
+Vec extended(const Vec& a, long v) {
+  Vec r(a);
+  r.push_back(static_cast<double>(mix(hash_of(a), v)));
+  return r;
+}
+// True for the one caller that creates `path` (processes of one run share --dir).
+bool first_to_create(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+void fail_first_attempt(const std::string& marker) {
+#ifdef __COMPSS__
+  if (first_to_create(marker + ".failed")) throw std::runtime_error("difftest: a planned failure of " + marker);
+#else
+  (void)marker;
+#endif
+}
+// Only in a worker process (compss-run sets COMPSS_WORKER_NAME there; the master, local
+// runs and the plain build have none); a remake or a second attempt does not kill.
+void kill_first_attempt(const std::string& marker, long kills) {
+  if (std::getenv("COMPSS_WORKER_NAME") == nullptr || !first_to_create(marker + ".killer")) return;
+  const std::string dir = marker.substr(0, marker.rfind('/'));
+  for (long i = 0; i < kills; ++i)
+    if (first_to_create(dir + "/kill-" + std::to_string(i))) std::raise(SIGKILL);
+}
 }  // namespace
+
+void l_retry(long& x, long v, const std::string& marker) {
+  fail_first_attempt(marker);
+  x = mix(x, v + 11);
+}
+Vec v_retry(const Vec& a, long v, const std::string& marker) {
+  fail_first_attempt(marker);
+  return extended(a, v + 12);
+}
+void f_retry(const std::string& path, long v, const std::string& marker) {
+  fail_first_attempt(marker);
+  write_number(path, mix(read_number(path), v + 13));
+}
+void l_kill(long& x, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  x = mix(x, v + 14);
+}
+Vec v_kill(const Vec& a, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  return extended(a, v + 15);
+}
+void f_kill(const std::string& path, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  write_number(path, mix(read_number(path), v + 16));
+}
 
 void l_set(long& x, long v) { x = mix(v, 1); }
 void l_update(long& x, long v) { x = mix(x, v); }

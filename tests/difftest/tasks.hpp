@@ -63,6 +63,24 @@ void r_consume(const Rec& a, long& x);
 #pragma compss task commutative(r)
 void r_commutative_add(Rec& r, long v);
 
+// --- failures (features retries, kills) ---
+// `marker` names the call (its graph and operation, in the run's --dir): the first
+// attempt of a *_retry call throws (compss-cc build only: the plain build has no retry),
+// before it modifies anything; the first attempt of a *_kill call that runs in a worker
+// process SIGKILLs it, at most `kills` times per run (a run must keep workers).
+#pragma compss task inout(x) on_failure(retry)
+void l_retry(long& x, long v, const std::string& marker);
+#pragma compss task in(a) on_failure(retry)
+Vec v_retry(const Vec& a, long v, const std::string& marker);
+#pragma compss task file_inout(path) on_failure(retry)
+void f_retry(const std::string& path, long v, const std::string& marker);
+#pragma compss task inout(x)
+void l_kill(long& x, long v, const std::string& marker, long kills);
+#pragma compss task in(a)
+Vec v_kill(const Vec& a, long v, const std::string& marker, long kills);
+#pragma compss task file_inout(path)
+void f_kill(const std::string& path, long v, const std::string& marker, long kills);
+
 // --- array sections ---
 #pragma compss task out(p[n])
 void a_set(double* p, long n, long v);
