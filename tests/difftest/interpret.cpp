@@ -361,6 +361,18 @@ void Interpreter::call(const Op& op) {
       else x.FV[a[0].index] = v_kill(x.V[a[1].index], v, marker(op), kills_);
       break;
     case Kind::f_kill: f_kill(x.F[a[0].index], v, marker(op), kills_); break;
+    case Kind::l_replicated: l_replicated(lref(a[0]), v); break;
+    case Kind::v_replicated:
+      if (fut(1)) x.FV[a[0].index] = v_replicated(x.FV[a[1].index], v);
+      else x.FV[a[0].index] = v_replicated(x.V[a[1].index], v);
+      break;
+    case Kind::f_replicated: f_replicated(x.F[a[0].index], v); break;
+    case Kind::l_distributed: l_distributed(lref(a[0]), v); break;
+    case Kind::v_distributed:
+      if (fut(1)) x.FV[a[0].index] = v_distributed(x.FV[a[1].index], v);
+      else x.FV[a[0].index] = v_distributed(x.V[a[1].index], v);
+      break;
+    case Kind::f_distributed: f_distributed(x.F[a[0].index], v); break;
     case Kind::a_set: {
       Vec& arr = x.A[a[0].index];
       const long n = static_cast<long>(arr.size());

@@ -13,7 +13,7 @@ namespace {
 const char* const kFeatureNames[] = {
     "objects", "futures",    "files",      "arrays", "collections", "nested", "future_vectors",
     "concurrent", "commutative", "in_delete", "delete", "groups",      "big", "reuse", "by_value",
-    "retries", "kills"};
+    "retries", "kills", "replicated", "distributed"};
 
 // What a kind needs and what its arguments are. Argument letters:
 //   o  a long the task writes (L, or an element E/M)     i  a long it reads (o's pools, FL)
@@ -60,6 +60,12 @@ const KindInfo kKinds[] = {
     {Kind::l_kill, "l_kill", kObjects | kKills, "o#", 2},
     {Kind::v_kill, "v_kill", kObjects | kFutures | kKills, "bv#", 2},
     {Kind::f_kill, "f_kill", kFiles | kKills, "F#", 1},
+    {Kind::l_replicated, "l_replicated", kObjects | kReplicated, "o#", 3},
+    {Kind::v_replicated, "v_replicated", kObjects | kFutures | kReplicated, "bv#", 2},
+    {Kind::f_replicated, "f_replicated", kFiles | kReplicated, "F#", 2},
+    {Kind::l_distributed, "l_distributed", kObjects | kDistributed, "o#", 3},
+    {Kind::v_distributed, "v_distributed", kObjects | kFutures | kDistributed, "bv#", 2},
+    {Kind::f_distributed, "f_distributed", kFiles | kDistributed, "F#", 2},
     {Kind::a_set, "a_set", kArrays, "A#", 2},
     {Kind::a_update, "a_update", kArrays, "A#", 3},
     {Kind::a_fold, "a_fold", kArrays | kObjects, "Ao", 3},

@@ -33,7 +33,9 @@ enum Feature : unsigned {
   kByValue = 1u << 14,       // long objects passed by value (else only futures are)
   kRetries = 1u << 15,       // tasks with on_failure(retry) whose first attempt throws
   kKills = 1u << 16,         // tasks that SIGKILL their worker on their first attempt
-  kAllFeatures = (1u << 17) - 1,
+  kReplicated = 1u << 17,    // replicated tasks (run on every node)
+  kDistributed = 1u << 18,   // distributed tasks (round-robin over the nodes)
+  kAllFeatures = (1u << 19) - 1,
 };
 // What the CI test runs ("default"): the features that give the sequential answer in
 // every mode (docs/testing.md lists the bugs each feature found and their fixes).
@@ -60,7 +62,8 @@ enum class Kind : std::uint8_t {
   l_set, l_update, l_combine, v_set, v_update, v_combine, v_project, r_set, r_update,
   r_project, l_get, l_add, v_make, v_dot, r_make, l_consume, v_consume, r_consume,
   l_concurrent_add, v_concurrent_add, l_commutative_add, v_commutative_add,
-  r_commutative_add, l_retry, v_retry, f_retry, l_kill, v_kill, f_kill, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
+  r_commutative_add, l_retry, v_retry, f_retry, l_kill, v_kill, f_kill,
+  l_replicated, v_replicated, f_replicated, l_distributed, v_distributed, f_distributed, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
   f_fold, f_from, c_fold, c_set, c_update, c_sum, n_fold, n_set, n_update, fl_csum,
   fl_sum, fl_cfold, fv_concat,
   // Main's operations.

@@ -39,9 +39,13 @@ void fail_first_attempt(const std::string& marker) {
 #endif
 }
 // Only in a worker process (compss-run sets COMPSS_WORKER_NAME there; the master, local
-// runs and the plain build have none); a remake or a second attempt does not kill.
+// runs and the plain build have none); a remake or a second attempt does not kill. At
+// most one kill per graph: two deaths while a task runs make the master give it up as
+// one that kills its workers (docs/failures.md), which an innocent task running where
+// two kill calls of a graph ran in turn would be.
 void kill_first_attempt(const std::string& marker, long kills) {
   if (std::getenv("COMPSS_WORKER_NAME") == nullptr || !first_to_create(marker + ".killer")) return;
+  if (!first_to_create(marker.substr(0, marker.rfind("-o")) + ".killed")) return;
   const std::string dir = marker.substr(0, marker.rfind('/'));
   for (long i = 0; i < kills; ++i)
     if (first_to_create(dir + "/kill-" + std::to_string(i))) std::raise(SIGKILL);
@@ -131,6 +135,13 @@ Rec r_make(const Rec& a, const Vec& b, long c) {
 void r_project(const Rec& a, long& x) { x = hash_of(a); }
 void r_consume(const Rec& a, long& x) { x = mix(x, hash_of(a) + 9); }
 void r_commutative_add(Rec& r, long v) { r.id += mix(v, 6); }
+
+void l_replicated(long& x, long v) { x = mix(x, v + 17); }
+Vec v_replicated(const Vec& a, long v) { return extended(a, v + 18); }
+void f_replicated(const std::string& path, long v) { write_number(path, mix(read_number(path), v + 19)); }
+void l_distributed(long& x, long v) { x = mix(x, v + 20); }
+Vec v_distributed(const Vec& a, long v) { return extended(a, v + 21); }
+void f_distributed(const std::string& path, long v) { write_number(path, mix(read_number(path), v + 22)); }
 
 void a_set(double* p, long n, long v) {
   for (long i = 0; i < n; ++i) p[i] = static_cast<double>(mix(v, i));

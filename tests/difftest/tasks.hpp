@@ -81,6 +81,20 @@ Vec v_kill(const Vec& a, long v, const std::string& marker, long kills);
 #pragma compss task file_inout(path)
 void f_kill(const std::string& path, long v, const std::string& marker, long kills);
 
+// --- replicated (every node runs the call) and distributed (round-robin) tasks ---
+#pragma compss task inout(x) replicated
+void l_replicated(long& x, long v);
+#pragma compss task in(a) replicated
+Vec v_replicated(const Vec& a, long v);
+#pragma compss task file_inout(path) replicated
+void f_replicated(const std::string& path, long v);
+#pragma compss task inout(x) distributed
+void l_distributed(long& x, long v);
+#pragma compss task in(a) distributed
+Vec v_distributed(const Vec& a, long v);
+#pragma compss task file_inout(path) distributed
+void f_distributed(const std::string& path, long v);
+
 // --- array sections ---
 #pragma compss task out(p[n])
 void a_set(double* p, long n, long v);
