@@ -35,7 +35,8 @@ enum Feature : unsigned {
   kKills = 1u << 16,         // tasks that SIGKILL their worker on their first attempt
   kReplicated = 1u << 17,    // replicated tasks (run on every node)
   kDistributed = 1u << 18,   // distributed tasks (round-robin over the nodes)
-  kAllFeatures = (1u << 19) - 1,
+  kDirectories = 1u << 19,   // directory_in/out/inout (each directory holds 1-4 files)
+  kAllFeatures = (1u << 20) - 1,
 };
 // What the CI test runs ("default"): the features that give the sequential answer in
 // every mode (docs/testing.md lists the bugs each feature found and their fixes).
@@ -47,9 +48,10 @@ unsigned parse_features(const std::string& list);
 std::string feature_names(unsigned mask);
 
 // The variables of a program. E are the elements of the C collections, M the innermost
-// elements of the N nested collections; FL, FV, FR hold futures of long, Vec and Rec.
-enum class Pool : std::uint8_t { L, E, M, V, R, A, F, C, N, FL, FV, FR };
-constexpr int kPools = 12;
+// elements of the N nested collections; FL, FV, FR hold futures of long, Vec and Rec;
+// D are directories (last: the other pools' initial values do not change with them).
+enum class Pool : std::uint8_t { L, E, M, V, R, A, F, C, N, FL, FV, FR, D };
+constexpr int kPools = 13;
 const char* pool_name(Pool p);
 
 struct Arg {
@@ -63,7 +65,8 @@ enum class Kind : std::uint8_t {
   r_project, l_get, l_add, v_make, v_dot, r_make, l_consume, v_consume, r_consume,
   l_concurrent_add, v_concurrent_add, l_commutative_add, v_commutative_add,
   r_commutative_add, l_retry, v_retry, f_retry, l_kill, v_kill, f_kill,
-  l_replicated, v_replicated, f_replicated, l_distributed, v_distributed, f_distributed, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
+  l_replicated, v_replicated, f_replicated, l_distributed, v_distributed, f_distributed,
+  d_set, d_update, d_sum, d_fold, d_from, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
   f_fold, f_from, c_fold, c_set, c_update, c_sum, n_fold, n_set, n_update, fl_csum,
   fl_sum, fl_cfold, fv_concat,
   // Main's operations.
@@ -81,7 +84,7 @@ struct Op {
 
 struct Shape {
   int longs = 0, vecs = 0, recs = 0, arrays = 0, files = 0, colls = 0, coll_len = 0,
-      nested = 0, nested_outer = 0, nested_inner = 0, fls = 0, fvs = 0, frs = 0;
+      nested = 0, nested_outer = 0, nested_inner = 0, fls = 0, fvs = 0, frs = 0, dirs = 0;
   std::vector<int> array_len;
   int size(Pool p) const;  // how many variables the pool has
 };

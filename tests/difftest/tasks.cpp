@@ -143,6 +143,17 @@ void l_distributed(long& x, long v) { x = mix(x, v + 20); }
 Vec v_distributed(const Vec& a, long v) { return extended(a, v + 21); }
 void f_distributed(const std::string& path, long v) { write_number(path, mix(read_number(path), v + 22)); }
 
+void d_set(const std::string& path, long v) { write_directory(path, 1 + v % 3, v); }
+void d_update(const std::string& path, long v) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(path)) files.push_back(e.path());
+  for (const auto& f : files) write_number(f.string(), mix(read_number(f.string()), v));
+  if (v % 4 == 0 && files.size() < 4) write_number(path + "/u" + std::to_string(v) + ".txt", v);  // counts change too
+}
+long d_sum(const std::string& path, long v) { return mix(read_directory(path), v); }
+void d_fold(const std::string& path, long& x) { x = mix(x, read_directory(path)); }
+void d_from(const long& x, const std::string& path) { write_directory(path, 1 + (x & 3), x); }
+
 void a_set(double* p, long n, long v) {
   for (long i = 0; i < n; ++i) p[i] = static_cast<double>(mix(v, i));
 }

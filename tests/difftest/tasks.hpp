@@ -95,6 +95,18 @@ Vec v_distributed(const Vec& a, long v);
 #pragma compss task file_inout(path) distributed
 void f_distributed(const std::string& path, long v);
 
+// --- directories (values.hpp: read_directory, write_directory) ---
+#pragma compss task directory_out(path)
+void d_set(const std::string& path, long v);
+#pragma compss task directory_inout(path)
+void d_update(const std::string& path, long v);
+#pragma compss task directory_in(path)
+long d_sum(const std::string& path, long v);
+#pragma compss task directory_in(path) inout(x)
+void d_fold(const std::string& path, long& x);
+#pragma compss task in(x) directory_out(path)
+void d_from(const long& x, const std::string& path);
+
 // --- array sections ---
 #pragma compss task out(p[n])
 void a_set(double* p, long n, long v);
