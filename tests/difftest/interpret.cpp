@@ -367,6 +367,8 @@ void Interpreter::call(const Op& op) {
       else x.FV[a[0].index] = v_kill(x.V[a[1].index], v, marker(op), kills_);
       break;
     case Kind::f_kill: f_kill(x.F[a[0].index], v, marker(op), kills_); break;
+    case Kind::l_kill_replicated: l_kill_replicated(lref(a[0]), v, marker(op), kills_); break;
+    case Kind::f_kill_replicated: f_kill_replicated(x.F[a[0].index], v, marker(op), kills_); break;
     case Kind::l_replicated: l_replicated(lref(a[0]), v); break;
     case Kind::v_replicated:
       if (fut(1)) x.FV[a[0].index] = v_replicated(x.FV[a[1].index], v);

@@ -60,6 +60,8 @@ const KindInfo kKinds[] = {
     {Kind::l_kill, "l_kill", kObjects | kKills, "o#", 2},
     {Kind::v_kill, "v_kill", kObjects | kFutures | kKills, "bv#", 2},
     {Kind::f_kill, "f_kill", kFiles | kKills, "F#", 1},
+    {Kind::l_kill_replicated, "l_kill_replicated", kObjects | kKills | kReplicated, "o#", 2},
+    {Kind::f_kill_replicated, "f_kill_replicated", kFiles | kKills | kReplicated, "F#", 1},
     {Kind::l_replicated, "l_replicated", kObjects | kReplicated, "o#", 3},
     {Kind::v_replicated, "v_replicated", kObjects | kFutures | kReplicated, "bv#", 2},
     {Kind::f_replicated, "f_replicated", kFiles | kReplicated, "F#", 2},

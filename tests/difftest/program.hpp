@@ -64,7 +64,7 @@ enum class Kind : std::uint8_t {
   l_set, l_update, l_combine, v_set, v_update, v_combine, v_project, r_set, r_update,
   r_project, l_get, l_add, v_make, v_dot, r_make, l_consume, v_consume, r_consume,
   l_concurrent_add, v_concurrent_add, l_commutative_add, v_commutative_add,
-  r_commutative_add, l_retry, v_retry, f_retry, l_kill, v_kill, f_kill,
+  r_commutative_add, l_retry, v_retry, f_retry, l_kill, v_kill, f_kill, l_kill_replicated, f_kill_replicated,
   l_replicated, v_replicated, f_replicated, l_distributed, v_distributed, f_distributed,
   d_set, d_update, d_sum, d_fold, d_from, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
   f_fold, f_from, c_fold, c_set, c_update, c_sum, n_fold, n_set, n_update, fl_csum,

@@ -136,6 +136,14 @@ void r_project(const Rec& a, long& x) { x = hash_of(a); }
 void r_consume(const Rec& a, long& x) { x = mix(x, hash_of(a) + 9); }
 void r_commutative_add(Rec& r, long v) { r.id += mix(v, 6); }
 
+void l_kill_replicated(long& x, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  x = mix(x, v + 23);
+}
+void f_kill_replicated(const std::string& path, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  write_number(path, mix(read_number(path), v + 24));
+}
 void l_replicated(long& x, long v) { x = mix(x, v + 17); }
 Vec v_replicated(const Vec& a, long v) { return extended(a, v + 18); }
 void f_replicated(const std::string& path, long v) { write_number(path, mix(read_number(path), v + 19)); }

@@ -80,6 +80,11 @@ void l_kill(long& x, long v, const std::string& marker, long kills);
 Vec v_kill(const Vec& a, long v, const std::string& marker, long kills);
 #pragma compss task file_inout(path)
 void f_kill(const std::string& path, long v, const std::string& marker, long kills);
+// (One replica kills its worker: the call's attempt fails, its retry runs on the rest.)
+#pragma compss task inout(x) replicated
+void l_kill_replicated(long& x, long v, const std::string& marker, long kills);
+#pragma compss task file_inout(path) replicated
+void f_kill_replicated(const std::string& path, long v, const std::string& marker, long kills);
 
 // --- replicated (every node runs the call) and distributed (round-robin) tasks ---
 #pragma compss task inout(x) replicated
