@@ -210,6 +210,7 @@ def campaign(runner, args):
     failures = []
     passed = {m: 0 for m in args.modes}
     stopped = {m: 0 for m in args.modes}  # runs that stopped with a documented error
+    killed = {m: 0 for m in args.modes}  # workers killed (feature kills)
     start = time.time()
     for first in range(args.first, args.first + args.graphs, args.per_process):
         count = min(args.per_process, args.first + args.graphs - first)
@@ -221,6 +222,7 @@ def campaign(runner, args):
         expected = graph_lines(seq_out)
         for mode in args.modes:
             rc, out, err = runner.run(mode, program, args.timeout)
+            killed[mode] += err.count("was killed by signal 9")
             g = first_failure(expected, rc, out, first, count)
             if g is None:
                 passed[mode] += count
@@ -238,8 +240,14 @@ def campaign(runner, args):
     took = time.time() - start
     print(f"difftest: seed {args.seed}, features {args.features}: "
           + ", ".join(f"{m} {n} graphs passed" + (f" ({stopped[m]} runs stopped with a documented error)"
-                                                     if stopped[m] else "") for m, n in passed.items())
+                                                     if stopped[m] else "")
+                    + (f" ({killed[m]} workers killed)" if killed[m] else "") for m, n in passed.items())
           + f"; {runner.runs} runs in {took:.0f} s")
+    if args.expect_kills:
+        for m in args.modes:
+            if killed[m] == 0:
+                print(f"FAIL: {m}: no worker was killed (--expect-kills): the feature kills did not act")
+                failures.append((f"{m} without kills", args.first))
     return failures
 
 
@@ -259,6 +267,8 @@ def main():
     ap.add_argument("--ops", type=int, default=30, help="at most this many operations per graph")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per process run")
     ap.add_argument("--reduce", action="store_true", help="shrink the first failure of each mode")
+    ap.add_argument("--expect-kills", action="store_true",
+                    help="fail a mode in which no worker was killed (checks that the feature kills acts)")
     args = ap.parse_args()
     args.bin = os.path.abspath(args.bin)
     if args.compss_run:
