@@ -13,7 +13,8 @@ namespace {
 const char* const kFeatureNames[] = {
     "objects", "futures",    "files",      "arrays", "collections", "nested", "future_vectors",
     "concurrent", "commutative", "in_delete", "delete", "groups",      "big", "reuse", "by_value",
-    "retries", "kills", "replicated", "distributed", "directories"};
+    "retries", "kills", "replicated", "distributed", "directories",
+    "replicated_kills"};
 
 // What a kind needs and what its arguments are. Argument letters:
 //   o  a long the task writes (L, or an element E/M)     i  a long it reads (o's pools, FL)
@@ -60,8 +61,8 @@ const KindInfo kKinds[] = {
     {Kind::l_kill, "l_kill", kObjects | kKills, "o#", 2},
     {Kind::v_kill, "v_kill", kObjects | kFutures | kKills, "bv#", 2},
     {Kind::f_kill, "f_kill", kFiles | kKills, "F#", 1},
-    {Kind::l_kill_replicated, "l_kill_replicated", kObjects | kKills | kReplicated, "o#", 2},
-    {Kind::f_kill_replicated, "f_kill_replicated", kFiles | kKills | kReplicated, "F#", 1},
+    {Kind::l_kill_replicated, "l_kill_replicated", kObjects | kKills | kReplicated | kReplicatedKills, "o#", 2},
+    {Kind::f_kill_replicated, "f_kill_replicated", kFiles | kKills | kReplicated | kReplicatedKills, "F#", 1},
     {Kind::l_replicated, "l_replicated", kObjects | kReplicated, "o#", 3},
     {Kind::v_replicated, "v_replicated", kObjects | kFutures | kReplicated, "bv#", 2},
     {Kind::f_replicated, "f_replicated", kFiles | kReplicated, "F#", 2},

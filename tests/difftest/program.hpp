@@ -36,7 +36,8 @@ enum Feature : unsigned {
   kReplicated = 1u << 17,    // replicated tasks (run on every node)
   kDistributed = 1u << 18,   // distributed tasks (round-robin over the nodes)
   kDirectories = 1u << 19,   // directory_in/out/inout (each directory holds 1-4 files)
-  kAllFeatures = (1u << 20) - 1,
+  kReplicatedKills = 1u << 20,  // with kills and replicated: replicated calls that kill
+  kAllFeatures = (1u << 21) - 1,
 };
 // What the CI test runs ("default"): the features that give the sequential answer in
 // every mode (docs/testing.md lists the bugs each feature found and their fixes).
