@@ -413,6 +413,12 @@ namespace {
 thread_local const TaskBase* lender = nullptr;
 /// The remake running now on the cores `lender` lent (it holds no placement of its own).
 thread_local const TaskRequest* lent_remake = nullptr;
+/// The replicated call whose replica's request this thread builds (send_replica) and its
+/// worker: the replica holds that worker's cores, idle until its request is sent, and
+/// lends them to a remake the request waits for (its replicas may hold every worker's
+/// cores: difftest bug 6).
+thread_local const TaskBase* replica_lender = nullptr;
+thread_local int replica_node = 0;
 
 /// Whether a producer's recorded request can run in the master's process: not when it
 /// reads globals (the worker's way loads them into the process's variables, here the
@@ -442,8 +448,12 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
+  if (replica_lender != nullptr && lent_remake == nullptr &&
+      lend_cores(request, producer, c, replica_node, replica_lender)) {
+    return replica_node;
+  }
   if (master_may && lender != nullptr && lent_remake == nullptr) {
-    if (lend_cores(request, producer, c)) return 0;
+    if (lend_cores(request, producer, c, 0, lender)) return 0;
     // Only the master's node can run it: it may need the cores its reader holds.
     const sched::NodeId only_master[] = {master};
     if (master != sched::IdSet::npos && !scheduler_->never_fits_without(c, only_master).empty()) {
@@ -519,9 +529,12 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   return at->node;
 }
 
-bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c) {
-  const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
-  const sched::Allocation held = master_node_->allocation_of(lender);
+bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c, int n,
+                         const TaskBase* holder) {
+  const sched::NodeId master = n == 0 ? master_sched_.load(std::memory_order_acquire)
+                                      : worker_sched_[static_cast<std::size_t>(n)].load();
+  const sched::Allocation held =
+      (n == 0 ? *master_node_ : *workers_[static_cast<std::size_t>(n)]).allocation_of(holder);
   if (master == sched::IdSet::npos || !held.more.empty() || held.first.reserved.cpus() == 0) return false;
   std::vector<sched::NodeId> nodes;
   std::string why;
@@ -1003,6 +1016,10 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   RemoteExecutor& worker = *workers_[static_cast<std::size_t>(n)];
   BuiltRequest built;
   try {
+    struct Lending {  // (choose_remake_worker: a remake this build waits for runs on its cores)
+      explicit Lending(const TaskBase* t, int n) { replica_lender = t, replica_node = n; }
+      ~Lending() { replica_lender = nullptr, replica_node = 0; }
+    } lending(t, n);
     built = worker.build_request(t, may_block, /*check_lost=*/false);
     if (built.request == nullptr) {
       lane_.post([this, t, n, computing_units, missing_tries] {  // (not on a receiver thread)

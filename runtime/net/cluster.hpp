@@ -333,11 +333,13 @@ class Cluster final : public rt::Backend, private AttemptCluster {
     std::uint32_t version;
   };
   std::unordered_map<std::string, Producer> producers_;
-  /// A remake asked by a task on the master's node that waits for it in before_run (the
-  /// thread's `lender`): it runs on the cores that task holds, when a version of the
-  /// producer fits them and the master's node, without a placement of its own (else the
-  /// waiting task's cores could be the very ones it waits for). False when none fits.
-  bool lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c);
+  /// A remake asked by `holder`, a task placed on node `n` that waits for it (on the
+  /// master's node in before_run, the thread's `lender`; a replica building its request,
+  /// `replica_lender`): it runs on the cores that task holds, when a version of the
+  /// producer fits them and the node, without a placement of its own (else the waiting
+  /// task's cores could be the very ones it waits for). False when none fits.
+  bool lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c, int n,
+                  const detail::TaskBase* holder);
   /// The thread's `lender` (a task on the master's node in before_run, placed before the
   /// loss was known: run_on_master gives a later one's node back) is about to wait for a
   /// remake it cannot lend to, that only the master's node can run, or for another

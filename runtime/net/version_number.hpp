@@ -43,4 +43,11 @@ inline std::uint64_t master_write_after(std::uint64_t v) {
   return v + 1;
 }
 
+/// How messages name version `v`: its registry version ("3", as the task graph's
+/// `d<id>v3`), with the master's writes after it when there were any ("3.1").
+inline std::string text(std::uint64_t v) {
+  const std::uint64_t master_writes = v & ((std::uint64_t{1} << master_bits) - 1);
+  return std::to_string(registry_of(v)) + (master_writes ? "." + std::to_string(master_writes) : "");
+}
+
 }  // namespace compss::net::version_number

@@ -24,10 +24,20 @@ import time
 MODES = {
     "threads1": ("env", {"COMPSS_THREADS": "1"}, []),
     "threads4": ("env", {"COMPSS_THREADS": "4"}, []),
-    "workers2": ("run", {}, ["--workers", "2"]),
-    "workers3m0": ("run", {}, ["--workers", "3", "--master-cores", "0"]),
+    # DIFFTEST_KILLS: the feature kills' budget of killed workers per run; one stays.
+    "workers2": ("run", {"DIFFTEST_KILLS": "1"}, ["--workers", "2"]),
+    "workers3m0": ("run", {"DIFFTEST_KILLS": "2"}, ["--workers", "3", "--master-cores", "0"]),
+    # Not run unless asked (--mode): files travel with their bytes (compss-run --shared-fs no).
+    "workers2nofs": ("run", {"DIFFTEST_KILLS": "1"}, ["--workers", "2", "--shared-fs", "no"]),
+    "workers3m0nofs": ("run", {"DIFFTEST_KILLS": "2"}, ["--workers", "3", "--master-cores", "0", "--shared-fs", "no"]),
 }
+DEFAULT_MODES = ["threads1", "threads4", "workers2", "workers3m0"]
 GRAPH_LINE = re.compile(r"^graph (\d+): ")
+# The clear errors docs/distributed.md promises where no answer can be given (not wrong
+# answers): a version lost with its worker whose producer read a file changed since
+# (feature kills with files). A run that stops with one is counted apart.
+DOCUMENTED_ERRORS = re.compile(r"was lost with its worker and cannot be made again: the task that made it "
+                               r".* read the file .*, which was changed since it ran")
 
 
 class Runner:
@@ -43,6 +53,8 @@ class Runner:
         """The command line and environment of one run (mode None: the sequential build)."""
         env = dict(os.environ)
         env.pop("COMPSS_THREADS", None)
+        env.pop("DIFFTEST_KILLS", None)
+        env.pop("COMPSS_WORKER_NAME", None)  # (inherited, it would make the kill calls act here)
         if mode is None:
             return [self.seq] + program_args, env
         how, extra_env, options = MODES[mode]
@@ -80,6 +92,19 @@ def graph_lines(out):
     return {int(m.group(1)): line for line in out.splitlines() if (m := GRAPH_LINE.match(line))}
 
 
+def last_error(err):
+    """The master's last `compss: ...` line of a run's stderr ("" when none)."""
+    return next((line for line in reversed(err.splitlines()) if line.startswith("compss: ")), "")
+
+
+def documented_stop(rc, out, err, graph):
+    """True when the run stopped at `graph` (no line for it) with a documented clear error:
+    exit 1, that error the master's last word, and a worker killed by the feature kills in
+    that run (a worker that died otherwise is not excused; nor a hang or a crash)."""
+    return (rc == 1 and graph not in graph_lines(out) and "was killed by signal 9" in err
+            and DOCUMENTED_ERRORS.search(last_error(err)) is not None)
+
+
 def first_failure(expected, rc, out, first, count):
     """The first graph of the chunk whose line differs or is missing, or None."""
     got = graph_lines(out)
@@ -112,6 +137,8 @@ def fails(runner, mode, seed, first, last, keeps, tries=1):
         return False, seq_out, seq_err, ""  # not a valid program for the oracle
     for _ in range(tries):
         rc, out, err = runner.run(mode, program, runner.args.timeout)
+        if documented_stop(rc, out, err, last) and seq_out.startswith(out):
+            continue  # a clear error, not the failure being reduced
         if rc != 0 or out != seq_out:
             return True, seq_out, out, f"exit {rc}\n{err}"
     return False, seq_out, out, f"exit {rc}\n{err}"
@@ -191,6 +218,8 @@ def campaign(runner, args):
     """args.graphs graphs per mode, args.per_process per run; returns the failures."""
     failures = []
     passed = {m: 0 for m in args.modes}
+    stopped = {m: 0 for m in args.modes}  # runs that stopped with a documented error
+    killed = {m: 0 for m in args.modes}  # workers killed (feature kills)
     start = time.time()
     for first in range(args.first, args.first + args.graphs, args.per_process):
         count = min(args.per_process, args.first + args.graphs - first)
@@ -202,19 +231,40 @@ def campaign(runner, args):
         expected = graph_lines(seq_out)
         for mode in args.modes:
             rc, out, err = runner.run(mode, program, args.timeout)
+            killed[mode] += err.count("was killed by signal 9")
             g = first_failure(expected, rc, out, first, count)
             if g is None:
                 passed[mode] += count
                 continue
             passed[mode] += g - first
+            if documented_stop(rc, out, err, g):
+                stopped[mode] += 1
+                print(f"stopped: {mode}: seed {args.seed} graph {g}, a documented error (not counted): "
+                      + last_error(err)[:160])
+                continue
             failures.append((mode, g))
             print(f"FAIL: {mode}: seed {args.seed} graph {g} (exit {rc})")
             print("  replay: " + replay_command(args, args.seed, g, mode))
             print("  " + "\n  ".join(err.strip().splitlines()[-5:]))
     took = time.time() - start
     print(f"difftest: seed {args.seed}, features {args.features}: "
-          + ", ".join(f"{m} {n} graphs passed" for m, n in passed.items())
+          + ", ".join(f"{m} {n} graphs passed" + (f" ({stopped[m]} runs stopped with a documented error)"
+                                                     if stopped[m] else "")
+                    + (f" ({killed[m]} workers killed)" if killed[m] else "") for m, n in passed.items())
           + f"; {runner.runs} runs in {took:.0f} s")
+    # Documented stops excuse a few runs, not a campaign: past a tenth of the runs (at
+    # least one), or with fewer than half the graphs compared, the mode fails.
+    runs_per_mode = -(-args.graphs // args.per_process)
+    for m in args.modes:
+        if stopped[m] and (stopped[m] > max(1, runs_per_mode // 10) or passed[m] < args.graphs / 2):
+            print(f"FAIL: {m}: {stopped[m]} of {runs_per_mode} runs stopped with a documented error, "
+                  f"{passed[m]} of {args.graphs} graphs compared: too few to count as a pass")
+            failures.append((f"{m} mostly stopped", args.first))
+    if args.expect_kills:
+        for m in args.modes:
+            if killed[m] == 0:
+                print(f"FAIL: {m}: no worker was killed (--expect-kills): the feature kills did not act")
+                failures.append((f"{m} without kills", args.first))
     return failures
 
 
@@ -228,17 +278,19 @@ def main():
     ap.add_argument("--graph", type=int, help="only this graph (replay)")
     ap.add_argument("--per-process", type=int, default=250, help="graphs per process run")
     ap.add_argument("--mode", action="append", dest="modes", choices=sorted(MODES),
-                    help="a mode (repeatable; default all four)")
+                    help="a mode (repeatable; default the first four)")
     ap.add_argument("--features", default="default",
                     help="comma-separated: all, default, a name, -name (see docs/testing.md)")
     ap.add_argument("--ops", type=int, default=30, help="at most this many operations per graph")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per process run")
     ap.add_argument("--reduce", action="store_true", help="shrink the first failure of each mode")
+    ap.add_argument("--expect-kills", action="store_true",
+                    help="fail a mode in which no worker was killed (checks that the feature kills acts)")
     args = ap.parse_args()
     args.bin = os.path.abspath(args.bin)
     if args.compss_run:
         args.compss_run = os.path.abspath(args.compss_run)
-    args.modes = args.modes or list(MODES)
+    args.modes = args.modes or DEFAULT_MODES
     if args.graph is not None:
         args.first, args.graphs = args.graph, 1
     runner = Runner(args)

@@ -28,6 +28,7 @@ struct Vars {
   std::vector<Rec> R;
   std::vector<Vec> A;  // the storage of the array sections
   std::vector<std::string> F;
+  std::vector<std::string> D;
   std::vector<std::vector<long>> C;
   std::vector<std::vector<std::vector<long>>> N;
   std::vector<FutL> FL;
@@ -60,7 +61,8 @@ Rec rec_of(long v) {
 
 class Interpreter {
  public:
-  Interpreter(const Program& p, const std::string& dir, bool verbose) : p_(p), dir_(dir), verbose_(verbose) {}
+  Interpreter(const Program& p, const std::string& dir, bool verbose, long kills)
+      : p_(p), dir_(dir), verbose_(verbose), kills_(kills) {}
 
   Outcome run(Kept& kept) {
     kept_ = &kept;
@@ -100,6 +102,8 @@ class Interpreter {
     for (int i = 0; i < s.files; ++i)
       x.F.push_back(dir_ + "/s" + std::to_string(p_.seed) + "-g" + std::to_string(p_.graph) + "-f" +
                     std::to_string(i) + ".txt");
+    for (int i = 0; i < s.dirs; ++i)
+      x.D.push_back(dir_ + "/s" + std::to_string(p_.seed) + "-g" + std::to_string(p_.graph) + "-d" + std::to_string(i));
     x.C.assign(static_cast<std::size_t>(s.colls), std::vector<long>(static_cast<std::size_t>(s.coll_len)));
     x.N.assign(static_cast<std::size_t>(s.nested),
                std::vector<std::vector<long>>(static_cast<std::size_t>(s.nested_outer),
@@ -107,7 +111,7 @@ class Interpreter {
     x.FL.resize(static_cast<std::size_t>(s.fls));
     x.FV.resize(static_cast<std::size_t>(s.fvs));
     x.FR.resize(static_cast<std::size_t>(s.frs));
-    for (Pool pool : {Pool::L, Pool::E, Pool::M, Pool::V, Pool::R, Pool::A, Pool::F, Pool::FL, Pool::FV, Pool::FR})
+    for (Pool pool : {Pool::L, Pool::E, Pool::M, Pool::V, Pool::R, Pool::A, Pool::F, Pool::FL, Pool::FV, Pool::FR, Pool::D})
       for (int i = 0; i < s.size(pool); ++i) assign(Arg{pool, i}, initial_value(p_, Arg{pool, i}, 0));
   }
 
@@ -138,6 +142,7 @@ class Interpreter {
         break;
       }
       case Pool::F: write_number(x.F[a.index], v); break;
+      case Pool::D: write_directory(x.D[a.index], 2, v); break;
       case Pool::C:
         for (std::size_t i = 0; i < x.C[a.index].size(); ++i) x.C[a.index][i] = mix(v, static_cast<long>(i));
         break;
@@ -160,6 +165,7 @@ class Interpreter {
       case Pool::R: compss::wait_on(x.R[a.index]); break;
       case Pool::A: compss::wait_on(x.A[a.index][0]); break;
       case Pool::F: compss::wait_on_file(x.F[a.index]); break;
+      case Pool::D: compss::wait_on_file(x.D[a.index]); break;
       case Pool::C: compss::wait_on(x.C[a.index]); break;
       case Pool::N: compss::wait_on(x.N[a.index]); break;
       case Pool::FL: compss::wait_on(x.FL[a.index]); break;
@@ -179,6 +185,7 @@ class Interpreter {
       case Pool::R: h = hash_of(x.R[a.index]); break;
       case Pool::A: h = hash_of(x.A[a.index]); break;
       case Pool::F: h = read_number(x.F[a.index]); break;
+      case Pool::D: h = read_directory(x.D[a.index]); break;
       case Pool::C: h = hash_of(x.C[a.index]); break;
       case Pool::N:
         for (const auto& inner : x.N[a.index]) h = mix(h, hash_of(inner));
@@ -200,6 +207,10 @@ class Interpreter {
     wait(a);
     assign(a, initial_value(p_, a, ++revivals_));
     if (verbose_) std::printf("  graph %ld %s: %s rewritten after delete\n", p_.graph, where().c_str(), arg_name(p_, a).c_str());
+  }
+  // The prefix of the marker files of a call that fails or kills (tasks.hpp).
+  std::string marker(const Op& op) const {
+    return dir_ + "/s" + std::to_string(p_.seed) + "-g" + std::to_string(p_.graph) + "-o" + std::to_string(op.id);
   }
   // "op 3" while the operations run, "end" for the reads after them.
   std::string where() const { return op_index_ < 0 ? "end" : "op " + std::to_string(op_index_); }
@@ -225,6 +236,7 @@ class Interpreter {
   const Program& p_;
   std::string dir_;
   bool verbose_;
+  long kills_;  // how many workers the run's *_kill calls may kill in all
   Vars* x_ = nullptr;
   Kept* kept_ = nullptr;
   long op_index_ = 0;
@@ -343,6 +355,40 @@ void Interpreter::call(const Op& op) {
       else v_commutative_add(x.V[a[0].index], x.V[a[1].index]);
       break;
     case Kind::r_commutative_add: r_commutative_add(x.R[a[0].index], v); break;
+    case Kind::l_retry: l_retry(lref(a[0]), v, marker(op)); break;
+    case Kind::v_retry:
+      if (fut(1)) x.FV[a[0].index] = v_retry(x.FV[a[1].index], v, marker(op));
+      else x.FV[a[0].index] = v_retry(x.V[a[1].index], v, marker(op));
+      break;
+    case Kind::f_retry: f_retry(x.F[a[0].index], v, marker(op)); break;
+    case Kind::l_kill: l_kill(lref(a[0]), v, marker(op), kills_); break;
+    case Kind::v_kill:
+      if (fut(1)) x.FV[a[0].index] = v_kill(x.FV[a[1].index], v, marker(op), kills_);
+      else x.FV[a[0].index] = v_kill(x.V[a[1].index], v, marker(op), kills_);
+      break;
+    case Kind::f_kill: f_kill(x.F[a[0].index], v, marker(op), kills_); break;
+    case Kind::l_kill_replicated: l_kill_replicated(lref(a[0]), v, marker(op), kills_); break;
+    case Kind::f_kill_replicated: f_kill_replicated(x.F[a[0].index], v, marker(op), kills_); break;
+    case Kind::l_replicated: l_replicated(lref(a[0]), v); break;
+    case Kind::v_replicated:
+      if (fut(1)) x.FV[a[0].index] = v_replicated(x.FV[a[1].index], v);
+      else x.FV[a[0].index] = v_replicated(x.V[a[1].index], v);
+      break;
+    case Kind::f_replicated: f_replicated(x.F[a[0].index], v); break;
+    case Kind::l_distributed: l_distributed(lref(a[0]), v); break;
+    case Kind::v_distributed:
+      if (fut(1)) x.FV[a[0].index] = v_distributed(x.FV[a[1].index], v);
+      else x.FV[a[0].index] = v_distributed(x.V[a[1].index], v);
+      break;
+    case Kind::f_distributed: f_distributed(x.F[a[0].index], v); break;
+    case Kind::d_set: d_set(x.D[a[0].index], v); break;
+    case Kind::d_update: d_update(x.D[a[0].index], v); break;
+    case Kind::d_sum: x.FL[a[0].index] = d_sum(x.D[a[1].index], v); break;
+    case Kind::d_fold: d_fold(x.D[a[0].index], lref(a[1])); break;
+    case Kind::d_from:
+      if (fut(0)) d_from(x.FL[a[0].index], x.D[a[1].index]);
+      else d_from(lref(a[0]), x.D[a[1].index]);
+      break;
     case Kind::a_set: {
       Vec& arr = x.A[a[0].index];
       const long n = static_cast<long>(arr.size());
@@ -406,9 +452,9 @@ void Interpreter::call(const Op& op) {
 
 }  // namespace
 
-Outcome interpret(const Program& p, const std::string& dir, bool verbose) {
+Outcome interpret(const Program& p, const std::string& dir, bool verbose, long kills) {
   static Kept kept;  // (main's thread only)
-  return Interpreter(p, dir, verbose).run(kept);
+  return Interpreter(p, dir, verbose, kills).run(kept);
 }
 
 }  // namespace difftest

@@ -15,6 +15,7 @@ struct Outcome {
 };
 
 // Runs `p`, its files in `dir`. With `verbose`, prints every value main observes.
-Outcome interpret(const Program& p, const std::string& dir, bool verbose);
+// `kills`: how many worker processes the run's kill calls may kill in all (feature kills).
+Outcome interpret(const Program& p, const std::string& dir, bool verbose, long kills);
 
 }  // namespace difftest

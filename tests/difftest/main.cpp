@@ -5,6 +5,7 @@
 //   difftest --seed 7 --first 0 --graphs 250 [--features LIST] [--dir D] [--ops N]
 //   difftest --seed 7 --graph 12 --print --verbose     (replay one graph, show it)
 //   difftest --seed 7 --first 11 --graphs 2 --keep 12:0,3,4   (only these operations of 12)
+// Environment: DIFFTEST_INJECT=G (misreport graph G), DIFFTEST_KILLS=N (feature kills).
 #include "interpret.hpp"
 #include "program.hpp"
 
@@ -79,6 +80,10 @@ int main(int argc, char** argv) {
 #ifdef __COMPSS__
   if (const char* g = std::getenv("DIFFTEST_INJECT"); g && !number(g, inject)) return usage("bad DIFFTEST_INJECT");
 #endif
+  // DIFFTEST_KILLS=N: the kill calls of this run kill at most N workers (default 1;
+  // difftest.py gives a run of W workers W-1, so that one always remains).
+  long kills = 1;
+  if (const char* k = std::getenv("DIFFTEST_KILLS"); k && !number(k, kills)) return usage("bad DIFFTEST_KILLS");
   std::printf("difftest seed %ld graphs %ld..%ld features %s ops %ld\n", seed, first, first + graphs - 1,
               difftest::feature_names(mask).c_str(), ops);
   for (long g = first; g < first + graphs; ++g) {
@@ -97,7 +102,7 @@ int main(int argc, char** argv) {
       difftest::print_program(p, text);
       std::fputs(text.str().c_str(), stdout);
     }
-    difftest::Outcome o = difftest::interpret(p, dir, verbose);
+    difftest::Outcome o = difftest::interpret(p, dir, verbose, kills);
     if (g == inject) o.digest ^= 1;
     std::printf("graph %ld: %010llx after %ld reads\n", g, static_cast<unsigned long long>(o.digest), o.reads);
     std::fflush(stdout);

@@ -12,7 +12,9 @@ namespace {
 
 const char* const kFeatureNames[] = {
     "objects", "futures",    "files",      "arrays", "collections", "nested", "future_vectors",
-    "concurrent", "commutative", "in_delete", "delete", "groups",      "big", "reuse", "by_value"};
+    "concurrent", "commutative", "in_delete", "delete", "groups",      "big", "reuse", "by_value",
+    "retries", "kills", "replicated", "distributed", "directories",
+    "replicated_kills"};
 
 // What a kind needs and what its arguments are. Argument letters:
 //   o  a long the task writes (L, or an element E/M)     i  a long it reads (o's pools, FL)
@@ -53,6 +55,25 @@ const KindInfo kKinds[] = {
     {Kind::l_commutative_add, "l_commutative_add", kObjects | kCommutative, "o#", 4},
     {Kind::v_commutative_add, "v_commutative_add", kObjects | kCommutative, "Vv", 3},
     {Kind::r_commutative_add, "r_commutative_add", kObjects | kCommutative, "R#", 3},
+    {Kind::l_retry, "l_retry", kObjects | kRetries, "o#", 3},
+    {Kind::v_retry, "v_retry", kObjects | kFutures | kRetries, "bv#", 2},
+    {Kind::f_retry, "f_retry", kFiles | kRetries, "F#", 2},
+    {Kind::l_kill, "l_kill", kObjects | kKills, "o#", 2},
+    {Kind::v_kill, "v_kill", kObjects | kFutures | kKills, "bv#", 2},
+    {Kind::f_kill, "f_kill", kFiles | kKills, "F#", 1},
+    {Kind::l_kill_replicated, "l_kill_replicated", kObjects | kKills | kReplicated | kReplicatedKills, "o#", 2},
+    {Kind::f_kill_replicated, "f_kill_replicated", kFiles | kKills | kReplicated | kReplicatedKills, "F#", 1},
+    {Kind::l_replicated, "l_replicated", kObjects | kReplicated, "o#", 3},
+    {Kind::v_replicated, "v_replicated", kObjects | kFutures | kReplicated, "bv#", 2},
+    {Kind::f_replicated, "f_replicated", kFiles | kReplicated, "F#", 2},
+    {Kind::l_distributed, "l_distributed", kObjects | kDistributed, "o#", 3},
+    {Kind::v_distributed, "v_distributed", kObjects | kFutures | kDistributed, "bv#", 2},
+    {Kind::f_distributed, "f_distributed", kFiles | kDistributed, "F#", 2},
+    {Kind::d_set, "d_set", kDirectories, "D#", 2},
+    {Kind::d_update, "d_update", kDirectories, "D#", 3},
+    {Kind::d_sum, "d_sum", kDirectories | kFutures, "aD#", 3},
+    {Kind::d_fold, "d_fold", kDirectories | kObjects, "Do", 3},
+    {Kind::d_from, "d_from", kDirectories | kObjects, "iD", 3},
     {Kind::a_set, "a_set", kArrays, "A#", 2},
     {Kind::a_update, "a_update", kArrays, "A#", 3},
     {Kind::a_fold, "a_fold", kArrays | kObjects, "Ao", 3},
@@ -146,7 +167,7 @@ class Generator {
         if (pick < i.weight) { k = &i; break; }
         pick -= i.weight;
       }
-      Op op{k->kind, {}, rng_.between(0, 999), 0};
+      Op op{k->kind, {}, rng_.between(0, 999), 0, static_cast<long>(p_.ops.size())};
       if (k->kind == Kind::group_begin) {
         if (depth >= 2) continue;
         ++depth;
@@ -185,6 +206,7 @@ class Generator {
       for (int i = 0; i < s.arrays; ++i) s.array_len.push_back(rng_.between(1, 6));
     }
     if (on(f, kFiles)) s.files = rng_.between(1, 3);
+    if (on(f, kDirectories)) s.dirs = rng_.between(1, 2);
     if (on(f, kCollections)) {
       s.colls = rng_.between(1, 2);
       s.coll_len = rng_.between(2, 4);
@@ -242,6 +264,7 @@ class Generator {
         case 'R': ok = pick({Pool::R}, a); break;
         case 'A': ok = pick({Pool::A}, a); break;
         case 'F': ok = pick({Pool::F}, a); break;
+        case 'D': ok = pick({Pool::D}, a); break;
         case 'C': ok = pick({Pool::C}, a); break;
         case 'N': ok = pick({Pool::N}, a); break;
         case 'a': ok = pick({Pool::FL}, a); break;
@@ -250,7 +273,7 @@ class Generator {
         case 'd': ok = pick({Pool::L, Pool::V, Pool::R}, a); break;
         case '*':
           ok = pick({Pool::L, Pool::E, Pool::M, Pool::V, Pool::R, Pool::A, Pool::F, Pool::C,
-                     Pool::N, Pool::FL, Pool::FV, Pool::FR}, a);
+                     Pool::N, Pool::FL, Pool::FV, Pool::FR, Pool::D}, a);
           break;
         case 'x':
         case 'y':
@@ -293,6 +316,7 @@ int Shape::size(Pool p) const {
     case Pool::R: return recs;
     case Pool::A: return arrays;
     case Pool::F: return files;
+    case Pool::D: return dirs;
     case Pool::C: return colls;
     case Pool::N: return nested;
     case Pool::FL: return fls;
@@ -303,7 +327,7 @@ int Shape::size(Pool p) const {
 }
 
 const char* pool_name(Pool p) {
-  static const char* const names[] = {"L", "E", "M", "V", "R", "A", "F", "C", "N", "FL", "FV", "FR"};
+  static const char* const names[] = {"L", "E", "M", "V", "R", "A", "F", "C", "N", "FL", "FV", "FR", "D"};
   return names[static_cast<int>(p)];
 }
 
@@ -372,6 +396,7 @@ void print_program(const Program& p, std::ostream& out) {
     for (int n : s.array_len) out << " " << n;
   }
   if (s.files) out << "; files F0.." << s.files - 1;
+  if (s.dirs) out << "; directories D0.." << s.dirs - 1;
   if (s.colls) out << "; vector<long> C0.." << s.colls - 1 << " of " << s.coll_len;
   if (s.nested) out << "; vector<vector<long>> N0 of " << s.nested_outer << "x" << s.nested_inner;
   if (s.fls) out << "; Future<long> FL0.." << s.fls - 1;

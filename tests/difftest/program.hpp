@@ -31,21 +31,31 @@ enum Feature : unsigned {
   kReuse = 1u << 13,         // a graph's objects die at its end: the next graph's reuse
                              // their addresses (else they live until the process ends)
   kByValue = 1u << 14,       // long objects passed by value (else only futures are)
-  kAllFeatures = (1u << 15) - 1,
+  kRetries = 1u << 15,       // tasks with on_failure(retry) whose first attempt throws
+  kKills = 1u << 16,         // tasks that SIGKILL their worker on their first attempt
+  kReplicated = 1u << 17,    // replicated tasks (run on every node)
+  kDistributed = 1u << 18,   // distributed tasks (round-robin over the nodes)
+  kDirectories = 1u << 19,   // directory_in/out/inout (each directory holds 1-4 files)
+  kReplicatedKills = 1u << 20,  // with kills and replicated: replicated calls that kill
+  kAllFeatures = (1u << 21) - 1,
 };
 // What the CI test runs ("default"): the features that give the sequential answer in
 // every mode (docs/testing.md lists the bugs each feature found and their fixes).
+// Off: kills (its own CI test, difftest.kills: a run of 250 graphs would kill one worker),
+// directories (they pass, but double the test's time: their tasks run on the master).
 constexpr unsigned kDefaultFeatures =
     kObjects | kFutures | kFiles | kArrays | kInDelete | kDelete | kGroups | kBig |
-    kCollections | kNested | kFutureVectors | kConcurrent | kCommutative | kReuse | kByValue;
+    kCollections | kNested | kFutureVectors | kConcurrent | kCommutative | kReuse | kByValue |
+    kRetries | kReplicated | kDistributed;
 // "objects,futures", "all", "default,-files": the mask, or throws std::invalid_argument.
 unsigned parse_features(const std::string& list);
 std::string feature_names(unsigned mask);
 
 // The variables of a program. E are the elements of the C collections, M the innermost
-// elements of the N nested collections; FL, FV, FR hold futures of long, Vec and Rec.
-enum class Pool : std::uint8_t { L, E, M, V, R, A, F, C, N, FL, FV, FR };
-constexpr int kPools = 12;
+// elements of the N nested collections; FL, FV, FR hold futures of long, Vec and Rec;
+// D are directories (last: the other pools' initial values do not change with them).
+enum class Pool : std::uint8_t { L, E, M, V, R, A, F, C, N, FL, FV, FR, D };
+constexpr int kPools = 13;
 const char* pool_name(Pool p);
 
 struct Arg {
@@ -58,7 +68,9 @@ enum class Kind : std::uint8_t {
   l_set, l_update, l_combine, v_set, v_update, v_combine, v_project, r_set, r_update,
   r_project, l_get, l_add, v_make, v_dot, r_make, l_consume, v_consume, r_consume,
   l_concurrent_add, v_concurrent_add, l_commutative_add, v_commutative_add,
-  r_commutative_add, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
+  r_commutative_add, l_retry, v_retry, f_retry, l_kill, v_kill, f_kill, l_kill_replicated, f_kill_replicated,
+  l_replicated, v_replicated, f_replicated, l_distributed, v_distributed, f_distributed,
+  d_set, d_update, d_sum, d_fold, d_from, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
   f_fold, f_from, c_fold, c_set, c_update, c_sum, n_fold, n_set, n_update, fl_csum,
   fl_sum, fl_cfold, fv_concat,
   // Main's operations.
@@ -70,11 +82,13 @@ struct Op {
   std::vector<Arg> args;  // in the task's parameter order; a result slot first
   long value = 0;         // the task's value argument; for groups: implicit barrier
   long size = 0;          // v_set's length; for groups: the group's number
+  long id = 0;            // its number in the drawn graph (kept by --keep): names its
+                          // marker files (retries, kills)
 };
 
 struct Shape {
   int longs = 0, vecs = 0, recs = 0, arrays = 0, files = 0, colls = 0, coll_len = 0,
-      nested = 0, nested_outer = 0, nested_inner = 0, fls = 0, fvs = 0, frs = 0;
+      nested = 0, nested_outer = 0, nested_inner = 0, fls = 0, fvs = 0, frs = 0, dirs = 0;
   std::vector<int> array_len;
   int size(Pool p) const;  // how many variables the pool has
 };

@@ -2,7 +2,13 @@
 #include "tasks.hpp"
 
 #include <atomic>
+#include <csignal>
 #include <cstddef>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace difftest {
 namespace {
@@ -12,7 +18,64 @@ void fill(std::vector<long>& c, long v) {
 void update_all(std::vector<long>& c, long v) {
   for (long& e : c) e = mix(e, v);
 }
+// (Not v_make itself: a task called from a task body would be a nested task.)
+Vec extended(const Vec& a, long v) {
+  Vec r(a);
+  r.push_back(static_cast<double>(mix(hash_of(a), v)));
+  return r;
+}
+// True for the one caller that creates `path` (processes of one run share --dir).
+bool first_to_create(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+void fail_first_attempt(const std::string& marker) {
+#ifdef __COMPSS__
+  if (first_to_create(marker + ".failed")) throw std::runtime_error("difftest: a planned failure of " + marker);
+#else
+  (void)marker;
+#endif
+}
+// Only in a worker process (compss-run sets COMPSS_WORKER_NAME there; the master, local
+// runs and the plain build have none); a remake or a second attempt does not kill. At
+// most one kill per graph: two deaths while a task runs make the master give it up as
+// one that kills its workers (docs/failures.md), which an innocent task running where
+// two kill calls of a graph ran in turn would be.
+void kill_first_attempt(const std::string& marker, long kills) {
+  if (std::getenv("COMPSS_WORKER_NAME") == nullptr || !first_to_create(marker + ".killer")) return;
+  if (!first_to_create(marker.substr(0, marker.rfind("-o")) + ".killed")) return;
+  const std::string dir = marker.substr(0, marker.rfind('/'));
+  for (long i = 0; i < kills; ++i)
+    if (first_to_create(dir + "/kill-" + std::to_string(i))) std::raise(SIGKILL);
+}
 }  // namespace
+
+void l_retry(long& x, long v, const std::string& marker) {
+  fail_first_attempt(marker);
+  x = mix(x, v + 11);
+}
+Vec v_retry(const Vec& a, long v, const std::string& marker) {
+  fail_first_attempt(marker);
+  return extended(a, v + 12);
+}
+void f_retry(const std::string& path, long v, const std::string& marker) {
+  fail_first_attempt(marker);
+  write_number(path, mix(read_number(path), v + 13));
+}
+void l_kill(long& x, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  x = mix(x, v + 14);
+}
+Vec v_kill(const Vec& a, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  return extended(a, v + 15);
+}
+void f_kill(const std::string& path, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  write_number(path, mix(read_number(path), v + 16));
+}
 
 void l_set(long& x, long v) { x = mix(v, 1); }
 void l_update(long& x, long v) { x = mix(x, v); }
@@ -72,6 +135,32 @@ Rec r_make(const Rec& a, const Vec& b, long c) {
 void r_project(const Rec& a, long& x) { x = hash_of(a); }
 void r_consume(const Rec& a, long& x) { x = mix(x, hash_of(a) + 9); }
 void r_commutative_add(Rec& r, long v) { r.id += mix(v, 6); }
+
+void l_kill_replicated(long& x, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  x = mix(x, v + 23);
+}
+void f_kill_replicated(const std::string& path, long v, const std::string& marker, long kills) {
+  kill_first_attempt(marker, kills);
+  write_number(path, mix(read_number(path), v + 24));
+}
+void l_replicated(long& x, long v) { x = mix(x, v + 17); }
+Vec v_replicated(const Vec& a, long v) { return extended(a, v + 18); }
+void f_replicated(const std::string& path, long v) { write_number(path, mix(read_number(path), v + 19)); }
+void l_distributed(long& x, long v) { x = mix(x, v + 20); }
+Vec v_distributed(const Vec& a, long v) { return extended(a, v + 21); }
+void f_distributed(const std::string& path, long v) { write_number(path, mix(read_number(path), v + 22)); }
+
+void d_set(const std::string& path, long v) { write_directory(path, 1 + v % 3, v); }
+void d_update(const std::string& path, long v) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(path)) files.push_back(e.path());
+  for (const auto& f : files) write_number(f.string(), mix(read_number(f.string()), v));
+  if (v % 4 == 0 && files.size() < 4) write_number(path + "/u" + std::to_string(v) + ".txt", v);  // counts change too
+}
+long d_sum(const std::string& path, long v) { return mix(read_directory(path), v); }
+void d_fold(const std::string& path, long& x) { x = mix(x, read_directory(path)); }
+void d_from(const long& x, const std::string& path) { write_directory(path, 1 + (x & 3), x); }
 
 void a_set(double* p, long n, long v) {
   for (long i = 0; i < n; ++i) p[i] = static_cast<double>(mix(v, i));

@@ -63,6 +63,55 @@ void r_consume(const Rec& a, long& x);
 #pragma compss task commutative(r)
 void r_commutative_add(Rec& r, long v);
 
+// --- failures (features retries, kills) ---
+// `marker` names the call (its graph and operation, in the run's --dir): the first
+// attempt of a *_retry call throws (compss-cc build only: the plain build has no retry),
+// before it modifies anything; the first attempt of a *_kill call that runs in a worker
+// process SIGKILLs it, at most `kills` times per run (a run must keep workers).
+#pragma compss task inout(x) on_failure(retry)
+void l_retry(long& x, long v, const std::string& marker);
+#pragma compss task in(a) on_failure(retry)
+Vec v_retry(const Vec& a, long v, const std::string& marker);
+#pragma compss task file_inout(path) on_failure(retry)
+void f_retry(const std::string& path, long v, const std::string& marker);
+#pragma compss task inout(x)
+void l_kill(long& x, long v, const std::string& marker, long kills);
+#pragma compss task in(a)
+Vec v_kill(const Vec& a, long v, const std::string& marker, long kills);
+#pragma compss task file_inout(path)
+void f_kill(const std::string& path, long v, const std::string& marker, long kills);
+// (One replica kills its worker: the call's attempt fails, its retry runs on the rest.)
+#pragma compss task inout(x) replicated
+void l_kill_replicated(long& x, long v, const std::string& marker, long kills);
+#pragma compss task file_inout(path) replicated
+void f_kill_replicated(const std::string& path, long v, const std::string& marker, long kills);
+
+// --- replicated (every node runs the call) and distributed (round-robin) tasks ---
+#pragma compss task inout(x) replicated
+void l_replicated(long& x, long v);
+#pragma compss task in(a) replicated
+Vec v_replicated(const Vec& a, long v);
+#pragma compss task file_inout(path) replicated
+void f_replicated(const std::string& path, long v);
+#pragma compss task inout(x) distributed
+void l_distributed(long& x, long v);
+#pragma compss task in(a) distributed
+Vec v_distributed(const Vec& a, long v);
+#pragma compss task file_inout(path) distributed
+void f_distributed(const std::string& path, long v);
+
+// --- directories (values.hpp: read_directory, write_directory) ---
+#pragma compss task directory_out(path)
+void d_set(const std::string& path, long v);
+#pragma compss task directory_inout(path)
+void d_update(const std::string& path, long v);
+#pragma compss task directory_in(path)
+long d_sum(const std::string& path, long v);
+#pragma compss task directory_in(path) inout(x)
+void d_fold(const std::string& path, long& x);
+#pragma compss task in(x) directory_out(path)
+void d_from(const long& x, const std::string& path);
+
 // --- array sections ---
 #pragma compss task out(p[n])
 void a_set(double* p, long n, long v);

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -63,6 +65,25 @@ inline void write_number(const std::string& path, long x) {
   std::ofstream out(path, std::ios::trunc);
   out << x << '\n';
   if (!out) throw std::runtime_error("difftest: cannot write " + path);
+}
+// A directory variable holds 1-4 files, each one number; its value is a hash of their
+// names and numbers in name order.
+inline long read_directory(const std::string& path) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(path)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  long h = static_cast<long>(names.size());
+  for (const std::string& n : names) {
+    for (char c : n) h = mix(h, c);
+    h = mix(h, read_number(path + "/" + n));
+  }
+  return h;
+}
+// Replaces the directory's files by `count` files made from `v`.
+inline void write_directory(const std::string& path, long count, long v) {
+  std::filesystem::remove_all(path);
+  std::filesystem::create_directories(path);
+  for (long i = 0; i < count; ++i) write_number(path + "/n" + std::to_string(i) + ".txt", mix(v, i + 40));
 }
 
 }  // namespace difftest

@@ -1,6 +1,7 @@
 // Where data versions live in a master-worker run, and their lineage
 // (runtime/net/data_directory.hpp).
 #include "net/data_directory.hpp"
+#include "net/version_number.hpp"
 
 #include <compss/detail/collection_bindings.hpp>
 #include <compss/error.hpp>
@@ -336,4 +337,14 @@ TEST(DataDirectory, ADatumWhoseLatestIsOnAWorkerKeepsItsShapeAndLoadsOnlyWhereIt
   EXPECT_TRUE(DataDirectory::fits(*t, section_descriptor(eight)));
   EXPECT_FALSE(DataDirectory::fits(*t, section_descriptor(two)));
   EXPECT_FALSE(DataDirectory::fits(*t, single_double(a[0], Direction::inout)));
+}
+
+// Messages name a version as the task graph does (its registry version), with the
+// master's writes after it when there were any: never the packed 64-bit number.
+TEST(VersionNumber, TextIsTheRegistryVersionAndTheMastersWritesAfterIt) {
+  namespace vn = compss::net::version_number;
+  EXPECT_EQ(vn::text(vn::of_registry(1)), "1");
+  EXPECT_EQ(vn::text(vn::of_registry(4294967295ull)), "4294967295");
+  EXPECT_EQ(vn::text(vn::master_write_after(vn::of_registry(3))), "3.1");
+  EXPECT_EQ(vn::text(vn::master_write_after(vn::master_write_after(vn::of_registry(0)))), "0.2");
 }

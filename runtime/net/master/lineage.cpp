@@ -7,6 +7,7 @@
 #include "net/attempt_files.hpp"
 #include "net/file_stamp.hpp"
 #include "net/master/data_params.hpp"
+#include "net/version_number.hpp"
 #include "core/access.hpp"
 
 #include <compss/error.hpp>
@@ -47,7 +48,7 @@ int DataPlane::ensure_available(std::uint64_t id, std::uint64_t v) {
     {
       std::lock_guard data(data_mutex_);
       if (producer == nullptr) {
-        throw Error("compss: data " + std::to_string(tid) + " version " + std::to_string(tv) +
+        throw Error("compss: data " + std::to_string(tid) + " version " + version_number::text(tv) +
                     " was lost with its worker and cannot be made again");
       }
       for (const WireParam& w : producer->params) {  // its lost inputs first
@@ -58,7 +59,7 @@ int DataPlane::ensure_available(std::uint64_t id, std::uint64_t v) {
     }
     if (todo.size() > before) continue;
     if (++tries[{tid, tv}] > 64) {
-      throw Error("compss: data " + std::to_string(tid) + " version " + std::to_string(tv) +
+      throw Error("compss: data " + std::to_string(tid) + " version " + version_number::text(tv) +
                   " could not be made again");
     }
     // (If an input was lost meanwhile, or the remake failed, the next turn finds it.)
@@ -127,7 +128,7 @@ namespace {
 void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
   for (const FileStamp& then : producer.read_files) {
     if (stamp_file(then.path, then.param).same_file(then)) continue;
-    throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
+    throw Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
                 " was lost with its worker and cannot be made again: the task that made it (" +
                 producer.signature + ") read the file " + then.path +
                 ", which was changed since it ran (by a later task or by the program)");
@@ -161,7 +162,7 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
     n = links_.choose_worker(request);
   } catch (const Error& e) {
     const std::string why = e.what();
-    throw Error("compss: data " + std::to_string(id) + " version " + std::to_string(v) +
+    throw Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
                 " was lost with its worker and cannot be made again: no live worker can run the "
                 "task that made it: " + (why.rfind("compss: ", 0) == 0 ? why.substr(8) : why));
   }
@@ -203,7 +204,7 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
     attempt_files::prepare(passed, mine, rt::reads(static_cast<detail::Direction>(w.direction)));
     w.value = to_bytes(mine);
   }
-  log("making data " + std::to_string(id) + " version " + std::to_string(v) + " again on " +
+  log("making data " + std::to_string(id) + " version " + version_number::text(v) + " again on " +
       (n == 0 ? std::string("the master") : "worker " + std::to_string(n)));
   CallResult r = links_.call(n, request);
   check_read_files(id, v, producer);
