@@ -2,6 +2,7 @@
 
 #include "net/stream_allocator.hpp"
 #include "net/stream_elements.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/stream_files.hpp>
 #include <compss/error.hpp>
@@ -195,7 +196,8 @@ void RemoteStreamPort::send_pending_locked() {
   if (pending_.empty() || publish_calls_ >= call_window) return;
   // (Under the task's slot: a retried producer's elements are matched with its earlier
   // attempts' there, StreamChannel::publish_attempt.)
-  Flight f{.publish = true, .elements = pending_.size()};
+  Flight f{.publish = true, .elements = pending_.size(), .call = window_->sent(),
+           .sent_at = std::chrono::steady_clock::now()};
   for (const WireElement& w : pending_) f.bytes += w.bytes.size() + w.size;
   StreamCall c{.op = StreamCall::publish, .slot = ticket_.producer != 0 ? ticket_.producer : own_producer_,
                .elements = std::move(pending_)};
@@ -255,6 +257,8 @@ void RemoteStreamPort::receive_answers() noexcept {
     const Flight f = in_flight_.front();
     in_flight_.pop_front();
     if (f.publish) {
+      window_->answered(f.call, std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::steady_clock::now() - f.sent_at));
       --publish_calls_;
       unanswered_ -= f.elements;
       unanswered_bytes_ -= f.bytes;
@@ -351,6 +355,11 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
   }
   std::unique_lock lock(mutex_);
   throw_pipelined_error_locked();  // (an answer that arrived since the last call)
+  // (Made again when set_publish_window changed the ceiling since: tests set it per step.)
+  if (!window_ || window_->ceiling() != window_elements.load()) {
+    window_.emplace(window_elements.load(),
+                    std::chrono::microseconds(config::run_config().stream_window_delay_us));
+  }
   if (!receiver_.joinable()) {
     try {
       receiver_ = std::thread([this] { receive_answers(); });
@@ -388,7 +397,7 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
   // channel took the elements, so a full stream stops this producer here.
   changed_.wait(lock, [&] {
     return !broken_.empty() || !pipelined_error_.empty() || in_flight_.empty() ||
-           (unanswered_ <= window_elements.load() && unanswered_bytes_ <= window_bytes.load());
+           (unanswered_ <= window_->elements() && unanswered_bytes_ <= window_bytes.load());
   });
   throw_pipelined_error_locked();
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "net/endpoint.hpp"
+#include "net/publish_window.hpp"
 
 #include <compss/detail/stream_remote.hpp>
 
@@ -135,6 +136,8 @@ class RemoteStreamPort final : public detail::StreamPort {
   struct Flight {  // a call sent and not answered yet
     bool publish = true;
     std::size_t elements = 0, bytes = 0;
+    std::uint64_t call = 0;  // a publish: its number in window_, and when it left
+    std::chrono::steady_clock::time_point sent_at{};
     // Not a publish: where its caller waits for the answer (null once the caller left).
     std::optional<StreamReply>* reply = nullptr;
   };
@@ -143,6 +146,7 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::size_t publish_calls_ = 0;                 // publishes in in_flight_
   std::size_t unanswered_ = 0, unanswered_bytes_ = 0;  // elements pending or in flight
   std::vector<WireElement> pending_;              // published, not sent yet
+  std::optional<PublishWindow> window_;  // made at the first publish (set_publish_window)
   std::string pipelined_error_;  // the first error of a publish nobody was told yet
   std::string broken_;           // the connection failed (receiver_)
   bool lost_at_break_ = false;   // elements were unsent or unanswered when it failed
