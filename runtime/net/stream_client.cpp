@@ -257,8 +257,8 @@ void RemoteStreamPort::receive_answers() noexcept {
     const Flight f = in_flight_.front();
     in_flight_.pop_front();
     if (f.publish) {
-      window_->answered(f.call, std::chrono::duration_cast<std::chrono::microseconds>(
-                                    std::chrono::steady_clock::now() - f.sent_at));
+      const auto now = std::chrono::steady_clock::now();
+      window_->answered(f.call, std::chrono::duration_cast<std::chrono::microseconds>(now - f.sent_at), now);
       --publish_calls_;
       unanswered_ -= f.elements;
       unanswered_bytes_ -= f.bytes;

@@ -34,7 +34,8 @@ namespace compss::net {
 /// and is retried as any task is).
 ///
 /// Publishes are pipelined and coalesced: `publish` returns without waiting for the
-/// master's answer while at most a window of this handle's elements (256, and 4 MiB of
+/// master's answer while at most a window of this handle's elements (at most 256, adapted
+/// to the publishes' round trips by `window_`, net/publish_window.hpp; and 4 MiB of
 /// element bytes; at least one element) are not answered yet; past it, it waits. At most
 /// 4 publish calls are in flight; elements published meanwhile wait in `pending_` and go
 /// as one call as soon as an answer frees a place (the thread `receiver_`, started at the
@@ -159,9 +160,9 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::uint64_t poll_consumer_ = 0;
 };
 
-/// The most elements a RemoteStreamPort's publishes leave unanswered (256), and element
-/// bytes (4 MiB; at least one element); 0 makes every publish wait for its answer. For
-/// tests.
+/// The most elements a RemoteStreamPort's publishes leave unanswered (256: the ceiling of
+/// its PublishWindow, which a port takes at its next publish), and element bytes (4 MiB;
+/// at least one element); 0 makes every publish wait for its answer. For tests.
 void set_publish_window(std::size_t elements, std::size_t bytes) noexcept;
 /// Publish calls RemoteStreamPorts sent so far (each with one or more elements; for tests).
 std::uint64_t stream_publish_calls() noexcept;
