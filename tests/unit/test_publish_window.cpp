@@ -31,11 +31,13 @@ struct Fixture {
 };
 }  // namespace
 
-TEST(PublishWindow, StartsAtItsCeilingAndFastAnswersKeepItThere) {
+TEST(PublishWindow, StartsAtItsCeilingAndFastAnswersKeepItThereUntilASlowOne) {
   Fixture f(256);
   EXPECT_EQ(f.w.elements(), 256u);
-  for (int i = 0; i < 100; ++i) f.round_trip(fast);
+  for (int i = 0; i < 100; ++i) f.round_trip(fast, microseconds(100));
   EXPECT_EQ(f.w.elements(), 256u);
+  f.round_trip(slow);
+  EXPECT_EQ(f.w.elements(), 128u);
 }
 
 TEST(PublishWindow, ASlowAnswerHalvesItOncePerStall) {
@@ -76,16 +78,24 @@ TEST(PublishWindow, AnAnswerWithinTheDelayIsNotSlow) {
   EXPECT_EQ(f.w.elements(), 128u);
 }
 
-TEST(PublishWindow, ZeroDelayKeepsTheCeiling) {
-  Fixture f(256, microseconds(0));
-  for (int i = 0; i < 10; ++i) f.round_trip(slow);
-  EXPECT_EQ(f.w.elements(), 256u);
+TEST(PublishWindow, ZeroDelayKeepsTheCeilingWhereADelayWouldCutIt) {
+  Fixture fixed(256, microseconds(0)), adaptive(256);
+  for (int i = 0; i < 10; ++i) {
+    fixed.round_trip(slow);
+    adaptive.round_trip(slow);
+  }
+  EXPECT_EQ(fixed.w.elements(), 256u);
+  EXPECT_EQ(adaptive.w.elements(), PublishWindow::default_floor);
 }
 
 TEST(PublishWindow, ACeilingBelowTheFloorStaysFixed) {
-  Fixture small(3);
-  for (int i = 0; i < 10; ++i) small.round_trip(slow);
+  Fixture small(3), above(40);
+  for (int i = 0; i < 10; ++i) {
+    small.round_trip(slow);
+    above.round_trip(slow);
+  }
   EXPECT_EQ(small.w.elements(), 3u);
+  EXPECT_EQ(above.w.elements(), PublishWindow::default_floor);  // (40 is cut to the floor)
   small.round_trip(fast, microseconds(milliseconds(500)));
   EXPECT_EQ(small.w.elements(), 3u);
   Fixture none(0);  // (every publish waits for its answer)
