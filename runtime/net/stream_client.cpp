@@ -2,6 +2,7 @@
 
 #include "net/stream_allocator.hpp"
 #include "net/stream_elements.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/stream_files.hpp>
 #include <compss/error.hpp>
@@ -26,6 +27,7 @@ std::atomic<std::size_t> window_elements{256};  // set_publish_window
 std::atomic<std::size_t> window_bytes{std::size_t{4} << 20};
 constexpr std::size_t call_window = 4;  // publish calls in flight at most
 std::atomic<std::uint64_t> publish_calls{0};  // stream_publish_calls
+std::atomic<std::uint64_t> window_cuts{0};    // stream_window_cuts
 std::atomic<std::uint64_t> held_key_checks{0};  // stream_held_key_checks
 std::atomic<std::uint64_t> reconnections{0};    // stream_reconnections
 constexpr int confirm_tries = 3;                // a confirmation's sends at most
@@ -42,6 +44,7 @@ std::uint64_t next_batch_id() noexcept {
 }  // namespace
 
 std::uint64_t stream_publish_calls() noexcept { return publish_calls.load(); }
+std::uint64_t stream_window_cuts() noexcept { return window_cuts.load(); }
 std::uint64_t stream_held_key_checks() noexcept { return held_key_checks.load(); }
 std::uint64_t stream_reconnections() noexcept { return reconnections.load(); }
 
@@ -195,7 +198,9 @@ void RemoteStreamPort::send_pending_locked() {
   if (pending_.empty() || publish_calls_ >= call_window) return;
   // (Under the task's slot: a retried producer's elements are matched with its earlier
   // attempts' there, StreamChannel::publish_attempt.)
-  Flight f{.publish = true, .elements = pending_.size()};
+  // (A window that does not adapt needs no times: no clock read then.)
+  Flight f{.publish = true, .elements = pending_.size(), .call = window_->sent(),
+           .sent_at = window_->adapts() ? std::chrono::steady_clock::now() : Time{}};
   for (const WireElement& w : pending_) f.bytes += w.bytes.size() + w.size;
   StreamCall c{.op = StreamCall::publish, .slot = ticket_.producer != 0 ? ticket_.producer : own_producer_,
                .elements = std::move(pending_)};
@@ -220,9 +225,12 @@ void RemoteStreamPort::receive_answers() noexcept {
   for (;;) {
     StreamReply reply;
     std::string failure;
+    Time answered_at{};
     try {
       Message m;
       std::error_code ec = service_->receive(m, std::chrono::seconds(1));
+      // (When it came, not when mutex_ was free: a publishing thread may hold it.)
+      if (time_answers_.load(std::memory_order_relaxed)) answered_at = std::chrono::steady_clock::now();
       if (ec == NetError::timed_out) {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
@@ -255,6 +263,11 @@ void RemoteStreamPort::receive_answers() noexcept {
     const Flight f = in_flight_.front();
     in_flight_.pop_front();
     if (f.publish) {
+      if (f.sent_at != Time{} && answered_at != Time{} &&
+          window_->answered(f.call, std::chrono::duration_cast<std::chrono::microseconds>(answered_at - f.sent_at),
+                            answered_at)) {
+        window_cuts.fetch_add(1, std::memory_order_relaxed);
+      }
       --publish_calls_;
       unanswered_ -= f.elements;
       unanswered_bytes_ -= f.bytes;
@@ -351,6 +364,15 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
   }
   std::unique_lock lock(mutex_);
   throw_pipelined_error_locked();  // (an answer that arrived since the last call)
+  // (Made again when set_publish_window changed the ceiling since: tests set it per step.
+  // Its calls go on being numbered after the old window's, so that the old window's calls
+  // still in flight, delayed by one stall, do not cut the new one again.)
+  if (!window_ || window_->ceiling() != window_elements.load()) {
+    window_.emplace(window_elements.load(),
+                    std::chrono::microseconds(config::run_config().stream_window_delay_us),
+                    window_ ? window_->next_call() : 0);
+    time_answers_.store(window_->adapts(), std::memory_order_relaxed);
+  }
   if (!receiver_.joinable()) {
     try {
       receiver_ = std::thread([this] { receive_answers(); });
@@ -388,7 +410,7 @@ void RemoteStreamPort::publish(std::vector<Element>& items) {
   // channel took the elements, so a full stream stops this producer here.
   changed_.wait(lock, [&] {
     return !broken_.empty() || !pipelined_error_.empty() || in_flight_.empty() ||
-           (unanswered_ <= window_elements.load() && unanswered_bytes_ <= window_bytes.load());
+           (unanswered_ <= window_->elements() && unanswered_bytes_ <= window_bytes.load());
   });
   throw_pipelined_error_locked();
 }

@@ -4,9 +4,11 @@
 #pragma once
 
 #include "net/endpoint.hpp"
+#include "net/publish_window.hpp"
 
 #include <compss/detail/stream_remote.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -33,7 +35,8 @@ namespace compss::net {
 /// and is retried as any task is).
 ///
 /// Publishes are pipelined and coalesced: `publish` returns without waiting for the
-/// master's answer while at most a window of this handle's elements (256, and 4 MiB of
+/// master's answer while at most a window of this handle's elements (at most 256, adapted
+/// to the publishes' round trips by `window_`, net/publish_window.hpp; and 4 MiB of
 /// element bytes; at least one element) are not answered yet; past it, it waits. At most
 /// 4 publish calls are in flight; elements published meanwhile wait in `pending_` and go
 /// as one call as soon as an answer frees a place (the thread `receiver_`, started at the
@@ -132,9 +135,12 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::size_t held_keys_sweep_at_ = 1024;  // held_keys_ size that sweeps it next (under mutex_)
   std::uint64_t own_producer_ = 0;  // the slot add_producer opened: its publishes' (under mutex_)
   std::string lost_;  // an element the last poll found lost: the next poll throws it (under mutex_)
+  using Time = PublishWindow::Time;
   struct Flight {  // a call sent and not answered yet
     bool publish = true;
     std::size_t elements = 0, bytes = 0;
+    std::uint64_t call = 0;  // a publish: its number in window_, and when it left
+    Time sent_at{};  // (left empty when window_ does not adapt)
     // Not a publish: where its caller waits for the answer (null once the caller left).
     std::optional<StreamReply>* reply = nullptr;
   };
@@ -143,6 +149,9 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::size_t publish_calls_ = 0;                 // publishes in in_flight_
   std::size_t unanswered_ = 0, unanswered_bytes_ = 0;  // elements pending or in flight
   std::vector<WireElement> pending_;              // published, not sent yet
+  std::optional<PublishWindow> window_;  // made at the first publish (set_publish_window)
+  // Whether window_ adapts, so receiver_ times answers (read by it before taking mutex_).
+  std::atomic<bool> time_answers_{false};
   std::string pipelined_error_;  // the first error of a publish nobody was told yet
   std::string broken_;           // the connection failed (receiver_)
   bool lost_at_break_ = false;   // elements were unsent or unanswered when it failed
@@ -155,12 +164,14 @@ class RemoteStreamPort final : public detail::StreamPort {
   std::uint64_t poll_consumer_ = 0;
 };
 
-/// The most elements a RemoteStreamPort's publishes leave unanswered (256), and element
-/// bytes (4 MiB; at least one element); 0 makes every publish wait for its answer. For
-/// tests.
+/// The most elements a RemoteStreamPort's publishes leave unanswered (256: the ceiling of
+/// its PublishWindow, which a port takes at its next publish), and element bytes (4 MiB;
+/// at least one element); 0 makes every publish wait for its answer. For tests.
 void set_publish_window(std::size_t elements, std::size_t bytes) noexcept;
 /// Publish calls RemoteStreamPorts sent so far (each with one or more elements; for tests).
 std::uint64_t stream_publish_calls() noexcept;
+/// Times a RemoteStreamPort's slow publish answer cut its PublishWindow so far (for tests).
+std::uint64_t stream_window_cuts() noexcept;
 /// Held keys RemoteStreamPorts' publishes looked at to forget the dropped ones (for tests).
 std::uint64_t stream_held_key_checks() noexcept;
 /// Connections RemoteStreamPorts replaced to send a confirmation again (for tests).

@@ -245,6 +245,9 @@ RunConfig read_run_config(const Env& env) {
   if (const char* v = set(env, "COMPSS_STREAM_INLINE_BYTES")) {
     c.stream_inline_bytes = whole_number("COMPSS_STREAM_INLINE_BYTES", v, 0, 1u << 20);
   }
+  if (const char* v = set(env, "COMPSS_STREAM_WINDOW_DELAY_US")) {
+    c.stream_window_delay_us = whole_number("COMPSS_STREAM_WINDOW_DELAY_US", v, 0, 1000000);
+  }
   c.test_pause_in_transfer_ms = test_pause_ms(env);
   c.observe = observe_variables(env);
   return c;

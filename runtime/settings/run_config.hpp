@@ -127,6 +127,10 @@ struct RunConfig {
   /// bytes travels with its publish through the master instead of peer to peer (512; 0:
   /// every element peer to peer). See net::stream_inline_bytes.
   std::size_t stream_inline_bytes = 512;
+  /// COMPSS_STREAM_WINDOW_DELAY_US: a worker's publish answered this much later than the
+  /// least recent round trip halves its producer's window of unanswered elements (1000 µs;
+  /// 0: the window stays at its ceiling, 256). See net::PublishWindow.
+  unsigned stream_window_delay_us = 1000;
   /// COMPSS_TEST_PAUSE_IN_TRANSFER (tests only): pause once in a large transfer; 0 = never.
   unsigned test_pause_in_transfer_ms = 0;
   ObserveVariables observe;                ///< graph, summary, monitor, trace

@@ -323,7 +323,8 @@ TEST(CompssRunEnvironment, WorkersGetTheMasterAddressAndTheirSettings) {
   ::unsetenv("COMPSS_CPU_AFFINITY");
   // Settings each worker reads, passed on to ssh and srun workers too (their environment
   // is not the master's).
-  for (const char* name : {"COMPSS_WORKER_DATA_MEMORY", "COMPSS_STREAM_INLINE_BYTES"}) {
+  for (const char* name : {"COMPSS_WORKER_DATA_MEMORY", "COMPSS_STREAM_INLINE_BYTES",
+                           "COMPSS_STREAM_WINDOW_DELAY_US"}) {
     EXPECT_EQ(value_of(worker_variables(o, remote, "a:1"), name), "<unset>") << name;
     ::setenv(name, "7", 1);
     EXPECT_EQ(value_of(worker_variables(o, remote, "a:1"), name), "7") << name;

@@ -58,6 +58,7 @@ TEST(RunConfig, NothingSetGivesTheDefaults) {
   EXPECT_TRUE(c.shared_fs);
   EXPECT_EQ(c.stream_files_message_bytes, std::size_t{64} << 20);
   EXPECT_EQ(c.stream_inline_bytes, 512u);
+  EXPECT_EQ(c.stream_window_delay_us, 1000u);
   EXPECT_EQ(c.test_pause_in_transfer_ms, 0u);
   EXPECT_FALSE(c.master.distributed);
   EXPECT_EQ(c.master.master_cores, c.threads);
@@ -83,6 +84,7 @@ TEST(RunConfig, EverySettingIsRead) {
                                {"COMPSS_SHARED_FS", "0"},
                                {"COMPSS_STREAM_FILES_MESSAGE_BYTES", "4000"},
                                {"COMPSS_STREAM_INLINE_BYTES", "0"},
+                               {"COMPSS_STREAM_WINDOW_DELAY_US", "0"},
                                {"COMPSS_TEST_PAUSE_IN_TRANSFER", "250"},
                                {"COMPSS_PROGRESS", "1"},
                                {"COMPSS_LISTEN", "[::1]:4567"},
@@ -109,6 +111,7 @@ TEST(RunConfig, EverySettingIsRead) {
   EXPECT_FALSE(c.shared_fs);
   EXPECT_EQ(c.stream_files_message_bytes, 4000u);
   EXPECT_EQ(c.stream_inline_bytes, 0u);
+  EXPECT_EQ(c.stream_window_delay_us, 0u);
   EXPECT_EQ(c.test_pause_in_transfer_ms, 250u);
   EXPECT_TRUE(c.master.distributed);
   EXPECT_TRUE(c.master.progress);
@@ -187,6 +190,7 @@ TEST(RunConfig, EachBadValueNamesTheVariableTheValueAndWhatIsExpected) {
            Case{"COMPSS_STREAM_FILES_MESSAGE_BYTES", "64MB", "whole number"},
            Case{"COMPSS_STREAM_FILES_MESSAGE_BYTES", "0", "whole number"},
            Case{"COMPSS_STREAM_INLINE_BYTES", "2000000", "whole number"},
+           Case{"COMPSS_STREAM_WINDOW_DELAY_US", "1ms", "whole number"},
            Case{"COMPSS_TEST_PAUSE_IN_TRANSFER", "10ms", "expected a pause in milliseconds, from 1 to 600000"},
            Case{"COMPSS_LISTEN", "nohost", "(expected host:port)"},
            Case{"COMPSS_GRAPH", "yes", "expected 1 or 0"},

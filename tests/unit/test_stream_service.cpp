@@ -7,6 +7,7 @@
 #include "net/stream_client.hpp"
 #include "net/stream_elements.hpp"
 #include "net/stream_service.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/detail/remote_invoke.hpp>
 #include <compss/stream.hpp>
@@ -23,6 +24,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <cstdlib>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -604,6 +606,56 @@ TEST_P(StreamServiceTest, PublishesMadeWhileCallsAreInFlightGoTogetherInOrder) {
   ASSERT_EQ(got.size(), 24u);
   for (int i = 0; i < 24; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], i);
   EXPECT_LE(compss::net::stream_publish_calls() - calls_before, 9u);  // (before: 24, one each)
+}
+
+namespace {
+
+/// The window cuts a remote producer's port made while its consumer took nothing for
+/// 200 ms (every publish answer waits for a consumer once the stream is full), with
+/// COMPSS_STREAM_WINDOW_DELAY_US set to `delay_us` ("" : unset, the default).
+std::uint64_t window_cuts_over_a_stall(compss::detail::StreamTicket ticket, ObjectStream<int>& stream,
+                                       const char* delay_us) {
+  if (*delay_us != '\0') ::setenv("COMPSS_STREAM_WINDOW_DELAY_US", delay_us, 1);
+  compss::config::load_run_config();  // (a port reads it at its first publish)
+  const std::uint64_t cuts_before = compss::net::stream_window_cuts();
+  std::atomic<bool> first_answered{false};
+  std::thread producer([&, t = ticket] {
+    auto s = ObjectStream<int>::from_ticket(t);
+    // 4 fit the stream, answered at once: the least round trip.
+    for (int i = 0; i < 4; ++i) s.publish(i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    first_answered = true;
+    for (int i = 4; i < 40; ++i) s.publish(i);  // (answered only once a consumer takes)
+    s.close();
+  });
+  while (!first_answered.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::vector<int> got;
+  while (!stream.is_closed()) {
+    for (int v : stream.poll(0.05)) got.push_back(v);
+  }
+  producer.join();
+  ::unsetenv("COMPSS_STREAM_WINDOW_DELAY_US");
+  compss::config::load_run_config();
+  EXPECT_EQ(got.size(), 40u);
+  return compss::net::stream_window_cuts() - cuts_before;
+}
+
+}  // namespace
+
+TEST_P(StreamServiceTest, APublishAnsweredAfterAStallCutsTheWindowUnlessTheDelayIsZero) {
+  {
+    ObjectStream<int> stream("service-window-adapts", compss::at_most_once, 4);
+    auto [copy, ticket] = task_ticket(stream, true);
+    EXPECT_GE(window_cuts_over_a_stall(ticket, stream, ""), 1u);  // (the default: 1000 µs)
+    copy.end_task(true, {});
+  }
+  {
+    ObjectStream<int> stream("service-window-fixed", compss::at_most_once, 4);
+    auto [copy, ticket] = task_ticket(stream, true);
+    EXPECT_EQ(window_cuts_over_a_stall(ticket, stream, "0"), 0u);
+    copy.end_task(true, {});
+  }
 }
 
 TEST_P(StreamServiceTest, IsClosedRightAfterThePollThatTookTheLastElementsNeedsNoRoundTrip) {
