@@ -50,6 +50,8 @@ struct Dependency {
 struct TaskSubmitted {
   std::uint64_t task_id = 0;
   std::string_view name;  ///< the task type (function name)
+  /// Empty when no installed observer reads them (TaskObserver::reads_submitted_dependencies)
+  /// and no trace is installed: the registry then records none.
   std::span<const Dependency> dependencies;
   std::span<const DataAccess> data;
   EventTime time = 0;

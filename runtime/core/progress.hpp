@@ -41,6 +41,7 @@ class ProgressCounter : public TaskObserver {
   void on_ended(const TaskEnded& e) override;
   bool reads_submitted_data() const override { return false; }  // (counts only)
   bool reads_submission_activities() const override { return false; }
+  bool reads_submitted_dependencies() const override { return false; }
 
  private:
   std::function<std::size_t()> slots_;

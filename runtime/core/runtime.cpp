@@ -171,8 +171,9 @@ void Runtime::submit_impl(TaskBase* t) {
       }
     }
   }
-  // (No observer reads them: the registry records none, and count stays 0.)
+  // (No observer reads them: the registry records none, only counts them: `links`.)
   const bool recording = observed && (edges.records != nullptr || edges.list != nullptr);
+  std::uint64_t links = 0;  // the edges this submission added (counted, not recorded)
   EventTime analysed = 0;
   {
     std::optional<ActivityScope> analysis;  // (ends after the lock is released)
@@ -195,6 +196,7 @@ void Runtime::submit_impl(TaskBase* t) {
         }
       } unrecord{recording ? &registry_ : nullptr, edges};
       if (recording) registry_.record_dependencies(&edges);
+      if (observed && !recording) links = registry_.unrecorded_links();
       for (std::uint32_t i = 0; i < t->param_count_; ++i) {
         ParamDescriptor& p = t->params_[i];
         if (!all_local_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
@@ -202,6 +204,7 @@ void Runtime::submit_impl(TaskBase* t) {
         }
         if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
       }
+      if (observed && !recording) links = registry_.unrecorded_links() - links;
     }
     registry_.maybe_prune();
     if constexpr (observed) {
@@ -233,8 +236,7 @@ void Runtime::submit_impl(TaskBase* t) {
   if (task_state(t).pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     // (With predecessors, they ended after the analysis: read the clock again, so that its
     // ready is not before their ends.)
-    // (Not recording, it may have had some: read again.)
-    if constexpr (observed) notify_ready(*ev, t, recording && edges.count == 0 ? analysed : 0);
+    if constexpr (observed) notify_ready(*ev, t, edges.count + links == 0 ? analysed : 0);
     make_ready(t);
   }
 }

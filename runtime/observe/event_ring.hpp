@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace compss::rt::observe {
@@ -34,7 +35,7 @@ namespace compss::rt::observe {
 ///
 ///   EventRing ring(1 << 16);
 ///   ring.append(2, [](TraceRecord* r, std::uint32_t i) { r->a = i; }, [&] { try_drain(); });
-///   ring.consume([](const TraceRecord* event, std::uint32_t n) { ... }, /*wait=*/false);
+///   ring.consume([](const TraceRecord* event, std::uint32_t n) noexcept { ... }, /*wait=*/false);
 class EventRing {
  public:
   /// `capacity`: records the ring holds, a power of two (at least 2).
@@ -73,6 +74,9 @@ class EventRing {
   /// at the end, waking producers sleeping for it: not per event (a fence each).
   template <class Fn>
   std::uint64_t consume(Fn&& on_event, bool wait, std::uint64_t max_records = ~std::uint64_t{0}) {
+    // (a throw out of on_event would skip give_back: the room taken never given back)
+    static_assert(std::is_nothrow_invocable_v<Fn&, const TraceRecord*, std::uint32_t>,
+                  "EventRing::consume: on_event must be noexcept");
     const std::uint64_t until = wait ? tail_.load(std::memory_order_acquire) : ~std::uint64_t{0};
     const std::uint64_t start = head_.load(std::memory_order_relaxed);
     std::uint64_t head = start, events = 0, given = start;

@@ -238,7 +238,7 @@ void ObserverGroup::apply_locked(const TraceRecord* r, std::uint32_t n) {
 
 void ObserverGroup::drain_locked(bool wait, std::uint64_t max_records) noexcept {
   ring_.consume(
-      [this](const TraceRecord* r, std::uint32_t n) {
+      [this](const TraceRecord* r, std::uint32_t n) noexcept {
         try {
           apply_locked(r, n);
         } catch (...) {  // (out of memory: this event is missed, as a direct one would be)

@@ -117,7 +117,7 @@ class ObserverGroup : public rt::TaskObserver {
   std::vector<std::unique_ptr<std::string>> owned_names_;  ///< (mutex_) every name set, kept
   std::vector<rt::DataAccess> data_;  ///< (mutex_) a submission's, as decoded
   const detail::TaskSpec* name_of_ = nullptr;  ///< (mutex_) the spec whose name name_ is
-  std::string_view name_;
+  std::string_view name_;  ///< (mutex_) name_of_'s name
 
   std::mutex drainer_mutex_;  ///< guards stop_ (a leaf)
   std::condition_variable drainer_wake_;

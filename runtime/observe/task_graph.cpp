@@ -31,9 +31,7 @@ GraphTask* TaskGraph::find_locked(std::uint64_t id) {
   return at == nullptr ? nullptr : &graph_.tasks[*at];
 }
 
-std::uint32_t TaskGraph::type_locked(std::string_view name, const detail::TaskSpec* spec) {
-  // (a task of the spec seen last is of its type: no name compared)
-  if (spec != nullptr && spec == last_spec_) return last_type_;
+std::uint32_t TaskGraph::other_type_locked(std::string_view name, const detail::TaskSpec* spec) {
   if (last_type_ >= graph_.types.size() || graph_.types[last_type_] != name) {
     auto [it, fresh] = type_index_.try_emplace(std::string(name), 0);
     if (fresh) {
@@ -82,9 +80,8 @@ void TaskGraph::on_submitted(const rt::TaskSubmitted& e) {
 
 void TaskGraph::on_submitted_locked(const rt::TaskSubmitted& e) {
   const std::uint32_t epoch = static_cast<std::uint32_t>(graph_.syncs.size() - 1);
-  // (the common case, a task of the last spec outside groups, without the calls)
-  const std::uint32_t type = e.spec != nullptr && e.spec == last_spec_ ? last_type_ : type_locked(e.name, e.spec);
-  GraphTask task{e.task_id, type, e.groups.empty() ? 0u : group_locked(e.groups), epoch};
+  // (outside groups, the common case, without the call)
+  GraphTask task{e.task_id, type_locked(e.name, e.spec), e.groups.empty() ? 0u : group_locked(e.groups), epoch};
   index_.set(e.task_id, graph_.tasks.size());
   graph_.tasks.push_back(task);
   ++counts_.by_state[static_cast<int>(TaskState::pending)];

@@ -174,7 +174,14 @@ class TaskGraph : public rt::TaskObserver {
   }
   /// The task record of `id` (null when it was never submitted).
   GraphTask* find_locked(std::uint64_t id);
-  std::uint32_t type_locked(std::string_view name, const detail::TaskSpec* spec);
+  /// The type of a task of `spec` named `name` (inline: a task of the spec seen last, the
+  /// common case, is of its type, no call).
+  std::uint32_t type_locked(std::string_view name, const detail::TaskSpec* spec) {
+    if (spec != nullptr && spec == last_spec_) return last_type_;
+    return other_type_locked(name, spec);
+  }
+  /// type_locked() for a spec other than the last.
+  std::uint32_t other_type_locked(std::string_view name, const detail::TaskSpec* spec);
   std::uint32_t group_locked(std::span<const std::string_view> path);
   /// The node an edge from maker `task` starts at, seen from the current epoch; marks the
   /// task as having a successor when the edge leaves the task itself.

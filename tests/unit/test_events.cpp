@@ -2,9 +2,12 @@
 // programs (a chain, a fan-out/fan-in, a retried task, a cancelled group, a timed-out
 // task, waits), the guarantees every sequence keeps (event_checker.hpp), and a trace's
 // records written by the runtime itself (core/trace_records.hpp).
+#include "core/progress.hpp"
 #include "core/runtime.hpp"
 #include "core/trace_records.hpp"
 #include "event_checker.hpp"
+#include "observe/observer_group.hpp"
+#include "observe/task_graph.hpp"
 #include "observe/trace_recorder.hpp"
 #include "failure_test_support.hpp"
 
@@ -270,6 +273,107 @@ TEST_F(Events, DependenciesAreRecordedOnlyWhileAnObserverReadsThem) {
   events.remove(reader.get());
   EXPECT_EQ(blind->dependencies, (std::vector<std::size_t>{0, 0, 2}));
   EXPECT_EQ(reader->dependencies, (std::vector<std::size_t>{2}));
+}
+
+// The monitor's group and the progress counter (compss-run's on a terminal) read no
+// dependencies: with them installed the registry records none.
+TEST_F(Events, TheMonitorsGroupAndTheProgressCounterRecordNoDependencies) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());  // (the fixture's log reads them)
+  auto mutex = std::make_shared<std::mutex>();
+  auto group = std::make_shared<compss::rt::observe::ObserverGroup>(
+      mutex, std::make_shared<compss::rt::observe::TaskGraph>(mutex), nullptr, nullptr);
+  auto progress = std::make_shared<compss::rt::ProgressCounter>([] { return std::size_t{1}; });
+  auto blind = std::make_shared<DataCounter>(true, false);
+  events.add(group);
+  events.add(progress);
+  events.add(blind);
+  release_stuck = false;
+  int gate = 0, x = 0;
+  call_task<hold_task, &stuck>(gate);
+  call_task<copy_task, &copy_to>(gate, x);  // after the gate: an edge at submission
+  release_stuck = true;
+  compss::barrier();
+  for (const compss::rt::TaskObserver* o : {static_cast<compss::rt::TaskObserver*>(group.get()),
+                                            static_cast<compss::rt::TaskObserver*>(progress.get()),
+                                            static_cast<compss::rt::TaskObserver*>(blind.get())})
+    events.remove(o);
+  EXPECT_EQ(blind->dependencies, (std::vector<std::size_t>{0, 0}));
+}
+
+namespace {
+/// The edges a trace decodes of a held chain (a hold, then three incs), as (from, to)
+/// numbered from the chain's first task; `beside` (if any) installed with the trace.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> traced_chain_edges(
+    const std::shared_ptr<compss::rt::TaskObserver>& beside) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(trace);
+  if (beside) events.add(beside);
+  release_stuck = false;
+  int x = 0;
+  call_task<hold_task, &stuck>(x);  // every edge there at submission
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  release_stuck = true;
+  compss::wait_on(x);
+  compss::barrier();
+  if (beside) events.remove(beside.get());
+  events.remove(trace.get());
+  const compss::rt::observe::TraceEvents e = trace->take();
+  std::uint64_t first = ~std::uint64_t{0};
+  for (const auto& r : e.submitted) first = std::min(first, r.task_id);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> edges;
+  for (std::size_t i = 0; i < e.dependency_of.size(); ++i)
+    edges.emplace_back(e.dependency_of[i].task_id - first, e.dependency_task[i] - first);
+  std::sort(edges.begin(), edges.end());
+  return edges;
+}
+}  // namespace
+
+// A trace installed beside observers that read no dependencies keeps its edges: the
+// registry records them for the trace (Observers::publish).
+TEST_F(Events, ATraceKeepsItsDependenciesBesideObserversThatReadNone) {
+  compss::rt::runtime().events().remove(log.get());  // (the fixture's log reads them)
+  const auto alone = traced_chain_edges(nullptr);
+  const auto beside = traced_chain_edges(std::make_shared<DataCounter>(true, false));
+  using Edges = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+  EXPECT_EQ(alone, (Edges{{0, 1}, {1, 2}, {2, 3}}));
+  EXPECT_EQ(beside, alone);
+}
+
+/// Each task's submitted and ready times; reads neither data nor dependencies (as the
+/// monitor's group).
+struct TimesSeen : compss::rt::TaskObserver {
+  bool reads_submitted_data() const override { return false; }
+  bool reads_submitted_dependencies() const override { return false; }
+  void on_submitted(const compss::rt::TaskSubmitted& e) override {
+    std::lock_guard lock(mutex);
+    submitted[e.task_id] = e.time;
+  }
+  void on_ready(const compss::rt::TaskReady& e) override {
+    std::lock_guard lock(mutex);
+    ready[e.task_id] = e.time;
+  }
+  std::mutex mutex;
+  std::map<std::uint64_t, compss::rt::EventTime> submitted, ready;
+};
+
+// A task without predecessors, ready at its own submission, is ready at its submitted
+// time (its analysis' end: the clock is not read again) also while no observer reads
+// the dependencies (the registry then counts the edges it adds, records none).
+TEST_F(Events, ATaskWithoutPredecessorsIsReadyAtItsSubmittedTimeWithoutRecordedDependencies) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());  // (the fixture's log reads them)
+  auto times = std::make_shared<TimesSeen>();
+  events.add(times);
+  int a = 0, b = 0;
+  call_task<copy_task, &copy_to>(a, b);
+  compss::barrier();
+  events.remove(times.get());
+  std::lock_guard lock(times->mutex);
+  ASSERT_EQ(times->ready.size(), 1u);
+  ASSERT_EQ(times->submitted.size(), 1u);
+  EXPECT_EQ(times->ready.begin()->second, times->submitted.begin()->second);
 }
 
 TEST_F(Events, RemovedObserverHearsNothingMore) {

@@ -780,7 +780,7 @@ TEST(EventRing, ConsumeTakesAtMostTheRecordsAskedForInOrder) {
     ring.append(2, [&](TraceRecord* r, std::uint32_t i) { r->a = e * 10 + i; }, no_room);
   }
   std::vector<std::uint64_t> seen;
-  auto take = [&](const TraceRecord* r, std::uint32_t n) {
+  auto take = [&](const TraceRecord* r, std::uint32_t n) noexcept {
     for (std::uint32_t i = 0; i < n; ++i) seen.push_back(r[i].a);
   };
   EXPECT_EQ(ring.consume(take, false, 5), 2u);  // (a third event would make 6 records)
@@ -789,6 +789,27 @@ TEST(EventRing, ConsumeTakesAtMostTheRecordsAskedForInOrder) {
   EXPECT_EQ(ring.consume(take, true), 2u);
   EXPECT_EQ(seen, (std::vector<std::uint64_t>{0, 1, 10, 11, 20, 21, 30, 31, 40, 41}));
   EXPECT_EQ(ring.consume(take, false), 0u);
+}
+
+// An event past the ring's end comes out whole and in order (its two parts joined):
+// with 8 slots, events of 1, 3, 3 and 3 records, each taken before the next, the third
+// lands on slots 4..6 and the fourth on 7, 0 and 1.
+TEST(EventRing, AnEventWrappingTheRingsEndComesOutInOrder) {
+  EventRing ring(8);
+  auto no_room = [] { ADD_FAILURE() << "the ring was not full"; };
+  std::vector<std::vector<std::uint64_t>> events;
+  auto take = [&](const TraceRecord* r, std::uint32_t n) noexcept {
+    events.emplace_back();
+    for (std::uint32_t i = 0; i < n; ++i) events.back().push_back(r[i].a);
+  };
+  std::uint64_t next = 0;
+  for (std::uint32_t n : {1u, 3u, 3u, 3u}) {
+    ring.append(n, [&](TraceRecord* r, std::uint32_t) { r->a = next++; }, no_room);
+    EXPECT_EQ(ring.consume(take, false), 1u);
+  }
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[2], (std::vector<std::uint64_t>{4, 5, 6}));
+  EXPECT_EQ(events[3], (std::vector<std::uint64_t>{7, 8, 9}));  // (slots 7, 0, 1)
 }
 
 // A producer that finds the ring full and cannot make room (its make_room finds the
@@ -814,7 +835,7 @@ TEST(EventRing, AProducerOfAFullRingSleepsUntilAConsumerFreesRoom) {
   // Once per wake: the first try, then one per recheck period at most (never thousands).
   EXPECT_LE(static_cast<long long>(calls.load()), 2 + static_cast<long long>(waited / EventRing::recheck));
   std::vector<std::uint64_t> seen;
-  auto take = [&](const TraceRecord* r, std::uint32_t) { seen.push_back(r->a); };
+  auto take = [&](const TraceRecord* r, std::uint32_t) noexcept { seen.push_back(r->a); };
   EXPECT_EQ(ring.consume(take, false, 1), 1u);  // frees one slot: wakes the producer
   producer.join();
   EXPECT_EQ(ring.sleeping(), 0);
