@@ -357,14 +357,22 @@ constexpr compss::detail::TaskSpec bump_everywhere_spec{
 class ScriptedWorker {
  public:
   /// `cores`: what its Hello reports; `leave_after`: a signature whose request it answers,
-  /// then closes the connection (a worker lost with what it made).
+  /// then closes the connection (a worker lost with what it made); with `one_leaves`,
+  /// shared by several workers, only the first to answer it leaves.
   explicit ScriptedWorker(std::uint16_t port, std::vector<std::string> answers,
-                          std::uint32_t cores = 1, std::string leave_after = {})
-      : answers_(std::move(answers)), cores_(cores), leave_after_(std::move(leave_after)) {
+                          std::uint32_t cores = 1, std::string leave_after = {},
+                          std::atomic<bool>* one_leaves = nullptr)
+      : answers_(std::move(answers)), cores_(cores), leave_after_(std::move(leave_after)),
+        one_leaves_(one_leaves) {
     thread_ = std::thread([this, port] { serve(port); });
   }
   ~ScriptedWorker() { thread_.join(); }
   int requests() const { return requests_.load(); }
+  /// How many of its requests named `signature`.
+  int requests_of(const std::string& signature) const {
+    std::lock_guard lock(mutex_);
+    return static_cast<int>(std::count(signatures_.begin(), signatures_.end(), signature));
+  }
   /// Whether the master ended the connection with a Shutdown (not by cutting it off).
   bool told_to_shut_down() const { return shut_down_.load(); }
   /// The versions of the data its requests wrote that they read, in order.
@@ -406,6 +414,7 @@ class ScriptedWorker {
       if (r == nullptr) continue;
       {
         std::lock_guard lock(mutex_);
+        signatures_.push_back(r->signature);
         for (const WireParam& p : r->params) {
           if (p.direction != 0) read_.push_back(p.version);
         }
@@ -432,7 +441,7 @@ class ScriptedWorker {
           done.outputs.push_back(std::move(o));
         }
         (void)master->send(std::move(done));
-        if (r->signature == leave_after_) break;
+        if (r->signature == leave_after_ && (one_leaves_ == nullptr || !one_leaves_->exchange(true))) break;
       } else {
         (void)master->send(TaskFailed{r->task_id, answer, "data 1 version 1 is not on this worker", {}});
       }
@@ -443,6 +452,8 @@ class ScriptedWorker {
   std::vector<std::string> answers_;
   const std::uint32_t cores_;
   const std::string leave_after_;
+  std::atomic<bool>* const one_leaves_;
+  std::vector<std::string> signatures_;  // (of its requests, in order)
   std::atomic<int> requests_{0};
   std::atomic<bool> shut_down_{false};
   mutable std::mutex mutex_;
@@ -710,6 +721,68 @@ TEST(ClusterRemake, ATaskPlacedOnTheMasterBeforeTheLossGivesItsCoresBackToALarge
   OnlyHere y;  // (no task writes it: the master holds it)
   expect_the_reader_gets_the_remake(
       [&y](int& x) { compss::detail::call_task<consume_one_spec, &consume_one>(x, y); }, true);
+}
+
+namespace {
+void produce_one(int& x) { x += 10; }
+constexpr compss::detail::TaskSpec produce_one_spec{
+    .name = "produce_one", .signature = "void produce_one(int &)", .params = bump_params,
+    .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = one_core,
+    .constraint_count = 1};
+void read_everywhere(const int&) {}
+constexpr compss::detail::TaskSpec read_everywhere_spec{
+    .name = "read_everywhere", .signature = "void read_everywhere(const int &)", .params = in_int,
+    .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .replicated = true};
+}  // namespace
+
+// A replicated call whose input was lost with its worker, its replicas holding every live
+// worker's only core (no master cores): the replica building its request lends its core
+// to the remake, which runs on that replica's worker, and the call ends. Before
+// (difftest bug 6), the remake waited for a free core for ever: here until the fakes'
+// silence lost them (COMPSS_WORKER_TIMEOUT, 10 s) and the call failed; a hang is bounded.
+TEST(ClusterRemake, AReplicaLendsItsCoresToTheRemakeItsRequestWaitsFor) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 3);
+  std::atomic<bool> one_left{false};
+  const std::string produce = produce_one_spec.signature;
+  ScriptedWorker a(port, {"done"}, 1, produce, &one_left), b(port, {"done"}, 1, produce, &one_left),
+      c(port, {"done"}, 1, produce, &one_left);
+  int x = 1;
+  compss::detail::call_task<produce_one_spec, &produce_one>(x);  // (its worker leaves after it)
+  // The replicated call is submitted once the loss is known: its replicas' requests then
+  // need x made again.
+  auto lost = [] {
+    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
+      if (n.id > 0 && !n.alive) return true;
+    }
+    return false;
+  };
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; !lost() && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_TRUE(lost()) << "the producer's worker did not leave";
+  compss::detail::call_task<read_everywhere_spec, &read_everywhere>(x);
+  auto ended = std::async(std::launch::async, [] {  // (no barrier: x is never fetched, the fakes serve no fetch)
+    compss::rt::runtime().wait_all();
+    compss::rt::runtime().throw_if_failed();
+  });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the cores the replicas hold\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  EXPECT_NO_THROW(ended.get());
+  ScriptedWorker* workers[] = {&a, &b, &c};
+  int produced = 0, replicas = 0, both = 0;  // (both: a remake on a replica's worker)
+  for (ScriptedWorker* w : workers) {
+    const int p = w->requests_of(produce), r = w->requests_of(read_everywhere_spec.signature);
+    produced += p;
+    replicas += r;
+    both += p > 0 && r > 0 ? 1 : 0;
+  }
+  EXPECT_EQ(produced, 2);   // its run, then the remake
+  EXPECT_EQ(replicas, 2);   // one on each live worker
+  EXPECT_EQ(both, 1);       // the remake ran where a replica held the core
+  compss::detail::shutdown_runtime();
 }
 
 namespace {
