@@ -419,6 +419,13 @@ thread_local const TaskRequest* lent_remake = nullptr;
 /// cores: difftest bug 6).
 thread_local const TaskBase* replica_lender = nullptr;
 thread_local int replica_node = 0;
+/// Thrown by choose_remake_worker when the replica whose build needs a remake is on a
+/// worker that died (on_lost may not have run yet): its build ends as lost (one replica
+/// fewer), never as a failure after remakes lent to a dead worker came back lost. Not a
+/// compss::Error: the lineage's handlers let it through to send_replica.
+struct ReplicaWorkerLost final : std::exception {
+  const char* what() const noexcept override { return "the replica's worker was lost"; }
+};
 
 /// Whether a producer's recorded request can run in the master's process: not when it
 /// reads globals (the worker's way loads them into the process's variables, here the
@@ -448,9 +455,13 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
-  if (replica_lender != nullptr && lent_remake == nullptr &&
-      lend_cores(request, producer, c, replica_node, replica_lender)) {
-    return replica_node;
+  if (replica_lender != nullptr && lent_remake == nullptr) {
+    {
+      std::lock_guard lock(sched_mutex_);
+      const auto r = static_cast<std::size_t>(replica_node);
+      if (!worker_alive_[r] || !links_[r]->alive()) throw ReplicaWorkerLost{};
+    }
+    if (lend_cores(request, producer, c, replica_node, replica_lender)) return replica_node;
   }
   if (master_may && lender != nullptr && lent_remake == nullptr) {
     if (lend_cores(request, producer, c, 0, lender)) return 0;
@@ -531,11 +542,11 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
 
 bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c, int n,
                          const TaskBase* holder) {
-  const sched::NodeId master = n == 0 ? master_sched_.load(std::memory_order_acquire)
-                                      : worker_sched_[static_cast<std::size_t>(n)].load();
+  const sched::NodeId node = n == 0 ? master_sched_.load(std::memory_order_acquire)
+                                    : worker_sched_[static_cast<std::size_t>(n)].load();
   const sched::Allocation held =
       (n == 0 ? *master_node_ : *workers_[static_cast<std::size_t>(n)]).allocation_of(holder);
-  if (master == sched::IdSet::npos || !held.more.empty() || held.first.reserved.cpus() == 0) return false;
+  if (node == sched::IdSet::npos || !held.more.empty() || held.first.reserved.cpus() == 0) return false;
   std::vector<sched::NodeId> nodes;
   std::string why;
   for (std::uint32_t v = 0; v < c->type.versions.size(); ++v) {
@@ -543,9 +554,9 @@ bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const s
     if (spec.kind == detail::TaskKind::mpi || spec.kind == detail::TaskKind::multinode) continue;
     const sched::Capacity& demand = c->type.versions[v].constraints.demand;
     if (!held.first.reserved.covers(demand)) continue;
-    // (The master's node must satisfy the version's other constraints too.)
+    // (Node n must satisfy the version's other constraints too.)
     if (scheduler_->fitting_version(c, v, sched::IdSet::npos, nodes, why) != v ||
-        std::find(nodes.begin(), nodes.end(), master) == nodes.end()) {
+        std::find(nodes.begin(), nodes.end(), node) == nodes.end()) {
       continue;
     }
     request.signature = spec.signature;
@@ -1017,8 +1028,10 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   BuiltRequest built;
   try {
     struct Lending {  // (choose_remake_worker: a remake this build waits for runs on its cores)
+      const TaskBase* before_lender = replica_lender;
+      int before_node = replica_node;
       explicit Lending(const TaskBase* t, int n) { replica_lender = t, replica_node = n; }
-      ~Lending() { replica_lender = nullptr, replica_node = 0; }
+      ~Lending() { replica_lender = before_lender, replica_node = before_node; }
     } lending(t, n);
     built = worker.build_request(t, may_block, /*check_lost=*/false);
     if (built.request == nullptr) {
@@ -1027,6 +1040,9 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
       });
       return;
     }
+  } catch (const ReplicaWorkerLost&) {  // (as a lost answer: one replica fewer)
+    replica_ended(t, n, rt::Runtime::Outcome::ok, {});
+    return;
   } catch (const std::exception& e) {
     replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;

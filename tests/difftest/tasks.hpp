@@ -80,7 +80,9 @@ void l_kill(long& x, long v, const std::string& marker, long kills);
 Vec v_kill(const Vec& a, long v, const std::string& marker, long kills);
 #pragma compss task file_inout(path)
 void f_kill(const std::string& path, long v, const std::string& marker, long kills);
-// (One replica kills its worker: the call's attempt fails, its retry runs on the rest.)
+// (One replica kills its worker: that replica comes back lost and counts as one replica
+// fewer; the call's attempt does not fail and is not retried, the other replicas end it
+// (compss::WorkerLost only when every replica's node is lost).)
 #pragma compss task inout(x) replicated
 void l_kill_replicated(long& x, long v, const std::string& marker, long kills);
 #pragma compss task file_inout(path) replicated

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -357,14 +358,28 @@ constexpr compss::detail::TaskSpec bump_everywhere_spec{
 class ScriptedWorker {
  public:
   /// `cores`: what its Hello reports; `leave_after`: a signature whose request it answers,
-  /// then closes the connection (a worker lost with what it made).
+  /// then closes the connection (a worker lost with what it made); with `fates`, shared by
+  /// several workers, the n-th request of that signature among them follows the n-th fate
+  /// (the last repeats): "leave" (answers, then closes), "vanish" (closes unanswered), else
+  /// it answers and stays.
+  struct Fates {
+    std::vector<std::string> each;
+    std::atomic<int> next{0};
+  };
   explicit ScriptedWorker(std::uint16_t port, std::vector<std::string> answers,
-                          std::uint32_t cores = 1, std::string leave_after = {})
-      : answers_(std::move(answers)), cores_(cores), leave_after_(std::move(leave_after)) {
+                          std::uint32_t cores = 1, std::string leave_after = {},
+                          Fates* fates = nullptr)
+      : answers_(std::move(answers)), cores_(cores), leave_after_(std::move(leave_after)),
+        fates_(fates) {
     thread_ = std::thread([this, port] { serve(port); });
   }
   ~ScriptedWorker() { thread_.join(); }
   int requests() const { return requests_.load(); }
+  /// How many of its requests named `signature`.
+  int requests_of(const std::string& signature) const {
+    std::lock_guard lock(mutex_);
+    return static_cast<int>(std::count(signatures_.begin(), signatures_.end(), signature));
+  }
   /// Whether the master ended the connection with a Shutdown (not by cutting it off).
   bool told_to_shut_down() const { return shut_down_.load(); }
   /// The versions of the data its requests wrote that they read, in order.
@@ -406,11 +421,17 @@ class ScriptedWorker {
       if (r == nullptr) continue;
       {
         std::lock_guard lock(mutex_);
+        signatures_.push_back(r->signature);
         for (const WireParam& p : r->params) {
           if (p.direction != 0) read_.push_back(p.version);
         }
       }
       std::string answer = answers_[std::min<std::size_t>(requests_++, answers_.size() - 1)];
+      std::string fate = "leave";
+      if (r->signature == leave_after_ && fates_ != nullptr) {
+        fate = fates_->each[std::min<std::size_t>(fates_->next++, fates_->each.size() - 1)];
+        if (fate == "vanish") break;
+      }
       if (answer == "done after 2.5 s") {  // (a long task: nothing else is read meanwhile)
         std::this_thread::sleep_for(2500ms);
         answer = "done";
@@ -432,7 +453,7 @@ class ScriptedWorker {
           done.outputs.push_back(std::move(o));
         }
         (void)master->send(std::move(done));
-        if (r->signature == leave_after_) break;
+        if (r->signature == leave_after_ && fate == "leave") break;
       } else {
         (void)master->send(TaskFailed{r->task_id, answer, "data 1 version 1 is not on this worker", {}});
       }
@@ -443,6 +464,8 @@ class ScriptedWorker {
   std::vector<std::string> answers_;
   const std::uint32_t cores_;
   const std::string leave_after_;
+  Fates* const fates_;
+  std::vector<std::string> signatures_;  // (of its requests, in order)
   std::atomic<int> requests_{0};
   std::atomic<bool> shut_down_{false};
   mutable std::mutex mutex_;
@@ -710,6 +733,89 @@ TEST(ClusterRemake, ATaskPlacedOnTheMasterBeforeTheLossGivesItsCoresBackToALarge
   OnlyHere y;  // (no task writes it: the master holds it)
   expect_the_reader_gets_the_remake(
       [&y](int& x) { compss::detail::call_task<consume_one_spec, &consume_one>(x, y); }, true);
+}
+
+namespace {
+void produce_one(int& x) { x += 10; }
+constexpr compss::detail::TaskSpec produce_one_spec{
+    .name = "produce_one", .signature = "void produce_one(int &)", .params = bump_params,
+    .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .constraints = one_core,
+    .constraint_count = 1};
+void read_everywhere(const int&) {}
+constexpr compss::detail::TaskSpec read_everywhere_spec{
+    .name = "read_everywhere", .signature = "void read_everywhere(const int &)", .params = in_int,
+    .param_count = 1, .on_failure = compss::detail::OnFailure::fail, .replicated = true};
+}  // namespace
+
+namespace {
+/// On three 1-core fake workers (no master cores): produce_one runs on one, which leaves
+/// with x (the first of `fates`); then read_everywhere(x), replicated on the two left,
+/// whose replicas' requests need x made again while they hold every live worker's core.
+/// The call must end ok (a hang is bounded). Returns, over the workers, the requests of
+/// produce_one and of read_everywhere, and how many workers got both.
+std::array<int, 3> replicas_after_a_loss(std::vector<std::string> fates_of_produce) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 3);
+  ScriptedWorker::Fates fates{std::move(fates_of_produce)};
+  const std::string produce = produce_one_spec.signature;
+  ScriptedWorker a(port, {"done"}, 1, produce, &fates), b(port, {"done"}, 1, produce, &fates),
+      c(port, {"done"}, 1, produce, &fates);
+  int x = 1;
+  compss::detail::call_task<produce_one_spec, &produce_one>(x);
+  // The replicated call is submitted once the loss is known: its replicas' requests then
+  // need x made again.
+  auto lost = [] {
+    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
+      if (n.id > 0 && !n.alive) return true;
+    }
+    return false;
+  };
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; !lost() && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_TRUE(lost()) << "the producer's worker did not leave";
+  compss::detail::call_task<read_everywhere_spec, &read_everywhere>(x);
+  auto ended = std::async(std::launch::async, [] {  // (no barrier: x is never fetched, the fakes serve no fetch)
+    compss::rt::runtime().wait_all();
+    compss::rt::runtime().throw_if_failed();
+  });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the cores the replicas hold\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  EXPECT_NO_THROW(ended.get());
+  std::array<int, 3> counts{};
+  for (ScriptedWorker* w : {&a, &b, &c}) {
+    const int p = w->requests_of(produce), r = w->requests_of(read_everywhere_spec.signature);
+    counts[0] += p;
+    counts[1] += r;
+    counts[2] += p > 0 && r > 0 ? 1 : 0;
+  }
+  compss::detail::shutdown_runtime();
+  return counts;
+}
+}  // namespace
+
+// The replica building its request lends its core to the remake, which runs on that
+// replica's worker, and the call ends. Before (difftest bug 6), the remake waited for a
+// free core for ever: here until the fakes' silence lost them (COMPSS_WORKER_TIMEOUT,
+// 10 s) and the call failed.
+TEST(ClusterRemake, AReplicaLendsItsCoresToTheRemakeItsRequestWaitsFor) {
+  const auto [produced, replicas, both] = replicas_after_a_loss({"leave", "stay"});
+  EXPECT_EQ(produced, 2);  // its run, then the remake
+  EXPECT_EQ(replicas, 2);  // one on each live worker
+  EXPECT_EQ(both, 1);      // the remake ran where a replica held the core
+}
+
+// The worker of the replica that lent its core dies with the remake (unanswered): that
+// replica ends lost, one replica fewer, and the other makes x again on its own core. Before,
+// the remake was lent to the dead worker again and again (each came back lost) until the
+// build failed ("could not be made again") and with it the call.
+TEST(ClusterRemake, AReplicaWhoseWorkerDiesWithTheRemakeItLentToEndsLost) {
+  const auto [produced, replicas, both] = replicas_after_a_loss({"leave", "vanish", "stay"});
+  EXPECT_EQ(produced, 3);  // its run, the remake that vanished, the other's
+  EXPECT_EQ(replicas, 1);  // the live replica's
+  EXPECT_EQ(both, 1);
 }
 
 namespace {
