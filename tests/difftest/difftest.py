@@ -266,6 +266,9 @@ def main():
                     help="comma-separated: all, default, a name, -name (see docs/testing.md)")
     ap.add_argument("--ops", type=int, default=30, help="at most this many operations per graph")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per process run")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="run the whole campaign this many times, stopping at the first failure "
+                         "(regression tests of bugs that show in some runs only)")
     ap.add_argument("--reduce", action="store_true", help="shrink the first failure of each mode")
     ap.add_argument("--expect-kills", action="store_true",
                     help="fail a mode in which no worker was killed (checks that the feature kills acts)")
@@ -285,7 +288,10 @@ def main():
                 print(f"--- reducing seed {args.seed} graph {args.graph} in {mode}")
                 ok = reduce(runner, mode, args.seed, args.graph) is None and ok
             return 0 if ok else 1
-        failures = campaign(runner, args)
+        for _ in range(args.runs):
+            failures = campaign(runner, args)
+            if failures:
+                break
         if args.reduce:
             done = set()
             for mode, g in failures:
