@@ -252,11 +252,13 @@ def campaign(runner, args):
                                                      if stopped[m] else "")
                     + (f" ({killed[m]} workers killed)" if killed[m] else "") for m, n in passed.items())
           + f"; {runner.runs} runs in {took:.0f} s")
-    # Documented stops excuse a few runs, not a campaign: past a tenth of the runs (at
-    # least one), or with fewer than half the graphs compared, the mode fails.
+    # Documented stops excuse a few runs, not a campaign: in one of 10 runs or more per
+    # mode, past a tenth of the runs or with fewer than half the graphs compared, the mode
+    # fails. (A replay of one chunk, e.g. second_kill_terminate, may stop in it.)
     runs_per_mode = -(-args.graphs // args.per_process)
     for m in args.modes:
-        if stopped[m] and (stopped[m] > max(1, runs_per_mode // 10) or passed[m] < args.graphs / 2):
+        if stopped[m] and runs_per_mode >= 10 and (stopped[m] > runs_per_mode // 10
+                                                   or passed[m] < args.graphs / 2):
             print(f"FAIL: {m}: {stopped[m]} of {runs_per_mode} runs stopped with a documented error, "
                   f"{passed[m]} of {args.graphs} graphs compared: too few to count as a pass")
             failures.append((f"{m} mostly stopped", args.first))
@@ -283,6 +285,9 @@ def main():
                     help="comma-separated: all, default, a name, -name (see docs/testing.md)")
     ap.add_argument("--ops", type=int, default=30, help="at most this many operations per graph")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per process run")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="run the whole campaign this many times, stopping at the first failure "
+                         "(regression tests of bugs that show in some runs only)")
     ap.add_argument("--reduce", action="store_true", help="shrink the first failure of each mode")
     ap.add_argument("--expect-kills", action="store_true",
                     help="fail a mode in which no worker was killed (checks that the feature kills acts)")
@@ -302,7 +307,10 @@ def main():
                 print(f"--- reducing seed {args.seed} graph {args.graph} in {mode}")
                 ok = reduce(runner, mode, args.seed, args.graph) is None and ok
             return 0 if ok else 1
-        failures = campaign(runner, args)
+        for _ in range(args.runs):
+            failures = campaign(runner, args)
+            if failures:
+                break
         if args.reduce:
             done = set()
             for mode, g in failures:

@@ -226,7 +226,10 @@ class Interpreter {
   void end_group() {
     OpenGroup g = std::move(groups_.back());
     groups_.pop_back();
-    g.group.reset();  // ends the group's scope (waits with an implicit barrier)
+    // Ends the group's scope: waits (implicit barrier) and throws what a task of it threw.
+    // Not g.group.reset(): unique_ptr's deleter is noexcept, so a throwing ~TaskGroup there
+    // is std::terminate (bug 7, docs/testing.md); a delete-expression lets it propagate.
+    delete g.group.release();
     if (!g.implicit_barrier) lazy_groups_.insert(g.id);
   }
 
