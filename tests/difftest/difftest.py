@@ -92,17 +92,20 @@ def graph_lines(out):
     return {int(m.group(1)): line for line in out.splitlines() if (m := GRAPH_LINE.match(line))}
 
 
-def last_error(err):
-    """The master's last `compss: ...` line of a run's stderr ("" when none)."""
-    return next((line for line in reversed(err.splitlines()) if line.startswith("compss: ")), "")
+def documented_error(err):
+    """The master's `compss: ...` line of a run's stderr that gives a documented error (as
+    itself, or as the error a task failed with), or ""."""
+    return next((line for line in err.splitlines()
+                 if line.startswith("compss: ") and DOCUMENTED_ERRORS.search(line)), "")
 
 
 def documented_stop(rc, out, err, graph):
     """True when the run stopped at `graph` (no line for it) with a documented clear error:
-    exit 1, that error the master's last word, and a worker killed by the feature kills in
-    that run (a worker that died otherwise is not excused; nor a hang or a crash)."""
+    exit 1, that error in one of the master's `compss:` lines, and a worker killed by the
+    feature kills in that run (a worker that died otherwise is not excused; nor a hang or
+    a crash)."""
     return (rc == 1 and graph not in graph_lines(out) and "was killed by signal 9" in err
-            and DOCUMENTED_ERRORS.search(last_error(err)) is not None)
+            and documented_error(err) != "")
 
 
 def first_failure(expected, rc, out, first, count):
@@ -240,7 +243,7 @@ def campaign(runner, args):
             if documented_stop(rc, out, err, g):
                 stopped[mode] += 1
                 print(f"stopped: {mode}: seed {args.seed} graph {g}, a documented error (not counted): "
-                      + last_error(err)[:160])
+                      + documented_error(err)[:160])
                 continue
             failures.append((mode, g))
             print(f"FAIL: {mode}: seed {args.seed} graph {g} (exit {rc})")
