@@ -7,7 +7,6 @@
 #include "local/constrained.hpp"
 #include "net/attempt_files.hpp"
 #include "net/unanswered_files.hpp"
-#include "net/version_number.hpp"
 #include "net/file_staging.hpp"
 #include "net/io_thread.hpp"
 #include "net/stream_client.hpp"
@@ -105,7 +104,7 @@ WorkerStore::Value held_or_fetched(const WireParam& p, const detail::RemoteTask&
   }
   std::string what = "compss: parameter '" + std::string(task.spec->params[i].name) +
                      "' of task '" + task.spec->name + "': data " + std::to_string(p.data_id) +
-                     " version " + version_number::text(p.version) + " is not on this worker";
+                     " version " + std::to_string(p.version) + " is not on this worker";
   if (p.source.empty()) throw DataMissing{what + " and no source was given"};
   WorkerStore::Value fetched;
   std::string why = "no peer connections on this worker";

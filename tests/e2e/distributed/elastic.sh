@@ -70,7 +70,7 @@ run_case() {
     fail "free_resources(100) did not warn that fewer workers are live"
   grep -qE '^compss: worker [0-9]+ \(localhost-2\) retired by free_resources' "$err" ||
     fail "free_resources(100) did not retire localhost-2"
-  grep -qE 'making data [0-9]+ version [0-9]+ again' "$err" &&
+  grep -qE 'making data [0-9]+ version [0-9.]+ again' "$err" &&
     fail "data were made again from lineage: $(grep -cE 'making data' "$err") line(s)"
   if [[ $status -ne 0 ]]; then echo "--- stderr ($config)"; tail -40 "$err"; fi
 }

@@ -26,7 +26,7 @@ for mode in task program same; do
     # (Without the master's files the producer's request carries the bytes it read, or
     # names a version lineage makes again: made again as it was, whatever the file is now.)
     same_as_sequential "the run ($mode)" "$rc" "$work/$mode.out" || status=1
-    grep -qE 'making data [0-9]+ version [0-9]+ again' "$work/$mode.err" ||
+    grep -qE 'making data [0-9]+ version [0-9.]+ again' "$work/$mode.err" ||
       fail "$mode: x was not made again (was its worker killed?)"
   else
     [[ $rc -ne 0 && $rc -ne 124 ]] || fail "$mode: the run exited with $rc, not a failure"

@@ -27,7 +27,7 @@ log="$work/three/produce.log"
 grep -q 'gpus=0' "$log" && fail "produce was made again on a worker without a GPU"
 first=$(sed -n 1p "$log" | awk '{print $2}') second=$(sed -n 2p "$log" | awk '{print $2}')
 [[ -n $second && $first != "$second" ]] || fail "produce was not made again on the other GPU worker ($first, then $second)"
-grep -qE 'making data [0-9]+ version [0-9]+ again' "$work/three.err" || fail "no remake was logged"
+grep -qE 'making data [0-9]+ version [0-9.]+ again' "$work/three.err" || fail "no remake was logged"
 
 run_to_end 60 "$work/two.out" "$work/two.err" "$launcher" --no-progress \
   --resources "$here/remake_fits_2.xml" -- "$compss_bin" "$work/two"

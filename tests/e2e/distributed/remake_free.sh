@@ -39,7 +39,7 @@ run_to_end 90 "$work/master.out" "$work/master.err" "$launcher" --no-progress --
   --workers 2 --worker-cores 1 --master-cores 1 -- "$compss_bin" "$work/master"
 same_as_sequential "the run with master cores" "$rc" "$work/master.out" || status=1
 check_layout "with master cores" "$work/master" master
-grep -qE 'making data [0-9]+ version [0-9]+ again on the master' "$work/master.err" ||
+grep -qE 'making data [0-9]+ version [0-9.]+ again on the master' "$work/master.err" ||
   fail "with master cores: no remake on the master was logged"
 
 run_to_end 90 "$work/workers.out" "$work/workers.err" "$launcher" --no-progress --log-level info \

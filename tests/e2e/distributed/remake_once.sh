@@ -24,7 +24,7 @@ same_as_sequential "the distributed run" "$rc" "$work/dist.out" || status=1
 runs=$(grep -c '^produce' "$work/dist/produce.log" 2>/dev/null)
 [[ $runs -eq 2 ]] || fail "the producer ran $runs times (expected 2: once, then one remake)"
 # Each lost version is made again by one "making data D version V again" line at most.
-twice=$(grep -oE 'making data [0-9]+ version [0-9]+ again' "$work/dist.err" | sort | uniq -d)
+twice=$(grep -oE 'making data [0-9]+ version [0-9.]+ again' "$work/dist.err" | sort | uniq -d)
 [[ -z $twice ]] || fail "versions made again more than once: $twice"
 assert_nothing_left || status=1
 if [[ $status -ne 0 ]]; then

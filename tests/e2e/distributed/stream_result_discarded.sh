@@ -43,7 +43,7 @@ for layout in "--workers 2" "--workers 3 --master-cores 0"; do
   elif ! grep -qE "compss: worker [0-9]+ .*lost" "$err"; then
     echo "FAIL: $layout: the master did not report the worker lost"
     status=1
-  elif grep -qE "cannot be made again|making data [0-9]+ version [0-9]+ again" "$err"; then
+  elif grep -qE "cannot be made again|making data [0-9]+ version [0-9.]+ again" "$err"; then
     # (Nothing the run still reads was lost: the discarded results alone, the stream
     # task's and `checksum`'s when it ran there.)
     echo "FAIL: $layout: the master made, or tried to make, a discarded result again"
