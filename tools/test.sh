@@ -20,6 +20,6 @@ cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMP
 cmake --build "$asan" -j "$(nproc)"
 # (e2e.make.* and e2e.installed_package build with compss-cc's own runtime, not this one;
 # the 4,000-graph differential run is left to the first tree for time, its regressions run.)
-UBSAN_OPTIONS=print_stacktrace=1 \
+UBSAN_OPTIONS=print_stacktrace=1 LSAN_OPTIONS="suppressions=$root/tools/lsan.supp:print_suppressions=0" \
   ctest --test-dir "$asan" --output-on-failure -j "$(nproc)" --timeout 600 \
   -LE fuzz -E '^(difftest$|e2e\.make\.|e2e\.installed_package\.)'
