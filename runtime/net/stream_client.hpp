@@ -27,7 +27,7 @@ namespace compss::net {
 /// stream's elements stay here and the master gets references; a poll fetches the
 /// elements it is given references to from their holders, one request per holder
 /// (net/stream_elements.hpp); a publish first waits while this process holds more than
-/// the bound of the stream's elements nobody fetched yet (wait_to_hold: 4 MiB, 128
+/// the bound of the stream's elements nobody fetched yet (wait_to_hold: 2 MiB, 128
 /// elements), so a producer does not run a whole buffer ahead of its consumers. The
 /// destructor hands the master what this port published
 /// and nobody fetched yet. A compss::Error the operation raised on the master is thrown
@@ -37,7 +37,8 @@ namespace compss::net {
 /// Publishes are pipelined and coalesced: `publish` returns without waiting for the
 /// master's answer while at most a window of this handle's elements (at most 256, adapted
 /// to the publishes' round trips by `window_`, net/publish_window.hpp; and 4 MiB of
-/// element bytes; at least one element) are not answered yet; past it, it waits. At most
+/// element bytes, which for held elements wait_to_hold's smaller bound makes moot; at
+/// least one element) are not answered yet; past it, it waits. At most
 /// 4 publish calls are in flight; elements published meanwhile wait in `pending_` and go
 /// as one call as soon as an answer frees a place (the thread `receiver_`, started at the
 /// first publish, receives every answer from then on and sends what is pending, so an

@@ -59,7 +59,7 @@ struct Unfetched {
 };
 std::map<std::uint64_t, Unfetched> unfetched;  // by stream
 std::condition_variable fetched_cv;            // an unfetched element was fetched or dropped
-std::atomic<std::size_t> unfetched_bound{std::size_t{4} << 20};  // set_unfetched_bound
+std::atomic<std::size_t> unfetched_bound{default_unfetched_bound};  // set_unfetched_bound
 std::atomic<std::int64_t> unfetched_idle_ms{1000};
 std::atomic<std::uint64_t> bound_waits{0};  // unfetched_bound_waits
 

@@ -60,8 +60,15 @@ std::size_t stream_inline_bytes() noexcept;
 /// process starts at a random point of the key space), so a reference names one element.
 /// `stream` (not 0): counted in that stream's bytes no consumer fetched yet (wait_to_hold).
 std::uint64_t hold_element(std::vector<std::byte> bytes, std::uint64_t stream = 0);
-/// A producer's flow control: waits while this process holds more than the bound (4 MiB)
-/// of stream `stream`'s elements that no consumer fetched yet and the elements of
+/// wait_to_hold's bound by default: 2 MiB. What waits unfetched is a queue in front of the
+/// stream's consumers (each element of it waits for the fetches of those before it), so
+/// the bound is a delay: 4 MiB kept three 1-MiB elements queued behind the one being fetched
+/// and doubled a 1-MiB element's median latency between workers for no throughput, where
+/// 2 MiB keeps one (two just under 1 MiB) ready while one is fetched (docs/performance.md,
+/// "The byte bound that binds").
+inline constexpr std::size_t default_unfetched_bound = std::size_t{2} << 20;
+/// A producer's flow control: waits while this process holds more than the bound
+/// (default_unfetched_bound) of stream `stream`'s elements that no consumer fetched yet and the elements of
 /// `element_sizes` bytes each (a publish's batch) would pass it (a batch larger than the
 /// bound goes when nothing is unfetched). Each element counts at least 1/128 of the
 /// bound, so at most 128 small ones wait unfetched (a batch counts each of its elements,
@@ -76,7 +83,8 @@ void wait_to_hold(std::uint64_t stream, std::span<const std::size_t> element_siz
 inline void wait_to_hold(std::uint64_t stream, std::size_t bytes) {
   wait_to_hold(stream, std::span<const std::size_t>(&bytes, 1));
 }
-/// Sets wait_to_hold's bound and idle time (for tests; the defaults: 4 MiB, 1 s).
+/// Sets wait_to_hold's bound and idle time (for tests; the defaults:
+/// default_unfetched_bound, 1 s).
 void set_unfetched_bound(std::size_t bytes, std::chrono::milliseconds idle) noexcept;
 /// Times wait_to_hold had to wait (for tests).
 std::uint64_t unfetched_bound_waits() noexcept;

@@ -1333,7 +1333,7 @@ struct UnfetchedBound {
     compss::net::set_unfetched_bound(bytes, idle);
   }
   ~UnfetchedBound() {
-    compss::net::set_unfetched_bound(std::size_t{4} << 20, std::chrono::seconds(1));
+    compss::net::set_unfetched_bound(compss::net::default_unfetched_bound, std::chrono::seconds(1));
     compss::net::drop_held_elements();
   }
 };
@@ -1380,6 +1380,29 @@ TEST(StreamFlowControl, AProducerPastTheBoundOfUnfetchedBytesWaitsForAConsumersF
   ASSERT_TRUE(blocked_times(waits + 2));
   compss::net::release_held_elements(std::span(keys).subspan(1, 1));
   second.join();
+}
+
+TEST(StreamFlowControl, ByDefaultOneMiBElementWaitsReadyWhileOneIsFetched) {
+  // The default bound (not set here) is a queue's delay in front of the consumers: a
+  // 1-MiB element (the benchmark's, with its codec's few bytes) waits until the one before
+  // is fetched; two just under 1 MiB may wait unfetched (one ready while one is fetched).
+  // (With the former 4 MiB, three 1-MiB elements waited, and this producer did not.)
+  struct Drop {
+    ~Drop() { compss::net::drop_held_elements(); }
+  } drop;
+  const std::size_t mib = std::size_t{1} << 20;
+  const std::uint64_t stream = 9011;
+  const std::uint64_t first = compss::net::hold_element(std::vector<std::byte>(mib + 16), stream);
+  const std::uint64_t waits = compss::net::unfetched_bound_waits();
+  std::thread producer([&] { compss::net::wait_to_hold(stream, mib + 16); });
+  ASSERT_TRUE(blocked_times(waits + 1));
+  std::vector<compss::net::WireElement> asked{{.key = first}};
+  ASSERT_EQ(compss::net::serve_held_elements(asked, true, 2 * mib).size(), 1u);
+  producer.join();
+  const std::size_t under = mib - 4096;
+  compss::net::hold_element(std::vector<std::byte>(under), stream + 1);
+  compss::net::wait_to_hold(stream + 1, under);
+  EXPECT_EQ(compss::net::unfetched_bound_waits(), waits + 1);
 }
 
 TEST(StreamFlowControl, SmallElementsAreBoundedInNumber) {
