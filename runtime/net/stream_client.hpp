@@ -37,7 +37,7 @@ namespace compss::net {
 /// Publishes are pipelined and coalesced: `publish` returns without waiting for the
 /// master's answer while at most a window of this handle's elements (at most 256, adapted
 /// to the publishes' round trips by `window_`, net/publish_window.hpp; and 4 MiB of
-/// element bytes, which for held elements wait_to_hold's smaller bound makes moot; at
+/// element bytes, where for held elements wait_to_hold's smaller bound binds first; at
 /// least one element) are not answered yet; past it, it waits. At most
 /// 4 publish calls are in flight; elements published meanwhile wait in `pending_` and go
 /// as one call as soon as an answer frees a place (the thread `receiver_`, started at the
