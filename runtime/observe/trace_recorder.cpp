@@ -100,6 +100,14 @@ namespace {
 /// retried does not count (a later attempt's record may be the dropped one).
 void add_derived_ready(TraceEvents& out, const std::vector<std::size_t>& derive);
 
+/// A submission begun at `begin`, analysed by `analysed`: the three activities the runtime
+/// tells other observers (its end comes apart).
+void add_submission(std::vector<RuntimeActivity>& out, EventTime begin, EventTime analysed) {
+  out.push_back({Activity::submission, true, begin});
+  out.push_back({Activity::dependency_analysis, true, begin});
+  out.push_back({Activity::dependency_analysis, false, analysed});
+}
+
 template <class T, class Time>
 void sort_by(std::vector<T>& v, Time time) {
   std::stable_sort(v.begin(), v.end(), [&](const T& a, const T& b) { return time(a) < time(b); });
@@ -170,25 +178,32 @@ TraceEvents TraceRecorder::take() {
     TraceRecord first{};        // the first record of a two-record event
     l.records.for_each([&](TraceRecord r) {
       const bool stamped = (r.kind & tsc_time) != 0;
+      const EventTime raw = r.time;  // (a submitted record's spans are offsets from it)
       if (stamped) {  // (a counter stamp: to the clock's time)
         r.kind &= static_cast<std::uint8_t>(~tsc_time);
         r.time = to_time(r.time);
       }
       switch (static_cast<Kind>(r.kind)) {
-        case Kind::submitted:
-          waiting = r.a;
+        case Kind::submitted: {
+          const bool spans = (r.small & submitted_spans) != 0;
+          const std::uint64_t task = spans ? r.a & 0xffffffffu : r.a;
+          waiting = task;
           withdrawn = false;
-          out.submitted.push_back({r.a, type_of_record(r), r.time});
+          out.submitted.push_back({task, type_of_record(r), r.time});
           if ((r.small & submitted_ready_derived) != 0) derive_ready.push_back(out.submitted.size() - 1);
+          if (spans) {  // (as a submission_begun record after it decodes)
+            const auto convert = [&](EventTime t) { return stamped ? to_time(t) : t; };
+            add_submission(out.activities, convert(raw - r.u32), r.time);
+            if (const std::uint64_t after = r.a >> 32; after != 0)
+              out.activities.push_back({Activity::submission, false, convert(raw + static_cast<EventTime>(after - 1))});
+          }
           break;
+        }
         case Kind::withdrawn: withdrawn = true; break;  // (counted as dropped when it was refused)
         case Kind::submission_begun: {  // (what the runtime tells other observers as three activities)
-          const EventTime analysed = out.submitted.back().time;
-          out.activities.push_back({Activity::submission, true, r.time});
-          out.activities.push_back({Activity::dependency_analysis, true, r.time});
-          out.activities.push_back({Activity::dependency_analysis, false, analysed});
-          if (r.b != 0) {  // (its end, written into it: in the order it was told)
-            const auto end = static_cast<EventTime>(r.b);
+          add_submission(out.activities, r.time, out.submitted.back().time);
+          if (const std::uint64_t after = r.a >> 32; after != 0) {  // (its end, written into it)
+            const EventTime end = raw + static_cast<EventTime>(after - 1);
             out.activities.push_back({Activity::submission, false, stamped ? to_time(end) : end});
           }
           break;

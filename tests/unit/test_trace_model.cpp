@@ -502,6 +502,113 @@ TEST(TraceRecorder, ASubmissionsEndInItsBegunRecordDecodesAsItsOwnActivity) {
   EXPECT_EQ(a.submitted.size(), 2u);
 }
 
+// A submission written as its analysis goes with its begin and end in its submitted record
+// (submitted_spans): the activities, task and edges decoded are those of a submission
+// written with a begun record and an end of its own, also at the offsets' limits (0, and
+// the largest that fit); no record of its own for either.
+namespace {
+struct Submission {
+  std::uint64_t task;
+  EventTime begin, analysed, end;
+};
+/// `s` written as the runtime writes it traced alone (open, an edge, close, end); the kinds
+/// of the records it took.
+std::vector<RecordKind> write_as_it_goes(TraceRecords& records, const Submission& s, std::uint64_t type) {
+  TraceBuffer* buffer = records.buffer();
+  TraceRecord* open = TraceRecords::open_submission(*buffer, 1);
+  EXPECT_TRUE(TraceRecords::edge(*buffer, Dependency{s.task - 1, 40, 5}));
+  TraceRecord* r = TraceRecords::close_submission(open, *buffer, s.task, type, s.begin, s.analysed, false, false);
+  EXPECT_NE(r, nullptr);
+  if (!TraceRecords::submission_ended(r, s.end)) records.activity(Activity::submission, false, s.end, false);
+  std::vector<RecordKind> kinds;
+  buffer->for_each([&](const TraceRecord& x) { kinds.push_back(static_cast<RecordKind>(x.kind & ~tsc_time)); });
+  return kinds;
+}
+/// `s` as a submitted record, its edge, its begun record and its end as an activity.
+TraceEvents written_apart(const Submission& s, std::uint64_t type) {
+  TraceRecorder r(1000);
+  TraceRecords& records = *r.direct_records();
+  TraceRecord* rec = records.reserve(3);
+  rec[0] = TraceRecords::record(RecordKind::submitted, false, s.task, s.analysed, type, submitted_begun);
+  rec[1] = TraceRecords::dependency(Dependency{s.task - 1, 40, 5});
+  rec[2] = TraceRecords::record(RecordKind::submission_begun, false, 0, s.begin);
+  records.activity(Activity::submission, false, s.end, false);
+  return r.take();
+}
+}  // namespace
+
+TEST(TraceRecorder, ASubmissionsBeginAndEndInItsSubmittedRecordDecodeAsTheirOwnRecords) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  constexpr EventTime t = 1'000'000'000'000;
+  const Submission cases[] = {
+      {9, t - 30, t, t + 20},                                           // usual
+      {9, t, t, t},                                                     // offsets 0
+      {0xffffffffu, t - 0xffffffffLL, t, t + 0xfffffffeLL},             // the largest that fit
+  };
+  for (const Submission& s : cases) {
+    SCOPED_TRACE(s.task);
+    TraceRecorder one(1000);
+    EXPECT_EQ(write_as_it_goes(*one.direct_records(), s, type),
+              (std::vector<RecordKind>{RecordKind::submitted, RecordKind::dependency}));
+    const TraceEvents a = one.take(), b = written_apart(s, type);
+    ASSERT_EQ(a.activities.size(), 4u);
+    EXPECT_EQ(activities_of(a), activities_of(b));
+    ASSERT_EQ(a.submitted.size(), 1u);
+    EXPECT_EQ(a.submitted[0].task_id, s.task);
+    EXPECT_EQ(a.submitted[0].time, s.analysed);
+    ASSERT_EQ(a.dependency_task.size(), 1u);
+    EXPECT_EQ(a.dependency_task[0], s.task);
+    EXPECT_EQ(a.dependency_of[0].task_id, s.task - 1);
+  }
+}
+
+// What does not fit a submitted record falls back to the records it stands for: a task id
+// past 32 bits or a begin more than 2^32 - 1 units before the analysis' end, a begun record
+// (its end in it, unless 2^32 - 1 units or more after its begin); an end 2^32 - 1 units or
+// more after the analysis' end, an activity record of its own.
+TEST(TraceRecorder, ASubmissionWhoseSpansDoNotFitFallsBackToItsBegunRecord) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  constexpr EventTime t = 1'000'000'000'000;
+  using K = RecordKind;
+  const std::pair<Submission, std::vector<RecordKind>> cases[] = {
+      {{std::uint64_t{1} << 32, t - 30, t, t + 20}, {K::submitted, K::dependency, K::submission_begun}},
+      {{(std::uint64_t{1} << 40) + 7, t - 30, t, t + 20}, {K::submitted, K::dependency, K::submission_begun}},
+      {{9, t - 0x100000000LL, t, t + 20}, {K::submitted, K::dependency, K::submission_begun, K::activity}},
+      {{9, t - 30, t, t + 0xffffffffLL}, {K::submitted, K::dependency, K::activity}},
+      {{9, t - 30, t, t + (std::int64_t{1} << 40)}, {K::submitted, K::dependency, K::activity}},
+  };
+  for (const auto& [s, kinds] : cases) {
+    SCOPED_TRACE(s.task);
+    TraceRecorder one(1000);
+    EXPECT_EQ(write_as_it_goes(*one.direct_records(), s, type), kinds);
+    const TraceEvents a = one.take(), b = written_apart(s, type);
+    ASSERT_EQ(a.activities.size(), 4u);
+    EXPECT_EQ(activities_of(a), activities_of(b));
+    ASSERT_EQ(a.submitted.size(), 1u);
+    EXPECT_EQ(a.submitted[0].task_id, s.task);
+    ASSERT_EQ(a.dependency_task.size(), 1u);
+    EXPECT_EQ(a.dependency_task[0], s.task);
+  }
+}
+
+// TraceRecords::submitted() (a trace with other observers) writes the same compact record.
+TEST(TraceRecorder, ASubmissionToldWithItsDependenciesKeepsItsBeginAndEndInItsRecord) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  const Dependency deps[] = {{8, 40, 5}};
+  TraceRecorder one(1000);
+  TraceRecord* r = one.direct_records()->submitted(9, type, true, deps, 100, 130, false);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->kind, static_cast<std::uint8_t>(RecordKind::submitted));
+  EXPECT_TRUE(TraceRecords::submission_ended(r, 150));
+  const TraceEvents a = one.take(), b = written_apart({9, 100, 130, 150}, type);
+  EXPECT_EQ(activities_of(a), activities_of(b));
+  ASSERT_EQ(a.submitted.size(), 1u);
+  EXPECT_EQ(a.submitted[0].task_id, 9u);
+}
+
 // A submission written as its analysis goes (TraceRecords::open_submission) whose edge was
 // refused stays withdrawn: the registry writes no more of it and it is never completed
 // (here left so by hand: a real refusal spends the thread's budget for good). Its edges are
