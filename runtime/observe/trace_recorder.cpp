@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <functional>
 #include <thread>
 #include <unordered_map>
 
@@ -172,10 +173,22 @@ TraceEvents TraceRecorder::take() {
   };
 
   std::vector<std::size_t> derive_ready;  // indices in out.submitted of tasks whose ready is derived
+  constexpr std::size_t npos = SIZE_MAX;
+  std::vector<std::size_t> ends_lost;     // indices in out.activities of submissions' begins without an end
   records_.drain([&](TraceRecords::ThreadLog& l, const TscToTime& to_time) {
     std::uint64_t waiting = 0;  // the task of the last submitted record (its dependencies follow)
     bool withdrawn = false;     // the last submission was withdrawn: its dependencies are skipped
     TraceRecord first{};        // the first record of a two-record event
+    // The index in out.activities of the begin of this thread's last submission whose end
+    // is not in its record (npos: none): its end, an activity record of its own, follows
+    // before the thread's next submission. One the budget refused never does: its begin is
+    // dropped (every output then shows neither), as a later submission's would be taken for
+    // nested in it.
+    std::size_t unended = npos;
+    const auto leave_unended = [&] {
+      if (unended != npos) ends_lost.push_back(unended);
+      unended = npos;
+    };
     l.records.for_each([&](TraceRecord r) {
       const bool stamped = (r.kind & tsc_time) != 0;
       const EventTime raw = r.time;  // (a submitted record's spans are offsets from it)
@@ -194,17 +207,26 @@ TraceEvents TraceRecorder::take() {
           if (spans) {  // (as a submission_begun record after it decodes)
             const auto convert = [&](EventTime t) { return stamped ? to_time(t) : t; };
             add_submission(out.activities, convert(raw - r.u32), r.time);
+            leave_unended();
             if (const std::uint64_t after = r.a >> 32; after != 0)
               out.activities.push_back({Activity::submission, false, convert(raw + static_cast<EventTime>(after - 1))});
+            else
+              unended = out.activities.size() - 3;
           }
           break;
         }
-        case Kind::withdrawn: withdrawn = true; break;  // (counted as dropped when it was refused)
+        case Kind::withdrawn:  // (counted as dropped when it was refused; its end, when told, follows)
+          withdrawn = true;
+          leave_unended();
+          break;
         case Kind::submission_begun: {  // (what the runtime tells other observers as three activities)
+          leave_unended();
           add_submission(out.activities, r.time, out.submitted.back().time);
           if (const std::uint64_t after = r.a >> 32; after != 0) {  // (its end, written into it)
             const EventTime end = raw + static_cast<EventTime>(after - 1);
             out.activities.push_back({Activity::submission, false, stamped ? to_time(end) : end});
+          } else {
+            unended = out.activities.size() - 3;
           }
           break;
         }
@@ -232,6 +254,7 @@ TraceEvents TraceRecorder::take() {
           break;
         }
         case Kind::activity:
+          if (static_cast<Activity>(r.small) == Activity::submission && r.flag == 0) unended = npos;  // (its end)
           out.activities.push_back({static_cast<Activity>(r.small), r.flag != 0, r.time});
           break;
         case Kind::transfer:
@@ -247,11 +270,14 @@ TraceEvents TraceRecorder::take() {
           break;
       }
     });
+    leave_unended();
     out.dropped += l.records.dropped();
     for (std::size_t node = 0; node < l.node_names.size(); ++node) {
       if (!l.node_names[node].empty()) out.node_names.try_emplace(static_cast<int>(node), l.node_names[node]);
     }
   });
+  std::sort(ends_lost.begin(), ends_lost.end(), std::greater<>());  // (erased last first: the others stay put)
+  for (const std::size_t i : ends_lost) out.activities.erase(out.activities.begin() + static_cast<std::ptrdiff_t>(i));
   add_derived_ready(out, derive_ready);
   sort_by(out.submitted, [](const SubmitRecord& r) { return r.time; });
   sort_by(out.ready, [](const TaskReady& r) { return r.time; });

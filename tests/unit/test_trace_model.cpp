@@ -5,6 +5,7 @@
 // binary records (each event back as told) and its bounded memory.
 #include "observe/paraver_writer.hpp"
 #include "observe/perfetto_writer.hpp"
+#include "observe/trace_html.hpp"
 #include "observe/trace_model.hpp"
 #include "observe/trace_recorder.hpp"
 
@@ -591,6 +592,99 @@ TEST(TraceRecorder, ASubmissionWhoseSpansDoNotFitFallsBackToItsBegunRecord) {
     ASSERT_EQ(a.dependency_task.size(), 1u);
     EXPECT_EQ(a.dependency_task[0], s.task);
   }
+}
+
+// A submission completed as its analysis goes whose begun record (a task id of 2^32: its
+// begin does not fit its submitted record) the budget refuses is dropped whole: close
+// returns null, its record stays withdrawn, its edge is skipped, the refusal counted.
+TEST(TraceRecorder, ASubmissionWhoseBegunRecordTheBudgetRefusesIsDroppedWhole) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  constexpr EventTime t = 1'000'000'000'000;
+  TraceRecorder r(3);  // (room for the submitted record and its two edges only)
+  TraceRecords& records = *r.direct_records();
+  TraceBuffer* buffer = records.buffer();
+  ASSERT_NE(buffer, nullptr);
+  TraceRecord* open = TraceRecords::open_submission(*buffer, 1);  // (one parameter: a collection of two)
+  ASSERT_NE(open, nullptr);
+  ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{3, 40, 5}));
+  ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{4, 41, 5}));
+  EXPECT_EQ(TraceRecords::close_submission(open, *buffer, std::uint64_t{1} << 32, type, t - 30, t, false, false),
+            nullptr);
+  EXPECT_EQ(buffer->dropped(), 1u);
+  records.activity(Activity::submission, false, t + 20, false);  // its end, as the runtime tells it (refused too)
+  const TraceEvents e = r.take();
+  EXPECT_TRUE(e.submitted.empty());
+  EXPECT_TRUE(e.dependency_of.empty());
+  EXPECT_TRUE(e.dependency_task.empty());
+  EXPECT_TRUE(e.activities.empty());
+  EXPECT_EQ(e.dropped, 2u);
+}
+
+// A submission can be kept without its end (an end that needs a record of its own the
+// budget refuses): its begin is dropped by the decoder, so the model and every output
+// (Paraver, Perfetto JSON, trace.html, all drawn from the model's closed spans) show its
+// analysis but no submission span, and a later submission on the thread keeps its own.
+TEST(TraceModel, ASubmissionKeptWithoutItsEndShowsNoSubmissionSpanInAnyOutput) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  TraceRecorder r(1000);
+  TraceRecords& records = *r.direct_records();
+  const Dependency deps[] = {{1, 40, 5}};
+  ASSERT_NE(records.submitted(7, type, true, deps, 100, 130, false), nullptr);  // submitted_spans, no end
+  constexpr EventTime late = 140 + (EventTime{1} << 32), t = EventTime{1} << 33;
+  ASSERT_NE(records.submitted(8, type, true, deps, 140, late, false), nullptr);  // begun too early: a begun record, no end
+  TraceRecord* kept = records.submitted(9, type, true, deps, t, t + 30, false);
+  ASSERT_NE(kept, nullptr);
+  EXPECT_TRUE(TraceRecords::submission_ended(kept, t + 60));
+  TraceEvents e = r.take();
+  ASSERT_EQ(e.submitted.size(), 3u);
+  EXPECT_EQ(activities_of(e), (std::vector<std::tuple<Activity, bool, EventTime>>{
+                                  {Activity::dependency_analysis, true, 100},
+                                  {Activity::dependency_analysis, false, 130},
+                                  {Activity::dependency_analysis, true, 140},
+                                  {Activity::dependency_analysis, false, late},
+                                  {Activity::submission, true, t},
+                                  {Activity::dependency_analysis, true, t},
+                                  {Activity::dependency_analysis, false, t + 30},
+                                  {Activity::submission, false, t + 60}}));
+  const TraceModel m = build_trace_model(std::move(e));
+  std::vector<std::pair<Activity, std::int64_t>> spans;
+  for (const ActivitySpan& a : m.activities) spans.emplace_back(a.kind, a.end - a.begin);
+  EXPECT_EQ(spans, (std::vector<std::pair<Activity, std::int64_t>>{{Activity::dependency_analysis, 30},
+                                                                   {Activity::dependency_analysis, late - 140},
+                                                                   {Activity::dependency_analysis, 30},
+                                                                   {Activity::submission, 60}}));
+  const auto dir = std::filesystem::temp_directory_path() / ("trace_unended_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  paraver::write(m, (dir / "trace").string(), "06/12/26 at 05:00");
+  perfetto::write(m, (dir / "trace.json").string(), "06/12/26 at 05:00");
+  html::write(m, (dir / "trace.html").string(), "06/12/26 at 05:00");
+  const auto count = [](const std::filesystem::path& file, auto&& counts) {
+    std::ifstream in(file);
+    int n = 0;
+    for (std::string line; std::getline(in, line);) n += counts(line);
+    return n;
+  };
+  const std::string scheduling = ":" + std::to_string(paraver::state_scheduling);
+  EXPECT_EQ(count(dir / "trace.prv",
+                  [&](const std::string& l) {
+                    return l.starts_with("1:") && l.ends_with(scheduling) ? 1 : 0;
+                  }),
+            1);  // (one scheduling state: the kept submission's)
+  EXPECT_EQ(count(dir / "trace.json",
+                  [](const std::string& l) { return l.find("\"name\":\"submission\"") != std::string::npos ? 1 : 0; }),
+            1);
+  EXPECT_EQ(count(dir / "trace.html",
+                  [](const std::string& l) {
+                    int n = 0;
+                    for (std::size_t at = l.find("\"submission\","); at != std::string::npos;
+                         at = l.find("\"submission\",", at + 1))
+                      ++n;
+                    return n;
+                  }),
+            1);
+  std::filesystem::remove_all(dir);
 }
 
 // TraceRecords::submitted() (a trace with other observers) writes the same compact record.
