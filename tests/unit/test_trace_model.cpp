@@ -3,6 +3,7 @@
 // thread kept when free, an attempt whose end was not recorded, the event budget, the
 // ready-task counter, nested waits, and the Paraver header of a model; the recorder's
 // binary records (each event back as told) and its bounded memory.
+#include "core/event_clock.hpp"
 #include "observe/paraver_writer.hpp"
 #include "observe/perfetto_writer.hpp"
 #include "observe/trace_html.hpp"
@@ -685,6 +686,48 @@ TEST(TraceModel, ASubmissionKeptWithoutItsEndShowsNoSubmissionSpanInAnyOutput) {
                   }),
             1);
   std::filesystem::remove_all(dir);
+}
+
+// With counter stamps (tsc) the offsets of a folded submission are in counter ticks: it
+// decodes to the very times of the same submission written apart (its submitted record, a
+// begun record and its end as an activity of its own), the folded form and the begun-record
+// fallback (a task id of 2^32) alike. Both in one recorder: one conversion for both.
+TEST(TraceRecorder, ACounterStampedSubmissionFoldedDecodesAsItsRecordsWrittenApart) {
+  if (!compss::rt::tsc_stamps_usable()) GTEST_SKIP() << "no usable time-stamp counter";
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  TraceRecorder r(1000, true);
+  TraceRecords& records = *r.direct_records();
+  ASSERT_TRUE(records.counter_stamps());
+  const EventTime begin = compss::rt::read_tsc();
+  const Dependency deps[] = {{3, 40, 5}};
+  const auto apart = [&](std::uint64_t task, EventTime b, EventTime analysed, EventTime end) {
+    TraceRecord* rec = records.reserve(3);
+    ASSERT_NE(rec, nullptr);
+    rec[0] = TraceRecords::record(RecordKind::submitted, true, task, analysed, type, submitted_begun);
+    rec[1] = TraceRecords::dependency(deps[0]);
+    rec[2] = TraceRecords::record(RecordKind::submission_begun, true, 0, b);
+    records.activity(Activity::submission, false, end, true);
+  };
+  const std::uint64_t folded[] = {9, std::uint64_t{1} << 32};  // (in its submitted record; in its begun record)
+  for (std::size_t i = 0; i < 2; ++i) {
+    const EventTime b = begin + 1000 * static_cast<EventTime>(i), analysed = b + 333, end = b + 777;
+    TraceRecord* rec = records.submitted(folded[i], type, true, deps, b, analysed, true);
+    ASSERT_NE(rec, nullptr);
+    EXPECT_EQ((rec->small & submitted_spans) != 0, i == 0);
+    ASSERT_TRUE(TraceRecords::submission_ended(rec, end));
+    apart(100 + i, b, analysed, end);
+  }
+  const TraceEvents e = r.take();
+  ASSERT_EQ(e.activities.size(), 16u);
+  std::map<std::tuple<Activity, bool, EventTime>, int> told;
+  for (const auto& a : activities_of(e)) ++told[a];
+  for (const auto& [a, n] : told) EXPECT_EQ(n, 2) << std::get<2>(a);  // each time once folded, once apart
+  std::map<std::uint64_t, EventTime> submitted;
+  for (const auto& s : e.submitted) submitted[s.task_id] = s.time;
+  ASSERT_EQ(submitted.size(), 4u);
+  EXPECT_EQ(submitted[9], submitted[100]);
+  EXPECT_EQ(submitted[std::uint64_t{1} << 32], submitted[101]);
 }
 
 // TraceRecords::submitted() (a trace with other observers) writes the same compact record.
