@@ -49,7 +49,8 @@ enum class RecordKind : std::uint8_t {
   node_work_end,  // u32 thread, a attempt, time end
   withdrawn,      // a submitted record not completed (the budget refused one of its edges or
                   // its begun record, or the submission threw): skipped with the dependency
-                  // records after it
+                  // records after it; only its kind is written (open_submission), no other
+                  // field may be read
 };
 /// Set in a record's kind when its time is a counter stamp, converted when the run ends.
 constexpr std::uint8_t tsc_time = 0x80;
@@ -157,7 +158,8 @@ class TraceRecords {
   // A submission the trace alone observes is written as its analysis goes: its submitted
   // record first (withdrawn until it is complete), then each edge, written by the registry
   // straight into the thread's buffer (EdgeSink, core/registry.hpp: no list, no copy), then
-  // its begun record. Kept whole or not at all, as submitted()'s.
+  // it is completed: its begin and end in it (submitted_spans), or, when they do not fit,
+  // a begun record after the edges. Kept whole or not at all, as submitted()'s.
   /// The calling thread's buffer, or null (no memory for its log).
   TraceBuffer* buffer() noexcept {
     ThreadLog* l = log();
@@ -165,15 +167,17 @@ class TraceRecords {
   }
   /// The submitted record of a submission of a task of `params` parameters whose edges
   /// `buffer` will get next (null: dropped). Called before the registry's lock is taken:
-  /// room is made here for the submission's usual records (it, one edge a parameter, its
-  /// begun record), so that its edges, written under that lock, do not map a chunk there.
+  /// room is made here for the submission's usual records (it, one edge a parameter, and
+  /// a begun record should its begin not fit it), so that its edges, written under that
+  /// lock, do not map a chunk there. Only its kind is written (withdrawn): only `kind` may
+  /// be read from a record left withdrawn (the decoder skips it).
   /// (Only usual: a write waits for every reader since the last write, and a collection's
   /// elements are data of their own, so edges are not bounded by parameters; more map a
   /// chunk under the lock, as rarely as one per 8,192 records.)
   static TraceRecord* open_submission(TraceBuffer& buffer, std::uint32_t params) noexcept {
     buffer.ensure(2 + params);
     TraceRecord* r = buffer.reserve(1);
-    if (r != nullptr) r->kind = static_cast<std::uint8_t>(RecordKind::withdrawn);  // (its kind alone is read)
+    if (r != nullptr) r->kind = static_cast<std::uint8_t>(RecordKind::withdrawn);  // (its other fields: garbage)
     return r;
   }
   /// An edge of the open submission; false (and one event counted as dropped): refused.

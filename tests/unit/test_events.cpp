@@ -854,8 +854,8 @@ constexpr TaskSpec remover_task{"remove_observer", "void remove_observer(int &)"
 }  // namespace
 
 // Traced alone, a local attempt that cannot time out is one record written when it ended
-// (TraceRecords::ran), and a submission's end goes into its begun record: no started,
-// ended or submission-end record of their own (docs/performance.md, "The trace written by
+// (TraceRecords::ran), and a submission's begin and end go into its submitted record
+// (submitted_spans): no started, ended, begun or submission-end record of their own (docs/performance.md, "The trace written by
 // the runtime itself").
 TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
   using compss::rt::RecordKind;
@@ -1017,7 +1017,7 @@ TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesOneOfItsEdges
 
 // (A submission whose begun record the budget refuses is dropped whole too: that record is
 // written only when its begin and end do not fit its submitted record, never in this
-// test's run; TraceRecorder.ASubmissionWhoseSpansDoNotFitFallsBackToItsBegunRecord.)
+// test's run; TraceRecorder.ASubmissionWhoseBegunRecordTheBudgetRefusesIsDroppedWhole.)
 TEST_F(Events, ATraceAloneKeepsASubmissionWholeInTheBudgetOfItsSubmittedRecordAndEdges) {
   const compss::rt::observe::TraceEvents e = trace_gated_sum(16, log);
   ASSERT_EQ(e.submitted.size(), 7u);  // the sum's too

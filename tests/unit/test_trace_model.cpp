@@ -484,18 +484,25 @@ TEST(TraceRecorder, ADerivedReadyIsTheLatestOfItsSubmissionAndItsPredecessorsEnd
   EXPECT_EQ(ready, (std::map<std::uint64_t, compss::rt::EventTime>{{1, 10}, {2, 20}, {3, 50}, {6, 90}, {7, 37}, {8, 38}}));
 }
 
-// A submission's end written into its begun record (TraceRecords::submission_ended)
-// decodes as the activity record of its own it stands for, in the same place.
+// A submission's end written into its begun record (TraceRecords::submission_ended; a task
+// id of 2^32: its begin does not fit its submitted record) decodes as the activity record
+// of its own it stands for, in the same place.
 TEST(TraceRecorder, ASubmissionsEndInItsBegunRecordDecodesAsItsOwnActivity) {
   static const compss::detail::TaskSpec spec{.name = "s"};
   const auto type = reinterpret_cast<std::uintptr_t>(&spec);
   const Dependency deps[] = {{3, 40, 5}};
   TraceRecorder one(1000), two(1000);
-  TraceRecord* begun = one.direct_records()->submitted(9, type, true, deps, 100, 101, false);
+  constexpr std::uint64_t task = std::uint64_t{1} << 32;
+  TraceRecord* begun = one.direct_records()->submitted(task, type, true, deps, 100, 101, false);
   ASSERT_NE(begun, nullptr);
-  TraceRecords::submission_ended(begun, 102);
+  ASSERT_EQ(static_cast<RecordKind>(begun->kind), RecordKind::submission_begun);
+  EXPECT_TRUE(TraceRecords::submission_ended(begun, 102));
   EXPECT_EQ(one.direct_records()->submitted(10, type, true, deps, 0, 103, false), nullptr);  // (no begin: none)
-  two.direct_records()->submitted(9, type, true, deps, 100, 101, false);
+  TraceRecord* rec = two.direct_records()->reserve(3);  // (submitted() would fold them)
+  ASSERT_NE(rec, nullptr);
+  rec[0] = TraceRecords::record(RecordKind::submitted, false, task, 101, type, submitted_begun);
+  rec[1] = TraceRecords::dependency(deps[0]);
+  rec[2] = TraceRecords::record(RecordKind::submission_begun, false, 0, 100);
   two.direct_records()->activity(Activity::submission, false, 102, false);
   two.direct_records()->submitted(10, type, true, deps, 0, 103, false);
   const TraceEvents a = one.take(), b = two.take();
@@ -776,7 +783,7 @@ TEST(TraceRecorder, AWithdrawnSubmissionsEdgesAreSkippedAndALaterOnesKept) {
 }
 
 // A submission's edges are written under the registry's lock: open_submission(), before
-// it, makes room for the usual ones (one a parameter, and the begun record), so that they
+// it, makes room for the usual ones (one a parameter, and a begun record in case), so that they
 // never map a chunk there. Past the budget it counts nothing itself.
 TEST(TraceRecorder, OpeningASubmissionMakesRoomForItsEdgesBeforeTheyAreWritten) {
   TraceRecorder r(3 * TraceBuffer::chunk_records);
