@@ -182,8 +182,8 @@ TraceEvents TraceRecorder::take() {
     // The index in out.activities of the begin of this thread's last submission whose end
     // is not in its record (npos: none): its end, an activity record of its own, follows
     // before the thread's next submission. One the budget refused never does: its begin is
-    // dropped (every output then shows neither), as a later submission's would be taken for
-    // nested in it.
+    // dropped (no output shows that submission's span; kept, it would leave every later
+    // submission nested in it, never closed).
     std::size_t unended = npos;
     const auto leave_unended = [&] {
       if (unended != npos) ends_lost.push_back(unended);

@@ -574,8 +574,9 @@ TEST(TraceRecorder, ASubmissionsBeginAndEndInItsSubmittedRecordDecodeAsTheirOwnR
 
 // What does not fit a submitted record falls back to the records it stands for: a task id
 // past 32 bits or a begin more than 2^32 - 1 units before the analysis' end, a begun record
-// (its end in it, unless 2^32 - 1 units or more after its begin); an end 2^32 - 1 units or
-// more after the analysis' end, an activity record of its own.
+// (its end in it only for the task id: a begin that early always puts its end 2^32 - 1 or
+// more after it, an activity record of its own); an end 2^32 - 1 units or more after the
+// analysis' end, an activity record of its own.
 TEST(TraceRecorder, ASubmissionWhoseSpansDoNotFitFallsBackToItsBegunRecord) {
   static const compss::detail::TaskSpec spec{.name = "s"};
   const auto type = reinterpret_cast<std::uintptr_t>(&spec);
