@@ -94,14 +94,14 @@ inline bool derived_by_the_trace_alone(bool all_local, const Observers::Snapshot
 class SubmissionEnd {
  public:
   void begun(const Observers::Snapshot& s) noexcept { s_ = &s; }
-  /// The trace's record of the submission, which takes its end (no record of its own).
-  void recorded(TraceRecord* begun) noexcept { record_ = begun; }
+  /// The trace's record of the submission, which takes its end (no record of its own
+  /// when it fits there).
+  void recorded(TraceRecord* r) noexcept { record_ = r; }
   ~SubmissionEnd() {
     if (s_ == nullptr) return;
     const EventTime now = s_->now();
-    if (record_ != nullptr) {
-      TraceRecords::submission_ended(record_, now);
-    } else if (s_->records != nullptr) {
+    const bool in_record = record_ != nullptr && TraceRecords::submission_ended(record_, now);
+    if (!in_record && s_->records != nullptr) {
       s_->records->activity(Activity::submission, false, now, s_->tsc);
     }
     if (!s_->others.empty())

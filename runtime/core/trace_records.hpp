@@ -15,6 +15,7 @@
 #include <atomic>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -28,10 +29,13 @@ namespace compss::rt {
 enum class RecordKind : std::uint8_t {
   submitted,      // a task, b its type (flag 0: a TaskSpec*; 1: an index the owner interned), time,
                   // small: submitted_begun (a submission_begun record follows its
-                  // dependencies) | submitted_ready_derived (no ready record: derived)
+                  // dependencies) | submitted_ready_derived (no ready record: derived) |
+                  // submitted_spans (its submission's begin and end in it: u32 and a's high
+                  // half, submitted_spans' comment)
   dependency,     // after its task's submitted: a the task waited for, b datum, time its version
-  submission_begun,  // after them: time the program's submission and its analysis began,
-                     // b its end (0: told as an activity record of its own)
+  submission_begun,  // after them, when submitted_spans do not fit: time the program's
+                     // submission and its analysis began, a's high half its end after that
+                     // time plus one (0: told as an activity record of its own)
   ready,          // a task, time
   placed,         // a task, b node, u32 computing units, time
   started,        // a task, u32 attempt, b node << 32 | slot, time
@@ -45,7 +49,8 @@ enum class RecordKind : std::uint8_t {
   node_work_end,  // u32 thread, a attempt, time end
   withdrawn,      // a submitted record not completed (the budget refused one of its edges or
                   // its begun record, or the submission threw): skipped with the dependency
-                  // records after it
+                  // records after it; only its kind is written (open_submission), no other
+                  // field may be read
 };
 /// Set in a record's kind when its time is a counter stamp, converted when the run ends.
 constexpr std::uint8_t tsc_time = 0x80;
@@ -59,6 +64,13 @@ constexpr std::uint8_t submitted_begun = 1;
 /// time, told to other observers, is read later: in the finish() of the predecessor that
 /// made it ready, or at its submission.)
 constexpr std::uint8_t submitted_ready_derived = 2;
+/// A submitted record's `small`: its submission's begin and end are in it, as offsets from
+/// its time (the analysis' end) in the units of its time (ns or counter ticks): `u32` the
+/// begin's before it, `a`'s high 32 bits the end's after it plus one (0: the end is not in
+/// it, told by an activity record of its own after it), `a`'s low 32 bits its task. Used
+/// when they fit (a task id below 2^32, the begin within 2^32 - 1 units; a run's budget
+/// holds well under 2^32 tasks); else a submission_begun record follows, as before.
+constexpr std::uint8_t submitted_spans = 4;
 
 namespace trace_detail {
 /// The log of the records this thread last told an event (by their serial).
@@ -115,30 +127,39 @@ class TraceRecords {
   // ---- the task path: `tsc` says the times are counter stamps, else event times -------
   /// A task of type `type` (its TaskSpec*, or with `!by_spec` an index the owner interned)
   /// submitted at `time`, its submission begun at `begin` (0: not the program's), waiting
-  /// for `dependencies`. Kept whole or not at all. Returns the submission_begun record (null:
-  /// none, or dropped), into which submission_ended() may put the submission's end.
+  /// for `dependencies`. Kept whole or not at all. Returns the record into which
+  /// submission_ended() puts the submission's end (null: no begin, or dropped): the
+  /// submitted record itself (submitted_spans) or its submission_begun record.
   TraceRecord* submitted(std::uint64_t task, std::uint64_t type, bool by_spec, std::span<const Dependency> dependencies,
                  EventTime begin, EventTime time, bool tsc, bool ready_derived = false) noexcept {
     const auto deps = static_cast<std::uint32_t>(dependencies.size());
-    const std::uint32_t begun = begin != 0 ? 1 : 0;
+    const bool spans = begin != 0 && spans_fit(task, begin, time);
+    const std::uint32_t begun = begin != 0 && !spans ? 1 : 0;
     TraceRecord* r = reserve(1 + deps + begun);
     if (r == nullptr) return nullptr;
-    r[0] = record(RecordKind::submitted, tsc, task, time);
-    r[0].flag = by_spec ? 0 : 1;
-    r[0].small = static_cast<std::uint8_t>((begun != 0 ? submitted_begun : 0) | (ready_derived ? submitted_ready_derived : 0));
-    r[0].b = type;
+    r[0] = record(RecordKind::submitted, tsc, task, time, type,
+                  static_cast<std::uint8_t>((begun != 0 ? submitted_begun : 0) | (spans ? submitted_spans : 0) |
+                                            (ready_derived ? submitted_ready_derived : 0)),
+                  by_spec ? 0 : 1, spans ? static_cast<std::uint32_t>(time - begin) : 0);
     for (std::uint32_t i = 0; i < deps; ++i) {
       const Dependency& d = dependencies[i];
       r[1 + i] = dependency(d);
     }
+    if (spans) return r;
     if (begun == 0) return nullptr;
     r[1 + deps] = record(RecordKind::submission_begun, tsc, 0, begin);
     return &r[1 + deps];
   }
+  /// Whether a submission of `task` begun at `begin` and analysed at `time` is written in
+  /// its submitted record alone (submitted_spans).
+  static bool spans_fit(std::uint64_t task, EventTime begin, EventTime time) noexcept {
+    return (task | static_cast<std::uint64_t>(time - begin)) <= UINT32_MAX;  // (an end before its begin: huge)
+  }
   // A submission the trace alone observes is written as its analysis goes: its submitted
   // record first (withdrawn until it is complete), then each edge, written by the registry
   // straight into the thread's buffer (EdgeSink, core/registry.hpp: no list, no copy), then
-  // its begun record. Kept whole or not at all, as submitted()'s.
+  // it is completed: its begin and end in it (submitted_spans), or, when they do not fit,
+  // a begun record after the edges. Kept whole or not at all, as submitted()'s.
   /// The calling thread's buffer, or null (no memory for its log).
   TraceBuffer* buffer() noexcept {
     ThreadLog* l = log();
@@ -146,15 +167,17 @@ class TraceRecords {
   }
   /// The submitted record of a submission of a task of `params` parameters whose edges
   /// `buffer` will get next (null: dropped). Called before the registry's lock is taken:
-  /// room is made here for the submission's usual records (it, one edge a parameter, its
-  /// begun record), so that its edges, written under that lock, do not map a chunk there.
+  /// room is made here for the submission's usual records (it, one edge a parameter, and
+  /// a begun record should its begin not fit it), so that its edges, written under that
+  /// lock, do not map a chunk there. Only its kind is written (withdrawn): only `kind` may
+  /// be read from a record left withdrawn (the decoder skips it).
   /// (Only usual: a write waits for every reader since the last write, and a collection's
   /// elements are data of their own, so edges are not bounded by parameters; more map a
   /// chunk under the lock, as rarely as one per 8,192 records.)
   static TraceRecord* open_submission(TraceBuffer& buffer, std::uint32_t params) noexcept {
     buffer.ensure(2 + params);
     TraceRecord* r = buffer.reserve(1);
-    if (r != nullptr) *r = record(RecordKind::withdrawn, false, 0, 0);
+    if (r != nullptr) r->kind = static_cast<std::uint8_t>(RecordKind::withdrawn);  // (its other fields: garbage)
     return r;
   }
   /// An edge of the open submission; false (and one event counted as dropped): refused.
@@ -170,9 +193,15 @@ class TraceRecords {
                        static_cast<std::int64_t>(d.version)};
   }
   /// Completes `open` (from open_submission(), its edges all written: else it stays
-  /// withdrawn), as submitted() would have written it. Returns its begun record, as submitted().
+  /// withdrawn), as submitted() would have written it. Returns what submitted() returns.
   static TraceRecord* close_submission(TraceRecord* open, TraceBuffer& buffer, std::uint64_t task, std::uint64_t type,
                                        EventTime begin, EventTime time, bool tsc, bool ready_derived) noexcept {
+    const std::uint8_t derived = ready_derived ? submitted_ready_derived : 0;
+    if (begin != 0 && spans_fit(task, begin, time)) [[likely]] {
+      *open = record(RecordKind::submitted, tsc, task, time, type, static_cast<std::uint8_t>(submitted_spans | derived), 0,
+                     static_cast<std::uint32_t>(time - begin));
+      return open;
+    }
     TraceRecord* begun = nullptr;
     if (begin != 0) {
       begun = buffer.reserve(1);
@@ -180,15 +209,21 @@ class TraceRecords {
       *begun = record(RecordKind::submission_begun, tsc, 0, begin);
     }
     *open = record(RecordKind::submitted, tsc, task, time, type,
-                   static_cast<std::uint8_t>((begun != nullptr ? submitted_begun : 0) |
-                                             (ready_derived ? submitted_ready_derived : 0)));
+                   static_cast<std::uint8_t>((begun != nullptr ? submitted_begun : 0) | derived));
     return begun;
   }
-  /// The submission whose begun record submitted() returned ended at `time` (a stamp when
-  /// that record's is: the same snapshot's): no record of its own. Only the thread that
-  /// wrote it, before the records are drained.
-  static void submission_ended(TraceRecord* begun, EventTime time) noexcept {
-    begun->b = static_cast<std::uint64_t>(time);
+  /// The submission whose record submitted() returned ended at `time` (a stamp when that
+  /// record's is: the same snapshot's), written into it: no record of its own. False when
+  /// it does not fit there (submitted_spans): the caller then writes it as an activity.
+  /// Only the thread that wrote it, before the records are drained.
+  static bool submission_ended(TraceRecord* r, EventTime time) noexcept {
+    // (Either record: its end after its own time, plus one, in a's high half; one compare
+    // also refuses an end before it.)
+    const auto after = static_cast<std::uint64_t>(time - r->time);
+    if (after >= UINT32_MAX) [[unlikely]] return false;
+    const auto stored = static_cast<std::uint32_t>(after + 1);
+    std::memcpy(reinterpret_cast<unsigned char*>(&r->a) + 4, &stored, 4);  // (one 32-bit store)
+    return true;
   }
   void ready(std::uint64_t task, EventTime time, bool tsc) noexcept {
     if (TraceRecord* r = reserve(1)) *r = record(RecordKind::ready, tsc, task, time);  // (one store a word)

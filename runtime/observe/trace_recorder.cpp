@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <functional>
 #include <thread>
 #include <unordered_map>
 
@@ -100,6 +101,14 @@ namespace {
 /// retried does not count (a later attempt's record may be the dropped one).
 void add_derived_ready(TraceEvents& out, const std::vector<std::size_t>& derive);
 
+/// A submission begun at `begin`, analysed by `analysed`: the three activities the runtime
+/// tells other observers (its end comes apart).
+void add_submission(std::vector<RuntimeActivity>& out, EventTime begin, EventTime analysed) {
+  out.push_back({Activity::submission, true, begin});
+  out.push_back({Activity::dependency_analysis, true, begin});
+  out.push_back({Activity::dependency_analysis, false, analysed});
+}
+
 template <class T, class Time>
 void sort_by(std::vector<T>& v, Time time) {
   std::stable_sort(v.begin(), v.end(), [&](const T& a, const T& b) { return time(a) < time(b); });
@@ -164,32 +173,60 @@ TraceEvents TraceRecorder::take() {
   };
 
   std::vector<std::size_t> derive_ready;  // indices in out.submitted of tasks whose ready is derived
+  constexpr std::size_t npos = SIZE_MAX;
+  std::vector<std::size_t> ends_lost;     // indices in out.activities of submissions' begins without an end
   records_.drain([&](TraceRecords::ThreadLog& l, const TscToTime& to_time) {
     std::uint64_t waiting = 0;  // the task of the last submitted record (its dependencies follow)
     bool withdrawn = false;     // the last submission was withdrawn: its dependencies are skipped
     TraceRecord first{};        // the first record of a two-record event
+    // The index in out.activities of the begin of this thread's last submission whose end
+    // is not in its record (npos: none): its end, an activity record of its own, follows
+    // before the thread's next submission. One the budget refused never does: its begin is
+    // dropped (no output shows that submission's span; kept, it would leave every later
+    // submission nested in it, never closed).
+    std::size_t unended = npos;
+    const auto leave_unended = [&] {
+      if (unended != npos) ends_lost.push_back(unended);
+      unended = npos;
+    };
     l.records.for_each([&](TraceRecord r) {
       const bool stamped = (r.kind & tsc_time) != 0;
+      const EventTime raw = r.time;  // (a submitted record's spans are offsets from it)
       if (stamped) {  // (a counter stamp: to the clock's time)
         r.kind &= static_cast<std::uint8_t>(~tsc_time);
         r.time = to_time(r.time);
       }
       switch (static_cast<Kind>(r.kind)) {
-        case Kind::submitted:
-          waiting = r.a;
+        case Kind::submitted: {
+          const bool spans = (r.small & submitted_spans) != 0;
+          const std::uint64_t task = spans ? r.a & 0xffffffffu : r.a;
+          waiting = task;
           withdrawn = false;
-          out.submitted.push_back({r.a, type_of_record(r), r.time});
+          out.submitted.push_back({task, type_of_record(r), r.time});
           if ((r.small & submitted_ready_derived) != 0) derive_ready.push_back(out.submitted.size() - 1);
+          if (spans) {  // (as a submission_begun record after it decodes)
+            const auto convert = [&](EventTime t) { return stamped ? to_time(t) : t; };
+            add_submission(out.activities, convert(raw - r.u32), r.time);
+            leave_unended();
+            if (const std::uint64_t after = r.a >> 32; after != 0)
+              out.activities.push_back({Activity::submission, false, convert(raw + static_cast<EventTime>(after - 1))});
+            else
+              unended = out.activities.size() - 3;
+          }
           break;
-        case Kind::withdrawn: withdrawn = true; break;  // (counted as dropped when it was refused)
+        }
+        case Kind::withdrawn:  // (counted as dropped when it was refused; its end, when told, follows)
+          withdrawn = true;
+          leave_unended();
+          break;
         case Kind::submission_begun: {  // (what the runtime tells other observers as three activities)
-          const EventTime analysed = out.submitted.back().time;
-          out.activities.push_back({Activity::submission, true, r.time});
-          out.activities.push_back({Activity::dependency_analysis, true, r.time});
-          out.activities.push_back({Activity::dependency_analysis, false, analysed});
-          if (r.b != 0) {  // (its end, written into it: in the order it was told)
-            const auto end = static_cast<EventTime>(r.b);
+          leave_unended();
+          add_submission(out.activities, r.time, out.submitted.back().time);
+          if (const std::uint64_t after = r.a >> 32; after != 0) {  // (its end, written into it)
+            const EventTime end = raw + static_cast<EventTime>(after - 1);
             out.activities.push_back({Activity::submission, false, stamped ? to_time(end) : end});
+          } else {
+            unended = out.activities.size() - 3;
           }
           break;
         }
@@ -217,6 +254,7 @@ TraceEvents TraceRecorder::take() {
           break;
         }
         case Kind::activity:
+          if (static_cast<Activity>(r.small) == Activity::submission && r.flag == 0) unended = npos;  // (its end)
           out.activities.push_back({static_cast<Activity>(r.small), r.flag != 0, r.time});
           break;
         case Kind::transfer:
@@ -232,11 +270,14 @@ TraceEvents TraceRecorder::take() {
           break;
       }
     });
+    leave_unended();
     out.dropped += l.records.dropped();
     for (std::size_t node = 0; node < l.node_names.size(); ++node) {
       if (!l.node_names[node].empty()) out.node_names.try_emplace(static_cast<int>(node), l.node_names[node]);
     }
   });
+  std::sort(ends_lost.begin(), ends_lost.end(), std::greater<>());  // (erased last first: the others stay put)
+  for (const std::size_t i : ends_lost) out.activities.erase(out.activities.begin() + static_cast<std::ptrdiff_t>(i));
   add_derived_ready(out, derive_ready);
   sort_by(out.submitted, [](const SubmitRecord& r) { return r.time; });
   sort_by(out.ready, [](const TaskReady& r) { return r.time; });

@@ -854,8 +854,8 @@ constexpr TaskSpec remover_task{"remove_observer", "void remove_observer(int &)"
 }  // namespace
 
 // Traced alone, a local attempt that cannot time out is one record written when it ended
-// (TraceRecords::ran), and a submission's end goes into its begun record: no started,
-// ended or submission-end record of their own (docs/performance.md, "The trace written by
+// (TraceRecords::ran), and a submission's begin and end go into its submitted record
+// (submitted_spans): no started, ended, begun or submission-end record of their own (docs/performance.md, "The trace written by
 // the runtime itself").
 TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
   using compss::rt::RecordKind;
@@ -874,13 +874,15 @@ TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
     l.records.for_each([&](const compss::rt::TraceRecord& r) {
       const auto kind = static_cast<RecordKind>(r.kind & ~compss::rt::tsc_time);
       ++kinds[kind];
-      if (kind == RecordKind::submission_begun && r.b != 0) ++ends_inside;
+      if (kind == RecordKind::submitted && (r.small & compss::rt::submitted_spans) != 0 && r.a >> 32 != 0)
+        ++ends_inside;
       if (kind == RecordKind::activity && r.small == static_cast<std::uint8_t>(compss::rt::Activity::submission) &&
           r.flag == 0)
         ++ends_apart;
     });
   });
   EXPECT_EQ(kinds[RecordKind::submitted], 3);
+  EXPECT_EQ(kinds[RecordKind::submission_begun], 0);  // (the begins and ends in the submitted records)
   EXPECT_EQ(kinds[RecordKind::ran], 3);
   EXPECT_EQ(kinds[RecordKind::started], 0);
   EXPECT_EQ(kinds[RecordKind::ended], 0);
@@ -969,13 +971,13 @@ TEST_F(Events, AnAttemptsStartIsKeptWhenItsBodyRemovesTheTrace) {
 }
 
 // Traced alone, the registry writes a submission's edges straight into the thread's buffer
-// after its submitted record: when the budget refuses one of them, or its begun record after
-// them, the submission is dropped whole (its record withdrawn, the edges already written
-// skipped), as when its records were reserved together. The gate holds every task back, so
-// the main thread's records are known: 2 for the gate (submitted, begun; a local run records
-// no ready), 3 for each of the 5 copies (one edge), then the sum's submitted at the 18th, its
-// 4 edges (19 to 22) and its begun record (23): a budget of 20 refuses the third edge, one of
-// 22 the begun record. The main thread's buffer takes the whole budget with its first chunk:
+// after its submitted record: when the budget refuses one of them, the submission is
+// dropped whole (its record withdrawn, the edges already written skipped), as when its
+// records were reserved together. The gate holds every task back, so the main thread's
+// records are known: 1 for the gate (its submitted record, with its submission's begin and
+// end: submitted_spans; a local run records no ready), 2 for each of the 5 copies (one
+// edge), then the sum's submitted at the 12th and its 4 edges (13 to 16): a budget of 14
+// refuses the third edge, one of 16 none. The main thread's buffer takes the whole budget with its first chunk:
 // every other event is refused and counted, whatever thread tells it: 11 = the sum's
 // submission (one) and its end (an activity of its own once withdrawn), 7 attempts (a ran
 // record each), the wait_on's begin and end.
@@ -1008,15 +1010,19 @@ void expect_the_sum_dropped_whole(const compss::rt::observe::TraceEvents& e) {
 }  // namespace
 
 TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesOneOfItsEdges) {
-  const compss::rt::observe::TraceEvents e = trace_gated_sum(20, log);
+  const compss::rt::observe::TraceEvents e = trace_gated_sum(14, log);
   expect_the_sum_dropped_whole(e);
   EXPECT_EQ(e.dropped, 11u);
 }
 
-TEST_F(Events, ATraceAloneDropsASubmissionWholeWhenTheBudgetRefusesItsBegunRecord) {
-  const compss::rt::observe::TraceEvents e = trace_gated_sum(22, log);
-  expect_the_sum_dropped_whole(e);
-  EXPECT_EQ(e.dropped, 11u);
+// (A submission whose begun record the budget refuses is dropped whole too: that record is
+// written only when its begin and end do not fit its submitted record, never in this
+// test's run; TraceRecorder.ASubmissionWhoseBegunRecordTheBudgetRefusesIsDroppedWhole.)
+TEST_F(Events, ATraceAloneKeepsASubmissionWholeInTheBudgetOfItsSubmittedRecordAndEdges) {
+  const compss::rt::observe::TraceEvents e = trace_gated_sum(16, log);
+  ASSERT_EQ(e.submitted.size(), 7u);  // the sum's too
+  EXPECT_EQ(e.dependency_task.size(), 9u);  // its 4 edges too
+  EXPECT_EQ(e.dropped, 9u);  // (7 attempts, the wait_on's begin and end)
 }
 
 // Each attempt of a retried task traced alone is its own one-record attempt: decoded with

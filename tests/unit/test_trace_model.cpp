@@ -3,8 +3,10 @@
 // thread kept when free, an attempt whose end was not recorded, the event budget, the
 // ready-task counter, nested waits, and the Paraver header of a model; the recorder's
 // binary records (each event back as told) and its bounded memory.
+#include "core/event_clock.hpp"
 #include "observe/paraver_writer.hpp"
 #include "observe/perfetto_writer.hpp"
+#include "observe/trace_html.hpp"
 #include "observe/trace_model.hpp"
 #include "observe/trace_recorder.hpp"
 
@@ -482,24 +484,274 @@ TEST(TraceRecorder, ADerivedReadyIsTheLatestOfItsSubmissionAndItsPredecessorsEnd
   EXPECT_EQ(ready, (std::map<std::uint64_t, compss::rt::EventTime>{{1, 10}, {2, 20}, {3, 50}, {6, 90}, {7, 37}, {8, 38}}));
 }
 
-// A submission's end written into its begun record (TraceRecords::submission_ended)
-// decodes as the activity record of its own it stands for, in the same place.
+// A submission's end written into its begun record (TraceRecords::submission_ended; a task
+// id of 2^32: its begin does not fit its submitted record) decodes as the activity record
+// of its own it stands for, in the same place.
 TEST(TraceRecorder, ASubmissionsEndInItsBegunRecordDecodesAsItsOwnActivity) {
   static const compss::detail::TaskSpec spec{.name = "s"};
   const auto type = reinterpret_cast<std::uintptr_t>(&spec);
   const Dependency deps[] = {{3, 40, 5}};
   TraceRecorder one(1000), two(1000);
-  TraceRecord* begun = one.direct_records()->submitted(9, type, true, deps, 100, 101, false);
+  constexpr std::uint64_t task = std::uint64_t{1} << 32;
+  TraceRecord* begun = one.direct_records()->submitted(task, type, true, deps, 100, 101, false);
   ASSERT_NE(begun, nullptr);
-  TraceRecords::submission_ended(begun, 102);
+  ASSERT_EQ(static_cast<RecordKind>(begun->kind), RecordKind::submission_begun);
+  EXPECT_TRUE(TraceRecords::submission_ended(begun, 102));
   EXPECT_EQ(one.direct_records()->submitted(10, type, true, deps, 0, 103, false), nullptr);  // (no begin: none)
-  two.direct_records()->submitted(9, type, true, deps, 100, 101, false);
+  TraceRecord* rec = two.direct_records()->reserve(3);  // (submitted() would fold them)
+  ASSERT_NE(rec, nullptr);
+  rec[0] = TraceRecords::record(RecordKind::submitted, false, task, 101, type, submitted_begun);
+  rec[1] = TraceRecords::dependency(deps[0]);
+  rec[2] = TraceRecords::record(RecordKind::submission_begun, false, 0, 100);
   two.direct_records()->activity(Activity::submission, false, 102, false);
   two.direct_records()->submitted(10, type, true, deps, 0, 103, false);
   const TraceEvents a = one.take(), b = two.take();
   ASSERT_EQ(a.activities.size(), 4u);  // the submission's begin and end, its analysis' begin and end
   EXPECT_EQ(activities_of(a), activities_of(b));
   EXPECT_EQ(a.submitted.size(), 2u);
+}
+
+// A submission written as its analysis goes with its begin and end in its submitted record
+// (submitted_spans): the activities, task and edges decoded are those of a submission
+// written with a begun record and an end of its own, also at the offsets' limits (0, and
+// the largest that fit); no record of its own for either.
+namespace {
+struct Submission {
+  std::uint64_t task;
+  EventTime begin, analysed, end;
+};
+/// `s` written as the runtime writes it traced alone (open, an edge, close, end); the kinds
+/// of the records it took.
+std::vector<RecordKind> write_as_it_goes(TraceRecords& records, const Submission& s, std::uint64_t type) {
+  TraceBuffer* buffer = records.buffer();
+  TraceRecord* open = TraceRecords::open_submission(*buffer, 1);
+  EXPECT_TRUE(TraceRecords::edge(*buffer, Dependency{s.task - 1, 40, 5}));
+  TraceRecord* r = TraceRecords::close_submission(open, *buffer, s.task, type, s.begin, s.analysed, false, false);
+  EXPECT_NE(r, nullptr);
+  if (!TraceRecords::submission_ended(r, s.end)) records.activity(Activity::submission, false, s.end, false);
+  std::vector<RecordKind> kinds;
+  buffer->for_each([&](const TraceRecord& x) { kinds.push_back(static_cast<RecordKind>(x.kind & ~tsc_time)); });
+  return kinds;
+}
+/// `s` as a submitted record, its edge, its begun record and its end as an activity.
+TraceEvents written_apart(const Submission& s, std::uint64_t type) {
+  TraceRecorder r(1000);
+  TraceRecords& records = *r.direct_records();
+  TraceRecord* rec = records.reserve(3);
+  rec[0] = TraceRecords::record(RecordKind::submitted, false, s.task, s.analysed, type, submitted_begun);
+  rec[1] = TraceRecords::dependency(Dependency{s.task - 1, 40, 5});
+  rec[2] = TraceRecords::record(RecordKind::submission_begun, false, 0, s.begin);
+  records.activity(Activity::submission, false, s.end, false);
+  return r.take();
+}
+}  // namespace
+
+TEST(TraceRecorder, ASubmissionsBeginAndEndInItsSubmittedRecordDecodeAsTheirOwnRecords) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  constexpr EventTime t = 1'000'000'000'000;
+  const Submission cases[] = {
+      {9, t - 30, t, t + 20},                                           // usual
+      {9, t, t, t},                                                     // offsets 0
+      {0xffffffffu, t - 0xffffffffLL, t, t + 0xfffffffeLL},             // the largest that fit
+  };
+  for (const Submission& s : cases) {
+    SCOPED_TRACE(s.task);
+    TraceRecorder one(1000);
+    EXPECT_EQ(write_as_it_goes(*one.direct_records(), s, type),
+              (std::vector<RecordKind>{RecordKind::submitted, RecordKind::dependency}));
+    const TraceEvents a = one.take(), b = written_apart(s, type);
+    ASSERT_EQ(a.activities.size(), 4u);
+    EXPECT_EQ(activities_of(a), activities_of(b));
+    ASSERT_EQ(a.submitted.size(), 1u);
+    EXPECT_EQ(a.submitted[0].task_id, s.task);
+    EXPECT_EQ(a.submitted[0].time, s.analysed);
+    ASSERT_EQ(a.dependency_task.size(), 1u);
+    EXPECT_EQ(a.dependency_task[0], s.task);
+    EXPECT_EQ(a.dependency_of[0].task_id, s.task - 1);
+  }
+}
+
+// What does not fit a submitted record falls back to the records it stands for: a task id
+// past 32 bits or a begin more than 2^32 - 1 units before the analysis' end, a begun record
+// (its end in it only for the task id: a begin that early always puts its end 2^32 - 1 or
+// more after it, an activity record of its own); an end 2^32 - 1 units or more after the
+// analysis' end, an activity record of its own.
+TEST(TraceRecorder, ASubmissionWhoseSpansDoNotFitFallsBackToItsBegunRecord) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  constexpr EventTime t = 1'000'000'000'000;
+  using K = RecordKind;
+  const std::pair<Submission, std::vector<RecordKind>> cases[] = {
+      {{std::uint64_t{1} << 32, t - 30, t, t + 20}, {K::submitted, K::dependency, K::submission_begun}},
+      {{(std::uint64_t{1} << 40) + 7, t - 30, t, t + 20}, {K::submitted, K::dependency, K::submission_begun}},
+      {{9, t - 0x100000000LL, t, t + 20}, {K::submitted, K::dependency, K::submission_begun, K::activity}},
+      {{9, t - 30, t, t + 0xffffffffLL}, {K::submitted, K::dependency, K::activity}},
+      {{9, t - 30, t, t + (std::int64_t{1} << 40)}, {K::submitted, K::dependency, K::activity}},
+  };
+  for (const auto& [s, kinds] : cases) {
+    SCOPED_TRACE(s.task);
+    TraceRecorder one(1000);
+    EXPECT_EQ(write_as_it_goes(*one.direct_records(), s, type), kinds);
+    const TraceEvents a = one.take(), b = written_apart(s, type);
+    ASSERT_EQ(a.activities.size(), 4u);
+    EXPECT_EQ(activities_of(a), activities_of(b));
+    ASSERT_EQ(a.submitted.size(), 1u);
+    EXPECT_EQ(a.submitted[0].task_id, s.task);
+    ASSERT_EQ(a.dependency_task.size(), 1u);
+    EXPECT_EQ(a.dependency_task[0], s.task);
+  }
+}
+
+// A submission completed as its analysis goes whose begun record (a task id of 2^32: its
+// begin does not fit its submitted record) the budget refuses is dropped whole: close
+// returns null, its record stays withdrawn, its edge is skipped, the refusal counted.
+TEST(TraceRecorder, ASubmissionWhoseBegunRecordTheBudgetRefusesIsDroppedWhole) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  constexpr EventTime t = 1'000'000'000'000;
+  TraceRecorder r(3);  // (room for the submitted record and its two edges only)
+  TraceRecords& records = *r.direct_records();
+  TraceBuffer* buffer = records.buffer();
+  ASSERT_NE(buffer, nullptr);
+  TraceRecord* open = TraceRecords::open_submission(*buffer, 1);  // (one parameter: a collection of two)
+  ASSERT_NE(open, nullptr);
+  ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{3, 40, 5}));
+  ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{4, 41, 5}));
+  EXPECT_EQ(TraceRecords::close_submission(open, *buffer, std::uint64_t{1} << 32, type, t - 30, t, false, false),
+            nullptr);
+  EXPECT_EQ(buffer->dropped(), 1u);
+  records.activity(Activity::submission, false, t + 20, false);  // its end, as the runtime tells it (refused too)
+  const TraceEvents e = r.take();
+  EXPECT_TRUE(e.submitted.empty());
+  EXPECT_TRUE(e.dependency_of.empty());
+  EXPECT_TRUE(e.dependency_task.empty());
+  EXPECT_TRUE(e.activities.empty());
+  EXPECT_EQ(e.dropped, 2u);
+}
+
+// A submission can be kept without its end (an end that needs a record of its own the
+// budget refuses): its begin is dropped by the decoder, so the model and every output
+// (Paraver, Perfetto JSON, trace.html, all drawn from the model's closed spans) show its
+// analysis but no submission span, and a later submission on the thread keeps its own.
+TEST(TraceModel, ASubmissionKeptWithoutItsEndShowsNoSubmissionSpanInAnyOutput) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  TraceRecorder r(1000);
+  TraceRecords& records = *r.direct_records();
+  const Dependency deps[] = {{1, 40, 5}};
+  ASSERT_NE(records.submitted(7, type, true, deps, 100, 130, false), nullptr);  // submitted_spans, no end
+  constexpr EventTime late = 140 + (EventTime{1} << 32), t = EventTime{1} << 33;
+  ASSERT_NE(records.submitted(8, type, true, deps, 140, late, false), nullptr);  // begun too early: a begun record, no end
+  TraceRecord* kept = records.submitted(9, type, true, deps, t, t + 30, false);
+  ASSERT_NE(kept, nullptr);
+  EXPECT_TRUE(TraceRecords::submission_ended(kept, t + 60));
+  TraceEvents e = r.take();
+  ASSERT_EQ(e.submitted.size(), 3u);
+  EXPECT_EQ(activities_of(e), (std::vector<std::tuple<Activity, bool, EventTime>>{
+                                  {Activity::dependency_analysis, true, 100},
+                                  {Activity::dependency_analysis, false, 130},
+                                  {Activity::dependency_analysis, true, 140},
+                                  {Activity::dependency_analysis, false, late},
+                                  {Activity::submission, true, t},
+                                  {Activity::dependency_analysis, true, t},
+                                  {Activity::dependency_analysis, false, t + 30},
+                                  {Activity::submission, false, t + 60}}));
+  const TraceModel m = build_trace_model(std::move(e));
+  std::vector<std::pair<Activity, std::int64_t>> spans;
+  for (const ActivitySpan& a : m.activities) spans.emplace_back(a.kind, a.end - a.begin);
+  EXPECT_EQ(spans, (std::vector<std::pair<Activity, std::int64_t>>{{Activity::dependency_analysis, 30},
+                                                                   {Activity::dependency_analysis, late - 140},
+                                                                   {Activity::dependency_analysis, 30},
+                                                                   {Activity::submission, 60}}));
+  const auto dir = std::filesystem::temp_directory_path() / ("trace_unended_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  paraver::write(m, (dir / "trace").string(), "06/12/26 at 05:00");
+  perfetto::write(m, (dir / "trace.json").string(), "06/12/26 at 05:00");
+  html::write(m, (dir / "trace.html").string(), "06/12/26 at 05:00");
+  const auto count = [](const std::filesystem::path& file, auto&& counts) {
+    std::ifstream in(file);
+    int n = 0;
+    for (std::string line; std::getline(in, line);) n += counts(line);
+    return n;
+  };
+  const std::string scheduling = ":" + std::to_string(paraver::state_scheduling);
+  EXPECT_EQ(count(dir / "trace.prv",
+                  [&](const std::string& l) {
+                    return l.starts_with("1:") && l.ends_with(scheduling) ? 1 : 0;
+                  }),
+            1);  // (one scheduling state: the kept submission's)
+  EXPECT_EQ(count(dir / "trace.json",
+                  [](const std::string& l) { return l.find("\"name\":\"submission\"") != std::string::npos ? 1 : 0; }),
+            1);
+  EXPECT_EQ(count(dir / "trace.html",
+                  [](const std::string& l) {
+                    int n = 0;
+                    for (std::size_t at = l.find("\"submission\","); at != std::string::npos;
+                         at = l.find("\"submission\",", at + 1))
+                      ++n;
+                    return n;
+                  }),
+            1);
+  std::filesystem::remove_all(dir);
+}
+
+// With counter stamps (tsc) the offsets of a folded submission are in counter ticks: it
+// decodes to the very times of the same submission written apart (its submitted record, a
+// begun record and its end as an activity of its own), the folded form and the begun-record
+// fallback (a task id of 2^32) alike. Both in one recorder: one conversion for both.
+TEST(TraceRecorder, ACounterStampedSubmissionFoldedDecodesAsItsRecordsWrittenApart) {
+  if (!compss::rt::tsc_stamps_usable()) GTEST_SKIP() << "no usable time-stamp counter";
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  TraceRecorder r(1000, true);
+  TraceRecords& records = *r.direct_records();
+  ASSERT_TRUE(records.counter_stamps());
+  const EventTime begin = compss::rt::read_tsc();
+  const Dependency deps[] = {{3, 40, 5}};
+  const auto apart = [&](std::uint64_t task, EventTime b, EventTime analysed, EventTime end) {
+    TraceRecord* rec = records.reserve(3);
+    ASSERT_NE(rec, nullptr);
+    rec[0] = TraceRecords::record(RecordKind::submitted, true, task, analysed, type, submitted_begun);
+    rec[1] = TraceRecords::dependency(deps[0]);
+    rec[2] = TraceRecords::record(RecordKind::submission_begun, true, 0, b);
+    records.activity(Activity::submission, false, end, true);
+  };
+  const std::uint64_t folded[] = {9, std::uint64_t{1} << 32};  // (in its submitted record; in its begun record)
+  for (std::size_t i = 0; i < 2; ++i) {
+    const EventTime b = begin + 1000 * static_cast<EventTime>(i), analysed = b + 333, end = b + 777;
+    TraceRecord* rec = records.submitted(folded[i], type, true, deps, b, analysed, true);
+    ASSERT_NE(rec, nullptr);
+    EXPECT_EQ((rec->small & submitted_spans) != 0, i == 0);
+    ASSERT_TRUE(TraceRecords::submission_ended(rec, end));
+    apart(100 + i, b, analysed, end);
+  }
+  const TraceEvents e = r.take();
+  ASSERT_EQ(e.activities.size(), 16u);
+  std::map<std::tuple<Activity, bool, EventTime>, int> told;
+  for (const auto& a : activities_of(e)) ++told[a];
+  for (const auto& [a, n] : told) EXPECT_EQ(n, 2) << std::get<2>(a);  // each time once folded, once apart
+  std::map<std::uint64_t, EventTime> submitted;
+  for (const auto& s : e.submitted) submitted[s.task_id] = s.time;
+  ASSERT_EQ(submitted.size(), 4u);
+  EXPECT_EQ(submitted[9], submitted[100]);
+  EXPECT_EQ(submitted[std::uint64_t{1} << 32], submitted[101]);
+}
+
+// TraceRecords::submitted() (a trace with other observers) writes the same compact record.
+TEST(TraceRecorder, ASubmissionToldWithItsDependenciesKeepsItsBeginAndEndInItsRecord) {
+  static const compss::detail::TaskSpec spec{.name = "s"};
+  const auto type = reinterpret_cast<std::uintptr_t>(&spec);
+  const Dependency deps[] = {{8, 40, 5}};
+  TraceRecorder one(1000);
+  TraceRecord* r = one.direct_records()->submitted(9, type, true, deps, 100, 130, false);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->kind, static_cast<std::uint8_t>(RecordKind::submitted));
+  EXPECT_TRUE(TraceRecords::submission_ended(r, 150));
+  const TraceEvents a = one.take(), b = written_apart({9, 100, 130, 150}, type);
+  EXPECT_EQ(activities_of(a), activities_of(b));
+  ASSERT_EQ(a.submitted.size(), 1u);
+  EXPECT_EQ(a.submitted[0].task_id, 9u);
 }
 
 // A submission written as its analysis goes (TraceRecords::open_submission) whose edge was
@@ -532,7 +784,7 @@ TEST(TraceRecorder, AWithdrawnSubmissionsEdgesAreSkippedAndALaterOnesKept) {
 }
 
 // A submission's edges are written under the registry's lock: open_submission(), before
-// it, makes room for the usual ones (one a parameter, and the begun record), so that they
+// it, makes room for the usual ones (one a parameter, and a begun record in case), so that they
 // never map a chunk there. Past the budget it counts nothing itself.
 TEST(TraceRecorder, OpeningASubmissionMakesRoomForItsEdgesBeforeTheyAreWritten) {
   TraceRecorder r(3 * TraceBuffer::chunk_records);
