@@ -162,6 +162,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   data_links_ = std::make_unique<WorkerDataLinks>(
       runtime_, links_, *fetcher_, *remote_events_,
       [this](TaskRequest& r) { return choose_remake_worker(r); },
+      [this](TaskRequest& r) { return lend_remake_worker(r); },
       [this](const TaskRequest& r) { remake_ended(r); },
       [this](TaskRequest& r) { return remake_on_master(r); }, [this] { lender_waits(); });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
@@ -440,14 +441,17 @@ bool remakes_on_master(const TaskRequest& request) {
 }
 }  // namespace
 
+std::optional<Cluster::Producer> Cluster::producer_of(const std::string& signature) {
+  std::lock_guard lock(classes_mutex_);
+  auto it = producers_.find(signature);
+  if (it == producers_.end()) return std::nullopt;
+  return it->second;
+}
+
 int Cluster::choose_remake_worker(TaskRequest& request) {
-  Producer producer{};
-  {
-    std::lock_guard lock(classes_mutex_);
-    auto it = producers_.find(request.signature);
-    if (it == producers_.end()) return choose_live_worker(-1);  // (placed outside the scheduler)
-    producer = it->second;
-  }
+  const std::optional<Producer> found = producer_of(request.signature);
+  if (!found) return choose_live_worker(-1);  // (placed outside the scheduler)
+  const Producer producer = *found;
   // With no live worker left, no remake: the master's cores may all be held by tasks
   // waiting for this very data (placed there after the last loss), so waiting for them
   // could hang; the caller's clear error ("every worker is lost") is the answer then.
@@ -455,14 +459,7 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
-  if (replica_lender != nullptr && lent_remake == nullptr) {
-    {
-      std::lock_guard lock(sched_mutex_);
-      const auto r = static_cast<std::size_t>(replica_node);
-      if (!worker_alive_[r] || !links_[r]->alive()) throw ReplicaWorkerLost{};
-    }
-    if (lend_cores(request, producer, c, replica_node, replica_lender)) return replica_node;
-  }
+  if (const int n = replica_lends(request, producer, c); n > 0) return n;
   if (master_may && lender != nullptr && lent_remake == nullptr) {
     if (lend_cores(request, producer, c, 0, lender)) return 0;
     // Only the master's node can run it: it may need the cores its reader holds.
@@ -508,8 +505,7 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
     bool alive = at->node == 0;
     if (!alive) {
       std::lock_guard lock(sched_mutex_);
-      alive = worker_alive_[static_cast<std::size_t>(at->node)] &&
-              links_[static_cast<std::size_t>(at->node)]->alive();
+      alive = worker_usable_locked(static_cast<std::size_t>(at->node));
     }
     if (alive) break;
     // Placed on a worker whose loss the scheduler has not been told yet (on_lost marks it
@@ -538,6 +534,23 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   }
   abandoned.kept = true;  // (the caller's remake_ended gives it back after the call)
   return at->node;
+}
+
+bool Cluster::worker_usable_locked(std::size_t n) const { return worker_alive_[n] && links_[n]->alive(); }
+
+int Cluster::replica_lends(TaskRequest& request, const Producer& producer, const sched::TaskClass* c) {
+  if (replica_lender == nullptr || lent_remake != nullptr) return -1;
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (!worker_usable_locked(static_cast<std::size_t>(replica_node))) throw ReplicaWorkerLost{};
+  }
+  return lend_cores(request, producer, c, replica_node, replica_lender) ? replica_node : -1;
+}
+
+int Cluster::lend_remake_worker(TaskRequest& request) {
+  const std::optional<Producer> producer = producer_of(request.signature);
+  if (!producer) return -1;  // (placed outside the scheduler: nothing to lend)
+  return replica_lends(request, *producer, remake_class_of(producer->type));
 }
 
 bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c, int n,

@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <span>
 #include <string_view>
@@ -250,6 +251,10 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// version and what was reserved. Throws compss::Error (the scheduler's reason) when no
   /// live node can run it; -1 when no node is left.
   int choose_remake_worker(TaskRequest& request);
+  /// DataLinks::lend_worker: the thread's replica_lender's worker when a version of the
+  /// producer fits the cores that replica holds there (lend_cores), else -1. Throws
+  /// ReplicaWorkerLost when that worker is lost (its build ends as lost).
+  int lend_remake_worker(TaskRequest& request);
   /// DataLinks::remake_ended: gives back the reservation choose_remake_worker made.
   void remake_ended(const TaskRequest& request) noexcept;
   /// DataLinks::call on node 0: runs a remake placed on the master's node in this process
@@ -333,6 +338,8 @@ class Cluster final : public rt::Backend, private AttemptCluster {
     std::uint32_t version;
   };
   std::unordered_map<std::string, Producer> producers_;
+  /// The producer a request's signature names (takes classes_mutex_), if registered.
+  std::optional<Producer> producer_of(const std::string& signature);
   /// A remake asked by `holder`, a task placed on node `n` that waits for it (on the
   /// master's node in before_run, the thread's `lender`; a replica building its request,
   /// `replica_lender`): it runs on the cores that task holds, when a version of the
@@ -347,6 +354,12 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// cores, and then runs without them (placing it again from here could wait for
   /// executor threads that such waits hold). Never throws.
   void lender_waits() noexcept;
+  /// (sched_mutex_ held) Whether worker `n` is alive for the cluster and its link.
+  bool worker_usable_locked(std::size_t n) const;
+  /// The thread's replica_lender lends its cores to `request` (lend_cores on its worker):
+  /// its worker's number, or -1 when no version fits them. Throws ReplicaWorkerLost
+  /// when that worker is lost.
+  int replica_lends(TaskRequest& request, const Producer& producer, const sched::TaskClass* c);
   /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
   std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
   /// (classes_mutex_) By TaskSpec: the type of its calls that cannot leave the master's
