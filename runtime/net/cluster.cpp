@@ -662,7 +662,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   // the node back before it starts, while they are made again): run_on_master, the driver.
   const rt::EventTime placed_at = runtime_.events().any() ? rt::event_now() : 0;
   if (t->spec().replicated) {
-    if (placed_at != 0) tell_placed(t, n, computing_units, placed_at);
+    if (placed_at != 0) attempt_runtime_->notify_placed(*t, n, computing_units, placed_at);  // (TaskPlaced)
     start_replica(t, n, computing_units);
     return;
   }
@@ -672,10 +672,6 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   } else {
     driver_->start(t, n, computing_units, gpus, placed_at);
   }
-}
-
-void Cluster::tell_placed(const TaskBase* t, int n, unsigned computing_units, rt::EventTime at) {
-  runtime_.events().notify(&rt::TaskObserver::on_placed, rt::TaskPlaced{t->id(), n, computing_units, at, &t->spec()});
 }
 
 bool Cluster::release_placement(const TaskBase* t, int n) {
@@ -847,7 +843,7 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus
   }
   // Its inputs found, it starts here: `placed` told now; not once the run failed (the
   // executor skips it, as the driver never sends a worker's call then).
-  if (placed_at != 0 && !runtime_.failed()) tell_placed(t, 0, computing_units, placed_at);
+  if (placed_at != 0 && !runtime_.failed()) attempt_runtime_->notify_placed(*t, 0, computing_units, placed_at);
   std::vector<detail::TaskHost> hosts = hosts_of(t, 0);
   if (!hosts.empty()) log_gang(t, 0);
   // (One core, no GPU, no time_out: the fast path, unbound, with no lookup of its

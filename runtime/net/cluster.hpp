@@ -143,8 +143,6 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// The scheduler placed `t` on node `n` (ClusterNode::run): start it there, or go on
   /// with its moving attempt.
   void dispatch(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
-  /// Tells the observers that `t` was placed on node `n` at `at` (TaskPlaced).
-  void tell_placed(const detail::TaskBase* t, int n, unsigned computing_units, rt::EventTime at);
   /// The nodes `t` holds as a gang placed on node `n` (MPI, multinode), as host names and
   /// processes, `n` first; empty for a task on one node. Hosts: a worker's address as the
   /// master sees it, the master's host name.
