@@ -164,7 +164,10 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       [this](TaskRequest& r) { return choose_remake_worker(r); },
       [this](TaskRequest& r) { return lend_remake_worker(r); },
       [this](const TaskRequest& r) { remake_ended(r); },
-      [this](TaskRequest& r) { return remake_on_master(r); }, [this] { lender_waits(); });
+      [this](TaskRequest& r) { return remake_on_master(r); }, [this] {
+        lender_waits();
+        replica_waits();
+      });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
   request_data_ = std::make_unique<PlaneRequestData>(*data_);
   attempt_runtime_ = std::make_unique<RuntimeAttempts>(runtime_, *remote_events_);
@@ -460,6 +463,7 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
   if (const int n = replica_lends(request, producer, c); n > 0) return n;
+  replica_waits();  // (a producer larger than the replica: its cores may be those it waits for)
   if (master_may && lender != nullptr && lent_remake == nullptr) {
     if (lend_cores(request, producer, c, 0, lender)) return 0;
     // Only the master's node can run it: it may need the cores its reader holds.
@@ -589,6 +593,19 @@ void Cluster::lender_waits() noexcept {
       log(LogLevel::info, "task '" + std::string(lender->spec().name) + "' (id " + std::to_string(lender->id()) +
                               ") gives its master cores back while lost data it reads is made again; it "
                               "then runs without them");
+    }
+  } catch (...) {  // (out of memory for the log line: given back all the same)
+  }
+}
+
+void Cluster::replica_waits() noexcept {
+  if (replica_lender == nullptr || lent_remake != nullptr) return;
+  try {
+    if (workers_[static_cast<std::size_t>(replica_node)]->give_back(replica_lender)) {
+      log(LogLevel::info, "a replica of task '" + std::string(replica_lender->spec().name) + "' (id " +
+                              std::to_string(replica_lender->id()) + ") gives its cores on worker " +
+                              std::to_string(replica_node) +
+                              " back while lost data its request reads is made again; it then runs without them");
     }
   } catch (...) {  // (out of memory for the log line: given back all the same)
   }
@@ -1034,6 +1051,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     return;
   }
   RemoteExecutor& worker = *workers_[static_cast<std::size_t>(n)];
+  // (Read first: a build that waits for a remake may give the replica's placement back.)
+  const unsigned gpus = allocation_on(t, n).first.reserved.gpus();
   BuiltRequest built;
   try {
     struct Lending {  // (choose_remake_worker: a remake this build waits for runs on its cores)
@@ -1056,7 +1075,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
-  RemoteRun run{computing_units, allocation_on(t, n).first.reserved.gpus(), {}, {}};
+  RemoteRun run{computing_units, gpus, {}, {}};
   // Each node runs the version that fits it (its placement's; the task's field stays 0).
   if (const std::uint32_t v = worker.version_of(t); v != 0) {
     run.signature = t->spec().versions[v - 1]->signature;

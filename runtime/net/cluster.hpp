@@ -352,6 +352,12 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// cores, and then runs without them (placing it again from here could wait for
   /// executor threads that such waits hold). Never throws.
   void lender_waits() noexcept;
+  /// The thread's `replica_lender` (a replica building its request) is about to wait for
+  /// a remake it cannot lend its cores to (the producer needs more), or for another
+  /// thread's run of one: it gives its placement's resources back
+  /// (ClusterNode::give_back), so the remake never waits for them, and its request then
+  /// runs on its worker without them (its end still ends the replica). Never throws.
+  void replica_waits() noexcept;
   /// (sched_mutex_ held) Whether worker `n` is alive for the cluster and its link.
   bool worker_usable_locked(std::size_t n) const;
   /// The thread's replica_lender lends its cores to `request` (lend_cores on its worker):

@@ -534,26 +534,41 @@ void Scheduler::maybe_reserve() {
   reserved_for_ = oldest;
 }
 
+void Scheduler::release_shares(const Placement& placement) {
+  auto release = [&](const NodeShare& share) {
+    NodeSlot& n = nodes_[share.node];
+    n.node.release(share);
+    promote_ahead(n);  // (before anything else is offered the core)
+    note_free(n);
+    to_fill_.push_back(share.node);
+  };
+  release(placement.allocation.first);
+  for (const NodeShare& share : placement.allocation.more) {
+    --nodes_[share.node].gang_shares;
+    release(share);
+  }
+}
+
+void Scheduler::give_back(const Placement& placement) {
+  std::vector<Dispatch> batch;
+  {
+    std::lock_guard lock(mutex_);
+    release_shares(placement);
+    settle();
+    batch.swap(out_);
+  }
+  dispatch(batch);
+}
+
 void Scheduler::ended(const Placement& placement) {
   std::vector<Dispatch> batch;
   bool call_done = true;
   {
     std::lock_guard lock(mutex_);
-    auto release = [&](const NodeShare& share) {
-      NodeSlot& n = nodes_[share.node];
-      n.node.release(share);
-      promote_ahead(n);  // (before anything else is offered the core)
-      note_free(n);
-      to_fill_.push_back(share.node);
-    };
     if (placement.ahead) {
       ended_ahead(placement);
-    } else {
-      release(placement.allocation.first);
-      for (const NodeShare& share : placement.allocation.more) {
-        --nodes_[share.node].gang_shares;
-        release(share);
-      }
+    } else if (!placement.given_back) {
+      release_shares(placement);
     }
     if (placement.type != nullptr && placement.type->type.replicated) {
       call_done = replica_done(placement.task);

@@ -203,6 +203,7 @@ class Scheduler final : public Completion {
 
   /// Completion: an executor reports a placed task's end.
   void ended(const Placement& placement) override;
+  void give_back(const Placement& placement) override;
 
   // Observation, for tests, benchmarks and the progress line.
   std::size_t waiting() const;
@@ -273,6 +274,8 @@ class Scheduler final : public Completion {
   void promote_ahead(NodeSlot& n);
   /// ended() of a placement sent ahead.
   void ended_ahead(const Placement& placement);
+  /// (mutex_ held) Gives back the shares `placement` reserves; the nodes are filled next.
+  void release_shares(const Placement& placement);
   /// Waiting types that could ever run on `n`, in policy order (into order_).
   void order_heads(const NodeSlot& n);
 

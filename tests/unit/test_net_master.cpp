@@ -752,16 +752,22 @@ namespace {
 /// with x (the first of `fates`); then read_everywhere(x), replicated on the two left,
 /// whose replicas' requests need x made again while they hold every live worker's core.
 /// The call must end ok (a hang is bounded). Returns, over the workers, the requests of
-/// produce_one and of read_everywhere, and how many workers got both.
-std::array<int, 3> replicas_after_a_loss(std::vector<std::string> fates_of_produce) {
+/// produce_one and of read_everywhere, and how many workers got both. With `two_cores`:
+/// 2-core workers and produce_two (2 cores), larger than a replica (1 core).
+std::array<int, 3> replicas_after_a_loss(std::vector<std::string> fates_of_produce, bool two_cores = false) {
   std::uint16_t port = 0;
   MasterEnvironment master(listening_socket(port), 3);
   ScriptedWorker::Fates fates{std::move(fates_of_produce)};
-  const std::string produce = produce_one_spec.signature;
-  ScriptedWorker a(port, {"done"}, 1, produce, &fates), b(port, {"done"}, 1, produce, &fates),
-      c(port, {"done"}, 1, produce, &fates);
+  const std::string produce = two_cores ? produce_two_spec.signature : produce_one_spec.signature;
+  const std::uint32_t cores = two_cores ? 2 : 1;
+  ScriptedWorker a(port, {"done"}, cores, produce, &fates), b(port, {"done"}, cores, produce, &fates),
+      c(port, {"done"}, cores, produce, &fates);
   int x = 1;
-  compss::detail::call_task<produce_one_spec, &produce_one>(x);
+  if (two_cores) {
+    compss::detail::call_task<produce_two_spec, &produce_two>(x);
+  } else {
+    compss::detail::call_task<produce_one_spec, &produce_one>(x);
+  }
   // The replicated call is submitted once the loss is known: its replicas' requests then
   // need x made again.
   auto lost = [] {
@@ -816,6 +822,18 @@ TEST(ClusterRemake, AReplicaWhoseWorkerDiesWithTheRemakeItLentToEndsLost) {
   EXPECT_EQ(produced, 3);  // its run, the remake that vanished, the other's
   EXPECT_EQ(replicas, 1);  // the live replica's
   EXPECT_EQ(both, 1);
+}
+
+// The producer needs 2 cores, a replica holds 1 of its worker's 2: it cannot lend them,
+// so it gives its placement back while it waits (ClusterNode::give_back), and the remake
+// is placed on its worker's 2 free cores; the replica's request then runs there without
+// them. Before, the remake waited for the replicas' cores (the second core of each worker
+// was free, never enough) until the fakes' silence lost them (10 s) and the call failed.
+TEST(ClusterRemake, AReplicaGivesItsCoresBackToARemakeLargerThanItself) {
+  const auto [produced, replicas, both] = replicas_after_a_loss({"leave", "stay"}, true);
+  EXPECT_EQ(produced, 2);  // its run, then the remake
+  EXPECT_EQ(replicas, 2);  // one on each live worker
+  EXPECT_EQ(both, 1);      // the remake ran where a replica gave its core back
 }
 
 namespace {

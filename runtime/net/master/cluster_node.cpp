@@ -37,10 +37,23 @@ bool ClusterNode::release(const void* task) {
   return true;
 }
 
+bool ClusterNode::give_back(const void* task) {
+  std::pair<sched::Placement, sched::Completion*> held;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = held_.find(task);
+    if (it == held_.end() || it->second.first.ahead || it->second.first.given_back) return false;
+    held = it->second;
+    it->second.first.given_back = true;
+  }
+  held.second->give_back(held.first);
+  return true;
+}
+
 sched::Allocation ClusterNode::allocation_of(const void* task) const {
   std::lock_guard lock(mutex_);
   auto it = held_.find(task);
-  return it == held_.end() ? sched::Allocation{} : it->second.first.allocation;
+  return it == held_.end() || it->second.first.given_back ? sched::Allocation{} : it->second.first.allocation;
 }
 
 std::uint32_t ClusterNode::version_of(const void* task) const {

@@ -54,8 +54,14 @@ class ClusterNode : public sched::NodeExecutor {
   /// Gives back what `task` holds here (Completion::ended); false when it holds nothing.
   bool release(const void* task);
 
+  /// `task`, placed here, gives back what it holds before it ends (Completion::give_back:
+  /// a replica while its request waits for a remake): it holds nothing from now on, but
+  /// its release() still ends its placement. False when it holds nothing here (given back
+  /// already, or sent ahead).
+  bool give_back(const void* task);
+
   /// What `task` holds while placed here (its nodes, for a gang); an empty allocation when
-  /// it holds nothing here.
+  /// it holds nothing here (or gave it back).
   sched::Allocation allocation_of(const void* task) const;
 
   /// The implementation `task` was placed here with (Placement::version: 0 the task, i its
