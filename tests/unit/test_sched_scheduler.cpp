@@ -126,6 +126,22 @@ class FakeCluster {
     while (end_oldest()) {
     }
   }
+  /// The oldest running task of `node` gives its resources back (Completion::give_back); it
+  /// keeps running until end_oldest ends it.
+  void give_back_oldest(NodeId node) {
+    Placement p;
+    Completion* done = nullptr;
+    {
+      std::lock_guard lock(m_);
+      auto it = std::find_if(running_.begin(), running_.end(),
+                             [&](const auto& r) { return r.first.allocation.node() == node; });
+      ASSERT_NE(it, running_.end());
+      p = it->first;
+      done = it->second;
+      it->first.given_back = true;
+    }
+    done->give_back(p);
+  }
 
   std::size_t running_count() {
     std::lock_guard lock(m_);
@@ -398,6 +414,29 @@ TEST(Scheduler, ReplicatedRunsOncePerNodeAndEndsWhenAllHave) {
   c.end_all();
   EXPECT_EQ(c.log.size(), 7U);
   EXPECT_EQ(c.calls_ended.back(), 8U);
+}
+
+// A replica that gives its resources back before it ends (a replica waiting for a remake:
+// Completion::give_back) frees its node's core at once, and its end later only counts as
+// the replica's end: it frees nothing twice, and the call ends with its last replica.
+TEST(Scheduler, AReplicaThatGaveItsCoresBackFreesThemOnceAndItsEndEndsTheCall) {
+  FakeCluster c;
+  c.add_workers(2, cpu_node(1));
+  auto* t = c.sched->register_type(spread("setup", true));
+  auto* plain = c.sched->register_type(type("plain"));
+  c.submit(7, t);
+  c.submit(1, plain);
+  ASSERT_EQ(c.log.size(), 2U);  // the replicas; the plain task waits
+  c.give_back_oldest(0);
+  ASSERT_EQ(c.log.size(), 3U);  // the plain task runs on the core given back
+  EXPECT_EQ(c.log.back().node, 0U);
+  c.end_oldest(0);  // the replica that gave its core back
+  EXPECT_EQ(c.sched->free(0).cpus(), 0U);  // (the plain task's core is not freed by it)
+  EXPECT_TRUE(c.calls_ended.empty());
+  c.end_oldest(1);
+  EXPECT_EQ(c.calls_ended, (std::vector<std::uintptr_t>{7}));
+  c.end_all();
+  EXPECT_EQ(c.sched->free(0).cpus(), 1U);
 }
 
 // The run-last node (the master's) gets its replica only once every other replica of the
