@@ -69,8 +69,8 @@ class DataLinks {
   /// The remake of `request` is over: what choose_worker reserved for it is given back.
   virtual void remake_ended(const TaskRequest& request) noexcept { (void)request; }
   /// The calling thread is about to wait for another thread's run of a producer it needs
-  /// (DataPlane::remake_once): a task on the master's node waiting so gives its cores
-  /// back first (that run may wait for them).
+  /// (DataPlane::remake_once): a task on the master's node, or a replica building its
+  /// request, waiting so gives its cores back first (that run may wait for them).
   virtual void waits_for_remake() noexcept {}
   /// Sends `request` to worker `node` and waits for its answer (or its loss); node 0 runs
   /// it in the master's process (a remake placed there), its outputs inline.
