@@ -164,7 +164,8 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
       [this](TaskRequest& r) { return choose_remake_worker(r); },
       [this](TaskRequest& r) { return lend_remake_worker(r); },
       [this](const TaskRequest& r) { remake_ended(r); },
-      [this](TaskRequest& r) { return remake_on_master(r); }, [this] {
+      [this](TaskRequest& r) { return remake_on_master(r); }, [this](bool placed) {
+        if (placed) return;  // (that run holds its placement: it waits for no cores of ours)
         lender_waits();
         replica_waits();
       });
@@ -463,7 +464,6 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
   if (const int n = replica_lends(request, producer, c); n > 0) return n;
-  replica_waits();  // (a producer larger than the replica: its cores may be those it waits for)
   if (master_may && lender != nullptr && lent_remake == nullptr) {
     if (lend_cores(request, producer, c, 0, lender)) return 0;
     // Only the master's node can run it: it may need the cores its reader holds.
@@ -497,6 +497,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
       // closed while the scheduler still holds it would be placed as a task).
       BlockingLane::Parked parked;
       scheduler_->submit(&request, c, avoid);
+      // Not placed at once (a producer larger than a replica building its request, and no
+      // other node free): that replica's cores may be those it waits for.
+      if (!remakes_.where(&request)) replica_waits();
       at = remakes_.wait(&request);
     } catch (const Error&) {
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
@@ -680,7 +683,7 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   const rt::EventTime placed_at = runtime_.events().any() ? rt::event_now() : 0;
   if (t->spec().replicated) {
     if (placed_at != 0) attempt_runtime_->notify_placed(*t, n, computing_units, placed_at);  // (TaskPlaced)
-    start_replica(t, n, computing_units);
+    start_replica(t, n, computing_units, gpus);
     return;
   }
   if (driver_->resume(t, n, computing_units, gpus, placed_at)) return;  // a moving attempt
@@ -993,7 +996,7 @@ std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool ma
   return it->second;
 }
 
-void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
+void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
   // (Asked before sched_mutex_: the scheduler's lock comes first.)
   const bool master_last = scheduler_->replica_runs_last(class_of(t->spec()));
   // The version placed on node n (each node runs the one that fits it) gives its time-out.
@@ -1040,10 +1043,10 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
     });
     return;
   }
-  send_replica(t, n, computing_units, false);
+  send_replica(t, n, computing_units, gpus, false);
 }
 
-void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool may_block,
+void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigned gpus, bool may_block,
                            int missing_tries) {
   if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
     // Timed out while it waited (on the lane, or for a DataMissing resend): not sent.
@@ -1051,8 +1054,6 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     return;
   }
   RemoteExecutor& worker = *workers_[static_cast<std::size_t>(n)];
-  // (Read first: a build that waits for a remake may give the replica's placement back.)
-  const unsigned gpus = allocation_on(t, n).first.reserved.gpus();
   BuiltRequest built;
   try {
     struct Lending {  // (choose_remake_worker: a remake this build waits for runs on its cores)
@@ -1063,8 +1064,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     } lending(t, n);
     built = worker.build_request(t, may_block, /*check_lost=*/false);
     if (built.request == nullptr) {
-      lane_.post([this, t, n, computing_units, missing_tries] {  // (not on a receiver thread)
-        send_replica(t, n, computing_units, true, missing_tries);
+      lane_.post([this, t, n, computing_units, gpus, missing_tries] {  // (not on a receiver thread)
+        send_replica(t, n, computing_units, gpus, true, missing_tries);
       });
       return;
     }
@@ -1083,7 +1084,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   const TaskRequest& request = std::get<TaskRequest>(*built.request);
   driver_->unanswered_files().sent(&request, request);  // (a run's end that does not wait removes them)
   worker.send_task(*t, std::move(built.request), std::move(run),
-                   [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
+                   [this, t, n, computing_units, gpus, missing_tries](const SentRequest& sent, CallResult&& res) {
     // Its files at their private paths (net/attempt_files.hpp) wait for the call's
     // end when it is chosen (finish_replicated); any other replica's are removed.
     driver_->unanswered_files().answered(record_of(sent).get());
@@ -1133,8 +1134,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
           // or a peer left): as for an ordinary call, the replica keeps its placement and
           // is sent again after a pause, with the inputs' holders as they are then.
           data_->globals_missing(*t, n);
-          after(AttemptPolicy::missing_pause(missing_tries), [this, t, n, computing_units, missing_tries] {
-            send_replica(t, n, computing_units, true, missing_tries + 1);
+          after(AttemptPolicy::missing_pause(missing_tries), [this, t, n, computing_units, gpus, missing_tries] {
+            send_replica(t, n, computing_units, gpus, true, missing_tries + 1);
           });
           return;
         }

@@ -175,12 +175,15 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// `time_out`: of the version the replica starting runs (the call's deadline is armed
   /// for the longest so far).
   std::shared_ptr<Replicas> replicated_call(detail::TaskBase* t, bool master_last, double time_out);
-  /// replicated: one replica placed on node `n` (the first begins the call's attempt).
-  void start_replica(detail::TaskBase* t, int n, unsigned computing_units);
+  /// replicated: one replica placed on node `n` (the first begins the call's attempt)
+  /// with the cores and GPUs its placement reserved.
+  void start_replica(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
   /// Sends a replica's request to worker `n` (without `may_block`, through the lane when
-  /// an input must be fetched or made first).
+  /// an input must be fetched or made first). `computing_units` and `gpus`: its
+  /// placement's, read once at its start (a build waiting for a remake may give the
+  /// placement back; every resend runs with them all the same).
   /// (`missing_tries`: its answers "an input went missing" so far; each is sent again.)
-  void send_replica(detail::TaskBase* t, int n, unsigned computing_units, bool may_block,
+  void send_replica(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus, bool may_block,
                     int missing_tries = 0);
   /// A worker replica succeeded but its outputs are not the call's: the inputs it kept
   /// are recorded at once (its answer's order), its outputs kept in its Replicas to be

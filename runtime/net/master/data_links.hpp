@@ -70,8 +70,9 @@ class DataLinks {
   virtual void remake_ended(const TaskRequest& request) noexcept { (void)request; }
   /// The calling thread is about to wait for another thread's run of a producer it needs
   /// (DataPlane::remake_once): a task on the master's node, or a replica building its
-  /// request, waiting so gives its cores back first (that run may wait for them).
-  virtual void waits_for_remake() noexcept {}
+  /// request, waiting so gives its cores back first (that run may wait for them), unless
+  /// that run was `placed` already (it waits for nothing they hold).
+  virtual void waits_for_remake(bool placed) noexcept { (void)placed; }
   /// Sends `request` to worker `node` and waits for its answer (or its loss); node 0 runs
   /// it in the master's process (a remake placed there), its outputs inline.
   virtual CallResult call(int node, TaskRequest& request) = 0;

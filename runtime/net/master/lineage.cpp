@@ -103,7 +103,7 @@ void DataPlane::remake_once(std::uint64_t id, std::uint64_t v,
       data.lock();
       ++remake_waiters_;
       data.unlock();
-      links_.waits_for_remake();
+      links_.waits_for_remake(placed);
       data.lock();
       BlockingLane::Parked parked;  // (that run may wait for what calls queued on the lane hold)
       remade_cv_.wait(data, [&] { return remaking_.count(producer.get()) == 0; });

@@ -31,7 +31,7 @@ class WorkerDataLinks final : public DataLinks {
                   std::function<int(TaskRequest&)> lend_worker,
                   std::function<void(const TaskRequest&)> remake_ended,
                   std::function<CallResult(TaskRequest&)> run_on_master,
-                  std::function<void()> waits_for_remake)
+                  std::function<void(bool)> waits_for_remake)
       : runtime_(runtime),
         links_(links),
         fetcher_(fetcher),
@@ -53,7 +53,7 @@ class WorkerDataLinks final : public DataLinks {
   int choose_worker(TaskRequest& request) override { return choose_worker_(request); }
   int lend_worker(TaskRequest& request) override { return lend_worker_(request); }
   void remake_ended(const TaskRequest& request) noexcept override { remake_ended_(request); }
-  void waits_for_remake() noexcept override { waits_for_remake_(); }
+  void waits_for_remake(bool placed) noexcept override { waits_for_remake_(placed); }
   CallResult call(int node, TaskRequest& request) override;
 
  private:
@@ -67,7 +67,7 @@ class WorkerDataLinks final : public DataLinks {
   std::function<int(TaskRequest&)> lend_worker_;
   std::function<void(const TaskRequest&)> remake_ended_;  // (must not throw)
   std::function<CallResult(TaskRequest&)> run_on_master_;
-  std::function<void()> waits_for_remake_;  // (must not throw)
+  std::function<void(bool)> waits_for_remake_;  // (must not throw)
 };
 
 }  // namespace compss::net
