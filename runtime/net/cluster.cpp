@@ -1076,6 +1076,21 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigne
     replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
+  // A build that waited for a remake may have given the replica's placement back
+  // (replica_waits): it takes its worker's resources again before it runs there (the
+  // worker does not queue by cores). Its worker lost meanwhile: one replica fewer.
+  bool placed_again = true;
+  {
+    BlockingLane::Parked parked;  // (what holds those resources may be queued on the lane)
+    placed_again = worker.take_back(t, [this, n] {
+      std::lock_guard lock(sched_mutex_);
+      return worker_usable_locked(static_cast<std::size_t>(n));
+    });
+  }
+  if (!placed_again || rt::task_state(t).stop.load(std::memory_order_acquire)) {  // (or timed out meanwhile)
+    replica_ended(t, n, rt::Runtime::Outcome::ok, {});
+    return;
+  }
   RemoteRun run{computing_units, gpus, {}, {}};
   // Each node runs the version that fits it (its placement's; the task's field stays 0).
   if (const std::uint32_t v = worker.version_of(t); v != 0) {

@@ -104,6 +104,10 @@ class Completion {
   /// may need them, then runs without them); its end is still told, with `given_back` set.
   /// Not for a placement sent ahead.
   virtual void give_back(const Placement& placement) = 0;
+  /// The task takes back what it gave (give_back) before it runs: its node reserves the
+  /// same version's demand again, now or before anything else placed there, and the
+  /// executor's run() gets that placement. False (nothing done) when the node left the run.
+  virtual bool take_back(const Placement& placement) = 0;
 
  protected:
   ~Completion() = default;

@@ -3,6 +3,8 @@
 
 #include "sched/scheduler.hpp"
 
+#include <chrono>
+
 namespace compss::net {
 
 void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
@@ -12,7 +14,19 @@ void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
   const bool replicated = placement.type != nullptr && placement.type->type.replicated;
   const unsigned gpus = placement.allocation.first.reserved.gpus();
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (taking_back_.erase(handle) != 0) {  // a placement taken back: its holder waits for it
+      auto it = held_.find(handle);
+      if (it != held_.end() && it->second.first.given_back) {
+        it->second = {std::move(placement), &done};
+        taken_back_.notify_all();
+        return;
+      }
+      // Its replica ended meanwhile (its end counted): the resources go back at once.
+      lock.unlock();
+      done.give_back(placement);
+      return;
+    }
     held_[handle] = {std::move(placement), &done};
   }
   if (remakes_ != nullptr && remakes_->placed(handle, {node_, version, units, gpus})) return;
@@ -47,6 +61,39 @@ bool ClusterNode::give_back(const void* task) {
     it->second.first.given_back = true;
   }
   held.second->give_back(held.first);
+  return true;
+}
+
+bool ClusterNode::take_back(const void* task, const std::function<bool()>& alive) {
+  sched::Placement given;
+  sched::Completion* done = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = held_.find(task);
+    if (it == held_.end() || !it->second.first.given_back) return true;
+    given = it->second.first;
+    done = it->second.second;
+    taking_back_.insert(task);
+  }
+  if (!done->take_back(given)) {
+    std::lock_guard lock(mutex_);
+    taking_back_.erase(task);
+    return false;
+  }
+  std::unique_lock lock(mutex_);
+  auto booked = [&] {
+    auto it = held_.find(task);
+    return it == held_.end() || !it->second.first.given_back;
+  };
+  while (!taken_back_.wait_for(lock, std::chrono::milliseconds(100), booked)) {
+    lock.unlock();
+    const bool live = alive();
+    lock.lock();
+    if (!live && !booked()) {
+      taking_back_.erase(task);  // (the scheduler dropped it with the node: remove_node)
+      return false;
+    }
+  }
   return true;
 }
 

@@ -276,9 +276,15 @@ class DataPlane {
   std::mutex data_mutex_;
   std::condition_variable loaded_cv_;  // a TrackedDatum::loading ended
   std::condition_variable holders_cv_;  // a worker dropped copies or was lost
-  /// The producers being run again now (remake_once), each with whether its run was
-  /// placed yet; their end, and who waits for it.
-  std::map<const TaskRecord*, bool> remaking_;
+  /// A producer being run again now (remake_once): whether its run was placed yet, and
+  /// whether a run of it (its own, or one on lent resources) is under way: one at a time,
+  /// the next finds the version made and runs nothing.
+  struct Remaking {
+    bool placed = false;
+    bool running = false;
+  };
+  /// The producers being run again now; their end, and who waits for it.
+  std::map<const TaskRecord*, Remaking> remaking_;
   std::condition_variable remade_cv_;
   std::size_t remake_waiters_ = 0;
   DataDirectory directory_;

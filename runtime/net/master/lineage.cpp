@@ -92,14 +92,15 @@ void DataPlane::remake_once(std::uint64_t id, std::uint64_t v,
                             const std::shared_ptr<const TaskRecord>& producer) {
   {
     std::unique_lock data(data_mutex_);
-    if (auto [it, first] = remaking_.try_emplace(producer.get(), false); !first) {
+    if (auto [it, first] = remaking_.try_emplace(producer.get()); !first) {
       // Another thread runs this producer again now: its run makes this version too.
-      const bool placed = it->second;
+      const bool placed = it->second.placed;
+      const bool running = it->second.running;  // (a run on lent resources under way)
       data.unlock();  // (the cluster's locks come before ours)
       // Unless that run waits for a placement while this thread holds resources it fits (a
       // replica's cores, which the placement may wait for: both would wait for ever): it
       // is run on them here (a second run; the first finds the version made, runs nothing).
-      if (!placed && remake(id, v, *producer, /*lent=*/true)) return;
+      if (!placed && !running && remake(id, v, *producer, /*lent=*/true)) return;
       data.lock();
       ++remake_waiters_;
       data.unlock();
@@ -180,11 +181,32 @@ bool DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
     const TaskRequest& request;
     ~Placed() { links.remake_ended(request); }
   } placed{links_, request};
-  {
-    std::lock_guard data(data_mutex_);
-    if (!lent) {
-      if (auto it = remaking_.find(&producer); it != remaking_.end()) it->second = true;
+  struct Running {  // (its run's end lets the next one see the version made)
+    DataPlane& plane;
+    const TaskRecord* p;
+    bool on = false;
+    ~Running() {
+      if (!on) return;
+      {
+        std::lock_guard data(plane.data_mutex_);
+        if (auto it = plane.remaking_.find(p); it != plane.remaking_.end()) it->second.running = false;
+      }
+      plane.remade_cv_.notify_all();
     }
+  } running{*this, &producer};
+  {
+    std::unique_lock data(data_mutex_);
+    auto it = remaking_.find(&producer);
+    if (!lent && it != remaking_.end()) it->second.placed = true;
+    if (it != remaking_.end() && it->second.running) {
+      // One run at a time (this thread's and one on lent resources): wait for that one.
+      BlockingLane::Parked parked;  // (it may wait for what calls queued on the lane hold)
+      remade_cv_.wait(data, [&] {
+        it = remaking_.find(&producer);
+        return it == remaking_.end() || !it->second.running;
+      });
+    }
+    if (it != remaking_.end()) it->second.running = running.on = true;
     // Made meanwhile by a run on lent resources (remake_once): nothing to run.
     if (available_at(id, v, nullptr) != -1) return true;
     for (WireParam& w : request.params) {
