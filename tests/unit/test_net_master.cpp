@@ -300,65 +300,67 @@ TEST(ClusterNode, ReleaseGivesBackOnlyWhatItHolds) {
   EXPECT_EQ(sched.running(id), 0U);
 }
 
+namespace {
+/// A 1-core worker node whose `replica` gave its placement back (ClusterNode::give_back)
+/// and whose core `other` took then.
+struct CoreGivenBack {
+  compss::sched::Scheduler sched{compss::sched::Scheduler::Options{}};
+  std::vector<compss::detail::TaskBase*> dispatched;
+  ClusterNode w{1, [this](compss::detail::TaskBase* t, int, unsigned, unsigned) { dispatched.push_back(t); }};
+  compss::sched::NodeId id = compss::sched::IdSet::npos;
+  FakeTask replica, other;
+  CoreGivenBack() {
+    compss::sched::Resources r;
+    r.processors.push_back({.type = compss::sched::ProcessorType::cpu, .units = 1});
+    id = sched.add_node("w", r, w);
+    const compss::sched::TaskClass* any = sched.register_type(type({}));
+    sched.submit(&replica, any);
+    EXPECT_TRUE(w.give_back(&replica));
+    sched.submit(&other, any);
+    EXPECT_EQ(dispatched.size(), 2U);  // the other task took the core given back
+  }
+};
+}  // namespace
+
 // A replica gives its placement back while its request waits for a remake
 // (ClusterNode::give_back): another task is placed on the core freed. The replica then
 // takes its core back before its request is sent (take_back): it waits until that task
 // ends, and is not dispatched again. Before, its request ran at once without the core, on
 // the same worker core as the other task (the worker does not queue by cores).
 TEST(ClusterNode, APlacementGivenBackIsTakenBackOnlyOnceItsCoresAreFree) {
-  compss::sched::Scheduler sched{compss::sched::Scheduler::Options{}};
-  std::vector<compss::detail::TaskBase*> dispatched;
-  ClusterNode w(1, [&](compss::detail::TaskBase* t, int, unsigned, unsigned) { dispatched.push_back(t); });
-  compss::sched::Resources r;
-  r.processors.push_back({.type = compss::sched::ProcessorType::cpu, .units = 1});
-  const compss::sched::NodeId id = sched.add_node("w", r, w);
-  const compss::sched::TaskClass* any = sched.register_type(type({}));
-  FakeTask replica, other;
-  sched.submit(&replica, any);
-  ASSERT_TRUE(w.give_back(&replica));
-  sched.submit(&other, any);
-  ASSERT_EQ(dispatched.size(), 2U);  // the other task took the core given back
+  CoreGivenBack n;
   std::atomic<bool> taken{false};
   std::thread taking([&] {
-    EXPECT_TRUE(w.take_back(&replica, [] { return true; }));
+    EXPECT_TRUE(n.w.take_back(&n.replica, [] { return true; }));
     taken = true;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_FALSE(taken.load());  // its core is the other task's
-  EXPECT_LE(sched.running(id), 1U);
-  EXPECT_TRUE(w.release(&other));
+  EXPECT_LE(n.sched.running(n.id), 1U);
+  EXPECT_TRUE(n.w.release(&n.other));
   taking.join();
-  EXPECT_EQ(dispatched.size(), 2U);  // booked, not dispatched again
-  EXPECT_EQ(sched.free(id).cpus(), 0U);  // the replica holds it again
-  EXPECT_TRUE(w.release(&replica));
-  EXPECT_EQ(sched.free(id).cpus(), 1U);
-  EXPECT_EQ(sched.running(id), 0U);
+  EXPECT_EQ(n.dispatched.size(), 2U);  // booked, not dispatched again
+  EXPECT_EQ(n.sched.free(n.id).cpus(), 0U);  // the replica holds it again
+  EXPECT_TRUE(n.w.release(&n.replica));
+  EXPECT_EQ(n.sched.free(n.id).cpus(), 1U);
+  EXPECT_EQ(n.sched.running(n.id), 0U);
 }
 
 // Its node lost while it waits (the scheduler drops the taking back with the node):
 // take_back answers false, and the replica ends as lost.
 TEST(ClusterNode, TakingBackEndsFalseWhenTheNodeIsLost) {
-  compss::sched::Scheduler sched{compss::sched::Scheduler::Options{}};
-  ClusterNode w(1, [](compss::detail::TaskBase*, int, unsigned, unsigned) {});
-  compss::sched::Resources r;
-  r.processors.push_back({.type = compss::sched::ProcessorType::cpu, .units = 1});
-  const compss::sched::NodeId id = sched.add_node("w", r, w);
-  const compss::sched::TaskClass* any = sched.register_type(type({}));
-  FakeTask replica, other;
-  sched.submit(&replica, any);
-  ASSERT_TRUE(w.give_back(&replica));
-  sched.submit(&other, any);
+  CoreGivenBack n;
   std::atomic<bool> alive{true};
   std::thread lose([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    sched.remove_node(id);
+    n.sched.remove_node(n.id);
     alive = false;
   });
-  EXPECT_FALSE(w.take_back(&replica, [&] { return alive.load(); }));
+  EXPECT_FALSE(n.w.take_back(&n.replica, [&] { return alive.load(); }));
   lose.join();
-  EXPECT_FALSE(w.take_back(&replica, [] { return false; }));  // (the node is gone: nothing asked)
-  EXPECT_TRUE(w.release(&other));
-  EXPECT_TRUE(w.release(&replica));  // its end still ends its placement
+  EXPECT_FALSE(n.w.take_back(&n.replica, [] { return false; }));  // (the node is gone: nothing asked)
+  EXPECT_TRUE(n.w.release(&n.other));
+  EXPECT_TRUE(n.w.release(&n.replica));  // its end still ends its placement
 }
 
 // The cluster's dispatch is told the cores and GPUs reserved, so that it needs no lookup
