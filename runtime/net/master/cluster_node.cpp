@@ -89,10 +89,10 @@ bool ClusterNode::take_back(const void* task, const std::function<bool()>& alive
     lock.unlock();
     const bool live = alive();
     lock.lock();
-    if (!live && !booked()) {
-      taking_back_.erase(task);  // (the scheduler dropped it with the node: remove_node)
-      return false;
-    }
+    // Kept in taking_back_: placed before the scheduler hears of the loss, that placement
+    // is booked or given back at once by run(), never dispatched (a lost node's
+    // ClusterNode gets nothing after remove_node: a worker that joins again gets a new one).
+    if (!live && !booked()) return false;
   }
   return true;
 }
