@@ -1236,6 +1236,60 @@ TEST_F(DataPlaneTest, AThreadThatLendsCoresRunsARemakeWhosePlacementWaitsForThem
   EXPECT_EQ(holders(id, version), nodes({3}));
 }
 
+// Two threads hold cores the producer fits (two replicas building their requests) while
+// the run another thread started waits for its placement: only one of them runs it on
+// its cores, the other waits for that run (DataPlane::Remaking::running). Before, each ran
+// its own, at once: the producer ran twice concurrently (seen in
+// ClusterRemake.AReplicaLendsItsCoresToTheRemakeItsRequestWaitsFor, 1 run in 9).
+TEST_F(DataPlaneTest, OnlyOneThreadRunsARemakeOnLentCores) {
+  int x = 1;
+  made_on(x, 1);
+  data.node_lost(1);
+  workers.lose(1);
+  thread_local int lends = -1;  // (the worker whose core the thread holds)
+  workers.lend = [](TaskRequest&) { return lends; };
+  std::atomic<bool> choosing{false};
+  workers.before_choose = [&] {  // the first run's placement: free once a lent run is over
+    choosing = true;
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+         workers.calls == 0 && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  std::atomic<int> in_call{0}, most_in_call{0};
+  workers.before_call = [&] {  // a lent run lasts until the other replica waits, or runs too
+    most_in_call = std::max(most_in_call.load(), ++in_call);
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+         data.remake_waiters() == 0 && in_call < 2 && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    --in_call;
+  };
+  std::thread first([&] {  // the ordinary call: its remake waits for a placement
+    int y = 0;
+    FakeTask add(add_spec, {object(x, Direction::in), object(y, Direction::inout)});
+    TaskRequest request;
+    ASSERT_TRUE(data.build_request(&add, 2, request, true));
+  });
+  auto replica = [&](int node) {  // (worker 3's once worker 2's runs the producer)
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+         !(node == 2 ? choosing.load() : in_call > 0) && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    lends = node;
+    int y = 0;
+    FakeTask add(add_spec, {object(x, Direction::in), object(y, Direction::inout)});
+    TaskRequest request;
+    EXPECT_TRUE(data.build_request(&add, node, request, true));
+  };
+  std::thread r2(replica, 2), r3(replica, 3);
+  r2.join();
+  r3.join();
+  first.join();
+  EXPECT_EQ(most_in_call.load(), 1) << "two threads ran the producer at once";
+  EXPECT_EQ(workers.calls.load(), 1);
+}
+
 constexpr TaskSpec make_spec{"make", "int make()", nullptr, 0};
 
 /// The result of a task returning an int: its future's state, as call_task describes it.
