@@ -162,8 +162,13 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   data_links_ = std::make_unique<WorkerDataLinks>(
       runtime_, links_, *fetcher_, *remote_events_,
       [this](TaskRequest& r) { return choose_remake_worker(r); },
+      [this](TaskRequest& r) { return lend_remake_worker(r); },
       [this](const TaskRequest& r) { remake_ended(r); },
-      [this](TaskRequest& r) { return remake_on_master(r); }, [this] { lender_waits(); });
+      [this](TaskRequest& r) { return remake_on_master(r); }, [this](bool placed) {
+        if (placed) return;  // (that run holds its placement: it waits for no cores of ours)
+        lender_waits();
+        replica_waits();
+      });
   data_ = std::make_unique<DataPlane>(*data_links_, config_.log_level);
   request_data_ = std::make_unique<PlaneRequestData>(*data_);
   attempt_runtime_ = std::make_unique<RuntimeAttempts>(runtime_, *remote_events_);
@@ -440,14 +445,17 @@ bool remakes_on_master(const TaskRequest& request) {
 }
 }  // namespace
 
+std::optional<Cluster::Producer> Cluster::producer_of(const std::string& signature) {
+  std::lock_guard lock(classes_mutex_);
+  auto it = producers_.find(signature);
+  if (it == producers_.end()) return std::nullopt;
+  return it->second;
+}
+
 int Cluster::choose_remake_worker(TaskRequest& request) {
-  Producer producer{};
-  {
-    std::lock_guard lock(classes_mutex_);
-    auto it = producers_.find(request.signature);
-    if (it == producers_.end()) return choose_live_worker(-1);  // (placed outside the scheduler)
-    producer = it->second;
-  }
+  const std::optional<Producer> found = producer_of(request.signature);
+  if (!found) return choose_live_worker(-1);  // (placed outside the scheduler)
+  const Producer producer = *found;
   // With no live worker left, no remake: the master's cores may all be held by tasks
   // waiting for this very data (placed there after the last loss), so waiting for them
   // could hang; the caller's clear error ("every worker is lost") is the answer then.
@@ -455,14 +463,7 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
-  if (replica_lender != nullptr && lent_remake == nullptr) {
-    {
-      std::lock_guard lock(sched_mutex_);
-      const auto r = static_cast<std::size_t>(replica_node);
-      if (!worker_alive_[r] || !links_[r]->alive()) throw ReplicaWorkerLost{};
-    }
-    if (lend_cores(request, producer, c, replica_node, replica_lender)) return replica_node;
-  }
+  if (const int n = replica_lends(request, producer, c); n > 0) return n;
   if (master_may && lender != nullptr && lent_remake == nullptr) {
     if (lend_cores(request, producer, c, 0, lender)) return 0;
     // Only the master's node can run it: it may need the cores its reader holds.
@@ -496,6 +497,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
       // closed while the scheduler still holds it would be placed as a task).
       BlockingLane::Parked parked;
       scheduler_->submit(&request, c, avoid);
+      // Not placed at once (a producer larger than a replica building its request, and no
+      // other node free): that replica's cores may be those it waits for.
+      if (!remakes_.where(&request)) replica_waits();
       at = remakes_.wait(&request);
     } catch (const Error&) {
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
@@ -508,8 +512,7 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
     bool alive = at->node == 0;
     if (!alive) {
       std::lock_guard lock(sched_mutex_);
-      alive = worker_alive_[static_cast<std::size_t>(at->node)] &&
-              links_[static_cast<std::size_t>(at->node)]->alive();
+      alive = worker_usable_locked(static_cast<std::size_t>(at->node));
     }
     if (alive) break;
     // Placed on a worker whose loss the scheduler has not been told yet (on_lost marks it
@@ -538,6 +541,23 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   }
   abandoned.kept = true;  // (the caller's remake_ended gives it back after the call)
   return at->node;
+}
+
+bool Cluster::worker_usable_locked(std::size_t n) const { return worker_alive_[n] && links_[n]->alive(); }
+
+int Cluster::replica_lends(TaskRequest& request, const Producer& producer, const sched::TaskClass* c) {
+  if (replica_lender == nullptr || lent_remake != nullptr) return -1;
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (!worker_usable_locked(static_cast<std::size_t>(replica_node))) throw ReplicaWorkerLost{};
+  }
+  return lend_cores(request, producer, c, replica_node, replica_lender) ? replica_node : -1;
+}
+
+int Cluster::lend_remake_worker(TaskRequest& request) {
+  const std::optional<Producer> producer = producer_of(request.signature);
+  if (!producer) return -1;  // (placed outside the scheduler: nothing to lend)
+  return replica_lends(request, *producer, remake_class_of(producer->type));
 }
 
 bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const sched::TaskClass* c, int n,
@@ -576,6 +596,19 @@ void Cluster::lender_waits() noexcept {
       log(LogLevel::info, "task '" + std::string(lender->spec().name) + "' (id " + std::to_string(lender->id()) +
                               ") gives its master cores back while lost data it reads is made again; it "
                               "then runs without them");
+    }
+  } catch (...) {  // (out of memory for the log line: given back all the same)
+  }
+}
+
+void Cluster::replica_waits() noexcept {
+  if (replica_lender == nullptr || lent_remake != nullptr) return;
+  try {
+    if (workers_[static_cast<std::size_t>(replica_node)]->give_back(replica_lender)) {
+      log(LogLevel::info, "a replica of task '" + std::string(replica_lender->spec().name) + "' (id " +
+                              std::to_string(replica_lender->id()) + ") gives its cores on worker " +
+                              std::to_string(replica_node) +
+                              " back while lost data its request reads is made again; it then runs without them");
     }
   } catch (...) {  // (out of memory for the log line: given back all the same)
   }
@@ -649,8 +682,8 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   // the node back before it starts, while they are made again): run_on_master, the driver.
   const rt::EventTime placed_at = runtime_.events().any() ? rt::event_now() : 0;
   if (t->spec().replicated) {
-    if (placed_at != 0) tell_placed(t, n, computing_units, placed_at);
-    start_replica(t, n, computing_units);
+    if (placed_at != 0) attempt_runtime_->notify_placed(*t, n, computing_units, placed_at);  // (TaskPlaced)
+    start_replica(t, n, computing_units, gpus);
     return;
   }
   if (driver_->resume(t, n, computing_units, gpus, placed_at)) return;  // a moving attempt
@@ -659,10 +692,6 @@ void Cluster::dispatch(TaskBase* t, int n, unsigned computing_units, unsigned gp
   } else {
     driver_->start(t, n, computing_units, gpus, placed_at);
   }
-}
-
-void Cluster::tell_placed(const TaskBase* t, int n, unsigned computing_units, rt::EventTime at) {
-  runtime_.events().notify(&rt::TaskObserver::on_placed, rt::TaskPlaced{t->id(), n, computing_units, at, &t->spec()});
 }
 
 bool Cluster::release_placement(const TaskBase* t, int n) {
@@ -834,7 +863,7 @@ void Cluster::run_on_master(TaskBase* t, unsigned computing_units, unsigned gpus
   }
   // Its inputs found, it starts here: `placed` told now; not once the run failed (the
   // executor skips it, as the driver never sends a worker's call then).
-  if (placed_at != 0 && !runtime_.failed()) tell_placed(t, 0, computing_units, placed_at);
+  if (placed_at != 0 && !runtime_.failed()) attempt_runtime_->notify_placed(*t, 0, computing_units, placed_at);
   std::vector<detail::TaskHost> hosts = hosts_of(t, 0);
   if (!hosts.empty()) log_gang(t, 0);
   // (One core, no GPU, no time_out: the fast path, unbound, with no lookup of its
@@ -967,7 +996,7 @@ std::shared_ptr<Cluster::Replicas> Cluster::replicated_call(TaskBase* t, bool ma
   return it->second;
 }
 
-void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
+void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units, unsigned gpus) {
   // (Asked before sched_mutex_: the scheduler's lock comes first.)
   const bool master_last = scheduler_->replica_runs_last(class_of(t->spec()));
   // The version placed on node n (each node runs the one that fits it) gives its time-out.
@@ -1014,10 +1043,10 @@ void Cluster::start_replica(TaskBase* t, int n, unsigned computing_units) {
     });
     return;
   }
-  send_replica(t, n, computing_units, false);
+  send_replica(t, n, computing_units, gpus, false);
 }
 
-void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool may_block,
+void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigned gpus, bool may_block,
                            int missing_tries) {
   if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
     // Timed out while it waited (on the lane, or for a DataMissing resend): not sent.
@@ -1035,8 +1064,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     } lending(t, n);
     built = worker.build_request(t, may_block, /*check_lost=*/false);
     if (built.request == nullptr) {
-      lane_.post([this, t, n, computing_units, missing_tries] {  // (not on a receiver thread)
-        send_replica(t, n, computing_units, true, missing_tries);
+      lane_.post([this, t, n, computing_units, gpus, missing_tries] {  // (not on a receiver thread)
+        send_replica(t, n, computing_units, gpus, true, missing_tries);
       });
       return;
     }
@@ -1047,7 +1076,22 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
     replica_ended(t, n, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
-  RemoteRun run{computing_units, allocation_on(t, n).first.reserved.gpus(), {}, {}};
+  // A build that waited for a remake may have given the replica's placement back
+  // (replica_waits): it takes its worker's resources again before it runs there (the
+  // worker does not queue by cores). Its worker lost meanwhile: one replica fewer.
+  bool placed_again = true;
+  {
+    BlockingLane::Parked parked;  // (what holds those resources may be queued on the lane)
+    placed_again = worker.take_back(t, [this, n] {
+      std::lock_guard lock(sched_mutex_);
+      return worker_usable_locked(static_cast<std::size_t>(n));
+    });
+  }
+  if (!placed_again || rt::task_state(t).stop.load(std::memory_order_acquire)) {  // (or timed out meanwhile)
+    replica_ended(t, n, rt::Runtime::Outcome::ok, {});
+    return;
+  }
+  RemoteRun run{computing_units, gpus, {}, {}};
   // Each node runs the version that fits it (its placement's; the task's field stays 0).
   if (const std::uint32_t v = worker.version_of(t); v != 0) {
     run.signature = t->spec().versions[v - 1]->signature;
@@ -1055,7 +1099,7 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
   const TaskRequest& request = std::get<TaskRequest>(*built.request);
   driver_->unanswered_files().sent(&request, request);  // (a run's end that does not wait removes them)
   worker.send_task(*t, std::move(built.request), std::move(run),
-                   [this, t, n, computing_units, missing_tries](const SentRequest& sent, CallResult&& res) {
+                   [this, t, n, computing_units, gpus, missing_tries](const SentRequest& sent, CallResult&& res) {
     // Its files at their private paths (net/attempt_files.hpp) wait for the call's
     // end when it is chosen (finish_replicated); any other replica's are removed.
     driver_->unanswered_files().answered(record_of(sent).get());
@@ -1105,8 +1149,8 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, bool ma
           // or a peer left): as for an ordinary call, the replica keeps its placement and
           // is sent again after a pause, with the inputs' holders as they are then.
           data_->globals_missing(*t, n);
-          after(AttemptPolicy::missing_pause(missing_tries), [this, t, n, computing_units, missing_tries] {
-            send_replica(t, n, computing_units, true, missing_tries + 1);
+          after(AttemptPolicy::missing_pause(missing_tries), [this, t, n, computing_units, gpus, missing_tries] {
+            send_replica(t, n, computing_units, gpus, true, missing_tries + 1);
           });
           return;
         }

@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <span>
 #include <string_view>
@@ -142,8 +143,6 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// The scheduler placed `t` on node `n` (ClusterNode::run): start it there, or go on
   /// with its moving attempt.
   void dispatch(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
-  /// Tells the observers that `t` was placed on node `n` at `at` (TaskPlaced).
-  void tell_placed(const detail::TaskBase* t, int n, unsigned computing_units, rt::EventTime at);
   /// The nodes `t` holds as a gang placed on node `n` (MPI, multinode), as host names and
   /// processes, `n` first; empty for a task on one node. Hosts: a worker's address as the
   /// master sees it, the master's host name.
@@ -176,12 +175,15 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// `time_out`: of the version the replica starting runs (the call's deadline is armed
   /// for the longest so far).
   std::shared_ptr<Replicas> replicated_call(detail::TaskBase* t, bool master_last, double time_out);
-  /// replicated: one replica placed on node `n` (the first begins the call's attempt).
-  void start_replica(detail::TaskBase* t, int n, unsigned computing_units);
+  /// replicated: one replica placed on node `n` (the first begins the call's attempt)
+  /// with the cores and GPUs its placement reserved.
+  void start_replica(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus);
   /// Sends a replica's request to worker `n` (without `may_block`, through the lane when
-  /// an input must be fetched or made first).
+  /// an input must be fetched or made first). `computing_units` and `gpus`: its
+  /// placement's, read once at its start (a build waiting for a remake may give the
+  /// placement back; every resend runs with them all the same).
   /// (`missing_tries`: its answers "an input went missing" so far; each is sent again.)
-  void send_replica(detail::TaskBase* t, int n, unsigned computing_units, bool may_block,
+  void send_replica(detail::TaskBase* t, int n, unsigned computing_units, unsigned gpus, bool may_block,
                     int missing_tries = 0);
   /// A worker replica succeeded but its outputs are not the call's: the inputs it kept
   /// are recorded at once (its answer's order), its outputs kept in its Replicas to be
@@ -250,6 +252,10 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// version and what was reserved. Throws compss::Error (the scheduler's reason) when no
   /// live node can run it; -1 when no node is left.
   int choose_remake_worker(TaskRequest& request);
+  /// DataLinks::lend_worker: the thread's replica_lender's worker when a version of the
+  /// producer fits the cores that replica holds there (lend_cores), else -1. Throws
+  /// ReplicaWorkerLost when that worker is lost (its build ends as lost).
+  int lend_remake_worker(TaskRequest& request);
   /// DataLinks::remake_ended: gives back the reservation choose_remake_worker made.
   void remake_ended(const TaskRequest& request) noexcept;
   /// DataLinks::call on node 0: runs a remake placed on the master's node in this process
@@ -333,6 +339,8 @@ class Cluster final : public rt::Backend, private AttemptCluster {
     std::uint32_t version;
   };
   std::unordered_map<std::string, Producer> producers_;
+  /// The producer a request's signature names (takes classes_mutex_), if registered.
+  std::optional<Producer> producer_of(const std::string& signature);
   /// A remake asked by `holder`, a task placed on node `n` that waits for it (on the
   /// master's node in before_run, the thread's `lender`; a replica building its request,
   /// `replica_lender`): it runs on the cores that task holds, when a version of the
@@ -347,6 +355,18 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// cores, and then runs without them (placing it again from here could wait for
   /// executor threads that such waits hold). Never throws.
   void lender_waits() noexcept;
+  /// The thread's `replica_lender` (a replica building its request) is about to wait for
+  /// a remake it cannot lend its cores to (the producer needs more), or for another
+  /// thread's run of one: it gives its placement's resources back
+  /// (ClusterNode::give_back), so the remake never waits for them, and its request then
+  /// runs on its worker without them (its end still ends the replica). Never throws.
+  void replica_waits() noexcept;
+  /// (sched_mutex_ held) Whether worker `n` is alive for the cluster and its link.
+  bool worker_usable_locked(std::size_t n) const;
+  /// The thread's replica_lender lends its cores to `request` (lend_cores on its worker):
+  /// its worker's number, or -1 when no version fits them. Throws ReplicaWorkerLost
+  /// when that worker is lost.
+  int replica_lends(TaskRequest& request, const Producer& producer, const sched::TaskClass* c);
   /// (classes_mutex_) A producer's type -> the type its remakes are placed as.
   std::unordered_map<const sched::TaskClass*, const sched::TaskClass*> remake_classes_;
   /// (classes_mutex_) By TaskSpec: the type of its calls that cannot leave the master's

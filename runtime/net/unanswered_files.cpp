@@ -10,7 +10,10 @@
 namespace compss::net {
 
 void UnansweredFiles::sent(const void* key, const TaskRequest& request) {
-  std::vector<std::string> paths = attempt_files::private_paths_of(request);
+  sent(key, attempt_files::private_paths_of(request));
+}
+
+void UnansweredFiles::sent(const void* key, std::vector<std::string> paths) {
   if (paths.empty()) return;
   std::lock_guard lock(mutex_);
   if (paths_.insert_or_assign(key, std::move(paths)).second) count_.fetch_add(1, std::memory_order_relaxed);

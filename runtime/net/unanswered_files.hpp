@@ -29,6 +29,8 @@ class UnansweredFiles {
  public:
   /// Keeps the private paths `request` names under `key` (nothing when it names none).
   void sent(const void* key, const TaskRequest& request);
+  /// The same with the request's private paths already listed (attempt_files::private_paths_of).
+  void sent(const void* key, std::vector<std::string> paths);
   /// Forgets `key`'s paths.
   void answered(const void* key) noexcept;
   /// Removes every file kept (errors ignored: a file already gone) and forgets them.

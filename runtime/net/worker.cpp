@@ -485,6 +485,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       Message m;
       std::error_code ec;
       std::shared_ptr<RequestPins> pins;  // (shared: a stream task's job is copied)
+      std::vector<std::string> private_files;  // the files it writes at attempt-private paths
       {
         std::lock_guard lock(in_order);
         ec = master.receive(m, std::chrono::milliseconds(100));
@@ -518,7 +519,10 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         if (auto* r = std::get_if<TaskRequest>(&m)) {
           receive_globals(*r);
           running.fetch_add(1, std::memory_order_acq_rel);
-          if (options.shared_files) running_files.sent(running_key(r->task_id), *r);  // (counted with it)
+          if (options.shared_files) {  // (counted with it)
+            private_files = attempt_files::private_paths_of(*r);  // (net/attempt_files.hpp)
+            running_files.sent(running_key(r->task_id), private_files);
+          }
           // What it reads is not evicted until its answer is sent: the answer records this
           // worker as their holder, so a DataEvicted for them must come after it.
           pins = std::make_shared<RequestPins>(options.store, versions_read(*r));
@@ -531,11 +535,8 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         served.fetch_add(1, std::memory_order_relaxed);
         const std::uint64_t request_id = r->task_id;
         const bool streaming = is_stream_request(*r);
-        auto run = [&, request = std::move(*r), request_id, streaming, thread,
-                    pins = std::move(pins)]() mutable {
-          // The files it writes at attempt-private paths (net/attempt_files.hpp).
-          const std::vector<std::string> private_files =
-              options.shared_files ? attempt_files::private_paths_of(request) : std::vector<std::string>{};
+        auto run = [&, request = std::move(*r), request_id, streaming, thread, pins = std::move(pins),
+                    private_files = std::move(private_files)]() mutable {
           Message reply =
               execute_request(std::move(request), options.store, options.peers, options.shared_files);
           running_files.answered(running_key(request_id));

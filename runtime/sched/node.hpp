@@ -89,6 +89,9 @@ struct Placement {
   /// the node's running tasks ends. `allocation` shows its demand but binds no core; the
   /// scheduler reserves that core itself when the task starts there.
   bool ahead = false;
+  /// Its resources were given back before its end (Completion::give_back): its end only
+  /// counts the call's end (a replicated call's replica).
+  bool given_back = false;
 };
 
 /// Where an executor reports that a placed task ended (the scheduler).
@@ -97,6 +100,14 @@ class Completion {
   /// Called exactly once per placement, from any thread, when the task's body has ended
   /// (successfully or not: the outcome goes to the runtime, not here).
   virtual void ended(const Placement& placement) = 0;
+  /// The task gives back what `placement` reserves before it ends (it waits for work that
+  /// may need them, then runs without them); its end is still told, with `given_back` set.
+  /// Not for a placement sent ahead.
+  virtual void give_back(const Placement& placement) = 0;
+  /// The task takes back what it gave (give_back) before it runs: its node reserves the
+  /// same version's demand again, now or before anything else placed there, and the
+  /// executor's run() gets that placement. False (nothing done) when the node left the run.
+  virtual bool take_back(const Placement& placement) = 0;
 
  protected:
   ~Completion() = default;

@@ -194,6 +194,11 @@ void Scheduler::pin(TaskClass& c, void* task, NodeSlot& n) {
   if (!n.pinned.empty() || !place_on(c, task, n)) n.pinned.push_back({task, &c});
 }
 
+bool Scheduler::place_pinned(Pinned& p, NodeSlot& n) {
+  if (p.version == TaskClass::no_version) return place_on(*p.cls, p.task, n);
+  return place_version(*p.cls, p.task, p.version, n);
+}
+
 bool Scheduler::replica_done(void* task) {
   auto it = replicas_left_.find(task);
   if (it == replicas_left_.end()) return true;
@@ -352,6 +357,7 @@ std::vector<void*> Scheduler::remove_node(NodeId node) {
     std::deque<Pinned> pinned;
     pinned.swap(gone.pinned);
     for (Pinned& p : pinned) {
+      if (p.version != TaskClass::no_version) continue;  // (taken back: its holder sees the loss)
       if (p.cls->type.replicated) {
         // One replica fewer to wait for: that node is not part of the run any more.
         if (replica_done(p.task)) replicas_done.push_back(p.task);
@@ -458,7 +464,7 @@ void Scheduler::pop_head(TaskClass& c) {
 
 void Scheduler::fill(NodeSlot& n) {
   while (true) {
-    while (!n.pinned.empty() && place_on(*n.pinned.front().cls, n.pinned.front().task, n)) {
+    while (!n.pinned.empty() && place_pinned(n.pinned.front(), n)) {
       n.pinned.pop_front();
     }
     // A waiting pinned call has nowhere else to go: the node takes nothing else before it.
@@ -534,26 +540,58 @@ void Scheduler::maybe_reserve() {
   reserved_for_ = oldest;
 }
 
+void Scheduler::release_shares(const Placement& placement) {
+  auto release = [&](const NodeShare& share) {
+    NodeSlot& n = nodes_[share.node];
+    n.node.release(share);
+    promote_ahead(n);  // (before anything else is offered the core)
+    note_free(n);
+    to_fill_.push_back(share.node);
+  };
+  release(placement.allocation.first);
+  for (const NodeShare& share : placement.allocation.more) {
+    --nodes_[share.node].gang_shares;
+    release(share);
+  }
+}
+
+void Scheduler::give_back(const Placement& placement) {
+  std::vector<Dispatch> batch;
+  {
+    std::lock_guard lock(mutex_);
+    release_shares(placement);
+    settle();
+    batch.swap(out_);
+  }
+  dispatch(batch);
+}
+
+bool Scheduler::take_back(const Placement& placement) {
+  std::vector<Dispatch> batch;
+  {
+    std::lock_guard lock(mutex_);
+    const NodeId id = placement.allocation.first.node;
+    if (!alive_.contains(id)) return false;
+    NodeSlot& n = nodes_[id];
+    // (Pinned first on its node: nothing placed there since goes before it.)
+    Pinned p{placement.task, const_cast<TaskClass*>(placement.type), placement.version};
+    if (!n.pinned.empty() || !place_pinned(p, n)) n.pinned.push_back(p);
+    settle();
+    batch.swap(out_);
+  }
+  dispatch(batch);
+  return true;
+}
+
 void Scheduler::ended(const Placement& placement) {
   std::vector<Dispatch> batch;
   bool call_done = true;
   {
     std::lock_guard lock(mutex_);
-    auto release = [&](const NodeShare& share) {
-      NodeSlot& n = nodes_[share.node];
-      n.node.release(share);
-      promote_ahead(n);  // (before anything else is offered the core)
-      note_free(n);
-      to_fill_.push_back(share.node);
-    };
     if (placement.ahead) {
       ended_ahead(placement);
-    } else {
-      release(placement.allocation.first);
-      for (const NodeShare& share : placement.allocation.more) {
-        --nodes_[share.node].gang_shares;
-        release(share);
-      }
+    } else if (!placement.given_back) {
+      release_shares(placement);
     }
     if (placement.type != nullptr && placement.type->type.replicated) {
       call_done = replica_done(placement.task);

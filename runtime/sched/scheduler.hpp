@@ -203,6 +203,8 @@ class Scheduler final : public Completion {
 
   /// Completion: an executor reports a placed task's end.
   void ended(const Placement& placement) override;
+  void give_back(const Placement& placement) override;
+  bool take_back(const Placement& placement) override;
 
   // Observation, for tests, benchmarks and the progress line.
   std::size_t waiting() const;
@@ -223,7 +225,11 @@ class Scheduler final : public Completion {
   struct Pinned {
     void* task;
     TaskClass* cls;
+    /// A placement taken back (take_back): its version, placed again as it was; else
+    /// no_version (a replica or distributed call placed first, any version).
+    std::uint32_t version = TaskClass::no_version;
   };
+
   struct NodeSlot;
   /// A placement made under the lock, run after it.
   struct Dispatch {
@@ -250,6 +256,8 @@ class Scheduler final : public Completion {
   /// True when `avoid` is npos, or a live candidate of `c` other than it exists.
   bool can_avoid(const TaskClass& c, NodeId avoid) const;
   bool place_on(TaskClass& c, void* task, NodeSlot& n);
+  /// (mutex_ held) Places the pinned call on its node `n` now, if its resources fit.
+  bool place_pinned(Pinned& p, NodeSlot& n);
   bool place_version(TaskClass& c, void* task, std::uint32_t version, NodeSlot& n);
   void pin(TaskClass& c, void* task, NodeSlot& n);
   /// A replica of `task` ended (or its node left): counts it; true when it was the last.
@@ -273,6 +281,8 @@ class Scheduler final : public Completion {
   void promote_ahead(NodeSlot& n);
   /// ended() of a placement sent ahead.
   void ended_ahead(const Placement& placement);
+  /// (mutex_ held) Gives back the shares `placement` reserves; the nodes are filled next.
+  void release_shares(const Placement& placement);
   /// Waiting types that could ever run on `n`, in policy order (into order_).
   void order_heads(const NodeSlot& n);
 

@@ -116,7 +116,15 @@ class FakeWorkers final : public DataLinks {
       each(i, value ? &bytes : nullptr);
     }
   }
-  int choose_worker(TaskRequest&) override { return remake_on.load(); }
+  int choose_worker(TaskRequest&) override {
+    if (before_choose) before_choose();
+    return remake_on.load();
+  }
+  int lend_worker(TaskRequest& request) override { return lend ? lend(request) : -1; }
+  /// Called in choose_worker before it answers (a placement that waits).
+  std::function<void()> before_choose;
+  /// lend_worker's answer (none: -1, the calling thread lends nothing).
+  std::function<int(TaskRequest&)> lend;
   CallResult call(int node, TaskRequest& request) override {
     if (before_call) before_call();
     if (on_call) on_call(request);
@@ -1172,6 +1180,114 @@ TEST_F(DataPlaneTest, ALostVersionIsMadeAgainOnceHoweverManyWaitForIt) {
   for (int g : got) EXPECT_EQ(g, 1);  // worker 2 made it: each reads its own store
   data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
   EXPECT_EQ(x, 2);
+}
+
+// A thread that holds cores the producer fits (a replica building its request) needs a
+// version whose remake another thread started first, and whose placement waits for those
+// very cores (an ordinary call that gave its node back): it makes the version on them
+// itself, and the first run, once placed, finds it made and runs nothing. Before, it
+// waited for that run, which waited for its cores: for ever (here, the placement's
+// stand-in gives up after 10 s and the test fails).
+TEST_F(DataPlaneTest, AThreadThatLendsCoresRunsARemakeWhosePlacementWaitsForThem) {
+  int x = 1;
+  const std::uint64_t id = made_on(x, 1);
+  data.node_lost(1);
+  workers.lose(1);
+  thread_local bool replica = false;  // (the thread that holds worker 3's core)
+  workers.lend = [](TaskRequest&) { return replica ? 3 : -1; };
+  std::atomic<bool> choosing{false}, replica_built{false}, built_before_placed{false};
+  workers.before_choose = [&] {  // the first run's placement: free once the replica is done
+    choosing = true;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!replica_built && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    built_before_placed = replica_built.load();
+  };
+  std::string first_source, replica_source;
+  std::uint64_t version = 0;
+  std::thread first([&] {  // the ordinary call: its remake waits for a placement
+    int y = 0;
+    FakeTask add(add_spec, {object(x, Direction::in), object(y, Direction::inout)});
+    TaskRequest request;
+    ASSERT_TRUE(data.build_request(&add, 2, request, true));
+    first_source = request.params[0].source;
+  });
+  std::thread replica_thread([&] {
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+         !choosing && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    replica = true;
+    int y = 0;
+    FakeTask add(add_spec, {object(x, Direction::in), object(y, Direction::inout)});
+    TaskRequest request;
+    ASSERT_TRUE(data.build_request(&add, 3, request, true));
+    replica_source = request.params[0].source;
+    version = request.params[0].version;
+    replica_built = true;
+  });
+  first.join();
+  replica_thread.join();
+  EXPECT_TRUE(built_before_placed) << "the replica waited for the run whose placement waited for its cores";
+  EXPECT_EQ(workers.calls.load(), 1);        // on the lent core only: the first run ran nothing
+  EXPECT_EQ(replica_source, "");             // made on its own worker
+  EXPECT_EQ(first_source, "w3");             // read from there
+  EXPECT_EQ(holders(id, version), nodes({3}));
+}
+
+// Two threads hold cores the producer fits (two replicas building their requests) while
+// the run another thread started waits for its placement: only one of them runs it on
+// its cores, the other waits for that run (DataPlane::Remaking::running). Before, each ran
+// its own, at once: the producer ran twice concurrently (seen in
+// ClusterRemake.AReplicaLendsItsCoresToTheRemakeItsRequestWaitsFor, 1 run in 9).
+TEST_F(DataPlaneTest, OnlyOneThreadRunsARemakeOnLentCores) {
+  int x = 1;
+  made_on(x, 1);
+  data.node_lost(1);
+  workers.lose(1);
+  thread_local int lends = -1;  // (the worker whose core the thread holds)
+  workers.lend = [](TaskRequest&) { return lends; };
+  std::atomic<bool> choosing{false};
+  workers.before_choose = [&] {  // the first run's placement: free once a lent run is over
+    choosing = true;
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+         workers.calls == 0 && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  std::atomic<int> in_call{0}, most_in_call{0};
+  workers.before_call = [&] {  // a lent run lasts until the other replica waits, or runs too
+    most_in_call = std::max(most_in_call.load(), ++in_call);
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+         data.remake_waiters() == 0 && in_call < 2 && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    --in_call;
+  };
+  std::thread first([&] {  // the ordinary call: its remake waits for a placement
+    int y = 0;
+    FakeTask add(add_spec, {object(x, Direction::in), object(y, Direction::inout)});
+    TaskRequest request;
+    ASSERT_TRUE(data.build_request(&add, 2, request, true));
+  });
+  auto replica = [&](int node) {  // (worker 3's once worker 2's runs the producer)
+    for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+         !(node == 2 ? choosing.load() : in_call > 0) && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    lends = node;
+    int y = 0;
+    FakeTask add(add_spec, {object(x, Direction::in), object(y, Direction::inout)});
+    TaskRequest request;
+    EXPECT_TRUE(data.build_request(&add, node, request, true));
+  };
+  std::thread r2(replica, 2), r3(replica, 3);
+  r2.join();
+  r3.join();
+  first.join();
+  EXPECT_EQ(most_in_call.load(), 1) << "two threads ran the producer at once";
+  EXPECT_EQ(workers.calls.load(), 1);
 }
 
 constexpr TaskSpec make_spec{"make", "int make()", nullptr, 0};

@@ -300,6 +300,69 @@ TEST(ClusterNode, ReleaseGivesBackOnlyWhatItHolds) {
   EXPECT_EQ(sched.running(id), 0U);
 }
 
+namespace {
+/// A 1-core worker node whose `replica` gave its placement back (ClusterNode::give_back)
+/// and whose core `other` took then.
+struct CoreGivenBack {
+  compss::sched::Scheduler sched{compss::sched::Scheduler::Options{}};
+  std::vector<compss::detail::TaskBase*> dispatched;
+  ClusterNode w{1, [this](compss::detail::TaskBase* t, int, unsigned, unsigned) { dispatched.push_back(t); }};
+  compss::sched::NodeId id = compss::sched::IdSet::npos;
+  FakeTask replica, other;
+  CoreGivenBack() {
+    compss::sched::Resources r;
+    r.processors.push_back({.type = compss::sched::ProcessorType::cpu, .units = 1});
+    id = sched.add_node("w", r, w);
+    const compss::sched::TaskClass* any = sched.register_type(type({}));
+    sched.submit(&replica, any);
+    EXPECT_TRUE(w.give_back(&replica));
+    sched.submit(&other, any);
+    EXPECT_EQ(dispatched.size(), 2U);  // the other task took the core given back
+  }
+};
+}  // namespace
+
+// A replica gives its placement back while its request waits for a remake
+// (ClusterNode::give_back): another task is placed on the core freed. The replica then
+// takes its core back before its request is sent (take_back): it waits until that task
+// ends, and is not dispatched again. Before, its request ran at once without the core, on
+// the same worker core as the other task (the worker does not queue by cores).
+TEST(ClusterNode, APlacementGivenBackIsTakenBackOnlyOnceItsCoresAreFree) {
+  CoreGivenBack n;
+  std::atomic<bool> taken{false};
+  std::thread taking([&] {
+    EXPECT_TRUE(n.w.take_back(&n.replica, [] { return true; }));
+    taken = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(taken.load());  // its core is the other task's
+  EXPECT_LE(n.sched.running(n.id), 1U);
+  EXPECT_TRUE(n.w.release(&n.other));
+  taking.join();
+  EXPECT_EQ(n.dispatched.size(), 2U);  // booked, not dispatched again
+  EXPECT_EQ(n.sched.free(n.id).cpus(), 0U);  // the replica holds it again
+  EXPECT_TRUE(n.w.release(&n.replica));
+  EXPECT_EQ(n.sched.free(n.id).cpus(), 1U);
+  EXPECT_EQ(n.sched.running(n.id), 0U);
+}
+
+// Its node lost while it waits (the scheduler drops the taking back with the node):
+// take_back answers false, and the replica ends as lost.
+TEST(ClusterNode, TakingBackEndsFalseWhenTheNodeIsLost) {
+  CoreGivenBack n;
+  std::atomic<bool> alive{true};
+  std::thread lose([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    n.sched.remove_node(n.id);
+    alive = false;
+  });
+  EXPECT_FALSE(n.w.take_back(&n.replica, [&] { return alive.load(); }));
+  lose.join();
+  EXPECT_FALSE(n.w.take_back(&n.replica, [] { return false; }));  // (the node is gone: nothing asked)
+  EXPECT_TRUE(n.w.release(&n.other));
+  EXPECT_TRUE(n.w.release(&n.replica));  // its end still ends its placement
+}
+
 // The cluster's dispatch is told the cores and GPUs reserved, so that it needs no lookup
 // of the placement for the common task (run_on_master's fast path, a request's gpus).
 TEST(ClusterNode, DispatchIsToldTheReservedCoresAndGpus) {
@@ -752,16 +815,22 @@ namespace {
 /// with x (the first of `fates`); then read_everywhere(x), replicated on the two left,
 /// whose replicas' requests need x made again while they hold every live worker's core.
 /// The call must end ok (a hang is bounded). Returns, over the workers, the requests of
-/// produce_one and of read_everywhere, and how many workers got both.
-std::array<int, 3> replicas_after_a_loss(std::vector<std::string> fates_of_produce) {
+/// produce_one and of read_everywhere, and how many workers got both. With `two_cores`:
+/// 2-core workers and produce_two (2 cores), larger than a replica (1 core).
+std::array<int, 3> replicas_after_a_loss(std::vector<std::string> fates_of_produce, bool two_cores = false) {
   std::uint16_t port = 0;
   MasterEnvironment master(listening_socket(port), 3);
   ScriptedWorker::Fates fates{std::move(fates_of_produce)};
-  const std::string produce = produce_one_spec.signature;
-  ScriptedWorker a(port, {"done"}, 1, produce, &fates), b(port, {"done"}, 1, produce, &fates),
-      c(port, {"done"}, 1, produce, &fates);
+  const std::string produce = two_cores ? produce_two_spec.signature : produce_one_spec.signature;
+  const std::uint32_t cores = two_cores ? 2 : 1;
+  ScriptedWorker a(port, {"done"}, cores, produce, &fates), b(port, {"done"}, cores, produce, &fates),
+      c(port, {"done"}, cores, produce, &fates);
   int x = 1;
-  compss::detail::call_task<produce_one_spec, &produce_one>(x);
+  if (two_cores) {
+    compss::detail::call_task<produce_two_spec, &produce_two>(x);
+  } else {
+    compss::detail::call_task<produce_one_spec, &produce_one>(x);
+  }
   // The replicated call is submitted once the loss is known: its replicas' requests then
   // need x made again.
   auto lost = [] {
@@ -816,6 +885,18 @@ TEST(ClusterRemake, AReplicaWhoseWorkerDiesWithTheRemakeItLentToEndsLost) {
   EXPECT_EQ(produced, 3);  // its run, the remake that vanished, the other's
   EXPECT_EQ(replicas, 1);  // the live replica's
   EXPECT_EQ(both, 1);
+}
+
+// The producer needs 2 cores, a replica holds 1 of its worker's 2: it cannot lend them,
+// so it gives its placement back while it waits (ClusterNode::give_back), and the remake
+// is placed on its worker's 2 free cores; the replica's request then runs there without
+// them. Before, the remake waited for the replicas' cores (the second core of each worker
+// was free, never enough) until the fakes' silence lost them (10 s) and the call failed.
+TEST(ClusterRemake, AReplicaGivesItsCoresBackToARemakeLargerThanItself) {
+  const auto [produced, replicas, both] = replicas_after_a_loss({"leave", "stay"}, true);
+  EXPECT_EQ(produced, 2);  // its run, then the remake
+  EXPECT_EQ(replicas, 2);  // one on each live worker
+  EXPECT_EQ(both, 1);      // the remake ran where a replica gave its core back
 }
 
 namespace {

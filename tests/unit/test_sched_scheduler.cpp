@@ -99,14 +99,16 @@ class FakeCluster {
 
   void submit(std::uintptr_t task, const TaskClass* t) { sched->submit(reinterpret_cast<void*>(task), t); }
 
-  /// Ends the oldest running task (of `node` when given); false when none runs.
-  bool end_oldest(NodeId node = IdSet::npos) {
+  /// Ends the oldest running task (of `node` when given, `task` when not 0); false when
+  /// none runs.
+  bool end_oldest(NodeId node = IdSet::npos, std::uintptr_t task = 0) {
     Placement p;
     Completion* done = nullptr;
     {
       std::lock_guard lock(m_);
       auto it = std::find_if(running_.begin(), running_.end(), [&](const auto& r) {
-        return node == IdSet::npos || r.first.allocation.node() == node;
+        return (node == IdSet::npos || r.first.allocation.node() == node) &&
+               (task == 0 || reinterpret_cast<std::uintptr_t>(r.first.task) == task);
       });
       if (it == running_.end()) return false;
       p = std::move(it->first);
@@ -126,6 +128,25 @@ class FakeCluster {
     while (end_oldest()) {
     }
   }
+  /// The oldest running task of `node` gives its resources back (Completion::give_back); it
+  /// keeps running until end_oldest ends it.
+  void give_back_oldest(NodeId node) {
+    Placement p;
+    Completion* done = nullptr;
+    {
+      std::lock_guard lock(m_);
+      auto it = std::find_if(running_.begin(), running_.end(),
+                             [&](const auto& r) { return r.first.allocation.node() == node; });
+      ASSERT_NE(it, running_.end());
+      p = it->first;
+      done = it->second;
+      it->first.given_back = true;
+      given = p;
+    }
+    done->give_back(p);
+  }
+  /// The placement give_back_oldest gave back last.
+  Placement given;
 
   std::size_t running_count() {
     std::lock_guard lock(m_);
@@ -166,6 +187,13 @@ class FakeCluster {
     std::lock_guard lock(m_);
     log.push_back({reinterpret_cast<std::uintptr_t>(p.task), p.allocation.node(), p.version,
                    clock_++, UINT64_MAX, p.allocation});
+    // A placement taken back replaces the one given back (as ClusterNode books it).
+    auto back = std::find_if(running_.begin(), running_.end(),
+                             [&](const auto& r) { return r.first.task == p.task && r.first.given_back; });
+    if (back != running_.end()) {
+      *back = {std::move(p), &done};
+      return;
+    }
     running_.emplace_back(std::move(p), &done);
   }
 
@@ -398,6 +426,56 @@ TEST(Scheduler, ReplicatedRunsOncePerNodeAndEndsWhenAllHave) {
   c.end_all();
   EXPECT_EQ(c.log.size(), 7U);
   EXPECT_EQ(c.calls_ended.back(), 8U);
+}
+
+// A replica that gives its resources back before it ends (a replica waiting for a remake:
+// Completion::give_back) frees its node's core at once, and its end later only counts as
+// the replica's end: it frees nothing twice, and the call ends with its last replica.
+TEST(Scheduler, AReplicaThatGaveItsCoresBackFreesThemOnceAndItsEndEndsTheCall) {
+  FakeCluster c;
+  c.add_workers(2, cpu_node(1));
+  auto* t = c.sched->register_type(spread("setup", true));
+  auto* plain = c.sched->register_type(type("plain"));
+  c.submit(7, t);
+  c.submit(1, plain);
+  ASSERT_EQ(c.log.size(), 2U);  // the replicas; the plain task waits
+  c.give_back_oldest(0);
+  ASSERT_EQ(c.log.size(), 3U);  // the plain task runs on the core given back
+  EXPECT_EQ(c.log.back().node, 0U);
+  c.end_oldest(0);  // the replica that gave its core back
+  EXPECT_EQ(c.sched->free(0).cpus(), 0U);  // (the plain task's core is not freed by it)
+  EXPECT_TRUE(c.calls_ended.empty());
+  c.end_oldest(1);
+  EXPECT_EQ(c.calls_ended, (std::vector<std::uintptr_t>{7}));
+  c.end_all();
+  EXPECT_EQ(c.sched->free(0).cpus(), 1U);
+}
+
+// A placement given back is taken back (Completion::take_back) once its node frees, before
+// a call that waits for that node: it is pinned first there, and placed as the same version.
+TEST(Scheduler, APlacementTakenBackGoesBeforeWhatWaitsForItsNode) {
+  FakeCluster c;
+  c.add_workers(1, cpu_node(1));
+  auto* t = c.sched->register_type(spread("setup", true));
+  auto* plain = c.sched->register_type(type("plain"));
+  c.submit(7, t);
+  c.give_back_oldest(0);
+  c.submit(1, plain);  // on the core given back
+  ASSERT_EQ(c.log.size(), 2U);
+  EXPECT_TRUE(c.sched->take_back(c.given));
+  c.submit(2, plain);
+  EXPECT_EQ(c.log.size(), 2U);  // the core is task 1's: neither is placed
+  EXPECT_EQ(c.sched->free(0).cpus(), 0U);
+  c.end_oldest(0, 1);
+  ASSERT_EQ(c.log.size(), 3U);
+  EXPECT_EQ(c.log.back().task, 7U);  // taken back first
+  EXPECT_EQ(c.log.back().version, c.given.version);
+  EXPECT_EQ(std::count(c.calls_ended.begin(), c.calls_ended.end(), 7U), 0);
+  c.end_oldest(0, 7);  // its end frees the core taken back, and ends the call
+  EXPECT_EQ(std::count(c.calls_ended.begin(), c.calls_ended.end(), 7U), 1);
+  ASSERT_EQ(c.log.size(), 4U);  // task 2 now
+  c.end_all();
+  EXPECT_EQ(c.sched->free(0).cpus(), 1U);
 }
 
 // The run-last node (the master's) gets its replica only once every other replica of the

@@ -3,6 +3,8 @@
 
 #include "sched/scheduler.hpp"
 
+#include <chrono>
+
 namespace compss::net {
 
 void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
@@ -12,7 +14,19 @@ void ClusterNode::run(sched::Placement placement, sched::Completion& done) {
   const bool replicated = placement.type != nullptr && placement.type->type.replicated;
   const unsigned gpus = placement.allocation.first.reserved.gpus();
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (taking_back_.erase(handle) != 0) {  // a placement taken back: its holder waits for it
+      auto it = held_.find(handle);
+      if (it != held_.end() && it->second.first.given_back) {
+        it->second = {std::move(placement), &done};
+        taken_back_.notify_all();
+        return;
+      }
+      // Its replica ended meanwhile (its end counted): the resources go back at once.
+      lock.unlock();
+      done.give_back(placement);
+      return;
+    }
     held_[handle] = {std::move(placement), &done};
   }
   if (remakes_ != nullptr && remakes_->placed(handle, {node_, version, units, gpus})) return;
@@ -37,10 +51,56 @@ bool ClusterNode::release(const void* task) {
   return true;
 }
 
+bool ClusterNode::give_back(const void* task) {
+  std::pair<sched::Placement, sched::Completion*> held;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = held_.find(task);
+    if (it == held_.end() || it->second.first.ahead || it->second.first.given_back) return false;
+    held = it->second;
+    it->second.first.given_back = true;
+  }
+  held.second->give_back(held.first);
+  return true;
+}
+
+bool ClusterNode::take_back(const void* task, const std::function<bool()>& alive) {
+  sched::Placement given;
+  sched::Completion* done = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = held_.find(task);
+    if (it == held_.end() || !it->second.first.given_back) return true;
+    given = it->second.first;
+    done = it->second.second;
+    taking_back_.insert(task);
+  }
+  if (!done->take_back(given)) {
+    std::lock_guard lock(mutex_);
+    taking_back_.erase(task);
+    return false;
+  }
+  std::unique_lock lock(mutex_);
+  auto booked = [&] {
+    auto it = held_.find(task);
+    return it == held_.end() || !it->second.first.given_back;
+  };
+  while (!taken_back_.wait_for(lock, std::chrono::milliseconds(100), booked)) {
+    lock.unlock();
+    const bool live = alive();
+    lock.lock();
+    // Kept in taking_back_: placed before the scheduler hears of the loss, that placement
+    // is booked or given back at once by run(), never dispatched (a lost node's
+    // ClusterNode gets nothing after remove_node: a worker that joins again gets a new one).
+    if (!live && !booked()) return false;
+  }
+  return true;
+}
+
 sched::Allocation ClusterNode::allocation_of(const void* task) const {
   std::lock_guard lock(mutex_);
   auto it = held_.find(task);
-  return it == held_.end() ? sched::Allocation{} : it->second.first.allocation;
+  return it == held_.end() || it->second.first.given_back ? sched::Allocation{} : it->second.first.allocation;
 }
 
 std::uint32_t ClusterNode::version_of(const void* task) const {

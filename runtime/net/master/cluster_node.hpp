@@ -16,16 +16,19 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 namespace compss::net {
 
 /// Thread-safe: run, release and holding may come from any thread at once (one mutex, a
-/// leaf: release calls the scheduler after dropping it; dispatch runs without it).
+/// leaf: release, give_back and take_back call the scheduler after dropping it; dispatch
+/// runs without it).
 ///
 ///   ClusterNode master(0, [&](TaskBase* t, int node, unsigned cu, unsigned gpus) { executor.spawn(t); });
 ///   scheduler.add_node("master", master_resources(cores), master);
@@ -54,8 +57,21 @@ class ClusterNode : public sched::NodeExecutor {
   /// Gives back what `task` holds here (Completion::ended); false when it holds nothing.
   bool release(const void* task);
 
+  /// `task`, placed here, gives back what it holds before it ends (Completion::give_back:
+  /// a replica while its request waits for a remake): it holds nothing from now on, but
+  /// its release() still ends its placement. False when it holds nothing here (given back
+  /// already, or sent ahead).
+  bool give_back(const void* task);
+
+  /// `task`, which gave its placement back (give_back), takes this node's resources
+  /// again through the scheduler (Completion::take_back: before anything else placed
+  /// here) and waits until they are reserved, or until `alive` says the node is lost
+  /// (asked every 100 ms; false then). True at once when it gave nothing back. The run()
+  /// of that placement books it and dispatches nothing.
+  bool take_back(const void* task, const std::function<bool()>& alive);
+
   /// What `task` holds while placed here (its nodes, for a gang); an empty allocation when
-  /// it holds nothing here.
+  /// it holds nothing here (or gave it back).
   sched::Allocation allocation_of(const void* task) const;
 
   /// The implementation `task` was placed here with (Placement::version: 0 the task, i its
@@ -77,7 +93,10 @@ class ClusterNode : public sched::NodeExecutor {
   Dispatch dispatch_;
   RemakePlacements* const remakes_;
   mutable std::mutex mutex_;
+  std::condition_variable taken_back_;  // a placement taken back was booked (run)
   std::unordered_map<const void*, std::pair<sched::Placement, sched::Completion*>> held_;
+  /// Tasks whose placement given back is being taken back (take_back), until run() books it.
+  std::unordered_set<const void*> taking_back_;
 };
 
 }  // namespace compss::net

@@ -56,12 +56,23 @@ class DataLinks {
   /// when no node is left (nothing reserved); throws compss::Error saying why when live
   /// nodes exist but none can run the producer.
   virtual int choose_worker(TaskRequest& request) = 0;
+  /// The node where the calling thread itself holds resources that fit `request` and may
+  /// lend them to it (a replica building its request holds its worker's cores), with
+  /// request's version, computing_units and gpus set as choose_worker sets them; -1 when
+  /// it holds none that fit (nothing lent). remake_ended(request) ends the loan. Asked
+  /// when another thread's run of the producer still waits for a placement, which may wait
+  /// for these very resources (DataPlane::remake_once).
+  virtual int lend_worker(TaskRequest& request) {
+    (void)request;
+    return -1;
+  }
   /// The remake of `request` is over: what choose_worker reserved for it is given back.
   virtual void remake_ended(const TaskRequest& request) noexcept { (void)request; }
   /// The calling thread is about to wait for another thread's run of a producer it needs
-  /// (DataPlane::remake_once): a task on the master's node waiting so gives its cores
-  /// back first (that run may wait for them).
-  virtual void waits_for_remake() noexcept {}
+  /// (DataPlane::remake_once): a task on the master's node, or a replica building its
+  /// request, waiting so gives its cores back first (that run may wait for them), unless
+  /// that run was `placed` already (it waits for nothing they hold).
+  virtual void waits_for_remake(bool placed) noexcept { (void)placed; }
   /// Sends `request` to worker `node` and waits for its answer (or its loss); node 0 runs
   /// it in the master's process (a remake placed there), its outputs inline.
   virtual CallResult call(int node, TaskRequest& request) = 0;

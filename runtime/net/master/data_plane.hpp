@@ -241,11 +241,16 @@ class DataPlane {
   void release_remade(const std::map<std::pair<std::uint64_t, std::uint64_t>, int>& remade,
                       std::pair<std::uint64_t, std::uint64_t> target);
   /// `remake`, unless another thread runs the same producer again now: then waits for
-  /// that run (the caller checks again). A lost version is made once however many wait.
+  /// that run (the caller checks again). A lost version is made once however many wait,
+  /// but for a thread that holds resources the producer fits (DataLinks::lend_worker)
+  /// while that run still waits for its placement: it runs the producer on them itself
+  /// (the placement may wait for them: a replica's cores).
   void remake_once(std::uint64_t id, std::uint64_t v,
                    const std::shared_ptr<const TaskRecord>& producer);
-  /// Runs `producer` again on a live worker (returns early if an input was lost meanwhile).
-  void remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer);
+  /// Runs `producer` again on a live worker (returns early if an input was lost
+  /// meanwhile, or version v was made meanwhile by another run). `lent`: only on what the
+  /// calling thread lends (DataLinks::lend_worker); false, nothing run, when it lends none.
+  bool remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer, bool lent = false);
 
   // Fetches to the master (fetch.cpp). Data lock NOT held; they block.
   /// Loads the latest value of `id` into the master's object or file.
@@ -271,8 +276,15 @@ class DataPlane {
   std::mutex data_mutex_;
   std::condition_variable loaded_cv_;  // a TrackedDatum::loading ended
   std::condition_variable holders_cv_;  // a worker dropped copies or was lost
-  /// The producers being run again now (remake_once), their end, and who waits for it.
-  std::set<const TaskRecord*> remaking_;
+  /// A producer being run again now (remake_once): whether its run was placed yet, and
+  /// whether a run of it (its own, or one on lent resources) is under way: one at a time,
+  /// the next finds the version made and runs nothing.
+  struct Remaking {
+    bool placed = false;
+    bool running = false;
+  };
+  /// The producers being run again now; their end, and who waits for it.
+  std::map<const TaskRecord*, Remaking> remaking_;
   std::condition_variable remade_cv_;
   std::size_t remake_waiters_ = 0;
   DataDirectory directory_;

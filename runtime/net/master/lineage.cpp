@@ -92,11 +92,19 @@ void DataPlane::remake_once(std::uint64_t id, std::uint64_t v,
                             const std::shared_ptr<const TaskRecord>& producer) {
   {
     std::unique_lock data(data_mutex_);
-    if (!remaking_.insert(producer.get()).second) {
+    if (auto [it, first] = remaking_.try_emplace(producer.get()); !first) {
       // Another thread runs this producer again now: its run makes this version too.
-      ++remake_waiters_;
+      const bool placed = it->second.placed;
+      const bool running = it->second.running;  // (a run on lent resources under way)
       data.unlock();  // (the cluster's locks come before ours)
-      links_.waits_for_remake();
+      // Unless that run waits for a placement while this thread holds resources it fits (a
+      // replica's cores, which the placement may wait for: both would wait for ever): it
+      // is run on them here (a second run; the first finds the version made, runs nothing).
+      if (!placed && !running && remake(id, v, *producer, /*lent=*/true)) return;
+      data.lock();
+      ++remake_waiters_;
+      data.unlock();
+      links_.waits_for_remake(placed);
       data.lock();
       BlockingLane::Parked parked;  // (that run may wait for what calls queued on the lane hold)
       remade_cv_.wait(data, [&] { return remaking_.count(producer.get()) == 0; });
@@ -137,7 +145,7 @@ void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& produ
 
 }  // namespace
 
-void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
+bool DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer, bool lent) {
   check_read_files(id, v, producer);
   TaskRequest request;
   request.signature = producer.signature;
@@ -159,7 +167,8 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
   try {
     // Placed through the scheduler: it waits for free resources that fit the producer and
     // holds them until `placed` below gives them back.
-    n = links_.choose_worker(request);
+    n = lent ? links_.lend_worker(request) : links_.choose_worker(request);
+    if (lent && n < 0) return false;
   } catch (const Error& e) {
     const std::string why = e.what();
     throw Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
@@ -172,12 +181,38 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
     const TaskRequest& request;
     ~Placed() { links.remake_ended(request); }
   } placed{links_, request};
+  struct Running {  // (its run's end lets the next one see the version made)
+    DataPlane& plane;
+    const TaskRecord* p;
+    bool on = false;
+    ~Running() {
+      if (!on) return;
+      {
+        std::lock_guard data(plane.data_mutex_);
+        if (auto it = plane.remaking_.find(p); it != plane.remaking_.end()) it->second.running = false;
+      }
+      plane.remade_cv_.notify_all();
+    }
+  } running{*this, &producer};
   {
-    std::lock_guard data(data_mutex_);
+    std::unique_lock data(data_mutex_);
+    auto it = remaking_.find(&producer);
+    if (!lent && it != remaking_.end()) it->second.placed = true;
+    if (it != remaking_.end() && it->second.running) {
+      // One run at a time (this thread's and one on lent resources): wait for that one.
+      BlockingLane::Parked parked;  // (it may wait for what calls queued on the lane hold)
+      remade_cv_.wait(data, [&] {
+        it = remaking_.find(&producer);
+        return it == remaking_.end() || !it->second.running;
+      });
+    }
+    if (it != remaking_.end()) it->second.running = running.on = true;
+    // Made meanwhile by a run on lent resources (remake_once): nothing to run.
+    if (available_at(id, v, nullptr) != -1) return true;
     for (WireParam& w : request.params) {
       if (!from_holder(w)) continue;
       int h = available_at(w.data_id, w.version, nullptr);
-      if (h < 0 && h != from_snapshot) return;  // lost again meanwhile
+      if (h < 0 && h != from_snapshot) return true;  // lost again meanwhile
       if (h == n && n != 0) continue;
       if (h == from_snapshot) {  // a master-made version the master's object no longer holds
         w.value = *directory_.version(w.data_id, w.version).snapshot;
@@ -227,6 +262,7 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
     throw Error("compss: making lost data again failed: " + r.failed.exception_type + ": " +
                 r.failed.message);
   }
+  return true;
 }
 
 }  // namespace compss::net

@@ -22,20 +22,22 @@ class WorkerLink;
 /// Thread-safe as its parts are: the links are the cluster's node slots, read without a
 /// lock for nodes the data plane names (filled before any datum is placed there), the
 /// fetcher and the events are thread-safe.
-/// `choose_worker`, `remake_ended`, `run_on_master` (a call on node 0) and
+/// `choose_worker`, `lend_worker`, `remake_ended`, `run_on_master` (a call on node 0) and
 /// `waits_for_remake` are the cluster's (they take the scheduler lock).
 class WorkerDataLinks final : public DataLinks {
  public:
   WorkerDataLinks(rt::Runtime& runtime, const std::vector<std::unique_ptr<WorkerLink>>& links,
                   PeerFetcher& fetcher, RemoteEvents& events, std::function<int(TaskRequest&)> choose_worker,
+                  std::function<int(TaskRequest&)> lend_worker,
                   std::function<void(const TaskRequest&)> remake_ended,
                   std::function<CallResult(TaskRequest&)> run_on_master,
-                  std::function<void()> waits_for_remake)
+                  std::function<void(bool)> waits_for_remake)
       : runtime_(runtime),
         links_(links),
         fetcher_(fetcher),
         events_(events),
         choose_worker_(std::move(choose_worker)),
+        lend_worker_(std::move(lend_worker)),
         remake_ended_(std::move(remake_ended)),
         run_on_master_(std::move(run_on_master)),
         waits_for_remake_(std::move(waits_for_remake)) {}
@@ -49,8 +51,9 @@ class WorkerDataLinks final : public DataLinks {
   void fetch_many(int node, std::span<const std::pair<std::uint64_t, std::uint64_t>> versions,
                   const std::function<void(std::size_t, const detail::HeldValue*)>& each) override;
   int choose_worker(TaskRequest& request) override { return choose_worker_(request); }
+  int lend_worker(TaskRequest& request) override { return lend_worker_(request); }
   void remake_ended(const TaskRequest& request) noexcept override { remake_ended_(request); }
-  void waits_for_remake() noexcept override { waits_for_remake_(); }
+  void waits_for_remake(bool placed) noexcept override { waits_for_remake_(placed); }
   CallResult call(int node, TaskRequest& request) override;
 
  private:
@@ -61,9 +64,10 @@ class WorkerDataLinks final : public DataLinks {
   PeerFetcher& fetcher_;
   RemoteEvents& events_;
   std::function<int(TaskRequest&)> choose_worker_;
+  std::function<int(TaskRequest&)> lend_worker_;
   std::function<void(const TaskRequest&)> remake_ended_;  // (must not throw)
   std::function<CallResult(TaskRequest&)> run_on_master_;
-  std::function<void()> waits_for_remake_;  // (must not throw)
+  std::function<void(bool)> waits_for_remake_;  // (must not throw)
 };
 
 }  // namespace compss::net
