@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace compss::net {
@@ -23,8 +24,14 @@ struct FileStamp {
   std::uint64_t device = 0, inode = 0, size = 0;
   std::int64_t mtime_ns = 0;
   std::int64_t ctime_ns = 0;  ///< (changes with any write or attribute change, never set back)
+  /// A hard link keeping this version after a rename replaced the path (net/kept_files.hpp);
+  /// null when none could be made. Removed when the last stamp naming it goes.
+  std::shared_ptr<const std::string> kept;
 
-  /// Whether `other` stamps the same contents (the parameter and path aside).
+  /// Where a remake reads this version: its kept link, else the path.
+  const std::string& read_path() const { return kept ? *kept : path; }
+
+  /// Whether `other` stamps the same contents (the parameter, path and link aside).
   bool same_file(const FileStamp& other) const {
     return exists == other.exists && device == other.device && inode == other.inode &&
            size == other.size && mtime_ns == other.mtime_ns && ctime_ns == other.ctime_ns;

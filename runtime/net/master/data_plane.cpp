@@ -5,6 +5,7 @@
 
 #include "core/access.hpp"
 #include "net/file_staging.hpp"
+#include "net/kept_files.hpp"
 #include "net/attempt_files.hpp"
 #include "net/master/data_params.hpp"
 
@@ -585,8 +586,11 @@ void DataPlane::name_private_files(const TaskBase& t, TaskRequest& request) {
     WireParam& w = request.params[i];
     if (d.kind != ParamKind::file || !w.has_value) continue;
     const std::string path(d.key.path);  // (absolute: the worker's cwd is not the master's)
-    // The file as the task reads it (an inout file: before its copy), for a remake.
-    if (reads(d.direction)) request.read_files.push_back(stamp_file(path, static_cast<std::uint32_t>(i)));
+    // The file as the task reads it (an inout file: before its copy), stamped and kept
+    // for a remake (net/kept_files.hpp).
+    if (reads(d.direction)) {
+      request.read_files.push_back(kept_files::stamp_and_keep(path, static_cast<std::uint32_t>(i)));
+    }
     if (!attempt_files::gets_private_path(d.direction)) continue;
     std::string mine = attempt_files::private_path(path);
     try {  // (on failure, those named before are removed: the request is never sent)

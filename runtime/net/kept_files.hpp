@@ -1,0 +1,47 @@
+// The versions of files tasks read in place (workers sharing the master's files), kept for
+// a remake from lineage. A task's file is replaced by a rename (attempt_files: a later
+// task's private file moved over the path, or an inout producer's own answer), so the old
+// inode lives on while a name is left to it: a hard link taken when the request is stamped,
+// in a directory of the run beside the file (`.compss-kept-<pid>-<nonce>-<n>`, one per
+// file system and, on EXDEV, per directory), keeps that version's bytes at no copy cost.
+// A remake reads the link in place; its stamp (net/file_stamp.hpp) is checked on the link,
+// so a file changed in place (same inode, O_TRUNC) still fails the run clearly. One link
+// per distinct inode and stamp, shared by every request that stamped it; the link goes
+// when the last request (lineage record) naming it does, its directory when empty, and
+// all at exit (std::atexit; Cluster::tell_run_ended for the master's quick exit). A killed
+// master leaves its directories (SIGKILL runs nothing). Without a link (another file
+// system from every directory tried, EPERM under fs.protected_hardlinks, a directory, no
+// right to create the directory) the stamp alone, as before: a change fails the run.
+// docs/distributed.md, "Files a remake reads".
+//
+// Thread-safe: one process-wide mutex serializes the stats, links, unlinks and renames it
+// is told of (a link or unlink moves the inode's ctime: a stamp taken between them would
+// be stale). Nothing else is locked under it.
+#pragma once
+
+#include "net/file_stamp.hpp"
+
+#include <string>
+
+namespace compss::net::kept_files {
+
+/// The stamp of the file at `path` (stamp_file), taken once its version is kept: then
+/// `kept` names the link (and the stamp is the link's, its ctime moved by the link).
+FileStamp stamp_and_keep(const std::string& path, std::uint32_t param);
+
+/// Whether the version `s` stamps is still readable as it was: at its link when it has
+/// one (a rename over the path changes nothing there), else at its path.
+bool unchanged(const FileStamp& s);
+
+/// Renames `from` over `to` (rename(2)) for the master, under the keeper's lock: a kept
+/// link to the inode `to` named, at the stamp it had just before, still holds that
+/// version, and the ctime the kernel moved for the name it lost is taken as its stamp. (A
+/// rename the master did not do, `mv` by the program, is seen as a change.) Returns 0 or
+/// the rename's errno.
+int rename_over(const std::string& from, const std::string& to);
+
+/// Removes every kept link and directory (the master's exit without destructors). The
+/// links of records still alive are gone: a later remake reading one fails clearly.
+void remove_all() noexcept;
+
+}  // namespace compss::net::kept_files

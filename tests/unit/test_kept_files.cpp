@@ -1,0 +1,139 @@
+// Versions of files tasks read in place, kept by hard links for remakes
+// (net/kept_files.hpp): a rename over the path leaves the kept version readable and
+// unchanged; a write in place is seen; one link per version; links and their directory go
+// with the last stamp naming them, or all at once at the run's end.
+#include "net/kept_files.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace kept_files = compss::net::kept_files;
+
+namespace {
+struct TestDir {
+  std::filesystem::path dir;
+  explicit TestDir(const char* name)
+      : dir(std::filesystem::temp_directory_path() / (std::string(name) + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  ~TestDir() { std::filesystem::remove_all(dir); }
+  std::string path(const char* name) const { return (dir / name).string(); }
+  std::size_t entries() const {
+    std::size_t n = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir)) ++n;
+    return n;
+  }
+};
+std::string contents(const std::string& path) {
+  std::string s;
+  std::ifstream(path) >> s;
+  return s;
+}
+}  // namespace
+
+// A later task's answer renames its private file over the path: the version stamped is
+// still readable at the link, and unchanged (the rename moved only the old inode's ctime).
+TEST(KeptFiles, ARenameOverThePathLeavesTheKeptVersionUnchanged) {
+  TestDir files("compss-kept-rename");
+  const std::string path = files.path("f.txt"), later = files.path("later.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp s = kept_files::stamp_and_keep(path, 3);
+  ASSERT_NE(s.kept, nullptr) << "no hard link could be made in " << files.dir;
+  EXPECT_EQ(s.param, 3U);
+  EXPECT_EQ(s.path, path);
+  EXPECT_EQ(s.read_path(), *s.kept);
+  EXPECT_EQ(files.entries(), 2U);  // (the file and the run's directory of links)
+  std::ofstream(later) << "later";
+  ASSERT_EQ(kept_files::rename_over(later, path), 0);
+  EXPECT_TRUE(kept_files::unchanged(s));
+  EXPECT_EQ(contents(*s.kept), "first");
+  EXPECT_EQ(contents(path), "later");
+  const std::string link = *s.kept;
+  s.kept.reset();  // the last stamp naming it: the link and its directory go
+  EXPECT_FALSE(std::filesystem::exists(link));
+  EXPECT_EQ(files.entries(), 1U);
+}
+
+// The program writes the file in place (same inode: O_TRUNC, an append): the kept link is
+// the same inode, so the version is gone, and that is seen.
+TEST(KeptFiles, AWriteInPlaceIsSeen) {
+  TestDir files("compss-kept-in-place");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  EXPECT_TRUE(kept_files::unchanged(s));
+  std::ofstream(path, std::ios::app) << "+program";
+  EXPECT_FALSE(kept_files::unchanged(s));
+}
+
+// Requests reading one version share one link; a new version (renamed in) gets its own,
+// and the old link, dropped, does not make the new one look changed.
+TEST(KeptFiles, OneLinkPerVersion) {
+  TestDir files("compss-kept-shared");
+  const std::string path = files.path("f.txt"), later = files.path("later.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp a = kept_files::stamp_and_keep(path, 0);
+  const compss::net::FileStamp b = kept_files::stamp_and_keep(path, 1);
+  ASSERT_NE(a.kept, nullptr);
+  EXPECT_EQ(a.kept, b.kept);
+  EXPECT_TRUE(kept_files::unchanged(a));  // (b's lookup took no second link)
+  std::ofstream(later) << "later";
+  ASSERT_EQ(kept_files::rename_over(later, path), 0);
+  const compss::net::FileStamp c = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(c.kept, nullptr);
+  EXPECT_NE(c.kept, a.kept);
+  EXPECT_EQ(contents(*c.kept), "later");
+  a = {};
+  EXPECT_TRUE(kept_files::unchanged(b));
+  EXPECT_TRUE(kept_files::unchanged(c));
+}
+
+// The master's own unlink of a link (its last stamp gone) moves the inode's ctime: another
+// link to the same inode, still right, stays unchanged.
+TEST(KeptFiles, DroppingALinkLeavesAnotherOfTheSameInodeUnchanged) {
+  TestDir files("compss-kept-drop");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp a = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(a.kept, nullptr);
+  ::chmod(path.c_str(), 0600);  // (an attribute change: a new stamp, the same bytes)
+  const compss::net::FileStamp b = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(b.kept, nullptr);
+  ASSERT_NE(a.kept, b.kept);
+  a = {};
+  EXPECT_TRUE(kept_files::unchanged(b));
+}
+
+// A directory cannot be linked: its stamp alone, as before (a change fails the run).
+TEST(KeptFiles, ADirectoryIsStampedOnly) {
+  TestDir files("compss-kept-dir");
+  const std::string path = files.path("d");
+  std::filesystem::create_directories(path);
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  EXPECT_TRUE(s.exists);
+  EXPECT_EQ(s.kept, nullptr);
+  EXPECT_EQ(s.read_path(), path);
+  EXPECT_TRUE(kept_files::unchanged(s));
+  EXPECT_EQ(files.entries(), 1U);  // (no directory of links left behind)
+}
+
+// The master's exit without destructors (Cluster::tell_run_ended): every link and
+// directory goes; a stamp still naming one reads as changed (a clear error, not a read of
+// a missing file).
+TEST(KeptFiles, RemoveAllLeavesNothing) {
+  TestDir files("compss-kept-all");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  kept_files::remove_all();
+  EXPECT_EQ(files.entries(), 1U);
+  EXPECT_FALSE(kept_files::unchanged(s));
+}
