@@ -3,6 +3,7 @@
 
 #include "net/attempt_files.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -108,6 +109,33 @@ class Keeper {
     return 0;
   }
 
+  void before_write_in_place(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    if (entries_.empty()) return;
+    const FileStamp now = stamp_file(path, 0);
+    if (!now.exists) return;
+    auto [first, last] = entries_.equal_range({now.device, now.inode});
+    for (auto it = first; it != last; ++it) {
+      if (!it->second.expected.same_file(now)) continue;  // (changed already: stays a change)
+      const std::string copy = it->second.link + ".copy";
+      std::error_code ec;
+      if (!std::filesystem::copy_file(it->second.link, copy,
+                                      std::filesystem::copy_options::overwrite_existing, ec) ||
+          ec || ::rename(copy.c_str(), it->second.link.c_str()) != 0) {
+        ::unlink(copy.c_str());
+        return;
+      }
+      // (The rename took a name from the path's inode: no other link keeps this stamp.)
+      Entry e = std::move(it->second);
+      entries_.erase(it);
+      FileStamp moved = stamp_file(e.link, 0);
+      moved.path = e.expected.path;
+      e.expected = moved;
+      entries_.insert({{moved.device, moved.inode}, std::move(e)});
+      return;  // (one link per stamp)
+    }
+  }
+
   void remove_all() noexcept {
     std::lock_guard lock(mutex_);
     for (const auto& [inode, e] : entries_) ::unlink(e.link.c_str());
@@ -126,18 +154,21 @@ class Keeper {
   void unkeep(std::pair<std::uint64_t, std::uint64_t> inode, const std::string& link) noexcept {
     std::lock_guard lock(mutex_);
     auto [first, last] = entries_.equal_range(inode);
-    for (auto it = first; it != last; ++it) {
-      if (it->second.link != link) continue;
-      const std::string key = it->second.dir;
-      entries_.erase(it);
-      const FileStamp before = stamp_file(link, 0);
-      ::unlink(link.c_str());
-      lost_a_name(before);  // (another link to it, at another stamp, may still be right)
-      if (auto d = dirs_.find(key); d != dirs_.end() && d->second.links > 0) --d->second.links;
-      drop_if_empty(key);
+    auto it = std::find_if(first, last, [&](const auto& e) { return e.second.link == link; });
+    if (it == last) {  // (moved to a copy of its own: another inode)
+      it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e.second.link == link; });
+    }
+    if (it == entries_.end()) {
+      ::unlink(link.c_str());  // (after remove_all: gone already)
       return;
     }
-    ::unlink(link.c_str());  // (after remove_all: gone already)
+    const std::string key = it->second.dir;
+    entries_.erase(it);
+    const FileStamp before = stamp_file(link, 0);
+    ::unlink(link.c_str());
+    lost_a_name(before);  // (another link to it, at another stamp, may still be right)
+    if (auto d = dirs_.find(key); d != dirs_.end() && d->second.links > 0) --d->second.links;
+    drop_if_empty(key);
   }
 
   // `before` stamped an inode just before the master took one of its names away (a rename
@@ -158,11 +189,12 @@ class Keeper {
   }
 
   const Entry* find(const FileStamp& s) const {
+    auto named = [&](const auto& e) { return e.second.link == *s.kept; };
     auto [first, last] = entries_.equal_range({s.device, s.inode});
-    for (auto it = first; it != last; ++it) {
-      if (it->second.link == *s.kept) return &it->second;
-    }
-    return nullptr;
+    if (auto it = std::find_if(first, last, named); it != last) return &it->second;
+    // (moved to a copy of its own since: another inode)
+    auto it = std::find_if(entries_.begin(), entries_.end(), named);
+    return it == entries_.end() ? nullptr : &it->second;
   }
 
   // The directory of links `key` names, made in `parent` when there is none; null when it
@@ -205,6 +237,8 @@ bool unchanged(const FileStamp& s) {
 int rename_over(const std::string& from, const std::string& to) {
   return Keeper::instance().rename_over(from, to);
 }
+
+void before_write_in_place(const std::string& path) { Keeper::instance().before_write_in_place(path); }
 
 void remove_all() noexcept { Keeper::instance().remove_all(); }
 

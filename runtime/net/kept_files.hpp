@@ -5,7 +5,8 @@
 // in a directory of the run beside the file (`.compss-kept-<pid>-<nonce>-<n>`, one per
 // file system and, on EXDEV, per directory), keeps that version's bytes at no copy cost.
 // A remake reads the link in place; its stamp (net/file_stamp.hpp) is checked on the link,
-// so a file changed in place (same inode, O_TRUNC) still fails the run clearly. One link
+// so a file changed in place (same inode, O_TRUNC) still fails the run clearly (but for a
+// task on the master, which writes in place: the kept version moves to a copy first). One link
 // per distinct inode and stamp, shared by every request that stamped it; the link goes
 // when the last request (lineage record) naming it does, its directory when empty, and
 // all at exit (std::atexit; Cluster::tell_run_ended for the master's quick exit). A killed
@@ -39,6 +40,12 @@ bool unchanged(const FileStamp& s);
 /// rename the master did not do, `mv` by the program, is seen as a change.) Returns 0 or
 /// the rename's errno.
 int rename_over(const std::string& from, const std::string& to);
+
+/// A task on the master is about to write `path` in place (tasks there write the user's
+/// file, as locally): a version of it kept by a link moves to a copy of its own first (the
+/// link's name stays; one copy, only then), so that the write does not change it. When the
+/// copy fails, the link stays: the write is seen as a change (a clear error at a remake).
+void before_write_in_place(const std::string& path);
 
 /// Removes every kept link and directory (the master's exit without destructors). The
 /// links of records still alive are gone: a later remake reading one fails clearly.

@@ -137,3 +137,22 @@ TEST(KeptFiles, RemoveAllLeavesNothing) {
   EXPECT_EQ(files.entries(), 1U);
   EXPECT_FALSE(kept_files::unchanged(s));
 }
+
+// A task on the master writes the file in place: told first, the kept version moves to a
+// copy of its own (its link's name stays) and stays unchanged; the write is not seen there.
+TEST(KeptFiles, AWriteInPlaceByATaskOnTheMasterLeavesTheKeptVersion) {
+  TestDir files("compss-kept-master");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  const std::string link = *s.kept;
+  kept_files::before_write_in_place(path);
+  std::ofstream(path, std::ios::trunc) << "later";
+  EXPECT_TRUE(kept_files::unchanged(s));
+  EXPECT_EQ(contents(link), "first");
+  EXPECT_EQ(contents(path), "later");
+  s.kept.reset();
+  EXPECT_FALSE(std::filesystem::exists(link));
+  EXPECT_EQ(files.entries(), 1U);
+}

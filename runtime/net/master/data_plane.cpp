@@ -261,6 +261,15 @@ bool DataPlane::claim(const TaskBase& t) {
 }
 
 void DataPlane::before_run(TaskBase* t) {
+  // It writes the user's files in place, here: a version of one a remake may read (kept
+  // by a link) moves to a copy first (net/kept_files.hpp).
+  for (std::size_t i = 0; i < t->param_count_; ++i) {
+    for_each_datum(t->params_[i], [&](const ParamDescriptor& d) {
+      if (d.kind == ParamKind::file && writes(d.direction)) {
+        kept_files::before_write_in_place(std::string(d.key.path));
+      }
+    });
+  }
   std::vector<std::uint64_t> stale;
   Drops retyped;  // data of objects that died where this task's objects now are
   {
