@@ -59,11 +59,13 @@ class Keeper {
     const std::filesystem::path p(path);
     const std::string name = p.filename().string();
     const std::string parent = p.parent_path().string();
-    // One directory per file system; where a link there fails with EXDEV (a bind mount of
-    // it elsewhere), one beside the file.
-    for (const std::string& key : {"device " + std::to_string(s.device), "directory " + parent}) {
-      Dir* dir = dir_for(key, parent);
-      if (dir == nullptr) return s;
+    // One directory per file system: in the master's working directory when it is on the
+    // file's (a task listing the file's directory does not see it), else beside the file;
+    // where a link there fails with EXDEV (a bind mount), one beside the file.
+    const std::string device_key = "device " + std::to_string(s.device);
+    for (const std::string& key : {device_key, "directory " + parent}) {
+      Dir* dir = dir_for(key, key == device_key ? place_on(s.device, parent) : parent);
+      if (dir == nullptr) continue;  // (the working directory's refused: beside the file)
       const std::string link = dir->path + "/" + std::to_string(counter_++) + "-" + name;
       if (::link(path.c_str(), link.c_str()) != 0) {
         const int error = errno;
@@ -195,6 +197,18 @@ class Keeper {
     // (moved to a copy of its own since: another inode)
     auto it = std::find_if(entries_.begin(), entries_.end(), named);
     return it == entries_.end() ? nullptr : &it->second;
+  }
+
+  // Where to make the directory of links of the file system `device`: the working
+  // directory when it is on it (absolute: the workers' differ), else `parent`.
+  static std::string place_on(std::uint64_t device, const std::string& parent) {
+    std::error_code ec;
+    const std::filesystem::path cwd = std::filesystem::current_path(ec);
+    struct stat st {};
+    if (ec || ::stat(cwd.c_str(), &st) != 0 || static_cast<std::uint64_t>(st.st_dev) != device) {
+      return parent;
+    }
+    return cwd.string();
   }
 
   // The directory of links `key` names, made in `parent` when there is none; null when it

@@ -2,8 +2,9 @@
 // a remake from lineage. A task's file is replaced by a rename (attempt_files: a later
 // task's private file moved over the path, or an inout producer's own answer), so the old
 // inode lives on while a name is left to it: a hard link taken when the request is stamped,
-// in a directory of the run beside the file (`.compss-kept-<pid>-<nonce>-<n>`, one per
-// file system and, on EXDEV, per directory), keeps that version's bytes at no copy cost.
+// in a directory of the run (`.compss-kept-<pid>-<nonce>-<n>`, one per file system: in the
+// master's working directory when it is on that file system, else beside the file; on
+// EXDEV, one beside the file), keeps that version's bytes at no copy cost.
 // A remake reads the link in place; its stamp (net/file_stamp.hpp) is checked on the link,
 // so a file changed in place (same inode, O_TRUNC) still fails the run clearly (but for a
 // task on the master, which writes in place: the kept version moves to a copy first). One link
