@@ -1,8 +1,8 @@
 // The stamp of a file a task reads in place (a worker sharing the master's files): what
-// identifies its contents cheaply, so that a remake from lineage, which runs the task
-// again on whatever the file holds then, can tell that the file is no longer the one the
-// task first read (a later task moved its private file over it: a new inode; the program
-// wrote it: another mtime, ctime or size) and fail clearly instead of computing from it.
+// identifies its contents cheaply, so that a remake from lineage can tell that the version
+// the task first read is gone (the program wrote it in place: another mtime, ctime or
+// size; without a kept link, net/kept_files.hpp, a later task moved its private file over
+// it: a new inode) and fail clearly instead of computing from the later file.
 // The ctime catches a file put back with its old mtime (touch -r, cp -p): only the
 // kernel sets it. docs/distributed.md, "Workers that die". Limits: a change that keeps
 // the inode, the size, the mtime and the ctime (to the nanosecond; the kernel's own

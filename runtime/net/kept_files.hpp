@@ -18,7 +18,8 @@
 //
 // Thread-safe: one process-wide mutex serializes the stats, links, unlinks and renames it
 // is told of (a link or unlink moves the inode's ctime: a stamp taken between them would
-// be stale). Nothing else is locked under it.
+// be stale). A leaf: taken under the data plane's data lock (record_made's renames, a
+// record dropped), never the other way; a link's last owner is released outside it.
 #pragma once
 
 #include "net/file_stamp.hpp"
