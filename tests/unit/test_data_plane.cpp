@@ -6,6 +6,7 @@
 #include "core/task_state.hpp"
 #include "net/attempt_files.hpp"
 #include "net/master/data_plane.hpp"
+#include "test_dir.hpp"
 
 #include <compss/detail/access.hpp>
 #include <compss/error.hpp>
@@ -693,31 +694,8 @@ TEST_F(DataPlaneTest, ALaterWriteNeverTakesTheNumberOfATimedOutAttemptsOutput) {
 }
 
 namespace {
-/// A fresh directory for a test's files, removed with the object.
-struct TestDir {
-  std::filesystem::path dir;
-  explicit TestDir(const char* name)
-      : dir(std::filesystem::temp_directory_path() / (std::string(name) + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  ~TestDir() { std::filesystem::remove_all(dir); }
-  std::string path(const char* name) const { return (dir / name).string(); }
-  /// Its entries but the directory of kept links (net/kept_files.hpp), which lives with
-  /// the lineage records of tasks that read files here (test_kept_files checks it goes).
-  std::size_t entries() const {
-    std::size_t n = 0;
-    for (auto& e : std::filesystem::directory_iterator(dir)) {
-      n += e.path().filename().string().rfind(".compss-kept-", 0) == 0 ? 0 : 1;
-    }
-    return n;
-  }
-};
-std::string contents(const std::string& path) {
-  std::string s;
-  std::ifstream(path) >> s;
-  return s;
-}
+using compss::test::contents;
+using compss::test::TestDir;
 /// A file parameter passing `path` (the binding's storage).
 ParamDescriptor file_param(std::string& path, Direction direction) {
   ParamDescriptor d;

@@ -3,6 +3,7 @@
 // unchanged; a write in place is seen; one link per version; links and their directory go
 // with the last stamp naming them, or all at once at the run's end.
 #include "net/kept_files.hpp"
+#include "test_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,28 +15,8 @@
 
 namespace kept_files = compss::net::kept_files;
 
-namespace {
-struct TestDir {
-  std::filesystem::path dir;
-  explicit TestDir(const char* name)
-      : dir(std::filesystem::temp_directory_path() / (std::string(name) + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  ~TestDir() { std::filesystem::remove_all(dir); }
-  std::string path(const char* name) const { return (dir / name).string(); }
-  std::size_t entries() const {
-    std::size_t n = 0;
-    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir)) ++n;
-    return n;
-  }
-};
-std::string contents(const std::string& path) {
-  std::string s;
-  std::ifstream(path) >> s;
-  return s;
-}
-}  // namespace
+using compss::test::contents;
+using compss::test::TestDir;
 
 // A later task's answer renames its private file over the path: the version stamped is
 // still readable at the link, and unchanged (the rename moved only the old inode's ctime).
