@@ -3,10 +3,13 @@
 
 #include "net/attempt_files.hpp"
 
+#include <compss/error.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -26,6 +29,7 @@ struct Entry {
   std::weak_ptr<const std::string> owner;
   FileStamp expected;  ///< the link's stamp while the version is unchanged
   std::string dir;     ///< its directory's key in Keeper::dirs
+  std::uint64_t moves = 0;  ///< times moved to a copy of its own (before_write_in_place)
 };
 
 struct Dir {
@@ -59,48 +63,55 @@ class Keeper {
     const std::filesystem::path p(path);
     const std::string name = p.filename().string();
     const std::string parent = p.parent_path().string();
-    // One directory per file system: in the master's working directory when it is on the
-    // file's (a task listing the file's directory does not see it), else beside the file;
-    // where a link there fails with EXDEV (a bind mount), one beside the file.
-    const std::string device_key = "device " + std::to_string(s.device);
-    for (const std::string& key : {device_key, "directory " + parent}) {
-      Dir* dir = dir_for(key, key == device_key ? place_on(s.device, parent) : parent);
-      if (dir == nullptr) continue;  // (the working directory's refused: beside the file)
-      const std::string link = dir->path + "/" + std::to_string(counter_++) + "-" + name;
-      if (::link(path.c_str(), link.c_str()) != 0) {
-        const int error = errno;
-        drop_if_empty(key);
-        if (error == EXDEV) continue;
-        return s;  // (EPERM: a directory, or protected_hardlinks; ENOENT: gone meanwhile)
-      }
-      // The link moved the inode's ctime: the stamp is the link's, once it is checked to
-      // be the same version as the path's (the path replaced between the stat and the link
-      // names another inode: then no link).
-      FileStamp now = stamp_file(link, param);
-      if (!now.exists || now.device != s.device || now.inode != s.inode || now.size != s.size ||
-          now.mtime_ns != s.mtime_ns) {
-        ::unlink(link.c_str());
-        drop_if_empty(key);
-        return s;
-      }
-      now.path = path;
-      ++dir->links;
-      const std::pair inode{s.device, s.inode};
-      std::shared_ptr<const std::string> owner(new std::string(link), [inode](const std::string* l) {
-        instance().unkeep(inode, *l);
-        delete l;
-      });
-      entries_.insert({inode, Entry{link, owner, now, key}});
-      now.kept = std::move(owner);
-      return now;
+    // Beside the file: the directory workers sharing the master's files are promised to
+    // see (the master's working directory is not). One directory per file's directory.
+    const std::string key = parent;
+    Dir* dir = dir_for(key, parent);
+    if (dir == nullptr) return s;  // (no right to create it: the stamp alone)
+    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label, a sibling).
+    const std::string sub = dir->path + "/" + std::to_string(counter_++);
+    if (::mkdir(sub.c_str(), 0711) != 0) {
+      drop_if_empty(key);
+      return s;
     }
-    return s;
+    const std::string link = sub + "/" + name;
+    if (::link(path.c_str(), link.c_str()) != 0) {
+      ::rmdir(sub.c_str());
+      drop_if_empty(key);
+      return s;  // (EPERM: a directory, or protected_hardlinks; EXDEV: a bind mount; ENOENT: gone)
+    }
+    // The link moved the inode's ctime: the stamp is the link's, once it is checked to be
+    // the same version as the path's (the path replaced between the stat and the link
+    // names another inode: then no link).
+    FileStamp now = stamp_file(link, param);
+    if (!now.exists || now.device != s.device || now.inode != s.inode || now.size != s.size ||
+        now.mtime_ns != s.mtime_ns) {
+      remove_link(link);
+      drop_if_empty(key);
+      return s;
+    }
+    now.path = path;
+    ++dir->links;
+    const std::pair inode{s.device, s.inode};
+    std::shared_ptr<const std::string> owner(new std::string(link), [inode](const std::string* l) {
+      instance().unkeep(inode, *l);
+      delete l;
+    });
+    entries_.insert({inode, Entry{link, owner, now, key}});
+    now.kept = std::move(owner);
+    return now;
   }
 
   bool unchanged(const FileStamp& s) {
     std::lock_guard lock(mutex_);
     const Entry* e = find(s);
     return e != nullptr && stamp_file(e->link, s.param).same_file(e->expected);
+  }
+
+  std::uint64_t moves(const FileStamp& s) {
+    std::lock_guard lock(mutex_);
+    const Entry* e = find(s);
+    return e == nullptr ? 0 : e->moves;
   }
 
   int rename_over(const std::string& from, const std::string& to) {
@@ -112,30 +123,42 @@ class Keeper {
   }
 
   void before_write_in_place(const std::string& path) {
-    std::lock_guard lock(mutex_);
-    if (entries_.empty()) return;
-    const FileStamp now = stamp_file(path, 0);
-    if (!now.exists) return;
-    auto [first, last] = entries_.equal_range({now.device, now.inode});
-    for (auto it = first; it != last; ++it) {
-      if (!it->second.expected.same_file(now)) continue;  // (changed already: stays a change)
-      const std::string copy = it->second.link + ".copy";
-      std::error_code ec;
-      if (!std::filesystem::copy_file(it->second.link, copy,
-                                      std::filesystem::copy_options::overwrite_existing, ec) ||
-          ec || ::rename(copy.c_str(), it->second.link.c_str()) != 0) {
-        ::unlink(copy.c_str());
-        return;
-      }
-      // (The rename took a name from the path's inode: no other link keeps this stamp.)
-      Entry e = std::move(it->second);
-      entries_.erase(it);
-      FileStamp moved = stamp_file(e.link, 0);
-      moved.path = e.expected.path;
-      e.expected = moved;
-      entries_.insert({{moved.device, moved.inode}, std::move(e)});
-      return;  // (one link per stamp)
+    std::string link;
+    FileStamp expected;
+    {
+      std::lock_guard lock(mutex_);
+      if (entries_.empty()) return;
+      const FileStamp now = stamp_file(path, 0);
+      if (!now.exists) return;
+      auto [first, last] = entries_.equal_range({now.device, now.inode});
+      auto it = std::find_if(first, last, [&](const auto& e) { return e.second.expected.same_file(now); });
+      if (it == last) return;  // (none, or changed already: stays a change)
+      link = it->second.link;
+      expected = it->second.expected;
     }
+    // Copied outside the lock (a large file: record_made's renames wait on it, under the
+    // data lock); put in place only when the link is still that version.
+    const std::string copy = link + ".copy";
+    std::error_code ec;
+    const bool copied = std::filesystem::copy_file(link, copy, std::filesystem::copy_options::overwrite_existing, ec) && !ec;
+    std::lock_guard lock(mutex_);
+    auto [first, last] = entries_.equal_range({expected.device, expected.inode});
+    auto it = std::find_if(first, last, [&](const auto& e) { return e.second.link == link; });
+    if (!copied || it == last || !stamp_file(link, 0).same_file(it->second.expected) ||
+        ::rename(copy.c_str(), link.c_str()) != 0) {
+      ::unlink(copy.c_str());  // (the link stays: the write is seen as a change)
+      return;
+    }
+    // (The rename took a name from the path's inode: no other link keeps this stamp.) A
+    // remake reading the link meanwhile may have opened the old inode, which the task now
+    // writes: counted, so that its check after the run fails (moves()).
+    Entry e = std::move(it->second);
+    entries_.erase(it);
+    FileStamp moved = stamp_file(e.link, 0);
+    moved.path = e.expected.path;
+    e.expected = moved;
+    ++e.moves;
+    entries_.insert({{moved.device, moved.inode}, std::move(e)});
   }
 
   void remove_all() noexcept {
@@ -161,13 +184,13 @@ class Keeper {
       it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e.second.link == link; });
     }
     if (it == entries_.end()) {
-      ::unlink(link.c_str());  // (after remove_all: gone already)
+      remove_link(link);  // (after remove_all: gone already)
       return;
     }
     const std::string key = it->second.dir;
     entries_.erase(it);
     const FileStamp before = stamp_file(link, 0);
-    ::unlink(link.c_str());
+    remove_link(link);
     lost_a_name(before);  // (another link to it, at another stamp, may still be right)
     if (auto d = dirs_.find(key); d != dirs_.end() && d->second.links > 0) --d->second.links;
     drop_if_empty(key);
@@ -183,7 +206,7 @@ class Keeper {
       Entry& e = it->second;
       if (!e.expected.same_file(before)) continue;  // (changed before: stays a change)
       const FileStamp now = stamp_file(e.link, 0);
-      if (now.exists && now.inode == before.inode && now.size == before.size &&
+      if (now.exists && now.device == before.device && now.inode == before.inode && now.size == before.size &&
           now.mtime_ns == before.mtime_ns) {
         e.expected.ctime_ns = now.ctime_ns;
       }
@@ -199,16 +222,10 @@ class Keeper {
     return it == entries_.end() ? nullptr : &it->second;
   }
 
-  // Where to make the directory of links of the file system `device`: the working
-  // directory when it is on it (absolute: the workers' differ), else `parent`.
-  static std::string place_on(std::uint64_t device, const std::string& parent) {
-    std::error_code ec;
-    const std::filesystem::path cwd = std::filesystem::current_path(ec);
-    struct stat st {};
-    if (ec || ::stat(cwd.c_str(), &st) != 0 || static_cast<std::uint64_t>(st.st_dev) != device) {
-      return parent;
-    }
-    return cwd.string();
+  // A link and its own directory `<dir>/<n>`.
+  static void remove_link(const std::string& link) noexcept {
+    ::unlink(link.c_str());
+    ::rmdir(std::filesystem::path(link).parent_path().c_str());
   }
 
   // The directory of links `key` names, made in `parent` when there is none; null when it
@@ -217,8 +234,14 @@ class Keeper {
     if (auto it = dirs_.find(key); it != dirs_.end()) return &it->second;
     const std::string path = parent + "/.compss-kept-" + std::to_string(::getpid()) + "-" +
                              attempt_files::run_nonce() + "-" + std::to_string(dir_count_++);
-    if (::mkdir(path.c_str(), 0700) != 0) return nullptr;
-    static const bool at_exit = std::atexit([] { instance().remove_all(); }) == 0;
+    // 0711: a worker running as another user reaches the links by name (a link has its
+    // file's own permissions), without listing them.
+    if (::mkdir(path.c_str(), 0711) != 0) return nullptr;
+    // Only in this process: a fork()ed child that exit()s inherits the handler.
+    static const pid_t registered_by = ::getpid();
+    static const bool at_exit = std::atexit([] {
+      if (::getpid() == registered_by) instance().remove_all();
+    }) == 0;
     (void)at_exit;
     return &dirs_.emplace(key, Dir{path, 0}).first->second;
   }
@@ -253,6 +276,21 @@ int rename_over(const std::string& from, const std::string& to) {
 }
 
 void before_write_in_place(const std::string& path) { Keeper::instance().before_write_in_place(path); }
+
+std::uint64_t moves(const FileStamp& s) {
+  return s.kept == nullptr ? 0 : Keeper::instance().moves(s);
+}
+
+bool is_kept(std::string_view path) { return path.find("/.compss-kept-") != std::string_view::npos; }
+
+void require_readable(const std::string& path) {
+  if (::access(path.c_str(), R_OK) == 0) return;
+  const int error = errno;
+  throw Error("compss: this worker cannot read " + path + ", the version of a file its task " +
+              "read that the master kept for this remake (" + std::strerror(error) +
+              "): workers sharing the master's files must see the directories of the " +
+              "user's files at the same paths, as the same user or one with read access");
+}
 
 void remove_all() noexcept { Keeper::instance().remove_all(); }
 

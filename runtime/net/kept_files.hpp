@@ -11,8 +11,7 @@
 // per distinct inode and stamp, shared by every request that stamped it; the link goes
 // when the last request (lineage record) naming it does, its directory when empty, and
 // all at exit (std::atexit; Cluster::tell_run_ended for the master's quick exit). A killed
-// master leaves its directories (SIGKILL runs nothing). Without a link (another file
-// system from every directory tried, EPERM under fs.protected_hardlinks, a directory, no
+// master leaves its directories (SIGKILL, SIGINT, SIGTERM run no handler). Without a link (a bind mount, EPERM under fs.protected_hardlinks, a directory, no
 // right to create the directory) the stamp alone, as before: a change fails the run.
 // docs/distributed.md, "Files a remake reads".
 //
@@ -24,7 +23,9 @@
 
 #include "net/file_stamp.hpp"
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace compss::net::kept_files {
 
@@ -35,6 +36,19 @@ FileStamp stamp_and_keep(const std::string& path, std::uint32_t param);
 /// Whether the version `s` stamps is still readable as it was: at its link when it has
 /// one (a rename over the path changes nothing there), else at its path.
 bool unchanged(const FileStamp& s);
+
+/// How many times the version `s` names moved to a copy of its own (before_write_in_place):
+/// a remake that read its link while it moved may have read the task's write (the old
+/// inode), so the master compares this before and after a remake.
+std::uint64_t moves(const FileStamp& s);
+
+/// Whether `path` names a kept link (a component `.compss-kept-`).
+bool is_kept(std::string_view path);
+
+/// On a worker sharing the master's files, before a body reads the kept link `path`:
+/// throws compss::Error naming it and why when it cannot be read (a worker that does
+/// not see the directory, or runs as a user without the right).
+void require_readable(const std::string& path);
 
 /// Renames `from` over `to` (rename(2)) for the master, under the keeper's lock: a kept
 /// link to the inode `to` named, at the stamp it had just before, still holds that

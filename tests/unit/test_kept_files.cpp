@@ -5,9 +5,15 @@
 #include "net/kept_files.hpp"
 #include "test_dir.hpp"
 
+#include <compss/error.hpp>
+
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -29,7 +35,7 @@ TEST(KeptFiles, ARenameOverThePathLeavesTheKeptVersionUnchanged) {
   EXPECT_EQ(s.param, 3U);
   EXPECT_EQ(s.path, path);
   EXPECT_EQ(s.read_path(), *s.kept);
-  const std::filesystem::path links = std::filesystem::path(*s.kept).parent_path();
+  const std::filesystem::path links = std::filesystem::path(*s.kept).parent_path().parent_path();
   EXPECT_EQ(links.filename().string().rfind(".compss-kept-" + std::to_string(::getpid()) + "-", 0), 0U) << links;
   std::ofstream(later) << "later";
   ASSERT_EQ(kept_files::rename_over(later, path), 0);
@@ -116,7 +122,7 @@ TEST(KeptFiles, RemoveAllLeavesNothing) {
   std::ofstream(path) << "first";
   const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
   ASSERT_NE(s.kept, nullptr);
-  const std::filesystem::path links = std::filesystem::path(*s.kept).parent_path();
+  const std::filesystem::path links = std::filesystem::path(*s.kept).parent_path().parent_path();
   kept_files::remove_all();
   EXPECT_FALSE(std::filesystem::exists(links));
   EXPECT_EQ(files.entries(), 1U);
@@ -140,4 +146,70 @@ TEST(KeptFiles, AWriteInPlaceByATaskOnTheMasterLeavesTheKeptVersion) {
   s.kept.reset();
   EXPECT_FALSE(std::filesystem::exists(link));
   EXPECT_EQ(files.entries(), 1U);
+}
+
+// Beside the file (its directory: the one workers sharing the master's files see, not the
+// master's working directory), reachable by another user (0711), under the file's own
+// name (a body made again that uses its file's name sees the same one).
+TEST(KeptFiles, TheLinkIsBesideTheFileUnderItsOwnName) {
+  TestDir files("compss-kept-beside");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  const std::filesystem::path link(*s.kept);
+  EXPECT_EQ(link.filename(), "f.txt");
+  const std::filesystem::path links = link.parent_path().parent_path();
+  EXPECT_EQ(links.parent_path(), std::filesystem::path(files.dir));
+  struct stat st {};
+  ASSERT_EQ(::stat(links.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0711, 0711U) << std::oct << st.st_mode;
+  EXPECT_TRUE(kept_files::is_kept(*s.kept));
+  EXPECT_FALSE(kept_files::is_kept(path));
+}
+
+// A task on the master writing the file in place while a remake reads the link: the
+// version moved to a copy (its link's name stays) and is counted, so the master's check
+// after the remake tells (the remake may have read the old inode, which the task writes).
+TEST(KeptFiles, AMoveToACopyIsCounted) {
+  TestDir files("compss-kept-moves");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  const std::uint64_t before = kept_files::moves(s);
+  kept_files::before_write_in_place(path);
+  std::ofstream(path, std::ios::trunc) << "later";
+  EXPECT_TRUE(kept_files::unchanged(s));  // (the kept bytes are right: the count tells)
+  EXPECT_EQ(kept_files::moves(s), before + 1);
+}
+
+// A link the worker cannot read (it does not see the directory, or runs as another user):
+// a clear error naming it, before the body would read a missing file.
+TEST(KeptFiles, RequireReadableNamesTheLinkAndWhy) {
+  TestDir files("compss-kept-readable");
+  const std::string missing = files.path(".compss-kept-1-x-0/0/f.txt");
+  try {
+    kept_files::require_readable(missing);
+    ADD_FAILURE() << "no error for " << missing;
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("No such file"), std::string::npos) << e.what();
+  }
+}
+
+// A fork()ed child that exits runs the atexit handlers it inherited: the parent's links
+// stay.
+TEST(KeptFiles, AForkedChildsExitLeavesTheParentsLinks) {
+  TestDir files("compss-kept-fork");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) std::exit(0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(std::filesystem::exists(*s.kept));
 }

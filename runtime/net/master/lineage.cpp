@@ -131,8 +131,18 @@ namespace {
 // a link, any change counts. Checked before the remake is placed (fail early) and after
 // its run (a write in place, or, without a link, a later task's, may come meanwhile: the
 // remake is not ordered before them as the first run was).
-void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
-  for (const FileStamp& then : producer.read_files) {
+// `moves`, after the run: the kept versions' move counts before it (a task on the master
+// writing the file in place moved the version while the remake may have read it).
+void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& producer,
+                      const std::vector<std::uint64_t>* moves = nullptr) {
+  for (std::size_t k = 0; k < producer.read_files.size(); ++k) {
+    const FileStamp& then = producer.read_files[k];
+    if (moves != nullptr && kept_files::moves(then) != (*moves)[k]) {
+      throw Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
+                  " was lost with its worker and cannot be made again: the task that made it (" +
+                  producer.signature + ") read the file " + then.path +
+                  ", which a task on the master wrote in place while it was made again");
+    }
     if (kept_files::unchanged(then)) continue;
     throw Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
                 " was lost with its worker and cannot be made again: the task that made it (" +
@@ -145,6 +155,8 @@ void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& produ
 
 void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
   check_read_files(id, v, producer);
+  std::vector<std::uint64_t> moves;
+  for (const FileStamp& then : producer.read_files) moves.push_back(kept_files::moves(then));
   TaskRequest request;
   request.signature = producer.signature;
   request.params = producer.params;
@@ -224,7 +236,7 @@ void DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
   log("making data " + std::to_string(id) + " version " + version_number::text(v) + " again on " +
       (n == 0 ? std::string("the master") : "worker " + std::to_string(n)));
   CallResult r = links_.call(n, request);
-  check_read_files(id, v, producer);
+  check_read_files(id, v, producer, &moves);
   if (r.status == CallResult::Status::done) {
     std::lock_guard data(data_mutex_);
     for (WireParam& o : r.done.outputs) {
