@@ -6,6 +6,7 @@
 #include "core/task_state.hpp"
 #include "net/attempt_files.hpp"
 #include "net/master/data_plane.hpp"
+#include "net/kept_files.hpp"
 #include "test_dir.hpp"
 
 #include <compss/detail/access.hpp>
@@ -983,6 +984,42 @@ TEST_P(DataPlaneRemakeFile, ARemakeReadsTheVersionItsProducerReadOrFailsClearly)
   }
   EXPECT_EQ(contents(path), now);  // (a remake never writes the user's file)
   EXPECT_EQ(files.entries(), 1U);  // (no private file left)
+}
+
+// A remake reads its producer's file at the kept link, under the file's own name; a task
+// on the master writing that file in place meanwhile (it moves the kept version to a copy
+// first, but the remake may have opened the old inode, which it then writes) fails the
+// remake clearly instead of a torn or later read passing the check after the run.
+TEST_F(DataPlaneTest, ARemakeDuringWhichATaskOnTheMasterWritesItsFileFailsClearly) {
+  static constexpr TaskSpec scale_spec{"scale", "void scale(int &, std::string)", nullptr, 2};
+  TestDir files("compss-remake-moved");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  workers.bodies["void scale(int &, std::string)"] = [](std::vector<int>& v) { v[0] += 1; };
+  int x = 1;
+  std::string p_path = path;
+  FakeTask p(scale_spec, {object(x, Direction::inout), file_param(p_path, Direction::in)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&p, 1, request, true));
+  CallResult r = workers.run(1, request);
+  data.record_outputs(&p, 1, std::make_shared<const TaskRecord>(request), r.done);
+  std::string seen;
+  workers.on_call = [&](const TaskRequest& again) {
+    seen = value_of<std::string>(again.params.at(1).value);
+    compss::net::kept_files::before_write_in_place(path);  // a task on the master, meanwhile
+    std::ofstream(path, std::ios::trunc) << "master";
+  };
+  workers.lose(1);
+  workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
+  try {
+    data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+    ADD_FAILURE() << "made again while its file was written: x = " << x;
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ", which a task on the master wrote in place while it was made again"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_NE(seen, path);
+  EXPECT_EQ(std::filesystem::path(seen).filename(), "f.txt") << seen;
 }
 
 INSTANTIATE_TEST_SUITE_P(, DataPlaneRemakeFile,
