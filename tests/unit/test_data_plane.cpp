@@ -7,6 +7,7 @@
 #include "net/attempt_files.hpp"
 #include "net/master/data_plane.hpp"
 #include "net/kept_files.hpp"
+#include "settings/run_config.hpp"
 #include "test_dir.hpp"
 
 #include <compss/detail/access.hpp>
@@ -1020,6 +1021,36 @@ TEST_F(DataPlaneTest, ARemakeDuringWhichATaskOnTheMasterWritesItsFileFailsClearl
   }
   EXPECT_NE(seen, path);
   EXPECT_EQ(std::filesystem::path(seen).filename(), "f.txt") << seen;
+}
+
+// COMPSS_KEEP_READ_FILES=0 (docs/configuration.md): no disk kept for remakes; a file a
+// task reads in place is stamped only (any change since fails a remake clearly).
+TEST_F(DataPlaneTest, WithKeepReadFilesOffAReadFileIsStampedOnly) {
+  static constexpr TaskSpec scale_spec{"scale", "void scale(int &, std::string)", nullptr, 2};
+  struct Off {
+    Off() {
+      ::setenv("COMPSS_KEEP_READ_FILES", "0", 1);
+      compss::config::load_run_config();
+    }
+    ~Off() {
+      ::unsetenv("COMPSS_KEEP_READ_FILES");
+      compss::config::load_run_config();
+    }
+  } off;
+  TestDir files("compss-keep-off");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  int x = 1;
+  std::string p_path = path;
+  FakeTask p(scale_spec, {object(x, Direction::inout), file_param(p_path, Direction::in)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&p, 1, request, true));
+  ASSERT_EQ(request.read_files.size(), 1U);
+  EXPECT_TRUE(request.read_files[0].exists);
+  EXPECT_EQ(request.read_files[0].kept, nullptr);
+  std::size_t all = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(files.dir)) ++all;
+  EXPECT_EQ(all, 1U);  // (no directory of links)
 }
 
 INSTANTIATE_TEST_SUITE_P(, DataPlaneRemakeFile,

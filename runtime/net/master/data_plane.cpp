@@ -5,6 +5,7 @@
 
 #include "core/access.hpp"
 #include "net/file_staging.hpp"
+#include "settings/run_config.hpp"
 #include "net/kept_files.hpp"
 #include "net/attempt_files.hpp"
 #include "net/master/data_params.hpp"
@@ -596,9 +597,12 @@ void DataPlane::name_private_files(const TaskBase& t, TaskRequest& request) {
     if (d.kind != ParamKind::file || !w.has_value) continue;
     const std::string path(d.key.path);  // (absolute: the worker's cwd is not the master's)
     // The file as the task reads it (an inout file: before its copy), stamped and kept
-    // for a remake (net/kept_files.hpp).
+    // for a remake (net/kept_files.hpp; COMPSS_KEEP_READ_FILES=0: stamped only).
     if (reads(d.direction)) {
-      request.read_files.push_back(kept_files::stamp_and_keep(path, static_cast<std::uint32_t>(i)));
+      const auto param = static_cast<std::uint32_t>(i);
+      request.read_files.push_back(config::run_config().master.keep_read_files
+                                       ? kept_files::stamp_and_keep(path, param)
+                                       : stamp_file(path, param));
     }
     if (!attempt_files::gets_private_path(d.direction)) continue;
     std::string mine = attempt_files::private_path(path);
