@@ -146,7 +146,10 @@ class Keeper {
     auto it = std::find_if(first, last, [&](const auto& e) { return e.second.link == link; });
     if (!copied || it == last || !stamp_file(link, 0).same_file(it->second.expected) ||
         ::rename(copy.c_str(), link.c_str()) != 0) {
-      ::unlink(copy.c_str());  // (the link stays: the write is seen as a change)
+      // (The link stays: the write is seen as a change. Its last owner gone meanwhile,
+      // the copy kept its directories from going: they go now; a rmdir of one in use fails.)
+      remove_link(copy);
+      ::rmdir(std::filesystem::path(copy).parent_path().parent_path().c_str());
       return;
     }
     // (The rename took a name from the path's inode: no other link keeps this stamp.) A

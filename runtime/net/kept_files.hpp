@@ -2,22 +2,25 @@
 // a remake from lineage. A task's file is replaced by a rename (attempt_files: a later
 // task's private file moved over the path, or an inout producer's own answer), so the old
 // inode lives on while a name is left to it: a hard link taken when the request is stamped,
-// in a directory of the run (`.compss-kept-<pid>-<nonce>-<n>`, one per file system: in the
-// master's working directory when it is on that file system, else beside the file; on
-// EXDEV, one beside the file), keeps that version's bytes at no copy cost.
+// `<d>/.compss-kept-<pid>-<nonce>-<k>/<n>/<name>` beside the file (in its directory `d`,
+// which workers sharing the master's files see; the file's own name kept; 0711), keeps
+// that version's bytes at no copy cost. A worker checks that it can read a link before
+// the body runs (require_readable): a clear error, never a body reading a missing file.
 // A remake reads the link in place; its stamp (net/file_stamp.hpp) is checked on the link,
 // so a file changed in place (same inode, O_TRUNC) still fails the run clearly (but for a
 // task on the master, which writes in place: the kept version moves to a copy first). One link
 // per distinct inode and stamp, shared by every request that stamped it; the link goes
 // when the last request (lineage record) naming it does, its directory when empty, and
 // all at exit (std::atexit; Cluster::tell_run_ended for the master's quick exit). A killed
-// master leaves its directories (SIGKILL, SIGINT, SIGTERM run no handler). Without a link (a bind mount, EPERM under fs.protected_hardlinks, a directory, no
-// right to create the directory) the stamp alone, as before: a change fails the run.
+// master leaves its directories (SIGKILL, SIGINT, SIGTERM run no handler; a fork()ed
+// child's exit removes nothing). Without a link (a bind mount, EPERM under
+// fs.protected_hardlinks, a directory, no right to create the directory;
+// COMPSS_KEEP_READ_FILES=0) the stamp alone, as before: a change fails the run.
 // docs/distributed.md, "Files a remake reads".
 //
 // Thread-safe: one process-wide mutex serializes the stats, links, unlinks and renames it
 // is told of (a link or unlink moves the inode's ctime: a stamp taken between them would
-// be stale). A leaf: taken under the data plane's data lock (record_made's renames, a
+// be stale); before_write_in_place copies outside it. A leaf: taken under the data plane's data lock (record_made's renames, a
 // record dropped), never the other way; a link's last owner is released outside it.
 #pragma once
 
