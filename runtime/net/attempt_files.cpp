@@ -1,6 +1,8 @@
 // Attempt-private files (net/attempt_files.hpp).
 #include "net/attempt_files.hpp"
 
+#include "net/kept_files.hpp"
+
 #include <compss/detail/task_node.hpp>
 #include <compss/error.hpp>
 #include <compss/serialize.hpp>
@@ -59,7 +61,8 @@ std::pair<std::size_t, std::size_t> private_parts(std::string_view name) {
   return {at, i};
 }
 
-// Random per run: a rerun with the same pid and counter (a container's) names other files.
+}  // namespace
+
 const std::string& run_nonce() {
   static const std::string nonce = [] {
     std::random_device device;
@@ -70,7 +73,6 @@ const std::string& run_nonce() {
   }();
   return nonce;
 }
-}  // namespace
 
 std::string private_path(std::string_view path) {
   static std::atomic<std::uint64_t> counter{0};
@@ -127,8 +129,8 @@ void prepare(const std::string& from, const std::string& to, bool reads) {
 }
 
 bool move_into_place(const std::string& from, const std::string& to) {
-  if (::rename(from.c_str(), to.c_str()) == 0) return true;
-  const int error = errno;
+  const int error = kept_files::rename_over(from, to);  // (a version a remake reads stays kept)
+  if (error == 0) return true;
   if (error == ENOENT) {
     std::error_code ec;
     if (!std::filesystem::exists(from, ec)) return false;

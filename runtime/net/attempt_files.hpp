@@ -41,6 +41,10 @@ inline bool gets_private_path(detail::Direction direction) {
 ///   std::string mine = private_path("/d/f.tar.gz");  // "/d/f.compss-attempt-4711-3e0c…-0.tar.gz"
 std::string private_path(std::string_view path);
 
+/// 16 hex digits, random per process: a rerun with the same pid and counter (a
+/// container's) names other files (private_path, net/kept_files.hpp).
+const std::string& run_nonce();
+
 /// Whether `path` has the form private_path gives (the tail after the file's name).
 bool is_private(std::string_view path);
 

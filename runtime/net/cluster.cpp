@@ -8,6 +8,7 @@
 #include "net/io_thread.hpp"
 #include "net/listener.hpp"
 #include "net/attempt_files.hpp"
+#include "net/kept_files.hpp"
 #include "net/master/admission.hpp"
 #include "net/master/data_plane.hpp"
 #include "net/master/output_load.hpp"
@@ -1375,6 +1376,7 @@ void Cluster::tell_run_ended() noexcept {
   // private files their requests named go now (a body that still writes one after this
   // is stopped as its worker ends, which removes the files of the bodies it ran).
   driver_->unanswered_files().remove_all();
+  kept_files::remove_all();  // (std::_Exit follows: no destructor or atexit removes them)
 }
 
 void Cluster::shutdown() noexcept {

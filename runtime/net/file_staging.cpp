@@ -1,5 +1,7 @@
 #include "net/file_staging.hpp"
 
+#include "net/kept_files.hpp"
+
 #include <compss/error.hpp>
 #include <compss/serialize.hpp>
 
@@ -88,7 +90,8 @@ class TemporaryFile {
     if (::fsync(fd_) != 0 && errno != EINVAL) fail("flushing it to disk", errno);  // EINVAL: cannot sync (pipes, some special files)
     int fd = std::exchange(fd_, -1);
     if (::close(fd) != 0) fail("closing it", errno);
-    if (::rename(path_.c_str(), target_.c_str()) != 0) fail("renaming the temporary file into place", errno);
+    // (Through the keeper: a version a remake reads stays kept, net/kept_files.hpp.)
+    if (int e = kept_files::rename_over(path_, target_); e != 0) fail("renaming the temporary file into place", e);
     kept_ = true;
   }
 

@@ -181,8 +181,9 @@ struct TaskRequest {
   /// cores: docs/architecture.md, "Binding".
   std::uint32_t gpus = 0;
   /// Master-only, never on the wire: the files the task reads in place (a worker sharing
-  /// the master's files), stamped when the request was built, so that a remake from
-  /// lineage of the task can tell they changed since (DataPlane::remake).
+  /// the master's files), stamped when the request was built and kept by hard links
+  /// (net/kept_files.hpp), so that a remake from lineage of the task reads the versions it
+  /// read or can tell they changed since (DataPlane::remake).
   std::vector<FileStamp> read_files;
   template <class A> void serialize(A& ar) {
     ar(task_id, signature);

@@ -8,6 +8,7 @@
 #include "net/attempt_files.hpp"
 #include "net/unanswered_files.hpp"
 #include "net/file_staging.hpp"
+#include "net/kept_files.hpp"
 #include "net/io_thread.hpp"
 #include "net/stream_client.hpp"
 #include "net/stream_elements.hpp"
@@ -195,6 +196,19 @@ bool is_stream_request(const TaskRequest& request) {
   return task != nullptr && is_stream_task(*task->spec);
 }
 
+/// A remake reads a kept version of a file at its link (net/kept_files.hpp): one this
+/// worker cannot read fails the attempt clearly (the body would read a missing file).
+void require_kept_readable(const WireParam& p) {
+  if (!p.has_value) return;
+  std::string path;
+  try {
+    from_bytes(p.value, path);
+  } catch (const std::exception&) {
+    return;  // (not a path: the body's own error)
+  }
+  if (kept_files::is_kept(path)) kept_files::require_readable(path);
+}
+
 /// execute_request without its times' start: fills the rest of `times` as it goes.
 Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
                     bool shared_files, WorkerTimes& times, const rt::BoundIds* ids) {
@@ -285,6 +299,9 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
           local_paths[i] = stage->stage_in(file);
           held[i] = std::make_shared<const detail::BytesValue>(to_bytes(local_paths[i]));
         } else {
+          if (shared_files && spec.params[i].kind == detail::ParamKind::file) {
+            require_kept_readable(request.params[i]);
+          }
           held[i] = input_value(request, *task, i, store, peers, times);
         }
         inputs[i] = {held[i].get(), request.params[i].size};  // (size: a section's extent)

@@ -143,6 +143,9 @@ MasterSettings read_master_settings(const Env& env, unsigned default_cores) {
   }
   c.log_level = read_log_level(env);
   if (const char* v = set(env, "COMPSS_PROGRESS")) c.progress = named<switch_names>("COMPSS_PROGRESS", v);
+  if (const char* v = set(env, "COMPSS_KEEP_READ_FILES")) {
+    c.keep_read_files = named<switch_names>("COMPSS_KEEP_READ_FILES", v);
+  }
   if (!c.distributed) return c;
   const char* secret = set(env, "COMPSS_SECRET");
   if (secret == nullptr) throw Error("compss: a master-worker run needs COMPSS_SECRET (compss-run sets it)");

@@ -48,6 +48,9 @@ struct MasterSettings {
   int worker_exits_fd = -1;
   /// COMPSS_REQUIRE_WORKERS=1: a worker that does not connect is an error, not a warning.
   bool require_workers = false;
+  /// COMPSS_KEEP_READ_FILES: keep the versions of files tasks read in place by hard links
+  /// for remakes (net/kept_files.hpp); off: stamped only (a change fails a remake).
+  bool keep_read_files = true;
   /// COMPSS_WORKER_TIMEOUT: a worker not heard from for this long is declared lost
   /// (0: never; docs/distributed.md, "Liveness").
   std::chrono::seconds worker_timeout{10};

@@ -6,6 +6,9 @@
 #include "core/task_state.hpp"
 #include "net/attempt_files.hpp"
 #include "net/master/data_plane.hpp"
+#include "net/kept_files.hpp"
+#include "settings/run_config.hpp"
+#include "test_dir.hpp"
 
 #include <compss/detail/access.hpp>
 #include <compss/error.hpp>
@@ -701,27 +704,8 @@ TEST_F(DataPlaneTest, ALaterWriteNeverTakesTheNumberOfATimedOutAttemptsOutput) {
 }
 
 namespace {
-/// A fresh directory for a test's files, removed with the object.
-struct TestDir {
-  std::filesystem::path dir;
-  explicit TestDir(const char* name)
-      : dir(std::filesystem::temp_directory_path() / (std::string(name) + "-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  ~TestDir() { std::filesystem::remove_all(dir); }
-  std::string path(const char* name) const { return (dir / name).string(); }
-  std::size_t entries() const {
-    std::size_t n = 0;
-    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir)) ++n;
-    return n;
-  }
-};
-std::string contents(const std::string& path) {
-  std::string s;
-  std::ifstream(path) >> s;
-  return s;
-}
+using compss::test::contents;
+using compss::test::TestDir;
 /// A file parameter passing `path` (the binding's storage).
 ParamDescriptor file_param(std::string& path, Direction direction) {
   ParamDescriptor d;
@@ -937,19 +921,23 @@ TEST_F(DataPlaneTest, ARemakeNeverMovesItsFileIntoPlace) {
 
 // A task read a file in place (a worker sharing the master's files) and wrote an object;
 // the file was written again since (a later task, the program, or, inout, the task
-// itself), then the object's only copy was lost with its worker. Running the task again
-// would compute from the later file: the version cannot be made again, a clear error
-// naming the task and the file (before, it was made again from the later file, silently).
+// itself), then the object's only copy was lost with its worker. A write that replaced the
+// file by a rename (a task's answer) leaves the version the task read kept by a link
+// (net/kept_files.hpp): it is made again from that version, the sequential answer (before,
+// a clear error). A write in place (the program's, on the inode the task read) leaves
+// nothing to read it from: a clear error naming the task and the file (before that, it was
+// made again from the later file, silently).
 struct ChangedFile {
   Direction direction;
   const char* by;  // "task", "program", "mtime put back" (the program) or "itself"
+  bool remade;     // made again from the version the task read, else a clear error
   friend void PrintTo(const ChangedFile& c, std::ostream* os) {
     *os << (c.direction == Direction::in ? "in" : "inout") << " file written by " << c.by;
   }
 };
 class DataPlaneRemakeFile : public DataPlaneTest, public ::testing::WithParamInterface<ChangedFile> {};
 
-TEST_P(DataPlaneRemakeFile, ARemakeFromAFileWrittenSinceItsProducerReadItIsAClearError) {
+TEST_P(DataPlaneRemakeFile, ARemakeReadsTheVersionItsProducerReadOrFailsClearly) {
   static constexpr TaskSpec scale_spec{"scale", "void scale(int &, std::string)", nullptr, 2};
   static constexpr TaskSpec write_spec{"write", "void write(std::string)", nullptr, 1};
   const ChangedFile c = GetParam();
@@ -984,29 +972,102 @@ TEST_P(DataPlaneRemakeFile, ARemakeFromAFileWrittenSinceItsProducerReadItIsAClea
     std::ofstream(path, std::ios::in | std::ios::out) << "F";  // (its first byte, in place)
     std::filesystem::last_write_time(path, mtime);
   }
+  const std::string now = contents(path);
+  std::string read;  // what the remake's body finds at the path it is given
+  workers.on_call = [&](const TaskRequest& again) { read = contents(value_of<std::string>(again.params.at(1).value)); };
   workers.lose(1);
   workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
   const int calls = workers.calls.load();
   try {
     data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
-    ADD_FAILURE() << "made again from the later file: x = " << x;
+    EXPECT_TRUE(c.remade) << "made again from the later file: x = " << x;
+    EXPECT_EQ(x, 2);
+    EXPECT_EQ(read, "first");
   } catch (const compss::Error& e) {
     const std::string what = e.what();
+    EXPECT_FALSE(c.remade) << what;
     EXPECT_NE(what.find("cannot be made again"), std::string::npos) << what;
     EXPECT_NE(what.find("void scale(int &, std::string)"), std::string::npos) << what;
     EXPECT_NE(what.find(path + ", which was changed since"), std::string::npos) << what;
+    EXPECT_EQ(workers.calls.load(), calls);  // (found before it ran again)
   }
-  EXPECT_EQ(workers.calls.load(), calls);  // (found before it ran again)
-  EXPECT_EQ(files.entries(), 1U);           // (no private file left)
+  EXPECT_EQ(contents(path), now);  // (a remake never writes the user's file)
+  EXPECT_EQ(files.entries(), 1U);  // (no private file left)
+}
+
+// A remake reads its producer's file at the kept link, under the file's own name; a task
+// on the master writing that file in place meanwhile (it moves the kept version to a copy
+// first, but the remake may have opened the old inode, which it then writes) fails the
+// remake clearly instead of a torn or later read passing the check after the run.
+TEST_F(DataPlaneTest, ARemakeDuringWhichATaskOnTheMasterWritesItsFileFailsClearly) {
+  static constexpr TaskSpec scale_spec{"scale", "void scale(int &, std::string)", nullptr, 2};
+  TestDir files("compss-remake-moved");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  workers.bodies["void scale(int &, std::string)"] = [](std::vector<int>& v) { v[0] += 1; };
+  int x = 1;
+  std::string p_path = path;
+  FakeTask p(scale_spec, {object(x, Direction::inout), file_param(p_path, Direction::in)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&p, 1, request, true));
+  CallResult r = workers.run(1, request);
+  data.record_outputs(&p, 1, std::make_shared<const TaskRecord>(request), r.done);
+  std::string seen;
+  workers.on_call = [&](const TaskRequest& again) {
+    seen = value_of<std::string>(again.params.at(1).value);
+    compss::net::kept_files::before_write_in_place(path);  // a task on the master, meanwhile
+    std::ofstream(path, std::ios::trunc) << "master";
+  };
+  workers.lose(1);
+  workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
+  try {
+    data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+    ADD_FAILURE() << "made again while its file was written: x = " << x;
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ", which a task on the master wrote in place while it was made again"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_NE(seen, path);
+  EXPECT_EQ(std::filesystem::path(seen).filename(), "f.txt") << seen;
+}
+
+// COMPSS_KEEP_READ_FILES=0 (docs/configuration.md): no disk kept for remakes; a file a
+// task reads in place is stamped only (any change since fails a remake clearly).
+TEST_F(DataPlaneTest, WithKeepReadFilesOffAReadFileIsStampedOnly) {
+  static constexpr TaskSpec scale_spec{"scale", "void scale(int &, std::string)", nullptr, 2};
+  struct Off {
+    Off() {
+      ::setenv("COMPSS_KEEP_READ_FILES", "0", 1);
+      compss::config::load_run_config();
+    }
+    ~Off() {
+      ::unsetenv("COMPSS_KEEP_READ_FILES");
+      compss::config::load_run_config();
+    }
+  } off;
+  TestDir files("compss-keep-off");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  int x = 1;
+  std::string p_path = path;
+  FakeTask p(scale_spec, {object(x, Direction::inout), file_param(p_path, Direction::in)});
+  TaskRequest request;
+  ASSERT_TRUE(data.build_request(&p, 1, request, true));
+  ASSERT_EQ(request.read_files.size(), 1U);
+  EXPECT_TRUE(request.read_files[0].exists);
+  EXPECT_EQ(request.read_files[0].kept, nullptr);
+  std::size_t all = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(files.dir)) ++all;
+  EXPECT_EQ(all, 1U);  // (no directory of links)
 }
 
 INSTANTIATE_TEST_SUITE_P(, DataPlaneRemakeFile,
-                         ::testing::Values(ChangedFile{Direction::in, "task"},
-                                           ChangedFile{Direction::in, "program"},
-                                           ChangedFile{Direction::in, "mtime put back"},
-                                           ChangedFile{Direction::inout, "task"},
-                                           ChangedFile{Direction::inout, "program"},
-                                           ChangedFile{Direction::inout, "itself"}),
+                         ::testing::Values(ChangedFile{Direction::in, "task", true},
+                                           ChangedFile{Direction::in, "program", false},
+                                           ChangedFile{Direction::in, "mtime put back", false},
+                                           ChangedFile{Direction::inout, "task", true},
+                                           ChangedFile{Direction::inout, "program", true},
+                                           ChangedFile{Direction::inout, "itself", true}),
                          [](const auto& info) {
                            return std::string(info.param.direction == Direction::in ? "In" : "Inout") +
                                   "WrittenBy" + (info.param.by[0] == 't'   ? "ALaterTask"
@@ -1030,12 +1091,18 @@ TEST_F(DataPlaneTest, ARemakeFromAnUnchangedFileItsProducerReadRunsIt) {
   CallResult r = workers.run(1, request);
   data.record_outputs(&p, 1, std::make_shared<const TaskRecord>(request), r.done);
   std::string read;
-  workers.on_call = [&](const TaskRequest& again) { read = value_of<std::string>(again.params.at(1).value); };
+  std::string bytes;
+  workers.on_call = [&](const TaskRequest& again) {
+    read = value_of<std::string>(again.params.at(1).value);
+    bytes = contents(read);
+  };
   workers.lose(1);
   workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
   data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
   EXPECT_EQ(x, 2);
-  EXPECT_EQ(read, path);
+  // (at the link keeping the version it read, net/kept_files.hpp: the same bytes)
+  EXPECT_NE(read.find("/.compss-kept-"), std::string::npos) << read;
+  EXPECT_EQ(bytes, "first");
   EXPECT_EQ(contents(path), "first");
 }
 

@@ -92,6 +92,41 @@ TEST(FileStaging, TheTaskWorksOnALocalCopyAndItsOutputComesBack) {
   EXPECT_FALSE(fs::exists(out)) << "the worker does not write the master's path";
 }
 
+// A worker sharing the master's files, told to read a kept version of a file for a remake
+// (net/kept_files.hpp), that cannot read it (it does not see the directory, or runs as a
+// user without the right): the attempt fails clearly naming the link; the body, which
+// would read a missing file and compute a wrong answer, does not run.
+TEST(FileStaging, ASharedFilesWorkerThatCannotReadAKeptVersionFailsTheAttempt) {
+  TempDir master;
+  const std::string kept = (master.path / ".compss-kept-1-0123456789abcdef-0" / "0" / "in.txt").string();
+  const std::string out = (master.path / "out.txt").string();
+  auto param = [](const std::string& path, Direction d) {
+    WireParam p;
+    p.direction = static_cast<std::uint8_t>(d);
+    p.kind = static_cast<std::uint8_t>(ParamKind::file);
+    p.has_value = true;
+    p.value = compss::to_bytes(path);
+    return p;
+  };
+  seen_path.clear();
+  Message reply = execute_request(TaskRequest{1, copy_spec.signature, {param(kept, Direction::in), param(out, Direction::out)}},
+                                  nullptr, nullptr, /*shared_files=*/true);
+  ASSERT_TRUE(std::holds_alternative<TaskFailed>(reply));
+  const TaskFailed& failed = std::get<TaskFailed>(reply);
+  EXPECT_EQ(failed.exception_type, "compss::Error");
+  EXPECT_NE(failed.message.find(kept), std::string::npos) << failed.message;
+  EXPECT_NE(failed.message.find("No such file"), std::string::npos) << failed.message;
+  EXPECT_TRUE(seen_path.empty()) << "the body ran on " << seen_path;
+  EXPECT_FALSE(fs::exists(out));
+  // Readable: the body runs on it, as on any shared file.
+  fs::create_directories(fs::path(kept).parent_path());
+  std::ofstream(kept) << "kept";
+  reply = execute_request(TaskRequest{2, copy_spec.signature, {param(kept, Direction::in), param(out, Direction::out)}},
+                          nullptr, nullptr, /*shared_files=*/true);
+  ASSERT_TRUE(std::holds_alternative<TaskDone>(reply));
+  EXPECT_EQ(seen_path, kept);
+}
+
 TEST(FileStaging, WithADatumIdTheWrittenFileStaysInTheStoreAndTheNextTaskReadsItFromThere) {
   TempDir master;
   const std::string in = (master.path / "in.txt").string();

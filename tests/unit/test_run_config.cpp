@@ -63,6 +63,7 @@ TEST(RunConfig, NothingSetGivesTheDefaults) {
   EXPECT_FALSE(c.master.distributed);
   EXPECT_EQ(c.master.master_cores, c.threads);
   EXPECT_FALSE(c.master.progress);
+  EXPECT_TRUE(c.master.keep_read_files);
   EXPECT_FALSE(c.worker);
   EXPECT_FALSE(c.observe.graph);
   EXPECT_FALSE(c.observe.summary);
@@ -87,6 +88,7 @@ TEST(RunConfig, EverySettingIsRead) {
                                {"COMPSS_STREAM_WINDOW_DELAY_US", "0"},
                                {"COMPSS_TEST_PAUSE_IN_TRANSFER", "250"},
                                {"COMPSS_PROGRESS", "1"},
+                               {"COMPSS_KEEP_READ_FILES", "0"},
                                {"COMPSS_LISTEN", "[::1]:4567"},
                                {"COMPSS_SECRET", "s"},
                                {"COMPSS_LOOKAHEAD", "5"},
@@ -115,6 +117,7 @@ TEST(RunConfig, EverySettingIsRead) {
   EXPECT_EQ(c.test_pause_in_transfer_ms, 250u);
   EXPECT_TRUE(c.master.distributed);
   EXPECT_TRUE(c.master.progress);
+  EXPECT_FALSE(c.master.keep_read_files);
   EXPECT_EQ(c.master.listen_host, "::1");
   EXPECT_EQ(c.master.listen_port, 4567);
   EXPECT_EQ(c.master.master_cores, 3u);  // (COMPSS_THREADS when COMPSS_MASTER_CORES is unset)
@@ -194,6 +197,7 @@ TEST(RunConfig, EachBadValueNamesTheVariableTheValueAndWhatIsExpected) {
            Case{"COMPSS_TEST_PAUSE_IN_TRANSFER", "10ms", "expected a pause in milliseconds, from 1 to 600000"},
            Case{"COMPSS_LISTEN", "nohost", "(expected host:port)"},
            Case{"COMPSS_GRAPH", "yes", "expected 1 or 0"},
+           Case{"COMPSS_KEEP_READ_FILES", "yes", "expected 1 or 0"},
            Case{"COMPSS_SUMMARY", "2", "expected 1 or 0"},
            Case{"COMPSS_MONITOR", "70000", "from 0 to 65535"},
            Case{"COMPSS_GRAPH_SVG_MAX", "all", "whole number"},

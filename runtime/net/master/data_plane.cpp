@@ -5,6 +5,8 @@
 
 #include "core/access.hpp"
 #include "net/file_staging.hpp"
+#include "settings/run_config.hpp"
+#include "net/kept_files.hpp"
 #include "net/attempt_files.hpp"
 #include "net/master/data_params.hpp"
 
@@ -260,6 +262,15 @@ bool DataPlane::claim(const TaskBase& t) {
 }
 
 void DataPlane::before_run(TaskBase* t) {
+  // It writes the user's files in place, here: a version of one a remake may read (kept
+  // by a link) moves to a copy first (net/kept_files.hpp).
+  for (std::size_t i = 0; i < t->param_count_; ++i) {
+    for_each_datum(t->params_[i], [&](const ParamDescriptor& d) {
+      if (d.kind == ParamKind::file && writes(d.direction)) {
+        kept_files::before_write_in_place(std::string(d.key.path));
+      }
+    });
+  }
   std::vector<std::uint64_t> stale;
   Drops retyped;  // data of objects that died where this task's objects now are
   {
@@ -585,8 +596,14 @@ void DataPlane::name_private_files(const TaskBase& t, TaskRequest& request) {
     WireParam& w = request.params[i];
     if (d.kind != ParamKind::file || !w.has_value) continue;
     const std::string path(d.key.path);  // (absolute: the worker's cwd is not the master's)
-    // The file as the task reads it (an inout file: before its copy), for a remake.
-    if (reads(d.direction)) request.read_files.push_back(stamp_file(path, static_cast<std::uint32_t>(i)));
+    // The file as the task reads it (an inout file: before its copy), stamped and kept
+    // for a remake (net/kept_files.hpp; COMPSS_KEEP_READ_FILES=0: stamped only).
+    if (reads(d.direction)) {
+      const auto param = static_cast<std::uint32_t>(i);
+      request.read_files.push_back(config::run_config().master.keep_read_files
+                                       ? kept_files::stamp_and_keep(path, param)
+                                       : stamp_file(path, param));
+    }
     if (!attempt_files::gets_private_path(d.direction)) continue;
     std::string mine = attempt_files::private_path(path);
     try {  // (on failure, those named before are removed: the request is never sent)

@@ -6,11 +6,15 @@
 #include "net/blocking_lane.hpp"
 #include "net/attempt_files.hpp"
 #include "net/file_stamp.hpp"
+#include "net/kept_files.hpp"
 #include "net/master/data_params.hpp"
 #include "net/version_number.hpp"
 #include "core/access.hpp"
 
 #include <compss/error.hpp>
+
+#include <string>
+#include <vector>
 
 namespace compss::net {
 
@@ -128,14 +132,26 @@ void DataPlane::remake_once(std::uint64_t id, std::uint64_t v,
 
 namespace {
 
-// A file the producer read in place that is not the one it read any more (a later task
-// or the program wrote it since): running it again would compute from the later file,
-// so the version cannot be made again. Checked before the remake is placed (fail early)
-// and after its run (a later task writing the file may have run meanwhile: the remake
-// is not ordered before it as the first run was).
-void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& producer) {
-  for (const FileStamp& then : producer.read_files) {
-    if (stamp_file(then.path, then.param).same_file(then)) continue;
+// A file the producer read in place that is not the one it read any more: running it
+// again would compute from the later file, so the version cannot be made again. Its
+// version kept by a link (net/kept_files.hpp) survives a rename over the path (a later
+// task's answer, an inout producer's own), not a write in place (the program's); without
+// a link, any change counts. Checked before the remake is placed (fail early) and after
+// its run (a write in place, or, without a link, a later task's, may come meanwhile: the
+// remake is not ordered before them as the first run was).
+// `moves`, after the run: the kept versions' move counts before it (a task on the master
+// writing the file in place moved the version while the remake may have read it).
+void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& producer,
+                      const std::vector<std::uint64_t>* moves = nullptr) {
+  for (std::size_t k = 0; k < producer.read_files.size(); ++k) {
+    const FileStamp& then = producer.read_files[k];
+    if (moves != nullptr && kept_files::moves(then) != (*moves)[k]) {
+      throw Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
+                  " was lost with its worker and cannot be made again: the task that made it (" +
+                  producer.signature + ") read the file " + then.path +
+                  ", which a task on the master wrote in place while it was made again");
+    }
+    if (kept_files::unchanged(then)) continue;
     throw Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
                 " was lost with its worker and cannot be made again: the task that made it (" +
                 producer.signature + ") read the file " + then.path +
@@ -147,6 +163,8 @@ void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& produ
 
 bool DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& producer, bool lent) {
   check_read_files(id, v, producer);
+  std::vector<std::uint64_t> moves;
+  for (const FileStamp& then : producer.read_files) moves.push_back(kept_files::moves(then));
   TaskRequest request;
   request.signature = producer.signature;
   request.params = producer.params;
@@ -230,19 +248,30 @@ bool DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
   // A file the producer wrote at a private path (a worker sharing the master's files): the
   // remake writes one of its own, never moved into place (the file's current value is
   // later than the producer's; only the lost versions are wanted), removed after the call.
+  // A file it read is read where its version is kept (net/kept_files.hpp): an `in` file
+  // in place at the link, an `inout` file copied from it; the user's path is not written.
+  std::vector<const std::string*> read_at(request.params.size(), nullptr);
+  for (const FileStamp& then : producer.read_files) {
+    if (then.kept != nullptr && then.param < read_at.size()) read_at[then.param] = then.kept.get();
+  }
   attempt_files::RemovedUnlessKept written(&request);  // (also when the call throws)
-  for (WireParam& w : request.params) {
+  for (std::size_t i = 0; i < request.params.size(); ++i) {
+    WireParam& w = request.params[i];
     const std::string old = attempt_files::private_path_of(w);
-    if (old.empty()) continue;
+    if (old.empty()) {
+      if (read_at[i] != nullptr) w.value = to_bytes(*read_at[i]);
+      continue;
+    }
     const std::string passed = attempt_files::master_path_of(old);
     const std::string mine = attempt_files::private_path(passed);
-    attempt_files::prepare(passed, mine, rt::reads(static_cast<detail::Direction>(w.direction)));
+    attempt_files::prepare(read_at[i] != nullptr ? *read_at[i] : passed, mine,
+                           rt::reads(static_cast<detail::Direction>(w.direction)));
     w.value = to_bytes(mine);
   }
   log("making data " + std::to_string(id) + " version " + version_number::text(v) + " again on " +
       (n == 0 ? std::string("the master") : "worker " + std::to_string(n)));
   CallResult r = links_.call(n, request);
-  check_read_files(id, v, producer);
+  check_read_files(id, v, producer, &moves);
   if (r.status == CallResult::Status::done) {
     std::lock_guard data(data_mutex_);
     for (WireParam& o : r.done.outputs) {

@@ -1,0 +1,300 @@
+// Versions of files tasks read in place, kept for remakes: net/kept_files.hpp.
+#include "net/kept_files.hpp"
+
+#include "net/attempt_files.hpp"
+
+#include <compss/error.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace compss::net::kept_files {
+
+namespace {
+
+struct Entry {
+  std::string link;
+  std::weak_ptr<const std::string> owner;
+  FileStamp expected;  ///< the link's stamp while the version is unchanged
+  std::string dir;     ///< its directory's key in Keeper::dirs
+  std::uint64_t moves = 0;  ///< times moved to a copy of its own (before_write_in_place)
+};
+
+struct Dir {
+  std::string path;
+  std::size_t links = 0;
+};
+
+// The process's kept links. Leaked: links may be dropped while statics are destroyed.
+class Keeper {
+ public:
+  static Keeper& instance() {
+    static Keeper* keeper = new Keeper;
+    return *keeper;
+  }
+
+  FileStamp stamp_and_keep(const std::string& path, std::uint32_t param) {
+    std::vector<std::shared_ptr<const std::string>> held;  // (released after the lock)
+    std::lock_guard lock(mutex_);
+    FileStamp s = stamp_file(path, param);
+    if (!s.exists) return s;
+    auto [first, last] = entries_.equal_range({s.device, s.inode});
+    for (auto it = first; it != last; ++it) {
+      std::shared_ptr<const std::string> owner = it->second.owner.lock();
+      if (owner == nullptr) continue;
+      held.push_back(owner);
+      if (it->second.expected.same_file(s)) {  // this version is kept already
+        s.kept = std::move(owner);
+        return s;
+      }
+    }
+    const std::filesystem::path p(path);
+    const std::string name = p.filename().string();
+    const std::string parent = p.parent_path().string();
+    // Beside the file: the directory workers sharing the master's files are promised to
+    // see (the master's working directory is not). One directory per file's directory.
+    const std::string key = parent;
+    Dir* dir = dir_for(key, parent);
+    if (dir == nullptr) return s;  // (no right to create it: the stamp alone)
+    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label, a sibling).
+    const std::string sub = dir->path + "/" + std::to_string(counter_++);
+    if (::mkdir(sub.c_str(), 0711) != 0) {
+      drop_if_empty(key);
+      return s;
+    }
+    const std::string link = sub + "/" + name;
+    if (::link(path.c_str(), link.c_str()) != 0) {
+      ::rmdir(sub.c_str());
+      drop_if_empty(key);
+      return s;  // (EPERM: a directory, or protected_hardlinks; EXDEV: a bind mount; ENOENT: gone)
+    }
+    // The link moved the inode's ctime: the stamp is the link's, once it is checked to be
+    // the same version as the path's (the path replaced between the stat and the link
+    // names another inode: then no link).
+    FileStamp now = stamp_file(link, param);
+    if (!now.exists || now.device != s.device || now.inode != s.inode || now.size != s.size ||
+        now.mtime_ns != s.mtime_ns) {
+      remove_link(link);
+      drop_if_empty(key);
+      return s;
+    }
+    now.path = path;
+    ++dir->links;
+    const std::pair inode{s.device, s.inode};
+    std::shared_ptr<const std::string> owner(new std::string(link), [inode](const std::string* l) {
+      instance().unkeep(inode, *l);
+      delete l;
+    });
+    entries_.insert({inode, Entry{link, owner, now, key}});
+    now.kept = std::move(owner);
+    return now;
+  }
+
+  bool unchanged(const FileStamp& s) {
+    std::lock_guard lock(mutex_);
+    const Entry* e = find(s);
+    return e != nullptr && stamp_file(e->link, s.param).same_file(e->expected);
+  }
+
+  std::uint64_t moves(const FileStamp& s) {
+    std::lock_guard lock(mutex_);
+    const Entry* e = find(s);
+    return e == nullptr ? 0 : e->moves;
+  }
+
+  int rename_over(const std::string& from, const std::string& to) {
+    std::lock_guard lock(mutex_);
+    const FileStamp before = entries_.empty() ? FileStamp{} : stamp_file(to, 0);
+    if (::rename(from.c_str(), to.c_str()) != 0) return errno;
+    lost_a_name(before);
+    return 0;
+  }
+
+  void before_write_in_place(const std::string& path) {
+    std::string link;
+    FileStamp expected;
+    {
+      std::lock_guard lock(mutex_);
+      if (entries_.empty()) return;
+      const FileStamp now = stamp_file(path, 0);
+      if (!now.exists) return;
+      auto [first, last] = entries_.equal_range({now.device, now.inode});
+      auto it = std::find_if(first, last, [&](const auto& e) { return e.second.expected.same_file(now); });
+      if (it == last) return;  // (none, or changed already: stays a change)
+      link = it->second.link;
+      expected = it->second.expected;
+    }
+    // Copied outside the lock (a large file: record_made's renames wait on it, under the
+    // data lock); put in place only when the link is still that version.
+    const std::string copy = link + ".copy";
+    std::error_code ec;
+    const bool copied = std::filesystem::copy_file(link, copy, std::filesystem::copy_options::overwrite_existing, ec) && !ec;
+    std::lock_guard lock(mutex_);
+    auto [first, last] = entries_.equal_range({expected.device, expected.inode});
+    auto it = std::find_if(first, last, [&](const auto& e) { return e.second.link == link; });
+    if (!copied || it == last || !stamp_file(link, 0).same_file(it->second.expected) ||
+        ::rename(copy.c_str(), link.c_str()) != 0) {
+      // (The link stays: the write is seen as a change. Its last owner gone meanwhile,
+      // the copy kept its directories from going: they go now; a rmdir of one in use fails.)
+      remove_link(copy);
+      ::rmdir(std::filesystem::path(copy).parent_path().parent_path().c_str());
+      return;
+    }
+    // (The rename took a name from the path's inode: no other link keeps this stamp.) A
+    // remake reading the link meanwhile may have opened the old inode, which the task now
+    // writes: counted, so that its check after the run fails (moves()).
+    Entry e = std::move(it->second);
+    entries_.erase(it);
+    FileStamp moved = stamp_file(e.link, 0);
+    moved.path = e.expected.path;
+    e.expected = moved;
+    ++e.moves;
+    entries_.insert({{moved.device, moved.inode}, std::move(e)});
+  }
+
+  void remove_all() noexcept {
+    std::lock_guard lock(mutex_);
+    for (const auto& [inode, e] : entries_) ::unlink(e.link.c_str());
+    entries_.clear();
+    for (const auto& [key, dir] : dirs_) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir.path, ec);  // (only links of this run: safe to empty)
+    }
+    dirs_.clear();
+  }
+
+ private:
+  Keeper() = default;
+
+  // Called by the last owner of a link, without the lock.
+  void unkeep(std::pair<std::uint64_t, std::uint64_t> inode, const std::string& link) noexcept {
+    std::lock_guard lock(mutex_);
+    auto [first, last] = entries_.equal_range(inode);
+    auto it = std::find_if(first, last, [&](const auto& e) { return e.second.link == link; });
+    if (it == last) {  // (moved to a copy of its own: another inode)
+      it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e.second.link == link; });
+    }
+    if (it == entries_.end()) {
+      remove_link(link);  // (after remove_all: gone already)
+      return;
+    }
+    const std::string key = it->second.dir;
+    entries_.erase(it);
+    const FileStamp before = stamp_file(link, 0);
+    remove_link(link);
+    lost_a_name(before);  // (another link to it, at another stamp, may still be right)
+    if (auto d = dirs_.find(key); d != dirs_.end() && d->second.links > 0) --d->second.links;
+    drop_if_empty(key);
+  }
+
+  // `before` stamped an inode just before the master took one of its names away (a rename
+  // over it, an unlink), which moves its ctime and nothing else: a kept link at that stamp
+  // still holds that version and takes the new ctime.
+  void lost_a_name(const FileStamp& before) {
+    if (!before.exists) return;
+    auto [first, last] = entries_.equal_range({before.device, before.inode});
+    for (auto it = first; it != last; ++it) {
+      Entry& e = it->second;
+      if (!e.expected.same_file(before)) continue;  // (changed before: stays a change)
+      const FileStamp now = stamp_file(e.link, 0);
+      if (now.exists && now.device == before.device && now.inode == before.inode && now.size == before.size &&
+          now.mtime_ns == before.mtime_ns) {
+        e.expected.ctime_ns = now.ctime_ns;
+      }
+    }
+  }
+
+  const Entry* find(const FileStamp& s) const {
+    auto named = [&](const auto& e) { return e.second.link == *s.kept; };
+    auto [first, last] = entries_.equal_range({s.device, s.inode});
+    if (auto it = std::find_if(first, last, named); it != last) return &it->second;
+    // (moved to a copy of its own since: another inode)
+    auto it = std::find_if(entries_.begin(), entries_.end(), named);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+
+  // A link and its own directory `<dir>/<n>`.
+  static void remove_link(const std::string& link) noexcept {
+    ::unlink(link.c_str());
+    ::rmdir(std::filesystem::path(link).parent_path().c_str());
+  }
+
+  // The directory of links `key` names, made in `parent` when there is none; null when it
+  // cannot be made.
+  Dir* dir_for(const std::string& key, const std::string& parent) {
+    if (auto it = dirs_.find(key); it != dirs_.end()) return &it->second;
+    const std::string path = parent + "/.compss-kept-" + std::to_string(::getpid()) + "-" +
+                             attempt_files::run_nonce() + "-" + std::to_string(dir_count_++);
+    // 0711: a worker running as another user reaches the links by name (a link has its
+    // file's own permissions), without listing them.
+    if (::mkdir(path.c_str(), 0711) != 0) return nullptr;
+    // Only in this process: a fork()ed child that exit()s inherits the handler.
+    static const pid_t registered_by = ::getpid();
+    static const bool at_exit = std::atexit([] {
+      if (::getpid() == registered_by) instance().remove_all();
+    }) == 0;
+    (void)at_exit;
+    return &dirs_.emplace(key, Dir{path, 0}).first->second;
+  }
+
+  void drop_if_empty(const std::string& key) {
+    auto it = dirs_.find(key);
+    if (it == dirs_.end() || it->second.links > 0) return;
+    ::rmdir(it->second.path.c_str());
+    dirs_.erase(it);
+  }
+
+  std::mutex mutex_;
+  std::multimap<std::pair<std::uint64_t, std::uint64_t>, Entry> entries_;  // by (device, inode)
+  std::map<std::string, Dir> dirs_;
+  std::uint64_t counter_ = 0;
+  std::uint64_t dir_count_ = 0;
+};
+
+}  // namespace
+
+FileStamp stamp_and_keep(const std::string& path, std::uint32_t param) {
+  return Keeper::instance().stamp_and_keep(path, param);
+}
+
+bool unchanged(const FileStamp& s) {
+  if (s.kept == nullptr) return stamp_file(s.path, s.param).same_file(s);
+  return Keeper::instance().unchanged(s);
+}
+
+int rename_over(const std::string& from, const std::string& to) {
+  return Keeper::instance().rename_over(from, to);
+}
+
+void before_write_in_place(const std::string& path) { Keeper::instance().before_write_in_place(path); }
+
+std::uint64_t moves(const FileStamp& s) {
+  return s.kept == nullptr ? 0 : Keeper::instance().moves(s);
+}
+
+bool is_kept(std::string_view path) { return path.find("/.compss-kept-") != std::string_view::npos; }
+
+void require_readable(const std::string& path) {
+  if (::access(path.c_str(), R_OK) == 0) return;
+  const int error = errno;
+  throw Error("compss: this worker cannot read " + path + ", the version of a file its task " +
+              "read that the master kept for this remake (" + std::strerror(error) +
+              "): workers sharing the master's files must see the directories of the " +
+              "user's files at the same paths, as the same user or one with read access");
+}
+
+void remove_all() noexcept { Keeper::instance().remove_all(); }
+
+}  // namespace compss::net::kept_files

@@ -1,0 +1,217 @@
+// Versions of files tasks read in place, kept by hard links for remakes
+// (net/kept_files.hpp): a rename over the path leaves the kept version readable and
+// unchanged; a write in place is seen; one link per version; links and their directory go
+// with the last stamp naming them, or all at once at the run's end.
+#include "net/kept_files.hpp"
+#include "test_dir.hpp"
+
+#include <compss/error.hpp>
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace kept_files = compss::net::kept_files;
+
+using compss::test::contents;
+using compss::test::TestDir;
+
+// A later task's answer renames its private file over the path: the version stamped is
+// still readable at the link, and unchanged (the rename moved only the old inode's ctime).
+TEST(KeptFiles, ARenameOverThePathLeavesTheKeptVersionUnchanged) {
+  TestDir files("compss-kept-rename");
+  const std::string path = files.path("f.txt"), later = files.path("later.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp s = kept_files::stamp_and_keep(path, 3);
+  ASSERT_NE(s.kept, nullptr) << "no hard link could be made in " << files.dir;
+  EXPECT_EQ(s.param, 3U);
+  EXPECT_EQ(s.path, path);
+  EXPECT_EQ(s.read_path(), *s.kept);
+  const std::filesystem::path links = std::filesystem::path(*s.kept).parent_path().parent_path();
+  EXPECT_EQ(links.filename().string().rfind(".compss-kept-" + std::to_string(::getpid()) + "-", 0), 0U) << links;
+  std::ofstream(later) << "later";
+  ASSERT_EQ(kept_files::rename_over(later, path), 0);
+  EXPECT_TRUE(kept_files::unchanged(s));
+  EXPECT_EQ(contents(*s.kept), "first");
+  EXPECT_EQ(contents(path), "later");
+  const std::string link = *s.kept;
+  s.kept.reset();  // the last stamp naming it: the link and its directory go
+  EXPECT_FALSE(std::filesystem::exists(link));
+  EXPECT_FALSE(std::filesystem::exists(links));
+  EXPECT_EQ(files.entries(), 1U);
+}
+
+// The program writes the file in place (same inode: O_TRUNC, an append): the kept link is
+// the same inode, so the version is gone, and that is seen.
+TEST(KeptFiles, AWriteInPlaceIsSeen) {
+  TestDir files("compss-kept-in-place");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  EXPECT_TRUE(kept_files::unchanged(s));
+  std::ofstream(path, std::ios::app) << "+program";
+  EXPECT_FALSE(kept_files::unchanged(s));
+}
+
+// Requests reading one version share one link; a new version (renamed in) gets its own,
+// and the old link, dropped, does not make the new one look changed.
+TEST(KeptFiles, OneLinkPerVersion) {
+  TestDir files("compss-kept-shared");
+  const std::string path = files.path("f.txt"), later = files.path("later.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp a = kept_files::stamp_and_keep(path, 0);
+  const compss::net::FileStamp b = kept_files::stamp_and_keep(path, 1);
+  ASSERT_NE(a.kept, nullptr);
+  EXPECT_EQ(a.kept, b.kept);
+  EXPECT_TRUE(kept_files::unchanged(a));  // (b's lookup took no second link)
+  std::ofstream(later) << "later";
+  ASSERT_EQ(kept_files::rename_over(later, path), 0);
+  const compss::net::FileStamp c = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(c.kept, nullptr);
+  EXPECT_NE(c.kept, a.kept);
+  EXPECT_EQ(contents(*c.kept), "later");
+  a = {};
+  EXPECT_TRUE(kept_files::unchanged(b));
+  EXPECT_TRUE(kept_files::unchanged(c));
+}
+
+// The master's own unlink of a link (its last stamp gone) moves the inode's ctime: another
+// link to the same inode, still right, stays unchanged.
+TEST(KeptFiles, DroppingALinkLeavesAnotherOfTheSameInodeUnchanged) {
+  TestDir files("compss-kept-drop");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp a = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(a.kept, nullptr);
+  ::chmod(path.c_str(), 0600);  // (an attribute change: a new stamp, the same bytes)
+  const compss::net::FileStamp b = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(b.kept, nullptr);
+  ASSERT_NE(a.kept, b.kept);
+  a = {};
+  EXPECT_TRUE(kept_files::unchanged(b));
+}
+
+// A directory cannot be linked: its stamp alone, as before (a change fails the run).
+TEST(KeptFiles, ADirectoryIsStampedOnly) {
+  TestDir files("compss-kept-dir");
+  const std::string path = files.path("d");
+  std::filesystem::create_directories(path);
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  EXPECT_TRUE(s.exists);
+  EXPECT_EQ(s.kept, nullptr);
+  EXPECT_EQ(s.read_path(), path);
+  EXPECT_TRUE(kept_files::unchanged(s));
+  std::size_t all = 0;  // (no directory of links left behind: entries() would skip it)
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(files.dir)) ++all;
+  EXPECT_EQ(all, 1U);
+}
+
+// The master's exit without destructors (Cluster::tell_run_ended): every link and
+// directory goes; a stamp still naming one reads as changed (a clear error, not a read of
+// a missing file).
+TEST(KeptFiles, RemoveAllLeavesNothing) {
+  TestDir files("compss-kept-all");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  const std::filesystem::path links = std::filesystem::path(*s.kept).parent_path().parent_path();
+  kept_files::remove_all();
+  EXPECT_FALSE(std::filesystem::exists(links));
+  EXPECT_EQ(files.entries(), 1U);
+  EXPECT_FALSE(kept_files::unchanged(s));
+}
+
+// A task on the master writes the file in place: told first, the kept version moves to a
+// copy of its own (its link's name stays) and stays unchanged; the write is not seen there.
+TEST(KeptFiles, AWriteInPlaceByATaskOnTheMasterLeavesTheKeptVersion) {
+  TestDir files("compss-kept-master");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  const std::string link = *s.kept;
+  kept_files::before_write_in_place(path);
+  std::ofstream(path, std::ios::trunc) << "later";
+  EXPECT_TRUE(kept_files::unchanged(s));
+  EXPECT_EQ(contents(link), "first");
+  EXPECT_EQ(contents(path), "later");
+  s.kept.reset();
+  EXPECT_FALSE(std::filesystem::exists(link));
+  EXPECT_EQ(files.entries(), 1U);
+}
+
+// Beside the file (its directory: the one workers sharing the master's files see, not the
+// master's working directory), reachable by another user (0711), under the file's own
+// name (a body made again that uses its file's name sees the same one).
+TEST(KeptFiles, TheLinkIsBesideTheFileUnderItsOwnName) {
+  TestDir files("compss-kept-beside");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  const std::filesystem::path link(*s.kept);
+  EXPECT_EQ(link.filename(), "f.txt");
+  const std::filesystem::path links = link.parent_path().parent_path();
+  EXPECT_EQ(links.parent_path(), std::filesystem::path(files.dir));
+  struct stat st {};
+  ASSERT_EQ(::stat(links.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0711, 0711U) << std::oct << st.st_mode;
+  EXPECT_TRUE(kept_files::is_kept(*s.kept));
+  EXPECT_FALSE(kept_files::is_kept(path));
+}
+
+// A task on the master writing the file in place while a remake reads the link: the
+// version moved to a copy (its link's name stays) and is counted, so the master's check
+// after the remake tells (the remake may have read the old inode, which the task writes).
+TEST(KeptFiles, AMoveToACopyIsCounted) {
+  TestDir files("compss-kept-moves");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  const std::uint64_t before = kept_files::moves(s);
+  kept_files::before_write_in_place(path);
+  std::ofstream(path, std::ios::trunc) << "later";
+  EXPECT_TRUE(kept_files::unchanged(s));  // (the kept bytes are right: the count tells)
+  EXPECT_EQ(kept_files::moves(s), before + 1);
+}
+
+// A link the worker cannot read (it does not see the directory, or runs as another user):
+// a clear error naming it, before the body would read a missing file.
+TEST(KeptFiles, RequireReadableNamesTheLinkAndWhy) {
+  TestDir files("compss-kept-readable");
+  const std::string missing = files.path(".compss-kept-1-x-0/0/f.txt");
+  try {
+    kept_files::require_readable(missing);
+    ADD_FAILURE() << "no error for " << missing;
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("No such file"), std::string::npos) << e.what();
+  }
+}
+
+// A fork()ed child that exits runs the atexit handlers it inherited: the parent's links
+// stay.
+TEST(KeptFiles, AForkedChildsExitLeavesTheParentsLinks) {
+  TestDir files("compss-kept-fork");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) std::exit(0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(std::filesystem::exists(*s.kept));
+}
