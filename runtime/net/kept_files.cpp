@@ -70,7 +70,7 @@ class Keeper {
     const std::string key = parent;
     Dir* dir = dir_for(key, parent);
     if (dir == nullptr) return s;  // (no right to create it: the stamp alone)
-    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label, a sibling).
+    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label).
     const std::string sub = dir->path + "/" + std::to_string(counter_++);
     if (!make_dir(sub)) {
       drop_if_empty(key);
