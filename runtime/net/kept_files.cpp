@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -30,6 +31,7 @@ struct Entry {
   FileStamp expected;  ///< the link's stamp while the version is unchanged
   std::string dir;     ///< its directory's key in Keeper::dirs
   std::uint64_t moves = 0;  ///< times moved to a copy of its own (before_write_in_place)
+  bool copying = false;     ///< a before_write_in_place copies it now (others wait: copied_)
 };
 
 struct Dir {
@@ -68,9 +70,9 @@ class Keeper {
     const std::string key = parent;
     Dir* dir = dir_for(key, parent);
     if (dir == nullptr) return s;  // (no right to create it: the stamp alone)
-    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label, a sibling).
+    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label).
     const std::string sub = dir->path + "/" + std::to_string(counter_++);
-    if (::mkdir(sub.c_str(), 0711) != 0) {
+    if (!make_dir(sub)) {
       drop_if_empty(key);
       return s;
     }
@@ -124,26 +126,41 @@ class Keeper {
 
   void before_write_in_place(const std::string& path) {
     std::string link;
+    std::string copy;
     FileStamp expected;
     {
-      std::lock_guard lock(mutex_);
-      if (entries_.empty()) return;
-      const FileStamp now = stamp_file(path, 0);
-      if (!now.exists) return;
-      auto [first, last] = entries_.equal_range({now.device, now.inode});
-      auto it = std::find_if(first, last, [&](const auto& e) { return e.second.expected.same_file(now); });
-      if (it == last) return;  // (none, or changed already: stays a change)
-      link = it->second.link;
-      expected = it->second.expected;
+      std::unique_lock lock(mutex_);
+      for (;;) {
+        if (entries_.empty()) return;
+        const FileStamp now = stamp_file(path, 0);
+        if (!now.exists) return;
+        auto [first, last] = entries_.equal_range({now.device, now.inode});
+        auto it = std::find_if(first, last, [&](const auto& e) { return e.second.expected.same_file(now); });
+        if (it == last) return;  // (none, or changed already: stays a change)
+        // Another task writing this file (`concurrent`) copies it now: wait, then look
+        // again (moved: the path's inode is no longer kept; else its copy failed).
+        if (it->second.copying) {
+          copied_.wait(lock);
+          continue;
+        }
+        it->second.copying = true;
+        link = it->second.link;
+        expected = it->second.expected;
+        // (A name of its own: a copy left by a failed call is never another's.)
+        copy = link + ".copy-" + std::to_string(counter_++);
+        break;
+      }
     }
     // Copied outside the lock (a large file: record_made's renames wait on it, under the
     // data lock); put in place only when the link is still that version.
-    const std::string copy = link + ".copy";
     std::error_code ec;
-    const bool copied = std::filesystem::copy_file(link, copy, std::filesystem::copy_options::overwrite_existing, ec) && !ec;
+    const bool copied = std::filesystem::copy_file(link, copy, ec) && !ec;
     std::lock_guard lock(mutex_);
+    copied_.notify_all();  // (woken once this lock is released)
+    // (Only this call moves it, while copying: still at the inode it had.)
     auto [first, last] = entries_.equal_range({expected.device, expected.inode});
     auto it = std::find_if(first, last, [&](const auto& e) { return e.second.link == link; });
+    if (it != last) it->second.copying = false;
     if (!copied || it == last || !stamp_file(link, 0).same_file(it->second.expected) ||
         ::rename(copy.c_str(), link.c_str()) != 0) {
       // (The link stays: the write is seen as a change. Its last owner gone meanwhile,
@@ -225,6 +242,14 @@ class Keeper {
     return it == entries_.end() ? nullptr : &it->second;
   }
 
+  // A directory of links, 0711 whatever the umask (which mkdir applies).
+  static bool make_dir(const std::string& path) {
+    if (::mkdir(path.c_str(), 0711) != 0) return false;
+    if (::chmod(path.c_str(), 0711) == 0) return true;
+    ::rmdir(path.c_str());
+    return false;
+  }
+
   // A link and its own directory `<dir>/<n>`.
   static void remove_link(const std::string& link) noexcept {
     ::unlink(link.c_str());
@@ -239,7 +264,7 @@ class Keeper {
                              attempt_files::run_nonce() + "-" + std::to_string(dir_count_++);
     // 0711: a worker running as another user reaches the links by name (a link has its
     // file's own permissions), without listing them.
-    if (::mkdir(path.c_str(), 0711) != 0) return nullptr;
+    if (!make_dir(path)) return nullptr;
     // Only in this process: a fork()ed child that exit()s inherits the handler.
     static const pid_t registered_by = ::getpid();
     static const bool at_exit = std::atexit([] {
@@ -257,6 +282,7 @@ class Keeper {
   }
 
   std::mutex mutex_;
+  std::condition_variable copied_;  // an Entry::copying ended
   std::multimap<std::pair<std::uint64_t, std::uint64_t>, Entry> entries_;  // by (device, inode)
   std::map<std::string, Dir> dirs_;
   std::uint64_t counter_ = 0;

@@ -12,7 +12,8 @@
 // per distinct inode and stamp, shared by every request that stamped it; the link goes
 // when the last request (lineage record) naming it does, its directory when empty, and
 // all at exit (std::atexit; Cluster::tell_run_ended for the master's quick exit). A killed
-// master leaves its directories (SIGKILL, SIGINT, SIGTERM run no handler; a fork()ed
+// master leaves its directories (SIGKILL, SIGINT, SIGTERM, std::terminate, abort run no
+// handler; a fork()ed
 // child's exit removes nothing). Without a link (a bind mount, EPERM under
 // fs.protected_hardlinks, a directory, no right to create the directory;
 // COMPSS_KEEP_READ_FILES=0) the stamp alone, as before: a change fails the run.
@@ -20,7 +21,8 @@
 //
 // Thread-safe: one process-wide mutex serializes the stats, links, unlinks and renames it
 // is told of (a link or unlink moves the inode's ctime: a stamp taken between them would
-// be stale); before_write_in_place copies outside it. A leaf: taken under the data plane's data lock (record_made's renames, a
+// be stale); before_write_in_place copies outside it, marking the entry (another caller for
+// it waits on a condition of that mutex). A leaf: taken under the data plane's data lock (record_made's renames, a
 // record dropped), never the other way; a link's last owner is released outside it.
 #pragma once
 
@@ -64,6 +66,8 @@ int rename_over(const std::string& from, const std::string& to);
 /// file, as locally): a version of it kept by a link moves to a copy of its own first (the
 /// link's name stays; one copy, only then), so that the write does not change it. When the
 /// copy fails, the link stays: the write is seen as a change (a clear error at a remake).
+/// Two callers at once (`concurrent` tasks): the second waits for the first's copy, then
+/// looks again (nothing left to move once it moved).
 void before_write_in_place(const std::string& path);
 
 /// Removes every kept link and directory (the master's exit without destructors). The

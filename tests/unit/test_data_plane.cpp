@@ -1061,6 +1061,28 @@ TEST_F(DataPlaneTest, WithKeepReadFilesOffAReadFileIsStampedOnly) {
   EXPECT_EQ(all, 1U);  // (no directory of links)
 }
 
+// A `concurrent` or `commutative` file is written in place by its own body: stamped only,
+// no link (a remake would read a link its body changed: "changed since it ran" is right).
+TEST_F(DataPlaneTest, AConcurrentOrCommutativeFileIsStampedOnly) {
+  static constexpr TaskSpec scale_spec{"scale", "void scale(int &, std::string)", nullptr, 2};
+  TestDir files("compss-keep-concurrent");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  for (Direction direction : {Direction::concurrent, Direction::commutative}) {
+    int x = 1;
+    std::string p_path = path;
+    FakeTask p(scale_spec, {object(x, Direction::inout), file_param(p_path, direction)});
+    TaskRequest request;
+    ASSERT_TRUE(data.build_request(&p, 1, request, true));
+    ASSERT_EQ(request.read_files.size(), 1U);
+    EXPECT_TRUE(request.read_files[0].exists);
+    EXPECT_EQ(request.read_files[0].kept, nullptr) << static_cast<int>(direction);
+  }
+  std::size_t all = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(files.dir)) ++all;
+  EXPECT_EQ(all, 1U);  // (no directory of links)
+}
+
 INSTANTIATE_TEST_SUITE_P(, DataPlaneRemakeFile,
                          ::testing::Values(ChangedFile{Direction::in, "task", true},
                                            ChangedFile{Direction::in, "program", false},

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 namespace kept_files = compss::net::kept_files;
 
@@ -184,6 +185,49 @@ TEST(KeptFiles, AMoveToACopyIsCounted) {
   std::ofstream(path, std::ios::trunc) << "later";
   EXPECT_TRUE(kept_files::unchanged(s));  // (the kept bytes are right: the count tells)
   EXPECT_EQ(kept_files::moves(s), before + 1);
+}
+
+// Two tasks on the master writing the file in place at once (`concurrent`): one moves the
+// kept version to its copy, the other waits and then finds nothing left to move; never both
+// copying into one name while the first task writes the file (mixed bytes at the link).
+// (The race is inside the copy, which no test can pause: a large file, tried many times.)
+TEST(KeptFiles, TwoWritersInPlaceAtOnceLeaveTheKeptVersionWhole) {
+  TestDir files("compss-kept-two-writers");
+  const std::string path = files.path("f.bin");
+  const std::string first(4 << 20, 'a');
+  for (int round = 0; round < 12; ++round) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << first;
+    compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+    ASSERT_NE(s.kept, nullptr);
+    auto task = [&](char c) {
+      kept_files::before_write_in_place(path);
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << std::string(1 << 20, c);
+    };
+    std::thread one(task, 'b'), two(task, 'c');
+    one.join();
+    two.join();
+    ASSERT_TRUE(kept_files::unchanged(s)) << "round " << round;
+    ASSERT_TRUE(contents(*s.kept) == first) << "round " << round << ": mixed bytes at the link";
+    s.kept.reset();
+    EXPECT_EQ(files.entries(), 1U) << "round " << round;  // (no copy left behind)
+  }
+}
+
+// The umask (here 077) does not narrow the directories of links: another user reaches them.
+TEST(KeptFiles, TheDirectoriesAre0711WhateverTheUmask) {
+  TestDir files("compss-kept-umask");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const ::mode_t old = ::umask(077);
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ::umask(old);
+  ASSERT_NE(s.kept, nullptr);
+  const std::filesystem::path sub = std::filesystem::path(*s.kept).parent_path();
+  for (const std::filesystem::path& d : {sub, sub.parent_path()}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(d.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0711U) << d << " " << std::oct << st.st_mode;
+  }
 }
 
 // A link the worker cannot read (it does not see the directory, or runs as another user):

@@ -598,9 +598,13 @@ void DataPlane::name_private_files(const TaskBase& t, TaskRequest& request) {
     const std::string path(d.key.path);  // (absolute: the worker's cwd is not the master's)
     // The file as the task reads it (an inout file: before its copy), stamped and kept
     // for a remake (net/kept_files.hpp; COMPSS_KEEP_READ_FILES=0: stamped only).
+    // A `concurrent` or `commutative` file is written in place by its body: stamped only
+    // (its remake fails with "changed since it ran", which it did; a link would not help).
     if (reads(d.direction)) {
       const auto param = static_cast<std::uint32_t>(i);
-      request.read_files.push_back(config::run_config().master.keep_read_files
+      const bool in_place = d.direction == Direction::concurrent ||
+                            d.direction == Direction::commutative;
+      request.read_files.push_back(config::run_config().master.keep_read_files && !in_place
                                        ? kept_files::stamp_and_keep(path, param)
                                        : stamp_file(path, param));
     }
