@@ -465,13 +465,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
   if (const int n = replica_lends(request, producer, c); n > 0) return n;
-  if (master_may && lender != nullptr && lent_remake == nullptr) {
-    if (lend_cores(request, producer, c, 0, lender)) return 0;
-    // Only the master's node can run it: it may need the cores its reader holds.
-    const sched::NodeId only_master[] = {master};
-    if (master != sched::IdSet::npos && !scheduler_->never_fits_without(c, only_master).empty()) {
-      lender_waits();
-    }
+  if (master_may && lender != nullptr && lent_remake == nullptr &&
+      lend_cores(request, producer, c, 0, lender)) {
+    return 0;
   }
   std::optional<RemakePlacements::Placed> at;
   std::vector<sched::NodeId> gone;  // workers it was placed on that are lost (the scheduler may not know yet)
@@ -487,6 +483,8 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
     }
   } abandoned{*this, request};
   for (;;) {
+    // (Each pass: a worker it was placed on may have been lost since the last.)
+    if (master_may) lender_waits_if_only_master(c, master, gone);
     remakes_.open(&request);
     try {
       // (A producer the master cannot run avoids its node; placed there all the same when
@@ -588,6 +586,28 @@ bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const s
     return true;
   }
   return false;
+}
+
+void Cluster::lender_waits_if_only_master(const sched::TaskClass* c, sched::NodeId master,
+                                          std::span<const sched::NodeId> gone) {
+  if (lender == nullptr || lent_remake != nullptr || master == sched::IdSet::npos) return;
+  // The workers lost for the cluster count as gone although the scheduler may not know yet
+  // (on_lost marks them dead first, remove_node follows): else a producer that only a lost
+  // worker and the master's node fit was placed there, then on the master's node while its
+  // reader kept the cores it needs (a hang, ClusterRemake.ATaskPlacedOnTheMaster... 2 in 1,500).
+  std::vector<sched::NodeId> without(gone.begin(), gone.end());
+  without.push_back(master);
+  {
+    std::lock_guard lock(sched_mutex_);
+    const std::size_t filled = nodes_.load(std::memory_order_acquire);  // (slots below it are set)
+    for (std::size_t n = 1; n < filled && n < worker_alive_.size(); ++n) {
+      if (worker_usable_locked(n)) continue;
+      const sched::NodeId id = worker_sched_[n].load();
+      if (id != sched::IdSet::npos) without.push_back(id);
+    }
+  }
+  // Only the master's node can run it: it may need the cores its reader holds.
+  if (!scheduler_->never_fits_without(c, without).empty()) lender_waits();
 }
 
 void Cluster::lender_waits() noexcept {
