@@ -1,5 +1,6 @@
 // How the runtime runs a task under its on_failure policy and time-out, skips cancelled
 // tasks, and answers this_task::stop_requested(). See docs/failures.md.
+#include "core/remote_deadline.hpp"
 #include "core/runtime.hpp"
 #include "core/trace_records.hpp"
 
@@ -330,7 +331,7 @@ namespace compss::detail {
 
 bool task_stop_requested() noexcept {
   TaskBase* t = rt::tls_task;
-  if (t == nullptr) return false;
+  if (t == nullptr) return rt::remote_deadline_passed();  // (a worker's body: the master's deadline)
   const rt::TaskState& s = rt::task_state(t);
   if (s.stop.load(std::memory_order_acquire)) return true;
   if (s.group != nullptr && rt::group_cancelled(static_cast<rt::GroupState*>(s.group))) return true;

@@ -1112,7 +1112,11 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigne
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
   }
-  RemoteRun run{computing_units, gpus, {}, {}};
+  RemoteRun run{computing_units, gpus, {}, {}, 0};
+  {
+    std::lock_guard lock(sched_mutex_);  // (the call's one attempt: its first replica armed it)
+    if (auto it = replicas_.find(t); it != replicas_.end()) run.time_left_ms = time_left_ms(it->second->deadline);
+  }
   // Each node runs the version that fits it (its placement's; the task's field stays 0).
   if (const std::uint32_t v = worker.version_of(t); v != 0) {
     run.signature = t->spec().versions[v - 1]->signature;

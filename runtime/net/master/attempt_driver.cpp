@@ -167,7 +167,7 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     runtime_.notify_placed(*t, n, call->computing_units, call->placed_at);
     call->placed_at = 0;
   }
-  RemoteRun run{call->computing_units, call->gpus, cluster_.gang_hosts(t, n), {}};
+  RemoteRun run{call->computing_units, call->gpus, cluster_.gang_hosts(t, n), {}, time_left_ms(call->deadline)};
   call->sent_at = runtime_.observed() ? rt::event_now() : 0;
   if (call->sent_at != 0 && rt::attempt_time_out(*t) > 0) {
     // Its time-out may end it before the worker answers (the watchdog tells `ended`):
