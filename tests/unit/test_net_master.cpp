@@ -8,6 +8,7 @@
 #include "net/fake_transport.hpp"
 #include "net/io_thread.hpp"
 #include "net/master/admission.hpp"
+#include "net/master/remake_order_hook.hpp"
 #include "net/master/remote_executor.hpp"
 #include "net/resource_report.hpp"
 #include "net/tcp_connection.hpp"
@@ -29,6 +30,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <future>
@@ -897,6 +899,102 @@ TEST(ClusterRemake, AReplicaGivesItsCoresBackToARemakeLargerThanItself) {
   EXPECT_EQ(produced, 2);  // its run, then the remake
   EXPECT_EQ(replicas, 2);  // one on each live worker
   EXPECT_EQ(both, 1);      // the remake ran where a replica gave its core back
+}
+
+namespace {
+void read_one(const int&) {}
+constexpr compss::detail::TaskSpec read_one_spec{
+    .name = "read_one", .signature = "void read_one(const int &)", .params = in_int, .param_count = 1,
+    .on_failure = compss::detail::OnFailure::fail, .constraints = one_core, .constraint_count = 1};
+
+/// Orders the threads of the test below through net/master/remake_order_hook.hpp (each
+/// wait bounded: a run that does not reach a point ends, and fails, later).
+struct RemakeOrder {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool lost_seen = false, replicated_submitted = false, remake_waited = false;
+  int replica_builds = 0;
+  void at(std::string_view point) {
+    std::unique_lock lock(mutex);
+    if (point == "lost inputs") {  // read_one holds worker B's core: the replica waits for it
+      lost_seen = true;
+      cv.notify_all();
+      cv.wait_for(lock, 20s, [&] { return replicated_submitted; });
+    } else if (point == "replica builds") {  // after read_one's remake waits for its placement
+      ++replica_builds;
+      cv.wait_for(lock, 20s, [&] { return remake_waited; });
+    } else if (point == "remake waits") {
+      remake_waited = true;
+      cv.notify_all();
+    }
+  }
+};
+}  // namespace
+
+// A remake another thread started first (read_one gave its worker's node back, its input
+// lost: AttemptDriver::remake_then_place) waits for its placement while the replica of a
+// replicated call holds the only live worker's core, and that replica's request needs the
+// same version: the replica runs the producer on its core (Cluster::lend_remake_worker),
+// it does not give the core back, and the first remake, placed once the replica ended,
+// runs nothing. Without lend_remake_worker the replica gave its core back instead
+// (replica_waits; the run still ended): the hook orders the threads, the log shows which.
+TEST(ClusterRemake, AReplicaRunsOnItsCoresARemakeAnotherThreadStartedThatWaitsForThem) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ::setenv("COMPSS_LOG_LEVEL", "info", 1);
+  RemakeOrder order;
+  compss::net::remake_order_hook::hook = [&order](std::string_view point) { order.at(point); };
+  ScriptedWorker::Fates fates{{"leave", "stay"}};
+  ScriptedWorker a(port, {"done"}, 1, produce_one_spec.signature, &fates),
+      b(port, {"done"}, 1, produce_one_spec.signature, &fates);
+  testing::internal::CaptureStderr();
+  int x = 1;
+  compss::detail::call_task<produce_one_spec, &produce_one>(x);  // on one worker, which leaves with x
+  auto lost = [] {
+    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
+      if (n.id > 0 && !n.alive) return true;
+    }
+    return false;
+  };
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; !lost() && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_TRUE(lost()) << "the producer's worker did not leave";
+  // read_one is placed on the live worker and finds x lost (its thread waits in the hook,
+  // holding the core, until the replicated call waits for that core).
+  std::thread reader([&x] { compss::detail::call_task<read_one_spec, &read_one>(x); });
+  {
+    std::unique_lock lock(order.mutex);
+    EXPECT_TRUE(order.cv.wait_for(lock, 20s, [&] { return order.lost_seen; }));
+  }
+  compss::detail::call_task<read_everywhere_spec, &read_everywhere>(x);
+  {
+    std::lock_guard lock(order.mutex);
+    order.replicated_submitted = true;
+  }
+  order.cv.notify_all();
+  reader.join();
+  auto ended = std::async(std::launch::async, [] {  // (no barrier: the fakes serve no fetch)
+    compss::rt::runtime().wait_all();
+    compss::rt::runtime().throw_if_failed();
+  });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the core the replica holds\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  EXPECT_NO_THROW(ended.get());
+  compss::detail::shutdown_runtime();
+  const std::string log = testing::internal::GetCapturedStderr();
+  compss::net::remake_order_hook::hook = nullptr;
+  ::unsetenv("COMPSS_LOG_LEVEL");
+  EXPECT_TRUE(order.remake_waited) << "read_one's remake was placed at once: the order was not the one tested";
+  EXPECT_EQ(order.replica_builds, 1);
+  ScriptedWorker& live = a.requests_of(read_everywhere_spec.signature) > 0 ? a : b;
+  EXPECT_EQ(live.requests_of(produce_one_spec.signature), 1);  // the remake, once
+  EXPECT_EQ(live.requests_of(read_everywhere_spec.signature), 1);
+  EXPECT_EQ(live.requests_of(read_one_spec.signature), 1);
+  EXPECT_EQ(log.find("gives its cores on worker"), std::string::npos) << log;  // it lent them
+  EXPECT_NE(log.find("again on worker"), std::string::npos) << log;
 }
 
 namespace {

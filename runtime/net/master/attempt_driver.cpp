@@ -5,6 +5,7 @@
 #include "core/task_state.hpp"
 #include "net/attempt_files.hpp"
 #include "net/master/output_load.hpp"
+#include "net/master/remake_order_hook.hpp"
 
 #include <compss/detail/task_node.hpp>
 
@@ -135,6 +136,7 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
       // on the lane: this task gives its node back first and is placed again after, so
       // tasks that wait for remakes (or wait on the lane behind them) never hold the
       // resources the remakes wait for.
+      remake_order_hook::at("lost inputs");
       cluster_.release_placement(t, n);
       call->placed_at = 0;  // (given back before it started: not told)
       if (may_block) {
