@@ -419,14 +419,15 @@ constexpr compss::detail::TaskSpec bump_everywhere_spec{
 
 /// The worker's side of one connection: answers the task requests it gets with
 /// `answers` in turn (the last one repeats), until the master's Shutdown. "done" runs
-/// bump on each int the request sends inline and writes (the new version inline).
+/// bump on each int the request sends inline and writes (the new version inline); "kept"
+/// answers each written datum as a version it keeps (no value: its holder).
 class ScriptedWorker {
  public:
   /// `cores`: what its Hello reports; `leave_after`: a signature whose request it answers,
   /// then closes the connection (a worker lost with what it made); with `fates`, shared by
   /// several workers, the n-th request of that signature among them follows the n-th fate
-  /// (the last repeats): "leave" (answers, then closes), "vanish" (closes unanswered), else
-  /// it answers and stays.
+  /// (the last repeats): "leave" (answers, then closes), "vanish" (closes unanswered),
+  /// "slow" (answers after 2.5 s, reading nothing meanwhile), else it answers and stays.
   struct Fates {
     std::vector<std::string> each;
     std::atomic<int> next{0};
@@ -497,20 +498,27 @@ class ScriptedWorker {
         fate = fates_->each[std::min<std::size_t>(fates_->next++, fates_->each.size() - 1)];
         if (fate == "vanish") break;
       }
-      if (answer == "done after 2.5 s") {  // (a long task: nothing else is read meanwhile)
+      if (answer == "done after 2.5 s" || (r->signature == leave_after_ && fate == "slow")) {  // (a long task: nothing else is read meanwhile)
         std::this_thread::sleep_for(2500ms);
-        answer = "done";
+        if (answer == "done after 2.5 s") answer = "done";
       }
-      if (answer == "done") {
+      if (answer == "done" || answer == "kept") {
+        // "kept": the outputs stay here (not inline), for every inout or out parameter.
+        const bool kept = answer == "kept";
         TaskDone done{r->task_id, {}, {}};
         for (const WireParam& p : r->params) {
-          if (p.direction == 0 || !p.has_value) continue;  // (in) or not an inline int
-          int x = 0;
-          compss::from_bytes(p.value, x);
-          bump(x);
-          WireParam o{.data_id = p.data_id, .version = p.stored_as, .direction = p.direction,
-                      .has_value = true, .value = compss::to_bytes(x)};
-          o.size = o.value.size();
+          if (p.direction == 0 || (!p.has_value && !kept)) continue;  // (in) or not an inline int
+          WireParam o{.data_id = p.data_id, .version = p.stored_as, .direction = p.direction};
+          if (kept) {
+            o.size = sizeof(int);
+          } else {
+            int x = 0;
+            compss::from_bytes(p.value, x);
+            bump(x);
+            o.has_value = true;
+            o.value = compss::to_bytes(x);
+            o.size = o.value.size();
+          }
           {
             std::lock_guard lock(mutex_);
             made_.emplace_back(o.data_id, o.version);
@@ -1037,6 +1045,80 @@ TEST(ClusterRemake, NothingIsMadeAgainForATaskPlacedAfterTheRunFailed) {
   EXPECT_EQ(produced_on_master.load(), 0);  // not made again
   EXPECT_EQ(consumed.load(), 0);            // skipped
   compss::detail::shutdown_runtime();
+}
+
+namespace {
+std::atomic<ScriptedWorker::Fates*> chain_fates{nullptr};
+/// On the master (outside the scheduler): once the remake of x's first lost version was
+/// sent (the third produce_one request), fails the run (on_failure fail) while that
+/// remake runs (its worker answers 2.5 s later).
+void fails_while_made_again(OnlyHere& y) {
+  y.v = 0;
+  for (auto deadline = std::chrono::steady_clock::now() + 20s;
+       chain_fates.load()->next.load() < 3 && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(2ms);
+  }
+  throw std::runtime_error("failed on purpose");
+}
+constexpr compss::detail::TaskSpec fails_while_made_again_spec{
+    .name = "fails_while_made_again", .signature = "void fails_while_made_again(OnlyHere &)",
+    .params = out_int, .param_count = 1, .on_failure = compss::detail::OnFailure::fail};
+}  // namespace
+
+// The run fails while the lineage makes a chain of lost versions again: the walk stops
+// there. x's versions 1 and 2 were made on one worker, which left; read_one(x), on the
+// other, needs both made again, in turn; the run fails while version 1 is made (a task on
+// the master). Version 2 is not made again: nothing more is sent to a worker once the run
+// failed, and read_one is skipped. Before, the walk went on through the chain (here one
+// more produce_one request, sent after the failure), and the run's end waited for it.
+TEST(ClusterRemake, AFailureWhileATasksRemakesRunStopsThem) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  // produce_one's requests: x's versions 1 and 2 (on one worker, x's holder: locality),
+  // which leaves after the second; then the remakes on the other: version 1, slowly.
+  ScriptedWorker::Fates fates{{"stay", "leave", "slow", "stay"}};
+  chain_fates = &fates;
+  // (Kept on the workers: each version of x is read from its holder, so x's lineage is a
+  // chain, version 2's producer reading version 1.)
+  ScriptedWorker a(port, {"kept"}, 1, produce_one_spec.signature, &fates),
+      b(port, {"kept"}, 1, produce_one_spec.signature, &fates);
+  int x = 1;
+  OnlyHere y;
+  compss::detail::call_task<produce_one_spec, &produce_one>(x);
+  compss::detail::call_task<produce_one_spec, &produce_one>(x);
+  auto lost = [] {
+    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
+      if (n.id > 0 && !n.alive) return true;
+    }
+    return false;
+  };
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; !lost() && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_TRUE(lost()) << "the producer's worker did not leave";
+  const ScriptedWorker& made = a.requests_of(produce_one_spec.signature) == 2 ? a : b;
+  ASSERT_EQ(made.requests_of(produce_one_spec.signature), 2) << "x's versions were made on two workers";
+  compss::detail::call_task<fails_while_made_again_spec, &fails_while_made_again>(y);
+  compss::detail::call_task<read_one_spec, &read_one>(x);
+  auto ended = std::async(std::launch::async, [] {  // (no barrier: the fakes serve no fetch)
+    compss::rt::runtime().wait_all();
+    compss::rt::runtime().throw_if_failed();
+  });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  try {
+    ended.get();
+    ADD_FAILURE() << "the run did not fail";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("fails_while_made_again"), std::string::npos) << e.what();
+  }
+  // Its two runs and the remake of version 1 (sent before the failure), not version 2's.
+  EXPECT_EQ(fates.next.load(), 3);
+  EXPECT_EQ(a.requests_of(read_one_spec.signature) + b.requests_of(read_one_spec.signature), 0);
+  compss::detail::shutdown_runtime();
+  chain_fates = nullptr;
 }
 
 namespace {

@@ -22,6 +22,8 @@ void AttemptDriver::remake_then_place(std::shared_ptr<Call> call,
   try {
     data_.make_available(lost);  // (blocks: each remake waits for a node that fits it)
   } catch (const std::exception& e) {  // its inputs cannot be made again
+    // (Or the run failed while they were made, which stopped them: skipped, not failed.)
+    if (ended_as_run_failed(call)) return;
     conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
