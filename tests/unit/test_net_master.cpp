@@ -750,6 +750,23 @@ TEST(ClusterRemake, ATaskOnTheMasterLendsItsCoresToTheRemakeItWaitsFor) {
 }
 
 namespace {
+/// Whether the master declared a worker lost.
+bool a_worker_was_lost() {
+  for (const auto& n : compss::rt::runtime().backend().node_slots()) {
+    if (n.id > 0 && !n.alive) return true;
+  }
+  return false;
+}
+/// Waits (up to 20 s) until the master declared a worker lost.
+void wait_for_a_lost_worker() {
+  for (auto deadline = std::chrono::steady_clock::now() + 20s;
+       !a_worker_was_lost() && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(5ms);
+  }
+}
+}  // namespace
+
+namespace {
 const Constraint one_core[] = {{"computing_units", "1"}};
 /// A type that cannot be serialized (not trivially copyable, no serialize member): the
 /// tasks passing it stay on the master.
@@ -761,12 +778,7 @@ struct OnlyHere {
 /// worker lost (bounded), so that the task reading its output is placed after the loss.
 void until_a_worker_is_lost(OnlyHere& y) {
   y.v = 0;
-  for (auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;) {
-    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
-      if (n.id > 0 && !n.alive) return;
-    }
-    std::this_thread::sleep_for(5ms);
-  }
+  wait_for_a_lost_worker();
 }
 constexpr compss::detail::ParamSpec out_int[] = {
     {compss::detail::Direction::out, compss::detail::ParamKind::object, "y"}};
@@ -843,16 +855,8 @@ std::array<int, 3> replicas_after_a_loss(std::vector<std::string> fates_of_produ
   }
   // The replicated call is submitted once the loss is known: its replicas' requests then
   // need x made again.
-  auto lost = [] {
-    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
-      if (n.id > 0 && !n.alive) return true;
-    }
-    return false;
-  };
-  for (auto deadline = std::chrono::steady_clock::now() + 20s; !lost() && std::chrono::steady_clock::now() < deadline;) {
-    std::this_thread::sleep_for(5ms);
-  }
-  EXPECT_TRUE(lost()) << "the producer's worker did not leave";
+  wait_for_a_lost_worker();
+  EXPECT_TRUE(a_worker_was_lost()) << "the producer's worker did not leave";
   compss::detail::call_task<read_everywhere_spec, &read_everywhere>(x);
   auto ended = std::async(std::launch::async, [] {  // (no barrier: x is never fetched, the fakes serve no fetch)
     compss::rt::runtime().wait_all();
@@ -958,16 +962,8 @@ TEST(ClusterRemake, AReplicaRunsOnItsCoresARemakeAnotherThreadStartedThatWaitsFo
   testing::internal::CaptureStderr();
   int x = 1;
   compss::detail::call_task<produce_one_spec, &produce_one>(x);  // on one worker, which leaves with x
-  auto lost = [] {
-    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
-      if (n.id > 0 && !n.alive) return true;
-    }
-    return false;
-  };
-  for (auto deadline = std::chrono::steady_clock::now() + 20s; !lost() && std::chrono::steady_clock::now() < deadline;) {
-    std::this_thread::sleep_for(5ms);
-  }
-  EXPECT_TRUE(lost()) << "the producer's worker did not leave";
+  wait_for_a_lost_worker();
+  EXPECT_TRUE(a_worker_was_lost()) << "the producer's worker did not leave";
   // read_one is placed on the live worker and finds x lost (its thread waits in the hook,
   // holding the core, until the replicated call waits for that core).
   std::thread reader([&x] { compss::detail::call_task<read_one_spec, &read_one>(x); });
@@ -1086,16 +1082,8 @@ TEST(ClusterRemake, AFailureWhileATasksRemakesRunStopsThem) {
   OnlyHere y;
   compss::detail::call_task<produce_one_spec, &produce_one>(x);
   compss::detail::call_task<produce_one_spec, &produce_one>(x);
-  auto lost = [] {
-    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
-      if (n.id > 0 && !n.alive) return true;
-    }
-    return false;
-  };
-  for (auto deadline = std::chrono::steady_clock::now() + 20s; !lost() && std::chrono::steady_clock::now() < deadline;) {
-    std::this_thread::sleep_for(5ms);
-  }
-  ASSERT_TRUE(lost()) << "the producer's worker did not leave";
+  wait_for_a_lost_worker();
+  ASSERT_TRUE(a_worker_was_lost()) << "the producer's worker did not leave";
   const ScriptedWorker& made = a.requests_of(produce_one_spec.signature) == 2 ? a : b;
   ASSERT_EQ(made.requests_of(produce_one_spec.signature), 2) << "x's versions were made on two workers";
   compss::detail::call_task<fails_while_made_again_spec, &fails_while_made_again>(y);
