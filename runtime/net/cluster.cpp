@@ -12,6 +12,7 @@
 #include "net/master/admission.hpp"
 #include "net/master/data_plane.hpp"
 #include "net/master/output_load.hpp"
+#include "net/master/remake_order_hook.hpp"
 #include "net/master/restart_requests.hpp"
 #include "net/master/worker_data_links.hpp"
 #include "net/peer_fetch.hpp"
@@ -498,7 +499,10 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
       scheduler_->submit(&request, c, avoid);
       // Not placed at once (a producer larger than a replica building its request, and no
       // other node free): that replica's cores may be those it waits for.
-      if (!remakes_.where(&request)) replica_waits();
+      if (!remakes_.where(&request)) {
+        remake_order_hook::at("remake waits");
+        replica_waits();
+      }
       at = remakes_.wait(&request);
     } catch (const Error&) {
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
@@ -1083,6 +1087,10 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigne
       explicit Lending(const TaskBase* t, int n) { replica_lender = t, replica_node = n; }
       ~Lending() { replica_lender = before_lender, replica_node = before_node; }
     } lending(t, n);
+    if (may_block && remake_order_hook::hook) {  // (a test's: parked only then)
+      BlockingLane::Parked parked;
+      remake_order_hook::at("replica builds");
+    }
     built = worker.build_request(t, may_block, /*check_lost=*/false);
     if (built.request == nullptr) {
       lane_.post([this, t, n, computing_units, gpus, missing_tries] {  // (not on a receiver thread)
