@@ -52,6 +52,7 @@ Runtime::Runtime(bool progress, const ExecutorFactory& make_executor, const Back
     : watchdog_([this](TaskBase* t, double time_out) { on_time_out(t, time_out); }) {
   executor_ = make_executor(*this);
   if (executor_ == nullptr) throw std::logic_error("Runtime: the executor factory made no executor");
+  slot_key_ = executor_->slot_key();
   backend_ = make_backend(*this, *executor_);
   if (backend_ == nullptr) throw std::logic_error("Runtime: the backend factory made no backend");
   all_local_ = backend_->all_local();

@@ -258,6 +258,9 @@ class Runtime {
   Watchdog watchdog_;
 
   std::unique_ptr<TaskExecutor> executor_;  // never null after the constructor
+  /// executor_->slot_key(), read once: an observed attempt compares it with thread_slot.of
+  /// (core/thread_slot.hpp) and asks executor_->current_slot() only on a mismatch.
+  std::uint64_t slot_key_ = TaskExecutor::no_slot_key;
   std::unique_ptr<Backend> backend_;        // after the executor it spawns on
   bool all_local_ = true;             // backend_->all_local()
   /// backend_->node_name(0), read once: every observed start names it (a std::string made
