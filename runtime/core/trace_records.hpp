@@ -100,6 +100,8 @@ class TraceRecords {
     std::thread::id thread;
     TraceBuffer records;
     std::vector<std::string> node_names;
+    /// node_names[0] is set (not empty): the attempts' per-record check is this one load.
+    bool node0_named = false;
   };
 
   /// Keeps at most `max_records` records; stamps from the counter when `counter_stamps`
@@ -267,7 +269,7 @@ class TraceRecords {
     r->flag = static_cast<std::uint16_t>(where.slot);
     r->small = static_cast<std::uint8_t>(static_cast<std::uint8_t>(outcome) | (will_retry ? ran_will_retry : 0));
     r->b = static_cast<std::uint64_t>(end);
-    if ((l->node_names.empty() || l->node_names[0].empty()) && !where.node_name.empty())
+    if (!l->node0_named && !where.node_name.empty())
       name_node(*l, 0, where.node_name);
   }
   /// ran() on node 0 (named `node_name`) in executor slot `slot`, inlined where the attempt
@@ -284,7 +286,7 @@ class TraceRecords {
     *r = record(RecordKind::ran, tsc, task, start, static_cast<std::uint64_t>(end),
                 static_cast<std::uint8_t>(static_cast<std::uint8_t>(outcome) | (will_retry ? ran_will_retry : 0)),
                 static_cast<std::uint16_t>(slot), attempt);
-    if ((l->node_names.empty() || l->node_names[0].empty()) && !node_name.empty()) [[unlikely]]
+    if (!l->node0_named && !node_name.empty()) [[unlikely]]
       name_node(*l, 0, node_name);
   }
   void activity(Activity kind, bool begin, EventTime time, bool tsc) noexcept {
@@ -320,6 +322,7 @@ class TraceRecords {
       fn(*l, to_time);
       l->records.clear();
       l->node_names.clear();
+      l->node0_named = false;
     }
   }
 

@@ -1025,6 +1025,26 @@ TEST_F(Events, ATraceAloneKeepsASubmissionWholeInTheBudgetOfItsSubmittedRecordAn
   EXPECT_EQ(e.dropped, 9u);  // (7 attempts, the wait_on's begin and end)
 }
 
+// The master's name is kept once per thread's log (TraceRecords::ThreadLog::node0_named):
+// a trace taken, then taken again after more attempts on the same threads, names it in both.
+TEST_F(Events, ATraceAloneNamesTheMasterInEachTakeOfItsRecords) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  for (int take = 0; take < 2; ++take) {
+    events.add(trace);
+    int x = 0;
+    call_task<inc_task, &inc>(x);
+    compss::wait_on(x);
+    events.remove(trace.get());
+    const compss::rt::observe::TraceEvents e = trace->take();
+    ASSERT_EQ(e.ended.size(), 1u) << "take " << take;
+    const auto master = e.node_names.find(0);
+    ASSERT_NE(master, e.node_names.end()) << "take " << take;
+    EXPECT_FALSE(master->second.empty());
+  }
+}
+
 // Each attempt of a retried task traced alone is its own one-record attempt: decoded with
 // its number, outcome and whether another follows.
 TEST_F(Events, ATraceAloneKeepsEachAttemptOfARetriedTask) {
