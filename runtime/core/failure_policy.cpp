@@ -178,7 +178,7 @@ Runtime::AfterAttempt Runtime::run_observed_attempt(TaskBase* t, Watchdog::Clock
   // (Kept by our executor: read inline. Otherwise asked, which also begins keeping them.)
   const unsigned slot = thread_slot.of == slot_key_ ? thread_slot.slot : executor_->current_slot();
   const EventTime now = ev.now();
-  const bool with_end = deadline == no_deadline && ev.records != nullptr && ev.others.empty();
+  const bool with_end = deadline == no_deadline && ev.trace_alone;
   const StartStamp start{&ev, now, slot};
   if (!with_end) notify_started(ev, *t, Allocation{0, master_name_, slot}, now, ev.tsc);
   TaskError err;
