@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 
 namespace compss::rt {
 
@@ -198,12 +199,23 @@ void Runtime::submit_impl(TaskBase* t) {
       } unrecord{recording ? &registry_ : nullptr, edges};
       if (recording) registry_.record_dependencies(&edges);
       if (observed && !recording) links = registry_.unrecorded_links();
-      for (std::uint32_t i = 0; i < t->param_count_; ++i) {
-        ParamDescriptor& p = t->params_[i];
-        if (!all_local_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
-          untouched |= std::uint64_t{1} << i;
+      // (One loop per registry instance, chosen once: the plain one has no sink test, the
+      // recording one writes the edges inline.)
+      auto analyse = [&](auto recorded) {
+        for (std::uint32_t i = 0; i < t->param_count_; ++i) {
+          ParamDescriptor& p = t->params_[i];
+          if (!all_local_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
+            untouched |= std::uint64_t{1} << i;
+          }
+          if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) {
+            registry_.access<decltype(recorded)::value>(t, p);
+          }
         }
-        if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
+      };
+      if (recording) {
+        analyse(std::true_type{});
+      } else {
+        analyse(std::false_type{});
       }
       if (observed && !recording) links = registry_.unrecorded_links() - links;
     }
