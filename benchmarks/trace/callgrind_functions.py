@@ -63,8 +63,9 @@ def main():
         small, large = self_costs(runs[fewer]), self_costs(runs[more])
         per_task[mode] = {k: (large[k] - small[k]) / between for k in set(small) | set(large)}
         # (a recorded edge is added inline, without a call to add_edge or link_recorded: each
-        # edge tried locks its predecessor's successors, as each finish does its own once)
-        tried = {n: calls_to(runs[n], "lock_successors(") for n in (fewer, more)}
+        # edge tried locks its predecessor's successors, as each finish does its own once;
+        # "rt::" so that unlock_successors, when not inlined, is not counted too)
+        tried = {n: calls_to(runs[n], "rt::lock_successors(") for n in (fewer, more)}
         edges[mode] = (tried[more] - tried[fewer]) / between
     print(f"{a}: {sum(per_task[a].values()):.0f} per task, {b}: {sum(per_task[b].values()):.0f} "
           f"(successor locks per task, the edges tried + 1: {edges[a]:.2f}, {edges[b]:.2f}; they must match "

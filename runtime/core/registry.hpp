@@ -182,8 +182,10 @@ class Registry {
       return added;
     }
   }
-  /// (Defined in registry.cpp, inlined into the recording helpers: no call per edge.)
-  bool link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version);
+  /// (Defined in registry.cpp, inlined into the recording helpers: no call per edge.
+  /// Inline: only registry.cpp, which instantiates link<true>, may call it; a call from
+  /// elsewhere gets the compiler's "used but never defined".)
+  inline bool link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version);
   /// link_recorded()'s edge when the cursor is full or the edges go to a list.
   void record_edge_slow(const Dependency& dep);
   static void collect_datum(Datum& d, std::vector<TaskBase*>& out);

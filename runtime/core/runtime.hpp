@@ -100,6 +100,8 @@ class Runtime {
   bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
 
   unsigned threads() const noexcept { return executor_->threads(); }
+  /// The key its executor keeps threads' slots under (thread_slot.of), as read once.
+  std::uint64_t slot_key() const noexcept { return slot_key_; }
 
   // ---- task events (core/events.hpp; docs/architecture.md "Task events") ---------------
   /// The observers of this runtime: add one to receive task events. With none installed,

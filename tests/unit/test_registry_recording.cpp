@@ -27,14 +27,27 @@ namespace {
 
 constexpr TaskSpec one_spec{"t", "void t()", nullptr, 1};
 
-/// A task with one access (`object`'s address, `direction`; `copy_in`: a by-value argument).
+/// A task with one access (`object`'s address, `direction`; `copy_in`: a by-value argument;
+/// `elements`: a collection, `object` its container, each element accessed `direction`).
 struct OneAccess final : TaskBase {
   ParamDescriptor d;
-  OneAccess(int* object, Direction direction, bool copy_in, std::uint64_t id) {
+  std::vector<ParamDescriptor> elems;
+  OneAccess(int* object, Direction direction, bool copy_in, std::uint64_t id, std::vector<int*> elements = {}) {
     d.key = DataKey::of(object);
     d.object = object;
     d.direction = direction;
     d.copy_in = copy_in;
+    for (int* e : elements) {
+      ParamDescriptor& ed = elems.emplace_back();
+      ed.key = DataKey::of(e);
+      ed.object = e;
+      ed.direction = direction;
+    }
+    if (!elems.empty()) {
+      d.kind = compss::detail::ParamKind::collection;
+      d.elements = elems.data();
+      d.element_count = static_cast<std::uint32_t>(elems.size());
+    }
     spec_ = &one_spec;
     params_ = &d;
     param_count_ = 1;
@@ -42,6 +55,8 @@ struct OneAccess final : TaskBase {
   }
   void run() override {}
 };
+
+constexpr int collection = 2;  // (the datum index of the container: its elements are data 0 and 1)
 
 struct Step {
   int datum;  // index into the data
@@ -51,7 +66,9 @@ struct Step {
 
 /// Every link site: read after write, write after a writer and readers, concurrent and
 /// commutative runs (their `before`), reads, writes and copies after a run (its members),
-/// a copy while a writer is pending, in_delete (a new datum after it).
+/// a copy while a writer is pending, in_delete (a new datum after it), a collection (its
+/// container read after its writer: access()'s own link; its elements written after their
+/// readers, then read).
 const std::vector<Step> steps = {
     {0, Direction::out},        {0, Direction::in},          {0, Direction::in},
     {0, Direction::inout},      {0, Direction::in, true},    {0, Direction::concurrent},
@@ -60,6 +77,8 @@ const std::vector<Step> steps = {
     {1, Direction::inout},      {1, Direction::concurrent},  {1, Direction::concurrent},
     {1, Direction::inout},      {1, Direction::in_delete},   {1, Direction::in},
     {1, Direction::out},        {0, Direction::in_delete},   {0, Direction::inout},
+    {collection, Direction::out}, {1, Direction::in},        {collection, Direction::inout},
+    {0, Direction::in},         {1, Direction::in},
 };
 
 /// (pred id, succ id) of every edge, from the tasks' successor lists.
@@ -89,7 +108,7 @@ struct Outcome {
 /// Runs `steps` through access() (no task finishes), recording into a list or not.
 Outcome run(bool recording) {
   Registry registry;
-  int data[2] = {0, 0};
+  int data[3] = {0, 0, 0};
   std::vector<OneAccess*> tasks;
   std::vector<Dependency> list;
   EdgeSink sink;
@@ -97,7 +116,10 @@ Outcome run(bool recording) {
   if (recording) registry.record_dependencies(&sink);
   Outcome r;
   for (const Step& s : steps) {
-    auto* t = new OneAccess(&data[s.datum], s.direction, s.copy_in, tasks.size() + 1);
+    // (The container written as an object first, then passed as a collection.)
+    const bool as_collection = s.datum == collection && s.direction != Direction::out;
+    auto* t = new OneAccess(&data[s.datum], s.direction, s.copy_in, tasks.size() + 1,
+                            as_collection ? std::vector<int*>{&data[0], &data[1]} : std::vector<int*>{});
     tasks.push_back(t);
     if (recording) {
       registry.access<true>(t, t->d);
@@ -105,6 +127,7 @@ Outcome run(bool recording) {
       registry.access<false>(t, t->d);
     }
     r.names.push_back({t->d.data_id, t->d.version});
+    for (const ParamDescriptor& e : t->elems) r.names.push_back({e.data_id, e.version});
   }
   registry.record_dependencies(nullptr);
   for (const Dependency& d : list) r.recorded.push_back({d.task_id, d.data_id, d.version});
