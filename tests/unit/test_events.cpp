@@ -465,9 +465,9 @@ TEST_F(Events, ASubmissionsEventsShareTheirClockReads) {
   for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
   compss::wait_on(x);
   using compss::rt::Activity;
-  std::vector<compss::rt::EventTime> analysis_ends, submission_begins, analysis_begins;
+  std::vector<compss::rt::EventTime> analysis_ends, submission_begins, analysis_begins, submission_ends;
   for (const auto& a : log->all_activities()) {
-    if (a.kind == Activity::submission && a.begin) submission_begins.push_back(a.time);
+    if (a.kind == Activity::submission) (a.begin ? submission_begins : submission_ends).push_back(a.time);
     if (a.kind == Activity::dependency_analysis) (a.begin ? analysis_begins : analysis_ends).push_back(a.time);
   }
   std::vector<compss::rt::EventTime> submitted;
@@ -475,6 +475,7 @@ TEST_F(Events, ASubmissionsEventsShareTheirClockReads) {
     if (e.kind == compss_test::SeenEvent::Kind::submitted) submitted.push_back(e.time);
   EXPECT_EQ(analysis_begins, submission_begins);
   EXPECT_EQ(analysis_ends, submitted);
+  EXPECT_EQ(submission_ends, submitted);  // (a submission ends with its analysis)
   EXPECT_EQ(submitted.size(), 3u);
   expect_guarantees();
 }
@@ -504,7 +505,17 @@ TEST_F(Events, ATraceDecodesTheSubmissionActivitiesOthersAreTold) {
   compss::rt::runtime().events().remove(recorder.get());
   const std::vector<std::string> told = submission_activities(log->all_activities());
   EXPECT_EQ(told.size(), 9u);
-  EXPECT_EQ(submission_activities(recorder->take().activities), told);
+  const compss::rt::observe::TraceEvents traced = recorder->take();
+  EXPECT_EQ(submission_activities(traced.activities), told);
+  // (and the submissions' ends: each its analysis' end)
+  const auto ends = [](const std::vector<compss::rt::RuntimeActivity>& all) {
+    std::vector<compss::rt::EventTime> out;
+    for (const auto& a : all)
+      if (a.kind == compss::rt::Activity::submission && !a.begin) out.push_back(a.time);
+    return out;
+  };
+  EXPECT_EQ(ends(traced.activities), ends(log->all_activities()));
+  EXPECT_EQ(ends(traced.activities).size(), 3u);
   expect_guarantees();
 }
 // A local trace records no ready: it derives each task's from its records when they are
@@ -860,8 +871,9 @@ constexpr TaskSpec remover_task{"remove_observer", "void remove_observer(int &)"
 
 // Traced alone, a local attempt that cannot time out is one record written when it ended
 // (TraceRecords::ran), and a submission's begin and end go into its submitted record
-// (submitted_spans): no started, ended, begun or submission-end record of their own (docs/performance.md, "The trace written by
-// the runtime itself").
+// (submitted_spans; its end, its analysis' end, in the same store as its task id): no
+// started, ended, begun or submission-end record of their own (docs/performance.md, "The
+// trace written by the runtime itself").
 TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
   using compss::rt::RecordKind;
   compss::rt::Observers& events = compss::rt::runtime().events();
@@ -879,7 +891,7 @@ TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
     l.records.for_each([&](const compss::rt::TraceRecord& r) {
       const auto kind = static_cast<RecordKind>(r.kind & ~compss::rt::tsc_time);
       ++kinds[kind];
-      if (kind == RecordKind::submitted && (r.small & compss::rt::submitted_spans) != 0 && r.a >> 32 != 0)
+      if (kind == RecordKind::submitted && (r.small & compss::rt::submitted_spans) != 0 && r.a >> 32 == 1)
         ++ends_inside;
       if (kind == RecordKind::activity && r.small == static_cast<std::uint8_t>(compss::rt::Activity::submission) &&
           r.flag == 0)
@@ -893,6 +905,32 @@ TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
   EXPECT_EQ(kinds[RecordKind::ended], 0);
   EXPECT_EQ(ends_inside, 3);
   EXPECT_EQ(ends_apart, 0);
+}
+
+// A submission ends with its dependency analysis (docs/traces.md): traced alone (its end
+// written in its submitted record's store, counter stamps), as for other observers
+// (ASubmissionsEventsShareTheirClockReads), each decoded end is its analysis' end and its
+// submitted time.
+TEST_F(Events, ATraceAlonesSubmissionEndsWithItsAnalysis) {
+  using compss::rt::Activity;
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  events.add(trace);
+  int x = 0;
+  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
+  compss::wait_on(x);
+  events.remove(trace.get());
+  const compss::rt::observe::TraceEvents e = trace->take();
+  std::vector<compss::rt::EventTime> submission_ends, analysis_ends, submitted;
+  for (const compss::rt::RuntimeActivity& a : e.activities) {
+    if (a.kind == Activity::submission && !a.begin) submission_ends.push_back(a.time);
+    if (a.kind == Activity::dependency_analysis && !a.begin) analysis_ends.push_back(a.time);
+  }
+  for (const auto& s : e.submitted) submitted.push_back(s.time);
+  ASSERT_EQ(submitted.size(), 3u);
+  EXPECT_EQ(analysis_ends, submitted);
+  EXPECT_EQ(submission_ends, submitted);
 }
 
 // A trace alone records each attempt's executor slot as kept by the executor while its
