@@ -65,6 +65,34 @@ TEST(TraceModel, AttemptsOnAWorkerTakeTheLowestFreeLane) {
   EXPECT_EQ(m.type_names[span_of(m, 3).type], "b");
 }
 
+// Task types are held by the tasks seen, not by their ids: a task id of 2^32 and one of
+// 2^63 (a vector by id would take 16 GB and more) cost one entry each, typed right; an
+// id never submitted has type 0.
+TEST(TraceModel, HugeTaskIdsTakeOneTypeEntryEach) {
+  TraceRecorder r(1000);
+  constexpr std::uint64_t huge = std::uint64_t{1} << 32, huger = std::uint64_t{1} << 63;
+  run(r, 1, "a", 0, 0, 0, 10);
+  run(r, huge, "b", 0, 0, 20, 30);
+  run(r, huger, "c", 0, 0, 40, 50);
+  TraceModel m = build_trace_model(r.take());
+  EXPECT_EQ(m.task_type.size(), 3u);
+  EXPECT_EQ(m.submitted, (std::vector<std::uint64_t>{1, huge, huger}));
+  EXPECT_EQ(m.type_names[span_of(m, huge).type], "b");
+  EXPECT_EQ(m.type_names[span_of(m, huger).type], "c");
+  EXPECT_EQ(m.type_names[m.task_type.of(1)], "a");
+  EXPECT_EQ(m.task_type.of(huge + 1), 0u);
+}
+
+// A task told submitted twice keeps the type of the last (as the model did by id).
+TEST(TraceModel, ATaskSubmittedTwiceKeepsItsLastType) {
+  const TaskTypes types({{7, 1}, {3, 4}, {7, 2}, {5, 3}});
+  EXPECT_EQ(types.size(), 3u);
+  EXPECT_EQ(types.of(7), 2u);
+  EXPECT_EQ(types.of(3), 4u);
+  EXPECT_EQ(types.of(5), 3u);
+  EXPECT_EQ(types.of(4), 0u);
+}
+
 TEST(TraceModel, TheMastersExecutorThreadIsKeptWhenFree) {
   TraceRecorder r(1000);
   run(r, 1, "a", 0, 2, 0, 10);
