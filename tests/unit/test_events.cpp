@@ -869,13 +869,10 @@ void remove_observer(int& x) {
 constexpr TaskSpec remover_task{"remove_observer", "void remove_observer(int &)", inout_x, 1};
 }  // namespace
 
-// Traced alone, a local attempt that cannot time out is one record written when it ended
-// (TraceRecords::ran), and a submission's begin and end go into its submitted record
-// (submitted_spans; its end, its analysis' end, in the same store as its task id): no
-// started, ended, begun or submission-end record of their own (docs/performance.md, "The
-// trace written by the runtime itself").
-TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
-  using compss::rt::RecordKind;
+namespace {
+/// A trace installed alone (`log` removed) while 3 tasks run, one after the other.
+template <class Log>
+std::shared_ptr<compss::rt::observe::TraceRecorder> three_tasks_traced_alone(const std::shared_ptr<Log>& log) {
   compss::rt::Observers& events = compss::rt::runtime().events();
   events.remove(log.get());
   auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
@@ -885,6 +882,18 @@ TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
   compss::wait_on(x);
   events.remove(trace.get());
   EXPECT_EQ(x, 3);
+  return trace;
+}
+}  // namespace
+
+// Traced alone, a local attempt that cannot time out is one record written when it ended
+// (TraceRecords::ran), and a submission's begin and end go into its submitted record
+// (submitted_spans; its end, its analysis' end, in the same store as its task id): no
+// started, ended, begun or submission-end record of their own (docs/performance.md, "The
+// trace written by the runtime itself").
+TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
+  using compss::rt::RecordKind;
+  const auto trace = three_tasks_traced_alone(log);
   std::map<RecordKind, int> kinds;
   int ends_inside = 0, ends_apart = 0;
   trace->direct_records()->drain([&](compss::rt::TraceRecords::ThreadLog& l, const compss::rt::TscToTime&) {
@@ -913,14 +922,7 @@ TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
 // submitted time.
 TEST_F(Events, ATraceAlonesSubmissionEndsWithItsAnalysis) {
   using compss::rt::Activity;
-  compss::rt::Observers& events = compss::rt::runtime().events();
-  events.remove(log.get());
-  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
-  events.add(trace);
-  int x = 0;
-  for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
-  compss::wait_on(x);
-  events.remove(trace.get());
+  const auto trace = three_tasks_traced_alone(log);
   const compss::rt::observe::TraceEvents e = trace->take();
   std::vector<compss::rt::EventTime> submission_ends, analysis_ends, submitted;
   for (const compss::rt::RuntimeActivity& a : e.activities) {
