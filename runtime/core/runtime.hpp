@@ -100,6 +100,8 @@ class Runtime {
   bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
 
   unsigned threads() const noexcept { return executor_->threads(); }
+  /// The key its executor keeps threads' slots under (thread_slot.of), as read once.
+  std::uint64_t slot_key() const noexcept { return slot_key_; }
 
   // ---- task events (core/events.hpp; docs/architecture.md "Task events") ---------------
   /// The observers of this runtime: add one to receive task events. With none installed,
@@ -258,6 +260,9 @@ class Runtime {
   Watchdog watchdog_;
 
   std::unique_ptr<TaskExecutor> executor_;  // never null after the constructor
+  /// executor_->slot_key(), read once: an observed attempt compares it with thread_slot.of
+  /// (core/thread_slot.hpp) and asks executor_->current_slot() only on a mismatch.
+  std::uint64_t slot_key_ = TaskExecutor::no_slot_key;
   std::unique_ptr<Backend> backend_;        // after the executor it spawns on
   bool all_local_ = true;             // backend_->all_local()
   /// backend_->node_name(0), read once: every observed start names it (a std::string made
