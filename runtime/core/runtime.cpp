@@ -446,6 +446,18 @@ void Runtime::wait_tasks(std::vector<TaskBase*>& tasks) {
   tasks.clear();
 }
 
+template <class Sync>
+void Runtime::rethrowing_the_run_failure(Sync&& sync) {
+  try {
+    sync();
+  } catch (const std::exception&) {
+    // A version lost with its worker is not made again once the run failed (lineage):
+    // the caller learns of the run's failure, not of that consequence.
+    if (failed()) throw_if_failed();
+    throw;
+  }
+}
+
 void Runtime::wait_key(const DataKey& key, bool writers_only) {
   std::vector<TaskBase*> tasks;
   {
@@ -454,9 +466,13 @@ void Runtime::wait_key(const DataKey& key, bool writers_only) {
   }
   wait_tasks(tasks);
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(key);
-  if (!all_local_ && key.tag == DataKey::Tag::address) backend_->sync(key.address, true);
-  if (!all_local_ && key.tag == DataKey::Tag::file) backend_->sync_file(std::string(key.path));
+  if (all_local_) return;
+  rethrowing_the_run_failure([&] {
+    if (key.tag == DataKey::Tag::address) backend_->sync(key.address, true);
+    if (key.tag == DataKey::Tag::file) backend_->sync_file(std::string(key.path));
+  });
 }
+
 
 std::vector<DataAccess> Runtime::latest_versions(const DataKey& key) {
   std::vector<DataAccess> out;
@@ -481,7 +497,7 @@ void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t st
   }
   wait_tasks(tasks);
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(begin, count, stride);
-  if (!all_local_) backend_->sync_range(begin, begin + count * stride);
+  if (!all_local_) rethrowing_the_run_failure([&] { backend_->sync_range(begin, begin + count * stride); });
 }
 
 void Runtime::wait_all() noexcept {

@@ -192,6 +192,10 @@ class Runtime {
   std::size_t registry_size();
 
  private:
+  /// Runs `sync` (the backend bringing data to this process); an error it throws after
+  /// the run failed becomes the run's failure (throw_if_failed).
+  template <class Sync>
+  void rethrowing_the_run_failure(Sync&& sync);
   /// execute_chain, or with `only_first` execute_one: returns the successor not run.
   TaskBase* run_chain(TaskBase* task, bool only_first) noexcept;
   /// Runs the body on this thread; an exception becomes `error` and a failed outcome.

@@ -1120,11 +1120,10 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigne
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
   }
+  // No deadline sent (time_left_ms 0): a later replica whose version allows longer moves
+  // the call's deadline (replicated_call), which a replica sent before would not hear of;
+  // stopped at the earlier one, its body could answer a partial result in time.
   RemoteRun run{computing_units, gpus, {}, {}, 0};
-  {
-    std::lock_guard lock(sched_mutex_);  // (the call's one attempt: its first replica armed it)
-    if (auto it = replicas_.find(t); it != replicas_.end()) run.time_left_ms = time_left_ms(it->second->deadline);
-  }
   // Each node runs the version that fits it (its placement's; the task's field stays 0).
   if (const std::uint32_t v = worker.version_of(t); v != 0) {
     run.signature = t->spec().versions[v - 1]->signature;

@@ -1105,6 +1105,15 @@ TEST(ClusterRemake, AFailureWhileATasksRemakesRunStopsThem) {
   // Its two runs and the remake of version 1 (sent before the failure), not version 2's.
   EXPECT_EQ(fates.next.load(), 3);
   EXPECT_EQ(a.requests_of(read_one_spec.signature) + b.requests_of(read_one_spec.signature), 0);
+  // A wait for x (its version 2 lost, not made again) learns of the run's failure, not of
+  // that consequence ("... is not made again: the run failed").
+  try {
+    compss::rt::runtime().wait_key(compss::detail::DataKey::of(&x));
+    ADD_FAILURE() << "the wait for x did not throw";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("fails_while_made_again"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(fates.next.load(), 3);  // (nothing sent for it either)
   compss::detail::shutdown_runtime();
   chain_fates = nullptr;
 }

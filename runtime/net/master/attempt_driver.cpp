@@ -129,6 +129,8 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
   try {
     built = worker.build_request(t, may_block, /*check_lost=*/true);
   } catch (const std::exception& e) {  // its inputs cannot be found or made again
+    // (Or the run failed while they were made, which stopped them: skipped, not failed.)
+    if (ended_as_run_failed(call)) return;
     conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
