@@ -2,6 +2,7 @@
 #include "net/kept_files.hpp"
 
 #include "net/attempt_files.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/error.hpp>
 
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -64,44 +66,13 @@ class Keeper {
     }
     const std::filesystem::path p(path);
     const std::string name = p.filename().string();
-    const std::string parent = p.parent_path().string();
-    // Beside the file: the directory workers sharing the master's files are promised to
-    // see (the master's working directory is not). One directory per file's directory.
-    const std::string key = parent;
-    Dir* dir = dir_for(key, parent);
-    if (dir == nullptr) return s;  // (no right to create it: the stamp alone)
-    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label).
-    const std::string sub = dir->path + "/" + std::to_string(counter_++);
-    if (!make_dir(sub)) {
-      drop_if_empty(key);
-      return s;
+    // In the run's directory (the master's working directory, COMPSS_KEPT_DIR) when it is
+    // on the file's file system (a hard link needs it), not to be seen in the user's
+    // directory; else, or when no link can be made there, beside the file.
+    for (const std::string& base : places(p.parent_path().string(), s.device)) {
+      if (std::optional<FileStamp> kept = keep_in(base, path, name, s, param)) return *std::move(kept);
     }
-    const std::string link = sub + "/" + name;
-    if (::link(path.c_str(), link.c_str()) != 0) {
-      ::rmdir(sub.c_str());
-      drop_if_empty(key);
-      return s;  // (EPERM: a directory, or protected_hardlinks; EXDEV: a bind mount; ENOENT: gone)
-    }
-    // The link moved the inode's ctime: the stamp is the link's, once it is checked to be
-    // the same version as the path's (the path replaced between the stat and the link
-    // names another inode: then no link).
-    FileStamp now = stamp_file(link, param);
-    if (!now.exists || now.device != s.device || now.inode != s.inode || now.size != s.size ||
-        now.mtime_ns != s.mtime_ns) {
-      remove_link(link);
-      drop_if_empty(key);
-      return s;
-    }
-    now.path = path;
-    ++dir->links;
-    const std::pair inode{s.device, s.inode};
-    std::shared_ptr<const std::string> owner(new std::string(link), [inode](const std::string* l) {
-      instance().unkeep(inode, *l);
-      delete l;
-    });
-    entries_.insert({inode, Entry{link, owner, now, key}});
-    now.kept = std::move(owner);
-    return now;
+    return s;  // (no link: the stamp alone)
   }
 
   bool unchanged(const FileStamp& s) {
@@ -193,7 +164,65 @@ class Keeper {
   }
 
  private:
-  Keeper() = default;
+  Keeper() {
+    std::error_code ec;
+    working_dir_ = std::filesystem::current_path(ec).string();  // ("" when gone: beside)
+  }
+
+  // The directories to try for a link to the file in `parent` on `device`, best first.
+  std::vector<std::string> places(const std::string& parent, std::uint64_t device) const {
+    const config::MasterSettings& c = config::run_config().master;
+    std::vector<std::string> v;
+    const std::string& run_dir = c.kept_dir.empty() ? working_dir_ : c.kept_dir;
+    struct stat st {};
+    if (!c.kept_beside && !run_dir.empty() && run_dir != parent && ::stat(run_dir.c_str(), &st) == 0 &&
+        S_ISDIR(st.st_mode) && static_cast<std::uint64_t>(st.st_dev) == device) {
+      v.push_back(run_dir);
+    }
+    v.push_back(parent);
+    return v;
+  }
+
+  // A link to the version `s` stamps at `path`, in a directory of links made in `base`:
+  // its stamp, or none when it cannot be made there. Under the lock.
+  std::optional<FileStamp> keep_in(const std::string& base, const std::string& path, const std::string& name,
+                                   const FileStamp& s, std::uint32_t param) {
+    Dir* dir = dir_for(base);
+    if (dir == nullptr) return std::nullopt;  // (no right to create it)
+    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label).
+    const std::string sub = dir->path + "/" + std::to_string(counter_++);
+    if (!make_dir(sub)) {
+      drop_if_empty(base);
+      return std::nullopt;
+    }
+    const std::string link = sub + "/" + name;
+    if (::link(path.c_str(), link.c_str()) != 0) {
+      ::rmdir(sub.c_str());
+      drop_if_empty(base);
+      return std::nullopt;  // (EPERM: a directory, or protected_hardlinks; EXDEV: a bind mount; ENOENT: gone)
+    }
+    // The link moved the inode's ctime: the stamp is the link's, once it is checked to be
+    // the same version as the path's (the path replaced between the stat and the link
+    // names another inode: then no link).
+    FileStamp now = stamp_file(link, param);
+    if (!now.exists || now.device != s.device || now.inode != s.inode || now.size != s.size ||
+        now.mtime_ns != s.mtime_ns) {
+      remove_link(link);
+      drop_if_empty(base);
+      return std::nullopt;
+    }
+    now.path = path;
+    ++dir->links;
+    const std::pair inode{s.device, s.inode};
+    std::shared_ptr<const std::string> owner(new std::string(link), [inode](const std::string* l) {
+      instance().unkeep(inode, *l);
+      delete l;
+    });
+    entries_.insert({inode, Entry{link, owner, now, base}});
+    now.kept = std::move(owner);
+    return now;
+  }
+
 
   // Called by the last owner of a link, without the lock.
   void unkeep(std::pair<std::uint64_t, std::uint64_t> inode, const std::string& link) noexcept {
@@ -256,10 +285,10 @@ class Keeper {
     ::rmdir(std::filesystem::path(link).parent_path().c_str());
   }
 
-  // The directory of links `key` names, made in `parent` when there is none; null when it
+  // The run's directory of links in `parent`, made when there is none; null when it
   // cannot be made.
-  Dir* dir_for(const std::string& key, const std::string& parent) {
-    if (auto it = dirs_.find(key); it != dirs_.end()) return &it->second;
+  Dir* dir_for(const std::string& parent) {
+    if (auto it = dirs_.find(parent); it != dirs_.end()) return &it->second;
     const std::string path = parent + "/.compss-kept-" + std::to_string(::getpid()) + "-" +
                              attempt_files::run_nonce() + "-" + std::to_string(dir_count_++);
     // 0711: a worker running as another user reaches the links by name (a link has its
@@ -271,7 +300,7 @@ class Keeper {
       if (::getpid() == registered_by) instance().remove_all();
     }) == 0;
     (void)at_exit;
-    return &dirs_.emplace(key, Dir{path, 0}).first->second;
+    return &dirs_.emplace(parent, Dir{path, 0}).first->second;
   }
 
   void drop_if_empty(const std::string& key) {
@@ -284,7 +313,8 @@ class Keeper {
   std::mutex mutex_;
   std::condition_variable copied_;  // an Entry::copying ended
   std::multimap<std::pair<std::uint64_t, std::uint64_t>, Entry> entries_;  // by (device, inode)
-  std::map<std::string, Dir> dirs_;
+  std::map<std::string, Dir> dirs_;  // by the directory each was made in
+  std::string working_dir_;           // the master's, when the first file is kept
   std::uint64_t counter_ = 0;
   std::uint64_t dir_count_ = 0;
 };
@@ -317,8 +347,9 @@ void require_readable(const std::string& path) {
   const int error = errno;
   throw Error("compss: this worker cannot read " + path + ", the version of a file its task " +
               "read that the master kept for this remake (" + std::strerror(error) +
-              "): workers sharing the master's files must see the directories of the " +
-              "user's files at the same paths, as the same user or one with read access");
+              "): workers sharing the master's files must see it at the same path (the " +
+              "master's working directory, COMPSS_KEPT_DIR, or the file's own directory with " +
+              "COMPSS_KEPT_DIR=beside), as the same user or one with read access");
 }
 
 void remove_all() noexcept { Keeper::instance().remove_all(); }

@@ -2,10 +2,14 @@
 // a remake from lineage. A task's file is replaced by a rename (attempt_files: a later
 // task's private file moved over the path, or an inout producer's own answer), so the old
 // inode lives on while a name is left to it: a hard link taken when the request is stamped,
-// `<d>/.compss-kept-<pid>-<nonce>-<k>/<n>/<name>` beside the file (in its directory `d`,
-// which workers sharing the master's files see; the file's own name kept; 0711), keeps
-// that version's bytes at no copy cost. A worker checks that it can read a link before
-// the body runs (require_readable): a clear error, never a body reading a missing file.
+// `<d>/.compss-kept-<pid>-<nonce>-<k>/<n>/<name>` (the file's own name kept; 0711), keeps
+// that version's bytes at no copy cost. `d` is the run's directory, COMPSS_KEPT_DIR or by
+// default the master's working directory, when it is on the file's file system (same
+// st_dev: a hard link needs it; a listing of the user's directory shows nothing more);
+// else, or when no link can be made there, (or COMPSS_KEPT_DIR=beside) beside the file,
+// in its directory, which workers sharing the master's files are promised to see. A worker
+// checks that it can read a link before the body runs (require_readable): a clear error,
+// never a body reading a missing file (a worker that does not see `d`).
 // A remake reads the link in place; its stamp (net/file_stamp.hpp) is checked on the link,
 // so a file changed in place (same inode, O_TRUNC) still fails the run clearly (but for a
 // task on the master, which writes in place: the kept version moves to a copy first). One link

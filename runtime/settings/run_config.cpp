@@ -146,6 +146,17 @@ MasterSettings read_master_settings(const Env& env, unsigned default_cores) {
   if (const char* v = set(env, "COMPSS_KEEP_READ_FILES")) {
     c.keep_read_files = named<switch_names>("COMPSS_KEEP_READ_FILES", v);
   }
+  if (const char* v = set(env, "COMPSS_KEPT_DIR")) {
+    const std::string_view dir = v;
+    if (dir == "beside") {
+      c.kept_beside = true;
+    } else if (dir.front() != '/') {
+      // (relative to which directory: the master's or a worker's? named absolutely)
+      invalid("COMPSS_KEPT_DIR", dir, "expected an absolute directory or 'beside'");
+    } else {
+      c.kept_dir = dir;
+    }
+  }
   if (!c.distributed) return c;
   const char* secret = set(env, "COMPSS_SECRET");
   if (secret == nullptr) throw Error("compss: a master-worker run needs COMPSS_SECRET (compss-run sets it)");

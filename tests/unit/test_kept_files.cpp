@@ -3,6 +3,7 @@
 // unchanged; a write in place is seen; one link per version; links and their directory go
 // with the last stamp naming them, or all at once at the run's end.
 #include "net/kept_files.hpp"
+#include "settings/run_config.hpp"
 #include "test_dir.hpp"
 
 #include <compss/error.hpp>
@@ -13,12 +14,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace kept_files = compss::net::kept_files;
 
@@ -151,24 +155,89 @@ TEST(KeptFiles, AWriteInPlaceByATaskOnTheMasterLeavesTheKeptVersion) {
   EXPECT_EQ(files.entries(), 1U);
 }
 
-// Beside the file (its directory: the one workers sharing the master's files see, not the
-// master's working directory), reachable by another user (0711), under the file's own
-// name (a body made again that uses its file's name sees the same one).
-TEST(KeptFiles, TheLinkIsBesideTheFileUnderItsOwnName) {
-  TestDir files("compss-kept-beside");
+// COMPSS_KEPT_DIR set to `value` while it lives (the run's configuration read again).
+struct KeptDir {
+  explicit KeptDir(const std::string& value) {
+    ::setenv("COMPSS_KEPT_DIR", value.c_str(), 1);
+    compss::config::load_run_config();
+  }
+  ~KeptDir() {
+    ::unsetenv("COMPSS_KEPT_DIR");
+    compss::config::load_run_config();
+  }
+  KeptDir(const KeptDir&) = delete;
+  KeptDir& operator=(const KeptDir&) = delete;
+};
+
+// The directory of links the kept version `s` is in (`<it>/.compss-kept-*/<n>/<name>`).
+std::filesystem::path links_place(const compss::net::FileStamp& s) {
+  return std::filesystem::path(*s.kept).parent_path().parent_path().parent_path();
+}
+
+// By default in the master's working directory (here on the user's file system): a listing
+// of the user's directory while the version is kept shows what the sequential build's
+// does, and the directory can be removed, the link living on (beside it before).
+TEST(KeptFiles, ByDefaultAListingOfTheUsersDirectoryShowsNoExtraEntry) {
+  const std::filesystem::path user = std::filesystem::current_path() / ("compss-kept-listing-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(user);
+  std::filesystem::create_directories(user);
+  const std::string path = (user / "f.txt").string();
+  std::ofstream(path) << "first";
+  compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  std::vector<std::string> listed;
+  for (const auto& e : std::filesystem::directory_iterator(user)) listed.push_back(e.path().filename().string());
+  EXPECT_EQ(listed, std::vector<std::string>{"f.txt"});
+  EXPECT_EQ(links_place(s), std::filesystem::current_path());
+  ASSERT_EQ(::unlink(path.c_str()), 0);  // (the program's own: the version is still kept)
+  EXPECT_EQ(::rmdir(user.c_str()), 0) << std::strerror(errno);
+  EXPECT_EQ(contents(*s.kept), "first");
+  std::filesystem::remove_all(user);
+}
+
+// COMPSS_KEPT_DIR names the run's directory for them (on the file's file system), reachable
+// by another user (0711), under the file's own name (a body made again that uses its
+// file's name sees the same one).
+TEST(KeptFiles, TheLinkIsInTheNamedDirectoryUnderItsOwnName) {
+  TestDir files("compss-kept-named"), run("compss-kept-run");
+  const KeptDir named(run.dir.string());
   const std::string path = files.path("f.txt");
   std::ofstream(path) << "first";
-  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
   ASSERT_NE(s.kept, nullptr);
   const std::filesystem::path link(*s.kept);
   EXPECT_EQ(link.filename(), "f.txt");
-  const std::filesystem::path links = link.parent_path().parent_path();
-  EXPECT_EQ(links.parent_path(), std::filesystem::path(files.dir));
+  EXPECT_EQ(links_place(s), run.dir);
   struct stat st {};
-  ASSERT_EQ(::stat(links.c_str(), &st), 0);
+  ASSERT_EQ(::stat(link.parent_path().parent_path().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0711, 0711U) << std::oct << st.st_mode;
   EXPECT_TRUE(kept_files::is_kept(*s.kept));
   EXPECT_FALSE(kept_files::is_kept(path));
+  EXPECT_EQ(files.entries(), 1U);
+  s.kept.reset();
+  EXPECT_TRUE(std::filesystem::is_empty(run.dir));
+}
+
+// Beside the file (its directory, which workers sharing the master's files are promised to
+// see) when told (COMPSS_KEPT_DIR=beside), or when the named directory cannot hold a link
+// to it: missing, or on another file system (a hard link cannot cross one).
+TEST(KeptFiles, TheLinkIsBesideTheFileWhenToldOrWhenTheNamedDirectoryCannotHoldIt) {
+  TestDir files("compss-kept-beside");
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  std::vector<std::string> settings{"beside", (files.dir / "missing").string()};
+  struct stat shm {}, here {};
+  if (::stat("/dev/shm", &shm) == 0 && ::stat(files.dir.c_str(), &here) == 0 && shm.st_dev != here.st_dev) {
+    settings.push_back("/dev/shm");  // (another file system where the machine has one)
+  }
+  for (const std::string& setting : settings) {
+    const KeptDir told(setting);
+    compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+    ASSERT_NE(s.kept, nullptr) << setting;
+    EXPECT_EQ(std::filesystem::path(*s.kept).filename(), "f.txt") << setting;
+    EXPECT_EQ(links_place(s), files.dir) << setting;
+    s.kept.reset();
+  }
 }
 
 // A task on the master writing the file in place while a remake reads the link: the

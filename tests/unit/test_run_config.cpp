@@ -64,6 +64,8 @@ TEST(RunConfig, NothingSetGivesTheDefaults) {
   EXPECT_EQ(c.master.master_cores, c.threads);
   EXPECT_FALSE(c.master.progress);
   EXPECT_TRUE(c.master.keep_read_files);
+  EXPECT_EQ(c.master.kept_dir, "");  // (the master's working directory)
+  EXPECT_FALSE(c.master.kept_beside);
   EXPECT_FALSE(c.worker);
   EXPECT_FALSE(c.observe.graph);
   EXPECT_FALSE(c.observe.summary);
@@ -89,6 +91,7 @@ TEST(RunConfig, EverySettingIsRead) {
                                {"COMPSS_TEST_PAUSE_IN_TRANSFER", "250"},
                                {"COMPSS_PROGRESS", "1"},
                                {"COMPSS_KEEP_READ_FILES", "0"},
+                               {"COMPSS_KEPT_DIR", "/run/k"},
                                {"COMPSS_LISTEN", "[::1]:4567"},
                                {"COMPSS_SECRET", "s"},
                                {"COMPSS_LOOKAHEAD", "5"},
@@ -118,6 +121,8 @@ TEST(RunConfig, EverySettingIsRead) {
   EXPECT_TRUE(c.master.distributed);
   EXPECT_TRUE(c.master.progress);
   EXPECT_FALSE(c.master.keep_read_files);
+  EXPECT_EQ(c.master.kept_dir, "/run/k");
+  EXPECT_FALSE(c.master.kept_beside);
   EXPECT_EQ(c.master.listen_host, "::1");
   EXPECT_EQ(c.master.listen_port, 4567);
   EXPECT_EQ(c.master.master_cores, 3u);  // (COMPSS_THREADS when COMPSS_MASTER_CORES is unset)
@@ -142,6 +147,7 @@ TEST(RunConfig, AlternativeSpellingsAreAccepted) {
   EXPECT_TRUE(with("COMPSS_GPU_AFFINITY", "").gpu_affinity);
   EXPECT_FALSE(with("COMPSS_SHARED_FS", "no").shared_fs);
   EXPECT_TRUE(with("COMPSS_SHARED_FS", "yes").shared_fs);
+  EXPECT_TRUE(with("COMPSS_KEPT_DIR", "beside").master.kept_beside);
   // Empty means unset where it did before the reader was one.
   EXPECT_FALSE(with("COMPSS_MEMORY", "").memory_gb);
   EXPECT_EQ(with("COMPSS_LOG_DIR", "").log_dir, "");
@@ -198,6 +204,7 @@ TEST(RunConfig, EachBadValueNamesTheVariableTheValueAndWhatIsExpected) {
            Case{"COMPSS_LISTEN", "nohost", "(expected host:port)"},
            Case{"COMPSS_GRAPH", "yes", "expected 1 or 0"},
            Case{"COMPSS_KEEP_READ_FILES", "yes", "expected 1 or 0"},
+           Case{"COMPSS_KEPT_DIR", "run/k", "expected an absolute directory or 'beside'"},
            Case{"COMPSS_SUMMARY", "2", "expected 1 or 0"},
            Case{"COMPSS_MONITOR", "70000", "from 0 to 65535"},
            Case{"COMPSS_GRAPH_SVG_MAX", "all", "whole number"},
