@@ -41,6 +41,13 @@ struct Dir {
   std::size_t links = 0;
 };
 
+// `now` stamps the same inode and bytes as `then`, whatever its ctime (which a link, a
+// rename or an unlink of another name moves, and nothing else here).
+bool same_but_ctime(const FileStamp& now, const FileStamp& then) {
+  return now.exists && now.device == then.device && now.inode == then.inode && now.size == then.size &&
+         now.mtime_ns == then.mtime_ns;
+}
+
 // The process's kept links. Leaked: links may be dropped while statics are destroyed.
 class Keeper {
  public:
@@ -205,8 +212,7 @@ class Keeper {
     // the same version as the path's (the path replaced between the stat and the link
     // names another inode: then no link).
     FileStamp now = stamp_file(link, param);
-    if (!now.exists || now.device != s.device || now.inode != s.inode || now.size != s.size ||
-        now.mtime_ns != s.mtime_ns) {
+    if (!same_but_ctime(now, s)) {
       remove_link(link);
       drop_if_empty(base);
       return std::nullopt;
@@ -223,15 +229,10 @@ class Keeper {
     return now;
   }
 
-
   // Called by the last owner of a link, without the lock.
   void unkeep(std::pair<std::uint64_t, std::uint64_t> inode, const std::string& link) noexcept {
     std::lock_guard lock(mutex_);
-    auto [first, last] = entries_.equal_range(inode);
-    auto it = std::find_if(first, last, [&](const auto& e) { return e.second.link == link; });
-    if (it == last) {  // (moved to a copy of its own: another inode)
-      it = std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e.second.link == link; });
-    }
+    auto it = entry_of(inode, link);
     if (it == entries_.end()) {
       remove_link(link);  // (after remove_all: gone already)
       return;
@@ -255,19 +256,23 @@ class Keeper {
       Entry& e = it->second;
       if (!e.expected.same_file(before)) continue;  // (changed before: stays a change)
       const FileStamp now = stamp_file(e.link, 0);
-      if (now.exists && now.device == before.device && now.inode == before.inode && now.size == before.size &&
-          now.mtime_ns == before.mtime_ns) {
-        e.expected.ctime_ns = now.ctime_ns;
-      }
+      if (same_but_ctime(now, before)) e.expected.ctime_ns = now.ctime_ns;
     }
   }
 
-  const Entry* find(const FileStamp& s) const {
-    auto named = [&](const auto& e) { return e.second.link == *s.kept; };
-    auto [first, last] = entries_.equal_range({s.device, s.inode});
-    if (auto it = std::find_if(first, last, named); it != last) return &it->second;
-    // (moved to a copy of its own since: another inode)
-    auto it = std::find_if(entries_.begin(), entries_.end(), named);
+  using Entries = std::multimap<std::pair<std::uint64_t, std::uint64_t>, Entry>;  // by (device, inode)
+
+  // The entry of `link`, looked for at `inode` first, then everywhere (moved to a copy of
+  // its own since: another inode); end() when none.
+  Entries::iterator entry_of(std::pair<std::uint64_t, std::uint64_t> inode, const std::string& link) {
+    auto named = [&](const auto& e) { return e.second.link == link; };
+    auto [first, last] = entries_.equal_range(inode);
+    if (auto it = std::find_if(first, last, named); it != last) return it;
+    return std::find_if(entries_.begin(), entries_.end(), named);
+  }
+
+  const Entry* find(const FileStamp& s) {
+    auto it = entry_of({s.device, s.inode}, *s.kept);
     return it == entries_.end() ? nullptr : &it->second;
   }
 
@@ -312,7 +317,7 @@ class Keeper {
 
   std::mutex mutex_;
   std::condition_variable copied_;  // an Entry::copying ended
-  std::multimap<std::pair<std::uint64_t, std::uint64_t>, Entry> entries_;  // by (device, inode)
+  Entries entries_;
   std::map<std::string, Dir> dirs_;  // by the directory each was made in
   std::string working_dir_;           // the master's, when the first file is kept
   std::uint64_t counter_ = 0;

@@ -189,6 +189,16 @@ TraceEvents TraceRecorder::take() {
       if (unended != npos) ends_lost.push_back(unended);
       unended = npos;
     };
+    // After add_submission: the submission's end written into record `a`'s upper half (an
+    // offset + 1 from the record's raw time `raw`), else its begin waits for its end apart.
+    const auto end_or_unended = [&](std::uint64_t a, EventTime raw, bool stamped) {
+      if (const std::uint64_t after = a >> 32; after != 0) {
+        const EventTime end = raw + static_cast<EventTime>(after - 1);
+        out.activities.push_back({Activity::submission, false, stamped ? to_time(end) : end});
+      } else {
+        unended = out.activities.size() - 3;
+      }
+    };
     l.records.for_each([&](TraceRecord r) {
       const bool stamped = (r.kind & tsc_time) != 0;
       const EventTime raw = r.time;  // (a submitted record's spans are offsets from it)
@@ -205,13 +215,10 @@ TraceEvents TraceRecorder::take() {
           out.submitted.push_back({task, type_of_record(r), r.time});
           if ((r.small & submitted_ready_derived) != 0) derive_ready.push_back(out.submitted.size() - 1);
           if (spans) {  // (as a submission_begun record after it decodes)
-            const auto convert = [&](EventTime t) { return stamped ? to_time(t) : t; };
-            add_submission(out.activities, convert(raw - r.u32), r.time);
+            const EventTime begin = raw - r.u32;
+            add_submission(out.activities, stamped ? to_time(begin) : begin, r.time);
             leave_unended();
-            if (const std::uint64_t after = r.a >> 32; after != 0)
-              out.activities.push_back({Activity::submission, false, convert(raw + static_cast<EventTime>(after - 1))});
-            else
-              unended = out.activities.size() - 3;
+            end_or_unended(r.a, raw, stamped);
           }
           break;
         }
@@ -222,12 +229,7 @@ TraceEvents TraceRecorder::take() {
         case Kind::submission_begun: {  // (what the runtime tells other observers as three activities)
           leave_unended();
           add_submission(out.activities, r.time, out.submitted.back().time);
-          if (const std::uint64_t after = r.a >> 32; after != 0) {  // (its end, written into it)
-            const EventTime end = raw + static_cast<EventTime>(after - 1);
-            out.activities.push_back({Activity::submission, false, stamped ? to_time(end) : end});
-          } else {
-            unended = out.activities.size() - 3;
-          }
+          end_or_unended(r.a, raw, stamped);
           break;
         }
         case Kind::dependency:

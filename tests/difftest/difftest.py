@@ -34,10 +34,13 @@ MODES = {
 DEFAULT_MODES = ["threads1", "threads4", "workers2", "workers3m0"]
 GRAPH_LINE = re.compile(r"^graph (\d+): ")
 # The clear errors docs/distributed.md promises where no answer can be given (not wrong
-# answers): a version lost with its worker whose producer read a file changed since
-# (feature kills with files). A run that stops with one is counted apart.
+# answers): a version lost with its worker whose producer read a file changed in place
+# since, or written in place by a task on the master while it was made again (feature
+# kills with files; docs/distributed.md, "Files a remake reads"). A run that stops with
+# one is counted apart.
 DOCUMENTED_ERRORS = re.compile(r"was lost with its worker and cannot be made again: the task that made it "
-                               r".* read the file .*, which was changed since it ran")
+                               r".* read the file .*, which (was changed since it ran"
+                               r"|a task on the master wrote in place while it was made again)")
 
 
 class Runner:

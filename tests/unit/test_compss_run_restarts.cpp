@@ -1,5 +1,7 @@
 // WorkerRestartSocket (tools/compss-run/worker_restarts.hpp): compss-run's end of the
-// socket on which the master asks for workers to be restarted.
+// socket on which the master asks for workers to be restarted; current_process
+// (supervisor.hpp), which names the process such a request replaces.
+#include "supervisor.hpp"
 #include "worker_restarts.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +14,8 @@
 
 namespace {
 
+using compss::run::current_process;
+using compss::run::WorkerProcess;
 using compss::run::WorkerRestartSocket;
 
 void say(int fd, const std::string& text) {
@@ -51,6 +55,23 @@ TEST(WorkerRestartSocket, SortsAdditionsFromRestarts) {
   EXPECT_TRUE(restarts.take_requests().empty());
   EXPECT_EQ(restarts.take_additions(), std::vector<std::string>{"added-3"});
   EXPECT_TRUE(restarts.take_additions().empty());
+}
+
+TEST(CurrentProcess, IsTheLastNotReplacedProcessOfThatNameEvenOnceItHasExited) {
+  // The master writes its restart request before it cuts the worker off; the worker may
+  // exit, and be reaped (running false), before compss-run reads the request: CI once saw
+  // such a request ignored, and the run went on without the worker.
+  std::vector<WorkerProcess> workers{{1, "h", "w-1", 101, true, false},
+                                     {2, "h", "w-2", 102, false, false}};
+  ASSERT_NE(current_process(workers, "w-2"), nullptr);
+  EXPECT_EQ(current_process(workers, "w-2")->pid, 102);  // exited, not replaced yet
+  EXPECT_EQ(current_process(workers, "w-1")->pid, 101);
+  EXPECT_EQ(current_process(workers, "w-3"), nullptr);
+  workers[1].replaced = true;  // restarted once: its new process is the current one
+  workers.push_back({2, "h", "w-2", 202, true, false});
+  EXPECT_EQ(current_process(workers, "w-2")->pid, 202);
+  workers[2].replaced = true;  // asked again and not started yet: nothing to replace
+  EXPECT_EQ(current_process(workers, "w-2"), nullptr);
 }
 
 }  // namespace

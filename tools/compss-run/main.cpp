@@ -110,27 +110,27 @@ void add_worker(const WorkerStart& s, const LaunchPlan& plan, const std::string&
 
 /// The master asked for worker `name` to be restarted (a task timed out in it and did not
 /// return): its process is killed and started again as it was (it joins the run anew).
+/// The master asks before it cuts the worker off, but the worker may see the cut, exit and
+/// be reaped before the request is read: a process that has exited is started again too.
 void restart_worker(const std::string& name, std::vector<WorkerProcess>& workers,
                     const std::vector<SpawnRequest>& requests, bool info) {
-  for (std::size_t i = 0; i < workers.size(); ++i) {
-    if (workers[i].name != name || !workers[i].running || workers[i].replaced) continue;
-    workers[i].replaced = true;
-    ::kill(workers[i].pid, SIGKILL);
-    const WorkerProcess old = workers[i];  // (push_back below may move the vector)
-    std::fprintf(stderr, "compss-run: worker %u (%s, host %s) restarted at the master's request "
-                 "(a task timed out in it and did not return)\n", old.index, old.name.c_str(),
-                 old.host.c_str());
-    try {
-      pid_t pid = spawn_process(requests.at(old.index - 1));
-      workers.push_back({old.index, old.host, old.name, pid, true});
-      if (info)
-        std::fprintf(stderr, "compss-run: worker %u (%s, host %s) started, pid %d\n", old.index,
-                     old.name.c_str(), old.host.c_str(), static_cast<int>(pid));
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "compss-run: cannot start worker %u (%s, host %s) again: %s\n",
-                   old.index, old.name.c_str(), old.host.c_str(), e.what());
-    }
-    return;
+  WorkerProcess* current = current_process(workers, name);
+  if (current == nullptr) return;
+  current->replaced = true;
+  if (current->running) ::kill(current->pid, SIGKILL);
+  const WorkerProcess old = *current;  // (push_back below may move the vector)
+  std::fprintf(stderr, "compss-run: worker %u (%s, host %s) restarted at the master's request "
+               "(a task timed out in it and did not return)\n", old.index, old.name.c_str(),
+               old.host.c_str());
+  try {
+    pid_t pid = spawn_process(requests.at(old.index - 1));
+    workers.push_back({old.index, old.host, old.name, pid, true});
+    if (info)
+      std::fprintf(stderr, "compss-run: worker %u (%s, host %s) started, pid %d\n", old.index,
+                   old.name.c_str(), old.host.c_str(), static_cast<int>(pid));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "compss-run: cannot start worker %u (%s, host %s) again: %s\n",
+                 old.index, old.name.c_str(), old.host.c_str(), e.what());
   }
 }
 

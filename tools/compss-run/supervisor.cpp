@@ -40,6 +40,12 @@ void signal_workers(std::vector<WorkerProcess>& workers, int sig) {
 
 }  // namespace
 
+WorkerProcess* current_process(std::vector<WorkerProcess>& workers, const std::string& name) {
+  for (auto it = workers.rbegin(); it != workers.rend(); ++it)
+    if (it->name == name && !it->replaced) return &*it;
+  return nullptr;
+}
+
 void block_supervised_signals() {
   sigset_t set = supervised_signals();
   sigprocmask(SIG_BLOCK, &set, nullptr);

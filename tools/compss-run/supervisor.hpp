@@ -24,6 +24,11 @@ struct WorkerProcess {
   bool replaced = false;
 };
 
+/// The process that runs (or last ran) the worker named `name`: the last of that name not
+/// `replaced`, whether it still runs or has exited already (a worker the master cut off
+/// may exit, and be reaped, before its restart request is read). nullptr when there is none.
+WorkerProcess* current_process(std::vector<WorkerProcess>& workers, const std::string& name);
+
 /// Blocks SIGCHLD, SIGINT, SIGTERM, SIGHUP and SIGIO (compss-run waits for them with
 /// sigtimedwait) and ignores SIGPIPE. Call before starting any child; spawn_process
 /// gives children default handlers and an empty mask.

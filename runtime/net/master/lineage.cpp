@@ -145,17 +145,15 @@ void check_read_files(std::uint64_t id, std::uint64_t v, const TaskRecord& produ
                       const std::vector<std::uint64_t>* moves = nullptr) {
   for (std::size_t k = 0; k < producer.read_files.size(); ++k) {
     const FileStamp& then = producer.read_files[k];
+    auto cannot = [&](const char* why) {
+      return Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
+                   " was lost with its worker and cannot be made again: the task that made it (" +
+                   producer.signature + ") read the file " + then.path + ", which " + why);
+    };
     if (moves != nullptr && kept_files::moves(then) != (*moves)[k]) {
-      throw Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
-                  " was lost with its worker and cannot be made again: the task that made it (" +
-                  producer.signature + ") read the file " + then.path +
-                  ", which a task on the master wrote in place while it was made again");
+      throw cannot("a task on the master wrote in place while it was made again");
     }
-    if (kept_files::unchanged(then)) continue;
-    throw Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
-                " was lost with its worker and cannot be made again: the task that made it (" +
-                producer.signature + ") read the file " + then.path +
-                ", which was changed since it ran (by a later task or by the program)");
+    if (!kept_files::unchanged(then)) throw cannot("was changed since it ran (by a later task or by the program)");
   }
 }
 
