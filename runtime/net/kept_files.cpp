@@ -2,6 +2,7 @@
 #include "net/kept_files.hpp"
 
 #include "net/attempt_files.hpp"
+#include "net/kept_dir_views.hpp"
 #include "settings/run_config.hpp"
 
 #include <compss/error.hpp>
@@ -16,10 +17,12 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,11 +30,17 @@ namespace compss::net::kept_files {
 
 namespace {
 
+// A directory of links: the directory it is made in, and whether that is the run's
+// (COMPSS_KEPT_DIR or the working directory: 0700) rather than a file's own (0711). A file
+// in the working directory kept beside (a worker that does not reach the run's) gets one
+// of each.
+using DirKey = std::pair<std::string, bool>;
+
 struct Entry {
   std::string link;
   std::weak_ptr<const std::string> owner;
   FileStamp expected;  ///< the link's stamp while the version is unchanged
-  std::string dir;     ///< its directory's key in Keeper::dirs
+  DirKey dir;          ///< its directory's key in Keeper::dirs
   std::uint64_t moves = 0;  ///< times moved to a copy of its own (before_write_in_place)
   bool copying = false;     ///< a before_write_in_place copies it now (others wait: copied_)
 };
@@ -39,6 +48,7 @@ struct Entry {
 struct Dir {
   std::string path;
   std::size_t links = 0;
+  bool held = false;  ///< named to workers (KeptDirViews): stays while the run goes on
 };
 
 // `now` stamps the same inode and bytes as `then`, whatever its ctime (which a link, a
@@ -76,8 +86,8 @@ class Keeper {
     // In the run's directory (the master's working directory, COMPSS_KEPT_DIR) when it is
     // on the file's file system (a hard link needs it), not to be seen in the user's
     // directory; else, or when no link can be made there, beside the file.
-    for (const std::string& base : places(p.parent_path().string(), s.device)) {
-      if (std::optional<FileStamp> kept = keep_in(base, path, name, s, param)) return *std::move(kept);
+    for (const DirKey& place : places(p.parent_path().string(), s.device)) {
+      if (std::optional<FileStamp> kept = keep_in(place, path, name, s, param)) return *std::move(kept);
     }
     return s;  // (no link: the stamp alone)
   }
@@ -170,43 +180,78 @@ class Keeper {
     dirs_.clear();
   }
 
+  std::string ask_worker(int node) {
+    std::lock_guard lock(mutex_);
+    const config::MasterSettings& c = config::run_config().master;
+    const std::string base = run_dir();
+    if (!c.keep_read_files || base.empty() || views_.blind() || unmade_.count(base) != 0) return "";
+    Dir* dir = dir_for({base, true});
+    if (dir == nullptr) {
+      unmade_.insert(base);
+      return "";
+    }
+    dir->held = true;  // (its name is the one the worker checks)
+    views_.asked(node);
+    return dir->path;
+  }
+
+  void worker_answered(int node, bool sees) {
+    std::lock_guard lock(mutex_);
+    views_.answered(node, sees);
+  }
+
+  void worker_gone(int node) {
+    std::lock_guard lock(mutex_);
+    views_.gone(node);
+  }
+
  private:
-  Keeper() {
-    std::error_code ec;
-    working_dir_ = std::filesystem::current_path(ec).string();  // ("" when gone: beside)
+  // The run's directory for links: COMPSS_KEPT_DIR, else the master's working directory
+  // at launch; empty when beside (told, or no working directory).
+  static std::string run_dir() {
+    const config::MasterSettings& c = config::run_config().master;
+    if (c.kept_beside) return "";
+    return c.kept_dir.empty() ? c.working_dir : c.kept_dir;
   }
 
   // The directories to try for a link to the file in `parent` on `device`, best first.
-  std::vector<std::string> places(const std::string& parent, std::uint64_t device) const {
-    const config::MasterSettings& c = config::run_config().master;
-    std::vector<std::string> v;
-    const std::string& run_dir = c.kept_dir.empty() ? working_dir_ : c.kept_dir;
+  std::vector<DirKey> places(const std::string& parent, std::uint64_t device) const {
+    std::vector<DirKey> v;
+    const std::string base = run_dir();
     struct stat st {};
-    if (!c.kept_beside && !run_dir.empty() && run_dir != parent && ::stat(run_dir.c_str(), &st) == 0 &&
-        S_ISDIR(st.st_mode) && static_cast<std::uint64_t>(st.st_dev) == device) {
-      v.push_back(run_dir);
+    if (!base.empty() && views_.usable() && unmade_.count(base) == 0 &&
+        no_link_.count({base, device}) == 0 && ::stat(base.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+        static_cast<std::uint64_t>(st.st_dev) == device) {
+      v.push_back({base, true});
     }
-    v.push_back(parent);
+    v.push_back({parent, false});
     return v;
   }
 
   // A link to the version `s` stamps at `path`, in a directory of links made in `base`:
   // its stamp, or none when it cannot be made there. Under the lock.
-  std::optional<FileStamp> keep_in(const std::string& base, const std::string& path, const std::string& name,
+  std::optional<FileStamp> keep_in(const DirKey& place, const std::string& path, const std::string& name,
                                    const FileStamp& s, std::uint32_t param) {
-    Dir* dir = dir_for(base);
-    if (dir == nullptr) return std::nullopt;  // (no right to create it)
+    const auto& [base, in_run_dir] = place;
+    Dir* dir = dir_for(place);
+    if (dir == nullptr) {  // (no right to create it)
+      if (in_run_dir) unmade_.insert(base);  // (not tried again: links go beside)
+      return std::nullopt;
+    }
     // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label).
     const std::string sub = dir->path + "/" + std::to_string(counter_++);
     if (!make_dir(sub)) {
-      drop_if_empty(base);
+      drop_if_empty(place);
       return std::nullopt;
     }
     const std::string link = sub + "/" + name;
-    if (::link(path.c_str(), link.c_str()) != 0) {
+    // (A symlinked path: the link is to its file, whose version was stamped, not to the symlink.)
+    if (::linkat(AT_FDCWD, path.c_str(), AT_FDCWD, link.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+      // (EPERM: a directory, or protected_hardlinks; EXDEV: a bind mount; ENOENT: gone)
+      if (errno == EXDEV && in_run_dir) no_link_.insert({base, s.device});  // (not tried again)
       ::rmdir(sub.c_str());
-      drop_if_empty(base);
-      return std::nullopt;  // (EPERM: a directory, or protected_hardlinks; EXDEV: a bind mount; ENOENT: gone)
+      drop_if_empty(place);
+      return std::nullopt;
     }
     // The link moved the inode's ctime: the stamp is the link's, once it is checked to be
     // the same version as the path's (the path replaced between the stat and the link
@@ -214,7 +259,7 @@ class Keeper {
     FileStamp now = stamp_file(link, param);
     if (!same_but_ctime(now, s)) {
       remove_link(link);
-      drop_if_empty(base);
+      drop_if_empty(place);
       return std::nullopt;
     }
     now.path = path;
@@ -224,7 +269,7 @@ class Keeper {
       instance().unkeep(inode, *l);
       delete l;
     });
-    entries_.insert({inode, Entry{link, owner, now, base}});
+    entries_.insert({inode, Entry{link, owner, now, place}});
     now.kept = std::move(owner);
     return now;
   }
@@ -237,7 +282,7 @@ class Keeper {
       remove_link(link);  // (after remove_all: gone already)
       return;
     }
-    const std::string key = it->second.dir;
+    const DirKey key = it->second.dir;
     entries_.erase(it);
     const FileStamp before = stamp_file(link, 0);
     remove_link(link);
@@ -276,10 +321,10 @@ class Keeper {
     return it == entries_.end() ? nullptr : &it->second;
   }
 
-  // A directory of links, 0711 whatever the umask (which mkdir applies).
-  static bool make_dir(const std::string& path) {
-    if (::mkdir(path.c_str(), 0711) != 0) return false;
-    if (::chmod(path.c_str(), 0711) == 0) return true;
+  // A directory of links, `mode` whatever the umask (which mkdir applies).
+  static bool make_dir(const std::string& path, ::mode_t mode = 0711) {
+    if (::mkdir(path.c_str(), mode) != 0) return false;
+    if (::chmod(path.c_str(), mode) == 0) return true;
     ::rmdir(path.c_str());
     return false;
   }
@@ -292,25 +337,29 @@ class Keeper {
 
   // The run's directory of links in `parent`, made when there is none; null when it
   // cannot be made.
-  Dir* dir_for(const std::string& parent) {
-    if (auto it = dirs_.find(parent); it != dirs_.end()) return &it->second;
+  Dir* dir_for(const DirKey& key) {
+    if (auto it = dirs_.find(key); it != dirs_.end()) return &it->second;
+    const auto& [parent, in_run_dir] = key;
     const std::string path = parent + "/.compss-kept-" + std::to_string(::getpid()) + "-" +
                              attempt_files::run_nonce() + "-" + std::to_string(dir_count_++);
-    // 0711: a worker running as another user reaches the links by name (a link has its
-    // file's own permissions), without listing them.
-    if (!make_dir(path)) return nullptr;
+    // Beside the file, 0711: a worker running as another user reaches the links by name
+    // (a link has its file's own permissions), without listing them, and only through the
+    // file's directory, as it reaches the file. In the run's directory, 0700: no other
+    // user reaches a file there that its own directory keeps from them (a worker that is
+    // another user says it cannot reach it: KeptDirViews, links beside).
+    if (!make_dir(path, in_run_dir ? 0700 : 0711)) return nullptr;
     // Only in this process: a fork()ed child that exit()s inherits the handler.
     static const pid_t registered_by = ::getpid();
     static const bool at_exit = std::atexit([] {
       if (::getpid() == registered_by) instance().remove_all();
     }) == 0;
     (void)at_exit;
-    return &dirs_.emplace(parent, Dir{path, 0}).first->second;
+    return &dirs_.emplace(key, Dir{path, 0}).first->second;
   }
 
-  void drop_if_empty(const std::string& key) {
+  void drop_if_empty(const DirKey& key) {
     auto it = dirs_.find(key);
-    if (it == dirs_.end() || it->second.links > 0) return;
+    if (it == dirs_.end() || it->second.links > 0 || it->second.held) return;
     ::rmdir(it->second.path.c_str());
     dirs_.erase(it);
   }
@@ -318,8 +367,10 @@ class Keeper {
   std::mutex mutex_;
   std::condition_variable copied_;  // an Entry::copying ended
   Entries entries_;
-  std::map<std::string, Dir> dirs_;  // by the directory each was made in
-  std::string working_dir_;           // the master's, when the first file is kept
+  std::map<DirKey, Dir> dirs_;
+  KeptDirViews views_;                // whether workers reach the run's directory
+  std::set<std::string> unmade_;      // run directories where no directory of links can be made
+  std::set<std::pair<std::string, std::uint64_t>> no_link_;  // (run directory, device): EXDEV
   std::uint64_t counter_ = 0;
   std::uint64_t dir_count_ = 0;
 };
@@ -358,5 +409,13 @@ void require_readable(const std::string& path) {
 }
 
 void remove_all() noexcept { Keeper::instance().remove_all(); }
+
+std::string ask_worker(int node) { return Keeper::instance().ask_worker(node); }
+
+void worker_answered(int node, bool sees) { Keeper::instance().worker_answered(node, sees); }
+
+void worker_gone(int node) { Keeper::instance().worker_gone(node); }
+
+bool reaches(const std::string& dir) { return ::access(dir.c_str(), X_OK) == 0; }
 
 }  // namespace compss::net::kept_files

@@ -1,5 +1,7 @@
 #include "net/worker_link.hpp"
 
+#include "net/kept_files.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -50,6 +52,11 @@ WorkerLink::WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello
     const auto ms = std::min<std::chrono::milliseconds::rep>(timeout_.count(), UINT32_MAX);
     endpoint_->send(Heartbeat{static_cast<std::uint32_t>(ms)});
     watcher_ = std::thread([this] { watch_loop(); });
+  }
+  // Before any request: whether it reaches the run's directory of kept links (a link is
+  // put there only once every worker sharing the master's files said it does).
+  if (hello_.shared_files) {
+    if (std::string dir = kept_files::ask_worker(node_); !dir.empty()) endpoint_->send(Heartbeat{.kept_dir = dir});
   }
   receiver_ = std::thread([this] { receive_loop(); });
 }
@@ -247,12 +254,16 @@ void WorkerLink::receive_loop() {
       }
       // The node is marked lost before its callers wake, so they do not pick it again.
       if (!closing_.load()) on_lost_(node_, why);
+      kept_files::worker_gone(node_);  // (lost before it answered: it never will)
       end_all(why);
       return;
     }
     const auto now = std::chrono::steady_clock::now();
     heard(now);
-    if (std::holds_alternative<Heartbeat>(m)) continue;  // only says it is alive
+    if (const auto* h = std::get_if<Heartbeat>(&m)) {  // says it is alive, or answers ask_worker
+      if (!h->kept_dir.empty()) kept_files::worker_answered(node_, h->sees_kept_dir);
+      continue;
+    }
     if (std::holds_alternative<ClockProbe>(m) || std::holds_alternative<WorkerEvents>(m) ||
         std::holds_alternative<DataEvicted>(m)) {
       if (on_note_) on_note_(node_, std::move(m));  // (not an answer: releases wait on)

@@ -8,7 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <thread>
@@ -65,6 +69,7 @@ TEST(RunConfig, NothingSetGivesTheDefaults) {
   EXPECT_FALSE(c.master.progress);
   EXPECT_TRUE(c.master.keep_read_files);
   EXPECT_EQ(c.master.kept_dir, "");  // (the master's working directory)
+  EXPECT_EQ(c.master.working_dir, std::filesystem::current_path().string());
   EXPECT_FALSE(c.master.kept_beside);
   EXPECT_FALSE(c.worker);
   EXPECT_FALSE(c.observe.graph);
@@ -91,7 +96,7 @@ TEST(RunConfig, EverySettingIsRead) {
                                {"COMPSS_TEST_PAUSE_IN_TRANSFER", "250"},
                                {"COMPSS_PROGRESS", "1"},
                                {"COMPSS_KEEP_READ_FILES", "0"},
-                               {"COMPSS_KEPT_DIR", "/run/k"},
+                               {"COMPSS_KEPT_DIR", "/tmp"},
                                {"COMPSS_LISTEN", "[::1]:4567"},
                                {"COMPSS_SECRET", "s"},
                                {"COMPSS_LOOKAHEAD", "5"},
@@ -121,7 +126,7 @@ TEST(RunConfig, EverySettingIsRead) {
   EXPECT_TRUE(c.master.distributed);
   EXPECT_TRUE(c.master.progress);
   EXPECT_FALSE(c.master.keep_read_files);
-  EXPECT_EQ(c.master.kept_dir, "/run/k");
+  EXPECT_EQ(c.master.kept_dir, "/tmp");
   EXPECT_FALSE(c.master.kept_beside);
   EXPECT_EQ(c.master.listen_host, "::1");
   EXPECT_EQ(c.master.listen_port, 4567);
@@ -240,4 +245,42 @@ TEST(RunConfig, TheProcessConfigurationIsTheLastLoadedAndABadOneInstallsNothing)
   EXPECT_EQ(run_config().gpus, 0u);
   EXPECT_EQ(first.gpus, 3u);  // (still valid: a thread may hold it)
   EXPECT_EQ(&run_config(), &second);
+}
+
+// COMPSS_KEPT_DIR on the master names a directory it makes links in: missing or not a
+// directory fails the start with the variable, the value, what is wrong and what to do (it
+// was taken for "beside" unseen). A worker makes no links: it does not check it.
+TEST(RunConfig, AKeptDirThatIsNoWritableDirectoryFailsTheStart) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-run-config-kept-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream((dir / "file").string()) << "x";
+  const std::string missing = (dir / "missing").string(), file = (dir / "file").string();
+  const std::string what_to_do = "name an existing directory the master can write";
+  const std::string gone = error_of({{"COMPSS_KEPT_DIR", missing}});
+  EXPECT_EQ(gone.rfind("compss: invalid COMPSS_KEPT_DIR='" + missing + "': No such file or directory", 0), 0u) << gone;
+  EXPECT_NE(gone.find(what_to_do), std::string::npos) << gone;
+  const std::string not_dir = error_of({{"COMPSS_KEPT_DIR", file}});
+  EXPECT_EQ(not_dir.rfind("compss: invalid COMPSS_KEPT_DIR='" + file + "': not a directory", 0), 0u) << not_dir;
+  EXPECT_NE(not_dir.find(what_to_do), std::string::npos) << not_dir;
+  EXPECT_EQ(error_of({{"COMPSS_KEPT_DIR", dir.string()}}), "");
+  EXPECT_EQ(error_of({{"COMPSS_WORKER", "h:1"}, {"COMPSS_SECRET", "s"}, {"COMPSS_KEPT_DIR", missing}}), "");
+  std::filesystem::remove_all(dir);
+}
+
+// The master's working directory as its user names it: $PWD when it is the same directory
+// as getcwd() (a symlinked path, which workers may see where they do not see the physical
+// one), else getcwd().
+TEST(RunConfig, TheWorkingDirectoryIsPwdWhenItIsTheSameDirectory) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-run-config-pwd-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path alias = dir / "alias";
+  std::filesystem::create_directory_symlink(std::filesystem::current_path(), alias);
+  EXPECT_EQ(with("PWD", alias.string()).master.working_dir, alias.string());
+  EXPECT_EQ(with("PWD", dir.string()).master.working_dir, std::filesystem::current_path().string());  // (another)
+  EXPECT_EQ(with("PWD", "relative").master.working_dir, std::filesystem::current_path().string());
+  std::filesystem::remove_all(dir);
 }
