@@ -335,8 +335,8 @@ class Keeper {
     ::rmdir(std::filesystem::path(link).parent_path().c_str());
   }
 
-  // The run's directory of links in `parent`, made when there is none; null when it
-  // cannot be made.
+  // The directory of links `key` names (made in its directory when there is none); null
+  // when it cannot be made.
   Dir* dir_for(const DirKey& key) {
     if (auto it = dirs_.find(key); it != dirs_.end()) return &it->second;
     const auto& [parent, in_run_dir] = key;

@@ -53,11 +53,6 @@ WorkerLink::WorkerLink(int node, std::shared_ptr<Endpoint> endpoint, Hello hello
     endpoint_->send(Heartbeat{static_cast<std::uint32_t>(ms)});
     watcher_ = std::thread([this] { watch_loop(); });
   }
-  // Before any request: whether it reaches the run's directory of kept links (a link is
-  // put there only once every worker sharing the master's files said it does).
-  if (hello_.shared_files) {
-    if (std::string dir = kept_files::ask_worker(node_); !dir.empty()) endpoint_->send(Heartbeat{.kept_dir = dir});
-  }
   receiver_ = std::thread([this] { receive_loop(); });
 }
 
@@ -71,6 +66,11 @@ WorkerLink::~WorkerLink() {
   if (watcher_.joinable()) watcher_.join();
   endpoint_->close();
   if (receiver_.joinable()) receiver_.join();
+}
+
+void WorkerLink::ask_whether_it_reaches_kept_links() {
+  if (!hello_.shared_files) return;  // (it reads no link: files travel with their bytes)
+  if (std::string dir = kept_files::ask_worker(node_); !dir.empty()) send_note(Heartbeat{.kept_dir = dir});
 }
 
 void WorkerLink::cut_off(const std::string& why) {

@@ -4,6 +4,8 @@
 // with the last stamp naming them, or all at once at the run's end.
 #include "net/kept_files.hpp"
 #include "net/kept_dir_views.hpp"
+#include "net/fake_transport.hpp"
+#include "net/worker_link.hpp"
 #include "settings/run_config.hpp"
 #include "test_dir.hpp"
 
@@ -22,7 +24,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -459,4 +463,45 @@ TEST(KeptDirViews, UsableOnlyWhenNoWorkerIsPendingAndNoneSaidItCannot) {
   v.asked(2);
   v.answered(2, true);  // (another start that reaches it: the links made meanwhile are beside)
   EXPECT_FALSE(v.usable());
+}
+
+// The master's side over a link (net/worker_link.hpp): a worker sharing its files is asked
+// first thing, and its answer decides where the next links go.
+TEST(KeptFiles, AWorkersAnswerAtItsAdmissionDecidesWhereLinksGo) {
+  TestDir files("compss-kept-link"), run("compss-kept-link-run");
+  in_child([&]() -> std::string {
+    using namespace compss::net;
+    const KeptDir named(run.dir.string());
+    const std::string path = files.path("f.txt");
+    std::ofstream(path) << "first";
+    auto place_of_new_link = [&] {
+      const FileStamp s = kept_files::stamp_and_keep(path, 0);
+      return s.kept == nullptr ? std::filesystem::path() : links_place(s);
+    };
+    // The place of a new link once it is `want` (bounded: the answer is read by the link's thread).
+    auto settles_at = [&](const std::filesystem::path& want) {
+      for (int i = 0; i < 500 && place_of_new_link() != want; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      return place_of_new_link() == want;
+    };
+    auto admitted = [&](int node, auto& ends) -> std::pair<std::unique_ptr<WorkerLink>, std::string> {
+      auto link = std::make_unique<WorkerLink>(node, ends.first, Hello{"s", "w", 1, 1}, "127.0.0.1",
+                                               [](int, const std::string&) {});
+      link->ask_whether_it_reaches_kept_links();  // (as Cluster::add_worker does)
+      Message m;
+      if (ends.second->receive(m, std::chrono::seconds(10)) || !std::holds_alternative<Heartbeat>(m)) return {};
+      return {std::move(link), std::get<Heartbeat>(m).kept_dir};
+    };
+    auto one = make_fake_pair();
+    auto [first, dir] = admitted(1, one);
+    if (first == nullptr || std::filesystem::path(dir).parent_path() != run.dir) return "worker 1 was not asked about a directory in the run's: " + dir;
+    if (place_of_new_link() != files.dir) return "a link in the run's directory before worker 1 answered";
+    one.second->send(Heartbeat{.kept_dir = dir, .sees_kept_dir = true});
+    if (!settles_at(run.dir)) return "no link in the run's directory once worker 1 said it reaches it";
+    auto two = make_fake_pair();
+    auto [second, again] = admitted(2, two);
+    if (second == nullptr || again != dir) return "worker 2 was not asked about " + dir + " (" + again + ")";
+    two.second->send(Heartbeat{.kept_dir = dir, .sees_kept_dir = false});
+    if (!settles_at(files.dir)) return "a link in the run's directory that worker 2 does not reach";
+    return "";
+  });
 }
