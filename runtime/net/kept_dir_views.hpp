@@ -5,18 +5,27 @@
 // has yet to answer; else beside the file, which those workers are promised to see. A
 // worker that cannot is remembered for the rest of the run (started again, it would not
 // see it either), so the links made after it answered are never where it cannot read them.
+// A link to be made while answers are awaited waits for them, a little (answers_due): the
+// first requests are built right after the workers' admission, before a round trip.
 //
 // Not thread-safe: its owner (the keeper) holds it under its own lock.
 #pragma once
 
-#include <set>
+#include <chrono>
+#include <map>
+#include <optional>
 
 namespace compss::net::kept_files {
 
 class KeptDirViews {
  public:
-  /// Worker `node` was asked (its answer is awaited).
-  void asked(int node) { pending_.insert(node); }
+  using Clock = std::chrono::steady_clock;
+  /// How long after a question a link waits for its answer (then goes beside: a worker
+  /// that does not answer, busy or hung, delays nothing after that).
+  static constexpr std::chrono::milliseconds answer_wait{2000};
+
+  /// Worker `node` was asked at `when` (its answer is awaited).
+  void asked(int node, Clock::time_point when = Clock::now()) { pending_[node] = when; }
   /// Worker `node` answered: it reaches the directory, or not.
   void answered(int node, bool sees) {
     pending_.erase(node);
@@ -26,11 +35,19 @@ class KeptDirViews {
   void gone(int node) { pending_.erase(node); }
   /// Whether a new link may go in the run's directory.
   bool usable() const { return !blind_ && pending_.empty(); }
+  /// Until when a new link waits for the answers awaited: the last question's time plus
+  /// answer_wait; none when none is awaited or one said it cannot.
+  std::optional<Clock::time_point> answers_due() const {
+    if (blind_ || pending_.empty()) return std::nullopt;
+    Clock::time_point last{};
+    for (const auto& [node, when] : pending_) last = std::max(last, when);
+    return last + answer_wait;
+  }
   /// Whether a worker said it cannot reach it.
   bool blind() const { return blind_; }
 
  private:
-  std::set<int> pending_;
+  std::map<int, Clock::time_point> pending_;  // by node: when it was asked
   bool blind_ = false;
 };
 

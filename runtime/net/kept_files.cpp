@@ -68,7 +68,13 @@ class Keeper {
 
   FileStamp stamp_and_keep(const std::string& path, std::uint32_t param) {
     std::vector<std::shared_ptr<const std::string>> held;  // (released after the lock)
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    // (Workers asked whether they reach the run's directory, not all answered yet: a
+    // little wait for them, bounded. Their answers come on their links' receivers, which
+    // take only this lock.)
+    if (const auto due = views_.answers_due()) {
+      answered_.wait_until(lock, *due, [&] { return !views_.answers_due(); });
+    }
     FileStamp s = stamp_file(path, param);
     if (!s.exists) return s;
     auto [first, last] = entries_.equal_range({s.device, s.inode});
@@ -196,13 +202,19 @@ class Keeper {
   }
 
   void worker_answered(int node, bool sees) {
-    std::lock_guard lock(mutex_);
-    views_.answered(node, sees);
+    {
+      std::lock_guard lock(mutex_);
+      views_.answered(node, sees);
+    }
+    answered_.notify_all();
   }
 
   void worker_gone(int node) {
-    std::lock_guard lock(mutex_);
-    views_.gone(node);
+    {
+      std::lock_guard lock(mutex_);
+      views_.gone(node);
+    }
+    answered_.notify_all();
   }
 
  private:
@@ -365,7 +377,8 @@ class Keeper {
   }
 
   std::mutex mutex_;
-  std::condition_variable copied_;  // an Entry::copying ended
+  std::condition_variable copied_;    // an Entry::copying ended
+  std::condition_variable answered_;  // a worker asked answered, or is gone (views_)
   Entries entries_;
   std::map<DirKey, Dir> dirs_;
   KeptDirViews views_;                // whether workers reach the run's directory

@@ -28,7 +28,9 @@
 // Thread-safe: one process-wide mutex serializes the stats, links, unlinks and renames it
 // is told of (a link or unlink moves the inode's ctime: a stamp taken between them would
 // be stale); before_write_in_place copies outside it, marking the entry (another caller for
-// it waits on a condition of that mutex). Under it, only config::run_config() (an atomic load once the run
+// it waits on a condition of that mutex); stamp_and_keep waits on another, bounded
+// (KeptDirViews::answer_wait after the last question), for workers' answers to ask_worker,
+// which their links' receivers tell with that lock only. Under it, only config::run_config() (an atomic load once the run
 // started: launch.cpp loads it). A leaf: taken under the data plane's data lock (record_made's renames, a
 // record dropped), never the other way; a link's last owner is released outside it.
 #pragma once

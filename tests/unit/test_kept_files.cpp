@@ -411,8 +411,9 @@ void in_child(const std::function<std::string()>& check) {
 
 // Workers sharing the master's files are asked whether they reach the run's directory of
 // links (made at once, 0700): a new link goes there only once every worker asked answered
-// that it does; beside the file while one has yet to answer, and for the rest of the run
-// once one said it cannot (never a link where a worker cannot read it).
+// that it does (a link to be made waits a little for answers: the first requests are built
+// right after the admission); beside the file when one has not answered by then, and for
+// the rest of the run once one said it cannot (never a link where a worker cannot read it).
 TEST(KeptFiles, ALinkGoesInTheRunsDirectoryOnlyWhenEveryWorkerAskedReachesIt) {
   TestDir files("compss-kept-ask"), run("compss-kept-ask-run");
   in_child([&]() -> std::string {
@@ -431,6 +432,14 @@ TEST(KeptFiles, ALinkGoesInTheRunsDirectoryOnlyWhenEveryWorkerAskedReachesIt) {
     if (place_of_new_link() != files.dir) return "a link in the run's directory before worker 1 answered";
     kept_files::worker_answered(1, true);
     if (place_of_new_link() != run.dir) return "no link in the run's directory once worker 1 reaches it";
+    if (kept_files::ask_worker(5) != dir) return "worker 5 asked about another directory";
+    std::thread answer([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      kept_files::worker_answered(5, true);
+    });
+    const std::filesystem::path waited = place_of_new_link();  // (its answer comes meanwhile)
+    answer.join();
+    if (waited != run.dir) return "a link made while worker 5's answer was on its way did not wait for it";
     if (kept_files::ask_worker(2) != dir) return "worker 2 asked about another directory";
     kept_files::worker_gone(2);  // (lost before it answered)
     if (place_of_new_link() != run.dir) return "a worker lost before it answered kept links beside";
@@ -448,9 +457,12 @@ TEST(KeptFiles, ALinkGoesInTheRunsDirectoryOnlyWhenEveryWorkerAskedReachesIt) {
 TEST(KeptDirViews, UsableOnlyWhenNoWorkerIsPendingAndNoneSaidItCannot) {
   compss::net::kept_files::KeptDirViews v;
   EXPECT_TRUE(v.usable());  // (no worker sharing the master's files: no link is read)
-  v.asked(1);
-  v.asked(2);
+  EXPECT_FALSE(v.answers_due());
+  const auto t0 = compss::net::kept_files::KeptDirViews::Clock::now();
+  v.asked(1, t0);
+  v.asked(2, t0 + std::chrono::seconds(1));
   EXPECT_FALSE(v.usable());
+  EXPECT_EQ(v.answers_due(), t0 + std::chrono::seconds(1) + v.answer_wait);  // (the last one's)
   v.answered(1, true);
   EXPECT_FALSE(v.usable());  // (2 has yet to answer)
   v.gone(2);
@@ -459,6 +471,8 @@ TEST(KeptDirViews, UsableOnlyWhenNoWorkerIsPendingAndNoneSaidItCannot) {
   v.answered(2, false);
   EXPECT_FALSE(v.usable());
   EXPECT_TRUE(v.blind());
+  v.asked(3);
+  EXPECT_FALSE(v.answers_due());  // (nothing to wait for: beside whatever 3 says)
   v.gone(2);
   v.asked(2);
   v.answered(2, true);  // (another start that reaches it: the links made meanwhile are beside)
