@@ -278,7 +278,8 @@ RunConfig read_run_config(const Env& env) {
   c.worker = read_worker_settings(env);  // (first: a worker's own variables are its start)
   c.threads = detail::parse_thread_count(env("COMPSS_THREADS"));
   c.master = read_master_settings(env, c.threads);
-  if (!c.worker) check_kept_dir(c.master.kept_dir);  // (a worker makes no links)
+  // (Only a master makes links: not a worker, nor a local run, which never reads it.)
+  if (!c.worker && c.master.distributed) check_kept_dir(c.master.kept_dir);
   c.log_level = c.master.log_level;
   if (const char* v = set(env, "COMPSS_LOG_DIR")) c.log_dir = v;
   if (const char* v = set(env, "COMPSS_MEMORY")) c.memory_gb = sched::memory_gb_variable("COMPSS_MEMORY", v);

@@ -52,8 +52,8 @@ struct MasterSettings {
   /// for remakes (net/kept_files.hpp); off: stamped only (a change fails a remake).
   bool keep_read_files = true;
   /// COMPSS_KEPT_DIR: where those links go when on the file's file system: empty (unset)
-  /// = working_dir; an absolute directory (on the master: an existing directory it can
-  /// write, else the start fails); or kept_beside (`beside`): always beside the file.
+  /// = working_dir; an absolute directory (on a master-worker run's master: an existing
+  /// directory it can write, else the start fails); or kept_beside (`beside`): always beside the file.
   /// Elsewhere, beside the file (net/kept_files.hpp).
   std::string kept_dir;
   bool kept_beside = false;

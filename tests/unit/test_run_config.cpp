@@ -249,7 +249,7 @@ TEST(RunConfig, TheProcessConfigurationIsTheLastLoadedAndABadOneInstallsNothing)
 
 // COMPSS_KEPT_DIR on the master names a directory it makes links in: missing or not a
 // directory fails the start with the variable, the value, what is wrong and what to do (it
-// was taken for "beside" unseen). A worker makes no links: it does not check it.
+// was taken for "beside" unseen). A worker or a local run makes no links: no check.
 TEST(RunConfig, AKeptDirThatIsNoWritableDirectoryFailsTheStart) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("compss-run-config-kept-" + std::to_string(::getpid()));
@@ -258,13 +258,17 @@ TEST(RunConfig, AKeptDirThatIsNoWritableDirectoryFailsTheStart) {
   std::ofstream((dir / "file").string()) << "x";
   const std::string missing = (dir / "missing").string(), file = (dir / "file").string();
   const std::string what_to_do = "name an existing directory the master can write";
-  const std::string gone = error_of({{"COMPSS_KEPT_DIR", missing}});
+  auto master = [](const std::string& kept) {
+    return error_of({{"COMPSS_LISTEN_FD", "3"}, {"COMPSS_SECRET", "s"}, {"COMPSS_KEPT_DIR", kept}});
+  };
+  const std::string gone = master(missing);
   EXPECT_EQ(gone.rfind("compss: invalid COMPSS_KEPT_DIR='" + missing + "': No such file or directory", 0), 0u) << gone;
   EXPECT_NE(gone.find(what_to_do), std::string::npos) << gone;
-  const std::string not_dir = error_of({{"COMPSS_KEPT_DIR", file}});
+  const std::string not_dir = master(file);
   EXPECT_EQ(not_dir.rfind("compss: invalid COMPSS_KEPT_DIR='" + file + "': not a directory", 0), 0u) << not_dir;
   EXPECT_NE(not_dir.find(what_to_do), std::string::npos) << not_dir;
-  EXPECT_EQ(error_of({{"COMPSS_KEPT_DIR", dir.string()}}), "");
+  EXPECT_EQ(master(dir.string()), "");
+  EXPECT_EQ(error_of({{"COMPSS_KEPT_DIR", missing}}), "");  // (a local run)
   EXPECT_EQ(error_of({{"COMPSS_WORKER", "h:1"}, {"COMPSS_SECRET", "s"}, {"COMPSS_KEPT_DIR", missing}}), "");
   std::filesystem::remove_all(dir);
 }
