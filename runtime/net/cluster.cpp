@@ -253,6 +253,9 @@ int Cluster::add_worker(AdmittedWorker&& w) {
           if (auto* e = std::get_if<WorkerEvents>(&note)) remote_events_->worker_events(n, *e);
           if (auto* d = std::get_if<DataEvicted>(&note)) data_->evicted(n, *d);  // over its budget
         });
+    // (Before any request can be placed on it; under the lock: its loss, which waits for
+    // the lock in on_lost, is told to kept_files after the question.)
+    links_[slot]->ask_whether_it_reaches_kept_links();
     workers_[slot] = std::make_unique<RemoteExecutor>(
         *links_[slot], [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); },
         &remakes_, request_data_.get());

@@ -368,9 +368,18 @@ struct DataEvicted {
 /// from a thread of its own, so a worker busy with long tasks still answers.
 ///
 ///   endpoint.send(Heartbeat{.timeout_ms = 10'000});
+///
+/// (new, version to bump) One naming `kept_dir` is a question, not a pace (its timeout_ms
+/// is ignored): the master sends it to a worker sharing its files, before any request, with
+/// the run's directory of kept links (net/kept_files.hpp); the worker answers at once with
+/// the same `kept_dir` and `sees_kept_dir`, whether it reaches it.
+///
+///   endpoint.send(Heartbeat{.kept_dir = "/home/u/run/.compss-kept-7-ab-0"});
 struct Heartbeat {
   std::uint32_t timeout_ms = 0;
-  template <class A> void serialize(A& ar) { ar(timeout_ms); }
+  std::string kept_dir;
+  bool sees_kept_dir = false;
+  template <class A> void serialize(A& ar) { ar(timeout_ms, kept_dir, sees_kept_dir); }
 };
 
 // ---- Traces (docs/traces.md): the workers' clocks and their own events ------------------

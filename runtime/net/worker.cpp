@@ -535,7 +535,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         if (auto* probe = std::get_if<ClockProbe>(&m)) {  // sent back below, out of the lock
           probe->worker_ns = steady_ns();
           if (probe->record_events && options.events != nullptr) options.events->start();
-        } else if (auto* h = std::get_if<Heartbeat>(&m)) {  // the master's time-out
+        } else if (auto* h = std::get_if<Heartbeat>(&m); h != nullptr && h->kept_dir.empty()) {  // the master's time-out
           beat.set_timeout(std::chrono::milliseconds(h->timeout_ms));
           if (options.peers != nullptr) {
             options.peers->set_silence_timeout(std::chrono::milliseconds(h->timeout_ms));
@@ -600,6 +600,8 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         master.send(answer_fetch(store, *q));
       } else if (auto* probe = std::get_if<ClockProbe>(&m)) {
         master.send(*probe);
+      } else if (auto* h = std::get_if<Heartbeat>(&m)) {  // whether it reaches the kept links' directory
+        master.send(Heartbeat{.kept_dir = h->kept_dir, .sees_kept_dir = kept_files::reaches(h->kept_dir)});
       }
       // Other messages are not meant for a worker: ignored.
     }

@@ -90,6 +90,9 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
   ASSERT_FALSE(decode_frame(encode(Heartbeat{3000}), back));
   EXPECT_EQ(std::get<Heartbeat>(back).timeout_ms, 3000u);
   EXPECT_EQ(type_of(back), MessageType::heartbeat);
+  ASSERT_FALSE(decode_frame(encode(Heartbeat{.kept_dir = "/k/.compss-kept-1-a-0", .sees_kept_dir = true}), back));
+  EXPECT_EQ(std::get<Heartbeat>(back).kept_dir, "/k/.compss-kept-1-a-0");
+  EXPECT_TRUE(std::get<Heartbeat>(back).sees_kept_dir);
 }
 
 TEST(NetMessage, OlderVersionFramesAreRejected) {
