@@ -30,7 +30,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 15;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as), StreamCall.batch (an at_most_once poll's batch, named again by its confirmation); 13: StreamCall claim asks whether a file name (relative to the stream's directory) is new, reserving nothing; 14: TaskFailed.outputs (the files a body wrote before raising compss::Exception in a group, --shared-fs no); 15: TaskRequest.time_left_ms (a worker's body sees stop_requested at the attempt's deadline)
+inline constexpr std::uint16_t protocol_version = 15;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as), StreamCall.batch (an at_most_once poll's batch, named again by its confirmation); 13: StreamCall claim asks whether a file name (relative to the stream's directory) is new, reserving nothing; 14: TaskFailed.outputs (the files a body wrote before raising compss::Exception in a group, --shared-fs no); 15: TaskRequest.time_left_ms (a worker's body sees stop_requested at the attempt's deadline), Heartbeat.kept_dir/sees_kept_dir (whether a worker reaches the run's kept links directory)
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
@@ -369,7 +369,7 @@ struct DataEvicted {
 ///
 ///   endpoint.send(Heartbeat{.timeout_ms = 10'000});
 ///
-/// (new, version to bump) One naming `kept_dir` is a question, not a pace (its timeout_ms
+/// v15: one naming `kept_dir` is a question, not a pace (its timeout_ms
 /// is ignored): the master sends it to a worker sharing its files, before any request, with
 /// the run's directory of kept links (net/kept_files.hpp); the worker answers at once with
 /// the same `kept_dir` and `sees_kept_dir`, whether it reaches it.
