@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace compss::detail;
@@ -81,6 +82,11 @@ struct Ends final : compss::rt::TaskObserver {
                          std::string(e.error_where);
     }
     if (auto it = gates.find(e.task_id); it != gates.end()) it->second->wait();
+  }
+  /// (outcome, error) as told so far, copied under the lock.
+  std::pair<std::map<std::uint64_t, compss::rt::TaskOutcome>, std::map<std::uint64_t, std::string>> taken() {
+    std::lock_guard lock(mutex);
+    return {outcome, error};
   }
   std::mutex mutex;
   std::map<std::uint64_t, compss::rt::TaskOutcome> outcome;
@@ -147,13 +153,7 @@ TEST_F(DisarmAttempt, AnAnswerAfterTheDeadlineWasTakenEndsTheTaskTimedOutAsTheWa
   end(1);
   rt.wait_all();
   EXPECT_EQ(rt.abandoned(), 0);
-  std::map<std::uint64_t, compss::rt::TaskOutcome> outcome;
-  std::map<std::uint64_t, std::string> error;
-  {
-    std::lock_guard lock(ends->mutex);
-    outcome = ends->outcome;
-    error = ends->error;
-  }
+  auto [outcome, error] = ends->taken();
   for (std::uint64_t id : ids) EXPECT_EQ(outcome[id], compss::rt::TaskOutcome::timed_out) << id;
   EXPECT_EQ(error[ids[0]], "compss::TimeOut: timed out after 0.05 s (time_out); its thread still runs it on far");
   EXPECT_EQ(error[ids[2]], "compss::TimeOut: timed out after 0.07 s (time_out); it had not answered by then on far");
@@ -196,13 +196,7 @@ TEST_F(DisarmAttempt, AnAnswerAfterTheDeadlineIsLateEvenBeforeTheWatchdogsThread
   end(0);
   rt.wait_all();
   EXPECT_EQ(rt.abandoned(), 0);
-  std::map<std::uint64_t, compss::rt::TaskOutcome> outcome;
-  std::map<std::uint64_t, std::string> error;
-  {
-    std::lock_guard lock(ends->mutex);
-    outcome = ends->outcome;
-    error = ends->error;
-  }
+  auto [outcome, error] = ends->taken();
   for (std::uint64_t id : ids) EXPECT_EQ(outcome[id], compss::rt::TaskOutcome::timed_out) << id;
   EXPECT_EQ(error[ids[1]], "compss::TimeOut: timed out after 0.15 s (time_out); it had not answered by then on far");
 }
