@@ -757,13 +757,15 @@ bool a_worker_was_lost() {
   }
   return false;
 }
-/// Waits (up to 20 s) until the master declared a worker lost.
-void wait_for_a_lost_worker() {
-  for (auto deadline = std::chrono::steady_clock::now() + 20s;
-       !a_worker_was_lost() && std::chrono::steady_clock::now() < deadline;) {
-    std::this_thread::sleep_for(5ms);
+/// Waits (up to 20 s) until `done()`.
+template <class Done>
+void wait_until(Done done) {
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; !done() && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(2ms);
   }
 }
+/// Waits (up to 20 s) until the master declared a worker lost.
+void wait_for_a_lost_worker() { wait_until(a_worker_was_lost); }
 }  // namespace
 
 namespace {
@@ -1050,10 +1052,7 @@ std::atomic<ScriptedWorker::Fates*> chain_fates{nullptr};
 /// remake runs (its worker answers 2.5 s later).
 void fails_while_made_again(OnlyHere& y) {
   y.v = 0;
-  for (auto deadline = std::chrono::steady_clock::now() + 20s;
-       chain_fates.load()->next.load() < 3 && std::chrono::steady_clock::now() < deadline;) {
-    std::this_thread::sleep_for(2ms);
-  }
+  wait_until([] { return chain_fates.load()->next.load() >= 3; });
   throw std::runtime_error("failed on purpose");
 }
 constexpr compss::detail::TaskSpec fails_while_made_again_spec{
