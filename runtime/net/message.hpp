@@ -30,7 +30,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 15;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as), StreamCall.batch (an at_most_once poll's batch, named again by its confirmation); 13: StreamCall claim asks whether a file name (relative to the stream's directory) is new, reserving nothing; 14: TaskFailed.outputs (the files a body wrote before raising compss::Exception in a group, --shared-fs no); 15: TaskRequest.time_left_ms (a worker's body sees stop_requested at the attempt's deadline), Heartbeat.kept_dir/sees_kept_dir (whether a worker reaches the run's kept links directory)
+inline constexpr std::uint16_t protocol_version = 16;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as), StreamCall.batch (an at_most_once poll's batch, named again by its confirmation); 13: StreamCall claim asks whether a file name (relative to the stream's directory) is new, reserving nothing; 14: TaskFailed.outputs (the files a body wrote before raising compss::Exception in a group, --shared-fs no); 15: TaskRequest.time_left_ms (a worker's body sees stop_requested at the attempt's deadline), Heartbeat.kept_dir/sees_kept_dir (whether a worker reaches the run's kept links directory); 16: TaskFailed.outputs and ignored_writes of an on_failure(ignore) body (what it wrote before it threw, stored as a TaskDone's)
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
@@ -260,13 +260,19 @@ struct TaskFailed {
   std::string exception_type;
   std::string message;
   WorkerTimes times;
-  /// (new, version to bump) A body that raised compss::Exception on a worker without the
-  /// master's files: the files it wrote, as TaskDone's (`version` names the parameter,
-  /// `value` holds the bytes), which a group's handler reads as locally.
+  /// A body that raised compss::Exception on a worker without the master's files: the
+  /// files it wrote, as TaskDone's (`version` names the parameter, `value` holds the
+  /// bytes), which a group's handler reads as locally (v14). A body of an
+  /// on_failure(ignore) task that threw anything else: what it wrote, exactly as a
+  /// TaskDone's outputs (stored here as the versions the master named; v16).
   std::vector<WireParam> outputs;
+  /// (v16) The body of an on_failure(ignore) task ran and threw: `outputs` are what it
+  /// wrote, and the files it wrote at attempt-private paths stand (even with no output).
+  bool ignored_writes = false;
   template <class A> void serialize(A& ar) {
     ar(task_id, exception_type, message, times);
     serialize_list(ar, outputs, min_wire_param_bytes);
+    ar(ignored_writes);
   }
 };
 

@@ -280,6 +280,47 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
     }
     return written;
   };
+  // The values the invoker produced, as an answer names them: stored here as the versions
+  // the master named (a datum), else carried in it.
+  auto stored_outputs = [&] {
+    std::vector<WireParam> answered;
+    for (auto& o : outputs) {
+      WireParam w;
+      if (o.param <= arity && o.param < request.params.size()) {  // a parameter or the result's datum
+        const WireParam& p = request.params[o.param];
+        w.data_id = p.data_id;
+        w.version = p.stored_as;
+        w.direction = p.direction;
+        w.kind = p.kind;
+      } else {
+        w.direction = static_cast<std::uint8_t>(Direction::out);  // a result without a datum
+      }
+      w.size = o.value->size();
+      if (store != nullptr && w.data_id != 0) {
+        store->put(w.data_id, w.version, std::move(o.value));  // as held: not copied
+      } else {
+        w.has_value = true;
+        w.value = o.value->to_bytes();
+      }
+      answered.push_back(std::move(w));
+    }
+    return answered;
+  };
+  // A body that threw under on_failure(ignore): what it wrote goes back with the failure
+  // (the invoker kept its written objects; its files are where it left them), as a
+  // success's outputs are, for the master to record (docs/failures.md, "ignore").
+  bool body_started = false;
+  auto failed_keeping_writes = [&](TaskFailed f) -> Message {
+    if (!body_started || spec.on_failure != detail::OnFailure::ignore) return f;
+    try {
+      f.outputs = stored_outputs();
+      for (auto& w : written_files(true)) f.outputs.push_back(std::move(w));
+      f.ignored_writes = true;
+    } catch (const std::exception&) {  // (out of memory, an unreadable file: none of them)
+      f.outputs.clear();  // (copies stored so far stay here unnamed until their datum is released)
+    }
+    return f;
+  };
   try {
     if (reads_globals) worker_globals().receive(*task, request);
     if (task->serializable) {
@@ -342,6 +383,7 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
       std::vector<detail::TaskHost> hosts;
       for (const WireHost& h : request.hosts) hosts.push_back({h.name, h.processes});
       rt::TaskHostsScope nodes(std::move(hosts));
+      body_started = true;
       task->invoke(inputs, outputs);
     }
     staged_outputs = written_files(true);
@@ -360,33 +402,13 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
     }
     return f;
   } catch (const std::exception& e) {
-    return failed(request, demangle(typeid(e).name()), e.what());
+    return failed_keeping_writes(failed(request, demangle(typeid(e).name()), e.what()));
   } catch (...) {
-    return failed(request, "unknown", "a task threw something that is not a std::exception");
+    return failed_keeping_writes(failed(request, "unknown", "a task threw something that is not a std::exception"));
   }
   // (Only allocation can fail here; the task's outputs are held already.)
   try {
-    TaskDone done{request.task_id, {}};
-    for (auto& o : outputs) {
-      WireParam w;
-      if (o.param <= arity && o.param < request.params.size()) {  // a parameter or the result's datum
-        const WireParam& p = request.params[o.param];
-        w.data_id = p.data_id;
-        w.version = p.stored_as;
-        w.direction = p.direction;
-        w.kind = p.kind;
-      } else {
-        w.direction = static_cast<std::uint8_t>(Direction::out);  // a result without a datum
-      }
-      w.size = o.value->size();
-      if (store != nullptr && w.data_id != 0) {
-        store->put(w.data_id, w.version, std::move(o.value));  // as held: not copied
-      } else {
-        w.has_value = true;
-        w.value = o.value->to_bytes();
-      }
-      done.outputs.push_back(std::move(w));
-    }
+    TaskDone done{request.task_id, stored_outputs()};
     for (auto& w : staged_outputs) done.outputs.push_back(std::move(w));
     return done;
   } catch (const std::exception& e) {

@@ -40,6 +40,13 @@ struct CallResult {
   bool was_running = false;
 };
 
+/// True for a failure that carries what an on_failure(ignore) body wrote before it threw
+/// (TaskFailed::ignored_writes, v16: its outputs stored as a success's, its private files
+/// to keep).
+inline bool carries_ignored_writes(const CallResult& r) noexcept {
+  return r.status == CallResult::Status::failed && r.failed.ignored_writes;
+}
+
 /// What to do with the outcome of a request sent with call_async.
 using CallDone = std::function<void(CallResult&&)>;
 

@@ -14,7 +14,7 @@ const char* const kFeatureNames[] = {
     "objects", "futures",    "files",      "arrays", "collections", "nested", "future_vectors",
     "concurrent", "commutative", "in_delete", "delete", "groups",      "big", "reuse", "by_value",
     "retries", "kills", "replicated", "distributed", "directories",
-    "replicated_kills", "timeouts"};
+    "replicated_kills", "timeouts", "ignored"};
 
 // What a kind needs and what its arguments are. Argument letters:
 //   o  a long the task writes (L, or an element E/M)     i  a long it reads (o's pools, FL)
@@ -105,6 +105,10 @@ const KindInfo kKinds[] = {
     {Kind::barrier_group, "barrier_group", kGroups, "", 2},
     {Kind::l_time_out, "l_time_out", kObjects | kTimeouts, "o#", 3},
     {Kind::f_time_out, "f_time_out", kFiles | kTimeouts, "F#", 3},
+    {Kind::l_ignored, "l_ignored", kObjects | kIgnored, "o#", 3},
+    {Kind::l_ignored_set, "l_ignored_set", kObjects | kIgnored, "o#", 2},
+    {Kind::f_ignored, "f_ignored", kFiles | kIgnored, "F#", 2},
+    {Kind::v_ignored, "v_ignored", kObjects | kFutures | kIgnored, "bv#", 2},
 };
 
 const KindInfo& info(Kind k) {

@@ -71,6 +71,12 @@ bool timed_out() {
   return true;
 #endif
 }
+// Built with compss-cc: the planned failure of an on_failure(ignore) task, after it wrote.
+void throw_after_writing() {
+#ifdef __COMPSS__
+  throw std::runtime_error("difftest: a planned failure after writing (ignored)");
+#endif
+}
 }  // namespace
 
 void l_time_out(long& x, long v) {
@@ -78,6 +84,26 @@ void l_time_out(long& x, long v) {
 }
 void f_time_out(const std::string& path, long v) {
   if (!timed_out()) write_number(path, mix(read_number(path), v + 18));
+}
+
+Vec ignored_vec() { return Vec{-1.0, -2.0}; }
+void l_ignored(long& x, long v) {
+  x = mix(x, v + 19);
+  throw_after_writing();
+}
+void l_ignored_set(long& x, long v) {
+  x = mix(v, 20);
+  throw_after_writing();
+}
+void f_ignored(const std::string& path, long v) {
+  write_number(path, mix(read_number(path), v + 21));
+  throw_after_writing();
+}
+Vec v_ignored(const Vec& a, long v) {
+  throw_after_writing();
+  (void)a;
+  (void)v;
+  return ignored_vec();  // (the plain build: what the compss-cc build's default gives)
 }
 
 void l_retry(long& x, long v, const std::string& marker) {

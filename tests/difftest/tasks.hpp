@@ -73,6 +73,21 @@ void l_time_out(long& x, long v);
 #pragma compss task file_inout(path) time_out(1) on_failure(ignore)
 void f_time_out(const std::string& path, long v);
 
+// --- failures ignored (feature ignored) ---
+// Built with compss-cc, the body writes, then throws: on_failure(ignore) keeps what it
+// wrote for its successors (docs/failures.md, "ignore"), which the plain build gives by
+// not throwing. A result gets its returns= default, which the plain build returns. Every
+// run throws, a remake from lineage too: the version after it is what the body wrote.
+Vec ignored_vec();
+#pragma compss task inout(x) on_failure(ignore)
+void l_ignored(long& x, long v);
+#pragma compss task out(x) on_failure(ignore)
+void l_ignored_set(long& x, long v);
+#pragma compss task file_inout(path) on_failure(ignore)
+void f_ignored(const std::string& path, long v);
+#pragma compss task in(a) on_failure(ignore, returns = ::difftest::ignored_vec())
+Vec v_ignored(const Vec& a, long v);
+
 // --- failures (features retries, kills) ---
 // `marker` names the call (its graph and operation, in the run's --dir): the first
 // attempt of a *_retry call throws (compss-cc build only: the plain build has no retry),

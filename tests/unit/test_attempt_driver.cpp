@@ -417,6 +417,75 @@ TEST(AttemptDriver, AFailureTheRuntimeRetriesRunsAgainAvoidingItsNode) {
                                       "place avoiding 1", "record on 2 of 'step on 2'", "end ok", "finish"}));
 }
 
+constexpr compss::detail::TaskSpec ignored_spec{.name = "step",
+                                                .signature = "void step(int &)",
+                                                .params = nullptr,
+                                                .param_count = 1,
+                                                .on_failure = compss::detail::OnFailure::ignore};
+
+/// A failure that carries what the body wrote (as a worker sends it under ignore).
+TaskFailed failed_with_writes(std::uint64_t task_id, std::string type = "std::runtime_error") {
+  return TaskFailed{.task_id = task_id,
+                    .exception_type = std::move(type),
+                    .message = "boom",
+                    .outputs = {WireParam{.data_id = 4, .version = 2}},
+                    .ignored_writes = true};
+}
+
+// on_failure(ignore): what the body wrote before it threw is recorded (its successors read
+// it, as in a local run), then the attempt ends failed for the policy. Before, it was
+// dropped and successors read the values from before the task.
+TEST(AttemptDriver, AnIgnoredFailureRecordsWhatItsBodyWroteThenEndsFailed) {
+  DriverRun r;
+  r.task.spec_ = &ignored_spec;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(failed_with_writes(got.task_id));
+  ASSERT_TRUE(r.log.wait_for("finish"));
+  EXPECT_EQ(r.log.lines(),
+            (std::vector<std::string>{"begin", "record on 1 of 'step on 1'", "end failed std::runtime_error",
+                                      "finish"}));
+}
+
+// Only under ignore (a retried or failing task's writes never stand), and only when the
+// worker says the writes stand (a compss::Exception's outputs are files for its group).
+TEST(AttemptDriver, OtherFailuresCarryingWritesRecordNothing) {
+  {
+    DriverRun r;  // on_failure(retry), its last attempt
+    r.driver.start(&r.task, 1, 1, 0);
+    const TaskRequest got = r.w1.next_request();
+    r.w1.far.send(failed_with_writes(got.task_id));
+    ASSERT_TRUE(r.log.wait_for("finish"));
+    EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "end failed std::runtime_error", "finish"}));
+  }
+  {
+    DriverRun r;
+    r.task.spec_ = &ignored_spec;
+    r.driver.start(&r.task, 1, 1, 0);
+    const TaskRequest got = r.w1.next_request();
+    TaskFailed group_files = failed_with_writes(got.task_id, "compss::Exception");
+    group_files.ignored_writes = false;
+    r.w1.far.send(group_files);
+    ASSERT_TRUE(r.log.wait_for("finish"));
+    EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "end failed compss::Exception", "finish"}));
+  }
+}
+
+// Its deadline passed before the answer was read: the writes are released as a late
+// answer's, and the task ends timed out (nothing recorded).
+TEST(AttemptDriver, AnIgnoredFailureAfterItsDeadlineRecordsNothing) {
+  DriverRun r;
+  r.task.spec_ = &ignored_spec;
+  r.runtime.with_time_out = true;
+  r.runtime.expired = true;
+  r.driver.start(&r.task, 1, 1, 0);
+  const TaskRequest got = r.w1.next_request();
+  r.w1.far.send(failed_with_writes(got.task_id));
+  ASSERT_TRUE(r.log.wait_for("discard 1 late outputs on 1"));
+  EXPECT_EQ(r.log.count("record on 1 of 'step on 1'"), 0);
+  EXPECT_EQ(r.log.count("timed out"), 1);
+}
+
 // A file the attempt wrote at its private path is removed when its answer is not recorded
 // (a failure here; also a time-out, a loss, a resend): a retry writes a path of its own,
 // and only a recorded answer's file is left for the data plane to move into place.

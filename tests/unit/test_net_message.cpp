@@ -96,7 +96,7 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
 }
 
 TEST(NetMessage, OlderVersionFramesAreRejected) {
-  EXPECT_EQ(protocol_version, 15);
+  EXPECT_EQ(protocol_version, 16);
   std::vector<std::byte> frame = encode(Message{DataRelease{1, 1}});
   // v2 requests had no globals; a v3 worker never sends heartbeats, so a newer master would
   // declare it lost while it works; a v4 peer has either WorkerTimes or Heartbeat, not both;

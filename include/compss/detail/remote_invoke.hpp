@@ -46,7 +46,8 @@ struct RemoteInput {
 
 /// Runs a task from its inputs (one per declared parameter) and appends the new values of
 /// its written parameters and its result. Throws compss::Error on undecodable input or a
-/// task that cannot run remotely; exceptions of the task itself propagate.
+/// task that cannot run remotely; exceptions of the task itself propagate, after the
+/// written parameters' values were appended when its policy is on_failure(ignore).
 using RemoteInvoker = void (*)(std::span<const RemoteInput> inputs,
                                std::vector<RemoteOutput>& outputs);
 
@@ -342,11 +343,42 @@ void invoke_remote(std::span<const RemoteInput> inputs, std::vector<RemoteOutput
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       std::tuple<typename T::template slot_t<I>...> slots;
       (std::get<I>(slots).load(inputs[I], Spec.params[I]), ...);
-      if constexpr (std::is_void_v<typename T::R>) {
-        invoke_task_fn<Spec, Fn>(std::get<I>(slots).arg()...);
-      } else {
-        auto r = invoke_task_fn<Spec, Fn>(std::get<I>(slots).arg()...);
-        outputs.push_back({static_cast<std::uint32_t>(N), hold_object(std::move(r))});
+      // The written parameters' new values; after a failure (`after_failure`) an `out`
+      // one only when the body changed it from how it started (default-constructed here):
+      // one it did not write keeps the master's value, as the program's object does when
+      // a task fails locally before writing it.
+      auto save = [&](auto index, auto& slot, bool after_failure) {
+        constexpr std::size_t i = decltype(index)::value;
+        using P = typename T::template param_t<i>;
+        constexpr Direction d = Spec.params[i].direction;
+        if constexpr (Spec.params[i].section ? section_written<P>(d)
+                                             : Spec.params[i].kind == ParamKind::object &&
+                                                   remote_written<P>(d)) {
+          std::shared_ptr<const HeldValue> value = hold_object(std::move(slot.own));
+          if (after_failure && d == Direction::out) {
+            using S = std::remove_cvref_t<decltype(slot.own)>;
+            S untouched{};
+            if constexpr (Spec.params[i].section) untouched.resize(inputs[i].extent);
+            if (value->to_bytes() == hold_object(std::move(untouched))->to_bytes()) return;
+          }
+          outputs.push_back({static_cast<std::uint32_t>(i), std::move(value)});
+        }
+      };
+      try {
+        if constexpr (std::is_void_v<typename T::R>) {
+          invoke_task_fn<Spec, Fn>(std::get<I>(slots).arg()...);
+        } else {
+          auto r = invoke_task_fn<Spec, Fn>(std::get<I>(slots).arg()...);
+          outputs.push_back({static_cast<std::uint32_t>(N), hold_object(std::move(r))});
+        }
+      } catch (...) {
+        // Under on_failure(ignore) the task's successors read what the body wrote before
+        // it threw, as in a local run (docs/failures.md, "ignore"): those values go back.
+        if constexpr (Spec.on_failure == OnFailure::ignore) {
+          outputs.clear();
+          (save(std::integral_constant<std::size_t, I>{}, std::get<I>(slots), true), ...);
+        }
+        throw;
       }
       // Only on the success path: a task that threw fails anyway (its handles' ends say on
       // stderr what nobody was told).
@@ -354,17 +386,7 @@ void invoke_remote(std::span<const RemoteInput> inputs, std::vector<RemoteOutput
         if constexpr (requires { slot.finish(); }) slot.finish();
       };
       (finish(std::get<I>(slots)), ...);
-      auto save = [&](auto index, auto& slot) {
-        constexpr std::size_t i = decltype(index)::value;
-        using P = typename T::template param_t<i>;
-        constexpr Direction d = Spec.params[i].direction;
-        if constexpr (Spec.params[i].section ? section_written<P>(d)
-                                             : Spec.params[i].kind == ParamKind::object &&
-                                                   remote_written<P>(d)) {
-          outputs.push_back({static_cast<std::uint32_t>(i), hold_object(std::move(slot.own))});
-        }
-      };
-      (save(std::integral_constant<std::size_t, I>{}, std::get<I>(slots)), ...);
+      (save(std::integral_constant<std::size_t, I>{}, std::get<I>(slots), false), ...);
     }(std::make_index_sequence<N>{});
   }
 }

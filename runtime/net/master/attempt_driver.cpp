@@ -202,8 +202,11 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
   // made is discarded, as for a local task. The worker stored it under the numbers the
   // master named: released there, never read as another attempt's (or the datum's) value.
   if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
-    if (r.status == CallResult::Status::done) {
+    // (A failure carries outputs when an on_failure(ignore) body wrote before it threw.)
+    const bool failed_with_writes = keeps_failed_writes(*t, r);
+    if (r.status == CallResult::Status::done || failed_with_writes) {
       try {
+        if (failed_with_writes) r.done = TaskDone{r.failed.task_id, std::move(r.failed.outputs)};
         data_.discard_late_outputs(n, *record_of(sent), r.done);
       } catch (...) {
         // (Out of memory: the copies stay on that worker, unnamed, until it is released.)
@@ -224,23 +227,7 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
        rt::task_state(t).group != nullptr, cluster_.worker(n).link().alive()});
   switch (step.kind) {
     case AnswerStep::Kind::record_outputs:
-      // The deadline is disarmed before the record (the watchdog sets `stop` without a
-      // lock of ours): a time-out cannot then end the task as timed out while its outputs
-      // are recorded. Expired already: the task ends timed out (as the watchdog ends it),
-      // and its outputs are released as a late answer's.
-      if (!runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for))) {
-        try {
-          data_.discard_late_outputs(n, *record_of(sent), r.done);
-        } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
-        }
-        conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned: it timed out)
-        return;
-      }
-      if (auto failure = output_load_error([&] { data_.record_outputs(t, n, record_of(sent), r.done); })) {
-        conclude(std::move(call), failure->outcome, std::move(failure->error));
-        return;
-      }
-      files.keep();
+      if (!record_answer_outputs(call, n, sent, r.done, files)) return;
       conclude(std::move(call), rt::Runtime::Outcome::ok, {}, ended_at);
       return;
     case AnswerStep::Kind::resend_after_pause: {
@@ -280,6 +267,12 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
       }
       [[fallthrough]];
     case AnswerStep::Kind::fail:
+      if (step.kind == AnswerStep::Kind::fail && keeps_failed_writes(*t, r)) {
+        // on_failure(ignore): its successors read what the body wrote before it threw, as
+        // in a local run; the worker sent those values with the failure.
+        TaskDone wrote{r.failed.task_id, std::move(r.failed.outputs)};
+        if (!record_answer_outputs(call, n, sent, wrote, files)) return;
+      }
       conclude(std::move(call),
                step.kind == AnswerStep::Kind::fail_group ? rt::Runtime::Outcome::group_exception
                                                          : rt::Runtime::Outcome::failed,
@@ -296,6 +289,33 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
       replace(std::move(call), step.avoid);
       return;
   }
+}
+
+bool AttemptDriver::keeps_failed_writes(const TaskBase& t, const CallResult& r) {
+  return t.spec().on_failure == detail::OnFailure::ignore && carries_ignored_writes(r);
+}
+
+bool AttemptDriver::record_answer_outputs(std::shared_ptr<Call>& call, int n, const SentRequest& sent,
+                                          TaskDone& done, attempt_files::RemovedUnlessKept& files) {
+  TaskBase* t = call->task;
+  // The deadline is disarmed before the record (the watchdog sets `stop` without a lock
+  // of ours): a time-out cannot then end the task as timed out while its outputs are
+  // recorded. Expired already: the task ends timed out (as the watchdog ends it), and its
+  // outputs are released as a late answer's.
+  if (!runtime_.disarm_attempt(t, call->deadline, rt::time_out_of(*t, call->armed_for))) {
+    try {
+      data_.discard_late_outputs(n, *record_of(sent), done);
+    } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
+    }
+    conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned: it timed out)
+    return false;
+  }
+  if (auto failure = output_load_error([&] { data_.record_outputs(t, n, record_of(sent), done); })) {
+    conclude(std::move(call), failure->outcome, std::move(failure->error));
+    return false;
+  }
+  files.keep();
+  return true;
 }
 
 void AttemptDriver::keep_group_writes(std::shared_ptr<Call> call, int n, const TaskRequest& request,

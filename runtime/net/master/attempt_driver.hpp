@@ -14,6 +14,7 @@
 
 #include "core/runtime.hpp"
 #include "net/data_directory.hpp"
+#include "net/attempt_files.hpp"
 #include "net/master/attempt_policy.hpp"
 #include "net/master/remote_attempt.hpp"
 #include "net/master/remote_executor.hpp"
@@ -184,6 +185,14 @@ class AttemptDriver {
   /// Takes back the attempt begun for a body that will not run on a worker: false when
   /// its time-out had fired (it then ended timed out, as the watchdog ends it).
   bool withdrawn(std::shared_ptr<Call>& call);
+  /// Records what an answer carries (a success's outputs, or what an on_failure(ignore)
+  /// body wrote before it threw) and keeps its private files: true. False when the call
+  /// was concluded instead (its time-out fired first: the outputs released as a late
+  /// answer's; or they could not be loaded: the attempt failed).
+  bool record_answer_outputs(std::shared_ptr<Call>& call, int n, const SentRequest& sent, TaskDone& done,
+                             attempt_files::RemovedUnlessKept& files);
+  /// True for a failed answer whose body's writes stand: on_failure(ignore), values sent.
+  static bool keeps_failed_writes(const detail::TaskBase& t, const CallResult& r);
 
   AttemptRuntime& runtime_;
   AttemptData& data_;

@@ -283,6 +283,12 @@ bool DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
   log("making data " + std::to_string(id) + " version " + version_number::text(v) + " again on " +
       (n == 0 ? std::string("the master") : "worker " + std::to_string(n)));
   CallResult r = links_.call(n, request);
+  if (carries_ignored_writes(r)) {
+    // An on_failure(ignore) producer throws again, as it did: what it wrote before it threw
+    // is the version it made (the answer carries it as a success's outputs).
+    r.done = TaskDone{r.failed.task_id, std::move(r.failed.outputs)};
+    r.status = CallResult::Status::done;
+  }
   check_read_files(id, v, producer, &moves);
   if (r.status == CallResult::Status::done) {
     std::lock_guard data(data_mutex_);
