@@ -271,7 +271,10 @@ int Cluster::add_worker(AdmittedWorker&& w) {
     worker_sched_[static_cast<std::size_t>(id)] = sid;
     lost_meanwhile = !worker_alive_[static_cast<std::size_t>(id)];
   }
-  if (lost_meanwhile) fail_stranded(scheduler_->remove_node(sid));  // (on_lost could not: no id yet)
+  if (lost_meanwhile) {  // (on_lost could not: no id yet)
+    fail_stranded(scheduler_->remove_node(sid));
+    remakes_.node_lost();
+  }
   log(LogLevel::info, "worker " + std::to_string(id) + " (" + w.name + ", " + summary +
                           ") connected from " + w.host);
   return id;
@@ -487,7 +490,10 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
     }
   } abandoned{*this, request};
   for (;;) {
-    // (Each pass: a worker it was placed on may have been lost since the last.)
+    // (Each pass: a worker it was placed on may have been lost since the last. A loss
+    // after this check wakes the wait below, which checks again: a busy worker that fitted
+    // it may be lost while it is queued, leaving only the master's node.)
+    const std::uint64_t losses = remakes_.losses();
     if (master_may) lender_waits_if_only_master(c, master, gone);
     remakes_.open(&request);
     try {
@@ -506,7 +512,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
         remake_order_hook::at("remake waits");
         replica_waits();
       }
-      at = remakes_.wait(&request);
+      std::function<void()> on_loss;
+      if (master_may && lender != nullptr) on_loss = [&] { lender_waits_if_only_master(c, master, gone); };
+      at = remakes_.wait(&request, losses, on_loss);
     } catch (const Error&) {
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
       throw;
@@ -1328,6 +1336,7 @@ void Cluster::on_lost(int n, const std::string& why) {
   // Out of the scheduler first: a gang placed from now on has no share there; one placed
   // before is found by the scan, or refused as it starts (gang_may_start).
   fail_stranded(scheduler_->remove_node(sid));
+  remakes_.node_lost();  // (a remake queued for it may now wait for its reader's cores)
   stop_gangs_using(n, sid);
 }
 
