@@ -1247,6 +1247,29 @@ TEST_F(DataPlaneTest, ARemakePlacedAfterTheRunFailedIsNotSent) {
   EXPECT_EQ(x, 1);
 }
 
+// The run fails once version 1 of a chain was made again, as version 2's remake waits for
+// its placement: version 2 is not made, and version 1, made again only as its input, is
+// dropped from the worker it was made on (as after a remake that succeeds). Before, the
+// run-failed throw skipped that: the copy stayed there until the run ended.
+TEST_F(DataPlaneTest, AVersionMadeAgainOnlyAsAnInputIsReleasedWhenTheRunFailsMidChain) {
+  int x = 1;
+  FakeTask inc1(inc_spec, {object(x, Direction::inout)});
+  FakeTask inc2(inc_spec, {object(x, Direction::inout)});
+  run_on(inc1, 1);
+  run_on(inc2, 1);  // version 2 needs version 1, which worker 1 released
+  const std::uint64_t id = id_of(x);
+  workers.lose(1);
+  data.node_lost(1);
+  int chosen = 0;
+  workers.before_choose = [&] {  // (version 1's placement, then version 2's)
+    if (++chosen == 2) workers.failed = true;
+  };
+  EXPECT_THROW(data.sync(reinterpret_cast<std::uintptr_t>(&x), false), compss::Error);
+  EXPECT_EQ(workers.calls.load(), 1);  // version 1 only
+  EXPECT_EQ(workers.releases_to(2, id, 1), 1u);
+  EXPECT_FALSE(workers.stores(2, id, 1));
+}
+
 TEST_F(DataPlaneTest, ARemakeAsksTheProducersCoresAndGpus) {
   int x = 1;
   FakeTask inc(inc_spec, {object(x, Direction::inout)});
