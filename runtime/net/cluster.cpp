@@ -467,7 +467,11 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   // With no live worker left, no remake: the master's cores may all be held by tasks
   // waiting for this very data (placed there after the last loss), so waiting for them
   // could hang; the caller's clear error ("every worker is lost") is the answer then.
-  if (choose_live_worker(-1) < 0) return -1;
+  // Unless a restarted worker is awaited: it is waited for (bounded), then placed as usual.
+  if (choose_live_worker(-1) < 0) {
+    remake_order_hook::at("remake awaits a rejoin");
+    if (!await_rejoin()) return -1;
+  }
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
@@ -1412,6 +1416,7 @@ void Cluster::tell_run_ended() noexcept {
     std::lock_guard lock(sched_mutex_);
     run_ended_ = true;  // no restarted worker joins from now on
   }
+  joined_.notify_all();  // (a remake awaiting one: not any more)
   for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
     if (links_[n]) links_[n]->begin_shutdown();  // (sent before this returns: send() writes it)
   }
@@ -1428,6 +1433,7 @@ void Cluster::shutdown() noexcept {
     if (stopping_) return;
     stopping_ = true;
   }
+  joined_.notify_all();  // (before the lane's threads are joined: one may await a rejoin)
   lane_.stop();
   if (probes_) {  // the clocks once more, at the end (answered before the Shutdown)
     probes_->stop();

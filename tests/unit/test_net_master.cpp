@@ -1224,6 +1224,90 @@ TEST(ClusterRemake, AFailureWhileATasksRemakesRunStopsThem) {
 }
 
 namespace {
+void stuck() {}
+constexpr compss::detail::TaskSpec stuck_spec{
+    .name = "stuck", .signature = "void stuck()", .params = nullptr, .param_count = 0,
+    .on_failure = compss::detail::OnFailure::ignore, .time_out = 0.5};
+/// Reads one line from `fd` (bounded: empty when nothing came).
+std::string line_from(int fd) {
+  std::string line;
+  for (char c = 0; line.size() < 256;) {
+    pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+    if (::poll(&p, 1, 20000) != 1 || ::read(fd, &c, 1) != 1 || c == '\n') break;
+    line += c;
+  }
+  return line;
+}
+}  // namespace
+
+namespace {
+/// The only worker holds x, and is restarted (a task stuck there past its time-out): every
+/// worker is lost while its restart is awaited; a reader of x is then submitted. compss-run's
+/// side is played here: the restart request read from COMPSS_WORKER_RESTART_FD and, with
+/// `rejoins`, a new worker of the same name connected once the remake looks for one. The
+/// run must end (a hang is bounded); returns its error ("" when none).
+std::string remake_while_a_restart_is_awaited(bool rejoins) {
+  std::atomic<bool> awaits{false};
+  compss::net::remake_order_hook::Scoped hook([&](std::string_view point) {
+    if (point == "remake awaits a rejoin") awaits = true;
+  });
+  int restart[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM, 0, restart) != 0) return "no socket pair";
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 1);
+  ::setenv("COMPSS_WORKER_RESTART_FD", std::to_string(restart[0]).c_str(), 1);  // (the master owns it)
+  ::setenv("COMPSS_TIMEOUT_GRACE", "0", 1);
+  if (!rejoins) ::setenv("COMPSS_CONNECT_TIMEOUT", "2", 1);  // (how long a restarted worker is awaited)
+  std::string error;
+  {
+    ScriptedWorker first(port, {"kept", "done after 2.5 s"}, 1);
+    int x = 1;
+    compss::detail::call_task<produce_one_spec, &produce_one>(x);  // x stays on the worker
+    compss::detail::call_task<stuck_spec, &stuck>();  // times out there: the worker is restarted
+    wait_for_a_lost_worker();
+    EXPECT_TRUE(a_worker_was_lost()) << "the stuck worker was not restarted";
+    EXPECT_EQ(line_from(restart[1]), "restart scripted");
+    compss::detail::call_task<read_one_spec, &read_one>(x);  // x lost: made again
+    wait_until([&] { return awaits.load() || compss::rt::runtime().failed(); });
+    EXPECT_TRUE(awaits.load()) << "the remake did not look for a restarted worker";
+    std::optional<ScriptedWorker> second;
+    if (rejoins) second.emplace(port, std::vector<std::string>{"done"}, 1);  // the restarted worker (a new node)
+    auto ended = std::async(std::launch::async, [] {  // (no barrier: the fakes serve no fetch)
+      compss::rt::runtime().wait_all();
+      compss::rt::runtime().throw_if_failed();
+    });
+    if (ended.wait_for(30s) != std::future_status::ready) {
+      std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the restarted worker\n");
+      std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+    }
+    try {
+      ended.get();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    compss::detail::shutdown_runtime();  // (before the workers' ends: the second waits for Shutdown)
+  }
+  ::close(restart[1]);
+  for (const char* v : {"COMPSS_WORKER_RESTART_FD", "COMPSS_TIMEOUT_GRACE", "COMPSS_CONNECT_TIMEOUT"}) ::unsetenv(v);
+  return error;
+}
+}  // namespace
+
+// The reader waits for the restarted worker (a new node), and x is made again as any
+// remake: the run ends with no error. Before, the remake failed at once ("every worker is
+// lost"), and with it the run.
+TEST(ClusterRestart, ARemakeWithEveryWorkerLostWaitsForTheRestartedWorker) {
+  EXPECT_EQ(remake_while_a_restart_is_awaited(true), "");
+}
+
+// The restarted worker never comes: the run fails once COMPSS_CONNECT_TIMEOUT passed,
+// saying so (never a hang).
+TEST(ClusterRestart, ARemakeAwaitingARestartedWorkerThatNeverComesFailsClearly) {
+  const std::string error = remake_while_a_restart_is_awaited(false);
+  EXPECT_NE(error.find("did not join again within 2 s (COMPSS_CONNECT_TIMEOUT)"), std::string::npos) << error;
+}
+
+namespace {
 const Constraint two_cores_each[] = {{"computing_units", "2"}};
 constexpr compss::detail::ParamSpec commutative_int[] = {
     {compss::detail::Direction::commutative, compss::detail::ParamKind::object, "x"}};

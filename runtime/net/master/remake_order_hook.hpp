@@ -18,7 +18,9 @@ namespace compss::net::remake_order_hook {
 ///   "replica builds" a replica's request build that may wait for remakes begins
 ///                    (Cluster::send_replica on the lane, parked: the lane may grow);
 ///   "remake waits"   a remake was not placed at once and waits for its placement
-///                    (Cluster::choose_remake_worker).
+///                    (Cluster::choose_remake_worker);
+///   "remake awaits a rejoin"  a remake found no live worker and is about to look for a
+///                    restarted one (Cluster::choose_remake_worker, await_rejoin).
 /// It may block (the calling thread waits, nothing is held but what the point names).
 inline std::function<void(std::string_view point)> hook;
 
