@@ -138,18 +138,21 @@ bool Cluster::rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoi
 }
 
 bool Cluster::await_rejoin() {
-  BlockingLane::Parked parked;  // (the rejoin's admission is a job on the lane)
-  std::unique_lock lock(sched_mutex_);
-  auto live = [&] {
+  auto live = [&] {  // (sched_mutex_ held, as in the two below)
     for (std::size_t n = 1; n < nodes_.load(std::memory_order_relaxed); ++n) {
       if (worker_usable_locked(n)) return true;
     }
     return false;
   };
   auto awaited = [&] { return joining_ > 0 || restarts_->awaiting_rejoin(); };
-  if (live()) return true;
-  if (!awaited() || stopping_ || run_ended_) return false;
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (live()) return true;
+    if (!awaited() || stopping_ || run_ended_) return false;
+  }
   log(LogLevel::info, "every worker is lost: lost data waits for a restarted worker to join again");
+  BlockingLane::Parked parked;  // (the rejoin's admission is a job on the lane)
+  std::unique_lock lock(sched_mutex_);
   const bool ended = joined_.wait_for(lock, config_.connect_timeout, [&] {
     return live() || !awaited() || stopping_ || run_ended_;
   });
