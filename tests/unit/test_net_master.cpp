@@ -690,9 +690,15 @@ const Constraint two_cores[] = {{"computing_units", "2"}};
 constexpr compss::detail::ParamSpec in_int[] = {
     {compss::detail::Direction::in, compss::detail::ParamKind::object, "x"}};
 std::atomic<const ScriptedWorker*> producer_worker{nullptr};
+/// When set: the fates of produce_two's requests, shared by the workers that may get it.
+std::atomic<const ScriptedWorker::Fates*> produce_fates{nullptr};
+bool produce_sent() {
+  const ScriptedWorker::Fates* fates = produce_fates.load();
+  return fates != nullptr ? fates->next.load() > 0 : producer_worker.load()->requests() > 0;
+}
 void hold_master() {  // on the master's 2 cores until produce_two was sent to its worker
   for (auto deadline = std::chrono::steady_clock::now() + 10s;
-       producer_worker.load()->requests() == 0 && std::chrono::steady_clock::now() < deadline;) {
+       !produce_sent() && std::chrono::steady_clock::now() < deadline;) {
     std::this_thread::sleep_for(1ms);
   }
 }
@@ -1025,14 +1031,6 @@ TEST(ClusterRemake, AReplicaRunsOnItsCoresARemakeAnotherThreadStartedThatWaitsFo
 }
 
 namespace {
-std::atomic<const ScriptedWorker::Fates*> produce_fates{nullptr};
-void hold_master_until_produced() {  // on the master's 2 cores until produce_two was sent
-  wait_until([] { return produce_fates.load()->next.load() > 0; });
-}
-constexpr compss::detail::TaskSpec hold_master_until_produced_spec{
-    .name = "hold_master_until_produced", .signature = "void hold_master_until_produced()", .params = nullptr,
-    .param_count = 0, .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores,
-    .constraint_count = 1};
 void long_two() {}
 constexpr compss::detail::TaskSpec long_two_spec{
     .name = "long_two", .signature = "void long_two()", .params = nullptr, .param_count = 0,
@@ -1090,7 +1088,7 @@ TEST(ClusterRemake, ARemakeQueuedForAWorkerLostMeanwhileGetsTheCoresItsReaderHol
   produce_fates = &fates;
   int x = 1;
   OnlyHere y;  // (no task writes it: the master holds it, so its reader runs there)
-  compss::detail::call_task<hold_master_until_produced_spec, &hold_master_until_produced>();
+  compss::detail::call_task<hold_master_spec, &hold_master>();
   compss::detail::call_task<long_two_spec, &long_two>();
   compss::detail::call_task<produce_two_spec, &produce_two>(x);
   compss::detail::call_task<consume_one_spec, &consume_one>(x, y);
