@@ -358,6 +358,8 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   void lender_waits() noexcept;
   /// lender_waits when no node but the master's (`master`) can run a remake of class `c`,
   /// counting as lost the nodes in `gone` and the workers the cluster knows are lost.
+  /// Asked at each placement pass and at each node's loss while the remake waits
+  /// (RemakePlacements::wait's on_loss).
   /// Takes sched_mutex_, then the scheduler's lock (not nested).
   void lender_waits_if_only_master(const sched::TaskClass* c, sched::NodeId master,
                                    std::span<const sched::NodeId> gone);

@@ -101,7 +101,7 @@ bool Cluster::rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoi
     std::lock_guard lock(sched_mutex_);
     if (stopping_ || run_ended_) return false;
     // (A worker request_resources asked for joins the same way: net/cluster_elastic.cpp.)
-    // Taken and counted as joining in one step: await_rejoin never sees neither.
+    // Taken and counted as joining in one step: await_rejoin sees it awaited or joining.
     added = restarts_->take_added(hello.node_name);
     if (!added && !restarts_->take_rejoin(hello.node_name)) return false;
     ++joining_;
