@@ -271,7 +271,10 @@ int Cluster::add_worker(AdmittedWorker&& w) {
     worker_sched_[static_cast<std::size_t>(id)] = sid;
     lost_meanwhile = !worker_alive_[static_cast<std::size_t>(id)];
   }
-  if (lost_meanwhile) fail_stranded(scheduler_->remove_node(sid));  // (on_lost could not: no id yet)
+  if (lost_meanwhile) {  // (on_lost could not: no id yet)
+    fail_stranded(scheduler_->remove_node(sid));
+    remakes_.node_lost();
+  }
   log(LogLevel::info, "worker " + std::to_string(id) + " (" + w.name + ", " + summary +
                           ") connected from " + w.host);
   return id;
@@ -464,7 +467,11 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   // With no live worker left, no remake: the master's cores may all be held by tasks
   // waiting for this very data (placed there after the last loss), so waiting for them
   // could hang; the caller's clear error ("every worker is lost") is the answer then.
-  if (choose_live_worker(-1) < 0) return -1;
+  // Unless a restarted worker is awaited: it is waited for (bounded), then placed as usual.
+  if (choose_live_worker(-1) < 0) {
+    remake_order_hook::at("remake awaits a rejoin");
+    if (!await_rejoin()) return -1;
+  }
   const sched::TaskClass* c = remake_class_of(producer.type);
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
@@ -487,7 +494,10 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
     }
   } abandoned{*this, request};
   for (;;) {
-    // (Each pass: a worker it was placed on may have been lost since the last.)
+    // (Each pass: a worker it was placed on may have been lost since the last. A loss
+    // after this check wakes the wait below, which checks again: a busy worker that fitted
+    // it may be lost while it is queued, leaving only the master's node.)
+    const std::uint64_t losses = remakes_.losses();
     if (master_may) lender_waits_if_only_master(c, master, gone);
     remakes_.open(&request);
     try {
@@ -506,7 +516,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
         remake_order_hook::at("remake waits");
         replica_waits();
       }
-      at = remakes_.wait(&request);
+      std::function<void()> on_loss;
+      if (master_may && lender != nullptr) on_loss = [&] { lender_waits_if_only_master(c, master, gone); };
+      at = remakes_.wait(&request, losses, on_loss);
     } catch (const Error&) {
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
       throw;
@@ -1328,6 +1340,7 @@ void Cluster::on_lost(int n, const std::string& why) {
   // Out of the scheduler first: a gang placed from now on has no share there; one placed
   // before is found by the scan, or refused as it starts (gang_may_start).
   fail_stranded(scheduler_->remove_node(sid));
+  remakes_.node_lost();  // (a remake queued for it may now wait for its reader's cores)
   stop_gangs_using(n, sid);
 }
 
@@ -1403,6 +1416,7 @@ void Cluster::tell_run_ended() noexcept {
     std::lock_guard lock(sched_mutex_);
     run_ended_ = true;  // no restarted worker joins from now on
   }
+  joined_.notify_all();  // (a remake awaiting one: not any more)
   for (std::size_t n = 1; n < nodes_.load(std::memory_order_acquire); ++n) {
     if (links_[n]) links_[n]->begin_shutdown();  // (sent before this returns: send() writes it)
   }
@@ -1419,6 +1433,7 @@ void Cluster::shutdown() noexcept {
     if (stopping_) return;
     stopping_ = true;
   }
+  joined_.notify_all();  // (before the lane's threads are joined: one may await a rejoin)
   lane_.stop();
   if (probes_) {  // the clocks once more, at the end (answered before the Shutdown)
     probes_->stop();

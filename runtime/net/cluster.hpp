@@ -31,6 +31,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -357,6 +358,8 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   void lender_waits() noexcept;
   /// lender_waits when no node but the master's (`master`) can run a remake of class `c`,
   /// counting as lost the nodes in `gone` and the workers the cluster knows are lost.
+  /// Asked at each placement pass and at each node's loss while the remake waits
+  /// (RemakePlacements::wait's on_loss).
   /// Takes sched_mutex_, then the scheduler's lock (not nested).
   void lender_waits_if_only_master(const sched::TaskClass* c, sched::NodeId master,
                                    std::span<const sched::NodeId> gone);
@@ -368,6 +371,13 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   void replica_waits() noexcept;
   /// (sched_mutex_ held) Whether worker `n` is alive for the cluster and its link.
   bool worker_usable_locked(std::size_t n) const;
+  /// With no live worker left while a restarted worker is awaited (a stuck task's restart,
+  /// net/cluster_restart.cpp): waits (parked on the lane: the rejoin is admitted there)
+  /// until a worker is live, nothing is awaited any more, the run ends, or
+  /// COMPSS_CONNECT_TIMEOUT passed. True when a worker is live then; false when none was
+  /// awaited; throws compss::Error naming the wait when the awaited worker did not come.
+  /// Takes sched_mutex_.
+  bool await_rejoin();
   /// The thread's replica_lender lends its cores to `request` (lend_cores on its worker):
   /// its worker's number, or -1 when no version fits them. Throws ReplicaWorkerLost
   /// when that worker is lost.
@@ -380,6 +390,10 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   // sched_mutex_: replicated calls, the workers alive,
   // the node slots' filling, the timed-out tasks whose worker may be restarted (stuck_).
   std::mutex sched_mutex_;
+  /// (with sched_mutex_) A rejoined worker was admitted (or not), or the run ends:
+  /// await_rejoin looks again.
+  std::condition_variable joined_;
+  unsigned joining_ = 0;  // (sched_mutex_) rejoins taken, their admission not done yet
   std::unordered_map<const detail::TaskBase*, std::shared_ptr<Replicas>> replicas_;
   std::vector<bool> worker_alive_;
   std::vector<std::size_t> stream_tasks_;  // per node: stream tasks placed there and running

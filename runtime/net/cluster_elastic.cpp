@@ -86,7 +86,10 @@ bool Cluster::retire(int n) {
   }
   // Tasks go to the master once no worker is left (as after the last worker's loss).
   if (no_worker_left && master_sched_.load() == sched::IdSet::npos) add_master_node(runtime_.threads());
-  if (sid != sched::IdSet::npos) fail_stranded(scheduler_->remove_node(sid));
+  if (sid != sched::IdSet::npos) {
+    fail_stranded(scheduler_->remove_node(sid));
+    remakes_.node_lost();
+  }
   // Orderly: the worker ends its process after the Shutdown (no task runs there); the link
   // closing on purpose reports no loss.
   links_[k]->shutdown();

@@ -6,10 +6,13 @@
 // says Hello under the same name after the start, and is taken as a new node.
 #include "net/cluster.hpp"
 
+#include "net/blocking_lane.hpp"
 #include "net/master/admission.hpp"
 #include "net/master/restart_requests.hpp"
 #include "net/resource_report.hpp"
 #include "net/tcp_connection.hpp"
+
+#include <compss/error.hpp>
 
 #include <cstdio>
 
@@ -93,13 +96,27 @@ void Cluster::restart_if_stuck(const TaskBase* t, std::uint64_t serial) {
 }
 
 bool Cluster::rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoint) {
+  bool added = false;
   {
     std::lock_guard lock(sched_mutex_);
     if (stopping_ || run_ended_) return false;
+    // (A worker request_resources asked for joins the same way: net/cluster_elastic.cpp.)
+    // Taken and counted as joining in one step: await_rejoin sees it awaited or joining.
+    added = restarts_->take_added(hello.node_name);
+    if (!added && !restarts_->take_rejoin(hello.node_name)) return false;
+    ++joining_;
   }
-  // (A worker request_resources asked for joins the same way: net/cluster_elastic.cpp.)
-  const bool added = restarts_->take_added(hello.node_name);
-  if (!added && !restarts_->take_rejoin(hello.node_name)) return false;
+  struct Joined {  // (however its admission ends, or if it never runs: the lane stopped)
+    Cluster& cluster;
+    ~Joined() {
+      {
+        std::lock_guard lock(cluster.sched_mutex_);
+        --cluster.joining_;
+      }
+      cluster.joined_.notify_all();
+    }
+  };
+  std::shared_ptr<Joined> joined(new Joined{*this});
   AdmittedWorker w;
   w.endpoint = endpoint;
   w.hello = hello;
@@ -107,7 +124,7 @@ bool Cluster::rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoi
   w.name = hello.node_name;
   w.resources = reported_resources(hello);
   // Not on the listener's (io) thread: placing tasks on the new node may send requests.
-  lane_.post([this, added, w = std::move(w)]() mutable {
+  lane_.post([this, added, joined, w = std::move(w)]() mutable {
     const std::string name = w.name;
     const int id = add_worker(std::move(w));
     if (id > 0 && added)
@@ -115,8 +132,34 @@ bool Cluster::rejoin(const Hello& hello, const std::shared_ptr<Endpoint>& endpoi
     else if (id > 0)
       std::fprintf(stderr, "compss: worker %s restarted: it joined again as worker %d\n",
                    name.c_str(), id);
+    joined.reset();  // (the job may be kept after it ran: told now)
   });
   return true;
+}
+
+bool Cluster::await_rejoin() {
+  auto live = [&] {  // (sched_mutex_ held, as in the two below)
+    for (std::size_t n = 1; n < nodes_.load(std::memory_order_relaxed); ++n) {
+      if (worker_usable_locked(n)) return true;
+    }
+    return false;
+  };
+  auto awaited = [&] { return joining_ > 0 || restarts_->awaiting_rejoin(); };
+  {
+    std::lock_guard lock(sched_mutex_);
+    if (live()) return true;
+    if (!awaited() || stopping_ || run_ended_) return false;
+  }
+  log(LogLevel::info, "every worker is lost: lost data waits for a restarted worker to join again");
+  BlockingLane::Parked parked;  // (the rejoin's admission is a job on the lane)
+  std::unique_lock lock(sched_mutex_);
+  const bool ended = joined_.wait_for(lock, config_.connect_timeout, [&] {
+    return live() || !awaited() || stopping_ || run_ended_;
+  });
+  if (live()) return true;
+  if (ended) return false;
+  throw Error("compss: every worker is lost and the worker restarted meanwhile did not join again within " +
+              std::to_string(config_.connect_timeout.count()) + " s (COMPSS_CONNECT_TIMEOUT)");
 }
 
 }  // namespace compss::net

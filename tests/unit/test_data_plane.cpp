@@ -300,6 +300,12 @@ class DataPlaneTest : public ::testing::Test {
     run_on(inc, n);
     return id_of(x);
   }
+  /// x's versions 1 and 2 made on worker `n` (version 2's producer read version 1 there,
+  /// which it then released: a lineage chain); returns x's datum id.
+  std::uint64_t chain_of_two_on(int& x, int n) {
+    made_on(x, n);
+    return made_on(x, n);
+  }
   /// `t` run on worker `n` as a replica whose outputs are not recorded: only the inputs
   /// it kept are, as when its answer arrives. Returns the request sent.
   TaskRequest run_unrecorded(FakeTask& t, int n) {
@@ -1211,11 +1217,7 @@ TEST_F(DataPlaneTest, NodesBeyond64HoldDataAndAreReleasedWhenTheObjectIsForgotte
 
 TEST_F(DataPlaneTest, AFetchFromALostHolderFallsBackToLineage) {
   int x = 1;
-  FakeTask inc1(inc_spec, {object(x, Direction::inout)});
-  FakeTask inc2(inc_spec, {object(x, Direction::inout)});
-  run_on(inc1, 1);
-  run_on(inc2, 1);  // version 2 needs version 1, which worker 1 released
-  const std::uint64_t id = id_of(x);
+  const std::uint64_t id = chain_of_two_on(x, 1);
   workers.lose(1);  // dies; the master notices when a fetch from it fails
   workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
   data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
@@ -1230,10 +1232,7 @@ TEST_F(DataPlaneTest, AFetchFromALostHolderFallsBackToLineage) {
 // lost, with a clear error). Before, both versions were made again after the failure.
 TEST_F(DataPlaneTest, ARemakePlacedAfterTheRunFailedIsNotSent) {
   int x = 1;
-  FakeTask inc1(inc_spec, {object(x, Direction::inout)});
-  FakeTask inc2(inc_spec, {object(x, Direction::inout)});
-  run_on(inc1, 1);
-  run_on(inc2, 1);  // version 2 needs version 1, which worker 1 released
+  chain_of_two_on(x, 1);
   workers.lose(1);
   data.node_lost(1);
   workers.before_choose = [&] { workers.failed = true; };  // (while version 1's remake waits)
@@ -1245,6 +1244,25 @@ TEST_F(DataPlaneTest, ARemakePlacedAfterTheRunFailedIsNotSent) {
   }
   EXPECT_EQ(workers.calls.load(), 0);  // nothing sent
   EXPECT_EQ(x, 1);
+}
+
+// The run fails once version 1 of a chain was made again, as version 2's remake waits for
+// its placement: version 2 is not made, and version 1, made again only as its input, is
+// dropped from the worker it was made on (as after a remake that succeeds). Before, the
+// run-failed throw skipped that: the copy stayed there until the run ended.
+TEST_F(DataPlaneTest, AVersionMadeAgainOnlyAsAnInputIsReleasedWhenTheRunFailsMidChain) {
+  int x = 1;
+  const std::uint64_t id = chain_of_two_on(x, 1);
+  workers.lose(1);
+  data.node_lost(1);
+  int chosen = 0;
+  workers.before_choose = [&] {  // (version 1's placement, then version 2's)
+    if (++chosen == 2) workers.failed = true;
+  };
+  EXPECT_THROW(data.sync(reinterpret_cast<std::uintptr_t>(&x), false), compss::Error);
+  EXPECT_EQ(workers.calls.load(), 1);  // version 1 only
+  EXPECT_EQ(workers.releases_to(2, id, 1), 1u);
+  EXPECT_FALSE(workers.stores(2, id, 1));
 }
 
 TEST_F(DataPlaneTest, ARemakeAsksTheProducersCoresAndGpus) {

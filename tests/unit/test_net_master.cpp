@@ -23,6 +23,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -427,16 +428,21 @@ class ScriptedWorker {
   /// then closes the connection (a worker lost with what it made); with `fates`, shared by
   /// several workers, the n-th request of that signature among them follows the n-th fate
   /// (the last repeats): "leave" (answers, then closes), "vanish" (closes unanswered),
-  /// "slow" (answers after 2.5 s, reading nothing meanwhile), else it answers and stays.
+  /// "slow" (answers after 2.5 s, reading nothing meanwhile), "leave once fetched"
+  /// (answers, then closes once the master connects to fetch what it made: the reader is
+  /// then placed, its loss not known yet; bounded), else it answers and stays.
   struct Fates {
     std::vector<std::string> each;
     std::atomic<int> next{0};
   };
+  /// `vanish_if`: asked of each request's signature before it is answered (it may block
+  /// the worker meanwhile); true: the worker closes the connection unanswered.
   explicit ScriptedWorker(std::uint16_t port, std::vector<std::string> answers,
                           std::uint32_t cores = 1, std::string leave_after = {},
-                          Fates* fates = nullptr)
+                          Fates* fates = nullptr,
+                          std::function<bool(const std::string&)> vanish_if = {})
       : answers_(std::move(answers)), cores_(cores), leave_after_(std::move(leave_after)),
-        fates_(fates) {
+        fates_(fates), vanish_if_(std::move(vanish_if)) {
     thread_ = std::thread([this, port] { serve(port); });
   }
   ~ScriptedWorker() { thread_.join(); }
@@ -466,6 +472,11 @@ class ScriptedWorker {
     IoThread io;
     Hello hello{.secret = "s", .node_name = "scripted", .cores = cores_,
                 .pid = static_cast<std::uint32_t>(::getpid())};
+    int data_fd = -1;  // (a data port only to see the master's fetch: nothing is served)
+    if (fates_ != nullptr &&
+        std::find(fates_->each.begin(), fates_->each.end(), "leave once fetched") != fates_->each.end()) {
+      data_fd = listening_socket(hello.data_port);
+    }
     auto master = connect_to(io.context(), "127.0.0.1", port, hello, 30s);
     for (auto deadline = std::chrono::steady_clock::now() + 60s;
          std::chrono::steady_clock::now() < deadline;) {
@@ -492,6 +503,7 @@ class ScriptedWorker {
           if (p.direction != 0) read_.push_back(p.version);
         }
       }
+      if (vanish_if_ && vanish_if_(r->signature)) break;
       std::string answer = answers_[std::min<std::size_t>(requests_++, answers_.size() - 1)];
       std::string fate = "leave";
       if (r->signature == leave_after_ && fates_ != nullptr) {
@@ -527,17 +539,26 @@ class ScriptedWorker {
         }
         (void)master->send(std::move(done));
         if (r->signature == leave_after_ && fate == "leave") break;
+        if (r->signature == leave_after_ && fate == "leave once fetched") {
+          pollfd p{.fd = data_fd, .events = POLLIN, .revents = 0};
+          if (::poll(&p, 1, 20000) == 1) {
+            if (int c = ::accept(data_fd, nullptr, nullptr); c >= 0) ::close(c);
+          }
+          break;
+        }
       } else {
         (void)master->send(TaskFailed{r->task_id, answer, "data 1 version 1 is not on this worker", {}});
       }
     }
     master->close();
+    if (data_fd >= 0) ::close(data_fd);
   }
 
   std::vector<std::string> answers_;
   const std::uint32_t cores_;
   const std::string leave_after_;
   Fates* const fates_;
+  const std::function<bool(const std::string&)> vanish_if_;
   std::vector<std::string> signatures_;  // (of its requests, in order)
   std::atomic<int> requests_{0};
   std::atomic<bool> shut_down_{false};
@@ -669,9 +690,15 @@ const Constraint two_cores[] = {{"computing_units", "2"}};
 constexpr compss::detail::ParamSpec in_int[] = {
     {compss::detail::Direction::in, compss::detail::ParamKind::object, "x"}};
 std::atomic<const ScriptedWorker*> producer_worker{nullptr};
+/// When set: the fates of produce_two's requests, shared by the workers that may get it.
+std::atomic<const ScriptedWorker::Fates*> produce_fates{nullptr};
+bool produce_sent() {
+  const ScriptedWorker::Fates* fates = produce_fates.load();
+  return fates != nullptr ? fates->next.load() > 0 : producer_worker.load()->requests() > 0;
+}
 void hold_master() {  // on the master's 2 cores until produce_two was sent to its worker
   for (auto deadline = std::chrono::steady_clock::now() + 10s;
-       producer_worker.load()->requests() == 0 && std::chrono::steady_clock::now() < deadline;) {
+       !produce_sent() && std::chrono::steady_clock::now() < deadline;) {
     std::this_thread::sleep_for(1ms);
   }
 }
@@ -953,11 +980,12 @@ struct RemakeOrder {
 // runs nothing. Without lend_remake_worker the replica gave its core back instead
 // (replica_waits; the run still ended): the hook orders the threads, the log shows which.
 TEST(ClusterRemake, AReplicaRunsOnItsCoresARemakeAnotherThreadStartedThatWaitsForThem) {
+  RemakeOrder order;
+  // (Before the master: cleared after its end, however the test ends.)
+  compss::net::remake_order_hook::Scoped hook([&order](std::string_view point) { order.at(point); });
   std::uint16_t port = 0;
   MasterEnvironment master(listening_socket(port), 2);
   ::setenv("COMPSS_LOG_LEVEL", "info", 1);
-  RemakeOrder order;
-  compss::net::remake_order_hook::hook = [&order](std::string_view point) { order.at(point); };
   ScriptedWorker::Fates fates{{"leave", "stay"}};
   ScriptedWorker a(port, {"done"}, 1, produce_one_spec.signature, &fates),
       b(port, {"done"}, 1, produce_one_spec.signature, &fates);
@@ -991,7 +1019,6 @@ TEST(ClusterRemake, AReplicaRunsOnItsCoresARemakeAnotherThreadStartedThatWaitsFo
   EXPECT_NO_THROW(ended.get());
   compss::detail::shutdown_runtime();
   const std::string log = testing::internal::GetCapturedStderr();
-  compss::net::remake_order_hook::hook = nullptr;
   ::unsetenv("COMPSS_LOG_LEVEL");
   EXPECT_TRUE(order.remake_waited) << "read_one's remake was placed at once: the order was not the one tested";
   EXPECT_EQ(order.replica_builds, 1);
@@ -1001,6 +1028,83 @@ TEST(ClusterRemake, AReplicaRunsOnItsCoresARemakeAnotherThreadStartedThatWaitsFo
   EXPECT_EQ(live.requests_of(read_one_spec.signature), 1);
   EXPECT_EQ(log.find("gives its cores on worker"), std::string::npos) << log;  // it lent them
   EXPECT_NE(log.find("again on worker"), std::string::npos) << log;
+}
+
+namespace {
+void long_two() {}
+constexpr compss::detail::TaskSpec long_two_spec{
+    .name = "long_two", .signature = "void long_two()", .params = nullptr, .param_count = 0,
+    .on_failure = compss::detail::OnFailure::fail, .constraints = two_cores, .constraint_count = 1};
+
+/// The test below's order: its busy worker leaves (unanswered) once the remake waits for
+/// its placement (remake_order_hook), or answers once the reader got the remake (another
+/// order: the remake placed at once). Waits bounded: a hang is caught by the test.
+struct LeaveWhileQueued {
+  std::mutex mutex;
+  std::condition_variable cv;
+  enum { undecided, leave, answer } decision = undecided;
+  void decide(decltype(decision) d) {
+    {
+      std::lock_guard lock(mutex);
+      if (decision == undecided) decision = d;
+    }
+    cv.notify_all();
+  }
+  bool busy_worker_leaves() {
+    std::unique_lock lock(mutex);
+    cv.wait_for(lock, 20s, [&] { return decision != undecided; });
+    return decision == leave;
+  }
+};
+}  // namespace
+
+// A remake queued (not placed at once) while a busy live worker fits it, that worker then
+// lost: only the master's node is left, where the remake's reader holds a core it cannot
+// lend (the producer needs 2). The loss wakes the remake's wait, which asks again: the
+// reader gives its core back and the remake runs on the master. Before, the remake stayed
+// queued for the master's 2 cores while the reader held one of them: a hang (bounded here).
+// On a 2-core master, two 2-core workers: hold_master holds the master while long_two
+// takes one worker (busy until the remake waits) and produce_two the other, which leaves
+// once the reader, placed on the master, fetches x (so the reader lends: before_run).
+TEST(ClusterRemake, ARemakeQueuedForAWorkerLostMeanwhileGetsTheCoresItsReaderHolds) {
+  LeaveWhileQueued order;
+  std::atomic<bool> remake_waited{false};
+  compss::net::remake_order_hook::Scoped hook([&](std::string_view point) {
+    if (point != "remake waits") return;
+    remake_waited = true;
+    order.decide(LeaveWhileQueued::leave);
+  });
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ::setenv("COMPSS_MASTER_CORES", "2", 1);
+  consumed = 0;
+  produced_on_master = 0;
+  ScriptedWorker::Fates fates{{"leave once fetched", "leave"}};
+  auto vanish_if = [&order](const std::string& signature) {
+    return signature == long_two_spec.signature && order.busy_worker_leaves();
+  };
+  ScriptedWorker a(port, {"done"}, 2, produce_two_spec.signature, &fates, vanish_if),
+      b(port, {"done"}, 2, produce_two_spec.signature, &fates, vanish_if);
+  produce_fates = &fates;
+  int x = 1;
+  OnlyHere y;  // (no task writes it: the master holds it, so its reader runs there)
+  compss::detail::call_task<hold_master_spec, &hold_master>();
+  compss::detail::call_task<long_two_spec, &long_two>();
+  compss::detail::call_task<produce_two_spec, &produce_two>(x);
+  compss::detail::call_task<consume_one_spec, &consume_one>(x, y);
+  wait_until([] { return consumed.load() != 0; });
+  order.decide(LeaveWhileQueued::answer);  // (the remake placed at once: the busy worker answers)
+  auto ended = std::async(std::launch::async, [] { compss::barrier(); });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the core its reader holds\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  EXPECT_NO_THROW(ended.get());
+  EXPECT_EQ(consumed.load(), 11);  // what the remake on the master made
+  EXPECT_EQ(produced_on_master.load(), 1);
+  EXPECT_TRUE(remake_waited.load()) << "the remake was placed at once: the order was not the one tested";
+  compss::detail::shutdown_runtime();
+  produce_fates = nullptr;
 }
 
 namespace {
@@ -1115,6 +1219,90 @@ TEST(ClusterRemake, AFailureWhileATasksRemakesRunStopsThem) {
   EXPECT_EQ(fates.next.load(), 3);  // (nothing sent for it either)
   compss::detail::shutdown_runtime();
   chain_fates = nullptr;
+}
+
+namespace {
+void stuck() {}
+constexpr compss::detail::TaskSpec stuck_spec{
+    .name = "stuck", .signature = "void stuck()", .params = nullptr, .param_count = 0,
+    .on_failure = compss::detail::OnFailure::ignore, .time_out = 0.5};
+/// Reads one line from `fd` (bounded: empty when nothing came).
+std::string line_from(int fd) {
+  std::string line;
+  for (char c = 0; line.size() < 256;) {
+    pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+    if (::poll(&p, 1, 20000) != 1 || ::read(fd, &c, 1) != 1 || c == '\n') break;
+    line += c;
+  }
+  return line;
+}
+}  // namespace
+
+namespace {
+/// The only worker holds x, and is restarted (a task stuck there past its time-out): every
+/// worker is lost while its restart is awaited; a reader of x is then submitted. compss-run's
+/// side is played here: the restart request read from COMPSS_WORKER_RESTART_FD and, with
+/// `rejoins`, a new worker of the same name connected once the remake looks for one. The
+/// run must end (a hang is bounded); returns its error ("" when none).
+std::string remake_while_a_restart_is_awaited(bool rejoins) {
+  std::atomic<bool> awaits{false};
+  compss::net::remake_order_hook::Scoped hook([&](std::string_view point) {
+    if (point == "remake awaits a rejoin") awaits = true;
+  });
+  int restart[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM, 0, restart) != 0) return "no socket pair";
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 1);
+  ::setenv("COMPSS_WORKER_RESTART_FD", std::to_string(restart[0]).c_str(), 1);  // (the master owns it)
+  ::setenv("COMPSS_TIMEOUT_GRACE", "0", 1);
+  if (!rejoins) ::setenv("COMPSS_CONNECT_TIMEOUT", "2", 1);  // (how long a restarted worker is awaited)
+  std::string error;
+  {
+    ScriptedWorker first(port, {"kept", "done after 2.5 s"}, 1);
+    int x = 1;
+    compss::detail::call_task<produce_one_spec, &produce_one>(x);  // x stays on the worker
+    compss::detail::call_task<stuck_spec, &stuck>();  // times out there: the worker is restarted
+    wait_for_a_lost_worker();
+    EXPECT_TRUE(a_worker_was_lost()) << "the stuck worker was not restarted";
+    EXPECT_EQ(line_from(restart[1]), "restart scripted");
+    compss::detail::call_task<read_one_spec, &read_one>(x);  // x lost: made again
+    wait_until([&] { return awaits.load() || compss::rt::runtime().failed(); });
+    EXPECT_TRUE(awaits.load()) << "the remake did not look for a restarted worker";
+    std::optional<ScriptedWorker> second;
+    if (rejoins) second.emplace(port, std::vector<std::string>{"done"}, 1);  // the restarted worker (a new node)
+    auto ended = std::async(std::launch::async, [] {  // (no barrier: the fakes serve no fetch)
+      compss::rt::runtime().wait_all();
+      compss::rt::runtime().throw_if_failed();
+    });
+    if (ended.wait_for(30s) != std::future_status::ready) {
+      std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the restarted worker\n");
+      std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+    }
+    try {
+      ended.get();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    compss::detail::shutdown_runtime();  // (before the workers' ends: the second waits for Shutdown)
+  }
+  ::close(restart[1]);
+  for (const char* v : {"COMPSS_WORKER_RESTART_FD", "COMPSS_TIMEOUT_GRACE", "COMPSS_CONNECT_TIMEOUT"}) ::unsetenv(v);
+  return error;
+}
+}  // namespace
+
+// The reader waits for the restarted worker (a new node), and x is made again as any
+// remake: the run ends with no error. Before, the remake failed at once ("every worker is
+// lost"), and with it the run.
+TEST(ClusterRestart, ARemakeWithEveryWorkerLostWaitsForTheRestartedWorker) {
+  EXPECT_EQ(remake_while_a_restart_is_awaited(true), "");
+}
+
+// The restarted worker never comes: the run fails once COMPSS_CONNECT_TIMEOUT passed,
+// saying so (never a hang).
+TEST(ClusterRestart, ARemakeAwaitingARestartedWorkerThatNeverComesFailsClearly) {
+  const std::string error = remake_while_a_restart_is_awaited(false);
+  EXPECT_NE(error.find("did not join again within 2 s (COMPSS_CONNECT_TIMEOUT)"), std::string::npos) << error;
 }
 
 namespace {

@@ -40,6 +40,19 @@ int DataPlane::ensure_available(std::uint64_t id, std::uint64_t v) {
   using Version = std::pair<std::uint64_t, std::uint64_t>;
   std::vector<Version> todo{{id, v}};
   std::map<Version, int> tries;
+  // However the walk ends: versions it made again only as inputs are dropped again (a
+  // throw, the run failed among them, left them on their workers until the run's end).
+  struct ReleaseRemade {
+    DataPlane& plane;
+    const std::map<Version, int>& tries;
+    Version target;
+    ~ReleaseRemade() {
+      try {
+        plane.release_remade(tries, target);
+      } catch (...) {  // (out of memory for the drops: they stay, as copies do)
+      }
+    }
+  } release_remade_at_end{*this, tries, {id, v}};
   while (!todo.empty()) {
     const auto [tid, tv] = todo.back();
     std::shared_ptr<const TaskRecord> producer;
@@ -54,10 +67,7 @@ int DataPlane::ensure_available(std::uint64_t id, std::uint64_t v) {
       }
       made = h;
     }
-    if (made != -1) {  // the version asked for
-      release_remade(tries, {id, v});
-      return made;
-    }
+    if (made != -1) return made;  // the version asked for
     {
       std::lock_guard data(data_mutex_);
       if (producer == nullptr) {

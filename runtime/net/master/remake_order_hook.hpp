@@ -3,11 +3,12 @@
 // remake first cannot be fixed from outside. Empty (nothing called, one test of an
 // empty std::function) unless a test sets it; never set in a run that matters.
 // Thread-safety: set before the run starts and cleared after it ended (not while threads
-// may call it); the function itself must be safe to call from any thread at once.
+// may call it; Scoped does both); the function itself must be safe to call from any thread at once.
 #pragma once
 
 #include <functional>
 #include <string_view>
+#include <utility>
 
 namespace compss::net::remake_order_hook {
 
@@ -17,12 +18,23 @@ namespace compss::net::remake_order_hook {
 ///   "replica builds" a replica's request build that may wait for remakes begins
 ///                    (Cluster::send_replica on the lane, parked: the lane may grow);
 ///   "remake waits"   a remake was not placed at once and waits for its placement
-///                    (Cluster::choose_remake_worker).
+///                    (Cluster::choose_remake_worker);
+///   "remake awaits a rejoin"  a remake found no live worker and is about to look for a
+///                    restarted one (Cluster::choose_remake_worker, await_rejoin).
 /// It may block (the calling thread waits, nothing is held but what the point names).
 inline std::function<void(std::string_view point)> hook;
 
 inline void at(std::string_view point) {
   if (hook) hook(point);
 }
+
+/// Sets the hook for a scope (a test's run) and clears it however the scope ends: a test
+/// that throws or returns early (a fatal assertion) leaves no hook over its dead locals.
+struct Scoped {
+  explicit Scoped(std::function<void(std::string_view)> f) { hook = std::move(f); }
+  ~Scoped() { hook = nullptr; }
+  Scoped(const Scoped&) = delete;
+  Scoped& operator=(const Scoped&) = delete;
+};
 
 }  // namespace compss::net::remake_order_hook

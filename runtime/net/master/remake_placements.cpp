@@ -36,12 +36,33 @@ bool RemakePlacements::update(const void* handle, F&& change) {
   return true;
 }
 
-std::optional<RemakePlacements::Placed> RemakePlacements::wait(const void* handle) {
+void RemakePlacements::node_lost() {
+  {
+    std::lock_guard lock(mutex_);
+    ++losses_;
+  }
+  changed_.notify_all();
+}
+
+std::uint64_t RemakePlacements::losses() const {
+  std::lock_guard lock(mutex_);
+  return losses_;
+}
+
+std::optional<RemakePlacements::Placed> RemakePlacements::wait(const void* handle, std::uint64_t seen,
+                                                               const std::function<void()>& on_loss) {
   std::unique_lock lock(mutex_);
   auto it = waiting_.find(handle);
   if (it == waiting_.end()) return std::nullopt;
-  changed_.wait(lock, [&] { return it->second.placed.has_value() || it->second.stranded; });
-  return it->second.placed;
+  Waiting& w = it->second;  // (a reference stays valid when other opens rehash the map)
+  for (;;) {
+    changed_.wait(lock, [&] { return w.placed.has_value() || w.stranded || (on_loss && losses_ != seen); });
+    if (w.placed.has_value() || w.stranded) return w.placed;
+    seen = losses_;
+    lock.unlock();
+    on_loss();
+    lock.lock();
+  }
 }
 
 std::optional<RemakePlacements::Placed> RemakePlacements::where(const void* handle) const {

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -45,8 +46,18 @@ class RemakePlacements {
   /// The scheduler handed `handle` back (no live node can run it any more): its waiter
   /// wakes up with nothing. True when it is a remake's.
   bool stranded(const void* handle);
-  /// Waits until `handle` is placed (its place) or stranded (nullopt).
-  std::optional<Placed> wait(const void* handle);
+  /// A node left the run (its loss, or its retirement; after the scheduler removed it):
+  /// waiters given an `on_loss` wake up to look again.
+  void node_lost();
+  /// How many nodes were lost so far: where a wait starts counting (read before the
+  /// checks a loss could change, so that a loss right after them still wakes the wait).
+  std::uint64_t losses() const;
+  /// Waits until `handle` is placed (its place) or stranded (nullopt). With `on_loss`,
+  /// each time nodes were lost since `seen` it calls `on_loss` (this mutex not held) and
+  /// waits again: a remake queued for a node that left may now fit only resources its
+  /// waiting thread holds (Cluster::lender_waits_if_only_master).
+  std::optional<Placed> wait(const void* handle, std::uint64_t seen = 0,
+                             const std::function<void()>& on_loss = {});
   /// Where `handle` was placed, when it was.
   std::optional<Placed> where(const void* handle) const;
   /// The remake is over (its placement, if any, given back first).
@@ -63,6 +74,7 @@ class RemakePlacements {
   bool update(const void* handle, F&& change);
   std::atomic<std::size_t> open_{0};
   mutable std::mutex mutex_;
+  std::uint64_t losses_ = 0;  // guarded by mutex_
   std::condition_variable changed_;
   std::unordered_map<const void*, Waiting> waiting_;
 };

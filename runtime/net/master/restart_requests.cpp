@@ -77,6 +77,14 @@ bool RestartRequests::take_rejoin(const std::string& name) {
   return take_one(expected_, name);
 }
 
+bool RestartRequests::awaiting_rejoin() {
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, count] : expected_) {
+    if (count > 0) return true;
+  }
+  return false;
+}
+
 void RestartRequests::forget_rejoin(const std::string& name) {
   std::lock_guard lock(mutex_);
   expected_.erase(name);

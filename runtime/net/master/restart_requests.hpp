@@ -47,6 +47,10 @@ class RestartRequests {
   /// is one that was asked for.
   bool take_added(const std::string& name);
 
+  /// Whether a restarted worker's Hello is still expected (a restart asked for, its
+  /// worker not joined yet).
+  bool awaiting_rejoin();
+
   /// The worker named `name` left the run on purpose (free_resources): a restart asked for
   /// it is not awaited any more (its Hello is refused, as any late worker's).
   void forget_rejoin(const std::string& name);

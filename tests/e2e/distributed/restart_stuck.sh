@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# restart_stuck.sh <compss-run> <sequential-binary> <compss-binary> <workers> <tasks> [by-hand]
+# restart_stuck.sh <compss-run> <sequential-binary> <compss-binary> <workers> <tasks> [by-hand|remake]
 # A task that never returns times out on a worker (programs/restart_stuck.cpp: time_out(1),
 # on_failure(ignore)); with --timeout-grace 1 the master has compss-run kill that worker
 # and start it again (docs/failures.md, "Restarting a worker"). Checks, on <workers>
@@ -12,6 +12,9 @@
 # by-hand: the master and the workers are started without compss-run (COMPSS_LISTEN_FD,
 # COMPSS_WORKER): nobody can start the stuck worker again, so the master drops it and the
 # run ends on the others, with the same output.
+# remake (one worker): a value only the stuck worker held is read while no worker is live;
+# it is made again once the restarted worker joins (the master says it waits for it),
+# never "every worker is lost".
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 take_programs "$0" "$@"
@@ -20,7 +23,9 @@ start_work
 status=0
 fail() { echo "FAIL: $*"; status=1; }
 
-run_sequential "$work" "$tasks"
+program_args=("$tasks")
+[[ $mode == remake ]] && program_args+=(remake)
+run_sequential "$work" "${program_args[@]}"
 out="$work/run.out" err="$work/run.err"
 if [[ $mode == by-hand ]]; then
   secret="restart-stuck-$$-$RANDOM"
@@ -70,10 +75,14 @@ os.execv(sys.argv[2], sys.argv[2:])' "$work/port" /usr/bin/env COMPSS_SECRET="$s
   exit $status
 fi
 run_to_end 120 "$out" "$err" "$launcher" --no-progress --workers "$workers" --master-cores 0 \
-  --worker-cores 1 --timeout-grace 1 --log-level info -- "$compss_bin" "$tasks"
+  --worker-cores 1 --timeout-grace 1 --log-level info -- "$compss_bin" "${program_args[@]}"
 same_as_sequential "the run" "$rc" "$out" || status=1
+if [[ $mode == remake ]]; then
+  grep -q "^compss: every worker is lost: lost data waits for a restarted worker to join again\$" "$err" ||
+    fail "no remake waited for the restarted worker"
+fi
 
-grep -qE "^compss: worker [0-9]+ \(localhost-[0-9]+\): task 'stuck' \(id [0-9]+\) timed out and had not returned 1 s later .*: restarting the worker" "$err" ||
+grep -qE "^compss: worker [0-9]+ \(localhost-[0-9]+\): task 'stuck(_after)?' \(id [0-9]+\) timed out and had not returned 1 s later .*: restarting the worker" "$err" ||
   fail "the master did not say it restarts the stuck task's worker"
 name="$(grep -oE "^compss-run: worker [0-9]+ \(localhost-[0-9]+, host localhost\) restarted at the master's request" "$err" |
   head -1 | grep -oE 'localhost-[0-9]+')"
@@ -84,7 +93,8 @@ grep -qE "^compss: worker $name restarted: it joined again as worker $((workers 
 new_pid="$(grep -E "^compss-run: worker [0-9]+ \($name, host localhost\) started, pid [0-9]+\$" "$err" |
   tail -1 | grep -oE '[0-9]+$')"
 ran="$(grep -cE "^slow_square\([0-9]+\) ran on $name pid ${new_pid:-none}\$" "$err")"
-[[ $ran -gt 0 ]] || fail "the restarted worker ($name, pid ${new_pid:-?}) ran no task"
+# (remake: the squares ran before the stuck task, sent ahead to the only worker)
+[[ $ran -gt 0 || $mode == remake ]] || fail "the restarted worker ($name, pid ${new_pid:-?}) ran no task"
 if grep -q 'timed-out task(s) still running' "$err"; then
   fail "the master still counted the stuck task as running at the end"
 fi
