@@ -43,6 +43,7 @@ struct Entry {
   DirKey dir;          ///< its directory's key in Keeper::dirs
   std::uint64_t moves = 0;  ///< times moved to a copy of its own (before_write_in_place)
   bool copying = false;     ///< a before_write_in_place copies it now (others wait: copied_)
+  bool for_remakes = false;  ///< made beside by link_for, for remakes only (not shared with requests)
 };
 
 struct Dir {
@@ -76,6 +77,7 @@ class Keeper {
       std::shared_ptr<const std::string> owner = it->second.owner.lock();
       if (owner == nullptr) continue;
       held.push_back(owner);
+      if (it->second.for_remakes) continue;  // (made for a call: goes with it)
       if (it->second.expected.same_file(s)) {  // this version is kept already
         s.kept = std::move(owner);
         return s;
@@ -116,7 +118,10 @@ class Keeper {
     }
     const std::string link = e.link;  // (keep_in inserts: `e` may move)
     const DirKey beside{std::filesystem::path(then.path).parent_path().string(), false};
-    if (std::optional<FileStamp> kept = keep_in(beside, link, then.path, now)) return std::move(kept->kept);
+    if (std::optional<FileStamp> kept = keep_in(beside, link, then.path, now)) {
+      entry_of({now.device, now.inode}, *kept->kept)->second.for_remakes = true;
+      return std::move(kept->kept);
+    }
     throw cannot("no link to it could be made beside the file (" + std::string(std::strerror(errno)) + ")");
   }
 

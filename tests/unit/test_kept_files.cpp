@@ -447,6 +447,28 @@ TEST(KeptFiles, ARemakeOnAWorkerThatDoesNotReachTheRunsDirectoryReadsALinkBeside
   EXPECT_EQ(contents(*s.kept), "first");
 }
 
+// A link made beside the file for a remake goes with the remake: a request stamping the
+// same version meanwhile gets a link in the run's directory, not that one.
+TEST(KeptFiles, ALinkMadeBesideForARemakeIsNotSharedWithLaterRequests) {
+  TestDir files("compss-kept-forremake"), run("compss-kept-forremake-run");
+  const KeptDir named(run.dir.string());
+  const NewRun fresh;
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  ASSERT_EQ(links_place(s), run.dir);
+  const std::shared_ptr<const std::string> for_remake = kept_files::link_for(s, 2);  // (never asked)
+  ASSERT_NE(for_remake, nullptr);
+  ASSERT_NE(for_remake, s.kept);
+  s.kept.reset();  // (its record gone; the remake still runs)
+  const compss::net::FileStamp again = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(again.kept, nullptr);
+  EXPECT_NE(*again.kept, *for_remake);
+  EXPECT_EQ(links_place(again), run.dir);
+  EXPECT_TRUE(kept_files::unchanged(again));
+}
+
 // No link can be made beside the file (its directory is gone): a remake on a worker that
 // does not reach the run's directory is a clear error naming the worker and the file,
 // never a body reading a missing input.
