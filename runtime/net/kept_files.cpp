@@ -128,6 +128,7 @@ class Keeper {
   void begin_run() {
     std::lock_guard lock(mutex_);
     views_.clear();
+    ended_ = false;
     unmade_.clear();
     no_link_.clear();
     for (auto it = dirs_.begin(); it != dirs_.end();) {
@@ -223,13 +224,15 @@ class Keeper {
       std::filesystem::remove_all(dir.path, ec);  // (only links of this run: safe to empty)
     }
     dirs_.clear();
+    ended_ = true;
   }
 
   std::string ask_worker(int node) {
     std::lock_guard lock(mutex_);
     const config::MasterSettings& c = config::run_config().master;
     const std::string base = run_dir();
-    if (!c.keep_read_files || base.empty() || unmade_.count(base) != 0) return "";
+    // (ended_: a worker admitted while the master exits quickly; no directory is left behind.)
+    if (!c.keep_read_files || base.empty() || ended_ || unmade_.count(base) != 0) return "";
     Dir* dir = dir_for({base, true});
     if (dir == nullptr) {
       unmade_.insert(base);
@@ -423,6 +426,7 @@ class Keeper {
   std::set<std::pair<std::string, std::uint64_t>> no_link_;  // (run directory, device): EXDEV
   std::uint64_t counter_ = 0;
   std::uint64_t dir_count_ = 0;
+  bool ended_ = false;  // remove_all ran (the run's end): no directory is named to a worker again
 };
 
 }  // namespace

@@ -31,8 +31,10 @@
 // be stale); before_write_in_place copies outside it, marking the entry (another caller for
 // it waits on a condition of that mutex); workers' answers to ask_worker, told by their
 // links' receivers, take that lock only, and nothing waits for them. Under it, only
-// config::run_config() (an atomic load once the run started: launch.cpp loads it). A leaf: taken under the data plane's data lock (record_made's renames, a
-// record dropped), never the other way; a link's last owner is released outside it.
+// config::run_config() (an atomic load once the run started: launch.cpp loads it). A
+// leaf: taken under the data plane's data lock (record_made's renames, a record dropped),
+// never the other way (link_for is called without it); a link's last owner is released
+// outside it.
 #pragma once
 
 #include "net/file_stamp.hpp"
@@ -90,8 +92,8 @@ std::shared_ptr<const std::string> link_for(const FileStamp& then, int node);
 
 /// The master admitted worker `node`, which shares its files: the directory of links in
 /// the run's directory (made now, kept while the run goes on) for the worker to check
-/// (reaches); empty when there is nothing to ask (links beside: told, not keeping, or no
-/// directory can be made there). Its answer decides only which link a remake placed on it
+/// (reaches); empty when there is nothing to ask (links beside: told, not keeping, no
+/// directory can be made there, or the run ended: remove_all). Its answer decides only which link a remake placed on it
 /// reads (link_for).
 std::string ask_worker(int node);
 
@@ -111,7 +113,8 @@ void begin_run();
 bool reaches(const std::string& dir);
 
 /// Removes every kept link and directory (the master's exit without destructors). The
-/// links of records still alive are gone: a later remake reading one fails clearly.
+/// links of records still alive are gone: a later remake reading one fails clearly. No
+/// worker is asked again (ask_worker: empty) until begin_run.
 void remove_all() noexcept;
 
 }  // namespace compss::net::kept_files

@@ -516,6 +516,19 @@ TEST(KeptFiles, ANewRunLetsTheLastRunsNamedDirectoryGo) {
   EXPECT_TRUE(std::filesystem::is_empty(run.dir));
 }
 
+// A worker admitted while the master ends the run (Cluster::tell_run_ended's remove_all,
+// then a quick exit) is not asked: no directory is made that nothing would remove.
+TEST(KeptFiles, AWorkerAdmittedOnceTheRunEndedIsNotAsked) {
+  TestDir run("compss-kept-ended-run");
+  const KeptDir named(run.dir.string());
+  const NewRun fresh;
+  kept_files::remove_all();
+  EXPECT_EQ(kept_files::ask_worker(1), "");
+  EXPECT_TRUE(std::filesystem::is_empty(run.dir));
+  kept_files::begin_run();
+  EXPECT_NE(kept_files::ask_worker(2), "");
+}
+
 // The answers alone (KeptDirViews), per worker: only one that said it reaches the
 // directory does; an answer from one not asked, or gone since, changes nothing.
 TEST(KeptDirViews, OnlyAWorkerThatSaidItReachesItDoes) {
