@@ -1158,13 +1158,10 @@ TEST_F(DataPlaneTest, ARemakeOnAWorkerThatDoesNotReachTheKeptLinksReadsThemBesid
   workers.bodies["void scale(int &, std::string)"] = [](std::vector<int>& v) { v[0] += 1; };
   int x = 1;
   FakeTask p(scale_spec, {object(x, Direction::inout), file_param(path, Direction::in)});
-  TaskRequest request;
-  ASSERT_TRUE(data.build_request(&p, 1, request, true));
+  const TaskRequest request = run_on(p, 1);
   ASSERT_EQ(request.read_files.size(), 1U);
   ASSERT_NE(request.read_files[0].kept, nullptr);
   ASSERT_EQ(std::filesystem::path(*request.read_files[0].kept).parent_path().parent_path().parent_path(), run.dir);
-  CallResult r = workers.run(1, request);
-  data.record_outputs(&p, 1, std::make_shared<const TaskRecord>(request), r.done);
   const std::string later = files.path("later.txt");
   std::ofstream(later) << "later";
   ASSERT_EQ(kept_files::rename_over(later, path), 0);  // (a later task's answer)
