@@ -133,6 +133,7 @@ Cluster::Cluster(rt::Runtime& runtime, rt::LocalExecutor& executor, ClusterConfi
   worker_alive_.assign(slots, false);
   stream_tasks_.assign(slots, 0);
   restarts_ = std::make_unique<RestartRequests>(config_.worker_restart_fd, max_worker_restarts);
+  kept_files::begin_run();  // (a Cluster before it in this process: its workers' answers go)
   io_ = std::make_unique<IoThread>();
   ListenerOptions options;
   options.secret = config_.secret;
@@ -253,14 +254,15 @@ int Cluster::add_worker(AdmittedWorker&& w) {
           if (auto* e = std::get_if<WorkerEvents>(&note)) remote_events_->worker_events(n, *e);
           if (auto* d = std::get_if<DataEvicted>(&note)) data_->evicted(n, *d);  // over its budget
         });
-    // (Before any request can be placed on it; under the lock: its loss, which waits for
-    // the lock in on_lost, is told to kept_files after the question.)
-    links_[slot]->ask_whether_it_reaches_kept_links();
     workers_[slot] = std::make_unique<RemoteExecutor>(
         *links_[slot], [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); },
         &remakes_, request_data_.get());
     nodes_.store(slot + 1, std::memory_order_release);
   }
+  // (Outside the lock: it may make the directory, on a slow file system. A remake placed on
+  // it before its answer reads a link beside the file; one lost before the question is
+  // asked in vain.)
+  links_[static_cast<std::size_t>(id)]->ask_whether_it_reaches_kept_links();
   if (probes_) ClockProbes::probe(*links_[static_cast<std::size_t>(id)]);  // its clock at connection
   RemoteExecutor& executor = *workers_[static_cast<std::size_t>(id)];
   const sched::NodeId sid = scheduler_->add_node(w.name, std::move(w.resources), executor,

@@ -43,6 +43,7 @@ struct Entry {
   DirKey dir;          ///< its directory's key in Keeper::dirs
   std::uint64_t moves = 0;  ///< times moved to a copy of its own (before_write_in_place)
   bool copying = false;     ///< a before_write_in_place copies it now (others wait: copied_)
+  bool for_remakes = false;  ///< made beside by link_for, for remakes only (not shared with requests)
 };
 
 struct Dir {
@@ -68,13 +69,7 @@ class Keeper {
 
   FileStamp stamp_and_keep(const std::string& path, std::uint32_t param) {
     std::vector<std::shared_ptr<const std::string>> held;  // (released after the lock)
-    std::unique_lock lock(mutex_);
-    // (Workers asked whether they reach the run's directory, not all answered yet: a
-    // little wait for them, bounded. Their answers come on their links' receivers, which
-    // take only this lock.)
-    if (const auto due = views_.answers_due()) {
-      answered_.wait_until(lock, *due, [&] { return !views_.answers_due(); });
-    }
+    std::lock_guard lock(mutex_);
     FileStamp s = stamp_file(path, param);
     if (!s.exists) return s;
     auto [first, last] = entries_.equal_range({s.device, s.inode});
@@ -82,20 +77,65 @@ class Keeper {
       std::shared_ptr<const std::string> owner = it->second.owner.lock();
       if (owner == nullptr) continue;
       held.push_back(owner);
+      if (it->second.for_remakes) continue;  // (made for a call: goes with it)
       if (it->second.expected.same_file(s)) {  // this version is kept already
         s.kept = std::move(owner);
         return s;
       }
     }
-    const std::filesystem::path p(path);
-    const std::string name = p.filename().string();
     // In the run's directory (the master's working directory, COMPSS_KEPT_DIR) when it is
     // on the file's file system (a hard link needs it), not to be seen in the user's
-    // directory; else, or when no link can be made there, beside the file.
-    for (const DirKey& place : places(p.parent_path().string(), s.device)) {
-      if (std::optional<FileStamp> kept = keep_in(place, path, name, s, param)) return *std::move(kept);
+    // directory; else, or when no link can be made there, beside the file. (Whatever the
+    // workers answered: a remake on one that does not reach it reads a link made then, link_for.)
+    for (const DirKey& place : places(std::filesystem::path(path).parent_path().string(), s.device)) {
+      if (std::optional<FileStamp> kept = keep_in(place, path, path, s)) return *std::move(kept);
     }
     return s;  // (no link: the stamp alone)
+  }
+
+  std::shared_ptr<const std::string> link_for(const FileStamp& then, int node) {
+    std::vector<std::shared_ptr<const std::string>> held;  // (released after the lock)
+    std::lock_guard lock(mutex_);
+    auto it = entry_of({then.device, then.inode}, *then.kept);
+    // (None: removed at the run's end; the worker's check names the link.)
+    if (it == entries_.end() || !it->second.dir.second || views_.reaches(node)) return then.kept;
+    const Entry& e = it->second;
+    const FileStamp now = stamp_file(e.link, then.param);
+    auto cannot = [&](const std::string& why) {
+      return Error("compss: worker " + std::to_string(node) + " does not reach the directory the master " +
+                   "keeps the version of " + then.path + " its remake reads in (" +
+                   std::filesystem::path(e.link).parent_path().parent_path().string() + "; it said so, or " +
+                   "has not answered yet), and " + why);
+    };
+    if (!now.same_file(e.expected)) throw cannot("that version changed since (written in place)");
+    // Another link to this version beside the file, alive: that one.
+    auto [first, last] = entries_.equal_range({now.device, now.inode});
+    for (auto b = first; b != last; ++b) {
+      std::shared_ptr<const std::string> owner = b->second.owner.lock();
+      if (owner == nullptr) continue;
+      held.push_back(owner);
+      if (!b->second.dir.second && b->second.expected.same_file(now)) return owner;
+    }
+    const std::string link = e.link;  // (keep_in inserts: `e` may move)
+    const DirKey beside{std::filesystem::path(then.path).parent_path().string(), false};
+    if (std::optional<FileStamp> kept = keep_in(beside, link, then.path, now)) {
+      entry_of({now.device, now.inode}, *kept->kept)->second.for_remakes = true;
+      return std::move(kept->kept);
+    }
+    throw cannot("no link to it could be made beside the file (" + std::string(std::strerror(errno)) + ")");
+  }
+
+  void begin_run() {
+    std::lock_guard lock(mutex_);
+    views_.clear();
+    ended_ = false;
+    unmade_.clear();
+    no_link_.clear();
+    for (auto it = dirs_.begin(); it != dirs_.end();) {
+      it->second.held = false;  // (named to the last run's workers)
+      const DirKey key = (it++)->first;
+      drop_if_empty(key);
+    }
   }
 
   bool unchanged(const FileStamp& s) {
@@ -184,13 +224,15 @@ class Keeper {
       std::filesystem::remove_all(dir.path, ec);  // (only links of this run: safe to empty)
     }
     dirs_.clear();
+    ended_ = true;
   }
 
   std::string ask_worker(int node) {
     std::lock_guard lock(mutex_);
     const config::MasterSettings& c = config::run_config().master;
     const std::string base = run_dir();
-    if (!c.keep_read_files || base.empty() || views_.blind() || unmade_.count(base) != 0) return "";
+    // (ended_: a worker admitted while the master exits quickly; no directory is left behind.)
+    if (!c.keep_read_files || base.empty() || ended_ || unmade_.count(base) != 0) return "";
     Dir* dir = dir_for({base, true});
     if (dir == nullptr) {
       unmade_.insert(base);
@@ -202,19 +244,13 @@ class Keeper {
   }
 
   void worker_answered(int node, bool sees) {
-    {
-      std::lock_guard lock(mutex_);
-      views_.answered(node, sees);
-    }
-    answered_.notify_all();
+    std::lock_guard lock(mutex_);
+    views_.answered(node, sees);
   }
 
   void worker_gone(int node) {
-    {
-      std::lock_guard lock(mutex_);
-      views_.gone(node);
-    }
-    answered_.notify_all();
+    std::lock_guard lock(mutex_);
+    views_.gone(node);
   }
 
  private:
@@ -231,7 +267,7 @@ class Keeper {
     std::vector<DirKey> v;
     const std::string base = run_dir();
     struct stat st {};
-    if (!base.empty() && views_.usable() && unmade_.count(base) == 0 &&
+    if (!base.empty() && unmade_.count(base) == 0 &&
         no_link_.count({base, device}) == 0 && ::stat(base.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
         static_cast<std::uint64_t>(st.st_dev) == device) {
       v.push_back({base, true});
@@ -240,11 +276,13 @@ class Keeper {
     return v;
   }
 
-  // A link to the version `s` stamps at `path`, in a directory of links made in `base`:
-  // its stamp, or none when it cannot be made there. Under the lock.
-  std::optional<FileStamp> keep_in(const DirKey& place, const std::string& path, const std::string& name,
-                                   const FileStamp& s, std::uint32_t param) {
+  // A link to the version `s` stamps at `from` (the user's `path`, or another link to it),
+  // in a directory of links made in `place`, under the name of `path`'s file: its stamp, or
+  // none when it cannot be made there (errno tells why). Under the lock.
+  std::optional<FileStamp> keep_in(const DirKey& place, const std::string& from, const std::string& path,
+                                   const FileStamp& s) {
     const auto& [base, in_run_dir] = place;
+    const std::string name = std::filesystem::path(path).filename().string();
     Dir* dir = dir_for(place);
     if (dir == nullptr) {  // (no right to create it)
       if (in_run_dir) unmade_.insert(base);  // (not tried again: links go beside)
@@ -258,17 +296,20 @@ class Keeper {
     }
     const std::string link = sub + "/" + name;
     // (A symlinked path: the link is to its file, whose version was stamped, not to the symlink.)
-    if (::linkat(AT_FDCWD, path.c_str(), AT_FDCWD, link.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+    if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, link.c_str(), AT_SYMLINK_FOLLOW) != 0) {
       // (EPERM: a directory, or protected_hardlinks; EXDEV: a bind mount; ENOENT: gone)
-      if (errno == EXDEV && in_run_dir) no_link_.insert({base, s.device});  // (not tried again)
+      const int error = errno;
+      if (error == EXDEV && in_run_dir) no_link_.insert({base, s.device});  // (not tried again)
       ::rmdir(sub.c_str());
       drop_if_empty(place);
+      errno = error;
       return std::nullopt;
     }
     // The link moved the inode's ctime: the stamp is the link's, once it is checked to be
     // the same version as the path's (the path replaced between the stat and the link
-    // names another inode: then no link).
-    FileStamp now = stamp_file(link, param);
+    // names another inode: then no link). Other links to that version take the new ctime.
+    FileStamp now = stamp_file(link, s.param);
+    lost_a_name(s);
     if (!same_but_ctime(now, s)) {
       remove_link(link);
       drop_if_empty(place);
@@ -304,8 +345,8 @@ class Keeper {
   }
 
   // `before` stamped an inode just before the master took one of its names away (a rename
-  // over it, an unlink), which moves its ctime and nothing else: a kept link at that stamp
-  // still holds that version and takes the new ctime.
+  // over it, an unlink) or gave it one (a link), which moves its ctime and nothing else: a
+  // kept link at that stamp still holds that version and takes the new ctime.
   void lost_a_name(const FileStamp& before) {
     if (!before.exists) return;
     auto [first, last] = entries_.equal_range({before.device, before.inode});
@@ -378,7 +419,6 @@ class Keeper {
 
   std::mutex mutex_;
   std::condition_variable copied_;    // an Entry::copying ended
-  std::condition_variable answered_;  // a worker asked answered, or is gone (views_)
   Entries entries_;
   std::map<DirKey, Dir> dirs_;
   KeptDirViews views_;                // whether workers reach the run's directory
@@ -386,6 +426,7 @@ class Keeper {
   std::set<std::pair<std::string, std::uint64_t>> no_link_;  // (run directory, device): EXDEV
   std::uint64_t counter_ = 0;
   std::uint64_t dir_count_ = 0;
+  bool ended_ = false;  // remove_all ran (the run's end): no directory is named to a worker again
 };
 
 }  // namespace
@@ -422,6 +463,12 @@ void require_readable(const std::string& path) {
 }
 
 void remove_all() noexcept { Keeper::instance().remove_all(); }
+
+std::shared_ptr<const std::string> link_for(const FileStamp& then, int node) {
+  return then.kept == nullptr ? nullptr : Keeper::instance().link_for(then, node);
+}
+
+void begin_run() { Keeper::instance().begin_run(); }
 
 std::string ask_worker(int node) { return Keeper::instance().ask_worker(node); }
 

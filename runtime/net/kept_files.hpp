@@ -5,13 +5,14 @@
 // `<d>/.compss-kept-<pid>-<nonce>-<k>/<n>/<name>` (the file's own name kept), keeps that
 // version's bytes at no copy cost. `d` is the run's directory, COMPSS_KEPT_DIR or by
 // default the master's working directory at launch (config::MasterSettings::working_dir),
-// when it is on the file's file system (same st_dev: a hard link needs it) and every
-// worker sharing the master's files said it reaches the directory of links there (0700:
-// the same user; ask_worker, KeptDirViews); else, or when no link can be made there, (or
-// COMPSS_KEPT_DIR=beside) beside the file, in its directory (0711 there), which workers
-// sharing the master's files are promised to see. A worker checks that it can read a link
-// before the body runs (require_readable): a clear error, never a body reading a missing
-// file (a worker that joined after links were made where it cannot read them).
+// when it is on the file's file system (same st_dev: a hard link needs it; 0700: the same
+// user); else, or when no link can be made there, (or COMPSS_KEPT_DIR=beside) beside the
+// file, in its directory (0711 there), which workers sharing the master's files are
+// promised to see. Each such worker is asked at its admission whether it reaches the run's
+// directory (ask_worker, KeptDirViews); a remake placed on one that said it cannot, or has
+// not answered, reads a link to its version made beside the file then (link_for). A
+// worker checks that it can read a link before the body runs (require_readable): a clear
+// error, never a body reading a missing file.
 // A remake reads the link in place; its stamp (net/file_stamp.hpp) is checked on the link,
 // so a file changed in place (same inode, O_TRUNC) still fails the run clearly (but for a
 // task on the master, which writes in place: the kept version moves to a copy first). One link
@@ -28,16 +29,18 @@
 // Thread-safe: one process-wide mutex serializes the stats, links, unlinks and renames it
 // is told of (a link or unlink moves the inode's ctime: a stamp taken between them would
 // be stale); before_write_in_place copies outside it, marking the entry (another caller for
-// it waits on a condition of that mutex); stamp_and_keep waits on another, bounded
-// (KeptDirViews::answer_wait after the last question), for workers' answers to ask_worker,
-// which their links' receivers tell with that lock only. Under it, only config::run_config() (an atomic load once the run
-// started: launch.cpp loads it). A leaf: taken under the data plane's data lock (record_made's renames, a
-// record dropped), never the other way; a link's last owner is released outside it.
+// it waits on a condition of that mutex); workers' answers to ask_worker, told by their
+// links' receivers, take that lock only, and nothing waits for them. Under it, only
+// config::run_config() (an atomic load once the run started: launch.cpp loads it). A
+// leaf: taken under the data plane's data lock (record_made's renames, a record dropped),
+// never the other way (link_for is called without it); a link's last owner is released
+// outside it.
 #pragma once
 
 #include "net/file_stamp.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -79,25 +82,39 @@ int rename_over(const std::string& from, const std::string& to);
 /// looks again (nothing left to move once it moved).
 void before_write_in_place(const std::string& path);
 
+/// The link a remake placed on worker `node`, which shares the master's files, reads the
+/// version `then` stamped at: its own when it is beside the file or the worker said it
+/// reaches the run's directory (ask_worker); else a link to that version beside the file,
+/// made now (or one made already), which goes when the last pointer to it does. Null when
+/// `then` has no link. Throws compss::Error naming the worker and the file when none can
+/// be made (a clear error: the worker would not find its input).
+std::shared_ptr<const std::string> link_for(const FileStamp& then, int node);
+
 /// The master admitted worker `node`, which shares its files: the directory of links in
 /// the run's directory (made now, kept while the run goes on) for the worker to check
-/// (reaches), after which new links go there only once every worker asked answered that it
-/// reaches it; empty when there is nothing to ask (links beside: told, not keeping, no
-/// directory can be made there, or a worker said it cannot).
+/// (reaches); empty when there is nothing to ask (links beside: told, not keeping, no
+/// directory can be made there, or the run ended: remove_all). Its answer decides only which link a remake placed on it
+/// reads (link_for).
 std::string ask_worker(int node);
 
 /// Worker `node`'s answer to ask_worker: whether it reaches that directory.
 void worker_answered(int node, bool sees);
 
-/// Worker `node` is gone (lost before it answered, it never will).
+/// Worker `node` is gone (nothing is placed on it again; an answer after this is ignored).
 void worker_gone(int node);
+
+/// A new run in this process (a Cluster): forgets what workers answered (node ids start
+/// again), and which run directories could not hold a directory or a link (fixed since,
+/// perhaps); the last run's directory named to its workers goes once empty.
+void begin_run();
 
 /// On a worker: whether it reaches the directory `dir` the master named (access X_OK: it
 /// sees the path and may traverse it).
 bool reaches(const std::string& dir);
 
 /// Removes every kept link and directory (the master's exit without destructors). The
-/// links of records still alive are gone: a later remake reading one fails clearly.
+/// links of records still alive are gone: a later remake reading one fails clearly. No
+/// worker is asked again (ask_worker: empty) until begin_run.
 void remove_all() noexcept;
 
 }  // namespace compss::net::kept_files

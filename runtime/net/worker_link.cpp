@@ -254,7 +254,7 @@ void WorkerLink::receive_loop() {
       }
       // The node is marked lost before its callers wake, so they do not pick it again.
       if (!closing_.load()) on_lost_(node_, why);
-      kept_files::worker_gone(node_);  // (lost before it answered: it never will)
+      kept_files::worker_gone(node_);  // (nothing is placed on it again)
       end_all(why);
       return;
     }

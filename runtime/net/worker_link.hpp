@@ -102,11 +102,11 @@ class WorkerLink {
   /// is gone or the send failed.
   bool send_note(const Message& message) noexcept;
 
-  /// For a worker sharing the master's files, before any request: asks whether it reaches
+  /// For a worker sharing the master's files, at its admission: asks whether it reaches
   /// the run's directory of kept links (net/kept_files.hpp, ask_worker: a Heartbeat naming
   /// it); its answer, read by the receiver, is told to kept_files (worker_answered), and
-  /// its loss too (worker_gone). A link is put there only once every worker asked said it
-  /// reaches it. Nothing when there is nothing to ask.
+  /// its loss too (worker_gone). A remake placed on it before it said it does reads a link
+  /// beside the file (kept_files::link_for). Nothing when there is nothing to ask.
   void ask_whether_it_reaches_kept_links();
 
   /// Sends Shutdown once (so many workers can be told before waiting for any).

@@ -278,8 +278,9 @@ RunConfig read_run_config(const Env& env) {
   c.worker = read_worker_settings(env);  // (first: a worker's own variables are its start)
   c.threads = detail::parse_thread_count(env("COMPSS_THREADS"));
   c.master = read_master_settings(env, c.threads);
-  // (Only a master makes links: not a worker, nor a local run, which never reads it.)
-  if (!c.worker && c.master.distributed) check_kept_dir(c.master.kept_dir);
+  // (Only a master keeping read files makes links: not a worker, nor a local run, nor
+  // COMPSS_KEEP_READ_FILES=0, which never read it: a stale one fails nothing there.)
+  if (!c.worker && c.master.distributed && c.master.keep_read_files) check_kept_dir(c.master.kept_dir);
   c.log_level = c.master.log_level;
   if (const char* v = set(env, "COMPSS_LOG_DIR")) c.log_dir = v;
   if (const char* v = set(env, "COMPSS_MEMORY")) c.memory_gb = sched::memory_gb_variable("COMPSS_MEMORY", v);

@@ -715,6 +715,7 @@ TEST_F(DataPlaneTest, ALaterWriteNeverTakesTheNumberOfATimedOutAttemptsOutput) {
 namespace {
 using compss::test::contents;
 using compss::test::TestDir;
+namespace kept_files = compss::net::kept_files;
 /// A file parameter passing `path` (the binding's storage).
 ParamDescriptor file_param(std::string& path, Direction direction) {
   ParamDescriptor d;
@@ -1135,6 +1136,56 @@ TEST_F(DataPlaneTest, ARemakeFromAnUnchangedFileItsProducerReadRunsIt) {
   EXPECT_NE(read.find("/.compss-kept-"), std::string::npos) << read;
   EXPECT_EQ(bytes, "first");
   EXPECT_EQ(contents(path), "first");
+}
+
+// A remake placed on a worker sharing the master's files that said it does not reach the
+// run's directory of kept links (its admission's answer, net/kept_dir_views.hpp) reads the
+// version its producer read at a link beside the file, made for the call and gone after
+// it; never the link it cannot open (before: the run failed on that worker).
+TEST_F(DataPlaneTest, ARemakeOnAWorkerThatDoesNotReachTheKeptLinksReadsThemBesideTheFile) {
+  static constexpr TaskSpec scale_spec{"scale", "void scale(int &, std::string)", nullptr, 2};
+  TestDir files("compss-remake-blind"), run("compss-remake-blind-run");
+  struct RunDir {  // (COMPSS_KEPT_DIR: on the files' file system; a run of its own)
+    explicit RunDir(const std::string& dir) {
+      ::setenv("COMPSS_KEPT_DIR", dir.c_str(), 1);
+      compss::config::load_run_config();
+      kept_files::begin_run();
+    }
+    ~RunDir() {
+      ::unsetenv("COMPSS_KEPT_DIR");
+      compss::config::load_run_config();
+      kept_files::begin_run();
+    }
+  } kept_in(run.dir.string());
+  ASSERT_FALSE(kept_files::ask_worker(2).empty());
+  kept_files::worker_answered(2, false);
+  std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  workers.bodies["void scale(int &, std::string)"] = [](std::vector<int>& v) { v[0] += 1; };
+  int x = 1;
+  FakeTask p(scale_spec, {object(x, Direction::inout), file_param(path, Direction::in)});
+  const TaskRequest request = run_on(p, 1);
+  ASSERT_EQ(request.read_files.size(), 1U);
+  ASSERT_NE(request.read_files[0].kept, nullptr);
+  ASSERT_EQ(std::filesystem::path(*request.read_files[0].kept).parent_path().parent_path().parent_path(), run.dir);
+  const std::string later = files.path("later.txt");
+  std::ofstream(later) << "later";
+  ASSERT_EQ(kept_files::rename_over(later, path), 0);  // (a later task's answer)
+  std::string read;
+  std::string bytes;
+  workers.on_call = [&](const TaskRequest& again) {
+    read = value_of<std::string>(again.params.at(1).value);
+    bytes = contents(read);
+  };
+  workers.remake_on = 2;
+  workers.lose(1);
+  workers.on_failed_fetch = [&](int n) { data.node_lost(n); };
+  data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+  EXPECT_EQ(x, 2);
+  EXPECT_EQ(std::filesystem::path(read).parent_path().parent_path().parent_path(), files.dir) << read;
+  EXPECT_EQ(bytes, "first");
+  EXPECT_FALSE(std::filesystem::exists(read));  // (gone after the call)
+  EXPECT_EQ(contents(path), "later");
 }
 
 // A private path keeps the file's extension (libraries choose a format by it: image

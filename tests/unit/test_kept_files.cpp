@@ -25,7 +25,6 @@
 #include <filesystem>
 #include <fstream>
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -386,136 +385,215 @@ TEST(KeptFiles, ASymlinkedPathKeepsTheFilesVersion) {
   EXPECT_EQ(contents(named), "later");
 }
 
-// `check` run in a child process (the keeper's answers from workers last for the process's
-// run): its failures, printed there, fail the test here.
-void in_child(const std::function<std::string()>& check) {
-  std::fflush(nullptr);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    std::string failure;
-    try {
-      failure = check();
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-    kept_files::remove_all();  // (_exit runs no atexit handler)
-    if (!failure.empty()) std::fprintf(stderr, "%s\n", failure.c_str());
-    std::fflush(nullptr);
-    ::_exit(failure.empty() ? 0 : 1);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child's failure is printed above";
-}
+// Each run starts from no worker's answer (begin_run: a Cluster; node ids start again),
+// also when the test ends on an assertion.
+struct NewRun {
+  NewRun() { kept_files::begin_run(); }
+  ~NewRun() { kept_files::begin_run(); }
+  NewRun(const NewRun&) = delete;
+  NewRun& operator=(const NewRun&) = delete;
+};
 
 // Workers sharing the master's files are asked whether they reach the run's directory of
-// links (made at once, 0700): a new link goes there only once every worker asked answered
-// that it does (a link to be made waits a little for answers: the first requests are built
-// right after the admission); beside the file when one has not answered by then, and for
-// the rest of the run once one said it cannot (never a link where a worker cannot read it).
-TEST(KeptFiles, ALinkGoesInTheRunsDirectoryOnlyWhenEveryWorkerAskedReachesIt) {
+// links (made at once, 0700). Links go there whatever they answer, with no wait for the
+// answers; a remake placed on a worker that said it cannot, has not answered, or belongs to
+// an earlier run, reads a link to the version beside the file, made then (one for all such
+// remakes while it is held) and gone with its last holder, the version kept unchanged.
+TEST(KeptFiles, ARemakeOnAWorkerThatDoesNotReachTheRunsDirectoryReadsALinkBesideTheFile) {
   TestDir files("compss-kept-ask"), run("compss-kept-ask-run");
-  in_child([&]() -> std::string {
-    const KeptDir named(run.dir.string());
-    const std::string path = files.path("f.txt");
-    std::ofstream(path) << "first";
-    auto place_of_new_link = [&] {  // (the last one gone with its stamp: a new one each time)
-      const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
-      return s.kept == nullptr ? std::filesystem::path() : links_place(s);
-    };
-    const std::string dir = kept_files::ask_worker(1);
-    if (std::filesystem::path(dir).parent_path() != run.dir) return "asked about " + dir + ", not in " + run.dir.string();
-    struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0 || (st.st_mode & 07777) != 0700) return "no 0700 directory " + dir;
-    if (!kept_files::reaches(dir)) return "this process does not reach " + dir;
-    if (place_of_new_link() != files.dir) return "a link in the run's directory before worker 1 answered";
-    kept_files::worker_answered(1, true);
-    if (place_of_new_link() != run.dir) return "no link in the run's directory once worker 1 reaches it";
-    if (kept_files::ask_worker(5) != dir) return "worker 5 asked about another directory";
-    std::thread answer([] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      kept_files::worker_answered(5, true);
-    });
-    const std::filesystem::path waited = place_of_new_link();  // (its answer comes meanwhile)
-    answer.join();
-    if (waited != run.dir) return "a link made while worker 5's answer was on its way did not wait for it";
-    if (kept_files::ask_worker(2) != dir) return "worker 2 asked about another directory";
-    kept_files::worker_gone(2);  // (lost before it answered)
-    if (place_of_new_link() != run.dir) return "a worker lost before it answered kept links beside";
-    if (kept_files::ask_worker(3) != dir) return "worker 3 asked about another directory";
-    kept_files::worker_answered(3, false);
-    if (place_of_new_link() != files.dir) return "a link in the run's directory that worker 3 does not reach";
-    kept_files::worker_gone(3);
-    if (!kept_files::ask_worker(4).empty()) return "asked again once a worker does not reach it";
-    if (place_of_new_link() != files.dir) return "a link in the run's directory after worker 3 (which it does not reach) left";
-    return "";
-  });
+  const KeptDir named(run.dir.string());
+  const NewRun fresh;
+  const std::string path = files.path("f.txt"), later = files.path("later.txt");
+  std::ofstream(path) << "first";
+  const std::string dir = kept_files::ask_worker(1);
+  EXPECT_EQ(std::filesystem::path(dir).parent_path(), run.dir) << dir;
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.c_str(), &st), 0) << dir;
+  EXPECT_EQ(st.st_mode & 07777, 0700U) << std::oct << st.st_mode;
+  EXPECT_TRUE(kept_files::reaches(dir));
+  EXPECT_EQ(kept_files::ask_worker(2), dir);
+  EXPECT_EQ(kept_files::ask_worker(3), dir);
+  compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);  // (3 has not answered: no wait)
+  ASSERT_NE(s.kept, nullptr);
+  EXPECT_EQ(links_place(s), run.dir);
+  kept_files::worker_answered(1, true);
+  kept_files::worker_answered(2, false);
+  EXPECT_EQ(links_place(kept_files::stamp_and_keep(path, 0)), run.dir);  // (the same link)
+  std::ofstream(later) << "later";
+  ASSERT_EQ(kept_files::rename_over(later, path), 0);  // (a later task's answer)
+
+  EXPECT_EQ(kept_files::link_for(s, 1), s.kept);  // (it reaches it)
+  std::shared_ptr<const std::string> for_2 = kept_files::link_for(s, 2);
+  ASSERT_NE(for_2, nullptr);
+  EXPECT_EQ(std::filesystem::path(*for_2).parent_path().parent_path().parent_path(), files.dir) << *for_2;
+  EXPECT_EQ(std::filesystem::path(*for_2).filename(), "f.txt");
+  EXPECT_EQ(contents(*for_2), "first");
+  EXPECT_TRUE(kept_files::is_kept(*for_2));
+  EXPECT_EQ(kept_files::link_for(s, 3), for_2);  // (not answered yet: the same one)
+  EXPECT_TRUE(kept_files::unchanged(s)) << "the link beside moved its ctime unseen";
+  const std::string beside = *for_2;
+  for_2.reset();
+  EXPECT_FALSE(std::filesystem::exists(beside));
+  EXPECT_EQ(files.entries(), 1U);
+  EXPECT_TRUE(kept_files::unchanged(s)) << "the link beside, gone, moved its ctime unseen";
+
+  kept_files::worker_gone(1);
+  kept_files::worker_answered(1, true);  // (after its loss: ignored)
+  EXPECT_NE(kept_files::link_for(s, 1), s.kept);
+  EXPECT_EQ(kept_files::ask_worker(4), dir);
+  kept_files::worker_answered(4, true);
+  kept_files::begin_run();  // (another run: its worker 4 is another)
+  EXPECT_NE(kept_files::link_for(s, 4), s.kept);
+  EXPECT_EQ(contents(*s.kept), "first");
 }
 
-// The decision alone (KeptDirViews): usable while nobody is pending and nobody said no.
-TEST(KeptDirViews, UsableOnlyWhenNoWorkerIsPendingAndNoneSaidItCannot) {
+// A link made beside the file for a remake goes with the remake: a request stamping the
+// same version meanwhile gets a link in the run's directory, not that one.
+TEST(KeptFiles, ALinkMadeBesideForARemakeIsNotSharedWithLaterRequests) {
+  TestDir files("compss-kept-forremake"), run("compss-kept-forremake-run");
+  const KeptDir named(run.dir.string());
+  const NewRun fresh;
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  ASSERT_EQ(links_place(s), run.dir);
+  const std::shared_ptr<const std::string> for_remake = kept_files::link_for(s, 2);  // (never asked)
+  ASSERT_NE(for_remake, nullptr);
+  ASSERT_NE(for_remake, s.kept);
+  s.kept.reset();  // (its record gone; the remake still runs)
+  const compss::net::FileStamp again = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(again.kept, nullptr);
+  EXPECT_NE(*again.kept, *for_remake);
+  EXPECT_EQ(links_place(again), run.dir);
+  EXPECT_TRUE(kept_files::unchanged(again));
+}
+
+// No link can be made beside the file (its directory is gone): a remake on a worker that
+// does not reach the run's directory is a clear error naming the worker and the file,
+// never a body reading a missing input.
+TEST(KeptFiles, NoLinkBesideForAWorkerThatDoesNotReachTheRunsDirectoryIsAClearError) {
+  TestDir files("compss-kept-nolink"), run("compss-kept-nolink-run");
+  const KeptDir named(run.dir.string());
+  const NewRun fresh;
+  std::filesystem::create_directories(files.dir / "sub");
+  const std::string path = (files.dir / "sub" / "f.txt").string();
+  std::ofstream(path) << "first";
+  EXPECT_FALSE(kept_files::ask_worker(2).empty());
+  kept_files::worker_answered(2, false);
+  const compss::net::FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  ASSERT_EQ(links_place(s), run.dir);
+  const std::string later = (files.dir / "later.txt").string();
+  std::ofstream(later) << "later";
+  ASSERT_EQ(kept_files::rename_over(later, path), 0);  // (a later task's answer)
+  std::filesystem::remove_all(files.dir / "sub");  // (then the program's: the version is still kept)
+  ASSERT_TRUE(kept_files::unchanged(s));
+  try {
+    kept_files::link_for(s, 2);
+    ADD_FAILURE() << "a link the worker cannot reach, or none";
+  } catch (const compss::Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("worker 2 does not reach"), std::string::npos) << what;
+    EXPECT_NE(what.find(path), std::string::npos) << what;
+    EXPECT_NE(what.find("no link to it could be made beside the file"), std::string::npos) << what;
+  }
+  EXPECT_EQ(contents(*s.kept), "first");
+}
+
+// The directory named to workers is held while the run goes on (they checked its name);
+// a new run (begin_run) lets it go once no link is left in it.
+TEST(KeptFiles, ANewRunLetsTheLastRunsNamedDirectoryGo) {
+  TestDir run("compss-kept-held-run");
+  const KeptDir named(run.dir.string());
+  const NewRun fresh;
+  const std::string dir = kept_files::ask_worker(1);
+  ASSERT_FALSE(dir.empty());
+  kept_files::worker_gone(1);
+  EXPECT_TRUE(std::filesystem::is_directory(dir));  // (held: still named)
+  kept_files::begin_run();
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  EXPECT_TRUE(std::filesystem::is_empty(run.dir));
+}
+
+// A worker admitted while the master ends the run (Cluster::tell_run_ended's remove_all,
+// then a quick exit) is not asked: no directory is made that nothing would remove.
+TEST(KeptFiles, AWorkerAdmittedOnceTheRunEndedIsNotAsked) {
+  TestDir run("compss-kept-ended-run");
+  const KeptDir named(run.dir.string());
+  const NewRun fresh;
+  kept_files::remove_all();
+  EXPECT_EQ(kept_files::ask_worker(1), "");
+  EXPECT_TRUE(std::filesystem::is_empty(run.dir));
+  kept_files::begin_run();
+  EXPECT_NE(kept_files::ask_worker(2), "");
+}
+
+// The answers alone (KeptDirViews), per worker: only one that said it reaches the
+// directory does; an answer from one not asked, or gone since, changes nothing.
+TEST(KeptDirViews, OnlyAWorkerThatSaidItReachesItDoes) {
   compss::net::kept_files::KeptDirViews v;
-  EXPECT_TRUE(v.usable());  // (no worker sharing the master's files: no link is read)
-  EXPECT_FALSE(v.answers_due());
-  const auto t0 = compss::net::kept_files::KeptDirViews::Clock::now();
-  v.asked(1, t0);
-  v.asked(2, t0 + std::chrono::seconds(1));
-  EXPECT_FALSE(v.usable());
-  EXPECT_EQ(v.answers_due(), t0 + std::chrono::seconds(1) + v.answer_wait);  // (the last one's)
-  v.answered(1, true);
-  EXPECT_FALSE(v.usable());  // (2 has yet to answer)
-  v.gone(2);
-  EXPECT_TRUE(v.usable());
-  v.asked(2);  // (started again)
-  v.answered(2, false);
-  EXPECT_FALSE(v.usable());
-  EXPECT_TRUE(v.blind());
-  v.asked(3);
-  EXPECT_FALSE(v.answers_due());  // (nothing to wait for: beside whatever 3 says)
-  v.gone(2);
+  EXPECT_FALSE(v.reaches(1));
+  v.answered(1, true);  // (never asked)
+  EXPECT_FALSE(v.reaches(1));
+  v.asked(1);
   v.asked(2);
-  v.answered(2, true);  // (another start that reaches it: the links made meanwhile are beside)
-  EXPECT_FALSE(v.usable());
+  EXPECT_FALSE(v.reaches(1));  // (not answered yet)
+  v.answered(1, true);
+  v.answered(2, false);
+  EXPECT_TRUE(v.reaches(1));
+  EXPECT_FALSE(v.reaches(2));  // (and 1 still does: per worker)
+  v.asked(3);
+  v.answered(3, true);
+  EXPECT_TRUE(v.reaches(3));
+  v.gone(3);
+  v.answered(3, true);
+  EXPECT_FALSE(v.reaches(3));
+  v.clear();
+  EXPECT_FALSE(v.reaches(1));
 }
 
 // The master's side over a link (net/worker_link.hpp): a worker sharing its files is asked
-// first thing, and its answer decides where the next links go.
-TEST(KeptFiles, AWorkersAnswerAtItsAdmissionDecidesWhereLinksGo) {
+// at its admission, and its answer decides which link a remake placed on it reads.
+TEST(KeptFiles, AWorkersAnswerAtItsAdmissionDecidesWhichLinkItsRemakesRead) {
   TestDir files("compss-kept-link"), run("compss-kept-link-run");
-  in_child([&]() -> std::string {
-    using namespace compss::net;
-    const KeptDir named(run.dir.string());
-    const std::string path = files.path("f.txt");
-    std::ofstream(path) << "first";
-    auto place_of_new_link = [&] {
-      const FileStamp s = kept_files::stamp_and_keep(path, 0);
-      return s.kept == nullptr ? std::filesystem::path() : links_place(s);
-    };
-    // The place of a new link once it is `want` (bounded: the answer is read by the link's thread).
-    auto settles_at = [&](const std::filesystem::path& want) {
-      for (int i = 0; i < 500 && place_of_new_link() != want; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      return place_of_new_link() == want;
-    };
-    auto admitted = [&](int node, auto& ends) -> std::pair<std::unique_ptr<WorkerLink>, std::string> {
-      auto link = std::make_unique<WorkerLink>(node, ends.first, Hello{"s", "w", 1, 1}, "127.0.0.1",
-                                               [](int, const std::string&) {});
-      link->ask_whether_it_reaches_kept_links();  // (as Cluster::add_worker does)
-      Message m;
-      if (ends.second->receive(m, std::chrono::seconds(10)) || !std::holds_alternative<Heartbeat>(m)) return {};
-      return {std::move(link), std::get<Heartbeat>(m).kept_dir};
-    };
-    auto one = make_fake_pair();
-    auto [first, dir] = admitted(1, one);
-    if (first == nullptr || std::filesystem::path(dir).parent_path() != run.dir) return "worker 1 was not asked about a directory in the run's: " + dir;
-    if (place_of_new_link() != files.dir) return "a link in the run's directory before worker 1 answered";
-    one.second->send(Heartbeat{.kept_dir = dir, .sees_kept_dir = true});
-    if (!settles_at(run.dir)) return "no link in the run's directory once worker 1 said it reaches it";
-    auto two = make_fake_pair();
-    auto [second, again] = admitted(2, two);
-    if (second == nullptr || again != dir) return "worker 2 was not asked about " + dir + " (" + again + ")";
-    two.second->send(Heartbeat{.kept_dir = dir, .sees_kept_dir = false});
-    if (!settles_at(files.dir)) return "a link in the run's directory that worker 2 does not reach";
-    return "";
-  });
+  using namespace compss::net;
+  const KeptDir named(run.dir.string());
+  const NewRun fresh;
+  const std::string path = files.path("f.txt");
+  std::ofstream(path) << "first";
+  const FileStamp s = kept_files::stamp_and_keep(path, 0);
+  ASSERT_NE(s.kept, nullptr);
+  ASSERT_EQ(links_place(s), run.dir);
+  // Whether a remake on `node` reads the run's link once it does (bounded: the answer is
+  // read by the link's thread).
+  auto reads_the_runs_link = [&](int node, bool want) {
+    for (int i = 0; i < 500 && (kept_files::link_for(s, node) == s.kept) != want; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return (kept_files::link_for(s, node) == s.kept) == want;
+  };
+  auto admitted = [&](int node, auto& ends) -> std::pair<std::unique_ptr<WorkerLink>, std::string> {
+    auto link = std::make_unique<WorkerLink>(node, ends.first, Hello{"s", "w", 1, 1}, "127.0.0.1",
+                                             [](int, const std::string&) {});
+    link->ask_whether_it_reaches_kept_links();  // (as Cluster::add_worker does)
+    Message m;
+    if (ends.second->receive(m, std::chrono::seconds(10)) || !std::holds_alternative<Heartbeat>(m)) return {};
+    return {std::move(link), std::get<Heartbeat>(m).kept_dir};
+  };
+  auto one = make_fake_pair();
+  auto [first, dir] = admitted(1, one);
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(std::filesystem::path(dir).parent_path(), run.dir) << dir;
+  EXPECT_TRUE(reads_the_runs_link(1, false)) << "before worker 1 answered";
+  one.second->send(Heartbeat{.kept_dir = dir, .sees_kept_dir = true});
+  EXPECT_TRUE(reads_the_runs_link(1, true)) << "once worker 1 said it reaches it";
+  auto two = make_fake_pair();
+  auto [second, again] = admitted(2, two);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(again, dir);
+  two.second->send(Heartbeat{.kept_dir = dir, .sees_kept_dir = false});
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // (its answer read: nothing changes)
+  EXPECT_TRUE(reads_the_runs_link(2, false)) << "worker 2 said it does not reach it";
+  EXPECT_TRUE(reads_the_runs_link(1, true)) << "worker 2's answer changed worker 1's";
 }

@@ -249,7 +249,8 @@ TEST(RunConfig, TheProcessConfigurationIsTheLastLoadedAndABadOneInstallsNothing)
 
 // COMPSS_KEPT_DIR on the master names a directory it makes links in: missing or not a
 // directory fails the start with the variable, the value, what is wrong and what to do (it
-// was taken for "beside" unseen). A worker or a local run makes no links: no check.
+// was taken for "beside" unseen). A worker, a local run or a master told not to keep read
+// files (COMPSS_KEEP_READ_FILES=0) makes no links: no check (a stale one fails nothing).
 TEST(RunConfig, AKeptDirThatIsNoWritableDirectoryFailsTheStart) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("compss-run-config-kept-" + std::to_string(::getpid()));
@@ -270,6 +271,8 @@ TEST(RunConfig, AKeptDirThatIsNoWritableDirectoryFailsTheStart) {
   EXPECT_EQ(master(dir.string()), "");
   EXPECT_EQ(error_of({{"COMPSS_KEPT_DIR", missing}}), "");  // (a local run)
   EXPECT_EQ(error_of({{"COMPSS_WORKER", "h:1"}, {"COMPSS_SECRET", "s"}, {"COMPSS_KEPT_DIR", missing}}), "");
+  EXPECT_EQ(error_of({{"COMPSS_LISTEN_FD", "3"}, {"COMPSS_SECRET", "s"}, {"COMPSS_KEPT_DIR", missing},
+                      {"COMPSS_KEEP_READ_FILES", "0"}}), "");
   std::filesystem::remove_all(dir);
 }
 

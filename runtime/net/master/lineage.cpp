@@ -270,21 +270,26 @@ bool DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
   // later than the producer's; only the lost versions are wanted), removed after the call.
   // A file it read is read where its version is kept (net/kept_files.hpp): an `in` file
   // in place at the link, an `inout` file copied from it; the user's path is not written.
-  std::vector<const std::string*> read_at(request.params.size(), nullptr);
+  // (An `in` file on a worker that does not reach the link's directory: at a link beside
+  // the file, made for this call, kept_files::link_for.)
+  std::vector<const FileStamp*> read_at(request.params.size(), nullptr);
   for (const FileStamp& then : producer.read_files) {
-    if (then.kept != nullptr && then.param < read_at.size()) read_at[then.param] = then.kept.get();
+    if (then.kept != nullptr && then.param < read_at.size()) read_at[then.param] = &then;
   }
+  std::vector<std::shared_ptr<const std::string>> links;  // (held while it runs)
   attempt_files::RemovedUnlessKept written(&request);  // (also when the call throws)
   for (std::size_t i = 0; i < request.params.size(); ++i) {
     WireParam& w = request.params[i];
     const std::string old = attempt_files::private_path_of(w);
     if (old.empty()) {
-      if (read_at[i] != nullptr) w.value = to_bytes(*read_at[i]);
+      if (read_at[i] == nullptr) continue;
+      links.push_back(n != 0 && links_.shares_files(n) ? kept_files::link_for(*read_at[i], n) : read_at[i]->kept);
+      w.value = to_bytes(*links.back());
       continue;
     }
     const std::string passed = attempt_files::master_path_of(old);
     const std::string mine = attempt_files::private_path(passed);
-    attempt_files::prepare(read_at[i] != nullptr ? *read_at[i] : passed, mine,
+    attempt_files::prepare(read_at[i] != nullptr ? *read_at[i]->kept : passed, mine,
                            rt::reads(static_cast<detail::Direction>(w.direction)));
     w.value = to_bytes(mine);
   }
