@@ -8,7 +8,7 @@
 #include "observe/observers.hpp"
 #include "observe/task_graph.hpp"
 #include "observe/task_index.hpp"
-#include "observe/event_ring.hpp"
+#include "core/event_ring.hpp"
 
 #include "no_new_threads.hpp"
 
@@ -42,6 +42,7 @@ using namespace compss;
 using namespace compss::rt::observe;
 using detail::Direction;
 using rt::TraceRecord;  // (core/trace_buffer.hpp since the trace writes its records from core)
+using rt::EventRing;
 
 namespace {
 
