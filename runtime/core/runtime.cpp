@@ -232,7 +232,8 @@ void Runtime::submit_impl(TaskBase* t) {
     if (told) {
       static const std::vector<Dependency> none;
       TraceRecord* r = notify_submitted(*ev, t, edges.list != nullptr ? *edges.list : none, begun, analysed);
-      if (begun != 0) tell_submission_end(*ev, r, analysed);
+      // (The monitor's ring alone is told no activities: no call.)
+      if (begun != 0 && (ev->records != nullptr || !ev->others.empty())) tell_submission_end(*ev, r, analysed);
     } else if (open != nullptr && !edges.lost) {  // (its end in it: the same store)
       TraceRecords::close_submission(open, *edges.records, task_state(t).id,
                                      reinterpret_cast<std::uintptr_t>(&t->spec()), begun, analysed, ev->tsc,

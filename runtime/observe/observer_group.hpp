@@ -1,11 +1,12 @@
 // The task graph, the summary and the monitor's live timeline told each task event as one
 // observer under one lock (--graph, --summary, --monitor), and off the task path: a task's
 // events are appended as fixed-size binary records to a lock-free ring
-// (observe/event_ring.hpp), and the group's own thread (or whoever reads them next) takes
-// them out in order, every few milliseconds, and tells the three under their lock. Told
-// directly on the task's thread, they cost a µs task about 6,900 instructions (4 lock
-// pairs, the graph's maps); now the task's thread pays an atomic add and a few stores per
-// event. docs/performance.md, "The monitor's per-task cost".
+// (core/event_ring.hpp; by the runtime itself, core/monitor_records.hpp), and the group's
+// own thread (or whoever reads them next) takes them out in order, every few
+// milliseconds, and tells the three under their lock. Told directly on the task's thread,
+// they cost a µs task about 6,900 instructions (4 lock pairs, the graph's maps); now the
+// task's thread pays an atomic add and a few stores per event. docs/performance.md, "The
+// monitor's per-task cost" and "The monitor's records written by the runtime".
 #pragma once
 
 #include "core/events.hpp"
@@ -33,7 +34,7 @@ namespace compss::rt::observe {
 ///
 /// The common events (a submission named by its spec and outside groups, ready, placed,
 /// started on a node whose name was seen before, ended without an error) are appended to
-/// the ring and told later, in the order they were appended, by the drainer: a thread of
+/// the ring (by the runtime itself, but for placed: direct_ring()) and told later, in the order they were appended, by the drainer: a thread of
 /// the group that takes the ring every `drain_period`, or a producer that finds the ring
 /// full (it then drains an eighth of it if the lock is free, and sleeps until there is
 /// room: memory stays bounded and nothing is dropped). Without the thread (the system

@@ -202,6 +202,22 @@ TEST(Monitor, AsksForTheTokenAndStopsAskingTheBackendWhenTheRunEnds) {
   EXPECT_EQ(asked_after_end, 0);
 }
 
+// A local run's summary keeps no version makers (only a transfer reads them), and reports
+// the same.
+TEST(RunSummary, WithoutTransfersKeepsNoVersionMakersAndReportsTheSame) {
+  RunSummary kept, local;
+  local.without_transfers();
+  for (RunSummary* s : {&kept, &local}) {
+    const std::vector<rt::DataAccess> data{{7, 1, Direction::out, 0}, {8, 2, Direction::inout, 0}, {9, 1, Direction::in, 0}};
+    s->on_submitted({1, "t", {}, data, 10});
+    s->on_started({1, 1, {0, "localhost", 0}, 12});
+    s->on_ended({1, rt::TaskOutcome::success, 1, false, 15});
+  }
+  EXPECT_EQ(kept.versions_kept(), 2u);
+  EXPECT_EQ(local.versions_kept(), 0u);
+  EXPECT_EQ(summary_json(local.report()), summary_json(kept.report()));
+}
+
 // Each node's resources from the backend's node model: cores used of total, memory
 // reserved of declared, GPUs used of total; a node whose backend does not count its cores
 // (a local run) shows the threads its running tasks hold.
