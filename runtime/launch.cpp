@@ -53,6 +53,8 @@ std::unique_ptr<Runtime> launch_runtime() {
       return nodes;
     });
   }
+  // (A local run moves no data: the summary keeps no version makers for transfers.)
+  if (observers.summary && runtime->all_local()) observers.summary->without_transfers();
   if (watch.any()) observe::install_observers(runtime->events(), observers, watch, [] { return log_dir(); });
   return runtime;
 }

@@ -11,7 +11,11 @@
 # (functions: then the traced run against the plain one, function by function:
 # callgrind_functions.py; the totals move by ±100 between runs with malloc's work, the
 # runtime's own functions do not.)
-# (LD_LIBRARY_PATH=<folder of another libcompss.so.0> compares another library.)
+# (functions: also the monitor's run against the plain one, function by function, the
+# drainer's functions included.)
+# (LD_LIBRARY_PATH=<folder of another libcompss.so.0> compares another library;
+# TASK_PATH_KEEP=<folder> keeps the callgrind files there, to compare two libraries' runs
+# with callgrind_functions.py.)
 set -uo pipefail
 build=${1:-}
 graph=${2:-stencil}
@@ -22,7 +26,8 @@ bench=$build/bin/overhead_compss
 [[ -x $bench ]] || { echo "usage: $0 <build dir with bin/overhead_compss> [graph] [body]" >&2; exit 2; }
 command -v valgrind > /dev/null || { echo "$0: valgrind not found" >&2; exit 2; }
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+keep=${TASK_PATH_KEEP:-}
+trap '[[ -n $keep ]] && mkdir -p "$keep" && cp "$scratch"/*.[0-9]* "$keep"/; rm -rf "$scratch"' EXIT
 
 # total <callgrind file>: its instruction count
 total() { grep -m1 '^totals:' "$1" | awk '{ print $2 }'; }
@@ -52,4 +57,6 @@ done
 if [[ $functions == functions ]]; then
   echo
   python3 "$here/callgrind_functions.py" "$scratch" 20000 5000 15000 plain trace
+  echo
+  python3 "$here/callgrind_functions.py" "$scratch" 20000 5000 15000 plain monitor
 fi

@@ -62,6 +62,13 @@ void Observers::publish(std::vector<std::shared_ptr<TaskObserver>> observers) {
       next->records = records;
       continue;  // (it is told the task path by its records: not one of the others)
     }
+    MonitorRecords* ring = next->ring == nullptr ? o->direct_ring() : nullptr;
+    if (ring != nullptr) {  // (its ring written directly: not one of the others either)
+      next->ring = ring;
+      next->ring_owner = o.get();
+      next->data_read = next->data_read || o->reads_submitted_data();
+      continue;  // (it reads neither the activities nor the dependencies: ObserverGroup)
+    }
     next->others.push_back(o.get());
     next->data_read = next->data_read || o->reads_submitted_data();
     next->activities_read = next->activities_read || o->reads_submission_activities();
@@ -69,7 +76,8 @@ void Observers::publish(std::vector<std::shared_ptr<TaskObserver>> observers) {
   }
   // (the trace's records, also written through notify_submitted, take the dependencies)
   next->dependencies_read = next->dependencies_read || next->records != nullptr;
-  next->trace_alone = next->records != nullptr && next->others.empty();
+  next->told = !next->others.empty() || next->ring != nullptr;
+  next->trace_alone = next->records != nullptr && !next->told;
   next->tsc = next->trace_alone && next->records->counter_stamps();
   next->all = std::move(observers);
   // The old snapshot stays in snapshots_: an event on another thread may still be reading it.

@@ -23,6 +23,7 @@
 namespace compss::rt {
 
 class TraceRecords;  // core/trace_records.hpp
+class MonitorRecords;  // core/monitor_records.hpp
 
 /// One datum a task accesses: the registry's id, the version it reads (`in`) or makes
 /// (a writing direction: `inout` reads the version before it), and how. A collection
@@ -257,6 +258,13 @@ class TaskObserver {
   /// observer's task path itself: submitted, ready, started, ended and a submission's end
   /// are then not told to it (Observers::Snapshot::records). Null: told as any other.
   virtual TraceRecords* direct_records() { return nullptr; }
+  /// The monitor's ring (core/monitor_records.hpp) into which the runtime may append this
+  /// observer's task path itself: submitted, ready, started and ended are then written
+  /// there, and told to it (on_*) only when they do not fit a record (a task in a group, a
+  /// start on a node not named yet, a failure). Such an observer is told no submission
+  /// activities and no dependencies (it reads neither: the monitor's group). Null: told as
+  /// any other.
+  virtual MonitorRecords* direct_ring() { return nullptr; }
 };
 
 /// The observers of one runtime. With none installed an event site costs one relaxed
@@ -282,12 +290,18 @@ class alignas(64) Observers {
   /// What is installed, as one immutable whole.
   struct Snapshot {
     std::vector<std::shared_ptr<TaskObserver>> all;
-    /// All but the one whose records the runtime writes: told submitted, ready, started,
-    /// ended and a submission's end.
+    /// All but those whose records the runtime writes (`records`, `ring`): told submitted,
+    /// ready, started, ended and a submission's end.
     std::vector<TaskObserver*> others;
     /// The trace written directly (the first installed observer that offers its records).
     TraceRecords* records = nullptr;
-    /// `records` is set and there are no `others`: the attempt's one-record branch
+    /// The monitor's ring written directly (the first installed observer that offers it),
+    /// and that observer, told what does not fit the ring's records.
+    MonitorRecords* ring = nullptr;
+    TaskObserver* ring_owner = nullptr;
+    /// Someone besides `records` is told the task path: `others` or `ring`.
+    bool told = false;
+    /// `records` is set and nobody else is told (`told`): the attempt's one-record branch
     /// (Runtime::run_observed_attempt) tests this one flag.
     bool trace_alone = false;
     /// The task path's times are counter stamps (read_tsc()): `records` alone reads them
@@ -343,7 +357,7 @@ class alignas(64) Observers {
     for (TaskObserver* o : s.others) tell(*o, fn, event);
   }
 
- private:
+  /// Calls `fn(event)` on `o`; an exception it throws is dropped.
   template <class Event>
   static void tell(TaskObserver& o, void (TaskObserver::*fn)(const Event&), const Event& event) noexcept {
     try {
@@ -351,6 +365,8 @@ class alignas(64) Observers {
     } catch (...) {
     }
   }
+
+ private:
   /// Publishes `next` (under mutex_).
   void publish(std::vector<std::shared_ptr<TaskObserver>> observers);
 

@@ -1,6 +1,7 @@
 #include "core/runtime.hpp"
 
 #include "core/access.hpp"
+#include "core/monitor_records.hpp"
 #include "core/trace_records.hpp"
 
 #include <compss/detail/runtime_api.hpp>
@@ -88,7 +89,7 @@ const Observers::Snapshot no_observers;
 /// nothing is recorded nor called for it (notify_ready; finish, which skips the call).
 inline bool derived_by_the_trace_alone(bool all_local, const Observers::Snapshot& ev,
                                        const TaskState& s) noexcept {
-  return all_local && ev.others.empty() && s.ready_derived_by == ev.records;
+  return all_local && !ev.told && s.ready_derived_by == ev.records;
 }
 
 /// Tells the end of the program's submission of a task at `end` (to the trace's records,
@@ -147,7 +148,7 @@ void Runtime::submit_impl(TaskBase* t) {
     }
     inflight_.fetch_add(1, std::memory_order_relaxed);
     if constexpr (observed) {
-      if (ev->records != nullptr && ev->others.empty()) {
+      if (ev->records != nullptr && !ev->told) {
         edges.records = ev->records->buffer();
         if (edges.records != nullptr) open = TraceRecords::open_submission(*edges.records, t->param_count_);
         if (open == nullptr) {
@@ -231,7 +232,8 @@ void Runtime::submit_impl(TaskBase* t) {
     if (told) {
       static const std::vector<Dependency> none;
       TraceRecord* r = notify_submitted(*ev, t, edges.list != nullptr ? *edges.list : none, begun, analysed);
-      if (begun != 0) tell_submission_end(*ev, r, analysed);
+      // (The monitor's ring alone is told no activities: no call.)
+      if (begun != 0 && (ev->records != nullptr || !ev->others.empty())) tell_submission_end(*ev, r, analysed);
     } else if (open != nullptr && !edges.lost) {  // (its end in it: the same store)
       TraceRecords::close_submission(open, *edges.records, task_state(t).id,
                                      reinterpret_cast<std::uintptr_t>(&t->spec()), begun, analysed, ev->tsc,
@@ -348,7 +350,30 @@ TraceRecord* Runtime::notify_submitted(const Observers::Snapshot& ev, const Task
     begun = ev.records->submitted(id, reinterpret_cast<std::uintptr_t>(&t->spec()), true, dependencies,
                                   submission_begin, time, ev.tsc, all_local_);
   }
-  if (ev.others.empty()) return begun;
+  if (!ev.told) return begun;
+  if (ev.ring != nullptr && ev.others.empty() && task_state(t).group == nullptr) {
+    // The monitor's ring alone, no groups: its records written from the parameters, no
+    // list. (A collection's accesses, walked depth first, go by the list below.)
+    std::uint32_t n = 0;
+    bool flat = true;
+    for (std::uint32_t i = 0; ev.data_read && i < t->param_count_; ++i) {  // (else none: data_read)
+      const ParamDescriptor& p = t->params_[i];
+      flat = flat && p.kind != detail::ParamKind::collection;
+      n += p.data_id != 0 ? 1 : 0;
+    }
+    if (flat && ev.ring->fits(n)) {
+      const ParamDescriptor* p = t->params_;
+      try {
+        ev.ring->submitted(id, &t->spec(), n, time, [&] {
+          while (p->data_id == 0) ++p;
+          const ParamDescriptor& d = *p++;
+          return DataAccess{d.data_id, d.version, d.direction, 0};
+        });
+      } catch (...) {  // (a full ring's wait could not be made: the monitor misses it)
+      }
+      return begun;
+    }
+  }
   try {
     EventScratch& scratch = tls_scratch();
     std::vector<DataAccess>& data = scratch.data;
@@ -369,9 +394,19 @@ TraceRecord* Runtime::notify_submitted(const Observers::Snapshot& ev, const Task
       for (auto* g = static_cast<const GroupState*>(task_state(t).group); g != nullptr; g = g->parent)
         groups.insert(groups.begin(), g->name);
     }
-    Observers::notify_others(ev, &TaskObserver::on_submitted,
-                             TaskSubmitted{id, t->spec().name, dependencies, data, time, groups, &t->spec(),
-                                           submission_begin});
+    const TaskSubmitted e{id, t->spec().name, dependencies, data, time, groups, &t->spec(), submission_begin};
+    // (The monitor's ring takes a task named by its spec outside groups: else it is told.)
+    if (ev.ring != nullptr) {
+      if (groups.empty() && ev.ring->fits(data.size())) {
+        try {
+          ev.ring->submitted(id, &t->spec(), data, time);
+        } catch (...) {  // (a full ring's wait could not be made: the monitor misses it)
+        }
+      } else {
+        Observers::tell(*ev.ring_owner, &TaskObserver::on_submitted, e);
+      }
+    }
+    if (!ev.others.empty()) Observers::notify_others(ev, &TaskObserver::on_submitted, e);
   } catch (...) {
     // Out of memory building the event: observers miss it, the program goes on.
   }
@@ -388,6 +423,12 @@ void Runtime::notify_ready(const Observers::Snapshot& ev, const TaskBase* t, Eve
   if (time == 0) time = ev.now();
   const std::uint64_t id = s.id;
   if (ev.records != nullptr && !derived) ev.records->ready(id, time, ev.tsc);
+  if (ev.ring != nullptr && ev.ring->ready_read()) {
+    try {
+      ev.ring->ready(id, time);
+    } catch (...) {  // (a full ring's wait could not be made: the monitor misses it)
+    }
+  }
   if (!ev.others.empty()) Observers::notify_others(ev, &TaskObserver::on_ready, TaskReady{id, time});
 }
 
@@ -399,8 +440,18 @@ void Runtime::notify_started(const Observers::Snapshot& ev, const TaskBase& t, c
                              EventTime time, bool tsc) noexcept {
   const TaskState& s = task_state(t);
   if (ev.records != nullptr) ev.records->started(s.id, s.attempts, where, time, tsc);
-  if (!ev.others.empty())
-    Observers::notify_others(ev, &TaskObserver::on_started, TaskStarted{s.id, s.attempts, where, time, &t.spec()});
+  if (!ev.told) return;
+  bool written = false;
+  if (ev.ring != nullptr) {
+    try {
+      written = ev.ring->started(s.id, &t.spec(), s.attempts, where, time);
+    } catch (...) {  // (a full ring's wait could not be made: told, which drains it)
+    }
+    if (written && ev.others.empty()) return;  // (the ring's alone: no event built)
+  }
+  const TaskStarted e{s.id, s.attempts, where, time, &t.spec()};
+  if (ev.ring != nullptr && !written) Observers::tell(*ev.ring_owner, &TaskObserver::on_started, e);  // (names its node)
+  if (!ev.others.empty()) Observers::notify_others(ev, &TaskObserver::on_started, e);
 }
 
 void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_retry,
@@ -427,7 +478,15 @@ void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_ret
       ev->records->ended(s.id, s.attempts, outcome, will_retry, time, tsc);
     }
   }
-  if (ev->others.empty()) return;
+  if (!ev->told) return;
+  bool written = false;
+  if (ev->ring != nullptr) {
+    try {
+      written = ev->ring->ended(s.id, s.attempts, outcome, will_retry, time);
+    } catch (...) {  // (a full ring's wait could not be made: told, which drains it)
+    }
+    if (written && ev->others.empty()) return;  // (a success, the ring's alone: no event built)
+  }
   TaskEnded e{s.id, outcome, s.attempts, will_retry, time};
   e.name = t->spec().name;
   if (error != nullptr) {
@@ -435,6 +494,7 @@ void Runtime::notify_ended(const TaskBase* t, TaskOutcome outcome, bool will_ret
     e.error_message = error->message;
     e.error_where = error->where;
   }
+  if (ev->ring != nullptr && !written) Observers::tell(*ev->ring_owner, &TaskObserver::on_ended, e);
   Observers::notify_others(*ev, &TaskObserver::on_ended, e);
 }
 

@@ -11,22 +11,7 @@ namespace compss::rt::observe {
 
 namespace {
 
-/// What a ring record holds (TraceRecord's fields, by kind). A submission is a header,
-/// then its data accesses, in consecutive records. (Its dependencies are not recorded:
-/// the graph draws its edges from the data versions, and the summary and the timeline
-/// read neither.)
-enum class Kind : std::uint8_t {
-  submitted,   // a task, b its TaskSpec*, flag data accesses, time
-  data,        // a datum, b version, u32 collection, small direction
-  ready,       // a task, time
-  placed,      // a task, b TaskSpec*, u32 computing units, flag node, time
-  started,     // a task, b TaskSpec*, u32 attempt, small node, flag slot, time
-  ended,       // a task, u32 attempt, small outcome, flag will_retry, time
-};
-
-TraceRecord record(Kind kind, std::uint64_t a, std::uint64_t b, std::int64_t time) {
-  return TraceRecord{static_cast<std::uint8_t>(kind), 0, 0, 0, a, b, time};
-}
+using Kind = MonitorKind;  // (core/monitor_records.hpp)
 
 const detail::TaskSpec* spec_of(const TraceRecord& r) { return reinterpret_cast<const detail::TaskSpec*>(r.b); }
 
@@ -36,7 +21,7 @@ ObserverGroup::ObserverGroup(std::shared_ptr<std::mutex> mutex, std::shared_ptr<
                              std::shared_ptr<RunSummary> summary, std::shared_ptr<Monitor> monitor,
                              std::function<void()> at_run_end, std::uint32_t ring_records)
     : mutex_(std::move(mutex)), graph_(std::move(graph)), summary_(std::move(summary)), monitor_(std::move(monitor)),
-      at_run_end_(std::move(at_run_end)), ring_(ring_records) {
+      at_run_end_(std::move(at_run_end)), records_(*this, ring_records, graph_ != nullptr), ring_(records_.ring()) {
   if (monitor_) timeline_ = &monitor_->timeline();
   // (one lock for all: a member made with another would be told events unguarded)
   if ((graph_ && &graph_->mutex() != mutex_.get()) || (summary_ && &summary_->mutex() != mutex_.get()) ||
@@ -55,96 +40,50 @@ ObserverGroup::ObserverGroup(std::shared_ptr<std::mutex> mutex, std::shared_ptr<
 ObserverGroup::~ObserverGroup() { stop_drainer(); }
 
 // ---- the task path: records into the ring ------------------------------------------------
+// (Installed through Observers, the runtime writes the common events itself and calls
+// these only for the others: core/monitor_records.hpp.)
 
 void ObserverGroup::on_submitted(const rt::TaskSubmitted& e) {
-  const std::size_t data = e.data.size();
   // By the ring: a task named by its spec (which lives as long as the program), outside
   // groups (their names are valid during the call only), of a size the ring takes.
-  if (e.spec == nullptr || e.name.data() != e.spec->name || !e.groups.empty() || data > 0xFFFF ||
-      1 + data > ring_.capacity() / 2) {
+  if (e.spec == nullptr || e.name.data() != e.spec->name || !e.groups.empty() || !records_.fits(e.data.size())) {
     std::lock_guard lock(*mutex_);
     drain_locked(true);
     submitted_locked(e);
     return;
   }
-  append(static_cast<std::uint32_t>(1 + data), [&](TraceRecord* r, std::uint32_t i) {
-    if (i == 0) {
-      *r = record(Kind::submitted, e.task_id, reinterpret_cast<std::uintptr_t>(e.spec), e.time);
-      r->flag = static_cast<std::uint16_t>(data);
-    } else {
-      const rt::DataAccess& a = e.data[i - 1];
-      *r = record(Kind::data, a.data_id, a.version, 0);
-      r->u32 = a.collection;
-      r->small = static_cast<std::uint8_t>(a.direction);
-    }
-  });
+  records_.submitted(e.task_id, e.spec, e.data, e.time);
 }
 
 void ObserverGroup::on_ready(const rt::TaskReady& e) {
-  if (!graph_) return;
-  append(1, [&](TraceRecord* r, std::uint32_t) { *r = record(Kind::ready, e.task_id, 0, e.time); });
+  if (records_.ready_read()) records_.ready(e.task_id, e.time);
 }
 
 void ObserverGroup::on_placed(const rt::TaskPlaced& e) {
-  if (!timeline_) return;
-  if (e.node < 0 || e.node > 0xFFFF) {
-    std::lock_guard lock(*mutex_);
-    drain_locked(true);
-    timeline_->on_placed_locked(e);
-    return;
-  }
-  append(1, [&](TraceRecord* r, std::uint32_t) {
-    *r = record(Kind::placed, e.task_id, reinterpret_cast<std::uintptr_t>(e.spec), e.time);
-    r->u32 = e.computing_units;
-    r->flag = static_cast<std::uint16_t>(e.node);
-  });
-}
-
-bool ObserverGroup::named(int node, std::string_view name) const noexcept {
-  if (node < 0 || node >= named_nodes) return false;
-  const std::string* known = node_names_[static_cast<std::size_t>(node)].load(std::memory_order_acquire);
-  return known != nullptr && *known == name;
+  if (!timeline_ || records_.placed(e.task_id, e.spec, e.node, e.computing_units, e.time)) return;
+  std::lock_guard lock(*mutex_);
+  drain_locked(true);
+  timeline_->on_placed_locked(e);
 }
 
 void ObserverGroup::on_started(const rt::TaskStarted& e) {
-  if (!named(e.where.node, e.where.node_name) || e.where.slot > 0xFFFF) {
-    std::lock_guard lock(*mutex_);
-    drain_locked(true);
-    if (e.where.node >= 0 && e.where.node < named_nodes) {  // (its next starts go by the ring)
-      try {
-        owned_names_.push_back(std::make_unique<std::string>(e.where.node_name));
-        node_names_[static_cast<std::size_t>(e.where.node)].store(owned_names_.back().get(), std::memory_order_release);
-      } catch (...) {  // (out of memory: told directly again next time)
-      }
-    }
-    started_locked(e);
-    return;
-  }
-  append(1, [&](TraceRecord* r, std::uint32_t) {
-    *r = record(Kind::started, e.task_id, reinterpret_cast<std::uintptr_t>(e.spec), e.time);
-    r->u32 = e.attempt;
-    r->small = static_cast<std::uint8_t>(e.where.node);
-    r->flag = static_cast<std::uint16_t>(e.where.slot);
-  });
+  if (records_.started(e.task_id, e.spec, e.attempt, e.where, e.time)) return;
+  std::lock_guard lock(*mutex_);
+  drain_locked(true);
+  if (!records_.named(e.where.node, e.where.node_name))
+    records_.name_node(e.where.node, e.where.node_name);  // (its next starts go by the ring)
+  started_locked(e);
 }
 
 void ObserverGroup::on_ended(const rt::TaskEnded& e) {
+  if (records_.ended(e.task_id, e.attempt, e.outcome, e.will_retry, e.time)) return;
   // A failure carries its message (valid during the call only): told directly.
-  if (e.outcome == rt::TaskOutcome::failed || e.outcome == rt::TaskOutcome::timed_out) {
-    {
-      std::lock_guard lock(*mutex_);
-      drain_locked(true);
-      ended_locked(e);
-    }
-    if (monitor_) monitor_->note_failure(e);
-    return;
+  {
+    std::lock_guard lock(*mutex_);
+    drain_locked(true);
+    ended_locked(e);
   }
-  append(1, [&](TraceRecord* r, std::uint32_t) {
-    *r = record(Kind::ended, e.task_id, 0, e.time);
-    r->u32 = e.attempt;
-    r->small = static_cast<std::uint8_t>(e.outcome);
-    r->flag = e.will_retry ? 1 : 0;
-  });
+  if (monitor_) monitor_->note_failure(e);
 }
 
 // ---- told directly, after what the ring holds ----------------------------------------------
@@ -224,8 +163,8 @@ void ObserverGroup::apply_locked(const TraceRecord* r, std::uint32_t n) {
       timeline_->on_placed_locked(rt::TaskPlaced{h.a, h.flag, h.u32, h.time, spec_of(h)});
       break;
     case Kind::started: {
-      const std::string* name = node_names_[h.small].load(std::memory_order_acquire);
-      started_locked(rt::TaskStarted{h.a, h.u32, rt::Allocation{h.small, *name, h.flag}, h.time, spec_of(h)});
+      started_locked(
+          rt::TaskStarted{h.a, h.u32, rt::Allocation{h.small, records_.node_name(h.small), h.flag}, h.time, spec_of(h)});
       break;
     }
     case Kind::ended:

@@ -1,15 +1,16 @@
 // The task graph, the summary and the monitor's live timeline told each task event as one
 // observer under one lock (--graph, --summary, --monitor), and off the task path: a task's
 // events are appended as fixed-size binary records to a lock-free ring
-// (observe/event_ring.hpp), and the group's own thread (or whoever reads them next) takes
-// them out in order, every few milliseconds, and tells the three under their lock. Told
-// directly on the task's thread, they cost a µs task about 6,900 instructions (4 lock
-// pairs, the graph's maps); now the task's thread pays an atomic add and a few stores per
-// event. docs/performance.md, "The monitor's per-task cost".
+// (core/event_ring.hpp; by the runtime itself, core/monitor_records.hpp), and the group's
+// own thread (or whoever reads them next) takes them out in order, every few
+// milliseconds, and tells the three under their lock. Told directly on the task's thread,
+// they cost a µs task about 6,900 instructions (4 lock pairs, the graph's maps); now the
+// task's thread pays an atomic add and a few stores per event. docs/performance.md, "The
+// monitor's per-task cost" and "The monitor's records written by the runtime".
 #pragma once
 
 #include "core/events.hpp"
-#include "observe/event_ring.hpp"
+#include "core/monitor_records.hpp"
 #include "observe/monitor.hpp"
 #include "observe/run_summary.hpp"
 #include "observe/task_graph.hpp"
@@ -33,7 +34,7 @@ namespace compss::rt::observe {
 ///
 /// The common events (a submission named by its spec and outside groups, ready, placed,
 /// started on a node whose name was seen before, ended without an error) are appended to
-/// the ring and told later, in the order they were appended, by the drainer: a thread of
+/// the ring (by the runtime itself, but for placed: direct_ring()) and told later, in the order they were appended, by the drainer: a thread of
 /// the group that takes the ring every `drain_period`, or a producer that finds the ring
 /// full (it then drains an eighth of it if the lock is free, and sleeps until there is
 /// room: memory stays bounded and nothing is dropped). Without the thread (the system
@@ -78,14 +79,15 @@ class ObserverGroup : public rt::TaskObserver {
   bool reads_submission_activities() const override { return false; }
   /// (the graph draws its edges from the data accesses)
   bool reads_submitted_dependencies() const override { return false; }
+  /// The runtime appends the common events to the ring itself (core/monitor_records.hpp)
+  /// and tells the group the others: the on_* above then see only those (or, with this
+  /// group installed by other means than Observers, all of them).
+  MonitorRecords* direct_ring() override { return &records_; }
 
   /// Tells the three every event told to the group so far (those still in the ring).
   void flush();
 
  private:
-  /// Nodes whose names the ring's started records refer to by number (others go direct).
-  static constexpr int named_nodes = 64;
-
   void submitted_locked(const rt::TaskSubmitted& e);
   void started_locked(const rt::TaskStarted& e);
   void ended_locked(const rt::TaskEnded& e);
@@ -96,12 +98,6 @@ class ObserverGroup : public rt::TaskObserver {
   void drain_locked(bool wait, std::uint64_t max_records = ~std::uint64_t{0}) noexcept;
   /// A producer's way to room: drains an eighth of the ring if the lock is free.
   void make_room() noexcept;
-  template <class Fill>
-  void append(std::uint32_t n, Fill&& fill) {
-    ring_.append(n, fill, [this] { make_room(); });
-  }
-  /// True when node `node` is named `name` in node_names_ (a started record may say it).
-  bool named(int node, std::string_view name) const noexcept;
   void drain_loop();
   void stop_drainer();
 
@@ -112,9 +108,15 @@ class ObserverGroup : public rt::TaskObserver {
   LiveTimeline* timeline_ = nullptr;  ///< the monitor's, or null
   std::function<void()> at_run_end_;
 
-  EventRing ring_;
-  std::array<std::atomic<const std::string*>, named_nodes> node_names_{};  ///< set under mutex_
-  std::vector<std::unique_ptr<std::string>> owned_names_;  ///< (mutex_) every name set, kept
+  /// The ring, its records and the nodes' names (named under mutex_).
+  struct Records final : MonitorRecords {
+    Records(ObserverGroup& group, std::uint32_t capacity, bool ready_read)
+        : MonitorRecords(capacity, ready_read), group(group) {}
+    void make_room() noexcept override { group.make_room(); }
+    ObserverGroup& group;
+  };
+  Records records_;
+  EventRing& ring_;  ///< records_'s
   std::vector<rt::DataAccess> data_;  ///< (mutex_) a submission's, as decoded
   const detail::TaskSpec* name_of_ = nullptr;  ///< (mutex_) the spec whose name name_ is
   std::string_view name_;  ///< (mutex_) name_of_'s name

@@ -27,9 +27,11 @@ void RunSummary::on_submitted_locked(const rt::TaskSubmitted& e) {
   }
   last_spec_ = e.spec;
   live_.set(e.task_id, {last_type_, 0});
-  for (const rt::DataAccess& a : e.data)
-    if (detail::writes(a.direction) || detail::shared_copy(a.direction))
-      makers_.at_or_add(a.data_id, a.version) = last_type_ + 1;
+  if (transfers_) {
+    for (const rt::DataAccess& a : e.data)
+      if (detail::writes(a.direction) || detail::shared_copy(a.direction))
+        makers_.at_or_add(a.data_id, a.version) = last_type_ + 1;
+  }
   if (first_ == 0) first_ = e.time;
 }
 
@@ -79,6 +81,16 @@ void RunSummary::on_transfer(const rt::DataTransferred& e) {
   const std::uint32_t* maker = makers_.find(e.data_id, e.version);
   if (maker == nullptr || *maker == 0) report_.bytes_from_main += e.bytes;
   else report_.types[*maker - 1].bytes_moved += e.bytes;
+}
+
+void RunSummary::without_transfers() {
+  std::lock_guard lock(*mutex_);
+  transfers_ = false;
+}
+
+std::size_t RunSummary::versions_kept() const {
+  std::lock_guard lock(*mutex_);
+  return makers_.size();
 }
 
 SummaryReport RunSummary::report() const {

@@ -68,6 +68,13 @@ class RunSummary : public rt::TaskObserver {
 
   SummaryReport report() const;
 
+  /// The run moves no data between nodes (a local run: no on_transfer comes): the version
+  /// makers, kept only to name whose bytes a transfer moved, are not kept. Before its first
+  /// event. (A transfer told all the same counts as the program's bytes.)
+  void without_transfers();
+  /// Versions whose maker is kept (tests).
+  std::size_t versions_kept() const;
+
  private:
   struct Live {
     std::uint32_t type = 0;
@@ -80,6 +87,7 @@ class RunSummary : public rt::TaskObserver {
   TaskIndex<Live> live_;  ///< tasks not ended yet
   /// Which type made each version (for the bytes moved), + 1 (0: none).
   VersionMap<std::uint32_t> makers_;
+  bool transfers_ = true;  ///< makers_ kept (without_transfers)
   rt::EventTime first_ = 0;
   rt::EventTime last_ = 0;
   std::uint32_t last_type_ = ~0u;  ///< the type on_submitted found last (calls of one type follow)

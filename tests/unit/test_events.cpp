@@ -2,6 +2,7 @@
 // programs (a chain, a fan-out/fan-in, a retried task, a cancelled group, a timed-out
 // task, waits), the guarantees every sequence keeps (event_checker.hpp), and a trace's
 // records written by the runtime itself (core/trace_records.hpp).
+#include "core/monitor_records.hpp"
 #include "core/progress.hpp"
 #include "core/runtime.hpp"
 #include "core/thread_slot.hpp"
@@ -304,6 +305,60 @@ TEST_F(Events, TheMonitorsGroupAndTheProgressCounterRecordNoDependencies) {
                                             static_cast<compss::rt::TaskObserver*>(blind.get())})
     events.remove(o);
   EXPECT_EQ(blind->dependencies, (std::vector<std::size_t>{0, 0}));
+}
+
+namespace {
+/// A monitor's ring (core/monitor_records.hpp) offered to the runtime, counting what it is
+/// told besides its records.
+struct RingCounter : compss::rt::TaskObserver, compss::rt::MonitorRecords {
+  RingCounter() : MonitorRecords(1024, true) {}
+  compss::rt::MonitorRecords* direct_ring() override { return this; }
+  bool reads_submission_activities() const override { return false; }
+  bool reads_submitted_dependencies() const override { return false; }
+  void on_submitted(const compss::rt::TaskSubmitted& e) override { told.push_back("submitted " + std::to_string(e.groups.size())); }
+  void on_ready(const compss::rt::TaskReady&) override { told.push_back("ready"); }
+  void on_started(const compss::rt::TaskStarted& e) override {
+    told.push_back("started");
+    name_node(e.where.node, e.where.node_name);  // (its next starts by the ring)
+  }
+  void on_ended(const compss::rt::TaskEnded& e) override { told.push_back(std::string("ended ") + to_string(e.outcome)); }
+  void make_room() noexcept override {}
+  /// The ring's events' kinds, counted (with the data records of the submissions).
+  std::map<compss::rt::MonitorKind, int> kinds() {
+    std::map<compss::rt::MonitorKind, int> n;
+    ring().consume(
+        [&](const compss::rt::TraceRecord* r, std::uint32_t records) noexcept {
+          for (std::uint32_t i = 0; i < records; ++i) ++n[static_cast<compss::rt::MonitorKind>(r[i].kind)];
+        },
+        true);
+    return n;
+  }
+  std::vector<std::string> told;  // (tasks run one after the other here: no lock)
+};
+}  // namespace
+
+// The runtime writes the common events into the monitor's ring itself; only what does
+// not fit a record is told: a task in a group, the first start on a node, a failure.
+TEST_F(Events, TheMonitorsRingIsWrittenByTheRuntimeAndOnlyTheRestIsTold) {
+  compss::rt::Observers& events = compss::rt::runtime().events();
+  events.remove(log.get());
+  auto ring = std::make_shared<RingCounter>();
+  events.add(ring);
+  int x = 0, y = 0;
+  call_task<inc_task, &inc>(x);
+  call_task<copy_task, &copy_to>(x, y);
+  compss::wait_on(y);
+  try {
+    compss::TaskGroup g("grouped");
+    call_task<thrower_task, &throw_in_group>(x);
+  } catch (const std::exception&) {  // (the group's barrier reports it)
+  }
+  compss::barrier();
+  events.remove(ring.get());
+  using K = compss::rt::MonitorKind;
+  EXPECT_EQ(ring->told, (Story{"started", "submitted 1", "ended failed"}));
+  EXPECT_EQ(ring->kinds(), (std::map<K, int>{{K::submitted, 2}, {K::data, 3}, {K::ready, 3}, {K::started, 2},
+                                             {K::ended, 2}}));
 }
 
 namespace {

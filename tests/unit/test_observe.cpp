@@ -8,7 +8,7 @@
 #include "observe/observers.hpp"
 #include "observe/task_graph.hpp"
 #include "observe/task_index.hpp"
-#include "observe/event_ring.hpp"
+#include "core/event_ring.hpp"
 
 #include "no_new_threads.hpp"
 
@@ -42,6 +42,7 @@ using namespace compss;
 using namespace compss::rt::observe;
 using detail::Direction;
 using rt::TraceRecord;  // (core/trace_buffer.hpp since the trace writes its records from core)
+using rt::EventRing;
 
 namespace {
 
@@ -199,6 +200,22 @@ TEST(Monitor, AsksForTheTokenAndStopsAskingTheBackendWhenTheRunEnds) {
   EXPECT_NE(state.body.find("\"slots\":2"), std::string::npos) << "the last answer is kept";
   std::this_thread::sleep_for(std::chrono::milliseconds(30));  // the sampler's turns too
   EXPECT_EQ(asked_after_end, 0);
+}
+
+// A local run's summary keeps no version makers (only a transfer reads them), and reports
+// the same.
+TEST(RunSummary, WithoutTransfersKeepsNoVersionMakersAndReportsTheSame) {
+  RunSummary kept, local;
+  local.without_transfers();
+  for (RunSummary* s : {&kept, &local}) {
+    const std::vector<rt::DataAccess> data{{7, 1, Direction::out, 0}, {8, 2, Direction::inout, 0}, {9, 1, Direction::in, 0}};
+    s->on_submitted({1, "t", {}, data, 10});
+    s->on_started({1, 1, {0, "localhost", 0}, 12});
+    s->on_ended({1, rt::TaskOutcome::success, 1, false, 15});
+  }
+  EXPECT_EQ(kept.versions_kept(), 2u);
+  EXPECT_EQ(local.versions_kept(), 0u);
+  EXPECT_EQ(summary_json(local.report()), summary_json(kept.report()));
 }
 
 // Each node's resources from the backend's node model: cores used of total, memory

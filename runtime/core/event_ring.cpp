@@ -1,8 +1,8 @@
-#include "observe/event_ring.hpp"
+#include "core/event_ring.hpp"
 
 #include <stdexcept>
 
-namespace compss::rt::observe {
+namespace compss::rt {
 
 EventRing::EventRing(std::uint32_t capacity)
     : mask_(capacity - 1), records_(new TraceRecord[capacity]()), seqs_(new std::atomic<std::uint64_t>[capacity]()),
@@ -12,4 +12,4 @@ EventRing::EventRing(std::uint32_t capacity)
   scratch_.reserve(64);
 }
 
-}  // namespace compss::rt::observe
+}  // namespace compss::rt

@@ -24,7 +24,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace compss::rt::observe {
+namespace compss::rt {
 
 /// Thread-safety: append() from any thread at once (no lock: one fetch_add on the tail);
 /// consume() by one thread at a time (its caller's lock). A producer that finds the ring
@@ -52,7 +52,7 @@ class EventRing {
   static constexpr std::chrono::milliseconds recheck{10};
 
   /// Appends one event of `n` consecutive records (1 <= n <= capacity() / 2), each filled
-  /// by `fill(record, index)`; while the ring is full, `make_room()` is called and the
+  /// by `fill(record, index)`, in index order; while the ring is full, `make_room()` is called and the
   /// producer sleeps (append_when_room).
   template <class Fill, class MakeRoom>
   void append(std::uint32_t n, Fill&& fill, MakeRoom&& make_room) {
@@ -162,4 +162,4 @@ class EventRing {
   std::condition_variable room_;                     // a consumer freed room
 };
 
-}  // namespace compss::rt::observe
+}  // namespace compss::rt
