@@ -128,6 +128,8 @@ void Runtime::submit_impl(TaskBase* t) {
     }
   }
   std::uint64_t untouched = 0;  // not all local: objects and files no unfinished task accessed
+  bool counted = false;          // in flight (inflight_): it must end as tasks do
+  bool prepared = false;
   // Observed: what it waits for: straight into the trace's buffer when the trace alone
   // observes (TraceRecords::open_submission), else a list (EventScratch).
   EdgeSink edges;
@@ -147,6 +149,7 @@ void Runtime::submit_impl(TaskBase* t) {
       if (auto why = executor_->never_fits(*t)) record_failure(*t, why->c_str());
     }
     inflight_.fetch_add(1, std::memory_order_relaxed);
+    counted = true;
     if constexpr (observed) {
       if (ev->records != nullptr && !ev->told) {
         edges.records = ev->records->buffer();
@@ -217,16 +220,27 @@ void Runtime::submit_impl(TaskBase* t) {
     }
     if (!all_local_) backend_->submitted(t, untouched);
     t->prepare();
+    prepared = true;
     if (GroupState* g = current_group()) {
       task_state(t).group = g;
       join_group(g);
     }
     if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
   } catch (...) {
-    if constexpr (observed) {
-      if (begun != 0) tell_submission_end(*ev, nullptr, ev->now());
+    if (!counted) {
+      if constexpr (observed) {
+        if (begun != 0) tell_submission_end(*ev, nullptr, ev->now());
+      }
+      throw;
     }
-    throw;
+    // Counted in flight, and maybe already what later tasks wait for: it cannot vanish
+    // (every barrier would wait for it forever). It fails at its call, as a task that can
+    // never run does: the program stops at its next synchronization with this error, and
+    // the task goes on to be skipped (not started) like any task after a failure.
+    submission_failed(t, prepared);
+    if constexpr (observed) {
+      if (analysed == 0) analysed = ev->now();  // (thrown in the analysis: its end now)
+    }
   }
   if constexpr (observed) {
     if (told) {
@@ -569,6 +583,23 @@ void Runtime::wait_all() noexcept {
     inflight_.wait(n, std::memory_order_seq_cst);
   }
   all_waiters_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Runtime::submission_failed(TaskBase* t, bool prepared) noexcept {
+  if (!prepared) t->prepare();  // (its skip completes it: complete() follows prepare())
+  try {
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      record_failure(*t, (std::string("its submission failed: ") + e.what()).c_str());
+    } catch (...) {
+      record_failure(*t, "its submission failed: an exception that is not a std::exception");
+    }
+  } catch (...) {  // (out of memory while recording it: the run still stops, unnamed)
+    std::lock_guard lock(failure_mutex_);
+    attention_.store(true, std::memory_order_release);  // (first: record_failure)
+    failed_.store(true, std::memory_order_release);
+  }
 }
 
 void Runtime::record_failure(const TaskBase& task, const char* what) {

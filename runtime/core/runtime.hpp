@@ -201,6 +201,10 @@ class Runtime {
   /// Runs the body on this thread; an exception becomes `error` and a failed outcome.
   Outcome run_body_here(TaskBase* task, TaskError& error) noexcept;
   bool skip_if_cancelled(TaskBase* task) noexcept;
+  /// Called in submit's handler of an exception thrown once `task` was counted in flight:
+  /// records it as the task's failure (the run stops; the task is then skipped, as tasks
+  /// after a failure are), preparing it first when submit had not.
+  void submission_failed(TaskBase* task, bool prepared) noexcept;
   /// An attempt's start not told yet (run_task: traced alone, without a time-out): the
   /// trace writes it with the attempt's end, in one record (TraceRecords::ran).
   struct StartStamp {

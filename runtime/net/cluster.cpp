@@ -102,8 +102,9 @@ class RuntimeAttempts final : public AttemptRuntime {
 class PlaneAttempts final : public AttemptData {
  public:
   explicit PlaneAttempts(DataPlane& plane) : plane_(plane) {}
-  void record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record, TaskDone& done) override {
-    plane_.record_outputs(t, n, std::move(record), done);
+  void record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record, TaskDone& done,
+                      bool ignored_failure) override {
+    plane_.record_outputs(t, n, std::move(record), done, ignored_failure);
   }
   void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done) override {
     plane_.discard_late_outputs(n, record, done);
@@ -1202,6 +1203,14 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigne
             send_replica(t, n, computing_units, gpus, true, missing_tries + 1);
           });
           return;
+        }
+        if (carries_ignored_writes(res)) {
+          // An on_failure(ignore) replica's writes: a replicated call keeps none of a
+          // failed replica's (docs/failures.md), so what the worker stored is released.
+          try {
+            data_->discard_late_outputs(n, *record_of(sent), TaskDone{res.failed.task_id, std::move(res.failed.outputs)});
+          } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
+          }
         }
         replica_ended(t, n, rt::Runtime::Outcome::failed,
                       {res.failed.exception_type, res.failed.message,

@@ -52,6 +52,9 @@ struct VersionInfo {
   /// lineage can use it after the object has moved on; or a version lineage made again in
   /// the master's process (then `producer` is set too).
   std::shared_ptr<const std::vector<std::byte>> snapshot;
+  /// Made by a body that threw under on_failure(ignore) (what it wrote stands): a remake
+  /// that throws again makes it; one of a version a success made must succeed.
+  bool ignored_failure = false;
 };
 
 /// A datum the cluster tracks, keyed by its address (an object or a future's state) or,

@@ -49,7 +49,7 @@ enum Feature : unsigned {
 constexpr unsigned kDefaultFeatures =
     kObjects | kFutures | kFiles | kArrays | kInDelete | kDelete | kGroups | kBig |
     kCollections | kNested | kFutureVectors | kConcurrent | kCommutative | kReuse | kByValue |
-    kRetries | kReplicated | kDistributed;
+    kRetries | kReplicated | kDistributed | kIgnored;
 // "objects,futures", "all", "default,-files": the mask, or throws std::invalid_argument.
 unsigned parse_features(const std::string& list);
 std::string feature_names(unsigned mask);

@@ -176,8 +176,10 @@ thread_local bool on_lane = false;
 class FakeData final : public AttemptData {
  public:
   explicit FakeData(Log& log) : log_(log) {}
-  void record_outputs(TaskBase*, int n, std::shared_ptr<const TaskRecord> record, TaskDone&) override {
-    log_.add("record on " + std::to_string(n) + " of '" + record->signature + "'");
+  void record_outputs(TaskBase*, int n, std::shared_ptr<const TaskRecord> record, TaskDone&,
+                      bool ignored_failure) override {
+    log_.add("record on " + std::to_string(n) + " of '" + record->signature + "'" +
+             (ignored_failure ? " (ignored failure)" : ""));
     if (fail_to_load) throw std::runtime_error("cannot load the output");
     if (partly_moved) throw attempt_files::PartlyMoved("compss: cannot move the second file");
   }
@@ -443,20 +445,21 @@ TEST(AttemptDriver, AnIgnoredFailureRecordsWhatItsBodyWroteThenEndsFailed) {
   r.w1.far.send(failed_with_writes(got.task_id));
   ASSERT_TRUE(r.log.wait_for("finish"));
   EXPECT_EQ(r.log.lines(),
-            (std::vector<std::string>{"begin", "record on 1 of 'step on 1'", "end failed std::runtime_error",
-                                      "finish"}));
+            (std::vector<std::string>{"begin", "record on 1 of 'step on 1' (ignored failure)",
+                                      "end failed std::runtime_error", "finish"}));
 }
 
 // Only under ignore (a retried or failing task's writes never stand), and only when the
 // worker says the writes stand (a compss::Exception's outputs are files for its group).
 TEST(AttemptDriver, OtherFailuresCarryingWritesRecordNothing) {
   {
-    DriverRun r;  // on_failure(retry), its last attempt
+    DriverRun r;  // on_failure(retry), its last attempt: what the worker stored is released
     r.driver.start(&r.task, 1, 1, 0);
     const TaskRequest got = r.w1.next_request();
     r.w1.far.send(failed_with_writes(got.task_id));
     ASSERT_TRUE(r.log.wait_for("finish"));
-    EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "end failed std::runtime_error", "finish"}));
+    EXPECT_EQ(r.log.lines(), (std::vector<std::string>{"begin", "discard 1 late outputs on 1",
+                                                       "end failed std::runtime_error", "finish"}));
   }
   {
     DriverRun r;

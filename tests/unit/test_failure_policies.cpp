@@ -249,3 +249,28 @@ TEST_F(FailurePolicy, FailAsksRunningTasksToStop) {
   EXPECT_TRUE(waiter_saw_stop.load());
   EXPECT_EQ(z, 1);  // it finished its body: running tasks are not abandoned
 }
+
+namespace {
+void throw_at_submission(const TaskBase&) { throw std::runtime_error("the backend could not take it"); }
+}  // namespace
+
+// A submission that throws once its task was counted in flight (a distributed backend's
+// fetch of data it needs, for one) fails that task at its call: the next barrier throws
+// its error, later tasks are skipped, and nothing waits for it forever (before, the
+// barrier hung: the task was in flight and never ended).
+TEST_F(FailurePolicy, ASubmissionThatThrowsFailsItsTaskInsteadOfHangingTheBarrier) {
+  reset(0);
+  int x = 0, y = 0;
+  set_submit_hook(&throw_at_submission);
+  call_task<flaky_retry, &flaky>(x);
+  set_submit_hook(nullptr);
+  call_task<read_task, &read_x>(x, y);  // waits for it: skipped
+  try {
+    compss::barrier();
+    FAIL() << "barrier did not throw";
+  } catch (const compss::Error& e) {
+    EXPECT_TRUE(contains(e.what(), "its submission failed: the backend could not take it")) << e.what();
+  }
+  EXPECT_EQ(runs.load(), 0);
+  EXPECT_EQ(reader_runs.load(), 0);
+}

@@ -376,7 +376,11 @@ void invoke_remote(std::span<const RemoteInput> inputs, std::vector<RemoteOutput
         // it threw, as in a local run (docs/failures.md, "ignore"): those values go back.
         if constexpr (Spec.on_failure == OnFailure::ignore) {
           outputs.clear();
-          (save(std::integral_constant<std::size_t, I>{}, std::get<I>(slots), true), ...);
+          try {
+            (save(std::integral_constant<std::size_t, I>{}, std::get<I>(slots), true), ...);
+          } catch (...) {  // (out of memory: the body's own error goes on, with no writes)
+            outputs.clear();
+          }
         }
         throw;
       }

@@ -202,15 +202,14 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
   // made is discarded, as for a local task. The worker stored it under the numbers the
   // master named: released there, never read as another attempt's (or the datum's) value.
   if (rt::task_state(t).stop.load(std::memory_order_acquire)) {
-    // (A failure carries outputs when an on_failure(ignore) body wrote before it threw.)
-    const bool failed_with_writes = keeps_failed_writes(*t, r);
-    if (r.status == CallResult::Status::done || failed_with_writes) {
+    if (r.status == CallResult::Status::done) {
       try {
-        if (failed_with_writes) r.done = TaskDone{r.failed.task_id, std::move(r.failed.outputs)};
         data_.discard_late_outputs(n, *record_of(sent), r.done);
       } catch (...) {
         // (Out of memory: the copies stay on that worker, unnamed, until it is released.)
       }
+    } else {
+      discard_failed_writes(n, sent, r);
     }
     conclude(std::move(call), rt::Runtime::Outcome::ok, {});
     return;
@@ -271,7 +270,11 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
         // on_failure(ignore): its successors read what the body wrote before it threw, as
         // in a local run; the worker sent those values with the failure.
         TaskDone wrote{r.failed.task_id, std::move(r.failed.outputs)};
-        if (!record_answer_outputs(call, n, sent, wrote, files)) return;
+        if (!record_answer_outputs(call, n, sent, wrote, files, /*ignored_failure=*/true)) return;
+      } else if (carries_ignored_writes(r)) {
+        // (The worker ran a version whose policy is ignore, not this task's: its writes do
+        // not stand, and what it stored is released.)
+        discard_failed_writes(n, sent, r);
       }
       conclude(std::move(call),
                step.kind == AnswerStep::Kind::fail_group ? rt::Runtime::Outcome::group_exception
@@ -291,12 +294,22 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
   }
 }
 
+void AttemptDriver::discard_failed_writes(int n, const SentRequest& sent, CallResult& r) {
+  // (A failure carries outputs when an on_failure(ignore) body wrote before it threw.)
+  if (!carries_ignored_writes(r)) return;
+  try {
+    data_.discard_late_outputs(n, *record_of(sent), TaskDone{r.failed.task_id, std::move(r.failed.outputs)});
+  } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
+  }
+}
+
 bool AttemptDriver::keeps_failed_writes(const TaskBase& t, const CallResult& r) {
   return t.spec().on_failure == detail::OnFailure::ignore && carries_ignored_writes(r);
 }
 
 bool AttemptDriver::record_answer_outputs(std::shared_ptr<Call>& call, int n, const SentRequest& sent,
-                                          TaskDone& done, attempt_files::RemovedUnlessKept& files) {
+                                          TaskDone& done, attempt_files::RemovedUnlessKept& files,
+                                          bool ignored_failure) {
   TaskBase* t = call->task;
   // The deadline is disarmed before the record (the watchdog sets `stop` without a lock
   // of ours): a time-out cannot then end the task as timed out while its outputs are
@@ -310,7 +323,7 @@ bool AttemptDriver::record_answer_outputs(std::shared_ptr<Call>& call, int n, co
     conclude(std::move(call), rt::Runtime::Outcome::ok, {});  // (abandoned: it timed out)
     return false;
   }
-  if (auto failure = output_load_error([&] { data_.record_outputs(t, n, record_of(sent), done); })) {
+  if (auto failure = output_load_error([&] { data_.record_outputs(t, n, record_of(sent), done, ignored_failure); })) {
     conclude(std::move(call), failure->outcome, std::move(failure->error));
     return false;
   }

@@ -68,7 +68,7 @@ class AttemptData {
   virtual ~AttemptData() = default;
   /// DataPlane::record_outputs (throws when a value cannot be loaded).
   virtual void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
-                              TaskDone& done) = 0;
+                              TaskDone& done, bool ignored_failure) = 0;
   /// DataPlane::discard_late_outputs: a done answer the master no longer records (the
   /// attempt timed out); its outputs must never be read on `n`.
   virtual void discard_late_outputs(int n, const TaskRecord& record, const TaskDone& done) = 0;
@@ -190,9 +190,12 @@ class AttemptDriver {
   /// was concluded instead (its time-out fired first: the outputs released as a late
   /// answer's; or they could not be loaded: the attempt failed).
   bool record_answer_outputs(std::shared_ptr<Call>& call, int n, const SentRequest& sent, TaskDone& done,
-                             attempt_files::RemovedUnlessKept& files);
+                             attempt_files::RemovedUnlessKept& files, bool ignored_failure = false);
   /// True for a failed answer whose body's writes stand: on_failure(ignore), values sent.
   static bool keeps_failed_writes(const detail::TaskBase& t, const CallResult& r);
+  /// A failed answer carrying an ignore body's writes that are not recorded: what the
+  /// worker stored for them is released there.
+  void discard_failed_writes(int n, const SentRequest& sent, CallResult& r);
 
   AttemptRuntime& runtime_;
   AttemptData& data_;

@@ -693,14 +693,14 @@ void DataPlane::drop_unrecorded_outputs(int n, const TaskDone& done, Drops& drop
 }
 
 void DataPlane::record_outputs(TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
-                               TaskDone& done) {
+                               TaskDone& done, bool ignored_failure) {
   Drops drops;
   std::exception_ptr failed;
   {
     std::lock_guard data(data_mutex_);
     record_kept_inputs(n, *record, drops);
     try {
-      record_made(t, n, record, done, drops);
+      record_made(t, n, record, done, drops, ignored_failure);
     } catch (...) {
       // Nothing of it is recorded (record_made undid its loads) and the attempt fails:
       // its outputs on n are released exactly, as a late answer's, so neither a retry
@@ -725,7 +725,7 @@ void DataPlane::record_replica_outputs(TaskBase* t, int n, std::shared_ptr<const
 }
 
 void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const TaskRecord>& record,
-                            TaskDone& done, Drops& drops) {
+                            TaskDone& done, Drops& drops, bool ignored_failure) {
   // data lock held by the caller
   // What may throw comes first, undone if it does: a failed attempt is retried, and the
   // retry must read the call's inputs, neither a version recorded nor a master's object
@@ -813,6 +813,7 @@ void DataPlane::record_made(TaskBase* t, int n, const std::shared_ptr<const Task
     // replay would poll or publish other elements). Lost, its outputs are a clear error
     // ("cannot be made again"), never a silently different value.
     Drop older = record_produced(o, n, rt::task_state(t).stream_task ? nullptr : record);
+    if (ignored_failure) directory_.version(o.data_id, o.version).ignored_failure = true;
     if (!older.holders.empty()) drops.push_back(std::move(older));
   }
   // It wrote the master's files: copies other workers keep are stale.

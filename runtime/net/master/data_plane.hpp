@@ -104,9 +104,11 @@ class DataPlane {
   /// loaded. Throws when such a value cannot be loaded (or a file written): then no output
   /// is recorded and the master's objects are as they were (a retry reads the inputs).
   /// Files the request named at attempt-private paths are moved into place (its caller
-  /// removes them when it throws: attempt_files::RemovedUnlessKept).
+  /// removes them when it throws: attempt_files::RemovedUnlessKept). `ignored_failure`:
+  /// the body threw under on_failure(ignore) and `done` is what it wrote (a remake of those
+  /// versions may throw again: VersionInfo::ignored_failure).
   void record_outputs(detail::TaskBase* t, int n, std::shared_ptr<const TaskRecord> record,
-                      TaskDone& done);
+                      TaskDone& done, bool ignored_failure = false);
   /// The outputs part of record_outputs, for the chosen replica of a replicated call once
   /// the whole call ended ok (its kept inputs were recorded at its answer,
   /// keep_replica_inputs). Throws as record_outputs does, with nothing recorded.
@@ -203,7 +205,7 @@ class DataPlane {
   /// (inline values loaded into the master's objects, files written), then the versions
   /// made. With the data lock held.
   void record_made(detail::TaskBase* t, int n, const std::shared_ptr<const TaskRecord>& record,
-                   TaskDone& done, Drops& drops);
+                   TaskDone& done, Drops& drops, bool ignored_failure = false);
   /// Node `n` made output `o`; a lost node is not recorded as its holder. Returns the
   /// latest version before it and its holders (DataDirectory::produced).
   Drop record_produced(const WireParam& o, int n, std::shared_ptr<const TaskRecord> producer);

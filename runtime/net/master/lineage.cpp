@@ -299,10 +299,28 @@ bool DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
       (n == 0 ? std::string("the master") : "worker " + std::to_string(n)));
   CallResult r = links_.call(n, request);
   if (carries_ignored_writes(r)) {
-    // An on_failure(ignore) producer throws again, as it did: what it wrote before it threw
-    // is the version it made (the answer carries it as a success's outputs).
-    r.done = TaskDone{r.failed.task_id, std::move(r.failed.outputs)};
-    r.status = CallResult::Status::done;
+    bool made_so = false;  // the version was what an ignored failure wrote
+    {
+      std::lock_guard data(data_mutex_);
+      const VersionInfo* info = directory_.find_version(id, v);
+      made_so = info != nullptr && info->ignored_failure;
+    }
+    TaskDone wrote{r.failed.task_id, std::move(r.failed.outputs)};
+    if (made_so) {
+      // An on_failure(ignore) producer throws again, as it did: what it wrote before it
+      // threw is the version it made (the answer carries it as a success's outputs).
+      r.done = std::move(wrote);
+      r.status = CallResult::Status::done;
+    } else if (n != 0) {
+      // Its first run succeeded: this one's partial writes are not that version (a clear
+      // error below); what the worker stored for them is released there.
+      Drops drops;
+      {
+        std::lock_guard data(data_mutex_);
+        drop_unrecorded_outputs(n, wrote, drops);
+      }
+      release(drops);
+    }
   }
   check_read_files(id, v, producer, &moves);
   if (r.status == CallResult::Status::done) {
