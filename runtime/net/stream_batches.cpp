@@ -104,6 +104,22 @@ bool AtMostOnceBatches::confirm(detail::StreamChannel& channel, std::uint64_t pl
   return true;
 }
 
+bool AtMostOnceBatches::return_unread(detail::StreamChannel& channel, std::uint64_t place,
+                                      std::uint64_t attempt, std::uint64_t batch, bool to_buffer,
+                                      std::uint64_t connection) {
+  std::lock_guard lock(mutex_);
+  Place& p = place_locked(channel, place);
+  if (batch == 0 || stale(p, attempt) || attempt != p.attempt ||
+      std::ranges::find(p.pending, batch) == p.pending.end()) {
+    return false;
+  }
+  p.owner = connection;
+  // (The channel returns every unconfirmed element of the place: a port prefetches one
+  // batch at a time, so the place's pending batch is this one.)
+  p.pending.clear();
+  return channel.return_unread(place, attempt, to_buffer);
+}
+
 void AtMostOnceBatches::connection_ended(
     std::uint64_t connection, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& places) {
   for (const auto& [stream, place] : places) {

@@ -56,6 +56,11 @@ class AtMostOnceBatches {
   /// had been confirmed: that is its answer).
   bool confirm(detail::StreamChannel& channel, std::uint64_t place, std::uint64_t attempt,
                std::uint64_t batch, std::uint64_t connection);
+  /// A port gives back prefetched batch `batch` its user never took (StreamCall::
+  /// return_unread): true when it was pending, and went back (StreamChannel::return_unread);
+  /// a later confirmation of it is answered "given back".
+  bool return_unread(detail::StreamChannel& channel, std::uint64_t place, std::uint64_t attempt,
+                     std::uint64_t batch, bool to_buffer, std::uint64_t connection);
   /// `connection` ended: the pending batches of the places it still owns go back to their
   /// places (StreamChannel::give_back). `places`: (stream, place) it polled.
   void connection_ended(std::uint64_t connection,

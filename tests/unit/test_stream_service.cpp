@@ -6,6 +6,7 @@
 #include "net/stream_batches.hpp"
 #include "net/stream_client.hpp"
 #include "net/stream_elements.hpp"
+#include "net/stream_prefetch.hpp"
 #include "net/stream_service.hpp"
 #include "settings/run_config.hpp"
 
@@ -44,6 +45,27 @@ void with_publishes_answered(F publish) {
   compss::net::set_publish_window(0, 0);
   publish();
   compss::net::set_publish_window(256, std::size_t{4} << 20);  // (the default)
+}
+
+/// Ports made in its scope prefetch `bytes` (0: they poll without prefetch), returning a
+/// batch left unread for `idle`; then the default again (none, 200 ms).
+struct PrefetchScope {
+  explicit PrefetchScope(std::size_t bytes = std::size_t{2} << 20,
+                         std::chrono::milliseconds idle = std::chrono::milliseconds(200)) {
+    compss::net::set_stream_prefetch(bytes, idle);
+  }
+  ~PrefetchScope() { compss::net::set_stream_prefetch(0, std::chrono::milliseconds(200)); }
+  PrefetchScope(const PrefetchScope&) = delete;
+  PrefetchScope& operator=(const PrefetchScope&) = delete;
+};
+
+/// Waits (10 s at most) until some port holds a prefetched batch its user did not take.
+bool wait_for_a_prefetched_batch() {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (compss::net::stream_prefetched_bytes() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return compss::net::stream_prefetched_bytes() != 0;
 }
 
 /// What a consumer polled until the stream closed, the error that ended it, or the deadline.
@@ -98,7 +120,9 @@ class StreamServiceTest : public ::testing::TestWithParam<bool> {
   FakeStreamServers servers_;
 };
 
-TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
+/// Two remote producers, three remote consumers: each element reaches one consumer once,
+/// each consumer sees each producer's elements in order.
+void amo_across_remote_consumers(const std::function<std::pair<ObjectStream<int>, StreamTicket>(ObjectStream<int>&, bool)>& task_ticket) {
   ObjectStream<int> stream("service-amo", compss::at_most_once, 16);
   constexpr int producers = 2, consumers = 3, per_producer = 400;
   std::vector<std::pair<ObjectStream<int>, StreamTicket>> prod, cons;
@@ -139,6 +163,15 @@ TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceI
   for (int p = 0; p < producers; ++p) {
     for (int i = 0; i < per_producer; ++i) EXPECT_EQ(all.count(p * 100000 + i), 1u);  // no duplicate
   }
+}
+
+TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
+  amo_across_remote_consumers([](ObjectStream<int>& s, bool producer) { return task_ticket(s, producer); });
+}
+
+TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersWithPrefetchCountsEveryElementOnceInProducerOrder) {
+  PrefetchScope on;
+  amo_across_remote_consumers([](ObjectStream<int>& s, bool producer) { return task_ticket(s, producer); });
 }
 
 TEST_P(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) {
@@ -193,6 +226,9 @@ TEST_P(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfter
 }
 
 TEST_P(StreamServiceTest, AtLeastOnceRetriedConsumerGetsAgainWhatTheDeadAttemptHadNotFinished) {
+  // (Without prefetch: the dead attempt's late poll must reach the master to be refused;
+  // with it, its prefetch knows the stream closed for it and sends nothing.)
+  PrefetchScope off(0);
   ObjectStream<int> stream("service-alo", compss::at_least_once, 64);
   auto [ccopy, first] = task_ticket(stream, false);
   stream.publish(std::vector<int>{10, 11, 12});
@@ -358,6 +394,9 @@ TEST_P(StreamServiceTest, AProducerTaskThatPollsAtLeastOnceDoesNotPinTheLog) {
 }
 
 TEST_P(StreamServiceTest, AnAtMostOnceConsumersDeadAttemptTakesNothingFromItsRetry) {
+  // (Without prefetch: the retry's first poll must reach the master before the publish,
+  // as the master knows a retry before it sends it; a prefetch's poll goes from its thread.)
+  PrefetchScope off(0);
   ObjectStream<int> stream("service-amo-stale", compss::at_most_once, 16);
   auto [ccopy, first] = task_ticket(stream, false);
   auto dead = ObjectStream<int>::from_ticket(first);
@@ -659,6 +698,7 @@ TEST_P(StreamServiceTest, APublishAnsweredAfterAStallCutsTheWindowUnlessTheDelay
 }
 
 TEST_P(StreamServiceTest, IsClosedRightAfterThePollThatTookTheLastElementsNeedsNoRoundTrip) {
+  PrefetchScope off(0);  // (with prefetch: IsClosedStaysFalseWhilePrefetchedElementsAreUnread)
   ObjectStream<int> stream("service-closed-after-poll", compss::at_most_once, 16);
   auto [ccopy, cticket] = task_ticket(stream, false);
   stream.publish(std::vector<int>{1, 2, 3});
@@ -1572,6 +1612,104 @@ void publish_and_die(FakeStreamServers& servers, const StreamTicket& ticket, std
   connect_as(servers, nullptr);
 }
 
+// ---- a poll's prefetch (net/stream_prefetch.hpp) --------------------------------------
+
+TEST_P(StreamServiceTest, APrefetchTakesTheNextBatchWhileTheUserWorks) {
+  PrefetchScope on;
+  ObjectStream<int> stream("prefetch-next", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  stream.publish(std::vector<int>{1, 2, 3});
+  {
+    auto c = ObjectStream<int>::from_ticket(cticket);
+    EXPECT_EQ(c.poll(5.0), (std::vector<int>{1, 2, 3}));
+    stream.publish(std::vector<int>{4, 5});  // while the user "works" on 1, 2, 3
+    ASSERT_TRUE(wait_for_a_prefetched_batch());  // (without prefetch: never)
+    const std::uint64_t calls = compss::net::stream_poll_calls();
+    EXPECT_EQ(c.poll(5.0), (std::vector<int>{4, 5}));
+    EXPECT_EQ(compss::net::stream_poll_calls(), calls);  // no poll on the user's path
+    EXPECT_EQ(compss::net::stream_prefetched_bytes(), 0u);
+  }
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, AtMostOnceAPrefetchedBatchOfAKilledConsumerGoesToItsRetryOnly) {
+  PrefetchScope on(std::size_t{2} << 20, std::chrono::seconds(60));  // (never idle here)
+  ObjectStream<std::vector<char>> stream("prefetch-amo-killed", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, first] = task_ticket(stream, false);
+  auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+  {
+    DyingProcess worker;
+    connect_as(servers_, &worker);
+    auto dying = ObjectStream<std::vector<char>>::from_ticket(first);
+    with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(0), payload(1)}); });
+    EXPECT_EQ(dying.poll(5.0), (std::vector<std::vector<char>>{payload(0), payload(1)}));  // A, taken
+    with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}); });
+    ASSERT_TRUE(wait_for_a_prefetched_batch());  // B reached the process, its user never took it
+    worker.die();  // SIGKILL
+    connect_as(servers_, nullptr);
+  }
+  p.close();
+  // Nobody else gets B (it is the dead attempt's place's)...
+  EXPECT_TRUE(stream.poll(0.2).empty());
+  // ...its retry gets exactly B (a prefetch that confirmed at receipt: nothing).
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+    EXPECT_EQ(drain(again).got, (std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}));
+  }
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, AtLeastOnceAPrefetchDoesNotCommitTheBatchTheUserHandles) {
+  PrefetchScope on;
+  ObjectStream<int> stream("prefetch-alo-killed", compss::at_least_once, 64);
+  auto [ccopy, first] = task_ticket(stream, false);
+  stream.publish(std::vector<int>{1, 2});
+  {
+    DyingProcess worker;
+    connect_as(servers_, &worker);
+    auto dead = ObjectStream<int>::from_ticket(first);
+    EXPECT_EQ(dead.poll(5.0), (std::vector<int>{1, 2}));  // A: the user handles it
+    stream.publish(std::vector<int>{3, 4});
+    ASSERT_TRUE(wait_for_a_prefetched_batch());  // B, by a poll sent while A is handled
+    worker.die();
+    connect_as(servers_, nullptr);
+  }
+  stream.close();
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    // A and B again (a prefetch poll that committed A: B only).
+    auto again = ObjectStream<int>::from_ticket(retry);
+    EXPECT_EQ(drain(again).got, (std::vector<int>{1, 2, 3, 4}));
+  }
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, IsClosedStaysFalseWhilePrefetchedElementsAreUnread) {
+  PrefetchScope on;
+  ObjectStream<int> stream("prefetch-is-closed", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  stream.publish(std::vector<int>{1, 2, 3});
+  {
+    auto c = ObjectStream<int>::from_ticket(cticket);
+    EXPECT_EQ(c.poll(5.0), (std::vector<int>{1, 2, 3}));
+    stream.publish(4);
+    stream.close();
+    ASSERT_TRUE(wait_for_a_prefetched_batch());
+    // (The master counts a place's own unconfirmed elements as received: it says closed.)
+    EXPECT_FALSE(c.is_closed());
+    EXPECT_EQ(c.poll(5.0), (std::vector<int>{4}));
+    servers_.stop();  // the master's service is unreachable from now on
+    EXPECT_TRUE(c.is_closed());  // (the confirmation's answer said so)
+    EXPECT_TRUE(c.is_closed());
+  }
+  ccopy.end_task(true, {});
+}
+
 TEST_P(StreamServiceTest, AtMostOnceElementsAConsumersWorkerDiedReceivingGoToItsRetryAndNoOthers) {
   ObjectStream<std::vector<char>> stream("service-amo-lost-reply", compss::at_most_once, 16);
   auto [pcopy, pticket] = task_ticket(stream, true);
@@ -1582,8 +1720,10 @@ TEST_P(StreamServiceTest, AtMostOnceElementsAConsumersWorkerDiedReceivingGoToIts
   auto dying = ObjectStream<std::vector<char>>::from_ticket(first);
   with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(0), payload(1)}); });
   EXPECT_EQ(dying.poll(5.0), (std::vector<std::vector<char>>{payload(0), payload(1)}));  // received
+  // Its worker is killed while the next poll's elements arrive (armed before they are
+  // published: a prefetch polls them as they come).
+  worker.armed = true;
   with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}); });
-  worker.armed = true;  // its worker is killed while the next poll's elements arrive
   EXPECT_THROW((void)dying.poll(5.0), compss::Error);
   connect_as(servers_, nullptr);
   p.close();

@@ -392,7 +392,7 @@ class StreamChannel final : public StreamPort {
   void rewind(std::uint64_t consumer) override {
     std::lock_guard lock(mutex_);
     auto it = consumers_.find(consumer);
-    if (it != consumers_.end()) it->second.delivered = it->second.committed;
+    if (it != consumers_.end()) it->second.delivered = it->second.last_start = it->second.committed;
     data_.notify_all();
   }
 
@@ -434,6 +434,26 @@ class StreamChannel final : public StreamPort {
     return_unconfirmed_locked(consumer);
   }
 
+  /// at_most_once: attempt `attempt` of the consumer gives back, unread, what its polls
+  /// took and it never confirmed (a worker's port prefetched a batch its user did not
+  /// take): to the front of the buffer for every consumer (`to_buffer`), else to the front
+  /// of its place's returned elements (its next poll takes them first). False when it held
+  /// none (confirmed, given back already, or a newer attempt's).
+  bool return_unread(std::uint64_t consumer, std::uint64_t attempt, bool to_buffer) {
+    std::lock_guard lock(mutex_);
+    auto it = unconfirmed_.find(consumer);
+    if (it == unconfirmed_.end() || it->second.attempt != attempt) return false;
+    if (!to_buffer) {
+      return_unconfirmed_locked(consumer);
+      return true;
+    }
+    buffer_.insert(buffer_.begin(), std::make_move_iterator(it->second.elements.begin()),
+                   std::make_move_iterator(it->second.elements.end()));
+    unconfirmed_.erase(it);
+    data_.notify_all();
+    return true;
+  }
+
   /// Waits up to `timeout` seconds for elements, then takes what there is (possibly
   /// nothing). Once the stream is closed with an error and the consumer has taken the
   /// rest, throws compss::Error with that error.
@@ -448,14 +468,21 @@ class StreamChannel final : public StreamPort {
   /// size (the stream service's). `confirm` (at_most_once, a poll from another process):
   /// what it takes stays unconfirmed until acknowledge (see the class comment). An
   /// at_most_once attempt whose place was removed (its task ended for good) takes nothing
-  /// (compss::Error): the other consumers' elements are not its.
+  /// (compss::Error): the other consumers' elements are not its. `lag_commit`
+  /// (at_least_once, a port's prefetch poll: its user is still handling the last batch it
+  /// was given): commits only up to the start of that batch, not all delivered.
   std::vector<Element> poll_attempt(std::uint64_t consumer, double timeout, std::uint64_t attempt,
                                     const std::function<bool(const Element&)>& fits = {},
-                                    bool confirm = false) {
+                                    bool confirm = false, bool lag_commit = false) {
     std::unique_lock lock(mutex_);
     enter_attempt_locked(consumer, attempt);
     refuse_removed_place_locked(consumer, attempt, confirm);
-    commit_locked(consumer);  // the previous poll's elements are finished with
+    // The previous poll's elements are finished with (a prefetch poll: those before it).
+    if (lag_commit) {
+      commit_to_last_start_locked(consumer);
+    } else {
+      commit_locked(consumer);
+    }
     const auto deadline = Clock::now() + to_duration(timeout);
     data_.wait_until(lock, deadline, [&] { return available_locked(consumer) != 0 || drained_locked(consumer); });
     enter_attempt_locked(consumer, attempt);
@@ -485,10 +512,12 @@ class StreamChannel final : public StreamPort {
       }
     } else if (auto it = consumers_.find(consumer); it != consumers_.end()) {
       Cursor& c = it->second;
+      const std::uint64_t start = c.delivered;
       while (c.delivered < base_ + buffer_.size() && takes(buffer_[c.delivered - base_])) {
         out.push_back(buffer_[c.delivered - base_]);
         ++c.delivered;
       }
+      if (!out.empty()) c.last_start = start;
     }
     if (!out.empty()) room_.notify_all();
     if (out.empty() && drained_locked(consumer) && !error_.empty()) {
@@ -655,6 +684,7 @@ class StreamChannel final : public StreamPort {
     std::uint64_t delivered;
     std::uint64_t committed;
     std::uint64_t attempt;  // the latest attempt of its task seen (0: none)
+    std::uint64_t last_start = 0;  // where the last poll that took elements started
   };
 
   void enter_attempt_locked(std::uint64_t consumer, std::uint64_t attempt) {
@@ -680,6 +710,7 @@ class StreamChannel final : public StreamPort {
     if (attempt > c.attempt) {
       c.attempt = attempt;
       c.delivered = c.committed;  // a new attempt starts from what was finished with
+      c.last_start = c.committed;
     }
   }
 
@@ -772,6 +803,15 @@ class StreamChannel final : public StreamPort {
              std::make_move_iterator(u->second.elements.end()));
     unconfirmed_.erase(u);
     data_.notify_all();
+  }
+
+  // at_least_once: commits up to where the consumer's last batch started (its user is
+  // still handling that batch: a kill must give it again).
+  void commit_to_last_start_locked(std::uint64_t consumer) {
+    auto it = consumers_.find(consumer);
+    if (it == consumers_.end()) return;
+    it->second.committed = std::max(it->second.committed, std::min(it->second.last_start, it->second.delivered));
+    trim_locked();
   }
 
   void commit_locked(std::uint64_t consumer) {
