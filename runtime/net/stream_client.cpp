@@ -536,7 +536,7 @@ std::shared_ptr<PollPrefetcher> RemoteStreamPort::prefetcher_for(std::uint64_t c
   const std::size_t bytes = stream_prefetch_bytes();
   if (bytes == 0) return nullptr;
   // (Its connection is made outside mutex_: answers to publishes keep coming meanwhile.)
-  auto made = std::make_shared<PollPrefetcher>(ticket_, consumer, bytes, stream_prefetch_idle());
+  auto made = std::make_shared<PollPrefetcher>(ticket_, consumer, bytes);
   std::lock_guard lock(mutex_);
   if (prefetch_ == nullptr && !prefetch_ended_) prefetch_ = made;
   // (Another copy's poll made one meanwhile: this one goes unused, having polled nothing.)
@@ -575,6 +575,16 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll_prefetched(PollP
       return {};
     }
     bool closed_now = batch->closed;
+    // Decoded (a lost reference located on this port's connection) before the next poll
+    // may leave: the master keeps a poll's references until its connection's next call.
+    std::string lost;
+    std::vector<Element> out;
+    try {
+      out = resolved_all(batch->elements, batch->fetched, batch->why, lost);
+    } catch (...) {
+      if (mode() != ConsumerMode::at_most_once) prefetch.resume(false);
+      throw;  // (at_most_once: not confirmed; its link's end or the place's gives it back)
+    }
     if (mode() == ConsumerMode::at_most_once) {
       // Ours once the master knows this process took them (as a poll without prefetch).
       std::uint64_t fate = 0;
@@ -591,8 +601,6 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll_prefetched(PollP
       closed_now = (fate & StreamReply::closed_bit) != 0;
     }
     prefetch.resume(closed_now);
-    std::string lost;
-    std::vector<Element> out = resolved_all(batch->elements, batch->fetched, batch->why, lost);
     if (!lost.empty() && out.empty()) throw Error(lost);
     std::lock_guard lock(mutex_);
     lost_ = std::move(lost);
@@ -735,7 +743,7 @@ bool RemoteStreamPort::is_closed(std::uint64_t consumer) {
     if (closed_after_poll_ >= 0 && poll_consumer_ == consumer) {
       return std::exchange(closed_after_poll_, -1) != 0;
     }
-    // A prefetch knows without a round trip unless it is idle.
+    // A prefetch knows without a round trip unless none is wanted.
     if (prefetch_ != nullptr && prefetch_->consumer() == consumer) {
       if (const int known = prefetch_->closed_known(); known >= 0) return known != 0;
     }

@@ -16,7 +16,6 @@ namespace {
 
 std::atomic<bool> overridden{false};  // set_stream_prefetch
 std::atomic<std::size_t> override_bytes{0};
-std::atomic<std::int64_t> override_idle_ms{0};
 std::atomic<std::uint64_t> prefetch_polls{0};    // stream_prefetch_polls
 std::atomic<std::uint64_t> prefetch_returns{0};  // stream_prefetch_returns
 std::atomic<std::size_t> prefetched_bytes{0};    // stream_prefetched_bytes
@@ -36,27 +35,21 @@ std::size_t bytes_of(const PrefetchedBatch& b) {
 
 }  // namespace
 
-void set_stream_prefetch(std::size_t bytes, std::chrono::milliseconds idle) noexcept {
+void set_stream_prefetch(std::size_t bytes) noexcept {
   override_bytes.store(bytes);
-  override_idle_ms.store(idle.count());
   overridden.store(true);
 }
 std::size_t stream_prefetch_bytes() noexcept {
   return overridden.load() ? override_bytes.load() : config::run_config().stream_prefetch_bytes;
 }
-std::chrono::milliseconds stream_prefetch_idle() noexcept {
-  return std::chrono::milliseconds(overridden.load() ? override_idle_ms.load()
-                                                     : config::run_config().stream_prefetch_idle_ms);
-}
 std::uint64_t stream_prefetch_polls() noexcept { return prefetch_polls.load(); }
 std::uint64_t stream_prefetch_returns() noexcept { return prefetch_returns.load(); }
 std::size_t stream_prefetched_bytes() noexcept { return prefetched_bytes.load(); }
 
-PollPrefetcher::PollPrefetcher(detail::StreamTicket ticket, std::uint64_t consumer, std::size_t budget,
-                               std::chrono::milliseconds idle)
+PollPrefetcher::PollPrefetcher(detail::StreamTicket ticket, std::uint64_t consumer, std::size_t budget)
     : ticket_(std::move(ticket)), consumer_(consumer),
       confirms_(static_cast<ConsumerMode>(ticket_.mode) == ConsumerMode::at_most_once),
-      budget_(budget), idle_(idle), link_(connect_stream_endpoint("", ticket_.port)) {
+      budget_(budget), link_(connect_stream_endpoint("", ticket_.port)) {
   try {
     thread_ = std::thread([this] { run(); });
   } catch (const std::system_error& e) {
@@ -73,30 +66,7 @@ void PollPrefetcher::run() noexcept {
     const bool can_poll = want_ && !ready_ && !taking_ && !closed_ && error_.empty();
     if (stopping_) return;
     if (!can_poll) {
-      // An at_most_once batch its user leaves goes back to the others after idle_.
-      if (confirms_ && ready_ && !taking_) {
-        const auto due = ready_at_ + idle_;
-        if (std::chrono::steady_clock::now() >= due) {
-          PrefetchedBatch idle = std::move(*ready_);
-          ready_.reset();
-          prefetched_bytes.fetch_sub(bytes_of(idle));
-          want_ = false;  // (until the user polls again)
-          outstanding_ = true;  // (the link is this thread's meanwhile: stop() closes it)
-          lock.unlock();
-          const bool ok = return_unread(idle.id, true);
-          lock.lock();
-          outstanding_ = false;
-          if (!ok && error_.empty()) {
-            error_ = "compss: stream " + std::to_string(ticket_.stream) +
-                     ": the connection of a consumer's prefetch to the master's stream service failed";
-          }
-          changed_.notify_all();
-          continue;
-        }
-        changed_.wait_until(lock, due);
-      } else {
-        changed_.wait(lock);
-      }
+      changed_.wait(lock);
       continue;
     }
     outstanding_ = true;
@@ -132,7 +102,6 @@ void PollPrefetcher::run() noexcept {
     } else if (!got.elements.empty()) {
       prefetched_bytes.fetch_add(bytes_of(got));
       ready_ = std::move(got);
-      ready_at_ = std::chrono::steady_clock::now();
     } else if (got.closed) {
       closed_ = true;
     }

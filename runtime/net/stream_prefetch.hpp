@@ -41,9 +41,8 @@ struct PrefetchedBatch {
 /// (at_most_once) its confirmation was answered (resume()). So at_most_once, a prefetched
 /// batch is exactly what a poll's batch is between its answer and its confirmation: held
 /// by the master unconfirmed, given back when this process dies (link_'s end), confirmed
-/// only when user code takes it. A batch its user leaves for `idle` goes back to the
-/// stream's buffer for the other consumers (return_unread); no prefetch then until the
-/// user polls again. at_least_once: a prefetch poll sent while the user handles its last
+/// only when user code takes it (a batch left unread while the user handles a long one
+/// stays with this place: not returned to the others on a timer, not done). at_least_once: a prefetch poll sent while the user handles its last
 /// batch commits only up to that batch's start (StreamCall::flag), so a kill redelivers
 /// the batch the user handles; it waits 20 ms at most at the master, so that a log full of
 /// what the user finished is freed by the next poll (a full commit) once the user polls.
@@ -52,13 +51,12 @@ struct PrefetchedBatch {
 /// thrown by next() once the batch before it was taken, and again at each later next().
 ///
 /// Thread-safety: `mutex_` guards everything below it, never held over I/O. link_ is used
-/// by one thread at a time: thread_ while `outstanding_` or returning an idle batch; the
+/// by one thread at a time: thread_ while `outstanding_`; the
 /// user between next() returning a batch and resume() (`taking_`); stop() once thread_
 /// was joined. Lock order: the port's mutex_, then this one.
 class PollPrefetcher {
  public:
-  PollPrefetcher(detail::StreamTicket ticket, std::uint64_t consumer, std::size_t budget,
-                 std::chrono::milliseconds idle);
+  PollPrefetcher(detail::StreamTicket ticket, std::uint64_t consumer, std::size_t budget);
   ~PollPrefetcher();
   PollPrefetcher(const PollPrefetcher&) = delete;
   PollPrefetcher& operator=(const PollPrefetcher&) = delete;
@@ -98,13 +96,11 @@ class PollPrefetcher {
   const std::uint64_t consumer_;
   const bool confirms_;  // at_most_once
   const std::size_t budget_;
-  const std::chrono::milliseconds idle_;
 
   std::mutex mutex_;
   std::condition_variable changed_;
   std::shared_ptr<Endpoint> link_;  // (replaced by confirm's retries)
   std::optional<PrefetchedBatch> ready_;
-  std::chrono::steady_clock::time_point ready_at_{};
   std::string error_;
   bool want_ = false;        // the user polls: keep a batch prefetched
   bool outstanding_ = false; // a poll is out on link_
@@ -117,12 +113,11 @@ class PollPrefetcher {
   std::thread thread_;
 };
 
-/// Overrides COMPSS_STREAM_PREFETCH_BYTES and COMPSS_STREAM_PREFETCH_IDLE_MS for ports
-/// that make their prefetch from now on (bytes 0: none). For tests.
-void set_stream_prefetch(std::size_t bytes, std::chrono::milliseconds idle) noexcept;
-/// The prefetch bytes and idle time ports use now.
+/// Overrides COMPSS_STREAM_PREFETCH_BYTES for ports that make their prefetch from now on
+/// (0: none). For tests.
+void set_stream_prefetch(std::size_t bytes) noexcept;
+/// The prefetch bytes ports use now.
 std::size_t stream_prefetch_bytes() noexcept;
-std::chrono::milliseconds stream_prefetch_idle() noexcept;
 /// Polls RemoteStreamPorts' prefetchers sent so far (for tests).
 std::uint64_t stream_prefetch_polls() noexcept;
 /// Batches prefetched and returned unread so far (for tests).

@@ -255,9 +255,6 @@ RunConfig read_run_config(const Env& env) {
     c.stream_prefetch_bytes = detail::whole_number_variable(
         "COMPSS_STREAM_PREFETCH_BYTES", v, 0, std::size_t{1} << 30);
   }
-  if (const char* v = set(env, "COMPSS_STREAM_PREFETCH_IDLE_MS")) {
-    c.stream_prefetch_idle_ms = whole_number("COMPSS_STREAM_PREFETCH_IDLE_MS", v, 1, 600000);
-  }
   c.test_pause_in_transfer_ms = test_pause_ms(env);
   c.observe = observe_variables(env);
   return c;

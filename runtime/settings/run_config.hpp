@@ -139,9 +139,6 @@ struct RunConfig {
   /// one (0, the default: each poll waits for its batch; not on by default yet, see
   /// docs/streams.md "Prefetch"). See net::PollPrefetcher.
   std::size_t stream_prefetch_bytes = 0;
-  /// COMPSS_STREAM_PREFETCH_IDLE_MS: an at_most_once batch prefetched and not taken by its
-  /// user for this long goes back to the stream for the other consumers (200 ms).
-  unsigned stream_prefetch_idle_ms = 200;
   /// COMPSS_TEST_PAUSE_IN_TRANSFER (tests only): pause once in a large transfer; 0 = never.
   unsigned test_pause_in_transfer_ms = 0;
   ObserveVariables observe;                ///< graph, summary, monitor, trace

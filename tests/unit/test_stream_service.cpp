@@ -47,14 +47,11 @@ void with_publishes_answered(F publish) {
   compss::net::set_publish_window(256, std::size_t{4} << 20);  // (the default)
 }
 
-/// Ports made in its scope prefetch `bytes` (0: they poll without prefetch), returning a
-/// batch left unread for `idle`; then the default again (none, 200 ms).
+/// Ports made in its scope prefetch `bytes` (0: they poll without prefetch); then the
+/// default again (none).
 struct PrefetchScope {
-  explicit PrefetchScope(std::size_t bytes = std::size_t{2} << 20,
-                         std::chrono::milliseconds idle = std::chrono::milliseconds(200)) {
-    compss::net::set_stream_prefetch(bytes, idle);
-  }
-  ~PrefetchScope() { compss::net::set_stream_prefetch(0, std::chrono::milliseconds(200)); }
+  explicit PrefetchScope(std::size_t bytes = std::size_t{2} << 20) { compss::net::set_stream_prefetch(bytes); }
+  ~PrefetchScope() { compss::net::set_stream_prefetch(0); }
   PrefetchScope(const PrefetchScope&) = delete;
   PrefetchScope& operator=(const PrefetchScope&) = delete;
 };
@@ -1633,7 +1630,7 @@ TEST_P(StreamServiceTest, APrefetchTakesTheNextBatchWhileTheUserWorks) {
 }
 
 TEST_P(StreamServiceTest, AtMostOnceAPrefetchedBatchOfAKilledConsumerGoesToItsRetryOnly) {
-  PrefetchScope on(std::size_t{2} << 20, std::chrono::seconds(60));  // (never idle here)
+  PrefetchScope on;
   ObjectStream<std::vector<char>> stream("prefetch-amo-killed", compss::at_most_once, 16);
   auto [pcopy, pticket] = task_ticket(stream, true);
   auto [ccopy, first] = task_ticket(stream, false);

@@ -133,8 +133,7 @@ Variables worker_variables(const Options& o, const WorkerSpec& w, const std::str
   // the largest stream element it sends inline, its producers' window delay and its
   // consumers' prefetch (docs/streams.md): passed on to every worker, ssh and srun ones too.
   for (const char* name : {"COMPSS_WORKER_DATA_MEMORY", "COMPSS_STREAM_INLINE_BYTES",
-                           "COMPSS_STREAM_WINDOW_DELAY_US", "COMPSS_STREAM_PREFETCH_BYTES",
-                           "COMPSS_STREAM_PREFETCH_IDLE_MS"}) {
+                           "COMPSS_STREAM_WINDOW_DELAY_US", "COMPSS_STREAM_PREFETCH_BYTES"}) {
     if (const char* value = std::getenv(name); value != nullptr && *value != '\0') v.emplace_back(name, value);
   }
   return v;
