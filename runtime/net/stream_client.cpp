@@ -47,6 +47,13 @@ std::uint64_t next_poll_batch_id() noexcept {
 
 std::uint64_t stream_poll_calls() noexcept { return poll_calls.load(); }
 
+Error unconfirmed_batch_error(std::uint64_t stream, int tries, const std::string& failure) {
+  return Error("compss: stream " + std::to_string(stream) + ": a poll took a batch of elements and "
+               "could not confirm it received them after " + std::to_string(tries) +
+               " tries, each on a new connection (" + failure + "); they are not returned here: "
+               "the master gives them to this task's next attempt unless a confirmation reached it");
+}
+
 std::uint64_t stream_publish_calls() noexcept { return publish_calls.load(); }
 std::uint64_t stream_window_cuts() noexcept { return window_cuts.load(); }
 std::uint64_t stream_held_key_checks() noexcept { return held_key_checks.load(); }
@@ -627,11 +634,7 @@ std::uint64_t RemoteStreamPort::confirm(std::uint64_t consumer, std::uint64_t ba
       return reply.value;
     }
   }
-  throw Error("compss: stream " + std::to_string(ticket_.stream) + ": a poll took a batch of "
-              "elements and could not confirm it received them after " +
-              std::to_string(confirm_tries) + " tries, each on a new connection (" + failure +
-              "); they are not returned here: the master gives them to this task's next attempt "
-              "unless a confirmation reached it");
+  throw unconfirmed_batch_error(ticket_.stream, confirm_tries, failure);
 }
 
 bool RemoteStreamPort::call_within(StreamCall c, std::chrono::milliseconds wait, StreamReply& out,

@@ -8,6 +8,7 @@
 #include "net/stream_prefetch.hpp"
 
 #include <compss/detail/stream_remote.hpp>
+#include <compss/error.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -204,6 +205,9 @@ void note_stream_reconnection() noexcept;
 /// A name for an at_most_once poll's batch (StreamCall::batch), never 0, unique across
 /// processes (a random start per process).
 std::uint64_t next_poll_batch_id() noexcept;
+
+/// The error of a poll whose batch's confirmation got no answer after `tries` sends.
+Error unconfirmed_batch_error(std::uint64_t stream, int tries, const std::string& failure);
 
 /// Poll calls RemoteStreamPorts sent without prefetch so far (for tests).
 std::uint64_t stream_poll_calls() noexcept;

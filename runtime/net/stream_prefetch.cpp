@@ -222,11 +222,7 @@ std::uint64_t PollPrefetcher::confirm(std::uint64_t batch) {
       return reply.value;
     }
   }
-  throw Error("compss: stream " + std::to_string(ticket_.stream) + ": a poll took a batch of "
-              "elements and could not confirm it received them after " +
-              std::to_string(confirm_tries) + " tries, each on a new connection (" + failure +
-              "); they are not returned here: the master gives them to this task's next attempt "
-              "unless a confirmation reached it");
+  throw unconfirmed_batch_error(ticket_.stream, confirm_tries, failure);
 }
 
 bool PollPrefetcher::return_unread(std::uint64_t batch, bool to_buffer) noexcept {
