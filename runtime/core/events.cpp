@@ -69,7 +69,8 @@ void Observers::publish(std::vector<std::shared_ptr<TaskObserver>> observers) {
   }
   // (the trace's records, also written through notify_submitted, take the dependencies)
   next->dependencies_read = next->dependencies_read || next->records != nullptr;
-  next->tsc = next->records != nullptr && next->others.empty() && next->records->counter_stamps();
+  next->trace_alone = next->records != nullptr && next->others.empty();
+  next->tsc = next->trace_alone && next->records->counter_stamps();
   next->all = std::move(observers);
   // The old snapshot stays in snapshots_: an event on another thread may still be reading it.
   // (Kept before it is published: if keeping it throws, nothing points at it.)

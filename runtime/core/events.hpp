@@ -287,6 +287,9 @@ class alignas(64) Observers {
     std::vector<TaskObserver*> others;
     /// The trace written directly (the first installed observer that offers its records).
     TraceRecords* records = nullptr;
+    /// `records` is set and there are no `others`: the attempt's one-record branch
+    /// (Runtime::run_observed_attempt) tests this one flag.
+    bool trace_alone = false;
     /// The task path's times are counter stamps (read_tsc()): `records` alone reads them
     /// and it takes stamps. Else they are event times.
     bool tsc = false;

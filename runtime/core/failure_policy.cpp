@@ -1,6 +1,8 @@
 // How the runtime runs a task under its on_failure policy and time-out, skips cancelled
 // tasks, and answers this_task::stop_requested(). See docs/failures.md.
+#include "core/remote_deadline.hpp"
 #include "core/runtime.hpp"
+#include "core/thread_slot.hpp"
 #include "core/trace_records.hpp"
 
 #include <compss/detail/external_call.hpp>
@@ -174,9 +176,10 @@ Runtime::AfterAttempt Runtime::run_observed_attempt(TaskBase* t, Watchdog::Clock
                                                     const Observers::Snapshot& ev) noexcept {
   // Traced alone, an attempt that cannot time out has its start written with its end, in
   // one record (with a time-out, the watchdog may tell the end from its own thread).
-  const unsigned slot = executor_->current_slot();
+  // (Kept by our executor: read inline. Otherwise asked, which also begins keeping them.)
+  const unsigned slot = thread_slot.of == slot_key_ ? thread_slot.slot : executor_->current_slot();
   const EventTime now = ev.now();
-  const bool with_end = deadline == no_deadline && ev.records != nullptr && ev.others.empty();
+  const bool with_end = deadline == no_deadline && ev.trace_alone;
   const StartStamp start{&ev, now, slot};
   if (!with_end) notify_started(ev, *t, Allocation{0, master_name_, slot}, now, ev.tsc);
   TaskError err;
@@ -330,7 +333,7 @@ namespace compss::detail {
 
 bool task_stop_requested() noexcept {
   TaskBase* t = rt::tls_task;
-  if (t == nullptr) return false;
+  if (t == nullptr) return rt::remote_deadline_passed();  // (a worker's body: the master's deadline)
   const rt::TaskState& s = rt::task_state(t);
   if (s.stop.load(std::memory_order_acquire)) return true;
   if (s.group != nullptr && rt::group_cancelled(static_cast<rt::GroupState*>(s.group))) return true;

@@ -22,7 +22,8 @@ void add_overflow_successor(TaskState& p, TaskBase* succ);
 bool add_edge(TaskBase* pred, TaskBase* succ) noexcept;
 
 /// add_edge() inlined, for a caller that does more with each edge it adds (the registry
-/// recording it for a trace: Registry::link_recorded): one call per edge, not two.
+/// recording it for a trace: Registry::link_recorded, itself inlined into the recording
+/// access helpers): no call per edge.
 inline bool add_edge_inline(TaskBase* pred, TaskBase* succ) noexcept {
   if (pred == succ) return false;
   TaskState& p = task_state(pred);

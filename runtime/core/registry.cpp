@@ -50,7 +50,9 @@ void Registry::add_reader(Datum& d, TaskBase* t) {
   r.push_back(t);
 }
 
-bool Registry::link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
+// (Inlined into the Recording instances, which call it once per edge.)
+[[gnu::always_inline]] inline bool Registry::link_recorded(TaskBase* pred, TaskBase* t, const Datum& d,
+                                                           std::uint64_t version) {
   if (!add_edge_inline(pred, t)) return false;  // (inlined: one call per recorded edge)
   EdgeSink& s = *record_;
   ++s.count;
@@ -79,44 +81,47 @@ void Registry::record_edge_slow(const Dependency& dep) {
   }
 }
 
+template <bool Recording>
 void Registry::access(TaskBase* t, ParamDescriptor& p) {
   if (p.kind == detail::ParamKind::collection && p.key.tag != DataKey::Tag::none) {
     // The container is read (its shape); each element is a datum of its own.
     Datum& c = find_or_create(p.key);
-    read(c, t);
+    read<Recording>(c, t);
     p.data_id = c.id;
     p.version = c.version;
   }
-  for_each_datum(p, [&](ParamDescriptor& e) { access_datum(t, e); });
+  for_each_datum(p, [&](ParamDescriptor& e) { access_datum<Recording>(t, e); });
 }
 
+template <bool Recording>
 void Registry::access_datum(TaskBase* t, ParamDescriptor& p) {
   if (p.copy_in) {
-    copy_in(t, p);
+    copy_in<Recording>(t, p);
     return;
   }
   Datum& d = find_or_create(p.key);
   p.data_id = d.id;
   if (shared_copy(p.direction)) {
-    run_access(d, t, p.direction);
+    run_access<Recording>(d, t, p.direction);
   } else if (writes(p.direction)) {
-    write(d, t);
+    write<Recording>(d, t);
   } else {
-    read(d, t);
+    read<Recording>(d, t);
   }
   p.version = d.version;
   if (p.direction == Direction::in_delete) renumber(d);  // (after: it read this version)
 }
 
+template <bool Recording>
 void Registry::copy_in(TaskBase* t, ParamDescriptor& p) {
   // By-value argument from a named object: a dependency only while a writer is pending.
   Datum* d = find(p.key);
   if (d == nullptr) return;
   bool deferred = false;
   if (d->run != nullptr) {
-    for (TaskBase* w : d->run->members) deferred |= link(w, t, *d, d->version);
+    for (TaskBase* w : d->run->members) deferred |= link<Recording>(w, t, *d, d->version);
   } else {
-    deferred = d->writer != nullptr && d->writer != t && link(d->writer, t, *d, d->version);
+    deferred = d->writer != nullptr && d->writer != t && link<Recording>(d->writer, t, *d, d->version);
   }
   p.deferred = deferred;
   if (deferred) {
@@ -126,30 +131,32 @@ void Registry::copy_in(TaskBase* t, ParamDescriptor& p) {
   }
 }
 
+template <bool Recording>
 void Registry::read(Datum& d, TaskBase* t) {
   if (d.run != nullptr) {
-    for (TaskBase* w : d.run->members) link(w, t, d, d.version);
-  } else if (d.writer != nullptr && d.writer != t && !link(d.writer, t, d, d.version)) {
+    for (TaskBase* w : d.run->members) link<Recording>(w, t, d, d.version);
+  } else if (d.writer != nullptr && d.writer != t && !link<Recording>(d.writer, t, d, d.version)) {
     release_ref(d.writer);  // finished: nobody needs to wait for it any more
     d.writer = nullptr;
   }
   add_reader(d, t);
 }
 
+template <bool Recording>
 void Registry::write(Datum& d, TaskBase* t) {
   // After the last writer(s) (WAW) and every reader since (WAR), of the version it replaces.
   if (d.run != nullptr) {
     for (TaskBase* w : d.run->members) {
-      link(w, t, d, d.version);
+      link<Recording>(w, t, d, d.version);
       release_ref(w);
     }
     for (TaskBase* b : d.run->before) release_ref(b);
     d.run.reset();
   } else if (d.writer != nullptr && d.writer != t) {
-    link(d.writer, t, d, d.version);
+    link<Recording>(d.writer, t, d, d.version);
   }
   for (TaskBase* r : d.readers) {
-    link(r, t, d, d.version);
+    link<Recording>(r, t, d, d.version);
     release_ref(r);
   }
   d.readers.clear();
@@ -161,6 +168,7 @@ void Registry::write(Datum& d, TaskBase* t) {
   ++d.version;
 }
 
+template <bool Recording>
 void Registry::run_access(Datum& d, TaskBase* t, Direction mode) {
   AccessRun* run = d.run.get();
   if (run == nullptr || run->mode != mode || !d.readers.empty()) {
@@ -187,7 +195,7 @@ void Registry::run_access(Datum& d, TaskBase* t, Direction mode) {
   // Wait for what precedes the run (the version before the run's); finished tasks need no
   // edge and are let go.
   auto keep = std::remove_if(run->before.begin(), run->before.end(), [&](TaskBase* b) {
-    if (b == t || link(b, t, d, d.version - 1)) return false;
+    if (b == t || link<Recording>(b, t, d, d.version - 1)) return false;
     release_ref(b);
     return true;
   });
@@ -196,6 +204,10 @@ void Registry::run_access(Datum& d, TaskBase* t, Direction mode) {
   run->members.push_back(t);
   if (run->token != nullptr) add_exclusive(t, run->token);
 }
+
+// (Both instances: the runtime picks one per submission, tests call access().)
+template void Registry::access<true>(TaskBase* t, ParamDescriptor& p);
+template void Registry::access<false>(TaskBase* t, ParamDescriptor& p);
 
 void Registry::renumber(Datum& d) noexcept {
   d.id = next_id_++;

@@ -90,6 +90,16 @@ class Registry {
   /// Records the access of task `t` described by `d` and adds the dependency edges it
   /// implies (RAW for in; WAW and WAR for out/inout; runs for concurrent/commutative; one
   /// access per element for a collection). Fills d.data_id and d.version.
+  void access(TaskBase* t, ParamDescriptor& d) {
+    if (record_ != nullptr) {
+      access<true>(t, d);
+    } else {
+      access<false>(t, d);
+    }
+  }
+  /// access() for a caller that knows whether edges are recorded (Recording == (a sink is
+  /// set)): the recording instance writes each edge inline, the plain one has no sink test.
+  template <bool Recording>
   void access(TaskBase* t, ParamDescriptor& d);
 
   /// While `out` is set, access() records each edge it adds there, with the datum and
@@ -148,23 +158,34 @@ class Registry {
   Datum* find(const DataKey& key);
   Datum& find_or_create(const DataKey& key);
   /// One datum's access (an object, future, file or collection element).
+  /// (The helpers below are compiled once per Recording: registry.cpp.)
+  template <bool Recording>
   void access_datum(TaskBase* t, ParamDescriptor& p);
   void add_reader(Datum& d, TaskBase* t);
+  template <bool Recording>
   void read(Datum& d, TaskBase* t);
+  template <bool Recording>
   void write(Datum& d, TaskBase* t);
+  template <bool Recording>
   void run_access(Datum& d, TaskBase* t, detail::Direction mode);
+  template <bool Recording>
   void copy_in(TaskBase* t, ParamDescriptor& p);
   void renumber(Datum& d) noexcept;
-  /// add_edge(pred, t), recorded (when recording) as a dependency on `version` of `d`.
+  /// add_edge(pred, t), recorded (Recording) as a dependency on `version` of `d`.
+  template <bool Recording>
   bool link(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version) {
-    if (record_ == nullptr) [[likely]] {
+    if constexpr (Recording) {
+      return link_recorded(pred, t, d, version);
+    } else {
       const bool added = add_edge(pred, t);
       unrecorded_links_ += added;
       return added;
     }
-    return link_recorded(pred, t, d, version);
   }
-  bool link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version);
+  /// (Defined in registry.cpp, inlined into the recording helpers: no call per edge.
+  /// Inline: only registry.cpp, which instantiates link<true>, may call it; a call from
+  /// elsewhere gets the compiler's "used but never defined".)
+  inline bool link_recorded(TaskBase* pred, TaskBase* t, const Datum& d, std::uint64_t version);
   /// link_recorded()'s edge when the cursor is full or the edges go to a list.
   void record_edge_slow(const Dependency& dep);
   static void collect_datum(Datum& d, std::vector<TaskBase*>& out);

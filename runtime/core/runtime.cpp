@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <type_traits>
 
 namespace compss::rt {
 
@@ -52,6 +53,7 @@ Runtime::Runtime(bool progress, const ExecutorFactory& make_executor, const Back
     : watchdog_([this](TaskBase* t, double time_out) { on_time_out(t, time_out); }) {
   executor_ = make_executor(*this);
   if (executor_ == nullptr) throw std::logic_error("Runtime: the executor factory made no executor");
+  slot_key_ = executor_->slot_key();
   backend_ = make_backend(*this, *executor_);
   if (backend_ == nullptr) throw std::logic_error("Runtime: the backend factory made no backend");
   all_local_ = backend_->all_local();
@@ -89,29 +91,14 @@ inline bool derived_by_the_trace_alone(bool all_local, const Observers::Snapshot
   return all_local && ev.others.empty() && s.ready_derived_by == ev.records;
 }
 
-/// Tells the end of the program's submission of a task (to the trace's records and the
-/// other observers) when it leaves scope, also when the submission throws.
-class SubmissionEnd {
- public:
-  void begun(const Observers::Snapshot& s) noexcept { s_ = &s; }
-  /// The trace's record of the submission, which takes its end (no record of its own
-  /// when it fits there).
-  void recorded(TraceRecord* r) noexcept { record_ = r; }
-  ~SubmissionEnd() {
-    if (s_ == nullptr) return;
-    const EventTime now = s_->now();
-    const bool in_record = record_ != nullptr && TraceRecords::submission_ended(record_, now);
-    if (!in_record && s_->records != nullptr) {
-      s_->records->activity(Activity::submission, false, now, s_->tsc);
-    }
-    if (!s_->others.empty())
-      Observers::notify_others(*s_, &TaskObserver::on_activity, RuntimeActivity{Activity::submission, false, now});
-  }
-
- private:
-  const Observers::Snapshot* s_ = nullptr;
-  TraceRecord* record_ = nullptr;
-};
+/// Tells the end of the program's submission of a task at `end` (to the trace's records,
+/// into `r` when it fits there, and to the other observers).
+void tell_submission_end(const Observers::Snapshot& s, TraceRecord* r, EventTime end) noexcept {
+  const bool in_record = r != nullptr && TraceRecords::submission_ended(r, end);
+  if (!in_record && s.records != nullptr) s.records->activity(Activity::submission, false, end, s.tsc);
+  if (!s.others.empty())
+    Observers::notify_others(s, &TaskObserver::on_activity, RuntimeActivity{Activity::submission, false, end});
+}
 }  // namespace
 
 template <bool observed>
@@ -119,14 +106,16 @@ void Runtime::submit_impl(TaskBase* t) {
   // Observed: the program's submission and its dependency analysis are activities (a task
   // that submits from inside a task is not the program's thread: not told).
   // Events a few instructions apart share a clock read: the submission and its analysis
-  // begin at one time; the analysis ends, the task is submitted (and, with no predecessor,
-  // ready) at another.
+  // begin at one time; the analysis and the submission end, the task is submitted (and,
+  // with no predecessor, ready) at another. (The submission ends with its analysis, for
+  // every observer alike: one read fewer; what follows, the task's preparation, its group,
+  // the submit hook and making it ready, shows as the program's time: docs/traces.md. A
+  // submission that throws ends then.)
   // An observer that reads the submission's begin and its analysis from the submitted
   // event (the trace, the monitor) is told only the submission's end as an activity.
   // The trace's records are written directly (core/trace_records.hpp), with counter
   // stamps while they alone read the times (Observers::Snapshot).
   const Observers::Snapshot* ev = nullptr;
-  SubmissionEnd submission;  // (before the analysis' scope: ends after it)
   EventTime begun = 0;
   if constexpr (observed) {
     ev = events_.snapshot();
@@ -135,99 +124,120 @@ void Runtime::submit_impl(TaskBase* t) {
       begun = ev->now();
       if (ev->activities_read)
         Observers::notify_others(*ev, &TaskObserver::on_activity, RuntimeActivity{Activity::submission, true, begun});
-      submission.begun(*ev);
     }
   }
-  TaskState& state = task_state(t);
-  state.id = next_id_.fetch_add(1, std::memory_order_relaxed);
-  state.stream_task = has_stream_param(t->spec());
-  // A constrained task that can never run fails at its call, as a failed task: the program
-  // stops at its next synchronization, after running tasks end (local/constrained.hpp;
-  // only when the executor enforces constraints: local runs).
-  if (needs_placement(*t)) {
-    if (auto why = executor_->never_fits(*t)) record_failure(*t, why->c_str());
-  }
-  inflight_.fetch_add(1, std::memory_order_relaxed);
   std::uint64_t untouched = 0;  // not all local: objects and files no unfinished task accessed
   // Observed: what it waits for: straight into the trace's buffer when the trace alone
   // observes (TraceRecords::open_submission), else a list (EventScratch).
   EdgeSink edges;
   TraceRecord* open = nullptr;  // the trace's submitted record, completed at the end
   bool told = false;            // told to observers by notify_submitted (not the trace's buffer)
-  if constexpr (observed) {
-    if (ev->records != nullptr && ev->others.empty()) {
-      edges.records = ev->records->buffer();
-      if (edges.records != nullptr) open = TraceRecords::open_submission(*edges.records, t->param_count_);
-      if (open == nullptr) {
-        edges.records = nullptr;  // (dropped, counted: no edge written)
-      } else {
-        edges.open(*edges.records);
-      }
-    } else {
-      told = true;
-      if (ev->dependencies_read) {
-        edges.list = &tls_scratch().dependencies;
-        edges.list->clear();
-      }
-    }
-  }
-  // (No observer reads them: the registry records none, only counts them: `links`.)
-  const bool recording = observed && (edges.records != nullptr || edges.list != nullptr);
-  std::uint64_t links = 0;  // the edges this submission added (counted, not recorded)
+  std::uint64_t links = 0;      // the edges this submission added (counted, not recorded)
   EventTime analysed = 0;
-  {
-    std::optional<ActivityScope> analysis;  // (ends after the lock is released)
-    if constexpr (observed) {
-      // (An observer that reads the activities is not the trace's records: event times.)
-      if (begun != 0 && ev->activities_read) analysis.emplace(events_, Activity::dependency_analysis, begun);
+  // (A try block, not a guard object: nothing on the path that does not throw.)
+  try {
+    TaskState& state = task_state(t);
+    state.id = next_id_.fetch_add(1, std::memory_order_relaxed);
+    state.stream_task = has_stream_param(t->spec());
+    // A constrained task that can never run fails at its call, as a failed task: the program
+    // stops at its next synchronization, after running tasks end (local/constrained.hpp;
+    // only when the executor enforces constraints: local runs).
+    if (needs_placement(*t)) {
+      if (auto why = executor_->never_fits(*t)) record_failure(*t, why->c_str());
     }
-    std::unique_lock lock(registry_mutex_);
-    {
-      // (Unset also when an access throws: another thread's submission must not write here;
-      // the edges written through the cursor are the buffer's before anything else is.)
-      struct Unrecord {
-        Registry* r;
-        EdgeSink& edges;
-        ~Unrecord() {
-          if (r != nullptr) {
-            r->record_dependencies(nullptr);
-            edges.commit();
-          }
+    inflight_.fetch_add(1, std::memory_order_relaxed);
+    if constexpr (observed) {
+      if (ev->records != nullptr && ev->others.empty()) {
+        edges.records = ev->records->buffer();
+        if (edges.records != nullptr) open = TraceRecords::open_submission(*edges.records, t->param_count_);
+        if (open == nullptr) {
+          edges.records = nullptr;  // (dropped, counted: no edge written)
+        } else {
+          edges.open(*edges.records);
         }
-      } unrecord{recording ? &registry_ : nullptr, edges};
-      if (recording) registry_.record_dependencies(&edges);
-      if (observed && !recording) links = registry_.unrecorded_links();
-      for (std::uint32_t i = 0; i < t->param_count_; ++i) {
-        ParamDescriptor& p = t->params_[i];
-        if (!all_local_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
-          untouched |= std::uint64_t{1} << i;
+      } else {
+        told = true;
+        if (ev->dependencies_read) {
+          edges.list = &tls_scratch().dependencies;
+          edges.list->clear();
         }
-        if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) registry_.access(t, p);
       }
-      if (observed && !recording) links = registry_.unrecorded_links() - links;
     }
-    registry_.maybe_prune();
+    // (No observer reads them: the registry records none, only counts them: `links`.)
+    const bool recording = observed && (edges.records != nullptr || edges.list != nullptr);
+    {
+      std::optional<ActivityScope> analysis;  // (ends after the lock is released)
+      if constexpr (observed) {
+        // (An observer that reads the activities is not the trace's records: event times.)
+        if (begun != 0 && ev->activities_read) analysis.emplace(events_, Activity::dependency_analysis, begun);
+      }
+      std::unique_lock lock(registry_mutex_);
+      {
+        // (Unset also when an access throws: another thread's submission must not write here;
+        // the edges written through the cursor are the buffer's before anything else is.)
+        struct Unrecord {
+          Registry* r;
+          EdgeSink& edges;
+          ~Unrecord() {
+            if (r != nullptr) {
+              r->record_dependencies(nullptr);
+              edges.commit();
+            }
+          }
+        } unrecord{recording ? &registry_ : nullptr, edges};
+        if (recording) registry_.record_dependencies(&edges);
+        if (observed && !recording) links = registry_.unrecorded_links();
+        // (One loop per registry instance, chosen once: the plain one has no sink test, the
+        // recording one writes the edges inline.)
+        auto analyse = [&](auto recorded) {
+          for (std::uint32_t i = 0; i < t->param_count_; ++i) {
+            ParamDescriptor& p = t->params_[i];
+            if (!all_local_ && i < 64 && p.key.tag != DataKey::Tag::none && registry_.idle_key(p.key)) {
+              untouched |= std::uint64_t{1} << i;
+            }
+            if (p.key.tag != DataKey::Tag::none || p.elements != nullptr) {
+              registry_.access<decltype(recorded)::value>(t, p);
+            }
+          }
+        };
+        if (recording) {
+          analyse(std::true_type{});
+        } else {
+          analyse(std::false_type{});
+        }
+        if (observed && !recording) links = registry_.unrecorded_links() - links;
+      }
+      registry_.maybe_prune();
+      if constexpr (observed) {
+        lock.unlock();  // (the analysis ends with the registry's lock released, as before)
+        analysed = ev->now();
+        if (analysis) analysis->end_at(analysed);
+      }
+    }
+    if (!all_local_) backend_->submitted(t, untouched);
+    t->prepare();
+    if (GroupState* g = current_group()) {
+      task_state(t).group = g;
+      join_group(g);
+    }
+    if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
+  } catch (...) {
     if constexpr (observed) {
-      lock.unlock();  // (the analysis ends with the registry's lock released, as before)
-      analysed = ev->now();
-      if (analysis) analysis->end_at(analysed);
+      if (begun != 0) tell_submission_end(*ev, nullptr, ev->now());
     }
+    throw;
   }
-  if (!all_local_) backend_->submitted(t, untouched);
-  t->prepare();
-  if (GroupState* g = current_group()) {
-    task_state(t).group = g;
-    join_group(g);
-  }
-  if (auto hook = g_submit_hook.load(std::memory_order_relaxed)) hook(*t);
   if constexpr (observed) {
     if (told) {
       static const std::vector<Dependency> none;
-      submission.recorded(notify_submitted(*ev, t, edges.list != nullptr ? *edges.list : none, begun, analysed));
-    } else if (open != nullptr && !edges.lost) {  // (lost: it stays withdrawn, its end a record of its own)
-      submission.recorded(TraceRecords::close_submission(open, *edges.records, task_state(t).id,
-                                                         reinterpret_cast<std::uintptr_t>(&t->spec()), begun,
-                                                         analysed, ev->tsc, all_local_));
+      TraceRecord* r = notify_submitted(*ev, t, edges.list != nullptr ? *edges.list : none, begun, analysed);
+      if (begun != 0) tell_submission_end(*ev, r, analysed);
+    } else if (open != nullptr && !edges.lost) {  // (its end in it: the same store)
+      TraceRecords::close_submission(open, *edges.records, task_state(t).id,
+                                     reinterpret_cast<std::uintptr_t>(&t->spec()), begun, analysed, ev->tsc,
+                                     all_local_);
+    } else if (begun != 0) {  // (withdrawn, or dropped: its end a record of its own)
+      ev->records->activity(Activity::submission, false, analysed, ev->tsc);
     }
     // (In a local run that trace derives its ready, or dropped its submission, counted:
     // notify_ready records none there.)
@@ -436,6 +446,18 @@ void Runtime::wait_tasks(std::vector<TaskBase*>& tasks) {
   tasks.clear();
 }
 
+template <class Sync>
+void Runtime::rethrowing_the_run_failure(Sync&& sync) {
+  try {
+    sync();
+  } catch (const std::exception&) {
+    // A version lost with its worker is not made again once the run failed (lineage):
+    // the caller learns of the run's failure, not of that consequence.
+    if (failed()) throw_if_failed();
+    throw;
+  }
+}
+
 void Runtime::wait_key(const DataKey& key, bool writers_only) {
   std::vector<TaskBase*> tasks;
   {
@@ -444,9 +466,13 @@ void Runtime::wait_key(const DataKey& key, bool writers_only) {
   }
   wait_tasks(tasks);
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(key);
-  if (!all_local_ && key.tag == DataKey::Tag::address) backend_->sync(key.address, true);
-  if (!all_local_ && key.tag == DataKey::Tag::file) backend_->sync_file(std::string(key.path));
+  if (all_local_) return;
+  rethrowing_the_run_failure([&] {
+    if (key.tag == DataKey::Tag::address) backend_->sync(key.address, true);
+    if (key.tag == DataKey::Tag::file) backend_->sync_file(std::string(key.path));
+  });
 }
+
 
 std::vector<DataAccess> Runtime::latest_versions(const DataKey& key) {
   std::vector<DataAccess> out;
@@ -471,7 +497,7 @@ void Runtime::wait_range(std::uintptr_t begin, std::size_t count, std::size_t st
   }
   wait_tasks(tasks);
   if (attention_.load(std::memory_order_acquire)) failures_.throw_if_poisoned(begin, count, stride);
-  if (!all_local_) backend_->sync_range(begin, begin + count * stride);
+  if (!all_local_) rethrowing_the_run_failure([&] { backend_->sync_range(begin, begin + count * stride); });
 }
 
 void Runtime::wait_all() noexcept {

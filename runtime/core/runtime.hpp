@@ -100,6 +100,8 @@ class Runtime {
   bool failed() const noexcept { return failed_.load(std::memory_order_acquire); }
 
   unsigned threads() const noexcept { return executor_->threads(); }
+  /// The key its executor keeps threads' slots under (thread_slot.of), as read once.
+  std::uint64_t slot_key() const noexcept { return slot_key_; }
 
   // ---- task events (core/events.hpp; docs/architecture.md "Task events") ---------------
   /// The observers of this runtime: add one to receive task events. With none installed,
@@ -190,6 +192,10 @@ class Runtime {
   std::size_t registry_size();
 
  private:
+  /// Runs `sync` (the backend bringing data to this process); an error it throws after
+  /// the run failed becomes the run's failure (throw_if_failed).
+  template <class Sync>
+  void rethrowing_the_run_failure(Sync&& sync);
   /// execute_chain, or with `only_first` execute_one: returns the successor not run.
   TaskBase* run_chain(TaskBase* task, bool only_first) noexcept;
   /// Runs the body on this thread; an exception becomes `error` and a failed outcome.
@@ -258,6 +264,9 @@ class Runtime {
   Watchdog watchdog_;
 
   std::unique_ptr<TaskExecutor> executor_;  // never null after the constructor
+  /// executor_->slot_key(), read once: an observed attempt compares it with thread_slot.of
+  /// (core/thread_slot.hpp) and asks executor_->current_slot() only on a mismatch.
+  std::uint64_t slot_key_ = TaskExecutor::no_slot_key;
   std::unique_ptr<Backend> backend_;        // after the executor it spawns on
   bool all_local_ = true;             // backend_->all_local()
   /// backend_->node_name(0), read once: every observed start names it (a std::string made

@@ -7,6 +7,7 @@
 
 #include <compss/detail/task_node.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -51,6 +52,11 @@ class TaskExecutor {
   /// The calling thread's slot among the executor's threads (0 .. threads()), for task
   /// events; 0 on a thread outside it.
   virtual unsigned current_slot() const noexcept = 0;
+  /// The key under which the executor keeps its threads' slots in thread_slot
+  /// (core/thread_slot.hpp), or no_slot_key: each attempt then asks current_slot().
+  /// Fixed for the executor's life.
+  static constexpr std::uint64_t no_slot_key = ~std::uint64_t{0};
+  virtual std::uint64_t slot_key() const noexcept { return no_slot_key; }
 };
 
 }  // namespace compss::rt

@@ -32,6 +32,7 @@ void TraceRecords::name_node(ThreadLog& log, std::size_t node, std::string_view 
   try {
     if (node >= log.node_names.size()) log.node_names.resize(node + 1);
     log.node_names[node] = name;
+    if (node == 0) log.node0_named = !name.empty();
   } catch (...) {  // (out of memory: the node keeps its default name)
   }
 }

@@ -100,6 +100,8 @@ class TraceRecords {
     std::thread::id thread;
     TraceBuffer records;
     std::vector<std::string> node_names;
+    /// node_names[0] is set (not empty): the attempts' per-record check is this one load.
+    bool node0_named = false;
   };
 
   /// Keeps at most `max_records` records; stamps from the counter when `counter_stamps`
@@ -193,24 +195,34 @@ class TraceRecords {
                        static_cast<std::int64_t>(d.version)};
   }
   /// Completes `open` (from open_submission(), its edges all written: else it stays
-  /// withdrawn), as submitted() would have written it. Returns what submitted() returns.
-  static TraceRecord* close_submission(TraceRecord* open, TraceBuffer& buffer, std::uint64_t task, std::uint64_t type,
-                                       EventTime begin, EventTime time, bool tsc, bool ready_derived) noexcept {
+  /// withdrawn), as submitted() would have written it, with the submission's end (begun at
+  /// `begin`, 0: none) at `time`, its analysis' end: in the same store (submitted_spans), in
+  /// its begun record, else a record of its own.
+  static void close_submission(TraceRecord* open, TraceBuffer& buffer, std::uint64_t task, std::uint64_t type,
+                               EventTime begin, EventTime time, bool tsc, bool ready_derived) noexcept {
     const std::uint8_t derived = ready_derived ? submitted_ready_derived : 0;
     if (begin != 0 && spans_fit(task, begin, time)) [[likely]] {
-      *open = record(RecordKind::submitted, tsc, task, time, type, static_cast<std::uint8_t>(submitted_spans | derived), 0,
-                     static_cast<std::uint32_t>(time - begin));
-      return open;
+      // (its end in a's upper half as submission_ended() writes it: 0 after its time, + 1)
+      *open = record(RecordKind::submitted, tsc, task | std::uint64_t{1} << 32, time, type,
+                     static_cast<std::uint8_t>(submitted_spans | derived), 0, static_cast<std::uint32_t>(time - begin));
+      return;
     }
-    TraceRecord* begun = nullptr;
     if (begin != 0) {
-      begun = buffer.reserve(1);
-      if (begun == nullptr) return nullptr;  // (the budget: the submission is dropped whole)
+      TraceRecord* begun = buffer.reserve(1);
+      if (begun == nullptr) {  // (the budget: the submission is dropped whole, its end apart)
+        submission_end_apart(buffer, time, tsc);
+        return;
+      }
       *begun = record(RecordKind::submission_begun, tsc, 0, begin);
+      if (!submission_ended(begun, time)) submission_end_apart(buffer, time, tsc);
     }
     *open = record(RecordKind::submitted, tsc, task, time, type,
-                   static_cast<std::uint8_t>((begun != nullptr ? submitted_begun : 0) | derived));
-    return begun;
+                   static_cast<std::uint8_t>((begin != 0 ? submitted_begun : 0) | derived));
+  }
+  /// A submission's end as a record of its own (activity() into `buffer`).
+  static void submission_end_apart(TraceBuffer& buffer, EventTime time, bool tsc) noexcept {
+    if (TraceRecord* r = buffer.reserve(1))
+      *r = record(RecordKind::activity, tsc, 0, time, 0, static_cast<std::uint8_t>(Activity::submission));
   }
   /// The submission whose record submitted() returned ended at `time` (a stamp when that
   /// record's is: the same snapshot's), written into it: no record of its own. False when
@@ -267,7 +279,7 @@ class TraceRecords {
     r->flag = static_cast<std::uint16_t>(where.slot);
     r->small = static_cast<std::uint8_t>(static_cast<std::uint8_t>(outcome) | (will_retry ? ran_will_retry : 0));
     r->b = static_cast<std::uint64_t>(end);
-    if ((l->node_names.empty() || l->node_names[0].empty()) && !where.node_name.empty())
+    if (!l->node0_named && !where.node_name.empty())
       name_node(*l, 0, where.node_name);
   }
   /// ran() on node 0 (named `node_name`) in executor slot `slot`, inlined where the attempt
@@ -284,7 +296,7 @@ class TraceRecords {
     *r = record(RecordKind::ran, tsc, task, start, static_cast<std::uint64_t>(end),
                 static_cast<std::uint8_t>(static_cast<std::uint8_t>(outcome) | (will_retry ? ran_will_retry : 0)),
                 static_cast<std::uint16_t>(slot), attempt);
-    if ((l->node_names.empty() || l->node_names[0].empty()) && !node_name.empty()) [[unlikely]]
+    if (!l->node0_named && !node_name.empty()) [[unlikely]]
       name_node(*l, 0, node_name);
   }
   void activity(Activity kind, bool begin, EventTime time, bool tsc) noexcept {
@@ -320,6 +332,7 @@ class TraceRecords {
       fn(*l, to_time);
       l->records.clear();
       l->node_names.clear();
+      l->node0_named = false;
     }
   }
 

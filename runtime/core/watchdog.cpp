@@ -31,6 +31,10 @@ void Watchdog::arm(detail::TaskBase* t, Clock::time_point deadline, double time_
 
 bool Watchdog::disarm(detail::TaskBase* t, Clock::time_point deadline) {
   bool found = false;
+  // Passed already: expired, whether or not this thread has woken for it yet (it will,
+  // and call expire_): an answer after the deadline must not end the task as if in time
+  // (a worker's body stops at it and answers a few ms later: TaskRequest::time_left_ms).
+  if (Clock::now() >= deadline) return false;
   {
     std::lock_guard lock(mutex_);
     auto [b, e] = deadlines_.equal_range(deadline);

@@ -27,7 +27,8 @@ class Watchdog {
   /// it meanwhile).
   void arm(detail::TaskBase* task, Clock::time_point deadline, double time_out);
   /// Stops watching `task`. False if its deadline had already passed: then the watchdog
-  /// has called (or is calling) `expire` for it.
+  /// has called, is calling or will soon call `expire` for it (the clock decides, not
+  /// whether the watchdog's thread has woken yet).
   bool disarm(detail::TaskBase* task, Clock::time_point deadline);
 
  private:

@@ -1,6 +1,7 @@
 #include "local/executor.hpp"
 
 #include "core/runtime.hpp"
+#include "core/thread_slot.hpp"
 #include "local/constrained.hpp"
 #include "local/task_binding.hpp"
 #include "stream/task_threads.hpp"
@@ -20,13 +21,10 @@ namespace compss::rt {
 namespace {
 // (initial-exec: a plain load, not a call to __tls_get_addr: libcompss is never dlopen()ed.)
 [[gnu::tls_model("initial-exec")]] constinit thread_local const LocalExecutor* tls_executor = nullptr;
-/// This thread's TBB slot in the arena of the executor numbered `tls_slot_of` while it is
-/// in that arena (set and reset by the arena's SlotKeeper when the thread joins and leaves
-/// it; 0: none), so that current_slot() (the trace's records) reads it rather than asking
-/// TBB per task. A number, not the executor's address: a later executor may get the address.
-/// Initial-exec: a plain load.
-[[gnu::tls_model("initial-exec")]] constinit thread_local std::uint64_t tls_slot_of = 0;
-[[gnu::tls_model("initial-exec")]] constinit thread_local unsigned tls_slot = 0;
+// Each thread's TBB slot in the arena of the executor numbered thread_slot.of while it is
+// in that arena (core/thread_slot.hpp: set and reset by the arena's SlotKeeper when the
+// thread joins and leaves it), so that the Runtime (the trace's records) reads it rather
+// than asking TBB per task.
 std::atomic<std::uint64_t> executor_numbers{0};
 
 /// Marks the calling thread as running one of `executor`'s jobs until it leaves scope.
@@ -41,7 +39,7 @@ class InJob {
   const LocalExecutor* outer_;
 };
 
-/// Keeps each thread's slot in an arena while the thread is in it (tls_slot): TBB calls it
+/// Keeps each thread's slot in an arena while the thread is in it (thread_slot): TBB calls it
 /// on the thread itself when it joins the arena, before its first task, and when it leaves
 /// (a thread keeps its slot while it is in the arena). A thread already in the arena when
 /// observing began is told only before its next task taken from another thread or the
@@ -57,11 +55,11 @@ class SlotKeeper final : public tbb::task_scheduler_observer {
   void on_scheduler_entry(bool) override {
     const int i = tbb::this_task_arena::current_thread_index();
     if (i < 0) return;
-    tls_slot = static_cast<unsigned>(i);
-    tls_slot_of = number_;
+    thread_slot.slot = static_cast<unsigned>(i);
+    thread_slot.of = number_;
   }
   void on_scheduler_exit(bool) override {
-    if (tls_slot_of == number_) tls_slot_of = 0;
+    if (thread_slot.of == number_) thread_slot.of = 0;
   }
 
  private:
@@ -96,7 +94,7 @@ struct LocalExecutor::Impl {
   // Tasks with stream parameters: a thread each, outside the arena (stream/task_threads.hpp).
   stream::TaskThreads stream_threads;
   // Each thread's slot while it is in the arena (current_slot()).
-  const std::uint64_t number = executor_numbers.fetch_add(1, std::memory_order_relaxed) + 1;  // (tls_slot_of)
+  const std::uint64_t number = executor_numbers.fetch_add(1, std::memory_order_relaxed) + 1;  // (thread_slot.of)
   SlotKeeper slots;           // (after the arena: stops observing before it goes)
   std::once_flag slots_kept;  // (observe() must not be called twice at once)
 
@@ -209,7 +207,7 @@ void LocalExecutor::run_job(std::function<void()> job) {
 
 unsigned LocalExecutor::current_slot() const noexcept {
   Impl* impl = impl_.get();
-  if (tls_slot_of == impl->number) [[likely]] return tls_slot;
+  if (thread_slot.of == impl->number) [[likely]] return thread_slot.slot;
   // Not kept (yet): asked. The first call begins keeping them (SlotKeeper).
   try {
     std::call_once(impl->slots_kept, [impl] { impl->slots.observe(true); });
@@ -219,6 +217,8 @@ unsigned LocalExecutor::current_slot() const noexcept {
   const int i = tbb::this_task_arena::current_thread_index();
   return i < 0 ? 0u : static_cast<unsigned>(i);
 }
+
+std::uint64_t LocalExecutor::slot_key() const noexcept { return impl_->number; }
 
 void LocalExecutor::wait_idle() {
   // Stream tasks and arena tasks may start each other: wait until both are quiet.

@@ -57,6 +57,8 @@ class LocalExecutor final : public TaskExecutor {
   /// The calling thread's slot in the executor's arena (0 .. threads()), for task events;
   /// 0 on a thread outside it.
   unsigned current_slot() const noexcept override;
+  /// This executor's number (its threads' thread_slot.of while they are in its arena).
+  std::uint64_t slot_key() const noexcept override;
 
  private:
   void spawn_priority(detail::TaskBase* task);

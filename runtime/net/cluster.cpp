@@ -12,6 +12,7 @@
 #include "net/master/admission.hpp"
 #include "net/master/data_plane.hpp"
 #include "net/master/output_load.hpp"
+#include "net/master/remake_order_hook.hpp"
 #include "net/master/restart_requests.hpp"
 #include "net/master/worker_data_links.hpp"
 #include "net/peer_fetch.hpp"
@@ -252,6 +253,9 @@ int Cluster::add_worker(AdmittedWorker&& w) {
           if (auto* e = std::get_if<WorkerEvents>(&note)) remote_events_->worker_events(n, *e);
           if (auto* d = std::get_if<DataEvicted>(&note)) data_->evicted(n, *d);  // over its budget
         });
+    // (Before any request can be placed on it; under the lock: its loss, which waits for
+    // the lock in on_lost, is told to kept_files after the question.)
+    links_[slot]->ask_whether_it_reaches_kept_links();
     workers_[slot] = std::make_unique<RemoteExecutor>(
         *links_[slot], [this](TaskBase* t, int n, unsigned cu, unsigned gpus) { dispatch(t, n, cu, gpus); },
         &remakes_, request_data_.get());
@@ -465,13 +469,9 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
   const bool master_may = remakes_on_master(request);
   const sched::NodeId master = master_sched_.load(std::memory_order_acquire);
   if (const int n = replica_lends(request, producer, c); n > 0) return n;
-  if (master_may && lender != nullptr && lent_remake == nullptr) {
-    if (lend_cores(request, producer, c, 0, lender)) return 0;
-    // Only the master's node can run it: it may need the cores its reader holds.
-    const sched::NodeId only_master[] = {master};
-    if (master != sched::IdSet::npos && !scheduler_->never_fits_without(c, only_master).empty()) {
-      lender_waits();
-    }
+  if (master_may && lender != nullptr && lent_remake == nullptr &&
+      lend_cores(request, producer, c, 0, lender)) {
+    return 0;
   }
   std::optional<RemakePlacements::Placed> at;
   std::vector<sched::NodeId> gone;  // workers it was placed on that are lost (the scheduler may not know yet)
@@ -487,6 +487,8 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
     }
   } abandoned{*this, request};
   for (;;) {
+    // (Each pass: a worker it was placed on may have been lost since the last.)
+    if (master_may) lender_waits_if_only_master(c, master, gone);
     remakes_.open(&request);
     try {
       // (A producer the master cannot run avoids its node; placed there all the same when
@@ -500,7 +502,10 @@ int Cluster::choose_remake_worker(TaskRequest& request) {
       scheduler_->submit(&request, c, avoid);
       // Not placed at once (a producer larger than a replica building its request, and no
       // other node free): that replica's cores may be those it waits for.
-      if (!remakes_.where(&request)) replica_waits();
+      if (!remakes_.where(&request)) {
+        remake_order_hook::at("remake waits");
+        replica_waits();
+      }
       at = remakes_.wait(&request);
     } catch (const Error&) {
       if (master == sched::IdSet::npos && choose_live_worker(-1) < 0) return -1;  // (no node: said by the caller)
@@ -588,6 +593,28 @@ bool Cluster::lend_cores(TaskRequest& request, const Producer& producer, const s
     return true;
   }
   return false;
+}
+
+void Cluster::lender_waits_if_only_master(const sched::TaskClass* c, sched::NodeId master,
+                                          std::span<const sched::NodeId> gone) {
+  if (lender == nullptr || lent_remake != nullptr || master == sched::IdSet::npos) return;
+  // The workers lost for the cluster count as gone although the scheduler may not know yet
+  // (on_lost marks them dead first, remove_node follows): else a producer that only a lost
+  // worker and the master's node fit was placed there, then on the master's node while its
+  // reader kept the cores it needs (a hang, ClusterRemake.ATaskPlacedOnTheMaster... 2 in 1,500).
+  std::vector<sched::NodeId> without(gone.begin(), gone.end());
+  without.push_back(master);
+  {
+    std::lock_guard lock(sched_mutex_);
+    const std::size_t filled = nodes_.load(std::memory_order_acquire);  // (slots below it are set)
+    for (std::size_t n = 1; n < filled && n < worker_alive_.size(); ++n) {
+      if (worker_usable_locked(n)) continue;
+      const sched::NodeId id = worker_sched_[n].load();
+      if (id != sched::IdSet::npos) without.push_back(id);
+    }
+  }
+  // Only the master's node can run it: it may need the cores its reader holds.
+  if (!scheduler_->never_fits_without(c, without).empty()) lender_waits();
 }
 
 void Cluster::lender_waits() noexcept {
@@ -1063,6 +1090,10 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigne
       explicit Lending(const TaskBase* t, int n) { replica_lender = t, replica_node = n; }
       ~Lending() { replica_lender = before_lender, replica_node = before_node; }
     } lending(t, n);
+    if (may_block && remake_order_hook::hook) {  // (a test's: parked only then)
+      BlockingLane::Parked parked;
+      remake_order_hook::at("replica builds");
+    }
     built = worker.build_request(t, may_block, /*check_lost=*/false);
     if (built.request == nullptr) {
       lane_.post([this, t, n, computing_units, gpus, missing_tries] {  // (not on a receiver thread)
@@ -1092,7 +1123,10 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigne
     replica_ended(t, n, rt::Runtime::Outcome::ok, {});
     return;
   }
-  RemoteRun run{computing_units, gpus, {}, {}};
+  // No deadline sent (time_left_ms 0): a later replica whose version allows longer moves
+  // the call's deadline (replicated_call), which a replica sent before would not hear of;
+  // stopped at the earlier one, its body could answer a partial result in time.
+  RemoteRun run{computing_units, gpus, {}, {}, 0};
   // Each node runs the version that fits it (its placement's; the task's field stays 0).
   if (const std::uint32_t v = worker.version_of(t); v != 0) {
     run.signature = t->spec().versions[v - 1]->signature;

@@ -355,6 +355,11 @@ class Cluster final : public rt::Backend, private AttemptCluster {
   /// cores, and then runs without them (placing it again from here could wait for
   /// executor threads that such waits hold). Never throws.
   void lender_waits() noexcept;
+  /// lender_waits when no node but the master's (`master`) can run a remake of class `c`,
+  /// counting as lost the nodes in `gone` and the workers the cluster knows are lost.
+  /// Takes sched_mutex_, then the scheduler's lock (not nested).
+  void lender_waits_if_only_master(const sched::TaskClass* c, sched::NodeId master,
+                                   std::span<const sched::NodeId> gone);
   /// The thread's `replica_lender` (a replica building its request) is about to wait for
   /// a remake it cannot lend its cores to (the producer needs more), or for another
   /// thread's run of one: it gives its placement's resources back

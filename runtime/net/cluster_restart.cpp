@@ -60,7 +60,8 @@ void Cluster::restart_if_stuck(const TaskBase* t, std::uint64_t serial) {
     // (It returned meanwhile; or its worker was lost or retired, or the run is ending.)
     if (it == stuck_.end() || it->second.serial != serial || stopping_ || run_ended_) return;
     n = it->second.node;
-    if (!worker_alive_[static_cast<std::size_t>(n)]) return;
+    // (Its link cut already: another stuck task of it asked first; one restart each time.)
+    if (!worker_usable_locked(static_cast<std::size_t>(n))) return;
     // Stuck there only while it still holds its placement there: a task that gave the
     // node back (its inputs made again, a pause after compss::DataMissing) and timed out
     // before it was placed again ran nowhere, and still names that worker (t->node).

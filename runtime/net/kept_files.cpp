@@ -2,6 +2,8 @@
 #include "net/kept_files.hpp"
 
 #include "net/attempt_files.hpp"
+#include "net/kept_dir_views.hpp"
+#include "settings/run_config.hpp"
 
 #include <compss/error.hpp>
 
@@ -14,10 +16,13 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,11 +30,17 @@ namespace compss::net::kept_files {
 
 namespace {
 
+// A directory of links: the directory it is made in, and whether that is the run's
+// (COMPSS_KEPT_DIR or the working directory: 0700) rather than a file's own (0711). A file
+// in the working directory kept beside (a worker that does not reach the run's) gets one
+// of each.
+using DirKey = std::pair<std::string, bool>;
+
 struct Entry {
   std::string link;
   std::weak_ptr<const std::string> owner;
   FileStamp expected;  ///< the link's stamp while the version is unchanged
-  std::string dir;     ///< its directory's key in Keeper::dirs
+  DirKey dir;          ///< its directory's key in Keeper::dirs
   std::uint64_t moves = 0;  ///< times moved to a copy of its own (before_write_in_place)
   bool copying = false;     ///< a before_write_in_place copies it now (others wait: copied_)
 };
@@ -37,6 +48,7 @@ struct Entry {
 struct Dir {
   std::string path;
   std::size_t links = 0;
+  bool held = false;  ///< named to workers (KeptDirViews): stays while the run goes on
 };
 
 // `now` stamps the same inode and bytes as `then`, whatever its ctime (which a link, a
@@ -56,7 +68,13 @@ class Keeper {
 
   FileStamp stamp_and_keep(const std::string& path, std::uint32_t param) {
     std::vector<std::shared_ptr<const std::string>> held;  // (released after the lock)
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    // (Workers asked whether they reach the run's directory, not all answered yet: a
+    // little wait for them, bounded. Their answers come on their links' receivers, which
+    // take only this lock.)
+    if (const auto due = views_.answers_due()) {
+      answered_.wait_until(lock, *due, [&] { return !views_.answers_due(); });
+    }
     FileStamp s = stamp_file(path, param);
     if (!s.exists) return s;
     auto [first, last] = entries_.equal_range({s.device, s.inode});
@@ -71,43 +89,13 @@ class Keeper {
     }
     const std::filesystem::path p(path);
     const std::string name = p.filename().string();
-    const std::string parent = p.parent_path().string();
-    // Beside the file: the directory workers sharing the master's files are promised to
-    // see (the master's working directory is not). One directory per file's directory.
-    const std::string key = parent;
-    Dir* dir = dir_for(key, parent);
-    if (dir == nullptr) return s;  // (no right to create it: the stamp alone)
-    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label).
-    const std::string sub = dir->path + "/" + std::to_string(counter_++);
-    if (!make_dir(sub)) {
-      drop_if_empty(key);
-      return s;
+    // In the run's directory (the master's working directory, COMPSS_KEPT_DIR) when it is
+    // on the file's file system (a hard link needs it), not to be seen in the user's
+    // directory; else, or when no link can be made there, beside the file.
+    for (const DirKey& place : places(p.parent_path().string(), s.device)) {
+      if (std::optional<FileStamp> kept = keep_in(place, path, name, s, param)) return *std::move(kept);
     }
-    const std::string link = sub + "/" + name;
-    if (::link(path.c_str(), link.c_str()) != 0) {
-      ::rmdir(sub.c_str());
-      drop_if_empty(key);
-      return s;  // (EPERM: a directory, or protected_hardlinks; EXDEV: a bind mount; ENOENT: gone)
-    }
-    // The link moved the inode's ctime: the stamp is the link's, once it is checked to be
-    // the same version as the path's (the path replaced between the stat and the link
-    // names another inode: then no link).
-    FileStamp now = stamp_file(link, param);
-    if (!same_but_ctime(now, s)) {
-      remove_link(link);
-      drop_if_empty(key);
-      return s;
-    }
-    now.path = path;
-    ++dir->links;
-    const std::pair inode{s.device, s.inode};
-    std::shared_ptr<const std::string> owner(new std::string(link), [inode](const std::string* l) {
-      instance().unkeep(inode, *l);
-      delete l;
-    });
-    entries_.insert({inode, Entry{link, owner, now, key}});
-    now.kept = std::move(owner);
-    return now;
+    return s;  // (no link: the stamp alone)
   }
 
   bool unchanged(const FileStamp& s) {
@@ -198,8 +186,105 @@ class Keeper {
     dirs_.clear();
   }
 
+  std::string ask_worker(int node) {
+    std::lock_guard lock(mutex_);
+    const config::MasterSettings& c = config::run_config().master;
+    const std::string base = run_dir();
+    if (!c.keep_read_files || base.empty() || views_.blind() || unmade_.count(base) != 0) return "";
+    Dir* dir = dir_for({base, true});
+    if (dir == nullptr) {
+      unmade_.insert(base);
+      return "";
+    }
+    dir->held = true;  // (its name is the one the worker checks)
+    views_.asked(node);
+    return dir->path;
+  }
+
+  void worker_answered(int node, bool sees) {
+    {
+      std::lock_guard lock(mutex_);
+      views_.answered(node, sees);
+    }
+    answered_.notify_all();
+  }
+
+  void worker_gone(int node) {
+    {
+      std::lock_guard lock(mutex_);
+      views_.gone(node);
+    }
+    answered_.notify_all();
+  }
+
  private:
-  Keeper() = default;
+  // The run's directory for links: COMPSS_KEPT_DIR, else the master's working directory
+  // at launch; empty when beside (told, or no working directory).
+  static std::string run_dir() {
+    const config::MasterSettings& c = config::run_config().master;
+    if (c.kept_beside) return "";
+    return c.kept_dir.empty() ? c.working_dir : c.kept_dir;
+  }
+
+  // The directories to try for a link to the file in `parent` on `device`, best first.
+  std::vector<DirKey> places(const std::string& parent, std::uint64_t device) const {
+    std::vector<DirKey> v;
+    const std::string base = run_dir();
+    struct stat st {};
+    if (!base.empty() && views_.usable() && unmade_.count(base) == 0 &&
+        no_link_.count({base, device}) == 0 && ::stat(base.c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+        static_cast<std::uint64_t>(st.st_dev) == device) {
+      v.push_back({base, true});
+    }
+    v.push_back({parent, false});
+    return v;
+  }
+
+  // A link to the version `s` stamps at `path`, in a directory of links made in `base`:
+  // its stamp, or none when it cannot be made there. Under the lock.
+  std::optional<FileStamp> keep_in(const DirKey& place, const std::string& path, const std::string& name,
+                                   const FileStamp& s, std::uint32_t param) {
+    const auto& [base, in_run_dir] = place;
+    Dir* dir = dir_for(place);
+    if (dir == nullptr) {  // (no right to create it)
+      if (in_run_dir) unmade_.insert(base);  // (not tried again: links go beside)
+      return std::nullopt;
+    }
+    // `<dir>/<n>/<name>`: the body made again sees its file's own name (a label).
+    const std::string sub = dir->path + "/" + std::to_string(counter_++);
+    if (!make_dir(sub)) {
+      drop_if_empty(place);
+      return std::nullopt;
+    }
+    const std::string link = sub + "/" + name;
+    // (A symlinked path: the link is to its file, whose version was stamped, not to the symlink.)
+    if (::linkat(AT_FDCWD, path.c_str(), AT_FDCWD, link.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+      // (EPERM: a directory, or protected_hardlinks; EXDEV: a bind mount; ENOENT: gone)
+      if (errno == EXDEV && in_run_dir) no_link_.insert({base, s.device});  // (not tried again)
+      ::rmdir(sub.c_str());
+      drop_if_empty(place);
+      return std::nullopt;
+    }
+    // The link moved the inode's ctime: the stamp is the link's, once it is checked to be
+    // the same version as the path's (the path replaced between the stat and the link
+    // names another inode: then no link).
+    FileStamp now = stamp_file(link, param);
+    if (!same_but_ctime(now, s)) {
+      remove_link(link);
+      drop_if_empty(place);
+      return std::nullopt;
+    }
+    now.path = path;
+    ++dir->links;
+    const std::pair inode{s.device, s.inode};
+    std::shared_ptr<const std::string> owner(new std::string(link), [inode](const std::string* l) {
+      instance().unkeep(inode, *l);
+      delete l;
+    });
+    entries_.insert({inode, Entry{link, owner, now, place}});
+    now.kept = std::move(owner);
+    return now;
+  }
 
   // Called by the last owner of a link, without the lock.
   void unkeep(std::pair<std::uint64_t, std::uint64_t> inode, const std::string& link) noexcept {
@@ -209,7 +294,7 @@ class Keeper {
       remove_link(link);  // (after remove_all: gone already)
       return;
     }
-    const std::string key = it->second.dir;
+    const DirKey key = it->second.dir;
     entries_.erase(it);
     const FileStamp before = stamp_file(link, 0);
     remove_link(link);
@@ -248,10 +333,10 @@ class Keeper {
     return it == entries_.end() ? nullptr : &it->second;
   }
 
-  // A directory of links, 0711 whatever the umask (which mkdir applies).
-  static bool make_dir(const std::string& path) {
-    if (::mkdir(path.c_str(), 0711) != 0) return false;
-    if (::chmod(path.c_str(), 0711) == 0) return true;
+  // A directory of links, `mode` whatever the umask (which mkdir applies).
+  static bool make_dir(const std::string& path, ::mode_t mode = 0711) {
+    if (::mkdir(path.c_str(), mode) != 0) return false;
+    if (::chmod(path.c_str(), mode) == 0) return true;
     ::rmdir(path.c_str());
     return false;
   }
@@ -262,15 +347,19 @@ class Keeper {
     ::rmdir(std::filesystem::path(link).parent_path().c_str());
   }
 
-  // The directory of links `key` names, made in `parent` when there is none; null when it
-  // cannot be made.
-  Dir* dir_for(const std::string& key, const std::string& parent) {
+  // The directory of links `key` names (made in its directory when there is none); null
+  // when it cannot be made.
+  Dir* dir_for(const DirKey& key) {
     if (auto it = dirs_.find(key); it != dirs_.end()) return &it->second;
+    const auto& [parent, in_run_dir] = key;
     const std::string path = parent + "/.compss-kept-" + std::to_string(::getpid()) + "-" +
                              attempt_files::run_nonce() + "-" + std::to_string(dir_count_++);
-    // 0711: a worker running as another user reaches the links by name (a link has its
-    // file's own permissions), without listing them.
-    if (!make_dir(path)) return nullptr;
+    // Beside the file, 0711: a worker running as another user reaches the links by name
+    // (a link has its file's own permissions), without listing them, and only through the
+    // file's directory, as it reaches the file. In the run's directory, 0700: no other
+    // user reaches a file there that its own directory keeps from them (a worker that is
+    // another user says it cannot reach it: KeptDirViews, links beside).
+    if (!make_dir(path, in_run_dir ? 0700 : 0711)) return nullptr;
     // Only in this process: a fork()ed child that exit()s inherits the handler.
     static const pid_t registered_by = ::getpid();
     static const bool at_exit = std::atexit([] {
@@ -280,17 +369,21 @@ class Keeper {
     return &dirs_.emplace(key, Dir{path, 0}).first->second;
   }
 
-  void drop_if_empty(const std::string& key) {
+  void drop_if_empty(const DirKey& key) {
     auto it = dirs_.find(key);
-    if (it == dirs_.end() || it->second.links > 0) return;
+    if (it == dirs_.end() || it->second.links > 0 || it->second.held) return;
     ::rmdir(it->second.path.c_str());
     dirs_.erase(it);
   }
 
   std::mutex mutex_;
-  std::condition_variable copied_;  // an Entry::copying ended
+  std::condition_variable copied_;    // an Entry::copying ended
+  std::condition_variable answered_;  // a worker asked answered, or is gone (views_)
   Entries entries_;
-  std::map<std::string, Dir> dirs_;
+  std::map<DirKey, Dir> dirs_;
+  KeptDirViews views_;                // whether workers reach the run's directory
+  std::set<std::string> unmade_;      // run directories where no directory of links can be made
+  std::set<std::pair<std::string, std::uint64_t>> no_link_;  // (run directory, device): EXDEV
   std::uint64_t counter_ = 0;
   std::uint64_t dir_count_ = 0;
 };
@@ -323,10 +416,19 @@ void require_readable(const std::string& path) {
   const int error = errno;
   throw Error("compss: this worker cannot read " + path + ", the version of a file its task " +
               "read that the master kept for this remake (" + std::strerror(error) +
-              "): workers sharing the master's files must see the directories of the " +
-              "user's files at the same paths, as the same user or one with read access");
+              "): workers sharing the master's files must see it at the same path (the " +
+              "master's working directory, COMPSS_KEPT_DIR, or the file's own directory with " +
+              "COMPSS_KEPT_DIR=beside), as the same user or one with read access");
 }
 
 void remove_all() noexcept { Keeper::instance().remove_all(); }
+
+std::string ask_worker(int node) { return Keeper::instance().ask_worker(node); }
+
+void worker_answered(int node, bool sees) { Keeper::instance().worker_answered(node, sees); }
+
+void worker_gone(int node) { Keeper::instance().worker_gone(node); }
+
+bool reaches(const std::string& dir) { return ::access(dir.c_str(), X_OK) == 0; }
 
 }  // namespace compss::net::kept_files

@@ -30,7 +30,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 14;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as), StreamCall.batch (an at_most_once poll's batch, named again by its confirmation); 13: StreamCall claim asks whether a file name (relative to the stream's directory) is new, reserving nothing; 14: TaskFailed.outputs (the files a body wrote before raising compss::Exception in a group, --shared-fs no)
+inline constexpr std::uint16_t protocol_version = 15;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as), StreamCall.batch (an at_most_once poll's batch, named again by its confirmation); 13: StreamCall claim asks whether a file name (relative to the stream's directory) is new, reserving nothing; 14: TaskFailed.outputs (the files a body wrote before raising compss::Exception in a group, --shared-fs no); 15: TaskRequest.time_left_ms (a worker's body sees stop_requested at the attempt's deadline), Heartbeat.kept_dir/sees_kept_dir (whether a worker reaches the run's kept links directory)
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
@@ -180,6 +180,11 @@ struct TaskRequest {
   /// which of its own (compss::this_task::gpus(), CUDA_VISIBLE_DEVICES), as it names its
   /// cores: docs/architecture.md, "Binding".
   std::uint32_t gpus = 0;
+  /// v15: the attempt's time left until its time_out when sent, in ms (at least 1 when it
+  /// has one; 0: none). The worker's body sees compss::this_task::stop_requested() from
+  /// that long after the request arrived (core/remote_deadline.hpp), and a request whose
+  /// deadline passed before its body would start is answered compss::TimeOut unrun.
+  std::uint64_t time_left_ms = 0;
   /// Master-only, never on the wire: the files the task reads in place (a worker sharing
   /// the master's files), stamped when the request was built and kept by hard links
   /// (net/kept_files.hpp), so that a remake from lineage of the task reads the versions it
@@ -191,7 +196,7 @@ struct TaskRequest {
     serialize_list(ar, globals, min_wire_global_bytes);
     ar(computing_units);
     serialize_list(ar, hosts, min_wire_host_bytes);
-    ar(gpus);
+    ar(gpus, time_left_ms);
   }
 };
 
@@ -363,9 +368,18 @@ struct DataEvicted {
 /// from a thread of its own, so a worker busy with long tasks still answers.
 ///
 ///   endpoint.send(Heartbeat{.timeout_ms = 10'000});
+///
+/// v15: one naming `kept_dir` is a question, not a pace (its timeout_ms
+/// is ignored): the master sends it to a worker sharing its files, before any request, with
+/// the run's directory of kept links (net/kept_files.hpp); the worker answers at once with
+/// the same `kept_dir` and `sees_kept_dir`, whether it reaches it.
+///
+///   endpoint.send(Heartbeat{.kept_dir = "/home/u/run/.compss-kept-7-ab-0"});
 struct Heartbeat {
   std::uint32_t timeout_ms = 0;
-  template <class A> void serialize(A& ar) { ar(timeout_ms); }
+  std::string kept_dir;
+  bool sees_kept_dir = false;
+  template <class A> void serialize(A& ar) { ar(timeout_ms, kept_dir, sees_kept_dir); }
 };
 
 // ---- Traces (docs/traces.md): the workers' clocks and their own events ------------------

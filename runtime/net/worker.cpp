@@ -3,6 +3,7 @@
 #include <compss/detail/external_call.hpp>
 
 #include "core/access.hpp"
+#include "core/remote_deadline.hpp"
 #include "exec/binding_environment.hpp"
 #include "local/constrained.hpp"
 #include "net/attempt_files.hpp"
@@ -211,7 +212,8 @@ void require_kept_readable(const WireParam& p) {
 
 /// execute_request without its times' start: fills the rest of `times` as it goes.
 Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
-                    bool shared_files, WorkerTimes& times, const rt::BoundIds* ids) {
+                    bool shared_files, WorkerTimes& times, const rt::BoundIds* ids,
+                    rt::RemoteDeadlineScope::Clock::time_point deadline) {
   const detail::RemoteTask* task = detail::find_remote_task(request.signature);
   if (task == nullptr) {
     return failed(request, "compss::Error",
@@ -307,9 +309,17 @@ Message run_request(TaskRequest request, WorkerStore* store, PeerFetcher* peers,
         inputs[i] = {held[i].get(), request.params[i].size};  // (size: a section's extent)
       }
     }
+    if (rt::RemoteDeadlineScope::Clock::now() >= deadline) {
+      // The master ended the attempt at its time-out already (queued here, or its inputs
+      // slow to come): its body is not started, and the answer says why.
+      return failed(request, "compss::TimeOut",
+                    "compss: the task's time_out passed before it started on this worker");
+    }
     {
       std::optional<WorkerGlobals::Lease> globals;
       if (reads_globals) globals.emplace(worker_globals().enter(*task, request));
+      // stop_requested() in the body turns true at the master's deadline.
+      rt::RemoteDeadlineScope stop(deadline);
       times.began_ns = steady_ns();
       struct Ended {  // also when the body throws
         WorkerTimes& times;
@@ -390,7 +400,11 @@ Message execute_request(TaskRequest request, WorkerStore* store, PeerFetcher* pe
                         bool shared_files, const rt::BoundIds* ids) {
   WorkerTimes times;
   times.received_ns = steady_ns();
-  Message answer = run_request(std::move(request), store, peers, shared_files, times, ids);
+  // (Counted from here: the master's deadline passes first, the time on the wire earlier.)
+  const auto deadline = request.time_left_ms == 0
+                            ? rt::RemoteDeadlineScope::Clock::time_point::max()
+                            : rt::RemoteDeadlineScope::Clock::now() + std::chrono::milliseconds(request.time_left_ms);
+  Message answer = run_request(std::move(request), store, peers, shared_files, times, ids, deadline);
   // What the task printed reaches the terminal before its answer reaches the master, so the
   // tasks that depend on it print after it, wherever they run (as the sequential build does).
   std::fflush(stdout);
@@ -521,7 +535,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         if (auto* probe = std::get_if<ClockProbe>(&m)) {  // sent back below, out of the lock
           probe->worker_ns = steady_ns();
           if (probe->record_events && options.events != nullptr) options.events->start();
-        } else if (auto* h = std::get_if<Heartbeat>(&m)) {  // the master's time-out
+        } else if (auto* h = std::get_if<Heartbeat>(&m); h != nullptr && h->kept_dir.empty()) {  // the master's time-out
           beat.set_timeout(std::chrono::milliseconds(h->timeout_ms));
           if (options.peers != nullptr) {
             options.peers->set_silence_timeout(std::chrono::milliseconds(h->timeout_ms));
@@ -586,6 +600,8 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         master.send(answer_fetch(store, *q));
       } else if (auto* probe = std::get_if<ClockProbe>(&m)) {
         master.send(*probe);
+      } else if (auto* h = std::get_if<Heartbeat>(&m)) {  // whether it reaches the kept links' directory
+        master.send(Heartbeat{.kept_dir = h->kept_dir, .sees_kept_dir = kept_files::reaches(h->kept_dir)});
       }
       // Other messages are not meant for a worker: ignored.
     }

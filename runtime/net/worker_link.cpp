@@ -1,5 +1,7 @@
 #include "net/worker_link.hpp"
 
+#include "net/kept_files.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -64,6 +66,11 @@ WorkerLink::~WorkerLink() {
   if (watcher_.joinable()) watcher_.join();
   endpoint_->close();
   if (receiver_.joinable()) receiver_.join();
+}
+
+void WorkerLink::ask_whether_it_reaches_kept_links() {
+  if (!hello_.shared_files) return;  // (it reads no link: files travel with their bytes)
+  if (std::string dir = kept_files::ask_worker(node_); !dir.empty()) send_note(Heartbeat{.kept_dir = dir});
 }
 
 void WorkerLink::cut_off(const std::string& why) {
@@ -247,12 +254,16 @@ void WorkerLink::receive_loop() {
       }
       // The node is marked lost before its callers wake, so they do not pick it again.
       if (!closing_.load()) on_lost_(node_, why);
+      kept_files::worker_gone(node_);  // (lost before it answered: it never will)
       end_all(why);
       return;
     }
     const auto now = std::chrono::steady_clock::now();
     heard(now);
-    if (std::holds_alternative<Heartbeat>(m)) continue;  // only says it is alive
+    if (const auto* h = std::get_if<Heartbeat>(&m)) {  // says it is alive, or answers ask_worker
+      if (!h->kept_dir.empty()) kept_files::worker_answered(node_, h->sees_kept_dir);
+      continue;
+    }
     if (std::holds_alternative<ClockProbe>(m) || std::holds_alternative<WorkerEvents>(m) ||
         std::holds_alternative<DataEvicted>(m)) {
       if (on_note_) on_note_(node_, std::move(m));  // (not an answer: releases wait on)

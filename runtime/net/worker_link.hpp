@@ -95,6 +95,13 @@ class WorkerLink {
   /// is gone or the send failed.
   bool send_note(const Message& message) noexcept;
 
+  /// For a worker sharing the master's files, before any request: asks whether it reaches
+  /// the run's directory of kept links (net/kept_files.hpp, ask_worker: a Heartbeat naming
+  /// it); its answer, read by the receiver, is told to kept_files (worker_answered), and
+  /// its loss too (worker_gone). A link is put there only once every worker asked said it
+  /// reaches it. Nothing when there is nothing to ask.
+  void ask_whether_it_reaches_kept_links();
+
   /// Sends Shutdown once (so many workers can be told before waiting for any).
   void begin_shutdown() noexcept;
   /// Orderly end: Shutdown (if not sent yet), then waits (bounded) for the worker to

@@ -228,11 +228,10 @@ void write_data(const TraceModel& m, TextBuffer& t, const std::string& date) {
     t << kind << ',' << w.node << ',' << w.thread << ',' << w.begin << ',' << w.end << ',' << w.task_id << ',' << w.bytes;
   });
   list("placements", m.placements, [&](const PlacementPoint& p) {
-    const std::uint32_t type = p.task_id < m.task_type.size() ? m.task_type[p.task_id] : 0;
-    t << p.task_id << ',' << p.node << ',' << p.computing_units << ',' << p.time << ',' << type;
+    t << p.task_id << ',' << p.node << ',' << p.computing_units << ',' << p.time << ',' << m.task_type.of(p.task_id);
   });
   list("ready", m.ready_tasks, [&](const CounterPoint& p) { t << p.time << ',' << p.value; });
-  list("graph_tasks", m.submitted, [&](std::uint64_t id) { t << id << ',' << m.task_type[id]; });
+  list("graph_tasks", m.submitted, [&](std::uint64_t id) { t << id << ',' << m.task_type.of(id); });
   list("deps", m.dependencies, [&](const DependencyEdge& d) {
     t << d.from_task << ',' << d.to_task << ',' << d.data_id << ',' << d.version;
   });

@@ -147,13 +147,14 @@ void make_sequential(TraceModel& m) {
 }
 
 void add_tasks(TraceModel& m, const TraceEvents& e) {
-  std::uint64_t max_id = 0;
-  for (const SubmitRecord& s : e.submitted) max_id = std::max(max_id, s.task_id);
-  m.task_type.assign(max_id + 1, 0);
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> types;
+  types.reserve(e.submitted.size());
+  m.submitted.reserve(e.submitted.size());
   for (const SubmitRecord& s : e.submitted) {
-    m.task_type[s.task_id] = s.type;
+    types.emplace_back(s.task_id, s.type);
     m.submitted.push_back(s.task_id);
   }
+  m.task_type = TaskTypes(std::move(types));
 
   // What workers told of their own threads: the attempts they ran, and their other work.
   std::vector<std::unordered_map<std::uint64_t, const NodeActivity*>> told(m.nodes.size());
@@ -177,7 +178,7 @@ void add_tasks(TraceModel& m, const TraceEvents& e) {
     TaskSpan span;
     span.task_id = s.task_id;
     span.attempt = s.attempt;
-    span.type = s.task_id < m.task_type.size() ? m.task_type[s.task_id] : 0;
+    span.type = m.task_type.of(s.task_id);
     span.node = m.node_index(s.node);
     span.begin = s.time - m.origin;
     if (auto it = ends.find({s.task_id, s.attempt}); it != ends.end()) {
@@ -323,6 +324,23 @@ void add_scheduler_waits(TraceModel& m, const TraceEvents& e) {
 }
 
 }  // namespace
+
+TaskTypes::TaskTypes(std::vector<std::pair<std::uint64_t, std::uint32_t>> by_id) : by_id_(std::move(by_id)) {
+  std::stable_sort(by_id_.begin(), by_id_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // (One per id, its last: as a later submitted record would have overwritten it.)
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < by_id_.size(); ++i) {
+    if (i + 1 < by_id_.size() && by_id_[i + 1].first == by_id_[i].first) continue;
+    by_id_[kept++] = by_id_[i];
+  }
+  by_id_.resize(kept);
+}
+
+std::uint32_t TaskTypes::of(std::uint64_t id) const noexcept {
+  auto it = std::lower_bound(by_id_.begin(), by_id_.end(), id,
+                             [](const std::pair<std::uint64_t, std::uint32_t>& a, std::uint64_t x) { return a.first < x; });
+  return it != by_id_.end() && it->first == id ? it->second : 0;
+}
 
 TraceModel build_trace_model(TraceEvents e) {
   TraceModel m;

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace compss::rt::observe {
@@ -116,13 +117,30 @@ struct DependencyEdge {
   std::uint64_t version = 0;
 };
 
+/// Each submitted task's type (an index into TraceModel::type_names), held by the tasks
+/// seen, not by their ids (ids may reach 2^32 and past: a vector by id would be that big).
+/// Immutable once built.
+class TaskTypes {
+ public:
+  TaskTypes() = default;
+  /// (task id, type) of each submitted task, in any order (a repeated id: its last).
+  explicit TaskTypes(std::vector<std::pair<std::uint64_t, std::uint32_t>> by_id);
+  /// The type of task `id`; 0 also for an id never submitted.
+  std::uint32_t of(std::uint64_t id) const noexcept;
+  /// The tasks held.
+  std::size_t size() const noexcept { return by_id_.size(); }
+
+ private:
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> by_id_;  // by id, one each
+};
+
 struct TraceModel {
   std::int64_t origin = 0;    // the event time of time 0 (master's steady clock)
   std::int64_t duration = 0;  // the last time of the trace
   std::vector<std::string> type_names;
   std::vector<ResourceRequest> type_requests;  // parallel to type_names
   std::vector<TraceNode> nodes;  // master first, then by node number
-  std::vector<std::uint32_t> task_type;  // by task id (0 also for an id never submitted)
+  TaskTypes task_type;  // each submitted task's type
   std::vector<std::uint64_t> submitted;  // the ids of the tasks submitted, in order
   std::vector<TaskSpan> tasks;  // by begin
   std::vector<TransferSpan> transfers;

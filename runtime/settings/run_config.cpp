@@ -9,10 +9,16 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <deque>
 #include <mutex>
 #include <string_view>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace compss::config {
 
@@ -107,6 +113,34 @@ ObserveVariables observe_variables(const Env& env) {
   return o;
 }
 
+/// The process's working directory as its user names it (MasterSettings::working_dir).
+std::string working_dir(const Env& env) {
+  std::error_code ec;
+  const std::filesystem::path physical = std::filesystem::current_path(ec);
+  if (ec) return "";
+  struct stat a {}, b {};
+  if (const char* pwd = set(env, "PWD"); pwd != nullptr && *pwd == '/' && ::stat(pwd, &a) == 0 &&
+      ::stat(physical.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+    return pwd;
+  }
+  return physical.string();
+}
+
+/// COMPSS_KEPT_DIR on the master: links are made in it, so it must be a directory the
+/// master can write (a typo would otherwise put every link beside its file, unseen).
+void check_kept_dir(const std::string& dir) {
+  if (dir.empty()) return;
+  const char* fix = ": name an existing directory the master can write (on the file system of the files "
+                    "tasks read), or unset it (the master's working directory) or set it to 'beside'";
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) invalid("COMPSS_KEPT_DIR", dir, std::string(std::strerror(errno)) + fix);
+  if (!S_ISDIR(st.st_mode)) invalid("COMPSS_KEPT_DIR", dir, std::string("not a directory") + fix);
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    invalid("COMPSS_KEPT_DIR", dir, "the master cannot create entries in it (" +
+                                        std::string(std::strerror(errno)) + ")" + fix);
+  }
+}
+
 }  // namespace
 
 const char* process_env(const char* name) { return std::getenv(name); }
@@ -146,6 +180,18 @@ MasterSettings read_master_settings(const Env& env, unsigned default_cores) {
   if (const char* v = set(env, "COMPSS_KEEP_READ_FILES")) {
     c.keep_read_files = named<switch_names>("COMPSS_KEEP_READ_FILES", v);
   }
+  if (const char* v = set(env, "COMPSS_KEPT_DIR")) {
+    const std::string_view dir = v;
+    if (dir == "beside") {
+      c.kept_beside = true;
+    } else if (dir.front() != '/') {
+      // (relative to which directory: the master's or a worker's? named absolutely)
+      invalid("COMPSS_KEPT_DIR", dir, "expected an absolute directory or 'beside'");
+    } else {
+      c.kept_dir = dir;
+    }
+  }
+  c.working_dir = working_dir(env);
   if (!c.distributed) return c;
   const char* secret = set(env, "COMPSS_SECRET");
   if (secret == nullptr) throw Error("compss: a master-worker run needs COMPSS_SECRET (compss-run sets it)");
@@ -232,6 +278,8 @@ RunConfig read_run_config(const Env& env) {
   c.worker = read_worker_settings(env);  // (first: a worker's own variables are its start)
   c.threads = detail::parse_thread_count(env("COMPSS_THREADS"));
   c.master = read_master_settings(env, c.threads);
+  // (Only a master makes links: not a worker, nor a local run, which never reads it.)
+  if (!c.worker && c.master.distributed) check_kept_dir(c.master.kept_dir);
   c.log_level = c.master.log_level;
   if (const char* v = set(env, "COMPSS_LOG_DIR")) c.log_dir = v;
   if (const char* v = set(env, "COMPSS_MEMORY")) c.memory_gb = sched::memory_gb_variable("COMPSS_MEMORY", v);

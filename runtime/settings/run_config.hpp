@@ -51,6 +51,16 @@ struct MasterSettings {
   /// COMPSS_KEEP_READ_FILES: keep the versions of files tasks read in place by hard links
   /// for remakes (net/kept_files.hpp); off: stamped only (a change fails a remake).
   bool keep_read_files = true;
+  /// COMPSS_KEPT_DIR: where those links go when on the file's file system: empty (unset)
+  /// = working_dir; an absolute directory (on a master-worker run's master: an existing
+  /// directory it can write, else the start fails); or kept_beside (`beside`): always beside the file.
+  /// Elsewhere, beside the file (net/kept_files.hpp).
+  std::string kept_dir;
+  bool kept_beside = false;
+  /// The master's working directory at launch, as its user names it: $PWD when that is
+  /// the same directory as getcwd() (a symlinked or automounted path workers may see
+  /// where they do not see the physical one), else getcwd(); empty when neither is known.
+  std::string working_dir;
   /// COMPSS_WORKER_TIMEOUT: a worker not heard from for this long is declared lost
   /// (0: never; docs/distributed.md, "Liveness").
   std::chrono::seconds worker_timeout{10};

@@ -364,6 +364,8 @@ void Interpreter::call(const Op& op) {
       else x.FV[a[0].index] = v_retry(x.V[a[1].index], v, marker(op));
       break;
     case Kind::f_retry: f_retry(x.F[a[0].index], v, marker(op)); break;
+    case Kind::l_time_out: l_time_out(lref(a[0]), v); break;
+    case Kind::f_time_out: f_time_out(x.F[a[0].index], v); break;
     case Kind::l_kill: l_kill(lref(a[0]), v, marker(op), kills_); break;
     case Kind::v_kill:
       if (fut(1)) x.FV[a[0].index] = v_kill(x.FV[a[1].index], v, marker(op), kills_);

@@ -14,7 +14,7 @@ const char* const kFeatureNames[] = {
     "objects", "futures",    "files",      "arrays", "collections", "nested", "future_vectors",
     "concurrent", "commutative", "in_delete", "delete", "groups",      "big", "reuse", "by_value",
     "retries", "kills", "replicated", "distributed", "directories",
-    "replicated_kills"};
+    "replicated_kills", "timeouts"};
 
 // What a kind needs and what its arguments are. Argument letters:
 //   o  a long the task writes (L, or an element E/M)     i  a long it reads (o's pools, FL)
@@ -103,6 +103,8 @@ const KindInfo kKinds[] = {
     {Kind::group_begin, "group_begin", kGroups, "", 3},
     {Kind::group_end, "group_end", kGroups, "", 3},
     {Kind::barrier_group, "barrier_group", kGroups, "", 2},
+    {Kind::l_time_out, "l_time_out", kObjects | kTimeouts, "o#", 3},
+    {Kind::f_time_out, "f_time_out", kFiles | kTimeouts, "F#", 3},
 };
 
 const KindInfo& info(Kind k) {

@@ -37,12 +37,14 @@ enum Feature : unsigned {
   kDistributed = 1u << 18,   // distributed tasks (round-robin over the nodes)
   kDirectories = 1u << 19,   // directory_in/out/inout (each directory holds 1-4 files)
   kReplicatedKills = 1u << 20,  // with kills and replicated: replicated calls that kill
-  kAllFeatures = (1u << 21) - 1,
+  kTimeouts = 1u << 21,      // time_out(1) on_failure(ignore) tasks whose body waits for it
+  kAllFeatures = (1u << 22) - 1,
 };
 // What the CI test runs ("default"): the features that give the sequential answer in
 // every mode (docs/testing.md lists the bugs each feature found and their fixes).
 // Off: kills (its own CI test, difftest.kills: a run of 250 graphs would kill one worker),
-// directories (they pass, but double the test's time: their tasks run on the master).
+// directories (they pass, but double the test's time: their tasks run on the master),
+// timeouts (each of their calls lasts its time-out, 1 s: its own test, difftest.timeouts).
 constexpr unsigned kDefaultFeatures =
     kObjects | kFutures | kFiles | kArrays | kInDelete | kDelete | kGroups | kBig |
     kCollections | kNested | kFutureVectors | kConcurrent | kCommutative | kReuse | kByValue |
@@ -72,7 +74,7 @@ enum class Kind : std::uint8_t {
   l_replicated, v_replicated, f_replicated, l_distributed, v_distributed, f_distributed,
   d_set, d_update, d_sum, d_fold, d_from, a_set, a_update, a_fold, a_sum, f_set, f_update, f_get, f_copy,
   f_fold, f_from, c_fold, c_set, c_update, c_sum, n_fold, n_set, n_update, fl_csum,
-  fl_sum, fl_cfold, fv_concat,
+  fl_sum, fl_cfold, fv_concat, l_time_out, f_time_out,
   // Main's operations.
   wait_on, read, write, barrier, delete_object, group_begin, group_end, barrier_group,
 };

@@ -63,6 +63,16 @@ void r_consume(const Rec& a, long& x);
 #pragma compss task commutative(r)
 void r_commutative_add(Rec& r, long v);
 
+// --- time-outs (feature timeouts) ---
+// Built with compss-cc, the body waits for its time-out (this_task::stop_requested) and
+// returns without writing: on_failure(ignore) then leaves x (the file) as it was, which the
+// plain build (no time-out) gives by not writing at all. Every run of it does so, a remake
+// from lineage too: the version after it is the one before it.
+#pragma compss task inout(x) time_out(1) on_failure(ignore)
+void l_time_out(long& x, long v);
+#pragma compss task file_inout(path) time_out(1) on_failure(ignore)
+void f_time_out(const std::string& path, long v);
+
 // --- failures (features retries, kills) ---
 // `marker` names the call (its graph and operation, in the run's --dir): the first
 // attempt of a *_retry call throws (compss-cc build only: the plain build has no retry),

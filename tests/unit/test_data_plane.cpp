@@ -126,6 +126,9 @@ class FakeWorkers final : public DataLinks {
   int lend_worker(TaskRequest& request) override { return lend ? lend(request) : -1; }
   /// Called in choose_worker before it answers (a placement that waits).
   std::function<void()> before_choose;
+  /// run_failed's answer (the run failed: nothing more is made again).
+  std::atomic<bool> failed{false};
+  bool run_failed() const override { return failed.load(); }
   /// lend_worker's answer (none: -1, the calling thread lends nothing).
   std::function<int(TaskRequest&)> lend;
   CallResult call(int node, TaskRequest& request) override {
@@ -1220,6 +1223,28 @@ TEST_F(DataPlaneTest, AFetchFromALostHolderFallsBackToLineage) {
   EXPECT_EQ(workers.calls.load(), 2);  // version 1 and then version 2, on worker 2
   EXPECT_EQ(holders(id, 2), nodes({2}));
   EXPECT_EQ(workers.releases_to(2, id, 1), 1u);  // made again only as an input: dropped
+}
+
+// The run fails while a remake waits for its placement: once placed, it is not sent, and
+// the versions after it in the chain are not made either (the caller's version stays
+// lost, with a clear error). Before, both versions were made again after the failure.
+TEST_F(DataPlaneTest, ARemakePlacedAfterTheRunFailedIsNotSent) {
+  int x = 1;
+  FakeTask inc1(inc_spec, {object(x, Direction::inout)});
+  FakeTask inc2(inc_spec, {object(x, Direction::inout)});
+  run_on(inc1, 1);
+  run_on(inc2, 1);  // version 2 needs version 1, which worker 1 released
+  workers.lose(1);
+  data.node_lost(1);
+  workers.before_choose = [&] { workers.failed = true; };  // (while version 1's remake waits)
+  try {
+    data.sync(reinterpret_cast<std::uintptr_t>(&x), false);
+    ADD_FAILURE() << "the lost version was given";
+  } catch (const compss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("is not made again: the run failed"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(workers.calls.load(), 0);  // nothing sent
+  EXPECT_EQ(x, 1);
 }
 
 TEST_F(DataPlaneTest, ARemakeAsksTheProducersCoresAndGpus) {

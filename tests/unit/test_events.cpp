@@ -4,6 +4,7 @@
 // records written by the runtime itself (core/trace_records.hpp).
 #include "core/progress.hpp"
 #include "core/runtime.hpp"
+#include "core/thread_slot.hpp"
 #include "core/trace_records.hpp"
 #include "event_checker.hpp"
 #include "observe/observer_group.hpp"
@@ -48,9 +49,13 @@ void throw_in_group(int& x) {
 }
 std::atomic<bool> release_stuck{false};
 /// Its thread's slot in the executor's arena, as TBB tells it inside the body.
+/// Bodies of slot_of_body that found their thread's slot kept under `slot_key_sought`.
+std::atomic<std::uint64_t> slot_key_sought{0};
+std::atomic<int> bodies_with_the_key{0};
 void slot_of_body(int& x) {
   compss_test::pause_ms(1);
   x = tbb::this_task_arena::current_thread_index();
+  if (compss::rt::thread_slot.of == slot_key_sought.load()) ++bodies_with_the_key;
 }
 void stuck(int& x) {
   for (int i = 0; i < 10000 && !release_stuck.load(); ++i) compss_test::pause_ms(1);
@@ -460,9 +465,9 @@ TEST_F(Events, ASubmissionsEventsShareTheirClockReads) {
   for (int i = 0; i < 3; ++i) call_task<inc_task, &inc>(x);
   compss::wait_on(x);
   using compss::rt::Activity;
-  std::vector<compss::rt::EventTime> analysis_ends, submission_begins, analysis_begins;
+  std::vector<compss::rt::EventTime> analysis_ends, submission_begins, analysis_begins, submission_ends;
   for (const auto& a : log->all_activities()) {
-    if (a.kind == Activity::submission && a.begin) submission_begins.push_back(a.time);
+    if (a.kind == Activity::submission) (a.begin ? submission_begins : submission_ends).push_back(a.time);
     if (a.kind == Activity::dependency_analysis) (a.begin ? analysis_begins : analysis_ends).push_back(a.time);
   }
   std::vector<compss::rt::EventTime> submitted;
@@ -470,6 +475,7 @@ TEST_F(Events, ASubmissionsEventsShareTheirClockReads) {
     if (e.kind == compss_test::SeenEvent::Kind::submitted) submitted.push_back(e.time);
   EXPECT_EQ(analysis_begins, submission_begins);
   EXPECT_EQ(analysis_ends, submitted);
+  EXPECT_EQ(submission_ends, submitted);  // (a submission ends with its analysis)
   EXPECT_EQ(submitted.size(), 3u);
   expect_guarantees();
 }
@@ -499,7 +505,17 @@ TEST_F(Events, ATraceDecodesTheSubmissionActivitiesOthersAreTold) {
   compss::rt::runtime().events().remove(recorder.get());
   const std::vector<std::string> told = submission_activities(log->all_activities());
   EXPECT_EQ(told.size(), 9u);
-  EXPECT_EQ(submission_activities(recorder->take().activities), told);
+  const compss::rt::observe::TraceEvents traced = recorder->take();
+  EXPECT_EQ(submission_activities(traced.activities), told);
+  // (and the submissions' ends: each its analysis' end)
+  const auto ends = [](const std::vector<compss::rt::RuntimeActivity>& all) {
+    std::vector<compss::rt::EventTime> out;
+    for (const auto& a : all)
+      if (a.kind == compss::rt::Activity::submission && !a.begin) out.push_back(a.time);
+    return out;
+  };
+  EXPECT_EQ(ends(traced.activities), ends(log->all_activities()));
+  EXPECT_EQ(ends(traced.activities).size(), 3u);
   expect_guarantees();
 }
 // A local trace records no ready: it derives each task's from its records when they are
@@ -853,12 +869,10 @@ void remove_observer(int& x) {
 constexpr TaskSpec remover_task{"remove_observer", "void remove_observer(int &)", inout_x, 1};
 }  // namespace
 
-// Traced alone, a local attempt that cannot time out is one record written when it ended
-// (TraceRecords::ran), and a submission's begin and end go into its submitted record
-// (submitted_spans): no started, ended, begun or submission-end record of their own (docs/performance.md, "The trace written by
-// the runtime itself").
-TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
-  using compss::rt::RecordKind;
+namespace {
+/// A trace installed alone (`log` removed) while 3 tasks run, one after the other.
+template <class Log>
+std::shared_ptr<compss::rt::observe::TraceRecorder> three_tasks_traced_alone(const std::shared_ptr<Log>& log) {
   compss::rt::Observers& events = compss::rt::runtime().events();
   events.remove(log.get());
   auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
@@ -868,13 +882,25 @@ TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
   compss::wait_on(x);
   events.remove(trace.get());
   EXPECT_EQ(x, 3);
+  return trace;
+}
+}  // namespace
+
+// Traced alone, a local attempt that cannot time out is one record written when it ended
+// (TraceRecords::ran), and a submission's begin and end go into its submitted record
+// (submitted_spans; its end, its analysis' end, in the same store as its task id): no
+// started, ended, begun or submission-end record of their own (docs/performance.md, "The
+// trace written by the runtime itself").
+TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
+  using compss::rt::RecordKind;
+  const auto trace = three_tasks_traced_alone(log);
   std::map<RecordKind, int> kinds;
   int ends_inside = 0, ends_apart = 0;
   trace->direct_records()->drain([&](compss::rt::TraceRecords::ThreadLog& l, const compss::rt::TscToTime&) {
     l.records.for_each([&](const compss::rt::TraceRecord& r) {
       const auto kind = static_cast<RecordKind>(r.kind & ~compss::rt::tsc_time);
       ++kinds[kind];
-      if (kind == RecordKind::submitted && (r.small & compss::rt::submitted_spans) != 0 && r.a >> 32 != 0)
+      if (kind == RecordKind::submitted && (r.small & compss::rt::submitted_spans) != 0 && r.a >> 32 == 1)
         ++ends_inside;
       if (kind == RecordKind::activity && r.small == static_cast<std::uint8_t>(compss::rt::Activity::submission) &&
           r.flag == 0)
@@ -890,12 +916,33 @@ TEST_F(Events, ATraceAloneWritesAnAttemptAndASubmissionsEndIntoOneRecordEach) {
   EXPECT_EQ(ends_apart, 0);
 }
 
+// A submission ends with its dependency analysis (docs/traces.md): traced alone (its end
+// written in its submitted record's store, counter stamps), as for other observers
+// (ASubmissionsEventsShareTheirClockReads), each decoded end is its analysis' end and its
+// submitted time.
+TEST_F(Events, ATraceAlonesSubmissionEndsWithItsAnalysis) {
+  using compss::rt::Activity;
+  const auto trace = three_tasks_traced_alone(log);
+  const compss::rt::observe::TraceEvents e = trace->take();
+  std::vector<compss::rt::EventTime> submission_ends, analysis_ends, submitted;
+  for (const compss::rt::RuntimeActivity& a : e.activities) {
+    if (a.kind == Activity::submission && !a.begin) submission_ends.push_back(a.time);
+    if (a.kind == Activity::dependency_analysis && !a.begin) analysis_ends.push_back(a.time);
+  }
+  for (const auto& s : e.submitted) submitted.push_back(s.time);
+  ASSERT_EQ(submitted.size(), 3u);
+  EXPECT_EQ(analysis_ends, submitted);
+  EXPECT_EQ(submission_ends, submitted);
+}
+
 // A trace alone records each attempt's executor slot as kept by the executor while its
 // thread is in the arena (LocalExecutor's SlotKeeper, begun by the first attempt): the
 // slot TBB gives the body, for every task, across the 4 threads' jobs and their joining
 // and leaving the arena between two rounds, and in a runtime started after another one.
-// (It catches a wrong kept slot; a stale key after an executor's address is reused is not
-// reliably produced here: a thread not kept falls back to asking TBB.)
+// Some bodies find their slot kept under the key the runtime compares (Runtime::slot_key,
+// LocalExecutor::slot_key()). (It catches a wrong kept slot; a stale key after an
+// executor's address is reused is not reliably produced here: a thread not kept falls
+// back to asking TBB.)
 TEST_F(Events, ATraceAlonesSlotIsTheOneItsBodyRanIn) {
   using compss::rt::RecordKind;
   for (int runtime_number = 0; runtime_number < 2; ++runtime_number) {
@@ -907,6 +954,8 @@ TEST_F(Events, ATraceAlonesSlotIsTheOneItsBodyRanIn) {
     events.remove(log.get());
     auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
     events.add(trace);
+    slot_key_sought = compss::rt::runtime().slot_key();
+    bodies_with_the_key = 0;
     std::array<int, 48> slots{};
     for (int round = 0; round < 2; ++round) {
       for (std::size_t i = round * 24; i < (round + 1) * 24u; ++i) call_task<slot_task, &slot_of_body>(slots[i]);
@@ -921,6 +970,9 @@ TEST_F(Events, ATraceAlonesSlotIsTheOneItsBodyRanIn) {
       });
     });
     ASSERT_EQ(recorded.size(), slots.size());
+    // The key the runtime compares is the one SlotKeeper writes: else every attempt would
+    // quietly ask current_slot() (the slots right, only slower).
+    EXPECT_GT(bodies_with_the_key.load(), 0) << "runtime " << runtime_number;
     std::size_t i = 0;  // (ids in submission order)
     for (const auto& [id, slot] : recorded) {
       EXPECT_GE(slots[i], 0);
@@ -1023,6 +1075,20 @@ TEST_F(Events, ATraceAloneKeepsASubmissionWholeInTheBudgetOfItsSubmittedRecordAn
   ASSERT_EQ(e.submitted.size(), 7u);  // the sum's too
   EXPECT_EQ(e.dependency_task.size(), 9u);  // its 4 edges too
   EXPECT_EQ(e.dropped, 9u);  // (7 attempts, the wait_on's begin and end)
+}
+
+// The master's name is kept once per thread's log (TraceRecords::ThreadLog::node0_named):
+// a trace taken, then taken again after another attempt on the same thread, names it in
+// both. The attempts are written on this thread, as run_observed_attempt writes them
+// (ran_here): the same log in both takes, so a flag drain() left set fails the second.
+TEST_F(Events, ATraceAloneNamesTheMasterInEachTakeOfItsRecords) {
+  auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+  for (int take = 0; take < 2; ++take) {
+    trace->direct_records()->ran_here(1 + take, 1, 0, 10, TaskOutcome::success, false, 11, false, "the master");
+    const compss::rt::observe::TraceEvents e = trace->take();
+    ASSERT_EQ(e.ended.size(), 1u) << "take " << take;
+    EXPECT_EQ(e.node_names, (std::map<int, std::string>{{0, "the master"}})) << "take " << take;
+  }
 }
 
 // Each attempt of a retried task traced alone is its own one-record attempt: decoded with

@@ -8,6 +8,7 @@
 #include "net/fake_transport.hpp"
 #include "net/io_thread.hpp"
 #include "net/master/admission.hpp"
+#include "net/master/remake_order_hook.hpp"
 #include "net/master/remote_executor.hpp"
 #include "net/resource_report.hpp"
 #include "net/tcp_connection.hpp"
@@ -29,6 +30,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <future>
@@ -417,14 +419,15 @@ constexpr compss::detail::TaskSpec bump_everywhere_spec{
 
 /// The worker's side of one connection: answers the task requests it gets with
 /// `answers` in turn (the last one repeats), until the master's Shutdown. "done" runs
-/// bump on each int the request sends inline and writes (the new version inline).
+/// bump on each int the request sends inline and writes (the new version inline); "kept"
+/// answers each written datum as a version it keeps (no value: its holder).
 class ScriptedWorker {
  public:
   /// `cores`: what its Hello reports; `leave_after`: a signature whose request it answers,
   /// then closes the connection (a worker lost with what it made); with `fates`, shared by
   /// several workers, the n-th request of that signature among them follows the n-th fate
-  /// (the last repeats): "leave" (answers, then closes), "vanish" (closes unanswered), else
-  /// it answers and stays.
+  /// (the last repeats): "leave" (answers, then closes), "vanish" (closes unanswered),
+  /// "slow" (answers after 2.5 s, reading nothing meanwhile), else it answers and stays.
   struct Fates {
     std::vector<std::string> each;
     std::atomic<int> next{0};
@@ -495,20 +498,27 @@ class ScriptedWorker {
         fate = fates_->each[std::min<std::size_t>(fates_->next++, fates_->each.size() - 1)];
         if (fate == "vanish") break;
       }
-      if (answer == "done after 2.5 s") {  // (a long task: nothing else is read meanwhile)
+      if (answer == "done after 2.5 s" || (r->signature == leave_after_ && fate == "slow")) {  // (a long task: nothing else is read meanwhile)
         std::this_thread::sleep_for(2500ms);
-        answer = "done";
+        if (answer == "done after 2.5 s") answer = "done";
       }
-      if (answer == "done") {
+      if (answer == "done" || answer == "kept") {
+        // "kept": the outputs stay here (not inline), for every inout or out parameter.
+        const bool kept = answer == "kept";
         TaskDone done{r->task_id, {}, {}};
         for (const WireParam& p : r->params) {
-          if (p.direction == 0 || !p.has_value) continue;  // (in) or not an inline int
-          int x = 0;
-          compss::from_bytes(p.value, x);
-          bump(x);
-          WireParam o{.data_id = p.data_id, .version = p.stored_as, .direction = p.direction,
-                      .has_value = true, .value = compss::to_bytes(x)};
-          o.size = o.value.size();
+          if (p.direction == 0 || (!p.has_value && !kept)) continue;  // (in) or not an inline int
+          WireParam o{.data_id = p.data_id, .version = p.stored_as, .direction = p.direction};
+          if (kept) {
+            o.size = sizeof(int);
+          } else {
+            int x = 0;
+            compss::from_bytes(p.value, x);
+            bump(x);
+            o.has_value = true;
+            o.value = compss::to_bytes(x);
+            o.size = o.value.size();
+          }
           {
             std::lock_guard lock(mutex_);
             made_.emplace_back(o.data_id, o.version);
@@ -740,6 +750,25 @@ TEST(ClusterRemake, ATaskOnTheMasterLendsItsCoresToTheRemakeItWaitsFor) {
 }
 
 namespace {
+/// Whether the master declared a worker lost.
+bool a_worker_was_lost() {
+  for (const auto& n : compss::rt::runtime().backend().node_slots()) {
+    if (n.id > 0 && !n.alive) return true;
+  }
+  return false;
+}
+/// Waits (up to 20 s) until `done()`.
+template <class Done>
+void wait_until(Done done) {
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; !done() && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(2ms);
+  }
+}
+/// Waits (up to 20 s) until the master declared a worker lost.
+void wait_for_a_lost_worker() { wait_until(a_worker_was_lost); }
+}  // namespace
+
+namespace {
 const Constraint one_core[] = {{"computing_units", "1"}};
 /// A type that cannot be serialized (not trivially copyable, no serialize member): the
 /// tasks passing it stay on the master.
@@ -751,12 +780,7 @@ struct OnlyHere {
 /// worker lost (bounded), so that the task reading its output is placed after the loss.
 void until_a_worker_is_lost(OnlyHere& y) {
   y.v = 0;
-  for (auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;) {
-    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
-      if (n.id > 0 && !n.alive) return;
-    }
-    std::this_thread::sleep_for(5ms);
-  }
+  wait_for_a_lost_worker();
 }
 constexpr compss::detail::ParamSpec out_int[] = {
     {compss::detail::Direction::out, compss::detail::ParamKind::object, "y"}};
@@ -833,16 +857,8 @@ std::array<int, 3> replicas_after_a_loss(std::vector<std::string> fates_of_produ
   }
   // The replicated call is submitted once the loss is known: its replicas' requests then
   // need x made again.
-  auto lost = [] {
-    for (const auto& n : compss::rt::runtime().backend().node_slots()) {
-      if (n.id > 0 && !n.alive) return true;
-    }
-    return false;
-  };
-  for (auto deadline = std::chrono::steady_clock::now() + 20s; !lost() && std::chrono::steady_clock::now() < deadline;) {
-    std::this_thread::sleep_for(5ms);
-  }
-  EXPECT_TRUE(lost()) << "the producer's worker did not leave";
+  wait_for_a_lost_worker();
+  EXPECT_TRUE(a_worker_was_lost()) << "the producer's worker did not leave";
   compss::detail::call_task<read_everywhere_spec, &read_everywhere>(x);
   auto ended = std::async(std::launch::async, [] {  // (no barrier: x is never fetched, the fakes serve no fetch)
     compss::rt::runtime().wait_all();
@@ -900,6 +916,94 @@ TEST(ClusterRemake, AReplicaGivesItsCoresBackToARemakeLargerThanItself) {
 }
 
 namespace {
+void read_one(const int&) {}
+constexpr compss::detail::TaskSpec read_one_spec{
+    .name = "read_one", .signature = "void read_one(const int &)", .params = in_int, .param_count = 1,
+    .on_failure = compss::detail::OnFailure::fail, .constraints = one_core, .constraint_count = 1};
+
+/// Orders the threads of the test below through net/master/remake_order_hook.hpp (each
+/// wait bounded: a run that does not reach a point ends, and fails, later).
+struct RemakeOrder {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool lost_seen = false, replicated_submitted = false, remake_waited = false;
+  int replica_builds = 0;
+  void at(std::string_view point) {
+    std::unique_lock lock(mutex);
+    if (point == "lost inputs") {  // read_one holds worker B's core: the replica waits for it
+      lost_seen = true;
+      cv.notify_all();
+      cv.wait_for(lock, 20s, [&] { return replicated_submitted; });
+    } else if (point == "replica builds") {  // after read_one's remake waits for its placement
+      ++replica_builds;
+      cv.wait_for(lock, 20s, [&] { return remake_waited; });
+    } else if (point == "remake waits") {
+      remake_waited = true;
+      cv.notify_all();
+    }
+  }
+};
+}  // namespace
+
+// A remake another thread started first (read_one gave its worker's node back, its input
+// lost: AttemptDriver::remake_then_place) waits for its placement while the replica of a
+// replicated call holds the only live worker's core, and that replica's request needs the
+// same version: the replica runs the producer on its core (Cluster::lend_remake_worker),
+// it does not give the core back, and the first remake, placed once the replica ended,
+// runs nothing. Without lend_remake_worker the replica gave its core back instead
+// (replica_waits; the run still ended): the hook orders the threads, the log shows which.
+TEST(ClusterRemake, AReplicaRunsOnItsCoresARemakeAnotherThreadStartedThatWaitsForThem) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  ::setenv("COMPSS_LOG_LEVEL", "info", 1);
+  RemakeOrder order;
+  compss::net::remake_order_hook::hook = [&order](std::string_view point) { order.at(point); };
+  ScriptedWorker::Fates fates{{"leave", "stay"}};
+  ScriptedWorker a(port, {"done"}, 1, produce_one_spec.signature, &fates),
+      b(port, {"done"}, 1, produce_one_spec.signature, &fates);
+  testing::internal::CaptureStderr();
+  int x = 1;
+  compss::detail::call_task<produce_one_spec, &produce_one>(x);  // on one worker, which leaves with x
+  wait_for_a_lost_worker();
+  EXPECT_TRUE(a_worker_was_lost()) << "the producer's worker did not leave";
+  // read_one is placed on the live worker and finds x lost (its thread waits in the hook,
+  // holding the core, until the replicated call waits for that core).
+  std::thread reader([&x] { compss::detail::call_task<read_one_spec, &read_one>(x); });
+  {
+    std::unique_lock lock(order.mutex);
+    EXPECT_TRUE(order.cv.wait_for(lock, 20s, [&] { return order.lost_seen; }));
+  }
+  compss::detail::call_task<read_everywhere_spec, &read_everywhere>(x);
+  {
+    std::lock_guard lock(order.mutex);
+    order.replicated_submitted = true;
+  }
+  order.cv.notify_all();
+  reader.join();
+  auto ended = std::async(std::launch::async, [] {  // (no barrier: the fakes serve no fetch)
+    compss::rt::runtime().wait_all();
+    compss::rt::runtime().throw_if_failed();
+  });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs: the remake waits for the core the replica holds\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  EXPECT_NO_THROW(ended.get());
+  compss::detail::shutdown_runtime();
+  const std::string log = testing::internal::GetCapturedStderr();
+  compss::net::remake_order_hook::hook = nullptr;
+  ::unsetenv("COMPSS_LOG_LEVEL");
+  EXPECT_TRUE(order.remake_waited) << "read_one's remake was placed at once: the order was not the one tested";
+  EXPECT_EQ(order.replica_builds, 1);
+  ScriptedWorker& live = a.requests_of(read_everywhere_spec.signature) > 0 ? a : b;
+  EXPECT_EQ(live.requests_of(produce_one_spec.signature), 1);  // the remake, once
+  EXPECT_EQ(live.requests_of(read_everywhere_spec.signature), 1);
+  EXPECT_EQ(live.requests_of(read_one_spec.signature), 1);
+  EXPECT_EQ(log.find("gives its cores on worker"), std::string::npos) << log;  // it lent them
+  EXPECT_NE(log.find("again on worker"), std::string::npos) << log;
+}
+
+namespace {
 /// As until_a_worker_is_lost, then fails (on_failure fail: the run fails).
 void fails_once_a_worker_is_lost(OnlyHere& y) {
   until_a_worker_is_lost(y);
@@ -939,6 +1043,78 @@ TEST(ClusterRemake, NothingIsMadeAgainForATaskPlacedAfterTheRunFailed) {
   EXPECT_EQ(produced_on_master.load(), 0);  // not made again
   EXPECT_EQ(consumed.load(), 0);            // skipped
   compss::detail::shutdown_runtime();
+}
+
+namespace {
+std::atomic<ScriptedWorker::Fates*> chain_fates{nullptr};
+/// On the master (outside the scheduler): once the remake of x's first lost version was
+/// sent (the third produce_one request), fails the run (on_failure fail) while that
+/// remake runs (its worker answers 2.5 s later).
+void fails_while_made_again(OnlyHere& y) {
+  y.v = 0;
+  wait_until([] { return chain_fates.load()->next.load() >= 3; });
+  throw std::runtime_error("failed on purpose");
+}
+constexpr compss::detail::TaskSpec fails_while_made_again_spec{
+    .name = "fails_while_made_again", .signature = "void fails_while_made_again(OnlyHere &)",
+    .params = out_int, .param_count = 1, .on_failure = compss::detail::OnFailure::fail};
+}  // namespace
+
+// The run fails while the lineage makes a chain of lost versions again: the walk stops
+// there. x's versions 1 and 2 were made on one worker, which left; read_one(x), on the
+// other, needs both made again, in turn; the run fails while version 1 is made (a task on
+// the master). Version 2 is not made again: nothing more is sent to a worker once the run
+// failed, and read_one is skipped. Before, the walk went on through the chain (here one
+// more produce_one request, sent after the failure), and the run's end waited for it.
+TEST(ClusterRemake, AFailureWhileATasksRemakesRunStopsThem) {
+  std::uint16_t port = 0;
+  MasterEnvironment master(listening_socket(port), 2);
+  // produce_one's requests: x's versions 1 and 2 (on one worker, x's holder: locality),
+  // which leaves after the second; then the remakes on the other: version 1, slowly.
+  ScriptedWorker::Fates fates{{"stay", "leave", "slow", "stay"}};
+  chain_fates = &fates;
+  // (Kept on the workers: each version of x is read from its holder, so x's lineage is a
+  // chain, version 2's producer reading version 1.)
+  ScriptedWorker a(port, {"kept"}, 1, produce_one_spec.signature, &fates),
+      b(port, {"kept"}, 1, produce_one_spec.signature, &fates);
+  int x = 1;
+  OnlyHere y;
+  compss::detail::call_task<produce_one_spec, &produce_one>(x);
+  compss::detail::call_task<produce_one_spec, &produce_one>(x);
+  wait_for_a_lost_worker();
+  ASSERT_TRUE(a_worker_was_lost()) << "the producer's worker did not leave";
+  const ScriptedWorker& made = a.requests_of(produce_one_spec.signature) == 2 ? a : b;
+  ASSERT_EQ(made.requests_of(produce_one_spec.signature), 2) << "x's versions were made on two workers";
+  compss::detail::call_task<fails_while_made_again_spec, &fails_while_made_again>(y);
+  compss::detail::call_task<read_one_spec, &read_one>(x);
+  auto ended = std::async(std::launch::async, [] {  // (no barrier: the fakes serve no fetch)
+    compss::rt::runtime().wait_all();
+    compss::rt::runtime().throw_if_failed();
+  });
+  if (ended.wait_for(30s) != std::future_status::ready) {
+    std::fprintf(stderr, "FAIL: the run hangs\n");
+    std::_Exit(1);  // (the runtime cannot be shut down while it waits)
+  }
+  try {
+    ended.get();
+    ADD_FAILURE() << "the run did not fail";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("fails_while_made_again"), std::string::npos) << e.what();
+  }
+  // Its two runs and the remake of version 1 (sent before the failure), not version 2's.
+  EXPECT_EQ(fates.next.load(), 3);
+  EXPECT_EQ(a.requests_of(read_one_spec.signature) + b.requests_of(read_one_spec.signature), 0);
+  // A wait for x (its version 2 lost, not made again) learns of the run's failure, not of
+  // that consequence ("... is not made again: the run failed").
+  try {
+    compss::rt::runtime().wait_key(compss::detail::DataKey::of(&x));
+    ADD_FAILURE() << "the wait for x did not throw";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("fails_while_made_again"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(fates.next.load(), 3);  // (nothing sent for it either)
+  compss::detail::shutdown_runtime();
+  chain_fates = nullptr;
 }
 
 namespace {

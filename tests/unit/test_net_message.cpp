@@ -90,10 +90,13 @@ TEST(NetMessage, VersionTwoFieldsSurvive) {
   ASSERT_FALSE(decode_frame(encode(Heartbeat{3000}), back));
   EXPECT_EQ(std::get<Heartbeat>(back).timeout_ms, 3000u);
   EXPECT_EQ(type_of(back), MessageType::heartbeat);
+  ASSERT_FALSE(decode_frame(encode(Heartbeat{.kept_dir = "/k/.compss-kept-1-a-0", .sees_kept_dir = true}), back));
+  EXPECT_EQ(std::get<Heartbeat>(back).kept_dir, "/k/.compss-kept-1-a-0");
+  EXPECT_TRUE(std::get<Heartbeat>(back).sees_kept_dir);
 }
 
 TEST(NetMessage, OlderVersionFramesAreRejected) {
-  EXPECT_EQ(protocol_version, 14);
+  EXPECT_EQ(protocol_version, 15);
   std::vector<std::byte> frame = encode(Message{DataRelease{1, 1}});
   // v2 requests had no globals; a v3 worker never sends heartbeats, so a newer master would
   // declare it lost while it works; a v4 peer has either WorkerTimes or Heartbeat, not both;
@@ -131,6 +134,18 @@ TEST(NetMessage, ReservedGpusSurvive) {
   EXPECT_EQ(std::get<TaskRequest>(back).computing_units, 3u);
 }
 
+TEST(NetMessage, TheTimeLeftUntilTheTimeOutSurvives) {
+  TaskRequest r = sample_request();
+  r.gpus = 1;
+  r.time_left_ms = 1500;  // the worker's body sees stop_requested() 1.5 s after it arrives
+  Message back;
+  ASSERT_FALSE(decode_frame(encode(Message{r}), back));
+  EXPECT_EQ(std::get<TaskRequest>(back).time_left_ms, 1500u);
+  EXPECT_EQ(std::get<TaskRequest>(back).gpus, 1u);
+  EXPECT_EQ(std::get<TaskRequest>(back).time_left_ms, r.time_left_ms);
+  EXPECT_EQ(sample_request().time_left_ms, 0u);  // none unless the task has a time_out
+}
+
 TEST(NetMessage, VersionThreeGlobalsSurvive) {
   Message back;
   ASSERT_FALSE(decode_frame(encode(sample_request()), back));
@@ -159,9 +174,10 @@ TEST(NetMessage, SmallestGlobalSizeMatchesTheEncoding) {
 
 TEST(NetMessage, ForgedGlobalsAreMalformed) {
   Message out;
-  // A global count far beyond the bytes present (it is the payload's last field).
+  // A list count far beyond the bytes present (the hosts', the payload's last list: before
+  // gpus and time_left_ms, 4 + 8 bytes).
   std::vector<std::byte> frame = encode(Message{TaskRequest{1, "f", {}, {}}});
-  for (std::size_t i = frame.size() - 8; i < frame.size(); ++i) frame[i] = std::byte{0x7f};
+  for (std::size_t i = frame.size() - 16; i < frame.size() - 8; ++i) frame[i] = std::byte{0x7f};
   EXPECT_EQ(decode_frame(frame, out), NetError::malformed_payload);
   // Bytes for a global that says it carries no value.
   TaskRequest r = sample_request();

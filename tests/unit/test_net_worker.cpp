@@ -542,3 +542,30 @@ TEST(NetWorker, TheDataMemoryVariableIsReadAndABadOneIsAClearError) {
         << e.what();
   }
 }
+
+// The master asks a worker sharing its files whether it reaches the run's directory of
+// kept links (a Heartbeat naming it, net/kept_files.hpp): the worker answers at once with
+// the same path and whether it can traverse it; the question sets no time-out.
+TEST(NetWorker, AWorkerSaysWhetherItReachesTheKeptLinksDirectory) {
+  TempDir tmp;
+  IoThread io;
+  Listener listener(io.context(), {.secret = "run-secret"});
+  pid_t pid = spawn_program(worker_env(listener));
+  ASSERT_GT(pid, 0);
+  {
+    Worker w = accept_worker(listener);
+    const std::string missing = (tmp.path / "missing").string();
+    for (const auto& [dir, sees] : {std::pair{tmp.path.string(), true}, std::pair{missing, false}}) {
+      ASSERT_FALSE(w.conn->send(Heartbeat{.kept_dir = dir}));
+      Message m = next(w);
+      ASSERT_TRUE(std::holds_alternative<Heartbeat>(m)) << dir;
+      EXPECT_EQ(std::get<Heartbeat>(m).kept_dir, dir);
+      EXPECT_EQ(std::get<Heartbeat>(m).sees_kept_dir, sees) << dir;
+    }
+    // (No time-out was set: no heartbeat of its own comes before this task's answer.)
+    ASSERT_FALSE(w.conn->send(TaskRequest{1, "std::string current_dir()", {}}));
+    EXPECT_TRUE(std::holds_alternative<TaskDone>(next(w)));
+    w.conn->send(Shutdown{});
+    EXPECT_EQ(wait_exit(pid), 0);
+  }
+}

@@ -8,7 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <thread>
@@ -64,6 +68,9 @@ TEST(RunConfig, NothingSetGivesTheDefaults) {
   EXPECT_EQ(c.master.master_cores, c.threads);
   EXPECT_FALSE(c.master.progress);
   EXPECT_TRUE(c.master.keep_read_files);
+  EXPECT_EQ(c.master.kept_dir, "");  // (the master's working directory)
+  EXPECT_EQ(c.master.working_dir, std::filesystem::current_path().string());
+  EXPECT_FALSE(c.master.kept_beside);
   EXPECT_FALSE(c.worker);
   EXPECT_FALSE(c.observe.graph);
   EXPECT_FALSE(c.observe.summary);
@@ -89,6 +96,7 @@ TEST(RunConfig, EverySettingIsRead) {
                                {"COMPSS_TEST_PAUSE_IN_TRANSFER", "250"},
                                {"COMPSS_PROGRESS", "1"},
                                {"COMPSS_KEEP_READ_FILES", "0"},
+                               {"COMPSS_KEPT_DIR", "/tmp"},
                                {"COMPSS_LISTEN", "[::1]:4567"},
                                {"COMPSS_SECRET", "s"},
                                {"COMPSS_LOOKAHEAD", "5"},
@@ -118,6 +126,8 @@ TEST(RunConfig, EverySettingIsRead) {
   EXPECT_TRUE(c.master.distributed);
   EXPECT_TRUE(c.master.progress);
   EXPECT_FALSE(c.master.keep_read_files);
+  EXPECT_EQ(c.master.kept_dir, "/tmp");
+  EXPECT_FALSE(c.master.kept_beside);
   EXPECT_EQ(c.master.listen_host, "::1");
   EXPECT_EQ(c.master.listen_port, 4567);
   EXPECT_EQ(c.master.master_cores, 3u);  // (COMPSS_THREADS when COMPSS_MASTER_CORES is unset)
@@ -142,6 +152,7 @@ TEST(RunConfig, AlternativeSpellingsAreAccepted) {
   EXPECT_TRUE(with("COMPSS_GPU_AFFINITY", "").gpu_affinity);
   EXPECT_FALSE(with("COMPSS_SHARED_FS", "no").shared_fs);
   EXPECT_TRUE(with("COMPSS_SHARED_FS", "yes").shared_fs);
+  EXPECT_TRUE(with("COMPSS_KEPT_DIR", "beside").master.kept_beside);
   // Empty means unset where it did before the reader was one.
   EXPECT_FALSE(with("COMPSS_MEMORY", "").memory_gb);
   EXPECT_EQ(with("COMPSS_LOG_DIR", "").log_dir, "");
@@ -198,6 +209,7 @@ TEST(RunConfig, EachBadValueNamesTheVariableTheValueAndWhatIsExpected) {
            Case{"COMPSS_LISTEN", "nohost", "(expected host:port)"},
            Case{"COMPSS_GRAPH", "yes", "expected 1 or 0"},
            Case{"COMPSS_KEEP_READ_FILES", "yes", "expected 1 or 0"},
+           Case{"COMPSS_KEPT_DIR", "run/k", "expected an absolute directory or 'beside'"},
            Case{"COMPSS_SUMMARY", "2", "expected 1 or 0"},
            Case{"COMPSS_MONITOR", "70000", "from 0 to 65535"},
            Case{"COMPSS_GRAPH_SVG_MAX", "all", "whole number"},
@@ -233,4 +245,46 @@ TEST(RunConfig, TheProcessConfigurationIsTheLastLoadedAndABadOneInstallsNothing)
   EXPECT_EQ(run_config().gpus, 0u);
   EXPECT_EQ(first.gpus, 3u);  // (still valid: a thread may hold it)
   EXPECT_EQ(&run_config(), &second);
+}
+
+// COMPSS_KEPT_DIR on the master names a directory it makes links in: missing or not a
+// directory fails the start with the variable, the value, what is wrong and what to do (it
+// was taken for "beside" unseen). A worker or a local run makes no links: no check.
+TEST(RunConfig, AKeptDirThatIsNoWritableDirectoryFailsTheStart) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-run-config-kept-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream((dir / "file").string()) << "x";
+  const std::string missing = (dir / "missing").string(), file = (dir / "file").string();
+  const std::string what_to_do = "name an existing directory the master can write";
+  auto master = [](const std::string& kept) {
+    return error_of({{"COMPSS_LISTEN_FD", "3"}, {"COMPSS_SECRET", "s"}, {"COMPSS_KEPT_DIR", kept}});
+  };
+  const std::string gone = master(missing);
+  EXPECT_EQ(gone.rfind("compss: invalid COMPSS_KEPT_DIR='" + missing + "': No such file or directory", 0), 0u) << gone;
+  EXPECT_NE(gone.find(what_to_do), std::string::npos) << gone;
+  const std::string not_dir = master(file);
+  EXPECT_EQ(not_dir.rfind("compss: invalid COMPSS_KEPT_DIR='" + file + "': not a directory", 0), 0u) << not_dir;
+  EXPECT_NE(not_dir.find(what_to_do), std::string::npos) << not_dir;
+  EXPECT_EQ(master(dir.string()), "");
+  EXPECT_EQ(error_of({{"COMPSS_KEPT_DIR", missing}}), "");  // (a local run)
+  EXPECT_EQ(error_of({{"COMPSS_WORKER", "h:1"}, {"COMPSS_SECRET", "s"}, {"COMPSS_KEPT_DIR", missing}}), "");
+  std::filesystem::remove_all(dir);
+}
+
+// The master's working directory as its user names it: $PWD when it is the same directory
+// as getcwd() (a symlinked path, which workers may see where they do not see the physical
+// one), else getcwd().
+TEST(RunConfig, TheWorkingDirectoryIsPwdWhenItIsTheSameDirectory) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("compss-run-config-pwd-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path alias = dir / "alias";
+  std::filesystem::create_directory_symlink(std::filesystem::current_path(), alias);
+  EXPECT_EQ(with("PWD", alias.string()).master.working_dir, alias.string());
+  EXPECT_EQ(with("PWD", dir.string()).master.working_dir, std::filesystem::current_path().string());  // (another)
+  EXPECT_EQ(with("PWD", "relative").master.working_dir, std::filesystem::current_path().string());
+  std::filesystem::remove_all(dir);
 }

@@ -5,14 +5,19 @@
 // LocalExecutor, for its threads and for why a constrained task can never run.
 #include "core/runtime.hpp"
 #include "core/task_executor.hpp"
+#include "core/thread_slot.hpp"
+#include "core/trace_records.hpp"
 #include "idle_backend.hpp"
+#include "observe/trace_recorder.hpp"
 
 #include <compss/compss.hpp>
 #include <compss/detail/call_task.hpp>
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,7 +47,8 @@ constexpr TaskSpec huge_inc{.name = "inc", .signature = "void inc(int &)", .para
 /// guards the queue and the counts (a leaf lock, never held while a task runs).
 class QueueExecutor final : public TaskExecutor {
  public:
-  explicit QueueExecutor(Runtime& runtime) : runtime_(runtime) {}
+  explicit QueueExecutor(Runtime& runtime, std::uint64_t slot_key = no_slot_key)
+      : runtime_(runtime), slot_key_(slot_key) {}
 
   void spawn(TaskBase* task) override {
     std::lock_guard lock(mutex_);
@@ -57,7 +63,10 @@ class QueueExecutor final : public TaskExecutor {
     ++asked_;
     return std::string("no node here has 64 GB");
   }
-  unsigned current_slot() const noexcept override { return 0; }
+  /// The slot it answers when asked (a thread_slot it does not key is not its own).
+  static constexpr unsigned asked_slot = 5;
+  unsigned current_slot() const noexcept override { return asked_slot; }
+  std::uint64_t slot_key() const noexcept override { return slot_key_; }
 
   /// Runs every queued task (and what they spawn) here; returns how many chains ran.
   int run_all() {
@@ -85,6 +94,7 @@ class QueueExecutor final : public TaskExecutor {
 
  private:
   Runtime& runtime_;
+  const std::uint64_t slot_key_;
   std::mutex mutex_;
   std::deque<TaskBase*> queue_;
   int spawned_ = 0;
@@ -105,11 +115,11 @@ class TaskExecutorTest : public ::testing::Test {
     shutdown_runtime();
   }
 
-  void start() {
+  void start(std::uint64_t slot_key = TaskExecutor::no_slot_key) {
     compss::rt::install_runtime(std::make_unique<Runtime>(
         false,
-        [this](Runtime& runtime) {
-          auto made = std::make_unique<QueueExecutor>(runtime);
+        [this, slot_key](Runtime& runtime) {
+          auto made = std::make_unique<QueueExecutor>(runtime, slot_key);
           executor = made.get();
           return made;
         },
@@ -162,6 +172,41 @@ TEST_F(TaskExecutorTest, AConstrainedTaskTheExecutorCanNeverRunFailsTheRun) {
   EXPECT_TRUE(compss::rt::runtime().failed());
   executor->run_all();  // (the failed runtime skips the refused task)
   EXPECT_EQ(y, 0);
+}
+
+/// The slot of each ran record of `trace` (one task traced alone).
+std::map<std::uint64_t, unsigned> ran_slots(compss::rt::observe::TraceRecorder& trace) {
+  std::map<std::uint64_t, unsigned> slots;
+  trace.direct_records()->drain([&](compss::rt::TraceRecords::ThreadLog& l, const compss::rt::TscToTime&) {
+    l.records.for_each([&](const compss::rt::TraceRecord& r) {
+      if (static_cast<compss::rt::RecordKind>(r.kind & ~compss::rt::tsc_time) == compss::rt::RecordKind::ran)
+        slots[r.a] = r.flag;
+    });
+  });
+  return slots;
+}
+
+// A traced attempt reads the thread's kept slot (core/thread_slot.hpp) only when its own
+// executor keeps it: a thread that another executor left a slot on (a thread that changed
+// executor, or an executor that keeps none) names the slot its executor answers.
+TEST_F(TaskExecutorTest, ATracedAttemptNamesTheSlotOfItsOwnExecutor) {
+  const compss::rt::ThreadSlot outer = compss::rt::thread_slot;
+  for (const std::uint64_t key : {TaskExecutor::no_slot_key, std::uint64_t{77}, std::uint64_t{78}}) {
+    start(key);
+    auto trace = std::make_shared<compss::rt::observe::TraceRecorder>(100000);
+    compss::rt::runtime().events().add(trace);
+    compss::rt::thread_slot = {77, 9};  // (as executor 77's arena left this thread)
+    call_task<inc_task, &inc>(x);
+    executor->run_all();
+    compss::rt::thread_slot = outer;
+    compss::barrier();
+    compss::rt::runtime().events().remove(trace.get());
+    const std::map<std::uint64_t, unsigned> slots = ran_slots(*trace);
+    ASSERT_EQ(slots.size(), 1u) << "key " << key;
+    EXPECT_EQ(slots.begin()->second, key == 77 ? 9u : QueueExecutor::asked_slot) << "key " << key;
+    shutdown_runtime();
+    executor = nullptr;
+  }
 }
 
 TEST_F(TaskExecutorTest, AFactoryThatMakesNoExecutorIsRefused) {

@@ -65,6 +65,34 @@ TEST(TraceModel, AttemptsOnAWorkerTakeTheLowestFreeLane) {
   EXPECT_EQ(m.type_names[span_of(m, 3).type], "b");
 }
 
+// Task types are held by the tasks seen, not by their ids: a task id of 2^32 and one of
+// 2^63 (a vector by id would take 16 GB and more) cost one entry each, typed right; an
+// id never submitted has type 0.
+TEST(TraceModel, HugeTaskIdsTakeOneTypeEntryEach) {
+  TraceRecorder r(1000);
+  constexpr std::uint64_t huge = std::uint64_t{1} << 32, huger = std::uint64_t{1} << 63;
+  run(r, 1, "a", 0, 0, 0, 10);
+  run(r, huge, "b", 0, 0, 20, 30);
+  run(r, huger, "c", 0, 0, 40, 50);
+  TraceModel m = build_trace_model(r.take());
+  EXPECT_EQ(m.task_type.size(), 3u);
+  EXPECT_EQ(m.submitted, (std::vector<std::uint64_t>{1, huge, huger}));
+  EXPECT_EQ(m.type_names[span_of(m, huge).type], "b");
+  EXPECT_EQ(m.type_names[span_of(m, huger).type], "c");
+  EXPECT_EQ(m.type_names[m.task_type.of(1)], "a");
+  EXPECT_EQ(m.task_type.of(huge + 1), 0u);
+}
+
+// A task told submitted twice keeps the type of the last (as the model did by id).
+TEST(TraceModel, ATaskSubmittedTwiceKeepsItsLastType) {
+  const TaskTypes types({{7, 1}, {3, 4}, {7, 2}, {5, 3}});
+  EXPECT_EQ(types.size(), 3u);
+  EXPECT_EQ(types.of(7), 2u);
+  EXPECT_EQ(types.of(3), 4u);
+  EXPECT_EQ(types.of(5), 3u);
+  EXPECT_EQ(types.of(4), 0u);
+}
+
 TEST(TraceModel, TheMastersExecutorThreadIsKeptWhenFree) {
   TraceRecorder r(1000);
   run(r, 1, "a", 0, 2, 0, 10);
@@ -511,24 +539,22 @@ TEST(TraceRecorder, ASubmissionsEndInItsBegunRecordDecodesAsItsOwnActivity) {
   EXPECT_EQ(a.submitted.size(), 2u);
 }
 
-// A submission written as its analysis goes with its begin and end in its submitted record
-// (submitted_spans): the activities, task and edges decoded are those of a submission
-// written with a begun record and an end of its own, also at the offsets' limits (0, and
-// the largest that fit); no record of its own for either.
+// A submission written as its analysis goes with its begin and end (its analysis' end) in
+// its submitted record (submitted_spans): the activities, task and edges decoded are those
+// of a submission written with a begun record and an end of its own, also at the offsets'
+// limits (0, and the largest that fits); no record of its own for either.
 namespace {
 struct Submission {
   std::uint64_t task;
-  EventTime begin, analysed, end;
+  EventTime begin, analysed;  // (it ends with its analysis)
 };
-/// `s` written as the runtime writes it traced alone (open, an edge, close, end); the kinds
-/// of the records it took.
+/// `s` written as the runtime writes it traced alone (open, an edge, close with its end);
+/// the kinds of the records it took.
 std::vector<RecordKind> write_as_it_goes(TraceRecords& records, const Submission& s, std::uint64_t type) {
   TraceBuffer* buffer = records.buffer();
   TraceRecord* open = TraceRecords::open_submission(*buffer, 1);
   EXPECT_TRUE(TraceRecords::edge(*buffer, Dependency{s.task - 1, 40, 5}));
-  TraceRecord* r = TraceRecords::close_submission(open, *buffer, s.task, type, s.begin, s.analysed, false, false);
-  EXPECT_NE(r, nullptr);
-  if (!TraceRecords::submission_ended(r, s.end)) records.activity(Activity::submission, false, s.end, false);
+  TraceRecords::close_submission(open, *buffer, s.task, type, s.begin, s.analysed, false, false);
   std::vector<RecordKind> kinds;
   buffer->for_each([&](const TraceRecord& x) { kinds.push_back(static_cast<RecordKind>(x.kind & ~tsc_time)); });
   return kinds;
@@ -541,7 +567,7 @@ TraceEvents written_apart(const Submission& s, std::uint64_t type) {
   rec[0] = TraceRecords::record(RecordKind::submitted, false, s.task, s.analysed, type, submitted_begun);
   rec[1] = TraceRecords::dependency(Dependency{s.task - 1, 40, 5});
   rec[2] = TraceRecords::record(RecordKind::submission_begun, false, 0, s.begin);
-  records.activity(Activity::submission, false, s.end, false);
+  records.activity(Activity::submission, false, s.analysed, false);
   return r.take();
 }
 }  // namespace
@@ -551,9 +577,9 @@ TEST(TraceRecorder, ASubmissionsBeginAndEndInItsSubmittedRecordDecodeAsTheirOwnR
   const auto type = reinterpret_cast<std::uintptr_t>(&spec);
   constexpr EventTime t = 1'000'000'000'000;
   const Submission cases[] = {
-      {9, t - 30, t, t + 20},                                           // usual
-      {9, t, t, t},                                                     // offsets 0
-      {0xffffffffu, t - 0xffffffffLL, t, t + 0xfffffffeLL},             // the largest that fit
+      {9, t - 30, t},                           // usual
+      {9, t, t},                                // offsets 0
+      {0xffffffffu, t - 0xffffffffLL, t},       // the largest that fits
   };
   for (const Submission& s : cases) {
     SCOPED_TRACE(s.task);
@@ -574,20 +600,17 @@ TEST(TraceRecorder, ASubmissionsBeginAndEndInItsSubmittedRecordDecodeAsTheirOwnR
 
 // What does not fit a submitted record falls back to the records it stands for: a task id
 // past 32 bits or a begin more than 2^32 - 1 units before the analysis' end, a begun record
-// (its end in it only for the task id: a begin that early always puts its end 2^32 - 1 or
-// more after it, an activity record of its own); an end 2^32 - 1 units or more after the
-// analysis' end, an activity record of its own.
+// (its end in it only for the task id: a begin that early puts its end 2^32 - 1 or more
+// after it, an activity record of its own).
 TEST(TraceRecorder, ASubmissionWhoseSpansDoNotFitFallsBackToItsBegunRecord) {
   static const compss::detail::TaskSpec spec{.name = "s"};
   const auto type = reinterpret_cast<std::uintptr_t>(&spec);
   constexpr EventTime t = 1'000'000'000'000;
   using K = RecordKind;
   const std::pair<Submission, std::vector<RecordKind>> cases[] = {
-      {{std::uint64_t{1} << 32, t - 30, t, t + 20}, {K::submitted, K::dependency, K::submission_begun}},
-      {{(std::uint64_t{1} << 40) + 7, t - 30, t, t + 20}, {K::submitted, K::dependency, K::submission_begun}},
-      {{9, t - 0x100000000LL, t, t + 20}, {K::submitted, K::dependency, K::submission_begun, K::activity}},
-      {{9, t - 30, t, t + 0xffffffffLL}, {K::submitted, K::dependency, K::activity}},
-      {{9, t - 30, t, t + (std::int64_t{1} << 40)}, {K::submitted, K::dependency, K::activity}},
+      {{std::uint64_t{1} << 32, t - 30, t}, {K::submitted, K::dependency, K::submission_begun}},
+      {{(std::uint64_t{1} << 40) + 7, t - 30, t}, {K::submitted, K::dependency, K::submission_begun}},
+      {{9, t - 0x100000000LL, t}, {K::submitted, K::dependency, K::submission_begun, K::activity}},
   };
   for (const auto& [s, kinds] : cases) {
     SCOPED_TRACE(s.task);
@@ -604,8 +627,8 @@ TEST(TraceRecorder, ASubmissionWhoseSpansDoNotFitFallsBackToItsBegunRecord) {
 }
 
 // A submission completed as its analysis goes whose begun record (a task id of 2^32: its
-// begin does not fit its submitted record) the budget refuses is dropped whole: close
-// returns null, its record stays withdrawn, its edge is skipped, the refusal counted.
+// begin does not fit its submitted record) the budget refuses is dropped whole: its record
+// stays withdrawn, its edge is skipped, the refusal counted (and its end's, apart).
 TEST(TraceRecorder, ASubmissionWhoseBegunRecordTheBudgetRefusesIsDroppedWhole) {
   static const compss::detail::TaskSpec spec{.name = "s"};
   const auto type = reinterpret_cast<std::uintptr_t>(&spec);
@@ -618,10 +641,8 @@ TEST(TraceRecorder, ASubmissionWhoseBegunRecordTheBudgetRefusesIsDroppedWhole) {
   ASSERT_NE(open, nullptr);
   ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{3, 40, 5}));
   ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{4, 41, 5}));
-  EXPECT_EQ(TraceRecords::close_submission(open, *buffer, std::uint64_t{1} << 32, type, t - 30, t, false, false),
-            nullptr);
-  EXPECT_EQ(buffer->dropped(), 1u);
-  records.activity(Activity::submission, false, t + 20, false);  // its end, as the runtime tells it (refused too)
+  TraceRecords::close_submission(open, *buffer, std::uint64_t{1} << 32, type, t - 30, t, false, false);
+  EXPECT_EQ(buffer->dropped(), 2u);  // (its begun record, and its end apart)
   const TraceEvents e = r.take();
   EXPECT_TRUE(e.submitted.empty());
   EXPECT_TRUE(e.dependency_of.empty());
@@ -631,7 +652,8 @@ TEST(TraceRecorder, ASubmissionWhoseBegunRecordTheBudgetRefusesIsDroppedWhole) {
 }
 
 // A submission can be kept without its end (an end that needs a record of its own the
-// budget refuses): its begin is dropped by the decoder, so the model and every output
+// budget refuses: since a submission ends with its analysis, only one with a begun record,
+// a task id past 32 bits or a begin 2^32 units before, whose analysis took 2^32 units or more): its begin is dropped by the decoder, so the model and every output
 // (Paraver, Perfetto JSON, trace.html, all drawn from the model's closed spans) show its
 // analysis but no submission span, and a later submission on the thread keeps its own.
 TEST(TraceModel, ASubmissionKeptWithoutItsEndShowsNoSubmissionSpanInAnyOutput) {
@@ -747,8 +769,8 @@ TEST(TraceRecorder, ASubmissionToldWithItsDependenciesKeepsItsBeginAndEndInItsRe
   TraceRecord* r = one.direct_records()->submitted(9, type, true, deps, 100, 130, false);
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->kind, static_cast<std::uint8_t>(RecordKind::submitted));
-  EXPECT_TRUE(TraceRecords::submission_ended(r, 150));
-  const TraceEvents a = one.take(), b = written_apart({9, 100, 130, 150}, type);
+  EXPECT_TRUE(TraceRecords::submission_ended(r, 130));  // (it ends with its analysis)
+  const TraceEvents a = one.take(), b = written_apart({9, 100, 130}, type);
   EXPECT_EQ(activities_of(a), activities_of(b));
   ASSERT_EQ(a.submitted.size(), 1u);
   EXPECT_EQ(a.submitted[0].task_id, 9u);
@@ -798,7 +820,7 @@ TEST(TraceRecorder, OpeningASubmissionMakesRoomForItsEdgesBeforeTheyAreWritten) 
   const std::uint64_t opened = buffer->bytes();
   EXPECT_EQ(opened, 2 * TraceBuffer::chunk_records * sizeof(TraceRecord));  // (mapped here)
   for (std::uint64_t p = 0; p < 4; ++p) ASSERT_TRUE(TraceRecords::edge(*buffer, Dependency{p + 1, 9, 1}));
-  EXPECT_NE(TraceRecords::close_submission(open, *buffer, 99, 1, 10, 11, false, false), nullptr);
+  TraceRecords::close_submission(open, *buffer, 99, 1, 10, 11, false, false);
   EXPECT_EQ(buffer->bytes(), opened);  // (nothing mapped since)
 
   TraceRecorder small(4);  // one chunk of 4: room for 5 cannot be made, nor is it counted

@@ -5,6 +5,7 @@
 #include "core/task_state.hpp"
 #include "net/attempt_files.hpp"
 #include "net/master/output_load.hpp"
+#include "net/master/remake_order_hook.hpp"
 
 #include <compss/detail/task_node.hpp>
 
@@ -21,6 +22,8 @@ void AttemptDriver::remake_then_place(std::shared_ptr<Call> call,
   try {
     data_.make_available(lost);  // (blocks: each remake waits for a node that fits it)
   } catch (const std::exception& e) {  // its inputs cannot be made again
+    // (Or the run failed while they were made, which stopped them: skipped, not failed.)
+    if (ended_as_run_failed(call)) return;
     conclude(std::move(call), rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
@@ -126,6 +129,8 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
   try {
     built = worker.build_request(t, may_block, /*check_lost=*/true);
   } catch (const std::exception& e) {  // its inputs cannot be found or made again
+    // (Or the run failed while they were made, which stopped them: skipped, not failed.)
+    if (ended_as_run_failed(call)) return;
     conclude(call, rt::Runtime::Outcome::failed, {"compss::Error", e.what(), "master"});
     return;
   }
@@ -135,6 +140,7 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
       // on the lane: this task gives its node back first and is placed again after, so
       // tasks that wait for remakes (or wait on the lane behind them) never hold the
       // resources the remakes wait for.
+      remake_order_hook::at("lost inputs");
       cluster_.release_placement(t, n);
       call->placed_at = 0;  // (given back before it started: not told)
       if (may_block) {
@@ -167,7 +173,7 @@ void AttemptDriver::send(std::shared_ptr<Call> call, bool may_block) {
     runtime_.notify_placed(*t, n, call->computing_units, call->placed_at);
     call->placed_at = 0;
   }
-  RemoteRun run{call->computing_units, call->gpus, cluster_.gang_hosts(t, n), {}};
+  RemoteRun run{call->computing_units, call->gpus, cluster_.gang_hosts(t, n), {}, time_left_ms(call->deadline)};
   call->sent_at = runtime_.observed() ? rt::event_now() : 0;
   if (call->sent_at != 0 && rt::attempt_time_out(*t) > 0) {
     // Its time-out may end it before the worker answers (the watchdog tells `ended`):

@@ -73,6 +73,9 @@ class DataLinks {
   /// request, waiting so gives its cores back first (that run may wait for them), unless
   /// that run was `placed` already (it waits for nothing they hold).
   virtual void waits_for_remake(bool placed) noexcept { (void)placed; }
+  /// Whether the run failed (a task failed it, or it was cancelled: the program's main
+  /// ended with an error): nothing more is made again, no remake is sent after it.
+  virtual bool run_failed() const { return false; }
   /// Sends `request` to worker `node` and waits for its answer (or its loss); node 0 runs
   /// it in the master's process (a remake placed there), its outputs inline.
   virtual CallResult call(int node, TaskRequest& request) = 0;

@@ -20,6 +20,15 @@ namespace compss::net {
 
 using data_params::from_holder;
 
+namespace {
+/// Thrown by the lineage once the run failed: the version is not made again. (The run's
+/// failure, recorded first, stays the run's error.)
+Error not_made_run_failed(std::uint64_t id, std::uint64_t v) {
+  return Error("compss: data " + std::to_string(id) + " version " + version_number::text(v) +
+               " was lost with its worker and is not made again: the run failed");
+}
+}  // namespace
+
 void DataPlane::make_available(std::span<const std::pair<std::uint64_t, std::uint64_t>> versions) {
   for (auto [id, v] : versions) ensure_available(id, v);
 }
@@ -66,6 +75,9 @@ int DataPlane::ensure_available(std::uint64_t id, std::uint64_t v) {
       throw Error("compss: data " + std::to_string(tid) + " version " + version_number::text(tv) +
                   " could not be made again");
     }
+    // Once the run failed, nothing more is made again (nor sent): the walk stops here,
+    // the version unmade (its reader is skipped; its end is not delayed by the rest).
+    if (links_.run_failed()) throw not_made_run_failed(tid, tv);
     // (If an input was lost meanwhile, or the remake failed, the next turn finds it.)
     remake_once(tid, tv, producer);
   }
@@ -266,6 +278,8 @@ bool DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
                            rt::reads(static_cast<detail::Direction>(w.direction)));
     w.value = to_bytes(mine);
   }
+  // The run failed while this remake waited for its placement (or its inputs): not sent.
+  if (links_.run_failed()) throw not_made_run_failed(id, v);
   log("making data " + std::to_string(id) + " version " + version_number::text(v) + " again on " +
       (n == 0 ? std::string("the master") : "worker " + std::to_string(n)));
   CallResult r = links_.call(n, request);

@@ -19,11 +19,19 @@ BuiltRequest RemoteExecutor::build_request(detail::TaskBase* t, bool may_block, 
   return built;
 }
 
+std::uint64_t time_left_ms(std::chrono::steady_clock::time_point deadline) noexcept {
+  using namespace std::chrono;
+  if (deadline == steady_clock::time_point::max()) return 0;
+  const auto left = ceil<milliseconds>(deadline - steady_clock::now()).count();
+  return left < 1 ? 1 : static_cast<std::uint64_t>(left);
+}
+
 void RemoteExecutor::send_task(const detail::TaskBase& t, std::shared_ptr<Message> request, RemoteRun run,
                                RemoteAnswer answered) {
   auto& r = std::get<TaskRequest>(*request);
   r.computing_units = run.computing_units;
   r.gpus = run.gpus;
+  r.time_left_ms = run.time_left_ms;
   for (detail::TaskHost& h : run.hosts) r.hosts.push_back({std::move(h.name), h.processes});
   if (!run.signature.empty()) r.signature = std::move(run.signature);
   // (The link writes the request after call_async returns: the answer's closure keeps it.)

@@ -14,6 +14,7 @@
 #include <compss/this_task.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -65,7 +66,13 @@ struct RemoteRun {
   /// The signature of the version this node runs, when it is not the one the request was
   /// built with (a replica: each node runs the version that fits it); empty: as built.
   std::string signature;
+  /// TaskRequest::time_left_ms: the attempt's time left until its deadline (time_left_ms()).
+  std::uint64_t time_left_ms = 0;
 };
+
+/// The time left until `deadline` in ms as TaskRequest::time_left_ms gives it: 0 for
+/// none (time_point::max()), at least 1 (a deadline passed: the worker answers at once).
+std::uint64_t time_left_ms(std::chrono::steady_clock::time_point deadline) noexcept;
 
 /// The worker's answer to a request sent with send_task, with the request as sent.
 using RemoteAnswer = std::function<void(const SentRequest& sent, CallResult&& result)>;

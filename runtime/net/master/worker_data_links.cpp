@@ -42,6 +42,8 @@ void WorkerDataLinks::fetch_many(
                       });
 }
 
+bool WorkerDataLinks::run_failed() const { return runtime_.failed(); }
+
 CallResult WorkerDataLinks::call(int node, TaskRequest& request) {
   if (node == 0) return run_on_master_(request);
   return link(node).call(request);

@@ -54,6 +54,7 @@ class WorkerDataLinks final : public DataLinks {
   int lend_worker(TaskRequest& request) override { return lend_worker_(request); }
   void remake_ended(const TaskRequest& request) noexcept override { remake_ended_(request); }
   void waits_for_remake(bool placed) noexcept override { waits_for_remake_(placed); }
+  bool run_failed() const override;
   CallResult call(int node, TaskRequest& request) override;
 
  private:

@@ -39,7 +39,8 @@ for mode in task program same inout; do
       grep -qF "read the file $work/$mode/f.txt, which was changed since it ran" "$work/$mode.err" ||
       fail "$mode: no clear error naming the task and the file"
   fi
-  # (beside f.txt, named by the master's pid; also none in the working directory)
+  # (in the working directory, or beside f.txt before every worker answered it reaches
+  # that; named by the master's pid)
   master=$(sed -n 's/^compss-run: master started, pid \([0-9]*\).*/\1/p' "$work/$mode.err")
   left=$(find "$work/$mode" "$PWD" -maxdepth 1 -name ".compss-kept-${master:-none}-*" 2>/dev/null)
   [[ -n $master ]] || fail "$mode: no master pid in the log"
