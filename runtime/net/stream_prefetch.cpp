@@ -259,7 +259,9 @@ void PollPrefetcher::stop() noexcept {
     link = link_;
   }
   // (Answered before the task's answer leaves: the others may take it at once. A link
-  // closed above fails this: its end gives the batch back all the same.)
+  // closed above fails this: its end gives the batch back all the same. A refusal means
+  // the master held it no more, given back or to the others: by its name, so no later
+  // confirmation can cover it.)
   if (unread && confirms_) (void)return_unread(unread->id, false);
   link->close();
 }

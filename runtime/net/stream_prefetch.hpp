@@ -89,7 +89,8 @@ class PollPrefetcher {
   /// Sends `c` on link_ and waits up to `wait` for its answer; false with `failure` when
   /// the link failed, or stop() closed it.
   bool exchange(StreamCall c, StreamReply& out, std::chrono::milliseconds wait, std::string& failure);
-  /// Gives batch `batch` back unread (flag `to_buffer`); false when the link failed.
+  /// Gives batch `batch` back unread (flag `to_buffer`); false when the link failed. (The
+  /// master's refusal, value 0, means it no longer held the batch: nothing to do.)
   bool return_unread(std::uint64_t batch, bool to_buffer) noexcept;
 
   const detail::StreamTicket ticket_;

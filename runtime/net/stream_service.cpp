@@ -343,7 +343,7 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         if (confirm) at_most_once_batches().before_poll(c, call.slot, call.attempt, connection);
         std::vector<Element> items =
             c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt, fits,
-                           confirm, call.flag);
+                           confirm, call.flag, call.batch);
         if (confirm) at_most_once_batches().polled(c, call.slot, call.attempt, call.batch, !items.empty());
         reply.elements.resize(items.size());  // (the one refused was encoded, not taken)
         // Whether this consumer has now taken everything of a closed stream: its
@@ -427,7 +427,8 @@ class PolledPlaces {
  public:
   explicit PolledPlaces(std::uint64_t connection) : connection_(connection) {}
   void note(const StreamCall& call) {
-    if (call.op != StreamCall::poll && call.op != StreamCall::commit) return;
+    // (return_unread too: it makes its connection the place's owner, as they do.)
+    if (call.op != StreamCall::poll && call.op != StreamCall::commit && call.op != StreamCall::return_unread) return;
     const auto place = std::make_pair(call.stream, call.slot);
     if (std::ranges::find(places_, place) == places_.end()) places_.push_back(place);
   }

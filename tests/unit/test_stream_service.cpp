@@ -2076,6 +2076,100 @@ TEST(StreamChannelGivenBack, AStaleAttemptsCallsDoNotTakeThePlaceFromTheNewerAtt
   EXPECT_EQ(channel.poll_attempt(place, 0, 2, {}, true).size(), 2u);  // its next poll has them
 }
 
+namespace {
+
+/// One at_most_once consumer place of a remote task, called as the master's stream service
+/// answers a worker's calls on connection `connection` (answer_stream_call), with the
+/// program holding the stream and publishing 1, 2, 3.
+struct RemotePlace {
+  explicit RemotePlace(const char* name)
+      : stream(name, compss::at_most_once, 16), master_copy(StreamHandle::for_task(stream, false)),
+        ticket(master_copy.ticket()) {
+    stream.publish(std::vector<int>{1, 2, 3});
+  }
+  ~RemotePlace() { master_copy.end_task(true, {}); }
+  compss::net::StreamReply call(compss::net::StreamCall c, std::uint64_t connection) {
+    c.stream = stream.id();
+    c.slot = ticket.consumer;
+    c.attempt = ticket.attempt;
+    return compss::net::answer_stream_call(c, "fake", nullptr, connection);
+  }
+  /// A poll of one element (a one-byte budget), named `batch`.
+  std::vector<std::byte> poll_one(std::uint64_t batch, std::uint64_t connection) {
+    compss::net::StreamReply r = call({.op = compss::net::StreamCall::poll, .batch = batch, .budget = 1}, connection);
+    EXPECT_EQ(r.error, "");
+    EXPECT_EQ(r.elements.size(), 1u);
+    return r.elements.empty() ? std::vector<std::byte>{} : r.elements[0].bytes;
+  }
+  ObjectStream<int> stream;
+  ObjectStream<int> master_copy;
+  StreamTicket ticket;
+};
+
+}  // namespace
+
+// A confirmation confirms the batch it names, never another batch the place still holds
+// unconfirmed: that one is given back when the connection ends (before: the channel
+// confirmed all of the place's at once, so a batch the master's record had lost track of,
+// as one whose return_unread it refused, was confirmed by the next batch's confirmation:
+// lost, and nobody told).
+TEST(StreamAtMostOnceBatches, AConfirmationConfirmsOnlyTheBatchItNames) {
+  using compss::net::StreamCall;
+  RemotePlace place("amo-confirm-named");
+  const std::uint64_t connection = 900101, next = 900102;  // (no serve_stream_calls reaches these)
+  const std::vector<std::byte> first = place.poll_one(11, connection);
+  const std::vector<std::byte> second = place.poll_one(12, connection);
+  EXPECT_EQ(place.call({.op = StreamCall::commit, .batch = 12}, connection).value, 0u);  // confirmed
+  compss::net::at_most_once_batches().connection_ended(connection, {{place.stream.id(), place.ticket.consumer}});
+  // Batch 11 went back to the place: its next poll takes it, then 3; never 12 again.
+  compss::net::StreamReply again = place.call({.op = StreamCall::poll, .batch = 13}, next);
+  ASSERT_EQ(again.elements.size(), 2u);
+  EXPECT_EQ(again.elements[0].bytes, first);
+  EXPECT_NE(again.elements[1].bytes, second);
+  EXPECT_EQ(place.call({.op = StreamCall::commit, .batch = 13}, next).value, 0u);
+}
+
+// A port's return_unread gives back the batch it names only: the place's other batch stays
+// its own, and its confirmation is answered "confirmed" (before: every unconfirmed batch
+// of the place went back, and that confirmation was answered "given back").
+TEST(StreamAtMostOnceBatches, AReturnUnreadGivesBackOnlyTheBatchItNames) {
+  using compss::net::StreamCall;
+  RemotePlace place("amo-return-named");
+  const std::uint64_t connection = 900111;
+  const std::vector<std::byte> first = place.poll_one(21, connection);
+  const std::vector<std::byte> second = place.poll_one(22, connection);
+  EXPECT_EQ(place.call({.op = StreamCall::return_unread, .flag = false, .batch = 21}, connection).value, 1u);
+  EXPECT_EQ(place.call({.op = StreamCall::return_unread, .flag = false, .batch = 21}, connection).value, 0u);
+  EXPECT_EQ(place.call({.op = StreamCall::commit, .batch = 22}, connection).value, 0u);  // confirmed
+  compss::net::StreamReply again = place.call({.op = StreamCall::poll, .batch = 23}, connection);
+  ASSERT_EQ(again.elements.size(), 2u);  // 1 (returned to the place, first), then 3
+  EXPECT_EQ(again.elements[0].bytes, first);
+  EXPECT_NE(again.elements[1].bytes, second);
+  EXPECT_EQ(place.call({.op = StreamCall::commit, .batch = 23}, connection).value, 0u);
+  compss::net::at_most_once_batches().connection_ended(connection, {{place.stream.id(), place.ticket.consumer}});
+}
+
+// A batch the channel holds unconfirmed that the master's record lost track of (never
+// seen reaching it in any run; the record and the channel are two copies): its port's
+// return_unread still returns it, and a confirmation answered "given back" gives it back
+// for real (before: the return was refused and the batch stayed with the place, where the
+// next confirmation confirmed it).
+TEST(StreamAtMostOnceBatches, ABatchTheRecordLostTrackOfIsNeverLeftUnconfirmedWithThePlace) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 8, true);
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t place = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1), std::make_shared<int>(2)};
+  channel.publish(items);
+  compss::net::AtMostOnceBatches batches;
+  batches.before_poll(channel, place, 1, 7);
+  ASSERT_EQ(channel.poll_attempt(place, 0, 1, {}, true, false, 31).size(), 2u);  // (no polled())
+  EXPECT_TRUE(batches.return_unread(channel, place, 1, 31, false, 7));
+  ASSERT_EQ(channel.poll_attempt(place, 0, 1, {}, true, false, 32).size(), 2u);  // (again untracked)
+  EXPECT_FALSE(batches.confirm(channel, place, 1, 32, 7));  // "given back": so it is
+  EXPECT_EQ(channel.poll_attempt(place, 0, 1, {}, true, false, 33).size(), 2u);
+  channel.close(producer, {});
+}
+
 // ---- releases to holders (flush_element_releases, net/stream_elements.hpp) -------------
 
 namespace {
