@@ -433,6 +433,15 @@ void RemoteStreamPort::add_found(std::vector<Element>& items) {
   if (items.empty()) return;
   call({.op = StreamCall::add_found, .elements = encoded(items)});
   items.clear();
+  // A file stream's scan adds files to a stream its producers closed: this handle's
+  // consumer, told "closed" before, is not any more (its prefetch would say so for good).
+  std::shared_ptr<PollPrefetcher> prefetch;
+  {
+    std::lock_guard lock(mutex_);
+    closed_after_poll_ = -1;
+    prefetch = prefetch_;
+  }
+  if (prefetch != nullptr) prefetch->forget_closed();
 }
 
 bool RemoteStreamPort::is_new_file(const std::string& name) {

@@ -78,6 +78,7 @@ void PollPrefetcher::run() noexcept {
     const std::chrono::milliseconds chunk = answered_ == 0 ? std::min(first_wait_, poll_chunk)
                                             : lag          ? lagged_chunk
                                                            : poll_chunk;
+    const std::uint64_t reopened = reopened_;
     lock.unlock();
     StreamCall c{.op = StreamCall::poll, .slot = consumer_,
                  .timeout_us = static_cast<std::uint64_t>(std::chrono::microseconds(chunk).count()),
@@ -95,6 +96,7 @@ void PollPrefetcher::run() noexcept {
     lock.lock();
     outstanding_ = false;
     ++answered_;
+    if (reopened != reopened_) got.closed = false;  // (answered before a forget_closed: stale)
     if (!ok) {
       if (error_.empty()) error_ = failure;
     } else if (!reply.error.empty()) {
@@ -148,6 +150,14 @@ void PollPrefetcher::resume(bool closed) {
   std::lock_guard lock(mutex_);
   taking_ = false;
   if (closed) closed_ = true;
+  changed_.notify_all();
+}
+
+void PollPrefetcher::forget_closed() {
+  std::lock_guard lock(mutex_);
+  closed_ = false;
+  if (ready_) ready_->closed = false;
+  ++reopened_;
   changed_.notify_all();
 }
 

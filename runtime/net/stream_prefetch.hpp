@@ -80,6 +80,9 @@ class PollPrefetcher {
   /// out or about to be: it comes back at once when closed), -1 unknown (no prefetch
   /// wanted: ask the master).
   int closed_known();
+  /// The stream may have elements for this consumer again (its handle's scan added files
+  /// to a closed file stream): closed_known() asks again, a wanted poll goes out.
+  void forget_closed();
   /// Ends the prefetch: a batch unread is returned to the place (at_most_once), the link
   /// closes (what a poll still out takes is given back at its end). Idempotent.
   void stop() noexcept;
@@ -109,7 +112,8 @@ class PollPrefetcher {
   bool user_done_ = true;    // the user polled since it took its last batch
   std::uint64_t answered_ = 0;  // polls answered (or failed)
   std::chrono::milliseconds first_wait_{0};  // the first poll's wait at the master
-  bool closed_ = false;      // closed for this consumer (final)
+  bool closed_ = false;      // closed for this consumer (until forget_closed)
+  std::uint64_t reopened_ = 0;  // forget_closed calls (a poll sent before one: its "closed" is stale)
   bool stopping_ = false;
   std::thread thread_;
 };
