@@ -1609,6 +1609,27 @@ void publish_and_die(FakeStreamServers& servers, const StreamTicket& ticket, std
   connect_as(servers, nullptr);
 }
 
+using Payloads = std::vector<std::vector<char>>;
+
+/// Batch A (payloads 0, 1), published through `producer`, taken by `dying`'s poll.
+void publish_and_take_a(ObjectStream<std::vector<char>>& producer, ObjectStream<std::vector<char>>& dying) {
+  with_publishes_answered([&] { producer.publish(Payloads{payload(0), payload(1)}); });
+  EXPECT_EQ(dying.poll(5.0), (Payloads{payload(0), payload(1)}));
+}
+
+/// The consumer task's retry (a new ticket of its master copy `ccopy`) drains exactly
+/// batch B (payloads 2, 3, 4); then both tasks end.
+void expect_the_retry_drains_b(ObjectStream<std::vector<char>>& pcopy, ObjectStream<std::vector<char>>& ccopy) {
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+    EXPECT_EQ(drain(again).got, (Payloads{payload(2), payload(3), payload(4)}));
+  }
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+}
+
 // ---- a poll's prefetch (net/stream_prefetch.hpp) --------------------------------------
 
 TEST_P(StreamServiceTest, APrefetchTakesTheNextBatchWhileTheUserWorks) {
@@ -1669,8 +1690,7 @@ TEST_P(StreamServiceTest, AtMostOnceAPrefetchedBatchOfAKilledConsumerGoesToItsRe
     DyingProcess worker;
     connect_as(servers_, &worker);
     auto dying = ObjectStream<std::vector<char>>::from_ticket(first);
-    with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(0), payload(1)}); });
-    EXPECT_EQ(dying.poll(5.0), (std::vector<std::vector<char>>{payload(0), payload(1)}));  // A, taken
+    publish_and_take_a(p, dying);
     with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}); });
     ASSERT_TRUE(wait_for_a_prefetched_batch());  // B reached the process, its user never took it
     worker.die();  // SIGKILL
@@ -1680,14 +1700,7 @@ TEST_P(StreamServiceTest, AtMostOnceAPrefetchedBatchOfAKilledConsumerGoesToItsRe
   // Nobody else gets B (it is the dead attempt's place's)...
   EXPECT_TRUE(stream.poll(0.2).empty());
   // ...its retry gets exactly B (a prefetch that confirmed at receipt: nothing).
-  StreamTicket retry = ccopy.ticket();
-  retry.port = 1;
-  {
-    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
-    EXPECT_EQ(drain(again).got, (std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}));
-  }
-  pcopy.end_task(true, {});
-  ccopy.end_task(true, {});
+  expect_the_retry_drains_b(pcopy, ccopy);
 }
 
 TEST_P(StreamServiceTest, AtLeastOnceAPrefetchDoesNotCommitTheBatchTheUserHandles) {
@@ -1745,8 +1758,7 @@ TEST_P(StreamServiceTest, AtMostOnceElementsAConsumersWorkerDiedReceivingGoToIts
   DyingProcess worker;
   connect_as(servers_, &worker);
   auto dying = ObjectStream<std::vector<char>>::from_ticket(first);
-  with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(0), payload(1)}); });
-  EXPECT_EQ(dying.poll(5.0), (std::vector<std::vector<char>>{payload(0), payload(1)}));  // received
+  publish_and_take_a(p, dying);  // received
   // Its worker is killed while the next poll's elements arrive (armed before they are
   // published: a prefetch polls them as they come).
   worker.armed = true;
@@ -1756,14 +1768,7 @@ TEST_P(StreamServiceTest, AtMostOnceElementsAConsumersWorkerDiedReceivingGoToIts
   p.close();
   // The master runs the consumer again: it gets what the dead attempt never received, and
   // nothing it did receive (before: 2, 3 and 4 were lost, taken by the dead attempt).
-  StreamTicket retry = ccopy.ticket();
-  retry.port = 1;
-  {
-    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
-    EXPECT_EQ(drain(again).got, (std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}));
-  }
-  pcopy.end_task(true, {});
-  ccopy.end_task(true, {});
+  expect_the_retry_drains_b(pcopy, ccopy);
   expect_every_element_released();
 }
 
