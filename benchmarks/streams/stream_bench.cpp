@@ -44,6 +44,20 @@ static std::int64_t now_ns() {
       .count();
 }
 
+// With STREAM_BENCH_WORK_US=<n>: each consumer (ours and Redis's) works n µs per element
+// once it has it (a busy loop, a real consumer's handling), so that what a poll costs can
+// overlap with the user's work (a poll's prefetch, COMPSS_STREAM_PREFETCH_BYTES). 0: none.
+static void consumer_work() {
+  static const std::int64_t ns = [] {
+    const char* v = std::getenv("STREAM_BENCH_WORK_US");
+    return v != nullptr ? std::max(0L, std::atol(v)) * 1000 : 0L;
+  }();
+  if (ns == 0) return;
+  const std::int64_t until = now_ns() + ns;
+  while (now_ns() < until) {
+  }
+}
+
 // ---- ours ------------------------------------------------------------------------------
 
 #pragma compss task stream_out(s)
@@ -83,9 +97,12 @@ void bench_consume(compss::ObjectStream<Stamped>& s, std::vector<std::int64_t>& 
   latencies_ns.clear();
   std::vector<std::int64_t> sent;
   while (!s.is_closed()) {
-    for (const Stamped& e : s.poll(0.01)) {
-      latencies_ns.push_back(now_ns() - e.sent_ns);
+    const std::vector<Stamped> batch = s.poll(0.01);
+    const std::int64_t at = now_ns();  // (the batch's arrival: as Redis's, below)
+    for (const Stamped& e : batch) {
+      latencies_ns.push_back(at - e.sent_ns);
       sent.push_back(e.sent_ns);
+      consumer_work();
     }
   }
   dump_latencies("ours", sent, latencies_ns);
@@ -208,6 +225,7 @@ void redis_consume(compss::ObjectStream<int>& place, int port, std::string key, 
       std::vector<std::string_view> ack = {"XACK", key, "g"};
       for (const auto& id : ids) ack.push_back(id);
       r.run(ack);
+      for (std::size_t i = static_cast<std::size_t>(ended); i < ids.size(); ++i) consumer_work();
     }
     long seen = 0;
     if (ended > 0) {

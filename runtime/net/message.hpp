@@ -483,24 +483,34 @@ struct StreamCall {
     // the master the bytes of the referenced elements nobody fetched yet, when its task
     // ends; `locate`, a consumer that could not fetch a reference asks the master for it.
     fetch, release, hand_over, locate,
-    last = locate
+    // (new, version to bump) `return_unread`: a consumer port gives back at_most_once poll
+    // batch `batch` of place `slot` that it prefetched and its user never took (flag: to
+    // the front of the stream's buffer, for every consumer; else to the place's own
+    // returned elements, its next poll takes them first). Value 1 when the batch was still
+    // unconfirmed and went back, 0 when not (confirmed, given back, or never taken).
+    return_unread,
+    last = return_unread
   };
   std::uint8_t op = publish;
   std::uint64_t stream = 0;
   std::uint64_t slot = 0;
   std::uint64_t attempt = 0;
   std::uint64_t timeout_us = 0;  ///< poll: how long it may wait
-  bool flag = false;             ///< add_consumer / remove_consumer: a consumer task's
+  bool flag = false;             ///< add_consumer / remove_consumer: a consumer task's; poll
+                                 ///< (new, version to bump): a prefetch poll, whose commit
+                                 ///< (at_least_once) stops at the start of the last batch given
   std::string text;              ///< close / remove_consumer: the error; claim: a file's name (is_new_file)
   std::vector<WireElement> elements;  ///< publish, add_found, release, hand_over, locate, fetch
   /// (new, version to bump) at_most_once poll: the name the consumer gave the batch it
   /// takes; commit: the batch it confirms receiving (0: every batch of the place, as before).
   /// A commit sent again for the same batch (its answer was lost) gets the same answer.
   std::uint64_t batch = 0;
+  /// (new, version to bump) poll: the reply's byte budget (0: the service's default).
+  std::uint64_t budget = 0;
   template <class A> void serialize(A& ar) {
     ar(op, stream, slot, attempt, timeout_us, flag, text);
     serialize_list(ar, elements, min_wire_element_bytes);
-    ar(batch);
+    ar(batch, budget);
   }
 };
 

@@ -86,22 +86,35 @@ bool AtMostOnceBatches::confirm(detail::StreamChannel& channel, std::uint64_t pl
   const bool pending = std::ranges::find(p.pending, batch) != p.pending.end();
   if (!pending) {  // given back, or never taken: nothing to confirm (a stale attempt throws)
     channel.enter_attempt(place, attempt);
+    // (Should the channel hold it all the same, the answer "given back" is made true: its
+    // place's next poll takes it.)
+    (void)channel.return_unread(place, attempt, batch, false);
     return false;
   }
   // (A stale attempt throws.) A named batch the channel no longer holds unconfirmed went to
   // other consumers (the place was removed while this attempt still ran): given back, never
-  // confirmed, or two consumers would have it.
-  if (!channel.acknowledge(place, attempt)) {
-    p.pending.clear();
-    return false;
-  }
-  // The channel confirmed every batch of the place it held: so does the record.
-  for (std::uint64_t b : p.pending) {
-    p.confirmed.emplace_back(p.attempt, b);
-    if (p.confirmed.size() > confirmed_kept) p.confirmed.pop_front();
-  }
-  p.pending.clear();
+  // confirmed, or two consumers would have it. The channel confirms this batch only.
+  const bool held = channel.acknowledge(place, attempt, batch);
+  std::erase(p.pending, batch);
+  if (!held) return false;
+  p.confirmed.emplace_back(p.attempt, batch);
+  if (p.confirmed.size() > confirmed_kept) p.confirmed.pop_front();
   return true;
+}
+
+bool AtMostOnceBatches::return_unread(detail::StreamChannel& channel, std::uint64_t place,
+                                      std::uint64_t attempt, std::uint64_t batch, bool to_buffer,
+                                      std::uint64_t connection) {
+  std::lock_guard lock(mutex_);
+  Place& p = place_locked(channel, place);
+  if (batch == 0 || stale(p, attempt)) return false;
+  if (attempt == p.attempt) {
+    p.owner = connection;
+    std::erase(p.pending, batch);
+  }
+  // (The channel decides, by the batch's name: refused only when it does not hold it, so
+  // a refusal never leaves the batch with the place unconfirmed.)
+  return channel.return_unread(place, attempt, batch, to_buffer);
 }
 
 void AtMostOnceBatches::connection_ended(

@@ -21,8 +21,10 @@ namespace compss::net {
 
 /// What the master knows of each at_most_once consumer place's batches on workers. It
 /// mirrors the channel's unconfirmed elements of the place (StreamChannel::poll_attempt
-/// with confirm, acknowledge, give_back), which confirm and give back all of a place's
-/// batches at once: `pending` are the batches the channel holds unconfirmed now.
+/// with confirm, acknowledge, return_unread, give_back): `pending` are the batches the
+/// channel holds unconfirmed now. The channel confirms and returns unread by batch name
+/// (a confirmation never covers a batch it does not name, even if this record and the
+/// channel disagreed), and gives back all of a place's batches at once.
 ///
 /// Connections: each poll or commit makes its connection the place's *owner*; only the
 /// owner's end gives the place's pending batches back. So a consumer that resent its
@@ -56,6 +58,13 @@ class AtMostOnceBatches {
   /// had been confirmed: that is its answer).
   bool confirm(detail::StreamChannel& channel, std::uint64_t place, std::uint64_t attempt,
                std::uint64_t batch, std::uint64_t connection);
+  /// A port gives back prefetched batch `batch` its user never took (StreamCall::
+  /// return_unread): true when the channel held it unconfirmed, and it went back
+  /// (StreamChannel::return_unread); false when not (given back already, given to the
+  /// others, a stale attempt): never held by the place unconfirmed after either answer.
+  /// A later confirmation of it is answered "given back".
+  bool return_unread(detail::StreamChannel& channel, std::uint64_t place, std::uint64_t attempt,
+                     std::uint64_t batch, bool to_buffer, std::uint64_t connection);
   /// `connection` ended: the pending batches of the places it still owns go back to their
   /// places (StreamChannel::give_back). `places`: (stream, place) it polled.
   void connection_ended(std::uint64_t connection,

@@ -32,21 +32,33 @@ std::atomic<std::uint64_t> held_key_checks{0};  // stream_held_key_checks
 std::atomic<std::uint64_t> reconnections{0};    // stream_reconnections
 constexpr int confirm_tries = 3;                // a confirmation's sends at most
 
-// A name for a poll's batch (StreamCall::batch), never 0. The master remembers confirmed
-// batches by place and attempt; drawn from a random start per process all the same, so
-// that no two ports' batches share a name (as element keys: random_name_base).
-std::uint64_t next_batch_id() noexcept {
+std::atomic<std::uint64_t> poll_calls{0};  // stream_poll_calls
+
+}  // namespace
+
+// (The master remembers confirmed batches by place and attempt; drawn from a random start
+// per process all the same, so that no two ports' batches share a name, as element keys:
+// random_name_base.)
+std::uint64_t next_poll_batch_id() noexcept {
   static std::atomic<std::uint64_t> last{random_name_base()};
   std::uint64_t b = last.fetch_add(1) + 1;
   return b != 0 ? b : last.fetch_add(1) + 1;
 }
 
-}  // namespace
+std::uint64_t stream_poll_calls() noexcept { return poll_calls.load(); }
+
+Error unconfirmed_batch_error(std::uint64_t stream, int tries, const std::string& failure) {
+  return Error("compss: stream " + std::to_string(stream) + ": a poll took a batch of elements and "
+               "could not confirm it received them after " + std::to_string(tries) +
+               " tries, each on a new connection (" + failure + "); they are not returned here: "
+               "the master gives them to this task's next attempt unless a confirmation reached it");
+}
 
 std::uint64_t stream_publish_calls() noexcept { return publish_calls.load(); }
 std::uint64_t stream_window_cuts() noexcept { return window_cuts.load(); }
 std::uint64_t stream_held_key_checks() noexcept { return held_key_checks.load(); }
 std::uint64_t stream_reconnections() noexcept { return reconnections.load(); }
+void note_stream_reconnection() noexcept { reconnections.fetch_add(1); }
 
 void set_publish_window(std::size_t elements, std::size_t bytes) noexcept {
   window_elements.store(elements);
@@ -79,6 +91,8 @@ std::shared_ptr<Endpoint> connect_stream_endpoint(const std::string& host, std::
 }
 
 RemoteStreamPort::~RemoteStreamPort() {
+  // A prefetched batch nobody took goes back before the task's answer leaves.
+  stop_prefetch(0);
   // The publishes in flight first: the master must have their references before what
   // nobody fetched is handed over, and before the task's answer closes its slot.
   {
@@ -419,6 +433,15 @@ void RemoteStreamPort::add_found(std::vector<Element>& items) {
   if (items.empty()) return;
   call({.op = StreamCall::add_found, .elements = encoded(items)});
   items.clear();
+  // A file stream's scan adds files to a stream its producers closed: this handle's
+  // consumer, told "closed" before, is not any more (its prefetch would say so for good).
+  std::shared_ptr<PollPrefetcher> prefetch;
+  {
+    std::lock_guard lock(mutex_);
+    closed_after_poll_ = -1;
+    prefetch = prefetch_;
+  }
+  if (prefetch != nullptr) prefetch->forget_closed();
 }
 
 bool RemoteStreamPort::is_new_file(const std::string& name) {
@@ -441,6 +464,7 @@ void RemoteStreamPort::count_consumer_task() { call({.op = StreamCall::count_con
 
 void RemoteStreamPort::remove_consumer(std::uint64_t consumer, bool task,
                                        const std::string& failure) {
+  stop_prefetch(consumer);  // (its batch nobody took first: then the place goes)
   call({.op = StreamCall::remove_consumer, .slot = consumer, .flag = task, .text = failure});
 }
 
@@ -463,12 +487,16 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
     closed_after_poll_ = -1;
     if (!lost_.empty()) throw Error(std::exchange(lost_, std::string()));
   }
+  if (std::shared_ptr<PollPrefetcher> prefetch = prefetcher_for(consumer)) {
+    return poll_prefetched(*prefetch, timeout);
+  }
   // at_most_once: each poll's batch has a name, which its confirmation gives (see below).
   const bool confirms = mode() == ConsumerMode::at_most_once;
-  const std::uint64_t batch = confirms ? next_batch_id() : 0;
+  const std::uint64_t batch = confirms ? next_poll_batch_id() : 0;
   StreamReply reply;
   for (;;) {
     const double chunk = forever ? 3600.0 : std::min(left, 3600.0);
+    poll_calls.fetch_add(1);
     reply = call({.op = StreamCall::poll, .slot = consumer,
                   .timeout_us = static_cast<std::uint64_t>(chunk * 1e6), .batch = batch});
     left -= chunk;
@@ -481,16 +509,8 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   std::vector<std::optional<std::vector<std::byte>>> fetched;
   std::string why;
   fetch_remote_batch(reply.elements, false, fetched, why);
-  std::vector<Element> out;
-  out.reserve(reply.elements.size());
   std::string lost;
-  for (std::size_t i = 0; i < reply.elements.size(); ++i) {
-    try {
-      out.push_back(resolved(reply.elements[i], fetched[i], why));
-    } catch (const Error& error) {
-      if (lost.empty()) lost = error.what();
-    }
-  }
+  std::vector<Element> out = resolved_all(reply.elements, fetched, why, lost);
   // at_most_once: they are this consumer's once the master knows it received them (until
   // then, this process dying gives them back to its task's place: docs/streams.md). Given
   // back meanwhile (the connection that took them ended first): not ours, the next poll
@@ -506,6 +526,102 @@ std::vector<detail::StreamPort::Element> RemoteStreamPort::poll(std::uint64_t co
   closed_after_poll_ = static_cast<int>(reply.value != 0);
   poll_consumer_ = consumer;
   return out;
+}
+
+std::vector<detail::StreamPort::Element> RemoteStreamPort::resolved_all(
+    std::vector<WireElement>& elements, std::vector<std::optional<std::vector<std::byte>>>& fetched,
+    const std::string& why, std::string& lost) {
+  std::vector<Element> out;
+  out.reserve(elements.size());
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    try {
+      out.push_back(resolved(elements[i], fetched[i], why));
+    } catch (const Error& error) {
+      if (lost.empty()) lost = error.what();
+    }
+  }
+  return out;
+}
+
+std::shared_ptr<PollPrefetcher> RemoteStreamPort::prefetcher_for(std::uint64_t consumer) {
+  {
+    std::lock_guard lock(mutex_);
+    if (prefetch_ != nullptr) return prefetch_->consumer() == consumer ? prefetch_ : nullptr;
+    if (prefetch_ended_) return nullptr;
+  }
+  const std::size_t bytes = stream_prefetch_bytes();
+  if (bytes == 0) return nullptr;
+  // (Its connection is made outside mutex_: answers to publishes keep coming meanwhile.)
+  auto made = std::make_shared<PollPrefetcher>(ticket_, consumer, bytes);
+  std::lock_guard lock(mutex_);
+  if (prefetch_ == nullptr && !prefetch_ended_) prefetch_ = made;
+  // (Another copy's poll made one meanwhile: this one goes unused, having polled nothing.)
+  return prefetch_ != nullptr && prefetch_->consumer() == consumer ? prefetch_ : nullptr;
+}
+
+void RemoteStreamPort::stop_prefetch(std::uint64_t consumer) noexcept {
+  std::shared_ptr<PollPrefetcher> prefetch;
+  {
+    std::lock_guard lock(mutex_);
+    if (prefetch_ == nullptr || (consumer != 0 && prefetch_->consumer() != consumer)) {
+      if (consumer == 0) prefetch_ended_ = true;
+      return;
+    }
+    prefetch = std::move(prefetch_);
+    prefetch_ended_ = true;
+  }
+  prefetch->stop();
+}
+
+std::vector<detail::StreamPort::Element> RemoteStreamPort::poll_prefetched(PollPrefetcher& prefetch,
+                                                                           double timeout) {
+  using Clock = std::chrono::steady_clock;
+  // (An infinite timeout: a year, without overflowing the clock.)
+  const double wait = timeout > 0 ? std::min(timeout, 365.0 * 24 * 3600) : 0.0;
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
+  for (;;) {
+    bool closed = false;
+    std::optional<PrefetchedBatch> batch = prefetch.next(deadline, closed);
+    if (!batch) {
+      std::lock_guard lock(mutex_);
+      if (closed) {
+        closed_after_poll_ = 1;
+        poll_consumer_ = prefetch.consumer();
+      }
+      return {};
+    }
+    bool closed_now = batch->closed;
+    // Decoded (a lost reference located on this port's connection) before the next poll
+    // may leave: the master keeps a poll's references until its connection's next call.
+    std::string lost;
+    std::vector<Element> out;
+    try {
+      out = resolved_all(batch->elements, batch->fetched, batch->why, lost);
+    } catch (...) {
+      if (mode() != ConsumerMode::at_most_once) prefetch.resume(false);
+      throw;  // (at_most_once: not confirmed; its link's end or the place's gives it back)
+    }
+    if (mode() == ConsumerMode::at_most_once) {
+      // Ours once the master knows this process took them (as a poll without prefetch).
+      std::uint64_t fate = 0;
+      try {
+        fate = prefetch.confirm(batch->id);
+      } catch (...) {
+        prefetch.resume(false);
+        throw;
+      }
+      if ((fate & StreamReply::given_back_bit) != 0) {  // not ours: taken again by a next poll
+        prefetch.resume(false);
+        continue;
+      }
+      closed_now = (fate & StreamReply::closed_bit) != 0;
+    }
+    prefetch.resume(closed_now);
+    if (!lost.empty() && out.empty()) throw Error(lost);
+    std::lock_guard lock(mutex_);
+    lost_ = std::move(lost);
+    return out;
+  }
 }
 
 std::uint64_t RemoteStreamPort::confirm(std::uint64_t consumer, std::uint64_t batch) {
@@ -527,11 +643,7 @@ std::uint64_t RemoteStreamPort::confirm(std::uint64_t consumer, std::uint64_t ba
       return reply.value;
     }
   }
-  throw Error("compss: stream " + std::to_string(ticket_.stream) + ": a poll took a batch of "
-              "elements and could not confirm it received them after " +
-              std::to_string(confirm_tries) + " tries, each on a new connection (" + failure +
-              "); they are not returned here: the master gives them to this task's next attempt "
-              "unless a confirmation reached it");
+  throw unconfirmed_batch_error(ticket_.stream, confirm_tries, failure);
 }
 
 bool RemoteStreamPort::call_within(StreamCall c, std::chrono::milliseconds wait, StreamReply& out,
@@ -642,6 +754,10 @@ bool RemoteStreamPort::is_closed(std::uint64_t consumer) {
     // Right after a poll, its answer says (once; a later call asks the master again).
     if (closed_after_poll_ >= 0 && poll_consumer_ == consumer) {
       return std::exchange(closed_after_poll_, -1) != 0;
+    }
+    // A prefetch knows without a round trip unless none is wanted.
+    if (prefetch_ != nullptr && prefetch_->consumer() == consumer) {
+      if (const int known = prefetch_->closed_known(); known >= 0) return known != 0;
     }
   }
   return call({.op = StreamCall::is_closed, .slot = consumer}).value != 0;

@@ -5,8 +5,10 @@
 
 #include "net/endpoint.hpp"
 #include "net/publish_window.hpp"
+#include "net/stream_prefetch.hpp"
 
 #include <compss/detail/stream_remote.hpp>
+#include <compss/error.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -59,6 +61,13 @@ namespace compss::net {
 /// publishes in flight (a task's answer leaves only after its stream handles went, so the
 /// master has its elements before it ends the task's slot), and says on stderr an error
 /// nobody was told (a task that threw: finish() was not called).
+///
+/// A poll prefetches (COMPSS_STREAM_PREFETCH_BYTES, net/stream_prefetch.hpp): from its
+/// first poll of a consumer place, a PollPrefetcher keeps that place's next batch polled
+/// and fetched ahead on its own thread and connection; poll() takes it (at_most_once:
+/// returning it once its confirmation was answered, as without prefetch). The port's end,
+/// and remove_consumer of that place, stop it first, returning a batch nobody took. Polls
+/// of another place of the same port (a copy's own place) go without prefetch.
 ///
 /// Threads: callers (copies of a worker's handle share the port; calls go one at a time
 /// on the connection, each caller waits for its own answer: Flight::reply) and
@@ -127,6 +136,17 @@ class RemoteStreamPort final : public detail::StreamPort {
   Element resolved(WireElement& w, std::optional<std::vector<std::byte>>& fetched,
                    const std::string& why);
   void hand_over_unfetched() noexcept;
+  /// The prefetch of `consumer`'s polls: made at its first poll (null: none, another
+  /// place's, or prefetch is off).
+  std::shared_ptr<PollPrefetcher> prefetcher_for(std::uint64_t consumer);
+  /// poll() through `prefetch`.
+  std::vector<Element> poll_prefetched(PollPrefetcher& prefetch, double timeout);
+  /// Stops the prefetch of `consumer` (0: any), for good.
+  void stop_prefetch(std::uint64_t consumer) noexcept;
+  /// The elements of a polled batch, decoded (a lost one: `lost`, the others come).
+  std::vector<Element> resolved_all(std::vector<WireElement>& elements,
+                                    std::vector<std::optional<std::vector<std::byte>>>& fetched,
+                                    const std::string& why, std::string& lost);
 
   std::shared_ptr<Endpoint> service_;  // (replaced by reconnect, under mutex_, receiver_ joined)
   const detail::StreamTicket ticket_;
@@ -163,6 +183,8 @@ class RemoteStreamPort final : public detail::StreamPort {
   // that follows it (a consumer's usual loop): -1 when not known (under mutex_).
   int closed_after_poll_ = -1;
   std::uint64_t poll_consumer_ = 0;
+  std::shared_ptr<PollPrefetcher> prefetch_;  // (under mutex_)
+  bool prefetch_ended_ = false;  // stopped for good: no other is made (under mutex_)
 };
 
 /// The most elements a RemoteStreamPort's publishes leave unanswered (256: the ceiling of
@@ -177,6 +199,18 @@ std::uint64_t stream_window_cuts() noexcept;
 std::uint64_t stream_held_key_checks() noexcept;
 /// Connections RemoteStreamPorts replaced to send a confirmation again (for tests).
 std::uint64_t stream_reconnections() noexcept;
+/// Counts one such replacement (a PollPrefetcher's).
+void note_stream_reconnection() noexcept;
+
+/// A name for an at_most_once poll's batch (StreamCall::batch), never 0, unique across
+/// processes (a random start per process).
+std::uint64_t next_poll_batch_id() noexcept;
+
+/// The error of a poll whose batch's confirmation got no answer after `tries` sends.
+Error unconfirmed_batch_error(std::uint64_t stream, int tries, const std::string& failure);
+
+/// Poll calls RemoteStreamPorts sent without prefetch so far (for tests).
+std::uint64_t stream_poll_calls() noexcept;
 
 /// Opens a connection to a stream endpoint: the master's stream service (`host` empty:
 /// the worker's master's host) or another node's (a producer's worker holding elements,

@@ -329,7 +329,10 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
           // (A reference counts its element's bytes: its consumer fetches them before
           // this poll returns.)
           bytes += w.bytes.size() + w.size + w.host.size() + min_wire_element_bytes;
-          if (!reply.elements.empty() && bytes > stream_reply_budget.load()) return false;
+          // (A prefetch poll's own budget is smaller: the service's bounds a frame.)
+          const std::size_t budget = call.budget != 0 ? std::min<std::size_t>(call.budget, stream_reply_budget.load())
+                                                      : stream_reply_budget.load();
+          if (!reply.elements.empty() && bytes > budget) return false;
           reply.elements.push_back(std::move(w));
           return true;
         };
@@ -340,7 +343,7 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
         if (confirm) at_most_once_batches().before_poll(c, call.slot, call.attempt, connection);
         std::vector<Element> items =
             c.poll_attempt(call.slot, static_cast<double>(call.timeout_us) / 1e6, call.attempt, fits,
-                           confirm);
+                           confirm, call.flag, call.batch);
         if (confirm) at_most_once_batches().polled(c, call.slot, call.attempt, call.batch, !items.empty());
         reply.elements.resize(items.size());  // (the one refused was encoded, not taken)
         // Whether this consumer has now taken everything of a closed stream: its
@@ -376,6 +379,12 @@ StreamReply answer_stream_call(StreamCall& call, const std::string& from_host,
           c.commit(call.slot);
         }
         if (c.is_closed(call.slot)) reply.value |= StreamReply::closed_bit;
+        break;
+      case StreamCall::return_unread:
+        if (c.mode() == ConsumerMode::at_most_once) {
+          reply.value = at_most_once_batches().return_unread(c, call.slot, call.attempt, call.batch,
+                                                             call.flag, connection) ? 1 : 0;
+        }
         break;
       case StreamCall::rewind: c.rewind(call.slot); break;
       case StreamCall::claim: reply.value = c.is_new_file(call.text) ? 1 : 0; break;
@@ -418,7 +427,8 @@ class PolledPlaces {
  public:
   explicit PolledPlaces(std::uint64_t connection) : connection_(connection) {}
   void note(const StreamCall& call) {
-    if (call.op != StreamCall::poll && call.op != StreamCall::commit) return;
+    // (return_unread too: it makes its connection the place's owner, as they do.)
+    if (call.op != StreamCall::poll && call.op != StreamCall::commit && call.op != StreamCall::return_unread) return;
     const auto place = std::make_pair(call.stream, call.slot);
     if (std::ranges::find(places_, place) == places_.end()) places_.push_back(place);
   }

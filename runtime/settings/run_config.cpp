@@ -300,6 +300,10 @@ RunConfig read_run_config(const Env& env) {
   if (const char* v = set(env, "COMPSS_STREAM_WINDOW_DELAY_US")) {
     c.stream_window_delay_us = whole_number("COMPSS_STREAM_WINDOW_DELAY_US", v, 0, 1000000);
   }
+  if (const char* v = set(env, "COMPSS_STREAM_PREFETCH_BYTES")) {
+    c.stream_prefetch_bytes = detail::whole_number_variable(
+        "COMPSS_STREAM_PREFETCH_BYTES", v, 0, std::size_t{1} << 30);
+  }
   c.test_pause_in_transfer_ms = test_pause_ms(env);
   c.observe = observe_variables(env);
   return c;

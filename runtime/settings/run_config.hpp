@@ -144,6 +144,11 @@ struct RunConfig {
   /// least recent round trip halves its producer's window of unanswered elements (1000 µs;
   /// 0: the window stays at its ceiling, 256). See net::PublishWindow.
   unsigned stream_window_delay_us = 1000;
+  /// COMPSS_STREAM_PREFETCH_BYTES: a worker's stream consumer polls its next batch of at
+  /// most this many element bytes (at least one element) while its user handles the last
+  /// one (0, the default: each poll waits for its batch; not on by default yet, see
+  /// docs/streams.md "Prefetch"). See net::PollPrefetcher.
+  std::size_t stream_prefetch_bytes = 0;
   /// COMPSS_TEST_PAUSE_IN_TRANSFER (tests only): pause once in a large transfer; 0 = never.
   unsigned test_pause_in_transfer_ms = 0;
   ObserveVariables observe;                ///< graph, summary, monitor, trace

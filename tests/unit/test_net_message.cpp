@@ -473,3 +473,24 @@ TEST(StreamReplyReader, ATruncatedOrCorruptedPayloadIsAnErrorLikeDecodePayloads)
     EXPECT_EQ(!read_piecewise(bad, got), decodes) << "byte " << at;
   }
 }
+
+// A poll's prefetch (net/stream_prefetch.hpp): a poll's byte budget and prefetch flag,
+// and the return_unread call, survive; an op past the last is malformed.
+TEST(NetMessage, StreamPrefetchFieldsSurvive) {
+  Message back;
+  ASSERT_FALSE(decode_frame(encode(Message{StreamCall{.op = StreamCall::poll, .stream = 3, .slot = 7, .flag = true,
+                                                      .batch = 11, .budget = 2u << 20}}),
+                            back));
+  const auto& poll = std::get<StreamCall>(back);
+  EXPECT_EQ(poll.budget, 2u << 20);
+  EXPECT_TRUE(poll.flag);
+  EXPECT_EQ(poll.batch, 11u);
+  ASSERT_FALSE(decode_frame(encode(Message{StreamCall{.op = StreamCall::return_unread, .slot = 7, .flag = true,
+                                                      .batch = 12}}),
+                            back));
+  EXPECT_EQ(std::get<StreamCall>(back).op, StreamCall::return_unread);
+  EXPECT_EQ(std::get<StreamCall>(back).batch, 12u);
+  StreamCall past{.op = StreamCall::return_unread};
+  past.op = static_cast<std::uint8_t>(StreamCall::last + 1);
+  EXPECT_EQ(decode_frame(encode(Message{past}), back), NetError::malformed_payload);
+}

@@ -6,6 +6,7 @@
 #include "net/stream_batches.hpp"
 #include "net/stream_client.hpp"
 #include "net/stream_elements.hpp"
+#include "net/stream_prefetch.hpp"
 #include "net/stream_service.hpp"
 #include "settings/run_config.hpp"
 
@@ -44,6 +45,24 @@ void with_publishes_answered(F publish) {
   compss::net::set_publish_window(0, 0);
   publish();
   compss::net::set_publish_window(256, std::size_t{4} << 20);  // (the default)
+}
+
+/// Ports made in its scope prefetch `bytes` (0: they poll without prefetch); then the
+/// default again (none).
+struct PrefetchScope {
+  explicit PrefetchScope(std::size_t bytes = std::size_t{2} << 20) { compss::net::set_stream_prefetch(bytes); }
+  ~PrefetchScope() { compss::net::set_stream_prefetch(0); }
+  PrefetchScope(const PrefetchScope&) = delete;
+  PrefetchScope& operator=(const PrefetchScope&) = delete;
+};
+
+/// Waits (10 s at most) until some port holds a prefetched batch its user did not take.
+bool wait_for_a_prefetched_batch() {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (compss::net::stream_prefetched_bytes() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return compss::net::stream_prefetched_bytes() != 0;
 }
 
 /// What a consumer polled until the stream closed, the error that ended it, or the deadline.
@@ -98,7 +117,9 @@ class StreamServiceTest : public ::testing::TestWithParam<bool> {
   FakeStreamServers servers_;
 };
 
-TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
+/// Two remote producers, three remote consumers: each element reaches one consumer once,
+/// each consumer sees each producer's elements in order.
+void amo_across_remote_consumers(const std::function<std::pair<ObjectStream<int>, StreamTicket>(ObjectStream<int>&, bool)>& task_ticket) {
   ObjectStream<int> stream("service-amo", compss::at_most_once, 16);
   constexpr int producers = 2, consumers = 3, per_producer = 400;
   std::vector<std::pair<ObjectStream<int>, StreamTicket>> prod, cons;
@@ -139,6 +160,15 @@ TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceI
   for (int p = 0; p < producers; ++p) {
     for (int i = 0; i < per_producer; ++i) EXPECT_EQ(all.count(p * 100000 + i), 1u);  // no duplicate
   }
+}
+
+TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersCountsEveryElementOnceInProducerOrder) {
+  amo_across_remote_consumers([](ObjectStream<int>& s, bool producer) { return task_ticket(s, producer); });
+}
+
+TEST_P(StreamServiceTest, AtMostOnceAcrossRemoteConsumersWithPrefetchCountsEveryElementOnceInProducerOrder) {
+  PrefetchScope on;
+  amo_across_remote_consumers([](ObjectStream<int>& s, bool producer) { return task_ticket(s, producer); });
 }
 
 TEST_P(StreamServiceTest, ARemoteProducerBlocksOnAFullStreamInsteadOfGrowingIt) {
@@ -193,6 +223,9 @@ TEST_P(StreamServiceTest, AFailedRemoteProducersErrorReachesARemoteConsumerAfter
 }
 
 TEST_P(StreamServiceTest, AtLeastOnceRetriedConsumerGetsAgainWhatTheDeadAttemptHadNotFinished) {
+  // (Without prefetch: the dead attempt's late poll must reach the master to be refused;
+  // with it, its prefetch knows the stream closed for it and sends nothing.)
+  PrefetchScope off(0);
   ObjectStream<int> stream("service-alo", compss::at_least_once, 64);
   auto [ccopy, first] = task_ticket(stream, false);
   stream.publish(std::vector<int>{10, 11, 12});
@@ -358,6 +391,9 @@ TEST_P(StreamServiceTest, AProducerTaskThatPollsAtLeastOnceDoesNotPinTheLog) {
 }
 
 TEST_P(StreamServiceTest, AnAtMostOnceConsumersDeadAttemptTakesNothingFromItsRetry) {
+  // (Without prefetch: the retry's first poll must reach the master before the publish,
+  // as the master knows a retry before it sends it; a prefetch's poll goes from its thread.)
+  PrefetchScope off(0);
   ObjectStream<int> stream("service-amo-stale", compss::at_most_once, 16);
   auto [ccopy, first] = task_ticket(stream, false);
   auto dead = ObjectStream<int>::from_ticket(first);
@@ -659,6 +695,7 @@ TEST_P(StreamServiceTest, APublishAnsweredAfterAStallCutsTheWindowUnlessTheDelay
 }
 
 TEST_P(StreamServiceTest, IsClosedRightAfterThePollThatTookTheLastElementsNeedsNoRoundTrip) {
+  PrefetchScope off(0);  // (with prefetch: IsClosedStaysFalseWhilePrefetchedElementsAreUnread)
   ObjectStream<int> stream("service-closed-after-poll", compss::at_most_once, 16);
   auto [ccopy, cticket] = task_ticket(stream, false);
   stream.publish(std::vector<int>{1, 2, 3});
@@ -1572,6 +1609,147 @@ void publish_and_die(FakeStreamServers& servers, const StreamTicket& ticket, std
   connect_as(servers, nullptr);
 }
 
+using Payloads = std::vector<std::vector<char>>;
+
+/// Batch A (payloads 0, 1), published through `producer`, taken by `dying`'s poll.
+void publish_and_take_a(ObjectStream<std::vector<char>>& producer, ObjectStream<std::vector<char>>& dying) {
+  with_publishes_answered([&] { producer.publish(Payloads{payload(0), payload(1)}); });
+  EXPECT_EQ(dying.poll(5.0), (Payloads{payload(0), payload(1)}));
+}
+
+/// The consumer task's retry (a new ticket of its master copy `ccopy`) drains exactly
+/// batch B (payloads 2, 3, 4); then both tasks end.
+void expect_the_retry_drains_b(ObjectStream<std::vector<char>>& pcopy, ObjectStream<std::vector<char>>& ccopy) {
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
+    EXPECT_EQ(drain(again).got, (Payloads{payload(2), payload(3), payload(4)}));
+  }
+  pcopy.end_task(true, {});
+  ccopy.end_task(true, {});
+}
+
+// ---- a poll's prefetch (net/stream_prefetch.hpp) --------------------------------------
+
+TEST_P(StreamServiceTest, APrefetchTakesTheNextBatchWhileTheUserWorks) {
+  PrefetchScope on;
+  ObjectStream<int> stream("prefetch-next", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  stream.publish(std::vector<int>{1, 2, 3});
+  {
+    auto c = ObjectStream<int>::from_ticket(cticket);
+    EXPECT_EQ(c.poll(5.0), (std::vector<int>{1, 2, 3}));
+    stream.publish(std::vector<int>{4, 5});  // while the user "works" on 1, 2, 3
+    ASSERT_TRUE(wait_for_a_prefetched_batch());  // (without prefetch: never)
+    const std::uint64_t calls = compss::net::stream_poll_calls();
+    EXPECT_EQ(c.poll(5.0), (std::vector<int>{4, 5}));
+    EXPECT_EQ(compss::net::stream_poll_calls(), calls);  // no poll on the user's path
+    EXPECT_EQ(compss::net::stream_prefetched_bytes(), 0u);
+  }
+  ccopy.end_task(true, {});
+}
+
+// A worker's file stream consumer with prefetch: a file its handle's scan finds after the
+// prefetch was told "closed" (the producers closed; the scan of a closed stream adds every
+// file) is polled, not lost (before: the prefetch said closed for good, is_closed() was
+// true with that file unread: e2e.distributed.streams lost 5 of its 10 frames).
+TEST_P(StreamServiceTest, AFileFoundAfterThePrefetchSawTheStreamClosedIsPolled) {
+  PrefetchScope on;
+  const auto dir = std::filesystem::temp_directory_path() / ("compss-service-file-prefetch-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    compss::FileStream stream(dir, "service-file-prefetch", compss::at_most_once, 64);
+    auto [ccopy, cticket] = task_ticket(stream, false);
+    std::ofstream(dir / "a") << "a";
+    stream.publish(dir / "a");
+    stream.close();
+    std::map<std::string, int> got;
+    {
+      auto c = compss::FileStream::from_ticket(cticket);
+      for (const auto& p : c.poll(5.0)) ++got[p.filename().string()];
+      std::ofstream(dir / "b") << "b";  // written straight into the directory, after the close
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (!c.is_closed() && std::chrono::steady_clock::now() < deadline) {
+        for (const auto& p : c.poll(0.05)) ++got[p.filename().string()];
+      }
+    }
+    ccopy.end_task(true, {});
+    EXPECT_EQ(got, (std::map<std::string, int>{{"a", 1}, {"b", 1}}));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_P(StreamServiceTest, AtMostOnceAPrefetchedBatchOfAKilledConsumerGoesToItsRetryOnly) {
+  PrefetchScope on;
+  ObjectStream<std::vector<char>> stream("prefetch-amo-killed", compss::at_most_once, 16);
+  auto [pcopy, pticket] = task_ticket(stream, true);
+  auto [ccopy, first] = task_ticket(stream, false);
+  auto p = ObjectStream<std::vector<char>>::from_ticket(pticket);
+  {
+    DyingProcess worker;
+    connect_as(servers_, &worker);
+    auto dying = ObjectStream<std::vector<char>>::from_ticket(first);
+    publish_and_take_a(p, dying);
+    with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}); });
+    ASSERT_TRUE(wait_for_a_prefetched_batch());  // B reached the process, its user never took it
+    worker.die();  // SIGKILL
+    connect_as(servers_, nullptr);
+  }
+  p.close();
+  // Nobody else gets B (it is the dead attempt's place's)...
+  EXPECT_TRUE(stream.poll(0.2).empty());
+  // ...its retry gets exactly B (a prefetch that confirmed at receipt: nothing).
+  expect_the_retry_drains_b(pcopy, ccopy);
+}
+
+TEST_P(StreamServiceTest, AtLeastOnceAPrefetchDoesNotCommitTheBatchTheUserHandles) {
+  PrefetchScope on;
+  ObjectStream<int> stream("prefetch-alo-killed", compss::at_least_once, 64);
+  auto [ccopy, first] = task_ticket(stream, false);
+  stream.publish(std::vector<int>{1, 2});
+  {
+    DyingProcess worker;
+    connect_as(servers_, &worker);
+    auto dead = ObjectStream<int>::from_ticket(first);
+    EXPECT_EQ(dead.poll(5.0), (std::vector<int>{1, 2}));  // A: the user handles it
+    stream.publish(std::vector<int>{3, 4});
+    ASSERT_TRUE(wait_for_a_prefetched_batch());  // B, by a poll sent while A is handled
+    worker.die();
+    connect_as(servers_, nullptr);
+  }
+  stream.close();
+  StreamTicket retry = ccopy.ticket();
+  retry.port = 1;
+  {
+    // A and B again (a prefetch poll that committed A: B only).
+    auto again = ObjectStream<int>::from_ticket(retry);
+    EXPECT_EQ(drain(again).got, (std::vector<int>{1, 2, 3, 4}));
+  }
+  ccopy.end_task(true, {});
+}
+
+TEST_P(StreamServiceTest, IsClosedStaysFalseWhilePrefetchedElementsAreUnread) {
+  PrefetchScope on;
+  ObjectStream<int> stream("prefetch-is-closed", compss::at_most_once, 16);
+  auto [ccopy, cticket] = task_ticket(stream, false);
+  stream.publish(std::vector<int>{1, 2, 3});
+  {
+    auto c = ObjectStream<int>::from_ticket(cticket);
+    EXPECT_EQ(c.poll(5.0), (std::vector<int>{1, 2, 3}));
+    stream.publish(4);
+    stream.close();
+    ASSERT_TRUE(wait_for_a_prefetched_batch());
+    // (The master counts a place's own unconfirmed elements as received: it says closed.)
+    EXPECT_FALSE(c.is_closed());
+    EXPECT_EQ(c.poll(5.0), (std::vector<int>{4}));
+    servers_.stop();  // the master's service is unreachable from now on
+    EXPECT_TRUE(c.is_closed());  // (the confirmation's answer said so)
+    EXPECT_TRUE(c.is_closed());
+  }
+  ccopy.end_task(true, {});
+}
+
 TEST_P(StreamServiceTest, AtMostOnceElementsAConsumersWorkerDiedReceivingGoToItsRetryAndNoOthers) {
   ObjectStream<std::vector<char>> stream("service-amo-lost-reply", compss::at_most_once, 16);
   auto [pcopy, pticket] = task_ticket(stream, true);
@@ -1580,23 +1758,17 @@ TEST_P(StreamServiceTest, AtMostOnceElementsAConsumersWorkerDiedReceivingGoToIts
   DyingProcess worker;
   connect_as(servers_, &worker);
   auto dying = ObjectStream<std::vector<char>>::from_ticket(first);
-  with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(0), payload(1)}); });
-  EXPECT_EQ(dying.poll(5.0), (std::vector<std::vector<char>>{payload(0), payload(1)}));  // received
+  publish_and_take_a(p, dying);  // received
+  // Its worker is killed while the next poll's elements arrive (armed before they are
+  // published: a prefetch polls them as they come).
+  worker.armed = true;
   with_publishes_answered([&] { p.publish(std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}); });
-  worker.armed = true;  // its worker is killed while the next poll's elements arrive
   EXPECT_THROW((void)dying.poll(5.0), compss::Error);
   connect_as(servers_, nullptr);
   p.close();
   // The master runs the consumer again: it gets what the dead attempt never received, and
   // nothing it did receive (before: 2, 3 and 4 were lost, taken by the dead attempt).
-  StreamTicket retry = ccopy.ticket();
-  retry.port = 1;
-  {
-    auto again = ObjectStream<std::vector<char>>::from_ticket(retry);
-    EXPECT_EQ(drain(again).got, (std::vector<std::vector<char>>{payload(2), payload(3), payload(4)}));
-  }
-  pcopy.end_task(true, {});
-  ccopy.end_task(true, {});
+  expect_the_retry_drains_b(pcopy, ccopy);
   expect_every_element_released();
 }
 
@@ -1937,6 +2109,100 @@ TEST(StreamChannelGivenBack, AStaleAttemptsCallsDoNotTakeThePlaceFromTheNewerAtt
   batches.connection_ended(new_connection, {{channel.id(), place}});  // before it confirmed
   EXPECT_FALSE(batches.confirm(channel, place, 2, batch, new_connection + 1));  // given back
   EXPECT_EQ(channel.poll_attempt(place, 0, 2, {}, true).size(), 2u);  // its next poll has them
+}
+
+namespace {
+
+/// One at_most_once consumer place of a remote task, called as the master's stream service
+/// answers a worker's calls on connection `connection` (answer_stream_call), with the
+/// program holding the stream and publishing 1, 2, 3.
+struct RemotePlace {
+  explicit RemotePlace(const char* name)
+      : stream(name, compss::at_most_once, 16), master_copy(StreamHandle::for_task(stream, false)),
+        ticket(master_copy.ticket()) {
+    stream.publish(std::vector<int>{1, 2, 3});
+  }
+  ~RemotePlace() { master_copy.end_task(true, {}); }
+  compss::net::StreamReply call(compss::net::StreamCall c, std::uint64_t connection) {
+    c.stream = stream.id();
+    c.slot = ticket.consumer;
+    c.attempt = ticket.attempt;
+    return compss::net::answer_stream_call(c, "fake", nullptr, connection);
+  }
+  /// A poll of one element (a one-byte budget), named `batch`.
+  std::vector<std::byte> poll_one(std::uint64_t batch, std::uint64_t connection) {
+    compss::net::StreamReply r = call({.op = compss::net::StreamCall::poll, .batch = batch, .budget = 1}, connection);
+    EXPECT_EQ(r.error, "");
+    EXPECT_EQ(r.elements.size(), 1u);
+    return r.elements.empty() ? std::vector<std::byte>{} : r.elements[0].bytes;
+  }
+  ObjectStream<int> stream;
+  ObjectStream<int> master_copy;
+  StreamTicket ticket;
+};
+
+}  // namespace
+
+// A confirmation confirms the batch it names, never another batch the place still holds
+// unconfirmed: that one is given back when the connection ends (before: the channel
+// confirmed all of the place's at once, so a batch the master's record had lost track of,
+// as one whose return_unread it refused, was confirmed by the next batch's confirmation:
+// lost, and nobody told).
+TEST(StreamAtMostOnceBatches, AConfirmationConfirmsOnlyTheBatchItNames) {
+  using compss::net::StreamCall;
+  RemotePlace place("amo-confirm-named");
+  const std::uint64_t connection = 900101, next = 900102;  // (no serve_stream_calls reaches these)
+  const std::vector<std::byte> first = place.poll_one(11, connection);
+  const std::vector<std::byte> second = place.poll_one(12, connection);
+  EXPECT_EQ(place.call({.op = StreamCall::commit, .batch = 12}, connection).value, 0u);  // confirmed
+  compss::net::at_most_once_batches().connection_ended(connection, {{place.stream.id(), place.ticket.consumer}});
+  // Batch 11 went back to the place: its next poll takes it, then 3; never 12 again.
+  compss::net::StreamReply again = place.call({.op = StreamCall::poll, .batch = 13}, next);
+  ASSERT_EQ(again.elements.size(), 2u);
+  EXPECT_EQ(again.elements[0].bytes, first);
+  EXPECT_NE(again.elements[1].bytes, second);
+  EXPECT_EQ(place.call({.op = StreamCall::commit, .batch = 13}, next).value, 0u);
+}
+
+// A port's return_unread gives back the batch it names only: the place's other batch stays
+// its own, and its confirmation is answered "confirmed" (before: every unconfirmed batch
+// of the place went back, and that confirmation was answered "given back").
+TEST(StreamAtMostOnceBatches, AReturnUnreadGivesBackOnlyTheBatchItNames) {
+  using compss::net::StreamCall;
+  RemotePlace place("amo-return-named");
+  const std::uint64_t connection = 900111;
+  const std::vector<std::byte> first = place.poll_one(21, connection);
+  const std::vector<std::byte> second = place.poll_one(22, connection);
+  EXPECT_EQ(place.call({.op = StreamCall::return_unread, .flag = false, .batch = 21}, connection).value, 1u);
+  EXPECT_EQ(place.call({.op = StreamCall::return_unread, .flag = false, .batch = 21}, connection).value, 0u);
+  EXPECT_EQ(place.call({.op = StreamCall::commit, .batch = 22}, connection).value, 0u);  // confirmed
+  compss::net::StreamReply again = place.call({.op = StreamCall::poll, .batch = 23}, connection);
+  ASSERT_EQ(again.elements.size(), 2u);  // 1 (returned to the place, first), then 3
+  EXPECT_EQ(again.elements[0].bytes, first);
+  EXPECT_NE(again.elements[1].bytes, second);
+  EXPECT_EQ(place.call({.op = StreamCall::commit, .batch = 23}, connection).value, 0u);
+  compss::net::at_most_once_batches().connection_ended(connection, {{place.stream.id(), place.ticket.consumer}});
+}
+
+// A batch the channel holds unconfirmed that the master's record lost track of (never
+// seen reaching it in any run; the record and the channel are two copies): its port's
+// return_unread still returns it, and a confirmation answered "given back" gives it back
+// for real (before: the return was refused and the batch stayed with the place, where the
+// next confirmation confirmed it).
+TEST(StreamAtMostOnceBatches, ABatchTheRecordLostTrackOfIsNeverLeftUnconfirmedWithThePlace) {
+  compss::detail::StreamChannel channel(1, typeid(int), compss::at_most_once, 8, true);
+  const std::uint64_t producer = channel.add_producer();
+  const std::uint64_t place = channel.add_consumer(true);
+  std::vector<compss::detail::StreamChannel::Element> items{std::make_shared<int>(1), std::make_shared<int>(2)};
+  channel.publish(items);
+  compss::net::AtMostOnceBatches batches;
+  batches.before_poll(channel, place, 1, 7);
+  ASSERT_EQ(channel.poll_attempt(place, 0, 1, {}, true, false, 31).size(), 2u);  // (no polled())
+  EXPECT_TRUE(batches.return_unread(channel, place, 1, 31, false, 7));
+  ASSERT_EQ(channel.poll_attempt(place, 0, 1, {}, true, false, 32).size(), 2u);  // (again untracked)
+  EXPECT_FALSE(batches.confirm(channel, place, 1, 32, 7));  // "given back": so it is
+  EXPECT_EQ(channel.poll_attempt(place, 0, 1, {}, true, false, 33).size(), 2u);
+  channel.close(producer, {});
 }
 
 // ---- releases to holders (flush_element_releases, net/stream_elements.hpp) -------------

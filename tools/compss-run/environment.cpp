@@ -130,10 +130,10 @@ Variables worker_variables(const Options& o, const WorkerSpec& w, const std::str
   if (!o.shared_fs.empty()) v.emplace_back("COMPSS_SHARED_FS", o.shared_fs);
   if (!o.log_level.empty()) v.emplace_back("COMPSS_LOG_LEVEL", o.log_level);
   // Each worker's data memory budget (docs/distributed.md, "Data memory of a worker") and
-  // the largest stream element it sends inline and its producers' window delay
-  // (docs/streams.md): passed on to every worker, ssh and srun ones too.
+  // the largest stream element it sends inline, its producers' window delay and its
+  // consumers' prefetch (docs/streams.md): passed on to every worker, ssh and srun ones too.
   for (const char* name : {"COMPSS_WORKER_DATA_MEMORY", "COMPSS_STREAM_INLINE_BYTES",
-                           "COMPSS_STREAM_WINDOW_DELAY_US"}) {
+                           "COMPSS_STREAM_WINDOW_DELAY_US", "COMPSS_STREAM_PREFETCH_BYTES"}) {
     if (const char* value = std::getenv(name); value != nullptr && *value != '\0') v.emplace_back(name, value);
   }
   return v;

@@ -23,6 +23,7 @@
 #include <span>
 #include <string>
 #include <typeindex>
+#include <utility>
 #include <vector>
 
 namespace compss {
@@ -103,7 +104,7 @@ class StreamPort {
 ///
 /// Confirmed delivery (at_most_once, a poll from another process: the stream service's):
 /// what such a poll takes stays `unconfirmed_` until its consumer confirms it received it
-/// (acknowledge). If the consumer's attempt ends before that (its connection broke, its
+/// (acknowledge: by the poll's name, so a confirmation never covers another poll's batch). If the consumer's attempt ends before that (its connection broke, its
 /// worker died: give_back; a newer attempt of its task: enter_attempt), they are
 /// `returned_` to that consumer place, whose next poll takes them first (its retry: its
 /// per-producer order holds, and no other consumer sees them out of order); when the place
@@ -392,7 +393,7 @@ class StreamChannel final : public StreamPort {
   void rewind(std::uint64_t consumer) override {
     std::lock_guard lock(mutex_);
     auto it = consumers_.find(consumer);
-    if (it != consumers_.end()) it->second.delivered = it->second.committed;
+    if (it != consumers_.end()) it->second.delivered = it->second.last_start = it->second.committed;
     data_.notify_all();
   }
 
@@ -411,15 +412,18 @@ class StreamChannel final : public StreamPort {
   }
 
   /// at_most_once: the consumer (attempt `attempt`, see enter_attempt) received what its
-  /// polls took (a poll with `confirm`): they are delivered for good. False when the
-  /// channel held nothing of it unconfirmed: given back, or given to the other consumers
+  /// poll named `batch` took (a poll with `confirm`; batch 0: what all its polls took):
+  /// delivered for good. Its other batches stay unconfirmed: a confirmation never
+  /// confirms a batch it does not name (one its port returned unread, or whose return the
+  /// master refused, is given back with the place's end, never lost). False when the
+  /// channel held none of it unconfirmed: given back, or given to the other consumers
   /// when its place was removed (its task ended while the attempt still ran): then its
   /// copies must not be used.
-  bool acknowledge(std::uint64_t consumer, std::uint64_t attempt) {
+  bool acknowledge(std::uint64_t consumer, std::uint64_t attempt, std::uint64_t batch = 0) {
     std::lock_guard lock(mutex_);
     if (!at_most_once_attempts_.contains(consumer)) return false;  // removed: given to others
     enter_attempt_locked(consumer, attempt);
-    if (unconfirmed_.erase(consumer) == 0) return false;
+    if (take_unconfirmed_locked(consumer, batch).empty()) return false;
     data_.notify_all();  // (others' is_closed may hold now)
     return true;
   }
@@ -434,6 +438,24 @@ class StreamChannel final : public StreamPort {
     return_unconfirmed_locked(consumer);
   }
 
+  /// at_most_once: attempt `attempt` of the consumer gives back, unread, what its poll
+  /// named `batch` took and it never confirmed (a worker's port prefetched a batch its
+  /// user did not take; 0: all its polls'): to the front of the buffer for every consumer
+  /// (`to_buffer`), else to the front of its place's returned elements (its next poll
+  /// takes them first). False when it held none (confirmed, given back already, or a
+  /// newer attempt's).
+  bool return_unread(std::uint64_t consumer, std::uint64_t attempt, std::uint64_t batch, bool to_buffer) {
+    std::lock_guard lock(mutex_);
+    auto it = unconfirmed_.find(consumer);
+    if (it == unconfirmed_.end() || it->second.attempt != attempt) return false;
+    std::vector<Element> back = take_unconfirmed_locked(consumer, batch);
+    if (back.empty()) return false;
+    std::deque<Element>& to = to_buffer ? buffer_ : returned_[consumer];
+    to.insert(to.begin(), std::make_move_iterator(back.begin()), std::make_move_iterator(back.end()));
+    data_.notify_all();
+    return true;
+  }
+
   /// Waits up to `timeout` seconds for elements, then takes what there is (possibly
   /// nothing). Once the stream is closed with an error and the consumer has taken the
   /// rest, throws compss::Error with that error.
@@ -446,16 +468,24 @@ class StreamChannel final : public StreamPort {
   /// is asked, in order, about each element it would take, and the poll stops before the
   /// first it refuses (at least one is always taken): a reply that must stay below a
   /// size (the stream service's). `confirm` (at_most_once, a poll from another process):
-  /// what it takes stays unconfirmed until acknowledge (see the class comment). An
+  /// what it takes stays unconfirmed, as batch `batch` (its consumer's name for the poll),
+  /// until acknowledge (see the class comment). An
   /// at_most_once attempt whose place was removed (its task ended for good) takes nothing
-  /// (compss::Error): the other consumers' elements are not its.
+  /// (compss::Error): the other consumers' elements are not its. `lag_commit`
+  /// (at_least_once, a port's prefetch poll: its user is still handling the last batch it
+  /// was given): commits only up to the start of that batch, not all delivered.
   std::vector<Element> poll_attempt(std::uint64_t consumer, double timeout, std::uint64_t attempt,
                                     const std::function<bool(const Element&)>& fits = {},
-                                    bool confirm = false) {
+                                    bool confirm = false, bool lag_commit = false, std::uint64_t batch = 0) {
     std::unique_lock lock(mutex_);
     enter_attempt_locked(consumer, attempt);
     refuse_removed_place_locked(consumer, attempt, confirm);
-    commit_locked(consumer);  // the previous poll's elements are finished with
+    // The previous poll's elements are finished with (a prefetch poll: those before it).
+    if (lag_commit) {
+      commit_to_last_start_locked(consumer);
+    } else {
+      commit_locked(consumer);
+    }
     const auto deadline = Clock::now() + to_duration(timeout);
     data_.wait_until(lock, deadline, [&] { return available_locked(consumer) != 0 || drained_locked(consumer); });
     enter_attempt_locked(consumer, attempt);
@@ -481,14 +511,16 @@ class StreamChannel final : public StreamPort {
       if (confirm && !out.empty()) {
         Unconfirmed& u = unconfirmed_[consumer];
         u.attempt = attempt;
-        u.elements.insert(u.elements.end(), out.begin(), out.end());
+        u.batches.emplace_back(batch, out);
       }
     } else if (auto it = consumers_.find(consumer); it != consumers_.end()) {
       Cursor& c = it->second;
+      const std::uint64_t start = c.delivered;
       while (c.delivered < base_ + buffer_.size() && takes(buffer_[c.delivered - base_])) {
         out.push_back(buffer_[c.delivered - base_]);
         ++c.delivered;
       }
+      if (!out.empty()) c.last_start = start;
     }
     if (!out.empty()) room_.notify_all();
     if (out.empty() && drained_locked(consumer) && !error_.empty()) {
@@ -655,6 +687,7 @@ class StreamChannel final : public StreamPort {
     std::uint64_t delivered;
     std::uint64_t committed;
     std::uint64_t attempt;  // the latest attempt of its task seen (0: none)
+    std::uint64_t last_start = 0;  // where the last poll that took elements started
   };
 
   void enter_attempt_locked(std::uint64_t consumer, std::uint64_t attempt) {
@@ -680,6 +713,7 @@ class StreamChannel final : public StreamPort {
     if (attempt > c.attempt) {
       c.attempt = attempt;
       c.delivered = c.committed;  // a new attempt starts from what was finished with
+      c.last_start = c.committed;
     }
   }
 
@@ -765,13 +799,37 @@ class StreamChannel final : public StreamPort {
   // The consumer's unconfirmed elements go to the front of its returned ones (they were
   // taken after them: returned ones are taken first), in order.
   void return_unconfirmed_locked(std::uint64_t consumer) {
-    auto u = unconfirmed_.find(consumer);
-    if (u == unconfirmed_.end()) return;
+    std::vector<Element> back = take_unconfirmed_locked(consumer, 0);
+    if (back.empty()) return;
     std::deque<Element>& r = returned_[consumer];
-    r.insert(r.begin(), std::make_move_iterator(u->second.elements.begin()),
-             std::make_move_iterator(u->second.elements.end()));
-    unconfirmed_.erase(u);
+    r.insert(r.begin(), std::make_move_iterator(back.begin()), std::make_move_iterator(back.end()));
     data_.notify_all();
+  }
+
+  // Takes out of the consumer's unconfirmed elements those of its poll named `batch` (0:
+  // all its polls', in order); the entry goes once none is left.
+  std::vector<Element> take_unconfirmed_locked(std::uint64_t consumer, std::uint64_t batch) {
+    std::vector<Element> taken;
+    auto u = unconfirmed_.find(consumer);
+    if (u == unconfirmed_.end()) return taken;
+    auto& batches = u->second.batches;
+    std::erase_if(batches, [&](auto& named) {
+      if (batch != 0 && named.first != batch) return false;
+      taken.insert(taken.end(), std::make_move_iterator(named.second.begin()),
+                   std::make_move_iterator(named.second.end()));
+      return true;
+    });
+    if (batches.empty()) unconfirmed_.erase(u);
+    return taken;
+  }
+
+  // at_least_once: commits up to where the consumer's last batch started (its user is
+  // still handling that batch: a kill must give it again).
+  void commit_to_last_start_locked(std::uint64_t consumer) {
+    auto it = consumers_.find(consumer);
+    if (it == consumers_.end()) return;
+    it->second.committed = std::max(it->second.committed, std::min(it->second.last_start, it->second.delivered));
+    trim_locked();
   }
 
   void commit_locked(std::uint64_t consumer) {
@@ -814,7 +872,7 @@ class StreamChannel final : public StreamPort {
   std::map<std::uint64_t, std::uint64_t> at_most_once_attempts_;  // open place -> latest attempt
   struct Unconfirmed {
     std::uint64_t attempt = 0;  // the attempt whose polls took them
-    std::vector<Element> elements;
+    std::vector<std::pair<std::uint64_t, std::vector<Element>>> batches;  // (poll's name, its elements), in order
   };
   std::map<std::uint64_t, Unconfirmed> unconfirmed_;          // at_most_once, by consumer
   std::map<std::uint64_t, std::deque<Element>> returned_;     // at_most_once, by consumer
