@@ -30,7 +30,7 @@
 namespace compss::net {
 
 inline constexpr std::uint32_t frame_magic = 0x53535043;  // "CPSS" as little-endian bytes
-inline constexpr std::uint16_t protocol_version = 16;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as), StreamCall.batch (an at_most_once poll's batch, named again by its confirmation); 13: StreamCall claim asks whether a file name (relative to the stream's directory) is new, reserving nothing; 14: TaskFailed.outputs (the files a body wrote before raising compss::Exception in a group, --shared-fs no); 15: TaskRequest.time_left_ms (a worker's body sees stop_requested at the attempt's deadline), Heartbeat.kept_dir/sees_kept_dir (whether a worker reaches the run's kept links directory); 16: TaskFailed.outputs and ignored_writes of an on_failure(ignore) body (what it wrote before it threw, stored as a TaskDone's)
+inline constexpr std::uint16_t protocol_version = 16;  // 4: WorkerTimes in TaskDone/TaskFailed; 5: Heartbeat; 6: Hello reports resources; 7: TaskRequest.hosts, ClockProbe, WorkerEvents, StreamCall/Reply; 8: TaskRequest.gpus, WireElement key/host/port, StreamCall fetch/release/hand_over/locate; 9: DataEvicted, WireElement.size, StreamCall fetch of several keys; 10: at_most_once StreamCall::commit confirms receipt, add_producer/add_consumer name the opening task in slot; 11: DataRelease.from_version (exact-version release); 12: WireParam.stored_as (the version a written datum is stored as), StreamCall.batch (an at_most_once poll's batch, named again by its confirmation); 13: StreamCall claim asks whether a file name (relative to the stream's directory) is new, reserving nothing; 14: TaskFailed.outputs (the files a body wrote before raising compss::Exception in a group, --shared-fs no); 15: TaskRequest.time_left_ms (a worker's body sees stop_requested at the attempt's deadline), Heartbeat.kept_dir/sees_kept_dir (whether a worker reaches the run's kept links directory); 16: TaskFailed.outputs and ignored_writes of an on_failure(ignore) body (what it wrote before it threw, stored as a TaskDone's), StreamCall.budget, a poll's prefetch flag, StreamCall::return_unread (poll prefetch)
 inline constexpr std::size_t header_size = 16;
 /// Default limit on one payload; larger frames are rejected before anything is allocated.
 inline constexpr std::uint64_t default_max_payload = detail::max_frame_payload;
@@ -483,7 +483,7 @@ struct StreamCall {
     // the master the bytes of the referenced elements nobody fetched yet, when its task
     // ends; `locate`, a consumer that could not fetch a reference asks the master for it.
     fetch, release, hand_over, locate,
-    // (new, version to bump) `return_unread`: a consumer port gives back at_most_once poll
+    // (v16) `return_unread`: a consumer port gives back at_most_once poll
     // batch `batch` of place `slot` that it prefetched and its user never took (flag: to
     // the front of the stream's buffer, for every consumer; else to the place's own
     // returned elements, its next poll takes them first). Value 1 when the batch was still
@@ -497,7 +497,7 @@ struct StreamCall {
   std::uint64_t attempt = 0;
   std::uint64_t timeout_us = 0;  ///< poll: how long it may wait
   bool flag = false;             ///< add_consumer / remove_consumer: a consumer task's; poll
-                                 ///< (new, version to bump): a prefetch poll, whose commit
+                                 ///< (v16): a prefetch poll, whose commit
                                  ///< (at_least_once) stops at the start of the last batch given
   std::string text;              ///< close / remove_consumer: the error; claim: a file's name (is_new_file)
   std::vector<WireElement> elements;  ///< publish, add_found, release, hand_over, locate, fetch
@@ -505,7 +505,7 @@ struct StreamCall {
   /// takes; commit: the batch it confirms receiving (0: every batch of the place, as before).
   /// A commit sent again for the same batch (its answer was lost) gets the same answer.
   std::uint64_t batch = 0;
-  /// (new, version to bump) poll: the reply's byte budget (0: the service's default).
+  /// (v16) poll: the reply's byte budget (0: the service's default).
   std::uint64_t budget = 0;
   template <class A> void serialize(A& ar) {
     ar(op, stream, slot, attempt, timeout_us, flag, text);
