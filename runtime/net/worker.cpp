@@ -539,6 +539,7 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
       std::error_code ec;
       std::shared_ptr<RequestPins> pins;  // (shared: a stream task's job is copied)
       std::vector<std::string> private_files;  // the files it writes at attempt-private paths
+      std::optional<DataFetchReply> fetched;    // a fetch's answer, sent out of the lock
       {
         std::lock_guard lock(in_order);
         ec = master.receive(m, std::chrono::milliseconds(100));
@@ -554,6 +555,9 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
           if (options.store != nullptr) options.store->release(d->data_id, d->version, d->from_version);
           continue;
         }
+        // Looked up in order (it holds the value, sent below): a release read after the
+        // fetch never takes what the fetch answers.
+        if (auto* q = std::get_if<DataFetchRequest>(&m)) fetched.emplace(answer_fetch(store, *q));
         if (auto* probe = std::get_if<ClockProbe>(&m)) {  // sent back below, out of the lock
           probe->worker_ns = steady_ns();
           if (probe->record_events && options.events != nullptr) options.events->start();
@@ -618,8 +622,8 @@ std::size_t serve_tasks(Endpoint& master, const ServeOptions& options, bool* ord
         } else {
           run();
         }
-      } else if (auto* q = std::get_if<DataFetchRequest>(&m)) {
-        master.send(answer_fetch(store, *q));
+      } else if (fetched) {
+        master.send(std::move(*fetched));
       } else if (auto* probe = std::get_if<ClockProbe>(&m)) {
         master.send(*probe);
       } else if (auto* h = std::get_if<Heartbeat>(&m)) {  // whether it reaches the kept links' directory

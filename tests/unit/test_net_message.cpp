@@ -209,7 +209,7 @@ TEST(NetMessage, WorkerTimesSurviveAndTheirSmallestSizesMatch) {
   std::vector<std::byte> bare = encode(Message{TaskFailed{1, "", ""}});
   std::vector<std::byte> one = encode(Message{TaskFailed{1, "", "", WorkerTimes{0, 0, 0, {WireFetch{}}}}});
   EXPECT_EQ(one.size() - bare.size(), min_wire_fetch_bytes);
-  EXPECT_EQ(bare.size(), header_size + 8 + 8 + 8 + min_worker_times_bytes + 8);  // (+ no outputs)
+  EXPECT_EQ(bare.size(), header_size + 8 + 8 + 8 + min_worker_times_bytes + 8 + 1);  // (+ no outputs, ignored_writes)
 }
 
 TEST(NetMessage, HeaderLayoutIsFixed) {
