@@ -1204,14 +1204,9 @@ void Cluster::send_replica(TaskBase* t, int n, unsigned computing_units, unsigne
           });
           return;
         }
-        if (carries_ignored_writes(res)) {
-          // An on_failure(ignore) replica's writes: a replicated call keeps none of a
-          // failed replica's (docs/failures.md), so what the worker stored is released.
-          try {
-            data_->discard_late_outputs(n, *record_of(sent), TaskDone{res.failed.task_id, std::move(res.failed.outputs)});
-          } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
-          }
-        }
+        // An on_failure(ignore) replica's writes: a replicated call keeps none of a failed
+        // replica's (docs/failures.md), so what the worker stored is released.
+        driver_->discard_failed_writes(n, sent, res);
         replica_ended(t, n, rt::Runtime::Outcome::failed,
                       {res.failed.exception_type, res.failed.message,
                        links_[static_cast<std::size_t>(n)]->name()});

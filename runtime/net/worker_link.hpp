@@ -47,6 +47,11 @@ inline bool carries_ignored_writes(const CallResult& r) noexcept {
   return r.status == CallResult::Status::failed && r.failed.ignored_writes;
 }
 
+/// Those writes as a success's outputs, moved out of the failure (carries_ignored_writes).
+inline TaskDone take_ignored_writes(CallResult& r) {
+  return TaskDone{r.failed.task_id, std::move(r.failed.outputs)};
+}
+
 /// What to do with the outcome of a request sent with call_async.
 using CallDone = std::function<void(CallResult&&)>;
 

@@ -269,11 +269,10 @@ void AttemptDriver::answered(std::shared_ptr<Call> call, int n, const SentReques
       if (step.kind == AnswerStep::Kind::fail && keeps_failed_writes(*t, r)) {
         // on_failure(ignore): its successors read what the body wrote before it threw, as
         // in a local run; the worker sent those values with the failure.
-        TaskDone wrote{r.failed.task_id, std::move(r.failed.outputs)};
+        TaskDone wrote = take_ignored_writes(r);
         if (!record_answer_outputs(call, n, sent, wrote, files, /*ignored_failure=*/true)) return;
-      } else if (carries_ignored_writes(r)) {
-        // (The worker ran a version whose policy is ignore, not this task's: its writes do
-        // not stand, and what it stored is released.)
+      } else {
+        // (Writes of a version whose policy is ignore, not this task's: they do not stand.)
         discard_failed_writes(n, sent, r);
       }
       conclude(std::move(call),
@@ -298,7 +297,7 @@ void AttemptDriver::discard_failed_writes(int n, const SentRequest& sent, CallRe
   // (A failure carries outputs when an on_failure(ignore) body wrote before it threw.)
   if (!carries_ignored_writes(r)) return;
   try {
-    data_.discard_late_outputs(n, *record_of(sent), TaskDone{r.failed.task_id, std::move(r.failed.outputs)});
+    data_.discard_late_outputs(n, *record_of(sent), take_ignored_writes(r));
   } catch (...) {  // (out of memory: the copies stay on that worker, unnamed)
   }
 }

@@ -155,6 +155,9 @@ class AttemptDriver {
   /// Blocks on the disk: on the lane.
   void keep_group_writes(std::shared_ptr<Call> call, int n, const TaskRequest& request,
                          const TaskFailed* failed, const rt::TaskError& error, rt::EventTime ended_at);
+  /// A failed answer whose ignore body's writes are not recorded (a replica's too): what
+  /// the worker stored for them is released there. Nothing for any other answer.
+  void discard_failed_writes(int n, const SentRequest& sent, CallResult& r);
   /// Applies the policy to an attempt's outcome: finish, send again, or let go.
   /// (`ended_at`: for task events, when it ended on its worker; 0 = now.)
   void conclude(std::shared_ptr<Call> call, rt::Runtime::Outcome outcome, const rt::TaskError& err,
@@ -193,9 +196,6 @@ class AttemptDriver {
                              attempt_files::RemovedUnlessKept& files, bool ignored_failure = false);
   /// True for a failed answer whose body's writes stand: on_failure(ignore), values sent.
   static bool keeps_failed_writes(const detail::TaskBase& t, const CallResult& r);
-  /// A failed answer carrying an ignore body's writes that are not recorded: what the
-  /// worker stored for them is released there.
-  void discard_failed_writes(int n, const SentRequest& sent, CallResult& r);
 
   AttemptRuntime& runtime_;
   AttemptData& data_;

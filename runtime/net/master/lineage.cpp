@@ -305,7 +305,7 @@ bool DataPlane::remake(std::uint64_t id, std::uint64_t v, const TaskRecord& prod
       const VersionInfo* info = directory_.find_version(id, v);
       made_so = info != nullptr && info->ignored_failure;
     }
-    TaskDone wrote{r.failed.task_id, std::move(r.failed.outputs)};
+    TaskDone wrote = take_ignored_writes(r);
     if (made_so) {
       // An on_failure(ignore) producer throws again, as it did: what it wrote before it
       // threw is the version it made (the answer carries it as a success's outputs).
